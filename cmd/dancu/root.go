@@ -1,0 +1,78 @@
+package main
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+)
+
+// globals are the settings every subcommand shares. Defaults come first,
+// then environment variables, then flags.
+type globals struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	// Kafka bootstrap brokers, comma separated.
+	// Default: $DANCU_KAFKA_BROKERS, else 127.0.0.1:9092 (the embedded broker).
+	kafka string
+	// ClickHouse address. "" means the embedded engine served by
+	// `dancu clickhouse` on http://127.0.0.1:8123; a clickhouse:// or
+	// host:port address means a real server over the native protocol.
+	// Default: $DANCU_CLICKHOUSE.
+	clickhouse string
+	// Home directory for embedded broker and ClickHouse data and caches.
+	// Default: $DANCU_HOME, else ~/.dancu.
+	home string
+	// Verbose logging (debug level).
+	verbose bool
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func defaultHome() string {
+	if v := os.Getenv("DANCU_HOME"); v != "" {
+		return v
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".dancu")
+	}
+	return ".dancu"
+}
+
+func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "dancu",
+		Short:         "Build Vietnam's population register from census forms and provincial spreadsheets",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.kafka, "kafka", envOr("DANCU_KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka bootstrap brokers, comma separated ($DANCU_KAFKA_BROKERS)")
+	pf.StringVar(&g.clickhouse, "clickhouse", os.Getenv("DANCU_CLICKHOUSE"), "ClickHouse server (host:port, native protocol); empty = embedded engine on http://127.0.0.1:8123 ($DANCU_CLICKHOUSE)")
+	pf.StringVar(&g.home, "home", defaultHome(), "directory for embedded broker/ClickHouse data and caches ($DANCU_HOME)")
+	pf.BoolVarP(&g.verbose, "verbose", "v", false, "debug logging")
+
+	root.AddCommand(
+		newBrokerCmd(g),
+		newClickHouseCmd(g),
+		newGenCmd(g),
+		newNormalizeCmd(g),
+		newImportCmd(g),
+		newLinkCmd(g),
+		newMigrateCmd(g),
+		newCoverageCmd(g),
+		newDemoCmd(g),
+	)
+	return root
+}

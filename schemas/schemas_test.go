@@ -1,0 +1,78 @@
+package schemas
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// tableColumns extracts "name type" pairs of CREATE TABLE name from the migrations.
+func tableColumns(t *testing.T, table string) []Column {
+	t.Helper()
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?s)CREATE TABLE IF NOT EXISTS ` + table + `\s*\((.*)\)\s*ENGINE`)
+	for _, m := range ms {
+		for _, st := range m.Statements {
+			if g := re.FindStringSubmatch(st); g != nil {
+				var cols []Column
+				for _, line := range strings.Split(g[1], "\n") {
+					line = strings.TrimSuffix(strings.TrimSpace(line), ",")
+					if line == "" {
+						continue
+					}
+					name, typ, _ := strings.Cut(line, " ")
+					cols = append(cols, Column{name, typ})
+				}
+				return cols
+			}
+		}
+	}
+	t.Fatalf("no CREATE TABLE %s in migrations", table)
+	return nil
+}
+
+func TestRecordInStep(t *testing.T) {
+	ddl := tableColumns(t, "records")
+	tags := Tags(Record{})
+	if len(ddl) != len(RecordColumns) || len(tags) != len(RecordColumns) {
+		t.Fatalf("records: %d DDL columns, %d Go fields, %d RecordColumns", len(ddl), len(tags), len(RecordColumns))
+	}
+	for i, c := range RecordColumns {
+		if ddl[i] != c {
+			t.Errorf("column %d: DDL %v, RecordColumns %v", i, ddl[i], c)
+		}
+		if tags[i] != c.Name {
+			t.Errorf("column %d: Go tag %q, RecordColumns %q", i, tags[i], c.Name)
+		}
+	}
+}
+
+func TestOtherTablesInStep(t *testing.T) {
+	for table, v := range map[string]any{"persons": Person{}, "links": Link{}, "conflicts": Conflict{}, "rejects": Reject{}} {
+		ddl := tableColumns(t, table)
+		tags := Tags(v)
+		if len(ddl) != len(tags) {
+			t.Fatalf("%s: %d DDL columns, %d Go fields", table, len(ddl), len(tags))
+		}
+		for i := range tags {
+			if ddl[i].Name != tags[i] {
+				t.Errorf("%s column %d: DDL %q, Go %q", table, i, ddl[i].Name, tags[i])
+			}
+		}
+	}
+}
+
+func TestRecordIDDeterministic(t *testing.T) {
+	a := RecordID("abc", "Thôn 1", 7)
+	if a != RecordID("abc", "Thôn 1", 7) {
+		t.Fatal("same input, different id")
+	}
+	for _, b := range []string{RecordID("abd", "Thôn 1", 7), RecordID("abc", "Thôn 2", 7), RecordID("abc", "Thôn 1", 8)} {
+		if a == b {
+			t.Fatalf("different rows share id %s", a)
+		}
+	}
+}
