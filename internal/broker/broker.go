@@ -1,0 +1,182 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// DefaultAddr is where the embedded broker listens unless told otherwise.
+const DefaultAddr = "127.0.0.1:9092"
+
+// DefaultPartitions is the partition count of auto-created topics.
+const DefaultPartitions = 6
+
+// Config configures the embedded broker. The zero value is usable.
+type Config struct {
+	// Addr is the host:port to listen on. Port 0 picks a free port; read
+	// the result with Broker.Addr. Clients are told to connect to exactly
+	// this host, so use an address they can reach (not 0.0.0.0).
+	// Default: DefaultAddr (127.0.0.1:9092).
+	Addr string
+	// DataDir is the directory holding topics, messages and committed
+	// offsets. It is created if missing and reloaded on start.
+	// Default: "" (memory only: everything is lost on Close).
+	DataDir string
+	// Partitions is the partition count of topics created automatically
+	// (on first produce or metadata request) or with -1 partitions.
+	// Default: DefaultPartitions (6).
+	Partitions int
+	// SyncWrites fsyncs every produced batch and every offset commit
+	// before acknowledging it, so that acknowledged data survives the
+	// process being killed, at the cost of throughput. Without it, data
+	// survives Close and a clean stop, but a kill may lose the last
+	// batches (like Kafka's default log.flush settings).
+	// Default: false.
+	SyncWrites bool
+	// Logger receives the broker's warnings and errors.
+	// Default: discard.
+	Logger *slog.Logger
+}
+
+// Validate reports a configuration that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Addr != "" {
+		host, _, err := net.SplitHostPort(c.Addr)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("addr %q: %w", c.Addr, err))
+		case host == "" || host == "0.0.0.0" || host == "::":
+			errs = append(errs, fmt.Errorf("addr %q: name the host clients connect to (e.g. 127.0.0.1), not a wildcard", c.Addr))
+		}
+	}
+	if c.Partitions < 0 {
+		errs = append(errs, fmt.Errorf("partitions %d: must be at least 1", c.Partitions))
+	}
+	return errors.Join(errs...)
+}
+
+// withDefaults returns a copy of c with defaults applied.
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.Partitions == 0 {
+		c.Partitions = DefaultPartitions
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Broker is a running embedded broker.
+type Broker struct {
+	cluster *kfake.Cluster
+	addr    string
+	unlock  func() error
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start starts a broker and returns once it accepts connections. The
+// context bounds only the start-up; stop the broker with Close.
+func Start(ctx context.Context, cfg Config) (*Broker, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
+	cfg = cfg.withDefaults()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
+
+	unlock := func() error { return nil }
+	if cfg.DataDir != "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("start broker: create data dir: %w", err)
+		}
+		u, err := lockDir(filepath.Join(cfg.DataDir, "dancu-broker.lock"))
+		if err != nil {
+			return nil, fmt.Errorf("start broker: data dir %s: %w", cfg.DataDir, err)
+		}
+		unlock = u
+	}
+
+	opts := []kfake.Opt{
+		kfake.NumBrokers(1),
+		kfake.ClusterID("dancu"),
+		kfake.AllowAutoTopicCreation(),
+		kfake.DefaultNumPartitions(cfg.Partitions),
+		kfake.WithLogger(slogAdapter{cfg.Logger}),
+		kfake.ListenFn(func(network, _ string) (net.Listener, error) {
+			var lc net.ListenConfig
+			return lc.Listen(ctx, network, cfg.Addr)
+		}),
+	}
+	if cfg.DataDir != "" {
+		opts = append(opts, kfake.DataDir(cfg.DataDir))
+	}
+	if cfg.SyncWrites {
+		opts = append(opts, kfake.SyncWrites())
+	}
+	c, err := kfake.NewCluster(opts...)
+	if err != nil {
+		_ = unlock()
+		return nil, fmt.Errorf("start broker on %s: %w", cfg.Addr, err)
+	}
+	addrs := c.ListenAddrs()
+	if len(addrs) != 1 {
+		c.Close()
+		_ = unlock()
+		return nil, fmt.Errorf("start broker: expected one listener, got %v", addrs)
+	}
+	return &Broker{cluster: c, addr: addrs[0], unlock: unlock}, nil
+}
+
+// Addr returns the host:port clients connect to.
+func (b *Broker) Addr() string { return b.addr }
+
+// Close stops the broker, writes its state to the data directory, and
+// releases the directory. It is safe to call more than once.
+func (b *Broker) Close() error {
+	b.closeOnce.Do(func() {
+		b.cluster.Close()
+		if err := b.unlock(); err != nil {
+			b.closeErr = fmt.Errorf("close broker: release data dir: %w", err)
+		}
+	})
+	return b.closeErr
+}
+
+// slogAdapter forwards kfake's log lines to slog. kfake logs every request
+// at info level, far too much for dancu's info level, so its info becomes
+// debug.
+type slogAdapter struct{ l *slog.Logger }
+
+func (a slogAdapter) Logf(level kfake.LogLevel, format string, args ...any) {
+	var lv slog.Level
+	switch level {
+	case kfake.LogLevelError:
+		lv = slog.LevelError
+	case kfake.LogLevelWarn:
+		lv = slog.LevelWarn
+	case kfake.LogLevelInfo, kfake.LogLevelDebug:
+		lv = slog.LevelDebug
+	default:
+		return
+	}
+	ctx := context.Background()
+	if !a.l.Enabled(ctx, lv) {
+		return
+	}
+	a.l.Log(ctx, lv, "kfake: "+fmt.Sprintf(format, args...))
+}
