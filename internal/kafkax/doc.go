@@ -1,0 +1,15 @@
+// Package kafkax is dancu's thin layer over github.com/segmentio/kafka-go:
+// the topic names of the flow, topic creation, and a writer and a reader
+// configured the one way the pipeline uses them.
+//
+// In the flow, ingest writes canonical record batches to TopicRecords and
+// rejects to TopicRejects; the match stage reads TopicRecords in a consumer
+// group and writes persons, links and conflicts to TopicMatched; the load
+// stage reads them and writes ClickHouse. Every producer writes keyed,
+// zstd-compressed messages acknowledged by all in-sync replicas; every
+// consumer commits offsets explicitly, after its sink has accepted the
+// rows (FetchMessage, then CommitMessages — never auto-commit).
+//
+// The same code runs against the embedded broker (internal/broker) and a
+// real Kafka or Redpanda cluster; only the broker addresses differ.
+package kafkax

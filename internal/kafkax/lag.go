@@ -1,0 +1,76 @@
+package kafkax
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// PartitionLag is a consumer group's position in one partition.
+type PartitionLag struct {
+	Partition int
+	// Committed is the group's committed offset: the next message it will
+	// read. -1 when the group has committed nothing in this partition.
+	Committed int64
+	// End is the offset the next produced message will get.
+	End int64
+	// Lag is the number of messages the group has yet to commit.
+	Lag int64
+}
+
+// Lag returns the group's committed offset and lag in every partition of
+// topic, in partition order. It reads from the broker and does not join
+// the group, so it can watch a running consumer.
+func Lag(ctx context.Context, brokers []string, group, topic string) ([]PartitionLag, error) {
+	parts, err := Partitions(ctx, brokers, topic)
+	if err != nil {
+		return nil, fmt.Errorf("read lag of %s on %s: %w", group, topic, err)
+	}
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+
+	of, err := client.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: parts}})
+	if err != nil {
+		return nil, fmt.Errorf("read lag of %s on %s: fetch offsets: %w", group, topic, err)
+	}
+	if of.Error != nil {
+		return nil, fmt.Errorf("read lag of %s on %s: fetch offsets: %w", group, topic, of.Error)
+	}
+	committed := map[int]int64{}
+	for _, p := range of.Topics[topic] {
+		if p.Error != nil {
+			return nil, fmt.Errorf("read lag of %s on %s: partition %d: %w", group, topic, p.Partition, p.Error)
+		}
+		committed[p.Partition] = p.CommittedOffset
+	}
+
+	reqs := make([]kafka.OffsetRequest, 0, 2*len(parts))
+	for _, p := range parts {
+		reqs = append(reqs, kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p))
+	}
+	lo, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+	if err != nil {
+		return nil, fmt.Errorf("read lag of %s on %s: list offsets: %w", group, topic, err)
+	}
+	out := make([]PartitionLag, 0, len(parts))
+	for _, p := range lo.Topics[topic] {
+		if p.Error != nil {
+			return nil, fmt.Errorf("read lag of %s on %s: partition %d: %w", group, topic, p.Partition, p.Error)
+		}
+		c, ok := committed[p.Partition]
+		if !ok {
+			c = -1
+		}
+		l := PartitionLag{Partition: p.Partition, Committed: c, End: p.LastOffset}
+		if c >= 0 {
+			l.Lag = p.LastOffset - c
+		} else {
+			l.Lag = p.LastOffset - p.FirstOffset
+		}
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Partition < out[j].Partition })
+	return out, nil
+}

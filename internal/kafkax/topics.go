@@ -1,0 +1,168 @@
+package kafkax
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// Topics of the flow.
+const (
+	// TopicRecords carries canonical records (Arrow IPC batches of
+	// schemas.Record) from ingest to match.
+	TopicRecords = "dancu.records"
+	// TopicRejects carries rejected input rows (batches of schemas.Reject)
+	// from ingest to load.
+	TopicRejects = "dancu.rejects"
+	// TopicMatched carries the match stage's output (batches of
+	// schemas.Person, schemas.Link and schemas.Conflict) to load.
+	TopicMatched = "dancu.matched"
+)
+
+// DefaultPartitions is the partition count FlowTopics asks for. More
+// partitions allow more matchers in one consumer group.
+const DefaultPartitions = 6
+
+// FlowTopics returns the flow's topics, each with partitions partitions
+// (DefaultPartitions when partitions < 1), ready for EnsureTopics.
+func FlowTopics(partitions int) map[string]int {
+	if partitions < 1 {
+		partitions = DefaultPartitions
+	}
+	return map[string]int{TopicRecords: partitions, TopicRejects: partitions, TopicMatched: partitions}
+}
+
+// ErrNoBrokers is returned when no broker address is given.
+var ErrNoBrokers = errors.New("no Kafka broker addresses")
+
+// EnsureTopics creates the topics that do not exist yet, with the given
+// partition counts and the cluster's default replication factor, and
+// waits until the cluster's metadata lists every one of them. Existing
+// topics are left as they are (Kafka cannot shrink a topic), whatever
+// their partition count.
+func EnsureTopics(ctx context.Context, brokers []string, topics map[string]int) error {
+	if len(brokers) == 0 {
+		return fmt.Errorf("ensure topics: %w", ErrNoBrokers)
+	}
+	names := make([]string, 0, len(topics))
+	req := &kafka.CreateTopicsRequest{}
+	for name, parts := range topics {
+		if name == "" {
+			return errors.New("ensure topics: empty topic name")
+		}
+		if parts < 1 {
+			return fmt.Errorf("ensure topics: topic %s: partitions %d: must be at least 1", name, parts)
+		}
+		names = append(names, name)
+		req.Topics = append(req.Topics, kafka.TopicConfig{Topic: name, NumPartitions: parts, ReplicationFactor: -1})
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	resp, err := client.CreateTopics(ctx, req)
+	if err != nil {
+		return fmt.Errorf("ensure topics %v: %w", names, err)
+	}
+	for _, name := range names {
+		if err := resp.Errors[name]; err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
+			return fmt.Errorf("ensure topics: create %s: %w", name, err)
+		}
+	}
+
+	// Real clusters create topics asynchronously: wait until the metadata
+	// shows them with leaders for every partition.
+	for {
+		missing, err := missingTopics(ctx, client, names)
+		if err != nil {
+			return fmt.Errorf("ensure topics: %w", err)
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("ensure topics: waiting for %v: %w", missing, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func missingTopics(ctx context.Context, client *kafka.Client, names []string) ([]string, error) {
+	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: names})
+	if err != nil {
+		return nil, fmt.Errorf("read metadata: %w", err)
+	}
+	ready := map[string]bool{}
+	for _, t := range md.Topics {
+		ok := t.Error == nil && len(t.Partitions) > 0
+		for _, p := range t.Partitions {
+			if p.Error != nil || p.Leader.Host == "" {
+				ok = false
+			}
+		}
+		ready[t.Name] = ok
+	}
+	var missing []string
+	for _, n := range names {
+		if !ready[n] {
+			missing = append(missing, n)
+		}
+	}
+	return missing, nil
+}
+
+// Partitions returns the partition ids of topic, in order.
+func Partitions(ctx context.Context, brokers []string, topic string) ([]int, error) {
+	if len(brokers) == 0 {
+		return nil, fmt.Errorf("list partitions of %s: %w", topic, ErrNoBrokers)
+	}
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return nil, fmt.Errorf("list partitions of %s: %w", topic, err)
+	}
+	for _, t := range md.Topics {
+		if t.Name != topic {
+			continue
+		}
+		if t.Error != nil {
+			return nil, fmt.Errorf("list partitions of %s: %w", topic, t.Error)
+		}
+		ids := make([]int, 0, len(t.Partitions))
+		for _, p := range t.Partitions {
+			ids = append(ids, p.ID)
+		}
+		sort.Ints(ids)
+		return ids, nil
+	}
+	return nil, fmt.Errorf("list partitions of %s: %w", topic, kafka.UnknownTopicOrPartition)
+}
+
+// addrs validates host:port broker addresses.
+func addrs(brokers []string) error {
+	if len(brokers) == 0 {
+		return ErrNoBrokers
+	}
+	for _, b := range brokers {
+		host, port, err := net.SplitHostPort(b)
+		if err != nil {
+			return fmt.Errorf("broker address %q: %w", b, err)
+		}
+		if host == "" {
+			return fmt.Errorf("broker address %q: missing host", b)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("broker address %q: bad port %q", b, port)
+		}
+	}
+	return nil
+}
