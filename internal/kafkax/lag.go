@@ -2,6 +2,7 @@ package kafkax
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -35,11 +36,18 @@ func Lag(ctx context.Context, brokers []string, group, topic string) ([]Partitio
 	if err != nil {
 		return nil, fmt.Errorf("read lag of %s on %s: fetch offsets: %w", group, topic, err)
 	}
-	if of.Error != nil {
+	committed := map[int]int64{}
+	switch {
+	case errors.Is(of.Error, kafka.GroupIdNotFound):
+		// Kafka answers -1 for a group that never committed; kfake
+		// answers GroupIdNotFound. Both mean no commits.
+	case of.Error != nil:
 		return nil, fmt.Errorf("read lag of %s on %s: fetch offsets: %w", group, topic, of.Error)
 	}
-	committed := map[int]int64{}
 	for _, p := range of.Topics[topic] {
+		if errors.Is(p.Error, kafka.GroupIdNotFound) {
+			continue
+		}
 		if p.Error != nil {
 			return nil, fmt.Errorf("read lag of %s on %s: partition %d: %w", group, topic, p.Partition, p.Error)
 		}
