@@ -1,17 +1,140 @@
 package main
 
 import (
-	"errors"
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/dancu-vn/dancu/matching/vn"
 )
 
+// newNormalizeCmd is `dancu normalize address|name|date|sex|id`: one value
+// per line on stdin, one JSON object per line on stdout. The object shapes
+// are a public interface; see each subcommand.
 func newNormalizeCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "normalize",
-		Short: "normalise names, addresses, dates, sex, ids",
+		Short: "normalise names, addresses, dates, sex, ids (one value per line on stdin, JSON lines on stdout)",
+	}
+	var asOf string
+	addr := &cobra.Command{
+		Use:   "address",
+		Short: "resolve addresses to administrative units of both eras",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("normalize: not implemented yet")
+			if _, err := time.Parse("2006-01-02", asOf); err != nil {
+				return fmt.Errorf("parse --as-of %q: want YYYY-MM-DD: %w", asOf, err)
+			}
+			return normalizeAddress(g, g.stdin, g.stdout, asOf)
 		},
 	}
+	addr.Flags().StringVar(&asOf, "as-of", time.Now().Format("2006-01-02"), "date the addresses describe (YYYY-MM-DD); decides the era of bare codes")
+
+	var encName string
+	name := &cobra.Command{
+		Use:   "name",
+		Short: `split and key names: {"family","middle","given","normalized","key","ocr_key"}`,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			enc, ok := vn.ParseEncoding(encName)
+			if !ok {
+				return fmt.Errorf("parse --encoding %q: want unicode, tcvn3, tcvn3-upper, vni, viqr or windows-1258", encName)
+			}
+			return eachLine(g.stdin, g.stdout, func(s string) any {
+				return vn.ParseName(vn.Decode(enc, s))
+			})
+		},
+	}
+	name.Flags().StringVar(&encName, "encoding", "unicode", "encoding of the input text: unicode, tcvn3, tcvn3-upper, vni, viqr, windows-1258")
+
+	var numeric bool
+	date := &cobra.Command{
+		Use:   "date",
+		Short: `parse dates: {"input","iso","year","month","day","precision","swapped","error"}`,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachLine(g.stdin, g.stdout, func(s string) any {
+				d, err := vn.ParseDateCell(s, numeric)
+				out := dateJSON{Input: s, ISO: d.ISO(), Year: d.Year, Month: d.Month, Day: d.Day, Precision: d.Precision, Swapped: d.Swapped}
+				if err != nil {
+					out.Error = err.Error()
+				}
+				return out
+			})
+		},
+	}
+	date.Flags().BoolVar(&numeric, "numeric", false, "values are numeric spreadsheet cells (Excel serial dates, 1900 system)")
+
+	sex := &cobra.Command{
+		Use:   "sex",
+		Short: `parse sex: {"input","sex","error"} with sex "M", "F" or ""`,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachLine(g.stdin, g.stdout, func(s string) any {
+				v, err := vn.ParseSex(s)
+				out := sexJSON{Input: s, Sex: v}
+				if err != nil {
+					out.Error = err.Error()
+				}
+				return out
+			})
+		},
+	}
+
+	id := &cobra.Command{
+		Use:   "id",
+		Short: `check identification numbers: {"valid","kind","number","province_code","century","sex","birth_year_suffix","error"}`,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachLine(g.stdin, g.stdout, func(s string) any { return vn.ParseID(s) })
+		},
+	}
+	cmd.AddCommand(addr, name, date, sex, id)
+	return cmd
+}
+
+type dateJSON struct {
+	Input     string `json:"input"`
+	ISO       string `json:"iso"`
+	Year      int    `json:"year"`
+	Month     int    `json:"month"`
+	Day       int    `json:"day"`
+	Precision string `json:"precision"`
+	Swapped   bool   `json:"swapped"`
+	Error     string `json:"error"`
+}
+
+type sexJSON struct {
+	Input string `json:"input"`
+	Sex   string `json:"sex"`
+	Error string `json:"error"`
+}
+
+// eachLine applies f to every line of in (without its line ending) and
+// writes the results as JSON lines to out.
+func eachLine(in io.Reader, out io.Writer, f func(string) any) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	w := bufio.NewWriter(out)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	line := 0
+	for sc.Scan() {
+		line++
+		s := sc.Text()
+		if n := len(s); n > 0 && s[n-1] == '\r' {
+			s = s[:n-1]
+		}
+		if err := enc.Encode(f(s)); err != nil {
+			return fmt.Errorf("write line %d: %w", line, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read stdin line %d: %w", line+1, err)
+	}
+	return w.Flush()
 }

@@ -1,0 +1,232 @@
+package vn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Date precisions.
+const (
+	PrecisionDay   = "day"
+	PrecisionMonth = "month"
+	PrecisionYear  = "year"
+)
+
+// Date is a possibly partial date as written on a form.
+type Date struct {
+	Year      int    `json:"year"`
+	Month     int    `json:"month,omitempty"`
+	Day       int    `json:"day,omitempty"`
+	Precision string `json:"precision"`
+	// Swapped is set when the input only made sense with day and month
+	// exchanged (03/25/1990 read as 25 March 1990).
+	Swapped bool `json:"swapped,omitempty"`
+}
+
+// TwoDigitYearPivot decides the century of two-digit years: 00..pivot are
+// 2000..20pivot, the rest 1900s. Dates here are mostly birth dates, which
+// cannot be in the future, and the data is from 2026: "26" is 2026, "27"
+// is 1927.
+const TwoDigitYearPivot = 26
+
+// Year range accepted for any date.
+const (
+	MinYear = 1800
+	MaxYear = 2100
+)
+
+// ErrEmptyDate is returned for blank input.
+var ErrEmptyDate = errors.New("empty date")
+
+// ISO returns "1990-03-15", "1990-03" or "1990" according to the precision,
+// or "" for the zero Date.
+func (d Date) ISO() string {
+	switch d.Precision {
+	case PrecisionDay:
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	case PrecisionMonth:
+		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+	case PrecisionYear:
+		return fmt.Sprintf("%04d", d.Year)
+	}
+	return ""
+}
+
+// ParseDate reads a date as people write it in Vietnam: dd/mm/yyyy and its
+// variants (d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, spaces, "ngày 15 tháng 3 năm
+// 1990"), yyyy-mm-dd (with an optional time), dd/mm/yy (see
+// TwoDigitYearPivot), ddmmyyyy and yyyymmdd, mm/yyyy, yyyy-mm and a year
+// alone. 00 as day (or day and month) lowers the precision. A day/month
+// pair that is only valid exchanged is exchanged and flagged Swapped.
+// Impossible dates (31/02/1990, month 13 with day 13) are errors.
+func ParseDate(s string) (Date, error) {
+	return ParseDateCell(s, false)
+}
+
+// ParseDateCell is ParseDate for a spreadsheet cell; numeric says the cell
+// holds a number, which is then an Excel serial date (1900 date system,
+// fractions of a day ignored) — except 1800..2100, which are years.
+func ParseDateCell(s string, numeric bool) (Date, error) {
+	in := s
+	s = Fold(s)
+	if s == "" {
+		return Date{}, ErrEmptyDate
+	}
+	if numeric {
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			if f == math.Trunc(f) && f >= MinYear && f <= MaxYear {
+				return Date{Year: int(f), Precision: PrecisionYear}, nil
+			}
+			return excelSerial(f, in)
+		}
+	}
+	// Drop a time of day: "1990-03-15 00:00:00", "15/03/1990 0:00", ISO "T".
+	if i := strings.IndexByte(s, ':'); i > 0 {
+		j := strings.LastIndexAny(s[:i], " t")
+		if j > 0 {
+			s = s[:j]
+		}
+	}
+	var groups [4]string
+	ng := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			j := i
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if ng == len(groups) {
+				return Date{}, fmt.Errorf("parse date %q: too many numbers", in)
+			}
+			groups[ng] = s[i:j]
+			ng++
+			i = j
+			continue
+		}
+		if c >= 'a' && c <= 'z' {
+			j := i
+			for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
+				j++
+			}
+			switch s[i:j] {
+			case "ngay", "thang", "nam", "sinh", "ns":
+			default:
+				return Date{}, fmt.Errorf("parse date %q: unexpected word %q", in, s[i:j])
+			}
+			i = j
+			continue
+		}
+		switch c {
+		case '/', '-', '.', ' ', ',', '\\', '_':
+		default:
+			return Date{}, fmt.Errorf("parse date %q: unexpected character %q", in, c)
+		}
+		i++
+	}
+	atoi := func(g string) int { n, _ := strconv.Atoi(g); return n }
+	switch ng {
+	case 1:
+		g := groups[0]
+		switch len(g) {
+		case 4:
+			return makeDate(in, atoi(g), 0, 0, false)
+		case 8:
+			if y := atoi(g[:4]); y >= 1900 && y <= MaxYear {
+				if d, err := makeDate(in, y, atoi(g[4:6]), atoi(g[6:]), false); err == nil {
+					return d, nil
+				}
+			}
+			return dayMonth(in, atoi(g[4:]), atoi(g[:2]), atoi(g[2:4]))
+		case 6:
+			return dayMonth(in, yearOf(g[4:]), atoi(g[:2]), atoi(g[2:4]))
+		}
+		return Date{}, fmt.Errorf("parse date %q: cannot read %d digits as a date", in, len(g))
+	case 2:
+		a, b := groups[0], groups[1]
+		if len(a) == 4 && len(b) <= 2 {
+			return makeDate(in, atoi(a), atoi(b), 0, false)
+		}
+		if len(b) == 4 && len(a) <= 2 {
+			return makeDate(in, atoi(b), atoi(a), 0, false)
+		}
+		return Date{}, fmt.Errorf("parse date %q: cannot tell month from year", in)
+	case 3:
+		a, b, c := groups[0], groups[1], groups[2]
+		if len(a) == 4 && len(b) <= 2 && len(c) <= 2 {
+			y, m, d := atoi(a), atoi(b), atoi(c)
+			if m > 12 && d <= 12 { // yyyy-dd-mm
+				return makeDate(in, y, d, m, true)
+			}
+			return makeDate(in, y, m, d, false)
+		}
+		if len(a) <= 2 && len(b) <= 2 && (len(c) == 4 || len(c) == 2) {
+			return dayMonth(in, yearOf(c), atoi(a), atoi(b))
+		}
+		return Date{}, fmt.Errorf("parse date %q: not day, month and year", in)
+	}
+	return Date{}, fmt.Errorf("parse date %q: not a date", in)
+}
+
+func yearOf(g string) int {
+	n, _ := strconv.Atoi(g)
+	if len(g) == 2 {
+		if n <= TwoDigitYearPivot {
+			return 2000 + n
+		}
+		return 1900 + n
+	}
+	return n
+}
+
+// dayMonth builds a date written day first, exchanging day and month when
+// only that reading is valid.
+func dayMonth(in string, y, d, m int) (Date, error) {
+	if m > 12 && d >= 1 && d <= 12 {
+		return makeDate(in, y, d, m, true)
+	}
+	return makeDate(in, y, m, d, false)
+}
+
+func makeDate(in string, y, m, d int, swapped bool) (Date, error) {
+	if y < MinYear || y > MaxYear {
+		return Date{}, fmt.Errorf("parse date %q: year %d out of range %d-%d", in, y, MinYear, MaxYear)
+	}
+	switch {
+	case m == 0 && d == 0:
+		return Date{Year: y, Precision: PrecisionYear}, nil
+	case m < 1 || m > 12:
+		return Date{}, fmt.Errorf("parse date %q: month %d does not exist", in, m)
+	case d == 0:
+		return Date{Year: y, Month: m, Precision: PrecisionMonth, Swapped: swapped}, nil
+	}
+	if d < 1 || d > daysIn(y, m) {
+		return Date{}, fmt.Errorf("parse date %q: day %d does not exist in %04d-%02d", in, d, y, m)
+	}
+	return Date{Year: y, Month: m, Day: d, Precision: PrecisionDay, Swapped: swapped}, nil
+}
+
+func daysIn(y, m int) int {
+	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// excelSerial converts an Excel 1900-system serial day number.
+func excelSerial(f float64, in string) (Date, error) {
+	if math.IsNaN(f) || f < 1 || f >= 2958466 { // 2958465 = 9999-12-31
+		return Date{}, fmt.Errorf("parse date %q: serial %v out of range", in, f)
+	}
+	n := int(f)
+	if n == 60 {
+		return Date{}, fmt.Errorf("parse date %q: serial 60 is 1900-02-29, which does not exist", in)
+	}
+	base := time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
+	if n > 60 { // Excel counts the non-existent 1900-02-29
+		base = base.AddDate(0, 0, -1)
+	}
+	t := base.AddDate(0, 0, n)
+	return makeDate(in, t.Year(), int(t.Month()), t.Day(), false)
+}

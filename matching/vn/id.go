@@ -1,0 +1,266 @@
+package vn
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/dancu-vn/dancu/internal/refdata"
+)
+
+// Kinds of identification number.
+const (
+	KindCCCD = "cccd" // 12-digit personal identification number (số định danh cá nhân, on the CCCD card)
+	KindCMND = "cmnd" // old 9-digit identity card number
+)
+
+// ID is what an identification number encodes.
+type ID struct {
+	Valid bool   `json:"valid"`
+	Kind  string `json:"kind"`
+	// Number is the cleaned digits (12 or 9 of them when Kind is set).
+	Number string `json:"number"`
+	// ProvinceCode is the 3-digit code of the province (pre-2025, as in
+	// id_province_codes.csv) or country (id_country_codes.csv, births
+	// registered abroad) where the birth was registered.
+	ProvinceCode string `json:"province_code"`
+	// Abroad is set when ProvinceCode is a country code.
+	Abroad bool `json:"-"`
+	// Century is the century of birth as id_century_gender_codes.csv counts
+	// it: 20 for 1900–1999, 21 for 2000–2099.
+	Century int `json:"century"`
+	// Sex is "M" or "F" from the fourth digit.
+	Sex string `json:"sex"`
+	// BirthYearSuffix is the last two digits of the birth year.
+	BirthYearSuffix string `json:"birth_year_suffix"`
+	Error           string `json:"error"`
+}
+
+type idTables struct {
+	province map[string]provinceCode // 3-digit ID code → codes
+	country  map[string]string
+	century  [10]struct {
+		century int // 20 for 1900–1999, 21 for 2000–2099, ...
+		sex     string
+	}
+}
+
+type provinceCode struct {
+	gso, gso2025 string
+}
+
+var (
+	idOnce sync.Once
+	idTab  *idTables
+	idErr  error
+)
+
+func loadIDTables() (*idTables, error) {
+	idOnce.Do(func() {
+		t := &idTables{province: map[string]provinceCode{}, country: map[string]string{}}
+		p, err := refdata.Load("id_province_codes.csv")
+		if err != nil {
+			idErr = err
+			return
+		}
+		for _, r := range p.Rows {
+			t.province[p.Get(r, "code")] = provinceCode{gso: p.Get(r, "gso_province_code"), gso2025: p.Get(r, "province_2025_code")}
+		}
+		c, err := refdata.Load("id_country_codes.csv")
+		if err != nil {
+			idErr = err
+			return
+		}
+		for _, r := range c.Rows {
+			t.country[c.Get(r, "code")] = c.Get(r, "country_name")
+		}
+		g, err := refdata.Load("id_century_gender_codes.csv")
+		if err != nil {
+			idErr = err
+			return
+		}
+		for _, r := range g.Rows {
+			d, err1 := strconv.Atoi(g.Get(r, "digit4"))
+			cent, err2 := strconv.Atoi(g.Get(r, "century"))
+			if err1 != nil || err2 != nil || d < 0 || d > 9 {
+				idErr = fmt.Errorf("read id_century_gender_codes.csv: bad row %v", r)
+				return
+			}
+			sex := "M"
+			if g.Get(r, "gender") != "Nam" {
+				sex = "F"
+			}
+			t.century[d].century = cent
+			t.century[d].sex = sex
+		}
+		idTab = t
+	})
+	return idTab, idErr
+}
+
+// cleanID keeps the digits of s, reading the letters scanners and typists
+// put for digits (O/o/D→0, l/I/i/|→1, S/s→5, B→8, Z→2, G→6) and dropping
+// spaces, dots, dashes and other separators. ok is false when a character
+// that is neither is present.
+func cleanID(s string) (string, bool) {
+	var buf [32]byte
+	b := buf[:0]
+	ok := true
+	for _, r := range s {
+		var c byte
+		switch {
+		case r >= '0' && r <= '9':
+			c = byte(r)
+		case r >= '０' && r <= '９':
+			c = byte(r-'０') + '0'
+		case r == 'O' || r == 'o' || r == 'D' || r == 'Q':
+			c = '0'
+		case r == 'l' || r == 'I' || r == 'i' || r == '|' || r == '!':
+			c = '1'
+		case r == 'S' || r == 's':
+			c = '5'
+		case r == 'B':
+			c = '8'
+		case r == 'Z' || r == 'z':
+			c = '2'
+		case r == 'G' || r == 'b':
+			c = '6'
+		case r == ' ' || r == '.' || r == '-' || r == '_' || r == '/' || r == ',' || r == '\'' || r == '"' || r == '\t' || spaceKind(r) != 0:
+			continue
+		default:
+			ok = false
+			continue
+		}
+		if len(b) == cap(buf) {
+			return string(b), false
+		}
+		b = append(b, c)
+	}
+	return string(b), ok
+}
+
+// ParseID cleans and checks an identification number. Twelve digits are a
+// personal identification number (KindCCCD): digits 1–3 are a province
+// code (or a country code for births registered abroad), digit 4 the
+// century and sex, digits 5–6 the last digits of the birth year. Nine
+// digits are an old identity card number (KindCMND), which encodes nothing
+// checked here. Errors are reported in Error, never by panicking.
+func ParseID(s string) ID {
+	num, ok := cleanID(s)
+	id := ID{Number: num}
+	if !ok {
+		id.Error = "unexpected characters"
+		return id
+	}
+	switch len(num) {
+	case 0:
+		id.Error = "empty"
+		return id
+	case 9:
+		id.Kind = KindCMND
+		id.Valid = true
+		return id
+	case 12:
+		id.Kind = KindCCCD
+	default:
+		id.Error = fmt.Sprintf("%d digits: want 12 (or 9 for a CMND)", len(num))
+		return id
+	}
+	t, err := loadIDTables()
+	if err != nil {
+		id.Error = err.Error()
+		return id
+	}
+	code := num[:3]
+	id.ProvinceCode = code
+	if _, ok := t.province[code]; !ok {
+		if _, ok := t.country[code]; ok {
+			id.Abroad = true
+		} else {
+			id.Error = "unknown province or country code " + code
+			return id
+		}
+	}
+	c := t.century[num[3]-'0']
+	id.Century, id.Sex = c.century, c.sex
+	id.BirthYearSuffix = num[4:6]
+	id.Valid = true
+	return id
+}
+
+// BirthYear returns the birth year the number encodes, or 0.
+func (id ID) BirthYear() int {
+	if id.Kind != KindCCCD || id.Century == 0 || len(id.BirthYearSuffix) != 2 {
+		return 0
+	}
+	n, err := strconv.Atoi(id.BirthYearSuffix)
+	if err != nil {
+		return 0
+	}
+	return (id.Century-1)*100 + n
+}
+
+// Check returns the contradictions between the number and a record: its
+// birth year, sex ("M"/"F") and birth-registration province. A zero or
+// empty argument is not checked. The province may be given as the 3-digit
+// ID code ("001"), or as a 2-digit GSO code of either era ("01"); a 2-digit
+// code matches when it is the province's code before or after the 2025
+// reform. The result is empty when the number is consistent (and for
+// numbers that encode nothing, such as a CMND); an invalid number yields
+// its error.
+func (id ID) Check(birthYear int, sex, birthProvinceCode string) []string {
+	if !id.Valid {
+		if id.Error != "" {
+			return []string{"invalid number: " + id.Error}
+		}
+		return []string{"invalid number"}
+	}
+	if id.Kind != KindCCCD {
+		return nil
+	}
+	var out []string
+	if birthYear != 0 {
+		if y := id.BirthYear(); y != birthYear {
+			out = append(out, fmt.Sprintf("birth year %d, number encodes %d", birthYear, y))
+		}
+	}
+	if sex != "" && id.Sex != "" && sex != id.Sex {
+		out = append(out, fmt.Sprintf("sex %s, number encodes %s", sex, id.Sex))
+	}
+	if p := strings.TrimSpace(birthProvinceCode); p != "" && !id.Abroad {
+		t, _ := loadIDTables()
+		match := false
+		switch len(p) {
+		case 3:
+			match = p == id.ProvinceCode
+		case 1, 2:
+			if len(p) == 1 {
+				p = "0" + p
+			}
+			if pc, ok := t.province[id.ProvinceCode]; ok {
+				match = p == pc.gso || p == pc.gso2025
+			}
+		}
+		if !match {
+			out = append(out, fmt.Sprintf("birth province %s, number encodes %s", p, id.ProvinceCode))
+		}
+	}
+	return out
+}
+
+// MaskID hides the middle of an identification number for logs, keeping
+// the first four and last two digits: "001090012345" → "0010******45".
+// Inputs too short to mask meaningfully are fully starred.
+func MaskID(s string) string {
+	num, _ := cleanID(s)
+	if num == "" {
+		return strings.Repeat("*", utf8.RuneCountInString(s))
+	}
+	n := len(num)
+	if n < 8 {
+		return strings.Repeat("*", n)
+	}
+	return num[:4] + strings.Repeat("*", len(num)-6) + num[len(num)-2:]
+}

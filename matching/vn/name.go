@@ -1,0 +1,248 @@
+package vn
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Name is a personal name split into its parts. All parts are in the
+// canonical form (NFC, old-style tone marks, each word capitalised), and
+// Family, Middle and Given are substrings of Normalized.
+type Name struct {
+	Family     string `json:"family"`
+	Middle     string `json:"middle"`
+	Given      string `json:"given"`
+	Normalized string `json:"normalized"`
+	// Key is Fold(Normalized): lower case, no diacritics, đ → d.
+	Key string `json:"key"`
+	// OCRKey is Key with the common scanner confusions repaired in words
+	// that are not Vietnamese syllables (digits read for letters, rn for m,
+	// cl for d, q for g, stray apostrophes). A word that is already a
+	// syllable is never changed, so distinct names (Lan, Lâm) stay apart.
+	OCRKey string `json:"ocr_key"`
+}
+
+// compoundFamilies are family names of more than one word, longest first.
+var compoundFamilies = [][]string{
+	{"Công", "Tằng", "Tôn", "Nữ"},
+	{"Công", "Tôn", "Nữ"},
+	{"Tôn", "Thất"},
+	{"Tôn", "Nữ"},
+	{"Nguyễn", "Phúc"},
+	{"Nguyễn", "Phước"},
+	{"Âu", "Dương"},
+	{"Tư", "Mã"},
+	{"Gia", "Cát"},
+	{"Thượng", "Quan"},
+}
+
+// ParseName normalises a full name (họ, chữ đệm và tên) and splits it: the
+// family name is the first word, or a known compound family name when at
+// least one word follows it; the given name is the last word; the words in
+// between are middle names. Punctuation other than apostrophes separates
+// words ("Nguyễn V. An" → Nguyễn / V / An). A one-word name is a given
+// name.
+func ParseName(s string) Name {
+	if needsSeparators(s) {
+		s = replaceSeparators(s)
+	}
+	var stack [128]byte
+	nb := appendCanon(stack[:0], s, true)
+	if len(nb) == 0 {
+		return Name{}
+	}
+	var n Name
+	n.Normalized = string(nb)
+	var kstack [128]byte
+	kb := appendFold(kstack[:0], n.Normalized)
+	n.Key = string(kb)
+	n.OCRKey = ocrKey(n.Key)
+
+	// Split on the spaces of Normalized without allocating.
+	var cuts [16]int // byte offsets of spaces
+	nc := 0
+	for i := 0; i < len(n.Normalized) && nc < len(cuts); i++ {
+		if n.Normalized[i] == ' ' {
+			cuts[nc] = i
+			nc++
+		}
+	}
+	words := nc + 1
+	if nc == len(cuts) { // very long name: count the rest
+		words = strings.Count(n.Normalized, " ") + 1
+	}
+	if words == 1 {
+		n.Given = n.Normalized
+		return n
+	}
+	fam := 1
+	for _, cf := range compoundFamilies {
+		if len(cf) < words && len(cf) <= nc && hasWords(n.Normalized, cf) {
+			fam = len(cf)
+			break
+		}
+	}
+	n.Family = n.Normalized[:cuts[fam-1]]
+	last := strings.LastIndexByte(n.Normalized, ' ')
+	n.Given = n.Normalized[last+1:]
+	if cuts[fam-1] < last {
+		n.Middle = n.Normalized[cuts[fam-1]+1 : last]
+	}
+	return n
+}
+
+// hasWords reports whether s starts with the words ws followed by a space.
+func hasWords(s string, ws []string) bool {
+	for _, w := range ws {
+		if !strings.HasPrefix(s, w) {
+			return false
+		}
+		s = s[len(w):]
+		if len(s) == 0 || s[0] != ' ' {
+			return false
+		}
+		s = s[1:]
+	}
+	return true
+}
+
+// isNameRune reports whether r belongs inside a name word.
+func isNameRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '\'' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	}
+	return r == '’' || spaceKind(r) != 0 || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+func needsSeparators(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !isNameRune(rune(c)) {
+				return true
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isNameRune(r) {
+			return true
+		}
+		i += n - 1
+	}
+	return false
+}
+
+func replaceSeparators(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || !isNameRune(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// ocrKey repairs, word by word, the scanner confusions in a folded key.
+func ocrKey(key string) string {
+	var buf [128]byte
+	out := buf[:0]
+	changed := false
+	for i := 0; i < len(key); {
+		j := strings.IndexByte(key[i:], ' ')
+		if j < 0 {
+			j = len(key)
+		} else {
+			j += i
+		}
+		w := key[i:j]
+		if len(out) > 0 {
+			out = append(out, ' ')
+		}
+		if validASCIISyllable([]byte(w)) {
+			out = append(out, w...)
+		} else {
+			start := len(out)
+			out = appendOCRRepair(out, w)
+			if validASCIISyllable(out[start:]) {
+				if string(out[start:]) != w {
+					changed = true
+				}
+			} else {
+				out = append(out[:start], w...)
+			}
+		}
+		i = j + 1
+	}
+	if !changed {
+		return key
+	}
+	return string(out)
+}
+
+// appendOCRRepair appends w with the common OCR substitutions applied.
+func appendOCRRepair(b []byte, w string) []byte {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c == '0':
+			c = 'o'
+		case c == '1' || c == '!' || c == '|':
+			c = 'l'
+		case c == '5':
+			c = 's'
+		case c == '8':
+			c = 'b'
+		case c == '\'' || c == '`':
+			continue
+		case c == 'q' && i > 0:
+			c = 'g'
+		case c == 'r' && i+1 < len(w) && w[i+1] == 'n':
+			c = 'm'
+			i++
+		case c == 'c' && i+1 < len(w) && w[i+1] == 'l':
+			c = 'd'
+			i++
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// SexHint returns "F" when a middle name is Thị, "M" when it is Văn, and ""
+// otherwise. It is a hint for comparisons, not a value to store as sex.
+func (n Name) SexHint() string {
+	for _, w := range strings.Fields(n.Middle) {
+		switch w {
+		case "Thị":
+			return "F"
+		case "Văn":
+			return "M"
+		}
+	}
+	return ""
+}
+
+// MaskName shortens a name for logs: the family name is kept and every
+// other word is reduced to its initial, "Nguyễn Văn An" → "Nguyễn V. A.".
+func MaskName(s string) string {
+	n := ParseName(s)
+	if n.Normalized == "" {
+		return ""
+	}
+	var b strings.Builder
+	words := strings.Fields(n.Normalized)
+	fam := len(strings.Fields(n.Family))
+	for i, w := range words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if i < fam {
+			b.WriteString(w)
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		b.WriteRune(r)
+		b.WriteByte('.')
+	}
+	return b.String()
+}
