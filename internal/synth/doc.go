@@ -1,0 +1,23 @@
+// Package synth generates a synthetic Vietnamese population with ground
+// truth, and the noisy source records such a population leaves behind.
+//
+// It sits before the flow: `dancu gen` writes what the real sources would
+// send — provincial spreadsheets (CSV, XLSX) and scanned census forms
+// (JSON lines from form recognition) — so that ingest, matching and
+// loading can be tested and measured against a known truth (truth.csv:
+// record id → person id; persons.csv; conflicts_truth.csv for the
+// identification-number conflicts planted on purpose).
+//
+// Everything is drawn from the embedded reference tables (internal/refdata):
+// households live in real communes weighted by the 2019 census, names come
+// from the published frequency tables, identification numbers follow the
+// rules of Thông tư 07/2016 and 59/2021 (province of birth registration,
+// century and sex, year of birth, serial), and addresses are written in the
+// units in force at the date the source describes (before or after the
+// 1 July 2025 reform).
+//
+// Generation is deterministic for a seed and streams household by
+// household, so memory stays bounded whatever the population size.
+// AddressSample exposes the address renderer and its noise to the address
+// normaliser's tests.
+package synth

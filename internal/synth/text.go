@@ -1,0 +1,196 @@
+package synth
+
+import (
+	"math/rand/v2"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Combining marks of Vietnamese in NFD.
+const (
+	markGrave      = '\u0300' // huyền
+	markAcute      = '\u0301' // sắc
+	markTilde      = '\u0303' // ngã
+	markHook       = '\u0309' // hỏi
+	markDot        = '\u0323' // nặng
+	markCircumflex = '\u0302' // â ê ô
+	markBreve      = '\u0306' // ă
+	markHorn       = '\u031B' // ơ ư
+)
+
+var toneMarks = []rune{markGrave, markAcute, markTilde, markHook, markDot}
+
+func isTone(r rune) bool {
+	switch r {
+	case markGrave, markAcute, markTilde, markHook, markDot:
+		return true
+	}
+	return false
+}
+
+// stripDiacritics removes every Vietnamese diacritic: "Nguyễn Đức" → "Nguyen Duc".
+func stripDiacritics(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	d := norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(d))
+	for _, r := range d {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'đ':
+			b.WriteByte('d')
+		case r == 'Đ':
+			b.WriteByte('D')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// toneStyle rewrites the open rhymes oa, oe, uy between the old style
+// (hòa, thủy) and the new style (hoà, thuỷ). Syllables with a final
+// consonant or after q are written the same in both and are left alone.
+func toneStyle(s string, pairs [][2]string, toNew bool) string {
+	words := strings.Fields(s)
+	changed := false
+	for i, w := range words {
+		core := strings.TrimRight(w, ",.;:")
+		suffix := w[len(core):]
+		for _, p := range pairs {
+			from, to := p[0], p[1]
+			if !toNew {
+				from, to = p[1], p[0]
+			}
+			if !strings.HasSuffix(core, from) {
+				continue
+			}
+			stem := core[:len(core)-len(from)]
+			if strings.HasSuffix(stem, "q") || strings.HasSuffix(stem, "Q") {
+				break
+			}
+			words[i] = stem + to + suffix
+			changed = true
+			break
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(words, " ")
+}
+
+// ocrText applies character-level recognition errors of the kind seen on
+// scanned Vietnamese forms: a horn, breve or circumflex lost (ư→u, ơ→o,
+// ă/â→a, ă↔â), đ read as d, a tone mark dropped or read as another one.
+// Each letter is hit with probability p. It reports whether anything changed.
+func ocrText(s string, r *rand.Rand, p float64) (string, bool) {
+	if p <= 0 || s == "" {
+		return s, false
+	}
+	d := []rune(norm.NFD.String(s))
+	changed := false
+	out := make([]rune, 0, len(d))
+	for i := 0; i < len(d); i++ {
+		c := d[i]
+		if r.Float64() >= p || !unicode.IsLetter(c) && !unicode.Is(unicode.Mn, c) {
+			out = append(out, c)
+			continue
+		}
+		switch {
+		case c == 'đ':
+			out = append(out, 'd')
+			changed = true
+		case c == 'Đ':
+			out = append(out, 'D')
+			changed = true
+		case c == markHorn || c == markBreve || c == markCircumflex:
+			changed = true
+			if c == markBreve && r.IntN(2) == 0 {
+				out = append(out, markCircumflex) // ă read as â
+			} else if c == markCircumflex && r.IntN(3) == 0 && i > 0 && (d[i-1] == 'a' || d[i-1] == 'A') {
+				out = append(out, markBreve) // â read as ă
+			}
+		case isTone(c):
+			changed = true
+			if r.IntN(2) == 0 {
+				out = append(out, toneMarks[r.IntN(len(toneMarks))])
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	if !changed {
+		return s, false
+	}
+	return norm.NFC.String(string(out)), true
+}
+
+// typo makes one typing error in s: two adjacent letters swapped, a letter
+// dropped, or a letter doubled.
+func typo(s string, r *rand.Rand) string {
+	rs := []rune(s)
+	var letters []int
+	for i, c := range rs {
+		if unicode.IsLetter(c) {
+			letters = append(letters, i)
+		}
+	}
+	if len(letters) < 3 {
+		return s
+	}
+	i := letters[1+r.IntN(len(letters)-1)] // keep the initial letter
+	switch r.IntN(3) {
+	case 0:
+		if i+1 < len(rs) && unicode.IsLetter(rs[i+1]) && rs[i] != rs[i+1] {
+			rs[i], rs[i+1] = rs[i+1], rs[i]
+			return string(rs)
+		}
+		fallthrough
+	case 1:
+		return string(rs[:i]) + string(rs[i+1:])
+	default:
+		return string(rs[:i+1]) + string(rs[i:])
+	}
+}
+
+var digitOCR = map[byte]byte{'0': 'O', '1': 'l', '5': 'S', '8': 'B', '6': 'b', '2': 'Z'}
+
+// ocrDigits replaces one digit of s with a letter OCR often confuses it with.
+func ocrDigits(s string, r *rand.Rand) string {
+	var idx []int
+	for i := 0; i < len(s); i++ {
+		if _, ok := digitOCR[s[i]]; ok {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return s
+	}
+	i := idx[r.IntN(len(idx))]
+	b := []byte(s)
+	b[i] = digitOCR[b[i]]
+	return string(b)
+}
+
+// capitalize upper-cases the first letter of each word.
+func capitalize(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + strings.ToLower(w[n:])
+	}
+	return strings.Join(words, " ")
+}
