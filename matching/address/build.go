@@ -1,0 +1,410 @@
+package address
+
+import (
+	"strings"
+
+	"github.com/dancu-vn/dancu/matching/compare"
+)
+
+// tieEps is how close two readings' scores must be for the address to
+// count as ambiguous between them.
+const tieEps = 0.05
+
+func (g *gazetteer) pub(id int32) Unit {
+	if id < 0 {
+		return Unit{}
+	}
+	return Unit{Code: g.units[id].code, Name: g.units[id].name}
+}
+
+// deepest is the smallest unit a chain names.
+func (st *state) deepest(ch *chain) int32 {
+	for _, k := range []int{ch.c, ch.d, ch.p} {
+		if k >= 0 {
+			return st.matches[k].u
+		}
+	}
+	return -1
+}
+
+// build fills res from the best chain and those tied with it.
+func (st *state) build(res *Result, best int, post bool) {
+	g := st.g
+	b := st.chains[best]
+	bestDeep := st.deepest(&b)
+	var second float32 = -1e9
+	tied := 0
+	for k := range st.chains {
+		ch := &st.chains[k]
+		if ch.score >= b.score-tieEps {
+			st.expand(ch)
+			tied++
+			continue
+		}
+		if st.deepest(ch) != bestDeep && ch.score > second {
+			second = ch.score
+		}
+	}
+	ts := st.tuples
+	if len(ts) == 0 {
+		return
+	}
+	c := ts[0]
+	for _, t := range ts[1:] {
+		if t.Province != c.Province {
+			c.Province = Unit{}
+		}
+		if t.District != c.District {
+			c.District = Unit{}
+		}
+		if t.Commune != c.Commune {
+			c.Commune = Unit{}
+		}
+		if t.NewProvince != c.NewProvince {
+			c.NewProvince = Unit{}
+		}
+		if t.NewCommune != c.NewCommune {
+			c.NewCommune = Unit{}
+		}
+	}
+	res.Province, res.District, res.Commune, res.NewProvince, res.NewCommune = c.Province, c.District, c.Commune, c.NewProvince, c.NewCommune
+	if len(ts) > 1 {
+		res.Candidates = append(make([]Candidate, 0, len(ts)), ts...)
+	}
+
+	// Confidence: how well the words matched, which levels were written,
+	// how far the next other reading is, and whether one reading remains.
+	conf := float32(1)
+	for _, k := range []int{b.c, b.d, b.p} {
+		if k < 0 {
+			continue
+		}
+		m := &st.matches[k]
+		if m.q < 1 {
+			conf *= m.q
+		}
+		if m.ms == m.i {
+			conf *= 0.98 // no type word
+		}
+	}
+	if b.c < 0 {
+		conf *= 0.6
+	}
+	if b.p < 0 {
+		conf *= 0.97
+	}
+	if !b.newEra && b.c >= 0 && b.d < 0 {
+		conf *= 0.97
+	}
+	if d := b.score - second; d < 0.5 {
+		conf *= 0.5 + d
+	}
+	if len(ts) > 1 {
+		conf *= 0.6
+	}
+	if u := b.c; u >= 0 && g.units[st.matches[u].u].kind == kCommune && !g.units[st.matches[u].u].final {
+		conf *= 0.9 // merged away before the reform
+	}
+	if conf < 0 {
+		conf = 0
+	}
+	if conf > 1 {
+		conf = 1
+	}
+	res.Confidence = float64(int(conf*1000+0.5)) / 1000
+}
+
+// expand appends the complete readings (both eras) of chain ch.
+func (st *state) expand(ch *chain) {
+	g := st.g
+	if !ch.newEra {
+		switch {
+		case ch.c >= 0:
+			cu := st.matches[ch.c].u
+			if u := &g.units[cu]; !u.final && u.succ >= 0 {
+				cu = u.succ
+			}
+			u := &g.units[cu]
+			t := Candidate{Province: g.pub(u.prov), District: g.pub(u.parent), Commune: g.pub(cu)}
+			if len(u.to) == 0 {
+				if pt := g.units[u.prov].to; len(pt) > 0 {
+					t.NewProvince = g.pub(pt[0])
+				}
+				st.addTuple(t)
+			}
+			for _, n := range u.to {
+				t.NewCommune, t.NewProvince = g.pub(n), g.pub(g.units[n].parent)
+				st.addTuple(t)
+			}
+		case ch.d >= 0:
+			du := st.matches[ch.d].u
+			u := &g.units[du]
+			t := Candidate{Province: g.pub(u.prov), District: g.pub(du)}
+			if pt := g.units[u.prov].to; len(pt) > 0 {
+				t.NewProvince = g.pub(pt[0])
+			}
+			if len(u.to) == 1 { // island district → special zone
+				t.NewCommune = g.pub(u.to[0])
+			}
+			st.addTuple(t)
+		case ch.p >= 0:
+			pu := st.matches[ch.p].u
+			t := Candidate{Province: g.pub(pu)}
+			if pt := g.units[pu].to; len(pt) > 0 {
+				t.NewProvince = g.pub(pt[0])
+			}
+			st.addTuple(t)
+		}
+		return
+	}
+	switch {
+	case ch.c >= 0:
+		nu := st.matches[ch.c].u
+		u := &g.units[nu]
+		base := Candidate{NewProvince: g.pub(u.parent), NewCommune: g.pub(nu)}
+		if len(u.from) == 0 {
+			st.addTuple(base)
+		}
+		for _, o := range u.from {
+			t := base
+			ou := &g.units[o]
+			if ou.kind == kCommune {
+				t.Province, t.District, t.Commune = g.pub(ou.prov), g.pub(ou.parent), g.pub(o)
+			} else {
+				t.Province, t.District = g.pub(ou.prov), g.pub(o)
+			}
+			st.addTuple(t)
+		}
+	case ch.p >= 0:
+		pu := st.matches[ch.p].u
+		for _, o := range g.units[pu].from {
+			st.addTuple(Candidate{Province: g.pub(o), NewProvince: g.pub(pu)})
+		}
+	}
+}
+
+func (st *state) addTuple(t Candidate) {
+	for _, x := range st.tuples {
+		if x == t {
+			return
+		}
+	}
+	st.tuples = append(st.tuples, t)
+}
+
+// fuzzy looks for misspelt names (one or two edits on the folded name)
+// in the parts of the text the best chain leaves unexplained, within the
+// unit the chain already fixed (communes of its district or province, new
+// communes of its new province) and among the provinces when the chain
+// has none. It reports whether it added a reading.
+func (st *state) fuzzy(best int) bool {
+	var ch chain
+	if best >= 0 {
+		ch = st.chains[best]
+		if ch.c >= 0 && ch.p >= 0 {
+			return false
+		}
+	} else {
+		ch = chain{c: -1, d: -1, p: -1}
+	}
+	var covered uint64
+	for _, k := range []int{ch.c, ch.d, ch.p} {
+		if k >= 0 {
+			m := &st.matches[k]
+			for x := m.ms; x < m.j && x < 64; x++ {
+				covered |= 1 << uint(x)
+			}
+		}
+	}
+	var parent int32 = -1
+	if ch.c < 0 {
+		switch {
+		case ch.d >= 0:
+			parent = st.matches[ch.d].u
+		case ch.p >= 0:
+			parent = st.matches[ch.p].u
+		}
+	}
+	added := false
+	n := len(st.toks)
+	for a := 0; a < n; {
+		if covered&(1<<uint(a)) != 0 {
+			a++
+			continue
+		}
+		b := a + 1
+		for b < n && covered&(1<<uint(b)) == 0 && !st.toks[b].hard && st.mark[b]&mAdmin == 0 {
+			b++
+		}
+		// words [a, end) are not explained; a type word before b belongs to the next part
+		end := b
+		if b < n && st.mark[b]&mAdmin != 0 && st.markAt[b] >= a {
+			end = st.markAt[b]
+		}
+		if st.fuzzyPiece(a, end, parent, ch.p < 0) {
+			added = true
+		}
+		a = b
+	}
+	return added
+}
+
+// fuzzyPiece compares words [a, b) with the children of parent and, when
+// provinces is set, with the provinces.
+func (st *state) fuzzyPiece(a, b int, parent int32, provinces bool) bool {
+	if b-a > 6 || b <= a {
+		return false
+	}
+	if m, ok := st.g.markers[st.toks[a].key]; ok && m&(mHamlet|mStreet) != 0 {
+		return false
+	}
+	for k := a; k < b; k++ {
+		if allDigits(st.toks[k].key) {
+			return false
+		}
+	}
+	key := string(st.key(a, b))
+	if len(key) < 4 {
+		return false
+	}
+	maxd := 1
+	if len(key) > 8 {
+		maxd = 2
+	}
+	g := st.g
+	added := false
+	try := func(id int32) {
+		u := &g.units[id]
+		if d := len(u.key) - len(key); d > maxd || -d > maxd {
+			return
+		}
+		if compare.OSA(key, u.key, maxd) > maxd {
+			return
+		}
+		for _, m := range st.matches {
+			if m.i == a && m.j == b && m.u == id {
+				return
+			}
+		}
+		st.addMatch(a, b, id, 0.8, true)
+		added = true
+	}
+	if parent >= 0 {
+		for _, id := range g.children[parent] {
+			try(id)
+		}
+	}
+	if provinces {
+		for _, id := range g.provinces {
+			try(id)
+		}
+	}
+	return added
+}
+
+// strongHamlet words start a hamlet anywhere; weakHamlet words only at
+// the start of a part or before a number.
+var strongHamlet = map[string]bool{
+	"thon": true, "xom": true, "ap": true, "khu pho": true, "kp": true, "to dan pho": true, "tdp": true,
+	"khom": true, "khoi pho": true, "tieu khu": true, "khu dan cu": true, "kdc": true, "phum": true,
+	"soc": true, "th": true, "buon": true, "bon": true,
+}
+
+// streetAndHamlet splits the text before the first unit into street and
+// hamlet, keeping the words as written.
+func (st *state) streetAndHamlet(res *Result, best int) {
+	first := len(st.toks)
+	if best >= 0 {
+		ch := &st.chains[best]
+		for _, k := range []int{ch.c, ch.d, ch.p} {
+			if k >= 0 && st.matches[k].ms < first {
+				first = st.matches[k].ms
+			}
+		}
+	}
+	var street, hamlet []string
+	for a := 0; a < first; {
+		b := a + 1
+		for b < first && !st.toks[b].hard {
+			b++
+		}
+		h := -1
+		for k := a; k < b && h < 0; k++ {
+			for l := 3; l >= 1; l-- {
+				if k+l > b {
+					continue
+				}
+				mk := string(st.key(k, k+l))
+				m := st.g.markers[mk]
+				if m&mHamlet == 0 {
+					continue
+				}
+				nextDigit := k+l < b && allDigits(st.toks[k+l].key)
+				if strongHamlet[mk] || nextDigit || k == a && m&mStreet == 0 {
+					h = k
+				}
+				break
+			}
+		}
+		switch {
+		case h == a:
+			hamlet = append(hamlet, st.span(a, b))
+		case h > a:
+			street = append(street, st.span(a, h))
+			hamlet = append(hamlet, st.span(h, b))
+		default:
+			street = append(street, st.span(a, b))
+		}
+		a = b
+	}
+	res.Street = strings.Join(street, ", ")
+	res.Hamlet = strings.Join(hamlet, ", ")
+}
+
+// span is the input text of words [a, b).
+func (st *state) span(a, b int) string {
+	return strings.TrimSpace(st.text[st.toks[a].start:st.toks[b-1].end])
+}
+
+// bareCode reads an input that is only a code: 5 digits a commune, 3 a
+// district (pre-reform only), 2 a province, in the era the date says.
+func (st *state) bareCode(res *Result, post bool) bool {
+	t := strings.TrimSpace(st.text)
+	if len(t) != 2 && len(t) != 3 && len(t) != 5 || !allDigits(t) {
+		return false
+	}
+	g := st.g
+	var k kind
+	switch {
+	case len(t) == 5 && post:
+		k = kNewCommune
+	case len(t) == 5:
+		k = kCommune
+	case len(t) == 3:
+		k = kDistrict
+	case post:
+		k = kNewProvince
+	default:
+		k = kProvince
+	}
+	id, ok := g.byCode[k][t]
+	if !ok {
+		return false
+	}
+	st.matches = append(st.matches[:0], match{i: 0, j: 1, ms: 0, u: id, q: 1, s: 1})
+	ch := chain{newEra: k == kNewCommune || k == kNewProvince, c: -1, d: -1, p: -1, score: 1}
+	switch k {
+	case kCommune, kNewCommune:
+		ch.c = 0
+	case kDistrict:
+		ch.d = 0
+	default:
+		ch.p = 0
+	}
+	st.chains = append(st.chains[:0], ch)
+	st.build(res, 0, post)
+	if res.Candidates != nil && len(res.Candidates) == 0 {
+		res.Confidence = 1
+	}
+	return true
+}

@@ -1,0 +1,365 @@
+package address
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/dancu-vn/dancu/internal/refdata"
+)
+
+// kind is the level and era of a unit.
+type kind uint8
+
+const (
+	kProvince    kind = iota // pre-reform province (63)
+	kDistrict                // pre-reform district (~700)
+	kCommune                 // pre-reform commune (~10,600 incl. those merged away since 2021)
+	kNewProvince             // province since 1 July 2025 (34)
+	kNewCommune              // commune since 1 July 2025 (3,321)
+)
+
+// utype is a unit's official type word.
+type utype uint8
+
+const (
+	tNone utype = iota
+	tTinh
+	tThanhPhoTW // Thành phố trực thuộc Trung ương
+	tQuan
+	tHuyen
+	tThiXa
+	tThanhPho // provincial city (district level)
+	tPhuong
+	tXa
+	tThiTran
+	tDacKhu
+)
+
+var typePrefixes = []struct {
+	prefix string
+	t      utype
+}{
+	{"Thành phố ", tThanhPho}, {"Thị xã ", tThiXa}, {"Thị trấn ", tThiTran}, {"Tỉnh ", tTinh},
+	{"Quận ", tQuan}, {"Huyện ", tHuyen}, {"Phường ", tPhuong}, {"Xã ", tXa}, {"Đặc khu ", tDacKhu},
+}
+
+// splitType splits an official name into its type and its proper name.
+func splitType(name string) (utype, string) {
+	for _, p := range typePrefixes {
+		if strings.HasPrefix(name, p.prefix) {
+			return p.t, name[len(p.prefix):]
+		}
+	}
+	return tNone, name
+}
+
+// unit is one administrative unit of either era.
+type unit struct {
+	kind   kind
+	typ    utype
+	code   string
+	name   string // official name with its type word
+	key    string // folded proper name
+	canon  string // canonical key of the proper name (tones placed one way, lower case)
+	parent int32  // commune → district; district → province; new commune → new province; else -1
+	prov   int32  // commune, district → province; else -1
+	alt    []int32
+	final  bool    // still in the last pre-reform list (2025-03); always true for the new era
+	succ   int32   // old commune merged away before the reform → the commune that absorbed it, or -1
+	to     []int32 // old commune → new communes; old province → new province; island district → new commune
+	from   []int32 // new commune → old communes (or island districts); new province → old provinces
+}
+
+// entry is one unit a folded name can mean.
+type entry struct {
+	unit int32
+	q    float32 // 1 for an official name (now or earlier), less for an alias
+}
+
+// gazetteer is the embedded list of units of both eras with a name index.
+type gazetteer struct {
+	units []unit
+	index map[string][]entry
+	// codes per kind
+	byCode [5]map[string]int32
+	// children for fuzzy matching within a parent: district and province →
+	// old communes and districts; new province → new communes.
+	children map[int32][]int32
+	// markers: folded type words, hamlet and street words.
+	markers   map[string]marker
+	provinces []int32 // old and new provinces, for fuzzy matching
+	maxTokens int     // longest indexed name in tokens
+}
+
+var (
+	gazOnce sync.Once
+	gaz     *gazetteer
+	gazErr  error
+)
+
+// load returns the shared gazetteer, building it on first use.
+func load() (*gazetteer, error) {
+	gazOnce.Do(func() { gaz, gazErr = build() })
+	return gaz, gazErr
+}
+
+// Warm builds the shared gazetteer now rather than on the first Resolve,
+// and reports whether the embedded tables could be read.
+func Warm() error {
+	_, err := load()
+	return err
+}
+
+func build() (*gazetteer, error) {
+	g := &gazetteer{index: make(map[string][]entry, 40000), children: make(map[int32][]int32, 1000)}
+	for k := range g.byCode {
+		g.byCode[k] = map[string]int32{}
+	}
+	tabs := map[string]*refdata.Table{}
+	for _, name := range []string{
+		"admin_units_2025_pre_reform.csv", "admin_units_2024.csv", "admin_units_history_2021_2025.csv",
+		"admin_units_2025.csv", "admin_units_2025_mapping.csv", "province_mapping_2025.csv",
+		"admin_commune_name_variants.csv", "address_abbreviations.csv",
+	} {
+		t, err := refdata.Load(name)
+		if err != nil {
+			return nil, fmt.Errorf("load gazetteer: %w", err)
+		}
+		tabs[name] = t
+	}
+	pre, y24, hist := tabs["admin_units_2025_pre_reform.csv"], tabs["admin_units_2024.csv"], tabs["admin_units_history_2021_2025.csv"]
+
+	// Old provinces and districts: the final list first, then units that
+	// existed in 2024 but not in 2025-03.
+	for _, t := range []*refdata.Table{pre, y24} {
+		final := t == pre
+		for _, r := range t.Rows {
+			pc, pn := t.Get(r, "province_code"), t.Get(r, "province_name")
+			p, ok := g.byCode[kProvince][pc]
+			if !ok {
+				p = g.add(unit{kind: kProvince, code: pc, name: pn, parent: -1, prov: -1, final: final, succ: -1})
+			} else if g.units[p].name != pn {
+				g.addKey(pn, p, 1) // Tỉnh Thừa Thiên Huế → Thành phố Huế
+			}
+			dc, dn := t.Get(r, "district_code"), t.Get(r, "district_name")
+			if _, ok := g.byCode[kDistrict][dc]; !ok {
+				d := g.add(unit{kind: kDistrict, code: dc, name: dn, parent: p, prov: p, final: final, succ: -1})
+				g.children[p] = append(g.children[p], d)
+			}
+		}
+	}
+	// Old communes: every code seen 2021–2025, with its earlier names and
+	// districts.
+	for _, r := range hist.Rows {
+		dc := hist.Get(r, "district_code")
+		d, ok := g.byCode[kDistrict][dc]
+		if !ok {
+			return nil, fmt.Errorf("build gazetteer: admin_units_history_2021_2025.csv: commune %s names unknown district %s", hist.Get(r, "commune_code"), dc)
+		}
+		c := g.add(unit{kind: kCommune, code: hist.Get(r, "commune_code"), name: hist.Get(r, "commune_name"),
+			parent: d, prov: g.units[d].prov, final: hist.Get(r, "in_final_pre_reform") == "1", succ: -1})
+		g.children[d] = append(g.children[d], c)
+		g.children[g.units[d].prov] = append(g.children[g.units[d].prov], c)
+		for _, on := range strings.Split(hist.Get(r, "other_names"), "|") {
+			if on != "" {
+				g.addKey(on, c, 1)
+			}
+		}
+		for _, od := range strings.Split(hist.Get(r, "other_district_codes"), "|") {
+			if d2, ok := g.byCode[kDistrict][od]; ok && od != "" && d2 != d {
+				g.units[c].alt = append(g.units[c].alt, d2)
+				g.children[d2] = append(g.children[d2], c)
+			}
+		}
+	}
+	// Names in the final list win over the history's spelling.
+	for _, r := range pre.Rows {
+		if c, ok := g.byCode[kCommune][pre.Get(r, "commune_code")]; ok {
+			if n := pre.Get(r, "commune_name"); n != g.units[c].name {
+				g.addKey(n, c, 1)
+			}
+		}
+	}
+	v := tabs["admin_commune_name_variants.csv"]
+	for _, r := range v.Rows {
+		if c, ok := g.byCode[kCommune][v.Get(r, "commune_code")]; ok {
+			g.addKey(v.Get(r, "name_variant"), c, 0.98)
+		}
+	}
+
+	// The new era.
+	n25 := tabs["admin_units_2025.csv"]
+	for _, r := range n25.Rows {
+		pc, pn := n25.Get(r, "province_code"), n25.Get(r, "province_name")
+		p, ok := g.byCode[kNewProvince][pc]
+		if !ok {
+			p = g.add(unit{kind: kNewProvince, code: pc, name: pn, parent: -1, prov: -1, final: true, succ: -1})
+		}
+		c := g.add(unit{kind: kNewCommune, code: n25.Get(r, "commune_code"), name: n25.Get(r, "commune_name"), parent: p, prov: p, final: true, succ: -1})
+		g.children[p] = append(g.children[p], c)
+		if alt := n25.Get(r, "alt_name_nso_registry"); alt != "" {
+			g.addKey(alt, c, 1)
+		}
+	}
+	pm := tabs["province_mapping_2025.csv"]
+	for _, r := range pm.Rows {
+		o, ok1 := g.byCode[kProvince][pm.Get(r, "old_province_code")]
+		n, ok2 := g.byCode[kNewProvince][pm.Get(r, "new_province_code")]
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("build gazetteer: province_mapping_2025.csv: unknown province %s or %s", pm.Get(r, "old_province_code"), pm.Get(r, "new_province_code"))
+		}
+		g.units[o].to = append(g.units[o].to, n)
+		g.units[n].from = append(g.units[n].from, o)
+	}
+	mp := tabs["admin_units_2025_mapping.csv"]
+	for _, r := range mp.Rows {
+		if mp.Get(r, "preferred") != "1" {
+			continue
+		}
+		n, ok := g.byCode[kNewCommune][mp.Get(r, "new_commune_code")]
+		if !ok {
+			return nil, fmt.Errorf("build gazetteer: admin_units_2025_mapping.csv: unknown new commune %s", mp.Get(r, "new_commune_code"))
+		}
+		var o int32
+		if oc := mp.Get(r, "old_commune_code"); oc != "" {
+			o, ok = g.byCode[kCommune][oc]
+		} else {
+			o, ok = g.byCode[kDistrict][mp.Get(r, "old_district_code")]
+		}
+		if !ok {
+			return nil, fmt.Errorf("build gazetteer: admin_units_2025_mapping.csv: unknown old unit %s/%s", mp.Get(r, "old_commune_code"), mp.Get(r, "old_district_code"))
+		}
+		g.units[o].to = append(g.units[o].to, n)
+		g.units[n].from = append(g.units[n].from, o)
+	}
+	g.linkSuccessors()
+	g.loadAbbreviations(tabs["address_abbreviations.csv"])
+	return g, nil
+}
+
+// add appends u, indexes its code and its names, and returns its id.
+func (g *gazetteer) add(u unit) int32 {
+	id := int32(len(g.units))
+	t, bare := splitType(u.name)
+	u.typ = t
+	if u.kind == kProvince || u.kind == kNewProvince {
+		switch t {
+		case tThanhPho:
+			u.typ = tThanhPhoTW
+		case tNone:
+			u.typ = tTinh
+		}
+	}
+	u.canon = canonKey(bare)
+	u.key = foldKey(bare)
+	if u.kind == kProvince || u.kind == kNewProvince {
+		g.provinces = append(g.provinces, int32(len(g.units)))
+	}
+	g.units = append(g.units, u)
+	g.byCode[u.kind][u.code] = id
+	g.addKey(u.name, id, 1)
+	return id
+}
+
+// canonKey is the canonical form of a proper name for telling apart names
+// that fold alike (Hòa / Hóa): words, canonical tones, lower case.
+func canonKey(bare string) string {
+	toks := tokenize(nil, bare)
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(canon(bare[t.start:t.end]))
+	}
+	return b.String()
+}
+
+// addKey indexes the proper name of full (type word stripped) and its
+// variants for unit id.
+func (g *gazetteer) addKey(full string, id int32, q float32) {
+	_, bare := splitType(full)
+	k := foldKey(bare)
+	if k == "" {
+		return
+	}
+	g.addRaw(k, id, q)
+	// Apostrophes: "Ea H'Leo" is also written "Ea H Leo".
+	if strings.ContainsAny(bare, "'’") {
+		g.addRaw(foldKey(strings.NewReplacer("'", " ", "’", " ").Replace(bare)), id, q)
+	}
+	words := strings.Split(k, " ")
+	if len(words) > 1 {
+		g.addRaw(strings.Join(words, ""), id, q*0.98) // "daklak", "hochiminh"
+	}
+	// Glued prefixes of highland names: "EaBar" ↔ "Ea Bar", "Đăk Nông" ↔ "Đắknông".
+	split := make([]string, 0, len(words)+1)
+	changed := false
+	for _, w := range words {
+		done := false
+		for _, p := range []string{"ea", "ia", "dak", "krong", "cu"} {
+			if len(w) > len(p)+2 && strings.HasPrefix(w, p) && !allDigits(w) {
+				split = append(split, p, w[len(p):])
+				changed, done = true, true
+				break
+			}
+		}
+		if !done {
+			split = append(split, w)
+		}
+	}
+	if changed {
+		g.addRaw(strings.Join(split, " "), id, q*0.98)
+	}
+	// "Nông trường Mộc Châu" is written "NT Mộc Châu".
+	if strings.HasPrefix(k, "nong truong ") {
+		g.addRaw("nt "+k[len("nong truong "):], id, q)
+	}
+}
+
+func (g *gazetteer) addRaw(k string, id int32, q float32) {
+	es := g.index[k]
+	for i, e := range es {
+		if e.unit == id {
+			if q > e.q {
+				es[i].q = q
+			}
+			return
+		}
+	}
+	g.index[k] = append(es, entry{unit: id, q: q})
+	if n := strings.Count(k, " ") + 1; n > g.maxTokens {
+		g.maxTokens = n
+	}
+}
+
+// linkSuccessors finds, for old communes merged away before the reform,
+// the commune that absorbed them where its name says so ("Phường Văn
+// Miếu - Quốc Tử Giám" absorbed Phường Quốc Tử Giám). The others keep
+// succ = -1: the tables do not say where they went.
+func (g *gazetteer) linkSuccessors() {
+	for id := range g.units {
+		u := &g.units[id]
+		if u.kind != kCommune || u.final {
+			continue
+		}
+		_, bare := splitType(u.name)
+		k := foldKey(bare)
+		for _, s := range g.children[u.parent] {
+			su := &g.units[s]
+			if su.kind != kCommune || !su.final || s == int32(id) {
+				continue
+			}
+			_, sb := splitType(su.name)
+			if !strings.Contains(sb, " - ") {
+				continue
+			}
+			for _, part := range strings.Split(sb, " - ") {
+				if foldKey(part) == k {
+					u.succ = s
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,452 @@
+package address
+
+import (
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// match is one reading of a span of words as a unit.
+type match struct {
+	i, j  int   // words [i, j) hold the name
+	ms    int   // first word of the type word before the name (== i when none)
+	u     int32 // unit
+	q     float32
+	s0    float32 // score of this level as a name
+	s     float32 // s0 less what the reading leaves unexplained after it
+	fuzzy bool
+	soft  bool // the name runs over a dash or dot
+}
+
+// chain is one consistent reading of the whole address: a commune, a
+// district and a province of one era, any of them possibly absent.
+type chain struct {
+	newEra  bool
+	c, d, p int // indexes into matches, or -1
+	score   float32
+}
+
+// state is the scratch space of one Resolve call, pooled.
+type state struct {
+	g         *gazetteer
+	text      string
+	toks      []token
+	ws        []byte // folded words joined by single spaces
+	off       []int  // offset of each word in ws
+	mark      []marker
+	markStart []bool // word k begins a unit type word
+	markAt    []int  // first word of the marker before word i (== i when none)
+	matches   []match
+	chains    []chain
+	tuples    []Candidate
+}
+
+var statePool = sync.Pool{New: func() any { return &state{} }}
+
+// Resolve reads a free-text Vietnamese address and returns the
+// administrative units it names in both eras. asOf is the date the
+// address describes: it decides whether an unqualified name or a bare
+// code is read in the pre-reform units or in those in force since
+// ReformDate. Resolve never fails: text it cannot read gives a Result with
+// Confidence 0. It is safe for concurrent use.
+func Resolve(text string, asOf time.Time) Result {
+	res := Result{Input: text, Candidates: []Candidate{}}
+	g, err := load()
+	if err != nil {
+		return res
+	}
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
+	st := statePool.Get().(*state)
+	st.reset(g, text)
+	st.resolve(&res, !asOf.Before(ReformDate))
+	statePool.Put(st)
+	return res
+}
+
+func (st *state) reset(g *gazetteer, text string) {
+	st.g = g
+	st.text = text
+	st.toks = tokenize(st.toks[:0], text)
+	if len(st.toks) > 64 { // addresses are short; bound the work on junk
+		st.toks = st.toks[:64]
+	}
+	st.ws = st.ws[:0]
+	st.off = st.off[:0]
+	for i, t := range st.toks {
+		if i > 0 {
+			st.ws = append(st.ws, ' ')
+		}
+		st.off = append(st.off, len(st.ws))
+		st.ws = append(st.ws, t.key...)
+	}
+	st.matches = st.matches[:0]
+	st.chains = st.chains[:0]
+	st.tuples = st.tuples[:0]
+	st.mark = st.mark[:0]
+	st.markAt = st.markAt[:0]
+	st.markStart = st.markStart[:0]
+	for i := range st.toks {
+		m, at := st.markerBefore(i)
+		st.mark = append(st.mark, m)
+		st.markAt = append(st.markAt, at)
+		st.markStart = append(st.markStart, false)
+	}
+	for i := range st.toks {
+		if st.mark[i]&mAdmin != 0 && st.markAt[i] < i {
+			st.markStart[st.markAt[i]] = true
+		}
+	}
+}
+
+// key is the folded text of words [i, j).
+func (st *state) key(i, j int) []byte {
+	return st.ws[st.off[i] : st.off[j-1]+len(st.toks[j-1].key)]
+}
+
+// markerBefore finds a type, hamlet or street word right before word i.
+func (st *state) markerBefore(i int) (marker, int) {
+	if i == 0 || st.toks[i].hard {
+		return 0, i
+	}
+	for l := 3; l >= 1; l-- {
+		a := i - l
+		if a < 0 {
+			continue
+		}
+		ok := true
+		for k := a + 1; k < i; k++ {
+			if st.toks[k].hard {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		if m, found := st.g.markers[string(st.key(a, i))]; found {
+			return m, a
+		}
+	}
+	return 0, i
+}
+
+// segStart reports whether a name starting at word i (after its marker
+// at word ms) begins a comma-separated part; segEnd whether one ending
+// before word j ends it.
+func (st *state) segStart(ms int) bool { return ms == 0 || st.toks[ms].hard }
+func (st *state) segEnd(j int) bool    { return j == len(st.toks) || st.toks[j].hard }
+
+// streetContext reports whether a number comes before word i in its
+// comma-separated part with no unit type word in between: "12 Nguyễn
+// Trãi" is a street, not Phường Nguyễn Trãi.
+func (st *state) streetContext(ms int) bool {
+	for k := ms - 1; k >= 0; k-- {
+		if allDigits(st.toks[k].key) {
+			return st.mark[k]&mAdmin == 0
+		}
+		if st.toks[k+1].hard || st.mark[k]&mAdmin != 0 && st.markAt[k] < k {
+			return false
+		}
+	}
+	return false
+}
+
+func (st *state) resolve(res *Result, post bool) {
+	if len(st.toks) == 0 {
+		return
+	}
+	if st.bareCode(res, post) {
+		return
+	}
+	st.findExact()
+	best := st.choose(post)
+	for round := 0; round < 2; round++ {
+		if !st.fuzzy(best) {
+			break
+		}
+		best = st.choose(post)
+	}
+	if best < 0 {
+		st.streetAndHamlet(res, -1)
+		return
+	}
+	st.build(res, best, post)
+	st.streetAndHamlet(res, best)
+}
+
+// findExact adds a match for every span of words whose folded text is the
+// name of a unit.
+func (st *state) findExact() {
+	g := st.g
+	n := len(st.toks)
+	for i := 0; i < n; i++ {
+		for j := i + 1; j <= n && j-i <= g.maxTokens; j++ {
+			if j > i+1 && st.toks[j-1].hard {
+				break
+			}
+			es, ok := g.index[string(st.key(i, j))]
+			if !ok {
+				continue
+			}
+			var spanCanon string
+			canonDone := false
+			for _, e := range es {
+				q := e.q
+				u := &g.units[e.unit]
+				if !st.allASCII(i, j) {
+					if !canonDone {
+						spanCanon = st.spanCanon(i, j)
+						canonDone = true
+					}
+					if spanCanon != u.canon {
+						q *= 0.92
+					}
+				} else {
+					q *= 0.99
+				}
+				st.addMatch(i, j, e.unit, q, false)
+			}
+		}
+	}
+}
+
+func (st *state) allASCII(i, j int) bool {
+	for k := i; k < j; k++ {
+		if !st.toks[k].ascii {
+			return false
+		}
+	}
+	return true
+}
+
+// spanCanon is the canonical form of words [i, j) as written.
+func (st *state) spanCanon(i, j int) string {
+	var b strings.Builder
+	for k := i; k < j; k++ {
+		if k > i {
+			b.WriteByte(' ')
+		}
+		t := st.toks[k]
+		b.WriteString(canon(st.text[t.start:t.end]))
+	}
+	return b.String()
+}
+
+// addMatch scores a reading of words [i, j) as unit id and keeps it
+// unless it is impossible.
+func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
+	u := &st.g.units[id]
+	if !u.final {
+		q *= 0.9 // a unit that no longer existed at the reform
+	}
+	m := st.mark[i]
+	ms := st.markAt[i]
+	numeric := j == i+1 && allDigits(st.toks[i].key)
+	s := q
+	switch {
+	case m&markerOf[u.typ] != 0:
+		s += 0.4
+	case m&levelMarkers[u.kind] != 0:
+		s += 0.25
+	case numeric:
+		return // "3" alone is not Quận 3
+	case m&mAdmin != 0:
+		s -= 0.3
+	case m&(mHamlet|mStreet) != 0:
+		s -= 0.8
+	}
+	if m&mAdmin == 0 {
+		ms = i // a hamlet or street word is not part of the unit
+	}
+	if numeric && m&mAdmin == 0 {
+		return
+	}
+	if j == i+1 && m&mAdmin == 0 && !(st.segStart(ms) && st.segEnd(j)) {
+		s -= 0.3 // one bare word inside a longer part
+	}
+	if m&mAdmin == 0 && st.streetContext(ms) {
+		s -= 0.5
+	}
+	soft := false
+	for k := i + 1; k < j; k++ {
+		if st.toks[k].soft {
+			soft = true
+		}
+	}
+	if soft && !strings.Contains(u.name, "-") {
+		s -= 0.3 // "Hòa - Thành phố …" is not Hòa Thành
+	}
+	st.matches = append(st.matches, match{i: i, j: j, ms: ms, u: id, q: q, s0: s, s: s, fuzzy: fuzzy, soft: soft})
+}
+
+func overlap(a, b *match) bool { return a.ms < b.j && b.ms < a.j }
+
+// trail lowers the score of readings followed, in their part of the
+// text, by words nothing explains: "Phú Thọ" in "Phú Thọ Hòa".
+func (st *state) trail() {
+	var starts uint64
+	for k := range st.matches {
+		m := &st.matches[k]
+		if m.ms < 64 && !m.soft && (m.j-m.i > 1 || m.ms < m.i) {
+			starts |= 1 << uint(m.ms)
+		}
+	}
+	n := len(st.toks)
+	for k := range st.matches {
+		m := &st.matches[k]
+		var pen float32
+		for x := m.j; x < n && x < 64 && !st.toks[x].hard && !st.markStart[x] && starts&(1<<uint(x)) == 0; x++ {
+			pen += 0.15
+		}
+		if pen > 0.45 {
+			pen = 0.45
+		}
+		m.s = m.s0 - pen
+	}
+}
+
+// choose builds every consistent chain and returns the best one's index.
+func (st *state) choose(post bool) int {
+	st.trail()
+	st.chains = st.chains[:0]
+	g := st.g
+	ms := st.matches
+	for ci := range ms {
+		c := &ms[ci]
+		u := &g.units[c.u]
+		switch u.kind {
+		case kCommune:
+			// Best district among the commune's districts, then province.
+			di, pi := -1, -1
+			for k := range ms {
+				d := &ms[k]
+				if g.units[d.u].kind != kDistrict || overlap(c, d) {
+					continue
+				}
+				if d.u != u.parent && !contains(u.alt, d.u) {
+					continue
+				}
+				if di < 0 || d.s > ms[di].s {
+					di = k
+				}
+			}
+			pi = st.bestProvince(u.prov, false, c, di)
+			st.addChain(false, ci, di, pi, post)
+			if di >= 0 { // also without the district, in case it was a wrong reading
+				st.addChain(false, ci, -1, st.bestProvince(u.prov, false, c, -1), post)
+			}
+		case kDistrict:
+			pi := st.bestProvince(u.prov, false, c, -1)
+			st.addChain(false, -1, ci, pi, post)
+		case kProvince:
+			st.addChain(false, -1, -1, ci, post)
+		case kNewCommune:
+			pi := st.bestProvince(u.parent, true, c, -1)
+			st.addChain(true, ci, -1, pi, post)
+		case kNewProvince:
+			st.addChain(true, -1, -1, ci, post)
+		}
+	}
+	best := -1
+	for k := range st.chains {
+		if best < 0 || st.chains[k].score > st.chains[best].score {
+			best = k
+		}
+	}
+	return best
+}
+
+func contains(xs []int32, x int32) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// bestProvince finds the best match for province p (old era, or new era
+// when newEra) that overlaps neither match a nor match di. A province of
+// the other era that corresponds to p counts a little less.
+func (st *state) bestProvince(p int32, newEra bool, a *match, di int) int {
+	if p < 0 {
+		return -1
+	}
+	g := st.g
+	best := -1
+	var bestS float32
+	for k := range st.matches {
+		m := &st.matches[k]
+		if overlap(a, m) || di >= 0 && overlap(&st.matches[di], m) {
+			continue
+		}
+		mu := &g.units[m.u]
+		var s float32
+		switch {
+		case m.u == p:
+			s = m.s
+		case !newEra && mu.kind == kNewProvince && contains(g.units[p].to, m.u):
+			s = m.s - 0.1
+		case newEra && mu.kind == kProvince && contains(mu.to, p):
+			s = m.s - 0.1
+		default:
+			continue
+		}
+		if best < 0 || s > bestS {
+			best, bestS = k, s
+		}
+	}
+	return best
+}
+
+// addChain scores a chain: its levels, their order (smallest first),
+// what is left unexplained at the end of the text, and the era the date
+// says.
+func (st *state) addChain(newEra bool, c, d, p int, post bool) {
+	var score float32
+	var parts [3]*match
+	n := 0
+	for _, k := range []int{c, d, p} {
+		if k >= 0 {
+			m := &st.matches[k]
+			score += m.s
+			if k == p && (st.g.units[m.u].kind == kNewProvince) != newEra {
+				score -= 0.1 // province named in the other era's units
+			}
+			parts[n] = m
+			n++
+		}
+	}
+	for a := 0; a+1 < n; a++ {
+		if parts[a].i < parts[a+1].i {
+			score += 0.1
+		} else {
+			score -= 0.05
+		}
+	}
+	end := 0
+	for a := 0; a < n; a++ {
+		if parts[a].j > end {
+			end = parts[a].j
+		}
+	}
+	var tail float32
+	for k := end; k < len(st.toks); k++ {
+		key := st.toks[k].key
+		if key == "viet" || key == "nam" || key == "vn" || key == "vietnam" || allDigits(key) {
+			continue
+		}
+		tail += 0.1
+	}
+	if tail > 0.5 {
+		tail = 0.5
+	}
+	score -= tail
+	if newEra == post {
+		score += 0.3
+	}
+	st.chains = append(st.chains, chain{newEra: newEra, c: c, d: d, p: p, score: score})
+}

@@ -1,0 +1,88 @@
+package address
+
+import (
+	"strings"
+	"time"
+)
+
+// ReformDate is the day the 2025 reform of administrative units took
+// effect: addresses describing this day or later are written in the new
+// units (34 provinces, communes, no district).
+var ReformDate = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+
+// Unit is an administrative unit: its official code and its official
+// name with the type word ("Phường Trúc Bạch", "Quận Ba Đình", "Thành phố
+// Hà Nội"). The zero Unit means "not known".
+type Unit struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// IsZero reports whether u is unknown.
+func (u Unit) IsZero() bool { return u.Code == "" }
+
+// Candidate is one complete reading of an ambiguous address, in both eras.
+type Candidate struct {
+	Province    Unit `json:"province"`
+	District    Unit `json:"district"`
+	Commune     Unit `json:"commune"`
+	NewProvince Unit `json:"new_province"`
+	NewCommune  Unit `json:"new_commune"`
+}
+
+// Result is what Resolve found in an address. The pre-reform units
+// (Province, District, Commune) and the units since 1 July 2025
+// (NewProvince, NewCommune) are both given when the text decides them. A
+// field the text does not decide is left zero and Candidates lists the
+// readings that remain: an old commune split between several new ones, a
+// new commune made of several old ones, namesake communes in one province.
+// Candidates is empty when the result is unique.
+//
+// The JSON form is the output of `dancu normalize address`; its field
+// names are a public interface.
+type Result struct {
+	Input       string `json:"input"`
+	Province    Unit   `json:"province"`
+	District    Unit   `json:"district"`
+	Commune     Unit   `json:"commune"`
+	NewProvince Unit   `json:"new_province"`
+	NewCommune  Unit   `json:"new_commune"`
+	// Street is the house number and street ("Số 12 ngõ 34 Hoàng Hoa
+	// Thám") as written.
+	Street string `json:"street"`
+	// Hamlet is the unit below the commune (thôn, xóm, ấp, bản, tổ, khu
+	// phố …) as written.
+	Hamlet string `json:"hamlet"`
+	// Confidence is in [0, 1]: 0 when nothing was recognised, lower for
+	// missing levels, typos, and ambiguity.
+	Confidence float64     `json:"confidence"`
+	Candidates []Candidate `json:"candidates"`
+}
+
+// Normalized writes the result back as an address in official form:
+// street, hamlet, then the units with their type words, smallest first —
+// in the pre-reform units when the old commune or district is known,
+// otherwise in the new ones.
+func (r Result) Normalized() string {
+	parts := make([]string, 0, 5)
+	if r.Street != "" {
+		parts = append(parts, r.Street)
+	}
+	if r.Hamlet != "" {
+		parts = append(parts, r.Hamlet)
+	}
+	if !r.Commune.IsZero() || !r.District.IsZero() || r.NewCommune.IsZero() && !r.Province.IsZero() {
+		for _, u := range []Unit{r.Commune, r.District, r.Province} {
+			if !u.IsZero() {
+				parts = append(parts, u.Name)
+			}
+		}
+	} else {
+		for _, u := range []Unit{r.NewCommune, r.NewProvince} {
+			if !u.IsZero() {
+				parts = append(parts, u.Name)
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}

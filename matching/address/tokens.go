@@ -1,0 +1,168 @@
+package address
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is one word of an address: its folded form (lower case, no
+// diacritics, đ→d, apostrophes dropped) and where it sits in the input.
+type token struct {
+	key        string // folded
+	start, end int    // byte offsets of the word in the input
+	hard       bool   // a comma, semicolon, newline or bracket comes before it
+	soft       bool   // a dash, dot or slash comes before it
+	ascii      bool   // the input word had no letter outside ASCII
+}
+
+// tokenize splits s into words. Letters, digits and combining marks make
+// words (so NFD text works); apostrophes inside a word and zero-width
+// characters are dropped; everything else separates words, commas and
+// the like more strongly than dashes and dots. Words like "Q3", "P12" and
+// "F15" are split into type word and number, and numbers lose leading
+// zeros. The result is appended to dst.
+func tokenize(dst []token, s string) []token {
+	hard, soft := false, false
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isWordRune(r) {
+			j := i
+			ascii := true
+			for j < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				if isWordRune(r2) || isIgnorable(r2) || (isApostrophe(r2) && j > i && j+n2 < len(s) && nextIsWord(s[j+n2:])) {
+					if r2 >= utf8.RuneSelf {
+						ascii = false
+					}
+					j += n2
+					continue
+				}
+				break
+			}
+			dst = appendWord(dst, s, i, j, ascii, hard, soft)
+			hard, soft = false, false
+			i = j
+			continue
+		}
+		switch {
+		case r == ',' || r == ';' || r == '\n' || r == '\r' || r == '(' || r == ')' || r == '|' || r == '[' || r == ']':
+			hard = true
+		case r == '-' || r == '–' || r == '—' || r == '.' || r == '/' || r == '\\' || r == '_' || r == ':':
+			soft = true
+		}
+		i += n
+	}
+	return dst
+}
+
+func nextIsWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return isWordRune(r)
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '’' || r == '‘' || r == '`' || r == '´' || r == 'ʼ'
+}
+
+func isIgnorable(r rune) bool {
+	return r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad' || r == '\u2060'
+}
+
+func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool) []token {
+	w := s[i:j]
+	var key string
+	if ascii && !hasUpperOrApos(w) {
+		key = w
+	} else {
+		key = foldWord(w)
+	}
+	if key == "" {
+		return dst
+	}
+	// "q3", "p12", "f15": a type letter glued to a number.
+	if len(key) >= 2 && (key[0] == 'q' || key[0] == 'p' || key[0] == 'f') && allDigits(key[1:]) && j-i == len(key) {
+		dst = append(dst, token{key: key[:1], start: i, end: i + 1, hard: hard, soft: soft, ascii: ascii})
+		return append(dst, token{key: trimZeros(key[1:]), start: i + 1, end: j, ascii: ascii})
+	}
+	if allDigits(key) {
+		key = trimZeros(key)
+	}
+	return append(dst, token{key: key, start: i, end: j, hard: hard, soft: soft, ascii: ascii})
+}
+
+func hasUpperOrApos(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' || c == '\'' || c == '`' {
+			return true
+		}
+	}
+	return false
+}
+
+// foldWord folds one word: lower case, diacritics removed, đ→d, and
+// anything that is not a letter or digit (apostrophes, zero-width
+// characters) dropped.
+func foldWord(w string) string {
+	f := fold(w)
+	ok := true
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return f
+	}
+	var b strings.Builder
+	for _, r := range f {
+		if r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9') || r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func trimZeros(s string) string {
+	for len(s) > 1 && s[0] == '0' {
+		s = s[1:]
+	}
+	return s
+}
+
+// foldKey folds a whole name into the key the index uses: its words,
+// folded, joined by single spaces.
+func foldKey(s string) string {
+	toks := tokenize(nil, s)
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.key)
+	}
+	return b.String()
+}
