@@ -1,12 +1,29 @@
 package ingest
 
-import "github.com/dancu-vn/dancu/schemas"
+import (
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+)
 
 // Item is the outcome of reading one input row: exactly one of Record and
 // Reject is set.
 type Item struct {
 	Record *schemas.Record
 	Reject *schemas.Reject
+
+	// Notes lists the optional fields of an accepted record that were left
+	// empty because their value was unusable (an impossible date, a
+	// malformed number). They are for reports; the row itself is accepted.
+	Notes []Note
+}
+
+// Note is a field of an accepted row whose value was dropped, with why.
+type Note struct {
+	Column string // header as written in the source
+	Field  string // target field (a schemas.Record ch column name)
+	Value  string // the value, masked when it is an identification number
+	Reason string
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF
@@ -15,4 +32,90 @@ type Item struct {
 type Source interface {
 	Next() (Item, error)
 	Close() error
+}
+
+// Describer is implemented by the Sources Open returns: what was detected
+// in the file so far (format, encoding, the header mapping of each sheet
+// reached). Sheets appear as reading reaches them.
+type Describer interface {
+	Describe() Description
+}
+
+// Description is what a Source detected about its file.
+type Description struct {
+	File     string   // path as given to Open
+	Format   string   // "xlsx", "xls", "csv", "jsonl"
+	Encoding string   // text encoding of a CSV file ("utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1258")
+	FileHash string   // hex SHA-256 of the file's bytes
+	Batch    string   // import batch id stamped on every record
+	Sheets   []Layout // one per sheet reached, in order
+	Note     string   // how the file was read, when it is not obvious (an .xls converted)
+}
+
+// Layout is the detected (or mapped) layout of one sheet.
+type Layout struct {
+	Sheet      string      // "" for CSV and JSON lines
+	HeaderRows []int       // 1-based rows that make the header (two for a merged two-row header)
+	Columns    []ColumnMap // the columns, in order, with what each was mapped to
+	Skipped    string      // why the sheet was skipped, "" when it was read
+	// Rows that are neither data nor accounted as rejects: title rows above
+	// the header, blank rows, repeated headers, column-number rows,
+	// section headings and footer rows below the data.
+	TitleRows, BlankRows, FooterRows, OtherRows int
+}
+
+// ColumnMap is one source column and the field it feeds.
+type ColumnMap struct {
+	Index    int    // 0-based column index
+	Letter   string // spreadsheet column letter ("A", "AB")
+	Header   string // header text as written (decoded), "parent / child" for two-row headers
+	Field    string // target field, "" when the column is not used
+	Encoding string // text encoding detected for the column ("utf-8", "tcvn3", "vni", "viqr", "windows-1258")
+	Font     string // cell font family, when the workbook names one
+}
+
+// Options control how a file is read. The zero value reads with detection
+// everywhere and stamps a batch id derived from the file's content.
+type Options struct {
+	// Batch is the import batch id stamped on every record and reject.
+	// Default: "b" + the first 16 hex digits of the file's SHA-256, so that
+	// re-importing the same file reproduces the same batch id.
+	Batch string
+	// SourceDate is the date the source describes (decides whether its
+	// addresses use the pre- or post-1 July 2025 units). Default: zero
+	// (unknown); scanned forms use their collected_on date when this is zero.
+	SourceDate time.Time
+	// Mapping names the columns of a layout detection cannot read, and can
+	// force encodings. Default: nil (detect).
+	Mapping *Mapping
+	// Strict rejects a row whose birth date is impossible or whose
+	// identification number is malformed. Default: false — such a row is
+	// accepted with the bad field left empty and a Note saying why.
+	Strict bool
+	// Sheets limits a workbook to the named sheets. Default: all sheets.
+	Sheets []string
+	// HeaderScan is how many rows at the top of a sheet are searched for
+	// the header. Default: 40.
+	HeaderScan int
+	// MaxFileSize refuses files larger than this many bytes, and bounds what
+	// a workbook may unpack to. Default: 4 GiB.
+	MaxFileSize int64
+	// TempDir holds temporary files (unpacked worksheets, converted .xls).
+	// Default: os.TempDir().
+	TempDir string
+	// Now stamps Reject.RejectedAt. Default: time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.HeaderScan <= 0 {
+		o.HeaderScan = 40
+	}
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = 4 << 30
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
 }

@@ -1,0 +1,165 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// maxCSVLine bounds one physical line of a CSV file, so that a file with
+// no line breaks cannot make the reader buffer all of it.
+const maxCSVLine = 1 << 20
+
+// csvReader reads a delimited text file as a single sheet named "".
+type csvReader struct {
+	f       io.Closer
+	r       *csv.Reader
+	started bool
+	done    bool
+	n       int // records read
+	lastErr int // record number of the last parse error, to stop on a loop
+}
+
+// sniffText detects the text encoding of a CSV file from its first bytes and
+// returns a reader that yields UTF-8, with the encoding's name.
+func sniffText(br *bufio.Reader) (io.Reader, string) {
+	head, _ := br.Peek(64 << 10)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		_, _ = br.Discard(3)
+		return br, "utf-8-bom"
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), "utf-16le"
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), "utf-16be"
+	}
+	// UTF-16 without a byte-order mark: ASCII text has a zero in every
+	// other byte.
+	if len(head) >= 64 {
+		even, odd := 0, 0
+		for i := 0; i+1 < len(head); i += 2 {
+			if head[i] == 0 {
+				even++
+			}
+			if head[i+1] == 0 {
+				odd++
+			}
+		}
+		half := len(head) / 2
+		if odd > half*3/10 && even < half/20 {
+			return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), "utf-16le"
+		}
+		if even > half*3/10 && odd < half/20 {
+			return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), "utf-16be"
+		}
+	}
+	// Valid UTF-8 (ignoring a rune cut at the end of the sample) is UTF-8;
+	// anything else is read as Windows-1258, the Vietnamese ANSI code page.
+	check := head
+	if len(check) == 64<<10 {
+		for i := 0; i < utf8.UTFMax && len(check) > 0 && !utf8.RuneStart(check[len(check)-1]); i++ {
+			check = check[:len(check)-1]
+		}
+		if len(check) > 0 {
+			check = check[:len(check)-1]
+		}
+	}
+	if utf8.Valid(check) {
+		return br, "utf-8"
+	}
+	return transform.NewReader(br, charmap.Windows1258.NewDecoder()), EncCP1258
+}
+
+// sniffDelimiter picks the delimiter that occurs most in the first lines.
+func sniffDelimiter(head []byte) rune {
+	lines := bytes.SplitN(head, []byte{'\n'}, 20)
+	best, bestN := ',', 0
+	for _, d := range []rune{',', ';', '\t', '|'} {
+		n := 0
+		for _, l := range lines {
+			n += bytes.Count(l, []byte(string(d)))
+		}
+		if n > bestN {
+			best, bestN = d, n
+		}
+	}
+	return best
+}
+
+// lineLimiter fails a read once a line grows past max bytes.
+type lineLimiter struct {
+	r    io.Reader
+	max  int
+	line int
+}
+
+var errLineTooLong = errors.New("line longer than 1 MiB: not a delimited text file")
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for _, b := range p[:n] {
+		if b == '\n' {
+			l.line = 0
+		} else if l.line++; l.line > l.max {
+			return 0, errLineTooLong
+		}
+	}
+	return n, err
+}
+
+func newCSVReader(f io.ReadCloser) (*csvReader, string, error) {
+	br := bufio.NewReaderSize(f, 64<<10)
+	text, enc := sniffText(br)
+	tb := bufio.NewReaderSize(&lineLimiter{r: text, max: maxCSVLine}, 64<<10)
+	head, _ := tb.Peek(16 << 10)
+	r := csv.NewReader(tb)
+	r.Comma = sniffDelimiter(head)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = false
+	return &csvReader{f: f, r: r}, enc, nil
+}
+
+func (c *csvReader) nextSheet() (string, bool, error) {
+	if c.started {
+		return "", false, nil
+	}
+	c.started = true
+	return "", true, nil
+}
+
+func (c *csvReader) nextRow() (rawRow, bool, error) {
+	if c.done {
+		return rawRow{}, false, nil
+	}
+	rec, err := c.r.Read()
+	c.n++
+	if err == io.EOF {
+		c.done = true
+		return rawRow{}, false, nil
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) && !errors.Is(err, errLineTooLong) {
+		if c.lastErr == c.n-1 && c.n > 1 && pe.Err == io.ErrUnexpectedEOF {
+			c.done = true
+			return rawRow{}, false, nil
+		}
+		c.lastErr = c.n
+		return rawRow{num: c.n, err: &RowError{Row: c.n, Column: pe.Column, Err: pe.Err}}, true, nil
+	}
+	if err != nil {
+		return rawRow{}, false, fmt.Errorf("record %d: %w", c.n, err)
+	}
+	return rawRow{num: c.n, cells: rec}, true, nil
+}
+
+func (c *csvReader) fonts(int) map[cellPos]string { return nil }
+func (c *csvReader) close() error                 { return c.f.Close() }

@@ -1,0 +1,141 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// ErrUnsupported is returned (wrapped) for a file whose format cannot be
+// read.
+var ErrUnsupported = errors.New("unsupported file format")
+
+// Open reads the file at path: an .xlsx workbook, a legacy .xls workbook
+// (converted, see openXLS), a delimited text file (.csv, .tsv, .txt in
+// UTF-8, UTF-8 with BOM, UTF-16 or Windows-1258) or a scanned-form batch
+// (.jsonl, .ndjson). The format is told by the file's first bytes, the
+// extension only breaking ties. The whole file is hashed first (SHA-256):
+// the hash is part of every record id.
+func Open(path string, opts Options) (Source, error) {
+	opts = opts.withDefaults()
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("open %s: is a directory", path)
+	}
+	if st.Size() > opts.MaxFileSize {
+		return nil, fmt.Errorf("open %s: %d bytes is over the limit of %d", path, st.Size(), opts.MaxFileSize)
+	}
+	hash, head, err := hashFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	batch := opts.Batch
+	if batch == "" {
+		batch = DefaultBatch(hash)
+	}
+	desc := Description{File: path, FileHash: hash, Batch: batch}
+	prov := provenance{file: filepath.Base(path), hash: hash, batch: batch, sourceDate: opts.SourceDate, now: opts.Now, strict: opts.Strict}
+	var want map[string]bool
+	sheets := opts.Sheets
+	if opts.Mapping != nil && len(opts.Mapping.Sheets) > 0 {
+		sheets = opts.Mapping.Sheets
+	}
+	if len(sheets) > 0 {
+		want = map[string]bool{}
+		for _, s := range sheets {
+			want[s] = true
+		}
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || (ext == ".xlsx" && len(head) == 0):
+		x, err := openXLSX(path, opts)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		desc.Format = "xlsx"
+		prov.kind = schemas.KindSpreadsheet
+		return &tabular{opts: opts, desc: desc, prov: prov, rd: x, want: want}, nil
+	case bytes.HasPrefix(head, oleMagic):
+		x, note, err := openXLS(path, opts)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		desc.Format, desc.Note = "xls", note
+		prov.kind = schemas.KindSpreadsheet
+		return &tabular{opts: opts, desc: desc, prov: prov, rd: x, want: want}, nil
+	case ext == ".jsonl" || ext == ".ndjson" || ext == ".json" || (len(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")) > 0 && bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")[0] == '{'):
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		desc.Format, desc.Encoding = "jsonl", "utf-8"
+		prov.kind = schemas.KindScan
+		return &scanSource{f: f, r: bufio.NewReaderSize(f, 64<<10), desc: desc, prov: prov}, nil
+	case ext == ".csv" || ext == ".tsv" || ext == ".txt" || looksText(head):
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		c, enc, err := newCSVReader(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		desc.Format, desc.Encoding = "csv", enc
+		prov.kind = schemas.KindCSV
+		return &tabular{opts: opts, desc: desc, prov: prov, rd: c, want: want}, nil
+	}
+	return nil, fmt.Errorf("open %s: %w: not xlsx, xls, delimited text or JSON lines (ods and others: save as xlsx first)", path, ErrUnsupported)
+}
+
+// DefaultBatch is the import batch id used when none is given: derived from
+// the file's content hash, so that re-importing the same file (or resuming
+// an interrupted import) stamps the same batch id.
+func DefaultBatch(fileHash string) string {
+	if len(fileHash) > 16 {
+		fileHash = fileHash[:16]
+	}
+	return "b" + fileHash
+}
+
+// hashFile returns the hex SHA-256 of the file and its first 512 bytes.
+func hashFile(path string) (string, []byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return "", nil, err
+	}
+	head = head[:n]
+	h := sha256.New()
+	h.Write(head)
+	if _, err := io.Copy(h, f); err != nil {
+		return "", nil, fmt.Errorf("hash file: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), head, nil
+}
+
+// looksText reports a head with no NUL bytes outside a UTF-16 pattern.
+func looksText(head []byte) bool {
+	if len(head) >= 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF) {
+		return true
+	}
+	return bytes.IndexByte(head, 0) < 0
+}

@@ -1,0 +1,360 @@
+package ingest
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// fieldIndex numbers the fields so that a row's values live in a fixed
+// array rather than a map (a million-row sheet allocates per row).
+var fieldList = []string{FieldSourceRecordID, FieldFullName, FieldFamilyMiddle, FieldGivenName, FieldBirthDate,
+	FieldBirthYear, FieldBirthDateMale, FieldBirthDateFem, FieldSex, FieldIDNumber, FieldCMND, FieldIDAny,
+	FieldBirthRegPlace, FieldNativePlace, FieldEthnicity, FieldReligion, FieldNationality, FieldPermAddress,
+	FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID, FieldSpouseName,
+	FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit, FieldFormID, FieldScanRef}
+
+var fieldIndex = func() map[string]int {
+	m := make(map[string]int, len(fieldList))
+	for i, f := range fieldList {
+		m[f] = i
+	}
+	return m
+}()
+
+// rowValues are the text values of one row by field, with the column
+// header each came from (for rejects and notes) and, for spreadsheets,
+// whether the cell looked numeric.
+type rowValues struct {
+	v   [32]string
+	col [32]string
+}
+
+func (rv *rowValues) set(field, value, column string) {
+	if i, ok := fieldIndex[field]; ok && rv.v[i] == "" {
+		rv.v[i], rv.col[i] = value, column
+	}
+}
+
+// label records the column of a field even when its cell is empty, so a
+// reject can name the column that was missing.
+func (rv *rowValues) label(field, column string) {
+	if i, ok := fieldIndex[field]; ok && rv.col[i] == "" {
+		rv.col[i] = column
+	}
+}
+
+func (rv *rowValues) get(field string) (value, column string) {
+	i := fieldIndex[field]
+	return rv.v[i], rv.col[i]
+}
+
+// provenance is what every record and reject of a file shares.
+type provenance struct {
+	kind, file, hash, batch string
+	sourceDate              time.Time
+	now                     func() time.Time
+	strict                  bool
+}
+
+// Earliest plausible year of birth of a living registrant or a parent
+// recorded on a form.
+const minBirthYear = 1880
+
+// assemble validates the values of one row and returns the record, or a
+// reject when the row is unusable. sheet and row locate it.
+func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas.Record) Item {
+	rejectf := func(column, value, reason string) Item {
+		return Item{Reject: &schemas.Reject{
+			RejectID:    schemas.RejectID(p.hash, sheet, row, column),
+			SourceFile:  p.file,
+			FileHash:    p.hash,
+			Sheet:       sheet,
+			Row:         uint32(row),
+			Column:      column,
+			Value:       value,
+			Reason:      reason,
+			ImportBatch: p.batch,
+			RejectedAt:  p.now().UTC(),
+		}}
+	}
+	var notes []Note
+	note := func(column, field, value, reason string) {
+		notes = append(notes, Note{Column: column, Field: field, Value: value, Reason: reason})
+	}
+
+	// Name: the one field without which a row is no one.
+	full, fullCol := rv.get(FieldFullName)
+	if full == "" {
+		fam, famCol := rv.get(FieldFamilyMiddle)
+		giv, givCol := rv.get(FieldGivenName)
+		full = strings.TrimSpace(fam + " " + giv)
+		if givCol != "" {
+			fullCol = givCol
+		} else if famCol != "" {
+			fullCol = famCol
+		}
+	}
+	if fullCol == "" {
+		fullCol = "full_name"
+	}
+	if full == "" {
+		return rejectf(fullCol, "", "missing full name")
+	}
+	if !hasLetter(full) {
+		return rejectf(fullCol, truncate(full, 64), "full name has no letters")
+	}
+	if n := utf8.RuneCountInString(full); n > 120 {
+		return rejectf(fullCol, truncate(full, 64), "full name is "+strconv.Itoa(n)+" characters long; the row looks garbled")
+	}
+
+	rec.SchemaVersion = schemas.Version
+	rec.RecordID = schemas.RecordID(p.hash, sheet, row)
+	rec.SourceKind = p.kind
+	rec.SourceFile = p.file
+	rec.FileHash = p.hash
+	rec.Sheet = sheet
+	rec.Row = uint32(row)
+	rec.ImportBatch = p.batch
+	if rec.SourceDate.IsZero() {
+		rec.SourceDate = p.sourceDate
+	}
+	rec.FullName = full
+	rec.FamilyName, rec.MiddleName, rec.GivenName = nameParts(full)
+	rec.SourceRecordID, _ = rv.get(FieldSourceRecordID)
+	if v, _ := rv.get(FieldFormID); v != "" {
+		rec.FormID = v
+	}
+	if v, _ := rv.get(FieldScanRef); v != "" {
+		rec.ScanRef = v
+	}
+	if v, _ := rv.get(FieldCollectingUnit); v != "" {
+		rec.CollectingUnit = v
+	}
+
+	// Birth date: a date column, a year column, or the Vietnamese layout
+	// that writes the date under a "Nam" or a "Nữ" column.
+	maxYear := time.Now().Year()
+	if !p.sourceDate.IsZero() && p.sourceDate.Year() < maxYear {
+		maxYear = p.sourceDate.Year()
+	}
+	var bad Item
+	checkDate := func(field string) {
+		v, col := rv.get(field)
+		if v == "" || rec.BirthDate != "" {
+			return
+		}
+		d, ok := parseDate(v, field == FieldBirthYear || isNumeric(v))
+		if field == FieldBirthYear && ok && len(d.iso) > 4 {
+			ok = false // a year column holds a year
+		}
+		switch {
+		case !ok:
+			if p.strict && bad.Reject == nil {
+				bad = rejectf(col, truncate(v, 64), "impossible date of birth")
+			}
+			note(col, FieldBirthDate, truncate(v, 64), "impossible date of birth")
+		case int(d.year) < minBirthYear || int(d.year) > maxYear:
+			if p.strict && bad.Reject == nil {
+				bad = rejectf(col, truncate(v, 64), "year of birth "+strconv.Itoa(int(d.year))+" out of range")
+			}
+			note(col, FieldBirthDate, truncate(v, 64), "year of birth "+strconv.Itoa(int(d.year))+" out of range")
+		default:
+			rec.BirthDate, rec.BirthYear = d.iso, d.year
+			switch field {
+			case FieldBirthDateMale:
+				rec.Sex = "M"
+			case FieldBirthDateFem:
+				rec.Sex = "F"
+			}
+		}
+	}
+	checkDate(FieldBirthDate)
+	checkDate(FieldBirthDateMale)
+	checkDate(FieldBirthDateFem)
+	checkDate(FieldBirthYear)
+
+	if v, col := rv.get(FieldSex); v != "" && rec.Sex == "" {
+		if rec.Sex = parseSex(v); rec.Sex == "" {
+			note(col, FieldSex, truncate(v, 32), "unknown sex")
+		}
+	}
+
+	// Identification numbers: by length, whichever column they sit in.
+	for _, field := range []string{FieldIDNumber, FieldCMND, FieldIDAny} {
+		v, col := rv.get(field)
+		if v == "" {
+			continue
+		}
+		num, kind, reason := cleanNumber(v)
+		switch kind {
+		case "id":
+			if rec.IDNumber == "" {
+				rec.IDNumber = num
+			}
+		case "cmnd":
+			if rec.CMND == "" {
+				rec.CMND = num
+			}
+		default:
+			if p.strict && bad.Reject == nil {
+				bad = rejectf(col, maskID(v), reason)
+			}
+			note(col, field, maskID(v), reason)
+		}
+	}
+	for _, f := range [][2]string{{FieldFatherID, "father_id"}, {FieldMotherID, "mother_id"}, {FieldSpouseID, "spouse_id"}} {
+		v, col := rv.get(f[0])
+		if v == "" {
+			continue
+		}
+		num, kind, reason := cleanNumber(v)
+		if kind == "" {
+			note(col, f[0], maskID(v), reason)
+			continue
+		}
+		switch f[0] {
+		case FieldFatherID:
+			rec.FatherID = num
+		case FieldMotherID:
+			rec.MotherID = num
+		default:
+			rec.SpouseID = num
+		}
+	}
+	if bad.Reject != nil {
+		return bad
+	}
+
+	rec.BirthRegPlace, _ = rv.get(FieldBirthRegPlace)
+	rec.NativePlace, _ = rv.get(FieldNativePlace)
+	rec.Ethnicity, _ = rv.get(FieldEthnicity)
+	rec.Religion, _ = rv.get(FieldReligion)
+	rec.Nationality, _ = rv.get(FieldNationality)
+	rec.PermAddress, _ = rv.get(FieldPermAddress)
+	rec.CurAddress, _ = rv.get(FieldCurAddress)
+	rec.FatherName, _ = rv.get(FieldFatherName)
+	rec.MotherName, _ = rv.get(FieldMotherName)
+	rec.SpouseName, _ = rv.get(FieldSpouseName)
+	rec.HouseholdHead, _ = rv.get(FieldHouseholdHead)
+	rec.RelationToHead, _ = rv.get(FieldRelationToHead)
+	return Item{Record: rec, Notes: notes}
+}
+
+// rowError rejects a row its reader could not parse.
+func (p *provenance) rowError(sheet string, r rawRow) Item {
+	col := ""
+	if r.err.Column > 0 {
+		col = columnLetter(r.err.Column - 1)
+	}
+	return Item{Reject: &schemas.Reject{
+		RejectID:    schemas.RejectID(p.hash, sheet, r.num, col),
+		SourceFile:  p.file,
+		FileHash:    p.hash,
+		Sheet:       sheet,
+		Row:         uint32(r.num),
+		Column:      col,
+		Reason:      "unreadable row: " + r.err.Err.Error(),
+		ImportBatch: p.batch,
+		RejectedAt:  p.now().UTC(),
+	}}
+}
+
+// cleanNumber strips the separators people type into identification
+// numbers and classifies the result: kind "id" (12 digits, well formed),
+// "cmnd" (9 digits), or "" with the reason it is unusable. A number stored
+// as an Excel number loses its leading zeros (every identification number
+// starts with 0: province codes are 001–096), so 10- and 11-digit values
+// are padded and kept only when the result is well formed, and an 8-digit
+// value is padded to a 9-digit CMND.
+func cleanNumber(v string) (num, kind, reason string) {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(strings.TrimPrefix(v, "'")) {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '.' || r == '-' || r == '_' || r == ',':
+		default:
+			if (r == 'E' || r == 'e') && isNumeric(v) {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 1 && f < 1e13 {
+					return cleanNumber(strconv.FormatFloat(f, 'f', 0, 64))
+				}
+			}
+			return "", "", "identification number contains " + strconv.QuoteRune(r)
+		}
+	}
+	d := b.String()
+	switch len(d) {
+	case 12:
+		if ok, why := idValid(d); ok {
+			return d, "id", ""
+		} else {
+			return "", "", "not a valid identification number: " + why
+		}
+	case 10, 11:
+		p := strings.Repeat("0", 12-len(d)) + d
+		if ok, _ := idValid(p); ok {
+			return p, "id", ""
+		}
+		return "", "", "identification number has " + strconv.Itoa(len(d)) + " digits"
+	case 9:
+		return d, "cmnd", ""
+	case 8:
+		return "0" + d, "cmnd", ""
+	case 0:
+		return "", "", "identification number has no digits"
+	}
+	return "", "", "identification number has " + strconv.Itoa(len(d)) + " digits (want 12, or 9 for a CMND)"
+}
+
+// isNumeric reports whether s is a plain decimal number (what a numeric
+// spreadsheet cell reads as).
+func isNumeric(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil && !strings.ContainsAny(s, "xXnN")
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// truncate shortens s to at most n runes for a reject's value.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+// cleanText trims, collapses inner white space and drops control
+// characters.
+func cleanText(s string) string {
+	simple := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x80 || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+			simple = false
+			break
+		}
+	}
+	if simple {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\uFEFF' || r == utf8.RuneError
+	}), " ")
+}

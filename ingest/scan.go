@@ -1,0 +1,196 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// maxScanLine bounds one JSON line of a scanned-form batch.
+const maxScanLine = 1 << 20
+
+// ScannedForm is one line of a scanned-form batch: the output of form
+// recognition on one census form (DC01). See schemas/SCANNED_FORMS.md and
+// schemas/scanned_form.schema.json.
+type ScannedForm struct {
+	FormID      string               `json:"form_id"`
+	ScanRef     string               `json:"scan_ref"`
+	UnitCode    string               `json:"unit_code"`    // 5-digit code of the collecting commune
+	CollectedOn string               `json:"collected_on"` // YYYY-MM-DD
+	Fields      map[string]ScanField `json:"fields"`       // keyed by schemas.Record ch column name
+}
+
+// ScanField is one recognised field: its text and the recogniser's
+// confidence in it (0..1).
+type ScanField struct {
+	Text       string   `json:"text"`
+	Confidence *float64 `json:"confidence"`
+}
+
+// scanFields are the field keys a form may carry.
+var scanFields = map[string]bool{
+	"full_name": true, "birth_date": true, "sex": true, "id_number": true, "cmnd": true,
+	"ethnicity": true, "religion": true, "nationality": true, "native_place": true, "birth_reg_place": true,
+	"perm_address": true, "cur_address": true, "father_name": true, "father_id": true, "mother_name": true,
+	"mother_id": true, "spouse_name": true, "spouse_id": true, "household_head": true, "relation_to_head": true,
+}
+
+// scanSource reads a scanned-form batch (JSON lines).
+type scanSource struct {
+	f    io.Closer
+	r    *bufio.Reader
+	desc Description
+	prov provenance
+	line int
+	l    Layout
+}
+
+var _ Source = (*scanSource)(nil)
+var _ Describer = (*scanSource)(nil)
+
+func (s *scanSource) Describe() Description {
+	d := s.desc
+	d.Sheets = []Layout{s.l}
+	return d
+}
+
+func (s *scanSource) Close() error { return s.f.Close() }
+
+// readLine returns the next line without its end, failing on a line longer
+// than maxScanLine (the rest of that line is skipped).
+func (s *scanSource) readLine() ([]byte, bool, error) {
+	var buf []byte
+	tooLong := false
+	for {
+		chunk, err := s.r.ReadSlice('\n')
+		if !tooLong {
+			buf = append(buf, chunk...)
+			if len(buf) > maxScanLine {
+				tooLong, buf = true, nil
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err == io.EOF && len(buf) == 0 && !tooLong {
+			return nil, false, io.EOF
+		}
+		if err != nil && err != io.EOF {
+			return nil, false, err
+		}
+		return bytes.TrimRight(buf, "\r\n"), tooLong, nil
+	}
+}
+
+func (s *scanSource) Next() (Item, error) {
+	for {
+		b, tooLong, err := s.readLine()
+		if err == io.EOF {
+			return Item{}, io.EOF
+		}
+		if err != nil {
+			return Item{}, fmt.Errorf("read %s line %d: %w", s.desc.File, s.line+1, err)
+		}
+		s.line++
+		if s.line == 1 {
+			b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
+		}
+		if tooLong {
+			return s.reject("", "", fmt.Sprintf("line longer than %d bytes", maxScanLine)), nil
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			s.l.BlankRows++
+			continue
+		}
+		return s.form(b), nil
+	}
+}
+
+func (s *scanSource) reject(column, value, reason string) Item {
+	return Item{Reject: &schemas.Reject{
+		RejectID:    schemas.RejectID(s.prov.hash, "", s.line, column),
+		SourceFile:  s.prov.file,
+		FileHash:    s.prov.hash,
+		Row:         uint32(s.line),
+		Column:      column,
+		Value:       value,
+		Reason:      reason,
+		ImportBatch: s.prov.batch,
+		RejectedAt:  s.prov.now().UTC(),
+	}}
+}
+
+// form turns one JSON line into an item. A line may also be a flat object
+// of ch column names to strings (a typed list exported as JSON lines).
+func (s *scanSource) form(b []byte) Item {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return s.reject("", truncate(strings.ToValidUTF8(string(b), "?"), 64), "invalid JSON: "+err.Error())
+	}
+	var rv rowValues
+	rec := &schemas.Record{}
+	if _, ok := raw["fields"]; !ok {
+		// Flat record.
+		for k, v := range raw {
+			var str string
+			if json.Unmarshal(v, &str) != nil {
+				var n json.Number
+				if json.Unmarshal(v, &n) != nil {
+					continue
+				}
+				str = n.String()
+			}
+			if k == "record_id" || k == "source_record_id" {
+				k = FieldSourceRecordID
+			}
+			rv.set(k, cleanText(decodeText(str, EncUTF8)), k)
+		}
+		return s.prov.assemble(&rv, "", s.line, rec)
+	}
+	var f ScannedForm
+	if err := json.Unmarshal(b, &f); err != nil {
+		return s.reject("", truncate(strings.ToValidUTF8(string(b), "?"), 64), "not a scanned form: "+err.Error())
+	}
+	rv.set(FieldSourceRecordID, cleanText(f.FormID), "form_id")
+	rv.set(FieldFormID, cleanText(f.FormID), "form_id")
+	rv.set(FieldScanRef, cleanText(f.ScanRef), "scan_ref")
+	rv.set(FieldCollectingUnit, cleanText(f.UnitCode), "unit_code")
+	if f.CollectedOn != "" {
+		t, err := time.Parse("2006-01-02", f.CollectedOn)
+		if err != nil {
+			return s.reject("collected_on", truncate(f.CollectedOn, 32), "collected_on is not a YYYY-MM-DD date")
+		}
+		if s.prov.sourceDate.IsZero() {
+			rec.SourceDate = t
+		}
+	}
+	for k, fld := range f.Fields {
+		if !scanFields[k] {
+			continue
+		}
+		text := cleanText(decodeText(fld.Text, EncUTF8))
+		if text == "" {
+			continue
+		}
+		rv.set(k, text, k)
+		if fld.Confidence != nil {
+			c := *fld.Confidence
+			if math.IsNaN(c) || c < 0 || c > 1 {
+				return s.reject(k, "", fmt.Sprintf("confidence %v of field %s is outside 0..1", c, k))
+			}
+			if rec.OCRConfidence == nil {
+				rec.OCRConfidence = make(map[string]float32, len(f.Fields))
+			}
+			rec.OCRConfidence[k] = float32(c)
+		}
+	}
+	return s.prov.assemble(&rv, "", s.line, rec)
+}

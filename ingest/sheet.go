@@ -1,0 +1,130 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// rawRow is one row as a reader found it: its 1-based number in the sheet
+// (line for CSV) and its cells, already decoded from the file's text
+// encoding but not from legacy fonts.
+type rawRow struct {
+	num   int
+	cells []string
+	err   *RowError // the row could not be read (a CSV quoting error); cells are empty
+}
+
+// RowError is a row a reader could not parse, with its position.
+type RowError struct {
+	Row    int // 1-based row (CSV record)
+	Column int // 1-based column (CSV field), 0 when unknown
+	Err    error
+}
+
+func (e *RowError) Error() string {
+	return fmt.Sprintf("row %d column %d: %v", e.Row, e.Column, e.Err)
+}
+
+func (e *RowError) Unwrap() error { return e.Err }
+
+// cellPos addresses a cell: 1-based row, 0-based column.
+type cellPos struct{ row, col int }
+
+// tableReader is a file of one or more sheets of rows.
+type tableReader interface {
+	// nextSheet moves to the next sheet; ok is false after the last.
+	nextSheet() (name string, ok bool, err error)
+	// nextRow returns the next row of the current sheet; ok is false at
+	// its end.
+	nextRow() (r rawRow, ok bool, err error)
+	// fonts returns the font family of cells in rows 1..maxRow of the
+	// current sheet, when the format has fonts (nil otherwise).
+	fonts(maxRow int) map[cellPos]string
+	close() error
+}
+
+// Phases of a sheet.
+const (
+	phaseStart = iota
+	phaseData
+	phaseFooter
+	phaseDone
+)
+
+// sheetState turns the rows of one sheet into data rows: it finds the
+// header, then skips blank, repeated-header, column-number, section and
+// footer rows.
+type sheetState struct {
+	name   string
+	phase  int
+	buf    []rawRow // rows read ahead while looking for the header
+	layout *Layout
+	cols   columns
+	// headerFold holds the folded header of the name column, to spot a
+	// header repeated on every printed page.
+	headerFold string
+	first      bool // next data row is the first after the header
+}
+
+// columns is the resolved mapping: for each column index, its field and
+// text encoding.
+type columns struct {
+	field []string // by column index; "" unused
+	enc   []string // by column index
+	index map[string]int
+}
+
+func (c *columns) has(f string) bool { _, ok := c.index[f]; return ok }
+
+var (
+	colNumberRE = regexp.MustCompile(`^\(?([0-9]{1,2}|[a-zA-Z])\)?$`)
+	footerRE    = regexp.MustCompile(`^(nguoi lap|nguoi ghi|nguoi kiem tra|ky ten|ky ghi ro|ky va ghi|ky ho ten|ky xac nhan|xac nhan|truong thon|truong ap|truong ban|truong cong an|to truong|chu tich|can bo|tm ubnd|tm uy ban|tm ban|thu truong|tong cong|tong so)( |$)|ngay [0-9. ]*thang [0-9. ]*nam( [0-9]+)?$`)
+)
+
+// isBlank reports whether a row has no content apart from an STT number.
+func isBlank(cells []string, stt int) bool {
+	for i, c := range cells {
+		if i == stt {
+			continue
+		}
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// isColumnNumbers reports a row like "(1) (2) (3) …" or "A B 1 2 3" that
+// numbers the columns under a printed header.
+func isColumnNumbers(cells []string) bool {
+	n := 0
+	for _, c := range cells {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if !colNumberRE.MatchString(c) {
+			return false
+		}
+		n++
+	}
+	return n >= 3
+}
+
+// isFooter reports a signature, place-and-date or totals row.
+func isFooter(cells []string, decode func(i int, s string) string) bool {
+	seen := 0
+	for i, c := range cells {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		if footerRE.MatchString(fold(decode(i, c))) {
+			return true
+		}
+		if seen++; seen == 3 {
+			break
+		}
+	}
+	return false
+}

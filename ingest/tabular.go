@@ -1,0 +1,530 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// tabular is the Source of spreadsheets and CSV files: it walks the sheets
+// of a tableReader, finds each sheet's header and turns data rows into
+// records and rejects.
+type tabular struct {
+	opts    Options
+	desc    Description
+	prov    provenance
+	rd      tableReader
+	sh      *sheetState
+	layouts []*Layout
+	want    map[string]bool
+}
+
+var _ Source = (*tabular)(nil)
+var _ Describer = (*tabular)(nil)
+
+func (t *tabular) Describe() Description {
+	d := t.desc
+	d.Sheets = make([]Layout, len(t.layouts))
+	for i, l := range t.layouts {
+		d.Sheets[i] = *l
+		d.Sheets[i].Columns = append([]ColumnMap(nil), l.Columns...)
+	}
+	return d
+}
+
+func (t *tabular) Close() error { return t.rd.close() }
+
+func (t *tabular) Next() (Item, error) {
+	for {
+		if t.sh == nil {
+			name, ok, err := t.rd.nextSheet()
+			if err != nil {
+				return Item{}, fmt.Errorf("read %s: %w", t.desc.File, err)
+			}
+			if !ok {
+				return Item{}, io.EOF
+			}
+			l := &Layout{Sheet: name}
+			t.layouts = append(t.layouts, l)
+			t.sh = &sheetState{name: name, layout: l}
+			if t.want != nil && !t.want[name] {
+				l.Skipped = "not among the sheets asked for"
+				t.sh.phase = phaseDone
+				t.sh = nil
+				continue
+			}
+		}
+		item, ok, err := t.nextInSheet(t.sh)
+		if err != nil {
+			where := t.desc.File
+			if t.sh.name != "" {
+				where += " sheet " + strconv.Quote(t.sh.name)
+			}
+			return Item{}, fmt.Errorf("read %s: %w", where, err)
+		}
+		if !ok {
+			t.sh = nil
+			continue
+		}
+		return item, nil
+	}
+}
+
+func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
+	if sh.phase == phaseStart {
+		for len(sh.buf) < t.opts.HeaderScan {
+			r, ok, err := t.rd.nextRow()
+			if err != nil {
+				return Item{}, false, err
+			}
+			if !ok {
+				break
+			}
+			sh.buf = append(sh.buf, r)
+		}
+		t.detect(sh)
+	}
+	for {
+		var r rawRow
+		if len(sh.buf) > 0 {
+			r = sh.buf[0]
+			sh.buf = sh.buf[1:]
+		} else {
+			var ok bool
+			var err error
+			if r, ok, err = t.rd.nextRow(); err != nil {
+				return Item{}, false, err
+			} else if !ok {
+				return Item{}, false, nil
+			}
+		}
+		switch sh.phase {
+		case phaseDone:
+			if !isBlank(r.cells, -1) {
+				sh.layout.OtherRows++
+			}
+			continue
+		case phaseFooter:
+			sh.layout.FooterRows++
+			continue
+		}
+		if item, ok := t.dataRow(sh, r); ok {
+			return item, true, nil
+		}
+	}
+}
+
+// classifyCell classifies a header cell, trying the legacy encodings when
+// the text as read names nothing. It returns the field, the decoded text
+// and the encoding that made sense of it.
+func classifyCell(s string) (field, text, enc string) {
+	s = cleanText(s)
+	if f := classifyHeader(s); f != "" {
+		return f, s, EncUTF8
+	}
+	for _, e := range []string{EncTCVN3, EncVNI, EncVIQR} {
+		d := decodeText(s, e)
+		if f := classifyHeader(d); f != "" {
+			return f, d, e
+		}
+	}
+	return "", s, ""
+}
+
+// headerCandidate is a row (or two) read as a header.
+type headerCandidate struct {
+	rows    []int // indexes into buf
+	fields  []string
+	texts   []string
+	score   int
+	hasName bool
+}
+
+func candidateOne(row rawRow, i int) headerCandidate {
+	c := headerCandidate{rows: []int{i}}
+	for _, cell := range row.cells {
+		f, text, _ := classifyCell(cell)
+		c.fields = append(c.fields, f)
+		c.texts = append(c.texts, text)
+	}
+	c.score, c.hasName = headerScore(c.fields)
+	return c
+}
+
+// candidateTwo reads rows i and i+1 as a merged two-row header: a parent
+// cell merged across several columns stands over the children below it;
+// a cell merged down two rows has its text in the upper row only.
+func candidateTwo(top, bottom rawRow, i int) headerCandidate {
+	c := headerCandidate{rows: []int{i, i + 1}}
+	n := max(len(top.cells), len(bottom.cells))
+	parent := ""
+	for col := 0; col < n; col++ {
+		var up, down string
+		if col < len(top.cells) {
+			up = cleanText(top.cells[col])
+		}
+		if col < len(bottom.cells) {
+			down = cleanText(bottom.cells[col])
+		}
+		if up != "" {
+			parent = up
+		} else if down == "" {
+			parent = ""
+		}
+		var f, text string
+		switch {
+		case down == "":
+			f, text, _ = classifyCell(up)
+		default:
+			p := up
+			if p == "" {
+				p = parent
+			}
+			_, ptext, penc := classifyCell(p)
+			_, dtext, _ := classifyCell(down)
+			if penc == "" {
+				ptext = p
+			}
+			if ff, _, _ := classifyCell(ptext + " " + dtext); ff != "" && p != "" {
+				f, text = ff, ptext+" / "+dtext
+			} else {
+				f, text, _ = classifyCell(down)
+				if p != "" {
+					text = ptext + " / " + text
+				}
+			}
+		}
+		c.fields = append(c.fields, f)
+		c.texts = append(c.texts, text)
+	}
+	c.score, c.hasName = headerScore(c.fields)
+	return c
+}
+
+// looksLikeData reports a row that holds a date or a long number — a data
+// row, not the lower half of a header.
+func looksLikeData(r rawRow) bool {
+	for _, c := range r.cells {
+		c = strings.TrimSpace(c)
+		digits := 0
+		for i := 0; i < len(c); i++ {
+			if c[i] >= '0' && c[i] <= '9' {
+				digits++
+			}
+		}
+		if digits >= 4 {
+			return true
+		}
+	}
+	return false
+}
+
+// detect finds the header of a sheet among its first rows, applies the
+// mapping and chooses each column's encoding. It leaves sh in phaseData,
+// or phaseDone when the sheet has no header.
+func (t *tabular) detect(sh *sheetState) {
+	m := t.opts.Mapping
+	var best headerCandidate
+	found := false
+	if m != nil && len(m.HeaderRows) > 0 {
+		var idx []int
+		for _, want := range m.HeaderRows {
+			for i, r := range sh.buf {
+				if r.num == want {
+					idx = append(idx, i)
+				}
+			}
+		}
+		if len(idx) == len(m.HeaderRows) {
+			found = true
+			if len(idx) == 2 {
+				best = candidateTwo(sh.buf[idx[0]], sh.buf[idx[1]], idx[0])
+			} else {
+				best = candidateOne(sh.buf[idx[0]], idx[0])
+			}
+		}
+	} else {
+		single := make([]headerCandidate, len(sh.buf))
+		for i, r := range sh.buf {
+			single[i] = candidateOne(r, i)
+		}
+		for i, r := range sh.buf {
+			if isBlank(r.cells, -1) {
+				continue
+			}
+			c := single[i]
+			// Two rows make a header only when the upper one is already
+			// part of it and together they name more than either alone.
+			if i+1 < len(sh.buf) && c.score >= 1 && !looksLikeData(sh.buf[i+1]) && !isBlank(sh.buf[i+1].cells, -1) {
+				if c2 := candidateTwo(r, sh.buf[i+1], i); c2.hasName && c2.score > c.score && c2.score > single[i+1].score {
+					c = c2
+				}
+			}
+			if c.hasName && c.score >= 2 && c.score > best.score {
+				best, found = c, true
+			}
+		}
+	}
+
+	// Columns from the header, then the mapping's overrides.
+	n := 0
+	for _, r := range sh.buf {
+		n = max(n, len(r.cells))
+	}
+	fields := make([]string, n)
+	texts := make([]string, n)
+	if found {
+		copy(fields, best.fields)
+		copy(texts, best.texts)
+	}
+	if m != nil {
+		for f, col := range m.Columns {
+			idx, ok := letterIndex(col)
+			if !ok {
+				idx = -1
+				for i, h := range texts {
+					if h != "" && fold(h) == fold(col) {
+						idx = i
+						break
+					}
+				}
+			}
+			if idx < 0 {
+				continue
+			}
+			for idx >= len(fields) {
+				fields = append(fields, "")
+				texts = append(texts, "")
+			}
+			for i := range fields {
+				if fields[i] == f {
+					fields[i] = ""
+				}
+			}
+			fields[idx] = f
+			if texts[idx] == "" {
+				texts[idx] = columnLetter(idx)
+			}
+		}
+	}
+	// First column wins when two name the same field.
+	seen := map[string]bool{}
+	for i, f := range fields {
+		if f == FieldIgnore {
+			fields[i] = ""
+			continue
+		}
+		if f != "" && seen[f] {
+			fields[i] = ""
+		}
+		seen[f] = true
+	}
+	// A lone "Tên" column is the full name.
+	if seen[FieldGivenName] && !seen[FieldFamilyMiddle] && !seen[FieldFullName] {
+		for i, f := range fields {
+			if f == FieldGivenName {
+				fields[i] = FieldFullName
+			}
+		}
+	}
+	score, hasName := headerScore(fields)
+	start := 0 // index in buf of the first data row
+	switch {
+	case found:
+		start = best.rows[len(best.rows)-1] + 1
+		for _, i := range best.rows {
+			sh.layout.HeaderRows = append(sh.layout.HeaderRows, sh.buf[i].num)
+		}
+	case m != nil && len(m.Columns) > 0:
+		// Mapped by letters with no header row: data from data_start, or row 1.
+	}
+	if m != nil && m.DataStart > 0 {
+		for i, r := range sh.buf {
+			if r.num >= m.DataStart {
+				start = i
+				break
+			}
+			start = len(sh.buf)
+		}
+	}
+	for _, r := range sh.buf[:start] {
+		if !isBlank(r.cells, -1) {
+			sh.layout.TitleRows++
+		}
+	}
+	sh.layout.TitleRows -= len(sh.layout.HeaderRows)
+	sh.buf = sh.buf[start:]
+
+	if !hasName || score < 1 {
+		sh.phase = phaseDone
+		if len(sh.buf) == 0 && sh.layout.TitleRows <= 0 {
+			sh.layout.Skipped = "empty sheet"
+		} else {
+			sh.layout.Skipped = fmt.Sprintf("no header row with a name column in the first %d rows (name the columns in a mapping file: --mapping)", t.opts.HeaderScan)
+		}
+		sh.layout.OtherRows += max(sh.layout.TitleRows, 0)
+		sh.layout.TitleRows = 0
+		return
+	}
+
+	// Encodings per column, from the font of the first data cells and
+	// samples of their text.
+	lastRow := 0
+	if len(sh.buf) > 0 {
+		lastRow = sh.buf[len(sh.buf)-1].num
+	}
+	fonts := t.rd.fonts(lastRow)
+	sh.cols = columns{field: fields, enc: make([]string, len(fields)), index: map[string]int{}}
+	for i, f := range fields {
+		cm := ColumnMap{Index: i, Letter: columnLetter(i), Header: texts[i], Field: f}
+		if f != "" {
+			sh.cols.index[f] = i
+			if textField(f) {
+				var samples []string
+				fontCount := map[string]int{}
+				for _, r := range sh.buf {
+					if i < len(r.cells) && strings.TrimSpace(r.cells[i]) != "" && len(samples) < 200 {
+						samples = append(samples, r.cells[i])
+					}
+					if ft := fonts[cellPos{r.num, i}]; ft != "" {
+						fontCount[ft]++
+					}
+				}
+				cm.Font = mostCommon(fontCount)
+				cm.Encoding = detectEncoding(samples, cm.Font)
+				if m != nil {
+					if e, ok := m.Encodings[f]; ok {
+						cm.Encoding = encodingNames[strings.ToLower(e)]
+					}
+				}
+				sh.cols.enc[i] = cm.Encoding
+			}
+		}
+		sh.layout.Columns = append(sh.layout.Columns, cm)
+	}
+	if i, ok := sh.cols.index[FieldFullName]; ok && found {
+		sh.headerFold = fold(texts[i])
+	}
+	sh.first = true
+	sh.phase = phaseData
+}
+
+// textField reports whether a field holds free text that may be in a
+// legacy font encoding.
+func textField(f string) bool {
+	switch f {
+	case FieldSTT, FieldSourceRecordID, FieldBirthDate, FieldBirthYear, FieldBirthDateMale, FieldBirthDateFem,
+		FieldIDNumber, FieldCMND, FieldIDAny, FieldFatherID, FieldMotherID, FieldSpouseID, FieldCollectingUnit:
+		return false
+	}
+	return true
+}
+
+func mostCommon(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	if len(keys) == 0 {
+		return ""
+	}
+	return keys[0]
+}
+
+// dataRow turns one row below the header into an item; ok is false for
+// rows that are not data (blank, footer, repeated header, column numbers,
+// section headings), which are counted in the layout.
+func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
+	stt := -1
+	if i, ok := sh.cols.index[FieldSTT]; ok {
+		stt = i
+	}
+	if r.err != nil {
+		return t.prov.rowError(sh.name, r), true
+	}
+	if isBlank(r.cells, stt) {
+		sh.layout.BlankRows++
+		return Item{}, false
+	}
+	if sh.first && isColumnNumbers(r.cells) {
+		sh.layout.OtherRows++
+		return Item{}, false
+	}
+	cell := func(i int) string {
+		if i < 0 || i >= len(r.cells) {
+			return ""
+		}
+		return r.cells[i]
+	}
+	decode := func(i int, s string) string {
+		if i < len(sh.cols.enc) {
+			return decodeText(s, sh.cols.enc[i])
+		}
+		return decodeText(s, EncUTF8)
+	}
+	nameIdx, hasFull := sh.cols.index[FieldFullName]
+	if !hasFull {
+		nameIdx = sh.cols.index[FieldGivenName]
+	}
+	if sh.headerFold != "" {
+		if v := cell(nameIdx); v != "" && len(v) <= 3*len(sh.headerFold)+8 && fold(decode(nameIdx, v)) == sh.headerFold {
+			sh.layout.OtherRows++
+			return Item{}, false
+		}
+	}
+	if s := strings.TrimSpace(cell(stt)); stt < 0 || !isNumeric(s) {
+		if isFooter(r.cells, decode) {
+			sh.phase = phaseFooter
+			sh.layout.FooterRows++
+			return Item{}, false
+		}
+	}
+	// A section heading ("Thôn Đông", "Tổ 3") sits alone in a row, outside
+	// the name columns.
+	nonEmpty, where := 0, -1
+	for i, c := range r.cells {
+		if strings.TrimSpace(c) != "" {
+			nonEmpty++
+			where = i
+		}
+	}
+	if nonEmpty == 1 && where < len(sh.cols.field) {
+		f := sh.cols.field[where]
+		if f != FieldFullName && f != FieldGivenName && f != FieldFamilyMiddle && hasLetter(r.cells[where]) &&
+			len(strings.Fields(r.cells[where])) >= 2 {
+			sh.layout.OtherRows++
+			return Item{}, false
+		}
+	}
+	sh.first = false
+
+	var rv rowValues
+	for i, f := range sh.cols.field {
+		if f == FieldFullName || f == FieldGivenName || f == FieldFamilyMiddle {
+			rv.label(f, sh.layout.Columns[i].Header)
+		}
+		if f == "" || f == FieldSTT || i >= len(r.cells) {
+			continue
+		}
+		v := r.cells[i]
+		if v == "" {
+			continue
+		}
+		v = cleanText(decode(i, v))
+		if v != "" {
+			rv.set(f, v, sh.layout.Columns[i].Header)
+		}
+	}
+	rec := &schemas.Record{}
+	return t.prov.assemble(&rv, sh.name, r.num, rec), true
+}

@@ -1,0 +1,273 @@
+package ingest
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Bounds on what a workbook may unpack to: worksheets larger than
+// xlsxXMLInMemory are spilled by excelize to a temporary file and streamed;
+// a workbook whose parts unpack past the caller's MaxFileSize is refused
+// (a zip bomb).
+const xlsxXMLInMemory = 16 << 20
+
+// maxSharedStrings bounds the shared-string table, which excelize holds in
+// memory whole.
+const maxSharedStrings = 512 << 20
+
+// xlsxReader streams the rows of each sheet of a workbook with excelize's
+// row iterator.
+type xlsxReader struct {
+	path   string
+	f      *excelize.File
+	sheets []string
+	si     int
+	rows   *excelize.Rows
+	rowNum int
+	parts  map[string]string // sheet name -> worksheet part path in the zip
+	styles map[int]string    // style id -> font family
+	// cleanup removes a converted copy (legacy .xls) on close.
+	cleanup func()
+}
+
+func openXLSX(path string, opts Options) (*xlsxReader, error) {
+	if err := checkZip(path, opts.MaxFileSize); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{
+		UnzipSizeLimit:    opts.MaxFileSize,
+		UnzipXMLSizeLimit: min(xlsxXMLInMemory, opts.MaxFileSize),
+		TmpDir:            opts.TempDir,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open workbook: %w", err)
+	}
+	x := &xlsxReader{path: path, f: f, sheets: f.GetSheetList(), si: -1, styles: map[int]string{}}
+	if len(x.sheets) == 0 {
+		f.Close()
+		return nil, errors.New("open workbook: it has no sheets")
+	}
+	x.parts, _ = sheetParts(path) // fonts are a hint: without them, detection uses the text
+	return x, nil
+}
+
+// checkZip refuses a workbook whose declared contents are larger than
+// limit or whose shared-string table is larger than maxSharedStrings,
+// before anything is unpacked.
+func checkZip(path string, limit int64) error {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return fmt.Errorf("open workbook: not a valid xlsx (zip) file: %w", err)
+	}
+	defer z.Close()
+	var total uint64
+	for _, f := range z.File {
+		total += f.UncompressedSize64
+		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") && f.UncompressedSize64 > maxSharedStrings {
+			return fmt.Errorf("open workbook: shared-string table unpacks to %d bytes (limit %d)", f.UncompressedSize64, maxSharedStrings)
+		}
+		if f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > 1000 && f.UncompressedSize64 > 64<<20 {
+			return fmt.Errorf("open workbook: part %s expands %d times (a zip bomb?)", f.Name, f.UncompressedSize64/f.CompressedSize64)
+		}
+	}
+	if total > uint64(limit) {
+		return fmt.Errorf("open workbook: contents unpack to %d bytes (limit %d)", total, limit)
+	}
+	return nil
+}
+
+func (x *xlsxReader) nextSheet() (string, bool, error) {
+	if x.rows != nil {
+		_ = x.rows.Close()
+		x.rows = nil
+	}
+	x.si++
+	if x.si >= len(x.sheets) {
+		return "", false, nil
+	}
+	name := x.sheets[x.si]
+	rows, err := x.f.Rows(name)
+	if err != nil {
+		return "", false, fmt.Errorf("sheet %q: %w", name, err)
+	}
+	x.rows, x.rowNum = rows, 0
+	return name, true, nil
+}
+
+func (x *xlsxReader) nextRow() (rawRow, bool, error) {
+	if x.rows == nil || !x.rows.Next() {
+		if x.rows != nil {
+			if err := x.rows.Error(); err != nil {
+				return rawRow{}, false, fmt.Errorf("row %d: %w", x.rowNum+1, err)
+			}
+		}
+		return rawRow{}, false, nil
+	}
+	x.rowNum++
+	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return rawRow{}, false, fmt.Errorf("row %d: %w", x.rowNum, err)
+	}
+	return rawRow{num: x.rowNum, cells: cells}, true, nil
+}
+
+func (x *xlsxReader) close() error {
+	if x.rows != nil {
+		_ = x.rows.Close()
+	}
+	err := x.f.Close()
+	if x.cleanup != nil {
+		x.cleanup()
+	}
+	return err
+}
+
+// fonts reads the style of the cells of rows 1..maxRow of the current
+// sheet straight from its XML (excelize's row iterator gives values only,
+// and its GetCellStyle loads the whole sheet), and maps each style to its
+// font family.
+func (x *xlsxReader) fonts(maxRow int) map[cellPos]string {
+	if x.si < 0 || x.si >= len(x.sheets) || x.parts == nil {
+		return nil
+	}
+	part := x.parts[x.sheets[x.si]]
+	if part == "" {
+		return nil
+	}
+	z, err := zip.OpenReader(x.path)
+	if err != nil {
+		return nil
+	}
+	defer z.Close()
+	var rc io.ReadCloser
+	for _, f := range z.File {
+		if f.Name == part {
+			rc, err = f.Open()
+			break
+		}
+	}
+	if rc == nil || err != nil {
+		return nil
+	}
+	defer rc.Close()
+	out := map[cellPos]string{}
+	dec := xml.NewDecoder(io.LimitReader(rc, 256<<20))
+	row := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "row":
+			row++
+			if r, err := strconv.Atoi(attr(se, "r")); err == nil {
+				row = r
+			}
+			if row > maxRow {
+				return out
+			}
+		case "c":
+			s, err := strconv.Atoi(attr(se, "s"))
+			if err != nil {
+				continue
+			}
+			col, _, err := excelize.CellNameToCoordinates(attr(se, "r"))
+			if err != nil {
+				continue
+			}
+			if font := x.styleFont(s); font != "" {
+				out[cellPos{row, col - 1}] = font
+			}
+		}
+	}
+}
+
+func (x *xlsxReader) styleFont(s int) string {
+	if f, ok := x.styles[s]; ok {
+		return f
+	}
+	font := ""
+	if st, err := x.f.GetStyle(s); err == nil && st != nil && st.Font != nil {
+		font = st.Font.Family
+	}
+	x.styles[s] = font
+	return font
+}
+
+func attr(se xml.StartElement, name string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// sheetParts maps sheet names to their worksheet part paths, from
+// xl/workbook.xml and its relationships.
+func sheetParts(file string) (map[string]string, error) {
+	z, err := zip.OpenReader(file)
+	if err != nil {
+		return nil, err
+	}
+	defer z.Close()
+	read := func(name string, v any) error {
+		for _, f := range z.File {
+			if f.Name == name {
+				rc, err := f.Open()
+				if err != nil {
+					return err
+				}
+				defer rc.Close()
+				return xml.NewDecoder(io.LimitReader(rc, 16<<20)).Decode(v)
+			}
+		}
+		return fmt.Errorf("no %s", name)
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := read("xl/workbook.xml", &wb); err != nil {
+		return nil, err
+	}
+	if err := read("xl/_rels/workbook.xml.rels", &rels); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, s := range wb.Sheets {
+		for _, r := range rels.Rel {
+			if r.ID == s.RID {
+				t := r.Target
+				if strings.HasPrefix(t, "/") {
+					t = strings.TrimPrefix(t, "/")
+				} else {
+					t = path.Join("xl", t)
+				}
+				out[s.Name] = t
+			}
+		}
+	}
+	return out, nil
+}
