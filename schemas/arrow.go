@@ -1,0 +1,619 @@
+package schemas
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// Arrow schema metadata keys carried by every batch on the Kafka wire.
+const (
+	// MetaSchemaVersion holds Version, in decimal, of the writer.
+	MetaSchemaVersion = "dancu.schema_version"
+	// MetaRowType names the Go type of the rows: "record", "reject",
+	// "person", "link", "conflict".
+	MetaRowType = "dancu.row_type"
+)
+
+// ErrUnknownSchemaVersion is returned when a batch was written with a
+// schema version this build cannot read.
+var ErrUnknownSchemaVersion = errors.New("unknown schema version")
+
+// ErrSchemaMismatch is returned when a batch's Arrow schema differs from
+// the one its version and row type call for.
+var ErrSchemaMismatch = errors.New("arrow schema mismatch")
+
+// readableVersions are the schema versions this build decodes. Add the old
+// version here, with a conversion, when Version is bumped.
+var readableVersions = map[int]bool{Version: true}
+
+// Arrow types of ClickHouse types, for the records table. LowCardinality
+// strings are plain utf8 on the wire: zstd already folds their repeats,
+// and a dictionary would be rebuilt per batch anyway.
+//
+// Times: DateTime64(3) is timestamp[ms, UTC] (sub-millisecond precision
+// and the time zone are dropped); Date32 is date32, the calendar date of
+// the time in its own location. A zero time.Time is null, so it comes back
+// zero. A nil map or slice is null and an empty one is empty, so both come
+// back as they went.
+func arrowTypeOf(chType string) (arrow.DataType, colKind, error) {
+	t := strings.TrimSpace(chType)
+	if inner, ok := strings.CutPrefix(t, "LowCardinality("); ok {
+		t = strings.TrimSuffix(inner, ")")
+	}
+	switch t {
+	case "String":
+		return arrow.BinaryTypes.String, kString, nil
+	case "UInt16":
+		return arrow.PrimitiveTypes.Uint16, kUint16, nil
+	case "UInt32":
+		return arrow.PrimitiveTypes.Uint32, kUint32, nil
+	case "UInt64":
+		return arrow.PrimitiveTypes.Uint64, kUint64, nil
+	case "Float32":
+		return arrow.PrimitiveTypes.Float32, kFloat32, nil
+	case "Float64":
+		return arrow.PrimitiveTypes.Float64, kFloat64, nil
+	case "Date32", "Date":
+		return arrow.FixedWidthTypes.Date32, kDate32, nil
+	case "DateTime64(3)", "DateTime64(3, 'UTC')":
+		return timestampMs, kTimestampMs, nil
+	case "Map(String, Float32)":
+		return mapStringFloat32(), kMapStringFloat32, nil
+	case "Array(String)":
+		return listString, kListString, nil
+	}
+	return nil, 0, fmt.Errorf("no Arrow type for ClickHouse type %s", chType)
+}
+
+var (
+	timestampMs = &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}
+	listString  = arrow.ListOfNonNullable(arrow.BinaryTypes.String) // Array(String) items are not Nullable
+	timeType    = reflect.TypeOf(time.Time{})
+)
+
+func mapStringFloat32() *arrow.MapType {
+	t := arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float32)
+	t.KeysSorted = true
+	t.SetItemNullable(false) // ClickHouse Map values are not Nullable
+	return t
+}
+
+// colKind is how a column moves between a Go field and an Arrow array.
+type colKind int
+
+const (
+	kString colKind = iota + 1
+	kUint16
+	kUint32
+	kUint64
+	kFloat32
+	kFloat64
+	kDate32
+	kTimestampMs
+	kMapStringFloat32
+	kListString
+)
+
+// goKind is the Go field type each kind reads and writes.
+var goKind = map[colKind]reflect.Type{
+	kString:           reflect.TypeOf(""),
+	kUint16:           reflect.TypeOf(uint16(0)),
+	kUint32:           reflect.TypeOf(uint32(0)),
+	kUint64:           reflect.TypeOf(uint64(0)),
+	kFloat32:          reflect.TypeOf(float32(0)),
+	kFloat64:          reflect.TypeOf(float64(0)),
+	kDate32:           timeType,
+	kTimestampMs:      timeType,
+	kMapStringFloat32: reflect.TypeOf(map[string]float32(nil)),
+	kListString:       reflect.TypeOf([]string(nil)),
+}
+
+// kindOfGo is the column kind of a Go field type in tables without a
+// column list: time.Time is a millisecond timestamp.
+func kindOfGo(t reflect.Type) (arrow.DataType, colKind, bool) {
+	switch t {
+	case goKind[kString]:
+		return arrow.BinaryTypes.String, kString, true
+	case goKind[kUint16]:
+		return arrow.PrimitiveTypes.Uint16, kUint16, true
+	case goKind[kUint32]:
+		return arrow.PrimitiveTypes.Uint32, kUint32, true
+	case goKind[kUint64]:
+		return arrow.PrimitiveTypes.Uint64, kUint64, true
+	case goKind[kFloat32]:
+		return arrow.PrimitiveTypes.Float32, kFloat32, true
+	case goKind[kFloat64]:
+		return arrow.PrimitiveTypes.Float64, kFloat64, true
+	case timeType:
+		return timestampMs, kTimestampMs, true
+	case goKind[kMapStringFloat32]:
+		return mapStringFloat32(), kMapStringFloat32, true
+	case goKind[kListString]:
+		return listString, kListString, true
+	}
+	return nil, 0, false
+}
+
+type fieldCodec struct {
+	name  string
+	index int // struct field index
+	kind  colKind
+}
+
+// rowCodec moves one row type between Go structs and Arrow batches.
+type rowCodec struct {
+	rowType string
+	goType  reflect.Type
+	fields  []fieldCodec
+	schema  *arrow.Schema
+}
+
+var codecs sync.Map // reflect.Type → *rowCodec
+
+var recordType = reflect.TypeOf(Record{})
+
+// codecFor builds (once) the codec of the struct type t from its ch tags.
+// Record's column types come from RecordColumns; other tables' from the Go
+// field types.
+func codecFor(t reflect.Type) (*rowCodec, error) {
+	if c, ok := codecs.Load(t); ok {
+		return c.(*rowCodec), nil
+	}
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("row type %s: not a struct", t)
+	}
+	c := &rowCodec{rowType: strings.ToLower(t.Name()), goType: t}
+	var chTypes map[string]string
+	if t == recordType {
+		chTypes = make(map[string]string, len(RecordColumns))
+		for _, col := range RecordColumns {
+			chTypes[col.Name] = col.CHType
+		}
+	}
+	var fields []arrow.Field
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag := strings.Split(sf.Tag.Get("ch"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		var (
+			dt   arrow.DataType
+			kind colKind
+		)
+		if chTypes != nil {
+			ch, ok := chTypes[tag]
+			if !ok {
+				return nil, fmt.Errorf("row type %s: field %s: column %s not in RecordColumns", t, sf.Name, tag)
+			}
+			var err error
+			if dt, kind, err = arrowTypeOf(ch); err != nil {
+				return nil, fmt.Errorf("row type %s: column %s: %w", t, tag, err)
+			}
+			if sf.Type != goKind[kind] {
+				return nil, fmt.Errorf("row type %s: column %s is %s but field %s is %s", t, tag, ch, sf.Name, sf.Type)
+			}
+		} else {
+			var ok bool
+			if dt, kind, ok = kindOfGo(sf.Type); !ok {
+				return nil, fmt.Errorf("row type %s: field %s: no Arrow type for Go type %s", t, sf.Name, sf.Type)
+			}
+		}
+		nullable := kind == kDate32 || kind == kTimestampMs || kind == kMapStringFloat32 || kind == kListString
+		fields = append(fields, arrow.Field{Name: tag, Type: dt, Nullable: nullable})
+		c.fields = append(c.fields, fieldCodec{name: tag, index: i, kind: kind})
+	}
+	md := arrow.NewMetadata(
+		[]string{MetaSchemaVersion, MetaRowType},
+		[]string{strconv.Itoa(Version), c.rowType},
+	)
+	c.schema = arrow.NewSchema(fields, &md)
+	got, _ := codecs.LoadOrStore(t, c)
+	return got.(*rowCodec), nil
+}
+
+// RecordArrowSchema returns the Arrow schema of Record batches: one field
+// per RecordColumns entry, in order, with the schema version and row type
+// in the metadata.
+func RecordArrowSchema() *arrow.Schema {
+	c, err := codecFor(recordType)
+	if err != nil {
+		// RecordColumns and Record disagree: a programming error that
+		// TestArrowSchemaMatchesRecordColumns catches before release.
+		panic(fmt.Sprintf("schemas: %v", err))
+	}
+	return c.schema
+}
+
+// ArrowSchema returns the Arrow schema of batches of T (Record, Reject,
+// Person, Link, Conflict or any struct whose ch-tagged fields have
+// supported types).
+func ArrowSchema[T any]() (*arrow.Schema, error) {
+	c, err := codecFor(reflect.TypeOf((*T)(nil)).Elem())
+	if err != nil {
+		return nil, err
+	}
+	return c.schema, nil
+}
+
+// EncodeRecords encodes records as one Arrow IPC stream with a single
+// zstd-compressed record batch: the value of a dancu.records message.
+func EncodeRecords(rs []Record) ([]byte, error) { return EncodeRows(rs) }
+
+// DecodeRecords decodes an Arrow IPC stream written by EncodeRecords. It
+// rejects a batch of another schema version (ErrUnknownSchemaVersion),
+// row type or shape (ErrSchemaMismatch), and corrupt bytes, with an error
+// rather than a panic.
+func DecodeRecords(b []byte) ([]Record, error) { return DecodeRows[Record](b) }
+
+// EncodeRows encodes rows as one Arrow IPC stream with a single
+// zstd-compressed record batch, columns named by the ch tags of T.
+func EncodeRows[T any](rows []T) ([]byte, error) {
+	c, err := codecFor(reflect.TypeOf((*T)(nil)).Elem())
+	if err != nil {
+		return nil, fmt.Errorf("encode rows: %w", err)
+	}
+	b, err := c.encode(reflect.ValueOf(rows))
+	if err != nil {
+		return nil, fmt.Errorf("encode %s batch: %w", c.rowType, err)
+	}
+	return b, nil
+}
+
+// DecodeRows decodes an Arrow IPC stream of rows of T written by
+// EncodeRows. See DecodeRecords for what it rejects.
+func DecodeRows[T any](b []byte) ([]T, error) {
+	c, err := codecFor(reflect.TypeOf((*T)(nil)).Elem())
+	if err != nil {
+		return nil, fmt.Errorf("decode rows: %w", err)
+	}
+	var out []T
+	if err := c.decode(b, func(n int) reflect.Value {
+		out = append(out, make([]T, n)...)
+		return reflect.ValueOf(out[len(out)-n:])
+	}); err != nil {
+		return nil, fmt.Errorf("decode %s batch: %w", c.rowType, err)
+	}
+	return out, nil
+}
+
+// BatchInfo describes an encoded batch without decoding its rows.
+type BatchInfo struct {
+	RowType       string // MetaRowType: "record", "person", ...
+	SchemaVersion int    // MetaSchemaVersion
+}
+
+// PeekBatch reads the schema of an encoded batch, so that a consumer of a
+// topic carrying several row types (dancu.matched) can pick the decoder.
+func PeekBatch(b []byte) (info BatchInfo, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("peek batch: corrupt Arrow IPC stream: %v", r)
+		}
+	}()
+	r, err := ipc.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return BatchInfo{}, fmt.Errorf("peek batch: read Arrow IPC schema: %w", err)
+	}
+	defer r.Release()
+	md := r.Schema().Metadata()
+	info.RowType = metaValue(md, MetaRowType)
+	v := metaValue(md, MetaSchemaVersion)
+	if info.SchemaVersion, err = strconv.Atoi(v); err != nil {
+		return info, fmt.Errorf("peek batch: %s %q: %w", MetaSchemaVersion, v, ErrUnknownSchemaVersion)
+	}
+	return info, nil
+}
+
+func metaValue(md arrow.Metadata, key string) string {
+	if i := md.FindKey(key); i >= 0 {
+		return md.Values()[i]
+	}
+	return ""
+}
+
+// encode writes the slice rows as one record batch.
+func (c *rowCodec) encode(rows reflect.Value) ([]byte, error) {
+	mem := memory.NewGoAllocator()
+	rb := array.NewRecordBuilder(mem, c.schema)
+	defer rb.Release()
+	n := rows.Len()
+	rb.Reserve(n)
+	for j, f := range c.fields {
+		if err := appendColumn(rb.Field(j), f, rows, n); err != nil {
+			return nil, fmt.Errorf("column %s: %w", f.name, err)
+		}
+	}
+	rec := rb.NewRecord()
+	defer rec.Release()
+
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(c.schema), ipc.WithZstd(), ipc.WithAllocator(mem))
+	if err := w.Write(rec); err != nil {
+		return nil, fmt.Errorf("write Arrow IPC batch: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("close Arrow IPC stream: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func appendColumn(b array.Builder, f fieldCodec, rows reflect.Value, n int) error {
+	field := func(i int) reflect.Value { return rows.Index(i).Field(f.index) }
+	switch f.kind {
+	case kString:
+		sb := b.(*array.StringBuilder)
+		for i := 0; i < n; i++ {
+			sb.Append(field(i).String())
+		}
+	case kUint16:
+		ub := b.(*array.Uint16Builder)
+		for i := 0; i < n; i++ {
+			ub.Append(uint16(field(i).Uint()))
+		}
+	case kUint32:
+		ub := b.(*array.Uint32Builder)
+		for i := 0; i < n; i++ {
+			ub.Append(uint32(field(i).Uint()))
+		}
+	case kUint64:
+		ub := b.(*array.Uint64Builder)
+		for i := 0; i < n; i++ {
+			ub.Append(field(i).Uint())
+		}
+	case kFloat32:
+		fb := b.(*array.Float32Builder)
+		for i := 0; i < n; i++ {
+			fb.Append(float32(field(i).Float()))
+		}
+	case kFloat64:
+		fb := b.(*array.Float64Builder)
+		for i := 0; i < n; i++ {
+			fb.Append(field(i).Float())
+		}
+	case kDate32:
+		db := b.(*array.Date32Builder)
+		for i := 0; i < n; i++ {
+			t := field(i).Interface().(time.Time)
+			if t.IsZero() {
+				db.AppendNull()
+				continue
+			}
+			y, m, d := t.Date()
+			days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+			if days < -1<<31 || days >= 1<<31 {
+				return fmt.Errorf("row %d: date %s out of range", i, t)
+			}
+			db.Append(arrow.Date32(days))
+		}
+	case kTimestampMs:
+		tb := b.(*array.TimestampBuilder)
+		for i := 0; i < n; i++ {
+			t := field(i).Interface().(time.Time)
+			if t.IsZero() {
+				tb.AppendNull()
+				continue
+			}
+			tb.Append(arrow.Timestamp(t.UnixMilli()))
+		}
+	case kMapStringFloat32:
+		mb := b.(*array.MapBuilder)
+		kb := mb.KeyBuilder().(*array.StringBuilder)
+		ib := mb.ItemBuilder().(*array.Float32Builder)
+		var keys []string
+		for i := 0; i < n; i++ {
+			m := field(i).Interface().(map[string]float32)
+			if m == nil {
+				mb.AppendNull()
+				continue
+			}
+			mb.Append(true)
+			keys = keys[:0]
+			for k := range m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys) // deterministic bytes, and KeysSorted holds
+			for _, k := range keys {
+				kb.Append(k)
+				ib.Append(m[k])
+			}
+		}
+	case kListString:
+		lb := b.(*array.ListBuilder)
+		vb := lb.ValueBuilder().(*array.StringBuilder)
+		for i := 0; i < n; i++ {
+			s := field(i).Interface().([]string)
+			if s == nil {
+				lb.AppendNull()
+				continue
+			}
+			lb.Append(true)
+			for _, v := range s {
+				vb.Append(v)
+			}
+		}
+	default:
+		return fmt.Errorf("unsupported column kind %d", f.kind)
+	}
+	return nil
+}
+
+// decode reads every record batch of the stream b, asking grow for a
+// slice value of n new rows to fill for each.
+func (c *rowCodec) decode(b []byte, grow func(n int) reflect.Value) (err error) {
+	// Batches come from Kafka, that is from outside: the Arrow reader
+	// panics on some corrupt input, which must be an error here.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("corrupt Arrow IPC stream: %v", r)
+		}
+	}()
+	mem := memory.NewGoAllocator()
+	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(mem))
+	if err != nil {
+		return fmt.Errorf("read Arrow IPC schema: %w", err)
+	}
+	defer r.Release()
+	if err := c.checkSchema(r.Schema()); err != nil {
+		return err
+	}
+	for r.Next() {
+		rec := r.Record()
+		n := int(rec.NumRows())
+		if n == 0 {
+			continue
+		}
+		rows := grow(n)
+		for j, f := range c.fields {
+			if err := readColumn(rec.Column(j), f, rows, n); err != nil {
+				return fmt.Errorf("column %s: %w", f.name, err)
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("read Arrow IPC batch: %w", err)
+	}
+	return nil
+}
+
+func (c *rowCodec) checkSchema(s *arrow.Schema) error {
+	md := s.Metadata()
+	v := metaValue(md, MetaSchemaVersion)
+	if v == "" {
+		return fmt.Errorf("no %s in the schema metadata: %w", MetaSchemaVersion, ErrUnknownSchemaVersion)
+	}
+	ver, err := strconv.Atoi(v)
+	if err != nil || !readableVersions[ver] {
+		return fmt.Errorf("%s %q (this build reads %d): %w", MetaSchemaVersion, v, Version, ErrUnknownSchemaVersion)
+	}
+	if rt := metaValue(md, MetaRowType); rt != c.rowType {
+		return fmt.Errorf("batch holds %q rows, want %q: %w", rt, c.rowType, ErrSchemaMismatch)
+	}
+	if s.NumFields() != len(c.fields) {
+		return fmt.Errorf("%d fields, want %d: %w", s.NumFields(), len(c.fields), ErrSchemaMismatch)
+	}
+	for j, f := range s.Fields() {
+		want := c.schema.Field(j)
+		if f.Name != want.Name || !arrow.TypeEqual(f.Type, want.Type) {
+			return fmt.Errorf("field %d is %s %s, want %s %s: %w", j, f.Name, f.Type, want.Name, want.Type, ErrSchemaMismatch)
+		}
+	}
+	return nil
+}
+
+// stringColumn returns the values of a string array as substrings of one
+// copy of its data, so that they neither alias Arrow buffers nor cost an
+// allocation each.
+func stringColumn(a *array.String) (data string, offs []int32) {
+	return string(a.ValueBytes()), a.ValueOffsets()
+}
+
+func strAt(data string, offs []int32, i int) string {
+	base := offs[0]
+	return data[offs[i]-base : offs[i+1]-base]
+}
+
+func readColumn(col arrow.Array, f fieldCodec, rows reflect.Value, n int) error {
+	if col.Len() != n {
+		return fmt.Errorf("%d values for %d rows", col.Len(), n)
+	}
+	field := func(i int) reflect.Value { return rows.Index(i).Field(f.index) }
+	switch f.kind {
+	case kString:
+		data, offs := stringColumn(col.(*array.String))
+		for i := 0; i < n; i++ {
+			field(i).SetString(strAt(data, offs, i))
+		}
+	case kUint16:
+		for i, v := range col.(*array.Uint16).Uint16Values() {
+			field(i).SetUint(uint64(v))
+		}
+	case kUint32:
+		for i, v := range col.(*array.Uint32).Uint32Values() {
+			field(i).SetUint(uint64(v))
+		}
+	case kUint64:
+		for i, v := range col.(*array.Uint64).Uint64Values() {
+			field(i).SetUint(v)
+		}
+	case kFloat32:
+		for i, v := range col.(*array.Float32).Float32Values() {
+			field(i).SetFloat(float64(v))
+		}
+	case kFloat64:
+		for i, v := range col.(*array.Float64).Float64Values() {
+			field(i).SetFloat(v)
+		}
+	case kDate32:
+		a := col.(*array.Date32)
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			t := time.Unix(int64(a.Value(i))*86400, 0).UTC()
+			field(i).Set(reflect.ValueOf(t))
+		}
+	case kTimestampMs:
+		a := col.(*array.Timestamp)
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			t := time.UnixMilli(int64(a.Value(i))).UTC()
+			field(i).Set(reflect.ValueOf(t))
+		}
+	case kMapStringFloat32:
+		a := col.(*array.Map)
+		keys, ok1 := a.Keys().(*array.String)
+		items, ok2 := a.Items().(*array.Float32)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("map of %s to %s, want utf8 to float32", a.Keys().DataType(), a.Items().DataType())
+		}
+		kdata, koffs := stringColumn(keys)
+		iv := items.Float32Values()
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			start, end := a.ValueOffsets(i)
+			m := make(map[string]float32, end-start)
+			for k := start; k < end; k++ {
+				m[strAt(kdata, koffs, int(k))] = iv[k]
+			}
+			field(i).Set(reflect.ValueOf(m))
+		}
+	case kListString:
+		a := col.(*array.List)
+		vals, ok := a.ListValues().(*array.String)
+		if !ok {
+			return fmt.Errorf("list of %s, want utf8", a.ListValues().DataType())
+		}
+		vdata, voffs := stringColumn(vals)
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			start, end := a.ValueOffsets(i)
+			s := make([]string, 0, end-start)
+			for k := start; k < end; k++ {
+				s = append(s, strAt(vdata, voffs, int(k)))
+			}
+			field(i).Set(reflect.ValueOf(s))
+		}
+	default:
+		return fmt.Errorf("unsupported column kind %d", f.kind)
+	}
+	return nil
+}
