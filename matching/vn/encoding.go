@@ -338,15 +338,24 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 	if len(samples) > maxDetectSamples {
 		samples = samples[:maxDetectSamples]
 	}
-	can1252, ascii := true, true
+	can1252, latin1 := true, true
+	legacyEvidence, viqrEvidence := false, false
 	for _, s := range samples {
+		prev := rune(0)
 		for _, r := range s {
 			if r >= utf8.RuneSelf {
-				ascii = false
+				if r >= 0x100 {
+					latin1 = false
+				}
 				if _, ok := charmap.Windows1252.EncodeRune(r); !ok {
 					can1252 = false
+				} else if !isLatin1VietnameseLetter(r) || unicode.IsLower(prev) && unicode.IsUpper(r) || sameBaseVowels(prev, r) {
+					legacyEvidence = true
 				}
+			} else if strings.ContainsRune("^(+~`", r) || (prev == 'd' || prev == 'D') && (r == 'd' || r == 'D') {
+				viqrEvidence = true
 			}
+			prev = r
 		}
 	}
 	if e, ok := FontEncoding(fontName); ok {
@@ -358,10 +367,10 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 	ov, oi := syllableScore(samples, Unicode)
 	best, bv, bi := Unicode, ov, oi
 	for _, e := range []Encoding{TCVN3, VNI, Windows1258, VIQR} {
-		if e == VIQR && !ascii {
+		if e == VIQR && (!latin1 || !viqrEvidence) {
 			continue
 		}
-		if e != VIQR && !can1252 {
+		if e != VIQR && (!can1252 || !legacyEvidence) {
 			continue
 		}
 		v, i := syllableScore(samples, e)
@@ -392,4 +401,32 @@ func syllableScore(samples []string, e Encoding) (valid, invalid int) {
 		}
 	}
 	return valid, invalid
+}
+
+// isLatin1VietnameseLetter reports whether r (< 256) is a letter that
+// Vietnamese Unicode text holds: the toned and shaped vowels of Latin-1
+// (à á â ã è é ê ì í ò ó ô õ ù ú ý and capitals), and Ð/ð, look-alikes of
+// Đ/đ.
+func isLatin1VietnameseLetter(r rune) bool {
+	switch unicode.ToLower(r) {
+	case 'à', 'á', 'â', 'ã', 'è', 'é', 'ê', 'ì', 'í', 'ò', 'ó', 'ô', 'õ', 'ù', 'ú', 'ý', 'ð':
+		return true
+	}
+	return false
+}
+
+// sameBaseVowels reports whether the letter b with a mark follows the bare
+// vowel a of the same base (a, e, u, y), which Vietnamese never writes but
+// VNI produces for every marked vowel ("aâ" = â, "eã" = ẽ).
+func sameBaseVowels(a, b rune) bool {
+	la, ok1 := lookup(a)
+	lb, ok2 := lookup(b)
+	if !ok1 || !ok2 || a >= utf8.RuneSelf || la.base != lb.base {
+		return false
+	}
+	switch la.base {
+	case 'a', 'e', 'u', 'y':
+		return true
+	}
+	return false
 }

@@ -120,6 +120,10 @@ func init() {
 	for r := rune(0x1E00); r < 0x1F00; r++ {
 		one(r)
 	}
+	// Ð/ð (eth) are common look-alikes of Đ/đ in typed Vietnamese: read them
+	// as đ. They are added after Đ/đ so that compose still yields Đ/đ.
+	latTab[0xD0] = letter{base: 'd', shape: shapeStroke, upper: true, vn: true}
+	latTab[0xF0] = letter{base: 'd', shape: shapeStroke, vn: true}
 }
 
 // lookup returns the letter description of r.

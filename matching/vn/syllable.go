@@ -23,7 +23,7 @@ u ua uc ui um un ung up ut uôc uôi uôm uôn uông uôt uơ
 y yêm yên yêng yêt yêu
 oa oac oach oai oam oan oang oanh oao oap oat oay oăc oăm oăn oăng oăt oe oen oeng oeo oet
 uâc uân uâng uât uây uê uêch uênh uêt uy uya uych uyên uyêt uynh uyp uyt uyu uyn
-uăc uăm uăn uăng uăp uăt ue uen ueo uet uơn ak ek uk`
+uăc uăm uăn uăng uăp uăt ue uen ueo uet ak ek uk`
 
 // Initial consonants of Vietnamese (qu is q + a rhyme with medial u; gi is
 // g + a rhyme starting with i, or gi + a rhyme).
