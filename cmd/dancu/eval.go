@@ -1,17 +1,113 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"strings"
 
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/spf13/cobra"
 )
 
 func newEvalCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "eval",
-		Short: "score predicted clusters against ground truth",
+	var truthFiles []string
+	var pred, mapping string
+	cmd := &cobra.Command{
+		Use:   "eval --truth FILE --pred clusters.csv",
+		Short: "score predicted clusters against the truth",
+		Long: `Eval prints pairwise precision, recall and F1 and B-cubed F1 of the predicted
+clusters (record_id, person_id) against the truth. The truth file holds a
+record id column (record_id, source_record_id, rec_id, unique_id, Mã bản ghi)
+and a cluster column (person_id, cluster, cluster_id); with --mapping, the
+mapping's id column and truth spec are used instead (FEBRL: the entity N of
+rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("eval: not implemented yet")
+			if len(truthFiles) == 0 || pred == "" {
+				return fmt.Errorf("eval: give --truth FILE and --pred FILE")
+			}
+			var mp *matching.Mapping
+			var err error
+			if mapping != "" {
+				if mp, err = matching.LoadMapping(mapping); err != nil {
+					return err
+				}
+			}
+			truth := map[string]string{}
+			for _, tf := range truthFiles {
+				if err := readTruth(tf, mp, truth); err != nil {
+					return err
+				}
+			}
+			p, err := readPairsColumn(pred, []string{"record_id"}, []string{"person_id", "cluster"})
+			if err != nil {
+				return err
+			}
+			m := matching.Evaluate(truth, p)
+			fmt.Fprintln(g.stdout, m.String())
+			return nil
 		},
 	}
+	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "truth file (repeatable)")
+	cmd.Flags().StringVar(&pred, "pred", "", "predicted clusters CSV (record_id, person_id)")
+	cmd.Flags().StringVar(&mapping, "mapping", "", "mapping file whose id and truth spec read the truth file")
+	return cmd
+}
+
+func readTruth(path string, mp *matching.Mapping, into map[string]string) error {
+	if mp != nil && mp.Truth != nil {
+		t, err := matching.ReadTable(path)
+		if err != nil {
+			return err
+		}
+		ids, err := t.RecordIDs(mp)
+		if err != nil {
+			return err
+		}
+		cl, err := t.Truth(mp.Truth)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			into[id] = cl[i]
+		}
+		return nil
+	}
+	m, err := readPairsColumn(path, []string{"record_id", "source_record_id", "Mã bản ghi", "rec_id", "unique_id"},
+		[]string{"person_id", "cluster", "cluster_id", "entity_id"})
+	if err != nil {
+		return err
+	}
+	for k, v := range m {
+		into[k] = v
+	}
+	return nil
+}
+
+// readPairsColumn reads two columns of a table (the first header found of
+// each list) into a map.
+func readPairsColumn(path string, keys, vals []string) (map[string]string, error) {
+	t, err := matching.ReadTable(path)
+	if err != nil {
+		return nil, err
+	}
+	find := func(names []string) int {
+		for _, n := range names {
+			if c := t.Col(n); c >= 0 {
+				return c
+			}
+		}
+		return -1
+	}
+	kc, vc := find(keys), find(vals)
+	if kc < 0 || vc < 0 {
+		return nil, fmt.Errorf("%s: need columns %s and %s, header is %s", path,
+			strings.Join(keys, "|"), strings.Join(vals, "|"), strings.Join(t.Header, ","))
+	}
+	out := make(map[string]string, len(t.Rows))
+	for i, r := range t.Rows {
+		if kc >= len(r) || vc >= len(r) {
+			return nil, fmt.Errorf("%s line %d: short row", path, t.Line[i])
+		}
+		out[r[kc]] = r[vc]
+	}
+	return out, nil
 }

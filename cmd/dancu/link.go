@@ -1,17 +1,166 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
 
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/spf13/cobra"
 )
 
+// linkOptions are the flags of dancu link (and train / explain, which
+// read the same inputs).
+type linkOptions struct {
+	in       []string
+	mapping  string
+	settings string
+}
+
+func (o *linkOptions) flags(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&o.in, "in", nil, "input file (CSV or XLSX, Vietnamese or canonical headers); repeat for several")
+	cmd.Flags().StringVar(&o.mapping, "mapping", "", "mapping file adapting another layout (see testdata/benchmarks)")
+	cmd.Flags().StringVar(&o.settings, "settings", "", "settings file (YAML/JSON, trained model included when present); default: the mapping's, else the embedded Vietnamese settings")
+}
+
+// load reads the settings and the inputs into a frame.
+func (o *linkOptions) load() (*matching.Settings, *matching.Mapping, *matching.Frame, error) {
+	if len(o.in) == 0 {
+		return nil, nil, nil, fmt.Errorf("no input: give --in FILE")
+	}
+	var mp *matching.Mapping
+	var err error
+	if o.mapping != "" {
+		if mp, err = matching.LoadMapping(o.mapping); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	var s *matching.Settings
+	switch {
+	case o.settings != "":
+		if s, err = matching.LoadSettings(o.settings); err != nil {
+			return nil, nil, nil, err
+		}
+	default:
+		if s, err = mp.LoadSettings(); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if len(o.in) > 1 && mp != nil && mp.LinkType != "" {
+		s.LinkType = mp.LinkType
+	}
+	f := matching.NewFrame(s)
+	for i, p := range o.in {
+		t, err := matching.ReadTable(p)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if err := matching.AddTable(f, t, mp, i); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return s, mp, f, nil
+}
+
 func newLinkCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "link",
-		Short: "link records offline",
+	var o linkOptions
+	var out, conflicts, registry string
+	var analyse bool
+	cmd := &cobra.Command{
+		Use:   "link --in FILE [--in FILE ...] --out clusters.csv",
+		Short: "link records offline into persons",
+		Long: `Link reads CSV or XLSX files, scores candidate pairs with the Fellegi–Sunter
+model of the settings (trained on the fly, without labels, when the settings
+carry no model), clusters them into persons and writes one row per record:
+record_id, person_id, identification_number, id_status, match_probability.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("link: not implemented yet")
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			start := time.Now()
+			s, _, f, err := o.load()
+			if err != nil {
+				return fmt.Errorf("link: %w", err)
+			}
+			fmt.Fprintf(g.stderr, "read %d records in %v\n", f.Len(), time.Since(start).Round(time.Millisecond))
+			if analyse {
+				st, err := matching.AnalyseBlocking(f, s, 5)
+				if err != nil {
+					return err
+				}
+				printBlocking(g.stdout, st)
+				return nil
+			}
+			if out == "" {
+				return fmt.Errorf("link: give --out FILE")
+			}
+			res, err := matching.Link(ctx, f, s)
+			if err != nil {
+				return err
+			}
+			if res.Train != nil {
+				fmt.Fprint(g.stderr, res.Train.String())
+			}
+			el := res.Predict.Elapsed.Seconds()
+			fmt.Fprintf(g.stderr, "compared %d candidate pairs in %.2fs (%.0f comparisons/s), kept %d\n",
+				res.Predict.Comparisons, el, float64(res.Predict.Comparisons)/max(el, 1e-9), res.Predict.Kept)
+			rows := matching.Assign(res, nil)
+			if err := writeClusters(out, rows); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "wrote %d records in %d persons to %s (total %v)\n", len(rows), countPersons(rows), out, time.Since(start).Round(time.Millisecond))
+			_ = conflicts
+			_ = registry
+			return nil
 		},
 	}
+	o.flags(cmd)
+	cmd.Flags().StringVar(&out, "out", "", "clusters CSV to write")
+	cmd.Flags().StringVar(&conflicts, "conflicts", "", "conflicts CSV to write")
+	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: link against it and keep person ids stable")
+	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")
+	return cmd
+}
+
+func printBlocking(w io.Writer, st *matching.BlockingStats) {
+	fmt.Fprintf(w, "%-22s %14s %14s %8s %6s  largest blocks\n", "rule", "pairs", "new pairs", "blocks", "split")
+	for _, r := range st.Rules {
+		fmt.Fprintf(w, "%-22s %14d %14d %8d %6d ", r.Name, r.Pairs, r.New, r.Blocks, r.Split)
+		for _, b := range r.Largest {
+			fmt.Fprintf(w, " [%s]=%d", b.Key, b.Records)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "candidate pairs %d of %d (%.4g%%)\n", st.Candidates, st.TotalPairs, 100*float64(st.Candidates)/float64(max(st.TotalPairs, 1)))
+}
+
+func writeClusters(path string, rows []matching.Assignment) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create clusters: %w", err)
+	}
+	w := csv.NewWriter(fh)
+	w.Write([]string{"record_id", "person_id", "identification_number", "id_status", "match_probability"})
+	for _, r := range rows {
+		w.Write([]string{r.RecordID, r.PersonID, r.IDNumber, r.IDStatus, strconv.FormatFloat(r.MatchProbability, 'f', 4, 64)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		fh.Close()
+		return fmt.Errorf("write clusters: %w", err)
+	}
+	return fh.Close()
+}
+
+func countPersons(rows []matching.Assignment) int {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r.PersonID] = true
+	}
+	return len(seen)
 }

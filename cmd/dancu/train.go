@@ -1,17 +1,56 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"fmt"
 
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/spf13/cobra"
 )
 
 func newTrainCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "train",
+	var o linkOptions
+	var out, labels string
+	cmd := &cobra.Command{
+		Use:   "train --in FILE [--in FILE ...] --out model.yaml",
 		Short: "estimate the matching model without labels",
+		Long: `Train estimates the Fellegi–Sunter model of the settings on the input records
+without labels — u from random pairs, m by expectation–maximisation over the
+pairs of each blocking rule (comparisons using the rule's columns left out,
+as Splink does), λ over all candidate pairs — and writes the settings with
+the model to --out (YAML, or JSON when the name ends in .json). --labels adds
+labelled pairs (a CSV with record_id_l, record_id_r, match = 1/0, such as
+review decisions) to the m estimate.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("train: not implemented yet")
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if out == "" {
+				return fmt.Errorf("train: give --out FILE")
+			}
+			s, _, f, err := o.load()
+			if err != nil {
+				return fmt.Errorf("train: %w", err)
+			}
+			var lp []matching.LabelledPair
+			if labels != "" {
+				if lp, err = matching.ReadLabels(labels); err != nil {
+					return fmt.Errorf("train: %w", err)
+				}
+			}
+			m, rep, err := matching.Train(ctx, f, s, lp)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(g.stderr, rep.String())
+			s.Model = m
+			fmt.Fprint(g.stdout, matching.DescribeModel(s))
+			return s.Save(out)
 		},
 	}
+	o.flags(cmd)
+	cmd.Flags().StringVar(&out, "out", "", "settings file to write with the trained model")
+	cmd.Flags().StringVar(&labels, "labels", "", "labelled pairs CSV (record_id_l, record_id_r, match)")
+	return cmd
 }

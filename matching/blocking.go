@@ -1,0 +1,234 @@
+package matching
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// keyPart is one part of a blocking key: a column, or the year of a date
+// column.
+type keyPart struct {
+	col  int
+	year bool
+}
+
+// blocker holds, for one rule, each record's key hash (0 = not blocked)
+// and the records grouped into blocks.
+type blocker struct {
+	rule   BlockingRule
+	parts  []keyPart
+	sortBy []keyPart
+	keys   []uint64
+	// blocks are ranges of order; order lists record rows sorted by key.
+	order  []int32
+	blocks []blockRange
+	// pos is each record's position within its block when the block is
+	// split (sorted neighbourhood), else -1.
+	pos []int32
+}
+
+type blockRange struct {
+	start, end int32
+	split      bool
+}
+
+func (f *Frame) keyParts(names []string) ([]keyPart, error) {
+	var out []keyPart
+	for _, n := range names {
+		base, sub, _ := strings.Cut(n, ".")
+		ci, ok := f.byName[base]
+		if !ok {
+			return nil, fmt.Errorf("unknown column %q", n)
+		}
+		p := keyPart{col: ci}
+		if sub == "year" {
+			p.year = true
+		} else if sub != "" {
+			return nil, fmt.Errorf("unknown key suffix %q", n)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (f *Frame) partValue(p keyPart, i int) uint32 {
+	v := f.cols[p.col].vals[i]
+	if p.year {
+		v >>= 9
+	}
+	return v
+}
+
+// key returns the hash of the parts at row i, 0 when any part is missing.
+func (f *Frame) key(parts []keyPart, i int) uint64 {
+	h := uint64(14695981039346656037)
+	for _, p := range parts {
+		v := f.partValue(p, i)
+		if v == 0 {
+			return 0
+		}
+		h ^= uint64(v) + 0x9e3779b97f4a7c15 + uint64(p.col)<<40
+		h *= 1099511628211
+		h ^= h >> 29
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+func newBlocker(f *Frame, r BlockingRule) (*blocker, error) {
+	parts, err := f.keyParts(r.Keys)
+	if err != nil {
+		return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
+	}
+	sortBy, err := f.keyParts(r.SortBy)
+	if err != nil {
+		return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
+	}
+	b := &blocker{rule: r, parts: parts, sortBy: sortBy}
+	n := f.Len()
+	b.keys = make([]uint64, n)
+	b.pos = make([]int32, n)
+	for i := 0; i < n; i++ {
+		b.keys[i] = f.key(parts, i)
+		b.pos[i] = -1
+		if b.keys[i] != 0 {
+			b.order = append(b.order, int32(i))
+		}
+	}
+	sort.Slice(b.order, func(x, y int) bool {
+		kx, ky := b.keys[b.order[x]], b.keys[b.order[y]]
+		if kx != ky {
+			return kx < ky
+		}
+		return b.order[x] < b.order[y]
+	})
+	for s := 0; s < len(b.order); {
+		e := s + 1
+		for e < len(b.order) && b.keys[b.order[e]] == b.keys[b.order[s]] {
+			e++
+		}
+		if e-s > 1 {
+			br := blockRange{start: int32(s), end: int32(e)}
+			if r.MaxBlock > 0 && e-s > r.MaxBlock {
+				br.split = true
+				blk := b.order[s:e]
+				sort.SliceStable(blk, func(x, y int) bool {
+					for _, p := range sortBy {
+						vx, vy := f.sortValue(p, int(blk[x])), f.sortValue(p, int(blk[y]))
+						if vx != vy {
+							return vx < vy
+						}
+					}
+					return blk[x] < blk[y]
+				})
+				for k, row := range blk {
+					b.pos[row] = int32(k)
+				}
+			}
+			b.blocks = append(b.blocks, br)
+		}
+		s = e
+	}
+	return b, nil
+}
+
+// sortValue orders records inside a split block: text by its value, dates
+// by their packed form.
+func (f *Frame) sortValue(p keyPart, i int) string {
+	c := &f.cols[p.col]
+	if c.date {
+		return formatDate(c.vals[i])
+	}
+	return c.dict[c.vals[i]]
+}
+
+// covers reports whether the rule produces the pair (i, j).
+func (b *blocker) covers(i, j int32) bool {
+	k := b.keys[i]
+	if k == 0 || k != b.keys[j] {
+		return false
+	}
+	pi, pj := b.pos[i], b.pos[j]
+	if pi < 0 {
+		return true
+	}
+	d := pi - pj
+	if d < 0 {
+		d = -d
+	}
+	return int(d) <= b.rule.Window
+}
+
+// pairsInBlock calls fn for every pair the rule makes in block k.
+func (b *blocker) pairsInBlock(k int, fn func(i, j int32)) {
+	br := b.blocks[k]
+	blk := b.order[br.start:br.end]
+	w := len(blk)
+	if br.split {
+		w = b.rule.Window + 1
+	}
+	for x := 0; x < len(blk); x++ {
+		end := x + w
+		if end > len(blk) {
+			end = len(blk)
+		}
+		for y := x + 1; y < end; y++ {
+			i, j := blk[x], blk[y]
+			if i > j {
+				i, j = j, i
+			}
+			fn(i, j)
+		}
+	}
+}
+
+// blockPairs returns the number of pairs the rule makes in block k.
+func (b *blocker) blockPairs(k int) int64 {
+	br := b.blocks[k]
+	n := int64(br.end - br.start)
+	if !br.split {
+		return n * (n - 1) / 2
+	}
+	w := int64(b.rule.Window)
+	if w >= n {
+		return n * (n - 1) / 2
+	}
+	return w*(n-w) + w*(w-1)/2
+}
+
+// pairAllowed applies the link type.
+func (f *Frame) pairAllowed(linkType string, i, j int32) bool {
+	switch linkType {
+	case LinkOnly:
+		return f.src[i] != f.src[j]
+	}
+	return true
+}
+
+// BlockingStats describe what blocking makes, before comparing anything.
+type BlockingStats struct {
+	Rules []RuleStats
+	// Candidates is the number of distinct pairs over all rules.
+	Candidates int64
+	// TotalPairs is the number of pairs without blocking.
+	TotalPairs int64
+}
+
+// RuleStats are one rule's figures.
+type RuleStats struct {
+	Name string
+	// Pairs made by the rule; New of them not made by an earlier rule.
+	Pairs, New int64
+	Blocks     int
+	Split      int // blocks split by sorted neighbourhood
+	Largest    []BlockSize
+}
+
+// BlockSize is one block: its key values and record count.
+type BlockSize struct {
+	Key     string
+	Records int
+}

@@ -1,0 +1,316 @@
+package matching
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/dancu-vn/dancu/matching/compare"
+)
+
+const (
+	opExact = iota
+	opExactAny
+	opJW
+	opEdit
+	opOneEdit
+	opOneMissing
+	opDisjoint
+	opDateExact
+	opDateSwapped
+	opDateYear
+	opDateDays
+	opDateYears
+	opCross
+)
+
+var opCodes = map[string]int{"exact": opExact, "exact_any": opExactAny, "jw": opJW, "edit": opEdit,
+	"one_edit": opOneEdit, "one_missing": opOneMissing, "disjoint": opDisjoint, "date_exact": opDateExact,
+	"date_swapped": opDateSwapped, "date_year": opDateYear, "date_days": opDateDays, "date_years": opDateYears,
+	"cross": opCross}
+
+type cLevel struct {
+	op    int
+	col   int
+	cols  []int
+	other int
+	thr   float64
+	max   int
+	tf    int // column for term-frequency adjustment, -1 none
+}
+
+type cComparison struct {
+	name   string
+	null   []int
+	levels []cLevel
+	conf   int // column whose OCR confidence scales the weight, -1 none
+	cols   []int
+}
+
+// compiled is a settings document resolved against a frame's columns.
+type compiled struct {
+	s     *Settings
+	comps []cComparison
+}
+
+func compile(s *Settings, f *Frame) (*compiled, error) {
+	c := &compiled{s: s}
+	colOf := func(name string) (int, error) {
+		base, _, _ := strings.Cut(name, ".")
+		i, ok := f.byName[base]
+		if !ok {
+			return 0, fmt.Errorf("unknown column %q", name)
+		}
+		return i, nil
+	}
+	for _, sc := range s.Comparisons {
+		cc := cComparison{name: sc.Name, conf: -1}
+		used := map[int]bool{}
+		for _, n := range sc.NullColumns {
+			i, err := colOf(n)
+			if err != nil {
+				return nil, fmt.Errorf("comparison %s: %w", sc.Name, err)
+			}
+			cc.null = append(cc.null, i)
+			used[i] = true
+		}
+		if sc.Confidence != "" {
+			i, err := colOf(sc.Confidence)
+			if err != nil {
+				return nil, fmt.Errorf("comparison %s: %w", sc.Name, err)
+			}
+			cc.conf = i
+		}
+		for _, l := range sc.Levels {
+			cl := cLevel{op: opCodes[l.Op], thr: l.Threshold, max: l.Max, tf: -1, other: -1}
+			var err error
+			if len(l.Columns) > 0 {
+				for _, n := range l.Columns {
+					i, err := colOf(n)
+					if err != nil {
+						return nil, fmt.Errorf("comparison %s: %w", sc.Name, err)
+					}
+					cl.cols = append(cl.cols, i)
+					used[i] = true
+				}
+			} else {
+				if cl.col, err = colOf(l.Column); err != nil {
+					return nil, fmt.Errorf("comparison %s: %w", sc.Name, err)
+				}
+				used[cl.col] = true
+			}
+			if l.Other != "" {
+				if cl.other, err = colOf(l.Other); err != nil {
+					return nil, fmt.Errorf("comparison %s: %w", sc.Name, err)
+				}
+				used[cl.other] = true
+			}
+			if l.TF != "" {
+				if cl.tf, err = colOf(l.TF); err != nil {
+					return nil, fmt.Errorf("comparison %s: %w", sc.Name, err)
+				}
+			}
+			cc.levels = append(cc.levels, cl)
+		}
+		for i := range used {
+			cc.cols = append(cc.cols, i)
+		}
+		c.comps = append(c.comps, cc)
+	}
+	return c, nil
+}
+
+// gamma returns the level of comparison k for rows a and b: 0 null,
+// 1..len(levels) the first level that holds, len(levels)+1 else.
+func (c *compiled) gamma(f *Frame, k int, a, b int32) uint8 {
+	cc := &c.comps[k]
+	present := false
+	for _, ci := range cc.null {
+		vals := f.cols[ci].vals
+		if vals[a] != 0 && vals[b] != 0 {
+			present = true
+			break
+		}
+	}
+	if !present {
+		return 0
+	}
+	for li := range cc.levels {
+		if f.holds(&cc.levels[li], a, b) {
+			return uint8(li + 1)
+		}
+	}
+	return uint8(len(cc.levels) + 1)
+}
+
+func (f *Frame) holds(l *cLevel, a, b int32) bool {
+	switch l.op {
+	case opExact:
+		v := f.cols[l.col].vals
+		return v[a] != 0 && v[a] == v[b]
+	case opExactAny:
+		for _, ci := range l.cols {
+			v := f.cols[ci].vals
+			if v[a] != 0 && v[a] == v[b] {
+				return true
+			}
+		}
+		return false
+	case opJW:
+		c := &f.cols[l.col]
+		va, vb := c.vals[a], c.vals[b]
+		if va == 0 || vb == 0 {
+			return false
+		}
+		if va == vb {
+			return true
+		}
+		return compare.JaroWinkler(c.runes[va], c.runes[vb]) >= l.thr
+	case opEdit, opOneEdit:
+		c := &f.cols[l.col]
+		va, vb := c.vals[a], c.vals[b]
+		if va == 0 || vb == 0 {
+			return false
+		}
+		if va == vb {
+			return true
+		}
+		if l.op == opOneEdit {
+			return compare.WithinOneEdit(c.dict[va], c.dict[vb])
+		}
+		return compare.OSA(c.dict[va], c.dict[vb], l.max) <= l.max
+	case opOneMissing:
+		v := f.cols[l.col].vals
+		return (v[a] == 0) != (v[b] == 0)
+	case opDisjoint:
+		for _, ci := range l.cols {
+			v := f.cols[ci].vals
+			if v[a] != 0 && v[b] != 0 {
+				return false
+			}
+		}
+		return true
+	case opCross:
+		va, vb := f.cols[l.col].vals, f.cols[l.other].vals
+		return (va[a] != 0 && va[a] == vb[b]) || (va[b] != 0 && va[b] == vb[a])
+	}
+	// dates
+	v := f.cols[l.col].vals
+	pa, pb := v[a], v[b]
+	if pa == 0 || pb == 0 {
+		return false
+	}
+	ya, ma, da := unpackDate(pa)
+	yb, mb, db := unpackDate(pb)
+	switch l.op {
+	case opDateExact:
+		return pa == pb && da != 0
+	case opDateSwapped:
+		return ya == yb && da != 0 && db != 0 && ma == db && da == mb && ma != da
+	case opDateYear:
+		return ya == yb
+	case opDateDays:
+		if da == 0 || db == 0 {
+			return false
+		}
+		d := dayNumber(ya, ma, da) - dayNumber(yb, mb, db)
+		return d <= l.max && -d <= l.max
+	case opDateYears:
+		d := ya - yb
+		return d <= l.max && -d <= l.max
+	}
+	return false
+}
+
+// weights holds log2(m/u) per comparison and level (index = gamma).
+type weights struct {
+	w      [][]float64
+	u      [][]float64
+	prior  float64 // log2(λ/(1-λ))
+	tfMin  float64
+	tfCap  float64
+	hasTF  bool
+	hasCnf bool
+}
+
+func newWeights(c *compiled, m *Model, prior string) *weights {
+	ws := &weights{tfMin: 1e-7, tfCap: 20}
+	lambda := m.Lambda
+	if prior == "global" && m.LambdaGlobal > 0 {
+		lambda = m.LambdaGlobal
+	}
+	ws.prior = math.Log2(lambda / (1 - lambda))
+	for k, cm := range m.Comparisons {
+		w := make([]float64, len(cm.M)+1)
+		u := make([]float64, len(cm.M)+1)
+		for l := range cm.M {
+			w[l+1] = math.Log2(clampP(cm.M[l]) / clampP(cm.U[l]))
+			u[l+1] = clampP(cm.U[l])
+		}
+		ws.w = append(ws.w, w)
+		ws.u = append(ws.u, u)
+		for _, l := range c.comps[k].levels {
+			if l.tf >= 0 {
+				ws.hasTF = true
+			}
+		}
+		if c.comps[k].conf >= 0 {
+			ws.hasCnf = true
+		}
+	}
+	return ws
+}
+
+func clampP(p float64) float64 {
+	return math.Min(math.Max(p, 1e-9), 1-1e-9)
+}
+
+// weight returns the match weight of comparison k at level g for rows a, b,
+// with its term-frequency adjustment and OCR confidence scaling.
+func (ws *weights) weight(c *compiled, f *Frame, k int, g uint8, a, b int32) (w, tfAdj float64) {
+	if g == 0 {
+		return 0, 0
+	}
+	w = ws.w[k][g]
+	cc := &c.comps[k]
+	if int(g) <= len(cc.levels) {
+		if tc := cc.levels[g-1].tf; tc >= 0 {
+			tf := math.Max(f.tf(tc, int(a)), f.tf(tc, int(b)))
+			if tf > 0 {
+				tfAdj = math.Log2(ws.u[k][g] / math.Max(tf, ws.tfMin))
+				if tfAdj > ws.tfCap {
+					tfAdj = ws.tfCap
+				}
+			}
+		}
+	}
+	if cc.conf >= 0 {
+		cf := math.Min(f.confidence(cc.conf, int(a)), f.confidence(cc.conf, int(b)))
+		w *= cf
+		tfAdj *= cf
+	}
+	return w, tfAdj
+}
+
+// score returns the total match weight (prior included) of a pair whose
+// levels are gs.
+func (ws *weights) score(c *compiled, f *Frame, gs []uint8, a, b int32) float64 {
+	total := ws.prior
+	if !ws.hasTF && !ws.hasCnf {
+		for k, g := range gs {
+			total += ws.w[k][g]
+		}
+		return total
+	}
+	for k, g := range gs {
+		w, adj := ws.weight(c, f, k, g, a, b)
+		total += w + adj
+	}
+	return total
+}
+
+// Probability converts a match weight (log2 Bayes factor with prior) to a
+// match probability.
+func Probability(weight float64) float64 {
+	return 1 / (1 + math.Exp2(-weight))
+}

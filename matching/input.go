@@ -1,0 +1,300 @@
+package matching
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+	"gopkg.in/yaml.v3"
+)
+
+// Mapping adapts a file layout to a settings document: which column holds
+// the record id, which settings to use, how fields are renamed, and how
+// the ground truth is read for evaluation.
+type Mapping struct {
+	// ID is the column holding the record id. Default: "Mã bản ghi",
+	// record_id or source_record_id when present, else file:row.
+	ID string `yaml:"id"`
+	// Settings is an embedded settings name (vietnamese, febrl, fake_1000)
+	// or a path relative to the mapping file.
+	Settings string `yaml:"settings"`
+	// LinkType overrides the settings' link type when several files are
+	// linked (link_only for two files without duplicates inside each).
+	LinkType string `yaml:"link_type"`
+	// Rename maps a field the settings read to the file's column.
+	Rename map[string]string `yaml:"rename"`
+	// Truth says where the true entity of each record is: a column, with an
+	// optional regular expression whose first group is the entity.
+	Truth *TruthSpec `yaml:"truth"`
+
+	dir string
+}
+
+// TruthSpec locates the true entity of a record.
+type TruthSpec struct {
+	Column  string `yaml:"column"`
+	Pattern string `yaml:"pattern"`
+}
+
+// LoadMapping reads a mapping file.
+func LoadMapping(path string) (*Mapping, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read mapping: %w", err)
+	}
+	var m Mapping
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("parse mapping %s: %w", path, err)
+	}
+	if m.Truth != nil && m.Truth.Pattern != "" {
+		if _, err := regexp.Compile(m.Truth.Pattern); err != nil {
+			return nil, fmt.Errorf("mapping %s: truth.pattern: %w", path, err)
+		}
+	}
+	m.dir = filepath.Dir(path)
+	return &m, nil
+}
+
+// SettingsFor returns the settings a mapping names.
+func (m *Mapping) LoadSettings() (*Settings, error) {
+	if m == nil || m.Settings == "" {
+		return DefaultSettings("vietnamese")
+	}
+	if s, err := DefaultSettings(m.Settings); err == nil {
+		return s, nil
+	}
+	p := m.Settings
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(m.dir, p)
+	}
+	return LoadSettings(p)
+}
+
+// Table is a read file: header and text rows.
+type Table struct {
+	Path   string
+	Sheet  string
+	Header []string
+	Rows   [][]string
+	// Line is the 1-based line (row) of each row in the source.
+	Line []int
+
+	cols map[string]int
+}
+
+// ReadTable reads a CSV (comma separated, leading spaces trimmed, so the
+// FEBRL ", " layout reads as text) or the first sheet of an XLSX file.
+func ReadTable(path string) (*Table, error) {
+	t := &Table{Path: path}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		x, err := excelize.OpenFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		defer x.Close()
+		sheets := x.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, fmt.Errorf("read %s: no sheet", path)
+		}
+		t.Sheet = sheets[0]
+		rows, err := x.Rows(t.Sheet)
+		if err != nil {
+			return nil, fmt.Errorf("read %s sheet %s: %w", path, t.Sheet, err)
+		}
+		line := 0
+		for rows.Next() {
+			line++
+			cols, err := rows.Columns()
+			if err != nil {
+				return nil, fmt.Errorf("read %s sheet %s row %d: %w", path, t.Sheet, line, err)
+			}
+			if t.Header == nil {
+				if len(cols) == 0 {
+					continue
+				}
+				t.Header = trimAll(cols)
+				continue
+			}
+			if blank(cols) {
+				continue
+			}
+			t.Rows = append(t.Rows, trimAll(cols))
+			t.Line = append(t.Line, line)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+	default:
+		fh, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		defer fh.Close()
+		r := csv.NewReader(fh)
+		r.TrimLeadingSpace = true
+		r.FieldsPerRecord = -1
+		r.ReuseRecord = false
+		for {
+			rec, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", path, err)
+			}
+			line, _ := r.FieldPos(0)
+			if t.Header == nil {
+				t.Header = trimAll(rec)
+				if len(t.Header) > 0 {
+					t.Header[0] = strings.TrimPrefix(t.Header[0], "\ufeff")
+				}
+				continue
+			}
+			if blank(rec) {
+				continue
+			}
+			t.Rows = append(t.Rows, trimAll(rec))
+			t.Line = append(t.Line, line)
+		}
+	}
+	if t.Header == nil {
+		return nil, fmt.Errorf("read %s: no header row", path)
+	}
+	return t, nil
+}
+
+func trimAll(s []string) []string {
+	for i := range s {
+		s[i] = strings.TrimSpace(s[i])
+	}
+	return s
+}
+
+func blank(s []string) bool {
+	for _, v := range s {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Col returns the index of a header (case-insensitive), or -1.
+func (t *Table) Col(name string) int {
+	if t.cols == nil {
+		t.cols = make(map[string]int, len(t.Header))
+		for i, h := range t.Header {
+			k := strings.ToLower(h)
+			if _, dup := t.cols[k]; !dup {
+				t.cols[k] = i
+			}
+		}
+	}
+	if i, ok := t.cols[name]; ok {
+		return i
+	}
+	if i, ok := t.cols[strings.ToLower(name)]; ok {
+		return i
+	}
+	return -1
+}
+
+// idColumns are the headers that hold a record id, by preference.
+var idColumns = []string{"Mã bản ghi", "record_id", "source_record_id"}
+
+// RecordIDs returns the id of each row: the mapping's id column, else a
+// known id column, else base-name:line.
+func (t *Table) RecordIDs(m *Mapping) ([]string, error) {
+	col := -1
+	if m != nil && m.ID != "" {
+		if col = t.Col(m.ID); col < 0 {
+			return nil, fmt.Errorf("%s: id column %q not in header", t.Path, m.ID)
+		}
+	} else {
+		for _, h := range idColumns {
+			if col = t.Col(h); col >= 0 {
+				break
+			}
+		}
+	}
+	out := make([]string, len(t.Rows))
+	base := filepath.Base(t.Path)
+	for i, r := range t.Rows {
+		if col >= 0 && col < len(r) && r[col] != "" {
+			out[i] = r[col]
+		} else {
+			out[i] = fmt.Sprintf("%s:%d", base, t.Line[i])
+		}
+	}
+	return out, nil
+}
+
+// Getter returns the field getter of row i, applying the mapping's renames.
+func (t *Table) Getter(m *Mapping, i int) Getter {
+	row := t.Rows[i]
+	return func(field string) string {
+		name := field
+		if m != nil {
+			if r, ok := m.Rename[field]; ok {
+				name = r
+			}
+		}
+		c := t.Col(name)
+		if c < 0 || c >= len(row) {
+			return ""
+		}
+		return row[c]
+	}
+}
+
+// Truth returns the true entity of each row by the mapping's truth spec.
+func (t *Table) Truth(spec *TruthSpec) ([]string, error) {
+	c := t.Col(spec.Column)
+	if c < 0 {
+		return nil, fmt.Errorf("%s: truth column %q not in header", t.Path, spec.Column)
+	}
+	var re *regexp.Regexp
+	if spec.Pattern != "" {
+		re = regexp.MustCompile(spec.Pattern)
+	}
+	out := make([]string, len(t.Rows))
+	for i, r := range t.Rows {
+		v := ""
+		if c < len(r) {
+			v = r[c]
+		}
+		if re != nil {
+			g := re.FindStringSubmatch(v)
+			if len(g) < 2 {
+				return nil, fmt.Errorf("%s line %d: truth %q does not match %s", t.Path, t.Line[i], v, spec.Pattern)
+			}
+			v = g[1]
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// AddTable adds every row of t to f as source number source, with record
+// ids from RecordIDs. Fields are read through the mapping's renames.
+func AddTable(f *Frame, t *Table, m *Mapping, source int) error {
+	ids, err := t.RecordIDs(m)
+	if err != nil {
+		return err
+	}
+	for i := range t.Rows {
+		if err := f.Add(ids[i], source, t.Getter(m, i), nil); err != nil {
+			return fmt.Errorf("%s line %d: %w", t.Path, t.Line[i], err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,43 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+)
+
+// Result is the outcome of linking a frame.
+type Result struct {
+	Frame    *Frame
+	Settings *Settings // with the model used
+	Pairs    []Pair    // candidate pairs at or above the review threshold
+	Clusters *Clusters
+	Predict  PredictStats
+	Train    *TrainReport // nil when the settings came trained
+}
+
+// Link trains the model when s has none (without labels), scores the
+// candidate pairs and clusters them. s is not changed; the settings used,
+// with their model, are in the result.
+func Link(ctx context.Context, f *Frame, s *Settings) (*Result, error) {
+	sd := s.withDefaults()
+	res := &Result{Frame: f, Settings: &sd}
+	if sd.Model == nil {
+		m, rep, err := Train(ctx, f, &sd, nil)
+		if err != nil {
+			return nil, fmt.Errorf("link: %w", err)
+		}
+		sd.Model = m
+		res.Train = rep
+	}
+	pairs, st, err := Predict(ctx, f, &sd)
+	if err != nil {
+		return nil, fmt.Errorf("link: %w", err)
+	}
+	res.Pairs, res.Predict = pairs, st
+	cl, err := Cluster(f, &sd, pairs)
+	if err != nil {
+		return nil, fmt.Errorf("link: %w", err)
+	}
+	res.Clusters = cl
+	return res, nil
+}

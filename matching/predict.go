@@ -1,0 +1,143 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+)
+
+// Pair is a scored candidate pair (rows of a Frame).
+type Pair struct {
+	A, B   int32
+	Weight float32 // match weight in bits, prior included
+	Rule   uint8   // index of the first blocking rule that made it
+}
+
+// Probability of the pair.
+func (p Pair) Probability() float64 { return Probability(float64(p.Weight)) }
+
+// PredictStats count the work of one prediction.
+type PredictStats struct {
+	Comparisons int64   // candidate pairs scored
+	Kept        int64   // pairs at or above the review threshold
+	PerRule     []int64 // candidate pairs first made by each rule
+	Elapsed     time.Duration
+}
+
+func logit2(p float64) float64 { return math.Log2(p / (1 - p)) }
+
+// Predict scores every candidate pair of f (the union of the blocking
+// rules, each pair once) with the trained model of s and returns those at
+// or above the review threshold, sorted by rows.
+func Predict(ctx context.Context, f *Frame, s *Settings) ([]Pair, PredictStats, error) {
+	start := time.Now()
+	sd := s.withDefaults()
+	s = &sd
+	if s.Model == nil {
+		return nil, PredictStats{}, fmt.Errorf("predict: settings %q have no trained model", s.Name)
+	}
+	c, err := compile(s, f)
+	if err != nil {
+		return nil, PredictStats{}, fmt.Errorf("predict: %w", err)
+	}
+	bs, err := blockAll(f, s)
+	if err != nil {
+		return nil, PredictStats{}, fmt.Errorf("predict: %w", err)
+	}
+	ws := newWeights(c, s.Model, s.Training.Prior)
+	minW := logit2(s.Thresholds.Review)
+	var st PredictStats
+	st.PerRule = make([]int64, len(bs))
+	out := make([][]Pair, workers)
+	cnt := make([]int64, workers)
+	bufs := make([][]uint8, workers)
+	for w := range bufs {
+		bufs[w] = make([]uint8, len(c.comps))
+	}
+	for r := range bs {
+		if err := ctx.Err(); err != nil {
+			return nil, st, err
+		}
+		for w := range cnt {
+			cnt[w] = 0
+		}
+		forPairs(f, bs, r, true, s.LinkType, func(w int, i, j int32) {
+			cnt[w]++
+			g := bufs[w]
+			for k := range c.comps {
+				g[k] = c.gamma(f, k, i, j)
+			}
+			if sc := ws.score(c, f, g, i, j); sc >= minW {
+				out[w] = append(out[w], Pair{A: i, B: j, Weight: float32(sc), Rule: uint8(r)})
+			}
+		})
+		for _, v := range cnt {
+			st.PerRule[r] += v
+			st.Comparisons += v
+		}
+	}
+	var pairs []Pair
+	for _, o := range out {
+		pairs = append(pairs, o...)
+	}
+	sort.Slice(pairs, func(x, y int) bool {
+		if pairs[x].A != pairs[y].A {
+			return pairs[x].A < pairs[y].A
+		}
+		return pairs[x].B < pairs[y].B
+	})
+	st.Kept = int64(len(pairs))
+	st.Elapsed = time.Since(start)
+	return pairs, st, nil
+}
+
+// AnalyseBlocking counts, for each rule of s, the pairs it makes, the new
+// ones (not made by an earlier rule) and its largest blocks, without
+// comparing anything.
+func AnalyseBlocking(f *Frame, s *Settings, top int) (*BlockingStats, error) {
+	sd := s.withDefaults()
+	s = &sd
+	bs, err := blockAll(f, s)
+	if err != nil {
+		return nil, fmt.Errorf("analyse blocking: %w", err)
+	}
+	st := &BlockingStats{TotalPairs: totalPairs(f, s.LinkType)}
+	for r, b := range bs {
+		rs := RuleStats{Name: b.rule.Name, Blocks: len(b.blocks)}
+		type bk struct{ k, n int }
+		var sizes []bk
+		for k, br := range b.blocks {
+			rs.Pairs += b.blockPairs(k)
+			if br.split {
+				rs.Split++
+			}
+			sizes = append(sizes, bk{k, int(br.end - br.start)})
+		}
+		cnt := make([]int64, workers)
+		forPairs(f, bs, r, true, s.LinkType, func(w int, i, j int32) { cnt[w]++ })
+		for _, v := range cnt {
+			rs.New += v
+		}
+		st.Candidates += rs.New
+		sort.Slice(sizes, func(x, y int) bool { return sizes[x].n > sizes[y].n })
+		for _, sz := range sizes[:min(top, len(sizes))] {
+			row := int(b.order[b.blocks[sz.k].start])
+			key := ""
+			for q, p := range b.parts {
+				if q > 0 {
+					key += " | "
+				}
+				v := f.sortValue(p, row)
+				if p.year && len(v) >= 4 {
+					v = v[:4]
+				}
+				key += v
+			}
+			rs.Largest = append(rs.Largest, BlockSize{Key: key, Records: sz.n})
+		}
+		st.Rules = append(st.Rules, rs)
+	}
+	return st, nil
+}

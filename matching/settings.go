@@ -1,0 +1,414 @@
+package matching
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// SettingsVersion is the version of the settings document this code reads.
+const SettingsVersion = 1
+
+// Link types.
+const (
+	DedupeOnly    = "dedupe_only"     // every pair of records
+	LinkOnly      = "link_only"       // only pairs from different sources
+	LinkAndDedupe = "link_and_dedupe" // both
+)
+
+// Settings describe a linkage as data, in Splink's model: the columns
+// derived from each record, the blocking rules that choose candidate pairs,
+// the comparisons (ordered levels) that score them, the thresholds and,
+// once trained, the model. They are read from and written to YAML or JSON.
+type Settings struct {
+	Version  int    `json:"version" yaml:"version"`
+	Name     string `json:"name" yaml:"name"`
+	LinkType string `json:"link_type" yaml:"link_type"` // Default: dedupe_only
+
+	Columns     []ColumnSpec    `json:"columns" yaml:"columns"`
+	Blocking    []BlockingRule  `json:"blocking" yaml:"blocking"`
+	Comparisons []Comparison    `json:"comparisons" yaml:"comparisons"`
+	Guards      []Guard         `json:"guards,omitempty" yaml:"guards,omitempty"`
+	Thresholds  Thresholds      `json:"thresholds" yaml:"thresholds"`
+	Training    TrainingOptions `json:"training" yaml:"training"`
+
+	// Model holds the trained parameters; nil until trained.
+	Model *Model `json:"model,omitempty" yaml:"model,omitempty"`
+}
+
+// ColumnSpec is one column of the engine's columnar frame.
+type ColumnSpec struct {
+	Name string `json:"name" yaml:"name"`
+	// Kind is text (interned, Jaro–Winkler capable), date (year, month,
+	// day with precision) or code (interned, compared by equality and edit
+	// distance on bytes). Default: text.
+	Kind string `json:"kind,omitempty" yaml:"kind,omitempty"`
+	// From names the input field (a canonical record column, a mapped CSV
+	// column, or a derived field such as vn.family); default: Name.
+	From string `json:"from,omitempty" yaml:"from,omitempty"`
+	// Transforms applied in order: lower, fold (strip diacritics), trim,
+	// digits, alnum, first:N, soundex.
+	Transforms []string `json:"transforms,omitempty" yaml:"transforms,omitempty"`
+	// Confidence names the OCR confidence key (a record column) whose value
+	// scales comparisons of this column; "" for none.
+	Confidence string `json:"confidence,omitempty" yaml:"confidence,omitempty"`
+}
+
+// BlockingRule makes every pair of records that agree on all Keys a
+// candidate. Blocks larger than MaxBlock are split: records are sorted by
+// SortBy and each is compared with its Window following neighbours
+// (sorted neighbourhood within the block).
+type BlockingRule struct {
+	Name     string   `json:"name" yaml:"name"`
+	Keys     []string `json:"keys" yaml:"keys"`                               // column names; a date column may be written col.year
+	MaxBlock int      `json:"max_block,omitempty" yaml:"max_block,omitempty"` // Default: 0 = never split
+	SortBy   []string `json:"sort_by,omitempty" yaml:"sort_by,omitempty"`     // columns to sort a huge block by
+	Window   int      `json:"window,omitempty" yaml:"window,omitempty"`       // Default: 50
+}
+
+// Comparison scores one aspect of a pair as the first of its ordered
+// levels that holds. The null level (every NullColumns missing on one
+// side) comes first and carries no weight; "else" comes last.
+type Comparison struct {
+	Name        string   `json:"name" yaml:"name"`
+	NullColumns []string `json:"null_columns" yaml:"null_columns"`
+	Levels      []Level  `json:"levels" yaml:"levels"`
+	// Confidence scales the weight by the lower OCR confidence of the two
+	// records on this column's confidence key.
+	Confidence string `json:"confidence,omitempty" yaml:"confidence,omitempty"`
+}
+
+// Level is one level of a comparison. Op is one of:
+//
+//	exact        Column equal on both sides (both present)
+//	exact_any    some column of Columns equal on both sides
+//	jw           Jaro–Winkler of Column ≥ Threshold
+//	edit         optimal string alignment distance of Column ≤ Max
+//	one_edit     Column within one substitution, insertion, deletion or transposition
+//	one_missing  Column present on exactly one side
+//	disjoint     no column of Columns present on both sides
+//	date_exact   full dates equal
+//	date_swapped day and month swapped, year equal
+//	date_year    years equal (one or both dates year only, or day/month differ)
+//	date_days    full dates within Max days
+//	date_years   years within Max
+//	cross        Column of one side equals Other of the other side
+type Level struct {
+	Label     string   `json:"label" yaml:"label"`
+	Op        string   `json:"op" yaml:"op"`
+	Column    string   `json:"column,omitempty" yaml:"column,omitempty"`
+	Columns   []string `json:"columns,omitempty" yaml:"columns,omitempty"`
+	Other     string   `json:"other,omitempty" yaml:"other,omitempty"`
+	Threshold float64  `json:"threshold,omitempty" yaml:"threshold,omitempty"`
+	Max       int      `json:"max,omitempty" yaml:"max,omitempty"`
+	// TF names a column whose term frequency adjusts this level's weight
+	// (Splink's term-frequency adjustment): agreeing on a rare value says
+	// more than agreeing on a common one.
+	TF string `json:"tf,omitempty" yaml:"tf,omitempty"`
+	// M is the starting m probability for training. Default: from the
+	// level's position.
+	M float64 `json:"m,omitempty" yaml:"m,omitempty"`
+}
+
+// Guard stops connected components from chaining different people.
+//
+//	distinct   a person holds at most one value of Column (values within
+//	           one edit count as the same when Max is 1)
+//	year_span  a person's birth years (date Column) span at most Max years
+type Guard struct {
+	Kind   string `json:"kind" yaml:"kind"`
+	Column string `json:"column" yaml:"column"`
+	Max    int    `json:"max,omitempty" yaml:"max,omitempty"`
+}
+
+// Thresholds on the model's match probability. They are fixed in the
+// settings, never tuned on labels.
+type Thresholds struct {
+	Match  float64 `json:"match" yaml:"match"`   // a pair at or above links; Default: 0.5
+	Review float64 `json:"review" yaml:"review"` // pairs in [Review, Match) across persons are grey-zone conflicts; Default: 0.1
+}
+
+// TrainingOptions control unsupervised estimation.
+type TrainingOptions struct {
+	// URandomPairs is the number of random pairs sampled to estimate u.
+	// Default: 1,000,000 (or all pairs when fewer).
+	URandomPairs int `json:"u_random_pairs,omitempty" yaml:"u_random_pairs,omitempty"`
+	// Rules are the blocking rule names whose pairs train m by EM, one
+	// session each; comparisons using a rule's columns are left out of
+	// its session (as Splink does). Default: every blocking rule.
+	Rules []string `json:"rules,omitempty" yaml:"rules,omitempty"`
+	// MaxIterations of EM per session. Default: 50.
+	MaxIterations int `json:"max_iterations,omitempty" yaml:"max_iterations,omitempty"`
+	// Prior picks the prior of a candidate pair: "blocked" (the match rate
+	// among candidate pairs, estimated by EM) or "global" (among all
+	// pairs, as Splink's λ). Default: global: the comparisons score the
+	// fields the pair was blocked on again, so the blocked rate would count
+	// that evidence twice.
+	Prior string `json:"prior,omitempty" yaml:"prior,omitempty"`
+	// Seed of the random pair sample. Default: 1.
+	Seed int64 `json:"seed,omitempty" yaml:"seed,omitempty"`
+}
+
+// Model is the trained part of the settings.
+type Model struct {
+	// Lambda is the probability that a candidate pair matches (see
+	// TrainingOptions.Prior); LambdaGlobal that two random records match.
+	Lambda       float64 `json:"lambda" yaml:"lambda"`
+	LambdaGlobal float64 `json:"lambda_global" yaml:"lambda_global"`
+	// Comparisons hold m and u for each level (else included, null not),
+	// in the order of Settings.Comparisons.
+	Comparisons []ComparisonModel `json:"comparisons" yaml:"comparisons"`
+	// Trained describes how: pair counts, EM iterations, labels used.
+	Trained string `json:"trained" yaml:"trained"`
+}
+
+// ComparisonModel holds m and u of one comparison's levels; the last
+// entry is the else level.
+type ComparisonModel struct {
+	Name string    `json:"name" yaml:"name"`
+	M    []float64 `json:"m" yaml:"m"`
+	U    []float64 `json:"u" yaml:"u"`
+}
+
+// FieldError names the settings field that is wrong.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+var levelOps = map[string]bool{"exact": true, "exact_any": true, "jw": true, "edit": true, "one_edit": true,
+	"one_missing": true, "disjoint": true, "date_exact": true, "date_swapped": true, "date_year": true,
+	"date_days": true, "date_years": true, "cross": true}
+
+// withDefaults returns a copy of s with defaults applied.
+func (s Settings) withDefaults() Settings {
+	if s.Version == 0 {
+		s.Version = SettingsVersion
+	}
+	if s.LinkType == "" {
+		s.LinkType = DedupeOnly
+	}
+	if s.Thresholds.Match == 0 {
+		s.Thresholds.Match = 0.5
+	}
+	if s.Thresholds.Review == 0 {
+		s.Thresholds.Review = 0.1
+	}
+	if s.Training.URandomPairs == 0 {
+		s.Training.URandomPairs = 1_000_000
+	}
+	if s.Training.MaxIterations == 0 {
+		s.Training.MaxIterations = 50
+	}
+	if s.Training.Prior == "" {
+		s.Training.Prior = "global"
+	}
+	if s.Training.Seed == 0 {
+		s.Training.Seed = 1
+	}
+	s.Columns = append([]ColumnSpec(nil), s.Columns...)
+	for i := range s.Columns {
+		if s.Columns[i].Kind == "" {
+			s.Columns[i].Kind = "text"
+		}
+		if s.Columns[i].From == "" {
+			s.Columns[i].From = s.Columns[i].Name
+		}
+	}
+	s.Blocking = append([]BlockingRule(nil), s.Blocking...)
+	for i := range s.Blocking {
+		if s.Blocking[i].Window == 0 {
+			s.Blocking[i].Window = 50
+		}
+	}
+	return s
+}
+
+// Validate checks s and returns every problem as a FieldError.
+func (s Settings) Validate() error {
+	s = s.withDefaults()
+	var errs []error
+	bad := func(field, format string, a ...any) {
+		errs = append(errs, &FieldError{Field: field, Err: fmt.Errorf(format, a...)})
+	}
+	if s.Version != SettingsVersion {
+		bad("version", "is %d, this build reads %d", s.Version, SettingsVersion)
+	}
+	switch s.LinkType {
+	case DedupeOnly, LinkOnly, LinkAndDedupe:
+	default:
+		bad("link_type", "unknown %q", s.LinkType)
+	}
+	cols := map[string]string{}
+	for i, c := range s.Columns {
+		if c.Name == "" {
+			bad(fmt.Sprintf("columns[%d].name", i), "is empty")
+		}
+		if _, dup := cols[c.Name]; dup {
+			bad(fmt.Sprintf("columns[%d].name", i), "%q repeated", c.Name)
+		}
+		switch c.Kind {
+		case "text", "date", "code":
+		default:
+			bad(fmt.Sprintf("columns[%d].kind", i), "unknown %q", c.Kind)
+		}
+		for _, t := range c.Transforms {
+			if !validTransform(t) {
+				bad(fmt.Sprintf("columns[%d].transforms", i), "unknown %q", t)
+			}
+		}
+		cols[c.Name] = c.Kind
+	}
+	col := func(field, name string) {
+		base, _, _ := strings.Cut(name, ".")
+		if _, ok := cols[base]; !ok {
+			bad(field, "unknown column %q", name)
+		}
+	}
+	if len(s.Blocking) == 0 {
+		bad("blocking", "needs at least one rule")
+	}
+	for i, r := range s.Blocking {
+		if len(r.Keys) == 0 {
+			bad(fmt.Sprintf("blocking[%d].keys", i), "is empty")
+		}
+		for _, k := range r.Keys {
+			col(fmt.Sprintf("blocking[%d].keys", i), k)
+		}
+		for _, k := range r.SortBy {
+			col(fmt.Sprintf("blocking[%d].sort_by", i), k)
+		}
+	}
+	if len(s.Comparisons) == 0 {
+		bad("comparisons", "needs at least one")
+	}
+	for i, c := range s.Comparisons {
+		f := fmt.Sprintf("comparisons[%d]", i)
+		if len(c.NullColumns) == 0 {
+			bad(f+".null_columns", "is empty")
+		}
+		for _, n := range c.NullColumns {
+			col(f+".null_columns", n)
+		}
+		if len(c.Levels) == 0 {
+			bad(f+".levels", "needs at least one")
+		}
+		for j, l := range c.Levels {
+			lf := fmt.Sprintf("%s.levels[%d]", f, j)
+			if !levelOps[l.Op] {
+				bad(lf+".op", "unknown %q", l.Op)
+				continue
+			}
+			switch l.Op {
+			case "exact_any", "disjoint":
+				if len(l.Columns) == 0 {
+					bad(lf+".columns", "is empty")
+				}
+				for _, n := range l.Columns {
+					col(lf+".columns", n)
+				}
+			default:
+				col(lf+".column", l.Column)
+			}
+			if strings.HasPrefix(l.Op, "date_") && cols[l.Column] != "date" {
+				bad(lf+".column", "%s needs a date column, %q is %s", l.Op, l.Column, cols[l.Column])
+			}
+			if l.Op == "cross" {
+				col(lf+".other", l.Other)
+			}
+			if l.Op == "jw" && (l.Threshold <= 0 || l.Threshold > 1) {
+				bad(lf+".threshold", "must be in (0, 1], got %v", l.Threshold)
+			}
+			if l.TF != "" {
+				col(lf+".tf", l.TF)
+			}
+		}
+	}
+	for i, g := range s.Guards {
+		switch g.Kind {
+		case "distinct", "year_span":
+		default:
+			bad(fmt.Sprintf("guards[%d].kind", i), "unknown %q", g.Kind)
+		}
+		col(fmt.Sprintf("guards[%d].column", i), g.Column)
+	}
+	if s.Thresholds.Match <= 0 || s.Thresholds.Match >= 1 {
+		bad("thresholds.match", "must be in (0, 1), got %v", s.Thresholds.Match)
+	}
+	if s.Thresholds.Review <= 0 || s.Thresholds.Review > s.Thresholds.Match {
+		bad("thresholds.review", "must be in (0, match], got %v", s.Thresholds.Review)
+	}
+	if s.Training.Prior != "blocked" && s.Training.Prior != "global" {
+		bad("training.prior", "must be blocked or global, got %q", s.Training.Prior)
+	}
+	if m := s.Model; m != nil {
+		if len(m.Comparisons) != len(s.Comparisons) {
+			bad("model.comparisons", "has %d, settings have %d comparisons", len(m.Comparisons), len(s.Comparisons))
+		} else {
+			for i, cm := range m.Comparisons {
+				n := len(s.Comparisons[i].Levels) + 1
+				if len(cm.M) != n || len(cm.U) != n {
+					bad(fmt.Sprintf("model.comparisons[%d]", i), "needs %d m and u values (levels + else)", n)
+				}
+			}
+		}
+		if m.Lambda <= 0 || m.Lambda >= 1 {
+			bad("model.lambda", "must be in (0, 1), got %v", m.Lambda)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ParseSettings reads settings from YAML or JSON (JSON is YAML).
+func ParseSettings(b []byte) (*Settings, error) {
+	var s Settings
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("parse settings: %w", err)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid settings: %w", err)
+	}
+	d := s.withDefaults()
+	return &d, nil
+}
+
+// LoadSettings reads a settings file.
+func LoadSettings(path string) (*Settings, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read settings: %w", err)
+	}
+	s, err := ParseSettings(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Save writes s to path, as JSON when the name ends in .json, else YAML.
+func (s *Settings) Save(path string) error {
+	var b []byte
+	var err error
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		b, err = json.MarshalIndent(s, "", "  ")
+	} else {
+		b, err = yaml.Marshal(s)
+	}
+	if err != nil {
+		return fmt.Errorf("encode settings: %w", err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("write settings: %w", err)
+	}
+	return nil
+}

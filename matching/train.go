@@ -1,0 +1,446 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand"
+	"strings"
+)
+
+// LabelledPair is a pair of record ids known to match or not (for
+// example a police review decision).
+type LabelledPair struct {
+	A, B  string
+	Match bool
+}
+
+// TrainReport says how a model was estimated.
+type TrainReport struct {
+	URandomPairs int64
+	Sessions     []SessionReport
+	UnionPairs   int64
+	TotalPairs   int64
+	Lambda       float64
+	LambdaGlobal float64
+	Labelled     int
+}
+
+// SessionReport is one EM session: the blocking rule whose pairs it used,
+// the comparisons it left out (they use the rule's columns), its
+// iterations and the match rate it found.
+type SessionReport struct {
+	Rule       string
+	Pairs      int64
+	Patterns   int
+	Fixed      []string
+	Iterations int
+	Lambda     float64
+}
+
+func (r *TrainReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "u from %d random pairs\n", r.URandomPairs)
+	for _, s := range r.Sessions {
+		fmt.Fprintf(&b, "EM on rule %s: %d pairs, %d patterns, %d iterations, match rate %.4g; not estimated: %s\n",
+			s.Rule, s.Pairs, s.Patterns, s.Iterations, s.Lambda, strings.Join(s.Fixed, ", "))
+	}
+	fmt.Fprintf(&b, "λ over %d candidate pairs: %.6g (global %.3g over %d pairs)\n", r.UnionPairs, r.Lambda, r.LambdaGlobal, r.TotalPairs)
+	if r.Labelled > 0 {
+		fmt.Fprintf(&b, "m of matching levels also from %d labelled pairs\n", r.Labelled)
+	}
+	return b.String()
+}
+
+// patterns counts candidate pairs by their comparison vector.
+type patterns map[string]int64
+
+func (c *compiled) collect(f *Frame, bs []*blocker, r int, union bool, sample uint64) (patterns, int64) {
+	nc := len(c.comps)
+	local := make([]patterns, workers)
+	counts := make([]int64, workers)
+	bufs := make([][]uint8, workers)
+	for w := range local {
+		local[w] = patterns{}
+		bufs[w] = make([]uint8, nc)
+	}
+	forPairs(f, bs, r, union, c.s.LinkType, func(w int, i, j int32) {
+		if sample > 1 && pairHash(i, j)%sample != 0 {
+			return
+		}
+		g := bufs[w]
+		for k := 0; k < nc; k++ {
+			g[k] = c.gamma(f, k, i, j)
+		}
+		local[w][string(g)]++
+		counts[w]++
+	})
+	out := local[0]
+	total := counts[0]
+	for w := 1; w < workers; w++ {
+		for k, v := range local[w] {
+			out[k] += v
+		}
+		total += counts[w]
+	}
+	return out, total
+}
+
+func pairHash(i, j int32) uint64 {
+	h := uint64(i)*0x9E3779B97F4A7C15 ^ uint64(j)*0xC2B2AE3D27D4EB4F
+	h ^= h >> 31
+	return h * 0x94D049BB133111EB >> 7
+}
+
+// totalPairs is the number of pairs the link type allows without blocking.
+func totalPairs(f *Frame, linkType string) int64 {
+	n := int64(f.Len())
+	if linkType != LinkOnly {
+		return n * (n - 1) / 2
+	}
+	per := map[uint16]int64{}
+	for _, s := range f.src {
+		per[s]++
+	}
+	same := int64(0)
+	for _, c := range per {
+		same += c * (c - 1) / 2
+	}
+	return n*(n-1)/2 - same
+}
+
+// maxSessionPairs caps the pairs of one EM session; larger sessions are
+// sampled deterministically.
+const maxSessionPairs = 20_000_000
+
+// Train estimates the model of s on the records of f without labels: u
+// from random pairs, m by EM over each training rule's pairs (comparisons
+// that use the rule's columns are left out of that session and take their
+// m from the other sessions), then λ by EM over all candidate pairs with m
+// and u fixed. Labelled pairs, when given, add to the m estimate of the
+// levels they reach. s itself is not changed.
+func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*Model, *TrainReport, error) {
+	sd := s.withDefaults()
+	s = &sd
+	c, err := compile(s, f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: %w", err)
+	}
+	bs, err := blockAll(f, s)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: %w", err)
+	}
+	rep := &TrainReport{TotalPairs: totalPairs(f, s.LinkType)}
+	if rep.TotalPairs == 0 {
+		return nil, nil, fmt.Errorf("train: no pairs to learn from (%d records)", f.Len())
+	}
+	u, nu := estimateU(f, c, s)
+	rep.URandomPairs = nu
+
+	// Starting m.
+	m := make([][]float64, len(c.comps))
+	for k, sc := range s.Comparisons {
+		m[k] = startM(sc)
+	}
+	sum := make([][]float64, len(c.comps))
+	n := make([]int, len(c.comps))
+	for k := range sum {
+		sum[k] = make([]float64, len(m[k]))
+	}
+	ruleNames := s.Training.Rules
+	if len(ruleNames) == 0 {
+		for _, r := range s.Blocking {
+			ruleNames = append(ruleNames, r.Name)
+		}
+	}
+	for _, name := range ruleNames {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		r := -1
+		for i, br := range s.Blocking {
+			if br.Name == name {
+				r = i
+			}
+		}
+		if r < 0 {
+			return nil, nil, fmt.Errorf("train: unknown training rule %q", name)
+		}
+		var pairs int64
+		for k := range bs[r].blocks {
+			pairs += bs[r].blockPairs(k)
+		}
+		sample := uint64(1)
+		if pairs > maxSessionPairs {
+			sample = uint64(pairs/maxSessionPairs + 1)
+		}
+		pats, np := c.collect(f, bs, r, false, sample)
+		ruleCols := map[int]bool{}
+		for _, p := range bs[r].parts {
+			ruleCols[p.col] = true
+		}
+		active := make([]bool, len(c.comps))
+		sr := SessionReport{Rule: name, Pairs: np, Patterns: len(pats)}
+		for k, cc := range c.comps {
+			active[k] = true
+			for _, col := range cc.cols {
+				if ruleCols[col] {
+					active[k] = false
+				}
+			}
+			if !active[k] {
+				sr.Fixed = append(sr.Fixed, cc.name)
+			}
+		}
+		if np == 0 {
+			rep.Sessions = append(rep.Sessions, sr)
+			continue
+		}
+		mk := make([][]float64, len(m))
+		for k := range m {
+			mk[k] = append([]float64(nil), m[k]...)
+		}
+		lam, it := em(pats, mk, u, active, 0.1, s.Training.MaxIterations, true)
+		sr.Iterations, sr.Lambda = it, lam
+		for k := range m {
+			if active[k] {
+				for l := range mk[k] {
+					sum[k][l] += mk[k][l]
+				}
+				n[k]++
+			}
+		}
+		rep.Sessions = append(rep.Sessions, sr)
+	}
+	for k := range m {
+		if n[k] > 0 {
+			for l := range m[k] {
+				m[k][l] = sum[k][l] / float64(n[k])
+			}
+		}
+	}
+	if len(labels) > 0 {
+		rep.Labelled = labelledM(f, c, labels, m)
+	}
+	// λ over the union of candidate pairs, m and u fixed.
+	union := patterns{}
+	for r := range bs {
+		pats, np := c.collect(f, bs, r, true, 1)
+		rep.UnionPairs += np
+		for k, v := range pats {
+			union[k] += v
+		}
+	}
+	all := make([]bool, len(c.comps))
+	for k := range all {
+		all[k] = true
+	}
+	lam, _ := em(union, m, u, all, 0.1, 100, false)
+	rep.Lambda = lam
+	rep.LambdaGlobal = lam * float64(rep.UnionPairs) / float64(rep.TotalPairs)
+	model := &Model{Lambda: clampP(lam), LambdaGlobal: clampP(rep.LambdaGlobal)}
+	for k, sc := range s.Comparisons {
+		model.Comparisons = append(model.Comparisons, ComparisonModel{Name: sc.Name, M: m[k], U: u[k]})
+	}
+	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, λ over %d candidate pairs; %d labelled pairs",
+		nu, len(rep.Sessions), rep.UnionPairs, rep.Labelled)
+	return model, rep, nil
+}
+
+// startM returns starting m values: the settings' own, else most mass on
+// the first level, decreasing, 5% on else.
+func startM(sc Comparison) []float64 {
+	L := len(sc.Levels)
+	m := make([]float64, L+1)
+	rest := 0.95
+	for l, lv := range sc.Levels {
+		if lv.M > 0 {
+			m[l] = lv.M
+		} else if l == 0 {
+			m[l] = 0.7
+		} else {
+			m[l] = 0.25 / float64(L-1)
+		}
+		rest -= m[l]
+	}
+	m[L] = math.Max(rest+0.05, 0.01)
+	norm(m)
+	return m
+}
+
+func norm(p []float64) {
+	s := 0.0
+	for _, v := range p {
+		s += v
+	}
+	if s > 0 {
+		for i := range p {
+			p[i] /= s
+		}
+	}
+}
+
+// estimateU counts levels over random pairs (all pairs when few).
+func estimateU(f *Frame, c *compiled, s *Settings) ([][]float64, int64) {
+	counts := make([][]float64, len(c.comps))
+	for k, cc := range c.comps {
+		counts[k] = make([]float64, len(cc.levels)+1)
+	}
+	n := f.Len()
+	var np int64
+	add := func(i, j int32) {
+		for k := range c.comps {
+			g := c.gamma(f, k, i, j)
+			if g > 0 {
+				counts[k][g-1]++
+			}
+		}
+		np++
+	}
+	total := totalPairs(f, s.LinkType)
+	if total <= int64(s.Training.URandomPairs) {
+		for i := 0; i < n; i++ {
+			for j := i + 1; j < n; j++ {
+				if f.pairAllowed(s.LinkType, int32(i), int32(j)) {
+					add(int32(i), int32(j))
+				}
+			}
+		}
+	} else {
+		rng := rand.New(rand.NewSource(s.Training.Seed))
+		for np < int64(s.Training.URandomPairs) {
+			i, j := int32(rng.Intn(n)), int32(rng.Intn(n))
+			if i == j || !f.pairAllowed(s.LinkType, i, j) {
+				continue
+			}
+			add(i, j)
+		}
+	}
+	u := make([][]float64, len(counts))
+	for k, cs := range counts {
+		u[k] = make([]float64, len(cs))
+		tot := 0.0
+		for _, v := range cs {
+			tot += v
+		}
+		for l, v := range cs {
+			// Half a pair of pseudo count keeps unseen levels finite.
+			u[k][l] = (v + 0.5) / (tot + 0.5*float64(len(cs)))
+		}
+	}
+	return u, np
+}
+
+// em runs expectation–maximisation over pattern counts with u fixed. It
+// updates m of the active comparisons (when updateM) and returns λ, the
+// share of matches among the pairs, and the iterations run.
+func em(pats patterns, m, u [][]float64, active []bool, lambda float64, maxIter int, updateM bool) (float64, int) {
+	type pat struct {
+		g []byte
+		n float64
+	}
+	ps := make([]pat, 0, len(pats))
+	var total float64
+	for k, v := range pats {
+		ps = append(ps, pat{[]byte(k), float64(v)})
+		total += float64(v)
+	}
+	acc := make([][]float64, len(m))
+	for k := range m {
+		acc[k] = make([]float64, len(m[k]))
+	}
+	it := 0
+	for it = 1; it <= maxIter; it++ {
+		for k := range acc {
+			for l := range acc[k] {
+				acc[k][l] = 0
+			}
+		}
+		var sumPost float64
+		for _, p := range ps {
+			lbf := 0.0
+			for k, g := range p.g {
+				if g == 0 || !active[k] {
+					continue
+				}
+				lbf += math.Log(clampP(m[k][g-1])) - math.Log(clampP(u[k][g-1]))
+			}
+			prior := math.Log(lambda / (1 - lambda))
+			post := 1 / (1 + math.Exp(-(lbf + prior)))
+			w := post * p.n
+			sumPost += w
+			for k, g := range p.g {
+				if g > 0 {
+					acc[k][g-1] += w
+				}
+			}
+		}
+		newLambda := clampP(sumPost / total)
+		change := math.Abs(newLambda - lambda)
+		lambda = newLambda
+		if updateM {
+			for k := range m {
+				if !active[k] {
+					continue
+				}
+				s := 0.0
+				for _, v := range acc[k] {
+					s += v
+				}
+				if s == 0 {
+					continue
+				}
+				for l := range m[k] {
+					nv := (acc[k][l] + 1e-6) / (s + 1e-6*float64(len(m[k])))
+					if d := math.Abs(nv - m[k][l]); d > change {
+						change = d
+					}
+					m[k][l] = nv
+				}
+			}
+		}
+		if change < 1e-6 {
+			break
+		}
+	}
+	return lambda, it
+}
+
+// labelledM mixes the level counts of labelled matching pairs into m.
+func labelledM(f *Frame, c *compiled, labels []LabelledPair, m [][]float64) int {
+	counts := make([][]float64, len(m))
+	for k := range m {
+		counts[k] = make([]float64, len(m[k]))
+	}
+	used := 0
+	for _, lp := range labels {
+		a, ok1 := f.Index(lp.A)
+		b, ok2 := f.Index(lp.B)
+		if !ok1 || !ok2 || !lp.Match {
+			continue
+		}
+		used++
+		for k := range c.comps {
+			if g := c.gamma(f, k, int32(a), int32(b)); g > 0 {
+				counts[k][g-1]++
+			}
+		}
+	}
+	if used == 0 {
+		return 0
+	}
+	for k := range m {
+		tot := 0.0
+		for _, v := range counts[k] {
+			tot += v
+		}
+		if tot == 0 {
+			continue
+		}
+		// Weighted by evidence: EM's m counts as 10 pseudo pairs.
+		for l := range m[k] {
+			m[k][l] = (counts[k][l] + 10*m[k][l]) / (tot + 10)
+		}
+	}
+	return used
+}
