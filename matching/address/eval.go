@@ -169,3 +169,32 @@ func (r Report) Write(w io.Writer, title string) error {
 	}
 	return nil
 }
+
+// WriteEvaluation evaluates xs and writes the report for the whole set
+// and separately for the addresses dated before and after ReformDate.
+func WriteEvaluation(w io.Writer, title string, xs []Labelled) error {
+	var pre, post []Labelled
+	cut := ReformDate.Format("2006-01-02")
+	for _, x := range xs {
+		if x.AsOf >= cut {
+			post = append(post, x)
+		} else {
+			pre = append(pre, x)
+		}
+	}
+	for _, part := range []struct {
+		name string
+		xs   []Labelled
+	}{{title + ": all", xs}, {title + ": dated before 2025-07-01 (pre-reform text)", pre}, {title + ": dated from 2025-07-01 (new units)", post}} {
+		if len(part.xs) == 0 {
+			continue
+		}
+		if err := Evaluate(part.xs).Write(w, part.name); err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintln(w); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	return nil
+}
