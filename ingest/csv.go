@@ -75,7 +75,7 @@ func sniffText(br *bufio.Reader) (io.Reader, string) {
 	if utf8.Valid(check) {
 		return br, "utf-8"
 	}
-	return transform.NewReader(br, charmap.Windows1258.NewDecoder()), EncCP1258
+	return transform.NewReader(br, charmap.Windows1252.NewDecoder()), "windows-1258"
 }
 
 // sniffDelimiter picks the delimiter that occurs most in the first lines.

@@ -36,14 +36,6 @@ type Mapping struct {
 	Encodings  map[string]string `yaml:"encodings"`
 }
 
-var encodingNames = map[string]string{
-	"utf-8": EncUTF8, "utf8": EncUTF8, "unicode": EncUTF8,
-	"tcvn3": EncTCVN3, "abc": EncTCVN3, "tcvn": EncTCVN3,
-	"vni":          EncVNI,
-	"viqr":         EncVIQR,
-	"windows-1258": EncCP1258, "cp1258": EncCP1258,
-}
-
 // ParseMapping reads a YAML mapping and checks it.
 func ParseMapping(r io.Reader) (*Mapping, error) {
 	dec := yaml.NewDecoder(io.LimitReader(r, 1<<20))

@@ -96,7 +96,7 @@ func Open(path string, opts Options) (Source, error) {
 		}
 		desc.Format, desc.Encoding = "csv", enc
 		prov.kind = schemas.KindCSV
-		return &tabular{opts: opts, desc: desc, prov: prov, rd: c, want: want}, nil
+		return &tabular{opts: opts, desc: desc, prov: prov, rd: c, want: want, legacyBytes: enc == "windows-1258"}, nil
 	}
 	return nil, fmt.Errorf("open %s: %w: not xlsx, xls, delimited text or JSON lines (ods and others: save as xlsx first)", path, ErrUnsupported)
 }

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dancu-vn/dancu/matching/vn"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -341,20 +342,5 @@ func truncate(s string, n int) string {
 }
 
 // cleanText trims, collapses inner white space and drops control
-// characters.
-func cleanText(s string) string {
-	simple := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x80 || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
-			simple = false
-			break
-		}
-	}
-	if simple {
-		return s
-	}
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\uFEFF' || r == utf8.RuneError
-	}), " ")
-}
+// characters and invalid UTF-8 (vn.Clean).
+func cleanText(s string) string { return vn.Clean(s) }

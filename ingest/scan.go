@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dancu-vn/dancu/matching/vn"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -151,7 +152,7 @@ func (s *scanSource) form(b []byte) Item {
 			if k == "record_id" || k == "source_record_id" {
 				k = FieldSourceRecordID
 			}
-			rv.set(k, cleanText(decodeText(str, EncUTF8)), k)
+			rv.set(k, cleanText(decodeText(str, vn.Unicode)), k)
 		}
 		return s.prov.assemble(&rv, "", s.line, rec)
 	}
@@ -176,7 +177,7 @@ func (s *scanSource) form(b []byte) Item {
 		if !scanFields[k] {
 			continue
 		}
-		text := cleanText(decodeText(fld.Text, EncUTF8))
+		text := cleanText(decodeText(fld.Text, vn.Unicode))
 		if text == "" {
 			continue
 		}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"github.com/dancu-vn/dancu/matching/vn"
 	"regexp"
 	"strings"
 )
@@ -70,8 +71,8 @@ type sheetState struct {
 // columns is the resolved mapping: for each column index, its field and
 // text encoding.
 type columns struct {
-	field []string // by column index; "" unused
-	enc   []string // by column index
+	field []string      // by column index; "" unused
+	enc   []vn.Encoding // by column index
 	index map[string]int
 }
 

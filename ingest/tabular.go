@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dancu-vn/dancu/matching/vn"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -21,6 +22,9 @@ type tabular struct {
 	sh      *sheetState
 	layouts []*Layout
 	want    map[string]bool
+	// legacyBytes: the file's bytes were not UTF-8 and were read as
+	// Windows-1252, to be decoded per column.
+	legacyBytes bool
 }
 
 var _ Source = (*tabular)(nil)
@@ -121,18 +125,18 @@ func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
 // classifyCell classifies a header cell, trying the legacy encodings when
 // the text as read names nothing. It returns the field, the decoded text
 // and the encoding that made sense of it.
-func classifyCell(s string) (field, text, enc string) {
+func classifyCell(s string) (field, text string, ok bool) {
 	s = cleanText(s)
 	if f := classifyHeader(s); f != "" {
-		return f, s, EncUTF8
+		return f, s, true
 	}
-	for _, e := range []string{EncTCVN3, EncVNI, EncVIQR} {
+	for _, e := range legacyHeaderEncodings {
 		d := decodeText(s, e)
 		if f := classifyHeader(d); f != "" {
-			return f, d, e
+			return f, d, true
 		}
 	}
-	return "", s, ""
+	return "", s, false
 }
 
 // headerCandidate is a row (or two) read as a header.
@@ -184,11 +188,8 @@ func candidateTwo(top, bottom rawRow, i int) headerCandidate {
 			if p == "" {
 				p = parent
 			}
-			_, ptext, penc := classifyCell(p)
+			_, ptext, _ := classifyCell(p)
 			_, dtext, _ := classifyCell(down)
-			if penc == "" {
-				ptext = p
-			}
 			if ff, _, _ := classifyCell(ptext + " " + dtext); ff != "" && p != "" {
 				f, text = ff, ptext+" / "+dtext
 			} else {
@@ -378,7 +379,7 @@ func (t *tabular) detect(sh *sheetState) {
 		lastRow = sh.buf[len(sh.buf)-1].num
 	}
 	fonts := t.rd.fonts(lastRow)
-	sh.cols = columns{field: fields, enc: make([]string, len(fields)), index: map[string]int{}}
+	sh.cols = columns{field: fields, enc: make([]vn.Encoding, len(fields)), index: map[string]int{}}
 	for i, f := range fields {
 		cm := ColumnMap{Index: i, Letter: columnLetter(i), Header: texts[i], Field: f}
 		if f != "" {
@@ -395,13 +396,14 @@ func (t *tabular) detect(sh *sheetState) {
 					}
 				}
 				cm.Font = mostCommon(fontCount)
-				cm.Encoding = detectEncoding(samples, cm.Font)
+				enc := detectEncoding(samples, cm.Font, t.legacyBytes)
 				if m != nil {
 					if e, ok := m.Encodings[f]; ok {
-						cm.Encoding = encodingNames[strings.ToLower(e)]
+						enc = encodingNames[strings.ToLower(e)]
 					}
 				}
-				sh.cols.enc[i] = cm.Encoding
+				sh.cols.enc[i] = enc
+				cm.Encoding = enc.String()
 			}
 		}
 		sh.layout.Columns = append(sh.layout.Columns, cm)
@@ -470,7 +472,7 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		if i < len(sh.cols.enc) {
 			return decodeText(s, sh.cols.enc[i])
 		}
-		return decodeText(s, EncUTF8)
+		return decodeText(s, vn.Unicode)
 	}
 	nameIdx, hasFull := sh.cols.index[FieldFullName]
 	if !hasFull {

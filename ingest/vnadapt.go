@@ -1,55 +1,39 @@
 package ingest
 
-// Thin adapters over matching/vn. Until that package lands these hold
-// minimal stand-ins so ingest compiles; every normalisation rule lives in vn.
+// Thin adapters over matching/vn, which owns every Vietnamese
+// normalisation rule: ingest only decides which rule applies to which cell.
 
 import (
-	"strconv"
 	"strings"
-	"time"
-	"unicode"
 
+	"github.com/dancu-vn/dancu/matching/vn"
 	"golang.org/x/text/unicode/norm"
 )
 
-// fold lower-cases s, strips diacritics (đ→d) and collapses spaces.
+// fold is vn.Fold with punctuation read as a space, for comparing headers:
+// "Số CMND/CCCD" → "so cmnd cccd".
 func fold(s string) string {
-	s = norm.NFD.String(s)
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			r = unicode.ToLower(r)
-		default:
-			space = b.Len() > 0
-			continue
+	f := vn.Fold(s)
+	clean := true
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == ' ' || c >= 0x80) {
+			clean = false
+			break
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
 	}
-	return b.String()
+	if clean {
+		return f
+	}
+	return strings.Join(strings.FieldsFunc(f, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 0x80 && r != '\u00a0')
+	}), " ")
 }
 
 // nameParts splits a full name into family, middle and given names.
 func nameParts(full string) (family, middle, given string) {
-	f := strings.Fields(full)
-	switch len(f) {
-	case 0:
-		return "", "", ""
-	case 1:
-		return "", "", f[0]
-	case 2:
-		return f[0], "", f[1]
-	}
-	return f[0], strings.Join(f[1:len(f)-1], " "), f[len(f)-1]
+	n := vn.ParseName(full)
+	return n.Family, n.Middle, n.Given
 }
 
 // date is a parsed date of birth.
@@ -61,112 +45,64 @@ type date struct {
 // parseDate reads a date cell; numeric says the cell holds a number (an
 // Excel serial date or a bare year).
 func parseDate(s string, numeric bool) (date, bool) {
-	s = strings.TrimSpace(s)
-	if numeric {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return date{}, false
-		}
-		if f >= 1000 && f <= 2200 && f == float64(int(f)) {
-			return date{iso: strconv.Itoa(int(f)), year: uint16(f)}, true
-		}
-		t := excelEpoch.AddDate(0, 0, int(f))
-		return date{iso: t.Format("2006-01-02"), year: uint16(t.Year())}, true
-	}
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' || r == ' ' })
-	nums := make([]int, 0, 3)
-	for _, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return date{}, false
-		}
-		nums = append(nums, n)
-	}
-	var y, m, d int
-	switch len(nums) {
-	case 1:
-		y = nums[0]
-	case 2:
-		m, y = nums[0], nums[1]
-	case 3:
-		if nums[0] > 31 {
-			y, m, d = nums[0], nums[1], nums[2]
-		} else {
-			d, m, y = nums[0], nums[1], nums[2]
-		}
-	default:
+	d, err := vn.ParseDateCell(s, numeric)
+	if err != nil || d.Year <= 0 || d.Year > 65535 {
 		return date{}, false
 	}
-	if y < 1000 || y > 2200 || m < 0 || m > 12 || d < 0 || d > 31 {
-		return date{}, false
-	}
-	if d > 0 && m > 0 && time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() != d {
-		return date{}, false
-	}
-	iso := strconv.Itoa(y)
-	if m > 0 {
-		iso += "-" + pad2(m)
-		if d > 0 {
-			iso += "-" + pad2(d)
-		}
-	}
-	return date{iso: iso, year: uint16(y)}, true
-}
-
-var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
+	return date{iso: d.ISO(), year: uint16(d.Year)}, true
 }
 
 // parseSex maps a sex cell to "M", "F" or "".
 func parseSex(s string) string {
-	switch fold(s) {
-	case "nam", "m", "male", "trai":
-		return "M"
-	case "nu", "f", "female", "gai":
-		return "F"
+	sex, err := vn.ParseSex(s)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return sex
 }
 
 // idValid reports whether a 12-digit number is a well-formed identification
 // number, and why not.
 func idValid(n string) (bool, string) {
-	if len(n) != 12 {
-		return false, "want 12 digits"
+	id := vn.ParseID(n)
+	if id.Valid && id.Kind == vn.KindCCCD {
+		return true, ""
 	}
-	return true, ""
+	if id.Error == "" {
+		return false, "not a 12-digit number"
+	}
+	return false, id.Error
 }
 
 // maskID masks all but the first 4 and last 2 digits.
-func maskID(s string) string {
-	if len(s) <= 6 {
-		return strings.Repeat("*", len(s))
+func maskID(s string) string { return vn.MaskID(s) }
+
+// encodingNames are the names a mapping file may give an encoding.
+var encodingNames = map[string]vn.Encoding{
+	"utf-8": vn.Unicode, "utf8": vn.Unicode, "unicode": vn.Unicode,
+	"tcvn3": vn.TCVN3, "abc": vn.TCVN3, "tcvn": vn.TCVN3, "tcvn3-upper": vn.TCVN3Upper,
+	"vni":          vn.VNI,
+	"viqr":         vn.VIQR,
+	"windows-1258": vn.Windows1258, "cp1258": vn.Windows1258,
+}
+
+// legacyHeaderEncodings are tried, in order, on a header cell that names
+// nothing as read.
+var legacyHeaderEncodings = []vn.Encoding{vn.TCVN3, vn.VNI, vn.Windows1258, vn.VIQR, vn.TCVN3Upper}
+
+// decodeText converts s read in enc to NFC Unicode.
+func decodeText(s string, enc vn.Encoding) string {
+	return norm.NFC.String(vn.Decode(enc, s))
+}
+
+// detectEncoding chooses the encoding of a column from samples and the
+// cell font name ("" when unknown). legacyBytes says the file's bytes were
+// not UTF-8 and were read as Windows-1252: then a column that no legacy
+// font reading explains is Windows-1258, the Vietnamese ANSI code page.
+func detectEncoding(samples []string, font string, legacyBytes bool) vn.Encoding {
+	e := vn.DetectEncoding(samples, font)
+	if e == vn.Unicode && legacyBytes {
+		return vn.Windows1258
 	}
-	return s[:4] + strings.Repeat("*", len(s)-6) + s[len(s)-2:]
-}
-
-// Legacy encodings of Vietnamese text.
-const (
-	EncUTF8    = "utf-8"
-	EncTCVN3   = "tcvn3"
-	EncVNI     = "vni"
-	EncVIQR    = "viqr"
-	EncCP1258  = "windows-1258"
-	EncUnknown = ""
-)
-
-// decodeText converts s from enc to NFC Unicode.
-func decodeText(s, enc string) string {
-	return norm.NFC.String(s)
-}
-
-// detectEncoding guesses the legacy encoding of a column from samples and
-// the cell font name ("" when unknown).
-func detectEncoding(samples []string, font string) string {
-	return EncUTF8
+	return e
 }
