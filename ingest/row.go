@@ -273,43 +273,48 @@ func (p *provenance) rowError(sheet string, r rawRow) Item {
 // are padded and kept only when the result is well formed, and an 8-digit
 // value is padded to a 9-digit CMND.
 func cleanNumber(v string) (num, kind, reason string) {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(strings.TrimPrefix(v, "'")) {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == ' ' || r == '.' || r == '-' || r == '_' || r == ',':
-		default:
-			if (r == 'E' || r == 'e') && isNumeric(v) {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 1 && f < 1e13 {
-					return cleanNumber(strconv.FormatFloat(f, 'f', 0, 64))
-				}
+	v = strings.TrimSpace(v)
+	if strings.ContainsAny(v, "eE") && isNumeric(v) {
+		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 1 && f < 1e13 {
+			v = strconv.FormatFloat(f, 'f', 0, 64)
+		}
+	}
+	id := vn.ParseID(v) // reads the letters scanners put for digits (O→0, l→1, …)
+	if id.Valid {
+		switch id.Kind {
+		case vn.KindCCCD:
+			return id.Number, "id", ""
+		case vn.KindCMND:
+			return id.Number, "cmnd", ""
+		}
+	}
+	d := id.Number
+	if onlyDigits(d) {
+		switch len(d) {
+		case 10, 11:
+			if p := vn.ParseID(strings.Repeat("0", 12-len(d)) + d); p.Valid && p.Kind == vn.KindCCCD {
+				return p.Number, "id", ""
 			}
-			return "", "", "identification number contains " + strconv.QuoteRune(r)
+		case 8:
+			if p := vn.ParseID("0" + d); p.Valid && p.Kind == vn.KindCMND {
+				return p.Number, "cmnd", ""
+			}
 		}
 	}
-	d := b.String()
-	switch len(d) {
-	case 12:
-		if ok, why := idValid(d); ok {
-			return d, "id", ""
-		} else {
-			return "", "", "not a valid identification number: " + why
-		}
-	case 10, 11:
-		p := strings.Repeat("0", 12-len(d)) + d
-		if ok, _ := idValid(p); ok {
-			return p, "id", ""
-		}
-		return "", "", "identification number has " + strconv.Itoa(len(d)) + " digits"
-	case 9:
-		return d, "cmnd", ""
-	case 8:
-		return "0" + d, "cmnd", ""
-	case 0:
-		return "", "", "identification number has no digits"
+	why := id.Error
+	if why == "" {
+		why = "has " + strconv.Itoa(len(d)) + " digits"
 	}
-	return "", "", "identification number has " + strconv.Itoa(len(d)) + " digits (want 12, or 9 for a CMND)"
+	return "", "", "unusable identification number: " + why
+}
+
+func onlyDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // isNumeric reports whether s is a plain decimal number (what a numeric

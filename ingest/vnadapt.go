@@ -61,19 +61,6 @@ func parseSex(s string) string {
 	return sex
 }
 
-// idValid reports whether a 12-digit number is a well-formed identification
-// number, and why not.
-func idValid(n string) (bool, string) {
-	id := vn.ParseID(n)
-	if id.Valid && id.Kind == vn.KindCCCD {
-		return true, ""
-	}
-	if id.Error == "" {
-		return false, "not a 12-digit number"
-	}
-	return false, id.Error
-}
-
 // maskID masks all but the first 4 and last 2 digits.
 func maskID(s string) string { return vn.MaskID(s) }
 
