@@ -158,7 +158,7 @@ func ocrKey(key string) string {
 		if len(out) > 0 {
 			out = append(out, ' ')
 		}
-		if validASCIISyllable([]byte(w)) {
+		if !repairable(w) || validASCIISyllable([]byte(w)) {
 			out = append(out, w...)
 		} else {
 			start := len(out)
@@ -177,6 +177,25 @@ func ocrKey(key string) string {
 		return key
 	}
 	return string(out)
+}
+
+// repairable reports whether appendOCRRepair would change w.
+func repairable(w string) bool {
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; c {
+		case '0', '1', '5', '8', '!', '|', '\'', '`':
+			return true
+		case 'q':
+			if i > 0 {
+				return true
+			}
+		case 'r', 'c':
+			if i+1 < len(w) && (c == 'r' && w[i+1] == 'n' || c == 'c' && w[i+1] == 'l') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // appendOCRRepair appends w with the common OCR substitutions applied.
