@@ -133,10 +133,9 @@ func splitType(full, typ string) addrPart {
 // parts returns the levels of p in the era asked for, smallest first.
 func (p place) parts(post bool) []addrPart {
 	if post {
-		nu := p.newUnit()
-		return []addrPart{splitNewCommune(nu.CommuneName), splitProvince(nu.ProvinceName)}
+		return p.c.New[p.newIdx].parts
 	}
-	return []addrPart{splitType(p.c.Name, p.c.Type), splitType(p.c.DistrictName, p.c.DistrictType), splitProvince(p.c.ProvinceName)}
+	return p.c.parts
 }
 
 func splitNewCommune(n string) addrPart {
@@ -160,6 +159,7 @@ func splitProvince(n string) addrPart {
 // renderAddress writes p cleanly in the era asked for.
 func renderAddress(p place, post bool) string {
 	var b strings.Builder
+	b.Grow(96)
 	if p.detail != "" {
 		b.WriteString(p.detail)
 	}
@@ -211,6 +211,7 @@ func (t *tables) noisyAddress(p place, post bool, r *rand.Rand, n *rates) string
 	}
 	abbrev := r.Float64() < n.addrAbbrev
 	var b strings.Builder
+	b.Grow(96)
 	b.WriteString(detail)
 	sep := ", "
 	if r.Float64() < n.addrAbbrev/4 {

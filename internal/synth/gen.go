@@ -249,18 +249,33 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 	nRec := 0
 	nConf := 0
 	pendingTwoIDs := 0
-	prow := make([]string, len(personHeader))
 	scanStart := time.Date(2019, 4, 1, 0, 0, 0, 0, time.UTC)
 
+	// The population is drawn in this goroutine; a second one writes the
+	// files in the same order, so two cores share the work and the output
+	// stays deterministic. The channel is small: memory stays bounded.
+	batches := make(chan []personOut, 16)
+	werr := make(chan error, 1)
+	go func() {
+		werr <- writeBatches(batches, truth, persons, conflicts, cfg.Progress)
+	}()
+	stop := func(err error) (*Manifest, error) {
+		close(batches)
+		if werr2 := <-werr; err == nil {
+			err = werr2
+		}
+		return fail(err)
+	}
 	for done := 0; done < cfg.Persons; {
 		if err := ctx.Err(); err != nil {
-			return fail(fmt.Errorf("generate population: %w", err))
+			return stop(fmt.Errorf("generate population: %w", err))
 		}
 		h := g.next()
 		if len(h.members) > cfg.Persons-done {
 			h.members = h.members[:cfg.Persons-done]
 		}
 		m.Households++
+		batch := make([]personOut, 0, len(h.members))
 		for _, p := range h.members {
 			done++
 			if p.TwinOf != "" {
@@ -283,12 +298,13 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 				rec := rd.render(p, s, d)
 				nRec++
 				if s.scan {
-					rec.id = fmt.Sprintf("DC01-%s-%09d", p.Cur.c.Code, nRec)
+					rec.id = "DC01-" + p.Cur.c.Code + "-" + zeroPad(uint64(nRec), 9)
 				} else {
-					rec.id = fmt.Sprintf("BG%010d", nRec)
+					rec.id = "BG" + zeroPad(uint64(nRec), 10)
 				}
 				recs = append(recs, rec)
 			}
+			out := personOut{p: p, recs: recs, done: done}
 
 			// Planted conflicts. two_ids needs two records: when the person
 			// drawn has one, the next person with two or more takes it.
@@ -307,23 +323,14 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 				row, ok := plant(kind, p, recs, t, g, r, donors, recentDonors)
 				if ok {
 					nConf++
-					row[0] = fmt.Sprintf("C%07d", nConf)
+					row[0] = "C" + zeroPad(uint64(nConf), 7)
 					m.Conflicts[kind]++
-					if err := conflicts.w.Write(row); err != nil {
-						return fail(fmt.Errorf("write conflicts_truth.csv: %w", err))
-					}
+					out.conflict = row
 				}
 			}
 
 			var clean []string
 			for _, rec := range recs {
-				if err := rec.src.sink.write(rec); err != nil {
-					return fail(err)
-				}
-				rec.src.n++
-				if err := truth.w.Write([]string{rec.id, p.ID}); err != nil {
-					return fail(fmt.Errorf("write truth.csv: %w", err))
-				}
 				if rec.idClean && !rec.conflict {
 					clean = append(clean, rec.id)
 				}
@@ -337,15 +344,19 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 					recentDonors[r.IntN(256)] = d
 				}
 			}
-			fillPersonRow(prow, p)
-			if err := persons.w.Write(prow); err != nil {
-				return fail(fmt.Errorf("write persons.csv: %w", err))
-			}
-			if cfg.Progress != nil && done%1000 == 0 {
-				cfg.Progress(done)
-			}
+			batch = append(batch, out)
+		}
+		select {
+		case batches <- batch:
+		case err := <-werr:
+			werr <- err
+			return stop(nil)
 		}
 		m.Persons = done
+	}
+	close(batches)
+	if err := <-werr; err != nil {
+		return fail(err)
 	}
 	m.Records = nRec
 
@@ -382,6 +393,59 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 		return nil, fmt.Errorf("write manifest: %w", err)
 	}
 	return m, nil
+}
+
+// personOut is one person with its records, handed to the writer.
+type personOut struct {
+	p        *Person
+	recs     []*record
+	conflict []string // conflicts_truth.csv row, if one was planted
+	done     int      // persons generated so far, this one included
+}
+
+// writeBatches writes the records, truth, persons and conflicts of each
+// batch in order until batches is closed; on error it drains the channel.
+func writeBatches(batches <-chan []personOut, truth, persons, conflicts *csvFile, progress func(int)) error {
+	var err error
+	prow := make([]string, len(personHeader))
+	trow := make([]string, 2)
+	for batch := range batches {
+		if err != nil {
+			continue
+		}
+		for _, o := range batch {
+			if o.conflict != nil {
+				if e := conflicts.w.Write(o.conflict); e != nil {
+					err = fmt.Errorf("write conflicts_truth.csv: %w", e)
+					break
+				}
+			}
+			for _, rec := range o.recs {
+				if e := rec.src.sink.write(rec); e != nil {
+					err = e
+					break
+				}
+				rec.src.n++
+				trow[0], trow[1] = rec.id, o.p.ID
+				if e := truth.w.Write(trow); e != nil {
+					err = fmt.Errorf("write truth.csv: %w", e)
+					break
+				}
+			}
+			if err != nil {
+				break
+			}
+			fillPersonRow(prow, o.p)
+			if e := persons.w.Write(prow); e != nil {
+				err = fmt.Errorf("write persons.csv: %w", e)
+				break
+			}
+			if progress != nil && o.done%1000 == 0 {
+				progress(o.done)
+			}
+		}
+	}
+	return err
 }
 
 // plant alters recs of p to carry a conflict of the given kind and returns

@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
 	"strings"
@@ -64,11 +63,13 @@ func joinName(parts ...string) string {
 // serial space, so numbers look random but never repeat.
 type idAllocator struct {
 	seed uint64
-	next map[string]uint32
+	next map[string]*idCounter
 }
 
+type idCounter struct{ n, off uint64 }
+
 func newIDAllocator(seed uint64) *idAllocator {
-	return &idAllocator{seed: seed, next: map[string]uint32{}}
+	return &idAllocator{seed: seed, next: map[string]*idCounter{}}
 }
 
 func (a *idAllocator) serial(prefix string, digits int) string {
@@ -76,14 +77,27 @@ func (a *idAllocator) serial(prefix string, digits int) string {
 	for i := 0; i < digits; i++ {
 		mod *= 10
 	}
-	h := fnv.New64a()
-	h.Write([]byte(prefix))
-	off := (h.Sum64() ^ a.seed) % mod
-	n := uint64(a.next[prefix])
-	a.next[prefix]++
+	c := a.next[prefix]
+	if c == nil {
+		h := fnv.New64a()
+		h.Write([]byte(prefix))
+		c = &idCounter{off: (h.Sum64() ^ a.seed) % mod}
+		a.next[prefix] = c
+	}
+	n := c.n
+	c.n++
 	// 387631 is odd and not a multiple of 5: a bijection modulo 10^k.
-	v := (n*387631 + off) % mod
-	return fmt.Sprintf("%0*d", digits, v)
+	return zeroPad((n*387631+c.off)%mod, digits)
+}
+
+// zeroPad formats v in exactly digits digits.
+func zeroPad(v uint64, digits int) string {
+	var b [20]byte
+	for i := digits - 1; i >= 0; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return string(b[:digits])
 }
 
 // idPrefix is the first six digits of an identification number: province
@@ -94,7 +108,7 @@ func (t *tables) idPrefix(prov string, sex byte, birth time.Time) string {
 	if sex == 'F' {
 		d++
 	}
-	return fmt.Sprintf("%s%d%02d", t.idCode[prov], d, y%100)
+	return t.idCode[prov] + string(rune('0'+d)) + zeroPad(uint64(y%100), 2)
 }
 
 // household holds the persons of one household, head first.
@@ -182,7 +196,7 @@ func (g *popGen) outsideName(family string, sex byte, age int) string {
 
 func (g *popGen) newPerson(h *household, family string, sex byte, age int, rel string) *Person {
 	g.nextP++
-	p := &Person{ID: fmt.Sprintf("P%09d", g.nextP), HouseholdID: h.id, Family: family, Sex: sex, Birth: g.birth(age), Relation: rel}
+	p := &Person{ID: "P" + zeroPad(uint64(g.nextP), 9), HouseholdID: h.id, Family: family, Sex: sex, Birth: g.birth(age), Relation: rel}
 	p.Middle, p.Given = g.name(sex, age)
 	h.members = append(h.members, p)
 	return p
@@ -200,7 +214,7 @@ func (p *Person) ageAt(t time.Time) int {
 func (g *popGen) next() *household {
 	t, r := g.t, g.r
 	g.nextH++
-	h := &household{id: fmt.Sprintf("H%08d", g.nextH)}
+	h := &household{id: "H" + zeroPad(uint64(g.nextH), 8)}
 	home := t.randomPlace(r, "")
 	home.detail = randomDetail(r, home.c)
 	eth := "Kinh"

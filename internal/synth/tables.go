@@ -50,10 +50,14 @@ type commune struct {
 	// New-era targets (preferred rows of the mapping); more than one when
 	// the commune was split.
 	New []newUnit
+
+	parts []addrPart // commune, district, province: type word and name
 }
 
 type newUnit struct {
 	CommuneCode, CommuneName, ProvinceCode, ProvinceName string
+
+	parts []addrPart // commune, province
 }
 
 type nameList struct {
@@ -80,7 +84,7 @@ type tables struct {
 	femaleGiven    nameList
 	maleGiven2     []string // two-syllable given names
 	femaleGiven2   []string
-	tonePairs      [][2]string // old style, new style (lower, capitalised and upper forms)
+	tonePairs      toneMaps // old style ↔ new style (lower, capitalised and upper forms)
 	ethnicities    nameList
 	religions      nameList
 	cmndProvPrefix map[string]string
@@ -152,6 +156,10 @@ func buildTables() (*tables, error) {
 		if len(c.New) == 0 {
 			return nil, fmt.Errorf("build tables: commune %s has no 2025 target", code)
 		}
+		c.parts = []addrPart{splitType(c.Name, c.Type), splitType(c.DistrictName, c.DistrictType), splitProvince(c.ProvinceName)}
+		for i, nu := range c.New {
+			c.New[i].parts = []addrPart{splitNewCommune(nu.CommuneName), splitProvince(nu.ProvinceName)}
+		}
 		t.byProvince[c.ProvinceCode] = append(t.byProvince[c.ProvinceCode], len(t.communes))
 		t.provinceName[c.ProvinceCode] = c.ProvinceName
 		t.communes = append(t.communes, c)
@@ -193,12 +201,14 @@ func buildTables() (*tables, error) {
 	if err != nil {
 		return nil, err
 	}
+	var pairs [][2]string
 	for _, r := range tp.Rows {
-		t.tonePairs = append(t.tonePairs,
+		pairs = append(pairs,
 			[2]string{tp.Get(r, "old_style_kieu_cu"), tp.Get(r, "new_style_kieu_moi")},
 			[2]string{tp.Get(r, "upper_old"), tp.Get(r, "upper_new")},
 			[2]string{tp.Get(r, "capitalized_old"), tp.Get(r, "capitalized_new")})
 	}
+	t.tonePairs = newToneMaps(pairs)
 
 	// 2019 census shares (percent of population), rounded; the long tail of
 	// the 54 groups is folded into the last few entries.

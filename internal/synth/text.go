@@ -31,65 +31,108 @@ func isTone(r rune) bool {
 	return false
 }
 
-// stripDiacritics removes every Vietnamese diacritic: "Nguyễn Đức" → "Nguyen Duc".
-func stripDiacritics(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
+// baseLetter maps each precomposed Vietnamese letter to its letter
+// without diacritics.
+var baseLetter = func() map[rune]byte {
+	m := map[rune]byte{'đ': 'd', 'Đ': 'D'}
+	for r := rune(0xC0); r <= 0x1EF9; r++ {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		d := norm.NFD.String(string(r))
+		if len(d) > 1 && d[0] < utf8.RuneSelf {
+			m[r] = d[0]
 		}
 	}
-	if ascii {
+	return m
+}()
+
+// stripDiacritics removes every Vietnamese diacritic: "Nguyễn Đức" → "Nguyen Duc".
+// It accepts NFC and NFD text.
+func stripDiacritics(s string) string {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
 		return s
 	}
-	d := norm.NFD.String(s)
-	var b strings.Builder
-	b.Grow(len(d))
-	for _, r := range d {
+	b := make([]byte, i, len(s))
+	copy(b, s[:i])
+	for _, r := range s[i:] {
 		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ':
-			b.WriteByte('d')
-		case r == 'Đ':
-			b.WriteByte('D')
+		case r < utf8.RuneSelf:
+			b = append(b, byte(r))
+		case r >= 0x300 && r <= 0x36F: // combining marks (NFD input)
 		default:
-			b.WriteRune(r)
+			if c, ok := baseLetter[r]; ok {
+				b = append(b, c)
+			} else {
+				b = utf8.AppendRune(b, r)
+			}
 		}
 	}
-	return b.String()
+	return string(b)
+}
+
+// toneMaps holds the rhyme rewrites of both directions, keyed by the last
+// two letters of a word: old style (hòa, thủy) → new (hoà, thuỷ) and back.
+type toneMaps struct{ toNew, toOld map[string]string }
+
+func newToneMaps(pairs [][2]string) toneMaps {
+	m := toneMaps{toNew: map[string]string{}, toOld: map[string]string{}}
+	for _, p := range pairs {
+		m.toNew[p[0]] = p[1]
+		m.toOld[p[1]] = p[0]
+	}
+	return m
 }
 
 // toneStyle rewrites the open rhymes oa, oe, uy between the old style
 // (hòa, thủy) and the new style (hoà, thuỷ). Syllables with a final
 // consonant or after q are written the same in both and are left alone.
-func toneStyle(s string, pairs [][2]string, toNew bool) string {
-	words := strings.Fields(s)
-	changed := false
-	for i, w := range words {
-		core := strings.TrimRight(w, ",.;:")
-		suffix := w[len(core):]
-		for _, p := range pairs {
-			from, to := p[0], p[1]
-			if !toNew {
-				from, to = p[1], p[0]
-			}
-			if !strings.HasSuffix(core, from) {
-				continue
-			}
-			stem := core[:len(core)-len(from)]
-			if strings.HasSuffix(stem, "q") || strings.HasSuffix(stem, "Q") {
-				break
-			}
-			words[i] = stem + to + suffix
-			changed = true
-			break
-		}
+func toneStyle(s string, tm toneMaps, toNew bool) string {
+	m := tm.toOld
+	if toNew {
+		m = tm.toNew
 	}
-	if !changed {
+	var b []byte
+	last := 0 // bytes of s copied to b so far
+	// p0, p1: start of the second-to-last and last rune of the current word;
+	// pq: start of the rune before p0.
+	p0, p1, pq, n := -1, -1, -1, 0
+	flush := func(end int) {
+		if n < 2 {
+			return
+		}
+		rep, ok := m[s[p0:end]]
+		if !ok {
+			return
+		}
+		if pq >= 0 && (s[pq] == 'q' || s[pq] == 'Q') {
+			return
+		}
+		if b == nil {
+			b = make([]byte, 0, len(s)+4)
+		}
+		b = append(b, s[last:p0]...)
+		b = append(b, rep...)
+		last = end
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) {
+			pq, p0, p1 = p0, p1, i
+			n++
+			continue
+		}
+		flush(i)
+		p0, p1, pq, n = -1, -1, -1, 0
+	}
+	flush(len(s))
+	if b == nil {
 		return s
 	}
-	return strings.Join(words, " ")
+	return string(append(b, s[last:]...))
 }
 
 // ocrText applies character-level recognition errors of the kind seen on
