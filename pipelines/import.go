@@ -1,0 +1,426 @@
+package pipelines
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+	"golang.org/x/sync/errgroup"
+)
+
+// ImportConfig configures Import. Defaults are applied to a copy.
+type ImportConfig struct {
+	// Brokers are the Kafka bootstrap addresses. Required unless both
+	// RecordsWriter and RejectsWriter are set.
+	Brokers []string
+	// Partitions is the partition count of TopicRecords, which decides how
+	// records are grouped into messages. Default: asked of the broker
+	// (after creating the flow topics with kafkax.DefaultPartitions
+	// partitions if they do not exist).
+	Partitions int
+	// BatchRows is the number of records (or rejects) per Arrow IPC
+	// message. Default: 2000.
+	BatchRows int
+	// InFlight is the number of messages being encoded and written at
+	// once. Default: 4.
+	InFlight int
+	// ProgressEvery is the least time between two progress calls.
+	// Default: 250ms.
+	ProgressEvery time.Duration
+	// FlushTimeout bounds the publishing of what was read before a
+	// cancellation. Default: 30s.
+	FlushTimeout time.Duration
+	// RecordsWriter and RejectsWriter replace the kafkax writers to
+	// TopicRecords and TopicRejects (tests). Default: kafkax.NewWriter.
+	RecordsWriter, RejectsWriter MessageWriter
+}
+
+// Header keys Import sets on its messages, besides HeaderKind.
+const (
+	HeaderSchemaVersion = "dancu-schema-version"
+	HeaderImportBatch   = "dancu-import-batch"
+	HeaderFileHash      = "dancu-file-hash"
+	HeaderRows          = "dancu-rows"
+)
+
+// SheetStats counts the rows of one sheet. Read = Accepted + Rejected.
+type SheetStats struct {
+	Sheet    string `json:"sheet"`
+	Read     int64  `json:"read"`
+	Accepted int64  `json:"accepted"`
+	Rejected int64  `json:"rejected"`
+}
+
+// Stats is a snapshot of an import.
+type Stats struct {
+	File     string       `json:"file"`
+	Read     int64        `json:"read"` // rows read = Accepted + Rejected
+	Accepted int64        `json:"accepted"`
+	Rejected int64        `json:"rejected"`
+	Sheets   []SheetStats `json:"sheets"`
+	// Published counts the records and rejects Kafka has acknowledged, and
+	// the messages that carried them.
+	PublishedRecords int64 `json:"published_records"`
+	PublishedRejects int64 `json:"published_rejects"`
+	Messages         int64 `json:"messages"`
+	// Notes counts the optional fields dropped from accepted rows, by
+	// "field: reason".
+	Notes map[string]int64 `json:"notes,omitempty"`
+	// Sheet and Row are the position of the last row read.
+	Sheet string `json:"last_sheet"`
+	Row   uint32 `json:"last_row"`
+	// Done is set when the whole file was read and published.
+	Done    bool          `json:"done"`
+	Elapsed time.Duration `json:"elapsed_ns"`
+}
+
+func (s *Stats) clone() Stats {
+	c := *s
+	c.Sheets = append([]SheetStats(nil), s.Sheets...)
+	if s.Notes != nil {
+		c.Notes = make(map[string]int64, len(s.Notes))
+		for k, v := range s.Notes {
+			c.Notes[k] = v
+		}
+	}
+	return c
+}
+
+// PartitionKey is the Kafka key that brings likely duplicates together: a
+// valid identification number, else the folded family and given names
+// with the year of birth ("nk:nguyen an|1990"). The middle name is left
+// out because sources drop it.
+func PartitionKey(r *schemas.Record) string {
+	if r.IDNumber != "" {
+		if id := vn.ParseID(r.IDNumber); id.Valid && id.Kind == vn.KindCCCD {
+			return "id:" + id.Number
+		}
+	}
+	return "nk:" + vn.Fold(r.FamilyName+" "+r.GivenName) + "|" + strconv.Itoa(int(r.BirthYear))
+}
+
+// Import reads every row of src and publishes the accepted records to
+// TopicRecords and the rejects to TopicRejects, as zstd Arrow IPC batches.
+//
+// Records are grouped by the partition their PartitionKey hashes to
+// (murmur2, as kafkax's writer): each message holds up to BatchRows
+// records of one partition and is keyed by the key of its first record,
+// so it lands in that partition and every record in it is where its own
+// key would put it. One message per record would repeat the Arrow schema
+// (a few KB) for every few hundred bytes of data and cap throughput at a
+// few thousand records per second.
+//
+// When ctx is cancelled Import stops reading, publishes what it has read
+// (within FlushTimeout) and returns the stats with Done unset and an error
+// wrapping ctx.Err(). Record ids are deterministic, so running the import
+// again publishes the same records again and idempotent sinks keep one
+// copy. progress, if not nil, is called from Import's goroutine at most
+// every ProgressEvery and once at the end.
+func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress func(Stats)) (Stats, error) {
+	start := time.Now()
+	cfg = cfg.withDefaults()
+	var st Stats
+	if d, ok := src.(ingest.Describer); ok {
+		st.File = d.Describe().File
+	}
+	recW, rejW := cfg.RecordsWriter, cfg.RejectsWriter
+	if recW == nil || rejW == nil {
+		if err := kafkax.EnsureTopics(ctx, cfg.Brokers, kafkax.FlowTopics(0)); err != nil {
+			return st, fmt.Errorf("import: %w", err)
+		}
+	}
+	if recW == nil {
+		w, err := kafkax.NewWriter(cfg.Brokers, TopicRecords)
+		if err != nil {
+			return st, fmt.Errorf("import: %w", err)
+		}
+		defer w.Close()
+		recW = w
+	}
+	if rejW == nil {
+		w, err := kafkax.NewWriter(cfg.Brokers, TopicRejects)
+		if err != nil {
+			return st, fmt.Errorf("import: %w", err)
+		}
+		defer w.Close()
+		rejW = w
+	}
+	partitions := make([]int, cfg.Partitions)
+	for i := range partitions {
+		partitions[i] = i
+	}
+	if len(partitions) == 0 {
+		ps, err := kafkax.Partitions(ctx, cfg.Brokers, TopicRecords)
+		if err != nil {
+			return st, fmt.Errorf("import: %w", err)
+		}
+		partitions = ps
+	}
+
+	// Publishing runs beside reading: bounded by InFlight goroutines and
+	// an unbuffered channel, so reading waits when Kafka is slow.
+	pubCtx, stopPub := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopPub()
+	g, gctx := errgroup.WithContext(pubCtx)
+	jobs := make(chan publishJob)
+	var mu sync.Mutex // guards the Published counters of st
+	for i := 0; i < cfg.InFlight; i++ {
+		g.Go(func() error {
+			for j := range jobs {
+				msg, err := j.encode()
+				if err != nil {
+					return fmt.Errorf("import: encode batch of %d rows: %w", j.len(), err)
+				}
+				w := recW
+				if j.rejects != nil {
+					w = rejW
+				}
+				if err := w.WriteMessages(gctx, msg); err != nil {
+					return fmt.Errorf("import: publish %d rows to %s: %w", j.len(), j.topic(), err)
+				}
+				mu.Lock()
+				st.Messages++
+				if j.rejects != nil {
+					st.PublishedRejects += int64(len(j.rejects))
+				} else {
+					st.PublishedRecords += int64(len(j.records))
+				}
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+
+	balancer := &kafka.Murmur2Balancer{}
+	groups := make(map[int]*publishJob, len(partitions))
+	rejects := &publishJob{rejects: []schemas.Reject{}}
+	sheets := map[string]int{}
+	lastProgress := time.Now()
+	snapshot := func() Stats {
+		mu.Lock()
+		defer mu.Unlock()
+		s := st.clone()
+		s.Elapsed = time.Since(start)
+		return s
+	}
+	send := func(j *publishJob) bool {
+		select {
+		case jobs <- *j:
+			return true
+		case <-gctx.Done():
+			return false
+		}
+	}
+
+	var readErr error
+	for n := 0; ; n++ {
+		if ctx.Err() != nil {
+			readErr = ctx.Err()
+			break
+		}
+		it, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			readErr = err
+			break
+		}
+		sheet, row := "", uint32(0)
+		switch {
+		case it.Record != nil:
+			sheet, row = it.Record.Sheet, it.Record.Row
+		case it.Reject != nil:
+			sheet, row = it.Reject.Sheet, it.Reject.Row
+		default:
+			continue
+		}
+		si, ok := sheets[sheet]
+		if !ok {
+			si = len(st.Sheets)
+			sheets[sheet] = si
+			mu.Lock()
+			st.Sheets = append(st.Sheets, SheetStats{Sheet: sheet})
+			mu.Unlock()
+		}
+		mu.Lock()
+		st.Read++
+		st.Sheets[si].Read++
+		st.Sheet, st.Row = sheet, row
+		if it.Record != nil {
+			st.Accepted++
+			st.Sheets[si].Accepted++
+			for _, note := range it.Notes {
+				if st.Notes == nil {
+					st.Notes = map[string]int64{}
+				}
+				st.Notes[note.Field+": "+note.Reason]++
+			}
+		} else {
+			st.Rejected++
+			st.Sheets[si].Rejected++
+		}
+		mu.Unlock()
+
+		if it.Record != nil {
+			key := PartitionKey(it.Record)
+			p := balancer.Balance(kafka.Message{Key: []byte(key)}, partitions...)
+			j := groups[p]
+			if j == nil {
+				j = &publishJob{records: make([]schemas.Record, 0, cfg.BatchRows)}
+				groups[p] = j
+			}
+			if len(j.records) == 0 {
+				j.key = key
+			}
+			j.records = append(j.records, *it.Record)
+			if len(j.records) >= cfg.BatchRows {
+				if !send(j) {
+					break
+				}
+				groups[p] = &publishJob{records: make([]schemas.Record, 0, cfg.BatchRows)}
+			}
+		} else {
+			if len(rejects.rejects) == 0 {
+				rejects.key = it.Reject.FileHash
+			}
+			rejects.rejects = append(rejects.rejects, *it.Reject)
+			if len(rejects.rejects) >= cfg.BatchRows {
+				if !send(rejects) {
+					break
+				}
+				rejects = &publishJob{rejects: []schemas.Reject{}}
+			}
+		}
+		if progress != nil && n%512 == 0 && time.Since(lastProgress) >= cfg.ProgressEvery {
+			lastProgress = time.Now()
+			progress(snapshot())
+		}
+	}
+
+	// Publish what was read, even after a cancellation, within
+	// FlushTimeout: the rows counted as read are then the rows published.
+	flushDone := make(chan struct{})
+	go func() {
+		defer close(flushDone)
+		ps := make([]int, 0, len(groups))
+		for p := range groups {
+			ps = append(ps, p)
+		}
+		sort.Ints(ps)
+		for _, p := range ps {
+			if j := groups[p]; len(j.records) > 0 && !send(j) {
+				return
+			}
+		}
+		if len(rejects.rejects) > 0 {
+			send(rejects)
+		}
+	}()
+	timer := time.NewTimer(cfg.FlushTimeout)
+	defer timer.Stop()
+	select {
+	case <-flushDone:
+	case <-timer.C:
+		stopPub()
+		<-flushDone
+	}
+	close(jobs)
+	pubErr := g.Wait()
+	final := snapshot()
+	final.Done = readErr == nil && pubErr == nil
+	if progress != nil {
+		progress(final)
+	}
+	switch {
+	case readErr != nil && ctx.Err() != nil:
+		return final, fmt.Errorf("import %s: stopped after %d rows (%s row %d): %w", final.File, final.Read, quoteSheet(final.Sheet), final.Row, readErr)
+	case readErr != nil:
+		return final, fmt.Errorf("import: %w", readErr)
+	case pubErr != nil:
+		return final, pubErr
+	}
+	return final, nil
+}
+
+func quoteSheet(s string) string {
+	if s == "" {
+		return "line"
+	}
+	return "sheet " + strconv.Quote(s)
+}
+
+func (c ImportConfig) withDefaults() ImportConfig {
+	if c.BatchRows <= 0 {
+		c.BatchRows = 2000
+	}
+	if c.InFlight <= 0 {
+		c.InFlight = 4
+	}
+	if c.ProgressEvery <= 0 {
+		c.ProgressEvery = 250 * time.Millisecond
+	}
+	if c.FlushTimeout <= 0 {
+		c.FlushTimeout = 30 * time.Second
+	}
+	c.Brokers = append([]string(nil), c.Brokers...)
+	return c
+}
+
+// publishJob is one message to be: records of one partition, or rejects.
+type publishJob struct {
+	key     string
+	records []schemas.Record
+	rejects []schemas.Reject
+}
+
+func (j *publishJob) len() int { return len(j.records) + len(j.rejects) }
+
+func (j *publishJob) topic() string {
+	if j.rejects != nil {
+		return TopicRejects
+	}
+	return TopicRecords
+}
+
+func (j *publishJob) encode() (kafka.Message, error) {
+	var (
+		b    []byte
+		err  error
+		kind = KindRecords
+		hash string
+		bat  string
+	)
+	if j.rejects != nil {
+		kind = KindRejects
+		b, err = schemas.EncodeRows(j.rejects)
+		hash, bat = j.rejects[0].FileHash, j.rejects[0].ImportBatch
+	} else {
+		b, err = schemas.EncodeRecords(j.records)
+		hash, bat = j.records[0].FileHash, j.records[0].ImportBatch
+	}
+	if err != nil {
+		return kafka.Message{}, err
+	}
+	return kafka.Message{
+		Key:   []byte(j.key),
+		Value: b,
+		Headers: []kafka.Header{
+			{Key: HeaderKind, Value: []byte(kind)},
+			{Key: HeaderSchemaVersion, Value: []byte(strconv.Itoa(schemas.Version))},
+			{Key: HeaderImportBatch, Value: []byte(bat)},
+			{Key: HeaderFileHash, Value: []byte(hash)},
+			{Key: HeaderRows, Value: []byte(strconv.Itoa(j.len()))},
+		},
+	}, nil
+}

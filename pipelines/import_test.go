@@ -1,0 +1,286 @@
+package pipelines
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// memWriter keeps the messages written to it.
+type memWriter struct {
+	mu   sync.Mutex
+	msgs []kafka.Message
+	fail error
+}
+
+func (w *memWriter) WriteMessages(ctx context.Context, msgs ...kafka.Message) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.fail != nil {
+		return w.fail
+	}
+	w.msgs = append(w.msgs, msgs...)
+	return nil
+}
+
+// writeList writes a CSV list of n people, every tenth without a name.
+func writeList(t testing.TB, dir string, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("STT,Mã bản ghi,Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân\n")
+	given := []string{"An", "Bình", "Cường", "Dũng", "Hoa", "Lan", "Minh", "Nam"}
+	for i := 1; i <= n; i++ {
+		name := "Nguyễn Văn " + given[i%len(given)]
+		if i%10 == 0 {
+			name = ""
+		}
+		id := ""
+		if i%3 == 0 {
+			id = fmt.Sprintf("001%03d%06d", 90+i%10, i)
+		}
+		fmt.Fprintf(&b, "%d,R%d,%s,%02d/%02d/19%02d,Nam,%s\n", i, i, name, 1+i%28, 1+i%12, 50+i%40, id)
+	}
+	p := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func open(t testing.TB, path string) ingest.Source {
+	t.Helper()
+	src, err := ingest.Open(path, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return src
+}
+
+func TestImportGroupsByPartition(t *testing.T) {
+	p := writeList(t, t.TempDir(), 2500)
+	rec, rej := &memWriter{}, &memWriter{}
+	var calls int
+	st, err := Import(context.Background(), ImportConfig{Partitions: 6, BatchRows: 100, RecordsWriter: rec, RejectsWriter: rej},
+		open(t, p), func(Stats) { calls++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Read != 2500 || st.Accepted != 2250 || st.Rejected != 250 || st.Read != st.Accepted+st.Rejected || !st.Done {
+		t.Fatalf("stats = %+v", st)
+	}
+	if len(st.Sheets) != 1 || st.Sheets[0].Read != 2500 || calls == 0 {
+		t.Errorf("sheets %+v, progress calls %d", st.Sheets, calls)
+	}
+	if st.PublishedRecords != st.Accepted || st.PublishedRejects != st.Rejected {
+		t.Errorf("published %d records %d rejects, want %d %d", st.PublishedRecords, st.PublishedRejects, st.Accepted, st.Rejected)
+	}
+	parts := []int{0, 1, 2, 3, 4, 5}
+	bal := &kafka.Murmur2Balancer{}
+	seen := map[string]bool{}
+	for _, m := range rec.msgs {
+		rs, err := schemas.DecodeRecords(m.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) > 100 {
+			t.Errorf("message of %d records, want at most 100", len(rs))
+		}
+		want := bal.Balance(kafka.Message{Key: m.Key}, parts...)
+		for i := range rs {
+			if got := bal.Balance(kafka.Message{Key: []byte(PartitionKey(&rs[i]))}, parts...); got != want {
+				t.Errorf("record %s belongs to partition %d, sent in a message for %d", rs[i].RecordID, got, want)
+			}
+			if seen[rs[i].RecordID] {
+				t.Errorf("record %s published twice", rs[i].RecordID)
+			}
+			seen[rs[i].RecordID] = true
+		}
+		if hdr(m, HeaderKind) != KindRecords || hdr(m, HeaderSchemaVersion) != fmt.Sprint(schemas.Version) {
+			t.Errorf("headers %v", m.Headers)
+		}
+	}
+	if len(seen) != 2250 {
+		t.Errorf("%d distinct records published, want 2250", len(seen))
+	}
+	var nrej int
+	for _, m := range rej.msgs {
+		rs, err := schemas.DecodeRows[schemas.Reject](m.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nrej += len(rs)
+	}
+	if nrej != 250 {
+		t.Errorf("%d rejects published, want 250", nrej)
+	}
+}
+
+func TestPartitionKey(t *testing.T) {
+	for _, tc := range []struct {
+		r    schemas.Record
+		want string
+	}{
+		{schemas.Record{IDNumber: "001090012345", FamilyName: "Nguyễn", GivenName: "An", BirthYear: 1990}, "id:001090012345"},
+		{schemas.Record{FamilyName: "Nguyễn", MiddleName: "Văn", GivenName: "An", BirthYear: 1990}, "nk:nguyen an|1990"},
+		{schemas.Record{FamilyName: "NGUYỄN", GivenName: "AN", BirthYear: 1990}, "nk:nguyen an|1990"},
+		{schemas.Record{GivenName: "Hoà"}, "nk:hoa|0"},
+	} {
+		if got := PartitionKey(&tc.r); got != tc.want {
+			t.Errorf("PartitionKey(%+v) = %q, want %q", tc.r, got, tc.want)
+		}
+	}
+}
+
+func TestImportStopsOnCancel(t *testing.T) {
+	p := writeList(t, t.TempDir(), 5000)
+	rec, rej := &memWriter{}, &memWriter{}
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := Import(ctx, ImportConfig{Partitions: 3, BatchRows: 50, ProgressEvery: time.Nanosecond, RecordsWriter: rec, RejectsWriter: rej},
+		open(t, p), func(s Stats) {
+			if s.Read >= 1000 {
+				cancel()
+			}
+		})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "stopped after") {
+		t.Fatalf("err = %v, want a cancellation saying how far it got", err)
+	}
+	if st.Done || st.Read < 1000 || st.Read >= 5000 || st.Read != st.Accepted+st.Rejected {
+		t.Fatalf("stats = %+v", st)
+	}
+	// What was read was published: nothing read is left behind.
+	if st.PublishedRecords != st.Accepted || st.PublishedRejects != st.Rejected {
+		t.Errorf("published %d+%d, read %d+%d", st.PublishedRecords, st.PublishedRejects, st.Accepted, st.Rejected)
+	}
+}
+
+func TestImportPublishError(t *testing.T) {
+	p := writeList(t, t.TempDir(), 500)
+	boom := errors.New("broker gone")
+	_, err := Import(context.Background(), ImportConfig{Partitions: 2, BatchRows: 10, RecordsWriter: &memWriter{fail: boom}, RejectsWriter: &memWriter{}},
+		open(t, p), nil)
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the writer's error", err)
+	}
+}
+
+func hdr(m kafka.Message, key string) string {
+	for _, h := range m.Headers {
+		if h.Key == key {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
+
+// consume reads every message of topic from the start.
+func consume(t *testing.T, addr, topic string) []kafka.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := &kafka.Client{Addr: kafka.TCP(addr)}
+	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []kafka.Message
+	for _, tp := range md.Topics {
+		for _, p := range tp.Partitions {
+			offs, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: {kafka.LastOffsetOf(p.ID)}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := offs.Topics[topic][0].LastOffset
+			if last == 0 {
+				continue
+			}
+			r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: topic, Partition: p.ID, MaxWait: 100 * time.Millisecond})
+			for {
+				m, err := r.ReadMessage(ctx)
+				if err != nil {
+					r.Close()
+					t.Fatalf("read %s/%d: %v", topic, p.ID, err)
+				}
+				out = append(out, m)
+				if m.Offset >= last-1 {
+					break
+				}
+			}
+			r.Close()
+		}
+	}
+	return out
+}
+
+// TestImportIntoBroker imports a file twice into the embedded broker: each
+// run publishes exactly the accepted records and the rejects, and the
+// second run the same record ids as the first.
+func TestImportIntoBroker(t *testing.T) {
+	addr := brokertest.Start(t)
+	p := writeList(t, t.TempDir(), 3000)
+	cfg := ImportConfig{Brokers: []string{addr}, BatchRows: 500}
+	st, err := Import(context.Background(), cfg, open(t, p), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Accepted != 2700 || st.Rejected != 300 {
+		t.Fatalf("stats %+v", st)
+	}
+	ids := func() map[string]int {
+		out := map[string]int{}
+		for _, m := range consume(t, addr, TopicRecords) {
+			rs, err := schemas.DecodeRecords(m.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rs {
+				out[r.RecordID]++
+			}
+		}
+		return out
+	}
+	first := ids()
+	if len(first) != 2700 {
+		t.Fatalf("%d distinct records in the topic, want 2700", len(first))
+	}
+	for id, n := range first {
+		if n != 1 {
+			t.Fatalf("record %s published %d times", id, n)
+		}
+	}
+	var rejects int
+	for _, m := range consume(t, addr, TopicRejects) {
+		rs, err := schemas.DecodeRows[schemas.Reject](m.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rejects += len(rs)
+	}
+	if rejects != 300 {
+		t.Errorf("%d rejects in the topic, want 300", rejects)
+	}
+
+	if _, err := Import(context.Background(), cfg, open(t, p), nil); err != nil {
+		t.Fatal(err)
+	}
+	second := ids()
+	if len(second) != 2700 {
+		t.Fatalf("re-import added new record ids: %d distinct, want 2700", len(second))
+	}
+	for id, n := range second {
+		if n != 2 {
+			t.Fatalf("record %s: %d copies after two imports, want 2 (same ids both times)", id, n)
+		}
+	}
+}
