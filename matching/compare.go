@@ -22,12 +22,13 @@ const (
 	opDateDays
 	opDateYears
 	opCross
+	opDateYearOnly
 )
 
 var opCodes = map[string]int{"exact": opExact, "exact_any": opExactAny, "jw": opJW, "edit": opEdit,
 	"one_edit": opOneEdit, "one_missing": opOneMissing, "disjoint": opDisjoint, "date_exact": opDateExact,
 	"date_swapped": opDateSwapped, "date_year": opDateYear, "date_days": opDateDays, "date_years": opDateYears,
-	"cross": opCross}
+	"cross": opCross, "date_year_only": opDateYearOnly}
 
 type cLevel struct {
 	op    int
@@ -120,19 +121,18 @@ func compile(s *Settings, f *Frame) (*compiled, error) {
 	return c, nil
 }
 
-// gamma returns the level of comparison k for rows a and b: 0 null,
+// gamma returns the level of comparison k for rows a and b: 0 null (one
+// side has none of the comparison's null columns),
 // 1..len(levels) the first level that holds, len(levels)+1 else.
 func (c *compiled) gamma(f *Frame, k int, a, b int32) uint8 {
 	cc := &c.comps[k]
-	present := false
+	pa, pb := false, false
 	for _, ci := range cc.null {
 		vals := f.cols[ci].vals
-		if vals[a] != 0 && vals[b] != 0 {
-			present = true
-			break
-		}
+		pa = pa || vals[a] != 0
+		pb = pb || vals[b] != 0
 	}
-	if !present {
+	if !pa || !pb {
 		return 0
 	}
 	for li := range cc.levels {
@@ -209,6 +209,8 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 		return ya == yb && da != 0 && db != 0 && ma == db && da == mb && ma != da
 	case opDateYear:
 		return ya == yb
+	case opDateYearOnly:
+		return ya == yb && (ma == 0 || mb == 0)
 	case opDateDays:
 		if da == 0 || db == 0 {
 			return false

@@ -72,8 +72,8 @@ type BlockingRule struct {
 }
 
 // Comparison scores one aspect of a pair as the first of its ordered
-// levels that holds. The null level (every NullColumns missing on one
-// side) comes first and carries no weight; "else" comes last.
+// levels that holds. The null level (one side has none of NullColumns)
+// comes first and carries no weight; "else" comes last.
 type Comparison struct {
 	Name        string   `json:"name" yaml:"name"`
 	NullColumns []string `json:"null_columns" yaml:"null_columns"`
@@ -94,7 +94,8 @@ type Comparison struct {
 //	disjoint     no column of Columns present on both sides
 //	date_exact   full dates equal
 //	date_swapped day and month swapped, year equal
-//	date_year    years equal (one or both dates year only, or day/month differ)
+//	date_year_only years equal, one date (or both) known to the year only
+//	date_year    years equal
 //	date_days    full dates within Max days
 //	date_years   years within Max
 //	cross        Column of one side equals Other of the other side
@@ -186,7 +187,7 @@ func (e *FieldError) Unwrap() error { return e.Err }
 
 var levelOps = map[string]bool{"exact": true, "exact_any": true, "jw": true, "edit": true, "one_edit": true,
 	"one_missing": true, "disjoint": true, "date_exact": true, "date_swapped": true, "date_year": true,
-	"date_days": true, "date_years": true, "cross": true}
+	"date_days": true, "date_years": true, "cross": true, "date_year_only": true}
 
 // withDefaults returns a copy of s with defaults applied.
 func (s Settings) withDefaults() Settings {

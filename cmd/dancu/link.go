@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"time"
 
+	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/spf13/cobra"
 )
@@ -54,6 +56,17 @@ func (o *linkOptions) load() (*matching.Settings, *matching.Mapping, *matching.F
 		s.LinkType = mp.LinkType
 	}
 	f := matching.NewFrame(s)
+	if mp == nil {
+		// Canonical records through ingest: Vietnamese or canonical
+		// headers, CSV, XLSX or scanned-form JSON lines.
+		ad := matching.NewRecordAdapter()
+		for i, p := range o.in {
+			if err := addRecords(f, ad, p, i); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		return s, mp, f, nil
+	}
 	for i, p := range o.in {
 		t, err := matching.ReadTable(p)
 		if err != nil {
@@ -125,6 +138,37 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: link against it and keep person ids stable")
 	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")
 	return cmd
+}
+
+// addRecords reads one file through ingest and adds its records; rejected
+// rows are counted, not linked (dancu import reports them).
+func addRecords(f *matching.Frame, ad *matching.RecordAdapter, path string, source int) error {
+	src, err := ingest.Open(path, ingest.Options{})
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer src.Close()
+	rejects := 0
+	for {
+		it, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		if it.Record == nil {
+			rejects++
+			continue
+		}
+		if err := ad.AddRecord(f, it.Record, source); err != nil {
+			return fmt.Errorf("%s row %d: %w", path, it.Record.Row, err)
+		}
+	}
+	if rejects > 0 {
+		fmt.Fprintf(os.Stderr, "%s: %d rows rejected by ingest (not linked; see dancu import)\n", path, rejects)
+	}
+	return nil
 }
 
 func printBlocking(w io.Writer, st *matching.BlockingStats) {
