@@ -159,10 +159,13 @@ func needsNFC(s string) bool {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n - 1
+		if _, ok := lookup(r); ok {
+			continue
+		}
 		if unicode.Is(unicode.Mn, r) {
 			return true
 		}
-		i += n - 1
 	}
 	return false
 }
@@ -248,10 +251,37 @@ func titleRune(r rune) rune {
 	return unicode.ToUpper(r)
 }
 
-// appendCanonWord appends one word lower-cased (title-cased with title)
-// with its tone mark moved to the canonical vowel when the word is a
-// Vietnamese syllable with one tone.
+// appendCanonWord appends one word lower-cased (title-cased with title):
+// each run of Latin letters in it ("hoà" in "(hoà),") is a candidate
+// syllable handled by appendCanonSyllable; other runes are lower-cased.
 func appendCanonWord(b []byte, w []rune, title bool) []byte {
+	for i := 0; i < len(w); {
+		j := i
+		for j < len(w) {
+			if l, ok := lookup(w[j]); !ok || !l.vn {
+				break
+			}
+			j++
+		}
+		if j > i {
+			b = appendCanonSyllable(b, w[i:j], title && i == 0)
+			i = j
+			continue
+		}
+		if title && i == 0 {
+			b = utf8.AppendRune(b, titleRune(w[i]))
+		} else {
+			b = utf8.AppendRune(b, lowerRune(w[i]))
+		}
+		i++
+	}
+	return b
+}
+
+// appendCanonSyllable appends a run of letters lower-cased (title-cased
+// with title) with its tone mark moved to the canonical vowel when it is a
+// Vietnamese syllable with one tone.
+func appendCanonSyllable(b []byte, w []rune, title bool) []byte {
 	target, tone := canonTonePos(w)
 	for i, r := range w {
 		up := title && i == 0

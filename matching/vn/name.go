@@ -112,6 +112,9 @@ func isNameRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '\'' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
 	}
+	if _, ok := lookup(r); ok {
+		return true
+	}
 	return r == '’' || spaceKind(r) != 0 || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 

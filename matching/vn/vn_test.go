@@ -46,6 +46,8 @@ func TestCanon(t *testing.T) {
 		{"khuỷu", "khuỷu"},
 		{"xoáy", "xoáy"},
 		{"H'Mông", "h'mông"},
+		{"Xã Hoà Bình,Huyện Hoà Vang (hoà)", "xã hòa bình,huyện hòa vang (hòa)"},
+		{"TP.HCM", "tp.hcm"},
 	}
 	for _, tt := range tests {
 		if got := Canon(tt.in); got != tt.want {
