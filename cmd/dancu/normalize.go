@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,22 +36,31 @@ func newNormalizeCmd(g *globals) *cobra.Command {
 	}
 	addr.Flags().StringVar(&asOf, "as-of", time.Now().Format("2006-01-02"), "date the addresses describe (YYYY-MM-DD); decides the era of bare codes")
 
-	var encName string
+	var encName, font string
 	name := &cobra.Command{
 		Use:   "name",
 		Short: `split and key names: {"family","middle","given","normalized","key","ocr_key"}`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			in := g.stdin
 			enc, ok := vn.ParseEncoding(encName)
-			if !ok {
-				return fmt.Errorf("parse --encoding %q: want unicode, tcvn3, tcvn3-upper, vni, viqr or windows-1258", encName)
+			if encName == "auto" {
+				var err error
+				enc, in, err = detectStdinEncoding(g.stdin, font)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(g.stderr, "normalize name: input encoding %s\n", enc)
+			} else if !ok {
+				return fmt.Errorf("parse --encoding %q: want auto, unicode, tcvn3, tcvn3-upper, vni, viqr or windows-1258", encName)
 			}
-			return eachLine(g.stdin, g.stdout, func(s string) any {
+			return eachLine(in, g.stdout, func(s string) any {
 				return vn.ParseName(vn.Decode(enc, s))
 			})
 		},
 	}
-	name.Flags().StringVar(&encName, "encoding", "unicode", "encoding of the input text: unicode, tcvn3, tcvn3-upper, vni, viqr, windows-1258")
+	name.Flags().StringVar(&encName, "encoding", "unicode", "encoding of the input text: auto (detect from the first 500 lines), unicode, tcvn3, tcvn3-upper, vni, viqr, windows-1258")
+	name.Flags().StringVar(&font, "font", "", "font name of the source column (e.g. .VnTime, VNI-Times), used by --encoding auto")
 
 	var numeric bool
 	date := &cobra.Command{
@@ -112,6 +123,28 @@ type sexJSON struct {
 	Input string `json:"input"`
 	Sex   string `json:"sex"`
 	Error string `json:"error"`
+}
+
+// detectStdinEncoding reads up to 500 lines of in to decide their encoding
+// and returns a reader that replays them before the rest of in.
+func detectStdinEncoding(in io.Reader, font string) (vn.Encoding, io.Reader, error) {
+	br := bufio.NewReader(in)
+	var head bytes.Buffer
+	var samples []string
+	for len(samples) < 500 {
+		line, err := br.ReadString('\n')
+		head.WriteString(line)
+		if s := strings.TrimRight(line, "\r\n"); s != "" {
+			samples = append(samples, s)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return vn.Unicode, nil, fmt.Errorf("read stdin: %w", err)
+		}
+	}
+	return vn.DetectEncoding(samples, font), io.MultiReader(&head, br), nil
 }
 
 // eachLine applies f to every line of in (without its line ending) and

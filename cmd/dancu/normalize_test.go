@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func runNormalize(t *testing.T, input string, args ...string) []map[string]any {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), append([]string{"normalize"}, args...), strings.NewReader(input), &out, &errb); err != nil {
+		t.Fatalf("dancu normalize %v: %v (stderr %s)", args, err, errb.String())
+	}
+	var rows []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		rows = append(rows, m)
+	}
+	return rows
+}
+
+func keysOf(m map[string]any) string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	// Sorted for a stable comparison.
+	for i := range ks {
+		for j := i + 1; j < len(ks); j++ {
+			if ks[j] < ks[i] {
+				ks[i], ks[j] = ks[j], ks[i]
+			}
+		}
+	}
+	return strings.Join(ks, ",")
+}
+
+func TestNormalizeShapes(t *testing.T) {
+	tests := []struct {
+		cmd, input, keys string
+		lines            int
+	}{
+		{"name", "Nguyễn Văn An\r\n\nTôn Nữ Thị Hoà\n", "family,given,key,middle,normalized,ocr_key", 3},
+		{"id", "001090012345\nabc\n", "birth_year_suffix,century,error,kind,number,province_code,sex,valid", 2},
+		{"date", "15/03/1990\n31/02/1990\n", "day,error,input,iso,month,precision,swapped,year", 2},
+		{"sex", "Nữ\nx\n", "error,input,sex", 2},
+	}
+	for _, tt := range tests {
+		rows := runNormalize(t, tt.input, tt.cmd)
+		if len(rows) != tt.lines {
+			t.Errorf("%s: %d output lines, want %d", tt.cmd, len(rows), tt.lines)
+		}
+		for _, r := range rows {
+			if k := keysOf(r); k != tt.keys {
+				t.Errorf("%s: keys %s, want %s", tt.cmd, k, tt.keys)
+			}
+		}
+	}
+	rows := runNormalize(t, "Tôn Nữ Thị Hoà\n", "name")
+	if rows[0]["family"] != "Tôn Nữ" || rows[0]["given"] != "Hòa" {
+		t.Errorf("name row = %v", rows[0])
+	}
+	rows = runNormalize(t, "NguyÔn V¨n An\nTrÇn ThÞ B×nh\n", "name", "--encoding", "auto")
+	if rows[0]["normalized"] != "Nguyễn Văn An" || rows[1]["normalized"] != "Trần Thị Bình" {
+		t.Errorf("auto-decoded names = %v", rows)
+	}
+	rows = runNormalize(t, "03/25/1990\n", "date")
+	if rows[0]["iso"] != "1990-03-25" || rows[0]["swapped"] != true {
+		t.Errorf("date row = %v", rows[0])
+	}
+}
+
+func TestNormalizeBadFlags(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"normalize", "name", "--encoding", "ebcdic"}, strings.NewReader("x\n"), &out, &errb); err == nil {
+		t.Error("unknown encoding accepted")
+	}
+	if err := run(context.Background(), []string{"normalize", "address", "--as-of", "yesterday"}, strings.NewReader("x\n"), &out, &errb); err == nil {
+		t.Error("bad --as-of accepted")
+	}
+}
