@@ -264,8 +264,12 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 	if numeric && m&mAdmin == 0 {
 		return
 	}
-	if j == i+1 && m&mAdmin == 0 && !(st.segStart(ms) && st.segEnd(j)) {
+	whole := st.segStart(ms) && st.segEnd(j)
+	if j == i+1 && m&mAdmin == 0 && !whole {
 		s -= 0.3 // one bare word inside a longer part
+	}
+	if whole {
+		s += 0.2 // one unit per comma-separated part is how addresses are written
 	}
 	if m&mAdmin == 0 && st.streetContext(ms) {
 		s -= 0.5
@@ -276,8 +280,11 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 			soft = true
 		}
 	}
-	if soft && !strings.Contains(u.name, "-") {
+	switch {
+	case soft && !strings.Contains(u.name, "-"):
 		s -= 0.3 // "Hòa - Thành phố …" is not Hòa Thành
+	case soft:
+		s += 1 // a double name ("Xuân Trường - Đà Lạt") read whole says as much as two names
 	}
 	st.matches = append(st.matches, match{i: i, j: j, ms: ms, u: id, q: q, s0: s, s: s, fuzzy: fuzzy, soft: soft})
 }
@@ -426,6 +433,12 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 		} else {
 			score -= 0.05
 		}
+		// Two units glued with neither separator nor type word between
+		// ("Đinh Văn Lâm Hà") are more likely one longer name.
+		if x, y := parts[a], parts[a+1]; x.j == y.ms && y.ms == y.i && !st.toks[y.i].hard && !st.toks[y.i].soft ||
+			y.j == x.ms && x.ms == x.i && !st.toks[x.i].hard && !st.toks[x.i].soft {
+			score -= 0.5
+		}
 	}
 	end := 0
 	for a := 0; a < n; a++ {
@@ -446,7 +459,7 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 	}
 	score -= tail
 	if newEra == post {
-		score += 0.3
+		score += 0.4
 	}
 	st.chains = append(st.chains, chain{newEra: newEra, c: c, d: d, p: p, score: score})
 }
