@@ -1,17 +1,437 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/pipelines"
 )
 
+// importOptions are the flags of dancu import.
+type importOptions struct {
+	batch      string // default: from the file's content hash (ingest.DefaultBatch)
+	sourceDate string // default: a date in the file name, else unknown
+	mapping    string
+	dryRun     bool
+	report     string
+	strict     bool
+	sheets     []string
+	showRows   int // rows shown by --dry-run. Default: 5
+	batchRows  int // records per Kafka message. Default: 2000
+}
+
+// validate checks the flags and returns every problem at once.
+func (o *importOptions) validate(args []string) error {
+	var errs []error
+	if len(args) == 0 {
+		errs = append(errs, errors.New("import: name at least one file"))
+	}
+	if o.sourceDate != "" {
+		if _, err := time.Parse("2006-01-02", o.sourceDate); err != nil {
+			errs = append(errs, fmt.Errorf("import: --source-date %q: want YYYY-MM-DD", o.sourceDate))
+		}
+	}
+	if o.batch != "" && len(args) > 1 {
+		errs = append(errs, errors.New("import: --batch names the batch of one file; give one file, or let each file's batch come from its hash"))
+	}
+	if o.showRows < 0 {
+		errs = append(errs, fmt.Errorf("import: --rows %d: must not be negative", o.showRows))
+	}
+	return errors.Join(errs...)
+}
+
 func newImportCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "import",
-		Short: "import a file into Kafka",
+	o := &importOptions{}
+	cmd := &cobra.Command{
+		Use:   "import FILE...",
+		Short: "import spreadsheets and scanned-form batches into Kafka",
+		Long: `import reads provincial spreadsheets (.xlsx, .xls via LibreOffice, .csv in UTF-8,
+UTF-16 or Windows-1258) and scanned-form batches (.jsonl), finds each sheet's header,
+decodes legacy font encodings (TCVN3, VNI), validates every row and publishes the
+accepted records to Kafka topic dancu.records and the rejected rows, with their
+reasons, to dancu.rejects. Rows read = accepted + rejected, per sheet, always.
+
+A row is rejected only when it is unusable: no name (or a name with no letters).
+A bad optional field (impossible date, malformed identification number, unknown
+sex) is dropped from an accepted record and counted as a note; --strict rejects
+such rows instead.
+
+Record ids come from the file's content hash, sheet and row, and the import batch
+id defaults to one derived from the file's hash, so running the same import again
+(or again after Ctrl-C) adds nothing twice downstream.`,
+		Example: `  dancu import danhsach_xa_dong_anh.xlsx
+  dancu import --dry-run thon1.xls
+  dancu import --mapping layout.yaml --source-date 2024-05-01 --report report.json list.csv
+  dancu import phieu_dc01_20190607.jsonl`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("import: not implemented yet")
+			if err := o.validate(args); err != nil {
+				return err
+			}
+			return runImport(cmd.Context(), g, o, args)
 		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.batch, "batch", "", "import batch id (default: derived from the file's SHA-256, so re-runs reuse it)")
+	f.StringVar(&o.sourceDate, "source-date", "", "date the source describes, YYYY-MM-DD (default: a date in the file name such as _20240501, else unknown; scans use collected_on)")
+	f.StringVar(&o.mapping, "mapping", "", "YAML file naming the columns of a layout detection cannot read")
+	f.BoolVar(&o.dryRun, "dry-run", false, "show the detected mapping, encodings and first rows normalised; publish nothing")
+	f.StringVar(&o.report, "report", "", "write the per-sheet counts and mappings as JSON to this file")
+	f.BoolVar(&o.strict, "strict", false, "reject rows with an impossible birth date or malformed identification number instead of dropping the field")
+	f.StringSliceVar(&o.sheets, "sheet", nil, "import only these sheets (repeatable)")
+	f.IntVar(&o.showRows, "rows", 5, "rows shown by --dry-run")
+	f.IntVar(&o.batchRows, "batch-rows", 2000, "records per Kafka message")
+	return cmd
+}
+
+// fileReport is what --report writes for one file.
+type fileReport struct {
+	ingest.Description
+	SourceDate string           `json:"source_date,omitempty"`
+	Stats      pipelines.Stats  `json:"stats"`
+	Error      string           `json:"error,omitempty"`
+	Rows       []map[string]any `json:"first_rows,omitempty"`
+}
+
+var fileDateRE = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12][0-9]|3[01])(?:[^0-9]|$)`)
+
+// sourceDateOf returns the flag's date, else a date in the file name.
+func sourceDateOf(flag, path string) (time.Time, string) {
+	if flag != "" {
+		t, _ := time.Parse("2006-01-02", flag)
+		return t, "--source-date"
+	}
+	if m := fileDateRE.FindStringSubmatch(filepath.Base(path)); m != nil {
+		if t, err := time.Parse("20060102", m[1]+m[2]+m[3]); err == nil {
+			return t, "file name"
+		}
+	}
+	return time.Time{}, ""
+}
+
+func runImport(ctx context.Context, g *globals, o *importOptions, files []string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var mapping *ingest.Mapping
+	if o.mapping != "" {
+		f, err := os.Open(o.mapping)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		mapping, err = ingest.ParseMapping(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("import: %s: %w", o.mapping, err)
+		}
+	}
+	var reports []fileReport
+	var firstErr error
+	for _, path := range files {
+		rep, err := importFile(ctx, g, o, mapping, path)
+		if err != nil {
+			rep.Error = err.Error()
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+		reports = append(reports, rep)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if o.report != "" {
+		b, err := json.MarshalIndent(map[string]any{"dry_run": o.dryRun, "files": reports}, "", "  ")
+		if err == nil {
+			err = os.WriteFile(o.report, append(b, '\n'), 0o644)
+		}
+		if err != nil {
+			return fmt.Errorf("import: write report: %w", err)
+		}
+		fmt.Fprintf(g.stdout, "report written to %s\n", o.report)
+	}
+	return firstErr
+}
+
+func importFile(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, path string) (fileReport, error) {
+	sd, sdFrom := sourceDateOf(o.sourceDate, path)
+	rep := fileReport{Description: ingest.Description{File: path}}
+	if !sd.IsZero() {
+		rep.SourceDate = sd.Format("2006-01-02")
+	}
+	src, err := ingest.Open(path, ingest.Options{Batch: o.batch, SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets})
+	if err != nil {
+		return rep, fmt.Errorf("import: %w", err)
+	}
+	defer src.Close()
+	d := src.(ingest.Describer).Describe()
+	fmt.Fprintf(g.stdout, "%s: %s", path, d.Format)
+	if d.Encoding != "" {
+		fmt.Fprintf(g.stdout, ", %s", d.Encoding)
+	}
+	if d.Note != "" {
+		fmt.Fprintf(g.stdout, " (%s)", d.Note)
+	}
+	fmt.Fprintf(g.stdout, ", sha256 %s…, batch %s", d.FileHash[:12], d.Batch)
+	if sdFrom != "" {
+		fmt.Fprintf(g.stdout, ", source date %s (from %s)", rep.SourceDate, sdFrom)
+	}
+	fmt.Fprintln(g.stdout)
+
+	var st pipelines.Stats
+	if o.dryRun {
+		st, rep.Rows, err = dryRun(ctx, src, o.showRows)
+	} else {
+		st, err = publish(ctx, g, o, src)
+	}
+	rep.Description = src.(ingest.Describer).Describe()
+	rep.Stats = st
+	printSummary(g.stdout, rep.Description, st, o.dryRun)
+	if o.dryRun && len(rep.Rows) > 0 {
+		fmt.Fprintf(g.stdout, "first rows, normalised (names and numbers masked):\n")
+		for _, r := range rep.Rows {
+			b, _ := json.Marshal(r)
+			fmt.Fprintf(g.stdout, "  %s\n", b)
+		}
+	}
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintf(g.stdout, "interrupted: %d rows read (%d accepted, %d rejected), %d records and %d rejects published; last: %s row %d.\n"+
+			"Run the same command again to finish: record ids are deterministic, so rows already published are not duplicated downstream.\n",
+			st.Read, st.Accepted, st.Rejected, st.PublishedRecords, st.PublishedRejects, sheetLabel(st.Sheet), st.Row)
+	}
+	return rep, err
+}
+
+// dryRun reads the whole file, counting, and keeps the first n rows.
+func dryRun(ctx context.Context, src ingest.Source, n int) (pipelines.Stats, []map[string]any, error) {
+	var st pipelines.Stats
+	var rows []map[string]any
+	sheets := map[string]int{}
+	for ctx.Err() == nil {
+		it, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			st.Done = true
+			return st, rows, nil
+		}
+		if err != nil {
+			return st, rows, err
+		}
+		sheet, row := "", uint32(0)
+		if it.Record != nil {
+			sheet, row = it.Record.Sheet, it.Record.Row
+		} else {
+			sheet, row = it.Reject.Sheet, it.Reject.Row
+		}
+		i, ok := sheets[sheet]
+		if !ok {
+			i = len(st.Sheets)
+			sheets[sheet] = i
+			st.Sheets = append(st.Sheets, pipelines.SheetStats{Sheet: sheet})
+		}
+		st.Read++
+		st.Sheets[i].Read++
+		st.Sheet, st.Row = sheet, row
+		if it.Record != nil {
+			st.Accepted++
+			st.Sheets[i].Accepted++
+			for _, note := range it.Notes {
+				if st.Notes == nil {
+					st.Notes = map[string]int64{}
+				}
+				st.Notes[note.Field+": "+note.Reason]++
+			}
+		} else {
+			st.Rejected++
+			st.Sheets[i].Rejected++
+		}
+		if len(rows) < n {
+			rows = append(rows, maskedRow(it))
+		}
+	}
+	return st, rows, fmt.Errorf("import: stopped after %d rows: %w", st.Read, ctx.Err())
+}
+
+// maskedRow shows an item without full names or full numbers.
+func maskedRow(it ingest.Item) map[string]any {
+	if it.Reject != nil {
+		x := it.Reject
+		return map[string]any{"sheet": x.Sheet, "row": x.Row, "rejected": x.Reason, "column": x.Column, "value": x.Value}
+	}
+	r := it.Record
+	m := map[string]any{"sheet": r.Sheet, "row": r.Row, "record_id": r.RecordID, "full_name": vn.MaskName(r.FullName)}
+	add := func(k, v string) {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	add("birth_date", r.BirthDate)
+	add("sex", r.Sex)
+	if r.IDNumber != "" {
+		m["id_number"] = vn.MaskID(r.IDNumber)
+	}
+	if r.CMND != "" {
+		m["cmnd"] = vn.MaskID(r.CMND)
+	}
+	add("ethnicity", r.Ethnicity)
+	add("perm_address", r.PermAddress)
+	add("cur_address", r.CurAddress)
+	add("relation_to_head", r.RelationToHead)
+	if r.FatherName != "" {
+		m["father_name"] = vn.MaskName(r.FatherName)
+	}
+	if r.MotherName != "" {
+		m["mother_name"] = vn.MaskName(r.MotherName)
+	}
+	if len(r.OCRConfidence) > 0 {
+		m["ocr_confidence"] = r.OCRConfidence
+	}
+	if len(it.Notes) > 0 {
+		var notes []string
+		for _, n := range it.Notes {
+			notes = append(notes, n.Field+": "+n.Reason)
+		}
+		m["dropped"] = notes
+	}
+	return m
+}
+
+// publish runs the import with a progress bar on a terminal, progress lines
+// otherwise.
+func publish(ctx context.Context, g *globals, o *importOptions, src ingest.Source) (pipelines.Stats, error) {
+	cfg := pipelines.ImportConfig{Brokers: splitList(g.kafka), BatchRows: o.batchRows, FlushTimeout: 15 * time.Second}
+	var progress func(pipelines.Stats)
+	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar := progressbar.NewOptions64(-1,
+			progressbar.OptionSetWriter(f),
+			progressbar.OptionSetDescription("importing"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("rows"),
+			progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionSpinnerType(14),
+			progressbar.OptionClearOnFinish(),
+		)
+		progress = func(s pipelines.Stats) {
+			bar.Describe(fmt.Sprintf("importing: %d accepted, %d rejected, %d published", s.Accepted, s.Rejected, s.PublishedRecords+s.PublishedRejects))
+			_ = bar.Set64(s.Read)
+		}
+		defer bar.Finish()
+	} else {
+		last := time.Now()
+		progress = func(s pipelines.Stats) {
+			if time.Since(last) < 5*time.Second && !s.Done {
+				return
+			}
+			last = time.Now()
+			rate := 0.0
+			if s.Elapsed > 0 {
+				rate = float64(s.Read) / s.Elapsed.Seconds()
+			}
+			fmt.Fprintf(g.stderr, "import: %d rows read (%d accepted, %d rejected), %d published, %.0f rows/s\n",
+				s.Read, s.Accepted, s.Rejected, s.PublishedRecords+s.PublishedRejects, rate)
+		}
+	}
+	return pipelines.Import(ctx, cfg, src, progress)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func sheetLabel(s string) string {
+	if s == "" {
+		return "line"
+	}
+	return "sheet " + s
+}
+
+// printSummary prints the mapping and counts of each sheet.
+func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry bool) {
+	counts := map[string]pipelines.SheetStats{}
+	for _, s := range st.Sheets {
+		counts[s.Sheet] = s
+	}
+	for _, l := range d.Sheets {
+		name := l.Sheet
+		if name == "" {
+			name = "(file)"
+		}
+		if l.Skipped != "" {
+			fmt.Fprintf(w, "  sheet %s: SKIPPED: %s\n", name, l.Skipped)
+			continue
+		}
+		c := counts[l.Sheet]
+		fmt.Fprintf(w, "  sheet %s: rows read %d = accepted %d + rejected %d", name, c.Read, c.Accepted, c.Rejected)
+		if n := l.TitleRows + l.BlankRows + l.FooterRows + l.OtherRows; n > 0 {
+			fmt.Fprintf(w, " (not data: %d title, %d blank, %d footer, %d other)", l.TitleRows, l.BlankRows, l.FooterRows, l.OtherRows)
+		}
+		fmt.Fprintln(w)
+		if len(l.HeaderRows) > 0 {
+			fmt.Fprintf(w, "    header row(s) %v:\n", l.HeaderRows)
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, c := range l.Columns {
+			if c.Header == "" && c.Field == "" {
+				continue
+			}
+			field := c.Field
+			if field == "" {
+				field = "(unused)"
+			}
+			extra := ""
+			if c.Encoding != "" && c.Encoding != "unicode" {
+				extra = " [" + c.Encoding + "]"
+			}
+			if c.Font != "" {
+				extra += " font " + c.Font
+			}
+			fmt.Fprintf(tw, "    %s\t%s\t→ %s%s\n", c.Letter, c.Header, field, extra)
+		}
+		tw.Flush()
+	}
+	verb := "published"
+	if dry {
+		verb = "dry run: nothing published"
+	}
+	fmt.Fprintf(w, "  total: rows read %d = accepted %d + rejected %d; %s", st.Read, st.Accepted, st.Rejected, verb)
+	if !dry {
+		fmt.Fprintf(w, " %d records, %d rejects in %d messages", st.PublishedRecords, st.PublishedRejects, st.Messages)
+	}
+	if st.Elapsed > 0 {
+		fmt.Fprintf(w, " in %s (%.0f rows/s)", st.Elapsed.Round(time.Millisecond), float64(st.Read)/st.Elapsed.Seconds())
+	}
+	fmt.Fprintln(w)
+	if len(st.Notes) > 0 {
+		fmt.Fprintf(w, "  fields dropped from accepted rows:\n")
+		keys := make([]string, 0, len(st.Notes))
+		for k := range st.Notes {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(w, "    %6d  %s\n", st.Notes[k], k)
+		}
 	}
 }
