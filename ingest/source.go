@@ -20,10 +20,10 @@ type Item struct {
 
 // Note is a field of an accepted row whose value was dropped, with why.
 type Note struct {
-	Column string // header as written in the source
-	Field  string // target field (a schemas.Record ch column name)
-	Value  string // the value, masked when it is an identification number
-	Reason string
+	Column string `json:"column"` // header as written in the source
+	Field  string `json:"field"`  // target field (a schemas.Record ch column name)
+	Value  string `json:"value"`  // the value, masked when it is an identification number
+	Reason string `json:"reason"`
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF
@@ -43,35 +43,38 @@ type Describer interface {
 
 // Description is what a Source detected about its file.
 type Description struct {
-	File     string   // path as given to Open
-	Format   string   // "xlsx", "xls", "csv", "jsonl"
-	Encoding string   // text encoding of a CSV file ("utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1258")
-	FileHash string   // hex SHA-256 of the file's bytes
-	Batch    string   // import batch id stamped on every record
-	Sheets   []Layout // one per sheet reached, in order
-	Note     string   // how the file was read, when it is not obvious (an .xls converted)
+	File     string   `json:"file"`               // path as given to Open
+	Format   string   `json:"format"`             // "xlsx", "xls", "csv", "jsonl"
+	Encoding string   `json:"encoding,omitempty"` // text encoding of a CSV file ("utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1258")
+	FileHash string   `json:"file_hash"`          // hex SHA-256 of the file's bytes
+	Batch    string   `json:"batch"`              // import batch id stamped on every record
+	Sheets   []Layout `json:"sheets"`             // one per sheet reached, in order
+	Note     string   `json:"note,omitempty"`     // how the file was read, when it is not obvious (an .xls converted)
 }
 
 // Layout is the detected (or mapped) layout of one sheet.
 type Layout struct {
-	Sheet      string      // "" for CSV and JSON lines
-	HeaderRows []int       // 1-based rows that make the header (two for a merged two-row header)
-	Columns    []ColumnMap // the columns, in order, with what each was mapped to
-	Skipped    string      // why the sheet was skipped, "" when it was read
+	Sheet      string      `json:"sheet"`             // "" for CSV and JSON lines
+	HeaderRows []int       `json:"header_rows"`       // 1-based rows that make the header (two for a merged two-row header)
+	Columns    []ColumnMap `json:"columns"`           // the columns, in order, with what each was mapped to
+	Skipped    string      `json:"skipped,omitempty"` // why the sheet was skipped, "" when it was read
 	// Rows that are neither data nor accounted as rejects: title rows above
 	// the header, blank rows, repeated headers, column-number rows,
 	// section headings and footer rows below the data.
-	TitleRows, BlankRows, FooterRows, OtherRows int
+	TitleRows  int `json:"title_rows"`
+	BlankRows  int `json:"blank_rows"`
+	FooterRows int `json:"footer_rows"`
+	OtherRows  int `json:"other_rows"`
 }
 
 // ColumnMap is one source column and the field it feeds.
 type ColumnMap struct {
-	Index    int    // 0-based column index
-	Letter   string // spreadsheet column letter ("A", "AB")
-	Header   string // header text as written (decoded), "parent / child" for two-row headers
-	Field    string // target field, "" when the column is not used
-	Encoding string // text encoding detected for the column ("utf-8", "tcvn3", "vni", "viqr", "windows-1258")
-	Font     string // cell font family, when the workbook names one
+	Index    int    `json:"index"`              // 0-based column index
+	Letter   string `json:"letter"`             // spreadsheet column letter ("A", "AB")
+	Header   string `json:"header"`             // header text as written (decoded), "parent / child" for two-row headers
+	Field    string `json:"field"`              // target field, "" when the column is not used
+	Encoding string `json:"encoding,omitempty"` // text encoding detected for the column (vn.Encoding names: "unicode", "tcvn3", "tcvn3-upper", "vni", "viqr", "windows-1258")
+	Font     string `json:"font,omitempty"`     // cell font family, when the workbook names one
 }
 
 // Options control how a file is read. The zero value reads with detection

@@ -20,7 +20,7 @@ import (
 const xlsxXMLInMemory = 16 << 20
 
 // maxSharedStrings bounds the shared-string table, which excelize holds in
-// memory whole.
+// memory whole (to a quarter of Options.MaxFileSize when that is lower).
 const maxSharedStrings = 512 << 20
 
 // xlsxReader streams the rows of each sheet of a workbook with excelize's
@@ -71,10 +71,10 @@ func checkZip(path string, limit int64) error {
 	var total uint64
 	for _, f := range z.File {
 		total += f.UncompressedSize64
-		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") && f.UncompressedSize64 > maxSharedStrings {
-			return fmt.Errorf("open workbook: shared-string table unpacks to %d bytes (limit %d)", f.UncompressedSize64, maxSharedStrings)
+		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") && f.UncompressedSize64 > uint64(min(maxSharedStrings, limit/4)) {
+			return fmt.Errorf("open workbook: shared-string table unpacks to %d bytes (limit %d)", f.UncompressedSize64, min(maxSharedStrings, limit/4))
 		}
-		if f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > 1000 && f.UncompressedSize64 > 64<<20 {
+		if f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > 100 && f.UncompressedSize64 > 64<<20 {
 			return fmt.Errorf("open workbook: part %s expands %d times (a zip bomb?)", f.Name, f.UncompressedSize64/f.CompressedSize64)
 		}
 	}
