@@ -1,6 +1,10 @@
 package matching
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/dancu-vn/dancu/schemas"
+)
 
 // Assignment is one record's person, as written by dancu link.
 type Assignment struct {
@@ -11,27 +15,42 @@ type Assignment struct {
 	MatchProbability float64
 }
 
-// Assign names the clusters of res and returns one assignment per record,
-// in frame order. ids, when not nil, gives the person id of each cluster
-// (by its first row); otherwise persons are numbered P000001… in order of
-// their first record.
-func Assign(res *Result, ids map[int32]string) []Assignment {
+// Assign names the clusters of res and returns one assignment per record
+// in frame order, the person summaries and the conflicts. ids, when not
+// nil, gives the person id of a cluster by its first row; clusters it
+// does not name are numbered P000001… in order of their first record
+// (skipping names ids already uses).
+func Assign(res *Result, ids map[int32]string) ([]Assignment, []PersonSummary, []schemas.Conflict) {
 	f := res.Frame
-	out := make([]Assignment, f.Len())
 	names := map[int32]string{}
-	for i := 0; i < f.Len(); i++ {
-		root := res.Clusters.Of[i]
-		name, ok := names[root]
-		if !ok {
-			if ids != nil {
-				name = ids[root]
-			}
-			if name == "" {
-				name = fmt.Sprintf("P%06d", len(names)+1)
-			}
-			names[root] = name
-		}
-		out[i] = Assignment{RecordID: f.ID(i), PersonID: name, MatchProbability: res.Clusters.Prob[i]}
+	used := map[string]bool{}
+	for _, v := range ids {
+		used[v] = true
 	}
-	return out
+	seq := 0
+	nameOf := func(root int32) string {
+		if n, ok := names[root]; ok {
+			return n
+		}
+		n := ids[root]
+		for n == "" || (used[n] && ids[root] != n) {
+			seq++
+			n = fmt.Sprintf("P%06d", seq)
+		}
+		used[n] = true
+		names[root] = n
+		return n
+	}
+	for i := 0; i < f.Len(); i++ {
+		nameOf(res.Clusters.Of[i])
+	}
+	sums, conflicts := Summarise(res, nameOf)
+	out := make([]Assignment, f.Len())
+	for _, s := range sums {
+		for _, r := range s.Rows {
+			out[r] = Assignment{RecordID: f.ID(int(r)), PersonID: names[s.Root], IDNumber: s.IDNumber,
+				IDStatus: s.IDStatus, MatchProbability: res.Clusters.Prob[r]}
+		}
+	}
+	return out, sums, conflicts
 }

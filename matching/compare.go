@@ -23,12 +23,13 @@ const (
 	opDateYears
 	opCross
 	opDateYearOnly
+	opExactAll
 )
 
 var opCodes = map[string]int{"exact": opExact, "exact_any": opExactAny, "jw": opJW, "edit": opEdit,
 	"one_edit": opOneEdit, "one_missing": opOneMissing, "disjoint": opDisjoint, "date_exact": opDateExact,
 	"date_swapped": opDateSwapped, "date_year": opDateYear, "date_days": opDateDays, "date_years": opDateYears,
-	"cross": opCross, "date_year_only": opDateYearOnly}
+	"cross": opCross, "date_year_only": opDateYearOnly, "exact_all": opExactAll}
 
 type cLevel struct {
 	op    int
@@ -182,6 +183,14 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 	case opOneMissing:
 		v := f.cols[l.col].vals
 		return (v[a] == 0) != (v[b] == 0)
+	case opExactAll:
+		for _, ci := range l.cols {
+			v := f.cols[ci].vals
+			if v[a] == 0 || v[a] != v[b] {
+				return false
+			}
+		}
+		return true
 	case opDisjoint:
 		for _, ci := range l.cols {
 			v := f.cols[ci].vals

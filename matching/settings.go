@@ -87,6 +87,7 @@ type Comparison struct {
 //
 //	exact        Column equal on both sides (both present)
 //	exact_any    some column of Columns equal on both sides
+//	exact_all    every column of Columns present and equal on both sides
 //	jw           Jaro–Winkler of Column ≥ Threshold
 //	edit         optimal string alignment distance of Column ≤ Max
 //	one_edit     Column within one substitution, insertion, deletion or transposition
@@ -187,7 +188,7 @@ func (e *FieldError) Unwrap() error { return e.Err }
 
 var levelOps = map[string]bool{"exact": true, "exact_any": true, "jw": true, "edit": true, "one_edit": true,
 	"one_missing": true, "disjoint": true, "date_exact": true, "date_swapped": true, "date_year": true,
-	"date_days": true, "date_years": true, "cross": true, "date_year_only": true}
+	"date_days": true, "date_years": true, "cross": true, "date_year_only": true, "exact_all": true}
 
 // withDefaults returns a copy of s with defaults applied.
 func (s Settings) withDefaults() Settings {
@@ -309,7 +310,7 @@ func (s Settings) Validate() error {
 				continue
 			}
 			switch l.Op {
-			case "exact_any", "disjoint":
+			case "exact_any", "exact_all", "disjoint":
 				if len(l.Columns) == 0 {
 					bad(lf+".columns", "is empty")
 				}

@@ -96,6 +96,10 @@ func (a *RecordAdapter) Fields(r *schemas.Record) (Getter, ConfidenceGetter) {
 	}
 	units("vn.perm_", r.PermAddress, r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode)
 	units("vn.cur_", r.CurAddress, r.CurProvinceCode, r.CurDistrictCode, r.CurCommuneCode, r.CurNewProvinceCode, r.CurNewCommuneCode)
+	if r.NativePlace != "" {
+		res := a.resolve(r, r.NativePlace)
+		d["vn.native_province"], d["vn.native_new_province"] = res.Province.Code, res.NewProvince.Code
+	}
 	d["vn.father"] = vn.Fold(r.FatherName)
 	d["vn.mother"] = vn.Fold(r.MotherName)
 	d["vn.spouse"] = vn.Fold(r.SpouseName)

@@ -10,7 +10,7 @@ import (
 
 func newEvalCmd(g *globals) *cobra.Command {
 	var truthFiles []string
-	var pred, mapping string
+	var pred, mapping, conflictsTruth, conflicts string
 	cmd := &cobra.Command{
 		Use:   "eval --truth FILE --pred clusters.csv",
 		Short: "score predicted clusters against the truth",
@@ -21,6 +21,23 @@ and a cluster column (person_id, cluster, cluster_id); with --mapping, the
 mapping's id column and truth spec are used instead (FEBRL: the entity N of
 rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if conflicts != "" || conflictsTruth != "" {
+				if conflicts == "" || conflictsTruth == "" {
+					return fmt.Errorf("eval: give both --conflicts and --conflicts-truth")
+				}
+				planted, err := readConflicts(conflictsTruth)
+				if err != nil {
+					return err
+				}
+				found, err := readConflicts(conflicts)
+				if err != nil {
+					return err
+				}
+				fmt.Fprint(g.stdout, matching.EvaluateConflicts(planted, found).String())
+				if len(truthFiles) == 0 {
+					return nil
+				}
+			}
 			if len(truthFiles) == 0 || pred == "" {
 				return fmt.Errorf("eval: give --truth FILE and --pred FILE")
 			}
@@ -48,6 +65,8 @@ rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 	}
 	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "truth file (repeatable)")
 	cmd.Flags().StringVar(&pred, "pred", "", "predicted clusters CSV (record_id, person_id)")
+	cmd.Flags().StringVar(&conflictsTruth, "conflicts-truth", "", "planted conflicts (conflicts_truth.csv of dancu gen)")
+	cmd.Flags().StringVar(&conflicts, "conflicts", "", "conflicts found (--conflicts of dancu link)")
 	cmd.Flags().StringVar(&mapping, "mapping", "", "mapping file whose id and truth spec read the truth file")
 	return cmd
 }
@@ -108,6 +127,31 @@ func readPairsColumn(path string, keys, vals []string) (map[string]string, error
 			return nil, fmt.Errorf("%s line %d: short row", path, t.Line[i])
 		}
 		out[r[kc]] = r[vc]
+	}
+	return out, nil
+}
+
+// readConflicts reads a conflicts CSV: kind, id_number (numbers separated
+// by ';') and record_ids or source_record_ids.
+func readConflicts(path string) ([]matching.ConflictRef, error) {
+	t, err := matching.ReadTable(path)
+	if err != nil {
+		return nil, err
+	}
+	kc, nc := t.Col("kind"), t.Col("id_number")
+	rc := t.Col("record_ids")
+	if rc < 0 {
+		rc = t.Col("source_record_ids")
+	}
+	if kc < 0 || nc < 0 || rc < 0 {
+		return nil, fmt.Errorf("%s: need kind, id_number and record_ids columns", path)
+	}
+	var out []matching.ConflictRef
+	for i, r := range t.Rows {
+		if len(r) <= max(kc, nc, rc) {
+			return nil, fmt.Errorf("%s line %d: short row", path, t.Line[i])
+		}
+		out = append(out, matching.ConflictRef{Kind: r[kc], Numbers: strings.Split(r[nc], ";"), Records: strings.Split(r[rc], ";")})
 	}
 	return out, nil
 }

@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
 	"github.com/spf13/cobra"
 )
 
@@ -122,12 +124,17 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 			el := res.Predict.Elapsed.Seconds()
 			fmt.Fprintf(g.stderr, "compared %d candidate pairs in %.2fs (%.0f comparisons/s), kept %d\n",
 				res.Predict.Comparisons, el, float64(res.Predict.Comparisons)/max(el, 1e-9), res.Predict.Kept)
-			rows := matching.Assign(res, nil)
+			rows, _, confs := matching.Assign(res, nil)
 			if err := writeClusters(out, rows); err != nil {
 				return err
 			}
+			if conflicts != "" {
+				if err := writeConflicts(conflicts, confs); err != nil {
+					return err
+				}
+				fmt.Fprintf(g.stderr, "wrote %d conflicts to %s\n", len(confs), conflicts)
+			}
 			fmt.Fprintf(g.stderr, "wrote %d records in %d persons to %s (total %v)\n", len(rows), countPersons(rows), out, time.Since(start).Round(time.Millisecond))
-			_ = conflicts
 			_ = registry
 			return nil
 		},
@@ -207,4 +214,23 @@ func countPersons(rows []matching.Assignment) int {
 		seen[r.PersonID] = true
 	}
 	return len(seen)
+}
+
+func writeConflicts(path string, cs []schemas.Conflict) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create conflicts: %w", err)
+	}
+	w := csv.NewWriter(fh)
+	w.Write([]string{"conflict_id", "kind", "province_code", "id_number", "person_ids", "record_ids", "score", "explanation"})
+	for _, c := range cs {
+		w.Write([]string{c.ConflictID, c.Kind, c.ProvinceCode, c.IDNumber, strings.Join(c.PersonIDs, ";"),
+			strings.Join(c.RecordIDs, ";"), strconv.FormatFloat(c.Score, 'f', 4, 64), c.Explanation})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		fh.Close()
+		return fmt.Errorf("write conflicts: %w", err)
+	}
+	return fh.Close()
 }

@@ -1,0 +1,328 @@
+package matching
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/dancu-vn/dancu/matching/compare"
+	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// PersonSummary is what the records of one cluster say about the person.
+type PersonSummary struct {
+	Root      int32 // first row of the cluster
+	Rows      []int32
+	IDNumber  string
+	IDStatus  string // schemas.IDConfirmed, IDInferred, IDConflicting, IDMissing
+	BirthYear int
+	Sex       string
+	Province  string // old-era province of the permanent address
+	Problems  []string
+}
+
+// frame columns the identification-number logic reads (Vietnamese settings).
+type idCols struct {
+	id, valid, dob, sex int
+	provinces           []int
+	perm                int
+}
+
+func (f *Frame) idColumns() (idCols, bool) {
+	c := idCols{id: -1, valid: -1, dob: -1, sex: -1, perm: -1}
+	get := func(n string) int {
+		if i, ok := f.byName[n]; ok {
+			return i
+		}
+		return -1
+	}
+	c.id, c.valid, c.dob, c.sex, c.perm = get("id"), get("id_valid"), get("dob"), get("sex"), get("perm_province")
+	for _, n := range []string{"perm_province", "perm_new_province", "cur_province", "cur_new_province", "native_province", "native_new_province"} {
+		if i := get(n); i >= 0 {
+			c.provinces = append(c.provinces, i)
+		}
+	}
+	return c, c.valid >= 0 && c.id >= 0
+}
+
+// Summarise gives each cluster its identification number and status and
+// returns the conflicts for review: shared_id (one valid number on records
+// of different persons), two_ids (a link above the match threshold refused
+// because the records carry two different valid numbers), id_contradicts
+// (the person's number contradicts the birth year or sex its records agree
+// on, or none of the provinces they name) and grey_zone (pairs between the
+// review and match thresholds left in different persons). personID names
+// a cluster by its first row.
+func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, []schemas.Conflict) {
+	f := res.Frame
+	members := res.Clusters.Members()
+	sums := make([]PersonSummary, len(members))
+	byRoot := map[int32]int{}
+	cols, vnCols := f.idColumns()
+	var conflicts []schemas.Conflict
+	add := func(kind, number string, rows []int32, score float64, expl string) {
+		conflicts = append(conflicts, newConflict(res, personID, kind, number, rows, score, expl))
+	}
+	for ci, rows := range members {
+		s := PersonSummary{Root: rows[0], Rows: rows, IDStatus: schemas.IDMissing}
+		byRoot[rows[0]] = ci
+		if !vnCols {
+			sums[ci] = s
+			continue
+		}
+		s.BirthYear, s.Sex = modeYear(f, cols.dob, rows), modeText(f, cols.sex, rows)
+		if cols.perm >= 0 {
+			s.Province = modeText(f, cols.perm, rows)
+		}
+		// Votes for the numbers the records carry; a number within one edit
+		// of a more frequent one counts for it (a typing error).
+		votes := map[string]int{}
+		for _, r := range rows {
+			if v := f.cols[cols.valid].vals[r]; v != 0 {
+				votes[f.cols[cols.valid].dict[v]]++
+			}
+		}
+		nums := make([]string, 0, len(votes))
+		for n := range votes {
+			nums = append(nums, n)
+		}
+		sort.Slice(nums, func(a, b int) bool {
+			if votes[nums[a]] != votes[nums[b]] {
+				return votes[nums[a]] > votes[nums[b]]
+			}
+			return nums[a] < nums[b]
+		})
+		var distinct []string
+		for _, n := range nums {
+			merged := false
+			for _, d := range distinct {
+				if compare.WithinOneEdit(n, d) {
+					votes[d] += votes[n]
+					merged = true
+					break
+				}
+			}
+			if !merged {
+				distinct = append(distinct, n)
+			}
+		}
+		switch {
+		case len(distinct) == 0:
+		case len(distinct) > 1:
+			s.IDNumber, s.IDStatus = distinct[0], schemas.IDConflicting
+			s.Problems = append(s.Problems, fmt.Sprintf("records carry %d different numbers", len(distinct)))
+		case votes[distinct[0]] >= 2:
+			s.IDNumber, s.IDStatus = distinct[0], schemas.IDConfirmed
+		default:
+			s.IDNumber, s.IDStatus = distinct[0], schemas.IDInferred
+		}
+		if s.IDNumber != "" {
+			id := vn.ParseID(s.IDNumber)
+			probs := id.Check(s.BirthYear, s.Sex, "")
+			provs := provincesOf(f, cols.provinces, rows)
+			if len(provs) > 0 && !id.Abroad {
+				ok := false
+				for _, p := range provs {
+					if len(id.Check(0, "", p)) == 0 {
+						ok = true
+						break
+					}
+				}
+				if !ok {
+					probs = append(probs, fmt.Sprintf("birth province %s matches none of the provinces the records name (%s)", id.ProvinceCode, strings.Join(provs, ", ")))
+				}
+			}
+			if len(probs) > 0 {
+				s.IDStatus = schemas.IDConflicting
+				s.Problems = append(s.Problems, probs...)
+				var carrying []int32
+				for _, r := range rows {
+					if v := f.cols[cols.valid].vals[r]; v != 0 && f.cols[cols.valid].dict[v] == s.IDNumber {
+						carrying = append(carrying, r)
+					}
+				}
+				add(schemas.ConflictIDContradicts, s.IDNumber, carrying, 0,
+					fmt.Sprintf("number %s contradicts the person: %s", vn.MaskID(s.IDNumber), strings.Join(probs, "; ")))
+			}
+		}
+		sums[ci] = s
+	}
+	if vnCols {
+		// shared_id: one valid number in several persons.
+		where := map[uint32][]int32{}
+		for i, v := range f.cols[cols.valid].vals {
+			if v != 0 {
+				where[v] = append(where[v], int32(i))
+			}
+		}
+		keys := make([]uint32, 0, len(where))
+		for v := range where {
+			keys = append(keys, v)
+		}
+		sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
+		for _, v := range keys {
+			rows := where[v]
+			persons := map[int32]bool{}
+			for _, r := range rows {
+				persons[res.Clusters.Of[r]] = true
+			}
+			if len(persons) < 2 {
+				continue
+			}
+			num := f.cols[cols.valid].dict[v]
+			add(schemas.ConflictSharedID, num, rows, 0,
+				fmt.Sprintf("number %s is on the records of %d different persons", vn.MaskID(num), len(persons)))
+		}
+	}
+	// two_ids: links refused by the distinct-number guard between records
+	// that otherwise agree on the birth year.
+	s0 := res.Settings
+	seen := map[[2]int32]bool{}
+	for _, b := range res.Clusters.Blocked {
+		if b.Guard.Kind != "distinct" {
+			continue
+		}
+		ra, rb := res.Clusters.Of[b.A], res.Clusters.Of[b.B]
+		k := [2]int32{min(ra, rb), max(ra, rb)}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if !sameBirth(f, s0, b.A, b.B) {
+			// Different birth years: two people (siblings sharing a
+			// household), kept apart rightly; nothing to review.
+			continue
+		}
+		na, nb := f.Value(b.Guard.Column, int(b.A)), f.Value(b.Guard.Column, int(b.B))
+		add(schemas.ConflictTwoIDs, na+";"+nb, []int32{b.A, b.B}, b.Probability(),
+			fmt.Sprintf("records match with probability %.3f but carry two valid numbers %s and %s: one person with two numbers, or two people",
+				b.Probability(), vn.MaskID(na), vn.MaskID(nb)))
+	}
+	// grey_zone: pairs between the thresholds across persons.
+	s := res.Settings
+	lo, hi := float32(logit2(s.Thresholds.Review)), float32(logit2(s.Thresholds.Match))
+	for _, p := range res.Pairs {
+		if p.Weight < lo || p.Weight >= hi || res.Clusters.Of[p.A] == res.Clusters.Of[p.B] {
+			continue
+		}
+		add(schemas.ConflictGreyZone, "", []int32{p.A, p.B}, p.Probability(),
+			fmt.Sprintf("records match with probability %.3f, between the review threshold %.2f and the match threshold %.2f: %s",
+				p.Probability(), s.Thresholds.Review, s.Thresholds.Match, ExplainPair(res.Frame, s, p.A, p.B).Short()))
+	}
+	return sums, conflicts
+}
+
+func newConflict(res *Result, personID func(int32) string, kind, number string, rows []int32, score float64, expl string) schemas.Conflict {
+	f := res.Frame
+	ids := make([]string, len(rows))
+	pset := map[string]bool{}
+	for i, r := range rows {
+		ids[i] = f.ID(int(r))
+		pset[personID(res.Clusters.Of[r])] = true
+	}
+	sort.Strings(ids)
+	var persons []string
+	for p := range pset {
+		persons = append(persons, p)
+	}
+	sort.Strings(persons)
+	h := sha256.New()
+	h.Write([]byte(kind))
+	for _, id := range ids {
+		h.Write([]byte{0})
+		h.Write([]byte(id))
+	}
+	prov := ""
+	if c, ok := f.byName["perm_province"]; ok && len(rows) > 0 {
+		prov = f.cols[c].dict[f.cols[c].vals[rows[0]]]
+	}
+	return schemas.Conflict{
+		ConflictID: "c" + hex.EncodeToString(h.Sum(nil)[:12]), Kind: kind, ProvinceCode: prov,
+		IDNumber: number, PersonIDs: persons, RecordIDs: ids, Score: score, Explanation: expl, Status: "open",
+	}
+}
+
+func modeText(f *Frame, ci int, rows []int32) string {
+	if ci < 0 {
+		return ""
+	}
+	c := &f.cols[ci]
+	cnt := map[uint32]int{}
+	best, bn := uint32(0), 0
+	for _, r := range rows {
+		v := c.vals[r]
+		if v == 0 {
+			continue
+		}
+		cnt[v]++
+		if cnt[v] > bn || (cnt[v] == bn && v < best) {
+			best, bn = v, cnt[v]
+		}
+	}
+	return c.dict[best]
+}
+
+func modeYear(f *Frame, ci int, rows []int32) int {
+	if ci < 0 {
+		return 0
+	}
+	cnt := map[int]int{}
+	best, bn := 0, 0
+	for _, r := range rows {
+		v := f.cols[ci].vals[r]
+		if v == 0 {
+			continue
+		}
+		y, _, _ := unpackDate(v)
+		cnt[y]++
+		if cnt[y] > bn || (cnt[y] == bn && y < best) {
+			best, bn = y, cnt[y]
+		}
+	}
+	return best
+}
+
+func provincesOf(f *Frame, cols []int, rows []int32) []string {
+	set := map[string]bool{}
+	for _, ci := range cols {
+		c := &f.cols[ci]
+		for _, r := range rows {
+			if v := c.vals[r]; v != 0 {
+				set[c.dict[v]] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sameBirth reports whether rows a and b are within the year_span guard's
+// tolerance (true when either birth date is unknown or there is no guard).
+func sameBirth(f *Frame, s *Settings, a, b int32) bool {
+	for _, g := range s.Guards {
+		if g.Kind != "year_span" {
+			continue
+		}
+		ci, ok := f.byName[g.Column]
+		if !ok {
+			continue
+		}
+		va, vb := f.cols[ci].vals[a], f.cols[ci].vals[b]
+		if va == 0 || vb == 0 {
+			continue
+		}
+		ya, _, _ := unpackDate(va)
+		yb, _, _ := unpackDate(vb)
+		if d := ya - yb; d > g.Max || -d > g.Max {
+			return false
+		}
+	}
+	return true
+}
