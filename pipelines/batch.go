@@ -1,0 +1,72 @@
+package pipelines
+
+import (
+	"fmt"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// Batch is a set of rows bound for the sink, of every kind.
+type Batch struct {
+	Records   []schemas.Record
+	Persons   []schemas.Person
+	Links     []schemas.Link
+	Conflicts []schemas.Conflict
+	Rejects   []schemas.Reject
+}
+
+// Len is the number of rows of all kinds.
+func (b *Batch) Len() int {
+	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects)
+}
+
+func (b *Batch) reset() { *b = Batch{} }
+
+func kindOf(m kafka.Message) string {
+	for _, h := range m.Headers {
+		if h.Key == HeaderKind {
+			return string(h.Value)
+		}
+	}
+	switch m.Topic {
+	case TopicRejects:
+		return KindRejects
+	case TopicRecords:
+		return KindRecords
+	}
+	return ""
+}
+
+// add decodes one Kafka message into b.
+func (b *Batch) add(m kafka.Message) error {
+	var err error
+	switch k := kindOf(m); k {
+	case KindRecords:
+		var rs []schemas.Record
+		rs, err = schemas.DecodeRecords(m.Value)
+		b.Records = append(b.Records, rs...)
+	case KindPersons:
+		var rs []schemas.Person
+		rs, err = schemas.DecodeRows[schemas.Person](m.Value)
+		b.Persons = append(b.Persons, rs...)
+	case KindLinks:
+		var rs []schemas.Link
+		rs, err = schemas.DecodeRows[schemas.Link](m.Value)
+		b.Links = append(b.Links, rs...)
+	case KindConflicts:
+		var rs []schemas.Conflict
+		rs, err = schemas.DecodeRows[schemas.Conflict](m.Value)
+		b.Conflicts = append(b.Conflicts, rs...)
+	case KindRejects:
+		var rs []schemas.Reject
+		rs, err = schemas.DecodeRows[schemas.Reject](m.Value)
+		b.Rejects = append(b.Rejects, rs...)
+	default:
+		return fmt.Errorf("decode message %s/%d@%d: unknown kind %q", m.Topic, m.Partition, m.Offset, k)
+	}
+	if err != nil {
+		return fmt.Errorf("decode message %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+	}
+	return nil
+}

@@ -1,0 +1,43 @@
+package pipelines
+
+import (
+	"time"
+
+	"github.com/dancu-vn/dancu/matching/address"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+var _ Enricher = ResolveAddresses
+
+// ResolveAddresses fills the unit codes of both addresses of r from their
+// text, reading each in the era of r.SourceDate. Units the resolver does
+// not decide (an ambiguous split commune, say) are left empty rather than
+// guessed; codes already present (from a source that had them) are kept.
+func ResolveAddresses(r *schemas.Record) {
+	asOf := r.SourceDate
+	if asOf.IsZero() {
+		asOf = time.Now()
+	}
+	if r.PermAddress != "" {
+		res := address.Resolve(r.PermAddress, asOf)
+		fill(&r.PermProvinceCode, res.Province)
+		fill(&r.PermDistrictCode, res.District)
+		fill(&r.PermCommuneCode, res.Commune)
+		fill(&r.PermNewProvinceCode, res.NewProvince)
+		fill(&r.PermNewCommuneCode, res.NewCommune)
+	}
+	if r.CurAddress != "" {
+		res := address.Resolve(r.CurAddress, asOf)
+		fill(&r.CurProvinceCode, res.Province)
+		fill(&r.CurDistrictCode, res.District)
+		fill(&r.CurCommuneCode, res.Commune)
+		fill(&r.CurNewProvinceCode, res.NewProvince)
+		fill(&r.CurNewCommuneCode, res.NewCommune)
+	}
+}
+
+func fill(dst *string, u address.Unit) {
+	if *dst == "" && !u.IsZero() {
+		*dst = u.Code
+	}
+}

@@ -1,0 +1,193 @@
+package pipelines
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// Linker assigns a micro-batch of records to persons. The matching engine
+// implements it; so does KeyLinker, the simple rule of the walking skeleton.
+type Linker interface {
+	Link(ctx context.Context, recs []schemas.Record) (LinkResult, error)
+}
+
+// LinkResult is what a Linker decides for a micro-batch.
+type LinkResult struct {
+	Persons   []schemas.Person
+	Links     []schemas.Link
+	Conflicts []schemas.Conflict
+}
+
+// Enricher normalises a record in place before linking (resolves address
+// codes, cleans names). It must not fail: what it cannot resolve it leaves
+// empty.
+type Enricher func(*schemas.Record)
+
+// MatchConfig tunes the match stage.
+type MatchConfig struct {
+	// MaxRecords closes a micro-batch at this many records. Default: 20,000.
+	MaxRecords int
+	// MaxWait closes a non-empty micro-batch after this long. Default: 300ms.
+	MaxWait time.Duration
+	// ChunkRows bounds the rows in one output message. Default: 2,000.
+	ChunkRows int
+	// Logger. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+func (c MatchConfig) withDefaults() MatchConfig {
+	if c.MaxRecords <= 0 {
+		c.MaxRecords = 20000
+	}
+	if c.MaxWait <= 0 {
+		c.MaxWait = 300 * time.Millisecond
+	}
+	if c.ChunkRows <= 0 {
+		c.ChunkRows = 2000
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// MatchStats counts what the match stage has done.
+type MatchStats struct {
+	Batches   atomic.Int64
+	Records   atomic.Int64
+	Persons   atomic.Int64
+	Conflicts atomic.Int64
+}
+
+// Match runs the match stage until ctx is cancelled: it reads record
+// batches from r, enriches and links them in micro-batches, writes the
+// enriched records, persons, links and conflicts to w (topic
+// TopicMatched), and only then commits the input offsets. A crash between
+// the write and the commit replays the micro-batch, which the idempotent
+// sink absorbs.
+func Match(ctx context.Context, r MessageReader, w MessageWriter, linker Linker, enrich Enricher, cfg MatchConfig, st *MatchStats) error {
+	cfg = cfg.withDefaults()
+	if st == nil {
+		st = new(MatchStats)
+	}
+	var (
+		msgs  []kafka.Message
+		recs  []schemas.Record
+		first time.Time
+	)
+	flush := func(ctx context.Context) error {
+		if len(msgs) == 0 {
+			return nil
+		}
+		if enrich != nil {
+			for i := range recs {
+				enrich(&recs[i])
+			}
+		}
+		res, err := linker.Link(ctx, recs)
+		if err != nil {
+			return fmt.Errorf("link %d records: %w", len(recs), err)
+		}
+		var out []kafka.Message
+		if out, err = appendChunks(out, KindRecords, recs, cfg.ChunkRows, schemas.EncodeRecords); err != nil {
+			return err
+		}
+		if out, err = appendChunks(out, KindPersons, res.Persons, cfg.ChunkRows, schemas.EncodeRows[schemas.Person]); err != nil {
+			return err
+		}
+		if out, err = appendChunks(out, KindLinks, res.Links, cfg.ChunkRows, schemas.EncodeRows[schemas.Link]); err != nil {
+			return err
+		}
+		if out, err = appendChunks(out, KindConflicts, res.Conflicts, cfg.ChunkRows, schemas.EncodeRows[schemas.Conflict]); err != nil {
+			return err
+		}
+		if err := w.WriteMessages(ctx, out...); err != nil {
+			return fmt.Errorf("write %d matched messages: %w", len(out), err)
+		}
+		if err := r.CommitMessages(ctx, msgs...); err != nil {
+			return fmt.Errorf("commit %d messages: %w", len(msgs), err)
+		}
+		st.Batches.Add(1)
+		st.Records.Add(int64(len(recs)))
+		st.Persons.Add(int64(len(res.Persons)))
+		st.Conflicts.Add(int64(len(res.Conflicts)))
+		cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts))
+		msgs, recs = msgs[:0], recs[:0]
+		return nil
+	}
+	drain := func() error {
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		return flush(c)
+	}
+	for {
+		wait := cfg.MaxWait
+		if len(msgs) > 0 {
+			wait = time.Until(first.Add(cfg.MaxWait))
+		}
+		if wait <= 0 {
+			if err := flush(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		fctx, cancel := context.WithTimeout(ctx, wait)
+		m, err := r.FetchMessage(fctx)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return drain()
+			}
+			if errors.Is(err, context.DeadlineExceeded) {
+				if err := flush(ctx); err != nil {
+					return err
+				}
+				continue
+			}
+			return fmt.Errorf("fetch message: %w", err)
+		}
+		rs, err := schemas.DecodeRecords(m.Value)
+		if err != nil {
+			// A batch that does not decode cannot be linked; it is not
+			// dropped: the stage stops so that an operator sees it.
+			return fmt.Errorf("decode records %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+		}
+		if len(msgs) == 0 {
+			first = time.Now()
+		}
+		msgs = append(msgs, m)
+		recs = append(recs, rs...)
+		if len(recs) >= cfg.MaxRecords {
+			if err := flush(ctx); err != nil {
+				if ctx.Err() != nil {
+					return drain()
+				}
+				return err
+			}
+		}
+	}
+}
+
+func appendChunks[T any](out []kafka.Message, kind string, rows []T, n int, enc func([]T) ([]byte, error)) ([]kafka.Message, error) {
+	for i := 0; i < len(rows); i += n {
+		j := min(i+n, len(rows))
+		b, err := enc(rows[i:j])
+		if err != nil {
+			return out, fmt.Errorf("encode %s: %w", kind, err)
+		}
+		out = append(out, kafka.Message{
+			Topic:   "",
+			Key:     []byte(fmt.Sprintf("%s-%d", kind, i/n)),
+			Value:   b,
+			Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(kind)}},
+		})
+	}
+	return out, nil
+}

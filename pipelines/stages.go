@@ -1,0 +1,111 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"golang.org/x/sync/errgroup"
+)
+
+// StagesConfig says which long-running stages to run and where.
+type StagesConfig struct {
+	Brokers []string    // Kafka bootstrap brokers
+	Conn    driver.Conn // ClickHouse connection for the load stage
+	Linker  Linker      // Default: KeyLinker
+	Enrich  Enricher    // Default: none
+	// Match and Load select the stages. Each process may run either or
+	// both; more processes join the same consumer groups.
+	Match, Load bool
+	// Consumer groups. Defaults: "dancu-match", "dancu-load".
+	MatchGroup, LoadGroup string
+	MatchConfig           MatchConfig
+	LoadConfig            LoadConfig
+	Logger                *slog.Logger
+}
+
+// StageStats are the counters of the stages of one process.
+type StageStats struct {
+	Match       MatchStats
+	LoadMatched LoadStats // rows from TopicMatched
+	LoadRejects LoadStats // rows from TopicRejects
+}
+
+// RunStages runs the selected stages until ctx is cancelled (each drains
+// what it holds before returning) or one of them fails.
+func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
+	if cfg.Linker == nil {
+		cfg.Linker = KeyLinker{}
+	}
+	if cfg.MatchGroup == "" {
+		cfg.MatchGroup = "dancu-match"
+	}
+	if cfg.LoadGroup == "" {
+		cfg.LoadGroup = "dancu-load"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if st == nil {
+		st = new(StageStats)
+	}
+	if cfg.Load && cfg.Conn == nil {
+		return fmt.Errorf("run stages: load stage needs a ClickHouse connection")
+	}
+	if err := kafkax.EnsureTopics(ctx, cfg.Brokers, kafkax.FlowTopics(0)); err != nil {
+		return fmt.Errorf("run stages: %w", err)
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	if cfg.Match {
+		r, err := kafkax.NewReader(cfg.Brokers, cfg.MatchGroup, TopicRecords)
+		if err != nil {
+			return err
+		}
+		w, err := kafkax.NewWriter(cfg.Brokers, TopicMatched)
+		if err != nil {
+			return err
+		}
+		mc := cfg.MatchConfig
+		mc.Logger = cfg.Logger
+		g.Go(func() error {
+			defer r.Close()
+			defer w.Close()
+			if err := Match(ctx, r, w, cfg.Linker, cfg.Enrich, mc, &st.Match); err != nil {
+				return fmt.Errorf("match stage: %w", err)
+			}
+			return nil
+		})
+	}
+	if cfg.Load {
+		sink := &ClickHouseSink{Conn: cfg.Conn}
+		for _, topic := range []string{TopicMatched, TopicRejects} {
+			// One group per topic: a kafka-go reader follows one topic, and
+			// two readers with different subscriptions in one group would
+			// rebalance each other for nothing.
+			group := cfg.LoadGroup
+			if topic == TopicRejects {
+				group += "-rejects"
+			}
+			r, err := kafkax.NewReader(cfg.Brokers, group, topic)
+			if err != nil {
+				return err
+			}
+			lc := cfg.LoadConfig
+			lc.Logger = cfg.Logger
+			stats := &st.LoadMatched
+			if topic == TopicRejects {
+				stats = &st.LoadRejects
+			}
+			g.Go(func() error {
+				defer r.Close()
+				if err := Load(ctx, r, sink, lc, stats); err != nil {
+					return fmt.Errorf("load stage (%s): %w", topic, err)
+				}
+				return nil
+			})
+		}
+	}
+	return g.Wait()
+}

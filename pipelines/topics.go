@@ -1,0 +1,20 @@
+package pipelines
+
+import "github.com/dancu-vn/dancu/internal/kafkax"
+
+// Topics of the flow (defined by kafkax, repeated here for readers of this
+// package), and the header that says what a message on TopicMatched holds.
+const (
+	TopicRecords = kafkax.TopicRecords // canonical records from import (Arrow IPC)
+	TopicRejects = kafkax.TopicRejects // rejected input rows from import (Arrow IPC of schemas.Reject)
+	TopicMatched = kafkax.TopicMatched // match output: enriched records, persons, links, conflicts
+
+	// HeaderKind names the row type of a message on TopicMatched.
+	HeaderKind = "dancu-kind"
+
+	KindRecords   = "records"
+	KindPersons   = "persons"
+	KindLinks     = "links"
+	KindConflicts = "conflicts"
+	KindRejects   = "rejects"
+)
