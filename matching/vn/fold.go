@@ -129,7 +129,12 @@ func appendFold(b []byte, s string) []byte {
 			b = append(b, l.base)
 			continue
 		}
-		b = utf8.AppendRune(b, unicode.ToLower(r))
+		r = unicode.ToLower(r) // Å (angstrom) → å, K (kelvin) → k: fold those too
+		if l, ok := lookup(r); ok {
+			b = append(b, l.base)
+			continue
+		}
+		b = utf8.AppendRune(b, r)
 	}
 	return b
 }
@@ -173,64 +178,97 @@ func needsNFC(s string) bool {
 // appendCanon appends the canonical form of s to b; with title, each word
 // starts with an upper-case letter.
 func appendCanon(b []byte, s string, title bool) []byte {
+	b, _ = appendCanonKey(b, nil, s, title, false)
+	return b
+}
+
+// appendCanonKey appends the canonical form of s to b and, withKey, its
+// Fold to k in the same pass (k then equals Fold of what was appended to b).
+func appendCanonKey(b, k []byte, s string, title, withKey bool) ([]byte, []byte) {
 	if needsNFC(s) {
 		s = norm.NFC.String(s)
 	}
 	var word [48]rune
 	n := 0
-	long := false // word longer than the buffer: lower-case it rune by rune
+	long := false // word longer than the buffer: handled rune by rune
 	start := len(b)
-	wordStart := len(b)
-	flush := func(b []byte) []byte {
-		if n > 0 && !long {
-			b = appendCanonWord(b, word[:n], title)
-		}
-		n = 0
-		long = false
-		return b
-	}
 	for i := 0; i < len(s); {
 		r, sz := utf8.DecodeRuneInString(s[i:])
 		i += sz
 		if sz == 1 && r == utf8.RuneError {
 			continue
 		}
-		k := spaceKind(r)
-		if k == 1 {
-			b = flush(b)
-			wordStart = len(b)
+		kind := spaceKind(r)
+		if kind == 1 {
+			if n > 0 {
+				b, k = appendCanonWord(b, k, word[:n], title, withKey)
+			}
+			n, long = 0, false
 			continue
 		}
-		if k == 2 || isCombining(r) {
+		if kind == 2 || isCombining(r) {
 			continue
 		}
 		if n == 0 && !long && len(b) > start {
 			b = append(b, ' ')
-			wordStart = len(b)
+			if withKey {
+				k = append(k, ' ')
+			}
 		}
 		if long {
-			b = utf8.AppendRune(b, unicode.ToLower(r))
+			b, k = appendOther(b, k, r, false, withKey)
 			continue
 		}
 		if n == len(word) {
-			// Too long for a syllable: emit what we have lower-cased.
-			long = true
-			b = b[:wordStart]
+			// Too long for a syllable: no tone placement.
 			for j := 0; j < n; j++ {
-				rr := lowerRune(word[j])
-				if title && j == 0 {
-					rr = titleRune(word[j])
-				}
-				b = utf8.AppendRune(b, rr)
+				b, k = appendOther(b, k, word[j], title && j == 0, withKey)
 			}
-			b = utf8.AppendRune(b, unicode.ToLower(r))
-			n = 0
+			b, k = appendOther(b, k, r, false, withKey)
+			n, long = 0, true
 			continue
 		}
 		word[n] = r
 		n++
 	}
-	return flush(b)
+	if n > 0 {
+		b, k = appendCanonWord(b, k, word[:n], title, withKey)
+	}
+	return b, k
+}
+
+// appendOther appends one rune lower-cased (upper-cased with up) without
+// tone placement, and its fold.
+func appendOther(b, k []byte, r rune, up, withKey bool) ([]byte, []byte) {
+	if up {
+		r = titleRune(r)
+	} else {
+		r = lowerRune(r)
+	}
+	b = utf8.AppendRune(b, r)
+	if withKey {
+		k = appendFoldRune(k, r)
+	}
+	return b, k
+}
+
+// appendFoldRune appends the fold of one rune that is not a space, as
+// appendFold would.
+func appendFoldRune(k []byte, r rune) []byte {
+	if r < utf8.RuneSelf {
+		if r >= 'A' && r <= 'Z' {
+			r += 32
+		}
+		return append(k, byte(r))
+	}
+	if l, ok := lookup(r); ok {
+		return append(k, l.base)
+	}
+	r = unicode.ToLower(r)
+	if l, ok := lookup(r); ok {
+		return append(k, l.base)
+	}
+	return utf8.AppendRune(k, r)
 }
 
 func lowerRune(r rune) rune {
@@ -253,83 +291,74 @@ func titleRune(r rune) rune {
 
 // appendCanonWord appends one word lower-cased (title-cased with title):
 // each run of Latin letters in it ("hoà" in "(hoà),") is a candidate
-// syllable handled by appendCanonSyllable; other runes are lower-cased.
-func appendCanonWord(b []byte, w []rune, title bool) []byte {
+// syllable whose tone mark moves to the canonical vowel when it is a
+// Vietnamese syllable with one tone; other runes are lower-cased.
+func appendCanonWord(b, k []byte, w []rune, title, withKey bool) ([]byte, []byte) {
+	var ls [48]letter
 	for i := 0; i < len(w); {
 		j := i
+		tones, tone, toneOK := 0, byte(0), true
 		for j < len(w) {
-			if l, ok := lookup(w[j]); !ok || !l.vn {
+			l, ok := lookup(w[j])
+			if !ok || !l.vn {
 				break
 			}
+			if l.tone != toneNone {
+				tones++
+				tone = l.tone
+				if !isVowelBase(l.base) {
+					toneOK = false
+				}
+			}
+			ls[j] = l
 			j++
 		}
-		if j > i {
-			b = appendCanonSyllable(b, w[i:j], title && i == 0)
-			i = j
+		if j == i {
+			b, k = appendOther(b, k, w[i], title && i == 0, withKey)
+			i++
 			continue
 		}
-		if title && i == 0 {
-			b = utf8.AppendRune(b, titleRune(w[i]))
-		} else {
-			b = utf8.AppendRune(b, lowerRune(w[i]))
+		target := -1
+		if tones == 1 && toneOK {
+			if p := tonePosition(ls[i:j], false); p >= 0 {
+				target = i + p
+				for x := i; x < j; x++ { // every letter must exist with its new tone
+					t := byte(toneNone)
+					if x == target {
+						t = tone
+					}
+					if compose(ls[x].base, ls[x].shape, t, false) == 0 {
+						target = -1
+						break
+					}
+				}
+			}
 		}
-		i++
-	}
-	return b
-}
-
-// appendCanonSyllable appends a run of letters lower-cased (title-cased
-// with title) with its tone mark moved to the canonical vowel when it is a
-// Vietnamese syllable with one tone.
-func appendCanonSyllable(b []byte, w []rune, title bool) []byte {
-	target, tone := canonTonePos(w)
-	for i, r := range w {
-		up := title && i == 0
-		if target >= 0 {
-			if l, ok := lookup(r); ok && l.vn {
-				t := byte(toneNone)
-				if i == target {
+		for x := i; x < j; x++ {
+			l := ls[x]
+			t := l.tone
+			if target >= 0 {
+				t = toneNone
+				if x == target {
 					t = tone
 				}
-				if c := compose(l.base, l.shape, t, up); c != 0 {
-					b = utf8.AppendRune(b, c)
-					continue
+			}
+			c := compose(l.base, l.shape, t, title && x == 0)
+			if c == 0 {
+				if title && x == 0 {
+					c = titleRune(w[x])
+				} else {
+					c = lowerRune(w[x])
 				}
 			}
-		}
-		if up {
-			b = utf8.AppendRune(b, titleRune(r))
-		} else {
-			b = utf8.AppendRune(b, lowerRune(r))
-		}
-	}
-	return b
-}
-
-// canonTonePos returns where the old-style rules put the tone of w and the
-// tone, or -1 when w is not a one-tone syllable made of letters.
-func canonTonePos(w []rune) (int, byte) {
-	var ls [48]letter
-	tone := byte(0)
-	tones := 0
-	for i, r := range w {
-		l, ok := lookup(r)
-		if !ok || !l.vn {
-			return -1, 0
-		}
-		if l.tone != toneNone {
-			tones++
-			tone = l.tone
-			if !isVowelBase(l.base) {
-				return -1, 0
+			b = utf8.AppendRune(b, c)
+			if withKey {
+				k = append(k, l.base)
 			}
 		}
-		ls[i] = l
+		i = j
 	}
-	if tones != 1 {
-		return -1, 0
-	}
-	return tonePosition(ls[:len(w)], false), tone
+	return b, k
 }
 
 // tonePosition returns the index of the vowel that carries the tone in a

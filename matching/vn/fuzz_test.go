@@ -56,6 +56,9 @@ func FuzzParseName(f *testing.F) {
 				t.Fatalf("ParseName(%q) = %+v: invalid UTF-8", s, n)
 			}
 		}
+		if n.Key != Fold(n.Normalized) {
+			t.Fatalf("ParseName(%q).Key = %q, Fold(Normalized) = %q", s, n.Key, Fold(n.Normalized))
+		}
 		if n2 := ParseName(n.Normalized); n2 != n {
 			t.Fatalf("ParseName not idempotent: %q → %+v → %+v", s, n, n2)
 		}

@@ -47,15 +47,13 @@ func ParseName(s string) Name {
 	if needsSeparators(s) {
 		s = replaceSeparators(s)
 	}
-	var stack [128]byte
-	nb := appendCanon(stack[:0], s, true)
+	var stack, kstack [128]byte
+	nb, kb := appendCanonKey(stack[:0], kstack[:0], s, true, true)
 	if len(nb) == 0 {
 		return Name{}
 	}
 	var n Name
 	n.Normalized = string(nb)
-	var kstack [128]byte
-	kb := appendFold(kstack[:0], n.Normalized)
 	n.Key = string(kb)
 	n.OCRKey = ocrKey(n.Key)
 
@@ -147,6 +145,9 @@ func replaceSeparators(s string) string {
 
 // ocrKey repairs, word by word, the scanner confusions in a folded key.
 func ocrKey(key string) string {
+	if !repairable(key) {
+		return key
+	}
 	var buf [128]byte
 	out := buf[:0]
 	changed := false
