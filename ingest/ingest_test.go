@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -357,4 +358,37 @@ func encode1258(t testing.TB, s string) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestScanSchemaInStep keeps schemas/scanned_form.schema.json and the
+// reader's field keys in step.
+func TestScanSchemaInStep(t *testing.T) {
+	b, err := os.ReadFile("../schemas/scanned_form.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Required   []string `json:"required"`
+		Properties struct {
+			Fields struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"fields"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatalf("schema is not JSON: %v", err)
+	}
+	for k := range s.Properties.Fields.Properties {
+		if !scanFields[k] {
+			t.Errorf("schema field %q is not read by ingest", k)
+		}
+	}
+	for k := range scanFields {
+		if _, ok := s.Properties.Fields.Properties[k]; !ok {
+			t.Errorf("ingest reads field %q missing from the schema", k)
+		}
+		if _, ok := fieldIndex[k]; !ok {
+			t.Errorf("scan field %q has no record field", k)
+		}
+	}
 }
