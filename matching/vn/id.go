@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/internal/refdata"
@@ -146,7 +147,9 @@ func cleanID(s string) (string, bool) {
 // code (or a country code for births registered abroad), digit 4 the
 // century and sex, digits 5–6 the last digits of the birth year. Nine
 // digits are an old identity card number (KindCMND), which encodes nothing
-// checked here. Errors are reported in Error, never by panicking.
+// checked here. A number whose birth year is in the future (century digit
+// 4–9, or a 2000s year past this one) is not valid. Errors are reported in
+// Error, never by panicking.
 func ParseID(s string) ID {
 	num, ok := cleanID(s)
 	id := ID{Number: num}
@@ -186,6 +189,10 @@ func ParseID(s string) ID {
 	c := t.century[num[3]-'0']
 	id.Century, id.Sex = c.century, c.sex
 	id.BirthYearSuffix = num[4:6]
+	if y := id.BirthYear(); y > time.Now().Year() {
+		id.Error = fmt.Sprintf("encodes birth year %d, in the future", y)
+		return id
+	}
 	id.Valid = true
 	return id
 }

@@ -293,6 +293,8 @@ func TestParseID(t *testing.T) {
 		{"101090012345", ID{Valid: true, Kind: KindCCCD, Number: "101090012345", ProvinceCode: "101", Abroad: true, Century: 20, Sex: "M", BirthYearSuffix: "90"}},
 		{"099090012345", ID{Kind: KindCCCD, Number: "099090012345", ProvinceCode: "099", Error: "unknown province or country code 099"}},
 		{"123456789", ID{Valid: true, Kind: KindCMND, Number: "123456789"}},
+		{"001499012345", ID{Kind: KindCCCD, Number: "001499012345", ProvinceCode: "001", Century: 22, Sex: "M", BirthYearSuffix: "99", Error: "encodes birth year 2199, in the future"}},
+		{"001399012345", ID{Kind: KindCCCD, Number: "001399012345", ProvinceCode: "001", Century: 21, Sex: "F", BirthYearSuffix: "99", Error: "encodes birth year 2099, in the future"}},
 		{"12345", ID{Number: "12345", Error: "5 digits: want 12 (or 9 for a CMND)"}},
 		{"", ID{Error: "empty"}},
 		{"00109001234x", ID{Number: "00109001234", Error: "unexpected characters"}},
