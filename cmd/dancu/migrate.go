@@ -1,17 +1,54 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/dancu-vn/dancu/internal/chstore"
 )
 
 func newMigrateCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var database string
+	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "apply ClickHouse migrations",
+		Long: `Create dancu's ClickHouse tables and views by applying the migrations
+embedded in the binary (schemas/migrations), in order. Applied versions are
+recorded in the schema_migrations table, so running it again applies nothing.
+
+With no --clickhouse / DANCU_CLICKHOUSE it talks to the embedded engine
+(` + "`dancu clickhouse`" + `) on http://127.0.0.1:8123; otherwise to that server over
+the native protocol.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("migrate: not implemented yet")
+			cfg, err := chstore.ParseAddr(g.clickhouse)
+			if err != nil {
+				return fmt.Errorf("migrate: %w", err)
+			}
+			if database != "" {
+				cfg.Database = database
+			}
+			cfg.CreateDatabase = true
+			ctx := cmd.Context()
+			conn, err := chstore.Open(ctx, cfg)
+			if err != nil {
+				return fmt.Errorf("migrate: %w", err)
+			}
+			defer conn.Close()
+			applied, err := chstore.Migrate(ctx, conn)
+			for _, name := range applied {
+				fmt.Fprintln(g.stdout, "applied", name)
+			}
+			if err != nil {
+				return err
+			}
+			if len(applied) == 0 {
+				fmt.Fprintln(g.stdout, "schema is up to date")
+			}
+			return nil
 		},
 	}
+	cmd.Flags().StringVar(&database, "database", "", "database to migrate (default: from --clickhouse, else \"default\")")
+	return cmd
 }

@@ -1,0 +1,108 @@
+package chdb
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Fetch makes sure libchdb is in cacheDir (CacheDir() when empty) and
+// returns its path. When missing, it runs `npm pack
+// @chdb/lib-linux-x64-gnu@LibVersion` in a temporary directory (~170 MB,
+// about 10 s here) and extracts libchdb.so from the tarball, renaming it into
+// place so that a crash never leaves a half-written library. It does nothing
+// when the library is already cached.
+func Fetch(ctx context.Context, cacheDir string) (string, error) {
+	if cacheDir == "" {
+		cacheDir = CacheDir()
+	}
+	dst := CachedLibraryPath(cacheDir)
+	if CheckLibrary(dst) == nil {
+		return dst, nil
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		return "", fmt.Errorf("fetch libchdb: npm is needed to download %s@%s (install Node.js/npm, or put libchdb.so at %s): %w", npmPackage, LibVersion, dst, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return "", fmt.Errorf("fetch libchdb: %w", err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dst), ".fetch-")
+	if err != nil {
+		return "", fmt.Errorf("fetch libchdb: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	cmd := exec.CommandContext(ctx, npm, "pack", "--silent", npmPackage+"@"+LibVersion)
+	cmd.Dir = tmp
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("fetch libchdb: npm pack %s@%s: %w: %s", npmPackage, LibVersion, err, strings.TrimSpace(stderr.String()))
+	}
+	tgz := strings.TrimSpace(string(out))
+	if i := strings.LastIndexByte(tgz, '\n'); i >= 0 {
+		tgz = tgz[i+1:]
+	}
+	if tgz == "" {
+		return "", fmt.Errorf("fetch libchdb: npm pack %s@%s printed no file name", npmPackage, LibVersion)
+	}
+	part := filepath.Join(tmp, libName+".part")
+	if err := extractLibrary(filepath.Join(tmp, tgz), part); err != nil {
+		return "", fmt.Errorf("fetch libchdb: %w", err)
+	}
+	if err := os.Rename(part, dst); err != nil {
+		return "", fmt.Errorf("fetch libchdb: %w", err)
+	}
+	return dst, nil
+}
+
+// errNoLibrary is returned when a tarball holds no libchdb.so.
+var errNoLibrary = errors.New("no package/" + libName + " in tarball")
+
+// extractLibrary copies package/libchdb.so out of the npm tarball at tgz
+// into dst, synced to disk.
+func extractLibrary(tgz, dst string) error {
+	f, err := os.Open(tgz)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", tgz, err)
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("read %s: %w", tgz, errNoLibrary)
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", tgz, err)
+		}
+		if h.Typeflag != tar.TypeReg || filepath.Base(h.Name) != libName {
+			continue
+		}
+		out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o755)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, tr); err != nil {
+			out.Close()
+			return fmt.Errorf("extract %s: %w", libName, err)
+		}
+		if err := out.Sync(); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	}
+}

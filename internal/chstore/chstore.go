@@ -1,0 +1,200 @@
+package chstore
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// EmbeddedAddr is where `dancu clickhouse` serves the embedded engine.
+const EmbeddedAddr = "127.0.0.1:8123"
+
+// Config says which ClickHouse to connect to and how.
+type Config struct {
+	// Addr is host:port. Default: EmbeddedAddr for HTTP, 127.0.0.1:9000 for native.
+	Addr string
+	// Native selects ClickHouse's native protocol (a real server or cluster).
+	// Default: false, the HTTP interface as served by the embedded engine,
+	// without compression (the embedded engine supports none).
+	Native bool
+	// Database is the database to work in. Default: "default".
+	Database string
+	// CreateDatabase creates Database if it does not exist. Default: false.
+	CreateDatabase bool
+	// Username and Password authenticate. Default: "default" and "".
+	Username, Password string
+	// TLS enables TLS with this configuration. Default: nil (plain TCP).
+	TLS *tls.Config
+	// DialTimeout bounds connecting. Default: 10s.
+	DialTimeout time.Duration
+	// MaxOpenConns caps open connections. Default: 4.
+	MaxOpenConns int
+	// Settings are ClickHouse settings sent with every query. Default: none.
+	Settings map[string]any
+}
+
+// withDefaults returns a copy of c with defaults filled in; c is not changed.
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		if c.Native {
+			c.Addr = "127.0.0.1:9000"
+		} else {
+			c.Addr = EmbeddedAddr
+		}
+	}
+	if c.Database == "" {
+		c.Database = "default"
+	}
+	if c.Username == "" {
+		c.Username = "default"
+	}
+	if c.DialTimeout == 0 {
+		c.DialTimeout = 10 * time.Second
+	}
+	if c.MaxOpenConns == 0 {
+		c.MaxOpenConns = 4
+	}
+	return c
+}
+
+// Validate reports what is wrong with c, field by field.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			errs = append(errs, fmt.Errorf("Addr %q: want host:port: %w", c.Addr, err))
+		}
+	}
+	if c.DialTimeout < 0 {
+		errs = append(errs, fmt.Errorf("DialTimeout %v: must not be negative", c.DialTimeout))
+	}
+	if c.MaxOpenConns < 0 {
+		errs = append(errs, fmt.Errorf("MaxOpenConns %d: must not be negative", c.MaxOpenConns))
+	}
+	if strings.ContainsAny(c.Database, "`\x00") {
+		errs = append(errs, fmt.Errorf("Database %q: must not contain a backquote or NUL", c.Database))
+	}
+	return errors.Join(errs...)
+}
+
+// ParseAddr turns the --clickhouse / $DANCU_CLICKHOUSE value into a Config:
+//
+//	""                                   the embedded engine on http://127.0.0.1:8123
+//	"http://host:port[/db]"              an HTTP interface (embedded engine or server)
+//	"host:port"                          a server over the native protocol
+//	"clickhouse://[user[:pass]@]host:port[/db][?secure=true]"  the same, with credentials
+func ParseAddr(s string) (Config, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Config{Addr: EmbeddedAddr}, nil
+	}
+	if !strings.Contains(s, "://") {
+		if _, _, err := net.SplitHostPort(s); err != nil {
+			return Config{}, fmt.Errorf("parse clickhouse address %q: want host:port or clickhouse://host:port: %w", s, err)
+		}
+		return Config{Addr: s, Native: true}, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return Config{}, fmt.Errorf("parse clickhouse address %q: %w", s, err)
+	}
+	var c Config
+	switch u.Scheme {
+	case "http":
+		c.Native = false
+	case "clickhouse", "tcp":
+		c.Native = true
+	case "https":
+		c.TLS = &tls.Config{}
+	default:
+		return Config{}, fmt.Errorf("parse clickhouse address %q: scheme %q: want http, clickhouse or tcp", s, u.Scheme)
+	}
+	c.Addr = u.Host
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return Config{}, fmt.Errorf("parse clickhouse address %q: host %q: want host:port: %w", s, u.Host, err)
+	}
+	c.Database = strings.Trim(u.Path, "/")
+	if u.User != nil {
+		c.Username = u.User.Username()
+		c.Password, _ = u.User.Password()
+	}
+	if u.Query().Get("secure") == "true" {
+		c.TLS = &tls.Config{}
+	}
+	return c, nil
+}
+
+// Open connects to ClickHouse and checks the connection with a ping. For
+// the embedded engine a refused connection says to start it.
+func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("open clickhouse: %w", err)
+	}
+	c := cfg.withDefaults()
+	if c.CreateDatabase && c.Database != "default" {
+		admin := c
+		admin.Database = "default"
+		admin.CreateDatabase = false
+		conn, err := Open(ctx, admin)
+		if err != nil {
+			return nil, err
+		}
+		err = conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(c.Database))
+		conn.Close()
+		if err != nil {
+			return nil, fmt.Errorf("create database %s: %w", c.Database, err)
+		}
+	}
+	opts := &clickhouse.Options{
+		Addr: []string{c.Addr},
+		Auth: clickhouse.Auth{
+			Database: c.Database,
+			Username: c.Username,
+			Password: c.Password,
+		},
+		TLS:          c.TLS,
+		DialTimeout:  c.DialTimeout,
+		MaxOpenConns: c.MaxOpenConns,
+		MaxIdleConns: c.MaxOpenConns,
+		Settings:     clickhouse.Settings(c.Settings),
+		ClientInfo: clickhouse.ClientInfo{Products: []struct{ Name, Version string }{
+			{Name: "dancu", Version: "dev"},
+		}},
+	}
+	if c.Native {
+		opts.Protocol = clickhouse.Native
+		opts.Compression = &clickhouse.Compression{Method: clickhouse.CompressionLZ4}
+	} else {
+		opts.Protocol = clickhouse.HTTP
+		opts.Compression = &clickhouse.Compression{Method: clickhouse.CompressionNone}
+	}
+	conn, err := clickhouse.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open clickhouse %s: %w", c.Addr, err)
+	}
+	if err := conn.Ping(ctx); err != nil {
+		conn.Close()
+		if !c.Native && isRefused(err) {
+			return nil, fmt.Errorf("open clickhouse %s: nothing listens there; start the embedded engine with `dancu clickhouse` or name a server with --clickhouse: %w", c.Addr, err)
+		}
+		return nil, fmt.Errorf("open clickhouse %s: %w", c.Addr, err)
+	}
+	return conn, nil
+}
+
+func isRefused(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+func quoteIdent(s string) string {
+	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(s) + "`"
+}
