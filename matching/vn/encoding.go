@@ -349,7 +349,7 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 				}
 				if _, ok := charmap.Windows1252.EncodeRune(r); !ok {
 					can1252 = false
-				} else if !isLatin1VietnameseLetter(r) || unicode.IsLower(prev) && unicode.IsUpper(r) || sameBaseVowels(prev, r) {
+				} else if !isLatin1VietnameseLetter(r) || unicode.IsLower(prev) && unicode.IsUpper(r) || vniPair(prev, r) {
 					legacyEvidence = true
 				}
 			} else if strings.ContainsRune("^(+~`", r) || (prev == 'd' || prev == 'D') && (r == 'd' || r == 'D') {
@@ -415,18 +415,21 @@ func isLatin1VietnameseLetter(r rune) bool {
 	return false
 }
 
-// sameBaseVowels reports whether the letter b with a mark follows the bare
-// vowel a of the same base (a, e, u, y), which Vietnamese never writes but
-// VNI produces for every marked vowel ("aâ" = â, "eã" = ẽ).
-func sameBaseVowels(a, b rune) bool {
-	la, ok1 := lookup(a)
-	lb, ok2 := lookup(b)
-	if !ok1 || !ok2 || a >= utf8.RuneSelf || la.base != lb.base {
+// vniPair reports whether the letters a, b form a VNI two-byte letter that
+// Vietnamese Unicode spelling never writes ("aâ" = â, "eã" = ẽ, "oâ" = ô,
+// "uõ" = ũ). The pairs oà oá oã uà uá are left out: new-style "hoà" and
+// "quá" write them.
+func vniPair(a, b rune) bool {
+	if a >= utf8.RuneSelf {
 		return false
 	}
-	switch la.base {
-	case 'a', 'e', 'u', 'y':
-		return true
+	t := loadLegacy()
+	if _, ok := t.vni2[[2]rune{a, b}]; !ok {
+		return false
 	}
-	return false
+	switch string([]rune{unicode.ToLower(a), unicode.ToLower(b)}) {
+	case "oà", "oá", "oã", "uà", "uá":
+		return false
+	}
+	return true
 }
