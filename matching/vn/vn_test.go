@@ -369,3 +369,51 @@ func TestCanonIdempotentOnCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestOCRKeyNoise applies one scanner confusion at a time to every name
+// word of the shared tables and checks the OCR key comes back, and that
+// OCR keys never join two words whose diacritic-free keys differ.
+func TestOCRKeyNoise(t *testing.T) {
+	words := map[string]bool{}
+	for _, f := range []string{"names/surnames.csv", "names/middle_names.csv", "names/given_names.csv"} {
+		for _, r := range refdata.MustLoad(f).Rows {
+			for _, w := range strings.Fields(r[0]) {
+				if ValidSyllable(w) {
+					words[w] = true
+				}
+			}
+		}
+	}
+	confusions := []struct{ from, to string }{
+		{"m", "rn"}, {"o", "0"}, {"l", "1"}, {"s", "5"}, {"d", "cl"}, {"g", "q"},
+	}
+	tried, missed := 0, 0
+	byOCR := map[string]string{}
+	for w := range words {
+		n := ParseName(w)
+		if k, ok := byOCR[n.OCRKey]; ok && k != n.Key {
+			t.Errorf("OCRKey %q joins keys %q and %q", n.OCRKey, k, n.Key)
+		}
+		byOCR[n.OCRKey] = n.Key
+		key := n.Key
+		for _, c := range confusions {
+			i := strings.Index(key[1:], c.from) // the confusions seen inside words
+			if i < 0 {
+				continue
+			}
+			i++
+			noisy := key[:i] + c.to + key[i+len(c.from):]
+			tried++
+			if got := ParseName(noisy).OCRKey; got != n.OCRKey {
+				missed++
+				if missed <= 10 {
+					t.Errorf("OCRKey(%q) = %q, want %q (from %q)", noisy, got, n.OCRKey, w)
+				}
+			}
+		}
+	}
+	t.Logf("%d words, %d noisy variants, %d not repaired", len(words), tried, missed)
+	if tried < 100 {
+		t.Errorf("only %d noisy variants tried", tried)
+	}
+}
