@@ -117,3 +117,28 @@ func ExampleValidSyllable() {
 	fmt.Println(vn.ValidSyllable("Nguyễn"), vn.ValidSyllable("hoà"), vn.ValidSyllable("NguyÔn"), vn.ValidSyllable("hàt"))
 	// Output: true true false false
 }
+
+func ExampleDecodeWindows1258() {
+	// "Hà Nội" in code page 1258: base letters followed by tone marks.
+	fmt.Println(vn.DecodeWindows1258([]byte{'H', 'a', 0xCC, ' ', 'N', 0xF4, 0xF2, 'i'}))
+	// Output: Hà Nội
+}
+
+func ExampleClean() {
+	fmt.Printf("%q\n", vn.Clean("\u00a0Nguyễn\u200b  Văn\tAn "))
+	// Output: "Nguyễn Văn An"
+}
+
+func ExampleName_SexHint() {
+	fmt.Println(vn.ParseName("Lê Thị Hồng").SexHint(), vn.ParseName("Lê Văn Hồng").SexHint())
+	// Output: F M
+}
+
+func ExampleID_Check() {
+	id := vn.ParseID("030190012345") // registered in Hải Dương, female, born 1990
+	fmt.Println(id.Check(1990, "F", "30"))
+	fmt.Println(id.Check(1991, "M", "01"))
+	// Output:
+	// []
+	// [birth year 1991, number encodes 1990 sex M, number encodes F birth province 01, number encodes 030]
+}

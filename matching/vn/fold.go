@@ -188,6 +188,11 @@ func appendCanonKey(b, k []byte, s string, title, withKey bool) ([]byte, []byte)
 	if needsNFC(s) {
 		s = norm.NFC.String(s)
 	}
+	return appendCanonKeyNFC(b, k, s, title, withKey)
+}
+
+// appendCanonKeyNFC is appendCanonKey for s already in NFC.
+func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool) ([]byte, []byte) {
 	var word [48]rune
 	n := 0
 	long := false // word longer than the buffer: handled rune by rune

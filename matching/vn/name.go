@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Name is a personal name split into its parts. All parts are in the
@@ -44,11 +46,15 @@ var compoundFamilies = [][]string{
 // words ("Nguyễn V. An" → Nguyễn / V / An). A one-word name is a given
 // name.
 func ParseName(s string) Name {
-	if needsSeparators(s) {
+	sep, nfc := scanName(s)
+	if sep {
 		s = replaceSeparators(s)
 	}
+	if nfc {
+		s = norm.NFC.String(s)
+	}
 	var stack, kstack [128]byte
-	nb, kb := appendCanonKey(stack[:0], kstack[:0], s, true, true)
+	nb, kb := appendCanonKeyNFC(stack[:0], kstack[:0], s, true, true)
 	if len(nb) == 0 {
 		return Name{}
 	}
@@ -75,10 +81,13 @@ func ParseName(s string) Name {
 		return n
 	}
 	fam := 1
-	for _, cf := range compoundFamilies {
-		if len(cf) < words && len(cf) <= nc && hasWords(n.Normalized, cf) {
-			fam = len(cf)
-			break
+	switch n.Normalized[:cuts[0]] { // only these words start a compound
+	case "Công", "Tôn", "Nguyễn", "Âu", "Tư", "Gia", "Thượng":
+		for _, cf := range compoundFamilies {
+			if len(cf) < words && len(cf) <= nc && hasWords(n.Normalized, cf) {
+				fam = len(cf)
+				break
+			}
 		}
 	}
 	n.Family = n.Normalized[:cuts[fam-1]]
@@ -116,22 +125,29 @@ func isNameRune(r rune) bool {
 	return r == '’' || spaceKind(r) != 0 || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-func needsSeparators(s string) bool {
+// scanName reports whether s has separators to replace (punctuation,
+// invalid bytes) and whether it needs NFC, in one pass.
+func scanName(s string) (sep, nfc bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if !isNameRune(rune(c)) {
-				return true
+				sep = true
 			}
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if !isNameRune(r) {
-			return true
-		}
 		i += n - 1
+		if _, ok := lookup(r); ok {
+			continue
+		}
+		if n == 1 || !isNameRune(r) {
+			sep = true
+		} else if unicode.Is(unicode.Mn, r) {
+			nfc = true
+		}
 	}
-	return false
+	return sep, nfc
 }
 
 func replaceSeparators(s string) string {
