@@ -87,5 +87,19 @@ Windows-1258 CSV) and their expected.json.`,
 }
 
 func genMessy(g *globals, dir string, seed int64) error {
-	return fmt.Errorf("gen: --messy is not implemented yet")
+	exp, err := synth.WriteMessy(dir, seed)
+	if err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	for _, f := range exp.Files {
+		rows, acc, rej := 0, 0, 0
+		for _, s := range f.Sheets {
+			rows += s.DataRows
+			acc += s.Accepted
+			rej += s.Rejected
+		}
+		fmt.Fprintf(g.stdout, "  %-22s %d sheet(s), %d data rows (%d accepted, %d rejected)\n", f.File, len(f.Sheets), rows, acc, rej)
+	}
+	fmt.Fprintf(g.stdout, "wrote %d messy sheets and expected.json to %s\n", len(exp.Files), dir)
+	return nil
 }

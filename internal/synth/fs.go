@@ -14,3 +14,5 @@ func fsReadFile(name string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+func refdataLoad(name string) (*refdata.Table, error) { return refdata.Load(name) }

@@ -127,6 +127,7 @@ type popGen struct {
 	nextH    int
 	recent   []*Person // a few earlier persons, for namesakes
 	namesake float64
+	home     *place // when set, every household lives here (village lists)
 }
 
 var headAgeW = newWeighted([]float64{0, 0, 12, 22, 22, 20, 14, 8, 2}) // by decade: 0-9 … 80-89
@@ -215,8 +216,13 @@ func (g *popGen) next() *household {
 	t, r := g.t, g.r
 	g.nextH++
 	h := &household{id: "H" + zeroPad(uint64(g.nextH), 8)}
-	home := t.randomPlace(r, "")
-	home.detail = randomDetail(r, home.c)
+	var home place
+	if g.home != nil {
+		home = *g.home
+	} else {
+		home = t.randomPlace(r, "")
+		home.detail = randomDetail(r, home.c)
+	}
 	eth := "Kinh"
 	if r.Float64() < 0.15 {
 		eth = t.ethnicities.pick(r)

@@ -163,6 +163,9 @@ func (s *xlsxSink) close() error {
 	if err := s.f.SaveAs(s.path); err != nil {
 		return fmt.Errorf("save %s: %w", s.path, err)
 	}
+	if err := os.Chmod(s.path, 0o644); err != nil {
+		return fmt.Errorf("save %s: %w", s.path, err)
+	}
 	return s.f.Close()
 }
 

@@ -109,6 +109,12 @@ func atof(s string) float64 {
 	return f
 }
 
+// fixEth replaces the Icelandic eth (Ð, ð), which some name lists carry
+// instead of the Vietnamese đ (Đ, đ).
+func fixEth(s string) string {
+	return strings.NewReplacer("Ð", "Đ", "ð", "đ").Replace(s)
+}
+
 // popular turns a count of distinct names bearing a syllable into a
 // population weight: rare syllables (fewer than min) are not drawn, and
 // common ones gain, since a distinct-name list flattens real frequencies.
@@ -309,7 +315,7 @@ func (t *tables) loadNames() error {
 	}
 	var mw, fw []float64
 	for _, r := range gn.Rows {
-		n := gn.Get(r, "given_name")
+		n := fixEth(gn.Get(r, "given_name"))
 		share := atof(gn.Get(r, "ngxson_share_female"))
 		m := popular(atof(gn.Get(r, "ngxson_male")), 20) + 300*atof(gn.Get(r, "daklak_dkl01_male_pct"))
 		f := popular(atof(gn.Get(r, "ngxson_female")), 20) + 300*atof(gn.Get(r, "daklak_dkl01_female_pct"))
@@ -336,7 +342,7 @@ func (t *tables) loadNames() error {
 		}
 		var out []string
 		for _, l := range strings.Split(string(b), "\n") {
-			l = strings.TrimSpace(l)
+			l = fixEth(strings.TrimSpace(l))
 			if strings.Count(l, " ") == 1 { // exactly two syllables
 				out = append(out, l)
 			}
