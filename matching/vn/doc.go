@@ -1,25 +1,47 @@
 // Package vn is the part of dancu that knows Vietnamese text. It sits at the
-// start of the match stage (and is used by ingest while decoding sheets):
+// start of the match stage, and ingest uses it while decoding sheets:
 //
-//	ingest (DetectEncoding, Decode*) ─> Kafka ─> match (ParseName, ParseDate,
-//	ParseSex, ParseID, Fold) ─> Kafka ─> load
+//	ingest (DetectEncoding, Decode…, ParseDateCell) ─> Kafka ─>
+//	match (ParseName, ParseDate, ParseSex, ParseID, Fold, Canon) ─> Kafka ─> load
 //
-// It provides:
+// What it provides, and the choices it makes:
 //
-//   - Fold and Canon: the diacritic-free key and the canonical (diacritics
-//     kept, lower case, one tone-mark style) form of any text. Canon uses the
-//     old tone-mark style (kiểu cũ: "hòa", "khỏe", "thủy"), the one of the
-//     official GSO unit names ("Thanh Hóa", "Khánh Hòa"); new-style input
-//     ("hoà", "thuỷ") is rewritten to it.
-//   - ParseName: names split into family (knowing compound family names such
-//     as Tôn Nữ, Tôn Thất, Nguyễn Phúc, Âu Dương), middle and given name, with
-//     a diacritic-free Key and an OCR-tolerant OCRKey.
-//   - ParseDate / ParseDateCell, ParseSex, ParseID (12-digit identification
-//     numbers and 9-digit CMND) with ID.Check against a record.
+//   - Fold: the diacritic-free key of any text (NFC not needed: combining
+//     marks are dropped as well), lower case, đ → d, whitespace of every
+//     kind collapsed, zero-width characters removed.
+//   - Canon: NFC, cleaned, lower case, diacritics kept, with one tone-mark
+//     placement: the old style (kiểu cũ: "hòa", "khỏe", "thủy"), the one of
+//     most official GSO unit names ("Thanh Hóa", "Khánh Hòa"). New-style
+//     input ("hoà", "thuỷ") is rewritten to it; the two styles differ only in
+//     the open rhymes oa, oe, uy (encodings/tone_placement_variants.tsv).
+//     Ð/ð (eth), a common look-alike, is read as Đ/đ.
+//   - ParseName: the canonical name in title case, split into family (the
+//     first word, or a compound family name such as Tôn Nữ, Tôn Thất,
+//     Nguyễn Phúc, Âu Dương, Công Tằng Tôn Nữ), middle names and the given
+//     name (the last word); Key = Fold(Normalized); OCRKey repairs scanner
+//     confusions (0→o, 1→l, 5→s, 8→b, rn→m, cl→d, q→g inside a word, stray
+//     apostrophes) only in words that are not syllables, so two real names
+//     never collide that did not already collide in Key. Name.SexHint reads
+//     the sex-bearing middle names Thị and Văn.
+//   - ParseDate / ParseDateCell: dd/mm/yyyy and its variants, yyyy-mm-dd,
+//     two-digit years (00–26 → 2000s, 27–99 → 1900s: TwoDigitYearPivot),
+//     Excel 1900-system serials for numeric cells, month/year, year; with
+//     precision, errors for impossible dates, and Swapped for 03/25/1990.
+//   - ParseSex: "M" or "F" from Nam/Nữ and their variants; 1 is male, 0 and
+//     2 are female (the 1/0 boolean and the 1/2 census codings agree).
+//   - ParseID: 12-digit identification numbers (province or country code,
+//     century/sex digit, birth-year digits, per the refdata tables) and
+//     9-digit CMND; ID.Check lists contradictions with a record.
 //   - Legacy encodings: DecodeTCVN3, DecodeVNI, DecodeVIQR,
-//     DecodeWindows1258, and DetectEncoding deciding per column or sheet.
-//   - MaskID and MaskName for logs.
+//     DecodeWindows1258 (and …Text for text read as Windows-1252),
+//     DecodeBytes for raw files, and DetectEncoding, which decides per
+//     column or sheet from the cell font when there is one and otherwise by
+//     whether decoding turns non-syllables into valid Vietnamese syllables
+//     (ValidSyllable); it never decodes real Unicode Vietnamese (tested on
+//     every name and unit name of the reference tables).
+//   - MaskID ("0010******45") and MaskName ("Nguyễn V. A.") for logs.
 //
-// All functions are safe for concurrent use; the tables they need are built
-// once, on first use, from the embedded reference data (internal/refdata).
+// All functions are safe for concurrent use. The tables are built once:
+// letter tables at package initialisation, the reference tables on first
+// use, from the embedded data of internal/refdata.
 package vn

@@ -3,6 +3,7 @@ package vn
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrUnknownSex is returned (wrapped) for values that do not say a sex:
@@ -16,7 +17,7 @@ var ErrUnknownSex = errors.New("unknown sex")
 // both agree that 1 is male). Anything else is an error wrapping
 // ErrUnknownSex.
 func ParseSex(s string) (string, error) {
-	switch k := Fold(s); k {
+	switch k := strings.Trim(Fold(s), ".,;:()[]\"' "); k {
 	case "nam", "nam gioi", "trai", "con trai", "m", "male", "man", "1":
 		return "M", nil
 	case "nu", "nu gioi", "gai", "con gai", "f", "female", "woman", "0", "2":

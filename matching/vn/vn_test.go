@@ -267,7 +267,7 @@ func TestParseSex(t *testing.T) {
 	for in, want := range map[string]string{
 		"Nam": "M", "NAM": "M", "nam": "M", "Nam giới": "M", "M": "M", "male": "M", "1": "M", "trai": "M",
 		"Nữ": "F", "nu": "F", "NỮ": "F", "nữ giới": "F", "F": "F", "Female": "F", "0": "F", "2": "F", "gái": "F",
-		"Nu\u0303": "F", " nữ ": "F",
+		"Nu\u0303": "F", " nữ ": "F", "Nam.": "M", "(Nữ)": "F",
 	} {
 		got, err := ParseSex(in)
 		if err != nil || got != want {
