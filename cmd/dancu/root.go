@@ -74,6 +74,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newEvalCmd(g),
 		newExplainCmd(g),
 		newMigrateCmd(g),
+		newRunCmd(g),
 		newCoverageCmd(g),
 		newDemoCmd(g),
 	)
