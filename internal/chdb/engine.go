@@ -36,7 +36,12 @@ type Engine struct {
 	conn unsafe.Pointer
 	// curDB is the database the connection's session is in; "" when unknown.
 	curDB string
-	refs  int // guarded by engines.mu
+	// settings are those SET on the session for the last query. They are
+	// changed only when the next query asks for others, so a client that
+	// sends the same settings every time (clickhouse-go's
+	// max_execution_time) costs no extra statements.
+	settings map[string]string
+	refs     int // guarded by engines.mu
 }
 
 var engines struct {
@@ -59,6 +64,9 @@ func Open(cfg Config) (*Engine, error) {
 	libPath := cfg.LibPath
 	if libPath == "" {
 		libPath = LibraryPath()
+	}
+	if err := CheckLibrary(libPath); err != nil {
+		return nil, fmt.Errorf("open engine: %w", err)
 	}
 	engines.mu.Lock()
 	defer engines.mu.Unlock()
@@ -167,6 +175,9 @@ var errClosed = errors.New("engine is closed")
 // statement that has started runs to its end (libchdb cannot cancel it).
 // Engine errors are *Exception.
 func (e *Engine) Query(ctx context.Context, query string, opts QueryOptions) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	select {
 	case e.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -190,27 +201,62 @@ func (e *Engine) Query(ctx context.Context, query string, opts QueryOptions) (*R
 	if isUse(query) {
 		e.curDB = "" // the statement moves the session; re-establish next time
 	}
-	if len(opts.Settings) > 0 {
-		names := make([]string, 0, len(opts.Settings))
-		for k := range opts.Settings {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		var set, reset []string
-		for _, k := range names {
-			set = append(set, QuoteIdent(k)+" = "+QuoteString(opts.Settings[k]))
-			reset = append(reset, QuoteIdent(k)+" = DEFAULT")
-		}
-		if _, err := e.run("SET "+strings.Join(set, ", "), "TabSeparated", nil); err != nil {
-			return nil, err
-		}
-		defer e.run("SET "+strings.Join(reset, ", "), "TabSeparated", nil) //nolint:errcheck // best effort: the next SET overrides anyway
+	if err := e.applySettings(opts.Settings); err != nil {
+		return nil, err
 	}
 	format := opts.Format
 	if format == "" {
 		format = "TabSeparated"
 	}
 	return e.run(query, format, opts.Params)
+}
+
+// applySettings makes the session's settings exactly want: it sets those
+// that differ and resets to DEFAULT those no longer asked for. The caller
+// holds e.sem.
+func (e *Engine) applySettings(want map[string]string) error {
+	var set, reset []string
+	for _, k := range sortedKeys(want) {
+		if v, ok := e.settings[k]; !ok || v != want[k] {
+			set = append(set, QuoteIdent(k)+" = "+QuoteString(want[k]))
+		}
+	}
+	for _, k := range sortedKeys(e.settings) {
+		if _, ok := want[k]; !ok {
+			reset = append(reset, QuoteIdent(k)+" = DEFAULT")
+		}
+	}
+	if len(reset) > 0 {
+		if _, err := e.run("SET "+strings.Join(reset, ", "), "TabSeparated", nil); err != nil {
+			return err
+		}
+		for k := range e.settings {
+			if _, ok := want[k]; !ok {
+				delete(e.settings, k)
+			}
+		}
+	}
+	if len(set) > 0 {
+		if _, err := e.run("SET "+strings.Join(set, ", "), "TabSeparated", nil); err != nil {
+			return err
+		}
+		if e.settings == nil {
+			e.settings = map[string]string{}
+		}
+		for k, v := range want {
+			e.settings[k] = v
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 var useRe = regexp.MustCompile(`(?i)^\s*USE\s`)
