@@ -285,4 +285,3 @@ func BenchmarkInsert(b *testing.B) {
 		})
 	}
 }
-
