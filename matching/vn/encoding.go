@@ -378,7 +378,29 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 			best, bv, bi = e, v, i
 		}
 	}
+	if best == TCVN3 && upperASCII(samples) {
+		// The normal TCVN3 font has no upper-case toned letters: capitals
+		// typed around lower-case toned bytes mean the "H" font.
+		return TCVN3Upper
+	}
 	return best
+}
+
+// upperASCII reports whether the samples have ASCII capitals and no ASCII
+// lower-case letters.
+func upperASCII(samples []string) bool {
+	upper := false
+	for _, s := range samples {
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case c >= 'a' && c <= 'z':
+				return false
+			case c >= 'A' && c <= 'Z':
+				upper = true
+			}
+		}
+	}
+	return upper
 }
 
 // syllableScore decodes samples with e and counts the words that are valid

@@ -224,6 +224,9 @@ func TestDetectLegacy(t *testing.T) {
 	if got := DetectEncoding([]string{"NguyÔn"}, ".VnTimeH"); got != TCVN3Upper {
 		t.Errorf(".VnTimeH = %v", got)
 	}
+	if got := DetectEncoding([]string{"NGUYÔN V¡N AN", "TRÇN THÞ B×NH"}, ""); got != TCVN3Upper {
+		t.Errorf("upper-case TCVN3 without font = %v", got)
+	}
 	if got := DetectEncoding([]string{"Nguyeãn"}, "VNI-Times"); got != VNI {
 		t.Errorf("VNI-Times = %v", got)
 	}
