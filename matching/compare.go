@@ -53,6 +53,9 @@ type cComparison struct {
 type compiled struct {
 	s     *Settings
 	comps []cComparison
+	// veto[k][g] is set when level g of comparison k vetoes a link.
+	veto    [][]bool
+	hasVeto bool
 }
 
 func compile(s *Settings, f *Frame) (*compiled, error) {
@@ -118,6 +121,24 @@ func compile(s *Settings, f *Frame) (*compiled, error) {
 			cc.cols = append(cc.cols, i)
 		}
 		c.comps = append(c.comps, cc)
+		vs := make([]bool, len(sc.Levels)+2)
+		for _, v := range s.Vetoes {
+			if v.Comparison != sc.Name {
+				continue
+			}
+			for _, l := range v.Levels {
+				if l == "else" {
+					vs[len(sc.Levels)+1] = true
+				}
+				for li, lv := range sc.Levels {
+					if lv.Label == l {
+						vs[li+1] = true
+					}
+				}
+			}
+		}
+		c.veto = append(c.veto, vs)
+		c.hasVeto = c.hasVeto || len(s.Vetoes) > 0
 	}
 	return c, nil
 }
@@ -242,10 +263,13 @@ type weights struct {
 	tfCap  float64
 	hasTF  bool
 	hasCnf bool
+	// vetoCap is the weight a vetoed pair is capped at: just below the
+	// match threshold.
+	vetoCap float64
 }
 
 func newWeights(c *compiled, m *Model, prior string) *weights {
-	ws := &weights{tfMin: 1e-7, tfCap: 20}
+	ws := &weights{tfMin: 1e-7, tfCap: 20, vetoCap: math.Nextafter(logit2(c.s.Thresholds.Match), math.Inf(-1)) - 1e-3}
 	lambda := m.Lambda
 	if prior == "global" && m.LambdaGlobal > 0 {
 		lambda = m.LambdaGlobal
@@ -304,8 +328,20 @@ func (ws *weights) weight(c *compiled, f *Frame, k int, g uint8, a, b int32) (w,
 }
 
 // score returns the total match weight (prior included) of a pair whose
-// levels are gs.
+// levels are gs, capped just below the match threshold when a veto holds.
 func (ws *weights) score(c *compiled, f *Frame, gs []uint8, a, b int32) float64 {
+	w := ws.rawScore(c, f, gs, a, b)
+	if c.hasVeto && w >= ws.vetoCap {
+		for k, g := range gs {
+			if c.veto[k][g] {
+				return ws.vetoCap
+			}
+		}
+	}
+	return w
+}
+
+func (ws *weights) rawScore(c *compiled, f *Frame, gs []uint8, a, b int32) float64 {
 	total := ws.prior
 	if !ws.hasTF && !ws.hasCnf {
 		for k, g := range gs {

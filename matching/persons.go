@@ -66,6 +66,23 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 	add := func(kind, number string, rows []int32, score float64, expl string) {
 		conflicts = append(conflicts, newConflict(res, personID, kind, number, rows, score, expl))
 	}
+	// Numbers on the records of several persons: reported as shared_id,
+	// not again as contradicting each person.
+	shared := map[string]bool{}
+	if vnCols {
+		first := map[uint32]int32{}
+		for i, v := range f.cols[cols.valid].vals {
+			if v == 0 {
+				continue
+			}
+			root := res.Clusters.Of[i]
+			if r, ok := first[v]; !ok {
+				first[v] = root
+			} else if r != root {
+				shared[f.cols[cols.valid].dict[v]] = true
+			}
+		}
+	}
 	for ci, rows := range members {
 		s := PersonSummary{Root: rows[0], Rows: rows, IDStatus: schemas.IDMissing}
 		byRoot[rows[0]] = ci
@@ -121,7 +138,11 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 		}
 		if s.IDNumber != "" {
 			id := vn.ParseID(s.IDNumber)
-			probs := id.Check(s.BirthYear, s.Sex, "")
+			// A birth year or sex contradicts the number only when no
+			// record of the person supports the number's (one noisy record
+			// does not make a contradiction).
+			probs := id.Check(supported(f, cols.dob, rows, func(v string) bool { return len(id.Check(atoiYear(v), "", "")) == 0 }, s.BirthYear),
+				supportedText(f, cols.sex, rows, func(v string) bool { return len(id.Check(0, v, "")) == 0 }, s.Sex), "")
 			provs := provincesOf(f, cols.provinces, rows)
 			if len(provs) > 0 && !id.Abroad {
 				ok := false
@@ -135,7 +156,10 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 					probs = append(probs, fmt.Sprintf("birth province %s matches none of the provinces the records name (%s)", id.ProvinceCode, strings.Join(provs, ", ")))
 				}
 			}
-			if len(probs) > 0 {
+			if shared[s.IDNumber] {
+				s.IDStatus = schemas.IDConflicting
+				s.Problems = append(s.Problems, "number shared with another person")
+			} else if len(probs) > 0 {
 				s.IDStatus = schemas.IDConflicting
 				s.Problems = append(s.Problems, probs...)
 				var carrying []int32
@@ -325,4 +349,40 @@ func sameBirth(f *Frame, s *Settings, a, b int32) bool {
 		}
 	}
 	return true
+}
+
+func atoiYear(v string) int {
+	y := 0
+	for i := 0; i < len(v) && i < 4; i++ {
+		y = y*10 + int(v[i]-'0')
+	}
+	return y
+}
+
+// supported returns 0 (nothing to check) when some record's date at
+// column ci passes ok, else the person's value.
+func supported(f *Frame, ci int, rows []int32, ok func(string) bool, person int) int {
+	if ci < 0 {
+		return 0
+	}
+	for _, r := range rows {
+		if v := f.cols[ci].vals[r]; v != 0 && ok(formatDate(v)) {
+			return 0
+		}
+	}
+	return person
+}
+
+// supportedText is supported for text columns.
+func supportedText(f *Frame, ci int, rows []int32, ok func(string) bool, person string) string {
+	if ci < 0 {
+		return ""
+	}
+	c := &f.cols[ci]
+	for _, r := range rows {
+		if v := c.vals[r]; v != 0 && ok(c.dict[v]) {
+			return ""
+		}
+	}
+	return person
 }

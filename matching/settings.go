@@ -34,6 +34,7 @@ type Settings struct {
 	Blocking    []BlockingRule  `json:"blocking" yaml:"blocking"`
 	Comparisons []Comparison    `json:"comparisons" yaml:"comparisons"`
 	Guards      []Guard         `json:"guards,omitempty" yaml:"guards,omitempty"`
+	Vetoes      []Veto          `json:"vetoes,omitempty" yaml:"vetoes,omitempty"`
 	Thresholds  Thresholds      `json:"thresholds" yaml:"thresholds"`
 	Training    TrainingOptions `json:"training" yaml:"training"`
 
@@ -126,6 +127,16 @@ type Guard struct {
 	Kind   string `json:"kind" yaml:"kind"`
 	Column string `json:"column" yaml:"column"`
 	Max    int    `json:"max,omitempty" yaml:"max,omitempty"`
+}
+
+// Veto keeps a pair whose comparison lands on one of Levels (labels, or
+// "else") below the match threshold, whatever the rest of the evidence:
+// twins and siblings share surname, birth date, parents and address but
+// not their given name, and those agreements are not independent.
+// A vetoed pair stays a grey-zone candidate for review.
+type Veto struct {
+	Comparison string   `json:"comparison" yaml:"comparison"`
+	Levels     []string `json:"levels" yaml:"levels"`
 }
 
 // Thresholds on the model's match probability. They are fixed in the
@@ -341,6 +352,27 @@ func (s Settings) Validate() error {
 			bad(fmt.Sprintf("guards[%d].kind", i), "unknown %q", g.Kind)
 		}
 		col(fmt.Sprintf("guards[%d].column", i), g.Column)
+	}
+	for i, v := range s.Vetoes {
+		found := false
+		for _, c := range s.Comparisons {
+			if c.Name != v.Comparison {
+				continue
+			}
+			found = true
+			for _, l := range v.Levels {
+				ok := l == "else"
+				for _, lv := range c.Levels {
+					ok = ok || lv.Label == l
+				}
+				if !ok {
+					bad(fmt.Sprintf("vetoes[%d].levels", i), "comparison %s has no level %q", v.Comparison, l)
+				}
+			}
+		}
+		if !found {
+			bad(fmt.Sprintf("vetoes[%d].comparison", i), "unknown %q", v.Comparison)
+		}
 	}
 	if s.Thresholds.Match <= 0 || s.Thresholds.Match >= 1 {
 		bad("thresholds.match", "must be in (0, 1), got %v", s.Thresholds.Match)
