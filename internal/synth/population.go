@@ -224,8 +224,10 @@ func (g *popGen) next() *household {
 		home.detail = randomDetail(r, home.c)
 	}
 	eth := "Kinh"
-	if r.Float64() < 0.15 {
-		eth = t.ethnicities.pick(r)
+	if r.Float64() < minorityShare(home.c.ProvinceCode) {
+		for eth == "Kinh" {
+			eth = t.ethnicities.pick(r)
+		}
 	}
 	rel := t.religions.pick(r)
 	// Quê quán follows the father's line: mostly the home province.
@@ -417,6 +419,22 @@ func (g *popGen) next() *household {
 		}
 	}
 	return h
+}
+
+// minorityShare is a rough share of households of an ethnic minority by
+// province: high in the northern uplands and the Central Highlands, a
+// Khmer share in parts of the Mekong delta, low elsewhere (about 14%
+// nationally, as in the 2019 census).
+func minorityShare(pc string) float64 {
+	switch {
+	case pc >= "02" && pc <= "20", pc >= "62" && pc <= "68":
+		return 0.55
+	case pc == "84" || pc == "94" || pc == "91" || pc == "89":
+		return 0.2
+	case pc == "17" || pc == "38" || pc == "40":
+		return 0.15
+	}
+	return 0.03
 }
 
 func (g *popGen) setParents(c, father, mother *Person) {
