@@ -3,6 +3,7 @@ package vn
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 var benchNames = []string{
@@ -11,20 +12,51 @@ var benchNames = []string{
 	"NGUYEN VAN BINH", "nguyễn thị  mai", "Đỗ Xuân Quỳnh", "Phan Thanh Tùng", "Vũ Thị Khánh Linh",
 }
 
-// BenchmarkParseName measures ParseName with both keys, per name.
+// BenchmarkParseName measures ParseName with both keys, per name: names
+// made of words of the reference tables (most names: their words are
+// precomputed) and names of unlisted or misspelt words (computed letter by
+// letter).
 func BenchmarkParseName(b *testing.B) {
-	var bytes int
-	for _, s := range benchNames {
-		bytes += len(s)
+	for _, set := range []struct {
+		name  string
+		names []string
+	}{{"common", benchNames}, {"rare", rareNames}} {
+		b.Run(set.name, func(b *testing.B) {
+			var bytes int
+			for _, s := range set.names {
+				bytes += len(s)
+			}
+			b.SetBytes(int64(bytes / len(set.names)))
+			b.ReportAllocs()
+			cpu0 := processCPU()
+			n := 0
+			for i := 0; b.Loop(); i++ {
+				nm := ParseName(set.names[i%len(set.names)])
+				if nm.Key == "" {
+					b.Fatal("empty key")
+				}
+				n++
+			}
+			reportCPU(b, cpu0, n)
+		})
 	}
-	b.SetBytes(int64(bytes / len(benchNames)))
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		n := ParseName(benchNames[i%len(benchNames)])
-		if n.Key == "" {
-			b.Fatal("empty key")
-		}
+}
+
+var rareNames = []string{
+	"Nguyểnn Vănn Ann", "Trầnh Thịt Thuu Hươngg", "Lêê Hoàngg Longg", "Phạmm Thịi Hoàa", "Tôôn Nữữ Thịị Thuỷỷ",
+	"Võo Minhh Tuấnn", "Đặngg Ngọcc Bíchh", "Bùii Quangg Huyy", "Huỳnhh Thịị Kimm Ngânn", "Hoàngg Đứcc Thắngg",
+}
+
+// reportCPU adds the process CPU time per operation and the operations per
+// CPU-second (one core) to the benchmark's output.
+func reportCPU(b *testing.B, cpu0 time.Duration, n int) {
+	cpu := processCPU() - cpu0
+	if cpu <= 0 || n == 0 {
+		return
 	}
+	per := float64(cpu.Nanoseconds()) / float64(n)
+	b.ReportMetric(per, "cpu-ns/op")
+	b.ReportMetric(1e9/per, "ops/cpu-s")
 }
 
 func BenchmarkFold(b *testing.B) {
@@ -36,9 +68,12 @@ func BenchmarkFold(b *testing.B) {
 
 func BenchmarkCanon(b *testing.B) {
 	b.ReportAllocs()
+	cpu0, n := processCPU(), 0
 	for i := 0; b.Loop(); i++ {
 		_ = Canon(benchNames[i%len(benchNames)])
+		n++
 	}
+	reportCPU(b, cpu0, n)
 }
 
 func BenchmarkParseDate(b *testing.B) {

@@ -188,32 +188,56 @@ func appendCanonKey(b, k []byte, s string, title, withKey bool) ([]byte, []byte)
 	if needsNFC(s) {
 		s = norm.NFC.String(s)
 	}
-	return appendCanonKeyNFC(b, k, s, title, withKey)
+	return appendCanonKeyNFC(b, k, s, title, withKey, nil)
 }
 
-// appendCanonKeyNFC is appendCanonKey for s already in NFC.
-func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool) ([]byte, []byte) {
+// cachedWord is the canonical form and key of one word, precomputed.
+type cachedWord struct{ canon, key string }
+
+// appendCanonKeyNFC is appendCanonKey for s already in NFC. cache, when
+// not nil, holds precomputed results for whole words as they appear in s
+// (computed by this function with the same title and withKey).
+func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool, cache map[string]cachedWord) ([]byte, []byte) {
 	var word [48]rune
 	n := 0
 	long := false // word longer than the buffer: handled rune by rune
 	start := len(b)
+	ws, we, clean := 0, 0, true // byte span of the word in s; nothing dropped inside it
+	flush := func(b, k []byte) ([]byte, []byte) {
+		if cache != nil && clean {
+			if c, ok := cache[s[ws:we]]; ok {
+				b = append(b, c.canon...)
+				if withKey {
+					k = append(k, c.key...)
+				}
+				return b, k
+			}
+		}
+		return appendCanonWord(b, k, word[:n], title, withKey)
+	}
 	for i := 0; i < len(s); {
 		r, sz := utf8.DecodeRuneInString(s[i:])
 		i += sz
 		if sz == 1 && r == utf8.RuneError {
+			clean = false
 			continue
 		}
 		kind := spaceKind(r)
 		if kind == 1 {
 			if n > 0 {
-				b, k = appendCanonWord(b, k, word[:n], title, withKey)
+				b, k = flush(b, k)
 			}
-			n, long = 0, false
+			n, long, clean = 0, false, true
 			continue
 		}
 		if kind == 2 || isCombining(r) {
+			clean = false
 			continue
 		}
+		if n == 0 {
+			ws = i - sz
+		}
+		we = i
 		if n == 0 && !long && len(b) > start {
 			b = append(b, ' ')
 			if withKey {
@@ -237,7 +261,7 @@ func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool) ([]byte, []by
 		n++
 	}
 	if n > 0 {
-		b, k = appendCanonWord(b, k, word[:n], title, withKey)
+		b, k = flush(b, k)
 	}
 	return b, k
 }

@@ -56,6 +56,14 @@ func FuzzParseName(f *testing.F) {
 				t.Fatalf("ParseName(%q) = %+v: invalid UTF-8", s, n)
 			}
 		}
+		if s2, nfc := scanName(s); !s2 && !nfc {
+			// The word cache must not change the result.
+			var b, k [128]byte
+			cb, ck := appendCanonKeyNFC(b[:0], k[:0], s, true, true, nil)
+			if string(cb) != n.Normalized || string(ck) != n.Key {
+				t.Fatalf("ParseName(%q) = %q/%q, without the word cache %q/%q", s, n.Normalized, n.Key, cb, ck)
+			}
+		}
 		if n.Key != Fold(n.Normalized) {
 			t.Fatalf("ParseName(%q).Key = %q, Fold(Normalized) = %q", s, n.Key, Fold(n.Normalized))
 		}

@@ -2,10 +2,13 @@ package vn
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/dancu-vn/dancu/internal/refdata"
 )
 
 // Name is a personal name split into its parts. All parts are in the
@@ -54,7 +57,7 @@ func ParseName(s string) Name {
 		s = norm.NFC.String(s)
 	}
 	var stack, kstack [128]byte
-	nb, kb := appendCanonKeyNFC(stack[:0], kstack[:0], s, true, true)
+	nb, kb := appendCanonKeyNFC(stack[:0], kstack[:0], s, true, true, nameWordCache())
 	if len(nb) == 0 {
 		return Name{}
 	}
@@ -284,4 +287,57 @@ func MaskName(s string) string {
 		b.WriteByte('.')
 	}
 	return b.String()
+}
+
+var (
+	nameWordsOnce sync.Once
+	nameWords     map[string]cachedWord
+)
+
+// nameWordCache returns the precomputed canonical forms and keys of the
+// words of the reference name tables, in the spellings a name column
+// usually has (as listed, UPPER, lower, and without diacritics). Names are
+// made of few distinct words, so most words of most names are found here
+// and skip the letter-by-letter work. A word not found is computed.
+func nameWordCache() map[string]cachedWord {
+	nameWordsOnce.Do(func() {
+		m := map[string]cachedWord{}
+		add := func(w string) {
+			if w == "" || strings.ContainsAny(w, " \t") {
+				return
+			}
+			if _, ok := m[w]; ok {
+				return
+			}
+			var b, k [64]byte
+			cb, ck := appendCanonKeyNFC(b[:0], k[:0], w, true, true, nil)
+			m[w] = cachedWord{canon: string(cb), key: string(ck)}
+		}
+		for _, f := range []string{"names/surnames.csv", "names/middle_names.csv", "names/given_names.csv"} {
+			t, err := refdata.Load(f)
+			if err != nil {
+				continue // the cache is only a speed-up
+			}
+			for _, r := range t.Rows {
+				for _, w := range strings.Fields(norm.NFC.String(r[0])) {
+					if !ValidSyllable(w) {
+						continue
+					}
+					f := Fold(w)
+					for _, v := range []string{w, strings.ToUpper(w), strings.ToLower(w), f, strings.ToUpper(f), titleASCII(f)} {
+						add(v)
+					}
+				}
+			}
+		}
+		nameWords = m
+	})
+	return nameWords
+}
+
+func titleASCII(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-32) + s[1:]
 }
