@@ -10,11 +10,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	flatbuffers "github.com/google/flatbuffers/go"
 )
 
 // Arrow schema metadata keys carried by every batch on the Kafka wire.
@@ -147,9 +149,9 @@ func kindOfGo(t reflect.Type) (arrow.DataType, colKind, bool) {
 }
 
 type fieldCodec struct {
-	name  string
-	index int // struct field index
-	kind  colKind
+	name   string
+	offset uintptr // of the field in the struct; its type is goKind[kind], checked in codecFor
+	kind   colKind
 }
 
 // rowCodec moves one row type between Go structs and Arrow batches.
@@ -202,18 +204,18 @@ func codecFor(t reflect.Type) (*rowCodec, error) {
 			if dt, kind, err = arrowTypeOf(ch); err != nil {
 				return nil, fmt.Errorf("row type %s: column %s: %w", t, tag, err)
 			}
-			if sf.Type != goKind[kind] {
+			if sf.Type != goKind[kind] { // the unsafe field access below relies on this
 				return nil, fmt.Errorf("row type %s: column %s is %s but field %s is %s", t, tag, ch, sf.Name, sf.Type)
 			}
 		} else {
 			var ok bool
-			if dt, kind, ok = kindOfGo(sf.Type); !ok {
+			if dt, kind, ok = kindOfGo(sf.Type); !ok { // sf.Type == goKind[kind]
 				return nil, fmt.Errorf("row type %s: field %s: no Arrow type for Go type %s", t, sf.Name, sf.Type)
 			}
 		}
 		nullable := kind == kDate32 || kind == kTimestampMs || kind == kMapStringFloat32 || kind == kListString
 		fields = append(fields, arrow.Field{Name: tag, Type: dt, Nullable: nullable})
-		c.fields = append(c.fields, fieldCodec{name: tag, index: i, kind: kind})
+		c.fields = append(c.fields, fieldCodec{name: tag, offset: sf.Offset, kind: kind})
 	}
 	md := arrow.NewMetadata(
 		[]string{MetaSchemaVersion, MetaRowType},
@@ -281,7 +283,11 @@ func DecodeRows[T any](b []byte) ([]T, error) {
 	}
 	var out []T
 	if err := c.decode(b, func(n int) reflect.Value {
-		out = append(out, make([]T, n)...)
+		if out == nil {
+			out = make([]T, n)
+		} else {
+			out = append(out, make([]T, n)...)
+		}
 		return reflect.ValueOf(out[len(out)-n:])
 	}); err != nil {
 		return nil, fmt.Errorf("decode %s batch: %w", c.rowType, err)
@@ -303,7 +309,10 @@ func PeekBatch(b []byte) (info BatchInfo, err error) {
 			err = fmt.Errorf("peek batch: corrupt Arrow IPC stream: %v", r)
 		}
 	}()
-	r, err := ipc.NewReader(bytes.NewReader(b))
+	if err := checkStream(b); err != nil {
+		return BatchInfo{}, fmt.Errorf("peek batch: corrupt Arrow IPC stream: %w", err)
+	}
+	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(newCappedAllocator(len(b))))
 	if err != nil {
 		return BatchInfo{}, fmt.Errorf("peek batch: read Arrow IPC schema: %w", err)
 	}
@@ -324,6 +333,19 @@ func metaValue(md arrow.Metadata, key string) string {
 	return ""
 }
 
+// rowSlice addresses the fields of the elements of a []T. codecFor checked
+// that every field it reads or writes has the Go type of its column kind,
+// which makes the unsafe casts below sound; they replace reflect.Value
+// calls that cost more than the Arrow work itself.
+type rowSlice struct {
+	base unsafe.Pointer // first element
+	size uintptr        // of one element
+}
+
+func (r rowSlice) field(i int, offset uintptr) unsafe.Pointer {
+	return unsafe.Add(r.base, uintptr(i)*r.size+offset)
+}
+
 // encode writes the slice rows as one record batch.
 func (c *rowCodec) encode(rows reflect.Value) ([]byte, error) {
 	mem := memory.NewGoAllocator()
@@ -331,8 +353,12 @@ func (c *rowCodec) encode(rows reflect.Value) ([]byte, error) {
 	defer rb.Release()
 	n := rows.Len()
 	rb.Reserve(n)
+	rs := rowSlice{size: c.goType.Size()}
+	if n > 0 {
+		rs.base = rows.UnsafePointer()
+	}
 	for j, f := range c.fields {
-		if err := appendColumn(rb.Field(j), f, rows, n); err != nil {
+		if err := appendColumn(rb.Field(j), f, rs, n); err != nil {
 			return nil, fmt.Errorf("column %s: %w", f.name, err)
 		}
 	}
@@ -350,43 +376,48 @@ func (c *rowCodec) encode(rows reflect.Value) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func appendColumn(b array.Builder, f fieldCodec, rows reflect.Value, n int) error {
-	field := func(i int) reflect.Value { return rows.Index(i).Field(f.index) }
+func appendColumn(b array.Builder, f fieldCodec, rows rowSlice, n int) error {
+	field := func(i int) unsafe.Pointer { return rows.field(i, f.offset) }
 	switch f.kind {
 	case kString:
 		sb := b.(*array.StringBuilder)
+		total := 0
 		for i := 0; i < n; i++ {
-			sb.Append(field(i).String())
+			total += len(*(*string)(field(i)))
+		}
+		sb.ReserveData(total)
+		for i := 0; i < n; i++ {
+			sb.Append(*(*string)(field(i)))
 		}
 	case kUint16:
 		ub := b.(*array.Uint16Builder)
 		for i := 0; i < n; i++ {
-			ub.Append(uint16(field(i).Uint()))
+			ub.Append(*(*uint16)(field(i)))
 		}
 	case kUint32:
 		ub := b.(*array.Uint32Builder)
 		for i := 0; i < n; i++ {
-			ub.Append(uint32(field(i).Uint()))
+			ub.Append(*(*uint32)(field(i)))
 		}
 	case kUint64:
 		ub := b.(*array.Uint64Builder)
 		for i := 0; i < n; i++ {
-			ub.Append(field(i).Uint())
+			ub.Append(*(*uint64)(field(i)))
 		}
 	case kFloat32:
 		fb := b.(*array.Float32Builder)
 		for i := 0; i < n; i++ {
-			fb.Append(float32(field(i).Float()))
+			fb.Append(*(*float32)(field(i)))
 		}
 	case kFloat64:
 		fb := b.(*array.Float64Builder)
 		for i := 0; i < n; i++ {
-			fb.Append(field(i).Float())
+			fb.Append(*(*float64)(field(i)))
 		}
 	case kDate32:
 		db := b.(*array.Date32Builder)
 		for i := 0; i < n; i++ {
-			t := field(i).Interface().(time.Time)
+			t := *(*time.Time)(field(i))
 			if t.IsZero() {
 				db.AppendNull()
 				continue
@@ -401,7 +432,7 @@ func appendColumn(b array.Builder, f fieldCodec, rows reflect.Value, n int) erro
 	case kTimestampMs:
 		tb := b.(*array.TimestampBuilder)
 		for i := 0; i < n; i++ {
-			t := field(i).Interface().(time.Time)
+			t := *(*time.Time)(field(i))
 			if t.IsZero() {
 				tb.AppendNull()
 				continue
@@ -414,7 +445,7 @@ func appendColumn(b array.Builder, f fieldCodec, rows reflect.Value, n int) erro
 		ib := mb.ItemBuilder().(*array.Float32Builder)
 		var keys []string
 		for i := 0; i < n; i++ {
-			m := field(i).Interface().(map[string]float32)
+			m := *(*map[string]float32)(field(i))
 			if m == nil {
 				mb.AppendNull()
 				continue
@@ -434,7 +465,7 @@ func appendColumn(b array.Builder, f fieldCodec, rows reflect.Value, n int) erro
 		lb := b.(*array.ListBuilder)
 		vb := lb.ValueBuilder().(*array.StringBuilder)
 		for i := 0; i < n; i++ {
-			s := field(i).Interface().([]string)
+			s := *(*[]string)(field(i))
 			if s == nil {
 				lb.AppendNull()
 				continue
@@ -460,8 +491,13 @@ func (c *rowCodec) decode(b []byte, grow func(n int) reflect.Value) (err error) 
 			err = fmt.Errorf("corrupt Arrow IPC stream: %v", r)
 		}
 	}()
-	mem := memory.NewGoAllocator()
-	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(mem))
+	if len(b) == 0 {
+		return errors.New("read Arrow IPC schema: empty batch")
+	}
+	if err := checkStream(b); err != nil {
+		return fmt.Errorf("corrupt Arrow IPC stream: %w", err)
+	}
+	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(newCappedAllocator(len(b))))
 	if err != nil {
 		return fmt.Errorf("read Arrow IPC schema: %w", err)
 	}
@@ -475,9 +511,14 @@ func (c *rowCodec) decode(b []byte, grow func(n int) reflect.Value) (err error) 
 		if n == 0 {
 			continue
 		}
-		rows := grow(n)
+		for j, col := range rec.Columns() {
+			if col.Len() != n {
+				return fmt.Errorf("column %s: %d values for %d rows", c.fields[j].name, col.Len(), n)
+			}
+		}
+		rs := rowSlice{base: grow(n).UnsafePointer(), size: c.goType.Size()}
 		for j, f := range c.fields {
-			if err := readColumn(rec.Column(j), f, rows, n); err != nil {
+			if err := readColumn(rec.Column(j), f, rs, n); err != nil {
 				return fmt.Errorf("column %s: %w", f.name, err)
 			}
 		}
@@ -525,36 +566,36 @@ func strAt(data string, offs []int32, i int) string {
 	return data[offs[i]-base : offs[i+1]-base]
 }
 
-func readColumn(col arrow.Array, f fieldCodec, rows reflect.Value, n int) error {
+func readColumn(col arrow.Array, f fieldCodec, rows rowSlice, n int) error {
 	if col.Len() != n {
 		return fmt.Errorf("%d values for %d rows", col.Len(), n)
 	}
-	field := func(i int) reflect.Value { return rows.Index(i).Field(f.index) }
+	field := func(i int) unsafe.Pointer { return rows.field(i, f.offset) }
 	switch f.kind {
 	case kString:
 		data, offs := stringColumn(col.(*array.String))
 		for i := 0; i < n; i++ {
-			field(i).SetString(strAt(data, offs, i))
+			*(*string)(field(i)) = strAt(data, offs, i)
 		}
 	case kUint16:
 		for i, v := range col.(*array.Uint16).Uint16Values() {
-			field(i).SetUint(uint64(v))
+			*(*uint16)(field(i)) = v
 		}
 	case kUint32:
 		for i, v := range col.(*array.Uint32).Uint32Values() {
-			field(i).SetUint(uint64(v))
+			*(*uint32)(field(i)) = v
 		}
 	case kUint64:
 		for i, v := range col.(*array.Uint64).Uint64Values() {
-			field(i).SetUint(v)
+			*(*uint64)(field(i)) = v
 		}
 	case kFloat32:
 		for i, v := range col.(*array.Float32).Float32Values() {
-			field(i).SetFloat(float64(v))
+			*(*float32)(field(i)) = v
 		}
 	case kFloat64:
 		for i, v := range col.(*array.Float64).Float64Values() {
-			field(i).SetFloat(v)
+			*(*float64)(field(i)) = v
 		}
 	case kDate32:
 		a := col.(*array.Date32)
@@ -562,8 +603,7 @@ func readColumn(col arrow.Array, f fieldCodec, rows reflect.Value, n int) error 
 			if a.IsNull(i) {
 				continue
 			}
-			t := time.Unix(int64(a.Value(i))*86400, 0).UTC()
-			field(i).Set(reflect.ValueOf(t))
+			*(*time.Time)(field(i)) = time.Unix(int64(a.Value(i))*86400, 0).UTC()
 		}
 	case kTimestampMs:
 		a := col.(*array.Timestamp)
@@ -571,8 +611,7 @@ func readColumn(col arrow.Array, f fieldCodec, rows reflect.Value, n int) error 
 			if a.IsNull(i) {
 				continue
 			}
-			t := time.UnixMilli(int64(a.Value(i))).UTC()
-			field(i).Set(reflect.ValueOf(t))
+			*(*time.Time)(field(i)) = time.UnixMilli(int64(a.Value(i))).UTC()
 		}
 	case kMapStringFloat32:
 		a := col.(*array.Map)
@@ -588,11 +627,14 @@ func readColumn(col arrow.Array, f fieldCodec, rows reflect.Value, n int) error 
 				continue
 			}
 			start, end := a.ValueOffsets(i)
+			if start < 0 || end < start || end > int64(keys.Len()) || end > int64(len(iv)) {
+				return fmt.Errorf("row %d: map entries %d..%d of %d", i, start, end, keys.Len())
+			}
 			m := make(map[string]float32, end-start)
 			for k := start; k < end; k++ {
 				m[strAt(kdata, koffs, int(k))] = iv[k]
 			}
-			field(i).Set(reflect.ValueOf(m))
+			*(*map[string]float32)(field(i)) = m
 		}
 	case kListString:
 		a := col.(*array.List)
@@ -606,14 +648,222 @@ func readColumn(col arrow.Array, f fieldCodec, rows reflect.Value, n int) error 
 				continue
 			}
 			start, end := a.ValueOffsets(i)
+			if start < 0 || end < start || end > int64(vals.Len()) {
+				return fmt.Errorf("row %d: list items %d..%d of %d", i, start, end, vals.Len())
+			}
 			s := make([]string, 0, end-start)
 			for k := start; k < end; k++ {
 				s = append(s, strAt(vdata, voffs, int(k)))
 			}
-			field(i).Set(reflect.ValueOf(s))
+			*(*[]string)(field(i)) = s
 		}
 	default:
 		return fmt.Errorf("unsupported column kind %d", f.kind)
 	}
 	return nil
 }
+
+// Limits on a batch read from outside (a Kafka message). The Arrow IPC
+// reader trusts the lengths and counts inside the stream and allocates
+// what they say: a few corrupt bytes can ask for gigabytes, which kills
+// the process (out of memory is not a recoverable panic). checkStream and
+// cappedAllocator stop that before the reader sees the bytes.
+const (
+	maxBatchRows    = 1 << 22  // rows in one record batch
+	maxDecodedBytes = 1 << 30  // what the reader may allocate for one stream, at most
+	minDecodedBytes = 32 << 20 // what it may allocate whatever the stream's size
+	maxExpansion    = 64       // decoded bytes per stream byte beyond minDecodedBytes; real batches need < 10
+	maxSchemaDepth  = 16       // nesting of fields; dancu's deepest is 3 (map)
+	maxVectorLen    = 1 << 16  // fields, children, metadata entries, nodes, buffers
+)
+
+// errBatchTooLarge is the panic value of cappedAllocator.
+var errBatchTooLarge = errors.New("batch decodes to more bytes than allowed")
+
+// checkStream walks the messages of an Arrow IPC stream and checks what
+// the reader would trust: message and body lengths against the bytes
+// there are, vector counts against the bytes that would hold them, the
+// nesting depth of the schema and the row count of each batch. It may
+// panic on malformed flatbuffers; callers recover.
+func checkStream(b []byte) error {
+	pos := 0
+	for msg := 0; ; msg++ {
+		if pos == len(b) && msg > 0 {
+			return nil // end of stream without an end-of-stream marker
+		}
+		if len(b)-pos < 4 {
+			return fmt.Errorf("message %d: truncated at byte %d", msg, pos)
+		}
+		n := flatbuffers.GetInt32(b[pos:])
+		pos += 4
+		if uint32(n) == 0xFFFFFFFF { // continuation marker, then the length
+			if len(b)-pos < 4 {
+				return fmt.Errorf("message %d: truncated at byte %d", msg, pos)
+			}
+			n = flatbuffers.GetInt32(b[pos:])
+			pos += 4
+		}
+		if n == 0 {
+			return nil // end-of-stream marker
+		}
+		if n < 8 || int(n) > len(b)-pos {
+			return fmt.Errorf("message %d: metadata length %d with %d bytes left", msg, n, len(b)-pos)
+		}
+		body, err := checkMessage(b[pos : pos+int(n)])
+		if err != nil {
+			return fmt.Errorf("message %d: %w", msg, err)
+		}
+		pos += int(n)
+		if body < 0 || body > int64(len(b)-pos) {
+			return fmt.Errorf("message %d: body length %d with %d bytes left", msg, body, len(b)-pos)
+		}
+		pos += int(body)
+	}
+}
+
+// Flatbuffer vtable slots (4 + 2×field index) of the Arrow IPC tables
+// (format/Message.fbs, format/Schema.fbs).
+const (
+	slotMessageHeaderType = 6
+	slotMessageHeader     = 8
+	slotMessageBodyLength = 10
+	slotMessageMetadata   = 12
+
+	slotSchemaFields   = 6
+	slotSchemaMetadata = 8
+	slotSchemaFeatures = 10
+
+	slotFieldDictionary = 12
+	slotFieldChildren   = 14
+	slotFieldMetadata   = 16
+
+	slotBatchLength   = 4
+	slotBatchNodes    = 6
+	slotBatchBuffers  = 8
+	slotBatchVariadic = 12
+
+	headerSchema          = 1
+	headerDictionaryBatch = 2
+	headerRecordBatch     = 3
+)
+
+// checkMessage checks one flatbuffer Message and returns its body length.
+func checkMessage(meta []byte) (int64, error) {
+	t := flatbuffers.Table{Bytes: meta, Pos: flatbuffers.GetUOffsetT(meta)}
+	if _, err := checkVector(&t, slotMessageMetadata, 4); err != nil {
+		return 0, fmt.Errorf("custom metadata: %w", err)
+	}
+	body := t.GetInt64Slot(slotMessageBodyLength, 0)
+	o := t.Offset(slotMessageHeader)
+	if o == 0 {
+		return body, nil
+	}
+	var h flatbuffers.Table
+	t.Union(&h, flatbuffers.UOffsetT(o))
+	switch t.GetByteSlot(slotMessageHeaderType, 0) {
+	case headerSchema:
+		if _, err := checkVector(&h, slotSchemaMetadata, 4); err != nil {
+			return 0, fmt.Errorf("schema metadata: %w", err)
+		}
+		if _, err := checkVector(&h, slotSchemaFeatures, 8); err != nil {
+			return 0, fmt.Errorf("schema features: %w", err)
+		}
+		if err := checkFields(&h, slotSchemaFields, 1); err != nil {
+			return 0, fmt.Errorf("schema: %w", err)
+		}
+	case headerRecordBatch:
+		if rows := h.GetInt64Slot(slotBatchLength, 0); rows < 0 || rows > maxBatchRows {
+			return 0, fmt.Errorf("record batch of %d rows (at most %d)", rows, maxBatchRows)
+		}
+		for _, v := range []struct {
+			slot flatbuffers.VOffsetT
+			size int
+			what string
+		}{{slotBatchNodes, 16, "nodes"}, {slotBatchBuffers, 16, "buffers"}, {slotBatchVariadic, 8, "variadic counts"}} {
+			if _, err := checkVector(&h, v.slot, v.size); err != nil {
+				return 0, fmt.Errorf("record batch %s: %w", v.what, err)
+			}
+		}
+	case headerDictionaryBatch:
+		return 0, errors.New("dictionary batch: dancu batches have no dictionaries")
+	default:
+		return 0, fmt.Errorf("message type %d: not a schema or record batch", t.GetByteSlot(slotMessageHeaderType, 0))
+	}
+	return body, nil
+}
+
+// checkFields checks the vector of Field tables at slot of t and, below
+// them, their children.
+func checkFields(t *flatbuffers.Table, slot flatbuffers.VOffsetT, depth int) error {
+	if depth > maxSchemaDepth {
+		return fmt.Errorf("fields nested deeper than %d", maxSchemaDepth)
+	}
+	start, n, err := vector(t, slot, 4)
+	if err != nil {
+		return fmt.Errorf("fields: %w", err)
+	}
+	for i := 0; i < n; i++ {
+		f := flatbuffers.Table{Bytes: t.Bytes}
+		f.Pos = t.Indirect(start + flatbuffers.UOffsetT(4*i))
+		if f.Offset(slotFieldDictionary) != 0 {
+			return fmt.Errorf("field %d: dictionary-encoded (dancu batches have no dictionaries)", i)
+		}
+		if _, err := checkVector(&f, slotFieldMetadata, 4); err != nil {
+			return fmt.Errorf("field %d metadata: %w", i, err)
+		}
+		if err := checkFields(&f, slotFieldChildren, depth+1); err != nil {
+			return fmt.Errorf("field %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func checkVector(t *flatbuffers.Table, slot flatbuffers.VOffsetT, elemSize int) (int, error) {
+	_, n, err := vector(t, slot, elemSize)
+	return n, err
+}
+
+// vector returns the start and length of the vector at slot of t, after
+// checking that its elements lie inside the buffer.
+func vector(t *flatbuffers.Table, slot flatbuffers.VOffsetT, elemSize int) (flatbuffers.UOffsetT, int, error) {
+	o := t.Offset(slot)
+	if o == 0 {
+		return 0, 0, nil
+	}
+	n := t.VectorLen(flatbuffers.UOffsetT(o))
+	start := t.Vector(flatbuffers.UOffsetT(o))
+	if n < 0 || n > maxVectorLen || int64(start)+int64(n)*int64(elemSize) > int64(len(t.Bytes)) {
+		return 0, 0, fmt.Errorf("vector of %d elements does not fit in %d bytes", n, len(t.Bytes))
+	}
+	return start, n, nil
+}
+
+// cappedAllocator fails (by panicking with errBatchTooLarge, recovered by
+// decode) once the reader has allocated maxDecodedBytes.
+type cappedAllocator struct {
+	mem  memory.Allocator
+	left int
+}
+
+func newCappedAllocator(streamLen int) *cappedAllocator {
+	return &cappedAllocator{mem: memory.NewGoAllocator(), left: min(maxDecodedBytes, minDecodedBytes+maxExpansion*streamLen)}
+}
+
+func (a *cappedAllocator) take(n int) {
+	if n > a.left {
+		panic(errBatchTooLarge)
+	}
+	a.left -= n
+}
+
+func (a *cappedAllocator) Allocate(size int) []byte {
+	a.take(size)
+	return a.mem.Allocate(size)
+}
+
+func (a *cappedAllocator) Reallocate(size int, b []byte) []byte {
+	a.take(size - len(b))
+	return a.mem.Reallocate(size, b)
+}
+
+func (a *cappedAllocator) Free(b []byte) { a.mem.Free(b) }

@@ -427,3 +427,29 @@ func BenchmarkRecordsEncodeDecode(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkRecordsEncode(b *testing.B) {
+	rs := manyRecords(10000)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := schemas.EncodeRecords(rs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(rs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+func BenchmarkRecordsDecode(b *testing.B) {
+	enc, err := schemas.EncodeRecords(manyRecords(10000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(enc)))
+	for i := 0; i < b.N; i++ {
+		if _, err := schemas.DecodeRecords(enc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
