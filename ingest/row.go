@@ -150,6 +150,16 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			return
 		}
 		d, ok := parseDate(v, field == FieldBirthYear || isNumeric(v))
+		if ok && d.swapped {
+			// 03/25/1990: only a date with day and month exchanged.
+			if p.strict {
+				if bad.Reject == nil {
+					bad = rejectf(col, truncate(v, 64), "impossible date of birth (valid only with day and month exchanged)")
+				}
+				return
+			}
+			note(col, FieldBirthDate, truncate(v, 64), "day and month exchanged to make a date")
+		}
 		if field == FieldBirthYear && ok && len(d.iso) > 4 {
 			ok = false // a year column holds a year
 		}
@@ -271,7 +281,7 @@ func (p *provenance) rowError(sheet string, r rawRow) Item {
 // as an Excel number loses its leading zeros (every identification number
 // starts with 0: province codes are 001–096), so 10- and 11-digit values
 // are padded and kept only when the result is well formed, and an 8-digit
-// value is padded to a 9-digit CMND.
+// value is padded to a 9-digit CMND — when it does not start with 0.
 func cleanNumber(v string) (num, kind, reason string) {
 	v = strings.TrimSpace(v)
 	if strings.ContainsAny(v, "eE") && isNumeric(v) {
@@ -288,8 +298,10 @@ func cleanNumber(v string) (num, kind, reason string) {
 			return id.Number, "cmnd", ""
 		}
 	}
+	// Only a value that does not start with 0 can have lost its leading
+	// zeros to a numeric cell; "0790991379" is a number missing a digit.
 	d := id.Number
-	if onlyDigits(d) {
+	if onlyDigits(d) && d[0] != '0' {
 		switch len(d) {
 		case 10, 11:
 			if p := vn.ParseID(strings.Repeat("0", 12-len(d)) + d); p.Valid && p.Kind == vn.KindCCCD {

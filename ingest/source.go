@@ -106,6 +106,10 @@ type Options struct {
 	// TempDir holds temporary files (unpacked worksheets, converted .xls).
 	// Default: os.TempDir().
 	TempDir string
+	// ExcelizeRows reads worksheets with excelize's row iterator instead of
+	// dancu's own worksheet scanner (same rows, about ten times slower).
+	// Default: false.
+	ExcelizeRows bool
 	// Now stamps Reject.RejectedAt. Default: time.Now.
 	Now func() time.Time
 }

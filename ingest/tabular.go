@@ -125,13 +125,14 @@ func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
 // classifyCell classifies a header cell, trying the legacy encodings when
 // the text as read names nothing. It returns the field, the decoded text
 // and the encoding that made sense of it.
-func classifyCell(s string) (field, text string, ok bool) {
-	s = cleanText(s)
+func classifyCell(raw string) (field, text string, ok bool) {
+	s := cleanText(raw)
 	if f := classifyHeader(s); f != "" {
 		return f, s, true
 	}
+	// Decode before cleaning: TCVN3 writes ư as the byte of a soft hyphen.
 	for _, e := range legacyHeaderEncodings {
-		d := decodeText(s, e)
+		d := cleanText(decodeText(raw, e))
 		if f := classifyHeader(d); f != "" {
 			return f, d, true
 		}
@@ -168,11 +169,11 @@ func candidateTwo(top, bottom rawRow, i int) headerCandidate {
 	parent := ""
 	for col := 0; col < n; col++ {
 		var up, down string
-		if col < len(top.cells) {
-			up = cleanText(top.cells[col])
+		if col < len(top.cells) && strings.TrimSpace(top.cells[col]) != "" {
+			up = top.cells[col]
 		}
-		if col < len(bottom.cells) {
-			down = cleanText(bottom.cells[col])
+		if col < len(bottom.cells) && strings.TrimSpace(bottom.cells[col]) != "" {
+			down = bottom.cells[col]
 		}
 		if up != "" {
 			parent = up

@@ -38,8 +38,9 @@ func nameParts(full string) (family, middle, given string) {
 
 // date is a parsed date of birth.
 type date struct {
-	iso  string
-	year uint16
+	iso     string
+	year    uint16
+	swapped bool // valid only with day and month exchanged
 }
 
 // parseDate reads a date cell; numeric says the cell holds a number (an
@@ -49,7 +50,7 @@ func parseDate(s string, numeric bool) (date, bool) {
 	if err != nil || d.Year <= 0 || d.Year > 65535 {
 		return date{}, false
 	}
-	return date{iso: d.ISO(), year: uint16(d.Year)}, true
+	return date{iso: d.ISO(), year: uint16(d.Year), swapped: d.Swapped}, true
 }
 
 // parseSex maps a sex cell to "M", "F" or "".

@@ -1,0 +1,455 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Limits of the worksheet format (Excel's own), enforced so that a
+// malicious part cannot grow a row or a cell without bound.
+const (
+	maxXLSXRows     = 1048576
+	maxXLSXCols     = 16384
+	maxCellBytes    = 4 * 32767 // 32,767 characters, up to 4 bytes each
+	maxTagBytes     = 64 << 10
+	maxSharedString = 1 << 24 // shared strings, count
+)
+
+// errXML is wrapped by every malformed-worksheet error.
+var errXML = errors.New("malformed worksheet XML")
+
+// xmlScanner is a minimal tokenizer for the machine-written XML of
+// worksheet and shared-string parts: tags and the text between them, with
+// entities decoded, and nothing kept beyond the current tag and text.
+// encoding/xml, which excelize's row iterator uses, allocates for every
+// token and reads about 5,000 rows of 18 cells per CPU-second here; this
+// reads ten times that.
+type xmlScanner struct {
+	r    *bufio.Reader
+	tag  []byte // the current tag, without < and >
+	text []byte // text before the current tag, entities decoded
+}
+
+// next reads the text up to the next tag and the tag itself. Comments,
+// processing instructions and DOCTYPEs are skipped; CDATA is text.
+func (s *xmlScanner) next() error {
+	s.text = s.text[:0]
+scan:
+	for {
+		chunk, err := s.r.ReadSlice('<')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			if s.text, err = appendText(s.text, chunk); err != nil {
+				return err
+			}
+			if len(s.text) > maxCellBytes {
+				return fmt.Errorf("%w: text longer than %d bytes", errXML, maxCellBytes)
+			}
+			continue
+		}
+		if err != nil {
+			if err == io.EOF {
+				return io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		if s.text, err = appendText(s.text, chunk[:len(chunk)-1]); err != nil {
+			return err
+		}
+		if len(s.text) > maxCellBytes {
+			return fmt.Errorf("%w: text longer than %d bytes", errXML, maxCellBytes)
+		}
+		// The tag, up to a '>' outside quotes.
+		s.tag = s.tag[:0]
+		var quote byte
+		for {
+			c, err := s.r.ReadByte()
+			if err != nil {
+				if err == io.EOF {
+					return io.ErrUnexpectedEOF
+				}
+				return err
+			}
+			if quote != 0 {
+				if c == quote {
+					quote = 0
+				}
+			} else if c == '"' || c == '\'' {
+				quote = c
+			} else if c == '>' {
+				break
+			}
+			s.tag = append(s.tag, c)
+			if len(s.tag) > maxTagBytes {
+				return fmt.Errorf("%w: tag longer than %d bytes", errXML, maxTagBytes)
+			}
+			if len(s.tag) == 8 && bytes.Equal(s.tag, []byte("![CDATA[")) {
+				if err := s.cdata(); err != nil {
+					return err
+				}
+				s.tag = s.tag[:0]
+				continue scan
+			}
+			if len(s.tag) == 3 && bytes.Equal(s.tag, []byte("!--")) {
+				if err := s.skipUntil("-->"); err != nil {
+					return err
+				}
+				s.tag = s.tag[:0]
+				continue scan
+			}
+		}
+		if len(s.tag) > 0 && (s.tag[0] == '?' || s.tag[0] == '!') {
+			continue
+		}
+		return nil
+	}
+}
+
+// cdata appends a CDATA section's content to the text.
+func (s *xmlScanner) cdata() error {
+	for {
+		c, err := s.r.ReadByte()
+		if err != nil {
+			return io.ErrUnexpectedEOF
+		}
+		s.text = append(s.text, c)
+		if n := len(s.text); n >= 3 && s.text[n-1] == '>' && s.text[n-2] == ']' && s.text[n-3] == ']' {
+			s.text = s.text[:n-3]
+			return nil
+		}
+		if len(s.text) > maxCellBytes {
+			return fmt.Errorf("%w: CDATA longer than %d bytes", errXML, maxCellBytes)
+		}
+	}
+}
+
+func (s *xmlScanner) skipUntil(end string) error {
+	matched := 0
+	for {
+		c, err := s.r.ReadByte()
+		if err != nil {
+			return io.ErrUnexpectedEOF
+		}
+		if c == end[matched] {
+			if matched++; matched == len(end) {
+				return nil
+			}
+		} else if c == end[0] {
+			matched = 1
+		} else {
+			matched = 0
+		}
+	}
+}
+
+// appendText appends XML character data with its entities decoded.
+func appendText(dst, src []byte) ([]byte, error) {
+	for len(src) > 0 {
+		i := bytes.IndexByte(src, '&')
+		if i < 0 {
+			return append(dst, src...), nil
+		}
+		dst = append(dst, src[:i]...)
+		src = src[i:]
+		j := bytes.IndexByte(src, ';')
+		if j < 0 || j > 12 {
+			// A bare '&' (invalid XML, written by some tools): keep it.
+			dst = append(dst, '&')
+			src = src[1:]
+			continue
+		}
+		ent := src[1:j]
+		src = src[j+1:]
+		switch string(ent) {
+		case "amp":
+			dst = append(dst, '&')
+		case "lt":
+			dst = append(dst, '<')
+		case "gt":
+			dst = append(dst, '>')
+		case "quot":
+			dst = append(dst, '"')
+		case "apos":
+			dst = append(dst, '\'')
+		default:
+			if len(ent) > 1 && ent[0] == '#' {
+				var n uint64
+				var err error
+				if ent[1] == 'x' || ent[1] == 'X' {
+					n, err = strconv.ParseUint(string(ent[2:]), 16, 32)
+				} else {
+					n, err = strconv.ParseUint(string(ent[1:]), 10, 32)
+				}
+				if err == nil && utf8.ValidRune(rune(n)) {
+					dst = utf8.AppendRune(dst, rune(n))
+					continue
+				}
+			}
+			return dst, fmt.Errorf("%w: unknown entity &%s;", errXML, ent)
+		}
+	}
+	return dst, nil
+}
+
+// tagName returns the local name of the current tag (namespace prefix
+// dropped), and whether it is an end tag or self-closing.
+func (s *xmlScanner) tagName() (name []byte, end, empty bool) {
+	t := s.tag
+	if len(t) > 0 && t[0] == '/' {
+		end = true
+		t = t[1:]
+	}
+	if len(t) > 0 && t[len(t)-1] == '/' {
+		empty = true
+		t = t[:len(t)-1]
+	}
+	i := 0
+	for i < len(t) && t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' {
+		i++
+	}
+	name = t[:i]
+	if k := bytes.IndexByte(name, ':'); k >= 0 {
+		name = name[k+1:]
+	}
+	return name, end, empty
+}
+
+// attr returns the raw value of attribute key of the current tag.
+func (s *xmlScanner) attr(key string) []byte {
+	t := s.tag
+	for {
+		i := bytes.Index(t, []byte(key))
+		if i < 0 {
+			return nil
+		}
+		rest := t[i+len(key):]
+		if i > 0 && (t[i-1] == ' ' || t[i-1] == '\t' || t[i-1] == '\n' || t[i-1] == '\r' || t[i-1] == ':') && len(rest) >= 2 && rest[0] == '=' && (rest[1] == '"' || rest[1] == '\'') {
+			q := rest[1]
+			rest = rest[2:]
+			if j := bytes.IndexByte(rest, q); j >= 0 {
+				return rest[:j]
+			}
+			return nil
+		}
+		t = t[i+len(key):]
+	}
+}
+
+// readSharedStrings reads a shared-string table: the text of each <si>,
+// phonetic runs left out.
+func readSharedStrings(r io.Reader) ([]string, error) {
+	s := &xmlScanner{r: bufio.NewReaderSize(r, 64<<10)}
+	var out []string
+	var cur []byte
+	inSI, inT, inRPh := false, false, false
+	for {
+		err := s.next()
+		if err == io.ErrUnexpectedEOF && !inSI {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read shared strings: %w", err)
+		}
+		if inT && !inRPh {
+			cur = append(cur, s.text...)
+			if len(cur) > maxCellBytes {
+				return nil, fmt.Errorf("read shared strings: string %d: %w: longer than %d bytes", len(out), errXML, maxCellBytes)
+			}
+		}
+		name, end, empty := s.tagName()
+		switch string(name) {
+		case "si":
+			if end || empty {
+				out = append(out, string(cur))
+				if len(out) > maxSharedString {
+					return nil, fmt.Errorf("read shared strings: more than %d", maxSharedString)
+				}
+				inSI = false
+			} else {
+				cur, inSI = cur[:0], true
+			}
+		case "t":
+			inT = !end && !empty
+		case "rPh":
+			inRPh = !end && !empty
+		case "sst":
+			if end {
+				return out, nil
+			}
+		}
+	}
+}
+
+// sheetScanner streams the rows of one worksheet part.
+type sheetScanner struct {
+	s      xmlScanner
+	sst    []string
+	inData bool
+	done   bool
+	lastR  int
+	cells  []string
+	val    []byte
+}
+
+func newSheetScanner(r io.Reader, sst []string) *sheetScanner {
+	return &sheetScanner{s: xmlScanner{r: bufio.NewReaderSize(r, 256<<10)}, sst: sst}
+}
+
+// next returns the next row with its 1-based number; ok is false after the
+// last row.
+func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
+	if sc.done {
+		return 0, nil, false, nil
+	}
+	s := &sc.s
+	var (
+		inRow, inCell, inV, inIS, inT, inRPh bool
+		col, lastCol                         int
+		typ                                  []byte
+		typBuf                               [16]byte
+	)
+	for {
+		if err := s.next(); err != nil {
+			if err == io.ErrUnexpectedEOF && !inRow && !sc.inData {
+				sc.done = true
+				return 0, nil, false, nil
+			}
+			return 0, nil, false, fmt.Errorf("row %d: %w", sc.lastR+1, err)
+		}
+		if inV || (inT && inIS && !inRPh) {
+			sc.val = append(sc.val, s.text...)
+			if len(sc.val) > maxCellBytes {
+				return 0, nil, false, fmt.Errorf("row %d: %w: cell longer than 32,767 characters", num, errXML)
+			}
+		}
+		name, end, empty := s.tagName()
+		switch string(name) {
+		case "sheetData":
+			if end || empty {
+				sc.done = true
+				if inRow {
+					return num, sc.cells, true, nil
+				}
+				return 0, nil, false, nil
+			}
+			sc.inData = true
+		case "row":
+			if !sc.inData {
+				continue
+			}
+			if end {
+				sc.lastR = num
+				return num, sc.cells, true, nil
+			}
+			num = sc.lastR + 1
+			if r := s.attr("r"); r != nil {
+				n, err := strconv.Atoi(string(r))
+				if err != nil || n < 1 {
+					return 0, nil, false, fmt.Errorf("row %d: %w: row number %q", num, errXML, r)
+				}
+				num = n
+			}
+			if num > maxXLSXRows || num <= sc.lastR {
+				return 0, nil, false, fmt.Errorf("row %d: %w: row number out of order or past %d", num, errXML, maxXLSXRows)
+			}
+			sc.cells = sc.cells[:0]
+			lastCol = 0
+			if empty {
+				sc.lastR = num
+				return num, sc.cells, true, nil
+			}
+			inRow = true
+		case "c":
+			if !inRow {
+				continue
+			}
+			if end {
+				if err := sc.setCell(col, typ); err != nil {
+					return 0, nil, false, fmt.Errorf("row %d column %s: %w", num, columnLetter(col-1), err)
+				}
+				inCell = false
+				continue
+			}
+			col = lastCol + 1
+			if r := s.attr("r"); r != nil {
+				c, ok := refColumn(r)
+				if !ok {
+					return 0, nil, false, fmt.Errorf("row %d: %w: cell reference %q", num, errXML, r)
+				}
+				col = c
+			}
+			if col > maxXLSXCols || col <= lastCol {
+				return 0, nil, false, fmt.Errorf("row %d: %w: column %d out of order or past %d", num, errXML, col, maxXLSXCols)
+			}
+			lastCol = col
+			typ = append(typBuf[:0], s.attr("t")...)
+			sc.val = sc.val[:0]
+			inCell = !empty
+		case "v":
+			inV = inCell && !end && !empty
+		case "is":
+			inIS = inCell && !end && !empty
+		case "t":
+			inT = inIS && !end && !empty
+		case "rPh":
+			inRPh = inIS && !end && !empty
+		}
+	}
+}
+
+// setCell stores the current cell's value at 1-based column col.
+func (sc *sheetScanner) setCell(col int, typ []byte) error {
+	var v string
+	switch string(typ) {
+	case "e": // an error value (#N/A, #REF!): no value
+		return nil
+	case "s":
+		i, err := strconv.Atoi(string(bytes.TrimSpace(sc.val)))
+		if err != nil || i < 0 || i >= len(sc.sst) {
+			return fmt.Errorf("%w: shared string index %q out of range (%d strings)", errXML, sc.val, len(sc.sst))
+		}
+		v = sc.sst[i]
+	default:
+		if len(sc.val) == 0 {
+			return nil
+		}
+		v = string(sc.val)
+	}
+	if v == "" {
+		return nil
+	}
+	for len(sc.cells) < col-1 {
+		sc.cells = append(sc.cells, "")
+	}
+	sc.cells = append(sc.cells, v)
+	return nil
+}
+
+// refColumn reads the 1-based column of a cell reference ("AB12").
+func refColumn(r []byte) (int, bool) {
+	n, i := 0, 0
+	for i < len(r) && i < 4 {
+		c := r[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c < 'A' || c > 'Z' {
+			break
+		}
+		n = n*26 + int(c-'A'+1)
+		i++
+	}
+	if i == 0 {
+		return 0, false
+	}
+	for _, c := range r[i:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	return n, true
+}
