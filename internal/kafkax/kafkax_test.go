@@ -219,3 +219,67 @@ func testCtx(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// TestPartitionOf checks that PartitionOf predicts where the writer puts
+// a keyed message, so that ingest can batch records per partition.
+func TestPartitionOf(t *testing.T) {
+	ctx := testCtx(t)
+	brokers := []string{brokertest.Start(t)}
+	const topic, parts = "dancu.test.partitionof", 5
+	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{topic: parts}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := kafkax.NewWriter(brokers, topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	keys := []string{"001190012345", "nguyen van an|1990", "", "Đặng Thị Hoà|1985", "079203004567", "x"}
+	var msgs []kafka.Message
+	used := map[int]bool{}
+	for _, k := range keys {
+		msgs = append(msgs, kafka.Message{Key: []byte(k), Value: []byte(k)})
+		used[kafkax.PartitionOf([]byte(k), parts)] = true
+	}
+	if len(used) < 2 {
+		t.Fatalf("all keys map to one partition: %v", used)
+	}
+	if err := w.WriteMessages(ctx, msgs...); err != nil {
+		t.Fatal(err)
+	}
+	r, err := kafkax.NewReader(brokers, "g", topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for range keys {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := kafkax.PartitionOf(m.Key, parts); m.Partition != want {
+			t.Errorf("key %q in partition %d, PartitionOf says %d", m.Key, m.Partition, want)
+		}
+	}
+	if got := kafkax.PartitionOf([]byte("a"), 0); got != 0 {
+		t.Errorf("PartitionOf(_, 0) = %d", got)
+	}
+}
+
+func TestMessageTooLarge(t *testing.T) {
+	ctx := testCtx(t)
+	brokers := []string{brokertest.Start(t)}
+	w, err := kafkax.NewWriter(brokers, "dancu.test.large")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	err = w.WriteMessages(ctx, kafka.Message{Key: []byte("k"), Value: make([]byte, kafkax.MaxMessageBytes+1)})
+	var tooLarge kafka.MessageTooLargeError
+	if !errors.As(err, &tooLarge) {
+		t.Fatalf("writing %d bytes: err %v, want kafka.MessageTooLargeError", kafkax.MaxMessageBytes+1, err)
+	}
+	if err := w.WriteMessages(ctx, kafka.Message{Key: []byte("k"), Value: make([]byte, kafkax.MaxMessageBytes/2)}); err != nil {
+		t.Fatalf("writing half of MaxMessageBytes: %v", err)
+	}
+}

@@ -7,15 +7,39 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// Writer batching. An Arrow batch of ~1,000 records is one message of a
-// few hundred KB, so a batch holds up to 100 messages and 1 MiB (the
-// default max message size of Kafka and the embedded broker), and waits
-// at most 20 ms for more before it is sent.
+// MaxMessageBytes is the largest message NewWriter's writers send: the
+// default max.message.bytes of Kafka and of the embedded broker. A larger
+// message fails with kafka.MessageTooLargeError. An Arrow batch of 1,000
+// canonical records is about 220 KB, so keep record batches to a few
+// thousand rows.
+const MaxMessageBytes = 1 << 20
+
+// Writer batching: up to 100 messages and MaxMessageBytes per produce
+// request, waiting at most 20 ms for more before it is sent.
 const (
 	writerBatchSize    = 100
-	writerBatchBytes   = 1 << 20
 	writerBatchTimeout = 20 * time.Millisecond
 )
+
+// PartitionOf returns the partition, among partitions (0..partitions-1),
+// that NewWriter's writers send a message with key to. Ingest uses it to
+// group records into one Arrow batch per partition, so that records with
+// the same key still meet in the same partition when batched.
+func PartitionOf(key []byte, partitions int) int {
+	if partitions < 1 {
+		return 0
+	}
+	ids := make([]int, partitions)
+	for i := range ids {
+		ids[i] = i
+	}
+	return balancer.Balance(kafka.Message{Key: key}, ids...)
+}
+
+// balancer is murmur2 of the key, like Kafka's Java client; Consistent
+// sends messages without a key to partition murmur2(nil) instead of a
+// random one, so PartitionOf is a function.
+var balancer = kafka.Murmur2Balancer{Consistent: true}
 
 // NewWriter returns a synchronous writer to topic: WriteMessages returns
 // once every in-sync replica has the messages (RequiredAcks: RequireAll),
@@ -37,11 +61,11 @@ func NewWriter(brokers []string, topic string) (*kafka.Writer, error) {
 	return &kafka.Writer{
 		Addr:                   kafka.TCP(brokers...),
 		Topic:                  topic,
-		Balancer:               &kafka.Murmur2Balancer{},
+		Balancer:               balancer,
 		RequiredAcks:           kafka.RequireAll,
 		Compression:            kafka.Zstd,
 		BatchSize:              writerBatchSize,
-		BatchBytes:             writerBatchBytes,
+		BatchBytes:             MaxMessageBytes,
 		BatchTimeout:           writerBatchTimeout,
 		MaxAttempts:            10,
 		WriteBackoffMin:        100 * time.Millisecond,
