@@ -326,7 +326,7 @@ func appendCanonWord(b, k []byte, w []rune, title, withKey bool) ([]byte, []byte
 	var ls [48]letter
 	for i := 0; i < len(w); {
 		j := i
-		tones, tone, toneOK := 0, byte(0), true
+		tones, tone, toned := 0, byte(0), -1
 		for j < len(w) {
 			l, ok := lookup(w[j])
 			if !ok || !l.vn {
@@ -334,10 +334,7 @@ func appendCanonWord(b, k []byte, w []rune, title, withKey bool) ([]byte, []byte
 			}
 			if l.tone != toneNone {
 				tones++
-				tone = l.tone
-				if !isVowelBase(l.base) {
-					toneOK = false
-				}
+				tone, toned = l.tone, j
 			}
 			ls[j] = l
 			j++
@@ -347,40 +344,35 @@ func appendCanonWord(b, k []byte, w []rune, title, withKey bool) ([]byte, []byte
 			i++
 			continue
 		}
-		target := -1
-		if tones == 1 && toneOK {
-			if p := tonePosition(ls[i:j], false); p >= 0 {
-				target = i + p
-				for x := i; x < j; x++ { // every letter must exist with its new tone
-					t := byte(toneNone)
-					if x == target {
-						t = tone
-					}
-					if compose(ls[x].base, ls[x].shape, t, false) == 0 {
-						target = -1
-						break
-					}
+		if tones == 1 && isVowelBase(ls[toned].base) {
+			if p := tonePosition(ls[i:j], false); p >= 0 && i+p != toned {
+				// Move the tone when both letters exist that way.
+				t := i + p
+				if compose(ls[t].base, ls[t].shape, tone, false) != 0 && compose(ls[toned].base, ls[toned].shape, toneNone, false) != 0 {
+					ls[t].tone, ls[toned].tone = tone, toneNone
 				}
 			}
 		}
 		for x := i; x < j; x++ {
 			l := ls[x]
-			t := l.tone
-			if target >= 0 {
-				t = toneNone
-				if x == target {
-					t = tone
+			up := title && x == 0
+			if l.shape == shapeNone && l.tone == toneNone {
+				c := l.base
+				if up {
+					c -= 32
 				}
-			}
-			c := compose(l.base, l.shape, t, title && x == 0)
-			if c == 0 {
-				if title && x == 0 {
-					c = titleRune(w[x])
-				} else {
-					c = lowerRune(w[x])
+				b = append(b, c)
+			} else {
+				c := compose(l.base, l.shape, l.tone, up)
+				if c == 0 {
+					if up {
+						c = titleRune(w[x])
+					} else {
+						c = lowerRune(w[x])
+					}
 				}
+				b = utf8.AppendRune(b, c)
 			}
-			b = utf8.AppendRune(b, c)
 			if withKey {
 				k = append(k, l.base)
 			}
