@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -51,6 +53,12 @@ Windows-1258 CSV) and their expected.json.`,
 				if f = strings.TrimSpace(f); f != "" {
 					cfg.Formats = append(cfg.Formats, f)
 				}
+			}
+			// The generator allocates short-lived strings at a high rate
+			// and holds little: a larger GC target trades ~100 MB for ~10%
+			// less CPU. GOGC in the environment still wins.
+			if os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(400)
 			}
 			start := time.Now()
 			last := start

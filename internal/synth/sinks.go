@@ -2,11 +2,11 @@ package synth
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -21,7 +21,59 @@ type sink interface {
 type csvFile struct {
 	f  *os.File
 	bw *bufio.Writer
-	w  *csv.Writer
+	w  *rowWriter
+}
+
+// rowWriter writes CSV rows exactly as encoding/csv does (comma, LF,
+// quoting only where needed), without its per-field overhead.
+type rowWriter struct {
+	bw  *bufio.Writer
+	buf []byte
+}
+
+func fieldNeedsQuotes(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` {
+		return true
+	}
+	for i := 0; i < len(f); i++ {
+		switch f[i] {
+		case ',', '"', '\r', '\n':
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
+}
+
+func (w *rowWriter) Write(row []string) error {
+	b := w.buf[:0]
+	for i, f := range row {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if !fieldNeedsQuotes(f) {
+			b = append(b, f...)
+			continue
+		}
+		b = append(b, '"')
+		for j := 0; j < len(f); j++ {
+			c := f[j]
+			switch c {
+			case '"':
+				b = append(b, '"', '"')
+			default:
+				b = append(b, c)
+			}
+		}
+		b = append(b, '"')
+	}
+	b = append(b, '\n')
+	w.buf = b
+	_, err := w.bw.Write(b)
+	return err
 }
 
 func createCSV(path string, header []string) (*csvFile, error) {
@@ -30,7 +82,7 @@ func createCSV(path string, header []string) (*csvFile, error) {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
-	c := &csvFile{f: f, bw: bw, w: csv.NewWriter(bw)}
+	c := &csvFile{f: f, bw: bw, w: &rowWriter{bw: bw}}
 	if err := c.w.Write(header); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("write %s: %w", path, err)
@@ -39,11 +91,6 @@ func createCSV(path string, header []string) (*csvFile, error) {
 }
 
 func (c *csvFile) close() error {
-	c.w.Flush()
-	if err := c.w.Error(); err != nil {
-		c.f.Close()
-		return fmt.Errorf("write %s: %w", c.f.Name(), err)
-	}
 	if err := c.bw.Flush(); err != nil {
 		c.f.Close()
 		return fmt.Errorf("write %s: %w", c.f.Name(), err)

@@ -1,6 +1,9 @@
 package synth
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -108,5 +111,28 @@ func TestAddressSample(t *testing.T) {
 	}
 	if pre < 100 || post < 100 {
 		t.Errorf("pre %d post %d", pre, post)
+	}
+}
+
+func TestRowWriterMatchesEncodingCSV(t *testing.T) {
+	rows := [][]string{
+		{"a", "", " lead", "x,y", `say "hi"`, "line\nbreak", "cr\r\nlf", "lone\rcr", `\.`, "Nguyễn Thị Hoà"},
+		{"", "", ""},
+		{"\tTab", "ok"},
+		{""},
+	}
+	var want, got bytes.Buffer
+	cw := csv.NewWriter(&want)
+	cw.WriteAll(rows)
+	bw := bufio.NewWriter(&got)
+	rw := &rowWriter{bw: bw}
+	for _, r := range rows {
+		if err := rw.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bw.Flush()
+	if got.String() != want.String() {
+		t.Errorf("rowWriter wrote\n%q\nencoding/csv writes\n%q", got.String(), want.String())
 	}
 }
