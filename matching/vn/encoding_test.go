@@ -181,7 +181,7 @@ func TestDetectLegacy(t *testing.T) {
 			corpus = append(corpus, s)
 		}
 	}
-	var col3, colV, colQ []string
+	var col3, colV, colQ, col58 []string
 	hitT, nT, hitV, nV := 0, 0, 0, 0
 	for _, s := range corpus {
 		s = norm.NFC.String(s)
@@ -203,12 +203,24 @@ func TestDetectLegacy(t *testing.T) {
 			}
 		}
 		colQ = append(colQ, encodeVIQR(s))
+		if b, err := charmap.Windows1258.NewEncoder().Bytes([]byte(to1258Form(s))); err == nil {
+			as1252, _ := charmap.Windows1252.NewDecoder().Bytes(b)
+			col58 = append(col58, string(as1252))
+			if got := DecodeWindows1258(b); got != s {
+				t.Errorf("Windows-1258 round trip %q → %q", s, got)
+			}
+		}
 	}
-	t.Logf("single strings recognised: tcvn3 %d/%d, vni %d/%d", hitT, nT, hitV, nV)
+	t.Logf("single strings recognised: tcvn3 %d/%d, vni %d/%d; columns: %d tcvn3, %d vni, %d viqr, %d windows-1258 strings", hitT, nT, hitV, nV, len(col3), len(colV), len(colQ), len(col58))
+	for _, c := range [][]string{col3, colV, colQ, col58} {
+		if len(c) < 1000 {
+			t.Fatalf("a legacy test column has only %d strings", len(c))
+		}
+	}
 	for _, c := range []struct {
 		col  []string
 		want Encoding
-	}{{col3, TCVN3}, {colV, VNI}, {colQ, VIQR}} {
+	}{{col3, TCVN3}, {colV, VNI}, {colQ, VIQR}, {col58, Windows1258}} {
 		for _, size := range []int{20, 100} {
 			for i := 0; i+size <= len(c.col) && i < 2000; i += size {
 				if got := DetectEncoding(c.col[i:i+size], ""); got != c.want {
