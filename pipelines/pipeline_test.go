@@ -2,6 +2,7 @@ package pipelines_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,7 +16,12 @@ import (
 	"github.com/dancu-vn/dancu/pipelines"
 )
 
-func TestMain(m *testing.M) { chdbtest.Main(m) }
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(childBrokerEnv); dir != "" {
+		os.Exit(runChildBroker(dir))
+	}
+	chdbtest.Main(m)
+}
 
 // env is one test's real broker and ClickHouse database, migrated.
 type env struct {
