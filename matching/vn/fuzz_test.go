@@ -41,6 +41,9 @@ func FuzzCanon(f *testing.F) {
 		if Canon(c) != c {
 			t.Fatalf("Canon not idempotent: %q → %q → %q", s, c, Canon(c))
 		}
+		if utf8.ValidString(s) && Fold(c) != Fold(s) {
+			t.Fatalf("Fold(Canon(%q)) = %q, Fold = %q", s, Fold(c), Fold(s))
+		}
 		if Clean(Clean(s)) != Clean(s) || !utf8.ValidString(Clean(s)) {
 			t.Fatalf("Clean not idempotent on %q", s)
 		}

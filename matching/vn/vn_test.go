@@ -417,3 +417,60 @@ func TestOCRKeyNoise(t *testing.T) {
 		t.Errorf("only %d noisy variants tried", tried)
 	}
 }
+
+// newStyle rewrites s with new-style tone marks (hoà, thuỷ), for tests.
+func newStyle(s string) string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		rs := []rune(w)
+		var ls []letter
+		ok := true
+		for _, r := range rs {
+			l, found := lookup(r)
+			if !found || !l.vn {
+				ok = false
+				break
+			}
+			ls = append(ls, l)
+		}
+		if ok {
+			from, to := -1, tonePosition(ls, true)
+			for i, l := range ls {
+				if l.tone != toneNone {
+					from = i
+				}
+			}
+			if from >= 0 && to >= 0 && from != to && isVowelBase(ls[from].base) {
+				tone := ls[from].tone
+				rs[from] = compose(ls[from].base, ls[from].shape, toneNone, ls[from].upper)
+				rs[to] = compose(ls[to].base, ls[to].shape, tone, ls[to].upper)
+			}
+		}
+		out = append(out, string(rs))
+	}
+	return strings.Join(out, " ")
+}
+
+// TestToneStylesOnCorpus: every name and unit name written in the new
+// style has the same Canon, Key and ParseName as in the old style.
+func TestToneStylesOnCorpus(t *testing.T) {
+	changed := 0
+	for _, s := range unicodeCorpus(t) {
+		s = norm.NFC.String(s)
+		ns := newStyle(s)
+		if ns == s {
+			continue
+		}
+		changed++
+		if Canon(ns) != Canon(s) {
+			t.Errorf("Canon(%q) = %q, Canon(%q) = %q", ns, Canon(ns), s, Canon(s))
+		}
+		if a, b := ParseName(ns), ParseName(s); a != b {
+			t.Errorf("ParseName(%q) = %+v, ParseName(%q) = %+v", ns, a, s, b)
+		}
+	}
+	t.Logf("%d strings change with the tone style", changed)
+	if changed < 50 {
+		t.Errorf("only %d strings have a style variant", changed)
+	}
+}
