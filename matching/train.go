@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand"
 	"strings"
+	"sync"
 )
 
 // LabelledPair is a pair of record ids known to match or not (for
@@ -280,44 +281,58 @@ func norm(p []float64) {
 	}
 }
 
-// estimateU counts levels over random pairs (all pairs when few).
+// estimateU counts levels over random pairs (all pairs when few), on
+// all workers.
 func estimateU(f *Frame, c *compiled, s *Settings) ([][]float64, int64) {
-	counts := make([][]float64, len(c.comps))
-	for k, cc := range c.comps {
-		counts[k] = make([]float64, len(cc.levels)+1)
-	}
 	n := f.Len()
-	var np int64
-	add := func(i, j int32) {
-		for k := range c.comps {
-			g := c.gamma(f, k, i, j)
-			if g > 0 {
-				counts[k][g-1]++
-			}
-		}
-		np++
-	}
+	var pairs [][2]int32
 	total := totalPairs(f, s.LinkType)
 	if total <= int64(s.Training.URandomPairs) {
 		for i := 0; i < n; i++ {
 			for j := i + 1; j < n; j++ {
 				if f.pairAllowed(s.LinkType, int32(i), int32(j)) {
-					add(int32(i), int32(j))
+					pairs = append(pairs, [2]int32{int32(i), int32(j)})
 				}
 			}
 		}
 	} else {
 		rng := rand.New(rand.NewSource(s.Training.Seed))
-		for np < int64(s.Training.URandomPairs) {
+		for len(pairs) < s.Training.URandomPairs {
 			i, j := int32(rng.Intn(n)), int32(rng.Intn(n))
 			if i == j || !f.pairAllowed(s.LinkType, i, j) {
 				continue
 			}
-			add(i, j)
+			pairs = append(pairs, [2]int32{i, j})
 		}
 	}
-	u := make([][]float64, len(counts))
-	for k, cs := range counts {
+	counts := make([][][]float64, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		counts[w] = make([][]float64, len(c.comps))
+		for k, cc := range c.comps {
+			counts[w][k] = make([]float64, len(cc.levels)+1)
+		}
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for p := w; p < len(pairs); p += workers {
+				for k := range c.comps {
+					if g := c.gamma(f, k, pairs[p][0], pairs[p][1]); g > 0 {
+						counts[w][k][g-1]++
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	u := make([][]float64, len(c.comps))
+	for k := range c.comps {
+		cs := counts[0][k]
+		for w := 1; w < workers; w++ {
+			for l, v := range counts[w][k] {
+				cs[l] += v
+			}
+		}
 		u[k] = make([]float64, len(cs))
 		tot := 0.0
 		for _, v := range cs {
@@ -328,7 +343,7 @@ func estimateU(f *Frame, c *compiled, s *Settings) ([][]float64, int64) {
 			u[k][l] = (v + 0.5) / (tot + 0.5*float64(len(cs)))
 		}
 	}
-	return u, np
+	return u, int64(len(pairs))
 }
 
 // em runs expectation–maximisation over pattern counts with u fixed. It

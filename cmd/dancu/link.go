@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -31,60 +32,120 @@ func (o *linkOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.settings, "settings", "", "settings file (YAML/JSON, trained model included when present); default: the mapping's, else the embedded Vietnamese settings")
 }
 
-// load reads the settings and the inputs into a frame.
-func (o *linkOptions) load() (*matching.Settings, *matching.Mapping, *matching.Frame, error) {
+// settingsAndMapping reads the mapping and the settings to use.
+func (o *linkOptions) settingsAndMapping() (*matching.Settings, *matching.Mapping, error) {
 	if len(o.in) == 0 {
-		return nil, nil, nil, fmt.Errorf("no input: give --in FILE")
+		return nil, nil, fmt.Errorf("no input: give --in FILE")
 	}
 	var mp *matching.Mapping
 	var err error
 	if o.mapping != "" {
 		if mp, err = matching.LoadMapping(o.mapping); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	var s *matching.Settings
 	switch {
 	case o.settings != "":
 		if s, err = matching.LoadSettings(o.settings); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	default:
 		if s, err = mp.LoadSettings(); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	if len(o.in) > 1 && mp != nil && mp.LinkType != "" {
 		s.LinkType = mp.LinkType
 	}
-	f := matching.NewFrame(s)
+	return s, mp, nil
+}
+
+// adder receives each input record.
+type adder func(id string, source int, get matching.Getter, conf matching.ConfidenceGetter) error
+
+// read feeds every input record to add: canonical records through ingest
+// (Vietnamese or canonical headers; CSV, XLSX, scanned-form JSON lines)
+// when there is no mapping, else the mapped table rows.
+func (o *linkOptions) read(mp *matching.Mapping, add adder) error {
 	if mp == nil {
-		// Canonical records through ingest: Vietnamese or canonical
-		// headers, CSV, XLSX or scanned-form JSON lines.
 		ad := matching.NewRecordAdapter()
 		for i, p := range o.in {
-			if err := addRecords(f, ad, p, i); err != nil {
-				return nil, nil, nil, err
+			if err := addRecords(ad, p, i, add); err != nil {
+				return err
 			}
 		}
-		return s, mp, f, nil
+		return nil
 	}
 	for i, p := range o.in {
 		t, err := matching.ReadTable(p)
 		if err != nil {
-			return nil, nil, nil, err
+			return err
 		}
-		if err := matching.AddTable(f, t, mp, i); err != nil {
-			return nil, nil, nil, err
+		ids, err := t.RecordIDs(mp)
+		if err != nil {
+			return err
+		}
+		for r := range t.Rows {
+			if err := add(ids[r], i, t.Getter(mp, r), nil); err != nil {
+				return fmt.Errorf("%s line %d: %w", p, t.Line[r], err)
+			}
 		}
 	}
+	return nil
+}
+
+// load reads the settings and the inputs into a frame.
+func (o *linkOptions) load() (*matching.Settings, *matching.Mapping, *matching.Frame, error) {
+	s, mp, err := o.settingsAndMapping()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	f := matching.NewFrame(s)
+	if err := o.read(mp, f.Add); err != nil {
+		return nil, nil, nil, err
+	}
 	return s, mp, f, nil
+}
+
+// loadRegistry reads the registry, adds the inputs' new records to it and
+// builds the frame of all its records. The registry's trained settings
+// win over --settings, so that every run scores with the same model.
+func (o *linkOptions) loadRegistry(dir string) (*matching.Settings, *matching.Frame, *matching.Registry, error) {
+	reg, err := matching.LoadRegistry(dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, mp, err := o.settingsAndMapping()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if reg.Settings != nil {
+		s = reg.Settings
+	}
+	base := 0
+	for _, r := range reg.Records {
+		base = max(base, r.Source+1)
+	}
+	err = o.read(mp, func(id string, source int, get matching.Getter, conf matching.ConfidenceGetter) error {
+		reg.Add(matching.Capture(s, id, base+source, get, conf))
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	f, err := reg.Frame(s)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return s, f, reg, nil
 }
 
 func newLinkCmd(g *globals) *cobra.Command {
 	var o linkOptions
 	var out, conflicts, registry string
 	var analyse bool
+	var cpuprofile string
 	cmd := &cobra.Command{
 		Use:   "link --in FILE [--in FILE ...] --out clusters.csv",
 		Short: "link records offline into persons",
@@ -97,8 +158,26 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 			if ctx == nil {
 				ctx = context.Background()
 			}
+			if cpuprofile != "" {
+				pf, err := os.Create(cpuprofile)
+				if err != nil {
+					return fmt.Errorf("link: %w", err)
+				}
+				if err := pprof.StartCPUProfile(pf); err != nil {
+					return fmt.Errorf("link: %w", err)
+				}
+				defer pprof.StopCPUProfile()
+			}
 			start := time.Now()
-			s, _, f, err := o.load()
+			var s *matching.Settings
+			var f *matching.Frame
+			var reg *matching.Registry
+			var err error
+			if registry != "" {
+				s, f, reg, err = o.loadRegistry(registry)
+			} else {
+				s, _, f, err = o.load()
+			}
 			if err != nil {
 				return fmt.Errorf("link: %w", err)
 			}
@@ -124,7 +203,21 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 			el := res.Predict.Elapsed.Seconds()
 			fmt.Fprintf(g.stderr, "compared %d candidate pairs in %.2fs (%.0f comparisons/s), kept %d\n",
 				res.Predict.Comparisons, el, float64(res.Predict.Comparisons)/max(el, 1e-9), res.Predict.Kept)
-			rows, _, confs := matching.Assign(res, nil)
+			var names map[int32]string
+			if reg != nil {
+				if reg.Settings == nil || res.Train != nil {
+					reg.Settings = res.Settings
+				}
+				ev := len(reg.Events)
+				names = reg.Name(res, time.Now().UTC())
+				for _, e := range reg.Events[ev:] {
+					fmt.Fprintf(g.stderr, "%s: %s keeps its id, with %s\n", e.Kind, e.Kept, strings.Join(e.Others, ", "))
+				}
+				if err := reg.Save(registry); err != nil {
+					return err
+				}
+			}
+			rows, _, confs := matching.Assign(res, names)
 			if err := writeClusters(out, rows); err != nil {
 				return err
 			}
@@ -142,14 +235,15 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 	o.flags(cmd)
 	cmd.Flags().StringVar(&out, "out", "", "clusters CSV to write")
 	cmd.Flags().StringVar(&conflicts, "conflicts", "", "conflicts CSV to write")
-	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: link against it and keep person ids stable")
+	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: add the inputs to it, relink everything with its saved model, keep person ids stable; --out then lists every record of the registry")
+	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (for benchmarks)")
 	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")
 	return cmd
 }
 
 // addRecords reads one file through ingest and adds its records; rejected
 // rows are counted, not linked (dancu import reports them).
-func addRecords(f *matching.Frame, ad *matching.RecordAdapter, path string, source int) error {
+func addRecords(ad *matching.RecordAdapter, path string, source int, add adder) error {
 	src, err := ingest.Open(path, ingest.Options{})
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
@@ -168,7 +262,8 @@ func addRecords(f *matching.Frame, ad *matching.RecordAdapter, path string, sour
 			rejects++
 			continue
 		}
-		if err := ad.AddRecord(f, it.Record, source); err != nil {
+		get, conf := ad.Fields(it.Record)
+		if err := add(matching.RecordKey(it.Record), source, get, conf); err != nil {
 			return fmt.Errorf("%s row %d: %w", path, it.Record.Row, err)
 		}
 	}
