@@ -15,10 +15,12 @@ import (
 const MaxMessageBytes = 1 << 20
 
 // Writer batching: up to 100 messages and MaxMessageBytes per produce
-// request, waiting at most 20 ms for more before it is sent.
+// request, waiting at most 5 ms for more before it is sent. A synchronous
+// WriteMessages call with fewer messages waits that long, so callers should
+// hand it all the batches they have at once.
 const (
 	writerBatchSize    = 100
-	writerBatchTimeout = 20 * time.Millisecond
+	writerBatchTimeout = 5 * time.Millisecond
 )
 
 // PartitionOf returns the partition, among partitions (0..partitions-1),
