@@ -62,8 +62,8 @@ func ParseName(s string) Name {
 		return Name{}
 	}
 	var n Name
-	n.Normalized = string(nb)
-	n.Key = string(kb)
+	both := string(append(nb, kb...)) // one allocation for both strings
+	n.Normalized, n.Key = both[:len(nb)], both[len(nb):]
 	n.OCRKey = ocrKey(n.Key)
 
 	// Split on the spaces of Normalized without allocating.
