@@ -1,16 +1,22 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/spf13/cobra"
 )
 
 func newRunCmd(g *globals) *cobra.Command {
-	var stages string
+	var (
+		stages  string
+		metrics string
+		every   time.Duration
+	)
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "run the match and load stages (Kafka → match → Kafka → load → ClickHouse)",
@@ -39,12 +45,43 @@ offsets are committed); a second one stops at once.`,
 				defer conn.Close()
 				cfg.Conn = conn
 			}
+			st := new(pipelines.StageStats)
+			if metrics != "" {
+				addr, err := serveMetrics(cmd.Context(), metrics, st)
+				if err != nil {
+					return fmt.Errorf("--metrics: %w", err)
+				}
+				cfg.Logger.Info("metrics", "url", "http://"+addr+"/metrics")
+			}
 			cfg.Logger.Info("stages running", "match", cfg.Match, "load", cfg.Load, "kafka", g.kafka)
-			return pipelines.RunStages(cmd.Context(), cfg, nil)
+			go logProgress(cmd.Context(), cfg.Logger, st, every)
+			return pipelines.RunStages(cmd.Context(), cfg, st)
 		},
 	}
 	cmd.Flags().StringVar(&stages, "stages", "match,load", "stages to run in this process")
+	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics on this host:port (e.g. 127.0.0.1:9464)")
+	cmd.Flags().DurationVar(&every, "progress", 10*time.Second, "log the stage counters this often (0: never)")
 	return cmd
+}
+
+// logProgress logs the stage counters every interval until ctx ends.
+func logProgress(ctx context.Context, log *slog.Logger, st *pipelines.StageStats, every time.Duration) {
+	if every <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			log.Info("progress",
+				"matched_records", st.Match.Records.Load(), "conflicts", st.Match.Conflicts.Load(),
+				"loaded_records", st.LoadMatched.Records.Load(), "loaded_persons", st.LoadMatched.Persons.Load(),
+				"loaded_rejects", st.LoadRejects.Rejects.Load(), "dead_letters", st.LoadMatched.Dead.Load()+st.LoadRejects.Dead.Load())
+		}
+	}
 }
 
 func newLogger(g *globals) *slog.Logger {
