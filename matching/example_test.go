@@ -1,0 +1,65 @@
+package matching_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dancu-vn/dancu/matching"
+)
+
+
+
+// Link a few rows with a settings document of your own: the model is
+// trained without labels when the settings carry none.
+func ExampleLink() {
+	s, err := matching.ParseSettings([]byte(`
+version: 1
+name: example
+columns:
+  - {name: name, transforms: [fold]}
+  - {name: dob, kind: date}
+blocking:
+  - {name: dob, keys: [dob]}
+comparisons:
+  - name: name
+    null_columns: [name]
+    levels:
+      - {label: exact, op: exact, column: name}
+      - {label: similar, op: jw, column: name, threshold: 0.9}
+  - name: dob
+    null_columns: [dob]
+    levels:
+      - {label: exact, op: date_exact, column: dob}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s.Model = &matching.Model{Lambda: 0.01, LambdaGlobal: 0.01, Comparisons: []matching.ComparisonModel{
+		{Name: "name", M: []float64{0.9, 0.098, 0.002}, U: []float64{0.001, 0.01, 0.989}},
+		{Name: "dob", M: []float64{0.95, 0.05}, U: []float64{0.0001, 0.9999}},
+	}}
+	rows := []map[string]string{
+		{"id": "a", "name": "Nguyễn Thị Thuỷ", "dob": "1990-03-15"},
+		{"id": "b", "name": "Nguyen Thi Thuy", "dob": "15/03/1990"},
+		{"id": "c", "name": "Trần Văn Bình", "dob": "1990-03-15"},
+	}
+	f := matching.NewFrame(s)
+	for _, r := range rows {
+		r := r
+		f.Add(r["id"], 0, func(k string) string { return r[k] }, nil)
+	}
+	res, err := matching.Link(context.Background(), f, s)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	as, _, _ := matching.Assign(res, nil)
+	for _, a := range as {
+		fmt.Println(a.RecordID, a.PersonID)
+	}
+	// Output:
+	// a P000001
+	// b P000001
+	// c P000002
+}

@@ -1,0 +1,506 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+
+// vnPair builds a frame of two canonical records with the Vietnamese
+// settings and returns the level label of every comparison.
+func vnLevels(t *testing.T, a, b schemas.Record) map[string]string {
+	t.Helper()
+	s, err := DefaultSettings("vietnamese")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFrame(s)
+	ad := NewRecordAdapter()
+	a.RecordID, b.RecordID = "a", "b"
+	for i, r := range []*schemas.Record{&a, &b} {
+		if err := ad.AddRecord(f, r, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := compile(s, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for k, sc := range s.Comparisons {
+		g := c.gamma(f, k, 0, 1)
+		switch {
+		case g == 0:
+			out[sc.Name] = "null"
+		case int(g) <= len(sc.Levels):
+			out[sc.Name] = sc.Levels[g-1].Label
+		default:
+			out[sc.Name] = "else"
+		}
+	}
+	return out
+}
+
+func base() schemas.Record {
+	return schemas.Record{
+		FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-05", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", CMND: "012345678", Ethnicity: "Kinh",
+		PermCommuneCode: "00004", PermDistrictCode: "001", PermProvinceCode: "01", PermNewCommuneCode: "00004", PermNewProvinceCode: "01",
+		FatherName: "Nguyễn Văn An", MotherName: "Trần Thị Bình",
+	}
+}
+
+func TestVietnameseComparisonLevels(t *testing.T) {
+	tests := []struct {
+		name       string
+		comparison string
+		edit       func(r *schemas.Record)
+		want       string
+	}{
+		{"same family", "family_name", func(r *schemas.Record) {}, "exact"},
+		{"family without diacritics", "family_name", func(r *schemas.Record) { r.FullName = "Nguyen Thị Thu Hà" }, "same without diacritics"},
+		{"family other tone", "family_name", func(r *schemas.Record) { r.FullName = "Nguyển Thị Thu Hà" }, "same without diacritics"},
+		{"family different", "family_name", func(r *schemas.Record) { r.FullName = "Lê Thị Thu Hà" }, "else"},
+		{"family jw", "family_name", func(r *schemas.Record) { r.FullName = "Nguyễnn Thị Thu Hà" }, "jw ≥ 0.90"},
+		{"middle exact", "middle_name", func(r *schemas.Record) {}, "exact"},
+		{"middle missing", "middle_name", func(r *schemas.Record) { r.FullName = "Nguyễn Hà" }, "missing on one side"},
+		{"middle other", "middle_name", func(r *schemas.Record) { r.FullName = "Nguyễn Văn Hà" }, "else"},
+		{"given tone style", "given_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thị Thu Hạ" }, "same without diacritics"},
+		{"given different", "given_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thị Thu Lan" }, "else"},
+		{"given missing", "given_name", func(r *schemas.Record) { r.FullName = "" }, "null"},
+		{"dob exact", "date_of_birth", func(r *schemas.Record) {}, "exact"},
+		{"dob day and month swapped", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-05-03" }, "day and month swapped"},
+		{"dob year only", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990" }, "year only on one side"},
+		{"dob same year", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-11-30" }, "same year"},
+		{"dob one digit", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-03-06" }, "one digit off"},
+		{"dob plus one year", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1991-07-30" }, "±1 year"},
+		{"dob far", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1970-07-30" }, "else"},
+		{"dob missing", "date_of_birth", func(r *schemas.Record) { r.BirthDate = ""; r.BirthYear = 0 }, "null"},
+		{"sex", "sex", func(r *schemas.Record) { r.Sex = "M" }, "else"},
+		{"id exact", "id_number", func(r *schemas.Record) {}, "same number"},
+		{"id typo", "id_number", func(r *schemas.Record) { r.IDNumber = "001190012346"; r.CMND = "" }, "one digit off or transposed"},
+		{"id transposed", "id_number", func(r *schemas.Record) { r.IDNumber = "001190013245"; r.CMND = "" }, "one digit off or transposed"},
+		{"cmnd only", "id_number", func(r *schemas.Record) { r.IDNumber = "" }, "same CMND"},
+		{"cmnd vs cccd", "id_number", func(r *schemas.Record) { r.IDNumber = ""; r.CMND = "" }, "null"},
+		{"id different", "id_number", func(r *schemas.Record) { r.IDNumber = "079190999999"; r.CMND = "" }, "else"},
+		{"address same commune new era only", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermDistrictCode = ""; r.PermProvinceCode = "" }, "same permanent commune (either era)"},
+		{"address province", "address", func(r *schemas.Record) { r.PermCommuneCode = "00007"; r.PermNewCommuneCode = "00008"; r.PermDistrictCode = "002" }, "same province (either era)"},
+		{"parents both", "parents", func(r *schemas.Record) {}, "both parents' names equal"},
+		{"parents one", "parents", func(r *schemas.Record) { r.MotherName = "Lê Thị Cúc" }, "one parent's name equal"},
+		{"parents none", "parents", func(r *schemas.Record) { r.MotherName = ""; r.FatherName = "" }, "null"},
+		{"ethnicity", "ethnicity", func(r *schemas.Record) { r.Ethnicity = "Tày" }, "else"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := base()
+			tt.edit(&b)
+			got := vnLevels(t, base(), b)[tt.comparison]
+			if got != tt.want {
+				t.Errorf("%s: level %q, want %q", tt.comparison, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCMNDAgainstCCCD(t *testing.T) {
+	a, b := base(), base()
+	a.CMND = ""
+	b.IDNumber = ""
+	if got := vnLevels(t, a, b)["id_number"]; got != "CMND on one side, number on the other" {
+		t.Errorf("level %q", got)
+	}
+}
+
+// TestEMRecoversParameters draws comparison vectors from a known model
+// and checks that EM with u fixed finds m and λ again.
+func TestEMRecoversParameters(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	trueM := [][]float64{{0.85, 0.1, 0.05}, {0.7, 0.2, 0.1}, {0.9, 0.1}, {0.6, 0.3, 0.1}}
+	u := [][]float64{{0.01, 0.04, 0.95}, {0.02, 0.08, 0.9}, {0.3, 0.7}, {0.05, 0.15, 0.8}}
+	lambda := 0.2
+	draw := func(p []float64) uint8 {
+		x := rng.Float64()
+		for i, v := range p {
+			if x < v {
+				return uint8(i + 1)
+			}
+			x -= v
+		}
+		return uint8(len(p))
+	}
+	pats := patterns{}
+	for n := 0; n < 200000; n++ {
+		g := make([]byte, len(trueM))
+		src := u
+		if rng.Float64() < lambda {
+			src = trueM
+		}
+		for k := range g {
+			g[k] = draw(src[k])
+		}
+		pats[string(g)]++
+	}
+	m := [][]float64{{0.5, 0.3, 0.2}, {0.5, 0.3, 0.2}, {0.5, 0.5}, {0.4, 0.3, 0.3}}
+	active := []bool{true, true, true, true}
+	got, _ := em(pats, m, u, active, 0.05, 200, true)
+	if math.Abs(got-lambda) > 0.01 {
+		t.Errorf("λ = %.4f, want %.2f", got, lambda)
+	}
+	for k := range trueM {
+		for l := range trueM[k] {
+			if math.Abs(m[k][l]-trueM[k][l]) > 0.02 {
+				t.Errorf("m[%d][%d] = %.3f, want %.3f", k, l, m[k][l], trueM[k][l])
+			}
+		}
+	}
+}
+
+const toySettings = `
+version: 1
+name: toy
+columns:
+  - {name: first, transforms: [lower]}
+  - {name: last, transforms: [lower]}
+  - {name: dob, kind: date}
+  - {name: city, transforms: [lower]}
+  - {name: nid, kind: code}
+blocking:
+  - {name: last, keys: [last]}
+  - {name: dob, keys: [dob]}
+comparisons:
+  - name: first
+    null_columns: [first]
+    levels:
+      - {label: exact, op: exact, column: first, tf: first}
+      - {label: jw, op: jw, column: first, threshold: 0.88}
+  - name: last
+    null_columns: [last]
+    levels:
+      - {label: exact, op: exact, column: last}
+      - {label: jw, op: jw, column: last, threshold: 0.88}
+  - name: dob
+    null_columns: [dob]
+    levels:
+      - {label: exact, op: date_exact, column: dob}
+      - {label: year, op: date_year, column: dob}
+  - name: city
+    null_columns: [city]
+    levels:
+      - {label: exact, op: exact, column: city}
+guards:
+  - {kind: distinct, column: nid}
+  - {kind: year_span, column: dob, max: 2}
+`
+
+var firsts = []string{"anna", "bui", "cuong", "dung", "em", "phuong", "giang", "hoa", "khanh", "lan", "minh", "nam", "oanh", "quang", "son", "tuan", "uyen", "vinh", "xuan", "yen"}
+var lasts = []string{"nguyen", "tran", "le", "pham", "hoang", "phan", "vu", "dang", "bui", "do", "ho", "ngo", "duong", "ly", "ksor", "mai", "trinh", "dinh", "lam", "ta", "quach", "luong", "kieu", "ha"}
+var cities = []string{"ha noi", "hue", "da nang", "can tho", "vinh", "hai phong"}
+
+// toyRows makes n entities with 1–3 noisy copies each; truth maps row id
+// to entity.
+func toyRows(n int, seed int64) (rows []map[string]string, ids []string, truth map[string]string) {
+	rng := rand.New(rand.NewSource(seed))
+	truth = map[string]string{}
+	typo := func(s string) string {
+		if len(s) < 3 || rng.Float64() > 0.3 {
+			return s
+		}
+		i := 1 + rng.Intn(len(s)-2)
+		return s[:i] + s[i+1:i+2] + s[i:i+1] + s[i+2:]
+	}
+	for e := 0; e < n; e++ {
+		base := map[string]string{
+			"first": firsts[rng.Intn(len(firsts))], "last": lasts[rng.Intn(len(lasts))],
+			"dob":  fmt.Sprintf("%04d-%02d-%02d", 1940+rng.Intn(70), 1+rng.Intn(12), 1+rng.Intn(28)),
+			"city": cities[rng.Intn(len(cities))],
+		}
+		copies := 1 + rng.Intn(3)
+		for c := 0; c < copies; c++ {
+			r := map[string]string{}
+			for k, v := range base {
+				r[k] = v
+			}
+			r["first"], r["last"] = typo(r["first"]), typo(r["last"])
+			if rng.Float64() < 0.1 {
+				r["city"] = ""
+			}
+			id := fmt.Sprintf("e%d-%d", e, c)
+			rows = append(rows, r)
+			ids = append(ids, id)
+			truth[id] = fmt.Sprint(e)
+		}
+	}
+	return rows, ids, truth
+}
+
+func toyFrame(t testing.TB, s *Settings, rows []map[string]string, ids []string) *Frame {
+	f := NewFrame(s)
+	for i, r := range rows {
+		r := r
+		if err := f.Add(ids[i], 0, func(k string) string { return r[k] }, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+func TestLinkToyPopulation(t *testing.T) {
+	s, err := ParseSettings([]byte(toySettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, truth := toyRows(2000, 1)
+	f := toyFrame(t, s, rows, ids)
+	res, err := Link(context.Background(), f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred := map[string]string{}
+	for i := 0; i < f.Len(); i++ {
+		pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
+	}
+	m := Evaluate(truth, pred)
+	// The toy data carry little evidence (four fields, many shared
+	// names); the bar checks the engine works, not that it is tuned.
+	if m.F1 < 0.9 {
+		t.Errorf("pairwise F1 %.3f < 0.9\n%s", m.F1, m)
+	}
+}
+
+func TestClusterGuards(t *testing.T) {
+	s, err := ParseSettings([]byte(toySettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []map[string]string{
+		{"first": "lan", "last": "ksor", "dob": "1990-01-01", "nid": "001190000001"},
+		{"first": "lan", "last": "ksor", "dob": "1990-01-01"},
+		{"first": "lan", "last": "ksor", "dob": "1990-01-01", "nid": "001190000999"},
+		{"first": "lan", "last": "ksor", "dob": "1990"},
+		{"first": "lan", "last": "ksor", "dob": "1960"},
+	}
+	f := toyFrame(t, s, rows, []string{"a", "b", "c", "d", "e"})
+	strong := float32(30)
+	pairs := []Pair{{A: 0, B: 1, Weight: strong}, {A: 1, B: 2, Weight: strong - 1}, {A: 0, B: 3, Weight: strong - 2}, {A: 3, B: 4, Weight: strong - 3}}
+	cl, err := Cluster(f, s, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl.Of[0] != cl.Of[1] || cl.Of[0] != cl.Of[3] {
+		t.Errorf("a, b, d should be one person: %v", cl.Of)
+	}
+	if cl.Of[2] == cl.Of[0] {
+		t.Errorf("c carries a second number and must stay apart: %v", cl.Of)
+	}
+	if cl.Of[4] == cl.Of[0] {
+		t.Errorf("e is born 30 years apart and must stay apart: %v", cl.Of)
+	}
+	kinds := map[string]int{}
+	for _, b := range cl.Blocked {
+		kinds[b.Guard.Kind]++
+	}
+	if kinds["distinct"] != 1 || kinds["year_span"] != 1 {
+		t.Errorf("blocked links by guard = %v, want one distinct and one year_span", kinds)
+	}
+	// Order of pairs must not matter.
+	rev := append([]Pair(nil), pairs...)
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	cl2, _ := Cluster(f, s, rev)
+	for i := range cl.Of {
+		if cl.Of[i] != cl2.Of[i] {
+			t.Fatalf("clusters depend on pair order: %v vs %v", cl.Of, cl2.Of)
+		}
+	}
+}
+
+func TestIncrementalMatchesBatchAndKeepsIDs(t *testing.T) {
+	s, err := ParseSettings([]byte(toySettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, _ := toyRows(600, 2)
+	// Train once on everything; both runs use this model.
+	model, _, err := Train(context.Background(), toyFrame(t, s, rows, ids), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Model = model
+	batch, err := Link(context.Background(), toyFrame(t, s, rows, ids), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := NewRegistry()
+	reg.Settings = s
+	half := len(rows) / 2
+	var first map[string]string
+	for step, part := range [][2]int{{0, half}, {half, len(rows)}} {
+		for i := part[0]; i < part[1]; i++ {
+			r := rows[i]
+			reg.Add(Capture(s, ids[i], 0, func(k string) string { return r[k] }, nil))
+		}
+		f, err := reg.Frame(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Link(context.Background(), f, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := reg.Name(res, testNow)
+		if step == 0 {
+			first = map[string]string{}
+			for k, v := range reg.PersonOf {
+				first[k] = v
+			}
+			continue
+		}
+		// Same partition as linking everything at once.
+		bp := map[string]string{}
+		for i := 0; i < batch.Frame.Len(); i++ {
+			bp[batch.Frame.ID(i)] = fmt.Sprint(batch.Clusters.Of[i])
+		}
+		ip := map[string]string{}
+		for i := 0; i < f.Len(); i++ {
+			ip[f.ID(i)] = names[res.Clusters.Of[i]]
+		}
+		if m := Evaluate(bp, ip); m.F1 != 1 || m.BCubedF1 != 1 {
+			t.Errorf("incremental differs from batch:\n%s", m)
+		}
+		// Old persons keep their ids unless merged.
+		merged := map[string]bool{}
+		for _, e := range reg.Events {
+			for _, o := range e.Others {
+				merged[o] = true
+			}
+		}
+		changed := 0
+		for rec, p := range first {
+			if reg.PersonOf[rec] != p && !merged[p] {
+				changed++
+			}
+		}
+		if changed > 0 {
+			t.Errorf("%d records changed person id without a merge", changed)
+		}
+	}
+}
+
+func TestEvaluate(t *testing.T) {
+	truth := map[string]string{"a": "1", "b": "1", "c": "1", "d": "2"}
+	pred := map[string]string{"a": "x", "b": "x", "c": "y", "d": "y"}
+	m := Evaluate(truth, pred)
+	// true pairs ab ac bc; predicted ab cd; TP ab.
+	if m.TruePairs != 3 || m.PredPairs != 2 || m.TP != 1 {
+		t.Fatalf("pairs %+v", m)
+	}
+	if math.Abs(m.Precision-0.5) > 1e-9 || math.Abs(m.Recall-1.0/3) > 1e-9 {
+		t.Errorf("precision %v recall %v", m.Precision, m.Recall)
+	}
+	// B-cubed precision: a,b 1; c 1/2; d 1/2 → 0.75.
+	if math.Abs(m.BCubedPrecision-0.75) > 1e-9 {
+		t.Errorf("B-cubed precision %v", m.BCubedPrecision)
+	}
+}
+
+func TestSettingsValidate(t *testing.T) {
+	bad := strings.Replace(toySettings, "op: jw, column: first, threshold: 0.88", "op: jaro, column: first", 1)
+	if _, err := ParseSettings([]byte(bad)); err == nil || !strings.Contains(err.Error(), "comparisons[0].levels[1].op") {
+		t.Errorf("want a field error naming the level, got %v", err)
+	}
+	bad = strings.Replace(toySettings, "keys: [last]", "keys: [surname]", 1)
+	if _, err := ParseSettings([]byte(bad)); err == nil || !strings.Contains(err.Error(), "blocking[0].keys") {
+		t.Errorf("want a field error naming the rule, got %v", err)
+	}
+	for _, name := range SettingsNames() {
+		if _, err := DefaultSettings(name); err != nil {
+			t.Errorf("embedded %s: %v", name, err)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"1990-03-15", "1990-03-15"}, {"1990-03", "1990-03"}, {"1990", "1990"}, {"19900315", "1990-03-15"},
+		{"15/03/1990", "1990-03-15"}, {"03/1990", "1990-03"}, {"", ""}, {"abc", ""}, {"1990-13-01", ""},
+	} {
+		if got := formatDate(parseDate(tt.in)); got != tt.want {
+			t.Errorf("parseDate(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"1990-03-15", "15/03/1990", "19900315", "1990", "-", "//", "9999-99-99"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p := parseDate(s)
+		if p == 0 {
+			return
+		}
+		y, m, d := unpackDate(p)
+		if y <= 0 || m > 12 || d > 31 {
+			t.Fatalf("parseDate(%q) gave %d-%d-%d", s, y, m, d)
+		}
+		if parseDate(formatDate(p)) != p {
+			t.Fatalf("round trip of %q failed", s)
+		}
+	})
+}
+
+func FuzzParseSettings(f *testing.F) {
+	f.Add([]byte(toySettings))
+	f.Add([]byte("version: 1\ncolumns: [{name: a}]\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := ParseSettings(b)
+		if err != nil {
+			return
+		}
+		// Valid settings must compile against their own frame.
+		fr := NewFrame(s)
+		if _, err := compile(s, fr); err != nil {
+			t.Fatalf("valid settings do not compile: %v", err)
+		}
+	})
+}
+
+// BenchmarkGamma scores candidate pairs of the toy population; it must
+// not allocate per comparison.
+func BenchmarkGamma(b *testing.B) {
+	s, _ := ParseSettings([]byte(toySettings))
+	rows, ids, _ := toyRows(5000, 4)
+	f := toyFrame(b, s, rows, ids)
+	c, _ := compile(s, f)
+	s.Model = &Model{Lambda: 0.001, LambdaGlobal: 0.001}
+	for _, sc := range s.Comparisons {
+		n := len(sc.Levels) + 1
+		cm := ComparisonModel{Name: sc.Name, M: make([]float64, n), U: make([]float64, n)}
+		for i := range cm.M {
+			cm.M[i], cm.U[i] = 1/float64(n), 1/float64(n)
+		}
+		s.Model.Comparisons = append(s.Model.Comparisons, cm)
+	}
+	ws := newWeights(c, s.Model, "global")
+	g := make([]uint8, len(c.comps))
+	n := int32(f.Len())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		a, bb := int32(i)%n, int32(i*7+1)%n
+		for k := range c.comps {
+			g[k] = c.gamma(f, k, a, bb)
+		}
+		ws.score(c, f, g, a, bb)
+	}
+}
