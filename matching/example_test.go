@@ -7,8 +7,6 @@ import (
 	"github.com/dancu-vn/dancu/matching"
 )
 
-
-
 // Link a few rows with a settings document of your own: the model is
 // trained without labels when the settings carry none.
 func ExampleLink() {

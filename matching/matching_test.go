@@ -14,7 +14,6 @@ import (
 
 var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-
 // vnPair builds a frame of two canonical records with the Vietnamese
 // settings and returns the level label of every comparison.
 func vnLevels(t *testing.T, a, b schemas.Record) map[string]string {
@@ -93,7 +92,11 @@ func TestVietnameseComparisonLevels(t *testing.T) {
 		{"cmnd vs cccd", "id_number", func(r *schemas.Record) { r.IDNumber = ""; r.CMND = "" }, "null"},
 		{"id different", "id_number", func(r *schemas.Record) { r.IDNumber = "079190999999"; r.CMND = "" }, "else"},
 		{"address same commune new era only", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermDistrictCode = ""; r.PermProvinceCode = "" }, "same permanent commune (either era)"},
-		{"address province", "address", func(r *schemas.Record) { r.PermCommuneCode = "00007"; r.PermNewCommuneCode = "00008"; r.PermDistrictCode = "002" }, "same province (either era)"},
+		{"address province", "address", func(r *schemas.Record) {
+			r.PermCommuneCode = "00007"
+			r.PermNewCommuneCode = "00008"
+			r.PermDistrictCode = "002"
+		}, "same province (either era)"},
 		{"parents both", "parents", func(r *schemas.Record) {}, "both parents' names equal"},
 		{"parents one", "parents", func(r *schemas.Record) { r.MotherName = "Lê Thị Cúc" }, "one parent's name equal"},
 		{"parents none", "parents", func(r *schemas.Record) { r.MotherName = ""; r.FatherName = "" }, "null"},
