@@ -65,85 +65,60 @@ scan:
 		}
 		// The tag, up to a '>' outside quotes.
 		s.tag = s.tag[:0]
-		var quote byte
 		for {
-			c, err := s.r.ReadByte()
-			if err != nil {
+			chunk, err := s.r.ReadSlice('>')
+			if errors.Is(err, bufio.ErrBufferFull) {
+				s.tag = append(s.tag, chunk...)
+			} else if err != nil {
 				if err == io.EOF {
 					return io.ErrUnexpectedEOF
 				}
 				return err
-			}
-			if quote != 0 {
-				if c == quote {
-					quote = 0
+			} else {
+				s.tag = append(s.tag, chunk[:len(chunk)-1]...)
+				if tagComplete(s.tag) {
+					break
 				}
-			} else if c == '"' || c == '\'' {
-				quote = c
-			} else if c == '>' {
-				break
+				s.tag = append(s.tag, '>') // a '>' inside a quoted value, or in a comment or CDATA
 			}
-			s.tag = append(s.tag, c)
 			if len(s.tag) > maxTagBytes {
 				return fmt.Errorf("%w: tag longer than %d bytes", errXML, maxTagBytes)
 			}
-			if len(s.tag) == 8 && bytes.Equal(s.tag, []byte("![CDATA[")) {
-				if err := s.cdata(); err != nil {
-					return err
-				}
-				s.tag = s.tag[:0]
-				continue scan
-			}
-			if len(s.tag) == 3 && bytes.Equal(s.tag, []byte("!--")) {
-				if err := s.skipUntil("-->"); err != nil {
-					return err
-				}
-				s.tag = s.tag[:0]
-				continue scan
-			}
 		}
-		if len(s.tag) > 0 && (s.tag[0] == '?' || s.tag[0] == '!') {
-			continue
+		switch {
+		case bytes.HasPrefix(s.tag, []byte("![CDATA[")):
+			s.text = append(s.text, s.tag[8:len(s.tag)-2]...)
+			continue scan
+		case len(s.tag) > 0 && (s.tag[0] == '?' || s.tag[0] == '!'):
+			continue scan // comment, processing instruction, DOCTYPE
 		}
 		return nil
 	}
 }
 
-// cdata appends a CDATA section's content to the text.
-func (s *xmlScanner) cdata() error {
-	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
-			return io.ErrUnexpectedEOF
-		}
-		s.text = append(s.text, c)
-		if n := len(s.text); n >= 3 && s.text[n-1] == '>' && s.text[n-2] == ']' && s.text[n-3] == ']' {
-			s.text = s.text[:n-3]
-			return nil
-		}
-		if len(s.text) > maxCellBytes {
-			return fmt.Errorf("%w: CDATA longer than %d bytes", errXML, maxCellBytes)
-		}
+// tagComplete reports whether tag (read up to a '>') is a whole tag: no
+// quote left open, a comment ending in "--", a CDATA section in "]]".
+func tagComplete(tag []byte) bool {
+	switch {
+	case bytes.HasPrefix(tag, []byte("!--")):
+		return len(tag) >= 5 && bytes.HasSuffix(tag, []byte("--"))
+	case bytes.HasPrefix(tag, []byte("![CDATA[")):
+		return len(tag) >= 10 && bytes.HasSuffix(tag, []byte("]]"))
 	}
-}
-
-func (s *xmlScanner) skipUntil(end string) error {
-	matched := 0
-	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
-			return io.ErrUnexpectedEOF
-		}
-		if c == end[matched] {
-			if matched++; matched == len(end) {
-				return nil
+	if bytes.IndexByte(tag, '\'') < 0 {
+		return bytes.Count(tag, []byte{'"'})%2 == 0
+	}
+	var quote byte
+	for _, c := range tag {
+		if quote != 0 {
+			if c == quote {
+				quote = 0
 			}
-		} else if c == end[0] {
-			matched = 1
-		} else {
-			matched = 0
+		} else if c == '"' || c == '\'' {
+			quote = c
 		}
 	}
+	return quote == 0
 }
 
 // appendText appends XML character data with its entities decoded.
