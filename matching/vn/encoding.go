@@ -339,7 +339,11 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 		samples = samples[:maxDetectSamples]
 	}
 	can1252, latin1 := true, true
-	legacyEvidence, viqrEvidence := false, false
+	// strong: a character typing in a legacy font produces and Vietnamese
+	// Unicode text does not hold, or a capital inside a lower-case word;
+	// weak: a VNI letter pair Vietnamese spelling never writes (a few
+	// minority names do: "La Êê").
+	strong, weak, viqrEvidence := false, false, false
 	for _, s := range samples {
 		prev := rune(0)
 		for _, r := range s {
@@ -349,8 +353,10 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 				}
 				if _, ok := charmap.Windows1252.EncodeRune(r); !ok {
 					can1252 = false
-				} else if !isLatin1VietnameseLetter(r) || unicode.IsLower(prev) && unicode.IsUpper(r) || vniPair(prev, r) {
-					legacyEvidence = true
+				} else if legacyOnly(r) || unicode.IsLower(prev) && unicode.IsUpper(r) {
+					strong = true
+				} else if vniPair(prev, r) {
+					weak = true
 				}
 			} else if strings.ContainsRune("^(+~`", r) || (prev == 'd' || prev == 'D') && (r == 'd' || r == 'D') {
 				viqrEvidence = true
@@ -359,7 +365,19 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 		}
 	}
 	if e, ok := FontEncoding(fontName); ok {
-		if can1252 {
+		if can1252 && strong {
+			return e
+		}
+		if can1252 && weak {
+			ov, oi := syllableScore(samples, Unicode)
+			if v, i := syllableScore(samples, e); v > ov && i < oi {
+				return e
+			}
+		}
+		// Unicode text in a cell that kept a legacy font name: either it
+		// holds letters the font cannot (ơ, ư, ạ…), or it has accents and
+		// none of the characters typing in that font produces.
+		if can1252 && !hasNonASCII(samples) {
 			return e
 		}
 		return Unicode
@@ -370,7 +388,7 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 		if e == VIQR && (!latin1 || !viqrEvidence) {
 			continue
 		}
-		if e != VIQR && (!can1252 || !legacyEvidence) {
+		if e != VIQR && (!can1252 || !(strong || weak)) {
 			continue
 		}
 		v, i := syllableScore(samples, e)
@@ -384,6 +402,17 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 		return TCVN3Upper
 	}
 	return best
+}
+
+func hasNonASCII(samples []string) bool {
+	for _, s := range samples {
+		for i := 0; i < len(s); i++ {
+			if s[i] >= utf8.RuneSelf {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // upperASCII reports whether the samples have ASCII capitals and no ASCII
@@ -423,6 +452,22 @@ func syllableScore(samples []string, e Encoding) (valid, invalid int) {
 		}
 	}
 	return valid, invalid
+}
+
+// legacyOnly reports whether r is a character that text typed in a TCVN3
+// or VNI font shows (read as Windows-1252) and that Vietnamese Unicode text
+// does not hold: not a Vietnamese letter of Latin-1, not Ð/ð, and not
+// punctuation that Unicode Vietnamese text uses (« » · ° ¿, and the quotes
+// and dashes of 0x80–0x9F).
+func legacyOnly(r rune) bool {
+	if r < 0xA0 || r > 0xFF || isLatin1VietnameseLetter(r) {
+		return false
+	}
+	switch r {
+	case 0xA0, '«', '»', '·', '°', '¿':
+		return false
+	}
+	return true
 }
 
 // isLatin1VietnameseLetter reports whether r (< 256) is a letter that
