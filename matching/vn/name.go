@@ -47,7 +47,8 @@ var compoundFamilies = [][]string{
 // least one word follows it; the given name is the last word; the words in
 // between are middle names. Punctuation other than apostrophes separates
 // words ("Nguyễn V. An" → Nguyễn / V / An). A one-word name is a given
-// name.
+// name; a name starting with Thị, which is never a family name, has no
+// family name.
 func ParseName(s string) Name {
 	sep, nfc := scanName(s)
 	if sep {
@@ -83,6 +84,14 @@ func ParseName(s string) Name {
 		n.Given = n.Normalized
 		return n
 	}
+	last := strings.LastIndexByte(n.Normalized, ' ')
+	n.Given = n.Normalized[last+1:]
+	if n.Normalized[:cuts[0]] == "Thị" {
+		// Thị is never a family name (names/middle_names.csv): the family
+		// name is missing.
+		n.Middle = n.Normalized[:last]
+		return n
+	}
 	fam := 1
 	switch n.Normalized[:cuts[0]] { // only these words start a compound
 	case "Công", "Tôn", "Nguyễn", "Âu", "Tư", "Gia", "Thượng":
@@ -94,8 +103,6 @@ func ParseName(s string) Name {
 		}
 	}
 	n.Family = n.Normalized[:cuts[fam-1]]
-	last := strings.LastIndexByte(n.Normalized, ' ')
-	n.Given = n.Normalized[last+1:]
 	if cuts[fam-1] < last {
 		n.Middle = n.Normalized[cuts[fam-1]+1 : last]
 	}

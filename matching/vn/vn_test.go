@@ -105,6 +105,7 @@ func TestParseName(t *testing.T) {
 		{"Nguyễn Phúc Vĩnh Thụy", Name{"Nguyễn Phúc", "Vĩnh", "Thụy", "Nguyễn Phúc Vĩnh Thụy", "nguyen phuc vinh thuy", "nguyen phuc vinh thuy"}},
 		{"Tôn Nữ", Name{"Tôn", "", "Nữ", "Tôn Nữ", "ton nu", "ton nu"}}, // nothing after the compound
 		{"Lan", Name{"", "", "Lan", "Lan", "lan", "lan"}},
+		{"thị lan", Name{"", "Thị", "Lan", "Thị Lan", "thi lan", "thi lan"}},
 		{"Nguyễn V. An", Name{"Nguyễn", "V", "An", "Nguyễn V An", "nguyen v an", "nguyen v an"}},
 		{"Trần Thị Ngọc Bích", Name{"Trần", "Thị Ngọc", "Bích", "Trần Thị Ngọc Bích", "tran thi ngoc bich", "tran thi ngoc bich"}},
 		{"Nqnyen", Name{"", "", "Nqnyen", "Nqnyen", "nqnyen", "nqnyen"}},
