@@ -54,9 +54,9 @@ type Engine struct {
 // EngineStats count what the engine did.
 type EngineStats struct {
 	Batches, Records, Duplicates int64 // batches, records received, records already known
-	Comparisons                 int64
-	Persons                     int
-	LastBatch                   time.Duration
+	Comparisons                  int64
+	Persons                      int
+	LastBatch                    time.Duration
 }
 
 // NewEngine returns an engine over cfg's registry.
