@@ -1,8 +1,10 @@
 package synth
 
 import (
+	"archive/zip"
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -207,10 +209,24 @@ func (s *xlsxSink) close() error {
 	if err := s.sw.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", s.path, err)
 	}
-	if err := s.f.SaveAs(s.path); err != nil {
+	// excelize's SaveAs builds the whole zip in memory; hand it a zip
+	// writer on the file instead, so the sheet streams from its temporary
+	// file to the output.
+	out, err := os.Create(s.path)
+	if err != nil {
 		return fmt.Errorf("save %s: %w", s.path, err)
 	}
-	if err := os.Chmod(s.path, 0o644); err != nil {
+	bw := bufio.NewWriterSize(out, 1<<20)
+	s.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(bw) })
+	if err := s.f.Write(io.Discard); err != nil {
+		out.Close()
+		return fmt.Errorf("save %s: %w", s.path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		out.Close()
+		return fmt.Errorf("save %s: %w", s.path, err)
+	}
+	if err := out.Close(); err != nil {
 		return fmt.Errorf("save %s: %w", s.path, err)
 	}
 	return s.f.Close()
