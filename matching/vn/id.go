@@ -142,7 +142,38 @@ func cleanID(s string) (string, bool) {
 	return string(b), ok
 }
 
-// ParseID cleans and checks an identification number. Twelve digits are a
+// idLabels are words written before a number ("CCCD: 0010…", "Số CMND").
+var idLabels = []string{"so cccd", "so cmnd", "so cmt", "so dinh danh", "cccd", "cmnd", "cmt", "so", "id", "ma dinh danh", "dinh danh", "no"}
+
+// stripIDLabel removes a leading label ("CCCD:", "Số CMND") from s.
+func stripIDLabel(s string) string {
+	t := strings.TrimSpace(s)
+	if t == "" || t[0] >= '0' && t[0] <= '9' {
+		return s
+	}
+	isLabel := func(h string) bool {
+		h = strings.TrimRight(Fold(h), " :.#-")
+		for _, l := range idLabels {
+			if h == l {
+				return true
+			}
+		}
+		return false
+	}
+	if i := strings.IndexAny(t, ":#"); i > 0 && isLabel(t[:i]) {
+		return t[i+1:]
+	}
+	f := strings.Fields(t)
+	for k := min(4, len(f)-1); k >= 1; k-- {
+		if isLabel(strings.Join(f[:k], " ")) {
+			return strings.Join(f[k:], " ")
+		}
+	}
+	return s
+}
+
+// ParseID cleans and checks an identification number, after a leading
+// label such as "CCCD:" or "Số CMND". Twelve digits are a
 // personal identification number (KindCCCD): digits 1–3 are a province
 // code (or a country code for births registered abroad), digit 4 the
 // century and sex, digits 5–6 the last digits of the birth year. Nine
@@ -151,7 +182,7 @@ func cleanID(s string) (string, bool) {
 // 4–9, or a 2000s year past this one) is not valid. Errors are reported in
 // Error, never by panicking.
 func ParseID(s string) ID {
-	num, ok := cleanID(s)
+	num, ok := cleanID(stripIDLabel(s))
 	id := ID{Number: num}
 	if !ok {
 		id.Error = "unexpected characters"
