@@ -176,7 +176,17 @@ func (st *state) expand(ch *chain) {
 			st.addTuple(t)
 		}
 	case ch.p >= 0:
-		pu := st.matches[ch.p].u
+		// A province name that is also the name of an old province (every
+		// new one is) names that old province, not all those merged into it.
+		pm := &st.matches[ch.p]
+		pu := pm.u
+		for k := range st.matches {
+			m := &st.matches[k]
+			if m.i == pm.i && m.j == pm.j && g.units[m.u].kind == kProvince && contains(g.units[m.u].to, pu) {
+				st.addTuple(Candidate{Province: g.pub(m.u), NewProvince: g.pub(pu)})
+				return
+			}
+		}
 		for _, o := range g.units[pu].from {
 			st.addTuple(Candidate{Province: g.pub(o), NewProvince: g.pub(pu)})
 		}
@@ -241,8 +251,17 @@ func (st *state) fuzzy(best int) bool {
 		if b < n && st.mark[b]&mAdmin != 0 && st.markAt[b] >= a {
 			end = st.markAt[b]
 		}
+		// the whole part, then the runs of words inside it
 		if st.fuzzyPiece(a, end, parent, ch.p < 0) {
 			added = true
+		} else {
+			for x := a; x < end; x++ {
+				for y := x + 1; y <= end && y-x <= 4; y++ {
+					if (x > a || y < end) && st.fuzzyPiece(x, y, parent, ch.p < 0) {
+						added = true
+					}
+				}
+			}
 		}
 		a = b
 	}

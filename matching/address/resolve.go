@@ -256,7 +256,7 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 	case m&mAdmin != 0:
 		s -= 0.3
 	case m&(mHamlet|mStreet) != 0:
-		s -= 0.8
+		return // "Thôn Tân Phú", "đường Lê Lợi": a hamlet or a street, not the unit
 	}
 	if m&mAdmin == 0 {
 		ms = i // a hamlet or street word is not part of the unit
@@ -426,6 +426,9 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 			parts[n] = m
 			n++
 		}
+	}
+	if n == 1 && (c >= 0 || d >= 0) && parts[0].j-parts[0].i == 1 && parts[0].ms == parts[0].i {
+		return // one bare word alone ("Thanh") is not an address; a province may be ("Huế")
 	}
 	for a := 0; a+1 < n; a++ {
 		if parts[a].i < parts[a+1].i {

@@ -61,9 +61,20 @@ type Result struct {
 
 // Normalized writes the result back as an address in official form:
 // street, hamlet, then the units with their type words, smallest first —
-// in the pre-reform units when the old commune or district is known,
-// otherwise in the new ones.
+// in the pre-reform units when the old commune is known (or no new
+// commune is), otherwise in the new ones.
+//
+// An address in which no unit was recognised normalises to ""; an
+// ambiguous one (with Candidates) or a doubtful one (Confidence below
+// 0.6) to its input as written, since which reading it means is not
+// known well enough to rewrite it.
 func (r Result) Normalized() string {
+	if r.Province.IsZero() && r.District.IsZero() && r.Commune.IsZero() && r.NewProvince.IsZero() && r.NewCommune.IsZero() {
+		return ""
+	}
+	if len(r.Candidates) > 0 || r.Confidence < 0.6 {
+		return strings.TrimSpace(strings.ToValidUTF8(r.Input, "\uFFFD"))
+	}
 	parts := make([]string, 0, 5)
 	if r.Street != "" {
 		parts = append(parts, r.Street)
@@ -71,7 +82,7 @@ func (r Result) Normalized() string {
 	if r.Hamlet != "" {
 		parts = append(parts, r.Hamlet)
 	}
-	if !r.Commune.IsZero() || !r.District.IsZero() || r.NewCommune.IsZero() && !r.Province.IsZero() {
+	if !r.Commune.IsZero() || r.NewCommune.IsZero() && (!r.District.IsZero() || !r.Province.IsZero()) {
 		for _, u := range []Unit{r.Commune, r.District, r.Province} {
 			if !u.IsZero() {
 				parts = append(parts, u.Name)

@@ -1,0 +1,50 @@
+package address_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/dancu-vn/dancu/matching/address"
+)
+
+func ExampleResolve() {
+	asOf := time.Date(2023, 5, 10, 0, 0, 0, 0, time.UTC)
+	r := address.Resolve("123/4 Nguyễn Trãi, P.2, Q.5, TP.HCM", asOf)
+	fmt.Println(r.Province.Name, "/", r.District.Name, "/", r.Commune.Name, r.Commune.Code)
+	fmt.Println("since 2025:", r.NewCommune.Name, r.NewCommune.Code)
+	fmt.Println("street:", r.Street)
+
+	// The same code means different communes on each side of the reform.
+	fmt.Println(address.Resolve("00004", asOf).Commune.Name)
+	fmt.Println(address.Resolve("00004", address.ReformDate).NewCommune.Name)
+
+	// A post-reform address names no district; the old communes it was
+	// made of come back as candidates.
+	r = address.Resolve("Thôn Đông, Xã Hồng Vân, TP Hà Nội", time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC))
+	fmt.Println(r.NewCommune.Name, "from", len(r.Candidates), "old communes; hamlet:", r.Hamlet)
+	// Output:
+	// Thành phố Hồ Chí Minh / Quận 5 / Phường 2 27307
+	// since 2025: Phường Chợ Quán 27301
+	// street: 123/4 Nguyễn Trãi
+	// Phường Trúc Bạch
+	// Phường Ba Đình
+	// Xã Hồng Vân from 7 old communes; hamlet: Thôn Đông
+}
+
+func ExampleResult_Normalized() {
+	r := address.Resolve("thon 3 xa Ea Kao tp Buon Ma Thuot Dak Lak", time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC))
+	fmt.Println(r.Normalized())
+	// Output:
+	// thon 3, Xã Ea Kao, Thành phố Buôn Ma Thuột, Tỉnh Đắk Lắk
+}
+
+func ExampleEvaluate() {
+	rep := address.Evaluate([]address.Labelled{
+		{Text: "P. Trúc Bạch, Q. Ba Đình, Hà Nội", AsOf: "2024-01-01", ProvinceCode: "01", DistrictCode: "001", CommuneCode: "00004"},
+		{Text: "Phường 5, TP.HCM", AsOf: "2024-01-01", ProvinceCode: "79", DistrictCode: "768", CommuneCode: "27046"},
+	})
+	c := rep.Levels[2]
+	fmt.Printf("commune: strict %.2f, lenient %.2f\n", c.Strict(), c.Lenient())
+	// Output:
+	// commune: strict 0.50, lenient 1.00
+}
