@@ -19,5 +19,8 @@
 // Generation is deterministic for a seed and streams household by
 // household, so memory stays bounded whatever the population size.
 // AddressSample exposes the address renderer and its noise to the address
-// normaliser's tests.
+// normaliser's tests. WriteMessy writes the small messy provincial sheets
+// (legacy TCVN3 and VNI fonts, title rows, merged headers, village sheets,
+// Windows-1258 CSV) in testdata/sheets that ingest's tests read, with an
+// expected.json derived from what was generated.
 package synth

@@ -30,3 +30,23 @@ func ExampleAddressSample() {
 	// 5 5 true
 	// 5 5 true
 }
+
+func ExampleWriteMessy() {
+	dir, _ := os.MkdirTemp("", "messy")
+	defer os.RemoveAll(dir)
+	exp, err := synth.WriteMessy(dir, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range exp.Files {
+		s := f.Sheets[0]
+		fmt.Println(f.File, s.Columns[1].Encoding, s.Accepted+s.Rejected == s.DataRows)
+	}
+	// Output:
+	// tcvn3_danhsach.xlsx tcvn3-upper true
+	// vni_danhsach.xlsx vni true
+	// merged_header.xlsx unicode true
+	// thon_workbook.xlsx unicode true
+	// win1258.csv windows-1258 true
+}

@@ -184,9 +184,6 @@ func (rd *renderer) render(p *Person, src *source, date time.Time) *record {
 	post := !date.Before(reformDate)
 	scan := src.scan
 	ocr := scan && !n.zero && r.Float64() < n.ocrRecord
-	for i := range rec.conf {
-		rec.conf[i] = 0
-	}
 	set := func(f int, v string, hit bool) {
 		rec.fields[f] = v
 		if scan && v != "" {
