@@ -245,10 +245,9 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 
 	m := &Manifest{Seed: cfg.Seed, Noise: cfg.Noise, Conflicts: map[string]int{ConflictSharedID: 0, ConflictTwoIDs: 0, ConflictIDContradicts: 0}}
 	donors := map[string]*donor{} // by 6-digit number prefix; one per prefix, bounded
-	var recentDonors []*donor
 	nRec := 0
 	nConf := 0
-	pendingTwoIDs := 0
+	pending := map[string]int{} // conflicts drawn for persons who could not carry them
 	scanStart := time.Date(2019, 4, 1, 0, 0, 0, 0, time.UTC)
 
 	// The population is drawn in this goroutine; a second one writes the
@@ -306,21 +305,39 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 			}
 			out := personOut{p: p, recs: recs, done: done}
 
-			// Planted conflicts. two_ids needs two records: when the person
-			// drawn has one, the next person with two or more takes it.
+			// Planted conflicts. two_ids needs two records; shared_id needs
+			// an earlier person whose number has the same first six digits
+			// (so that the shared number fits both people's province, sex
+			// and birth year). When the person drawn cannot carry the kind,
+			// the next person who can takes it.
+			feasible := func(kind string) bool {
+				switch kind {
+				case ConflictTwoIDs:
+					return len(recs) >= 2
+				case ConflictSharedID:
+					d := donors[p.IDNumber[:6]]
+					return d != nil && d.personID != p.ID
+				}
+				return true
+			}
 			kind := ""
 			if x := r.Float64(); x < cfg.ConflictRate {
 				kind = []string{ConflictSharedID, ConflictTwoIDs, ConflictIDContradicts}[int(x/cfg.ConflictRate*3)%3]
-				if kind == ConflictTwoIDs && len(recs) < 2 {
-					pendingTwoIDs++
+				if !feasible(kind) {
+					pending[kind]++
 					kind = ""
 				}
-			} else if pendingTwoIDs > 0 && len(recs) >= 2 {
-				pendingTwoIDs--
-				kind = ConflictTwoIDs
+			} else {
+				for _, k := range []string{ConflictTwoIDs, ConflictSharedID} {
+					if pending[k] > 0 && feasible(k) {
+						pending[k]--
+						kind = k
+						break
+					}
+				}
 			}
 			if kind != "" {
-				row, ok := plant(kind, p, recs, t, g, r, donors, recentDonors)
+				row, ok := plant(kind, p, recs, t, g, r, donors)
 				if ok {
 					nConf++
 					row[0] = "C" + zeroPad(uint64(nConf), 7)
@@ -338,11 +355,6 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 			if len(clean) > 0 {
 				d := &donor{personID: p.ID, id: p.IDNumber, records: clean}
 				donors[p.IDNumber[:6]] = d
-				if len(recentDonors) < 256 {
-					recentDonors = append(recentDonors, d)
-				} else {
-					recentDonors[r.IntN(256)] = d
-				}
 			}
 			batch = append(batch, out)
 		}
@@ -451,7 +463,7 @@ func writeBatches(batches <-chan []personOut, truth, persons, conflicts *csvFile
 // plant alters recs of p to carry a conflict of the given kind and returns
 // the conflicts_truth.csv row (its id left blank), or false when p's
 // records cannot carry that kind.
-func plant(kind string, p *Person, recs []*record, t *tables, g *popGen, r *rand.Rand, donors map[string]*donor, recent []*donor) ([]string, bool) {
+func plant(kind string, p *Person, recs []*record, t *tables, g *popGen, r *rand.Rand, donors map[string]*donor) ([]string, bool) {
 	setID := func(rec *record, id string) {
 		rec.fields[fIDNumber] = id
 		if rec.src.scan {
@@ -464,19 +476,14 @@ func plant(kind string, p *Person, recs []*record, t *tables, g *popGen, r *rand
 	case ConflictSharedID:
 		d := donors[p.IDNumber[:6]]
 		if d == nil || d.personID == p.ID {
-			if len(recent) == 0 {
-				return nil, false
-			}
-			d = recent[r.IntN(len(recent))]
-		}
-		if d.personID == p.ID {
 			return nil, false
 		}
+		delete(donors, p.IDNumber[:6]) // each number is shared once
 		rec := recs[r.IntN(len(recs))]
 		setID(rec, d.id)
 		ids := append([]string{rec.id}, d.records...)
 		return []string{"", kind, d.id, d.personID + ";" + p.ID, strings.Join(ids, ";"),
-			"a record of " + p.ID + " carries the number of " + d.personID}, true
+			"a record of " + p.ID + " carries the number of " + d.personID + " (same province, sex and birth year)"}, true
 	case ConflictTwoIDs:
 		if len(recs) < 2 {
 			return nil, false

@@ -223,6 +223,10 @@ func TestTruthAndManifest(t *testing.T) {
 func TestConflictsPlanted(t *testing.T) {
 	dir, m := gen(t, Config{Persons: 4000, Seed: 5, ConflictRate: 0.05})
 	recs := sourceRecords(t, dir, m)
+	persons := map[string]map[string]string{}
+	for _, p := range byHeader(readCSV(t, filepath.Join(dir, "persons.csv"))) {
+		persons[p["person_id"]] = p
+	}
 	for k, n := range m.Conflicts {
 		if n == 0 {
 			t.Errorf("no %s conflict planted", k)
@@ -239,6 +243,10 @@ func TestConflictsPlanted(t *testing.T) {
 		case ConflictSharedID:
 			if first["id_number"] != nums[0] || len(ids) < 2 || recs[ids[1]]["id_number"] != nums[0] {
 				t.Errorf("shared_id %v: records do not carry %s", ids, nums[0])
+			}
+			ps := strings.Split(c["person_ids"], ";")
+			if len(ps) != 2 || persons[ps[0]]["id_number"] != nums[0] || persons[ps[1]]["id_number"][:6] != nums[0][:6] || ps[0] == ps[1] {
+				t.Errorf("shared_id %v: number %s is not the first person's or does not fit the second", ps, nums[0])
 			}
 		case ConflictTwoIDs:
 			if len(nums) != 2 || first["id_number"] != nums[1] || len(ids) < 2 || recs[ids[1]]["id_number"] != nums[0] {
