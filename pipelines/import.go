@@ -139,11 +139,14 @@ func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress f
 			return st, fmt.Errorf("import: %w", err)
 		}
 	}
+	// The Arrow IPC bodies are zstd-compressed already (schemas.EncodeRows):
+	// compressing the Kafka batches again costs CPU and saves nothing.
 	if recW == nil {
 		w, err := kafkax.NewWriter(cfg.Brokers, TopicRecords)
 		if err != nil {
 			return st, fmt.Errorf("import: %w", err)
 		}
+		w.Compression = 0
 		defer w.Close()
 		recW = w
 	}
@@ -152,6 +155,7 @@ func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress f
 		if err != nil {
 			return st, fmt.Errorf("import: %w", err)
 		}
+		w.Compression = 0
 		defer w.Close()
 		rejW = w
 	}

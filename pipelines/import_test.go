@@ -15,6 +15,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/segmentio/kafka-go"
+	"github.com/xuri/excelize/v2"
 )
 
 // memWriter keeps the messages written to it.
@@ -283,4 +284,124 @@ func TestImportIntoBroker(t *testing.T) {
 			t.Fatalf("record %s: %d copies after two imports, want 2 (same ids both times)", id, n)
 		}
 	}
+}
+
+// benchXLSX writes (once, cached in the temporary directory) a workbook of
+// n rows with the generator's headers and realistic values.
+func benchXLSX(b *testing.B, n int) string {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), "dancu-bench")
+	p := filepath.Join(dir, fmt.Sprintf("import-%d.xlsx", n))
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hdr := []any{"STT", "Mã bản ghi", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Số CMND", "Dân tộc", "Tôn giáo",
+		"Quốc tịch", "Quê quán", "Nơi thường trú", "Nơi ở hiện tại", "Họ tên cha", "Họ tên mẹ", "Họ tên vợ/chồng", "Họ tên chủ hộ", "Quan hệ với chủ hộ"}
+	if err := sw.SetRow("A1", hdr); err != nil {
+		b.Fatal(err)
+	}
+	fam := []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"}
+	mid := []string{"Văn", "Thị", "Hữu", "Đức", "Minh", "Thị Thu", "Ngọc", "Quang", "Thanh", "Xuân"}
+	giv := []string{"An", "Bình", "Cường", "Dũng", "Hoa", "Lan", "Minh", "Nam", "Hương", "Thủy", "Hoà", "Tuấn", "Hùng", "Linh", "Trang", "Phúc", "Khánh", "Yến"}
+	places := []string{"Xã Đông Anh, Huyện Đông Anh, Thành phố Hà Nội", "Phường 8, Quận Gò Vấp, Thành phố Hồ Chí Minh", "Thôn 4, Xã Ia Lâu, Huyện Chư Prông, Tỉnh Gia Lai", "Xã Thọ An, Huyện Đan Phượng, Thành phố Hà Nội"}
+	rel := []string{"Chủ hộ", "Vợ", "Con", "Chồng", "Mẹ", "Cháu"}
+	x := uint64(12345)
+	rnd := func(k int) int { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return int(x % uint64(k)) }
+	row := make([]any, len(hdr))
+	for i := 1; i <= n; i++ {
+		y := 1930 + rnd(90)
+		sex := rnd(2)
+		name := fam[rnd(len(fam))] + " " + mid[rnd(len(mid))] + " " + giv[rnd(len(giv))]
+		row[0], row[1], row[2] = i, fmt.Sprintf("R%08d", i), name
+		row[3] = fmt.Sprintf("%02d/%02d/%d", 1+rnd(28), 1+rnd(12), y)
+		row[4] = []string{"Nam", "Nữ"}[sex]
+		row[5], row[6] = "", ""
+		if rnd(4) > 0 {
+			row[5] = fmt.Sprintf("001%d%02d%06d", sex+2*((y-1900)/100), y%100, rnd(1000000))
+		}
+		if rnd(3) == 0 {
+			row[6] = fmt.Sprintf("0%08d", rnd(100000000))
+		}
+		row[7], row[8], row[9] = "Kinh", "Không", "Việt Nam"
+		row[10], row[11], row[12] = places[rnd(len(places))], places[rnd(len(places))], places[rnd(len(places))]
+		row[13], row[14] = fam[rnd(len(fam))]+" Văn "+giv[rnd(len(giv))], fam[rnd(len(fam))]+" Thị "+giv[rnd(len(giv))]
+		row[15], row[16], row[17] = "", name, rel[rnd(len(rel))]
+		if i%50 == 0 {
+			row[2] = "" // a row without a name: a reject
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, row); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.SaveAs(p + ".tmp.xlsx"); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(p+".tmp.xlsx", p); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// peakRSS returns the process's peak resident set size in bytes (VmHWM).
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// BenchmarkImportXLSX imports an XLSX of DANCU_BENCH_ROWS rows (default
+// 1,000,000; the file is written once and cached) into the in-process
+// embedded broker, and reports rows/s and the peak resident memory of the
+// process (which holds the broker too). Run:
+//
+//	DANCU_BENCH_ROWS=1000000 go test ./pipelines -run '^$' -bench ImportXLSX -benchtime 1x
+func BenchmarkImportXLSX(b *testing.B) {
+	n := 1000000
+	if v := os.Getenv("DANCU_BENCH_ROWS"); v != "" {
+		fmt.Sscanf(v, "%d", &n)
+	}
+	p := benchXLSX(b, n)
+	addr := brokertest.Start(b)
+	st, _ := os.Stat(p)
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		src, err := ingest.Open(p, ingest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := Import(context.Background(), ImportConfig{Brokers: []string{addr}}, src, nil)
+		src.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Read != int64(n) || s.PublishedRecords != s.Accepted || s.PublishedRejects != s.Rejected {
+			b.Fatalf("stats %+v", s)
+		}
+		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
+	}
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-MB")
 }
