@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -85,18 +84,10 @@ func runClickHouse(ctx context.Context, g *globals, f clickhouseFlags) error {
 }
 
 // ensureLibchdb returns the library to load, fetching it into the cache
-// when it is missing and fetch is set.
+// when it is missing and fetch is set (never when $DANCU_LIBCHDB names one).
+// Also used by `dancu demo`.
 func ensureLibchdb(ctx context.Context, g *globals, fetch bool) (string, error) {
-	p := chdb.LibraryPath()
-	err := chdb.CheckLibrary(p)
-	if err == nil {
-		return p, nil
-	}
-	if !fetch || !errors.Is(err, chdb.ErrLibraryMissing) {
-		return "", fmt.Errorf("clickhouse: %w", err)
-	}
-	fmt.Fprintf(g.stderr, "libchdb %s is not in %s; fetching it with npm (~170 MB, once)...\n", chdb.LibVersion, chdb.CacheDir())
-	p, err = chdb.Fetch(ctx, chdb.CacheDir())
+	p, err := chdb.Ensure(ctx, fetch, g.stderr)
 	if err != nil {
 		return "", fmt.Errorf("clickhouse: %w", err)
 	}

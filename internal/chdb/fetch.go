@@ -106,3 +106,23 @@ func extractLibrary(tgz, dst string) error {
 		return out.Close()
 	}
 }
+
+// Ensure returns the library to load: LibraryPath() when it exists; else,
+// when fetch is set and $DANCU_LIBCHDB does not name a library explicitly,
+// the result of Fetch into CacheDir(). Otherwise the error matches
+// ErrLibraryMissing and says what to run. progress, if not nil, is told
+// before a download starts.
+func Ensure(ctx context.Context, fetch bool, progress io.Writer) (string, error) {
+	p := LibraryPath()
+	err := CheckLibrary(p)
+	if err == nil {
+		return p, nil
+	}
+	if !fetch || os.Getenv("DANCU_LIBCHDB") != "" {
+		return "", err
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "libchdb %s is not at %s; fetching it with npm (~170 MB, once)...\n", LibVersion, p)
+	}
+	return Fetch(ctx, CacheDir())
+}

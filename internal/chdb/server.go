@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ import (
 // HandlerConfig configures the HTTP front end.
 type HandlerConfig struct {
 	// TempDir receives the bodies of INSERT requests before the engine
-	// reads them with FROM INFILE. Default: a "tmp" directory under the
+	// reads them with FROM INFILE. Default: a "dancu_spool" directory under the
 	// engine's data directory.
 	TempDir string
 	// Logger receives one debug line per request. Default: slog.Default().
@@ -238,7 +239,7 @@ func infileQuery(head, format, file string) string {
 func (h *Handler) spool(body io.Reader) (string, error) {
 	dir := h.cfg.TempDir
 	if dir == "" {
-		dir = h.eng.Dir() + "/tmp"
+		dir = filepath.Join(h.eng.Dir(), "dancu_spool")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("spool insert: %w", err)

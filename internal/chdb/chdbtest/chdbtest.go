@@ -103,13 +103,9 @@ func start() error {
 	removeStale()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	libPath := chdb.LibraryPath()
-	if chdb.CheckLibrary(libPath) != nil && os.Getenv("DANCU_LIBCHDB") == "" {
-		p, err := chdb.Fetch(ctx, chdb.CacheDir())
-		if err != nil {
-			return err
-		}
-		libPath = p
+	libPath, err := chdb.Ensure(ctx, true, os.Stderr)
+	if err != nil {
+		return err
 	}
 	dir, err := os.MkdirTemp("", dirPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
