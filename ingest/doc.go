@@ -6,5 +6,56 @@
 //
 //	source file ─> ingest ─> Kafka ─> match ─> load ─> ClickHouse
 //
-// Every input row is accounted for: rows read = accepted + rejected.
+// Every input row is accounted for: rows read = accepted + rejected. Rows
+// that are not data — title rows above the header, blank rows, a header
+// repeated on each printed page, a row numbering the columns "(1) (2) …",
+// a section heading alone in its row ("Thôn Đông"), footer rows from
+// "Người lập biểu", "Ký tên", "Xác nhận", a place-and-date line or a
+// totals row to the end of the sheet — are not rows read; each sheet's
+// Layout counts them.
+//
+// # Formats
+//
+// Open tells the format by the file's first bytes. XLSX worksheets are
+// streamed from the archive by a small tokenizer of the worksheet XML
+// (excelize's row iterator is ten times slower and remains available with
+// Options.ExcelizeRows); sizes are checked before anything is unpacked, so
+// a zip bomb or an enormous shared-string table is refused. Legacy .xls
+// (BIFF8) workbooks are converted to xlsx by LibreOffice when it is
+// installed (apt-get install libreoffice-calc-nogui), else Open says how to
+// convert them. CSV may be UTF-8, UTF-8 with BOM, UTF-16 LE/BE (with or
+// without BOM) or, when it is not valid UTF-8, an 8-bit code page decoded
+// per column (Windows-1258, or TCVN3/VNI bytes). Scanned-form batches are
+// described in schemas/SCANNED_FORMS.md.
+//
+// # Headers and encodings
+//
+// The header is the row (or pair of rows, for a two-row merged header) among
+// the first 40 that names most known columns, one of them a name. Headers
+// are compared folded (no diacritics, lower case, punctuation as spaces)
+// against synonyms: "Họ và tên", "HỌ TÊN", "Ho ten", "Ngày tháng năm sinh",
+// "Năm sinh", "Số CMND/CCCD", "Số ĐDCN", … A Mapping (YAML) names the
+// columns of layouts detection cannot read. Each text column's encoding is
+// chosen from its cells' font (.VnTime → TCVN3, .VnTimeH → upper-case
+// TCVN3, VNI-Times → VNI) and its text (vn.DetectEncoding). Dates are read
+// from text in Vietnamese order or from Excel serial numbers.
+//
+// # What rejects a row
+//
+// Only what makes a row unusable: no name, or a name with no letters (or
+// longer than 120 characters), or — for CSV — a line that cannot be parsed.
+// An impossible birth date, a malformed identification number or an
+// unknown sex leaves that field empty in an accepted record and adds a
+// Note; Options.Strict rejects such rows instead (a date valid only with
+// day and month exchanged is kept exchanged, with a note, or rejected in
+// strict mode). Reject values that are identification numbers are masked.
+//
+// # Provenance
+//
+// Every record carries the file's SHA-256, sheet, 1-based row (line for CSV
+// and JSON lines), the source's own record id ("Mã bản ghi", form id), the
+// import batch and the source date. Record ids are schemas.RecordID(file
+// hash, sheet, row): the same file gives the same ids on every import. The
+// default batch id is "b" + the first 16 hex digits of the file hash, so a
+// re-run stamps the same batch too.
 package ingest

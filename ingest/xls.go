@@ -20,7 +20,7 @@ const xlsConvertTimeout = 5 * time.Minute
 
 // ErrNeedConverter is returned (wrapped) when a legacy .xls workbook
 // arrives and LibreOffice is not installed to convert it.
-var ErrNeedConverter = errors.New("legacy .xls workbooks need LibreOffice to convert them: install it with `apt-get install -y --no-install-recommends libreoffice-calc`, or save the file as .xlsx in Excel")
+var ErrNeedConverter = errors.New("legacy .xls workbooks need LibreOffice to convert them: install it with `apt-get install -y --no-install-recommends libreoffice-calc-nogui`, or save the file as .xlsx in Excel")
 
 // openXLS reads a legacy .xls workbook. No maintained pure-Go BIFF8
 // reader is among the project's modules, so the workbook is converted to
