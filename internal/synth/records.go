@@ -178,10 +178,10 @@ func sexText(s byte) string {
 }
 
 // render makes one source record of p for source src.
-func (rd *renderer) render(p *Person, src *source, date time.Time) *record {
+func (rd *renderer) render(p *Person, src *source, asOf time.Time) *record {
 	r, n := rd.r, &rd.n
-	rec := &record{person: p, src: src, date: date}
-	post := !date.Before(reformDate)
+	rec := &record{person: p, src: src, date: asOf}
+	post := !asOf.Before(reformDate)
 	scan := src.scan
 	ocr := scan && !n.zero && r.Float64() < n.ocrRecord
 	set := func(f int, v string, hit bool) {
@@ -196,7 +196,11 @@ func (rd *renderer) render(p *Person, src *source, date time.Time) *record {
 	}
 	v, hit := rd.name(p.FullName(), scan, ocr, true)
 	set(fFullName, v, hit)
-	set(fBirthDate, rd.date(p.Birth, scan), false)
+	date, dateHit := rd.date(p.Birth, scan), false
+	if ocr && r.Float64() < n.ocrDigits*2 {
+		date, dateHit = ocrDigits(date, r), true // 1B/05/1989
+	}
+	set(fBirthDate, date, dateHit)
 	if n.zero || r.Float64() >= n.sexMissing {
 		s := sexText(p.Sex)
 		if scan {
