@@ -203,18 +203,6 @@ func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool, cache map[str
 	long := false // word longer than the buffer: handled rune by rune
 	start := len(b)
 	ws, we, clean := 0, 0, true // byte span of the word in s; nothing dropped inside it
-	flush := func(b, k []byte) ([]byte, []byte) {
-		if cache != nil && clean {
-			if c, ok := cache[s[ws:we]]; ok {
-				b = append(b, c.canon...)
-				if withKey {
-					k = append(k, c.key...)
-				}
-				return b, k
-			}
-		}
-		return appendCanonWord(b, k, word[:n], title, withKey)
-	}
 	for i := 0; i < len(s); {
 		r, sz := utf8.DecodeRuneInString(s[i:])
 		i += sz
@@ -225,7 +213,7 @@ func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool, cache map[str
 		kind := spaceKind(r)
 		if kind == 1 {
 			if n > 0 {
-				b, k = flush(b, k)
+				b, k = flushWord(b, k, s[ws:we], word[:n], clean, title, withKey, cache)
 			}
 			n, long, clean = 0, false, true
 			continue
@@ -261,9 +249,24 @@ func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool, cache map[str
 		n++
 	}
 	if n > 0 {
-		b, k = flush(b, k)
+		b, k = flushWord(b, k, s[ws:we], word[:n], clean, title, withKey, cache)
 	}
 	return b, k
+}
+
+// flushWord appends one word: from the cache when raw (its bytes in the
+// input, with nothing dropped inside when clean) is there, else computed.
+func flushWord(b, k []byte, raw string, w []rune, clean, title, withKey bool, cache map[string]cachedWord) ([]byte, []byte) {
+	if cache != nil && clean {
+		if c, ok := cache[raw]; ok {
+			b = append(b, c.canon...)
+			if withKey {
+				k = append(k, c.key...)
+			}
+			return b, k
+		}
+	}
+	return appendCanonWord(b, k, w, title, withKey)
 }
 
 // appendOther appends one rune lower-cased (upper-cased with up) without
