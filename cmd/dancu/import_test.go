@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+)
+
+const importCSV = "DANH SÁCH NHÂN KHẨU\nSTT,Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân\n" +
+	"1,Nguyễn Văn An,15/03/1990,Nam,001090012345\n" +
+	"2,,1991,Nữ,\n" +
+	"3,Trần Thị Bình,31/02/1992,Nữ,12ab\n"
+
+func TestImportDryRun(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "thon1_20240501.csv")
+	if err := os.WriteFile(p, []byte(importCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "report.json")
+	var out, errb bytes.Buffer
+	// No broker is running at this address: a dry run must not need one.
+	err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "import", "--dry-run", "--report", report, p}, nil, &out, &errb)
+	if err != nil {
+		t.Fatalf("dry run: %v\n%s%s", err, out.String(), errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{"rows read 3 = accepted 2 + rejected 1", "Họ và tên", "→ full_name", "source date 2024-05-01 (from file name)", "nothing published", "birth_date: impossible date of birth"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "Nguyễn Văn An") || strings.Contains(s, "001090012345") {
+		t.Errorf("dry run shows a full name or number:\n%s", s)
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Files []struct {
+			Stats struct{ Read, Accepted, Rejected int64 }
+		}
+	}
+	if err := json.Unmarshal(b, &rep); err != nil || len(rep.Files) != 1 || rep.Files[0].Stats.Read != 3 || rep.Files[0].Stats.Rejected != 1 {
+		t.Errorf("report %s: %v", b, err)
+	}
+}
+
+func TestImportCommand(t *testing.T) {
+	addr := brokertest.Start(t)
+	p := filepath.Join(t.TempDir(), "list.csv")
+	if err := os.WriteFile(p, []byte(importCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"--kafka", addr, "import", p}, nil, &out, &errb); err != nil {
+		t.Fatalf("import: %v\n%s%s", err, out.String(), errb.String())
+	}
+	if s := out.String(); !strings.Contains(s, "published 2 records, 1 rejects") {
+		t.Errorf("output:\n%s", s)
+	}
+	for _, bad := range [][]string{{"import"}, {"import", "--source-date", "2024-13-01", p}, {"import", "--mapping", "/nonexistent.yaml", p}} {
+		if err := run(context.Background(), append([]string{"--kafka", addr}, bad...), nil, &out, &errb); err == nil {
+			t.Errorf("dancu %v succeeded", bad)
+		}
+	}
+}
