@@ -209,9 +209,20 @@ func ocrKey(key string) string {
 	return string(out)
 }
 
+// ocrByte marks the bytes repairable looks at.
+var ocrByte = func() (t [256]bool) {
+	for _, c := range []byte("0158!|'`qrc") {
+		t[c] = true
+	}
+	return t
+}()
+
 // repairable reports whether appendOCRRepair would change w.
 func repairable(w string) bool {
 	for i := 0; i < len(w); i++ {
+		if !ocrByte[w[i]] {
+			continue
+		}
 		switch c := w[i]; c {
 		case '0', '1', '5', '8', '!', '|', '\'', '`':
 			return true
