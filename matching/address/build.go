@@ -51,25 +51,18 @@ func (st *state) build(res *Result, best int, post bool) {
 	}
 	c := ts[0]
 	for _, t := range ts[1:] {
-		if t.Province != c.Province {
-			c.Province = Unit{}
-		}
-		if t.District != c.District {
-			c.District = Unit{}
-		}
-		if t.Commune != c.Commune {
-			c.Commune = Unit{}
-		}
-		if t.NewProvince != c.NewProvince {
-			c.NewProvince = Unit{}
-		}
-		if t.NewCommune != c.NewCommune {
-			c.NewCommune = Unit{}
+		for l := range c {
+			if t[l] != c[l] {
+				c[l] = -1
+			}
 		}
 	}
-	res.Province, res.District, res.Commune, res.NewProvince, res.NewCommune = c.Province, c.District, c.Commune, c.NewProvince, c.NewCommune
+	res.Province, res.District, res.Commune, res.NewProvince, res.NewCommune = g.pub(c[0]), g.pub(c[1]), g.pub(c[2]), g.pub(c[3]), g.pub(c[4])
 	if len(ts) > 1 {
-		res.Candidates = append(make([]Candidate, 0, len(ts)), ts...)
+		res.Candidates = make([]Candidate, len(ts))
+		for i, t := range ts {
+			res.Candidates[i] = Candidate{Province: g.pub(t[0]), District: g.pub(t[1]), Commune: g.pub(t[2]), NewProvince: g.pub(t[3]), NewCommune: g.pub(t[4])}
+		}
 	}
 
 	// Confidence: how well the words matched, which levels were written,
@@ -114,6 +107,12 @@ func (st *state) build(res *Result, best int, post bool) {
 	res.Confidence = float64(int(conf*1000+0.5)) / 1000
 }
 
+// tuple is one complete reading as unit ids: province, district,
+// commune, new province, new commune (-1 = none).
+type tuple [5]int32
+
+var noTuple = tuple{-1, -1, -1, -1, -1}
+
 // expand appends the complete readings (both eras) of chain ch.
 func (st *state) expand(ch *chain) {
 	g := st.g
@@ -125,33 +124,36 @@ func (st *state) expand(ch *chain) {
 				cu = u.succ
 			}
 			u := &g.units[cu]
-			t := Candidate{Province: g.pub(u.prov), District: g.pub(u.parent), Commune: g.pub(cu)}
+			t := noTuple
+			t[0], t[1], t[2] = u.prov, u.parent, cu
 			if len(u.to) == 0 {
 				if pt := g.units[u.prov].to; len(pt) > 0 {
-					t.NewProvince = g.pub(pt[0])
+					t[3] = pt[0]
 				}
 				st.addTuple(t)
 			}
 			for _, n := range u.to {
-				t.NewCommune, t.NewProvince = g.pub(n), g.pub(g.units[n].parent)
+				t[4], t[3] = n, g.units[n].parent
 				st.addTuple(t)
 			}
 		case ch.d >= 0:
 			du := st.matches[ch.d].u
 			u := &g.units[du]
-			t := Candidate{Province: g.pub(u.prov), District: g.pub(du)}
+			t := noTuple
+			t[0], t[1] = u.prov, du
 			if pt := g.units[u.prov].to; len(pt) > 0 {
-				t.NewProvince = g.pub(pt[0])
+				t[3] = pt[0]
 			}
 			if len(u.to) == 1 { // island district → special zone
-				t.NewCommune = g.pub(u.to[0])
+				t[4] = u.to[0]
 			}
 			st.addTuple(t)
 		case ch.p >= 0:
 			pu := st.matches[ch.p].u
-			t := Candidate{Province: g.pub(pu)}
+			t := noTuple
+			t[0] = pu
 			if pt := g.units[pu].to; len(pt) > 0 {
-				t.NewProvince = g.pub(pt[0])
+				t[3] = pt[0]
 			}
 			st.addTuple(t)
 		}
@@ -161,7 +163,8 @@ func (st *state) expand(ch *chain) {
 	case ch.c >= 0:
 		nu := st.matches[ch.c].u
 		u := &g.units[nu]
-		base := Candidate{NewProvince: g.pub(u.parent), NewCommune: g.pub(nu)}
+		base := noTuple
+		base[3], base[4] = u.parent, nu
 		if len(u.from) == 0 {
 			st.addTuple(base)
 		}
@@ -169,9 +172,9 @@ func (st *state) expand(ch *chain) {
 			t := base
 			ou := &g.units[o]
 			if ou.kind == kCommune {
-				t.Province, t.District, t.Commune = g.pub(ou.prov), g.pub(ou.parent), g.pub(o)
+				t[0], t[1], t[2] = ou.prov, ou.parent, o
 			} else {
-				t.Province, t.District = g.pub(ou.prov), g.pub(o)
+				t[0], t[1] = ou.prov, o
 			}
 			st.addTuple(t)
 		}
@@ -183,17 +186,17 @@ func (st *state) expand(ch *chain) {
 		for k := range st.matches {
 			m := &st.matches[k]
 			if m.i == pm.i && m.j == pm.j && g.units[m.u].kind == kProvince && contains(g.units[m.u].to, pu) {
-				st.addTuple(Candidate{Province: g.pub(m.u), NewProvince: g.pub(pu)})
+				st.addTuple(tuple{m.u, -1, -1, pu, -1})
 				return
 			}
 		}
 		for _, o := range g.units[pu].from {
-			st.addTuple(Candidate{Province: g.pub(o), NewProvince: g.pub(pu)})
+			st.addTuple(tuple{o, -1, -1, pu, -1})
 		}
 	}
 }
 
-func (st *state) addTuple(t Candidate) {
+func (st *state) addTuple(t tuple) {
 	for _, x := range st.tuples {
 		if x == t {
 			return

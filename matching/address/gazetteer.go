@@ -71,6 +71,13 @@ type unit struct {
 	from   []int32 // new commune → old communes (or island districts); new province → old provinces
 }
 
+// slot is what the index holds for a folded key: the units it names and
+// whether longer names start with it, so that a scan can stop early.
+type slot struct {
+	es   []entry
+	more bool
+}
+
 // entry is one unit a folded name can mean.
 type entry struct {
 	unit int32
@@ -80,7 +87,7 @@ type entry struct {
 // gazetteer is the embedded list of units of both eras with a name index.
 type gazetteer struct {
 	units []unit
-	index map[string][]entry
+	index map[string]slot
 	// codes per kind
 	byCode [5]map[string]int32
 	// children for fuzzy matching within a parent: district and province →
@@ -112,7 +119,7 @@ func Warm() error {
 }
 
 func build() (*gazetteer, error) {
-	g := &gazetteer{index: make(map[string][]entry, 40000), children: make(map[int32][]int32, 1000)}
+	g := &gazetteer{index: make(map[string]slot, 40000), children: make(map[int32][]int32, 1000)}
 	for k := range g.byCode {
 		g.byCode[k] = map[string]int32{}
 	}
@@ -319,18 +326,29 @@ func (g *gazetteer) addKey(full string, id int32, q float32) {
 }
 
 func (g *gazetteer) addRaw(k string, id int32, q float32) {
-	es := g.index[k]
-	for i, e := range es {
+	sl := g.index[k]
+	for i, e := range sl.es {
 		if e.unit == id {
 			if q > e.q {
-				es[i].q = q
+				sl.es[i].q = q
 			}
 			return
 		}
 	}
-	g.index[k] = append(es, entry{unit: id, q: q})
-	if n := strings.Count(k, " ") + 1; n > g.maxTokens {
+	sl.es = append(sl.es, entry{unit: id, q: q})
+	g.index[k] = sl
+	n := strings.Count(k, " ") + 1
+	if n > g.maxTokens {
 		g.maxTokens = n
+	}
+	// Mark every shorter run of its first words as leading somewhere.
+	for p := strings.LastIndexByte(k, ' '); p > 0; p = strings.LastIndexByte(k[:p], ' ') {
+		pre := g.index[k[:p]]
+		if pre.more {
+			break
+		}
+		pre.more = true
+		g.index[k[:p]] = pre
 	}
 }
 

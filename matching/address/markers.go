@@ -103,14 +103,14 @@ func (g *gazetteer) addProvinceAlias(exp string, forms []string) {
 	_, bare := splitType(exp)
 	want := foldKey(bare)
 	var ids []int32
-	for _, e := range g.index[want] {
+	for _, e := range g.index[want].es {
 		if k := g.units[e.unit].kind; (k == kProvince || k == kNewProvince) && e.q == 1 {
 			ids = append(ids, e.unit)
 		}
 	}
 	if want == "da nang" {
 		for _, other := range []string{"dong nai", "dak nong"} {
-			for _, e := range g.index[other] {
+			for _, e := range g.index[other].es {
 				if k := g.units[e.unit].kind; k == kProvince || k == kNewProvince {
 					g.addRaw("dn", e.unit, 0.9)
 				}

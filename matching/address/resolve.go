@@ -38,8 +38,10 @@ type state struct {
 	markStart []bool // word k begins a unit type word
 	markAt    []int  // first word of the marker before word i (== i when none)
 	matches   []match
+	dIdx      []int // matches that are districts
+	pIdx      []int // matches that are provinces of either era
 	chains    []chain
-	tuples    []Candidate
+	tuples    []tuple
 }
 
 var statePool = sync.Pool{New: func() any { return &state{} }}
@@ -183,31 +185,50 @@ func (st *state) findExact() {
 	g := st.g
 	n := len(st.toks)
 	for i := 0; i < n; i++ {
-		for j := i + 1; j <= n && j-i <= g.maxTokens; j++ {
+		for j := i + 1; j <= n; j++ {
+			if j == i+1 && st.mark[i]&mAdmin == 0 && allDigits(st.toks[i].key) {
+				continue // a number is a unit's name only after its type word (P.3, Q.5)
+			}
 			if j > i+1 && st.toks[j-1].hard {
 				break
 			}
-			es, ok := g.index[string(st.key(i, j))]
+			sl, ok := g.index[string(st.key(i, j))]
 			if !ok {
-				continue
+				break // no name starts with these words
+			}
+			es := sl.es
+			if len(es) == 0 {
+				continue // only the start of longer names
+			}
+			// Names that fold alike but differ in their marks (Hòa / Hóa)
+			// are told apart by the marks as written, when there are any
+			// and the names differ.
+			ascii := st.allASCII(i, j)
+			compare := false
+			if !ascii {
+				for _, e := range es[1:] {
+					if g.units[e.unit].canon != g.units[es[0].unit].canon {
+						compare = true
+						break
+					}
+				}
 			}
 			var spanCanon string
-			canonDone := false
+			if compare {
+				spanCanon = st.spanCanon(i, j)
+			}
 			for _, e := range es {
 				q := e.q
-				u := &g.units[e.unit]
-				if !st.allASCII(i, j) {
-					if !canonDone {
-						spanCanon = st.spanCanon(i, j)
-						canonDone = true
-					}
-					if spanCanon != u.canon {
-						q *= 0.92
-					}
-				} else {
+				switch {
+				case ascii:
 					q *= 0.99
+				case compare && spanCanon != g.units[e.unit].canon:
+					q *= 0.92
 				}
 				st.addMatch(i, j, e.unit, q, false)
+			}
+			if !sl.more {
+				break // no longer name starts with these words
 			}
 		}
 	}
@@ -321,6 +342,15 @@ func (st *state) choose(post bool) int {
 	st.chains = st.chains[:0]
 	g := st.g
 	ms := st.matches
+	st.dIdx, st.pIdx = st.dIdx[:0], st.pIdx[:0]
+	for k := range ms {
+		switch g.units[ms[k].u].kind {
+		case kDistrict:
+			st.dIdx = append(st.dIdx, k)
+		case kProvince, kNewProvince:
+			st.pIdx = append(st.pIdx, k)
+		}
+	}
 	for ci := range ms {
 		c := &ms[ci]
 		u := &g.units[c.u]
@@ -328,9 +358,9 @@ func (st *state) choose(post bool) int {
 		case kCommune:
 			// Best district among the commune's districts, then province.
 			di, pi := -1, -1
-			for k := range ms {
+			for _, k := range st.dIdx {
 				d := &ms[k]
-				if g.units[d.u].kind != kDistrict || overlap(c, d) {
+				if overlap(c, d) {
 					continue
 				}
 				if d.u != u.parent && !contains(u.alt, d.u) {
@@ -385,7 +415,7 @@ func (st *state) bestProvince(p int32, newEra bool, a *match, di int) int {
 	g := st.g
 	best := -1
 	var bestS float32
-	for k := range st.matches {
+	for _, k := range st.pIdx {
 		m := &st.matches[k]
 		if overlap(a, m) || di >= 0 && overlap(&st.matches[di], m) {
 			continue
