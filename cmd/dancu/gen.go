@@ -49,6 +49,9 @@ Windows-1258 CSV) and their expected.json.`,
 				Persons: persons, Seed: seed, OutDir: out, SourceDate: sourceDate,
 				Noise: noise, NoiseSet: cmd.Flags().Changed("noise"), ConflictRate: conflictRate,
 			}
+			if conflictRate <= 0 {
+				cfg.ConflictRate = -1 // none (0 in Config means the default)
+			}
 			for _, f := range strings.Split(formats, ",") {
 				if f = strings.TrimSpace(f); f != "" {
 					cfg.Formats = append(cfg.Formats, f)

@@ -74,6 +74,13 @@ const (
 	ConflictIDContradicts = "id_contradicts" // a number contradicts the date of birth, sex or birth province
 )
 
+// Validate reports the first invalid field of c, naming it.
+func (c Config) Validate() error {
+	_, err := c.withDefaults()
+	return err
+}
+
+// withDefaults validates c and returns a copy with the defaults applied.
 func (c Config) withDefaults() (Config, error) {
 	if c.Persons <= 0 {
 		return c, fmt.Errorf("validate config: persons must be > 0, got %d", c.Persons)
