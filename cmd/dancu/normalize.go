@@ -8,8 +8,10 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/dancu-vn/dancu/matching/vn"
 )
@@ -55,7 +57,7 @@ func newNormalizeCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("parse --encoding %q: want auto, unicode, tcvn3, tcvn3-upper, vni, viqr or windows-1258", encName)
 			}
 			return eachLine(in, g.stdout, func(s string) any {
-				return vn.ParseName(vn.Decode(enc, s))
+				return vn.ParseName(decodeLine(enc, s))
 			})
 		},
 	}
@@ -125,6 +127,16 @@ type sexJSON struct {
 	Error string `json:"error"`
 }
 
+// decodeLine converts one input line in encoding enc to Unicode. A line
+// that is not UTF-8 holds the legacy bytes themselves (a CSV saved by an
+// old program) and is decoded from bytes.
+func decodeLine(enc vn.Encoding, s string) string {
+	if utf8.ValidString(s) {
+		return vn.Decode(enc, s)
+	}
+	return vn.DecodeBytes(enc, []byte(s))
+}
+
 // detectStdinEncoding reads up to 500 lines of in to decide their encoding
 // and returns a reader that replays them before the rest of in.
 func detectStdinEncoding(in io.Reader, font string) (vn.Encoding, io.Reader, error) {
@@ -135,6 +147,11 @@ func detectStdinEncoding(in io.Reader, font string) (vn.Encoding, io.Reader, err
 		line, err := br.ReadString('\n')
 		head.WriteString(line)
 		if s := strings.TrimRight(line, "\r\n"); s != "" {
+			if !utf8.ValidString(s) { // legacy bytes: look at them as Windows-1252
+				if b, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
+					s = b
+				}
+			}
 			samples = append(samples, s)
 		}
 		if err == io.EOF {

@@ -70,6 +70,15 @@ func TestNormalizeShapes(t *testing.T) {
 	if rows[0]["normalized"] != "Nguyễn Văn An" || rows[1]["normalized"] != "Trần Thị Bình" {
 		t.Errorf("auto-decoded names = %v", rows)
 	}
+	// Raw TCVN3 bytes, as a legacy program saved them (not UTF-8).
+	rows = runNormalize(t, "Nguy\xd4n V\xa8n An\n", "name", "--encoding", "auto")
+	if rows[0]["normalized"] != "Nguyễn Văn An" {
+		t.Errorf("raw TCVN3 bytes decoded to %v", rows[0]["normalized"])
+	}
+	rows = runNormalize(t, "Nguy\xd4n V\xa8n An\n", "name", "--encoding", "tcvn3")
+	if rows[0]["normalized"] != "Nguyễn Văn An" {
+		t.Errorf("raw TCVN3 bytes with --encoding tcvn3 decoded to %v", rows[0]["normalized"])
+	}
 	rows = runNormalize(t, "03/25/1990\n", "date")
 	if rows[0]["iso"] != "1990-03-25" || rows[0]["swapped"] != true {
 		t.Errorf("date row = %v", rows[0])
