@@ -187,6 +187,9 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 		if va == vb {
 			return true
 		}
+		if c.runes[va] == nil {
+			return compare.JaroWinkler([]rune(c.dict[va]), []rune(c.dict[vb])) >= l.thr
+		}
 		return compare.JaroWinkler(c.runes[va], c.runes[vb]) >= l.thr
 	case opEdit, opOneEdit:
 		c := &f.cols[l.col]

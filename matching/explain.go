@@ -29,17 +29,35 @@ type Step struct {
 
 // ExplainPair explains rows a and b of f under the trained settings s.
 func ExplainPair(f *Frame, s *Settings, a, b int32) *Explanation {
-	e := &Explanation{A: f.ID(int(a)), B: f.ID(int(b))}
+	x, err := newExplainer(f, s)
+	if err != nil {
+		return &Explanation{A: f.ID(int(a)), B: f.ID(int(b)), Err: err}
+	}
+	return x.explain(a, b)
+}
+
+// explainer explains many pairs of one frame.
+type explainer struct {
+	f  *Frame
+	s  *Settings
+	c  *compiled
+	ws *weights
+}
+
+func newExplainer(f *Frame, s *Settings) (*explainer, error) {
 	if s.Model == nil {
-		e.Err = fmt.Errorf("explain: settings have no trained model")
-		return e
+		return nil, fmt.Errorf("explain: settings have no trained model")
 	}
 	c, err := compile(s, f)
 	if err != nil {
-		e.Err = fmt.Errorf("explain: %w", err)
-		return e
+		return nil, fmt.Errorf("explain: %w", err)
 	}
-	ws := newWeights(c, s.Model, s.Training.Prior)
+	return &explainer{f: f, s: s, c: c, ws: newWeights(c, s.Model, s.Training.Prior)}, nil
+}
+
+func (x *explainer) explain(a, b int32) *Explanation {
+	f, s, c, ws := x.f, x.s, x.c, x.ws
+	e := &Explanation{A: f.ID(int(a)), B: f.ID(int(b))}
 	e.Prior = ws.prior
 	e.Total = ws.prior
 	for k, sc := range s.Comparisons {

@@ -143,7 +143,11 @@ func (c *column) intern(v string) uint32 {
 		id = uint32(len(c.dict))
 		c.index[v] = id
 		c.dict = append(c.dict, v)
-		c.runes = append(c.runes, []rune(v))
+		if c.spec.Kind == "text" {
+			c.runes = append(c.runes, []rune(v))
+		} else {
+			c.runes = append(c.runes, nil) // codes are compared on bytes
+		}
 		c.counts = append(c.counts, 0)
 	}
 	c.counts[id]++

@@ -228,13 +228,14 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 	// grey_zone: pairs between the thresholds across persons.
 	s := res.Settings
 	lo, hi := float32(logit2(s.Thresholds.Review)), float32(logit2(s.Thresholds.Match))
+	x, xerr := newExplainer(res.Frame, s)
 	for _, p := range res.Pairs {
 		if p.Weight < lo || p.Weight >= hi || res.Clusters.Of[p.A] == res.Clusters.Of[p.B] {
 			continue
 		}
 		add(schemas.ConflictGreyZone, "", []int32{p.A, p.B}, p.Probability(),
 			fmt.Sprintf("records match with probability %.3f, between the review threshold %.2f and the match threshold %.2f: %s",
-				p.Probability(), s.Thresholds.Review, s.Thresholds.Match, ExplainPair(res.Frame, s, p.A, p.B).Short()))
+				p.Probability(), s.Thresholds.Review, s.Thresholds.Match, shortExplanation(x, xerr, p)))
 	}
 	return sums, conflicts
 }
@@ -385,4 +386,11 @@ func supportedText(f *Frame, ci int, rows []int32, ok func(string) bool, person 
 		}
 	}
 	return person
+}
+
+func shortExplanation(x *explainer, err error, p Pair) string {
+	if err != nil {
+		return err.Error()
+	}
+	return x.explain(p.A, p.B).Short()
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -241,31 +242,93 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 	return cmd
 }
 
-// addRecords reads one file through ingest and adds its records; rejected
-// rows are counted, not linked (dancu import reports them).
+// addRecords reads one file through ingest and adds its records in file
+// order; the fields of each batch of records (name parsing, address
+// resolution) are derived on all cores while the next batch is read.
+// Rejected rows are counted, not linked (dancu import reports them).
 func addRecords(ad *matching.RecordAdapter, path string, source int, add adder) error {
 	src, err := ingest.Open(path, ingest.Options{})
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer src.Close()
+	type job struct {
+		recs  []*schemas.Record
+		gets  []matching.Getter
+		confs []matching.ConfidenceGetter
+		done  chan struct{}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *job, workers+1) // in file order
+	sem := make(chan struct{}, workers)
+	stop := make(chan struct{})
+	var readErr error
 	rejects := 0
-	for {
-		it, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	go func() {
+		defer close(jobs)
+		for {
+			j := &job{done: make(chan struct{})}
+			for len(j.recs) < 512 {
+				it, err := src.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					readErr = fmt.Errorf("read %s: %w", path, err)
+					break
+				}
+				if it.Record == nil {
+					rejects++
+					continue
+				}
+				j.recs = append(j.recs, it.Record)
+			}
+			if len(j.recs) == 0 {
+				return
+			}
+			select {
+			case sem <- struct{}{}:
+			case <-stop:
+				return
+			}
+			go func() {
+				defer func() { <-sem }()
+				j.gets = make([]matching.Getter, len(j.recs))
+				j.confs = make([]matching.ConfidenceGetter, len(j.recs))
+				for i, r := range j.recs {
+					j.gets[i], j.confs[i] = ad.Fields(r)
+				}
+				close(j.done)
+			}()
+			select {
+			case jobs <- j:
+			case <-stop:
+				return
+			}
+			if readErr != nil {
+				return
+			}
 		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
-		}
-		if it.Record == nil {
-			rejects++
+	}()
+	var addErr error
+	for j := range jobs {
+		<-j.done
+		if addErr != nil {
 			continue
 		}
-		get, conf := ad.Fields(it.Record)
-		if err := add(matching.RecordKey(it.Record), source, get, conf); err != nil {
-			return fmt.Errorf("%s row %d: %w", path, it.Record.Row, err)
+		for i, r := range j.recs {
+			if err := add(matching.RecordKey(r), source, j.gets[i], j.confs[i]); err != nil {
+				addErr = fmt.Errorf("%s row %d: %w", path, r.Row, err)
+				close(stop)
+				break
+			}
 		}
+	}
+	if addErr != nil {
+		return addErr
+	}
+	if readErr != nil {
+		return readErr
 	}
 	if rejects > 0 {
 		fmt.Fprintf(os.Stderr, "%s: %d rows rejected by ingest (not linked; see dancu import)\n", path, rejects)
