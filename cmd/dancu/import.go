@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -347,6 +349,27 @@ func publish(ctx context.Context, g *globals, o *importOptions, src ingest.Sourc
 				s.Read, s.Accepted, s.Rejected, s.PublishedRecords+s.PublishedRejects, rate)
 		}
 	}
+	// Two-phase stop: the first Ctrl-C (ctx) stops reading and publishes
+	// what was read; a second one exits at once.
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-done:
+			return
+		}
+		fmt.Fprintln(g.stderr, "\nimport: stopping: publishing the rows already read (Ctrl-C again to quit at once)")
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sig)
+		select {
+		case <-sig:
+			fmt.Fprintln(g.stderr, "import: quit before publishing everything read; run the same command again: record ids are deterministic")
+			os.Exit(130)
+		case <-done:
+		}
+	}()
 	return pipelines.Import(ctx, cfg, src, progress)
 }
 
