@@ -197,7 +197,7 @@ func (rd *renderer) render(p *Person, src *source, asOf time.Time) *record {
 	v, hit := rd.name(p.FullName(), scan, ocr, true)
 	set(fFullName, v, hit)
 	date, dateHit := rd.date(p.Birth, scan), false
-	if ocr && r.Float64() < n.ocrDigits*2 {
+	if ocr && r.Float64() < n.ocrDigits {
 		date, dateHit = ocrDigits(date, r), true // 1B/05/1989
 	}
 	set(fBirthDate, date, dateHit)
