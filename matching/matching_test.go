@@ -507,3 +507,48 @@ func BenchmarkGamma(b *testing.B) {
 		ws.score(c, f, g, a, bb)
 	}
 }
+
+// TestSplitBlockKeepsTruePairs puts 2,000 records under one blocking key:
+// the block is split by sorted neighbourhood and must still make every
+// true pair while making far fewer pairs than the whole block.
+func TestSplitBlockKeepsTruePairs(t *testing.T) {
+	s, err := ParseSettings([]byte(strings.Replace(toySettings, "{name: last, keys: [last]}",
+		"{name: last, keys: [last], max_block: 100, sort_by: [dob, first], window: 10}", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(5))
+	var rows []map[string]string
+	var ids []string
+	truth := map[string]string{}
+	for e := 0; e < 1000; e++ {
+		dob := fmt.Sprintf("%04d-%02d-%02d", 1940+rng.Intn(70), 1+rng.Intn(12), 1+rng.Intn(28))
+		first := firsts[rng.Intn(len(firsts))]
+		for c := 0; c < 2; c++ {
+			rows = append(rows, map[string]string{"first": first, "last": "nguyen", "dob": dob})
+			id := fmt.Sprintf("e%d-%d", e, c)
+			ids = append(ids, id)
+			truth[id] = fmt.Sprint(e)
+		}
+	}
+	// Only the split rule: drop the dob rule from this test's settings.
+	s.Blocking = s.Blocking[:1]
+	f := toyFrame(t, s, rows, ids)
+	st, err := AnalyseBlocking(f, s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rules[0].Split != 1 {
+		t.Fatalf("the block of 2000 was not split: %+v", st.Rules[0])
+	}
+	if whole := int64(2000 * 1999 / 2); st.Candidates*10 > whole {
+		t.Errorf("split block makes %d pairs, the whole block %d", st.Candidates, whole)
+	}
+	c, err := PairsCompleteness(f, s, truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TruePairs != 1000 || c.Covered != c.TruePairs {
+		t.Errorf("pairs completeness %d of %d", c.Covered, c.TruePairs)
+	}
+}

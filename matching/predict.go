@@ -141,3 +141,51 @@ func AnalyseBlocking(f *Frame, s *Settings, top int) (*BlockingStats, error) {
 	}
 	return st, nil
 }
+
+// Completeness is the share of true pairs that blocking makes candidates
+// (pairs completeness), overall and per rule.
+type Completeness struct {
+	TruePairs int64
+	Covered   int64
+	PerRule   []int64 // true pairs each rule makes (a pair may count for several)
+}
+
+// PairsCompleteness measures blocking against a truth (record id →
+// entity) without comparing anything: the true pairs the union of the
+// rules makes. Records missing from truth are ignored.
+func PairsCompleteness(f *Frame, s *Settings, truth map[string]string) (*Completeness, error) {
+	sd := s.withDefaults()
+	bs, err := blockAll(f, &sd)
+	if err != nil {
+		return nil, fmt.Errorf("pairs completeness: %w", err)
+	}
+	groups := map[string][]int32{}
+	for i := 0; i < f.Len(); i++ {
+		if e, ok := truth[f.ID(i)]; ok {
+			groups[e] = append(groups[e], int32(i))
+		}
+	}
+	c := &Completeness{PerRule: make([]int64, len(bs))}
+	for _, rows := range groups {
+		for x := 0; x < len(rows); x++ {
+			for y := x + 1; y < len(rows); y++ {
+				a, b := rows[x], rows[y]
+				if !f.pairAllowed(sd.LinkType, a, b) {
+					continue
+				}
+				c.TruePairs++
+				any := false
+				for r, bl := range bs {
+					if bl.covers(a, b) {
+						c.PerRule[r]++
+						any = true
+					}
+				}
+				if any {
+					c.Covered++
+				}
+			}
+		}
+	}
+	return c, nil
+}

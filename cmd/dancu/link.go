@@ -147,6 +147,7 @@ func newLinkCmd(g *globals) *cobra.Command {
 	var out, conflicts, registry string
 	var analyse bool
 	var cpuprofile string
+	var truthFiles []string
 	cmd := &cobra.Command{
 		Use:   "link --in FILE [--in FILE ...] --out clusters.csv",
 		Short: "link records offline into persons",
@@ -189,6 +190,26 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 					return err
 				}
 				printBlocking(g.stdout, st)
+				if len(truthFiles) > 0 {
+					mp, _ := matching.LoadMapping(o.mapping)
+					if o.mapping == "" {
+						mp = nil
+					}
+					truth := map[string]string{}
+					for _, tf := range truthFiles {
+						if err := readTruth(tf, mp, truth); err != nil {
+							return err
+						}
+					}
+					c, err := matching.PairsCompleteness(f, s, truth)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(g.stdout, "pairs completeness: %d of %d true pairs are candidates (%.5f)\n", c.Covered, c.TruePairs, float64(c.Covered)/float64(max(c.TruePairs, 1)))
+					for r, n := range c.PerRule {
+						fmt.Fprintf(g.stdout, "  %-22s makes %d true pairs\n", st.Rules[r].Name, n)
+					}
+				}
 				return nil
 			}
 			if out == "" {
@@ -237,6 +258,7 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 	cmd.Flags().StringVar(&out, "out", "", "clusters CSV to write")
 	cmd.Flags().StringVar(&conflicts, "conflicts", "", "conflicts CSV to write")
 	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: add the inputs to it, relink everything with its saved model, keep person ids stable; --out then lists every record of the registry")
+	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "with --analyse-blocking: truth file(s) to measure pairs completeness")
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (for benchmarks)")
 	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")
 	return cmd
