@@ -283,3 +283,31 @@ func TestMessageTooLarge(t *testing.T) {
 		t.Fatalf("writing half of MaxMessageBytes: %v", err)
 	}
 }
+
+func TestSplitBrokers(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		want    []string
+		wantErr string
+	}{
+		{"127.0.0.1:9092", []string{"127.0.0.1:9092"}, ""},
+		{" k1:9092, k2:9093 ,,", []string{"k1:9092", "k2:9093"}, ""},
+		{"[::1]:9092", []string{"[::1]:9092"}, ""},
+		{"", nil, "no Kafka broker addresses"},
+		{" , ", nil, "no Kafka broker addresses"},
+		{"k1", nil, `broker address "k1"`},
+		{"k1:0", nil, `bad port "0"`},
+		{":9092", nil, "missing host"},
+	} {
+		got, err := kafkax.SplitBrokers(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("SplitBrokers(%q): err %v, want %q", tc.in, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("SplitBrokers(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -165,4 +166,19 @@ func addrs(brokers []string) error {
 		}
 	}
 	return nil
+}
+
+// SplitBrokers parses a comma-separated list of host:port broker
+// addresses (the --kafka flag, DANCU_KAFKA_BROKERS), dropping blanks.
+func SplitBrokers(list string) ([]string, error) {
+	var out []string
+	for _, b := range strings.Split(list, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			out = append(out, b)
+		}
+	}
+	if err := addrs(out); err != nil {
+		return nil, fmt.Errorf("parse brokers %q: %w", list, err)
+	}
+	return out, nil
 }
