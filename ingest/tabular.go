@@ -480,7 +480,8 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		nameIdx = sh.cols.index[FieldGivenName]
 	}
 	if sh.headerFold != "" {
-		if v := cell(nameIdx); v != "" && len(v) <= 3*len(sh.headerFold)+8 && fold(decode(nameIdx, v)) == sh.headerFold {
+		// Cheap test first: a header word starts the cell ("Họ", "HỌ", "Ho").
+		if v := cell(nameIdx); v != "" && len(v) <= 3*len(sh.headerFold)+8 && maybeHeader(v, sh.headerFold) && fold(decode(nameIdx, v)) == sh.headerFold {
 			sh.layout.OtherRows++
 			return Item{}, false
 		}
@@ -530,4 +531,18 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 	}
 	rec := &schemas.Record{}
 	return t.prov.assemble(&rv, sh.name, r.num, rec), true
+}
+
+// maybeHeader reports whether cell could fold to the folded header h: its
+// first letter, lower-cased and stripped of marks, is h's. Legacy-encoded
+// cells (first byte not a letter) are always checked.
+func maybeHeader(cell, h string) bool {
+	c := cell[0]
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	if c >= 'a' && c <= 'z' {
+		return c == h[0]
+	}
+	return c >= 0x80
 }
