@@ -138,8 +138,8 @@ func (st *state) markerBefore(i int) (marker, int) {
 // segStart reports whether a name starting at word i (after its marker
 // at word ms) begins a comma-separated part; segEnd whether one ending
 // before word j ends it.
-func (st *state) segStart(ms int) bool { return ms == 0 || st.toks[ms].hard }
-func (st *state) segEnd(j int) bool    { return j == len(st.toks) || st.toks[j].hard }
+func (st *state) segStart(ms int) bool { return ms == 0 || st.toks[ms].hard || st.toks[ms].dash }
+func (st *state) segEnd(j int) bool    { return j == len(st.toks) || st.toks[j].hard || st.toks[j].dash }
 
 // streetContext reports whether a number comes before word i in its
 // comma-separated part with no unit type word in between: "12 Nguyễn
@@ -492,7 +492,7 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 	}
 	score -= tail
 	if newEra == post {
-		score += 0.4
+		score += 0.5
 	}
 	st.chains = append(st.chains, chain{newEra: newEra, c: c, d: d, p: p, score: score})
 }

@@ -13,6 +13,7 @@ type token struct {
 	start, end int    // byte offsets of the word in the input
 	hard       bool   // a comma, semicolon, newline or bracket comes before it
 	soft       bool   // a dash, dot or slash comes before it
+	dash       bool   // a dash with a space before it comes before it (" - " parts)
 	ascii      bool   // the input word had no letter outside ASCII
 }
 
@@ -23,7 +24,7 @@ type token struct {
 // "F15" are split into type word and number, and numbers lose leading
 // zeros. The result is appended to dst.
 func tokenize(dst []token, s string) []token {
-	hard, soft := false, false
+	hard, soft, dash := false, false, false
 	i := 0
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -41,15 +42,22 @@ func tokenize(dst []token, s string) []token {
 				}
 				break
 			}
+			before := len(dst)
 			dst = appendWord(dst, s, i, j, ascii, hard, soft)
-			hard, soft = false, false
+			if len(dst) > before {
+				dst[before].dash = dash
+			}
+			hard, soft, dash = false, false, false
 			i = j
 			continue
 		}
 		switch {
 		case r == ',' || r == ';' || r == '\n' || r == '\r' || r == '(' || r == ')' || r == '|' || r == '[' || r == ']':
 			hard = true
-		case r == '-' || r == '–' || r == '—' || r == '.' || r == '/' || r == '\\' || r == '_' || r == ':':
+		case r == '-' || r == '–' || r == '—':
+			soft = true
+			dash = dash || i > 0 && s[i-1] == ' '
+		case r == '.' || r == '/' || r == '\\' || r == '_' || r == ':':
 			soft = true
 		}
 		i += n
