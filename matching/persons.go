@@ -204,6 +204,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 	// two_ids: links refused by the distinct-number guard between records
 	// that otherwise agree on the birth year.
 	s0 := res.Settings
+	x2, _ := newExplainer(res.Frame, s0)
 	seen := map[[2]int32]bool{}
 	for _, b := range res.Clusters.Blocked {
 		if b.Guard.Kind != "distinct" {
@@ -215,9 +216,10 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			continue
 		}
 		seen[k] = true
-		if !sameBirth(f, s0, b.A, b.B) {
-			// Different birth years: two people (siblings sharing a
-			// household), kept apart rightly; nothing to review.
+		if !sameBirth(f, s0, b.A, b.B) || disagreeBesidesNumber(x2, b.Pair) {
+			// Different birth years, or another comparison at its else
+			// level: two people (siblings, namesakes) kept apart rightly;
+			// nothing to review.
 			continue
 		}
 		na, nb := f.Value(b.Guard.Column, int(b.A)), f.Value(b.Guard.Column, int(b.B))
@@ -393,4 +395,21 @@ func shortExplanation(x *explainer, err error, p Pair) string {
 		return err.Error()
 	}
 	return x.explain(p.A, p.B).Short()
+}
+
+// disagreeBesidesNumber reports whether the pair is at the else level of
+// some comparison other than the identification number's.
+func disagreeBesidesNumber(x *explainer, p Pair) bool {
+	if x == nil {
+		return false
+	}
+	for k, sc := range x.s.Comparisons {
+		if sc.Name == "id_number" {
+			continue
+		}
+		if g := x.c.gamma(x.f, k, p.A, p.B); int(g) == len(sc.Levels)+1 {
+			return true
+		}
+	}
+	return false
 }
