@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -318,7 +319,6 @@ func TestOpenErrors(t *testing.T) {
 		want string
 	}{
 		{"bad.xlsx", []byte("PK\x03\x04garbage"), "not a valid xlsx"},
-		{"old.xls", append(append([]byte{}, oleMagic...), make([]byte, 600)...), "xls"},
 		{"img.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00"), "unsupported"},
 	} {
 		_, err := Open(write(tc.name, tc.data), Options{})
@@ -326,6 +326,13 @@ func TestOpenErrors(t *testing.T) {
 			t.Errorf("Open(%s) = %v, want an error naming the file and %q", tc.name, err, tc.want)
 		}
 	}
+	t.Run("xls without LibreOffice", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		_, err := Open(write("old.xls", append(append([]byte{}, oleMagic...), make([]byte, 600)...)), Options{})
+		if !errors.Is(err, ErrNeedConverter) || !strings.Contains(err.Error(), "old.xls") || !strings.Contains(err.Error(), "apt-get install") {
+			t.Errorf("Open(old.xls) = %v, want ErrNeedConverter naming the file and how to install LibreOffice", err)
+		}
+	})
 	if _, err := Open(filepath.Join(dir, "missing.csv"), Options{}); err == nil {
 		t.Errorf("Open of a missing file succeeded")
 	}
