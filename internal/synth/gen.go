@@ -561,11 +561,11 @@ func fillPersonRow(row []string, p *Person) {
 	}
 	add(p.ID, p.HouseholdID, p.FullName(), p.Family, p.Middle, p.Given, p.Birth.Format("2006-01-02"), string(p.Sex),
 		p.IDNumber, p.CMND, p.BirthProv, p.Ethnicity, p.Religion, "Việt Nam")
-	add(renderAddress(p.Native, false), p.Native.c.ProvinceCode, p.Native.c.DistrictCode, p.Native.c.Code)
-	for _, pl := range []place{p.Perm, p.Cur} {
-		nu := pl.newUnit()
-		add(renderAddress(pl, false), pl.c.ProvinceCode, pl.c.DistrictCode, pl.c.Code, nu.ProvinceCode, nu.CommuneCode)
-	}
+	add(p.nativeText, p.Native.c.ProvinceCode, p.Native.c.DistrictCode, p.Native.c.Code)
+	nu := p.Perm.newUnit()
+	add(p.permText, p.Perm.c.ProvinceCode, p.Perm.c.DistrictCode, p.Perm.c.Code, nu.ProvinceCode, nu.CommuneCode)
+	nu = p.Cur.newUnit()
+	add(p.curText, p.Cur.c.ProvinceCode, p.Cur.c.DistrictCode, p.Cur.c.Code, nu.ProvinceCode, nu.CommuneCode)
 	add(p.FatherID, p.FatherName, p.MotherID, p.MotherName, p.SpouseID, p.SpouseName,
 		p.HeadID, p.HeadName, p.Relation, p.TwinOf, p.NamesakeOf)
 }

@@ -39,10 +39,19 @@ type Person struct {
 	SpouseName  string
 	TwinOf      string // person id of the twin generated first
 	NamesakeOf  string // person id whose full name and birth year were copied
+
+	// Filled once the household is complete, to spare the writers work.
+	full                          string
+	nativeText, permText, curText string // clean pre-reform renderings
 }
 
 // FullName is the name as written in full: họ, chữ đệm, tên.
-func (p *Person) FullName() string { return joinName(p.Family, p.Middle, p.Given) }
+func (p *Person) FullName() string {
+	if p.full != "" {
+		return p.full
+	}
+	return joinName(p.Family, p.Middle, p.Given)
+}
 
 func joinName(parts ...string) string {
 	var b strings.Builder
@@ -370,8 +379,11 @@ func (g *popGen) next() *household {
 	}
 
 	// Fill in what every member shares or derives.
+	headName := head.FullName()
+	homeText, nativeText := renderAddress(home, false), renderAddress(native, false)
 	for _, p := range h.members {
-		p.HeadID, p.HeadName = head.ID, head.FullName()
+		p.full = p.FullName()
+		p.HeadID, p.HeadName = head.ID, headName
 		p.Ethnicity = eth
 		if p.Relation == "Vợ" || p.Relation == "Chồng" || p.Relation == "Con dâu" {
 			if r.Float64() < 0.2 {
@@ -403,6 +415,13 @@ func (g *popGen) next() *household {
 		p.BirthProv = home.c.ProvinceCode
 		if age >= 18 && r.Float64() < 0.7 {
 			p.BirthProv = p.Native.c.ProvinceCode
+		}
+		p.permText, p.curText, p.nativeText = homeText, homeText, nativeText
+		if p.Cur != home {
+			p.curText = renderAddress(p.Cur, false)
+		}
+		if p.Native != native {
+			p.nativeText = renderAddress(p.Native, false)
 		}
 		p.IDNumber = t.idPrefix(p.BirthProv, p.Sex, p.Birth)
 		p.IDNumber += g.ids.serial(p.IDNumber, 6)

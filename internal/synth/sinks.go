@@ -33,6 +33,9 @@ type rowWriter struct {
 	buf []byte
 }
 
+// csvSpecial marks the bytes that force quoting anywhere in a field.
+var csvSpecial = [256]bool{',': true, '"': true, '\r': true, '\n': true}
+
 func fieldNeedsQuotes(f string) bool {
 	if f == "" {
 		return false
@@ -41,10 +44,12 @@ func fieldNeedsQuotes(f string) bool {
 		return true
 	}
 	for i := 0; i < len(f); i++ {
-		switch f[i] {
-		case ',', '"', '\r', '\n':
+		if csvSpecial[f[i]] {
 			return true
 		}
+	}
+	if c := f[0]; c < utf8.RuneSelf {
+		return c == ' ' || c == '\t' || c == '\v' || c == '\f'
 	}
 	r, _ := utf8.DecodeRuneInString(f)
 	return unicode.IsSpace(r)
