@@ -150,11 +150,8 @@ func Load(ctx context.Context, r MessageReader, sink Sink, cfg LoadConfig, st *L
 				return err
 			}
 			cfg.Logger.Error("undecodable message sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
-			dl := kafka.Message{Key: m.Key, Value: m.Value, Headers: append(m.Headers,
-				kafka.Header{Key: "dancu-error", Value: []byte(err.Error())},
-				kafka.Header{Key: "dancu-source", Value: []byte(fmt.Sprintf("%s/%d@%d", m.Topic, m.Partition, m.Offset))})}
-			if err := cfg.DeadLetter.WriteMessages(ctx, dl); err != nil {
-				return fmt.Errorf("write dead letter: %w", err)
+			if err := deadLetter(ctx, cfg.DeadLetter, m, err); err != nil {
+				return err
 			}
 			st.Dead.Add(1)
 		}
@@ -167,4 +164,16 @@ func Load(ctx context.Context, r MessageReader, sink Sink, cfg LoadConfig, st *L
 			}
 		}
 	}
+}
+
+// deadLetter writes m, with why it could not be processed and where it came
+// from in headers, to w.
+func deadLetter(ctx context.Context, w MessageWriter, m kafka.Message, why error) error {
+	headers := append(append([]kafka.Header(nil), m.Headers...),
+		kafka.Header{Key: "dancu-error", Value: []byte(why.Error())},
+		kafka.Header{Key: "dancu-source", Value: []byte(fmt.Sprintf("%s/%d@%d", m.Topic, m.Partition, m.Offset))})
+	if err := w.WriteMessages(ctx, kafka.Message{Key: m.Key, Value: m.Value, Headers: headers}); err != nil {
+		return fmt.Errorf("write dead letter: %w", err)
+	}
+	return nil
 }

@@ -38,6 +38,9 @@ type MatchConfig struct {
 	MaxWait time.Duration
 	// ChunkRows bounds the rows in one output message. Default: 2,000.
 	ChunkRows int
+	// DeadLetter receives record batches that cannot be decoded, with the
+	// error in a header. Nil: such a batch stops the stage with an error.
+	DeadLetter MessageWriter
 	// Logger. Default: slog.Default().
 	Logger *slog.Logger
 }
@@ -155,9 +158,18 @@ func Match(ctx context.Context, r MessageReader, w MessageWriter, linker Linker,
 		}
 		rs, err := schemas.DecodeRecords(m.Value)
 		if err != nil {
-			// A batch that does not decode cannot be linked; it is not
-			// dropped: the stage stops so that an operator sees it.
-			return fmt.Errorf("decode records %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			// A batch that does not decode cannot be linked. It is never
+			// dropped: it goes to the dead letters (and is committed with
+			// the micro-batch), or the stage stops for an operator to see.
+			err = fmt.Errorf("decode records %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			if cfg.DeadLetter == nil {
+				return err
+			}
+			if err := deadLetter(ctx, cfg.DeadLetter, m, err); err != nil {
+				return err
+			}
+			cfg.Logger.Error("undecodable record batch sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
+			rs = nil
 		}
 		if len(msgs) == 0 {
 			first = time.Now()

@@ -54,9 +54,16 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 	if cfg.Load && cfg.Conn == nil {
 		return fmt.Errorf("run stages: load stage needs a ClickHouse connection")
 	}
-	if err := kafkax.EnsureTopics(ctx, cfg.Brokers, kafkax.FlowTopics(0)); err != nil {
+	topics := kafkax.FlowTopics(0)
+	topics[TopicDead] = 1
+	if err := kafkax.EnsureTopics(ctx, cfg.Brokers, topics); err != nil {
 		return fmt.Errorf("run stages: %w", err)
 	}
+	dead, err := kafkax.NewWriter(cfg.Brokers, TopicDead)
+	if err != nil {
+		return err
+	}
+	defer dead.Close()
 	g, ctx := errgroup.WithContext(ctx)
 	if cfg.Match {
 		r, err := kafkax.NewReader(cfg.Brokers, cfg.MatchGroup, TopicRecords)
@@ -69,6 +76,9 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 		}
 		mc := cfg.MatchConfig
 		mc.Logger = cfg.Logger
+		if mc.DeadLetter == nil {
+			mc.DeadLetter = dead
+		}
 		g.Go(func() error {
 			defer r.Close()
 			defer w.Close()
@@ -94,6 +104,9 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 			}
 			lc := cfg.LoadConfig
 			lc.Logger = cfg.Logger
+			if lc.DeadLetter == nil {
+				lc.DeadLetter = dead
+			}
 			stats := &st.LoadMatched
 			if topic == TopicRejects {
 				stats = &st.LoadRejects

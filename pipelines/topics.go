@@ -8,6 +8,7 @@ const (
 	TopicRecords = kafkax.TopicRecords // canonical records from import (Arrow IPC)
 	TopicRejects = kafkax.TopicRejects // rejected input rows from import (Arrow IPC of schemas.Reject)
 	TopicMatched = kafkax.TopicMatched // match output: enriched records, persons, links, conflicts
+	TopicDead    = "dancu.dead"        // messages a stage could not decode, with the error in a header
 
 	// HeaderKind names the row type of a message on TopicMatched.
 	HeaderKind = "dancu-kind"

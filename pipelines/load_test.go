@@ -1,0 +1,257 @@
+package pipelines
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// memReader serves messages from a slice and records commits. It stands
+// in for a Kafka reader in unit tests of the stage loops; the integration
+// tests use the real broker.
+type memReader struct {
+	mu        sync.Mutex
+	msgs      []kafka.Message
+	next      int
+	committed []int64
+	events    *[]string
+}
+
+func (r *memReader) FetchMessage(ctx context.Context) (kafka.Message, error) {
+	r.mu.Lock()
+	if r.next < len(r.msgs) {
+		m := r.msgs[r.next]
+		r.next++
+		r.mu.Unlock()
+		return m, nil
+	}
+	r.mu.Unlock()
+	<-ctx.Done()
+	return kafka.Message{}, ctx.Err()
+}
+
+func (r *memReader) CommitMessages(_ context.Context, msgs ...kafka.Message) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range msgs {
+		r.committed = append(r.committed, m.Offset)
+	}
+	*r.events = append(*r.events, "commit")
+	return nil
+}
+
+type memSink struct {
+	fail   error
+	rows   int
+	events *[]string
+}
+
+func (s *memSink) Write(_ context.Context, b *Batch) error {
+	if s.fail != nil {
+		return s.fail
+	}
+	s.rows += b.Len()
+	*s.events = append(*s.events, "write")
+	return nil
+}
+
+// memWriter is in import_test.go.
+
+func rejectMsg(t *testing.T, off int64, n int) kafka.Message {
+	t.Helper()
+	rows := make([]schemas.Reject, n)
+	for i := range rows {
+		rows[i] = schemas.Reject{RejectID: "x", Row: uint32(i + 1), Reason: "no name", RejectedAt: time.Unix(0, 0).UTC()}
+	}
+	b, err := schemas.EncodeRows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kafka.Message{Topic: TopicRejects, Offset: off, Value: b}
+}
+
+func TestLoadCommitsOnlyAfterSink(t *testing.T) {
+	var events []string
+	r := &memReader{msgs: []kafka.Message{rejectMsg(t, 0, 3), rejectMsg(t, 1, 2)}, events: &events}
+	sink := &memSink{events: &events}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	st := new(LoadStats)
+	go func() { done <- Load(ctx, r, sink, LoadConfig{MaxWait: 20 * time.Millisecond}, st) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for st.Messages.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if sink.rows != 5 || st.Rejects.Load() != 5 {
+		t.Errorf("sink got %d rows, stats %d, want 5", sink.rows, st.Rejects.Load())
+	}
+	if len(events) == 0 || events[0] != "write" {
+		t.Errorf("events %v: the first commit came before any write", events)
+	}
+	for i, e := range events {
+		if e == "commit" && (i == 0 || events[i-1] != "write") {
+			t.Errorf("events %v: commit %d not preceded by a write", events, i)
+		}
+	}
+}
+
+func TestLoadSinkFailureCommitsNothing(t *testing.T) {
+	var events []string
+	r := &memReader{msgs: []kafka.Message{rejectMsg(t, 0, 3)}, events: &events}
+	sink := &memSink{fail: errors.New("clickhouse down"), events: &events}
+	err := Load(context.Background(), r, sink, LoadConfig{MaxWait: 10 * time.Millisecond}, nil)
+	if err == nil {
+		t.Fatal("load went on after the sink failed")
+	}
+	if len(r.committed) != 0 {
+		t.Errorf("committed %v although the sink failed", r.committed)
+	}
+}
+
+func TestLoadDeadLettersUndecodable(t *testing.T) {
+	var events []string
+	bad := kafka.Message{Topic: TopicMatched, Offset: 1, Value: []byte("not arrow"), Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(KindRecords)}}}
+	r := &memReader{msgs: []kafka.Message{rejectMsg(t, 0, 2), bad}, events: &events}
+	sink := &memSink{events: &events}
+	dl := &memWriter{}
+	ctx, cancel := context.WithCancel(context.Background())
+	st := new(LoadStats)
+	done := make(chan error)
+	go func() { done <- Load(ctx, r, sink, LoadConfig{MaxWait: 10 * time.Millisecond, DeadLetter: dl}, st) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for st.Messages.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(dl.msgs) != 1 || st.Dead.Load() != 1 {
+		t.Fatalf("dead letters %d (stats %d), want 1", len(dl.msgs), st.Dead.Load())
+	}
+	var hasErr bool
+	for _, h := range dl.msgs[0].Headers {
+		hasErr = hasErr || h.Key == "dancu-error"
+	}
+	if !hasErr {
+		t.Error("dead letter carries no error header")
+	}
+	if len(r.committed) != 2 {
+		t.Errorf("committed %v, want both messages (the good rows written, the bad one dead-lettered)", r.committed)
+	}
+}
+
+func TestLoadDrainsOnCancel(t *testing.T) {
+	var events []string
+	r := &memReader{msgs: []kafka.Message{rejectMsg(t, 0, 4)}, events: &events}
+	sink := &memSink{events: &events}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	// A long MaxWait: only the drain on cancellation can flush.
+	go func() { done <- Load(ctx, r, sink, LoadConfig{MaxWait: time.Hour}, nil) }()
+	for {
+		r.mu.Lock()
+		n := r.next
+		r.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if sink.rows != 4 || len(r.committed) != 1 {
+		t.Errorf("after cancel: %d rows written, %d committed; want 4 and 1", sink.rows, len(r.committed))
+	}
+}
+
+func TestMatchWritesBeforeCommit(t *testing.T) {
+	var events []string
+	recs := []schemas.Record{
+		{RecordID: "r1", FullName: "Nguyễn Văn An", BirthYear: 1990, Sex: "M", IDNumber: "001090012345", SourceDate: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)},
+		{RecordID: "r2", FullName: "NGUYEN VAN AN", BirthYear: 1990, Sex: "M", IDNumber: "001090012345", SourceDate: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)},
+		{RecordID: "r3", FullName: "Trần Thị Bình", BirthYear: 1985, Sex: "F", SourceDate: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	b, err := schemas.EncodeRecords(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &memReader{msgs: []kafka.Message{{Topic: TopicRecords, Value: b}}, events: &events}
+	w := &memWriter{}
+	ctx, cancel := context.WithCancel(context.Background())
+	st := new(MatchStats)
+	done := make(chan error)
+	go func() { done <- Match(ctx, r, w, KeyLinker{}, nil, MatchConfig{MaxWait: 10 * time.Millisecond}, st) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for st.Batches.Load() < 1 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var out Batch
+	for _, m := range w.msgs {
+		if err := out.add(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(out.Records) != 3 || len(out.Links) != 3 {
+		t.Fatalf("matched output: %d records, %d links; want 3 and 3", len(out.Records), len(out.Links))
+	}
+	if out.Links[0].PersonID != out.Links[1].PersonID {
+		t.Error("two records with one valid id number linked to different persons")
+	}
+	if out.Links[0].PersonID == out.Links[2].PersonID {
+		t.Error("different people linked together")
+	}
+	if len(out.Persons) != 2 {
+		t.Errorf("%d persons, want 2", len(out.Persons))
+	}
+	if len(r.committed) != 1 {
+		t.Errorf("committed %v, want the one input message", r.committed)
+	}
+}
+
+func TestMatchDeadLettersUndecodable(t *testing.T) {
+	var events []string
+	r := &memReader{msgs: []kafka.Message{{Topic: TopicRecords, Offset: 7, Value: []byte("garbage")}}, events: &events}
+	w, dl := &memWriter{}, &memWriter{}
+	ctx, cancel := context.WithCancel(context.Background())
+	st := new(MatchStats)
+	done := make(chan error)
+	go func() {
+		done <- Match(ctx, r, w, KeyLinker{}, nil, MatchConfig{MaxWait: 10 * time.Millisecond, DeadLetter: dl}, st)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for st.Batches.Load() < 1 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(dl.msgs) != 1 || string(dl.msgs[0].Value) != "garbage" {
+		t.Fatalf("dead letters %v, want the garbage batch", dl.msgs)
+	}
+	if len(r.committed) != 1 {
+		t.Errorf("committed %v, want the dead-lettered message", r.committed)
+	}
+	// Without a dead-letter writer the stage stops instead of dropping it.
+	r2 := &memReader{msgs: []kafka.Message{{Topic: TopicRecords, Value: []byte("garbage")}}, events: &events}
+	if err := Match(context.Background(), r2, w, KeyLinker{}, nil, MatchConfig{}, nil); err == nil {
+		t.Error("undecodable batch without dead letters did not stop the stage")
+	}
+}
