@@ -2,6 +2,7 @@ package vn
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -96,12 +97,21 @@ func BenchmarkDetectEncoding(b *testing.B) {
 	for i := range col {
 		col[i] = benchNames[i%len(benchNames)]
 	}
-	for _, size := range []int{10, 100} {
-		b.Run(fmt.Sprintf("rows=%d", size), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				_ = DetectEncoding(col[:size], "")
-			}
-		})
+	tcvn := make([]string, len(col))
+	for i, s := range col {
+		tcvn[i], _ = encodeTCVN3(strings.ToLower(s))
+	}
+	for _, c := range []struct {
+		name string
+		col  []string
+	}{{"unicode", col}, {"tcvn3", tcvn}} {
+		for _, size := range []int{10, 100} {
+			b.Run(fmt.Sprintf("%s/rows=%d", c.name, size), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					_ = DetectEncoding(c.col[:size], "")
+				}
+			})
+		}
 	}
 }

@@ -353,6 +353,9 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 				}
 				if _, ok := charmap.Windows1252.EncodeRune(r); !ok {
 					can1252 = false
+					if !latin1 {
+						return Unicode // ơ, ư, ạ…: no legacy reading can produce this
+					}
 				} else if legacyOnly(r) || unicode.IsLower(prev) && unicode.IsUpper(r) {
 					strong = true
 				} else if vniPair(prev, r) {
@@ -382,13 +385,15 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 		}
 		return Unicode
 	}
+	viqrPossible := latin1 && viqrEvidence
+	legacyPossible := can1252 && (strong || weak)
+	if !viqrPossible && !legacyPossible {
+		return Unicode // nothing to score: the usual case of Unicode text
+	}
 	ov, oi := syllableScore(samples, Unicode)
 	best, bv, bi := Unicode, ov, oi
 	for _, e := range []Encoding{TCVN3, VNI, Windows1258, VIQR} {
-		if e == VIQR && (!latin1 || !viqrEvidence) {
-			continue
-		}
-		if e != VIQR && (!can1252 || !(strong || weak)) {
+		if e == VIQR && !viqrPossible || e != VIQR && !legacyPossible {
 			continue
 		}
 		v, i := syllableScore(samples, e)
