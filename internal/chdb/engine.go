@@ -42,6 +42,9 @@ type Engine struct {
 	// max_execution_time) costs no extra statements.
 	settings map[string]string
 	refs     int // guarded by engines.mu
+	// goSignals is the Go runtime's signal handler table, put back after
+	// every call into libchdb that changed it (see signals_linux.go).
+	goSignals *sigState
 }
 
 var engines struct {
@@ -91,13 +94,18 @@ func Open(cfg Config) (*Engine, error) {
 		cargs[i] = append([]byte(a), 0)
 		argv[i] = &cargs[i][0]
 	}
+	goSignals := saveSignals()
+	if l.setSignalHandlersEnabled != nil {
+		l.setSignalHandlersEnabled(0)
+	}
 	conn := l.connect(int32(len(args)), unsafe.Pointer(&argv[0]))
 	runtime.KeepAlive(cargs)
 	runtime.KeepAlive(argv)
+	restoreSignals(goSignals)
 	if conn == nil || *(*unsafe.Pointer)(conn) == nil {
 		return nil, fmt.Errorf("open engine on %s: chdb_connect failed (is another process using this directory? look for %s)", dir, filepath.Join(dir, "status"))
 	}
-	e := &Engine{dir: dir, lib: l, sem: make(chan struct{}, 1), conn: conn, curDB: "", refs: 1}
+	e := &Engine{dir: dir, lib: l, sem: make(chan struct{}, 1), conn: conn, refs: 1, goSignals: goSignals}
 	engines.open = e
 	return e, nil
 }
@@ -297,6 +305,7 @@ func (e *Engine) run(query, format string, params map[string]string) (*Result, e
 	}
 	runtime.KeepAlive(qb)
 	runtime.KeepAlive(fb)
+	restoreSignals(e.goSignals)
 	if res == nil {
 		return nil, newException("query returned no result")
 	}

@@ -84,16 +84,17 @@ func CheckLibrary(path string) error {
 type lib struct {
 	path string
 
-	connect       func(argc int32, argv unsafe.Pointer) unsafe.Pointer
-	closeConn     func(conn unsafe.Pointer)
-	queryN        func(conn unsafe.Pointer, query unsafe.Pointer, qlen uintptr, format unsafe.Pointer, flen uintptr) unsafe.Pointer
-	queryParamsN  func(conn unsafe.Pointer, query unsafe.Pointer, qlen uintptr, format unsafe.Pointer, flen uintptr, names unsafe.Pointer, nameLens unsafe.Pointer, values unsafe.Pointer, valueLens unsafe.Pointer, n uintptr) unsafe.Pointer
-	resultBuffer  func(res unsafe.Pointer) *byte
-	resultLength  func(res unsafe.Pointer) uintptr
-	resultError   func(res unsafe.Pointer) string
-	destroyResult func(res unsafe.Pointer)
-	rowsRead      func(res unsafe.Pointer) uint64
-	rowsWritten   func(res unsafe.Pointer) uint64
+	connect                  func(argc int32, argv unsafe.Pointer) unsafe.Pointer
+	closeConn                func(conn unsafe.Pointer)
+	queryN                   func(conn unsafe.Pointer, query unsafe.Pointer, qlen uintptr, format unsafe.Pointer, flen uintptr) unsafe.Pointer
+	queryParamsN             func(conn unsafe.Pointer, query unsafe.Pointer, qlen uintptr, format unsafe.Pointer, flen uintptr, names unsafe.Pointer, nameLens unsafe.Pointer, values unsafe.Pointer, valueLens unsafe.Pointer, n uintptr) unsafe.Pointer
+	resultBuffer             func(res unsafe.Pointer) *byte
+	resultLength             func(res unsafe.Pointer) uintptr
+	resultError              func(res unsafe.Pointer) string
+	destroyResult            func(res unsafe.Pointer)
+	setSignalHandlersEnabled func(enabled int32)
+	rowsRead                 func(res unsafe.Pointer) uint64
+	rowsWritten              func(res unsafe.Pointer) uint64
 }
 
 var (
@@ -143,6 +144,7 @@ func loadLibrary(path string) (*lib, error) {
 		name string
 	}{
 		{&l.closeConn, "chdb_close_conn"},
+		{&l.setSignalHandlersEnabled, "chdb_set_signal_handlers_enabled"},
 		{&l.rowsRead, "chdb_result_rows_read"},
 		{&l.rowsWritten, "chdb_result_rows_written"},
 	}
