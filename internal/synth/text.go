@@ -33,9 +33,10 @@ func isTone(r rune) bool {
 
 // baseLetter maps each precomposed Vietnamese letter to its letter
 // without diacritics.
-var baseLetter = func() map[rune]byte {
-	m := map[rune]byte{'đ': 'd', 'Đ': 'D'}
-	for r := rune(0xC0); r <= 0x1EF9; r++ {
+var baseLetter = func() *[0x1F00]byte {
+	var m [0x1F00]byte
+	m['đ'], m['Đ'] = 'd', 'D'
+	for r := rune(0xC0); r < 0x1F00; r++ {
 		if !unicode.IsLetter(r) {
 			continue
 		}
@@ -44,7 +45,7 @@ var baseLetter = func() map[rune]byte {
 			m[r] = d[0]
 		}
 	}
-	return m
+	return &m
 }()
 
 // stripDiacritics removes every Vietnamese diacritic: "Nguyễn Đức" → "Nguyen Duc".
@@ -64,12 +65,10 @@ func stripDiacritics(s string) string {
 		case r < utf8.RuneSelf:
 			b = append(b, byte(r))
 		case r >= 0x300 && r <= 0x36F: // combining marks (NFD input)
+		case r < 0x1F00 && baseLetter[r] != 0:
+			b = append(b, baseLetter[r])
 		default:
-			if c, ok := baseLetter[r]; ok {
-				b = append(b, c)
-			} else {
-				b = utf8.AppendRune(b, r)
-			}
+			b = utf8.AppendRune(b, r)
 		}
 	}
 	return string(b)
