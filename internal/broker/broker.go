@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // DefaultAddr is where the embedded broker listens unless told otherwise.
@@ -133,6 +135,7 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		_ = unlock()
 		return nil, fmt.Errorf("start broker on %s: %w", cfg.Addr, err)
 	}
+	persistAutoCreatedTopics(c, cfg.Partitions)
 	addrs := c.ListenAddrs()
 	if len(addrs) != 1 {
 		c.Close()
@@ -179,4 +182,47 @@ func (a slogAdapter) Logf(level kfake.LogLevel, format string, args ...any) {
 		return
 	}
 	a.l.Log(ctx, lv, "kfake: "+fmt.Sprintf(format, args...))
+}
+
+// persistAutoCreatedTopics makes topic auto-creation durable. kfake
+// creates a topic named in a Metadata request in memory only: the topic
+// list on disk is rewritten by CreateTopics and at Close, so after a kill
+// an auto-created topic and all its acknowledged messages were gone
+// (found by hand: produce to a new topic, SIGKILL, restart). This control
+// function sees each Metadata request that asks for auto-creation, and
+// before kfake answers it creates the topics it has not seen yet through
+// kfake's CreateTopic, which writes the topic list to disk. It sleeps the
+// request meanwhile (SleepControl), so that the cluster loop, which
+// CreateTopic needs, keeps running.
+func persistAutoCreatedTopics(c *kfake.Cluster, partitions int) {
+	var known sync.Map // topic → struct{}: exists, and is on disk
+	c.ControlKey(kmsg.Metadata.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		mr, ok := req.(*kmsg.MetadataRequest)
+		if !ok || !mr.AllowAutoTopicCreation {
+			return nil, nil, false
+		}
+		var missing []string
+		for _, t := range mr.Topics {
+			if t.Topic == nil || *t.Topic == "" {
+				continue
+			}
+			if _, ok := known.Load(*t.Topic); !ok {
+				missing = append(missing, *t.Topic)
+			}
+		}
+		if len(missing) == 0 {
+			return nil, nil, false
+		}
+		c.SleepControl(func() {
+			for _, t := range missing {
+				err := c.CreateTopic(t, int32(partitions), nil)
+				if err == nil || errors.Is(err, kerr.TopicAlreadyExists) {
+					known.Store(t, struct{}{})
+				}
+				// Other errors (an invalid name): kfake answers the
+				// request as it would have.
+			}
+		})
+		return nil, nil, false
+	})
 }

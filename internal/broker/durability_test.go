@@ -220,9 +220,8 @@ func TestKillMidProduceLosesNothingAcknowledged(t *testing.T) {
 
 	addr, child := startChild(t, dir)
 	brokers := []string{addr}
-	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{topic: 3}); err != nil {
-		t.Fatal(err)
-	}
+	// No EnsureTopics: the topic is auto-created by the writer's first
+	// metadata request, which must be as durable as CreateTopics.
 	w, err := kafkax.NewWriter(brokers, topic)
 	if err != nil {
 		t.Fatal(err)
@@ -281,6 +280,9 @@ func TestKillMidProduceLosesNothingAcknowledged(t *testing.T) {
 
 	addr, _ = startChild(t, dir)
 	brokers = []string{addr}
+	if parts, err := kafkax.Partitions(ctx, brokers, topic); err != nil || len(parts) != broker.DefaultPartitions {
+		t.Fatalf("after restart: partitions %v, %v; want %d", parts, err, broker.DefaultPartitions)
+	}
 	got := readAll(t, ctx, brokers, topic)
 	for id := 0; id < ackedTotal; id++ {
 		if got[id] == 0 {
