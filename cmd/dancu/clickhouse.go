@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"time"
 
@@ -36,6 +37,7 @@ downloaded there on first use with ` + "`npm pack @chdb/lib-linux-x64-gnu@" + ch
 $DANCU_LIBCHDB names a library to use instead.
 
 Clients must not compress requests (clickhouse-go: Compression none).
+There is no authentication: keep --listen on a loopback address.
 In production point --clickhouse / DANCU_CLICKHOUSE at a ClickHouse server.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -70,6 +72,11 @@ func runClickHouse(ctx context.Context, g *globals, f clickhouseFlags) error {
 	srv, err := chdb.Listen(eng, f.listen, chdb.HandlerConfig{Logger: log})
 	if err != nil {
 		return fmt.Errorf("clickhouse: %w", err)
+	}
+	if host, _, err := net.SplitHostPort(srv.Addr()); err == nil {
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			log.Warn("the embedded engine has no authentication: anyone who can reach this address can read and change the data", "addr", srv.Addr())
+		}
 	}
 	fmt.Fprintf(g.stdout, "dancu clickhouse listening on http://%s (data %s)\n", srv.Addr(), eng.Dir())
 	<-ctx.Done()

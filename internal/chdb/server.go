@@ -53,6 +53,9 @@ type HandlerConfig struct {
 //     reports revision 0: the engine writes revision-0 Native (no block
 //     info) and the client then decodes every later answer that way.
 //
+// There is no authentication (user and password are ignored): serve it on
+// a loopback address only.
+//
 // Not supported: native LZ4/ZSTD compression (compress=1/decompress=1; use
 // Compression none), brotli request bodies, sessions and external tables.
 // gzip and deflate request bodies are accepted.
