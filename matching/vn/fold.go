@@ -155,26 +155,6 @@ func Canon(s string) string {
 	return string(b)
 }
 
-// needsNFC reports whether s has combining marks, so that it must be
-// composed before the letter tables apply.
-func needsNFC(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n - 1
-		if _, ok := lookup(r); ok {
-			continue
-		}
-		if unicode.Is(unicode.Mn, r) {
-			return true
-		}
-	}
-	return false
-}
-
 // appendCanon appends the canonical form of s to b; with title, each word
 // starts with an upper-case letter.
 func appendCanon(b []byte, s string, title bool) []byte {
@@ -185,32 +165,69 @@ func appendCanon(b []byte, s string, title bool) []byte {
 // appendCanonKey appends the canonical form of s to b and, withKey, its
 // Fold to k in the same pass (k then equals Fold of what was appended to b).
 func appendCanonKey(b, k []byte, s string, title, withKey bool) ([]byte, []byte) {
-	if needsNFC(s) {
-		s = norm.NFC.String(s)
+	b0, k0 := len(b), len(k)
+	b, k, redo := appendCanonScan(b, k, s, title, withKey, nil, false, false)
+	if redo { // combining marks: compose first
+		b, k, _ = appendCanonScan(b[:b0], k[:k0], norm.NFC.String(s), title, withKey, nil, false, true)
 	}
-	return appendCanonKeyNFC(b, k, s, title, withKey, nil)
+	return b, k
 }
 
 // cachedWord is the canonical form and key of one word, precomputed.
 type cachedWord struct{ canon, key string }
 
-// appendCanonKeyNFC is appendCanonKey for s already in NFC. cache, when
-// not nil, holds precomputed results for whole words as they appear in s
-// (computed by this function with the same title and withKey).
-func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool, cache map[string]cachedWord) ([]byte, []byte) {
+// appendCanonScan is the loop behind appendCanonKey and ParseName. cache,
+// when not nil, holds precomputed results for whole words as they appear
+// in s (computed by this function with the same title, withKey and
+// names). With names, every
+// rune that is not part of a name word (punctuation, invalid bytes) ends a
+// word like a space. Unless nfcDone, it stops and reports redo when it
+// meets a combining mark: the caller must compose s (NFC) and call again
+// with nfcDone — so that text already in NFC is scanned only once.
+func appendCanonScan(b, k []byte, s string, title, withKey bool, cache map[string]cachedWord, names, nfcDone bool) ([]byte, []byte, bool) {
 	var word [48]rune
 	n := 0
 	long := false // word longer than the buffer: handled rune by rune
 	start := len(b)
 	ws, we, clean := 0, 0, true // byte span of the word in s; nothing dropped inside it
 	for i := 0; i < len(s); {
-		r, sz := utf8.DecodeRuneInString(s[i:])
-		i += sz
-		if sz == 1 && r == utf8.RuneError {
-			clean = false
-			continue
+		var r rune
+		sz := 1
+		if c := s[i]; c < utf8.RuneSelf {
+			r = rune(c)
+		} else {
+			r, sz = utf8.DecodeRuneInString(s[i:])
 		}
-		kind := spaceKind(r)
+		i += sz
+		kind := 0
+		switch {
+		case sz == 1 && r == utf8.RuneError:
+			kind = 2
+			if names {
+				kind = 1
+			}
+		case r < utf8.RuneSelf:
+			if r <= ' ' || r == 0x7F {
+				kind = spaceKind(r)
+			} else if names && !asciiNameByte[r] {
+				kind = 1
+			}
+		default:
+			if _, ok := lookup(r); !ok {
+				kind = spaceKind(r)
+				if kind == 0 && unicode.Is(unicode.Mn, r) {
+					if !nfcDone {
+						return b, k, true
+					}
+					if isCombining(r) {
+						kind = 2 // stray mark NFC could not attach
+					}
+				}
+				if kind == 0 && names && !isNameRune(r) {
+					kind = 1
+				}
+			}
+		}
 		if kind == 1 {
 			if n > 0 {
 				b, k = flushWord(b, k, s[ws:we], word[:n], clean, title, withKey, cache)
@@ -218,7 +235,7 @@ func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool, cache map[str
 			n, long, clean = 0, false, true
 			continue
 		}
-		if kind == 2 || isCombining(r) {
+		if kind == 2 {
 			clean = false
 			continue
 		}
@@ -251,8 +268,16 @@ func appendCanonKeyNFC(b, k []byte, s string, title, withKey bool, cache map[str
 	if n > 0 {
 		b, k = flushWord(b, k, s[ws:we], word[:n], clean, title, withKey, cache)
 	}
-	return b, k
+	return b, k, false
 }
+
+// asciiNameByte marks the ASCII characters of name words.
+var asciiNameByte = func() (t [128]bool) {
+	for c := 0; c < 128; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '\''
+	}
+	return t
+}()
 
 // flushWord appends one word: from the cache when raw (its bytes in the
 // input, with nothing dropped inside when clean) is there, else computed.

@@ -50,15 +50,12 @@ var compoundFamilies = [][]string{
 // name; a name starting with Thị, which is never a family name, has no
 // family name.
 func ParseName(s string) Name {
-	sep, nfc := scanName(s)
-	if sep {
-		s = replaceSeparators(s)
-	}
-	if nfc {
-		s = norm.NFC.String(s)
-	}
 	var stack, kstack [128]byte
-	nb, kb := appendCanonKeyNFC(stack[:0], kstack[:0], s, true, true, nameWordCache())
+	cache := nameWordCache()
+	nb, kb, redo := appendCanonScan(stack[:0], kstack[:0], s, true, true, cache, true, false)
+	if redo { // combining marks: compose first
+		nb, kb, _ = appendCanonScan(stack[:0], kstack[:0], norm.NFC.String(s), true, true, cache, true, true)
+	}
 	if len(nb) == 0 {
 		return Name{}
 	}
@@ -133,40 +130,6 @@ func isNameRune(r rune) bool {
 		return true
 	}
 	return r == '’' || spaceKind(r) != 0 || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-}
-
-// scanName reports whether s has separators to replace (punctuation,
-// invalid bytes) and whether it needs NFC, in one pass.
-func scanName(s string) (sep, nfc bool) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if !isNameRune(rune(c)) {
-				sep = true
-			}
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n - 1
-		if _, ok := lookup(r); ok {
-			continue
-		}
-		if n == 1 || !isNameRune(r) {
-			sep = true
-		} else if unicode.Is(unicode.Mn, r) {
-			nfc = true
-		}
-	}
-	return sep, nfc
-}
-
-func replaceSeparators(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == utf8.RuneError || !isNameRune(r) {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // ocrKey repairs, word by word, the scanner confusions in a folded key.
@@ -328,7 +291,7 @@ func nameWordCache() map[string]cachedWord {
 				return
 			}
 			var b, k [64]byte
-			cb, ck := appendCanonKeyNFC(b[:0], k[:0], w, true, true, nil)
+			cb, ck, _ := appendCanonScan(b[:0], k[:0], w, true, true, nil, true, true)
 			m[w] = cachedWord{canon: string(cb), key: string(ck)}
 		}
 		for _, f := range []string{"names/surnames.csv", "names/middle_names.csv", "names/given_names.csv"} {
