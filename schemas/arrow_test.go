@@ -453,3 +453,36 @@ func BenchmarkRecordsDecode(b *testing.B) {
 	}
 	b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// TestConcurrentEncodeDecode: the codecs are shared between goroutines
+// (the importer encodes on several); run it with -race.
+func TestConcurrentEncodeDecode(t *testing.T) {
+	rs := manyRecords(200)
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 5; i++ {
+				b, err := schemas.EncodeRecords(rs)
+				if err != nil {
+					errs <- err
+					return
+				}
+				back, err := schemas.DecodeRecords(b)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(back) != len(rs) || back[199].FullName != rs[199].FullName {
+					errs <- fmt.Errorf("got %d records back", len(back))
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
