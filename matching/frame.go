@@ -138,6 +138,12 @@ func (c *column) intern(v string) uint32 {
 	if v == "" {
 		return 0
 	}
+	if c.index == nil {
+		c.index = make(map[string]uint32, len(c.dict))
+		for i, s := range c.dict[1:] {
+			c.index[s] = uint32(i + 1)
+		}
+	}
 	id, ok := c.index[v]
 	if !ok {
 		id = uint32(len(c.dict))
@@ -152,6 +158,16 @@ func (c *column) intern(v string) uint32 {
 	}
 	c.counts[id]++
 	return id
+}
+
+// Compact drops the lookup tables used while adding records (about a
+// third of a large frame's memory); a later Add rebuilds them.
+func (f *Frame) Compact() {
+	for i := range f.cols {
+		if !f.cols[i].date {
+			f.cols[i].index = nil
+		}
+	}
 }
 
 // confidence returns the confidence of column ci at row i in [0, 1].

@@ -24,17 +24,22 @@ var reform = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
 // address; safe for concurrent use.
 type RecordAdapter struct {
 	mu    sync.Mutex
-	addrs map[string]address.Result
+	addrs map[string]units
+}
+
+// units are the codes of a resolved address, all the adapter keeps of it.
+type units struct {
+	prov, dist, comm, nprov, ncomm string
 }
 
 // NewRecordAdapter returns an adapter with an empty address cache.
 func NewRecordAdapter() *RecordAdapter {
-	return &RecordAdapter{addrs: map[string]address.Result{}}
+	return &RecordAdapter{addrs: map[string]units{}}
 }
 
-func (a *RecordAdapter) resolve(r *schemas.Record, text string) address.Result {
+func (a *RecordAdapter) resolve(r *schemas.Record, text string) units {
 	if text == "" {
-		return address.Result{}
+		return units{}
 	}
 	era := "o"
 	if !r.SourceDate.Before(reform) {
@@ -42,17 +47,17 @@ func (a *RecordAdapter) resolve(r *schemas.Record, text string) address.Result {
 	}
 	k := era + text
 	a.mu.Lock()
-	res, ok := a.addrs[k]
+	u, ok := a.addrs[k]
 	a.mu.Unlock()
 	if ok {
-		return res
+		return u
 	}
-	res = address.Resolve(text, r.SourceDate)
-	res.Candidates = nil
+	res := address.Resolve(text, r.SourceDate)
+	u = units{res.Province.Code, res.District.Code, res.Commune.Code, res.NewProvince.Code, res.NewCommune.Code}
 	a.mu.Lock()
-	a.addrs[k] = res
+	a.addrs[k] = u
 	a.mu.Unlock()
-	return res
+	return u
 }
 
 // Fields returns the getter over r's canonical columns and derived vn.*
@@ -87,9 +92,8 @@ func (a *RecordAdapter) Fields(r *schemas.Record) (Getter, ConfidenceGetter) {
 	}
 	units := func(prefix, text, prov, dist, comm, nprov, ncomm string) {
 		if comm == "" && ncomm == "" && text != "" {
-			res := a.resolve(r, text)
-			prov, dist, comm = res.Province.Code, res.District.Code, res.Commune.Code
-			nprov, ncomm = res.NewProvince.Code, res.NewCommune.Code
+			u := a.resolve(r, text)
+			prov, dist, comm, nprov, ncomm = u.prov, u.dist, u.comm, u.nprov, u.ncomm
 		}
 		d[prefix+"province"], d[prefix+"district"], d[prefix+"commune"] = prov, dist, comm
 		d[prefix+"new_province"], d[prefix+"new_commune"] = nprov, ncomm
@@ -97,8 +101,8 @@ func (a *RecordAdapter) Fields(r *schemas.Record) (Getter, ConfidenceGetter) {
 	units("vn.perm_", r.PermAddress, r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode)
 	units("vn.cur_", r.CurAddress, r.CurProvinceCode, r.CurDistrictCode, r.CurCommuneCode, r.CurNewProvinceCode, r.CurNewCommuneCode)
 	if r.NativePlace != "" {
-		res := a.resolve(r, r.NativePlace)
-		d["vn.native_province"], d["vn.native_new_province"] = res.Province.Code, res.NewProvince.Code
+		u := a.resolve(r, r.NativePlace)
+		d["vn.native_province"], d["vn.native_new_province"] = u.prov, u.nprov
 	}
 	d["vn.father"] = vn.Fold(r.FatherName)
 	d["vn.mother"] = vn.Fold(r.MotherName)

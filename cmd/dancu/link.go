@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -148,6 +149,7 @@ func newLinkCmd(g *globals) *cobra.Command {
 	var analyse bool
 	var cpuprofile string
 	var truthFiles []string
+	var memLimit int64
 	cmd := &cobra.Command{
 		Use:   "link --in FILE [--in FILE ...] --out clusters.csv",
 		Short: "link records offline into persons",
@@ -170,6 +172,9 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
+			if memLimit > 0 {
+				debug.SetMemoryLimit(memLimit)
+			}
 			start := time.Now()
 			var s *matching.Settings
 			var f *matching.Frame
@@ -183,6 +188,7 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 			if err != nil {
 				return fmt.Errorf("link: %w", err)
 			}
+			f.Compact()
 			fmt.Fprintf(g.stderr, "read %d records in %v\n", f.Len(), time.Since(start).Round(time.Millisecond))
 			if analyse {
 				st, err := matching.AnalyseBlocking(f, s, 5)
@@ -259,6 +265,7 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 	cmd.Flags().StringVar(&conflicts, "conflicts", "", "conflicts CSV to write")
 	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: add the inputs to it, relink everything with its saved model, keep person ids stable; --out then lists every record of the registry")
 	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "with --analyse-blocking: truth file(s) to measure pairs completeness")
+	cmd.Flags().Int64Var(&memLimit, "memory-limit", 3<<30, "soft memory limit in bytes for the Go runtime (garbage collects harder near it); 0 = none")
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (for benchmarks)")
 	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")
 	return cmd
