@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Fetch makes sure libchdb is in cacheDir (CacheDir() when empty) and
@@ -33,6 +34,16 @@ func Fetch(ctx context.Context, cacheDir string) (string, error) {
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return "", fmt.Errorf("fetch libchdb: %w", err)
+	}
+	// Test binaries of several packages may all find the library missing
+	// at once: one downloads, the others wait for it.
+	unlock, err := lockFile(filepath.Join(filepath.Dir(dst), ".fetch.lock"))
+	if err != nil {
+		return "", fmt.Errorf("fetch libchdb: %w", err)
+	}
+	defer unlock()
+	if CheckLibrary(dst) == nil {
+		return dst, nil
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dst), ".fetch-")
 	if err != nil {
@@ -62,6 +73,22 @@ func Fetch(ctx context.Context, cacheDir string) (string, error) {
 		return "", fmt.Errorf("fetch libchdb: %w", err)
 	}
 	return dst, nil
+}
+
+// lockFile takes an exclusive advisory lock on path, waiting for it.
+func lockFile(path string) (unlock func(), err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }
 
 // errNoLibrary is returned when a tarball holds no libchdb.so.
