@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/dancu-vn/dancu/internal/chstore"
@@ -16,15 +15,4 @@ func openClickHouse(ctx context.Context, g *globals) (driver.Conn, error) {
 		return nil, err
 	}
 	return chstore.Open(ctx, cfg)
-}
-
-// brokerList splits the --kafka value.
-func brokerList(g *globals) []string {
-	var out []string
-	for _, b := range strings.Split(g.kafka, ",") {
-		if b = strings.TrimSpace(b); b != "" {
-			out = append(out, b)
-		}
-	}
-	return out
 }

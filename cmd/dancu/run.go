@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/spf13/cobra"
 )
@@ -26,7 +27,11 @@ first Ctrl-C drains what the stages hold (ClickHouse gets the rows, then
 offsets are committed); a second one stops at once.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := pipelines.StagesConfig{Brokers: brokerList(g), Enrich: pipelines.ResolveAddresses, Logger: newLogger(g)}
+			brokers, err := kafkax.SplitBrokers(g.kafka)
+			if err != nil {
+				return fmt.Errorf("--kafka: %w", err)
+			}
+			cfg := pipelines.StagesConfig{Brokers: brokers, Enrich: pipelines.ResolveAddresses, Logger: newLogger(g)}
 			for _, s := range strings.Split(stages, ",") {
 				switch strings.TrimSpace(s) {
 				case "match":
