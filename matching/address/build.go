@@ -210,7 +210,7 @@ func (st *state) addTuple(t tuple) {
 // unit the chain already fixed (communes of its district or province, new
 // communes of its new province) and among the provinces when the chain
 // has none. It reports whether it added a reading.
-func (st *state) fuzzy(best int) bool {
+func (st *state) fuzzy(best int, post bool) bool {
 	var ch chain
 	if best >= 0 {
 		ch = st.chains[best]
@@ -255,12 +255,12 @@ func (st *state) fuzzy(best int) bool {
 			end = st.markAt[b]
 		}
 		// the whole part, then the runs of words inside it
-		if st.fuzzyPiece(a, end, parent, ch.p < 0) {
+		if st.fuzzyPiece(a, end, parent, ch.p < 0, best < 0, post) {
 			added = true
 		} else {
 			for x := a; x < end; x++ {
 				for y := x + 1; y <= end && y-x <= 4; y++ {
-					if (x > a || y < end) && st.fuzzyPiece(x, y, parent, ch.p < 0) {
+					if (x > a || y < end) && st.fuzzyPiece(x, y, parent, ch.p < 0, false, post) {
 						added = true
 					}
 				}
@@ -273,7 +273,12 @@ func (st *state) fuzzy(best int) bool {
 
 // fuzzyPiece compares words [a, b) with the children of parent and, when
 // provinces is set, with the provinces.
-func (st *state) fuzzyPiece(a, b int, parent int32, provinces bool) bool {
+//
+// When nothing at all was recognised (anywhere), a part marked as a
+// commune (Xã, Phường …) is also compared with every commune of the era
+// the date says: a misspelt commune with no province is otherwise lost,
+// and several near names come back as candidates, not as a guess.
+func (st *state) fuzzyPiece(a, b int, parent int32, provinces, anywhere, post bool) bool {
 	if b-a > 6 || b <= a {
 		return false
 	}
@@ -316,8 +321,18 @@ func (st *state) fuzzyPiece(a, b int, parent int32, provinces bool) bool {
 			try(id)
 		}
 	}
-	if provinces {
+	m := st.mark[a]
+	if provinces && !(m&mAdmin != 0 && m&mProvinceLevel == 0) { // "Xã Vnĩh Công" is no province
 		for _, id := range g.provinces {
+			try(id)
+		}
+	}
+	if anywhere && m&mCommuneLevel != 0 {
+		all := g.oldCommunes
+		if post {
+			all = g.newCommunes
+		}
+		for _, id := range all {
 			try(id)
 		}
 	}

@@ -96,7 +96,10 @@ type gazetteer struct {
 	// markers: folded type words, hamlet and street words.
 	markers   map[string]marker
 	provinces []int32 // old and new provinces, for fuzzy matching
-	maxTokens int     // longest indexed name in tokens
+	// every final old commune and every new commune, for fuzzy matching
+	// when nothing else was recognised
+	oldCommunes, newCommunes []int32
+	maxTokens                int // longest indexed name in tokens
 }
 
 var (
@@ -260,8 +263,15 @@ func (g *gazetteer) add(u unit) int32 {
 	}
 	u.canon = canonKey(bare)
 	u.key = foldKey(bare)
-	if u.kind == kProvince || u.kind == kNewProvince {
-		g.provinces = append(g.provinces, int32(len(g.units)))
+	switch u.kind {
+	case kProvince, kNewProvince:
+		g.provinces = append(g.provinces, id)
+	case kCommune:
+		if u.final {
+			g.oldCommunes = append(g.oldCommunes, id)
+		}
+	case kNewCommune:
+		g.newCommunes = append(g.newCommunes, id)
 	}
 	g.units = append(g.units, u)
 	g.byCode[u.kind][u.code] = id

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/dancu-vn/dancu/matching/compare"
 )
 
 // match is one reading of a span of words as a unit.
@@ -129,10 +131,37 @@ func (st *state) markerBefore(i int) (marker, int) {
 			continue
 		}
 		if m, found := st.g.markers[string(st.key(a, i))]; found {
+			// "Thàhn phố": a misspelt "thành" before "phố" still makes a city.
+			if l == 1 && m == mStreet && st.toks[a].key == "pho" && a > 0 && !st.toks[a].hard &&
+				compare.OSA(st.toks[a-1].key, "thanh", 1) <= 1 {
+				return mCity, a - 1
+			}
 			return m, a
 		}
 	}
 	return 0, i
+}
+
+// insideMarkedPart reports whether word i sits inside a part after a
+// unit type word that names something else: "Lâm" in "Xã Nghhĩa Lâm".
+// Words read as a unit between the type word and i ("tp Buon Ma Thuot"
+// before "Dak Lak") explain the gap.
+func (st *state) insideMarkedPart(i int) bool {
+	for k := i - 1; k >= 0; k-- {
+		if st.mark[k]&mAdmin != 0 && st.markAt[k] < k {
+			// word k is the first of a name after a type word
+			for x := range st.matches {
+				if m := &st.matches[x]; m.i == k && m.j == i {
+					return false
+				}
+			}
+			return true
+		}
+		if st.toks[k+1].hard || st.toks[k+1].dash {
+			return false
+		}
+	}
+	return false
 }
 
 // segStart reports whether a name starting at word i (after its marker
@@ -166,7 +195,7 @@ func (st *state) resolve(res *Result, post bool) {
 	st.findExact()
 	best := st.choose(post)
 	for round := 0; round < 2; round++ {
-		if !st.fuzzy(best) {
+		if !st.fuzzy(best, post) {
 			break
 		}
 		best = st.choose(post)
@@ -295,6 +324,12 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 	if m&mAdmin == 0 && st.streetContext(ms) {
 		s -= 0.5
 	}
+	if m&mAdmin == 0 && st.insideMarkedPart(i) {
+		return // "Xã Nghhĩa Lâm": the part names a unit from its type word on, not from "Lâm"
+	}
+	if j > i+1 && st.markStart[i] && st.markAt[i+1] == i && st.mark[i+1]&mAdmin != 0 {
+		s -= 0.4 // "Xã Lý …" is more likely Xã + Lý than a unit called "Xa Lý"
+	}
 	soft := false
 	for k := i + 1; k < j; k++ {
 		if st.toks[k].soft {
@@ -312,13 +347,16 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 
 func overlap(a, b *match) bool { return a.ms < b.j && b.ms < a.j }
 
+// dead is the score of a reading ruled out.
+const dead = -1000
+
 // trail lowers the score of readings followed, in their part of the
 // text, by words nothing explains: "Phú Thọ" in "Phú Thọ Hòa".
 func (st *state) trail() {
 	var starts uint64
 	for k := range st.matches {
 		m := &st.matches[k]
-		if m.ms < 64 && !m.soft && (m.j-m.i > 1 || m.ms < m.i) {
+		if m.ms < 64 && !m.soft && (m.j-m.i > 1 || m.ms < m.i || st.segEnd(m.j)) {
 			starts |= 1 << uint(m.ms)
 		}
 	}
@@ -327,12 +365,15 @@ func (st *state) trail() {
 		m := &st.matches[k]
 		var pen float32
 		for x := m.j; x < n && x < 64 && !st.toks[x].hard && !st.markStart[x] && starts&(1<<uint(x)) == 0; x++ {
-			pen += 0.15
+			pen += 0.3
 		}
-		if pen > 0.45 {
-			pen = 0.45
+		if pen > 0.9 {
+			pen = 0.9
 		}
 		m.s = m.s0 - pen
+		if pen > 0 && m.j-m.i == 1 {
+			m.s = dead // "Ba" in "Xã Ba Cúc" is the start of a longer name, not Xã Ba
+		}
 	}
 }
 
@@ -353,6 +394,9 @@ func (st *state) choose(post bool) int {
 	}
 	for ci := range ms {
 		c := &ms[ci]
+		if c.s == dead {
+			continue
+		}
 		u := &g.units[c.u]
 		switch u.kind {
 		case kCommune:
@@ -360,7 +404,7 @@ func (st *state) choose(post bool) int {
 			di, pi := -1, -1
 			for _, k := range st.dIdx {
 				d := &ms[k]
-				if overlap(c, d) {
+				if d.s == dead || overlap(c, d) {
 					continue
 				}
 				if d.u != u.parent && !contains(u.alt, d.u) {
@@ -417,7 +461,7 @@ func (st *state) bestProvince(p int32, newEra bool, a *match, di int) int {
 	var bestS float32
 	for _, k := range st.pIdx {
 		m := &st.matches[k]
-		if overlap(a, m) || di >= 0 && overlap(&st.matches[di], m) {
+		if m.s == dead || overlap(a, m) || di >= 0 && overlap(&st.matches[di], m) {
 			continue
 		}
 		mu := &g.units[m.u]

@@ -64,15 +64,16 @@ type Result struct {
 // in the pre-reform units when the old commune is known (or no new
 // commune is), otherwise in the new ones.
 //
-// An address in which no unit was recognised normalises to ""; an
-// ambiguous one (with Candidates) or a doubtful one (Confidence below
-// 0.6) to its input as written, since which reading it means is not
-// known well enough to rewrite it.
+// Only a confident result (a commune found, no Candidates, Confidence at
+// least 0.7) is rewritten: an address in which no unit was recognised
+// normalises to "", any other to its input as written, since which
+// reading it means is not known well enough to rewrite it — rewriting it
+// would drop the words that made it doubtful and make a guess look sure.
 func (r Result) Normalized() string {
 	if r.Province.IsZero() && r.District.IsZero() && r.Commune.IsZero() && r.NewProvince.IsZero() && r.NewCommune.IsZero() {
 		return ""
 	}
-	if len(r.Candidates) > 0 || r.Confidence < 0.6 {
+	if len(r.Candidates) > 0 || r.Confidence < 0.7 {
 		return strings.TrimSpace(strings.ToValidUTF8(r.Input, "\uFFFD"))
 	}
 	parts := make([]string, 0, 5)
