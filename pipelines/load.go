@@ -2,7 +2,6 @@ package pipelines
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -79,91 +78,60 @@ func Load(ctx context.Context, r MessageReader, sink Sink, cfg LoadConfig, st *L
 	if st == nil {
 		st = new(LoadStats)
 	}
-	var (
-		pending Batch
-		msgs    []kafka.Message
-		first   time.Time
-	)
-	flush := func(ctx context.Context) error {
-		if len(msgs) == 0 {
-			return nil
+	return runBatches(ctx, r, &loadBatch{r: r, sink: sink, cfg: cfg, st: st}, cfg.MaxWait)
+}
+
+// loadBatch is the pending batch of the load stage.
+type loadBatch struct {
+	r       MessageReader
+	sink    Sink
+	cfg     LoadConfig
+	st      *LoadStats
+	pending Batch
+	msgs    []kafka.Message
+}
+
+func (b *loadBatch) empty() bool { return len(b.msgs) == 0 }
+
+func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
+	b.msgs = append(b.msgs, m)
+	if err := b.pending.add(m); err != nil {
+		if b.cfg.DeadLetter == nil {
+			return false, err
 		}
-		if pending.Len() > 0 {
-			if err := sink.Write(ctx, &pending); err != nil {
-				return fmt.Errorf("write batch of %d rows: %w", pending.Len(), err)
-			}
+		b.cfg.Logger.Error("undecodable message sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
+		if err := deadLetter(ctx, b.cfg.DeadLetter, m, err); err != nil {
+			return false, err
 		}
-		if err := r.CommitMessages(ctx, msgs...); err != nil {
-			return fmt.Errorf("commit %d messages: %w", len(msgs), err)
-		}
-		st.Messages.Add(int64(len(msgs)))
-		st.Records.Add(int64(len(pending.Records)))
-		st.Persons.Add(int64(len(pending.Persons)))
-		st.Links.Add(int64(len(pending.Links)))
-		st.Conflicts.Add(int64(len(pending.Conflicts)))
-		st.Rejects.Add(int64(len(pending.Rejects)))
-		st.Flushes.Add(1)
-		cfg.Logger.Debug("load flushed", "messages", len(msgs), "rows", pending.Len())
-		pending.reset()
-		msgs = msgs[:0]
+		b.st.Dead.Add(1)
+	}
+	return b.pending.Len() >= b.cfg.MaxRows, nil
+}
+
+func (b *loadBatch) flush(ctx context.Context) error {
+	if len(b.msgs) == 0 {
 		return nil
 	}
-	drain := func() error {
-		// Phase two of shutdown: the caller's context is gone, but what we
-		// hold is finished under its own deadline so nothing is redone.
-		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		return flush(c)
-	}
-	for {
-		wait := cfg.MaxWait
-		if len(msgs) > 0 {
-			wait = time.Until(first.Add(cfg.MaxWait))
-		}
-		if wait <= 0 {
-			if err := flush(ctx); err != nil {
-				return err
-			}
-			continue
-		}
-		fctx, cancel := context.WithTimeout(ctx, wait)
-		m, err := r.FetchMessage(fctx)
-		cancel()
-		if err != nil {
-			if ctx.Err() != nil {
-				return drain()
-			}
-			if errors.Is(err, context.DeadlineExceeded) {
-				if err := flush(ctx); err != nil {
-					return err
-				}
-				continue
-			}
-			return fmt.Errorf("fetch message: %w", err)
-		}
-		if len(msgs) == 0 {
-			first = time.Now()
-		}
-		msgs = append(msgs, m)
-		if err := pending.add(m); err != nil {
-			if cfg.DeadLetter == nil {
-				return err
-			}
-			cfg.Logger.Error("undecodable message sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
-			if err := deadLetter(ctx, cfg.DeadLetter, m, err); err != nil {
-				return err
-			}
-			st.Dead.Add(1)
-		}
-		if pending.Len() >= cfg.MaxRows {
-			if err := flush(ctx); err != nil {
-				if ctx.Err() != nil {
-					return drain()
-				}
-				return err
-			}
+	if b.pending.Len() > 0 {
+		if err := b.sink.Write(ctx, &b.pending); err != nil {
+			return fmt.Errorf("write batch of %d rows: %w", b.pending.Len(), err)
 		}
 	}
+	if err := b.r.CommitMessages(ctx, b.msgs...); err != nil {
+		return fmt.Errorf("commit %d messages: %w", len(b.msgs), err)
+	}
+	st := b.st
+	st.Messages.Add(int64(len(b.msgs)))
+	st.Records.Add(int64(len(b.pending.Records)))
+	st.Persons.Add(int64(len(b.pending.Persons)))
+	st.Links.Add(int64(len(b.pending.Links)))
+	st.Conflicts.Add(int64(len(b.pending.Conflicts)))
+	st.Rejects.Add(int64(len(b.pending.Rejects)))
+	st.Flushes.Add(1)
+	b.cfg.Logger.Debug("load flushed", "messages", len(b.msgs), "rows", b.pending.Len())
+	b.pending.reset()
+	b.msgs = b.msgs[:0]
+	return nil
 }
 
 // deadLetter writes m, with why it could not be processed and where it came

@@ -2,7 +2,6 @@ package pipelines
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -80,111 +79,84 @@ func Match(ctx context.Context, r MessageReader, w MessageWriter, linker Linker,
 	if st == nil {
 		st = new(MatchStats)
 	}
-	var (
-		msgs  []kafka.Message
-		recs  []schemas.Record
-		first time.Time
-	)
-	flush := func(ctx context.Context) error {
-		if len(msgs) == 0 {
-			return nil
+	return runBatches(ctx, r, &matchBatch{r: r, w: w, linker: linker, enrich: enrich, cfg: cfg, st: st}, cfg.MaxWait)
+}
+
+// matchBatch is the pending micro-batch of the match stage.
+type matchBatch struct {
+	r      MessageReader
+	w      MessageWriter
+	linker Linker
+	enrich Enricher
+	cfg    MatchConfig
+	st     *MatchStats
+	msgs   []kafka.Message
+	recs   []schemas.Record
+}
+
+func (b *matchBatch) empty() bool { return len(b.msgs) == 0 }
+
+func (b *matchBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
+	rs, err := schemas.DecodeRecords(m.Value)
+	if err != nil {
+		// A batch that does not decode cannot be linked. It is never
+		// dropped: it goes to the dead letters (and is committed with the
+		// micro-batch), or the stage stops for an operator to see.
+		err = fmt.Errorf("decode records %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+		if b.cfg.DeadLetter == nil {
+			return false, err
 		}
-		if enrich != nil {
-			for i := range recs {
-				enrich(&recs[i])
-			}
+		if err := deadLetter(ctx, b.cfg.DeadLetter, m, err); err != nil {
+			return false, err
 		}
-		res, err := linker.Link(ctx, recs)
-		if err != nil {
-			return fmt.Errorf("link %d records: %w", len(recs), err)
-		}
-		var out []kafka.Message
-		if out, err = appendChunks(out, KindRecords, recs, cfg.ChunkRows, schemas.EncodeRecords); err != nil {
-			return err
-		}
-		if out, err = appendChunks(out, KindPersons, res.Persons, cfg.ChunkRows, schemas.EncodeRows[schemas.Person]); err != nil {
-			return err
-		}
-		if out, err = appendChunks(out, KindLinks, res.Links, cfg.ChunkRows, schemas.EncodeRows[schemas.Link]); err != nil {
-			return err
-		}
-		if out, err = appendChunks(out, KindConflicts, res.Conflicts, cfg.ChunkRows, schemas.EncodeRows[schemas.Conflict]); err != nil {
-			return err
-		}
-		if err := w.WriteMessages(ctx, out...); err != nil {
-			return fmt.Errorf("write %d matched messages: %w", len(out), err)
-		}
-		if err := r.CommitMessages(ctx, msgs...); err != nil {
-			return fmt.Errorf("commit %d messages: %w", len(msgs), err)
-		}
-		st.Batches.Add(1)
-		st.Records.Add(int64(len(recs)))
-		st.Persons.Add(int64(len(res.Persons)))
-		st.Conflicts.Add(int64(len(res.Conflicts)))
-		cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts))
-		msgs, recs = msgs[:0], recs[:0]
+		b.cfg.Logger.Error("undecodable record batch sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
+	}
+	b.msgs = append(b.msgs, m)
+	b.recs = append(b.recs, rs...)
+	return len(b.recs) >= b.cfg.MaxRecords, nil
+}
+
+func (b *matchBatch) flush(ctx context.Context) error {
+	if len(b.msgs) == 0 {
 		return nil
 	}
-	drain := func() error {
-		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		return flush(c)
-	}
-	for {
-		wait := cfg.MaxWait
-		if len(msgs) > 0 {
-			wait = time.Until(first.Add(cfg.MaxWait))
-		}
-		if wait <= 0 {
-			if err := flush(ctx); err != nil {
-				return err
-			}
-			continue
-		}
-		fctx, cancel := context.WithTimeout(ctx, wait)
-		m, err := r.FetchMessage(fctx)
-		cancel()
-		if err != nil {
-			if ctx.Err() != nil {
-				return drain()
-			}
-			if errors.Is(err, context.DeadlineExceeded) {
-				if err := flush(ctx); err != nil {
-					return err
-				}
-				continue
-			}
-			return fmt.Errorf("fetch message: %w", err)
-		}
-		rs, err := schemas.DecodeRecords(m.Value)
-		if err != nil {
-			// A batch that does not decode cannot be linked. It is never
-			// dropped: it goes to the dead letters (and is committed with
-			// the micro-batch), or the stage stops for an operator to see.
-			err = fmt.Errorf("decode records %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
-			if cfg.DeadLetter == nil {
-				return err
-			}
-			if err := deadLetter(ctx, cfg.DeadLetter, m, err); err != nil {
-				return err
-			}
-			cfg.Logger.Error("undecodable record batch sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
-			rs = nil
-		}
-		if len(msgs) == 0 {
-			first = time.Now()
-		}
-		msgs = append(msgs, m)
-		recs = append(recs, rs...)
-		if len(recs) >= cfg.MaxRecords {
-			if err := flush(ctx); err != nil {
-				if ctx.Err() != nil {
-					return drain()
-				}
-				return err
-			}
+	recs := b.recs
+	if b.enrich != nil {
+		for i := range recs {
+			b.enrich(&recs[i])
 		}
 	}
+	res, err := b.linker.Link(ctx, recs)
+	if err != nil {
+		return fmt.Errorf("link %d records: %w", len(recs), err)
+	}
+	n := b.cfg.ChunkRows
+	var out []kafka.Message
+	if out, err = appendChunks(out, KindRecords, recs, n, schemas.EncodeRecords); err != nil {
+		return err
+	}
+	if out, err = appendChunks(out, KindPersons, res.Persons, n, schemas.EncodeRows[schemas.Person]); err != nil {
+		return err
+	}
+	if out, err = appendChunks(out, KindLinks, res.Links, n, schemas.EncodeRows[schemas.Link]); err != nil {
+		return err
+	}
+	if out, err = appendChunks(out, KindConflicts, res.Conflicts, n, schemas.EncodeRows[schemas.Conflict]); err != nil {
+		return err
+	}
+	if err := b.w.WriteMessages(ctx, out...); err != nil {
+		return fmt.Errorf("write %d matched messages: %w", len(out), err)
+	}
+	if err := b.r.CommitMessages(ctx, b.msgs...); err != nil {
+		return fmt.Errorf("commit %d messages: %w", len(b.msgs), err)
+	}
+	b.st.Batches.Add(1)
+	b.st.Records.Add(int64(len(recs)))
+	b.st.Persons.Add(int64(len(res.Persons)))
+	b.st.Conflicts.Add(int64(len(res.Conflicts)))
+	b.cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts))
+	b.msgs, b.recs = b.msgs[:0], b.recs[:0]
+	return nil
 }
 
 func appendChunks[T any](out []kafka.Message, kind string, rows []T, n int, enc func([]T) ([]byte, error)) ([]kafka.Message, error) {
