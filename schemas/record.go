@@ -44,7 +44,7 @@ type Record struct {
 	ScanRef        string    `ch:"scan_ref"`         // scan image reference (scans)
 	ImportBatch    string    `ch:"import_batch"`     // id of the import run
 	CollectingUnit string    `ch:"collecting_unit"`  // commune code of the unit that collected the row, if known
-	SourceDate     time.Time `ch:"source_date"`      // the date the source describes (decides the address era)
+	SourceDate     time.Time `ch:"source_date"`      // the date the source describes (decides the address era); zero = unknown, stored as 1970-01-01
 
 	// Person.
 	FullName      string `ch:"full_name"`       // họ, chữ đệm và tên as written
