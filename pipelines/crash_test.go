@@ -1,59 +1,16 @@
 package pipelines_test
 
 import (
-	"bufio"
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/dancu-vn/dancu/ingest"
-	"github.com/dancu-vn/dancu/internal/broker"
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/pipelines"
 )
-
-// childBrokerEnv makes the test binary run a broker on the named data
-// directory instead of the tests, so that a test can SIGKILL it.
-const childBrokerEnv = "DANCU_PIPELINES_TEST_BROKER_DIR"
-
-func runChildBroker(dir string) int {
-	b, err := broker.Start(context.Background(), broker.Config{Addr: "127.0.0.1:0", DataDir: dir, SyncWrites: true})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	fmt.Printf("ADDR %s\n", b.Addr())
-	select {}
-}
-
-func startChildBroker(t *testing.T, dir string) (string, *exec.Cmd) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childBrokerEnv+"="+dir)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("child broker: %v", err)
-	}
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "ADDR ")
-	if !ok {
-		t.Fatalf("child broker said %q", line)
-	}
-	return addr, cmd
-}
 
 // The broker is killed (SIGKILL) in the middle of an import and restarted
 // on its data directory; the import is run again. Every accepted row ends
@@ -65,7 +22,7 @@ func TestBrokerKilledMidImport(t *testing.T) {
 	date := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
 	kdir := filepath.Join(t.TempDir(), "kafka")
 
-	addr, child := startChildBroker(t, kdir)
+	addr, child := brokertest.StartChild(t, kdir)
 	src, err := ingest.Open(path, ingest.Options{SourceDate: date})
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +49,7 @@ func TestBrokerKilledMidImport(t *testing.T) {
 	}
 
 	// Restart on the same data directory and import again.
-	addr, _ = startChildBroker(t, kdir)
+	addr, _ = brokertest.StartChild(t, kdir)
 	e.brokers = []string{addr}
 	e.cfg.Brokers = e.brokers
 	full := e.importFile(t, path, date)

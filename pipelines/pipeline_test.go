@@ -2,7 +2,6 @@ package pipelines_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,9 +16,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if dir := os.Getenv(childBrokerEnv); dir != "" {
-		os.Exit(runChildBroker(dir))
-	}
+	brokertest.RunChildIfAsked()
 	chdbtest.Main(m)
 }
 

@@ -1,12 +1,10 @@
 package broker_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -15,54 +13,20 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/dancu-vn/dancu/internal/broker"
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 )
 
-// childEnv makes the test binary run a broker instead of the tests: the
-// hard-kill test needs a broker in another process to SIGKILL.
-const childEnv = "DANCU_BROKER_TEST_CHILD_DATADIR"
-
 func TestMain(m *testing.M) {
-	if dir := os.Getenv(childEnv); dir != "" {
-		os.Exit(runChild(dir))
-	}
+	brokertest.RunChildIfAsked()
 	os.Exit(m.Run())
-}
-
-func runChild(dir string) int {
-	b, err := broker.Start(context.Background(), broker.Config{Addr: "127.0.0.1:0", DataDir: dir, SyncWrites: true})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	fmt.Printf("ADDR %s\n", b.Addr())
-	select {} // until killed
 }
 
 // startChild runs a broker on dir in a child process and returns its
 // address and the process.
 func startChild(t *testing.T, dir string) (string, *exec.Cmd) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+dir)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("child broker: %v", err)
-	}
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "ADDR ")
-	if !ok {
-		t.Fatalf("child broker said %q", line)
-	}
-	return addr, cmd
+	return brokertest.StartChild(t, dir)
 }
 
 // msgID numbers the messages of the durability tests.
