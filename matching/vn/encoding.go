@@ -342,7 +342,7 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 	// strong: a character typing in a legacy font produces and Vietnamese
 	// Unicode text does not hold, or a capital inside a lower-case word;
 	// weak: a VNI letter pair Vietnamese spelling never writes (a few
-	// minority names do: "La Êê").
+	// minority names do: "La Êê"), or « » · (TCVN3 letters, but also quotes).
 	strong, weak, viqrEvidence := false, false, false
 	for _, s := range samples {
 		prev := rune(0)
@@ -358,7 +358,7 @@ func DetectEncoding(samples []string, fontName string) Encoding {
 					}
 				} else if legacyOnly(r) || unicode.IsLower(prev) && unicode.IsUpper(r) {
 					strong = true
-				} else if vniPair(prev, r) {
+				} else if vniPair(prev, r) || legacyPunct(r) {
 					weak = true
 				}
 			} else if strings.ContainsRune("^(+~`", r) || (prev == 'd' || prev == 'D') && (r == 'd' || r == 'D') {
@@ -473,6 +473,17 @@ func legacyOnly(r rune) bool {
 		return false
 	}
 	return true
+}
+
+// legacyPunct reports whether r is punctuation that Unicode text uses but
+// that is also a TCVN3 letter (« = ô, · = ã, » = ằ, ° and ¿ unused): weak
+// evidence.
+func legacyPunct(r rune) bool {
+	switch r {
+	case '«', '»', '·':
+		return true
+	}
+	return false
 }
 
 // isLatin1VietnameseLetter reports whether r (< 256) is a letter that
