@@ -68,14 +68,15 @@ func joinName(parts ...string) string {
 }
 
 // idAllocator hands out identification and CMND numbers that are unique by
-// construction: per prefix, a counter run through a bijection of the
-// serial space, so numbers look random but never repeat.
+// construction: per prefix, a counter run through a keyed permutation of
+// the serial space (a Feistel network with cycle walking), so numbers look
+// random but never repeat.
 type idAllocator struct {
 	seed uint64
 	next map[string]*idCounter
 }
 
-type idCounter struct{ n, off uint64 }
+type idCounter struct{ n, key uint64 }
 
 func newIDAllocator(seed uint64) *idAllocator {
 	return &idAllocator{seed: seed, next: map[string]*idCounter{}}
@@ -90,13 +91,38 @@ func (a *idAllocator) serial(prefix string, digits int) string {
 	if c == nil {
 		h := fnv.New64a()
 		h.Write([]byte(prefix))
-		c = &idCounter{off: (h.Sum64() ^ a.seed) % mod}
+		c = &idCounter{key: h.Sum64() ^ a.seed*0x9E3779B97F4A7C15}
 		a.next[prefix] = c
 	}
-	n := c.n
+	n := c.n % mod // more than mod numbers under one prefix cannot all differ
 	c.n++
-	// 387631 is odd and not a multiple of 5: a bijection modulo 10^k.
-	return zeroPad((n*387631+c.off)%mod, digits)
+	return zeroPad(permute(n, mod, c.key), digits)
+}
+
+// permute maps x < mod to a distinct value < mod: a four-round Feistel
+// network on the smallest even number of bits covering mod, applied again
+// while the result is out of range (cycle walking).
+func permute(x, mod, key uint64) uint64 {
+	bits := 2
+	for uint64(1)<<bits < mod {
+		bits += 2
+	}
+	half := bits / 2
+	mask := uint64(1)<<half - 1
+	for {
+		l, r := x>>half, x&mask
+		for round := uint64(0); round < 4; round++ {
+			f := (r + 1) * (key + round*0xBF58476D1CE4E5B9)
+			f ^= f >> 29
+			f *= 0x94D049BB133111EB
+			f ^= f >> 32
+			l, r = r, (l^f)&mask
+		}
+		x = l<<half | r
+		if x < mod {
+			return x
+		}
+	}
 }
 
 // zeroPad formats v in exactly digits digits.
@@ -353,8 +379,11 @@ func (g *popGen) next() *household {
 			}
 			tw := g.newPerson(h, family, ts, cAge, "Con")
 			tw.Birth = c.Birth
+			if ts == sex {
+				tw.Middle = c.Middle // twins of one sex usually share the middle name
+			}
 			for tw.Given == c.Given {
-				tw.Middle, tw.Given = g.name(ts, cAge)
+				_, tw.Given = g.name(ts, cAge)
 			}
 			tw.TwinOf = c.ID
 			g.setParents(tw, father, mother)

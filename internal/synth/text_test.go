@@ -136,3 +136,21 @@ func TestRowWriterMatchesEncodingCSV(t *testing.T) {
 		t.Errorf("rowWriter wrote\n%q\nencoding/csv writes\n%q", got.String(), want.String())
 	}
 }
+
+func TestPermuteIsBijection(t *testing.T) {
+	for _, mod := range []uint64{10, 1000, 100000} {
+		seen := make([]bool, mod)
+		for x := uint64(0); x < mod; x++ {
+			y := permute(x, mod, 12345)
+			if y >= mod || seen[y] {
+				t.Fatalf("mod %d: %d → %d out of range or repeated", mod, x, y)
+			}
+			seen[y] = true
+		}
+	}
+	a := newIDAllocator(1)
+	s1, s2 := a.serial("001090", 6), a.serial("001090", 6)
+	if s1 == s2 || len(s1) != 6 {
+		t.Errorf("serials %q %q", s1, s2)
+	}
+}
