@@ -63,9 +63,8 @@ type Handler struct {
 	eng *Engine
 	cfg HandlerConfig
 
-	helloOnce sync.Once
-	hello     serverInfo
-	helloErr  error
+	helloMu sync.Mutex
+	hello   *serverInfo // read from the engine on first use
 }
 
 type serverInfo struct{ displayName, version, timezone string }
@@ -321,26 +320,21 @@ func isHelloQuery(q string) bool { return helloRe.MatchString(q) }
 // serialisation flags) and then adopts the revision it reports, 0, for
 // every later answer, which is what the engine writes.
 func (h *Handler) helloBlock(ctx context.Context, clientRevision string) ([]byte, error) {
-	h.helloOnce.Do(func() {
+	h.helloMu.Lock()
+	defer h.helloMu.Unlock()
+	if h.hello == nil {
 		res, err := h.eng.Query(ctx, "SELECT displayName(), version(), timezone()", QueryOptions{Format: "TabSeparated"})
 		if err != nil {
-			h.helloErr = err
-			return
+			return nil, err
 		}
 		f := strings.Split(strings.TrimRight(string(res.Data), "\n"), "\t")
 		if len(f) != 3 {
-			h.helloErr = fmt.Errorf("server info: unexpected answer %q", res.Data)
-			return
+			return nil, fmt.Errorf("server info: unexpected answer %q", res.Data)
 		}
-		h.hello = serverInfo{displayName: f[0], version: f[1], timezone: f[2]}
-	})
-	if h.helloErr != nil {
-		err := h.helloErr
-		h.helloOnce = sync.Once{} // try again next time
-		return nil, err
+		h.hello = &serverInfo{displayName: f[0], version: f[1], timezone: f[2]}
 	}
 	rev, _ := strconv.ParseUint(clientRevision, 10, 64)
-	return encodeHelloBlock(h.hello, rev), nil
+	return encodeHelloBlock(*h.hello, rev), nil
 }
 
 // minRevisionCustomSerialization is DBMS_MIN_REVISION_WITH_CUSTOM_SERIALIZATION.
