@@ -370,7 +370,12 @@ func printBlocking(w io.Writer, st *matching.BlockingStats) {
 	for _, r := range st.Rules {
 		fmt.Fprintf(w, "%-22s %14d %14d %8d %6d ", r.Name, r.Pairs, r.New, r.Blocks, r.Split)
 		for _, b := range r.Largest {
-			fmt.Fprintf(w, " [%s]=%d", b.Key, b.Records)
+			// Keys hold names and numbers: masked as in logs.
+			parts := strings.Split(b.Key, " | ")
+			for i, p := range parts {
+				parts[i] = mask("name", p)
+			}
+			fmt.Fprintf(w, " [%s]=%d", strings.Join(parts, " | "), b.Records)
 		}
 		fmt.Fprintln(w)
 	}
