@@ -100,6 +100,17 @@ type gazetteer struct {
 	// when nothing else was recognised
 	oldCommunes, newCommunes []int32
 	maxTokens                int // longest indexed name in tokens
+	// The index as a trie over word ids, for the hot path: a word's id,
+	// then (node<<32 | word id) → child node; node 0 is the root.
+	words map[string]word
+	trie  map[uint64]int32
+	nodes []slot
+}
+
+// word is what the gazetteer knows of one folded word.
+type word struct {
+	id     int32 // in the trie, -1 if no name has it
+	marker bool  // part of a type, hamlet or street word
 }
 
 var (
@@ -245,6 +256,7 @@ func build() (*gazetteer, error) {
 	}
 	g.linkSuccessors()
 	g.loadAbbreviations(tabs["address_abbreviations.csv"])
+	g.buildTrie()
 	return g, nil
 }
 
@@ -388,6 +400,50 @@ func (g *gazetteer) linkSuccessors() {
 					u.succ = s
 				}
 			}
+		}
+	}
+}
+
+// buildTrie turns the index into a trie over word ids, so that scanning
+// an address costs one short-string lookup per word and integer lookups
+// per step instead of hashing and comparing ever longer keys.
+func (g *gazetteer) buildTrie() {
+	g.words = make(map[string]word, 8000)
+	g.trie = make(map[uint64]int32, len(g.index)*2)
+	g.nodes = append(g.nodes[:0], slot{})
+	nextID := int32(0)
+	for k, sl := range g.index {
+		if len(sl.es) == 0 {
+			continue
+		}
+		node := int32(0)
+		for _, w := range strings.Split(k, " ") {
+			wd, ok := g.words[w]
+			if !ok {
+				wd = word{id: nextID}
+				nextID++
+				g.words[w] = wd
+			}
+			edge := uint64(node)<<32 | uint64(wd.id)
+			next, ok := g.trie[edge]
+			if !ok {
+				next = int32(len(g.nodes))
+				g.nodes = append(g.nodes, slot{})
+				g.trie[edge] = next
+				g.nodes[node].more = true
+			}
+			node = next
+		}
+		g.nodes[node].es = sl.es
+	}
+	for k := range g.markers {
+		for _, w := range strings.Split(k, " ") {
+			wd, ok := g.words[w]
+			if !ok {
+				wd.id = -1
+			}
+			wd.marker = true
+			g.words[w] = wd
 		}
 	}
 }

@@ -79,6 +79,13 @@ func (st *state) reset(g *gazetteer, text string) {
 	}
 	st.ws = st.ws[:0]
 	st.off = st.off[:0]
+	for i := range st.toks {
+		wd, ok := g.words[st.toks[i].key]
+		if !ok {
+			wd.id = -1
+		}
+		st.toks[i].id, st.toks[i].marker = wd.id, wd.marker
+	}
 	for i, t := range st.toks {
 		if i > 0 {
 			st.ws = append(st.ws, ' ')
@@ -120,12 +127,9 @@ func (st *state) markerBefore(i int) (marker, int) {
 		if a < 0 {
 			continue
 		}
-		ok := true
-		for k := a + 1; k < i; k++ {
-			if st.toks[k].hard {
-				ok = false
-				break
-			}
+		ok := st.toks[a].marker
+		for k := a + 1; k < i && ok; k++ {
+			ok = st.toks[k].marker && !st.toks[k].hard
 		}
 		if !ok {
 			continue
@@ -214,20 +218,29 @@ func (st *state) findExact() {
 	g := st.g
 	n := len(st.toks)
 	for i := 0; i < n; i++ {
+		node := int32(0)
 		for j := i + 1; j <= n; j++ {
-			if j == i+1 && st.mark[i]&mAdmin == 0 && allDigits(st.toks[i].key) {
-				continue // a number is a unit's name only after its type word (P.3, Q.5)
-			}
 			if j > i+1 && st.toks[j-1].hard {
 				break
 			}
-			sl, ok := g.index[string(st.key(i, j))]
+			id := st.toks[j-1].id
+			if id < 0 {
+				break
+			}
+			next, ok := g.trie[uint64(node)<<32|uint64(id)]
 			if !ok {
 				break // no name starts with these words
 			}
+			node = next
+			sl := &g.nodes[node]
 			es := sl.es
-			if len(es) == 0 {
-				continue // only the start of longer names
+			if len(es) == 0 || j == i+1 && st.mark[i]&mAdmin == 0 && allDigits(st.toks[i].key) {
+				// only the start of longer names; or a bare number, which is a
+				// unit's name only after its type word (P.3, Q.5)
+				if !sl.more {
+					break
+				}
+				continue
 			}
 			// Names that fold alike but differ in their marks (Hòa / Hóa)
 			// are told apart by the marks as written, when there are any

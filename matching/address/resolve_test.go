@@ -135,3 +135,33 @@ func TestNormalizedRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveConcurrent resolves from several goroutines at once (run
+// with -race): the gazetteer is shared and read-only, scratch space is
+// per call.
+func TestResolveConcurrent(t *testing.T) {
+	inputs := []string{"123/4 Nguyễn Trãi, P.2, Q.5, TP.HCM", "thon 3 xa Ea Kao tp Buon Ma Thuot Dak Lak", "Phường 5, TP.HCM", "Xã Hồng Vânn, Huyện Thường Tín, Hà Nội"}
+	want := make([]Result, len(inputs))
+	for i, s := range inputs {
+		want[i] = Resolve(s, before)
+	}
+	done := make(chan string, 8)
+	for w := 0; w < 8; w++ {
+		go func(w int) {
+			for k := 0; k < 200; k++ {
+				i := (w + k) % len(inputs)
+				r := Resolve(inputs[i], before)
+				if r.Commune != want[i].Commune || r.District != want[i].District || len(r.Candidates) != len(want[i].Candidates) {
+					done <- inputs[i]
+					return
+				}
+			}
+			done <- ""
+		}(w)
+	}
+	for w := 0; w < 8; w++ {
+		if s := <-done; s != "" {
+			t.Errorf("concurrent Resolve(%q) differs", s)
+		}
+	}
+}

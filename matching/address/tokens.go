@@ -10,6 +10,8 @@ import (
 // diacritics, đ→d, apostrophes dropped) and where it sits in the input.
 type token struct {
 	key        string // folded
+	id         int32  // word id in the gazetteer's trie, -1 if no name has this word
+	marker     bool   // the word is part of a type, hamlet or street word
 	start, end int    // byte offsets of the word in the input
 	hard       bool   // a comma, semicolon, newline or bracket comes before it
 	soft       bool   // a dash, dot or slash comes before it
