@@ -81,6 +81,8 @@ func mask(comparison, v string) string {
 	switch {
 	case digits && len(v) >= 9:
 		return vn.MaskID(v)
+	case digits || strings.ContainsAny(v, "0123456789"):
+		return v // dates, codes, short numbers
 	case strings.Contains(comparison, "name") || comparison == "parents":
 		return vn.MaskName(v)
 	}
