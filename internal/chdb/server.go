@@ -1,6 +1,7 @@
 package chdb
 
 import (
+	"bufio"
 	"compress/gzip"
 	"compress/zlib"
 	"context"
@@ -162,17 +163,31 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	query := params.Get("query")
-	var infile string
+	var head, format string
+	var data io.Reader = body
 	if m := insertFormatRe.FindStringSubmatchIndex(query); m != nil && r.Method == http.MethodPost {
 		// INSERT … FORMAT F in the URL, data in the body.
-		infile, err = h.spool(body)
+		head, format = query[:m[3]], query[m[4]:m[5]]
+	} else if query == "" && r.Method == http.MethodPost {
+		// The whole statement in the body: INSERT … FORMAT F, a line
+		// break, then the data.
+		br := bufio.NewReaderSize(body, bodyHeadSize)
+		peek, _ := br.Peek(bodyHeadSize)
+		if m := bodyInsertRe.FindSubmatchIndex(peek); m != nil {
+			head, format = string(peek[:m[3]]), string(peek[m[4]:m[5]])
+			br.Discard(m[1])
+		}
+		data = br
+	}
+	if head != "" {
+		infile, err := h.spool(data)
 		if err != nil {
 			return err
 		}
 		defer os.Remove(infile)
-		query = infileQuery(query[:m[3]], query[m[4]:m[5]], infile)
+		query = infileQuery(head, format, infile)
 	} else {
-		text, err := io.ReadAll(body)
+		text, err := io.ReadAll(data)
 		if err != nil {
 			return &Exception{Code: codeCannotReadBody, Message: fmt.Sprintf("Code: %d. DB::Exception: read request body: %v", codeCannotReadBody, err)}
 		}
@@ -187,10 +202,10 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request) error {
 		return &Exception{Code: codeSyntaxError, Message: "Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)"}
 	}
 
-	var data []byte
+	var out []byte
 	var res *Result
 	if isHelloQuery(query) {
-		data, err = h.helloBlock(r.Context(), params.Get("client_protocol_version"))
+		out, err = h.helloBlock(r.Context(), params.Get("client_protocol_version"))
 		if err != nil {
 			return err
 		}
@@ -201,7 +216,7 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request) error {
 			h.cfg.Logger.Debug("clickhouse http query failed", "err", err, "bytes", len(query))
 			return err
 		}
-		data = res.Data
+		out = res.Data
 	}
 	w.Header().Set("Content-Type", contentType(opts.Format))
 	w.Header().Set("X-ClickHouse-Format", opts.Format)
@@ -212,9 +227,9 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request) error {
 		})
 		w.Header().Set("X-ClickHouse-Summary", string(sum))
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(data)
+	_, err = w.Write(out)
 	if err != nil {
 		h.cfg.Logger.Debug("clickhouse http write failed", "err", err)
 	}
@@ -224,6 +239,15 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request) error {
 // insertFormatRe finds "INSERT INTO … FORMAT Name" with nothing after the
 // format name: group 1 is everything before " FORMAT", group 2 the name.
 var insertFormatRe = regexp.MustCompile(`(?is)^(\s*INSERT\s+INTO\s+.*?)\s+FORMAT\s+([A-Za-z0-9_]+)\s*;?\s*$`)
+
+// bodyInsertRe finds "INSERT INTO … FORMAT Name" followed by a line break
+// at the start of a body: the statement, then its data. Group 1 is the
+// statement before " FORMAT", group 2 the name; the match ends after the
+// line break.
+var bodyInsertRe = regexp.MustCompile(`(?is)^(\s*INSERT\s+INTO\s+[^;]*?)\s+FORMAT\s+([A-Za-z0-9_]+)[ \t]*\r?\n`)
+
+// bodyHeadSize bounds how far into a body the INSERT statement is looked for.
+const bodyHeadSize = 64 << 10
 
 // settingsClauseRe splits a trailing SETTINGS clause off an INSERT head.
 var settingsClauseRe = regexp.MustCompile(`(?is)^(.*?)\s+(SETTINGS\s+[A-Za-z_][A-Za-z0-9_]*\s*=.*)$`)

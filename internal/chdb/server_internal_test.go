@@ -91,3 +91,31 @@ func TestIsHelloQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestBodyInsertRe(t *testing.T) {
+	tests := []struct {
+		body            string
+		head, fmt, rest string
+		wantMatch       bool
+	}{
+		{"INSERT INTO t FORMAT CSV\n1,2\n", "INSERT INTO t", "CSV", "1,2\n", true},
+		{"insert into db.t (a, b) format TabSeparated\r\nx\ty\n", "insert into db.t (a, b)", "TabSeparated", "x\ty\n", true},
+		{"INSERT INTO t\n(a)\nFORMAT Native\n\x01\x02", "INSERT INTO t\n(a)", "Native", "\x01\x02", true},
+		{"INSERT INTO t VALUES (1)", "", "", "", false},
+		{"INSERT INTO t FORMAT Values (1), (2)", "", "", "", false},
+		{"SELECT 1; INSERT INTO t FORMAT CSV\n1\n", "", "", "", false},
+	}
+	for _, tt := range tests {
+		m := bodyInsertRe.FindStringSubmatchIndex(tt.body)
+		if (m != nil) != tt.wantMatch {
+			t.Errorf("%q: match %v, want %v", tt.body, m != nil, tt.wantMatch)
+			continue
+		}
+		if m == nil {
+			continue
+		}
+		if head, f, rest := tt.body[:m[3]], tt.body[m[4]:m[5]], tt.body[m[1]:]; head != tt.head || f != tt.fmt || rest != tt.rest {
+			t.Errorf("%q: head %q format %q data %q, want %q %q %q", tt.body, head, f, rest, tt.head, tt.fmt, tt.rest)
+		}
+	}
+}
