@@ -2,6 +2,8 @@ package address_test
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/dancu-vn/dancu/matching/address"
@@ -47,4 +49,31 @@ func ExampleEvaluate() {
 	fmt.Printf("commune: strict %.2f, lenient %.2f\n", c.Strict(), c.Lenient())
 	// Output:
 	// commune: strict 0.50, lenient 1.00
+}
+
+func ExampleReadLabelled() {
+	in := "text,as_of,province_code,district_code,commune_code,new_province_code,new_commune_code,note\n" +
+		"\"P. Trúc Bạch, Q. Ba Đình, Hà Nội\",2024-01-01,01,001,00004,01,00004,abbreviations\n"
+	xs, err := address.ReadLabelled(strings.NewReader(in))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	address.WriteEvaluation(os.Stdout, "example", xs)
+	// Output:
+	// example: all (1 addresses)
+	// level              n   strict  lenient   wrong
+	// province           1  100.00%  100.00%   0.00%
+	// district           1  100.00%  100.00%   0.00%
+	// commune            1  100.00%  100.00%   0.00%
+	// new_province       1  100.00%  100.00%   0.00%
+	// new_commune        1  100.00%  100.00%   0.00%
+	//
+	// example: dated before 2025-07-01 (pre-reform text) (1 addresses)
+	// level              n   strict  lenient   wrong
+	// province           1  100.00%  100.00%   0.00%
+	// district           1  100.00%  100.00%   0.00%
+	// commune            1  100.00%  100.00%   0.00%
+	// new_province       1  100.00%  100.00%   0.00%
+	// new_commune        1  100.00%  100.00%   0.00%
 }
