@@ -31,7 +31,9 @@ var errXML = errors.New("malformed worksheet XML")
 // reads ten times that.
 type xmlScanner struct {
 	r    *bufio.Reader
-	tag  []byte // the current tag, without < and >
+	tag  []byte // the current tag, without < and >; valid until the next call
+	own  []byte // buffer for tags that span reads
+	raw  []byte // buffer for texts that span reads
 	text []byte // text before the current tag, entities decoded
 }
 
@@ -43,13 +45,17 @@ scan:
 	for {
 		chunk, err := s.r.ReadSlice('<')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			if s.text, err = appendText(s.text, chunk); err != nil {
-				return err
+			// Text longer than the buffer: gather it whole before decoding,
+			// so that an entity split between two reads is read whole.
+			s.raw = append(s.raw[:0], chunk...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				if len(s.raw) > maxCellBytes {
+					return fmt.Errorf("%w: text longer than %d bytes", errXML, maxCellBytes)
+				}
+				chunk, err = s.r.ReadSlice('<')
+				s.raw = append(s.raw, chunk...)
 			}
-			if len(s.text) > maxCellBytes {
-				return fmt.Errorf("%w: text longer than %d bytes", errXML, maxCellBytes)
-			}
-			continue
+			chunk = s.raw
 		}
 		if err != nil {
 			if err == io.EOF {
@@ -63,27 +69,28 @@ scan:
 		if len(s.text) > maxCellBytes {
 			return fmt.Errorf("%w: text longer than %d bytes", errXML, maxCellBytes)
 		}
-		// The tag, up to a '>' outside quotes.
-		s.tag = s.tag[:0]
-		for {
-			chunk, err := s.r.ReadSlice('>')
-			if errors.Is(err, bufio.ErrBufferFull) {
-				s.tag = append(s.tag, chunk...)
-			} else if err != nil {
-				if err == io.EOF {
-					return io.ErrUnexpectedEOF
-				}
+		// The tag, up to a '>' outside quotes. The common case, a whole
+		// tag in the reader's buffer, is used in place: s.tag is valid
+		// until the next call.
+		if chunk, err := s.r.ReadSlice('>'); err == nil && tagComplete(chunk[:len(chunk)-1]) {
+			s.tag = chunk[:len(chunk)-1]
+			if s.tag[0] != '!' && s.tag[0] != '?' {
+				return nil
+			}
+		} else if err == nil || errors.Is(err, bufio.ErrBufferFull) {
+			s.own = append(s.own[:0], chunk...)
+			if err == nil {
+				s.own[len(s.own)-1] = '>' // the '>' was inside quotes: keep it, read on
+			}
+			if err := s.readTag(); err != nil {
 				return err
-			} else {
-				s.tag = append(s.tag, chunk[:len(chunk)-1]...)
-				if tagComplete(s.tag) {
-					break
-				}
-				s.tag = append(s.tag, '>') // a '>' inside a quoted value, or in a comment or CDATA
 			}
-			if len(s.tag) > maxTagBytes {
-				return fmt.Errorf("%w: tag longer than %d bytes", errXML, maxTagBytes)
+			s.tag = s.own
+		} else {
+			if err == io.EOF {
+				return io.ErrUnexpectedEOF
 			}
+			return err
 		}
 		switch {
 		case bytes.HasPrefix(s.tag, []byte("![CDATA[")):
@@ -93,6 +100,32 @@ scan:
 			continue scan // comment, processing instruction, DOCTYPE
 		}
 		return nil
+	}
+}
+
+// readTag reads the rest of a tag that did not end at the first '>' or
+// did not fit the reader's buffer into s.own.
+func (s *xmlScanner) readTag() error {
+	for {
+		if len(s.own) > maxTagBytes {
+			return fmt.Errorf("%w: tag longer than %d bytes", errXML, maxTagBytes)
+		}
+		chunk, err := s.r.ReadSlice('>')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			s.own = append(s.own, chunk...)
+			continue
+		}
+		if err != nil {
+			if err == io.EOF {
+				return io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		s.own = append(s.own, chunk[:len(chunk)-1]...)
+		if tagComplete(s.own) {
+			return nil
+		}
+		s.own = append(s.own, '>')
 	}
 }
 
