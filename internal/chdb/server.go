@@ -204,7 +204,7 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request) error {
 
 	var out []byte
 	var res *Result
-	if isHelloQuery(query) {
+	if strings.EqualFold(opts.Format, "Native") && isHelloQuery(query) {
 		out, err = h.helloBlock(r.Context(), params.Get("client_protocol_version"))
 		if err != nil {
 			return err

@@ -64,6 +64,7 @@ func TestHandler(t *testing.T) {
 		code     string // X-ClickHouse-Exception-Code
 		wantBody string // exact body, or for errors a prefix
 	}{
+		{"server info in text is the engine's own", url.Values{}, strings.NewReader("SELECT revision() > 0"), nil, 200, "", "1\n"},
 		{"query in the body", url.Values{}, strings.NewReader("SELECT 1 + 1"), nil, 200, "", "2\n"},
 		{"query in the URL", url.Values{"query": {"SELECT 'a' AS x"}}, nil, nil, 200, "", "a\n"},
 		{"URL and body joined", url.Values{"query": {"SELECT 1"}}, strings.NewReader("+ 41"), nil, 200, "", "42\n"},
@@ -146,5 +147,21 @@ func TestQueryCancelledWhileWaiting(t *testing.T) {
 	cancel()
 	if _, err := e.Query(ctx, "SELECT 1", chdb.QueryOptions{}); err == nil {
 		t.Fatal("query with a cancelled context ran")
+	}
+}
+
+// Only clickhouse-go's Native connect-time query gets the hand-built
+// answer reporting revision 0; in text formats the engine answers itself.
+func TestHelloQueryOnlyForNative(t *testing.T) {
+	addr := chdbtest.Start(t)
+	hello := "SELECT displayName(), version(), revision(), timezone()"
+	status, _, body := post(t, addr, url.Values{"default_format": {"TSV"}}, strings.NewReader(hello), nil)
+	f := strings.Split(strings.TrimSpace(body), "\t")
+	if status != 200 || len(f) != 4 || f[2] == "0" {
+		t.Fatalf("TSV answer %d %q, want 4 fields with the engine's non-zero revision", status, body)
+	}
+	status, _, body = post(t, addr, url.Values{"default_format": {"Native"}}, strings.NewReader(hello), nil)
+	if status != 200 || !strings.Contains(body, "revision()\x06UInt32\x00\x00\x00\x00") {
+		t.Fatalf("Native answer %d %q, want a block with revision() = 0", status, body)
 	}
 }
