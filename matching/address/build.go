@@ -33,12 +33,10 @@ func (st *state) build(res *Result, best int, post bool) {
 	b := st.chains[best]
 	bestDeep := st.deepest(&b)
 	var second float32 = -1e9
-	tied := 0
 	for k := range st.chains {
 		ch := &st.chains[k]
 		if ch.score >= b.score-tieEps {
 			st.expand(ch)
-			tied++
 			continue
 		}
 		if st.deepest(ch) != bestDeep && ch.score > second {

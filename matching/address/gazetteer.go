@@ -99,7 +99,6 @@ type gazetteer struct {
 	// every final old commune and every new commune, for fuzzy matching
 	// when nothing else was recognised
 	oldCommunes, newCommunes []int32
-	maxTokens                int // longest indexed name in tokens
 	// The index as a trie over word ids, for the hot path: a word's id,
 	// then (node<<32 | word id) → child node; node 0 is the root.
 	words map[string]word
@@ -359,10 +358,6 @@ func (g *gazetteer) addRaw(k string, id int32, q float32) {
 	}
 	sl.es = append(sl.es, entry{unit: id, q: q})
 	g.index[k] = sl
-	n := strings.Count(k, " ") + 1
-	if n > g.maxTokens {
-		g.maxTokens = n
-	}
 	// Mark every shorter run of its first words as leading somewhere.
 	for p := strings.LastIndexByte(k, ' '); p > 0; p = strings.LastIndexByte(k[:p], ' ') {
 		pre := g.index[k[:p]]
