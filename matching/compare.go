@@ -266,13 +266,13 @@ type weights struct {
 	tfCap  float64
 	hasTF  bool
 	hasCnf bool
-	// vetoCap is the weight a vetoed pair is capped at: just below the
-	// match threshold.
+	// vetoCap is the weight a vetoed pair is capped at: below the review
+	// threshold, so that it is neither linked nor queued for review.
 	vetoCap float64
 }
 
 func newWeights(c *compiled, m *Model, prior string) *weights {
-	ws := &weights{tfMin: 1e-7, tfCap: 20, vetoCap: math.Nextafter(logit2(c.s.Thresholds.Match), math.Inf(-1)) - 1e-3}
+	ws := &weights{tfMin: 1e-7, tfCap: 20, vetoCap: logit2(c.s.Thresholds.Review) - 1}
 	lambda := m.Lambda
 	if prior == "global" && m.LambdaGlobal > 0 {
 		lambda = m.LambdaGlobal
@@ -331,7 +331,7 @@ func (ws *weights) weight(c *compiled, f *Frame, k int, g uint8, a, b int32) (w,
 }
 
 // score returns the total match weight (prior included) of a pair whose
-// levels are gs, capped just below the match threshold when a veto holds.
+// levels are gs, capped below the review threshold when a veto holds.
 func (ws *weights) score(c *compiled, f *Frame, gs []uint8, a, b int32) float64 {
 	w := ws.rawScore(c, f, gs, a, b)
 	if c.hasVeto && w >= ws.vetoCap {

@@ -130,10 +130,10 @@ type Guard struct {
 }
 
 // Veto keeps a pair whose comparison lands on one of Levels (labels, or
-// "else") below the match threshold, whatever the rest of the evidence:
+// "else") below the review threshold, whatever the rest of the evidence:
 // twins and siblings share surname, birth date, parents and address but
-// not their given name, and those agreements are not independent.
-// A vetoed pair stays a grey-zone candidate for review.
+// not their given name, and those agreements are not independent. A
+// vetoed pair is neither linked nor queued for review.
 type Veto struct {
 	Comparison string   `json:"comparison" yaml:"comparison"`
 	Levels     []string `json:"levels" yaml:"levels"`

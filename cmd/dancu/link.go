@@ -173,7 +173,10 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 				defer pprof.StopCPUProfile()
 			}
 			if memLimit > 0 {
+				// Collect rarely until near the limit: linking allocates
+				// many small values while reading.
 				debug.SetMemoryLimit(memLimit)
+				debug.SetGCPercent(400)
 			}
 			start := time.Now()
 			var s *matching.Settings
