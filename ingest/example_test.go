@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/dancu-vn/dancu/ingest"
 )
@@ -51,4 +52,26 @@ func ExampleOpen() {
 	// C "Năm sinh" -> birth_year
 	// D "Giới tính" -> sex
 	// E "Số CMND/CCCD" -> id_any
+}
+
+func ExampleParseMapping() {
+	m, err := ingest.ParseMapping(strings.NewReader(`
+header_rows: [6, 7]
+columns:
+  full_name: B
+  birth_date: "Ngày, tháng, năm sinh"
+encodings:
+  full_name: tcvn3
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(m.HeaderRows, m.Columns["full_name"], m.Encodings["full_name"])
+
+	_, err = ingest.ParseMapping(strings.NewReader("columns:\n  fullname: B\n"))
+	fmt.Println(err)
+	// Output:
+	// [6 7] B tcvn3
+	// mapping columns: unknown field "fullname"
 }

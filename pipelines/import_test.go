@@ -405,3 +405,44 @@ func BenchmarkImportXLSX(b *testing.B) {
 	}
 	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-MB")
 }
+
+// countingWriter stands in for Kafka in the example.
+type countingWriter struct{ records, rejects int }
+
+func (w *countingWriter) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
+	for _, m := range msgs {
+		if hdr(m, HeaderKind) == KindRejects {
+			rs, _ := schemas.DecodeRows[schemas.Reject](m.Value)
+			w.rejects += len(rs)
+		} else {
+			rs, _ := schemas.DecodeRecords(m.Value)
+			w.records += len(rs)
+		}
+	}
+	return nil
+}
+
+func ExampleImport() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "thon1.csv")
+	_ = os.WriteFile(path, []byte("STT,Họ và tên,Năm sinh,Số định danh cá nhân\n"+
+		"1,Nguyễn Văn An,1990,001090012345\n2,Trần Thị Bình,1992,\n3,,1993,\n"), 0o644)
+	src, err := ingest.Open(path, ingest.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer src.Close()
+	// In production: ImportConfig{Brokers: []string{"127.0.0.1:9092"}}.
+	w := &countingWriter{}
+	st, err := Import(context.Background(), ImportConfig{Partitions: 6, RecordsWriter: w, RejectsWriter: w}, src, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("read %d = accepted %d + rejected %d; published %d records and %d rejects\n",
+		st.Read, st.Accepted, st.Rejected, w.records, w.rejects)
+	// Output:
+	// read 3 = accepted 2 + rejected 1; published 2 records and 1 rejects
+}
