@@ -63,7 +63,8 @@ func LoadMapping(path string) (*Mapping, error) {
 	return &m, nil
 }
 
-// SettingsFor returns the settings a mapping names.
+// LoadSettings returns the settings a mapping names (the embedded
+// Vietnamese settings for a nil mapping).
 func (m *Mapping) LoadSettings() (*Settings, error) {
 	if m == nil || m.Settings == "" {
 		return DefaultSettings("vietnamese")
