@@ -128,6 +128,7 @@ func (e *Engine) Close() error {
 	defer func() { <-e.sem }()
 	if e.lib.closeConn != nil && e.conn != nil {
 		e.lib.closeConn(e.conn)
+		restoreSignals(e.goSignals)
 	}
 	e.conn = nil
 	engines.open = nil
