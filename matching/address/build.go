@@ -238,6 +238,7 @@ func (st *state) fuzzy(best int, post bool) bool {
 	}
 	added := false
 	n := len(st.toks)
+	var pieces [][2]int
 	for a := 0; a < n; {
 		if covered&(1<<uint(a)) != 0 {
 			a++
@@ -252,6 +253,18 @@ func (st *state) fuzzy(best int, post bool) bool {
 		if b < n && st.mark[b]&mAdmin != 0 && st.markAt[b] >= a {
 			end = st.markAt[b]
 		}
+		if end > a {
+			pieces = append(pieces, [2]int{a, end})
+		}
+		a = b
+	}
+	// Units come last in an address: look at the last few parts only,
+	// which also bounds the work on long junk.
+	if len(pieces) > maxFuzzyParts {
+		pieces = pieces[len(pieces)-maxFuzzyParts:]
+	}
+	for _, pc := range pieces {
+		a, end := pc[0], pc[1]
 		// the whole part, then the runs of words inside it
 		if st.fuzzyPiece(a, end, parent, ch.p < 0, best < 0, post) {
 			added = true
@@ -264,10 +277,13 @@ func (st *state) fuzzy(best int, post bool) bool {
 				}
 			}
 		}
-		a = b
 	}
 	return added
 }
+
+// maxFuzzyParts is how many unexplained parts, from the end, the
+// misspelling search looks at.
+const maxFuzzyParts = 5
 
 // fuzzyPiece compares words [a, b) with the children of parent and, when
 // provinces is set, with the provinces.
@@ -298,9 +314,25 @@ func (st *state) fuzzyPiece(a, b int, parent int32, provinces, anywhere, post bo
 	}
 	g := st.g
 	added := false
+	var hist [37]int16
+	letterHist(&hist, key, 1)
 	try := func(id int32) {
 		u := &g.units[id]
 		if d := len(u.key) - len(key); d > maxd || -d > maxd {
+			return
+		}
+		// Each edit changes the letter counts by at most two: a cheap
+		// filter before the edit distance.
+		h := hist
+		letterHist(&h, u.key, -1)
+		l1 := 0
+		for _, c := range h {
+			if c < 0 {
+				c = -c
+			}
+			l1 += int(c)
+		}
+		if l1 > 2*maxd {
 			return
 		}
 		if compare.OSA(key, u.key, maxd) > maxd {
@@ -442,4 +474,18 @@ func (st *state) bareCode(res *Result, post bool) bool {
 		res.Confidence = 1
 	}
 	return true
+}
+
+// letterHist adds sign × the count of each letter and digit of s to h.
+func letterHist(h *[37]int16, s string, sign int16) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z':
+			h[c-'a'] += sign
+		case '0' <= c && c <= '9':
+			h[26+c-'0'] += sign
+		case c != ' ':
+			h[36] += sign
+		}
+	}
 }
