@@ -389,7 +389,8 @@ func (st *state) streetAndHamlet(res *Result, best int) {
 			}
 		}
 	}
-	var street, hamlet []string
+	var sbuf, hbuf [4]string
+	street, hamlet := sbuf[:0], hbuf[:0]
 	for a := 0; a < first; {
 		b := a + 1
 		for b < first && !st.toks[b].hard {
@@ -424,8 +425,8 @@ func (st *state) streetAndHamlet(res *Result, best int) {
 		}
 		a = b
 	}
-	res.Street = strings.Join(street, ", ")
-	res.Hamlet = strings.Join(hamlet, ", ")
+	res.Street = joinParts(street)
+	res.Hamlet = joinParts(hamlet)
 }
 
 // span is the input text of words [a, b).
@@ -488,4 +489,15 @@ func letterHist(h *[37]int16, s string, sign int16) {
 			h[36] += sign
 		}
 	}
+}
+
+// joinParts joins parts with ", " without copying a single part.
+func joinParts(parts []string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts, ", ")
 }
