@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,5 +180,38 @@ func TestXLSXBombs(t *testing.T) {
 			defer src.Close()
 			_ = drain(t, src, 10)
 		})
+	}
+}
+
+// TestReadersSurviveMutations feeds each reader deterministic random
+// mutations of valid inputs (bytes changed, truncated, appended): the same
+// checks as the fuzz targets, in the default run, for machines where the
+// fuzzer gets little time.
+func TestReadersSurviveMutations(t *testing.T) {
+	wb := validXLSX(t)
+	for _, tc := range []struct {
+		name  string
+		seeds [][]byte
+		n     int
+	}{
+		{"f.csv", [][]byte{[]byte(csvBody), encode1258(t, csvBody), []byte("\xff\xfeH\x00\xe1\x00,\x00")}, 400},
+		{"f.jsonl", [][]byte{[]byte(`{"form_id":"DC01-1","unit_code":"00004","fields":{"full_name":{"text":"Lê Văn An","confidence":0.9},"id_number":{"text":"001090012345"}}}` + "\n")}, 400},
+		{"f.xlsx", [][]byte{wb}, 150},
+	} {
+		r := rand.New(rand.NewSource(1))
+		for i := 0; i < tc.n; i++ {
+			s := append([]byte(nil), tc.seeds[r.Intn(len(tc.seeds))]...)
+			for k := 0; k < 1+r.Intn(4); k++ {
+				switch r.Intn(3) {
+				case 0:
+					s[r.Intn(len(s))] = byte(r.Intn(256))
+				case 1:
+					s = s[:1+r.Intn(len(s))]
+				case 2:
+					s = append(s, byte(r.Intn(256)))
+				}
+			}
+			fuzzFile(t, tc.name, s, Options{MaxFileSize: 64 << 20})
+		}
 	}
 }
