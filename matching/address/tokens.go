@@ -2,6 +2,8 @@ package address
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -93,7 +95,7 @@ func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool) []token
 	if ascii && !hasUpperOrApos(w) {
 		key = w
 	} else {
-		key = foldWord(w)
+		key = foldCachedWord(w)
 	}
 	if key == "" {
 		return dst
@@ -175,4 +177,26 @@ func foldKey(s string) string {
 		b.WriteString(t.key)
 	}
 	return b.String()
+}
+
+// foldCache remembers the folded form of words seen before: addresses
+// repeat a small vocabulary (Phường, Xã, Huyện, Thành phố, names), and
+// folding is the costliest step of reading a word. It stops growing at
+// foldCacheMax words so that junk input cannot fill memory.
+var (
+	foldCache    sync.Map // string → string
+	foldCacheLen int64    // words in foldCache
+)
+
+const foldCacheMax = 1 << 16
+
+func foldCachedWord(w string) string {
+	if v, ok := foldCache.Load(w); ok {
+		return v.(string)
+	}
+	k := foldWord(w)
+	if len(w) <= 32 && atomic.AddInt64(&foldCacheLen, 1) <= foldCacheMax {
+		foldCache.Store(strings.Clone(w), k)
+	}
+	return k
 }
