@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what dancu's tests and tools need on a fresh machine, from the
+# package registries only, and is quick when everything is there already:
+#   - libchdb (the embedded ClickHouse engine), into a cache outside the
+#     repository (scripts/fetch-libchdb.sh, with npm);
+#   - LibreOffice Calc (headless), which converts legacy .xls workbooks for
+#     `dancu import` (Debian package libreoffice-calc-nogui).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/fetch-libchdb.sh >/dev/null
+
+if ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "setup: installing LibreOffice Calc for .xls conversion (apt-get) …" >&2
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq >/dev/null
+		apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+	else
+		echo "setup: LibreOffice is missing; .xls import and its test need it: sudo apt-get install libreoffice-calc-nogui" >&2
+	fi
+fi
