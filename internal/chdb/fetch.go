@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 )
 
 // Fetch makes sure libchdb is in cacheDir (CacheDir() when empty) and
@@ -73,22 +72,6 @@ func Fetch(ctx context.Context, cacheDir string) (string, error) {
 		return "", fmt.Errorf("fetch libchdb: %w", err)
 	}
 	return dst, nil
-}
-
-// lockFile takes an exclusive advisory lock on path, waiting for it.
-func lockFile(path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("lock %s: %w", path, err)
-	}
-	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
 }
 
 // errNoLibrary is returned when a tarball holds no libchdb.so.
