@@ -27,7 +27,7 @@ func benchSet(b *testing.B, name string) []Labelled {
 // BenchmarkResolve resolves the labelled addresses in turn and reports
 // addresses per second on one core:
 //
-//	go test ./matching/address -run XXX -bench Resolve -benchmem -cpu 1
+//	go test ./matching/address -run '^$' -bench Resolve -benchmem -cpu 1
 func BenchmarkResolve(b *testing.B) {
 	if err := Warm(); err != nil {
 		b.Fatal(err)
