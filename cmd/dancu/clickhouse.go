@@ -86,6 +86,9 @@ func runClickHouse(ctx context.Context, g *globals, f clickhouseFlags) error {
 	if err := srv.Close(stopCtx); err != nil {
 		return fmt.Errorf("clickhouse: stop: %w", err)
 	}
+	hs, es := srv.Stats(), eng.Stats()
+	log.Info("clickhouse served", "requests", hs.Requests, "exceptions", hs.Exceptions,
+		"inserts", hs.Inserts, "insert_bytes", hs.InsertBytes, "rows_written", es.RowsWritten, "rows_read", es.RowsRead)
 	fmt.Fprintln(g.stdout, "dancu clickhouse stopped; data saved in", eng.Dir())
 	return nil
 }

@@ -45,6 +45,7 @@ type Engine struct {
 	// goSignals is the Go runtime's signal handler table, put back after
 	// every call into libchdb that changed it (see signals_linux.go).
 	goSignals *sigState
+	counters  engineCounters
 }
 
 var engines struct {
@@ -217,7 +218,15 @@ func (e *Engine) Query(ctx context.Context, query string, opts QueryOptions) (*R
 	if format == "" {
 		format = "TabSeparated"
 	}
-	return e.run(query, format, opts.Params)
+	e.counters.queries.Add(1)
+	res, err := e.run(query, format, opts.Params)
+	if err != nil {
+		e.counters.errors.Add(1)
+		return nil, err
+	}
+	e.counters.rowsRead.Add(int64(res.RowsRead))
+	e.counters.rowsWritten.Add(int64(res.RowsWritten))
+	return res, nil
 }
 
 // applySettings makes the session's settings exactly want: it sets those

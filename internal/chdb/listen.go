@@ -13,6 +13,7 @@ import (
 type Server struct {
 	ln   net.Listener
 	srv  *http.Server
+	h    *Handler
 	done chan error
 }
 
@@ -23,10 +24,12 @@ func Listen(e *Engine, addr string, cfg HandlerConfig) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
+	h := NewHandler(e, cfg)
 	s := &Server{
 		ln: ln,
+		h:  h,
 		srv: &http.Server{
-			Handler:           NewHandler(e, cfg),
+			Handler:           h,
 			ReadHeaderTimeout: 30 * time.Second,
 		},
 		done: make(chan error, 1),
@@ -34,6 +37,9 @@ func Listen(e *Engine, addr string, cfg HandlerConfig) (*Server, error) {
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil
 }
+
+// Stats returns the front end's counters.
+func (s *Server) Stats() HandlerStats { return s.h.Stats() }
 
 // Addr is the host:port the server listens on.
 func (s *Server) Addr() string { return s.ln.Addr().String() }

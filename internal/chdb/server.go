@@ -66,6 +66,8 @@ type Handler struct {
 
 	helloMu sync.Mutex
 	hello   *serverInfo // read from the engine on first use
+
+	counters handlerCounters
 }
 
 type serverInfo struct{ displayName, version, timezone string }
@@ -110,7 +112,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "Ok.\n") // ClickHouse answers a bare GET / like /ping
 		return
 	}
+	h.counters.requests.Add(1)
 	if err := h.serveQuery(w, r); err != nil {
+		h.counters.exceptions.Add(1)
 		writeError(w, err)
 	}
 }
@@ -274,7 +278,10 @@ func (h *Handler) spool(body io.Reader) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("spool insert: %w", err)
 	}
-	if _, err := io.Copy(f, body); err != nil {
+	n, err := io.Copy(f, body)
+	h.counters.insertBytes.Add(n)
+	h.counters.inserts.Add(1)
+	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return "", &Exception{Code: codeCannotReadBody, Message: fmt.Sprintf("Code: %d. DB::Exception: read insert body: %v", codeCannotReadBody, err)}
