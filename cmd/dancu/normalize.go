@@ -24,12 +24,20 @@ func newNormalizeCmd(g *globals) *cobra.Command {
 		Use:   "normalize",
 		Short: "normalise names, addresses, dates, sex, ids (one value per line on stdin, JSON lines on stdout)",
 	}
-	var asOf string
+	var (
+		asOf  string
+		evals []string
+	)
 	addr := &cobra.Command{
 		Use:   "address",
 		Short: "resolve addresses to administrative units of both eras",
-		Args:  cobra.NoArgs,
+		Example: `  echo "123/4 Nguyễn Trãi, P.2, Q.5, TP.HCM" | dancu normalize address --as-of 2024-05-01
+  dancu normalize address --eval testdata/addresses/generated.csv --eval testdata/addresses/handwritten.csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(evals) > 0 {
+				return evalAddresses(g, evals, g.stdout)
+			}
 			if _, err := time.Parse("2006-01-02", asOf); err != nil {
 				return fmt.Errorf("parse --as-of %q: want YYYY-MM-DD: %w", asOf, err)
 			}
@@ -37,6 +45,7 @@ func newNormalizeCmd(g *globals) *cobra.Command {
 		},
 	}
 	addr.Flags().StringVar(&asOf, "as-of", time.Now().Format("2006-01-02"), "date the addresses describe (YYYY-MM-DD); decides the era of bare codes")
+	addr.Flags().StringArrayVar(&evals, "eval", nil, "instead of reading stdin, print province/district/commune accuracy on a labelled set (CSV as in testdata/addresses); repeatable")
 
 	var encName, font string
 	name := &cobra.Command{
