@@ -216,10 +216,9 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			continue
 		}
 		seen[k] = true
-		if !sameBirth(f, s0, b.A, b.B) || disagreeBesidesNumber(x2, b.Pair) {
-			// Different birth years, or another comparison at its else
-			// level: two people (siblings, namesakes) kept apart rightly;
-			// nothing to review.
+		if !sameBirth(f, s0, b.A, b.B) || !meetsTwoIDs(x2, b.Pair) {
+			// Different birth dates or given names: two people (siblings,
+			// namesakes) kept apart rightly; nothing to review.
 			continue
 		}
 		na, nb := f.Value(b.Guard.Column, int(b.A)), f.Value(b.Guard.Column, int(b.B))
@@ -397,19 +396,33 @@ func shortExplanation(x *explainer, err error, p Pair) string {
 	return x.explain(p.A, p.B).Short()
 }
 
-// disagreeBesidesNumber reports whether the pair is at the else level of
-// some comparison other than the identification number's.
-func disagreeBesidesNumber(x *explainer, p Pair) bool {
+// meetsTwoIDs reports whether the pair reaches the levels the settings'
+// TwoIDsRequire ask for (null always passes).
+func meetsTwoIDs(x *explainer, p Pair) bool {
 	if x == nil {
-		return false
+		return true
 	}
-	for k, sc := range x.s.Comparisons {
-		if sc.Name == "id_number" {
-			continue
-		}
-		if g := x.c.gamma(x.f, k, p.A, p.B); int(g) == len(sc.Levels)+1 {
-			return true
+	for _, req := range x.s.TwoIDsRequire {
+		for k, sc := range x.s.Comparisons {
+			if sc.Name != req.Comparison {
+				continue
+			}
+			g := x.c.gamma(x.f, k, p.A, p.B)
+			if g == 0 {
+				continue
+			}
+			label := "else"
+			if int(g) <= len(sc.Levels) {
+				label = sc.Levels[g-1].Label
+			}
+			ok := false
+			for _, l := range req.Levels {
+				ok = ok || l == label
+			}
+			if !ok {
+				return false
+			}
 		}
 	}
-	return false
+	return true
 }

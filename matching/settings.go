@@ -30,13 +30,18 @@ type Settings struct {
 	Name     string `json:"name" yaml:"name"`
 	LinkType string `json:"link_type" yaml:"link_type"` // Default: dedupe_only
 
-	Columns     []ColumnSpec    `json:"columns" yaml:"columns"`
-	Blocking    []BlockingRule  `json:"blocking" yaml:"blocking"`
-	Comparisons []Comparison    `json:"comparisons" yaml:"comparisons"`
-	Guards      []Guard         `json:"guards,omitempty" yaml:"guards,omitempty"`
-	Vetoes      []Veto          `json:"vetoes,omitempty" yaml:"vetoes,omitempty"`
-	Thresholds  Thresholds      `json:"thresholds" yaml:"thresholds"`
-	Training    TrainingOptions `json:"training" yaml:"training"`
+	Columns     []ColumnSpec   `json:"columns" yaml:"columns"`
+	Blocking    []BlockingRule `json:"blocking" yaml:"blocking"`
+	Comparisons []Comparison   `json:"comparisons" yaml:"comparisons"`
+	Guards      []Guard        `json:"guards,omitempty" yaml:"guards,omitempty"`
+	Vetoes      []Veto         `json:"vetoes,omitempty" yaml:"vetoes,omitempty"`
+	// TwoIDsRequire lists the levels (or null) a pair refused by the
+	// distinct-number guard must reach on each named comparison to be
+	// raised as a two_ids conflict ("one person with two numbers") rather
+	// than taken for two people. Default: none (every refused pair).
+	TwoIDsRequire []Veto          `json:"two_ids_require,omitempty" yaml:"two_ids_require,omitempty"`
+	Thresholds    Thresholds      `json:"thresholds" yaml:"thresholds"`
+	Training      TrainingOptions `json:"training" yaml:"training"`
 
 	// Model holds the trained parameters; nil until trained.
 	Model *Model `json:"model,omitempty" yaml:"model,omitempty"`
@@ -353,7 +358,7 @@ func (s Settings) Validate() error {
 		}
 		col(fmt.Sprintf("guards[%d].column", i), g.Column)
 	}
-	for i, v := range s.Vetoes {
+	for i, v := range append(append([]Veto(nil), s.Vetoes...), s.TwoIDsRequire...) {
 		found := false
 		for _, c := range s.Comparisons {
 			if c.Name != v.Comparison {
