@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -122,9 +124,7 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	}
 	recs := b.recs
 	if b.enrich != nil {
-		for i := range recs {
-			b.enrich(&recs[i])
-		}
+		enrichAll(recs, b.enrich)
 	}
 	res, err := b.linker.Link(ctx, recs)
 	if err != nil {
@@ -174,4 +174,25 @@ func appendChunks[T any](out []kafka.Message, kind string, rows []T, n int, enc 
 		})
 	}
 	return out, nil
+}
+
+// enrichAll runs enrich over recs on every core, in contiguous chunks.
+func enrichAll(recs []schemas.Record, enrich Enricher) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(recs)/256 {
+		workers = max(1, len(recs)/256)
+	}
+	var wg sync.WaitGroup
+	chunk := (len(recs) + workers - 1) / workers
+	for lo := 0; lo < len(recs); lo += chunk {
+		hi := min(lo+chunk, len(recs))
+		wg.Add(1)
+		go func(part []schemas.Record) {
+			defer wg.Done()
+			for i := range part {
+				enrich(&part[i])
+			}
+		}(recs[lo:hi])
+	}
+	wg.Wait()
 }

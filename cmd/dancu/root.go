@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -27,6 +28,8 @@ type globals struct {
 	home string
 	// Verbose logging (debug level).
 	verbose bool
+	// Write a CPU profile of the command here (performance work).
+	cpuprofile string
 }
 
 func envOr(key, def string) string {
@@ -62,6 +65,26 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	pf.StringVar(&g.clickhouse, "clickhouse", os.Getenv("DANCU_CLICKHOUSE"), "ClickHouse server (host:port, native protocol); empty = embedded engine on http://127.0.0.1:8123 ($DANCU_CLICKHOUSE)")
 	pf.StringVar(&g.home, "home", defaultHome(), "directory for embedded broker/ClickHouse data and caches ($DANCU_HOME)")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "debug logging")
+	pf.StringVar(&g.cpuprofile, "cpuprofile", "", "write a CPU profile of the command to this file")
+	var profile *os.File
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if g.cpuprofile == "" {
+			return nil
+		}
+		f, err := os.Create(g.cpuprofile)
+		if err != nil {
+			return err
+		}
+		profile = f
+		return pprof.StartCPUProfile(f)
+	}
+	root.PersistentPostRunE = func(cmd *cobra.Command, args []string) error {
+		if profile == nil {
+			return nil
+		}
+		pprof.StopCPUProfile()
+		return profile.Close()
+	}
 
 	root.AddCommand(
 		newBrokerCmd(g),
