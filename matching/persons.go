@@ -226,14 +226,35 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			fmt.Sprintf("records match with probability %.3f but carry two valid numbers %s and %s: one person with two numbers, or two people",
 				b.Probability(), vn.MaskID(na), vn.MaskID(nb)))
 	}
-	// grey_zone: pairs between the thresholds across persons.
+	// grey_zone: pairs between the thresholds across persons, one per pair
+	// of persons.
 	s := res.Settings
 	lo, hi := float32(logit2(s.Thresholds.Review)), float32(logit2(s.Thresholds.Match))
 	x, xerr := newExplainer(res.Frame, s)
+	// One conflict per pair of persons: its strongest grey pair.
+	best := map[[2]int32]Pair{}
 	for _, p := range res.Pairs {
-		if p.Weight < lo || p.Weight >= hi || res.Clusters.Of[p.A] == res.Clusters.Of[p.B] {
+		ra, rb := res.Clusters.Of[p.A], res.Clusters.Of[p.B]
+		if p.Weight < lo || p.Weight >= hi || ra == rb {
 			continue
 		}
+		k := [2]int32{min(ra, rb), max(ra, rb)}
+		if q, ok := best[k]; !ok || p.Weight > q.Weight || (p.Weight == q.Weight && (p.A < q.A || (p.A == q.A && p.B < q.B))) {
+			best[k] = p
+		}
+	}
+	keys := make([][2]int32, 0, len(best))
+	for k := range best {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if keys[a][0] != keys[b][0] {
+			return keys[a][0] < keys[b][0]
+		}
+		return keys[a][1] < keys[b][1]
+	})
+	for _, k := range keys {
+		p := best[k]
 		add(schemas.ConflictGreyZone, "", []int32{p.A, p.B}, p.Probability(),
 			fmt.Sprintf("records match with probability %.3f, between the review threshold %.2f and the match threshold %.2f: %s",
 				p.Probability(), s.Thresholds.Review, s.Thresholds.Match, shortExplanation(x, xerr, p)))
