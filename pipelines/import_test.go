@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,6 +174,69 @@ func TestImportPublishError(t *testing.T) {
 		open(t, p), nil)
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want the writer's error", err)
+	}
+}
+
+// TestEncodeWithinSplits checks that a batch too large for one Kafka
+// message is split into messages under the limit that keep every row, in
+// order, and the batch's key.
+func TestEncodeWithinSplits(t *testing.T) {
+	recs := make([]schemas.Record, 300)
+	rnd := rand.New(rand.NewSource(1))
+	for i := range recs {
+		addr := make([]byte, 200) // incompressible, so that size grows with rows
+		for k := range addr {
+			addr[k] = byte('a' + rnd.Intn(26))
+		}
+		recs[i] = schemas.Record{SchemaVersion: schemas.Version, RecordID: fmt.Sprintf("r%04d", i),
+			FullName: fmt.Sprintf("Nguyễn Văn %d", i), PermAddress: string(addr)}
+	}
+	whole, err := (&publishJob{key: "k", records: recs}).encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		limit int
+		many  bool
+	}{
+		{"fits", len(whole.Value), false},
+		{"half", len(whole.Value) * 2 / 3, true},
+		{"small", len(whole.Value) / 5, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			msgs, err := (&publishJob{key: "k", records: recs}).encodeWithin(tc.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(msgs) > 1; got != tc.many {
+				t.Fatalf("%d messages for limit %d (whole %d bytes)", len(msgs), tc.limit, len(whole.Value))
+			}
+			var ids []string
+			for _, m := range msgs {
+				if len(m.Value) > tc.limit || string(m.Key) != "k" {
+					t.Fatalf("message of %d bytes (limit %d), key %q", len(m.Value), tc.limit, m.Key)
+				}
+				rs, err := schemas.DecodeRecords(m.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if hdr(m, HeaderRows) != fmt.Sprint(len(rs)) {
+					t.Fatalf("header rows %s, decoded %d", hdr(m, HeaderRows), len(rs))
+				}
+				for _, r := range rs {
+					ids = append(ids, r.RecordID)
+				}
+			}
+			if len(ids) != len(recs) {
+				t.Fatalf("%d rows after split, want %d", len(ids), len(recs))
+			}
+			for i, id := range ids {
+				if id != recs[i].RecordID {
+					t.Fatalf("row %d is %s, want %s", i, id, recs[i].RecordID)
+				}
+			}
+		})
 	}
 }
 

@@ -11,11 +11,11 @@ import (
 	"github.com/dancu-vn/dancu/schemas"
 )
 
-// KeyLinker is the simple deterministic rule of the walking skeleton: a
-// record with a valid identification number belongs to the person of that
-// number; any other record belongs to the person of its folded full name,
-// birth year and sex. It makes no probabilistic decisions and raises no
-// conflicts; the matching engine replaces it.
+// KeyLinker is a simple deterministic rule for the unit tests of the stage
+// loops: a record with a valid identification number belongs to the
+// person of that number; any other record belongs to the person of its
+// folded full name, birth year and sex. The pipeline links with the
+// matching engine (EngineLinker).
 type KeyLinker struct{}
 
 var _ Linker = KeyLinker{}

@@ -13,8 +13,8 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// Linker assigns a micro-batch of records to persons. The matching engine
-// implements it; so does KeyLinker, the simple rule of the walking skeleton.
+// Linker assigns a micro-batch of records to persons. EngineLinker, over
+// the matching engine, implements it.
 type Linker interface {
 	Link(ctx context.Context, recs []schemas.Record) (LinkResult, error)
 }

@@ -2,7 +2,10 @@ package pipelines_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/pipelines"
 )
 
@@ -45,15 +49,24 @@ func newEnv(t *testing.T) *env {
 
 // runStages starts the match and load stages and stops them at cleanup.
 func (e *env) runStages(t *testing.T) {
+	t.Cleanup(e.runStagesStoppable(t))
+}
+
+// runStagesStoppable starts the match and load stages and returns the
+// function that stops them (drained) and checks their error.
+func (e *env) runStagesStoppable(t *testing.T) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- pipelines.RunStages(ctx, e.cfg, nil) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("stages: %v", err)
-		}
-	})
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("stages: %v", err)
+			}
+		})
+	}
 }
 
 func (e *env) importFile(t *testing.T, path string, date time.Time) pipelines.Stats {
@@ -215,5 +228,91 @@ func TestInterruptedImportThenRerun(t *testing.T) {
 	}
 	if dup := e.count(t, "SELECT count() FROM (SELECT record_id FROM records FINAL GROUP BY record_id HAVING count() > 1)"); dup != 0 {
 		t.Errorf("%d records doubled", dup)
+	}
+}
+
+// readTruth reads the generator's truth.csv (source record id → person).
+func readTruth(t *testing.T, path string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		src, pid, ok := strings.Cut(line, ",")
+		if i == 0 || !ok {
+			continue
+		}
+		out[src] = pid
+	}
+	return out
+}
+
+// A matcher that restarts rebuilds its registry from ClickHouse: records
+// imported after the restart link to the persons found before it, whose
+// ids do not change, and the clusters score well against the truth.
+func TestMatcherRestartKeepsPersonIDs(t *testing.T) {
+	e := newEnv(t)
+	dir, m := generate(t, 400, "csv", "jsonl")
+	files := sourceFiles(t, dir, m)
+	if len(files) != 2 {
+		t.Fatalf("want a CSV and a JSONL source, got %v", files)
+	}
+	// The spreadsheet first, linked by one matcher; then the scanned forms
+	// of the same population, linked by a second matcher restored from
+	// ClickHouse.
+	date := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	first := e.importFile(t, files[0], date)
+	ctx := context.Background()
+
+	e1, err := matching.NewEngine(matching.EngineConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.cfg.Linker = pipelines.EngineLinker{Engine: e1}
+	stop := e.runStagesStoppable(t)
+	e.drain(t)
+	stop()
+	before, err := pipelines.SourceClusters(ctx, e.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) != int(first.Accepted) {
+		t.Fatalf("%d records linked, %d accepted", len(before), first.Accepted)
+	}
+
+	e2, err := matching.NewEngine(matching.EngineConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := pipelines.RestoreRegistry(ctx, e.conn, e2)
+	if err != nil || n != int(first.Accepted) {
+		t.Fatalf("restored %d records (want %d): %v", n, first.Accepted, err)
+	}
+	e.cfg.Linker = pipelines.EngineLinker{Engine: e2}
+	e.runStages(t)
+	e.importFile(t, files[1], date)
+	e.drain(t)
+	after, err := pipelines.SourceClusters(ctx, e.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := 0
+	for src, pid := range before {
+		if after[src] != pid {
+			moved++
+		}
+	}
+	// Persons may merge when new records bridge them, but almost every
+	// earlier id must survive.
+	if moved > len(before)/50 {
+		t.Errorf("%d of %d earlier records changed person after the restart", moved, len(before))
+	}
+	truth := readTruth(t, filepath.Join(dir, "truth.csv"))
+	mt := matching.Evaluate(truth, after)
+	t.Logf("after restart: %d records, pairwise P %.4f R %.4f F1 %.4f", mt.Records, mt.Precision, mt.Recall, mt.F1)
+	if mt.Records != len(after) || mt.F1 < 0.95 {
+		t.Errorf("clusters after restart: %+v", mt)
 	}
 }

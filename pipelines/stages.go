@@ -7,6 +7,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/matching"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -14,7 +15,7 @@ import (
 type StagesConfig struct {
 	Brokers []string    // Kafka bootstrap brokers
 	Conn    driver.Conn // ClickHouse connection for the load stage
-	Linker  Linker      // Default: KeyLinker
+	Linker  Linker      // Default: EngineLinker over a new engine with the embedded Vietnamese settings
 	Enrich  Enricher    // Default: none
 	// Match and Load select the stages. Each process may run either or
 	// both; more processes join the same consumer groups.
@@ -36,8 +37,12 @@ type StageStats struct {
 // RunStages runs the selected stages until ctx is cancelled (each drains
 // what it holds before returning) or one of them fails.
 func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
-	if cfg.Linker == nil {
-		cfg.Linker = KeyLinker{}
+	if cfg.Linker == nil && cfg.Match {
+		e, err := matching.NewEngine(matching.EngineConfig{})
+		if err != nil {
+			return fmt.Errorf("run stages: %w", err)
+		}
+		cfg.Linker = EngineLinker{Engine: e}
 	}
 	if cfg.MatchGroup == "" {
 		cfg.MatchGroup = "dancu-match"

@@ -8,15 +8,17 @@ import (
 	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/spf13/cobra"
 )
 
 func newRunCmd(g *globals) *cobra.Command {
 	var (
-		stages  string
-		metrics string
-		every   time.Duration
+		stages   string
+		metrics  string
+		settings string
+		every    time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -42,13 +44,33 @@ offsets are committed); a second one stops at once.`,
 					return fmt.Errorf("--stages: unknown stage %q (want match, load)", s)
 				}
 			}
-			if cfg.Load {
-				conn, err := openClickHouse(cmd.Context(), g)
+			// Both stages need ClickHouse: load writes to it, match
+			// rebuilds its registry from it.
+			conn, err := openClickHouse(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			cfg.Conn = conn
+			if cfg.Match {
+				ec := matching.EngineConfig{}
+				if settings != "" {
+					s, err := matching.LoadSettings(settings)
+					if err != nil {
+						return err
+					}
+					ec.Settings = s
+				}
+				engine, err := matching.NewEngine(ec)
 				if err != nil {
 					return err
 				}
-				defer conn.Close()
-				cfg.Conn = conn
+				n, err := pipelines.RestoreRegistry(cmd.Context(), conn, engine)
+				if err != nil {
+					return err
+				}
+				cfg.Logger.Info("registry restored from ClickHouse", "records", n)
+				cfg.Linker = pipelines.EngineLinker{Engine: engine}
 			}
 			st := new(pipelines.StageStats)
 			if metrics != "" {
@@ -64,6 +86,7 @@ offsets are committed); a second one stops at once.`,
 		},
 	}
 	cmd.Flags().StringVar(&stages, "stages", "match,load", "stages to run in this process")
+	cmd.Flags().StringVar(&settings, "settings", "", "matching settings with a trained model (dancu train); default: the embedded Vietnamese settings, trained on the first micro-batch")
 	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics on this host:port (e.g. 127.0.0.1:9464)")
 	cmd.Flags().DurationVar(&every, "progress", 10*time.Second, "log the stage counters this often (0: never)")
 	return cmd
