@@ -1,0 +1,79 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestPublicBenchmarks links the FEBRL and fake_1000 files with the
+// blind threshold and gates the pairwise F1 below the figures in
+// RESULTS.md. It reads /work/shared/benchmarks (or $DANCU_BENCHMARKS) and
+// runs only with DANCU_LONG=1.
+func TestPublicBenchmarks(t *testing.T) {
+	if os.Getenv("DANCU_LONG") == "" {
+		t.Skip("set DANCU_LONG=1 to link the public benchmarks")
+	}
+	dir := os.Getenv("DANCU_BENCHMARKS")
+	if dir == "" {
+		dir = "/work/shared/benchmarks"
+	}
+	tests := []struct {
+		mapping string
+		files   []string
+		minF1   float64
+	}{
+		{"febrl.yaml", []string{"febrl/dataset3.csv"}, 0.995},
+		{"febrl4.yaml", []string{"febrl/dataset4a.csv", "febrl/dataset4b.csv"}, 0.999},
+		{"fake_1000.yaml", []string{"splink/fake_1000.csv"}, 0.85},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mapping, func(t *testing.T) {
+			mp, err := LoadMapping(filepath.Join("..", "testdata", "benchmarks", tt.mapping))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := mp.LoadSettings()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tt.files) > 1 && mp.LinkType != "" {
+				s.LinkType = mp.LinkType
+			}
+			f := NewFrame(s)
+			truth := map[string]string{}
+			for i, name := range tt.files {
+				tb, err := ReadTable(filepath.Join(dir, name))
+				if err != nil {
+					t.Skipf("benchmark files not here: %v", err)
+				}
+				if err := AddTable(f, tb, mp, i); err != nil {
+					t.Fatal(err)
+				}
+				ids, _ := tb.RecordIDs(mp)
+				ents, err := tb.Truth(mp.Truth)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k, id := range ids {
+					truth[id] = ents[k]
+				}
+			}
+			res, err := Link(context.Background(), f, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pred := map[string]string{}
+			for i := 0; i < f.Len(); i++ {
+				pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
+			}
+			m := Evaluate(truth, pred)
+			t.Logf("%s: P %.4f R %.4f F1 %.4f", tt.mapping, m.Precision, m.Recall, m.F1)
+			if m.F1 < tt.minF1 {
+				t.Errorf("pairwise F1 %.4f < %.3f", m.F1, tt.minF1)
+			}
+		})
+	}
+}
