@@ -1,6 +1,3 @@
-// Command dancu builds Vietnam's population register: it generates test
-// populations, imports spreadsheets and scanned forms into Kafka, matches
-// records to persons and loads everything into ClickHouse.
 package main
 
 import (

@@ -32,9 +32,7 @@ func normalizeAddress(g *globals, in io.Reader, out io.Writer, asOf string) erro
 // and prints, for each file and for its addresses dated before and after
 // the 2025 reform, the accuracy per level: strict (an ambiguous result is
 // wrong) and lenient (right when the truth is among the candidates), and
-// the share of wrong guesses. It is meant for `dancu normalize address
-// --eval FILE…`; `go run ./matching/address/internal/addreval FILE…` does
-// the same.
+// the share of wrong guesses: `dancu normalize address --eval FILE…`.
 func evalAddresses(g *globals, paths []string, out io.Writer) error {
 	for _, p := range paths {
 		f, err := os.Open(p)

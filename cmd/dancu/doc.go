@@ -1,0 +1,17 @@
+// Command dancu builds Vietnam's population register: it generates test
+// populations, imports spreadsheets and scanned forms into Kafka, matches
+// records to persons and loads everything into ClickHouse.
+//
+// It is the thin layer over the flow: flags and environment are read here
+// and nowhere else, then handed as plain config structs to ingest,
+// matching, pipelines and the embedded engines. One file per subcommand:
+//
+//	demo        the whole pipeline on embedded defaults
+//	gen         synthetic population with ground truth
+//	import      spreadsheets and scanned forms → Kafka
+//	run         match and load stages (Kafka → match → Kafka → ClickHouse)
+//	coverage    records and persons by province
+//	link, train, eval, explain   the matching engine on files
+//	normalize   names, addresses, dates, sex, ids
+//	broker, clickhouse, migrate  the embedded Kafka broker and ClickHouse
+package main
