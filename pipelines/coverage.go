@@ -1,9 +1,11 @@
 package pipelines
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -59,7 +61,8 @@ func Coverage(ctx context.Context, conn driver.Conn, era string) (*CoverageRepor
 // WriteTable prints the report as an aligned table. Provinces with no
 // record are left out unless all is set.
 func (r *CoverageReport) WriteTable(w io.Writer, all bool) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "code\tprovince\trecords\tpersons\tpopulation 2024\tcoverage %\t")
 	for _, row := range r.Rows {
 		if row.Records == 0 && row.Persons == 0 && !all {
@@ -73,6 +76,11 @@ func (r *CoverageReport) WriteTable(w io.Writer, all bool) error {
 	fmt.Fprintf(tw, "\tTOTAL\t%d\t%d\t\t\t\n", r.Records, r.Persons)
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+		if _, err := fmt.Fprintln(w, strings.TrimRight(line, " ")); err != nil {
+			return err
+		}
 	}
 	_, err := fmt.Fprintf(w, "rejected rows: %d\n", r.Rejects)
 	return err
