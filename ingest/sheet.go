@@ -74,6 +74,42 @@ type columns struct {
 	field []string      // by column index; "" unused
 	enc   []vn.Encoding // by column index
 	index map[string]int
+	// memo holds, by column index, the cleaned and decoded text of raw
+	// cell values already seen: ethnicity, religion, nationality,
+	// addresses and relations repeat down a sheet, and cleaning and NFC
+	// normalising them again costs more than a map look-up. Each column
+	// keeps at most memoMax values, so memory stays bounded.
+	memo []map[string]string
+}
+
+// memoMax bounds the values remembered per column.
+const memoMax = 4096
+
+// text returns cleanText(decodeText(raw, enc of column i)), remembered.
+func (c *columns) text(i int, raw string) string {
+	enc := vn.Unicode
+	if i < len(c.enc) {
+		enc = c.enc[i]
+	}
+	if len(raw) > 256 || i >= len(c.field) {
+		return cleanText(decodeText(raw, enc))
+	}
+	if c.memo == nil {
+		c.memo = make([]map[string]string, len(c.field))
+	}
+	m := c.memo[i]
+	if v, ok := m[raw]; ok {
+		return v
+	}
+	v := cleanText(decodeText(raw, enc))
+	if m == nil {
+		m = make(map[string]string)
+		c.memo[i] = m
+	}
+	if len(m) < memoMax {
+		m[raw] = v
+	}
+	return v
 }
 
 func (c *columns) has(f string) bool { _, ok := c.index[f]; return ok }

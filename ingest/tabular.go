@@ -524,7 +524,7 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		if v == "" {
 			continue
 		}
-		v = cleanText(decode(i, v))
+		v = sh.cols.text(i, v)
 		if v != "" {
 			rv.set(f, v, sh.layout.Columns[i].Header)
 		}

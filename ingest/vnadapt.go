@@ -80,6 +80,9 @@ var legacyHeaderEncodings = []vn.Encoding{vn.TCVN3, vn.VNI, vn.Windows1258, vn.V
 
 // decodeText converts s read in enc to NFC Unicode.
 func decodeText(s string, enc vn.Encoding) string {
+	if enc == vn.Unicode && isASCII(s) {
+		return s // ASCII is NFC already
+	}
 	return norm.NFC.String(vn.Decode(enc, s))
 }
 
@@ -93,4 +96,13 @@ func detectEncoding(samples []string, font string, legacyBytes bool) vn.Encoding
 		return vn.Windows1258
 	}
 	return e
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

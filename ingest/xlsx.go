@@ -41,6 +41,7 @@ type xlsxReader struct {
 	zr       *zip.ReadCloser
 	part     io.ReadCloser
 	scan     *sheetScanner
+	ra       *readAhead // unpacks the worksheet part ahead of scan
 	sst      []string
 	sstRead  bool
 	pending  *rawRow           // a row read ahead past a gap of blank rows
@@ -164,7 +165,8 @@ func (x *xlsxReader) nextSheet() (string, bool, error) {
 		if err != nil {
 			return "", false, fmt.Errorf("sheet %q: %w", name, err)
 		}
-		x.part, x.scan, x.rowNum, x.pending = rc, newSheetScanner(rc, x.sst), 0, nil
+		x.ra = newReadAhead(rc, readAheadChunk, 2)
+		x.part, x.scan, x.rowNum, x.pending = rc, newSheetScanner(x.ra, x.sst), 0, nil
 		x.startPrefetch()
 		return name, true, nil
 	}
@@ -316,6 +318,10 @@ func (x *xlsxReader) stopPrefetch() {
 	for range x.batches {
 	}
 	x.stop, x.batches, x.batch = nil, nil, nil
+	if x.ra != nil {
+		x.ra.stop()
+		x.ra = nil
+	}
 }
 
 func (x *xlsxReader) close() error {

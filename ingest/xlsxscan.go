@@ -132,15 +132,16 @@ func (s *xmlScanner) readTag() error {
 // tagComplete reports whether tag (read up to a '>') is a whole tag: no
 // quote left open, a comment ending in "--", a CDATA section in "]]".
 func tagComplete(tag []byte) bool {
-	switch {
-	case bytes.HasPrefix(tag, []byte("!--")):
-		return len(tag) >= 5 && bytes.HasSuffix(tag, []byte("--"))
-	case bytes.HasPrefix(tag, []byte("![CDATA[")):
-		return len(tag) >= 10 && bytes.HasSuffix(tag, []byte("]]"))
+	if len(tag) > 0 && tag[0] == '!' {
+		switch {
+		case bytes.HasPrefix(tag, []byte("!--")):
+			return len(tag) >= 5 && bytes.HasSuffix(tag, []byte("--"))
+		case bytes.HasPrefix(tag, []byte("![CDATA[")):
+			return len(tag) >= 10 && bytes.HasSuffix(tag, []byte("]]"))
+		}
 	}
-	if bytes.IndexByte(tag, '\'') < 0 {
-		return bytes.Count(tag, []byte{'"'})%2 == 0
-	}
+	// One pass over the tag (most are a few bytes: "c r=\"A2\"", "/t"),
+	// cheaper than the calls of bytes.Count and bytes.IndexByte.
 	var quote byte
 	for _, c := range tag {
 		if quote != 0 {
