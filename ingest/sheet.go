@@ -78,12 +78,24 @@ type columns struct {
 	// cell values already seen: ethnicity, religion, nationality,
 	// addresses and relations repeat down a sheet, and cleaning and NFC
 	// normalising them again costs more than a map look-up. Each column
-	// keeps at most memoMax values, so memory stays bounded.
-	memo []map[string]string
+	// keeps at most memoMax values, so memory stays bounded, and a column
+	// whose values rarely repeat (names, numbers) stops looking.
+	memo []columnMemo
 }
 
-// memoMax bounds the values remembered per column.
-const memoMax = 4096
+type columnMemo struct {
+	m          map[string]string
+	hits, miss int
+	off        bool
+}
+
+// memoMax bounds the values remembered per column; memoTrial is the number
+// of look-ups after which a column that hits less than half the time
+// stops using its memo.
+const (
+	memoMax   = 4096
+	memoTrial = 2048
+)
 
 // text returns cleanText(decodeText(raw, enc of column i)), remembered.
 func (c *columns) text(i int, raw string) string {
@@ -91,23 +103,30 @@ func (c *columns) text(i int, raw string) string {
 	if i < len(c.enc) {
 		enc = c.enc[i]
 	}
-	if len(raw) > 256 || i >= len(c.field) {
-		return cleanText(decodeText(raw, enc))
+	if i >= len(c.field) || len(raw) > 256 || enc == vn.Unicode && isASCII(raw) {
+		return cleanText(decodeText(raw, enc)) // ASCII is cheaper to clean than to look up
 	}
 	if c.memo == nil {
-		c.memo = make([]map[string]string, len(c.field))
+		c.memo = make([]columnMemo, len(c.field))
 	}
-	m := c.memo[i]
-	if v, ok := m[raw]; ok {
+	cm := &c.memo[i]
+	if cm.off {
+		return cleanText(decodeText(raw, enc))
+	}
+	if v, ok := cm.m[raw]; ok {
+		cm.hits++
 		return v
 	}
-	v := cleanText(decodeText(raw, enc))
-	if m == nil {
-		m = make(map[string]string)
-		c.memo[i] = m
+	cm.miss++
+	if cm.hits+cm.miss == memoTrial && cm.hits < cm.miss {
+		cm.off, cm.m = true, nil
 	}
-	if len(m) < memoMax {
-		m[raw] = v
+	v := cleanText(decodeText(raw, enc))
+	if cm.m == nil && !cm.off {
+		cm.m = make(map[string]string)
+	}
+	if !cm.off && len(cm.m) < memoMax {
+		cm.m[raw] = v
 	}
 	return v
 }
