@@ -51,7 +51,7 @@ type guardState struct {
 // would break a guard (two different valid identification numbers, birth
 // years too far apart). The result does not depend on the order of
 // pairs: ties are broken by rows.
-func Cluster(f *Frame, s *Settings, pairs []Pair) (*Clusters, error) {
+func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 	sd := s.withDefaults()
 	s = &sd
 	n := f.Len()
@@ -91,6 +91,12 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (*Clusters, error) {
 		}
 		return x
 	}
+	var avg *averageLinkage
+	if s.Clustering.Linkage == AverageLinkage {
+		if avg, err = newAverageLinkage(f, s); err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+	}
 	states := map[int32]*guardState{}
 	state := func(root int32) *guardState {
 		if st, ok := states[root]; ok {
@@ -126,11 +132,22 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (*Clusters, error) {
 				continue
 			}
 		}
+		if avg != nil {
+			if mean := avg.mean(ra, rb); mean < s.Thresholds.Match {
+				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: Guard{Kind: AverageLinkage},
+					Reason: fmt.Sprintf("mean match probability %.3f of the clusters' %d cross pairs is below %.2f",
+						mean, avg.size(ra)*avg.size(rb), s.Thresholds.Match)})
+				continue
+			}
+		}
 		if rb < ra {
 			ra, rb = rb, ra
 			sa, sb = sb, sa
 		}
 		parent[rb] = ra
+		if avg != nil {
+			avg.join(ra, rb)
+		}
 		markProb(out.Prob, e)
 		if sa != nil {
 			for gi, gd := range guards {
@@ -212,4 +229,66 @@ func violates(f *Frame, guards []guardCol, a, b *guardState) (int, string) {
 		}
 	}
 	return -1, ""
+}
+
+// averageLinkage scores the cross pairs of two clusters with the model.
+type averageLinkage struct {
+	f        *Frame
+	linkType string
+	c        *compiled
+	ws       *weights
+	g        []uint8
+	members  map[int32][]int32 // root → rows, for clusters of more than one row
+}
+
+func newAverageLinkage(f *Frame, s *Settings) (*averageLinkage, error) {
+	if s.Model == nil {
+		return nil, fmt.Errorf("average linkage needs a trained model")
+	}
+	c, err := compile(s, f)
+	if err != nil {
+		return nil, err
+	}
+	return &averageLinkage{f: f, linkType: s.LinkType, c: c, ws: newWeights(c, s.Model, s.Training.Prior),
+		g: make([]uint8, len(c.comps)), members: map[int32][]int32{}}, nil
+}
+
+func (a *averageLinkage) rows(root int32) []int32 {
+	if m, ok := a.members[root]; ok {
+		return m
+	}
+	return []int32{root}
+}
+
+func (a *averageLinkage) size(root int32) int { return len(a.rows(root)) }
+
+// mean returns the mean match probability over the pairs across the
+// clusters of roots ra and rb that the link type compares (1 when there
+// are none).
+func (a *averageLinkage) mean(ra, rb int32) float64 {
+	var sum float64
+	n := 0
+	for _, x := range a.rows(ra) {
+		for _, y := range a.rows(rb) {
+			p, q := min(x, y), max(x, y)
+			if !a.f.pairAllowed(a.linkType, p, q) {
+				continue
+			}
+			n++
+			for k := range a.c.comps {
+				a.g[k] = a.c.gamma(a.f, k, p, q)
+			}
+			sum += Probability(a.ws.score(a.c, a.f, a.g, p, q))
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return sum / float64(n)
+}
+
+// join records that the cluster of rb joined the cluster of ra.
+func (a *averageLinkage) join(ra, rb int32) {
+	a.members[ra] = append(a.rows(ra), a.rows(rb)...)
+	delete(a.members, rb)
 }

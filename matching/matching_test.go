@@ -596,3 +596,61 @@ func TestEngineRedeliveryAddsNothing(t *testing.T) {
 		t.Errorf("stats %+v, registry %d records", st, len(e.Registry().Records))
 	}
 }
+
+// TestClusterAverageLinkage checks that average linkage refuses a chain
+// through a record with few fields (b carries only the names it shares
+// with everyone) that single linkage makes, and keeps the consistent
+// records together.
+func TestClusterAverageLinkage(t *testing.T) {
+	y := strings.Replace(toySettings, ", tf: first", "", 1)
+	y = y[:strings.Index(y, "guards:")]
+	tests := []struct {
+		linkage  string
+		chained  bool // d joins a, b, c
+		refusals int
+	}{
+		{SingleLinkage, true, 0},
+		{AverageLinkage, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.linkage, func(t *testing.T) {
+			s, err := ParseSettings([]byte(y + "clustering: {linkage: " + tt.linkage + "}\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Model = &Model{Lambda: 0.01, LambdaGlobal: 0.01, Comparisons: []ComparisonModel{
+				{Name: "first", M: []float64{0.9, 0.05, 0.05}, U: []float64{0.01, 0.01, 0.98}},
+				{Name: "last", M: []float64{0.9, 0.05, 0.05}, U: []float64{0.05, 0.01, 0.94}},
+				{Name: "dob", M: []float64{0.9, 0.08, 0.02}, U: []float64{0.001, 0.01, 0.989}},
+				{Name: "city", M: []float64{0.95, 0.05}, U: []float64{0.2, 0.8}},
+			}}
+			rows := []map[string]string{
+				{"first": "lan", "last": "ksor", "dob": "1990-01-01", "city": "hue"},
+				{"first": "lan", "last": "ksor", "dob": "1990-01-01", "city": "hue"},
+				{"first": "lan", "last": "ksor"},
+				{"first": "lan", "last": "ksor", "dob": "1991-06-06", "city": "vinh"},
+			}
+			f := toyFrame(t, s, rows, []string{"a", "b", "c", "d"})
+			pairs := []Pair{{A: 0, B: 1, Weight: 20}, {A: 0, B: 2, Weight: 4}, {A: 2, B: 3, Weight: 4}}
+			cl, err := Cluster(f, s, pairs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cl.Of[0] != cl.Of[1] || cl.Of[0] != cl.Of[2] {
+				t.Errorf("a, b, c should be one person: %v", cl.Of)
+			}
+			if got := cl.Of[3] == cl.Of[0]; got != tt.chained {
+				t.Errorf("d with a = %v, want %v (clusters %v)", got, tt.chained, cl.Of)
+			}
+			if len(cl.Blocked) != tt.refusals {
+				t.Fatalf("refused links = %v, want %d", cl.Blocked, tt.refusals)
+			}
+			if tt.refusals > 0 && (cl.Blocked[0].Guard.Kind != AverageLinkage || cl.Blocked[0].A != 2 || cl.Blocked[0].B != 3) {
+				t.Errorf("refused %+v, want c–d by average linkage", cl.Blocked[0])
+			}
+		})
+	}
+	if _, err := ParseSettings([]byte(y + "clustering: {linkage: complete}\n")); err == nil || !strings.Contains(err.Error(), "clustering.linkage") {
+		t.Errorf("linkage complete: err = %v, want one naming clustering.linkage", err)
+	}
+}

@@ -41,6 +41,7 @@ type Settings struct {
 	// than taken for two people. Default: none (every refused pair).
 	TwoIDsRequire []Veto          `json:"two_ids_require,omitempty" yaml:"two_ids_require,omitempty"`
 	Thresholds    Thresholds      `json:"thresholds" yaml:"thresholds"`
+	Clustering    Clustering      `json:"clustering,omitempty" yaml:"clustering,omitempty"`
 	Training      TrainingOptions `json:"training" yaml:"training"`
 
 	// Model holds the trained parameters; nil until trained.
@@ -144,6 +145,25 @@ type Veto struct {
 	Levels     []string `json:"levels" yaml:"levels"`
 }
 
+// Linkage rules of Clustering.
+const (
+	SingleLinkage  = "single"  // connected components of the pairs at or above the match threshold
+	AverageLinkage = "average" // clusters join only when their cross pairs average the match threshold
+)
+
+// Clustering chooses how pairs at or above the match threshold join
+// persons. Single linkage (the default) joins the two clusters of every
+// such pair that the guards allow, so one weak pair can chain two people
+// into one. Average linkage also asks, before joining two clusters, that
+// the mean match probability over all their cross pairs — each scored by
+// the model, whether blocking made it a candidate or not — reach the match
+// threshold: the records of the two clusters must on average be more
+// likely the same person than not (average-linkage agglomerative
+// clustering cut at the match probability, applied strongest pair first).
+type Clustering struct {
+	Linkage string `json:"linkage,omitempty" yaml:"linkage,omitempty"` // single or average; Default: single
+}
+
 // Thresholds on the model's match probability. They are fixed in the
 // settings, never tuned on labels.
 type Thresholds struct {
@@ -220,6 +240,9 @@ func (s Settings) withDefaults() Settings {
 	if s.Thresholds.Review == 0 {
 		s.Thresholds.Review = 0.1
 	}
+	if s.Clustering.Linkage == "" {
+		s.Clustering.Linkage = SingleLinkage
+	}
 	if s.Training.URandomPairs == 0 {
 		s.Training.URandomPairs = 1_000_000
 	}
@@ -259,6 +282,9 @@ func (s Settings) Validate() error {
 	}
 	if s.Version != SettingsVersion {
 		bad("version", "is %d, this build reads %d", s.Version, SettingsVersion)
+	}
+	if l := s.Clustering.Linkage; l != SingleLinkage && l != AverageLinkage {
+		bad("clustering.linkage", "unknown %q (single or average)", l)
 	}
 	switch s.LinkType {
 	case DedupeOnly, LinkOnly, LinkAndDedupe:
