@@ -36,7 +36,11 @@
 //   - Cluster joins pairs at or above the match probability (0.5, fixed in
 //     the settings, never tuned on labels) strongest first, refusing links
 //     that break a guard: two different valid identification numbers, or
-//     birth years too far apart.
+//     birth years too far apart. With average linkage (settings
+//     clustering.linkage, used by fake_1000) two clusters also join only
+//     when their cross pairs, all scored by the model, average the match
+//     probability — a guard against chaining through records with few
+//     fields.
 //   - Summarise gives each person its identification number and status
 //     (confirmed, inferred, conflicting, missing) checked with vn.ID.Check,
 //     and the conflicts: shared_id, two_ids, id_contradicts, grey_zone.
