@@ -239,6 +239,10 @@ type averageLinkage struct {
 	ws       *weights
 	g        []uint8
 	members  map[int32][]int32 // root → rows, for clusters of more than one row
+	// means remembers the mean of two clusters (roots and sizes, which
+	// change with every join), so that the many pairs between the same two
+	// clusters score their cross pairs once.
+	means map[[4]int32]float64
 }
 
 func newAverageLinkage(f *Frame, s *Settings) (*averageLinkage, error) {
@@ -250,7 +254,7 @@ func newAverageLinkage(f *Frame, s *Settings) (*averageLinkage, error) {
 		return nil, err
 	}
 	return &averageLinkage{f: f, linkType: s.LinkType, c: c, ws: newWeights(c, s.Model, s.Training.Prior),
-		g: make([]uint8, len(c.comps)), members: map[int32][]int32{}}, nil
+		g: make([]uint8, len(c.comps)), members: map[int32][]int32{}, means: map[[4]int32]float64{}}, nil
 }
 
 func (a *averageLinkage) rows(root int32) []int32 {
@@ -266,6 +270,19 @@ func (a *averageLinkage) size(root int32) int { return len(a.rows(root)) }
 // clusters of roots ra and rb that the link type compares (1 when there
 // are none).
 func (a *averageLinkage) mean(ra, rb int32) float64 {
+	if rb < ra {
+		ra, rb = rb, ra
+	}
+	key := [4]int32{ra, rb, int32(a.size(ra)), int32(a.size(rb))}
+	if m, ok := a.means[key]; ok {
+		return m
+	}
+	m := a.score(ra, rb)
+	a.means[key] = m
+	return m
+}
+
+func (a *averageLinkage) score(ra, rb int32) float64 {
 	var sum float64
 	n := 0
 	for _, x := range a.rows(ra) {
