@@ -19,7 +19,10 @@
 // Open tells the format by the file's first bytes. XLSX worksheets are
 // streamed from the archive by a small tokenizer of the worksheet XML
 // (excelize's row iterator is ten times slower and remains available with
-// Options.ExcelizeRows); sizes are checked before anything is unpacked, so
+// Options.ExcelizeRows), on goroutines of their own: one inflates the
+// worksheet part a few 256 KB chunks ahead, one tokenizes it a few hundred
+// rows ahead of the rows' validation (bounded, so memory stays flat on a
+// million-row sheet); sizes are checked before anything is unpacked, so
 // a zip bomb or an enormous shared-string table is refused. Legacy .xls
 // (BIFF8) workbooks are converted to xlsx by LibreOffice when it is
 // installed (apt-get install libreoffice-calc-nogui), else Open says how to

@@ -41,6 +41,28 @@ type xmlScanner struct {
 // processing instructions and DOCTYPEs are skipped; CDATA is text.
 func (s *xmlScanner) next() error {
 	s.text = s.text[:0]
+	// Fast path: the text and a whole plain tag are in the reader's
+	// buffer, read in place without the calls, copies and error checks of
+	// ReadSlice (a worksheet row has a hundred tags or so).
+	if buf, _ := s.r.Peek(s.r.Buffered()); len(buf) > 0 {
+		if i := bytes.IndexByte(buf, '<'); i >= 0 {
+			if j := bytes.IndexByte(buf[i+1:], '>'); j > 0 {
+				tag := buf[i+1 : i+1+j]
+				if tag[0] != '!' && tag[0] != '?' && tagComplete(tag) {
+					var err error
+					if s.text, err = appendText(s.text, buf[:i]); err != nil {
+						return err
+					}
+					if len(s.text) > maxCellBytes {
+						return fmt.Errorf("%w: text longer than %d bytes", errXML, maxCellBytes)
+					}
+					s.tag = tag
+					_, _ = s.r.Discard(i + 2 + j) // buffered: cannot fail, and the bytes stay put until the next read
+					return nil
+				}
+			}
+		}
+	}
 scan:
 	for {
 		chunk, err := s.r.ReadSlice('<')
