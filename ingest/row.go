@@ -336,6 +336,14 @@ func isNumeric(s string) bool {
 	if s == "" {
 		return false
 	}
+	// Only these bytes can make a number ParseFloat reads without an
+	// "x" or an "n" (hex, Inf, NaN): refuse the rest without the error
+	// ParseFloat would allocate; ParseFloat takes "1_000" (dates and names come here on every row).
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' || c == '_') {
+			return false
+		}
+	}
 	_, err := strconv.ParseFloat(s, 64)
 	return err == nil && !strings.ContainsAny(s, "xXnN")
 }

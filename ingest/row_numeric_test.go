@@ -1,0 +1,35 @@
+package ingest
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestIsNumeric checks the byte pre-check of isNumeric against the plain
+// definition: ParseFloat reads it and it has no x or n.
+func TestIsNumeric(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"1990", true}, {" 32947 ", true}, {"-1.5", true}, {"+2", true}, {"1e5", true}, {"1.001172029276E+11", true},
+		{".5", true}, {"5.", true}, {"1_000", plainNumber("1_000")},
+		{"", false}, {"20/05/1972", false}, {"0x1p-2", false}, {"Inf", false}, {"NaN", false},
+		{"infinity", false}, {"1,5", false}, {"e", false}, {"-", false}, {"12a", false}, {"１２", false}, {"Nguyễn", false},
+	} {
+		if got := isNumeric(tc.in); got != tc.want || got != plainNumber(tc.in) {
+			t.Errorf("isNumeric(%q) = %v, want %v (ParseFloat definition %v)", tc.in, got, tc.want, plainNumber(tc.in))
+		}
+	}
+}
+
+// plainNumber is isNumeric without the byte pre-check.
+func plainNumber(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil && !strings.ContainsAny(s, "xXnN")
+}
