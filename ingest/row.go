@@ -336,9 +336,10 @@ func isNumeric(s string) bool {
 	if s == "" {
 		return false
 	}
-	// Only these bytes can make a number ParseFloat reads without an
-	// "x" or an "n" (hex, Inf, NaN): refuse the rest without the error
-	// ParseFloat would allocate; ParseFloat takes "1_000" (dates and names come here on every row).
+	// Only these bytes can make a number that ParseFloat reads and that
+	// has no "x" or "n" (hex, Inf, NaN; ParseFloat takes "1_000" too):
+	// refuse the rest without the error ParseFloat would allocate (dates
+	// and names come here on every row).
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !(c >= '0' && c <= '9' || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' || c == '_') {
 			return false
