@@ -30,8 +30,11 @@ type ImportConfig struct {
 	Partitions int
 	// BatchRows is the number of records (or rejects) per Arrow IPC
 	// message; a batch that would exceed kafkax.MaxMessageBytes is split.
-	// Default: 5000 (each batch pays for an Arrow schema, a zstd encoder
-	// and a produce request, so larger batches import faster).
+	// Default: 2000. Larger batches save schemas and produce requests but
+	// no time: past about 2,000 records the address columns outgrow one
+	// 128 KB zstd block and every batch allocates a 16 MB zstd history
+	// (measured at 200,000 rows: 5,000-record batches import at the same speed
+	// with 300 MB peak memory against 110 MB).
 	BatchRows int
 	// InFlight is the number of messages being encoded and written at
 	// once. Default: 4.
@@ -180,6 +183,7 @@ func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress f
 	g, gctx := errgroup.WithContext(pubCtx)
 	jobs := make(chan publishJob)
 	var mu sync.Mutex // guards the Published counters of st
+
 	for i := 0; i < cfg.InFlight; i++ {
 		g.Go(func() error {
 			for j := range jobs {
@@ -368,7 +372,7 @@ func quoteSheet(s string) string {
 
 func (c ImportConfig) withDefaults() ImportConfig {
 	if c.BatchRows <= 0 {
-		c.BatchRows = 5000
+		c.BatchRows = 2000
 	}
 	if c.InFlight <= 0 {
 		c.InFlight = 4

@@ -438,19 +438,25 @@ func peakRSS() int64 {
 // BenchmarkImportXLSX imports an XLSX of DANCU_BENCH_ROWS rows (default
 // 1,000,000; the file is written once and cached) into the in-process
 // embedded broker, and reports rows/s and the peak resident memory of the
-// process (which holds the broker too). Run:
+// process (which holds the broker too). DANCU_BENCH_BATCH sets BatchRows.
+// Run:
 //
 //	DANCU_BENCH_ROWS=1000000 go test ./pipelines -run '^$' -bench ImportXLSX -benchtime 1x
 //
-// Measured 2026-11-27 17:23 UTC on the shared 2-core machine (load 1.3–1.7,
-// other engineers at work), 1,000,000 rows (102 MB XLSX): 19.5 s and
-// 21.2 s, i.e. 51,255 and 47,119 rows/s, peak RSS 300 MB; about 38 µs of
-// CPU per row (user+sys 37–41 s), the process at 190% CPU. Before the
-// work of this commit series: 25,000 rows/s at 200,000 rows, ~48 µs/row.
+// Measured 2026-11-27 17:25 UTC on the shared 2-core machine (load
+// 1.1–1.5, other engineers at work), 1,000,000 rows (102 MB XLSX), default
+// 2,000-record batches: 20.9 s and 21.0 s, 47,853 and 47,620 rows/s, peak
+// RSS 110 MB, 38 µs of CPU per row (user+sys ≈ 40 s at 190% CPU). With
+// GOGC=400 in the environment: 19.0 s, 52,734 rows/s, peak RSS 229 MB.
+// Before this work: 25,000 rows/s at 200,000 rows, ~48 µs of CPU per row.
 func BenchmarkImportXLSX(b *testing.B) {
 	n := 1000000
 	if v := os.Getenv("DANCU_BENCH_ROWS"); v != "" {
 		fmt.Sscanf(v, "%d", &n)
+	}
+	batch := 0 // ImportConfig's default
+	if v := os.Getenv("DANCU_BENCH_BATCH"); v != "" {
+		fmt.Sscanf(v, "%d", &batch)
 	}
 	p := benchXLSX(b, n)
 	addr := brokertest.Start(b)
@@ -463,7 +469,7 @@ func BenchmarkImportXLSX(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		s, err := Import(context.Background(), ImportConfig{Brokers: []string{addr}}, src, nil)
+		s, err := Import(context.Background(), ImportConfig{Brokers: []string{addr}, BatchRows: batch}, src, nil)
 		src.Close()
 		if err != nil {
 			b.Fatal(err)
