@@ -29,31 +29,38 @@ func TestBrokerKilledMidImport(t *testing.T) {
 	}
 	killed := false
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	_, err = pipelines.Import(ctx, pipelines.ImportConfig{Brokers: []string{addr}, BatchRows: 100}, src, func(s pipelines.Stats) {
-		if !killed && s.PublishedRecords > 0 {
+	// Kill the broker once 2,000 rows are read (20 batches of 100 handed
+	// to the writers), then stop the import rather than wait for retries.
+	st, err := pipelines.Import(ctx, pipelines.ImportConfig{Brokers: []string{addr}, BatchRows: 100},
+		&afterRows{Source: src, n: 2000, do: func() {
 			killed = true
 			if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Errorf("kill broker: %v", err)
 			}
 			child.Wait()
-			cancel() // the import sees its broker gone; stop it rather than wait for retries
-		}
-	})
+			cancel()
+		}}, nil)
 	cancel()
 	src.Close()
 	if !killed {
 		t.Fatalf("the import finished before the broker could be killed (err %v)", err)
 	}
-	if err == nil {
+	if err == nil || st.Done {
 		t.Fatal("import reported success although its broker was killed")
 	}
+	t.Logf("at the kill: %d rows read, %d records acknowledged", st.Read, st.PublishedRecords)
 
 	// Restart on the same data directory and import again.
 	addr, _ = brokertest.StartChild(t, kdir)
 	e.brokers = []string{addr}
 	e.cfg.Brokers = e.brokers
-	full := e.importFile(t, path, date)
 	e.runStages(t)
+	// Everything the broker acknowledged before the kill is still there.
+	e.drain(t)
+	if got := e.count(t, "SELECT count() FROM records FINAL"); got < uint64(st.PublishedRecords) {
+		t.Errorf("after the restart %d records reached ClickHouse, but %d were acknowledged before the kill", got, st.PublishedRecords)
+	}
+	full := e.importFile(t, path, date)
 	e.drain(t)
 	if got := e.count(t, "SELECT count() FROM records FINAL"); got != uint64(full.Accepted) {
 		t.Errorf("records %d, want %d", got, full.Accepted)

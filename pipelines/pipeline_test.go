@@ -208,13 +208,8 @@ func TestInterruptedImportThenRerun(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var partial pipelines.Stats
-	_, err = pipelines.Import(ctx, pipelines.ImportConfig{Brokers: e.brokers, BatchRows: 100}, src, func(s pipelines.Stats) {
-		partial = s
-		if s.Read > 500 {
-			cancel()
-		}
-	})
+	partial, err := pipelines.Import(ctx, pipelines.ImportConfig{Brokers: e.brokers, BatchRows: 100},
+		&afterRows{Source: src, n: 500, do: cancel}, nil)
 	src.Close()
 	cancel()
 	if err == nil || partial.Done {
@@ -315,4 +310,20 @@ func TestMatcherRestartKeepsPersonIDs(t *testing.T) {
 	if mt.Records != len(after) || mt.F1 < 0.95 {
 		t.Errorf("clusters after restart: %+v", mt)
 	}
+}
+
+// afterRows calls do once, after n rows have been read from Source: a
+// deterministic point at which to interrupt an import.
+type afterRows struct {
+	ingest.Source
+	n, read int
+	do      func()
+}
+
+func (a *afterRows) Next() (ingest.Item, error) {
+	it, err := a.Source.Next()
+	if a.read++; a.read == a.n {
+		a.do()
+	}
+	return it, err
 }
