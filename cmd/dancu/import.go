@@ -83,6 +83,7 @@ id defaults to one derived from the file's hash, so running the same import agai
   dancu import phieu_dc01_20190607.jsonl`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			raiseGCTarget()
 			if err := o.validate(args); err != nil {
 				return err
 			}
