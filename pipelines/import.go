@@ -89,6 +89,46 @@ type Stats struct {
 	Elapsed time.Duration `json:"elapsed_ns"`
 }
 
+// Count adds one input item to s: rows read = accepted + rejected, in
+// total and for the item's sheet, and the notes of an accepted record.
+// Items that are neither record nor reject are not rows and are ignored.
+func (s *Stats) Count(it ingest.Item) {
+	var sheet string
+	var row uint32
+	switch {
+	case it.Record != nil:
+		sheet, row = it.Record.Sheet, it.Record.Row
+	case it.Reject != nil:
+		sheet, row = it.Reject.Sheet, it.Reject.Row
+	default:
+		return
+	}
+	i := len(s.Sheets) - 1 // rows come sheet by sheet: the last is the usual one
+	for i >= 0 && s.Sheets[i].Sheet != sheet {
+		i--
+	}
+	if i < 0 {
+		i = len(s.Sheets)
+		s.Sheets = append(s.Sheets, SheetStats{Sheet: sheet})
+	}
+	s.Read++
+	s.Sheets[i].Read++
+	s.Sheet, s.Row = sheet, row
+	if it.Record != nil {
+		s.Accepted++
+		s.Sheets[i].Accepted++
+		for _, note := range it.Notes {
+			if s.Notes == nil {
+				s.Notes = map[string]int64{}
+			}
+			s.Notes[note.Field+": "+note.Reason]++
+		}
+		return
+	}
+	s.Rejected++
+	s.Sheets[i].Rejected++
+}
+
 func (s *Stats) clone() Stats {
 	c := *s
 	c.Sheets = append([]SheetStats(nil), s.Sheets...)
@@ -214,7 +254,6 @@ func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress f
 	balancer := &kafka.Murmur2Balancer{}
 	groups := make(map[int]*publishJob, len(partitions))
 	rejects := &publishJob{rejects: []schemas.Reject{}}
-	sheets := map[string]int{}
 	lastProgress := time.Now()
 	snapshot := func() Stats {
 		mu.Lock()
@@ -246,40 +285,11 @@ func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress f
 			readErr = err
 			break
 		}
-		sheet, row := "", uint32(0)
-		switch {
-		case it.Record != nil:
-			sheet, row = it.Record.Sheet, it.Record.Row
-		case it.Reject != nil:
-			sheet, row = it.Reject.Sheet, it.Reject.Row
-		default:
+		if it.Record == nil && it.Reject == nil {
 			continue
 		}
-		si, ok := sheets[sheet]
-		if !ok {
-			si = len(st.Sheets)
-			sheets[sheet] = si
-			mu.Lock()
-			st.Sheets = append(st.Sheets, SheetStats{Sheet: sheet})
-			mu.Unlock()
-		}
 		mu.Lock()
-		st.Read++
-		st.Sheets[si].Read++
-		st.Sheet, st.Row = sheet, row
-		if it.Record != nil {
-			st.Accepted++
-			st.Sheets[si].Accepted++
-			for _, note := range it.Notes {
-				if st.Notes == nil {
-					st.Notes = map[string]int64{}
-				}
-				st.Notes[note.Field+": "+note.Reason]++
-			}
-		} else {
-			st.Rejected++
-			st.Sheets[si].Rejected++
-		}
+		st.Count(it)
 		mu.Unlock()
 
 		if it.Record != nil {

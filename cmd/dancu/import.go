@@ -225,7 +225,6 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 func dryRun(ctx context.Context, src ingest.Source, n int) (pipelines.Stats, []map[string]any, error) {
 	var st pipelines.Stats
 	var rows []map[string]any
-	sheets := map[string]int{}
 	for ctx.Err() == nil {
 		it, err := src.Next()
 		if errors.Is(err, io.EOF) {
@@ -235,34 +234,7 @@ func dryRun(ctx context.Context, src ingest.Source, n int) (pipelines.Stats, []m
 		if err != nil {
 			return st, rows, err
 		}
-		sheet, row := "", uint32(0)
-		if it.Record != nil {
-			sheet, row = it.Record.Sheet, it.Record.Row
-		} else {
-			sheet, row = it.Reject.Sheet, it.Reject.Row
-		}
-		i, ok := sheets[sheet]
-		if !ok {
-			i = len(st.Sheets)
-			sheets[sheet] = i
-			st.Sheets = append(st.Sheets, pipelines.SheetStats{Sheet: sheet})
-		}
-		st.Read++
-		st.Sheets[i].Read++
-		st.Sheet, st.Row = sheet, row
-		if it.Record != nil {
-			st.Accepted++
-			st.Sheets[i].Accepted++
-			for _, note := range it.Notes {
-				if st.Notes == nil {
-					st.Notes = map[string]int64{}
-				}
-				st.Notes[note.Field+": "+note.Reason]++
-			}
-		} else {
-			st.Rejected++
-			st.Sheets[i].Rejected++
-		}
+		st.Count(it)
 		if len(rows) < n {
 			rows = append(rows, maskedRow(it))
 		}
