@@ -55,10 +55,19 @@ func (a *RecordAdapter) resolve(r *schemas.Record, text string) units {
 	res := address.Resolve(text, r.SourceDate)
 	u = units{res.Province.Code, res.District.Code, res.Commune.Code, res.NewProvince.Code, res.NewCommune.Code}
 	a.mu.Lock()
+	if len(a.addrs) >= maxCachedAddresses {
+		// A long-running matcher sees an endless stream of addresses:
+		// start the cache afresh rather than let it grow without bound.
+		clear(a.addrs)
+	}
 	a.addrs[k] = u
 	a.mu.Unlock()
 	return u
 }
+
+// maxCachedAddresses bounds the adapter's cache of resolved addresses
+// (about 200 MB at this size).
+const maxCachedAddresses = 1 << 20
 
 // Fields returns the getter over r's canonical columns and derived vn.*
 // fields, and its OCR confidence getter.
