@@ -79,18 +79,10 @@ func TestLoadCommitsOnlyAfterSink(t *testing.T) {
 	var events []string
 	r := &memReader{msgs: []kafka.Message{rejectMsg(t, 0, 3), rejectMsg(t, 1, 2)}, events: &events}
 	sink := &memSink{events: &events}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
 	st := new(LoadStats)
-	go func() { done <- Load(ctx, r, sink, LoadConfig{MaxWait: 20 * time.Millisecond}, st) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for st.Messages.Load() < 2 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	runUntil(t, func(ctx context.Context) error {
+		return Load(ctx, r, sink, LoadConfig{MaxWait: 20 * time.Millisecond}, st)
+	}, func() bool { return st.Messages.Load() >= 2 })
 	if sink.rows != 5 || st.Rejects.Load() != 5 {
 		t.Errorf("sink got %d rows, stats %d, want 5", sink.rows, st.Rejects.Load())
 	}
@@ -123,18 +115,10 @@ func TestLoadDeadLettersUndecodable(t *testing.T) {
 	r := &memReader{msgs: []kafka.Message{rejectMsg(t, 0, 2), bad}, events: &events}
 	sink := &memSink{events: &events}
 	dl := &memWriter{}
-	ctx, cancel := context.WithCancel(context.Background())
 	st := new(LoadStats)
-	done := make(chan error)
-	go func() { done <- Load(ctx, r, sink, LoadConfig{MaxWait: 10 * time.Millisecond, DeadLetter: dl}, st) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for st.Messages.Load() < 2 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	runUntil(t, func(ctx context.Context) error {
+		return Load(ctx, r, sink, LoadConfig{MaxWait: 10 * time.Millisecond, DeadLetter: dl}, st)
+	}, func() bool { return st.Messages.Load() >= 2 })
 	if len(dl.msgs) != 1 || st.Dead.Load() != 1 {
 		t.Fatalf("dead letters %d (stats %d), want 1", len(dl.msgs), st.Dead.Load())
 	}
@@ -190,18 +174,10 @@ func TestMatchWritesBeforeCommit(t *testing.T) {
 	}
 	r := &memReader{msgs: []kafka.Message{{Topic: TopicRecords, Value: b}}, events: &events}
 	w := &memWriter{}
-	ctx, cancel := context.WithCancel(context.Background())
 	st := new(MatchStats)
-	done := make(chan error)
-	go func() { done <- Match(ctx, r, w, KeyLinker{}, nil, MatchConfig{MaxWait: 10 * time.Millisecond}, st) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for st.Batches.Load() < 1 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	runUntil(t, func(ctx context.Context) error {
+		return Match(ctx, r, w, KeyLinker{}, nil, MatchConfig{MaxWait: 10 * time.Millisecond}, st)
+	}, func() bool { return st.Batches.Load() >= 1 })
 	var out Batch
 	for _, m := range w.msgs {
 		if err := out.add(m); err != nil {
@@ -229,20 +205,10 @@ func TestMatchDeadLettersUndecodable(t *testing.T) {
 	var events []string
 	r := &memReader{msgs: []kafka.Message{{Topic: TopicRecords, Offset: 7, Value: []byte("garbage")}}, events: &events}
 	w, dl := &memWriter{}, &memWriter{}
-	ctx, cancel := context.WithCancel(context.Background())
 	st := new(MatchStats)
-	done := make(chan error)
-	go func() {
-		done <- Match(ctx, r, w, KeyLinker{}, nil, MatchConfig{MaxWait: 10 * time.Millisecond, DeadLetter: dl}, st)
-	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for st.Batches.Load() < 1 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	runUntil(t, func(ctx context.Context) error {
+		return Match(ctx, r, w, KeyLinker{}, nil, MatchConfig{MaxWait: 10 * time.Millisecond, DeadLetter: dl}, st)
+	}, func() bool { return st.Batches.Load() >= 1 })
 	if len(dl.msgs) != 1 || string(dl.msgs[0].Value) != "garbage" {
 		t.Fatalf("dead letters %v, want the garbage batch", dl.msgs)
 	}
@@ -253,5 +219,21 @@ func TestMatchDeadLettersUndecodable(t *testing.T) {
 	r2 := &memReader{msgs: []kafka.Message{{Topic: TopicRecords, Value: []byte("garbage")}}, events: &events}
 	if err := Match(context.Background(), r2, w, KeyLinker{}, nil, MatchConfig{}, nil); err == nil {
 		t.Error("undecodable batch without dead letters did not stop the stage")
+	}
+}
+
+// runUntil runs a stage until done reports true (or 5 s pass), then
+// cancels it and fails the test if it returned an error.
+func runUntil(t *testing.T, run func(context.Context) error, done func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- run(ctx) }()
+	for deadline := time.Now().Add(5 * time.Second); !done() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
 	}
 }
