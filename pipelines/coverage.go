@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
@@ -34,20 +35,22 @@ type CoverageReport struct {
 
 // Coverage reads the coverage view of the given era ("old" or "new").
 func Coverage(ctx context.Context, conn driver.Conn, era string) (*CoverageReport, error) {
-	view, prov := "coverage_by_province", "if(perm_province_code != '', perm_province_code, cur_province_code)"
+	prov := "if(perm_province_code != '', perm_province_code, cur_province_code)"
 	switch era {
 	case "old", "":
 		era = "old"
 	case "new":
-		view, prov = "coverage_by_province_2025", "if(perm_new_province_code != '', perm_new_province_code, cur_new_province_code)"
+		prov = "if(perm_new_province_code != '', perm_new_province_code, cur_new_province_code)"
 	default:
 		return nil, fmt.Errorf("coverage: era %q: want old or new", era)
 	}
 	rep := &CoverageReport{Era: era}
-	if err := conn.Select(ctx, &rep.Rows, "SELECT * FROM "+view+" ORDER BY province_code"); err != nil {
-		return nil, fmt.Errorf("coverage: read %s: %w", view, err)
+	q := `SELECT province_code, province_name, records, persons, population_2019, population_2024, coverage_pct
+		FROM coverage_by_province WHERE era = {era:String} ORDER BY province_code`
+	if err := conn.Select(clickhouse.Context(ctx, clickhouse.WithParameters(clickhouse.Parameters{"era": era})), &rep.Rows, q); err != nil {
+		return nil, fmt.Errorf("coverage: read coverage_by_province: %w", err)
 	}
-	q := `SELECT
+	q = `SELECT
 	    (SELECT count() FROM records FINAL),
 	    (SELECT countIf(` + prov + ` = '') FROM records FINAL),
 	    (SELECT count() FROM persons FINAL WHERE merged_into = ''),

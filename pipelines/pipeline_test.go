@@ -166,16 +166,25 @@ func TestPipelineEndToEndIdempotent(t *testing.T) {
 		t.Errorf("only %d of %d records have a resolved province", resolved, accepted)
 	}
 
-	rep, err := pipelines.Coverage(context.Background(), e.conn, "old")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum uint64
-	for _, r := range rep.Rows {
-		sum += r.Records
-	}
-	if sum+rep.Unresolved != rep.Records || rep.Records != uint64(accepted) {
-		t.Errorf("coverage: provinces %d + unresolved %d != total %d (accepted %d)", sum, rep.Unresolved, rep.Records, accepted)
+	for era, provinces := range map[string]int{"old": 63, "new": 34} {
+		rep, err := pipelines.Coverage(context.Background(), e.conn, era)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum, persons uint64
+		for _, r := range rep.Rows {
+			sum += r.Records
+			persons += r.Persons
+		}
+		if len(rep.Rows) != provinces {
+			t.Errorf("coverage %s: %d provinces, want %d", era, len(rep.Rows), provinces)
+		}
+		if sum+rep.Unresolved != rep.Records || rep.Records != uint64(accepted) {
+			t.Errorf("coverage %s: provinces %d + unresolved %d != total %d (accepted %d)", era, sum, rep.Unresolved, rep.Records, accepted)
+		}
+		if persons == 0 || persons > rep.Persons {
+			t.Errorf("coverage %s: %d persons in provinces, %d in all", era, persons, rep.Persons)
+		}
 	}
 
 	// Import everything again: the same deterministic ids, so no new rows.

@@ -19,8 +19,7 @@ func newCoverageCmd(g *globals) *cobra.Command {
 		Long: `Prints collection coverage by province: records and persons loaded, the
 2024 population and persons as a share of it. --era old uses the 63
 provinces in force before 1 July 2025, --era new the 34 since. The same
-figures are in the ClickHouse views coverage_by_province and
-coverage_by_province_2025.`,
+figures are in the ClickHouse view coverage_by_province (column era).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			conn, err := openClickHouse(cmd.Context(), g)
