@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
 )
 

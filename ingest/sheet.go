@@ -2,7 +2,7 @@ package ingest
 
 import (
 	"fmt"
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 	"regexp"
 	"strings"
 )

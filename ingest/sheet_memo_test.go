@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // TestColumnTextMemo checks that remembered texts equal the texts cleaned

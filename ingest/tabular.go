@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
 )
 

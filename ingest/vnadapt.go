@@ -1,12 +1,12 @@
 package ingest
 
-// Thin adapters over matching/vn, which owns every Vietnamese
+// Thin adapters over vn, which owns every Vietnamese
 // normalisation rule: ingest only decides which rule applies to which cell.
 
 import (
 	"strings"
 
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 	"golang.org/x/text/unicode/norm"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching/compare"
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
 )
 

@@ -5,8 +5,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dancu-vn/dancu/matching/address"
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/address"
+	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
 )
 

@@ -3,7 +3,7 @@ package pipelines
 import (
 	"time"
 
-	"github.com/dancu-vn/dancu/matching/address"
+	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/schemas"
 )
 

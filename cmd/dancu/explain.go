@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching"
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 	"github.com/spf13/cobra"
 )
 

@@ -21,7 +21,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/dancu-vn/dancu/ingest"
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/pipelines"
 )
 

@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/text/encoding/charmap"
 
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // newNormalizeCmd is `dancu normalize address|name|date|sex|id`: one value

@@ -6,7 +6,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/dancu-vn/dancu/matching/address"
+	"github.com/dancu-vn/dancu/address"
 )
 
 // normalizeAddress reads one address per line from in and writes one JSON

@@ -12,7 +12,7 @@ import (
 
 func benchSet(b *testing.B, name string) []Labelled {
 	b.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "addresses", name))
+	f, err := os.Open(filepath.Join("..", "testdata", "addresses", name))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func benchSet(b *testing.B, name string) []Labelled {
 // BenchmarkResolve resolves the labelled addresses in turn and reports
 // addresses per second on one core:
 //
-//	go test ./matching/address -run '^$' -bench Resolve -benchmem -cpu 1
+//	go test ./address -run '^$' -bench Resolve -benchmem -cpu 1
 func BenchmarkResolve(b *testing.B) {
 	if err := Warm(); err != nil {
 		b.Fatal(err)
@@ -62,7 +62,7 @@ func BenchmarkResolve(b *testing.B) {
 // the heap it keeps, the peak heap in use while building (sampled every
 // millisecond) and all it allocated on the way.
 //
-//	go test ./matching/address -run GazetteerMemory -v
+//	go test ./address -run GazetteerMemory -v
 func TestGazetteerMemory(t *testing.T) {
 	runtime.GC()
 	var m0, m1 runtime.MemStats

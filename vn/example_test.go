@@ -3,7 +3,7 @@ package vn_test
 import (
 	"fmt"
 
-	"github.com/dancu-vn/dancu/matching/vn"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 func ExampleParseName() {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching/address"
+	"github.com/dancu-vn/dancu/address"
 )
 
 func main() {

@@ -7,12 +7,12 @@ import (
 	"testing"
 )
 
-//go:generate go run ./internal/genlabelled -seed 2 -n 2000 -o ../../testdata/addresses/generated.csv
-//go:generate go run ./internal/genlabelled -seed 4 -n 2000 -typos -o ../../testdata/addresses/generated_typos.csv
+//go:generate go run ./internal/genlabelled -seed 2 -n 2000 -o ../testdata/addresses/generated.csv
+//go:generate go run ./internal/genlabelled -seed 4 -n 2000 -typos -o ../testdata/addresses/generated_typos.csv
 
 func readSet(t *testing.T, name string) []Labelled {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "addresses", name))
+	f, err := os.Open(filepath.Join("..", "testdata", "addresses", name))
 	if err != nil {
 		t.Fatal(err)
 	}

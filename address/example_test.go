@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dancu-vn/dancu/matching/address"
+	"github.com/dancu-vn/dancu/address"
 )
 
 func ExampleResolve() {
