@@ -10,19 +10,17 @@ import (
 
 // TestPublicBenchmarks links the FEBRL and fake_1000 files with the
 // blind threshold and gates the pairwise F1 at the bars (about
-// 11 s). It reads $DANCU_BENCHMARKS, else the shared/benchmarks folder
-// beside the repository. Without the files it skips, except under CI,
-// where it fails.
+// 11 s). It reads $DANCU_BENCHMARKS, else the copies shipped in
+// testdata/benchmarks/public (with their licences), so it never skips.
+// FEBRL dataset1 and dataset2, which no setting was tuned on, are
+// reported and gated only loosely (minF1 0.9).
 func TestPublicBenchmarks(t *testing.T) {
 	dir := os.Getenv("DANCU_BENCHMARKS")
 	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "benchmarks")
+		dir = filepath.Join("..", "testdata", "benchmarks", "public")
 	}
 	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("public benchmarks not found: %v (set DANCU_BENCHMARKS)", err)
-		}
-		t.Skipf("public benchmarks not found: %v (set DANCU_BENCHMARKS)", err)
+		t.Fatalf("public benchmarks not found: %v (set DANCU_BENCHMARKS)", err)
 	}
 	tests := []struct {
 		mapping string
@@ -32,9 +30,11 @@ func TestPublicBenchmarks(t *testing.T) {
 		{"febrl.yaml", []string{"febrl/dataset3.csv"}, 0.995},
 		{"febrl4.yaml", []string{"febrl/dataset4a.csv", "febrl/dataset4b.csv"}, 0.999},
 		{"fake_1000.yaml", []string{"splink/fake_1000.csv"}, 0.87},
+		{"febrl.yaml", []string{"febrl/dataset1.csv"}, 0.9},
+		{"febrl.yaml", []string{"febrl/dataset2.csv"}, 0.9},
 	}
 	for _, tt := range tests {
-		t.Run(tt.mapping, func(t *testing.T) {
+		t.Run(tt.mapping+"/"+filepath.Base(tt.files[0]), func(t *testing.T) {
 			mp, err := LoadMapping(filepath.Join("..", "testdata", "benchmarks", tt.mapping))
 			if err != nil {
 				t.Fatal(err)
@@ -74,7 +74,7 @@ func TestPublicBenchmarks(t *testing.T) {
 				pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
 			}
 			m := Evaluate(truth, pred)
-			t.Logf("%s: P %.4f R %.4f F1 %.4f", tt.mapping, m.Precision, m.Recall, m.F1)
+			t.Logf("%s %v: P %.4f R %.4f F1 %.4f", tt.mapping, tt.files, m.Precision, m.Recall, m.F1)
 			if m.F1 < tt.minF1 {
 				t.Errorf("pairwise F1 %.4f < %.3f", m.F1, tt.minF1)
 			}
