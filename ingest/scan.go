@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // maxScanLine bounds one JSON line of a scanned-form batch.

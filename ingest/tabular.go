@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // tabular is the Source of spreadsheets and CSV files: it walks the sheets

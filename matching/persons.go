@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching/compare"
-	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // PersonSummary is what the records of one cluster say about the person.

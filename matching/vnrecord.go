@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/dancu-vn/dancu/address"
-	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 func init() { folder = vn.Fold }

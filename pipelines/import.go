@@ -12,8 +12,8 @@ import (
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/kafkax"
-	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 	"github.com/segmentio/kafka-go"
 	"golang.org/x/sync/errgroup"
 )

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // KeyLinker is a simple deterministic rule for the unit tests of the stage

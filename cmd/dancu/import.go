@@ -21,8 +21,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/dancu-vn/dancu/ingest"
-	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // importOptions are the flags of dancu import.

@@ -7,8 +7,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/address"
+	"github.com/dancu-vn/dancu/internal/synth"
 )
 
 func main() {
