@@ -2,13 +2,13 @@ package pipelines
 
 import "github.com/dancu-vn/dancu/internal/kafkax"
 
-// Topics of the flow (defined by kafkax, repeated here for readers of this
-// package), and the header that says what a message on TopicMatched holds.
+// Topics of the flow (declared once, in kafkax; these are aliases for
+// readers of this package), and the header that says what a message on TopicMatched holds.
 const (
 	TopicRecords = kafkax.TopicRecords // canonical records from import (Arrow IPC)
 	TopicRejects = kafkax.TopicRejects // rejected input rows from import (Arrow IPC of schemas.Reject)
 	TopicMatched = kafkax.TopicMatched // match output: enriched records, persons, links, conflicts
-	TopicDead    = "dancu.dead"        // messages a stage could not decode, with the error in a header
+	TopicDead    = kafkax.TopicDead    // messages a stage could not decode, with the error in a header
 
 	// HeaderKind names the row type of a message on TopicMatched.
 	HeaderKind = "dancu-kind"
@@ -18,4 +18,7 @@ const (
 	KindLinks     = "links"
 	KindConflicts = "conflicts"
 	KindRejects   = "rejects"
+	// KindPersonEvents are merges and splits of persons
+	// (schemas.PersonEvent), for the person_events table.
+	KindPersonEvents = "person_events"
 )

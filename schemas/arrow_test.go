@@ -283,6 +283,18 @@ func TestOtherRowsRoundTrip(t *testing.T) {
 			{ConflictID: "c2", PersonIDs: []string{}, RecordIDs: nil},
 		})
 	})
+	t.Run("person event", func(t *testing.T) {
+		roundTrip(t, []schemas.PersonEvent{
+			{EventID: "e1", Kind: schemas.PersonMerge, PersonID: "Pabc", Others: []string{"Pdef"}, Records: 3, Reason: "edges", Version: 7, At: instant},
+			{EventID: "e2", Kind: schemas.PersonSplit, Others: []string{}},
+		})
+	})
+	t.Run("decision", func(t *testing.T) {
+		roundTrip(t, []schemas.Decision{
+			{DecisionID: "d1", ConflictID: "c1", PersonIDs: []string{"Pabc", "Pdef"}, RecordIDs: []string{"r1", "r2"},
+				Decision: schemas.DecisionDifferentPersons, User: "reviewer01", Note: "khác cha mẹ", DecidedAt: instant},
+		})
+	})
 }
 
 func roundTrip[T any](t *testing.T, in []T) {

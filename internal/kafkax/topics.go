@@ -24,6 +24,16 @@ const (
 	// TopicMatched carries the match stage's output (batches of
 	// schemas.Person, schemas.Link and schemas.Conflict) to load.
 	TopicMatched = "dancu.matched"
+	// TopicDead carries messages a stage could not decode or load, with
+	// the error in a header (one partition).
+	TopicDead = "dancu.dead"
+	// TopicDecisions carries police decisions (JSON schemas.Decision,
+	// key = decision id) from the review desk to the registry.
+	TopicDecisions = "dancu.decisions"
+	// TopicRegistryChangelog is the registry's compacted changelog: every
+	// record the registry accepted (key = record id), from which a
+	// matcher whose disk state is missing rebuilds it.
+	TopicRegistryChangelog = "dancu.registry-changelog"
 )
 
 // DefaultPartitions is the partition count FlowTopics asks for. More

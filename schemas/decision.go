@@ -1,0 +1,49 @@
+package schemas
+
+import "time"
+
+// Decision outcomes a reviewer can record on a conflict.
+const (
+	DecisionSamePerson        = "same_person"        // the records are one person: a must-link
+	DecisionDifferentPersons  = "different_persons"  // the records are different people: a cannot-link
+	DecisionNeedsVerification = "needs_verification" // no decision yet; matching leaves the case as it is
+)
+
+// Decision is a police reviewer's ruling on a conflict. The web
+// application writes it to ClickHouse and publishes it (JSON, key =
+// DecisionID) on the topic dancu.decisions; the registry's cluster role
+// applies it on its next batch as a constraint — same_person joins the
+// records' persons, different_persons keeps them apart — and the person
+// events it causes cite DecisionID.
+type Decision struct {
+	DecisionID string    `ch:"decision_id" json:"decision_id"` // deterministic or random, unique
+	ConflictID string    `ch:"conflict_id" json:"conflict_id"` // the conflict decided ("" when raised by hand)
+	PersonIDs  []string  `ch:"person_ids" json:"person_ids"`   // persons as the reviewer saw them
+	RecordIDs  []string  `ch:"record_ids" json:"record_ids"`   // records the decision is about (what matching acts on)
+	Decision   string    `ch:"decision" json:"decision"`       // one of the Decision* constants
+	User       string    `ch:"user" json:"user"`               // reviewer's account name
+	Note       string    `ch:"note" json:"note"`               // free text
+	DecidedAt  time.Time `ch:"decided_at" json:"decided_at"`
+}
+
+// Person event kinds.
+const (
+	PersonMerge = "merge" // Others joined PersonID (the older id survives)
+	PersonSplit = "split" // Others left PersonID (the part with the founding record keeps the id)
+)
+
+// PersonEvent is a merge or a split of persons, so that an analyst can
+// follow any person id: a merged id's records now belong to PersonID, a
+// split's Others hold records that belonged to PersonID. Reason says
+// why: "edges" (new evidence joined or separated them), or
+// "decision:<decision id>" for a police decision.
+type PersonEvent struct {
+	EventID  string    `ch:"event_id"` // deterministic from kind, person and others
+	Kind     string    `ch:"kind"`
+	PersonID string    `ch:"person_id"` // the id that continues
+	Others   []string  `ch:"others"`    // ids merged into it, or split from it
+	Records  uint32    `ch:"records"`   // records of PersonID after the event
+	Reason   string    `ch:"reason"`
+	Version  uint64    `ch:"version"`
+	At       time.Time `ch:"at"`
+}
