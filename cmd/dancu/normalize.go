@@ -50,7 +50,7 @@ func newNormalizeCmd(g *globals) *cobra.Command {
 	var encName, font string
 	name := &cobra.Command{
 		Use:   "name",
-		Short: `split and key names: {"family","middle","given","normalized","key","ocr_key"}`,
+		Short: `split and key names: {"input","family","middle","given","normalized","key","ocr_key"}`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in := g.stdin
@@ -66,7 +66,7 @@ func newNormalizeCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("parse --encoding %q: want auto, unicode, tcvn3, tcvn3-upper, vni, viqr or windows-1258", encName)
 			}
 			return eachLine(in, g.stdout, func(s string) any {
-				return vn.ParseName(decodeLine(enc, s))
+				return nameJSON{Input: s, Name: vn.ParseName(decodeLine(enc, s))}
 			})
 		},
 	}
@@ -109,10 +109,10 @@ func newNormalizeCmd(g *globals) *cobra.Command {
 
 	id := &cobra.Command{
 		Use:   "id",
-		Short: `check identification numbers: {"valid","kind","number","province_code","century","sex","birth_year_suffix","error"}`,
+		Short: `check identification numbers: {"input","valid","kind","number","province_code","century","sex","birth_year_suffix","error"}`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return eachLine(g.stdin, g.stdout, func(s string) any { return vn.ParseID(s) })
+			return eachLine(g.stdin, g.stdout, func(s string) any { return idJSON{Input: s, ID: vn.ParseID(s)} })
 		},
 	}
 	cmd.AddCommand(addr, name, date, sex, id)
@@ -128,6 +128,18 @@ type dateJSON struct {
 	Precision string `json:"precision"`
 	Swapped   bool   `json:"swapped"`
 	Error     string `json:"error"`
+}
+
+// nameJSON and idJSON put the input line first, as the other normalisers
+// do, so that a line of output can be matched to its input.
+type nameJSON struct {
+	Input string `json:"input"`
+	vn.Name
+}
+
+type idJSON struct {
+	Input string `json:"input"`
+	vn.ID
 }
 
 type sexJSON struct {

@@ -46,8 +46,8 @@ func TestNormalizeShapes(t *testing.T) {
 		cmd, input, keys string
 		lines            int
 	}{
-		{"name", "Nguyễn Văn An\r\n\nTôn Nữ Thị Hoà\n", "family,given,key,middle,normalized,ocr_key", 3},
-		{"id", "001090012345\nabc\n", "birth_year_suffix,century,error,kind,number,province_code,sex,valid", 2},
+		{"name", "Nguyễn Văn An\r\n\nTôn Nữ Thị Hoà\n", "family,given,input,key,middle,normalized,ocr_key", 3},
+		{"id", "001090012345\nabc\n", "birth_year_suffix,century,error,input,kind,number,province_code,sex,valid", 2},
 		{"date", "15/03/1990\n31/02/1990\n", "day,error,input,iso,month,precision,swapped,year", 2},
 		{"sex", "Nữ\nx\n", "error,input,sex", 2},
 	}
@@ -92,5 +92,17 @@ func TestNormalizeBadFlags(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"normalize", "address", "--as-of", "yesterday"}, strings.NewReader("x\n"), &out, &errb); err == nil {
 		t.Error("bad --as-of accepted")
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"--version"}, strings.NewReader(""), &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"dancu ", "commit ", "libchdb 26.5.3", "record schema v"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--version printed %q, want it to contain %q", out.String(), want)
+		}
 	}
 }

@@ -56,13 +56,15 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Short:         "Build Vietnam's population register from census forms and provincial spreadsheets",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       "-", // replaced by the template below
 	}
+	root.SetVersionTemplate(versionText())
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.kafka, "kafka", envOr("DANCU_KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka bootstrap brokers, comma separated ($DANCU_KAFKA_BROKERS)")
-	pf.StringVar(&g.clickhouse, "clickhouse", os.Getenv("DANCU_CLICKHOUSE"), "ClickHouse server (host:port, native protocol); empty = embedded engine on http://127.0.0.1:8123 ($DANCU_CLICKHOUSE)")
+	pf.StringVar(&g.clickhouse, "clickhouse", os.Getenv("DANCU_CLICKHOUSE"), "ClickHouse address ($DANCU_CLICKHOUSE): host:port or clickhouse://user:pass@host:port/db = a server over the native protocol; http://host:port = the HTTP interface; empty = the embedded engine served by `dancu clickhouse` on http://127.0.0.1:8123")
 	pf.StringVar(&g.home, "home", defaultHome(), "directory for embedded broker/ClickHouse data and caches ($DANCU_HOME)")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "debug logging")
 	pf.StringVar(&g.cpuprofile, "cpuprofile", "", "write a CPU profile of the command to this file")
