@@ -15,7 +15,7 @@ func newGenCmd(g *globals) *cobra.Command {
 		persons      int
 		seed         int64
 		out          string
-		formats      string
+		formats      []string
 		sourceDate   string
 		noise        float64
 		conflictRate float64
@@ -50,7 +50,7 @@ Windows-1258 CSV) and their expected.json.`,
 			if conflictRate <= 0 {
 				cfg.ConflictRate = -1 // none (0 in Config means the default)
 			}
-			for _, f := range strings.Split(formats, ",") {
+			for _, f := range formats {
 				if f = strings.TrimSpace(f); f != "" {
 					cfg.Formats = append(cfg.Formats, f)
 				}
@@ -82,7 +82,7 @@ Windows-1258 CSV) and their expected.json.`,
 	f.IntVar(&persons, "persons", 10000, "number of persons")
 	f.Int64Var(&seed, "seed", 1, "random seed (same seed, same files)")
 	f.StringVar(&out, "out", "", "output directory")
-	f.StringVar(&formats, "formats", "csv,xlsx,jsonl", "source formats to write: csv, xlsx, jsonl")
+	f.StringSliceVar(&formats, "formats", []string{"csv", "xlsx", "jsonl"}, "source formats to write: csv, xlsx, jsonl (comma separated or repeated)")
 	f.StringVar(&sourceDate, "source-date", "", "date every source describes (YYYY-MM-DD); default: spreadsheets of 2024-05-01 and 2025-10-01 and forms of 2019-2020")
 	f.Float64Var(&noise, "noise", 1, "noise level: 0 clean, 1 realistic, 2 twice the rates")
 	f.Float64Var(&conflictRate, "conflict-rate", 0.003, "share of persons given a planted identification-number conflict")

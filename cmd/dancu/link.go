@@ -149,7 +149,7 @@ func newLinkCmd(g *globals) *cobra.Command {
 	var analyse bool
 	var cpuprofile string
 	var truthFiles []string
-	var memLimit int64
+	memLimit := byteSize(3 << 30)
 	cmd := &cobra.Command{
 		Use:   "link --in FILE [--in FILE ...] --out clusters.csv",
 		Short: "link records offline into persons",
@@ -175,7 +175,7 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 			if memLimit > 0 {
 				// Collect rarely until near the limit: linking allocates
 				// many small values while reading.
-				debug.SetMemoryLimit(memLimit)
+				debug.SetMemoryLimit(int64(memLimit))
 				debug.SetGCPercent(400)
 			}
 			start := time.Now()
@@ -268,7 +268,7 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 	cmd.Flags().StringVar(&conflicts, "conflicts", "", "conflicts CSV to write")
 	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: add the inputs to it, relink everything with its saved model, keep person ids stable; --out then lists every record of the registry")
 	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "with --analyse-blocking: truth file(s) to measure pairs completeness")
-	cmd.Flags().Int64Var(&memLimit, "memory-limit", 3<<30, "soft memory limit in bytes for the Go runtime (garbage collects harder near it); 0 = none")
+	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 3GiB or 512MiB (garbage collects harder near it); 0 = none")
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (for benchmarks)")
 	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")
 	return cmd

@@ -106,3 +106,25 @@ func TestVersionFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestByteSizeFlag(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		err  bool
+	}{
+		{"3GiB", 3 << 30, false},
+		{"512MiB", 512 << 20, false},
+		{"2GB", 2_000_000_000, false},
+		{"0", 0, false},
+		{"1048576", 1 << 20, false},
+		{"lots", 0, true},
+	}
+	for _, tt := range tests {
+		var b byteSize
+		err := b.Set(tt.in)
+		if (err != nil) != tt.err || int64(b) != tt.want {
+			t.Errorf("Set(%q) = %d, %v; want %d, error %v", tt.in, b, err, tt.want, tt.err)
+		}
+	}
+}

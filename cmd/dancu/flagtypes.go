@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/dustin/go-humanize"
+)
+
+// byteSize is a flag holding a size in bytes, written in human units:
+// 3GiB, 512MiB, 2GB, or a plain number of bytes.
+type byteSize int64
+
+func (b *byteSize) String() string {
+	if *b == 0 {
+		return "0"
+	}
+	return humanize.IBytes(uint64(*b))
+}
+
+func (b *byteSize) Set(s string) error {
+	n, err := humanize.ParseBytes(s)
+	if err != nil {
+		return fmt.Errorf("want a size such as 3GiB, 512MiB or 0: %w", err)
+	}
+	if n > 1<<62 {
+		return fmt.Errorf("size %s is too large", s)
+	}
+	*b = byteSize(n)
+	return nil
+}
+
+func (b *byteSize) Type() string { return "size" }
