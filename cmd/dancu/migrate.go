@@ -9,7 +9,6 @@ import (
 )
 
 func newMigrateCmd(g *globals) *cobra.Command {
-	var database string
 	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "apply ClickHouse migrations",
@@ -22,12 +21,9 @@ With no --clickhouse / DANCU_CLICKHOUSE it talks to the embedded engine
 the native protocol.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := chstore.ParseAddr(g.clickhouse)
+			cfg, err := clickHouseConfig(g)
 			if err != nil {
 				return fmt.Errorf("migrate: %w", err)
-			}
-			if database != "" {
-				cfg.Database = database
 			}
 			cfg.CreateDatabase = true
 			ctx := cmd.Context()
@@ -49,6 +45,5 @@ the native protocol.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&database, "database", "", "database to migrate (default: from --clickhouse, else \"default\")")
 	return cmd
 }

@@ -23,6 +23,10 @@ type globals struct {
 	// host:port address means a real server over the native protocol.
 	// Default: $DANCU_CLICKHOUSE.
 	clickhouse string
+	// ClickHouse database every command uses (migrate creates it).
+	// Default: $DANCU_DATABASE, else the path of a clickhouse:// address,
+	// else "default".
+	database string
 	// Home directory for embedded broker and ClickHouse data and caches.
 	// Default: $DANCU_HOME, else ~/.dancu.
 	home string
@@ -65,6 +69,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.kafka, "kafka", envOr("DANCU_KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka bootstrap brokers, comma separated ($DANCU_KAFKA_BROKERS)")
 	pf.StringVar(&g.clickhouse, "clickhouse", os.Getenv("DANCU_CLICKHOUSE"), "ClickHouse address ($DANCU_CLICKHOUSE): host:port or clickhouse://user:pass@host:port/db = a server over the native protocol; http://host:port = the HTTP interface; empty = the embedded engine served by `dancu clickhouse` on http://127.0.0.1:8123")
+	pf.StringVar(&g.database, "database", os.Getenv("DANCU_DATABASE"), "ClickHouse database for every command; migrate creates it ($DANCU_DATABASE; default: the path of a clickhouse:// address, else \"default\")")
 	pf.StringVar(&g.home, "home", defaultHome(), "directory for embedded broker/ClickHouse data and caches ($DANCU_HOME)")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "debug logging")
 	pf.StringVar(&g.cpuprofile, "cpuprofile", "", "write a CPU profile of the command to this file")
