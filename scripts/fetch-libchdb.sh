@@ -35,7 +35,9 @@ mkdir -p "$dir"
 tmp=$(mktemp -d "$dir/.fetch-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 echo "fetch-libchdb: downloading $PKG@$VERSION (~170 MB) into $dir" >&2
-tgz=$(cd "$tmp" && npm pack --silent "$PKG@$VERSION" | tail -n 1)
+# A throw-away npm cache inside $tmp: npm would otherwise keep a second
+# ~165 MB copy of the tarball in ~/.npm.
+tgz=$(cd "$tmp" && npm pack --silent --cache "$tmp/npm-cache" "$PKG@$VERSION" | tail -n 1)
 tar -xzf "$tmp/$tgz" -C "$tmp" package/libchdb.so
 mv "$tmp/package/libchdb.so" "$tmp/libchdb.so.part"
 sync "$tmp/libchdb.so.part" 2>/dev/null || true

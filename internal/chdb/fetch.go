@@ -49,7 +49,9 @@ func Fetch(ctx context.Context, cacheDir string) (string, error) {
 		return "", fmt.Errorf("fetch libchdb: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	cmd := exec.CommandContext(ctx, npm, "pack", "--silent", npmPackage+"@"+LibVersion)
+	// A throw-away npm cache inside tmp: npm would otherwise keep a second
+	// ~165 MB copy of the tarball in ~/.npm.
+	cmd := exec.CommandContext(ctx, npm, "pack", "--silent", "--cache", filepath.Join(tmp, "npm-cache"), npmPackage+"@"+LibVersion)
 	cmd.Dir = tmp
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
