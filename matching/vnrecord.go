@@ -178,9 +178,26 @@ func recordField(r *schemas.Record, name string) string {
 	return ""
 }
 
-// RecordKey is the id dancu link writes for a record: the source's own
-// id ("Mã bản ghi", form id) when it has one, else the canonical record id.
+// RecordKey is the identity of a record in the matcher and in dancu
+// link: the canonical record id (file content hash + sheet + row, so a
+// Kafka redelivery of the same row has the same key). The source's own
+// code ("Mã bản ghi", a form id) is kept as a field and never used as the
+// identity: two files, or two communes, reuse the same local codes. A
+// record built without a canonical id falls back to its source code.
 func RecordKey(r *schemas.Record) string {
+	switch {
+	case r.RecordID != "":
+		return r.RecordID
+	case r.SourceRecordID != "":
+		return r.SourceRecordID
+	}
+	return r.FormID
+}
+
+// RecordLabel is how a person reading a report finds a record in the
+// source: its own code ("Mã bản ghi", form id) when it has one, else the
+// canonical record id. Labels are not unique across files.
+func RecordLabel(r *schemas.Record) string {
 	switch {
 	case r.SourceRecordID != "":
 		return r.SourceRecordID

@@ -49,12 +49,22 @@ rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 				}
 			}
 			truth := map[string]string{}
+			bySource := false
 			for _, tf := range truthFiles {
-				if err := readTruth(tf, mp, truth); err != nil {
+				key, err := readTruthKey(tf, mp, truth)
+				if err != nil {
 					return err
 				}
+				bySource = bySource || key == "source_record_id" || key == "Mã bản ghi"
 			}
-			p, err := readPairsColumn(pred, []string{"record_id"}, []string{"person_id", "cluster"})
+			// A truth keyed by the sources' own codes is compared with the
+			// predictions' source_record_id column (dancu link writes both
+			// the file-scoped identity and the source's code).
+			keys := []string{"record_id"}
+			if bySource {
+				keys = []string{"source_record_id", "record_id"}
+			}
+			p, err := readPairsColumn(pred, keys, []string{"person_id", "cluster"})
 			if err != nil {
 				return err
 			}
@@ -72,33 +82,49 @@ rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 }
 
 func readTruth(path string, mp *matching.Mapping, into map[string]string) error {
+	_, err := readTruthKey(path, mp, into)
+	return err
+}
+
+// readTruthKey reads a truth file into into and returns the header of the
+// record id column it used ("" with a mapping).
+func readTruthKey(path string, mp *matching.Mapping, into map[string]string) (string, error) {
 	if mp != nil && mp.Truth != nil {
 		t, err := matching.ReadTable(path)
 		if err != nil {
-			return err
+			return "", err
 		}
 		ids, err := t.RecordIDs(mp)
 		if err != nil {
-			return err
+			return "", err
 		}
 		cl, err := t.Truth(mp.Truth)
 		if err != nil {
-			return err
+			return "", err
 		}
 		for i, id := range ids {
 			into[id] = cl[i]
 		}
-		return nil
+		return "", nil
 	}
-	m, err := readPairsColumn(path, []string{"record_id", "source_record_id", "Mã bản ghi", "rec_id", "unique_id"},
-		[]string{"person_id", "cluster", "cluster_id", "entity_id"})
+	keys := []string{"record_id", "source_record_id", "Mã bản ghi", "rec_id", "unique_id"}
+	m, err := readPairsColumn(path, keys, []string{"person_id", "cluster", "cluster_id", "entity_id"})
 	if err != nil {
-		return err
+		return "", err
 	}
 	for k, v := range m {
 		into[k] = v
 	}
-	return nil
+	t, err := matching.ReadTable(path)
+	if err != nil {
+		return "", err
+	}
+	for _, k := range keys {
+		if t.Col(k) >= 0 {
+			return k, nil
+		}
+	}
+	return "", nil
 }
 
 // readPairsColumn reads two columns of a table (the first header found of
@@ -126,6 +152,9 @@ func readPairsColumn(path string, keys, vals []string) (map[string]string, error
 		if kc >= len(r) || vc >= len(r) {
 			return nil, fmt.Errorf("%s line %d: short row", path, t.Line[i])
 		}
+		if prev, dup := out[r[kc]]; dup && prev != r[vc] {
+			return nil, fmt.Errorf("%s line %d: %s %q names two records (files reusing local codes): key the truth by record_id", path, t.Line[i], t.Header[kc], r[kc])
+		}
 		out[r[kc]] = r[vc]
 	}
 	return out, nil
@@ -139,9 +168,11 @@ func readConflicts(path string) ([]matching.ConflictRef, error) {
 		return nil, err
 	}
 	kc, nc := t.Col("kind"), t.Col("id_number")
-	rc := t.Col("record_ids")
+	// The sources' own codes when the file has them (planted conflicts
+	// name records by them; dancu link writes both).
+	rc := t.Col("source_record_ids")
 	if rc < 0 {
-		rc = t.Col("source_record_ids")
+		rc = t.Col("record_ids")
 	}
 	if kc < 0 || nc < 0 || rc < 0 {
 		return nil, fmt.Errorf("%s: need kind, id_number and record_ids columns", path)

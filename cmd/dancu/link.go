@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -26,6 +27,23 @@ type linkOptions struct {
 	in       []string
 	mapping  string
 	settings string
+
+	// labels holds, in the order records were read, each record's own code
+	// in its source ("Mã bản ghi", form id) when it differs from the
+	// record's identity, else "". Identities are file-scoped (content
+	// hash + sheet + row); labels are what a truth file or a clerk knows
+	// the record by, written beside the identity in link's outputs.
+	labels []string
+}
+
+// label returns the source code of frame row i, or its id. The records
+// read last are the frame's last rows (a registry frame has its earlier
+// records first).
+func (o *linkOptions) label(f *matching.Frame, i int) string {
+	if j := i - (f.Len() - len(o.labels)); j >= 0 && j < len(o.labels) && o.labels[j] != "" {
+		return o.labels[j]
+	}
+	return f.ID(i)
 }
 
 func (o *linkOptions) flags(cmd *cobra.Command) {
@@ -66,19 +84,43 @@ func (o *linkOptions) settingsAndMapping() (*matching.Settings, *matching.Mappin
 // adder receives each input record.
 type adder func(id string, source int, get matching.Getter, conf matching.ConfidenceGetter) error
 
+// labelled wraps add so that each record added also records its label
+// ("" when it is the id itself).
+func (o *linkOptions) labelled(add adder) func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error {
+	o.labels = o.labels[:0]
+	return func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error {
+		if err := add(id, source, get, conf); err != nil {
+			return err
+		}
+		if label == id {
+			label = ""
+		}
+		o.labels = append(o.labels, strings.Clone(label)) // not a slice of the whole source line
+		return nil
+	}
+}
+
 // read feeds every input record to add: canonical records through ingest
 // (Vietnamese or canonical headers; CSV, XLSX, scanned-form JSON lines)
 // when there is no mapping, else the mapped table rows.
+//
+// A record's identity is file-scoped: through ingest it is the canonical
+// record id (content hash + sheet + row); through a mapping it is the
+// mapping's id column, prefixed with the file name when another file
+// already used the same id, so that two files reusing local codes link
+// as two sets of records instead of stopping the run.
 func (o *linkOptions) read(mp *matching.Mapping, add adder) error {
+	addL := o.labelled(add)
 	if mp == nil {
 		ad := matching.NewRecordAdapter()
 		for i, p := range o.in {
-			if err := addRecords(ad, p, i, add); err != nil {
+			if err := addRecords(ad, p, i, addL); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
+	owner := map[string]int{} // id → the input that used it first
 	for i, p := range o.in {
 		t, err := matching.ReadTable(p)
 		if err != nil {
@@ -88,10 +130,21 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder) error {
 		if err != nil {
 			return err
 		}
+		scoped := 0
 		for r := range t.Rows {
-			if err := add(ids[r], i, t.Getter(mp, r), nil); err != nil {
+			id := ids[r]
+			if first, ok := owner[id]; ok && first != i {
+				id = filepath.Base(p) + ":" + id
+				scoped++
+			} else if !ok && len(o.in) > 1 {
+				owner[id] = i
+			}
+			if err := addL(id, ids[r], i, t.Getter(mp, r), nil); err != nil {
 				return fmt.Errorf("%s line %d: %w", p, t.Line[r], err)
 			}
+		}
+		if scoped > 0 {
+			fmt.Fprintf(os.Stderr, "%s: %d record ids already used by an earlier file: linked as %s:ID\n", p, scoped, filepath.Base(p))
 		}
 	}
 	return nil
@@ -156,7 +209,11 @@ func newLinkCmd(g *globals) *cobra.Command {
 		Long: `Link reads CSV or XLSX files, scores candidate pairs with the Fellegi–Sunter
 model of the settings (trained on the fly, without labels, when the settings
 carry no model), clusters them into persons and writes one row per record:
-record_id, person_id, identification_number, id_status, match_probability.`,
+record_id, source_record_id, person_id, identification_number, id_status,
+match_probability. record_id is the record's identity, scoped to its file
+(content hash + sheet + row for spreadsheets read through import's reader),
+so two files that reuse the same local codes ("Mã bản ghi") link as different
+records; source_record_id is that local code (or record_id when there is none).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if ctx == nil {
@@ -249,11 +306,17 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 				}
 			}
 			rows, _, confs := matching.Assign(res, names)
-			if err := writeClusters(out, rows); err != nil {
+			label := func(id string) string {
+				if i, ok := f.Index(id); ok {
+					return o.label(f, i)
+				}
+				return id
+			}
+			if err := writeClusters(out, rows, label); err != nil {
 				return err
 			}
 			if conflicts != "" {
-				if err := writeConflicts(conflicts, confs); err != nil {
+				if err := writeConflicts(conflicts, confs, label); err != nil {
 					return err
 				}
 				fmt.Fprintf(g.stderr, "wrote %d conflicts to %s\n", len(confs), conflicts)
@@ -278,7 +341,7 @@ record_id, person_id, identification_number, id_status, match_probability.`,
 // order; the fields of each batch of records (name parsing, address
 // resolution) are derived on all cores while the next batch is read.
 // Rejected rows are counted, not linked (dancu import reports them).
-func addRecords(ad *matching.RecordAdapter, path string, source int, add adder) error {
+func addRecords(ad *matching.RecordAdapter, path string, source int, add func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error) error {
 	src, err := ingest.Open(path, ingest.Options{})
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
@@ -349,7 +412,7 @@ func addRecords(ad *matching.RecordAdapter, path string, source int, add adder) 
 			continue
 		}
 		for i, r := range j.recs {
-			if err := add(matching.RecordKey(r), source, j.gets[i], j.confs[i]); err != nil {
+			if err := add(matching.RecordKey(r), matching.RecordLabel(r), source, j.gets[i], j.confs[i]); err != nil {
 				addErr = fmt.Errorf("%s row %d: %w", path, r.Row, err)
 				close(stop)
 				break
@@ -385,15 +448,18 @@ func printBlocking(w io.Writer, st *matching.BlockingStats) {
 	fmt.Fprintf(w, "candidate pairs %d of %d (%.4g%%)\n", st.Candidates, st.TotalPairs, 100*float64(st.Candidates)/float64(max(st.TotalPairs, 1)))
 }
 
-func writeClusters(path string, rows []matching.Assignment) error {
+// writeClusters writes one row per record: its identity (record_id), its
+// code in its source (source_record_id: "Mã bản ghi", form id, else the
+// identity again) and its person.
+func writeClusters(path string, rows []matching.Assignment, label func(id string) string) error {
 	fh, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("create clusters: %w", err)
 	}
 	w := csv.NewWriter(fh)
-	w.Write([]string{"record_id", "person_id", "identification_number", "id_status", "match_probability"})
+	w.Write([]string{"record_id", "source_record_id", "person_id", "identification_number", "id_status", "match_probability"})
 	for _, r := range rows {
-		w.Write([]string{r.RecordID, r.PersonID, r.IDNumber, r.IDStatus, strconv.FormatFloat(r.MatchProbability, 'f', 4, 64)})
+		w.Write([]string{r.RecordID, label(r.RecordID), r.PersonID, r.IDNumber, r.IDStatus, strconv.FormatFloat(r.MatchProbability, 'f', 4, 64)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
@@ -411,16 +477,20 @@ func countPersons(rows []matching.Assignment) int {
 	return len(seen)
 }
 
-func writeConflicts(path string, cs []schemas.Conflict) error {
+func writeConflicts(path string, cs []schemas.Conflict, label func(id string) string) error {
 	fh, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("create conflicts: %w", err)
 	}
 	w := csv.NewWriter(fh)
-	w.Write([]string{"conflict_id", "kind", "province_code", "id_number", "person_ids", "record_ids", "score", "explanation"})
+	w.Write([]string{"conflict_id", "kind", "province_code", "id_number", "person_ids", "record_ids", "source_record_ids", "score", "explanation"})
 	for _, c := range cs {
+		labels := make([]string, len(c.RecordIDs))
+		for i, id := range c.RecordIDs {
+			labels[i] = label(id)
+		}
 		w.Write([]string{c.ConflictID, c.Kind, c.ProvinceCode, c.IDNumber, strings.Join(c.PersonIDs, ";"),
-			strings.Join(c.RecordIDs, ";"), strconv.FormatFloat(c.Score, 'f', 4, 64), c.Explanation})
+			strings.Join(c.RecordIDs, ";"), strings.Join(labels, ";"), strconv.FormatFloat(c.Score, 'f', 4, 64), c.Explanation})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
+)
+
+// readCSVFile reads a whole CSV file.
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	r := csv.NewReader(fh)
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+func colOf(t *testing.T, header []string, name string) int {
+	t.Helper()
+	for i, h := range header {
+		if h == name {
+			return i
+		}
+	}
+	t.Fatalf("no column %q in %v", name, header)
+	return -1
+}
+
+// TestLinkFilesReusingLocalCodes links two generated lists whose local
+// record codes ("Mã bản ghi") were renumbered 1, 2, 3… in each file, so
+// that every code of one file is reused by the other. Identity is
+// file-scoped, so link must neither stop nor take the second file's rows
+// for the first's: it must find the same persons as on the original
+// files, where the codes were unique.
+func TestLinkFilesReusingLocalCodes(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), synth.Config{Persons: 400, Seed: 7, OutDir: dir, Formats: []string{"csv"}}); err != nil {
+		t.Fatal(err)
+	}
+	truthRows := readCSVFile(t, filepath.Join(dir, "truth.csv"))
+	truth := map[string]string{} // original code → person
+	for _, r := range truthRows[1:] {
+		truth[r[0]] = r[1]
+	}
+	files := []string{"danhsach_20240501.csv", "danhsach_20251001.csv"}
+	reused := t.TempDir()
+	var orig, renum []string
+	for _, name := range files {
+		rows := readCSVFile(t, filepath.Join(dir, name))
+		code := colOf(t, rows[0], "Mã bản ghi")
+		for i, r := range rows[1:] {
+			r[code] = "NK" + strconv.Itoa(i+1)
+		}
+		p := filepath.Join(reused, name)
+		fh, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := csv.NewWriter(fh)
+		if err := w.WriteAll(rows); err != nil {
+			t.Fatal(err)
+		}
+		fh.Close()
+		orig = append(orig, "--in", filepath.Join(dir, name))
+		renum = append(renum, "--in", p)
+	}
+
+	link := func(in []string) [][]string {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "clusters.csv")
+		var so, se bytes.Buffer
+		if err := run(context.Background(), append(append([]string{"link"}, in...), "--out", out), nil, &so, &se); err != nil {
+			t.Fatalf("link %v: %v\n%s", in, err, se.String())
+		}
+		return readCSVFile(t, out)
+	}
+	a, b := link(orig), link(renum)
+	if len(a) != len(b) || len(a) < 500 {
+		t.Fatalf("%d and %d clustered rows", len(a)-1, len(b)-1)
+	}
+	aSrc, aPerson := colOf(t, a[0], "source_record_id"), colOf(t, a[0], "person_id")
+	bID, bSrc, bPerson := colOf(t, b[0], "record_id"), colOf(t, b[0], "source_record_id"), colOf(t, b[0], "person_id")
+
+	// Rows come in file order in both runs: row i is the same physical row.
+	trueOf := map[string]string{}
+	predA, predB := map[string]string{}, map[string]string{}
+	reusedCodes := map[string]int{}
+	for i := 1; i < len(a); i++ {
+		person, ok := truth[a[i][aSrc]]
+		if !ok {
+			t.Fatalf("row %d: source code %q of the original run is not in truth.csv", i, a[i][aSrc])
+		}
+		id := b[i][bID]
+		if _, dup := trueOf[id]; dup {
+			t.Fatalf("record id %s given to two rows", id)
+		}
+		trueOf[id] = person
+		predA[id] = a[i][aPerson]
+		predB[id] = b[i][bPerson]
+		reusedCodes[b[i][bSrc]]++
+	}
+	twice := 0
+	for _, n := range reusedCodes {
+		if n == 2 {
+			twice++
+		}
+	}
+	if twice < 100 {
+		t.Fatalf("only %d local codes are used by both files: the test does not exercise reuse", twice)
+	}
+	ma, mb := matching.Evaluate(trueOf, predA), matching.Evaluate(trueOf, predB)
+	t.Logf("unique codes: %s\nreused codes: %s", ma, mb)
+	if mb.Records != len(a)-1 || mb.MissingInPred != 0 {
+		t.Errorf("reused codes: %d records evaluated, %d missing, want %d and 0", mb.Records, mb.MissingInPred, len(a)-1)
+	}
+	if mb.TP != ma.TP || mb.PredPairs != ma.PredPairs {
+		t.Errorf("reused codes link differently: %d predicted pairs (%d true), unique codes %d (%d true)", mb.PredPairs, mb.TP, ma.PredPairs, ma.TP)
+	}
+	if ma.TP == 0 {
+		t.Errorf("no true pair found: %s", ma)
+	}
+}
