@@ -21,6 +21,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/vn"
 )
@@ -142,6 +143,13 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("import: %s: %w", o.mapping, err)
+		}
+	}
+	if !o.dryRun {
+		// Before anything else is printed: a broker that is down is the
+		// one line the operator needs to read.
+		if err := kafkax.Reachable(ctx, splitList(g.kafka), 0); err != nil {
+			return fmt.Errorf("import: %w", err)
 		}
 	}
 	var reports []fileReport

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,5 +71,32 @@ func TestImportCommand(t *testing.T) {
 		if err := run(context.Background(), append([]string{"--kafka", addr}, bad...), nil, &out, &errb); err == nil {
 			t.Errorf("dancu %v succeeded", bad)
 		}
+	}
+}
+
+// TestImportKafkaDown: with no broker, the first and only thing import
+// says is which address is down and how to start the embedded broker —
+// no file line, no summary before it.
+func TestImportKafkaDown(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "list.csv")
+	if err := os.WriteFile(p, []byte(importCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	var out, errb bytes.Buffer
+	err = run(context.Background(), []string{"--kafka", addr, "import", p}, nil, &out, &errb)
+	if err == nil {
+		t.Fatalf("import with no broker succeeded:\n%s", out.String())
+	}
+	if msg := err.Error(); !strings.Contains(msg, addr) || !strings.Contains(msg, "`dancu broker`") || strings.Contains(msg, "\n") {
+		t.Errorf("error %q: want one line naming %s and `dancu broker`", msg, addr)
+	}
+	if out.Len() > 0 || strings.Contains(errb.String(), "rows read") {
+		t.Errorf("import printed before the error:\n%s%s", out.String(), errb.String())
 	}
 }

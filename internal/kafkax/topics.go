@@ -81,6 +81,9 @@ func EnsureTopics(ctx context.Context, brokers []string, topics map[string]int) 
 	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
 	resp, err := client.CreateTopics(ctx, req)
 	if err != nil {
+		if rerr := Reachable(ctx, brokers, 0); errors.Is(rerr, ErrUnreachable) {
+			return rerr
+		}
 		return fmt.Errorf("ensure topics %v: %w", names, err)
 	}
 	for _, name := range names {
@@ -139,6 +142,9 @@ func Partitions(ctx context.Context, brokers []string, topic string) ([]int, err
 	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
 	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
+		if rerr := Reachable(ctx, brokers, 0); errors.Is(rerr, ErrUnreachable) {
+			return nil, rerr
+		}
 		return nil, fmt.Errorf("list partitions of %s: %w", topic, err)
 	}
 	for _, t := range md.Topics {
