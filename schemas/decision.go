@@ -1,6 +1,10 @@
 package schemas
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
 
 // Decision outcomes a reviewer can record on a conflict.
 const (
@@ -24,6 +28,47 @@ type Decision struct {
 	User       string    `ch:"user" json:"user"`               // reviewer's account name
 	Note       string    `ch:"note" json:"note"`               // free text
 	DecidedAt  time.Time `ch:"decided_at" json:"decided_at"`
+
+	// Written by the review desk (dancu serve) beside the contract above.
+	ConflictKind string `ch:"conflict_kind" json:"conflict_kind"` // the conflict's kind
+	Role         string `ch:"role" json:"role"`                   // the reviewer's role
+	StatusBefore string `ch:"status_before" json:"status_before"` // the conflict's status before …
+	StatusAfter  string `ch:"status_after" json:"status_after"`   // … and after this decision
+	// Effective is true when the decision applies as a constraint. The
+	// desk publishes only effective decisions and needs_verification ones:
+	// the first same_person on a merge of two persons who both hold valid
+	// numbers waits for a supervisor's second decision and is not published.
+	Effective bool `ch:"effective" json:"effective"`
+}
+
+// ValidDecision reports whether d is one of the three decision values.
+func ValidDecision(d string) bool {
+	switch d {
+	case DecisionSamePerson, DecisionDifferentPersons, DecisionNeedsVerification:
+		return true
+	}
+	return false
+}
+
+// Conflict statuses as the review desk derives them from decisions. The
+// matcher only ever writes StatusOpen; a decision is never overwritten
+// because the desk reads the status from the append-only decisions table.
+const (
+	StatusOpen              = "open"
+	StatusAwaitingSecond    = "awaiting_second" // a merge of two valid numbers awaits a supervisor's second decision
+	StatusNeedsVerification = "needs_verification"
+	StatusDecided           = "decided"
+)
+
+// DecisionID is a deterministic id for a decision on conflictID by user
+// at a time: publishing the same decision again gives the same id.
+func DecisionID(conflictID, user string, at time.Time) string {
+	h := sha256.New()
+	for _, s := range []string{conflictID, user, at.UTC().Format(time.RFC3339Nano)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "d" + hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // Person event kinds.

@@ -107,6 +107,8 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newRunCmd(g),
 		newCoverageCmd(g),
 		newDemoCmd(g),
+		newServeCmd(g),
+		newUsersCmd(g),
 	)
 	return root
 }

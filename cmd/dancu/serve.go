@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+)
+
+func newServeCmd(g *globals) *cobra.Command {
+	var (
+		listen, certFile, keyFile string
+		sessionTTL                time.Duration
+		publish                   bool
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "serve the conflict desk and the coverage pages (the web application)",
+		Long: `Serves the web application: the police conflict desk (queue, conflict pages,
+decisions, audit log), its JSON API under /api/, and the analysts' coverage
+pages. Accounts are added with 'dancu users add'. Decisions are stored in
+ClickHouse and published to the topic dancu.decisions (--publish).
+Migrations are applied on start. Ctrl-C stops gracefully.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (certFile == "") != (keyFile == "") {
+				return errors.New("serve: --tls-cert and --tls-key go together")
+			}
+			ctx := cmd.Context()
+			conn, err := openClickHouse(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			if _, err := chstore.Migrate(ctx, conn); err != nil {
+				return err
+			}
+			log := slog.New(slog.NewTextHandler(g.stderr, nil))
+			cfg := web.Config{Store: store.New(conn, nil), SessionTTL: sessionTTL, SecureCookies: certFile != "", Logger: log,
+				Coverage: coverageHandler(conn)}
+			if publish {
+				brokers, err := kafkax.SplitBrokers(g.kafka)
+				if err != nil {
+					return err
+				}
+				w, err := kafkax.NewWriter(brokers, kafkax.TopicDecisions)
+				if err != nil {
+					return err
+				}
+				w.MaxAttempts = 3
+				defer w.Close()
+				cfg.Publisher = &web.KafkaPublisher{W: w}
+			}
+			app, err := web.New(cfg)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return fmt.Errorf("serve: %w", err)
+			}
+			srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+				WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+			scheme := "http"
+			if certFile != "" {
+				scheme = "https"
+			}
+			fmt.Fprintf(g.stderr, "dancu serve: %s://%s/ (Ctrl-C stops)\n", scheme, ln.Addr())
+			errc := make(chan error, 1)
+			go func() {
+				if certFile != "" {
+					errc <- srv.ServeTLS(ln, certFile, keyFile)
+				} else {
+					errc <- srv.Serve(ln)
+				}
+			}()
+			select {
+			case err := <-errc:
+				return fmt.Errorf("serve: %w", err)
+			case <-ctx.Done():
+			}
+			// Graceful shutdown: finish requests in flight for up to 10 s.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			return srv.Shutdown(sctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on")
+	f.StringVar(&certFile, "tls-cert", "", "TLS certificate file (PEM); serves HTTPS with Secure cookies")
+	f.StringVar(&keyFile, "tls-key", "", "TLS private key file (PEM)")
+	f.DurationVar(&sessionTTL, "session-ttl", 8*time.Hour, "how long a session lasts")
+	f.BoolVar(&publish, "publish", true, "publish decisions to the topic dancu.decisions on --kafka")
+	return cmd
+}

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/dancu-vn/dancu/web/store"
+)
+
+// conflictShow renders one conflict, unmasked; opening it is audited.
+// Outside the caller's provinces it is not found.
+func (s *Server) conflictShow(w http.ResponseWriter, r *http.Request) {
+	c := mustCaller(r)
+	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d, err := s.loadDetail(r.Context(), cf)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.audit(r, c.user, store.ActionOpenConflict, cf.ConflictID, "")
+	var assignees []store.User
+	if can(c.user.Role).Assign {
+		us, err := s.store.Users(r.Context())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		for _, u := range us {
+			if !u.Disabled && can(u.Role).Desk && store.ScopeOf(u).Contains(cf.Provinces) {
+				assignees = append(assignees, u)
+			}
+		}
+	}
+	s.html(w, r, http.StatusOK, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": r.URL.Query().Get("error")})
+}

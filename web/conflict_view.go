@@ -1,0 +1,139 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
+	"github.com/dancu-vn/dancu/web/store"
+)
+
+// listItem is a queue row with names and numbers masked: they are shown
+// only when a reviewer opens the conflict (which is audited).
+type listItem struct {
+	ConflictID string   `json:"conflict_id"`
+	Kind       string   `json:"kind"`
+	KindLabel  string   `json:"-"`
+	IDNumber   string   `json:"id_number_masked"`
+	Provinces  []string `json:"province_codes"`
+	Districts  []string `json:"district_codes"`
+	Status     string   `json:"status"`
+	Score      float64  `json:"score"`
+	Records    int      `json:"records"`
+	Persons    int      `json:"persons"`
+	Assignee   string   `json:"assignee"`
+}
+
+var kindLabels = map[string]string{
+	schemas.ConflictSharedID:      "shared ID number",
+	schemas.ConflictTwoIDs:        "two ID numbers",
+	schemas.ConflictIDContradicts: "ID contradicts demographics",
+	schemas.ConflictGreyZone:      "grey zone",
+}
+
+func maskNumbers(s string) string {
+	parts := strings.Split(s, ";")
+	for i, p := range parts {
+		if p != "" {
+			parts[i] = vn.MaskID(p)
+		}
+	}
+	return strings.Join(parts, ";")
+}
+
+func toListItem(c store.ConflictRow) listItem {
+	return listItem{ConflictID: c.ConflictID, Kind: c.Kind, KindLabel: kindLabels[c.Kind], IDNumber: maskNumbers(c.IDNumber),
+		Provinces: c.Provinces, Districts: c.Districts, Status: c.Status, Score: c.Score,
+		Records: len(c.RecordIDs), Persons: len(c.PersonIDs), Assignee: c.Assignee}
+}
+
+// fieldRow is one field across the records, flagged when they differ.
+type fieldRow struct {
+	Label   string
+	Values  []string
+	Differs bool
+}
+
+// idCheck is the structure check of one record's identification number.
+type idCheck struct {
+	RecordID string   `json:"record_id"`
+	Number   string   `json:"number"`
+	Kind     string   `json:"kind"`
+	Problems []string `json:"problems"`
+}
+
+// conflictDetail is everything the conflict page and GET /api/conflicts/{id} show.
+type conflictDetail struct {
+	Conflict  store.ConflictRow  `json:"conflict"`
+	KindLabel string             `json:"-"`
+	Records   []store.Record     `json:"records"`
+	Fields    []fieldRow         `json:"-"`
+	IDChecks  []idCheck          `json:"id_checks"`
+	Persons   []schemas.Person   `json:"person_history"`
+	Decisions []schemas.Decision `json:"decisions"`
+	NeedsTwo  bool               `json:"needs_two_decisions"`
+}
+
+func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictDetail, error) {
+	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c)}
+	var err error
+	if d.Records, err = s.store.Records(ctx, c.RecordIDs); err != nil {
+		return d, err
+	}
+	if d.Persons, err = s.store.PersonHistory(ctx, c.PersonIDs); err != nil {
+		return d, err
+	}
+	if d.Decisions, err = s.store.Decisions(ctx, c.ConflictID); err != nil {
+		return d, err
+	}
+	field := func(label string, get func(store.Record) string) {
+		row := fieldRow{Label: label}
+		for i, r := range d.Records {
+			v := get(r)
+			row.Values = append(row.Values, v)
+			if i > 0 && v != row.Values[0] {
+				row.Differs = true
+			}
+		}
+		d.Fields = append(d.Fields, row)
+	}
+	field("person", func(r store.Record) string { return r.PersonID })
+	field("full name", func(r store.Record) string { return r.FullName })
+	field("date of birth", func(r store.Record) string {
+		if r.BirthDate != "" {
+			return r.BirthDate
+		}
+		if r.BirthYear != 0 {
+			return fmt.Sprint(r.BirthYear)
+		}
+		return ""
+	})
+	field("sex", func(r store.Record) string { return r.Sex })
+	field("ID number", func(r store.Record) string { return r.IDNumber })
+	field("CMND", func(r store.Record) string { return r.CMND })
+	field("permanent address", func(r store.Record) string { return r.PermAddress })
+	field("current address", func(r store.Record) string { return r.CurAddress })
+	field("province (old / today)", func(r store.Record) string { return r.PermProvince + " / " + r.PermNewProvince })
+	field("native place", func(r store.Record) string { return r.NativePlace })
+	field("ethnicity", func(r store.Record) string { return r.Ethnicity })
+	field("father", func(r store.Record) string { return r.FatherName })
+	field("mother", func(r store.Record) string { return r.MotherName })
+	field("spouse", func(r store.Record) string { return r.SpouseName })
+	field("source", func(r store.Record) string {
+		return fmt.Sprintf("%s %s %s row %d", r.SourceKind, r.SourceFile, r.Sheet, r.Row)
+	})
+	for _, r := range d.Records {
+		if r.IDNumber == "" {
+			continue
+		}
+		id := vn.ParseID(r.IDNumber)
+		probs := id.Check(int(r.BirthYear), r.Sex, "")
+		if probs == nil {
+			probs = []string{}
+		}
+		d.IDChecks = append(d.IDChecks, idCheck{RecordID: r.RecordID, Number: r.IDNumber, Kind: id.Kind, Problems: probs})
+	}
+	return d, nil
+}

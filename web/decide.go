@@ -1,0 +1,148 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web/store"
+)
+
+// httpError is an error with the status it answers.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+// needsTwo reports whether a same-person decision on c needs a second,
+// supervisor's decision: a merge of two persons who both hold valid
+// identification numbers (kind two_ids).
+func needsTwo(c store.ConflictRow) bool { return c.Kind == schemas.ConflictTwoIDs }
+
+// nextStatus applies a decision by u to conflict c with earlier decisions
+// prior, returning the status after it and whether the decision takes
+// effect as a constraint. It refuses to touch a decided conflict (a
+// decision is never overwritten), and an awaiting_second conflict unless
+// u is a supervisor or admin other than the first decider.
+func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, decision string) (string, bool, error) {
+	supervisor := u.Role == store.RoleSupervisor || u.Role == store.RoleAdmin
+	switch c.Status {
+	case schemas.StatusDecided:
+		return "", false, &httpError{http.StatusConflict, "this conflict is already decided; decisions are never overwritten"}
+	case schemas.StatusAwaitingSecond:
+		if !supervisor {
+			return "", false, &httpError{http.StatusForbidden, "this conflict awaits a supervisor's second decision"}
+		}
+		var first *schemas.Decision
+		for i := range prior {
+			if prior[i].StatusAfter == schemas.StatusAwaitingSecond {
+				first = &prior[i]
+			}
+		}
+		if first != nil && first.User == u.Username {
+			return "", false, &httpError{http.StatusForbidden, "the second decision must come from another person"}
+		}
+		if decision == schemas.DecisionNeedsVerification {
+			return schemas.StatusNeedsVerification, false, nil
+		}
+		return schemas.StatusDecided, true, nil
+	}
+	switch decision {
+	case schemas.DecisionNeedsVerification:
+		return schemas.StatusNeedsVerification, false, nil
+	case schemas.DecisionSamePerson:
+		if needsTwo(c) {
+			return schemas.StatusAwaitingSecond, false, nil
+		}
+	}
+	return schemas.StatusDecided, true, nil
+}
+
+// decide records a decision by the caller on conflict id: checked against
+// the caller's scope (not found outside it), stored append-only with the
+// status before and after, audited, and published to the match stage.
+func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Decision, error) {
+	c := mustCaller(r)
+	if !schemas.ValidDecision(decision) {
+		return schemas.Decision{}, &httpError{http.StatusBadRequest, fmt.Sprintf("decision %q: want same_person, different_persons or needs_verification", decision)}
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > 2000 {
+		return schemas.Decision{}, &httpError{http.StatusBadRequest, "note: at most 2000 characters"}
+	}
+	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return schemas.Decision{}, &httpError{http.StatusNotFound, "not found"}
+	}
+	if err != nil {
+		return schemas.Decision{}, err
+	}
+	prior, err := s.store.Decisions(r.Context(), cf.ConflictID)
+	if err != nil {
+		return schemas.Decision{}, err
+	}
+	after, effective, err := nextStatus(cf, prior, c.user, decision)
+	if err != nil {
+		return schemas.Decision{}, err
+	}
+	now := s.store.Now()
+	d := schemas.Decision{
+		DecisionID: schemas.DecisionID(cf.ConflictID, c.user.Username, now), ConflictID: cf.ConflictID,
+		ConflictKind: cf.Kind, PersonIDs: cf.PersonIDs, RecordIDs: cf.RecordIDs, Decision: decision,
+		User: c.user.Username, Role: c.user.Role, Note: note, StatusBefore: cf.Status, StatusAfter: after,
+		Effective: effective, DecidedAt: now,
+	}
+	if err := s.store.AddDecision(r.Context(), d); err != nil {
+		return schemas.Decision{}, err
+	}
+	s.audit(r, c.user, store.ActionDecide, cf.ConflictID, fmt.Sprintf("%s: %s → %s", decision, cf.Status, after))
+	if s.cfg.Publisher != nil && (d.Effective || d.Decision == schemas.DecisionNeedsVerification) {
+		// The decision is stored: a failed publish is logged and the
+		// decision stays in ClickHouse, where the match stage can re-read it.
+		if err := s.cfg.Publisher.PublishDecision(context.WithoutCancel(r.Context()), d); err != nil {
+			s.log.Error("publish decision", "decision", d.DecisionID, "err", err)
+		}
+	}
+	return d, nil
+}
+
+// assign gives conflict id (within the caller's scope) to a desk user
+// whose provinces include one of the conflict's.
+func (s *Server) assign(r *http.Request, id, assignee string) error {
+	c := mustCaller(r)
+	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return &httpError{http.StatusNotFound, "not found"}
+	}
+	if err != nil {
+		return err
+	}
+	u, err := s.store.User(r.Context(), assignee)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (u.Disabled || !can(u.Role).Desk || !store.ScopeOf(u).Contains(cf.Provinces))) {
+		return &httpError{http.StatusBadRequest, fmt.Sprintf("assignee %q: no enabled reviewer or supervisor of this conflict's provinces", assignee)}
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.store.Assign(r.Context(), cf.ConflictID, u.Username, c.user.Username); err != nil {
+		return err
+	}
+	s.audit(r, c.user, store.ActionAssign, cf.ConflictID, "to "+u.Username)
+	return nil
+}
+
+// failErr answers err: its own status for an httpError, 500 otherwise.
+func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	if errors.As(err, &he) {
+		s.fail(w, r, he.status, he.msg)
+		return
+	}
+	s.serverError(w, r, err)
+}

@@ -1,0 +1,24 @@
+// Package web is `dancu serve`: the one web application of dancu. It
+// carries the police conflict desk (the queue of match conflicts of the
+// reviewer's provinces, each conflict's records side by side, decisions
+// with an audit trail) and mounts the analysts' coverage pages
+// (Config.Coverage), with one account and session system for both.
+//
+// Where it sits in the flow: the load stage writes conflicts to
+// ClickHouse; this package shows them (through package web/store, which
+// applies the caller's province scope inside every query) and appends
+// each decision to ClickHouse and to the topic dancu.decisions
+// (Config.Publisher), from which the match stage applies it as a
+// must-link or cannot-link constraint on the next batch.
+//
+// Layout follows Miniflux: one file per handler (login_check.go,
+// conflict_show.go, api_conflict_decide.go, …), every route and the roles
+// it admits in one table (routes.go), default deny — only the routes
+// marked public there skip the session middleware, and the CSRF check runs
+// inside it for every state-changing request — and one response builder
+// (response.go) that sets the security headers on every answer. The JSON
+// API lives in this package under /api/, in files named api_*.go: it
+// shares the session cookie, the CSRF token (header X-CSRF-Token) and the
+// middleware with the pages, so there is one authentication path to get
+// right rather than two.
+package web

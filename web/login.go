@@ -1,0 +1,78 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/dancu-vn/dancu/vn"
+	"github.com/dancu-vn/dancu/web/store"
+)
+
+var (
+	errBadCredentials = errors.New("wrong username or password")
+	errTooManyLogins  = errors.New("too many failed logins; try again later")
+)
+
+// authenticate checks a username and password against the users table
+// (read at each login, so accounts added while serving work at once),
+// with the failures of the username and of the address rate-limited.
+// Every failure costs one password hash, known user or not.
+func (s *Server) authenticate(r *http.Request, username, password string) (store.User, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	keys := []string{"u:" + username, "a:" + remoteIP(r)}
+	if s.limiter.blocked(keys...) {
+		store.CheckDummy(password)
+		s.audit(r, store.User{Username: username}, store.ActionLoginFailed, "", "refused: too many failures")
+		return store.User{}, errTooManyLogins
+	}
+	u, err := s.store.User(r.Context(), username)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, err
+	}
+	ok := false
+	if err == nil {
+		ok = store.CheckPassword(u.PasswordHash, password) && !u.Disabled
+	} else {
+		store.CheckDummy(password)
+	}
+	if !ok {
+		s.limiter.fail(keys...)
+		s.audit(r, store.User{Username: username}, store.ActionLoginFailed, "", "wrong username or password")
+		s.log.Info("login failed", "user", vn.MaskName(username), "addr", remoteIP(r))
+		return store.User{}, errBadCredentials
+	}
+	s.limiter.reset(keys[0])
+	return u, nil
+}
+
+// startSession ends any session the request came with and starts a new
+// one with a fresh token (never the one presented: no session fixation),
+// setting the cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u store.User) (store.Session, error) {
+	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if old, err := s.store.Session(r.Context(), ck.Value); err == nil {
+			s.store.EndSession(context.WithoutCancel(r.Context()), old)
+		}
+	}
+	tok, se, err := s.store.NewSession(r.Context(), u.Username, s.cfg.SessionTTL)
+	if err != nil {
+		return store.Session{}, err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: tok, Path: "/", Expires: se.ExpiresAt,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode,
+	})
+	s.audit(r, u, store.ActionLogin, "", "")
+	return se, nil
+}
+
+// endSession ends the caller's session and clears the cookie.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
+	c := mustCaller(r)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
+	s.audit(r, c.user, store.ActionLogout, "", "")
+	return s.store.EndSession(r.Context(), c.session)
+}

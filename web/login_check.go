@@ -1,0 +1,29 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+)
+
+// loginCheck handles the login form.
+func (s *Server) loginCheck(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+	name := r.PostFormValue("username")
+	u, err := s.authenticate(r, name, r.PostFormValue("password"))
+	switch {
+	case errors.Is(err, errTooManyLogins):
+		s.html(w, r, http.StatusTooManyRequests, "login", map[string]any{"Error": err.Error(), "Username": name})
+		return
+	case errors.Is(err, errBadCredentials):
+		s.html(w, r, http.StatusUnauthorized, "login", map[string]any{"Error": err.Error(), "Username": name})
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	if _, err := s.startSession(w, r, u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// DecisionPublisher sends a stored decision to the match stage (the
+// topic dancu.decisions).
+type DecisionPublisher interface {
+	PublishDecision(ctx context.Context, d schemas.Decision) error
+}
+
+// Config configures the web application. The zero value of each optional
+// field takes the default written beside it.
+type Config struct {
+	// Store holds accounts, sessions, audit log and decisions. Required.
+	Store *store.Store
+	// Coverage serves /coverage, /coverage/… and /api/coverage for the
+	// analyst, supervisor and admin roles. Default: nil (those routes 404).
+	Coverage http.Handler
+	// Publisher sends decisions to the match stage. Default: nil (decisions
+	// are only stored; the match stage can read them from ClickHouse).
+	Publisher DecisionPublisher
+	// SessionTTL is how long a session lasts. Default: 8h.
+	SessionTTL time.Duration
+	// SecureCookies marks cookies Secure (serving over TLS). Default: false.
+	SecureCookies bool
+	// LoginFailures is how many failed logins of one username or one
+	// address are allowed within LoginWindow before logins are refused
+	// with 429. Default: 5.
+	LoginFailures int
+	// LoginWindow. Default: 15m.
+	LoginWindow time.Duration
+	// Logger. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.SessionTTL == 0 {
+		c.SessionTTL = 8 * time.Hour
+	}
+	if c.LoginFailures == 0 {
+		c.LoginFailures = 5
+	}
+	if c.LoginWindow == 0 {
+		c.LoginWindow = 15 * time.Minute
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Validate reports what is wrong with c.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Store == nil {
+		errs = append(errs, errors.New("Store: required"))
+	}
+	if c.SessionTTL < 0 {
+		errs = append(errs, errors.New("SessionTTL: must not be negative"))
+	}
+	if c.LoginFailures < 0 {
+		errs = append(errs, errors.New("LoginFailures: must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// Server is the web application, an http.Handler.
+type Server struct {
+	cfg     Config
+	store   *store.Store
+	log     *slog.Logger
+	tmpl    map[string]*template.Template
+	limiter *limiter
+	mux     *http.ServeMux
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New builds the application from cfg (not modified).
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	c := cfg.withDefaults()
+	s := &Server{cfg: c, store: c.Store, log: c.Logger,
+		limiter: newLimiter(c.LoginFailures, c.LoginWindow, c.Store.Now)}
+	var err error
+	if s.tmpl, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.mux = http.NewServeMux()
+	static, _ := fs.Sub(staticFiles, "static")
+	s.routes(http.FileServerFS(static))
+	return s, nil
+}
+
+// ServeHTTP serves every request through the route table.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// Audit actions.
+const (
+	ActionLogin        = "login"
+	ActionLoginFailed  = "login_failed"
+	ActionLogout       = "logout"
+	ActionOpenConflict = "open_conflict"
+	ActionDecide       = "decide"
+	ActionAssign       = "assign"
+	ActionDenied       = "denied"
+	ActionReadAudit    = "read_audit"
+)
+
+// AuditEntry is one line of the append-only audit log. Detail never holds
+// a full name or identification number.
+type AuditEntry struct {
+	At         time.Time `ch:"at" json:"at"`
+	Username   string    `ch:"username" json:"username"`
+	Role       string    `ch:"role" json:"role"`
+	Action     string    `ch:"action" json:"action"`
+	ObjectID   string    `ch:"object_id" json:"object_id"`
+	Detail     string    `ch:"detail" json:"detail"`
+	RemoteAddr string    `ch:"remote_addr" json:"remote_addr"`
+}
+
+// Audit appends e (At is set here when zero).
+func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = s.now()
+	}
+	return s.insert(ctx, "audit_log", &e)
+}
+
+// AuditLog returns the latest limit entries, newest first.
+func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+	if limit <= 0 || limit > 10000 {
+		limit = 100
+	}
+	var out []AuditEntry
+	if err := s.conn.Select(ctx, &out, "SELECT * FROM audit_log ORDER BY at DESC LIMIT {n:UInt32}",
+		driver.NamedValue{Name: "n", Value: uint32(limit)}); err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// Scope is what part of the country a caller may see.
+type Scope struct {
+	National  bool
+	Provinces []string // today's codes
+}
+
+// ScopeOf is the scope of a user.
+func ScopeOf(u User) Scope { return Scope{National: u.National(), Provinces: u.Provinces} }
+
+// Contains reports whether any of provinces is in the scope.
+func (sc Scope) Contains(provinces []string) bool {
+	if sc.National {
+		return true
+	}
+	for _, p := range provinces {
+		for _, q := range sc.Provinces {
+			if p == q {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ConflictRow is a conflict as the desk shows it: the matcher's row plus
+// the provinces and districts its records name, its status derived from
+// the decisions, and who it is assigned to.
+type ConflictRow struct {
+	ConflictID   string    `ch:"conflict_id" json:"conflict_id"`
+	Kind         string    `ch:"kind" json:"kind"`
+	IDNumber     string    `ch:"id_number" json:"id_number"`
+	PersonIDs    []string  `ch:"person_ids" json:"person_ids"`
+	RecordIDs    []string  `ch:"record_ids" json:"record_ids"`
+	Score        float64   `ch:"score" json:"score"`
+	Explanation  string    `ch:"explanation" json:"explanation"`
+	Provinces    []string  `ch:"province_codes" json:"province_codes"`
+	Districts    []string  `ch:"district_codes" json:"district_codes"`
+	Status       string    `ch:"status" json:"status"`
+	Assignee     string    `ch:"assignee" json:"assignee"`
+	CreatedAt    time.Time `ch:"created_at" json:"created_at"`
+	DecisionsN   uint64    `ch:"decisions" json:"decisions"`
+	LastDecision string    `ch:"last_decision" json:"last_decision"`
+}
+
+// KindOrder is the order of conflict kinds in the queue.
+var KindOrder = []string{schemas.ConflictSharedID, schemas.ConflictTwoIDs, schemas.ConflictIDContradicts, schemas.ConflictGreyZone}
+
+// Filter narrows a conflict listing. Empty fields do not filter.
+type Filter struct {
+	Status   string // open, awaiting_second, needs_verification, decided
+	Kind     string
+	District string // old-era district code
+	Province string // one of today's codes (within the scope)
+	Limit    int    // Default: 200, at most 5000
+}
+
+// conflictsSQL computes every conflict's provinces (today's codes, from
+// the permanent and current addresses of its records in either era and
+// the matcher's own province) and status (the latest decision's
+// status_after, else open), then applies the scope and filters. The scope
+// is part of the query: a conflict outside it is never read.
+func conflictsSQL(where string) string {
+	return `
+WITH
+st AS (SELECT conflict_id, argMax(status_after, decided_at) AS status, count() AS n, argMax(decision, decided_at) AS last
+       FROM decisions GROUP BY conflict_id),
+asg AS (SELECT conflict_id, argMax(assignee, assigned_at) AS assignee FROM assignments GROUP BY conflict_id),
+cp AS (
+    SELECT cr.conflict_id AS conflict_id,
+           groupUniqArrayArray([r.perm_new_province_code, r.cur_new_province_code, ` + transformSQL("r.perm_province_code") + `, ` + transformSQL("r.cur_province_code") + `]) AS provinces,
+           groupUniqArrayArray([r.perm_district_code, r.cur_district_code]) AS districts
+    FROM (SELECT conflict_id, arrayJoin(record_ids) AS record_id FROM conflicts FINAL) AS cr
+    LEFT JOIN (SELECT record_id, perm_new_province_code, cur_new_province_code, perm_province_code, cur_province_code,
+                      perm_district_code, cur_district_code FROM records FINAL) AS r ON r.record_id = cr.record_id
+    GROUP BY cr.conflict_id),
+rows AS (
+    SELECT c.conflict_id AS conflict_id, c.kind AS kind, c.id_number AS id_number, c.person_ids AS person_ids,
+           c.record_ids AS record_ids, c.score AS score, c.explanation AS explanation,
+           arraySort(arrayFilter(x -> x != '', arrayDistinct(arrayConcat(cp.provinces, [` + transformSQL("c.province_code") + `])))) AS province_codes,
+           arraySort(arrayFilter(x -> x != '', cp.districts)) AS district_codes,
+           if(st.status = '', 'open', st.status) AS status, asg.assignee AS assignee, c.created_at AS created_at,
+           st.n AS decisions, st.last AS last_decision
+    FROM conflicts AS c FINAL
+    LEFT JOIN cp ON cp.conflict_id = c.conflict_id
+    LEFT JOIN st ON st.conflict_id = c.conflict_id
+    LEFT JOIN asg ON asg.conflict_id = c.conflict_id)
+SELECT * FROM rows
+WHERE ({national:UInt8} = 1 OR hasAny(province_codes, {scope:Array(String)})) ` + where
+}
+
+// scopeArgs are the query parameters of a scope plus extra ones.
+func scopeArgs(sc Scope, extra map[string]any) []any {
+	nat := uint8(0)
+	if sc.National {
+		nat = 1
+	}
+	scope := []string{}
+	for _, p := range sc.Provinces {
+		if ValidProvince(p) {
+			scope = append(scope, p)
+		}
+	}
+	args := []any{clickhouse.Named("national", nat), clickhouse.Named("scope", scope)}
+	for k, v := range extra {
+		args = append(args, clickhouse.Named(k, v))
+	}
+	return args
+}
+
+// Conflicts lists the conflicts within sc that pass f, ordered by kind
+// (shared ID number, two ID numbers, ID contradicts demographics, grey
+// zone), then by probability, highest first.
+func (s *Store) Conflicts(ctx context.Context, sc Scope, f Filter) ([]ConflictRow, error) {
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	f.Limit = min(f.Limit, 5000)
+	where := ""
+	params := map[string]any{"limit": uint32(f.Limit)}
+	if f.Status != "" {
+		where += " AND status = {status:String}"
+		params["status"] = f.Status
+	}
+	if f.Kind != "" {
+		where += " AND kind = {kind:String}"
+		params["kind"] = f.Kind
+	}
+	if f.District != "" {
+		where += " AND has(district_codes, {district:String})"
+		params["district"] = f.District
+	}
+	if f.Province != "" {
+		where += " AND has(province_codes, {province:String})"
+		params["province"] = f.Province
+	}
+	where += " ORDER BY indexOf(['" + strings.Join(KindOrder, "','") + "'], kind), score DESC, conflict_id LIMIT {limit:UInt32}"
+	var out []ConflictRow
+	if err := s.conn.Select(ctx, &out, conflictsSQL(where), scopeArgs(sc, params)...); err != nil {
+		return nil, fmt.Errorf("read conflicts: %w", err)
+	}
+	return out, nil
+}
+
+// Conflict returns one conflict within sc, or ErrNotFound — also when it
+// exists outside the scope.
+func (s *Store) Conflict(ctx context.Context, sc Scope, id string) (ConflictRow, error) {
+	var out []ConflictRow
+	if err := s.conn.Select(ctx, &out, conflictsSQL(" AND conflict_id = {id:String}"),
+		scopeArgs(sc, map[string]any{"id": id})...); err != nil {
+		return ConflictRow{}, fmt.Errorf("read conflict: %w", err)
+	}
+	if len(out) == 0 {
+		return ConflictRow{}, ErrNotFound
+	}
+	return out[0], nil
+}
+
+// Record is the part of a record a reviewer compares.
+type Record struct {
+	RecordID        string    `ch:"record_id" json:"record_id"`
+	SourceKind      string    `ch:"source_kind" json:"source_kind"`
+	SourceFile      string    `ch:"source_file" json:"source_file"`
+	Sheet           string    `ch:"sheet" json:"sheet"`
+	Row             uint32    `ch:"row" json:"row"`
+	SourceDate      time.Time `ch:"source_date" json:"source_date"`
+	FullName        string    `ch:"full_name" json:"full_name"`
+	BirthDate       string    `ch:"birth_date" json:"birth_date"`
+	BirthYear       uint16    `ch:"birth_year" json:"birth_year"`
+	Sex             string    `ch:"sex" json:"sex"`
+	IDNumber        string    `ch:"id_number" json:"id_number"`
+	CMND            string    `ch:"cmnd" json:"cmnd"`
+	BirthRegPlace   string    `ch:"birth_reg_place" json:"birth_reg_place"`
+	NativePlace     string    `ch:"native_place" json:"native_place"`
+	Ethnicity       string    `ch:"ethnicity" json:"ethnicity"`
+	PermAddress     string    `ch:"perm_address" json:"perm_address"`
+	PermProvince    string    `ch:"perm_province_code" json:"perm_province_code"`
+	PermNewProvince string    `ch:"perm_new_province_code" json:"perm_new_province_code"`
+	CurAddress      string    `ch:"cur_address" json:"cur_address"`
+	FatherName      string    `ch:"father_name" json:"father_name"`
+	MotherName      string    `ch:"mother_name" json:"mother_name"`
+	SpouseName      string    `ch:"spouse_name" json:"spouse_name"`
+	PersonID        string    `ch:"person_id" json:"person_id"`
+}
+
+// Records returns the records of ids with the person each is linked to,
+// in the order of ids.
+func (s *Store) Records(ctx context.Context, ids []string) ([]Record, error) {
+	var rs []Record
+	err := s.conn.Select(ctx, &rs, `
+SELECT r.record_id AS record_id, source_kind, source_file, sheet, row, source_date, full_name, birth_date, birth_year, sex,
+       id_number, cmnd, birth_reg_place, native_place, ethnicity, perm_address, perm_province_code, perm_new_province_code,
+       cur_address, father_name, mother_name, spouse_name, l.person_id AS person_id
+FROM (SELECT * FROM records FINAL WHERE record_id IN {ids:Array(String)}) AS r
+LEFT JOIN (SELECT record_id, person_id FROM links FINAL WHERE record_id IN {ids:Array(String)}) AS l ON l.record_id = r.record_id`,
+		clickhouse.Named("ids", ids))
+	if err != nil {
+		return nil, fmt.Errorf("read records: %w", err)
+	}
+	pos := map[string]int{}
+	for i, id := range ids {
+		pos[id] = i
+	}
+	out := make([]Record, 0, len(rs))
+	byID := map[string]Record{}
+	for _, r := range rs {
+		byID[r.RecordID] = r
+	}
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// PersonHistory returns every stored version of the persons ids, oldest
+// first: how each person came to be what it is.
+func (s *Store) PersonHistory(ctx context.Context, ids []string) ([]schemas.Person, error) {
+	var ps []schemas.Person
+	if err := s.conn.Select(ctx, &ps, "SELECT * FROM persons WHERE person_id IN {ids:Array(String)} ORDER BY person_id, version",
+		clickhouse.Named("ids", ids)); err != nil {
+		return nil, fmt.Errorf("read persons: %w", err)
+	}
+	return ps, nil
+}

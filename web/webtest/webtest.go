@@ -1,0 +1,193 @@
+package webtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+)
+
+// Env is a running web application over a fresh ClickHouse database.
+type Env struct {
+	URL    string // base URL, e.g. http://127.0.0.1:PORT
+	Conn   driver.Conn
+	Store  *store.Store
+	Server *web.Server
+	Clock  *Clock
+}
+
+// Clock is a settable clock for the store (session expiry, rate limits).
+type Clock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+// Now is time.Now plus the advance so far.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.off += d
+	c.mu.Unlock()
+}
+
+// Start migrates a fresh database on the shared embedded engine and
+// serves the application configured by cfg (its Store is set here) on a
+// random local port until the test ends. Use chdbtest.Main as TestMain.
+func Start(t testing.TB, cfg web.Config) *Env {
+	t.Helper()
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatalf("webtest: migrate: %v", err)
+	}
+	clock := &Clock{}
+	st := store.New(conn, clock.Now)
+	cfg.Store = st
+	srv, err := web.New(cfg)
+	if err != nil {
+		t.Fatalf("webtest: %v", err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return &Env{URL: hs.URL, Conn: conn, Store: st, Server: srv, Clock: clock}
+}
+
+// Password is the password AddUser gives every user.
+const Password = "correct horse battery"
+
+// AddUser adds an enabled user with Password.
+func (e *Env) AddUser(t testing.TB, name, role string, provinces ...string) store.User {
+	t.Helper()
+	h, err := store.HashPassword(Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := store.User{Username: name, PasswordHash: h, Role: role, Provinces: provinces}
+	if err := e.Store.PutUser(context.Background(), u); err != nil {
+		t.Fatalf("webtest: add user %s: %v", name, err)
+	}
+	return u
+}
+
+// Client is an HTTP client with a cookie jar, signed in through the API.
+type Client struct {
+	*http.Client
+	Base string
+	CSRF string
+}
+
+// NewClient returns a client with an empty cookie jar that does not
+// follow redirects.
+func (e *Env) NewClient() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{Client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}, Base: e.URL}
+}
+
+// Login signs name in with Password through POST /api/login and returns
+// the signed-in client. The test fails on anything but 200.
+func (e *Env) Login(t testing.TB, name string) *Client {
+	t.Helper()
+	c := e.NewClient()
+	status, body := c.Do(t, "POST", "/api/login", map[string]string{"username": name, "password": Password})
+	if status != http.StatusOK {
+		t.Fatalf("webtest: login %s: %d %s", name, status, body)
+	}
+	var out struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil || out.CSRF == "" {
+		t.Fatalf("webtest: login %s: no csrf_token in %s", name, body)
+	}
+	c.CSRF = out.CSRF
+	return c
+}
+
+// Do sends a request (body v as JSON when not nil, with the client's
+// CSRF token as X-CSRF-Token) and returns the status and body.
+func (c *Client) Do(t testing.TB, method, path string, v any) (int, []byte) {
+	t.Helper()
+	var body bytes.Buffer
+	if v != nil {
+		if err := json.NewEncoder(&body).Encode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req, err := http.NewRequest(method, c.Base+path, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.CSRF != "" {
+		req.Header.Set("X-CSRF-Token", c.CSRF)
+	}
+	resp, err := c.Client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	var out bytes.Buffer
+	out.ReadFrom(resp.Body)
+	return resp.StatusCode, out.Bytes()
+}
+
+// Exec runs SQL statements on the test database.
+func (e *Env) Exec(t testing.TB, stmts ...string) {
+	t.Helper()
+	for _, s := range stmts {
+		if err := e.Conn.Exec(context.Background(), s); err != nil {
+			t.Fatalf("webtest: %s: %v", s, err)
+		}
+	}
+}
+
+// SeedConflict writes a conflict and its records (one per entry of
+// provinces: the record's permanent address is in that old-era province)
+// and returns the conflict id.
+func (e *Env) SeedConflict(t testing.TB, id, kind string, provinces ...string) string {
+	t.Helper()
+	var rids, pids []string
+	for i, p := range provinces {
+		rid := fmt.Sprintf("r_%s_%d", id, i)
+		pid := fmt.Sprintf("p_%s_%d", id, i)
+		rids = append(rids, rid)
+		pids = append(pids, pid)
+		e.Exec(t, fmt.Sprintf(`INSERT INTO records (record_id, full_name, birth_year, sex, id_number, perm_address, perm_province_code, perm_district_code, perm_new_province_code)
+VALUES ('%s', 'Nguyễn Văn An %d', %d, 'M', '001090012345', 'Xã %d, Tỉnh %s', '%s', '%s', '%s')`, rid, i, 1990+i, i, p, p, p+"1", store.NewProvince(p)),
+			fmt.Sprintf(`INSERT INTO links (record_id, person_id, match_probability, version) VALUES ('%s', '%s', 1, 1)`, rid, pid),
+			fmt.Sprintf(`INSERT INTO persons (person_id, id_number, full_name, record_count, version) VALUES ('%s', '001090012345', 'Nguyễn Văn An %d', 1, 1)`, pid, i))
+	}
+	b, err := e.Conn.PrepareBatch(context.Background(), "INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Append(id, kind, "", "001090012345", pids, rids, 0.9, "seeded by webtest", "open", uint64(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
