@@ -34,11 +34,14 @@ type Decision struct {
 	Role         string `ch:"role" json:"role"`                   // the reviewer's role
 	StatusBefore string `ch:"status_before" json:"status_before"` // the conflict's status before …
 	StatusAfter  string `ch:"status_after" json:"status_after"`   // … and after this decision
-	// Effective is true when the decision applies as a constraint. The
-	// desk publishes only effective decisions and needs_verification ones:
-	// the first same_person on a merge of two persons who both hold valid
-	// numbers waits for a supervisor's second decision and is not published.
-	Effective bool `ch:"effective" json:"effective"`
+}
+
+// Effective reports whether d applies as a constraint (must-link or
+// cannot-link). The first same_person on a merge of two persons who both
+// hold valid numbers awaits a supervisor's second decision and is not
+// effective; the desk does not publish it.
+func (d Decision) Effective() bool {
+	return d.Decision != DecisionNeedsVerification && d.StatusAfter != StatusAwaitingSecond
 }
 
 // ValidDecision reports whether d is one of the three decision values.

@@ -87,7 +87,7 @@ func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Dec
 	if err != nil {
 		return schemas.Decision{}, err
 	}
-	after, effective, err := nextStatus(cf, prior, c.user, decision)
+	after, _, err := nextStatus(cf, prior, c.user, decision)
 	if err != nil {
 		return schemas.Decision{}, err
 	}
@@ -96,13 +96,13 @@ func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Dec
 		DecisionID: schemas.DecisionID(cf.ConflictID, c.user.Username, now), ConflictID: cf.ConflictID,
 		ConflictKind: cf.Kind, PersonIDs: cf.PersonIDs, RecordIDs: cf.RecordIDs, Decision: decision,
 		User: c.user.Username, Role: c.user.Role, Note: note, StatusBefore: cf.Status, StatusAfter: after,
-		Effective: effective, DecidedAt: now,
+		DecidedAt: now,
 	}
 	if err := s.store.AddDecision(r.Context(), d); err != nil {
 		return schemas.Decision{}, err
 	}
 	s.audit(r, c.user, store.ActionDecide, cf.ConflictID, fmt.Sprintf("%s: %s → %s", decision, cf.Status, after))
-	if s.cfg.Publisher != nil && (d.Effective || d.Decision == schemas.DecisionNeedsVerification) {
+	if s.cfg.Publisher != nil && (d.Effective() || d.Decision == schemas.DecisionNeedsVerification) {
 		// The decision is stored: a failed publish is logged and the
 		// decision stays in ClickHouse, where the match stage can re-read it.
 		if err := s.cfg.Publisher.PublishDecision(context.WithoutCancel(r.Context()), d); err != nil {

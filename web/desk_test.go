@@ -70,7 +70,7 @@ func TestReviewerSeesOnlyTheirProvince(t *testing.T) {
 	}
 	var d schemas.Decision
 	json.Unmarshal(body, &d)
-	if d.StatusAfter != schemas.StatusDecided || !d.Effective || d.User != "hn" {
+	if d.StatusAfter != schemas.StatusDecided || !d.Effective() || d.User != "hn" {
 		t.Errorf("decision %+v", d)
 	}
 	// Decided: never overwritten.

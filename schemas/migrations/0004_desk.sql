@@ -57,7 +57,6 @@ CREATE TABLE IF NOT EXISTS decisions
     note String,
     status_before LowCardinality(String),
     status_after LowCardinality(String),
-    effective Bool,
     decided_at DateTime64(3)
 )
 ENGINE = MergeTree

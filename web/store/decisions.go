@@ -38,7 +38,7 @@ func (s *Store) Decisions(ctx context.Context, conflictID string) ([]schemas.Dec
 // the match stage consume.
 func (s *Store) EffectiveDecisions(ctx context.Context) ([]schemas.Decision, error) {
 	var out []schemas.Decision
-	if err := s.conn.Select(ctx, &out, "SELECT * FROM decisions WHERE effective ORDER BY decided_at, decision_id"); err != nil {
+	if err := s.conn.Select(ctx, &out, "SELECT * FROM decisions WHERE decision != 'needs_verification' AND status_after != 'awaiting_second' ORDER BY decided_at, decision_id"); err != nil {
 		return nil, fmt.Errorf("read decisions: %w", err)
 	}
 	return out, nil
