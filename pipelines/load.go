@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -14,8 +15,34 @@ import (
 // a batch may be written again after a crash between the write and the
 // offset commit. The ClickHouse sink is (ReplacingMergeTree keyed by
 // deterministic ids).
+//
+// When the sink refuses some rows for their data it writes every other
+// row and returns *RefusedRows; the load stage sends the refused rows to
+// the dead letters and commits. Any other error means the batch was not
+// (entirely) written: nothing is committed and the stage stops.
 type Sink interface {
 	Write(ctx context.Context, b *Batch) error
+}
+
+// RefusedRow is a row a Sink refused for its data.
+type RefusedRow struct {
+	Kind  string // KindRecords, KindPersons, …
+	Index int    // position in the Batch's slice of that kind
+	Table string // where it was going
+	Err   error  // why it was refused
+}
+
+// RefusedRows is the error of a Sink that refused some rows and wrote all
+// the others, as kafka-go's WriteErrors is for messages.
+type RefusedRows struct {
+	Rows []RefusedRow
+}
+
+func (e *RefusedRows) Error() string {
+	if len(e.Rows) == 0 {
+		return "no rows refused"
+	}
+	return fmt.Sprintf("%d rows refused; first: %s row %d: %v", len(e.Rows), e.Rows[0].Table, e.Rows[0].Index, e.Rows[0].Err)
 }
 
 // MessageReader is the part of *kafka.Reader the stages use.
@@ -35,9 +62,10 @@ type LoadConfig struct {
 	MaxRows int
 	// MaxWait flushes a non-empty pending batch after this long. Default: 500ms.
 	MaxWait time.Duration
-	// DeadLetter receives messages that cannot be decoded, with the error
-	// in a header, so that no input is dropped silently. Nil: such a
-	// message stops the stage with an error.
+	// DeadLetter receives messages that cannot be decoded and, one message
+	// per row, rows the sink refuses, with the error and the source in
+	// headers (see DeadLetter headers), so that no input is dropped
+	// silently. Nil: either stops the stage with an error.
 	DeadLetter MessageWriter
 	// Logger. Default: slog.Default().
 	Logger *slog.Logger
@@ -64,7 +92,8 @@ type LoadStats struct {
 	Links     atomic.Int64
 	Conflicts atomic.Int64
 	Rejects   atomic.Int64
-	Dead      atomic.Int64 // undecodable messages sent to the dead-letter topic
+	Refused   atomic.Int64 // rows the sink refused (each sent to the dead letters)
+	Dead      atomic.Int64 // messages sent to the dead-letter topic: undecodable messages and refused rows
 	Flushes   atomic.Int64
 }
 
@@ -89,13 +118,38 @@ type loadBatch struct {
 	st      *LoadStats
 	pending Batch
 	msgs    []kafka.Message
+	origins []origin
+}
+
+// origin says which message rows [start, end) of a kind came from.
+type origin struct {
+	kind       string
+	start, end int
+	msg        int
 }
 
 func (b *loadBatch) empty() bool { return len(b.msgs) == 0 }
 
+// source returns the message row i of kind came from.
+func (b *loadBatch) source(kind string, i int) kafka.Message {
+	for _, o := range b.origins {
+		if o.kind == kind && o.start <= i && i < o.end {
+			return b.msgs[o.msg]
+		}
+	}
+	return kafka.Message{}
+}
+
 func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 	b.msgs = append(b.msgs, m)
-	if err := b.pending.add(m); err != nil {
+	before := b.pending.lens()
+	err := b.pending.add(m)
+	for kind, n := range b.pending.lens() {
+		if n > before[kind] {
+			b.origins = append(b.origins, origin{kind: kind, start: before[kind], end: n, msg: len(b.msgs) - 1})
+		}
+	}
+	if err != nil {
 		if b.cfg.DeadLetter == nil {
 			return false, err
 		}
@@ -112,8 +166,18 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	if len(b.msgs) == 0 {
 		return nil
 	}
+	refused := map[string]int{}
 	if b.pending.Len() > 0 {
-		if err := b.sink.Write(ctx, &b.pending); err != nil {
+		err := b.sink.Write(ctx, &b.pending)
+		var rr *RefusedRows
+		if errors.As(err, &rr) {
+			if err = b.deadLetterRows(ctx, rr.Rows); err == nil {
+				for _, r := range rr.Rows {
+					refused[r.Kind]++
+				}
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("write batch of %d rows: %w", b.pending.Len(), err)
 		}
 	}
@@ -122,24 +186,62 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	}
 	st := b.st
 	st.Messages.Add(int64(len(b.msgs)))
-	st.Records.Add(int64(len(b.pending.Records)))
-	st.Persons.Add(int64(len(b.pending.Persons)))
-	st.Links.Add(int64(len(b.pending.Links)))
-	st.Conflicts.Add(int64(len(b.pending.Conflicts)))
-	st.Rejects.Add(int64(len(b.pending.Rejects)))
+	st.Records.Add(int64(len(b.pending.Records) - refused[KindRecords]))
+	st.Persons.Add(int64(len(b.pending.Persons) - refused[KindPersons]))
+	st.Links.Add(int64(len(b.pending.Links) - refused[KindLinks]))
+	st.Conflicts.Add(int64(len(b.pending.Conflicts) - refused[KindConflicts]))
+	st.Rejects.Add(int64(len(b.pending.Rejects) - refused[KindRejects]))
 	st.Flushes.Add(1)
 	b.cfg.Logger.Debug("load flushed", "messages", len(b.msgs), "rows", b.pending.Len())
 	b.pending.reset()
 	b.msgs = b.msgs[:0]
+	b.origins = b.origins[:0]
 	return nil
+}
+
+// deadLetterRows writes each refused row, alone in a message of its kind,
+// to the dead letters, with the error, the table and the message it came
+// from in headers. It fails, and the batch is not committed, when there is
+// no dead-letter writer or the writer fails.
+func (b *loadBatch) deadLetterRows(ctx context.Context, rows []RefusedRow) error {
+	if b.cfg.DeadLetter == nil {
+		return fmt.Errorf("%w (and no dead-letter topic to send them to)", &RefusedRows{Rows: rows})
+	}
+	out := make([]kafka.Message, 0, len(rows))
+	for _, r := range rows {
+		key, value, err := b.pending.encodeRow(r.Kind, r.Index)
+		if err != nil {
+			return fmt.Errorf("dead-letter a refused %s row: %w", r.Kind, err)
+		}
+		src := b.source(r.Kind, r.Index)
+		b.cfg.Logger.Error("row refused by the sink, sent to dead letters", "table", r.Table, "id", key,
+			"source", sourceOf(src), "err", MaskValues(r.Err.Error()))
+		out = append(out, kafka.Message{Key: []byte(key), Value: value, Headers: []kafka.Header{
+			{Key: HeaderKind, Value: []byte(r.Kind)},
+			{Key: HeaderError, Value: []byte(r.Err.Error())},
+			{Key: HeaderSource, Value: []byte(sourceOf(src))},
+			{Key: HeaderStage, Value: []byte("load")},
+			{Key: HeaderTable, Value: []byte(r.Table)},
+		}})
+	}
+	if err := b.cfg.DeadLetter.WriteMessages(ctx, out...); err != nil {
+		return fmt.Errorf("write %d dead letters: %w", len(out), err)
+	}
+	b.st.Refused.Add(int64(len(rows)))
+	b.st.Dead.Add(int64(len(rows)))
+	return nil
+}
+
+func sourceOf(m kafka.Message) string {
+	return fmt.Sprintf("%s/%d@%d", m.Topic, m.Partition, m.Offset)
 }
 
 // deadLetter writes m, with why it could not be processed and where it came
 // from in headers, to w.
 func deadLetter(ctx context.Context, w MessageWriter, m kafka.Message, why error) error {
 	headers := append(append([]kafka.Header(nil), m.Headers...),
-		kafka.Header{Key: "dancu-error", Value: []byte(why.Error())},
-		kafka.Header{Key: "dancu-source", Value: []byte(fmt.Sprintf("%s/%d@%d", m.Topic, m.Partition, m.Offset))})
+		kafka.Header{Key: HeaderError, Value: []byte(why.Error())},
+		kafka.Header{Key: HeaderSource, Value: []byte(sourceOf(m))})
 	if err := w.WriteMessages(ctx, kafka.Message{Key: m.Key, Value: m.Value, Headers: headers}); err != nil {
 		return fmt.Errorf("write dead letter: %w", err)
 	}

@@ -2,58 +2,215 @@ package pipelines
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
 // ClickHouseSink writes batches to the dancu tables with one batch insert
 // per table. Every table is a ReplacingMergeTree keyed by a deterministic
 // id, so writing a batch twice leaves one copy (at once with FINAL).
+//
+// A row ClickHouse refuses does not sink the batch. Two kinds of refusal
+// are told apart from the failures of ClickHouse itself:
+//
+//   - the driver cannot convert a value to its column's type (a date that
+//     does not exist for a Date column): the append of that row fails, so
+//     the row is known at once; the batch is rebuilt without it;
+//   - the engine refuses the insert for its data (a violated constraint, a
+//     value out of the type's range; see refusalCodes): the insert is cut
+//     in halves, each inserted on its own, down to the refused rows. A
+//     batch with k refused rows out of n costs about 2·k·log2(n) extra
+//     inserts, and nothing when every row is good.
+//
+// Either way Write inserts every other row and returns *RefusedRows naming
+// the refused ones. Anything else (ClickHouse down, a timeout, memory
+// limits, an unknown table) is returned as an error with nothing refused:
+// the rows are not at fault and the stage must not move past them.
 type ClickHouseSink struct {
 	Conn driver.Conn
+	// MaxRefused bounds the rows one Write may refuse. More than that is
+	// not bad rows but a schema or engine problem: Write then fails instead
+	// of sending the whole batch to the dead letters. Default: 1,000.
+	MaxRefused int
+
+	// Inserts counts the insert statements sent, refused or not (what the
+	// isolation of refused rows costs shows here).
+	Inserts atomic.Int64
 }
 
 var _ Sink = (*ClickHouseSink)(nil)
 
-// Write inserts the rows of b, table by table.
+// Write inserts the rows of b, table by table. When some rows are refused
+// it still inserts all the others and returns *RefusedRows.
 func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
-	if err := insertRows(ctx, s.Conn, "records", b.Records); err != nil {
+	max := s.MaxRefused
+	if max <= 0 {
+		max = 1000
+	}
+	in := &refusals{max: max}
+	if err := insertRows(ctx, s, "records", KindRecords, b.Records, in); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, s.Conn, "persons", b.Persons); err != nil {
+	if err := insertRows(ctx, s, "persons", KindPersons, b.Persons, in); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, s.Conn, "links", b.Links); err != nil {
+	if err := insertRows(ctx, s, "links", KindLinks, b.Links, in); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, s.Conn, "conflicts", b.Conflicts); err != nil {
+	if err := insertRows(ctx, s, "conflicts", KindConflicts, b.Conflicts, in); err != nil {
 		return err
 	}
-	return insertRows(ctx, s.Conn, "rejects", b.Rejects)
+	if err := insertRows(ctx, s, "rejects", KindRejects, b.Rejects, in); err != nil {
+		return err
+	}
+	if len(in.rows) > 0 {
+		return &RefusedRows{Rows: in.rows}
+	}
+	return nil
 }
 
-func insertRows[T any](ctx context.Context, conn driver.Conn, table string, rows []T) error {
+// refusals collects the rows refused by one Write.
+type refusals struct {
+	max  int
+	rows []RefusedRow
+}
+
+func (r *refusals) add(row RefusedRow) error {
+	r.rows = append(r.rows, row)
+	if len(r.rows) > r.max {
+		return fmt.Errorf("insert into %s: more than %d rows refused in one batch, which is a schema or engine problem rather than bad rows; first: %w",
+			r.rows[0].Table, r.max, r.rows[0].Err)
+	}
+	return nil
+}
+
+func insertRows[T any](ctx context.Context, s *ClickHouseSink, table, kind string, rows []T, ref *refusals) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	var zero T
 	cols := schemas.Tags(zero)
-	q := fmt.Sprintf("INSERT INTO %s (%s)", table, strings.Join(cols, ", "))
-	batch, err := conn.PrepareBatch(ctx, q)
-	if err != nil {
-		return fmt.Errorf("prepare insert into %s: %w", table, err)
+	in := &inserter[T]{
+		ctx: ctx, sink: s, table: table, kind: kind, rows: rows, ref: ref,
+		q: fmt.Sprintf("INSERT INTO %s (%s)", table, strings.Join(cols, ", ")),
 	}
-	defer batch.Abort()
-	for i := range rows {
-		if err := batch.AppendStruct(&rows[i]); err != nil {
-			return fmt.Errorf("append row %d to %s: %w", i, table, err)
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	return in.insert(idx)
+}
+
+// inserter inserts chosen rows of one table, isolating refused rows.
+type inserter[T any] struct {
+	ctx   context.Context
+	sink  *ClickHouseSink
+	table string
+	kind  string
+	q     string
+	rows  []T
+	ref   *refusals
+}
+
+// insert writes rows[i] for i in idx (which it may reorder or shorten).
+func (in *inserter[T]) insert(idx []int) error {
+	for len(idx) > 0 {
+		batch, err := in.sink.Conn.PrepareBatch(in.ctx, in.q)
+		if err != nil {
+			return fmt.Errorf("prepare insert into %s: %w", in.table, err)
 		}
-	}
-	if err := batch.Send(); err != nil {
-		return fmt.Errorf("insert %d rows into %s: %w", len(rows), table, err)
+		bad, err := in.appendAll(batch, idx)
+		if err != nil {
+			batch.Abort()
+			if bad < 0 || !isConversionError(err) {
+				return fmt.Errorf("append row %d to %s: %w", max(bad, 0), in.table, err)
+			}
+			// The driver could not convert a value of this row: the batch
+			// is spoilt, so build it again without the row.
+			if err := in.ref.add(RefusedRow{Kind: in.kind, Table: in.table, Index: idx[bad], Err: err}); err != nil {
+				return err
+			}
+			idx = append(idx[:bad:bad], idx[bad+1:]...)
+			continue
+		}
+		in.sink.Inserts.Add(1)
+		err = batch.Send()
+		if err == nil {
+			return nil
+		}
+		if !IsRefusal(err) {
+			return fmt.Errorf("insert %d rows into %s: %w", len(idx), in.table, err)
+		}
+		if len(idx) == 1 {
+			return in.ref.add(RefusedRow{Kind: in.kind, Table: in.table, Index: idx[0], Err: err})
+		}
+		// The engine refused the insert for its data: the good half of
+		// the batch goes in, the other half is cut again.
+		mid := len(idx) / 2
+		if err := in.insert(idx[:mid:mid]); err != nil {
+			return err
+		}
+		idx = idx[mid:]
 	}
 	return nil
+}
+
+// appendAll appends rows[i] for i in idx to batch and returns the
+// position in idx of a row that could not be appended, or -1.
+func (in *inserter[T]) appendAll(batch driver.Batch, idx []int) (int, error) {
+	for p, i := range idx {
+		if err := batch.AppendStruct(&in.rows[i]); err != nil {
+			return p, err
+		}
+	}
+	return -1, nil
+}
+
+// isConversionError reports whether err is the driver's failure to put one
+// value in its column (as opposed to a struct that does not fit the table,
+// which would fail every row alike).
+func isConversionError(err error) bool {
+	var be *proto.BlockError
+	return errors.As(err, &be) && be.Op == "AppendRow"
+}
+
+// refusalCodes are the ClickHouse error codes that mean "these rows are
+// not acceptable" rather than "the server cannot take an insert now".
+// (ClickHouse's src/Common/ErrorCodes.cpp.)
+var refusalCodes = map[int32]string{
+	6:   "CANNOT_PARSE_TEXT",
+	26:  "CANNOT_PARSE_QUOTED_STRING",
+	27:  "CANNOT_PARSE_INPUT_ASSERTION_FAILED",
+	38:  "CANNOT_PARSE_DATE",
+	41:  "CANNOT_PARSE_DATETIME",
+	53:  "TYPE_MISMATCH",
+	69:  "ARGUMENT_OUT_OF_BOUND",
+	70:  "CANNOT_CONVERT_TYPE",
+	72:  "CANNOT_PARSE_NUMBER",
+	117: "INCORRECT_DATA",
+	131: "TOO_LARGE_STRING_SIZE",
+	321: "VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE",
+	349: "CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN",
+	395: "FUNCTION_THROW_IF_VALUE_IS_NON_ZERO",
+	407: "DECIMAL_OVERFLOW",
+	469: "VIOLATED_CONSTRAINT",
+	691: "UNKNOWN_ELEMENT_OF_ENUM",
+}
+
+// IsRefusal reports whether err is ClickHouse refusing rows for their
+// data (see refusalCodes), as opposed to failing for a reason of its own.
+func IsRefusal(err error) bool {
+	var ex *clickhouse.Exception
+	if !errors.As(err, &ex) {
+		return false
+	}
+	_, ok := refusalCodes[ex.Code]
+	return ok
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/segmentio/kafka-go"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -30,8 +32,9 @@ type StagesConfig struct {
 // StageStats are the counters of the stages of one process.
 type StageStats struct {
 	Match       MatchStats
-	LoadMatched LoadStats // rows from TopicMatched
-	LoadRejects LoadStats // rows from TopicRejects
+	MatchDead   atomic.Int64 // record batches the match stage sent to the dead letters
+	LoadMatched LoadStats    // rows from TopicMatched
+	LoadRejects LoadStats    // rows from TopicRejects
 }
 
 // RunStages runs the selected stages until ctx is cancelled (each drains
@@ -82,7 +85,7 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 		mc := cfg.MatchConfig
 		mc.Logger = cfg.Logger
 		if mc.DeadLetter == nil {
-			mc.DeadLetter = dead
+			mc.DeadLetter = deadCounter{w: dead, n: &st.MatchDead}
 		}
 		g.Go(func() error {
 			defer r.Close()
@@ -126,4 +129,20 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 		}
 	}
 	return g.Wait()
+}
+
+// deadCounter counts the messages written through it: the match stage
+// sends undecodable record batches to the dead letters, and this is where
+// the stage counters learn of them.
+type deadCounter struct {
+	w MessageWriter
+	n *atomic.Int64
+}
+
+func (c deadCounter) WriteMessages(ctx context.Context, msgs ...kafka.Message) error {
+	if err := c.w.WriteMessages(ctx, msgs...); err != nil {
+		return err
+	}
+	c.n.Add(int64(len(msgs)))
+	return nil
 }
