@@ -3,6 +3,7 @@ package pipelines
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -235,5 +236,73 @@ func runUntil(t *testing.T, run func(context.Context) error, done func() bool) {
 	cancel()
 	if err := <-errc; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// refusingSink refuses the rejects at the given indexes of every batch.
+type refusingSink struct {
+	memSink
+	refuse []int
+}
+
+func (s *refusingSink) Write(ctx context.Context, b *Batch) error {
+	if err := s.memSink.Write(ctx, b); err != nil {
+		return err
+	}
+	rr := &RefusedRows{}
+	for _, i := range s.refuse {
+		rr.Rows = append(rr.Rows, RefusedRow{Kind: KindRejects, Index: i, Table: "rejects", Err: errors.New("code: 469, value 'Nguyễn Văn An' 001090012345")})
+	}
+	return rr
+}
+
+func TestLoadDeadLettersRefusedRows(t *testing.T) {
+	var events []string
+	r := &memReader{msgs: []kafka.Message{rejectMsg(t, 10, 3), rejectMsg(t, 11, 4)}, events: &events}
+	sink := &refusingSink{memSink: memSink{events: &events}, refuse: []int{4}}
+	dl := &memWriter{}
+	st := new(LoadStats)
+	runUntil(t, func(ctx context.Context) error {
+		return Load(ctx, r, sink, LoadConfig{MaxWait: 20 * time.Millisecond, DeadLetter: dl}, st)
+	}, func() bool { return st.Messages.Load() >= 2 })
+	if len(dl.msgs) != 1 {
+		t.Fatalf("%d dead letters, want 1", len(dl.msgs))
+	}
+	m := dl.msgs[0]
+	if got := header(m, HeaderSource); got != TopicRejects+"/0@11" {
+		t.Errorf("refused row 4 (the 2nd row of the message at offset 11) has source %q", got)
+	}
+	if header(m, HeaderKind) != KindRejects || header(m, HeaderTable) != "rejects" || header(m, HeaderStage) != "load" || header(m, HeaderError) == "" {
+		t.Errorf("dead letter headers %v", m.Headers)
+	}
+	rows, err := schemas.DecodeRows[schemas.Reject](m.Value)
+	if err != nil || len(rows) != 1 || rows[0].Row != 2 {
+		t.Errorf("dead letter holds %+v (%v), want the one refused row (row 2)", rows, err)
+	}
+	if st.Refused.Load() != 1 || st.Dead.Load() != 1 || st.Rejects.Load() != 6 {
+		t.Errorf("stats refused %d dead %d rejects %d, want 1, 1, 6", st.Refused.Load(), st.Dead.Load(), st.Rejects.Load())
+	}
+	if len(r.committed) != 2 {
+		t.Errorf("committed %v, want both messages", r.committed)
+	}
+
+	// Without a dead-letter topic a refused row stops the stage uncommitted.
+	var ev2 []string
+	r2 := &memReader{msgs: []kafka.Message{rejectMsg(t, 0, 3)}, events: &ev2}
+	err = Load(context.Background(), r2, &refusingSink{memSink: memSink{events: &ev2}, refuse: []int{0}}, LoadConfig{MaxWait: 10 * time.Millisecond}, nil)
+	if err == nil || len(r2.committed) != 0 {
+		t.Errorf("refused row without dead letters: err %v, committed %v; want an error and no commit", err, r2.committed)
+	}
+}
+
+func TestMaskValues(t *testing.T) {
+	got := MaskValues("Column values: full_name = 'Nguyễn Văn An', id_number = '001090012345', n = 7")
+	for _, leak := range []string{"Văn An", "001090012345"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("MaskValues left %q in %q", leak, got)
+		}
+	}
+	if !strings.Contains(got, "n = 7") || !strings.Contains(got, "'N…'") {
+		t.Errorf("MaskValues(…) = %q: masked too much", got)
 	}
 }

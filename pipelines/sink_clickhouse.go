@@ -22,12 +22,15 @@ import (
 //
 //   - the driver cannot convert a value to its column's type (a date that
 //     does not exist for a Date column): the append of that row fails, so
-//     the row is known at once; the batch is rebuilt without it;
+//     the row is known at once; the batch is rebuilt without it (in pieces
+//     of 4,096 rows, so that a rebuild re-appends one piece, not 50,000
+//     rows);
 //   - the engine refuses the insert for its data (a violated constraint, a
 //     value out of the type's range; see refusalCodes): the insert is cut
-//     in halves, each inserted on its own, down to the refused rows. A
-//     batch with k refused rows out of n costs about 2·k·log2(n) extra
-//     inserts, and nothing when every row is good.
+//     in pieces of 4,096 rows, and a piece that is refused in halves, each
+//     inserted on its own, down to the refused rows. A batch with k refused
+//     rows out of n costs about n/4096 + 2·k·12 extra inserts, re-sending
+//     about n + 2·4096·k rows, and nothing when every row is good.
 //
 // Either way Write inserts every other row and returns *RefusedRows naming
 // the refused ones. Anything else (ClickHouse down, a timeout, memory
@@ -119,6 +122,12 @@ type inserter[T any] struct {
 	ref   *refusals
 }
 
+// isolateChunk is the size of the pieces a refused insert is first cut
+// into, when it is larger: a driver refusal then costs re-appending one
+// piece rather than the whole batch, and an engine refusal re-sends the
+// batch once in pieces before bisecting only the pieces that fail.
+const isolateChunk = 4096
+
 // insert writes rows[i] for i in idx (which it may reorder or shorten).
 func (in *inserter[T]) insert(idx []int) error {
 	for len(idx) > 0 {
@@ -131,6 +140,9 @@ func (in *inserter[T]) insert(idx []int) error {
 			batch.Abort()
 			if bad < 0 || !isConversionError(err) {
 				return fmt.Errorf("append row %d to %s: %w", max(bad, 0), in.table, err)
+			}
+			if len(idx) > isolateChunk {
+				return in.pieces(idx)
 			}
 			// The driver could not convert a value of this row: the batch
 			// is spoilt, so build it again without the row.
@@ -151,6 +163,9 @@ func (in *inserter[T]) insert(idx []int) error {
 		if len(idx) == 1 {
 			return in.ref.add(RefusedRow{Kind: in.kind, Table: in.table, Index: idx[0], Err: err})
 		}
+		if len(idx) > isolateChunk {
+			return in.pieces(idx)
+		}
 		// The engine refused the insert for its data: the good half of
 		// the batch goes in, the other half is cut again.
 		mid := len(idx) / 2
@@ -158,6 +173,17 @@ func (in *inserter[T]) insert(idx []int) error {
 			return err
 		}
 		idx = idx[mid:]
+	}
+	return nil
+}
+
+// pieces inserts idx in pieces of isolateChunk rows.
+func (in *inserter[T]) pieces(idx []int) error {
+	for lo := 0; lo < len(idx); lo += isolateChunk {
+		hi := min(lo+isolateChunk, len(idx))
+		if err := in.insert(idx[lo:hi:hi]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -37,6 +37,12 @@ type StageStats struct {
 	LoadRejects LoadStats    // rows from TopicRejects
 }
 
+// DeadLetters is the number of messages the stages of this process sent
+// to the dead-letter topic.
+func (s *StageStats) DeadLetters() int64 {
+	return s.MatchDead.Load() + s.LoadMatched.Dead.Load() + s.LoadRejects.Dead.Load()
+}
+
 // RunStages runs the selected stages until ctx is cancelled (each drains
 // what it holds before returning) or one of them fails.
 func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {

@@ -25,6 +25,7 @@ func serveMetrics(ctx context.Context, addr string, st *pipelines.StageStats) (s
 	counter("match_batches_total", "Micro-batches linked by the match stage.", st.Match.Batches.Load, nil)
 	counter("match_persons_total", "Person rows emitted by the match stage.", st.Match.Persons.Load, nil)
 	counter("match_conflicts_total", "Conflicts raised by the match stage.", st.Match.Conflicts.Load, nil)
+	counter("match_dead_letters_total", "Undecodable record batches the match stage sent to the dead-letter topic.", st.MatchDead.Load, nil)
 	for _, l := range []struct {
 		topic string
 		s     *pipelines.LoadStats
@@ -36,7 +37,8 @@ func serveMetrics(ctx context.Context, addr string, st *pipelines.StageStats) (s
 		counter("load_links_total", "Links written to ClickHouse.", l.s.Links.Load, lb)
 		counter("load_conflicts_total", "Conflicts written to ClickHouse.", l.s.Conflicts.Load, lb)
 		counter("load_rejects_total", "Rejected rows written to ClickHouse.", l.s.Rejects.Load, lb)
-		counter("load_dead_letters_total", "Undecodable messages sent to the dead-letter topic.", l.s.Dead.Load, lb)
+		counter("load_refused_rows_total", "Rows ClickHouse refused for their data (each sent to the dead-letter topic).", l.s.Refused.Load, lb)
+		counter("load_dead_letters_total", "Messages the load stage sent to the dead-letter topic: undecodable messages and refused rows.", l.s.Dead.Load, lb)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

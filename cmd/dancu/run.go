@@ -107,7 +107,7 @@ func logProgress(ctx context.Context, log *slog.Logger, st *pipelines.StageStats
 			log.Info("progress",
 				"matched_records", st.Match.Records.Load(), "conflicts", st.Match.Conflicts.Load(),
 				"loaded_records", st.LoadMatched.Records.Load(), "loaded_persons", st.LoadMatched.Persons.Load(),
-				"loaded_rejects", st.LoadRejects.Rejects.Load(), "dead_letters", st.LoadMatched.Dead.Load()+st.LoadRejects.Dead.Load())
+				"loaded_rejects", st.LoadRejects.Rejects.Load(), "dead_letters", st.DeadLetters())
 		}
 	}
 }

@@ -1,0 +1,242 @@
+package pipelines_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+func sinkRecords(n int) []schemas.Record {
+	recs := make([]schemas.Record, n)
+	for i := range recs {
+		recs[i] = schemas.Record{
+			RecordID: fmt.Sprintf("r%06d", i), FullName: fmt.Sprintf("Nguyễn Văn %d", i),
+			BirthDate: fmt.Sprintf("19%02d-%02d-%02d", 30+i%70, 1+i%12, 1+i%28), BirthYear: uint16(1930 + i%70),
+			SourceDate: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+		}
+	}
+	return recs
+}
+
+// refusingDB opens a migrated database whose records table refuses rows
+// in both ways ClickHouse can: birth_date is a Date32 column, so a date
+// that does not exist cannot be converted by the driver; and a constraint
+// the engine checks refuses one name.
+func refusingDB(t *testing.T) *pipelines.ClickHouseSink {
+	t.Helper()
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"ALTER TABLE records MODIFY COLUMN birth_date Date32",
+		"ALTER TABLE records ADD CONSTRAINT no_refused_name CHECK full_name != 'Refused Name'",
+	} {
+		if err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return &pipelines.ClickHouseSink{Conn: conn}
+}
+
+// A batch with rows refused client-side (a date the driver cannot convert)
+// and by the engine (a violated constraint) loads every other row and
+// names exactly the refused ones.
+func TestClickHouseSinkRefusedRows(t *testing.T) {
+	sink := refusingDB(t)
+	recs := sinkRecords(2000)
+	badDate, badName := []int{777}, []int{5, 1500, 1501}
+	for _, i := range badDate {
+		recs[i].BirthDate = "1990-02-30"
+	}
+	for _, i := range badName {
+		recs[i].FullName = "Refused Name"
+	}
+	err := sink.Write(context.Background(), &pipelines.Batch{Records: recs})
+	var rr *pipelines.RefusedRows
+	if !errors.As(err, &rr) {
+		t.Fatalf("write: %v, want *RefusedRows", err)
+	}
+	var got []int
+	for _, r := range rr.Rows {
+		got = append(got, r.Index)
+		if r.Kind != pipelines.KindRecords || r.Table != "records" || r.Err == nil {
+			t.Errorf("refused row %+v: want kind records, table records and an error", r)
+		}
+		if slices.Contains(badName, r.Index) && !pipelines.IsRefusal(r.Err) {
+			t.Errorf("row %d refused with %v, want the engine's constraint error", r.Index, r.Err)
+		}
+	}
+	sort.Ints(got)
+	want := append(append([]int(nil), badDate...), badName...)
+	sort.Ints(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("refused rows %v, want %v", got, want)
+	}
+	var n uint64
+	if err := sink.Conn.QueryRow(context.Background(), "SELECT count() FROM records FINAL").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != uint64(len(recs)-len(want)) {
+		t.Errorf("records in ClickHouse %d, want %d (all but the refused)", n, len(recs)-len(want))
+	}
+	t.Logf("%d rows, %d refused: %d insert statements", len(recs), len(want), sink.Inserts.Load())
+	// Bisection costs about 2·log2(n) inserts per refused row, never one
+	// per row.
+	if ins := sink.Inserts.Load(); ins > int64(2*len(badName)*11+len(badDate)+2) {
+		t.Errorf("%d inserts for %d engine-refused rows of %d", ins, len(badName), len(recs))
+	}
+}
+
+// A failure of ClickHouse itself refuses no row: the batch fails whole.
+func TestClickHouseSinkFailureIsNotRefusal(t *testing.T) {
+	sink := refusingDB(t)
+	if err := sink.Conn.Exec(context.Background(), "DROP TABLE conflicts"); err != nil {
+		t.Fatal(err)
+	}
+	err := sink.Write(context.Background(), &pipelines.Batch{
+		Records:   sinkRecords(10),
+		Conflicts: []schemas.Conflict{{ConflictID: "c1", Kind: "shared_id", CreatedAt: time.Unix(0, 0).UTC()}},
+	})
+	var rr *pipelines.RefusedRows
+	if err == nil || errors.As(err, &rr) {
+		t.Fatalf("write to a missing table: %v, want a plain error", err)
+	}
+	// MaxRefused: a batch refused wholesale is a schema problem, not bad rows.
+	sink = refusingDB(t)
+	sink.MaxRefused = 3
+	recs := sinkRecords(50)
+	for i := range recs {
+		recs[i].FullName = "Refused Name"
+	}
+	if err := sink.Write(context.Background(), &pipelines.Batch{Records: recs}); err == nil || errors.As(err, &rr) {
+		t.Fatalf("50 of 50 rows refused with MaxRefused 3: %v, want a plain error", err)
+	}
+}
+
+// Rows ClickHouse refuses in the running pipeline reach dancu.dead with
+// their error while every other row loads; once the cause is removed, a
+// replay loads them, and a second replay sends nothing.
+func TestRefusedRowsDeadLetteredAndReplayed(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	// The engine refuses about one record in 40, chosen by a hash of its id.
+	if err := e.conn.Exec(ctx, "ALTER TABLE records ADD CONSTRAINT one_in_40 CHECK cityHash64(record_id) % 40 != 0"); err != nil {
+		t.Fatal(err)
+	}
+	dir, m := generate(t, 400, "csv")
+	path := sourceFiles(t, dir, m)[0]
+	st := new(pipelines.StageStats)
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- pipelines.RunStages(sctx, e.cfg, st) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("stages: %v", err)
+		}
+	})
+	imp := e.importFile(t, path, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
+	e.drain(t)
+
+	refused := e.count(t, "SELECT count() FROM (SELECT record_id FROM links FINAL) WHERE cityHash64(record_id) % 40 = 0")
+	if refused == 0 {
+		t.Fatal("no record falls under the constraint: the test checks nothing")
+	}
+	if got := e.count(t, "SELECT count() FROM records FINAL"); got != uint64(imp.Accepted)-refused {
+		t.Errorf("records in ClickHouse %d, want accepted %d − refused %d", got, imp.Accepted, refused)
+	}
+	dead, err := pipelines.ReadDeadLetters(ctx, e.brokers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, d := range dead {
+		if d.Stage != "load" || d.Kind != pipelines.KindRecords || d.Table != "records" || d.Rows != 1 || d.Replayed {
+			t.Errorf("dead letter %+v: want one unreplayed record refused by the load stage", d)
+		}
+		if !strings.Contains(d.Error, "469") || !strings.HasPrefix(d.Source, pipelines.TopicMatched+"/") {
+			t.Errorf("dead letter error %q source %q: want code 469 from %s", d.Error, d.Source, pipelines.TopicMatched)
+		}
+		ids[d.Key] = true
+	}
+	if uint64(len(ids)) != refused {
+		t.Errorf("%d records in the dead letters, %d refused", len(ids), refused)
+	}
+	if got := st.LoadMatched.Refused.Load(); got < int64(refused) {
+		t.Errorf("stage counted %d refused rows, want at least %d", got, refused)
+	}
+
+	// Remove the cause and re-drive the dead letters.
+	if err := e.conn.Exec(ctx, "ALTER TABLE records DROP CONSTRAINT one_in_40"); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := pipelines.ReplayDeadLetters(ctx, e.brokers, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Replayed[pipelines.TopicMatched] != len(dead) {
+		t.Errorf("replayed %v, want %d to %s", rs.Replayed, len(dead), pipelines.TopicMatched)
+	}
+	e.drain(t)
+	if got := e.count(t, "SELECT count() FROM records FINAL"); got != uint64(imp.Accepted) {
+		t.Errorf("after replay: records %d, want %d", got, imp.Accepted)
+	}
+	rs, err = pipelines.ReplayDeadLetters(ctx, e.brokers, false)
+	if err != nil || len(rs.Replayed) != 0 {
+		t.Errorf("second replay: %v %v, want nothing replayed", rs.Replayed, err)
+	}
+	dead, _ = pipelines.ReadDeadLetters(ctx, e.brokers)
+	for _, d := range dead {
+		if !d.Replayed {
+			t.Errorf("dead letter %d@%d not marked replayed", d.Partition, d.Offset)
+		}
+	}
+}
+
+// Refused-row isolation measured on a full 50,000-row load batch:
+// DANCU_BENCH_REFUSED=0,1,10,100 go test ./pipelines -run RefusalCost -v
+func TestRefusalCost(t *testing.T) {
+	spec := os.Getenv("DANCU_BENCH_REFUSED")
+	if spec == "" {
+		t.Skip("measurement: set DANCU_BENCH_REFUSED=0,1,10,100")
+	}
+	for _, f := range strings.Split(spec, ",") {
+		k, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, how := range []string{"engine", "driver"} {
+			sink := refusingDB(t)
+			recs := sinkRecords(50000)
+			for j := 0; j < k; j++ {
+				i := (j*7919 + 13) % len(recs)
+				if how == "engine" {
+					recs[i].FullName = "Refused Name"
+				} else {
+					recs[i].BirthDate = "1990-02-30"
+				}
+			}
+			start := time.Now()
+			err := sink.Write(context.Background(), &pipelines.Batch{Records: recs})
+			var rr *pipelines.RefusedRows
+			if k > 0 && !errors.As(err, &rr) || k == 0 && err != nil {
+				t.Fatalf("%d refused: %v", k, err)
+			}
+			t.Logf("50,000 rows, %3d refused by the %s: %6.2f s, %4d inserts", k, how, time.Since(start).Seconds(), sink.Inserts.Load())
+		}
+	}
+}
