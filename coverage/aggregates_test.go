@@ -1,0 +1,358 @@
+package coverage_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+func TestMain(m *testing.M) { chdbtest.Main(m) }
+
+// openDB returns a fresh migrated database.
+func openDB(t *testing.T) driver.Conn {
+	t.Helper()
+	conn, _ := chdbtest.Open(t)
+	if _, err := chstore.Migrate(context.Background(), conn); err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
+// addr is one resolved address of both eras, from the reference lists.
+type addr struct{ p, d, c, np, nc string }
+
+// places are real units (Nghệ An, Hà Nội, Hà Giang → Tuyên Quang) plus a
+// province-only address and an unresolved one.
+var places = []addr{
+	{"40", "412", "16681", "40", "16681"},
+	{"40", "412", "16684", "40", "16681"},
+	{"40", "431", "17920", "40", "17920"},
+	{"01", "001", "00001", "01", "00097"},
+	{"01", "001", "00004", "01", "00004"},
+	{"02", "024", "00688", "08", "00688"},
+	{"40", "", "", "40", ""},
+	{"", "", "", "", ""},
+}
+
+func record(id string, a addr, kind, idNumber, cmnd string, month int) schemas.Record {
+	return schemas.Record{RecordID: id, SchemaVersion: schemas.Version, SourceKind: kind, FullName: "x",
+		PermProvinceCode: a.p, PermDistrictCode: a.d, PermCommuneCode: a.c, PermNewProvinceCode: a.np, PermNewCommuneCode: a.nc,
+		IDNumber: idNumber, CMND: cmnd, SourceDate: time.Date(2026, time.Month(month), 1, 0, 0, 0, 0, time.UTC)}
+}
+
+func person(id string, ver uint64, a addr, idNumber string, birthYear int, mergedInto string, month int) schemas.Person {
+	return schemas.Person{PersonID: id, Version: ver, ProvinceCode: a.p, CommuneCode: a.c, NewProvinceCode: a.np, NewCommuneCode: a.nc,
+		IDNumber: idNumber, BirthYear: uint16(birthYear), MergedInto: mergedInto, UpdatedAt: time.Date(2026, time.Month(month), 10, 0, 0, 0, 0, time.UTC)}
+}
+
+// bruteForce computes the report's counts straight from records FINAL and
+// persons FINAL, keyed by province|unit.
+func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage.Level, today int) map[string][5]int64 {
+	t.Helper()
+	old := era == coverage.Old
+	pr, unit := "if(perm_province_code != '', perm_province_code, cur_province_code)", ""
+	ppr, punit := "province_code", ""
+	if !old {
+		pr, ppr = "if(perm_new_province_code != '', perm_new_province_code, cur_new_province_code)", "new_province_code"
+	}
+	switch {
+	case level == coverage.Province:
+		unit, punit = pr, ppr
+	case level == coverage.Commune && old:
+		unit, punit = "if(perm_province_code != '', perm_commune_code, cur_commune_code)", "commune_code"
+	case level == coverage.Commune:
+		unit, punit = "if(perm_new_province_code != '', perm_new_commune_code, cur_new_commune_code)", "new_commune_code"
+	}
+	out := map[string][5]int64{}
+	rows, err := conn.Query(context.Background(), fmt.Sprintf(`SELECT toString(%s), toString(%s), count(), countIf(source_kind = 'scan'), countIf(match(id_number, '^[0-9]{12}$'))
+		FROM records FINAL GROUP BY 1, 2`, pr, unit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var p, u string
+		var n, s, id uint64
+		if err := rows.Scan(&p, &u, &n, &s, &id); err != nil {
+			t.Fatal(err)
+		}
+		v := out[p+"|"+u]
+		v[0], v[1], v[2] = int64(n), int64(s), int64(id)
+		out[p+"|"+u] = v
+	}
+	rows.Close()
+	rows, err = conn.Query(context.Background(), fmt.Sprintf(`SELECT toString(%s), toString(%s), count(), countIf(match(id_number, '^[0-9]{12}$')), countIf(birth_year >= %d)
+		FROM persons FINAL WHERE merged_into = '' GROUP BY 1, 2`, ppr, punit, today-5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var p, u string
+		var n, id, kids uint64
+		if err := rows.Scan(&p, &u, &n, &id, &kids); err != nil {
+			t.Fatal(err)
+		}
+		v := out[p+"|"+u]
+		v[3], v[4] = int64(n), int64(id)
+		out[p+"|"+u] = v
+		_ = kids
+	}
+	rows.Close()
+	return out
+}
+
+// check compares the report computed from the aggregates with the brute
+// force, for both eras at province and commune level.
+func check(t *testing.T, conn driver.Conn, step string) {
+	t.Helper()
+	for _, era := range []coverage.Era{coverage.Old, coverage.New} {
+		for _, level := range []coverage.Level{coverage.Province, coverage.Commune} {
+			rep, err := coverage.Compute(context.Background(), conn, coverage.Options{Era: era, Level: level, Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+			if err != nil {
+				t.Fatalf("%s: %v", step, err)
+			}
+			want := bruteForce(t, conn, era, level, 2026)
+			got := map[string][5]int64{}
+			var sum coverage.Row
+			for _, r := range rep.Rows {
+				if r.Records < 0 || r.Persons < 0 {
+					t.Errorf("%s %s/%s: negative row %+v", step, era, level, r)
+				}
+				sum.Records += r.Records
+				sum.Persons += r.Persons
+				if r.Records == 0 && r.Persons == 0 {
+					continue
+				}
+				k := r.ProvinceCode + "|" + r.Code
+				if r.Kind == coverage.KindUnitUnresolved && level != coverage.Province {
+					continue // merged over provinces; checked by the totals below
+				}
+				got[k] = [5]int64{r.Records, r.RecordsScanned, r.RecordsWithID, r.Persons, r.PersonsWithID}
+			}
+			var wantRecords, wantPersons int64
+			for k, v := range want {
+				wantRecords += v[0]
+				wantPersons += v[3]
+				var p, u string
+				fmt.Sscanf(k, "%s", &p)
+				p, u, _ = cut(k)
+				if level != coverage.Province && p != "" && u == "" {
+					continue
+				}
+				if got[k] != v {
+					t.Errorf("%s %s/%s %q: aggregates %v, brute force FINAL %v", step, era, level, k, got[k], v)
+				}
+			}
+			for k, v := range got {
+				if _, ok := want[k]; !ok {
+					t.Errorf("%s %s/%s %q: aggregates %v, brute force has none", step, era, level, k, v)
+				}
+			}
+			if sum.Records != wantRecords || rep.Total.Records != wantRecords || sum.Persons != wantPersons || rep.Total.Persons != wantPersons {
+				t.Errorf("%s %s/%s: rows sum to %d records %d persons, total %d/%d, FINAL %d/%d", step, era, level,
+					sum.Records, sum.Persons, rep.Total.Records, rep.Total.Persons, wantRecords, wantPersons)
+			}
+		}
+	}
+}
+
+func cut(k string) (string, string, bool) {
+	for i := 0; i < len(k); i++ {
+		if k[i] == '|' {
+			return k[:i], k[i+1:], true
+		}
+	}
+	return k, "", false
+}
+
+func write(t *testing.T, conn driver.Conn, recs []schemas.Record, persons []schemas.Person) {
+	t.Helper()
+	s := &pipelines.ClickHouseSink{Conn: conn}
+	if err := s.Write(context.Background(), &pipelines.Batch{Records: recs, Persons: persons}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The aggregates stay equal to a brute-force FINAL query through loads,
+// identical re-loads, address corrections, person merges and splits, and a
+// late-arriving older person version.
+func TestAggregatesMatchFinal(t *testing.T) {
+	conn := openDB(t)
+	var recs []schemas.Record
+	var persons []schemas.Person
+	for i := 0; i < 40; i++ {
+		a := places[i%len(places)]
+		kind := schemas.KindSpreadsheet
+		if i%3 == 0 {
+			kind = schemas.KindScan
+		}
+		id := ""
+		if i%2 == 0 {
+			id = fmt.Sprintf("0401900%05d", i)
+		}
+		recs = append(recs, record(fmt.Sprintf("r%02d", i), a, kind, id, "", 1+i%4))
+		if i%2 == 0 {
+			persons = append(persons, person(fmt.Sprintf("p%02d", i), 1, a, id, 2018+i%8, "", 3))
+		}
+	}
+	write(t, conn, recs, persons)
+	check(t, conn, "first load")
+
+	write(t, conn, recs, persons) // identical re-load
+	write(t, conn, recs[:10], nil)
+	check(t, conn, "re-load")
+	rep, err := coverage.Compute(context.Background(), conn, coverage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Records != 40 || rep.Total.Persons != 20 {
+		t.Fatalf("after re-loads: %d records %d persons, want 40 and 20", rep.Total.Records, rep.Total.Persons)
+	}
+
+	// Address corrections: r00 moves province, r01 moves commune, r07 gets
+	// resolved, r06 loses its commune.
+	c := []schemas.Record{recs[0], recs[1], recs[7], recs[6]}
+	c[0].PermProvinceCode, c[0].PermDistrictCode, c[0].PermCommuneCode, c[0].PermNewProvinceCode, c[0].PermNewCommuneCode = "01", "001", "00004", "01", "00004"
+	c[1].PermCommuneCode = "16684"
+	a := places[2]
+	c[2].PermProvinceCode, c[2].PermDistrictCode, c[2].PermCommuneCode, c[2].PermNewProvinceCode, c[2].PermNewCommuneCode = a.p, a.d, a.c, a.np, a.nc
+	c[3].PermCommuneCode, c[3].PermNewCommuneCode = "", ""
+	write(t, conn, c, nil)
+	check(t, conn, "address correction")
+
+	// Merge: p02 and p04 into p00 (higher version); split: p06 loses a
+	// part to the new p99 and moves commune.
+	merged := []schemas.Person{
+		person("p02", 2, addr{}, "", 0, "p00", 4),
+		person("p04", 2, addr{}, "", 0, "p00", 4),
+	}
+	write(t, conn, nil, merged)
+	check(t, conn, "merge")
+	split := []schemas.Person{person("p99", 3, places[1], "", 2024, "", 5), person("p06", 3, places[4], "040190000006", 2021, "", 5)}
+	write(t, conn, nil, split)
+	check(t, conn, "split")
+	write(t, conn, nil, []schemas.Person{persons[3]}) // p06 version 1 arrives late
+	check(t, conn, "late older version")
+
+	rep, err = coverage.Compute(context.Background(), conn, coverage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Persons != 19 {
+		t.Errorf("after merging two and splitting one: %d persons, want 20-2+1", rep.Total.Persons)
+	}
+	checkViews(t, conn)
+}
+
+// The analyst views agree with the report, unit by unit.
+func checkViews(t *testing.T, conn driver.Conn) {
+	t.Helper()
+	for _, v := range []struct {
+		view, code string
+		level      coverage.Level
+	}{{"coverage_by_province", "province_code", coverage.Province}, {"coverage_by_commune", "commune_code", coverage.Commune}} {
+		for _, era := range []coverage.Era{coverage.Old, coverage.New} {
+			rep, err := coverage.Compute(context.Background(), conn, coverage.Options{Era: era, Level: v.level})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string][3]int64{}
+			for _, r := range rep.Rows {
+				if r.Kind == coverage.KindUnit && (r.Records != 0 || r.Persons != 0) {
+					want[r.Code] = [3]int64{r.Records, r.Persons, r.PersonsWithID}
+				}
+			}
+			rows, err := conn.Query(context.Background(), "SELECT toString("+v.code+"), records, persons, persons_with_id FROM "+v.view+
+				" WHERE era = '"+string(era)+"' AND (records != 0 OR persons != 0)")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string][3]int64{}
+			for rows.Next() {
+				var c string
+				var a, b, d int64
+				if err := rows.Scan(&c, &a, &b, &d); err != nil {
+					t.Fatal(err)
+				}
+				got[c] = [3]int64{a, b, d}
+			}
+			rows.Close()
+			if len(got) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s %s: view %v, report %v", v.view, era, got, want)
+			}
+		}
+	}
+}
+
+// Random loads, re-loads, corrections, merges and splits, checked against
+// FINAL after every round.
+func TestAggregatesRandomHistory(t *testing.T) {
+	conn := openDB(t)
+	rng := rand.New(rand.NewSource(7))
+	recs := map[string]schemas.Record{}
+	pers := map[string]schemas.Person{}
+	ver := uint64(1)
+	for round := 0; round < 6; round++ {
+		var rb []schemas.Record
+		var pb []schemas.Person
+		for i := 0; i < 60; i++ {
+			switch op := rng.Intn(5); {
+			case op <= 1 || len(recs) == 0: // new or re-loaded record
+				id := fmt.Sprintf("r%03d", rng.Intn(150))
+				r, ok := recs[id]
+				if !ok {
+					idn := ""
+					if rng.Intn(2) == 0 {
+						idn = fmt.Sprintf("0012%08d", rng.Intn(1e8))
+					}
+					r = record(id, places[rng.Intn(len(places))], []string{schemas.KindScan, schemas.KindCSV, schemas.KindSpreadsheet}[rng.Intn(3)], idn, "", 1+rng.Intn(6))
+				}
+				recs[id] = r
+				rb = append(rb, r)
+			case op == 2: // correction
+				for id, r := range recs {
+					a := places[rng.Intn(len(places))]
+					r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode = a.p, a.d, a.c, a.np, a.nc
+					recs[id] = r
+					rb = append(rb, r)
+					break
+				}
+			default: // person new, moved, merged, or a stale version
+				id := fmt.Sprintf("p%03d", rng.Intn(80))
+				ver++
+				p, ok := pers[id]
+				switch {
+				case !ok || rng.Intn(3) == 0:
+					idn := ""
+					if rng.Intn(2) == 0 {
+						idn = fmt.Sprintf("0012%08d", rng.Intn(1e8))
+					}
+					p = person(id, ver, places[rng.Intn(len(places))], idn, 2000+rng.Intn(26), "", 1+rng.Intn(6))
+				case rng.Intn(2) == 0:
+					p = person(id, ver, addr{}, "", 0, "p000", 1+rng.Intn(6))
+				default:
+					stale := p
+					stale.Version = 0
+					pb = append(pb, stale)
+					continue
+				}
+				pers[id] = p
+				pb = append(pb, p)
+			}
+		}
+		write(t, conn, rb, pb)
+		if round%2 == 1 {
+			write(t, conn, rb, pb) // the same batch again
+		}
+		check(t, conn, fmt.Sprintf("round %d", round))
+	}
+}

@@ -1,0 +1,25 @@
+// Package coverage is the analysts' end of the flow: after the load stage
+// has written records, persons and conflicts to ClickHouse, it reports how
+// complete the register is, by province, district and commune, in the
+// administrative map before 1 July 2025 (63 provinces, districts) and
+// after (34 provinces, no districts).
+//
+//	import → Kafka → match → load → ClickHouse ─┬─ records, persons (ReplacingMergeTree by id)
+//	                                            └─ views on insert → coverage_records, coverage_persons
+//	                                                 (SummingMergeTree of ±1 deltas by unit and month)
+//	                                                      └─ coverage.Compute → table, CSV, JSON, SVG map, web page
+//
+// The aggregates are kept by materialised views defined in
+// schemas/migrations/0005_coverage.sql: each insert is compared with the
+// state last counted for its id (record_state, person_state), so re-loads
+// add nothing, address corrections move a count from one unit to another,
+// and merged persons stop counting. Compute reads only those aggregates
+// and the reference units (internal/refdata), never FINAL over the
+// records; rows for unresolved addresses are reported, so rows always sum
+// to the total.
+//
+// RenderMap draws the provinces of an era from the embedded GeoJSON as
+// server-side SVG (Hoàng Sa and Trường Sa included); Handler serves the
+// coverage page, the map and the JSON API for `dancu serve`; `dancu
+// coverage` prints the report.
+package coverage

@@ -1,0 +1,548 @@
+package coverage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// Era is a period of the administrative map.
+type Era string
+
+// Eras: the 63 provinces (with districts) in force until 30 June 2025, and
+// the 34 provinces (no districts) since 1 July 2025.
+const (
+	Old Era = "old"
+	New Era = "new"
+)
+
+// Level is a tier of administrative units.
+type Level string
+
+// Levels. District exists only in the old era.
+const (
+	Province Level = "province"
+	District Level = "district"
+	Commune  Level = "commune"
+)
+
+// Row kinds beside ordinary units. Unresolved rows are reported, never
+// dropped, so that the rows of a report always sum to its total.
+const (
+	KindUnit           = "unit"            // a unit of the reference list
+	KindUnknownCode    = "unknown_code"    // a code the reference list does not have
+	KindUnitUnresolved = "unit_unresolved" // province known, unit at this level not
+	KindUnresolved     = "unresolved"      // address not resolved to a province at all
+)
+
+// ErrNoDistrictsInNewEra is returned for the district level in the new era:
+// the district tier was abolished on 1 July 2025.
+var ErrNoDistrictsInNewEra = errors.New("coverage: the district level exists only in the old era (abolished 1 July 2025)")
+
+// Options select a report. The zero value is the old era by province.
+type Options struct {
+	Era      Era    // Default: Old.
+	Level    Level  // Default: Province.
+	Province string // only units inside this province of Era (2-digit code). Default: all.
+	// Since adds to every row the persons and persons with an
+	// identification number as they stood at the start of that month (by
+	// load date), to show progress. Default: zero, none.
+	Since time.Time
+	// Today decides who is a child under 6 (born in the last six calendar
+	// years, since birth dates may be year-only). Default: time.Now().
+	Today time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Era == "" {
+		o.Era = Old
+	}
+	if o.Level == "" {
+		o.Level = Province
+	}
+	if o.Today.IsZero() {
+		o.Today = time.Now()
+	}
+	return o
+}
+
+// Validate reports what is wrong with o, field by field.
+func (o Options) Validate() error {
+	o = o.withDefaults()
+	var errs []error
+	if o.Era != Old && o.Era != New {
+		errs = append(errs, fmt.Errorf("era %q: want old or new", o.Era))
+	}
+	switch o.Level {
+	case Province, Commune:
+	case District:
+		if o.Era == New {
+			errs = append(errs, ErrNoDistrictsInNewEra)
+		}
+	default:
+		errs = append(errs, fmt.Errorf("level %q: want province, district or commune", o.Level))
+	}
+	if o.Province != "" {
+		u, err := loadUnits()
+		if err != nil {
+			return err
+		}
+		if u.byKey[key(o.Era, Province, o.Province)] == nil {
+			errs = append(errs, fmt.Errorf("province %q: not a province code of the %s era", o.Province, o.Era))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Row is one unit of a report with its indicators. JSON keys are
+// snake_case and stable: other tools rely on them.
+type Row struct {
+	Kind               string `json:"kind"` // KindUnit, KindUnknownCode, KindUnitUnresolved, KindUnresolved
+	Code               string `json:"code"`
+	Name               string `json:"name"`
+	ProvinceCode       string `json:"province_code"`
+	Records            int64  `json:"records"`
+	RecordsScanned     int64  `json:"records_scanned"`     // from scanned census forms
+	RecordsSpreadsheet int64  `json:"records_spreadsheet"` // from spreadsheets and CSV lists
+	RecordsWithID      int64  `json:"records_with_id"`     // carrying a 12-digit identification number
+	RecordsCMNDOnly    int64  `json:"records_cmnd_only"`   // carrying only a 9-digit CMND
+	Persons            int64  `json:"persons"`             // distinct living persons (not merged into another)
+	PersonsWithID      int64  `json:"persons_with_id"`     // with a valid 12-digit number
+	ChildrenUnder6     int64  `json:"children_under_6"`
+	ChildrenUnder6ID   int64  `json:"children_under_6_with_id"`
+	ConflictsOpen      int64  `json:"conflicts_open"`    // province level and totals only
+	ConflictsDecided   int64  `json:"conflicts_decided"` // province level and totals only
+	Population2019     uint64 `json:"population_2019"`   // 2019 census; 0 = not known at this level
+	Population2024     uint64 `json:"population_2024"`   // 2024 estimate; 0 = not known at this level
+	// PersonsPct is persons as a share of the expected population (the
+	// 2024 estimate, else the 2019 census); 0 when neither is known.
+	PersonsPct float64 `json:"persons_pct"`
+	// WithIDPct is persons with a number as a share of persons.
+	WithIDPct float64 `json:"with_id_pct"`
+	// With Options.Since: the same at the start of that month.
+	PersonsSince    int64   `json:"persons_since,omitempty"`
+	WithIDSince     int64   `json:"persons_with_id_since,omitempty"`
+	WithIDPctSince  float64 `json:"with_id_pct_since,omitempty"`
+	WithIDPctChange float64 `json:"with_id_pct_change,omitempty"` // WithIDPct - WithIDPctSince, in points
+}
+
+// Month is one month of progress in a report's scope.
+type Month struct {
+	Month string `json:"month"` // YYYY-MM
+	// By load date: the state at the end of the month.
+	Records       int64 `json:"records"`
+	Persons       int64 `json:"persons"`
+	PersonsWithID int64 `json:"persons_with_id"`
+	// By source date: records whose source describes this month (current state).
+	RecordsBySourceDate int64 `json:"records_by_source_date"`
+}
+
+// Report is coverage at one level of one era.
+type Report struct {
+	Era      Era     `json:"era"`
+	Level    Level   `json:"level"`
+	Province string  `json:"province,omitempty"`
+	Since    string  `json:"since,omitempty"` // YYYY-MM
+	Rows     []Row   `json:"rows"`
+	Total    Row     `json:"total"`   // the sum of Rows (plus conflicts, which are kept by province)
+	Rejects  uint64  `json:"rejects"` // rejected input rows (whole register; they have no address)
+	Months   []Month `json:"months"`
+}
+
+// columns names the aggregate columns that hold an era's codes.
+type columns struct{ province, district, commune string }
+
+func eraColumns(era Era) columns {
+	if era == New {
+		return columns{"new_province_code", "", "new_commune_code"}
+	}
+	return columns{"province_code", "district_code", "commune_code"}
+}
+
+type cell struct {
+	province, unit string
+}
+
+// Compute reads the materialised aggregates (never FINAL over records or
+// persons) and returns the report: every unit of the level in scope, rows
+// for codes outside the reference list and for unresolved addresses, and
+// their total.
+func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	opt = opt.withDefaults()
+	u, err := loadUnits()
+	if err != nil {
+		return nil, err
+	}
+	cols := eraColumns(opt.Era)
+	unitCol := cols.province
+	switch opt.Level {
+	case District:
+		unitCol = cols.district
+	case Commune:
+		unitCol = cols.commune
+	}
+	params := clickhouse.Parameters{"p": opt.Province}
+	qctx := clickhouse.Context(ctx, clickhouse.WithParameters(params))
+	where := ""
+	if opt.Province != "" {
+		where = " WHERE " + cols.province + " = {p:String}"
+	}
+
+	rows := map[cell]*Row{}
+	get := func(c cell) *Row {
+		r := rows[c]
+		if r == nil {
+			r = &Row{ProvinceCode: c.province, Code: c.unit}
+			rows[c] = r
+		}
+		return r
+	}
+	// Records.
+	q := `SELECT toString(` + cols.province + `), toString(` + unitCol + `), sum(records), sumIf(records, source_kind = 'scan'),
+		sum(with_id), sum(cmnd_only) FROM coverage_records` + where + ` GROUP BY 1, 2`
+	if err := scanRows(qctx, conn, q, func(s scanner) error {
+		var p, c string
+		var rec, scan, id, cmnd int64
+		if err := s.Scan(&p, &c, &rec, &scan, &id, &cmnd); err != nil {
+			return err
+		}
+		r := get(cell{p, c})
+		r.Records += rec
+		r.RecordsScanned += scan
+		r.RecordsSpreadsheet += rec - scan
+		r.RecordsWithID += id
+		r.RecordsCMNDOnly += cmnd
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("coverage: records: %w", err)
+	}
+	// Persons. Person rows carry no district: it comes from the commune.
+	personUnit := unitCol
+	if opt.Level == District {
+		personUnit = cols.commune
+	}
+	young := uint16(opt.Today.Year() - 5)
+	since := "toDate('1970-01-01')"
+	if !opt.Since.IsZero() {
+		since = "toDate('" + opt.Since.Format("2006-01") + "-01')"
+	}
+	q = fmt.Sprintf(`SELECT toString(%s), toString(%s), sum(persons), sum(with_id),
+		sumIf(persons, birth_year >= %d), sumIf(with_id, birth_year >= %d),
+		sumIf(persons, change_month < %s), sumIf(with_id, change_month < %s)
+		FROM coverage_persons%s GROUP BY 1, 2`, cols.province, personUnit, young, young, since, since, where)
+	if err := scanRows(qctx, conn, q, func(s scanner) error {
+		var p, c string
+		var n, id, kids, kidsID, nSince, idSince int64
+		if err := s.Scan(&p, &c, &n, &id, &kids, &kidsID, &nSince, &idSince); err != nil {
+			return err
+		}
+		if opt.Level == District {
+			c = u.communeDistrict[c]
+		}
+		r := get(cell{p, c})
+		r.Persons += n
+		r.PersonsWithID += id
+		r.ChildrenUnder6 += kids
+		r.ChildrenUnder6ID += kidsID
+		r.PersonsSince += nSince
+		r.WithIDSince += idSince
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("coverage: persons: %w", err)
+	}
+	// Conflicts are kept by old-era province only.
+	var open, decided = map[string]int64{}, map[string]int64{}
+	if err := scanRows(ctx, conn, `SELECT toString(province_code), countIf(status = 'open'), countIf(status != 'open') FROM conflicts FINAL GROUP BY 1`, func(s scanner) error {
+		var p string
+		var o, d uint64
+		if err := s.Scan(&p, &o, &d); err != nil {
+			return err
+		}
+		if opt.Era == New && p != "" {
+			p = u.oldToNew[p]
+		}
+		open[p] += int64(o)
+		decided[p] += int64(d)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("coverage: conflicts: %w", err)
+	}
+
+	rep := &Report{Era: opt.Era, Level: opt.Level, Province: opt.Province}
+	if !opt.Since.IsZero() {
+		rep.Since = opt.Since.Format("2006-01")
+	}
+	// Every reference unit in scope gets a row, with or without data.
+	ref, err := Units(opt.Era, opt.Level, opt.Province)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range ref {
+		c := cell{x.ProvinceCode, x.Code}
+		r := get(c)
+		r.Kind, r.Name, r.Population2019, r.Population2024 = KindUnit, x.Name, x.Population2019, x.Population2024
+	}
+	for c, r := range rows {
+		if r.Kind != "" {
+			continue
+		}
+		switch {
+		case c.province == "":
+			r.Kind, r.Name = KindUnresolved, "(address not resolved)"
+		case c.unit == "":
+			r.Kind, r.Name = KindUnitUnresolved, "(province known, "+string(opt.Level)+" not resolved)"
+		default:
+			r.Kind, r.Name = KindUnknownCode, "(code not in the reference list)"
+		}
+	}
+	// Unit-unresolved rows of all provinces are one row unless the report is of one province.
+	var unitUnresolved *Row
+	for c, r := range rows {
+		if r.Kind == KindUnitUnresolved && opt.Province == "" && opt.Level != Province {
+			if unitUnresolved == nil {
+				unitUnresolved = &Row{Kind: KindUnitUnresolved, Name: r.Name}
+			}
+			unitUnresolved.add(r)
+			delete(rows, c)
+		}
+	}
+	if unitUnresolved != nil {
+		rows[cell{"", "~"}] = unitUnresolved
+	}
+	for _, r := range rows {
+		if opt.Level == Province {
+			r.ConflictsOpen, r.ConflictsDecided = open[r.Code], decided[r.Code]
+		}
+		rep.Rows = append(rep.Rows, *r)
+	}
+	sort.Slice(rep.Rows, func(i, j int) bool {
+		a, b := rep.Rows[i], rep.Rows[j]
+		if ra, rb := kindRank(a.Kind), kindRank(b.Kind); ra != rb {
+			return ra < rb
+		}
+		if a.ProvinceCode != b.ProvinceCode {
+			return a.ProvinceCode < b.ProvinceCode
+		}
+		return a.Code < b.Code
+	})
+	rep.Total = Row{Kind: "total", Name: "TOTAL", ProvinceCode: opt.Province}
+	for i := range rep.Rows {
+		rep.Rows[i].finish()
+		rep.Total.add(&rep.Rows[i])
+	}
+	if opt.Province != "" {
+		p := u.byKey[key(opt.Era, Province, opt.Province)]
+		rep.Total.Code, rep.Total.Name = p.Code, p.Name
+		rep.Total.Population2019, rep.Total.Population2024 = p.Population2019, p.Population2024
+		rep.Total.ConflictsOpen, rep.Total.ConflictsDecided = open[opt.Province], decided[opt.Province]
+	} else {
+		rep.Total.Population2019, rep.Total.Population2024 = 0, 0
+		for _, x := range u.list {
+			if x.Era == opt.Era && x.Level == Province {
+				rep.Total.Population2019 += x.Population2019
+				rep.Total.Population2024 += x.Population2024
+			}
+		}
+		rep.Total.ConflictsOpen, rep.Total.ConflictsDecided = 0, 0
+		for _, n := range open {
+			rep.Total.ConflictsOpen += n
+		}
+		for _, n := range decided {
+			rep.Total.ConflictsDecided += n
+		}
+		if err := conn.QueryRow(ctx, "SELECT count() FROM rejects FINAL").Scan(&rep.Rejects); err != nil {
+			return nil, fmt.Errorf("coverage: rejects: %w", err)
+		}
+	}
+	rep.Total.finish()
+	if !opt.Since.IsZero() {
+		for i := range rep.Rows {
+			rep.Rows[i].since()
+		}
+		rep.Total.since()
+	}
+	months, err := progress(qctx, conn, cols, where)
+	if err != nil {
+		return nil, err
+	}
+	rep.Months = months
+	return rep, nil
+}
+
+func kindRank(k string) int {
+	switch k {
+	case KindUnit:
+		return 0
+	case KindUnknownCode:
+		return 1
+	case KindUnitUnresolved:
+		return 2
+	}
+	return 3
+}
+
+// add adds the counts of o to r (populations are not summed: a unit's own).
+func (r *Row) add(o *Row) {
+	r.Records += o.Records
+	r.RecordsScanned += o.RecordsScanned
+	r.RecordsSpreadsheet += o.RecordsSpreadsheet
+	r.RecordsWithID += o.RecordsWithID
+	r.RecordsCMNDOnly += o.RecordsCMNDOnly
+	r.Persons += o.Persons
+	r.PersonsWithID += o.PersonsWithID
+	r.ChildrenUnder6 += o.ChildrenUnder6
+	r.ChildrenUnder6ID += o.ChildrenUnder6ID
+	r.ConflictsOpen += o.ConflictsOpen
+	r.ConflictsDecided += o.ConflictsDecided
+	r.PersonsSince += o.PersonsSince
+	r.WithIDSince += o.WithIDSince
+}
+
+func pct(a int64, b uint64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(int64(10000*float64(a)/float64(b)+0.5)) / 100
+}
+
+func (r *Row) finish() {
+	pop := r.Population2024
+	if pop == 0 {
+		pop = r.Population2019
+	}
+	r.PersonsPct = pct(r.Persons, pop)
+	if r.Persons > 0 {
+		r.WithIDPct = pct(r.PersonsWithID, uint64(r.Persons))
+	}
+}
+
+func (r *Row) since() {
+	if r.PersonsSince > 0 {
+		r.WithIDPctSince = pct(r.WithIDSince, uint64(r.PersonsSince))
+	}
+	r.WithIDPctChange = float64(int64((r.WithIDPct-r.WithIDPctSince)*100+sign(r.WithIDPct-r.WithIDPctSince)*0.5)) / 100
+}
+
+func sign(f float64) float64 {
+	if f < 0 {
+		return -1
+	}
+	return 1
+}
+
+// progress returns month by month figures in the report's scope: the state
+// at the end of each load month (running sums of the deltas) and records
+// by the month their source describes.
+func progress(ctx context.Context, conn driver.Conn, cols columns, where string) ([]Month, error) {
+	by := map[string]*Month{}
+	get := func(m string) *Month {
+		x := by[m]
+		if x == nil {
+			x = &Month{Month: m}
+			by[m] = x
+		}
+		return x
+	}
+	type delta struct{ records, persons, withID int64 }
+	deltas := map[string]*delta{}
+	dget := func(m string) *delta {
+		d := deltas[m]
+		if d == nil {
+			d = &delta{}
+			deltas[m] = d
+		}
+		return d
+	}
+	if err := scanRows(ctx, conn, `SELECT formatDateTime(load_month, '%Y-%m'), sum(records) FROM coverage_records`+where+` GROUP BY 1`, func(s scanner) error {
+		var m string
+		var n int64
+		if err := s.Scan(&m, &n); err != nil {
+			return err
+		}
+		dget(m).records += n
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("coverage: progress by load month: %w", err)
+	}
+	if err := scanRows(ctx, conn, `SELECT formatDateTime(change_month, '%Y-%m'), sum(persons), sum(with_id) FROM coverage_persons`+where+` GROUP BY 1`, func(s scanner) error {
+		var m string
+		var n, id int64
+		if err := s.Scan(&m, &n, &id); err != nil {
+			return err
+		}
+		d := dget(m)
+		d.persons += n
+		d.withID += id
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("coverage: progress of persons: %w", err)
+	}
+	if err := scanRows(ctx, conn, `SELECT formatDateTime(source_month, '%Y-%m'), sum(records) FROM coverage_records`+where+` GROUP BY 1 HAVING sum(records) != 0`, func(s scanner) error {
+		var m string
+		var n int64
+		if err := s.Scan(&m, &n); err != nil {
+			return err
+		}
+		if m == "1970-01" {
+			m = "unknown"
+		}
+		get(m).RecordsBySourceDate += n
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("coverage: progress by source month: %w", err)
+	}
+	var ms []string
+	for m := range deltas {
+		ms = append(ms, m)
+	}
+	sort.Strings(ms)
+	var run delta
+	for _, m := range ms {
+		d := deltas[m]
+		run.records += d.records
+		run.persons += d.persons
+		run.withID += d.withID
+		x := get(m)
+		x.Records, x.Persons, x.PersonsWithID = run.records, run.persons, run.withID
+	}
+	var out []Month
+	for _, x := range by {
+		out = append(out, *x)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Month < out[j].Month })
+	// Months with source records but no load keep the running state of the
+	// load months before them.
+	var last Month
+	for i := range out {
+		if _, loaded := deltas[out[i].Month]; loaded {
+			last = out[i]
+		} else if out[i].Month != "unknown" {
+			out[i].Records, out[i].Persons, out[i].PersonsWithID = last.Records, last.Persons, last.PersonsWithID
+		}
+	}
+	return out, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanRows(ctx context.Context, conn driver.Conn, q string, f func(scanner) error) error {
+	rows, err := conn.Query(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,174 @@
+package coverage
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/dancu-vn/dancu/internal/refdata"
+)
+
+// Unit is one administrative unit of an era, with its expected population
+// where a census or estimate gives one (0 = not known at that level).
+type Unit struct {
+	Era            Era
+	Level          Level
+	ProvinceCode   string
+	DistrictCode   string // old era only
+	Code           string
+	Name           string
+	Population2019 uint64 // 2019 census (provinces and districts)
+	Population2024 uint64 // 2024 average population estimate (provinces)
+}
+
+// units holds the reference units of both eras, read once from refdata.
+type units struct {
+	list            []Unit            // provinces, districts, communes of both eras, in code order
+	byKey           map[string]*Unit  // era|level|code
+	communeDistrict map[string]string // old commune code -> old district code
+	oldToNew        map[string]string // old province code -> new province code
+}
+
+var (
+	unitsOnce sync.Once
+	unitsVal  *units
+	unitsErr  error
+)
+
+func loadUnits() (*units, error) {
+	unitsOnce.Do(func() { unitsVal, unitsErr = readUnits() })
+	return unitsVal, unitsErr
+}
+
+func key(era Era, level Level, code string) string {
+	return string(era) + "|" + string(level) + "|" + code
+}
+
+func readUnits() (*units, error) {
+	u := &units{byKey: map[string]*Unit{}, communeDistrict: map[string]string{}, oldToNew: map[string]string{}}
+	num := func(t *refdata.Table, r []string, col string) uint64 {
+		n, _ := strconv.ParseUint(t.Get(r, col), 10, 64)
+		return n
+	}
+	load := func(name string) (*refdata.Table, error) {
+		t, err := refdata.Load(name)
+		if err != nil {
+			return nil, fmt.Errorf("coverage: reference units: %w", err)
+		}
+		return t, nil
+	}
+	// Provinces: 2019 census and 2024 estimate, both eras.
+	c19, err := load("coverage/census_2019_province.csv")
+	if err != nil {
+		return nil, err
+	}
+	e24, err := load("coverage/population_estimate_province.csv")
+	if err != nil {
+		return nil, err
+	}
+	pop24 := map[string]uint64{}
+	for _, r := range e24.Rows {
+		pop24[e24.Get(r, "province_code")] = num(e24, r, "population")
+		u.oldToNew[e24.Get(r, "province_code")] = e24.Get(r, "province_2025_code")
+	}
+	for _, r := range c19.Rows {
+		c := c19.Get(r, "province_code")
+		u.list = append(u.list, Unit{Era: Old, Level: Province, ProvinceCode: c, Code: c, Name: c19.Get(r, "province_name"),
+			Population2019: num(c19, r, "population"), Population2024: pop24[c]})
+	}
+	n19, err := load("coverage/census_2019_province_2025units.csv")
+	if err != nil {
+		return nil, err
+	}
+	n24, err := load("coverage/population_estimate_province_2025units.csv")
+	if err != nil {
+		return nil, err
+	}
+	npop24 := map[string]uint64{}
+	for _, r := range n24.Rows {
+		npop24[n24.Get(r, "province_2025_code")] = num(n24, r, "population_2024")
+	}
+	for _, r := range n19.Rows {
+		c := n19.Get(r, "province_2025_code")
+		u.list = append(u.list, Unit{Era: New, Level: Province, ProvinceCode: c, Code: c, Name: n19.Get(r, "province_2025_name"),
+			Population2019: num(n19, r, "population"), Population2024: npop24[c]})
+	}
+	// Districts (old era) with their 2019 census population, and old communes.
+	d19, err := load("coverage/census_2019_district.csv")
+	if err != nil {
+		return nil, err
+	}
+	dpop := map[string]uint64{}
+	for _, r := range d19.Rows {
+		dpop[d19.Get(r, "district_code")] = num(d19, r, "population")
+	}
+	old, err := load("admin_units_2024.csv")
+	if err != nil {
+		return nil, err
+	}
+	seenD := map[string]bool{}
+	for _, r := range old.Rows {
+		p, d, c := old.Get(r, "province_code"), old.Get(r, "district_code"), old.Get(r, "commune_code")
+		if !seenD[d] {
+			seenD[d] = true
+			u.list = append(u.list, Unit{Era: Old, Level: District, ProvinceCode: p, DistrictCode: d, Code: d,
+				Name: old.Get(r, "district_name"), Population2019: dpop[d]})
+		}
+		if c == "" { // island districts without communes (Bạch Long Vĩ, Cồn Cỏ, Côn Đảo, Hoàng Sa)
+			continue
+		}
+		u.list = append(u.list, Unit{Era: Old, Level: Commune, ProvinceCode: p, DistrictCode: d, Code: c, Name: old.Get(r, "commune_name")})
+		u.communeDistrict[c] = d
+	}
+	nu, err := load("admin_units_2025.csv")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range nu.Rows {
+		p, c := nu.Get(r, "province_code"), nu.Get(r, "commune_code")
+		u.list = append(u.list, Unit{Era: New, Level: Commune, ProvinceCode: p, Code: c, Name: nu.Get(r, "commune_name")})
+	}
+	sort.SliceStable(u.list, func(i, j int) bool {
+		a, b := u.list[i], u.list[j]
+		if a.Era != b.Era {
+			return a.Era > b.Era // "old" before "new"
+		}
+		if a.Level != b.Level {
+			return levelRank(a.Level) < levelRank(b.Level)
+		}
+		return a.Code < b.Code
+	})
+	for i := range u.list {
+		x := &u.list[i]
+		u.byKey[key(x.Era, x.Level, x.Code)] = x
+	}
+	return u, nil
+}
+
+func levelRank(l Level) int {
+	switch l {
+	case Province:
+		return 0
+	case District:
+		return 1
+	}
+	return 2
+}
+
+// Units returns the reference units of an era and level, in code order;
+// with province set, only those inside it. Names and populations come
+// from internal/refdata (see data/coverage/SOURCES.md there).
+func Units(era Era, level Level, province string) ([]Unit, error) {
+	u, err := loadUnits()
+	if err != nil {
+		return nil, err
+	}
+	var out []Unit
+	for _, x := range u.list {
+		if x.Era == era && x.Level == level && (province == "" || x.ProvinceCode == province) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
