@@ -2,7 +2,6 @@ package pipelines_test
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/dancu-vn/dancu/pipelines"
@@ -22,22 +21,4 @@ func ExampleResolveAddresses() {
 	// Output:
 	// before 2025: 01 001 00004
 	// since 2025:  01 00004
-}
-
-func ExampleCoverageReport_WriteTable() {
-	rep := &pipelines.CoverageReport{
-		Era: "old",
-		Rows: []pipelines.CoverageRow{
-			{ProvinceCode: "01", ProvinceName: "Thành phố Hà Nội", Records: 1800, Persons: 1000, Population2024: 8717600, CoveragePct: 0.0115},
-			{ProvinceCode: "02", ProvinceName: "Tỉnh Hà Giang", Population2024: 911400},
-		},
-		Records: 1802, Persons: 1000, Unresolved: 2, Rejects: 3,
-	}
-	rep.WriteTable(os.Stdout, false)
-	// Output:
-	// code                province  records  persons  population 2024  coverage %
-	//     01        Thành phố Hà Nội     1800     1000          8717600      0.0115
-	//      —  (address not resolved)        2
-	//                          TOTAL     1802     1000
-	// rejected rows: 3
 }

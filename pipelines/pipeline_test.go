@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
@@ -166,24 +167,28 @@ func TestPipelineEndToEndIdempotent(t *testing.T) {
 		t.Errorf("only %d of %d records have a resolved province", resolved, accepted)
 	}
 
-	for era, provinces := range map[string]int{"old": 63, "new": 34} {
-		rep, err := pipelines.Coverage(context.Background(), e.conn, era)
+	for era, provinces := range map[coverage.Era]int{coverage.Old: 63, coverage.New: 34} {
+		rep, err := coverage.Compute(context.Background(), e.conn, coverage.Options{Era: era})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var sum, persons uint64
+		var sum, persons int64
+		units := 0
 		for _, r := range rep.Rows {
 			sum += r.Records
 			persons += r.Persons
+			if r.Kind == coverage.KindUnit {
+				units++
+			}
 		}
-		if len(rep.Rows) != provinces {
-			t.Errorf("coverage %s: %d provinces, want %d", era, len(rep.Rows), provinces)
+		if units != provinces {
+			t.Errorf("coverage %s: %d provinces, want %d", era, units, provinces)
 		}
-		if sum+rep.Unresolved != rep.Records || rep.Records != uint64(accepted) {
-			t.Errorf("coverage %s: provinces %d + unresolved %d != total %d (accepted %d)", era, sum, rep.Unresolved, rep.Records, accepted)
+		if sum != rep.Total.Records || rep.Total.Records != accepted {
+			t.Errorf("coverage %s: rows sum to %d records, total %d (accepted %d)", era, sum, rep.Total.Records, accepted)
 		}
-		if persons == 0 || persons > rep.Persons {
-			t.Errorf("coverage %s: %d persons in provinces, %d in all", era, persons, rep.Persons)
+		if persons == 0 || persons != rep.Total.Persons {
+			t.Errorf("coverage %s: rows sum to %d persons, total %d", era, persons, rep.Total.Persons)
 		}
 	}
 

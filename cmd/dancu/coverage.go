@@ -1,46 +1,131 @@
 package main
 
 import (
-	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
 
-	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/spf13/cobra"
+
+	"github.com/dancu-vn/dancu/coverage"
 )
 
+// coverageFlags are the settings of `dancu coverage`.
+type coverageFlags struct {
+	level    string // Default: province
+	era      string // Default: old
+	province string // Default: all provinces
+	format   string // Default: table
+	out      string // Default: stdout
+	since    string // Default: none
+	metric   string // Default: persons_pct (svg only)
+	all      bool
+	rebuild  bool
+}
+
 func newCoverageCmd(g *globals) *cobra.Command {
-	var (
-		era    string
-		all    bool
-		asJSON bool
-	)
+	var f coverageFlags
 	cmd := &cobra.Command{
 		Use:   "coverage",
-		Short: "print records and persons by province from ClickHouse",
-		Long: `Prints collection coverage by province: records and persons loaded, the
-2024 population and persons as a share of it. --era old uses the 63
-provinces in force before 1 July 2025, --era new the 34 since. The same
-figures are in the ClickHouse view coverage_by_province (column era).`,
+		Short: "report collection coverage by province, district or commune",
+		Long: `Reports collection coverage from ClickHouse's materialised aggregates
+(coverage_records, coverage_persons): records (scanned forms and
+spreadsheets, with a 12-digit number or only a 9-digit CMND), distinct
+living persons and their share of the expected population (2024 estimate,
+else 2019 census), persons with an identification number, children under 6
+with one, open and decided conflicts (province level), by unit.
+
+--era old uses the 63 provinces (with districts) in force until 30 June
+2025, --era new the 34 since 1 July 2025 (no districts). Addresses that
+could not be resolved are reported as their own rows, so the rows always
+sum to the total. --since YYYY-MM adds the share of persons with a number
+at the start of that month and the change since.
+
+--format svg writes the choropleth map of the provinces of the era
+(coloured by --metric) to --out, for reports.`,
+		Example: `  dancu coverage --level commune --province 40 --since 2026-03
+  dancu coverage --era new --format json
+  dancu coverage --era new --format svg --metric with_id_pct --out map.svg`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			conn, err := openClickHouse(cmd.Context(), g)
+			opt := coverage.Options{Era: coverage.Era(f.era), Level: coverage.Level(f.level), Province: f.province}
+			if f.since != "" {
+				t, err := time.Parse("2006-01", f.since)
+				if err != nil {
+					return fmt.Errorf("coverage: --since %q: want YYYY-MM", f.since)
+				}
+				opt.Since = t
+			}
+			if err := opt.Validate(); err != nil {
+				return err
+			}
+			switch f.format {
+			case "table", "csv", "json", "svg":
+			default:
+				return fmt.Errorf("coverage: --format %q: want table, csv, json or svg", f.format)
+			}
+			if f.format == "svg" && f.metric != "persons_pct" && f.metric != "with_id_pct" {
+				return fmt.Errorf("coverage: --metric %q: want persons_pct or with_id_pct", f.metric)
+			}
+			ctx := cmd.Context()
+			conn, err := openClickHouse(ctx, g)
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
-			rep, err := pipelines.Coverage(cmd.Context(), conn, era)
+			if f.rebuild {
+				if err := coverage.Rebuild(ctx, conn); err != nil {
+					return err
+				}
+			}
+			if f.format == "svg" {
+				opt.Level, opt.Province = coverage.Province, ""
+			}
+			rep, err := coverage.Compute(ctx, conn, opt)
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				enc := json.NewEncoder(g.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rep)
+			var w io.Writer = g.stdout
+			if f.out != "" {
+				file, err := os.Create(f.out)
+				if err != nil {
+					return fmt.Errorf("coverage: %w", err)
+				}
+				defer file.Close()
+				w = file
 			}
-			return rep.WriteTable(g.stdout, all)
+			switch f.format {
+			case "csv":
+				err = rep.WriteCSV(w)
+			case "json":
+				err = rep.WriteJSON(w)
+			case "svg":
+				err = rep.WriteMap(w, f.metric)
+			default:
+				err = rep.WriteTable(w, f.all)
+			}
+			if err != nil {
+				return fmt.Errorf("coverage: write: %w", err)
+			}
+			if f.out != "" {
+				if err := w.(*os.File).Close(); err != nil {
+					return fmt.Errorf("coverage: %w", err)
+				}
+				fmt.Fprintln(g.stderr, "wrote", f.out)
+			}
+			return nil
 		},
 	}
-	cmd.Flags().StringVar(&era, "era", "old", "province era: old (63 provinces) or new (34, since 1 July 2025)")
-	cmd.Flags().BoolVar(&all, "all", false, "list provinces with no record too")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of a table")
+	fl := cmd.Flags()
+	fl.StringVar(&f.level, "level", "province", "province, district (old era only) or commune")
+	fl.StringVar(&f.era, "era", "old", "old (63 provinces, until 30 June 2025) or new (34, since 1 July 2025)")
+	fl.StringVar(&f.province, "province", "", "only units inside this province of the era (2-digit code)")
+	fl.StringVar(&f.format, "format", "table", "table, csv, json or svg (the province map)")
+	fl.StringVarP(&f.out, "out", "o", "", "write to this file instead of stdout")
+	fl.StringVar(&f.since, "since", "", "YYYY-MM: add the share of persons with a number at the start of that month")
+	fl.StringVar(&f.metric, "metric", "persons_pct", "svg colour: persons_pct (of expected population) or with_id_pct")
+	fl.BoolVar(&f.all, "all", false, "table: list units with no record too")
+	fl.BoolVar(&f.rebuild, "rebuild", false, "recompute the aggregates from the records and persons tables first (FINAL)")
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/broker"
 	"github.com/dancu-vn/dancu/internal/chdb"
@@ -158,7 +159,7 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 	elapsed := time.Since(start)
 
 	// 7. Coverage.
-	rep, err := pipelines.Coverage(ctx, conn, "old")
+	rep, err := coverage.Compute(ctx, conn, coverage.Options{})
 	if err != nil {
 		return err
 	}
@@ -175,7 +176,7 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 		}
 		mt := matching.Evaluate(truth, pred)
 		fmt.Fprintf(out, "\nmatching against the generator's truth: %d persons generated, %d found; pairwise precision %.4f recall %.4f F1 %.4f (B-cubed F1 %.4f)\n",
-			m.Persons, rep.Persons, mt.Precision, mt.Recall, mt.F1, mt.BCubedF1)
+			m.Persons, rep.Total.Persons, mt.Precision, mt.Recall, mt.F1, mt.BCubedF1)
 	}
 	var conflicts uint64
 	if err := conn.QueryRow(ctx, "SELECT count() FROM conflicts FINAL").Scan(&conflicts); err != nil {
@@ -183,15 +184,15 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 	}
 	fmt.Fprintf(out, "conflicts raised for review: %d (planted in the sources: %v)\n", conflicts, m.Conflicts)
 	check := "✓"
-	if int64(rep.Records) != accepted || int64(rep.Rejects) != rejected || int64(m.Records) != read {
+	if rep.Total.Records != accepted || int64(rep.Rejects) != rejected || int64(m.Records) != read {
 		check = "✗ MISMATCH"
 	}
 	fmt.Fprintf(out, "\ngenerated records %d − rejected %d = %d; records in ClickHouse %d %s\n",
-		m.Records, rejected, int64(m.Records)-rejected, rep.Records, check)
+		m.Records, rejected, int64(m.Records)-rejected, rep.Total.Records, check)
 	fmt.Fprintf(out, "file → Kafka → match → ClickHouse: %d rows in %.1fs = %.0f rows/s; peak memory (VmHWM) %s\n",
 		read, elapsed.Seconds(), float64(read)/elapsed.Seconds(), peakRSS())
 	if check != "✓" {
-		return fmt.Errorf("demo: records in ClickHouse (%d) do not equal generated records minus rejects (%d)", rep.Records, int64(m.Records)-rejected)
+		return fmt.Errorf("demo: records in ClickHouse (%d) do not equal generated records minus rejects (%d)", rep.Total.Records, int64(m.Records)-rejected)
 	}
 	return nil
 }
