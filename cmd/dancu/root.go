@@ -110,6 +110,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newServeCmd(g),
 		newUsersCmd(g),
 		newDeadLettersCmd(g),
+		newChaosCmd(g),
 	)
 	return root
 }

@@ -1,0 +1,606 @@
+package chaos
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/pipelines"
+)
+
+// Processes the harness runs and may kill.
+const (
+	Broker     = "broker"
+	ClickHouse = "clickhouse"
+	Run        = "run"
+	Import     = "import"
+)
+
+// Config sets up a campaign: one clean run, then Runs runs with Kills
+// kills each, all on one generated population.
+type Config struct {
+	// Binary is the dancu binary (go build -o … ./cmd/dancu). Required.
+	Binary string
+	// Dir holds the population and the runs' data. Required.
+	Dir string
+	// Persons in the generated population. Default: 500.
+	Persons int
+	// Seed of the population and of the kill schedule (which process,
+	// when). Run i draws from Seed+i. Default: 1.
+	Seed int64
+	// Runs with kills. Default: 1.
+	Runs int
+	// Kills per run. Default: 3.
+	Kills int
+	// Formats of the generated sources. Default: csv, jsonl.
+	Formats []string
+	// MinGap and MaxGap bound the random wait before each kill (from the
+	// start of the imports, then from the previous kill).
+	// Defaults: 500ms and 4s.
+	MinGap, MaxGap time.Duration
+	// BatchRows is the records per Kafka message of the imports: small
+	// batches make an import long enough to be killed in. Default: 100.
+	BatchRows int
+	// RunTimeout bounds one run. Default: 5 minutes.
+	RunTimeout time.Duration
+	// Baseline adds a second clean run and compares it with the first:
+	// how much persons differ between two runs without any kill.
+	Baseline bool
+	// Keep keeps the runs' data directories.
+	Keep bool
+	// Log receives progress lines. Default: discarded.
+	Log io.Writer
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Binary == "" || c.Dir == "" {
+		return c, errors.New("chaos: Binary and Dir are required")
+	}
+	if c.Persons <= 0 {
+		c.Persons = 500
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.Runs <= 0 {
+		c.Runs = 1
+	}
+	if c.Kills < 0 {
+		return c, fmt.Errorf("chaos: kills %d: must not be negative", c.Kills)
+	}
+	if c.Kills == 0 {
+		c.Kills = 3
+	}
+	if len(c.Formats) == 0 {
+		c.Formats = []string{"csv", "jsonl"}
+	}
+	if c.MinGap <= 0 {
+		c.MinGap = 500 * time.Millisecond
+	}
+	if c.MaxGap < c.MinGap {
+		c.MaxGap = max(c.MinGap, 4*time.Second)
+	}
+	if c.BatchRows <= 0 {
+		c.BatchRows = 100
+	}
+	if c.RunTimeout <= 0 {
+		c.RunTimeout = 5 * time.Minute
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	return c, nil
+}
+
+// Kill is one SIGKILL the harness sent.
+type Kill struct {
+	Process string
+	After   time.Duration // since the run's imports started
+	Phase   string        // "importing" or "draining"
+}
+
+// RunResult is one run compared with the clean run.
+type RunResult struct {
+	Seed     int64
+	Kills    []Kill
+	Restarts map[string]int // collateral: exits the harness did not cause
+	Imports  int            // import attempts (one per file without kills)
+	Elapsed  time.Duration
+	Diff
+}
+
+// Report is a campaign's outcome.
+type Report struct {
+	Persons  int    // generated
+	Records  int    // generated source records
+	Clean    Counts // the clean run
+	Runs     []RunResult
+	Baseline *Diff // second clean run against the first, when asked for
+}
+
+// KillsBy sums the kills per process over the runs.
+func (r *Report) KillsBy() map[string]int {
+	m := map[string]int{}
+	for _, run := range r.Runs {
+		for _, k := range run.Kills {
+			m[k.Process]++
+		}
+	}
+	return m
+}
+
+// Total sums the differences over the runs.
+func (r *Report) Total() Diff {
+	var t Diff
+	for _, run := range r.Runs {
+		t.add(run.Diff)
+	}
+	return t
+}
+
+// Campaign generates the population, makes the clean run, then the runs
+// with kills, and compares each with the clean run.
+func Campaign(ctx context.Context, cfg Config) (*Report, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("chaos: %w", err)
+	}
+	pop := filepath.Join(cfg.Dir, "population")
+	files, m, err := generate(ctx, cfg, pop)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Persons: m.Persons, Records: m.Records}
+	fmt.Fprintf(cfg.Log, "chaos: %d persons, %d records in %d files\n", m.Persons, m.Records, len(files))
+
+	clean, _, err := oneRun(ctx, cfg, files, "clean", cfg.Seed, 0)
+	if err != nil {
+		return rep, fmt.Errorf("chaos: clean run: %w", err)
+	}
+	rep.Clean = clean.counts()
+	fmt.Fprintf(cfg.Log, "chaos: clean run: %d records, %d rejects, %d persons\n", rep.Clean.Records, rep.Clean.Rejects, rep.Clean.Persons)
+	if cfg.Baseline {
+		again, _, err := oneRun(ctx, cfg, files, "clean-again", cfg.Seed, 0)
+		if err != nil {
+			return rep, fmt.Errorf("chaos: second clean run: %w", err)
+		}
+		d := compare(clean, again)
+		rep.Baseline = &d
+		fmt.Fprintf(cfg.Log, "chaos: baseline (clean vs clean): %s\n", d)
+	}
+	for i := 0; i < cfg.Runs; i++ {
+		seed := cfg.Seed + int64(i)
+		got, res, err := oneRun(ctx, cfg, files, fmt.Sprintf("run-%03d", i+1), seed, cfg.Kills)
+		if err != nil {
+			return rep, fmt.Errorf("chaos: run %d (seed %d): %w", i+1, seed, err)
+		}
+		res.Diff = compare(clean, got)
+		rep.Runs = append(rep.Runs, *res)
+		fmt.Fprintf(cfg.Log, "chaos: run %d/%d (seed %d, %.0fs): kills %s; %s\n", i+1, cfg.Runs, seed, res.Elapsed.Seconds(), killList(res.Kills), res.Diff)
+	}
+	return rep, nil
+}
+
+func killList(ks []Kill) string {
+	var parts []string
+	for _, k := range ks {
+		parts = append(parts, fmt.Sprintf("%s@%.1fs(%s)", k.Process, k.After.Seconds(), k.Phase))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, " ")
+}
+
+// generate runs `dancu gen` once and returns the source files to import.
+func generate(ctx context.Context, cfg Config, dir string) ([]string, *synth.Manifest, error) {
+	manifest := filepath.Join(dir, "manifest.json")
+	if _, err := os.Stat(manifest); err != nil {
+		args := []string{"gen", "--persons", fmt.Sprint(cfg.Persons), "--seed", fmt.Sprint(cfg.Seed),
+			"--formats", strings.Join(cfg.Formats, ","), "--out", dir}
+		out, err := exec.CommandContext(ctx, cfg.Binary, args...).CombinedOutput()
+		if err != nil {
+			return nil, nil, fmt.Errorf("chaos: dancu %s: %w\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	b, err := os.ReadFile(manifest)
+	if err != nil {
+		return nil, nil, fmt.Errorf("chaos: %w", err)
+	}
+	var m synth.Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, nil, fmt.Errorf("chaos: %s: %w", manifest, err)
+	}
+	var files []string
+	for _, f := range m.Files {
+		if f.Kind == "spreadsheet" || f.Kind == "scan" {
+			files = append(files, filepath.Join(dir, f.Name))
+		}
+	}
+	if len(files) == 0 {
+		return nil, nil, fmt.Errorf("chaos: %s lists no source files", manifest)
+	}
+	return files, &m, nil
+}
+
+// proc is one supervised process.
+type proc struct {
+	name string
+	args []string
+
+	mu      sync.Mutex
+	cmd     *exec.Cmd
+	running bool
+	killed  bool // the harness killed the current instance
+}
+
+// cluster is one run's processes.
+type cluster struct {
+	cfg       Config
+	home      string
+	kafka, ch string
+	env       []string
+	logs      string
+
+	mu       sync.Mutex
+	procs    map[string]*proc
+	restarts map[string]int
+	imports  int
+	wg       sync.WaitGroup
+}
+
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// oneRun starts a fresh cluster, imports every file while killing `kills`
+// processes at random, waits until everything is loaded, and reads
+// ClickHouse.
+func oneRun(ctx context.Context, cfg Config, files []string, name string, seed int64, kills int) (*Snapshot, *RunResult, error) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, cfg.RunTimeout)
+	defer cancel()
+	home := filepath.Join(cfg.Dir, name)
+	if err := os.RemoveAll(home); err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(home, "logs"), 0o755); err != nil {
+		return nil, nil, err
+	}
+	if !cfg.Keep {
+		defer os.RemoveAll(home)
+	}
+	kafkaAddr, err := freePort()
+	if err != nil {
+		return nil, nil, err
+	}
+	chAddr, err := freePort()
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &cluster{
+		cfg: cfg, home: home, kafka: kafkaAddr, ch: chAddr, logs: filepath.Join(home, "logs"),
+		env:      append(os.Environ(), "DANCU_HOME="+home, "DANCU_KAFKA_BROKERS="+kafkaAddr, "DANCU_CLICKHOUSE=http://"+chAddr),
+		procs:    map[string]*proc{},
+		restarts: map[string]int{},
+	}
+	sctx, stopAll := context.WithCancel(context.WithoutCancel(ctx))
+	defer func() {
+		stopAll()
+		c.stop()
+		c.wg.Wait()
+	}()
+	c.supervise(sctx, Broker, "broker", "--listen", kafkaAddr, "--data", filepath.Join(home, "kafka"))
+	c.supervise(sctx, ClickHouse, "clickhouse", "--listen", chAddr, "--path", filepath.Join(home, "clickhouse"))
+	if err := c.waitUp(ctx); err != nil {
+		return nil, nil, c.withLogs(err)
+	}
+	if out, err := c.command(ctx, "migrate").CombinedOutput(); err != nil {
+		return nil, nil, c.withLogs(fmt.Errorf("migrate: %w\n%s", err, out))
+	}
+	c.supervise(sctx, Run, "run", "--progress", "0")
+
+	res := &RunResult{Seed: seed}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x6368616f73)) // "chaos"
+	importsDone := make(chan error, 1)
+	begin := time.Now()
+	go func() { importsDone <- c.importAll(ctx, files) }()
+
+	var importErr error
+	imported := false
+	for i := 0; i < kills; i++ {
+		gap := cfg.MinGap + time.Duration(rng.Int64N(int64(cfg.MaxGap-cfg.MinGap)+1))
+		select {
+		case <-ctx.Done():
+			return nil, nil, c.withLogs(fmt.Errorf("before kill %d: %w", i+1, ctx.Err()))
+		case importErr = <-importsDone:
+			imported = true
+			if importErr != nil {
+				return nil, nil, c.withLogs(importErr)
+			}
+			// Imports are done: the rest of the kills land while the
+			// stages drain (or after), after the same random gap.
+			time.Sleep(gap)
+		case <-time.After(gap):
+		}
+		phase := "importing"
+		if imported {
+			phase = "draining"
+		}
+		target := c.pickAlive(rng)
+		if target == "" {
+			i-- // everything is restarting: try again after the next gap
+			continue
+		}
+		c.kill(target)
+		res.Kills = append(res.Kills, Kill{Process: target, After: time.Since(begin), Phase: phase})
+	}
+	if !imported {
+		select {
+		case importErr = <-importsDone:
+		case <-ctx.Done():
+			return nil, nil, c.withLogs(fmt.Errorf("imports: %w", ctx.Err()))
+		}
+		if importErr != nil {
+			return nil, nil, c.withLogs(importErr)
+		}
+	}
+	if err := c.waitUp(ctx); err != nil {
+		return nil, nil, c.withLogs(err)
+	}
+	if err := c.waitDrained(ctx); err != nil {
+		return nil, nil, c.withLogs(err)
+	}
+	snap, err := readSnapshot(ctx, chAddr)
+	if err != nil {
+		return nil, nil, c.withLogs(err)
+	}
+	c.mu.Lock()
+	res.Restarts = c.restarts
+	res.Imports = c.imports
+	c.mu.Unlock()
+	res.Elapsed = time.Since(start)
+	return snap, res, nil
+}
+
+func (c *cluster) command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, c.cfg.Binary, args...)
+	cmd.Env = c.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	return cmd
+}
+
+// start starts one instance of p with its output appended to its log; the
+// channel is closed once it has exited.
+func (c *cluster) start(p *proc) (*exec.Cmd, <-chan struct{}, error) {
+	f, err := os.OpenFile(filepath.Join(c.logs, p.name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd := exec.Command(c.cfg.Binary, p.args...)
+	cmd.Env = c.env
+	cmd.Stdout, cmd.Stderr = f, f
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	fmt.Fprintf(f, "--- chaos: start %s %s\n", p.name, time.Now().Format(time.RFC3339Nano))
+	if err := cmd.Start(); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		f.Close()
+		close(done)
+	}()
+	return cmd, done, nil
+}
+
+// supervise runs a long-lived process and restarts it whenever it exits,
+// until ctx ends.
+func (c *cluster) supervise(ctx context.Context, name string, args ...string) {
+	p := &proc{name: name, args: args}
+	c.mu.Lock()
+	c.procs[name] = p
+	c.mu.Unlock()
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		for ctx.Err() == nil {
+			cmd, done, err := c.start(p)
+			if err != nil {
+				time.Sleep(time.Second)
+				continue
+			}
+			p.mu.Lock()
+			p.cmd, p.running, p.killed = cmd, true, false
+			p.mu.Unlock()
+			<-done
+			p.mu.Lock()
+			p.running = false
+			killed := p.killed
+			p.mu.Unlock()
+			if ctx.Err() != nil {
+				return
+			}
+			if !killed {
+				c.mu.Lock()
+				c.restarts[name]++
+				c.mu.Unlock()
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(300 * time.Millisecond):
+			}
+		}
+	}()
+}
+
+// importAll imports the files one after the other, running an import
+// again until it succeeds.
+func (c *cluster) importAll(ctx context.Context, files []string) error {
+	p := &proc{name: Import}
+	c.mu.Lock()
+	c.procs[Import] = p
+	c.mu.Unlock()
+	for _, f := range files {
+		p.args = []string{"import", "--batch-rows", fmt.Sprint(c.cfg.BatchRows), f}
+		for {
+			if ctx.Err() != nil {
+				return fmt.Errorf("import %s: %w", filepath.Base(f), ctx.Err())
+			}
+			cmd, done, err := c.start(p)
+			if err != nil {
+				return fmt.Errorf("import %s: %w", filepath.Base(f), err)
+			}
+			p.mu.Lock()
+			p.cmd, p.running, p.killed = cmd, true, false
+			p.mu.Unlock()
+			<-done
+			p.mu.Lock()
+			p.running = false
+			killed := p.killed
+			p.mu.Unlock()
+			c.mu.Lock()
+			c.imports++
+			if !killed && !cmd.ProcessState.Success() {
+				c.restarts[Import]++
+			}
+			c.mu.Unlock()
+			if cmd.ProcessState.Success() {
+				break
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+// pickAlive chooses, at random, a process that is running now.
+func (c *cluster) pickAlive(rng *rand.Rand) string {
+	c.mu.Lock()
+	var alive []string
+	for name, p := range c.procs {
+		p.mu.Lock()
+		if p.running {
+			alive = append(alive, name)
+		}
+		p.mu.Unlock()
+	}
+	c.mu.Unlock()
+	if len(alive) == 0 {
+		return ""
+	}
+	sort.Strings(alive)
+	return alive[rng.IntN(len(alive))]
+}
+
+// kill sends SIGKILL to the running instance of name.
+func (c *cluster) kill(name string) {
+	c.mu.Lock()
+	p := c.procs[name]
+	c.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.running && p.cmd != nil {
+		p.killed = true
+		p.cmd.Process.Signal(syscall.SIGKILL)
+	}
+}
+
+// stop ends every process of the run (the caller has cancelled the
+// supervisors).
+func (c *cluster) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range c.procs {
+		p.mu.Lock()
+		if p.running && p.cmd != nil {
+			p.killed = true
+			p.cmd.Process.Signal(syscall.SIGKILL)
+		}
+		p.mu.Unlock()
+	}
+}
+
+// waitUp waits until the broker accepts connections and ClickHouse
+// answers its ping.
+func (c *cluster) waitUp(ctx context.Context) error {
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		kafkaUp := false
+		if conn, err := net.DialTimeout("tcp", c.kafka, time.Second); err == nil {
+			conn.Close()
+			kafkaUp = true
+		}
+		chUp := false
+		if resp, err := client.Get("http://" + c.ch + "/ping"); err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			chUp = strings.HasPrefix(string(b), "Ok.")
+		}
+		if kafkaUp && chUp {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the broker (up %v) and ClickHouse (up %v): %w", kafkaUp, chUp, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// waitDrained waits until the match and load groups have committed
+// everything, riding out a broker that is still restarting.
+func (c *cluster) waitDrained(ctx context.Context) error {
+	cfg := pipelines.StagesConfig{Brokers: []string{c.kafka}}
+	for {
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := pipelines.WaitDrained(wctx, cfg, 200*time.Millisecond)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("waiting for the stages to drain: %w", err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// withLogs adds the tail of every process log to err, for diagnosis.
+func (c *cluster) withLogs(err error) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v", err)
+	entries, _ := os.ReadDir(c.logs)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(c.logs, e.Name()))
+		if len(data) > 2000 {
+			data = data[len(data)-2000:]
+		}
+		fmt.Fprintf(&b, "\n--- %s (tail)\n%s", e.Name(), data)
+	}
+	return errors.New(b.String())
+}
