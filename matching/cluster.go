@@ -2,6 +2,7 @@ package matching
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/dancu-vn/dancu/matching/compare"
@@ -40,10 +41,120 @@ func (c *Clusters) Members() [][]int32 {
 	return out
 }
 
-// guardState is what a growing cluster must remember for its guards.
-type guardState struct {
-	vals   [][]uint32 // per distinct guard: values held
-	lo, hi []int      // per year_span guard
+// ClusterSummary is what the cluster-level guards remember of a cluster
+// (a person being built): per guard of the settings, the values it holds
+// (distinct guards) or the span of its birth years (year_span guards).
+// It is a value independent of any frame, so that an incremental matcher
+// (package registry) can keep one per person and ask Compatible before
+// joining two persons, exactly as Cluster does.
+type ClusterSummary struct {
+	// Values per guard (in Settings.Guards order): the distinct values
+	// held, for distinct guards.
+	Values [][]string `json:"values,omitempty"`
+	// YearLo and YearHi per guard: the birth years' span, for year_span
+	// guards (0 when no record has a date).
+	YearLo []int `json:"year_lo,omitempty"`
+	YearHi []int `json:"year_hi,omitempty"`
+}
+
+// GuardSet is the settings' guards resolved against a frame's columns.
+type GuardSet struct {
+	guards []guardCol
+}
+
+// NewGuardSet resolves the guards of s against f.
+func NewGuardSet(f *Frame, s *Settings) (*GuardSet, error) {
+	gs := &GuardSet{}
+	for _, gd := range s.Guards {
+		ci, ok := f.byName[gd.Column]
+		if !ok {
+			return nil, fmt.Errorf("guard on unknown column %q", gd.Column)
+		}
+		gs.guards = append(gs.guards, guardCol{gd, ci})
+	}
+	return gs, nil
+}
+
+// Summary returns the summary of the one-record cluster of row i.
+func (gs *GuardSet) Summary(f *Frame, i int) ClusterSummary {
+	n := len(gs.guards)
+	st := ClusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
+	for gi, gd := range gs.guards {
+		c := &f.cols[gd.col]
+		v := c.vals[i]
+		if v == 0 {
+			continue
+		}
+		if gd.guard.Kind == "distinct" {
+			st.Values[gi] = []string{c.dict[v]}
+		} else {
+			y, _, _ := unpackDate(v)
+			st.YearLo[gi], st.YearHi[gi] = y, y
+		}
+	}
+	return st
+}
+
+// Compatible reports whether clusters summarised by a and b may be the
+// same person, and if not, the index of the guard they break and why:
+// two different values of a distinct guard (two valid identification
+// numbers, two sexes; values within one edit count as one when the
+// guard's max is 1), or birth years spanning more than a year_span
+// guard's max. Cluster asks it before every join, strongest link first;
+// an incremental matcher asks it in the same order.
+func (gs *GuardSet) Compatible(a, b ClusterSummary) (ok bool, guard int, reason string) {
+	for gi, gd := range gs.guards {
+		switch gd.guard.Kind {
+		case "distinct":
+			for _, va := range a.Values[gi] {
+				for _, vb := range b.Values[gi] {
+					if va == vb {
+						continue
+					}
+					if gd.guard.Max >= 1 && compare.WithinOneEdit(va, vb) {
+						continue
+					}
+					return false, gi, fmt.Sprintf("two different %s values", gd.guard.Column)
+				}
+			}
+		case "year_span":
+			if a.YearHi[gi] == 0 || b.YearHi[gi] == 0 {
+				continue
+			}
+			lo, hi := min(a.YearLo[gi], b.YearLo[gi]), max(a.YearHi[gi], b.YearHi[gi])
+			if hi-lo > gd.guard.Max {
+				return false, gi, fmt.Sprintf("birth years %d and %d are more than %d apart", lo, hi, gd.guard.Max)
+			}
+		}
+	}
+	return true, -1, ""
+}
+
+// Merge returns the summary of the union of clusters a and b.
+func (gs *GuardSet) Merge(a, b ClusterSummary) ClusterSummary {
+	n := len(gs.guards)
+	out := ClusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
+	for gi, gd := range gs.guards {
+		if gd.guard.Kind == "distinct" {
+			out.Values[gi] = append([]string(nil), a.Values[gi]...)
+			for _, v := range b.Values[gi] {
+				if !slices.Contains(out.Values[gi], v) {
+					out.Values[gi] = append(out.Values[gi], v)
+				}
+			}
+			continue
+		}
+		out.YearLo[gi], out.YearHi[gi] = a.YearLo[gi], a.YearHi[gi]
+		if b.YearHi[gi] != 0 {
+			if out.YearHi[gi] == 0 || b.YearLo[gi] < out.YearLo[gi] {
+				out.YearLo[gi] = b.YearLo[gi]
+			}
+			if b.YearHi[gi] > out.YearHi[gi] {
+				out.YearHi[gi] = b.YearHi[gi]
+			}
+		}
+	}
+	return out
 }
 
 // Cluster joins rows linked by pairs at or above the match threshold into
@@ -55,13 +166,9 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 	sd := s.withDefaults()
 	s = &sd
 	n := f.Len()
-	var guards []guardCol
-	for _, gd := range s.Guards {
-		ci, ok := f.byName[gd.Column]
-		if !ok {
-			return nil, fmt.Errorf("cluster: guard on unknown column %q", gd.Column)
-		}
-		guards = append(guards, guardCol{gd, ci})
+	gs, err := NewGuardSet(f, s)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
 	}
 	minW := float32(logit2(s.Thresholds.Match))
 	var edges []Pair
@@ -97,25 +204,12 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
 	}
-	states := map[int32]*guardState{}
-	state := func(root int32) *guardState {
+	states := map[int32]ClusterSummary{}
+	state := func(root int32) ClusterSummary {
 		if st, ok := states[root]; ok {
 			return st
 		}
-		st := &guardState{vals: make([][]uint32, len(guards)), lo: make([]int, len(guards)), hi: make([]int, len(guards))}
-		for gi, gd := range guards {
-			v := f.cols[gd.col].vals[root]
-			if gd.guard.Kind == "distinct" {
-				if v != 0 {
-					st.vals[gi] = []uint32{v}
-				}
-			} else if v != 0 {
-				y, _, _ := unpackDate(v)
-				st.lo[gi], st.hi[gi] = y, y
-			}
-		}
-		states[root] = st
-		return st
+		return gs.Summary(f, int(root))
 	}
 	out := &Clusters{Prob: make([]float64, n)}
 	for _, e := range edges {
@@ -124,11 +218,11 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 			markProb(out.Prob, e)
 			continue
 		}
-		var sa, sb *guardState
-		if len(guards) > 0 {
+		var sa, sb ClusterSummary
+		if len(gs.guards) > 0 {
 			sa, sb = state(ra), state(rb)
-			if gi, why := violates(f, guards, sa, sb); gi >= 0 {
-				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: guards[gi].guard, Reason: why})
+			if ok, gi, why := gs.Compatible(sa, sb); !ok {
+				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: gs.guards[gi].guard, Reason: why})
 				continue
 			}
 		}
@@ -142,30 +236,14 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 		}
 		if rb < ra {
 			ra, rb = rb, ra
-			sa, sb = sb, sa
 		}
 		parent[rb] = ra
 		if avg != nil {
 			avg.join(ra, rb)
 		}
 		markProb(out.Prob, e)
-		if sa != nil {
-			for gi, gd := range guards {
-				if gd.guard.Kind == "distinct" {
-					for _, v := range sb.vals[gi] {
-						if !containsU32(sa.vals[gi], v) {
-							sa.vals[gi] = append(sa.vals[gi], v)
-						}
-					}
-				} else if sb.hi[gi] != 0 {
-					if sa.hi[gi] == 0 || sb.lo[gi] < sa.lo[gi] {
-						sa.lo[gi] = sb.lo[gi]
-					}
-					if sb.hi[gi] > sa.hi[gi] {
-						sa.hi[gi] = sb.hi[gi]
-					}
-				}
-			}
+		if len(gs.guards) > 0 {
+			states[ra] = gs.Merge(sa, sb)
 			delete(states, rb)
 		}
 	}
@@ -189,46 +267,6 @@ func markProb(prob []float64, e Pair) {
 	if p > prob[e.B] {
 		prob[e.B] = p
 	}
-}
-
-func containsU32(s []uint32, v uint32) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-// violates returns the first guard that merging clusters a and b breaks,
-// with a reason, or -1.
-func violates(f *Frame, guards []guardCol, a, b *guardState) (int, string) {
-	for gi, gd := range guards {
-		switch gd.guard.Kind {
-		case "distinct":
-			c := &f.cols[gd.col]
-			for _, va := range a.vals[gi] {
-				for _, vb := range b.vals[gi] {
-					if va == vb {
-						continue
-					}
-					if gd.guard.Max >= 1 && compare.WithinOneEdit(c.dict[va], c.dict[vb]) {
-						continue
-					}
-					return gi, fmt.Sprintf("two different %s values", gd.guard.Column)
-				}
-			}
-		case "year_span":
-			if a.hi[gi] == 0 || b.hi[gi] == 0 {
-				continue
-			}
-			lo, hi := min(a.lo[gi], b.lo[gi]), max(a.hi[gi], b.hi[gi])
-			if hi-lo > gd.guard.Max {
-				return gi, fmt.Sprintf("birth years %d and %d are more than %d apart", lo, hi, gd.guard.Max)
-			}
-		}
-	}
-	return -1, ""
 }
 
 // averageLinkage scores the cross pairs of two clusters with the model.
@@ -308,4 +346,81 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 func (a *averageLinkage) join(ra, rb int32) {
 	a.members[ra] = append(a.rows(ra), a.rows(rb)...)
 	delete(a.members, rb)
+}
+
+// ClusterCheck is one of the largest clusters of a result and whether it
+// is a plausible person.
+type ClusterCheck struct {
+	Root    int32 // the cluster's first row
+	Records int
+	// MeanProbability is the mean match probability over the cluster's
+	// pairs (at most maxCheckPairs of them, every k-th when more), each
+	// scored by the model.
+	MeanProbability float64
+	Plausible       bool
+	Why             string // why not, when not plausible
+}
+
+// Plausibility limits of CheckLargest (not tuned on labels).
+const (
+	// MaxPlausibleRecords is the size above which a cluster is not taken
+	// for one person: no one is on fifty lists of one linkage.
+	MaxPlausibleRecords = 50
+	maxCheckPairs       = 20_000
+)
+
+// CheckLargest returns the top largest clusters of res, largest first,
+// each with the mean match probability of its pairs and a plausibility
+// check: a cluster is implausible when it holds more than
+// MaxPlausibleRecords records or its pairs average below the match
+// threshold (a chain rather than a person).
+func CheckLargest(res *Result, top int) ([]ClusterCheck, error) {
+	s := res.Settings
+	f := res.Frame
+	if s.Model == nil {
+		return nil, fmt.Errorf("check clusters: no trained model")
+	}
+	c, err := compile(s, f)
+	if err != nil {
+		return nil, fmt.Errorf("check clusters: %w", err)
+	}
+	ws := newWeights(c, s.Model, s.Training.Prior)
+	members := res.Clusters.Members()
+	sort.SliceStable(members, func(x, y int) bool { return len(members[x]) > len(members[y]) })
+	g := make([]uint8, len(c.comps))
+	var out []ClusterCheck
+	for _, m := range members[:min(top, len(members))] {
+		if len(m) < 2 {
+			break
+		}
+		n := len(m) * (len(m) - 1) / 2
+		step := max(1, n/maxCheckPairs)
+		var sum float64
+		cnt, k := 0, 0
+		for x := range m {
+			for y := x + 1; y < len(m); y++ {
+				k++
+				if k%step != 0 || !f.pairAllowed(s.LinkType, m[x], m[y]) {
+					continue
+				}
+				for q := range c.comps {
+					g[q] = c.gamma(f, q, m[x], m[y])
+				}
+				sum += Probability(ws.score(c, f, g, m[x], m[y]))
+				cnt++
+			}
+		}
+		ck := ClusterCheck{Root: m[0], Records: len(m), MeanProbability: 1, Plausible: true}
+		if cnt > 0 {
+			ck.MeanProbability = sum / float64(cnt)
+		}
+		switch {
+		case len(m) > MaxPlausibleRecords:
+			ck.Plausible, ck.Why = false, fmt.Sprintf("more than %d records", MaxPlausibleRecords)
+		case ck.MeanProbability < s.Thresholds.Match:
+			ck.Plausible, ck.Why = false, fmt.Sprintf("its pairs average %.2f, below the match threshold %.2f: a chain of people", ck.MeanProbability, s.Thresholds.Match)
+		}
+		out = append(out, ck)
+	}
+	return out, nil
 }

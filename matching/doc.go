@@ -25,22 +25,37 @@
 //     neighbourhood. AnalyseBlocking and PairsCompleteness measure rules
 //     before any comparison.
 //   - Train estimates without labels: u from random pairs, m by EM over
-//     each rule's pairs with the comparisons that use the rule's columns
-//     left out (Splink's sessions), then λ over all candidate pairs.
-//     Labelled pairs (review decisions) can add to m. The prior of a pair
-//     is the global λ (two random records), because the comparisons score
-//     the blocked fields again.
+//     each rule's pairs (Splink's sessions) with every comparison left out
+//     that shares an input field with the rule's keys — columns carry
+//     their lineage (Lineage: a soundex of the surname, or vn.family_key,
+//     derives from the surname or full_name), so a session blocked on a
+//     name key never estimates a name comparison. λ comes from EM over all
+//     candidate pairs, or, when the settings name deterministic rules,
+//     from their pairs over their recall (as Splink does), checked against
+//     EM. The report warns (dancu train/link --strict fail) when a session
+//     matches over 0.9 of its pairs, sessions disagree on m, or λ implies
+//     an implausible number of matching pairs. Labelled pairs (review
+//     decisions) can add to m. The prior of a pair is the global λ (two
+//     random records), because the comparisons score the blocked fields
+//     again.
 //   - Predict scores every candidate pair: the sum of log2(m/u) of its
 //     levels, term-frequency adjustments on names ("Nguyễn" says little),
 //     weights scaled by OCR confidence, vetoes.
 //   - Cluster joins pairs at or above the match probability (0.5, fixed in
-//     the settings, never tuned on labels) strongest first, refusing links
-//     that break a guard: two different valid identification numbers, or
-//     birth years too far apart. With average linkage (settings
-//     clustering.linkage, used by fake_1000) two clusters also join only
-//     when their cross pairs, all scored by the model, average the match
-//     probability — a guard against chaining through records with few
-//     fields.
+//     the settings, never tuned on labels) strongest first; one rule for
+//     every settings file. An edge joins its two clusters only when
+//     (1) the cluster-level guards allow it — GuardSet.Compatible over the
+//     two clusters' ClusterSummary: no two different values of a distinct
+//     guard (valid identification numbers, sexes), birth years within a
+//     year_span guard — and (2) average linkage holds: the mean match
+//     probability over all the clusters' cross pairs, each scored by the
+//     model, reaches the match threshold. Both tests look only at the two
+//     clusters, so the result does not depend on data size for a fixed
+//     duplicate rate, and an incremental matcher (package registry)
+//     reproduces it by applying the same two tests, edges in descending
+//     score order (ties by rows), keeping a ClusterSummary per person
+//     (GuardSet.Summary, GuardSet.Merge). CheckLargest scores the largest
+//     clusters' pairs; dancu link prints them and flags implausible ones.
 //   - Summarise gives each person its identification number and status
 //     (confirmed, inferred, conflicting, missing) checked with vn.ID.Check,
 //     and the conflicts: shared_id, two_ids, id_contradicts, grey_zone.

@@ -64,6 +64,12 @@ type ColumnSpec struct {
 	// Confidence names the OCR confidence key (a record column) whose value
 	// scales comparisons of this column; "" for none.
 	Confidence string `json:"confidence,omitempty" yaml:"confidence,omitempty"`
+	// Inputs names the input fields the column is derived from, when they
+	// are not just From (its lineage). Training leaves out of a blocking
+	// rule's EM session every comparison that shares an input with the
+	// rule's keys. Default: From, or for a derived field (vn.family) the
+	// record field it is read from (full_name).
+	Inputs []string `json:"inputs,omitempty" yaml:"inputs,omitempty"`
 }
 
 // BlockingRule makes every pair of records that agree on all Keys a
@@ -152,16 +158,21 @@ const (
 )
 
 // Clustering chooses how pairs at or above the match threshold join
-// persons. Single linkage (the default) joins the two clusters of every
-// such pair that the guards allow, so one weak pair can chain two people
-// into one. Average linkage also asks, before joining two clusters, that
-// the mean match probability over all their cross pairs — each scored by
-// the model, whether blocking made it a candidate or not — reach the match
-// threshold: the records of the two clusters must on average be more
-// likely the same person than not (average-linkage agglomerative
-// clustering cut at the match probability, applied strongest pair first).
+// persons. Average linkage (the default, and the rule every shipped
+// settings file uses) asks, before joining two clusters, that the guards
+// allow it and that the mean match probability over all their cross pairs
+// — each scored by the model, whether blocking made it a candidate or not
+// — reach the match threshold: the records of the two clusters must on
+// average be more likely the same person than not (average-linkage
+// agglomerative clustering cut at the match probability, applied
+// strongest pair first). The test looks only at the two clusters, never
+// at how many other records there are, so a fixed duplicate rate gives
+// the same clusters at any data size. Single linkage (connected
+// components under the guards) joins the two clusters of every pair the
+// guards allow, so one weak pair can chain two people into one; it is
+// kept for comparison only.
 type Clustering struct {
-	Linkage string `json:"linkage,omitempty" yaml:"linkage,omitempty"` // single or average; Default: single
+	Linkage string `json:"linkage,omitempty" yaml:"linkage,omitempty"` // average or single; Default: average
 }
 
 // Thresholds on the model's match probability. They are fixed in the
@@ -190,6 +201,22 @@ type TrainingOptions struct {
 	Prior string `json:"prior,omitempty" yaml:"prior,omitempty"`
 	// Seed of the random pair sample. Default: 1.
 	Seed int64 `json:"seed,omitempty" yaml:"seed,omitempty"`
+	// Deterministic rules estimate λ as Splink does: pairs agreeing on
+	// all of a rule's keys are taken as matches, the union of their pairs
+	// divided by the rules' Recall (the share of true matching pairs they
+	// are believed to find) is the number of matching pairs. When given,
+	// this λ is the model's and the EM estimate is only checked against
+	// it; else λ comes from EM over the candidate pairs.
+	Deterministic []DeterministicRule `json:"deterministic,omitempty" yaml:"deterministic,omitempty"`
+	// Recall of the deterministic rules together. Default: 0.7.
+	Recall float64 `json:"recall,omitempty" yaml:"recall,omitempty"`
+}
+
+// DeterministicRule is a high-precision rule: pairs agreeing on every key
+// (column names; col.year for a date's year) are taken as matches.
+type DeterministicRule struct {
+	Name string   `json:"name" yaml:"name"`
+	Keys []string `json:"keys" yaml:"keys"`
 }
 
 // Model is the trained part of the settings.
@@ -241,7 +268,7 @@ func (s Settings) withDefaults() Settings {
 		s.Thresholds.Review = 0.1
 	}
 	if s.Clustering.Linkage == "" {
-		s.Clustering.Linkage = SingleLinkage
+		s.Clustering.Linkage = AverageLinkage
 	}
 	if s.Training.URandomPairs == 0 {
 		s.Training.URandomPairs = 1_000_000
@@ -254,6 +281,9 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.Training.Seed == 0 {
 		s.Training.Seed = 1
+	}
+	if s.Training.Recall == 0 {
+		s.Training.Recall = 0.7
 	}
 	s.Columns = append([]ColumnSpec(nil), s.Columns...)
 	for i := range s.Columns {
@@ -410,6 +440,17 @@ func (s Settings) Validate() error {
 	}
 	if s.Thresholds.Review <= 0 || s.Thresholds.Review > s.Thresholds.Match {
 		bad("thresholds.review", "must be in (0, match], got %v", s.Thresholds.Review)
+	}
+	for i, r := range s.Training.Deterministic {
+		if len(r.Keys) == 0 {
+			bad(fmt.Sprintf("training.deterministic[%d].keys", i), "is empty")
+		}
+		for _, k := range r.Keys {
+			col(fmt.Sprintf("training.deterministic[%d].keys", i), k)
+		}
+	}
+	if r := s.Training.Recall; r <= 0 || r > 1 {
+		bad("training.recall", "must be in (0, 1], got %v", r)
 	}
 	if s.Training.Prior != "blocked" && s.Training.Prior != "global" {
 		bad("training.prior", "must be blocked or global, got %q", s.Training.Prior)

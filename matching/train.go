@@ -25,6 +25,22 @@ type TrainReport struct {
 	Lambda       float64
 	LambdaGlobal float64
 	Labelled     int
+	// LambdaEM is λ (two random records match) from EM over the candidate
+	// pairs; LambdaRules the deterministic rules' estimate (0 without
+	// rules), from RulePairs pairs at the settings' recall. The model
+	// takes LambdaRules when there is one.
+	LambdaEM    float64
+	LambdaRules float64
+	RulePairs   int64
+	Recall      float64
+	// Records is the number of records trained on.
+	Records int
+	// Warnings say why the model may be fooling itself: a session whose
+	// match rate exceeds 0.9, sessions that disagree on m, a λ that
+	// implies an implausible number of matching pairs, or EM and the
+	// deterministic rules disagreeing on λ. dancu train and link print
+	// them and fail on them with --strict.
+	Warnings []string
 }
 
 // SessionReport is one EM session: the blocking rule whose pairs it used,
@@ -37,6 +53,9 @@ type SessionReport struct {
 	Fixed      []string
 	Iterations int
 	Lambda     float64
+	// M holds the m this session estimated, per comparison (nil for those
+	// it left out).
+	M [][]float64 `json:"-"`
 }
 
 func (r *TrainReport) String() string {
@@ -46,9 +65,19 @@ func (r *TrainReport) String() string {
 		fmt.Fprintf(&b, "EM on rule %s: %d pairs, %d patterns, %d iterations, match rate %.4g; not estimated: %s\n",
 			s.Rule, s.Pairs, s.Patterns, s.Iterations, s.Lambda, strings.Join(s.Fixed, ", "))
 	}
-	fmt.Fprintf(&b, "λ over %d candidate pairs: %.6g (global %.3g over %d pairs)\n", r.UnionPairs, r.Lambda, r.LambdaGlobal, r.TotalPairs)
+	fmt.Fprintf(&b, "λ by EM over %d candidate pairs: %.3g of all %d pairs (%.0f matching pairs)\n",
+		r.UnionPairs, r.LambdaEM, r.TotalPairs, r.LambdaEM*float64(r.TotalPairs))
+	if r.LambdaRules > 0 {
+		fmt.Fprintf(&b, "λ by deterministic rules: %d pairs at recall %.2f: %.3g (%.0f matching pairs); the model takes this one\n",
+			r.RulePairs, r.Recall, r.LambdaRules, r.LambdaRules*float64(r.TotalPairs))
+	}
+	fmt.Fprintf(&b, "λ: %.6g of candidate pairs, %.3g of all pairs, %.2f matching pairs per record\n",
+		r.Lambda, r.LambdaGlobal, r.LambdaGlobal*float64(r.TotalPairs)/float64(max(r.Records, 1)))
 	if r.Labelled > 0 {
 		fmt.Fprintf(&b, "m of matching levels also from %d labelled pairs\n", r.Labelled)
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
 	}
 	return b.String()
 }
@@ -176,16 +205,17 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 			sample = uint64(pairs/maxSessionPairs + 1)
 		}
 		pats, np := c.collect(f, bs, r, false, sample)
-		ruleCols := map[int]bool{}
+		var ruleCols []int
 		for _, p := range bs[r].parts {
-			ruleCols[p.col] = true
+			ruleCols = append(ruleCols, p.col)
 		}
+		ruleInputs := f.lineageOf(ruleCols)
 		active := make([]bool, len(c.comps))
 		sr := SessionReport{Rule: name, Pairs: np, Patterns: len(pats)}
 		for k, cc := range c.comps {
 			active[k] = true
-			for _, col := range cc.cols {
-				if ruleCols[col] {
+			for in := range f.lineageOf(cc.cols) {
+				if ruleInputs[in] {
 					active[k] = false
 				}
 			}
@@ -203,8 +233,10 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 		}
 		lam, it := em(pats, mk, u, active, 0.1, s.Training.MaxIterations, true)
 		sr.Iterations, sr.Lambda = it, lam
+		sr.M = make([][]float64, len(m))
 		for k := range m {
 			if active[k] {
+				sr.M[k] = mk[k]
 				for l := range mk[k] {
 					sum[k][l] += mk[k][l]
 				}
@@ -237,14 +269,31 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 		all[k] = true
 	}
 	lam, _ := em(union, m, u, all, 0.1, 100, false)
-	rep.Lambda = lam
-	rep.LambdaGlobal = lam * float64(rep.UnionPairs) / float64(rep.TotalPairs)
-	model := &Model{Lambda: clampP(lam), LambdaGlobal: clampP(rep.LambdaGlobal)}
+	rep.Records = f.Len()
+	rep.Recall = s.Training.Recall
+	rep.LambdaEM = lam * float64(rep.UnionPairs) / float64(rep.TotalPairs)
+	rep.Lambda, rep.LambdaGlobal = lam, rep.LambdaEM
+	if len(s.Training.Deterministic) > 0 {
+		np, err := deterministicPairs(f, s)
+		if err != nil {
+			return nil, nil, fmt.Errorf("train: %w", err)
+		}
+		rep.RulePairs = np
+		rep.LambdaRules = clampP(float64(np) / s.Training.Recall / float64(rep.TotalPairs))
+		rep.LambdaGlobal = rep.LambdaRules
+		rep.Lambda = clampP(rep.LambdaRules * float64(rep.TotalPairs) / float64(max(rep.UnionPairs, 1)))
+	}
+	rep.Warnings = trainWarnings(rep, c)
+	model := &Model{Lambda: clampP(rep.Lambda), LambdaGlobal: clampP(rep.LambdaGlobal)}
 	for k, sc := range s.Comparisons {
 		model.Comparisons = append(model.Comparisons, ComparisonModel{Name: sc.Name, M: m[k], U: u[k]})
 	}
-	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, λ over %d candidate pairs; %d labelled pairs",
-		nu, len(rep.Sessions), rep.UnionPairs, rep.Labelled)
+	lsrc := fmt.Sprintf("λ by EM over %d candidate pairs", rep.UnionPairs)
+	if rep.LambdaRules > 0 {
+		lsrc = fmt.Sprintf("λ from %d deterministic-rule pairs at recall %.2f (EM: %.3g)", rep.RulePairs, rep.Recall, rep.LambdaEM)
+	}
+	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
+		nu, len(rep.Sessions), lsrc, rep.Labelled)
 	return model, rep, nil
 }
 
@@ -458,4 +507,98 @@ func labelledM(f *Frame, c *compiled, labels []LabelledPair, m [][]float64) int 
 		}
 	}
 	return used
+}
+
+// deterministicPairs counts the distinct pairs (link type applied) that
+// agree on every key of some deterministic rule of s.
+func deterministicPairs(f *Frame, s *Settings) (int64, error) {
+	var bs []*blocker
+	for _, r := range s.Training.Deterministic {
+		b, err := newBlocker(f, BlockingRule{Name: r.Name, Keys: r.Keys})
+		if err != nil {
+			return 0, fmt.Errorf("deterministic rule: %w", err)
+		}
+		bs = append(bs, b)
+	}
+	var total int64
+	for r := range bs {
+		cnt := make([]int64, workers)
+		forPairs(f, bs, r, true, s.LinkType, func(w int, i, j int32) { cnt[w]++ })
+		for _, v := range cnt {
+			total += v
+		}
+	}
+	return total, nil
+}
+
+// Limits of the training checks (not tuned on any labels: they say when
+// an unsupervised estimate cannot be right).
+const (
+	// maxSessionMatchRate: a session in which nearly every pair matches
+	// has no non-matches to tell m from u — its blocking rule shares an
+	// input with a comparison still in it.
+	maxSessionMatchRate = 0.9
+	// maxSessionDisagreement is the largest total-variation distance
+	// between two sessions' m of one comparison.
+	maxSessionDisagreement = 0.3
+	// maxMatchesPerRecord: more matching pairs than this per record means
+	// every person would have a dozen records.
+	maxMatchesPerRecord = 5.0
+	// maxLambdaRatio: EM and the deterministic rules may differ by this
+	// factor before they are said to disagree.
+	maxLambdaRatio = 3.0
+)
+
+// trainWarnings checks a finished estimate for the ways unsupervised
+// training fools itself.
+func trainWarnings(rep *TrainReport, c *compiled) []string {
+	var out []string
+	for _, s := range rep.Sessions {
+		if s.Pairs > 0 && s.Lambda > maxSessionMatchRate {
+			out = append(out, fmt.Sprintf("EM session %s: match rate %.3f > %.1f — a comparison left in it probably shares an input with the rule's keys (declare it in the column's inputs)",
+				s.Rule, s.Lambda, maxSessionMatchRate))
+		}
+	}
+	for k, cc := range c.comps {
+		worst, wa, wb := 0.0, "", ""
+		for x := range rep.Sessions {
+			for y := x + 1; y < len(rep.Sessions); y++ {
+				a, b := rep.Sessions[x].M, rep.Sessions[y].M
+				if a == nil || b == nil || a[k] == nil || b[k] == nil {
+					continue
+				}
+				d := 0.0
+				for l := range a[k] {
+					d += math.Abs(a[k][l] - b[k][l])
+				}
+				if d/2 > worst {
+					worst, wa, wb = d/2, rep.Sessions[x].Rule, rep.Sessions[y].Rule
+				}
+			}
+		}
+		if worst > maxSessionDisagreement {
+			out = append(out, fmt.Sprintf("EM sessions %s and %s disagree on m of %s (total variation %.2f > %.1f)",
+				wa, wb, cc.name, worst, maxSessionDisagreement))
+		}
+	}
+	n := float64(max(rep.Records, 1))
+	for _, e := range []struct {
+		name string
+		lam  float64
+	}{{"EM", rep.LambdaEM}, {"deterministic rules", rep.LambdaRules}} {
+		if e.lam == 0 {
+			continue
+		}
+		pairs := e.lam * float64(rep.TotalPairs)
+		if pairs/n > maxMatchesPerRecord {
+			out = append(out, fmt.Sprintf("λ (%s) %.3g implies %.0f matching pairs for %d records (%.1f per record > %.0f): implausible",
+				e.name, e.lam, pairs, rep.Records, pairs/n, maxMatchesPerRecord))
+		}
+	}
+	if rep.LambdaRules > 0 && rep.LambdaEM > 0 {
+		if r := rep.LambdaEM / rep.LambdaRules; r > maxLambdaRatio || r < 1/maxLambdaRatio {
+			out = append(out, fmt.Sprintf("λ by EM (%.3g) and by deterministic rules (%.3g) differ %.1f×", rep.LambdaEM, rep.LambdaRules, math.Max(r, 1/r)))
+		}
+	}
+	return out
 }

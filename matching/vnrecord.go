@@ -10,7 +10,31 @@ import (
 	"github.com/dancu-vn/dancu/vn"
 )
 
-func init() { folder = vn.Fold }
+func init() {
+	folder = vn.Fold
+	// Lineage of the adapter's derived fields: the record field each is
+	// computed from, so that training never estimates a name comparison
+	// on pairs blocked on a name key (see Lineage).
+	for _, f := range []string{"vn.family", "vn.middle", "vn.given", "vn.family_key", "vn.middle_key",
+		"vn.given_key", "vn.name_key", "vn.name_ocr", "vn.given_ocr", "vn.family_ocr"} {
+		derivedInputs[f] = []string{"full_name"}
+	}
+	derivedInputs["vn.birth_date"] = []string{"birth_date", "birth_year"}
+	derivedInputs["vn.id"] = []string{"id_number"}
+	derivedInputs["vn.id_valid"] = []string{"id_number"}
+	derivedInputs["vn.cmnd"] = []string{"cmnd"}
+	for _, u := range []string{"province", "district", "commune", "new_province", "new_commune"} {
+		derivedInputs["vn.perm_"+u] = []string{"perm_address"}
+		derivedInputs["vn.cur_"+u] = []string{"cur_address"}
+	}
+	derivedInputs["vn.native_province"] = []string{"native_place"}
+	derivedInputs["vn.native_new_province"] = []string{"native_place"}
+	derivedInputs["vn.father"] = []string{"father_name"}
+	derivedInputs["vn.mother"] = []string{"mother_name"}
+	derivedInputs["vn.spouse"] = []string{"spouse_name"}
+	derivedInputs["vn.ethnicity"] = []string{"ethnicity"}
+	derivedInputs["vn.sex"] = []string{"sex"}
+}
 
 // reform is the day the 2025 administrative units took effect.
 var reform = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)

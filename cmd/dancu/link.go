@@ -199,7 +199,7 @@ func (o *linkOptions) loadRegistry(dir string) (*matching.Settings, *matching.Fr
 func newLinkCmd(g *globals) *cobra.Command {
 	var o linkOptions
 	var out, conflicts, registry string
-	var analyse bool
+	var analyse, strict bool
 	var cpuprofile string
 	var truthFiles []string
 	memLimit := byteSize(3 << 30)
@@ -287,6 +287,9 @@ records; source_record_id is that local code (or record_id when there is none).`
 			}
 			if res.Train != nil {
 				fmt.Fprint(g.stderr, res.Train.String())
+				if strict && len(res.Train.Warnings) > 0 {
+					return fmt.Errorf("link: --strict: %d training warnings (above)", len(res.Train.Warnings))
+				}
 			}
 			el := res.Predict.Elapsed.Seconds()
 			fmt.Fprintf(g.stderr, "compared %d candidate pairs in %.2fs (%.0f comparisons/s), kept %d\n",
@@ -304,6 +307,14 @@ records; source_record_id is that local code (or record_id when there is none).`
 				if err := reg.Save(registry); err != nil {
 					return err
 				}
+			}
+			checks, err := matching.CheckLargest(res, 5)
+			if err != nil {
+				return err
+			}
+			implausible := printClusterChecks(g.stderr, f, checks)
+			if strict && implausible > 0 {
+				return fmt.Errorf("link: --strict: %d of the largest clusters are implausible (above)", implausible)
 			}
 			rows, _, confs := matching.Assign(res, names)
 			label := func(id string) string {
@@ -333,6 +344,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "with --analyse-blocking: truth file(s) to measure pairs completeness")
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 3GiB or 512MiB (garbage collects harder near it); 0 = none")
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (for benchmarks)")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail, writing nothing, when training warns (a session matching over 0.9 of its pairs, sessions disagreeing, an implausible λ) or a largest cluster is implausible")
 	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")
 	return cmd
 }
@@ -498,4 +510,23 @@ func writeConflicts(path string, cs []schemas.Conflict, label func(id string) st
 		return fmt.Errorf("write conflicts: %w", err)
 	}
 	return fh.Close()
+}
+
+// printClusterChecks prints the largest clusters (record id of their
+// first row, size, mean pair probability, plausibility) and returns how
+// many are implausible.
+func printClusterChecks(w io.Writer, f *matching.Frame, checks []matching.ClusterCheck) int {
+	bad := 0
+	fmt.Fprintf(w, "largest clusters:")
+	for _, c := range checks {
+		fmt.Fprintf(w, " %d records (mean p %.2f)", c.Records, c.MeanProbability)
+	}
+	fmt.Fprintln(w)
+	for _, c := range checks {
+		if !c.Plausible {
+			bad++
+			fmt.Fprintf(w, "warning: implausible cluster of %d records from record %s: %s\n", c.Records, f.ID(int(c.Root)), c.Why)
+		}
+	}
+	return bad
 }

@@ -11,16 +11,22 @@ import (
 func newTrainCmd(g *globals) *cobra.Command {
 	var o linkOptions
 	var out, labels string
+	var strict bool
 	cmd := &cobra.Command{
 		Use:   "train --in FILE [--in FILE ...] --out model.yaml",
 		Short: "estimate the matching model without labels",
 		Long: `Train estimates the Fellegi–Sunter model of the settings on the input records
 without labels — u from random pairs, m by expectation–maximisation over the
 pairs of each blocking rule (comparisons using the rule's columns left out,
-as Splink does), λ over all candidate pairs — and writes the settings with
+as Splink does; a comparison is left out when any of its columns derives from
+an input field the rule's keys derive from), λ over all candidate pairs, or
+from the settings' deterministic rules and their recall — and writes the settings with
 the model to --out (YAML, or JSON when the name ends in .json). --labels adds
 labelled pairs (a CSV with record_id_l, record_id_r, match = 1/0, such as
-review decisions) to the m estimate.`,
+review decisions) to the m estimate. It warns when a session's match rate
+exceeds 0.9, when sessions disagree on m, when λ implies more than five
+matching pairs per record or EM and the deterministic rules disagree on it
+by more than 3×; --strict makes those warnings fatal.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if ctx == nil {
@@ -44,6 +50,9 @@ review decisions) to the m estimate.`,
 				return err
 			}
 			fmt.Fprint(g.stderr, rep.String())
+			if strict && len(rep.Warnings) > 0 {
+				return fmt.Errorf("train: --strict: %d training warnings (above); no model written", len(rep.Warnings))
+			}
 			s.Model = m
 			fmt.Fprint(g.stdout, matching.DescribeModel(s))
 			return s.Save(out)
@@ -51,6 +60,7 @@ review decisions) to the m estimate.`,
 	}
 	o.flags(cmd)
 	cmd.Flags().StringVar(&out, "out", "", "settings file to write with the trained model")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail without writing when training warns: an EM session matching over 0.9 of its pairs, sessions disagreeing on m, λ implausible for the number of records or disagreeing with the deterministic rules")
 	cmd.Flags().StringVar(&labels, "labels", "", "labelled pairs CSV (record_id_l, record_id_r, match)")
 	return cmd
 }

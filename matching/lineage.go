@@ -1,0 +1,41 @@
+package matching
+
+import "strings"
+
+// derivedInputs maps a derived input field (such as vn.family, made by the
+// record adapter) to the input fields it is computed from. Packages that
+// derive fields register them here (see vnrecord.go).
+var derivedInputs = map[string][]string{}
+
+// Lineage returns the input fields column c is derived from: its Inputs
+// when given, else the fields its From is computed from (a derived field's
+// sources, or From itself). Two columns sharing an input are not
+// independent evidence: a soundex of the surname agrees whenever the
+// surname does.
+func Lineage(c ColumnSpec) []string {
+	if len(c.Inputs) > 0 {
+		return c.Inputs
+	}
+	from := c.From
+	if from == "" {
+		from = c.Name
+	}
+	if in, ok := derivedInputs[from]; ok {
+		return in
+	}
+	if c.Kind == "date" && strings.Contains(from, "+") {
+		return strings.Split(from, "+")
+	}
+	return []string{from}
+}
+
+// lineageOf returns the set of input fields of the frame columns cols.
+func (f *Frame) lineageOf(cols []int) map[string]bool {
+	out := map[string]bool{}
+	for _, ci := range cols {
+		for _, in := range Lineage(f.cols[ci].spec) {
+			out[in] = true
+		}
+	}
+	return out
+}
