@@ -26,6 +26,6 @@ func (s *Server) apiConflictShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.audit(r, c.user, store.ActionOpenConflict, cf.ConflictID, "api")
+	s.auditIn(r, c.user, cf.Provinces, store.ActionOpenConflict, cf.ConflictID, "api")
 	s.json(w, http.StatusOK, d)
 }

@@ -10,7 +10,7 @@ import (
 // auditList renders the latest audit entries (auditor, admin).
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	n, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	es, err := s.store.AuditLog(r.Context(), n)
+	es, err := s.store.AuditLog(r.Context(), store.ScopeOf(mustCaller(r).user), n)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

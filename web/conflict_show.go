@@ -25,7 +25,7 @@ func (s *Server) conflictShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.audit(r, c.user, store.ActionOpenConflict, cf.ConflictID, "")
+	s.auditIn(r, c.user, cf.Provinces, store.ActionOpenConflict, cf.ConflictID, "")
 	var assignees []store.User
 	if can(c.user.Role).Assign {
 		us, err := s.store.Users(r.Context())

@@ -101,7 +101,7 @@ func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Dec
 	if err := s.store.AddDecision(r.Context(), d); err != nil {
 		return schemas.Decision{}, err
 	}
-	s.audit(r, c.user, store.ActionDecide, cf.ConflictID, fmt.Sprintf("%s: %s → %s", decision, cf.Status, after))
+	s.auditIn(r, c.user, cf.Provinces, store.ActionDecide, cf.ConflictID, fmt.Sprintf("%s: %s → %s", decision, cf.Status, after))
 	if s.cfg.Publisher != nil && (d.Effective() || d.Decision == schemas.DecisionNeedsVerification) {
 		// The decision is stored: a failed publish is logged and the
 		// decision stays in ClickHouse, where the match stage can re-read it.
@@ -133,7 +133,7 @@ func (s *Server) assign(r *http.Request, id, assignee string) error {
 	if err := s.store.Assign(r.Context(), cf.ConflictID, u.Username, c.user.Username); err != nil {
 		return err
 	}
-	s.audit(r, c.user, store.ActionAssign, cf.ConflictID, "to "+u.Username)
+	s.auditIn(r, c.user, cf.Provinces, store.ActionAssign, cf.ConflictID, "to "+u.Username)
 	return nil
 }
 

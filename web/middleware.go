@@ -85,7 +85,7 @@ func (s *Server) requireCSRF(next http.Handler) http.Handler {
 			tok = r.PostFormValue("csrf_token")
 		}
 		if tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(c.session.CSRFToken)) != 1 {
-			s.audit(r, c.user, store.ActionDenied, "", "bad or missing CSRF token on "+r.Method+" "+r.URL.Path)
+			s.audit(r, c.user, store.ActionDenied, "", "bad or missing CSRF token on "+r.Pattern)
 			s.fail(w, r, http.StatusForbidden, "missing or wrong CSRF token")
 			return
 		}
@@ -98,7 +98,7 @@ func (s *Server) requireRole(roles []string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := mustCaller(r)
 		if !slices.Contains(roles, c.user.Role) {
-			s.audit(r, c.user, store.ActionDenied, "", "role "+c.user.Role+" on "+r.Method+" "+r.URL.Path)
+			s.audit(r, c.user, store.ActionDenied, "", "role "+c.user.Role+" on "+r.Pattern)
 			s.fail(w, r, http.StatusForbidden, "your role may not do this")
 			return
 		}
@@ -106,10 +106,18 @@ func (s *Server) requireRole(roles []string, next http.Handler) http.Handler {
 	})
 }
 
-// audit appends to the audit log; a failure is logged, not shown.
+// audit appends to the audit log, under the user's provinces; a failure
+// is logged, not shown.
 func (s *Server) audit(r *http.Request, u store.User, action, object, detail string) {
+	s.auditIn(r, u, u.Provinces, action, object, detail)
+}
+
+// auditIn appends to the audit log under the given provinces (a
+// conflict's, for actions on it).
+func (s *Server) auditIn(r *http.Request, u store.User, provinces []string, action, object, detail string) {
 	err := s.store.Audit(context.WithoutCancel(r.Context()), store.AuditEntry{
 		Username: u.Username, Role: u.Role, Action: action, ObjectID: object, Detail: detail, RemoteAddr: remoteIP(r),
+		Provinces: provinces,
 	})
 	if err != nil {
 		s.log.Error("audit", "action", action, "err", err)

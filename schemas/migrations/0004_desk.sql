@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS sessions
 ENGINE = ReplacingMergeTree(version)
 ORDER BY token_hash;
 
+-- provinces: the conflict's provinces for actions on a conflict, else the
+-- user's; a provincial auditor reads the entries of their provinces.
 CREATE TABLE IF NOT EXISTS audit_log
 (
     at DateTime64(3),
@@ -39,7 +41,8 @@ CREATE TABLE IF NOT EXISTS audit_log
     action LowCardinality(String),
     object_id String,
     detail String,
-    remote_addr String
+    remote_addr String,
+    provinces Array(String)
 )
 ENGINE = MergeTree
 ORDER BY (at, username);

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
 // Audit actions.
@@ -30,24 +28,29 @@ type AuditEntry struct {
 	ObjectID   string    `ch:"object_id" json:"object_id"`
 	Detail     string    `ch:"detail" json:"detail"`
 	RemoteAddr string    `ch:"remote_addr" json:"remote_addr"`
+	Provinces  []string  `ch:"provinces" json:"province_codes"` // the conflict's, else the user's
 }
 
 // Audit appends e (At is set here when zero).
 func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	if e.Provinces == nil {
+		e.Provinces = []string{}
+	}
 	if e.At.IsZero() {
 		e.At = s.now()
 	}
 	return s.insert(ctx, "audit_log", &e)
 }
 
-// AuditLog returns the latest limit entries, newest first.
-func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+// AuditLog returns the latest limit entries within sc, newest first.
+func (s *Store) AuditLog(ctx context.Context, sc Scope, limit int) ([]AuditEntry, error) {
 	if limit <= 0 || limit > 10000 {
 		limit = 100
 	}
 	var out []AuditEntry
-	if err := s.conn.Select(ctx, &out, "SELECT * FROM audit_log ORDER BY at DESC LIMIT {n:UInt32}",
-		driver.NamedValue{Name: "n", Value: uint32(limit)}); err != nil {
+	if err := s.conn.Select(ctx, &out, `SELECT * FROM audit_log
+WHERE {national:UInt8} = 1 OR hasAny(provinces, {scope:Array(String)})
+ORDER BY at DESC LIMIT {n:UInt32}`, scopeArgs(sc, map[string]any{"n": uint32(limit)})...); err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
 	return out, nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -71,16 +72,27 @@ func (u User) Validate() error {
 	return errors.Join(errs...)
 }
 
-// argon2id parameters (RFC 9106's second recommended option, smaller memory).
-const (
-	argonTime    = 3
-	argonMemory  = 64 * 1024 // KiB
-	argonThreads = 2
-	argonKeyLen  = 32
-)
+// Argon2Params are the cost parameters of an argon2id hash. They are
+// stored in the hash itself, so changing them affects new hashes only.
+type Argon2Params struct {
+	Time    uint32 // passes
+	Memory  uint32 // KiB
+	Threads uint8
+}
 
-// HashPassword returns an argon2id hash of password in the PHC string format.
+// DefaultArgon2 is RFC 9106's second recommended option (64 MiB, 3 passes).
+var DefaultArgon2 = Argon2Params{Time: 3, Memory: 64 * 1024, Threads: 2}
+
+const argonKeyLen = 32
+
+// HashPassword returns an argon2id hash of password with DefaultArgon2,
+// in the PHC string format.
 func HashPassword(password string) (string, error) {
+	return HashPasswordWith(password, DefaultArgon2)
+}
+
+// HashPasswordWith is HashPassword with chosen costs (tests use cheap ones).
+func HashPasswordWith(password string, p Argon2Params) (string, error) {
 	if len(password) < 8 {
 		return "", errors.New("password: at least 8 characters")
 	}
@@ -88,8 +100,8 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
@@ -115,10 +127,13 @@ func CheckPassword(hash, password string) bool {
 
 // dummyHash is checked against when a user does not exist, so that a
 // login for an unknown name costs as much as one with a wrong password.
-var dummyHash, _ = HashPassword("dancu-no-such-user")
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("dancu-no-such-user")
+	return h
+})
 
 // CheckDummy spends the time of one password check.
-func CheckDummy(password string) { CheckPassword(dummyHash, password) }
+func CheckDummy(password string) { CheckPassword(dummyHash(), password) }
 
 // PutUser writes a new version of u (its Version and UpdatedAt are set
 // here). It is visible to the next login at once.

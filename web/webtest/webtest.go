@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -77,7 +78,8 @@ const Password = "correct horse battery"
 // AddUser adds an enabled user with Password.
 func (e *Env) AddUser(t testing.TB, name, role string, provinces ...string) store.User {
 	t.Helper()
-	h, err := store.HashPassword(Password)
+	// Cheap hashing parameters: a test logs in many times on a busy machine.
+	h, err := store.HashPasswordWith(Password, store.Argon2Params{Time: 1, Memory: 1024, Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,4 +192,23 @@ VALUES ('%s', 'Nguyễn Văn An %d', %d, 'M', '001090012345', 'Xã %d, Tỉnh %s
 		t.Fatal(err)
 	}
 	return id
+}
+
+// Form posts an urlencoded form (without the X-CSRF-Token header: the
+// form carries csrf_token itself when the caller puts it there).
+func (c *Client) Form(t testing.TB, path, form string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("POST", c.Base+path, strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.Client.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	var out bytes.Buffer
+	out.ReadFrom(resp.Body)
+	return resp.StatusCode, out.Bytes()
 }

@@ -1,0 +1,134 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
+)
+
+// coverageStub stands where the coverage package's handler is mounted.
+var coverageStub = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	fmt.Fprint(w, "coverage page")
+})
+
+// TestAuthorisationMatrix drives every route of the route table as every
+// role, scoped to the conflict's province (Hà Nội, 01) and to another
+// (Huế, 46), and as an anonymous caller. A role outside the route's roles
+// gets 403; another province's conflict is 404 and no answer to the
+// other-province caller contains the conflict's id, number or names.
+func TestAuthorisationMatrix(t *testing.T) {
+	env := webtest.Start(t, web.Config{Coverage: coverageStub})
+	id := env.SeedConflict(t, "c_matrix", schemas.ConflictSharedID, "01", "01")
+	secrets := []string{id, "001090012345", "Nguyễn Văn An", "r_c_matrix", "p_c_matrix"}
+	routes := env.Server.Routes()
+	patterns := make([]string, 0, len(routes))
+	for p := range routes {
+		patterns = append(patterns, p)
+	}
+	sort.Strings(patterns)
+
+	scopes := map[string]string{"own": "01", "other": "46"}
+	for _, role := range store.Roles {
+		for scope, prov := range scopes {
+			env.AddUser(t, role+"-"+scope, role, prov)
+		}
+	}
+	// The assignee a supervisor or admin of 01 may give the conflict to.
+	assignee := "reviewer-own"
+
+	checked := 0
+	for _, role := range append([]string{"anonymous"}, store.Roles...) {
+		for _, scope := range []string{"own", "other"} {
+			if role == "anonymous" && scope == "other" {
+				continue
+			}
+			var c *webtest.Client
+			if role == "anonymous" {
+				c = env.NewClient()
+			} else {
+				c = env.Login(t, role+"-"+scope)
+			}
+			for _, pat := range patterns {
+				roles := routes[pat]
+				method, path, _ := strings.Cut(pat, " ")
+				if roles[0] == "public" || path == "/logout" || path == "/api/logout" {
+					continue // public routes and logout are tested on their own
+				}
+				path = strings.ReplaceAll(strings.TrimSuffix(path, "{$}"), "{id}", id)
+				if method == "GET" && (path == "/conflicts" || path == "/api/conflicts") {
+					path += "?status=all"
+				}
+				var body any
+				switch {
+				case strings.HasSuffix(path, "/decision"):
+					body = map[string]string{"decision": "needs_verification", "note": "matrix"}
+				case strings.HasSuffix(path, "/assign"):
+					body = map[string]string{"assignee": assignee}
+				}
+				if !strings.HasPrefix(path, "/api/") && body != nil {
+					body = nil // page forms: sent below as a form
+				}
+				status, resp := doRoute(t, c, method, path, body, assignee)
+				checked++
+				name := fmt.Sprintf("%s/%s %s %s", role, scope, method, path)
+				allowed := role != "anonymous" && slices.Contains(roles, role)
+				hasID := strings.Contains(pat, "{id}")
+				var want []int
+				switch {
+				case role == "anonymous" && strings.HasPrefix(path, "/api/"):
+					want = []int{http.StatusUnauthorized}
+				case role == "anonymous" && method == "GET":
+					want = []int{http.StatusSeeOther}
+				case role == "anonymous":
+					want = []int{http.StatusUnauthorized}
+				case !allowed:
+					want = []int{http.StatusForbidden}
+				case hasID && scope == "other":
+					want = []int{http.StatusNotFound}
+				case method == "POST" && !strings.HasPrefix(path, "/api/"), path == "/":
+					want = []int{http.StatusSeeOther}
+				default:
+					want = []int{http.StatusOK}
+				}
+				if !slices.Contains(want, status) {
+					t.Errorf("%s: status %d, want %v (%.200s)", name, status, want, resp)
+				}
+				if scope == "other" || role == "anonymous" || !allowed {
+					for _, s := range secrets {
+						if strings.Contains(string(resp), s) {
+							t.Errorf("%s: LEAK: the answer contains %q", name, s)
+						}
+					}
+				}
+				if allowed && scope == "own" && strings.Contains(path, "conflicts?") && !strings.Contains(string(resp), id) {
+					t.Errorf("%s: own province's conflict not listed", name)
+				}
+			}
+		}
+	}
+	t.Logf("%d role × scope × route requests checked", checked)
+}
+
+// doRoute sends a page form (with the CSRF token) or an API request.
+func doRoute(t *testing.T, c *webtest.Client, method, path string, body any, assignee string) (int, []byte) {
+	t.Helper()
+	if method == "POST" && !strings.HasPrefix(path, "/api/") {
+		form := "csrf_token=" + c.CSRF
+		switch {
+		case strings.HasSuffix(path, "/decision"):
+			form += "&decision=needs_verification&note=matrix"
+		case strings.HasSuffix(path, "/assign"):
+			form += "&assignee=" + assignee
+		}
+		return c.Form(t, path, form)
+	}
+	return c.Do(t, method, path, body)
+}

@@ -1,0 +1,231 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
+)
+
+// TestCSRF: a state-changing request without the token, or with another
+// session's token, is refused with 403 and changes nothing; the form
+// field and the header both work.
+func TestCSRF(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	id := env.SeedConflict(t, "c_csrf", schemas.ConflictSharedID, "01", "01")
+	env.AddUser(t, "ana", store.RoleReviewer, "01")
+	env.AddUser(t, "binh", store.RoleReviewer, "01")
+	a, b := env.Login(t, "ana"), env.Login(t, "binh")
+	path := "/api/conflicts/" + id + "/decision"
+	body := map[string]string{"decision": "needs_verification"}
+
+	tok := a.CSRF
+	a.CSRF = ""
+	if st, _ := a.Do(t, "POST", path, body); st != http.StatusForbidden {
+		t.Errorf("API without X-CSRF-Token: %d, want 403", st)
+	}
+	a.CSRF = b.CSRF
+	if st, _ := a.Do(t, "POST", path, body); st != http.StatusForbidden {
+		t.Errorf("API with another session's token: %d, want 403", st)
+	}
+	a.CSRF = tok[:len(tok)-1] + "x"
+	if st, _ := a.Do(t, "POST", path, body); st != http.StatusForbidden {
+		t.Errorf("API with a wrong token: %d, want 403", st)
+	}
+	if st, _ := a.Form(t, "/conflicts/"+id+"/decision", "decision=needs_verification"); st != http.StatusForbidden {
+		t.Errorf("form without csrf_token: %d, want 403", st)
+	}
+	// The API ignores a form field: only the header counts there.
+	if st, _ := a.Form(t, path, "csrf_token="+tok); st != http.StatusForbidden {
+		t.Errorf("API with the token only as a form field: %d, want 403", st)
+	}
+	ds, err := env.Store.Decisions(t.Context(), id)
+	if err != nil || len(ds) != 0 {
+		t.Fatalf("refused requests stored decisions: %v %v", ds, err)
+	}
+	if st, _ := a.Form(t, "/conflicts/"+id+"/decision", "decision=needs_verification&csrf_token="+url.QueryEscape(tok)); st != http.StatusSeeOther {
+		t.Errorf("form with csrf_token: %d, want 303", st)
+	}
+	a.CSRF = tok
+	if st, b := a.Do(t, "POST", path, body); st != http.StatusOK {
+		t.Errorf("API with X-CSRF-Token: %d %s", st, b)
+	}
+	if ds, _ := env.Store.Decisions(t.Context(), id); len(ds) != 2 {
+		t.Errorf("%d decisions stored, want 2", len(ds))
+	}
+}
+
+// TestSessionFixation: a session cookie planted before login is never
+// adopted; login issues a fresh token, and a session that was live
+// before login is ended by it.
+func TestSessionFixation(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	env.AddUser(t, "ana", store.RoleReviewer, "01")
+	env.AddUser(t, "mallory", store.RoleReviewer, "01")
+
+	// An attacker's chosen value and an attacker's own live session.
+	planted := env.Login(t, "mallory")
+	u, _ := url.Parse(env.URL)
+	attackerTok := cookieValue(planted, u)
+
+	victim := env.NewClient()
+	victim.Jar.SetCookies(u, []*http.Cookie{{Name: "dancu_session", Value: attackerTok, Path: "/"}})
+	st, body := victim.Do(t, "POST", "/api/login", map[string]string{"username": "ana", "password": webtest.Password})
+	if st != http.StatusOK {
+		t.Fatalf("login: %d %s", st, body)
+	}
+	got := cookieValue(victim, u)
+	if got == "" || got == attackerTok {
+		t.Fatalf("login kept the planted session token")
+	}
+	// The planted session was ended by the login it came with.
+	if st, _ := planted.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized {
+		t.Errorf("planted session after the victim's login: %d, want 401", st)
+	}
+	if st, body := victim.Do(t, "GET", "/api/me", nil); st != http.StatusOK || !strings.Contains(string(body), `"username":"ana"`) {
+		t.Errorf("victim's new session: %d %s", st, body)
+	}
+	// A made-up token authenticates nobody.
+	forged := env.NewClient()
+	forged.Jar.SetCookies(u, []*http.Cookie{{Name: "dancu_session", Value: store.RandomToken(), Path: "/"}})
+	if st, _ := forged.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized {
+		t.Errorf("forged token: %d, want 401", st)
+	}
+}
+
+func cookieValue(c *webtest.Client, u *url.URL) string {
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "dancu_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// TestSessionExpiry: a session stops working when its time is up; logout
+// ends it at once; disabling a user ends their access at once.
+func TestSessionExpiry(t *testing.T) {
+	env := webtest.Start(t, web.Config{SessionTTL: time.Hour})
+	env.AddUser(t, "ana", store.RoleReviewer, "01")
+	env.AddUser(t, "binh", store.RoleReviewer, "01")
+	a := env.Login(t, "ana")
+	if st, _ := a.Do(t, "GET", "/api/me", nil); st != http.StatusOK {
+		t.Fatalf("fresh session: %d", st)
+	}
+	env.Clock.Advance(59 * time.Minute)
+	if st, _ := a.Do(t, "GET", "/api/me", nil); st != http.StatusOK {
+		t.Errorf("session at 59 min: %d, want 200", st)
+	}
+	env.Clock.Advance(2 * time.Minute)
+	if st, _ := a.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized {
+		t.Errorf("session at 61 min: %d, want 401", st)
+	}
+	if st, _ := a.Do(t, "GET", "/conflicts", nil); st != http.StatusSeeOther {
+		t.Errorf("page with an expired session: %d, want 303 to /login", st)
+	}
+
+	b := env.Login(t, "binh")
+	if st, _ := b.Do(t, "POST", "/api/logout", nil); st != http.StatusOK {
+		t.Fatalf("logout: %d", st)
+	}
+	// Replay the old cookie after logout.
+	u, _ := url.Parse(env.URL)
+	b2 := env.NewClient()
+	b2.Jar.SetCookies(u, b.Jar.Cookies(u))
+	if st, _ := b2.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized {
+		t.Errorf("session after logout: %d, want 401", st)
+	}
+
+	a = env.Login(t, "ana")
+	usr, err := env.Store.User(t.Context(), "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	usr.Disabled = true
+	if err := env.Store.PutUser(t.Context(), usr); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := a.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized {
+		t.Errorf("session of a disabled user: %d, want 401", st)
+	}
+	c := env.NewClient()
+	if st, _ := c.Do(t, "POST", "/api/login", map[string]string{"username": "ana", "password": webtest.Password}); st != http.StatusUnauthorized {
+		t.Errorf("login of a disabled user: %d, want 401", st)
+	}
+}
+
+// TestBruteForce: after 5 failed logins of one name, even the right
+// password is refused (429) until the window has passed; wrong
+// credentials are 401; failures are audited without the password.
+func TestBruteForce(t *testing.T) {
+	env := webtest.Start(t, web.Config{LoginFailures: 5, LoginWindow: 15 * time.Minute})
+	env.AddUser(t, "ana", store.RoleReviewer, "01")
+	env.AddUser(t, "adm", store.RoleAdmin)
+	c := env.NewClient()
+	for i := 0; i < 5; i++ {
+		if st, _ := c.Do(t, "POST", "/api/login", map[string]string{"username": "ana", "password": "guess-" + string(rune('a'+i)) + "-xyz"}); st != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d, want 401", i, st)
+		}
+	}
+	if st, _ := c.Do(t, "POST", "/api/login", map[string]string{"username": "ana", "password": webtest.Password}); st != http.StatusTooManyRequests {
+		t.Errorf("right password after 5 failures: %d, want 429", st)
+	}
+	// Unknown names are 401 like wrong passwords (no user enumeration).
+	if st, _ := env.NewClient().Do(t, "POST", "/api/login", map[string]string{"username": "nobody", "password": "whatever1"}); st != http.StatusTooManyRequests && st != http.StatusUnauthorized {
+		t.Errorf("unknown user: %d", st)
+	}
+	env.Clock.Advance(16 * time.Minute)
+	if st, body := c.Do(t, "POST", "/api/login", map[string]string{"username": "ana", "password": webtest.Password}); st != http.StatusOK {
+		t.Errorf("right password after the window: %d %s", st, body)
+	}
+	adm := env.Login(t, "adm")
+	st, body := adm.Do(t, "GET", "/api/audit?limit=100", nil)
+	if st != http.StatusOK || strings.Count(string(body), `"login_failed"`) < 6 || strings.Contains(string(body), "guess-") {
+		t.Errorf("audit of failed logins: %d %s", st, body)
+	}
+}
+
+// TestSecurityHeaders: every answer, public or not, error or not, carries
+// the security headers.
+func TestSecurityHeaders(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	for _, p := range []string{"/healthz", "/login", "/static/desk.css", "/conflicts", "/api/conflicts", "/nowhere"} {
+		resp, err := http.Get(env.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for k, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"} {
+			if got := resp.Header.Get(k); got != want {
+				t.Errorf("%s: %s = %q, want %q", p, k, got, want)
+			}
+		}
+		if !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+			t.Errorf("%s: no Content-Security-Policy", p)
+		}
+	}
+}
+
+// TestCookieFlags: the session cookie is HttpOnly and SameSite=Strict,
+// and Secure when serving over TLS.
+func TestCookieFlags(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		env := webtest.Start(t, web.Config{SecureCookies: secure})
+		env.AddUser(t, "ana", store.RoleReviewer, "01")
+		resp, err := http.Post(env.URL+"/api/login", "application/json", strings.NewReader(`{"username":"ana","password":"`+webtest.Password+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		sc := resp.Header.Get("Set-Cookie")
+		if !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Strict") || strings.Contains(sc, "Secure") != secure {
+			t.Errorf("secure=%v: Set-Cookie %q", secure, sc)
+		}
+	}
+}
