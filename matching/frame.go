@@ -26,6 +26,11 @@ type column struct {
 	counts []uint32
 	index  map[string]uint32
 	conf   []uint8 // per record, 255 = 1.0; nil when no record has a confidence
+	// frozen term frequencies (Model.TermFrequencies): per id, when the
+	// settings carry them for this column.
+	tfTable map[string]float64
+	tfFloor float64
+	tfFixed []float64
 }
 
 // Frame is the engine's compact columnar form of the records: one column
@@ -50,6 +55,11 @@ func NewFrame(s *Settings) *Frame {
 			col.runes = [][]rune{nil}
 			col.counts = []uint32{0}
 			col.index = map[string]uint32{}
+			if d.Model != nil && d.Model.TermFrequencies != nil {
+				if t, ok := d.Model.TermFrequencies[c.Name]; ok {
+					col.tfTable, col.tfFloor, col.tfFixed = t, d.Model.TermFloor, []float64{0}
+				}
+			}
 		}
 		f.cols = append(f.cols, col)
 		f.byName[c.Name] = i
@@ -155,6 +165,13 @@ func (c *column) intern(v string) uint32 {
 			c.runes = append(c.runes, nil) // codes are compared on bytes
 		}
 		c.counts = append(c.counts, 0)
+		if c.tfFixed != nil {
+			x, ok := c.tfTable[v]
+			if !ok {
+				x = c.tfFloor
+			}
+			c.tfFixed = append(c.tfFixed, x)
+		}
 	}
 	c.counts[id]++
 	return id
@@ -185,6 +202,9 @@ func (f *Frame) tf(ci, i int) float64 {
 	v := c.vals[i]
 	if v == 0 || c.date {
 		return 0
+	}
+	if c.tfFixed != nil {
+		return c.tfFixed[v]
 	}
 	return float64(c.counts[v]) / float64(len(f.ids))
 }

@@ -230,6 +230,13 @@ type Model struct {
 	Comparisons []ComparisonModel `json:"comparisons" yaml:"comparisons"`
 	// Trained describes how: pair counts, EM iterations, labels used.
 	Trained string `json:"trained" yaml:"trained"`
+	// TermFrequencies, when set (FreezeTermFrequencies), are the frozen
+	// frequencies of values in the columns comparisons adjust on (column
+	// → value → share of records); values not listed have TermFloor.
+	// Frames built from settings with them use them instead of their own
+	// counts, so that a pair scores the same in any frame.
+	TermFrequencies map[string]map[string]float64 `json:"term_frequencies,omitempty" yaml:"term_frequencies,omitempty"`
+	TermFloor       float64                       `json:"term_floor,omitempty" yaml:"term_floor,omitempty"`
 }
 
 // ComparisonModel holds m and u of one comparison's levels; the last

@@ -1,0 +1,192 @@
+package matching
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"strings"
+)
+
+// This file is the small surface an incremental matcher (package
+// registry) needs from the engine: the blocking keys of one record,
+// scoring chosen pairs with the one trained model, and frozen term
+// frequencies so that a pair's score does not depend on which other
+// records happen to be in the frame.
+
+// RowKey is one blocking key of a record: the rule (index in
+// Settings.Blocking), the hash of the rule's key values (stable across
+// frames and processes: it hashes the values, not interned ids) and the
+// record's sort value within the block (the rule's sort_by values joined
+// by "\x00", "" when the rule has none).
+type RowKey struct {
+	Rule int
+	Hash uint64
+	Sort string
+}
+
+// KeyMaker computes the blocking keys of single rows, for an index kept
+// outside any frame.
+type KeyMaker struct {
+	rules []keyRule
+}
+
+type keyRule struct {
+	rule          BlockingRule
+	parts, sortBy []keyPart
+}
+
+// NewKeyMaker resolves the blocking rules of s against f's columns (any
+// frame built from s will do: only column positions are kept).
+func NewKeyMaker(f *Frame, s *Settings) (*KeyMaker, error) {
+	sd := s.withDefaults()
+	km := &KeyMaker{}
+	for _, r := range sd.Blocking {
+		parts, err := f.keyParts(r.Keys)
+		if err != nil {
+			return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
+		}
+		sortBy, err := f.keyParts(r.SortBy)
+		if err != nil {
+			return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
+		}
+		km.rules = append(km.rules, keyRule{r, parts, sortBy})
+	}
+	return km, nil
+}
+
+// Rule returns blocking rule i (with defaults applied: Window set).
+func (km *KeyMaker) Rule(i int) BlockingRule { return km.rules[i].rule }
+
+// Keys appends to dst the keys of row i of f: one per rule whose key
+// columns all have a value at i.
+func (km *KeyMaker) Keys(f *Frame, i int, dst []RowKey) []RowKey {
+	var buf [4]byte
+	for r, kr := range km.rules {
+		h := fnv.New64a()
+		ok := true
+		for _, p := range kr.parts {
+			c := &f.cols[p.col]
+			v := c.vals[i]
+			if v == 0 {
+				ok = false
+				break
+			}
+			buf[0] = byte(p.col)
+			h.Write(buf[:1])
+			if c.date {
+				if p.year {
+					v >>= 9
+				}
+				binary.BigEndian.PutUint32(buf[:], v)
+				h.Write(buf[:])
+			} else {
+				h.Write([]byte(c.dict[v]))
+				h.Write([]byte{0})
+			}
+		}
+		if !ok {
+			continue
+		}
+		var sort string
+		if len(kr.sortBy) > 0 {
+			var b strings.Builder
+			for q, p := range kr.sortBy {
+				if q > 0 {
+					b.WriteByte(0)
+				}
+				b.WriteString(f.sortValue(p, i))
+			}
+			sort = b.String()
+		}
+		dst = append(dst, RowKey{Rule: r, Hash: h.Sum64(), Sort: sort})
+	}
+	return dst
+}
+
+// ScorePairs scores the given pairs of f's rows with the trained model of
+// s, exactly as Predict scores a candidate pair, and returns those at or
+// above the review threshold (A < B in each), in the order given. Pairs
+// the link type does not compare are skipped.
+func ScorePairs(f *Frame, s *Settings, pairs [][2]int32) ([]Pair, error) {
+	sd := s.withDefaults()
+	s = &sd
+	if s.Model == nil {
+		return nil, fmt.Errorf("score pairs: settings %q have no trained model", s.Name)
+	}
+	c, err := compile(s, f)
+	if err != nil {
+		return nil, fmt.Errorf("score pairs: %w", err)
+	}
+	ws := newWeights(c, s.Model, s.Training.Prior)
+	minW := logit2(s.Thresholds.Review)
+	g := make([]uint8, len(c.comps))
+	var out []Pair
+	for _, p := range pairs {
+		a, b := p[0], p[1]
+		if a > b {
+			a, b = b, a
+		}
+		if a == b || !f.pairAllowed(s.LinkType, a, b) {
+			continue
+		}
+		for k := range c.comps {
+			g[k] = c.gamma(f, k, a, b)
+		}
+		if sc := ws.score(c, f, g, a, b); sc >= minW {
+			out = append(out, Pair{A: a, B: b, Weight: float32(sc)})
+		}
+	}
+	return out, nil
+}
+
+// MatchWeight returns the match weight (log2 odds) of a probability, the
+// unit of Pair.Weight.
+func MatchWeight(p float64) float64 { return logit2(p) }
+
+// WithDefaults returns a copy of s with its defaults applied (thresholds,
+// windows, linkage), as every function of this package sees it.
+func (s *Settings) WithDefaults() *Settings {
+	sd := s.withDefaults()
+	return &sd
+}
+
+// FreezeTermFrequencies records in s's model the term frequencies of f's
+// columns that comparisons adjust on (values seen at least twice; others
+// count as seen once), so that frames built from s afterwards score a
+// pair the same whatever other records they hold — as an incremental
+// registry must, and as every instance sharing the model must.
+func FreezeTermFrequencies(f *Frame, s *Settings) error {
+	if s.Model == nil {
+		return fmt.Errorf("freeze term frequencies: settings %q have no trained model", s.Name)
+	}
+	n := float64(f.Len())
+	if n == 0 {
+		return fmt.Errorf("freeze term frequencies: no records")
+	}
+	tf := map[string]map[string]float64{}
+	for _, sc := range s.Comparisons {
+		for _, l := range sc.Levels {
+			if l.TF == "" {
+				continue
+			}
+			ci, ok := f.byName[l.TF]
+			if !ok {
+				return fmt.Errorf("freeze term frequencies: unknown column %q", l.TF)
+			}
+			c := &f.cols[ci]
+			if c.date || tf[l.TF] != nil {
+				continue
+			}
+			m := map[string]float64{}
+			for id, cnt := range c.counts {
+				if id > 0 && cnt >= 2 {
+					m[c.dict[id]] = float64(cnt) / n
+				}
+			}
+			tf[l.TF] = m
+		}
+	}
+	s.Model.TermFrequencies = tf
+	s.Model.TermFloor = 1 / n
+	return nil
+}

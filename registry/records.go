@@ -1,0 +1,34 @@
+package registry
+
+import (
+	"context"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// Records adapts canonical records for Add: each is read through the
+// Vietnamese record adapter (names, dates, addresses resolved by
+// packages vn and address) and identified by its canonical record id
+// (source file hash + sheet + row), never by the source's own code.
+type Records struct {
+	ad *matching.RecordAdapter
+}
+
+// NewRecords returns an adapter with an empty address cache.
+func NewRecords() *Records { return &Records{ad: matching.NewRecordAdapter()} }
+
+// Inputs returns the inputs of recs, in order.
+func (a *Records) Inputs(recs []schemas.Record) []Input {
+	out := make([]Input, len(recs))
+	for i := range recs {
+		get, conf := a.ad.Fields(&recs[i])
+		out[i] = Input{ID: recs[i].RecordID, Get: get, Conf: conf}
+	}
+	return out
+}
+
+// AddRecords adds canonical records (see Records).
+func (r *Registry) AddRecords(ctx context.Context, ad *Records, recs []schemas.Record) (*Output, error) {
+	return r.Add(ctx, ad.Inputs(recs))
+}

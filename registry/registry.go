@@ -1,0 +1,752 @@
+package registry
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// Config configures a Registry.
+type Config struct {
+	// Dir holds the Pebble store (created when missing).
+	Dir string
+	// Settings with a trained model (and, for scores that do not depend on
+	// the registry's contents, frozen term frequencies). Required: a
+	// registry never trains.
+	Settings *matching.Settings
+	// Now stamps events and rows. Default: time.Now.
+	Now func() time.Time
+	// Sync makes every batch durable on disk before Add returns (slower).
+	Sync bool
+}
+
+// Registry is the incremental identity registry of one process.
+type Registry struct {
+	mu     sync.Mutex
+	db     *pebble.DB
+	s      *matching.Settings
+	km     *matching.KeyMaker
+	fields []string       // input fields captured, in blob order
+	fIndex map[string]int // field → position
+	confs  []string       // confidence keys captured, in blob order
+	cIndex map[string]int
+	minW   float32 // match weight of the match threshold
+	now    func() time.Time
+	sync   bool
+	next   uint64 // next record sequence
+	batch  uint64 // batches committed
+	stats  Stats
+}
+
+// Stats count what the registry did.
+type Stats struct {
+	Batches, Records, Duplicates int64
+	Comparisons, Edges           int64
+	Persons                      int64 // persons written (new or changed), summed over batches
+	LargestRecluster             int   // most records reclustered in one batch (its components together)
+	LastBatch                    time.Duration
+}
+
+// Input is one record to add: its id (the canonical record id, unique
+// over every source), its source index (for link_only settings) and its
+// fields.
+type Input struct {
+	ID     string
+	Source int
+	Get    matching.Getter
+	Conf   matching.ConfidenceGetter
+}
+
+// Output is what a batch changed, for the load stage.
+type Output struct {
+	Persons   []schemas.Person      // new or changed persons; merged ones with MergedInto
+	Links     []schemas.Link        // records that are new or moved to another person
+	Conflicts []schemas.Conflict    // conflicts of the persons the batch touched
+	Events    []schemas.PersonEvent // merges and splits
+}
+
+// Open opens (or creates) the registry in cfg.Dir. A store written with
+// other settings is refused: the blocking index and scores depend on
+// them.
+func Open(cfg Config) (*Registry, error) {
+	if cfg.Settings == nil || cfg.Settings.Model == nil {
+		return nil, errors.New("open registry: settings with a trained model are required (dancu train writes one; the Vietnamese one is embedded)")
+	}
+	s := cfg.Settings.WithDefaults()
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("open registry: %w", err)
+	}
+	if s.Clustering.Linkage != matching.SingleLinkage {
+		return nil, fmt.Errorf("open registry: settings %q use %s linkage; the registry clusters with single linkage and guards only", s.Name, s.Clustering.Linkage)
+	}
+	km, err := matching.NewKeyMaker(matching.NewFrame(s), s)
+	if err != nil {
+		return nil, fmt.Errorf("open registry: %w", err)
+	}
+	r := &Registry{s: s, km: km, fIndex: map[string]int{}, cIndex: map[string]int{}, now: cfg.Now, sync: cfg.Sync,
+		minW: float32(matching.MatchWeight(s.Thresholds.Match))}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	for _, c := range s.Columns {
+		if _, ok := r.fIndex[c.From]; !ok {
+			r.fIndex[c.From] = len(r.fields)
+			r.fields = append(r.fields, c.From)
+		}
+		if c.Confidence != "" {
+			if _, ok := r.cIndex[c.Confidence]; !ok {
+				r.cIndex[c.Confidence] = len(r.confs)
+				r.confs = append(r.confs, c.Confidence)
+			}
+		}
+	}
+	db, err := pebble.Open(cfg.Dir, &pebble.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open registry %s: %w", cfg.Dir, err)
+	}
+	r.db = db
+	fp := fingerprint(s)
+	v, c, err := db.Get(metaKey("settings"))
+	switch {
+	case errors.Is(err, pebble.ErrNotFound):
+		if err := db.Set(metaKey("settings"), []byte(fp), pebble.Sync); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open registry: %w", err)
+		}
+	case err != nil:
+		db.Close()
+		return nil, fmt.Errorf("open registry: %w", err)
+	default:
+		old := string(v)
+		c.Close()
+		if old != fp {
+			db.Close()
+			return nil, fmt.Errorf("open registry %s: it was built with other settings or another model (%s, now %s); remove the directory to rebuild it", cfg.Dir, old, fp)
+		}
+	}
+	if r.next, _, err = getUint64(db, metaKey("next")); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open registry: %w", err)
+	}
+	if r.batch, _, err = getUint64(db, metaKey("batch")); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open registry: %w", err)
+	}
+	return r, nil
+}
+
+// fingerprint names the settings and model a store was built with.
+func fingerprint(s *matching.Settings) string {
+	b, _ := json.Marshal(s)
+	h := sha256.Sum256(b)
+	return fmt.Sprintf("%s v%d %x", s.Name, s.Version, h[:8])
+}
+
+// Close closes the store.
+func (r *Registry) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.db == nil {
+		return nil
+	}
+	err := r.db.Close()
+	r.db = nil
+	return err
+}
+
+// Stats returns a snapshot of the counters.
+func (r *Registry) Stats() Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stats
+}
+
+// Len returns the number of records in the registry.
+func (r *Registry) Len() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.next
+}
+
+// Settings returns the settings (with defaults) the registry scores with.
+func (r *Registry) Settings() *matching.Settings { return r.s }
+
+// PersonID is the id of a person whose founding record (its earliest
+// record) is recordID: "P" and 16 base32 characters of its SHA-256.
+// Different founding records give different ids, whatever process
+// computes them.
+func PersonID(recordID string) string {
+	h := sha256.Sum256([]byte("dancu person\x00" + recordID))
+	return "P" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h[:10]))
+}
+
+func (r *Registry) capture(in Input) *recordBlob {
+	b := &recordBlob{ID: in.ID, Source: in.Source, Fields: make([]string, len(r.fields)), Conf: make([]int16, len(r.confs))}
+	for i, f := range r.fields {
+		b.Fields[i] = in.Get(f)
+	}
+	for i, k := range r.confs {
+		b.Conf[i] = -1
+		if in.Conf != nil {
+			if x, ok := in.Conf(k); ok {
+				b.Conf[i] = int16(confByte(x))
+			}
+		}
+	}
+	return b
+}
+
+func confByte(x float32) uint8 {
+	switch {
+	case x <= 0:
+		return 0
+	case x >= 1:
+		return 255
+	}
+	return uint8(x*255 + 0.5)
+}
+
+// addToFrame appends a stored record to f.
+func (r *Registry) addToFrame(f *matching.Frame, b *recordBlob) error {
+	get := func(field string) string {
+		if i, ok := r.fIndex[field]; ok {
+			return b.Fields[i]
+		}
+		return ""
+	}
+	conf := func(k string) (float32, bool) {
+		if i, ok := r.cIndex[k]; ok && b.Conf[i] >= 0 {
+			return float32(b.Conf[i]) / 255, true
+		}
+		return 0, false
+	}
+	return f.Add(b.ID, b.Source, get, conf)
+}
+
+func (r *Registry) readBlob(rd pebble.Reader, seq uint64) (*recordBlob, error) {
+	v, c, err := rd.Get(seqKey(kRecord, seq))
+	if err != nil {
+		return nil, fmt.Errorf("record %d: %w", seq, err)
+	}
+	defer c.Close()
+	b, err := decodeBlob(v, len(r.fields), len(r.confs))
+	if err != nil {
+		return nil, fmt.Errorf("record %d: %w", seq, err)
+	}
+	return b, nil
+}
+
+func (r *Registry) personOf(rd pebble.Reader, seq uint64) (string, error) {
+	v, c, err := rd.Get(seqKey(kPerson, seq))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	return string(v), nil
+}
+
+// batchToken identifies a batch by its record ids, for the re-flush of a
+// batch whose output was not written.
+func batchToken(in []Input) []byte {
+	h := sha256.New()
+	for _, x := range in {
+		h.Write([]byte(x.ID))
+		h.Write([]byte{0})
+	}
+	return h.Sum(nil)
+}
+
+// Add links a batch of records into the registry: each new record is
+// scored against the members of its blocks, edges at or above the review
+// threshold are stored, and the components the new edges touch are
+// clustered again with the offline rule (matching.Cluster). It returns
+// what changed. Records already in the registry (a redelivery) are not
+// added again; their current person and link are returned, and a batch
+// identical to the last one returns the last output again, so that a
+// re-flush after a failed write emits the same rows.
+func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.db == nil {
+		return nil, errors.New("registry add: registry closed")
+	}
+	start := r.now()
+	token := batchToken(in)
+	if v, c, err := r.db.Get([]byte{kLast}); err == nil {
+		same := len(v) >= len(token) && string(v[:len(token)]) == string(token)
+		var out Output
+		if same {
+			err = json.Unmarshal(v[len(token):], &out)
+		}
+		c.Close()
+		if same && err == nil {
+			r.stats.Duplicates += int64(len(in))
+			return &out, nil
+		}
+	} else if !errors.Is(err, pebble.ErrNotFound) {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+
+	wb := r.db.NewIndexedBatch()
+	defer wb.Close()
+	f := matching.NewFrame(r.s) // new records and their candidates
+	rowOf := map[uint64]int32{}
+	blobs := map[uint64]*recordBlob{}
+	var newSeqs []uint64
+	var known []uint64
+	seen := map[string]bool{}
+	var keys []matching.RowKey
+	type cand struct{ a, b uint64 }
+	var cands []cand
+	for _, x := range in {
+		if seen[x.ID] {
+			continue
+		}
+		seen[x.ID] = true
+		if seq, ok, err := getUint64(wb, idKey(x.ID)); err != nil {
+			return nil, fmt.Errorf("registry add: %w", err)
+		} else if ok {
+			known = append(known, seq)
+			r.stats.Duplicates++
+			continue
+		}
+		seq := r.next
+		r.next++
+		b := r.capture(x)
+		if err := r.addToFrame(f, b); err != nil {
+			return nil, fmt.Errorf("registry add %s: %w", x.ID, err)
+		}
+		row := int32(f.Len() - 1)
+		rowOf[seq] = row
+		blobs[seq] = b
+		newSeqs = append(newSeqs, seq)
+		// Candidates: members of each block so far (earlier records of
+		// this batch included, as if they had come one by one).
+		keys = r.km.Keys(f, int(row), keys[:0])
+		mine := map[uint64]bool{}
+		for _, rk := range keys {
+			if err := r.members(wb, rk, seq, func(m uint64) {
+				if !mine[m] {
+					mine[m] = true
+					cands = append(cands, cand{seq, m})
+				}
+			}); err != nil {
+				return nil, fmt.Errorf("registry add: %w", err)
+			}
+		}
+		for _, rk := range keys {
+			wb.Set(blockKey(rk, seq), nil, nil)
+		}
+		wb.Set(idKey(x.ID), u64(seq), nil)
+		wb.Set(seqKey(kRecord, seq), b.encode(), nil)
+	}
+	r.stats.Records += int64(len(newSeqs))
+	// Candidate records from the store.
+	for _, c := range cands {
+		if _, ok := rowOf[c.b]; ok {
+			continue
+		}
+		b, err := r.readBlob(wb, c.b)
+		if err != nil {
+			return nil, fmt.Errorf("registry add: %w", err)
+		}
+		if err := r.addToFrame(f, b); err != nil {
+			return nil, fmt.Errorf("registry add: %w", err)
+		}
+		rowOf[c.b] = int32(f.Len() - 1)
+		blobs[c.b] = b
+	}
+	seqOfRow := make([]uint64, f.Len())
+	for s, row := range rowOf {
+		seqOfRow[row] = s
+	}
+	pairs := make([][2]int32, len(cands))
+	for i, c := range cands {
+		pairs[i] = [2]int32{rowOf[c.a], rowOf[c.b]}
+	}
+	scored, err := matching.ScorePairs(f, r.s, pairs)
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	r.stats.Comparisons += int64(len(pairs))
+	r.stats.Edges += int64(len(scored))
+	for _, p := range scored {
+		a, b := seqOfRow[p.A], seqOfRow[p.B]
+		wb.Set(adjKey(a, b), f32(p.Weight), nil)
+		wb.Set(adjKey(b, a), f32(p.Weight), nil)
+	}
+	r.batch++
+	out, err := r.recluster(ctx, wb, blobs, newSeqs, known)
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	enc, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	wb.Set([]byte{kLast}, append(token, enc...), nil)
+	wb.Set(metaKey("next"), u64(r.next), nil)
+	wb.Set(metaKey("batch"), u64(r.batch), nil)
+	opt := pebble.NoSync
+	if r.sync {
+		opt = pebble.Sync
+	}
+	if err := wb.Commit(opt); err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	r.stats.Batches++
+	r.stats.Persons += int64(len(out.Persons))
+	r.stats.LastBatch = r.now().Sub(start)
+	return out, nil
+}
+
+// members calls fn with the members of block rk (except seq): all of
+// them when the block holds at most the rule's max_block records, else
+// the window of neighbours on each side of the record's sort value
+// (sorted neighbourhood, as offline blocking splits a large block).
+func (r *Registry) members(rd pebble.Reader, rk matching.RowKey, seq uint64, fn func(uint64)) error {
+	rule := r.km.Rule(rk.Rule)
+	prefix := blockPrefix(rk.Rule, rk.Hash)
+	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	if rule.MaxBlock <= 0 {
+		for ok := it.First(); ok; ok = it.Next() {
+			fn(seqOfBlockKey(it.Key()))
+		}
+		return it.Error()
+	}
+	n := 0
+	for ok := it.First(); ok && n <= rule.MaxBlock; ok = it.Next() {
+		n++
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	if n <= rule.MaxBlock {
+		for ok := it.First(); ok; ok = it.Next() {
+			fn(seqOfBlockKey(it.Key()))
+		}
+		return it.Error()
+	}
+	me := blockKey(rk, seq)
+	k := 0
+	for ok := it.SeekGE(me); ok && k < rule.Window; ok = it.Next() {
+		fn(seqOfBlockKey(it.Key()))
+		k++
+	}
+	k = 0
+	for ok := it.SeekLT(me); ok && k < rule.Window; ok = it.Prev() {
+		fn(seqOfBlockKey(it.Key()))
+		k++
+	}
+	return it.Error()
+}
+
+// edge is a stored edge between two records.
+type edge struct {
+	a, b uint64
+	w    float32
+}
+
+// component returns the records reachable from the seeds over stored
+// edges (at or above the review threshold), in sequence order, and the
+// edges among them.
+func (r *Registry) component(rd pebble.Reader, seeds []uint64, done map[uint64]bool) ([]uint64, []edge, error) {
+	var comp []uint64
+	var edges []edge
+	queue := append([]uint64(nil), seeds...)
+	for _, s := range seeds {
+		done[s] = true
+	}
+	prefix := make([]byte, 9)
+	for len(queue) > 0 {
+		x := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		comp = append(comp, x)
+		prefix = seqKey(kAdj, x)
+		it, err := rd.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+		if err != nil {
+			return nil, nil, err
+		}
+		for ok := it.First(); ok; ok = it.Next() {
+			k := it.Key()
+			y := binary.BigEndian.Uint64(k[9:])
+			if x < y {
+				edges = append(edges, edge{x, y, math.Float32frombits(binary.BigEndian.Uint32(it.Value()))})
+			}
+			if !done[y] {
+				done[y] = true
+				queue = append(queue, y)
+			}
+		}
+		if err := it.Close(); err != nil {
+			return nil, nil, err
+		}
+	}
+	sort.Slice(comp, func(i, j int) bool { return comp[i] < comp[j] })
+	return comp, edges, nil
+}
+
+// recluster clusters again the components of the new records with the
+// offline rule, names the persons (by their earliest record), stores each
+// record's person and returns what changed.
+func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[uint64]*recordBlob, newSeqs, known []uint64) (*Output, error) {
+	now := r.now().UTC()
+	ver := r.batch
+	out := &Output{}
+	done := map[uint64]bool{}
+	var comp []uint64
+	var edges []edge
+	for _, s := range newSeqs {
+		if done[s] {
+			continue
+		}
+		c, e, err := r.component(wb, []uint64{s}, done)
+		if err != nil {
+			return nil, err
+		}
+		comp = append(comp, c...)
+		edges = append(edges, e...)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Known records of a redelivery: their current person and link.
+	var again []uint64
+	for _, s := range known {
+		if !done[s] {
+			again = append(again, s)
+		}
+	}
+	if len(comp) > r.stats.LargestRecluster {
+		r.stats.LargestRecluster = len(comp)
+	}
+	sort.Slice(comp, func(i, j int) bool { return comp[i] < comp[j] })
+	cf := matching.NewFrame(r.s)
+	row := map[uint64]int32{}
+	for _, s := range comp {
+		b, ok := blobs[s]
+		if !ok {
+			var err error
+			if b, err = r.readBlob(wb, s); err != nil {
+				return nil, err
+			}
+		}
+		if err := r.addToFrame(cf, b); err != nil {
+			return nil, err
+		}
+		row[s] = int32(cf.Len() - 1)
+	}
+	pairs := make([]matching.Pair, len(edges))
+	for i, e := range edges {
+		a, b := row[e.a], row[e.b]
+		if a > b {
+			a, b = b, a
+		}
+		pairs[i] = matching.Pair{A: a, B: b, Weight: e.w}
+	}
+	sort.Slice(pairs, func(i, j int) bool {
+		if pairs[i].A != pairs[j].A {
+			return pairs[i].A < pairs[j].A
+		}
+		return pairs[i].B < pairs[j].B
+	})
+	cl, err := matching.Cluster(cf, r.s, pairs)
+	if err != nil {
+		return nil, err
+	}
+	res := &matching.Result{Frame: cf, Settings: r.s, Pairs: pairs, Clusters: cl}
+	// Names: a cluster is named by its earliest record (its root: rows are
+	// in sequence order).
+	name := func(root int32) string { return PersonID(cf.ID(int(root))) }
+	sums, conflicts := matching.Summarise(res, name)
+	old := make([]string, len(comp))
+	for i, s := range comp {
+		if old[i], err = r.personOf(wb, s); err != nil {
+			return nil, err
+		}
+	}
+	// Where each old person's records went.
+	parts := map[string]map[string]int{} // old → new → records
+	for i := range comp {
+		if old[i] == "" {
+			continue
+		}
+		nw := name(cl.Of[i])
+		if parts[old[i]] == nil {
+			parts[old[i]] = map[string]int{}
+		}
+		parts[old[i]][nw]++
+	}
+	newIDs := map[string]bool{}
+	for _, sm := range sums {
+		newIDs[name(sm.Root)] = true
+	}
+	for _, sm := range sums {
+		pid := name(sm.Root)
+		changed := false
+		olds := map[string]bool{}
+		for _, rw := range sm.Rows {
+			o := old[rw]
+			if o != pid {
+				changed = true
+			}
+			if o != "" {
+				olds[o] = true
+				if len(parts[o]) > 1 {
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			continue
+		}
+		out.Persons = append(out.Persons, personRow(cf, sm, pid, ver, now))
+		for _, rw := range sm.Rows {
+			if old[rw] == pid {
+				continue
+			}
+			wb.Set(seqKey(kPerson, comp[rw]), []byte(pid), nil)
+			out.Links = append(out.Links, schemas.Link{RecordID: cf.ID(int(rw)), PersonID: pid,
+				MatchProbability: cl.Prob[rw], MatchRule: "fellegi-sunter", Version: ver, LinkedAt: now})
+		}
+		var others []string
+		for o := range olds {
+			if o != pid {
+				others = append(others, o)
+			}
+		}
+		if len(others) > 0 {
+			sort.Strings(others)
+			out.Events = append(out.Events, event(schemas.PersonMerge, pid, others, len(sm.Rows), "edges", ver, now))
+		}
+	}
+	olds := make([]string, 0, len(parts))
+	for o := range parts {
+		olds = append(olds, o)
+	}
+	sort.Strings(olds)
+	for _, o := range olds {
+		p := parts[o]
+		if len(p) > 1 {
+			var others []string
+			for nw := range p {
+				if nw != o {
+					others = append(others, nw)
+				}
+			}
+			sort.Strings(others)
+			out.Events = append(out.Events, event(schemas.PersonSplit, o, others, p[o], "edges", ver, now))
+		}
+		if !newIDs[o] {
+			// Retired: merged into the person holding most of its records.
+			best, n := "", 0
+			for nw, k := range p {
+				if k > n || (k == n && nw < best) {
+					best, n = nw, k
+				}
+			}
+			out.Persons = append(out.Persons, schemas.Person{PersonID: o, MergedInto: best, Version: ver, UpdatedAt: now})
+		}
+	}
+	for _, c := range conflicts {
+		c.Version, c.CreatedAt = ver, now
+		out.Conflicts = append(out.Conflicts, c)
+	}
+	if len(again) > 0 {
+		if err := r.current(wb, again, ver, now, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// current appends the current links of known records and their persons
+// (a redelivered batch: the load stage may not have their rows).
+func (r *Registry) current(wb *pebble.Batch, seqs []uint64, ver uint64, now time.Time, out *Output) error {
+	done := map[uint64]bool{}
+	for _, s := range seqs {
+		if done[s] {
+			continue
+		}
+		comp, edges, err := r.component(wb, []uint64{s}, done)
+		if err != nil {
+			return err
+		}
+		cf := matching.NewFrame(r.s)
+		row := map[uint64]int32{}
+		for _, x := range comp {
+			b, err := r.readBlob(wb, x)
+			if err != nil {
+				return err
+			}
+			if err := r.addToFrame(cf, b); err != nil {
+				return err
+			}
+			row[x] = int32(cf.Len() - 1)
+		}
+		pairs := make([]matching.Pair, len(edges))
+		for i, e := range edges {
+			a, b := row[e.a], row[e.b]
+			if a > b {
+				a, b = b, a
+			}
+			pairs[i] = matching.Pair{A: a, B: b, Weight: e.w}
+		}
+		cl, err := matching.Cluster(cf, r.s, pairs)
+		if err != nil {
+			return err
+		}
+		res := &matching.Result{Frame: cf, Settings: r.s, Pairs: pairs, Clusters: cl}
+		name := func(root int32) string { return PersonID(cf.ID(int(root))) }
+		sums, _ := matching.Summarise(res, name)
+		for _, sm := range sums {
+			pid := name(sm.Root)
+			out.Persons = append(out.Persons, personRow(cf, sm, pid, ver, now))
+			for _, rw := range sm.Rows {
+				out.Links = append(out.Links, schemas.Link{RecordID: cf.ID(int(rw)), PersonID: pid,
+					MatchProbability: cl.Prob[rw], MatchRule: "fellegi-sunter", Version: ver, LinkedAt: now})
+			}
+		}
+	}
+	return nil
+}
+
+func event(kind, pid string, others []string, records int, reason string, ver uint64, at time.Time) schemas.PersonEvent {
+	h := sha256.Sum256([]byte(kind + "\x00" + pid + "\x00" + strings.Join(others, "\x00") + "\x00" + fmt.Sprint(ver)))
+	return schemas.PersonEvent{EventID: fmt.Sprintf("e%x", h[:12]), Kind: kind, PersonID: pid, Others: others,
+		Records: uint32(records), Reason: reason, Version: ver, At: at}
+}
+
+func personRow(f *matching.Frame, s matching.PersonSummary, pid string, ver uint64, at time.Time) schemas.Person {
+	p := schemas.Person{PersonID: pid, IDNumber: s.IDNumber, IDStatus: s.IDStatus, BirthYear: uint16(s.BirthYear),
+		Sex: s.Sex, ProvinceCode: s.Province, RecordCount: uint32(len(s.Rows)), Version: ver, UpdatedAt: at}
+	first := int(s.Rows[0])
+	name := strings.TrimSpace(strings.Join([]string{f.Value("family", first), f.Value("middle", first), f.Value("given", first)}, " "))
+	p.FullName = strings.Join(strings.Fields(name), " ")
+	p.BirthDate = f.Value("dob", first)
+	p.NewProvinceCode = f.Value("perm_new_province", first)
+	p.CommuneCode = f.Value("perm_commune", first)
+	p.NewCommuneCode = f.Value("perm_new_commune", first)
+	return p
+}

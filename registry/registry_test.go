@@ -1,0 +1,317 @@
+package registry_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+type population struct {
+	recs     []schemas.Record
+	truth    map[string]string // record id → true person
+	settings *matching.Settings
+	offline  map[string]string // record id → person, offline link
+}
+
+var (
+	popOnce sync.Once
+	pop     *population
+	popErr  error
+)
+
+// generated returns a generated population (CSV and scanned forms), a
+// model trained on it without labels (term frequencies frozen) and the
+// offline link of the same records with that model — the reference
+// answer, as dancu link gives it.
+func generated(t testing.TB) *population {
+	t.Helper()
+	popOnce.Do(func() { pop, popErr = makePopulation(t.TempDir()) })
+	if popErr != nil {
+		t.Fatal(popErr)
+	}
+	return pop
+}
+
+func makePopulation(dir string) (*population, error) {
+	ctx := context.Background()
+	m, err := synth.Generate(ctx, synth.Config{Persons: 1000, Seed: 11, OutDir: dir, Formats: []string{"csv", "jsonl"}, SourceDate: "2024-05-01"})
+	if err != nil {
+		return nil, err
+	}
+	p := &population{truth: map[string]string{}, offline: map[string]string{}}
+	bySource := map[string]string{}
+	if err := readCSV(filepath.Join(dir, "truth.csv"), func(row []string) { bySource[row[0]] = row[1] }); err != nil {
+		return nil, err
+	}
+	for _, f := range m.Files {
+		if f.Kind != "spreadsheet" && f.Kind != "scan" {
+			continue
+		}
+		src, err := ingest.Open(filepath.Join(dir, f.Name), ingest.Options{})
+		if err != nil {
+			return nil, err
+		}
+		for {
+			it, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				src.Close()
+				return nil, err
+			}
+			if it.Record == nil {
+				continue
+			}
+			r := *it.Record
+			p.recs = append(p.recs, r)
+			key := r.SourceRecordID
+			if key == "" {
+				key = r.FormID
+			}
+			p.truth[r.RecordID] = bySource[key]
+		}
+		src.Close()
+	}
+	s, err := matching.DefaultSettings("vietnamese")
+	if err != nil {
+		return nil, err
+	}
+	ad := registry.NewRecords()
+	f := frameOf(s, ad, p.recs)
+	model, _, err := matching.Train(ctx, f, s, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.Model = model
+	if err := matching.FreezeTermFrequencies(f, s); err != nil {
+		return nil, err
+	}
+	p.settings = s
+	f = frameOf(s, ad, p.recs)
+	res, err := matching.Link(ctx, f, s)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < f.Len(); i++ {
+		p.offline[f.ID(i)] = f.ID(int(res.Clusters.Of[i]))
+	}
+	return p, nil
+}
+
+func frameOf(s *matching.Settings, ad *registry.Records, recs []schemas.Record) *matching.Frame {
+	f := matching.NewFrame(s)
+	for _, in := range ad.Inputs(recs) {
+		if err := f.Add(in.ID, in.Source, in.Get, in.Conf); err != nil {
+			panic(err)
+		}
+	}
+	return f
+}
+
+// stream adds recs in batches of size n and returns each record's final
+// person and every output.
+func stream(t *testing.T, s *matching.Settings, recs []schemas.Record, n int) (map[string]string, []*registry.Output, *registry.Registry) {
+	t.Helper()
+	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reg.Close() })
+	ad := registry.NewRecords()
+	person := map[string]string{}
+	var outs []*registry.Output
+	for i := 0; i < len(recs); i += n {
+		out, err := reg.AddRecords(context.Background(), ad, recs[i:min(i+n, len(recs))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range out.Links {
+			person[l.RecordID] = l.PersonID
+		}
+		outs = append(outs, out)
+	}
+	return person, outs, reg
+}
+
+// The streaming registry gives offline dancu link's partition for any
+// arrival order and batch size (pairwise F1 between them ≥ 0.999), and
+// person ids are those of the founding (earliest) records.
+func TestStreamingEqualsOffline(t *testing.T) {
+	p := generated(t)
+	t.Logf("%d records; offline vs truth: %s", len(p.recs), matching.Evaluate(p.truth, p.offline).String())
+	for _, order := range []int64{0, 1, 2} {
+		recs := append([]schemas.Record(nil), p.recs...)
+		if order > 0 {
+			rand.New(rand.NewSource(order)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+		}
+		var first map[string]string
+		for _, n := range []int{1, 7, 500} {
+			got, _, reg := stream(t, p.settings, recs, n)
+			if len(got) != len(recs) {
+				t.Fatalf("order %d batch %d: %d records linked, want %d", order, n, len(got), len(recs))
+			}
+			m := matching.Evaluate(p.offline, got)
+			t.Logf("order %d batch %d: F1 vs offline %.5f (P %.5f R %.5f), vs truth %.4f; %+v", order, n, m.F1, m.Precision, m.Recall,
+				matching.Evaluate(p.truth, got).F1, reg.Stats())
+			if m.F1 < 0.999 {
+				t.Errorf("order %d batch %d: pairwise F1 vs offline %.5f < 0.999", order, n, m.F1)
+			}
+			// Founding records: each person's id is that of its earliest record.
+			earliest := map[string]string{}
+			for _, r := range recs {
+				pid := got[r.RecordID]
+				if _, ok := earliest[pid]; !ok {
+					earliest[pid] = r.RecordID
+				}
+			}
+			for pid, rid := range earliest {
+				if registry.PersonID(rid) != pid {
+					t.Fatalf("order %d batch %d: person %s's earliest record %s gives id %s", order, n, pid, rid, registry.PersonID(rid))
+				}
+			}
+			// Same arrival order, any batch size: the same ids.
+			if first == nil {
+				first = got
+			} else {
+				for id, pid := range got {
+					if first[id] != pid {
+						t.Fatalf("order %d batch %d: record %s in %s, batch 1 gave %s", order, n, id, pid, first[id])
+					}
+				}
+			}
+		}
+	}
+}
+
+// Merges keep the older id, retired ids say where they went, and events
+// name ids that existed.
+func TestMergeEventsKeepOlderID(t *testing.T) {
+	p := generated(t)
+	recs := append([]schemas.Record(nil), p.recs...)
+	rand.New(rand.NewSource(5)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	_, outs, _ := stream(t, p.settings, recs, 50)
+	issued := map[string]int{} // person id → batch it first appeared in
+	merges, splits := 0, 0
+	for b, out := range outs {
+		for _, ev := range out.Events {
+			switch ev.Kind {
+			case schemas.PersonMerge:
+				merges++
+				kept, ok := issued[ev.PersonID]
+				if !ok {
+					kept = b
+				}
+				for _, o := range ev.Others {
+					ob, ok := issued[o]
+					if !ok {
+						t.Errorf("batch %d: merge of %s, an id never issued", b, o)
+					} else if ob < kept {
+						t.Errorf("batch %d: merge kept %s (batch %d) over the older %s (batch %d)", b, ev.PersonID, kept, o, ob)
+					}
+				}
+			case schemas.PersonSplit:
+				splits++
+			}
+		}
+		retired := map[string]string{}
+		for _, pr := range out.Persons {
+			if pr.MergedInto != "" {
+				retired[pr.PersonID] = pr.MergedInto
+			} else if _, ok := issued[pr.PersonID]; !ok {
+				issued[pr.PersonID] = b
+			}
+		}
+		for _, ev := range out.Events {
+			if ev.Kind != schemas.PersonMerge {
+				continue
+			}
+			for _, o := range ev.Others {
+				if retired[o] != ev.PersonID {
+					t.Errorf("batch %d: %s merged into %s but its person row says %q", b, o, ev.PersonID, retired[o])
+				}
+			}
+		}
+	}
+	t.Logf("%d batches, %d merges, %d splits", len(outs), merges, splits)
+	if merges == 0 {
+		t.Error("no merge in a shuffled stream of a population with several records per person")
+	}
+}
+
+// A re-flush of the same batch returns the same output; a redelivery in
+// another batch returns the records' current persons and links and adds
+// nothing.
+func TestReflushAndRedelivery(t *testing.T) {
+	p := generated(t)
+	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: p.settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	ad := registry.NewRecords()
+	ctx := context.Background()
+	a, err := reg.AddRecords(ctx, ad, p.recs[:300])
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := reg.AddRecords(ctx, ad, p.recs[:300])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameLinks(a.Links, again.Links) || len(a.Persons) != len(again.Persons) || len(a.Events) != len(again.Events) {
+		t.Errorf("re-flush: %d links %d persons, first %d links %d persons", len(again.Links), len(again.Persons), len(a.Links), len(a.Persons))
+	}
+	if _, err := reg.AddRecords(ctx, ad, p.recs[300:600]); err != nil {
+		t.Fatal(err)
+	}
+	n := reg.Len()
+	red, err := reg.AddRecords(ctx, ad, p.recs[100:400]) // known records, in another batch
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reg.Len() != n {
+		t.Errorf("redelivery added records: %d, then %d", n, reg.Len())
+	}
+	got := map[string]bool{}
+	for _, l := range red.Links {
+		got[l.RecordID] = true
+	}
+	for _, r := range p.recs[100:400] {
+		if !got[r.RecordID] {
+			t.Fatalf("redelivered record %s has no link in the output", r.RecordID)
+		}
+	}
+}
+
+func sameLinks(a, b []schemas.Link) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	key := func(l []schemas.Link) []string {
+		var out []string
+		for _, x := range l {
+			out = append(out, x.RecordID+" "+x.PersonID)
+		}
+		sort.Strings(out)
+		return out
+	}
+	ka, kb := key(a), key(b)
+	for i := range ka {
+		if ka[i] != kb[i] {
+			return false
+		}
+	}
+	return true
+}
