@@ -576,16 +576,34 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		return nil, err
 	}
 	res := &matching.Result{Frame: cf, Settings: r.s, Pairs: pairs, Clusters: cl}
-	// Names: a cluster is named by its earliest record (its root: rows are
-	// in sequence order).
-	name := func(root int32) string { return PersonID(cf.ID(int(root))) }
-	sums, conflicts := matching.Summarise(res, name)
 	old := make([]string, len(comp))
 	for i, s := range comp {
 		if old[i], err = r.personOf(wb, s); err != nil {
 			return nil, err
 		}
 	}
+	// Names: a cluster keeps the id of the oldest person whose founding
+	// record it holds (rows are in sequence order, so the first founder
+	// found is the oldest); a cluster holding no founding record is
+	// named by its earliest record. Without splits that is always the
+	// earliest record.
+	names := map[int32]string{}
+	for i := range comp {
+		root := cl.Of[i]
+		if _, ok := names[root]; ok {
+			continue
+		}
+		if id := PersonID(cf.ID(i)); old[i] == id {
+			names[root] = id
+		}
+	}
+	name := func(root int32) string {
+		if n, ok := names[root]; ok {
+			return n
+		}
+		return PersonID(cf.ID(int(root)))
+	}
+	sums, conflicts := matching.Summarise(res, name)
 	// Where each old person's records went.
 	parts := map[string]map[string]int{} // old → new → records
 	for i := range comp {
@@ -630,9 +648,9 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 			out.Links = append(out.Links, schemas.Link{RecordID: cf.ID(int(rw)), PersonID: pid,
 				MatchProbability: cl.Prob[rw], MatchRule: "fellegi-sunter", Version: ver, LinkedAt: now})
 		}
-		var others []string
+		var others []string // old persons that end here (others continue, split)
 		for o := range olds {
-			if o != pid {
+			if o != pid && !newIDs[o] {
 				others = append(others, o)
 			}
 		}
@@ -718,7 +736,14 @@ func (r *Registry) current(wb *pebble.Batch, seqs []uint64, ver uint64, now time
 			return err
 		}
 		res := &matching.Result{Frame: cf, Settings: r.s, Pairs: pairs, Clusters: cl}
-		name := func(root int32) string { return PersonID(cf.ID(int(root))) }
+		// The stored person of each record (the clusters are those stored).
+		pids := make([]string, len(comp))
+		for i, x := range comp {
+			if pids[i], err = r.personOf(wb, x); err != nil {
+				return err
+			}
+		}
+		name := func(root int32) string { return pids[root] }
 		sums, _ := matching.Summarise(res, name)
 		for _, sm := range sums {
 			pid := name(sm.Root)
