@@ -21,11 +21,17 @@ func TestMain(m *testing.M) { chdbtest.Main(m) }
 // openDB returns a fresh migrated database.
 func openDB(t *testing.T) driver.Conn {
 	t.Helper()
-	conn, _ := chdbtest.Open(t)
+	conn, _ := chdbtestOpen(t)
+	return conn
+}
+
+func chdbtestOpen(t testing.TB) (driver.Conn, string) {
+	t.Helper()
+	conn, db := chdbtest.Open(t)
 	if _, err := chstore.Migrate(context.Background(), conn); err != nil {
 		t.Fatal(err)
 	}
-	return conn
+	return conn, db
 }
 
 // addr is one resolved address of both eras, from the reference lists.

@@ -1,0 +1,175 @@
+package coverage_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/internal/refdata"
+	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// benchUnits fills a table bench_units(i, p, d, c, np, nc) with every old
+// commune and its preferred new commune, for synthesising records inside
+// ClickHouse.
+func benchUnits(t testing.TB, conn driver.Conn) int {
+	t.Helper()
+	m := refdata.MustLoad("admin_units_2025_mapping.csv")
+	ctx := context.Background()
+	if err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS bench_units (i UInt32, p String, d String, c String, np String, nc String) ENGINE = Memory`); err != nil {
+		t.Fatal(err)
+	}
+	b, err := conn.PrepareBatch(ctx, "INSERT INTO bench_units")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range m.Rows {
+		if m.Get(r, "preferred") != "1" {
+			continue
+		}
+		if err := b.Append(uint32(n), m.Get(r, "old_province_code"), m.Get(r, "old_district_code"), m.Get(r, "old_commune_code"),
+			m.Get(r, "new_province_code"), m.Get(r, "new_commune_code")); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// synthRecords inserts n records numbered from start, spread over all
+// communes (1 in 50 unresolved), with an ID number on 3 in 5, a third from
+// scanned forms, source months over 2024–2026.
+func synthRecords(t testing.TB, conn driver.Conn, start, n, units int) {
+	t.Helper()
+	q := fmt.Sprintf(`INSERT INTO records (record_id, schema_version, source_kind, source_date, full_name, birth_date, birth_year, sex, id_number, cmnd,
+		perm_province_code, perm_district_code, perm_commune_code, perm_new_province_code, perm_new_commune_code)
+	WITH u AS (SELECT * FROM bench_units)
+	SELECT concat('r', toString(number)), 1, ['spreadsheet', 'csv', 'scan'][1 + number %% 3],
+		toDate32('2024-01-01') + toIntervalMonth(number %% 30), 'Nguyễn Văn A', toString(1930 + number %% 96), 1930 + number %% 96, ['M', 'F'][1 + number %% 2],
+		if(cityHash64(number, 1) %% 5 < 3, leftPad(toString(cityHash64(number) %% 1000000000000), 12, '0'), ''),
+		if(cityHash64(number, 1) %% 5 = 3, leftPad(toString(cityHash64(number) %% 1000000000), 9, '0'), ''),
+		if(number %% 50 = 0, '', u.p), if(number %% 50 = 0, '', u.d), if(number %% 50 = 0, '', u.c), if(number %% 50 = 0, '', u.np), if(number %% 50 = 0, '', u.nc)
+	FROM numbers(%d, %d) AS n
+	INNER JOIN u ON u.i = cityHash64(n.number, 2) %% %d`, start, n, units)
+	if err := conn.Exec(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// synthPersons inserts one person per 5 of 3 records (n*3/5), updated in
+// months from January to November 2026.
+func synthPersons(t testing.TB, conn driver.Conn, n, units int) {
+	t.Helper()
+	q := fmt.Sprintf(`INSERT INTO persons (person_id, id_number, id_status, birth_year, province_code, commune_code, new_province_code, new_commune_code, record_count, version, updated_at)
+	WITH u AS (SELECT * FROM bench_units)
+	SELECT concat('p', toString(number)), if(cityHash64(number, 1) %% 5 < 3, leftPad(toString(cityHash64(number) %% 1000000000000), 12, '0'), ''), 'inferred',
+		1930 + number %% 96, if(number %% 50 = 0, '', u.p), if(number %% 50 = 0, '', u.c), if(number %% 50 = 0, '', u.np), if(number %% 50 = 0, '', u.nc), 1, 1,
+		toDateTime64('2026-01-05 00:00:00', 3) + toIntervalMonth(number %% 11)
+	FROM numbers(%d) AS n
+	INNER JOIN u ON u.i = cityHash64(n.number, 2) %% %d`, n, units)
+	if err := conn.Exec(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// TestCoverageSpeed is the speed check of issue 11 point 6, run only with
+// DANCU_BENCH_COVERAGE=1 (it loads 10M records; DANCU_BENCH_COVERAGE_ROWS
+// changes that): bulk load through the views, then the report of all
+// provinces (both eras) and of all communes of Nghệ An, each ≤ 1 s.
+func TestCoverageSpeed(t *testing.T) {
+	if os.Getenv("DANCU_BENCH_COVERAGE") == "" {
+		t.Skip("set DANCU_BENCH_COVERAGE=1 to load 10M records and time the report")
+	}
+	n := envInt("DANCU_BENCH_COVERAGE_ROWS", 10_000_000)
+	conn := openDB(t)
+	units := benchUnits(t, conn)
+	ctx := context.Background()
+	start := time.Now()
+	const chunk = 1_000_000
+	for i := 0; i < n; i += chunk {
+		synthRecords(t, conn, i, min(chunk, n-i), units)
+	}
+	tr := time.Since(start)
+	start = time.Now()
+	synthPersons(t, conn, n*3/5, units)
+	tp := time.Since(start)
+	t.Logf("loaded %d records in %v (%.0f rows/s through the views), %d persons in %v", n, tr.Round(time.Millisecond), float64(n)/tr.Seconds(), n*3/5, tp.Round(time.Millisecond))
+	var aggRows uint64
+	conn.QueryRow(ctx, "SELECT (SELECT count() FROM coverage_records) + (SELECT count() FROM coverage_persons)").Scan(&aggRows)
+	t.Logf("aggregate rows (unmerged): %d", aggRows)
+	for _, o := range []coverage.Options{{Era: coverage.Old}, {Era: coverage.New}, {Era: coverage.Old, Level: coverage.Commune, Province: "40"},
+		{Era: coverage.New, Level: coverage.Commune, Province: "40"}, {Era: coverage.Old, Level: coverage.District}, {Era: coverage.Old, Level: coverage.Commune}} {
+		var best time.Duration
+		var rep *coverage.Report
+		for i := 0; i < 3; i++ {
+			s := time.Now()
+			r, err := coverage.Compute(ctx, conn, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(s); i == 0 || d < best {
+				best = d
+			}
+			rep = r
+		}
+		t.Logf("%s %s province=%q: %d rows, %d records, %d persons: %v (best of 3)", o.Era, o.Level, o.Province, len(rep.Rows), rep.Total.Records, rep.Total.Persons, best.Round(time.Millisecond))
+		if o.Province == "" && rep.Total.Records != int64(n) {
+			t.Errorf("total %d records, loaded %d", rep.Total.Records, n)
+		}
+		if best > time.Second && (o.Level == coverage.Province || o.Province != "") {
+			t.Errorf("%s %s %q: %v, want ≤ 1 s", o.Era, o.Level, o.Province, best)
+		}
+	}
+}
+
+// BenchmarkLoadWithViews measures the load stage's ClickHouse sink (batches
+// of 2,000 records, as the load stage sends them) with the coverage views
+// attached and with them dropped.
+func BenchmarkLoadWithViews(b *testing.B) {
+	for _, views := range []bool{true, false} {
+		b.Run(fmt.Sprintf("views=%v", views), func(b *testing.B) {
+			conn, _ := chdbtestOpen(b)
+			if !views {
+				for _, v := range []string{"record_changes_mv", "person_changes_mv"} {
+					if err := conn.Exec(context.Background(), "DROP VIEW "+v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			recs := make([]schemas.Record, 2000)
+			places := []addr{{"40", "412", "16681", "40", "16681"}, {"01", "001", "00004", "01", "00004"}}
+			sink := &pipelines.ClickHouseSink{Conn: conn}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for j := range recs {
+					a := places[j%2]
+					recs[j] = record(fmt.Sprintf("r%d-%d", i, j), a, schemas.KindCSV, strings.Repeat("1", 12), "", 5)
+					recs[j].FullName, recs[j].PermAddress, recs[j].BirthDate = "Nguyễn Thị Thu Hà", "Số 5 phố Trúc Bạch, P. Trúc Bạch, Q. Ba Đình, TP Hà Nội", "1990-03-15"
+				}
+				if err := sink.Write(context.Background(), &pipelines.Batch{Records: recs}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*len(recs))/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}

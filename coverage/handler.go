@@ -1,0 +1,302 @@
+package coverage
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+//go:embed assets
+var assets embed.FS
+
+var pageTmpl = template.Must(template.New("coverage.html").ParseFS(assets, "assets/coverage.html"))
+
+// Handler serves the analysts' coverage pages, mounted by `dancu serve`
+// behind its session middleware (analyst, supervisor and admin roles):
+//
+//	GET /coverage                      the page: maps of both eras, bar chart, progress, drill-down
+//	                                   (?era=old|new&province=CODE&level=district|commune&metric=persons_pct|with_id_pct)
+//	GET /coverage/map.svg?era=old|new  the province map alone, one <path> per province (&metric=…)
+//	GET /coverage/static/…             the page's script and style sheet, from the binary
+//	GET /api/coverage?level=…&era=…    the report as JSON (&province=CODE&since=YYYY-MM)
+//
+// Everything it needs is embedded: it works offline. It sets no security
+// headers itself; the server's response builder does.
+type Handler struct {
+	conn driver.Conn
+	log  *slog.Logger
+	mux  *http.ServeMux
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// NewHandler returns the coverage handler reading from conn. log may be nil.
+func NewHandler(conn driver.Conn, log *slog.Logger) *Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{conn: conn, log: log, mux: http.NewServeMux()}
+	static, _ := fs.Sub(assets, "assets/static")
+	h.mux.Handle("GET /coverage/static/", http.StripPrefix("/coverage/static/", http.FileServerFS(static)))
+	h.mux.HandleFunc("GET /coverage", h.page)
+	h.mux.HandleFunc("GET /coverage/map.svg", h.mapSVG)
+	h.mux.HandleFunc("GET /api/coverage", h.api)
+	return h
+}
+
+// ServeHTTP routes the request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// params are the query parameters every route shares.
+type params struct {
+	opt    Options
+	metric string
+}
+
+func parseParams(q url.Values, defaultLevel Level) (params, error) {
+	p := params{opt: Options{Era: Era(q.Get("era")), Level: Level(q.Get("level")), Province: q.Get("province")}, metric: q.Get("metric")}
+	if p.opt.Era == "" {
+		p.opt.Era = Old
+	}
+	if p.opt.Level == "" {
+		p.opt.Level = defaultLevel
+		if p.opt.Province != "" && defaultLevel == Province {
+			p.opt.Level = Commune
+		}
+	}
+	if p.metric == "" {
+		p.metric = "persons_pct"
+	}
+	var errs []error
+	if p.metric != "persons_pct" && p.metric != "with_id_pct" {
+		errs = append(errs, fmt.Errorf("metric %q: want persons_pct or with_id_pct", p.metric))
+	}
+	if s := q.Get("since"); s != "" {
+		t, err := time.Parse("2006-01", s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("since %q: want YYYY-MM", s))
+		}
+		p.opt.Since = t
+	}
+	if err := p.opt.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return p, errors.Join(errs...)
+}
+
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	h.log.Error("coverage", "path", r.URL.Path, "err", err)
+	http.Error(w, "coverage: could not read the aggregates", http.StatusInternalServerError)
+}
+
+func (h *Handler) api(w http.ResponseWriter, r *http.Request) {
+	p, err := parseParams(r.URL.Query(), Province)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	rep, err := Compute(r.Context(), h.conn, p.opt)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteJSON(&buf); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+func (h *Handler) mapSVG(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("era") != "old" && q.Get("era") != "new" {
+		http.Error(w, fmt.Sprintf("era %q: want old or new", q.Get("era")), http.StatusBadRequest)
+		return
+	}
+	q.Del("level")
+	q.Del("province")
+	p, err := parseParams(q, Province)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	rep, err := Compute(r.Context(), h.conn, p.opt)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteMap(&buf, p.metric); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Write(buf.Bytes())
+}
+
+// pageData is what the page template shows.
+type pageData struct {
+	Era, Metric, MetricName string
+	Province, ProvinceName  string
+	Level                   Level
+	Levels                  []Level
+	MapOld, MapNew          template.HTML
+	Bars, Progress          template.HTML
+	Report                  *Report
+	Links                   map[string]string
+}
+
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
+	p, err := parseParams(r.URL.Query(), Province)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	ctx := r.Context()
+	link := func(era Era, province string, level Level, metric string) string {
+		v := url.Values{"era": {string(era)}, "metric": {metric}}
+		if province != "" {
+			v.Set("province", province)
+			if level != "" {
+				v.Set("level", string(level))
+			}
+		}
+		return "/coverage?" + v.Encode()
+	}
+	d := pageData{Era: string(p.opt.Era), Metric: p.metric, Province: p.opt.Province, Level: p.opt.Level, Links: map[string]string{}}
+	d.MetricName = "persons, % of expected population"
+	if p.metric == "with_id_pct" {
+		d.MetricName = "persons with an ID number, %"
+	}
+	// Both maps, each a link per province into the drill-down.
+	for _, era := range []Era{Old, New} {
+		rep, err := Compute(ctx, h.conn, Options{Era: era})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		vals, max := metricValues(rep, p.metric)
+		var buf bytes.Buffer
+		title := "63 provinces, until 30 June 2025"
+		if era == New {
+			title = "34 provinces, since 1 July 2025"
+		}
+		e := era
+		if err := RenderMap(&buf, era, vals, MapOptions{Width: 460, Title: title, Legend: d.MetricName, Max: max,
+			Href: func(code string) string { return link(e, code, "", p.metric) }}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if era == Old {
+			d.MapOld = template.HTML(buf.String())
+		} else {
+			d.MapNew = template.HTML(buf.String())
+		}
+	}
+	rep, err := Compute(ctx, h.conn, p.opt)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Report = rep
+	if p.opt.Province != "" {
+		d.ProvinceName = rep.Total.Name
+		d.Levels = []Level{Commune}
+		if p.opt.Era == Old {
+			d.Levels = []Level{District, Commune}
+		}
+	}
+	var bars []Bar
+	_, max := metricValues(rep, p.metric)
+	for _, row := range rep.Rows {
+		if row.Kind != KindUnit || (row.Records == 0 && row.Persons == 0) {
+			continue
+		}
+		v := metricOf(row, p.metric)
+		b := Bar{Code: row.Code, Label: row.Name, Value: v, Text: fmt.Sprintf("%.2f%% (%s)", v, humanInt(float64(row.Persons)))}
+		if p.opt.Level == Province {
+			b.Href = link(p.opt.Era, row.Code, "", p.metric)
+		}
+		bars = append(bars, b)
+	}
+	var buf bytes.Buffer
+	if len(bars) > 0 {
+		RenderBars(&buf, sortedBars(bars), max, 560)
+	}
+	d.Bars = template.HTML(buf.String())
+	buf.Reset()
+	var labels []string
+	var persons, withID, records []float64
+	for _, m := range rep.Months {
+		if m.Month == "unknown" {
+			continue
+		}
+		labels = append(labels, m.Month)
+		persons = append(persons, float64(m.Persons))
+		withID = append(withID, float64(m.PersonsWithID))
+		records = append(records, float64(m.Records))
+	}
+	if len(labels) > 0 {
+		RenderLines(&buf, labels, []Series{{"records", "#9ecae1", records}, {"persons", "#3182bd", persons}, {"persons with ID", "#e6550d", withID}}, 560, 220)
+	}
+	d.Progress = template.HTML(buf.String())
+	d.Links["old"] = link(Old, "", "", p.metric)
+	d.Links["new"] = link(New, "", "", p.metric)
+	d.Links["persons_pct"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), "persons_pct")
+	d.Links["with_id_pct"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), "with_id_pct")
+	d.Links["up"] = link(p.opt.Era, "", "", p.metric)
+	for _, l := range d.Levels {
+		d.Links[string(l)] = link(p.opt.Era, p.opt.Province, l, p.metric)
+	}
+	buf.Reset()
+	if err := pageTmpl.Execute(&buf, d); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+func levelIfDrill(p params) Level {
+	if p.opt.Province == "" {
+		return ""
+	}
+	return p.opt.Level
+}
+
+func metricOf(r Row, metric string) float64 {
+	if metric == "with_id_pct" {
+		return r.WithIDPct
+	}
+	return r.PersonsPct
+}
+
+// metricValues returns the metric of every unit row with persons, and the
+// top of the colour scale (100 for shares of persons).
+func metricValues(rep *Report, metric string) (map[string]float64, float64) {
+	vals := map[string]float64{}
+	max := 0.0
+	for _, row := range rep.Rows {
+		if row.Kind == KindUnit && row.Persons > 0 {
+			vals[row.Code] = metricOf(row, metric)
+			if vals[row.Code] > max {
+				max = vals[row.Code]
+			}
+		}
+	}
+	if metric == "with_id_pct" {
+		max = 100
+	}
+	return vals, max
+}
