@@ -47,7 +47,7 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 			}
 			log := slog.New(slog.NewTextHandler(g.stderr, nil))
 			cfg := web.Config{Store: store.New(conn, nil), SessionTTL: sessionTTL, SecureCookies: certFile != "", Logger: log,
-				Coverage: coverageHandler(conn)}
+				Coverage: coverageHandler(conn, log)}
 			if publish {
 				brokers, err := kafkax.SplitBrokers(g.kafka)
 				if err != nil {
