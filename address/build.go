@@ -2,8 +2,6 @@ package address
 
 import (
 	"strings"
-
-	"github.com/dancu-vn/dancu/matching/compare"
 )
 
 // tieEps is how close two readings' scores must be for the address to
@@ -203,38 +201,54 @@ func (st *state) addTuple(t tuple) {
 	st.tuples = append(st.tuples, t)
 }
 
-// fuzzy looks for misspelt names (one or two edits on the folded name)
-// in the parts of the text the best chain leaves unexplained, within the
-// unit the chain already fixed (communes of its district or province, new
-// communes of its new province) and among the provinces when the chain
-// has none. It reports whether it added a reading.
+// fuzzy looks for misspelt names in the parts of the text the best chain
+// leaves unexplained: among the children of every unit the chain fixed
+// (districts and communes of its province, communes of its district, new
+// communes of its new province, the province of its commune), among the
+// provinces when the chain has none, and — only when nothing at all was
+// recognised — among every district and commune of the era. Costs are
+// keyboard- and OCR-aware (editCost); the budget grows with the length of
+// the name and shrinks with the size of the pool. When the chain is
+// complete, only unexplained parts among its units are looked at (a
+// street or hamlet before them is not a unit). It reports whether it
+// added a reading.
 func (st *state) fuzzy(best int, post bool) bool {
-	var ch chain
+	ch := chain{c: -1, d: -1, p: -1}
 	if best >= 0 {
 		ch = st.chains[best]
-		if ch.c >= 0 && ch.p >= 0 {
-			return false
-		}
-	} else {
-		ch = chain{c: -1, d: -1, p: -1}
 	}
+	complete := ch.c >= 0 && ch.p >= 0
 	var covered uint64
+	first := len(st.toks)
 	for _, k := range []int{ch.c, ch.d, ch.p} {
 		if k >= 0 {
 			m := &st.matches[k]
 			for x := m.ms; x < m.j && x < 64; x++ {
 				covered |= 1 << uint(x)
 			}
+			if m.ms < first {
+				first = m.ms
+			}
 		}
 	}
-	var parent int32 = -1
-	if ch.c < 0 {
-		switch {
-		case ch.d >= 0:
-			parent = st.matches[ch.d].u
-		case ch.p >= 0:
-			parent = st.matches[ch.p].u
+	var parents [4]int32
+	np := 0
+	g := st.g
+	addParent := func(id int32) {
+		if id >= 0 && np < len(parents) {
+			parents[np] = id
+			np++
 		}
+	}
+	if ch.d >= 0 {
+		addParent(st.matches[ch.d].u)
+	}
+	if ch.p >= 0 {
+		addParent(st.matches[ch.p].u)
+	} else if ch.c >= 0 {
+		addParent(g.units[st.matches[ch.c].u].prov)
+	} else if ch.d >= 0 {
+		addParent(g.units[st.matches[ch.d].u].prov)
 	}
 	added := false
 	n := len(st.toks)
@@ -253,7 +267,7 @@ func (st *state) fuzzy(best int, post bool) bool {
 		if b < n && st.mark[b]&mAdmin != 0 && st.markAt[b] >= a {
 			end = st.markAt[b]
 		}
-		if end > a {
+		if end > a && (!complete || a > first) {
 			pieces = append(pieces, [2]int{a, end})
 		}
 		a = b
@@ -266,12 +280,12 @@ func (st *state) fuzzy(best int, post bool) bool {
 	for _, pc := range pieces {
 		a, end := pc[0], pc[1]
 		// the whole part, then the runs of words inside it
-		if st.fuzzyPiece(a, end, parent, ch.p < 0, best < 0, post) {
+		if st.fuzzyPiece(a, end, parents[:np], ch.p < 0, best < 0, post) {
 			added = true
 		} else {
 			for x := a; x < end; x++ {
 				for y := x + 1; y <= end && y-x <= 4; y++ {
-					if (x > a || y < end) && st.fuzzyPiece(x, y, parent, ch.p < 0, false, post) {
+					if (x > a || y < end) && st.fuzzyPiece(x, y, parents[:np], ch.p < 0, false, post) {
 						added = true
 					}
 				}
@@ -285,14 +299,15 @@ func (st *state) fuzzy(best int, post bool) bool {
 // misspelling search looks at.
 const maxFuzzyParts = 5
 
-// fuzzyPiece compares words [a, b) with the children of parent and, when
-// provinces is set, with the provinces.
+// fuzzyPiece compares words [a, b) with the children of parents and,
+// when provinces is set, with the provinces.
 //
-// When nothing at all was recognised (anywhere), a part marked as a
-// commune (Xã, Phường …) is also compared with every commune of the era
-// the date says: a misspelt commune with no province is otherwise lost,
-// and several near names come back as candidates, not as a guess.
-func (st *state) fuzzyPiece(a, b int, parent int32, provinces, anywhere, post bool) bool {
+// When nothing at all was recognised (anywhere), a part is also compared
+// with every commune (when marked as one) or district (when marked as
+// one) of the era the date says, with a smaller budget: a misspelt unit
+// with no province is otherwise lost, and several near names come back as
+// candidates, not as a guess.
+func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post bool) bool {
 	if b-a > 6 || b <= a {
 		return false
 	}
@@ -305,20 +320,24 @@ func (st *state) fuzzyPiece(a, b int, parent int32, provinces, anywhere, post bo
 		}
 	}
 	key := string(st.key(a, b))
-	if len(key) < 4 {
+	if len(key) < 3 {
 		return false
 	}
-	maxd := 1
-	if len(key) > 8 {
-		maxd = 2
+	// budget in half edits: one edit up to 4 letters, two up to 9, three above
+	budget := 2
+	switch {
+	case len(key) > 9:
+		budget = 6
+	case len(key) > 4:
+		budget = 4
 	}
 	g := st.g
 	added := false
 	var hist [37]int16
 	letterHist(&hist, key, 1)
-	try := func(id int32) {
+	try := func(id int32, budget int) {
 		u := &g.units[id]
-		if d := len(u.key) - len(key); d > maxd || -d > maxd {
+		if d := len(u.key) - len(key); d > budget || -d > budget {
 			return
 		}
 		// Each edit changes the letter counts by at most two: a cheap
@@ -326,16 +345,17 @@ func (st *state) fuzzyPiece(a, b int, parent int32, provinces, anywhere, post bo
 		h := hist
 		letterHist(&h, u.key, -1)
 		l1 := 0
-		for _, c := range h {
+		for _, c := range h[:36] {
 			if c < 0 {
 				c = -c
 			}
 			l1 += int(c)
 		}
-		if l1 > 2*maxd {
+		if l1 > 2*budget {
 			return
 		}
-		if compare.OSA(key, u.key, maxd) > maxd {
+		cost := editCost(key, u.key, budget)
+		if cost > budget {
 			return
 		}
 		for _, m := range st.matches {
@@ -343,27 +363,38 @@ func (st *state) fuzzyPiece(a, b int, parent int32, provinces, anywhere, post bo
 				return
 			}
 		}
-		st.addMatch(a, b, id, 0.8, true)
+		st.addMatch(a, b, id, 0.86-0.04*float32(cost), true)
 		added = true
 	}
-	if parent >= 0 {
-		for _, id := range g.children[parent] {
-			try(id)
+	for _, p := range parents {
+		for _, id := range g.children[p] {
+			try(id, budget)
 		}
 	}
 	m := st.mark[a]
 	if provinces && !(m&mAdmin != 0 && m&mProvinceLevel == 0) { // "Xã Vnĩh Công" is no province
 		for _, id := range g.provinces {
-			try(id)
+			try(id, budget)
 		}
 	}
-	if anywhere && m&mCommuneLevel != 0 {
-		all := g.oldCommunes
-		if post {
-			all = g.newCommunes
+	if anywhere {
+		strict := 2
+		if len(key) > 8 {
+			strict = 4
 		}
-		for _, id := range all {
-			try(id)
+		if m&mCommuneLevel != 0 {
+			all := g.oldCommunes
+			if post {
+				all = g.newCommunes
+			}
+			for _, id := range all {
+				try(id, strict)
+			}
+		}
+		if m&mDistrictLevel != 0 && !post {
+			for _, id := range g.districts {
+				try(id, strict)
+			}
 		}
 	}
 	return added

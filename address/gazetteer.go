@@ -99,6 +99,7 @@ type gazetteer struct {
 	// every final old commune and every new commune, for fuzzy matching
 	// when nothing else was recognised
 	oldCommunes, newCommunes []int32
+	districts                []int32 // final pre-reform districts
 	// The index as a trie over word ids, for the hot path: a word's id,
 	// then (node<<32 | word id) → child node; node 0 is the root.
 	words map[string]word
@@ -108,8 +109,9 @@ type gazetteer struct {
 
 // word is what the gazetteer knows of one folded word.
 type word struct {
-	id     int32 // in the trie, -1 if no name has it
-	marker bool  // part of a type, hamlet or street word
+	id     int32  // in the trie, -1 if no name has it
+	marker bool   // part of a type, hamlet or street word
+	s      string // the word itself, so that a repaired token can point at it without allocating
 }
 
 var (
@@ -283,6 +285,10 @@ func (g *gazetteer) add(u unit) int32 {
 		}
 	case kNewCommune:
 		g.newCommunes = append(g.newCommunes, id)
+	case kDistrict:
+		if u.final {
+			g.districts = append(g.districts, id)
+		}
 	}
 	g.units = append(g.units, u)
 	g.byCode[u.kind][u.code] = id
@@ -415,7 +421,7 @@ func (g *gazetteer) buildTrie() {
 		for _, w := range strings.Split(k, " ") {
 			wd, ok := g.words[w]
 			if !ok {
-				wd = word{id: nextID}
+				wd = word{id: nextID, s: w}
 				nextID++
 				g.words[w] = wd
 			}
@@ -436,6 +442,7 @@ func (g *gazetteer) buildTrie() {
 			wd, ok := g.words[w]
 			if !ok {
 				wd.id = -1
+				wd.s = w
 			}
 			wd.marker = true
 			g.words[w] = wd

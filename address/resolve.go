@@ -34,6 +34,8 @@ type state struct {
 	g         *gazetteer
 	text      string
 	toks      []token
+	rtoks     []token // the other token buffer, for repair
+	scratch   []byte
 	ws        []byte // folded words joined by single spaces
 	off       []int  // offset of each word in ws
 	mark      []marker
@@ -86,6 +88,7 @@ func (st *state) reset(g *gazetteer, text string) {
 		}
 		st.toks[i].id, st.toks[i].marker = wd.id, wd.marker
 	}
+	st.repair()
 	for i, t := range st.toks {
 		if i > 0 {
 			st.ws = append(st.ws, ' ')

@@ -1,0 +1,245 @@
+package address
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dancu-vn/dancu/matching/compare"
+)
+
+// repair mends the words people mistype in ways the exact scan cannot
+// read, before it runs. Only words no name or type word has are touched
+// (a known word is never rewritten), and a repaired word points at the
+// gazetteer's own string, so nothing is allocated:
+//   - a type word glued to the name: "XãHợp Hưng", "TBắc Giang",
+//     "HuyệnCai Lậy", "XÃNGỌC LÂM" (split where a capital starts the name,
+//     or where a type word is followed by a known word);
+//   - a misspelt type word: "Tnh", "Huyn", "Thị trsn", "Thanh hpo";
+//   - a dot inside a word: "C.hâu", "Qu.ảng", "Thàn.h";
+//   - a digit inside a word ("Lạng5") or a telex tone key left over
+//     ("Thanhf", "Vinhx").
+func (st *state) repair() {
+	g := st.g
+	out := st.rtoks[:0]
+	for i := 0; i < len(st.toks); i++ {
+		t := st.toks[i]
+		known := t.id >= 0 || t.marker
+		// A dot inside a word: glue it back when that makes a known word.
+		if n := len(out); n > 0 && t.soft && !t.hard {
+			p := &out[n-1]
+			pk := p.id >= 0 || p.marker
+			if (!known || !pk) && t.start == p.end+1 && st.text[p.end] == '.' && !(p.marker && len(p.key) <= 2) {
+				st.scratch = append(append(st.scratch[:0], p.key...), t.key...)
+				if wd, ok := g.words[string(st.scratch)]; ok && wd.id >= 0 {
+					p.key, p.id, p.marker, p.end = wd.s, wd.id, wd.marker, t.end
+					p.ascii = p.ascii && t.ascii
+					continue
+				}
+			}
+		}
+		if known || allDigits(t.key) || len(t.key) < 2 {
+			out = append(out, t)
+			continue
+		}
+		// A type word glued to the name.
+		if k := capitalSplit(st.text[t.start:t.end]); k > 0 {
+			pre := foldCachedWord(st.text[t.start : t.start+k])
+			rest := foldCachedWord(st.text[t.start+k : t.end])
+			prev := ""
+			if len(out) > 0 {
+				prev = out[len(out)-1].key
+			}
+			if m, ok := st.markerWord(pre, prev); ok && rest != "" && (len(pre) > 1 || pre == "x" || pre == "h" || pre == "t" || pre == "p" || pre == "q") {
+				a, b := t, t
+				a.end, a.key, a.id, a.marker = t.start+k, m.s, m.id, true
+				b.start, b.key, b.hard, b.soft, b.dash = t.start+k, rest, false, false, false
+				b.id, b.marker = -1, false
+				if wd, ok := g.words[rest]; ok {
+					b.id, b.marker = wd.id, wd.marker
+				} else if wd, ok := st.cleanWord(rest); ok {
+					b.key, b.id, b.marker = wd.s, wd.id, wd.marker
+				}
+				out = append(out, a, b)
+				continue
+			}
+		}
+		if wd, ok := st.cleanWord(t.key); ok {
+			t.key, t.id, t.marker = wd.s, wd.id, wd.marker
+			out = append(out, t)
+			continue
+		}
+		// Where a type word is expected — at the start of a part, not
+		// after another type word — an unknown word may be one misspelt
+		// or glued to the name. Elsewhere "Thnh", "Phòòng", "Nuận" are
+		// misspelt names, left to the misspelling search.
+		prev := ""
+		partStart := len(out) == 0 || t.hard || t.dash
+		if len(out) > 0 {
+			prev = out[len(out)-1].key
+			if out[len(out)-1].marker && st.g.markers[prev]&mAdmin != 0 {
+				partStart = false
+			}
+		}
+		if partStart {
+			if a, b, ok := st.prefixSplit(t); ok {
+				out = append(out, a, b)
+				continue
+			}
+		}
+		if m, ok := st.fuzzyMarker(t.key, prev, partStart); ok {
+			t.key, t.id, t.marker = m.s, m.id, true
+		}
+		out = append(out, t)
+	}
+	st.rtoks, st.toks = st.toks[:0], out
+	if len(st.toks) > 64 {
+		st.toks = st.toks[:64]
+	}
+}
+
+// capitalSplit finds where a capital letter followed by a small one
+// starts a second word inside w ("XãHợp" → 3, "TBắc" → 1), or 0.
+func capitalSplit(w string) int {
+	for i, r := range w {
+		if i > 0 && unicode.IsUpper(r) {
+			next, _ := utf8.DecodeRuneInString(w[i+utf8.RuneLen(r):])
+			if unicode.IsLower(next) || unicode.Is(unicode.Mn, next) {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// markerWord reads k as a unit type word, exactly or misspelt ("tnh").
+func (st *state) markerWord(k, prev string) (word, bool) {
+	if wd, ok := st.g.words[k]; ok && wd.marker && st.g.markers[k]&mAdmin != 0 {
+		return wd, true
+	}
+	if wd, ok := st.cleanWord(k); ok && wd.marker && st.g.markers[wd.s]&mAdmin != 0 {
+		return wd, true
+	}
+	return st.fuzzyMarker(k, prev, true)
+}
+
+// fuzzyMarker reads an unknown word as a misspelt type word: one edit
+// from Tỉnh, Huyện, Quận, Phường, or from the second word of Thị trấn,
+// Thị xã, Thành phố after the first.
+func (st *state) fuzzyMarker(k, prev string, partStart bool) (word, bool) {
+	if len(k) < 3 || len(k) > 8 {
+		return word{}, false
+	}
+	try := func(m string) (word, bool) {
+		if compare.OSA(k, m, 1) <= 1 {
+			wd, ok := st.g.words[m]
+			return wd, ok && wd.marker
+		}
+		return word{}, false
+	}
+	for _, m := range [...]string{"tinh", "huyen", "quan", "phuong"} {
+		if !partStart {
+			break
+		}
+		if wd, ok := try(m); ok {
+			return wd, true
+		}
+	}
+	switch prev {
+	case "thi":
+		if wd, ok := try("tran"); ok {
+			return wd, true
+		}
+	case "thanh":
+		if wd, ok := try("pho"); ok {
+			return wd, true
+		}
+	}
+	return word{}, false
+}
+
+// cleanWord reads an unknown word with its digits dropped ("lang5") or
+// a trailing telex tone key dropped ("thanhf").
+func (st *state) cleanWord(k string) (word, bool) {
+	g := st.g
+	hasDigit, hasLetter := false, false
+	for i := 0; i < len(k); i++ {
+		if '0' <= k[i] && k[i] <= '9' {
+			hasDigit = true
+		} else {
+			hasLetter = true
+		}
+	}
+	if hasDigit && hasLetter {
+		st.scratch = st.scratch[:0]
+		for i := 0; i < len(k); i++ {
+			if k[i] < '0' || k[i] > '9' {
+				st.scratch = append(st.scratch, k[i])
+			}
+		}
+		if wd, ok := g.words[string(st.scratch)]; ok {
+			return wd, true
+		}
+		if n := len(st.scratch); n > 2 && isTelexKey(st.scratch[n-1]) {
+			if wd, ok := g.words[string(st.scratch[:n-1])]; ok {
+				return wd, true
+			}
+		}
+		return word{}, false
+	}
+	if n := len(k); n > 2 && isTelexKey(k[n-1]) {
+		if wd, ok := g.words[k[:n-1]]; ok {
+			return wd, true
+		}
+	}
+	return word{}, false
+}
+
+func isTelexKey(c byte) bool { return c == 's' || c == 'f' || c == 'r' || c == 'x' || c == 'j' }
+
+// gluedPrefixes are the type words tried at the start of an unknown word
+// in text with no case to go by ("xangoc", "tinhkhanh"), longest first.
+var gluedPrefixes = [...]string{"phuong", "huyen", "tinh", "quan", "tp", "tx", "tt", "xa", "x", "h", "t"}
+
+// prefixSplit splits an unknown word into a type word and a known word.
+func (st *state) prefixSplit(t token) (token, token, bool) {
+	g := st.g
+	for _, p := range gluedPrefixes {
+		if len(t.key) <= len(p) || t.key[:len(p)] != p {
+			continue
+		}
+		rest := t.key[len(p):]
+		if len(rest) < 3 {
+			continue
+		}
+		wd, ok := g.words[rest]
+		if !ok || wd.id < 0 {
+			continue
+		}
+		m, ok := g.words[p]
+		if !ok || !m.marker {
+			continue
+		}
+		// where the rest starts in the input: after as many letters as
+		// the prefix has
+		at := t.start
+		for n := 0; n < len(p) && at < t.end; {
+			r, size := utf8.DecodeRuneInString(st.text[at:])
+			at += size
+			if !unicode.Is(unicode.Mn, r) {
+				n++
+			}
+		}
+		for at < t.end {
+			r, size := utf8.DecodeRuneInString(st.text[at:])
+			if !unicode.Is(unicode.Mn, r) {
+				break
+			}
+			at += size
+		}
+		a, b := t, t
+		a.end, a.key, a.id, a.marker = at, m.s, m.id, true
+		b.start, b.key, b.id, b.marker, b.hard, b.soft, b.dash = at, wd.s, wd.id, wd.marker, false, false, false
+		return a, b, true
+	}
+	return token{}, token{}, false
+}
