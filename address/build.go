@@ -231,24 +231,74 @@ func (st *state) fuzzy(best int, post bool) bool {
 			}
 		}
 	}
-	var parents [4]int32
+	// Parents from the best few chains, not only the best: "Ea Lâm,
+	// Sông Hinnh, Phú YYên" is best read at first as Thị trấn Lâm, Ý Yên;
+	// the runner-up Ea Lâm (Phú Yên) is what finds Sông Hinh.
+	var parents [12]int32
 	np := 0
 	g := st.g
 	addParent := func(id int32) {
-		if id >= 0 && np < len(parents) {
-			parents[np] = id
-			np++
+		if id < 0 || np == len(parents) {
+			return
+		}
+		for _, x := range parents[:np] {
+			if x == id {
+				return
+			}
+		}
+		parents[np] = id
+		np++
+	}
+	provinces := ch.p < 0
+	var top [3]int
+	nt := 0
+	if best >= 0 {
+		top[0] = best
+		nt = 1
+		for len := 1; len < 3; len++ {
+			k := -1
+			for x := range st.chains {
+				used := false
+				for _, y := range top[:nt] {
+					if y == x {
+						used = true
+					}
+				}
+				if !used && (k < 0 || st.chains[x].score > st.chains[k].score) {
+					k = x
+				}
+			}
+			if k < 0 || st.chains[k].score < st.chains[best].score-1 {
+				break
+			}
+			top[nt] = k
+			nt++
 		}
 	}
-	if ch.d >= 0 {
-		addParent(st.matches[ch.d].u)
-	}
-	if ch.p >= 0 {
-		addParent(st.matches[ch.p].u)
-	} else if ch.c >= 0 {
-		addParent(g.units[st.matches[ch.c].u].prov)
-	} else if ch.d >= 0 {
-		addParent(g.units[st.matches[ch.d].u].prov)
+	for _, x := range top[:nt] {
+		c := st.chains[x]
+		if c.p < 0 {
+			provinces = true
+		}
+		if c.d >= 0 {
+			addParent(st.matches[c.d].u)
+		}
+		if c.p >= 0 {
+			// the province in both eras: "Tỉnh Quảng Ngãi" may be the old
+			// one or the new one that took in Kon Tum
+			pu := st.matches[c.p].u
+			addParent(pu)
+			for _, o := range g.units[pu].from {
+				addParent(o)
+			}
+			for _, o := range g.units[pu].to {
+				addParent(o)
+			}
+		} else if c.c >= 0 {
+			addParent(g.units[st.matches[c.c].u].prov)
+		} else if c.d >= 0 {
+			addParent(g.units[st.matches[c.d].u].prov)
+		}
 	}
 	added := false
 	n := len(st.toks)
@@ -280,12 +330,12 @@ func (st *state) fuzzy(best int, post bool) bool {
 	for _, pc := range pieces {
 		a, end := pc[0], pc[1]
 		// the whole part, then the runs of words inside it
-		if st.fuzzyPiece(a, end, parents[:np], ch.p < 0, best < 0, post) {
+		if st.fuzzyPiece(a, end, parents[:np], provinces, best < 0, post) {
 			added = true
 		} else {
 			for x := a; x < end; x++ {
 				for y := x + 1; y <= end && y-x <= 4; y++ {
-					if (x > a || y < end) && st.fuzzyPiece(x, y, parents[:np], ch.p < 0, false, post) {
+					if (x > a || y < end) && st.fuzzyPiece(x, y, parents[:np], provinces, false, post) {
 						added = true
 					}
 				}
@@ -323,11 +373,14 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 	if len(key) < 3 {
 		return false
 	}
-	// budget in half edits: one edit up to 4 letters, two up to 9, three above
+	// budget in half edits: one edit up to 4 letters, two up to 10,
+	// then a little more
 	budget := 2
 	switch {
-	case len(key) > 9:
+	case len(key) > 14:
 		budget = 6
+	case len(key) > 10:
+		budget = 5
 	case len(key) > 4:
 		budget = 4
 	}

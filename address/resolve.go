@@ -36,6 +36,7 @@ type state struct {
 	toks      []token
 	rtoks     []token // the other token buffer, for repair
 	scratch   []byte
+	post      bool // the date is on or after ReformDate
 	ws        []byte // folded words joined by single spaces
 	off       []int  // offset of each word in ws
 	mark      []marker
@@ -193,6 +194,7 @@ func (st *state) streetContext(ms int) bool {
 }
 
 func (st *state) resolve(res *Result, post bool) {
+	st.post = post
 	if len(st.toks) == 0 {
 		return
 	}
@@ -201,7 +203,7 @@ func (st *state) resolve(res *Result, post bool) {
 	}
 	st.findExact()
 	best := st.choose(post)
-	for round := 0; round < 2; round++ {
+	for round := 0; round < 3; round++ {
 		if !st.fuzzy(best, post) {
 			break
 		}
@@ -486,7 +488,12 @@ func (st *state) bestProvince(p int32, newEra bool, a *match, di int) int {
 		case m.u == p:
 			s = m.s
 		case !newEra && mu.kind == kNewProvince && contains(g.units[p].to, m.u):
+			// An old commune under the new province it went into; before
+			// the reform a province's name means the old one.
 			s = m.s - 0.1
+			if !st.post && len(mu.from) > 1 {
+				s = m.s - 0.4
+			}
 		case newEra && mu.kind == kProvince && contains(mu.to, p):
 			s = m.s - 0.1
 		default:
