@@ -256,6 +256,9 @@ func build() (*gazetteer, error) {
 		g.units[n].from = append(g.units[n].from, o)
 	}
 	g.linkSuccessors()
+	if err := g.addOldNames(); err != nil {
+		return nil, err
+	}
 	g.loadAbbreviations(tabs["address_abbreviations.csv"])
 	g.buildTrie()
 	return g, nil

@@ -42,7 +42,9 @@ func (st *state) repair() {
 			continue
 		}
 		// A type word glued to the name.
-		if k := capitalSplit(st.text[t.start:t.end]); k > 0 {
+		// (One small letter before a capital is a swap, "hPước", not a
+		// type word.)
+		if k := capitalSplit(st.text[t.start:t.end]); k > 0 && !(k == 1 && st.text[t.start] >= 'a' && st.text[t.start] <= 'z') {
 			pre := foldCachedWord(st.text[t.start : t.start+k])
 			rest := foldCachedWord(st.text[t.start+k : t.end])
 			prev := ""
@@ -189,6 +191,20 @@ func (st *state) cleanWord(k string) (word, bool) {
 	if n := len(k); n > 2 && isTelexKey(k[n-1]) {
 		if wd, ok := g.words[k[:n-1]]; ok {
 			return wd, true
+		}
+	}
+	// two letters swapped: "phogn", "hpuoc"
+	if len(k) >= 4 && len(k) <= 12 {
+		st.scratch = append(st.scratch[:0], k...)
+		for i := 0; i+1 < len(k); i++ {
+			if k[i] == k[i+1] {
+				continue
+			}
+			st.scratch[i], st.scratch[i+1] = k[i+1], k[i]
+			if wd, ok := g.words[string(st.scratch)]; ok && wd.id >= 0 {
+				return wd, true
+			}
+			st.scratch[i], st.scratch[i+1] = k[i], k[i+1]
 		}
 	}
 	return word{}, false

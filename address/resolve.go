@@ -36,7 +36,7 @@ type state struct {
 	toks      []token
 	rtoks     []token // the other token buffer, for repair
 	scratch   []byte
-	post      bool // the date is on or after ReformDate
+	post      bool   // the date is on or after ReformDate
 	ws        []byte // folded words joined by single spaces
 	off       []int  // offset of each word in ws
 	mark      []marker
