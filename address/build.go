@@ -302,7 +302,7 @@ func (st *state) fuzzy(best int, post bool) bool {
 	}
 	added := false
 	n := len(st.toks)
-	var pieces [][2]int
+	var pieces [][3]int // words [a, end), read whole only
 	for a := 0; a < n; {
 		if covered&(1<<uint(a)) != 0 {
 			a++
@@ -317,8 +317,18 @@ func (st *state) fuzzy(best int, post bool) bool {
 		if b < n && st.mark[b]&mAdmin != 0 && st.markAt[b] >= a {
 			end = st.markAt[b]
 		}
-		if end > a && (!complete || a > first) {
-			pieces = append(pieces, [2]int{a, end})
+		// A part that starts with a hamlet or street word is no unit. A
+		// part before the units of a chain that has its commune is most
+		// likely the street or hamlet too: only read whole (addresses
+		// written province first still find their units), which also
+		// keeps the search cheap on clean text.
+		switch {
+		case end <= a || st.hamletOrStreet(a):
+		case complete && a < first:
+		case ch.c >= 0 && a < first:
+			pieces = append(pieces, [3]int{a, end, 1})
+		default:
+			pieces = append(pieces, [3]int{a, end, 0})
 		}
 		a = b
 	}
@@ -332,7 +342,7 @@ func (st *state) fuzzy(best int, post bool) bool {
 		// the whole part, then the runs of words inside it
 		if st.fuzzyPiece(a, end, parents[:np], provinces, best < 0, post) {
 			added = true
-		} else {
+		} else if pc[2] == 0 {
 			for x := a; x < end; x++ {
 				for y := x + 1; y <= end && y-x <= 4; y++ {
 					if (x > a || y < end) && st.fuzzyPiece(x, y, parents[:np], provinces, false, post) {
@@ -343,6 +353,19 @@ func (st *state) fuzzy(best int, post bool) bool {
 		}
 	}
 	return added
+}
+
+// hamletOrStreet reports whether a hamlet or street word starts at word a.
+func (st *state) hamletOrStreet(a int) bool {
+	for l := 3; l >= 1; l-- {
+		if a+l > len(st.toks) {
+			continue
+		}
+		if m, ok := st.g.markers[string(st.key(a, a+l))]; ok && m&(mHamlet|mStreet) != 0 && m&mAdmin == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // maxFuzzyParts is how many unexplained parts, from the end, the

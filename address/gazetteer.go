@@ -61,7 +61,7 @@ type unit struct {
 	code   string
 	name   string // official name with its type word
 	key    string // folded proper name
-	canon  string // canonical key of the proper name (tones placed one way, lower case)
+	sig    string // signature of the marks of the proper name (markSig)
 	parent int32  // commune → district; district → province; new commune → new province; else -1
 	prov   int32  // commune, district → province; else -1
 	alt    []int32
@@ -277,7 +277,7 @@ func (g *gazetteer) add(u unit) int32 {
 			u.typ = tTinh
 		}
 	}
-	u.canon = canonKey(bare)
+	u.sig = markSig(bare)
 	u.key = foldKey(bare)
 	switch u.kind {
 	case kProvince, kNewProvince:
@@ -297,20 +297,6 @@ func (g *gazetteer) add(u unit) int32 {
 	g.byCode[u.kind][u.code] = id
 	g.addKey(u.name, id, 1)
 	return id
-}
-
-// canonKey is the canonical form of a proper name for telling apart names
-// that fold alike (Hòa / Hóa): words, canonical tones, lower case.
-func canonKey(bare string) string {
-	toks := tokenize(nil, bare)
-	var b strings.Builder
-	for i, t := range toks {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(canon(bare[t.start:t.end]))
-	}
-	return b.String()
 }
 
 // addKey indexes the proper name of full (type word stripped) and its

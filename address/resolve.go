@@ -36,6 +36,7 @@ type state struct {
 	toks      []token
 	rtoks     []token // the other token buffer, for repair
 	scratch   []byte
+	sig       []byte
 	post      bool   // the date is on or after ReformDate
 	ws        []byte // folded words joined by single spaces
 	off       []int  // offset of each word in ws
@@ -57,7 +58,24 @@ var statePool = sync.Pool{New: func() any { return &state{} }}
 // code is read in the pre-reform units or in those in force since
 // ReformDate. Resolve never fails: text it cannot read gives a Result with
 // Confidence 0. It is safe for concurrent use.
+//
+// Results of recent addresses are remembered (a commune's records repeat
+// their addresses): a repeated address costs a map lookup and allocates
+// only when its result has Candidates, which the caller gets a copy of.
 func Resolve(text string, asOf time.Time) Result {
+	post := !asOf.Before(ReformDate)
+	if r, ok := cache.get(text, post); ok {
+		return r
+	}
+	r := resolveText(text, post)
+	if _, err := load(); err == nil {
+		cache.put(text, post, r)
+	}
+	return r
+}
+
+// resolveText is Resolve without the cache.
+func resolveText(text string, post bool) Result {
 	res := Result{Input: text, Candidates: []Candidate{}}
 	g, err := load()
 	if err != nil {
@@ -68,7 +86,7 @@ func Resolve(text string, asOf time.Time) Result {
 	}
 	st := statePool.Get().(*state)
 	st.reset(g, text)
-	st.resolve(&res, !asOf.Before(ReformDate))
+	st.resolve(&res, post)
 	statePool.Put(st)
 	return res
 }
@@ -76,7 +94,7 @@ func Resolve(text string, asOf time.Time) Result {
 func (st *state) reset(g *gazetteer, text string) {
 	st.g = g
 	st.text = text
-	st.toks = tokenize(st.toks[:0], text)
+	st.toks = tokenizeWith(st.toks[:0], text, g.words, &st.scratch)
 	if len(st.toks) > 64 { // addresses are short; bound the work on junk
 		st.toks = st.toks[:64]
 	}
@@ -254,22 +272,22 @@ func (st *state) findExact() {
 			compare := false
 			if !ascii {
 				for _, e := range es[1:] {
-					if g.units[e.unit].canon != g.units[es[0].unit].canon {
+					if g.units[e.unit].sig != g.units[es[0].unit].sig {
 						compare = true
 						break
 					}
 				}
 			}
-			var spanCanon string
+			var spanSig []byte
 			if compare {
-				spanCanon = st.spanCanon(i, j)
+				spanSig = st.spanSig(i, j)
 			}
 			for _, e := range es {
 				q := e.q
 				switch {
 				case ascii:
 					q *= 0.99
-				case compare && spanCanon != g.units[e.unit].canon:
+				case compare && string(spanSig) != g.units[e.unit].sig:
 					q *= 0.92
 				}
 				st.addMatch(i, j, e.unit, q, false)
@@ -290,17 +308,19 @@ func (st *state) allASCII(i, j int) bool {
 	return true
 }
 
-// spanCanon is the canonical form of words [i, j) as written.
-func (st *state) spanCanon(i, j int) string {
-	var b strings.Builder
+// spanSig is the signature of the marks of words [i, j) as written, in
+// the state's scratch space.
+func (st *state) spanSig(i, j int) []byte {
+	b := st.sig[:0]
 	for k := i; k < j; k++ {
 		if k > i {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
 		t := st.toks[k]
-		b.WriteString(canon(st.text[t.start:t.end]))
+		b = appendMarkSig(b, st.text[t.start:t.end])
 	}
-	return b.String()
+	st.sig = b
+	return b
 }
 
 // addMatch scores a reading of words [i, j) as unit id and keeps it

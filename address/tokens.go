@@ -27,7 +27,13 @@ type token struct {
 // the like more strongly than dashes and dots. Words like "Q3", "P12" and
 // "F15" are split into type word and number, and numbers lose leading
 // zeros. The result is appended to dst.
-func tokenize(dst []token, s string) []token {
+func tokenize(dst []token, s string) []token { return tokenizeWith(dst, s, nil, nil) }
+
+// tokenizeWith is tokenize with the gazetteer's words at hand: a word
+// that needs folding is folded into scratch and, when the gazetteer knows
+// it, keyed by the gazetteer's own string, so that reading it allocates
+// nothing and touches no shared cache.
+func tokenizeWith(dst []token, s string, words map[string]word, scratch *[]byte) []token {
 	hard, soft, dash := false, false, false
 	i := 0
 	for i < len(s) {
@@ -47,7 +53,7 @@ func tokenize(dst []token, s string) []token {
 				break
 			}
 			before := len(dst)
-			dst = appendWord(dst, s, i, j, ascii, hard, soft)
+			dst = appendWord(dst, s, i, j, ascii, hard, soft, words, scratch)
 			if len(dst) > before {
 				dst[before].dash = dash
 			}
@@ -89,12 +95,23 @@ func isIgnorable(r rune) bool {
 	return r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad' || r == '\u2060'
 }
 
-func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool) []token {
+func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words map[string]word, scratch *[]byte) []token {
 	w := s[i:j]
 	var key string
-	if ascii && !hasUpperOrApos(w) {
+	switch {
+	case ascii && !hasUpperOrApos(w):
 		key = w
-	} else {
+	case words != nil:
+		b, ok := fastFold((*scratch)[:0], w)
+		*scratch = b
+		if ok {
+			if wd, found := words[string(b)]; found {
+				key = wd.s
+				break
+			}
+		}
+		key = foldCachedWord(w)
+	default:
 		key = foldCachedWord(w)
 	}
 	if key == "" {
@@ -199,4 +216,61 @@ func foldCachedWord(w string) string {
 		foldCache.Store(strings.Clone(w), k)
 	}
 	return k
+}
+
+// foldTab folds the letters of Latin-1, Latin Extended-A/B and Latin
+// Extended Additional (all Vietnamese letters, precomposed) to one ASCII
+// letter the way vn.Fold does — it is built from vn.Fold, so the two
+// cannot disagree. 0 means "not in the table" (fold the slow way),
+// foldSkip "dropped" (combining marks).
+var foldTab = func() (t [0x1F00]byte) {
+	for r := rune(0x80); r < 0x1F00; r++ {
+		if r >= 0x250 && r < 0x300 || r >= 0x370 && r < 0x1E00 {
+			continue
+		}
+		switch f := fold(string(r)); {
+		case f == "":
+			t[r] = foldSkip
+		case len(f) == 1 && ('a' <= f[0] && f[0] <= 'z' || '0' <= f[0] && f[0] <= '9'):
+			t[r] = f[0]
+		}
+	}
+	return t
+}()
+
+const foldSkip = 1
+
+// fastFold appends the folded form of word w (as foldWord folds it) to
+// b, and reports false when w has a character foldTab does not know.
+func fastFold(b []byte, w string) ([]byte, bool) {
+	for i := 0; i < len(w); {
+		c := w[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				b = append(b, c)
+			case 'A' <= c && c <= 'Z':
+				b = append(b, c+'a'-'A')
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w[i:])
+		i += n
+		if r < 0x1F00 {
+			switch x := foldTab[r]; x {
+			case foldSkip:
+				continue
+			case 0:
+			default:
+				b = append(b, x)
+				continue
+			}
+		}
+		if isIgnorable(r) || isApostrophe(r) {
+			continue
+		}
+		return b, false
+	}
+	return b, true
 }

@@ -1,0 +1,108 @@
+package address
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/synth"
+)
+
+// realisticStream is the address text `dancu link` reads, in file order:
+// native place, permanent and current address of every record of the
+// two CSV lists `dancu gen` writes for 20,000 persons (seed 5) — the
+// project's model of provincial spreadsheets, with its noise — dated as
+// the list is (2024-05-01, 2025-10-01).
+func realisticStream(b *testing.B) ([]string, []time.Time) {
+	b.Helper()
+	dir := b.TempDir()
+	if _, err := synth.Generate(context.Background(), synth.Config{Persons: 20000, Seed: 5, OutDir: dir, Formats: []string{"csv"}}); err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	var dates []time.Time
+	for _, f := range []struct {
+		name string
+		date time.Time
+	}{{"danhsach_20240501.csv", time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)}, {"danhsach_20251001.csv", time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}} {
+		fh, err := os.Open(filepath.Join(dir, f.name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, err := csv.NewReader(fh).ReadAll()
+		fh.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		cols := map[string]int{}
+		for i, h := range rows[0] {
+			cols[h] = i
+		}
+		for _, row := range rows[1:] {
+			for _, h := range []string{"Quê quán", "Nơi thường trú", "Nơi ở hiện tại"} {
+				if i, ok := cols[h]; ok && i < len(row) && row[i] != "" {
+					texts = append(texts, row[i])
+					dates = append(dates, f.date)
+				}
+			}
+		}
+	}
+	return texts, dates
+}
+
+// BenchmarkResolveStream resolves the realistic stream once per
+// iteration and reports addresses per second (wall and CPU): "memo" with
+// Resolve, starting each time with an empty cache of recent results (and
+// the share of addresses the cache answered), "cold" with every address
+// resolved afresh:
+//
+//	go test ./address -run '^$' -bench ResolveStream -benchmem -cpu 1
+func BenchmarkResolveStream(b *testing.B) {
+	if err := Warm(); err != nil {
+		b.Fatal(err)
+	}
+	texts, dates := realisticStream(b)
+	post := make([]bool, len(dates))
+	for i, d := range dates {
+		post[i] = !d.Before(ReformDate)
+	}
+	b.Run("memo", func(b *testing.B) {
+		b.ReportAllocs()
+		var n int
+		var hits, misses uint64
+		cpu0 := cpuTime()
+		for b.Loop() {
+			cache.reset()
+			h0, m0 := cache.hits.Load(), cache.misses.Load()
+			for i, t := range texts {
+				Resolve(t, dates[i])
+			}
+			hits += cache.hits.Load() - h0
+			misses += cache.misses.Load() - m0
+			n += len(texts)
+		}
+		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "addr/s")
+		if cpu := cpuTime() - cpu0; cpu > 0 {
+			b.ReportMetric(float64(n)/cpu.Seconds(), "addr/cpu-s")
+		}
+		b.ReportMetric(float64(hits)/float64(hits+misses), "hit-rate")
+	})
+	b.Run("cold", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu0 := cpuTime()
+		i := 0
+		for b.Loop() {
+			resolveText(texts[i], post[i])
+			if i++; i == len(texts) {
+				i = 0
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "addr/s")
+		if cpu := cpuTime() - cpu0; cpu > 0 {
+			b.ReportMetric(float64(b.N)/cpu.Seconds(), "addr/cpu-s")
+		}
+	})
+}
