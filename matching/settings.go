@@ -235,6 +235,9 @@ type Model struct {
 	// → value → share of records); values not listed have TermFloor.
 	// Frames built from settings with them use them instead of their own
 	// counts, so that a pair scores the same in any frame.
+	// Version names the model's content (ModelVersion), so that every
+	// instance can say which model it scores with.
+	Version         string                        `json:"version,omitempty" yaml:"version,omitempty"`
 	TermFrequencies map[string]map[string]float64 `json:"term_frequencies,omitempty" yaml:"term_frequencies,omitempty"`
 	TermFloor       float64                       `json:"term_floor,omitempty" yaml:"term_floor,omitempty"`
 }

@@ -6,8 +6,8 @@
 //
 // It reuses the generic engine of package matching — the frame, the
 // blocking keys, the comparisons scored with the one trained model
-// (matching.ScorePairs), the clustering rule (matching.Cluster, single
-// linkage with guards) and the person summaries and conflicts
+// (matching.ScorePairs), the one clustering rule (matching.Cluster:
+// strongest edges first, under guards, average linkage) and the person summaries and conflicts
 // (matching.Summarise) — and keeps its state on disk in Pebble
 // (github.com/cockroachdb/pebble):
 //

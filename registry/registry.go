@@ -90,9 +90,6 @@ func Open(cfg Config) (*Registry, error) {
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
-	if s.Clustering.Linkage != matching.SingleLinkage {
-		return nil, fmt.Errorf("open registry: settings %q use %s linkage; the registry clusters with single linkage and guards only", s.Name, s.Clustering.Linkage)
-	}
 	km, err := matching.NewKeyMaker(matching.NewFrame(s), s)
 	if err != nil {
 		return nil, fmt.Errorf("open registry: %w", err)

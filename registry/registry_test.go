@@ -151,14 +151,20 @@ func stream(t *testing.T, s *matching.Settings, recs []schemas.Record, n int) (m
 func TestStreamingEqualsOffline(t *testing.T) {
 	p := generated(t)
 	t.Logf("%d records; offline vs truth: %s", len(p.recs), matching.Evaluate(p.truth, p.offline).String())
+	// Batch size 1 is the slow case: run it on the file order and one
+	// shuffle.
 	for _, order := range []int64{0, 1, 2} {
 		recs := append([]schemas.Record(nil), p.recs...)
 		if order > 0 {
 			rand.New(rand.NewSource(order)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
 		}
+		sizes := []int{1, 7, 500}
+		if order == 2 {
+			sizes = sizes[1:]
+		}
 		var first map[string]string
 		var firstSplit map[string]bool
-		for _, n := range []int{1, 7, 500} {
+		for _, n := range sizes {
 			got, outs, reg := stream(t, p.settings, recs, n)
 			if len(got) != len(recs) {
 				t.Fatalf("order %d batch %d: %d records linked, want %d", order, n, len(got), len(recs))

@@ -26,7 +26,11 @@ labelled pairs (a CSV with record_id_l, record_id_r, match = 1/0, such as
 review decisions) to the m estimate. It warns when a session's match rate
 exceeds 0.9, when sessions disagree on m, when λ implies more than five
 matching pairs per record or EM and the deterministic rules disagree on it
-by more than 3×; --strict makes those warnings fatal.`,
+by more than 3×; --strict makes those warnings fatal. The model carries the
+training records' term frequencies (frozen, so that every score instance scores
+a pair alike) and a version naming its content; dancu run and the registry
+load it with --settings (default: the trained Vietnamese model embedded in the
+binary, see matching.TrainedSettings).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if ctx == nil {
@@ -54,6 +58,14 @@ by more than 3×; --strict makes those warnings fatal.`,
 				return fmt.Errorf("train: --strict: %d training warnings (above); no model written", len(rep.Warnings))
 			}
 			s.Model = m
+			// Frozen term frequencies make the model a complete artefact:
+			// every score instance (dancu run, the registry) scores a pair
+			// the same whatever records it holds.
+			if err := matching.FreezeTermFrequencies(f, s); err != nil {
+				return fmt.Errorf("train: %w", err)
+			}
+			s.Model.Version = matching.ModelVersion(s)
+			fmt.Fprintf(g.stderr, "model version %s\n", s.Model.Version)
 			fmt.Fprint(g.stdout, matching.DescribeModel(s))
 			return s.Save(out)
 		},

@@ -1,0 +1,49 @@
+package registry_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+func ExampleRegistry_AddRecords() {
+	dir, _ := os.MkdirTemp("", "registry")
+	defer os.RemoveAll(dir)
+	s, err := matching.TrainedSettings("vietnamese")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reg, err := registry.Open(registry.Config{Dir: dir, Settings: s})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer reg.Close()
+	ad := registry.NewRecords()
+	a := schemas.Record{RecordID: "file1/row2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b := a
+	b.RecordID, b.FullName = "file2/row7", "NGUYEN THI THU HA"
+	c := schemas.Record{RecordID: "file2/row8", FullName: "Trần Văn Bình", BirthDate: "1975-01-02", BirthYear: 1975, Sex: "M"}
+	out, err := reg.AddRecords(context.Background(), ad, []schemas.Record{a, b, c})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, l := range out.Links {
+		fmt.Println(l.RecordID, l.PersonID == registry.PersonID("file1/row2"))
+	}
+	// The same batch again (a re-flush): the same output.
+	again, _ := reg.AddRecords(context.Background(), ad, []schemas.Record{a, b, c})
+	fmt.Println(len(out.Persons), len(again.Persons), reg.Len())
+	// Output:
+	// file1/row2 true
+	// file2/row7 true
+	// file2/row8 false
+	// 2 2 3
+}
