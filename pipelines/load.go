@@ -64,7 +64,7 @@ type LoadConfig struct {
 	MaxWait time.Duration
 	// DeadLetter receives messages that cannot be decoded and, one message
 	// per row, rows the sink refuses, with the error and the source in
-	// headers (see DeadLetter headers), so that no input is dropped
+	// headers (HeaderError, HeaderSource, …), so that no input is dropped
 	// silently. Nil: either stops the stage with an error.
 	DeadLetter MessageWriter
 	// Logger. Default: slog.Default().

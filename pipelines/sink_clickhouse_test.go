@@ -24,6 +24,7 @@ func sinkRecords(n int) []schemas.Record {
 		recs[i] = schemas.Record{
 			RecordID: fmt.Sprintf("r%06d", i), FullName: fmt.Sprintf("Nguyễn Văn %d", i),
 			BirthDate: fmt.Sprintf("19%02d-%02d-%02d", 30+i%70, 1+i%12, 1+i%28), BirthYear: uint16(1930 + i%70),
+			ScanRef:   fmt.Sprintf("20%02d-%02d-%02d", 10+i%15, 1+i%12, 1+i%28),
 			SourceDate: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
 		}
 	}
@@ -31,9 +32,10 @@ func sinkRecords(n int) []schemas.Record {
 }
 
 // refusingDB opens a migrated database whose records table refuses rows
-// in both ways ClickHouse can: birth_date is a Date32 column, so a date
-// that does not exist cannot be converted by the driver; and a constraint
-// the engine checks refuses one name.
+// in both ways ClickHouse can: scan_ref is made a Date32 column (standing
+// for any typed column: no view reads scan_ref), so a date that does not
+// exist cannot be converted by the driver; and a constraint the engine
+// checks refuses one name.
 func refusingDB(t *testing.T) *pipelines.ClickHouseSink {
 	t.Helper()
 	conn, _ := chdbtest.Open(t)
@@ -42,7 +44,7 @@ func refusingDB(t *testing.T) *pipelines.ClickHouseSink {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
-		"ALTER TABLE records MODIFY COLUMN birth_date Date32",
+		"ALTER TABLE records MODIFY COLUMN scan_ref Date32",
 		"ALTER TABLE records ADD CONSTRAINT no_refused_name CHECK full_name != 'Refused Name'",
 	} {
 		if err := conn.Exec(ctx, q); err != nil {
@@ -60,7 +62,7 @@ func TestClickHouseSinkRefusedRows(t *testing.T) {
 	recs := sinkRecords(2000)
 	badDate, badName := []int{777}, []int{5, 1500, 1501}
 	for _, i := range badDate {
-		recs[i].BirthDate = "1990-02-30"
+		recs[i].ScanRef = "2019-02-30"
 	}
 	for _, i := range badName {
 		recs[i].FullName = "Refused Name"
@@ -227,7 +229,7 @@ func TestRefusalCost(t *testing.T) {
 				if how == "engine" {
 					recs[i].FullName = "Refused Name"
 				} else {
-					recs[i].BirthDate = "1990-02-30"
+					recs[i].ScanRef = "2019-02-30"
 				}
 			}
 			start := time.Now()
