@@ -357,6 +357,9 @@ func (st *state) fuzzy(best int, post bool) bool {
 
 // hamletOrStreet reports whether a hamlet or street word starts at word a.
 func (st *state) hamletOrStreet(a int) bool {
+	if st.g.nameStart[st.toks[a].key] {
+		return false // "Buôn Ma Thuột", "Bản Lầm": a unit's name may start so
+	}
 	for l := 3; l >= 1; l-- {
 		if a+l > len(st.toks) {
 			continue
@@ -384,8 +387,14 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 	if b-a > 6 || b <= a {
 		return false
 	}
+	// After a hamlet or street word only a name that starts with it
+	// ("Buôn Ma Thuật") is looked for.
+	var must string
 	if m, ok := st.g.markers[st.toks[a].key]; ok && m&(mHamlet|mStreet) != 0 {
-		return false
+		if !st.g.nameStart[st.toks[a].key] || b-a < 2 {
+			return false
+		}
+		must = st.toks[a].key + " "
 	}
 	for k := a; k < b; k++ {
 		if allDigits(st.toks[k].key) {
@@ -414,6 +423,9 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 	try := func(id int32, budget int) {
 		u := &g.units[id]
 		if d := len(u.key) - len(key); d > budget || -d > budget {
+			return
+		}
+		if must != "" && !strings.HasPrefix(u.key, must) {
 			return
 		}
 		// Each edit changes the letter counts by at most two: a cheap

@@ -103,7 +103,10 @@ type gazetteer struct {
 	// The index as a trie over word ids, for the hot path: a word's id,
 	// then (node<<32 | word id) → child node; node 0 is the root.
 	words map[string]word
-	trie  map[uint64]int32
+	// nameStart holds the hamlet and street words that also begin a
+	// unit's name (buôn: Buôn Ma Thuột).
+	nameStart map[string]bool
+	trie      map[uint64]int32
 	nodes []slot
 }
 
@@ -313,6 +316,23 @@ func (g *gazetteer) addKey(full string, id int32, q float32) {
 		g.addRaw(foldKey(strings.NewReplacer("'", " ", "’", " ").Replace(bare)), id, q)
 	}
 	words := strings.Split(k, " ")
+	// "Tam Xuân I" is written "Tam Xuân 1", "Bàu Hàm 2" "Bàu Hàm II".
+	if n := len(words); n > 1 {
+		roman := [...]string{"i", "ii", "iii", "iv", "v"}
+		for x, r := range roman {
+			arabic := string(rune('1' + x))
+			var alt string
+			switch words[n-1] {
+			case r:
+				alt = arabic
+			case arabic:
+				alt = r
+			default:
+				continue
+			}
+			g.addRaw(strings.Join(append(words[:n-1:n-1], alt), " "), id, q*0.99)
+		}
+	}
 	if len(words) > 1 {
 		g.addRaw(strings.Join(words, ""), id, q*0.98) // "daklak", "hochiminh"
 	}
@@ -425,6 +445,16 @@ func (g *gazetteer) buildTrie() {
 			node = next
 		}
 		g.nodes[node].es = sl.es
+	}
+	g.nameStart = map[string]bool{}
+	for k, sl := range g.index {
+		if len(sl.es) == 0 {
+			continue
+		}
+		first, _, _ := strings.Cut(k, " ")
+		if m, ok := g.markers[first]; ok && m&(mHamlet|mStreet) != 0 && m&mAdmin == 0 {
+			g.nameStart[first] = true
+		}
 	}
 	for k := range g.markers {
 		for _, w := range strings.Split(k, " ") {

@@ -175,7 +175,12 @@ func (st *state) markerBefore(i int) (marker, int) {
 func (st *state) insideMarkedPart(i int) bool {
 	for k := i - 1; k >= 0; k-- {
 		if st.mark[k]&mAdmin != 0 && st.markAt[k] < k {
-			// word k is the first of a name after a type word
+			// word k is the first of a name after a type word; three
+			// words or more after it, with no separator, the name has
+			// ended ("Xã EaTu Buôn Ma Thuật ĐắkLắk")
+			if i-k >= 3 {
+				return false
+			}
 			for x := range st.matches {
 				if m := &st.matches[x]; m.i == k && m.j == i {
 					return false
