@@ -107,7 +107,7 @@ type gazetteer struct {
 	// unit's name (buôn: Buôn Ma Thuột).
 	nameStart map[string]bool
 	trie      map[uint64]int32
-	nodes []slot
+	nodes     []slot
 }
 
 // word is what the gazetteer knows of one folded word.
