@@ -9,6 +9,7 @@ import (
 
 //go:generate go run ./internal/genlabelled -seed 2 -n 2000 -o ../testdata/addresses/generated.csv
 //go:generate go run ./internal/genlabelled -seed 4 -n 2000 -typos -o ../testdata/addresses/generated_typos.csv
+//go:generate go run ./internal/genhard -seed 11 -n 1000 -o ../testdata/addresses/hard_tune.csv
 
 func readSet(t *testing.T, name string) []Labelled {
 	t.Helper()
@@ -75,7 +76,7 @@ func TestLabelledTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"generated.csv", "generated_typos.csv", "handwritten.csv"} {
+	for _, name := range []string{"generated.csv", "generated_typos.csv", "handwritten.csv", "hard_tune.csv", "handwritten_hard.csv"} {
 		for i, x := range readSet(t, name) {
 			where := func(f string, a ...any) {
 				t.Helper()
@@ -113,6 +114,47 @@ func TestLabelledTruth(t *testing.T) {
 				if c >= 0 && !contains(g.units[c].to, nc) {
 					where("commune %s is not mapped to %s", x.CommuneCode, x.NewCommuneCode)
 				}
+			}
+		}
+	}
+}
+
+// TestHardFloors gates resolution of addresses as people really type them
+// (issue 13): the tuning split of the corruption model (hard_tune.csv,
+// seed 11, looked at while developing) and the holdout half of the
+// hand-written hard set. Strict accuracy counts an ambiguous result as
+// wrong. A wrong guess must be rarer than an honest "ambiguous".
+func TestHardFloors(t *testing.T) {
+	var holdout []Labelled
+	for _, x := range readSet(t, "handwritten_hard.csv") {
+		if strings.HasPrefix(x.Note, "holdout") {
+			holdout = append(holdout, x)
+		}
+	}
+	if len(holdout) < 50 {
+		t.Fatalf("only %d hand-written hard holdout addresses", len(holdout))
+	}
+	floors := [5]float64{0.97, 0.95, 0.90, 0.96, 0.90}
+	for _, set := range []struct {
+		name string
+		xs   []Labelled
+	}{{"hard tuning split", readSet(t, "hard_tune.csv")}, {"hand-written hard holdout", holdout}} {
+		rep := Evaluate(set.xs)
+		var b strings.Builder
+		rep.Write(&b, set.name)
+		t.Log("\n" + b.String())
+		for l, s := range rep.Levels {
+			if s.N == 0 {
+				continue
+			}
+			if got := s.Strict(); got < floors[l] {
+				t.Errorf("%s: %s strict accuracy %.4f below %.2f", set.name, Level[l], got, floors[l])
+			}
+			if w := ratio(s.Wrong, s.N); w > 0.02 {
+				t.Errorf("%s: %s wrong guesses %.4f above 2%%", set.name, Level[l], w)
+			}
+			if ambiguous := s.N - s.Right - s.Wrong; s.Wrong > ambiguous {
+				t.Errorf("%s: %s: %d wrong guesses, more than the %d honest ambiguous results", set.name, Level[l], s.Wrong, ambiguous)
 			}
 		}
 	}

@@ -28,7 +28,7 @@ func (st *state) repair() {
 		if n := len(out); n > 0 && t.soft && !t.hard {
 			p := &out[n-1]
 			pk := p.id >= 0 || p.marker
-			if (!known || !pk) && t.start == p.end+1 && st.text[p.end] == '.' && !(p.marker && len(p.key) <= 2) {
+			if (!known || !pk || len(p.key) == 1 || len(t.key) == 1) && t.start == p.end+1 && st.text[p.end] == '.' && !(p.marker && len(p.key) <= 2 && g.markers[p.key]&mAdmin != 0) {
 				st.scratch = append(append(st.scratch[:0], p.key...), t.key...)
 				if wd, ok := g.words[string(st.scratch)]; ok && wd.id >= 0 {
 					p.key, p.id, p.marker, p.end = wd.s, wd.id, wd.marker, t.end
@@ -39,6 +39,11 @@ func (st *state) repair() {
 		}
 		if known || allDigits(t.key) || len(t.key) < 2 {
 			out = append(out, t)
+			continue
+		}
+		// A type word glued to a number: "Qận3", "phuong12".
+		if a, b, ok := st.markerNumber(t, out); ok {
+			out = append(out, a, b)
 			continue
 		}
 		// A type word glued to the name.
@@ -97,6 +102,47 @@ func (st *state) repair() {
 	if len(st.toks) > 64 {
 		st.toks = st.toks[:64]
 	}
+}
+
+// markerNumber splits a word of letters then digits whose letters are a
+// type word, exact or misspelt, into the type word and the number.
+func (st *state) markerNumber(t token, out []token) (token, token, bool) {
+	k := t.key
+	d := len(k)
+	for d > 0 && k[d-1] >= '0' && k[d-1] <= '9' {
+		d--
+	}
+	if d == 0 || d == len(k) || !allLetters(k[:d]) {
+		return token{}, token{}, false
+	}
+	prev := ""
+	if len(out) > 0 {
+		prev = out[len(out)-1].key
+	}
+	m, ok := st.g.words[k[:d]]
+	if !ok || !m.marker || st.g.markers[k[:d]]&mAdmin == 0 {
+		if m, ok = st.fuzzyMarker(k[:d], prev, true); !ok {
+			return token{}, token{}, false
+		}
+	}
+	// where the digits start in the input: the word's bytes end with them
+	at := t.end - (len(k) - d)
+	a, b := t, t
+	a.end, a.key, a.id, a.marker = at, m.s, m.id, true
+	b.start, b.key, b.id, b.marker, b.hard, b.soft, b.dash = at, trimZeros(k[d:]), -1, false, false, false, false
+	if wd, ok := st.g.words[b.key]; ok {
+		b.id = wd.id
+	}
+	return a, b, true
+}
+
+func allLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // capitalSplit finds where a capital letter followed by a small one

@@ -1,0 +1,226 @@
+package address
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestTypedAsPeopleType covers the failures issue 13 lists: type words
+// glued or cut to one letter, letters dropped, doubled, swapped or
+// replaced, digits and telex keys inside words, no separators, missing
+// levels, initialisms and old names. Each row gives the codes Resolve
+// must return ("-" = not checked).
+func TestTypedAsPeopleType(t *testing.T) {
+	d := time.Date(2023, 4, 2, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		text             string
+		prov, dist, comm string
+	}{
+		// glued or one-letter type words
+		{"XHuy Hạ,  phù Yêu, T.Sơn La", "14", "122", "03928"},
+		{"Xã Mỹ Thành Bắc, HuyệnCai Lậy, Tiền Giang", "82", "820", "28441"},
+		{"Thị trấnSông Đốc, Huyện Trần Văn Thời, TnhCà Mau", "96", "968", "32098"},
+		{"XÃNGỌC LÂM THỊ XÃ MỸ HÀO TỈNH HƯNG YÊN", "33", "328", "12136"},
+		{"Xã Bình Khánh, Cần Giờ, TinhKhanh Hoa", "-", "-", "-"}, // contradictory: must not panic
+		// letters dropped, doubled, swapped, replaced; digits; telex keys
+		{"Lạng5 Sơn, Cao Lộc, Xã Hợp Thành", "20", "-", "-"},
+		{"Xã Điện Phong, Điện Bàn, Quảyg Nm", "49", "507", "20590"},
+		{"Xã Hòa An, Huzyen hú Hoa, Phú Yên", "54", "-", "-"},
+		{"Xã Phogn Mỹ, Huyện Phong Điền, TT Huế", "46", "-", "-"},
+		{"Xã Nghi Lomg, H Nghi Lọc, NGhệ An", "40", "-", "-"},
+		{"Xa Nhan Chinhs, HuyenLy Nhan, Tinh Ha Nam", "35", "353", "-"},
+		// no separators, missing levels, tones
+		{"X My Thành Bac Cai Lậy Tiền Giang", "82", "820", "28441"},
+		{"Long Hậu Cần Giuộc Long iền", "80", "807", "28168"},
+		{"Xã EaTu Buôn Ma Thuật ĐắkLắk", "66", "643", "24163"},
+		// initialisms and old names, resolved to the successor
+		{"Phường Vĩnh Ninh, TP Huế, T.T.H", "46", "-", "-"},
+		{"Xã Hải Hà, Tĩnh Gia, Thanh Hóa", "38", "407", "-"},
+		{"Phường Long Bình, Quận 9, TP.HCM", "79", "769", "-"},
+		{"Xã Hoàng Tân, Yên Hưng, Quảng Ninh", "22", "206", "-"},
+		{"Xã Yên Bình, Thạch Thất, Hà Tây", "01", "-", "-"},
+		{"Xã Tam Xuân 1, Núi Thành, Quảng Nam", "49", "-", "20968"},
+	}
+	for _, tt := range tests {
+		r := Resolve(tt.text, d)
+		for _, c := range []struct {
+			level, want string
+			got         Unit
+		}{{"province", tt.prov, r.Province}, {"district", tt.dist, r.District}, {"commune", tt.comm, r.Commune}} {
+			if c.want != "-" && c.got.Code != c.want {
+				t.Errorf("%q: %s = %+v, want %s (result %+v)", tt.text, c.level, c.got, c.want, r)
+			}
+		}
+	}
+}
+
+// TestRepairKeepsKnownWords: repair never rewrites a word some name has,
+// and splits a glued type word only where it reads as one.
+func TestRepairKeepsKnownWords(t *testing.T) {
+	g, err := load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want []string // folded keys after repair
+	}{
+		{"XHuy Hạ", []string{"x", "huy", "ha"}},
+		{"HuyệnCai Lậy", []string{"huyen", "cai", "lay"}},
+		{"TnhCà Mau", []string{"tinh", "ca", "mau"}},
+		{"Thị trấnSông Đốc", []string{"thi", "tran", "song", "doc"}},
+		{"C.hâu Minh", []string{"chau", "minh"}},
+		{"Lạng5 Sơn", []string{"lang", "son"}},
+		{"Vĩnh Thanhf", []string{"vinh", "thanh"}},
+		{"Xã Phogn Mỹ", []string{"xa", "phong", "my"}},
+		{"Tân hPước", []string{"tan", "phuoc"}},                   // a swap, not Huyện + "Pước"
+		{"P.Trúc Bạch", []string{"p", "truc", "bach"}},            // a type word and its dot stay apart
+		{"Xã Thnh Phước", []string{"xa", "thnh", "phuoc"}},        // misspelt name, not "Tỉnh"
+		{"Thanh Hóa", []string{"thanh", "hoa"}},                   // known words untouched
+		{"Huyn Tân Thành", []string{"huyen", "tan", "thanh"}},     // misspelt type word at a part's start
+		{"xangoc lam", []string{"xa", "ngoc", "lam"}},             // glued, no case to go by
+		{"Phường 5, Qận3", []string{"phuong", "5", "quan", "3"}}, // misspelt and glued to a number
+	}
+	for _, tt := range tests {
+		st := &state{}
+		st.reset(g, tt.text)
+		var got []string
+		for _, tk := range st.toks {
+			got = append(got, tk.key)
+		}
+		if len(got) != len(tt.want) {
+			t.Errorf("%q → %q, want %q", tt.text, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.want[i] {
+				t.Errorf("%q → %q, want %q", tt.text, got, tt.want)
+				break
+			}
+		}
+	}
+}
+
+// TestEditCost checks the costs of the misspelling search, in half edits.
+func TestEditCost(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"hiep hoa", "hiep hoa", 0},
+		{"hiep hoaa", "hiep hoa", 1}, // a letter doubled
+		{"hiephoa", "hiep hoa", 1},   // a space dropped
+		{"phogn my", "phong my", 2},  // two letters swapped
+		{"quayg nam", "quang nam", 2},
+		{"quang nsm", "quang nam", 1}, // a key next to the right one
+		{"ong nai", "dong nai", 2},    // the first letter dropped
+		{"dong nai", "dong thap", 5},  // n→h is a neighbour key
+		{"lao cai", "ca mau", 7},      // beyond the budget of 6: 6+1
+		{"", "ab", 4},
+	}
+	for _, tt := range tests {
+		if got := editCost(tt.a, tt.b, 6); got != tt.want {
+			t.Errorf("editCost(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestFastFoldAgreesWithFold: the table fold and vn.Fold give the same key
+// for every word the tokenizer makes.
+func TestFastFoldAgreesWithFold(t *testing.T) {
+	for _, w := range []string{"Nguyễn", "ĐẮK", "Hoà", "Thuỷ", "H'Leo", "Ea\u200bKao", "Nghe\u0323\u0302", "Lạng5", "Ắ", "ǅ", "Ωmega", "Quận"} {
+		b, ok := fastFold(nil, w)
+		if !ok {
+			continue // the slow path folds it
+		}
+		if want := foldWord(w); string(b) != want {
+			t.Errorf("fastFold(%q) = %q, foldWord = %q", w, b, want)
+		}
+	}
+}
+
+// TestMemo: a remembered result is the result; a caller changing its
+// candidates does not change what the next caller gets; eras are kept
+// apart; concurrent callers agree.
+func TestMemo(t *testing.T) {
+	const text = "Phường Điện Biên, Quận Ba Đình, Hà Nội" // a split commune: candidates
+	before := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	cache.reset()
+	first := Resolve(text, before)
+	if len(first.Candidates) < 2 {
+		t.Fatalf("want candidates, got %+v", first)
+	}
+	first.Candidates[0].Commune = Unit{Code: "x"}
+	h0 := Stats().Hits
+	second := Resolve(text, before)
+	if Stats().Hits != h0+1 {
+		t.Errorf("second call not answered from the cache")
+	}
+	if second.Candidates[0].Commune.Code == "x" {
+		t.Errorf("a caller's change leaked into the cache")
+	}
+	fresh := resolveText(text, false)
+	if second.Commune != fresh.Commune || second.NewCommune != fresh.NewCommune || len(second.Candidates) != len(fresh.Candidates) || second.Confidence != fresh.Confidence {
+		t.Errorf("cached %+v, fresh %+v", second, fresh)
+	}
+	if Resolve("00004", before).Commune.Name == Resolve("00004", ReformDate).Commune.Name {
+		t.Errorf("eras share a cache entry")
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				if r := Resolve(text, before); r.Commune != fresh.Commune {
+					t.Errorf("concurrent result %+v", r)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestMemoBounded: the cache forgets rather than grow past its bound.
+func TestMemoBounded(t *testing.T) {
+	m := newMemo()
+	for i := 0; i < memoShards*memoShardMax*2; i++ {
+		m.put(string(rune('a'+i%26))+itoa(i), false, Result{})
+	}
+	n := 0
+	for i := range m.shards {
+		n += len(m.shards[i].era[0])
+	}
+	if n > memoShards*memoShardMax {
+		t.Errorf("%d results kept, bound %d", n, memoShards*memoShardMax)
+	}
+}
+
+func itoa(i int) string {
+	var b [20]byte
+	p := len(b)
+	for {
+		p--
+		b[p] = byte('0' + i%10)
+		i /= 10
+		if i == 0 {
+			return string(b[p:])
+		}
+	}
+}
+
+// TestResolveAllocs: a remembered address allocates nothing; a new one
+// only a little (the result's candidates and strings).
+func TestResolveAllocs(t *testing.T) {
+	d := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	text := "Thôn 3, Xã Tam Hiệp, Huyện Phúc Thọ, Hà Nội"
+	Resolve(text, d)
+	if n := testing.AllocsPerRun(100, func() { Resolve(text, d) }); n != 0 {
+		t.Errorf("remembered address: %v allocations", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { resolveText(text, false) }); n > 2 {
+		t.Errorf("fresh address: %v allocations", n)
+	}
+}
