@@ -74,12 +74,12 @@ func TestRepairKeepsKnownWords(t *testing.T) {
 		{"Lạng5 Sơn", []string{"lang", "son"}},
 		{"Vĩnh Thanhf", []string{"vinh", "thanh"}},
 		{"Xã Phogn Mỹ", []string{"xa", "phong", "my"}},
-		{"Tân hPước", []string{"tan", "phuoc"}},                   // a swap, not Huyện + "Pước"
-		{"P.Trúc Bạch", []string{"p", "truc", "bach"}},            // a type word and its dot stay apart
-		{"Xã Thnh Phước", []string{"xa", "thnh", "phuoc"}},        // misspelt name, not "Tỉnh"
-		{"Thanh Hóa", []string{"thanh", "hoa"}},                   // known words untouched
-		{"Huyn Tân Thành", []string{"huyen", "tan", "thanh"}},     // misspelt type word at a part's start
-		{"xangoc lam", []string{"xa", "ngoc", "lam"}},             // glued, no case to go by
+		{"Tân hPước", []string{"tan", "phuoc"}},                  // a swap, not Huyện + "Pước"
+		{"P.Trúc Bạch", []string{"p", "truc", "bach"}},           // a type word and its dot stay apart
+		{"Xã Thnh Phước", []string{"xa", "thnh", "phuoc"}},       // misspelt name, not "Tỉnh"
+		{"Thanh Hóa", []string{"thanh", "hoa"}},                  // known words untouched
+		{"Huyn Tân Thành", []string{"huyen", "tan", "thanh"}},    // misspelt type word at a part's start
+		{"xangoc lam", []string{"xa", "ngoc", "lam"}},            // glued, no case to go by
 		{"Phường 5, Qận3", []string{"phuong", "5", "quan", "3"}}, // misspelt and glued to a number
 	}
 	for _, tt := range tests {
