@@ -91,7 +91,7 @@ func RenderLines(w io.Writer, labels []string, series []Series, width, height in
 	}
 	step := 1 + len(labels)/8
 	for i, l := range labels {
-		if i%step == 0 || i == len(labels)-1 {
+		if i%step == 0 {
 			fmt.Fprintf(&sb, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x(i), y(0)+14, html.EscapeString(l))
 		}
 	}

@@ -193,7 +193,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 			title = "34 provinces, since 1 July 2025"
 		}
 		e := era
-		if err := RenderMap(&buf, era, vals, MapOptions{Width: 460, Title: title, Legend: d.MetricName, Max: max,
+		if err := RenderMap(&buf, era, vals, MapOptions{Width: 420, Title: title, Legend: d.MetricName, Max: max,
 			Href: func(code string) string { return link(e, code, "", p.metric) }}); err != nil {
 			h.fail(w, r, err)
 			return
@@ -232,14 +232,29 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	if len(bars) > 0 {
-		RenderBars(&buf, sortedBars(bars), max, 560)
+		RenderBars(&buf, sortedBars(bars), max, 480)
 	}
 	d.Bars = template.HTML(buf.String())
 	buf.Reset()
-	var labels []string
-	var persons, withID, records []float64
+	// Progress: the state at the end of each month from the first load on;
+	// then records by the month their source describes.
+	var labels, srcLabels []string
+	var persons, withID, records, bySource []float64
+	first := ""
+	for _, m := range rep.Months {
+		if m.Loaded && first == "" {
+			first = m.Month
+		}
+	}
 	for _, m := range rep.Months {
 		if m.Month == "unknown" {
+			continue
+		}
+		if m.RecordsBySourceDate != 0 {
+			srcLabels = append(srcLabels, m.Month)
+			bySource = append(bySource, float64(m.RecordsBySourceDate))
+		}
+		if first == "" || m.Month < first {
 			continue
 		}
 		labels = append(labels, m.Month)
@@ -248,7 +263,11 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		records = append(records, float64(m.Records))
 	}
 	if len(labels) > 0 {
-		RenderLines(&buf, labels, []Series{{"records", "#9ecae1", records}, {"persons", "#3182bd", persons}, {"persons with ID", "#e6550d", withID}}, 560, 220)
+		RenderLines(&buf, labels, []Series{{"records", "#9ecae1", records}, {"persons", "#3182bd", persons}, {"persons with ID", "#e6550d", withID}}, 480, 200)
+	}
+	if len(srcLabels) > 0 {
+		buf.WriteString(`<h2>Records by the month their source describes</h2>`)
+		RenderLines(&buf, srcLabels, []Series{{"records", "#756bb1", bySource}}, 480, 160)
 	}
 	d.Progress = template.HTML(buf.String())
 	d.Links["old"] = link(Old, "", "", p.metric)

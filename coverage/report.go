@@ -140,6 +140,8 @@ type Month struct {
 	PersonsWithID int64 `json:"persons_with_id"`
 	// By source date: records whose source describes this month (current state).
 	RecordsBySourceDate int64 `json:"records_by_source_date"`
+	// Loaded is true for months in which something was loaded or changed.
+	Loaded bool `json:"loaded"`
 }
 
 // Report is coverage at one level of one era.
@@ -512,6 +514,7 @@ func progress(ctx context.Context, conn driver.Conn, cols columns, where string)
 		run.withID += d.withID
 		x := get(m)
 		x.Records, x.Persons, x.PersonsWithID = run.records, run.persons, run.withID
+		x.Loaded = true
 	}
 	var out []Month
 	for _, x := range by {

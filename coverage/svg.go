@@ -180,7 +180,7 @@ func RenderMap(w io.Writer, era Era, values map[string]float64, opt MapOptions) 
 		opt.Width, height, opt.Width, height, era)
 	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="#f7fbff"/>`+"\n", opt.Width, height)
 	if opt.Title != "" {
-		fmt.Fprintf(bw, `<text x="%d" y="24" font-size="16" font-weight="bold">%s</text>`+"\n", opt.Width/2+10, html.EscapeString(opt.Title))
+		fmt.Fprintf(bw, `<text x="%d" y="22" font-size="13" font-weight="bold" text-anchor="end">%s</text>`+"\n", opt.Width-8, html.EscapeString(opt.Title))
 	}
 	for _, s := range g.shapes {
 		v, ok := values[s.Code]
@@ -233,9 +233,9 @@ func RenderMap(w io.Writer, era Era, values map[string]float64, opt MapOptions) 
 	for _, a := range []struct {
 		name     string
 		lon, lat float64
-	}{{"Quần đảo Hoàng Sa (Đà Nẵng)", 111.2, 17.6}, {"Quần đảo Trường Sa (Khánh Hòa)", 112.0, 12.2}} {
+	}{{"Quần đảo Hoàng Sa (Đà Nẵng)", 111.9, 17.5}, {"Quần đảo Trường Sa (Khánh Hòa)", 113.6, 12.0}} {
 		x, y := px(a.lon, a.lat)
-		fmt.Fprintf(bw, `<text x="%.1f" y="%.1f" font-size="11" fill="#333">%s</text>`+"\n", x, y, a.name)
+		fmt.Fprintf(bw, `<text x="%.1f" y="%.1f" font-size="10" fill="#333" text-anchor="middle">%s</text>`+"\n", x, y, a.name)
 	}
 	// Legend.
 	lx, ly := pad+80, float64(height)-40

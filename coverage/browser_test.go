@@ -1,0 +1,125 @@
+package coverage_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
+)
+
+// chromium finds Debian's chromium (installed by scripts/setup.sh).
+func chromium(t *testing.T) string {
+	for _, name := range []string{os.Getenv("DANCU_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("no chromium: run scripts/setup.sh (apt-get install chromium) or set DANCU_CHROMIUM")
+	return ""
+}
+
+// An analyst signs in through the desk's login form in a real Chromium,
+// lands on the coverage page, sees both maps (63 + 34 provinces), clicks
+// Nghệ An on the map and gets its communes. The screenshot goes to
+// $DANCU_SCREENSHOT when set (README's docs/img/coverage.png).
+func TestCoveragePageInChromium(t *testing.T) {
+	var h http.Handler = http.NotFoundHandler()
+	env := webtest.Start(t, web.Config{Coverage: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) })})
+	h = coverage.NewHandler(env.Conn, nil)
+	units := benchUnits(t, env.Conn)
+	synthRecords(t, env.Conn, 0, 60_000, units)
+	synthPersons(t, env.Conn, 36_000, units)
+	env.AddUser(t, "analyst1", store.RoleAnalyst)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
+		chromedp.WindowSize(1400, 1250), chromedp.Flag("headless", true))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(env.URL+"/login"),
+		chromedp.WaitVisible(`#username`),
+		chromedp.SendKeys(`#username`, "analyst1"),
+		chromedp.SendKeys(`#password`, webtest.Password),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`#map-new svg`),
+	)
+	if err != nil {
+		t.Fatalf("chromium: log in: %v", err)
+	}
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Title())
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.coverage-map path').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(url, "/coverage") || !strings.Contains(title, "Coverage") {
+		t.Errorf("after login: at %s (%q), want the coverage page", url, title)
+	}
+	if paths != 63+34 {
+		t.Errorf("%d province paths drawn, want 63+34", paths)
+	}
+	shot := filepath.Join(t.TempDir(), "coverage.png")
+	if p := os.Getenv("DANCU_SCREENSHOT"); p != "" {
+		shot = p
+	}
+	if len(png) < 10_000 {
+		t.Errorf("screenshot of %d bytes", len(png))
+	}
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
+
+	// Click Nghệ An on the old-era map: drill down to its communes.
+	err = chromedp.Do(ctx,
+		chromedp.Click(`#map-old path#p-40`),
+		chromedp.WaitVisible(`tr[data-code="16681"]`),
+	)
+	if err != nil {
+		t.Fatalf("drill-down: %v", err)
+	}
+	if url, err = chromedp.Run(ctx, chromedp.Location()); err != nil {
+		t.Fatal(err)
+	}
+	communes, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#coverage-table tbody tr.unit').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(url, "province=40") || communes < 100 {
+		t.Errorf("drill-down: at %s with %d commune rows, want Nghệ An's communes", url, communes)
+	}
+	if p := os.Getenv("DANCU_SCREENSHOT"); p != "" {
+		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			os.WriteFile(filepath.Join(os.TempDir(), "coverage-nghe-an.png"), png, 0o644)
+		}
+	}
+}
