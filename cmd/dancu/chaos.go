@@ -63,6 +63,7 @@ to be running. The same --seed gives the same population and kill schedule.`,
 	f.IntVar(&cfg.Runs, "runs", 1, "runs with kills")
 	f.IntVar(&cfg.Kills, "kills", 3, "SIGKILLs per run")
 	f.Int64Var(&cfg.Seed, "seed", 1, "seed of the population and the kill schedule (run i uses seed+i)")
+	f.Int64Var(&cfg.FirstRunSeed, "run-seed", 0, "seed of the first run's kill schedule (default --seed); repeats run i of a campaign with --runs 1 --run-seed <its seed>")
 	f.IntVar(&cfg.Persons, "persons", 500, "persons in the generated population")
 	f.StringVar(&cfg.Dir, "dir", "", "working directory (default <home>/chaos)")
 	f.BoolVar(&cfg.Baseline, "baseline", false, "also compare a second clean run with the first (how much persons differ without kills)")
@@ -101,6 +102,14 @@ func printChaos(g *globals, rep *chaos.Report, elapsed time.Duration) {
 	fmt.Fprintf(out, "kills: %d (%s)\n", total, strings.Join(names, ", "))
 	fmt.Fprintf(out, "collateral restarts (processes that exited because another was killed): %s\n", orDash(strings.Join(rs, ", ")))
 	fmt.Fprintf(out, "rows lost: %d\nrows doubled: %d\nrecords without a person: %d\n", t.RowsLost, t.RowsDoubled, t.Unlinked)
+	stalls, stalled := 0, 0
+	for _, r := range rep.Runs {
+		stalls += len(r.Stalls)
+		if len(r.Stalls) > 0 {
+			stalled++
+		}
+	}
+	fmt.Fprintf(out, "stalls (no progress for 45 s with messages left; dancu run restarted): %d in %d of %d runs\n", stalls, stalled, len(rep.Runs))
 	differing := 0
 	for _, r := range rep.Runs {
 		if r.PersonsDiffering > 0 {

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/pipelines"
 )
@@ -40,8 +41,11 @@ type Config struct {
 	// Persons in the generated population. Default: 500.
 	Persons int
 	// Seed of the population and of the kill schedule (which process,
-	// when). Run i draws from Seed+i. Default: 1.
+	// when). Run i draws from Seed+i (or FirstRunSeed+i). Default: 1.
 	Seed int64
+	// FirstRunSeed, when set, seeds the first run's schedule instead of
+	// Seed: to repeat run i of a campaign, give its seed here and Runs 1.
+	FirstRunSeed int64
 	// Runs with kills. Default: 1.
 	Runs int
 	// Kills per run. Default: 3.
@@ -119,6 +123,10 @@ type RunResult struct {
 	Kills    []Kill
 	Restarts map[string]int // collateral: exits the harness did not cause
 	Imports  int            // import attempts (one per file without kills)
+	// Stalls: times the stages stopped making progress with messages
+	// left to commit, and the harness restarted `dancu run` (liveness,
+	// not loss: a stall that a restart cures loses nothing).
+	Stalls []string
 	Elapsed  time.Duration
 	Diff
 }
@@ -185,15 +193,19 @@ func Campaign(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Baseline = &d
 		fmt.Fprintf(cfg.Log, "chaos: baseline (clean vs clean): %s\n", d)
 	}
+	first := cfg.Seed
+	if cfg.FirstRunSeed != 0 {
+		first = cfg.FirstRunSeed
+	}
 	for i := 0; i < cfg.Runs; i++ {
-		seed := cfg.Seed + int64(i)
+		seed := first + int64(i)
 		got, res, err := oneRun(ctx, cfg, files, fmt.Sprintf("run-%03d", i+1), seed, cfg.Kills)
 		if err != nil {
 			return rep, fmt.Errorf("chaos: run %d (seed %d): %w", i+1, seed, err)
 		}
 		res.Diff = compare(clean, got)
 		rep.Runs = append(rep.Runs, *res)
-		fmt.Fprintf(cfg.Log, "chaos: run %d/%d (seed %d, %.0fs): kills %s; %s\n", i+1, cfg.Runs, seed, res.Elapsed.Seconds(), killList(res.Kills), res.Diff)
+		fmt.Fprintf(cfg.Log, "chaos: run %d/%d (seed %d, %.0fs): kills %s; stalls %d; %s\n", i+1, cfg.Runs, seed, res.Elapsed.Seconds(), killList(res.Kills), len(res.Stalls), res.Diff)
 	}
 	return rep, nil
 }
@@ -370,9 +382,11 @@ func oneRun(ctx context.Context, cfg Config, files []string, name string, seed i
 	if err := c.waitUp(ctx); err != nil {
 		return nil, nil, c.withLogs(err)
 	}
-	if err := c.waitDrained(ctx); err != nil {
+	stalls, err := c.waitDrained(ctx)
+	if err != nil {
 		return nil, nil, c.withLogs(err)
 	}
+	res.Stalls = stalls
 	snap, err := readSnapshot(ctx, chAddr)
 	if err != nil {
 		return nil, nil, c.withLogs(err)
@@ -572,22 +586,65 @@ func (c *cluster) waitUp(ctx context.Context) error {
 	}
 }
 
+// stallAfter is how long the stages may make no progress, with messages
+// still to commit, before the harness calls it a stall.
+const stallAfter = 45 * time.Second
+
 // waitDrained waits until the match and load groups have committed
-// everything, riding out a broker that is still restarting.
-func (c *cluster) waitDrained(ctx context.Context) error {
-	cfg := pipelines.StagesConfig{Brokers: []string{c.kafka}}
+// everything, riding out a broker that is still restarting. When the
+// stages stop making progress with messages left (a stall), it records
+// which group and partitions are stuck and restarts `dancu run`, as an
+// operator would, and goes on waiting.
+func (c *cluster) waitDrained(ctx context.Context) ([]string, error) {
+	var stalls []string
+	last, since := int64(-1), time.Now()
 	for {
-		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := pipelines.WaitDrained(wctx, cfg, 200*time.Millisecond)
-		cancel()
-		if err == nil {
-			return nil
+		behind, where, err := c.behind(ctx)
+		if err == nil && behind == 0 {
+			return stalls, nil
 		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("waiting for the stages to drain: %w", err)
+		if err == nil && behind != last {
+			last, since = behind, time.Now()
 		}
-		time.Sleep(500 * time.Millisecond)
+		if err == nil && time.Since(since) > stallAfter {
+			stalls = append(stalls, fmt.Sprintf("no progress for %s with %d messages uncommitted (%s); restarted dancu run", stallAfter, behind, where))
+			fmt.Fprintf(c.cfg.Log, "chaos: stall: %s\n", stalls[len(stalls)-1])
+			c.kill(Run)
+			last, since = -1, time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return stalls, fmt.Errorf("waiting for the stages to drain (%d behind: %s; stalls %v): %w", last, where, stalls, ctx.Err())
+		case <-time.After(300 * time.Millisecond):
+		}
 	}
+}
+
+// behind returns how many messages the match and load groups have yet to
+// commit, and where.
+func (c *cluster) behind(ctx context.Context) (int64, string, error) {
+	steps := []struct{ group, topic string }{
+		{"dancu-match", pipelines.TopicRecords},
+		{"dancu-load", pipelines.TopicMatched},
+		{"dancu-load-rejects", pipelines.TopicRejects},
+	}
+	var total int64
+	var where []string
+	for _, s := range steps {
+		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		lags, err := kafkax.Lag(lctx, []string{c.kafka}, s.group, s.topic)
+		cancel()
+		if err != nil {
+			return 0, "", err
+		}
+		for _, l := range lags {
+			if l.Lag > 0 {
+				total += l.Lag
+				where = append(where, fmt.Sprintf("%s on %s/%d: committed %d, end %d", s.group, s.topic, l.Partition, l.Committed, l.End))
+			}
+		}
+	}
+	return total, strings.Join(where, "; "), nil
 }
 
 // withLogs adds the tail of every process log to err, for diagnosis.
