@@ -126,8 +126,8 @@ type RunResult struct {
 	// Stalls: times the stages stopped making progress with messages
 	// left to commit, and the harness restarted `dancu run` (liveness,
 	// not loss: a stall that a restart cures loses nothing).
-	Stalls []string
-	Elapsed  time.Duration
+	Stalls  []string
+	Elapsed time.Duration
 	Diff
 }
 
