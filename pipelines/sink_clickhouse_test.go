@@ -24,7 +24,7 @@ func sinkRecords(n int) []schemas.Record {
 		recs[i] = schemas.Record{
 			RecordID: fmt.Sprintf("r%06d", i), FullName: fmt.Sprintf("Nguyễn Văn %d", i),
 			BirthDate: fmt.Sprintf("19%02d-%02d-%02d", 30+i%70, 1+i%12, 1+i%28), BirthYear: uint16(1930 + i%70),
-			ScanRef:   fmt.Sprintf("20%02d-%02d-%02d", 10+i%15, 1+i%12, 1+i%28),
+			ScanRef:    fmt.Sprintf("20%02d-%02d-%02d", 10+i%15, 1+i%12, 1+i%28),
 			SourceDate: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
 		}
 	}
