@@ -14,11 +14,13 @@ type Batch struct {
 	Links     []schemas.Link
 	Conflicts []schemas.Conflict
 	Rejects   []schemas.Reject
+	// PersonEvents are the registry's merges and splits (person_events).
+	PersonEvents []schemas.PersonEvent
 }
 
 // Len is the number of rows of all kinds.
 func (b *Batch) Len() int {
-	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects)
+	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents)
 }
 
 func (b *Batch) reset() { *b = Batch{} }
@@ -62,6 +64,10 @@ func (b *Batch) add(m kafka.Message) error {
 		var rs []schemas.Reject
 		rs, err = schemas.DecodeRows[schemas.Reject](m.Value)
 		b.Rejects = append(b.Rejects, rs...)
+	case KindPersonEvents:
+		var rs []schemas.PersonEvent
+		rs, err = schemas.DecodeRows[schemas.PersonEvent](m.Value)
+		b.PersonEvents = append(b.PersonEvents, rs...)
 	default:
 		return fmt.Errorf("decode message %s/%d@%d: unknown kind %q", m.Topic, m.Partition, m.Offset, k)
 	}

@@ -34,7 +34,7 @@ const ReplayGroup = "dancu-dead-replay"
 func (b *Batch) lens() map[string]int {
 	return map[string]int{
 		KindRecords: len(b.Records), KindPersons: len(b.Persons), KindLinks: len(b.Links),
-		KindConflicts: len(b.Conflicts), KindRejects: len(b.Rejects),
+		KindConflicts: len(b.Conflicts), KindRejects: len(b.Rejects), KindPersonEvents: len(b.PersonEvents),
 	}
 }
 
@@ -57,6 +57,9 @@ func (b *Batch) encodeRow(kind string, i int) (string, []byte, error) {
 	case KindRejects:
 		v, err := schemas.EncodeRows(b.Rejects[i : i+1])
 		return b.Rejects[i].RejectID, v, err
+	case KindPersonEvents:
+		v, err := schemas.EncodeRows(b.PersonEvents[i : i+1])
+		return b.PersonEvents[i].EventID, v, err
 	}
 	return "", nil, fmt.Errorf("encode row: unknown kind %q", kind)
 }

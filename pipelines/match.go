@@ -24,6 +24,7 @@ type LinkResult struct {
 	Persons   []schemas.Person
 	Links     []schemas.Link
 	Conflicts []schemas.Conflict
+	Events    []schemas.PersonEvent // merges and splits of persons
 }
 
 // Enricher normalises a record in place before linking (resolves address
@@ -142,6 +143,9 @@ func (b *matchBatch) flush(ctx context.Context) error {
 		return err
 	}
 	if out, err = appendChunks(out, KindConflicts, res.Conflicts, n, schemas.EncodeRows[schemas.Conflict]); err != nil {
+		return err
+	}
+	if out, err = appendChunks(out, KindPersonEvents, res.Events, n, schemas.EncodeRows[schemas.PersonEvent]); err != nil {
 		return err
 	}
 	if err := b.w.WriteMessages(ctx, out...); err != nil {

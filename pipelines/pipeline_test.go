@@ -42,7 +42,7 @@ func newEnv(t *testing.T) *env {
 	}
 	brokers := []string{brokertest.Start(t)}
 	return &env{brokers: brokers, conn: conn, cfg: pipelines.StagesConfig{
-		Brokers: brokers, Conn: conn, Match: true, Load: true, Enrich: pipelines.ResolveAddresses,
+		Brokers: brokers, Conn: conn, Match: true, Load: true, Enrich: pipelines.ResolveAddresses, RegistryDir: t.TempDir(),
 		MatchConfig: pipelines.MatchConfig{MaxWait: 100 * time.Millisecond},
 		LoadConfig:  pipelines.LoadConfig{MaxWait: 100 * time.Millisecond},
 	}}
@@ -258,9 +258,10 @@ func readTruth(t *testing.T, path string) map[string]string {
 	return out
 }
 
-// A matcher that restarts rebuilds its registry from ClickHouse: records
-// imported after the restart link to the persons found before it, whose
-// ids do not change, and the clusters score well against the truth.
+// A matcher that restarts keeps its registry on disk, and one whose disk
+// state is lost rebuilds it from the changelog topic: records imported
+// after the restart link to the persons found before it, whose ids do not
+// change, and the clusters score well against the truth.
 func TestMatcherRestartKeepsPersonIDs(t *testing.T) {
 	e := newEnv(t)
 	dir, m := generate(t, 400, "csv", "jsonl")
@@ -269,17 +270,12 @@ func TestMatcherRestartKeepsPersonIDs(t *testing.T) {
 		t.Fatalf("want a CSV and a JSONL source, got %v", files)
 	}
 	// The spreadsheet first, linked by one matcher; then the scanned forms
-	// of the same population, linked by a second matcher restored from
-	// ClickHouse.
+	// of the same population, linked by a second matcher whose registry
+	// directory is new (the first one's disk is lost).
 	date := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
 	first := e.importFile(t, files[0], date)
 	ctx := context.Background()
 
-	e1, err := matching.NewEngine(matching.EngineConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.cfg.Linker = pipelines.EngineLinker{Engine: e1}
 	stop := e.runStagesStoppable(t)
 	e.drain(t)
 	stop()
@@ -291,15 +287,17 @@ func TestMatcherRestartKeepsPersonIDs(t *testing.T) {
 		t.Fatalf("%d records linked, %d accepted", len(before), first.Accepted)
 	}
 
-	e2, err := matching.NewEngine(matching.EngineConfig{})
+	e.cfg.RegistryDir = t.TempDir()
+	l, n, err := pipelines.OpenRegistry(ctx, pipelines.RegistryConfig{Dir: e.cfg.RegistryDir, Brokers: e.brokers})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := pipelines.RestoreRegistry(ctx, e.conn, e2)
-	if err != nil || n != int(first.Accepted) {
-		t.Fatalf("restored %d records (want %d): %v", n, first.Accepted, err)
+	if n != int(first.Accepted) || l.Registry.Len() != uint64(first.Accepted) {
+		t.Fatalf("rebuilt %d records from the changelog, registry holds %d (want %d)", n, l.Registry.Len(), first.Accepted)
 	}
-	e.cfg.Linker = pipelines.EngineLinker{Engine: e2}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	e.runStages(t)
 	e.importFile(t, files[1], date)
 	e.drain(t)
@@ -313,14 +311,18 @@ func TestMatcherRestartKeepsPersonIDs(t *testing.T) {
 			moved++
 		}
 	}
-	// Persons may merge when new records bridge them, but almost every
-	// earlier id must survive.
+	// Persons may merge when new records bridge them (the older id
+	// survives), but almost every earlier id must survive.
 	if moved > len(before)/50 {
 		t.Errorf("%d of %d earlier records changed person after the restart", moved, len(before))
 	}
+	var events uint64
+	if err := e.conn.QueryRow(ctx, "SELECT count() FROM person_events FINAL").Scan(&events); err != nil {
+		t.Fatal(err)
+	}
 	truth := readTruth(t, filepath.Join(dir, "truth.csv"))
 	mt := matching.Evaluate(truth, after)
-	t.Logf("after restart: %d records, pairwise P %.4f R %.4f F1 %.4f", mt.Records, mt.Precision, mt.Recall, mt.F1)
+	t.Logf("after restart: %d records, %d moved, %d person events; pairwise P %.4f R %.4f F1 %.4f", mt.Records, moved, events, mt.Precision, mt.Recall, mt.F1)
 	if mt.Records != len(after) || mt.F1 < 0.95 {
 		t.Errorf("clusters after restart: %+v", mt)
 	}

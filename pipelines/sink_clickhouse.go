@@ -73,6 +73,9 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	if err := insertRows(ctx, s, "rejects", KindRejects, b.Rejects, in); err != nil {
 		return err
 	}
+	if err := insertRows(ctx, s, "person_events", KindPersonEvents, b.PersonEvents, in); err != nil {
+		return err
+	}
 	if len(in.rows) > 0 {
 		return &RefusedRows{Rows: in.rows}
 	}

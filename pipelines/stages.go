@@ -17,8 +17,12 @@ import (
 type StagesConfig struct {
 	Brokers []string    // Kafka bootstrap brokers
 	Conn    driver.Conn // ClickHouse connection for the load stage
-	Linker  Linker      // Default: EngineLinker over a new engine with the embedded Vietnamese settings
-	Enrich  Enricher    // Default: none
+	Linker  Linker      // Default: a RegistryLinker over RegistryDir
+	// RegistryDir holds the match stage's registry (Pebble) when Linker
+	// is nil; Settings its trained model (default: the embedded one).
+	RegistryDir string
+	Settings    *matching.Settings
+	Enrich      Enricher // Default: none
 	// Match and Load select the stages. Each process may run either or
 	// both; more processes join the same consumer groups.
 	Match, Load bool
@@ -46,21 +50,28 @@ func (s *StageStats) DeadLetters() int64 {
 // RunStages runs the selected stages until ctx is cancelled (each drains
 // what it holds before returning) or one of them fails.
 func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
 	if cfg.Linker == nil && cfg.Match {
-		e, err := matching.NewEngine(matching.EngineConfig{})
+		if cfg.RegistryDir == "" {
+			return fmt.Errorf("run stages: the match stage needs a registry directory (or a Linker)")
+		}
+		l, n, err := OpenRegistry(ctx, RegistryConfig{Dir: cfg.RegistryDir, Settings: cfg.Settings, Brokers: cfg.Brokers})
 		if err != nil {
 			return fmt.Errorf("run stages: %w", err)
 		}
-		cfg.Linker = EngineLinker{Engine: e}
+		defer l.Close()
+		if n > 0 {
+			cfg.Logger.Info("registry rebuilt from its changelog", "records", n)
+		}
+		cfg.Linker = l
 	}
 	if cfg.MatchGroup == "" {
 		cfg.MatchGroup = "dancu-match"
 	}
 	if cfg.LoadGroup == "" {
 		cfg.LoadGroup = "dancu-load"
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
 	}
 	if st == nil {
 		st = new(StageStats)

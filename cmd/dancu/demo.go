@@ -102,12 +102,10 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 	fmt.Fprintf(out, "generated %d persons in %d households: %d source records in %s\n", m.Persons, m.Households, m.Records, srcDir)
 
 	// 4. The match and load stages, in the background.
-	engine, err := matching.NewEngine(matching.EngineConfig{})
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
+	// The match stage links through the identity registry (on disk under
+	// the demo directory) with the embedded trained model.
 	stages := pipelines.StagesConfig{Brokers: brokers, Conn: conn, Match: true, Load: true,
-		Enrich: pipelines.ResolveAddresses, Linker: pipelines.EngineLinker{Engine: engine}, Logger: log}
+		Enrich: pipelines.ResolveAddresses, RegistryDir: filepath.Join(dir, "registry"), Logger: log}
 	sctx, stopStages := context.WithCancel(ctx)
 	defer stopStages()
 	stagesDone := make(chan error, 1)

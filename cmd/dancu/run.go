@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -24,8 +25,11 @@ func newRunCmd(g *globals) *cobra.Command {
 		Use:   "run",
 		Short: "run the match and load stages (Kafka → match → Kafka → load → ClickHouse)",
 		Long: `Runs the long-lived stages of the pipeline until interrupted. Run more
-processes to scale out: each joins the same Kafka consumer groups. The
-first Ctrl-C drains what the stages hold (ClickHouse gets the rows, then
+load processes (--stages load) to scale out loading: each joins the same
+Kafka consumer group. The match stage keeps the identity registry on disk
+under --home (registry/, rebuilt from the topic dancu.registry-changelog when
+missing) and must run in one process: two match processes would each hold
+part of the registry. The first Ctrl-C drains what the stages hold (ClickHouse gets the rows, then
 offsets are committed); a second one stops at once.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -44,33 +48,28 @@ offsets are committed); a second one stops at once.`,
 					return fmt.Errorf("--stages: unknown stage %q (want match, load)", s)
 				}
 			}
-			// Both stages need ClickHouse: load writes to it, match
-			// rebuilds its registry from it.
-			conn, err := openClickHouse(cmd.Context(), g)
-			if err != nil {
-				return err
+			if cfg.Load {
+				conn, err := openClickHouse(cmd.Context(), g)
+				if err != nil {
+					return err
+				}
+				defer conn.Close()
+				cfg.Conn = conn
 			}
-			defer conn.Close()
-			cfg.Conn = conn
 			if cfg.Match {
-				ec := matching.EngineConfig{}
+				// The registry lives under --home; it is rebuilt from its
+				// changelog topic when the directory is missing.
+				cfg.RegistryDir = filepath.Join(g.home, "registry")
 				if settings != "" {
 					s, err := matching.LoadSettings(settings)
 					if err != nil {
 						return err
 					}
-					ec.Settings = s
+					if s.Model == nil {
+						return fmt.Errorf("--settings %s: no trained model (run dancu train first)", settings)
+					}
+					cfg.Settings = s
 				}
-				engine, err := matching.NewEngine(ec)
-				if err != nil {
-					return err
-				}
-				n, err := pipelines.RestoreRegistry(cmd.Context(), conn, engine)
-				if err != nil {
-					return err
-				}
-				cfg.Logger.Info("registry restored from ClickHouse", "records", n)
-				cfg.Linker = pipelines.EngineLinker{Engine: engine}
 			}
 			st := new(pipelines.StageStats)
 			if metrics != "" {
@@ -86,7 +85,7 @@ offsets are committed); a second one stops at once.`,
 		},
 	}
 	cmd.Flags().StringVar(&stages, "stages", "match,load", "stages to run in this process")
-	cmd.Flags().StringVar(&settings, "settings", "", "matching settings with a trained model (dancu train); default: the embedded Vietnamese settings, trained on the first micro-batch")
+	cmd.Flags().StringVar(&settings, "settings", "", "matching settings with a trained model (dancu train); default: the trained Vietnamese model embedded in the binary")
 	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics on this host:port (e.g. 127.0.0.1:9464)")
 	cmd.Flags().DurationVar(&every, "progress", 10*time.Second, "log the stage counters this often (0: never)")
 	return cmd

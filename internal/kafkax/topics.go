@@ -36,6 +36,10 @@ const (
 	TopicRegistryChangelog = "dancu.registry-changelog"
 )
 
+// compacted are the topics EnsureTopics creates with cleanup.policy =
+// compact: changelogs, where only the last message of each key matters.
+var compacted = map[string]bool{TopicRegistryChangelog: true}
+
 // DefaultPartitions is the partition count FlowTopics asks for. More
 // partitions allow more matchers in one consumer group.
 const DefaultPartitions = 6
@@ -71,7 +75,11 @@ func EnsureTopics(ctx context.Context, brokers []string, topics map[string]int) 
 			return fmt.Errorf("ensure topics: topic %s: partitions %d: must be at least 1", name, parts)
 		}
 		names = append(names, name)
-		req.Topics = append(req.Topics, kafka.TopicConfig{Topic: name, NumPartitions: parts, ReplicationFactor: -1})
+		tc := kafka.TopicConfig{Topic: name, NumPartitions: parts, ReplicationFactor: -1}
+		if compacted[name] {
+			tc.ConfigEntries = []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}}
+		}
+		req.Topics = append(req.Topics, tc)
 	}
 	if len(names) == 0 {
 		return nil

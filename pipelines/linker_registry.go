@@ -1,0 +1,161 @@
+package pipelines
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// RegistryLinker links micro-batches with the identity registry (package
+// registry): each new record is scored against its blocking candidates
+// with the one trained model and the persons it touches are clustered
+// again; the state is on disk (Pebble) under the registry's directory,
+// and every batch goes to the changelog topic, from which a matcher
+// whose disk state is missing rebuilds it.
+type RegistryLinker struct {
+	Registry *registry.Registry
+	Records  *registry.Records
+	// Changelog receives each batch's records (key = a hash of their
+	// ids) before Link returns. Nil: no changelog.
+	Changelog MessageWriter
+}
+
+var _ Linker = (*RegistryLinker)(nil)
+
+// Link implements Linker.
+func (l *RegistryLinker) Link(ctx context.Context, recs []schemas.Record) (LinkResult, error) {
+	out, err := l.Registry.AddRecords(ctx, l.Records, recs)
+	if err != nil {
+		return LinkResult{}, err
+	}
+	if l.Changelog != nil && len(recs) > 0 {
+		v, err := schemas.EncodeRecords(recs)
+		if err != nil {
+			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
+		}
+		if err := l.Changelog.WriteMessages(ctx, kafka.Message{Key: batchKey(recs), Value: v}); err != nil {
+			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
+		}
+	}
+	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events}, nil
+}
+
+func batchKey(recs []schemas.Record) []byte {
+	h := sha256.New()
+	for i := range recs {
+		h.Write([]byte(recs[i].RecordID))
+		h.Write([]byte{0})
+	}
+	return []byte(hex.EncodeToString(h.Sum(nil)[:16]))
+}
+
+// RegistryConfig says where the match stage keeps its registry.
+type RegistryConfig struct {
+	Dir      string             // Pebble directory (dancu run: --home/registry)
+	Settings *matching.Settings // Default: the embedded trained Vietnamese model
+	Brokers  []string           // for the changelog; none: no changelog
+}
+
+// OpenRegistry opens the registry in cfg.Dir. When the directory holds
+// no record and the changelog topic holds batches (the disk state was
+// lost), it first replays them, in their order, into the registry: the
+// same batches in the same order give the same persons and ids. It
+// returns the linker and the number of records replayed.
+func OpenRegistry(ctx context.Context, cfg RegistryConfig) (*RegistryLinker, int, error) {
+	s := cfg.Settings
+	if s == nil {
+		var err error
+		if s, err = matching.TrainedSettings("vietnamese"); err != nil {
+			return nil, 0, fmt.Errorf("open registry: %w", err)
+		}
+	}
+	reg, err := registry.Open(registry.Config{Dir: cfg.Dir, Settings: s})
+	if err != nil {
+		return nil, 0, err
+	}
+	l := &RegistryLinker{Registry: reg, Records: registry.NewRecords()}
+	if len(cfg.Brokers) == 0 {
+		return l, 0, nil
+	}
+	if err := kafkax.EnsureTopics(ctx, cfg.Brokers, map[string]int{kafkax.TopicRegistryChangelog: 1}); err != nil {
+		reg.Close()
+		return nil, 0, fmt.Errorf("open registry: %w", err)
+	}
+	n := 0
+	if reg.Len() == 0 {
+		if n, err = replayChangelog(ctx, cfg.Brokers, l); err != nil {
+			reg.Close()
+			return nil, 0, fmt.Errorf("open registry: rebuild from %s: %w", kafkax.TopicRegistryChangelog, err)
+		}
+	}
+	w, err := kafkax.NewWriter(cfg.Brokers, kafkax.TopicRegistryChangelog)
+	if err != nil {
+		reg.Close()
+		return nil, 0, err
+	}
+	l.Changelog = w
+	return l, n, nil
+}
+
+// Close closes the registry and the changelog writer.
+func (l *RegistryLinker) Close() error {
+	var err error
+	if c, ok := l.Changelog.(interface{ Close() error }); ok {
+		err = c.Close()
+	}
+	return errors.Join(err, l.Registry.Close())
+}
+
+// replayChangelog adds every batch of the changelog (one partition) to
+// the registry, from the first offset to the end.
+func replayChangelog(ctx context.Context, brokers []string, l *RegistryLinker) (int, error) {
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	topic := kafkax.TopicRegistryChangelog
+	lo, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
+		topic: {kafka.FirstOffsetOf(0), kafka.LastOffsetOf(0)}}})
+	if err != nil {
+		return 0, err
+	}
+	var first, end int64
+	for _, p := range lo.Topics[topic] {
+		if p.Error != nil {
+			return 0, p.Error
+		}
+		first, end = p.FirstOffset, p.LastOffset
+	}
+	if end <= first {
+		return 0, nil
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 250 * time.Millisecond})
+	defer r.Close()
+	if err := r.SetOffset(first); err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			return n, err
+		}
+		recs, err := schemas.DecodeRecords(m.Value)
+		if err != nil {
+			return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+		}
+		if _, err := l.Registry.AddRecords(ctx, l.Records, recs); err != nil {
+			return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+		}
+		n += len(recs)
+		if m.Offset+1 >= end {
+			return n, nil
+		}
+	}
+}
