@@ -420,18 +420,18 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 	added := false
 	var hist [37]int16
 	letterHist(&hist, key, 1)
-	try := func(id int32, budget int) {
-		u := &g.units[id]
-		if d := len(u.key) - len(key); d > budget || -d > budget {
-			return
+	// cost of reading the part as name k, or budget+1
+	costOf := func(k string, budget int) int {
+		if d := len(k) - len(key); d > budget || -d > budget {
+			return budget + 1
 		}
-		if must != "" && !strings.HasPrefix(u.key, must) {
-			return
+		if must != "" && !strings.HasPrefix(k, must) {
+			return budget + 1
 		}
 		// Each edit changes the letter counts by at most two: a cheap
 		// filter before the edit distance.
 		h := hist
-		letterHist(&h, u.key, -1)
+		letterHist(&h, k, -1)
 		l1 := 0
 		for _, c := range h[:36] {
 			if c < 0 {
@@ -440,9 +440,20 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 			l1 += int(c)
 		}
 		if l1 > 2*budget {
-			return
+			return budget + 1
 		}
-		cost := editCost(key, u.key, budget)
+		return editCost(key, k, budget)
+	}
+	try := func(id int32, budget int) {
+		u := &g.units[id]
+		cost := costOf(u.key, budget)
+		// its earlier names and variants too ("Gia Thắng" before it
+		// became part of another commune)
+		for _, a := range u.alts {
+			if c := costOf(a, budget); c < cost {
+				cost = c
+			}
+		}
 		if cost > budget {
 			return
 		}

@@ -65,10 +65,11 @@ type unit struct {
 	parent int32  // commune → district; district → province; new commune → new province; else -1
 	prov   int32  // commune, district → province; else -1
 	alt    []int32
-	final  bool    // still in the last pre-reform list (2025-03); always true for the new era
-	succ   int32   // old commune merged away before the reform → the commune that absorbed it, or -1
-	to     []int32 // old commune → new communes; old province → new province; island district → new commune
-	from   []int32 // new commune → old communes (or island districts); new province → old provinces
+	final  bool     // still in the last pre-reform list (2025-03); always true for the new era
+	succ   int32    // old commune merged away before the reform → the commune that absorbed it, or -1
+	to     []int32  // old commune → new communes; old province → new province; island district → new commune
+	from   []int32  // new commune → old communes (or island districts); new province → old provinces
+	alts   []string // other folded names (earlier names, variants, old names), for the misspelling search
 }
 
 // slot is what the index holds for a folded key: the units it names and
@@ -311,6 +312,9 @@ func (g *gazetteer) addKey(full string, id int32, q float32) {
 		return
 	}
 	g.addRaw(k, id, q)
+	if u := &g.units[id]; u.key != "" && k != u.key && !containsString(u.alts, k) {
+		u.alts = append(u.alts, k)
+	}
 	// Apostrophes: "Ea H'Leo" is also written "Ea H Leo".
 	if strings.ContainsAny(bare, "'’") {
 		g.addRaw(foldKey(strings.NewReplacer("'", " ", "’", " ").Replace(bare)), id, q)
@@ -467,4 +471,13 @@ func (g *gazetteer) buildTrie() {
 			g.words[w] = wd
 		}
 	}
+}
+
+func containsString(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }

@@ -218,6 +218,20 @@ func (st *state) cleanWord(k string) (word, bool) {
 		}
 	}
 	if hasDigit && hasLetter {
+		// a digit OCR or a hurried hand put for a letter: "H0à", "Ha1"
+		for _, sub := range [...]string{"0o1l2z3e4a5s6b7t8b9g", "0o1i2z3e4a5s6g7t8b9q"} {
+			st.scratch = st.scratch[:0]
+			for i := 0; i < len(k); i++ {
+				c := k[i]
+				if '0' <= c && c <= '9' {
+					c = sub[2*(c-'0')+1]
+				}
+				st.scratch = append(st.scratch, c)
+			}
+			if wd, ok := g.words[string(st.scratch)]; ok && wd.id >= 0 {
+				return wd, true
+			}
+		}
 		st.scratch = st.scratch[:0]
 		for i := 0; i < len(k); i++ {
 			if k[i] < '0' || k[i] > '9' {

@@ -368,7 +368,10 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 		s -= 0.5
 	}
 	if m&mAdmin == 0 && st.insideMarkedPart(i) {
-		return // "Xã Nghhĩa Lâm": the part names a unit from its type word on, not from "Lâm"
+		// "Xã Nghhĩa Lâm": the part names a unit from its type word on,
+		// not from "Lâm" — unless nothing else reads it ("Xã Xuâm Dơng
+		// Thanh Hóa", a misspelt commune and no separators)
+		s -= 0.8
 	}
 	if j > i+1 && st.markStart[i] && st.markAt[i+1] == i && st.mark[i+1]&mAdmin != 0 {
 		s -= 0.4 // "Xã Lý …" is more likely Xã + Lý than a unit called "Xa Lý"

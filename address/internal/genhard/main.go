@@ -259,7 +259,8 @@ func (t *tables) sample(r *rand.Rand) address.Labelled {
 			l.typ = abbrev(l.typ, false)
 			note("abbrev")
 		default:
-			if r.IntN(100) < 70 || numeric(l.name) {
+			// a number is never written without its type word ("P.3")
+			if r.IntN(100) < 70 && !numeric(l.name) {
 				l.typ = ""
 				note("no-type-word")
 			}
