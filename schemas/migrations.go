@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -67,4 +68,134 @@ func splitSQL(s string) []string {
 		out = append(out, rest)
 	}
 	return out
+}
+
+// ShardKeys are the tables a production cluster shards, with the sharding
+// key of their Distributed table. Every key is a function of values that
+// never change for a row's id, so a re-loaded or corrected row lands on
+// the shard that holds its earlier copy (ReplacingMergeTree and the
+// coverage views' state look-ups work per shard). Records and rejects go
+// by source file: one file is one collecting unit's list, so a province's
+// rows stay together file by file. (A key on the address would move a
+// corrected record to another shard and leave its old copy counted.)
+// Persons and their events go by person id, links by record id, conflicts
+// by conflict id. The coverage state and aggregate tables are written
+// only by views on each shard; their Distributed tables read all shards.
+var ShardKeys = map[string]string{
+	"records":          "cityHash64(file_hash)",
+	"rejects":          "cityHash64(file_hash)",
+	"persons":          "cityHash64(person_id)",
+	"person_events":    "cityHash64(person_id)",
+	"links":            "cityHash64(record_id)",
+	"conflicts":        "cityHash64(conflict_id)",
+	"record_state":     "cityHash64(record_id)",
+	"person_state":     "cityHash64(person_id)",
+	"coverage_records": "rand()",
+	"coverage_persons": "rand()",
+}
+
+var (
+	reCreateTable = regexp.MustCompile(`(?s)^CREATE TABLE IF NOT EXISTS (\w+)\s*(\(.*\))\s*ENGINE = (\w+)(\(([^)]*)\))?(.*)$`)
+	reAlterTable  = regexp.MustCompile(`(?s)^ALTER TABLE (\w+)\s+(.*)$`)
+	reCreateView  = regexp.MustCompile(`(?s)^CREATE (OR REPLACE VIEW|VIEW IF NOT EXISTS) (\w+) AS(.*)$`)
+	reCreateMV    = regexp.MustCompile(`(?s)^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+) TO (\w+) AS(.*)$`)
+	reInsert      = regexp.MustCompile(`(?s)^INSERT INTO (\w+)`)
+	reFromTable   = regexp.MustCompile(`\b(FROM|JOIN)\s+(\w+)\b`)
+)
+
+// ClusterMigrations returns the migrations rewritten for a ClickHouse
+// cluster named cluster: each sharded table (ShardKeys) becomes a
+// Replicated*MergeTree NAME_local on every node behind a Distributed NAME;
+// other tables (reference lists, the desk's accounts and audit log) are
+// Replicated*MergeTree tables holding all rows on every node; the
+// materialised views read and write the local tables on each shard; views
+// query the Distributed ones. Every DDL statement runs ON CLUSTER. The
+// backfill statements, which only matter for a database that already has
+// rows, become comments saying how to run them on each shard.
+func ClusterMigrations(cluster string) ([]Migration, error) {
+	if !regexp.MustCompile(`^\w+$`).MatchString(cluster) {
+		return nil, fmt.Errorf("cluster %q: want a name of letters, digits and _", cluster)
+	}
+	migs, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	null := map[string]bool{}
+	for i := range migs {
+		var out []string
+		for _, st := range migs[i].Statements {
+			sts, err := clusterStatement(st, cluster, null)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", migs[i].Name, err)
+			}
+			out = append(out, sts...)
+		}
+		migs[i].Statements = out
+	}
+	return migs, nil
+}
+
+func local(name string) string { return name + "_local" }
+
+func clusterStatement(st, cluster string, null map[string]bool) ([]string, error) {
+	on := " ON CLUSTER " + cluster
+	if m := reCreateTable.FindStringSubmatch(st); m != nil {
+		name, cols, engine, args, rest := m[1], m[2], m[3], m[5], m[6]
+		if engine == "Null" {
+			null[name] = true
+			return []string{"CREATE TABLE IF NOT EXISTS " + name + on + "\n" + cols + "\nENGINE = Null" + rest}, nil
+		}
+		if !strings.HasSuffix(engine, "MergeTree") {
+			return nil, fmt.Errorf("table %s: engine %s has no replicated form", name, engine)
+		}
+		key, sharded := ShardKeys[name]
+		path := "/clickhouse/tables/all/{database}/" + name
+		table := name
+		if sharded {
+			table = local(name)
+			path = "/clickhouse/tables/{shard}/{database}/" + table
+		}
+		rargs := "'" + path + "', '{replica}'"
+		if args != "" {
+			rargs += ", " + args
+		}
+		out := []string{"CREATE TABLE IF NOT EXISTS " + table + on + "\n" + cols + "\nENGINE = Replicated" + engine + "(" + rargs + ")" + rest}
+		if sharded {
+			out = append(out, "CREATE TABLE IF NOT EXISTS "+name+on+" AS "+table+"\nENGINE = Distributed("+cluster+", currentDatabase(), "+table+", "+key+")")
+		}
+		return out, nil
+	}
+	if m := reAlterTable.FindStringSubmatch(st); m != nil {
+		name, rest := m[1], m[2]
+		if _, sharded := ShardKeys[name]; sharded {
+			return []string{"ALTER TABLE " + local(name) + on + "\n    " + rest, "ALTER TABLE " + name + on + "\n    " + rest}, nil
+		}
+		return []string{"ALTER TABLE " + name + on + "\n    " + rest}, nil
+	}
+	if m := reCreateMV.FindStringSubmatch(st); m != nil {
+		name, to, body := m[1], m[2], m[3]
+		if _, sharded := ShardKeys[to]; sharded {
+			to = local(to)
+		}
+		body = reFromTable.ReplaceAllStringFunc(body, func(s string) string {
+			g := reFromTable.FindStringSubmatch(s)
+			if _, sharded := ShardKeys[g[2]]; sharded {
+				return g[1] + " " + local(g[2])
+			}
+			return s
+		})
+		return []string{"CREATE MATERIALIZED VIEW IF NOT EXISTS " + name + on + " TO " + to + " AS" + body}, nil
+	}
+	if m := reCreateView.FindStringSubmatch(st); m != nil {
+		return []string{"CREATE " + m[1] + " " + m[2] + on + " AS" + m[3]}, nil
+	}
+	if m := reInsert.FindStringSubmatch(st); m != nil {
+		if _, sharded := ShardKeys[m[1]]; sharded {
+			// A backfill through the views: per shard, on local tables.
+			l := local(m[1])
+			return []string{"-- existing data only: on one replica of each shard run\n-- INSERT INTO " + l + " SELECT * FROM " + l + " FINAL;"}, nil
+		}
+		return []string{st}, nil // reference rows into a table replicated to every node
+	}
+	return nil, fmt.Errorf("statement has no cluster form: %.60s", st)
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -43,4 +46,86 @@ func TestMigrateCommandNothingListening(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "dancu clickhouse") {
 		t.Fatalf("error %v, want one saying to start `dancu clickhouse`", err)
 	}
+}
+
+var (
+	update        = flag.Bool("update", false, "rewrite golden files")
+	migrationName = regexp.MustCompile(`^\d{4}_\w+\.sql\n$`)
+)
+
+// dancu migrate --cluster prints the cluster DDL. Each migration's part
+// matches its golden file in testdata/cluster (reference rows left out;
+// go test ./cmd/dancu -run ClusterDDL -update rewrites them after a
+// reviewed change; a migration without one is only logged, so adding a
+// migration does not break this test), and every statement is parsed by
+// the real engine (EXPLAIN AST: the embedded engine has no cluster to run
+// ON CLUSTER on).
+func TestMigrateClusterDDL(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"--home", t.TempDir(), "migrate", "--cluster", "dancu"}, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatalf("migrate --cluster: %v\n%s", err, errOut.String())
+	}
+	parts := map[string]*strings.Builder{}
+	var cur *strings.Builder
+	for _, line := range strings.SplitAfter(out.String(), "\n") {
+		if name, ok := strings.CutPrefix(line, "-- "); ok && migrationName.MatchString(name) {
+			cur = &strings.Builder{}
+			parts[strings.TrimSpace(name)] = cur
+		}
+		if cur != nil && !strings.HasPrefix(line, "('") {
+			cur.WriteString(line)
+		}
+	}
+	if len(parts) == 0 {
+		t.Fatalf("migrate --cluster printed no migration: %.200s", out.String())
+	}
+	for name, b := range parts {
+		golden := "testdata/cluster/" + name
+		if *update {
+			os.MkdirAll("testdata/cluster", 0o755)
+			if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if os.IsNotExist(err) {
+			t.Logf("%s: no golden file yet (go test ./cmd/dancu -run ClusterDDL -update)", name)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != string(want) {
+			t.Errorf("migrate --cluster: %s differs from %s (run with -update after checking the change)", name, golden)
+		}
+	}
+	migs, err := schemas.ClusterMigrations("dancu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, _ := chdbtest.Open(t)
+	n, distributed, replicated := 0, 0, 0
+	for _, m := range migs {
+		for _, st := range m.Statements {
+			if strings.HasPrefix(st, "--") {
+				continue
+			}
+			if strings.HasPrefix(st, "INSERT INTO") {
+				continue // reference rows, the same as on one node (TestMigrateCommand runs them)
+			}
+			if !strings.Contains(st, "ON CLUSTER dancu") {
+				t.Errorf("%s: statement not ON CLUSTER: %.80s", m.Name, st)
+			}
+			distributed += strings.Count(st, "ENGINE = Distributed(dancu")
+			replicated += strings.Count(st, "ENGINE = Replicated")
+			if err := conn.Exec(context.Background(), "EXPLAIN AST "+st); err != nil {
+				t.Errorf("%s: the engine cannot parse %.80s…: %v", m.Name, st, err)
+			}
+			n++
+		}
+	}
+	if distributed != len(schemas.ShardKeys) || replicated < distributed {
+		t.Errorf("%d Distributed and %d Replicated tables, want %d Distributed each over a Replicated local table", distributed, replicated, len(schemas.ShardKeys))
+	}
+	t.Logf("%d statements parsed, %d Distributed tables", n, distributed)
 }
