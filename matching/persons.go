@@ -262,6 +262,19 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 	return sums, conflicts
 }
 
+// ConflictKey is what a conflict's id is made of: its kind, the numbers
+// and the persons involved — not its records, so that a new record of the
+// same persons re-emits the same conflict (which keeps the status the
+// review desk gave it), and only new evidence (another person, another
+// number) raises a new one.
+func ConflictKey(kind, numbers string, persons []string) string {
+	nums := strings.Split(numbers, ";")
+	sort.Strings(nums)
+	ps := append([]string(nil), persons...)
+	sort.Strings(ps)
+	return kind + "\x00" + strings.Join(nums, ";") + "\x00" + strings.Join(ps, ";")
+}
+
 func newConflict(res *Result, personID func(int32) string, kind, number string, rows []int32, score float64, expl string) schemas.Conflict {
 	f := res.Frame
 	ids := make([]string, len(rows))
@@ -277,11 +290,7 @@ func newConflict(res *Result, personID func(int32) string, kind, number string, 
 	}
 	sort.Strings(persons)
 	h := sha256.New()
-	h.Write([]byte(kind))
-	for _, id := range ids {
-		h.Write([]byte{0})
-		h.Write([]byte(id))
-	}
+	h.Write([]byte(ConflictKey(kind, number, persons)))
 	prov := ""
 	if c, ok := f.byName["perm_province"]; ok && len(rows) > 0 {
 		prov = f.cols[c].dict[f.cols[c].vals[rows[0]]]

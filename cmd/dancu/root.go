@@ -109,6 +109,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newDemoCmd(g),
 		newServeCmd(g),
 		newUsersCmd(g),
+		newReviewCmd(g),
 		newDeadLettersCmd(g),
 		newChaosCmd(g),
 	)

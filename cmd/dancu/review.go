@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// reviewClient speaks the desk's JSON API (the same scope checks, audit
+// and decision rules as the browser).
+type reviewClient struct {
+	base string
+	http *http.Client
+	csrf string
+}
+
+func (c *reviewClient) do(method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.csrf != "" {
+		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w (is `dancu serve` running there? --server)", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error string `json:"error"`
+		}
+		json.Unmarshal(b, &e)
+		if e.Error == "" {
+			e.Error = strings.TrimSpace(string(b))
+		}
+		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, e.Error)
+	}
+	if out == nil {
+		return nil
+	}
+	if raw, ok := out.(*json.RawMessage); ok {
+		*raw = b
+		return nil
+	}
+	return json.Unmarshal(b, out)
+}
+
+func newReviewCmd(g *globals) *cobra.Command {
+	var server, user string
+	cmd := &cobra.Command{
+		Use:   "review",
+		Short: "list, show and decide conflicts through a running `dancu serve` (for scripts)",
+		Long: `The conflict desk from the command line. It signs in to a running 'dancu serve'
+(--server) as --user, with the password from $DANCU_PASSWORD or else the
+first line of standard input, and uses its JSON API: the same province
+scope, audit log and decision rules as the browser.`,
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&server, "server", envOr("DANCU_SERVER", "http://127.0.0.1:8080"), "URL of dancu serve ($DANCU_SERVER)")
+	pf.StringVar(&user, "user", os.Getenv("DANCU_USER"), "account name ($DANCU_USER)")
+	login := func() (*reviewClient, error) {
+		if user == "" {
+			return nil, errors.New("review: --user is required (or $DANCU_USER)")
+		}
+		u, err := url.Parse(server)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("review: --server %q: want http(s)://host:port", server)
+		}
+		pw := os.Getenv("DANCU_PASSWORD")
+		if pw == "" {
+			if pw, err = readPassword(g); err != nil {
+				return nil, err
+			}
+		}
+		jar, _ := cookiejar.New(nil)
+		c := &reviewClient{base: strings.TrimRight(server, "/"), http: &http.Client{Jar: jar, Timeout: time.Minute}}
+		var out struct {
+			CSRF string `json:"csrf_token"`
+		}
+		if err := c.do("POST", "/api/login", map[string]string{"username": user, "password": pw}, &out); err != nil {
+			return nil, err
+		}
+		c.csrf = out.CSRF
+		return c, nil
+	}
+
+	var status, kind, district string
+	var limit int
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "list the conflicts of my provinces (numbers masked)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := login()
+			if err != nil {
+				return err
+			}
+			q := url.Values{"status": {status}, "kind": {kind}, "district": {district}, "limit": {fmt.Sprint(limit)}}
+			var raw json.RawMessage
+			if err := c.do("GET", "/api/conflicts?"+q.Encode(), nil, &raw); err != nil {
+				return err
+			}
+			if asJSON {
+				_, err := fmt.Fprintln(g.stdout, string(bytes.TrimSpace(raw)))
+				return err
+			}
+			var out struct {
+				Conflicts []struct {
+					ID        string   `json:"conflict_id"`
+					Kind      string   `json:"kind"`
+					Number    string   `json:"id_number_masked"`
+					Provinces []string `json:"province_codes"`
+					Status    string   `json:"status"`
+					Score     float64  `json:"score"`
+					Records   int      `json:"records"`
+				} `json:"conflicts"`
+			}
+			if err := json.Unmarshal(raw, &out); err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "CONFLICT\tKIND\tPROBABILITY\tNUMBER\tPROVINCES\tRECORDS\tSTATUS")
+			for _, x := range out.Conflicts {
+				fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\t%d\t%s\n", x.ID, x.Kind, x.Score, x.Number, strings.Join(x.Provinces, ","), x.Records, x.Status)
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().StringVar(&status, "status", "open", "open, awaiting_second, needs_verification, decided or all")
+	list.Flags().StringVar(&kind, "kind", "", "shared_id, two_ids, id_contradicts or grey_zone")
+	list.Flags().StringVar(&district, "district", "", "old-era district code")
+	list.Flags().IntVar(&limit, "limit", 200, "at most this many")
+	list.Flags().BoolVar(&asJSON, "json", false, "print the API's JSON")
+
+	show := &cobra.Command{
+		Use:   "show CONFLICT",
+		Short: "print one conflict with its records, checks, persons and decisions (JSON; audited)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := login()
+			if err != nil {
+				return err
+			}
+			var raw json.RawMessage
+			if err := c.do("GET", "/api/conflicts/"+url.PathEscape(args[0]), nil, &raw); err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			if err := json.Indent(&buf, raw, "", "  "); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(g.stdout, buf.String())
+			return err
+		},
+	}
+
+	var decision, note string
+	decide := &cobra.Command{
+		Use:   "decide CONFLICT --decision same_person|different_persons|needs_verification [--note TEXT]",
+		Short: "record a decision on a conflict",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := login()
+			if err != nil {
+				return err
+			}
+			var out struct {
+				ID     string `json:"decision_id"`
+				After  string `json:"status_after"`
+				Before string `json:"status_before"`
+			}
+			if err := c.do("POST", "/api/conflicts/"+url.PathEscape(args[0])+"/decision",
+				map[string]string{"decision": decision, "note": note}, &out); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "decision %s recorded: %s → %s\n", out.ID, out.Before, out.After)
+			return nil
+		},
+	}
+	decide.Flags().StringVar(&decision, "decision", "", "same_person, different_persons or needs_verification")
+	decide.Flags().StringVar(&note, "note", "", "a note for the record")
+	decide.MarkFlagRequired("decision")
+
+	cmd.AddCommand(list, show, decide)
+	return cmd
+}
