@@ -1,0 +1,153 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
+)
+
+// browser starts a headless Chromium (Debian's chromium, installed by
+// scripts/setup.sh) for the test. There is no skip: a missing browser fails.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		t.Fatal("no Chromium found: run scripts/setup.sh (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.WindowSize(1280, 900),
+		chromedp.Flag("lang", "vi-VN"))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+// screenshotDir is where screenshots go: docs/img in the repository when
+// DANCU_SCREENSHOTS=1 (to refresh the README's pictures), else a
+// temporary directory.
+func screenshotDir(t *testing.T) string {
+	if os.Getenv("DANCU_SCREENSHOTS") == "1" {
+		return filepath.Join("..", "docs", "img")
+	}
+	return t.TempDir()
+}
+
+// TestBrowserReviewerDecides drives a real Chromium as a reviewer of Hà
+// Nội: sign in, see only Hà Nội's conflicts, open one (names unmasked,
+// differences highlighted), decide it, and find the decision in
+// ClickHouse and the conflict decided.
+func TestBrowserReviewerDecides(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	own := env.SeedConflict(t, "c7f3a91e2b6d", schemas.ConflictSharedID, "01", "01")
+	env.SeedConflict(t, "c2a8e4b1d093", schemas.ConflictTwoIDs, "01")
+	env.SeedConflict(t, "c5d19c7a3e40", schemas.ConflictGreyZone, "01", "26")
+	other := env.SeedConflict(t, "c90b7e6f1a22", schemas.ConflictSharedID, "46", "46")
+	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
+	ctx := browser(t)
+	dir := screenshotDir(t)
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.WaitVisible("#username"),
+		chromedp.SendKeys("#username", "reviewer.hn"),
+		chromedp.SendKeys("#password", webtest.Password),
+		chromedp.Click("#signin"),
+		chromedp.WaitVisible("#queue"),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	queue := run(t, ctx, chromedp.Text("#queue"))
+	html := run(t, ctx, chromedp.OuterHTML("#queue"))
+	if me := run(t, ctx, chromedp.Text("#me")); me != "reviewer.hn" {
+		t.Errorf("signed in as %q", me)
+	}
+	writePNG(t, filepath.Join(dir, "desk-queue.png"), run(t, ctx, chromedp.FullScreenshot(100)))
+	if !strings.Contains(html, own) || strings.Contains(html, other) {
+		t.Errorf("queue shows %q: want %s and not %s", queue, own, other)
+	}
+	if strings.Contains(queue, "001090012345") || strings.Contains(queue, "Nguyễn") {
+		t.Errorf("queue shows an unmasked number or name: %q", queue)
+	}
+	if !strings.Contains(queue, "0010******45") {
+		t.Errorf("queue lacks the masked number: %q", queue)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Click(`tr[data-conflict="`+own+`"] a.open`), chromedp.WaitVisible("#records")); err != nil {
+		t.Fatalf("open the conflict: %v", err)
+	}
+	records := run(t, ctx, chromedp.Text("#records"))
+	nDiff := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#records tr.differs").length`))
+	writePNG(t, filepath.Join(dir, "desk-conflict.png"), run(t, ctx, chromedp.FullScreenshot(100)))
+	if !strings.Contains(records, "Nguyễn Văn An") || !strings.Contains(records, "001090012345") {
+		t.Errorf("conflict page does not show the records: %q", records)
+	}
+	if nDiff == 0 {
+		t.Error("no differing field highlighted")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(`input[name="decision"][value="different_persons"]`),
+		chromedp.SendKeys(`textarea[name="note"]`, "Khác năm sinh và cha mẹ"),
+		chromedp.Click("#submit-decision"),
+		chromedp.WaitNotPresent("#decide"),
+	)
+	if err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	if status := run(t, ctx, chromedp.Text("#status")); status != "decided" {
+		t.Errorf("status after the decision: %q", status)
+	}
+	ds, err := env.Store.Decisions(context.Background(), own)
+	if err != nil || len(ds) != 1 || ds[0].Decision != schemas.DecisionDifferentPersons || ds[0].User != "reviewer.hn" ||
+		ds[0].Note != "Khác năm sinh và cha mẹ" || ds[0].StatusAfter != schemas.StatusDecided {
+		t.Errorf("decisions in ClickHouse: %+v %v", ds, err)
+	}
+	// The other province's conflict, typed in by hand: not found.
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/"+other)); err != nil {
+		t.Fatal(err)
+	}
+	if body := run(t, ctx, chromedp.Text("main")); !strings.Contains(body, "404") || strings.Contains(body, "001090012345") {
+		t.Errorf("another province's conflict page: %q", body)
+	}
+}
+
+// run runs one browser action and returns its value; the test fails on error.
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	return v
+}
+
+func writePNG(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
