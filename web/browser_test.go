@@ -43,16 +43,6 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// screenshotDir is where screenshots go: docs/img in the repository when
-// DANCU_SCREENSHOTS=1 (to refresh the README's pictures), else a
-// temporary directory.
-func screenshotDir(t *testing.T) string {
-	if os.Getenv("DANCU_SCREENSHOTS") == "1" {
-		return filepath.Join("..", "docs", "img")
-	}
-	return t.TempDir()
-}
-
 // TestBrowserReviewerDecides drives a real Chromium as a reviewer of Hà
 // Nội: sign in, see only Hà Nội's conflicts, open one (names unmasked,
 // differences highlighted), decide it, and find the decision in
@@ -65,7 +55,7 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	other := env.SeedConflict(t, "c90b7e6f1a22", schemas.ConflictSharedID, "46", "46")
 	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
 	ctx := browser(t)
-	dir := screenshotDir(t)
+	dir := t.TempDir() // screenshots, to look at when the test fails
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(env.URL+"/"),

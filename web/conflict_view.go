@@ -66,14 +66,15 @@ type idCheck struct {
 
 // conflictDetail is everything the conflict page and GET /api/conflicts/{id} show.
 type conflictDetail struct {
-	Conflict  store.ConflictRow  `json:"conflict"`
-	KindLabel string             `json:"-"`
-	Records   []store.Record     `json:"records"`
-	Fields    []fieldRow         `json:"-"`
-	IDChecks  []idCheck          `json:"id_checks"`
-	Persons   []schemas.Person   `json:"person_history"`
-	Decisions []schemas.Decision `json:"decisions"`
-	NeedsTwo  bool               `json:"needs_two_decisions"`
+	Conflict  store.ConflictRow     `json:"conflict"`
+	KindLabel string                `json:"-"`
+	Records   []store.Record        `json:"records"`
+	Fields    []fieldRow            `json:"-"`
+	IDChecks  []idCheck             `json:"id_checks"`
+	Persons   []schemas.Person      `json:"person_history"`
+	Events    []schemas.PersonEvent `json:"person_events"`
+	Decisions []schemas.Decision    `json:"decisions"`
+	NeedsTwo  bool                  `json:"needs_two_decisions"`
 }
 
 func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictDetail, error) {
@@ -83,6 +84,9 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 		return d, err
 	}
 	if d.Persons, err = s.store.PersonHistory(ctx, c.PersonIDs); err != nil {
+		return d, err
+	}
+	if d.Events, err = s.store.PersonEvents(ctx, c.PersonIDs); err != nil {
 		return d, err
 	}
 	if d.Decisions, err = s.store.Decisions(ctx, c.ConflictID); err != nil {

@@ -236,3 +236,15 @@ func (s *Store) PersonHistory(ctx context.Context, ids []string) ([]schemas.Pers
 	}
 	return ps, nil
 }
+
+// PersonEvents returns the merges and splits that name any of the persons
+// ids (as the continuing person or among the others), oldest first.
+func (s *Store) PersonEvents(ctx context.Context, ids []string) ([]schemas.PersonEvent, error) {
+	var es []schemas.PersonEvent
+	if err := s.conn.Select(ctx, &es, `SELECT * FROM person_events FINAL
+WHERE person_id IN {ids:Array(String)} OR hasAny(others, {ids:Array(String)}) ORDER BY at, event_id`,
+		clickhouse.Named("ids", ids)); err != nil {
+		return nil, fmt.Errorf("read person events: %w", err)
+	}
+	return es, nil
+}
