@@ -1,0 +1,67 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
+)
+
+// TestTwoDecisionsForTwoNumbers: merging two persons who both hold valid
+// numbers waits for a supervisor's second decision by another person; the
+// first is stored but not effective and not published.
+func TestTwoDecisionsForTwoNumbers(t *testing.T) {
+	pub := &recordingPublisher{}
+	env := webtest.Start(t, web.Config{Publisher: pub})
+	id := env.SeedConflict(t, "c_two", schemas.ConflictTwoIDs, "79", "79")
+	env.AddUser(t, "rev", store.RoleReviewer, "79")
+	env.AddUser(t, "rev2", store.RoleReviewer, "79")
+	env.AddUser(t, "sup", store.RoleSupervisor, "79")
+	rev, rev2, sup := env.Login(t, "rev"), env.Login(t, "rev2"), env.Login(t, "sup")
+	path := "/api/conflicts/" + id + "/decision"
+
+	st, body := rev.Do(t, "POST", path, map[string]string{"decision": "same_person"})
+	var d schemas.Decision
+	json.Unmarshal(body, &d)
+	if st != http.StatusOK || d.StatusAfter != schemas.StatusAwaitingSecond || d.Effective() {
+		t.Fatalf("first decision: %d %s", st, body)
+	}
+	if len(pub.got) != 0 {
+		t.Errorf("the first of two decisions was published: %+v", pub.got)
+	}
+	if st, _ := rev2.Do(t, "POST", path, map[string]string{"decision": "same_person"}); st != http.StatusForbidden {
+		t.Errorf("a reviewer's second decision: %d, want 403", st)
+	}
+	// Reassignment (supervisor only) within the province.
+	if st, b := sup.Do(t, "POST", "/api/conflicts/"+id+"/assign", map[string]string{"assignee": "rev2"}); st != http.StatusOK {
+		t.Errorf("assign: %d %s", st, b)
+	}
+	if st, _ := rev.Do(t, "POST", "/api/conflicts/"+id+"/assign", map[string]string{"assignee": "rev2"}); st != http.StatusForbidden {
+		t.Errorf("a reviewer reassigning: %d, want 403", st)
+	}
+	st, body = sup.Do(t, "POST", path, map[string]string{"decision": "same_person", "note": "cùng cha mẹ, cùng quê"})
+	d = schemas.Decision{}
+	json.Unmarshal(body, &d)
+	if st != http.StatusOK || d.StatusAfter != schemas.StatusDecided || !d.Effective() || d.StatusBefore != schemas.StatusAwaitingSecond {
+		t.Fatalf("supervisor's second decision: %d %s", st, body)
+	}
+	if len(pub.got) != 1 || pub.got[0].DecisionID != d.DecisionID || strings.Join(pub.got[0].RecordIDs, ",") == "" {
+		t.Errorf("published %+v, want the second decision with its records", pub.got)
+	}
+	st, body = sup.Do(t, "GET", "/api/conflicts?status=decided", nil)
+	if st != http.StatusOK || !strings.Contains(string(body), id) || !strings.Contains(string(body), `"assignee":"rev2"`) {
+		t.Errorf("decided list: %d %s", st, body)
+	}
+	// The supervisor may not be both deciders.
+	id2 := env.SeedConflict(t, "c_two_b", schemas.ConflictTwoIDs, "79")
+	p2 := "/api/conflicts/" + id2 + "/decision"
+	sup.Do(t, "POST", p2, map[string]string{"decision": "same_person"})
+	if st, _ := sup.Do(t, "POST", p2, map[string]string{"decision": "same_person"}); st != http.StatusForbidden {
+		t.Errorf("one supervisor deciding twice: %d, want 403", st)
+	}
+}
