@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -19,13 +20,20 @@ import (
 const maxCSVLine = 1 << 20
 
 // csvReader reads a delimited text file as a single sheet named "".
+// Rows are numbered as a spreadsheet shows the file: one row per record
+// and one per blank line (which encoding/csv skips), so that every
+// physical row is accounted for and row numbers match what a clerk sees.
 type csvReader struct {
 	f       io.Closer
 	r       *csv.Reader
 	started bool
 	done    bool
-	n       int // records read
+	n       int // rows yielded (records and blank lines)
+	recs    int // records read
 	lastErr int // record number of the last parse error, to stop on a loop
+	line    int // next physical line expected (1-based)
+	gap     int // blank lines still to yield before pending
+	pending *rawRow
 }
 
 // sniffText detects the text encoding of a CSV file from its first bytes and
@@ -137,28 +145,61 @@ func (c *csvReader) nextSheet() (string, bool, error) {
 }
 
 func (c *csvReader) nextRow() (rawRow, bool, error) {
+	if c.gap > 0 {
+		c.gap--
+		c.n++
+		return rawRow{num: c.n}, true, nil
+	}
+	if c.pending != nil {
+		r := *c.pending
+		c.pending = nil
+		c.n++
+		r.num = c.n
+		if r.err != nil {
+			r.err.Row = c.n
+		}
+		return r, true, nil
+	}
 	if c.done {
 		return rawRow{}, false, nil
 	}
+	if c.line == 0 {
+		c.line = 1
+	}
 	rec, err := c.r.Read()
-	c.n++
+	c.recs++
 	if err == io.EOF {
 		c.done = true
 		return rawRow{}, false, nil
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) && !errors.Is(err, errLineTooLong) {
-		if c.lastErr == c.n-1 && c.n > 1 && pe.Err == io.ErrUnexpectedEOF {
+		if c.lastErr == c.recs-1 && c.recs > 1 && pe.Err == io.ErrUnexpectedEOF {
 			c.done = true
 			return rawRow{}, false, nil
 		}
-		c.lastErr = c.n
-		return rawRow{num: c.n, err: &RowError{Row: c.n, Column: pe.Column, Err: pe.Err}}, true, nil
+		c.lastErr = c.recs
+		c.queue(pe.StartLine, pe.Line, rawRow{err: &RowError{Column: pe.Column, Err: pe.Err}})
+		return c.nextRow()
 	}
 	if err != nil {
-		return rawRow{}, false, fmt.Errorf("record %d: %w", c.n, err)
+		return rawRow{}, false, fmt.Errorf("record %d: %w", c.recs, err)
 	}
-	return rawRow{num: c.n, cells: rec}, true, nil
+	start, _ := c.r.FieldPos(0)
+	end, _ := c.r.FieldPos(len(rec) - 1)
+	end += strings.Count(rec[len(rec)-1], "\n") // a quoted field spanning lines
+	c.queue(start, end, rawRow{cells: rec})
+	return c.nextRow()
+}
+
+// queue holds r, read from lines start..end, behind the blank lines
+// between the previous record and it.
+func (c *csvReader) queue(start, end int, r rawRow) {
+	if start > c.line {
+		c.gap = start - c.line
+	}
+	c.line = max(end, start) + 1
+	c.pending = &r
 }
 
 func (c *csvReader) fonts(int) map[cellPos]string { return nil }

@@ -6,13 +6,24 @@
 //
 //	source file ─> ingest ─> Kafka ─> match ─> load ─> ClickHouse
 //
-// Every input row is accounted for: rows read = accepted + rejected. Rows
-// that are not data — title rows above the header, blank rows, a header
-// repeated on each printed page, a row numbering the columns "(1) (2) …",
-// a section heading alone in its row ("Thôn Đông"), footer rows from
-// "Người lập biểu", "Ký tên", "Xác nhận", a place-and-date line or a
-// totals row to the end of the sheet — are not rows read; each sheet's
-// Layout counts them.
+// Every physical row of every sheet is accounted for, in exactly one of:
+// accepted (a Record), rejected (a Reject, with its reason) or skipped
+// with its kind — title rows above the header, the header, a row
+// numbering the columns "(1) (2) …", blank rows, a header repeated on each
+// printed page, a section heading alone in its row ("Thôn Đông"), footer
+// rows ("Người lập biểu", "Ký tên", "Xác nhận", a place-and-date line, a
+// totals row). Each sheet's Layout counts them (Rows = Accepted + Rejected
+// + SkippedRows) and lists the skipped and rejected rows with a masked
+// preview; Description.Check turns a file that gives no data, or a sheet
+// whose header was not found, into an error naming the file and sheet.
+//
+// Footer and header words are compared with their diacritics (Tống, a
+// family name, is not Tổng, "total"; Tô Trường is not tổ trưởng); a cell
+// written without any diacritics is compared folded, and is a footer
+// only when nothing else in its row looks like a person's data (a birth
+// date, an identification number, an address). A footer is a trailing
+// block: a row shaped like a person's after it returns the sheet to data,
+// and the footer-looking rows before it are flagged in the report.
 //
 // # Formats
 //
@@ -55,8 +66,10 @@
 //
 // # Provenance
 //
-// Every record carries the file's SHA-256, sheet, 1-based row (line for CSV
-// and JSON lines), the source's own record id ("Mã bản ghi", form id), the
+// Every record carries the file's SHA-256, sheet, 1-based row (for CSV
+// the row a spreadsheet shows: records and blank lines; for JSON lines
+// the line), the source's own record id ("Mã bản ghi", form id) — kept as
+// a field, never the record's identity — the
 // import batch and the source date. Record ids are schemas.RecordID(file
 // hash, sheet, row): the same file gives the same ids on every import. The
 // default batch id is "b" + the first 16 hex digits of the file hash, so a

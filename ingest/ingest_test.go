@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,8 +96,12 @@ func TestXLSXMessy(t *testing.T) {
 				t.Errorf("column %s = %q, want %q", l.Columns[i].Letter, l.Columns[i].Field, w)
 			}
 		}
-		if l.TitleRows != 2 || l.BlankRows != 1 || l.FooterRows != 2 || l.OtherRows != 1 {
-			t.Errorf("skipped rows: title %d blank %d footer %d other %d, want 2 1 2 1", l.TitleRows, l.BlankRows, l.FooterRows, l.OtherRows)
+		want := map[SkipKind]int{SkipTitle: 2, SkipBlank: 2, SkipHeader: 2, SkipColumnNumbers: 1, SkipFooter: 2}
+		if fmt.Sprint(l.ByKind) != fmt.Sprint(want) || l.Rows != 13 || l.Rows != l.Accepted+l.Rejected+l.SkippedRows {
+			t.Errorf("rows %d = accepted %d + rejected %d + skipped %d %v, want 13 rows, skipped %v", l.Rows, l.Accepted, l.Rejected, l.SkippedRows, l.ByKind, want)
+		}
+		if len(l.Skips) != 9 || l.Skips[len(l.Skips)-1].Row != 13 || l.Skips[len(l.Skips)-1].Preview != "Nguyễn V. K." {
+			t.Errorf("skipped rows listed: %+v, want 9 with the signature masked last", l.Skips)
 		}
 		var acc, rej int
 		for _, it := range items {

@@ -59,6 +59,12 @@ func Open(path string, opts Options) (Source, error) {
 		}
 	}
 	ext := strings.ToLower(filepath.Ext(path))
+	if len(head) == 0 {
+		return nil, fmt.Errorf("open %s: %w: the file is empty (0 bytes)", path, ErrNoData)
+	}
+	if err := formatMatchesName(head, ext); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || (ext == ".xlsx" && len(head) == 0):
 		x, err := openXLSX(path, opts)
@@ -99,6 +105,39 @@ func Open(path string, opts Options) (Source, error) {
 		return &tabular{opts: opts, desc: desc, prov: prov, rd: c, want: want, legacyBytes: enc == "windows-1258"}, nil
 	}
 	return nil, fmt.Errorf("open %s: %w: not xlsx, xls, delimited text or JSON lines (ods and others: save as xlsx first)", path, ErrUnsupported)
+}
+
+// formatMatchesName refuses a file whose content is not the format its
+// name says and is no other format dancu reads either: random bytes
+// named .xlsx, a binary file named .csv. (A workbook named .csv, or an
+// .xls workbook named .xlsx, is read for what it is.)
+func formatMatchesName(head []byte, ext string) error {
+	zip, ole := bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, oleMagic)
+	if zip || ole {
+		return nil
+	}
+	switch ext {
+	case ".xlsx", ".xlsm":
+		return fmt.Errorf("%w: the name says an Excel workbook, but the content is not one (an .xlsx file is a zip archive starting with \"PK\"; this one starts with %s); "+
+			"save it again from Excel or LibreOffice as .xlsx, or if it is a text export, name it .csv", ErrUnsupported, headHex(head))
+	case ".xls":
+		if !looksText(head) {
+			return fmt.Errorf("%w: the name says an Excel 97–2003 workbook, but the content is not one (it starts with %s); "+
+				"save it again from Excel or LibreOffice as .xlsx", ErrUnsupported, headHex(head))
+		}
+	case ".csv", ".tsv", ".txt":
+		if !looksText(head) {
+			return fmt.Errorf("%w: the name says delimited text, but the content is binary (it starts with %s); "+
+				"export the list from its program as CSV (UTF-8) or .xlsx", ErrUnsupported, headHex(head))
+		}
+	}
+	return nil
+}
+
+// headHex shows the first bytes of a file.
+func headHex(head []byte) string {
+	n := min(len(head), 8)
+	return fmt.Sprintf("% x", head[:n])
 }
 
 // DefaultBatch is the import batch id used when none is given: derived from

@@ -105,13 +105,19 @@ func (s *scanSource) Next() (Item, error) {
 			b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
 		}
 		if tooLong {
-			return s.reject("", "", fmt.Sprintf("line longer than %d bytes", maxScanLine)), nil
+			s.l.Rows++
+			it := s.reject("", "", fmt.Sprintf("line longer than %d bytes", maxScanLine))
+			s.l.count(it, nil)
+			return it, nil
 		}
+		s.l.Rows++
 		if len(bytes.TrimSpace(b)) == 0 {
-			s.l.BlankRows++
+			s.l.skip(s.line, SkipBlank, nil)
 			continue
 		}
-		return s.form(b), nil
+		it := s.form(b)
+		s.l.count(it, func() string { return truncate(maskNumbers(string(b)), 80) })
+		return it, nil
 	}
 }
 

@@ -62,10 +62,14 @@ type sheetState struct {
 	buf    []rawRow // rows read ahead while looking for the header
 	layout *Layout
 	cols   columns
-	// headerFold holds the folded header of the name column, to spot a
-	// header repeated on every printed page.
-	headerFold string
+	// headerFold and headerCanon hold the header of the name column,
+	// folded and with its diacritics, to spot a header repeated on every
+	// printed page.
+	headerFold, headerCanon string
 	first      bool // next data row is the first after the header
+	// footerFrom is the index in layout.Skips of the footer row that
+	// started the footer phase.
+	footerFrom int
 }
 
 // columns is the resolved mapping: for each column index, its field and
@@ -135,7 +139,6 @@ func (c *columns) has(f string) bool { _, ok := c.index[f]; return ok }
 
 var (
 	colNumberRE = regexp.MustCompile(`^\(?([0-9]{1,2}|[a-zA-Z])\)?$`)
-	footerRE    = regexp.MustCompile(`^(nguoi lap|nguoi ghi|nguoi kiem tra|ky ten|ky ghi ro|ky va ghi|ky ho ten|ky xac nhan|xac nhan|truong thon|truong ap|truong ban|truong cong an|to truong|chu tich|can bo|tm ubnd|tm uy ban|tm ban|thu truong|tong cong|tong so)( |$)|ngay [0-9. ]*thang [0-9. ]*nam( [0-9]+)?$`)
 )
 
 // isBlank reports whether a row has no content apart from an STT number.
@@ -168,19 +171,12 @@ func isColumnNumbers(cells []string) bool {
 	return n >= 3
 }
 
-// isFooter reports a signature, place-and-date or totals row.
-func isFooter(cells []string, decode func(i int, s string) string) bool {
-	seen := 0
-	for i, c := range cells {
-		if strings.TrimSpace(c) == "" {
-			continue
-		}
-		if footerRE.MatchString(fold(decode(i, c))) {
-			return true
-		}
-		if seen++; seen == 3 {
-			break
+// isBlankRows reports whether every row is blank.
+func isBlankRows(rows []rawRow) bool {
+	for _, r := range rows {
+		if !isBlank(r.cells, -1) {
+			return false
 		}
 	}
-	return false
+	return true
 }

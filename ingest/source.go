@@ -7,7 +7,8 @@ import (
 )
 
 // Item is the outcome of reading one input row: exactly one of Record and
-// Reject is set.
+// Reject is set. Rows that hold no person (titles, headers, blank rows,
+// footers) are not items: each sheet's Layout counts and lists them.
 type Item struct {
 	Record *schemas.Record
 	Reject *schemas.Reject
@@ -52,19 +53,71 @@ type Description struct {
 	Note     string   `json:"note,omitempty"`     // how the file was read, when it is not obvious (an .xls converted)
 }
 
-// Layout is the detected (or mapped) layout of one sheet.
+// Layout is the detected (or mapped) layout of one sheet, and the account
+// of its rows: every physical row read is counted in exactly one of
+// Accepted, Rejected and SkippedRows, so Rows = Accepted + Rejected +
+// SkippedRows, always.
 type Layout struct {
 	Sheet      string      `json:"sheet"`             // "" for CSV and JSON lines
 	HeaderRows []int       `json:"header_rows"`       // 1-based rows that make the header (two for a merged two-row header)
 	Columns    []ColumnMap `json:"columns"`           // the columns, in order, with what each was mapped to
-	Skipped    string      `json:"skipped,omitempty"` // why the sheet was skipped, "" when it was read
-	// Rows that are neither data nor accounted as rejects: title rows above
-	// the header, blank rows, repeated headers, column-number rows,
-	// section headings and footer rows below the data.
-	TitleRows  int `json:"title_rows"`
-	BlankRows  int `json:"blank_rows"`
-	FooterRows int `json:"footer_rows"`
-	OtherRows  int `json:"other_rows"`
+	Skipped    string      `json:"skipped,omitempty"` // why the sheet gave no data ("empty sheet", not asked for), "" when it was read
+	// Problem says why a sheet with content could not be read (no header
+	// row found); a sheet with a Problem makes the import fail.
+	Problem string `json:"problem,omitempty"`
+	// Note says how the sheet was read when it is worth knowing (a header
+	// naming only a name column).
+	Note string `json:"note,omitempty"`
+
+	Rows        int              `json:"rows"` // physical rows read (CSV: records and blank lines)
+	Accepted    int              `json:"accepted"`
+	Rejected    int              `json:"rejected"`
+	SkippedRows int              `json:"skipped_rows"`
+	ByKind      map[SkipKind]int `json:"skipped_by_kind,omitempty"`
+	// Skips lists the skipped rows in order (consecutive blank rows, or
+	// rows of a sheet without header, as one run), and Rejects the
+	// rejected rows, each with a masked preview; at most MaxListed of
+	// each, Unlisted counts the runs and rejects left out.
+	Skips    []SkipRun     `json:"skips,omitempty"`
+	Rejects  []RejectedRow `json:"rejects,omitempty"`
+	Unlisted int           `json:"unlisted,omitempty"`
+}
+
+// MaxListed bounds the skipped runs and rejected rows a Layout lists (the
+// counts are always complete; every reject also goes to the rejects topic).
+const MaxListed = 10000
+
+// SkipKind says why a physical row holds no person.
+type SkipKind string
+
+// Kinds of skipped rows.
+const (
+	SkipTitle          SkipKind = "title"           // above the header
+	SkipHeader         SkipKind = "header"          // the header row(s), and rows between the header and a mapping's data_start
+	SkipColumnNumbers  SkipKind = "column numbers"  // "(1) (2) (3) …" under a printed header
+	SkipBlank          SkipKind = "blank"           // nothing but, perhaps, an STT number
+	SkipFooter         SkipKind = "footer"          // totals, place and date, signatures
+	SkipSection        SkipKind = "section heading" // "Thôn Đông" alone in its row
+	SkipRepeatedHeader SkipKind = "repeated header" // the header again, on each printed page
+	SkipNoHeader       SkipKind = "no header"       // a row of a sheet whose header was not found
+)
+
+// SkipRun is one skipped row, or a run of consecutive skipped rows of one
+// kind.
+type SkipRun struct {
+	Row     int      `json:"row"`
+	To      int      `json:"to,omitempty"` // last row of a run of several
+	Kind    SkipKind `json:"kind"`
+	Preview string   `json:"preview,omitempty"` // the first row's text, names and numbers masked
+	Note    string   `json:"note,omitempty"`
+}
+
+// RejectedRow is a rejected row as a report lists it.
+type RejectedRow struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"`
+	Reason  string `json:"reason"`
+	Preview string `json:"preview,omitempty"` // the row's text, names and numbers masked
 }
 
 // ColumnMap is one source column and the field it feeds.

@@ -79,6 +79,7 @@ func (t *tabular) Next() (Item, error) {
 }
 
 func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
+	l := sh.layout
 	if sh.phase == phaseStart {
 		for len(sh.buf) < t.opts.HeaderScan {
 			r, ok, err := t.rd.nextRow()
@@ -88,6 +89,7 @@ func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
 			if !ok {
 				break
 			}
+			l.Rows++
 			sh.buf = append(sh.buf, r)
 		}
 		t.detect(sh)
@@ -105,20 +107,75 @@ func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
 			} else if !ok {
 				return Item{}, false, nil
 			}
+			l.Rows++
 		}
 		switch sh.phase {
-		case phaseDone:
-			if !isBlank(r.cells, -1) {
-				sh.layout.OtherRows++
+		case phaseDone: // a sheet without header
+			if isBlank(r.cells, -1) {
+				l.skip(r.num, SkipBlank, nil)
+			} else {
+				if l.Problem == "" {
+					t.noHeader(sh) // content below the rows searched
+				}
+				l.skip(r.num, SkipNoHeader, sh.rowPreview(r, true))
 			}
 			continue
 		case phaseFooter:
-			sh.layout.FooterRows++
+			// A footer is a trailing block: a row shaped like a person's
+			// (a name and a birth date, number, address or STT number)
+			// returns the sheet to data, and the footer-looking rows
+			// before it are flagged in the report.
+			if r.err == nil && !isBlank(r.cells, -1) && t.personShaped(sh, r) {
+				sh.phase = phaseData
+				for i := sh.footerFrom; i < len(l.Skips); i++ {
+					if l.Skips[i].Kind == SkipFooter {
+						l.Skips[i].Note = "footer-looking row followed by data: check it is not a person"
+					}
+				}
+				break
+			}
+			if isBlank(r.cells, -1) {
+				l.skip(r.num, SkipBlank, nil)
+			} else {
+				l.skip(r.num, SkipFooter, sh.rowPreview(r, false))
+			}
 			continue
 		}
 		if item, ok := t.dataRow(sh, r); ok {
+			l.count(item, sh.rowPreview(r, true))
 			return item, true, nil
 		}
+	}
+}
+
+// noHeader records that a sheet with content has no header.
+func (t *tabular) noHeader(sh *sheetState) {
+	sh.layout.Skipped = "no header"
+	sh.layout.Problem = fmt.Sprintf("no header row found in the first %d rows: expected a row naming the columns, "+
+		"with a name column (\"Họ và tên\", \"Họ tên\", or \"Họ\" and \"Tên\") and others such as \"Ngày sinh\", "+
+		"\"Giới tính\", \"Số CCCD\", \"Nơi thường trú\"; name the columns in a mapping file and pass --mapping FILE", t.opts.HeaderScan)
+}
+
+// personShaped reports a row with a name and something only a person's
+// row has (see sheetState.dataShaped).
+func (t *tabular) personShaped(sh *sheetState, r rawRow) bool {
+	i, ok := sh.cols.index[FieldFullName]
+	if !ok {
+		i, ok = sh.cols.index[FieldGivenName]
+	}
+	if !ok || i >= len(r.cells) || !hasLetter(r.cells[i]) {
+		return false
+	}
+	return sh.dataShaped(r, i, sh.decoder())
+}
+
+// decoder decodes a cell of column i with the column's encoding.
+func (sh *sheetState) decoder() func(i int, s string) string {
+	return func(i int, s string) string {
+		if i < len(sh.cols.enc) {
+			return decodeText(s, sh.cols.enc[i])
+		}
+		return decodeText(s, vn.Unicode)
 	}
 }
 
@@ -230,7 +287,7 @@ func looksLikeData(r rawRow) bool {
 // or phaseDone when the sheet has no header.
 func (t *tabular) detect(sh *sheetState) {
 	m := t.opts.Mapping
-	var best headerCandidate
+	var best, nameOnly headerCandidate
 	found := false
 	if m != nil && len(m.HeaderRows) > 0 {
 		var idx []int
@@ -269,6 +326,15 @@ func (t *tabular) detect(sh *sheetState) {
 			if c.hasName && c.score >= 2 && c.score > best.score {
 				best, found = c, true
 			}
+			if c.hasName && c.score == 1 && nameOnly.rows == nil {
+				nameOnly = c
+			}
+		}
+		// A list of names only ("Họ và tên" over a column of names) is
+		// read as such when no row names more columns.
+		if !found && nameOnly.rows != nil {
+			best, found = nameOnly, true
+			sh.layout.Note = "the header names only a name column: records carry names only"
 		}
 	}
 
@@ -353,23 +419,36 @@ func (t *tabular) detect(sh *sheetState) {
 			start = len(sh.buf)
 		}
 	}
+	// Rows above the data: titles, the header, blank rows.
+	headerAt := map[int]bool{}
+	for _, n := range sh.layout.HeaderRows {
+		headerAt[n] = true
+	}
+	firstHeader := 0
+	if len(sh.layout.HeaderRows) > 0 {
+		firstHeader = sh.layout.HeaderRows[0]
+	}
 	for _, r := range sh.buf[:start] {
-		if !isBlank(r.cells, -1) {
-			sh.layout.TitleRows++
+		switch {
+		case headerAt[r.num]:
+			sh.layout.skip(r.num, SkipHeader, func() string { return preview(r.cells, nil, nil, false) })
+		case isBlank(r.cells, -1):
+			sh.layout.skip(r.num, SkipBlank, nil)
+		case firstHeader == 0 || r.num < firstHeader:
+			sh.layout.skip(r.num, SkipTitle, func() string { return preview(r.cells, nil, nil, false) })
+		default:
+			sh.layout.skip(r.num, SkipHeader, func() string { return preview(r.cells, nil, nil, false) })
 		}
 	}
-	sh.layout.TitleRows -= len(sh.layout.HeaderRows)
 	sh.buf = sh.buf[start:]
 
 	if !hasName || score < 1 {
 		sh.phase = phaseDone
-		if len(sh.buf) == 0 && sh.layout.TitleRows <= 0 {
+		if isBlankRows(sh.buf) && sh.layout.SkippedRows == sh.layout.ByKind[SkipBlank] {
 			sh.layout.Skipped = "empty sheet"
 		} else {
-			sh.layout.Skipped = fmt.Sprintf("no header row with a name column in the first %d rows (name the columns in a mapping file: --mapping)", t.opts.HeaderScan)
+			t.noHeader(sh)
 		}
-		sh.layout.OtherRows += max(sh.layout.TitleRows, 0)
-		sh.layout.TitleRows = 0
 		return
 	}
 
@@ -410,7 +489,7 @@ func (t *tabular) detect(sh *sheetState) {
 		sh.layout.Columns = append(sh.layout.Columns, cm)
 	}
 	if i, ok := sh.cols.index[FieldFullName]; ok && found {
-		sh.headerFold = fold(texts[i])
+		sh.headerFold, sh.headerCanon = fold(texts[i]), canonKey(texts[i])
 	}
 	sh.first = true
 	sh.phase = phaseData
@@ -455,12 +534,13 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 	if r.err != nil {
 		return t.prov.rowError(sh.name, r), true
 	}
+	l := sh.layout
 	if isBlank(r.cells, stt) {
-		sh.layout.BlankRows++
+		l.skip(r.num, SkipBlank, sh.rowPreview(r, false))
 		return Item{}, false
 	}
 	if sh.first && isColumnNumbers(r.cells) {
-		sh.layout.OtherRows++
+		l.skip(r.num, SkipColumnNumbers, sh.rowPreview(r, false))
 		return Item{}, false
 	}
 	cell := func(i int) string {
@@ -469,27 +549,30 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		}
 		return r.cells[i]
 	}
-	decode := func(i int, s string) string {
-		if i < len(sh.cols.enc) {
-			return decodeText(s, sh.cols.enc[i])
-		}
-		return decodeText(s, vn.Unicode)
-	}
+	decode := sh.decoder()
 	nameIdx, hasFull := sh.cols.index[FieldFullName]
 	if !hasFull {
 		nameIdx = sh.cols.index[FieldGivenName]
 	}
 	if sh.headerFold != "" {
 		// Cheap test first: a header word starts the cell ("Họ", "HỌ", "Ho").
-		if v := cell(nameIdx); v != "" && len(v) <= 3*len(sh.headerFold)+8 && maybeHeader(v, sh.headerFold) && fold(decode(nameIdx, v)) == sh.headerFold {
-			sh.layout.OtherRows++
-			return Item{}, false
+		if v := cell(nameIdx); v != "" && len(v) <= 3*len(sh.headerFold)+8 && maybeHeader(v, sh.headerFold) {
+			// The header again, compared with its diacritics (Hồ Tên, a
+			// person, is not Họ tên); folded only for a cell written
+			// without any, in a row with nothing of a person's data.
+			text := decode(nameIdx, v)
+			if canonKey(text) == sh.headerCanon ||
+				!hasDiacritics(text) && fold(text) == sh.headerFold && !sh.dataShaped(r, nameIdx, decode) {
+				l.skip(r.num, SkipRepeatedHeader, sh.rowPreview(r, false))
+				return Item{}, false
+			}
 		}
 	}
 	if s := strings.TrimSpace(cell(stt)); stt < 0 || !isNumeric(s) {
-		if isFooter(r.cells, decode) {
+		if sh.isFooter(r, decode) {
 			sh.phase = phaseFooter
-			sh.layout.FooterRows++
+			sh.footerFrom = len(l.Skips)
+			l.skip(r.num, SkipFooter, sh.rowPreview(r, false))
 			return Item{}, false
 		}
 	}
@@ -506,7 +589,7 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		f := sh.cols.field[where]
 		if f != FieldFullName && f != FieldGivenName && f != FieldFamilyMiddle && hasLetter(r.cells[where]) &&
 			len(strings.Fields(r.cells[where])) >= 2 {
-			sh.layout.OtherRows++
+			l.skip(r.num, SkipSection, sh.rowPreview(r, false))
 			return Item{}, false
 		}
 	}

@@ -58,20 +58,27 @@ const (
 	HeaderRows          = "dancu-rows"
 )
 
-// SheetStats counts the rows of one sheet. Read = Accepted + Rejected.
+// SheetStats counts the rows of one sheet. Read = Accepted + Rejected
+// (the data rows); once the sheet is accounted (Stats.Account), Rows =
+// Accepted + Rejected + Skipped: every physical row.
 type SheetStats struct {
-	Sheet    string `json:"sheet"`
-	Read     int64  `json:"read"`
-	Accepted int64  `json:"accepted"`
-	Rejected int64  `json:"rejected"`
+	Sheet    string                    `json:"sheet"`
+	Rows     int64                     `json:"rows"`
+	Read     int64                     `json:"read"`
+	Accepted int64                     `json:"accepted"`
+	Rejected int64                     `json:"rejected"`
+	Skipped  int64                     `json:"skipped"`
+	ByKind   map[ingest.SkipKind]int64 `json:"skipped_by_kind,omitempty"`
 }
 
 // Stats is a snapshot of an import.
 type Stats struct {
 	File     string       `json:"file"`
-	Read     int64        `json:"read"` // rows read = Accepted + Rejected
+	Rows     int64        `json:"rows"` // physical rows = Accepted + Rejected + Skipped, once accounted
+	Read     int64        `json:"read"` // data rows = Accepted + Rejected
 	Accepted int64        `json:"accepted"`
 	Rejected int64        `json:"rejected"`
+	Skipped  int64        `json:"skipped"` // rows that hold no person (titles, headers, blank rows, footers…), once accounted
 	Sheets   []SheetStats `json:"sheets"`
 	// Published counts the records and rejects Kafka has acknowledged, and
 	// the messages that carried them.
@@ -127,6 +134,44 @@ func (s *Stats) Count(it ingest.Item) {
 	}
 	s.Rejected++
 	s.Sheets[i].Rejected++
+}
+
+// ErrAccounting is returned (wrapped) by Stats.Account when the rows of a
+// sheet do not add up: a bug, never an input problem.
+var ErrAccounting = errors.New("rows do not add up")
+
+// Account adds to s the rows each sheet of d skipped and its physical row
+// count, and checks, for every sheet, that rows = accepted + rejected +
+// skipped and that the reader's own counts of accepted and rejected rows
+// are the ones s counted from the items.
+func (s *Stats) Account(d ingest.Description) error {
+	var errs []error
+	s.Rows, s.Skipped = 0, 0
+	for _, l := range d.Sheets {
+		i := 0
+		for i < len(s.Sheets) && s.Sheets[i].Sheet != l.Sheet {
+			i++
+		}
+		if i == len(s.Sheets) {
+			s.Sheets = append(s.Sheets, SheetStats{Sheet: l.Sheet})
+		}
+		ss := &s.Sheets[i]
+		ss.Rows, ss.Skipped = int64(l.Rows), int64(l.SkippedRows)
+		ss.ByKind = nil
+		for k, n := range l.ByKind {
+			if ss.ByKind == nil {
+				ss.ByKind = map[ingest.SkipKind]int64{}
+			}
+			ss.ByKind[k] = int64(n)
+		}
+		s.Rows += ss.Rows
+		s.Skipped += ss.Skipped
+		if ss.Rows != ss.Accepted+ss.Rejected+ss.Skipped || int64(l.Accepted) != ss.Accepted || int64(l.Rejected) != ss.Rejected {
+			errs = append(errs, fmt.Errorf("%s %s: %w: %d rows, %d accepted + %d rejected + %d skipped (the reader counted %d accepted, %d rejected)",
+				d.File, quoteSheet(l.Sheet), ErrAccounting, ss.Rows, ss.Accepted, ss.Rejected, ss.Skipped, l.Accepted, l.Rejected))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (s *Stats) clone() Stats {
@@ -359,6 +404,10 @@ func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress f
 	pubErr := g.Wait()
 	final := snapshot()
 	final.Done = readErr == nil && pubErr == nil
+	var accErr error
+	if d, ok := src.(ingest.Describer); ok && final.Done {
+		accErr = final.Account(d.Describe())
+	}
 	if progress != nil {
 		progress(final)
 	}
@@ -369,6 +418,8 @@ func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress f
 		return final, fmt.Errorf("import: %w", readErr)
 	case pubErr != nil:
 		return final, pubErr
+	case accErr != nil:
+		return final, fmt.Errorf("import: %w", accErr)
 	}
 	return final, nil
 }

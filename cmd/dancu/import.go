@@ -152,7 +152,10 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 			return fmt.Errorf("import: %w", err)
 		}
 	}
+	// A file that fails (unreadable, not its format, no header, no data)
+	// does not stop the others; the command fails at the end.
 	var reports []fileReport
+	var failed []string
 	var firstErr error
 	for _, path := range files {
 		rep, err := importFile(ctx, g, o, mapping, path)
@@ -161,11 +164,18 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 			if firstErr == nil {
 				firstErr = err
 			}
+			failed = append(failed, path)
+			if len(files) > 1 && ctx.Err() == nil {
+				fmt.Fprintf(g.stderr, "import: FAILED: %v\n", err)
+			}
 		}
 		reports = append(reports, rep)
 		if ctx.Err() != nil {
 			break
 		}
+	}
+	if len(failed) > 0 && len(files) > 1 && ctx.Err() == nil {
+		firstErr = fmt.Errorf("import: %d of %d files failed: %s (each error above)", len(failed), len(files), strings.Join(failed, ", "))
 	}
 	if o.report != "" {
 		b, err := json.MarshalIndent(map[string]any{"dry_run": o.dryRun, "files": reports}, "", "  ")
@@ -212,6 +222,14 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		st, err = publish(ctx, g, o, src)
 	}
 	rep.Description = src.(ingest.Describer).Describe()
+	if err == nil {
+		// Nothing imported, or a sheet that could not be read, is an
+		// error: never a quiet success.
+		err = rep.Description.Check()
+		if err != nil {
+			err = fmt.Errorf("import: %w", err)
+		}
+	}
 	rep.Stats = st
 	printSummary(g.stdout, rep.Description, st, o.dryRun)
 	if o.dryRun && len(rep.Rows) > 0 {
@@ -237,6 +255,11 @@ func dryRun(ctx context.Context, src ingest.Source, n int) (pipelines.Stats, []m
 		it, err := src.Next()
 		if errors.Is(err, io.EOF) {
 			st.Done = true
+			if d, ok := src.(ingest.Describer); ok {
+				if err := st.Account(d.Describe()); err != nil {
+					return st, rows, fmt.Errorf("import: %w", err)
+				}
+			}
 			return st, rows, nil
 		}
 		if err != nil {
@@ -371,7 +394,12 @@ func sheetLabel(s string) string {
 	return "sheet " + s
 }
 
-// printSummary prints the mapping and counts of each sheet.
+// consoleListed is how many skipped and rejected rows the console lists
+// per sheet; --report lists them all (up to ingest.MaxListed).
+const consoleListed = 10
+
+// printSummary prints the mapping and the account of each sheet's rows,
+// and lists its skipped (not blank) and rejected rows, masked.
 func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry bool) {
 	counts := map[string]pipelines.SheetStats{}
 	for _, s := range st.Sheets {
@@ -382,44 +410,56 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 		if name == "" {
 			name = "(file)"
 		}
-		if l.Skipped != "" {
-			fmt.Fprintf(w, "  sheet %s: SKIPPED: %s\n", name, l.Skipped)
+		c := counts[l.Sheet]
+		switch {
+		case l.Problem != "":
+			fmt.Fprintf(w, "  sheet %s: NOT READ: %s\n", name, l.Problem)
+		case l.Skipped != "" && l.Rows == 0:
+			fmt.Fprintf(w, "  sheet %s: skipped: %s\n", name, l.Skipped)
+			continue
+		case l.Skipped != "":
+			fmt.Fprintf(w, "  sheet %s: skipped: %s (%d blank rows)\n", name, l.Skipped, l.Rows)
 			continue
 		}
-		c := counts[l.Sheet]
-		fmt.Fprintf(w, "  sheet %s: rows read %d = accepted %d + rejected %d", name, c.Read, c.Accepted, c.Rejected)
-		if n := l.TitleRows + l.BlankRows + l.FooterRows + l.OtherRows; n > 0 {
-			fmt.Fprintf(w, " (not data: %d title, %d blank, %d footer, %d other)", l.TitleRows, l.BlankRows, l.FooterRows, l.OtherRows)
+		fmt.Fprintf(w, "  sheet %s: rows %d = accepted %d + rejected %d + skipped %d", name, l.Rows, c.Accepted, c.Rejected, l.SkippedRows)
+		if len(l.ByKind) > 0 {
+			fmt.Fprintf(w, " (%s)", kinds(l.ByKind))
 		}
 		fmt.Fprintln(w)
-		if len(l.HeaderRows) > 0 {
-			fmt.Fprintf(w, "    header row(s) %v:\n", l.HeaderRows)
+		if l.Note != "" {
+			fmt.Fprintf(w, "    note: %s\n", l.Note)
 		}
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, c := range l.Columns {
-			if c.Header == "" && c.Field == "" {
-				continue
+		if l.Problem == "" {
+			if len(l.HeaderRows) > 0 {
+				fmt.Fprintf(w, "    header row(s) %v:\n", l.HeaderRows)
 			}
-			field := c.Field
-			if field == "" {
-				field = "(unused)"
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			for _, c := range l.Columns {
+				if c.Header == "" && c.Field == "" {
+					continue
+				}
+				field := c.Field
+				if field == "" {
+					field = "(unused)"
+				}
+				extra := ""
+				if c.Encoding != "" && c.Encoding != "unicode" {
+					extra = " [" + c.Encoding + "]"
+				}
+				if c.Font != "" {
+					extra += " font " + c.Font
+				}
+				fmt.Fprintf(tw, "    %s\t%s\t→ %s%s\n", c.Letter, c.Header, field, extra)
 			}
-			extra := ""
-			if c.Encoding != "" && c.Encoding != "unicode" {
-				extra = " [" + c.Encoding + "]"
-			}
-			if c.Font != "" {
-				extra += " font " + c.Font
-			}
-			fmt.Fprintf(tw, "    %s\t%s\t→ %s%s\n", c.Letter, c.Header, field, extra)
+			tw.Flush()
 		}
-		tw.Flush()
+		printRows(w, l)
 	}
 	verb := "published"
 	if dry {
 		verb = "dry run: nothing published"
 	}
-	fmt.Fprintf(w, "  total: rows read %d = accepted %d + rejected %d; %s", st.Read, st.Accepted, st.Rejected, verb)
+	fmt.Fprintf(w, "  total: rows %d = accepted %d + rejected %d + skipped %d; %s", st.Rows, st.Accepted, st.Rejected, st.Skipped, verb)
 	if !dry {
 		fmt.Fprintf(w, " %d records, %d rejects in %d messages", st.PublishedRecords, st.PublishedRejects, st.Messages)
 	}
@@ -437,5 +477,72 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 		for _, k := range keys {
 			fmt.Fprintf(w, "    %6d  %s\n", st.Notes[k], k)
 		}
+	}
+}
+
+// kinds lists skipped-row counts by kind: "2 title, 1 header, 3 blank".
+func kinds(m map[ingest.SkipKind]int) string {
+	order := []ingest.SkipKind{ingest.SkipTitle, ingest.SkipHeader, ingest.SkipColumnNumbers, ingest.SkipBlank, ingest.SkipSection,
+		ingest.SkipRepeatedHeader, ingest.SkipFooter, ingest.SkipNoHeader}
+	var parts []string
+	for _, k := range order {
+		if m[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", m[k], k))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// printRows lists the first skipped rows that are not blank, and the
+// first rejected rows, of a sheet, with their masked previews.
+func printRows(w io.Writer, l ingest.Layout) {
+	var skips []ingest.SkipRun
+	hidden := 0
+	for _, s := range l.Skips {
+		if s.Kind == ingest.SkipBlank {
+			continue
+		}
+		if len(skips) < consoleListed {
+			skips = append(skips, s)
+		} else {
+			hidden++
+		}
+	}
+	rowLabel := func(from, to int) string {
+		if to > from {
+			return fmt.Sprintf("rows %d–%d", from, to)
+		}
+		return fmt.Sprintf("row %d", from)
+	}
+	if len(skips) > 0 {
+		fmt.Fprintf(w, "    skipped rows (blank rows not listed):\n")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, s := range skips {
+			note := ""
+			if s.Note != "" {
+				note = "  ← " + s.Note
+			}
+			fmt.Fprintf(tw, "      %s\t%s\t%q%s\n", rowLabel(s.Row, s.To), s.Kind, s.Preview, note)
+		}
+		tw.Flush()
+	}
+	if len(l.Rejects) > 0 {
+		fmt.Fprintf(w, "    rejected rows:\n")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for i, r := range l.Rejects {
+			if i == consoleListed {
+				hidden += len(l.Rejects) - i
+				break
+			}
+			col := ""
+			if r.Column != "" {
+				col = " (" + r.Column + ")"
+			}
+			fmt.Fprintf(tw, "      row %d\t%s%s\t%q\n", r.Row, r.Reason, col, r.Preview)
+		}
+		tw.Flush()
+	}
+	if hidden+l.Unlisted > 0 {
+		fmt.Fprintf(w, "    … %d more skipped or rejected rows: see --report FILE (JSON) for every one\n", hidden+l.Unlisted)
 	}
 }

@@ -32,7 +32,7 @@ func TestImportDryRun(t *testing.T) {
 		t.Fatalf("dry run: %v\n%s%s", err, out.String(), errb.String())
 	}
 	s := out.String()
-	for _, want := range []string{"rows read 3 = accepted 2 + rejected 1", "Họ và tên", "→ full_name", "source date 2024-05-01 (from file name)", "nothing published", "birth_date: impossible date of birth"} {
+	for _, want := range []string{"rows 5 = accepted 2 + rejected 1 + skipped 2 (1 title, 1 header)", "row 4  missing full name (Họ và tên)", "Họ và tên", "→ full_name", "source date 2024-05-01 (from file name)", "nothing published", "birth_date: impossible date of birth"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
@@ -46,11 +46,29 @@ func TestImportDryRun(t *testing.T) {
 	}
 	var rep struct {
 		Files []struct {
-			Stats struct{ Read, Accepted, Rejected int64 }
+			Stats  struct{ Rows, Read, Accepted, Rejected, Skipped int64 }
+			Sheets []struct {
+				Skips []struct {
+					Row     int
+					Kind    string
+					Preview string
+				}
+				Rejects []struct {
+					Row     int
+					Reason  string
+					Preview string
+				}
+			}
 		}
 	}
-	if err := json.Unmarshal(b, &rep); err != nil || len(rep.Files) != 1 || rep.Files[0].Stats.Read != 3 || rep.Files[0].Stats.Rejected != 1 {
-		t.Errorf("report %s: %v", b, err)
+	if err := json.Unmarshal(b, &rep); err != nil || len(rep.Files) != 1 || rep.Files[0].Stats.Read != 3 || rep.Files[0].Stats.Rejected != 1 ||
+		rep.Files[0].Stats.Rows != 5 || rep.Files[0].Stats.Skipped != 2 {
+		t.Fatalf("report %s: %v", b, err)
+	}
+	sh := rep.Files[0].Sheets[0]
+	if len(sh.Skips) != 2 || sh.Skips[0].Kind != "title" || sh.Skips[1].Kind != "header" || sh.Skips[1].Row != 2 ||
+		len(sh.Rejects) != 1 || sh.Rejects[0].Row != 4 || sh.Rejects[0].Reason != "missing full name" || sh.Rejects[0].Preview != "2 | 1991 | Nữ" {
+		t.Errorf("report lists skipped rows %+v and rejected rows %+v", sh.Skips, sh.Rejects)
 	}
 }
 

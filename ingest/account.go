@@ -1,0 +1,401 @@
+package ingest
+
+// The account of a sheet's rows (every physical row accepted, rejected or
+// skipped with its kind), the masked previews reports show, and the
+// rules that tell a footer or a repeated header from a person's row.
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dancu-vn/dancu/internal/refdata"
+	"github.com/dancu-vn/dancu/vn"
+)
+
+// skip counts row num as skipped, of kind, and lists it. Consecutive blank
+// rows, and consecutive rows of a sheet without header, make one run.
+// preview is called only when the row starts a listed entry.
+func (l *Layout) skip(num int, kind SkipKind, preview func() string) {
+	l.SkippedRows++
+	if l.ByKind == nil {
+		l.ByKind = map[SkipKind]int{}
+	}
+	l.ByKind[kind]++
+	if n := len(l.Skips); n > 0 && (kind == SkipBlank || kind == SkipNoHeader) {
+		last := &l.Skips[n-1]
+		if last.Kind == kind && max(last.To, last.Row) == num-1 {
+			last.To = num
+			return
+		}
+	}
+	if len(l.Skips) >= MaxListed {
+		l.Unlisted++
+		return
+	}
+	run := SkipRun{Row: num, Kind: kind}
+	if preview != nil {
+		run.Preview = preview()
+	}
+	l.Skips = append(l.Skips, run)
+}
+
+// count adds an item of row r to the account, listing a reject with the
+// preview of its row.
+func (l *Layout) count(it Item, preview func() string) {
+	switch {
+	case it.Record != nil:
+		l.Accepted++
+	case it.Reject != nil:
+		l.Rejected++
+		if len(l.Rejects) >= MaxListed {
+			l.Unlisted++
+			return
+		}
+		rr := RejectedRow{Row: int(it.Reject.Row), Column: it.Reject.Column, Reason: it.Reject.Reason}
+		if preview != nil {
+			rr.Preview = preview()
+		}
+		l.Rejects = append(l.Rejects, rr)
+	}
+}
+
+// previewMax bounds a preview, in runes.
+const previewMax = 160
+
+// preview is the text of a row for a report: its non-empty cells joined
+// by " | ", with personal names reduced to the family name and initials
+// and long numbers masked, so that a report can be read by whoever runs
+// the import. person says the row may be a person's (a reject, a row of
+// a sheet without header): then the name columns (fields, by column;
+// nil when unknown) and any cell of two to five capitalised words are
+// masked; otherwise (titles, headers, footers) the cells that read as a
+// name (a known family name, then name words). decode decodes a cell of
+// column i (nil: as is).
+func preview(cells []string, fields []string, decode func(i int, s string) string, person bool) string {
+	var b strings.Builder
+	for i, c := range cells {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		if decode != nil {
+			c = decode(i, c)
+		}
+		c = cleanText(c)
+		f := ""
+		if i < len(fields) {
+			f = fields[i]
+		}
+		switch {
+		case person && (nameField(f) || capitalisedWords(c)), looksLikeName(c):
+			c = vn.MaskName(c)
+		default:
+			c = maskNumbers(c)
+		}
+		if b.Len() > 0 {
+			b.WriteString(" | ")
+		}
+		b.WriteString(c)
+		if b.Len() > 4*previewMax {
+			break
+		}
+	}
+	return truncate(b.String(), previewMax)
+}
+
+// capitalisedWords reports two to five words, each starting with an
+// upper-case letter, and no digit or comma: how a name is written.
+func capitalisedWords(s string) bool {
+	if strings.ContainsAny(s, "0123456789,") {
+		return false
+	}
+	words := strings.Fields(s)
+	if len(words) < 2 || len(words) > 5 {
+		return false
+	}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameField reports the fields that hold a person's name.
+func nameField(f string) bool {
+	switch f {
+	case FieldFullName, FieldFamilyMiddle, FieldGivenName, FieldFatherName, FieldMotherName, FieldSpouseName, FieldHouseholdHead:
+		return true
+	}
+	return false
+}
+
+// maskNumbers masks every run of 7 or more digits as an identification
+// number is masked in logs ("0010******45"); dates and short numbers stay.
+func maskNumbers(s string) string {
+	var out []byte
+	for i := 0; i < len(s); {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j-i >= 7 {
+			if out == nil {
+				out = make([]byte, 0, len(s))
+				out = append(out, s[:i]...)
+			}
+			out = append(out, vn.MaskID(s[i:j])...)
+		} else if out != nil {
+			out = append(out, s[i:j]...)
+		}
+		i = j
+		if out != nil {
+			for i < len(s) && (s[i] < '0' || s[i] > '9') {
+				out = append(out, s[i])
+				i++
+			}
+		}
+	}
+	if out == nil {
+		return s
+	}
+	return string(out)
+}
+
+var (
+	nameWordsOnce       sync.Once
+	surnames, nameWords map[string]bool // canonical (vn.Canon) family names; middle and given names
+)
+
+// looksLikeName reports a cell of two to five words whose first is a known
+// family name and most others known middle or given names (compared with
+// diacritics): a signature under a footer, a name in a column the header
+// did not map — not "Danh sách nhân khẩu" (Danh is a family name too).
+func looksLikeName(s string) bool {
+	words := strings.Fields(s)
+	if len(words) < 2 || len(words) > 5 {
+		return false
+	}
+	nameWordsOnce.Do(func() {
+		surnames, nameWords = map[string]bool{}, map[string]bool{}
+		for file, into := range map[string]map[string]bool{"names/surnames.csv": surnames,
+			"names/middle_names.csv": nameWords, "names/given_names.csv": nameWords} {
+			if t, err := refdata.Load(file); err == nil {
+				for _, r := range t.Rows {
+					into[vn.Canon(r[0])] = true
+				}
+			}
+		}
+	})
+	if !surnames[vn.Canon(words[0])] {
+		return false
+	}
+	known := 0
+	for _, w := range words[1:] {
+		if nameWords[vn.Canon(w)] || surnames[vn.Canon(w)] {
+			known++
+		}
+	}
+	return 2*known >= len(words)-1
+}
+
+// canonKey is vn.Canon (lower case, diacritics kept, one tone-mark
+// placement) with punctuation read as a space: "TM. UBND xã" → "tm ubnd xã".
+func canonKey(s string) string {
+	c := vn.Canon(s)
+	return strings.Join(strings.FieldsFunc(c, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 0x80 && r != '\u00a0')
+	}), " ")
+}
+
+// hasDiacritics reports whether s has a letter that is not plain ASCII —
+// text that carries its diacritics and must be compared with them.
+func hasDiacritics(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// footerPhrases start a footer cell: signatures and their captions,
+// totals. Written with their diacritics and compared with them: Tống
+// (a family name) is not Tổng ("total"), Tô Trường not tổ trưởng, Chu
+// Tích not chủ tịch, Cấn Bộ not cán bộ.
+var footerPhrases = []string{
+	"người lập", "người ghi", "người kiểm tra", "người duyệt", "người tổng hợp",
+	"ký tên", "ký ghi rõ", "ký và ghi", "ký họ tên", "ký xác nhận", "ký đóng dấu",
+	"xác nhận", "trưởng thôn", "trưởng ấp", "trưởng bản", "trưởng xóm", "trưởng khu", "trưởng ban",
+	"trưởng công an", "tổ trưởng", "chủ tịch", "phó chủ tịch", "cán bộ", "thủ trưởng",
+	"tm ubnd", "tm uỷ ban", "tm ban", "t m ubnd", "kt chủ tịch",
+	"tổng cộng", "tổng số",
+}
+
+// footerKeys are footerPhrases as canonKey and as fold, longest first.
+var footerCanon, footerFold = func() ([]string, []string) {
+	var c, f []string
+	for _, p := range footerPhrases {
+		c = append(c, canonKey(p))
+		f = append(f, fold(p))
+	}
+	return c, f
+}()
+
+var (
+	// A place-and-date line: "Đông Anh, ngày 15 tháng 5 năm 2024".
+	dateLineCanon = regexp.MustCompile(`(^|\s)ngày [0-9. ]*tháng [0-9. ]*năm( [0-9]+)?$`)
+	dateLineFold  = regexp.MustCompile(`(^|\s)ngay [0-9. ]*thang [0-9. ]*nam( [0-9]+)?$`)
+)
+
+func hasPhrase(key string, phrases []string) bool {
+	for _, p := range phrases {
+		if key == p || strings.HasPrefix(key, p+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// footerText reports whether a cell reads as the start of a footer.
+// folded is set when the match needed folding: the cell is written
+// without any diacritics, as some lists are, and the row must then also
+// look like a footer everywhere else (see tabular.dataShaped).
+func footerText(s string) (match, folded bool) {
+	if hasDiacritics(s) {
+		k := canonKey(s)
+		return hasPhrase(k, footerCanon) || dateLineCanon.MatchString(k), false
+	}
+	k := fold(s)
+	if hasPhrase(k, footerFold) || dateLineFold.MatchString(k) {
+		return true, true
+	}
+	return false, false
+}
+
+// addressWords mark a cell as an address (canonKey words).
+var addressWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"xã", "phường", "thôn", "huyện", "tỉnh", "quận", "tp", "thị", "trấn", "ấp", "bản", "xóm",
+		"tổ", "khu", "phố", "đường", "số", "kp", "tt", "tx", "thành"} {
+		m[canonKey(w)] = true
+		m[fold(w)] = true
+	}
+	return m
+}()
+
+// looksAddress reports a cell that reads as an address: a comma, a digit
+// or an address word.
+func looksAddress(s string) bool {
+	if !hasLetter(s) {
+		return false
+	}
+	if strings.ContainsAny(s, ",0123456789") {
+		return true
+	}
+	var k string
+	if hasDiacritics(s) {
+		k = canonKey(s)
+	} else {
+		k = fold(s)
+	}
+	for _, w := range strings.Fields(k) {
+		if addressWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// plausibleBirth reports a date cell that parses to a birth date.
+func plausibleBirth(s string) bool {
+	d, ok := parseDate(s, isNumeric(s))
+	return ok && int(d.year) >= minBirthYear && int(d.year) <= time.Now().Year()
+}
+
+// digitCount counts the ASCII digits of s.
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// dataShaped reports whether row r holds what a person's row holds and a
+// footer does not, in a column other than except: an STT number, a birth
+// date, an identification number, an address or a sex.
+func (sh *sheetState) dataShaped(r rawRow, except int, decode func(i int, s string) string) bool {
+	for i, c := range r.cells {
+		if i == except || i >= len(sh.cols.field) || strings.TrimSpace(c) == "" {
+			continue
+		}
+		switch f := sh.cols.field[i]; f {
+		case FieldSTT:
+			if isNumeric(c) {
+				return true
+			}
+		case FieldBirthDate, FieldBirthYear, FieldBirthDateMale, FieldBirthDateFem:
+			if plausibleBirth(strings.TrimSpace(c)) {
+				return true
+			}
+		case FieldIDNumber, FieldCMND, FieldIDAny:
+			if digitCount(c) >= 8 {
+				return true
+			}
+		case FieldPermAddress, FieldCurAddress, FieldNativePlace, FieldBirthRegPlace:
+			if looksAddress(decode(i, c)) {
+				return true
+			}
+		case FieldSex:
+			if parseSex(decode(i, c)) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isFooter reports a signature, place-and-date or totals row: one of its
+// first three non-empty cells starts with a footer phrase, compared with
+// diacritics — or, for a cell written without any, folded, and then only
+// when nothing else in the row is shaped like a person's data.
+func (sh *sheetState) isFooter(r rawRow, decode func(i int, s string) string) bool {
+	seen := 0
+	for i, c := range r.cells {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		if match, folded := footerText(decode(i, c)); match {
+			return !folded || !sh.dataShaped(r, i, decode)
+		}
+		if seen++; seen == 3 {
+			break
+		}
+	}
+	return false
+}
+
+// rowPreview is the masked preview of a row of sh; person says the row
+// may be a person's (see preview).
+func (sh *sheetState) rowPreview(r rawRow, person bool) func() string {
+	return func() string {
+		dec := func(i int, s string) string {
+			if i < len(sh.cols.enc) {
+				return decodeText(s, sh.cols.enc[i])
+			}
+			return s
+		}
+		return preview(r.cells, sh.cols.field, dec, person)
+	}
+}
