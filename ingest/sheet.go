@@ -66,7 +66,7 @@ type sheetState struct {
 	// folded and with its diacritics, to spot a header repeated on every
 	// printed page.
 	headerFold, headerCanon string
-	first      bool // next data row is the first after the header
+	first                   bool // next data row is the first after the header
 	// footerFrom is the index in layout.Skips of the footer row that
 	// started the footer phase.
 	footerFrom int
