@@ -6,6 +6,7 @@ package ingest
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -315,9 +316,16 @@ func looksAddress(s string) bool {
 	return false
 }
 
-// plausibleBirth reports a date cell that parses to a birth date.
+// plausibleBirth reports a date cell that parses to a birth date. A
+// small number (a count in a totals row) is not a date serial.
 func plausibleBirth(s string) bool {
-	d, ok := parseDate(s, isNumeric(s))
+	num := isNumeric(s)
+	if num {
+		if f, err := strconv.ParseFloat(s, 64); err != nil || f < 1000 {
+			return false
+		}
+	}
+	d, ok := parseDate(s, num)
 	return ok && int(d.year) >= minBirthYear && int(d.year) <= time.Now().Year()
 }
 
@@ -337,8 +345,11 @@ func digitCount(s string) int {
 // date, an identification number, an address or a sex.
 func (sh *sheetState) dataShaped(r rawRow, except int, decode func(i int, s string) string) bool {
 	for i, c := range r.cells {
-		if i == except || i >= len(sh.cols.field) || strings.TrimSpace(c) == "" {
+		if i == except || i >= len(sh.cols.field) || strings.TrimSpace(c) == "" || sh.cols.field[i] == "" {
 			continue
+		}
+		if m, _ := footerText(decode(i, c)); m {
+			continue // "Trưởng thôn" under a signature is no address
 		}
 		switch f := sh.cols.field[i]; f {
 		case FieldSTT:

@@ -39,7 +39,9 @@ func (d Description) Check() error {
 				break
 			}
 		}
-		errs = append(errs, fmt.Errorf("%s: %w: %d rows not read: %s%s", where, ErrNoHeader, l.ByKind[SkipNoHeader], l.Problem, first))
+		errs = append(errs, fmt.Errorf("%s: %s, so its %d rows were not read%s; expected a row naming the columns, with a name column "+
+			"(\"Họ và tên\", \"Họ tên\", or \"Họ\" and \"Tên\") and others such as \"Ngày sinh\", \"Giới tính\", \"Số CCCD\"; "+
+			"if the list has no such row, name its columns in a mapping file and pass --mapping FILE: %w", where, l.Problem, l.ByKind[SkipNoHeader], first, ErrNoHeader))
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
@@ -68,6 +70,6 @@ func (d Description) Check() error {
 			why = "every sheet is empty or was not asked for"
 		}
 	}
-	return fmt.Errorf("%s: %w: %s; expected a list with a header row (\"Họ và tên\", \"Ngày sinh\", …) and one person per row below it "+
-		"(a layout detection cannot read: name its columns with --mapping FILE)", d.File, ErrNoData, why)
+	return fmt.Errorf("%s: nothing to import: %s; expected a list with a header row (\"Họ và tên\", \"Ngày sinh\", …) and one person per row below it "+
+		"(for a layout that is not recognised, name its columns in a mapping file and pass --mapping FILE): %w", d.File, why, ErrNoData)
 }

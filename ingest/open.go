@@ -60,7 +60,7 @@ func Open(path string, opts Options) (Source, error) {
 	}
 	ext := strings.ToLower(filepath.Ext(path))
 	if len(head) == 0 {
-		return nil, fmt.Errorf("open %s: %w: the file is empty (0 bytes)", path, ErrNoData)
+		return nil, fmt.Errorf("open %s: the file is empty (0 bytes): %w", path, ErrNoData)
 	}
 	if err := formatMatchesName(head, ext); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -118,17 +118,17 @@ func formatMatchesName(head []byte, ext string) error {
 	}
 	switch ext {
 	case ".xlsx", ".xlsm":
-		return fmt.Errorf("%w: the name says an Excel workbook, but the content is not one (an .xlsx file is a zip archive starting with \"PK\"; this one starts with %s); "+
-			"save it again from Excel or LibreOffice as .xlsx, or if it is a text export, name it .csv", ErrUnsupported, headHex(head))
+		return fmt.Errorf("not an Excel workbook, though its name says so (an .xlsx file is a zip archive starting with \"PK\"; this one starts with %s); "+
+			"save it again from Excel or LibreOffice as .xlsx, or if it is a text export, name it .csv: %w", headHex(head), ErrUnsupported)
 	case ".xls":
 		if !looksText(head) {
-			return fmt.Errorf("%w: the name says an Excel 97–2003 workbook, but the content is not one (it starts with %s); "+
-				"save it again from Excel or LibreOffice as .xlsx", ErrUnsupported, headHex(head))
+			return fmt.Errorf("not an Excel 97–2003 workbook, though its name says so (it starts with %s); "+
+				"save it again from Excel or LibreOffice as .xlsx: %w", headHex(head), ErrUnsupported)
 		}
 	case ".csv", ".tsv", ".txt":
 		if !looksText(head) {
-			return fmt.Errorf("%w: the name says delimited text, but the content is binary (it starts with %s); "+
-				"export the list from its program as CSV (UTF-8) or .xlsx", ErrUnsupported, headHex(head))
+			return fmt.Errorf("not a text file, though its name says so (it starts with %s); "+
+				"export the list from its program as CSV (UTF-8) or .xlsx: %w", headHex(head), ErrUnsupported)
 		}
 	}
 	return nil

@@ -151,9 +151,7 @@ func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
 // noHeader records that a sheet with content has no header.
 func (t *tabular) noHeader(sh *sheetState) {
 	sh.layout.Skipped = "no header"
-	sh.layout.Problem = fmt.Sprintf("no header row found in the first %d rows: expected a row naming the columns, "+
-		"with a name column (\"Họ và tên\", \"Họ tên\", or \"Họ\" and \"Tên\") and others such as \"Ngày sinh\", "+
-		"\"Giới tính\", \"Số CCCD\", \"Nơi thường trú\"; name the columns in a mapping file and pass --mapping FILE", t.opts.HeaderScan)
+	sh.layout.Problem = fmt.Sprintf("no header row found in the first %d rows", t.opts.HeaderScan)
 }
 
 // personShaped reports a row with a name and something only a person's

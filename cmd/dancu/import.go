@@ -166,7 +166,7 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 			}
 			failed = append(failed, path)
 			if len(files) > 1 && ctx.Err() == nil {
-				fmt.Fprintf(g.stderr, "import: FAILED: %v\n", err)
+				fmt.Fprintf(g.stderr, "FAILED: %v\n", err)
 			}
 		}
 		reports = append(reports, rep)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -116,5 +117,100 @@ func TestImportKafkaDown(t *testing.T) {
 	}
 	if out.Len() > 0 || strings.Contains(errb.String(), "rows read") {
 		t.Errorf("import printed before the error:\n%s%s", out.String(), errb.String())
+	}
+}
+
+// badFiles writes the three files the issue found imported as nothing
+// with exit 0 — a CSV of 50 rows with no header row, random bytes (no
+// NUL, so they look like text) named .xlsx, a header with no rows — and
+// a one-column list under a valid "Họ và tên" header, which is imported.
+func badFiles(t *testing.T, dir string) (noHeader, random, headerOnly, oneColumn string) {
+	t.Helper()
+	var b strings.Builder
+	for i := 1; i <= 50; i++ {
+		fmt.Fprintf(&b, "%d,Nguyễn Văn %c,%02d/03/1990,Nam,00109001%04d\n", i, 'A'+rune(i%26), i%28+1, i)
+	}
+	rnd := make([]byte, 4096)
+	for i := range rnd {
+		rnd[i] = byte(1 + (i*131+17)%255)
+	}
+	files := map[string][]byte{
+		"khong_tieu_de.csv": []byte(b.String()),
+		"danhsach.xlsx":     rnd,
+		"chi_tieu_de.csv":   []byte("STT,Họ và tên,Ngày sinh\n"),
+		"mot_cot.csv":       []byte("Họ và tên\nNguyễn Văn An\nTrần Thị Bình\nLê Văn Cường\n"),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "khong_tieu_de.csv"), filepath.Join(dir, "danhsach.xlsx"), filepath.Join(dir, "chi_tieu_de.csv"), filepath.Join(dir, "mot_cot.csv")
+}
+
+// TestImportNothingIsAnError: each bad file fails with a message naming
+// the file and what was expected; a multi-file import goes on with the
+// other files and fails at the end; dancu link fails on them too.
+func TestImportNothingIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	noHeader, random, headerOnly, oneColumn := badFiles(t, dir)
+	for _, tc := range []struct {
+		file string
+		want []string
+	}{
+		{noHeader, []string{noHeader, "no header row", "50 rows were not read", "Họ và tên", "--mapping"}},
+		{random, []string{random, "not an Excel workbook", "save it again"}},
+		{headerOnly, []string{headerOnly, "nothing to import", "no row below it", "--mapping"}},
+	} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), []string{"import", "--dry-run", tc.file}, nil, &out, &errb)
+		if err == nil {
+			t.Errorf("import %s succeeded:\n%s", tc.file, out.String())
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("import %s: error %q lacks %q", tc.file, err, w)
+			}
+		}
+		if strings.Contains(err.Error(), "Nguyễn Văn") {
+			t.Errorf("error shows a full name: %v", err)
+		}
+		err = run(context.Background(), []string{"link", "--in", tc.file, "--out", filepath.Join(dir, "c.csv")}, nil, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), tc.file) {
+			t.Errorf("link %s: %v, want an error naming the file", tc.file, err)
+		}
+	}
+
+	// A one-column list of names under a valid header is imported, and
+	// says it carries names only.
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"import", "--dry-run", oneColumn}, nil, &out, &errb); err != nil {
+		t.Fatalf("one-column list: %v", err)
+	}
+	if s := out.String(); !strings.Contains(s, "rows 4 = accepted 3 + rejected 0 + skipped 1") || !strings.Contains(s, "names only") {
+		t.Errorf("one-column list:\n%s", s)
+	}
+
+	// Several files: the good ones are imported (published), the bad ones
+	// named, and the command fails at the end.
+	addr := brokertest.Start(t)
+	out.Reset()
+	errb.Reset()
+	good := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(good, []byte(importCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"--kafka", addr, "import", noHeader, good, random, oneColumn, headerOnly}, nil, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "3 of 5 files failed") {
+		t.Fatalf("multi-file import: %v, want 3 of 5 files failed\n%s%s", err, out.String(), errb.String())
+	}
+	if s := out.String(); !strings.Contains(s, "published 2 records, 1 rejects") || !strings.Contains(s, "published 3 records, 0 rejects") {
+		t.Errorf("the good files were not published:\n%s", s)
+	}
+	for _, f := range []string{noHeader, random, headerOnly} {
+		if !strings.Contains(errb.String(), "FAILED: import: ") || !strings.Contains(errb.String(), f) {
+			t.Errorf("stderr does not name %s:\n%s", f, errb.String())
+		}
 	}
 }

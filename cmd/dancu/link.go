@@ -356,7 +356,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 func addRecords(ad *matching.RecordAdapter, path string, source int, add func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error) error {
 	src, err := ingest.Open(path, ingest.Options{})
 	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
+		return err // names the file
 	}
 	defer src.Close()
 	type job struct {
@@ -436,6 +436,13 @@ func addRecords(ad *matching.RecordAdapter, path string, source int, add func(id
 	}
 	if readErr != nil {
 		return readErr
+	}
+	// A file that gives nothing to link (no header found, no data rows)
+	// stops the run with the reason, as import does.
+	if d, ok := src.(ingest.Describer); ok {
+		if err := d.Describe().Check(); err != nil {
+			return err
+		}
 	}
 	if rejects > 0 {
 		fmt.Fprintf(os.Stderr, "%s: %d rows rejected by ingest (not linked; see dancu import)\n", path, rejects)
