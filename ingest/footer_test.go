@@ -1,17 +1,13 @@
 package ingest
 
 import (
-	"bufio"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/text/unicode/norm"
-
-	"github.com/dancu-vn/dancu/internal/refdata"
+	"github.com/dancu-vn/dancu/internal/synth"
 )
 
 func TestFooterTextKeepsDiacritics(t *testing.T) {
@@ -192,61 +188,15 @@ func TestFooterIsATrailingBlock(t *testing.T) {
 	}
 }
 
-// nameTables returns every family name, middle name and given name of
-// the embedded name tables (internal/refdata, from shared/data/names).
-func nameTables(t *testing.T) (family, middle, given []string) {
-	t.Helper()
-	col := func(file string) []string {
-		tb, err := refdata.Load(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, r := range tb.Rows {
-			out = append(out, norm.NFC.String(r[0]))
-		}
-		return out
-	}
-	family, middle, given = col("names/surnames.csv"), col("names/middle_names.csv"), col("names/given_names.csv")
-	for _, f := range []string{"names/duyet_boy_given_names.txt", "names/duyet_girl_given_names.txt"} {
-		fh, err := refdata.FS().Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh.(fs.File))
-		for sc.Scan() {
-			if s := strings.TrimSpace(sc.Text()); s != "" {
-				given = append(given, norm.NFC.String(s))
-			}
-		}
-		fh.Close()
-	}
-	return family, middle, given
-}
-
-// collidingNames are names whose words, folded, are footer or header
-// words: each must import as a person.
-var collidingNames = []string{
-	"Tống Công Đạt", "Tô Trường Giang", "Chu Tích Văn", "Cấn Bộ Minh", "Tống Số", "Tống Cộng", "Tống Sở",
-	"Trương Thôn", "Thủ Trường Sơn", "Tô Trương", "Chu Tịch", "Cán Bá Bộ", "Hồ Tên", "Hồ Văn Tên", "Hồ Và Tên",
-	"Mã Số", "Mã Bản", "Mạc Ngày Tháng", "Ngô Thăng Năm", "Kỳ Tên", "Xa Nhân", "Lập Biểu", "Người",
-	"Danh Sách", "Đinh Danh", "Quế Quân", "Dần Tộc", "Tôn Giáo", "Chủ Hộ", "Chu Hộ", "Cao Cộng", "Tổng",
-}
-
 // TestNamesFromWholeTablesImport is the property the issue asks for: a
 // list of N generated rows whose names use every family, middle and given
 // name of the tables, and every word that collides with a footer or
 // header word (also in capitals), imports N, in CSV and XLSX, with birth
 // dates and addresses and as a list of names only.
 func TestNamesFromWholeTablesImport(t *testing.T) {
-	family, middle, given := nameTables(t)
-	n := max(len(family), len(middle), len(given))
-	var names []string
-	for i := 0; i < n; i++ {
-		names = append(names, family[i%len(family)]+" "+middle[(i*7)%len(middle)]+" "+given[i%len(given)])
-	}
-	for _, c := range collidingNames {
-		names = append(names, c, strings.ToUpper(c), "Nguyễn "+c)
+	names, err := synth.AllNames()
+	if err != nil {
+		t.Fatal(err)
 	}
 	full := [][]string{{"Họ và tên", "Ngày sinh", "Giới tính", "Nơi thường trú"}}
 	only := [][]string{{"Họ và tên"}}

@@ -34,6 +34,16 @@ type linkOptions struct {
 	// hash + sheet + row); labels are what a truth file or a clerk knows
 	// the record by, written beside the identity in link's outputs.
 	labels []string
+	// warn receives notes about the inputs (rows rejected, ids scoped).
+	// Default: os.Stderr.
+	warn io.Writer
+}
+
+func (o *linkOptions) warnings() io.Writer {
+	if o.warn == nil {
+		return os.Stderr
+	}
+	return o.warn
 }
 
 // label returns the source code of frame row i, or its id. The records
@@ -114,7 +124,7 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder) error {
 	if mp == nil {
 		ad := matching.NewRecordAdapter()
 		for i, p := range o.in {
-			if err := addRecords(ad, p, i, addL); err != nil {
+			if err := addRecords(ad, p, i, addL, o.warnings()); err != nil {
 				return err
 			}
 		}
@@ -144,7 +154,7 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder) error {
 			}
 		}
 		if scoped > 0 {
-			fmt.Fprintf(os.Stderr, "%s: %d record ids already used by an earlier file: linked as %s:ID\n", p, scoped, filepath.Base(p))
+			fmt.Fprintf(o.warnings(), "%s: %d record ids already used by an earlier file: linked as %s:ID\n", p, scoped, filepath.Base(p))
 		}
 	}
 	return nil
@@ -197,7 +207,7 @@ func (o *linkOptions) loadRegistry(dir string) (*matching.Settings, *matching.Fr
 }
 
 func newLinkCmd(g *globals) *cobra.Command {
-	var o linkOptions
+	o := linkOptions{warn: g.stderr}
 	var out, conflicts, registry string
 	var analyse, strict bool
 	var cpuprofile string
@@ -353,7 +363,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 // order; the fields of each batch of records (name parsing, address
 // resolution) are derived on all cores while the next batch is read.
 // Rejected rows are counted, not linked (dancu import reports them).
-func addRecords(ad *matching.RecordAdapter, path string, source int, add func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error) error {
+func addRecords(ad *matching.RecordAdapter, path string, source int, add func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error, warn io.Writer) error {
 	src, err := ingest.Open(path, ingest.Options{})
 	if err != nil {
 		return err // names the file
@@ -445,7 +455,7 @@ func addRecords(ad *matching.RecordAdapter, path string, source int, add func(id
 		}
 	}
 	if rejects > 0 {
-		fmt.Fprintf(os.Stderr, "%s: %d rows rejected by ingest (not linked; see dancu import)\n", path, rejects)
+		fmt.Fprintf(warn, "%s: %d rows rejected by ingest (not linked; see dancu import)\n", path, rejects)
 	}
 	return nil
 }

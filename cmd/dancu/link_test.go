@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
@@ -133,5 +135,43 @@ func TestLinkFilesReusingLocalCodes(t *testing.T) {
 	}
 	if ma.TP == 0 {
 		t.Errorf("no true pair found: %s", ma)
+	}
+}
+
+// TestLinkEveryName: dancu link reads a list whose names use every name
+// of the tables and every name that folds to a footer or header word,
+// and links every row: accepted + rejected = rows generated.
+func TestLinkEveryName(t *testing.T) {
+	names, err := synth.AllNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rows := [][]string{{"Họ và tên", "Ngày sinh", "Giới tính", "Nơi thường trú"}}
+	rejects := 0
+	for i, n := range names {
+		if i%500 == 499 {
+			rows = append(rows, []string{"", "01/01/1980", "Nam", "Thôn 1, xã Đông Anh"})
+			rejects++
+		}
+		rows = append(rows, []string{n, fmt.Sprintf("%02d/%02d/%d", i%28+1, i%12+1, 1930+i%90), []string{"Nam", "Nữ"}[i%2], fmt.Sprintf("Thôn %d, xã Đông Anh, Hà Nội", i%9+1)})
+	}
+	in := filepath.Join(dir, "moi_ten.csv")
+	fh, err := os.Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := csv.NewWriter(fh).WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	out := filepath.Join(dir, "clusters.csv")
+	var so, se bytes.Buffer
+	if err := run(context.Background(), []string{"link", "--in", in, "--out", out}, nil, &so, &se); err != nil {
+		t.Fatalf("link: %v\n%s", err, se.String())
+	}
+	got := readCSVFile(t, out)
+	if len(got)-1 != len(names) || !strings.Contains(se.String(), fmt.Sprintf("%d rows rejected", rejects)) {
+		t.Errorf("generated %d rows (%d without a name): linked %d; stderr:\n%s", len(rows)-1, rejects, len(got)-1, se.String())
 	}
 }
