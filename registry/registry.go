@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/bloom"
 
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/schemas"
@@ -32,6 +33,8 @@ type Config struct {
 	Now func() time.Time
 	// Sync makes every batch durable on disk before Add returns (slower).
 	Sync bool
+	// CacheBytes is the size of Pebble's block cache. Default: 256 MB.
+	CacheBytes int64
 }
 
 // Registry is the incremental identity registry of one process.
@@ -111,7 +114,20 @@ func Open(cfg Config) (*Registry, error) {
 			}
 		}
 	}
-	db, err := pebble.Open(cfg.Dir, &pebble.Options{})
+	cacheSize := cfg.CacheBytes
+	if cacheSize <= 0 {
+		cacheSize = 256 << 20
+	}
+	cache := pebble.NewCache(cacheSize)
+	defer cache.Unref() // the DB holds its own reference
+	opts := &pebble.Options{Cache: cache, MemTableSize: 64 << 20}
+	opts.Levels = make([]pebble.LevelOptions, 7)
+	for i := range opts.Levels {
+		// Bloom filters: most point reads (is this record known?) miss.
+		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+		opts.Levels[i].BlockSize = 16 << 10
+	}
+	db, err := pebble.Open(cfg.Dir, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open registry %s: %w", cfg.Dir, err)
 	}

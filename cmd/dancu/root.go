@@ -112,6 +112,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newReviewCmd(g),
 		newDeadLettersCmd(g),
 		newChaosCmd(g),
+		newBenchCmd(g),
 	)
 	return root
 }

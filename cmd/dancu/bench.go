@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+func newBenchCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "benchmarks of the parts (bench registry)",
+	}
+	cmd.AddCommand(newBenchRegistryCmd(g))
+	return cmd
+}
+
+func newBenchRegistryCmd(g *globals) *cobra.Command {
+	var (
+		persons, batch int
+		seed           int64
+		dir            string
+		keep           bool
+	)
+	cmd := &cobra.Command{
+		Use:   "registry",
+		Short: "link a generated population through the identity registry, batch by batch",
+		Long: `bench registry generates a population (dancu gen, CSV and scanned forms),
+feeds its records to a new identity registry in batches of --batch records, and
+prints records/s, CPU time, peak memory, the registry's bytes on disk per record,
+the time of the last batches (a batch against the whole registry) and pairwise
+F1 against the generator's truth. Enrichment (address resolution) is not timed:
+the records are read as import publishes them.`,
+		Example: `  dancu bench registry --persons 550000 --dir /tmp/reg1m`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if dir == "" {
+				d, err := os.MkdirTemp("", "dancu-bench-registry")
+				if err != nil {
+					return err
+				}
+				dir = d
+			}
+			if !keep {
+				defer os.RemoveAll(dir)
+			}
+			out := g.stdout
+			src := filepath.Join(dir, "sources")
+			m, err := synth.Generate(ctx, synth.Config{Persons: persons, Seed: seed, OutDir: src, Formats: []string{"csv", "jsonl"}})
+			if err != nil {
+				return fmt.Errorf("bench registry: %w", err)
+			}
+			fmt.Fprintf(out, "generated %d persons, %d records\n", m.Persons, m.Records)
+			s, err := matching.TrainedSettings("vietnamese")
+			if err != nil {
+				return err
+			}
+			regDir := filepath.Join(dir, "registry")
+			os.RemoveAll(regDir)
+			reg, err := registry.Open(registry.Config{Dir: regDir, Settings: s})
+			if err != nil {
+				return err
+			}
+			defer reg.Close()
+			ad := registry.NewRecords()
+			person := make(map[string]string, m.Records)
+			label := make(map[string]string, m.Records) // record id → source code, for the truth
+			var cpu0 = cpuTime()
+			start := time.Now()
+			var linking time.Duration
+			var last []time.Duration
+			n := 0
+			pending := make([]schemas.Record, 0, batch)
+			flush := func() error {
+				if len(pending) == 0 {
+					return nil
+				}
+				t0 := time.Now()
+				o, err := reg.AddRecords(ctx, ad, pending)
+				if err != nil {
+					return err
+				}
+				d := time.Since(t0)
+				linking += d
+				last = append(last, d)
+				if len(last) > 5 {
+					last = last[1:]
+				}
+				for _, l := range o.Links {
+					person[l.RecordID] = l.PersonID
+				}
+				n += len(pending)
+				if n/100000 != (n-len(pending))/100000 {
+					fmt.Fprintf(out, "%9d records  %7.0f records/s  last batch %v\n", n, float64(n)/time.Since(start).Seconds(), d.Round(time.Millisecond))
+				}
+				pending = pending[:0]
+				return nil
+			}
+			for _, f := range m.Files {
+				if f.Kind != "spreadsheet" && f.Kind != "scan" {
+					continue
+				}
+				rd, err := ingest.Open(filepath.Join(src, f.Name), ingest.Options{})
+				if err != nil {
+					return err
+				}
+				for {
+					it, err := rd.Next()
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						rd.Close()
+						return err
+					}
+					if it.Record == nil {
+						continue
+					}
+					r := *it.Record
+					code := r.SourceRecordID
+					if code == "" {
+						code = r.FormID
+					}
+					label[r.RecordID] = code
+					pending = append(pending, r)
+					if len(pending) == batch {
+						if err := flush(); err != nil {
+							rd.Close()
+							return err
+						}
+					}
+				}
+				rd.Close()
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+			elapsed := time.Since(start)
+			cpu := cpuTime() - cpu0
+			st := reg.Stats()
+			if err := reg.Close(); err != nil {
+				return err
+			}
+			disk := dirSize(regDir)
+			sort.Slice(last, func(i, j int) bool { return last[i] < last[j] })
+			fmt.Fprintf(out, "records %d in %.1fs (linking %.1fs): %.0f records/s; CPU %.1fs\n", n, elapsed.Seconds(), linking.Seconds(), float64(n)/elapsed.Seconds(), cpu.Seconds())
+			fmt.Fprintf(out, "last %d batches of %d against the registry: median %v, slowest %v\n", len(last), batch, last[len(last)/2].Round(time.Millisecond), last[len(last)-1].Round(time.Millisecond))
+			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records\n", st.Comparisons, st.Edges, st.LargestRecluster)
+			fmt.Fprintf(out, "registry on disk %.1f MB = %.0f bytes/record; peak memory (VmHWM) %s\n", float64(disk)/1e6, float64(disk)/float64(max(n, 1)), peakRSS())
+			truth := map[string]string{}
+			if err := readTruth(filepath.Join(src, "truth.csv"), nil, truth); err == nil {
+				pred := make(map[string]string, len(person))
+				for id, p := range person {
+					pred[label[id]] = p
+				}
+				mt := matching.Evaluate(truth, pred)
+				fmt.Fprintf(out, "pairwise precision %.4f recall %.4f F1 %.4f against the truth\n", mt.Precision, mt.Recall, mt.F1)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&persons, "persons", 100000, "persons to generate (about 1.8 records each)")
+	cmd.Flags().Int64Var(&seed, "seed", 1, "generator seed")
+	cmd.Flags().IntVar(&batch, "batch", 2000, "records per batch")
+	cmd.Flags().StringVar(&dir, "dir", "", "working directory (default: a temporary one, removed)")
+	cmd.Flags().BoolVar(&keep, "keep", false, "keep the working directory")
+	return cmd
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
