@@ -2,8 +2,10 @@ package matching
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -31,6 +33,12 @@ type column struct {
 	tfTable map[string]float64
 	tfFloor float64
 	tfFixed []float64
+	// missing holds the lower-cased values that mean none.
+	missing map[string]bool
+	// unread counts values of a date column that were not blank but could
+	// not be read as a date; firstUnread is the first such record's id.
+	unread      int
+	firstUnread string
 }
 
 // Frame is the engine's compact columnar form of the records: one column
@@ -49,7 +57,14 @@ func NewFrame(s *Settings) *Frame {
 	d := s.withDefaults()
 	f := &Frame{byName: map[string]int{}, idx: map[string]int32{}}
 	for i, c := range d.Columns {
-		col := column{spec: c, date: c.Kind == "date"}
+		col := column{spec: c, date: c.Kind == "date", missing: map[string]bool{}}
+		ms := c.Missing
+		if ms == nil {
+			ms = d.Missing
+		}
+		for _, m := range ms {
+			col.missing[strings.ToLower(strings.TrimSpace(m))] = true
+		}
 		if !col.date {
 			col.dict = []string{""}
 			col.runes = [][]rune{nil}
@@ -108,10 +123,22 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 	f.src = append(f.src, uint16(source))
 	for ci := range f.cols {
 		c := &f.cols[ci]
-		raw := get(c.spec.From)
+		var raw string
+		if p := c.spec.DateParts; p != nil {
+			raw = c.partsText(get, p)
+		} else {
+			raw = c.clean(get(c.spec.From))
+		}
 		v := applyTransforms(raw, c.spec.Transforms)
 		if c.date {
-			c.vals = append(c.vals, parseDate(v))
+			d := parseDateAs(v, c.spec.DateFormat, c.spec.Pivot)
+			if d == 0 && v != "" {
+				if c.unread == 0 {
+					c.firstUnread = id
+				}
+				c.unread++
+			}
+			c.vals = append(c.vals, d)
 		} else {
 			c.vals = append(c.vals, c.intern(v))
 		}
@@ -132,6 +159,83 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 		}
 	}
 	return nil
+}
+
+// clean returns v trimmed, or "" when it is one of the column's missing
+// values.
+func (c *column) clean(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" || c.missing[strings.ToLower(v)] {
+		return ""
+	}
+	return v
+}
+
+// partsText joins a date's year, month and day fields into ISO form
+// (year alone, or year-month, when the later parts are missing); month
+// names are read. It returns the unreadable text as is, so that the
+// date counts as unread rather than silently missing.
+func (c *column) partsText(get Getter, p *DateParts) string {
+	y := c.clean(get(p.Year))
+	m, d := "", ""
+	if p.Month != "" {
+		m = c.clean(get(p.Month))
+	}
+	if p.Day != "" {
+		d = c.clean(get(p.Day))
+	}
+	if y == "" {
+		return ""
+	}
+	if n, ok := monthNumber(strings.ToLower(m)); ok {
+		m = strconv.Itoa(n)
+	}
+	num := func(x string) (int, bool) {
+		n, err := strconv.Atoi(x)
+		return n, err == nil
+	}
+	yn, ok := num(y)
+	if !ok {
+		return y + "-" + m + "-" + d
+	}
+	if len(y) <= 2 {
+		yn = pivotYear(yn, c.spec.Pivot)
+	}
+	if m == "" {
+		return fmt.Sprintf("%04d", yn)
+	}
+	mn, ok := num(m)
+	if !ok {
+		return y + "-" + m + "-" + d
+	}
+	if d == "" {
+		return fmt.Sprintf("%04d-%02d", yn, mn)
+	}
+	dn, ok := num(d)
+	if !ok {
+		return y + "-" + m + "-" + d
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", yn, mn, dn)
+}
+
+// UnreadDates lists the date columns with values that were not blank but
+// could not be read as dates: how many, and the first record's id (the
+// values themselves may be personal data).
+func (f *Frame) UnreadDates() []UnreadDates {
+	var out []UnreadDates
+	for _, c := range f.cols {
+		if c.unread > 0 {
+			out = append(out, UnreadDates{Column: c.spec.Name, Count: c.unread, FirstRecord: c.firstUnread})
+		}
+	}
+	return out
+}
+
+// UnreadDates counts one date column's unreadable values.
+type UnreadDates struct {
+	Column      string
+	Count       int
+	FirstRecord string
 }
 
 func confByte(x float32) uint8 {
@@ -214,16 +318,52 @@ func (f *Frame) tf(ci, i int) float64 {
 // Folder strips diacritics; package matching uses vn.Fold (see fold.go).
 var folder = func(s string) string { return strings.ToLower(s) }
 
-func validTransform(t string) bool {
+func checkTransform(t string) error {
 	switch t {
 	case "lower", "fold", "trim", "digits", "alnum", "soundex", "first_word", "last_word":
-		return true
+		return nil
 	}
 	if n, ok := strings.CutPrefix(t, "first:"); ok {
-		_, err := strconv.Atoi(n)
-		return err == nil
+		if k, err := strconv.Atoi(n); err != nil || k <= 0 {
+			return fmt.Errorf("%q: first:N needs a positive number", t)
+		}
+		return nil
 	}
-	return false
+	if pat, ok := strings.CutPrefix(t, "regex:"); ok {
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return fmt.Errorf("%q: %v", t, err)
+		}
+		if re.NumSubexp() > 1 {
+			return fmt.Errorf("%q: at most one capture group", t)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown %q", t)
+}
+
+// regexCache holds compiled regex transforms by pattern.
+var regexCache sync.Map
+
+func regexExtract(v, pat string) string {
+	var re *regexp.Regexp
+	if x, ok := regexCache.Load(pat); ok {
+		re = x.(*regexp.Regexp)
+	} else {
+		var err error
+		if re, err = regexp.Compile(pat); err != nil {
+			return "" // Validate refuses such settings
+		}
+		regexCache.Store(pat, re)
+	}
+	m := re.FindStringSubmatch(v)
+	switch {
+	case m == nil:
+		return ""
+	case len(m) > 1:
+		return m[1]
+	}
+	return m[0]
 }
 
 func applyTransforms(v string, ts []string) string {
@@ -249,6 +389,9 @@ func applyTransforms(v string, ts []string) string {
 				v = v[i+1:]
 			}
 		default:
+			if pat, ok := strings.CutPrefix(t, "regex:"); ok {
+				v = regexExtract(v, pat)
+			}
 			if n, ok := strings.CutPrefix(t, "first:"); ok {
 				k, _ := strconv.Atoi(n)
 				r := []rune(v)
@@ -311,6 +454,9 @@ func packDate(y, m, d int) uint32 {
 	if y <= 0 || y > 9999 || m < 0 || m > 12 || d < 0 || d > 31 {
 		return 0
 	}
+	if m == 0 {
+		d = 0
+	}
 	return uint32(y)<<9 | uint32(m)<<5 | uint32(d)
 }
 
@@ -332,45 +478,148 @@ func formatDate(p uint32) string {
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }
 
-// parseDate reads YYYY-MM-DD, YYYY-MM, YYYY, YYYYMMDD, DD/MM/YYYY or
-// MM/YYYY; anything else is missing.
-func parseDate(s string) uint32 {
-	s = strings.TrimSpace(s)
+// parseDate reads a date written day first (see parseDateAs).
+func parseDate(s string) uint32 { return parseDateAs(s, "dmy", 30) }
+
+var monthNames = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+	"jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+
+// monthNumber reads an English month name, full or abbreviated.
+func monthNumber(w string) (int, bool) {
+	if len(w) < 3 {
+		return 0, false
+	}
+	if n, ok := monthNames[w[:3]]; ok {
+		full := []string{"", "january", "february", "march", "april", "may", "june", "july",
+			"august", "september", "october", "november", "december"}[n]
+		if strings.HasPrefix(full, w) || w == "sept" {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+func pivotYear(y, pivot int) int {
+	if y < pivot {
+		return 2000 + y
+	}
+	return 1900 + y
+}
+
+// parseDateAs reads a date in the given order of parts (dmy, mdy or
+// ymd) with two-digit years pivoted: ISO 1990-03-15, 1990-03, 1990 and
+// 19900315 in any format; 15/03/1990, 15.3.90, 15-03-1990 by format; month
+// names (15 Mar 1990, March 15, 1990); the Vietnamese words ngày, tháng,
+// năm are skipped. A day of 00 gives the month only. Anything else is
+// missing (0).
+func parseDateAs(s, format string, pivot int) uint32 {
+	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
 		return 0
 	}
+	// Tokens: runs of digits or of letters.
+	var toks []string
+	start := -1
+	kind := 0 // 1 digits, 2 letters
+	flush := func(end int) {
+		if start >= 0 {
+			toks = append(toks, s[start:end])
+			start = -1
+		}
+	}
+	for i, r := range s {
+		k := 0
+		switch {
+		case r >= '0' && r <= '9':
+			k = 1
+		case unicode.IsLetter(r):
+			k = 2
+		}
+		if k != kind || k == 0 {
+			flush(i)
+		}
+		if k != 0 && start < 0 {
+			start = i
+		}
+		kind = k
+	}
+	flush(len(s))
+	var nums []string
+	month := 0
+	for _, t := range toks {
+		if t[0] >= '0' && t[0] <= '9' {
+			nums = append(nums, t)
+			continue
+		}
+		switch t {
+		case "ngày", "tháng", "năm", "thg", "ngay", "thang", "nam", "th":
+			continue
+		}
+		m, ok := monthNumber(t)
+		if !ok || month != 0 {
+			return 0
+		}
+		month = m
+	}
 	num := func(x string) int {
 		n, err := strconv.Atoi(x)
-		if err != nil {
+		if err != nil || len(x) > 4 {
 			return -1
 		}
 		return n
 	}
-	if strings.ContainsAny(s, "/.") {
-		p := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '.' })
-		switch len(p) {
-		case 3:
-			return packDate(num(p[2]), num(p[1]), num(p[0]))
+	year := func(x string) int {
+		switch len(x) {
+		case 4:
+			return num(x)
 		case 2:
-			return packDate(num(p[1]), num(p[0]), 0)
+			return pivotYear(num(x), pivot)
+		}
+		return -1
+	}
+	if month != 0 {
+		switch len(nums) {
+		case 1:
+			return packDate(year(nums[0]), month, 0)
+		case 2:
+			y, d := nums[1], nums[0]
+			if len(nums[0]) == 4 || (format == "ymd" && len(nums[1]) <= 2) {
+				y, d = nums[0], nums[1]
+			}
+			return packDate(year(y), month, num(d))
 		}
 		return 0
 	}
-	if strings.Contains(s, "-") {
-		p := strings.Split(s, "-")
-		switch len(p) {
-		case 3:
-			return packDate(num(p[0]), num(p[1]), num(p[2]))
-		case 2:
-			return packDate(num(p[0]), num(p[1]), 0)
+	switch len(nums) {
+	case 1:
+		x := nums[0]
+		switch len(x) {
+		case 8:
+			if y4, m := num(x[:4]), num(x[4:6]); format == "ymd" || (y4 >= 1800 && y4 <= 2100 && m >= 1 && m <= 12) {
+				return packDate(num(x[:4]), num(x[4:6]), num(x[6:]))
+			}
+			if format == "mdy" {
+				return packDate(num(x[4:]), num(x[:2]), num(x[2:4]))
+			}
+			return packDate(num(x[4:]), num(x[2:4]), num(x[:2]))
+		case 4:
+			return packDate(num(x), 0, 0)
 		}
 		return 0
-	}
-	switch len(s) {
-	case 8:
-		return packDate(num(s[:4]), num(s[4:6]), num(s[6:]))
-	case 4:
-		return packDate(num(s), 0, 0)
+	case 2:
+		if len(nums[0]) == 4 {
+			return packDate(num(nums[0]), num(nums[1]), 0)
+		}
+		return packDate(year(nums[1]), num(nums[0]), 0)
+	case 3:
+		a, b, c := nums[0], nums[1], nums[2]
+		if len(a) == 4 || format == "ymd" {
+			return packDate(year(a), num(b), num(c))
+		}
+		if format == "mdy" {
+			return packDate(year(c), num(a), num(b))
+		}
+		return packDate(year(c), num(b), num(a))
 	}
 	return 0
 }

@@ -1,7 +1,5 @@
 package matching
 
-import "strings"
-
 // derivedInputs maps a derived input field (such as vn.family, made by the
 // record adapter) to the input fields it is computed from. Packages that
 // derive fields register them here (see vnrecord.go).
@@ -16,15 +14,21 @@ func Lineage(c ColumnSpec) []string {
 	if len(c.Inputs) > 0 {
 		return c.Inputs
 	}
+	if p := c.DateParts; p != nil {
+		var out []string
+		for _, f := range []string{p.Year, p.Month, p.Day} {
+			if f != "" {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
 	from := c.From
 	if from == "" {
 		from = c.Name
 	}
 	if in, ok := derivedInputs[from]; ok {
 		return in
-	}
-	if c.Kind == "date" && strings.Contains(from, "+") {
-		return strings.Split(from, "+")
 	}
 	return []string{from}
 }

@@ -30,6 +30,11 @@ type Settings struct {
 	Name     string `json:"name" yaml:"name"`
 	LinkType string `json:"link_type" yaml:"link_type"` // Default: dedupe_only
 
+	// Missing lists the values that mean "no value" in every column
+	// (trimmed, case ignored); a column's own missing list replaces it.
+	// Default: DefaultMissing. Give [""] to treat only blanks as missing.
+	Missing []string `json:"missing,omitempty" yaml:"missing,omitempty"`
+
 	Columns     []ColumnSpec   `json:"columns" yaml:"columns"`
 	Blocking    []BlockingRule `json:"blocking" yaml:"blocking"`
 	Comparisons []Comparison   `json:"comparisons" yaml:"comparisons"`
@@ -64,6 +69,21 @@ type ColumnSpec struct {
 	// Confidence names the OCR confidence key (a record column) whose value
 	// scales comparisons of this column; "" for none.
 	Confidence string `json:"confidence,omitempty" yaml:"confidence,omitempty"`
+	// DateParts builds a date column from separate year, month and day
+	// input fields (numbers, or month names); From is then unused.
+	DateParts *DateParts `json:"date_parts,omitempty" yaml:"date_parts,omitempty"`
+	// DateFormat says how a date column's text is read: dmy (day first:
+	// 31/12/1990, 31.12.90, 31 Dec 1990; the default), mdy (12/31/1990,
+	// Dec 31 1990) or ymd (1990/12/31). ISO 1990-12-31, 19901231, 1990-12
+	// and 1990 read the same in every format; month names (English, full
+	// or three letters) and the Vietnamese words ngày/tháng/năm are read.
+	DateFormat string `json:"date_format,omitempty" yaml:"date_format,omitempty"`
+	// Pivot reads a two-digit year yy as 20yy when yy < Pivot, else 19yy.
+	// Default: 30.
+	Pivot int `json:"pivot,omitempty" yaml:"pivot,omitempty"`
+	// Missing lists values (compared after trimming, ignoring case) that
+	// mean "no value" in this column. Default: the settings' missing.
+	Missing []string `json:"missing,omitempty" yaml:"missing,omitempty"`
 	// Inputs names the input fields the column is derived from, when they
 	// are not just From (its lineage). Training leaves out of a blocking
 	// rule's EM session every comparison that shares an input with the
@@ -71,6 +91,17 @@ type ColumnSpec struct {
 	// record field it is read from (full_name).
 	Inputs []string `json:"inputs,omitempty" yaml:"inputs,omitempty"`
 }
+
+// DateParts name the input fields of a date's parts.
+type DateParts struct {
+	Year  string `json:"year" yaml:"year"`
+	Month string `json:"month,omitempty" yaml:"month,omitempty"`
+	Day   string `json:"day,omitempty" yaml:"day,omitempty"`
+}
+
+// DefaultMissing are the values read as missing when the settings do not
+// list their own: blanks written as a word or a sign.
+var DefaultMissing = []string{"NA", "N/A", "n.a.", "null", "none", "-", "--", "?", ".", "không rõ", "không có", "chưa rõ", "không"}
 
 // BlockingRule makes every pair of records that agree on all Keys a
 // candidate. Blocks larger than MaxBlock are split: records are sorted by
@@ -250,13 +281,20 @@ type ComparisonModel struct {
 	U    []float64 `json:"u" yaml:"u"`
 }
 
-// FieldError names the settings field that is wrong.
+// FieldError names the settings field that is wrong, and its line in the
+// document when it was parsed from one (0 otherwise).
 type FieldError struct {
 	Field string
+	Line  int
 	Err   error
 }
 
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s: %v", e.Line, e.Field, e.Err)
+	}
+	return e.Field + ": " + e.Err.Error()
+}
 func (e *FieldError) Unwrap() error { return e.Err }
 
 var levelOps = map[string]bool{"exact": true, "exact_any": true, "jw": true, "edit": true, "one_edit": true,
@@ -295,10 +333,24 @@ func (s Settings) withDefaults() Settings {
 	if s.Training.Recall == 0 {
 		s.Training.Recall = 0.7
 	}
+	if s.Missing == nil {
+		s.Missing = DefaultMissing
+	}
 	s.Columns = append([]ColumnSpec(nil), s.Columns...)
 	for i := range s.Columns {
 		if s.Columns[i].Kind == "" {
 			s.Columns[i].Kind = "text"
+			if s.Columns[i].DateParts != nil {
+				s.Columns[i].Kind = "date"
+			}
+		}
+		if s.Columns[i].Kind == "date" {
+			if s.Columns[i].DateFormat == "" {
+				s.Columns[i].DateFormat = "dmy"
+			}
+			if s.Columns[i].Pivot == 0 {
+				s.Columns[i].Pivot = 30
+			}
 		}
 		if s.Columns[i].From == "" {
 			s.Columns[i].From = s.Columns[i].Name
@@ -345,9 +397,24 @@ func (s Settings) Validate() error {
 			bad(fmt.Sprintf("columns[%d].kind", i), "unknown %q", c.Kind)
 		}
 		for _, t := range c.Transforms {
-			if !validTransform(t) {
-				bad(fmt.Sprintf("columns[%d].transforms", i), "unknown %q", t)
+			if err := checkTransform(t); err != nil {
+				bad(fmt.Sprintf("columns[%d].transforms", i), "%v", err)
 			}
+		}
+		if c.Kind == "date" {
+			switch c.DateFormat {
+			case "dmy", "mdy", "ymd":
+			default:
+				bad(fmt.Sprintf("columns[%d].date_format", i), "unknown %q (dmy, mdy or ymd)", c.DateFormat)
+			}
+			if c.Pivot < 0 || c.Pivot > 100 {
+				bad(fmt.Sprintf("columns[%d].pivot", i), "must be in [0, 100], got %d", c.Pivot)
+			}
+		} else if c.DateParts != nil || c.DateFormat != "" {
+			bad(fmt.Sprintf("columns[%d].kind", i), "date_parts and date_format need kind date, not %s", c.Kind)
+		}
+		if c.DateParts != nil && c.DateParts.Year == "" {
+			bad(fmt.Sprintf("columns[%d].date_parts.year", i), "is empty")
 		}
 		cols[c.Name] = c.Kind
 	}
@@ -492,6 +559,17 @@ func ParseSettings(b []byte) (*Settings, error) {
 		return nil, fmt.Errorf("parse settings: %w", err)
 	}
 	if err := s.Validate(); err != nil {
+		var doc yaml.Node
+		if yaml.Unmarshal(b, &doc) == nil {
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				for _, e := range j.Unwrap() {
+					var fe *FieldError
+					if errors.As(e, &fe) {
+						fe.Line = lineOf(&doc, fe.Field)
+					}
+				}
+			}
+		}
 		return nil, fmt.Errorf("invalid settings: %w", err)
 	}
 	d := s.withDefaults()
@@ -527,4 +605,42 @@ func (s *Settings) Save(path string) error {
 		return fmt.Errorf("write settings: %w", err)
 	}
 	return nil
+}
+
+// lineOf returns the line of a field path such as
+// comparisons[2].levels[0].op in a parsed YAML document: the deepest part
+// of the path that exists (0 when none does).
+func lineOf(doc *yaml.Node, path string) int {
+	n := doc
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := 0
+	for _, part := range strings.Split(path, ".") {
+		name, rest, _ := strings.Cut(part, "[")
+		if n.Kind != yaml.MappingNode {
+			return line
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == name {
+				next = n.Content[i+1]
+				line = n.Content[i].Line
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+		for rest != "" {
+			var idx int
+			if _, err := fmt.Sscanf(rest, "%d]", &idx); err != nil || n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
+				return line
+			}
+			n = n.Content[idx]
+			line = n.Line
+			_, rest, _ = strings.Cut(rest, "[")
+		}
+	}
+	return line
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // TestTrainLeavesOutDerivedComparisons checks column lineage: a session
@@ -152,5 +155,135 @@ func TestCompatible(t *testing.T) {
 	}
 	if ok, _, _ := gs.Compatible(gs.Summary(f, 1), gs.Summary(f, 1)); !ok {
 		t.Error("a record is incompatible with itself")
+	}
+}
+
+// TestDateFormats reads the same dates written in each format, two-digit
+// years around the pivot, and a date from separate year, month and day
+// columns.
+func TestDateFormats(t *testing.T) {
+	for _, tt := range []struct {
+		in, format string
+		pivot      int
+		want       string
+	}{
+		{"12/31/1990", "mdy", 30, "1990-12-31"},
+		{"Dec 31 1990", "mdy", 30, "1990-12-31"},
+		{"31/12/1990", "dmy", 30, "1990-12-31"},
+		{"1990/12/31", "ymd", 30, "1990-12-31"},
+		{"90/12/31", "ymd", 30, "1990-12-31"},
+		{"31/12/29", "dmy", 30, "2029-12-31"},
+		{"31/12/30", "dmy", 30, "1930-12-31"},
+		{"31/12/29", "dmy", 20, "1929-12-31"},
+		{"12311990", "mdy", 30, "1990-12-31"},
+		{"1990-12-31", "mdy", 30, "1990-12-31"},
+		{"31/12", "dmy", 30, ""},
+	} {
+		if got := formatDate(parseDateAs(tt.in, tt.format, tt.pivot)); got != tt.want {
+			t.Errorf("%s %q pivot %d = %q, want %q", tt.format, tt.in, tt.pivot, got, tt.want)
+		}
+	}
+	s, err := ParseSettings([]byte(`
+version: 1
+name: parts
+missing: [NA, "-", "không rõ"]
+columns:
+  - {name: name, transforms: [lower]}
+  - {name: dob, date_parts: {year: yob, month: mob, day: bday}}
+  - {name: code, transforms: ["regex:([0-9]{5})"]}
+blocking:
+  - {name: name, keys: [name]}
+comparisons:
+  - name: dob
+    null_columns: [dob]
+    levels:
+      - {label: exact, op: date_exact, column: dob}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []map[string]string{
+		{"name": "Anna", "yob": "1990", "mob": "3", "bday": "7", "code": "Berlin 10115 DE"},
+		{"name": "NA", "yob": "87", "mob": "Dec", "bday": "-", "code": "none"},
+		{"name": "không rõ", "yob": "19x0", "mob": "3", "bday": "7"},
+	}
+	f := toyFrame(t, s, rows, []string{"a", "b", "c"})
+	for _, tt := range []struct {
+		col  string
+		row  int
+		want string
+	}{
+		{"dob", 0, "1990-03-07"}, {"dob", 1, "1987-12"}, {"dob", 2, ""},
+		{"name", 1, ""}, {"name", 2, ""}, {"name", 0, "anna"},
+		{"code", 0, "10115"}, {"code", 1, ""},
+	} {
+		if got := f.Value(tt.col, tt.row); got != tt.want {
+			t.Errorf("%s of row %d = %q, want %q", tt.col, tt.row, got, tt.want)
+		}
+	}
+	if u := f.UnreadDates(); len(u) != 1 || u[0].Count != 1 || u[0].FirstRecord != "c" {
+		t.Errorf("unread dates = %+v, want one in record c", u)
+	}
+	if got := Lineage(s.Columns[1]); !slices.Equal(got, []string{"yob", "mob", "bday"}) {
+		t.Errorf("lineage of a date from parts = %v", got)
+	}
+}
+
+// TestSettingsErrorsNameLine checks that an invalid setting is reported
+// with its path and the line it is on.
+func TestSettingsErrorsNameLine(t *testing.T) {
+	_, err := ParseSettings([]byte(`version: 1
+name: bad
+columns:
+  - {name: a}
+  - {name: d, kind: date, date_format: ydm}
+blocking:
+  - {name: a, keys: [a]}
+comparisons:
+  - name: a
+    null_columns: [a]
+    levels:
+      - {label: exact, op: exact, column: a}
+      - {label: close, op: jaro, column: a}
+`))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"line 5: columns[1].date_format", "line 13: comparisons[0].levels[1].op: unknown \"jaro\""} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+// TestSettingsDocCurrent checks that SETTINGS.md is what dancu settings
+// doc prints, that it names every op the engine knows, and that every
+// documented example level parses.
+func TestSettingsDocCurrent(t *testing.T) {
+	b, err := os.ReadFile("SETTINGS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != SettingsDoc() {
+		t.Error("SETTINGS.md is stale: go run ./cmd/dancu settings doc > matching/SETTINGS.md")
+	}
+	documented := map[string]bool{}
+	for _, o := range LevelOps {
+		documented[o.Op] = true
+		var l Level
+		if err := yaml.Unmarshal([]byte(o.Example), &l); err != nil || l.Op != o.Op {
+			t.Errorf("example of %s does not parse: %v", o.Op, err)
+		}
+	}
+	for op := range levelOps {
+		if !documented[op] {
+			t.Errorf("op %s is not documented", op)
+		}
+	}
+	for _, tr := range Transforms {
+		name := strings.Replace(strings.Replace(tr.Name, "N", "3", 1), "PATTERN", "x", 1)
+		if err := checkTransform(name); err != nil {
+			t.Errorf("documented transform %s: %v", tr.Name, err)
+		}
 	}
 }

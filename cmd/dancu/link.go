@@ -209,7 +209,7 @@ func (o *linkOptions) loadRegistry(dir string) (*matching.Settings, *matching.Fr
 func newLinkCmd(g *globals) *cobra.Command {
 	o := linkOptions{warn: g.stderr}
 	var out, conflicts, registry string
-	var analyse, strict bool
+	var analyse, strict, unmasked bool
 	var cpuprofile string
 	var truthFiles []string
 	memLimit := byteSize(3 << 30)
@@ -260,12 +260,16 @@ records; source_record_id is that local code (or record_id when there is none).`
 			}
 			f.Compact()
 			fmt.Fprintf(g.stderr, "read %d records in %v\n", f.Len(), time.Since(start).Round(time.Millisecond))
+			for _, u := range f.UnreadDates() {
+				fmt.Fprintf(g.stderr, "warning: column %s: %d values are not blank but could not be read as dates (first in record %s); they count as missing — see date_format in dancu settings doc\n",
+					u.Column, u.Count, u.FirstRecord)
+			}
 			if analyse {
 				st, err := matching.AnalyseBlocking(f, s, 5)
 				if err != nil {
 					return err
 				}
-				printBlocking(g.stdout, st)
+				printBlocking(g.stdout, st, unmasked)
 				if len(truthFiles) > 0 {
 					mp, _ := matching.LoadMapping(o.mapping)
 					if o.mapping == "" {
@@ -355,6 +359,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 3GiB or 512MiB (garbage collects harder near it); 0 = none")
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (for benchmarks)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail, writing nothing, when training warns (a session matching over 0.9 of its pairs, sessions disagreeing, an implausible λ) or a largest cluster is implausible")
+	cmd.Flags().BoolVar(&unmasked, "unmasked", false, "with --analyse-blocking: print the largest blocks' key values in full (only where the operator may see the data)")
 	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")
 	return cmd
 }
@@ -460,7 +465,7 @@ func addRecords(ad *matching.RecordAdapter, path string, source int, add func(id
 	return nil
 }
 
-func printBlocking(w io.Writer, st *matching.BlockingStats) {
+func printBlocking(w io.Writer, st *matching.BlockingStats, unmasked bool) {
 	fmt.Fprintf(w, "%-22s %14s %14s %8s %6s  largest blocks\n", "rule", "pairs", "new pairs", "blocks", "split")
 	for _, r := range st.Rules {
 		fmt.Fprintf(w, "%-22s %14d %14d %8d %6d ", r.Name, r.Pairs, r.New, r.Blocks, r.Split)
@@ -468,7 +473,9 @@ func printBlocking(w io.Writer, st *matching.BlockingStats) {
 			// Keys hold names and numbers: masked as in logs.
 			parts := strings.Split(b.Key, " | ")
 			for i, p := range parts {
-				parts[i] = mask("name", p)
+				if !unmasked {
+					parts[i] = mask("name", p)
+				}
 			}
 			fmt.Fprintf(w, " [%s]=%d", strings.Join(parts, " | "), b.Records)
 		}

@@ -101,6 +101,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newImportCmd(g),
 		newLinkCmd(g),
 		newTrainCmd(g),
+		newSettingsCmd(g),
 		newEvalCmd(g),
 		newExplainCmd(g),
 		newMigrateCmd(g),

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/spf13/cobra"
+)
+
+func newSettingsCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "settings",
+		Short: "write and check linkage settings",
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "doc",
+		Short: "print the settings language: every column option, transform and comparison op with an example",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := fmt.Fprint(g.stdout, matching.SettingsDoc())
+			return err
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "check FILE",
+		Short: "check a settings file; errors name the setting and its line",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := matching.LoadSettings(args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "%s: settings %q: %d columns, %d blocking rules, %d comparisons\n",
+				args[0], s.Name, len(s.Columns), len(s.Blocking), len(s.Comparisons))
+			return nil
+		},
+	})
+	return cmd
+}
