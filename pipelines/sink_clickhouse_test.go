@@ -34,8 +34,9 @@ func sinkRecords(n int) []schemas.Record {
 // refusingDB opens a migrated database whose records table refuses rows
 // in both ways ClickHouse can: scan_ref is made a Date32 column (standing
 // for any typed column: no view reads scan_ref), so a date that does not
-// exist cannot be converted by the driver; and a constraint the engine
-// checks refuses one name.
+// exist cannot be converted by the driver; and the engine refuses two
+// names, one through a constraint (whose error names the row) and one
+// through throwIf in a materialised column (whose error does not).
 func refusingDB(t *testing.T) *pipelines.ClickHouseSink {
 	t.Helper()
 	conn, _ := chdbtest.Open(t)
@@ -46,6 +47,7 @@ func refusingDB(t *testing.T) *pipelines.ClickHouseSink {
 	for _, q := range []string{
 		"ALTER TABLE records MODIFY COLUMN scan_ref Date32",
 		"ALTER TABLE records ADD CONSTRAINT no_refused_name CHECK full_name != 'Refused Name'",
+		"ALTER TABLE records ADD COLUMN no_bisect_name UInt8 MATERIALIZED throwIf(full_name = 'Bisect Me', 'a name this table refuses')",
 	} {
 		if err := conn.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -60,7 +62,10 @@ func refusingDB(t *testing.T) *pipelines.ClickHouseSink {
 func TestClickHouseSinkRefusedRows(t *testing.T) {
 	sink := refusingDB(t)
 	recs := sinkRecords(2000)
-	badDate, badName := []int{777}, []int{5, 1500, 1501}
+	badDate, badName, badBisect := []int{777}, []int{5, 1500, 1501}, []int{42, 1999}
+	for _, i := range badBisect {
+		recs[i].FullName = "Bisect Me"
+	}
 	for _, i := range badDate {
 		recs[i].ScanRef = "2019-02-30"
 	}
@@ -78,12 +83,12 @@ func TestClickHouseSinkRefusedRows(t *testing.T) {
 		if r.Kind != pipelines.KindRecords || r.Table != "records" || r.Err == nil {
 			t.Errorf("refused row %+v: want kind records, table records and an error", r)
 		}
-		if slices.Contains(badName, r.Index) && !pipelines.IsRefusal(r.Err) {
-			t.Errorf("row %d refused with %v, want the engine's constraint error", r.Index, r.Err)
+		if (slices.Contains(badName, r.Index) || slices.Contains(badBisect, r.Index)) && !pipelines.IsRefusal(r.Err) {
+			t.Errorf("row %d refused with %v, want the engine's error", r.Index, r.Err)
 		}
 	}
 	sort.Ints(got)
-	want := append(append([]int(nil), badDate...), badName...)
+	want := append(append(append([]int(nil), badDate...), badName...), badBisect...)
 	sort.Ints(want)
 	if !slices.Equal(got, want) {
 		t.Fatalf("refused rows %v, want %v", got, want)
@@ -96,10 +101,10 @@ func TestClickHouseSinkRefusedRows(t *testing.T) {
 		t.Errorf("records in ClickHouse %d, want %d (all but the refused)", n, len(recs)-len(want))
 	}
 	t.Logf("%d rows, %d refused: %d insert statements", len(recs), len(want), sink.Inserts.Load())
-	// Bisection costs about 2·log2(n) inserts per refused row, never one
-	// per row.
-	if ins := sink.Inserts.Load(); ins > int64(2*len(badName)*11+len(badDate)+2) {
-		t.Errorf("%d inserts for %d engine-refused rows of %d", ins, len(badName), len(recs))
+	// A row the engine names costs two inserts; bisection about
+	// 2·log2(n) per refused row; never one insert per row.
+	if ins := sink.Inserts.Load(); ins > int64(2*len(badName)+2*11*len(badBisect)+len(badDate)+4) {
+		t.Errorf("%d inserts for %d+%d engine-refused rows of %d", ins, len(badName), len(badBisect), len(recs))
 	}
 }
 
@@ -221,14 +226,17 @@ func TestRefusalCost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, how := range []string{"engine", "driver"} {
+		for _, how := range []string{"engine (row named)", "engine (bisected)", "driver"} {
 			sink := refusingDB(t)
 			recs := sinkRecords(50000)
 			for j := 0; j < k; j++ {
 				i := (j*7919 + 13) % len(recs)
-				if how == "engine" {
+				switch how {
+				case "engine (row named)":
 					recs[i].FullName = "Refused Name"
-				} else {
+				case "engine (bisected)":
+					recs[i].FullName = "Bisect Me"
+				default:
 					recs[i].ScanRef = "2019-02-30"
 				}
 			}
