@@ -325,6 +325,10 @@ func (st *state) fuzzy(best int, post bool) bool {
 		switch {
 		case end <= a || st.hamletOrStreet(a):
 		case complete && a < first:
+		case st.g.nameStart[st.toks[a].key] && st.g.markers[st.toks[a].key]&(mHamlet|mStreet) != 0:
+			// "Buôn Ma Thuật" may be a unit, "Số 12 ngõ 34 …" is not:
+			// read whole only, as a name that starts with that word
+			pieces = append(pieces, [3]int{a, end, 1})
 		case ch.c >= 0 && a < first:
 			pieces = append(pieces, [3]int{a, end, 1})
 		default:
@@ -445,14 +449,24 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 		return editCost(key, k, budget)
 	}
 	try := func(id int32, budget int) {
-		u := &g.units[id]
-		cost := costOf(u.key, budget)
-		// its earlier names and variants too ("Gia Thắng" before it
-		// became part of another commune)
-		for _, a := range u.alts {
-			if c := costOf(a, budget); c < cost {
-				cost = c
+		// The same part is often compared with the same unit again in a
+		// later round: remember the cost.
+		memoKey := uint64(a)<<56 | uint64(b)<<48 | uint64(budget)<<40 | uint64(uint32(id))
+		cost, seen := st.costs[memoKey]
+		if !seen {
+			u := &g.units[id]
+			cost = costOf(u.key, budget)
+			// its earlier names and variants too ("Gia Thắng" before it
+			// became part of another commune)
+			for _, a := range u.alts {
+				if c := costOf(a, budget); c < cost {
+					cost = c
+				}
 			}
+			if st.costs == nil {
+				st.costs = make(map[uint64]int, 256)
+			}
+			st.costs[memoKey] = cost
 		}
 		if cost > budget {
 			return

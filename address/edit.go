@@ -18,23 +18,35 @@ func editCost(a, b string, max int) int {
 	if d := la - lb; d > max || -d > max {
 		return max + 1
 	}
-	var r0, r1, r2 [n + 1]int
-	r1[0] = 0
+	var r0, r1, r2 [n + 1]int32
+	var ins [n + 1]int32
 	for j := 1; j <= lb; j++ {
-		r1[j] = r1[j-1] + insCost(b[j-1])
+		ins[j] = int32(insCost(b[j-1]))
+		r1[j] = r1[j-1] + ins[j]
 	}
+	m := int32(max)
 	for i := 1; i <= la; i++ {
-		r2[0] = r1[0] + delCost(a, i-1)
+		ai := a[i-1]
+		dc := int32(delCost(a, i-1))
+		r2[0] = r1[0] + dc
 		best := r2[0]
 		for j := 1; j <= lb; j++ {
-			v := r1[j-1] + subCost(a[i-1], b[j-1])
-			if x := r1[j] + delCost(a, i-1); x < v {
+			bj := b[j-1]
+			v := r1[j-1]
+			if ai != bj {
+				if x, y := ai-'a', bj-'a'; x < 26 && y < 26 && near[x]&(1<<y) != 0 {
+					v++
+				} else {
+					v += 2
+				}
+			}
+			if x := r1[j] + dc; x < v {
 				v = x
 			}
-			if x := r2[j-1] + insCost(b[j-1]); x < v {
+			if x := r2[j-1] + ins[j]; x < v {
 				v = x
 			}
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+			if i > 1 && j > 1 && ai == b[j-2] && a[i-2] == bj {
 				if x := r0[j-2] + 2; x < v {
 					v = x
 				}
@@ -44,15 +56,15 @@ func editCost(a, b string, max int) int {
 				best = v
 			}
 		}
-		if best > max {
+		if best > m {
 			return max + 1
 		}
 		r0, r1, r2 = r1, r2, r0
 	}
-	if r1[lb] > max {
+	if r1[lb] > m {
 		return max + 1
 	}
-	return r1[lb]
+	return int(r1[lb])
 }
 
 func insCost(c byte) int {

@@ -37,6 +37,7 @@ type state struct {
 	rtoks     []token // the other token buffer, for repair
 	scratch   []byte
 	sig       []byte
+	costs     map[uint64]int // misspelling costs of (part, unit) already computed in this call
 	post      bool   // the date is on or after ReformDate
 	ws        []byte // folded words joined by single spaces
 	off       []int  // offset of each word in ws
@@ -115,6 +116,7 @@ func (st *state) reset(g *gazetteer, text string) {
 		st.off = append(st.off, len(st.ws))
 		st.ws = append(st.ws, t.key...)
 	}
+	clear(st.costs)
 	st.matches = st.matches[:0]
 	st.chains = st.chains[:0]
 	st.tuples = st.tuples[:0]
