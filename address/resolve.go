@@ -38,9 +38,9 @@ type state struct {
 	scratch   []byte
 	sig       []byte
 	costs     map[uint64]int // misspelling costs of (part, unit) already computed in this call
-	post      bool   // the date is on or after ReformDate
-	ws        []byte // folded words joined by single spaces
-	off       []int  // offset of each word in ws
+	post      bool           // the date is on or after ReformDate
+	ws        []byte         // folded words joined by single spaces
+	off       []int          // offset of each word in ws
 	mark      []marker
 	markStart []bool // word k begins a unit type word
 	markAt    []int  // first word of the marker before word i (== i when none)
