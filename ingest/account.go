@@ -271,15 +271,17 @@ func hasPhrase(key string, phrases []string) bool {
 // without any diacritics, as some lists are, and the row must then also
 // look like a footer everywhere else (see tabular.dataShaped).
 func footerText(s string) (match, folded bool) {
+	// Folded first: most cells match nothing even folded, and folding is
+	// cheaper than the canonical form.
+	k := fold(s)
+	if !hasPhrase(k, footerFold) && !dateLineFold.MatchString(k) {
+		return false, false
+	}
 	if hasDiacritics(s) {
-		k := canonKey(s)
+		k = canonKey(s)
 		return hasPhrase(k, footerCanon) || dateLineCanon.MatchString(k), false
 	}
-	k := fold(s)
-	if hasPhrase(k, footerFold) || dateLineFold.MatchString(k) {
-		return true, true
-	}
-	return false, false
+	return true, true
 }
 
 // addressWords mark a cell as an address (canonKey words).
