@@ -208,6 +208,6 @@ scope, audit log and decision rules as the browser.`,
 	decide.Flags().StringVar(&note, "note", "", "a note for the record")
 	decide.MarkFlagRequired("decision")
 
-	cmd.AddCommand(list, show, decide)
+	cmd.AddCommand(list, show, decide, newReviewLabelsCmd(g))
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/web"
 	"github.com/dancu-vn/dancu/web/store"
@@ -84,6 +85,13 @@ func TestUsersAndReviewCommands(t *testing.T) {
 	}
 	if out, err := review("decide", own, "--decision", "merge"); err == nil {
 		t.Errorf("unknown decision accepted: %s", out)
+	}
+	labels := t.TempDir() + "/labels.csv"
+	if out, err := dancu("", "review", "labels", "--out", labels); err != nil || !strings.Contains(out, "1 labelled pairs (0 matches, 1 non-matches)") {
+		t.Errorf("review labels: %v %s", err, out)
+	}
+	if lp, err := matching.ReadLabels(labels); err != nil || len(lp) != 1 || lp[0].Match {
+		t.Errorf("labels read back by dancu train: %+v %v", lp, err)
 	}
 	if out, err := dancu("", "users", "disable", "hcm"); err != nil {
 		t.Fatalf("users disable: %v %s", err, out)

@@ -56,3 +56,75 @@ type Assignment struct {
 func (s *Store) Assign(ctx context.Context, conflictID, assignee, by string) error {
 	return s.insert(ctx, "assignments", &Assignment{ConflictID: conflictID, Assignee: assignee, AssignedBy: by, AssignedAt: s.now()})
 }
+
+// Label is one labelled record pair from the review decisions, for
+// `dancu train --labels` (record_id_l, record_id_r, match).
+type Label struct {
+	A, B       string
+	Match      bool
+	DecisionID string
+}
+
+// Labels turns the effective decisions into labelled record pairs: every
+// pair of a same_person decision's records is a match; for
+// different_persons, every pair of records linked to different persons
+// (links table) is a non-match. A later decision on the same pair wins.
+func (s *Store) Labels(ctx context.Context) ([]Label, error) {
+	ds, err := s.EffectiveDecisions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, d := range ds {
+		ids = append(ids, d.RecordIDs...)
+	}
+	type link struct {
+		RecordID string `ch:"record_id"`
+		PersonID string `ch:"person_id"`
+	}
+	var ls []link
+	if len(ids) > 0 {
+		if err := s.conn.Select(ctx, &ls, "SELECT record_id, person_id FROM links FINAL WHERE record_id IN {ids:Array(String)}",
+			clickhouse.Named("ids", ids)); err != nil {
+			return nil, fmt.Errorf("read links: %w", err)
+		}
+	}
+	person := map[string]string{}
+	for _, l := range ls {
+		person[l.RecordID] = l.PersonID
+	}
+	type pair struct{ a, b string }
+	idx := map[pair]int{}
+	var out []Label
+	for _, d := range ds {
+		for i, a := range d.RecordIDs {
+			for _, b := range d.RecordIDs[i+1:] {
+				if a == b {
+					continue
+				}
+				if a > b {
+					a, b = b, a
+				}
+				var match bool
+				switch d.Decision {
+				case schemas.DecisionSamePerson:
+					match = true
+				case schemas.DecisionDifferentPersons:
+					if pa, pb := person[a], person[b]; pa == "" || pa == pb {
+						continue // same person or unknown: the decision says nothing about this pair
+					}
+				default:
+					continue
+				}
+				l := Label{A: a, B: b, Match: match, DecisionID: d.DecisionID}
+				if j, ok := idx[pair{a, b}]; ok {
+					out[j] = l
+				} else {
+					idx[pair{a, b}] = len(out)
+					out = append(out, l)
+				}
+			}
+		}
+	}
+	return out, nil
+}
