@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
@@ -25,14 +27,20 @@ type RegistryLinker struct {
 	Registry *registry.Registry
 	Records  *registry.Records
 	// Changelog receives each batch's records (key = a hash of their
-	// ids) before Link returns. Nil: no changelog.
+	// ids) before Link returns, and each decision. Nil: no changelog.
 	Changelog MessageWriter
+
+	// mu keeps the changelog in the order batches and decisions were
+	// applied.
+	mu sync.Mutex
 }
 
 var _ Linker = (*RegistryLinker)(nil)
 
 // Link implements Linker.
 func (l *RegistryLinker) Link(ctx context.Context, recs []schemas.Record) (LinkResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	out, err := l.Registry.AddRecords(ctx, l.Records, recs)
 	if err != nil {
 		return LinkResult{}, err
@@ -48,6 +56,31 @@ func (l *RegistryLinker) Link(ctx context.Context, recs []schemas.Record) (LinkR
 	}
 	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events}, nil
 }
+
+// Decide applies a police decision to the registry, then writes it to
+// the changelog, so that a rebuild replays it in its place.
+func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out, err := l.Registry.Decide(ctx, d)
+	if err != nil {
+		return LinkResult{}, err
+	}
+	if l.Changelog != nil {
+		v, err := json.Marshal(d)
+		if err != nil {
+			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
+		}
+		m := kafka.Message{Key: []byte("decision:" + d.DecisionID), Value: v, Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(kindDecision)}}}
+		if err := l.Changelog.WriteMessages(ctx, m); err != nil {
+			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
+		}
+	}
+	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events}, nil
+}
+
+// kindDecision marks a decision on the registry's changelog.
+const kindDecision = "decision"
 
 func batchKey(recs []schemas.Record) []byte {
 	h := sha256.New()
@@ -146,14 +179,24 @@ func replayChangelog(ctx context.Context, brokers []string, l *RegistryLinker) (
 		if err != nil {
 			return n, err
 		}
-		recs, err := schemas.DecodeRecords(m.Value)
-		if err != nil {
-			return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+		if kindOf(m) == kindDecision {
+			var d schemas.Decision
+			if err := json.Unmarshal(m.Value, &d); err != nil {
+				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+			}
+			// A decision the registry refused when it came is refused
+			// again: nothing to replay.
+			l.Registry.Decide(ctx, d)
+		} else {
+			recs, err := schemas.DecodeRecords(m.Value)
+			if err != nil {
+				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+			}
+			if _, err := l.Registry.AddRecords(ctx, l.Records, recs); err != nil {
+				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+			}
+			n += len(recs)
 		}
-		if _, err := l.Registry.AddRecords(ctx, l.Records, recs); err != nil {
-			return n, fmt.Errorf("offset %d: %w", m.Offset, err)
-		}
-		n += len(recs)
 		if m.Offset+1 >= end {
 			return n, nil
 		}

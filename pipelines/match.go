@@ -136,16 +136,7 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	if out, err = appendChunks(out, KindRecords, recs, n, schemas.EncodeRecords); err != nil {
 		return err
 	}
-	if out, err = appendChunks(out, KindPersons, res.Persons, n, schemas.EncodeRows[schemas.Person]); err != nil {
-		return err
-	}
-	if out, err = appendChunks(out, KindLinks, res.Links, n, schemas.EncodeRows[schemas.Link]); err != nil {
-		return err
-	}
-	if out, err = appendChunks(out, KindConflicts, res.Conflicts, n, schemas.EncodeRows[schemas.Conflict]); err != nil {
-		return err
-	}
-	if out, err = appendChunks(out, KindPersonEvents, res.Events, n, schemas.EncodeRows[schemas.PersonEvent]); err != nil {
+	if out, err = appendResult(out, res, n); err != nil {
 		return err
 	}
 	if err := b.w.WriteMessages(ctx, out...); err != nil {
@@ -161,6 +152,22 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	b.cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts))
 	b.msgs, b.recs = b.msgs[:0], b.recs[:0]
 	return nil
+}
+
+// appendResult appends the messages of a link result: persons, links,
+// conflicts and person events, n rows a message at most.
+func appendResult(out []kafka.Message, res LinkResult, n int) ([]kafka.Message, error) {
+	var err error
+	if out, err = appendChunks(out, KindPersons, res.Persons, n, schemas.EncodeRows[schemas.Person]); err != nil {
+		return out, err
+	}
+	if out, err = appendChunks(out, KindLinks, res.Links, n, schemas.EncodeRows[schemas.Link]); err != nil {
+		return out, err
+	}
+	if out, err = appendChunks(out, KindConflicts, res.Conflicts, n, schemas.EncodeRows[schemas.Conflict]); err != nil {
+		return out, err
+	}
+	return appendChunks(out, KindPersonEvents, res.Events, n, schemas.EncodeRows[schemas.PersonEvent])
 }
 
 func appendChunks[T any](out []kafka.Message, kind string, rows []T, n int, enc func([]T) ([]byte, error)) ([]kafka.Message, error) {

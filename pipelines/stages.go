@@ -81,6 +81,7 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 	}
 	topics := kafkax.FlowTopics(0)
 	topics[TopicDead] = 1
+	topics[TopicDecisions] = 1
 	if err := kafkax.EnsureTopics(ctx, cfg.Brokers, topics); err != nil {
 		return fmt.Errorf("run stages: %w", err)
 	}
@@ -111,6 +112,22 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 				return fmt.Errorf("match stage: %w", err)
 			}
 			return nil
+		})
+	}
+	if dec, ok := cfg.Linker.(Decider); ok && cfg.Match {
+		// Police decisions go to the registry the match stage holds.
+		r, err := kafkax.NewReader(cfg.Brokers, cfg.MatchGroup+"-decisions", TopicDecisions)
+		if err != nil {
+			return err
+		}
+		w, err := kafkax.NewWriter(cfg.Brokers, TopicMatched)
+		if err != nil {
+			return err
+		}
+		g.Go(func() error {
+			defer r.Close()
+			defer w.Close()
+			return Decisions(ctx, r, w, dec, dead, cfg.Logger)
 		})
 	}
 	if cfg.Load {

@@ -9,6 +9,9 @@ const (
 	TopicRejects = kafkax.TopicRejects // rejected input rows from import (Arrow IPC of schemas.Reject)
 	TopicMatched = kafkax.TopicMatched // match output: enriched records, persons, links, conflicts
 	TopicDead    = kafkax.TopicDead    // messages a stage could not decode, with the error in a header
+	// TopicDecisions carries police decisions (JSON schemas.Decision) to
+	// the match stage's registry.
+	TopicDecisions = kafkax.TopicDecisions
 
 	// HeaderKind names the row type of a message on TopicMatched.
 	HeaderKind = "dancu-kind"

@@ -406,7 +406,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		wb.Set(adjKey(b, a), f32(p.Weight), nil)
 	}
 	r.batch++
-	out, err := r.recluster(ctx, wb, blobs, newSeqs, known)
+	out, err := r.recluster(ctx, wb, blobs, newSeqs, known, "edges")
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
@@ -523,7 +523,7 @@ func (r *Registry) component(rd pebble.Reader, seeds []uint64, done map[uint64]b
 // recluster clusters again the components of the new records with the
 // offline rule, names the persons (by their earliest record), stores each
 // record's person and returns what changed.
-func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[uint64]*recordBlob, newSeqs, known []uint64) (*Output, error) {
+func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[uint64]*recordBlob, newSeqs, known []uint64, reason string) (*Output, error) {
 	now := r.now().UTC()
 	ver := r.batch
 	out := &Output{}
@@ -588,6 +588,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 	if err != nil {
 		return nil, err
 	}
+	mustLink(cl, pairs)
 	res := &matching.Result{Frame: cf, Settings: r.s, Pairs: pairs, Clusters: cl}
 	old := make([]string, len(comp))
 	for i, s := range comp {
@@ -669,7 +670,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		}
 		if len(others) > 0 {
 			sort.Strings(others)
-			out.Events = append(out.Events, event(schemas.PersonMerge, pid, others, len(sm.Rows), "edges", ver, now))
+			out.Events = append(out.Events, event(schemas.PersonMerge, pid, others, len(sm.Rows), reason, ver, now))
 		}
 	}
 	olds := make([]string, 0, len(parts))
@@ -687,7 +688,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 				}
 			}
 			sort.Strings(others)
-			out.Events = append(out.Events, event(schemas.PersonSplit, o, others, p[o], "edges", ver, now))
+			out.Events = append(out.Events, event(schemas.PersonSplit, o, others, p[o], reason, ver, now))
 		}
 		if !newIDs[o] {
 			// Retired: merged into the person holding most of its records.
@@ -748,6 +749,7 @@ func (r *Registry) current(wb *pebble.Batch, seqs []uint64, ver uint64, now time
 		if err != nil {
 			return err
 		}
+		mustLink(cl, pairs)
 		res := &matching.Result{Frame: cf, Settings: r.s, Pairs: pairs, Clusters: cl}
 		// The stored person of each record (the clusters are those stored).
 		pids := make([]string, len(comp))
@@ -787,4 +789,44 @@ func personRow(f *matching.Frame, s matching.PersonSummary, pid string, ver uint
 	p.CommuneCode = f.Value("perm_commune", first)
 	p.NewCommuneCode = f.Value("perm_new_commune", first)
 	return p
+}
+
+// mustLink joins the clusters of pairs a police decision said are the
+// same person (weight mustLinkWeight), whatever the guards and the
+// average linkage said: the decision wins. A cluster stays named by its
+// smallest row.
+func mustLink(cl *matching.Clusters, pairs []matching.Pair) {
+	var find func(x int32) int32
+	parent := map[int32]int32{}
+	find = func(x int32) int32 {
+		for {
+			p, ok := parent[x]
+			if !ok || p == x {
+				return x
+			}
+			x = p
+		}
+	}
+	any := false
+	for _, p := range pairs {
+		if p.Weight < mustLinkWeight {
+			continue
+		}
+		a, b := find(cl.Of[p.A]), find(cl.Of[p.B])
+		if a == b {
+			continue
+		}
+		if b < a {
+			a, b = b, a
+		}
+		parent[b] = a
+		any = true
+		cl.Prob[p.A], cl.Prob[p.B] = 1, 1
+	}
+	if !any {
+		return
+	}
+	for i := range cl.Of {
+		cl.Of[i] = find(cl.Of[i])
+	}
 }
