@@ -3,11 +3,9 @@ package web_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -16,32 +14,6 @@ import (
 	"github.com/dancu-vn/dancu/web/store"
 	"github.com/dancu-vn/dancu/web/webtest"
 )
-
-// browser starts a headless Chromium (Debian's chromium, installed by
-// scripts/setup.sh) for the test. There is no skip: a missing browser fails.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		t.Fatal("no Chromium found: run scripts/setup.sh (apt-get install chromium)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.WindowSize(1280, 900),
-		chromedp.Flag("lang", "vi-VN"))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(cancel3)
-	return ctx
-}
 
 // TestBrowserReviewerDecides drives a real Chromium as a reviewer of Hà
 // Nội: sign in, see only Hà Nội's conflicts, open one (names unmasked,
@@ -54,11 +26,11 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	env.SeedConflict(t, "c5d19c7a3e40", schemas.ConflictGreyZone, "01", "26")
 	other := env.SeedConflict(t, "c90b7e6f1a22", schemas.ConflictSharedID, "46", "46")
 	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
-	ctx := browser(t)
+	ctx := webtest.Browser(t)
 	dir := t.TempDir() // screenshots, to look at when the test fails
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(env.URL+"/"),
+		chromedp.Navigate(env.URL+"/"), // redirected to the login form
 		chromedp.WaitVisible("#username"),
 		chromedp.SendKeys("#username", "reviewer.hn"),
 		chromedp.SendKeys("#password", webtest.Password),

@@ -1,0 +1,127 @@
+package pipelines_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
+)
+
+// TestDeskDecisionMergesPersons is the review desk end to end, as a
+// reviewer works: a generated population goes through import, match and
+// load; a conflict between two persons of one province is in the queue; a
+// reviewer of that province signs in in Chromium, opens it and decides
+// "same person"; the desk publishes the decision on dancu.decisions, the
+// registry applies it, and ClickHouse then links both records to one
+// person, with a merge event citing the decision.
+//
+// The conflict is written here, as the matcher writes a grey-zone one,
+// between two real persons of the loaded population (a small population
+// need not raise one by itself); everything after it is the real path.
+func TestDeskDecisionMergesPersons(t *testing.T) {
+	e := newEnv(t)
+	dir, m := generate(t, 150, "csv")
+	date := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for _, f := range sourceFiles(t, dir, m) {
+		e.importFile(t, f, date)
+	}
+	e.runStages(t)
+	e.drain(t)
+	ctx := context.Background()
+
+	// Two one-record persons of the same province (today's code).
+	var prov string
+	var recs, persons []string
+	err := e.conn.QueryRow(ctx, `
+SELECT r.perm_new_province_code AS prov, arraySlice(groupArray(r.record_id), 1, 2), arraySlice(groupArray(l.person_id), 1, 2)
+FROM (SELECT record_id, perm_new_province_code FROM records FINAL WHERE perm_new_province_code != '') AS r
+JOIN (SELECT record_id, person_id FROM links FINAL WHERE person_id IN
+      (SELECT person_id FROM links FINAL GROUP BY person_id HAVING count() = 1)) AS l ON l.record_id = r.record_id
+GROUP BY prov HAVING count() >= 2 ORDER BY prov LIMIT 1`).Scan(&prov, &recs, &persons)
+	if err != nil || len(recs) != 2 || persons[0] == persons[1] {
+		t.Fatalf("two one-record persons of one province: %v %v %v", err, recs, persons)
+	}
+	conflictID := "c_e2e_" + prov
+	b, err := e.conn.PrepareBatch(ctx, "INSERT INTO conflicts (conflict_id, kind, id_number, person_ids, record_ids, score, explanation, status, version, created_at)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Append(conflictID, schemas.ConflictGreyZone, "", persons, recs, 0.3, "records match with probability 0.300", "open", uint64(1), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The desk, publishing to the pipeline's broker.
+	w, err := kafkax.NewWriter(e.brokers, kafkax.TopicDecisions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	st := store.New(e.conn, nil)
+	app, err := web.New(web.Config{Store: st, Publisher: &web.KafkaPublisher{W: w}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(app)
+	defer hs.Close()
+	desk := &webtest.Env{URL: hs.URL, Conn: e.conn, Store: st}
+	desk.AddUser(t, "reviewer.e2e", store.RoleReviewer, prov)
+
+	bctx := webtest.Browser(t)
+	if err := webtest.SignIn(bctx, hs.URL, "reviewer.e2e"); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	err = chromedp.Do(bctx,
+		chromedp.WaitVisible(`tr[data-conflict="`+conflictID+`"]`),
+		chromedp.Click(`tr[data-conflict="`+conflictID+`"] a.open`),
+		chromedp.WaitVisible("#records"),
+		chromedp.Click(`input[name="decision"][value="same_person"]`),
+		chromedp.SendKeys(`textarea[name="note"]`, "cùng một người"),
+		chromedp.Click("#submit-decision"),
+		chromedp.WaitNotPresent("#decide"),
+	)
+	if err != nil {
+		t.Fatalf("decide in the browser: %v", err)
+	}
+	ds, err := st.Decisions(ctx, conflictID)
+	if err != nil || len(ds) != 1 || ds[0].StatusAfter != schemas.StatusDecided {
+		t.Fatalf("stored decisions: %+v %v", ds, err)
+	}
+
+	// The next batch: the registry merges the two persons.
+	q := fmt.Sprintf("SELECT count() FROM person_events FINAL WHERE reason = 'decision:%s' AND kind = '%s'", ds[0].DecisionID, schemas.PersonMerge)
+	deadline := time.Now().Add(time.Minute)
+	for e.count(t, q) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no merge event citing the decision in person_events after a minute")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	e.drain(t)
+	var n uint64
+	if err := e.conn.QueryRow(ctx, "SELECT uniqExact(person_id) FROM links FINAL WHERE record_id IN ($1, $2)", recs[0], recs[1]).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("after same_person, records %v are in %d persons, want 1", recs, n)
+	}
+	// The conflict page shows the merge in the persons' history.
+	var events string
+	if err := chromedp.Do(bctx, chromedp.Navigate(hs.URL+"/conflicts/"+conflictID), chromedp.WaitVisible("#events")); err != nil {
+		t.Fatalf("merge on the conflict page: %v", err)
+	}
+	if events, err = chromedp.Run(bctx, chromedp.Text("#events")); err != nil || events == "" {
+		t.Errorf("events on the conflict page: %q %v", events, err)
+	}
+}
