@@ -91,10 +91,10 @@ func preview(cells []string, fields []string, decode func(i int, s string) strin
 			f = fields[i]
 		}
 		switch {
-		case person && (nameField(f) || capitalisedWords(c)), looksLikeName(c):
+		case person && (nameField(f) || capitalisedWords(c)):
 			c = vn.MaskName(c)
 		default:
-			c = maskNumbers(c)
+			c = maskNumbers(maskNamesIn(c))
 		}
 		if b.Len() > 0 {
 			b.WriteString(" | ")
@@ -172,40 +172,52 @@ func maskNumbers(s string) string {
 }
 
 var (
-	nameWordsOnce       sync.Once
-	surnames, nameWords map[string]bool // canonical (vn.Canon) family names; middle and given names
+	surnamesOnce sync.Once
+	surnames     map[string]bool // canonical (vn.Canon) family names
 )
 
-// looksLikeName reports a cell of two to five words whose first is a known
-// family name and most others known middle or given names (compared with
-// diacritics): a signature under a footer, a name in a column the header
-// did not map — not "Danh sách nhân khẩu" (Danh is a family name too).
-func looksLikeName(s string) bool {
-	words := strings.Fields(s)
-	if len(words) < 2 || len(words) > 5 {
-		return false
-	}
-	nameWordsOnce.Do(func() {
-		surnames, nameWords = map[string]bool{}, map[string]bool{}
-		for file, into := range map[string]map[string]bool{"names/surnames.csv": surnames,
-			"names/middle_names.csv": nameWords, "names/given_names.csv": nameWords} {
-			if t, err := refdata.Load(file); err == nil {
-				for _, r := range t.Rows {
-					into[vn.Canon(r[0])] = true
-				}
+func isSurname(w string) bool {
+	surnamesOnce.Do(func() {
+		surnames = map[string]bool{}
+		if t, err := refdata.Load("names/surnames.csv"); err == nil {
+			for _, r := range t.Rows {
+				surnames[vn.Canon(r[0])] = true
 			}
 		}
 	})
-	if !surnames[vn.Canon(words[0])] {
-		return false
-	}
-	known := 0
-	for _, w := range words[1:] {
-		if nameWords[vn.Canon(w)] || surnames[vn.Canon(w)] {
-			known++
+	return surnames[vn.Canon(w)]
+}
+
+func capitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// maskNamesIn masks every name written in a text: a known family name
+// followed by capitalised words (up to five words in all) is reduced to
+// the family name and initials — a signature under a footer, "Hộ ông
+// Nguyễn Văn An" as a section heading. A title in capitals whose first
+// word is also a family name ("DANH SÁCH …") is masked too: the preview
+// errs on the side of hiding.
+func maskNamesIn(s string) string {
+	words := strings.Fields(s)
+	changed := false
+	for i := 0; i+1 < len(words); i++ {
+		if !capitalised(words[i]) || !capitalised(words[i+1]) || !isSurname(strings.Trim(words[i], ".,:;()")) {
+			continue
 		}
+		j := i + 1
+		for j < len(words) && j-i < 5 && capitalised(words[j]) {
+			j++
+		}
+		m := vn.MaskName(strings.Join(words[i:j], " "))
+		words = append(words[:i], append([]string{m}, words[j:]...)...)
+		changed = true
 	}
-	return 2*known >= len(words)-1
+	if !changed {
+		return s
+	}
+	return strings.Join(words, " ")
 }
 
 // canonKey is vn.Canon (lower case, diacritics kept, one tone-mark
@@ -282,6 +294,27 @@ func footerText(s string) (match, folded bool) {
 		return hasPhrase(k, footerCanon) || dateLineCanon.MatchString(k), false
 	}
 	return true, true
+}
+
+// sectionWords start a section heading in a list (canonKey): the units a
+// commune's list is grouped by.
+var sectionWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"thôn", "xóm", "ấp", "bản", "tổ", "khu", "đội", "làng", "hộ", "khóm", "buôn", "sóc", "cụm", "tdp", "phường", "xã"} {
+		m[canonKey(w)] = true
+	}
+	return m
+}()
+
+// sectionText reports a heading such as "Thôn Đông", "TỔ 3", "Hộ ông
+// Nguyễn Văn An": two words or more, the first a section word with its
+// diacritics (none is a family name; folded, "To" could be Tô).
+func sectionText(s string) bool {
+	if !hasDiacritics(s) {
+		return false
+	}
+	words := strings.Fields(canonKey(s))
+	return len(words) >= 2 && sectionWords[words[0]]
 }
 
 // addressWords mark a cell as an address (canonKey words).

@@ -75,3 +75,52 @@ encodings:
 	// [6 7] B tcvn3
 	// mapping columns: unknown field "fullname"
 }
+
+// Every physical row is accounted for: the Layout of each sheet counts
+// and lists the rows that hold no person, with their kind and a masked
+// preview; Check fails a file that gives nothing to import.
+func ExampleLayout() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "thon2.csv")
+	_ = os.WriteFile(path, []byte("DANH SÁCH NHÂN KHẨU THÔN 2\n"+
+		"Họ và tên,Ngày sinh\n"+
+		"Tống Công Đạt,12/03/1990\n"+
+		"\n"+
+		"Tô Trường Giang,1985\n"+
+		"Tổng cộng: 2 người\n"+
+		"Người lập biểu\n"+
+		"Lê Văn Tám\n"), 0o644)
+	src, _ := ingest.Open(path, ingest.Options{})
+	defer src.Close()
+	for {
+		if _, err := src.Next(); err != nil {
+			break
+		}
+	}
+	d := src.(ingest.Describer).Describe()
+	l := d.Sheets[0]
+	fmt.Printf("rows %d = accepted %d + rejected %d + skipped %d\n", l.Rows, l.Accepted, l.Rejected, l.SkippedRows)
+	for _, s := range l.Skips {
+		fmt.Printf("row %d %s %q\n", s.Row, s.Kind, s.Preview)
+	}
+	fmt.Println("check:", d.Check())
+
+	empty := filepath.Join(dir, "empty.csv")
+	_ = os.WriteFile(empty, []byte("Họ và tên,Ngày sinh\n"), 0o644)
+	src, _ = ingest.Open(empty, ingest.Options{})
+	defer src.Close()
+	_, _ = src.Next()
+	err := src.(ingest.Describer).Describe().Check()
+	fmt.Println(errors.Is(err, ingest.ErrNoData))
+	// Output:
+	// rows 8 = accepted 2 + rejected 0 + skipped 6
+	// row 1 title "Danh S. N. K. T. 2"
+	// row 2 header "Họ và tên | Ngày sinh"
+	// row 4 blank ""
+	// row 6 footer "Tổng cộng: 2 người"
+	// row 7 footer "Người lập biểu"
+	// row 8 footer "Lê V. T."
+	// check: <nil>
+	// true
+}

@@ -229,3 +229,31 @@ func TestNamesFromWholeTablesImport(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionHeadingInNameColumn: "Thôn Đông" or "Hộ ông Nguyễn Văn An"
+// alone in the name column heads a group of rows; it is skipped as a
+// section heading (its name masked in the preview), while Tô Văn Hộ and
+// Hồ Thị Xóm are persons.
+func TestSectionHeadingInNameColumn(t *testing.T) {
+	rows := [][]string{
+		{"Họ và tên", "Ngày sinh"},
+		{"Thôn Đông"},
+		{"Tô Văn Hộ", "1990"},
+		{"Hộ ông Nguyễn Văn An"},
+		{"Hồ Thị Xóm"},
+		{"XÓM 3"},
+		{"Bàn Văn Tổ", "1971"},
+	}
+	for ext, got := range importRows(t, rows) {
+		l := got.d.Sheets[0]
+		names := acceptedNames(got.items)
+		if len(names) != 3 || l.ByKind[SkipSection] != 3 {
+			t.Errorf("%s: accepted %v, sections %d (%+v)", ext, names, l.ByKind[SkipSection], l.Skips)
+		}
+		for _, s := range l.Skips {
+			if strings.Contains(s.Preview, "Văn An") {
+				t.Errorf("%s: preview %q shows a full name", ext, s.Preview)
+			}
+		}
+	}
+}

@@ -575,7 +575,9 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		}
 	}
 	// A section heading ("Thôn Đông", "Tổ 3") sits alone in a row, outside
-	// the name columns.
+	// the name columns — or in the name column when it starts with the
+	// word of a village, hamlet or group, written with its diacritics
+	// (Thôn, Xóm, Tổ, Hộ: no family name is written so).
 	nonEmpty, where := 0, -1
 	for i, c := range r.cells {
 		if strings.TrimSpace(c) != "" {
@@ -587,6 +589,10 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		f := sh.cols.field[where]
 		if f != FieldFullName && f != FieldGivenName && f != FieldFamilyMiddle && hasLetter(r.cells[where]) &&
 			len(strings.Fields(r.cells[where])) >= 2 {
+			l.skip(r.num, SkipSection, sh.rowPreview(r, false))
+			return Item{}, false
+		}
+		if (f == FieldFullName || f == FieldGivenName) && sectionText(decode(where, r.cells[where])) {
 			l.skip(r.num, SkipSection, sh.rowPreview(r, false))
 			return Item{}, false
 		}
