@@ -326,6 +326,14 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	var known []uint64
 	seen := map[string]bool{}
 	var keys []matching.RowKey
+	// Block members: those committed, through one iterator over the
+	// store, and those of this batch, kept here.
+	dbIt, err := r.db.NewIter(nil)
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	defer dbIt.Close()
+	inBatch := map[blockID][]uint64{}
 	type cand struct{ a, b uint64 }
 	var cands []cand
 	for _, x := range in {
@@ -354,18 +362,22 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		// this batch included, as if they had come one by one).
 		keys = r.km.Keys(f, int(row), keys[:0])
 		mine := map[uint64]bool{}
+		add := func(m uint64) {
+			if !mine[m] {
+				mine[m] = true
+				cands = append(cands, cand{seq, m})
+			}
+		}
 		for _, rk := range keys {
-			if err := r.members(wb, rk, seq, func(m uint64) {
-				if !mine[m] {
-					mine[m] = true
-					cands = append(cands, cand{seq, m})
-				}
-			}); err != nil {
+			bk := blockID{rk.Rule, rk.Hash}
+			if err := r.members(dbIt, wb, rk, seq, inBatch[bk], add); err != nil {
 				return nil, fmt.Errorf("registry add: %w", err)
 			}
 		}
 		for _, rk := range keys {
 			wb.Set(blockKey(rk, seq), nil, nil)
+			bk := blockID{rk.Rule, rk.Hash}
+			inBatch[bk] = append(inBatch[bk], seq)
 		}
 		wb.Set(idKey(x.ID), u64(seq), nil)
 		wb.Set(seqKey(kRecord, seq), b.encode(), nil)
@@ -430,49 +442,60 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	return out, nil
 }
 
-// members calls fn with the members of block rk (except seq): all of
-// them when the block holds at most the rule's max_block records, else
-// the window of neighbours on each side of the record's sort value
-// (sorted neighbourhood, as offline blocking splits a large block).
-func (r *Registry) members(rd pebble.Reader, rk matching.RowKey, seq uint64, fn func(uint64)) error {
+type blockID struct {
+	rule int
+	hash uint64
+}
+
+// members calls fn with the members of block rk (except seq): those
+// committed (read through it) and batch, this batch's earlier members.
+// All of them when the block holds at most the rule's max_block records;
+// else the window of neighbours on each side of the record's sort value
+// (sorted neighbourhood, as offline blocking splits a large block), read
+// through the batch wb, which sees both.
+func (r *Registry) members(it *pebble.Iterator, wb *pebble.Batch, rk matching.RowKey, seq uint64, batch []uint64, fn func(uint64)) error {
 	rule := r.km.Rule(rk.Rule)
 	prefix := blockPrefix(rk.Rule, rk.Hash)
-	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	if rule.MaxBlock <= 0 {
-		for ok := it.First(); ok; ok = it.Next() {
-			fn(seqOfBlockKey(it.Key()))
-		}
-		return it.Error()
-	}
+	it.SetBounds(prefix, prefixEnd(prefix))
+	limit := rule.MaxBlock - len(batch)
 	n := 0
-	for ok := it.First(); ok && n <= rule.MaxBlock; ok = it.Next() {
+	var found []uint64
+	for ok := it.First(); ok; ok = it.Next() {
 		n++
+		if rule.MaxBlock > 0 && n > limit {
+			break
+		}
+		found = append(found, seqOfBlockKey(it.Key()))
 	}
 	if err := it.Error(); err != nil {
 		return err
 	}
-	if n <= rule.MaxBlock {
-		for ok := it.First(); ok; ok = it.Next() {
-			fn(seqOfBlockKey(it.Key()))
+	if rule.MaxBlock <= 0 || n <= limit {
+		for _, m := range found {
+			fn(m)
 		}
-		return it.Error()
+		for _, m := range batch {
+			fn(m)
+		}
+		return nil
 	}
+	wit, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer wit.Close()
 	me := blockKey(rk, seq)
 	k := 0
-	for ok := it.SeekGE(me); ok && k < rule.Window; ok = it.Next() {
-		fn(seqOfBlockKey(it.Key()))
+	for ok := wit.SeekGE(me); ok && k < rule.Window; ok = wit.Next() {
+		fn(seqOfBlockKey(wit.Key()))
 		k++
 	}
 	k = 0
-	for ok := it.SeekLT(me); ok && k < rule.Window; ok = it.Prev() {
-		fn(seqOfBlockKey(it.Key()))
+	for ok := wit.SeekLT(me); ok && k < rule.Window; ok = wit.Prev() {
+		fn(seqOfBlockKey(wit.Key()))
 		k++
 	}
-	return it.Error()
+	return wit.Error()
 }
 
 // edge is a stored edge between two records.
@@ -491,16 +514,17 @@ func (r *Registry) component(rd pebble.Reader, seeds []uint64, done map[uint64]b
 	for _, s := range seeds {
 		done[s] = true
 	}
-	prefix := make([]byte, 9)
+	it, err := rd.NewIter(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer it.Close()
 	for len(queue) > 0 {
 		x := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
 		comp = append(comp, x)
-		prefix = seqKey(kAdj, x)
-		it, err := rd.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
-		if err != nil {
-			return nil, nil, err
-		}
+		prefix := seqKey(kAdj, x)
+		it.SetBounds(prefix, prefixEnd(prefix))
 		for ok := it.First(); ok; ok = it.Next() {
 			k := it.Key()
 			y := binary.BigEndian.Uint64(k[9:])
@@ -512,7 +536,7 @@ func (r *Registry) component(rd pebble.Reader, seeds []uint64, done map[uint64]b
 				queue = append(queue, y)
 			}
 		}
-		if err := it.Close(); err != nil {
+		if err := it.Error(); err != nil {
 			return nil, nil, err
 		}
 	}
