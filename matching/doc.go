@@ -6,7 +6,9 @@
 //	ingest ─> Kafka ─> match ─> Kafka ─> load
 //
 // It runs offline on files (dancu link, train, eval, explain) and online
-// on Kafka micro-batches in the pipeline (Engine.LinkBatch).
+// on Kafka micro-batches through the identity registry (package registry,
+// which scores and clusters with this package: KeyMaker, ScorePairs,
+// Cluster, Summarise).
 //
 // The model follows Splink's, as data:
 //
@@ -59,7 +61,8 @@
 //   - Summarise gives each person its identification number and status
 //     (confirmed, inferred, conflicting, missing) checked with vn.ID.Check,
 //     and the conflicts: shared_id, two_ids, id_contradicts, grey_zone.
-//   - A Registry keeps records and person ids between runs: relinking
+//   - A Registry keeps records and person ids between offline runs
+//     (dancu link --registry): relinking
 //     keeps each person's id, records merges and splits, and gives the
 //     same clusters as linking everything at once.
 //

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/dancu-vn/dancu/matching"
-	"github.com/dancu-vn/dancu/schemas"
 )
 
 // Link a few rows with a settings document of your own: the model is
@@ -61,53 +60,6 @@ comparisons:
 	// a P000001
 	// b P000001
 	// c P000002
-}
-
-// The pipeline's match stage links micro-batches of canonical records and
-// forwards the persons, links and conflicts to the load stage.
-func ExampleEngine_LinkBatch() {
-	s, err := matching.DefaultSettings("vietnamese")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	// A trained model comes from `dancu train`; this one is illustrative.
-	s.Model = &matching.Model{Lambda: 1e-4, LambdaGlobal: 1e-4}
-	for _, c := range s.Comparisons {
-		n := len(c.Levels) + 1
-		cm := matching.ComparisonModel{Name: c.Name, M: make([]float64, n), U: make([]float64, n)}
-		for l := 0; l < n; l++ {
-			cm.M[l], cm.U[l] = 0.02, 0.9/float64(n)
-		}
-		cm.M[0], cm.U[0] = 0.9, 0.001 // the first level is strong evidence
-		cm.M[n-1], cm.U[n-1] = 0.01, 0.9
-		s.Model.Comparisons = append(s.Model.Comparisons, cm)
-	}
-	e, err := matching.NewEngine(matching.EngineConfig{Settings: s})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	rec := func(id, name, dob, number string) schemas.Record {
-		return schemas.Record{RecordID: id, SourceRecordID: id, FullName: name, BirthDate: dob, Sex: "F", IDNumber: number,
-			PermCommuneCode: "00004", PermNewCommuneCode: "00004", PermProvinceCode: "01", PermNewProvinceCode: "01"}
-	}
-	ctx := context.Background()
-	persons, links, _, _ := e.LinkBatch(ctx, []schemas.Record{rec("r1", "Nguyễn Thị Thuỷ", "1990-03-15", "001190012345")})
-	fmt.Println(len(persons), len(links), links[0].PersonID)
-	persons, links, _, _ = e.LinkBatch(ctx, []schemas.Record{
-		rec("r2", "Nguyen Thi Thuy", "1990-03-15", "001190012345"),
-		rec("r3", "Trần Văn Bình", "1971-01-02", ""),
-	})
-	for _, l := range links {
-		fmt.Println(l.RecordID, l.PersonID)
-	}
-	fmt.Println(persons[0].PersonID, persons[0].IDStatus, persons[0].RecordCount)
-	// Output:
-	// 1 1 P000001
-	// r2 P000001
-	// r3 P000002
-	// P000001 confirmed 2
 }
 
 // Pairwise and B-cubed scores of predicted clusters against the truth.

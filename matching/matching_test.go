@@ -558,50 +558,6 @@ func TestSplitBlockKeepsTruePairs(t *testing.T) {
 	}
 }
 
-func TestEngineRedeliveryAddsNothing(t *testing.T) {
-	vs, _ := DefaultSettings("vietnamese")
-	vs.Model = &Model{Lambda: 1e-4, LambdaGlobal: 1e-4}
-	for _, c := range vs.Comparisons {
-		n := len(c.Levels) + 1
-		cm := ComparisonModel{Name: c.Name, M: make([]float64, n), U: make([]float64, n)}
-		for l := range cm.M {
-			cm.M[l], cm.U[l] = 0.02, 0.9/float64(n)
-		}
-		cm.M[0], cm.U[0] = 0.9, 0.001
-		cm.M[n-1], cm.U[n-1] = 0.01, 0.9
-		vs.Model.Comparisons = append(vs.Model.Comparisons, cm)
-	}
-	e, err := NewEngine(EngineConfig{Settings: vs, Now: func() time.Time { return testNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b := base(), base()
-	a.RecordID, a.SourceRecordID = "ra", "A1"
-	b.RecordID, b.SourceRecordID = "rb", "B1"
-	b.FullName = "Nguyen Thi Thu Ha"
-	ctx := context.Background()
-	p1, l1, _, err := e.LinkBatch(ctx, []schemas.Record{a, b})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(p1) != 1 || len(l1) != 2 || l1[0].PersonID != l1[1].PersonID {
-		t.Fatalf("first batch: persons %v links %v", p1, l1)
-	}
-	if p1[0].IDStatus != schemas.IDConfirmed || p1[0].RecordCount != 2 {
-		t.Errorf("person %+v, want a confirmed number on 2 records", p1[0])
-	}
-	p2, l2, _, err := e.LinkBatch(ctx, []schemas.Record{a, b})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(p2) != 0 || len(l2) != 0 {
-		t.Errorf("redelivery changed persons %v or links %v", p2, l2)
-	}
-	if st := e.Stats(); st.Duplicates != 2 || len(e.Registry().Records) != 2 {
-		t.Errorf("stats %+v, registry %d records", st, len(e.Registry().Records))
-	}
-}
-
 // TestClusterAverageLinkage checks that average linkage refuses a chain
 // through a record with few fields (b carries only the names it shares
 // with everyone) that single linkage makes, and keeps the consistent

@@ -88,3 +88,41 @@ func TestDecisions(t *testing.T) {
 		t.Error("a decision on an unknown record was accepted")
 	}
 }
+
+// Two files that reuse the same local record codes link as two sets of
+// records (identity is the canonical record id: file hash + sheet + row),
+// and the same row delivered again is one record.
+func TestRecordsOfTwoFilesSharingCodes(t *testing.T) {
+	s, err := matching.TrainedSettings("vietnamese")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	a := schemas.Record{RecordID: schemas.RecordID("hash-of-file-1", "", 2), SourceRecordID: "NK1", FullName: "Nguyễn Thị Thu Hà",
+		BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b := schemas.Record{RecordID: schemas.RecordID("hash-of-file-2", "", 2), SourceRecordID: "NK1", FullName: "Lê Văn Tám",
+		BirthDate: "1971-01-02", BirthYear: 1971, Sex: "M"}
+	ctx := context.Background()
+	ad := registry.NewRecords()
+	if _, err := reg.AddRecords(ctx, ad, []schemas.Record{a}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := reg.AddRecords(ctx, ad, []schemas.Record{b, a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reg.Len() != 2 {
+		t.Errorf("registry holds %d records, want 2 (a once, b)", reg.Len())
+	}
+	linked := map[string]string{}
+	for _, l := range out.Links {
+		linked[l.RecordID] = l.PersonID
+	}
+	if linked[b.RecordID] == "" || linked[b.RecordID] == linked[a.RecordID] {
+		t.Errorf("the second file's row: links %v", linked)
+	}
+}
