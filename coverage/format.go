@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -92,4 +93,37 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
+}
+
+// SortKeys are the columns Report.Sort accepts.
+var SortKeys = []string{"code", "records", "persons", "persons_pct", "with_id_pct", "with_id_pct_change"}
+
+// Sort orders the unit rows by key, ascending (descending with desc);
+// rows of other kinds (unknown codes, unresolved) stay at the end.
+func (r *Report) Sort(key string, desc bool) error {
+	val := map[string]func(x *Row) float64{
+		"records":            func(x *Row) float64 { return float64(x.Records) },
+		"persons":            func(x *Row) float64 { return float64(x.Persons) },
+		"persons_pct":        func(x *Row) float64 { return x.PersonsPct },
+		"with_id_pct":        func(x *Row) float64 { return x.WithIDPct },
+		"with_id_pct_change": func(x *Row) float64 { return x.WithIDPctChange },
+	}
+	f, ok := val[key]
+	if key != "code" && !ok {
+		return fmt.Errorf("sort %q: want one of %s", key, strings.Join(SortKeys, ", "))
+	}
+	sort.SliceStable(r.Rows, func(i, j int) bool {
+		a, b := &r.Rows[i], &r.Rows[j]
+		if ka, kb := kindRank(a.Kind), kindRank(b.Kind); ka != kb {
+			return ka < kb
+		}
+		if key == "code" {
+			return (a.Code < b.Code) != desc
+		}
+		if f(a) == f(b) {
+			return a.Code < b.Code
+		}
+		return (f(a) < f(b)) != desc
+	})
+	return nil
 }

@@ -20,6 +20,8 @@ type coverageFlags struct {
 	out      string // Default: stdout
 	since    string // Default: none
 	metric   string // Default: persons_pct (svg only)
+	sort     string // Default: code
+	desc     bool
 	all      bool
 	rebuild  bool
 }
@@ -44,7 +46,7 @@ at the start of that month and the change since.
 
 --format svg writes the choropleth map of the provinces of the era
 (coloured by --metric) to --out, for reports.`,
-		Example: `  dancu coverage --level commune --province 40 --since 2026-03
+		Example: `  dancu coverage --era new --level commune --province 40 --since 2026-03 --sort with_id_pct
   dancu coverage --era new --format json
   dancu coverage --era new --format svg --metric with_id_pct --out map.svg`,
 		Args: cobra.NoArgs,
@@ -86,6 +88,9 @@ at the start of that month and the change since.
 			if err != nil {
 				return err
 			}
+			if err := rep.Sort(f.sort, f.desc); err != nil {
+				return fmt.Errorf("coverage: --%w", err)
+			}
 			var w io.Writer = g.stdout
 			if f.out != "" {
 				file, err := os.Create(f.out)
@@ -125,6 +130,8 @@ at the start of that month and the change since.
 	fl.StringVarP(&f.out, "out", "o", "", "write to this file instead of stdout")
 	fl.StringVar(&f.since, "since", "", "YYYY-MM: add the share of persons with a number at the start of that month")
 	fl.StringVar(&f.metric, "metric", "persons_pct", "svg colour: persons_pct (of expected population) or with_id_pct")
+	fl.StringVar(&f.sort, "sort", "code", "order units by code, records, persons, persons_pct, with_id_pct or with_id_pct_change")
+	fl.BoolVar(&f.desc, "desc", false, "sort descending")
 	fl.BoolVar(&f.all, "all", false, "table: list units with no record too")
 	fl.BoolVar(&f.rebuild, "rebuild", false, "recompute the aggregates from the records and persons tables first (FINAL)")
 	return cmd
