@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS record_state_local ON CLUSTER dancu
     cmnd_only UInt8
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/record_state_local', '{replica}', version)
-ORDER BY record_id;
+ORDER BY record_id
+SETTINGS index_granularity = 128;
 
 CREATE TABLE IF NOT EXISTS record_state ON CLUSTER dancu AS record_state_local
 ENGINE = Distributed(dancu, currentDatabase(), record_state_local, cityHash64(record_id));
@@ -191,7 +192,8 @@ CREATE TABLE IF NOT EXISTS person_state_local ON CLUSTER dancu
     birth_year UInt16
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/person_state_local', '{replica}', version)
-ORDER BY person_id;
+ORDER BY person_id
+SETTINGS index_granularity = 128;
 
 CREATE TABLE IF NOT EXISTS person_state ON CLUSTER dancu AS person_state_local
 ENGINE = Distributed(dancu, currentDatabase(), person_state_local, cityHash64(person_id));
