@@ -122,12 +122,26 @@ func (gs *GuardSet) Compatible(a, b ClusterSummary) (ok bool, guard int, reason 
 				continue
 			}
 			lo, hi := min(a.YearLo[gi], b.YearLo[gi]), max(a.YearHi[gi], b.YearHi[gi])
-			if hi-lo > gd.guard.Max {
+			if hi-lo > gd.guard.Max && !(gd.guard.OneDigit && a.YearLo[gi] == a.YearHi[gi] &&
+				b.YearLo[gi] == b.YearHi[gi] && oneDigitApart(a.YearLo[gi], b.YearLo[gi])) {
 				return false, gi, fmt.Sprintf("birth years %d and %d are more than %d apart", lo, hi, gd.guard.Max)
 			}
 		}
 	}
 	return true, -1, ""
+}
+
+// oneDigitApart reports whether two years differ in exactly one decimal
+// digit.
+func oneDigitApart(x, y int) bool {
+	diff := 0
+	for x > 0 || y > 0 {
+		if x%10 != y%10 {
+			diff++
+		}
+		x, y = x/10, y/10
+	}
+	return diff == 1
 }
 
 // Merge returns the summary of the union of clusters a and b.

@@ -24,12 +24,16 @@ const (
 	opCross
 	opDateYearOnly
 	opExactAll
+	opOCREdit
+	opWordsSubset
+	opDateMonth
 )
 
 var opCodes = map[string]int{"exact": opExact, "exact_any": opExactAny, "jw": opJW, "edit": opEdit,
 	"one_edit": opOneEdit, "one_missing": opOneMissing, "disjoint": opDisjoint, "date_exact": opDateExact,
 	"date_swapped": opDateSwapped, "date_year": opDateYear, "date_days": opDateDays, "date_years": opDateYears,
-	"cross": opCross, "date_year_only": opDateYearOnly, "exact_all": opExactAll}
+	"cross": opCross, "date_year_only": opDateYearOnly, "exact_all": opExactAll,
+	"ocr_edit": opOCREdit, "words_subset": opWordsSubset, "date_month": opDateMonth}
 
 type cLevel struct {
 	op    int
@@ -226,6 +230,24 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 	case opCross:
 		va, vb := f.cols[l.col].vals, f.cols[l.other].vals
 		return (va[a] != 0 && va[a] == vb[b]) || (va[b] != 0 && va[b] == vb[a])
+	case opOCREdit:
+		c := &f.cols[l.col]
+		va, vb := c.vals[a], c.vals[b]
+		if va == 0 || vb == 0 {
+			return false
+		}
+		if va == vb {
+			return true
+		}
+		conf := math.Min(f.confidence(l.col, int(a)), f.confidence(l.col, int(b)))
+		return compare.OCRCost(c.dict[va], c.dict[vb], conf, l.thr) <= l.thr
+	case opWordsSubset:
+		c := &f.cols[l.col]
+		va, vb := c.vals[a], c.vals[b]
+		if va == 0 || vb == 0 {
+			return false
+		}
+		return va == vb || compare.WordsSubset(c.dict[va], c.dict[vb])
 	}
 	// dates
 	v := f.cols[l.col].vals
@@ -244,6 +266,8 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 		return ya == yb
 	case opDateYearOnly:
 		return ya == yb && (ma == 0 || mb == 0)
+	case opDateMonth:
+		return ya == yb && ma == mb && ma != 0
 	case opDateDays:
 		if da == 0 || db == 0 {
 			return false

@@ -144,6 +144,11 @@ type Comparison struct {
 //	date_days    full dates within Max days
 //	date_years   years within Max
 //	cross        Column of one side equals Other of the other side
+//	ocr_edit     Column within cost Threshold when a scanner look-alike
+//	             (N↔M, H↔B, U↔V, I↔T) costs the fields' OCR confidence and
+//	             any other edit 2
+//	words_subset the words of one side's Column are all among the other's
+//	date_month   years and months equal (one day unknown or 00)
 type Level struct {
 	Label     string   `json:"label" yaml:"label"`
 	Op        string   `json:"op" yaml:"op"`
@@ -165,11 +170,15 @@ type Level struct {
 //
 //	distinct   a person holds at most one value of Column (values within
 //	           one edit count as the same when Max is 1)
-//	year_span  a person's birth years (date Column) span at most Max years
+//	year_span  a person's birth years (date Column) span at most Max years;
+//	           with OneDigit, two clusters of one birth year each whose
+//	           years differ in a single digit (1968 and 1978: a misread
+//	           digit) may also join
 type Guard struct {
-	Kind   string `json:"kind" yaml:"kind"`
-	Column string `json:"column" yaml:"column"`
-	Max    int    `json:"max,omitempty" yaml:"max,omitempty"`
+	Kind     string `json:"kind" yaml:"kind"`
+	Column   string `json:"column" yaml:"column"`
+	Max      int    `json:"max,omitempty" yaml:"max,omitempty"`
+	OneDigit bool   `json:"one_digit,omitempty" yaml:"one_digit,omitempty"`
 }
 
 // Veto keeps a pair whose comparison lands on one of Levels (labels, or
@@ -299,7 +308,8 @@ func (e *FieldError) Unwrap() error { return e.Err }
 
 var levelOps = map[string]bool{"exact": true, "exact_any": true, "jw": true, "edit": true, "one_edit": true,
 	"one_missing": true, "disjoint": true, "date_exact": true, "date_swapped": true, "date_year": true,
-	"date_days": true, "date_years": true, "cross": true, "date_year_only": true, "exact_all": true}
+	"date_days": true, "date_years": true, "cross": true, "date_year_only": true, "exact_all": true,
+	"ocr_edit": true, "words_subset": true, "date_month": true}
 
 // withDefaults returns a copy of s with defaults applied.
 func (s Settings) withDefaults() Settings {
@@ -477,6 +487,9 @@ func (s Settings) Validate() error {
 			}
 			if l.Op == "jw" && (l.Threshold <= 0 || l.Threshold > 1) {
 				bad(lf+".threshold", "must be in (0, 1], got %v", l.Threshold)
+			}
+			if l.Op == "ocr_edit" && l.Threshold <= 0 {
+				bad(lf+".threshold", "ocr_edit needs the largest cost, > 0, got %v", l.Threshold)
 			}
 			if l.TF != "" {
 				col(lf+".tf", l.TF)

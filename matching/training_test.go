@@ -156,6 +156,23 @@ func TestCompatible(t *testing.T) {
 	if ok, _, _ := gs.Compatible(gs.Summary(f, 1), gs.Summary(f, 1)); !ok {
 		t.Error("a record is incompatible with itself")
 	}
+	// one_digit: 1968 and 1978 (a misread digit) may join; 1968 and 1979
+	// may not, nor a cluster already spanning years.
+	s.Guards[1].OneDigit = true
+	rows = []map[string]string{{"dob": "1968-02-03"}, {"dob": "1978-02-03"}, {"dob": "1979-02-03"}, {"dob": "1969"}}
+	f = toyFrame(t, s, rows, []string{"a", "b", "c", "d"})
+	if gs, err = NewGuardSet(f, s); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _, why := gs.Compatible(gs.Summary(f, 0), gs.Summary(f, 1)); !ok {
+		t.Errorf("1968 and 1978 with one_digit: %s", why)
+	}
+	if ok, _, _ := gs.Compatible(gs.Summary(f, 0), gs.Summary(f, 2)); ok {
+		t.Error("1968 and 1979 differ in two digits but are compatible")
+	}
+	if ok, _, _ := gs.Compatible(gs.Merge(gs.Summary(f, 0), gs.Summary(f, 3)), gs.Summary(f, 1)); ok {
+		t.Error("1968–1969 and 1978 are compatible")
+	}
 }
 
 // TestDateFormats reads the same dates written in each format, two-digit

@@ -91,3 +91,39 @@ func BenchmarkWithinOneEdit(b *testing.B) {
 		WithinOneEdit("001090012345", "001090013245")
 	}
 }
+
+func TestOCRCost(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		conf float64
+		want float64
+	}{
+		{"ANH", "AMH", 1, 1}, // one look-alike on typed text
+		{"NGUYEN", "NGVYEN", 0.5, 0.5},
+		{"PHUONG", "PBVOMG", 0.4, 1.2}, // three look-alikes at confidence 0.4
+		{"ANH", "AKH", 1, 2},           // not a look-alike: an ordinary edit
+		{"HA", "HAI", 1, 2},            // insertion
+		{"lan", "LAN", 1, 0},           // case ignored
+	} {
+		if got := OCRCost(tt.a, tt.b, tt.conf, 5); got < tt.want-1e-9 || got > tt.want+1e-9 {
+			t.Errorf("OCRCost(%q, %q, %v) = %v, want %v", tt.a, tt.b, tt.conf, got, tt.want)
+		}
+	}
+	if got := OCRCost("ABCDEFG", "A", 1, 1); got <= 1 {
+		t.Errorf("over the limit: %v", got)
+	}
+}
+
+func TestWordsSubset(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"trong", "anh trong", true}, {"anh trong", "trong", true}, {"van", "thi", false},
+		{"", "van", false}, {"thi thu", "thu", true}, {"thu", "thu ha", true}, {"thi", "thu ha", false},
+	} {
+		if got := WordsSubset(tt.a, tt.b); got != tt.want {
+			t.Errorf("WordsSubset(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

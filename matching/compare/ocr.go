@@ -1,0 +1,91 @@
+package compare
+
+import (
+	"strings"
+	"unicode"
+)
+
+// ocrPairs are the letter shapes a scanner mistakes for one another on
+// upper-case forms: N↔M, H↔B, U↔V, I↔T (compared case-insensitively).
+var ocrPairs = map[[2]rune]bool{
+	{'n', 'm'}: true, {'m', 'n'}: true, {'h', 'b'}: true, {'b', 'h'}: true,
+	{'u', 'v'}: true, {'v', 'u'}: true, {'i', 't'}: true, {'t', 'i'}: true,
+}
+
+// Confusable reports whether a scanner commonly reads x as y.
+func Confusable(x, y rune) bool {
+	return ocrPairs[[2]rune{unicode.ToLower(x), unicode.ToLower(y)}]
+}
+
+// OCRCost is the cheapest way to turn a into b when replacing a letter by
+// its scanner look-alike (Confusable) costs conf — the lower OCR
+// confidence of the two fields, 1 for typed text — and any other
+// insertion, deletion or substitution costs 2. At full confidence one
+// confusion costs 1; at confidence 0.5, two cost 1. Work stops once the
+// cost exceeds limit (the result is then some value above limit).
+func OCRCost(a, b string, conf, limit float64) float64 {
+	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
+	if d := len(ra) - len(rb); float64(2*max(d, -d)) > limit {
+		return limit + 1
+	}
+	prev := make([]float64, len(rb)+1)
+	cur := make([]float64, len(rb)+1)
+	for j := range prev {
+		prev[j] = 2 * float64(j)
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = 2 * float64(i)
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			sub := 2.0
+			switch {
+			case ra[i-1] == rb[j-1]:
+				sub = 0
+			case Confusable(ra[i-1], rb[j-1]):
+				sub = conf
+			}
+			v := prev[j-1] + sub
+			if d := prev[j] + 2; d < v {
+				v = d
+			}
+			if d := cur[j-1] + 2; d < v {
+				v = d
+			}
+			cur[j] = v
+			if v < best {
+				best = v
+			}
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// WordsSubset reports whether every word of the shorter of a and b is
+// among the words of the other (middle names added or dropped: "Trọng"
+// and "Anh Trọng").
+func WordsSubset(a, b string) bool {
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	if len(wa) == 0 {
+		return false
+	}
+	for _, w := range wa {
+		found := false
+		for _, x := range wb {
+			if x == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
