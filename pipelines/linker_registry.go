@@ -46,11 +46,21 @@ func (l *RegistryLinker) Link(ctx context.Context, recs []schemas.Record) (LinkR
 		return LinkResult{}, err
 	}
 	if l.Changelog != nil && len(recs) > 0 {
-		v, err := schemas.EncodeRecords(recs)
-		if err != nil {
-			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
+		// One message per changelogChunk records (a message has a size
+		// limit), each saying which part of the batch it is, so that a
+		// rebuild adds the batch whole, as it was added.
+		key := batchKey(recs)
+		parts := (len(recs) + changelogChunk - 1) / changelogChunk
+		var msgs []kafka.Message
+		for i := 0; i < parts; i++ {
+			v, err := schemas.EncodeRecords(recs[i*changelogChunk : min((i+1)*changelogChunk, len(recs))])
+			if err != nil {
+				return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
+			}
+			msgs = append(msgs, kafka.Message{Key: []byte(fmt.Sprintf("%s-%d", key, i)), Value: v,
+				Headers: []kafka.Header{{Key: headerPart, Value: []byte(fmt.Sprintf("%d/%d", i, parts))}}})
 		}
-		if err := l.Changelog.WriteMessages(ctx, kafka.Message{Key: batchKey(recs), Value: v}); err != nil {
+		if err := l.Changelog.WriteMessages(ctx, msgs...); err != nil {
 			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
 		}
 	}
@@ -81,6 +91,24 @@ func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkRe
 
 // kindDecision marks a decision on the registry's changelog.
 const kindDecision = "decision"
+
+// changelogChunk bounds the records of one changelog message; headerPart
+// says which part of its batch a message is ("i/n").
+const (
+	changelogChunk = 2000
+	headerPart     = "dancu-part"
+)
+
+func partOf(m kafka.Message) (i, n int) {
+	for _, h := range m.Headers {
+		if h.Key == headerPart {
+			if _, err := fmt.Sscanf(string(h.Value), "%d/%d", &i, &n); err == nil {
+				return i, n
+			}
+		}
+	}
+	return 0, 1
+}
 
 func batchKey(recs []schemas.Record) []byte {
 	h := sha256.New()
@@ -174,6 +202,7 @@ func replayChangelog(ctx context.Context, brokers []string, l *RegistryLinker) (
 		return 0, err
 	}
 	n := 0
+	var batch []schemas.Record // parts of a batch so far
 	for {
 		m, err := r.FetchMessage(ctx)
 		if err != nil {
@@ -192,12 +221,28 @@ func replayChangelog(ctx context.Context, brokers []string, l *RegistryLinker) (
 			if err != nil {
 				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
 			}
-			if _, err := l.Registry.AddRecords(ctx, l.Records, recs); err != nil {
-				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+			if i, _ := partOf(m); i == 0 {
+				batch = batch[:0]
 			}
-			n += len(recs)
+			batch = append(batch, recs...)
+			if i, parts := partOf(m); i == parts-1 {
+				if _, err := l.Registry.AddRecords(ctx, l.Records, batch); err != nil {
+					return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+				}
+				n += len(batch)
+				batch = batch[:0]
+			}
 		}
 		if m.Offset+1 >= end {
+			if len(batch) > 0 {
+				// A batch whose last part never came (the matcher died
+				// while writing it): its input was not committed and will
+				// come again.
+				if _, err := l.Registry.AddRecords(ctx, l.Records, batch); err != nil {
+					return n, err
+				}
+				n += len(batch)
+			}
 			return n, nil
 		}
 	}
