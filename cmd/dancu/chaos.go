@@ -109,7 +109,7 @@ func printChaos(g *globals, rep *chaos.Report, elapsed time.Duration) {
 			stalled++
 		}
 	}
-	fmt.Fprintf(out, "stalls (no progress for 45 s with messages left; dancu run restarted): %d in %d of %d runs\n", stalls, stalled, len(rep.Runs))
+	fmt.Fprintf(out, "stalls (no progress for 45 s with messages left; dancu run restarted with SIGTERM): %d in %d of %d runs\n", stalls, stalled, len(rep.Runs))
 	differing := 0
 	for _, r := range rep.Runs {
 		if r.PersonsDiffering > 0 {

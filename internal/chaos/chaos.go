@@ -532,7 +532,11 @@ func (c *cluster) pickAlive(rng *rand.Rand) string {
 }
 
 // kill sends SIGKILL to the running instance of name.
-func (c *cluster) kill(name string) {
+func (c *cluster) kill(name string) { c.signal(name, syscall.SIGKILL) }
+
+// signal sends sig to the running instance of name; its exit is not
+// counted as a collateral restart.
+func (c *cluster) signal(name string, sig syscall.Signal) {
 	c.mu.Lock()
 	p := c.procs[name]
 	c.mu.Unlock()
@@ -540,7 +544,7 @@ func (c *cluster) kill(name string) {
 	defer p.mu.Unlock()
 	if p.running && p.cmd != nil {
 		p.killed = true
-		p.cmd.Process.Signal(syscall.SIGKILL)
+		p.cmd.Process.Signal(sig)
 	}
 }
 
@@ -609,7 +613,10 @@ func (c *cluster) waitDrained(ctx context.Context) ([]string, error) {
 		if err == nil && time.Since(since) > stallAfter {
 			stalls = append(stalls, fmt.Sprintf("no progress for %s with %d messages uncommitted (%s); restarted dancu run", stallAfter, behind, where))
 			fmt.Fprintf(c.cfg.Log, "chaos: stall: %s\n", stalls[len(stalls)-1])
-			c.kill(Run)
+			// An operator's restart: SIGTERM, so that the stages drain and
+			// leave their consumer groups (a SIGKILL would leave one more
+			// dead member behind, which is what stalls follow).
+			c.signal(Run, syscall.SIGTERM)
 			last, since = -1, time.Now()
 		}
 		select {
