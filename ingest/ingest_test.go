@@ -263,6 +263,10 @@ func TestScannedForms(t *testing.T) {
 	if d.Format != "jsonl" || len(items) != 4 {
 		t.Fatalf("format %q, %d items: %+v", d.Format, len(items), items)
 	}
+	checkAccount(t, items, d)
+	if l := d.Sheets[0]; l.Rows != 5 || l.ByKind[SkipBlank] != 1 {
+		t.Errorf("lines %d, blank %d: want 5 lines, 1 blank", l.Rows, l.ByKind[SkipBlank])
+	}
 	r := items[0].Record
 	if r == nil || r.FormID != "DC01-0001" || r.SourceRecordID != "DC01-0001" || r.ScanRef != "scans/0001.png" ||
 		r.CollectingUnit != "00004" || r.SourceDate.Format("2006-01-02") != "2019-04-01" || r.SourceKind != "scan" ||

@@ -20,6 +20,7 @@ func TestXLS(t *testing.T) {
 	dir := filepath.Join("testdata", "xls")
 	want, wd := openAll(t, filepath.Join(dir, "tcvn3_danhsach.xlsx"), Options{})
 	got, gd := openAll(t, filepath.Join(dir, "tcvn3_danhsach.xls"), Options{TempDir: t.TempDir()})
+	checkAccount(t, got, gd)
 	if gd.Format != "xls" || gd.Note == "" {
 		t.Errorf("format %q note %q", gd.Format, gd.Note)
 	}

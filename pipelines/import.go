@@ -167,8 +167,8 @@ func (s *Stats) Account(d ingest.Description) error {
 		s.Rows += ss.Rows
 		s.Skipped += ss.Skipped
 		if ss.Rows != ss.Accepted+ss.Rejected+ss.Skipped || int64(l.Accepted) != ss.Accepted || int64(l.Rejected) != ss.Rejected {
-			errs = append(errs, fmt.Errorf("%s %s: %w: %d rows, %d accepted + %d rejected + %d skipped (the reader counted %d accepted, %d rejected)",
-				d.File, quoteSheet(l.Sheet), ErrAccounting, ss.Rows, ss.Accepted, ss.Rejected, ss.Skipped, l.Accepted, l.Rejected))
+			errs = append(errs, fmt.Errorf("%s sheet %q: %w: %d rows, %d accepted + %d rejected + %d skipped (the reader counted %d accepted, %d rejected)",
+				d.File, l.Sheet, ErrAccounting, ss.Rows, ss.Accepted, ss.Rejected, ss.Skipped, l.Accepted, l.Rejected))
 		}
 	}
 	return errors.Join(errs...)

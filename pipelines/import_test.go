@@ -522,3 +522,30 @@ func ExampleImport() {
 	// Output:
 	// read 3 = accepted 2 + rejected 1; published 2 records and 1 rejects
 }
+
+// TestStatsAccount: the account adds the skipped rows of each sheet and
+// refuses one whose rows do not add up, or whose reader counted other
+// accepted and rejected rows than the items.
+func TestStatsAccount(t *testing.T) {
+	var st Stats
+	st.Count(ingest.Item{Record: &schemas.Record{Sheet: "Thôn 1", Row: 3}})
+	st.Count(ingest.Item{Reject: &schemas.Reject{Sheet: "Thôn 1", Row: 4, Reason: "missing full name"}})
+	good := ingest.Layout{Sheet: "Thôn 1", Rows: 6, Accepted: 1, Rejected: 1, SkippedRows: 4,
+		ByKind: map[ingest.SkipKind]int{ingest.SkipTitle: 1, ingest.SkipHeader: 1, ingest.SkipFooter: 2}}
+	if err := st.Account(ingest.Description{File: "f.xlsx", Sheets: []ingest.Layout{good}}); err != nil {
+		t.Fatal(err)
+	}
+	if st.Rows != 6 || st.Skipped != 4 || st.Sheets[0].ByKind[ingest.SkipFooter] != 2 || st.Rows != st.Accepted+st.Rejected+st.Skipped {
+		t.Errorf("stats %+v", st)
+	}
+	lost := good
+	lost.Rows = 7 // a row read and never counted
+	if err := st.Account(ingest.Description{File: "f.xlsx", Sheets: []ingest.Layout{lost}}); !errors.Is(err, ErrAccounting) || !strings.Contains(err.Error(), "Thôn 1") {
+		t.Errorf("a lost row: %v", err)
+	}
+	other := good
+	other.Accepted, other.SkippedRows = 2, 3
+	if err := st.Account(ingest.Description{File: "f.xlsx", Sheets: []ingest.Layout{other}}); !errors.Is(err, ErrAccounting) {
+		t.Errorf("items and reader disagree: %v", err)
+	}
+}
