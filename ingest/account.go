@@ -269,9 +269,11 @@ var (
 	dateLineFold  = regexp.MustCompile(`(^|\s)ngay [0-9. ]*thang [0-9. ]*nam( [0-9]+)?$`)
 )
 
+// hasPhrase reports whether key is one of phrases or starts with one
+// followed by a space.
 func hasPhrase(key string, phrases []string) bool {
 	for _, p := range phrases {
-		if key == p || strings.HasPrefix(key, p+" ") {
+		if strings.HasPrefix(key, p) && (len(key) == len(p) || key[len(p)] == ' ') {
 			return true
 		}
 	}

@@ -70,6 +70,7 @@ type sheetState struct {
 	// footerFrom is the index in layout.Skips of the footer row that
 	// started the footer phase.
 	footerFrom int
+	decode     func(i int, s string) string // see decoder
 }
 
 // columns is the resolved mapping: for each column index, its field and

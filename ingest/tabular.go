@@ -142,7 +142,11 @@ func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
 			continue
 		}
 		if item, ok := t.dataRow(sh, r); ok {
-			l.count(item, sh.rowPreview(r, true))
+			if item.Record != nil {
+				l.Accepted++ // the common case, without a preview closure
+			} else {
+				l.count(item, sh.rowPreview(r, true))
+			}
 			return item, true, nil
 		}
 	}
@@ -167,14 +171,18 @@ func (t *tabular) personShaped(sh *sheetState, r rawRow) bool {
 	return sh.dataShaped(r, i, sh.decoder())
 }
 
-// decoder decodes a cell of column i with the column's encoding.
+// decoder decodes a cell of column i with the column's encoding (one
+// function per sheet, made once).
 func (sh *sheetState) decoder() func(i int, s string) string {
-	return func(i int, s string) string {
-		if i < len(sh.cols.enc) {
-			return decodeText(s, sh.cols.enc[i])
+	if sh.decode == nil {
+		sh.decode = func(i int, s string) string {
+			if i < len(sh.cols.enc) {
+				return decodeText(s, sh.cols.enc[i])
+			}
+			return decodeText(s, vn.Unicode)
 		}
-		return decodeText(s, vn.Unicode)
 	}
+	return sh.decode
 }
 
 // classifyCell classifies a header cell, trying the legacy encodings when
