@@ -50,7 +50,7 @@ func BenchmarkResolve(b *testing.B) {
 			cpu0 := cpuTime()
 			for i := 0; b.Loop(); i++ {
 				k := i % len(xs)
-				resolveText(xs[k].Text, !dates[k].Before(ReformDate))
+				resolveText(xs[k].Text, !dates[k].Before(ReformDate), false)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "addr/s")
 			// On a shared machine the wall clock counts time spent waiting

@@ -533,6 +533,11 @@ func (st *state) streetAndHamlet(res *Result, best int) {
 			}
 		}
 	}
+	st.streetAndHamletBefore(res, first)
+}
+
+// streetAndHamletBefore splits words [0, first) into street and hamlet.
+func (st *state) streetAndHamletBefore(res *Result, first int) {
 	var sbuf, hbuf [4]string
 	street, hamlet := sbuf[:0], hbuf[:0]
 	for a := 0; a < first; {

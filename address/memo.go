@@ -15,10 +15,11 @@ import (
 // cannot grow it without bound (memoShardMax × memoShards results, each
 // a few hundred bytes).
 type memo struct {
-	seed   maphash.Seed
-	shards [memoShards]memoShard
-	hits   atomic.Uint64
-	misses atomic.Uint64
+	seed     maphash.Seed
+	shards   [memoShards]memoShard
+	hits     atomic.Uint64
+	misses   atomic.Uint64
+	searches atomic.Uint64 // addresses (or their parts after a street or hamlet) searched afresh
 }
 
 type memoShard struct {
@@ -99,12 +100,14 @@ func (m *memo) reset() {
 }
 
 // MemoStats is a snapshot of the counters of Resolve's cache of recent
-// results.
+// results: lookups answered and not, and the searches run (an address
+// whose first part is a street or hamlet is looked up twice, whole and
+// without that part, and searched at most once).
 type MemoStats struct {
-	Hits, Misses uint64
+	Hits, Misses, Searches uint64
 }
 
 // Stats returns the counters of Resolve's cache of recent results.
 func Stats() MemoStats {
-	return MemoStats{Hits: cache.hits.Load(), Misses: cache.misses.Load()}
+	return MemoStats{Hits: cache.hits.Load(), Misses: cache.misses.Load(), Searches: cache.searches.Load()}
 }

@@ -64,19 +64,31 @@ var statePool = sync.Pool{New: func() any { return &state{} }}
 // their addresses): a repeated address costs a map lookup and allocates
 // only when its result has Candidates, which the caller gets a copy of.
 func Resolve(text string, asOf time.Time) Result {
-	post := !asOf.Before(ReformDate)
-	if r, ok := cache.get(text, post); ok {
-		return r
+	return resolveCached(text, !asOf.Before(ReformDate), true)
+}
+
+// resolveCached answers from the cache when it may and it can, else
+// resolves text and remembers the result.
+func resolveCached(text string, post, useCache bool) Result {
+	if useCache {
+		if r, ok := cache.get(text, post); ok {
+			return r
+		}
 	}
-	r := resolveText(text, post)
-	if _, err := load(); err == nil {
+	r := resolveText(text, post, useCache)
+	if _, err := load(); err == nil && useCache {
 		cache.put(text, post, r)
 	}
 	return r
 }
 
-// resolveText is Resolve without the cache.
-func resolveText(text string, post bool) Result {
+// resolveText resolves text. An address whose first part is only a
+// house number and street or a hamlet ("Số 12 Lê Lợi, …", "Thôn 3, …")
+// is resolved as the rest of it, which a commune's records share (so the
+// cache answers it when useCache is set), with the first part as street
+// or hamlet: a part that starts with a house number, a street or a hamlet
+// word and has no unit type word names no unit.
+func resolveText(text string, post, useCache bool) Result {
 	res := Result{Input: text, Candidates: []Candidate{}}
 	g, err := load()
 	if err != nil {
@@ -87,9 +99,57 @@ func resolveText(text string, post bool) Result {
 	}
 	st := statePool.Get().(*state)
 	st.reset(g, text)
+	if k := st.detailEnd(); k > 0 {
+		var d Result
+		st.streetAndHamletBefore(&d, k)
+		rest := text[st.toks[k].start:]
+		statePool.Put(st)
+		r := resolveCached(rest, post, useCache)
+		r.Input = res.Input
+		r.Street = joinTwo(d.Street, r.Street)
+		r.Hamlet = joinTwo(d.Hamlet, r.Hamlet)
+		return r
+	}
+	cache.searches.Add(1)
 	st.resolve(&res, post)
 	statePool.Put(st)
 	return res
+}
+
+// detailEnd returns the first word after a first part that is only a
+// house number and street or a hamlet, or 0.
+func (st *state) detailEnd() int {
+	n := len(st.toks)
+	if n < 2 || len(st.toks) == 64 {
+		return 0
+	}
+	first := st.toks[0].key
+	m := st.g.markers[first]
+	lead := allDigits(first) || m&(mHamlet|mStreet) != 0 && m&mAdmin == 0 && !st.g.nameStart[first]
+	if !lead {
+		return 0
+	}
+	for k := 1; k < n; k++ {
+		if st.toks[k].hard {
+			return k
+		}
+		// a type word inside the part: it may name a unit ("Thôn 3 xã
+		// Ea Kao"); a two-word one too ("thị xã")
+		if st.g.markers[st.toks[k].key]&mAdmin != 0 || k+1 < n && st.g.markers[string(st.key(k, k+1))]&mAdmin != 0 {
+			return 0
+		}
+	}
+	return 0
+}
+
+func joinTwo(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + ", " + b
 }
 
 func (st *state) reset(g *gazetteer, text string) {

@@ -160,7 +160,7 @@ func TestMemo(t *testing.T) {
 	if second.Candidates[0].Commune.Code == "x" {
 		t.Errorf("a caller's change leaked into the cache")
 	}
-	fresh := resolveText(text, false)
+	fresh := resolveText(text, false, false)
 	if second.Commune != fresh.Commune || second.NewCommune != fresh.NewCommune || len(second.Candidates) != len(fresh.Candidates) || second.Confidence != fresh.Confidence {
 		t.Errorf("cached %+v, fresh %+v", second, fresh)
 	}
@@ -220,7 +220,7 @@ func TestResolveAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { Resolve(text, d) }); n != 0 {
 		t.Errorf("remembered address: %v allocations", n)
 	}
-	if n := testing.AllocsPerRun(100, func() { resolveText(text, false) }); n > 2 {
+	if n := testing.AllocsPerRun(100, func() { resolveText(text, false, false) }); n > 2 {
 		t.Errorf("fresh address: %v allocations", n)
 	}
 }
