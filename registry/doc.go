@@ -45,5 +45,26 @@
 //
 // A re-flush of the same batch (its output was not written) returns the
 // same output again; records already known (a redelivery) return their
-// current person and link.
+// current person, link and conflicts.
+//
+// Police decisions (schemas.Decision, Decide) are constraints: same_person
+// is a must-link edge that joins the records' persons whatever the model,
+// guards or average linkage say; different_persons removes the edges
+// between the records and reclusters. Their events cite the decision.
+//
+// In the pipeline (pipelines.RegistryLinker) the match stage holds one
+// registry on disk under --home and writes every batch and decision to the
+// compacted topic dancu.registry-changelog; a matcher whose directory is
+// lost replays it, batch by batch, and gets the same state. One process
+// holds the registry: the split into block, score ×N and cluster roles
+// over Kafka (DESIGN.md) is not built, so the match stage does not scale
+// out across processes yet.
+//
+// Invariants and their tests: streaming equals offline linking for any
+// arrival order and batch size (TestStreamingEqualsOffline); merges keep
+// the older id (TestMergeEventsKeepOlderID); a re-flush and a redelivery
+// emit the same rows and add nothing (TestReflushAndRedelivery);
+// decisions (TestDecisions); restart and rebuild from the changelog
+// (pipelines' TestMatcherRestartKeepsPersonIDs). dancu bench registry
+// measures it.
 package registry

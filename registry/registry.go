@@ -181,6 +181,20 @@ func (r *Registry) Close() error {
 	return err
 }
 
+// Compact compacts the whole store (old versions and deleted keys go), so
+// that its size on disk is the state's.
+func (r *Registry) Compact() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.db == nil {
+		return errors.New("registry compact: registry closed")
+	}
+	if err := r.db.Flush(); err != nil {
+		return fmt.Errorf("registry compact: %w", err)
+	}
+	return r.db.Compact([]byte{0}, []byte{0xff}, true)
+}
+
 // Stats returns a snapshot of the counters.
 func (r *Registry) Stats() Stats {
 	r.mu.Lock()
@@ -737,8 +751,10 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 	return out, nil
 }
 
-// current appends the current links of known records and their persons
-// (a redelivered batch: the load stage may not have their rows).
+// current appends the current links of known records, their persons and
+// the conflicts of those persons (a redelivered batch: the load stage may
+// not have their rows). Merge and split events of the batch that first
+// added them are not repeated unless the batch is the same (see Add).
 func (r *Registry) current(wb *pebble.Batch, seqs []uint64, ver uint64, now time.Time, out *Output) error {
 	done := map[uint64]bool{}
 	for _, s := range seqs {
@@ -783,7 +799,11 @@ func (r *Registry) current(wb *pebble.Batch, seqs []uint64, ver uint64, now time
 			}
 		}
 		name := func(root int32) string { return pids[root] }
-		sums, _ := matching.Summarise(res, name)
+		sums, conflicts := matching.Summarise(res, name)
+		for _, c := range conflicts {
+			c.Version, c.CreatedAt = ver, now
+			out.Conflicts = append(out.Conflicts, c)
+		}
 		for _, sm := range sums {
 			pid := name(sm.Root)
 			out.Persons = append(out.Persons, personRow(cf, sm, pid, ver, now))

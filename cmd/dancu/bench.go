@@ -156,6 +156,9 @@ the records are read as import publishes them.`,
 			elapsed := time.Since(start)
 			cpu := cpuTime() - cpu0
 			st := reg.Stats()
+			if err := reg.Compact(); err != nil {
+				return err
+			}
 			if err := reg.Close(); err != nil {
 				return err
 			}
@@ -164,7 +167,7 @@ the records are read as import publishes them.`,
 			fmt.Fprintf(out, "records %d in %.1fs (linking %.1fs): %.0f records/s; CPU %.1fs\n", n, elapsed.Seconds(), linking.Seconds(), float64(n)/elapsed.Seconds(), cpu.Seconds())
 			fmt.Fprintf(out, "last %d batches of %d against the registry: median %v, slowest %v\n", len(last), batch, last[len(last)/2].Round(time.Millisecond), last[len(last)-1].Round(time.Millisecond))
 			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records\n", st.Comparisons, st.Edges, st.LargestRecluster)
-			fmt.Fprintf(out, "registry on disk %.1f MB = %.0f bytes/record; peak memory (VmHWM) %s\n", float64(disk)/1e6, float64(disk)/float64(max(n, 1)), peakRSS())
+			fmt.Fprintf(out, "registry on disk (compacted) %.1f MB = %.0f bytes/record; peak memory (VmHWM) %s\n", float64(disk)/1e6, float64(disk)/float64(max(n, 1)), peakRSS())
 			truth := map[string]string{}
 			if err := readTruth(filepath.Join(src, "truth.csv"), nil, truth); err == nil {
 				pred := make(map[string]string, len(person))
