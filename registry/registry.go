@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -66,7 +67,7 @@ type Stats struct {
 
 // Input is one record to add: its id (the canonical record id, unique
 // over every source), its source index (for link_only settings) and its
-// fields.
+// fields. Get and Conf may be called from several goroutines at once.
 type Input struct {
 	ID     string
 	Source int
@@ -237,6 +238,27 @@ func (r *Registry) capture(in Input) *recordBlob {
 	return b
 }
 
+// captureAll captures the inputs on every core (deriving the fields —
+// name parsing, address resolution — is most of a record's cost).
+func (r *Registry) captureAll(in []Input) []*recordBlob {
+	out := make([]*recordBlob, len(in))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(in)/64))
+	var wg sync.WaitGroup
+	chunk := (len(in) + workers - 1) / workers
+	for lo := 0; lo < len(in); lo += chunk {
+		hi := min(lo+chunk, len(in))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				out[i] = r.capture(in[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
 func confByte(x float32) uint8 {
 	switch {
 	case x <= 0:
@@ -350,7 +372,8 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	inBatch := map[blockID][]uint64{}
 	type cand struct{ a, b uint64 }
 	var cands []cand
-	for _, x := range in {
+	captured := r.captureAll(in)
+	for xi, x := range in {
 		if seen[x.ID] {
 			continue
 		}
@@ -364,7 +387,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		}
 		seq := r.next
 		r.next++
-		b := r.capture(x)
+		b := captured[xi]
 		if err := r.addToFrame(f, b); err != nil {
 			return nil, fmt.Errorf("registry add %s: %w", x.ID, err)
 		}
