@@ -68,7 +68,15 @@ func newImportCmd(g *globals) *cobra.Command {
 UTF-16 or Windows-1258) and scanned-form batches (.jsonl), finds each sheet's header,
 decodes legacy font encodings (TCVN3, VNI), validates every row and publishes the
 accepted records to Kafka topic dancu.records and the rejected rows, with their
-reasons, to dancu.rejects. Rows read = accepted + rejected, per sheet, always.
+reasons, to dancu.rejects.
+
+Every physical row is accounted for: rows = accepted + rejected + skipped, per
+sheet, where a skipped row has a kind (title, header, column numbers, blank,
+section heading, repeated header, footer). The summary lists the skipped rows
+(blank ones excepted) and the rejected rows with a masked preview; --report
+writes all of them as JSON. A file that gives no data rows, a sheet whose header
+is not found, or a file that is not the format its name says makes the command
+fail, naming the file and what was expected; the other files are still imported.
 
 A row is rejected only when it is unusable: no name (or a name with no letters).
 A bad optional field (impossible date, malformed identification number, unknown
