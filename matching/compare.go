@@ -60,6 +60,14 @@ type compiled struct {
 	// veto[k][g] is set when level g of comparison k vetoes a link.
 	veto    [][]bool
 	hasVeto bool
+	// unless[k] are the conditions that together lift comparison k's veto.
+	unless [][]vetoCond
+}
+
+// vetoCond holds when comparison k lands on a level g with ok[g].
+type vetoCond struct {
+	k  int
+	ok []bool
 }
 
 func compile(s *Settings, f *Frame) (*compiled, error) {
@@ -144,7 +152,59 @@ func compile(s *Settings, f *Frame) (*compiled, error) {
 		c.veto = append(c.veto, vs)
 		c.hasVeto = c.hasVeto || len(s.Vetoes) > 0
 	}
+	c.unless = make([][]vetoCond, len(c.comps))
+	for _, v := range s.Vetoes {
+		k := c.compIndex(v.Comparison)
+		for _, u := range v.Unless {
+			k2 := c.compIndex(u.Comparison)
+			if k < 0 || k2 < 0 {
+				return nil, fmt.Errorf("veto on %s: unless on unknown comparison %q", v.Comparison, u.Comparison)
+			}
+			sc := s.Comparisons[k2]
+			ok := make([]bool, len(sc.Levels)+2)
+			for _, l := range u.Levels {
+				if l == "else" {
+					ok[len(sc.Levels)+1] = true
+				}
+				for li, lv := range sc.Levels {
+					if lv.Label == l {
+						ok[li+1] = true
+					}
+				}
+			}
+			c.unless[k] = append(c.unless[k], vetoCond{k: k2, ok: ok})
+		}
+	}
 	return c, nil
+}
+
+// compIndex is the index of the named comparison, or -1.
+func (c *compiled) compIndex(name string) int {
+	for i, cc := range c.comps {
+		if cc.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// vetoed reports whether a pair with levels gs is vetoed: some comparison
+// lands on a vetoing level and its unless conditions do not all hold.
+func (c *compiled) vetoed(gs []uint8) bool {
+	for k, g := range gs {
+		if !c.veto[k][g] {
+			continue
+		}
+		conds := c.unless[k]
+		lifted := len(conds) > 0
+		for _, u := range conds {
+			lifted = lifted && u.ok[gs[u.k]]
+		}
+		if !lifted {
+			return true
+		}
+	}
+	return false
 }
 
 // gamma returns the level of comparison k for rows a and b: 0 null (one
@@ -358,12 +418,8 @@ func (ws *weights) weight(c *compiled, f *Frame, k int, g uint8, a, b int32) (w,
 // levels are gs, capped below the review threshold when a veto holds.
 func (ws *weights) score(c *compiled, f *Frame, gs []uint8, a, b int32) float64 {
 	w := ws.rawScore(c, f, gs, a, b)
-	if c.hasVeto && w >= ws.vetoCap {
-		for k, g := range gs {
-			if c.veto[k][g] {
-				return ws.vetoCap
-			}
-		}
+	if c.hasVeto && w >= ws.vetoCap && c.vetoed(gs) {
+		return ws.vetoCap
 	}
 	return w
 }

@@ -143,8 +143,13 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			// does not make a contradiction).
 			probs := id.Check(supported(f, cols.dob, rows, func(v string) bool { return len(id.Check(atoiYear(v), "", "")) == 0 }, s.BirthYear),
 				supportedText(f, cols.sex, rows, func(v string) bool { return len(id.Check(0, v, "")) == 0 }, s.Sex), "")
+			// The birth province is checked against the provinces the
+			// records name only when two or more records name them: one
+			// record's addresses (often incomplete, people move) are too
+			// weak to accuse a number; a wrong number beside the person's
+			// right one is caught below as a refused link.
 			provs := provincesOf(f, cols.provinces, rows)
-			if len(provs) > 0 && !id.Abroad {
+			if len(provs) > 0 && !id.Abroad && len(rows) >= 2 {
 				ok := false
 				for _, p := range provs {
 					if len(id.Check(0, "", p)) == 0 {
@@ -222,6 +227,32 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			continue
 		}
 		na, nb := f.Value(b.Guard.Column, int(b.A)), f.Value(b.Guard.Column, int(b.B))
+		// Two numbers that differ in the digits describing the person
+		// (birth province, century and sex, birth year) where only one
+		// agrees with the records: the other is a wrong number, not a
+		// second valid one.
+		if len(na) == 12 && len(nb) == 12 && na[:6] != nb[:6] {
+			pair := []int32{b.A, b.B}
+			year, sex := modeYear(f, cols.dob, pair), modeText(f, cols.sex, pair)
+			provs := provincesOf(f, cols.provinces, pair)
+			pa, pb := numberProblems(na, year, sex, provs), numberProblems(nb, year, sex, provs)
+			if (len(pa) == 0) != (len(pb) == 0) {
+				bad, probs, root := nb, pb, rb
+				if len(pa) > 0 {
+					bad, probs, root = na, pa, ra
+				}
+				var carrying []int32
+				for _, r := range members[byRoot[root]] {
+					if f.Value(b.Guard.Column, int(r)) == bad {
+						carrying = append(carrying, r)
+					}
+				}
+				add(schemas.ConflictIDContradicts, bad, carrying, b.Probability(),
+					fmt.Sprintf("number %s, on records that match another person's (probability %.3f), contradicts them: %s",
+						vn.MaskID(bad), b.Probability(), strings.Join(probs, "; ")))
+				continue
+			}
+		}
 		add(schemas.ConflictTwoIDs, na+";"+nb, []int32{b.A, b.B}, b.Probability(),
 			fmt.Sprintf("records match with probability %.3f but carry two valid numbers %s and %s: one person with two numbers, or two people",
 				b.Probability(), vn.MaskID(na), vn.MaskID(nb)))
@@ -259,7 +290,34 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			fmt.Sprintf("records match with probability %.3f, between the review threshold %.2f and the match threshold %.2f: %s",
 				p.Probability(), s.Thresholds.Review, s.Thresholds.Match, shortExplanation(x, xerr, p)))
 	}
-	return sums, conflicts
+	// One conflict per id: the same number and persons reached twice
+	// (a person's own check and a refused link) is one case.
+	seenID := map[string]bool{}
+	out := conflicts[:0]
+	for _, c := range conflicts {
+		if !seenID[c.ConflictID] {
+			seenID[c.ConflictID] = true
+			out = append(out, c)
+		}
+	}
+	return sums, out
+}
+
+// numberProblems checks a 12-digit number against a birth year, a sex and
+// the provinces records name (any one matching is enough).
+func numberProblems(number string, year int, sex string, provs []string) []string {
+	id := vn.ParseID(number)
+	probs := id.Check(year, sex, "")
+	if len(provs) > 0 && id.Valid && !id.Abroad {
+		ok := false
+		for _, p := range provs {
+			ok = ok || len(id.Check(0, "", p)) == 0
+		}
+		if !ok {
+			probs = append(probs, fmt.Sprintf("birth province %s matches none of the provinces the records name (%s)", id.ProvinceCode, strings.Join(provs, ", ")))
+		}
+	}
+	return probs
 }
 
 // ConflictKey is what a conflict's id is made of: its kind, the numbers

@@ -189,6 +189,12 @@ type Guard struct {
 type Veto struct {
 	Comparison string   `json:"comparison" yaml:"comparison"`
 	Levels     []string `json:"levels" yaml:"levels"`
+	// Unless lists conditions (a comparison and the levels it must land
+	// on) that together lift the veto: a valid identification number is
+	// one person's — twins and siblings each have their own — so a pair
+	// sharing one and its birth date is one person whose given name was
+	// mistyped. Default: none.
+	Unless []Veto `json:"unless,omitempty" yaml:"unless,omitempty"`
 }
 
 // Linkage rules of Clustering.
@@ -504,7 +510,11 @@ func (s Settings) Validate() error {
 		}
 		col(fmt.Sprintf("guards[%d].column", i), g.Column)
 	}
-	for i, v := range append(append([]Veto(nil), s.Vetoes...), s.TwoIDsRequire...) {
+	all := append(append([]Veto(nil), s.Vetoes...), s.TwoIDsRequire...)
+	for _, v := range s.Vetoes {
+		all = append(all, v.Unless...)
+	}
+	for i, v := range all {
 		found := false
 		for _, c := range s.Comparisons {
 			if c.Name != v.Comparison {
