@@ -134,6 +134,16 @@ func ReadTable(path string) (*Table, error) {
 		if err := rows.Close(); err != nil {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
+		// Only the first sheet is read: another sheet with content would
+		// be left out silently, so it is an error.
+		for _, other := range sheets[1:] {
+			if n, err := firstRows(x, other); err != nil {
+				return nil, fmt.Errorf("read %s sheet %s: %w", path, other, err)
+			} else if n > 0 {
+				return nil, fmt.Errorf("read %s: sheet %q has rows too, and a mapped table is read from the first sheet (%q) only: "+
+					"save each sheet as its own file, or read the workbook without --mapping", path, other, t.Sheet)
+			}
+		}
 	default:
 		fh, err := os.Open(path)
 		if err != nil {
@@ -171,6 +181,26 @@ func ReadTable(path string) (*Table, error) {
 		return nil, fmt.Errorf("read %s: no header row", path)
 	}
 	return t, nil
+}
+
+// firstRows counts the rows with content among the first ten of a sheet.
+func firstRows(x *excelize.File, sheet string) (int, error) {
+	rows, err := x.Rows(sheet)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for i := 0; i < 10 && rows.Next(); i++ {
+		cols, err := rows.Columns()
+		if err != nil {
+			return n, err
+		}
+		if !blank(cols) {
+			n++
+		}
+	}
+	return n, rows.Error()
 }
 
 func trimAll(s []string) []string {

@@ -1,7 +1,11 @@
 package matching
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -23,4 +27,32 @@ func TestRecordKeyIsFileScoped(t *testing.T) {
 
 	// Linking both (a second file reusing the code) is the registry's test:
 	// registry.TestRecordsOfTwoFilesSharingCodes.
+}
+
+// TestReadTableRefusesOtherSheets: a mapped table is read from the first
+// sheet only, so a workbook whose other sheets hold rows is refused
+// rather than read in part.
+func TestReadTableRefusesOtherSheets(t *testing.T) {
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	_ = f.SetSheetRow("Sheet1", "A1", &[]any{"rec_id", "given_name"})
+	_ = f.SetSheetRow("Sheet1", "A2", &[]any{"rec-1", "An"})
+	_, _ = f.NewSheet("Empty")
+	p := filepath.Join(dir, "one.xlsx")
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	if tb, err := ReadTable(p); err != nil || len(tb.Rows) != 1 {
+		t.Fatalf("one sheet with rows and an empty one: %v", err)
+	}
+	_, _ = f.NewSheet("Thôn 2")
+	_ = f.SetSheetRow("Thôn 2", "A1", &[]any{"rec_id", "given_name"})
+	p2 := filepath.Join(dir, "two.xlsx")
+	if err := f.SaveAs(p2); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := ReadTable(p2); err == nil || !strings.Contains(err.Error(), "Thôn 2") {
+		t.Errorf("a second sheet with rows: %v", err)
+	}
 }

@@ -136,6 +136,9 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder) error {
 		if err != nil {
 			return err
 		}
+		if len(t.Rows) == 0 {
+			return fmt.Errorf("%s: nothing to link: no data rows below the header (%s): %w", p, strings.Join(t.Header, ", "), ingest.ErrNoData)
+		}
 		ids, err := t.RecordIDs(mp)
 		if err != nil {
 			return err
