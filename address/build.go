@@ -231,7 +231,7 @@ func (st *state) fuzzy(best int, post bool) bool {
 			}
 		}
 	}
-	// Parents from the best few chains, not only the best: "Ea Lâm,
+	// Parents from the best five chains, not only the best: "Ea Lâm,
 	// Sông Hinnh, Phú YYên" is best read at first as Thị trấn Lâm, Ý Yên;
 	// the runner-up Ea Lâm (Phú Yên) is what finds Sông Hinh.
 	var parents [12]int32
@@ -250,12 +250,12 @@ func (st *state) fuzzy(best int, post bool) bool {
 		np++
 	}
 	provinces := ch.p < 0
-	var top [3]int
+	var top [5]int
 	nt := 0
 	if best >= 0 {
 		top[0] = best
 		nt = 1
-		for len := 1; len < 3; len++ {
+		for len := 1; len < 5; len++ {
 			k := -1
 			for x := range st.chains {
 				used := false
@@ -495,16 +495,27 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 		if len(key) > 8 {
 			strict = 4
 		}
-		if m&mCommuneLevel != 0 {
-			all := g.oldCommunes
-			if post {
-				all = g.newCommunes
-			}
-			for _, id := range all {
-				try(id, strict)
+		// After the reform people still write the old units: a district
+		// word anywhere in the text says so.
+		oldStyle := !post
+		for k := range st.toks {
+			if st.mark[k]&(mUrban|mRural|mTown) != 0 {
+				oldStyle = true
 			}
 		}
-		if m&mDistrictLevel != 0 && !post {
+		if m&mCommuneLevel != 0 {
+			if post {
+				for _, id := range g.newCommunes {
+					try(id, strict)
+				}
+			}
+			if oldStyle {
+				for _, id := range g.oldCommunes {
+					try(id, strict)
+				}
+			}
+		}
+		if m&mDistrictLevel != 0 {
 			for _, id := range g.districts {
 				try(id, strict)
 			}
