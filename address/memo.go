@@ -10,10 +10,12 @@ import (
 // commune repeat a few hundred address strings over and over, and a
 // lookup costs a hash and a map probe where resolving costs tens of
 // microseconds. It is split in shards so that goroutines resolving
-// different addresses rarely wait for each other, and each shard starts
-// afresh when full, so that an endless stream of distinct addresses
-// cannot grow it without bound (memoShardMax × memoShards results, each
-// a few hundred bytes).
+// different addresses rarely wait for each other. Each shard keeps two
+// generations: when the current one is full it becomes the previous one
+// and a fresh one starts, and a result found in the previous generation
+// moves to the current one — so what is used keeps its place and an
+// endless stream of distinct addresses cannot grow the cache past
+// 2 × memoShardMax × memoShards results (each a few hundred bytes).
 type memo struct {
 	seed     maphash.Seed
 	shards   [memoShards]memoShard
@@ -23,13 +25,13 @@ type memo struct {
 }
 
 type memoShard struct {
-	mu  sync.RWMutex
-	era [2]map[string]Result // before, since ReformDate
+	mu        sync.Mutex
+	cur, prev [2]map[string]Result // by era: before, since ReformDate
 }
 
 const (
 	memoShards   = 16
-	memoShardMax = 1 << 13 // 8,192 per shard: 131,072 addresses in all
+	memoShardMax = 1 << 13 // 8,192 per shard and generation: at most 262,144 addresses in all
 )
 
 var cache = newMemo()
@@ -37,7 +39,10 @@ var cache = newMemo()
 func newMemo() *memo {
 	m := &memo{seed: maphash.MakeSeed()}
 	for i := range m.shards {
-		m.shards[i].era = [2]map[string]Result{{}, {}}
+		s := &m.shards[i]
+		for e := range s.cur {
+			s.cur[e], s.prev[e] = map[string]Result{}, map[string]Result{}
+		}
 	}
 	return m
 }
@@ -57,9 +62,15 @@ func eraIndex(post bool) int {
 // its candidates so that a caller changing them cannot change another's.
 func (m *memo) get(text string, post bool) (Result, bool) {
 	s := m.shard(text)
-	s.mu.RLock()
-	r, ok := s.era[eraIndex(post)][text]
-	s.mu.RUnlock()
+	e := eraIndex(post)
+	s.mu.Lock()
+	r, ok := s.cur[e][text]
+	if !ok {
+		if r, ok = s.prev[e][text]; ok {
+			s.store(e, text, r)
+		}
+	}
+	s.mu.Unlock()
 	if !ok {
 		m.misses.Add(1)
 		return Result{}, false
@@ -80,12 +91,18 @@ func (m *memo) put(text string, post bool, r Result) {
 	}
 	s := m.shard(text)
 	s.mu.Lock()
-	mp := s.era[eraIndex(post)]
-	if len(mp) >= memoShardMax {
-		clear(mp)
-	}
-	mp[text] = r
+	s.store(eraIndex(post), text, r)
 	s.mu.Unlock()
+}
+
+// store puts r in the current generation, starting a new one when full.
+// The caller holds s.mu.
+func (s *memoShard) store(e int, text string, r Result) {
+	if len(s.cur[e]) >= memoShardMax {
+		s.cur[e], s.prev[e] = s.prev[e], s.cur[e]
+		clear(s.cur[e])
+	}
+	s.cur[e][text] = r
 }
 
 // reset forgets every remembered result.
@@ -93,8 +110,10 @@ func (m *memo) reset() {
 	for i := range m.shards {
 		s := &m.shards[i]
 		s.mu.Lock()
-		clear(s.era[0])
-		clear(s.era[1])
+		for e := range s.cur {
+			clear(s.cur[e])
+			clear(s.prev[e])
+		}
 		s.mu.Unlock()
 	}
 }

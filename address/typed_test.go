@@ -191,10 +191,20 @@ func TestMemoBounded(t *testing.T) {
 	}
 	n := 0
 	for i := range m.shards {
-		n += len(m.shards[i].era[0])
+		n += len(m.shards[i].cur[0]) + len(m.shards[i].prev[0])
 	}
-	if n > memoShards*memoShardMax {
-		t.Errorf("%d results kept, bound %d", n, memoShards*memoShardMax)
+	if n > 2*memoShards*memoShardMax {
+		t.Errorf("%d results kept, bound %d", n, 2*memoShards*memoShardMax)
+	}
+	// the most recent result is kept; one used since it was stored too
+	m.put("kept", false, Result{Input: "kept"})
+	for i := 0; i < memoShardMax*memoShards*3/2; i++ {
+		m.put("x"+itoa(i), false, Result{})
+		if i%1000 == 0 {
+			if _, ok := m.get("kept", false); !ok {
+				t.Fatalf("a result in use was forgotten after %d others", i)
+			}
+		}
 	}
 }
 
