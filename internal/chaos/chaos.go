@@ -21,6 +21,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/segmentio/kafka-go"
 )
 
 // Processes the harness runs and may kill.
@@ -611,7 +612,7 @@ func (c *cluster) waitDrained(ctx context.Context) ([]string, error) {
 			last, since = behind, time.Now()
 		}
 		if err == nil && time.Since(since) > stallAfter {
-			stalls = append(stalls, fmt.Sprintf("no progress for %s with %d messages uncommitted (%s); restarted dancu run", stallAfter, behind, where))
+			stalls = append(stalls, fmt.Sprintf("no progress for %s with %d messages uncommitted (%s); groups: %s; restarted dancu run", stallAfter, behind, where, c.describeGroups(ctx)))
 			fmt.Fprintf(c.cfg.Log, "chaos: stall: %s\n", stalls[len(stalls)-1])
 			// An operator's restart: SIGTERM, so that the stages drain and
 			// leave their consumer groups (a SIGKILL would leave one more
@@ -625,6 +626,33 @@ func (c *cluster) waitDrained(ctx context.Context) ([]string, error) {
 		case <-time.After(300 * time.Millisecond):
 		}
 	}
+}
+
+// describeGroups says, for a stall's record, each consumer group's state,
+// members and their partitions.
+func (c *cluster) describeGroups(ctx context.Context) string {
+	client := &kafka.Client{Addr: kafka.TCP(c.kafka), Timeout: 5 * time.Second}
+	resp, err := client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{"dancu-match", "dancu-load", "dancu-load-rejects"}})
+	if err != nil {
+		return "describe groups: " + err.Error()
+	}
+	var parts []string
+	for _, g := range resp.Groups {
+		var ms []string
+		for _, m := range g.Members {
+			var as []string
+			for _, t := range m.MemberAssignments.Topics {
+				as = append(as, fmt.Sprintf("%s%v", t.Topic, t.Partitions))
+			}
+			id := m.MemberID
+			if i := strings.LastIndex(id, "-"); i > 0 && len(id)-i > 9 {
+				id = "…" + id[len(id)-8:]
+			}
+			ms = append(ms, fmt.Sprintf("%s %s", id, strings.Join(as, " ")))
+		}
+		parts = append(parts, fmt.Sprintf("%s %s [%s]", g.GroupID, g.GroupState, strings.Join(ms, "; ")))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // behind returns how many messages the match and load groups have yet to
