@@ -267,6 +267,11 @@ func TestScannedForms(t *testing.T) {
 	if l := d.Sheets[0]; l.Rows != 5 || l.ByKind[SkipBlank] != 1 {
 		t.Errorf("lines %d, blank %d: want 5 lines, 1 blank", l.Rows, l.ByKind[SkipBlank])
 	}
+	for _, r := range d.Sheets[0].Rejects {
+		if strings.Contains(r.Preview, "Thị Hoa") || strings.Contains(r.Preview, "0010900") || r.Preview == "" {
+			t.Errorf("rejected line %d: preview %q", r.Row, r.Preview)
+		}
+	}
 	r := items[0].Record
 	if r == nil || r.FormID != "DC01-0001" || r.SourceRecordID != "DC01-0001" || r.ScanRef != "scans/0001.png" ||
 		r.CollectingUnit != "00004" || r.SourceDate.Format("2006-01-02") != "2019-04-01" || r.SourceKind != "scan" ||

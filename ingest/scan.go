@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -116,7 +117,7 @@ func (s *scanSource) Next() (Item, error) {
 			continue
 		}
 		it := s.form(b)
-		s.l.count(it, func() string { return truncate(maskNumbers(string(b)), 80) })
+		s.l.count(it, func() string { return scanPreview(b) })
 		return it, nil
 	}
 }
@@ -200,4 +201,21 @@ func (s *scanSource) form(b []byte) Item {
 		}
 	}
 	return s.prov.assemble(&rv, "", s.line, rec)
+}
+
+// scanPreview describes a rejected form line without its values (they
+// are names and numbers): its form id and the fields it has.
+func scanPreview(b []byte) string {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Sprintf("(%d bytes, not a JSON object)", len(b))
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var id string
+	_ = json.Unmarshal(m["form_id"], &id)
+	return truncate(fmt.Sprintf("form %s: %s", truncate(id, 32), strings.Join(keys, ", ")), previewMax)
 }
