@@ -88,7 +88,22 @@ func (st *state) repair() {
 			}
 		}
 		if partStart {
-			if a, b, ok := st.prefixSplit(t); ok {
+			if a, b, ok := st.prefixSplit(t, gluedPrefixes[:]); ok {
+				out = append(out, a, b)
+				continue
+			}
+		}
+		// the second word of a two-word type word glued to the name:
+		// "THỊ XÃVĨNH CHÂU", "Thành phốHồ Chí Minh" in one case
+		var second []string
+		switch prev {
+		case "thi":
+			second = []string{"tran", "xa"}
+		case "thanh":
+			second = []string{"pho"}
+		}
+		if second != nil {
+			if a, b, ok := st.prefixSplit(t, second); ok {
 				out = append(out, a, b)
 				continue
 			}
@@ -277,9 +292,9 @@ func isTelexKey(c byte) bool { return c == 's' || c == 'f' || c == 'r' || c == '
 var gluedPrefixes = [...]string{"phuong", "huyen", "tinh", "quan", "tp", "tx", "tt", "xa", "x", "h", "t"}
 
 // prefixSplit splits an unknown word into a type word and a known word.
-func (st *state) prefixSplit(t token) (token, token, bool) {
+func (st *state) prefixSplit(t token, prefixes []string) (token, token, bool) {
 	g := st.g
-	for _, p := range gluedPrefixes {
+	for _, p := range prefixes {
 		if len(t.key) <= len(p) || t.key[:len(p)] != p {
 			continue
 		}
