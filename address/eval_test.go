@@ -10,6 +10,7 @@ import (
 //go:generate go run ./internal/genlabelled -seed 2 -n 2000 -o ../testdata/addresses/generated.csv
 //go:generate go run ./internal/genlabelled -seed 4 -n 2000 -typos -o ../testdata/addresses/generated_typos.csv
 //go:generate go run ./internal/genhard -seed 11 -n 1000 -o ../testdata/addresses/hard_tune.csv
+//go:generate go run ./internal/genhard -seed 7919 -n 1000 -o ../testdata/addresses/hard_heldout.csv
 
 func readSet(t *testing.T, name string) []Labelled {
 	t.Helper()
@@ -76,7 +77,7 @@ func TestLabelledTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"generated.csv", "generated_typos.csv", "handwritten.csv", "hard_tune.csv", "handwritten_hard.csv"} {
+	for _, name := range []string{"generated.csv", "generated_typos.csv", "handwritten.csv", "hard_tune.csv", "hard_heldout.csv", "handwritten_hard.csv"} {
 		for i, x := range readSet(t, name) {
 			where := func(f string, a ...any) {
 				t.Helper()
@@ -121,7 +122,9 @@ func TestLabelledTruth(t *testing.T) {
 
 // TestHardFloors gates resolution of addresses as people really type them
 // (issue 13): the tuning split of the corruption model (hard_tune.csv,
-// seed 11, looked at while developing) and the holdout half of the
+// seed 11, looked at while developing), its held-out split
+// (hard_heldout.csv, seed 7919, evaluated once when the resolver was done
+// and gated since at the issue's targets) and the holdout half of the
 // hand-written hard set. Strict accuracy counts an ambiguous result as
 // wrong. A wrong guess must be rarer than an honest "ambiguous".
 func TestHardFloors(t *testing.T) {
@@ -134,11 +137,11 @@ func TestHardFloors(t *testing.T) {
 	if len(holdout) < 50 {
 		t.Fatalf("only %d hand-written hard holdout addresses", len(holdout))
 	}
-	floors := [5]float64{0.97, 0.95, 0.90, 0.96, 0.90}
+	floors := [5]float64{0.98, 0.95, 0.90, 0.96, 0.90} // the issue's targets; new era like the old
 	for _, set := range []struct {
 		name string
 		xs   []Labelled
-	}{{"hard tuning split", readSet(t, "hard_tune.csv")}, {"hand-written hard holdout", holdout}} {
+	}{{"hard tuning split", readSet(t, "hard_tune.csv")}, {"hard held-out split", readSet(t, "hard_heldout.csv")}, {"hand-written hard holdout", holdout}} {
 		rep := Evaluate(set.xs)
 		var b strings.Builder
 		rep.Write(&b, set.name)
