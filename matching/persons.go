@@ -255,7 +255,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 		}
 		add(schemas.ConflictTwoIDs, na+";"+nb, []int32{b.A, b.B}, b.Probability(),
 			fmt.Sprintf("records match with probability %.3f but carry two valid numbers %s and %s: one person with two numbers, or two people",
-				b.Probability(), vn.MaskID(na), vn.MaskID(nb)))
+				b.Probability(), vn.MaskID(na), vn.MaskID(nb))+waterfall(x2, b.Pair))
 	}
 	// grey_zone: pairs between the thresholds across persons, one per pair
 	// of persons.
@@ -288,7 +288,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 		p := best[k]
 		add(schemas.ConflictGreyZone, "", []int32{p.A, p.B}, p.Probability(),
 			fmt.Sprintf("records match with probability %.3f, between the review threshold %.2f and the match threshold %.2f: %s",
-				p.Probability(), s.Thresholds.Review, s.Thresholds.Match, shortExplanation(x, xerr, p)))
+				p.Probability(), s.Thresholds.Review, s.Thresholds.Match, shortExplanation(x, xerr, p))+waterfall(x, p))
 	}
 	// One conflict per id: the same number and persons reached twice
 	// (a person's own check and a refused link) is one case.
@@ -475,6 +475,16 @@ func supportedText(f *Frame, ci int, rows []int32, ok func(string) bool, person 
 		}
 	}
 	return person
+}
+
+// waterfall is the pair's match weight level by level (what `dancu
+// explain` prints), after a blank line, for the review desk's conflict
+// page; "" without an explainer.
+func waterfall(x *explainer, p Pair) string {
+	if x == nil {
+		return ""
+	}
+	return "\n\n" + x.explain(p.A, p.B).String()
 }
 
 func shortExplanation(x *explainer, err error, p Pair) string {
