@@ -35,6 +35,9 @@ type TrainReport struct {
 	Recall      float64
 	// Records is the number of records trained on.
 	Records int
+	// NotEstimated are comparisons no session estimated: their m is the
+	// starting guess.
+	NotEstimated []string
 	// Warnings say why the model may be fooling itself: a session whose
 	// match rate exceeds 0.9, sessions that disagree on m, a λ that
 	// implies an implausible number of matching pairs, or EM and the
@@ -53,6 +56,12 @@ type SessionReport struct {
 	Fixed      []string
 	Iterations int
 	Lambda     float64
+	// Agreeing are comparisons also left out because they agree on
+	// nearly all of the rule's pairs (maxTopShare): tied to its keys.
+	Agreeing []string
+	// Skipped is set when fewer than two comparisons were left to
+	// estimate: EM cannot separate matches with one.
+	Skipped bool
 	// M holds the m this session estimated, per comparison (nil for those
 	// it left out).
 	M [][]float64 `json:"-"`
@@ -62,8 +71,15 @@ func (r *TrainReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "u from %d random pairs\n", r.URandomPairs)
 	for _, s := range r.Sessions {
-		fmt.Fprintf(&b, "EM on rule %s: %d pairs, %d patterns, %d iterations, match rate %.4g; not estimated: %s\n",
+		fmt.Fprintf(&b, "EM on rule %s: %d pairs, %d patterns, %d iterations, match rate %.4g; not estimated: %s",
 			s.Rule, s.Pairs, s.Patterns, s.Iterations, s.Lambda, strings.Join(s.Fixed, ", "))
+		if s.Skipped {
+			fmt.Fprintf(&b, "; skipped: fewer than %d comparisons left to estimate", minActive)
+		}
+		if len(s.Agreeing) > 0 {
+			fmt.Fprintf(&b, "; also left out, agreeing on nearly every pair: %s", strings.Join(s.Agreeing, ", "))
+		}
+		b.WriteByte('\n')
 	}
 	fmt.Fprintf(&b, "λ by EM over %d candidate pairs: %.3g of all %d pairs (%.0f matching pairs)\n",
 		r.UnionPairs, r.LambdaEM, r.TotalPairs, r.LambdaEM*float64(r.TotalPairs))
@@ -227,6 +243,41 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 			rep.Sessions = append(rep.Sessions, sr)
 			continue
 		}
+		// A comparison that agrees on (nearly) every pair of the rule
+		// tells matches from non-matches nothing there, and if left in
+		// counts its agreement as evidence: it is functionally tied to the
+		// rule's keys (a city when blocking on its postcode) whatever its
+		// declared lineage. Leave it out of this session too.
+		for k, cc := range c.comps {
+			if !active[k] {
+				continue
+			}
+			var top, seen int64
+			for g, v := range pats {
+				if lv := g[k]; lv > 0 {
+					seen += v
+					if lv == 1 {
+						top += v
+					}
+				}
+			}
+			if seen >= minAgreeingPairs && float64(top) >= maxTopShare*float64(seen) {
+				active[k] = false
+				sr.Agreeing = append(sr.Agreeing, cc.name)
+			}
+		}
+		nActive := 0
+		for _, a := range active {
+			if a {
+				nActive++
+			}
+		}
+		if nActive < minActive {
+			// EM cannot tell matches from non-matches with one comparison.
+			sr.Skipped = true
+			rep.Sessions = append(rep.Sessions, sr)
+			continue
+		}
 		mk := make([][]float64, len(m))
 		for k := range m {
 			mk[k] = append([]float64(nil), m[k]...)
@@ -250,6 +301,8 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 			for l := range m[k] {
 				m[k][l] = sum[k][l] / float64(n[k])
 			}
+		} else {
+			rep.NotEstimated = append(rep.NotEstimated, c.comps[k].name)
 		}
 	}
 	if len(labels) > 0 {
@@ -534,6 +587,13 @@ func deterministicPairs(f *Frame, s *Settings) (int64, error) {
 // Limits of the training checks (not tuned on any labels: they say when
 // an unsupervised estimate cannot be right).
 const (
+	// maxTopShare: a comparison at its first level on this share of a
+	// session's pairs (and at least minAgreeingPairs of them) is tied to
+	// the rule's keys and left out of the session.
+	maxTopShare      = 0.98
+	minAgreeingPairs = 20
+	// minActive comparisons must remain in a session for EM to run.
+	minActive = 2
 	// maxSessionMatchRate: a session in which nearly every pair matches
 	// has no non-matches to tell m from u — its blocking rule shares an
 	// input with a comparison still in it.
@@ -553,8 +613,11 @@ const (
 // training fools itself.
 func trainWarnings(rep *TrainReport, c *compiled) []string {
 	var out []string
+	for _, name := range rep.NotEstimated {
+		out = append(out, fmt.Sprintf("comparison %s was estimated by no EM session (each left it out: it shares an input with the rule's keys, agrees on nearly all its pairs, or too few comparisons were left): its m is the starting guess — add a blocking rule on other fields or list sessions in training.rules", name))
+	}
 	for _, s := range rep.Sessions {
-		if s.Pairs > 0 && s.Lambda > maxSessionMatchRate {
+		if s.Pairs > 0 && !s.Skipped && s.Lambda > maxSessionMatchRate {
 			out = append(out, fmt.Sprintf("EM session %s: match rate %.3f > %.1f — a comparison left in it probably shares an input with the rule's keys (declare it in the column's inputs)",
 				s.Rule, s.Lambda, maxSessionMatchRate))
 		}

@@ -96,9 +96,10 @@ func TestDeterministicLambda(t *testing.T) {
 	}
 }
 
-// TestTrainWarnsOnImplausibleSession links records that all share a
-// surname and blocks on a copy of it not declared as derived: that
-// session's match rate is near 1 and training must warn.
+// TestTrainWarnsOnImplausibleSession trains on records whose blocking
+// rules' pairs are all matches (every field equal): each comparison agrees
+// on all of a session's pairs, is left out of it, and training must warn
+// that it was estimated by no session.
 func TestTrainWarnsOnImplausibleSession(t *testing.T) {
 	s, err := ParseSettings([]byte(toySettings))
 	if err != nil {
@@ -118,7 +119,7 @@ func TestTrainWarnsOnImplausibleSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(strings.Join(rep.Warnings, "\n"), "match rate") {
+	if !strings.Contains(strings.Join(rep.Warnings, "\n"), "estimated by no EM session") {
 		t.Errorf("no session warning: %v\n%s", rep.Warnings, rep)
 	}
 }

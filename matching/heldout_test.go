@@ -1,0 +1,156 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// germanFirst and germanLast are common German names for the held-out
+// generator below.
+var (
+	germanFirst = []string{"Anna", "Maria", "Katharina", "Sophie", "Lena", "Laura", "Julia", "Sarah", "Lisa", "Hannah",
+		"Lea", "Emma", "Mia", "Johanna", "Clara", "Paula", "Greta", "Ida", "Marie", "Elisabeth", "Ursula", "Monika",
+		"Petra", "Sabine", "Andrea", "Birgit", "Claudia", "Susanne", "Stefanie", "Nicole", "Lukas", "Leon", "Felix",
+		"Jonas", "Paul", "Maximilian", "Ben", "Elias", "Noah", "Finn", "Jan", "Tim", "Tobias", "Niklas", "Philipp",
+		"Alexander", "David", "Simon", "Florian", "Sebastian", "Michael", "Thomas", "Andreas", "Stefan", "Peter",
+		"Wolfgang", "Klaus", "Jürgen", "Dieter", "Hans", "Uwe", "Frank", "Markus", "Christian", "Matthias"}
+	germanLast = []string{"Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
+		"Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann",
+		"Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt", "Werner", "Schmitz", "Krause", "Meier", "Lehmann",
+		"Schmid", "Schulze", "Maier", "Köhler", "Herrmann", "König", "Walter", "Mayer", "Huber", "Kaiser", "Fuchs",
+		"Peters", "Lang", "Scholz", "Möller", "Weiß", "Jung", "Hahn", "Schubert", "Vogel", "Friedrich", "Keller",
+		"Günther", "Frank", "Berger", "Winkler", "Roth", "Beck", "Lorenz", "Baumann", "Franke", "Albrecht", "Schuster",
+		"Simon", "Ludwig", "Böhm", "Winter", "Kraus", "Martin", "Schumacher", "Krämer", "Vogt", "Stein", "Jäger", "Otto",
+		"Sommer", "Groß", "Seidel", "Heinrich", "Brandt", "Haas", "Schreiber", "Graf", "Schulte", "Dietrich", "Ziegler",
+		"Kuhn", "Kühn", "Pohl", "Engel", "Horn", "Busch", "Bergmann", "Thomas", "Voigt", "Sauer", "Arnold", "Wolff", "Pfeiffer"}
+	germanCities = []struct{ name, zip string }{{"Berlin", "10115"}, {"Hamburg", "20095"}, {"München", "80331"}, {"Köln", "50667"},
+		{"Frankfurt", "60311"}, {"Stuttgart", "70173"}, {"Düsseldorf", "40213"}, {"Leipzig", "04109"}, {"Dortmund", "44135"},
+		{"Essen", "45127"}, {"Bremen", "28195"}, {"Dresden", "01067"}, {"Hannover", "30159"}, {"Nürnberg", "90402"},
+		{"Duisburg", "47051"}, {"Bochum", "44787"}, {"Wuppertal", "42103"}, {"Bielefeld", "33602"}, {"Bonn", "53111"},
+		{"Münster", "48143"}, {"Mannheim", "68159"}, {"Karlsruhe", "76133"}, {"Augsburg", "86150"}, {"Wiesbaden", "65183"}}
+)
+
+// germanDedupe writes a held-out dedupe in the shape of the issue's
+// German-name set, generated here and never used to write settings:
+// persons with first and last name, year, month and day of birth in
+// separate columns, city and postcode; a share dupRate of the records are
+// duplicates of another with one to three errors (typos, a day or a
+// month changed, day and month swapped, a year off, a value written NA or
+// -, a month as a name, a two-digit year, first and last name swapped, a
+// moved person's other city). Truth is the cluster column.
+func germanDedupe(n int, dupRate float64, seed int64) *Table {
+	r := rand.New(rand.NewSource(seed))
+	typo := func(s string) string {
+		rs := []rune(s)
+		if len(rs) < 4 {
+			return s
+		}
+		i := 1 + r.Intn(len(rs)-2)
+		switch r.Intn(4) {
+		case 0:
+			rs[i], rs[i+1] = rs[i+1], rs[i]
+		case 1:
+			rs = append(rs[:i], rs[i+1:]...)
+		case 2:
+			rs = append(rs[:i+1], rs[i:]...)
+		default:
+			rs[i] = rune("aeinrstlhu"[r.Intn(10)])
+		}
+		return string(rs)
+	}
+	t := &Table{Header: []string{"id", "first_name", "last_name", "birth_year", "birth_month", "birth_day", "city", "zip", "cluster"}}
+	var people [][]string
+	nOrig := int(float64(n) * (1 - dupRate))
+	for i := 0; i < nOrig; i++ {
+		c := germanCities[r.Intn(len(germanCities))]
+		row := []string{fmt.Sprintf("r%d", i), germanFirst[r.Intn(len(germanFirst))], germanLast[r.Intn(len(germanLast))],
+			strconv.Itoa(1930 + r.Intn(75)), strconv.Itoa(1 + r.Intn(12)), strconv.Itoa(1 + r.Intn(28)), c.name, c.zip, strconv.Itoa(i)}
+		people = append(people, row)
+		t.Rows = append(t.Rows, row)
+	}
+	for i := nOrig; i < n; i++ {
+		src := people[r.Intn(len(people))]
+		row := append([]string(nil), src...)
+		row[0] = fmt.Sprintf("r%d", i)
+		for e := 1 + r.Intn(3); e > 0; e-- {
+			switch r.Intn(11) {
+			case 0:
+				row[1] = typo(row[1])
+			case 1, 2:
+				row[2] = typo(row[2])
+			case 3:
+				row[5] = strconv.Itoa(1 + r.Intn(28))
+			case 4:
+				row[4], row[5] = row[5], row[4]
+			case 5:
+				y, _ := strconv.Atoi(row[3])
+				row[3] = strconv.Itoa(y + 1 - 2*r.Intn(2))
+			case 6:
+				row[3+r.Intn(5)] = []string{"NA", "-", ""}[r.Intn(3)]
+			case 7:
+				if m, err := strconv.Atoi(row[4]); err == nil && m >= 1 && m <= 12 {
+					row[4] = []string{"", "January", "February", "March", "April", "May", "June", "July", "August",
+						"September", "October", "November", "December"}[m]
+				}
+			case 8:
+				if len(row[3]) == 4 {
+					row[3] = row[3][2:]
+				}
+			case 9:
+				row[1], row[2] = row[2], row[1]
+			default:
+				c := germanCities[r.Intn(len(germanCities))]
+				row[6], row[7] = c.name, c.zip
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	r.Shuffle(len(t.Rows), func(i, j int) { t.Rows[i], t.Rows[j] = t.Rows[j], t.Rows[i] })
+	return t
+}
+
+// TestHeldOutGermanDedupe links the held-out German-style dedupe with
+// settings written once from the docs (testdata/benchmarks/heldout) and
+// the blind threshold. The settings and the 0.93 gate were fixed
+// before the first score; the score was 0.50 and is reported in
+// RESULTS.md. The default run checks that training says why (the first
+// name comparison, which reads the last name through its swapped level,
+// is estimated by no session); DANCU_HELDOUT=1 also applies the gate,
+// which fails today.
+func TestHeldOutGermanDedupe(t *testing.T) {
+	s, err := LoadSettings(filepath.Join("..", "testdata", "benchmarks", "heldout", "german.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := germanDedupe(10_000, 0.1, 20261203)
+	mp := &Mapping{ID: "id"}
+	f := NewFrame(s)
+	if err := AddTable(f, tb, mp, 0); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Link(context.Background(), f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, pred := map[string]string{}, map[string]string{}
+	for _, row := range tb.Rows {
+		truth[row[0]] = row[8]
+	}
+	for i := 0; i < f.Len(); i++ {
+		pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
+	}
+	m := Evaluate(truth, pred)
+	t.Logf("held-out German-style dedupe, 10,000 records: P %.4f R %.4f F1 %.4f\n%s", m.Precision, m.Recall, m.F1, res.Train)
+	if !strings.Contains(strings.Join(res.Train.Warnings, "\n"), "first_name was estimated by no EM session") {
+		t.Errorf("training does not warn that first_name is estimated by no session: %v", res.Train.Warnings)
+	}
+	if os.Getenv("DANCU_HELDOUT") != "" && m.F1 < 0.93 {
+		t.Errorf("pairwise F1 %.4f < 0.93", m.F1)
+	}
+}
