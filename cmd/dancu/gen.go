@@ -18,6 +18,7 @@ func newGenCmd(g *globals) *cobra.Command {
 		formats      []string
 		sourceDate   string
 		noise        float64
+		profile      string
 		conflictRate float64
 		messy        string
 	)
@@ -45,7 +46,7 @@ Windows-1258 CSV) and their expected.json.`,
 			}
 			cfg := synth.Config{
 				Persons: persons, Seed: seed, OutDir: out, SourceDate: sourceDate,
-				Noise: noise, NoiseSet: cmd.Flags().Changed("noise"), ConflictRate: conflictRate,
+				Noise: noise, NoiseSet: cmd.Flags().Changed("noise"), NoiseProfile: profile, ConflictRate: conflictRate,
 			}
 			if conflictRate <= 0 {
 				cfg.ConflictRate = -1 // none (0 in Config means the default)
@@ -85,6 +86,7 @@ Windows-1258 CSV) and their expected.json.`,
 	f.StringSliceVar(&formats, "formats", []string{"csv", "xlsx", "jsonl"}, "source formats to write: csv, xlsx, jsonl (comma separated or repeated)")
 	f.StringVar(&sourceDate, "source-date", "", "date every source describes (YYYY-MM-DD); default: spreadsheets of 2024-05-01 and 2025-10-01 and forms of 2019-2020")
 	f.Float64Var(&noise, "noise", 1, "noise level: 0 clean, 1 realistic, 2 twice the rates")
+	f.StringVar(&profile, "noise-profile", "default", "mix of noise: default; forms (adds middle names added, OCR look-alike letters N↔M H↔B U↔V I↔T, years off or misread, day 00); holdout (the same kinds at other rates; only for evaluating, never for tuning)")
 	f.Float64Var(&conflictRate, "conflict-rate", 0.003, "share of persons given a planted identification-number conflict")
 	f.StringVar(&messy, "messy", "", "write the messy ingest fixtures into this directory instead")
 	return cmd

@@ -16,6 +16,18 @@
 // units in force at the date the source describes (before or after the
 // 1 July 2025 reform).
 //
+// Noise follows what real forms carry: diacritics and tone styles, typos,
+// middle names dropped or added (Nguyễn Ngân / Nguyễn Văn Ngân), scanner
+// errors on scanned forms (marks lost, look-alike letters N↔M, H↔B, U↔V,
+// I↔T, misread digits and years: 2014 → 2814) with per-field OCR
+// confidence, dates year-only, swapped, a year off or with day 00,
+// identification numbers missing or mistyped, CMND or not, addresses
+// abbreviated or missing a level in either era. Config.NoiseProfile picks
+// the mix: "default" (the original one, without the middle names added,
+// look-alike letters, years off or misread and days 00), "forms" (all of
+// them: what the Vietnamese model was developed on) or "holdout" (the
+// same kinds at other rates, kept for evaluation only).
+//
 // Generation is deterministic for a seed and streams household by
 // household, so memory stays bounded whatever the population size.
 // AddressSample exposes the address renderer and its noise to the address

@@ -30,6 +30,11 @@ type Config struct {
 	// is true. Default (Noise 0 and NoiseSet false): 1.
 	Noise    float64
 	NoiseSet bool
+	// NoiseProfile picks the mix of noise: default (the original mix),
+	// forms (with the noise of real forms: middle names added, OCR
+	// look-alikes, years off or misread, day 00) or holdout (the same kinds
+	// at other rates, for evaluation only: never tune on it).
+	NoiseProfile string
 	// ConflictRate is the share of persons given a planted identification
 	// number conflict (split evenly between shared_id, two_ids and
 	// id_contradicts). Default: 0.003. Negative means none.
@@ -49,6 +54,7 @@ type Config struct {
 type Manifest struct {
 	Seed       int64          `json:"seed"`
 	Noise      float64        `json:"noise"`
+	Profile    string         `json:"noise_profile"`
 	Persons    int            `json:"persons"`
 	Households int            `json:"households"`
 	Records    int            `json:"records"`
@@ -110,6 +116,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Noise < 0 {
 		return c, fmt.Errorf("validate config: noise must be ≥ 0, got %g", c.Noise)
+	}
+	if _, err := profileRates(c.NoiseProfile); err != nil {
+		return c, fmt.Errorf("validate config: %w", err)
+	}
+	if c.NoiseProfile == "" {
+		c.NoiseProfile = ProfileDefault
 	}
 	switch {
 	case c.ConflictRate == 0:
@@ -204,7 +216,8 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 	seed := uint64(cfg.Seed)
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	g := &popGen{t: t, r: r, ids: newIDAllocator(seed), namesake: cfg.Namesakes}
-	rd := &renderer{t: t, r: r, n: defaultRates().scale(cfg.Noise)}
+	base, _ := profileRates(cfg.NoiseProfile)
+	rd := &renderer{t: t, r: r, r2: rand.New(rand.NewPCG(seed, 0x0c12)), n: base.scale(cfg.Noise)}
 	if cfg.NoiseSet && cfg.Noise == 0 {
 		rd.n = rates{zero: true}
 	}
@@ -250,7 +263,7 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 		return nil, err
 	}
 
-	m := &Manifest{Seed: cfg.Seed, Noise: cfg.Noise, Conflicts: map[string]int{ConflictSharedID: 0, ConflictTwoIDs: 0, ConflictIDContradicts: 0}}
+	m := &Manifest{Seed: cfg.Seed, Noise: cfg.Noise, Profile: cfg.NoiseProfile, Conflicts: map[string]int{ConflictSharedID: 0, ConflictTwoIDs: 0, ConflictIDContradicts: 0}}
 	donors := map[string]*donor{} // by 6-digit number prefix; one per prefix, bounded
 	nRec := 0
 	nConf := 0

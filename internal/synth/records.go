@@ -64,7 +64,20 @@ type record struct {
 type renderer struct {
 	t *tables
 	r *rand.Rand
-	n rates
+	// r2 draws the noise added for issue 12 (middle names added, OCR
+	// look-alikes, years off or misread, day 00) from its own stream, so
+	// that a seed's records change only where that noise strikes and
+	// every other draw stays what it was.
+	r2 *rand.Rand
+	n  rates
+}
+
+// extra returns the stream of the later noise kinds.
+func (rd *renderer) extra() *rand.Rand {
+	if rd.r2 == nil {
+		rd.r2 = rand.New(rand.NewPCG(1, 0x0c12))
+	}
+	return rd.r2
 }
 
 var dateLayouts = []string{"02/01/2006", "2/1/2006", "2006-01-02", "02.01.2006", "02-01-2006", "2/1/06", "02/01/06"}
@@ -76,6 +89,12 @@ func (rd *renderer) date(b time.Time, scan bool) string {
 	}
 	if r.Float64() < n.yearOnly {
 		return strconv.Itoa(b.Year())
+	}
+	if x := rd.extra(); x.Float64() < n.yearOff {
+		b = b.AddDate(1-2*x.IntN(2), 0, 0)
+	}
+	if rd.extra().Float64() < n.dayZero {
+		return fmt.Sprintf("00/%02d/%d", int(b.Month()), b.Year())
 	}
 	if r.Float64() < n.swapDayMonth && b.Day() <= 12 && b.Day() != int(b.Month()) {
 		b = time.Date(b.Year(), time.Month(b.Day()), int(b.Month()), 0, 0, 0, 0, time.UTC)
@@ -92,7 +111,7 @@ func (rd *renderer) date(b time.Time, scan bool) string {
 }
 
 // name writes a name with text noise; it reports whether OCR errors were applied.
-func (rd *renderer) name(full string, scan, ocr bool, middleOK bool) (string, bool) {
+func (rd *renderer) name(full string, scan, ocr bool, middleOK bool, sex byte) (string, bool) {
 	r, n := rd.r, &rd.n
 	if n.zero || full == "" {
 		if scan {
@@ -105,6 +124,21 @@ func (rd *renderer) name(full string, scan, ocr bool, middleOK bool) (string, bo
 		if w := strings.Fields(s); len(w) >= 3 {
 			s = w[0] + " " + w[len(w)-1]
 		}
+	} else if x := rd.extra(); middleOK && x.Float64() < n.middleAdded {
+		// A middle name the person does not use, written before the
+		// given name or before the other middle names.
+		if w := strings.Fields(s); len(w) >= 2 {
+			pool := middleMale
+			if sex == 'F' {
+				pool = middleFemale
+			}
+			at := 1 + x.IntN(len(w)-1)
+			add := pool[x.IntN(len(pool))]
+			if !strings.Contains(s, add) {
+				w = append(w[:at], append([]string{add}, w[at:]...)...)
+				s = strings.Join(w, " ")
+			}
+		}
 	}
 	if r.Float64() < n.toneFlip {
 		s = toneStyle(s, rd.t.tonePairs, r.IntN(2) == 0)
@@ -115,6 +149,9 @@ func (rd *renderer) name(full string, scan, ocr bool, middleOK bool) (string, bo
 	hit := false
 	if ocr {
 		s, hit = ocrText(s, r, n.ocrLetter)
+		var h2 bool
+		s, h2 = ocrConfuse(s, rd.extra(), n.ocrConfusion)
+		hit = hit || h2
 	}
 	if r.Float64() < n.nameNoDiacritics {
 		s = stripDiacritics(s)
@@ -194,11 +231,13 @@ func (rd *renderer) render(p *Person, src *source, asOf time.Time) *record {
 			rec.conf[f] = float32(int(c*100)) / 100
 		}
 	}
-	v, hit := rd.name(p.FullName(), scan, ocr, true)
+	v, hit := rd.name(p.FullName(), scan, ocr, true, p.Sex)
 	set(fFullName, v, hit)
 	date, dateHit := rd.date(p.Birth, scan), false
 	if ocr && r.Float64() < n.ocrDigits {
 		date, dateHit = ocrDigits(date, r), true // 1B/05/1989
+	} else if x := rd.extra(); ocr && x.Float64() < n.ocrYear {
+		date, dateHit = ocrYearDigit(date, x), true // 12/05/2814
 	}
 	set(fBirthDate, date, dateHit)
 	if n.zero || r.Float64() >= n.sexMissing {
@@ -241,18 +280,18 @@ func (rd *renderer) render(p *Person, src *source, asOf time.Time) *record {
 		set(fCurAddress, rd.t.noisyAddress(p.Cur, post, r, n), false)
 	}
 	if n.zero || r.Float64() >= n.parentMissing {
-		v, hit = rd.name(p.FatherName, scan, ocr, false)
+		v, hit = rd.name(p.FatherName, scan, ocr, false, 0)
 		set(fFatherName, v, hit)
 	}
 	if n.zero || r.Float64() >= n.parentMissing {
-		v, hit = rd.name(p.MotherName, scan, ocr, false)
+		v, hit = rd.name(p.MotherName, scan, ocr, false, 0)
 		set(fMotherName, v, hit)
 	}
 	if p.SpouseName != "" {
-		v, hit = rd.name(p.SpouseName, scan, ocr, false)
+		v, hit = rd.name(p.SpouseName, scan, ocr, false, 0)
 		set(fSpouseName, v, hit)
 	}
-	v, hit = rd.name(p.HeadName, scan, ocr, false)
+	v, hit = rd.name(p.HeadName, scan, ocr, false, 0)
 	set(fHouseholdHead, v, hit)
 	rel := p.Relation
 	if scan {

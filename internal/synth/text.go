@@ -180,6 +180,66 @@ func ocrText(s string, r *rand.Rand, p float64) (string, bool) {
 	return norm.NFC.String(string(out)), true
 }
 
+// Middle names a record may add that the person does not use.
+var (
+	middleMale   = []string{"Văn", "Hữu", "Đức", "Minh", "Quang", "Anh"}
+	middleFemale = []string{"Thị", "Ngọc", "Thu", "Kim", "Anh"}
+)
+
+// ocrConfusable are the letter shapes a scanner mistakes for one another
+// on upper-case forms (N↔M, H↔B, U↔V, I↔T), both ways.
+var ocrConfusable = map[rune]rune{'N': 'M', 'M': 'N', 'H': 'B', 'B': 'H', 'U': 'V', 'V': 'U', 'I': 'T', 'T': 'I',
+	'n': 'm', 'm': 'n', 'h': 'b', 'b': 'h', 'u': 'v', 'v': 'u', 'i': 't', 't': 'i'}
+
+// ocrConfuse replaces each confusable letter of s with its look-alike
+// with probability p (marks stay on the letter: Ư may come out V̛, as the
+// scanner reads it). It reports whether anything changed.
+func ocrConfuse(s string, r *rand.Rand, p float64) (string, bool) {
+	if p <= 0 || s == "" {
+		return s, false
+	}
+	d := []rune(norm.NFD.String(s))
+	changed := false
+	for i, c := range d {
+		if o, ok := ocrConfusable[c]; ok && r.Float64() < p {
+			d[i] = o
+			changed = true
+		}
+	}
+	if !changed {
+		return s, false
+	}
+	return norm.NFC.String(string(d)), true
+}
+
+// yearOCR are digits a scanner reads as others (0→8 in 2014 → 2814).
+var yearOCR = map[byte][]byte{'0': {'8', '6'}, '1': {'7', '4'}, '2': {'7'}, '3': {'8'}, '4': {'9', '1'},
+	'5': {'6', '3'}, '6': {'8', '5'}, '7': {'1'}, '8': {'3', '0', '6'}, '9': {'4', '8'}}
+
+// ocrYearDigit misreads one of the last three digits of the first run of
+// four digits in a date (its year) as a look-alike: 2014 → 2814.
+func ocrYearDigit(date string, r *rand.Rand) string {
+	b := []byte(date)
+	for i := 0; i+4 <= len(b); i++ {
+		if isDigits(b[i:i+4]) && (i+4 == len(b) || b[i+4] < '0' || b[i+4] > '9') && (i == 0 || b[i-1] < '0' || b[i-1] > '9') {
+			k := i + 1 + r.IntN(3)
+			alt := yearOCR[b[k]]
+			b[k] = alt[r.IntN(len(alt))]
+			return string(b)
+		}
+	}
+	return date
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // typo makes one typing error in s: two adjacent letters swapped, a letter
 // dropped, or a letter doubled.
 func typo(s string, r *rand.Rand) string {
