@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -163,11 +165,13 @@ the records are read as import publishes them.`,
 				return err
 			}
 			disk := dirSize(regDir)
+			sst := dirSize(regDir, ".sst")
 			sort.Slice(last, func(i, j int) bool { return last[i] < last[j] })
 			fmt.Fprintf(out, "records %d in %.1fs (linking %.1fs): %.0f records/s; CPU %.1fs\n", n, elapsed.Seconds(), linking.Seconds(), float64(n)/elapsed.Seconds(), cpu.Seconds())
 			fmt.Fprintf(out, "last %d batches of %d against the registry: median %v, slowest %v\n", len(last), batch, last[len(last)/2].Round(time.Millisecond), last[len(last)-1].Round(time.Millisecond))
 			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records\n", st.Comparisons, st.Edges, st.LargestRecluster)
-			fmt.Fprintf(out, "registry on disk (compacted) %.1f MB = %.0f bytes/record; peak memory (VmHWM) %s\n", float64(disk)/1e6, float64(disk)/float64(max(n, 1)), peakRSS())
+			fmt.Fprintf(out, "registry state (compacted tables) %.1f MB = %.0f bytes/record; directory with write-ahead logs %.1f MB; peak memory (VmHWM) %s\n",
+				float64(sst)/1e6, float64(sst)/float64(max(n, 1)), float64(disk)/1e6, peakRSS())
 			truth := map[string]string{}
 			if err := readTruth(filepath.Join(src, "truth.csv"), nil, truth); err == nil {
 				pred := make(map[string]string, len(person))
@@ -196,10 +200,12 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func dirSize(dir string) int64 {
+// dirSize sums the sizes of the files in dir (those ending in one of
+// suffixes, when given).
+func dirSize(dir string, suffixes ...string) int64 {
 	var n int64
-	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (len(suffixes) == 0 || slices.ContainsFunc(suffixes, func(s string) bool { return strings.HasSuffix(p, s) })) {
 			if fi, err := d.Info(); err == nil {
 				n += fi.Size()
 			}
