@@ -63,7 +63,7 @@ func person(id string, ver uint64, a addr, idNumber string, birthYear int, merge
 
 // bruteForce computes the report's counts straight from records FINAL and
 // persons FINAL, keyed by province|unit.
-func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage.Level, today int) map[string][5]int64 {
+func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage.Level, today int) map[string][6]int64 {
 	t.Helper()
 	old := era == coverage.Old
 	pr, unit := "if(perm_province_code != '', perm_province_code, cur_province_code)", ""
@@ -79,7 +79,7 @@ func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage
 	case level == coverage.Commune:
 		unit, punit = "if(perm_new_province_code != '', perm_new_commune_code, cur_new_commune_code)", "new_commune_code"
 	}
-	out := map[string][5]int64{}
+	out := map[string][6]int64{}
 	rows, err := conn.Query(context.Background(), fmt.Sprintf(`SELECT toString(%s), toString(%s), count(), countIf(source_kind = 'scan'), countIf(match(id_number, '^[0-9]{12}$'))
 		FROM records FINAL GROUP BY 1, 2`, pr, unit))
 	if err != nil {
@@ -108,9 +108,8 @@ func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage
 			t.Fatal(err)
 		}
 		v := out[p+"|"+u]
-		v[3], v[4] = int64(n), int64(id)
+		v[3], v[4], v[5] = int64(n), int64(id), int64(kids)
 		out[p+"|"+u] = v
-		_ = kids
 	}
 	rows.Close()
 	return out
@@ -127,7 +126,7 @@ func check(t *testing.T, conn driver.Conn, step string) {
 				t.Fatalf("%s: %v", step, err)
 			}
 			want := bruteForce(t, conn, era, level, 2026)
-			got := map[string][5]int64{}
+			got := map[string][6]int64{}
 			var sum coverage.Row
 			for _, r := range rep.Rows {
 				if r.Records < 0 || r.Persons < 0 {
@@ -142,7 +141,7 @@ func check(t *testing.T, conn driver.Conn, step string) {
 				if r.Kind == coverage.KindUnitUnresolved && level != coverage.Province {
 					continue // merged over provinces; checked by the totals below
 				}
-				got[k] = [5]int64{r.Records, r.RecordsScanned, r.RecordsWithID, r.Persons, r.PersonsWithID}
+				got[k] = [6]int64{r.Records, r.RecordsScanned, r.RecordsWithID, r.Persons, r.PersonsWithID, r.ChildrenUnder6}
 			}
 			var wantRecords, wantPersons int64
 			for k, v := range want {

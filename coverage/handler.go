@@ -104,6 +104,7 @@ func (h *Handler) api(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	p.opt.Months = true
 	rep, err := Compute(r.Context(), h.conn, p.opt)
 	if err != nil {
 		h.fail(w, r, err)
@@ -204,6 +205,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 			d.MapNew = template.HTML(buf.String())
 		}
 	}
+	p.opt.Months = true
 	rep, err := Compute(ctx, h.conn, p.opt)
 	if err != nil {
 		h.fail(w, r, err)

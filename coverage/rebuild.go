@@ -19,6 +19,7 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 		"TRUNCATE TABLE coverage_records",
 		"TRUNCATE TABLE person_state",
 		"TRUNCATE TABLE coverage_persons",
+		"TRUNCATE TABLE coverage_children",
 		"INSERT INTO records SELECT * FROM records FINAL",
 		"INSERT INTO persons SELECT * FROM persons FINAL",
 		"OPTIMIZE TABLE records FINAL",

@@ -53,6 +53,9 @@ type Options struct {
 	// identification number as they stood at the start of that month (by
 	// load date), to show progress. Default: zero, none.
 	Since time.Time
+	// Months adds progress month by month (Report.Months): three more
+	// scans of the aggregates. Default: false.
+	Months bool
 	// Today decides who is a child under 6 (born in the last six calendar
 	// years, since birth dates may be year-only). Default: time.Now().
 	Today time.Time
@@ -153,7 +156,7 @@ type Report struct {
 	Rows     []Row   `json:"rows"`
 	Total    Row     `json:"total"`   // the sum of Rows (plus conflicts, which are kept by province)
 	Rejects  uint64  `json:"rejects"` // rejected input rows (whole register; they have no address)
-	Months   []Month `json:"months"`
+	Months   []Month `json:"months,omitempty"` // with Options.Months
 }
 
 // columns names the aggregate columns that hold an era's codes.
@@ -231,19 +234,17 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 	if opt.Level == District {
 		personUnit = cols.commune
 	}
-	young := uint16(opt.Today.Year() - 5)
 	since := "toDate('1970-01-01')"
 	if !opt.Since.IsZero() {
 		since = "toDate('" + opt.Since.Format("2006-01") + "-01')"
 	}
 	q = fmt.Sprintf(`SELECT toString(%s), toString(%s), sum(persons), sum(with_id),
-		sumIf(persons, birth_year >= %d), sumIf(with_id, birth_year >= %d),
 		sumIf(persons, change_month < %s), sumIf(with_id, change_month < %s)
-		FROM coverage_persons%s GROUP BY 1, 2`, cols.province, personUnit, young, young, since, since, where)
+		FROM coverage_persons%s GROUP BY 1, 2`, cols.province, personUnit, since, since, where)
 	if err := scanRows(qctx, conn, q, func(s scanner) error {
 		var p, c string
-		var n, id, kids, kidsID, nSince, idSince int64
-		if err := s.Scan(&p, &c, &n, &id, &kids, &kidsID, &nSince, &idSince); err != nil {
+		var n, id, nSince, idSince int64
+		if err := s.Scan(&p, &c, &n, &id, &nSince, &idSince); err != nil {
 			return err
 		}
 		if opt.Level == District {
@@ -252,13 +253,36 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		r := get(cell{p, c})
 		r.Persons += n
 		r.PersonsWithID += id
-		r.ChildrenUnder6 += kids
-		r.ChildrenUnder6ID += kidsID
 		r.PersonsSince += nSince
 		r.WithIDSince += idSince
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("coverage: persons: %w", err)
+	}
+	// Children under 6: born in the last six calendar years (birth dates
+	// may be year-only).
+	young := opt.Today.Year() - 5
+	cwhere := fmt.Sprintf(" WHERE birth_year >= %d", young)
+	if opt.Province != "" {
+		cwhere += " AND " + cols.province + " = {p:String}"
+	}
+	q = fmt.Sprintf(`SELECT toString(%s), toString(%s), sum(persons), sum(with_id) FROM coverage_children%s GROUP BY 1, 2`,
+		cols.province, personUnit, cwhere)
+	if err := scanRows(qctx, conn, q, func(s scanner) error {
+		var p, c string
+		var n, id int64
+		if err := s.Scan(&p, &c, &n, &id); err != nil {
+			return err
+		}
+		if opt.Level == District {
+			c = u.communeDistrict[c]
+		}
+		r := get(cell{p, c})
+		r.ChildrenUnder6 += n
+		r.ChildrenUnder6ID += id
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("coverage: children: %w", err)
 	}
 	// Conflicts are kept by old-era province only.
 	var open, decided = map[string]int64{}, map[string]int64{}
@@ -371,11 +395,13 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		}
 		rep.Total.since()
 	}
-	months, err := progress(qctx, conn, cols, where)
-	if err != nil {
-		return nil, err
+	if opt.Months {
+		months, err := progress(qctx, conn, cols, where)
+		if err != nil {
+			return nil, err
+		}
+		rep.Months = months
 	}
-	rep.Months = months
 	return rep, nil
 }
 

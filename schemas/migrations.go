@@ -82,16 +82,17 @@ func splitSQL(s string) []string {
 // by conflict id. The coverage state and aggregate tables are written
 // only by views on each shard; their Distributed tables read all shards.
 var ShardKeys = map[string]string{
-	"records":          "cityHash64(file_hash)",
-	"rejects":          "cityHash64(file_hash)",
-	"persons":          "cityHash64(person_id)",
-	"person_events":    "cityHash64(person_id)",
-	"links":            "cityHash64(record_id)",
-	"conflicts":        "cityHash64(conflict_id)",
-	"record_state":     "cityHash64(record_id)",
-	"person_state":     "cityHash64(person_id)",
-	"coverage_records": "rand()",
-	"coverage_persons": "rand()",
+	"records":           "cityHash64(file_hash)",
+	"rejects":           "cityHash64(file_hash)",
+	"persons":           "cityHash64(person_id)",
+	"person_events":     "cityHash64(person_id)",
+	"links":             "cityHash64(record_id)",
+	"conflicts":         "cityHash64(conflict_id)",
+	"record_state":      "cityHash64(record_id)",
+	"person_state":      "cityHash64(person_id)",
+	"coverage_records":  "rand()",
+	"coverage_persons":  "rand()",
+	"coverage_children": "rand()",
 }
 
 var (
@@ -101,6 +102,8 @@ var (
 	reCreateMV    = regexp.MustCompile(`(?s)^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+) TO (\w+) AS(.*)$`)
 	reInsert      = regexp.MustCompile(`(?s)^INSERT INTO (\w+)`)
 	reFromTable   = regexp.MustCompile(`\b(FROM|JOIN)\s+(\w+)\b`)
+	reDrop        = regexp.MustCompile(`^DROP (VIEW|TABLE) IF EXISTS (\w+)$`)
+	reTruncate    = regexp.MustCompile(`^TRUNCATE TABLE (\w+)$`)
 )
 
 // ClusterMigrations returns the migrations rewritten for a ClickHouse
@@ -188,6 +191,19 @@ func clusterStatement(st, cluster string, null map[string]bool) ([]string, error
 	}
 	if m := reCreateView.FindStringSubmatch(st); m != nil {
 		return []string{"CREATE " + m[1] + " " + m[2] + on + " AS" + m[3]}, nil
+	}
+	if m := reDrop.FindStringSubmatch(st); m != nil {
+		if _, sharded := ShardKeys[m[2]]; sharded && m[1] == "TABLE" {
+			// SYNC: the replicated table's Keeper path is free again at once.
+			return []string{"DROP TABLE IF EXISTS " + m[2] + on + " SYNC", "DROP TABLE IF EXISTS " + local(m[2]) + on + " SYNC"}, nil
+		}
+		return []string{"DROP " + m[1] + " IF EXISTS " + m[2] + on + " SYNC"}, nil
+	}
+	if m := reTruncate.FindStringSubmatch(st); m != nil {
+		if _, sharded := ShardKeys[m[1]]; sharded {
+			return []string{"TRUNCATE TABLE " + local(m[1]) + on}, nil
+		}
+		return []string{"TRUNCATE TABLE " + m[1] + on}, nil
 	}
 	if m := reInsert.FindStringSubmatch(st); m != nil {
 		if _, sharded := ShardKeys[m[1]]; sharded {

@@ -81,6 +81,7 @@ at the start of that month and the change since.
 					return err
 				}
 			}
+			opt.Months = f.format == "json"
 			if f.format == "svg" {
 				opt.Level, opt.Province = coverage.Province, ""
 			}

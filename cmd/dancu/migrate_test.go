@@ -104,7 +104,9 @@ func TestMigrateClusterDDL(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn, _ := chdbtest.Open(t)
-	n, distributed, replicated := 0, 0, 0
+	n, replicated := 0, 0
+	distributed := map[string]bool{}
+	reDist := regexp.MustCompile(`CREATE TABLE IF NOT EXISTS (\w+) ON CLUSTER dancu AS (\w+)\nENGINE = Distributed\(dancu, currentDatabase\(\), (\w+), `)
 	for _, m := range migs {
 		for _, st := range m.Statements {
 			if strings.HasPrefix(st, "--") {
@@ -116,7 +118,14 @@ func TestMigrateClusterDDL(t *testing.T) {
 			if !strings.Contains(st, "ON CLUSTER dancu") {
 				t.Errorf("%s: statement not ON CLUSTER: %.80s", m.Name, st)
 			}
-			distributed += strings.Count(st, "ENGINE = Distributed(dancu")
+			if d := reDist.FindStringSubmatch(st); d != nil {
+				if d[2] != d[1]+"_local" || d[3] != d[2] {
+					t.Errorf("%s: Distributed %s over %s/%s, want %s_local", m.Name, d[1], d[2], d[3], d[1])
+				}
+				distributed[d[1]] = true
+			} else if strings.Contains(st, "Distributed") {
+				t.Errorf("%s: unexpected Distributed statement %.80s", m.Name, st)
+			}
 			replicated += strings.Count(st, "ENGINE = Replicated")
 			if err := conn.Exec(context.Background(), "EXPLAIN AST "+st); err != nil {
 				t.Errorf("%s: the engine cannot parse %.80s…: %v", m.Name, st, err)
@@ -124,8 +133,13 @@ func TestMigrateClusterDDL(t *testing.T) {
 			n++
 		}
 	}
-	if distributed != len(schemas.ShardKeys) || replicated < distributed {
-		t.Errorf("%d Distributed and %d Replicated tables, want %d Distributed each over a Replicated local table", distributed, replicated, len(schemas.ShardKeys))
+	for name := range schemas.ShardKeys {
+		if !distributed[name] {
+			t.Errorf("sharded table %s has no Distributed table", name)
+		}
 	}
-	t.Logf("%d statements parsed, %d Distributed tables", n, distributed)
+	if len(distributed) != len(schemas.ShardKeys) || replicated < len(distributed) {
+		t.Errorf("%d Distributed and %d Replicated tables, want %d Distributed each over a Replicated local table", len(distributed), replicated, len(schemas.ShardKeys))
+	}
+	t.Logf("%d statements parsed, %d Distributed tables", n, len(distributed))
 }

@@ -1,3 +1,4 @@
 -- 0007_admin_units.sql
 INSERT INTO admin_units (era, level, province_code, district_code, code, name, population_2019) VALUES
 
+
