@@ -154,8 +154,8 @@ type Report struct {
 	Province string  `json:"province,omitempty"`
 	Since    string  `json:"since,omitempty"` // YYYY-MM
 	Rows     []Row   `json:"rows"`
-	Total    Row     `json:"total"`   // the sum of Rows (plus conflicts, which are kept by province)
-	Rejects  uint64  `json:"rejects"` // rejected input rows (whole register; they have no address)
+	Total    Row     `json:"total"`            // the sum of Rows (plus conflicts, which are kept by province)
+	Rejects  uint64  `json:"rejects"`          // rejected input rows (whole register; they have no address)
 	Months   []Month `json:"months,omitempty"` // with Options.Months
 }
 
