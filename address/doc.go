@@ -14,6 +14,14 @@
 // coverage counted by province, district and commune. `dancu normalize
 // address` exposes it on the command line.
 //
+// Addresses are read as people type them: type words glued to the name,
+// cut to one letter or misspelt, letters dropped, doubled, swapped or
+// replaced (a keyboard- and OCR-aware edit distance over the names of the
+// units already found), digits and telex keys inside words, no
+// separators, missing levels, initialisms, and the names units had before
+// they were renamed or merged (resolved to the successor). Results of
+// recent addresses are remembered (Stats).
+//
 // The gazetteer is built once from the embedded reference tables
 // (internal/refdata) and shared by all callers; Resolve is safe for
 // concurrent use. The date an address describes decides which era an

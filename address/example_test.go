@@ -77,3 +77,26 @@ func ExampleReadLabelled() {
 	// new_province       1  100.00%  100.00%   0.00%
 	// new_commune        1  100.00%  100.00%   0.00%
 }
+
+// Resolve remembers recent results: a commune's records repeat their
+// addresses, and a repeated one costs a map lookup. An address whose
+// first part is only a street or hamlet is looked up without it too.
+func ExampleStats() {
+	asOf := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	before := address.Stats()
+	for _, s := range []string{
+		"Thôn 1, Xã Tam Hiệp, H. Phúc Thọ, TP. Hà Nội",
+		"Thôn 2, Xã Tam Hiệp, H. Phúc Thọ, TP. Hà Nội",
+		"Thôn 1, Xã Tam Hiệp, H. Phúc Thọ, TP. Hà Nội",
+	} {
+		r := address.Resolve(s, asOf)
+		fmt.Println(r.Hamlet, "/", r.Commune.Name)
+	}
+	after := address.Stats()
+	fmt.Println("searches:", after.Searches-before.Searches)
+	// Output:
+	// Thôn 1 / Xã Tam Hiệp
+	// Thôn 2 / Xã Tam Hiệp
+	// Thôn 1 / Xã Tam Hiệp
+	// searches: 1
+}
