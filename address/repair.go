@@ -53,7 +53,7 @@ func (st *state) repair() {
 			pre := foldCachedWord(st.text[t.start : t.start+k])
 			rest := foldCachedWord(st.text[t.start+k : t.end])
 			prev := ""
-			if len(out) > 0 {
+			if len(out) > 0 && !t.hard {
 				prev = out[len(out)-1].key
 			}
 			if m, ok := st.markerWord(pre, prev); ok && rest != "" && (len(pre) > 1 || pre == "x" || pre == "h" || pre == "t" || pre == "p" || pre == "q") {
@@ -81,7 +81,7 @@ func (st *state) repair() {
 		// misspelt names, left to the misspelling search.
 		prev := ""
 		partStart := len(out) == 0 || t.hard || t.dash
-		if len(out) > 0 {
+		if len(out) > 0 && !t.hard {
 			prev = out[len(out)-1].key
 			if out[len(out)-1].marker && st.g.markers[prev]&mAdmin != 0 {
 				partStart = false
@@ -131,7 +131,7 @@ func (st *state) markerNumber(t token, out []token) (token, token, bool) {
 		return token{}, token{}, false
 	}
 	prev := ""
-	if len(out) > 0 {
+	if len(out) > 0 && !t.hard {
 		prev = out[len(out)-1].key
 	}
 	m, ok := st.g.words[k[:d]]

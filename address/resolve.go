@@ -87,7 +87,8 @@ func resolveCached(text string, post, useCache bool) Result {
 // is resolved as the rest of it, which a commune's records share (so the
 // cache answers it when useCache is set), with the first part as street
 // or hamlet: a part that starts with a house number, a street or a hamlet
-// word and has no unit type word names no unit.
+// word and has no unit type word names no unit. The rest is read from the
+// words already read, not read again.
 func resolveText(text string, post, useCache bool) Result {
 	res := Result{Input: text, Candidates: []Candidate{}}
 	g, err := load()
@@ -98,29 +99,81 @@ func resolveText(text string, post, useCache bool) Result {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
 	st := statePool.Get().(*state)
+	defer statePool.Put(st)
 	st.reset(g, text)
-	if k := st.detailEnd(); k > 0 {
+	// the parts set aside, outermost first: the text from each, and its
+	// street and hamlet
+	var restBuf [4]string
+	var partBuf [4]Result
+	rests, parts := restBuf[:0], partBuf[:0]
+	for {
+		k := st.detailEnd()
+		if k == 0 {
+			break
+		}
 		var d Result
 		st.streetAndHamletBefore(&d, k)
-		rest := text[st.toks[k].start:]
-		statePool.Put(st)
-		r := resolveCached(rest, post, useCache)
-		r.Input = res.Input
-		r.Street = joinTwo(d.Street, r.Street)
-		r.Hamlet = joinTwo(d.Hamlet, r.Hamlet)
-		return r
+		parts = append(parts, d)
+		st.dropLeading(k)
+		rests = append(rests, st.text)
+		if useCache {
+			if r, ok := cache.get(st.text, post); ok {
+				return finishRests(r, res.Input, rests[:len(rests)-1], parts, post, useCache)
+			}
+		}
 	}
 	cache.searches.Add(1)
 	st.resolve(&res, post)
-	statePool.Put(st)
-	return res
+	if len(rests) == 0 {
+		return res
+	}
+	inner := res
+	inner.Input = rests[len(rests)-1]
+	if useCache {
+		cache.put(inner.Input, post, inner)
+	}
+	return finishRests(inner, res.Input, rests[:len(rests)-1], parts, post, useCache)
+}
+
+// finishRests builds the result of the whole text from r, the result of
+// its innermost rest: each part set aside adds its street and hamlet, from
+// the inside out; the results of the outer rests are remembered too.
+func finishRests(r Result, input string, rests []string, parts []Result, post, useCache bool) Result {
+	for i := len(parts) - 1; i >= 0; i-- {
+		r.Street = joinTwo(parts[i].Street, r.Street)
+		r.Hamlet = joinTwo(parts[i].Hamlet, r.Hamlet)
+		if i > 0 {
+			r.Input = rests[i-1]
+			if useCache {
+				cache.put(r.Input, post, r)
+			}
+		}
+	}
+	r.Input = input
+	return r
+}
+
+// dropLeading drops words [0, k) and reads the rest of the text as if it
+// were all there was: the same words, offsets from the rest's start, and
+// no separator before the first.
+func (st *state) dropLeading(k int) {
+	base := st.toks[k].start
+	st.text = st.text[base:]
+	n := copy(st.toks, st.toks[k:])
+	st.toks = st.toks[:n]
+	for i := range st.toks {
+		st.toks[i].start -= base
+		st.toks[i].end -= base
+	}
+	st.toks[0].hard, st.toks[0].soft, st.toks[0].dash = false, false, false
+	st.index()
 }
 
 // detailEnd returns the first word after a first part that is only a
 // house number and street or a hamlet, or 0.
 func (st *state) detailEnd() int {
 	n := len(st.toks)
-	if n < 2 || len(st.toks) == 64 {
+	if n < 2 || n >= 64 { // 64: the words may have been cut short
 		return 0
 	}
 	first := st.toks[0].key
@@ -159,8 +212,6 @@ func (st *state) reset(g *gazetteer, text string) {
 	if len(st.toks) > 64 { // addresses are short; bound the work on junk
 		st.toks = st.toks[:64]
 	}
-	st.ws = st.ws[:0]
-	st.off = st.off[:0]
 	for i := range st.toks {
 		wd, ok := g.words[st.toks[i].key]
 		if !ok {
@@ -169,6 +220,14 @@ func (st *state) reset(g *gazetteer, text string) {
 		st.toks[i].id, st.toks[i].marker = wd.id, wd.marker
 	}
 	st.repair()
+	st.index()
+}
+
+// index builds what the scan needs from the words: the folded text, the
+// marker before each word, and empty scratch.
+func (st *state) index() {
+	st.ws = st.ws[:0]
+	st.off = st.off[:0]
 	for i, t := range st.toks {
 		if i > 0 {
 			st.ws = append(st.ws, ' ')

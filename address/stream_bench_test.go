@@ -20,7 +20,7 @@ import (
 // DANCU_ADDR_GEN=DIR reads the two lists from DIR instead (the output of
 // `dancu gen --formats csv`, e.g. the 560,000 persons of the million-record
 // link).
-func realisticStream(b *testing.B) ([]string, []time.Time) {
+func realisticStream(b testing.TB) ([]string, []time.Time) {
 	b.Helper()
 	dir := os.Getenv("DANCU_ADDR_GEN")
 	if dir == "" {
@@ -112,3 +112,5 @@ func BenchmarkResolveStream(b *testing.B) {
 		}
 	})
 }
+
+func realisticStreamT(t *testing.T) ([]string, []time.Time) { return realisticStream(t) }

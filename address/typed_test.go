@@ -1,6 +1,7 @@
 package address
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -232,5 +233,42 @@ func TestResolveAllocs(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { resolveText(text, false, false) }); n > 2 {
 		t.Errorf("fresh address: %v allocations", n)
+	}
+}
+
+// TestCacheDoesNotChangeResults: on every labelled address, Resolve with
+// its cache (warm or cold, whole or by the rest after a street or hamlet)
+// gives what a search from scratch without the cache gives.
+func TestCacheDoesNotChangeResults(t *testing.T) {
+	for _, name := range []string{"handwritten.csv", "hard_tune.csv", "handwritten_hard.csv"} {
+		for _, x := range readSet(t, name) {
+			d, _ := time.Parse("2006-01-02", x.AsOf)
+			post := !d.Before(ReformDate)
+			Resolve(x.Text, d)
+			// every rest after a comma: what the cache may hold for it
+			texts := []string{x.Text}
+			for s := x.Text; strings.Contains(s, ","); {
+				s = strings.TrimLeft(s[strings.Index(s, ",")+1:], " ")
+				texts = append(texts, s)
+			}
+			for _, text := range texts {
+				checkCached(t, name, text, d, post)
+			}
+		}
+	}
+}
+
+// checkCached: Resolve, cold then warm, gives what a search from scratch
+// gives.
+func checkCached(t *testing.T, name, text string, d time.Time, post bool) {
+	t.Helper()
+	fresh := resolveText(text, post, false)
+	for pass := 0; pass < 2; pass++ {
+		got := Resolve(text, d)
+		if got.Input != fresh.Input || got.Province != fresh.Province || got.District != fresh.District || got.Commune != fresh.Commune ||
+			got.NewProvince != fresh.NewProvince || got.NewCommune != fresh.NewCommune || got.Street != fresh.Street ||
+			got.Hamlet != fresh.Hamlet || got.Confidence != fresh.Confidence || len(got.Candidates) != len(fresh.Candidates) {
+			t.Fatalf("%s %q pass %d:\ncached %+v\nfresh  %+v", name, text, pass, got, fresh)
+		}
 	}
 }
