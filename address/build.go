@@ -54,6 +54,16 @@ func (st *state) build(res *Result, best int, post bool) {
 		}
 	}
 	res.Province, res.District, res.Commune, res.NewProvince, res.NewCommune = g.pub(c[0]), g.pub(c[1]), g.pub(c[2]), g.pub(c[3]), g.pub(c[4])
+	// Units named by an earlier name keep it, as written.
+	for _, k := range []int{b.c, b.d, b.p} {
+		if k < 0 {
+			continue
+		}
+		m := &st.matches[k]
+		if !m.fuzzy && containsString(g.units[m.u].alts, string(st.key(m.i, m.j))) {
+			res.OldNames = append(res.OldNames, st.span(m.ms, m.j))
+		}
+	}
 	if len(ts) > 1 {
 		res.Candidates = make([]Candidate, len(ts))
 		for i, t := range ts {

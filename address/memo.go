@@ -79,6 +79,9 @@ func (m *memo) get(text string, post bool) (Result, bool) {
 	if len(r.Candidates) > 0 {
 		r.Candidates = append([]Candidate(nil), r.Candidates...)
 	}
+	if len(r.OldNames) > 0 {
+		r.OldNames = append([]string(nil), r.OldNames...)
+	}
 	return r, true
 }
 
@@ -88,6 +91,9 @@ func (m *memo) put(text string, post bool, r Result) {
 	}
 	if len(r.Candidates) > 0 {
 		r.Candidates = append([]Candidate(nil), r.Candidates...)
+	}
+	if len(r.OldNames) > 0 {
+		r.OldNames = append([]string(nil), r.OldNames...)
 	}
 	s := m.shard(text)
 	s.mu.Lock()

@@ -57,6 +57,11 @@ type Result struct {
 	// missing levels, typos, and ambiguity.
 	Confidence float64     `json:"confidence"`
 	Candidates []Candidate `json:"candidates"`
+	// OldNames are the units the text names by a name they had before
+	// being renamed or merged ("Huyện Tĩnh Gia" for Thị xã Nghi Sơn,
+	// "Quận 9" for Thành phố Thủ Đức), as written: the units above are
+	// their successors.
+	OldNames []string `json:"old_names,omitempty"`
 }
 
 // Normalized writes the result back as an address in official form:

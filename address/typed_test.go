@@ -272,3 +272,29 @@ func checkCached(t *testing.T, name, text string, d time.Time, post bool) {
 		}
 	}
 }
+
+// TestOldNamesKept: a unit named by an earlier name resolves to its
+// successor and keeps the name as written; a current name keeps nothing.
+func TestOldNamesKept(t *testing.T) {
+	d := time.Date(2019, 5, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		text, dist string
+		old        []string
+	}{
+		{"Xã Hải Hà, Huyện Tĩnh Gia, Thanh Hóa", "407", []string{"Huyện Tĩnh Gia"}},
+		{"Phường Long Bình, Quận 9, TP.HCM", "769", []string{"Quận 9"}},
+		{"Xã Hải Hà, Thị xã Nghi Sơn, Thanh Hóa", "407", nil},
+	}
+	for _, tt := range tests {
+		r := Resolve(tt.text, d)
+		if r.District.Code != tt.dist || len(r.OldNames) != len(tt.old) {
+			t.Errorf("%q: district %+v, old names %q; want %s, %q", tt.text, r.District, r.OldNames, tt.dist, tt.old)
+			continue
+		}
+		for i := range tt.old {
+			if r.OldNames[i] != tt.old[i] {
+				t.Errorf("%q: old names %q, want %q", tt.text, r.OldNames, tt.old)
+			}
+		}
+	}
+}

@@ -15,7 +15,8 @@ import (
 //
 // Each object has input, province, district, commune, new_province,
 // new_commune (each {code, name}), street, hamlet, confidence and
-// candidates: see address.Result.
+// candidates, and old_names when a unit is named by an earlier name: see
+// address.Result.
 func normalizeAddress(g *globals, in io.Reader, out io.Writer, asOf string) error {
 	d, err := time.Parse("2006-01-02", asOf)
 	if err != nil {
