@@ -27,9 +27,9 @@ func TestPublicBenchmarks(t *testing.T) {
 		files   []string
 		minF1   float64
 	}{
-		{"febrl.yaml", []string{"febrl/dataset3.csv"}, 0.995},
-		{"febrl4.yaml", []string{"febrl/dataset4a.csv", "febrl/dataset4b.csv"}, 0.999},
-		{"fake_1000.yaml", []string{"splink/fake_1000.csv"}, 0.87},
+		{"febrl.yaml", []string{"febrl/dataset3.csv"}, 0.996},
+		{"febrl4.yaml", []string{"febrl/dataset4a.csv", "febrl/dataset4b.csv"}, 0.9995},
+		{"fake_1000.yaml", []string{"splink/fake_1000.csv"}, 0.88},
 		{"febrl.yaml", []string{"febrl/dataset1.csv"}, 0.9},
 		{"febrl.yaml", []string{"febrl/dataset2.csv"}, 0.9},
 	}
