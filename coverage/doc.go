@@ -5,7 +5,7 @@
 // after (34 provinces, no districts).
 //
 //	import → Kafka → match → load → ClickHouse ─┬─ records, persons (ReplacingMergeTree by id)
-//	                                            └─ views on insert → coverage_records, coverage_persons
+//	                                            └─ views on insert → coverage_records, coverage_persons, coverage_children
 //	                                                 (SummingMergeTree of ±1 deltas by unit and month)
 //	                                                      └─ coverage.Compute → table, CSV, JSON, SVG map, web page
 //
