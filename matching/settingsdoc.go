@@ -143,6 +143,12 @@ weight) and after them "else". ` + "`tf: COLUMN`" + ` on a level adjusts its wei
 common the value is. Training learns m and u of each level; you never give
 weights.
 
+Comparisons are counted as independent evidence. Columns that record one
+fact — a city and its postcode, the addresses and parents a household
+shares — belong in one comparison, as its levels (postcode exact, then
+city exact), not in two comparisons that would count the same agreement
+twice and make λ and the scores too generous.
+
 | op | holds when | example |
 |---|---|---|
 `)
