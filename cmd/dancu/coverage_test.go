@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
+)
+
+// dancu coverage against the embedded engine: JSON with snake_case keys
+// whose rows sum to the total, the unresolved row carrying both records
+// and persons, CSV, the SVG map, and a clear error for districts in the
+// new era.
+func TestCoverageCommand(t *testing.T) {
+	addr := chdbtest.Start(t)
+	conn, db := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO records (record_id, source_kind, perm_province_code, perm_district_code, perm_commune_code, perm_new_province_code, perm_new_commune_code, id_number)
+		 VALUES ('r1', 'scan', '40', '412', '16681', '40', '16681', '040190000001'), ('r2', 'csv', '40', '412', '16684', '40', '16681', ''), ('r3', 'csv', '', '', '', '', '', '')`,
+		`INSERT INTO persons (person_id, version, province_code, commune_code, new_province_code, new_commune_code, id_number)
+		 VALUES ('p1', 1, '40', '16681', '40', '16681', '040190000001'), ('p2', 1, '', '', '', '', '')`,
+	} {
+		if err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cov := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := run(ctx, append([]string{"--home", t.TempDir(), "--clickhouse", "http://" + addr + "/" + db, "coverage"}, args...), strings.NewReader(""), &out, &errOut)
+		return out.String(), err
+	}
+	out, err := cov("--format", "json", "--era", "new", "--level", "commune", "--province", "40")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Rows  []map[string]any `json:"rows"`
+		Total map[string]any   `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if rep.Total["records"] != 2.0 || rep.Total["persons"] != 1.0 || rep.Total["persons_with_id"] != 1.0 {
+		t.Errorf("Nghệ An total %v, want 2 records, 1 person with an ID", rep.Total)
+	}
+	out, err = cov("--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Rows, rep.Total = nil, nil
+	json.Unmarshal([]byte(out), &rep)
+	var records, persons float64
+	var unresolved map[string]any
+	for _, r := range rep.Rows {
+		for k := range r {
+			if strings.ToLower(k) != k || strings.Contains(k, " ") {
+				t.Errorf("JSON key %q is not snake_case", k)
+			}
+		}
+		records += r["records"].(float64)
+		persons += r["persons"].(float64)
+		if r["kind"] == "unresolved" {
+			unresolved = r
+		}
+	}
+	if records != rep.Total["records"] || persons != rep.Total["persons"] || records != 3 || persons != 2 {
+		t.Errorf("rows sum to %v records %v persons, total %v", records, persons, rep.Total)
+	}
+	if unresolved == nil || unresolved["records"] != 1.0 || unresolved["persons"] != 1.0 {
+		t.Errorf("unresolved row %v, want 1 record and 1 person", unresolved)
+	}
+	out, err = cov("--format", "csv", "--level", "district", "--province", "40")
+	if err != nil || !strings.HasPrefix(out, "kind,code,name,province_code,records,") || !strings.Contains(out, "unit,412,") {
+		t.Errorf("csv by district: %v\n%.300s", err, out)
+	}
+	svg := filepath.Join(t.TempDir(), "map.svg")
+	if _, err := cov("--format", "svg", "--era", "new", "--metric", "with_id_pct", "--out", svg); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(svg)
+	if strings.Count(string(b), "<path ") != 34 || !strings.Contains(string(b), `id="p-40" data-code="40" data-name="Tỉnh Nghệ An" data-value="100.00"`) {
+		t.Errorf("svg map: %d paths, Nghệ An at 100%%: %v", strings.Count(string(b), "<path "), strings.Contains(string(b), `data-value="100.00"`))
+	}
+	if _, err := cov("--level", "district", "--era", "new"); err == nil || !strings.Contains(err.Error(), "only in the old era") {
+		t.Errorf("district level in the new era: %v, want an error saying it exists only in the old era", err)
+	}
+	if _, err := cov("--province", "99"); err == nil || !strings.Contains(err.Error(), `province "99"`) {
+		t.Errorf("unknown province: %v", err)
+	}
+}
