@@ -58,8 +58,10 @@ func eraIndex(post bool) int {
 	return 0
 }
 
-// get returns the remembered result of text in the era, with a copy of
-// its candidates so that a caller changing them cannot change another's.
+// get returns the remembered result of text in the era. Its Candidates
+// and OldNames are shared with every caller that gets it (Result says
+// they are read-only): copying them on each hit would cost more than the
+// lookup.
 func (m *memo) get(text string, post bool) (Result, bool) {
 	s := m.shard(text)
 	e := eraIndex(post)
@@ -76,24 +78,12 @@ func (m *memo) get(text string, post bool) (Result, bool) {
 		return Result{}, false
 	}
 	m.hits.Add(1)
-	if len(r.Candidates) > 0 {
-		r.Candidates = append([]Candidate(nil), r.Candidates...)
-	}
-	if len(r.OldNames) > 0 {
-		r.OldNames = append([]string(nil), r.OldNames...)
-	}
 	return r, true
 }
 
 func (m *memo) put(text string, post bool, r Result) {
 	if len(text) > 512 {
 		return // junk, not worth keeping
-	}
-	if len(r.Candidates) > 0 {
-		r.Candidates = append([]Candidate(nil), r.Candidates...)
-	}
-	if len(r.OldNames) > 0 {
-		r.OldNames = append([]string(nil), r.OldNames...)
 	}
 	s := m.shard(text)
 	s.mu.Lock()

@@ -62,7 +62,7 @@ var statePool = sync.Pool{New: func() any { return &state{} }}
 //
 // Results of recent addresses are remembered (a commune's records repeat
 // their addresses): a repeated address costs a map lookup and allocates
-// only when its result has Candidates, which the caller gets a copy of.
+// nothing; its Candidates and OldNames are shared, read-only.
 func Resolve(text string, asOf time.Time) Result {
 	return resolveCached(text, !asOf.Before(ReformDate), true)
 }

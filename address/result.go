@@ -36,7 +36,9 @@ type Candidate struct {
 // field the text does not decide is left zero and Candidates lists the
 // readings that remain: an old commune split between several new ones, a
 // new commune made of several old ones, namesake communes in one province.
-// Candidates is empty when the result is unique.
+// Candidates is empty when the result is unique. Candidates and OldNames
+// may be shared with other results of the same text (Resolve remembers
+// recent results): read them, do not change them.
 //
 // The JSON form is the output of `dancu normalize address`; its field
 // names are a public interface.
