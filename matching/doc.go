@@ -12,7 +12,8 @@
 //
 // The model follows Splink's, as data:
 //
-//   - Settings (YAML/JSON, versioned) name the columns derived from each
+//   - Settings (YAML/JSON, versioned; the language is in SETTINGS.md,
+//     printed by dancu settings doc) name the columns derived from each
 //     record, the blocking rules, the comparisons — each an ordered list of
 //     levels, null first and else last — the guards, vetoes and thresholds,
 //     and once trained the Model (m and u per level, λ). Embedded settings:

@@ -12,6 +12,7 @@
 //	run         match and load stages (Kafka → match → Kafka → ClickHouse)
 //	coverage    records and persons by province
 //	link, train, eval, explain   the matching engine on files
+//	settings    the settings language (doc) and a settings file's check
 //	normalize   names, addresses, dates, sex, ids
 //	broker, clickhouse, migrate  the embedded Kafka broker and ClickHouse
 package main
