@@ -10,22 +10,11 @@ import (
 // conflictShow renders one conflict, unmasked; opening it is audited.
 // Outside the caller's provinces it is not found.
 func (s *Server) conflictShow(w http.ResponseWriter, r *http.Request) {
-	c := mustCaller(r)
-	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
+	c, d, ok := s.openConflict(w, r, "")
+	if !ok {
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	d, err := s.loadDetail(r.Context(), cf)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.auditIn(r, c.user, cf.Provinces, store.ActionOpenConflict, cf.ConflictID, "")
+	cf := d.Conflict
 	var assignees []store.User
 	if can(c.user.Role).Assign {
 		us, err := s.store.Users(r.Context())
@@ -40,4 +29,28 @@ func (s *Server) conflictShow(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.html(w, r, http.StatusOK, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": r.URL.Query().Get("error")})
+}
+
+// openConflict loads the conflict named in the path for the caller, as the
+// page and the API both show it: outside the caller's provinces it is not
+// found; opening it (unmasked) is audited, with via naming the channel.
+// When it returns false it has answered the request already.
+func (s *Server) openConflict(w http.ResponseWriter, r *http.Request, via string) (caller, conflictDetail, bool) {
+	c := mustCaller(r)
+	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return c, conflictDetail{}, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return c, conflictDetail{}, false
+	}
+	d, err := s.loadDetail(r.Context(), cf)
+	if err != nil {
+		s.serverError(w, r, err)
+		return c, conflictDetail{}, false
+	}
+	s.auditIn(r, c.user, cf.Provinces, store.ActionOpenConflict, cf.ConflictID, via)
+	return c, d, true
 }
