@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -180,7 +181,7 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 	if err := conn.QueryRow(ctx, "SELECT count() FROM conflicts FINAL").Scan(&conflicts); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "conflicts raised for review: %d (planted in the sources: %v)\n", conflicts, m.Conflicts)
+	fmt.Fprintf(out, "conflicts raised for review: %d (planted in the sources: %s)\n", conflicts, plantedText(m.Conflicts))
 	check := "✓"
 	if rep.Total.Records != accepted || int64(rep.Rejects) != rejected || int64(m.Records) != read {
 		check = "✗ MISMATCH"
@@ -207,4 +208,26 @@ func peakRSS() string {
 		}
 	}
 	return "unknown"
+}
+
+// plantedText says the generator's planted conflicts in words, kinds in
+// a fixed order: "12 shared ID numbers, 3 two ID numbers" or "none".
+func plantedText(planted map[string]int) string {
+	kinds := make([]string, 0, len(planted))
+	total := 0
+	for k, n := range planted {
+		if n > 0 {
+			kinds = append(kinds, k)
+			total += n
+		}
+	}
+	if total == 0 {
+		return "none"
+	}
+	sort.Strings(kinds)
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d %s", planted[k], strings.ReplaceAll(k, "_", " "))
+	}
+	return fmt.Sprintf("%d — %s", total, strings.Join(parts, ", "))
 }

@@ -128,3 +128,13 @@ func TestByteSizeFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestPlantedText(t *testing.T) {
+	if got := plantedText(nil); got != "none" {
+		t.Errorf("plantedText(nil) = %q, want none", got)
+	}
+	got := plantedText(map[string]int{"shared_id": 3, "two_ids": 1, "grey": 0})
+	if want := "4 — 3 shared id, 1 two ids"; got != want {
+		t.Errorf("plantedText = %q, want %q", got, want)
+	}
+}

@@ -37,6 +37,10 @@ offsets are committed); a second one stops at once.`,
 			if err != nil {
 				return fmt.Errorf("--kafka: %w", err)
 			}
+			// Kafka down is the operator's first line, before any log.
+			if err := kafkax.Reachable(cmd.Context(), brokers, 0); err != nil {
+				return fmt.Errorf("run: %w", err)
+			}
 			cfg := pipelines.StagesConfig{Brokers: brokers, Enrich: pipelines.ResolveAddresses, Logger: newLogger(g)}
 			for _, s := range strings.Split(stages, ",") {
 				switch strings.TrimSpace(s) {
