@@ -63,6 +63,21 @@ func (s *memSink) Write(_ context.Context, b *Batch) error {
 
 // memWriter is in import_test.go.
 
+// eventWriter records "write" in events for each call, then writes to w:
+// with memReader's "commit" it shows the order of writes and commits.
+type eventWriter struct {
+	w      *memWriter
+	events *[]string
+}
+
+func (e eventWriter) WriteMessages(ctx context.Context, msgs ...kafka.Message) error {
+	if err := e.w.WriteMessages(ctx, msgs...); err != nil {
+		return err
+	}
+	*e.events = append(*e.events, "write")
+	return nil
+}
+
 func rejectMsg(t *testing.T, off int64, n int) kafka.Message {
 	t.Helper()
 	rows := make([]schemas.Reject, n)
@@ -177,8 +192,16 @@ func TestMatchWritesBeforeCommit(t *testing.T) {
 	w := &memWriter{}
 	st := new(MatchStats)
 	runUntil(t, func(ctx context.Context) error {
-		return Match(ctx, r, w, KeyLinker{}, nil, MatchConfig{MaxWait: 10 * time.Millisecond}, st)
+		return Match(ctx, r, eventWriter{w, &events}, KeyLinker{}, nil, MatchConfig{MaxWait: 10 * time.Millisecond}, st)
 	}, func() bool { return st.Batches.Load() >= 1 })
+	// What the name says: every output write comes before the commit of
+	// the input, and the input is committed once.
+	r.mu.Lock()
+	order := strings.Join(events, ",")
+	r.mu.Unlock()
+	if i, j := strings.LastIndex(order, "write"), strings.Index(order, "commit"); i < 0 || j < 0 || i > j || strings.Count(order, "commit") != 1 {
+		t.Fatalf("events %q: want the matched output written before the one commit", order)
+	}
 	var out Batch
 	for _, m := range w.msgs {
 		if err := out.add(m); err != nil {
