@@ -347,7 +347,8 @@ func publish(ctx context.Context, g *globals, o *importOptions, src ingest.Sourc
 		}
 		defer bar.Finish()
 	} else {
-		last := time.Now()
+		// A first line about a second in, then one every 5 seconds.
+		last := time.Now().Add(-4 * time.Second)
 		progress = func(s pipelines.Stats) {
 			if time.Since(last) < 5*time.Second && !s.Done {
 				return

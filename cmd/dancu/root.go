@@ -68,7 +68,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.kafka, "kafka", envOr("DANCU_KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka bootstrap brokers, comma separated ($DANCU_KAFKA_BROKERS)")
-	pf.StringVar(&g.clickhouse, "clickhouse", os.Getenv("DANCU_CLICKHOUSE"), "ClickHouse address ($DANCU_CLICKHOUSE): host:port or clickhouse://user:pass@host:port/db = a server over the native protocol; http://host:port = the HTTP interface; empty = the embedded engine served by `dancu clickhouse` on http://127.0.0.1:8123")
+	pf.StringVar(&g.clickhouse, "clickhouse", os.Getenv("DANCU_CLICKHOUSE"), "ClickHouse address ($DANCU_CLICKHOUSE): host:port or clickhouse://user:pass@host:port/db = a server over the native protocol; http://host:port = the HTTP interface; empty = the embedded engine (dancu clickhouse) on http://127.0.0.1:8123")
 	pf.StringVar(&g.database, "database", os.Getenv("DANCU_DATABASE"), "ClickHouse database for every command; migrate creates it ($DANCU_DATABASE; default: the path of a clickhouse:// address, else \"default\")")
 	pf.StringVar(&g.home, "home", defaultHome(), "directory for embedded broker/ClickHouse data and caches ($DANCU_HOME)")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "debug logging")
