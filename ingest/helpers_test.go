@@ -3,7 +3,9 @@ package ingest
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -65,4 +67,14 @@ func openAll(t testing.TB, path string, opts Options) ([]Item, Description) {
 	defer src.Close()
 	items := readAll(t, src)
 	return items, src.(Describer).Describe()
+}
+
+func TestOpenMissingFileNamesPathOnce(t *testing.T) {
+	_, err := Open(filepath.Join(t.TempDir(), "nope.csv"), Options{})
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Open of a missing file: %v, want fs.ErrNotExist", err)
+	}
+	if n := strings.Count(err.Error(), "nope.csv"); n != 1 {
+		t.Errorf("error %q names the file %d times, want once", err, n)
+	}
 }

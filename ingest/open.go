@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,7 @@ func Open(path string, opts Options) (Source, error) {
 	opts = opts.withDefaults()
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, unwrapPath(err))
 	}
 	if st.IsDir() {
 		return nil, fmt.Errorf("open %s: is a directory", path)
@@ -39,7 +40,7 @@ func Open(path string, opts Options) (Source, error) {
 	}
 	hash, head, err := hashFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, unwrapPath(err))
 	}
 	batch := opts.Batch
 	if batch == "" {
@@ -177,4 +178,15 @@ func looksText(head []byte) bool {
 		return true
 	}
 	return bytes.IndexByte(head, 0) < 0
+}
+
+// unwrapPath drops the operation and path of an *fs.PathError, which the
+// caller's "open PATH:" already says, keeping its cause ("no such file or
+// directory"); errors.Is(err, fs.ErrNotExist) still holds.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
