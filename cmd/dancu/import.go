@@ -153,6 +153,15 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 			return fmt.Errorf("import: %s: %w", o.mapping, err)
 		}
 	}
+	if o.report != "" {
+		// A report that cannot be written must fail before anything is
+		// published, not after: create (or truncate) it now.
+		f, err := os.OpenFile(o.report, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return fmt.Errorf("import: --report: %w", err)
+		}
+		f.Close()
+	}
 	if !o.dryRun {
 		// Before anything else is printed: a broker that is down is the
 		// one line the operator needs to read.

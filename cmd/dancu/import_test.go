@@ -214,3 +214,21 @@ func TestImportNothingIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// TestImportBadReportPathFailsFirst: a --report that cannot be written
+// fails the command before any file is read or published.
+func TestImportBadReportPathFailsFirst(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "thon1_20240501.csv")
+	if err := os.WriteFile(p, []byte(importCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "import", "--report", filepath.Join(dir, "no", "such", "dir", "r.json"), p}, nil, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "--report") {
+		t.Fatalf("import with an unwritable --report: %v, want an error naming --report", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed before failing:\n%s", out.String())
+	}
+}
