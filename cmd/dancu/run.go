@@ -102,15 +102,23 @@ func logProgress(ctx context.Context, log *slog.Logger, st *pipelines.StageStats
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var last [6]int64
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			now := [6]int64{st.Match.Records.Load(), st.Match.Conflicts.Load(),
+				st.LoadMatched.Records.Load(), st.LoadMatched.Persons.Load(),
+				st.LoadRejects.Rejects.Load(), st.DeadLetters()}
+			if now == last {
+				continue // idle: nothing new to say
+			}
+			last = now
 			log.Info("progress",
-				"matched_records", st.Match.Records.Load(), "conflicts", st.Match.Conflicts.Load(),
-				"loaded_records", st.LoadMatched.Records.Load(), "loaded_persons", st.LoadMatched.Persons.Load(),
-				"loaded_rejects", st.LoadRejects.Rejects.Load(), "dead_letters", st.DeadLetters())
+				"matched_records", now[0], "conflicts", now[1],
+				"loaded_records", now[2], "loaded_persons", now[3],
+				"loaded_rejects", now[4], "dead_letters", now[5])
 		}
 	}
 }
