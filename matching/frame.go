@@ -150,7 +150,7 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 						c.conf[k] = 255
 					}
 				}
-				c.conf = append(c.conf, confByte(x))
+				c.conf = append(c.conf, ConfidenceByte(x))
 				continue
 			}
 		}
@@ -238,7 +238,11 @@ type UnreadDates struct {
 	FirstRecord string
 }
 
-func confByte(x float32) uint8 {
+// ConfidenceByte is how a Frame stores a per-field OCR confidence: x in
+// [0, 1] rounded to 0..255 (out-of-range values clamped). Stores that keep
+// confidences for later frames (the registry) use it so that a value read
+// back scores exactly as it did when first added.
+func ConfidenceByte(x float32) uint8 {
 	switch {
 	case x <= 0:
 		return 0

@@ -231,7 +231,7 @@ func (r *Registry) capture(in Input) *recordBlob {
 		b.Conf[i] = -1
 		if in.Conf != nil {
 			if x, ok := in.Conf(k); ok {
-				b.Conf[i] = int16(confByte(x))
+				b.Conf[i] = int16(matching.ConfidenceByte(x))
 			}
 		}
 	}
@@ -257,16 +257,6 @@ func (r *Registry) captureAll(in []Input) []*recordBlob {
 	}
 	wg.Wait()
 	return out
-}
-
-func confByte(x float32) uint8 {
-	switch {
-	case x <= 0:
-		return 0
-	case x >= 1:
-		return 255
-	}
-	return uint8(x*255 + 0.5)
 }
 
 // addToFrame appends a stored record to f.
