@@ -16,14 +16,7 @@ import (
 // the two records it says are different people end in two persons, and
 // person_events in ClickHouse has the split citing the decision.
 func TestDecisionSplitsPerson(t *testing.T) {
-	e := newEnv(t)
-	dir, m := generate(t, 150, "csv")
-	date := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
-	for _, f := range sourceFiles(t, dir, m) {
-		e.importFile(t, f, date)
-	}
-	e.runStages(t)
-	e.drain(t)
+	e := newLoadedEnv(t, 150)
 	ctx := context.Background()
 	var pid string
 	var recs []string

@@ -28,14 +28,7 @@ import (
 // between two real persons of the loaded population (a small population
 // need not raise one by itself); everything after it is the real path.
 func TestDeskDecisionMergesPersons(t *testing.T) {
-	e := newEnv(t)
-	dir, m := generate(t, 150, "csv")
-	date := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
-	for _, f := range sourceFiles(t, dir, m) {
-		e.importFile(t, f, date)
-	}
-	e.runStages(t)
-	e.drain(t)
+	e := newLoadedEnv(t, 150)
 	ctx := context.Background()
 
 	// Two one-record persons of the same province (today's code).

@@ -89,6 +89,21 @@ func (e *env) importFile(t *testing.T, path string, date time.Time) pipelines.St
 	return st
 }
 
+// newLoadedEnv is an env whose running stages have loaded a generated
+// population of persons (CSV lists) into ClickHouse.
+func newLoadedEnv(t *testing.T, persons int) *env {
+	t.Helper()
+	e := newEnv(t)
+	dir, m := generate(t, persons, "csv")
+	date := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for _, f := range sourceFiles(t, dir, m) {
+		e.importFile(t, f, date)
+	}
+	e.runStages(t)
+	e.drain(t)
+	return e
+}
+
 func (e *env) drain(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
