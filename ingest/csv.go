@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -34,6 +35,8 @@ type csvReader struct {
 	line    int // next physical line expected (1-based)
 	gap     int // blank lines still to yield before pending
 	pending *rawRow
+	read    atomic.Int64 // bytes of the file read, for Progress
+	size    int64        // bytes of the file
 }
 
 // sniffText detects the text encoding of a CSV file from its first bytes and
@@ -123,8 +126,9 @@ func (l *lineLimiter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func newCSVReader(f io.ReadCloser) (*csvReader, string, error) {
-	br := bufio.NewReaderSize(f, 64<<10)
+func newCSVReader(f io.ReadCloser, size int64) (*csvReader, string, error) {
+	c := &csvReader{f: f, size: size}
+	br := bufio.NewReaderSize(byteCounter{f, &c.read}, 64<<10)
 	text, enc := sniffText(br)
 	tb := bufio.NewReaderSize(&lineLimiter{r: text, max: maxCSVLine}, 64<<10)
 	head, _ := tb.Peek(16 << 10)
@@ -133,7 +137,8 @@ func newCSVReader(f io.ReadCloser) (*csvReader, string, error) {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = false
-	return &csvReader{f: f, r: r}, enc, nil
+	c.r = r
+	return c, enc, nil
 }
 
 func (c *csvReader) nextSheet() (string, bool, error) {

@@ -90,13 +90,15 @@ func Open(path string, opts Options) (Source, error) {
 		}
 		desc.Format, desc.Encoding = "jsonl", "utf-8"
 		prov.kind = schemas.KindScan
-		return &scanSource{f: f, r: bufio.NewReaderSize(f, 64<<10), desc: desc, prov: prov}, nil
+		s := &scanSource{f: f, desc: desc, prov: prov, size: st.Size()}
+		s.r = bufio.NewReaderSize(byteCounter{f, &s.read}, 64<<10)
+		return s, nil
 	case ext == ".csv" || ext == ".tsv" || ext == ".txt" || looksText(head):
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
-		c, enc, err := newCSVReader(f)
+		c, enc, err := newCSVReader(f, st.Size())
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("open %s: %w", path, err)

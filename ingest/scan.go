@@ -10,6 +10,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -53,6 +54,8 @@ type scanSource struct {
 	prov provenance
 	line int
 	l    Layout
+	read atomic.Int64 // bytes of the file read, for Progress
+	size int64        // bytes of the file
 }
 
 var _ Source = (*scanSource)(nil)

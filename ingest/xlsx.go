@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
@@ -53,6 +54,13 @@ type xlsxReader struct {
 	styleFont func(s int) string
 	// cleanup removes a converted copy (legacy .xls) on close.
 	cleanup func()
+	// For Progress: the unpacked size of each sheet's worksheet part and
+	// of them all, the sizes of the sheets before the current one, and
+	// the bytes of the current one unpacked so far.
+	sizes  []int64
+	total  int64
+	before atomic.Int64
+	read   atomic.Int64
 }
 
 func openXLSX(path string, opts Options) (*xlsxReader, error) {
@@ -99,6 +107,14 @@ func openXLSX(path string, opts Options) (*xlsxReader, error) {
 		x.close()
 		return nil, errors.New("open workbook: it has no sheets")
 	}
+	for _, name := range x.sheets {
+		var n int64
+		if f := x.zipFile(x.parts[name]); f != nil {
+			n = int64(f.UncompressedSize64)
+		}
+		x.sizes = append(x.sizes, n)
+		x.total += n
+	}
 	return x, nil
 }
 
@@ -137,6 +153,10 @@ func (x *xlsxReader) nextSheet() (string, bool, error) {
 		_ = x.part.Close()
 		x.part, x.scan = nil, nil
 	}
+	if x.si >= 0 && x.si < len(x.sizes) {
+		x.before.Add(x.sizes[x.si])
+	}
+	x.read.Store(0)
 	x.si++
 	if x.si >= len(x.sheets) {
 		return "", false, nil
@@ -165,7 +185,7 @@ func (x *xlsxReader) nextSheet() (string, bool, error) {
 		if err != nil {
 			return "", false, fmt.Errorf("sheet %q: %w", name, err)
 		}
-		x.ra = newReadAhead(rc, readAheadChunk, 2)
+		x.ra = newReadAhead(byteCounter{rc, &x.read}, readAheadChunk, 2)
 		x.part, x.scan, x.rowNum, x.pending = rc, newSheetScanner(x.ra, x.sst), 0, nil
 		x.startPrefetch()
 		return name, true, nil

@@ -16,12 +16,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/internal/progress"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/vn"
 )
@@ -338,39 +337,28 @@ func maskedRow(it ingest.Item) map[string]any {
 // otherwise.
 func publish(ctx context.Context, g *globals, o *importOptions, src ingest.Source) (pipelines.Stats, error) {
 	cfg := pipelines.ImportConfig{Brokers: splitList(g.kafka), BatchRows: o.batchRows, FlushTimeout: 15 * time.Second}
-	var progress func(pipelines.Stats)
-	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bar := progressbar.NewOptions64(-1,
-			progressbar.OptionSetWriter(f),
-			progressbar.OptionSetDescription("importing"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("rows"),
-			progressbar.OptionThrottle(200*time.Millisecond),
-			progressbar.OptionSpinnerType(14),
-			progressbar.OptionClearOnFinish(),
-		)
-		progress = func(s pipelines.Stats) {
-			bar.Describe(fmt.Sprintf("importing: %d accepted, %d rejected, %d published", s.Accepted, s.Rejected, s.PublishedRecords+s.PublishedRejects))
-			_ = bar.Set64(s.Read)
-		}
-		defer bar.Finish()
+	// A bar on a terminal, lines otherwise; the total is the file's bytes
+	// (a workbook's unpacked worksheets), as the source reads them.
+	var total func() (int64, int64)
+	if p, ok := src.(ingest.Progresser); ok {
+		total = p.Progress
 	} else {
-		// A first line about a second in, then one every 5 seconds.
-		last := time.Now().Add(-4 * time.Second)
-		progress = func(s pipelines.Stats) {
-			if time.Since(last) < 5*time.Second && !s.Done {
-				return
-			}
-			last = time.Now()
-			rate := 0.0
-			if s.Elapsed > 0 {
-				rate = float64(s.Read) / s.Elapsed.Seconds()
-			}
-			fmt.Fprintf(g.stderr, "import: %d rows read (%d accepted, %d rejected), %d published, %.0f rows/s\n",
-				s.Read, s.Accepted, s.Rejected, s.PublishedRecords+s.PublishedRejects, rate)
-		}
+		total = func() (int64, int64) { return 0, 0 }
 	}
+	_, size := total()
+	label := "import"
+	if d, ok := src.(ingest.Describer); ok {
+		label += " " + filepath.Base(d.Describe().File)
+	}
+	bar := progress.New(g.stderr, progress.Options{Label: label, Total: size})
+	progress := func(s pipelines.Stats) {
+		done, _ := total()
+		if s.Done {
+			done = size
+		}
+		bar.Update(done, s.Read, fmt.Sprintf("%d accepted, %d rejected, %d published", s.Accepted, s.Rejected, s.PublishedRecords+s.PublishedRejects))
+	}
+	defer bar.Finish()
 	// Two-phase stop: the first Ctrl-C (ctx) stops reading and publishes
 	// what was read; a second one exits at once.
 	done := make(chan struct{})
