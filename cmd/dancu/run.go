@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -30,7 +29,17 @@ Kafka consumer group. The match stage keeps the identity registry on disk
 under --home (registry/, rebuilt from the topic dancu.registry-changelog when
 missing) and must run in one process: two match processes would each hold
 part of the registry. The first Ctrl-C drains what the stages hold (ClickHouse gets the rows, then
-offsets are committed); a second one stops at once.`,
+offsets are committed); a second one stops at once.
+
+While there is work, a "progress" line every --progress interval gives this
+process's counters and each stage's lag: the Kafka messages published to
+its input topic that its consumer group has not committed yet (match_lag on
+dancu.records, decisions_lag, load_lag on dancu.matched, load-rejects_lag
+on dancu.rejects). An idle run logs nothing. loaded_person_rows counts
+person versions: a person is written again each time it gains a record,
+merges or splits, and ClickHouse keeps the last (persons FINAL, what dancu
+coverage counts), so it exceeds the number of persons. The drain and the
+stop are logged with the lags left.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			brokers, err := kafkax.SplitBrokers(g.kafka)
@@ -84,43 +93,15 @@ offsets are committed); a second one stops at once.`,
 				cfg.Logger.Info("metrics", "url", "http://"+addr+"/metrics")
 			}
 			cfg.Logger.Info("stages running", "match", cfg.Match, "load", cfg.Load, "kafka", g.kafka)
-			go logProgress(cmd.Context(), cfg.Logger, st, every)
-			return pipelines.RunStages(cmd.Context(), cfg, st)
+			// Progress and lag lines, the drain and the stop: runlog.go.
+			return superviseStages(cmd.Context(), cfg.Logger, cfg, st, every, pipelines.RunStages)
 		},
 	}
 	cmd.Flags().StringVar(&stages, "stages", "match,load", "stages to run in this process")
 	cmd.Flags().StringVar(&settings, "settings", "", "matching settings with a trained model (dancu train); default: the trained Vietnamese model embedded in the binary")
 	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics on this host:port (e.g. 127.0.0.1:9464)")
-	cmd.Flags().DurationVar(&every, "progress", 10*time.Second, "log the stage counters this often (0: never)")
+	cmd.Flags().DurationVar(&every, "progress", 5*time.Second, "log the stage counters and each stage's lag this often while there is work (0: never)")
 	return cmd
-}
-
-// logProgress logs the stage counters every interval until ctx ends.
-func logProgress(ctx context.Context, log *slog.Logger, st *pipelines.StageStats, every time.Duration) {
-	if every <= 0 {
-		return
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	var last [6]int64
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			now := [6]int64{st.Match.Records.Load(), st.Match.Conflicts.Load(),
-				st.LoadMatched.Records.Load(), st.LoadMatched.Persons.Load(),
-				st.LoadRejects.Rejects.Load(), st.DeadLetters()}
-			if now == last {
-				continue // idle: nothing new to say
-			}
-			last = now
-			log.Info("progress",
-				"matched_records", now[0], "conflicts", now[1],
-				"loaded_records", now[2], "loaded_persons", now[3],
-				"loaded_rejects", now[4], "dead_letters", now[5])
-		}
-	}
 }
 
 func newLogger(g *globals) *slog.Logger {

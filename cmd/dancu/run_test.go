@@ -3,13 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/segmentio/kafka-go"
 )
 
 type syncBuffer struct {
@@ -29,30 +39,134 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestProgressQuietWhileIdle: dancu run logs progress only when a counter
-// moved since the last line.
+// waitFor polls cond until it holds or d passes.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool, logs fmt.Stringer) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s: no %s:\n%s", d, what, logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestProgressQuietWhileIdle: the progress of dancu run is logged only when
+// a counter moved since the last line or a stage is behind, and then says
+// each stage's lag, read from a real broker.
 func TestProgressQuietWhileIdle(t *testing.T) {
+	addr := brokertest.Start(t)
+	brokers := []string{addr}
+	if err := kafkax.EnsureTopics(context.Background(), brokers, map[string]int{
+		pipelines.TopicRecords: 2, pipelines.TopicMatched: 2, pipelines.TopicRejects: 1, pipelines.TopicDecisions: 1}); err != nil {
+		t.Fatal(err)
+	}
 	var out syncBuffer
 	st := new(pipelines.StageStats)
+	cfg := pipelines.StagesConfig{Brokers: brokers, Match: true, Load: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		logProgress(ctx, slog.New(slog.NewTextHandler(&out, nil)), st, 5*time.Millisecond)
+		logProgress(ctx, slog.New(slog.NewTextHandler(&out, nil)), cfg, st, 20*time.Millisecond)
 		close(done)
 	}()
-	time.Sleep(60 * time.Millisecond)
-	if n := strings.Count(out.String(), "progress"); n != 0 {
+	count := func() int { return strings.Count(out.String(), "msg=progress") }
+	time.Sleep(200 * time.Millisecond)
+	if n := count(); n != 0 {
 		t.Fatalf("%d progress lines while idle, want none:\n%s", n, out.String())
 	}
 	st.Match.Records.Add(7)
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(out.String(), "matched_records=7") && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(60 * time.Millisecond)
-	cancel()
-	<-done
-	if n := strings.Count(out.String(), "progress"); n != 1 {
+	waitFor(t, 5*time.Second, "line with matched_records=7", func() bool { return strings.Contains(out.String(), "matched_records=7") }, &out)
+	time.Sleep(200 * time.Millisecond)
+	if n := count(); n != 1 {
 		t.Fatalf("%d progress lines after one change, want 1:\n%s", n, out.String())
 	}
+	if !strings.Contains(out.String(), "match_lag=0 decisions_lag=0 load_lag=0 load-rejects_lag=0") {
+		t.Errorf("the line does not give each stage's lag:\n%s", out.String())
+	}
+
+	// Three messages on dancu.records that no stage consumes: work is
+	// waiting, so the lines go on, with match_lag=3, though no counter moves.
+	w, err := kafkax.NewWriter(brokers, pipelines.TopicRecords)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteMessages(context.Background(), kafka.Message{Key: []byte("a"), Value: []byte("1")},
+		kafka.Message{Key: []byte("b"), Value: []byte("2")}, kafka.Message{Key: []byte("c"), Value: []byte("3")}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	waitFor(t, 5*time.Second, "two lines with match_lag=3", func() bool { return strings.Count(out.String(), "match_lag=3 ") >= 2 }, &out)
+	cancel()
+	<-done
+}
+
+// TestRunLogsLagDrainAndStop runs dancu run (match and load, the real
+// broker and ClickHouse engine) over an imported list: its progress lines
+// end with every lag at 0 and the rows loaded, then it is quiet while idle;
+// at the first Ctrl-C it logs the drain and then the stop with the final
+// counters; ClickHouse has what the log says was loaded, and the person
+// rows logged are versions (at least the persons of persons FINAL).
+func TestRunLogsLagDrainAndStop(t *testing.T) {
+	kafkaAddr := brokertest.Start(t)
+	chAddr := chdbtest.Start(t)
+	conn, db := chdbtest.Open(t)
+	bg := context.Background()
+	if _, err := chstore.Migrate(bg, conn); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("STT,Họ và tên,Ngày sinh,Giới tính\n")
+	const rows = 300
+	for i := 1; i <= rows; i++ {
+		// A hundred names, each three times with one birth date.
+		fmt.Fprintf(&b, "%d,Nguyễn Văn Nam%s,%02d/03/1990,Nam\n", i, strings.Repeat("h", i%100), i%100%28+1)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	global := []string{"--kafka", kafkaAddr, "--clickhouse", "http://" + chAddr + "/" + db, "--home", dir}
+	var out, errb bytes.Buffer
+	if err := run(bg, append(global, "import", "--batch-rows", "50", p), nil, &out, &errb); err != nil {
+		t.Fatalf("import: %v\n%s%s", err, out.String(), errb.String())
+	}
+
+	var logs syncBuffer
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- run(ctx, append(global, "run", "--progress", "50ms"), nil, &out, &logs) }()
+	caughtUp := fmt.Sprintf("loaded_records=%d .*match_lag=0 decisions_lag=0 load_lag=0 load-rejects_lag=0", rows)
+	waitFor(t, 2*time.Minute, "progress line with every row loaded and no lag", func() bool {
+		return regexp.MustCompile(caughtUp).MatchString(logs.String())
+	}, &logs)
+	n := strings.Count(logs.String(), "msg=progress")
+	time.Sleep(500 * time.Millisecond) // ten intervals
+	if m := strings.Count(logs.String(), "msg=progress"); m != n {
+		t.Errorf("%d progress lines while idle:\n%s", m-n, logs.String())
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("run: %v\n%s", err, logs.String())
+	}
+	s := logs.String()
+	drain := regexp.MustCompile(`msg="draining: [^"]*" match_lag=0 decisions_lag=0 load_lag=0 load-rejects_lag=0\n`).FindStringIndex(s)
+	stop := regexp.MustCompile(fmt.Sprintf(`msg=stopped matched_records=%d conflicts=\d+ loaded_records=%d loaded_person_rows=(\d+) loaded_rejects=0 dead_letters=0 match_lag=0 decisions_lag=0 load_lag=0 load-rejects_lag=0 drain=\S+\n$`, rows, rows)).FindStringSubmatchIndex(s)
+	if drain == nil || stop == nil || drain[0] > stop[0] {
+		t.Fatalf("no drain line then stop line at the end:\n%s", s)
+	}
+	personRows, _ := strconv.Atoi(s[stop[2]:stop[3]])
+	var records, persons uint64
+	if err := conn.QueryRow(bg, "SELECT count() FROM records FINAL").Scan(&records); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(bg, "SELECT count() FROM persons FINAL").Scan(&persons); err != nil {
+		t.Fatal(err)
+	}
+	if records != rows || persons == 0 || uint64(personRows) < persons {
+		t.Errorf("ClickHouse has %d records and %d persons; the log says %d records, %d person rows", records, persons, rows, personRows)
+	}
+	t.Logf("%d records, %d persons (FINAL), %d person rows written\n%s", records, persons, personRows, s)
 }

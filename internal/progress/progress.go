@@ -168,15 +168,15 @@ func (r *Reporter) rate() float64 {
 	return float64(r.rows) / el
 }
 
-// eta is the time left at the pace so far, once a little of the work is
-// done.
+// eta is the time left at the pace so far, once a second has passed and
+// while some work is left.
 func (r *Reporter) eta() (time.Duration, bool) {
 	if r.o.Total <= 0 || r.done <= 0 {
 		return 0, false
 	}
 	el := r.now().Sub(r.start)
 	if el < time.Second || r.done >= r.o.Total {
-		return 0, r.done >= r.o.Total
+		return 0, false // too early to tell, or nothing left
 	}
 	left := float64(r.o.Total-r.done) / float64(r.done) * float64(el)
 	return time.Duration(left), true

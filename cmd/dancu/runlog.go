@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/dancu-vn/dancu/pipelines"
+)
+
+// superviseStages runs the stages (run: pipelines.RunStages in dancu run)
+// and logs what they do:
+//   - every interval while there is work, one "progress" line with the
+//     counters of this process and the lag of each of its stages'
+//     consumer groups (messages published but not yet committed);
+//     nothing while idle (no counter moved and no stage behind);
+//   - at the first Ctrl-C (ctx done), "draining" with the lags: the stages
+//     write what they hold to ClickHouse and commit;
+//   - when the stages have returned, "stopped" with the final counters,
+//     the lags left and how long the drain took.
+func superviseStages(ctx context.Context, log *slog.Logger, cfg pipelines.StagesConfig, st *pipelines.StageStats, every time.Duration,
+	run func(context.Context, pipelines.StagesConfig, *pipelines.StageStats) error) error {
+	watch, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		logProgress(watch, log, cfg, st, every)
+	}()
+	var drainStart time.Time
+	drained, drainLogged := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(drainLogged)
+		select {
+		case <-ctx.Done():
+			drainStart = time.Now()
+			log.Info("draining: the stages write what they hold to ClickHouse and commit (Ctrl-C again to stop at once)",
+				lagAttrs(lagsNow(cfg))...)
+		case <-drained:
+		}
+	}()
+	err := run(ctx, cfg, st)
+	close(drained)
+	<-drainLogged
+	stopWatch()
+	<-watched
+	attrs := append(counterAttrs(counters(st)), lagAttrs(lagsNow(cfg))...)
+	if !drainStart.IsZero() {
+		attrs = append(attrs, "drain", time.Since(drainStart).Round(time.Millisecond).String())
+	}
+	if err != nil {
+		log.Error("stopped", append(attrs, "err", err)...)
+	} else {
+		log.Info("stopped", attrs...)
+	}
+	return err
+}
+
+// logProgress logs the stage counters and lags every interval until ctx
+// ends, when a counter moved or a stage is behind.
+func logProgress(ctx context.Context, log *slog.Logger, cfg pipelines.StagesConfig, st *pipelines.StageStats, every time.Duration) {
+	if every <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last [6]int64
+	lagErr := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := counters(st)
+		lags, err := stageLags(ctx, cfg, every)
+		switch {
+		case err != nil && ctx.Err() == nil && !lagErr:
+			log.Warn("cannot read the stages' lag", "err", err) // once per streak
+			lagErr = true
+		case err == nil:
+			lagErr = false
+		}
+		if now == last && behind(lags) == 0 {
+			continue // idle: nothing new to say
+		}
+		last = now
+		log.Info("progress", append(counterAttrs(now), lagAttrs(lags)...)...)
+	}
+}
+
+// counters snapshots the counters progress lines show. Loaded person
+// rows are versions: a person is written again each time it gains a
+// record, merges or splits; ClickHouse keeps the last one (persons
+// FINAL), which is what dancu coverage counts.
+func counters(st *pipelines.StageStats) [6]int64 {
+	return [6]int64{st.Match.Records.Load(), st.Match.Conflicts.Load(),
+		st.LoadMatched.Records.Load(), st.LoadMatched.Persons.Load(),
+		st.LoadRejects.Rejects.Load(), st.DeadLetters()}
+}
+
+func counterAttrs(c [6]int64) []any {
+	return []any{"matched_records", c[0], "conflicts", c[1],
+		"loaded_records", c[2], "loaded_person_rows", c[3],
+		"loaded_rejects", c[4], "dead_letters", c[5]}
+}
+
+// lagAttrs are "match_lag=N" and the like, in messages, one per stage.
+func lagAttrs(lags []pipelines.StageLag) []any {
+	var out []any
+	for _, l := range lags {
+		out = append(out, l.Stage+"_lag", l.Lag)
+	}
+	return out
+}
+
+func behind(lags []pipelines.StageLag) (n int64) {
+	for _, l := range lags {
+		n += l.Lag
+	}
+	return n
+}
+
+// stageLags reads the lags within a bound, so that a slow broker does not
+// hold the progress line back past the next one.
+func stageLags(ctx context.Context, cfg pipelines.StagesConfig, bound time.Duration) ([]pipelines.StageLag, error) {
+	ctx, cancel := context.WithTimeout(ctx, max(bound, 2*time.Second))
+	defer cancel()
+	return pipelines.StageLags(ctx, cfg)
+}
+
+// lagsNow is stageLags for the drain and stop lines, which say nothing of
+// lags they cannot read.
+func lagsNow(cfg pipelines.StagesConfig) []pipelines.StageLag {
+	lags, _ := stageLags(context.Background(), cfg, 5*time.Second)
+	return lags
+}

@@ -1,0 +1,59 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dancu-vn/dancu/internal/kafkax"
+)
+
+// StageLag is how far one stage's consumer group is behind on its input
+// topic: the messages published that the group has not committed yet
+// (a message is a batch of up to ImportConfig.BatchRows rows).
+type StageLag struct {
+	Stage string // "match", "decisions", "load", "load-rejects"
+	Group string
+	Topic string
+	Lag   int64 // messages, summed over the topic's partitions
+}
+
+// stageInputs lists the consumer group and input topic of each stage cfg
+// selects (all of them when it selects none), in the order of the flow.
+func stageInputs(cfg StagesConfig) []StageLag {
+	if cfg.MatchGroup == "" {
+		cfg.MatchGroup = "dancu-match"
+	}
+	if cfg.LoadGroup == "" {
+		cfg.LoadGroup = "dancu-load"
+	}
+	all := !cfg.Match && !cfg.Load
+	var out []StageLag
+	if cfg.Match || all {
+		out = append(out,
+			StageLag{Stage: "match", Group: cfg.MatchGroup, Topic: TopicRecords},
+			StageLag{Stage: "decisions", Group: cfg.MatchGroup + "-decisions", Topic: TopicDecisions})
+	}
+	if cfg.Load || all {
+		out = append(out,
+			StageLag{Stage: "load", Group: cfg.LoadGroup, Topic: TopicMatched},
+			StageLag{Stage: "load-rejects", Group: cfg.LoadGroup + "-rejects", Topic: TopicRejects})
+	}
+	return out
+}
+
+// StageLags reads, from the brokers, the lag of the consumer group of
+// each stage cfg selects (cfg.Match, cfg.Load; every stage when neither
+// is set), without joining the groups: what dancu run logs while it works.
+func StageLags(ctx context.Context, cfg StagesConfig) ([]StageLag, error) {
+	out := stageInputs(cfg)
+	for i := range out {
+		parts, err := kafkax.Lag(ctx, cfg.Brokers, out[i].Group, out[i].Topic)
+		if err != nil {
+			return nil, fmt.Errorf("stage %s: %w", out[i].Stage, err)
+		}
+		for _, p := range parts {
+			out[i].Lag += p.Lag
+		}
+	}
+	return out, nil
+}
