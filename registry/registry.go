@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -531,122 +532,202 @@ type edge struct {
 	w    float32
 }
 
-// component returns the records reachable from the seeds over stored
-// edges (at or above the review threshold), in sequence order, and the
-// edges among them.
-func (r *Registry) component(rd pebble.Reader, seeds []uint64, done map[uint64]bool) ([]uint64, []edge, error) {
-	var comp []uint64
-	var edges []edge
-	queue := append([]uint64(nil), seeds...)
+// component adds to *comp the records reachable from the seeds over
+// stored edges at or above the match threshold — the only edges the
+// clustering follows (matching.Cluster ignores weaker ones) — and to
+// *edges every stored edge leaving them, weaker ones (review edges, for
+// the grey-zone conflicts) included. done marks the records already
+// taken. The unit of reclustering is therefore what the offline rule
+// decides together, not the chain of review edges around it, which grows
+// with the population.
+func (r *Registry) component(it *pebble.Iterator, seeds []uint64, done map[uint64]bool, comp *[]uint64, edges *[]edge) error {
+	var queue []uint64
 	for _, s := range seeds {
-		done[s] = true
+		if !done[s] {
+			done[s] = true
+			queue = append(queue, s)
+		}
 	}
-	it, err := rd.NewIter(nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer it.Close()
 	for len(queue) > 0 {
 		x := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
-		comp = append(comp, x)
+		*comp = append(*comp, x)
 		prefix := seqKey(kAdj, x)
 		it.SetBounds(prefix, prefixEnd(prefix))
 		for ok := it.First(); ok; ok = it.Next() {
 			k := it.Key()
 			y := binary.BigEndian.Uint64(k[9:])
-			if x < y {
-				edges = append(edges, edge{x, y, math.Float32frombits(binary.BigEndian.Uint32(it.Value()))})
-			}
-			if !done[y] {
+			w := math.Float32frombits(binary.BigEndian.Uint32(it.Value()))
+			*edges = append(*edges, edge{x, y, w})
+			if w >= r.minW && !done[y] {
 				done[y] = true
 				queue = append(queue, y)
 			}
 		}
 		if err := it.Error(); err != nil {
-			return nil, nil, err
+			return err
 		}
 	}
-	sort.Slice(comp, func(i, j int) bool { return comp[i] < comp[j] })
-	return comp, edges, nil
+	return nil
 }
 
-// recluster clusters again the components of the new records with the
-// offline rule, names the persons (by their earliest record), stores each
-// record's person and returns what changed.
+// unit is what is clustered together: the records of the match
+// components of some seeds (rows 0..len(comp)-1, in sequence order) and
+// their neighbours over weaker edges (the following rows), which keep
+// their stored persons and are there only for the conflicts between
+// them and the component's persons.
+type unit struct {
+	comp, nb []uint64
+	f        *matching.Frame
+	row      map[uint64]int32
+	inner    []matching.Pair // edges inside comp, any weight
+	outer    []matching.Pair // edges from comp to nb (below the match threshold)
+	stored   []string        // stored person of each row ("" for a new record)
+}
+
+func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]*recordBlob) (*unit, error) {
+	it, err := rd.NewIter(nil)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	done := map[uint64]bool{}
+	u := &unit{row: map[uint64]int32{}}
+	var raw []edge
+	if err := r.component(it, seeds, done, &u.comp, &raw); err != nil {
+		return nil, err
+	}
+	slices.Sort(u.comp)
+	inNb := map[uint64]bool{}
+	for _, e := range raw {
+		if !done[e.b] && !inNb[e.b] {
+			inNb[e.b] = true
+			u.nb = append(u.nb, e.b)
+		}
+	}
+	slices.Sort(u.nb)
+	u.f = matching.NewFrame(r.s)
+	for _, list := range [][]uint64{u.comp, u.nb} {
+		for _, s := range list {
+			b, ok := blobs[s]
+			if !ok {
+				if b, err = r.readBlob(rd, s); err != nil {
+					return nil, err
+				}
+			}
+			if err := r.addToFrame(u.f, b); err != nil {
+				return nil, err
+			}
+			u.row[s] = int32(u.f.Len() - 1)
+			pid, err := r.personOf(rd, s)
+			if err != nil {
+				return nil, err
+			}
+			u.stored = append(u.stored, pid)
+		}
+	}
+	for _, e := range raw {
+		a, b := u.row[e.a], u.row[e.b]
+		if !done[e.b] {
+			u.outer = append(u.outer, matching.Pair{A: min(a, b), B: max(a, b), Weight: e.w})
+		} else if e.a < e.b {
+			u.inner = append(u.inner, matching.Pair{A: min(a, b), B: max(a, b), Weight: e.w})
+		}
+	}
+	byRows := func(p []matching.Pair) {
+		sort.Slice(p, func(i, j int) bool {
+			if p[i].A != p[j].A {
+				return p[i].A < p[j].A
+			}
+			return p[i].B < p[j].B
+		})
+	}
+	byRows(u.inner)
+	byRows(u.outer)
+	return u, nil
+}
+
+// cluster clusters the component with the offline rule (and the police
+// decisions' must-links); the neighbours keep their stored persons, each
+// named by its smallest row.
+func (r *Registry) cluster(u *unit) (*matching.Clusters, error) {
+	cl, err := matching.Cluster(u.f, r.s, u.inner)
+	if err != nil {
+		return nil, err
+	}
+	mustLink(cl, u.inner)
+	root := map[string]int32{}
+	for i := len(u.comp); i < u.f.Len(); i++ {
+		pid := u.stored[i]
+		if _, ok := root[pid]; !ok || pid == "" {
+			root[pid] = int32(i)
+		}
+		cl.Of[i] = root[pid]
+	}
+	return cl, nil
+}
+
+// summarise returns the persons of the component and the conflicts that
+// involve at least one of its records.
+func (r *Registry) summarise(u *unit, cl *matching.Clusters, name func(int32) string) ([]matching.PersonSummary, []schemas.Conflict) {
+	pairs := append(append([]matching.Pair(nil), u.inner...), u.outer...)
+	res := &matching.Result{Frame: u.f, Settings: r.s, Pairs: pairs, Clusters: cl}
+	sums, conflicts := matching.Summarise(res, name)
+	n := int32(len(u.comp))
+	mine := sums[:0]
+	for _, sm := range sums {
+		if sm.Root < n {
+			mine = append(mine, sm)
+		}
+	}
+	inComp := map[string]bool{}
+	for i := range u.comp {
+		inComp[u.f.ID(i)] = true
+	}
+	keep := conflicts[:0]
+	for _, c := range conflicts {
+		if slices.ContainsFunc(c.RecordIDs, func(id string) bool { return inComp[id] }) {
+			keep = append(keep, c)
+		}
+	}
+	return mine, keep
+}
+
+// recluster clusters again the components of the seeds (the new records,
+// or the records of a decision) with the offline rule, names the persons
+// (by their founding record), stores each record's person and returns
+// what changed.
 func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[uint64]*recordBlob, newSeqs, known []uint64, reason string) (*Output, error) {
 	now := r.now().UTC()
 	ver := r.batch
 	out := &Output{}
-	done := map[uint64]bool{}
-	var comp []uint64
-	var edges []edge
-	for _, s := range newSeqs {
-		if done[s] {
-			continue
-		}
-		c, e, err := r.component(wb, []uint64{s}, done)
-		if err != nil {
-			return nil, err
-		}
-		comp = append(comp, c...)
-		edges = append(edges, e...)
+	u, err := r.buildUnit(wb, newSeqs, blobs)
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	inComp := map[uint64]bool{}
+	for _, s := range u.comp {
+		inComp[s] = true
+	}
 	// Known records of a redelivery: their current person and link.
 	var again []uint64
 	for _, s := range known {
-		if !done[s] {
+		if !inComp[s] {
 			again = append(again, s)
 		}
 	}
-	if len(comp) > r.stats.LargestRecluster {
-		r.stats.LargestRecluster = len(comp)
+	if len(u.comp) > r.stats.LargestRecluster {
+		r.stats.LargestRecluster = len(u.comp)
 	}
-	sort.Slice(comp, func(i, j int) bool { return comp[i] < comp[j] })
-	cf := matching.NewFrame(r.s)
-	row := map[uint64]int32{}
-	for _, s := range comp {
-		b, ok := blobs[s]
-		if !ok {
-			var err error
-			if b, err = r.readBlob(wb, s); err != nil {
-				return nil, err
-			}
-		}
-		if err := r.addToFrame(cf, b); err != nil {
-			return nil, err
-		}
-		row[s] = int32(cf.Len() - 1)
-	}
-	pairs := make([]matching.Pair, len(edges))
-	for i, e := range edges {
-		a, b := row[e.a], row[e.b]
-		if a > b {
-			a, b = b, a
-		}
-		pairs[i] = matching.Pair{A: a, B: b, Weight: e.w}
-	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].A != pairs[j].A {
-			return pairs[i].A < pairs[j].A
-		}
-		return pairs[i].B < pairs[j].B
-	})
-	cl, err := matching.Cluster(cf, r.s, pairs)
+	comp, cf := u.comp, u.f
+	cl, err := r.cluster(u)
 	if err != nil {
 		return nil, err
 	}
-	mustLink(cl, pairs)
-	res := &matching.Result{Frame: cf, Settings: r.s, Pairs: pairs, Clusters: cl}
-	old := make([]string, len(comp))
-	for i, s := range comp {
-		if old[i], err = r.personOf(wb, s); err != nil {
-			return nil, err
-		}
-	}
+	old := u.stored
 	// Names: a cluster keeps the id of the oldest person whose founding
 	// record it holds (rows are in sequence order, so the first founder
 	// found is the oldest); a cluster holding no founding record is
@@ -663,12 +744,15 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		}
 	}
 	name := func(root int32) string {
+		if int(root) >= len(comp) {
+			return old[root]
+		}
 		if n, ok := names[root]; ok {
 			return n
 		}
 		return PersonID(cf.ID(int(root)))
 	}
-	sums, conflicts := matching.Summarise(res, name)
+	sums, conflicts := r.summarise(u, cl, name)
 	// Where each old person's records went.
 	parts := map[string]map[string]int{} // old → new → records
 	for i := range comp {
@@ -769,61 +853,27 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 // not have their rows). Merge and split events of the batch that first
 // added them are not repeated unless the batch is the same (see Add).
 func (r *Registry) current(wb *pebble.Batch, seqs []uint64, ver uint64, now time.Time, out *Output) error {
-	done := map[uint64]bool{}
-	for _, s := range seqs {
-		if done[s] {
-			continue
-		}
-		comp, edges, err := r.component(wb, []uint64{s}, done)
-		if err != nil {
-			return err
-		}
-		cf := matching.NewFrame(r.s)
-		row := map[uint64]int32{}
-		for _, x := range comp {
-			b, err := r.readBlob(wb, x)
-			if err != nil {
-				return err
-			}
-			if err := r.addToFrame(cf, b); err != nil {
-				return err
-			}
-			row[x] = int32(cf.Len() - 1)
-		}
-		pairs := make([]matching.Pair, len(edges))
-		for i, e := range edges {
-			a, b := row[e.a], row[e.b]
-			if a > b {
-				a, b = b, a
-			}
-			pairs[i] = matching.Pair{A: a, B: b, Weight: e.w}
-		}
-		cl, err := matching.Cluster(cf, r.s, pairs)
-		if err != nil {
-			return err
-		}
-		mustLink(cl, pairs)
-		res := &matching.Result{Frame: cf, Settings: r.s, Pairs: pairs, Clusters: cl}
-		// The stored person of each record (the clusters are those stored).
-		pids := make([]string, len(comp))
-		for i, x := range comp {
-			if pids[i], err = r.personOf(wb, x); err != nil {
-				return err
-			}
-		}
-		name := func(root int32) string { return pids[root] }
-		sums, conflicts := matching.Summarise(res, name)
-		for _, c := range conflicts {
-			c.Version, c.CreatedAt = ver, now
-			out.Conflicts = append(out.Conflicts, c)
-		}
-		for _, sm := range sums {
-			pid := name(sm.Root)
-			out.Persons = append(out.Persons, personRow(cf, sm, pid, ver, now))
-			for _, rw := range sm.Rows {
-				out.Links = append(out.Links, schemas.Link{RecordID: cf.ID(int(rw)), PersonID: pid,
-					MatchProbability: cl.Prob[rw], MatchRule: "fellegi-sunter", Version: ver, LinkedAt: now})
-			}
+	u, err := r.buildUnit(wb, seqs, nil)
+	if err != nil {
+		return err
+	}
+	cl, err := r.cluster(u)
+	if err != nil {
+		return err
+	}
+	// The stored person of each record (the clusters are those stored).
+	name := func(root int32) string { return u.stored[root] }
+	sums, conflicts := r.summarise(u, cl, name)
+	for _, c := range conflicts {
+		c.Version, c.CreatedAt = ver, now
+		out.Conflicts = append(out.Conflicts, c)
+	}
+	for _, sm := range sums {
+		pid := name(sm.Root)
+		out.Persons = append(out.Persons, personRow(u.f, sm, pid, ver, now))
+		for _, rw := range sm.Rows {
+			out.Links = append(out.Links, schemas.Link{RecordID: u.f.ID(int(rw)), PersonID: pid,
+				MatchProbability: cl.Prob[rw], MatchRule: "fellegi-sunter", Version: ver, LinkedAt: now})
 		}
 	}
 	return nil
