@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base32"
@@ -277,29 +278,45 @@ func (r *Registry) addToFrame(f *matching.Frame, b *recordBlob) error {
 	return f.Add(b.ID, b.Source, get, conf)
 }
 
-func (r *Registry) readBlob(rd pebble.Reader, seq uint64) (*recordBlob, error) {
-	v, c, err := rd.Get(seqKey(kRecord, seq))
-	if err != nil {
-		return nil, fmt.Errorf("record %d: %w", seq, err)
+// scan looks up n keys of one kind, given in ascending order, through
+// one iterator (each seek starts where the last ended, cheaper than n
+// point reads), calling found with the index and value of those present.
+func (r *Registry) scan(rd pebble.Reader, kind byte, n int, key func(int) []byte, found func(int, []byte) error) error {
+	if n == 0 {
+		return nil
 	}
-	defer c.Close()
-	b, err := decodeBlob(v, len(r.fields), len(r.confs))
+	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: []byte{kind}, UpperBound: []byte{kind + 1}})
 	if err != nil {
-		return nil, fmt.Errorf("record %d: %w", seq, err)
+		return err
 	}
-	return b, nil
+	for i := 0; i < n; i++ {
+		k := key(i)
+		if it.SeekGE(k) && bytes.Equal(it.Key(), k) {
+			if err := found(i, it.Value()); err != nil {
+				it.Close()
+				return err
+			}
+		}
+	}
+	return errors.Join(it.Error(), it.Close())
 }
 
-func (r *Registry) personOf(rd pebble.Reader, seq uint64) (string, error) {
-	v, c, err := rd.Get(seqKey(kPerson, seq))
-	if errors.Is(err, pebble.ErrNotFound) {
-		return "", nil
+// readBlobs reads the records of seqs (ascending), all of which must be
+// stored, calling fn with each.
+func (r *Registry) readBlobs(rd pebble.Reader, seqs []uint64, fn func(int, *recordBlob) error) error {
+	n := 0
+	err := r.scan(rd, kRecord, len(seqs), func(i int) []byte { return seqKey(kRecord, seqs[i]) }, func(i int, v []byte) error {
+		n++
+		b, err := decodeBlob(v, len(r.fields), len(r.confs))
+		if err != nil {
+			return fmt.Errorf("record %d: %w", seqs[i], err)
+		}
+		return fn(i, b)
+	})
+	if err == nil && n != len(seqs) {
+		err = fmt.Errorf("%d of %d records missing from the store", len(seqs)-n, len(seqs))
 	}
-	if err != nil {
-		return "", err
-	}
-	defer c.Close()
-	return string(v), nil
+	return err
 }
 
 // batchToken identifies a batch by its record ids, for the re-flush of a
@@ -352,26 +369,30 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	var newSeqs []uint64
 	var known []uint64
 	seen := map[string]bool{}
-	var keys []matching.RowKey
-	// Block members: those committed, through one iterator over the
-	// store, and those of this batch, kept here.
-	dbIt, err := r.db.NewIter(nil)
-	if err != nil {
+	captured := r.captureAll(in)
+	// The new records: known ones (a redelivery) are looked up in the
+	// store, in key order through one iterator.
+	ids := make([]string, 0, len(in))
+	for _, x := range in {
+		ids = append(ids, x.ID)
+	}
+	slices.Sort(ids)
+	knownSeq := map[string]uint64{}
+	if err := r.scan(r.db, kID, len(ids), func(i int) []byte { return idKey(ids[i]) }, func(i int, v []byte) error {
+		if len(v) != 8 {
+			return fmt.Errorf("record %s: sequence of %d bytes, want 8", ids[i], len(v))
+		}
+		knownSeq[ids[i]] = binary.BigEndian.Uint64(v)
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
-	defer dbIt.Close()
-	inBatch := map[blockID][]uint64{}
-	type cand struct{ a, b uint64 }
-	var cands []cand
-	captured := r.captureAll(in)
 	for xi, x := range in {
 		if seen[x.ID] {
 			continue
 		}
 		seen[x.ID] = true
-		if seq, ok, err := getUint64(wb, idKey(x.ID)); err != nil {
-			return nil, fmt.Errorf("registry add: %w", err)
-		} else if ok {
+		if seq, ok := knownSeq[x.ID]; ok {
 			known = append(known, seq)
 			r.stats.Duplicates++
 			continue
@@ -382,13 +403,60 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		if err := r.addToFrame(f, b); err != nil {
 			return nil, fmt.Errorf("registry add %s: %w", x.ID, err)
 		}
-		row := int32(f.Len() - 1)
-		rowOf[seq] = row
+		rowOf[seq] = int32(f.Len() - 1)
 		blobs[seq] = b
 		newSeqs = append(newSeqs, seq)
+	}
+	// Their blocking keys, and the committed members of every block they
+	// name, read in key order through one iterator (each seek starts
+	// where the last ended) and at most max_block+1 per block: a larger
+	// block is read as a window around each record (members).
+	keysOf := make([][]matching.RowKey, len(newSeqs))
+	committed := map[blockID][]uint64{}
+	var order []blockID
+	for i := range newSeqs {
+		keysOf[i] = r.km.Keys(f, i, nil)
+		for _, rk := range keysOf[i] {
+			bk := blockID{rk.Rule, rk.Hash}
+			if _, ok := committed[bk]; !ok {
+				committed[bk] = nil
+				order = append(order, bk)
+			}
+		}
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].rule != order[j].rule {
+			return order[i].rule < order[j].rule
+		}
+		return order[i].hash < order[j].hash
+	})
+	dbIt, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	for _, bk := range order {
+		prefix := blockPrefix(bk.rule, bk.hash)
+		maxBlock := r.km.Rule(bk.rule).MaxBlock
+		var found []uint64
+		for ok := dbIt.SeekGE(prefix); ok && bytes.HasPrefix(dbIt.Key(), prefix); ok = dbIt.Next() {
+			found = append(found, seqOfBlockKey(dbIt.Key()))
+			if maxBlock > 0 && len(found) > maxBlock {
+				break
+			}
+		}
+		committed[bk] = found
+	}
+	err = dbIt.Error()
+	dbIt.Close()
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	inBatch := map[blockID][]uint64{}
+	type cand struct{ a, b uint64 }
+	var cands []cand
+	for i, seq := range newSeqs {
 		// Candidates: members of each block so far (earlier records of
 		// this batch included, as if they had come one by one).
-		keys = r.km.Keys(f, int(row), keys[:0])
 		mine := map[uint64]bool{}
 		add := func(m uint64) {
 			if !mine[m] {
@@ -396,35 +464,39 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 				cands = append(cands, cand{seq, m})
 			}
 		}
-		for _, rk := range keys {
+		for _, rk := range keysOf[i] {
 			bk := blockID{rk.Rule, rk.Hash}
-			if err := r.members(dbIt, wb, rk, seq, inBatch[bk], add); err != nil {
+			if err := r.members(wb, rk, seq, committed[bk], inBatch[bk], add); err != nil {
 				return nil, fmt.Errorf("registry add: %w", err)
 			}
 		}
-		for _, rk := range keys {
+		for _, rk := range keysOf[i] {
 			wb.Set(blockKey(rk, seq), nil, nil)
 			bk := blockID{rk.Rule, rk.Hash}
 			inBatch[bk] = append(inBatch[bk], seq)
 		}
-		wb.Set(idKey(x.ID), u64(seq), nil)
-		wb.Set(seqKey(kRecord, seq), b.encode(), nil)
+		wb.Set(idKey(blobs[seq].ID), u64(seq), nil)
+		wb.Set(seqKey(kRecord, seq), blobs[seq].encode(), nil)
 	}
 	r.stats.Records += int64(len(newSeqs))
-	// Candidate records from the store.
+	// Candidate records from the store (committed), in key order.
+	var stored []uint64
 	for _, c := range cands {
-		if _, ok := rowOf[c.b]; ok {
-			continue
+		if _, ok := rowOf[c.b]; !ok {
+			rowOf[c.b] = -1
+			stored = append(stored, c.b)
 		}
-		b, err := r.readBlob(wb, c.b)
-		if err != nil {
-			return nil, fmt.Errorf("registry add: %w", err)
-		}
+	}
+	slices.Sort(stored)
+	if err := r.readBlobs(r.db, stored, func(i int, b *recordBlob) error {
 		if err := r.addToFrame(f, b); err != nil {
-			return nil, fmt.Errorf("registry add: %w", err)
+			return err
 		}
-		rowOf[c.b] = int32(f.Len() - 1)
-		blobs[c.b] = b
+		rowOf[stored[i]] = int32(f.Len() - 1)
+		blobs[stored[i]] = b
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
 	}
 	seqOfRow := make([]uint64, f.Len())
 	for s, row := range rowOf {
@@ -476,30 +548,15 @@ type blockID struct {
 }
 
 // members calls fn with the members of block rk (except seq): those
-// committed (read through it) and batch, this batch's earlier members.
-// All of them when the block holds at most the rule's max_block records;
-// else the window of neighbours on each side of the record's sort value
-// (sorted neighbourhood, as offline blocking splits a large block), read
-// through the batch wb, which sees both.
-func (r *Registry) members(it *pebble.Iterator, wb *pebble.Batch, rk matching.RowKey, seq uint64, batch []uint64, fn func(uint64)) error {
+// committed (up to max_block+1 of them, read before) and batch, this
+// batch's earlier members. All of them when the block holds at most the
+// rule's max_block records; else the window of neighbours on each side
+// of the record's sort value (sorted neighbourhood, as offline blocking
+// splits a large block), read through the batch wb, which sees both.
+func (r *Registry) members(wb *pebble.Batch, rk matching.RowKey, seq uint64, committed, batch []uint64, fn func(uint64)) error {
 	rule := r.km.Rule(rk.Rule)
-	prefix := blockPrefix(rk.Rule, rk.Hash)
-	it.SetBounds(prefix, prefixEnd(prefix))
-	limit := rule.MaxBlock - len(batch)
-	n := 0
-	var found []uint64
-	for ok := it.First(); ok; ok = it.Next() {
-		n++
-		if rule.MaxBlock > 0 && n > limit {
-			break
-		}
-		found = append(found, seqOfBlockKey(it.Key()))
-	}
-	if err := it.Error(); err != nil {
-		return err
-	}
-	if rule.MaxBlock <= 0 || n <= limit {
-		for _, m := range found {
+	if rule.MaxBlock <= 0 || len(committed)+len(batch) <= rule.MaxBlock {
+		for _, m := range committed {
 			fn(m)
 		}
 		for _, m := range batch {
@@ -507,6 +564,7 @@ func (r *Registry) members(it *pebble.Iterator, wb *pebble.Batch, rk matching.Ro
 		}
 		return nil
 	}
+	prefix := blockPrefix(rk.Rule, rk.Hash)
 	wit, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
 		return err
@@ -607,24 +665,56 @@ func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]
 	}
 	slices.Sort(u.nb)
 	u.f = matching.NewFrame(r.s)
-	for _, list := range [][]uint64{u.comp, u.nb} {
-		for _, s := range list {
-			b, ok := blobs[s]
-			if !ok {
-				if b, err = r.readBlob(rd, s); err != nil {
-					return nil, err
-				}
-			}
-			if err := r.addToFrame(u.f, b); err != nil {
-				return nil, err
-			}
-			u.row[s] = int32(u.f.Len() - 1)
-			pid, err := r.personOf(rd, s)
-			if err != nil {
-				return nil, err
-			}
-			u.stored = append(u.stored, pid)
+	all := append(append([]uint64(nil), u.comp...), u.nb...) // comp then nb, each ascending
+	got := make([]*recordBlob, len(all))
+	var missing []uint64
+	var at []int
+	for i, s := range all {
+		if b, ok := blobs[s]; ok {
+			got[i] = b
+		} else {
+			missing = append(missing, s)
+			at = append(at, i)
 		}
+	}
+	sortedPos := func(seqs []uint64, pos []int) { // both in ascending seq order
+		idx := make([]int, len(seqs))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool { return seqs[idx[a]] < seqs[idx[b]] })
+		s2, p2 := make([]uint64, len(seqs)), make([]int, len(seqs))
+		for i, k := range idx {
+			s2[i], p2[i] = seqs[k], pos[k]
+		}
+		copy(seqs, s2)
+		copy(pos, p2)
+	}
+	sortedPos(missing, at)
+	if err := r.readBlobs(rd, missing, func(i int, b *recordBlob) error {
+		got[at[i]] = b
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	u.stored = make([]string, len(all))
+	order := append([]uint64(nil), all...)
+	pos := make([]int, len(all))
+	for i := range pos {
+		pos[i] = i
+	}
+	sortedPos(order, pos)
+	if err := r.scan(rd, kPerson, len(order), func(i int) []byte { return seqKey(kPerson, order[i]) }, func(i int, v []byte) error {
+		u.stored[pos[i]] = string(v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for i, s := range all {
+		if err := r.addToFrame(u.f, got[i]); err != nil {
+			return nil, err
+		}
+		u.row[s] = int32(i)
 	}
 	for _, e := range raw {
 		a, b := u.row[e.a], u.row[e.b]
