@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/dancu-vn/dancu/matching/compare"
 )
 
 // Getter returns the value of an input field by name ("" when absent).
@@ -324,7 +326,7 @@ var folder = func(s string) string { return strings.ToLower(s) }
 
 func checkTransform(t string) error {
 	switch t {
-	case "lower", "fold", "trim", "digits", "alnum", "soundex", "first_word", "last_word":
+	case "lower", "fold", "trim", "digits", "alnum", "soundex", "first_word", "last_word", "ocr_class":
 		return nil
 	}
 	if n, ok := strings.CutPrefix(t, "first:"); ok {
@@ -386,6 +388,8 @@ func applyTransforms(v string, ts []string) string {
 			v = keepRunes(strings.ToLower(v), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 		case "soundex":
 			v = soundex(v)
+		case "ocr_class":
+			v = compare.LookAlikeKey(v)
 		case "first_word":
 			v, _, _ = strings.Cut(v, " ")
 		case "last_word":

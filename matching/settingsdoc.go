@@ -48,6 +48,7 @@ var Transforms = []TransformDoc{
 	{"first_word", "first word", `"Anna Maria" → "Anna"`},
 	{"last_word", "last word", `"Anna Maria" → "Maria"`},
 	{"soundex", "American Soundex code", `"Robert" → "R163"`},
+	{"ocr_class", "lower case, scanner look-alikes as one letter (m→n, b→h, v→u, t→i), for blocking keys of scanned names", `"NGVYỄM" → "nguyễn"`},
 	{"regex:PATTERN", "the first match of PATTERN (Go syntax), or its one capture group; no match is missing", `regex:([0-9]{5}) on "Berlin 10115" → "10115"`},
 }
 

@@ -86,7 +86,7 @@ Windows-1258 CSV) and their expected.json.`,
 	f.StringSliceVar(&formats, "formats", []string{"csv", "xlsx", "jsonl"}, "source formats to write: csv, xlsx, jsonl (comma separated or repeated)")
 	f.StringVar(&sourceDate, "source-date", "", "date every source describes (YYYY-MM-DD); default: spreadsheets of 2024-05-01 and 2025-10-01 and forms of 2019-2020")
 	f.Float64Var(&noise, "noise", 1, "noise level: 0 clean, 1 realistic, 2 twice the rates")
-	f.StringVar(&profile, "noise-profile", "default", "mix of noise: default; forms (adds middle names added, OCR look-alike letters N↔M H↔B U↔V I↔T, years off or misread, day 00); holdout (the same kinds at other rates; only for evaluating, never for tuning)")
+	f.StringVar(&profile, "noise-profile", "default", "mix of noise: default; forms (adds middle names added, OCR look-alike letters N↔M H↔B U↔V I↔T, years off or misread, day 00); holdout (the same kinds at other rates; only for evaluating, never for tuning); harsh (every kind at other rates, plus addresses in the other era, blank dates and addresses, impossible days: the development mix of the second round); blind (fixed before tuning on harsh, evaluated once)")
 	f.Float64Var(&conflictRate, "conflict-rate", 0.003, "share of persons given a planted identification-number conflict")
 	f.StringVar(&messy, "messy", "", "write the messy ingest fixtures into this directory instead")
 	return cmd

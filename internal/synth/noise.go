@@ -34,6 +34,13 @@ type rates struct {
 	yearOff      float64 // birth year one year off
 	dayZero      float64 // day of birth written 00 (unknown day)
 	ocrYear      float64 // one digit of the birth year misread (2014 → 2814), in OCR'd records
+
+	// Kinds added with the harsh profile; zero in the older profiles, and
+	// drawn only when non-zero, so that their seeds give the same records.
+	addrOtherEra float64 // an address written in the other era's units (old names after the 2025 reform, new before)
+	dobMissing   float64 // date of birth left blank
+	addrMissing  float64 // current or permanent address left blank
+	dayInvalid   float64 // a day the month does not have (30/02, 31/04)
 }
 
 // Noise profiles. The default profile is the generator's original mix
@@ -47,6 +54,13 @@ const (
 	ProfileDefault = "default"
 	ProfileForms   = "forms"
 	ProfileHoldout = "holdout"
+	// ProfileHarsh is the development mix of issue 12's second round:
+	// every kind at rates unlike forms and holdout, plus addresses in the
+	// other era, blank dates and addresses, and impossible days.
+	ProfileHarsh = "harsh"
+	// ProfileBlind is written down before any tuning on harsh and is
+	// evaluated once, at the end; never tune on it.
+	ProfileBlind = "blind"
 )
 
 func profileRates(profile string) (rates, error) {
@@ -59,8 +73,12 @@ func profileRates(profile string) (rates, error) {
 		return defaultRates(), nil
 	case ProfileHoldout:
 		return holdoutRates(), nil
+	case ProfileHarsh:
+		return harshRates(), nil
+	case ProfileBlind:
+		return blindRates(), nil
 	}
-	return rates{}, fmt.Errorf("unknown noise profile %q (default, forms or holdout)", profile)
+	return rates{}, fmt.Errorf("unknown noise profile %q (default, forms, holdout, harsh or blind)", profile)
 }
 
 // holdoutRates are a second mix, not used while developing the model:
@@ -93,6 +111,79 @@ func holdoutRates() rates {
 		yearOff:          0.04,
 		dayZero:          0.02,
 		ocrYear:          0.03,
+	}
+}
+
+// harshRates are the development mix for the model's second round: more
+// middle names dropped and added, OCR look-alikes, blank fields and
+// missing address levels than forms or holdout, and the kinds those lack.
+func harshRates() rates {
+	return rates{
+		nameNoDiacritics: 0.09,
+		toneFlip:         0.20,
+		nfd:              0.03,
+		upper:            0.20,
+		nameTypo:         0.04,
+		middleOmitted:    0.10,
+		ocrRecord:        0.60,
+		ocrLetter:        0.025,
+		ocrDigits:        0.04,
+		yearOnly:         0.08,
+		swapDayMonth:     0.05,
+		idMissing:        0.30,
+		idTypo:           0.04,
+		cmndMissing:      0.30,
+		sexMissing:       0.05,
+		parentMissing:    0.45,
+		addrAbbrev:       0.30,
+		addrDropLevel:    0.30,
+		addrDropDetail:   0.30,
+		addrNoDiacritics: 0.15,
+		middleAdded:      0.09,
+		ocrConfusion:     0.05,
+		yearOff:          0.05,
+		dayZero:          0.04,
+		ocrYear:          0.04,
+		addrOtherEra:     0.15,
+		dobMissing:       0.03,
+		addrMissing:      0.05,
+		dayInvalid:       0.02,
+	}
+}
+
+// blindRates are a mix fixed before tuning on harsh and used once, to
+// evaluate: rates between and beyond the other profiles'.
+func blindRates() rates {
+	return rates{
+		nameNoDiacritics: 0.15,
+		toneFlip:         0.10,
+		nfd:              0.05,
+		upper:            0.40,
+		nameTypo:         0.06,
+		middleOmitted:    0.06,
+		ocrRecord:        0.80,
+		ocrLetter:        0.02,
+		ocrDigits:        0.06,
+		yearOnly:         0.05,
+		swapDayMonth:     0.04,
+		idMissing:        0.25,
+		idTypo:           0.05,
+		cmndMissing:      0.60,
+		sexMissing:       0.03,
+		parentMissing:    0.30,
+		addrAbbrev:       0.60,
+		addrDropLevel:    0.20,
+		addrDropDetail:   0.40,
+		addrNoDiacritics: 0.08,
+		middleAdded:      0.05,
+		ocrConfusion:     0.03,
+		yearOff:          0.03,
+		dayZero:          0.03,
+		ocrYear:          0.05,
+		addrOtherEra:     0.25,
+		dobMissing:       0.05,
+		addrMissing:      0.03,
+		dayInvalid:       0.03,
 	}
 }
 
@@ -150,5 +241,6 @@ func (r rates) scale(level float64) rates {
 		addrAbbrev: s(r.addrAbbrev), addrDropLevel: s(r.addrDropLevel), addrDropDetail: s(r.addrDropDetail),
 		addrNoDiacritics: s(r.addrNoDiacritics), middleAdded: s(r.middleAdded), ocrConfusion: s(r.ocrConfusion),
 		yearOff: s(r.yearOff), dayZero: s(r.dayZero), ocrYear: s(r.ocrYear),
+		addrOtherEra: s(r.addrOtherEra), dobMissing: s(r.dobMissing), addrMissing: s(r.addrMissing), dayInvalid: s(r.dayInvalid),
 	}
 }

@@ -3,6 +3,7 @@ package synth
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,6 +73,12 @@ type renderer struct {
 	n  rates
 }
 
+// chance draws from the extra stream only when p is non-zero, so that the
+// profiles made before a kind existed keep their records.
+func (rd *renderer) chance(p float64) bool {
+	return p > 0 && rd.extra().Float64() < p
+}
+
 // extra returns the stream of the later noise kinds.
 func (rd *renderer) extra() *rand.Rand {
 	if rd.r2 == nil {
@@ -95,6 +102,14 @@ func (rd *renderer) date(b time.Time, scan bool) string {
 	}
 	if rd.extra().Float64() < n.dayZero {
 		return fmt.Sprintf("00/%02d/%d", int(b.Month()), b.Year())
+	}
+	if rd.chance(n.dayInvalid) {
+		// A day the month does not have: 30/02, 31/04 (Feb, Apr, Jun, Sep, Nov).
+		short := []time.Month{2, 4, 6, 9, 11}
+		if m := b.Month(); slices.Contains(short, m) {
+			last := time.Date(b.Year(), m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			return fmt.Sprintf("%02d/%02d/%d", last+1+rd.extra().IntN(31-last), int(m), b.Year())
+		}
 	}
 	if r.Float64() < n.swapDayMonth && b.Day() <= 12 && b.Day() != int(b.Month()) {
 		b = time.Date(b.Year(), time.Month(b.Day()), int(b.Month()), 0, 0, 0, 0, time.UTC)
@@ -234,12 +249,17 @@ func (rd *renderer) render(p *Person, src *source, asOf time.Time) *record {
 	v, hit := rd.name(p.FullName(), scan, ocr, true, p.Sex)
 	set(fFullName, v, hit)
 	date, dateHit := rd.date(p.Birth, scan), false
+	if rd.chance(n.dobMissing) {
+		date = ""
+	}
 	if ocr && r.Float64() < n.ocrDigits {
 		date, dateHit = ocrDigits(date, r), true // 1B/05/1989
 	} else if x := rd.extra(); ocr && x.Float64() < n.ocrYear {
 		date, dateHit = ocrYearDigit(date, x), true // 12/05/2814
 	}
-	set(fBirthDate, date, dateHit)
+	if date != "" {
+		set(fBirthDate, date, dateHit)
+	}
 	if n.zero || r.Float64() >= n.sexMissing {
 		s := sexText(p.Sex)
 		if scan {
@@ -271,13 +291,23 @@ func (rd *renderer) render(p *Person, src *source, asOf time.Time) *record {
 	if !n.zero && r.Float64() < 0.1 {
 		rec.fields[fNationality] = []string{"VN", "Viet Nam", "Việt Nam", "VIỆT NAM"}[r.IntN(4)]
 	}
-	set(fNativePlace, rd.t.noisyAddress(p.Native, post, r, n), false)
-	perm := rd.t.noisyAddress(p.Perm, post, r, n)
+	// era is the era an address is written in: the record's, or now and
+	// then the other one (old unit names kept after the reform).
+	era := func() bool { return post != rd.chance(n.addrOtherEra) }
+	set(fNativePlace, rd.t.noisyAddress(p.Native, era(), r, n), false)
+	perm := rd.t.noisyAddress(p.Perm, era(), r, n)
 	set(fPermAddress, perm, false)
 	if p.Cur == p.Perm && !n.zero && r.Float64() < 0.3 {
 		set(fCurAddress, perm, false)
 	} else {
-		set(fCurAddress, rd.t.noisyAddress(p.Cur, post, r, n), false)
+		set(fCurAddress, rd.t.noisyAddress(p.Cur, era(), r, n), false)
+	}
+	if rd.chance(n.addrMissing) {
+		f := fCurAddress
+		if rd.extra().IntN(2) == 0 {
+			f = fPermAddress
+		}
+		rec.fields[f], rec.conf[f] = "", 0
 	}
 	if n.zero || r.Float64() >= n.parentMissing {
 		v, hit = rd.name(p.FatherName, scan, ocr, false, 0)

@@ -127,3 +127,21 @@ func TestWordsSubset(t *testing.T) {
 		}
 	}
 }
+
+func TestLookAlikeKey(t *testing.T) {
+	for _, c := range []struct{ a, b string }{
+		{"NGVYỄN", "Nguyễn"}, {"PBƯỢMG", "Phượng"}, {"Btch", "Bich"}, {"MINH", "ninh"},
+	} {
+		if LookAlikeKey(c.a) != LookAlikeKey(c.b) {
+			t.Errorf("LookAlikeKey(%q) = %q, LookAlikeKey(%q) = %q: want equal", c.a, LookAlikeKey(c.a), c.b, LookAlikeKey(c.b))
+		}
+	}
+	if LookAlikeKey("Lan") == LookAlikeKey("Lâm") || LookAlikeKey("Hoa") == LookAlikeKey("Hòa") {
+		t.Error("letters that are not look-alikes were merged")
+	}
+}
+
+func ExampleLookAlikeKey() {
+	fmt.Println(LookAlikeKey("NGVYỄM"), LookAlikeKey("Nguyễn"))
+	// Output: nguyễn nguyễn
+}

@@ -89,3 +89,23 @@ func WordsSubset(a, b string) bool {
 	}
 	return true
 }
+
+// LookAlikeKey lower-cases s and writes each scanner look-alike pair as
+// one letter (m→n, b→h, v→u, t→i), so that a name and its misreading
+// share a blocking key: "NGVYỄN" and "Nguyễn" both give "nguyễn" folded
+// the same way, "PBƯỢMG" and "Phượng" give "phượng".
+func LookAlikeKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r = unicode.ToLower(r); r {
+		case 'm':
+			return 'n'
+		case 'b':
+			return 'h'
+		case 'v':
+			return 'u'
+		case 't':
+			return 'i'
+		}
+		return r
+	}, s)
+}
