@@ -38,6 +38,10 @@ type Config struct {
 	Sync bool
 	// CacheBytes is the size of Pebble's block cache. Default: 256 MB.
 	CacheBytes int64
+	// Score, when set, scores each batch's new records instead of the
+	// registry (the score role, scaled out: see ScoreFunc); the registry
+	// then keeps no blocking index of its own.
+	Score ScoreFunc
 }
 
 // Registry is the incremental identity registry of one process.
@@ -55,6 +59,7 @@ type Registry struct {
 	sync   bool
 	next   uint64 // next record sequence
 	batch  uint64 // batches committed
+	score  ScoreFunc
 	stats  Stats
 }
 
@@ -89,33 +94,9 @@ type Output struct {
 // other settings is refused: the blocking index and scores depend on
 // them.
 func Open(cfg Config) (*Registry, error) {
-	if cfg.Settings == nil || cfg.Settings.Model == nil {
-		return nil, errors.New("open registry: settings with a trained model are required (dancu train writes one; the Vietnamese one is embedded)")
-	}
-	s := cfg.Settings.WithDefaults()
-	if err := s.Validate(); err != nil {
-		return nil, fmt.Errorf("open registry: %w", err)
-	}
-	km, err := matching.NewKeyMaker(matching.NewFrame(s), s)
+	r, err := newRegistry(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open registry: %w", err)
-	}
-	r := &Registry{s: s, km: km, fIndex: map[string]int{}, cIndex: map[string]int{}, now: cfg.Now, sync: cfg.Sync,
-		minW: float32(matching.MatchWeight(s.Thresholds.Match))}
-	if r.now == nil {
-		r.now = time.Now
-	}
-	for _, c := range s.Columns {
-		if _, ok := r.fIndex[c.From]; !ok {
-			r.fIndex[c.From] = len(r.fields)
-			r.fields = append(r.fields, c.From)
-		}
-		if c.Confidence != "" {
-			if _, ok := r.cIndex[c.Confidence]; !ok {
-				r.cIndex[c.Confidence] = len(r.confs)
-				r.confs = append(r.confs, c.Confidence)
-			}
-		}
 	}
 	cacheSize := cfg.CacheBytes
 	if cacheSize <= 0 {
@@ -135,24 +116,9 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry %s: %w", cfg.Dir, err)
 	}
 	r.db = db
-	fp := fingerprint(s)
-	v, c, err := db.Get(metaKey("settings"))
-	switch {
-	case errors.Is(err, pebble.ErrNotFound):
-		if err := db.Set(metaKey("settings"), []byte(fp), pebble.Sync); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("open registry: %w", err)
-		}
-	case err != nil:
+	if err := checkFingerprint(db, cfg.Dir, r.s); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open registry: %w", err)
-	default:
-		old := string(v)
-		c.Close()
-		if old != fp {
-			db.Close()
-			return nil, fmt.Errorf("open registry %s: it was built with other settings or another model (%s, now %s); remove the directory to rebuild it", cfg.Dir, old, fp)
-		}
+		return nil, err
 	}
 	if r.next, _, err = getUint64(db, metaKey("next")); err != nil {
 		db.Close()
@@ -163,6 +129,62 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
 	return r, nil
+}
+
+// newRegistry checks the settings and prepares what reading records
+// needs (no store).
+func newRegistry(cfg Config) (*Registry, error) {
+	if cfg.Settings == nil || cfg.Settings.Model == nil {
+		return nil, errors.New("settings with a trained model are required (dancu train writes one; the Vietnamese one is embedded)")
+	}
+	s := cfg.Settings.WithDefaults()
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	km, err := matching.NewKeyMaker(matching.NewFrame(s), s)
+	if err != nil {
+		return nil, err
+	}
+	r := &Registry{s: s, km: km, fIndex: map[string]int{}, cIndex: map[string]int{}, now: cfg.Now, sync: cfg.Sync,
+		minW: float32(matching.MatchWeight(s.Thresholds.Match)), score: cfg.Score}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	for _, c := range s.Columns {
+		if _, ok := r.fIndex[c.From]; !ok {
+			r.fIndex[c.From] = len(r.fields)
+			r.fields = append(r.fields, c.From)
+		}
+		if c.Confidence != "" {
+			if _, ok := r.cIndex[c.Confidence]; !ok {
+				r.cIndex[c.Confidence] = len(r.confs)
+				r.confs = append(r.confs, c.Confidence)
+			}
+		}
+	}
+	return r, nil
+}
+
+// checkFingerprint records the settings' fingerprint in a new store and
+// refuses a store written with other settings.
+func checkFingerprint(db *pebble.DB, dir string, s *matching.Settings) error {
+	fp := fingerprint(s)
+	v, c, err := db.Get(metaKey("settings"))
+	switch {
+	case errors.Is(err, pebble.ErrNotFound):
+		if err := db.Set(metaKey("settings"), []byte(fp), pebble.Sync); err != nil {
+			return fmt.Errorf("open %s: %w", dir, err)
+		}
+	case err != nil:
+		return fmt.Errorf("open %s: %w", dir, err)
+	default:
+		old := string(v)
+		c.Close()
+		if old != fp {
+			return fmt.Errorf("open %s: it was built with other settings or another model (%s, now %s); remove the directory to rebuild it", dir, old, fp)
+		}
+	}
+	return nil
 }
 
 // fingerprint names the settings and model a store was built with.
@@ -407,6 +429,47 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		blobs[seq] = b
 		newSeqs = append(newSeqs, seq)
 	}
+	for _, seq := range newSeqs {
+		wb.Set(idKey(blobs[seq].ID), u64(seq), nil)
+		wb.Set(seqKey(kRecord, seq), blobs[seq].encode(), nil)
+	}
+	r.stats.Records += int64(len(newSeqs))
+	score := r.scoreLocal
+	if r.score != nil {
+		score = r.scoreRemote
+	}
+	if err := score(ctx, wb, f, newSeqs, rowOf, blobs); err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	r.batch++
+	out, err := r.recluster(ctx, wb, blobs, newSeqs, known, "edges")
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	enc, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	wb.Set([]byte{kLast}, append(token, enc...), nil)
+	wb.Set(metaKey("next"), u64(r.next), nil)
+	wb.Set(metaKey("batch"), u64(r.batch), nil)
+	opt := pebble.NoSync
+	if r.sync {
+		opt = pebble.Sync
+	}
+	if err := wb.Commit(opt); err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	r.stats.Batches++
+	r.stats.Persons += int64(len(out.Persons))
+	r.stats.LastBatch = r.now().Sub(start)
+	return out, nil
+}
+
+// scoreLocal scores the new records (rows 0..len(newSeqs)-1 of f)
+// against their blocking candidates, found through the registry's own
+// blocking index, and stores the edges in wb.
+func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob) error {
 	// Their blocking keys, and the committed members of every block they
 	// name, read in key order through one iterator (each seek starts
 	// where the last ended) and at most max_block+1 per block: a larger
@@ -432,7 +495,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	})
 	dbIt, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
 	if err != nil {
-		return nil, fmt.Errorf("registry add: %w", err)
+		return err
 	}
 	for _, bk := range order {
 		prefix := blockPrefix(bk.rule, bk.hash)
@@ -449,7 +512,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	err = dbIt.Error()
 	dbIt.Close()
 	if err != nil {
-		return nil, fmt.Errorf("registry add: %w", err)
+		return err
 	}
 	inBatch := map[blockID][]uint64{}
 	type cand struct{ a, b uint64 }
@@ -467,7 +530,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		for _, rk := range keysOf[i] {
 			bk := blockID{rk.Rule, rk.Hash}
 			if err := r.members(wb, rk, seq, committed[bk], inBatch[bk], add); err != nil {
-				return nil, fmt.Errorf("registry add: %w", err)
+				return err
 			}
 		}
 		for _, rk := range keysOf[i] {
@@ -475,10 +538,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 			bk := blockID{rk.Rule, rk.Hash}
 			inBatch[bk] = append(inBatch[bk], seq)
 		}
-		wb.Set(idKey(blobs[seq].ID), u64(seq), nil)
-		wb.Set(seqKey(kRecord, seq), blobs[seq].encode(), nil)
 	}
-	r.stats.Records += int64(len(newSeqs))
 	// Candidate records from the store (committed), in key order.
 	var stored []uint64
 	for _, c := range cands {
@@ -496,7 +556,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		blobs[stored[i]] = b
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("registry add: %w", err)
+		return err
 	}
 	seqOfRow := make([]uint64, f.Len())
 	for s, row := range rowOf {
@@ -508,7 +568,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	}
 	scored, err := matching.ScorePairs(f, r.s, pairs)
 	if err != nil {
-		return nil, fmt.Errorf("registry add: %w", err)
+		return err
 	}
 	r.stats.Comparisons += int64(len(pairs))
 	r.stats.Edges += int64(len(scored))
@@ -517,29 +577,62 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		wb.Set(adjKey(a, b), f32(p.Weight), nil)
 		wb.Set(adjKey(b, a), f32(p.Weight), nil)
 	}
-	r.batch++
-	out, err := r.recluster(ctx, wb, blobs, newSeqs, known, "edges")
+	return nil
+}
+
+// scoreRemote hands the new records, one Item per blocking key, to the
+// ScoreFunc and stores the edges it returns between records the
+// registry holds (an edge naming a record it does not hold yet comes
+// again with that record's batch).
+func (r *Registry) scoreRemote(ctx context.Context, wb *pebble.Batch, f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob) error {
+	var items []Item
+	seqOf := map[string]uint64{}
+	for i, seq := range newSeqs {
+		b := blobs[seq]
+		seqOf[b.ID] = seq
+		enc := b.encode()
+		for _, k := range r.km.Keys(f, i, nil) {
+			items = append(items, Item{ID: b.ID, Blob: enc, Key: k})
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	edges, err := r.score(ctx, items)
 	if err != nil {
-		return nil, fmt.Errorf("registry add: %w", err)
+		return err
 	}
-	enc, err := json.Marshal(out)
-	if err != nil {
-		return nil, fmt.Errorf("registry add: %w", err)
+	var ids []string
+	for _, e := range edges {
+		for _, id := range []string{e.A, e.B} {
+			if _, ok := seqOf[id]; !ok {
+				seqOf[id] = math.MaxUint64
+				ids = append(ids, id)
+			}
+		}
 	}
-	wb.Set([]byte{kLast}, append(token, enc...), nil)
-	wb.Set(metaKey("next"), u64(r.next), nil)
-	wb.Set(metaKey("batch"), u64(r.batch), nil)
-	opt := pebble.NoSync
-	if r.sync {
-		opt = pebble.Sync
+	slices.Sort(ids)
+	if err := r.scan(r.db, kID, len(ids), func(i int) []byte { return idKey(ids[i]) }, func(i int, v []byte) error {
+		if len(v) != 8 {
+			return fmt.Errorf("record %s: sequence of %d bytes, want 8", ids[i], len(v))
+		}
+		seqOf[ids[i]] = binary.BigEndian.Uint64(v)
+		return nil
+	}); err != nil {
+		return err
 	}
-	if err := wb.Commit(opt); err != nil {
-		return nil, fmt.Errorf("registry add: %w", err)
+	done := map[[2]uint64]bool{}
+	for _, e := range edges {
+		a, b := seqOf[e.A], seqOf[e.B]
+		if a == math.MaxUint64 || b == math.MaxUint64 || a == b || done[[2]uint64{min(a, b), max(a, b)}] {
+			continue
+		}
+		done[[2]uint64{min(a, b), max(a, b)}] = true
+		r.stats.Edges++
+		wb.Set(adjKey(a, b), f32(e.Weight), nil)
+		wb.Set(adjKey(b, a), f32(e.Weight), nil)
 	}
-	r.stats.Batches++
-	r.stats.Persons += int64(len(out.Persons))
-	r.stats.LastBatch = r.now().Sub(start)
-	return out, nil
+	return nil
 }
 
 type blockID struct {

@@ -350,3 +350,120 @@ func splitIDs(outs []*registry.Output) map[string]bool {
 	}
 	return ids
 }
+
+// streamScored is stream with the scoring done by n Scorers (the score
+// role, scaled out) instead of the registry itself.
+func streamScored(t *testing.T, s *matching.Settings, recs []schemas.Record, batch, n int) (map[string]string, *registry.Registry) {
+	t.Helper()
+	var scorers []*registry.Scorer
+	for i := 0; i < n; i++ {
+		sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: t.TempDir(), Settings: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sc.Close() })
+		scorers = append(scorers, sc)
+	}
+	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s, Score: registry.Local(scorers)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reg.Close() })
+	ad := registry.NewRecords()
+	person := map[string]string{}
+	for i := 0; i < len(recs); i += batch {
+		out, err := reg.AddRecords(context.Background(), ad, recs[i:min(i+batch, len(recs))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range out.Links {
+			person[l.RecordID] = l.PersonID
+		}
+	}
+	return person, reg
+}
+
+// Scaled out: the blocking index split over n Scorers (keys routed by
+// Partition) gives exactly the persons — same ids — that one Scorer
+// gives, and offline linking's partition (F1 ≥ 0.999).
+func TestScorersScaleOut(t *testing.T) {
+	p := generated(t)
+	recs := append([]schemas.Record(nil), p.recs...)
+	rand.New(rand.NewSource(3)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	one, reg1 := streamScored(t, p.settings, recs, 100, 1)
+	if len(one) != len(recs) {
+		t.Fatalf("one scorer: %d records linked, want %d", len(one), len(recs))
+	}
+	if m := matching.Evaluate(p.offline, one); m.F1 < 0.999 {
+		t.Errorf("one scorer: pairwise F1 vs offline %.5f < 0.999", m.F1)
+	}
+	for _, n := range []int{2, 5} {
+		got, reg := streamScored(t, p.settings, recs, 100, n)
+		m := matching.Evaluate(one, got)
+		t.Logf("%d scorers: F1 vs one scorer %.5f, vs offline %.5f; %+v (one: %+v)", n, m.F1, matching.Evaluate(p.offline, got).F1, reg.Stats(), reg1.Stats())
+		if m.F1 != 1 {
+			t.Errorf("%d scorers: pairwise F1 vs one scorer %.5f, want 1", n, m.F1)
+		}
+		for id, pid := range one {
+			if got[id] != pid {
+				t.Fatalf("%d scorers: record %s in person %s, one scorer gave %s", n, id, got[id], pid)
+			}
+		}
+	}
+}
+
+// A Scorer given items it already holds (a batch sent again after a
+// crash) returns the same edges and indexes nothing twice.
+func TestScorerRedelivery(t *testing.T) {
+	p := generated(t)
+	sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: t.TempDir(), Settings: p.settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	var items []registry.Item
+	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: p.settings, Score: func(ctx context.Context, its []registry.Item) ([]registry.Edge, error) {
+		items = append(items, its...)
+		return nil, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	if _, err := reg.AddRecords(context.Background(), registry.NewRecords(), p.recs[:600]); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	first, err := sc.Score(ctx, items[:len(items)/2], 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest, err := sc.Score(ctx, items[len(items)/2:], 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := sc.Score(ctx, items, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(es []registry.Edge) []string {
+		var out []string
+		for _, e := range es {
+			out = append(out, e.A+" "+e.B)
+		}
+		sort.Strings(out)
+		return out
+	}
+	want, got := key(append(first, rest...)), key(again)
+	if len(want) == 0 || len(want) != len(got) {
+		t.Fatalf("again: %d edges, first time %d", len(got), len(want))
+	}
+	for i := range want {
+		if want[i] != got[i] {
+			t.Fatalf("again: edge %s, first time %s", got[i], want[i])
+		}
+	}
+	if off, err := sc.Offset(); err != nil || off != 9 {
+		t.Errorf("offset %d (%v), want 9", off, err)
+	}
+}

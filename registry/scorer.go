@@ -1,0 +1,312 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/bloom"
+
+	"github.com/dancu-vn/dancu/matching"
+)
+
+// This file is the registry split for scaling out (the score role): a
+// Registry that is given a ScoreFunc does not score itself; it hands
+// each batch's new records, one Item per blocking key, to the function,
+// which routes them by key to Scorers (each the blocking index of some
+// keys, in its own Pebble store) and returns their edges. Every pair of
+// records that share a block is compared by the one Scorer holding that
+// block, whichever instance runs it, so that any number of instances
+// give the same edges, hence the same persons.
+
+// Item is one new record under one of its blocking keys: what the block
+// role sends to the score role.
+type Item struct {
+	ID   string // canonical record id
+	Blob []byte // the record's captured fields (the registry's encoding)
+	Key  matching.RowKey
+}
+
+// Edge is a scored pair of records (by id), at or above the review
+// threshold.
+type Edge struct {
+	A, B   string
+	Weight float32
+}
+
+// ScoreFunc scores a batch's items (in batch order) and returns the
+// edges between each item's record and the earlier members of its block.
+type ScoreFunc func(ctx context.Context, items []Item) ([]Edge, error)
+
+// Partition returns the partition of a blocking key among n: the score
+// instance holding it.
+func Partition(k matching.RowKey, n int) int {
+	return int((uint64(k.Rule)*0x9e3779b97f4a7c15 ^ k.Hash) % uint64(n))
+}
+
+// ScorerConfig configures a Scorer.
+type ScorerConfig struct {
+	Dir      string             // Pebble store (created when missing)
+	Settings *matching.Settings // with a trained model, as the registry's
+}
+
+// Scorer is the blocking index of the keys routed to it (one partition
+// of the blocking topic) with the records they name, in Pebble:
+//
+//	'r' record id                → the record's captured fields
+//	'k' record id 0 rule hash    → arrival number of the record in that block
+//	'b' rule hash sort 0 arrival → record id
+//	'm' name                     → next arrival number; the input offset
+//
+// It scores each new item against the members of its block that came
+// before it (all of them, or the window of neighbours by sort value when
+// the block is larger than the rule's max_block), as Registry.Add does.
+// An item it already holds (a redelivery) is scored again against the
+// members that came before it the first time, so the edges are the same.
+type Scorer struct {
+	mu   sync.Mutex
+	db   *pebble.DB
+	reg  *Registry // the settings, fields and key maker (no store of its own)
+	next uint64
+}
+
+// OpenScorer opens (or creates) a Scorer.
+func OpenScorer(cfg ScorerConfig) (*Scorer, error) {
+	r, err := newRegistry(Config{Settings: cfg.Settings})
+	if err != nil {
+		return nil, fmt.Errorf("open scorer: %w", err)
+	}
+	opts := &pebble.Options{Cache: pebble.NewCache(64 << 20), MemTableSize: 16 << 20}
+	defer opts.Cache.Unref()
+	opts.Levels = make([]pebble.LevelOptions, 7)
+	for i := range opts.Levels {
+		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	db, err := pebble.Open(cfg.Dir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("open scorer %s: %w", cfg.Dir, err)
+	}
+	if err := checkFingerprint(db, cfg.Dir, r.s); err != nil {
+		db.Close()
+		return nil, err
+	}
+	sc := &Scorer{db: db, reg: r}
+	if sc.next, _, err = getUint64(db, metaKey("next")); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open scorer: %w", err)
+	}
+	return sc, nil
+}
+
+// Close closes the store.
+func (sc *Scorer) Close() error {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.db == nil {
+		return nil
+	}
+	err := sc.db.Close()
+	sc.db = nil
+	return err
+}
+
+// Offset returns the input offset stored with the last Score (-1: none).
+func (sc *Scorer) Offset() (int64, error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	v, ok, err := getUint64(sc.db, metaKey("offset"))
+	if err != nil || !ok {
+		return -1, err
+	}
+	return int64(v), nil
+}
+
+func itemKey(id string, k matching.RowKey) []byte {
+	b := append([]byte{'k'}, id...)
+	b = append(b, 0, byte(k.Rule))
+	return binary.BigEndian.AppendUint64(b, k.Hash)
+}
+
+func scoreBlockKey(k matching.RowKey, arrival uint64) []byte {
+	b := blockPrefix(k.Rule, k.Hash)
+	b = append(b, k.Sort...)
+	b = append(b, 0)
+	return binary.BigEndian.AppendUint64(b, arrival)
+}
+
+func arrivalOf(k []byte) uint64 { return binary.BigEndian.Uint64(k[len(k)-8:]) }
+
+// Score indexes the items and returns their edges; offset (the input
+// position the items came from) is stored with the state in one atomic
+// write, so that a restarted score instance resumes after it.
+func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge, error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.db == nil {
+		return nil, errors.New("scorer: closed")
+	}
+	r := sc.reg
+	wb := sc.db.NewIndexedBatch()
+	defer wb.Close()
+	f := matching.NewFrame(r.s)
+	rowOf := map[string]int32{}
+	addRecord := func(id string, blob []byte) error {
+		if _, ok := rowOf[id]; ok {
+			return nil
+		}
+		b, err := decodeBlob(blob, len(r.fields), len(r.confs))
+		if err != nil {
+			return fmt.Errorf("record %s: %w", id, err)
+		}
+		if b.ID != id {
+			return fmt.Errorf("record %s: its fields name record %s", id, b.ID)
+		}
+		if err := r.addToFrame(f, b); err != nil {
+			return fmt.Errorf("record %s: %w", id, err)
+		}
+		rowOf[id] = int32(f.Len() - 1)
+		return nil
+	}
+	type cand struct{ a, b string }
+	var cands []cand
+	seen := map[[2]string]bool{}
+	for _, it := range items {
+		if err := addRecord(it.ID, it.Blob); err != nil {
+			return nil, fmt.Errorf("scorer: %w", err)
+		}
+		if it.Key.Rule < 0 || it.Key.Rule >= len(r.s.Blocking) {
+			return nil, fmt.Errorf("scorer: record %s: blocking rule %d, the settings have %d", it.ID, it.Key.Rule, len(r.s.Blocking))
+		}
+		rule := r.km.Rule(it.Key.Rule)
+		arrival, known, err := getUint64(wb, itemKey(it.ID, it.Key))
+		if err != nil {
+			return nil, fmt.Errorf("scorer: %w", err)
+		}
+		if !known {
+			arrival = sc.next
+			sc.next++
+			wb.Set(itemKey(it.ID, it.Key), u64(arrival), nil)
+			wb.Set(scoreBlockKey(it.Key, arrival), []byte(it.ID), nil)
+			if _, c, err := wb.Get(append([]byte{kRecord}, it.ID...)); err == nil {
+				c.Close()
+			} else if errors.Is(err, pebble.ErrNotFound) {
+				wb.Set(append([]byte{kRecord}, it.ID...), it.Blob, nil)
+			} else {
+				return nil, fmt.Errorf("scorer: %w", err)
+			}
+		}
+		// The members that came before it, in sort order.
+		prefix := blockPrefix(it.Key.Rule, it.Key.Hash)
+		bit, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+		if err != nil {
+			return nil, fmt.Errorf("scorer: %w", err)
+		}
+		var before []string
+		pos := -1
+		for ok := bit.First(); ok; ok = bit.Next() {
+			a := arrivalOf(bit.Key())
+			if a == arrival {
+				pos = len(before)
+				continue
+			}
+			if a < arrival {
+				before = append(before, string(bit.Value()))
+			}
+		}
+		err = errors.Join(bit.Error(), bit.Close())
+		if err != nil {
+			return nil, fmt.Errorf("scorer: %w", err)
+		}
+		if rule.MaxBlock > 0 && len(before) > rule.MaxBlock && pos >= 0 {
+			lo, hi := max(0, pos-rule.Window), min(len(before), pos+rule.Window)
+			before = before[lo:hi]
+		}
+		for _, m := range before {
+			k := [2]string{it.ID, m}
+			if !seen[k] {
+				seen[k] = true
+				cands = append(cands, cand{it.ID, m})
+			}
+		}
+	}
+	// The members' records, in key order.
+	var need []string
+	for _, c := range cands {
+		if _, ok := rowOf[c.b]; !ok {
+			rowOf[c.b] = -1
+			need = append(need, c.b)
+		}
+	}
+	sort.Strings(need)
+	it, err := wb.NewIter(&pebble.IterOptions{LowerBound: []byte{kRecord}, UpperBound: []byte{kRecord + 1}})
+	if err != nil {
+		return nil, fmt.Errorf("scorer: %w", err)
+	}
+	for _, id := range need {
+		k := append([]byte{kRecord}, id...)
+		if !it.SeekGE(k) || !bytes.Equal(it.Key(), k) {
+			it.Close()
+			return nil, fmt.Errorf("scorer: block member %s has no record", id)
+		}
+		delete(rowOf, id)
+		if err := addRecord(id, it.Value()); err != nil {
+			it.Close()
+			return nil, fmt.Errorf("scorer: %w", err)
+		}
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return nil, fmt.Errorf("scorer: %w", err)
+	}
+	pairs := make([][2]int32, len(cands))
+	for i, c := range cands {
+		pairs[i] = [2]int32{rowOf[c.a], rowOf[c.b]}
+	}
+	scored, err := matching.ScorePairs(f, r.s, pairs)
+	if err != nil {
+		return nil, fmt.Errorf("scorer: %w", err)
+	}
+	edges := make([]Edge, len(scored))
+	for i, p := range scored {
+		edges[i] = Edge{A: f.ID(int(p.A)), B: f.ID(int(p.B)), Weight: p.Weight}
+	}
+	wb.Set(metaKey("next"), u64(sc.next), nil)
+	if offset >= 0 {
+		wb.Set(metaKey("offset"), u64(uint64(offset)), nil)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := wb.Commit(pebble.NoSync); err != nil {
+		return nil, fmt.Errorf("scorer: %w", err)
+	}
+	return edges, nil
+}
+
+// Local returns a ScoreFunc over n Scorers in this process (partition p
+// of the keys to scorers[p]), for tests and one-process runs.
+func Local(scorers []*Scorer) ScoreFunc {
+	return func(ctx context.Context, items []Item) ([]Edge, error) {
+		parts := make([][]Item, len(scorers))
+		for _, it := range items {
+			p := Partition(it.Key, len(scorers))
+			parts[p] = append(parts[p], it)
+		}
+		var out []Edge
+		for p, its := range parts {
+			if len(its) == 0 {
+				continue
+			}
+			e, err := scorers[p].Score(ctx, its, -1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e...)
+		}
+		return out, nil
+	}
+}
