@@ -444,6 +444,14 @@ func (sh *sheetState) rowPreview(r rawRow, person bool) func() string {
 			}
 			return s
 		}
+		if !person {
+			// A footer or heading is often typed in another font than the
+			// column it sits in ("TM. ỦY BAN NHÂN DÂN" in .VnTimeH under a
+			// .VnTime column): its own text decides when it can.
+			if d := rowDecoder(r.cells, nil); d != nil {
+				dec = d
+			}
+		}
 		return preview(r.cells, sh.cols.field, dec, person)
 	}
 }

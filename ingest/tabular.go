@@ -214,8 +214,9 @@ type headerCandidate struct {
 
 func candidateOne(row rawRow, i int) headerCandidate {
 	c := headerCandidate{rows: []int{i}}
-	for _, cell := range row.cells {
-		f, text, _ := classifyCell(cell)
+	dec := rowDecoder(row.cells, nil)
+	for col, cell := range row.cells {
+		f, text := headerCellText(cell, col, dec)
 		c.fields = append(c.fields, f)
 		c.texts = append(c.texts, text)
 	}
@@ -229,6 +230,12 @@ func candidateOne(row rawRow, i int) headerCandidate {
 func candidateTwo(top, bottom rawRow, i int) headerCandidate {
 	c := headerCandidate{rows: []int{i, i + 1}}
 	n := max(len(top.cells), len(bottom.cells))
+	// Cells naming no field are decoded by what both rows read as.
+	d := rowDecoder(append(append([]string(nil), top.cells...), bottom.cells...), nil)
+	var dec func(int, string) string
+	if d != nil {
+		dec = func(_ int, raw string) string { return d(0, raw) }
+	}
 	parent := ""
 	for col := 0; col < n; col++ {
 		var up, down string
@@ -246,18 +253,18 @@ func candidateTwo(top, bottom rawRow, i int) headerCandidate {
 		var f, text string
 		switch {
 		case down == "":
-			f, text, _ = classifyCell(up)
+			f, text = headerCellText(up, col, dec)
 		default:
 			p := up
 			if p == "" {
 				p = parent
 			}
-			_, ptext, _ := classifyCell(p)
-			_, dtext, _ := classifyCell(down)
+			_, ptext := headerCellText(p, col, dec)
+			_, dtext := headerCellText(down, col, dec)
 			if ff, _, _ := classifyCell(ptext + " " + dtext); ff != "" && p != "" {
 				f, text = ff, ptext+" / "+dtext
 			} else {
-				f, text, _ = classifyCell(down)
+				f, text = headerCellText(down, col, dec)
 				if p != "" {
 					text = ptext + " / " + text
 				}
@@ -434,16 +441,28 @@ func (t *tabular) detect(sh *sheetState) {
 	if len(sh.layout.HeaderRows) > 0 {
 		firstHeader = sh.layout.HeaderRows[0]
 	}
+	// The fonts of the cells read so far: they tell the encodings of the
+	// title and header rows here, of the data columns below.
+	lastRow := 0
+	if len(sh.buf) > 0 {
+		lastRow = sh.buf[len(sh.buf)-1].num
+	}
+	fonts := t.rd.fonts(lastRow)
 	for _, r := range sh.buf[:start] {
+		// Titles and header rows are previewed decoded, by their fonts and
+		// text (rowDecoder): no column encoding covers them.
+		pv := func() string {
+			return preview(r.cells, nil, rowDecoder(r.cells, func(col int) string { return fonts[cellPos{r.num, col}] }), false)
+		}
 		switch {
 		case headerAt[r.num]:
-			sh.layout.skip(r.num, SkipHeader, func() string { return preview(r.cells, nil, nil, false) })
+			sh.layout.skip(r.num, SkipHeader, pv)
 		case isBlank(r.cells, -1):
 			sh.layout.skip(r.num, SkipBlank, nil)
 		case firstHeader == 0 || r.num < firstHeader:
-			sh.layout.skip(r.num, SkipTitle, func() string { return preview(r.cells, nil, nil, false) })
+			sh.layout.skip(r.num, SkipTitle, pv)
 		default:
-			sh.layout.skip(r.num, SkipHeader, func() string { return preview(r.cells, nil, nil, false) })
+			sh.layout.skip(r.num, SkipHeader, pv)
 		}
 	}
 	sh.buf = sh.buf[start:]
@@ -460,11 +479,6 @@ func (t *tabular) detect(sh *sheetState) {
 
 	// Encodings per column, from the font of the first data cells and
 	// samples of their text.
-	lastRow := 0
-	if len(sh.buf) > 0 {
-		lastRow = sh.buf[len(sh.buf)-1].num
-	}
-	fonts := t.rd.fonts(lastRow)
 	sh.cols = columns{field: fields, enc: make([]vn.Encoding, len(fields)), index: map[string]int{}}
 	for i, f := range fields {
 		cm := ColumnMap{Index: i, Letter: columnLetter(i), Header: texts[i], Field: f}

@@ -1,0 +1,54 @@
+package ingest
+
+import "github.com/dancu-vn/dancu/vn"
+
+// rowDecoder decodes, for reports, the cells of a row that no column
+// encoding covers: a title row, a header cell that names no field (the
+// parent of a merged header: "Thông tin cá nhân" over "Họ và tên"). The
+// row's cells typed in one font are judged together — one cell such as
+// "Ghi chó" reads as Vietnamese either way, the row beside it tells — by
+// vn.DetectEncoding: a legacy font (.VnTime → TCVN3, .VnTimeH → TCVN3 in
+// capitals, VNI-…) when the text agrees, else what the text reads as.
+// fontOf gives the font of the cell in a column ("" unknown; nil: no
+// fonts, as in CSV or while the header is still being looked for). It
+// returns nil when the row has nothing to decode.
+func rowDecoder(cells []string, fontOf func(col int) string) func(col int, raw string) string {
+	font := func(col int) string {
+		if fontOf == nil {
+			return ""
+		}
+		return fontOf(col)
+	}
+	samples := map[string][]string{}
+	for i, c := range cells {
+		if !isASCII(c) {
+			samples[font(i)] = append(samples[font(i)], c)
+		}
+	}
+	enc := map[string]vn.Encoding{}
+	for f, s := range samples {
+		if e := vn.DetectEncoding(s, f); e != vn.Unicode {
+			enc[f] = e
+		}
+	}
+	if len(enc) == 0 {
+		return nil
+	}
+	return func(col int, raw string) string {
+		e, ok := enc[font(col)]
+		if !ok || isASCII(raw) {
+			return raw
+		}
+		return decodeText(raw, e)
+	}
+}
+
+// headerCellText classifies a header cell (classifyCell) and, when it
+// names no field, gives its text decoded by dec (nil: as read).
+func headerCellText(raw string, col int, dec func(col int, raw string) string) (field, text string) {
+	f, text, ok := classifyCell(raw)
+	if !ok && dec != nil {
+		text = cleanText(dec(col, raw))
+	}
+	return f, text
+}

@@ -1,0 +1,182 @@
+package ingest
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/dancu-vn/dancu/internal/refdata"
+)
+
+// legacyFixture is a TCVN3 (ABC) workbook with title rows in .VnTimeH and a
+// merged two-row header in .VnTime whose parent cells ("Thông tin cá
+// nhân", "Nơi cư trú") name no field: what a report must show decoded.
+// DANCU_WRITE_FIXTURES=1 go test ./ingest -run TestReportDecodesLegacyHeaders
+// writes it again.
+const legacyFixture = "testdata/tcvn3_merged_header.xlsx"
+
+// tcvn3 writes s as a TCVN3 font would hold it: in .VnTimeH (upper) the
+// lower-case bytes of the upper-cased text, in .VnTime the letters with
+// their lower-case codes where TCVN3 has no capital.
+func tcvn3(t testing.TB, s string, upper bool) string {
+	t.Helper()
+	tab, err := refdata.Load("encodings/tcvn3_to_unicode.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := map[rune]rune{}
+	for _, r := range tab.Rows {
+		u, l := []rune(tab.Get(r, "unicode")), []rune(tab.Get(r, "legacy_char"))
+		if len(u) == 1 && len(l) == 1 {
+			enc[u[0]] = l[0]
+		}
+	}
+	if upper {
+		s = strings.ToUpper(s)
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch l, ok := enc[r]; {
+		case r < 128:
+			b.WriteRune(r)
+		case ok && !upper:
+			b.WriteRune(l)
+		default:
+			if l, ok := enc[unicode.ToLower(r)]; ok {
+				b.WriteRune(l)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+func writeLegacyFixture(t *testing.T, path string) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "Danh sach"
+	if err := f.SetSheetName("Sheet1", sh); err != nil {
+		t.Fatal(err)
+	}
+	style := func(font string) int {
+		id, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: font}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	lower, upper := style(".VnTime"), style(".VnTimeH")
+	set := func(ref, text string, up bool) {
+		st := lower
+		if up {
+			st = upper
+		}
+		if err := f.SetCellStr(sh, ref, tcvn3(t, text, up)); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle(sh, ref, ref, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merge := func(a, b string) {
+		if err := f.MergeCell(sh, a, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("A1", "Ủy ban nhân dân xã Tân Minh", true)
+	set("A2", "Danh sách nhân khẩu thôn 8", true)
+	set("A3", "STT", false)
+	merge("A3", "A4")
+	set("B3", "Thông tin cá nhân", false)
+	merge("B3", "D3")
+	set("B4", "Họ và tên", false)
+	set("C4", "Ngày sinh", false)
+	set("D4", "Giới tính", false)
+	set("E3", "Nơi cư trú", false)
+	merge("E3", "F3")
+	set("E4", "Nơi thường trú", false)
+	set("F4", "Nơi ở hiện tại", false)
+	set("G3", "Ghi chú", false)
+	merge("G3", "G4")
+	rows := [][]string{
+		{"1", "Phạm Minh Lực", "19/04/1974", "Nam", "Thôn 8, xã Tân Minh", "Thôn 8, xã Tân Minh", ""},
+		{"2", "Nguyễn Thị Hồng", "11/10/1977", "Nữ", "Thôn 8, xã Tân Minh", "Thôn 8, xã Tân Minh", "Vợ"},
+		{"3", "Phạm Minh Đức", "12/10/2004", "Nam", "Thôn 8, xã Tân Minh", "Phường Hiến Nam", "Đi học"},
+	}
+	for i, r := range rows {
+		for j, v := range r {
+			if v == "" {
+				continue
+			}
+			ref, _ := excelize.CoordinatesToCellName(j+1, i+5)
+			set(ref, v, j == 1)
+		}
+	}
+	set("B10", "Người lập biểu", false)
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tcvn3Only are characters TCVN3 text holds and decoded Vietnamese does
+// not: any of them in a report means undecoded text.
+const tcvn3Only = "«¸©µª¬­¤¢¡£¥¦§¨®¯°±²³´¶·¹º»¼½¾ÆÇËÎÏÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþ"
+
+// TestReportDecodesLegacyHeaders: in a TCVN3 workbook, the columns'
+// headers (the parents of a merged header too, and a column no field
+// takes) and the previews of the title and header rows read as decoded
+// Vietnamese, not as the font's bytes (`Th«ng tin c¸ nh©n`).
+func TestReportDecodesLegacyHeaders(t *testing.T) {
+	if os.Getenv("DANCU_WRITE_FIXTURES") != "" {
+		writeLegacyFixture(t, legacyFixture)
+	}
+	items, d := openAll(t, legacyFixture, Options{})
+	checkAccount(t, items, d)
+	if len(d.Sheets) != 1 {
+		t.Fatalf("%d sheets", len(d.Sheets))
+	}
+	l := d.Sheets[0]
+	want := []struct{ header, field string }{
+		{"STT", "stt"},
+		{"Thông tin cá nhân / Họ và tên", FieldFullName},
+		{"Thông tin cá nhân / Ngày sinh", "birth_date"},
+		{"Thông tin cá nhân / Giới tính", "sex"},
+		{"Nơi cư trú / Nơi thường trú", "perm_address"},
+		{"Nơi cư trú / Nơi ở hiện tại", "cur_address"},
+		{"Ghi chú", ""},
+	}
+	if len(l.Columns) != len(want) || len(l.HeaderRows) != 2 || l.HeaderRows[0] != 3 {
+		t.Fatalf("header rows %v, columns %+v", l.HeaderRows, l.Columns)
+	}
+	for i, w := range want {
+		if c := l.Columns[i]; c.Header != w.header || c.Field != w.field {
+			t.Errorf("column %s: header %q → %q, want %q → %q", c.Letter, c.Header, c.Field, w.header, w.field)
+		}
+	}
+	previews := map[int]string{}
+	for _, s := range l.Skips {
+		previews[s.Row] = s.Preview
+		if strings.ContainsAny(s.Preview, tcvn3Only) {
+			t.Errorf("row %d (%s): preview %q is not decoded", s.Row, s.Kind, s.Preview)
+		}
+	}
+	// The title's words that are also family names (Ban, Tân…) are
+	// masked, as every preview masks what may be a name.
+	if p := previews[1]; !strings.HasPrefix(p, "ỦY B") || !strings.HasSuffix(p, " MINH") {
+		t.Errorf("row 1: preview %q, want ỦY BAN NHÂN DÂN XÃ TÂN MINH (names masked)", p)
+	}
+	for row, want := range map[int]string{3: "STT | Thông tin cá nhân | Nơi cư trú | Ghi chú", 4: "Họ và tên | Ngày sinh | Giới tính | Nơi thường trú | Nơi ở hiện tại",
+		// typed in .VnTime under the .VnTimeH names: its own text decides
+		10: "Người lập biểu"} {
+		if previews[row] != want {
+			t.Errorf("row %d: preview %q, want %q", row, previews[row], want)
+		}
+	}
+	if it := items[0].Record; it == nil || it.FullName != "PHẠM MINH LỰC" || it.BirthDate != "1974-04-19" {
+		t.Errorf("first record %+v", items[0])
+	}
+}
