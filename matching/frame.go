@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/matching/compare"
 )
@@ -35,8 +36,10 @@ type column struct {
 	tfTable map[string]float64
 	tfFloor float64
 	tfFixed []float64
-	// missing holds the lower-cased values that mean none.
-	missing map[string]bool
+	// missing holds the lower-cased values that mean none; missingMax is
+	// the longest, in bytes (a longer value is not looked up).
+	missing    map[string]bool
+	missingMax int
 	// unread counts values of a date column that were not blank but could
 	// not be read as a date; firstUnread is the first such record's id.
 	unread      int
@@ -65,7 +68,9 @@ func NewFrame(s *Settings) *Frame {
 			ms = d.Missing
 		}
 		for _, m := range ms {
-			col.missing[strings.ToLower(strings.TrimSpace(m))] = true
+			m = strings.ToLower(strings.TrimSpace(m))
+			col.missing[m] = true
+			col.missingMax = max(col.missingMax, len(m))
 		}
 		if !col.date {
 			col.dict = []string{""}
@@ -167,7 +172,20 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 // values.
 func (c *column) clean(v string) string {
 	v = strings.TrimSpace(v)
-	if v == "" || c.missing[strings.ToLower(v)] {
+	if v == "" {
+		return ""
+	}
+	// A letter's lower case is at least a third as long in UTF-8 (the
+	// Kelvin sign is the extreme): a longer value is no missing one.
+	if len(v) > 3*c.missingMax {
+		return v
+	}
+	var buf [96]byte
+	low := buf[:0]
+	for _, r := range v { // strings.ToLower, without allocating
+		low = utf8.AppendRune(low, unicode.ToLower(r))
+	}
+	if c.missing[string(low)] {
 		return ""
 	}
 	return v

@@ -2,8 +2,7 @@ package matching
 
 import (
 	"strings"
-	"sync"
-	"time"
+	"unicode"
 
 	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/schemas"
@@ -36,118 +35,205 @@ func init() {
 	derivedInputs["vn.sex"] = []string{"sex"}
 }
 
-// reform is the day the 2025 administrative units took effect.
-var reform = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
-
 // RecordAdapter derives the fields the Vietnamese settings read from a
 // canonical record: name parts and keys (vn.ParseName), the cleaned
 // identification and CMND numbers (vn.ParseID), address units of both eras
-// (address.Resolve, when ingest left the codes empty; results are cached
-// by text), folded parents' names and ethnicity. Canonical columns are
-// read by their ch names. It is a thin adapter over packages vn and
-// address; safe for concurrent use.
-type RecordAdapter struct {
-	mu    sync.Mutex
-	addrs map[string]units
+// (address.Resolve, when ingest left the codes empty; address remembers
+// recent results itself), folded parents' names and ethnicity. Canonical
+// columns are read by their ch names. It is a thin adapter over packages
+// vn and address; safe for concurrent use.
+type RecordAdapter struct{}
+
+// NewRecordAdapter returns an adapter.
+func NewRecordAdapter() *RecordAdapter { return &RecordAdapter{} }
+
+// The derived vn.* fields, as slots of vnFields.v.
+const (
+	fFamily = iota
+	fMiddle
+	fGiven
+	fFamilyKey
+	fMiddleKey
+	fGivenKey
+	fNameKey
+	fNameOCR
+	fGivenOCR
+	fFamilyOCR
+	fBirthDate
+	fID
+	fIDValid
+	fCMND
+	fPermProvince
+	fPermDistrict
+	fPermCommune
+	fPermNewProvince
+	fPermNewCommune
+	fCurProvince
+	fCurDistrict
+	fCurCommune
+	fCurNewProvince
+	fCurNewCommune
+	fNativeProvince
+	fNativeNewProvince
+	fFather
+	fMother
+	fSpouse
+	fEthnicity
+	fSex
+	nDerived
+)
+
+// derivedSlot returns the slot of a derived field, or -1 for a canonical
+// column. A switch, not a map: Frame.Add asks once per column and record.
+func derivedSlot(field string) int {
+	if len(field) < 4 || field[:3] != "vn." {
+		return -1
+	}
+	switch field[3:] {
+	case "family":
+		return fFamily
+	case "middle":
+		return fMiddle
+	case "given":
+		return fGiven
+	case "family_key":
+		return fFamilyKey
+	case "middle_key":
+		return fMiddleKey
+	case "given_key":
+		return fGivenKey
+	case "name_key":
+		return fNameKey
+	case "name_ocr":
+		return fNameOCR
+	case "given_ocr":
+		return fGivenOCR
+	case "family_ocr":
+		return fFamilyOCR
+	case "birth_date":
+		return fBirthDate
+	case "id":
+		return fID
+	case "id_valid":
+		return fIDValid
+	case "cmnd":
+		return fCMND
+	case "perm_province":
+		return fPermProvince
+	case "perm_district":
+		return fPermDistrict
+	case "perm_commune":
+		return fPermCommune
+	case "perm_new_province":
+		return fPermNewProvince
+	case "perm_new_commune":
+		return fPermNewCommune
+	case "cur_province":
+		return fCurProvince
+	case "cur_district":
+		return fCurDistrict
+	case "cur_commune":
+		return fCurCommune
+	case "cur_new_province":
+		return fCurNewProvince
+	case "cur_new_commune":
+		return fCurNewCommune
+	case "native_province":
+		return fNativeProvince
+	case "native_new_province":
+		return fNativeNewProvince
+	case "father":
+		return fFather
+	case "mother":
+		return fMother
+	case "spouse":
+		return fSpouse
+	case "ethnicity":
+		return fEthnicity
+	case "sex":
+		return fSex
+	}
+	return -2 // a vn.* name the adapter does not make: ""
 }
 
-// units are the codes of a resolved address, all the adapter keeps of it.
-type units struct {
-	prov, dist, comm, nprov, ncomm string
+// vnFields are one record's derived fields.
+type vnFields struct {
+	r *schemas.Record
+	v [nDerived]string
 }
 
-// NewRecordAdapter returns an adapter with an empty address cache.
-func NewRecordAdapter() *RecordAdapter {
-	return &RecordAdapter{addrs: map[string]units{}}
+func (f *vnFields) get(field string) string {
+	switch i := derivedSlot(field); {
+	case i >= 0:
+		return f.v[i]
+	case i == -1:
+		return recordField(f.r, field)
+	}
+	return ""
 }
 
-func (a *RecordAdapter) resolve(r *schemas.Record, text string) units {
+// resolve returns the units of an address of r (address.Resolve keeps
+// the results of recent addresses: a repeated one costs a lookup).
+func resolve(r *schemas.Record, text string) address.Result {
 	if text == "" {
-		return units{}
+		return address.Result{}
 	}
-	era := "o"
-	if !r.SourceDate.Before(reform) {
-		era = "n"
-	}
-	k := era + text
-	a.mu.Lock()
-	u, ok := a.addrs[k]
-	a.mu.Unlock()
-	if ok {
-		return u
-	}
-	res := address.Resolve(text, r.SourceDate)
-	u = units{res.Province.Code, res.District.Code, res.Commune.Code, res.NewProvince.Code, res.NewCommune.Code}
-	a.mu.Lock()
-	if len(a.addrs) >= maxCachedAddresses {
-		// A long-running matcher sees an endless stream of addresses:
-		// start the cache afresh rather than let it grow without bound.
-		clear(a.addrs)
-	}
-	a.addrs[k] = u
-	a.mu.Unlock()
-	return u
+	return address.Resolve(text, r.SourceDate)
 }
-
-// maxCachedAddresses bounds the adapter's cache of resolved addresses
-// (about 200 MB at this size).
-const maxCachedAddresses = 1 << 20
 
 // Fields returns the getter over r's canonical columns and derived vn.*
 // fields, and its OCR confidence getter.
 func (a *RecordAdapter) Fields(r *schemas.Record) (Getter, ConfidenceGetter) {
-	d := map[string]string{}
+	f := &vnFields{r: r}
+	d := &f.v
 	full := r.FullName
 	if full == "" {
 		full = strings.Join(strings.Fields(r.FamilyName+" "+r.MiddleName+" "+r.GivenName), " ")
 	}
 	n := vn.ParseName(full)
-	d["vn.family"], d["vn.middle"], d["vn.given"] = n.Family, n.Middle, n.Given
-	d["vn.family_key"], d["vn.middle_key"], d["vn.given_key"] = vn.Fold(n.Family), vn.Fold(n.Middle), vn.Fold(n.Given)
-	d["vn.name_key"], d["vn.name_ocr"] = n.Key, n.OCRKey
-	if w := strings.Fields(n.OCRKey); len(w) > 0 {
-		d["vn.given_ocr"] = w[len(w)-1]
-		d["vn.family_ocr"] = w[0]
+	d[fFamily], d[fMiddle], d[fGiven] = n.Family, n.Middle, n.Given
+	d[fFamilyKey], d[fMiddleKey], d[fGivenKey] = vn.Fold(n.Family), vn.Fold(n.Middle), vn.Fold(n.Given)
+	d[fNameKey], d[fNameOCR] = n.Key, n.OCRKey
+	if k := strings.TrimSpace(n.OCRKey); k != "" { // first and last of strings.Fields(k)
+		first, last := k, k
+		if i := strings.IndexFunc(k, unicode.IsSpace); i >= 0 {
+			first = k[:i]
+			last = k[strings.LastIndexFunc(k, unicode.IsSpace)+1:]
+		}
+		d[fGivenOCR], d[fFamilyOCR] = last, first
 	}
 	bd := r.BirthDate
 	if bd == "" && r.BirthYear != 0 {
 		bd = itoa4(int(r.BirthYear))
 	}
-	d["vn.birth_date"] = bd
+	d[fBirthDate] = bd
 	if id := vn.ParseID(r.IDNumber); id.Number != "" {
-		d["vn.id"] = id.Number
+		d[fID] = id.Number
 		if id.Valid && id.Kind == vn.KindCCCD {
-			d["vn.id_valid"] = id.Number
+			d[fIDValid] = id.Number
 		}
 	}
 	if c := vn.ParseID(r.CMND); c.Number != "" {
-		d["vn.cmnd"] = c.Number
+		d[fCMND] = c.Number
 	}
-	units := func(prefix, text, prov, dist, comm, nprov, ncomm string) {
+	units := func(at int, text, prov, dist, comm, nprov, ncomm string) {
 		if comm == "" && ncomm == "" && text != "" {
-			u := a.resolve(r, text)
-			prov, dist, comm, nprov, ncomm = u.prov, u.dist, u.comm, u.nprov, u.ncomm
+			u := resolve(r, text)
+			prov, dist, comm, nprov, ncomm = u.Province.Code, u.District.Code, u.Commune.Code, u.NewProvince.Code, u.NewCommune.Code
 		}
-		d[prefix+"province"], d[prefix+"district"], d[prefix+"commune"] = prov, dist, comm
-		d[prefix+"new_province"], d[prefix+"new_commune"] = nprov, ncomm
+		d[at], d[at+1], d[at+2], d[at+3], d[at+4] = prov, dist, comm, nprov, ncomm
 	}
-	units("vn.perm_", r.PermAddress, r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode)
-	units("vn.cur_", r.CurAddress, r.CurProvinceCode, r.CurDistrictCode, r.CurCommuneCode, r.CurNewProvinceCode, r.CurNewCommuneCode)
+	units(fPermProvince, r.PermAddress, r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode)
+	units(fCurProvince, r.CurAddress, r.CurProvinceCode, r.CurDistrictCode, r.CurCommuneCode, r.CurNewProvinceCode, r.CurNewCommuneCode)
 	if r.NativePlace != "" {
-		u := a.resolve(r, r.NativePlace)
-		d["vn.native_province"], d["vn.native_new_province"] = u.prov, u.nprov
+		u := resolve(r, r.NativePlace)
+		d[fNativeProvince], d[fNativeNewProvince] = u.Province.Code, u.NewProvince.Code
 	}
-	d["vn.father"] = vn.Fold(r.FatherName)
-	d["vn.mother"] = vn.Fold(r.MotherName)
-	d["vn.spouse"] = vn.Fold(r.SpouseName)
-	d["vn.ethnicity"] = vn.Fold(r.Ethnicity)
-	d["vn.sex"] = r.Sex
-	get := func(field string) string {
-		if v, ok := d[field]; ok {
-			return v
-		}
-		return recordField(r, field)
-	}
+	d[fFather] = vn.Fold(r.FatherName)
+	d[fMother] = vn.Fold(r.MotherName)
+	d[fSpouse] = vn.Fold(r.SpouseName)
+	d[fEthnicity] = vn.Fold(r.Ethnicity)
+	d[fSex] = r.Sex
 	var conf ConfidenceGetter
 	if len(r.OCRConfidence) > 0 {
 		conf = func(key string) (float32, bool) {
@@ -155,7 +241,7 @@ func (a *RecordAdapter) Fields(r *schemas.Record) (Getter, ConfidenceGetter) {
 			return v, ok
 		}
 	}
-	return get, conf
+	return f.get, conf
 }
 
 func itoa4(y int) string {
