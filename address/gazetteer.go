@@ -108,7 +108,20 @@ type gazetteer struct {
 	// unit's name (buôn: Buôn Ma Thuột).
 	nameStart map[string]bool
 	trie      map[uint64]int32
-	nodes     []slot
+	// root holds the root's children by word id (0: none), the step
+	// every word of an address takes, as a slice rather than the map.
+	root  []int32
+	nodes []slot
+}
+
+// child returns the child of node by word id.
+func (g *gazetteer) child(node, id int32) (int32, bool) {
+	if node == 0 {
+		next := g.root[id]
+		return next, next != 0
+	}
+	next, ok := g.trie[uint64(node)<<32|uint64(id)]
+	return next, ok
 }
 
 // word is what the gazetteer knows of one folded word.
@@ -449,6 +462,12 @@ func (g *gazetteer) buildTrie() {
 			node = next
 		}
 		g.nodes[node].es = sl.es
+	}
+	g.root = make([]int32, nextID)
+	for edge, next := range g.trie {
+		if edge>>32 == 0 {
+			g.root[uint32(edge)] = next
+		}
 	}
 	g.nameStart = map[string]bool{}
 	for k, sl := range g.index {

@@ -26,7 +26,17 @@ type memo struct {
 
 type memoShard struct {
 	mu        sync.Mutex
-	cur, prev [2]map[string]Result // by era: before, since ReformDate
+	cur, prev [2]map[uint64]*memoEntry // by era (before, since ReformDate), by the text's hash
+}
+
+// memoEntry is a remembered result with the text it is the result of: a
+// map keyed by the text's 64-bit hash probes faster than one keyed by the
+// text (the hash is computed once, for the shard and the key, and the
+// slots are small), and the text tells the rare two texts of one hash
+// apart.
+type memoEntry struct {
+	text string
+	r    Result
 }
 
 const (
@@ -41,14 +51,14 @@ func newMemo() *memo {
 	for i := range m.shards {
 		s := &m.shards[i]
 		for e := range s.cur {
-			s.cur[e], s.prev[e] = map[string]Result{}, map[string]Result{}
+			s.cur[e], s.prev[e] = map[uint64]*memoEntry{}, map[uint64]*memoEntry{}
 		}
 	}
 	return m
 }
 
-func (m *memo) shard(text string) *memoShard {
-	return &m.shards[maphash.String(m.seed, text)%memoShards]
+func (m *memo) shard(h uint64) *memoShard {
+	return &m.shards[h%memoShards]
 }
 
 func eraIndex(post bool) int {
@@ -63,42 +73,47 @@ func eraIndex(post bool) int {
 // they are read-only): copying them on each hit would cost more than the
 // lookup.
 func (m *memo) get(text string, post bool) (Result, bool) {
-	s := m.shard(text)
+	h := maphash.String(m.seed, text)
+	s := m.shard(h)
 	e := eraIndex(post)
 	s.mu.Lock()
-	r, ok := s.cur[e][text]
-	if !ok {
-		if r, ok = s.prev[e][text]; ok {
-			s.store(e, text, r)
+	me := s.cur[e][h]
+	if me == nil || me.text != text {
+		if me = s.prev[e][h]; me != nil && me.text == text {
+			s.store(e, h, me)
+		} else {
+			me = nil
 		}
 	}
 	s.mu.Unlock()
-	if !ok {
+	if me == nil {
 		m.misses.Add(1)
 		return Result{}, false
 	}
 	m.hits.Add(1)
-	return r, true
+	return me.r, true
 }
 
 func (m *memo) put(text string, post bool, r Result) {
 	if len(text) > 512 {
 		return // junk, not worth keeping
 	}
-	s := m.shard(text)
+	h := maphash.String(m.seed, text)
+	me := &memoEntry{text: text, r: r}
+	s := m.shard(h)
 	s.mu.Lock()
-	s.store(eraIndex(post), text, r)
+	s.store(eraIndex(post), h, me)
 	s.mu.Unlock()
 }
 
-// store puts r in the current generation, starting a new one when full.
+// store puts me in the current generation, starting a new one when full.
 // The caller holds s.mu.
-func (s *memoShard) store(e int, text string, r Result) {
+func (s *memoShard) store(e int, h uint64, me *memoEntry) {
 	if len(s.cur[e]) >= memoShardMax {
 		s.cur[e], s.prev[e] = s.prev[e], s.cur[e]
 		clear(s.cur[e])
 	}
-	s.cur[e][text] = r
+	s.cur[e][h] = me
 }
 
 // reset forgets every remembered result.

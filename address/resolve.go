@@ -235,7 +235,12 @@ func (st *state) index() {
 		st.off = append(st.off, len(st.ws))
 		st.ws = append(st.ws, t.key...)
 	}
-	clear(st.costs)
+	if len(st.costs) > 256 {
+		// clearing costs what the map once grew to: let a large one go
+		st.costs = nil
+	} else {
+		clear(st.costs)
+	}
 	st.matches = st.matches[:0]
 	st.chains = st.chains[:0]
 	st.tuples = st.tuples[:0]
@@ -376,7 +381,7 @@ func (st *state) findExact() {
 			if id < 0 {
 				break
 			}
-			next, ok := g.trie[uint64(node)<<32|uint64(id)]
+			next, ok := g.child(node, id)
 			if !ok {
 				break // no name starts with these words
 			}
