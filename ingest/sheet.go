@@ -108,6 +108,9 @@ func (c *columns) text(i int, raw string) string {
 	if i < len(c.enc) {
 		enc = c.enc[i]
 	}
+	if enc == vn.Unicode && isCleanNFC(raw) {
+		return raw // what most cells are: nothing to decode, compose or clean
+	}
 	if i >= len(c.field) || len(raw) > 256 || enc == vn.Unicode && isASCII(raw) {
 		return cleanText(decodeText(raw, enc)) // ASCII is cheaper to clean than to look up
 	}

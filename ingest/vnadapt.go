@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/vn"
 	"golang.org/x/text/unicode/norm"
@@ -96,6 +97,41 @@ func detectEncoding(samples []string, font string, legacyBytes bool) vn.Encoding
 		return vn.Windows1258
 	}
 	return e
+}
+
+// isCleanNFC reports whether cleanText(decodeText(s, vn.Unicode)) is s
+// itself, by a scan that is cheap for the cells of Vietnamese lists:
+// printable ASCII with single inner spaces and no outer ones, and the
+// precomposed letters Vietnamese is written with — U+00C0–U+024F (Latin-1
+// letters, Latin Extended-A and -B: ơ, ư, đ …) and U+1E00–U+1EFF (Latin
+// Extended Additional: ạ, ế, ữ …). Every such letter is NFC as it stands
+// (a starter whose NFC quick check is Yes, which TestCleanNFCRanges
+// checks) and is no space, zero-width or control character for vn.Clean.
+// Anything else (combining marks, other spaces, invalid UTF-8) answers
+// false, and the cell takes the full path.
+func isCleanNFC(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	prev := byte(0)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7F || c == ' ' && prev == ' ' {
+				return false
+			}
+			prev = c
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !(r >= 0xC0 && r <= 0x24F || r >= 0x1E00 && r <= 0x1EFF) {
+			return false // includes utf8.RuneError
+		}
+		prev = 0
+		i += n
+	}
+	return true
 }
 
 func isASCII(s string) bool {
