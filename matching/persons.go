@@ -29,6 +29,8 @@ type idCols struct {
 	id, valid, dob, sex int
 	provinces           []int
 	perm                int
+	// permanent address's and native place's provinces, either era
+	permOld, permNew, nativeOld, nativeNew int
 }
 
 func (f *Frame) idColumns() (idCols, bool) {
@@ -40,6 +42,7 @@ func (f *Frame) idColumns() (idCols, bool) {
 		return -1
 	}
 	c.id, c.valid, c.dob, c.sex, c.perm = get("id"), get("id_valid"), get("dob"), get("sex"), get("perm_province")
+	c.permOld, c.permNew, c.nativeOld, c.nativeNew = get("perm_province"), get("perm_new_province"), get("native_province"), get("native_new_province")
 	for _, n := range []string{"perm_province", "perm_new_province", "cur_province", "cur_new_province", "native_province", "native_new_province"} {
 		if i := get(n); i >= 0 {
 			c.provinces = append(c.provinces, i)
@@ -66,6 +69,9 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 	add := func(kind, number string, rows []int32, score float64, expl string) {
 		conflicts = append(conflicts, newConflict(res, personID, kind, number, rows, score, expl))
 	}
+	// The waterfall of a pair of the conflict's records goes with every
+	// kind that has a pair, so that the desk shows why they match.
+	x2, _ := newExplainer(res.Frame, res.Settings)
 	// Numbers on the records of several persons: reported as shared_id,
 	// not again as contradicting each person.
 	shared := map[string]bool{}
@@ -116,7 +122,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 		for _, n := range nums {
 			merged := false
 			for _, d := range distinct {
-				if compare.WithinOneEdit(n, d) {
+				if oneNumber(n, d) {
 					votes[d] += votes[n]
 					merged = true
 					break
@@ -144,12 +150,18 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			probs := id.Check(supported(f, cols.dob, rows, func(v string) bool { return len(id.Check(atoiYear(v), "", "")) == 0 }, s.BirthYear),
 				supportedText(f, cols.sex, rows, func(v string) bool { return len(id.Check(0, v, "")) == 0 }, s.Sex), "")
 			// The birth province is checked against the provinces the
-			// records name only when two or more records name them: one
-			// record's addresses (often incomplete, people move) are too
-			// weak to accuse a number; a wrong number beside the person's
-			// right one is caught below as a refused link.
+			// records name when two or more records name them, or when
+			// the one record's permanent address and native place name
+			// the same province: a birth is registered where the family
+			// lives or in its native place, so a number of a third
+			// province contradicts it. One record's other addresses are
+			// too weak to accuse a number (an address without its
+			// province resolves to a guess, people move: checking every
+			// one-record person found 20 more planted contradictions on
+			// seed 11 and raised 96 false ones); a wrong number beside
+			// the person's right one is caught below as a refused link.
 			provs := provincesOf(f, cols.provinces, rows)
-			if len(provs) > 0 && !id.Abroad && len(rows) >= 2 {
+			if len(provs) > 0 && !id.Abroad && (len(rows) >= 2 || bornWhereLiving(f, cols, rows[0])) {
 				ok := false
 				for _, p := range provs {
 					if len(id.Check(0, "", p)) == 0 {
@@ -173,8 +185,17 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 						carrying = append(carrying, r)
 					}
 				}
-				add(schemas.ConflictIDContradicts, s.IDNumber, carrying, 0,
-					fmt.Sprintf("number %s contradicts the person: %s", vn.MaskID(s.IDNumber), strings.Join(probs, "; ")))
+				expl := fmt.Sprintf("number %s contradicts the person: %s", vn.MaskID(s.IDNumber), strings.Join(probs, "; "))
+				if len(rows) >= 2 {
+					// The number's record beside another record of the
+					// person: why they are one person.
+					other := rows[0]
+					if other == carrying[0] {
+						other = rows[1]
+					}
+					expl += waterfall(x2, Pair{A: min(carrying[0], other), B: max(carrying[0], other)})
+				}
+				add(schemas.ConflictIDContradicts, s.IDNumber, carrying, 0, expl)
 			}
 		}
 		sums[ci] = s
@@ -202,17 +223,26 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 				continue
 			}
 			num := f.cols[cols.valid].dict[v]
+			// The pair explained: the first record and the first of
+			// another person (rows are in order).
+			other := rows[0]
+			for _, r := range rows[1:] {
+				if res.Clusters.Of[r] != res.Clusters.Of[rows[0]] {
+					other = r
+					break
+				}
+			}
 			add(schemas.ConflictSharedID, num, rows, 0,
-				fmt.Sprintf("number %s is on the records of %d different persons", vn.MaskID(num), len(persons)))
+				fmt.Sprintf("number %s is on the records of %d different persons", vn.MaskID(num), len(persons))+
+					waterfall(x2, Pair{A: rows[0], B: other}))
 		}
 	}
 	// two_ids: links refused by the distinct-number guard between records
 	// that otherwise agree on the birth year.
 	s0 := res.Settings
-	x2, _ := newExplainer(res.Frame, s0)
 	seen := map[[2]int32]bool{}
 	for _, b := range res.Clusters.Blocked {
-		if b.Guard.Kind != "distinct" {
+		if b.Guard.Kind != "distinct" || !vnCols || f.byName[b.Guard.Column] != cols.valid {
 			continue
 		}
 		ra, rb := res.Clusters.Of[b.A], res.Clusters.Of[b.B]
@@ -226,7 +256,21 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			// namesakes) kept apart rightly; nothing to review.
 			continue
 		}
-		na, nb := f.Value(b.Guard.Column, int(b.A)), f.Value(b.Guard.Column, int(b.B))
+		// The numbers the two persons hold, not the two records' own (a
+		// record without a number, or with a copy of its person's number,
+		// may be the one whose link was refused).
+		both := append(append([]int32(nil), members[byRoot[ra]]...), members[byRoot[rb]]...)
+		na, nb, two := twoNumbers(f, cols.valid, both)
+		if !two {
+			// One number typed twice with different slips (a
+			// transposition, a digit or two apart): not two numbers.
+			continue
+		}
+		if shared[na] || shared[nb] {
+			// One of them is on another person's records: that is the
+			// shared_id conflict raised below, not a second case.
+			continue
+		}
 		// Two numbers that differ in the digits describing the person
 		// (birth province, century and sex, birth year) where only one
 		// agrees with the records: the other is a wrong number, not a
@@ -237,23 +281,26 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			provs := provincesOf(f, cols.provinces, pair)
 			pa, pb := numberProblems(na, year, sex, provs), numberProblems(nb, year, sex, provs)
 			if (len(pa) == 0) != (len(pb) == 0) {
-				bad, probs, root := nb, pb, rb
+				bad, probs := nb, pb
 				if len(pa) > 0 {
-					bad, probs, root = na, pa, ra
+					bad, probs = na, pa
 				}
 				var carrying []int32
-				for _, r := range members[byRoot[root]] {
+				for _, r := range both {
 					if f.Value(b.Guard.Column, int(r)) == bad {
 						carrying = append(carrying, r)
 					}
 				}
 				add(schemas.ConflictIDContradicts, bad, carrying, b.Probability(),
 					fmt.Sprintf("number %s, on records that match another person's (probability %.3f), contradicts them: %s",
-						vn.MaskID(bad), b.Probability(), strings.Join(probs, "; ")))
-				continue
+						vn.MaskID(bad), b.Probability(), strings.Join(probs, "; "))+waterfall(x2, b.Pair))
 			}
+			// Otherwise two people alike (namesakes born the same day in
+			// different provinces): a second number issued to one person
+			// keeps the six digits, so this is no two_ids.
+			continue
 		}
-		add(schemas.ConflictTwoIDs, na+";"+nb, []int32{b.A, b.B}, b.Probability(),
+		add(schemas.ConflictTwoIDs, na+";"+nb, carriers(f, cols.valid, both, na, nb), b.Probability(),
 			fmt.Sprintf("records match with probability %.3f but carry two valid numbers %s and %s: one person with two numbers, or two people",
 				b.Probability(), vn.MaskID(na), vn.MaskID(nb))+waterfall(x2, b.Pair))
 	}
@@ -301,6 +348,106 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 		}
 	}
 	return sums, out
+}
+
+// bornWhereLiving reports whether row's permanent address and native
+// place name the same province (in the same era).
+func bornWhereLiving(f *Frame, c idCols, row int32) bool {
+	same := func(a, b int) bool {
+		if a < 0 || b < 0 {
+			return false
+		}
+		va, vb := f.cols[a].dict[f.cols[a].vals[row]], f.cols[b].dict[f.cols[b].vals[row]]
+		return va != "" && va == vb
+	}
+	return same(c.permOld, c.nativeOld) || same(c.permNew, c.nativeNew)
+}
+
+// twoNumbers returns the most carried number of each of the two largest
+// groups of numbers on rows, where numbers one typing slip apart or two
+// (see oneNumber) form one group; two is false when they form one group
+// (or none).
+func twoNumbers(f *Frame, ci int, rows []int32) (a, b string, two bool) {
+	votes := map[string]int{}
+	for _, r := range rows {
+		if v := f.cols[ci].vals[r]; v != 0 {
+			votes[f.cols[ci].dict[v]]++
+		}
+	}
+	nums := make([]string, 0, len(votes))
+	for n := range votes {
+		nums = append(nums, n)
+	}
+	// Most carried first, so that each group is named by its most
+	// carried number.
+	sort.Slice(nums, func(i, j int) bool {
+		if votes[nums[i]] != votes[nums[j]] {
+			return votes[nums[i]] > votes[nums[j]]
+		}
+		return nums[i] < nums[j]
+	})
+	group := make([]int, len(nums)) // union-find parents
+	for i := range group {
+		group[i] = i
+	}
+	find := func(i int) int {
+		for group[i] != i {
+			i = group[i]
+		}
+		return i
+	}
+	for i := range nums {
+		for j := i + 1; j < len(nums); j++ {
+			if oneNumber(nums[i], nums[j]) {
+				x, y := find(i), find(j)
+				group[max(x, y)] = min(x, y)
+			}
+		}
+	}
+	total := map[int]int{}
+	for i, n := range nums {
+		total[find(i)] += votes[n]
+	}
+	var roots []int
+	for g := range total {
+		roots = append(roots, g)
+	}
+	if len(roots) < 2 {
+		return "", "", false
+	}
+	sort.Slice(roots, func(i, j int) bool {
+		if total[roots[i]] != total[roots[j]] {
+			return total[roots[i]] > total[roots[j]]
+		}
+		return roots[i] < roots[j]
+	})
+	return nums[roots[0]], nums[roots[1]], true
+}
+
+// oneNumber reports whether two numbers are one number typed twice with
+// different slips: 12-digit numbers sharing the six digits that describe
+// the person (birth province, century and sex, birth year) whose serials
+// are at most two typing edits apart (a substitution or a transposition
+// of adjacent digits each: one slip on each copy); other numbers, one
+// edit apart. A second number issued to the same person shares the six
+// digits but gets an unrelated serial, two edits or fewer from the first
+// about once in a thousand.
+func oneNumber(a, b string) bool {
+	if len(a) == 12 && len(b) == 12 && a[:6] == b[:6] {
+		return compare.OSA(a[6:], b[6:], 2) <= 2
+	}
+	return compare.WithinOneEdit(a, b)
+}
+
+// carriers are the rows carrying number a or b.
+func carriers(f *Frame, ci int, rows []int32, a, b string) []int32 {
+	var out []int32
+	for _, r := range rows {
+		if v := f.cols[ci].vals[r]; v != 0 && (f.cols[ci].dict[v] == a || f.cols[ci].dict[v] == b) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // numberProblems checks a 12-digit number against a birth year, a sex and
