@@ -24,7 +24,9 @@ type TrainReport struct {
 	TotalPairs   int64
 	Lambda       float64
 	LambdaGlobal float64
-	Labelled     int
+	Labelled     int // labelled matching pairs used (m)
+	// LabelledNonMatches are the labelled non-matching pairs used (u).
+	LabelledNonMatches int
 	// LambdaEM is λ (two random records match) from EM over the candidate
 	// pairs; LambdaRules the deterministic rules' estimate (0 without
 	// rules), from RulePairs pairs at the settings' recall. The model
@@ -91,6 +93,9 @@ func (r *TrainReport) String() string {
 		r.Lambda, r.LambdaGlobal, r.LambdaGlobal*float64(r.TotalPairs)/float64(max(r.Records, 1)))
 	if r.Labelled > 0 {
 		fmt.Fprintf(&b, "m of matching levels also from %d labelled pairs\n", r.Labelled)
+	}
+	if r.LabelledNonMatches > 0 {
+		fmt.Fprintf(&b, "u also from %d labelled non-matching pairs\n", r.LabelledNonMatches)
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", w)
@@ -307,6 +312,7 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	}
 	if len(labels) > 0 {
 		rep.Labelled = labelledM(f, c, labels, m)
+		rep.LabelledNonMatches = labelledU(f, c, labels, u, nu)
 	}
 	// λ over the union of candidate pairs, m and u fixed.
 	union := patterns{}
@@ -346,7 +352,7 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 		lsrc = fmt.Sprintf("λ from %d deterministic-rule pairs at recall %.2f (EM: %.3g)", rep.RulePairs, rep.Recall, rep.LambdaEM)
 	}
 	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
-		nu, len(rep.Sessions), lsrc, rep.Labelled)
+		nu, len(rep.Sessions), lsrc, rep.Labelled+rep.LabelledNonMatches)
 	return model, rep, nil
 }
 
@@ -557,6 +563,50 @@ func labelledM(f *Frame, c *compiled, labels []LabelledPair, m [][]float64) int 
 		// Weighted by evidence: EM's m counts as 10 pseudo pairs.
 		for l := range m[k] {
 			m[k][l] = (counts[k][l] + 10*m[k][l]) / (tot + 10)
+		}
+	}
+	return used
+}
+
+// labelledU adds the level counts of labelled non-matching pairs (review
+// decisions "different persons") to u, each pair one more observation
+// beside the nr random pairs u was estimated from: the levels such pairs
+// reach become likelier among non-matches and weigh less. It returns the
+// pairs used.
+func labelledU(f *Frame, c *compiled, labels []LabelledPair, u [][]float64, nr int64) int {
+	counts := make([][]float64, len(u))
+	for k := range u {
+		counts[k] = make([]float64, len(u[k]))
+	}
+	used := 0
+	for _, lp := range labels {
+		a, ok1 := f.Index(lp.A)
+		b, ok2 := f.Index(lp.B)
+		if !ok1 || !ok2 || lp.Match {
+			continue
+		}
+		used++
+		for k := range c.comps {
+			if g := c.gamma(f, k, int32(a), int32(b)); g > 0 {
+				counts[k][g-1]++
+			}
+		}
+	}
+	if used == 0 {
+		return 0
+	}
+	for k := range u {
+		tot := 0.0
+		for _, v := range counts[k] {
+			tot += v
+		}
+		if tot == 0 {
+			continue
+		}
+		// u[k] sums to one over the levels a random pair reached (null
+		// left out), like counts[k]: mix the two as counts.
+		for l := range u[k] {
+			u[k][l] = clampP((counts[k][l] + float64(nr)*u[k][l]) / (tot + float64(nr)))
 		}
 	}
 	return used

@@ -1,0 +1,90 @@
+package matching
+
+import (
+	"context"
+	"math"
+	"testing"
+)
+
+// TestTrainLabels checks that review decisions move the model the way
+// they should: labelled non-matches sharing a surname make the surname's
+// exact level likelier among non-matches (u up, weight down), and
+// labelled matches whose given names differ by a typo make the jw level
+// likelier among matches (m up). Without labels of a kind, its side of
+// the model is as trained without labels.
+func TestTrainLabels(t *testing.T) {
+	s, err := ParseSettings([]byte(toySettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, truth := toyRows(1500, 7)
+	f := toyFrame(t, s, rows, ids)
+	var labels []LabelledPair
+	// Non-matches: records of different entities with the same surname.
+	bySurname := map[string]string{}
+	for i, r := range rows {
+		if j, ok := bySurname[r["last"]]; ok && truth[j] != truth[ids[i]] && len(labels) < 300 {
+			labels = append(labels, LabelledPair{A: j, B: ids[i]})
+		}
+		bySurname[r["last"]] = ids[i]
+	}
+	nonMatches := len(labels)
+	// Matches: records of one entity whose given names differ.
+	firstOf := map[string]int{}
+	for i := range rows {
+		e := truth[ids[i]]
+		if j, ok := firstOf[e]; ok && rows[j]["first"] != rows[i]["first"] {
+			labels = append(labels, LabelledPair{A: ids[j], B: ids[i], Match: true})
+		}
+		firstOf[e] = i
+	}
+	matches := len(labels) - nonMatches
+	if nonMatches < 50 || matches < 20 {
+		t.Fatalf("test data: %d non-matches, %d matches", nonMatches, matches)
+	}
+	base, _, err := Train(context.Background(), f, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, rep, err := Train(context.Background(), f, s, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Labelled != matches || rep.LabelledNonMatches != nonMatches {
+		t.Errorf("labelled pairs used: %d matches, %d non-matches; want %d, %d", rep.Labelled, rep.LabelledNonMatches, matches, nonMatches)
+	}
+	comp := func(m *Model, name string) ComparisonModel {
+		for _, c := range m.Comparisons {
+			if c.Name == name {
+				return c
+			}
+		}
+		t.Fatalf("no comparison %s", name)
+		return ComparisonModel{}
+	}
+	// Level 0 is exact, 1 jw (toySettings).
+	bl, gl := comp(base, "last"), comp(got, "last")
+	if !(gl.U[0] > bl.U[0]) {
+		t.Errorf("u of last exact %.6f with non-match labels, %.6f without: want higher", gl.U[0], bl.U[0])
+	}
+	if !(gl.M[0]/gl.U[0] < bl.M[0]/bl.U[0]) {
+		t.Errorf("m/u of last exact %.3f with non-match labels, %.3f without: want lower", gl.M[0]/gl.U[0], bl.M[0]/bl.U[0])
+	}
+	bf, gf := comp(base, "first"), comp(got, "first")
+	if !(gf.M[1] > bf.M[1]) {
+		t.Errorf("m of first jw %.4f with match labels, %.4f without: want higher", gf.M[1], bf.M[1])
+	}
+	// Only non-match labels: m is as without labels (up to the float
+	// rounding of training's parallel sums).
+	onlyNon, _, err := Train(context.Background(), f, s, labels[:nonMatches])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range onlyNon.Comparisons {
+		for l := range c.M {
+			if math.Abs(c.M[l]-base.Comparisons[i].M[l]) > 1e-9 {
+				t.Errorf("%s m[%d] %.6f with only non-match labels, %.6f without", c.Name, l, c.M[l], base.Comparisons[i].M[l])
+			}
+		}
+	}
+}
