@@ -1023,6 +1023,11 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		c.Version, c.CreatedAt = ver, now
 		out.Conflicts = append(out.Conflicts, c)
 	}
+	settled, err := r.settleConflicts(wb, involved(old, sums, name), out.Conflicts, out.Events, reason, ver, now)
+	if err != nil {
+		return nil, err
+	}
+	out.Conflicts = append(out.Conflicts, settled...)
 	if len(again) > 0 {
 		if err := r.current(wb, again, ver, now, out); err != nil {
 			return nil, err

@@ -54,13 +54,17 @@ func ValidDecision(d string) bool {
 }
 
 // Conflict statuses as the review desk derives them from decisions. The
-// matcher only ever writes StatusOpen; a decision is never overwritten
-// because the desk reads the status from the append-only decisions table.
+// matcher writes StatusOpen, and StatusResolvedByRegistry when a later
+// batch or decision no longer raises a conflict it raised (the explanation
+// then starts with why, citing the person event); a decision is never
+// overwritten because the desk reads the status from the append-only
+// decisions table first.
 const (
-	StatusOpen              = "open"
-	StatusAwaitingSecond    = "awaiting_second" // a merge of two valid numbers awaits a supervisor's second decision
-	StatusNeedsVerification = "needs_verification"
-	StatusDecided           = "decided"
+	StatusOpen               = "open"
+	StatusResolvedByRegistry = "resolved_by_registry"
+	StatusAwaitingSecond     = "awaiting_second" // a merge of two valid numbers awaits a supervisor's second decision
+	StatusNeedsVerification  = "needs_verification"
+	StatusDecided            = "decided"
 )
 
 // DecisionID is a deterministic id for a decision on conflictID by user

@@ -195,7 +195,7 @@ type Conflict struct {
 	RecordIDs    []string  `ch:"record_ids"`
 	Score        float64   `ch:"score"`
 	Explanation  string    `ch:"explanation"`
-	Status       string    `ch:"status"` // open, resolved
+	Status       string    `ch:"status"` // StatusOpen or StatusResolvedByRegistry
 	Version      uint64    `ch:"version"`
 	CreatedAt    time.Time `ch:"created_at"`
 }

@@ -1,0 +1,175 @@
+package registry
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cockroachdb/pebble"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// Keys of the open conflicts the registry raised (see store.go):
+//
+//	'c' conflict id            → the conflict as last raised (JSON)
+//	'q' person id 0 conflict id → (empty): the open conflicts naming a person
+const (
+	kConflict   = 'c'
+	kConflictOf = 'q'
+)
+
+func conflictKey(id string) []byte { return append([]byte{kConflict}, id...) }
+
+func conflictOfPrefix(person string) []byte {
+	return append(append([]byte{kConflictOf}, person...), 0)
+}
+
+// involved are the persons a recluster looked at: those its records
+// belonged to before and those they belong to now.
+func involved(old []string, sums []matching.PersonSummary, name func(int32) string) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range old {
+		if o != "" {
+			out[o] = true
+		}
+	}
+	for _, s := range sums {
+		out[name(s.Root)] = true
+	}
+	return out
+}
+
+// settleConflicts remembers the conflicts a recluster raised and returns
+// a row closing each conflict it raised before about the same persons
+// (all of them among persons) that it no longer raises: the persons were
+// merged, split, or a record changed their numbers — by new records or a
+// police decision. The closing row keeps the conflict's id, kind, persons
+// and records, has status resolved_by_registry and the batch's version,
+// and its explanation starts with why, citing the person events of the
+// batch that touch its persons. A decided conflict stays decided on the
+// desk (the desk reads decisions first); a conflict raised again later
+// reopens with the same id.
+func (r *Registry) settleConflicts(wb *pebble.Batch, persons map[string]bool, raised []schemas.Conflict, events []schemas.PersonEvent, reason string, ver uint64, now time.Time) ([]schemas.Conflict, error) {
+	now = now.UTC()
+	still := map[string]bool{}
+	for _, c := range raised {
+		still[c.ConflictID] = true
+	}
+	// Earlier conflicts naming these persons.
+	var ids []string
+	seen := map[string]bool{}
+	for p := range persons {
+		lo := conflictOfPrefix(p)
+		it, err := wb.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+		if err != nil {
+			return nil, fmt.Errorf("settle conflicts: %w", err)
+		}
+		for it.First(); it.Valid(); it.Next() {
+			id := string(it.Key()[len(lo):])
+			if !seen[id] && !still[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		if err := it.Close(); err != nil {
+			return nil, fmt.Errorf("settle conflicts: %w", err)
+		}
+	}
+	sort.Strings(ids)
+	var out []schemas.Conflict
+	for _, id := range ids {
+		c, err := storedConflict(wb, id)
+		if err != nil {
+			return nil, err
+		}
+		all := true
+		for _, p := range c.PersonIDs {
+			all = all && persons[p]
+		}
+		if !all {
+			// A person this batch did not look at: its next recluster
+			// decides.
+			continue
+		}
+		wb.Delete(conflictKey(id), nil)
+		for _, p := range c.PersonIDs {
+			wb.Delete(append(conflictOfPrefix(p), id...), nil)
+		}
+		c.Status = schemas.StatusResolvedByRegistry
+		c.Version = ver
+		c.Explanation = "Resolved by the registry: " + whyResolved(c, events, reason, ver) + ".\n\n" + c.Explanation
+		out = append(out, c)
+	}
+	// Remember what is open now.
+	for _, c := range raised {
+		enc, err := json.Marshal(c)
+		if err != nil {
+			return nil, fmt.Errorf("settle conflicts: %w", err)
+		}
+		wb.Set(conflictKey(c.ConflictID), enc, nil)
+		for _, p := range c.PersonIDs {
+			wb.Set(append(conflictOfPrefix(p), c.ConflictID...), nil, nil)
+		}
+	}
+	return out, nil
+}
+
+func storedConflict(rd pebble.Reader, id string) (schemas.Conflict, error) {
+	var c schemas.Conflict
+	v, cl, err := rd.Get(conflictKey(id))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return c, fmt.Errorf("settle conflicts: conflict %s indexed but not stored", id)
+	}
+	if err != nil {
+		return c, fmt.Errorf("settle conflicts: %w", err)
+	}
+	defer cl.Close()
+	if err := json.Unmarshal(v, &c); err != nil {
+		return c, fmt.Errorf("settle conflicts: conflict %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// whyResolved says what closed c: the merges and splits of its persons in
+// this batch (with their event ids and reason), else that the batch no
+// longer raises it.
+func whyResolved(c schemas.Conflict, events []schemas.PersonEvent, reason string, ver uint64) string {
+	mine := map[string]bool{}
+	for _, p := range c.PersonIDs {
+		mine[p] = true
+	}
+	var parts []string
+	for _, e := range events {
+		touches := mine[e.PersonID]
+		for _, o := range e.Others {
+			touches = touches || mine[o]
+		}
+		if !touches {
+			continue
+		}
+		switch e.Kind {
+		case schemas.PersonMerge:
+			parts = append(parts, fmt.Sprintf("persons %s merged into %s (event %s, %s)", strings.Join(e.Others, ", "), e.PersonID, e.EventID, reasonText(e.Reason)))
+		case schemas.PersonSplit:
+			parts = append(parts, fmt.Sprintf("person %s split, records moved to %s (event %s, %s)", e.PersonID, strings.Join(e.Others, ", "), e.EventID, reasonText(e.Reason)))
+		default:
+			parts = append(parts, fmt.Sprintf("%s of %s (event %s, %s)", e.Kind, e.PersonID, e.EventID, reasonText(e.Reason)))
+		}
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("batch %d (%s) no longer raises it: its persons' records no longer show this conflict", ver, reasonText(reason))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func reasonText(reason string) string {
+	if d, ok := strings.CutPrefix(reason, "decision:"); ok {
+		return "police decision " + d
+	}
+	return "new records"
+}

@@ -1,0 +1,103 @@
+package registry_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// A conflict the registry raised and no longer raises leaves the open
+// queue: two records of one number split apart by a decision raise a
+// shared_id; the decision joining them again makes it untrue, and the
+// registry emits it once more with status resolved_by_registry, citing
+// the merge event and the decision. A conflict still true is not closed.
+func TestStaleConflictResolvedByRegistry(t *testing.T) {
+	s, err := matching.TrainedSettings("vietnamese")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	ctx := context.Background()
+	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b := a
+	b.RecordID, b.FullName = "f2/7", "NGUYEN THI THU HA"
+	if _, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	split, err := reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: []string{a.RecordID, b.RecordID}, Decision: schemas.DecisionDifferentPersons})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shared *schemas.Conflict
+	for i, c := range split.Conflicts {
+		if c.Kind == schemas.ConflictSharedID {
+			shared = &split.Conflicts[i]
+		}
+		if c.Status != schemas.StatusOpen {
+			t.Errorf("after the split: conflict %s has status %q, want open", c.ConflictID, c.Status)
+		}
+	}
+	if shared == nil {
+		t.Fatalf("after the split, one number on two persons raised no shared_id: %+v", split.Conflicts)
+	}
+
+	// A new record of another person touching nothing: nothing resolved.
+	c := schemas.Record{RecordID: "f3/1", FullName: "Lê Văn Tám", BirthDate: "1971-01-02", BirthYear: 1971, Sex: "M", IDNumber: "001071000777"}
+	other, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range other.Conflicts {
+		if x.Status == schemas.StatusResolvedByRegistry {
+			t.Errorf("an unrelated batch resolved %s", x.ConflictID)
+		}
+	}
+
+	join, err := reg.Decide(ctx, schemas.Decision{DecisionID: "d2", RecordIDs: []string{a.RecordID, b.RecordID}, Decision: schemas.DecisionSamePerson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var merge string
+	for _, ev := range join.Events {
+		if ev.Kind == schemas.PersonMerge {
+			merge = ev.EventID
+		}
+	}
+	var resolved []schemas.Conflict
+	for _, x := range join.Conflicts {
+		if x.ConflictID == shared.ConflictID {
+			resolved = append(resolved, x)
+		}
+	}
+	if merge == "" || len(resolved) != 1 {
+		t.Fatalf("after same_person: merge event %q, rows of the shared_id %+v", merge, resolved)
+	}
+	r := resolved[0]
+	if r.Status != schemas.StatusResolvedByRegistry || r.Version <= shared.Version || r.Kind != shared.Kind ||
+		strings.Join(r.PersonIDs, ",") != strings.Join(shared.PersonIDs, ",") || strings.Join(r.RecordIDs, ",") != strings.Join(shared.RecordIDs, ",") {
+		t.Errorf("resolved row %+v, raised as %+v", r, *shared)
+	}
+	if !strings.Contains(r.Explanation, merge) || !strings.Contains(r.Explanation, "police decision d2") || !strings.HasSuffix(r.Explanation, shared.Explanation) {
+		t.Errorf("resolved explanation %q: want the merge event %s, the decision d2 and the original explanation", r.Explanation, merge)
+	}
+
+	// Deciding the same again: nothing more to resolve.
+	again, err := reg.Decide(ctx, schemas.Decision{DecisionID: "d2", RecordIDs: []string{a.RecordID, b.RecordID}, Decision: schemas.DecisionSamePerson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range again.Conflicts {
+		if x.Status == schemas.StatusResolvedByRegistry {
+			t.Errorf("resolved twice: %s", x.ConflictID)
+		}
+	}
+}
