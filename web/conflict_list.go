@@ -36,5 +36,5 @@ func (s *Server) conflictList(w http.ResponseWriter, r *http.Request) {
 		items[i] = toListItem(row)
 	}
 	s.html(w, r, http.StatusOK, "conflicts", map[string]any{"Items": items, "Filter": f, "Kinds": store.KindOrder, "KindLabels": kindLabels,
-		"Statuses": []string{"open", "awaiting_second", "needs_verification", "decided", "all"}})
+		"Statuses": []string{"open", "awaiting_second", "needs_verification", "decided", "resolved_by_registry", "all"}})
 }

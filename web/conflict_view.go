@@ -75,10 +75,16 @@ type conflictDetail struct {
 	Events    []schemas.PersonEvent `json:"person_events"`
 	Decisions []schemas.Decision    `json:"decisions"`
 	NeedsTwo  bool                  `json:"needs_two_decisions"`
+	// Resolution is why the registry closed the conflict (status
+	// resolved_by_registry): the first paragraph of its explanation.
+	Resolution string `json:"resolution,omitempty"`
 }
 
 func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictDetail, error) {
 	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c)}
+	if c.Status == schemas.StatusResolvedByRegistry {
+		d.Resolution, d.Conflict.Explanation, _ = strings.Cut(c.Explanation, "\n\n")
+	}
 	var err error
 	if d.Records, err = s.store.Records(ctx, c.RecordIDs); err != nil {
 		return d, err

@@ -28,11 +28,13 @@ func needsTwo(c store.ConflictRow) bool { return c.Kind == schemas.ConflictTwoID
 // nextStatus applies a decision by u to conflict c with earlier decisions
 // prior, returning the status after it and whether the decision takes
 // effect as a constraint. It refuses to touch a decided conflict (a
-// decision is never overwritten), and an awaiting_second conflict unless
+// decision is never overwritten) or one the registry resolved, and an awaiting_second conflict unless
 // u is a supervisor or admin other than the first decider.
 func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, decision string) (string, bool, error) {
 	supervisor := u.Role == store.RoleSupervisor || u.Role == store.RoleAdmin
 	switch c.Status {
+	case schemas.StatusResolvedByRegistry:
+		return "", false, &httpError{http.StatusConflict, "the registry resolved this conflict (it is no longer true); there is nothing to decide"}
 	case schemas.StatusDecided:
 		return "", false, &httpError{http.StatusConflict, "this conflict is already decided; decisions are never overwritten"}
 	case schemas.StatusAwaitingSecond:

@@ -153,7 +153,7 @@ scope, audit log and decision rules as the browser.`,
 			return tw.Flush()
 		},
 	}
-	list.Flags().StringVar(&status, "status", "open", "open, awaiting_second, needs_verification, decided or all")
+	list.Flags().StringVar(&status, "status", "open", "open, awaiting_second, needs_verification, decided, resolved_by_registry or all")
 	list.Flags().StringVar(&kind, "kind", "", "shared_id, two_ids, id_contradicts or grey_zone")
 	list.Flags().StringVar(&district, "district", "", "old-era district code")
 	list.Flags().IntVar(&limit, "limit", 200, "at most this many")

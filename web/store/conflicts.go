@@ -37,7 +37,8 @@ func (sc Scope) Contains(provinces []string) bool {
 
 // ConflictRow is a conflict as the desk shows it: the matcher's row plus
 // the provinces and districts its records name, its status derived from
-// the decisions, and who it is assigned to.
+// the decisions (else resolved_by_registry when the matcher no longer
+// raises it, else open), and who it is assigned to.
 type ConflictRow struct {
 	ConflictID   string    `ch:"conflict_id" json:"conflict_id"`
 	Kind         string    `ch:"kind" json:"kind"`
@@ -60,7 +61,7 @@ var KindOrder = []string{schemas.ConflictSharedID, schemas.ConflictTwoIDs, schem
 
 // Filter narrows a conflict listing. Empty fields do not filter.
 type Filter struct {
-	Status   string // open, awaiting_second, needs_verification, decided
+	Status   string // open, awaiting_second, needs_verification, decided, resolved_by_registry
 	Kind     string
 	District string // old-era district code
 	Province string // one of today's codes (within the scope)
@@ -70,7 +71,8 @@ type Filter struct {
 // conflictsSQL computes every conflict's provinces (today's codes, from
 // the permanent and current addresses of its records in either era and
 // the matcher's own province) and status (the latest decision's
-// status_after, else open), then applies the scope and filters. The scope
+// status_after, else the matcher's resolved_by_registry, else open), then
+// applies the scope and filters. The scope
 // is part of the query: a conflict outside it is never read.
 func conflictsSQL(where string) string {
 	return `
@@ -91,7 +93,7 @@ rows AS (
            c.record_ids AS record_ids, c.score AS score, c.explanation AS explanation,
            arraySort(arrayFilter(x -> x != '', arrayDistinct(arrayConcat(cp.provinces, [` + transformSQL("c.province_code") + `])))) AS province_codes,
            arraySort(arrayFilter(x -> x != '', cp.districts)) AS district_codes,
-           if(st.status = '', 'open', st.status) AS status, asg.assignee AS assignee, c.created_at AS created_at,
+           multiIf(st.status != '', st.status, c.status = 'resolved_by_registry', c.status, 'open') AS status, asg.assignee AS assignee, c.created_at AS created_at,
            st.n AS decisions, st.last AS last_decision
     FROM conflicts AS c FINAL
     LEFT JOIN cp ON cp.conflict_id = c.conflict_id
