@@ -29,8 +29,10 @@ func conflictOfPrefix(person string) []byte {
 	return append(append([]byte{kConflictOf}, person...), 0)
 }
 
-// involved are the persons a recluster looked at: those its records
-// belonged to before and those they belong to now.
+// involved are the persons a recluster judged in full: those the records
+// of its match components belonged to before and those they belong to
+// now. (Review-edge neighbours joined only for grey-zone pairs are not:
+// a conflict naming one of them is left for its own recluster.)
 func involved(old []string, sums []matching.PersonSummary, name func(int32) string) map[string]bool {
 	out := map[string]bool{}
 	for _, o := range old {

@@ -1023,7 +1023,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		c.Version, c.CreatedAt = ver, now
 		out.Conflicts = append(out.Conflicts, c)
 	}
-	settled, err := r.settleConflicts(wb, involved(old, sums, name), out.Conflicts, out.Events, reason, ver, now)
+	settled, err := r.settleConflicts(wb, involved(old[:len(comp)], sums, name), out.Conflicts, out.Events, reason, ver, now)
 	if err != nil {
 		return nil, err
 	}
