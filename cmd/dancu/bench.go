@@ -83,6 +83,7 @@ the records are read as import publishes them.`,
 			defer reg.Close()
 			ad := registry.NewRecords()
 			person := make(map[string]string, m.Records)
+			conflicts := registryConflicts{}
 			label := make(map[string]string, m.Records) // record id → source code, for the truth
 			var cpu0 = cpuTime()
 			start := time.Now()
@@ -109,6 +110,7 @@ the records are read as import publishes them.`,
 				for _, l := range o.Links {
 					person[l.RecordID] = l.PersonID
 				}
+				conflicts.add(o.Conflicts)
 				n += len(pending)
 				if n/100000 != (n-len(pending))/100000 {
 					fmt.Fprintf(out, "%9d records  %7.0f records/s  last batch %v\n", n, float64(n)/time.Since(start).Seconds(), d.Round(time.Millisecond))
@@ -182,6 +184,9 @@ the records are read as import publishes them.`,
 				}
 				mt := matching.Evaluate(truth, pred)
 				fmt.Fprintf(out, "pairwise precision %.4f recall %.4f F1 %.4f against the truth\n", mt.Precision, mt.Recall, mt.F1)
+			}
+			if planted, err := readConflicts(filepath.Join(src, "conflicts_truth.csv")); err == nil {
+				fmt.Fprintf(out, "conflicts open in the registry's output against the planted ones:\n%s", conflictReport(planted, conflicts.open(label), n))
 			}
 			return nil
 		},

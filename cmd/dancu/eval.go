@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
 	"github.com/spf13/cobra"
 )
 
@@ -33,7 +34,13 @@ rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprint(g.stdout, matching.EvaluateConflicts(planted, found).String())
+				records := 0
+				if pred != "" {
+					if t, err := matching.ReadTable(pred); err == nil {
+						records = len(t.Rows)
+					}
+				}
+				fmt.Fprint(g.stdout, conflictReport(planted, found, records))
 				if len(truthFiles) == 0 {
 					return nil
 				}
@@ -160,6 +167,23 @@ func readPairsColumn(path string, keys, vals []string) (map[string]string, error
 	return out, nil
 }
 
+// conflictReport is precision and recall of the found conflicts against
+// the planted ones, per kind, and the grey-zone items found (never
+// planted, so outside precision), per 1,000 records when records > 0.
+func conflictReport(planted, found []matching.ConflictRef, records int) string {
+	grey := 0
+	for _, c := range found {
+		if c.Kind == schemas.ConflictGreyZone {
+			grey++
+		}
+	}
+	out := matching.EvaluateConflicts(planted, found).String()
+	if records > 0 {
+		return out + fmt.Sprintf("grey_zone %d (%.2f per 1,000 of %d records)\n", grey, 1000*float64(grey)/float64(records), records)
+	}
+	return out + fmt.Sprintf("grey_zone %d (give --pred for the rate per 1,000 records)\n", grey)
+}
+
 // readConflicts reads a conflicts CSV: kind, id_number (numbers separated
 // by ';') and record_ids or source_record_ids.
 func readConflicts(path string) ([]matching.ConflictRef, error) {
@@ -185,4 +209,37 @@ func readConflicts(path string) ([]matching.ConflictRef, error) {
 		out = append(out, matching.ConflictRef{Kind: r[kc], Numbers: strings.Split(r[nc], ";"), Records: strings.Split(r[rc], ";")})
 	}
 	return out, nil
+}
+
+// registryConflicts keeps, batch after batch, the last row the registry
+// wrote for each conflict (what ClickHouse's ReplacingMergeTree keeps), so
+// that the queue the desk shows can be scored like dancu link's.
+type registryConflicts map[string]schemas.Conflict
+
+func (rc registryConflicts) add(cs []schemas.Conflict) {
+	for _, c := range cs {
+		if old, ok := rc[c.ConflictID]; !ok || c.Version >= old.Version {
+			rc[c.ConflictID] = c
+		}
+	}
+}
+
+// open returns the conflicts still open, their records named by label
+// (record id → the source's own code, as conflicts_truth.csv names them).
+func (rc registryConflicts) open(label map[string]string) []matching.ConflictRef {
+	var out []matching.ConflictRef
+	for _, c := range rc {
+		if c.Status == schemas.StatusResolvedByRegistry {
+			continue
+		}
+		ref := matching.ConflictRef{Kind: c.Kind, Numbers: strings.Split(c.IDNumber, ";")}
+		for _, r := range c.RecordIDs {
+			if l, ok := label[r]; ok {
+				r = l
+			}
+			ref.Records = append(ref.Records, r)
+		}
+		out = append(out, ref)
+	}
+	return out
 }
