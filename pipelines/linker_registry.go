@@ -124,6 +124,10 @@ type RegistryConfig struct {
 	Dir      string             // Pebble directory (dancu run: --home/registry)
 	Settings *matching.Settings // Default: the embedded trained Vietnamese model
 	Brokers  []string           // for the changelog; none: no changelog
+	// Score, when set, scores the new records of each batch (and of a
+	// rebuild) instead of the registry: a RemoteScorer's Score, for the
+	// match stage scaled out over score instances (RunScore).
+	Score registry.ScoreFunc
 }
 
 // OpenRegistry opens the registry in cfg.Dir. When the directory holds
@@ -139,7 +143,7 @@ func OpenRegistry(ctx context.Context, cfg RegistryConfig) (*RegistryLinker, int
 			return nil, 0, fmt.Errorf("open registry: %w", err)
 		}
 	}
-	reg, err := registry.Open(registry.Config{Dir: cfg.Dir, Settings: s})
+	reg, err := registry.Open(registry.Config{Dir: cfg.Dir, Settings: s, Score: cfg.Score})
 	if err != nil {
 		return nil, 0, err
 	}

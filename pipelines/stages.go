@@ -24,8 +24,17 @@ type StagesConfig struct {
 	Settings    *matching.Settings
 	Enrich      Enricher // Default: none
 	// Match and Load select the stages. Each process may run either or
-	// both; more processes join the same consumer groups.
+	// both; more load processes join the same consumer group. One
+	// process runs the match stage (it holds the registry).
 	Match, Load bool
+	// ScaleOut makes the match stage hand the scoring to score instances
+	// over Kafka (RemoteScorer: the block and cluster roles) instead of
+	// scoring in its own process.
+	ScaleOut bool
+	// Score runs a score instance (RunScore) in this process, with
+	// ScoreConfig (Brokers, Settings and Logger default to these).
+	Score       bool
+	ScoreConfig ScoreConfig
 	// Consumer groups. Defaults: "dancu-match", "dancu-load".
 	MatchGroup, LoadGroup string
 	MatchConfig           MatchConfig
@@ -39,6 +48,7 @@ type StageStats struct {
 	MatchDead   atomic.Int64 // record batches the match stage sent to the dead letters
 	LoadMatched LoadStats    // rows from TopicMatched
 	LoadRejects LoadStats    // rows from TopicRejects
+	Score       ScoreStats   // the score instance of this process
 }
 
 // DeadLetters is the number of messages the stages of this process sent
@@ -53,11 +63,48 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if st == nil {
+		st = new(StageStats)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	g, ctx := errgroup.WithContext(ctx)
+	// On an early return, the score instance started below stops first.
+	defer func() { cancel(); g.Wait() }()
+	if cfg.Score {
+		sc := cfg.ScoreConfig
+		if sc.Brokers == nil {
+			sc.Brokers = cfg.Brokers
+		}
+		if sc.Settings == nil {
+			sc.Settings = cfg.Settings
+		}
+		if sc.Logger == nil {
+			sc.Logger = cfg.Logger
+		}
+		if sc.Dir == "" {
+			return fmt.Errorf("run stages: the score role needs a directory")
+		}
+		g.Go(func() error {
+			if err := RunScore(ctx, sc, &st.Score); err != nil && ctx.Err() == nil {
+				return err
+			}
+			return nil
+		})
+	}
 	if cfg.Linker == nil && cfg.Match {
 		if cfg.RegistryDir == "" {
 			return fmt.Errorf("run stages: the match stage needs a registry directory (or a Linker)")
 		}
-		l, n, err := OpenRegistry(ctx, RegistryConfig{Dir: cfg.RegistryDir, Settings: cfg.Settings, Brokers: cfg.Brokers})
+		rc := RegistryConfig{Dir: cfg.RegistryDir, Settings: cfg.Settings, Brokers: cfg.Brokers}
+		if cfg.ScaleOut {
+			rs, err := NewRemoteScorer(ctx, cfg.Brokers, cfg.Logger)
+			if err != nil {
+				return fmt.Errorf("run stages: %w", err)
+			}
+			defer rs.Close()
+			rc.Score = rs.Score
+		}
+		l, n, err := OpenRegistry(ctx, rc)
 		if err != nil {
 			return fmt.Errorf("run stages: %w", err)
 		}
@@ -73,9 +120,6 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 	if cfg.LoadGroup == "" {
 		cfg.LoadGroup = "dancu-load"
 	}
-	if st == nil {
-		st = new(StageStats)
-	}
 	if cfg.Load && cfg.Conn == nil {
 		return fmt.Errorf("run stages: load stage needs a ClickHouse connection")
 	}
@@ -90,7 +134,6 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 		return err
 	}
 	defer dead.Close()
-	g, ctx := errgroup.WithContext(ctx)
 	if cfg.Match {
 		r, err := kafkax.NewReader(cfg.Brokers, cfg.MatchGroup, TopicRecords)
 		if err != nil {

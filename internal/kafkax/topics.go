@@ -34,7 +34,28 @@ const (
 	// record the registry accepted (key = record id), from which a
 	// matcher whose disk state is missing rebuilds it.
 	TopicRegistryChangelog = "dancu.registry-changelog"
+	// TopicBlocking carries, from the match stage (block role) to the
+	// score role, each batch's new records under their blocking keys,
+	// partitioned by key (BlockingPartitions partitions; registry.Partition
+	// picks one): a score instance holding a partition holds its blocks.
+	// It is also the score role's changelog: an instance whose store is
+	// lost replays its partitions from the start.
+	TopicBlocking = "dancu.blocking"
+	// TopicEdges carries the score role's scored edges back to the match
+	// stage (cluster role), one message per batch and partition (one
+	// partition).
+	TopicEdges = "dancu.edges"
 )
+
+// BlockingPartitions is the partition count of TopicBlocking: the most
+// score instances that can share the work. It is fixed, because a
+// block's partition must not change once records are indexed there.
+const BlockingPartitions = 12
+
+// ScaleOutTopics returns the topics of the scaled-out match stage.
+func ScaleOutTopics() map[string]int {
+	return map[string]int{TopicBlocking: BlockingPartitions, TopicEdges: 1}
+}
 
 // compacted are the topics EnsureTopics creates with cleanup.policy =
 // compact: changelogs, where only the last message of each key matters.

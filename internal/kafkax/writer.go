@@ -75,3 +75,14 @@ func NewWriter(brokers []string, topic string) (*kafka.Writer, error) {
 		AllowAutoTopicCreation: true,
 	}, nil
 }
+
+// NewPartitionWriter is NewWriter whose messages go to the partition
+// their Partition field names (the caller routes them).
+func NewPartitionWriter(brokers []string, topic string) (*kafka.Writer, error) {
+	w, err := NewWriter(brokers, topic)
+	if err != nil {
+		return nil, err
+	}
+	w.Balancer = kafka.BalancerFunc(func(m kafka.Message, partitions ...int) int { return m.Partition })
+	return w, nil
+}

@@ -1,0 +1,481 @@
+package pipelines
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/registry"
+)
+
+// The match stage scaled out over Kafka. Three roles:
+//
+//   - block (in the match stage's process): each batch's new records go
+//     to TopicBlocking, one message per partition holding their items
+//     (a record under one of its blocking keys), the partition chosen by
+//     the key (registry.Partition);
+//   - score (RunScore, any number of instances, each holding a fixed
+//     share of the partitions): per partition a registry.Scorer (the
+//     blocking index of that partition's keys, in Pebble, with its input
+//     offset) scores each item against the earlier members of its block
+//     and sends the edges to TopicEdges;
+//   - cluster (the match stage's registry, one process): waits for the
+//     edges of every partition the batch went to, then clusters as
+//     before and writes persons, links, merges, splits and conflicts to
+//     TopicMatched, with its changelog (TopicRegistryChangelog).
+//
+// Every pair of records sharing a block is scored by the one partition
+// holding the block, so the edges, hence the persons, do not depend on
+// how many score instances share the partitions.
+
+const (
+	headerBatch     = "dancu-batch"     // the batch id, on blocking and edges messages
+	headerPartition = "dancu-partition" // the blocking partition an edges message answers for
+)
+
+// RemoteScorer is the block role and the cluster role's side of the
+// exchange: Score sends a batch's items to TopicBlocking and waits for
+// the edges of every partition it went to. A partition that does not
+// answer within Resend gets its items again (a score instance that died
+// after indexing them scores them again to the same edges).
+type RemoteScorer struct {
+	w      *kafka.Writer
+	r      *kafka.Reader
+	parts  int
+	Resend time.Duration
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	waiting map[string]*pendingBatch
+	readErr error
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+type pendingBatch struct {
+	need  map[int]bool
+	edges []registry.Edge
+	done  chan struct{}
+}
+
+// NewRemoteScorer declares the scale-out topics and starts reading
+// TopicEdges from its end.
+func NewRemoteScorer(ctx context.Context, brokers []string, log *slog.Logger) (*RemoteScorer, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if err := kafkax.EnsureTopics(ctx, brokers, kafkax.ScaleOutTopics()); err != nil {
+		return nil, fmt.Errorf("remote scorer: %w", err)
+	}
+	parts, err := kafkax.Partitions(ctx, brokers, kafkax.TopicBlocking)
+	if err != nil {
+		return nil, fmt.Errorf("remote scorer: %w", err)
+	}
+	end, err := lastOffset(ctx, brokers, kafkax.TopicEdges, 0)
+	if err != nil {
+		return nil, fmt.Errorf("remote scorer: %w", err)
+	}
+	w, err := kafkax.NewPartitionWriter(brokers, kafkax.TopicBlocking)
+	if err != nil {
+		return nil, err
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: kafkax.TopicEdges, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 20 * time.Millisecond})
+	if err := r.SetOffset(end); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("remote scorer: %w", err)
+	}
+	rctx, cancel := context.WithCancel(context.Background())
+	s := &RemoteScorer{w: w, r: r, parts: len(parts), Resend: 30 * time.Second, log: log,
+		waiting: map[string]*pendingBatch{}, cancel: cancel, done: make(chan struct{})}
+	go s.read(rctx)
+	return s, nil
+}
+
+func lastOffset(ctx context.Context, brokers []string, topic string, partition int) (int64, error) {
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	lo, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
+		topic: {kafka.LastOffsetOf(partition)}}})
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range lo.Topics[topic] {
+		if p.Error != nil {
+			return 0, p.Error
+		}
+		return p.LastOffset, nil
+	}
+	return 0, fmt.Errorf("no offsets for %s/%d", topic, partition)
+}
+
+func (s *RemoteScorer) read(ctx context.Context) {
+	defer close(s.done)
+	for {
+		m, err := s.r.FetchMessage(ctx)
+		if err != nil {
+			s.mu.Lock()
+			s.readErr = err
+			for _, p := range s.waiting {
+				select {
+				case <-p.done:
+				default:
+					close(p.done)
+				}
+			}
+			s.mu.Unlock()
+			return
+		}
+		id, part := header(m, headerBatch), header(m, headerPartition)
+		p, err := strconv.Atoi(part)
+		s.mu.Lock()
+		pb := s.waiting[id]
+		if pb == nil || err != nil || !pb.need[p] {
+			// Another batch's (an earlier run's, or a partition that
+			// answered twice): nothing waits for it.
+			s.mu.Unlock()
+			continue
+		}
+		edges, derr := decodeEdges(m.Value)
+		if derr != nil {
+			s.log.Error("undecodable edges message: the batch waits for the partition again", "partition", p, "offset", m.Offset, "err", derr)
+			s.mu.Unlock()
+			continue
+		}
+		pb.edges = append(pb.edges, edges...)
+		delete(pb.need, p)
+		if len(pb.need) == 0 {
+			close(pb.done)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// Score implements registry.ScoreFunc.
+func (s *RemoteScorer) Score(ctx context.Context, items []registry.Item) ([]registry.Edge, error) {
+	var nonce [12]byte
+	rand.Read(nonce[:])
+	id := hex.EncodeToString(nonce[:])
+	byPart := map[int][]registry.Item{}
+	for _, it := range items {
+		p := registry.Partition(it.Key, s.parts)
+		byPart[p] = append(byPart[p], it)
+	}
+	pb := &pendingBatch{need: map[int]bool{}, done: make(chan struct{})}
+	msgs := map[int]kafka.Message{}
+	for p, its := range byPart {
+		v, err := encodeItems(its)
+		if err != nil {
+			return nil, err
+		}
+		if len(v) > kafkax.MaxMessageBytes {
+			return nil, fmt.Errorf("blocking message of %d bytes for partition %d (%d items): more than %d; use smaller batches", len(v), p, len(its), kafkax.MaxMessageBytes)
+		}
+		pb.need[p] = true
+		msgs[p] = kafka.Message{Partition: p, Key: []byte(id), Value: v, Headers: []kafka.Header{{Key: headerBatch, Value: []byte(id)}}}
+	}
+	if len(msgs) == 0 {
+		return nil, nil
+	}
+	s.mu.Lock()
+	if s.readErr != nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("read %s: %w", kafkax.TopicEdges, s.readErr)
+	}
+	s.waiting[id] = pb
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.waiting, id)
+		s.mu.Unlock()
+	}()
+	send := func() error {
+		s.mu.Lock()
+		var out []kafka.Message
+		for p := range pb.need {
+			out = append(out, msgs[p])
+		}
+		s.mu.Unlock()
+		if err := s.w.WriteMessages(ctx, out...); err != nil {
+			return fmt.Errorf("write %s: %w", kafkax.TopicBlocking, err)
+		}
+		return nil
+	}
+	if err := send(); err != nil {
+		return nil, err
+	}
+	for {
+		t := time.NewTimer(s.Resend)
+		select {
+		case <-pb.done:
+			t.Stop()
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if len(pb.need) > 0 {
+				return nil, fmt.Errorf("read %s: %w", kafkax.TopicEdges, s.readErr)
+			}
+			return pb.edges, nil
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+			s.mu.Lock()
+			missing := len(pb.need)
+			s.mu.Unlock()
+			s.log.Warn("score partitions did not answer: sending their records again", "partitions", missing, "after", s.Resend)
+			if err := send(); err != nil {
+				return nil, err
+			}
+		}
+	}
+}
+
+// Close stops reading the edges and closes the writer.
+func (s *RemoteScorer) Close() error {
+	s.cancel()
+	err := s.r.Close()
+	<-s.done
+	return errors.Join(err, s.w.Close())
+}
+
+// ScoreConfig configures one score instance.
+type ScoreConfig struct {
+	Brokers []string
+	// Dir holds one Pebble store per partition the instance scores.
+	Dir      string
+	Settings *matching.Settings // Default: the embedded trained Vietnamese model
+	// Instance (0-based) of Instances: the instance scores the partitions
+	// p of TopicBlocking with p mod Instances = Instance. Default: 0 of 1.
+	Instance, Instances int
+	Logger              *slog.Logger
+}
+
+// ScoreStats count what a score instance did.
+type ScoreStats struct {
+	Batches, Items, Edges atomic.Int64
+}
+
+// RunScore runs a score instance until ctx is cancelled: for each of its
+// partitions, it reads TopicBlocking from the offset its store holds
+// (the start for a new store: the partition's history rebuilds it), scores
+// each message's items (registry.Scorer.Score, which stores the offset
+// with the state) and writes their edges to TopicEdges. A message that
+// does not decode stops the instance with an error naming it.
+func RunScore(ctx context.Context, cfg ScoreConfig, st *ScoreStats) error {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if st == nil {
+		st = new(ScoreStats)
+	}
+	if cfg.Instances <= 0 {
+		cfg.Instances = 1
+	}
+	if cfg.Instance < 0 || cfg.Instance >= cfg.Instances {
+		return fmt.Errorf("score: instance %d of %d: want 0 to %d", cfg.Instance, cfg.Instances, cfg.Instances-1)
+	}
+	s := cfg.Settings
+	if s == nil {
+		var err error
+		if s, err = matching.TrainedSettings("vietnamese"); err != nil {
+			return fmt.Errorf("score: %w", err)
+		}
+	}
+	if err := kafkax.EnsureTopics(ctx, cfg.Brokers, kafkax.ScaleOutTopics()); err != nil {
+		return fmt.Errorf("score: %w", err)
+	}
+	parts, err := kafkax.Partitions(ctx, cfg.Brokers, kafkax.TopicBlocking)
+	if err != nil {
+		return fmt.Errorf("score: %w", err)
+	}
+	w, err := kafkax.NewWriter(cfg.Brokers, kafkax.TopicEdges)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	g, ctx := errgroup.WithContext(ctx)
+	var mine []int
+	for _, p := range parts {
+		if p%cfg.Instances == cfg.Instance {
+			mine = append(mine, p)
+		}
+	}
+	cfg.Logger.Info("score instance running", "instance", cfg.Instance, "of", cfg.Instances, "partitions", mine)
+	for _, p := range mine {
+		g.Go(func() error {
+			if err := scorePartition(ctx, cfg, s, p, w, st); err != nil && ctx.Err() == nil {
+				return fmt.Errorf("score partition %d: %w", p, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func scorePartition(ctx context.Context, cfg ScoreConfig, s *matching.Settings, p int, w *kafka.Writer, st *ScoreStats) error {
+	sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: filepath.Join(cfg.Dir, fmt.Sprintf("p%03d", p)), Settings: s})
+	if err != nil {
+		return err
+	}
+	defer sc.Close()
+	off, err := sc.Offset()
+	if err != nil {
+		return err
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cfg.Brokers, Topic: kafkax.TopicBlocking, Partition: p, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 20 * time.Millisecond})
+	defer r.Close()
+	start := kafka.FirstOffset
+	if off >= 0 {
+		start = off + 1
+	}
+	if err := r.SetOffset(start); err != nil {
+		return err
+	}
+	for {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			return err
+		}
+		items, err := decodeItems(m.Value)
+		if err != nil {
+			return fmt.Errorf("decode %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+		}
+		edges, err := sc.Score(ctx, items, m.Offset)
+		if err != nil {
+			return fmt.Errorf("%s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+		}
+		v := encodeEdges(edges)
+		if err := w.WriteMessages(ctx, kafka.Message{Key: m.Key, Value: v, Headers: []kafka.Header{
+			{Key: headerBatch, Value: []byte(header(m, headerBatch))},
+			{Key: headerPartition, Value: []byte(strconv.Itoa(p))}}}); err != nil {
+			return fmt.Errorf("write %s: %w", kafkax.TopicEdges, err)
+		}
+		st.Batches.Add(1)
+		st.Items.Add(int64(len(items)))
+		st.Edges.Add(int64(len(edges)))
+	}
+}
+
+// Item and edge encodings: uvarint-prefixed strings, fixed-width numbers.
+
+func appendStr(b []byte, s []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func encodeItems(items []registry.Item) ([]byte, error) {
+	b := binary.AppendUvarint(nil, uint64(len(items)))
+	for _, it := range items {
+		if it.Key.Rule < 0 || it.Key.Rule > 255 {
+			return nil, fmt.Errorf("item %s: blocking rule %d out of range", it.ID, it.Key.Rule)
+		}
+		b = appendStr(b, []byte(it.ID))
+		b = appendStr(b, it.Blob)
+		b = append(b, byte(it.Key.Rule))
+		b = binary.BigEndian.AppendUint64(b, it.Key.Hash)
+		b = appendStr(b, []byte(it.Key.Sort))
+	}
+	return b, nil
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, k := binary.Uvarint(d.b)
+	if k <= 0 {
+		d.err = errors.New("truncated")
+		return 0
+	}
+	d.b = d.b[k:]
+	return v
+}
+
+func (d *decoder) bytes(n uint64) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if uint64(len(d.b)) < n {
+		d.err = errors.New("truncated")
+		return nil
+	}
+	v := d.b[:n:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) str() []byte { return d.bytes(d.uvarint()) }
+
+func decodeItems(v []byte) ([]registry.Item, error) {
+	d := &decoder{b: v}
+	n := d.uvarint()
+	if n > uint64(len(v)) {
+		return nil, fmt.Errorf("items: count %d in %d bytes", n, len(v))
+	}
+	out := make([]registry.Item, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		it := registry.Item{ID: string(d.str())}
+		it.Blob = append([]byte(nil), d.str()...)
+		if r := d.bytes(1); r != nil {
+			it.Key.Rule = int(r[0])
+		}
+		if h := d.bytes(8); h != nil {
+			it.Key.Hash = binary.BigEndian.Uint64(h)
+		}
+		it.Key.Sort = string(d.str())
+		out = append(out, it)
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("items: item %d: %w", len(out), d.err)
+	}
+	return out, nil
+}
+
+func encodeEdges(edges []registry.Edge) []byte {
+	b := binary.AppendUvarint(nil, uint64(len(edges)))
+	for _, e := range edges {
+		b = appendStr(b, []byte(e.A))
+		b = appendStr(b, []byte(e.B))
+		b = binary.BigEndian.AppendUint32(b, math.Float32bits(e.Weight))
+	}
+	return b
+}
+
+func decodeEdges(v []byte) ([]registry.Edge, error) {
+	d := &decoder{b: v}
+	n := d.uvarint()
+	if n > uint64(len(v)) {
+		return nil, fmt.Errorf("edges: count %d in %d bytes", n, len(v))
+	}
+	out := make([]registry.Edge, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		e := registry.Edge{A: string(d.str()), B: string(d.str())}
+		if w := d.bytes(4); w != nil {
+			e.Weight = math.Float32frombits(binary.BigEndian.Uint32(w))
+		}
+		out = append(out, e)
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("edges: edge %d: %w", len(out), d.err)
+	}
+	return out, nil
+}

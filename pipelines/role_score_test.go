@@ -1,0 +1,168 @@
+package pipelines_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// readRecords reads the canonical records of the generated source files.
+func readRecords(t *testing.T, files []string) []schemas.Record {
+	t.Helper()
+	var out []schemas.Record
+	for _, f := range files {
+		src, err := ingest.Open(f, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			it, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if it.Record != nil {
+				out = append(out, *it.Record)
+			}
+		}
+		src.Close()
+	}
+	return out
+}
+
+// scoreInstance is one score instance (RunScore) in this process.
+type scoreInstance struct {
+	once sync.Once
+	stop func()
+	done chan error
+}
+
+func startScore(t *testing.T, brokers []string, dir string, i, n int) *scoreInstance {
+	ctx, cancel := context.WithCancel(context.Background())
+	si := &scoreInstance{stop: cancel, done: make(chan error, 1)}
+	go func() {
+		si.done <- pipelines.RunScore(ctx, pipelines.ScoreConfig{Brokers: brokers, Dir: dir, Instance: i, Instances: n}, nil)
+	}()
+	t.Cleanup(func() { si.kill(t) })
+	return si
+}
+
+// kill stops the instance (once) and checks it ended without error.
+func (si *scoreInstance) kill(t *testing.T) {
+	si.once.Do(func() {
+		si.stop()
+		select {
+		case err := <-si.done:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				t.Errorf("score instance: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("score instance did not stop")
+		}
+	})
+}
+
+// linkScaledOut links recs in batches through the match stage's registry
+// scoring over Kafka with n score instances (on a broker of its own);
+// during batch killAt (when ≥ 0) instance n-1 is killed and started
+// again on an empty directory, as if its disk were lost.
+func linkScaledOut(t *testing.T, recs []schemas.Record, batch, n, killAt int) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	brokers := []string{brokertest.Start(t)}
+	var insts []*scoreInstance
+	for i := 0; i < n; i++ {
+		insts = append(insts, startScore(t, brokers, t.TempDir(), i, n))
+	}
+	rs, err := pipelines.NewRemoteScorer(ctx, brokers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	rs.Resend = 3 * time.Second
+	l, _, err := pipelines.OpenRegistry(ctx, pipelines.RegistryConfig{Dir: t.TempDir(), Score: rs.Score})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	person := map[string]string{}
+	for b, i := 0, 0; i < len(recs); b, i = b+1, i+batch {
+		if b == killAt {
+			insts[n-1].kill(t)
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				// The batch waits for the killed instance's partitions;
+				// it comes back on an empty directory a little later.
+				defer wg.Done()
+				time.Sleep(time.Second)
+				insts[n-1] = startScore(t, brokers, t.TempDir(), n-1, n)
+			}()
+			defer wg.Wait()
+		}
+		res, err := l.Link(ctx, recs[i:min(i+batch, len(recs))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lk := range res.Links {
+			person[lk.RecordID] = lk.PersonID
+		}
+	}
+	return person
+}
+
+// The match stage scaled out (block, score ×N, cluster over the real
+// broker): 2 and 3 score instances give exactly the persons — the same
+// ids — that one gives, also when an instance is killed mid-run and
+// comes back with its disk lost; and the same partition as the registry
+// scoring in one process (pairwise F1 1.0 on this population).
+func TestScaleOutSamePersons(t *testing.T) {
+	dir, m := generate(t, 300, "csv", "jsonl")
+	recs := readRecords(t, sourceFiles(t, dir, m))
+	one := linkScaledOut(t, recs, 150, 1, -1)
+	if len(one) != len(recs) {
+		t.Fatalf("one score instance: %d records linked, want %d", len(one), len(recs))
+	}
+	local := map[string]string{}
+	l, _, err := pipelines.OpenRegistry(context.Background(), pipelines.RegistryConfig{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for i := 0; i < len(recs); i += 150 {
+		res, err := l.Link(context.Background(), recs[i:min(i+150, len(recs))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lk := range res.Links {
+			local[lk.RecordID] = lk.PersonID
+		}
+	}
+	if mt := matching.Evaluate(local, one); mt.F1 < 0.999 {
+		t.Errorf("one score instance vs scoring in the registry: pairwise F1 %.5f < 0.999", mt.F1)
+	}
+	for _, c := range []struct{ n, killAt int }{{2, -1}, {3, 2}} {
+		got := linkScaledOut(t, recs, 150, c.n, c.killAt)
+		mt := matching.Evaluate(one, got)
+		t.Logf("%d score instances (kill at batch %d): %d records, pairwise F1 vs one instance %.5f", c.n, c.killAt, len(got), mt.F1)
+		if mt.F1 != 1 {
+			t.Errorf("%d score instances: pairwise F1 vs one instance %.5f, want 1", c.n, mt.F1)
+		}
+		for id, pid := range one {
+			if got[id] != pid {
+				t.Fatalf("%d score instances: record %s in person %s, one instance gave %s", c.n, id, got[id], pid)
+			}
+		}
+	}
+}
