@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -164,5 +165,46 @@ func TestScaleOutSamePersons(t *testing.T) {
 				t.Fatalf("%d score instances: record %s in person %s, one instance gave %s", c.n, id, got[id], pid)
 			}
 		}
+	}
+}
+
+// File → Kafka → match scaled out (block, score ×K, cluster) → load →
+// ClickHouse: every record is linked, and two score instances put the
+// same records together as one does (pairwise F1 between them 1.0).
+func TestScaleOutPipeline(t *testing.T) {
+	dir, m := generate(t, 300, "csv", "jsonl")
+	files := sourceFiles(t, dir, m)
+	truth := readTruth(t, filepath.Join(dir, "truth.csv"))
+	date := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	var runs []map[string]string
+	for _, k := range []int{1, 2} {
+		e := newEnv(t)
+		e.cfg.ScaleOut, e.cfg.Score = true, true
+		e.cfg.ScoreConfig = pipelines.ScoreConfig{Dir: t.TempDir(), Instance: 0, Instances: k}
+		for i := 1; i < k; i++ {
+			startScore(t, e.brokers, t.TempDir(), i, k)
+		}
+		e.runStages(t)
+		var accepted int64
+		for _, f := range files {
+			accepted += e.importFile(t, f, date).Accepted
+		}
+		e.drain(t)
+		got, err := pipelines.SourceClusters(context.Background(), e.conn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(got)) != accepted {
+			t.Fatalf("%d score instances: %d records linked in ClickHouse, %d accepted", k, len(got), accepted)
+		}
+		mt := matching.Evaluate(truth, got)
+		t.Logf("%d score instances: %d records; vs truth pairwise P %.4f R %.4f F1 %.4f", k, len(got), mt.Precision, mt.Recall, mt.F1)
+		if mt.F1 < 0.95 {
+			t.Errorf("%d score instances: pairwise F1 vs truth %.4f", k, mt.F1)
+		}
+		runs = append(runs, got)
+	}
+	if mt := matching.Evaluate(runs[0], runs[1]); mt.F1 != 1 {
+		t.Errorf("2 score instances vs 1: pairwise F1 %.5f, want 1", mt.F1)
 	}
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +17,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/broker"
 	"github.com/dancu-vn/dancu/internal/chdb"
 	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/pipelines"
@@ -23,10 +26,11 @@ import (
 
 func newDemoCmd(g *globals) *cobra.Command {
 	var (
-		persons int
-		seed    int64
-		dir     string
-		formats []string
+		persons  int
+		seed     int64
+		dir      string
+		formats  []string
+		matchers int
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -36,23 +40,34 @@ func newDemoCmd(g *globals) *cobra.Command {
 with ground truth, imports its spreadsheets and scanned forms into Kafka,
 runs the match and load stages into ClickHouse and prints coverage by
 province. Everything lives in --dir, which is emptied first; nothing else
-needs to be running.`,
+needs to be running.
+
+With --matchers K (K ≥ 1) the match stage is scaled out: it hands the
+scoring to K score instances (in this process, each holding a share of the
+12 partitions of dancu.blocking, as K "dancu run --stages score" processes
+would) and clusters their edges. The persons are the same for any K: the
+"partition digest" line (a hash of which records are together) is the same
+for --matchers 1 and --matchers 2.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dir == "" {
 				dir = filepath.Join(g.home, "demo")
 			}
-			return runDemo(cmd.Context(), g, persons, seed, dir, formats)
+			if matchers < 0 || matchers > kafkax.BlockingPartitions {
+				return fmt.Errorf("--matchers %d: want 0 (scoring in the match stage) to %d (one per partition)", matchers, kafkax.BlockingPartitions)
+			}
+			return runDemo(cmd.Context(), g, persons, seed, dir, formats, matchers)
 		},
 	}
 	cmd.Flags().IntVar(&persons, "persons", 2000, "persons to generate")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "generator seed")
 	cmd.Flags().StringVar(&dir, "dir", "", "working directory, emptied first (default <home>/demo)")
 	cmd.Flags().StringSliceVar(&formats, "formats", []string{"csv", "xlsx", "jsonl"}, "source formats to generate and import")
+	cmd.Flags().IntVar(&matchers, "matchers", 0, "score instances of the scaled-out match stage (0: the match stage scores itself)")
 	return cmd
 }
 
-func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir string, formats []string) error {
+func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir string, formats []string, matchers int) error {
 	out := g.stdout
 	log := newLogger(g)
 	if err := os.RemoveAll(dir); err != nil {
@@ -109,7 +124,17 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 		Enrich: pipelines.ResolveAddresses, RegistryDir: filepath.Join(dir, "registry"), Logger: log}
 	sctx, stopStages := context.WithCancel(ctx)
 	defer stopStages()
-	stagesDone := make(chan error, 1)
+	stagesDone := make(chan error, 1+matchers)
+	if matchers > 0 {
+		// Scaled out: K score instances, the first in the stages' process.
+		stages.ScaleOut, stages.Score = true, true
+		stages.ScoreConfig = pipelines.ScoreConfig{Dir: filepath.Join(dir, "score"), Instance: 0, Instances: matchers}
+		for i := 1; i < matchers; i++ {
+			sc := pipelines.ScoreConfig{Brokers: brokers, Dir: filepath.Join(dir, "score"), Instance: i, Instances: matchers, Logger: log}
+			go func() { stagesDone <- pipelines.RunScore(sctx, sc, nil) }()
+		}
+		fmt.Fprintf(out, "match stage scaled out: %d score instances over the %d partitions of %s\n", matchers, kafkax.BlockingPartitions, kafkax.TopicBlocking)
+	}
 	go func() { stagesDone <- pipelines.RunStages(sctx, stages, nil) }()
 
 	// 5. Import every source file.
@@ -148,8 +173,10 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 	err = pipelines.WaitDrained(wctx, stages, 0)
 	cancel()
 	stopStages()
-	if serr := <-stagesDone; serr != nil && !errors.Is(serr, context.Canceled) {
-		return fmt.Errorf("demo: %w", serr)
+	for i := 0; i < 1+matchers; i++ {
+		if serr := <-stagesDone; serr != nil && !errors.Is(serr, context.Canceled) {
+			return fmt.Errorf("demo: %w", serr)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -176,6 +203,7 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 		mt := matching.Evaluate(truth, pred)
 		fmt.Fprintf(out, "\nmatching against the generator's truth: %d persons generated, %d found; pairwise precision %.4f recall %.4f F1 %.4f (B-cubed F1 %.4f)\n",
 			m.Persons, rep.Total.Persons, mt.Precision, mt.Recall, mt.F1, mt.BCubedF1)
+		fmt.Fprintf(out, "partition digest %s (which records are together, whatever the person ids; the same for any --matchers)\n", partitionDigest(pred))
 	}
 	var conflicts uint64
 	if err := conn.QueryRow(ctx, "SELECT count() FROM conflicts FINAL").Scan(&conflicts); err != nil {
@@ -230,4 +258,22 @@ func plantedText(planted map[string]int) string {
 		parts[i] = fmt.Sprintf("%d %s", planted[k], strings.ReplaceAll(k, "_", " "))
 	}
 	return fmt.Sprintf("%d — %s", total, strings.Join(parts, ", "))
+}
+
+// partitionDigest hashes a partition of records (record → cluster):
+// each cluster's sorted records, the clusters sorted. Two runs that put
+// the same records together give the same digest.
+func partitionDigest(pred map[string]string) string {
+	groups := map[string][]string{}
+	for rec, c := range pred {
+		groups[c] = append(groups[c], rec)
+	}
+	lines := make([]string, 0, len(groups))
+	for _, recs := range groups {
+		sort.Strings(recs)
+		lines = append(lines, strings.Join(recs, "\x00"))
+	}
+	sort.Strings(lines)
+	h := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return hex.EncodeToString(h[:8])
 }

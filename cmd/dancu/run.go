@@ -19,6 +19,8 @@ func newRunCmd(g *globals) *cobra.Command {
 		metrics  string
 		settings string
 		every    time.Duration
+		scaleOut bool
+		instance string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -28,7 +30,18 @@ load processes (--stages load) to scale out loading: each joins the same
 Kafka consumer group. The match stage keeps the identity registry on disk
 under --home (registry/, rebuilt from the topic dancu.registry-changelog when
 missing) and must run in one process: two match processes would each hold
-part of the registry. The first Ctrl-C drains what the stages hold (ClickHouse gets the rows, then
+part of the registry.
+
+To scale the match stage out, run it with --scale-out: it then hands the
+scoring of each batch's new records to score instances over Kafka (topic
+dancu.blocking, 12 partitions by blocking key; edges back on dancu.edges)
+and only clusters their edges. Run K score instances with
+"--stages score --score-instance i/K" (i = 0 … K-1), in as many processes
+or machines: instance i scores the partitions p with p mod K = i, each in a
+store under --home (score/pNNN), rebuilt from the partition's history when
+missing. Any K gives the same persons.
+
+The first Ctrl-C drains what the stages hold (ClickHouse gets the rows, then
 offsets are committed); a second one stops at once.
 
 While there is work, a "progress" line every --progress interval gives this
@@ -57,9 +70,25 @@ stop are logged with the lags left.`,
 					cfg.Match = true
 				case "load":
 					cfg.Load = true
+				case "score":
+					cfg.Score = true
 				default:
-					return fmt.Errorf("--stages: unknown stage %q (want match, load)", s)
+					return fmt.Errorf("--stages: unknown stage %q (want match, load, score)", s)
 				}
+			}
+			cfg.ScaleOut = scaleOut
+			if scaleOut && !cfg.Match {
+				return fmt.Errorf("--scale-out is for the match stage; --stages %s has none", stages)
+			}
+			if cfg.Score {
+				var i, k int
+				if n, err := fmt.Sscanf(instance, "%d/%d", &i, &k); n != 2 || err != nil || k < 1 || i < 0 || i >= k {
+					return fmt.Errorf("--score-instance %q: want i/K with 0 ≤ i < K (e.g. 0/2)", instance)
+				}
+				if k > kafkax.BlockingPartitions {
+					return fmt.Errorf("--score-instance %q: at most %d instances (the partitions of %s)", instance, kafkax.BlockingPartitions, kafkax.TopicBlocking)
+				}
+				cfg.ScoreConfig = pipelines.ScoreConfig{Dir: filepath.Join(g.home, "score"), Instance: i, Instances: k}
 			}
 			if cfg.Load {
 				conn, err := openClickHouse(cmd.Context(), g)
@@ -69,7 +98,7 @@ stop are logged with the lags left.`,
 				defer conn.Close()
 				cfg.Conn = conn
 			}
-			if cfg.Match {
+			if cfg.Match || cfg.Score {
 				// The registry lives under --home; it is rebuilt from its
 				// changelog topic when the directory is missing.
 				cfg.RegistryDir = filepath.Join(g.home, "registry")
@@ -92,12 +121,14 @@ stop are logged with the lags left.`,
 				}
 				cfg.Logger.Info("metrics", "url", "http://"+addr+"/metrics")
 			}
-			cfg.Logger.Info("stages running", "match", cfg.Match, "load", cfg.Load, "kafka", g.kafka)
+			cfg.Logger.Info("stages running", "match", cfg.Match, "load", cfg.Load, "score", cfg.Score, "scale_out", cfg.ScaleOut, "kafka", g.kafka)
 			// Progress and lag lines, the drain and the stop: runlog.go.
 			return superviseStages(cmd.Context(), cfg.Logger, cfg, st, every, pipelines.RunStages)
 		},
 	}
-	cmd.Flags().StringVar(&stages, "stages", "match,load", "stages to run in this process")
+	cmd.Flags().StringVar(&stages, "stages", "match,load", "stages to run in this process: match, load, score")
+	cmd.Flags().BoolVar(&scaleOut, "scale-out", false, "the match stage hands the scoring to score instances (--stages score) over Kafka")
+	cmd.Flags().StringVar(&instance, "score-instance", "0/1", "with --stages score: this instance i of K (i/K)")
 	cmd.Flags().StringVar(&settings, "settings", "", "matching settings with a trained model (dancu train); default: the trained Vietnamese model embedded in the binary")
 	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics on this host:port (e.g. 127.0.0.1:9464)")
 	cmd.Flags().DurationVar(&every, "progress", 5*time.Second, "log the stage counters and each stage's lag this often while there is work (0: never)")
