@@ -19,6 +19,8 @@ type StageLag struct {
 
 // stageInputs lists the consumer group and input topic of each stage cfg
 // selects (all of them when it selects none), in the order of the flow.
+// Score instances read their partitions at the offsets their stores hold,
+// in no consumer group: they have no entry.
 func stageInputs(cfg StagesConfig) []StageLag {
 	if cfg.MatchGroup == "" {
 		cfg.MatchGroup = "dancu-match"
@@ -26,7 +28,7 @@ func stageInputs(cfg StagesConfig) []StageLag {
 	if cfg.LoadGroup == "" {
 		cfg.LoadGroup = "dancu-load"
 	}
-	all := !cfg.Match && !cfg.Load
+	all := !cfg.Match && !cfg.Load && !cfg.Score
 	var out []StageLag
 	if cfg.Match || all {
 		out = append(out,
@@ -42,8 +44,9 @@ func stageInputs(cfg StagesConfig) []StageLag {
 }
 
 // StageLags reads, from the brokers, the lag of the consumer group of
-// each stage cfg selects (cfg.Match, cfg.Load; every stage when neither
-// is set), without joining the groups: what dancu run logs while it works.
+// each stage cfg selects (cfg.Match, cfg.Load; every stage when none of
+// Match, Load and Score is set), without joining the groups: what dancu
+// run logs while it works.
 func StageLags(ctx context.Context, cfg StagesConfig) ([]StageLag, error) {
 	out := stageInputs(cfg)
 	for i := range out {

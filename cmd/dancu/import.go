@@ -84,7 +84,11 @@ such rows instead.
 
 Record ids come from the file's content hash, sheet and row, and the import batch
 id defaults to one derived from the file's hash, so running the same import again
-(or again after Ctrl-C) adds nothing twice downstream.`,
+(or again after Ctrl-C) adds nothing twice downstream.
+
+Progress goes to standard error: on a terminal a bar (rows, rows/s, time left,
+percentage of the file's bytes, or of a workbook's unpacked sheets); otherwise a
+line about a second in, then every 5 seconds, and one at the end of each file.`,
 		Example: `  dancu import danhsach_xa_dong_anh.xlsx
   dancu import --dry-run thon1.xls
   dancu import --mapping layout.yaml --source-date 2024-05-01 --report report.json list.csv

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -213,7 +212,6 @@ func newLinkCmd(g *globals) *cobra.Command {
 	o := linkOptions{warn: g.stderr}
 	var out, conflicts, registry string
 	var analyse, strict, unmasked bool
-	var cpuprofile string
 	var truthFiles []string
 	memLimit := byteSize(3 << 30)
 	cmd := &cobra.Command{
@@ -231,16 +229,6 @@ records; source_record_id is that local code (or record_id when there is none).`
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
-			}
-			if cpuprofile != "" {
-				pf, err := os.Create(cpuprofile)
-				if err != nil {
-					return fmt.Errorf("link: %w", err)
-				}
-				if err := pprof.StartCPUProfile(pf); err != nil {
-					return fmt.Errorf("link: %w", err)
-				}
-				defer pprof.StopCPUProfile()
 			}
 			if memLimit > 0 {
 				// Collect rarely until near the limit: linking allocates
@@ -360,7 +348,6 @@ records; source_record_id is that local code (or record_id when there is none).`
 	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: add the inputs to it, relink everything with its saved model, keep person ids stable; --out then lists every record of the registry")
 	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "with --analyse-blocking: truth file(s) to measure pairs completeness")
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 3GiB or 512MiB (garbage collects harder near it); 0 = none")
-	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (for benchmarks)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail, writing nothing, when training warns (a session matching over 0.9 of its pairs, sessions disagreeing, an implausible λ) or a largest cluster is implausible")
 	cmd.Flags().BoolVar(&unmasked, "unmasked", false, "with --analyse-blocking: print the largest blocks' key values in full (only where the operator may see the data)")
 	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")

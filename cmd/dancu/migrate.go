@@ -29,8 +29,10 @@ aggregates on every shard, every statement ON CLUSTER. Apply it once with
 clickhouse-client --multiquery < dancu-cluster.sql.
 
 With no --clickhouse / DANCU_CLICKHOUSE it talks to the embedded engine
-(` + "`dancu clickhouse`" + `) on http://127.0.0.1:8123; otherwise to that server over
-the native protocol.`,
+(` + "`dancu clickhouse`" + `) on http://127.0.0.1:8123; otherwise to that address:
+host:port and clickhouse:// over the native protocol, http:// over the HTTP
+interface. The database is --database, else the path of a clickhouse://
+address, else "default"; migrate creates it when it is missing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cluster != "" {

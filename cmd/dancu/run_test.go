@@ -99,6 +99,28 @@ func TestProgressQuietWhileIdle(t *testing.T) {
 	waitFor(t, 5*time.Second, "two lines with match_lag=3", func() bool { return strings.Count(out.String(), "match_lag=3 ") >= 2 }, &out)
 	cancel()
 	<-done
+
+	// A score instance alone: the match group's lag is another process's
+	// work, so it stays quiet until its own counters move, and says them.
+	var score syncBuffer
+	ctx, cancel = context.WithCancel(context.Background())
+	done = make(chan struct{})
+	st = new(pipelines.StageStats)
+	go func() {
+		logProgress(ctx, slog.New(slog.NewTextHandler(&score, nil)), pipelines.StagesConfig{Brokers: brokers, Score: true}, st, 20*time.Millisecond)
+		close(done)
+	}()
+	time.Sleep(200 * time.Millisecond)
+	if score.String() != "" {
+		t.Fatalf("a score instance logged while its counters stood still:\n%s", score.String())
+	}
+	st.Score.Items.Add(5)
+	waitFor(t, 5*time.Second, "line with scored_items=5", func() bool { return strings.Contains(score.String(), "scored_items=5 edges=0\n") }, &score)
+	cancel()
+	<-done
+	if strings.Contains(score.String(), "_lag=") {
+		t.Errorf("a score instance logs other stages' lags:\n%s", score.String())
+	}
 }
 
 // TestRunLogsLagDrainAndStop runs dancu run (match and load, the real

@@ -43,7 +43,7 @@ func superviseStages(ctx context.Context, log *slog.Logger, cfg pipelines.Stages
 	<-drainLogged
 	stopWatch()
 	<-watched
-	attrs := append(counterAttrs(counters(st)), lagAttrs(lagsNow(cfg))...)
+	attrs := append(counterAttrs(cfg, counters(st)), lagAttrs(lagsNow(cfg))...)
 	if !drainStart.IsZero() {
 		attrs = append(attrs, "drain", time.Since(drainStart).Round(time.Millisecond).String())
 	}
@@ -63,7 +63,7 @@ func logProgress(ctx context.Context, log *slog.Logger, cfg pipelines.StagesConf
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
-	var last [6]int64
+	var last [8]int64
 	lagErr := false
 	for {
 		select {
@@ -84,24 +84,32 @@ func logProgress(ctx context.Context, log *slog.Logger, cfg pipelines.StagesConf
 			continue // idle: nothing new to say
 		}
 		last = now
-		log.Info("progress", append(counterAttrs(now), lagAttrs(lags)...)...)
+		log.Info("progress", append(counterAttrs(cfg, now), lagAttrs(lags)...)...)
 	}
 }
 
-// counters snapshots the counters progress lines show. Loaded person
+// counters snapshots the counters progress lines show: those of the
+// match and load stages, then those of a score instance. Loaded person
 // rows are versions: a person is written again each time it gains a
 // record, merges or splits; ClickHouse keeps the last one (persons
 // FINAL), which is what dancu coverage counts.
-func counters(st *pipelines.StageStats) [6]int64 {
-	return [6]int64{st.Match.Records.Load(), st.Match.Conflicts.Load(),
+func counters(st *pipelines.StageStats) [8]int64 {
+	return [8]int64{st.Match.Records.Load(), st.Match.Conflicts.Load(),
 		st.LoadMatched.Records.Load(), st.LoadMatched.Persons.Load(),
-		st.LoadRejects.Rejects.Load(), st.DeadLetters()}
+		st.LoadRejects.Rejects.Load(), st.DeadLetters(),
+		st.Score.Items.Load(), st.Score.Edges.Load()}
 }
 
-func counterAttrs(c [6]int64) []any {
-	return []any{"matched_records", c[0], "conflicts", c[1],
+// counterAttrs names the counters; a score instance's only when this
+// process runs one.
+func counterAttrs(cfg pipelines.StagesConfig, c [8]int64) []any {
+	out := []any{"matched_records", c[0], "conflicts", c[1],
 		"loaded_records", c[2], "loaded_person_rows", c[3],
 		"loaded_rejects", c[4], "dead_letters", c[5]}
+	if cfg.Score {
+		out = append(out, "scored_items", c[6], "edges", c[7])
+	}
+	return out
 }
 
 // lagAttrs are "match_lag=N" and the like, in messages, one per stage.
