@@ -24,11 +24,18 @@
 // A batch is linked in one Pebble batch, committed at the end: each new
 // record is scored only against its blocking candidates (earlier records
 // of the same batch included, so the result does not depend on the batch
-// size); the components of the new records — records joined by stored
-// edges — are clustered again with the offline rule, so the partition
-// equals what offline linking gives on the same edges whatever the
-// arrival order. A component is small (a person and its near misses);
-// nothing is recomputed globally.
+// size). The batch's blocks, the candidates' records, the known ids and
+// the stored persons are each read in key order through one iterator, so
+// that successive seeks start where the last ended. Then the match
+// components of the new records — records joined by stored edges at or
+// above the match threshold, the only edges the clustering follows — are
+// clustered again with the offline rule, so the partition equals what
+// offline linking gives on the same edges whatever the arrival order.
+// Records joined to them only by weaker (review) edges join the frame
+// with their stored persons, for the grey-zone conflicts, and are not
+// reclustered: chains of review edges grow with the population, match
+// components do not (a person and the records blocked from it by a
+// guard). Nothing is recomputed globally.
 //
 // Scores must not depend on which records a frame holds: the model
 // carries frozen term frequencies (matching.FreezeTermFrequencies), and a
@@ -55,16 +62,35 @@
 // In the pipeline (pipelines.RegistryLinker) the match stage holds one
 // registry on disk under --home and writes every batch and decision to the
 // compacted topic dancu.registry-changelog; a matcher whose directory is
-// lost replays it, batch by batch, and gets the same state. One process
-// holds the registry: the split into block, score ×N and cluster roles
-// over Kafka (DESIGN.md) is not built, so the match stage does not scale
-// out across processes yet.
+// lost replays it, batch by batch, and gets the same state.
+//
+// Scaling out (scorer.go): a registry opened with Config.Score does not
+// score; it hands each batch's new records, one Item per blocking key
+// (the record's captured fields and the key), to the ScoreFunc and stores
+// the edges it returns. Partition routes a key to one of n partitions; a
+// Scorer holds the blocking index of one partition's keys (with the
+// records they name) in its own Pebble store and scores each item against
+// the members of its block that came before it, as the registry does.
+// Every pair of records sharing a block is compared by the one Scorer
+// holding the block, so any number of scorers, however the partitions
+// are shared among processes, give the same edges and the same persons.
+// A Scorer given an item it holds already (a batch sent again) scores it
+// against the members that came before it the first time: the same
+// edges. In the pipeline the block and cluster roles are the match stage
+// (pipelines.RemoteScorer: items to dancu.blocking, 12 partitions, edges
+// back on dancu.edges) and the score role is pipelines.RunScore (dancu
+// run --stages score --score-instance i/K); one process still holds the
+// registry (the cluster role), which clusters edges only.
 //
 // Invariants and their tests: streaming equals offline linking for any
 // arrival order and batch size (TestStreamingEqualsOffline); merges keep
 // the older id (TestMergeEventsKeepOlderID); a re-flush and a redelivery
 // emit the same rows and add nothing (TestReflushAndRedelivery);
 // decisions (TestDecisions); restart and rebuild from the changelog
-// (pipelines' TestMatcherRestartKeepsPersonIDs). dancu bench registry
-// measures it.
+// (pipelines' TestMatcherRestartKeepsPersonIDs); 1, 2 and 5 scorers give
+// the same persons (TestScorersScaleOut) and a redelivered batch the same
+// edges (TestScorerRedelivery); over the real broker, 1, 2 and 3 score
+// instances — one killed and restarted on an empty disk — give the same
+// persons (pipelines' TestScaleOutSamePersons, TestScaleOutPipeline).
+// dancu bench registry measures it.
 package registry

@@ -125,6 +125,7 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 	sctx, stopStages := context.WithCancel(ctx)
 	defer stopStages()
 	stagesDone := make(chan error, 1+matchers)
+	running := 1 // goroutines that send to stagesDone
 	if matchers > 0 {
 		// Scaled out: K score instances, the first in the stages' process.
 		stages.ScaleOut, stages.Score = true, true
@@ -132,6 +133,7 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 		for i := 1; i < matchers; i++ {
 			sc := pipelines.ScoreConfig{Brokers: brokers, Dir: filepath.Join(dir, "score"), Instance: i, Instances: matchers, Logger: log}
 			go func() { stagesDone <- pipelines.RunScore(sctx, sc, nil) }()
+			running++
 		}
 		fmt.Fprintf(out, "match stage scaled out: %d score instances over the %d partitions of %s\n", matchers, kafkax.BlockingPartitions, kafkax.TopicBlocking)
 	}
@@ -173,7 +175,7 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 	err = pipelines.WaitDrained(wctx, stages, 0)
 	cancel()
 	stopStages()
-	for i := 0; i < 1+matchers; i++ {
+	for i := 0; i < running; i++ {
 		if serr := <-stagesDone; serr != nil && !errors.Is(serr, context.Canceled) {
 			return fmt.Errorf("demo: %w", serr)
 		}
