@@ -207,8 +207,14 @@ func maskNamesIn(s string) string {
 			continue
 		}
 		j := i + 1
-		for j < len(words) && j-i < 5 && capitalised(words[j]) {
+		for j < len(words) && j-i < 5 && capitalised(words[j]) && !unitWords[canonKey(words[j])] {
 			j++
+		}
+		if j-i < 2 || notAName(words[i:j]) {
+			// "BAN NHÂN DÂN", "DANH SÁCH NHÂN KHẨU": the words of a
+			// title, not a person (Ban and Danh are family names too).
+			i = j - 1
+			continue
 		}
 		m := vn.MaskName(strings.Join(words[i:j], " "))
 		words = append(words[:i], append([]string{m}, words[j:]...)...)
@@ -218,6 +224,29 @@ func maskNamesIn(s string) string {
 		return s
 	}
 	return strings.Join(words, " ")
+}
+
+// unitWords name administrative units and end a name-like run of words
+// written after them ("… NHÂN DÂN XÃ TÂN AN" stops at XÃ). Compared with
+// their diacritics (canonKey): Huyện is a district, Huyền a given name.
+var unitWords = map[string]bool{"xã": true, "thôn": true, "huyện": true, "tỉnh": true, "phường": true, "quận": true, "ấp": true, "xóm": true}
+
+// notANamePhrases are phrases of titles that read like names to
+// maskNamesIn — a family name followed by capitalised words — and are no
+// person's name. Compared with their diacritics (canonKey), so that a
+// name written alike without them (Hồ Gia Định, not hộ gia đình) is
+// still masked; text written without diacritics is masked whole.
+var notANamePhrases = []string{"ban nhân dân", "danh sách", "nhân khẩu", "hộ gia đình", "thường trú", "tạm trú", "hội đồng"}
+
+// notAName reports a run of words holding one of notANamePhrases.
+func notAName(words []string) bool {
+	k := " " + canonKey(strings.Join(words, " ")) + " "
+	for _, p := range notANamePhrases {
+		if strings.Contains(k, " "+p+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // canonKey is vn.Canon (lower case, diacritics kept, one tone-mark

@@ -54,6 +54,18 @@
 // TCVN3, VNI-Times → VNI) and its text (vn.DetectEncoding). Dates are read
 // from text in Vietnamese order or from Excel serial numbers.
 //
+// # Reports
+//
+// What a report shows (the Description, dancu import's summary and
+// --report) reads as decoded Vietnamese even where no column encoding
+// covers it: the header cells that name no field (the parent of a merged
+// header, "Thông tin cá nhân" over "Họ và tên"), title rows and header
+// rows (by their cells' fonts and the row's text together, since one
+// short cell reads as Vietnamese either way), footers and headings (by
+// their own text: a footer is often typed in another font than its
+// column). Sources also report how far they have read (Progresser: bytes
+// of the file, or of a workbook's unpacked worksheets), for a progress bar.
+//
 // # What rejects a row
 //
 // Only what makes a row unusable: no name, or a name with no letters (or

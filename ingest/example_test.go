@@ -115,7 +115,7 @@ func ExampleLayout() {
 	fmt.Println(errors.Is(err, ingest.ErrNoData))
 	// Output:
 	// rows 8 = accepted 2 + rejected 0 + skipped 6
-	// row 1 title "Danh S. N. K. T. 2"
+	// row 1 title "DANH SÁCH NHÂN KHẨU THÔN 2"
 	// row 2 header "Họ và tên | Ngày sinh"
 	// row 4 blank ""
 	// row 6 footer "Tổng cộng: 2 người"

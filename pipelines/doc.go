@@ -2,4 +2,34 @@
 // import publishes canonical records, match consumes them and emits
 // persons, links and conflicts, load writes everything to ClickHouse and
 // commits Kafka offsets only after ClickHouse has the rows.
+//
+// Where it sits: after ingest (which reads the files) and around the
+// identity registry (package registry, which decides who is who); it owns
+// the Kafka topics between them and the ClickHouse sink at the end.
+//
+//	file ─> ingest ─> Import ─> dancu.records ─> Match (registry) ─> dancu.matched ─> Load ─> ClickHouse
+//	                     └──> dancu.rejects ─────────────────────────────────────────┘
+//	review desk ─> dancu.decisions ─> Decisions (registry)
+//
+// The entry points, in the order of the flow:
+//
+//   - Import publishes one ingest.Source to TopicRecords and TopicRejects
+//     and counts every row (Stats: rows = accepted + rejected + skipped).
+//   - RunStages runs the long-lived stages of one process (dancu run):
+//     Match over a RegistryLinker (OpenRegistry: the registry on disk,
+//     rebuilt from its changelog topic when the disk state is lost),
+//     Decisions applying police decisions to it, Load into a
+//     ClickHouseSink; with StagesConfig.ScaleOut the scoring goes to score
+//     instances (RunScore) over TopicBlocking and comes back on TopicEdges.
+//   - StageLags and WaitDrained read the stages' consumer groups from the
+//     brokers without joining them: how far behind each stage is (dancu run
+//     logs it) and when everything published has been loaded.
+//   - Dead letters: what a stage cannot decode, or a row ClickHouse
+//     refuses, goes to TopicDead with its error (DeadLetter) instead of
+//     stopping the stage or being dropped.
+//
+// Exactly-once effects come from idempotent sinks, not Kafka transactions:
+// record ids are deterministic, ClickHouse tables are ReplacingMergeTree
+// keyed by them, and offsets are committed only after the rows are
+// written, so a replay after a crash writes the same rows again.
 package pipelines

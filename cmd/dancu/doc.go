@@ -8,11 +8,17 @@
 //
 //	demo        the whole pipeline on embedded defaults
 //	gen         synthetic population with ground truth
-//	import      spreadsheets and scanned forms → Kafka
-//	run         match and load stages (Kafka → match → Kafka → ClickHouse)
-//	coverage    records and persons by province
+//	import      spreadsheets and scanned forms → Kafka (progress bar on a
+//	            terminal: internal/progress)
+//	run         match, load and score stages (Kafka → match → Kafka →
+//	            ClickHouse); its progress, lag, drain and stop lines: runlog.go
+//	coverage    records and persons by province, district, commune
+//	serve, users, review   the web application (conflict desk, coverage
+//	            pages), its accounts, and the desk from scripts
+//	dead-letters   what the stages could not process, and its replay
 //	link, train, eval, explain   the matching engine on files
 //	settings    the settings language (doc) and a settings file's check
 //	normalize   names, addresses, dates, sex, ids
 //	broker, clickhouse, migrate  the embedded Kafka broker and ClickHouse
+//	chaos, bench   crash-anywhere harness and benchmarks of the parts
 package main

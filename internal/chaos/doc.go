@@ -23,7 +23,8 @@
 // idempotent (record ids come from the file's content).
 //
 // Persons are compared as partitions of records (which records are
-// together), and, separately, by their ids: while the match stage numbers
-// persons per process, ids may differ after a restart even when the
-// partition is the same.
+// together), and, separately, by their ids: a person's id comes from its
+// founding record (registry.PersonID), so the same partition gives the
+// same ids, except where a kill changed which record of a person reached
+// the registry first.
 package chaos

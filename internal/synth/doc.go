@@ -25,8 +25,11 @@
 // abbreviated or missing a level in either era. Config.NoiseProfile picks
 // the mix: "default" (the original one, without the middle names added,
 // look-alike letters, years off or misread and days 00), "forms" (all of
-// them: what the Vietnamese model was developed on) or "holdout" (the
-// same kinds at other rates, kept for evaluation only).
+// them: what the Vietnamese model was developed on), "holdout" (the same
+// kinds at other rates, kept for evaluation only), "harsh" (every kind at
+// other rates, with addresses in the other era, blank dates and addresses
+// and impossible days) and "blind" (fixed before tuning on harsh,
+// evaluated once); dancu gen --help says the same.
 //
 // Generation is deterministic for a seed and streams household by
 // household, so memory stays bounded whatever the population size.
