@@ -5,6 +5,7 @@ package ingest
 // rules that tell a footer or a repeated header from a person's row.
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -93,6 +94,11 @@ func preview(cells []string, fields []string, decode func(i int, s string) strin
 		switch {
 		case person && (nameField(f) || capitalisedWords(c)):
 			c = vn.MaskName(c)
+		case serialDate(f, c):
+			// An Excel serial under a date header: show the date Excel
+			// shows, not 42841.
+			d, _ := vn.ParseDateCell(c, true)
+			c = fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
 		default:
 			c = maskNumbers(maskNamesIn(c))
 		}
@@ -105,6 +111,21 @@ func preview(cells []string, fields []string, decode func(i int, s string) strin
 		}
 	}
 	return truncate(b.String(), previewMax)
+}
+
+// serialDate reports a cell of a date column that holds an Excel serial
+// date of a day (a whole number, not a year).
+func serialDate(field, c string) bool {
+	switch field {
+	case FieldBirthDate, FieldBirthDateMale, FieldBirthDateFem:
+	default:
+		return false
+	}
+	if len(c) < 3 || len(c) > 6 || !isNumeric(c) {
+		return false
+	}
+	d, err := vn.ParseDateCell(c, true)
+	return err == nil && d.Precision == vn.PrecisionDay
 }
 
 // capitalisedWords reports two to five words, each starting with an

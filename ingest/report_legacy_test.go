@@ -203,3 +203,13 @@ func TestTitlesAreNotNames(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewShowsSerialDates: a rejected row's birth date held as an
+// Excel serial is previewed as the date Excel shows; a year, a number in
+// another column and a serial outside a date column stay as they are.
+func TestPreviewShowsSerialDates(t *testing.T) {
+	got := preview([]string{"25", "42841", "Nam", "1990", "42841"}, []string{FieldSTT, FieldBirthDate, FieldSex, FieldBirthDateFem, ""}, nil, true)
+	if want := "25 | 16/04/2017 | Nam | 1990 | 42841"; got != want {
+		t.Errorf("preview %q, want %q", got, want)
+	}
+}
