@@ -122,13 +122,33 @@ func (gs *GuardSet) Compatible(a, b ClusterSummary) (ok bool, guard int, reason 
 				continue
 			}
 			lo, hi := min(a.YearLo[gi], b.YearLo[gi]), max(a.YearHi[gi], b.YearHi[gi])
-			if hi-lo > gd.guard.Max && !(gd.guard.OneDigit && a.YearLo[gi] == a.YearHi[gi] &&
-				b.YearLo[gi] == b.YearHi[gi] && oneDigitApart(a.YearLo[gi], b.YearLo[gi])) {
+			if hi-lo > gd.guard.Max && !(gd.guard.OneDigit && misreadYear(a, b, gi) != 0) {
 				return false, gi, fmt.Sprintf("birth years %d and %d are more than %d apart", lo, hi, gd.guard.Max)
 			}
 		}
 	}
 	return true, -1, ""
+}
+
+// misreadYear reports which side of a join holds a single birth year one
+// digit from a year in the other side's span (1904 against 1983–1984: an
+// OCR'd year): 1 for a, 2 for b, 0 for neither.
+func misreadYear(a, b ClusterSummary, gi int) int {
+	near := func(y, lo, hi int) bool {
+		for z := lo; z <= hi; z++ {
+			if oneDigitApart(y, z) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case a.YearLo[gi] == a.YearHi[gi] && near(a.YearLo[gi], b.YearLo[gi], b.YearHi[gi]):
+		return 1
+	case b.YearLo[gi] == b.YearHi[gi] && near(b.YearLo[gi], a.YearLo[gi], a.YearHi[gi]):
+		return 2
+	}
+	return 0
 }
 
 // oneDigitApart reports whether two years differ in exactly one decimal
@@ -159,6 +179,16 @@ func (gs *GuardSet) Merge(a, b ClusterSummary) ClusterSummary {
 			continue
 		}
 		out.YearLo[gi], out.YearHi[gi] = a.YearLo[gi], a.YearHi[gi]
+		if a.YearHi[gi] != 0 && b.YearHi[gi] != 0 && gd.guard.OneDigit &&
+			max(a.YearHi[gi], b.YearHi[gi])-min(a.YearLo[gi], b.YearLo[gi]) > gd.guard.Max {
+			// A misread year joined (Compatible allowed it): the span stays
+			// the other side's, so that the outlier does not open the
+			// guard to every later join.
+			if misreadYear(a, b, gi) == 1 {
+				out.YearLo[gi], out.YearHi[gi] = b.YearLo[gi], b.YearHi[gi]
+			}
+			continue
+		}
 		if b.YearHi[gi] != 0 {
 			if out.YearHi[gi] == 0 || b.YearLo[gi] < out.YearLo[gi] {
 				out.YearLo[gi] = b.YearLo[gi]

@@ -27,22 +27,27 @@ const (
 	opOCREdit
 	opWordsSubset
 	opDateMonth
+	opDateDigit
+	opFinestUnit
 )
 
 var opCodes = map[string]int{"exact": opExact, "exact_any": opExactAny, "jw": opJW, "edit": opEdit,
 	"one_edit": opOneEdit, "one_missing": opOneMissing, "disjoint": opDisjoint, "date_exact": opDateExact,
 	"date_swapped": opDateSwapped, "date_year": opDateYear, "date_days": opDateDays, "date_years": opDateYears,
 	"cross": opCross, "date_year_only": opDateYearOnly, "exact_all": opExactAll,
-	"ocr_edit": opOCREdit, "words_subset": opWordsSubset, "date_month": opDateMonth}
+	"ocr_edit": opOCREdit, "words_subset": opWordsSubset, "date_month": opDateMonth, "date_digit": opDateDigit, "finest_unit": opFinestUnit}
 
 type cLevel struct {
-	op    int
-	col   int
-	cols  []int
-	other int
-	thr   float64
-	max   int
-	tf    int // column for term-frequency adjustment, -1 none
+	op   int
+	col  int
+	cols []int
+	// groups are finest_unit's units, finest first, each its columns in
+	// either era.
+	groups [][]int
+	other  int
+	thr    float64
+	max    int
+	tf     int // column for term-frequency adjustment, -1 none
 }
 
 type cComparison struct {
@@ -101,7 +106,20 @@ func compile(s *Settings, f *Frame) (*compiled, error) {
 		for _, l := range sc.Levels {
 			cl := cLevel{op: opCodes[l.Op], thr: l.Threshold, max: l.Max, tf: -1, other: -1}
 			var err error
-			if len(l.Columns) > 0 {
+			if cl.op == opFinestUnit {
+				for _, unit := range l.Columns {
+					var g []int
+					for _, n := range strings.Split(unit, "|") {
+						i, err := colOf(strings.TrimSpace(n))
+						if err != nil {
+							return nil, fmt.Errorf("comparison %s: %w", sc.Name, err)
+						}
+						g = append(g, i)
+						used[i] = true
+					}
+					cl.groups = append(cl.groups, g)
+				}
+			} else if len(l.Columns) > 0 {
 				for _, n := range l.Columns {
 					i, err := colOf(n)
 					if err != nil {
@@ -301,6 +319,22 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 		}
 		conf := math.Min(f.confidence(l.col, int(a)), f.confidence(l.col, int(b)))
 		return compare.OCRCost(c.dict[va], c.dict[vb], conf, l.thr) <= l.thr
+	case opFinestUnit:
+		// The finest unit both sides name (in either era) decides: the
+		// level holds when it is unit max and the two agree there.
+		for gi, g := range l.groups {
+			both, eq := false, false
+			for _, ci := range g {
+				v := f.cols[ci].vals
+				if v[a] != 0 && v[b] != 0 {
+					both, eq = true, eq || v[a] == v[b]
+				}
+			}
+			if both {
+				return gi == l.max && eq
+			}
+		}
+		return false
 	case opWordsSubset:
 		c := &f.cols[l.col]
 		va, vb := c.vals[a], c.vals[b]
@@ -328,6 +362,8 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 		return ya == yb && (ma == 0 || mb == 0)
 	case opDateMonth:
 		return ya == yb && ma == mb && ma != 0
+	case opDateDigit:
+		return da != 0 && db != 0 && pa != pb && oneDigitApart(ya*10000+ma*100+da, yb*10000+mb*100+db)
 	case opDateDays:
 		if da == 0 || db == 0 {
 			return false

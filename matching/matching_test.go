@@ -86,6 +86,8 @@ func TestVietnameseComparisonLevels(t *testing.T) {
 		{"dob year only", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990" }, "year only on one side"},
 		{"dob same year", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-11-30" }, "same year"},
 		{"dob one digit", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-03-06" }, "one digit off"},
+		{"dob year digit misread, other format", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "5/3/1980" }, "one digit off"},
+		{"given letters swapped", "given_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thị Thu Ah" }, "one edit"},
 		{"dob plus one year", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1991-07-30" }, "±1 year"},
 		{"dob far", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1970-07-30" }, "else"},
 		{"dob missing", "date_of_birth", func(r *schemas.Record) { r.BirthDate = ""; r.BirthYear = 0 }, "null"},
@@ -97,6 +99,9 @@ func TestVietnameseComparisonLevels(t *testing.T) {
 		{"cmnd vs cccd", "id_number", func(r *schemas.Record) { r.IDNumber = ""; r.CMND = "" }, "null"},
 		{"id different", "id_number", func(r *schemas.Record) { r.IDNumber = "079190999999"; r.CMND = "" }, "else"},
 		{"address same commune new era only", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermDistrictCode = ""; r.PermProvinceCode = "" }, "same permanent commune (either era)"},
+		{"address district, commune unknown", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermNewCommuneCode = "" }, "same permanent district, commune unknown"},
+		{"address province only", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermNewCommuneCode = ""; r.PermDistrictCode = "" }, "same permanent province, finer units unknown"},
+		{"address other district, commune unknown", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermNewCommuneCode = ""; r.PermDistrictCode = "009" }, "same province (either era)"},
 		{"address province", "address", func(r *schemas.Record) {
 			r.PermCommuneCode = "00007"
 			r.PermNewCommuneCode = "00008"

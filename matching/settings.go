@@ -149,6 +149,12 @@ type Comparison struct {
 //	             any other edit 2
 //	words_subset the words of one side's Column are all among the other's
 //	date_month   years and months equal (one day unknown or 00)
+//	finest_unit  Columns are one address's units, finest first, each
+//	             "col|col" for its columns in either era; holds when the
+//	             finest unit both sides name is unit Max and they agree
+//	             there (a district compared when one side lacks the commune)
+//	date_digit   full dates one digit apart written YYYYMMDD, whatever
+//	             format each was written in (a misread or mistyped digit)
 type Level struct {
 	Label     string   `json:"label" yaml:"label"`
 	Op        string   `json:"op" yaml:"op"`
@@ -171,9 +177,9 @@ type Level struct {
 //	distinct   a person holds at most one value of Column (values within
 //	           one edit count as the same when Max is 1)
 //	year_span  a person's birth years (date Column) span at most Max years;
-//	           with OneDigit, two clusters of one birth year each whose
-//	           years differ in a single digit (1968 and 1978: a misread
-//	           digit) may also join
+//	           with OneDigit, a cluster of one birth year may also join
+//	           one whose span holds a year a single digit from it (1978
+//	           and 1968–1969: a misread digit); the span stays the other's
 type Guard struct {
 	Kind     string `json:"kind" yaml:"kind"`
 	Column   string `json:"column" yaml:"column"`
@@ -315,7 +321,7 @@ func (e *FieldError) Unwrap() error { return e.Err }
 var levelOps = map[string]bool{"exact": true, "exact_any": true, "jw": true, "edit": true, "one_edit": true,
 	"one_missing": true, "disjoint": true, "date_exact": true, "date_swapped": true, "date_year": true,
 	"date_days": true, "date_years": true, "cross": true, "date_year_only": true, "exact_all": true,
-	"ocr_edit": true, "words_subset": true, "date_month": true}
+	"ocr_edit": true, "words_subset": true, "date_month": true, "date_digit": true, "finest_unit": true}
 
 // withDefaults returns a copy of s with defaults applied.
 func (s Settings) withDefaults() Settings {
@@ -481,6 +487,18 @@ func (s Settings) Validate() error {
 				}
 				for _, n := range l.Columns {
 					col(lf+".columns", n)
+				}
+			case "finest_unit":
+				if len(l.Columns) == 0 {
+					bad(lf+".columns", "is empty")
+				}
+				for _, unit := range l.Columns {
+					for _, n := range strings.Split(unit, "|") {
+						col(lf+".columns", strings.TrimSpace(n))
+					}
+				}
+				if l.Max < 0 || l.Max >= len(l.Columns) {
+					bad(lf+".max", "finest_unit needs the index of a unit in columns (0 = the first, finest), got %d", l.Max)
 				}
 			default:
 				col(lf+".column", l.Column)

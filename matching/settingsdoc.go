@@ -29,6 +29,8 @@ var LevelOps = []OpDoc{
 	{"ocr_edit", "column within cost threshold, where a scanner look-alike (N↔M, H↔B, U↔V, I↔T) costs the lower OCR confidence of the two fields (1 for typed text) and any other edit 2: one look-alike on typed text, two at confidence 0.5 for threshold 1", `{label: OCR look-alikes, op: ocr_edit, column: given_key, threshold: 1}`},
 	{"words_subset", "the words of one side's column are all among the other's (a middle name added or dropped)", `{label: middle names added, op: words_subset, column: middle_key}`},
 	{"date_month", "years and months equal (a day unknown or written 00)", `{label: same month, op: date_month, column: dob}`},
+	{"finest_unit", "columns are one address's units, finest first, each `a|b` for its columns in either era: holds when the finest unit both sides name is unit max (0 = first) and they agree there — districts compared when one side lacks the commune", `{label: "same district, commune unknown", op: finest_unit, columns: ["commune|new_commune", district, "province|new_province"], max: 1}`},
+	{"date_digit", "full dates one digit apart written YYYYMMDD, whatever format each side was written in (2014-05-12 and 12/05/2814: a misread digit)", `{label: one digit off, op: date_digit, column: dob}`},
 	{"date_exact", "full dates equal (a date column)", `{label: exact, op: date_exact, column: dob}`},
 	{"date_swapped", "day and month swapped, year equal", `{label: day and month swapped, op: date_swapped, column: dob}`},
 	{"date_year_only", "years equal and one date (or both) known to the year only", `{label: year only, op: date_year_only, column: dob}`},
@@ -154,7 +156,7 @@ twice and make λ and the scores too generous.
 |---|---|---|
 `)
 	for _, o := range LevelOps {
-		fmt.Fprintf(&b, "| `%s` | %s | `%s` |\n", o.Op, o.Summary, strings.ReplaceAll(o.Example, "|", "\\|"))
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` |\n", o.Op, strings.ReplaceAll(o.Summary, "|", "\\|"), strings.ReplaceAll(o.Example, "|", "\\|"))
 	}
 	b.WriteString(`
 ## Guards, vetoes and clustering

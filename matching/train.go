@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -40,6 +41,9 @@ type TrainReport struct {
 	// NotEstimated are comparisons no session estimated: their m is the
 	// starting guess.
 	NotEstimated []string
+	// Outlying names, per comparison, the sessions whose m lay far from
+	// the others' median and was left out of the mean.
+	Outlying []string
 	// Warnings say why the model may be fooling itself: a session whose
 	// match rate exceeds 0.9, sessions that disagree on m, a λ that
 	// implies an implausible number of matching pairs, or EM and the
@@ -91,6 +95,9 @@ func (r *TrainReport) String() string {
 	}
 	fmt.Fprintf(&b, "λ: %.6g of candidate pairs, %.3g of all pairs, %.2f matching pairs per record\n",
 		r.Lambda, r.LambdaGlobal, r.LambdaGlobal*float64(r.TotalPairs)/float64(max(r.Records, 1)))
+	for _, o := range r.Outlying {
+		fmt.Fprintf(&b, "m of %s\n", o)
+	}
 	if r.Labelled > 0 {
 		fmt.Fprintf(&b, "m of matching levels also from %d labelled pairs\n", r.Labelled)
 	}
@@ -303,9 +310,7 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	}
 	for k := range m {
 		if n[k] > 0 {
-			for l := range m[k] {
-				m[k][l] = sum[k][l] / float64(n[k])
-			}
+			combineSessions(rep, c.comps[k].name, m[k], sum[k], k, n[k])
 		} else {
 			rep.NotEstimated = append(rep.NotEstimated, c.comps[k].name)
 		}
@@ -354,6 +359,72 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
 		nu, len(rep.Sessions), lsrc, rep.Labelled+rep.LabelledNonMatches)
 	return model, rep, nil
+}
+
+// combineSessions sets m to the sessions' estimates of comparison k
+// combined. With three sessions or more, a session whose m lies more
+// than maxSessionDisagreement (total variation) from the sessions'
+// per-level median is left out of the mean and named in the report: one
+// session fooled by a rule whose pairs share more than its keys
+// (siblings under their parents' names, agreeing on family name and
+// address) cannot move m. Otherwise m is the mean (sum/n).
+func combineSessions(rep *TrainReport, name string, m, sum []float64, k, n int) {
+	for l := range m {
+		m[l] = sum[l] / float64(n)
+	}
+	if n < 3 {
+		return
+	}
+	var ms [][]float64
+	var rules []string
+	for _, sr := range rep.Sessions {
+		if k < len(sr.M) && sr.M[k] != nil {
+			ms, rules = append(ms, sr.M[k]), append(rules, sr.Rule)
+		}
+	}
+	ref := make([]float64, len(m))
+	vals := make([]float64, len(ms))
+	for l := range ref {
+		for i, x := range ms {
+			vals[i] = x[l]
+		}
+		sort.Float64s(vals)
+		if h := len(vals) / 2; len(vals)%2 == 1 {
+			ref[l] = vals[h]
+		} else {
+			ref[l] = (vals[h-1] + vals[h]) / 2
+		}
+	}
+	norm(ref)
+	kept := make([]float64, len(m))
+	nk := 0
+	var out []string
+	for i, x := range ms {
+		d := 0.0
+		for l := range x {
+			d += math.Abs(x[l] - ref[l])
+		}
+		if d/2 > maxSessionDisagreement {
+			out = append(out, rules[i])
+			continue
+		}
+		for l := range x {
+			kept[l] += x[l]
+		}
+		nk++
+	}
+	if len(out) == 0 {
+		return
+	}
+	if nk == 0 {
+		copy(m, ref)
+	} else {
+		for l := range m {
+			m[l] = kept[l] / float64(nk)
+		}
+	}
+	rep.Outlying = append(rep.Outlying, fmt.Sprintf("%s: m from %d sessions, leaving out %s (total variation from the sessions' median > %.1f)",
+		name, nk, strings.Join(out, ", "), maxSessionDisagreement))
 }
 
 // startM returns starting m values: the settings' own, else most mass on

@@ -158,10 +158,12 @@ func TestCompatible(t *testing.T) {
 		t.Error("a record is incompatible with itself")
 	}
 	// one_digit: 1968 and 1978 (a misread digit) may join; 1968 and 1979
-	// may not, nor a cluster already spanning years.
+	// may not; a single misread year may join a cluster spanning years
+	// (1978 and 1968–1969), which keeps its span, but two spanning
+	// clusters may not, nor a year two digits from every year of a span.
 	s.Guards[1].OneDigit = true
-	rows = []map[string]string{{"dob": "1968-02-03"}, {"dob": "1978-02-03"}, {"dob": "1979-02-03"}, {"dob": "1969"}}
-	f = toyFrame(t, s, rows, []string{"a", "b", "c", "d"})
+	rows = []map[string]string{{"dob": "1968-02-03"}, {"dob": "1978-02-03"}, {"dob": "1979-02-03"}, {"dob": "1969"}, {"dob": "1975"}}
+	f = toyFrame(t, s, rows, []string{"a", "b", "c", "d", "e"})
 	if gs, err = NewGuardSet(f, s); err != nil {
 		t.Fatal(err)
 	}
@@ -171,8 +173,18 @@ func TestCompatible(t *testing.T) {
 	if ok, _, _ := gs.Compatible(gs.Summary(f, 0), gs.Summary(f, 2)); ok {
 		t.Error("1968 and 1979 differ in two digits but are compatible")
 	}
-	if ok, _, _ := gs.Compatible(gs.Merge(gs.Summary(f, 0), gs.Summary(f, 3)), gs.Summary(f, 1)); ok {
-		t.Error("1968–1969 and 1978 are compatible")
+	span := gs.Merge(gs.Summary(f, 0), gs.Summary(f, 3))
+	if ok, _, why := gs.Compatible(span, gs.Summary(f, 1)); !ok {
+		t.Errorf("1968–1969 and a misread 1978: %s", why)
+	}
+	if m := gs.Merge(span, gs.Summary(f, 1)); m.YearLo[1] != 1968 || m.YearHi[1] != 1969 {
+		t.Errorf("1968–1969 joined by a misread 1978 spans %d–%d, want 1968–1969", m.YearLo[1], m.YearHi[1])
+	}
+	if ok, _, _ := gs.Compatible(span, gs.Merge(gs.Summary(f, 1), gs.Summary(f, 2))); ok {
+		t.Error("1968–1969 and 1978–1979 are compatible")
+	}
+	if ok, _, _ := gs.Compatible(span, gs.Summary(f, 4)); ok {
+		t.Error("1968–1969 and 1975 are compatible")
 	}
 }
 
@@ -303,5 +315,30 @@ func TestSettingsDocCurrent(t *testing.T) {
 		if err := checkTransform(name); err != nil {
 			t.Errorf("documented transform %s: %v", tr.Name, err)
 		}
+	}
+}
+
+// TestCombineSessionsLeavesOutOutlier checks that a session whose m lies
+// far from the others' median (a rule whose pairs are siblings) is left
+// out of the mean and named, and that agreeing sessions are averaged.
+func TestCombineSessionsLeavesOutOutlier(t *testing.T) {
+	rep := &TrainReport{Sessions: []SessionReport{
+		{Rule: "a", M: [][]float64{{0.90, 0.10}}},
+		{Rule: "b", M: [][]float64{{0.88, 0.12}}},
+		{Rule: "siblings", M: [][]float64{{0.30, 0.70}}},
+	}}
+	sum := []float64{0.90 + 0.88 + 0.30, 0.10 + 0.12 + 0.70}
+	m := make([]float64, 2)
+	combineSessions(rep, "dob", m, sum, 0, 3)
+	if math.Abs(m[0]-0.89) > 1e-9 || math.Abs(m[1]-0.11) > 1e-9 {
+		t.Errorf("m = %v, want [0.89 0.11] (the outlying session left out)", m)
+	}
+	if len(rep.Outlying) != 1 || !strings.Contains(rep.Outlying[0], "siblings") {
+		t.Errorf("report %q does not name the outlying session", rep.Outlying)
+	}
+	rep = &TrainReport{Sessions: rep.Sessions[:2]}
+	combineSessions(rep, "dob", m, []float64{1.78, 0.22}, 0, 2)
+	if math.Abs(m[0]-0.89) > 1e-9 || len(rep.Outlying) != 0 {
+		t.Errorf("two sessions: m = %v, outlying %q; want their mean and none", m, rep.Outlying)
 	}
 }
