@@ -84,3 +84,4 @@ TRUNCATE TABLE person_state_local ON CLUSTER dancu;
 -- existing data only: on one replica of each shard run
 -- INSERT INTO persons_local SELECT * FROM persons_local FINAL;
 
+

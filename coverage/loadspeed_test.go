@@ -1,0 +1,201 @@
+package coverage_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/internal/refdata"
+	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// loadUnits are the old communes with their preferred new commune, for
+// spreading synthetic rows over the whole country.
+func loadUnits() []addr {
+	m := refdata.MustLoad("admin_units_2025_mapping.csv")
+	var out []addr
+	for _, r := range m.Rows {
+		if m.Get(r, "preferred") == "1" {
+			out = append(out, addr{m.Get(r, "old_province_code"), m.Get(r, "old_district_code"), m.Get(r, "old_commune_code"),
+				m.Get(r, "new_province_code"), m.Get(r, "new_commune_code")})
+		}
+	}
+	return out
+}
+
+// matchedMessages builds the load stage's input as the match stage writes
+// it to dancu.matched: per file of rows records, one message of records,
+// one of persons and one of links, in pieces of 500 rows. Three records in
+// five found a person; the other two join the person before them, which
+// is then written again with a higher version (as the registry does). Every 50th record has no resolved
+// address; 3 in 5 carry a 12-digit number, 1 in 5 only a CMND.
+func matchedMessages(t testing.TB, files, rows int, units []addr) ([]kafka.Message, int) {
+	t.Helper()
+	var msgs []kafka.Message
+	total := 0
+	add := func(kind string, v []byte, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, kafka.Message{Value: v, Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: []byte(kind)}}})
+	}
+	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	for f := 0; f < files; f++ {
+		fh := fmt.Sprintf("%064x", f+1)
+		for lo := 0; lo < rows; lo += 500 {
+			var recs []schemas.Record
+			var pers []schemas.Person
+			var links []schemas.Link
+			for i := lo; i < min(lo+500, rows); i++ {
+				n := f*rows + i
+				a := units[(n*7919)%len(units)]
+				if n%50 == 0 {
+					a = addr{}
+				}
+				id, cmnd := "", ""
+				switch n % 5 {
+				case 0, 1, 2:
+					id = fmt.Sprintf("%03d%09d", 1+n%96, n)
+				case 3:
+					cmnd = fmt.Sprintf("%09d", n)
+				}
+				r := record(schemas.RecordID(fh, "Sheet1", i+2), a, []string{schemas.KindCSV, schemas.KindSpreadsheet, schemas.KindScan}[n%3], id, cmnd, 1+n%11)
+				r.FileHash, r.SourceFile, r.Sheet, r.Row = fh, fmt.Sprintf("list-%d.xlsx", f), "Sheet1", uint32(i+2)
+				r.FullName, r.BirthDate, r.BirthYear, r.Sex = "Nguyễn Thị Thu Hà", fmt.Sprintf("%d-03-15", 1930+n%96), uint16(1930+n%96), "F"
+				r.PermAddress = "Số 5 phố Trúc Bạch, P. Trúc Bạch, Q. Ba Đình, TP Hà Nội"
+				recs = append(recs, r)
+				// Two of five records join the person of the record
+				// before them, which the registry then writes again (a
+				// higher version, two records).
+				pid, pn, count := r.RecordID, n, uint32(1)
+				if i%5 >= 3 && i > lo {
+					pid, pn, count = pers[len(pers)-1].PersonID, n-(i%5-2), pers[len(pers)-1].RecordCount+1
+					a, id = units[(pn*7919)%len(units)], pers[len(pers)-1].IDNumber
+					if pn%50 == 0 {
+						a = addr{}
+					}
+				}
+				p := person(pid, uint64(n+1), a, id, 1930+pn%96, "", 1+pn%11)
+				p.FullName, p.IDStatus, p.RecordCount, p.UpdatedAt = r.FullName, "inferred", count, now
+				pers = append(pers, p)
+				links = append(links, schemas.Link{RecordID: r.RecordID, PersonID: pid, MatchProbability: 0.98, MatchRule: "fellegi-sunter", Version: uint64(n + 1), LinkedAt: now})
+			}
+			v, err := schemas.EncodeRecords(recs)
+			add(pipelines.KindRecords, v, err)
+			v, err = schemas.EncodeRows(pers)
+			add(pipelines.KindPersons, v, err)
+			v, err = schemas.EncodeRows(links)
+			add(pipelines.KindLinks, v, err)
+			total += len(recs) + len(pers) + len(links)
+		}
+	}
+	return msgs, total
+}
+
+// TestLoadSpeed is the load half of issue 11 point 6, run only with
+// DANCU_BENCH_LOAD=1: the load stage (pipelines.Load with its default
+// batching, reading dancu.matched from the embedded broker, writing
+// through pipelines.ClickHouseSink) drains the same backlog into two
+// fresh databases, one with the coverage views and one without, twice
+// each, alternately, in the same process. It prints rows/s and rows per
+// CPU-second of each and their ratio. DANCU_BENCH_LOAD_FILES (default 20)
+// files of DANCU_BENCH_LOAD_ROWS (default 10,000) records.
+func TestLoadSpeed(t *testing.T) {
+	if os.Getenv("DANCU_BENCH_LOAD") == "" {
+		t.Skip("set DANCU_BENCH_LOAD=1 to time the load stage with and without the coverage views")
+	}
+	files, rows := envInt("DANCU_BENCH_LOAD_FILES", 20), envInt("DANCU_BENCH_LOAD_ROWS", 10_000)
+	brokers := []string{brokertest.Start(t)}
+	ctx := context.Background()
+	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicMatched: 1}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, total := matchedMessages(t, files, rows, loadUnits())
+	w, err := kafkax.NewWriter(brokers, pipelines.TopicMatched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lo := 0; lo < len(msgs); lo += 100 {
+		if err := w.WriteMessages(ctx, msgs[lo:min(lo+100, len(msgs))]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	type result struct{ wall, cpu time.Duration }
+	res := map[bool][]result{}
+	round := 0
+	for _, views := range []bool{true, false, true, false} {
+		round++
+		conn, _ := chdbtestOpen(t)
+		if !views {
+			dropCoverageViews(t, conn, "record_changes_mv", "person_changes_mv")
+		} else if only := os.Getenv("DANCU_BENCH_LOAD_ONLY"); only != "" {
+			// records: the person views dropped; persons: the record views.
+			dropCoverageViews(t, conn, map[string]string{"records": "person_changes_mv", "persons": "record_changes_mv"}[only])
+		}
+		r, err := kafkax.NewReader(brokers, fmt.Sprintf("bench-%d", round), pipelines.TopicMatched)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st pipelines.LoadStats
+		lctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		cpu0, start := cpuTime(), time.Now()
+		go func() {
+			done <- pipelines.Load(lctx, r, &pipelines.ClickHouseSink{Conn: conn}, pipelines.LoadConfig{}, &st)
+		}()
+		for st.Records.Load()+st.Persons.Load()+st.Links.Load() < int64(total) {
+			select {
+			case err := <-done:
+				t.Fatalf("load stage stopped: %v", err)
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		wall, cpu := time.Since(start), cpuTime()-cpu0
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		res[views] = append(res[views], result{wall, cpu})
+		t.Logf("views=%-5v %d rows (%d records) in %d flushes: %v wall, %v CPU: %.0f rows/s, %.0f rows/CPU-s",
+			views, total, files*rows, st.Flushes.Load(), wall.Round(time.Millisecond), cpu.Round(time.Millisecond),
+			float64(total)/wall.Seconds(), float64(total)/cpu.Seconds())
+		if views && os.Getenv("DANCU_BENCH_LOAD_ONLY") != "persons" {
+			var n int64
+			if err := conn.QueryRow(ctx, "SELECT sum(records) FROM coverage_records").Scan(&n); err != nil || n != int64(files*rows) {
+				t.Errorf("coverage_records counts %d records, loaded %d (%v)", n, files*rows, err)
+			}
+		}
+	}
+	sum := func(rs []result) (w, c time.Duration) {
+		for _, r := range rs {
+			w, c = w+r.wall, c+r.cpu
+		}
+		return
+	}
+	wv, cv := sum(res[true])
+	wn, cn := sum(res[false])
+	t.Logf("with the views: %.1f%% of the rows/s without them, %.1f%% of the rows per CPU-second",
+		100*wn.Seconds()/wv.Seconds(), 100*cn.Seconds()/cv.Seconds())
+}
+
+// dropCoverageViews detaches the coverage aggregates from records
+// (record_changes_mv) or persons (person_changes_mv): the views that start
+// the chains.
+func dropCoverageViews(t testing.TB, conn driver.Conn, views ...string) {
+	t.Helper()
+	for _, v := range views {
+		if err := conn.Exec(context.Background(), "DROP VIEW "+v); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+-- Coverage, third step: the records' state keyed by source file first.
+--
+-- On every insert into records the view looks up the state last counted
+-- for the inserted ids. Keyed by record_id alone (a hash), the ids of one
+-- insert are spread over the whole state table: each costs a granule, so
+-- an insert of 17,000 records read ~2M state rows at 1M records and the
+-- whole table beyond (the load stage lost about half its speed to it).
+-- record_id is a hash of the file, sheet and row, so a record never
+-- changes file: keyed by (file_hash, record_id), the ids of one insert
+-- (one file, or a few) lie together, and the look-up reads about as many
+-- state rows as it inserts, at any table size.
+--
+-- The record views are recreated on the new state; on a database that
+-- already holds records, the aggregates are refilled by feeding the
+-- records once more through the views (the state and coverage_records
+-- are emptied first, so each record counts once, dated this month; one
+-- extra copy of each record until ReplacingMergeTree merges it). On a
+-- fresh database that copies nothing.
+DROP VIEW IF EXISTS record_changes_mv;
+
+DROP VIEW IF EXISTS record_state_mv;
+
+DROP VIEW IF EXISTS coverage_records_mv;
+
+DROP TABLE IF EXISTS record_changes;
+
+DROP TABLE IF EXISTS record_state;
+
+CREATE TABLE IF NOT EXISTS record_state
+(
+    file_hash String,
+    record_id String,
+    version UInt64,
+    province_code LowCardinality(String),
+    district_code LowCardinality(String),
+    commune_code LowCardinality(String),
+    new_province_code LowCardinality(String),
+    new_commune_code LowCardinality(String),
+    source_kind LowCardinality(String),
+    source_month Date32,
+    has_id UInt8,
+    cmnd_only UInt8
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY (file_hash, record_id)
+SETTINGS index_granularity = 1024;
+
+CREATE TABLE IF NOT EXISTS record_changes
+(
+    file_hash String,
+    record_id String,
+    version UInt64,
+    load_month Date,
+    province_code LowCardinality(String),
+    district_code LowCardinality(String),
+    commune_code LowCardinality(String),
+    new_province_code LowCardinality(String),
+    new_commune_code LowCardinality(String),
+    source_kind LowCardinality(String),
+    source_month Date32,
+    has_id UInt8,
+    cmnd_only UInt8,
+    had_old UInt8,
+    old_province_code LowCardinality(String),
+    old_district_code LowCardinality(String),
+    old_commune_code LowCardinality(String),
+    old_new_province_code LowCardinality(String),
+    old_new_commune_code LowCardinality(String),
+    old_source_kind LowCardinality(String),
+    old_source_month Date32,
+    old_has_id UInt8,
+    old_cmnd_only UInt8
+)
+ENGINE = Null;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS record_changes_mv TO record_changes AS
+SELECT
+    n.file_hash AS file_hash,
+    n.record_id AS record_id,
+    n.version AS version,
+    toStartOfMonth(now()) AS load_month,
+    n.province_code AS province_code,
+    n.district_code AS district_code,
+    n.commune_code AS commune_code,
+    n.new_province_code AS new_province_code,
+    n.new_commune_code AS new_commune_code,
+    n.source_kind AS source_kind,
+    n.source_month AS source_month,
+    n.has_id AS has_id,
+    n.cmnd_only AS cmnd_only,
+    o.record_id != '' AS had_old,
+    o.province_code AS old_province_code,
+    o.district_code AS old_district_code,
+    o.commune_code AS old_commune_code,
+    o.new_province_code AS old_new_province_code,
+    o.new_commune_code AS old_new_commune_code,
+    o.source_kind AS old_source_kind,
+    o.source_month AS old_source_month,
+    o.has_id AS old_has_id,
+    o.cmnd_only AS old_cmnd_only
+FROM
+(
+    SELECT
+        file_hash,
+        record_id,
+        toUInt64(toUnixTimestamp64Nano(now64(9))) AS version,
+        if(perm_province_code != '', perm_province_code, cur_province_code) AS province_code,
+        if(perm_province_code != '', perm_district_code, cur_district_code) AS district_code,
+        if(perm_province_code != '', perm_commune_code, cur_commune_code) AS commune_code,
+        if(perm_new_province_code != '', perm_new_province_code, cur_new_province_code) AS new_province_code,
+        if(perm_new_province_code != '', perm_new_commune_code, cur_new_commune_code) AS new_commune_code,
+        source_kind,
+        toStartOfMonth(source_date) AS source_month,
+        toUInt8(match(id_number, '^[0-9]{12}$')) AS has_id,
+        toUInt8(id_number = '' AND match(cmnd, '^[0-9]{9}$')) AS cmnd_only,
+        rowNumberInAllBlocks() AS pos
+    FROM records
+    ORDER BY record_id, pos DESC
+    LIMIT 1 BY record_id
+) AS n
+LEFT JOIN
+(
+    SELECT record_id, province_code, district_code, commune_code, new_province_code, new_commune_code,
+           source_kind, source_month, has_id, cmnd_only
+    FROM record_state FINAL
+    WHERE (file_hash, record_id) IN (SELECT file_hash, record_id FROM records)
+) AS o ON o.record_id = n.record_id
+WHERE o.record_id = ''
+   OR (n.province_code, n.district_code, n.commune_code, n.new_province_code, n.new_commune_code, n.source_kind, n.source_month, n.has_id, n.cmnd_only)
+   != (o.province_code, o.district_code, o.commune_code, o.new_province_code, o.new_commune_code, o.source_kind, o.source_month, o.has_id, o.cmnd_only);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS record_state_mv TO record_state AS
+SELECT file_hash, record_id, version, province_code, district_code, commune_code, new_province_code, new_commune_code,
+       source_kind, source_month, has_id, cmnd_only
+FROM record_changes;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS coverage_records_mv TO coverage_records AS
+SELECT
+    d.2 AS province_code,
+    d.3 AS district_code,
+    d.4 AS commune_code,
+    d.5 AS new_province_code,
+    d.6 AS new_commune_code,
+    d.7 AS source_kind,
+    d.8 AS source_month,
+    load_month,
+    toInt64(d.1) AS records,
+    toInt64(d.1) * d.9 AS with_id,
+    toInt64(d.1) * d.10 AS cmnd_only
+FROM
+(
+    SELECT d, load_month
+    FROM record_changes
+    ARRAY JOIN [
+        (toInt8(1), province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month, has_id, cmnd_only),
+        (toInt8(-had_old), old_province_code, old_district_code, old_commune_code, old_new_province_code, old_new_commune_code, old_source_kind, old_source_month, old_has_id, old_cmnd_only)
+    ] AS d
+)
+WHERE d.1 != 0;
+
+TRUNCATE TABLE coverage_records;
+
+INSERT INTO records SELECT * FROM records FINAL;
