@@ -13,7 +13,16 @@ type Result struct {
 	Clusters *Clusters
 	Predict  PredictStats
 	Train    *TrainReport // nil when the settings came trained
+	// NumberHolders, for a matcher that sees only part of its records (the
+	// registry): valid numbers of the frame's records that records outside
+	// the frame also carry, with those records and their persons.
+	// Summarise counts them in shared_id conflicts.
+	NumberHolders map[string][]NumberHolder
 }
+
+// NumberHolder is a record outside the frame carrying a number, and its
+// person.
+type NumberHolder struct{ RecordID, PersonID string }
 
 // Link trains the model when s has none (without labels), scores the
 // candidate pairs and clusters them. s is not changed; the settings used,

@@ -175,3 +175,95 @@ func reasonText(reason string) string {
 	}
 	return "new records"
 }
+
+// numberHolders finds, for each valid number on the records of u's match
+// components, the records outside the frame that carry it too (through
+// the blocking index of the rule keyed on the number alone) and their
+// persons: a number on two persons is a shared_id conflict whether or not
+// the model linked their records closely enough to bring them into one
+// frame. Nil when the settings have no such rule.
+func (r *Registry) numberHolders(rd pebble.Reader, u *unit) (map[string][]matching.NumberHolder, error) {
+	rule := -1
+	for i, b := range r.s.Blocking {
+		if len(b.Keys) == 1 && b.Keys[0] == "id" {
+			rule = i
+		}
+	}
+	if rule < 0 {
+		return nil, nil
+	}
+	var out map[string][]matching.NumberHolder
+	done := map[string]bool{}
+	var keys []matching.RowKey
+	for i := range u.comp {
+		num := u.f.Value("id_valid", i)
+		if num == "" || done[num] {
+			continue
+		}
+		done[num] = true
+		keys = r.km.Keys(u.f, i, keys[:0])
+		for _, rk := range keys {
+			if rk.Rule != rule {
+				continue
+			}
+			lo := blockPrefix(rk.Rule, rk.Hash)
+			it, err := rd.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+			if err != nil {
+				return nil, fmt.Errorf("number holders: %w", err)
+			}
+			var seqs []uint64
+			for it.First(); it.Valid(); it.Next() {
+				if s := seqOfBlockKey(it.Key()); !inFrame(u, s) {
+					seqs = append(seqs, s)
+				}
+			}
+			if err := it.Close(); err != nil {
+				return nil, fmt.Errorf("number holders: %w", err)
+			}
+			for _, s := range seqs {
+				h, ok, err := r.holder(rd, s)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					if out == nil {
+						out = map[string][]matching.NumberHolder{}
+					}
+					out[num] = append(out[num], h)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func inFrame(u *unit, seq uint64) bool {
+	_, ok := u.row[seq]
+	return ok
+}
+
+// holder is the record id and stored person of seq (false for a record
+// of this batch not yet given a person).
+func (r *Registry) holder(rd pebble.Reader, seq uint64) (matching.NumberHolder, bool, error) {
+	var h matching.NumberHolder
+	p, cl, err := rd.Get(seqKey(kPerson, seq))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return h, false, nil
+	}
+	if err != nil {
+		return h, false, fmt.Errorf("number holders: %w", err)
+	}
+	h.PersonID = string(p)
+	cl.Close()
+	v, cl, err := rd.Get(seqKey(kRecord, seq))
+	if err != nil {
+		return h, false, fmt.Errorf("number holders: record %d: %w", seq, err)
+	}
+	defer cl.Close()
+	b, err := decodeBlob(v, len(r.fields), len(r.confs))
+	if err != nil {
+		return h, false, fmt.Errorf("number holders: record %d: %w", seq, err)
+	}
+	h.RecordID = b.ID
+	return h, true, nil
+}

@@ -101,3 +101,49 @@ func TestStaleConflictResolvedByRegistry(t *testing.T) {
 		}
 	}
 }
+
+// A number on the records of two persons the model does not link (other
+// names, another birth date) is a shared_id, though no edge brings their
+// records into one frame: the registry finds the other holder through
+// the number's block, and names both persons and records.
+func TestSharedIDAcrossBatches(t *testing.T) {
+	s, err := matching.TrainedSettings("vietnamese")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	ctx := context.Background()
+	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b := schemas.Record{RecordID: "f2/9", FullName: "Trần Thị Lan", BirthDate: "1990-11-02", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	first, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Conflicts) != 0 {
+		t.Fatalf("one record raised %+v", first.Conflicts)
+	}
+	out, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa, pb := registry.PersonID(a.RecordID), registry.PersonID(b.RecordID)
+	var got []schemas.Conflict
+	for _, c := range out.Conflicts {
+		if c.Kind == schemas.ConflictSharedID {
+			got = append(got, c)
+		}
+	}
+	if len(got) != 1 || got[0].IDNumber != a.IDNumber || strings.Join(got[0].PersonIDs, ",") != strings.Join([]string{min(pa, pb), max(pa, pb)}, ",") ||
+		strings.Join(got[0].RecordIDs, ",") != "f1/2,f2/9" {
+		t.Fatalf("shared_id of a number on two unlinked persons: %+v", got)
+	}
+	if want := matching.ConflictID(schemas.ConflictSharedID, a.IDNumber, got[0].PersonIDs); got[0].ConflictID != want {
+		t.Errorf("conflict id %s, want %s (kind, number, persons)", got[0].ConflictID, want)
+	}
+}

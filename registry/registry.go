@@ -731,9 +731,10 @@ type unit struct {
 	comp, nb []uint64
 	f        *matching.Frame
 	row      map[uint64]int32
-	inner    []matching.Pair // edges inside comp, any weight
-	outer    []matching.Pair // edges from comp to nb (below the match threshold)
-	stored   []string        // stored person of each row ("" for a new record)
+	inner    []matching.Pair                    // edges inside comp, any weight
+	outer    []matching.Pair                    // edges from comp to nb (below the match threshold)
+	stored   []string                           // stored person of each row ("" for a new record)
+	holders  map[string][]matching.NumberHolder // numbers of comp also outside the frame (conflicts.go)
 }
 
 func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]*recordBlob) (*unit, error) {
@@ -854,7 +855,7 @@ func (r *Registry) cluster(u *unit) (*matching.Clusters, error) {
 // involve at least one of its records.
 func (r *Registry) summarise(u *unit, cl *matching.Clusters, name func(int32) string) ([]matching.PersonSummary, []schemas.Conflict) {
 	pairs := append(append([]matching.Pair(nil), u.inner...), u.outer...)
-	res := &matching.Result{Frame: u.f, Settings: r.s, Pairs: pairs, Clusters: cl}
+	res := &matching.Result{Frame: u.f, Settings: r.s, Pairs: pairs, Clusters: cl, NumberHolders: u.holders}
 	sums, conflicts := matching.Summarise(res, name)
 	n := int32(len(u.comp))
 	mine := sums[:0]
@@ -886,6 +887,9 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 	out := &Output{}
 	u, err := r.buildUnit(wb, newSeqs, blobs)
 	if err != nil {
+		return nil, err
+	}
+	if u.holders, err = r.numberHolders(wb, u); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -1043,6 +1047,9 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 func (r *Registry) current(wb *pebble.Batch, seqs []uint64, ver uint64, now time.Time, out *Output) error {
 	u, err := r.buildUnit(wb, seqs, nil)
 	if err != nil {
+		return err
+	}
+	if u.holders, err = r.numberHolders(wb, u); err != nil {
 		return err
 	}
 	cl, err := r.cluster(u)
