@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,9 +19,11 @@ import (
 //
 //	'c' conflict id            → the conflict as last raised (JSON)
 //	'q' person id 0 conflict id → (empty): the open conflicts naming a person
+//	'n' number 0 seq            → (empty): the records carrying a valid number
 const (
 	kConflict   = 'c'
 	kConflictOf = 'q'
+	kNumber     = 'n'
 )
 
 func conflictKey(id string) []byte { return append([]byte{kConflict}, id...) }
@@ -177,64 +180,64 @@ func reasonText(reason string) string {
 }
 
 // numberHolders finds, for each valid number on the records of u's match
-// components, the records outside the frame that carry it too (through
-// the blocking index of the rule keyed on the number alone) and their
+// components, the records outside the frame that carry it too and their
 // persons: a number on two persons is a shared_id conflict whether or not
 // the model linked their records closely enough to bring them into one
-// frame. Nil when the settings have no such rule.
-func (r *Registry) numberHolders(rd pebble.Reader, u *unit) (map[string][]matching.NumberHolder, error) {
-	rule := -1
-	for i, b := range r.s.Blocking {
-		if len(b.Keys) == 1 && b.Keys[0] == "id" {
-			rule = i
-		}
-	}
-	if rule < 0 {
-		return nil, nil
-	}
+// frame. It reads and extends the registry's own index of numbers ('n'),
+// kept here rather than through the blocking index so that it works
+// whoever scores (a cluster role holds no blocking index).
+func (r *Registry) numberHolders(wb *pebble.Batch, u *unit) (map[string][]matching.NumberHolder, error) {
 	var out map[string][]matching.NumberHolder
 	done := map[string]bool{}
-	var keys []matching.RowKey
-	for i := range u.comp {
+	for i, seq := range u.comp {
 		num := u.f.Value("id_valid", i)
-		if num == "" || done[num] {
+		if num == "" {
+			continue
+		}
+		if u.stored[i] == "" {
+			// A new record: index its number.
+			wb.Set(binary.BigEndian.AppendUint64(numberPrefix(num), seq), nil, nil)
+		}
+		if done[num] {
 			continue
 		}
 		done[num] = true
-		keys = r.km.Keys(u.f, i, keys[:0])
-		for _, rk := range keys {
-			if rk.Rule != rule {
-				continue
-			}
-			lo := blockPrefix(rk.Rule, rk.Hash)
-			it, err := rd.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
-			if err != nil {
-				return nil, fmt.Errorf("number holders: %w", err)
-			}
-			var seqs []uint64
-			for it.First(); it.Valid(); it.Next() {
-				if s := seqOfBlockKey(it.Key()); !inFrame(u, s) {
+		lo := numberPrefix(num)
+		it, err := wb.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+		if err != nil {
+			return nil, fmt.Errorf("number holders: %w", err)
+		}
+		var seqs []uint64
+		for it.First(); it.Valid(); it.Next() {
+			if k := it.Key(); len(k) == len(lo)+8 {
+				if s := binary.BigEndian.Uint64(k[len(lo):]); !inFrame(u, s) {
 					seqs = append(seqs, s)
 				}
 			}
-			if err := it.Close(); err != nil {
-				return nil, fmt.Errorf("number holders: %w", err)
+		}
+		if err := it.Close(); err != nil {
+			return nil, fmt.Errorf("number holders: %w", err)
+		}
+		for _, s := range seqs {
+			h, ok, err := r.holder(wb, s)
+			if err != nil {
+				return nil, err
 			}
-			for _, s := range seqs {
-				h, ok, err := r.holder(rd, s)
-				if err != nil {
-					return nil, err
+			if ok {
+				if out == nil {
+					out = map[string][]matching.NumberHolder{}
 				}
-				if ok {
-					if out == nil {
-						out = map[string][]matching.NumberHolder{}
-					}
-					out[num] = append(out[num], h)
-				}
+				out[num] = append(out[num], h)
 			}
 		}
 	}
 	return out, nil
+}
+
+// numberPrefix is the prefix of the index entries of a number: 'n',
+// the number, 0, then each carrying record's sequence.
+func numberPrefix(num string) []byte {
+	return append(append([]byte{kNumber}, num...), 0)
 }
 
 func inFrame(u *unit, seq uint64) bool {

@@ -21,7 +21,7 @@ import (
 //	'b' rule hash sort 0 seq → (empty): blocking index, rule 1 byte, hash 8 bytes
 //	'a' seq seq           → float32 match weight of an edge (both directions)
 //	'L'                   → the last batch's output, for an identical re-flush
-//	'c', 'q'              → open conflicts raised, by id and by person (conflicts.go)
+//	'c', 'q', 'n'         → open conflicts raised, by id and by person; records by valid number (conflicts.go)
 const (
 	kMeta   = 'm'
 	kID     = 'i'
