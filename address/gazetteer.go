@@ -77,12 +77,18 @@ type unit struct {
 type slot struct {
 	es   []entry
 	more bool
+	// sigs are the distinct mark signatures of the units of es (set on
+	// the trie's nodes when there are two or more; each entry's sig is its
+	// unit's index in it), so that telling Hòa from Hóa compares the
+	// text's marks with a few signatures, not with every namesake's.
+	sigs []string
 }
 
 // entry is one unit a folded name can mean.
 type entry struct {
 	unit int32
 	q    float32 // 1 for an official name (now or earlier), less for an alias
+	sig  uint16  // index of the unit's mark signature in its trie node's sigs
 }
 
 // gazetteer is the embedded list of units of both eras with a name index.
@@ -112,6 +118,32 @@ type gazetteer struct {
 	// every word of an address takes, as a slice rather than the map.
 	root  []int32
 	nodes []slot
+}
+
+// setSigs gives a trie node's entries (a copy: the index keeps its own)
+// their signature indices, and the node its signatures when they differ.
+func (g *gazetteer) setSigs(sl *slot) {
+	var sigs []string
+	es := append([]entry(nil), sl.es...)
+	for k := range es {
+		sig := g.units[es[k].unit].sig
+		at := -1
+		for x, s := range sigs {
+			if s == sig {
+				at = x
+				break
+			}
+		}
+		if at < 0 {
+			at = len(sigs)
+			sigs = append(sigs, sig)
+		}
+		es[k].sig = uint16(at) // fewer units than 65,536 in all
+	}
+	sl.es = es
+	if len(sigs) > 1 {
+		sl.sigs = sigs
+	}
 }
 
 // child returns the child of node by word id.
@@ -462,6 +494,8 @@ func (g *gazetteer) buildTrie() {
 			node = next
 		}
 		g.nodes[node].es = sl.es
+		g.nodes[node].sigs = nil
+		g.setSigs(&g.nodes[node])
 	}
 	g.root = make([]int32, nextID)
 	for edge, next := range g.trie {

@@ -212,13 +212,6 @@ func (st *state) reset(g *gazetteer, text string) {
 	if len(st.toks) > 64 { // addresses are short; bound the work on junk
 		st.toks = st.toks[:64]
 	}
-	for i := range st.toks {
-		wd, ok := g.words[st.toks[i].key]
-		if !ok {
-			wd.id = -1
-		}
-		st.toks[i].id, st.toks[i].marker = wd.id, wd.marker
-	}
 	st.repair()
 	st.index()
 }
@@ -400,25 +393,25 @@ func (st *state) findExact() {
 			// are told apart by the marks as written, when there are any
 			// and the names differ.
 			ascii := st.allASCII(i, j)
-			compare := false
-			if !ascii {
-				for _, e := range es[1:] {
-					if g.units[e.unit].sig != g.units[es[0].unit].sig {
-						compare = true
+			// the index of the text's signature among the node's (-1: none
+			// of them); only when the names' marks differ
+			textSig := -1
+			compare := !ascii && len(sl.sigs) > 1
+			if compare {
+				sp := st.spanSig(i, j)
+				for x, s := range sl.sigs {
+					if string(sp) == s {
+						textSig = x
 						break
 					}
 				}
-			}
-			var spanSig []byte
-			if compare {
-				spanSig = st.spanSig(i, j)
 			}
 			for _, e := range es {
 				q := e.q
 				switch {
 				case ascii:
 					q *= 0.99
-				case compare && string(spanSig) != g.units[e.unit].sig:
+				case compare && int(e.sig) != textSig:
 					q *= 0.92
 				}
 				st.addMatch(i, j, e.unit, q, false)

@@ -32,7 +32,8 @@ func tokenize(dst []token, s string) []token { return tokenizeWith(dst, s, nil, 
 // tokenizeWith is tokenize with the gazetteer's words at hand: a word
 // that needs folding is folded into scratch and, when the gazetteer knows
 // it, keyed by the gazetteer's own string, so that reading it allocates
-// nothing and touches no shared cache.
+// nothing and touches no shared cache; each token gets its word's id (-1
+// when no name has it) and marker, looked up once.
 func tokenizeWith(dst []token, s string, words map[string]word, scratch *[]byte) []token {
 	hard, soft, dash := false, false, false
 	i := 0
@@ -98,6 +99,8 @@ func isIgnorable(r rune) bool {
 func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words map[string]word, scratch *[]byte) []token {
 	w := s[i:j]
 	var key string
+	var wd word
+	found := false
 	switch {
 	case ascii && !hasUpperOrApos(w):
 		key = w
@@ -105,7 +108,7 @@ func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words m
 		b, ok := fastFold((*scratch)[:0], w)
 		*scratch = b
 		if ok {
-			if wd, found := words[string(b)]; found {
+			if wd, found = words[string(b)]; found {
 				key = wd.s
 				break
 			}
@@ -117,15 +120,34 @@ func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words m
 	if key == "" {
 		return dst
 	}
+	// lookup gives the word's id and marker (the gazetteer's words only;
+	// without them, as tokenize is called, the fields are left zero).
+	lookup := func(t token) token {
+		if words == nil {
+			return t
+		}
+		wd, ok := words[t.key]
+		if !ok {
+			wd.id = -1
+		}
+		t.id, t.marker = wd.id, wd.marker
+		return t
+	}
 	// "q3", "p12", "f15": a type letter glued to a number.
 	if len(key) >= 2 && (key[0] == 'q' || key[0] == 'p' || key[0] == 'f') && allDigits(key[1:]) && j-i == len(key) {
-		dst = append(dst, token{key: key[:1], start: i, end: i + 1, hard: hard, soft: soft, ascii: ascii})
-		return append(dst, token{key: trimZeros(key[1:]), start: i + 1, end: j, ascii: ascii})
+		dst = append(dst, lookup(token{key: key[:1], start: i, end: i + 1, hard: hard, soft: soft, ascii: ascii}))
+		return append(dst, lookup(token{key: trimZeros(key[1:]), start: i + 1, end: j, ascii: ascii}))
 	}
 	if allDigits(key) {
 		key = trimZeros(key)
+		found = false
 	}
-	return append(dst, token{key: key, start: i, end: j, hard: hard, soft: soft, ascii: ascii})
+	t := token{key: key, start: i, end: j, hard: hard, soft: soft, ascii: ascii}
+	if found { // looked up already
+		t.id, t.marker = wd.id, wd.marker
+		return append(dst, t)
+	}
+	return append(dst, lookup(t))
 }
 
 func hasUpperOrApos(w string) bool {
