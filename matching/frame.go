@@ -182,8 +182,18 @@ func (c *column) clean(v string) string {
 	}
 	var buf [96]byte
 	low := buf[:0]
-	for _, r := range v { // strings.ToLower, without allocating
+	for i := 0; i < len(v); { // strings.ToLower, without allocating
+		if b := v[i]; b < utf8.RuneSelf {
+			if 'A' <= b && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			low = append(low, b)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(v[i:])
 		low = utf8.AppendRune(low, unicode.ToLower(r))
+		i += n
 	}
 	if c.missing[string(low)] {
 		return ""

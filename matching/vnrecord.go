@@ -192,7 +192,7 @@ func (a *RecordAdapter) Fields(r *schemas.Record) (Getter, ConfidenceGetter) {
 	}
 	n := vn.ParseName(full)
 	d[fFamily], d[fMiddle], d[fGiven] = n.Family, n.Middle, n.Given
-	d[fFamilyKey], d[fMiddleKey], d[fGivenKey] = vn.Fold(n.Family), vn.Fold(n.Middle), vn.Fold(n.Given)
+	d[fFamilyKey], d[fMiddleKey], d[fGivenKey] = nameKeys(n)
 	d[fNameKey], d[fNameOCR] = n.Key, n.OCRKey
 	if k := strings.TrimSpace(n.OCRKey); k != "" { // first and last of strings.Fields(k)
 		first, last := k, k
@@ -242,6 +242,43 @@ func (a *RecordAdapter) Fields(r *schemas.Record) (Getter, ConfidenceGetter) {
 		}
 	}
 	return f.get, conf
+}
+
+// nameKeys returns vn.Fold of n's family, middle and given names, cut
+// from n.Key (which is Fold(n.Normalized), word for word) instead of
+// folded again; folded afresh when the words do not line up.
+func nameKeys(n vn.Name) (family, middle, given string) {
+	words := func(s string) int {
+		if s == "" {
+			return 0
+		}
+		return strings.Count(s, " ") + 1
+	}
+	nf, nm, ng := words(n.Family), words(n.Middle), words(n.Given)
+	k := n.Key
+	if nk := words(k); nk != words(n.Normalized) || nk != nf+nm+ng {
+		return vn.Fold(n.Family), vn.Fold(n.Middle), vn.Fold(n.Given)
+	}
+	// cut returns the first w words of k and leaves the rest in k (the
+	// counts agree, so each of the first w-1 words has a space after it).
+	cut := func(w int) string {
+		if w == 0 {
+			return ""
+		}
+		i := 0
+		for x := 1; x < w; x++ {
+			i += strings.IndexByte(k[i:], ' ') + 1
+		}
+		end := len(k)
+		if j := strings.IndexByte(k[i:], ' '); j >= 0 {
+			end = i + j
+		}
+		out := k[:end]
+		k = k[min(end+1, len(k)):]
+		return out
+	}
+	family, middle, given = cut(nf), cut(nm), cut(ng)
+	return family, middle, given
 }
 
 func itoa4(y int) string {
