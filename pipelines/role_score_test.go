@@ -208,3 +208,52 @@ func TestScaleOutPipeline(t *testing.T) {
 		t.Errorf("2 score instances vs 1: pairwise F1 %.5f, want 1", mt.F1)
 	}
 }
+
+// The cluster role (the scaled-out match stage) stopped after the first
+// file and started again on an empty registry directory: it rebuilds the
+// registry from its changelog, the score instances scoring the replayed
+// records again (to the same edges), and after the second file every
+// record is in ClickHouse once, linked, with the earlier persons kept.
+func TestScaleOutClusterRestart(t *testing.T) {
+	e := newEnv(t)
+	dir, m := generate(t, 300, "csv", "jsonl")
+	files := sourceFiles(t, dir, m)
+	date := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	e.cfg.ScaleOut = true
+	startScore(t, e.brokers, t.TempDir(), 0, 2)
+	startScore(t, e.brokers, t.TempDir(), 1, 2)
+	first := e.importFile(t, files[0], date)
+	stop := e.runStagesStoppable(t)
+	e.drain(t)
+	stop()
+	before, err := pipelines.SourceClusters(ctx, e.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) != int(first.Accepted) {
+		t.Fatalf("%d records linked, %d accepted", len(before), first.Accepted)
+	}
+	e.cfg.RegistryDir = t.TempDir() // the cluster role's disk is lost
+	e.runStages(t)
+	second := e.importFile(t, files[1], date)
+	e.drain(t)
+	after, err := pipelines.SourceClusters(ctx, e.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := first.Accepted + second.Accepted; int64(len(after)) != want || e.count(t, "SELECT count() FROM records FINAL") != uint64(want) {
+		t.Fatalf("%d records linked, %d in records FINAL; %d accepted", len(after), e.count(t, "SELECT count() FROM records FINAL"), want)
+	}
+	moved := 0
+	for src, pid := range before {
+		if after[src] != pid {
+			moved++
+		}
+	}
+	mt := matching.Evaluate(readTruth(t, filepath.Join(dir, "truth.csv")), after)
+	t.Logf("after the restart: %d records, %d earlier ones moved; vs truth pairwise F1 %.4f", len(after), moved, mt.F1)
+	if moved > len(before)/50 || mt.F1 < 0.95 {
+		t.Errorf("after the restart: %d of %d earlier records moved, F1 vs truth %.4f", moved, len(before), mt.F1)
+	}
+}
