@@ -50,9 +50,10 @@ its input topic that its consumer group has not committed yet (match_lag on
 dancu.records, decisions_lag, load_lag on dancu.matched, load-rejects_lag
 on dancu.rejects). An idle run logs nothing. loaded_person_rows counts
 person versions: a person is written again each time it gains a record,
-merges or splits, and ClickHouse keeps the last (persons FINAL, what dancu
-coverage counts), so it exceeds the number of persons. The drain and the
-stop are logged with the lags left.`,
+merges or splits, and ClickHouse keeps the last, so it exceeds the number
+of persons; persons (in a process that loads) is the living persons
+ClickHouse holds, as dancu coverage counts them. The drain and the stop
+are logged with the lags left.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			brokers, err := kafkax.SplitBrokers(g.kafka)

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -127,8 +129,10 @@ func TestProgressQuietWhileIdle(t *testing.T) {
 // broker and ClickHouse engine) over an imported list: its progress lines
 // end with every lag at 0 and the rows loaded, then it is quiet while idle;
 // at the first Ctrl-C it logs the drain and then the stop with the final
-// counters; ClickHouse has what the log says was loaded, and the person
-// rows logged are versions (at least the persons of persons FINAL).
+// counters; ClickHouse has what the log says was loaded, the person rows
+// logged are versions (more than the persons, some having been written
+// twice), and the persons logged are those of persons FINAL and of
+// dancu coverage.
 func TestRunLogsLagDrainAndStop(t *testing.T) {
 	kafkaAddr := brokertest.Start(t)
 	chAddr := chdbtest.Start(t)
@@ -137,33 +141,48 @@ func TestRunLogsLagDrainAndStop(t *testing.T) {
 	if _, err := chstore.Migrate(bg, conn); err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	b.WriteString("STT,Họ và tên,Ngày sinh,Giới tính\n")
-	const rows = 300
-	for i := 1; i <= rows; i++ {
-		// A hundred names, each three times with one birth date.
-		fmt.Fprintf(&b, "%d,Nguyễn Văn Nam%s,%02d/03/1990,Nam\n", i, strings.Repeat("h", i%100), i%100%28+1)
-	}
+	// A hundred persons: once in the first list, twice more in the second,
+	// imported once the first is loaded, so that their person rows are
+	// written again (versions) when their new records join them.
 	dir := t.TempDir()
-	p := filepath.Join(dir, "list.csv")
-	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
+	family := []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"}
+	given := []string{"An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Long", "Minh", "Phúc"}
+	list := func(name string, from, n int) string {
+		var b strings.Builder
+		b.WriteString("STT,Họ và tên,Ngày sinh,Giới tính\n")
+		for i := 0; i < n; i++ {
+			k := (from + i) % 100
+			fmt.Fprintf(&b, "%d,%s Văn %s,%02d/%02d/%d,Nam\n", i+1, family[k%10], given[k/10], k%28+1, k%12+1, 1960+k)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
+	first, second := list("first.csv", 0, 100), list("second.csv", 0, 200)
+	const rows = 300
 	global := []string{"--kafka", kafkaAddr, "--clickhouse", "http://" + chAddr + "/" + db, "--home", dir}
 	var out, errb bytes.Buffer
-	if err := run(bg, append(global, "import", "--batch-rows", "50", p), nil, &out, &errb); err != nil {
-		t.Fatalf("import: %v\n%s%s", err, out.String(), errb.String())
+	importFile := func(p string) {
+		if err := run(bg, append(global, "import", "--batch-rows", "50", p), nil, &out, &errb); err != nil {
+			t.Fatalf("import: %v\n%s%s", err, out.String(), errb.String())
+		}
 	}
+	importFile(first)
 
 	var logs syncBuffer
 	ctx, cancel := context.WithCancel(bg)
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() { errc <- run(ctx, append(global, "run", "--progress", "50ms"), nil, &out, &logs) }()
-	caughtUp := fmt.Sprintf("loaded_records=%d .*match_lag=0 decisions_lag=0 load_lag=0 load-rejects_lag=0", rows)
-	waitFor(t, 2*time.Minute, "progress line with every row loaded and no lag", func() bool {
-		return regexp.MustCompile(caughtUp).MatchString(logs.String())
-	}, &logs)
+	caughtUp := func(n int) func() bool {
+		re := regexp.MustCompile(fmt.Sprintf("loaded_records=%d .*match_lag=0 decisions_lag=0 load_lag=0 load-rejects_lag=0", n))
+		return func() bool { return re.MatchString(logs.String()) }
+	}
+	waitFor(t, 2*time.Minute, "progress line with the first list loaded and no lag", caughtUp(100), &logs)
+	importFile(second)
+	waitFor(t, 2*time.Minute, "progress line with every row loaded and no lag", caughtUp(rows), &logs)
 	n := strings.Count(logs.String(), "msg=progress")
 	time.Sleep(500 * time.Millisecond) // ten intervals
 	if m := strings.Count(logs.String(), "msg=progress"); m != n {
@@ -175,11 +194,12 @@ func TestRunLogsLagDrainAndStop(t *testing.T) {
 	}
 	s := logs.String()
 	drain := regexp.MustCompile(`msg="draining: [^"]*" match_lag=0 decisions_lag=0 load_lag=0 load-rejects_lag=0\n`).FindStringIndex(s)
-	stop := regexp.MustCompile(fmt.Sprintf(`msg=stopped matched_records=%d conflicts=\d+ loaded_records=%d loaded_person_rows=(\d+) loaded_rejects=0 dead_letters=0 match_lag=0 decisions_lag=0 load_lag=0 load-rejects_lag=0 drain=\S+\n$`, rows, rows)).FindStringSubmatchIndex(s)
+	stop := regexp.MustCompile(fmt.Sprintf(`msg=stopped matched_records=%d conflicts=\d+ loaded_records=%d loaded_person_rows=(\d+) loaded_rejects=0 dead_letters=0 persons=(\d+) match_lag=0 decisions_lag=0 load_lag=0 load-rejects_lag=0 drain=\S+\n$`, rows, rows)).FindStringSubmatchIndex(s)
 	if drain == nil || stop == nil || drain[0] > stop[0] {
 		t.Fatalf("no drain line then stop line at the end:\n%s", s)
 	}
 	personRows, _ := strconv.Atoi(s[stop[2]:stop[3]])
+	loggedPersons, _ := strconv.Atoi(s[stop[4]:stop[5]])
 	var records, persons uint64
 	if err := conn.QueryRow(bg, "SELECT count() FROM records FINAL").Scan(&records); err != nil {
 		t.Fatal(err)
@@ -187,8 +207,22 @@ func TestRunLogsLagDrainAndStop(t *testing.T) {
 	if err := conn.QueryRow(bg, "SELECT count() FROM persons FINAL").Scan(&persons); err != nil {
 		t.Fatal(err)
 	}
-	if records != rows || persons == 0 || uint64(personRows) < persons {
-		t.Errorf("ClickHouse has %d records and %d persons; the log says %d records, %d person rows", records, persons, rows, personRows)
+	if records != rows || persons == 0 || uint64(personRows) <= persons || uint64(loggedPersons) != persons {
+		t.Errorf("ClickHouse has %d records and %d persons; the log says %d records, %d person rows, %d persons", records, persons, rows, personRows, loggedPersons)
 	}
-	t.Logf("%d records, %d persons (FINAL), %d person rows written\n%s", records, persons, personRows, s)
+	// The persons logged are the persons dancu coverage reports.
+	var cov bytes.Buffer
+	if err := run(bg, append(global, "coverage", "--format", "csv"), nil, &cov, &errb); err != nil {
+		t.Fatalf("coverage: %v\n%s", err, errb.String())
+	}
+	table, err := csv.NewReader(strings.NewReader(cov.String())).ReadAll()
+	if err != nil || len(table) < 2 {
+		t.Fatalf("coverage CSV: %v\n%s", err, cov.String())
+	}
+	col := slices.Index(table[0], "persons")
+	total := slices.IndexFunc(table, func(r []string) bool { return r[0] == "total" })
+	if col < 0 || total < 0 || table[total][col] != strconv.Itoa(loggedPersons) {
+		t.Errorf("coverage's total does not count the %d persons the log says:\n%s", loggedPersons, cov.String())
+	}
+	t.Logf("%d records, %d persons (FINAL, and in the log and coverage), %d person rows written", records, persons, personRows)
 }

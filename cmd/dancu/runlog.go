@@ -43,7 +43,8 @@ func superviseStages(ctx context.Context, log *slog.Logger, cfg pipelines.Stages
 	<-drainLogged
 	stopWatch()
 	<-watched
-	attrs := append(counterAttrs(cfg, counters(st)), lagAttrs(lagsNow(cfg))...)
+	attrs := append(counterAttrs(cfg, counters(st)), personsAttr(context.WithoutCancel(ctx), cfg)...)
+	attrs = append(attrs, lagAttrs(lagsNow(cfg))...)
 	if !drainStart.IsZero() {
 		attrs = append(attrs, "drain", time.Since(drainStart).Round(time.Millisecond).String())
 	}
@@ -84,7 +85,8 @@ func logProgress(ctx context.Context, log *slog.Logger, cfg pipelines.StagesConf
 			continue // idle: nothing new to say
 		}
 		last = now
-		log.Info("progress", append(counterAttrs(cfg, now), lagAttrs(lags)...)...)
+		attrs := append(counterAttrs(cfg, now), personsAttr(ctx, cfg)...)
+		log.Info("progress", append(attrs, lagAttrs(lags)...)...)
 	}
 }
 
@@ -110,6 +112,23 @@ func counterAttrs(cfg pipelines.StagesConfig, c [8]int64) []any {
 		out = append(out, "scored_items", c[6], "edges", c[7])
 	}
 	return out
+}
+
+// personsAttr is "persons=N" in a process that loads: the living persons
+// ClickHouse holds, counted as dancu coverage counts them (the sum of the
+// coverage_persons deltas, a small table), which loaded_person_rows —
+// person versions — is not. Nothing when it cannot be read.
+func personsAttr(ctx context.Context, cfg pipelines.StagesConfig) []any {
+	if !cfg.Load || cfg.Conn == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var n int64
+	if err := cfg.Conn.QueryRow(ctx, "SELECT toInt64(sum(persons)) FROM coverage_persons").Scan(&n); err != nil {
+		return nil
+	}
+	return []any{"persons", n}
 }
 
 // lagAttrs are "match_lag=N" and the like, in messages, one per stage.
