@@ -467,3 +467,33 @@ func TestScorerRedelivery(t *testing.T) {
 		t.Errorf("offset %d (%v), want 9", off, err)
 	}
 }
+
+// With blocks far larger than max_block (windows of neighbours by sort
+// value, as offline sorted neighbourhood), scorers still give the
+// registry's own scoring's persons, for 1 and 3 scorers alike.
+func TestScorersWindows(t *testing.T) {
+	p := generated(t)
+	s := *p.settings
+	s.Blocking = append([]matching.BlockingRule(nil), s.Blocking...)
+	windowed := 0
+	for i := range s.Blocking {
+		if s.Blocking[i].MaxBlock > 0 {
+			s.Blocking[i].MaxBlock, s.Blocking[i].Window = 3, 2
+			windowed++
+		}
+	}
+	if windowed == 0 {
+		t.Fatal("no rule with max_block in the settings")
+	}
+	recs := append([]schemas.Record(nil), p.recs...)
+	rand.New(rand.NewSource(8)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	local, _, lreg := stream(t, &s, recs, 100)
+	for _, n := range []int{1, 3} {
+		got, reg := streamScored(t, &s, recs, 100, n)
+		m := matching.Evaluate(local, got)
+		t.Logf("%d scorers, max_block 3: F1 vs the registry's own scoring %.5f; edges %d, the registry's %d", n, m.F1, reg.Stats().Edges, lreg.Stats().Edges)
+		if m.F1 != 1 {
+			t.Errorf("%d scorers, max_block 3: pairwise F1 vs the registry's own scoring %.5f, want 1", n, m.F1)
+		}
+	}
+}

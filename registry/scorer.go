@@ -200,31 +200,9 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 				return nil, fmt.Errorf("scorer: %w", err)
 			}
 		}
-		// The members that came before it, in sort order.
-		prefix := blockPrefix(it.Key.Rule, it.Key.Hash)
-		bit, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+		before, err := sc.before(wb, it.Key, arrival, known, rule)
 		if err != nil {
 			return nil, fmt.Errorf("scorer: %w", err)
-		}
-		var before []string
-		pos := -1
-		for ok := bit.First(); ok; ok = bit.Next() {
-			a := arrivalOf(bit.Key())
-			if a == arrival {
-				pos = len(before)
-				continue
-			}
-			if a < arrival {
-				before = append(before, string(bit.Value()))
-			}
-		}
-		err = errors.Join(bit.Error(), bit.Close())
-		if err != nil {
-			return nil, fmt.Errorf("scorer: %w", err)
-		}
-		if rule.MaxBlock > 0 && len(before) > rule.MaxBlock && pos >= 0 {
-			lo, hi := max(0, pos-rule.Window), min(len(before), pos+rule.Window)
-			before = before[lo:hi]
 		}
 		for _, m := range before {
 			k := [2]string{it.ID, m}
@@ -309,4 +287,72 @@ func Local(scorers []*Scorer) ScoreFunc {
 		}
 		return out, nil
 	}
+}
+
+// before returns the members of key's block that came before the item
+// whose entry is at arrival: all of them when they are at most the
+// rule's max_block, else the window of neighbours on each side by sort
+// value. A new item's block is read up to max_block+1 members, then
+// windowed by seeks around its entry; a known one (a redelivery) reads
+// the block whole, keeping the members older than it.
+func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, known bool, rule matching.BlockingRule) ([]string, error) {
+	prefix := blockPrefix(key.Rule, key.Hash)
+	it, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []string
+	if !known {
+		// Every entry but its own is older: this batch's later items are
+		// not indexed yet.
+		for ok := it.First(); ok; ok = it.Next() {
+			if arrivalOf(it.Key()) == arrival {
+				continue
+			}
+			out = append(out, string(it.Value()))
+			if rule.MaxBlock > 0 && len(out) > rule.MaxBlock {
+				break
+			}
+		}
+		if err := it.Error(); err != nil {
+			return nil, err
+		}
+		if rule.MaxBlock <= 0 || len(out) <= rule.MaxBlock {
+			return out, nil
+		}
+		out = out[:0]
+		me := scoreBlockKey(key, arrival)
+		k := 0
+		for ok := it.SeekGE(me); ok && k < rule.Window; ok = it.Next() {
+			if arrivalOf(it.Key()) != arrival {
+				out = append(out, string(it.Value()))
+				k++
+			}
+		}
+		k = 0
+		for ok := it.SeekLT(me); ok && k < rule.Window; ok = it.Prev() {
+			out = append(out, string(it.Value()))
+			k++
+		}
+		return out, it.Error()
+	}
+	pos := -1
+	for ok := it.First(); ok; ok = it.Next() {
+		a := arrivalOf(it.Key())
+		if a == arrival {
+			pos = len(out)
+			continue
+		}
+		if a < arrival {
+			out = append(out, string(it.Value()))
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	if rule.MaxBlock > 0 && len(out) > rule.MaxBlock && pos >= 0 {
+		out = out[max(0, pos-rule.Window):min(len(out), pos+rule.Window)]
+	}
+	return out, nil
 }
