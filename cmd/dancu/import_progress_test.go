@@ -36,7 +36,7 @@ func TestImportProgressBarOnATerminal(t *testing.T) {
 	}
 	ptmx, tty, err := pty.Open()
 	if err != nil {
-		t.Skipf("no pseudo-terminal here: %v", err)
+		t.Fatalf("open a pseudo-terminal: %v", err)
 	}
 	defer ptmx.Close()
 	var screen bytes.Buffer
