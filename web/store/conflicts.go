@@ -68,9 +68,10 @@ type Filter struct {
 	Limit    int    // Default: 200, at most 5000
 }
 
-// conflictsSQL computes every conflict's provinces (today's codes, from
-// the permanent and current addresses of its records in either era and
-// the matcher's own province) and status (the latest decision's
+// conflictsSQL reads every conflict's provinces (today's codes, from
+// the permanent and current addresses of its records in either era, kept
+// in conflict_places by refreshPlaces, and the matcher's own province)
+// and computes its status (the latest decision's
 // status_after, else the matcher's resolved_by_registry, else open), then
 // applies the scope and filters. The scope
 // is part of the query: a conflict outside it is never read.
@@ -80,14 +81,8 @@ WITH
 st AS (SELECT conflict_id, argMax(status_after, decided_at) AS status, count() AS n, argMax(decision, decided_at) AS last
        FROM decisions GROUP BY conflict_id),
 asg AS (SELECT conflict_id, argMax(assignee, assigned_at) AS assignee FROM assignments GROUP BY conflict_id),
-cp AS (
-    SELECT cr.conflict_id AS conflict_id,
-           groupUniqArrayArray([r.perm_new_province_code, r.cur_new_province_code, ` + transformSQL("r.perm_province_code") + `, ` + transformSQL("r.cur_province_code") + `]) AS provinces,
-           groupUniqArrayArray([r.perm_district_code, r.cur_district_code]) AS districts
-    FROM (SELECT conflict_id, arrayJoin(record_ids) AS record_id FROM conflicts FINAL) AS cr
-    LEFT JOIN (SELECT record_id, perm_new_province_code, cur_new_province_code, perm_province_code, cur_province_code,
-                      perm_district_code, cur_district_code FROM records FINAL) AS r ON r.record_id = cr.record_id
-    GROUP BY cr.conflict_id),
+cp AS (SELECT conflict_id, argMax(province_codes, version) AS provinces, argMax(district_codes, version) AS districts
+       FROM conflict_places GROUP BY conflict_id),
 rows AS (
     SELECT c.conflict_id AS conflict_id, c.kind AS kind, c.id_number AS id_number, c.person_ids AS person_ids,
            c.record_ids AS record_ids, c.score AS score, c.explanation AS explanation,
@@ -101,6 +96,38 @@ rows AS (
     LEFT JOIN asg ON asg.conflict_id = c.conflict_id)
 SELECT * FROM rows
 WHERE ({national:UInt8} = 1 OR hasAny(province_codes, {scope:Array(String)})) ` + where
+}
+
+// placesSQL fills conflict_places for the conflict versions it lacks:
+// the provinces (today's codes) and old-era districts of the permanent
+// and current addresses of each conflict's records, read by their key
+// (record_id IN …) rather than by a scan of all records. A conflict whose
+// records are not all loaded yet is left for the next call.
+func placesSQL() string {
+	return `
+INSERT INTO conflict_places (conflict_id, version, province_codes, district_codes, computed_at)
+WITH fresh AS (
+    SELECT conflict_id, version, record_ids FROM conflicts FINAL
+    WHERE (conflict_id, version) NOT IN (SELECT conflict_id, version FROM conflict_places))
+SELECT f.conflict_id, f.version,
+       arraySort(arrayFilter(x -> x != '', groupUniqArrayArray([r.perm_new_province_code, r.cur_new_province_code, ` + transformSQL("r.perm_province_code") + `, ` + transformSQL("r.cur_province_code") + `]))),
+       arraySort(arrayFilter(x -> x != '', groupUniqArrayArray([r.perm_district_code, r.cur_district_code]))),
+       now64(3)
+FROM (SELECT conflict_id, version, arrayJoin(record_ids) AS record_id FROM fresh) AS f
+LEFT JOIN (SELECT record_id, perm_new_province_code, cur_new_province_code, perm_province_code, cur_province_code,
+                  perm_district_code, cur_district_code
+           FROM records FINAL WHERE record_id IN (SELECT arrayJoin(record_ids) FROM fresh)) AS r ON r.record_id = f.record_id
+GROUP BY f.conflict_id, f.version
+HAVING countIf(r.record_id = '') = 0`
+}
+
+// refreshPlaces brings conflict_places up to the conflicts table; each
+// listing and conflict read calls it first (cheap when nothing is new).
+func (s *Store) refreshPlaces(ctx context.Context) error {
+	if err := s.conn.Exec(ctx, placesSQL()); err != nil {
+		return fmt.Errorf("conflict places: %w", err)
+	}
+	return nil
 }
 
 // scopeArgs are the query parameters of a scope plus extra ones.
@@ -149,6 +176,9 @@ func (s *Store) Conflicts(ctx context.Context, sc Scope, f Filter) ([]ConflictRo
 		params["province"] = f.Province
 	}
 	where += " ORDER BY indexOf(['" + strings.Join(KindOrder, "','") + "'], kind), score DESC, conflict_id LIMIT {limit:UInt32}"
+	if err := s.refreshPlaces(ctx); err != nil {
+		return nil, err
+	}
 	var out []ConflictRow
 	if err := s.conn.Select(ctx, &out, conflictsSQL(where), scopeArgs(sc, params)...); err != nil {
 		return nil, fmt.Errorf("read conflicts: %w", err)
@@ -159,6 +189,9 @@ func (s *Store) Conflicts(ctx context.Context, sc Scope, f Filter) ([]ConflictRo
 // Conflict returns one conflict within sc, or ErrNotFound — also when it
 // exists outside the scope.
 func (s *Store) Conflict(ctx context.Context, sc Scope, id string) (ConflictRow, error) {
+	if err := s.refreshPlaces(ctx); err != nil {
+		return ConflictRow{}, err
+	}
 	var out []ConflictRow
 	if err := s.conn.Select(ctx, &out, conflictsSQL(" AND conflict_id = {id:String}"),
 		scopeArgs(sc, map[string]any{"id": id})...); err != nil {
