@@ -61,6 +61,11 @@ func ScaleOutTopics() map[string]int {
 // compact: changelogs, where only the last message of each key matters.
 var compacted = map[string]bool{TopicRegistryChangelog: true}
 
+// kept are the topics EnsureTopics creates with retention.ms = -1 (never
+// deleted by age): TopicBlocking is the score role's changelog, read
+// from its start by an instance whose store is lost.
+var kept = map[string]bool{TopicBlocking: true}
+
 // DefaultPartitions is the partition count FlowTopics asks for. More
 // partitions allow more matchers in one consumer group.
 const DefaultPartitions = 6
@@ -99,6 +104,9 @@ func EnsureTopics(ctx context.Context, brokers []string, topics map[string]int) 
 		tc := kafka.TopicConfig{Topic: name, NumPartitions: parts, ReplicationFactor: -1}
 		if compacted[name] {
 			tc.ConfigEntries = []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}}
+		}
+		if kept[name] {
+			tc.ConfigEntries = []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: "-1"}}
 		}
 		req.Topics = append(req.Topics, tc)
 	}
