@@ -56,6 +56,11 @@ type cComparison struct {
 	levels []cLevel
 	conf   int // column whose OCR confidence scales the weight, -1 none
 	cols   []int
+	// ownCols are cols less those read only as a cross level's other
+	// column (the last name read by a first name's "swapped" level):
+	// training leaves the comparison out of a session when these share an
+	// input with the rule's keys.
+	ownCols []int
 }
 
 // compiled is a settings document resolved against a frame's columns.
@@ -138,7 +143,9 @@ func compile(s *Settings, f *Frame) (*compiled, error) {
 				if cl.other, err = colOf(l.Other); err != nil {
 					return nil, fmt.Errorf("comparison %s: %w", sc.Name, err)
 				}
-				used[cl.other] = true
+				if _, ok := used[cl.other]; !ok {
+					used[cl.other] = false
+				}
 			}
 			if l.TF != "" {
 				if cl.tf, err = colOf(l.TF); err != nil {
@@ -147,8 +154,11 @@ func compile(s *Settings, f *Frame) (*compiled, error) {
 			}
 			cc.levels = append(cc.levels, cl)
 		}
-		for i := range used {
+		for i, own := range used {
 			cc.cols = append(cc.cols, i)
+			if own {
+				cc.ownCols = append(cc.ownCols, i)
+			}
 		}
 		c.comps = append(c.comps, cc)
 		vs := make([]bool, len(sc.Levels)+2)
@@ -306,8 +316,11 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 		}
 		return true
 	case opCross:
-		va, vb := f.cols[l.col].vals, f.cols[l.other].vals
-		return (va[a] != 0 && va[a] == vb[b]) || (va[b] != 0 && va[b] == vb[a])
+		// Each column codes its values in its own dictionary: compare the
+		// values, not the codes.
+		c, o := &f.cols[l.col], &f.cols[l.other]
+		ca, cb, oa, ob := c.vals[a], c.vals[b], o.vals[a], o.vals[b]
+		return (ca != 0 && ob != 0 && c.dict[ca] == o.dict[ob]) || (cb != 0 && oa != 0 && c.dict[cb] == o.dict[oa])
 	case opOCREdit:
 		c := &f.cols[l.col]
 		va, vb := c.vals[a], c.vals[b]
@@ -389,6 +402,22 @@ type weights struct {
 	// vetoCap is the weight a vetoed pair is capped at: below the review
 	// threshold, so that it is neither linked nor queued for review.
 	vetoCap float64
+	// folds: comparison k adds nothing when it and into both land on
+	// their first level (Model.Folded).
+	folds []fold
+}
+
+type fold struct{ k, into int }
+
+// foldedOut reports whether comparison k's weight is left out for levels
+// gs: it is folded into a comparison that agrees with it.
+func (ws *weights) foldedOut(k int, gs []uint8) bool {
+	for _, fd := range ws.folds {
+		if fd.k == k && gs[k] == 1 && gs[fd.into] == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func newWeights(c *compiled, m *Model, prior string) *weights {
@@ -398,6 +427,12 @@ func newWeights(c *compiled, m *Model, prior string) *weights {
 		lambda = m.LambdaGlobal
 	}
 	ws.prior = math.Log2(lambda / (1 - lambda))
+	for _, fd := range m.Folded {
+		k, into := c.compIndex(fd.Comparison), c.compIndex(fd.Into)
+		if k >= 0 && into >= 0 {
+			ws.folds = append(ws.folds, fold{k, into})
+		}
+	}
 	for k, cm := range m.Comparisons {
 		w := make([]float64, len(cm.M)+1)
 		u := make([]float64, len(cm.M)+1)
@@ -466,11 +501,17 @@ func (ws *weights) rawScore(c *compiled, f *Frame, gs []uint8, a, b int32) float
 		for k, g := range gs {
 			total += ws.w[k][g]
 		}
-		return total
+	} else {
+		for k, g := range gs {
+			w, adj := ws.weight(c, f, k, g, a, b)
+			total += w + adj
+		}
 	}
-	for k, g := range gs {
-		w, adj := ws.weight(c, f, k, g, a, b)
-		total += w + adj
+	for _, fd := range ws.folds {
+		if gs[fd.k] == 1 && gs[fd.into] == 1 {
+			w, adj := ws.weight(c, f, fd.k, 1, a, b)
+			total -= w + adj
+		}
 	}
 	return total
 }

@@ -60,8 +60,12 @@ func (x *explainer) explain(a, b int32) *Explanation {
 	e := &Explanation{A: f.ID(int(a)), B: f.ID(int(b))}
 	e.Prior = ws.prior
 	e.Total = ws.prior
+	gs := make([]uint8, len(s.Comparisons))
+	for k := range gs {
+		gs[k] = c.gamma(f, k, a, b)
+	}
 	for k, sc := range s.Comparisons {
-		g := c.gamma(f, k, a, b)
+		g := gs[k]
 		st := Step{Comparison: sc.Name}
 		switch {
 		case g == 0:
@@ -74,6 +78,10 @@ func (x *explainer) explain(a, b int32) *Explanation {
 		col := sc.NullColumns[0]
 		st.ValueA, st.ValueB = f.Value(col, int(a)), f.Value(col, int(b))
 		st.Weight, st.TF = ws.weight(c, f, k, g, a, b)
+		if ws.foldedOut(k, gs) {
+			st.Level += " (folded: counted in its twin)"
+			st.Weight, st.TF = 0, 0
+		}
 		e.Total += st.Weight + st.TF
 		e.Steps = append(e.Steps, st)
 	}

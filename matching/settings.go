@@ -187,6 +187,16 @@ type Guard struct {
 	OneDigit bool   `json:"one_digit,omitempty" yaml:"one_digit,omitempty"`
 }
 
+// Fold says comparison Comparison agrees on its first level whenever
+// Into does (a postcode and its city): its weight there is counted once,
+// in Into. Lift is how many times more often it agrees, among random
+// pairs, when Into agrees than overall.
+type Fold struct {
+	Comparison string  `json:"comparison" yaml:"comparison"`
+	Into       string  `json:"into" yaml:"into"`
+	Lift       float64 `json:"lift" yaml:"lift"`
+}
+
 // Veto keeps a pair whose comparison lands on one of Levels (labels, or
 // "else") below the review threshold, whatever the rest of the evidence:
 // twins and siblings share surname, birth date, parents and address but
@@ -282,6 +292,10 @@ type Model struct {
 	Comparisons []ComparisonModel `json:"comparisons" yaml:"comparisons"`
 	// Trained describes how: pair counts, EM iterations, labels used.
 	Trained string `json:"trained" yaml:"trained"`
+	// Folded are comparisons found to record the same fact as an earlier
+	// one (training, from random pairs): when both agree on their first
+	// level, the folded one adds no weight.
+	Folded []Fold `json:"folded,omitempty" yaml:"folded,omitempty"`
 	// TermFrequencies, when set (FreezeTermFrequencies), are the frozen
 	// frequencies of values in the columns comparisons adjust on (column
 	// → value → share of records); values not listed have TermFloor.

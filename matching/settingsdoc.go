@@ -175,14 +175,19 @@ twice and make λ and the scores too generous.
 ## Training
 
 Without labels: u from random pairs; m by EM over each blocking rule's pairs
-(one session per rule, or per ` + "`training.rules`" + `); λ by EM over all candidate
-pairs, or from ` + "`training.deterministic`" + ` rules' pairs divided by
-` + "`training.recall`" + ` (default 0.7). ` + "`dancu train`" + ` and ` + "`link`" + ` warn, and fail with
-` + "`--strict`" + `, when a session matches over 0.9 of its pairs (precise rules such as
-an identification number do so legitimately: check that no comparison in it
-derives from the rule's keys), when sessions disagree on a comparison's m,
-when λ implies more than five matching pairs per record, or when EM and the
-deterministic rules differ over 3× on λ.
+(one session per rule, or per ` + "`training.rules`" + `; a session whose m lies far from
+the others' median is left out of it and named); λ by EM over all candidate
+pairs, bounded by the confident pairs (every comparison exact) over their
+recall when EM's is over 3× larger, or from ` + "`training.deterministic`" + ` rules' pairs
+divided by ` + "`training.recall`" + ` (default 0.7). Two comparisons of one fact (a
+postcode and its city: among random pairs where one agrees the other
+nearly always does, far more often than overall) are found and folded: the
+later one adds nothing when both agree (` + "`model.folded`" + `). ` + "`dancu train`" + ` and
+` + "`link`" + ` warn, and fail with ` + "`--strict`" + `, when comparisons are folded, when a session
+matches over 0.9 of its pairs and claims more matches than the whole model
+(a precise rule such as an identification number does not), when sessions
+disagree on a comparison's m, when λ implies more than five matching pairs
+per record, or when EM and the deterministic rules differ over 3× on λ.
 `)
 	return b.String()
 }

@@ -41,6 +41,19 @@ type TrainReport struct {
 	// NotEstimated are comparisons no session estimated: their m is the
 	// starting guess.
 	NotEstimated []string
+	// Folded are comparisons found to record an earlier one's fact (see
+	// Model.Folded); they are also reported as warnings.
+	Folded []Fold
+	// ConfidentPairs are the candidate pairs on the first level of every
+	// comparison; ConfidentRecall that rule's recall among matches (from
+	// m and the values records lack); LambdaConfident the λ they imply
+	// (0 when too few). When EM's λ exceeds it more than maxLambdaRatio
+	// times and the settings give no deterministic rules, the model takes
+	// it (LambdaBounded).
+	ConfidentPairs  int64
+	ConfidentRecall float64
+	LambdaConfident float64
+	LambdaBounded   bool
 	// Outlying names, per comparison, the sessions whose m lay far from
 	// the others' median and was left out of the mean.
 	Outlying []string
@@ -92,6 +105,14 @@ func (r *TrainReport) String() string {
 	if r.LambdaRules > 0 {
 		fmt.Fprintf(&b, "λ by deterministic rules: %d pairs at recall %.2f: %.3g (%.0f matching pairs); the model takes this one\n",
 			r.RulePairs, r.Recall, r.LambdaRules, r.LambdaRules*float64(r.TotalPairs))
+	}
+	if r.LambdaConfident > 0 {
+		fmt.Fprintf(&b, "λ by confident pairs (every comparison exact): %d pairs at recall %.3g: %.3g (%.0f matching pairs)",
+			r.ConfidentPairs, r.ConfidentRecall, r.LambdaConfident, r.LambdaConfident*float64(r.TotalPairs))
+		if r.LambdaBounded {
+			fmt.Fprintf(&b, "; EM's is over %.0f× larger, the model takes this one", maxLambdaRatio)
+		}
+		b.WriteByte('\n')
 	}
 	fmt.Fprintf(&b, "λ: %.6g of candidate pairs, %.3g of all pairs, %.2f matching pairs per record\n",
 		r.Lambda, r.LambdaGlobal, r.LambdaGlobal*float64(r.TotalPairs)/float64(max(r.Records, 1)))
@@ -192,7 +213,8 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	if rep.TotalPairs == 0 {
 		return nil, nil, fmt.Errorf("train: no pairs to learn from (%d records)", f.Len())
 	}
-	u, nu := estimateU(f, c, s)
+	u, nu, folds := estimateU(f, c, s)
+	rep.Folded = folds
 	rep.URandomPairs = nu
 
 	// Starting m.
@@ -242,7 +264,7 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 		sr := SessionReport{Rule: name, Pairs: np, Patterns: len(pats)}
 		for k, cc := range c.comps {
 			active[k] = true
-			for in := range f.lineageOf(cc.cols) {
+			for in := range f.lineageOf(cc.ownCols) {
 				if ruleInputs[in] {
 					active[k] = false
 				}
@@ -337,6 +359,16 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	rep.Recall = s.Training.Recall
 	rep.LambdaEM = lam * float64(rep.UnionPairs) / float64(rep.TotalPairs)
 	rep.Lambda, rep.LambdaGlobal = lam, rep.LambdaEM
+	rep.ConfidentPairs, rep.ConfidentRecall, rep.LambdaConfident = confidentLambda(f, c, union, m, rep.TotalPairs, folds)
+	if len(s.Training.Deterministic) == 0 && rep.LambdaConfident > 0 && rep.LambdaEM > maxLambdaRatio*rep.LambdaConfident {
+		// EM over the candidate pairs counts comparisons that are not
+		// independent (a city and its postcode) as separate evidence and
+		// takes many near pairs for matches: bound λ by what the
+		// confident pairs support.
+		rep.LambdaBounded = true
+		rep.LambdaGlobal = rep.LambdaConfident
+		rep.Lambda = clampP(rep.LambdaConfident * float64(rep.TotalPairs) / float64(max(rep.UnionPairs, 1)))
+	}
 	if len(s.Training.Deterministic) > 0 {
 		np, err := deterministicPairs(f, s)
 		if err != nil {
@@ -348,7 +380,7 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 		rep.Lambda = clampP(rep.LambdaRules * float64(rep.TotalPairs) / float64(max(rep.UnionPairs, 1)))
 	}
 	rep.Warnings = trainWarnings(rep, c)
-	model := &Model{Lambda: clampP(rep.Lambda), LambdaGlobal: clampP(rep.LambdaGlobal)}
+	model := &Model{Lambda: clampP(rep.Lambda), LambdaGlobal: clampP(rep.LambdaGlobal), Folded: folds}
 	for k, sc := range s.Comparisons {
 		model.Comparisons = append(model.Comparisons, ComparisonModel{Name: sc.Name, M: m[k], U: u[k]})
 	}
@@ -359,6 +391,59 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
 		nu, len(rep.Sessions), lsrc, rep.Labelled+rep.LabelledNonMatches)
 	return model, rep, nil
+}
+
+// confidentLambda estimates λ from the confident candidate pairs — every
+// comparison on its first level (exact), none null — over that rule's
+// recall among matches: the product, over comparisons, of m of the first
+// level and the chance that neither record lacks the comparison's values
+// (matches lack values as often as any record). It returns 0 for λ when
+// fewer than minConfidentPairs pairs are confident or the recall is below
+// minConfidentRecall: too few to say anything.
+func confidentLambda(f *Frame, c *compiled, union patterns, m [][]float64, total int64, folds []Fold) (n int64, recall, lambda float64) {
+	isFolded := map[string]bool{}
+	for _, fd := range folds {
+		isFolded[fd.Comparison] = true
+	}
+	for g, v := range union {
+		all := true
+		for i := 0; i < len(g); i++ {
+			if g[i] != 1 {
+				all = false
+				break
+			}
+		}
+		if all {
+			n += v
+		}
+	}
+	recall = 1
+	rows := f.Len()
+	for k, cc := range c.comps {
+		lacking := 0
+		for i := 0; i < rows; i++ {
+			has := false
+			for _, ci := range cc.null {
+				if f.cols[ci].vals[i] != 0 {
+					has = true
+					break
+				}
+			}
+			if !has {
+				lacking++
+			}
+		}
+		q := float64(lacking) / float64(max(rows, 1))
+		recall *= (1 - q) * (1 - q)
+		if !isFolded[cc.name] {
+			// A folded comparison agrees whenever its twin does.
+			recall *= m[k][0]
+		}
+	}
+	if n < minConfidentPairs || recall < minConfidentRecall || total == 0 {
+		return n, recall, 0
+	}
+	return n, recall, clampP(float64(n) / recall / float64(total))
 }
 
 // combineSessions sets m to the sessions' estimates of comparison k
@@ -462,7 +547,7 @@ func norm(p []float64) {
 
 // estimateU counts levels over random pairs (all pairs when few), on
 // all workers.
-func estimateU(f *Frame, c *compiled, s *Settings) ([][]float64, int64) {
+func estimateU(f *Frame, c *compiled, s *Settings) ([][]float64, int64, []Fold) {
 	n := f.Len()
 	var pairs [][2]int32
 	total := totalPairs(f, s.LinkType)
@@ -484,26 +569,55 @@ func estimateU(f *Frame, c *compiled, s *Settings) ([][]float64, int64) {
 			pairs = append(pairs, [2]int32{i, j})
 		}
 	}
+	nc := len(c.comps)
 	counts := make([][][]float64, workers)
+	both := make([][]int64, workers) // both[w][i*nc+j]: i and j on their first level
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
-		counts[w] = make([][]float64, len(c.comps))
+		counts[w] = make([][]float64, nc)
 		for k, cc := range c.comps {
 			counts[w][k] = make([]float64, len(cc.levels)+1)
 		}
+		both[w] = make([]int64, nc*nc)
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			g := make([]uint8, nc)
 			for p := w; p < len(pairs); p += workers {
 				for k := range c.comps {
-					if g := c.gamma(f, k, pairs[p][0], pairs[p][1]); g > 0 {
-						counts[w][k][g-1]++
+					g[k] = c.gamma(f, k, pairs[p][0], pairs[p][1])
+					if g[k] > 0 {
+						counts[w][k][g[k]-1]++
+					}
+				}
+				// Dependence is measured on non-matches: pairs some
+				// comparison disagrees on. The random pairs that match
+				// (sharing a number, agreeing on everything) would make
+				// every comparison look tied to the number.
+				differs := false
+				for k, cc := range c.comps {
+					differs = differs || int(g[k]) == len(cc.levels)+1
+				}
+				for i := range g {
+					if !differs || g[i] != 1 {
+						continue
+					}
+					for j := range g {
+						if g[j] == 1 {
+							both[w][i*nc+j]++
+						}
 					}
 				}
 			}
 		}(w)
 	}
 	wg.Wait()
+	for w := 1; w < workers; w++ {
+		for x, v := range both[w] {
+			both[0][x] += v
+		}
+	}
+	folds := findFolds(c, counts, both[0])
 	u := make([][]float64, len(c.comps))
 	for k := range c.comps {
 		cs := counts[0][k]
@@ -522,7 +636,52 @@ func estimateU(f *Frame, c *compiled, s *Settings) ([][]float64, int64) {
 			u[k][l] = (v + 0.5) / (tot + 0.5*float64(len(cs)))
 		}
 	}
-	return u, int64(len(pairs))
+	return u, int64(len(pairs)), folds
+}
+
+// findFolds finds comparisons that record the same fact as an earlier
+// one: among random pairs where comparison i agrees on its first level
+// (at least minFoldPairs of them), j does too in at least foldShare of
+// them, foldLift times more often than j agrees overall (pairs that some
+// comparison disagrees on only, so that matches do not count). Such a j (a
+// postcode after its city) counts as independent evidence what i already
+// counted; Model.Folded leaves its weight out when both agree. counts
+// are the per-worker level counts (null left out), both the pairs on both
+// first levels (i*nc+j).
+func findFolds(c *compiled, counts [][][]float64, both []int64) []Fold {
+	nc := len(c.comps)
+	top := make([]float64, nc)
+	seen := make([]float64, nc)
+	for k := 0; k < nc; k++ {
+		top[k] = float64(both[k*nc+k])
+		for w := range counts {
+			for _, v := range counts[w][k] {
+				seen[k] += v
+			}
+		}
+	}
+	var out []Fold
+	folded := make([]bool, nc)
+	for j := 0; j < nc; j++ {
+		for i := 0; i < nc; i++ {
+			if i == j || folded[i] || top[i] < minFoldPairs || seen[j] == 0 {
+				continue
+			}
+			// A later comparison folds into an earlier one; an earlier
+			// one only into a later one that does not imply it back.
+			if i > j && float64(both[j*nc+i]) >= foldShare*top[j] {
+				continue
+			}
+			share := float64(both[i*nc+j]) / top[i]
+			lift := share / (top[j] / seen[j])
+			if share >= foldShare && lift >= foldLift {
+				out = append(out, Fold{Comparison: c.comps[j].name, Into: c.comps[i].name, Lift: math.Round(lift*10) / 10})
+				folded[j] = true
+				break
+			}
+		}
+	}
+	return out
 }
 
 // em runs expectation–maximisation over pattern counts with u fixed. It
@@ -725,6 +884,16 @@ const (
 	// maxMatchesPerRecord: more matching pairs than this per record means
 	// every person would have a dozen records.
 	maxMatchesPerRecord = 5.0
+	// minFoldPairs, foldShare, foldLift: a comparison agreeing in
+	// foldShare of the random pairs where another agrees (at least
+	// minFoldPairs), foldLift times its own rate, records the same fact.
+	minFoldPairs = 20
+	foldShare    = 0.9
+	foldLift     = 5.0
+	// minConfidentPairs and minConfidentRecall: below these, the
+	// confident pairs do not bound λ.
+	minConfidentPairs  = 20
+	minConfidentRecall = 0.005
 	// maxLambdaRatio: EM and the deterministic rules may differ by this
 	// factor before they are said to disagree.
 	maxLambdaRatio = 3.0
@@ -737,10 +906,18 @@ func trainWarnings(rep *TrainReport, c *compiled) []string {
 	for _, name := range rep.NotEstimated {
 		out = append(out, fmt.Sprintf("comparison %s was estimated by no EM session (each left it out: it shares an input with the rule's keys, agrees on nearly all its pairs, or too few comparisons were left): its m is the starting guess — add a blocking rule on other fields or list sessions in training.rules", name))
 	}
+	for _, fd := range rep.Folded {
+		out = append(out, fmt.Sprintf("comparisons %s and %s record one fact (among random pairs where %s agrees, %s agrees %.0f× more often than overall): %s is counted once, in %s, when both agree — write them as one comparison",
+			fd.Into, fd.Comparison, fd.Into, fd.Comparison, fd.Lift, fd.Comparison, fd.Into))
+	}
+	// A precise rule (an identification number) matches nearly all its
+	// pairs legitimately: a session is said to fool itself only when the
+	// matches it claims outnumber those of the whole model.
+	matches := rep.LambdaGlobal * float64(rep.TotalPairs)
 	for _, s := range rep.Sessions {
-		if s.Pairs > 0 && !s.Skipped && s.Lambda > maxSessionMatchRate {
-			out = append(out, fmt.Sprintf("EM session %s: match rate %.3f > %.1f — a comparison left in it probably shares an input with the rule's keys (declare it in the column's inputs)",
-				s.Rule, s.Lambda, maxSessionMatchRate))
+		if s.Pairs > 0 && !s.Skipped && s.Lambda > maxSessionMatchRate && s.Lambda*float64(s.Pairs) > matches {
+			out = append(out, fmt.Sprintf("EM session %s: match rate %.3f > %.1f, %.0f matching pairs where the model has %.0f — a comparison left in it probably shares an input with the rule's keys (declare it in the column's inputs)",
+				s.Rule, s.Lambda, maxSessionMatchRate, s.Lambda*float64(s.Pairs), matches))
 		}
 	}
 	for k, cc := range c.comps {
