@@ -108,3 +108,13 @@ guards:
 	fmt.Println(ok, why)
 	// Output: false two different id values
 }
+
+// A conflict's id names its kind, numbers and persons, in any order, not
+// its records: a new record of the same persons raises the same conflict.
+func ExampleConflictID() {
+	a := matching.ConflictID("shared_id", "001190012345", []string{"Pb", "Pa"})
+	b := matching.ConflictID("shared_id", "001190012345", []string{"Pa", "Pb"})
+	c := matching.ConflictID("shared_id", "001190012345", []string{"Pa", "Pb", "Pc"})
+	fmt.Println(a == b, a == c, len(a))
+	// Output: true false 25
+}

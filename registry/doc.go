@@ -37,6 +37,14 @@
 // components do not (a person and the records blocked from it by a
 // guard). Nothing is recomputed globally.
 //
+// Conflicts are those of the persons a batch reclusters (conflicts.go):
+// an index of valid numbers adds to a shared_id every other holder of the
+// number, linked or not; and the open conflicts the registry raised are
+// remembered by id and person, so that one it raised about persons it
+// has just reclustered and no longer raises (the persons merged or split,
+// by records or a decision) is written again as resolved_by_registry,
+// its explanation citing the person events.
+//
 // Scores must not depend on which records a frame holds: the model
 // carries frozen term frequencies (matching.FreezeTermFrequencies), and a
 // registry refuses settings without a trained model — it never trains.

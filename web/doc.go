@@ -5,8 +5,10 @@
 // (Config.Coverage), with one account and session system for both.
 //
 // Where it sits in the flow: the load stage writes conflicts to
-// ClickHouse; this package shows them (through package web/store, which
-// applies the caller's province scope inside every query) and appends
+// ClickHouse (open, or resolved_by_registry when the registry no longer
+// raises one); this package shows them (through package web/store, which
+// applies the caller's province scope inside every query, with each
+// conflict's provinces kept in conflict_places) and appends
 // each decision to ClickHouse and to the topic dancu.decisions
 // (Config.Publisher), from which the match stage applies it as a
 // must-link or cannot-link constraint on the next batch.
