@@ -157,3 +157,41 @@ func TestHeldOutGermanDedupe(t *testing.T) {
 		t.Errorf("pairwise F1 %.4f < 0.93", m.F1)
 	}
 }
+
+// TestGermanDevSets links the development German-style dedupes (seeds 1
+// to 3, never the held-out seed) with the development settings of
+// testdata/benchmarks/dev — city and postcode as two comparisons, and as
+// one — and prints their scores (RESULTS.md). It runs with
+// DANCU_GERMAN_DEV=1 and gates nothing: these sets were tuned on.
+func TestGermanDevSets(t *testing.T) {
+	if os.Getenv("DANCU_GERMAN_DEV") == "" {
+		t.Skip("set DANCU_GERMAN_DEV=1")
+	}
+	for _, file := range []string{"german_dev.yaml", "german_dev_one.yaml"} {
+		for _, seed := range []int64{1, 2, 3} {
+			s, err := LoadSettings(filepath.Join("..", "testdata", "benchmarks", "dev", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tb := germanDedupe(10_000, 0.1, seed)
+			f := NewFrame(s)
+			if err := AddTable(f, tb, &Mapping{ID: "id"}, 0); err != nil {
+				t.Fatal(err)
+			}
+			res, err := Link(context.Background(), f, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			truth, pred := map[string]string{}, map[string]string{}
+			for _, row := range tb.Rows {
+				truth[row[0]] = row[8]
+			}
+			for i := 0; i < f.Len(); i++ {
+				pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
+			}
+			m := Evaluate(truth, pred)
+			t.Logf("%s seed %d: P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.0f matching pairs)", file, seed,
+				m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs))
+		}
+	}
+}
