@@ -63,7 +63,7 @@ func person(id string, ver uint64, a addr, idNumber string, birthYear int, merge
 
 // bruteForce computes the report's counts straight from records FINAL and
 // persons FINAL, keyed by province|unit.
-func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage.Level, today int) map[string][6]int64 {
+func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage.Level, today int) map[string][7]int64 {
 	t.Helper()
 	old := era == coverage.Old
 	pr, unit := "if(perm_province_code != '', perm_province_code, cur_province_code)", ""
@@ -79,7 +79,7 @@ func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage
 	case level == coverage.Commune:
 		unit, punit = "if(perm_new_province_code != '', perm_new_commune_code, cur_new_commune_code)", "new_commune_code"
 	}
-	out := map[string][6]int64{}
+	out := map[string][7]int64{}
 	rows, err := conn.Query(context.Background(), fmt.Sprintf(`SELECT toString(%s), toString(%s), count(), countIf(source_kind = 'scan'), countIf(match(id_number, '^[0-9]{12}$'))
 		FROM records FINAL GROUP BY 1, 2`, pr, unit))
 	if err != nil {
@@ -96,19 +96,20 @@ func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage
 		out[p+"|"+u] = v
 	}
 	rows.Close()
-	rows, err = conn.Query(context.Background(), fmt.Sprintf(`SELECT toString(%s), toString(%s), count(), countIf(match(id_number, '^[0-9]{12}$')), countIf(birth_year >= %d)
+	rows, err = conn.Query(context.Background(), fmt.Sprintf(`SELECT toString(%s), toString(%s), count(), countIf(match(id_number, '^[0-9]{12}$')), countIf(birth_year >= %d),
+		countIf(NOT match(id_number, '^[0-9]{12}$') AND match(cmnd, '^[0-9]{9}$'))
 		FROM persons FINAL WHERE merged_into = '' GROUP BY 1, 2`, ppr, punit, today-5))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var p, u string
-		var n, id, kids uint64
-		if err := rows.Scan(&p, &u, &n, &id, &kids); err != nil {
+		var n, id, kids, cmnd uint64
+		if err := rows.Scan(&p, &u, &n, &id, &kids, &cmnd); err != nil {
 			t.Fatal(err)
 		}
 		v := out[p+"|"+u]
-		v[3], v[4], v[5] = int64(n), int64(id), int64(kids)
+		v[3], v[4], v[5], v[6] = int64(n), int64(id), int64(kids), int64(cmnd)
 		out[p+"|"+u] = v
 	}
 	rows.Close()
@@ -126,7 +127,7 @@ func check(t *testing.T, conn driver.Conn, step string) {
 				t.Fatalf("%s: %v", step, err)
 			}
 			want := bruteForce(t, conn, era, level, 2026)
-			got := map[string][6]int64{}
+			got := map[string][7]int64{}
 			var sum coverage.Row
 			for _, r := range rep.Rows {
 				if r.Records < 0 || r.Persons < 0 {
@@ -141,7 +142,7 @@ func check(t *testing.T, conn driver.Conn, step string) {
 				if r.Kind == coverage.KindUnitUnresolved && level != coverage.Province {
 					continue // merged over provinces; checked by the totals below
 				}
-				got[k] = [6]int64{r.Records, r.RecordsScanned, r.RecordsWithID, r.Persons, r.PersonsWithID, r.ChildrenUnder6}
+				got[k] = [7]int64{r.Records, r.RecordsScanned, r.RecordsWithID, r.Persons, r.PersonsWithID, r.ChildrenUnder6, r.PersonsCMNDOnly}
 			}
 			var wantRecords, wantPersons int64
 			for k, v := range want {
@@ -206,10 +207,22 @@ func TestAggregatesMatchFinal(t *testing.T) {
 		}
 		recs = append(recs, record(fmt.Sprintf("r%02d", i), a, kind, id, "", 1+i%4))
 		if i%2 == 0 {
-			persons = append(persons, person(fmt.Sprintf("p%02d", i), 1, a, id, 2018+i%8, "", 3))
+			p := person(fmt.Sprintf("p%02d", i), 1, a, id, 2018+i%8, "", 3)
+			// Some persons carry an old CMND: with no number (i%8 ==
+			// 0) they count as persons with only a CMND.
+			if i%4 == 0 {
+				p.CMND = fmt.Sprintf("1%08d", i)
+			}
+			if i%8 == 0 {
+				p.IDNumber = ""
+			}
+			persons = append(persons, p)
 		}
 	}
 	write(t, conn, recs, persons)
+	if rep, err := coverage.Compute(context.Background(), conn, coverage.Options{}); err != nil || rep.Total.PersonsCMNDOnly != 5 {
+		t.Fatalf("persons with only a CMND: %+v (%v), want 5 (p00, p08, p16, p24, p32)", rep.Total, err)
+	}
 	check(t, conn, "first load")
 
 	write(t, conn, recs, persons) // identical re-load
@@ -247,6 +260,13 @@ func TestAggregatesMatchFinal(t *testing.T) {
 	check(t, conn, "split")
 	write(t, conn, nil, []schemas.Person{persons[3]}) // p06 version 1 arrives late
 	check(t, conn, "late older version")
+	p00 := persons[0]
+	p00.Version, p00.IDNumber = 4, "040190000099" // a CMND-only person gets a number
+	write(t, conn, nil, []schemas.Person{p00})
+	check(t, conn, "CMND-only person gets a number")
+	if rep, err := coverage.Compute(context.Background(), conn, coverage.Options{}); err != nil || rep.Total.PersonsCMNDOnly != 4 {
+		t.Errorf("after p00 got a number: %d persons with only a CMND (%v), want 4", rep.Total.PersonsCMNDOnly, err)
+	}
 
 	rep, err = coverage.Compute(context.Background(), conn, coverage.Options{})
 	if err != nil {
@@ -342,6 +362,9 @@ func TestAggregatesRandomHistory(t *testing.T) {
 						idn = fmt.Sprintf("0012%08d", rng.Intn(1e8))
 					}
 					p = person(id, ver, places[rng.Intn(len(places))], idn, 2000+rng.Intn(26), "", 1+rng.Intn(6))
+					if rng.Intn(2) == 0 {
+						p.CMND = fmt.Sprintf("%09d", rng.Intn(1e9))
+					}
 				case rng.Intn(2) == 0:
 					p = person(id, ver, addr{}, "", 0, "p000", 1+rng.Intn(6))
 				default:
@@ -359,5 +382,63 @@ func TestAggregatesRandomHistory(t *testing.T) {
 			write(t, conn, rb, pb) // the same batch again
 		}
 		check(t, conn, fmt.Sprintf("round %d", round))
+	}
+}
+
+// Below the province a conflict counts in the district or commune of its
+// first person, or in its province's row of unresolved units when that
+// person is elsewhere or unknown; rows sum to the conflicts.
+func TestConflictsByUnit(t *testing.T) {
+	conn := openDB(t)
+	ps := []schemas.Person{person("pA", 1, places[0], "", 1990, "", 3), person("pB", 1, places[3], "", 1990, "", 3)}
+	conflict := func(id, prov, status string, persons ...string) schemas.Conflict {
+		return schemas.Conflict{ConflictID: id, Kind: schemas.ConflictSharedID, ProvinceCode: prov, PersonIDs: persons, Status: status, Version: 1}
+	}
+	cs := []schemas.Conflict{
+		conflict("c1", "40", "open", "pA", "pB"),    // Nghệ An, commune of pA
+		conflict("c2", "40", "decided", "pB", "pA"), // first person in Hà Nội: Nghệ An, unit unresolved
+		conflict("c3", "01", "open", "pB"),          // Hà Nội, commune of pB
+		conflict("c4", "40", "open", "pX"),          // person unknown: Nghệ An, unit unresolved
+	}
+	if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(context.Background(), &pipelines.Batch{Persons: ps, Conflicts: cs}); err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		kind, code  string
+		open, decid int64
+	}
+	for _, tc := range []struct {
+		opt  coverage.Options
+		rows []want
+	}{
+		{coverage.Options{Era: coverage.Old, Level: coverage.Commune, Province: "40"},
+			[]want{{coverage.KindUnit, places[0].c, 1, 0}, {coverage.KindUnitUnresolved, "", 1, 1}}},
+		{coverage.Options{Era: coverage.Old, Level: coverage.District, Province: "40"},
+			[]want{{coverage.KindUnit, places[0].d, 1, 0}, {coverage.KindUnitUnresolved, "", 1, 1}}},
+		{coverage.Options{Era: coverage.New, Level: coverage.Commune, Province: "40"},
+			[]want{{coverage.KindUnit, places[0].nc, 1, 0}, {coverage.KindUnitUnresolved, "", 1, 1}}},
+		{coverage.Options{Era: coverage.New, Level: coverage.Commune, Province: "01"},
+			[]want{{coverage.KindUnit, places[3].nc, 1, 0}}},
+		{coverage.Options{Era: coverage.Old, Level: coverage.Commune},
+			[]want{{coverage.KindUnit, places[3].c, 1, 0}, {coverage.KindUnit, places[0].c, 1, 0}, {coverage.KindUnitUnresolved, "", 1, 1}}}, // sorted by province: Hà Nội first
+	} {
+		rep, err := coverage.Compute(context.Background(), conn, tc.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []want
+		var open, decided int64
+		for _, r := range rep.Rows {
+			open, decided = open+r.ConflictsOpen, decided+r.ConflictsDecided
+			if r.ConflictsOpen != 0 || r.ConflictsDecided != 0 {
+				got = append(got, want{r.Kind, r.Code, r.ConflictsOpen, r.ConflictsDecided})
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.rows) {
+			t.Errorf("%+v: conflicts in rows %v, want %v", tc.opt, got, tc.rows)
+		}
+		if open != rep.Total.ConflictsOpen || decided != rep.Total.ConflictsDecided {
+			t.Errorf("%+v: rows sum to %d open %d decided, total %d/%d", tc.opt, open, decided, rep.Total.ConflictsOpen, rep.Total.ConflictsDecided)
+		}
 	}
 }

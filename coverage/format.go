@@ -19,7 +19,7 @@ func (r *Report) WriteTable(w io.Writer, all bool) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', tabwriter.AlignRight)
 	since := r.Since != ""
-	head := "code\t" + string(r.Level) + "\trecords\tscanned\tpersons\twith id\twith id %\tchildren<6\twith id\tconflicts open\tpopulation\tpersons %\t"
+	head := "code\t" + string(r.Level) + "\trecords\tscanned\tpersons\twith id\twith id %\tcmnd only\tchildren<6\twith id\tconflicts open\tpopulation\tpersons %\t"
 	if since {
 		head += "with id % " + r.Since + "\tchange\t"
 	}
@@ -33,8 +33,8 @@ func (r *Report) WriteTable(w io.Writer, all bool) error {
 		if pop > 0 {
 			popS, pctS = strconv.FormatUint(pop, 10), fmt.Sprintf("%.2f", row.PersonsPct)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%.2f\t%d\t%d\t%d\t%s\t%s\t", row.Code, row.Name, row.Records, row.RecordsScanned,
-			row.Persons, row.PersonsWithID, row.WithIDPct, row.ChildrenUnder6, row.ChildrenUnder6ID, row.ConflictsOpen, popS, pctS)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%.2f\t%d\t%d\t%d\t%d\t%s\t%s\t", row.Code, row.Name, row.Records, row.RecordsScanned,
+			row.Persons, row.PersonsWithID, row.WithIDPct, row.PersonsCMNDOnly, row.ChildrenUnder6, row.ChildrenUnder6ID, row.ConflictsOpen, popS, pctS)
 		if since {
 			fmt.Fprintf(tw, "%.2f\t%+.2f\t", row.WithIDPctSince, row.WithIDPctChange)
 		}
@@ -65,7 +65,7 @@ func (r *Report) WriteTable(w io.Writer, all bool) error {
 
 // csvHeader is the header of WriteCSV; the names are the JSON keys.
 var csvHeader = []string{"kind", "code", "name", "province_code", "records", "records_scanned", "records_spreadsheet",
-	"records_with_id", "records_cmnd_only", "persons", "persons_with_id", "children_under_6", "children_under_6_with_id",
+	"records_with_id", "records_cmnd_only", "persons", "persons_with_id", "persons_cmnd_only", "children_under_6", "children_under_6_with_id",
 	"conflicts_open", "conflicts_decided", "population_2019", "population_2024", "persons_pct", "with_id_pct",
 	"persons_since", "persons_with_id_since", "with_id_pct_since", "with_id_pct_change"}
 
@@ -80,7 +80,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	rows := append(append([]Row(nil), r.Rows...), r.Total)
 	for _, x := range rows {
 		cw.Write([]string{x.Kind, x.Code, x.Name, x.ProvinceCode, i(x.Records), i(x.RecordsScanned), i(x.RecordsSpreadsheet),
-			i(x.RecordsWithID), i(x.RecordsCMNDOnly), i(x.Persons), i(x.PersonsWithID), i(x.ChildrenUnder6), i(x.ChildrenUnder6ID),
+			i(x.RecordsWithID), i(x.RecordsCMNDOnly), i(x.Persons), i(x.PersonsWithID), i(x.PersonsCMNDOnly), i(x.ChildrenUnder6), i(x.ChildrenUnder6ID),
 			i(x.ConflictsOpen), i(x.ConflictsDecided), u(x.Population2019), u(x.Population2024), f(x.PersonsPct), f(x.WithIDPct),
 			i(x.PersonsSince), i(x.WithIDSince), f(x.WithIDPctSince), f(x.WithIDPctChange)})
 	}

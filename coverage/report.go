@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -116,10 +117,11 @@ type Row struct {
 	RecordsCMNDOnly    int64  `json:"records_cmnd_only"`   // carrying only a 9-digit CMND
 	Persons            int64  `json:"persons"`             // distinct living persons (not merged into another)
 	PersonsWithID      int64  `json:"persons_with_id"`     // with a valid 12-digit number
+	PersonsCMNDOnly    int64  `json:"persons_cmnd_only"`   // no valid 12-digit number, a 9-digit CMND
 	ChildrenUnder6     int64  `json:"children_under_6"`
 	ChildrenUnder6ID   int64  `json:"children_under_6_with_id"`
-	ConflictsOpen      int64  `json:"conflicts_open"`    // province level and totals only
-	ConflictsDecided   int64  `json:"conflicts_decided"` // province level and totals only
+	ConflictsOpen      int64  `json:"conflicts_open"`    // below the province: in the unit of the first person
+	ConflictsDecided   int64  `json:"conflicts_decided"` // below the province: in the unit of the first person
 	Population2019     uint64 `json:"population_2019"`   // 2019 census; 0 = not known at this level
 	Population2024     uint64 `json:"population_2024"`   // 2024 estimate; 0 = not known at this level
 	// PersonsPct is persons as a share of the expected population (the
@@ -238,13 +240,13 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 	if !opt.Since.IsZero() {
 		since = "toDate('" + opt.Since.Format("2006-01") + "-01')"
 	}
-	q = fmt.Sprintf(`SELECT toString(%s), toString(%s), sum(persons), sum(with_id),
+	q = fmt.Sprintf(`SELECT toString(%s), toString(%s), sum(persons), sum(with_id), sum(cmnd_only),
 		sumIf(persons, change_month < %s), sumIf(with_id, change_month < %s)
 		FROM coverage_persons%s GROUP BY 1, 2`, cols.province, personUnit, since, since, where)
 	if err := scanRows(qctx, conn, q, func(s scanner) error {
 		var p, c string
-		var n, id, nSince, idSince int64
-		if err := s.Scan(&p, &c, &n, &id, &nSince, &idSince); err != nil {
+		var n, id, cmnd, nSince, idSince int64
+		if err := s.Scan(&p, &c, &n, &id, &cmnd, &nSince, &idSince); err != nil {
 			return err
 		}
 		if opt.Level == District {
@@ -253,6 +255,7 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		r := get(cell{p, c})
 		r.Persons += n
 		r.PersonsWithID += id
+		r.PersonsCMNDOnly += cmnd
 		r.PersonsSince += nSince
 		r.WithIDSince += idSince
 		return nil
@@ -300,6 +303,16 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("coverage: conflicts: %w", err)
+	}
+
+	// Below the province, a conflict counts in the unit of its first
+	// person (person_state: its unit as last counted), when that person
+	// lies in the conflict's province; otherwise in the province's row of
+	// unresolved units. So a province's rows sum to its conflicts.
+	if opt.Level != Province {
+		if err := conflictsByUnit(qctx, conn, opt, cols, u, get); err != nil {
+			return nil, err
+		}
 	}
 
 	rep := &Report{Era: opt.Era, Level: opt.Level, Province: opt.Province}
@@ -417,6 +430,63 @@ func kindRank(k string) int {
 	return 3
 }
 
+// conflictsByUnit adds the open and decided conflicts to the rows of the
+// district or commune of each conflict's first person.
+func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols columns, u *units, get func(cell) *Row) error {
+	where := ""
+	if opt.Province != "" {
+		p := "{p:String}"
+		if opt.Era == New {
+			var olds []string
+			for o, n := range u.oldToNew {
+				if n == opt.Province {
+					olds = append(olds, "'"+o+"'")
+				}
+			}
+			sort.Strings(olds)
+			p = "''"
+			if len(olds) > 0 {
+				p = strings.Join(olds, ", ")
+			}
+		}
+		where = " WHERE province_code IN (" + p + ")"
+	}
+	unit := cols.commune
+	q := `SELECT toString(c.province_code), toString(s.province_code), toString(s.` + cols.province + `), toString(s.` + unit + `),
+		countIf(c.status = 'open'), countIf(c.status != 'open')
+	FROM (SELECT province_code, status, person_ids[1] AS pid FROM conflicts FINAL` + where + `) AS c
+	LEFT JOIN
+	(
+		SELECT person_id, province_code, new_province_code, commune_code, new_commune_code FROM person_state FINAL
+		WHERE person_id IN (SELECT person_ids[1] FROM conflicts` + where + `)
+	) AS s ON s.person_id = c.pid
+	GROUP BY 1, 2, 3, 4`
+	return scanRows(ctx, conn, q, func(s scanner) error {
+		var cp, pOld, p, c string
+		var o, d uint64
+		if err := s.Scan(&cp, &pOld, &p, &c, &o, &d); err != nil {
+			return err
+		}
+		prov := cp
+		if opt.Era == New && cp != "" {
+			prov = u.oldToNew[cp]
+		}
+		if pOld != cp || p != prov {
+			c = "" // the person is not (or no longer) in the conflict's province
+		}
+		if opt.Level == District && c != "" {
+			c = u.communeDistrict[c]
+		}
+		if opt.Province != "" && prov != opt.Province {
+			return nil
+		}
+		r := get(cell{prov, c})
+		r.ConflictsOpen += int64(o)
+		r.ConflictsDecided += int64(d)
+		return nil
+	})
+}
+
 // add adds the counts of o to r (populations are not summed: a unit's own).
 func (r *Row) add(o *Row) {
 	r.Records += o.Records
@@ -426,6 +496,7 @@ func (r *Row) add(o *Row) {
 	r.RecordsCMNDOnly += o.RecordsCMNDOnly
 	r.Persons += o.Persons
 	r.PersonsWithID += o.PersonsWithID
+	r.PersonsCMNDOnly += o.PersonsCMNDOnly
 	r.ChildrenUnder6 += o.ChildrenUnder6
 	r.ChildrenUnder6ID += o.ChildrenUnder6ID
 	r.ConflictsOpen += o.ConflictsOpen

@@ -1090,7 +1090,27 @@ func personRow(f *matching.Frame, s matching.PersonSummary, pid string, ver uint
 	p.NewProvinceCode = f.Value("perm_new_province", first)
 	p.CommuneCode = f.Value("perm_commune", first)
 	p.NewCommuneCode = f.Value("perm_new_commune", first)
+	p.CMND = mostFrequentCMND(f, s.Rows)
 	return p
+}
+
+// mostFrequentCMND is the 9-digit CMND most of rows carry (the smallest of
+// equals), "" when none carries one: coverage counts persons with only a
+// CMND.
+func mostFrequentCMND(f *matching.Frame, rows []int32) string {
+	votes := map[string]int{}
+	best := ""
+	for _, r := range rows {
+		v := f.Value("cmnd", int(r))
+		if len(v) != 9 {
+			continue
+		}
+		votes[v]++
+		if best == "" || votes[v] > votes[best] || votes[v] == votes[best] && v < best {
+			best = v
+		}
+	}
+	return best
 }
 
 // mustLink joins the clusters of pairs a police decision said are the

@@ -15,6 +15,7 @@ import (
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 type population struct {
@@ -495,5 +496,54 @@ func TestScorersWindows(t *testing.T) {
 		if m.F1 != 1 {
 			t.Errorf("%d scorers, max_block 3: pairwise F1 vs the registry's own scoring %.5f, want 1", n, m.F1)
 		}
+	}
+}
+
+// A person row carries the 9-digit CMND its records carry (coverage counts
+// persons with only a CMND), and none when no record of it has one.
+func TestPersonCMND(t *testing.T) {
+	p := generated(t)
+	byID := map[string]schemas.Record{}
+	for _, r := range p.recs {
+		byID[r.RecordID] = r
+	}
+	_, outs, _ := stream(t, p.settings, p.recs, 200)
+	personOf := map[string]string{} // record → its person, as linked so far
+	with, without := 0, 0
+	for b, out := range outs {
+		for _, l := range out.Links {
+			personOf[l.RecordID] = l.PersonID
+		}
+		cmnds := map[string]map[string]bool{} // person → its records' 9-digit CMNDs
+		for rid, pid := range personOf {
+			if cmnds[pid] == nil {
+				cmnds[pid] = map[string]bool{}
+			}
+			if c := vn.ParseID(byID[rid].CMND).Number; len(c) == 9 {
+				cmnds[pid][c] = true
+			}
+		}
+		for _, pr := range out.Persons {
+			if pr.MergedInto != "" {
+				continue
+			}
+			own, ok := cmnds[pr.PersonID]
+			switch {
+			case !ok:
+				t.Errorf("batch %d: person %s has no linked record", b, pr.PersonID)
+			case len(own) == 0 && pr.CMND != "":
+				t.Errorf("batch %d: person %s has CMND %q, none of its records carries one", b, pr.PersonID, pr.CMND)
+			case len(own) > 0 && !own[pr.CMND]:
+				t.Errorf("batch %d: person %s has CMND %q, its records carry %v", b, pr.PersonID, pr.CMND, own)
+			case len(own) > 0:
+				with++
+			default:
+				without++
+			}
+		}
+	}
+	t.Logf("person rows with a CMND: %d, without: %d", with, without)
+	if with == 0 || without == 0 {
+		t.Errorf("want person rows both with and without a CMND, got %d and %d", with, without)
 	}
 }

@@ -165,6 +165,11 @@ type Person struct {
 	MergedInto      string    `ch:"merged_into"` // set when this person was merged into another
 	Version         uint64    `ch:"version"`     // ReplacingMergeTree version: higher wins
 	UpdatedAt       time.Time `ch:"updated_at"`
+	// CMND is the old 9-digit number the person's records carry (the most
+	// frequent), "" when none does: with no 12-digit IDNumber it makes the
+	// person one "with only a CMND" in coverage (migration 0011 adds the
+	// column).
+	CMND string `ch:"cmnd"`
 }
 
 // Link ties a record to the person it belongs to.

@@ -10,3 +10,4 @@ CREATE TABLE IF NOT EXISTS conflict_places ON CLUSTER dancu
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/conflict_places', '{replica}', version)
 ORDER BY conflict_id;
 
+
