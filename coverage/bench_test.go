@@ -69,24 +69,31 @@ func synthRecords(t testing.TB, conn driver.Conn, start, n, units int) {
 	}
 }
 
-// synthPersons inserts one person per 5 of 3 records (n*3/5), updated in
-// months from January to November 2026.
-func synthPersons(t testing.TB, conn driver.Conn, n, units int) {
+// synthPersons inserts n persons (3 in 5 with a 12-digit number, 1 in 5
+// with only a CMND), updated in the months from January 2026
+// on (months of them; 0: all now, as the registry writes persons when it
+// links records loaded now).
+func synthPersons(t testing.TB, conn driver.Conn, n, units, months int) {
 	t.Helper()
 	for start := 0; start < n; start += 1_000_000 {
-		synthPersonsFrom(t, conn, start, min(1_000_000, n-start), units)
+		synthPersonsFrom(t, conn, start, min(1_000_000, n-start), units, months)
 	}
 }
 
-func synthPersonsFrom(t testing.TB, conn driver.Conn, start, n, units int) {
+func synthPersonsFrom(t testing.TB, conn driver.Conn, start, n, units, months int) {
 	t.Helper()
-	q := fmt.Sprintf(`INSERT INTO persons (person_id, id_number, id_status, birth_year, province_code, commune_code, new_province_code, new_commune_code, record_count, version, updated_at)
+	updated := "now64(3)"
+	if months > 0 {
+		updated = fmt.Sprintf("toDateTime64('2026-01-05 00:00:00', 3) + toIntervalMonth(number %% %d)", months)
+	}
+	q := fmt.Sprintf(`INSERT INTO persons (person_id, id_number, cmnd, id_status, birth_year, province_code, commune_code, new_province_code, new_commune_code, record_count, version, updated_at)
 	WITH u AS (SELECT * FROM bench_units)
-	SELECT concat('p', toString(number)), if(cityHash64(number, 1) %% 5 < 3, leftPad(toString(cityHash64(number) %% 1000000000000), 12, '0'), ''), 'inferred',
+	SELECT concat('p', toString(number)), if(cityHash64(number, 1) %% 5 < 3, leftPad(toString(cityHash64(number) %% 1000000000000), 12, '0'), ''),
+		if(cityHash64(number, 1) %% 5 = 3, leftPad(toString(cityHash64(number) %% 1000000000), 9, '0'), ''), 'inferred',
 		1930 + number %% 96, if(number %% 50 = 0, '', u.p), if(number %% 50 = 0, '', u.c), if(number %% 50 = 0, '', u.np), if(number %% 50 = 0, '', u.nc), 1, 1,
-		toDateTime64('2026-01-05 00:00:00', 3) + toIntervalMonth(number %% 11)
+		%s
 	FROM numbers(%d, %d) AS n
-	INNER JOIN u ON u.i = cityHash64(n.number, 2) %% %d`, start, n, units)
+	INNER JOIN u ON u.i = cityHash64(n.number, 2) %% %d`, updated, start, n, units)
 	if err := conn.Exec(context.Background(), q); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +125,7 @@ func TestCoverageSpeed(t *testing.T) {
 	}
 	tr := time.Since(start)
 	start = time.Now()
-	synthPersons(t, conn, n*3/5, units)
+	synthPersons(t, conn, n*3/5, units, 11)
 	tp := time.Since(start)
 	t.Logf("loaded %d records in %v (%.0f rows/s through the views), %d persons in %v", n, tr.Round(time.Millisecond), float64(n)/tr.Seconds(), n*3/5, tp.Round(time.Millisecond))
 	var aggRows uint64

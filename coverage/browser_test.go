@@ -42,7 +42,7 @@ func TestCoveragePageInChromium(t *testing.T) {
 	h = coverage.NewHandler(env.Conn, nil)
 	units := benchUnits(t, env.Conn)
 	synthRecords(t, env.Conn, 0, 60_000, units)
-	synthPersons(t, env.Conn, 36_000, units)
+	synthPersons(t, env.Conn, 36_000, units, 0)
 	env.AddUser(t, "analyst1", store.RoleAnalyst)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Bar is one bar of a bar chart.
@@ -96,7 +97,8 @@ func RenderLines(w io.Writer, labels []string, series []Series, width, height in
 		}
 	}
 	sb.WriteByte('\n')
-	for si, s := range series {
+	lx := left // legend entries side by side, each as wide as its name
+	for _, s := range series {
 		var pts []string
 		for i, v := range s.Values {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))
@@ -105,7 +107,8 @@ func RenderLines(w io.Writer, labels []string, series []Series, width, height in
 		for i, v := range s.Values {
 			fmt.Fprintf(&sb, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"><title>%s %s: %s</title></circle>`, x(i), y(v), s.Colour, html.EscapeString(s.Name), html.EscapeString(labels[i]), humanInt(v))
 		}
-		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d">%s</text>`+"\n", left+si*170, 6, s.Colour, left+14+si*170, 15, html.EscapeString(s.Name))
+		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d">%s</text>`+"\n", lx, 6, s.Colour, lx+14, 15, html.EscapeString(s.Name))
+		lx += 14 + 6*utf8.RuneCountInString(s.Name) + 16
 	}
 	sb.WriteString("</svg>\n")
 	_, err := io.WriteString(w, sb.String())

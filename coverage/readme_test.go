@@ -30,7 +30,7 @@ func TestReadmeQuery(t *testing.T) {
 	conn := openDB(t)
 	units := benchUnits(t, conn)
 	synthRecords(t, conn, 0, 20_000, units)
-	synthPersons(t, conn, 40_000, units)
+	synthPersons(t, conn, 40_000, units, 11)
 
 	rep, err := coverage.Compute(context.Background(), conn, coverage.Options{Era: coverage.New, Level: coverage.Commune, Province: "40",
 		Since: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)})
