@@ -38,6 +38,10 @@ type Config struct {
 	Sync bool
 	// CacheBytes is the size of Pebble's block cache. Default: 256 MB.
 	CacheBytes int64
+	// FrameRows bounds the scoring frame kept between batches (the
+	// records of recent batches and their candidates, read and prepared
+	// once). Default: 400,000 rows; negative: a new frame every batch.
+	FrameRows int
 	// Score, when set, scores each batch's new records instead of the
 	// registry (the score role, scaled out: see ScoreFunc); the registry
 	// then keeps no blocking index of its own.
@@ -61,6 +65,11 @@ type Registry struct {
 	batch  uint64 // batches committed
 	score  ScoreFunc
 	stats  Stats
+	// cache is the scoring frame kept between batches; cacheRow its row
+	// of each record (by sequence).
+	cache    *matching.Frame
+	cacheRow map[uint64]int32
+	cacheMax int
 }
 
 // Stats count what the registry did.
@@ -146,7 +155,10 @@ func newRegistry(cfg Config) (*Registry, error) {
 		return nil, err
 	}
 	r := &Registry{s: s, km: km, fIndex: map[string]int{}, cIndex: map[string]int{}, now: cfg.Now, sync: cfg.Sync,
-		minW: float32(matching.MatchWeight(s.Thresholds.Match)), score: cfg.Score}
+		minW: float32(matching.MatchWeight(s.Thresholds.Match)), score: cfg.Score, cacheMax: cfg.FrameRows}
+	if r.cacheMax == 0 {
+		r.cacheMax = 400000
+	}
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -385,7 +397,15 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 
 	wb := r.db.NewIndexedBatch()
 	defer wb.Close()
-	f := matching.NewFrame(r.s) // new records and their candidates
+	// The scoring frame: new records and their candidates, kept from
+	// batch to batch (a record's row does not change; scores do not
+	// depend on the other rows), so that the members of the blocks every
+	// batch touches are read and prepared once; started afresh when it
+	// holds more than Config.FrameRows rows.
+	if r.cache == nil || r.cache.Len() > r.cacheMax {
+		r.cache, r.cacheRow = matching.NewFrame(r.s), map[uint64]int32{}
+	}
+	f := r.cache
 	rowOf := map[uint64]int32{}
 	blobs := map[uint64]*recordBlob{}
 	var newSeqs []uint64
@@ -426,6 +446,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 			return nil, fmt.Errorf("registry add %s: %w", x.ID, err)
 		}
 		rowOf[seq] = int32(f.Len() - 1)
+		r.cacheRow[seq] = int32(f.Len() - 1)
 		blobs[seq] = b
 		newSeqs = append(newSeqs, seq)
 	}
@@ -478,7 +499,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	committed := map[blockID][]uint64{}
 	var order []blockID
 	for i := range newSeqs {
-		keysOf[i] = r.km.Keys(f, i, nil)
+		keysOf[i] = r.km.Keys(f, int(rowOf[newSeqs[i]]), nil)
 		for _, rk := range keysOf[i] {
 			bk := blockID{rk.Rule, rk.Hash}
 			if _, ok := committed[bk]; !ok {
@@ -539,13 +560,19 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			inBatch[bk] = append(inBatch[bk], seq)
 		}
 	}
-	// Candidate records from the store (committed), in key order.
+	// Candidate records: in the frame already (an earlier batch's), else
+	// from the store (committed), in key order.
 	var stored []uint64
 	for _, c := range cands {
-		if _, ok := rowOf[c.b]; !ok {
-			rowOf[c.b] = -1
-			stored = append(stored, c.b)
+		if _, ok := rowOf[c.b]; ok {
+			continue
 		}
+		if row, ok := r.cacheRow[c.b]; ok {
+			rowOf[c.b] = row
+			continue
+		}
+		rowOf[c.b] = -1
+		stored = append(stored, c.b)
 	}
 	slices.Sort(stored)
 	if err := r.readBlobs(r.db, stored, func(i int, b *recordBlob) error {
@@ -553,12 +580,13 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			return err
 		}
 		rowOf[stored[i]] = int32(f.Len() - 1)
+		r.cacheRow[stored[i]] = int32(f.Len() - 1)
 		blobs[stored[i]] = b
 		return nil
 	}); err != nil {
 		return err
 	}
-	seqOfRow := make([]uint64, f.Len())
+	seqOfRow := make(map[int32]uint64, len(rowOf))
 	for s, row := range rowOf {
 		seqOfRow[row] = s
 	}
@@ -587,11 +615,11 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 func (r *Registry) scoreRemote(ctx context.Context, wb *pebble.Batch, f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob) error {
 	var items []Item
 	seqOf := map[string]uint64{}
-	for i, seq := range newSeqs {
+	for _, seq := range newSeqs {
 		b := blobs[seq]
 		seqOf[b.ID] = seq
 		enc := b.encode()
-		for _, k := range r.km.Keys(f, i, nil) {
+		for _, k := range r.km.Keys(f, int(rowOf[seq]), nil) {
 			items = append(items, Item{ID: b.ID, Blob: enc, Key: k})
 		}
 	}

@@ -37,6 +37,7 @@ func newBenchRegistryCmd(g *globals) *cobra.Command {
 		seed           int64
 		dir            string
 		keep           bool
+		frameRows      int
 	)
 	cmd := &cobra.Command{
 		Use:   "registry",
@@ -76,7 +77,7 @@ the records are read as import publishes them.`,
 			}
 			regDir := filepath.Join(dir, "registry")
 			os.RemoveAll(regDir)
-			reg, err := registry.Open(registry.Config{Dir: regDir, Settings: s})
+			reg, err := registry.Open(registry.Config{Dir: regDir, Settings: s, FrameRows: frameRows})
 			if err != nil {
 				return err
 			}
@@ -196,6 +197,7 @@ the records are read as import publishes them.`,
 	cmd.Flags().IntVar(&batch, "batch", 2000, "records per batch")
 	cmd.Flags().StringVar(&dir, "dir", "", "working directory (default: a temporary one, removed)")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the working directory")
+	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
 	return cmd
 }
 
