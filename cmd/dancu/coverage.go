@@ -35,8 +35,9 @@ func newCoverageCmd(g *globals) *cobra.Command {
 (coverage_records, coverage_persons): records (scanned forms and
 spreadsheets, with a 12-digit number or only a 9-digit CMND), distinct
 living persons and their share of the expected population (2024 estimate,
-else 2019 census), persons with an identification number, children under 6
-with one, open and decided conflicts (province level), by unit.
+else 2019 census), persons with an identification number and with only a
+CMND, children under 6 with one, open and decided conflicts (below the
+province: in the unit of the conflict's first person), by unit.
 
 --era old uses the 63 provinces (with districts) in force until 30 June
 2025, --era new the 34 since 1 July 2025 (no districts). Addresses that
