@@ -47,3 +47,53 @@ func ExampleRegistry_AddRecords() {
 	// file2/row8 false
 	// 2 2 3
 }
+
+// The registry scaled out: its new records go, one Item per blocking
+// key, to two Scorers (each holding the blocks of the keys Partition
+// routes to it); the registry clusters the edges they return.
+func ExampleLocal() {
+	dir, _ := os.MkdirTemp("", "registry")
+	defer os.RemoveAll(dir)
+	s, err := matching.TrainedSettings("vietnamese")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var scorers []*registry.Scorer
+	for i := 0; i < 2; i++ {
+		sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: fmt.Sprintf("%s/score%d", dir, i), Settings: s})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		defer sc.Close()
+		scorers = append(scorers, sc)
+	}
+	reg, err := registry.Open(registry.Config{Dir: dir + "/registry", Settings: s, Score: registry.Local(scorers)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer reg.Close()
+	a := schemas.Record{RecordID: "file1/row2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b := a
+	b.RecordID, b.FullName = "file2/row7", "NGUYEN THI THU HA"
+	ad := registry.NewRecords()
+	if _, err := reg.AddRecords(context.Background(), ad, []schemas.Record{a}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	out, err := reg.AddRecords(context.Background(), ad, []schemas.Record{b})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, l := range out.Links {
+		fmt.Println(l.RecordID, l.PersonID == registry.PersonID("file1/row2"))
+	}
+	fmt.Println(reg.Stats().Edges)
+	// Output:
+	// file2/row7 true
+	// 1
+}
