@@ -19,14 +19,15 @@ import (
 type memo struct {
 	seed     maphash.Seed
 	shards   [memoShards]memoShard
-	hits     atomic.Uint64
-	misses   atomic.Uint64
 	searches atomic.Uint64 // addresses (or their parts after a street or hamlet) searched afresh
 }
 
 type memoShard struct {
 	mu        sync.Mutex
 	cur, prev [2]map[uint64]*memoEntry // by era (before, since ReformDate), by the text's hash
+	// hits and misses are counted per shard, under its lock: one counter
+	// for all would bounce between the cores resolving.
+	hits, misses uint64
 }
 
 // memoEntry is a remembered result with the text it is the result of: a
@@ -85,12 +86,15 @@ func (m *memo) get(text string, post bool) (Result, bool) {
 			me = nil
 		}
 	}
+	if me == nil {
+		s.misses++
+	} else {
+		s.hits++
+	}
 	s.mu.Unlock()
 	if me == nil {
-		m.misses.Add(1)
 		return Result{}, false
 	}
-	m.hits.Add(1)
 	return me.r, true
 }
 
@@ -139,5 +143,13 @@ type MemoStats struct {
 
 // Stats returns the counters of Resolve's cache of recent results.
 func Stats() MemoStats {
-	return MemoStats{Hits: cache.hits.Load(), Misses: cache.misses.Load(), Searches: cache.searches.Load()}
+	st := MemoStats{Searches: cache.searches.Load()}
+	for i := range cache.shards {
+		s := &cache.shards[i]
+		s.mu.Lock()
+		st.Hits += s.hits
+		st.Misses += s.misses
+		s.mu.Unlock()
+	}
+	return st
 }
