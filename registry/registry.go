@@ -125,7 +125,7 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry %s: %w", cfg.Dir, err)
 	}
 	r.db = db
-	if err := checkFingerprint(db, cfg.Dir, r.s); err != nil {
+	if err := checkFingerprint(db, "registry "+cfg.Dir, r.s); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -178,7 +178,8 @@ func newRegistry(cfg Config) (*Registry, error) {
 }
 
 // checkFingerprint records the settings' fingerprint in a new store and
-// refuses a store written with other settings.
+// refuses a store written with other settings; dir names the store in
+// errors ("registry /path").
 func checkFingerprint(db *pebble.DB, dir string, s *matching.Settings) error {
 	fp := fingerprint(s)
 	v, c, err := db.Get(metaKey("settings"))

@@ -91,7 +91,7 @@ func OpenScorer(cfg ScorerConfig) (*Scorer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open scorer %s: %w", cfg.Dir, err)
 	}
-	if err := checkFingerprint(db, cfg.Dir, r.s); err != nil {
+	if err := checkFingerprint(db, "scorer "+cfg.Dir, r.s); err != nil {
 		db.Close()
 		return nil, err
 	}
