@@ -15,7 +15,8 @@ type Records struct {
 	ad *matching.RecordAdapter
 }
 
-// NewRecords returns an adapter with an empty address cache.
+// NewRecords returns an adapter; addresses are resolved through
+// address.Resolve, whose cache of recent results is shared by the process.
 func NewRecords() *Records { return &Records{ad: matching.NewRecordAdapter()} }
 
 // Inputs returns the inputs of recs, in order.

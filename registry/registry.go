@@ -113,7 +113,7 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	cache := pebble.NewCache(cacheSize)
 	defer cache.Unref() // the DB holds its own reference
-	opts := &pebble.Options{Cache: cache, MemTableSize: 64 << 20}
+	opts := &pebble.Options{Cache: cache, MemTableSize: 64 << 20, Logger: pebbleLogger{store: "registry"}}
 	opts.Levels = make([]pebble.LevelOptions, 7)
 	for i := range opts.Levels {
 		// Bloom filters: most point reads (is this record known?) miss.

@@ -81,7 +81,7 @@ func OpenScorer(cfg ScorerConfig) (*Scorer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open scorer: %w", err)
 	}
-	opts := &pebble.Options{Cache: pebble.NewCache(64 << 20), MemTableSize: 16 << 20}
+	opts := &pebble.Options{Cache: pebble.NewCache(64 << 20), MemTableSize: 16 << 20, Logger: pebbleLogger{store: "scorer"}}
 	defer opts.Cache.Unref()
 	opts.Levels = make([]pebble.LevelOptions, 7)
 	for i := range opts.Levels {
