@@ -759,17 +759,19 @@ func em(pats patterns, m, u [][]float64, active []bool, lambda float64, maxIter 
 	return lambda, it
 }
 
-// labelledM mixes the level counts of labelled matching pairs into m.
-func labelledM(f *Frame, c *compiled, labels []LabelledPair, m [][]float64) int {
-	counts := make([][]float64, len(m))
-	for k := range m {
-		counts[k] = make([]float64, len(m[k]))
+// labelledCounts counts, per comparison and level, the labelled pairs
+// whose Match is match (pairs naming records the frame does not hold are
+// left out), and returns how many pairs it counted.
+func labelledCounts(f *Frame, c *compiled, labels []LabelledPair, match bool, levels [][]float64) ([][]float64, int) {
+	counts := make([][]float64, len(levels))
+	for k := range levels {
+		counts[k] = make([]float64, len(levels[k]))
 	}
 	used := 0
 	for _, lp := range labels {
 		a, ok1 := f.Index(lp.A)
 		b, ok2 := f.Index(lp.B)
-		if !ok1 || !ok2 || !lp.Match {
+		if !ok1 || !ok2 || lp.Match != match {
 			continue
 		}
 		used++
@@ -779,10 +781,14 @@ func labelledM(f *Frame, c *compiled, labels []LabelledPair, m [][]float64) int 
 			}
 		}
 	}
-	if used == 0 {
-		return 0
-	}
-	for k := range m {
+	return counts, used
+}
+
+// mixCounts replaces each comparison's distribution p[k] by the mix of
+// its labelled level counts with p[k] taken as weight(k) observations;
+// comparisons no labelled pair reached are left as they are.
+func mixCounts(p, counts [][]float64, weight float64, clamp func(float64) float64) {
+	for k := range p {
 		tot := 0.0
 		for _, v := range counts[k] {
 			tot += v
@@ -790,10 +796,19 @@ func labelledM(f *Frame, c *compiled, labels []LabelledPair, m [][]float64) int 
 		if tot == 0 {
 			continue
 		}
-		// Weighted by evidence: EM's m counts as 10 pseudo pairs.
-		for l := range m[k] {
-			m[k][l] = (counts[k][l] + 10*m[k][l]) / (tot + 10)
+		for l := range p[k] {
+			p[k][l] = clamp((counts[k][l] + weight*p[k][l]) / (tot + weight))
 		}
+	}
+}
+
+// labelledM mixes the level counts of labelled matching pairs into m,
+// weighted by evidence: EM's m counts as 10 pseudo pairs. It returns the
+// pairs used.
+func labelledM(f *Frame, c *compiled, labels []LabelledPair, m [][]float64) int {
+	counts, used := labelledCounts(f, c, labels, true, m)
+	if used > 0 {
+		mixCounts(m, counts, 10, func(x float64) float64 { return x })
 	}
 	return used
 }
@@ -801,43 +816,13 @@ func labelledM(f *Frame, c *compiled, labels []LabelledPair, m [][]float64) int 
 // labelledU adds the level counts of labelled non-matching pairs (review
 // decisions "different persons") to u, each pair one more observation
 // beside the nr random pairs u was estimated from: the levels such pairs
-// reach become likelier among non-matches and weigh less. It returns the
-// pairs used.
+// reach become likelier among non-matches and weigh less. u[k] sums to
+// one over the levels a random pair reached (null left out), like the
+// counts, so the two mix as counts. It returns the pairs used.
 func labelledU(f *Frame, c *compiled, labels []LabelledPair, u [][]float64, nr int64) int {
-	counts := make([][]float64, len(u))
-	for k := range u {
-		counts[k] = make([]float64, len(u[k]))
-	}
-	used := 0
-	for _, lp := range labels {
-		a, ok1 := f.Index(lp.A)
-		b, ok2 := f.Index(lp.B)
-		if !ok1 || !ok2 || lp.Match {
-			continue
-		}
-		used++
-		for k := range c.comps {
-			if g := c.gamma(f, k, int32(a), int32(b)); g > 0 {
-				counts[k][g-1]++
-			}
-		}
-	}
-	if used == 0 {
-		return 0
-	}
-	for k := range u {
-		tot := 0.0
-		for _, v := range counts[k] {
-			tot += v
-		}
-		if tot == 0 {
-			continue
-		}
-		// u[k] sums to one over the levels a random pair reached (null
-		// left out), like counts[k]: mix the two as counts.
-		for l := range u[k] {
-			u[k][l] = clampP((counts[k][l] + float64(nr)*u[k][l]) / (tot + float64(nr)))
-		}
+	counts, used := labelledCounts(f, c, labels, false, u)
+	if used > 0 {
+		mixCounts(u, counts, float64(nr), clampP)
 	}
 	return used
 }
