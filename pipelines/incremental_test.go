@@ -2,13 +2,10 @@ package pipelines_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"math/rand"
 	"slices"
 	"testing"
 
-	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/pipelines"
@@ -28,27 +25,7 @@ func generatedRecords(t *testing.T, persons int) []schemas.Record {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var recs []schemas.Record
-	for _, path := range sourceFiles(t, dir, m) {
-		src, err := ingest.Open(path, ingest.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			it, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if it.Record != nil {
-				recs = append(recs, *it.Record)
-			}
-		}
-		src.Close()
-	}
-	return recs
+	return readRecords(t, sourceFiles(t, dir, m))
 }
 
 // TestIncrementalMatchesBatchAndKeepsIDs feeds a generated population, in

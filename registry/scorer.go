@@ -132,15 +132,6 @@ func itemKey(id string, k matching.RowKey) []byte {
 	return binary.BigEndian.AppendUint64(b, k.Hash)
 }
 
-func scoreBlockKey(k matching.RowKey, arrival uint64) []byte {
-	b := blockPrefix(k.Rule, k.Hash)
-	b = append(b, k.Sort...)
-	b = append(b, 0)
-	return binary.BigEndian.AppendUint64(b, arrival)
-}
-
-func arrivalOf(k []byte) uint64 { return binary.BigEndian.Uint64(k[len(k)-8:]) }
-
 // Score indexes the items and returns their edges; offset (the input
 // position the items came from) is stored with the state in one atomic
 // write, so that a restarted score instance resumes after it.
@@ -191,7 +182,7 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 			arrival = sc.next
 			sc.next++
 			wb.Set(itemKey(it.ID, it.Key), u64(arrival), nil)
-			wb.Set(scoreBlockKey(it.Key, arrival), []byte(it.ID), nil)
+			wb.Set(blockKey(it.Key, arrival), []byte(it.ID), nil)
 			if _, c, err := wb.Get(append([]byte{kRecord}, it.ID...)); err == nil {
 				c.Close()
 			} else if errors.Is(err, pebble.ErrNotFound) {
@@ -307,7 +298,7 @@ func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, 
 		// Every entry but its own is older: this batch's later items are
 		// not indexed yet.
 		for ok := it.First(); ok; ok = it.Next() {
-			if arrivalOf(it.Key()) == arrival {
+			if seqOfBlockKey(it.Key()) == arrival {
 				continue
 			}
 			out = append(out, string(it.Value()))
@@ -322,10 +313,10 @@ func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, 
 			return out, nil
 		}
 		out = out[:0]
-		me := scoreBlockKey(key, arrival)
+		me := blockKey(key, arrival)
 		k := 0
 		for ok := it.SeekGE(me); ok && k < rule.Window; ok = it.Next() {
-			if arrivalOf(it.Key()) != arrival {
+			if seqOfBlockKey(it.Key()) != arrival {
 				out = append(out, string(it.Value()))
 				k++
 			}
@@ -339,7 +330,7 @@ func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, 
 	}
 	pos := -1
 	for ok := it.First(); ok; ok = it.Next() {
-		a := arrivalOf(it.Key())
+		a := seqOfBlockKey(it.Key())
 		if a == arrival {
 			pos = len(out)
 			continue
