@@ -16,15 +16,7 @@ import (
 // registry emits it once more with status resolved_by_registry, citing
 // the merge event and the decision. A conflict still true is not closed.
 func TestStaleConflictResolvedByRegistry(t *testing.T) {
-	s, err := matching.TrainedSettings("vietnamese")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reg.Close()
+	reg := openVietnamese(t)
 	ctx := context.Background()
 	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
 		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
@@ -107,15 +99,7 @@ func TestStaleConflictResolvedByRegistry(t *testing.T) {
 // records into one frame: the registry finds the other holder through
 // the number's block, and names both persons and records.
 func TestSharedIDAcrossBatches(t *testing.T) {
-	s, err := matching.TrainedSettings("vietnamese")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reg.Close()
+	reg := openVietnamese(t)
 	ctx := context.Background()
 	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
 		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}

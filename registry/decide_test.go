@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -12,15 +11,7 @@ import (
 // Police decisions split and join persons, with events citing them; the
 // same decision again changes nothing.
 func TestDecisions(t *testing.T) {
-	s, err := matching.TrainedSettings("vietnamese")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reg.Close()
+	reg := openVietnamese(t)
 	ctx := context.Background()
 	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
 		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
@@ -93,15 +84,7 @@ func TestDecisions(t *testing.T) {
 // records (identity is the canonical record id: file hash + sheet + row),
 // and the same row delivered again is one record.
 func TestRecordsOfTwoFilesSharingCodes(t *testing.T) {
-	s, err := matching.TrainedSettings("vietnamese")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reg.Close()
+	reg := openVietnamese(t)
 	a := schemas.Record{RecordID: schemas.RecordID("hash-of-file-1", "", 2), SourceRecordID: "NK1", FullName: "Nguyễn Thị Thu Hà",
 		BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F", PermProvinceCode: "01", PermCommuneCode: "00004"}
 	b := schemas.Record{RecordID: schemas.RecordID("hash-of-file-2", "", 2), SourceRecordID: "NK1", FullName: "Lê Văn Tám",

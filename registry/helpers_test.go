@@ -3,7 +3,27 @@ package registry_test
 import (
 	"encoding/csv"
 	"os"
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/registry"
 )
+
+// openVietnamese opens a new registry in a temporary directory with the
+// embedded Vietnamese model, closed when the test ends.
+func openVietnamese(t *testing.T) *registry.Registry {
+	t.Helper()
+	s, err := matching.TrainedSettings("vietnamese")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reg.Close() })
+	return reg
+}
 
 func readCSV(path string, fn func(row []string)) error {
 	fh, err := os.Open(path)
