@@ -410,14 +410,23 @@ type weights struct {
 type fold struct{ k, into int }
 
 // foldedOut reports whether comparison k's weight is left out for levels
-// gs: it is folded into a comparison that agrees with it.
+// gs: it is folded into a comparison that agrees with it, or that
+// disagrees with it too (a person who moved has another city and another
+// postcode: one fact changed, counted once).
 func (ws *weights) foldedOut(k int, gs []uint8) bool {
 	for _, fd := range ws.folds {
-		if fd.k == k && gs[k] == 1 && gs[fd.into] == 1 {
+		if fd.k == k && ws.sameFact(fd, gs) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameFact reports whether the folded comparison fd.k and its twin both
+// land on their first level, or both on else.
+func (ws *weights) sameFact(fd fold, gs []uint8) bool {
+	a, b := gs[fd.k], gs[fd.into]
+	return (a == 1 && b == 1) || (int(a) == len(ws.w[fd.k])-1 && int(b) == len(ws.w[fd.into])-1)
 }
 
 func newWeights(c *compiled, m *Model, prior string) *weights {
@@ -508,8 +517,8 @@ func (ws *weights) rawScore(c *compiled, f *Frame, gs []uint8, a, b int32) float
 		}
 	}
 	for _, fd := range ws.folds {
-		if gs[fd.k] == 1 && gs[fd.into] == 1 {
-			w, adj := ws.weight(c, f, fd.k, 1, a, b)
+		if ws.sameFact(fd, gs) {
+			w, adj := ws.weight(c, f, fd.k, gs[fd.k], a, b)
 			total -= w + adj
 		}
 	}

@@ -3,6 +3,7 @@ package matching
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -133,6 +134,14 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 		var raw string
 		if p := c.spec.DateParts; p != nil {
 			raw = c.partsText(get, p)
+		} else if len(c.spec.Join) > 0 {
+			var parts []string
+			for _, in := range c.spec.Join {
+				if v := c.clean(get(in)); v != "" {
+					parts = append(parts, v)
+				}
+			}
+			raw = strings.Join(parts, " ")
 		} else {
 			raw = c.clean(get(c.spec.From))
 		}
@@ -245,6 +254,11 @@ func (c *column) partsText(get Getter, p *DateParts) string {
 	if !ok {
 		return y + "-" + m + "-" + d
 	}
+	if mn > 12 && dn >= 1 && dn <= 12 {
+		// No month is over 12: the day and the month were entered in
+		// each other's column.
+		mn, dn = dn, mn
+	}
 	return fmt.Sprintf("%04d-%02d-%02d", yn, mn, dn)
 }
 
@@ -354,7 +368,7 @@ var folder = func(s string) string { return strings.ToLower(s) }
 
 func checkTransform(t string) error {
 	switch t {
-	case "lower", "fold", "trim", "digits", "alnum", "soundex", "first_word", "last_word", "ocr_class":
+	case "lower", "fold", "trim", "digits", "alnum", "soundex", "first_word", "last_word", "ocr_class", "sorted_words":
 		return nil
 	}
 	if n, ok := strings.CutPrefix(t, "first:"); ok {
@@ -418,6 +432,10 @@ func applyTransforms(v string, ts []string) string {
 			v = soundex(v)
 		case "ocr_class":
 			v = compare.LookAlikeKey(v)
+		case "sorted_words":
+			w := strings.Fields(v)
+			sort.Strings(w)
+			v = strings.Join(w, " ")
 		case "first_word":
 			v, _, _ = strings.Cut(v, " ")
 		case "last_word":

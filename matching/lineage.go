@@ -14,10 +14,12 @@ func Lineage(c ColumnSpec) []string {
 	if len(c.Inputs) > 0 {
 		return c.Inputs
 	}
-	if p := c.DateParts; p != nil {
+	if len(c.Join) > 0 || c.DateParts != nil {
 		var out []string
-		for _, f := range []string{p.Year, p.Month, p.Day} {
-			if f != "" {
+		for _, f := range c.Fields() {
+			if in, ok := derivedInputs[f]; ok {
+				out = append(out, in...)
+			} else {
 				out = append(out, f)
 			}
 		}

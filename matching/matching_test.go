@@ -164,7 +164,7 @@ func TestEMRecoversParameters(t *testing.T) {
 	}
 	m := [][]float64{{0.5, 0.3, 0.2}, {0.5, 0.3, 0.2}, {0.5, 0.5}, {0.4, 0.3, 0.3}}
 	active := []bool{true, true, true, true}
-	got, _ := em(pats, m, u, active, 0.05, 200, true)
+	got, _ := em(pats, m, u, active, nil, 0.05, 200, true)
 	if math.Abs(got-lambda) > 0.01 {
 		t.Errorf("λ = %.4f, want %.2f", got, lambda)
 	}

@@ -177,8 +177,10 @@ func Capture(s *Settings, id string, source int, get Getter, conf ConfidenceGett
 	sd := s.withDefaults()
 	rec := StoredRecord{ID: id, Source: source, Fields: map[string]string{}}
 	for _, c := range sd.Columns {
-		if v := get(c.From); v != "" {
-			rec.Fields[c.From] = v
+		for _, in := range c.Fields() {
+			if v := get(in); v != "" {
+				rec.Fields[in] = v
+			}
 		}
 		if c.Confidence != "" && conf != nil {
 			if x, ok := conf(c.Confidence); ok {

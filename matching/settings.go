@@ -64,11 +64,18 @@ type ColumnSpec struct {
 	// column, or a derived field such as vn.family); default: Name.
 	From string `json:"from,omitempty" yaml:"from,omitempty"`
 	// Transforms applied in order: lower, fold (strip diacritics), trim,
-	// digits, alnum, first:N, soundex.
+	// digits, alnum, first:N, first_word, last_word, soundex, ocr_class,
+	// sorted_words, regex:PATTERN (SettingsDoc lists them).
 	Transforms []string `json:"transforms,omitempty" yaml:"transforms,omitempty"`
 	// Confidence names the OCR confidence key (a record column) whose value
 	// scales comparisons of this column; "" for none.
 	Confidence string `json:"confidence,omitempty" yaml:"confidence,omitempty"`
+	// Join builds a text column from several input fields, their values
+	// joined by a space in the order given (blanks left out; missing
+	// tokens cleared first); From is then unused. With the sorted_words
+	// transform it makes a key that does not depend on the fields' order
+	// (a first and last name entered in each other's column).
+	Join []string `json:"join,omitempty" yaml:"join,omitempty"`
 	// DateParts builds a date column from separate year, month and day
 	// input fields (numbers, or month names); From is then unused.
 	DateParts *DateParts `json:"date_parts,omitempty" yaml:"date_parts,omitempty"`
@@ -90,6 +97,26 @@ type ColumnSpec struct {
 	// rule's keys. Default: From, or for a derived field (vn.family) the
 	// record field it is read from (full_name).
 	Inputs []string `json:"inputs,omitempty" yaml:"inputs,omitempty"`
+}
+
+// Fields returns the input fields column c reads: its Join fields, its
+// date parts, or From (default: its name).
+func (c ColumnSpec) Fields() []string {
+	switch {
+	case len(c.Join) > 0:
+		return c.Join
+	case c.DateParts != nil:
+		var out []string
+		for _, f := range []string{c.DateParts.Year, c.DateParts.Month, c.DateParts.Day} {
+			if f != "" {
+				out = append(out, f)
+			}
+		}
+		return out
+	case c.From != "":
+		return []string{c.From}
+	}
+	return []string{c.Name}
 }
 
 // DateParts name the input fields of a date's parts.
@@ -448,6 +475,9 @@ func (s Settings) Validate() error {
 			}
 		} else if c.DateParts != nil || c.DateFormat != "" {
 			bad(fmt.Sprintf("columns[%d].kind", i), "date_parts and date_format need kind date, not %s", c.Kind)
+		}
+		if len(c.Join) > 0 && (c.DateParts != nil || c.Kind == "date") {
+			bad(fmt.Sprintf("columns[%d].join", i), "builds a text or code column; a date from parts is date_parts")
 		}
 		if c.DateParts != nil && c.DateParts.Year == "" {
 			bad(fmt.Sprintf("columns[%d].date_parts.year", i), "is empty")

@@ -216,6 +216,16 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	u, nu, folds := estimateU(f, c, s)
 	rep.Folded = folds
 	rep.URandomPairs = nu
+	// A folded comparison (a postcode after its city) does not vote in EM:
+	// counted beside its twin it doubles their agreement, and EM takes
+	// "same city" for "same person" (m of the city's else near 0). Its m is
+	// still learned, from the posteriors the other comparisons give.
+	silent := make([]bool, len(c.comps))
+	for _, fd := range folds {
+		if k := c.compIndex(fd.Comparison); k >= 0 {
+			silent[k] = true
+		}
+	}
 
 	// Starting m.
 	m := make([][]float64, len(c.comps))
@@ -316,7 +326,7 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 		for k := range m {
 			mk[k] = append([]float64(nil), m[k]...)
 		}
-		lam, it := em(pats, mk, u, active, 0.1, s.Training.MaxIterations, true)
+		lam, it := em(pats, mk, u, active, silent, 0.1, s.Training.MaxIterations, true)
 		sr.Iterations, sr.Lambda = it, lam
 		sr.M = make([][]float64, len(m))
 		for k := range m {
@@ -354,7 +364,7 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	for k := range all {
 		all[k] = true
 	}
-	lam, _ := em(union, m, u, all, 0.1, 100, false)
+	lam, _ := em(union, m, u, all, silent, 0.1, 100, false)
 	rep.Records = f.Len()
 	rep.Recall = s.Training.Recall
 	rep.LambdaEM = lam * float64(rep.UnionPairs) / float64(rep.TotalPairs)
@@ -686,8 +696,10 @@ func findFolds(c *compiled, counts [][][]float64, both []int64) []Fold {
 
 // em runs expectation–maximisation over pattern counts with u fixed. It
 // updates m of the active comparisons (when updateM) and returns λ, the
-// share of matches among the pairs, and the iterations run.
-func em(pats patterns, m, u [][]float64, active []bool, lambda float64, maxIter int, updateM bool) (float64, int) {
+// share of matches among the pairs, and the iterations run. A silent
+// comparison (nil: none) has its m updated but does not vote on the
+// posteriors.
+func em(pats patterns, m, u [][]float64, active, silent []bool, lambda float64, maxIter int, updateM bool) (float64, int) {
 	type pat struct {
 		g []byte
 		n float64
@@ -713,7 +725,7 @@ func em(pats patterns, m, u [][]float64, active []bool, lambda float64, maxIter 
 		for _, p := range ps {
 			lbf := 0.0
 			for k, g := range p.g {
-				if g == 0 || !active[k] {
+				if g == 0 || !active[k] || (silent != nil && silent[k]) {
 					continue
 				}
 				lbf += math.Log(clampP(m[k][g-1])) - math.Log(clampP(u[k][g-1]))

@@ -465,6 +465,69 @@ comparisons:
 	if gs[3] = 2; ws.foldedOut(4, gs) {
 		t.Error("plz folded out although town disagrees")
 	}
+	// Both disagreeing (a person who moved) is one fact too: counted once.
+	if gs[3], gs[4] = 2, 2; !ws.foldedOut(4, gs) {
+		t.Error("plz not folded out when town and plz both disagree")
+	}
+	// EM does not let the two places vote twice: a match keeps some
+	// chance of another town (the generator moves a tenth of the
+	// duplicates' people), where a double vote drove it to nothing.
+	if town := m.Comparisons[3].M; town[len(town)-1] < 0.02 {
+		t.Errorf("m of town's else %.4f: EM took the two places for the person", town[len(town)-1])
+	}
+}
+
+// TestJoinSortedWords: a column joined from two fields with sorted_words
+// is the same key whichever field holds which name; a day over 12 in the
+// month field is read as day and month entered in each other's column.
+func TestJoinSortedWords(t *testing.T) {
+	s, err := ParseSettings([]byte(`
+version: 1
+name: join
+columns:
+  - {name: names, join: [first, last], transforms: [fold, sorted_words]}
+  - {name: born, date_parts: {year: y, month: m, day: d}}
+blocking:
+  - {name: names, keys: [names]}
+comparisons:
+  - {name: names, null_columns: [names], levels: [{label: exact, op: exact, column: names}]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []map[string]string{
+		{"first": "Jürgen", "last": "Weiß", "y": "1934", "m": "8", "d": "24"},
+		{"first": "Weiß", "last": "jurgen", "y": "1934", "m": "24", "d": "8"},
+		{"first": "NA", "last": "Weiß", "y": "1934", "m": "13", "d": "13"},
+	}
+	f := toyFrame(t, s, rows, []string{"a", "b", "c"})
+	if a, b := f.Value("names", 0), f.Value("names", 1); a != b || a != "jurgen weiß" && a != "jurgen weiss" {
+		t.Errorf("names %q and %q, want one swap-free key", a, b)
+	}
+	if v := f.Value("names", 2); v != "weiß" && v != "weiss" {
+		t.Errorf("names with first NA: %q, want the last name alone", v)
+	}
+	if a, b := f.Value("born", 0), f.Value("born", 1); a != "1934-08-24" || b != a {
+		t.Errorf("born %q and %q, want 1934-08-24 for both", a, b)
+	}
+	if v := f.Value("born", 2); v != "" {
+		t.Errorf("born 1934-13-13: %q, want unread", v)
+	}
+	if got := Lineage(s.Columns[0]); strings.Join(got, ",") != "first,last" {
+		t.Errorf("lineage of names %v, want first,last", got)
+	}
+	if _, err := ParseSettings([]byte(`
+version: 1
+name: bad
+columns:
+  - {name: d, kind: date, join: [a, b]}
+blocking:
+  - {name: d, keys: [d]}
+comparisons:
+  - {name: d, null_columns: [d], levels: [{label: exact, op: date_exact, column: d}]}
+`)); err == nil || !strings.Contains(err.Error(), "join") {
+		t.Errorf("a date column with join: %v, want an error naming join", err)
+	}
 }
 
 // TestPreciseSessionDoesNotWarn: a session matching nearly all its pairs

@@ -163,9 +163,11 @@ func newRegistry(cfg Config) (*Registry, error) {
 		r.now = time.Now
 	}
 	for _, c := range s.Columns {
-		if _, ok := r.fIndex[c.From]; !ok {
-			r.fIndex[c.From] = len(r.fields)
-			r.fields = append(r.fields, c.From)
+		for _, in := range c.Fields() {
+			if _, ok := r.fIndex[in]; !ok {
+				r.fIndex[in] = len(r.fields)
+				r.fields = append(r.fields, in)
+			}
 		}
 		if c.Confidence != "" {
 			if _, ok := r.cIndex[c.Confidence]; !ok {
