@@ -17,8 +17,10 @@
 //     record, the blocking rules, the comparisons — each an ordered list of
 //     levels, null first and else last — the guards, vetoes and thresholds,
 //     and once trained the Model (m and u per level, λ). Embedded settings:
-//     vietnamese (canonical records, read through RecordAdapter over
-//     packages vn and address), febrl and fake_1000 (benchmarks).
+//     febrl and fake_1000 (the public benchmarks, named by mapping files).
+//     The Vietnamese settings, their trained model and the adapter that
+//     reads canonical records into their fields (over packages vn and
+//     address) are package matching/vietnamese.
 //   - A Frame holds the records column by column: interned values, rune
 //     slices and term counts, so the hot loop compares integers and
 //     precomputed slices and allocates nothing (compare package).

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/matching/compare"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // Getter returns the value of an input field by name ("" when absent).
@@ -363,8 +364,9 @@ func (f *Frame) tf(ci, i int) float64 {
 
 // Transforms.
 
-// Folder strips diacritics; package matching uses vn.Fold (see fold.go).
-var folder = func(s string) string { return strings.ToLower(s) }
+// folder is the fold transform: lower case without diacritics (vn.Fold,
+// which also folds đ to d).
+var folder = vn.Fold
 
 func checkTransform(t string) error {
 	switch t {

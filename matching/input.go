@@ -63,11 +63,11 @@ func LoadMapping(path string) (*Mapping, error) {
 	return &m, nil
 }
 
-// LoadSettings returns the settings a mapping names (the embedded
-// Vietnamese settings for a nil mapping).
+// LoadSettings returns the settings a mapping names: an embedded settings
+// document by name (DefaultSettings), else a file relative to the mapping.
 func (m *Mapping) LoadSettings() (*Settings, error) {
 	if m == nil || m.Settings == "" {
-		return DefaultSettings("vietnamese")
+		return nil, fmt.Errorf("mapping names no settings")
 	}
 	if s, err := DefaultSettings(m.Settings); err == nil {
 		return s, nil

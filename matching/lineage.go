@@ -1,9 +1,17 @@
 package matching
 
 // derivedInputs maps a derived input field (such as vn.family, made by the
-// record adapter) to the input fields it is computed from. Packages that
-// derive fields register them here (see vnrecord.go).
+// Vietnamese record adapter) to the input fields it is computed from.
+// Packages that derive fields register them with DeriveInputs.
 var derivedInputs = map[string][]string{}
+
+// DeriveInputs records that the derived field (a From that an adapter's
+// getter computes, such as vn.family) is computed from the input fields
+// inputs, for Lineage. Adapters call it from an init function: it is not
+// safe to call while frames are being trained or linked.
+func DeriveInputs(field string, inputs ...string) {
+	derivedInputs[field] = inputs
+}
 
 // Lineage returns the input fields column c is derived from: its Inputs
 // when given, else the fields its From is computed from (a derived field's

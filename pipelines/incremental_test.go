@@ -8,6 +8,7 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
@@ -46,7 +47,7 @@ func generatedRecords(t *testing.T, persons int) []schemas.Record {
 func TestIncrementalMatchesBatchAndKeepsIDs(t *testing.T) {
 	recs := generatedRecords(t, 1000)
 	rand.New(rand.NewSource(3)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
-	s, err := matching.TrainedSettings("vietnamese")
+	s, err := vietnamese.Trained()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/segmentio/kafka-go"
@@ -139,7 +140,7 @@ func OpenRegistry(ctx context.Context, cfg RegistryConfig) (*RegistryLinker, int
 	s := cfg.Settings
 	if s == nil {
 		var err error
-		if s, err = matching.TrainedSettings("vietnamese"); err != nil {
+		if s, err = vietnamese.Trained(); err != nil {
 			return nil, 0, fmt.Errorf("open registry: %w", err)
 		}
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 )
 
@@ -291,7 +292,7 @@ func RunScore(ctx context.Context, cfg ScoreConfig, st *ScoreStats) error {
 	s := cfg.Settings
 	if s == nil {
 		var err error
-		if s, err = matching.TrainedSettings("vietnamese"); err != nil {
+		if s, err = vietnamese.Trained(); err != nil {
 			return fmt.Errorf("score: %w", err)
 		}
 	}

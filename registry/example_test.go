@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -13,7 +13,7 @@ import (
 func ExampleRegistry_AddRecords() {
 	dir, _ := os.MkdirTemp("", "registry")
 	defer os.RemoveAll(dir)
-	s, err := matching.TrainedSettings("vietnamese")
+	s, err := vietnamese.Trained()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -54,7 +54,7 @@ func ExampleRegistry_AddRecords() {
 func ExampleLocal() {
 	dir, _ := os.MkdirTemp("", "registry")
 	defer os.RemoveAll(dir)
-	s, err := matching.TrainedSettings("vietnamese")
+	s, err := vietnamese.Trained()
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 )
 
@@ -13,7 +13,7 @@ import (
 // embedded Vietnamese model, closed when the test ends.
 func openVietnamese(t *testing.T) *registry.Registry {
 	t.Helper()
-	s, err := matching.TrainedSettings("vietnamese")
+	s, err := vietnamese.Trained()
 	if err != nil {
 		t.Fatal(err)
 	}

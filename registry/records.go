@@ -3,7 +3,7 @@ package registry
 import (
 	"context"
 
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -12,12 +12,12 @@ import (
 // packages vn and address) and identified by its canonical record id
 // (source file hash + sheet + row), never by the source's own code.
 type Records struct {
-	ad *matching.RecordAdapter
+	ad *vietnamese.Adapter
 }
 
 // NewRecords returns an adapter; addresses are resolved through
 // address.Resolve, whose cache of recent results is shared by the process.
-func NewRecords() *Records { return &Records{ad: matching.NewRecordAdapter()} }
+func NewRecords() *Records { return &Records{ad: vietnamese.NewAdapter()} }
 
 // Inputs returns the inputs of recs, in order.
 func (a *Records) Inputs(recs []schemas.Record) []Input {

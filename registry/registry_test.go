@@ -13,6 +13,7 @@ import (
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
@@ -85,7 +86,7 @@ func makePopulation(dir string) (*population, error) {
 		}
 		src.Close()
 	}
-	s, err := matching.DefaultSettings("vietnamese")
+	s, err := vietnamese.Settings()
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -71,7 +72,7 @@ the records are read as import publishes them.`,
 				return fmt.Errorf("bench registry: %w", err)
 			}
 			fmt.Fprintf(out, "generated %d persons, %d records\n", m.Persons, m.Records)
-			s, err := matching.TrainedSettings("vietnamese")
+			s, err := vietnamese.Trained()
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/spf13/cobra"
 )
@@ -79,6 +80,12 @@ func (o *linkOptions) settingsAndMapping() (*matching.Settings, *matching.Mappin
 		if s, err = matching.LoadSettings(o.settings); err != nil {
 			return nil, nil, err
 		}
+	case mp == nil || mp.Settings == "" || mp.Settings == "vietnamese":
+		// Canonical records (or a mapping naming no other settings): the
+		// Vietnamese settings, beside the adapter whose fields they read.
+		if s, err = vietnamese.Settings(); err != nil {
+			return nil, nil, err
+		}
 	default:
 		if s, err = mp.LoadSettings(); err != nil {
 			return nil, nil, err
@@ -121,7 +128,7 @@ func (o *linkOptions) labelled(add adder) func(id, label string, source int, get
 func (o *linkOptions) read(mp *matching.Mapping, add adder) error {
 	addL := o.labelled(add)
 	if mp == nil {
-		ad := matching.NewRecordAdapter()
+		ad := vietnamese.NewAdapter()
 		for i, p := range o.in {
 			if err := addRecords(ad, p, i, addL, o.warnings()); err != nil {
 				return err
@@ -358,7 +365,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 // order; the fields of each batch of records (name parsing, address
 // resolution) are derived on all cores while the next batch is read.
 // Rejected rows are counted, not linked (dancu import reports them).
-func addRecords(ad *matching.RecordAdapter, path string, source int, add func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error, warn io.Writer) error {
+func addRecords(ad *vietnamese.Adapter, path string, source int, add func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error, warn io.Writer) error {
 	src, err := ingest.Open(path, ingest.Options{})
 	if err != nil {
 		return err // names the file
@@ -429,7 +436,7 @@ func addRecords(ad *matching.RecordAdapter, path string, source int, add func(id
 			continue
 		}
 		for i, r := range j.recs {
-			if err := add(matching.RecordKey(r), matching.RecordLabel(r), source, j.gets[i], j.confs[i]); err != nil {
+			if err := add(vietnamese.RecordKey(r), vietnamese.RecordLabel(r), source, j.gets[i], j.confs[i]); err != nil {
 				addErr = fmt.Errorf("%s row %d: %w", path, r.Row, err)
 				close(stop)
 				break

@@ -30,7 +30,7 @@ by more than 3×; --strict makes those warnings fatal. The model carries the
 training records' term frequencies (frozen, so that every score instance scores
 a pair alike) and a version naming its content; dancu run and the registry
 load it with --settings (default: the trained Vietnamese model embedded in the
-binary, see matching.TrainedSettings).`,
+binary, see package matching/vietnamese).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if ctx == nil {

@@ -6,27 +6,27 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/dancu-vn/dancu/schemas"
 )
 
-// TestRecordKeyIsFileScoped: two rows of two files that reuse the same
-// local code ("Mã bản ghi" NK1) are two records, not a redelivery of one;
-// the same row delivered twice is one.
-func TestRecordKeyIsFileScoped(t *testing.T) {
-	a, b := base(), base()
-	a.RecordID, a.SourceRecordID = schemas.RecordID("hash-of-file-1", "", 2), "NK1"
-	b.RecordID, b.SourceRecordID = schemas.RecordID("hash-of-file-2", "", 2), "NK1"
-	b.FullName, b.IDNumber, b.BirthDate, b.BirthYear = "Lê Văn Tám", "", "1971-01-02", 1971
-	if RecordKey(&a) == RecordKey(&b) {
-		t.Fatalf("rows of two files share the key %q", RecordKey(&a))
+// TestCleanMissing checks that a column reads its missing values in any
+// case (as strings.ToLower would), and keeps everything else.
+func TestCleanMissing(t *testing.T) {
+	c := column{missing: map[string]bool{}}
+	for _, m := range DefaultMissing {
+		m = strings.ToLower(strings.TrimSpace(m))
+		c.missing[m] = true
+		c.missingMax = max(c.missingMax, len(m))
 	}
-	if RecordLabel(&a) != "NK1" {
-		t.Errorf("label %q, want the source's code NK1", RecordLabel(&a))
+	for _, v := range []string{"N/A", " null ", "NONE", "Không Rõ", "KHÔNG CÓ", "-", "chưa rõ"} {
+		if got := c.clean(v); got != "" {
+			t.Errorf("clean(%q) = %q, want missing", v, got)
+		}
 	}
-
-	// Linking both (a second file reusing the code) is the registry's test:
-	// registry.TestRecordsOfTwoFilesSharingCodes.
+	for _, v := range []string{"Nguyễn", "NAM", "0010", "Không Rõ Ràng", "KHÔNGG", "a very long value that no missing value can be"} {
+		if got := c.clean(v); got != strings.TrimSpace(v) {
+			t.Errorf("clean(%q) = %q, want it kept", v, got)
+		}
+	}
 }
 
 // TestReadTableRefusesOtherSheets: a mapped table is read from the first

@@ -1,56 +1,41 @@
-package matching
+package vietnamese
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 )
 
 // TestDerivedSlots checks that every vn.* field the adapter declares, and
 // every one the embedded settings read, has its slot in the adapter's
-// array (a field without one would read as missing on every record).
+// array (a field without one would read as missing on every record), and
+// that matching.Lineage traces each back to its record field.
 func TestDerivedSlots(t *testing.T) {
-	for f := range derivedInputs {
+	for f, in := range derivedInputs {
 		if derivedSlot(f) < 0 {
 			t.Errorf("derived field %s has no slot", f)
 		}
+		if got := matching.Lineage(matching.ColumnSpec{Name: "x", From: f}); strings.Join(got, ",") != strings.Join(in, ",") {
+			t.Errorf("lineage of %s: %v, want %v", f, got, in)
+		}
 	}
-	for _, name := range []string{"vietnamese"} {
-		s, err := DefaultSettings(name)
+	for _, load := range []func() (*matching.Settings, error){Settings, Trained} {
+		s, err := load()
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range s.withDefaults().Columns {
+		for _, c := range s.Columns {
 			if strings.HasPrefix(c.From, "vn.") && derivedSlot(c.From) < 0 {
-				t.Errorf("settings %s: column %s reads %s, which the adapter does not make", name, c.Name, c.From)
+				t.Errorf("settings %s: column %s reads %s, which the adapter does not make", s.Name, c.Name, c.From)
 			}
 		}
 	}
 	if derivedSlot("full_name") != -1 || derivedSlot("vn.nope") != -2 {
 		t.Errorf("derivedSlot: canonical column %d, unknown vn field %d", derivedSlot("full_name"), derivedSlot("vn.nope"))
-	}
-}
-
-// TestCleanMissing checks that a column reads its missing values in any
-// case (as strings.ToLower would), and keeps everything else.
-func TestCleanMissing(t *testing.T) {
-	c := column{missing: map[string]bool{}}
-	for _, m := range DefaultMissing {
-		m = strings.ToLower(strings.TrimSpace(m))
-		c.missing[m] = true
-		c.missingMax = max(c.missingMax, len(m))
-	}
-	for _, v := range []string{"N/A", " null ", "NONE", "Không Rõ", "KHÔNG CÓ", "-", "chưa rõ"} {
-		if got := c.clean(v); got != "" {
-			t.Errorf("clean(%q) = %q, want missing", v, got)
-		}
-	}
-	for _, v := range []string{"Nguyễn", "NAM", "0010", "Không Rõ Ràng", "KHÔNGG", "a very long value that no missing value can be"} {
-		if got := c.clean(v); got != strings.TrimSpace(v) {
-			t.Errorf("clean(%q) = %q, want it kept", v, got)
-		}
 	}
 }
 
@@ -80,4 +65,23 @@ func TestNameKeys(t *testing.T) {
 	if n < 100 {
 		t.Fatalf("only %d names checked", n)
 	}
+}
+
+// TestRecordKeyIsFileScoped: two rows of two files that reuse the same
+// local code ("Mã bản ghi" NK1) are two records, not a redelivery of one;
+// the same row delivered twice is one.
+func TestRecordKeyIsFileScoped(t *testing.T) {
+	a, b := base(), base()
+	a.RecordID, a.SourceRecordID = schemas.RecordID("hash-of-file-1", "", 2), "NK1"
+	b.RecordID, b.SourceRecordID = schemas.RecordID("hash-of-file-2", "", 2), "NK1"
+	b.FullName, b.IDNumber, b.BirthDate, b.BirthYear = "Lê Văn Tám", "", "1971-01-02", 1971
+	if RecordKey(&a) == RecordKey(&b) {
+		t.Fatalf("rows of two files share the key %q", RecordKey(&a))
+	}
+	if RecordLabel(&a) != "NK1" {
+		t.Errorf("label %q, want the source's code NK1", RecordLabel(&a))
+	}
+
+	// Linking both (a second file reusing the code) is the registry's test:
+	// registry.TestRecordsOfTwoFilesSharingCodes.
 }

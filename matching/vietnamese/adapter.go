@@ -1,19 +1,23 @@
-package matching
+package vietnamese
 
 import (
 	"strings"
 	"unicode"
 
 	"github.com/dancu-vn/dancu/address"
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 )
 
+// derivedInputs maps each derived vn.* field to the record fields it is
+// computed from (registered with matching.DeriveInputs).
+var derivedInputs = map[string][]string{}
+
 func init() {
-	folder = vn.Fold
 	// Lineage of the adapter's derived fields: the record field each is
 	// computed from, so that training never estimates a name comparison
-	// on pairs blocked on a name key (see Lineage).
+	// on pairs blocked on a name key (see matching.Lineage).
 	for _, f := range []string{"vn.family", "vn.middle", "vn.given", "vn.family_key", "vn.middle_key",
 		"vn.given_key", "vn.name_key", "vn.name_ocr", "vn.given_ocr", "vn.family_ocr"} {
 		derivedInputs[f] = []string{"full_name"}
@@ -33,19 +37,22 @@ func init() {
 	derivedInputs["vn.spouse"] = []string{"spouse_name"}
 	derivedInputs["vn.ethnicity"] = []string{"ethnicity"}
 	derivedInputs["vn.sex"] = []string{"sex"}
+	for f, in := range derivedInputs {
+		matching.DeriveInputs(f, in...)
+	}
 }
 
-// RecordAdapter derives the fields the Vietnamese settings read from a
+// Adapter derives the fields the Vietnamese settings read from a
 // canonical record: name parts and keys (vn.ParseName), the cleaned
 // identification and CMND numbers (vn.ParseID), address units of both eras
 // (address.Resolve, when ingest left the codes empty; address remembers
 // recent results itself), folded parents' names and ethnicity. Canonical
 // columns are read by their ch names. It is a thin adapter over packages
 // vn and address; safe for concurrent use.
-type RecordAdapter struct{}
+type Adapter struct{}
 
-// NewRecordAdapter returns an adapter.
-func NewRecordAdapter() *RecordAdapter { return &RecordAdapter{} }
+// NewAdapter returns an adapter.
+func NewAdapter() *Adapter { return &Adapter{} }
 
 // The derived vn.* fields, as slots of vnFields.v.
 const (
@@ -183,7 +190,7 @@ func resolve(r *schemas.Record, text string) address.Result {
 
 // Fields returns the getter over r's canonical columns and derived vn.*
 // fields, and its OCR confidence getter.
-func (a *RecordAdapter) Fields(r *schemas.Record) (Getter, ConfidenceGetter) {
+func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.ConfidenceGetter) {
 	f := &vnFields{r: r}
 	d := &f.v
 	full := r.FullName
@@ -234,7 +241,7 @@ func (a *RecordAdapter) Fields(r *schemas.Record) (Getter, ConfidenceGetter) {
 	d[fSpouse] = vn.Fold(r.SpouseName)
 	d[fEthnicity] = vn.Fold(r.Ethnicity)
 	d[fSex] = r.Sex
-	var conf ConfidenceGetter
+	var conf matching.ConfidenceGetter
 	if len(r.OCRConfidence) > 0 {
 		conf = func(key string) (float32, bool) {
 			v, ok := r.OCRConfidence[key]
@@ -355,7 +362,7 @@ func RecordLabel(r *schemas.Record) string {
 }
 
 // AddRecord adds a canonical record to f through the adapter.
-func (a *RecordAdapter) AddRecord(f *Frame, r *schemas.Record, source int) error {
+func (a *Adapter) AddRecord(f *matching.Frame, r *schemas.Record, source int) error {
 	get, conf := a.Fields(r)
 	return f.Add(RecordKey(r), source, get, conf)
 }

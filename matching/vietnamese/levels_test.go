@@ -1,0 +1,128 @@
+package vietnamese
+
+import (
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// vnLevels builds a frame of two canonical records with the Vietnamese
+// settings (and the shipped model, which ExplainPair needs to weigh the
+// levels) and returns the level label of every comparison.
+func vnLevels(t *testing.T, a, b schemas.Record) map[string]string {
+	t.Helper()
+	s, err := Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Model = tr.Model
+	f := matching.NewFrame(s)
+	ad := NewAdapter()
+	a.RecordID, b.RecordID = "a", "b"
+	for i, r := range []*schemas.Record{&a, &b} {
+		if err := ad.AddRecord(f, r, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := matching.ExplainPair(f, s, 0, 1)
+	if e.Err != nil {
+		t.Fatal(e.Err)
+	}
+	out := map[string]string{}
+	for _, st := range e.Steps {
+		out[st.Comparison] = st.Level
+	}
+	if len(out) != len(s.Comparisons) {
+		t.Fatalf("%d comparisons explained, settings have %d", len(out), len(s.Comparisons))
+	}
+	return out
+}
+
+func base() schemas.Record {
+	return schemas.Record{
+		FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-05", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", CMND: "012345678", Ethnicity: "Kinh",
+		PermCommuneCode: "00004", PermDistrictCode: "001", PermProvinceCode: "01", PermNewCommuneCode: "00004", PermNewProvinceCode: "01",
+		FatherName: "Nguyễn Văn An", MotherName: "Trần Thị Bình",
+	}
+}
+
+func TestVietnameseComparisonLevels(t *testing.T) {
+	tests := []struct {
+		name       string
+		comparison string
+		edit       func(r *schemas.Record)
+		want       string
+	}{
+		{"same family", "family_name", func(r *schemas.Record) {}, "exact"},
+		{"family without diacritics", "family_name", func(r *schemas.Record) { r.FullName = "Nguyen Thị Thu Hà" }, "same without diacritics"},
+		{"family other tone", "family_name", func(r *schemas.Record) { r.FullName = "Nguyển Thị Thu Hà" }, "same without diacritics"},
+		{"family different", "family_name", func(r *schemas.Record) { r.FullName = "Lê Thị Thu Hà" }, "else"},
+		{"family jw", "family_name", func(r *schemas.Record) { r.FullName = "Nguyễnn Thị Thu Hà" }, "jw ≥ 0.90"},
+		{"middle exact", "middle_name", func(r *schemas.Record) {}, "exact"},
+		{"middle missing", "middle_name", func(r *schemas.Record) { r.FullName = "Nguyễn Hà" }, "missing on one side"},
+		{"middle other", "middle_name", func(r *schemas.Record) { r.FullName = "Nguyễn Văn Hà" }, "else"},
+		{"middle name dropped", "middle_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thu Hà" }, "middle names added or dropped"},
+		{"middle name added", "middle_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thị Anh Thu Hà" }, "middle names added or dropped"},
+		{"given OCR look-alike", "given_name", func(r *schemas.Record) { r.FullName = "NGUYỄN THỊ THU BÀ" }, "OCR look-alikes"},
+		{"family OCR look-alike", "family_name", func(r *schemas.Record) { r.FullName = "NGVYỄN THỊ THU HÀ" }, "OCR look-alikes"},
+		{"dob day unknown", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-03" }, "same month, day unknown"},
+		{"given tone style", "given_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thị Thu Hạ" }, "same without diacritics"},
+		{"given different", "given_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thị Thu Lan" }, "else"},
+		{"given missing", "given_name", func(r *schemas.Record) { r.FullName = "" }, "null"},
+		{"dob exact", "date_of_birth", func(r *schemas.Record) {}, "exact"},
+		{"dob day and month swapped", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-05-03" }, "day and month swapped"},
+		{"dob year only", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990" }, "year only on one side"},
+		{"dob same year", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-11-30" }, "same year"},
+		{"dob one digit", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-03-06" }, "one digit off"},
+		{"dob year digit misread, other format", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "5/3/1980" }, "one digit off"},
+		{"given letters swapped", "given_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thị Thu Ah" }, "one edit"},
+		{"dob plus one year", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1991-07-30" }, "±1 year"},
+		{"dob far", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1970-07-30" }, "else"},
+		{"dob missing", "date_of_birth", func(r *schemas.Record) { r.BirthDate = ""; r.BirthYear = 0 }, "null"},
+		{"sex", "sex", func(r *schemas.Record) { r.Sex = "M" }, "else"},
+		{"id exact", "id_number", func(r *schemas.Record) {}, "same number"},
+		{"id typo", "id_number", func(r *schemas.Record) { r.IDNumber = "001190012346"; r.CMND = "" }, "one digit off or transposed"},
+		{"id transposed", "id_number", func(r *schemas.Record) { r.IDNumber = "001190013245"; r.CMND = "" }, "one digit off or transposed"},
+		{"cmnd only", "id_number", func(r *schemas.Record) { r.IDNumber = "" }, "same CMND"},
+		{"cmnd vs cccd", "id_number", func(r *schemas.Record) { r.IDNumber = ""; r.CMND = "" }, "null"},
+		{"id different", "id_number", func(r *schemas.Record) { r.IDNumber = "079190999999"; r.CMND = "" }, "else"},
+		{"address same commune new era only", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermDistrictCode = ""; r.PermProvinceCode = "" }, "same permanent commune (either era)"},
+		{"address district, commune unknown", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermNewCommuneCode = "" }, "same permanent district, commune unknown"},
+		{"address province only", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermNewCommuneCode = ""; r.PermDistrictCode = "" }, "same permanent province, finer units unknown"},
+		{"address other district, commune unknown", "address", func(r *schemas.Record) { r.PermCommuneCode = ""; r.PermNewCommuneCode = ""; r.PermDistrictCode = "009" }, "same province (either era)"},
+		{"address province", "address", func(r *schemas.Record) {
+			r.PermCommuneCode = "00007"
+			r.PermNewCommuneCode = "00008"
+			r.PermDistrictCode = "002"
+		}, "same province (either era)"},
+		{"parents both", "parents", func(r *schemas.Record) {}, "both parents' names equal"},
+		{"parents one", "parents", func(r *schemas.Record) { r.MotherName = "Lê Thị Cúc" }, "one parent's name equal"},
+		{"parents none", "parents", func(r *schemas.Record) { r.MotherName = ""; r.FatherName = "" }, "null"},
+		{"ethnicity", "ethnicity", func(r *schemas.Record) { r.Ethnicity = "Tày" }, "else"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := base()
+			tt.edit(&b)
+			got := vnLevels(t, base(), b)[tt.comparison]
+			if got != tt.want {
+				t.Errorf("%s: level %q, want %q", tt.comparison, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCMNDAgainstCCCD(t *testing.T) {
+	a, b := base(), base()
+	a.CMND = ""
+	b.IDNumber = ""
+	if got := vnLevels(t, a, b)["id_number"]; got != "CMND on one side, number on the other" {
+		t.Errorf("level %q", got)
+	}
+}
