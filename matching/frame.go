@@ -3,6 +3,7 @@ package matching
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,6 +43,13 @@ type column struct {
 	// the longest, in bytes (a longer value is not looked up).
 	missing    map[string]bool
 	missingMax int
+	// missingLen has bit n set when a missing value is n bytes long once
+	// lower-cased (n < 64), missingFirst bit b when one starts with byte
+	// b: most values fail one of the two tests and are not looked up.
+	// Both are made from missing on first use (missingSet).
+	missingLen   uint64
+	missingFirst [4]uint64
+	missingSet   bool
 	// unread counts values of a date column that were not blank but could
 	// not be read as a date; firstUnread is the first such record's id.
 	unread      int
@@ -57,7 +65,15 @@ type Frame struct {
 	ids    []string // record ids
 	src    []uint16 // source (file) index per record, for link types
 	idx    map[string]int32
+	// expect is the number of records Grow was told to expect (0: none);
+	// at presizeAt records, the columns with many distinct values size
+	// their lookup tables for it instead of growing them step by step.
+	expect int
 }
+
+// presizeAt is the number of records after which the frame projects how
+// many distinct values each column will hold (see Grow).
+const presizeAt = 4096
 
 // NewFrame returns an empty frame for the columns of s.
 func NewFrame(s *Settings) *Frame {
@@ -74,6 +90,7 @@ func NewFrame(s *Settings) *Frame {
 			col.missing[m] = true
 			col.missingMax = max(col.missingMax, len(m))
 		}
+		col.setMissingFilters()
 		if !col.date {
 			col.dict = []string{""}
 			col.runes = [][]rune{nil}
@@ -120,6 +137,51 @@ func (f *Frame) Value(name string, i int) string {
 	return c.dict[c.vals[i]]
 }
 
+// Grow tells the frame to expect about n more records, so that its
+// tables are sized once rather than grown step by step while they are
+// filled (growing a map of 10⁵ strings moves every entry again): the
+// record ids and the per-record slices at once, and, after the first
+// few thousand records, the value tables of the columns whose values
+// are mostly distinct (ids, full names) for as many values as that
+// share projects. A wrong guess only costs memory or growth.
+func (f *Frame) Grow(n int) {
+	if n <= 0 {
+		return
+	}
+	f.expect = len(f.ids) + n
+	if len(f.idx) == 0 {
+		f.idx = make(map[string]int32, n)
+	}
+	f.ids = slices.Grow(f.ids, n)
+	f.src = slices.Grow(f.src, n)
+	for i := range f.cols {
+		f.cols[i].vals = slices.Grow(f.cols[i].vals, n)
+	}
+}
+
+// presize sizes the value tables of the columns with many distinct
+// values for the records Grow expects, projected from the first rows.
+func (f *Frame) presize(rows int) {
+	for i := range f.cols {
+		c := &f.cols[i]
+		if c.date || c.index == nil || len(c.dict)*8 < rows {
+			continue // few distinct values: a small table, grown cheaply
+		}
+		n := (len(c.dict)*f.expect)/rows + 1
+		index := make(map[string]uint32, n)
+		for s, id := range c.index {
+			index[s] = id
+		}
+		c.index = index
+		c.dict = slices.Grow(c.dict, n-len(c.dict))
+		c.runes = slices.Grow(c.runes, n-len(c.runes))
+		c.counts = slices.Grow(c.counts, n-len(c.counts))
+		if c.tfFixed != nil {
+			c.tfFixed = slices.Grow(c.tfFixed, n-len(c.tfFixed))
+		}
+	}
+}
+
 // Add appends one record. get supplies its input fields, conf their OCR
 // confidence (nil when the source has none). A repeated id is an error.
 func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) error {
@@ -127,6 +189,9 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 		return fmt.Errorf("add record: id %q repeated", id)
 	}
 	row := len(f.ids)
+	if row == presizeAt && f.expect > row {
+		f.presize(row)
+	}
 	f.idx[id] = int32(row)
 	f.ids = append(f.ids, id)
 	f.src = append(f.src, uint16(source))
@@ -181,14 +246,33 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 // clean returns v trimmed, or "" when it is one of the column's missing
 // values.
 func (c *column) clean(v string) string {
-	v = strings.TrimSpace(v)
 	if v == "" {
 		return ""
+	}
+	// Most values come trimmed: an ASCII byte that is no space at both
+	// ends needs no trimming (a last byte from 0x80 up may end a Unicode
+	// space).
+	if a, z := v[0], v[len(v)-1]; a <= ' ' || a >= utf8.RuneSelf || z <= ' ' || z >= utf8.RuneSelf {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return ""
+		}
 	}
 	// A letter's lower case is at least a third as long in UTF-8 (the
 	// Kelvin sign is the extreme): a longer value is no missing one.
 	if len(v) > 3*c.missingMax {
 		return v
+	}
+	if !c.missingSet {
+		c.setMissingFilters()
+	}
+	if b := v[0]; b < utf8.RuneSelf {
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if c.missingFirst[b/64]&(1<<(b%64)) == 0 {
+			return v // no missing value starts with this letter
+		}
 	}
 	var buf [96]byte
 	low := buf[:0]
@@ -205,10 +289,25 @@ func (c *column) clean(v string) string {
 		low = utf8.AppendRune(low, unicode.ToLower(r))
 		i += n
 	}
+	if n := min(len(low), 63); c.missingLen&(1<<n) == 0 {
+		return v
+	}
 	if c.missing[string(low)] {
 		return ""
 	}
 	return v
+}
+
+// setMissingFilters makes missingLen and missingFirst from missing.
+func (c *column) setMissingFilters() {
+	c.missingLen, c.missingFirst = 0, [4]uint64{}
+	for m := range c.missing {
+		c.missingLen |= 1 << min(len(m), 63) // 63 stands for every longer length
+		if m != "" {
+			c.missingFirst[m[0]/64] |= 1 << (m[0] % 64)
+		}
+	}
+	c.missingSet = true
 }
 
 // partsText joins a date's year, month and day fields into ISO form
