@@ -51,6 +51,7 @@ var Transforms = []TransformDoc{
 	{"last_word", "last word", `"Anna Maria" → "Maria"`},
 	{"soundex", "American Soundex code", `"Robert" → "R163"`},
 	{"ocr_class", "lower case, scanner look-alikes as one letter (m→n, b→h, v→u, t→i), for blocking keys of scanned names", `"NGVYỄM" → "nguyễn"`},
+	{"sorted_words", "words in sorted order: with join, a key that ignores which column held which name", `"Weiß Jürgen" → "Jürgen Weiß"`},
 	{"regex:PATTERN", "the first match of PATTERN (Go syntax), or its one capture group; no match is missing", `regex:([0-9]{5}) on "Berlin 10115" → "10115"`},
 }
 
@@ -73,34 +74,94 @@ name: people
 link_type: dedupe_only          # or link_only (pairs across files), link_and_dedupe
 missing: [NA, "-", "không rõ"]  # values meaning "none" in every column (default below)
 columns:
-  - {name: first, transforms: [lower, trim]}
-  - {name: last, transforms: [lower, trim]}
-  - {name: last_sx, from: last, transforms: [soundex]}
+  - {name: first, from: first_name, transforms: [fold, trim]}
+  - {name: last, from: last_name, transforms: [fold, trim]}
+  - {name: first_sx, from: first_name, transforms: [soundex]}
+  - {name: last_sx, from: last_name, transforms: [soundex]}
+  - {name: names, join: [first_name, last_name], transforms: [fold, sorted_words]}  # either order
   - {name: dob, date_parts: {year: birth_year, month: birth_month, day: birth_day}}
+  - {name: city, transforms: [fold, trim]}
   - {name: postcode, kind: code, transforms: ["regex:([0-9]{5})"]}
-blocking:                       # pairs agreeing on all keys become candidates
-  - {name: last_year, keys: [last_sx, dob.year]}
-  - {name: first_postcode, keys: [first, postcode]}
+blocking:                       # pairs agreeing on all keys of one rule become candidates
+  - {name: names, keys: [names]}             # both names, even swapped
+  - {name: dob, keys: [dob]}                 # names both wrong
+  - {name: last_city, keys: [last_sx, city]} # first name and date wrong
+  - {name: first_city, keys: [first_sx, city]}
+  - {name: first_year, keys: [first_sx, dob.year]}
 comparisons:                    # levels: first that holds wins; null and else are implicit
   - name: first
     null_columns: [first]
     levels:
       - {label: exact, op: exact, column: first, tf: first}
       - {label: "jw ≥ 0.9", op: jw, column: first, threshold: 0.9}
+      - {label: swapped with last, op: cross, column: first, other: last}
+      - {label: "jw ≥ 0.8", op: jw, column: first, threshold: 0.8}
+  - name: last
+    null_columns: [last]
+    levels:
+      - {label: exact, op: exact, column: last, tf: last}
+      - {label: "jw ≥ 0.9", op: jw, column: last, threshold: 0.9}
+      - {label: swapped with first, op: cross, column: last, other: first}
+      - {label: "jw ≥ 0.8", op: jw, column: last, threshold: 0.8}
   - name: dob
     null_columns: [dob]
     levels:
       - {label: exact, op: date_exact, column: dob}
       - {label: swapped, op: date_swapped, column: dob}
+      - {label: same month, op: date_month, column: dob}
+      - {label: one digit off, op: date_digit, column: dob}
+      - {label: year only, op: date_year_only, column: dob}
       - {label: "±1 year", op: date_years, column: dob, max: 1}
+  - name: place                 # a city and its postcode are one fact: one comparison
+    null_columns: [postcode, city]
+    levels:
+      - {label: postcode exact, op: exact, column: postcode}
+      - {label: city exact, op: exact, column: city, tf: city}
+      - {label: "city jw ≥ 0.9", op: jw, column: city, threshold: 0.9}
 guards:                         # a person never holds two of these
   - {kind: year_span, column: dob, max: 2}
-training:
-  deterministic:                # optional: λ from sure rules and their recall
-    - {name: name_dob, keys: [first, last, dob]}
-  recall: 0.7
 thresholds: {match: 0.5, review: 0.1}
 ` + "```" + `
+
+Then ` + "`dancu settings check FILE`" + `: it also names the fields whose errors
+escape every blocking rule (below).
+
+## Blocking that finds the matches
+
+Blocking decides which pairs are compared at all: a matching pair no rule
+proposes is lost, whatever the comparisons say. Typos, blanks and swaps hit
+the very fields rules key on, so write several rules and build them so
+that **a pair with any one or two identifying fields wrong still agrees on
+all keys of some rule**:
+
+1. List the identifying fields: first name, last name, date of birth (or
+   each of its year, month and day columns), place (city, postcode),
+   and any number.
+2. For every two of those fields, some rule must key on neither. With
+   first, last, date and place that is: both names (` + "`names`" + ` above), the date
+   alone, the last name with the place, the first name with the place. A
+   rule on ` + "`dob`" + ` built from parts keys on all three date columns; ` + "`dob.year`" + `
+   on the year column only.
+3. Key one rule on both names joined in either order (` + "`join`" + ` the two
+   fields, ` + "`sorted_words`" + `): records whose first and last names were entered
+   in each other's columns agree on nothing else by name. In the
+   comparisons, give both name comparisons a ` + "`cross`" + ` level.
+4. Prefer a phonetic or shortened key (` + "`soundex`" + `, ` + "`first:3`" + `) to the raw name when
+   the rule has another key; a typo then still meets the block.
+5. Keep each rule selective enough: ` + "`dancu link --analyse-blocking`" + ` prints the
+   pairs each rule makes and its largest blocks. Up to about 50 pairs per
+   record over all rules is cheap; a block of thousands (a common surname
+   alone in a big population) needs a second key, or ` + "`max_block`" + ` with
+   ` + "`sort_by`" + ` and ` + "`window`" + `.
+
+` + "`dancu settings check`" + ` and ` + "`dancu train`" + ` name any one or two fields every rule keys
+on ("blocking warning"). ` + "`dancu train`" + ` and ` + "`link`" + ` also score every candidate pair and
+estimate how many matches no rule proposes: matches found by a single rule
+are those the other rules missed, and from how many are found by exactly
+one and exactly two rules the number found by none is estimated
+(capture–recapture; rules sharing fields miss the same pairs, so the
+estimate is a lower bound). Below an estimated blocking recall of 0.95 they
+warn, naming the rules that find matches alone.
 
 ## Columns
 
@@ -117,9 +178,13 @@ when its value is one of the missing tokens, then transformed in order.
   00 leaves the month.
 - ` + "`pivot`" + ` (dates): a two-digit year yy is 20yy below the pivot, else 19yy. Default 30.
 - ` + "`date_parts: {year: Y, month: M, day: D}`" + `: a date built from separate columns
-  (month may be a number or a name; month and day may be left out).
+  (month may be a number or a name; month and day may be left out; a
+  month over 12 with a day up to 12 is read as the two swapped).
   Dates that are not blank but cannot be read are counted and reported by
   ` + "`dancu link`" + ` (column, count, first record), never silently dropped.
+- ` + "`join: [A, B]`" + `: a text column built from several input fields, their values
+  joined by a space (blanks and missing tokens left out); with the
+  ` + "`sorted_words`" + ` transform the order of the fields no longer matters.
 - ` + "`inputs`" + `: the input fields the column derives from, when not just ` + "`from`" + `.
   Training leaves a comparison out of a blocking rule's EM session when any
   of its columns shares an input with the rule's keys (a soundex of the
@@ -182,7 +247,8 @@ recall when EM's is over 3× larger, or from ` + "`training.deterministic`" + ` 
 divided by ` + "`training.recall`" + ` (default 0.7). Two comparisons of one fact (a
 postcode and its city: among random pairs where one agrees the other
 nearly always does, far more often than overall) are found and folded: the
-later one adds nothing when both agree (` + "`model.folded`" + `). ` + "`dancu train`" + ` and
+later one adds nothing when both agree or both disagree, and does not vote
+in EM (` + "`model.folded`" + `). ` + "`dancu train`" + ` and
 ` + "`link`" + ` warn, and fail with ` + "`--strict`" + `, when comparisons are folded, when a session
 matches over 0.9 of its pairs and claims more matches than the whole model
 (a precise rule such as an identification number does not), when sessions

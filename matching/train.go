@@ -63,6 +63,14 @@ type TrainReport struct {
 	// deterministic rules disagreeing on λ. dancu train and link print
 	// them and fail on them with --strict.
 	Warnings []string
+	// Coverage estimates the matching pairs blocking never proposes
+	// (nil with one rule).
+	Coverage *BlockingCoverage
+	// BlockingWarnings say where blocking misses matches: fields whose
+	// errors escape every rule (BlockingEscapes) and a low estimated
+	// blocking recall. They are printed, but --strict does not fail on
+	// them: a large population may need rules narrower than ideal.
+	BlockingWarnings []string
 }
 
 // SessionReport is one EM session: the blocking rule whose pairs it used,
@@ -124,6 +132,12 @@ func (r *TrainReport) String() string {
 	}
 	if r.LabelledNonMatches > 0 {
 		fmt.Fprintf(&b, "u also from %d labelled non-matching pairs\n", r.LabelledNonMatches)
+	}
+	if r.Coverage != nil {
+		b.WriteString(r.Coverage.String())
+	}
+	for _, w := range r.BlockingWarnings {
+		fmt.Fprintf(&b, "blocking warning: %s\n", w)
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", w)
@@ -398,6 +412,11 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	if rep.LambdaRules > 0 {
 		lsrc = fmt.Sprintf("λ from %d deterministic-rule pairs at recall %.2f (EM: %.3g)", rep.RulePairs, rep.Recall, rep.LambdaEM)
 	}
+	// How many matches blocking never proposes, from the pairs it does.
+	scored := *s
+	scored.Model = model
+	rep.Coverage = blockingCoverage(f, c, bs, &scored, rep.UnionPairs)
+	rep.BlockingWarnings = append(BlockingEscapes(s), coverageWarnings(rep.Coverage, s)...)
 	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
 		nu, len(rep.Sessions), lsrc, rep.Labelled+rep.LabelledNonMatches)
 	return model, rep, nil

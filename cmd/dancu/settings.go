@@ -23,7 +23,7 @@ func newSettingsCmd(g *globals) *cobra.Command {
 	})
 	cmd.AddCommand(&cobra.Command{
 		Use:   "check FILE",
-		Short: "check a settings file; errors name the setting and its line",
+		Short: "check a settings file; errors name the setting and its line, warnings the fields whose errors escape every blocking rule",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := matching.LoadSettings(args[0])
@@ -32,6 +32,9 @@ func newSettingsCmd(g *globals) *cobra.Command {
 			}
 			fmt.Fprintf(g.stdout, "%s: settings %q: %d columns, %d blocking rules, %d comparisons\n",
 				args[0], s.Name, len(s.Columns), len(s.Blocking), len(s.Comparisons))
+			for _, w := range matching.BlockingEscapes(s) {
+				fmt.Fprintf(g.stdout, "blocking warning: %s\n", w)
+			}
 			return nil
 		},
 	})

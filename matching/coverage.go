@@ -1,0 +1,279 @@
+package matching
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// BlockingCoverage estimates, without labels, how many matching pairs
+// the blocking rules never propose. Every candidate pair is scored with
+// the trained model; its match probability counts as a fraction of a
+// match. A match found by one rule only is a match the others missed:
+// when many are, some are surely missed by every rule. The number missed
+// by all is estimated as capture–recapture does with K rules as K
+// "captures" (Chao's lower bound f1²/2f2 from the matches found by
+// exactly one and exactly two rules); it assumes the rules miss matches
+// independently, so rules on the same fields make it optimistic.
+type BlockingCoverage struct {
+	// Matches is the expected number of matching pairs among the
+	// candidates (the sum of their match probabilities).
+	Matches float64
+	// ByRules[k] is the expected number of matching pairs that exactly
+	// k+1 rules propose.
+	ByRules []float64
+	// PerRule are each rule's expected matches, and those only it finds.
+	PerRule []RuleCoverage
+	// Missed is the estimated number of matching pairs no rule proposes;
+	// Recall = Matches / (Matches + Missed).
+	Missed, Recall float64
+	// Swapped is the expected number of matches found on a cross level
+	// (first and last name swapped): found through other fields only,
+	// unless a rule's key does not depend on the names' order.
+	Swapped float64
+	// Sampled: one candidate pair in Sampled was scored (1 = all).
+	Sampled uint64
+}
+
+// RuleCoverage is one rule's share of the expected matches.
+type RuleCoverage struct {
+	Rule          string
+	Matches, Only float64
+}
+
+// maxCoveragePairs caps the candidate pairs scored for the coverage
+// estimate; more are sampled deterministically.
+const maxCoveragePairs = 5_000_000
+
+// blockingCoverage scores the candidate pairs of bs with the model of s.
+func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *Settings, union int64) *BlockingCoverage {
+	if len(bs) < 2 {
+		return nil
+	}
+	ws := newWeights(c, s.Model, s.Training.Prior)
+	sample := uint64(1)
+	if union > maxCoveragePairs {
+		sample = uint64(union/maxCoveragePairs + 1)
+	}
+	nr, nc := len(bs), len(c.comps)
+	type acc struct {
+		byRules, per, only []float64
+		swapped            float64
+		g                  []uint8
+	}
+	accs := make([]acc, workers)
+	for w := range accs {
+		accs[w] = acc{byRules: make([]float64, nr), per: make([]float64, nr), only: make([]float64, nr), g: make([]uint8, nc)}
+	}
+	cross := make([][]bool, nc)
+	for k, cc := range c.comps {
+		cross[k] = make([]bool, len(cc.levels)+2)
+		for l, lv := range cc.levels {
+			cross[k][l+1] = lv.op == opCross
+		}
+	}
+	for r := range bs {
+		forPairs(f, bs, r, true, s.LinkType, func(w int, i, j int32) {
+			if sample > 1 && pairHash(i, j)%sample != 0 {
+				return
+			}
+			a := &accs[w]
+			swapped := false
+			for k := 0; k < nc; k++ {
+				a.g[k] = c.gamma(f, k, i, j)
+				swapped = swapped || cross[k][a.g[k]]
+			}
+			p := Probability(ws.score(c, f, a.g, i, j))
+			if p < 0.01 {
+				return
+			}
+			n, last := 0, -1
+			for q, b := range bs {
+				if q == r || b.covers(i, j) {
+					n++
+					last = q
+					a.per[q] += p
+				}
+			}
+			a.byRules[n-1] += p
+			if n == 1 {
+				a.only[last] += p
+			}
+			if swapped {
+				a.swapped += p
+			}
+		})
+	}
+	cov := &BlockingCoverage{ByRules: make([]float64, nr), Sampled: sample}
+	per, only := make([]float64, nr), make([]float64, nr)
+	for _, a := range accs {
+		for q := 0; q < nr; q++ {
+			cov.ByRules[q] += a.byRules[q] * float64(sample)
+			per[q] += a.per[q] * float64(sample)
+			only[q] += a.only[q] * float64(sample)
+		}
+		cov.Swapped += a.swapped * float64(sample)
+	}
+	for q, b := range bs {
+		cov.PerRule = append(cov.PerRule, RuleCoverage{Rule: b.rule.Name, Matches: per[q], Only: only[q]})
+		cov.Matches += cov.ByRules[q]
+	}
+	f1, f2 := cov.ByRules[0], cov.ByRules[1]
+	if f2 > 0 {
+		cov.Missed = f1 * f1 / (2 * f2)
+	} else {
+		cov.Missed = f1 * math.Max(f1-1, 0) / 2
+	}
+	if cov.Matches > 0 {
+		cov.Recall = cov.Matches / (cov.Matches + cov.Missed)
+	}
+	return cov
+}
+
+// minCoverageRecall: below this estimated blocking recall, training warns.
+const minCoverageRecall = 0.95
+
+// String prints the estimate, one line per rule.
+func (cov *BlockingCoverage) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "blocking coverage: %.0f expected matching pairs among the candidates; found by 1, 2, 3+ rules: %.0f, %.0f, %.0f; about %.0f missed by every rule (estimated blocking recall %.3f)",
+		cov.Matches, cov.ByRules[0], cov.ByRules[1], sumFrom(cov.ByRules, 2), cov.Missed, cov.Recall)
+	if cov.Sampled > 1 {
+		fmt.Fprintf(&b, "; one candidate pair in %d scored", cov.Sampled)
+	}
+	b.WriteByte('\n')
+	for _, r := range cov.PerRule {
+		fmt.Fprintf(&b, "  rule %-22s finds %.0f expected matches, %.0f of them no other rule finds\n", r.Rule, r.Matches, r.Only)
+	}
+	return b.String()
+}
+
+func sumFrom(x []float64, i int) float64 {
+	s := 0.0
+	for ; i < len(x); i++ {
+		s += x[i]
+	}
+	return s
+}
+
+// coverageWarnings says when blocking probably misses matches, and what
+// rule would find them.
+func coverageWarnings(cov *BlockingCoverage, s *Settings) []string {
+	if cov == nil || cov.Matches < 20 {
+		return nil
+	}
+	var out []string
+	if cov.Recall < minCoverageRecall {
+		var lone []string
+		for _, r := range cov.PerRule {
+			if r.Only > 0.2*cov.Matches/float64(len(cov.PerRule)) {
+				lone = append(lone, fmt.Sprintf("%s (%.0f)", r.Rule, r.Only))
+			}
+		}
+		out = append(out, fmt.Sprintf("blocking probably misses matches: %.0f expected matches are found by one rule only (%s), so about %.0f are found by none (estimated blocking recall %.2f < %.2f); add rules whose keys share no field with each other, so that a pair with any one or two fields wrong still meets one — see \"Blocking that finds the matches\" in dancu settings doc",
+			cov.ByRules[0], strings.Join(lone, ", "), cov.Missed, cov.Recall, minCoverageRecall))
+	}
+	if cov.Swapped >= 0.02*cov.Matches && !hasOrderFreeKey(s) {
+		out = append(out, fmt.Sprintf("%.0f expected matches have names in each other's column (a cross level); no blocking rule has a key that ignores the names' order, so such pairs are found only when other fields agree — add a column {join: [FIRST, LAST], transforms: [fold, sorted_words]} and a rule on it",
+			cov.Swapped))
+	}
+	return out
+}
+
+// hasOrderFreeKey reports whether some blocking rule keys on a column
+// whose words are sorted.
+func hasOrderFreeKey(s *Settings) bool {
+	sorted := map[string]bool{}
+	for _, c := range s.Columns {
+		for _, t := range c.Transforms {
+			if t == "sorted_words" {
+				sorted[c.Name] = true
+			}
+		}
+	}
+	for _, r := range s.Blocking {
+		for _, k := range r.Keys {
+			if sorted[k] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// keyInputs returns the input fields a blocking key depends on: the
+// column's lineage, or for the year of a date built from parts, the year
+// field alone.
+func keyInputs(s *Settings, key string) []string {
+	base, part, _ := strings.Cut(key, ".")
+	for _, c := range s.Columns {
+		if c.Name != base {
+			continue
+		}
+		if part == "year" && c.DateParts != nil {
+			return []string{c.DateParts.Year}
+		}
+		return Lineage(c)
+	}
+	return nil
+}
+
+// BlockingEscapes lists, as warnings, the sets of one or two input fields
+// whose errors escape every blocking rule: each rule keys on one of them,
+// so a matching pair differing in them (two typos, first and last name
+// swapped, a blank and a typo) is never compared. It reads the settings
+// only; dancu settings check and dancu train print it.
+func BlockingEscapes(s *Settings) []string {
+	if len(s.Blocking) == 0 {
+		return nil
+	}
+	sd := s.withDefaults()
+	rules := make([]map[string]bool, len(sd.Blocking))
+	var fields []string
+	seen := map[string]bool{}
+	for i, r := range sd.Blocking {
+		rules[i] = map[string]bool{}
+		for _, k := range r.Keys {
+			for _, in := range keyInputs(&sd, k) {
+				rules[i][in] = true
+				if !seen[in] {
+					seen[in] = true
+					fields = append(fields, in)
+				}
+			}
+		}
+	}
+	hits := func(set ...string) bool {
+		for _, r := range rules {
+			any := false
+			for _, f := range set {
+				any = any || r[f]
+			}
+			if !any {
+				return false
+			}
+		}
+		return true
+	}
+	var out []string
+	single := map[string]bool{}
+	for _, f := range fields {
+		if hits(f) {
+			single[f] = true
+			out = append(out, fmt.Sprintf("every rule keys on %s: a match with %s blank or mistyped is never compared — add a rule without it", f, f))
+		}
+	}
+	var pairs []string
+	for x := 0; x < len(fields); x++ {
+		for y := x + 1; y < len(fields); y++ {
+			if !single[fields[x]] && !single[fields[y]] && hits(fields[x], fields[y]) {
+				pairs = append(pairs, fields[x]+" and "+fields[y])
+			}
+		}
+	}
+	if len(pairs) > 0 {
+		out = append(out, fmt.Sprintf("every rule keys on one of %s: a match differing in both (two typos, first and last name swapped, a blank and a typo) is never compared — add rules on other fields (one that ignores the names' order: a column {join: [FIRST, LAST], transforms: [fold, sorted_words]}), see \"Blocking that finds the matches\" in dancu settings doc",
+			strings.Join(pairs, "; ")))
+	}
+	return out
+}
