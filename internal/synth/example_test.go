@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/dancu-vn/dancu/internal/synth"
 )
@@ -49,4 +50,19 @@ func ExampleWriteMessy() {
 	// merged_header.xlsx unicode true
 	// thon_workbook.xlsx unicode true
 	// win1258.csv windows-1258 true
+}
+
+// ExampleHistorical generates a small historical-persons dedupe: 15% of
+// the records are noisy copies of another person's.
+func ExampleHistorical() {
+	ps := synth.Historical(1000, 0.15, 1)
+	people := map[string]bool{}
+	for _, r := range ps.Rows {
+		people[r[len(r)-1]] = true
+	}
+	fmt.Println(strings.Join(ps.Header, ","))
+	fmt.Println(len(ps.Rows), "records of", len(people), "people")
+	// Output:
+	// id,first_name,surname,dob,birth_place,postcode,occupation,cluster
+	// 1000 records of 850 people
 }
