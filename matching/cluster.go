@@ -47,7 +47,7 @@ func (c *Clusters) Members() [][]int32 {
 // It is a value independent of any frame, so that an incremental matcher
 // (package registry) can keep one per person and ask Compatible before
 // joining two persons, exactly as Cluster does.
-type ClusterSummary struct {
+type clusterSummary struct {
 	// Values per guard (in Settings.Guards order): the distinct values
 	// held, for distinct guards.
 	Values [][]string `json:"values,omitempty"`
@@ -58,13 +58,13 @@ type ClusterSummary struct {
 }
 
 // GuardSet is the settings' guards resolved against a frame's columns.
-type GuardSet struct {
+type guardSet struct {
 	guards []guardCol
 }
 
 // NewGuardSet resolves the guards of s against f.
-func NewGuardSet(f *Frame, s *Settings) (*GuardSet, error) {
-	gs := &GuardSet{}
+func newGuardSet(f *Frame, s *Settings) (*guardSet, error) {
+	gs := &guardSet{}
 	for _, gd := range s.Guards {
 		ci, ok := f.byName[gd.Column]
 		if !ok {
@@ -76,9 +76,9 @@ func NewGuardSet(f *Frame, s *Settings) (*GuardSet, error) {
 }
 
 // Summary returns the summary of the one-record cluster of row i.
-func (gs *GuardSet) Summary(f *Frame, i int) ClusterSummary {
+func (gs *guardSet) Summary(f *Frame, i int) clusterSummary {
 	n := len(gs.guards)
-	st := ClusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
+	st := clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
 	for gi, gd := range gs.guards {
 		c := &f.cols[gd.col]
 		v := c.vals[i]
@@ -102,7 +102,7 @@ func (gs *GuardSet) Summary(f *Frame, i int) ClusterSummary {
 // guard's max is 1), or birth years spanning more than a year_span
 // guard's max. Cluster asks it before every join, strongest link first;
 // an incremental matcher asks it in the same order.
-func (gs *GuardSet) Compatible(a, b ClusterSummary) (ok bool, guard int, reason string) {
+func (gs *guardSet) Compatible(a, b clusterSummary) (ok bool, guard int, reason string) {
 	for gi, gd := range gs.guards {
 		switch gd.guard.Kind {
 		case "distinct":
@@ -133,7 +133,7 @@ func (gs *GuardSet) Compatible(a, b ClusterSummary) (ok bool, guard int, reason 
 // misreadYear reports which side of a join holds a single birth year one
 // digit from a year in the other side's span (1904 against 1983–1984: an
 // OCR'd year): 1 for a, 2 for b, 0 for neither.
-func misreadYear(a, b ClusterSummary, gi int) int {
+func misreadYear(a, b clusterSummary, gi int) int {
 	near := func(y, lo, hi int) bool {
 		for z := lo; z <= hi; z++ {
 			if oneDigitApart(y, z) {
@@ -165,9 +165,9 @@ func oneDigitApart(x, y int) bool {
 }
 
 // Merge returns the summary of the union of clusters a and b.
-func (gs *GuardSet) Merge(a, b ClusterSummary) ClusterSummary {
+func (gs *guardSet) Merge(a, b clusterSummary) clusterSummary {
 	n := len(gs.guards)
-	out := ClusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
+	out := clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
 	for gi, gd := range gs.guards {
 		if gd.guard.Kind == "distinct" {
 			out.Values[gi] = append([]string(nil), a.Values[gi]...)
@@ -210,7 +210,7 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 	sd := s.withDefaults()
 	s = &sd
 	n := f.Len()
-	gs, err := NewGuardSet(f, s)
+	gs, err := newGuardSet(f, s)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
@@ -248,8 +248,8 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
 	}
-	states := map[int32]ClusterSummary{}
-	state := func(root int32) ClusterSummary {
+	states := map[int32]clusterSummary{}
+	state := func(root int32) clusterSummary {
 		if st, ok := states[root]; ok {
 			return st
 		}
@@ -262,7 +262,7 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 			markProb(out.Prob, e)
 			continue
 		}
-		var sa, sb ClusterSummary
+		var sa, sb clusterSummary
 		if len(gs.guards) > 0 {
 			sa, sb = state(ra), state(rb)
 			if ok, gi, why := gs.Compatible(sa, sb); !ok {
@@ -409,7 +409,7 @@ type ClusterCheck struct {
 const (
 	// MaxPlausibleRecords is the size above which a cluster is not taken
 	// for one person: no one is on fifty lists of one linkage.
-	MaxPlausibleRecords = 50
+	maxPlausibleRecords = 50
 	maxCheckPairs       = 20_000
 )
 
@@ -459,8 +459,8 @@ func CheckLargest(res *Result, top int) ([]ClusterCheck, error) {
 			ck.MeanProbability = sum / float64(cnt)
 		}
 		switch {
-		case len(m) > MaxPlausibleRecords:
-			ck.Plausible, ck.Why = false, fmt.Sprintf("more than %d records", MaxPlausibleRecords)
+		case len(m) > maxPlausibleRecords:
+			ck.Plausible, ck.Why = false, fmt.Sprintf("more than %d records", maxPlausibleRecords)
 		case ck.MeanProbability < s.Thresholds.Match:
 			ck.Plausible, ck.Why = false, fmt.Sprintf("its pairs average %.2f, below the match threshold %.2f: a chain of people", ck.MeanProbability, s.Thresholds.Match)
 		}

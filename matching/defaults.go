@@ -32,7 +32,7 @@ func ModelVersion(s *Settings) string {
 func DefaultSettings(name string) (*Settings, error) {
 	b, err := settingsFS.ReadFile("settings/" + name + ".yaml")
 	if err != nil {
-		return nil, fmt.Errorf("settings %q: not embedded (have %s)", name, strings.Join(SettingsNames(), ", "))
+		return nil, fmt.Errorf("settings %q: not embedded (have %s)", name, strings.Join(settingsNames(), ", "))
 	}
 	s, err := ParseSettings(b)
 	if err != nil {
@@ -42,7 +42,7 @@ func DefaultSettings(name string) (*Settings, error) {
 }
 
 // SettingsNames lists the embedded settings.
-func SettingsNames() []string {
+func settingsNames() []string {
 	es, _ := settingsFS.ReadDir("settings")
 	var out []string
 	for _, e := range es {

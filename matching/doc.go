@@ -49,17 +49,15 @@
 //   - Cluster joins pairs at or above the match probability (0.5, fixed in
 //     the settings, never tuned on labels) strongest first; one rule for
 //     every settings file. An edge joins its two clusters only when
-//     (1) the cluster-level guards allow it — GuardSet.Compatible over the
-//     two clusters' ClusterSummary: no two different values of a distinct
-//     guard (valid identification numbers, sexes), birth years within a
-//     year_span guard — and (2) average linkage holds: the mean match
-//     probability over all the clusters' cross pairs, each scored by the
-//     model, reaches the match threshold. Both tests look only at the two
-//     clusters, so the result does not depend on data size for a fixed
-//     duplicate rate, and an incremental matcher (package registry)
-//     reproduces it by applying the same two tests, edges in descending
-//     score order (ties by rows), keeping a ClusterSummary per person
-//     (GuardSet.Summary, GuardSet.Merge). CheckLargest scores the largest
+//     (1) the cluster-level guards allow it: no two different values of
+//     a distinct guard (valid identification numbers, sexes), birth years
+//     within a year_span guard; and (2) average linkage holds: the mean
+//     match probability over all the clusters' cross pairs, each scored
+//     by the model, reaches the match threshold. Both tests look only at
+//     the two clusters, so the result does not depend on data size for a
+//     fixed duplicate rate, and an incremental matcher (package registry)
+//     reproduces it by calling Cluster again on the match components of a
+//     batch's new records. CheckLargest scores the largest
 //     clusters' pairs; dancu link prints them and flags implausible ones.
 //   - Summarise gives each person its identification number and status
 //     (confirmed, inferred, conflicting, missing) checked with vn.ID.Check,

@@ -71,44 +71,6 @@ func ExampleEvaluate() {
 	// Output: P 0.500 R 0.333 F1 0.400 B-cubed F1 0.706
 }
 
-// ExampleGuardSet_Compatible asks, as Cluster does before every join,
-// whether two persons may be one: here they hold two different valid
-// identification numbers.
-func ExampleGuardSet_Compatible() {
-	s, _ := matching.ParseSettings([]byte(`
-version: 1
-name: guards
-columns:
-  - {name: name}
-  - {name: id, kind: code}
-  - {name: dob, kind: date}
-blocking:
-  - {name: name, keys: [name]}
-comparisons:
-  - name: name
-    null_columns: [name]
-    levels:
-      - {label: exact, op: exact, column: name}
-guards:
-  - {kind: distinct, column: id}
-  - {kind: year_span, column: dob, max: 2}
-`))
-	f := matching.NewFrame(s)
-	rec := map[string]map[string]string{
-		"r1": {"name": "lan", "id": "001190000001", "dob": "1990-01-01"},
-		"r2": {"name": "lan", "dob": "1991"},
-		"r3": {"name": "lan", "id": "001190000777", "dob": "1990-01-01"},
-	}
-	for _, id := range []string{"r1", "r2", "r3"} {
-		_ = f.Add(id, 0, func(k string) string { return rec[id][k] }, nil)
-	}
-	gs, _ := matching.NewGuardSet(f, s)
-	p := gs.Merge(gs.Summary(f, 0), gs.Summary(f, 1))
-	ok, _, why := gs.Compatible(p, gs.Summary(f, 2))
-	fmt.Println(ok, why)
-	// Output: false two different id values
-}
-
 // A conflict's id names its kind, numbers and persons, in any order, not
 // its records: a new record of the same persons raises the same conflict.
 func ExampleConflictID() {

@@ -312,7 +312,7 @@ func TestSettingsValidate(t *testing.T) {
 	if _, err := ParseSettings([]byte(bad)); err == nil || !strings.Contains(err.Error(), "blocking[0].keys") {
 		t.Errorf("want a field error naming the rule, got %v", err)
 	}
-	for _, name := range SettingsNames() {
+	for _, name := range settingsNames() {
 		if _, err := DefaultSettings(name); err != nil {
 			t.Errorf("embedded %s: %v", name, err)
 		}

@@ -6,17 +6,17 @@ import (
 )
 
 // OpDoc documents one comparison level op.
-type OpDoc struct {
+type opDoc struct {
 	Op, Summary, Example string
 }
 
 // TransformDoc documents one column transform.
-type TransformDoc struct {
+type transformDoc struct {
 	Name, Summary, Example string
 }
 
-// LevelOps lists every comparison level op with an example level.
-var LevelOps = []OpDoc{
+// opDocs lists every comparison level op with an example level.
+var opDocs = []opDoc{
 	{"exact", "Column equal on both sides (both present); tf adjusts by the value's frequency", `{label: exact, op: exact, column: surname, tf: surname}`},
 	{"exact_any", "some column of columns equal on both sides", `{label: same commune, op: exact_any, columns: [perm_commune, cur_commune]}`},
 	{"exact_all", "every column of columns present and equal on both sides", `{label: both parents, op: exact_all, columns: [father, mother]}`},
@@ -39,8 +39,8 @@ var LevelOps = []OpDoc{
 	{"date_years", "years within max", `{label: "±1 year", op: date_years, column: dob, max: 1}`},
 }
 
-// Transforms lists every column transform with an example.
-var Transforms = []TransformDoc{
+// transformDocs lists every column transform with an example.
+var transformDocs = []transformDoc{
 	{"lower", "lower case", `" Müller " → "müller"`},
 	{"fold", "strip diacritics (Vietnamese and Latin), lower case", `"Nguyễn" → "nguyen"`},
 	{"trim", "collapse inner spaces", `"Le  Van" → "Le Van"`},
@@ -199,7 +199,7 @@ A blocking key or sort column may be written ` + "`col.year`" + ` for a date's y
 | transform | what it does | example |
 |---|---|---|
 `)
-	for _, t := range Transforms {
+	for _, t := range transformDocs {
 		fmt.Fprintf(&b, "| `%s` | %s | `%s` |\n", t.Name, t.Summary, strings.ReplaceAll(t.Example, "|", "\\|"))
 	}
 	b.WriteString(`
@@ -220,7 +220,7 @@ twice and make λ and the scores too generous.
 | op | holds when | example |
 |---|---|---|
 `)
-	for _, o := range LevelOps {
+	for _, o := range opDocs {
 		fmt.Fprintf(&b, "| `%s` | %s | `%s` |\n", o.Op, strings.ReplaceAll(o.Summary, "|", "\\|"), strings.ReplaceAll(o.Example, "|", "\\|"))
 	}
 	b.WriteString(`

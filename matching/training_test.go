@@ -142,7 +142,7 @@ func TestCompatible(t *testing.T) {
 		{"dob": "1994"},
 	}
 	f := toyFrame(t, s, rows, []string{"a", "b", "c", "d"})
-	gs, err := NewGuardSet(f, s)
+	gs, err := newGuardSet(f, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestCompatible(t *testing.T) {
 	s.Guards[1].OneDigit = true
 	rows = []map[string]string{{"dob": "1968-02-03"}, {"dob": "1978-02-03"}, {"dob": "1979-02-03"}, {"dob": "1969"}, {"dob": "1975"}}
 	f = toyFrame(t, s, rows, []string{"a", "b", "c", "d", "e"})
-	if gs, err = NewGuardSet(f, s); err != nil {
+	if gs, err = newGuardSet(f, s); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _, why := gs.Compatible(gs.Summary(f, 0), gs.Summary(f, 1)); !ok {
@@ -302,7 +302,7 @@ func TestSettingsDocCurrent(t *testing.T) {
 		t.Error("SETTINGS.md is stale: go run ./cmd/dancu settings doc > matching/SETTINGS.md")
 	}
 	documented := map[string]bool{}
-	for _, o := range LevelOps {
+	for _, o := range opDocs {
 		documented[o.Op] = true
 		var l Level
 		if err := yaml.Unmarshal([]byte(o.Example), &l); err != nil || l.Op != o.Op {
@@ -314,7 +314,7 @@ func TestSettingsDocCurrent(t *testing.T) {
 			t.Errorf("op %s is not documented", op)
 		}
 	}
-	for _, tr := range Transforms {
+	for _, tr := range transformDocs {
 		name := strings.Replace(strings.Replace(tr.Name, "N", "3", 1), "PATTERN", "x", 1)
 		if err := checkTransform(name); err != nil {
 			t.Errorf("documented transform %s: %v", tr.Name, err)
