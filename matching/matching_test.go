@@ -7,10 +7,7 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
-	"time"
 )
-
-var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // TestEMRecoversParameters draws comparison vectors from a known model
 // and checks that EM with u fixed finds m and λ again.
@@ -214,74 +211,6 @@ func TestClusterGuards(t *testing.T) {
 	for i := range cl.Of {
 		if cl.Of[i] != cl2.Of[i] {
 			t.Fatalf("clusters depend on pair order: %v vs %v", cl.Of, cl2.Of)
-		}
-	}
-}
-
-// TestRelinkKeepsPersonIDs: dancu link --registry relinks everything it
-// holds at each run (Registry keeps the records, Link relinks them all);
-// what it must keep is the persons' ids: a record keeps its person's id
-// across runs unless that person was merged. The incremental registry of
-// the pipeline, which links only the new records, is checked by
-// pipelines.TestIncrementalMatchesBatchAndKeepsIDs and package registry.
-func TestRelinkKeepsPersonIDs(t *testing.T) {
-	s, err := ParseSettings([]byte(toySettings))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, ids, _ := toyRows(600, 2)
-	// Train once on everything; both runs use this model.
-	model, _, err := Train(context.Background(), toyFrame(t, s, rows, ids), s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Model = model
-	reg := NewRegistry()
-	reg.Settings = s
-	half := len(rows) / 2
-	var first map[string]string
-	for step, part := range [][2]int{{0, half}, {half, len(rows)}} {
-		for i := part[0]; i < part[1]; i++ {
-			r := rows[i]
-			reg.Add(Capture(s, ids[i], 0, func(k string) string { return r[k] }, nil))
-		}
-		f, err := reg.Frame(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Link(context.Background(), f, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		names := reg.Name(res, testNow)
-		if step == 0 {
-			first = map[string]string{}
-			for k, v := range reg.PersonOf {
-				first[k] = v
-			}
-			continue
-		}
-		// Every record is named after its cluster.
-		for i := 0; i < f.Len(); i++ {
-			if reg.PersonOf[f.ID(i)] != names[res.Clusters.Of[i]] {
-				t.Fatalf("record %s: person %q, its cluster is named %q", f.ID(i), reg.PersonOf[f.ID(i)], names[res.Clusters.Of[i]])
-			}
-		}
-		// Old persons keep their ids unless merged.
-		merged := map[string]bool{}
-		for _, e := range reg.Events {
-			for _, o := range e.Others {
-				merged[o] = true
-			}
-		}
-		changed := 0
-		for rec, p := range first {
-			if reg.PersonOf[rec] != p && !merged[p] {
-				changed++
-			}
-		}
-		if changed > 0 {
-			t.Errorf("%d records changed person id without a merge", changed)
 		}
 	}
 }

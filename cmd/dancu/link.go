@@ -18,6 +18,7 @@ import (
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
+	"github.com/dancu-vn/dancu/registry/offline"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/spf13/cobra"
 )
@@ -214,8 +215,8 @@ func estimateRows(paths []string) int {
 // loadRegistry reads the registry, adds the inputs' new records to it and
 // builds the frame of all its records. The registry's trained settings
 // win over --settings, so that every run scores with the same model.
-func (o *linkOptions) loadRegistry(dir string) (*matching.Settings, *matching.Frame, *matching.Registry, error) {
-	reg, err := matching.LoadRegistry(dir)
+func (o *linkOptions) loadRegistry(dir string) (*matching.Settings, *matching.Frame, *offline.Registry, error) {
+	reg, err := offline.Load(dir)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -231,7 +232,7 @@ func (o *linkOptions) loadRegistry(dir string) (*matching.Settings, *matching.Fr
 		base = max(base, r.Source+1)
 	}
 	err = o.read(mp, func(id string, source int, get matching.Getter, conf matching.ConfidenceGetter) error {
-		reg.Add(matching.Capture(s, id, base+source, get, conf))
+		reg.Add(offline.Capture(s, id, base+source, get, conf))
 		return nil
 	})
 	if err != nil {
@@ -275,7 +276,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 			start := time.Now()
 			var s *matching.Settings
 			var f *matching.Frame
-			var reg *matching.Registry
+			var reg *offline.Registry
 			var err error
 			if registry != "" {
 				s, f, reg, err = o.loadRegistry(registry)

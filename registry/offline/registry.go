@@ -1,4 +1,4 @@
-package matching
+package offline
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/dancu-vn/dancu/matching"
 )
 
 // Registry is the state kept between linking runs: every record linked so
@@ -19,8 +21,8 @@ import (
 // Person ids are never reused and never renumbered: a relinked cluster
 // keeps the id of the old person it shares most records with.
 type Registry struct {
-	Settings *Settings
-	Records  []StoredRecord
+	Settings *matching.Settings
+	Records  []Record
 	PersonOf map[string]string // record id → person id
 	Next     int               // last person number issued
 	Events   []Event
@@ -28,8 +30,8 @@ type Registry struct {
 	index map[string]int
 }
 
-// StoredRecord is one record as the engine reads it.
-type StoredRecord struct {
+// Record is one record as the engine reads it.
+type Record struct {
 	ID     string             `json:"id"`
 	Source int                `json:"source"`
 	Fields map[string]string  `json:"fields"`
@@ -51,17 +53,17 @@ type registryState struct {
 	Events   []Event           `json:"events"`
 }
 
-// NewRegistry returns an empty registry.
-func NewRegistry() *Registry {
+// New returns an empty registry.
+func New() *Registry {
 	return &Registry{PersonOf: map[string]string{}, index: map[string]int{}}
 }
 
-// LoadRegistry reads a registry directory; a missing directory is an
+// Load reads a registry directory; a missing directory is an
 // empty registry.
-func LoadRegistry(dir string) (*Registry, error) {
-	r := NewRegistry()
+func Load(dir string) (*Registry, error) {
+	r := New()
 	if b, err := os.ReadFile(filepath.Join(dir, "settings.yaml")); err == nil {
-		if r.Settings, err = ParseSettings(b); err != nil {
+		if r.Settings, err = matching.ParseSettings(b); err != nil {
 			return nil, fmt.Errorf("load registry %s: %w", dir, err)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -80,7 +82,7 @@ func LoadRegistry(dir string) (*Registry, error) {
 	line := 0
 	for sc.Scan() {
 		line++
-		var rec StoredRecord
+		var rec Record
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
 			return nil, fmt.Errorf("load registry %s records.jsonl line %d: %w", dir, line, err)
 		}
@@ -153,7 +155,7 @@ func (r *Registry) Save(dir string) error {
 	})
 }
 
-func (r *Registry) add(rec StoredRecord) bool {
+func (r *Registry) add(rec Record) bool {
 	if r.index == nil {
 		r.index = map[string]int{}
 	}
@@ -173,9 +175,9 @@ func (r *Registry) Has(id string) bool {
 
 // Capture returns the stored form of a record given by its getters: the
 // input fields the columns of s read, and their OCR confidences.
-func Capture(s *Settings, id string, source int, get Getter, conf ConfidenceGetter) StoredRecord {
-	sd := s.withDefaults()
-	rec := StoredRecord{ID: id, Source: source, Fields: map[string]string{}}
+func Capture(s *matching.Settings, id string, source int, get matching.Getter, conf matching.ConfidenceGetter) Record {
+	sd := s.WithDefaults()
+	rec := Record{ID: id, Source: source, Fields: map[string]string{}}
 	for _, c := range sd.Columns {
 		for _, in := range c.Fields() {
 			if v := get(in); v != "" {
@@ -196,14 +198,14 @@ func Capture(s *Settings, id string, source int, get Getter, conf ConfidenceGett
 
 // Add stores a record unless its id is already there; it reports whether
 // it was added.
-func (r *Registry) Add(rec StoredRecord) bool { return r.add(rec) }
+func (r *Registry) Add(rec Record) bool { return r.add(rec) }
 
 // Frame builds the frame of every stored record for the settings s.
-func (r *Registry) Frame(s *Settings) (*Frame, error) {
-	f := NewFrame(s)
+func (r *Registry) Frame(s *matching.Settings) (*matching.Frame, error) {
+	f := matching.NewFrame(s)
 	for _, rec := range r.Records {
 		rec := rec
-		var conf ConfidenceGetter
+		var conf matching.ConfidenceGetter
 		if rec.Conf != nil {
 			conf = func(k string) (float32, bool) { v, ok := rec.Conf[k]; return v, ok }
 		}
@@ -220,7 +222,7 @@ func (r *Registry) Frame(s *Settings) (*Frame, error) {
 // ids. It records merges (a cluster holding records of several old
 // persons) and splits (an old person's records in several clusters),
 // updates PersonOf and returns the id of each cluster by its first row.
-func (r *Registry) Name(res *Result, now time.Time) map[int32]string {
+func (r *Registry) Name(res *matching.Result, now time.Time) map[int32]string {
 	f := res.Frame
 	type cand struct {
 		root  int32
