@@ -8,14 +8,20 @@ import (
 
 // memo remembers the results of recent addresses: the records of one
 // commune repeat a few hundred address strings over and over, and a
-// lookup costs a hash and a map probe where resolving costs tens of
-// microseconds. It is split in shards so that goroutines resolving
-// different addresses rarely wait for each other. Each shard keeps two
-// generations: when the current one is full it becomes the previous one
-// and a fresh one starts, and a result found in the previous generation
-// moves to the current one — so what is used keeps its place and an
-// endless stream of distinct addresses cannot grow the cache past
-// 2 × memoShardMax × memoShards results (each a few hundred bytes).
+// lookup costs a hash and a probe where resolving costs tens of
+// microseconds. It is a set-associative table, not a map: the text's
+// 64-bit hash (maphash, computed once) picks a shard, an era's table and
+// in it a set of memoWays slots (one cache line of hashes and pointers);
+// a lookup reads that line and, on a hash that agrees, the entry and its
+// text, which tells the rare two texts of one hash apart — where a map
+// of the same size touched its control word, its slot, the entry and
+// the text, and a miss probed two generations. Each set keeps its slots
+// in order of use: a hit moves its slot to the front, a new result takes
+// the front and the least recently used one falls out, so what is used
+// keeps its place and an endless stream of distinct addresses cannot
+// grow the cache past memoShards × memoSets × memoWays results per era
+// (each a few hundred bytes). Shards, each with its own lock, let
+// goroutines resolving different addresses rarely wait for each other.
 type memo struct {
 	seed     maphash.Seed
 	shards   [memoShards]memoShard
@@ -23,26 +29,30 @@ type memo struct {
 }
 
 type memoShard struct {
-	mu        sync.Mutex
-	cur, prev [2]map[uint64]*memoEntry // by era (before, since ReformDate), by the text's hash
+	mu   sync.Mutex
+	sets [2][]memoSet // by era (before, since ReformDate)
 	// hits and misses are counted per shard, under its lock: one counter
 	// for all would bounce between the cores resolving.
 	hits, misses uint64
 }
 
-// memoEntry is a remembered result with the text it is the result of: a
-// map keyed by the text's 64-bit hash probes faster than one keyed by the
-// text (the hash is computed once, for the shard and the key, and the
-// slots are small), and the text tells the rare two texts of one hash
-// apart.
+// memoSet is one set of the table: the hashes and entries of its slots,
+// most recently used first (a nil entry is an empty slot).
+type memoSet struct {
+	h [memoWays]uint64
+	e [memoWays]*memoEntry
+}
+
+// memoEntry is a remembered result with the text it is the result of.
 type memoEntry struct {
 	text string
 	r    Result
 }
 
 const (
-	memoShards   = 16
-	memoShardMax = 1 << 13 // 8,192 per shard and generation: at most 262,144 addresses in all
+	memoShards = 16
+	memoWays   = 4
+	memoSets   = 1 << 12 // sets per shard and era: 16 × 4,096 × 4 = 262,144 results per era
 )
 
 var cache = newMemo()
@@ -50,16 +60,17 @@ var cache = newMemo()
 func newMemo() *memo {
 	m := &memo{seed: maphash.MakeSeed()}
 	for i := range m.shards {
-		s := &m.shards[i]
-		for e := range s.cur {
-			s.cur[e], s.prev[e] = map[uint64]*memoEntry{}, map[uint64]*memoEntry{}
+		for e := range m.shards[i].sets {
+			m.shards[i].sets[e] = make([]memoSet, memoSets)
 		}
 	}
 	return m
 }
 
-func (m *memo) shard(h uint64) *memoShard {
-	return &m.shards[h%memoShards]
+// slot returns the shard and the set of hash h in era e.
+func (m *memo) slot(h uint64, e int) (*memoShard, *memoSet) {
+	s := &m.shards[h%memoShards]
+	return s, &s.sets[e][(h/memoShards)%memoSets]
 }
 
 func eraIndex(post bool) int {
@@ -75,15 +86,17 @@ func eraIndex(post bool) int {
 // lookup.
 func (m *memo) get(text string, post bool) (Result, bool) {
 	h := maphash.String(m.seed, text)
-	s := m.shard(h)
-	e := eraIndex(post)
+	s, set := m.slot(h, eraIndex(post))
 	s.mu.Lock()
-	me := s.cur[e][h]
-	if me == nil || me.text != text {
-		if me = s.prev[e][h]; me != nil && me.text == text {
-			s.store(e, h, me)
-		} else {
-			me = nil
+	var me *memoEntry
+	for i := range memoWays {
+		if set.h[i] == h && set.e[i] != nil && set.e[i].text == text {
+			me = set.e[i]
+			// move to the front: the slots stay in order of use
+			copy(set.h[1:i+1], set.h[:i])
+			copy(set.e[1:i+1], set.e[:i])
+			set.h[0], set.e[0] = h, me
+			break
 		}
 	}
 	if me == nil {
@@ -104,20 +117,39 @@ func (m *memo) put(text string, post bool, r Result) {
 	}
 	h := maphash.String(m.seed, text)
 	me := &memoEntry{text: text, r: r}
-	s := m.shard(h)
+	s, set := m.slot(h, eraIndex(post))
 	s.mu.Lock()
-	s.store(eraIndex(post), h, me)
+	// a text already there (two goroutines resolved it at once) is
+	// replaced where it is; else the least recently used slot goes
+	i := memoWays - 1
+	for k := range memoWays {
+		if set.h[k] == h && set.e[k] != nil && set.e[k].text == text {
+			i = k
+			break
+		}
+	}
+	copy(set.h[1:i+1], set.h[:i])
+	copy(set.e[1:i+1], set.e[:i])
+	set.h[0], set.e[0] = h, me
 	s.mu.Unlock()
 }
 
-// store puts me in the current generation, starting a new one when full.
-// The caller holds s.mu.
-func (s *memoShard) store(e int, h uint64, me *memoEntry) {
-	if len(s.cur[e]) >= memoShardMax {
-		s.cur[e], s.prev[e] = s.prev[e], s.cur[e]
-		clear(s.cur[e])
+// len returns the number of results remembered in era e.
+func (m *memo) len(e int) int {
+	n := 0
+	for i := range m.shards {
+		s := &m.shards[i]
+		s.mu.Lock()
+		for _, set := range s.sets[e] {
+			for _, me := range set.e {
+				if me != nil {
+					n++
+				}
+			}
+		}
+		s.mu.Unlock()
 	}
-	s.cur[e][h] = me
+	return n
 }
 
 // reset forgets every remembered result.
@@ -125,9 +157,8 @@ func (m *memo) reset() {
 	for i := range m.shards {
 		s := &m.shards[i]
 		s.mu.Lock()
-		for e := range s.cur {
-			clear(s.cur[e])
-			clear(s.prev[e])
+		for e := range s.sets {
+			clear(s.sets[e])
 		}
 		s.mu.Unlock()
 	}

@@ -179,28 +179,36 @@ func TestMemo(t *testing.T) {
 	wg.Wait()
 }
 
-// TestMemoBounded: the cache forgets rather than grow past its bound.
+// TestMemoBounded: the cache forgets rather than grow past its bound,
+// and keeps what is used.
 func TestMemoBounded(t *testing.T) {
 	m := newMemo()
-	for i := 0; i < memoShards*memoShardMax*2; i++ {
+	const bound = memoShards * memoSets * memoWays
+	for i := 0; i < 2*bound; i++ {
 		m.put(string(rune('a'+i%26))+itoa(i), false, Result{})
 	}
-	n := 0
-	for i := range m.shards {
-		n += len(m.shards[i].cur[0]) + len(m.shards[i].prev[0])
+	if n := m.len(0); n > bound || n < bound/2 {
+		t.Errorf("%d results kept, bound %d", n, bound)
 	}
-	if n > 2*memoShards*memoShardMax {
-		t.Errorf("%d results kept, bound %d", n, 2*memoShards*memoShardMax)
+	if n := m.len(1); n != 0 {
+		t.Errorf("%d results in the other era", n)
 	}
 	// the most recent result is kept; one used since it was stored too
 	m.put("kept", false, Result{Input: "kept"})
-	for i := 0; i < memoShardMax*memoShards*3/2; i++ {
+	for i := 0; i < 3*bound/2; i++ {
 		m.put("x"+itoa(i), false, Result{})
 		if i%1000 == 0 {
-			if _, ok := m.get("kept", false); !ok {
+			if r, ok := m.get("kept", false); !ok || r.Input != "kept" {
 				t.Fatalf("a result in use was forgotten after %d others", i)
 			}
 		}
+	}
+	// one put twice is kept once
+	m.reset()
+	m.put("twice", true, Result{Input: "1"})
+	m.put("twice", true, Result{Input: "2"})
+	if r, ok := m.get("twice", true); !ok || r.Input != "2" || m.len(1) != 1 {
+		t.Errorf("put twice: %+v %v, %d kept", r, ok, m.len(1))
 	}
 }
 
