@@ -32,8 +32,8 @@ type column struct {
 	dict   []string
 	runes  [][]rune
 	counts []uint32
-	index  map[string]uint32
-	conf   []uint8 // per record, 255 = 1.0; nil when no record has a confidence
+	index  *internTable // value → id, while adding records (nil after Compact)
+	conf   []uint8      // per record, 255 = 1.0; nil when no record has a confidence
 	// frozen term frequencies (Model.TermFrequencies): per id, when the
 	// settings carry them for this column.
 	tfTable map[string]float64
@@ -95,7 +95,6 @@ func NewFrame(s *Settings) *Frame {
 			col.dict = []string{""}
 			col.runes = [][]rune{nil}
 			col.counts = []uint32{0}
-			col.index = map[string]uint32{}
 			if d.Model != nil && d.Model.TermFrequencies != nil {
 				if t, ok := d.Model.TermFrequencies[c.Name]; ok {
 					col.tfTable, col.tfFloor, col.tfFixed = t, d.Model.TermFloor, []float64{0}
@@ -168,11 +167,7 @@ func (f *Frame) presize(rows int) {
 			continue // few distinct values: a small table, grown cheaply
 		}
 		n := (len(c.dict)*f.expect)/rows + 1
-		index := make(map[string]uint32, n)
-		for s, id := range c.index {
-			index[s] = id
-		}
-		c.index = index
+		c.index = newInternTable(c.dict, n)
 		c.dict = slices.Grow(c.dict, n-len(c.dict))
 		c.runes = slices.Grow(c.runes, n-len(c.runes))
 		c.counts = slices.Grow(c.counts, n-len(c.counts))
@@ -401,15 +396,10 @@ func (c *column) intern(v string) uint32 {
 		return 0
 	}
 	if c.index == nil {
-		c.index = make(map[string]uint32, len(c.dict))
-		for i, s := range c.dict[1:] {
-			c.index[s] = uint32(i + 1)
-		}
+		c.index = newInternTable(c.dict, len(c.dict))
 	}
-	id, ok := c.index[v]
-	if !ok {
-		id = uint32(len(c.dict))
-		c.index[v] = id
+	id, added := c.index.find(v, c.dict)
+	if added {
 		c.dict = append(c.dict, v)
 		if c.spec.Kind == "text" {
 			c.runes = append(c.runes, []rune(v))

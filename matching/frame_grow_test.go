@@ -87,3 +87,39 @@ func TestFrameGrowSame(t *testing.T) {
 		t.Errorf("note of row 3 = %q, want x0", got)
 	}
 }
+
+// TestInternTable checks the value table against a map: the same id for
+// a value seen before, a new id for a new one, across growth and a table
+// rebuilt from the values (as after Compact).
+func TestInternTable(t *testing.T) {
+	dict := []string{""}
+	want := map[string]uint32{}
+	tab := newInternTable(dict, 0)
+	for i := range 50_000 {
+		v := strconv.Itoa(i % 30_011 * 7919)
+		if i%5 == 0 {
+			v = "Nguyễn " + v
+		}
+		id, added := tab.find(v, dict)
+		w, seen := want[v]
+		switch {
+		case seen && (added || id != w):
+			t.Fatalf("%q: id %d (added %v), want %d", v, id, added, w)
+		case !seen && (!added || id != uint32(len(dict))):
+			t.Fatalf("%q: new value got id %d (added %v), want %d", v, id, added, len(dict))
+		}
+		if added {
+			dict = append(dict, v)
+			want[v] = id
+		}
+	}
+	again := newInternTable(dict, 10)
+	for v, w := range want {
+		if id, added := again.find(v, dict); added || id != w {
+			t.Fatalf("rebuilt: %q: id %d (added %v), want %d", v, id, added, w)
+		}
+	}
+	if id, added := again.find("không có", dict); !added || id != uint32(len(dict)) {
+		t.Errorf("rebuilt: a new value got id %d (added %v)", id, added)
+	}
+}
