@@ -10,10 +10,10 @@
 //	                                                      └─ coverage.Compute → table, CSV, JSON, SVG map, web page
 //
 // The aggregates are kept by materialised views defined in
-// schemas/migrations/0005_coverage.sql (and 0008, 0009, 0011: children apart,
-// record_state keyed by file then id, persons with only a CMND): each
-// insert is compared with the state last counted for its id
-// (record_state, person_state), so re-loads
+// schemas/migrations/0005_coverage.sql (and 0008, 0009, 0011, 0012:
+// children apart, record_state keyed by file then id, persons with only a
+// CMND, cheaper views): each insert is compared with the state last
+// counted for its id (record_state, person_state), so re-loads
 // add nothing, address corrections move a count from one unit to another,
 // and merged persons stop counting. Compute reads only those aggregates
 // and the reference units (internal/refdata), never FINAL over the

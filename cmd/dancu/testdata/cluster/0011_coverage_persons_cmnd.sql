@@ -126,3 +126,4 @@ FROM
 )
 WHERE d.1 != 0 AND d.6 > 0;
 
+
