@@ -251,7 +251,10 @@ func TestDevSetsFromDocs(t *testing.T) {
 	}
 	german := func(seed int64) func() *Table { return func() *Table { return germanDedupe(10_000, 0.1, seed) } }
 	hist := func(seed int64) func() *Table {
-		return func() *Table { ps := synth.Historical(50_000, 0.15, seed); return &Table{Header: ps.Header, Rows: ps.Rows} }
+		return func() *Table {
+			ps := synth.Historical(50_000, 0.15, seed)
+			return &Table{Header: ps.Header, Rows: ps.Rows}
+		}
 	}
 	fake := func(seed int64) func() *Table {
 		return func() *Table { ps := synth.FakeStyle(5_000, seed); return &Table{Header: ps.Header, Rows: ps.Rows} }
