@@ -23,7 +23,8 @@
 //     instances (RunScore) over TopicBlocking and comes back on TopicEdges.
 //   - StageLags and WaitDrained read the stages' consumer groups from the
 //     brokers without joining them: how far behind each stage is (dancu run
-//     logs it) and when everything published has been loaded.
+//     logs it) and when everything published has been loaded; ScoreLag
+//     does the same for a score instance from the offsets its stores keep.
 //   - Dead letters: what a stage cannot decode, or a row ClickHouse
 //     refuses, goes to TopicDead with its error (DeadLetter) instead of
 //     stopping the stage or being dropped.

@@ -11,8 +11,8 @@ import (
 // topic: the messages published that the group has not committed yet
 // (a message is a batch of up to ImportConfig.BatchRows rows).
 type StageLag struct {
-	Stage string // "match", "decisions", "load", "load-rejects"
-	Group string
+	Stage string // "match", "decisions", "load", "load-rejects", "score"
+	Group string // "" for a score instance, which keeps its own offsets
 	Topic string
 	Lag   int64 // messages, summed over the topic's partitions
 }
@@ -20,7 +20,7 @@ type StageLag struct {
 // stageInputs lists the consumer group and input topic of each stage cfg
 // selects (all of them when it selects none), in the order of the flow.
 // Score instances read their partitions at the offsets their stores hold,
-// in no consumer group: they have no entry.
+// in no consumer group: they have no entry (see ScoreLag).
 func stageInputs(cfg StagesConfig) []StageLag {
 	if cfg.MatchGroup == "" {
 		cfg.MatchGroup = "dancu-match"
@@ -59,4 +59,25 @@ func StageLags(ctx context.Context, cfg StagesConfig) ([]StageLag, error) {
 		}
 	}
 	return out, nil
+}
+
+// ScoreLag is how far the score instance whose counters are st is behind
+// on its partitions of TopicBlocking: the partitions' high watermarks
+// minus the positions it keeps in its own stores (ScoreStats.Positions),
+// not a consumer group's, so StageLags cannot see it. ok is false until
+// the instance has opened the stores of all its partitions.
+func ScoreLag(ctx context.Context, brokers []string, st *ScoreStats) (lag StageLag, ok bool, err error) {
+	lag = StageLag{Stage: "score", Topic: kafkax.TopicBlocking}
+	pos := st.Positions()
+	if len(pos) == 0 {
+		return lag, false, nil
+	}
+	parts, err := kafkax.LagFrom(ctx, brokers, kafkax.TopicBlocking, pos)
+	if err != nil {
+		return lag, false, fmt.Errorf("stage score: read lag on %s: %w", kafkax.TopicBlocking, err)
+	}
+	for _, p := range parts {
+		lag.Lag += p.Lag
+	}
+	return lag, true, nil
 }

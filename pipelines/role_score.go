@@ -265,9 +265,49 @@ type ScoreConfig struct {
 	Logger              *slog.Logger
 }
 
-// ScoreStats count what a score instance did.
+// ScoreStats count what a score instance did, and where it reads.
 type ScoreStats struct {
 	Batches, Items, Edges atomic.Int64
+
+	mu    sync.Mutex
+	parts int           // the instance's partitions
+	next  map[int]int64 // partition → offset of the next message to read; -1: the start
+}
+
+// expect records how many partitions the instance reads.
+func (s *ScoreStats) expect(parts int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.parts = parts
+}
+
+// setNext records that the instance reads partition p next at offset
+// off (-1: from the start of the partition).
+func (s *ScoreStats) setNext(p int, off int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.next == nil {
+		s.next = map[int]int64{}
+	}
+	s.next[p] = off
+}
+
+// Positions returns a snapshot of the instance's position in each of its
+// partitions of TopicBlocking: the offset of the next message it will
+// read (the offset its store holds, plus one), -1 for the start of a
+// partition its new store has not read yet. Nil until the instance has
+// opened the stores of all its partitions. ScoreLag turns it into a lag.
+func (s *ScoreStats) Positions() map[int]int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.parts == 0 || len(s.next) < s.parts {
+		return nil
+	}
+	out := make(map[int]int64, len(s.next))
+	for p, off := range s.next {
+		out[p] = off
+	}
+	return out
 }
 
 // RunScore runs a score instance until ctx is cancelled: for each of its
@@ -315,6 +355,7 @@ func RunScore(ctx context.Context, cfg ScoreConfig, st *ScoreStats) error {
 			mine = append(mine, p)
 		}
 	}
+	st.expect(len(mine))
 	cfg.Logger.Info("score instance running", "instance", cfg.Instance, "of", cfg.Instances, "partitions", mine)
 	for _, p := range mine {
 		g.Go(func() error {
@@ -346,6 +387,11 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *matching.Settings, 
 	if err := r.SetOffset(start); err != nil {
 		return err
 	}
+	next := int64(-1) // the start of the partition
+	if off >= 0 {
+		next = off + 1
+	}
+	st.setNext(p, next)
 	for {
 		m, err := r.FetchMessage(ctx)
 		if err != nil {
@@ -368,6 +414,7 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *matching.Settings, 
 		st.Batches.Add(1)
 		st.Items.Add(int64(len(items)))
 		st.Edges.Add(int64(len(edges)))
+		st.setNext(p, m.Offset+1)
 	}
 }
 

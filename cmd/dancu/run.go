@@ -48,7 +48,10 @@ While there is work, a "progress" line every --progress interval gives this
 process's counters and each stage's lag: the Kafka messages published to
 its input topic that its consumer group has not committed yet (match_lag on
 dancu.records, decisions_lag, load_lag on dancu.matched, load-rejects_lag
-on dancu.rejects). An idle run logs nothing. loaded_person_rows counts
+on dancu.rejects); a score instance, which keeps its offsets in its own
+stores rather than a consumer group, gives score_lag: the blocking batches
+published on its partitions that it has not scored yet. An idle run logs
+nothing. loaded_person_rows counts
 person versions: a person is written again each time it gains a record,
 merges or splits, and ClickHouse keeps the last, so it exceeds the number
 of persons; persons (in a process that loads) is the living persons

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -122,6 +123,56 @@ func TestProgressQuietWhileIdle(t *testing.T) {
 	<-done
 	if strings.Contains(score.String(), "_lag=") {
 		t.Errorf("a score instance logs other stages' lags:\n%s", score.String())
+	}
+}
+
+// TestProgressLogsScoreLag: a score instance (dancu run --stages score)
+// reads at offsets kept in its own stores, in no consumer group; its
+// progress lines give its lag from them (score_lag: published on its
+// blocking partitions, not yet scored), quiet while it has nothing to do,
+// on a real broker with a real score instance.
+func TestProgressLogsScoreLag(t *testing.T) {
+	brokers := []string{brokertest.Start(t)}
+	st := new(pipelines.StageStats)
+	cfg := pipelines.StagesConfig{Brokers: brokers, Score: true}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, stopScore := context.WithCancel(context.Background())
+	scored := make(chan error, 1)
+	go func() {
+		scored <- pipelines.RunScore(ctx, pipelines.ScoreConfig{Brokers: brokers, Dir: t.TempDir(), Logger: quiet}, &st.Score)
+	}()
+	waitFor(t, 30*time.Second, "score instance with its stores open", func() bool { return st.Score.Positions() != nil }, new(syncBuffer))
+
+	var out syncBuffer
+	logCtx, stopLog := context.WithCancel(context.Background())
+	logged := make(chan struct{})
+	go func() {
+		logProgress(logCtx, slog.New(slog.NewTextHandler(&out, nil)), cfg, st, 20*time.Millisecond)
+		close(logged)
+	}()
+	defer func() { stopLog(); <-logged }()
+	time.Sleep(200 * time.Millisecond)
+	if out.String() != "" {
+		t.Fatalf("an idle score instance logged:\n%s", out.String())
+	}
+
+	// Stopped, it keeps its positions; two blocks published since are
+	// its lag, and the lines go on while it is behind though no counter moves.
+	stopScore()
+	if err := <-scored; err != nil && ctx.Err() == nil {
+		t.Fatal(err)
+	}
+	w, err := kafkax.NewWriter(brokers, kafkax.TopicBlocking)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteMessages(context.Background(), kafka.Message{Key: []byte("a"), Value: []byte("1")}, kafka.Message{Key: []byte("b"), Value: []byte("2")}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	waitFor(t, 5*time.Second, "two lines with score_lag=2", func() bool { return strings.Count(out.String(), "scored_items=0 edges=0 score_lag=2\n") >= 2 }, &out)
+	if strings.Contains(out.String(), "match_lag") {
+		t.Errorf("a score instance logs the match stage's lag:\n%s", out.String())
 	}
 }
 

@@ -12,7 +12,9 @@ import (
 // and logs what they do:
 //   - every interval while there is work, one "progress" line with the
 //     counters of this process and the lag of each of its stages'
-//     consumer groups (messages published but not yet committed);
+//     consumer groups (messages published but not yet committed), and of
+//     a score instance's partitions (published but not yet scored, from
+//     the offsets its stores keep);
 //     nothing while idle (no counter moved and no stage behind);
 //   - at the first Ctrl-C (ctx done), "draining" with the lags: the stages
 //     write what they hold to ClickHouse and commit;
@@ -34,7 +36,7 @@ func superviseStages(ctx context.Context, log *slog.Logger, cfg pipelines.Stages
 		case <-ctx.Done():
 			drainStart = time.Now()
 			log.Info("draining: the stages write what they hold to ClickHouse and commit (Ctrl-C again to stop at once)",
-				lagAttrs(lagsNow(cfg))...)
+				lagAttrs(lagsNow(cfg, st))...)
 		case <-drained:
 		}
 	}()
@@ -44,7 +46,7 @@ func superviseStages(ctx context.Context, log *slog.Logger, cfg pipelines.Stages
 	stopWatch()
 	<-watched
 	attrs := append(counterAttrs(cfg, counters(st)), personsAttr(context.WithoutCancel(ctx), cfg)...)
-	attrs = append(attrs, lagAttrs(lagsNow(cfg))...)
+	attrs = append(attrs, lagAttrs(lagsNow(cfg, st))...)
 	if !drainStart.IsZero() {
 		attrs = append(attrs, "drain", time.Since(drainStart).Round(time.Millisecond).String())
 	}
@@ -73,7 +75,7 @@ func logProgress(ctx context.Context, log *slog.Logger, cfg pipelines.StagesConf
 		case <-t.C:
 		}
 		now := counters(st)
-		lags, err := stageLags(ctx, cfg, every)
+		lags, err := stageLags(ctx, cfg, st, every)
 		switch {
 		case err != nil && ctx.Err() == nil && !lagErr:
 			log.Warn("cannot read the stages' lag", "err", err) // once per streak
@@ -149,15 +151,25 @@ func behind(lags []pipelines.StageLag) (n int64) {
 
 // stageLags reads the lags within a bound, so that a slow broker does not
 // hold the progress line back past the next one.
-func stageLags(ctx context.Context, cfg pipelines.StagesConfig, bound time.Duration) ([]pipelines.StageLag, error) {
+func stageLags(ctx context.Context, cfg pipelines.StagesConfig, st *pipelines.StageStats, bound time.Duration) ([]pipelines.StageLag, error) {
 	ctx, cancel := context.WithTimeout(ctx, max(bound, 2*time.Second))
 	defer cancel()
-	return pipelines.StageLags(ctx, cfg)
+	lags, err := pipelines.StageLags(ctx, cfg)
+	if err != nil || !cfg.Score {
+		return lags, err
+	}
+	// A score instance keeps its offsets in its own stores: its lag
+	// comes from them, once it has opened them.
+	l, ok, err := pipelines.ScoreLag(ctx, cfg.Brokers, &st.Score)
+	if ok {
+		lags = append(lags, l)
+	}
+	return lags, err
 }
 
 // lagsNow is stageLags for the drain and stop lines, which say nothing of
 // lags they cannot read.
-func lagsNow(cfg pipelines.StagesConfig) []pipelines.StageLag {
-	lags, _ := stageLags(context.Background(), cfg, 5*time.Second)
+func lagsNow(cfg pipelines.StagesConfig, st *pipelines.StageStats) []pipelines.StageLag {
+	lags, _ := stageLags(context.Background(), cfg, st, 5*time.Second)
 	return lags
 }

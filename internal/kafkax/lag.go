@@ -54,26 +54,51 @@ func Lag(ctx context.Context, brokers []string, group, topic string) ([]Partitio
 		committed[p.Partition] = p.CommittedOffset
 	}
 
-	reqs := make([]kafka.OffsetRequest, 0, 2*len(parts))
+	next := make(map[int]int64, len(parts))
 	for _, p := range parts {
+		next[p] = -1
+		if c, ok := committed[p]; ok {
+			next[p] = c
+		}
+	}
+	out, err := LagFrom(ctx, brokers, topic, next)
+	if err != nil {
+		return nil, fmt.Errorf("read lag of %s on %s: %w", group, topic, err)
+	}
+	return out, nil
+}
+
+// LagFrom returns the lag of a reader that keeps its own positions (a
+// score instance keeps the offset it read last in its store, in no
+// consumer group): next maps each partition of topic it reads to the
+// offset of the next message it will read, -1 for the start of the
+// partition. Committed in the result is that position. A position past
+// the end (a topic recreated) counts as no lag.
+func LagFrom(ctx context.Context, brokers []string, topic string, next map[int]int64) ([]PartitionLag, error) {
+	if len(next) == 0 {
+		return nil, nil
+	}
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	reqs := make([]kafka.OffsetRequest, 0, 2*len(next))
+	for p := range next {
 		reqs = append(reqs, kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p))
 	}
 	lo, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
 	if err != nil {
-		return nil, fmt.Errorf("read lag of %s on %s: list offsets: %w", group, topic, err)
+		return nil, fmt.Errorf("list offsets: %w", err)
 	}
-	out := make([]PartitionLag, 0, len(parts))
+	out := make([]PartitionLag, 0, len(next))
 	for _, p := range lo.Topics[topic] {
 		if p.Error != nil {
-			return nil, fmt.Errorf("read lag of %s on %s: partition %d: %w", group, topic, p.Partition, p.Error)
+			return nil, fmt.Errorf("partition %d: %w", p.Partition, p.Error)
 		}
-		c, ok := committed[p.Partition]
+		c, ok := next[p.Partition]
 		if !ok {
-			c = -1
+			continue
 		}
 		l := PartitionLag{Partition: p.Partition, Committed: c, End: p.LastOffset}
 		if c >= 0 {
-			l.Lag = p.LastOffset - c
+			l.Lag = max(p.LastOffset-c, 0)
 		} else {
 			l.Lag = p.LastOffset - p.FirstOffset
 		}
