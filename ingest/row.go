@@ -60,6 +60,7 @@ type provenance struct {
 	sourceDate              time.Time
 	now                     func() time.Time
 	strict                  bool
+	noNameParts             bool // Options.NoNameParts
 }
 
 // Earliest plausible year of birth of a living registrant or a parent
@@ -125,7 +126,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		rec.SourceDate = p.sourceDate
 	}
 	rec.FullName = full
-	rec.FamilyName, rec.MiddleName, rec.GivenName = nameParts(full)
+	if !p.noNameParts {
+		rec.FamilyName, rec.MiddleName, rec.GivenName = nameParts(full)
+	}
 	rec.SourceRecordID, _ = rv.get(FieldSourceRecordID)
 	if v, _ := rv.get(FieldFormID); v != "" {
 		rec.FormID = v

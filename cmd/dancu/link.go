@@ -396,7 +396,8 @@ records; source_record_id is that local code (or record_id when there is none).`
 // resolution) are derived on all cores while the next batch is read.
 // Rejected rows are counted, not linked (dancu import reports them).
 func addRecords(ad *vietnamese.Adapter, path string, source int, add func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error, warn io.Writer) error {
-	src, err := ingest.Open(path, ingest.Options{})
+	// The adapter parses the full name itself.
+	src, err := ingest.Open(path, ingest.Options{NoNameParts: true})
 	if err != nil {
 		return err // names the file
 	}
