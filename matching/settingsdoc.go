@@ -243,7 +243,9 @@ Without labels: u from random pairs; m by EM over each blocking rule's pairs
 (one session per rule, or per ` + "`training.rules`" + `; a session whose m lies far from
 the others' median is left out of it and named); λ by EM over all candidate
 pairs, bounded by the confident pairs (every comparison exact) over their
-recall when EM's is over 3× larger, or from ` + "`training.deterministic`" + ` rules' pairs
+recall when EM's is over 3× larger (then moved one EM step: the expected
+matches among the candidates plus those blocking misses, when that lies
+between the two), or from ` + "`training.deterministic`" + ` rules' pairs
 divided by ` + "`training.recall`" + ` (default 0.7). Two comparisons of one fact (a
 postcode and its city: among random pairs where one agrees the other
 nearly always does, far more often than overall) are found and folded: the

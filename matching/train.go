@@ -54,6 +54,11 @@ type TrainReport struct {
 	ConfidentRecall float64
 	LambdaConfident float64
 	LambdaBounded   bool
+	// LambdaStep is λ after one EM step from the bounded one (the
+	// expected matches among the candidates plus those blocking misses,
+	// over all pairs); the model takes it when it lies between the bound
+	// and EM's. 0 when not taken.
+	LambdaStep float64
 	// Outlying names, per comparison, the sessions whose m lay far from
 	// the others' median and was left out of the mean.
 	Outlying []string
@@ -121,6 +126,10 @@ func (r *TrainReport) String() string {
 			fmt.Fprintf(&b, "; EM's is over %.0f× larger, the model takes this one", maxLambdaRatio)
 		}
 		b.WriteByte('\n')
+	}
+	if r.LambdaStep > 0 {
+		fmt.Fprintf(&b, "λ after one EM step from the bound (expected matches among the candidates and those blocking misses): %.3g (%.0f matching pairs); the model takes this one\n",
+			r.LambdaStep, r.LambdaStep*float64(r.TotalPairs))
 	}
 	fmt.Fprintf(&b, "λ: %.6g of candidate pairs, %.3g of all pairs, %.2f matching pairs per record\n",
 		r.Lambda, r.LambdaGlobal, r.LambdaGlobal*float64(r.TotalPairs)/float64(max(r.Records, 1)))
@@ -417,6 +426,21 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	scored.Model = model
 	rep.Coverage = blockingCoverage(f, c, bs, &scored, rep.UnionPairs)
 	rep.BlockingWarnings = append(BlockingEscapes(s), coverageWarnings(rep.Coverage, s)...)
+	// The confident-pair bound multiplies m of exact levels as if every
+	// comparison erred independently; where records carry a few errors
+	// each, fewer pairs are exact everywhere than that product says, and
+	// λ comes out low. One EM step from it — the expected matches among
+	// the candidates under the bounded model, plus those blocking is
+	// estimated to miss — corrects that, kept between the bound and EM's
+	// own fixed point.
+	if cov := rep.Coverage; cov != nil && rep.LambdaBounded {
+		if lam := (cov.Matches + cov.Missed) / float64(rep.TotalPairs); lam > rep.LambdaGlobal && lam < rep.LambdaEM {
+			rep.LambdaStep = lam
+			rep.LambdaGlobal = lam
+			rep.Lambda = clampP(lam * float64(rep.TotalPairs) / float64(max(rep.UnionPairs, 1)))
+			model.Lambda, model.LambdaGlobal = clampP(rep.Lambda), clampP(rep.LambdaGlobal)
+		}
+	}
 	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
 		nu, len(rep.Sessions), lsrc, rep.Labelled+rep.LabelledNonMatches)
 	return model, rep, nil

@@ -454,6 +454,11 @@ comparisons:
 	if got > 3*float64(truePairs) || got < float64(truePairs)/3 {
 		t.Errorf("λ implies %.0f matching pairs, true %d", got, truePairs)
 	}
+	// The EM step from the bound lands nearer the truth than the bound.
+	conf := rep.LambdaConfident * float64(rep.TotalPairs)
+	if rep.LambdaStep == 0 || math.Abs(math.Log(got/float64(truePairs))) >= math.Abs(math.Log(conf/float64(truePairs))) {
+		t.Errorf("λ after the step: %.0f matching pairs (step %v), the bound's %.0f, true %d: not nearer", got, rep.LambdaStep, conf, truePairs)
+	}
 	// Scoring: both places agreeing count the town only.
 	sd := *s
 	sd.Model = m
