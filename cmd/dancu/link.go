@@ -298,6 +298,9 @@ records; source_record_id is that local code (or record_id when there is none).`
 					return err
 				}
 				printBlocking(g.stdout, st, unmasked)
+				for _, w := range matching.BlockingEscapes(s) {
+					fmt.Fprintf(g.stdout, "blocking warning: %s\n", w)
+				}
 				if len(truthFiles) > 0 {
 					mp, _ := matching.LoadMapping(o.mapping)
 					if o.mapping == "" {
@@ -387,7 +390,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 3GiB or 512MiB (garbage collects harder near it); 0 = none")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail, writing nothing, when training warns (a session matching over 0.9 of its pairs, sessions disagreeing, an implausible λ) or a largest cluster is implausible")
 	cmd.Flags().BoolVar(&unmasked, "unmasked", false, "with --analyse-blocking: print the largest blocks' key values in full (only where the operator may see the data)")
-	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule and the largest blocks, then stop")
+	cmd.Flags().BoolVar(&analyse, "analyse-blocking", false, "print candidate pairs per blocking rule, the largest blocks and the fields every rule keys on, then stop")
 	return cmd
 }
 
