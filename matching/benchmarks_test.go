@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/dancu-vn/dancu/matching/eval"
 )
 
 // TestPublicBenchmarks links the FEBRL and fake_1000 files with the
@@ -73,7 +75,7 @@ func TestPublicBenchmarks(t *testing.T) {
 			for i := 0; i < f.Len(); i++ {
 				pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
 			}
-			m := Evaluate(truth, pred)
+			m := eval.Clusters(truth, pred)
 			t.Logf("%s %v: P %.4f R %.4f F1 %.4f", tt.mapping, tt.files, m.Precision, m.Recall, m.F1)
 			if m.F1 < tt.minF1 {
 				t.Errorf("pairwise F1 %.4f < %.3f", m.F1, tt.minF1)

@@ -62,15 +62,6 @@ comparisons:
 	// c P000002
 }
 
-// Pairwise and B-cubed scores of predicted clusters against the truth.
-func ExampleEvaluate() {
-	truth := map[string]string{"a": "1", "b": "1", "c": "1", "d": "2"}
-	pred := map[string]string{"a": "P1", "b": "P1", "c": "P2", "d": "P2"}
-	m := matching.Evaluate(truth, pred)
-	fmt.Printf("P %.3f R %.3f F1 %.3f B-cubed F1 %.3f\n", m.Precision, m.Recall, m.F1, m.BCubedF1)
-	// Output: P 0.500 R 0.333 F1 0.400 B-cubed F1 0.706
-}
-
 // A conflict's id names its kind, numbers and persons, in any order, not
 // its records: a new record of the same persons raises the same conflict.
 func ExampleConflictID() {

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
+
+	"github.com/dancu-vn/dancu/matching/eval"
 )
 
 // germanFirst and germanLast are common German names for the held-out
@@ -147,7 +149,7 @@ func TestHeldOutGermanDedupe(t *testing.T) {
 	for i := 0; i < f.Len(); i++ {
 		pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
 	}
-	m := Evaluate(truth, pred)
+	m := eval.Clusters(truth, pred)
 	t.Logf("held-out German-style dedupe, 10,000 records: P %.4f R %.4f F1 %.4f\n%s", m.Precision, m.Recall, m.F1, res.Train)
 	if !strings.Contains(strings.Join(res.Train.Warnings, "\n"), "comparisons city and zip record one fact") {
 		t.Errorf("training does not warn that city and zip record one fact: %v", res.Train.Warnings)
@@ -191,7 +193,7 @@ func TestGermanDevSets(t *testing.T) {
 			for i := 0; i < f.Len(); i++ {
 				pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
 			}
-			m := Evaluate(truth, pred)
+			m := eval.Clusters(truth, pred)
 			t.Logf("%s seed %d: P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.0f matching pairs)", file, seed,
 				m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs))
 		}
@@ -200,7 +202,7 @@ func TestGermanDevSets(t *testing.T) {
 
 // linkScore links table tb (ids in column id, truth in column truth) with
 // the settings file path and returns its pairwise scores and the result.
-func linkScore(t *testing.T, path string, tb *Table, id, truth int) (Metrics, *Result) {
+func linkScore(t *testing.T, path string, tb *Table, id, truth int) (eval.Metrics, *Result) {
 	t.Helper()
 	s, err := LoadSettings(path)
 	if err != nil {
@@ -221,7 +223,7 @@ func linkScore(t *testing.T, path string, tb *Table, id, truth int) (Metrics, *R
 	for i := 0; i < f.Len(); i++ {
 		got[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
 	}
-	return Evaluate(want, got), res
+	return eval.Clusters(want, got), res
 }
 
 // TestDevSetsFromDocs links issue 12's third-round development sets, each

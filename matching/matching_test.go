@@ -7,6 +7,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/dancu-vn/dancu/matching/eval"
 )
 
 // TestEMRecoversParameters draws comparison vectors from a known model
@@ -157,7 +159,7 @@ func TestLinkToyPopulation(t *testing.T) {
 	for i := 0; i < f.Len(); i++ {
 		pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
 	}
-	m := Evaluate(truth, pred)
+	m := eval.Clusters(truth, pred)
 	// The toy data carry little evidence (four fields, many shared
 	// names); the bar checks the engine works, not that it is tuned.
 	if m.F1 < 0.9 {
@@ -212,23 +214,6 @@ func TestClusterGuards(t *testing.T) {
 		if cl.Of[i] != cl2.Of[i] {
 			t.Fatalf("clusters depend on pair order: %v vs %v", cl.Of, cl2.Of)
 		}
-	}
-}
-
-func TestEvaluate(t *testing.T) {
-	truth := map[string]string{"a": "1", "b": "1", "c": "1", "d": "2"}
-	pred := map[string]string{"a": "x", "b": "x", "c": "y", "d": "y"}
-	m := Evaluate(truth, pred)
-	// true pairs ab ac bc; predicted ab cd; TP ab.
-	if m.TruePairs != 3 || m.PredPairs != 2 || m.TP != 1 {
-		t.Fatalf("pairs %+v", m)
-	}
-	if math.Abs(m.Precision-0.5) > 1e-9 || math.Abs(m.Recall-1.0/3) > 1e-9 {
-		t.Errorf("precision %v recall %v", m.Precision, m.Recall)
-	}
-	// B-cubed precision: a,b 1; c 1/2; d 1/2 → 0.75.
-	if math.Abs(m.BCubedPrecision-0.75) > 1e-9 {
-		t.Errorf("B-cubed precision %v", m.BCubedPrecision)
 	}
 }
 

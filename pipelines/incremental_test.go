@@ -8,6 +8,7 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/registry"
@@ -148,7 +149,7 @@ func TestIncrementalMatchesBatchAndKeepsIDs(t *testing.T) {
 	for i := 0; i < f.Len(); i++ {
 		offline[f.ID(i)] = f.ID(int(res.Clusters.Of[i]))
 	}
-	m := matching.Evaluate(offline, person)
+	m := eval.Clusters(offline, person)
 	persons := map[string]bool{}
 	for _, p := range person {
 		persons[p] = true

@@ -16,7 +16,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/pipelines"
 )
 
@@ -336,7 +336,7 @@ func TestMatcherRestartKeepsPersonIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	truth := readTruth(t, filepath.Join(dir, "truth.csv"))
-	mt := matching.Evaluate(truth, after)
+	mt := eval.Clusters(truth, after)
 	t.Logf("after restart: %d records, %d moved, %d person events; pairwise P %.4f R %.4f F1 %.4f", mt.Records, moved, events, mt.Precision, mt.Recall, mt.F1)
 	if mt.Records != len(after) || mt.F1 < 0.95 {
 		t.Errorf("clusters after restart: %+v", mt)

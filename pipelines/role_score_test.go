@@ -11,7 +11,7 @@ import (
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -150,12 +150,12 @@ func TestScaleOutSamePersons(t *testing.T) {
 			local[lk.RecordID] = lk.PersonID
 		}
 	}
-	if mt := matching.Evaluate(local, one); mt.F1 < 0.999 {
+	if mt := eval.Clusters(local, one); mt.F1 < 0.999 {
 		t.Errorf("one score instance vs scoring in the registry: pairwise F1 %.5f < 0.999", mt.F1)
 	}
 	for _, c := range []struct{ n, killAt int }{{2, -1}, {3, 2}} {
 		got := linkScaledOut(t, recs, 150, c.n, c.killAt)
-		mt := matching.Evaluate(one, got)
+		mt := eval.Clusters(one, got)
 		t.Logf("%d score instances (kill at batch %d): %d records, pairwise F1 vs one instance %.5f", c.n, c.killAt, len(got), mt.F1)
 		if mt.F1 != 1 {
 			t.Errorf("%d score instances: pairwise F1 vs one instance %.5f, want 1", c.n, mt.F1)
@@ -197,14 +197,14 @@ func TestScaleOutPipeline(t *testing.T) {
 		if int64(len(got)) != accepted {
 			t.Fatalf("%d score instances: %d records linked in ClickHouse, %d accepted", k, len(got), accepted)
 		}
-		mt := matching.Evaluate(truth, got)
+		mt := eval.Clusters(truth, got)
 		t.Logf("%d score instances: %d records; vs truth pairwise P %.4f R %.4f F1 %.4f", k, len(got), mt.Precision, mt.Recall, mt.F1)
 		if mt.F1 < 0.95 {
 			t.Errorf("%d score instances: pairwise F1 vs truth %.4f", k, mt.F1)
 		}
 		runs = append(runs, got)
 	}
-	if mt := matching.Evaluate(runs[0], runs[1]); mt.F1 != 1 {
+	if mt := eval.Clusters(runs[0], runs[1]); mt.F1 != 1 {
 		t.Errorf("2 score instances vs 1: pairwise F1 %.5f, want 1", mt.F1)
 	}
 }
@@ -251,7 +251,7 @@ func TestScaleOutClusterRestart(t *testing.T) {
 			moved++
 		}
 	}
-	mt := matching.Evaluate(readTruth(t, filepath.Join(dir, "truth.csv")), after)
+	mt := eval.Clusters(readTruth(t, filepath.Join(dir, "truth.csv")), after)
 	t.Logf("after the restart: %d records, %d earlier ones moved; vs truth pairwise F1 %.4f", len(after), moved, mt.F1)
 	if moved > len(before)/50 || mt.F1 < 0.95 {
 		t.Errorf("after the restart: %d of %d earlier records moved, F1 vs truth %.4f", moved, len(before), mt.F1)

@@ -13,6 +13,7 @@ import (
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
@@ -152,7 +153,7 @@ func stream(t *testing.T, s *matching.Settings, recs []schemas.Record, n int) (m
 // person ids are those of the founding (earliest) records.
 func TestStreamingEqualsOffline(t *testing.T) {
 	p := generated(t)
-	t.Logf("%d records; offline vs truth: %s", len(p.recs), matching.Evaluate(p.truth, p.offline).String())
+	t.Logf("%d records; offline vs truth: %s", len(p.recs), eval.Clusters(p.truth, p.offline).String())
 	// Batch size 1 is the slow case: run it on the file order and one
 	// shuffle.
 	for _, order := range []int64{0, 1, 2} {
@@ -171,9 +172,9 @@ func TestStreamingEqualsOffline(t *testing.T) {
 			if len(got) != len(recs) {
 				t.Fatalf("order %d batch %d: %d records linked, want %d", order, n, len(got), len(recs))
 			}
-			m := matching.Evaluate(p.offline, got)
+			m := eval.Clusters(p.offline, got)
 			t.Logf("order %d batch %d: F1 vs offline %.5f (P %.5f R %.5f), vs truth %.4f; %+v", order, n, m.F1, m.Precision, m.Recall,
-				matching.Evaluate(p.truth, got).F1, reg.Stats())
+				eval.Clusters(p.truth, got).F1, reg.Stats())
 			if m.F1 < 0.999 {
 				t.Errorf("order %d batch %d: pairwise F1 vs offline %.5f < 0.999", order, n, m.F1)
 			}
@@ -396,13 +397,13 @@ func TestScorersScaleOut(t *testing.T) {
 	if len(one) != len(recs) {
 		t.Fatalf("one scorer: %d records linked, want %d", len(one), len(recs))
 	}
-	if m := matching.Evaluate(p.offline, one); m.F1 < 0.999 {
+	if m := eval.Clusters(p.offline, one); m.F1 < 0.999 {
 		t.Errorf("one scorer: pairwise F1 vs offline %.5f < 0.999", m.F1)
 	}
 	for _, n := range []int{2, 5} {
 		got, reg := streamScored(t, p.settings, recs, 100, n)
-		m := matching.Evaluate(one, got)
-		t.Logf("%d scorers: F1 vs one scorer %.5f, vs offline %.5f; %+v (one: %+v)", n, m.F1, matching.Evaluate(p.offline, got).F1, reg.Stats(), reg1.Stats())
+		m := eval.Clusters(one, got)
+		t.Logf("%d scorers: F1 vs one scorer %.5f, vs offline %.5f; %+v (one: %+v)", n, m.F1, eval.Clusters(p.offline, got).F1, reg.Stats(), reg1.Stats())
 		if m.F1 != 1 {
 			t.Errorf("%d scorers: pairwise F1 vs one scorer %.5f, want 1", n, m.F1)
 		}
@@ -492,7 +493,7 @@ func TestScorersWindows(t *testing.T) {
 	local, _, lreg := stream(t, &s, recs, 100)
 	for _, n := range []int{3} {
 		got, reg := streamScored(t, &s, recs, 100, n)
-		m := matching.Evaluate(local, got)
+		m := eval.Clusters(local, got)
 		t.Logf("%d scorers, max_block 3: F1 vs the registry's own scoring %.5f; edges %d, the registry's %d", n, m.F1, reg.Stats().Edges, lreg.Stats().Edges)
 		if m.F1 != 1 {
 			t.Errorf("%d scorers, max_block 3: pairwise F1 vs the registry's own scoring %.5f, want 1", n, m.F1)

@@ -17,7 +17,7 @@ import (
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
@@ -184,7 +184,7 @@ the records are read as import publishes them.`,
 				for id, p := range person {
 					pred[label[id]] = p
 				}
-				mt := matching.Evaluate(truth, pred)
+				mt := eval.Clusters(truth, pred)
 				fmt.Fprintf(out, "pairwise precision %.4f recall %.4f F1 %.4f against the truth\n", mt.Precision, mt.Recall, mt.F1)
 			}
 			if planted, err := readConflicts(filepath.Join(src, "conflicts_truth.csv")); err == nil {

@@ -19,7 +19,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/spf13/cobra"
 )
@@ -202,7 +202,7 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 		if err != nil {
 			return err
 		}
-		mt := matching.Evaluate(truth, pred)
+		mt := eval.Clusters(truth, pred)
 		fmt.Fprintf(out, "\nmatching against the generator's truth: %d persons generated, %d found; pairwise precision %.4f recall %.4f F1 %.4f (B-cubed F1 %.4f)\n",
 			m.Persons, rep.Total.Persons, mt.Precision, mt.Recall, mt.F1, mt.BCubedF1)
 		fmt.Fprintf(out, "partition digest %s (which records are together, whatever the person ids; the same for any --matchers)\n", partitionDigest(pred))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/spf13/cobra"
 )
@@ -75,7 +76,7 @@ rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 			if err != nil {
 				return err
 			}
-			m := matching.Evaluate(truth, p)
+			m := eval.Clusters(truth, p)
 			fmt.Fprintln(g.stdout, m.String())
 			return nil
 		},
@@ -170,14 +171,14 @@ func readPairsColumn(path string, keys, vals []string) (map[string]string, error
 // conflictReport is precision and recall of the found conflicts against
 // the planted ones, per kind, and the grey-zone items found (never
 // planted, so outside precision), per 1,000 records when records > 0.
-func conflictReport(planted, found []matching.ConflictRef, records int) string {
+func conflictReport(planted, found []eval.ConflictRef, records int) string {
 	grey := 0
 	for _, c := range found {
 		if c.Kind == schemas.ConflictGreyZone {
 			grey++
 		}
 	}
-	out := matching.EvaluateConflicts(planted, found).String()
+	out := eval.Conflicts(planted, found).String()
 	if records > 0 {
 		return out + fmt.Sprintf("grey_zone %d (%.2f per 1,000 of %d records)\n", grey, 1000*float64(grey)/float64(records), records)
 	}
@@ -186,7 +187,7 @@ func conflictReport(planted, found []matching.ConflictRef, records int) string {
 
 // readConflicts reads a conflicts CSV: kind, id_number (numbers separated
 // by ';') and record_ids or source_record_ids.
-func readConflicts(path string) ([]matching.ConflictRef, error) {
+func readConflicts(path string) ([]eval.ConflictRef, error) {
 	t, err := matching.ReadTable(path)
 	if err != nil {
 		return nil, err
@@ -201,12 +202,12 @@ func readConflicts(path string) ([]matching.ConflictRef, error) {
 	if kc < 0 || nc < 0 || rc < 0 {
 		return nil, fmt.Errorf("%s: need kind, id_number and record_ids columns", path)
 	}
-	var out []matching.ConflictRef
+	var out []eval.ConflictRef
 	for i, r := range t.Rows {
 		if len(r) <= max(kc, nc, rc) {
 			return nil, fmt.Errorf("%s line %d: short row", path, t.Line[i])
 		}
-		out = append(out, matching.ConflictRef{Kind: r[kc], Numbers: strings.Split(r[nc], ";"), Records: strings.Split(r[rc], ";")})
+		out = append(out, eval.ConflictRef{Kind: r[kc], Numbers: strings.Split(r[nc], ";"), Records: strings.Split(r[rc], ";")})
 	}
 	return out, nil
 }
@@ -226,13 +227,13 @@ func (rc registryConflicts) add(cs []schemas.Conflict) {
 
 // open returns the conflicts still open, their records named by label
 // (record id → the source's own code, as conflicts_truth.csv names them).
-func (rc registryConflicts) open(label map[string]string) []matching.ConflictRef {
-	var out []matching.ConflictRef
+func (rc registryConflicts) open(label map[string]string) []eval.ConflictRef {
+	var out []eval.ConflictRef
 	for _, c := range rc {
 		if c.Status == schemas.StatusResolvedByRegistry {
 			continue
 		}
-		ref := matching.ConflictRef{Kind: c.Kind, Numbers: strings.Split(c.IDNumber, ";")}
+		ref := eval.ConflictRef{Kind: c.Kind, Numbers: strings.Split(c.IDNumber, ";")}
 		for _, r := range c.RecordIDs {
 			if l, ok := label[r]; ok {
 				r = l

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/eval"
 )
 
 // readCSVFile reads a whole CSV file.
@@ -125,7 +125,7 @@ func TestLinkFilesReusingLocalCodes(t *testing.T) {
 	if twice < 100 {
 		t.Fatalf("only %d local codes are used by both files: the test does not exercise reuse", twice)
 	}
-	ma, mb := matching.Evaluate(trueOf, predA), matching.Evaluate(trueOf, predB)
+	ma, mb := eval.Clusters(trueOf, predA), eval.Clusters(trueOf, predB)
 	t.Logf("unique codes: %s\nreused codes: %s", ma, mb)
 	if mb.Records != len(a)-1 || mb.MissingInPred != 0 {
 		t.Errorf("reused codes: %d records evaluated, %d missing, want %d and 0", mb.Records, mb.MissingInPred, len(a)-1)

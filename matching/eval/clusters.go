@@ -1,4 +1,4 @@
-package matching
+package eval
 
 import "fmt"
 
@@ -21,10 +21,10 @@ func (m Metrics) String() string {
 		m.Precision, m.Recall, m.F1, m.BCubedPrecision, m.BCubedRecall, m.BCubedF1)
 }
 
-// Evaluate computes pairwise precision, recall and F1 and B-cubed
+// Clusters computes pairwise precision, recall and F1 and B-cubed
 // precision, recall and F1 of pred (record → predicted cluster) against
 // truth (record → true cluster), over the records both name.
-func Evaluate(truth, pred map[string]string) Metrics {
+func Clusters(truth, pred map[string]string) Metrics {
 	var m Metrics
 	type cell struct{ t, p string }
 	cells := map[cell]int64{}

@@ -1,4 +1,4 @@
-package matching
+package eval
 
 import (
 	"fmt"
@@ -41,10 +41,10 @@ func (m ConflictMetrics) String() string {
 	return b.String()
 }
 
-// EvaluateConflicts matches predicted conflicts to planted ones: a pair
+// Conflicts matches predicted conflicts to planted ones: a pair
 // matches when the kinds are equal and they share a number or a record.
 // Kinds never planted (grey_zone) are left out of precision.
-func EvaluateConflicts(planted, predicted []ConflictRef) ConflictMetrics {
+func Conflicts(planted, predicted []ConflictRef) ConflictMetrics {
 	kinds := map[string]*KindMetrics{}
 	get := func(k string) *KindMetrics {
 		if kinds[k] == nil {
