@@ -10,6 +10,20 @@
 // which scores and clusters with this package: KeyMaker, ScorePairs,
 // Cluster, Summarise).
 //
+// Where to start, in the order of a link:
+//
+//	s, _ := matching.LoadSettings("my.yaml")       // or ParseSettings, DefaultSettings("febrl"), vietnamese.Settings()
+//	f := matching.NewFrame(s)                       // then f.Add(id, source, getter, confidence) per record
+//	st, _ := matching.AnalyseBlocking(f, s, 10)     // candidate pairs per rule, before any comparison
+//	res, _ := matching.Link(ctx, f, s)              // Train (when s has no Model), Predict, Cluster
+//	persons, conflicts := matching.Summarise(res, personID)
+//	x := matching.ExplainPair(f, res.Settings, a, b) // the waterfall of one pair's weight
+//
+// Beside it: matching/vietnamese (the adapter of canonical records, the
+// Vietnamese settings and their trained model), matching/compare (string
+// and OCR similarity), matching/eval (precision and recall against a
+// truth) and registry/offline (the registry of dancu link --registry).
+//
 // The model follows Splink's, as data:
 //
 //   - Settings (YAML/JSON, versioned; the language is in SETTINGS.md,
