@@ -6,11 +6,12 @@ import (
 	"strings"
 )
 
-// keyPart is one part of a blocking key: a column, or the year of a date
-// column.
+// keyPart is one part of a blocking key: a column, or the year or the
+// birthday (month and day, without the year) of a date column.
 type keyPart struct {
-	col  int
-	year bool
+	col      int
+	year     bool
+	monthday bool
 }
 
 // blocker holds, for one rule, each record's key hash (0 = not blocked)
@@ -42,10 +43,17 @@ func (f *Frame) keyParts(names []string) ([]keyPart, error) {
 			return nil, fmt.Errorf("unknown column %q", n)
 		}
 		p := keyPart{col: ci}
-		if sub == "year" {
+		switch sub {
+		case "":
+		case "year":
 			p.year = true
-		} else if sub != "" {
-			return nil, fmt.Errorf("unknown key suffix %q", n)
+		case "monthday":
+			p.monthday = true
+		default:
+			return nil, fmt.Errorf("unknown key suffix %q (col.year or col.monthday)", n)
+		}
+		if (p.year || p.monthday) && !f.cols[ci].date {
+			return nil, fmt.Errorf("key %q: %s is not a date column", n, base)
 		}
 		out = append(out, p)
 	}
@@ -53,9 +61,20 @@ func (f *Frame) keyParts(names []string) ([]keyPart, error) {
 }
 
 func (f *Frame) partValue(p keyPart, i int) uint32 {
-	v := f.cols[p.col].vals[i]
-	if p.year {
-		v >>= 9
+	return p.value(f.cols[p.col].vals[i])
+}
+
+// value is the part of a column's value v the key uses: a packed date's
+// year, or its month and day (0, missing, unless both are known).
+func (p keyPart) value(v uint32) uint32 {
+	switch {
+	case p.year:
+		return v >> 9
+	case p.monthday:
+		if v&31 == 0 || (v>>5)&15 == 0 {
+			return 0
+		}
+		return v & 511
 	}
 	return v
 }

@@ -67,6 +67,9 @@ func (km *KeyMaker) Keys(f *Frame, i int, dst []RowKey) []RowKey {
 		for _, p := range kr.parts {
 			c := &f.cols[p.col]
 			v := c.vals[i]
+			if c.date {
+				v = p.value(v)
+			}
 			if v == 0 {
 				ok = false
 				break
@@ -74,9 +77,6 @@ func (km *KeyMaker) Keys(f *Frame, i int, dst []RowKey) []RowKey {
 			buf[0] = byte(p.col)
 			h.Write(buf[:1])
 			if c.date {
-				if p.year {
-					v >>= 9
-				}
 				binary.BigEndian.PutUint32(buf[:], v)
 				h.Write(buf[:])
 			} else {

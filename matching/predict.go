@@ -133,6 +133,9 @@ func AnalyseBlocking(f *Frame, s *Settings, top int) (*BlockingStats, error) {
 				if p.year && len(v) >= 4 {
 					v = v[:4]
 				}
+				if p.monthday && len(v) >= 10 {
+					v = v[5:]
+				}
 				key += v
 			}
 			rs.Largest = append(rs.Largest, BlockSize{Key: key, Records: sz.n})
@@ -148,6 +151,9 @@ type Completeness struct {
 	TruePairs int64
 	Covered   int64
 	PerRule   []int64 // true pairs each rule makes (a pair may count for several)
+	// Only are the true pairs each rule alone makes: what blocking loses
+	// without it.
+	Only []int64
 }
 
 // PairsCompleteness measures blocking against a truth (record id →
@@ -165,7 +171,7 @@ func PairsCompleteness(f *Frame, s *Settings, truth map[string]string) (*Complet
 			groups[e] = append(groups[e], int32(i))
 		}
 	}
-	c := &Completeness{PerRule: make([]int64, len(bs))}
+	c := &Completeness{PerRule: make([]int64, len(bs)), Only: make([]int64, len(bs))}
 	for _, rows := range groups {
 		for x := 0; x < len(rows); x++ {
 			for y := x + 1; y < len(rows); y++ {
@@ -174,15 +180,19 @@ func PairsCompleteness(f *Frame, s *Settings, truth map[string]string) (*Complet
 					continue
 				}
 				c.TruePairs++
-				any := false
+				n, last := 0, 0
 				for r, bl := range bs {
 					if bl.covers(a, b) {
 						c.PerRule[r]++
-						any = true
+						n++
+						last = r
 					}
 				}
-				if any {
+				if n > 0 {
 					c.Covered++
+				}
+				if n == 1 {
+					c.Only[last]++
 				}
 			}
 		}

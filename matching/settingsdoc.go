@@ -192,7 +192,9 @@ when its value is one of the missing tokens, then transformed in order.
   outside the settings.
 - ` + "`confidence`" + `: an OCR confidence key whose value scales the comparison.
 
-A blocking key or sort column may be written ` + "`col.year`" + ` for a date's year.
+A blocking key may be written ` + "`col.year`" + ` for a date's year, or ` + "`col.monthday`" + ` for its
+month and day without the year (a birthday: records whose year was misread
+still share it; a date lacking the day or month has none).
 
 ### Transforms
 

@@ -312,13 +312,23 @@ records; source_record_id is that local code (or record_id when there is none).`
 							return err
 						}
 					}
-					c, err := matching.PairsCompleteness(f, s, truth)
+					// The truth names records by their code in the source
+					// (truth.csv's source_record_id), the frame by identity.
+					byID := make(map[string]string, len(truth))
+					for i := 0; i < f.Len(); i++ {
+						if e, ok := truth[f.ID(i)]; ok {
+							byID[f.ID(i)] = e
+						} else if e, ok := truth[o.label(f, i)]; ok {
+							byID[f.ID(i)] = e
+						}
+					}
+					c, err := matching.PairsCompleteness(f, s, byID)
 					if err != nil {
 						return err
 					}
 					fmt.Fprintf(g.stdout, "pairs completeness: %d of %d true pairs are candidates (%.5f)\n", c.Covered, c.TruePairs, float64(c.Covered)/float64(max(c.TruePairs, 1)))
 					for r, n := range c.PerRule {
-						fmt.Fprintf(g.stdout, "  %-22s makes %d true pairs\n", st.Rules[r].Name, n)
+						fmt.Fprintf(g.stdout, "  %-22s makes %d true pairs, %d that no other rule makes\n", st.Rules[r].Name, n, c.Only[r])
 					}
 				}
 				return nil
