@@ -13,9 +13,10 @@
 //
 //   - a blocking index: (rule, hash of the key values, sort value,
 //     record) → nothing, so that a block's members are one prefix scan;
-//     a block larger than the rule's max_block gives the window of
-//     neighbours on each side of the new record's sort value, as offline
-//     blocking splits it (sorted neighbourhood);
+//     a block larger than the rule's max_block gives half the rule's
+//     window of earlier neighbours on each side of the new record's sort
+//     value (sorted neighbourhood): window comparisons per record, as
+//     offline blocking makes when it splits a block;
 //   - each record's captured input fields (the vn.* fields the settings
 //     read), under an arrival sequence number;
 //   - edges: pairs scored at or above the review threshold, both ways;

@@ -671,10 +671,20 @@ type blockID struct {
 	hash uint64
 }
 
+// sideWindow is how many earlier neighbours on each side of a record's
+// sort value it is compared with in a block larger than the rule's
+// max_block: half the rule's window (rounded up). Offline blocking pairs
+// each record of a split block with the window records after it, so each
+// takes part in about 2×window pairs but makes window of them; a record
+// arriving takes neighbours on both sides, so window on each side would
+// make twice offline's comparisons (issue 9: streaming compares what
+// offline compares).
+func sideWindow(rule matching.BlockingRule) int { return (rule.Window + 1) / 2 }
+
 // members calls fn with the members of block rk (except seq): those
 // committed (up to max_block+1 of them, read before) and batch, this
 // batch's earlier members. All of them when the block holds at most the
-// rule's max_block records; else the window of neighbours on each side
+// rule's max_block records; else the sideWindow neighbours on each side
 // of the record's sort value (sorted neighbourhood, as offline blocking
 // splits a large block), read through the batch wb, which sees both.
 func (r *Registry) members(wb *pebble.Batch, rk matching.RowKey, seq uint64, committed, batch []uint64, fn func(uint64)) error {
@@ -695,13 +705,14 @@ func (r *Registry) members(wb *pebble.Batch, rk matching.RowKey, seq uint64, com
 	}
 	defer wit.Close()
 	me := blockKey(rk, seq)
+	side := sideWindow(rule)
 	k := 0
-	for ok := wit.SeekGE(me); ok && k < rule.Window; ok = wit.Next() {
+	for ok := wit.SeekGE(me); ok && k < side; ok = wit.Next() {
 		fn(seqOfBlockKey(wit.Key()))
 		k++
 	}
 	k = 0
-	for ok := wit.SeekLT(me); ok && k < rule.Window; ok = wit.Prev() {
+	for ok := wit.SeekLT(me); ok && k < side; ok = wit.Prev() {
 		fn(seqOfBlockKey(wit.Key()))
 		k++
 	}

@@ -283,7 +283,7 @@ func Local(scorers []*Scorer) ScoreFunc {
 // before returns the members of key's block that came before the item
 // whose entry is at arrival: all of them when they are at most the
 // rule's max_block, else the window of neighbours on each side by sort
-// value. A new item's block is read up to max_block+1 members, then
+// value (sideWindow). A new item's block is read up to max_block+1 members, then
 // windowed by seeks around its entry; a known one (a redelivery) reads
 // the block whole, keeping the members older than it.
 func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, known bool, rule matching.BlockingRule) ([]string, error) {
@@ -314,15 +314,16 @@ func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, 
 		}
 		out = out[:0]
 		me := blockKey(key, arrival)
+		side := sideWindow(rule)
 		k := 0
-		for ok := it.SeekGE(me); ok && k < rule.Window; ok = it.Next() {
+		for ok := it.SeekGE(me); ok && k < side; ok = it.Next() {
 			if seqOfBlockKey(it.Key()) != arrival {
 				out = append(out, string(it.Value()))
 				k++
 			}
 		}
 		k = 0
-		for ok := it.SeekLT(me); ok && k < rule.Window; ok = it.Prev() {
+		for ok := it.SeekLT(me); ok && k < side; ok = it.Prev() {
 			out = append(out, string(it.Value()))
 			k++
 		}
@@ -343,7 +344,7 @@ func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, 
 		return nil, err
 	}
 	if rule.MaxBlock > 0 && len(out) > rule.MaxBlock && pos >= 0 {
-		out = out[max(0, pos-rule.Window):min(len(out), pos+rule.Window)]
+		out = out[max(0, pos-sideWindow(rule)):min(len(out), pos+sideWindow(rule))]
 	}
 	return out, nil
 }
