@@ -17,6 +17,7 @@ import (
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
@@ -39,6 +40,9 @@ func newBenchRegistryCmd(g *globals) *cobra.Command {
 		dir            string
 		keep           bool
 		frameRows      int
+		conflictsOut   string
+		clustersOut    string
+		formats        []string
 	)
 	cmd := &cobra.Command{
 		Use:   "registry",
@@ -67,7 +71,7 @@ the records are read as import publishes them.`,
 			}
 			out := g.stdout
 			src := filepath.Join(dir, "sources")
-			m, err := synth.Generate(ctx, synth.Config{Persons: persons, Seed: seed, OutDir: src, Formats: []string{"csv", "jsonl"}})
+			m, err := synth.Generate(ctx, synth.Config{Persons: persons, Seed: seed, OutDir: src, Formats: formats})
 			if err != nil {
 				return fmt.Errorf("bench registry: %w", err)
 			}
@@ -187,6 +191,27 @@ the records are read as import publishes them.`,
 				mt := eval.Clusters(truth, pred)
 				fmt.Fprintf(out, "pairwise precision %.4f recall %.4f F1 %.4f against the truth\n", mt.Precision, mt.Recall, mt.F1)
 			}
+			lab := func(id string) string {
+				if l, ok := label[id]; ok {
+					return l
+				}
+				return id
+			}
+			if conflictsOut != "" {
+				if err := writeConflicts(conflictsOut, conflicts.rows(), lab); err != nil {
+					return err
+				}
+			}
+			if clustersOut != "" {
+				rows := make([]matching.Assignment, 0, len(person))
+				for id, p := range person {
+					rows = append(rows, matching.Assignment{RecordID: id, PersonID: p})
+				}
+				slices.SortFunc(rows, func(a, b matching.Assignment) int { return strings.Compare(a.RecordID, b.RecordID) })
+				if err := writeClusters(clustersOut, rows, lab); err != nil {
+					return err
+				}
+			}
 			if planted, err := readConflicts(filepath.Join(src, "conflicts_truth.csv")); err == nil {
 				fmt.Fprintf(out, "conflicts open in the registry's output against the planted ones:\n%s", conflictReport(planted, conflicts.open(label), n))
 			}
@@ -198,6 +223,9 @@ the records are read as import publishes them.`,
 	cmd.Flags().IntVar(&batch, "batch", 2000, "records per batch")
 	cmd.Flags().StringVar(&dir, "dir", "", "working directory (default: a temporary one, removed)")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the working directory")
+	cmd.Flags().StringSliceVar(&formats, "formats", []string{"csv", "jsonl"}, "formats to generate and feed (csv: the two spreadsheets; jsonl: the scanned forms)")
+	cmd.Flags().StringVar(&conflictsOut, "conflicts", "", "write the conflicts left open in the registry's output to this CSV (the columns of dancu link --conflicts)")
+	cmd.Flags().StringVar(&clustersOut, "clusters", "", "write each record's final person to this CSV (the columns of dancu link --out)")
 	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
 	return cmd
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching"
@@ -229,10 +230,7 @@ func (rc registryConflicts) add(cs []schemas.Conflict) {
 // (record id → the source's own code, as conflicts_truth.csv names them).
 func (rc registryConflicts) open(label map[string]string) []eval.ConflictRef {
 	var out []eval.ConflictRef
-	for _, c := range rc {
-		if c.Status == schemas.StatusResolvedByRegistry {
-			continue
-		}
+	for _, c := range rc.rows() {
 		ref := eval.ConflictRef{Kind: c.Kind, Numbers: strings.Split(c.IDNumber, ";")}
 		for _, r := range c.RecordIDs {
 			if l, ok := label[r]; ok {
@@ -242,5 +240,17 @@ func (rc registryConflicts) open(label map[string]string) []eval.ConflictRef {
 		}
 		out = append(out, ref)
 	}
+	return out
+}
+
+// rows are the conflicts still open (not resolved by the registry), by id.
+func (rc registryConflicts) rows() []schemas.Conflict {
+	var out []schemas.Conflict
+	for _, c := range rc {
+		if c.Status != schemas.StatusResolvedByRegistry {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ConflictID < out[j].ConflictID })
 	return out
 }
