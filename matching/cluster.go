@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -93,6 +94,33 @@ func (gs *guardSet) Summary(f *Frame, i int) clusterSummary {
 		}
 	}
 	return st
+}
+
+// summaryOf returns the summary of the cluster of rows (Summary of each,
+// merged in the order given).
+func (gs *guardSet) summaryOf(f *Frame, rows []int32) clusterSummary {
+	var st clusterSummary
+	for i, r := range rows {
+		if i == 0 {
+			st = gs.Summary(f, int(r))
+		} else {
+			st = gs.Merge(st, gs.Summary(f, int(r)))
+		}
+	}
+	return st
+}
+
+// EncodePersonGuards returns what the clustering's guards remember of the
+// person made of rows (its valid numbers, sexes, span of birth years),
+// encoded, for a matcher that later meets the person through only some of
+// its records (the registry): given back in Result.PersonGuards, it lets
+// Summarise judge the whole person.
+func EncodePersonGuards(f *Frame, s *Settings, rows []int32) ([]byte, error) {
+	gs, err := newGuardSet(f, s)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(gs.summaryOf(f, rows))
 }
 
 // Compatible reports whether clusters summarised by a and b may be the

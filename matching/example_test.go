@@ -71,3 +71,40 @@ func ExampleConflictID() {
 	fmt.Println(a == b, a == c, len(a))
 	// Output: true false 25
 }
+
+// What the clustering's guards remember of a person, for a matcher that
+// later meets it through only some of its records (the registry keeps one
+// per person and gives them back in Result.PersonGuards).
+func ExampleEncodePersonGuards() {
+	s, err := matching.ParseSettings([]byte(`
+version: 1
+name: example
+columns:
+  - {name: id}
+  - {name: dob, kind: date}
+blocking:
+  - {name: dob, keys: [dob]}
+comparisons:
+  - name: dob
+    null_columns: [dob]
+    levels:
+      - {label: exact, op: date_exact, column: dob}
+guards:
+  - {kind: distinct, column: id, max: 1}
+  - {kind: year_span, column: dob, max: 2}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f := matching.NewFrame(s)
+	for _, r := range []map[string]string{
+		{"rid": "a", "id": "001190012345", "dob": "1990-03-15"},
+		{"rid": "b", "id": "", "dob": "1991-03-15"},
+	} {
+		f.Add(r["rid"], 0, func(k string) string { return r[k] }, nil)
+	}
+	enc, err := matching.EncodePersonGuards(f, s, []int32{0, 1})
+	fmt.Println(string(enc), err)
+	// Output: {"values":[["001190012345"],null],"year_lo":[0,1990],"year_hi":[0,1991]} <nil>
+}

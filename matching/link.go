@@ -18,6 +18,12 @@ type Result struct {
 	// the frame also carry, with those records and their persons.
 	// Summarise counts them in shared_id conflicts.
 	NumberHolders map[string][]NumberHolder
+	// PersonGuards, for the same matcher: EncodePersonGuards of persons
+	// whose records are not all in the frame, over all their records, by
+	// the row naming them (Clusters.Of). Summarise asks them whether two
+	// persons of a grey-zone pair could be one (one that does not decode
+	// is judged on its rows in the frame).
+	PersonGuards map[int32][]byte
 }
 
 // NumberHolder is a record outside the frame carrying a number, and its

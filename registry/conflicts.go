@@ -20,11 +20,70 @@ import (
 //	'c' conflict id            → the conflict as last raised (JSON)
 //	'q' person id 0 conflict id → (empty): the open conflicts naming a person
 //	'n' number 0 seq            → (empty): the records carrying a valid number
+//	'g' person id               → the person's guard summary over all its records (JSON)
 const (
 	kConflict   = 'c'
 	kConflictOf = 'q'
 	kNumber     = 'n'
+	kGuards     = 'g'
 )
+
+func guardsKey(person string) []byte { return append([]byte{kGuards}, person...) }
+
+// keepGuards stores the guard summary (matching.EncodePersonGuards:
+// numbers, sexes, span of birth years) of each person of the recluster and
+// forgets those of the persons it retired. A later recluster that meets
+// one of them only as a neighbour, through a few of its records, reads
+// it (neighbourGuards), so that a grey-zone pair is raised only when the
+// guards would let the two whole persons be one, as dancu link, which
+// holds every record, decides.
+func (r *Registry) keepGuards(wb *pebble.Batch, u *unit, sums []matching.PersonSummary, name func(int32) string) error {
+	now := map[string]bool{}
+	for _, sm := range sums {
+		pid := name(sm.Root)
+		now[pid] = true
+		enc, err := matching.EncodePersonGuards(u.f, r.s, sm.Rows)
+		if err != nil {
+			return fmt.Errorf("person guards: %w", err)
+		}
+		wb.Set(guardsKey(pid), enc, nil)
+	}
+	for i := range u.comp {
+		if o := u.stored[i]; o != "" && !now[o] {
+			wb.Delete(guardsKey(o), nil)
+		}
+	}
+	return nil
+}
+
+// neighbourGuards reads the stored guard summaries of the neighbours'
+// persons into u.guards, by the row naming each in cl. A person stored
+// before summaries were kept has none: its records in the frame stand
+// for it.
+func (r *Registry) neighbourGuards(rd pebble.Reader, u *unit, cl *matching.Clusters) error {
+	u.guards = nil
+	done := map[string]bool{}
+	for i := len(u.comp); i < u.f.Len(); i++ {
+		pid := u.stored[i]
+		if pid == "" || done[pid] {
+			continue
+		}
+		done[pid] = true
+		v, c, err := rd.Get(guardsKey(pid))
+		if errors.Is(err, pebble.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("person guards: %w", err)
+		}
+		if u.guards == nil {
+			u.guards = map[int32][]byte{}
+		}
+		u.guards[cl.Of[i]] = append([]byte(nil), v...)
+		c.Close()
+	}
+	return nil
+}
 
 func conflictKey(id string) []byte { return append([]byte{kConflict}, id...) }
 

@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,5 +130,105 @@ func TestSharedIDAcrossBatches(t *testing.T) {
 	}
 	if want := matching.ConflictID(schemas.ConflictSharedID, a.IDNumber, got[0].PersonIDs); got[0].ConflictID != want {
 		t.Errorf("conflict id %s, want %s (kind, number, persons)", got[0].ConflictID, want)
+	}
+}
+
+// A refused link accuses a number only with what the records carrying
+// it say. Two namesakes of one commune, each with a valid number whose
+// six first digits differ: the form of the second states no birth date
+// (a scanned form whose date was not read), so the first's 1998 says
+// nothing of the second's number (1963) — no id_contradicts. When the
+// second's own record states 1998, its number contradicts it.
+func TestRefusedLinkAccusesWithItsOwnRecords(t *testing.T) {
+	a := schemas.Record{RecordID: "f1/1", FullName: "Nguyễn Tùng Tùng", BirthDate: "1998-04-09", BirthYear: 1998, Sex: "M",
+		IDNumber: "087098123456", PermProvinceCode: "87", PermCommuneCode: "30118", Ethnicity: "Kinh"}
+	b := schemas.Record{RecordID: "f2/1", FullName: "Nguyễn Tùng Tùng", Sex: "M",
+		IDNumber: "087063458320", PermProvinceCode: "87", PermCommuneCode: "30118", Ethnicity: "Kinh"}
+	for _, tc := range []struct {
+		name       string
+		date       string
+		year       uint16
+		contradict bool
+	}{{"no date on the second", "", 0, false}, {"the second states 1998", "1998-04-09", 1998, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			reg := openVietnamese(t)
+			b := b
+			b.BirthDate, b.BirthYear = tc.date, tc.year
+			out, err := reg.AddRecords(context.Background(), registry.NewRecords(), []schemas.Record{a, b})
+			if err != nil {
+				t.Fatal(err)
+			}
+			person := map[string]string{}
+			for _, l := range out.Links {
+				person[l.RecordID] = l.PersonID
+			}
+			if person[a.RecordID] == "" || person[a.RecordID] == person[b.RecordID] {
+				t.Fatalf("two valid numbers: want two persons, got %v", person)
+			}
+			got := false
+			for _, c := range out.Conflicts {
+				if c.Kind == schemas.ConflictIDContradicts && c.IDNumber == b.IDNumber {
+					got = true
+				}
+				if c.Kind == schemas.ConflictIDContradicts && c.IDNumber == a.IDNumber {
+					t.Errorf("the first's number, which its record supports, accused: %s", c.Explanation)
+				}
+			}
+			if got != tc.contradict {
+				t.Errorf("id_contradicts on %s raised: %v, want %v (conflicts %+v)", b.IDNumber, got, tc.contradict, out.Conflicts)
+			}
+		})
+	}
+}
+
+// A grey-zone pair is raised only when the guards would let the two whole
+// persons be one. Y's two records (one carrying a valid number) are one
+// person; a later X, another valid number, scores in the grey zone with
+// Y's record that has no number, and below the review threshold with the
+// one that has (so that only the first joins the registry's frame): X
+// and Y hold two numbers, the clustering would never join them, and
+// asking a reviewer would be asking to override it. The registry knows
+// Y's number from the guard summary it keeps per person.
+func TestGreyZoneNeedsJoinablePersons(t *testing.T) {
+	y1 := schemas.Record{RecordID: "f1/1", FullName: "Trần Văn Hùng", BirthDate: "1985-06-10", BirthYear: 1985, Sex: "M",
+		IDNumber: "001085111111", PermProvinceCode: "01", PermCommuneCode: "00004", FatherName: "Trần Văn Bảy", Ethnicity: "Kinh"}
+	y2 := y1
+	y2.RecordID, y2.IDNumber = "f1/2", ""
+	x := schemas.Record{RecordID: "f2/1", FullName: "Trần Văn Hùng", BirthDate: "1985", BirthYear: 1985, Sex: "M",
+		IDNumber: "001085999999", PermProvinceCode: "01", PermCommuneCode: "09814", FatherName: "Lê Văn Bảy", Ethnicity: "Kinh"}
+	for _, tc := range []struct {
+		name string
+		y1   string // y1's number
+		grey bool
+	}{{"Y holds another number", y1.IDNumber, false}, {"Y holds none", "", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			reg := openVietnamese(t)
+			ctx := context.Background()
+			y1 := y1
+			y1.IDNumber = tc.y1
+			first, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{y1, y2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(first.Persons) != 1 {
+				t.Fatalf("Y's two records: want one person, got %+v", first.Persons)
+			}
+			out, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{x})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var grey []schemas.Conflict
+			for _, c := range out.Conflicts {
+				if c.Kind == schemas.ConflictGreyZone {
+					grey = append(grey, c)
+				}
+			}
+			if (len(grey) > 0) != tc.grey {
+				t.Errorf("grey-zone conflicts %+v, want raised: %v", grey, tc.grey)
+			}
+			if tc.grey && (len(grey) != 1 || len(grey[0].PersonIDs) != 2 || !slices.Contains(grey[0].RecordIDs, x.RecordID)) {
+				t.Errorf("grey zone between X and Y: want one, naming both persons and %s, got %+v", x.RecordID, grey)
+			}
+		})
 	}
 }

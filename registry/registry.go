@@ -777,6 +777,7 @@ type unit struct {
 	outer    []matching.Pair                    // edges from comp to nb (below the match threshold)
 	stored   []string                           // stored person of each row ("" for a new record)
 	holders  map[string][]matching.NumberHolder // numbers of comp also outside the frame (conflicts.go)
+	guards   map[int32][]byte                   // the neighbours' persons' guards, all their records (conflicts.go)
 }
 
 func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]*recordBlob) (*unit, error) {
@@ -897,7 +898,7 @@ func (r *Registry) cluster(u *unit) (*matching.Clusters, error) {
 // involve at least one of its records.
 func (r *Registry) summarise(u *unit, cl *matching.Clusters, name func(int32) string) ([]matching.PersonSummary, []schemas.Conflict) {
 	pairs := append(append([]matching.Pair(nil), u.inner...), u.outer...)
-	res := &matching.Result{Frame: u.f, Settings: r.s, Pairs: pairs, Clusters: cl, NumberHolders: u.holders}
+	res := &matching.Result{Frame: u.f, Settings: r.s, Pairs: pairs, Clusters: cl, NumberHolders: u.holders, PersonGuards: u.guards}
 	sums, conflicts := matching.Summarise(res, name)
 	n := int32(len(u.comp))
 	mine := sums[:0]
@@ -954,6 +955,9 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 	comp, cf := u.comp, u.f
 	cl, err := r.cluster(u)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.neighbourGuards(wb, u, cl); err != nil {
 		return nil, err
 	}
 	old := u.stored
@@ -1069,6 +1073,9 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		c.Version, c.CreatedAt = ver, now
 		out.Conflicts = append(out.Conflicts, c)
 	}
+	if err := r.keepGuards(wb, u, sums, name); err != nil {
+		return nil, err
+	}
 	settled, err := r.settleConflicts(wb, involved(old[:len(comp)], sums, name), out.Conflicts, out.Events, reason, ver, now)
 	if err != nil {
 		return nil, err
@@ -1096,6 +1103,9 @@ func (r *Registry) current(wb *pebble.Batch, seqs []uint64, ver uint64, now time
 	}
 	cl, err := r.cluster(u)
 	if err != nil {
+		return err
+	}
+	if err := r.neighbourGuards(wb, u, cl); err != nil {
 		return err
 	}
 	// The stored person of each record (the clusters are those stored).
