@@ -93,8 +93,9 @@ func conflictOfPrefix(person string) []byte {
 
 // involved are the persons a recluster judged in full: those the records
 // of its match components belonged to before and those they belong to
-// now. (Review-edge neighbours joined only for grey-zone pairs are not:
-// a conflict naming one of them is left for its own recluster.)
+// now. (Review-edge neighbours joined only for grey-zone pairs are not;
+// but a conflict naming one of them and an involved person is judged
+// here, see settleConflicts.)
 func involved(old []string, sums []matching.PersonSummary, name func(int32) string) map[string]bool {
 	out := map[string]bool{}
 	for _, o := range old {
@@ -109,8 +110,8 @@ func involved(old []string, sums []matching.PersonSummary, name func(int32) stri
 }
 
 // settleConflicts remembers the conflicts a recluster raised and returns
-// a row closing each conflict it raised before about the same persons
-// (all of them among persons) that it no longer raises: the persons were
+// a row closing each conflict it raised before naming one of persons
+// that it no longer raises: the persons were
 // merged, split, or a record changed their numbers — by new records or a
 // police decision. The closing row keeps the conflict's id, kind, persons
 // and records, has status resolved_by_registry and the batch's version,
@@ -151,15 +152,15 @@ func (r *Registry) settleConflicts(wb *pebble.Batch, persons map[string]bool, ra
 		if err != nil {
 			return nil, err
 		}
-		all := true
-		for _, p := range c.PersonIDs {
-			all = all && persons[p]
-		}
-		if !all {
-			// A person this batch did not look at: its next recluster
-			// decides.
-			continue
-		}
+		// One involved person is enough: the recluster holds all its
+		// records, their edges (the grey-zone pairs to any other person,
+		// whose guards it reads) and every holder of their numbers, so it
+		// raises again each conflict of that person still true; one
+		// naming a person it retired or split is stale even where the
+		// other person was only a neighbour (on a merge the pair comes
+		// back naming the person holding the records now). Every
+		// conflict listed here names an involved person (the index is
+		// read by person).
 		wb.Delete(conflictKey(id), nil)
 		for _, p := range c.PersonIDs {
 			wb.Delete(append(conflictOfPrefix(p), id...), nil)

@@ -232,3 +232,58 @@ func TestGreyZoneNeedsJoinablePersons(t *testing.T) {
 		})
 	}
 }
+
+// A grey-zone conflict between a person the registry reclusters and one
+// it meets only as a neighbour is judged by that recluster: when a police
+// decision merges the first into an older person, the conflict naming the
+// retired id is closed (resolved_by_registry), and the pair, still grey,
+// is raised again naming the person that holds the records now.
+func TestGreyZoneSettledFromOneSide(t *testing.T) {
+	reg := openVietnamese(t)
+	ctx := context.Background()
+	w := schemas.Record{RecordID: "f0/1", FullName: "Phạm Văn Lâm", BirthDate: "1985-02-01", BirthYear: 1985, Sex: "M",
+		PermProvinceCode: "79", PermCommuneCode: "26734"}
+	y1 := schemas.Record{RecordID: "f1/1", FullName: "Trần Văn Hùng", BirthDate: "1985-06-10", BirthYear: 1985, Sex: "M",
+		PermProvinceCode: "01", PermCommuneCode: "00004", FatherName: "Trần Văn Bảy", Ethnicity: "Kinh"}
+	y2 := y1
+	y2.RecordID = "f1/2"
+	x := schemas.Record{RecordID: "f2/1", FullName: "Trần Văn Hùng", BirthDate: "1985", BirthYear: 1985, Sex: "M",
+		IDNumber: "001085999999", PermProvinceCode: "01", PermCommuneCode: "09814", FatherName: "Lê Văn Bảy", Ethnicity: "Kinh"}
+	for _, b := range [][]schemas.Record{{w}, {y1, y2}} {
+		if _, err := reg.AddRecords(ctx, registry.NewRecords(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{x})
+	if err != nil {
+		t.Fatal(err)
+	}
+	py := registry.PersonID(y1.RecordID)
+	var grey *schemas.Conflict
+	for i, c := range out.Conflicts {
+		if c.Kind == schemas.ConflictGreyZone && slices.Contains(c.PersonIDs, py) {
+			grey = &out.Conflicts[i]
+		}
+	}
+	if grey == nil {
+		t.Fatalf("no grey-zone conflict between X and Y: %+v", out.Conflicts)
+	}
+	// Y is reclustered (merged into the older W); X is only its neighbour.
+	dec, err := reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: []string{w.RecordID, y1.RecordID}, Decision: schemas.DecisionSamePerson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := registry.PersonID(w.RecordID)
+	closed, again := false, false
+	for _, c := range dec.Conflicts {
+		if c.ConflictID == grey.ConflictID && c.Status == schemas.StatusResolvedByRegistry {
+			closed = true
+		}
+		if c.Kind == schemas.ConflictGreyZone && c.Status == schemas.StatusOpen && slices.Contains(c.PersonIDs, pw) && slices.Contains(c.RecordIDs, x.RecordID) {
+			again = true
+		}
+	}
+	if !closed || !again {
+		t.Errorf("after Y merged into W: grey zone naming retired %s closed %v, raised again naming %s %v; rows %+v", py, closed, pw, again, dec.Conflicts)
+	}
+}
