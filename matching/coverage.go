@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 )
 
 // BlockingCoverage estimates, without labels, how many matching pairs
 // the blocking rules never propose. Every candidate pair is scored with
-// the trained model; its match probability counts as a fraction of a
-// match. A match found by one rule only is a match the others missed:
+// the trained model (by its levels, as EM scores it); its match
+// probability counts as a fraction of a match. A match found by one rule only is a match the others missed:
 // when many are, some are surely missed by every rule. The number missed
 // by all is estimated as capture–recapture does with K rules as K
 // "captures" (Chao's lower bound f1²/2f2 from the matches found by
@@ -31,8 +32,9 @@ type BlockingCoverage struct {
 	// (first and last name swapped): found through other fields only,
 	// unless a rule's key does not depend on the names' order.
 	Swapped float64
-	// Sampled: one candidate pair in Sampled was scored (1 = all).
-	Sampled uint64
+	// Elapsed is the time the estimate took once the pairs were counted
+	// (their comparison vectors and rules are counted while training).
+	Elapsed time.Duration
 }
 
 // RuleCoverage is one rule's share of the expected matches.
@@ -41,81 +43,66 @@ type RuleCoverage struct {
 	Matches, Only float64
 }
 
-// maxCoveragePairs caps the candidate pairs scored for the coverage
-// estimate; more are sampled deterministically.
-const maxCoveragePairs = 5_000_000
-
-// blockingCoverage scores the candidate pairs of bs with the model of s.
-func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *Settings, union int64) *BlockingCoverage {
+// blockingCoverage reads the candidate pairs' comparison vectors and the
+// rules that make them (covered, counted while training) with the model
+// of s. Pairs are weighed by their levels, without term-frequency or
+// OCR-confidence adjustment, as EM weighs them.
+func blockingCoverage(c *compiled, bs []*blocker, s *Settings, covered patterns) *BlockingCoverage {
 	if len(bs) < 2 {
 		return nil
 	}
+	start := time.Now()
 	ws := newWeights(c, s.Model, s.Training.Prior)
-	sample := uint64(1)
-	if union > maxCoveragePairs {
-		sample = uint64(union/maxCoveragePairs + 1)
-	}
-	nr, nc := len(bs), len(c.comps)
-	type acc struct {
-		byRules, per, only []float64
-		swapped            float64
-		g                  []uint8
-	}
-	accs := make([]acc, workers)
-	for w := range accs {
-		accs[w] = acc{byRules: make([]float64, nr), per: make([]float64, nr), only: make([]float64, nr), g: make([]uint8, nc)}
-	}
-	cross := make([][]bool, nc)
-	for k, cc := range c.comps {
-		cross[k] = make([]bool, len(cc.levels)+2)
-		for l, lv := range cc.levels {
-			cross[k][l+1] = lv.op == opCross
-		}
-	}
-	for r := range bs {
-		forPairs(f, bs, r, true, s.LinkType, func(w int, i, j int32) {
-			if sample > 1 && pairHash(i, j)%sample != 0 {
-				return
-			}
-			a := &accs[w]
-			swapped := false
-			for k := 0; k < nc; k++ {
-				a.g[k] = c.gamma(f, k, i, j)
-				swapped = swapped || cross[k][a.g[k]]
-			}
-			p := Probability(ws.score(c, f, a.g, i, j))
-			if p < 0.01 {
-				return
-			}
-			n, last := 0, -1
-			for q, b := range bs {
-				if q == r || b.covers(i, j) {
-					n++
-					last = q
-					a.per[q] += p
-				}
-			}
-			a.byRules[n-1] += p
-			if n == 1 {
-				a.only[last] += p
-			}
-			if swapped {
-				a.swapped += p
-			}
-		})
-	}
-	cov := &BlockingCoverage{ByRules: make([]float64, nr), Sampled: sample}
+	nr, nc := min(len(bs), 32), len(c.comps)
+	cov := &BlockingCoverage{ByRules: make([]float64, len(bs))}
 	per, only := make([]float64, nr), make([]float64, nr)
-	for _, a := range accs {
-		for q := 0; q < nr; q++ {
-			cov.ByRules[q] += a.byRules[q] * float64(sample)
-			per[q] += a.per[q] * float64(sample)
-			only[q] += a.only[q] * float64(sample)
+	for key, cnt := range covered {
+		g := []uint8(key[:nc])
+		w := ws.prior
+		swapped := false
+		for k, l := range g {
+			w += ws.w[k][l]
+			cc := &c.comps[k]
+			swapped = swapped || (l > 0 && int(l) <= len(cc.levels) && cc.levels[l-1].op == opCross)
 		}
-		cov.Swapped += a.swapped * float64(sample)
+		for _, fd := range ws.folds {
+			if g[fd.k] == 1 && g[fd.into] == 1 {
+				w -= ws.w[fd.k][1]
+			}
+		}
+		if c.hasVeto && w >= ws.vetoCap && c.vetoed(g) {
+			w = ws.vetoCap
+		}
+		p := Probability(w) * float64(cnt)
+		if p < 0.01*float64(cnt) {
+			continue
+		}
+		m := uint32(key[nc]) | uint32(key[nc+1])<<8 | uint32(key[nc+2])<<16 | uint32(key[nc+3])<<24
+		n, last := 0, -1
+		for q := 0; q < nr; q++ {
+			if m&(1<<q) != 0 {
+				n++
+				last = q
+				per[q] += p
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		cov.ByRules[n-1] += p
+		if n == 1 {
+			only[last] += p
+		}
+		if swapped {
+			cov.Swapped += p
+		}
 	}
 	for q, b := range bs {
-		cov.PerRule = append(cov.PerRule, RuleCoverage{Rule: b.rule.Name, Matches: per[q], Only: only[q]})
+		rc := RuleCoverage{Rule: b.rule.Name}
+		if q < nr {
+			rc.Matches, rc.Only = per[q], only[q]
+		}
+		cov.PerRule = append(cov.PerRule, rc)
 		cov.Matches += cov.ByRules[q]
 	}
 	f1, f2 := cov.ByRules[0], cov.ByRules[1]
@@ -127,6 +114,7 @@ func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *Settings, union i
 	if cov.Matches > 0 {
 		cov.Recall = cov.Matches / (cov.Matches + cov.Missed)
 	}
+	cov.Elapsed = time.Since(start)
 	return cov
 }
 
@@ -138,9 +126,7 @@ func (cov *BlockingCoverage) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "blocking coverage: %.0f expected matching pairs among the candidates; found by 1, 2, 3+ rules: %.0f, %.0f, %.0f; about %.0f missed by every rule (estimated blocking recall %.3f)",
 		cov.Matches, cov.ByRules[0], cov.ByRules[1], sumFrom(cov.ByRules, 2), cov.Missed, cov.Recall)
-	if cov.Sampled > 1 {
-		fmt.Fprintf(&b, "; one candidate pair in %d scored", cov.Sampled)
-	}
+	fmt.Fprintf(&b, "; %v", cov.Elapsed.Round(time.Millisecond))
 	b.WriteByte('\n')
 	for _, r := range cov.PerRule {
 		fmt.Fprintf(&b, "  rule %-22s finds %.0f expected matches, %.0f of them no other rule finds\n", r.Rule, r.Matches, r.Only)

@@ -158,13 +158,24 @@ func (r *TrainReport) String() string {
 type patterns map[string]int64
 
 func (c *compiled) collect(f *Frame, bs []*blocker, r int, union bool, sample uint64) (patterns, int64) {
+	p, n, _ := c.collectCovered(f, bs, r, union, sample, false)
+	return p, n
+}
+
+// collectCovered is collect; with covered set it also counts the pairs
+// by their comparison vector followed by the rules that make them (a
+// bit mask, four bytes, of the first 32 rules) for the coverage
+// estimate.
+func (c *compiled) collectCovered(f *Frame, bs []*blocker, r int, union bool, sample uint64, covered bool) (patterns, int64, patterns) {
 	nc := len(c.comps)
 	local := make([]patterns, workers)
+	localCov := make([]patterns, workers)
 	counts := make([]int64, workers)
 	bufs := make([][]uint8, workers)
 	for w := range local {
 		local[w] = patterns{}
-		bufs[w] = make([]uint8, nc)
+		localCov[w] = patterns{}
+		bufs[w] = make([]uint8, nc+4)
 	}
 	forPairs(f, bs, r, union, c.s.LinkType, func(w int, i, j int32) {
 		if sample > 1 && pairHash(i, j)%sample != 0 {
@@ -174,18 +185,31 @@ func (c *compiled) collect(f *Frame, bs []*blocker, r int, union bool, sample ui
 		for k := 0; k < nc; k++ {
 			g[k] = c.gamma(f, k, i, j)
 		}
-		local[w][string(g)]++
+		local[w][string(g[:nc])]++
 		counts[w]++
+		if covered {
+			var mask uint32
+			for q := 0; q < len(bs) && q < 32; q++ {
+				if q == r || bs[q].covers(i, j) {
+					mask |= 1 << q
+				}
+			}
+			g[nc], g[nc+1], g[nc+2], g[nc+3] = byte(mask), byte(mask>>8), byte(mask>>16), byte(mask>>24)
+			localCov[w][string(g)]++
+		}
 	})
-	out := local[0]
+	out, cov := local[0], localCov[0]
 	total := counts[0]
 	for w := 1; w < workers; w++ {
 		for k, v := range local[w] {
 			out[k] += v
 		}
+		for k, v := range localCov[w] {
+			cov[k] += v
+		}
 		total += counts[w]
 	}
-	return out, total
+	return out, total, cov
 }
 
 func pairHash(i, j int32) uint64 {
@@ -375,12 +399,15 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 		rep.LabelledNonMatches = labelledU(f, c, labels, u, nu)
 	}
 	// λ over the union of candidate pairs, m and u fixed.
-	union := patterns{}
+	union, covered := patterns{}, patterns{}
 	for r := range bs {
-		pats, np := c.collect(f, bs, r, true, 1)
+		pats, np, cov := c.collectCovered(f, bs, r, true, 1, len(bs) >= 2)
 		rep.UnionPairs += np
 		for k, v := range pats {
 			union[k] += v
+		}
+		for k, v := range cov {
+			covered[k] += v
 		}
 	}
 	all := make([]bool, len(c.comps))
@@ -424,7 +451,7 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 	// How many matches blocking never proposes, from the pairs it does.
 	scored := *s
 	scored.Model = model
-	rep.Coverage = blockingCoverage(f, c, bs, &scored, rep.UnionPairs)
+	rep.Coverage = blockingCoverage(c, bs, &scored, covered)
 	rep.BlockingWarnings = append(BlockingEscapes(s), coverageWarnings(rep.Coverage, s)...)
 	// The confident-pair bound multiplies m of exact levels as if every
 	// comparison erred independently; where records carry a few errors
