@@ -33,7 +33,10 @@
 //
 // Generation is deterministic for a seed and streams household by
 // household, so memory stays bounded whatever the population size.
-// AddressSample exposes the address renderer and its noise to the address
+// Historical and FakeStyle generate, instead, dedupe sets in the shape of
+// public benchmarks (historical persons; Splink's fake_1000) for
+// measuring the generic engine with settings written from its docs
+// (`dancu gen --shape`). AddressSample exposes the address renderer and its noise to the address
 // normaliser's tests. WriteMessy writes the small messy provincial sheets
 // (legacy TCVN3 and VNI fonts, title rows, merged headers, village sheets,
 // Windows-1258 CSV) in testdata/sheets that ingest's tests read, with an
