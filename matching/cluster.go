@@ -42,7 +42,7 @@ func (c *Clusters) Members() [][]int32 {
 	return out
 }
 
-// ClusterSummary is what the cluster-level guards remember of a cluster
+// clusterSummary is what the cluster-level guards remember of a cluster
 // (a person being built): per guard of the settings, the values it holds
 // (distinct guards) or the span of its birth years (year_span guards).
 // It is a value independent of any frame, so that an incremental matcher
@@ -58,12 +58,12 @@ type clusterSummary struct {
 	YearHi []int `json:"year_hi,omitempty"`
 }
 
-// GuardSet is the settings' guards resolved against a frame's columns.
+// guardSet is the settings' guards resolved against a frame's columns.
 type guardSet struct {
 	guards []guardCol
 }
 
-// NewGuardSet resolves the guards of s against f.
+// newGuardSet resolves the guards of s against f.
 func newGuardSet(f *Frame, s *Settings) (*guardSet, error) {
 	gs := &guardSet{}
 	for _, gd := range s.Guards {

@@ -51,12 +51,11 @@ dancu.records, decisions_lag, load_lag on dancu.matched, load-rejects_lag
 on dancu.rejects); a score instance, which keeps its offsets in its own
 stores rather than a consumer group, gives score_lag: the blocking batches
 published on its partitions that it has not scored yet. An idle run logs
-nothing. loaded_person_rows counts
-person versions: a person is written again each time it gains a record,
-merges or splits, and ClickHouse keeps the last, so it exceeds the number
-of persons; persons (in a process that loads) is the living persons
-ClickHouse holds, as dancu coverage counts them. The drain and the stop
-are logged with the lags left.`,
+nothing. loaded_person_rows counts person versions: a person is written
+again each time it gains a record, merges or splits, and ClickHouse keeps
+the last, so it exceeds the number of persons; persons (in a process that
+loads) is the living persons ClickHouse holds, as dancu coverage counts
+them. The drain and the stop are logged with the lags left.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			brokers, err := kafkax.SplitBrokers(g.kafka)
