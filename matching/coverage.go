@@ -188,16 +188,27 @@ func hasOrderFreeKey(s *Settings) bool {
 }
 
 // keyInputs returns the input fields a blocking key depends on: the
-// column's lineage, or for the year of a date built from parts, the year
-// field alone.
+// column's lineage, or for the year (the birthday) of a date built from
+// parts, the year field (the month and day fields) alone.
 func keyInputs(s *Settings, key string) []string {
 	base, part, _ := strings.Cut(key, ".")
 	for _, c := range s.Columns {
 		if c.Name != base {
 			continue
 		}
-		if part == "year" && c.DateParts != nil {
-			return []string{c.DateParts.Year}
+		if p := c.DateParts; p != nil {
+			switch part {
+			case "year":
+				return []string{p.Year}
+			case "monthday":
+				var out []string
+				for _, f := range []string{p.Month, p.Day} {
+					if f != "" {
+						out = append(out, f)
+					}
+				}
+				return out
+			}
 		}
 		return Lineage(c)
 	}

@@ -578,6 +578,13 @@ func TestBlockingEscapes(t *testing.T) {
 	if len(w) != 1 || !strings.Contains(w[0], "last_name and first_name") {
 		t.Errorf("held-out German settings: %v, want first and last name named", w)
 	}
+	// A birthday key on a date from parts reads its month and day fields
+	// only: with the names rule, no one or two fields escape both.
+	bd := *h
+	bd.Blocking = []BlockingRule{{Name: "names", Keys: []string{"first_sx", "last_sx"}}, {Name: "birthday", Keys: []string{"dob.monthday", "zip"}}}
+	if w := BlockingEscapes(&bd); len(w) != 1 || strings.Contains(w[0], "birth_year") || !strings.Contains(w[0], "birth_month") {
+		t.Errorf("names and birthday rules: %v, want pairs with birth_month, none with birth_year", w)
+	}
 	s.Blocking = s.Blocking[:1]
 	if w := BlockingEscapes(s); len(w) != 2 || !strings.Contains(w[0], "every rule keys on first_name") {
 		t.Errorf("one rule on both names: %v, want first_name and last_name named alone", w)
