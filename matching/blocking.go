@@ -164,6 +164,33 @@ func (f *Frame) sortValue(p keyPart, i int) string {
 	return c.dict[c.vals[i]]
 }
 
+// appendSortValue appends sortValue(p, i) to dst without allocating.
+func (f *Frame) appendSortValue(dst []byte, p keyPart, i int) []byte {
+	c := &f.cols[p.col]
+	if c.date {
+		return appendDate(dst, c.vals[i])
+	}
+	return append(dst, c.dict[c.vals[i]]...)
+}
+
+// appendDate appends formatDate(p) to dst.
+func appendDate(dst []byte, p uint32) []byte {
+	if p == 0 {
+		return dst
+	}
+	y, m, d := unpackDate(p)
+	two := func(dst []byte, v int) []byte { return append(dst, byte('0'+v/10), byte('0'+v%10)) }
+	dst = append(dst, byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
+	if m == 0 {
+		return dst
+	}
+	dst = two(append(dst, '-'), m)
+	if d == 0 {
+		return dst
+	}
+	return two(append(dst, '-'), d)
+}
+
 // covers reports whether the rule produces the pair (i, j).
 func (b *blocker) covers(i, j int32) bool {
 	k := b.keys[i]

@@ -1,6 +1,11 @@
 package matching
 
 import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -66,5 +71,103 @@ func TestMonthdayKey(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "city") {
 		t.Errorf("city.monthday (not a date): error %v, want one naming city", err)
+	}
+}
+
+// TestKeysAsBefore checks KeyMaker.Keys against the plain form it
+// replaced (hash/fnv's New64a over the key values, the sort values as
+// sortValue formats them): stores built before keep their keys.
+func TestKeysAsBefore(t *testing.T) {
+	s, err := ParseSettings([]byte(strings.Replace(toySettings,
+		"  - {name: last, keys: [last]}\n  - {name: dob, keys: [dob]}\n",
+		"  - {name: last, keys: [last], max_block: 5, sort_by: [dob, first], window: 2}\n"+
+			"  - {name: year, keys: [last, dob.year], max_block: 5, sort_by: [first], window: 2}\n"+
+			"  - {name: day, keys: [first, dob.monthday], max_block: 5, sort_by: [dob, first], window: 2}\n"+
+			"  - {name: city, keys: [city]}\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(3))
+	dates := []string{"", "1977", "1977-06", "1977-06-20", "2001-12-31", "0999-01-02"}
+	var rows []map[string]string
+	var ids []string
+	for i := 0; i < 300; i++ {
+		rows = append(rows, map[string]string{"first": firsts[rng.Intn(len(firsts))], "last": []string{"", "nguyen", "tran"}[rng.Intn(3)],
+			"dob": dates[rng.Intn(len(dates))], "city": []string{"", "hue"}[rng.Intn(2)]})
+		ids = append(ids, fmt.Sprint(i))
+	}
+	f := toyFrame(t, s, rows, ids)
+	km, err := NewKeyMaker(NewFrame(s), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < f.Len(); i++ {
+		got := km.Keys(f, i, nil)
+		var want []RowKey
+		for r, kr := range km.rules {
+			h := fnv.New64a()
+			ok := true
+			for _, p := range kr.parts {
+				c := &f.cols[p.col]
+				v := c.vals[i]
+				if c.date {
+					v = p.value(v)
+				}
+				if v == 0 {
+					ok = false
+					break
+				}
+				h.Write([]byte{byte(p.col)})
+				if c.date {
+					h.Write(binary.BigEndian.AppendUint32(nil, v))
+				} else {
+					h.Write([]byte(c.dict[v]))
+					h.Write([]byte{0})
+				}
+			}
+			if !ok {
+				continue
+			}
+			var sv []string
+			for _, p := range kr.sortBy {
+				sv = append(sv, f.sortValue(p, i))
+			}
+			want = append(want, RowKey{Rule: r, Hash: h.Sum64(), Sort: strings.Join(sv, "\x00")})
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("row %d (%v): keys %v, want %v", i, rows[i], got, want)
+		}
+	}
+}
+
+func BenchmarkKeyMakerKeys(b *testing.B) {
+	s, err := ParseSettings([]byte(strings.Replace(toySettings,
+		"  - {name: last, keys: [last]}\n  - {name: dob, keys: [dob]}\n",
+		"  - {name: last, keys: [last], max_block: 5, sort_by: [dob], window: 2}\n"+
+			"  - {name: year, keys: [last, dob.year], max_block: 5, sort_by: [first], window: 2}\n"+
+			"  - {name: first_city, keys: [first, city], max_block: 5, sort_by: [dob], window: 2}\n"+
+			"  - {name: day, keys: [first, dob.monthday], max_block: 5, sort_by: [dob], window: 2}\n", 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(3))
+	var rows []map[string]string
+	var ids []string
+	for i := 0; i < 1000; i++ {
+		rows = append(rows, map[string]string{"first": firsts[rng.Intn(len(firsts))], "last": "nguyen",
+			"dob": fmt.Sprintf("%04d-%02d-%02d", 1940+rng.Intn(70), 1+rng.Intn(12), 1+rng.Intn(28)), "city": "hue"})
+		ids = append(ids, fmt.Sprint(i))
+	}
+	f := toyFrame(b, s, rows, ids)
+	km, err := NewKeyMaker(NewFrame(s), s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var dst []RowKey
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := 0; i < f.Len(); i++ {
+			dst = km.Keys(f, i, dst[:0])
+		}
 	}
 }

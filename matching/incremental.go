@@ -1,10 +1,8 @@
 package matching
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
-	"strings"
+	"slices"
 )
 
 // This file is the small surface an incremental matcher (package
@@ -33,6 +31,9 @@ type KeyMaker struct {
 type keyRule struct {
 	rule          BlockingRule
 	parts, sortBy []keyPart
+	// sameSort is an earlier rule with the same sort_by (its sort value
+	// is reused), else -1.
+	sameSort int
 }
 
 // NewKeyMaker resolves the blocking rules of s against f's columns (any
@@ -49,7 +50,14 @@ func NewKeyMaker(f *Frame, s *Settings) (*KeyMaker, error) {
 		if err != nil {
 			return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
 		}
-		km.rules = append(km.rules, keyRule{r, parts, sortBy})
+		same := -1
+		for q, o := range km.rules {
+			if o.sameSort < 0 && slices.Equal(o.sortBy, sortBy) {
+				same = q
+				break
+			}
+		}
+		km.rules = append(km.rules, keyRule{r, parts, sortBy, same})
 	}
 	return km, nil
 }
@@ -58,11 +66,20 @@ func NewKeyMaker(f *Frame, s *Settings) (*KeyMaker, error) {
 func (km *KeyMaker) Rule(i int) BlockingRule { return km.rules[i].rule }
 
 // Keys appends to dst the keys of row i of f: one per rule whose key
-// columns all have a value at i.
+// columns all have a value at i. It hashes with FNV-1a (as hash/fnv's
+// New64a, without its allocation) and builds each distinct sort value
+// once per row: it runs for every record of every batch.
 func (km *KeyMaker) Keys(f *Frame, i int, dst []RowKey) []RowKey {
-	var buf [4]byte
+	var sb []byte
+	var sortBuf [16]string
+	var madeBuf [16]bool
+	sorts, made := sortBuf[:0], madeBuf[:0]
+	if len(km.rules) > len(sortBuf) {
+		sorts, made = make([]string, 0, len(km.rules)), make([]bool, 0, len(km.rules))
+	}
+	sorts, made = sorts[:len(km.rules)], made[:len(km.rules)]
 	for r, kr := range km.rules {
-		h := fnv.New64a()
+		h := uint64(fnvOffset)
 		ok := true
 		for _, p := range kr.parts {
 			c := &f.cols[p.col]
@@ -74,33 +91,47 @@ func (km *KeyMaker) Keys(f *Frame, i int, dst []RowKey) []RowKey {
 				ok = false
 				break
 			}
-			buf[0] = byte(p.col)
-			h.Write(buf[:1])
+			h = fnvByte(h, byte(p.col))
 			if c.date {
-				binary.BigEndian.PutUint32(buf[:], v)
-				h.Write(buf[:])
+				h = fnvByte(fnvByte(fnvByte(fnvByte(h, byte(v>>24)), byte(v>>16)), byte(v>>8)), byte(v))
 			} else {
-				h.Write([]byte(c.dict[v]))
-				h.Write([]byte{0})
+				h = fnvByte(fnvString(h, c.dict[v]), 0)
 			}
 		}
 		if !ok {
 			continue
 		}
-		var sort string
-		if len(kr.sortBy) > 0 {
-			var b strings.Builder
+		o := r
+		if kr.sameSort >= 0 {
+			o = kr.sameSort
+		}
+		if !made[o] && len(kr.sortBy) > 0 {
+			sb = sb[:0]
 			for q, p := range kr.sortBy {
 				if q > 0 {
-					b.WriteByte(0)
+					sb = append(sb, 0)
 				}
-				b.WriteString(f.sortValue(p, i))
+				sb = f.appendSortValue(sb, p, i)
 			}
-			sort = b.String()
+			sorts[o], made[o] = string(sb), true
 		}
-		dst = append(dst, RowKey{Rule: r, Hash: h.Sum64(), Sort: sort})
+		dst = append(dst, RowKey{Rule: r, Hash: h, Sort: sorts[o]})
 	}
 	return dst
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
+
+func fnvString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
 }
 
 // ScorePairs scores the given pairs of f's rows with the trained model of

@@ -499,10 +499,10 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// where the last ended) and at most max_block+1 per block: a larger
 	// block is read as a window around each record (members).
 	keysOf := make([][]matching.RowKey, len(newSeqs))
-	committed := map[blockID][]uint64{}
+	committed := make(map[blockID][]uint64, len(newSeqs)*len(r.s.Blocking))
 	var order []blockID
 	for i := range newSeqs {
-		keysOf[i] = r.km.Keys(f, int(rowOf[newSeqs[i]]), nil)
+		keysOf[i] = r.km.Keys(f, int(rowOf[newSeqs[i]]), make([]matching.RowKey, 0, len(r.s.Blocking)))
 		for _, rk := range keysOf[i] {
 			bk := blockID{rk.Rule, rk.Hash}
 			if _, ok := committed[bk]; !ok {
@@ -538,13 +538,14 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	if err != nil {
 		return err
 	}
-	inBatch := map[blockID][]uint64{}
+	inBatch := make(map[blockID][]uint64, len(committed))
 	type cand struct{ a, b uint64 }
 	var cands []cand
+	mine := map[uint64]bool{} // one record's candidates so far, cleared for the next
 	for i, seq := range newSeqs {
 		// Candidates: members of each block so far (earlier records of
 		// this batch included, as if they had come one by one).
-		mine := map[uint64]bool{}
+		clear(mine)
 		add := func(m uint64) {
 			if !mine[m] {
 				mine[m] = true

@@ -1,0 +1,30 @@
+package registry_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dancu-vn/dancu/registry"
+)
+
+// BenchmarkAdd links the generated population (1,000 persons) into a new
+// registry in batches of 200: the hot path of the match stage (blocking
+// keys, block look-ups, scoring, reclustering, the Pebble batch).
+func BenchmarkAdd(b *testing.B) {
+	p := generated(b)
+	ad := registry.NewRecords()
+	b.ReportAllocs()
+	for b.Loop() {
+		reg, err := registry.Open(registry.Config{Dir: b.TempDir(), Settings: p.settings})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < len(p.recs); i += 200 {
+			if _, err := reg.AddRecords(context.Background(), ad, p.recs[i:min(i+200, len(p.recs))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reg.Close()
+	}
+	b.ReportMetric(float64(len(p.recs)), "records/op")
+}
