@@ -40,11 +40,14 @@
 //
 // Conflicts are those of the persons a batch reclusters (conflicts.go):
 // an index of valid numbers adds to a shared_id every other holder of the
-// number, linked or not; and the open conflicts the registry raised are
-// remembered by id and person, so that one it raised about persons it
-// has just reclustered and no longer raises (the persons merged or split,
-// by records or a decision) is written again as resolved_by_registry,
-// its explanation citing the person events.
+// number, linked or not; each person's guard summary (its numbers, sexes
+// and span of birth years) is kept, so that a grey-zone pair with a
+// neighbour is raised only when the guards would let the two whole
+// persons be one, as offline linking decides; and the open conflicts the
+// registry raised are remembered by id and person, so that one naming a
+// person it has just reclustered that it no longer raises (the persons
+// merged or split, by records or a decision) is written again as
+// resolved_by_registry, its explanation citing the person events.
 //
 // Scores must not depend on which records a frame holds: the model
 // carries frozen term frequencies (matching.FreezeTermFrequencies), and a
