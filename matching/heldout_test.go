@@ -128,28 +128,8 @@ func germanDedupe(n int, dupRate float64, seed int64) *Table {
 // which training finds and folds (Model.Folded); DANCU_HELDOUT=1 also
 // applies the gate.
 func TestHeldOutGermanDedupe(t *testing.T) {
-	s, err := LoadSettings(filepath.Join("..", "testdata", "benchmarks", "heldout", "german.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	tb := germanDedupe(10_000, 0.1, 20261203)
-	mp := &Mapping{ID: "id"}
-	f := NewFrame(s)
-	if err := AddTable(f, tb, mp, 0); err != nil {
-		t.Fatal(err)
-	}
-	res, err := Link(context.Background(), f, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth, pred := map[string]string{}, map[string]string{}
-	for _, row := range tb.Rows {
-		truth[row[0]] = row[8]
-	}
-	for i := 0; i < f.Len(); i++ {
-		pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
-	}
-	m := eval.Clusters(truth, pred)
+	m, res := linkScore(t, filepath.Join("..", "testdata", "benchmarks", "heldout", "german.yaml"), tb, 0, 8)
 	t.Logf("held-out German-style dedupe, 10,000 records: P %.4f R %.4f F1 %.4f\n%s", m.Precision, m.Recall, m.F1, res.Train)
 	if !strings.Contains(strings.Join(res.Train.Warnings, "\n"), "comparisons city and zip record one fact") {
 		t.Errorf("training does not warn that city and zip record one fact: %v", res.Train.Warnings)
@@ -173,27 +153,8 @@ func TestGermanDevSets(t *testing.T) {
 	}
 	for _, file := range []string{"german_dev.yaml", "german_dev_one.yaml"} {
 		for _, seed := range []int64{1, 2, 3} {
-			s, err := LoadSettings(filepath.Join("..", "testdata", "benchmarks", "dev", file))
-			if err != nil {
-				t.Fatal(err)
-			}
 			tb := germanDedupe(10_000, 0.1, seed)
-			f := NewFrame(s)
-			if err := AddTable(f, tb, &Mapping{ID: "id"}, 0); err != nil {
-				t.Fatal(err)
-			}
-			res, err := Link(context.Background(), f, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			truth, pred := map[string]string{}, map[string]string{}
-			for _, row := range tb.Rows {
-				truth[row[0]] = row[8]
-			}
-			for i := 0; i < f.Len(); i++ {
-				pred[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
-			}
-			m := eval.Clusters(truth, pred)
+			m, res := linkScore(t, filepath.Join("..", "testdata", "benchmarks", "dev", file), tb, 0, 8)
 			t.Logf("%s seed %d: P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.0f matching pairs)", file, seed,
 				m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs))
 		}
