@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand"
 	"strconv"
-	"strings"
 )
 
 // PeopleSet is a generated dedupe set in the shape of a public benchmark
@@ -65,14 +64,6 @@ var (
 		"Margaret": "Maggie", "Elizabeth": "Eliza", "Catherine": "Kate", "Frederick": "Fred", "Albert": "Bert",
 		"Alfred": "Alf", "Edward": "Ted", "Henry": "Harry", "James": "Jim", "John": "Jack", "Joseph": "Joe",
 		"Benjamin": "Ben", "Samuel": "Sam", "Nicholas": "Nick", "Christopher": "Chris", "Anthony": "Tony"}
-	fakeCities = []string{"London", "London", "London", "London", "London", "Birmingham", "Manchester", "Leeds", "Liverpool",
-		"Bristol", "Sheffield", "Bradford", "Hull", "Leicester", "Coventry", "Nottingham", "Southampton", "Portsmouth",
-		"Cardiff", "Swansea", "Newcastle", "Sunderland", "Wolverhampton", "Plymouth", "Derby", "Stoke-on-Trent",
-		"Southend-on-Sea", "Reading", "Luton", "Brighton", "Oxford", "Cambridge", "York", "Norwich", "Exeter", "Lincoln"}
-	emailDomains = []string{"smith.net", "jones.com", "brooks.com", "clark.org", "green.org", "king.com", "hill.com",
-		"thompson.org", "nichols.info", "martinez-jones.net", "reyes-coleman.com", "perez-gonzalez.com", "silva.com",
-		"hopkins.org", "leonard.net", "harris-bailey.net", "gutierrez-bennett.com", "cortez-wilcox.com", "bradley-barnes.info",
-		"brooks-sawyer.com", "gmail.com", "hotmail.co.uk", "yahoo.co.uk", "outlook.com", "btinternet.com"}
 )
 
 // typoIn makes one keyboard slip in s: a letter dropped, doubled,
@@ -183,89 +174,5 @@ func Historical(n int, dupRate float64, seed int64) *PeopleSet {
 		t.Rows = append(t.Rows, row)
 	}
 	r.Shuffle(len(t.Rows), func(i, j int) { t.Rows[i], t.Rows[j] = t.Rows[j], t.Rows[i] })
-	return t
-}
-
-// FakeStyle generates records for persons people in the shape of Splink's
-// fake_1000 (unique_id, first_name, surname, dob, city, email, cluster):
-// each person has one to seven records (uniformly), and every record
-// is corrupted field by field at about the rates measured on fake_1000
-// itself (each field but the date blank about a sixth of the time, a
-// fifth to a quarter differing from the person's usual value): typos in names,
-// city and email, first name and surname swapped, a nickname, the date of
-// birth moved by days, a month or a digit of the year. The first
-// record of a person has them at 0.7 of the rate.
-func FakeStyle(people int, seed int64) *PeopleSet {
-	r := rand.New(rand.NewSource(seed))
-	t := &PeopleSet{Header: []string{"unique_id", "first_name", "surname", "dob", "city", "email", "cluster"}}
-	id := 0
-	for p := 0; p < people; p++ {
-		first, last := westFirst[r.Intn(len(westFirst))], westLast[r.Intn(len(westLast))]
-		y, m, d := 1930+r.Intn(90), 1+r.Intn(12), 1+r.Intn(28)
-		city := fakeCities[r.Intn(len(fakeCities))]
-		var user string
-		switch r.Intn(4) {
-		case 0:
-			user = strings.ToLower(first) + "." + strings.ToLower(last)
-		case 1:
-			user = strings.ToLower(first[:1]) + "." + strings.ToLower(last[:1]) + strconv.Itoa(r.Intn(100))
-		case 2:
-			user = strings.ToLower(first) + strings.ToLower(last) + strconv.Itoa(r.Intn(100))
-		default:
-			user = strings.ToLower(first) + strconv.Itoa(r.Intn(1000))
-		}
-		email := user + "@" + emailDomains[r.Intn(len(emailDomains))]
-		hasEmail := r.Intn(5) != 0
-		for k, nrec := 0, 1+r.Intn(7); k < nrec; k++ {
-			rate := 1.0
-			if k == 0 {
-				rate = 0.7
-			}
-			hit := func(p float64) bool { return r.Float64() < p*rate }
-			fn, ln, cy, em := first, last, city, email
-			yy, mm, dd := y, m, d
-			if hit(0.05) {
-				fn, ln = ln, fn
-			}
-			if nick, ok := nicknames[first]; ok && hit(0.1) {
-				fn = nick
-			}
-			if hit(0.2) {
-				fn = typoIn(r, fn)
-			}
-			if hit(0.25) {
-				ln = typoIn(r, ln)
-			}
-			if hit(0.22) {
-				cy = typoIn(r, cy)
-			}
-			if hit(0.22) {
-				em = typoIn(r, em)
-			}
-			if hit(0.15) {
-				dd = 1 + r.Intn(28)
-			}
-			if hit(0.12) {
-				mm = 1 + (mm+r.Intn(2)*10)%12
-			}
-			if hit(0.12) {
-				yy += []int{-10, -1, 1, 10}[r.Intn(4)]
-			}
-			row := []string{strconv.Itoa(id), fn, ln, fmt.Sprintf("%04d-%02d-%02d", yy, mm, dd), cy, em, strconv.Itoa(p)}
-			for c := 1; c <= 5; c++ {
-				if c != 3 && hit(0.17) {
-					row[c] = ""
-				}
-			}
-			if !hasEmail {
-				row[5] = ""
-			}
-			if r.Intn(40) == 0 {
-				row[1] = strings.ToLower(row[1])
-			}
-			t.Rows = append(t.Rows, row)
-			id++
-		}
-	}
 	return t
 }
