@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // keyPart is one part of a blocking key: a column, or the year or the
@@ -17,7 +19,7 @@ type keyPart struct {
 // blocker holds, for one rule, each record's key hash (0 = not blocked)
 // and the records grouped into blocks.
 type blocker struct {
-	rule   BlockingRule
+	rule   settings.BlockingRule
 	parts  []keyPart
 	sortBy []keyPart
 	keys   []uint64
@@ -97,7 +99,7 @@ func (f *Frame) key(parts []keyPart, i int) uint64 {
 	return h
 }
 
-func newBlocker(f *Frame, r BlockingRule) (*blocker, error) {
+func newBlocker(f *Frame, r settings.BlockingRule) (*blocker, error) {
 	parts, err := f.keyParts(r.Keys)
 	if err != nil {
 		return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
@@ -248,7 +250,7 @@ func (b *blocker) blockPairs(k int) int64 {
 // pairAllowed applies the link type.
 func (f *Frame) pairAllowed(linkType string, i, j int32) bool {
 	switch linkType {
-	case LinkOnly:
+	case settings.LinkOnly:
 		return f.src[i] != f.src[j]
 	}
 	return true

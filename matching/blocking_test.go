@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // TestMonthdayKey checks the col.monthday key part: records of one name
@@ -15,7 +17,7 @@ import (
 // misread birth year), a date without its day or month has no key, and
 // the registry's KeyMaker agrees with offline blocking.
 func TestMonthdayKey(t *testing.T) {
-	s, err := ParseSettings([]byte(strings.Replace(toySettings,
+	s, err := settings.Parse([]byte(strings.Replace(toySettings,
 		"  - {name: last, keys: [last]}\n  - {name: dob, keys: [dob]}\n",
 		"  - {name: birthday, keys: [last, dob.monthday]}\n  - {name: year, keys: [last, dob.year]}\n", 1)))
 	if err != nil {
@@ -65,7 +67,7 @@ func TestMonthdayKey(t *testing.T) {
 		t.Errorf("KeyMaker birthday keys %x %x %x %x %x: want a = b, c and e apart, none for a year alone", key(0), key(1), key(2), key(3), key(4))
 	}
 	bad := strings.Replace(toySettings, "keys: [last]}", "keys: [city.monthday]}", 1)
-	sb, err := ParseSettings([]byte(bad))
+	sb, err := settings.Parse([]byte(bad))
 	if err == nil {
 		_, err = AnalyseBlocking(toyFrame(t, sb, rows, ids), sb, 1)
 	}
@@ -78,7 +80,7 @@ func TestMonthdayKey(t *testing.T) {
 // replaced (hash/fnv's New64a over the key values, the sort values as
 // sortValue formats them): stores built before keep their keys.
 func TestKeysAsBefore(t *testing.T) {
-	s, err := ParseSettings([]byte(strings.Replace(toySettings,
+	s, err := settings.Parse([]byte(strings.Replace(toySettings,
 		"  - {name: last, keys: [last]}\n  - {name: dob, keys: [dob]}\n",
 		"  - {name: last, keys: [last], max_block: 5, sort_by: [dob, first], window: 2}\n"+
 			"  - {name: year, keys: [last, dob.year], max_block: 5, sort_by: [first], window: 2}\n"+
@@ -141,7 +143,7 @@ func TestKeysAsBefore(t *testing.T) {
 }
 
 func BenchmarkKeyMakerKeys(b *testing.B) {
-	s, err := ParseSettings([]byte(strings.Replace(toySettings,
+	s, err := settings.Parse([]byte(strings.Replace(toySettings,
 		"  - {name: last, keys: [last]}\n  - {name: dob, keys: [dob]}\n",
 		"  - {name: last, keys: [last], max_block: 5, sort_by: [dob], window: 2}\n"+
 			"  - {name: year, keys: [last, dob.year], max_block: 5, sort_by: [first], window: 2}\n"+

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/dancu-vn/dancu/matching/compare"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // Clusters is the partition of a frame's rows into persons.
@@ -23,7 +24,7 @@ type Clusters struct {
 // BlockedPair is a link a guard refused, with the guard's reason.
 type BlockedPair struct {
 	Pair
-	Guard  Guard
+	Guard  settings.Guard
 	Reason string
 }
 
@@ -64,7 +65,7 @@ type guardSet struct {
 }
 
 // newGuardSet resolves the guards of s against f.
-func newGuardSet(f *Frame, s *Settings) (*guardSet, error) {
+func newGuardSet(f *Frame, s *settings.Settings) (*guardSet, error) {
 	gs := &guardSet{}
 	for _, gd := range s.Guards {
 		ci, ok := f.byName[gd.Column]
@@ -115,7 +116,7 @@ func (gs *guardSet) summaryOf(f *Frame, rows []int32) clusterSummary {
 // encoded, for a matcher that later meets the person through only some of
 // its records (the registry): given back in Result.PersonGuards, it lets
 // Summarise judge the whole person.
-func EncodePersonGuards(f *Frame, s *Settings, rows []int32) ([]byte, error) {
+func EncodePersonGuards(f *Frame, s *settings.Settings, rows []int32) ([]byte, error) {
 	gs, err := newGuardSet(f, s)
 	if err != nil {
 		return nil, err
@@ -234,8 +235,8 @@ func (gs *guardSet) Merge(a, b clusterSummary) clusterSummary {
 // would break a guard (two different valid identification numbers, birth
 // years too far apart). The result does not depend on the order of
 // pairs: ties are broken by rows.
-func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
-	sd := s.withDefaults()
+func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err error) {
+	sd := *s.WithDefaults()
 	s = &sd
 	n := f.Len()
 	gs, err := newGuardSet(f, s)
@@ -271,7 +272,7 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 		return x
 	}
 	var avg *averageLinkage
-	if s.Clustering.Linkage == AverageLinkage {
+	if s.Clustering.Linkage == settings.AverageLinkage {
 		if avg, err = newAverageLinkage(f, s); err != nil {
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
@@ -300,7 +301,7 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 		}
 		if avg != nil {
 			if mean := avg.mean(ra, rb); mean < s.Thresholds.Match {
-				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: Guard{Kind: AverageLinkage},
+				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: settings.AverageLinkage},
 					Reason: fmt.Sprintf("mean match probability %.3f of the clusters' %d cross pairs is below %.2f",
 						mean, avg.size(ra)*avg.size(rb), s.Thresholds.Match)})
 				continue
@@ -327,7 +328,7 @@ func Cluster(f *Frame, s *Settings, pairs []Pair) (_ *Clusters, err error) {
 }
 
 type guardCol struct {
-	guard Guard
+	guard settings.Guard
 	col   int
 }
 
@@ -355,7 +356,7 @@ type averageLinkage struct {
 	means map[[4]int32]float64
 }
 
-func newAverageLinkage(f *Frame, s *Settings) (*averageLinkage, error) {
+func newAverageLinkage(f *Frame, s *settings.Settings) (*averageLinkage, error) {
 	if s.Model == nil {
 		return nil, fmt.Errorf("average linkage needs a trained model")
 	}

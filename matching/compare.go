@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching/compare"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 const (
@@ -65,7 +66,7 @@ type cComparison struct {
 
 // compiled is a settings document resolved against a frame's columns.
 type compiled struct {
-	s     *Settings
+	s     *settings.Settings
 	comps []cComparison
 	// veto[k][g] is set when level g of comparison k vetoes a link.
 	veto    [][]bool
@@ -80,7 +81,7 @@ type vetoCond struct {
 	ok []bool
 }
 
-func compile(s *Settings, f *Frame) (*compiled, error) {
+func compile(s *settings.Settings, f *Frame) (*compiled, error) {
 	c := &compiled{s: s}
 	colOf := func(name string) (int, error) {
 		base, _, _ := strings.Cut(name, ".")
@@ -429,7 +430,7 @@ func (ws *weights) sameFact(fd fold, gs []uint8) bool {
 	return (a == 1 && b == 1) || (int(a) == len(ws.w[fd.k])-1 && int(b) == len(ws.w[fd.into])-1)
 }
 
-func newWeights(c *compiled, m *Model, prior string) *weights {
+func newWeights(c *compiled, m *settings.Model, prior string) *weights {
 	ws := &weights{tfMin: 1e-7, tfCap: 20, vetoCap: logit2(c.s.Thresholds.Review) - 1}
 	lambda := m.Lambda
 	if prior == "global" && m.LambdaGlobal > 0 {

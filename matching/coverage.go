@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // BlockingCoverage estimates, without labels, how many matching pairs
@@ -47,7 +49,7 @@ type RuleCoverage struct {
 // rules that make them (covered, counted while training) with the model
 // of s. Pairs are weighed by their levels, without term-frequency or
 // OCR-confidence adjustment, as EM weighs them.
-func blockingCoverage(c *compiled, bs []*blocker, s *Settings, covered patterns) *BlockingCoverage {
+func blockingCoverage(c *compiled, bs []*blocker, s *settings.Settings, covered patterns) *BlockingCoverage {
 	if len(bs) < 2 {
 		return nil
 	}
@@ -144,7 +146,7 @@ func sumFrom(x []float64, i int) float64 {
 
 // coverageWarnings says when blocking probably misses matches, and what
 // rule would find them.
-func coverageWarnings(cov *BlockingCoverage, s *Settings) []string {
+func coverageWarnings(cov *BlockingCoverage, s *settings.Settings) []string {
 	if cov == nil || cov.Matches < 20 {
 		return nil
 	}
@@ -168,7 +170,7 @@ func coverageWarnings(cov *BlockingCoverage, s *Settings) []string {
 
 // hasOrderFreeKey reports whether some blocking rule keys on a column
 // whose words are sorted.
-func hasOrderFreeKey(s *Settings) bool {
+func hasOrderFreeKey(s *settings.Settings) bool {
 	sorted := map[string]bool{}
 	for _, c := range s.Columns {
 		for _, t := range c.Transforms {
@@ -190,7 +192,7 @@ func hasOrderFreeKey(s *Settings) bool {
 // keyInputs returns the input fields a blocking key depends on: the
 // column's lineage, or for the year (the birthday) of a date built from
 // parts, the year field (the month and day fields) alone.
-func keyInputs(s *Settings, key string) []string {
+func keyInputs(s *settings.Settings, key string) []string {
 	base, part, _ := strings.Cut(key, ".")
 	for _, c := range s.Columns {
 		if c.Name != base {
@@ -210,7 +212,7 @@ func keyInputs(s *Settings, key string) []string {
 				return out
 			}
 		}
-		return Lineage(c)
+		return settings.Lineage(c)
 	}
 	return nil
 }
@@ -220,11 +222,11 @@ func keyInputs(s *Settings, key string) []string {
 // so a matching pair differing in them (two typos, first and last name
 // swapped, a blank and a typo) is never compared. It reads the settings
 // only; dancu settings check and dancu train print it.
-func BlockingEscapes(s *Settings) []string {
+func BlockingEscapes(s *settings.Settings) []string {
 	if len(s.Blocking) == 0 {
 		return nil
 	}
-	sd := s.withDefaults()
+	sd := *s.WithDefaults()
 	rules := make([]map[string]bool, len(sd.Blocking))
 	var fields []string
 	seen := map[string]bool{}

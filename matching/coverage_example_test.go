@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // ExampleBlockingEscapes: every rule of these settings keys on a name, so
 // a match whose first and last names were swapped is never compared.
 func ExampleBlockingEscapes() {
-	s, err := matching.ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: names_only
 columns:

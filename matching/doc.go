@@ -12,22 +12,24 @@
 //
 // Where to start, in the order of a link:
 //
-//	s, _ := matching.LoadSettings("my.yaml")       // or ParseSettings, DefaultSettings("febrl"), vietnamese.Settings()
+//	s, _ := settings.Load("my.yaml")               // package matching/settings: or Parse, Default("febrl"), vietnamese.Settings()
 //	f := matching.NewFrame(s)                       // then f.Add(id, source, getter, confidence) per record
 //	st, _ := matching.AnalyseBlocking(f, s, 10)     // candidate pairs per rule, before any comparison
 //	res, _ := matching.Link(ctx, f, s)              // Train (when s has no Model), Predict, Cluster
 //	persons, conflicts := matching.Summarise(res, personID)
 //	x := matching.ExplainPair(f, res.Settings, a, b) // the waterfall of one pair's weight
 //
-// Beside it: matching/vietnamese (the adapter of canonical records, the
+// Beside it: matching/settings (the schema the engine runs: Settings and
+// what they are made of, parsed, checked and documented without a frame),
+// matching/vietnamese (the adapter of canonical records, the
 // Vietnamese settings and their trained model), matching/compare (string
 // and OCR similarity), matching/eval (precision and recall against a
 // truth) and registry/offline (the registry of dancu link --registry).
 //
 // The model follows Splink's, as data:
 //
-//   - Settings (YAML/JSON, versioned; the language is in SETTINGS.md,
-//     printed by dancu settings doc) name the columns derived from each
+//   - Settings (package matching/settings; YAML/JSON, versioned; the
+//     language is in SETTINGS.md, printed by dancu settings doc) name the columns derived from each
 //     record, the blocking rules, the comparisons — each an ordered list of
 //     levels, null first and else last — the guards, vetoes and thresholds,
 //     and once trained the Model (m and u per level, λ). Embedded settings:
@@ -46,7 +48,7 @@
 //   - Train estimates without labels: u from random pairs, m by EM over
 //     each rule's pairs (Splink's sessions) with every comparison left out
 //     that shares an input field with the rule's keys — columns carry
-//     their lineage (Lineage: a soundex of the surname, or vn.family_key,
+//     their lineage (settings.Lineage: a soundex of the surname, or vn.family_key,
 //     derives from the surname or full_name), so a session blocked on a
 //     name key never estimates a name comparison. λ comes from EM over all
 //     candidate pairs, or, when the settings name deterministic rules,

@@ -5,12 +5,13 @@ import (
 	"fmt"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // Link a few rows with a settings document of your own: the model is
 // trained without labels when the settings carry none.
 func ExampleLink() {
-	s, err := matching.ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: example
 columns:
@@ -33,7 +34,7 @@ comparisons:
 		fmt.Println(err)
 		return
 	}
-	s.Model = &matching.Model{Lambda: 0.01, LambdaGlobal: 0.01, Comparisons: []matching.ComparisonModel{
+	s.Model = &settings.Model{Lambda: 0.01, LambdaGlobal: 0.01, Comparisons: []settings.ComparisonModel{
 		{Name: "name", M: []float64{0.9, 0.098, 0.002}, U: []float64{0.001, 0.01, 0.989}},
 		{Name: "dob", M: []float64{0.95, 0.05}, U: []float64{0.0001, 0.9999}},
 	}}
@@ -76,7 +77,7 @@ func ExampleConflictID() {
 // later meets it through only some of its records (the registry keeps one
 // per person and gives them back in Result.PersonGuards).
 func ExampleEncodePersonGuards() {
-	s, err := matching.ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: example
 columns:

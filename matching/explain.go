@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // Explanation is the waterfall of one pair's match weight: the prior, then
@@ -28,7 +30,7 @@ type Step struct {
 }
 
 // ExplainPair explains rows a and b of f under the trained settings s.
-func ExplainPair(f *Frame, s *Settings, a, b int32) *Explanation {
+func ExplainPair(f *Frame, s *settings.Settings, a, b int32) *Explanation {
 	x, err := newExplainer(f, s)
 	if err != nil {
 		return &Explanation{A: f.ID(int(a)), B: f.ID(int(b)), Err: err}
@@ -39,12 +41,12 @@ func ExplainPair(f *Frame, s *Settings, a, b int32) *Explanation {
 // explainer explains many pairs of one frame.
 type explainer struct {
 	f  *Frame
-	s  *Settings
+	s  *settings.Settings
 	c  *compiled
 	ws *weights
 }
 
-func newExplainer(f *Frame, s *Settings) (*explainer, error) {
+func newExplainer(f *Frame, s *settings.Settings) (*explainer, error) {
 	if s.Model == nil {
 		return nil, fmt.Errorf("explain: settings have no trained model")
 	}

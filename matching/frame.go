@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/matching/compare"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/vn"
 )
 
@@ -26,7 +27,7 @@ type ConfidenceGetter func(key string) (float32, bool)
 // holds an id per record (0 = missing) into dict; runes and counts are per
 // id. Date columns hold a packed date per record in vals (0 = missing).
 type column struct {
-	spec   ColumnSpec
+	spec   settings.ColumnSpec
 	date   bool
 	vals   []uint32
 	dict   []string
@@ -76,8 +77,8 @@ type Frame struct {
 const presizeAt = 4096
 
 // NewFrame returns an empty frame for the columns of s.
-func NewFrame(s *Settings) *Frame {
-	d := s.withDefaults()
+func NewFrame(s *settings.Settings) *Frame {
+	d := *s.WithDefaults()
 	f := &Frame{byName: map[string]int{}, idx: map[string]int32{}}
 	for i, c := range d.Columns {
 		col := column{spec: c, date: c.Kind == "date", missing: map[string]bool{}}
@@ -309,7 +310,7 @@ func (c *column) setMissingFilters() {
 // (year alone, or year-month, when the later parts are missing); month
 // names are read. It returns the unreadable text as is, so that the
 // date counts as unread rather than silently missing.
-func (c *column) partsText(get Getter, p *DateParts) string {
+func (c *column) partsText(get Getter, p *settings.DateParts) string {
 	y := c.clean(get(p.Year))
 	m, d := "", ""
 	if p.Month != "" {
@@ -456,30 +457,6 @@ func (f *Frame) tf(ci, i int) float64 {
 // folder is the fold transform: lower case without diacritics (vn.Fold,
 // which also folds đ to d).
 var folder = vn.Fold
-
-func checkTransform(t string) error {
-	switch t {
-	case "lower", "fold", "trim", "digits", "alnum", "soundex", "first_word", "last_word", "ocr_class", "sorted_words":
-		return nil
-	}
-	if n, ok := strings.CutPrefix(t, "first:"); ok {
-		if k, err := strconv.Atoi(n); err != nil || k <= 0 {
-			return fmt.Errorf("%q: first:N needs a positive number", t)
-		}
-		return nil
-	}
-	if pat, ok := strings.CutPrefix(t, "regex:"); ok {
-		re, err := regexp.Compile(pat)
-		if err != nil {
-			return fmt.Errorf("%q: %v", t, err)
-		}
-		if re.NumSubexp() > 1 {
-			return fmt.Errorf("%q: at most one capture group", t)
-		}
-		return nil
-	}
-	return fmt.Errorf("unknown %q", t)
-}
 
 // regexCache holds compiled regex transforms by pattern.
 var regexCache sync.Map

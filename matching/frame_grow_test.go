@@ -3,6 +3,8 @@ package matching
 import (
 	"strconv"
 	"testing"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // TestFrameGrowSame checks that a frame told how many records to expect
@@ -11,7 +13,7 @@ import (
 // by step holds: the same values, ids and value counts — with a guess
 // too low and one too high.
 func TestFrameGrowSame(t *testing.T) {
-	s := &Settings{Columns: []ColumnSpec{
+	s := &settings.Settings{Columns: []settings.ColumnSpec{
 		{Name: "id", Kind: "code", From: "id"},     // all distinct
 		{Name: "name", From: "name"},               // half distinct
 		{Name: "sex", Kind: "code", From: "sex"},   // two values

@@ -1,12 +1,16 @@
 package matching
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching/settings"
+)
 
 // TestGuardsRefuseTwoNumbers: a cluster-level distinct guard keeps a
 // cluster with one valid number apart from a record with another, whatever
 // the edge between them; the explanation names the guard.
 func TestGuardsRefuseTwoNumbers(t *testing.T) {
-	s, err := ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: guards
 columns:

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching/settings"
 
 	"github.com/dancu-vn/dancu/matching/eval"
 )
@@ -165,7 +166,7 @@ func TestGermanDevSets(t *testing.T) {
 // the settings file path and returns its pairwise scores and the result.
 func linkScore(t *testing.T, path string, tb *Table, id, truth int) (eval.Metrics, *Result) {
 	t.Helper()
-	s, err := LoadSettings(path)
+	s, err := settings.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package matching
 import (
 	"fmt"
 	"slices"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // This file is the small surface an incremental matcher (package
@@ -29,7 +31,7 @@ type KeyMaker struct {
 }
 
 type keyRule struct {
-	rule          BlockingRule
+	rule          settings.BlockingRule
 	parts, sortBy []keyPart
 	// sameSort is an earlier rule with the same sort_by (its sort value
 	// is reused), else -1.
@@ -38,8 +40,8 @@ type keyRule struct {
 
 // NewKeyMaker resolves the blocking rules of s against f's columns (any
 // frame built from s will do: only column positions are kept).
-func NewKeyMaker(f *Frame, s *Settings) (*KeyMaker, error) {
-	sd := s.withDefaults()
+func NewKeyMaker(f *Frame, s *settings.Settings) (*KeyMaker, error) {
+	sd := *s.WithDefaults()
 	km := &KeyMaker{}
 	for _, r := range sd.Blocking {
 		parts, err := f.keyParts(r.Keys)
@@ -63,7 +65,7 @@ func NewKeyMaker(f *Frame, s *Settings) (*KeyMaker, error) {
 }
 
 // Rule returns blocking rule i (with defaults applied: Window set).
-func (km *KeyMaker) Rule(i int) BlockingRule { return km.rules[i].rule }
+func (km *KeyMaker) Rule(i int) settings.BlockingRule { return km.rules[i].rule }
 
 // Keys appends to dst the keys of row i of f: one per rule whose key
 // columns all have a value at i. It hashes with FNV-1a (as hash/fnv's
@@ -138,8 +140,8 @@ func fnvString(h uint64, s string) uint64 {
 // s, exactly as Predict scores a candidate pair, and returns those at or
 // above the review threshold (A < B in each), in the order given. Pairs
 // the link type does not compare are skipped.
-func ScorePairs(f *Frame, s *Settings, pairs [][2]int32) ([]Pair, error) {
-	sd := s.withDefaults()
+func ScorePairs(f *Frame, s *settings.Settings, pairs [][2]int32) ([]Pair, error) {
+	sd := *s.WithDefaults()
 	s = &sd
 	if s.Model == nil {
 		return nil, fmt.Errorf("score pairs: settings %q have no trained model", s.Name)
@@ -174,19 +176,12 @@ func ScorePairs(f *Frame, s *Settings, pairs [][2]int32) ([]Pair, error) {
 // unit of Pair.Weight.
 func MatchWeight(p float64) float64 { return logit2(p) }
 
-// WithDefaults returns a copy of s with its defaults applied (thresholds,
-// windows, linkage), as every function of this package sees it.
-func (s *Settings) WithDefaults() *Settings {
-	sd := s.withDefaults()
-	return &sd
-}
-
 // FreezeTermFrequencies records in s's model the term frequencies of f's
 // columns that comparisons adjust on (values seen at least twice; others
 // count as seen once), so that frames built from s afterwards score a
 // pair the same whatever other records they hold — as an incremental
 // registry must, and as every instance sharing the model must.
-func FreezeTermFrequencies(f *Frame, s *Settings) error {
+func FreezeTermFrequencies(f *Frame, s *settings.Settings) error {
 	if s.Model == nil {
 		return fmt.Errorf("freeze term frequencies: settings %q have no trained model", s.Name)
 	}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"gopkg.in/yaml.v3"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // Mapping adapts a file layout to a settings document: which column holds
@@ -64,19 +66,19 @@ func LoadMapping(path string) (*Mapping, error) {
 }
 
 // LoadSettings returns the settings a mapping names: an embedded settings
-// document by name (DefaultSettings), else a file relative to the mapping.
-func (m *Mapping) LoadSettings() (*Settings, error) {
+// document by name (settings.Default), else a file relative to the mapping.
+func (m *Mapping) LoadSettings() (*settings.Settings, error) {
 	if m == nil || m.Settings == "" {
 		return nil, fmt.Errorf("mapping names no settings")
 	}
-	if s, err := DefaultSettings(m.Settings); err == nil {
+	if s, err := settings.Default(m.Settings); err == nil {
 		return s, nil
 	}
 	p := m.Settings
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(m.dir, p)
 	}
-	return LoadSettings(p)
+	return settings.Load(p)
 }
 
 // Table is a read file: header and text rows.

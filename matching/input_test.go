@@ -6,13 +6,15 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // TestCleanMissing checks that a column reads its missing values in any
 // case (as strings.ToLower would), and keeps everything else.
 func TestCleanMissing(t *testing.T) {
 	c := column{missing: map[string]bool{}}
-	for _, m := range DefaultMissing {
+	for _, m := range settings.DefaultMissing {
 		m = strings.ToLower(strings.TrimSpace(m))
 		c.missing[m] = true
 		c.missingMax = max(c.missingMax, len(m))

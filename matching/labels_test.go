@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"testing"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // TestTrainLabels checks that review decisions move the model the way
@@ -13,7 +15,7 @@ import (
 // likelier among matches (m up). Without labels of a kind, its side of
 // the model is as trained without labels.
 func TestTrainLabels(t *testing.T) {
-	s, err := ParseSettings([]byte(toySettings))
+	s, err := settings.Parse([]byte(toySettings))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,14 +55,14 @@ func TestTrainLabels(t *testing.T) {
 	if rep.Labelled != matches || rep.LabelledNonMatches != nonMatches {
 		t.Errorf("labelled pairs used: %d matches, %d non-matches; want %d, %d", rep.Labelled, rep.LabelledNonMatches, matches, nonMatches)
 	}
-	comp := func(m *Model, name string) ComparisonModel {
+	comp := func(m *settings.Model, name string) settings.ComparisonModel {
 		for _, c := range m.Comparisons {
 			if c.Name == name {
 				return c
 			}
 		}
 		t.Fatalf("no comparison %s", name)
-		return ComparisonModel{}
+		return settings.ComparisonModel{}
 	}
 	// Level 0 is exact, 1 jw (toySettings).
 	bl, gl := comp(base, "last"), comp(got, "last")

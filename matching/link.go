@@ -3,13 +3,15 @@ package matching
 import (
 	"context"
 	"fmt"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // Result is the outcome of linking a frame.
 type Result struct {
 	Frame    *Frame
-	Settings *Settings // with the model used
-	Pairs    []Pair    // candidate pairs at or above the review threshold
+	Settings *settings.Settings // with the model used
+	Pairs    []Pair             // candidate pairs at or above the review threshold
 	Clusters *Clusters
 	Predict  PredictStats
 	Train    *TrainReport // nil when the settings came trained
@@ -33,8 +35,8 @@ type NumberHolder struct{ RecordID, PersonID string }
 // Link trains the model when s has none (without labels), scores the
 // candidate pairs and clusters them. s is not changed; the settings used,
 // with their model, are in the result.
-func Link(ctx context.Context, f *Frame, s *Settings) (*Result, error) {
-	sd := s.withDefaults()
+func Link(ctx context.Context, f *Frame, s *settings.Settings) (*Result, error) {
+	sd := *s.WithDefaults()
 	res := &Result{Frame: f, Settings: &sd}
 	if sd.Model == nil {
 		m, rep, err := Train(ctx, f, &sd, nil)

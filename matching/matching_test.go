@@ -10,6 +10,7 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching/eval"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // TestEMRecoversParameters draws comparison vectors from a known model
@@ -66,7 +67,7 @@ func toyRows(n int, seed int64) ([]map[string]string, []string, map[string]strin
 	return synth.ToyRows(n, seed)
 }
 
-func toyFrame(t testing.TB, s *Settings, rows []map[string]string, ids []string) *Frame {
+func toyFrame(t testing.TB, s *settings.Settings, rows []map[string]string, ids []string) *Frame {
 	f := NewFrame(s)
 	for i, r := range rows {
 		r := r
@@ -78,7 +79,7 @@ func toyFrame(t testing.TB, s *Settings, rows []map[string]string, ids []string)
 }
 
 func TestLinkToyPopulation(t *testing.T) {
-	s, err := ParseSettings([]byte(toySettings))
+	s, err := settings.Parse([]byte(toySettings))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestLinkToyPopulation(t *testing.T) {
 func TestClusterGuards(t *testing.T) {
 	// Single linkage: only the guards decide here (average linkage would
 	// need a model to score the cross pairs).
-	s, err := ParseSettings([]byte(toySettings + "clustering: {linkage: single}\n"))
+	s, err := settings.Parse([]byte(toySettings + "clustering: {linkage: single}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,17 +153,12 @@ func TestClusterGuards(t *testing.T) {
 
 func TestSettingsValidate(t *testing.T) {
 	bad := strings.Replace(toySettings, "op: jw, column: first, threshold: 0.88", "op: jaro, column: first", 1)
-	if _, err := ParseSettings([]byte(bad)); err == nil || !strings.Contains(err.Error(), "comparisons[0].levels[1].op") {
+	if _, err := settings.Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "comparisons[0].levels[1].op") {
 		t.Errorf("want a field error naming the level, got %v", err)
 	}
 	bad = strings.Replace(toySettings, "keys: [last]", "keys: [surname]", 1)
-	if _, err := ParseSettings([]byte(bad)); err == nil || !strings.Contains(err.Error(), "blocking[0].keys") {
+	if _, err := settings.Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "blocking[0].keys") {
 		t.Errorf("want a field error naming the rule, got %v", err)
-	}
-	for _, name := range settingsNames() {
-		if _, err := DefaultSettings(name); err != nil {
-			t.Errorf("embedded %s: %v", name, err)
-		}
 	}
 }
 
@@ -203,7 +199,7 @@ func FuzzParseSettings(f *testing.F) {
 	f.Add([]byte(toySettings))
 	f.Add([]byte("version: 1\ncolumns: [{name: a}]\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := ParseSettings(b)
+		s, err := settings.Parse(b)
 		if err != nil {
 			return
 		}
@@ -218,14 +214,14 @@ func FuzzParseSettings(f *testing.F) {
 // BenchmarkGamma scores candidate pairs of the toy population; it must
 // not allocate per comparison.
 func BenchmarkGamma(b *testing.B) {
-	s, _ := ParseSettings([]byte(toySettings))
+	s, _ := settings.Parse([]byte(toySettings))
 	rows, ids, _ := toyRows(5000, 4)
 	f := toyFrame(b, s, rows, ids)
 	c, _ := compile(s, f)
-	s.Model = &Model{Lambda: 0.001, LambdaGlobal: 0.001}
+	s.Model = &settings.Model{Lambda: 0.001, LambdaGlobal: 0.001}
 	for _, sc := range s.Comparisons {
 		n := len(sc.Levels) + 1
-		cm := ComparisonModel{Name: sc.Name, M: make([]float64, n), U: make([]float64, n)}
+		cm := settings.ComparisonModel{Name: sc.Name, M: make([]float64, n), U: make([]float64, n)}
 		for i := range cm.M {
 			cm.M[i], cm.U[i] = 1/float64(n), 1/float64(n)
 		}
@@ -249,7 +245,7 @@ func BenchmarkGamma(b *testing.B) {
 // the block is split by sorted neighbourhood and must still make every
 // true pair while making far fewer pairs than the whole block.
 func TestSplitBlockKeepsTruePairs(t *testing.T) {
-	s, err := ParseSettings([]byte(strings.Replace(toySettings, "{name: last, keys: [last]}",
+	s, err := settings.Parse([]byte(strings.Replace(toySettings, "{name: last, keys: [last]}",
 		"{name: last, keys: [last], max_block: 100, sort_by: [dob, first], window: 10}", 1)))
 	if err != nil {
 		t.Fatal(err)
@@ -302,16 +298,16 @@ func TestClusterAverageLinkage(t *testing.T) {
 		chained  bool // d joins a, b, c
 		refusals int
 	}{
-		{SingleLinkage, true, 0},
-		{AverageLinkage, false, 1},
+		{settings.SingleLinkage, true, 0},
+		{settings.AverageLinkage, false, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.linkage, func(t *testing.T) {
-			s, err := ParseSettings([]byte(y + "clustering: {linkage: " + tt.linkage + "}\n"))
+			s, err := settings.Parse([]byte(y + "clustering: {linkage: " + tt.linkage + "}\n"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.Model = &Model{Lambda: 0.01, LambdaGlobal: 0.01, Comparisons: []ComparisonModel{
+			s.Model = &settings.Model{Lambda: 0.01, LambdaGlobal: 0.01, Comparisons: []settings.ComparisonModel{
 				{Name: "first", M: []float64{0.9, 0.05, 0.05}, U: []float64{0.01, 0.01, 0.98}},
 				{Name: "last", M: []float64{0.9, 0.05, 0.05}, U: []float64{0.05, 0.01, 0.94}},
 				{Name: "dob", M: []float64{0.9, 0.08, 0.02}, U: []float64{0.001, 0.01, 0.989}},
@@ -338,12 +334,12 @@ func TestClusterAverageLinkage(t *testing.T) {
 			if len(cl.Blocked) != tt.refusals {
 				t.Fatalf("refused links = %v, want %d", cl.Blocked, tt.refusals)
 			}
-			if tt.refusals > 0 && (cl.Blocked[0].Guard.Kind != AverageLinkage || cl.Blocked[0].A != 2 || cl.Blocked[0].B != 3) {
+			if tt.refusals > 0 && (cl.Blocked[0].Guard.Kind != settings.AverageLinkage || cl.Blocked[0].A != 2 || cl.Blocked[0].B != 3) {
 				t.Errorf("refused %+v, want c–d by average linkage", cl.Blocked[0])
 			}
 		})
 	}
-	if _, err := ParseSettings([]byte(y + "clustering: {linkage: complete}\n")); err == nil || !strings.Contains(err.Error(), "clustering.linkage") {
+	if _, err := settings.Parse([]byte(y + "clustering: {linkage: complete}\n")); err == nil || !strings.Contains(err.Error(), "clustering.linkage") {
 		t.Errorf("linkage complete: err = %v, want one naming clustering.linkage", err)
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // blockAll builds one blocker per rule of s.
-func blockAll(f *Frame, s *Settings) ([]*blocker, error) {
+func blockAll(f *Frame, s *settings.Settings) ([]*blocker, error) {
 	var bs []*blocker
 	for _, r := range s.Blocking {
 		b, err := newBlocker(f, r)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching/compare"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 )
@@ -397,7 +398,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 // rules, as couldBeOne says of the pair's two records.
 // known are encoded summaries of persons not all of whose records the
 // frame holds (Result.PersonGuards).
-func personsJoinable(f *Frame, s *Settings, members [][]int32, byRoot map[int32]int, known map[int32][]byte) func(ra, rb int32) bool {
+func personsJoinable(f *Frame, s *settings.Settings, members [][]int32, byRoot map[int32]int, known map[int32][]byte) func(ra, rb int32) bool {
 	gs, err := newGuardSet(f, s)
 	if err != nil || len(s.Guards) == 0 {
 		return func(int32, int32) bool { return true }
@@ -598,7 +599,7 @@ func carriers(f *Frame, ci int, rows []int32, a, b string) []int32 {
 // rules, whatever the score: asking a reviewer would be asking whether
 // to override them. (On generated seed 11, 224 of 453 grey-zone pairs
 // carried two valid numbers; two of the 453 were one person.)
-func couldBeOne(f *Frame, s *Settings, c idCols, a, b int32) bool {
+func couldBeOne(f *Frame, s *settings.Settings, c idCols, a, b int32) bool {
 	if !sameBirth(f, s, a, b) {
 		return false
 	}
@@ -741,7 +742,7 @@ func provincesOf(f *Frame, cols []int, rows []int32) []string {
 
 // sameBirth reports whether rows a and b are within the year_span guard's
 // tolerance (true when either birth date is unknown or there is no guard).
-func sameBirth(f *Frame, s *Settings, a, b int32) bool {
+func sameBirth(f *Frame, s *settings.Settings, a, b int32) bool {
 	for _, g := range s.Guards {
 		if g.Kind != "year_span" {
 			continue

@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // Pair is a scored candidate pair (rows of a Frame).
@@ -31,9 +33,9 @@ func logit2(p float64) float64 { return math.Log2(p / (1 - p)) }
 // Predict scores every candidate pair of f (the union of the blocking
 // rules, each pair once) with the trained model of s and returns those at
 // or above the review threshold, sorted by rows.
-func Predict(ctx context.Context, f *Frame, s *Settings) ([]Pair, PredictStats, error) {
+func Predict(ctx context.Context, f *Frame, s *settings.Settings) ([]Pair, PredictStats, error) {
 	start := time.Now()
-	sd := s.withDefaults()
+	sd := *s.WithDefaults()
 	s = &sd
 	if s.Model == nil {
 		return nil, PredictStats{}, fmt.Errorf("predict: settings %q have no trained model", s.Name)
@@ -96,8 +98,8 @@ func Predict(ctx context.Context, f *Frame, s *Settings) ([]Pair, PredictStats, 
 // AnalyseBlocking counts, for each rule of s, the pairs it makes, the new
 // ones (not made by an earlier rule) and its largest blocks, without
 // comparing anything.
-func AnalyseBlocking(f *Frame, s *Settings, top int) (*BlockingStats, error) {
-	sd := s.withDefaults()
+func AnalyseBlocking(f *Frame, s *settings.Settings, top int) (*BlockingStats, error) {
+	sd := *s.WithDefaults()
 	s = &sd
 	bs, err := blockAll(f, s)
 	if err != nil {
@@ -159,8 +161,8 @@ type Completeness struct {
 // PairsCompleteness measures blocking against a truth (record id →
 // entity) without comparing anything: the true pairs the union of the
 // rules makes. Records missing from truth are ignored.
-func PairsCompleteness(f *Frame, s *Settings, truth map[string]string) (*Completeness, error) {
-	sd := s.withDefaults()
+func PairsCompleteness(f *Frame, s *settings.Settings, truth map[string]string) (*Completeness, error) {
+	sd := *s.WithDefaults()
 	bs, err := blockAll(f, &sd)
 	if err != nil {
 		return nil, fmt.Errorf("pairs completeness: %w", err)

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // LabelledPair is a pair of record ids known to match or not (for
@@ -43,7 +45,7 @@ type TrainReport struct {
 	NotEstimated []string
 	// Folded are comparisons found to record an earlier one's fact (see
 	// Model.Folded); they are also reported as warnings.
-	Folded []Fold
+	Folded []settings.Fold
 	// ConfidentPairs are the candidate pairs on the first level of every
 	// comparison; ConfidentRecall that rule's recall among matches (from
 	// m and the values records lack); LambdaConfident the λ they imply
@@ -221,7 +223,7 @@ func pairHash(i, j int32) uint64 {
 // totalPairs is the number of pairs the link type allows without blocking.
 func totalPairs(f *Frame, linkType string) int64 {
 	n := int64(f.Len())
-	if linkType != LinkOnly {
+	if linkType != settings.LinkOnly {
 		return n * (n - 1) / 2
 	}
 	per := map[uint16]int64{}
@@ -245,8 +247,8 @@ const maxSessionPairs = 20_000_000
 // m from the other sessions), then λ by EM over all candidate pairs with m
 // and u fixed. Labelled pairs, when given, add to the m estimate of the
 // levels they reach. s itself is not changed.
-func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*Model, *TrainReport, error) {
-	sd := s.withDefaults()
+func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []LabelledPair) (*settings.Model, *TrainReport, error) {
+	sd := *s.WithDefaults()
 	s = &sd
 	c, err := compile(s, f)
 	if err != nil {
@@ -440,9 +442,9 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 		rep.Lambda = clampP(rep.LambdaRules * float64(rep.TotalPairs) / float64(max(rep.UnionPairs, 1)))
 	}
 	rep.Warnings = trainWarnings(rep, c)
-	model := &Model{Lambda: clampP(rep.Lambda), LambdaGlobal: clampP(rep.LambdaGlobal), Folded: folds}
+	model := &settings.Model{Lambda: clampP(rep.Lambda), LambdaGlobal: clampP(rep.LambdaGlobal), Folded: folds}
 	for k, sc := range s.Comparisons {
-		model.Comparisons = append(model.Comparisons, ComparisonModel{Name: sc.Name, M: m[k], U: u[k]})
+		model.Comparisons = append(model.Comparisons, settings.ComparisonModel{Name: sc.Name, M: m[k], U: u[k]})
 	}
 	lsrc := fmt.Sprintf("λ by EM over %d candidate pairs", rep.UnionPairs)
 	if rep.LambdaRules > 0 {
@@ -480,7 +482,7 @@ func Train(ctx context.Context, f *Frame, s *Settings, labels []LabelledPair) (*
 // (matches lack values as often as any record). It returns 0 for λ when
 // fewer than minConfidentPairs pairs are confident or the recall is below
 // minConfidentRecall: too few to say anything.
-func confidentLambda(f *Frame, c *compiled, union patterns, m [][]float64, total int64, folds []Fold) (n int64, recall, lambda float64) {
+func confidentLambda(f *Frame, c *compiled, union patterns, m [][]float64, total int64, folds []settings.Fold) (n int64, recall, lambda float64) {
 	isFolded := map[string]bool{}
 	for _, fd := range folds {
 		isFolded[fd.Comparison] = true
@@ -594,7 +596,7 @@ func combineSessions(rep *TrainReport, name string, m, sum []float64, k, n int) 
 
 // startM returns starting m values: the settings' own, else most mass on
 // the first level, decreasing, 5% on else.
-func startM(sc Comparison) []float64 {
+func startM(sc settings.Comparison) []float64 {
 	L := len(sc.Levels)
 	m := make([]float64, L+1)
 	rest := 0.95
@@ -627,7 +629,7 @@ func norm(p []float64) {
 
 // estimateU counts levels over random pairs (all pairs when few), on
 // all workers.
-func estimateU(f *Frame, c *compiled, s *Settings) ([][]float64, int64, []Fold) {
+func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64, []settings.Fold) {
 	n := f.Len()
 	var pairs [][2]int32
 	total := totalPairs(f, s.LinkType)
@@ -728,7 +730,7 @@ func estimateU(f *Frame, c *compiled, s *Settings) ([][]float64, int64, []Fold) 
 // counted; Model.Folded leaves its weight out when both agree. counts
 // are the per-worker level counts (null left out), both the pairs on both
 // first levels (i*nc+j).
-func findFolds(c *compiled, counts [][][]float64, both []int64) []Fold {
+func findFolds(c *compiled, counts [][][]float64, both []int64) []settings.Fold {
 	nc := len(c.comps)
 	top := make([]float64, nc)
 	seen := make([]float64, nc)
@@ -740,7 +742,7 @@ func findFolds(c *compiled, counts [][][]float64, both []int64) []Fold {
 			}
 		}
 	}
-	var out []Fold
+	var out []settings.Fold
 	folded := make([]bool, nc)
 	for j := 0; j < nc; j++ {
 		for i := 0; i < nc; i++ {
@@ -755,7 +757,7 @@ func findFolds(c *compiled, counts [][][]float64, both []int64) []Fold {
 			share := float64(both[i*nc+j]) / top[i]
 			lift := share / (top[j] / seen[j])
 			if share >= foldShare && lift >= foldLift {
-				out = append(out, Fold{Comparison: c.comps[j].name, Into: c.comps[i].name, Lift: math.Round(lift*10) / 10})
+				out = append(out, settings.Fold{Comparison: c.comps[j].name, Into: c.comps[i].name, Lift: math.Round(lift*10) / 10})
 				folded[j] = true
 				break
 			}
@@ -911,10 +913,10 @@ func labelledU(f *Frame, c *compiled, labels []LabelledPair, u [][]float64, nr i
 
 // deterministicPairs counts the distinct pairs (link type applied) that
 // agree on every key of some deterministic rule of s.
-func deterministicPairs(f *Frame, s *Settings) (int64, error) {
+func deterministicPairs(f *Frame, s *settings.Settings) (int64, error) {
 	var bs []*blocker
 	for _, r := range s.Training.Deterministic {
-		b, err := newBlocker(f, BlockingRule{Name: r.Name, Keys: r.Keys})
+		b, err := newBlocker(f, settings.BlockingRule{Name: r.Name, Keys: r.Keys})
 		if err != nil {
 			return 0, fmt.Errorf("deterministic rule: %w", err)
 		}

@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // TestTrainLeavesOutDerivedComparisons checks column lineage: a session
@@ -20,7 +19,7 @@ func TestTrainLeavesOutDerivedComparisons(t *testing.T) {
 	y := strings.Replace(toySettings, "  - {name: nid, kind: code}\n",
 		"  - {name: nid, kind: code}\n  - {name: last_sx, from: last, transforms: [soundex]}\n", 1)
 	y = strings.Replace(y, "  - {name: dob, keys: [dob]}\n", "  - {name: dob, keys: [dob]}\n  - {name: last_sx_city, keys: [last_sx, city]}\n", 1)
-	s, err := ParseSettings([]byte(y))
+	s, err := settings.Parse([]byte(y))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,11 +41,11 @@ func TestTrainLeavesOutDerivedComparisons(t *testing.T) {
 	}
 	// A field an adapter derives traces back to what it is derived from
 	// (the Vietnamese adapter's are checked in matching/vietnamese).
-	DeriveInputs("test.given_key", "full_name")
-	if got := Lineage(ColumnSpec{Name: "x", From: "test.given_key"}); !slices.Equal(got, []string{"full_name"}) {
+	settings.DeriveInputs("test.given_key", "full_name")
+	if got := settings.Lineage(settings.ColumnSpec{Name: "x", From: "test.given_key"}); !slices.Equal(got, []string{"full_name"}) {
 		t.Errorf("lineage of test.given_key = %v, want [full_name]", got)
 	}
-	if got := Lineage(ColumnSpec{Name: "x", Inputs: []string{"a", "b"}}); !slices.Equal(got, []string{"a", "b"}) {
+	if got := settings.Lineage(settings.ColumnSpec{Name: "x", Inputs: []string{"a", "b"}}); !slices.Equal(got, []string{"a", "b"}) {
 		t.Errorf("declared inputs = %v", got)
 	}
 }
@@ -55,7 +54,7 @@ func TestTrainLeavesOutDerivedComparisons(t *testing.T) {
 // agreeing on the rules' keys over the recall, against a count made here
 // by brute force, and the warning when EM disagrees with it.
 func TestDeterministicLambda(t *testing.T) {
-	s, err := ParseSettings([]byte(toySettings + `training:
+	s, err := settings.Parse([]byte(toySettings + `training:
   deterministic:
     - {name: name_dob, keys: [first, last, dob]}
   recall: 0.5
@@ -105,7 +104,7 @@ func TestDeterministicLambda(t *testing.T) {
 // on all of a session's pairs, is left out of it, and training must warn
 // that it was estimated by no session.
 func TestTrainWarnsOnImplausibleSession(t *testing.T) {
-	s, err := ParseSettings([]byte(toySettings))
+	s, err := settings.Parse([]byte(toySettings))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +130,7 @@ func TestTrainWarnsOnImplausibleSession(t *testing.T) {
 // TestCompatible checks the exported cluster guard, which an incremental
 // matcher calls with summaries it keeps per person.
 func TestCompatible(t *testing.T) {
-	s, err := ParseSettings([]byte(toySettings))
+	s, err := settings.Parse([]byte(toySettings))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +216,7 @@ func TestDateFormats(t *testing.T) {
 			t.Errorf("%s %q pivot %d = %q, want %q", tt.format, tt.in, tt.pivot, got, tt.want)
 		}
 	}
-	s, err := ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: parts
 missing: [NA, "-", "không rõ"]
@@ -258,7 +257,7 @@ comparisons:
 	if u := f.UnreadDates(); len(u) != 1 || u[0].Count != 1 || u[0].FirstRecord != "c" {
 		t.Errorf("unread dates = %+v, want one in record c", u)
 	}
-	if got := Lineage(s.Columns[1]); !slices.Equal(got, []string{"yob", "mob", "bday"}) {
+	if got := settings.Lineage(s.Columns[1]); !slices.Equal(got, []string{"yob", "mob", "bday"}) {
 		t.Errorf("lineage of a date from parts = %v", got)
 	}
 }
@@ -266,7 +265,7 @@ comparisons:
 // TestSettingsErrorsNameLine checks that an invalid setting is reported
 // with its path and the line it is on.
 func TestSettingsErrorsNameLine(t *testing.T) {
-	_, err := ParseSettings([]byte(`version: 1
+	_, err := settings.Parse([]byte(`version: 1
 name: bad
 columns:
   - {name: a}
@@ -290,34 +289,25 @@ comparisons:
 	}
 }
 
-// TestSettingsDocCurrent checks that SETTINGS.md is what dancu settings
-// doc prints, that it names every op the engine knows, and that every
-// documented example level parses.
-func TestSettingsDocCurrent(t *testing.T) {
-	b, err := os.ReadFile("SETTINGS.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(b) != SettingsDoc() {
-		t.Error("SETTINGS.md is stale: go run ./cmd/dancu settings doc > matching/SETTINGS.md")
-	}
-	documented := map[string]bool{}
-	for _, o := range opDocs {
-		documented[o.Op] = true
-		var l Level
-		if err := yaml.Unmarshal([]byte(o.Example), &l); err != nil || l.Op != o.Op {
-			t.Errorf("example of %s does not parse: %v", o.Op, err)
+// TestEngineImplementsSchema checks that the engine implements every
+// comparison op and column transform package settings accepts (the
+// schema's lists are the one source): each op has a code, and each
+// transform changes a value that it should change, where an unknown one
+// would leave it as it is.
+func TestEngineImplementsSchema(t *testing.T) {
+	for _, op := range settings.Ops() {
+		if _, ok := opCodes[op]; !ok {
+			t.Errorf("settings accept op %s, the engine has no code for it", op)
 		}
 	}
-	for op := range levelOps {
-		if !documented[op] {
-			t.Errorf("op %s is not documented", op)
-		}
+	if len(opCodes) != len(settings.Ops()) {
+		t.Errorf("the engine knows %d ops, the settings accept %d", len(opCodes), len(settings.Ops()))
 	}
-	for _, tr := range transformDocs {
-		name := strings.Replace(strings.Replace(tr.Name, "N", "3", 1), "PATTERN", "x", 1)
-		if err := checkTransform(name); err != nil {
-			t.Errorf("documented transform %s: %v", tr.Name, err)
+	const in = " Nguyễn  Anna-Maria 0912 "
+	for _, tr := range settings.Transforms() {
+		name := strings.Replace(strings.Replace(tr, "N", "3", 1), "PATTERN", "x", 1)
+		if got := applyTransforms(in, []string{name}); got == strings.TrimSpace(in) {
+			t.Errorf("transform %s leaves %q as it is: the engine does not implement it", name, in)
 		}
 	}
 }
@@ -352,7 +342,7 @@ func TestCombineSessionsLeavesOutOutlier(t *testing.T) {
 // dictionary) and that training counts the other column of a cross level
 // apart from the comparison's own columns.
 func TestCrossAndOwnColumns(t *testing.T) {
-	s, err := ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: cross
 columns:
@@ -404,7 +394,7 @@ comparisons:
 // independence, is the estimate's weak point); a pair agreeing on both
 // places counts the place once.
 func TestFoldAndConfidentLambda(t *testing.T) {
-	s, err := ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: fold
 link_type: dedupe_only
@@ -490,7 +480,7 @@ comparisons:
 // is the same key whichever field holds which name; a day over 12 in the
 // month field is read as day and month entered in each other's column.
 func TestJoinSortedWords(t *testing.T) {
-	s, err := ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: join
 columns:
@@ -522,10 +512,10 @@ comparisons:
 	if v := f.Value("born", 2); v != "" {
 		t.Errorf("born 1934-13-13: %q, want unread", v)
 	}
-	if got := Lineage(s.Columns[0]); strings.Join(got, ",") != "first,last" {
+	if got := settings.Lineage(s.Columns[0]); strings.Join(got, ",") != "first,last" {
 		t.Errorf("lineage of names %v, want first,last", got)
 	}
-	if _, err := ParseSettings([]byte(`
+	if _, err := settings.Parse([]byte(`
 version: 1
 name: bad
 columns:
@@ -560,17 +550,17 @@ func TestPreciseSessionDoesNotWarn(t *testing.T) {
 // fields that escape every rule; the round-1 held-out German settings
 // (every rule keys on a name) do, and the warning says so.
 func TestBlockingEscapes(t *testing.T) {
-	doc := SettingsDoc()
+	doc := settings.Doc()
 	start := strings.Index(doc, "```yaml\n") + len("```yaml\n")
 	end := start + strings.Index(doc[start:], "```")
-	s, err := ParseSettings([]byte(doc[start:end]))
+	s, err := settings.Parse([]byte(doc[start:end]))
 	if err != nil {
 		t.Fatalf("the documented example does not parse: %v", err)
 	}
 	if w := BlockingEscapes(s); len(w) != 0 {
 		t.Errorf("the documented example's blocking: %v", w)
 	}
-	h, err := LoadSettings(filepath.Join("..", "testdata", "benchmarks", "heldout", "german.yaml"))
+	h, err := settings.Load(filepath.Join("..", "testdata", "benchmarks", "heldout", "german.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -581,7 +571,7 @@ func TestBlockingEscapes(t *testing.T) {
 	// A birthday key on a date from parts reads its month and day fields
 	// only: with the names rule, no one or two fields escape both.
 	bd := *h
-	bd.Blocking = []BlockingRule{{Name: "names", Keys: []string{"first_sx", "last_sx"}}, {Name: "birthday", Keys: []string{"dob.monthday", "zip"}}}
+	bd.Blocking = []settings.BlockingRule{{Name: "names", Keys: []string{"first_sx", "last_sx"}}, {Name: "birthday", Keys: []string{"dob.monthday", "zip"}}}
 	if w := BlockingEscapes(&bd); len(w) != 1 || strings.Contains(w[0], "birth_year") || !strings.Contains(w[0], "birth_month") {
 		t.Errorf("names and birthday rules: %v, want pairs with birth_month, none with birth_year", w)
 	}
@@ -615,7 +605,7 @@ comparisons:
 `
 	tb := germanDedupe(4000, 0.1, 9)
 	run := func(blocking string) *BlockingCoverage {
-		s, err := ParseSettings([]byte(base + blocking))
+		s, err := settings.Parse([]byte(base + blocking))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,10 @@
 package matching
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching/settings"
+)
 
 // TestBirthDatesMeet: two persons whose records state full birth dates,
 // none equal to or one slip from the other's, are two people, whatever
@@ -8,7 +12,7 @@ import "testing"
 // a slip (a digit, day and month swapped) or a side without a full date
 // keeps the two_ids question open.
 func TestBirthDatesMeet(t *testing.T) {
-	s, err := ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: dates
 columns:

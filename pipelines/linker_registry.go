@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
@@ -123,7 +123,7 @@ func batchKey(recs []schemas.Record) []byte {
 // RegistryConfig says where the match stage keeps its registry.
 type RegistryConfig struct {
 	Dir      string             // Pebble directory (dancu run: --home/registry)
-	Settings *matching.Settings // Default: the embedded trained Vietnamese model
+	Settings *settings.Settings // Default: the embedded trained Vietnamese model
 	Brokers  []string           // for the changelog; none: no changelog
 	// Score, when set, scores the new records of each batch (and of a
 	// rebuild) instead of the registry: a RemoteScorer's Score, for the

@@ -19,7 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 )
@@ -258,7 +258,7 @@ type ScoreConfig struct {
 	Brokers []string
 	// Dir holds one Pebble store per partition the instance scores.
 	Dir      string
-	Settings *matching.Settings // Default: the embedded trained Vietnamese model
+	Settings *settings.Settings // Default: the embedded trained Vietnamese model
 	// Instance (0-based) of Instances: the instance scores the partitions
 	// p of TopicBlocking with p mod Instances = Instance. Default: 0 of 1.
 	Instance, Instances int
@@ -368,7 +368,7 @@ func RunScore(ctx context.Context, cfg ScoreConfig, st *ScoreStats) error {
 	return g.Wait()
 }
 
-func scorePartition(ctx context.Context, cfg ScoreConfig, s *matching.Settings, p int, w *kafka.Writer, st *ScoreStats) error {
+func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, p int, w *kafka.Writer, st *ScoreStats) error {
 	sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: filepath.Join(cfg.Dir, fmt.Sprintf("p%03d", p)), Settings: s})
 	if err != nil {
 		return err

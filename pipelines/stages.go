@@ -8,7 +8,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/dancu-vn/dancu/internal/kafkax"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/segmentio/kafka-go"
 	"golang.org/x/sync/errgroup"
 )
@@ -21,7 +21,7 @@ type StagesConfig struct {
 	// RegistryDir holds the match stage's registry (Pebble) when Linker
 	// is nil; Settings its trained model (default: the embedded one).
 	RegistryDir string
-	Settings    *matching.Settings
+	Settings    *settings.Settings
 	Enrich      Enricher // Default: none
 	// Match and Load select the stages. Each process may run either or
 	// both; more load processes join the same consumer group. One

@@ -21,6 +21,7 @@ import (
 	"github.com/cockroachdb/pebble/bloom"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -31,7 +32,7 @@ type Config struct {
 	// Settings with a trained model (and, for scores that do not depend on
 	// the registry's contents, frozen term frequencies). Required: a
 	// registry never trains.
-	Settings *matching.Settings
+	Settings *settings.Settings
 	// Now stamps events and rows. Default: time.Now.
 	Now func() time.Time
 	// Sync makes every batch durable on disk before Add returns (slower).
@@ -52,7 +53,7 @@ type Config struct {
 type Registry struct {
 	mu     sync.Mutex
 	db     *pebble.DB
-	s      *matching.Settings
+	s      *settings.Settings
 	km     *matching.KeyMaker
 	fields []string       // input fields captured, in blob order
 	fIndex map[string]int // field → position
@@ -182,7 +183,7 @@ func newRegistry(cfg Config) (*Registry, error) {
 // checkFingerprint records the settings' fingerprint in a new store and
 // refuses a store written with other settings; dir names the store in
 // errors ("registry /path").
-func checkFingerprint(db *pebble.DB, dir string, s *matching.Settings) error {
+func checkFingerprint(db *pebble.DB, dir string, s *settings.Settings) error {
 	fp := fingerprint(s)
 	v, c, err := db.Get(metaKey("settings"))
 	switch {
@@ -203,7 +204,7 @@ func checkFingerprint(db *pebble.DB, dir string, s *matching.Settings) error {
 }
 
 // fingerprint names the settings and model a store was built with.
-func fingerprint(s *matching.Settings) string {
+func fingerprint(s *settings.Settings) string {
 	b, _ := json.Marshal(s)
 	h := sha256.Sum256(b)
 	return fmt.Sprintf("%s v%d %x", s.Name, s.Version, h[:8])
@@ -250,7 +251,7 @@ func (r *Registry) Len() uint64 {
 }
 
 // Settings returns the settings (with defaults) the registry scores with.
-func (r *Registry) Settings() *matching.Settings { return r.s }
+func (r *Registry) Settings() *settings.Settings { return r.s }
 
 // PersonID is the id of a person whose founding record (its earliest
 // record) is recordID: "P" and 16 base32 characters of its SHA-256.
@@ -680,7 +681,7 @@ type blockID struct {
 // arriving takes neighbours on both sides, so window on each side would
 // make twice offline's comparisons (issue 9: streaming compares what
 // offline compares).
-func sideWindow(rule matching.BlockingRule) int { return (rule.Window + 1) / 2 }
+func sideWindow(rule settings.BlockingRule) int { return (rule.Window + 1) / 2 }
 
 // members calls fn with the members of block rk (except seq): those
 // committed (up to max_block+1 of them, read before) and batch, this

@@ -14,6 +14,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/eval"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
@@ -23,7 +24,7 @@ import (
 type population struct {
 	recs     []schemas.Record
 	truth    map[string]string // record id → true person
-	settings *matching.Settings
+	settings *settings.Settings
 	offline  map[string]string // record id → person, offline link
 }
 
@@ -113,7 +114,7 @@ func makePopulation(dir string) (*population, error) {
 	return p, nil
 }
 
-func frameOf(s *matching.Settings, ad *registry.Records, recs []schemas.Record) *matching.Frame {
+func frameOf(s *settings.Settings, ad *registry.Records, recs []schemas.Record) *matching.Frame {
 	f := matching.NewFrame(s)
 	for _, in := range ad.Inputs(recs) {
 		if err := f.Add(in.ID, in.Source, in.Get, in.Conf); err != nil {
@@ -125,7 +126,7 @@ func frameOf(s *matching.Settings, ad *registry.Records, recs []schemas.Record) 
 
 // stream adds recs in batches of size n and returns each record's final
 // person and every output.
-func stream(t *testing.T, s *matching.Settings, recs []schemas.Record, n int) (map[string]string, []*registry.Output, *registry.Registry) {
+func stream(t *testing.T, s *settings.Settings, recs []schemas.Record, n int) (map[string]string, []*registry.Output, *registry.Registry) {
 	t.Helper()
 	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
 	if err != nil {
@@ -356,7 +357,7 @@ func splitIDs(outs []*registry.Output) map[string]bool {
 
 // streamScored is stream with the scoring done by n Scorers (the score
 // role, scaled out) instead of the registry itself.
-func streamScored(t *testing.T, s *matching.Settings, recs []schemas.Record, batch, n int) (map[string]string, *registry.Registry) {
+func streamScored(t *testing.T, s *settings.Settings, recs []schemas.Record, batch, n int) (map[string]string, *registry.Registry) {
 	t.Helper()
 	var scorers []*registry.Scorer
 	for i := 0; i < n; i++ {
@@ -477,7 +478,7 @@ func TestScorerRedelivery(t *testing.T) {
 func TestScorersWindows(t *testing.T) {
 	p := generated(t)
 	s := *p.settings
-	s.Blocking = append([]matching.BlockingRule(nil), s.Blocking...)
+	s.Blocking = append([]settings.BlockingRule(nil), s.Blocking...)
 	windowed := 0
 	for i := range s.Blocking {
 		if s.Blocking[i].MaxBlock > 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/cockroachdb/pebble/bloom"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // This file is the registry split for scaling out (the score role): a
@@ -52,7 +53,7 @@ func Partition(k matching.RowKey, n int) int {
 // ScorerConfig configures a Scorer.
 type ScorerConfig struct {
 	Dir      string             // Pebble store (created when missing)
-	Settings *matching.Settings // with a trained model, as the registry's
+	Settings *settings.Settings // with a trained model, as the registry's
 }
 
 // Scorer is the blocking index of the keys routed to it (one partition
@@ -286,7 +287,7 @@ func Local(scorers []*Scorer) ScoreFunc {
 // value (sideWindow). A new item's block is read up to max_block+1 members, then
 // windowed by seeks around its entry; a known one (a redelivery) reads
 // the block whole, keeping the members older than it.
-func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, known bool, rule matching.BlockingRule) ([]string, error) {
+func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, known bool, rule settings.BlockingRule) ([]string, error) {
 	prefix := blockPrefix(key.Rule, key.Hash)
 	it, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry/offline"
 	"github.com/dancu-vn/dancu/schemas"
@@ -65,7 +66,7 @@ func (o *linkOptions) flags(cmd *cobra.Command) {
 }
 
 // settingsAndMapping reads the mapping and the settings to use.
-func (o *linkOptions) settingsAndMapping() (*matching.Settings, *matching.Mapping, error) {
+func (o *linkOptions) settingsAndMapping() (*settings.Settings, *matching.Mapping, error) {
 	if len(o.in) == 0 {
 		return nil, nil, fmt.Errorf("no input: give --in FILE")
 	}
@@ -76,10 +77,10 @@ func (o *linkOptions) settingsAndMapping() (*matching.Settings, *matching.Mappin
 			return nil, nil, err
 		}
 	}
-	var s *matching.Settings
+	var s *settings.Settings
 	switch {
 	case o.settings != "":
-		if s, err = matching.LoadSettings(o.settings); err != nil {
+		if s, err = settings.Load(o.settings); err != nil {
 			return nil, nil, err
 		}
 	case mp == nil || mp.Settings == "" || mp.Settings == "vietnamese":
@@ -172,7 +173,7 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder) error {
 }
 
 // load reads the settings and the inputs into a frame.
-func (o *linkOptions) load() (*matching.Settings, *matching.Mapping, *matching.Frame, error) {
+func (o *linkOptions) load() (*settings.Settings, *matching.Mapping, *matching.Frame, error) {
 	s, mp, err := o.settingsAndMapping()
 	if err != nil {
 		return nil, nil, nil, err
@@ -215,7 +216,7 @@ func estimateRows(paths []string) int {
 // loadRegistry reads the registry, adds the inputs' new records to it and
 // builds the frame of all its records. The registry's trained settings
 // win over --settings, so that every run scores with the same model.
-func (o *linkOptions) loadRegistry(dir string) (*matching.Settings, *matching.Frame, *offline.Registry, error) {
+func (o *linkOptions) loadRegistry(dir string) (*settings.Settings, *matching.Frame, *offline.Registry, error) {
 	reg, err := offline.Load(dir)
 	if err != nil {
 		return nil, nil, nil, err
@@ -274,7 +275,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 				debug.SetGCPercent(400)
 			}
 			start := time.Now()
-			var s *matching.Settings
+			var s *settings.Settings
 			var f *matching.Frame
 			var reg *offline.Registry
 			var err error

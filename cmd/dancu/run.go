@@ -8,19 +8,19 @@ import (
 	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/spf13/cobra"
 )
 
 func newRunCmd(g *globals) *cobra.Command {
 	var (
-		stages   string
-		metrics  string
-		settings string
-		every    time.Duration
-		scaleOut bool
-		instance string
+		stages       string
+		metrics      string
+		settingsPath string
+		every        time.Duration
+		scaleOut     bool
+		instance     string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -105,13 +105,13 @@ them. The drain and the stop are logged with the lags left.`,
 				// The registry lives under --home; it is rebuilt from its
 				// changelog topic when the directory is missing.
 				cfg.RegistryDir = filepath.Join(g.home, "registry")
-				if settings != "" {
-					s, err := matching.LoadSettings(settings)
+				if settingsPath != "" {
+					s, err := settings.Load(settingsPath)
 					if err != nil {
 						return err
 					}
 					if s.Model == nil {
-						return fmt.Errorf("--settings %s: no trained model (run dancu train first)", settings)
+						return fmt.Errorf("--settings %s: no trained model (run dancu train first)", settingsPath)
 					}
 					cfg.Settings = s
 				}
@@ -132,7 +132,7 @@ them. The drain and the stop are logged with the lags left.`,
 	cmd.Flags().StringVar(&stages, "stages", "match,load", "stages to run in this process: match, load, score")
 	cmd.Flags().BoolVar(&scaleOut, "scale-out", false, "the match stage hands the scoring to score instances (--stages score) over Kafka")
 	cmd.Flags().StringVar(&instance, "score-instance", "0/1", "with --stages score: this instance i of K (i/K)")
-	cmd.Flags().StringVar(&settings, "settings", "", "matching settings with a trained model (dancu train); default: the trained Vietnamese model embedded in the binary")
+	cmd.Flags().StringVar(&settingsPath, "settings", "", "matching settings with a trained model (dancu train); default: the trained Vietnamese model embedded in the binary")
 	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics on this host:port (e.g. 127.0.0.1:9464)")
 	cmd.Flags().DurationVar(&every, "progress", 5*time.Second, "log the stage counters and each stage's lag this often while there is work (0: never)")
 	return cmd

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/spf13/cobra"
 )
 
@@ -17,7 +18,7 @@ func newSettingsCmd(g *globals) *cobra.Command {
 		Short: "print the settings language: every column option, transform and comparison op with an example",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprint(g.stdout, matching.SettingsDoc())
+			_, err := fmt.Fprint(g.stdout, settings.Doc())
 			return err
 		},
 	})
@@ -26,7 +27,7 @@ func newSettingsCmd(g *globals) *cobra.Command {
 		Short: "check a settings file; errors name the setting and its line, warnings the fields whose errors escape every blocking rule",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := matching.LoadSettings(args[0])
+			s, err := settings.Load(args[0])
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/spf13/cobra"
 )
 
@@ -64,9 +65,9 @@ binary, see package matching/vietnamese).`,
 			if err := matching.FreezeTermFrequencies(f, s); err != nil {
 				return fmt.Errorf("train: %w", err)
 			}
-			s.Model.Version = matching.ModelVersion(s)
+			s.Model.Version = settings.ModelVersion(s)
 			fmt.Fprintf(g.stderr, "model version %s\n", s.Model.Version)
-			fmt.Fprint(g.stdout, matching.DescribeModel(s))
+			fmt.Fprint(g.stdout, settings.DescribeModel(s))
 			return s.Save(out)
 		},
 	}

@@ -6,18 +6,19 @@ import (
 
 	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 )
 
 // derivedInputs maps each derived vn.* field to the record fields it is
-// computed from (registered with matching.DeriveInputs).
+// computed from (registered with settings.DeriveInputs).
 var derivedInputs = map[string][]string{}
 
 func init() {
 	// Lineage of the adapter's derived fields: the record field each is
 	// computed from, so that training never estimates a name comparison
-	// on pairs blocked on a name key (see matching.Lineage).
+	// on pairs blocked on a name key (see settings.Lineage).
 	for _, f := range []string{"vn.family", "vn.middle", "vn.given", "vn.family_key", "vn.middle_key",
 		"vn.given_key", "vn.name_key", "vn.name_ocr", "vn.given_ocr", "vn.family_ocr"} {
 		derivedInputs[f] = []string{"full_name"}
@@ -38,7 +39,7 @@ func init() {
 	derivedInputs["vn.ethnicity"] = []string{"ethnicity"}
 	derivedInputs["vn.sex"] = []string{"sex"}
 	for f, in := range derivedInputs {
-		matching.DeriveInputs(f, in...)
+		settings.DeriveInputs(f, in...)
 	}
 }
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 )
@@ -13,17 +13,17 @@ import (
 // TestDerivedSlots checks that every vn.* field the adapter declares, and
 // every one the embedded settings read, has its slot in the adapter's
 // array (a field without one would read as missing on every record), and
-// that matching.Lineage traces each back to its record field.
+// that settings.Lineage traces each back to its record field.
 func TestDerivedSlots(t *testing.T) {
 	for f, in := range derivedInputs {
 		if derivedSlot(f) < 0 {
 			t.Errorf("derived field %s has no slot", f)
 		}
-		if got := matching.Lineage(matching.ColumnSpec{Name: "x", From: f}); strings.Join(got, ",") != strings.Join(in, ",") {
+		if got := settings.Lineage(settings.ColumnSpec{Name: "x", From: f}); strings.Join(got, ",") != strings.Join(in, ",") {
 			t.Errorf("lineage of %s: %v, want %v", f, got, in)
 		}
 	}
-	for _, load := range []func() (*matching.Settings, error){Settings, Trained} {
+	for _, load := range []func() (*settings.Settings, error){Settings, Trained} {
 		s, err := load()
 		if err != nil {
 			t.Fatal(err)

@@ -9,7 +9,7 @@
 // The Adapter derives the vn.* fields the settings read (name parts and
 // keys by vn.ParseName, identification numbers by vn.ParseID, address
 // units of both eras by address.Resolve, folded parents' names) and
-// registers their lineage with matching.DeriveInputs, so that training
+// registers their lineage with settings.DeriveInputs, so that training
 // never estimates a name comparison on pairs blocked on a name key.
 // RecordKey is a record's identity in the matcher (the canonical record
 // id), RecordLabel the code a person finds it by in the source.

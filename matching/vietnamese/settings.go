@@ -4,7 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // settingsYAML is the Vietnamese settings document: columns derived by
@@ -21,8 +21,8 @@ var trainedYAML []byte
 
 // Settings returns the Vietnamese settings without a model: dancu link
 // trains one on its input when given no other settings.
-func Settings() (*matching.Settings, error) {
-	s, err := matching.ParseSettings(settingsYAML)
+func Settings() (*settings.Settings, error) {
+	s, err := settings.Parse(settingsYAML)
 	if err != nil {
 		return nil, fmt.Errorf("embedded settings vietnamese: %w", err)
 	}
@@ -33,8 +33,8 @@ func Settings() (*matching.Settings, error) {
 // m, u and λ trained without labels and term frequencies frozen (see
 // TRAINING.md). Every score instance loads the same artefact; none trains
 // on its own first batch.
-func Trained() (*matching.Settings, error) {
-	s, err := matching.ParseSettings(trainedYAML)
+func Trained() (*settings.Settings, error) {
+	s, err := settings.Parse(trainedYAML)
 	if err != nil {
 		return nil, fmt.Errorf("embedded trained settings vietnamese: %w", err)
 	}

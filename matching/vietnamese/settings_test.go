@@ -3,7 +3,7 @@ package vietnamese
 import (
 	"testing"
 
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // The shipped trained Vietnamese model loads, matches the settings it is
@@ -30,7 +30,7 @@ func TestTrainedShipped(t *testing.T) {
 	if len(s.Model.TermFrequencies["given"]) == 0 || s.Model.TermFloor <= 0 {
 		t.Errorf("no frozen term frequencies for given names (floor %g)", s.Model.TermFloor)
 	}
-	if v := matching.ModelVersion(s); s.Model.Version != v {
+	if v := settings.ModelVersion(s); s.Model.Version != v {
 		t.Errorf("model version %q, content says %q", s.Model.Version, v)
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/registry/offline"
 )
 
@@ -12,7 +12,7 @@ import (
 // source row) and each record's person, and reads them back from its
 // directory on the next run.
 func ExampleLoad() {
-	s, err := matching.ParseSettings([]byte(`
+	s, err := settings.Parse([]byte(`
 version: 1
 name: example
 columns:

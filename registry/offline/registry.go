@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // Registry is the state kept between linking runs: every record linked so
@@ -21,7 +22,7 @@ import (
 // Person ids are never reused and never renumbered: a relinked cluster
 // keeps the id of the old person it shares most records with.
 type Registry struct {
-	Settings *matching.Settings
+	Settings *settings.Settings
 	Records  []Record
 	PersonOf map[string]string // record id → person id
 	Next     int               // last person number issued
@@ -63,7 +64,7 @@ func New() *Registry {
 func Load(dir string) (*Registry, error) {
 	r := New()
 	if b, err := os.ReadFile(filepath.Join(dir, "settings.yaml")); err == nil {
-		if r.Settings, err = matching.ParseSettings(b); err != nil {
+		if r.Settings, err = settings.Parse(b); err != nil {
 			return nil, fmt.Errorf("load registry %s: %w", dir, err)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -175,7 +176,7 @@ func (r *Registry) Has(id string) bool {
 
 // Capture returns the stored form of a record given by its getters: the
 // input fields the columns of s read, and their OCR confidences.
-func Capture(s *matching.Settings, id string, source int, get matching.Getter, conf matching.ConfidenceGetter) Record {
+func Capture(s *settings.Settings, id string, source int, get matching.Getter, conf matching.ConfidenceGetter) Record {
 	sd := s.WithDefaults()
 	rec := Record{ID: id, Source: source, Fields: map[string]string{}}
 	for _, c := range sd.Columns {
@@ -201,7 +202,7 @@ func Capture(s *matching.Settings, id string, source int, get matching.Getter, c
 func (r *Registry) Add(rec Record) bool { return r.add(rec) }
 
 // Frame builds the frame of every stored record for the settings s.
-func (r *Registry) Frame(s *matching.Settings) (*matching.Frame, error) {
+func (r *Registry) Frame(s *settings.Settings) (*matching.Frame, error) {
 	f := matching.NewFrame(s)
 	for _, rec := range r.Records {
 		rec := rec

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -26,7 +27,7 @@ func toyRows(n int, seed int64) ([]map[string]string, []string, map[string]strin
 // the pipeline, which links only the new records, is checked by
 // pipelines.TestIncrementalMatchesBatchAndKeepsIDs and package registry.
 func TestRelinkKeepsPersonIDs(t *testing.T) {
-	s, err := matching.ParseSettings([]byte(toySettings))
+	s, err := settings.Parse([]byte(toySettings))
 	if err != nil {
 		t.Fatal(err)
 	}

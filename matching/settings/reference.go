@@ -1,16 +1,18 @@
-package matching
+package settings
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
-// OpDoc documents one comparison level op.
+// opDoc documents one comparison level op.
 type opDoc struct {
 	Op, Summary, Example string
 }
 
-// TransformDoc documents one column transform.
+// transformDoc documents one column transform.
 type transformDoc struct {
 	Name, Summary, Example string
 }
@@ -55,9 +57,67 @@ var transformDocs = []transformDoc{
 	{"regex:PATTERN", "the first match of PATTERN (Go syntax), or its one capture group; no match is missing", `regex:([0-9]{5}) on "Berlin 10115" → "10115"`},
 }
 
-// SettingsDoc returns the settings language reference (Markdown), as
-// printed by dancu settings doc and kept in matching/SETTINGS.md.
-func SettingsDoc() string {
+// Ops lists the comparison level ops the settings accept, in the order
+// Doc documents them. The engine (package matching) implements each; its
+// tests check that it does.
+func Ops() []string {
+	out := make([]string, len(opDocs))
+	for i, o := range opDocs {
+		out[i] = o.Op
+	}
+	return out
+}
+
+// Transforms lists the column transforms the settings accept, as Doc
+// documents them: first:N and regex:PATTERN stand for their family.
+func Transforms() []string {
+	out := make([]string, len(transformDocs))
+	for i, t := range transformDocs {
+		out[i] = t.Name
+	}
+	return out
+}
+
+// isOp says whether op is a documented comparison level op.
+func isOp(op string) bool {
+	for _, o := range opDocs {
+		if o.Op == op {
+			return true
+		}
+	}
+	return false
+}
+
+// checkTransform says what is wrong with a column transform: not one of
+// transformDocs, or a first:N or regex:PATTERN whose parameter is bad.
+func checkTransform(t string) error {
+	if n, ok := strings.CutPrefix(t, "first:"); ok {
+		if k, err := strconv.Atoi(n); err != nil || k <= 0 {
+			return fmt.Errorf("%q: first:N needs a positive number", t)
+		}
+		return nil
+	}
+	if pat, ok := strings.CutPrefix(t, "regex:"); ok {
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return fmt.Errorf("%q: %v", t, err)
+		}
+		if re.NumSubexp() > 1 {
+			return fmt.Errorf("%q: at most one capture group", t)
+		}
+		return nil
+	}
+	for _, d := range transformDocs {
+		if d.Name == t && !strings.Contains(d.Name, ":") {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown %q", t)
+}
+
+// Doc returns the settings language reference (Markdown), as printed by
+// dancu settings doc and kept in matching/SETTINGS.md.
+func Doc() string {
 	var b strings.Builder
 	b.WriteString(`# Writing linkage settings
 

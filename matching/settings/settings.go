@@ -1,4 +1,4 @@
-package matching
+package settings
 
 import (
 	"encoding/json"
@@ -11,8 +11,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// SettingsVersion is the version of the settings document this code reads.
-const SettingsVersion = 1
+// Version is the version of the settings document this code reads.
+const Version = 1
 
 // Link types.
 const (
@@ -65,7 +65,7 @@ type ColumnSpec struct {
 	From string `json:"from,omitempty" yaml:"from,omitempty"`
 	// Transforms applied in order: lower, fold (strip diacritics), trim,
 	// digits, alnum, first:N, first_word, last_word, soundex, ocr_class,
-	// sorted_words, regex:PATTERN (SettingsDoc lists them).
+	// sorted_words, regex:PATTERN (Doc lists them).
 	Transforms []string `json:"transforms,omitempty" yaml:"transforms,omitempty"`
 	// Confidence names the OCR confidence key (a record column) whose value
 	// scales comparisons of this column; "" for none.
@@ -323,7 +323,7 @@ type Model struct {
 	// one (training, from random pairs): when both agree on their first
 	// level, the folded one adds no weight.
 	Folded []Fold `json:"folded,omitempty" yaml:"folded,omitempty"`
-	// TermFrequencies, when set (FreezeTermFrequencies), are the frozen
+	// TermFrequencies, when set (matching.FreezeTermFrequencies), are the frozen
 	// frequencies of values in the columns comparisons adjust on (column
 	// → value → share of records); values not listed have TermFloor.
 	// Frames built from settings with them use them instead of their own
@@ -359,15 +359,10 @@ func (e *FieldError) Error() string {
 }
 func (e *FieldError) Unwrap() error { return e.Err }
 
-var levelOps = map[string]bool{"exact": true, "exact_any": true, "jw": true, "edit": true, "one_edit": true,
-	"one_missing": true, "disjoint": true, "date_exact": true, "date_swapped": true, "date_year": true,
-	"date_days": true, "date_years": true, "cross": true, "date_year_only": true, "exact_all": true,
-	"ocr_edit": true, "words_subset": true, "date_month": true, "date_digit": true, "finest_unit": true}
-
 // withDefaults returns a copy of s with defaults applied.
 func (s Settings) withDefaults() Settings {
 	if s.Version == 0 {
-		s.Version = SettingsVersion
+		s.Version = Version
 	}
 	if s.LinkType == "" {
 		s.LinkType = DedupeOnly
@@ -435,8 +430,8 @@ func (s Settings) Validate() error {
 	bad := func(field, format string, a ...any) {
 		errs = append(errs, &FieldError{Field: field, Err: fmt.Errorf(format, a...)})
 	}
-	if s.Version != SettingsVersion {
-		bad("version", "is %d, this build reads %d", s.Version, SettingsVersion)
+	if s.Version != Version {
+		bad("version", "is %d, this build reads %d", s.Version, Version)
 	}
 	if l := s.Clustering.Linkage; l != SingleLinkage && l != AverageLinkage {
 		bad("clustering.linkage", "unknown %q (single or average)", l)
@@ -520,7 +515,7 @@ func (s Settings) Validate() error {
 		}
 		for j, l := range c.Levels {
 			lf := fmt.Sprintf("%s.levels[%d]", f, j)
-			if !levelOps[l.Op] {
+			if !isOp(l.Op) {
 				bad(lf+".op", "unknown %q", l.Op)
 				continue
 			}
@@ -635,8 +630,9 @@ func (s Settings) Validate() error {
 	return errors.Join(errs...)
 }
 
-// ParseSettings reads settings from YAML or JSON (JSON is YAML).
-func ParseSettings(b []byte) (*Settings, error) {
+// Parse reads settings from YAML or JSON (JSON is YAML), checks them
+// (Validate) and returns them with their defaults applied.
+func Parse(b []byte) (*Settings, error) {
 	var s Settings
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
@@ -661,17 +657,24 @@ func ParseSettings(b []byte) (*Settings, error) {
 	return &d, nil
 }
 
-// LoadSettings reads a settings file.
-func LoadSettings(path string) (*Settings, error) {
+// Load reads a settings file (Parse).
+func Load(path string) (*Settings, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read settings: %w", err)
 	}
-	s, err := ParseSettings(b)
+	s, err := Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
+}
+
+// WithDefaults returns a copy of s with its defaults applied (thresholds,
+// windows, linkage), as the engine sees it.
+func (s *Settings) WithDefaults() *Settings {
+	sd := s.withDefaults()
+	return &sd
 }
 
 // Save writes s to path, as JSON when the name ends in .json, else YAML.

@@ -5,31 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strings"
 )
-
-// DescribeModel prints each comparison's levels with m, u and weight.
-func DescribeModel(s *Settings) string {
-	var b strings.Builder
-	if s.Model == nil {
-		return "untrained\n"
-	}
-	fmt.Fprintf(&b, "λ (candidate pairs) %.6g, λ (all pairs) %.3g, prior %s\n", s.Model.Lambda, s.Model.LambdaGlobal, s.Training.Prior)
-	for k, c := range s.Comparisons {
-		cm := s.Model.Comparisons[k]
-		fmt.Fprintf(&b, "%s\n", c.Name)
-		for l := range cm.M {
-			label := "else"
-			if l < len(c.Levels) {
-				label = c.Levels[l].Label
-			}
-			fmt.Fprintf(&b, "  %-34s m %.4f  u %.6f  weight %+6.2f\n", label, cm.M[l], cm.U[l], math.Log2(clampP(cm.M[l])/clampP(cm.U[l])))
-		}
-	}
-	return b.String()
-}
 
 // ReadLabels reads labelled pairs: a CSV with the columns record_id_l (or
 // unique_id_l), record_id_r (or unique_id_r) and match (or

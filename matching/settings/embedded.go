@@ -1,4 +1,4 @@
-package matching
+package settings
 
 import (
 	"crypto/sha256"
@@ -9,8 +9,8 @@ import (
 	"strings"
 )
 
-//go:embed settings/*.yaml
-var settingsFS embed.FS
+//go:embed *.yaml
+var files embed.FS
 
 // ModelVersion names the content of s's model: settings name, settings
 // version and a hash of the model (m, u, λ, term frequencies).
@@ -25,25 +25,25 @@ func ModelVersion(s *Settings) string {
 	return fmt.Sprintf("%s-v%d-%x", s.Name, s.withDefaults().Version, h[:6])
 }
 
-// DefaultSettings returns an embedded settings document by name: febrl or
+// Default returns an embedded settings document by name: febrl or
 // fake_1000, the settings of the public benchmarks, which mapping files
 // name (settings: febrl). The Vietnamese settings are package
 // matching/vietnamese's, beside the adapter whose fields they read.
-func DefaultSettings(name string) (*Settings, error) {
-	b, err := settingsFS.ReadFile("settings/" + name + ".yaml")
+func Default(name string) (*Settings, error) {
+	b, err := files.ReadFile(name + ".yaml")
 	if err != nil {
-		return nil, fmt.Errorf("settings %q: not embedded (have %s)", name, strings.Join(settingsNames(), ", "))
+		return nil, fmt.Errorf("settings %q: not embedded (have %s)", name, strings.Join(names(), ", "))
 	}
-	s, err := ParseSettings(b)
+	s, err := Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("embedded settings %s: %w", name, err)
 	}
 	return s, nil
 }
 
-// SettingsNames lists the embedded settings.
-func settingsNames() []string {
-	es, _ := settingsFS.ReadDir("settings")
+// names lists the embedded settings.
+func names() []string {
+	es, _ := files.ReadDir(".")
 	var out []string
 	for _, e := range es {
 		out = append(out, strings.TrimSuffix(e.Name(), ".yaml"))
