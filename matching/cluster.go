@@ -406,7 +406,7 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 			for k := range a.c.comps {
 				a.g[k] = a.c.gamma(a.f, k, p, q)
 			}
-			sum += Probability(a.ws.score(a.c, a.f, a.g, p, q))
+			sum += probability(a.ws.score(a.c, a.f, a.g, p, q))
 		}
 	}
 	if n == 0 {
@@ -479,7 +479,7 @@ func CheckLargest(res *Result, top int) ([]ClusterCheck, error) {
 				for q := range c.comps {
 					g[q] = c.gamma(f, q, m[x], m[y])
 				}
-				sum += Probability(ws.score(c, f, g, m[x], m[y]))
+				sum += probability(ws.score(c, f, g, m[x], m[y]))
 				cnt++
 			}
 		}

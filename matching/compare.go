@@ -526,8 +526,8 @@ func (ws *weights) rawScore(c *compiled, f *Frame, gs []uint8, a, b int32) float
 	return total
 }
 
-// Probability converts a match weight (log2 Bayes factor with prior) to a
+// probability converts a match weight (log2 Bayes factor with prior) to a
 // match probability.
-func Probability(weight float64) float64 {
+func probability(weight float64) float64 {
 	return 1 / (1 + math.Exp2(-weight))
 }

@@ -87,7 +87,7 @@ func (x *explainer) explain(a, b int32) *Explanation {
 		e.Total += st.Weight + st.TF
 		e.Steps = append(e.Steps, st)
 	}
-	e.Probability = Probability(e.Total)
+	e.Probability = probability(e.Total)
 	return e
 }
 

@@ -18,7 +18,7 @@ type Pair struct {
 }
 
 // Probability of the pair.
-func (p Pair) Probability() float64 { return Probability(float64(p.Weight)) }
+func (p Pair) Probability() float64 { return probability(float64(p.Weight)) }
 
 // PredictStats count the work of one prediction.
 type PredictStats struct {

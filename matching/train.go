@@ -74,7 +74,7 @@ type TrainReport struct {
 	// (nil with one rule).
 	Coverage *BlockingCoverage
 	// BlockingWarnings say where blocking misses matches: fields whose
-	// errors escape every rule (BlockingEscapes) and a low estimated
+	// errors escape every rule (settings.BlockingEscapes) and a low estimated
 	// blocking recall. They are printed, but --strict does not fail on
 	// them: a large population may need rules narrower than ideal.
 	BlockingWarnings []string
@@ -454,7 +454,7 @@ func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	scored := *s
 	scored.Model = model
 	rep.Coverage = blockingCoverage(c, bs, &scored, covered)
-	rep.BlockingWarnings = append(BlockingEscapes(s), coverageWarnings(rep.Coverage, s)...)
+	rep.BlockingWarnings = append(settings.BlockingEscapes(s), coverageWarnings(rep.Coverage, s)...)
 	// The confident-pair bound multiplies m of exact levels as if every
 	// comparison erred independently; where records carry a few errors
 	// each, fewer pairs are exact everywhere than that product says, and

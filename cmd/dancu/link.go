@@ -299,7 +299,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 					return err
 				}
 				printBlocking(g.stdout, st, unmasked)
-				for _, w := range matching.BlockingEscapes(s) {
+				for _, w := range settings.BlockingEscapes(s) {
 					fmt.Fprintf(g.stdout, "blocking warning: %s\n", w)
 				}
 				if len(truthFiles) > 0 {

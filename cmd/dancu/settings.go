@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/spf13/cobra"
 )
@@ -33,7 +32,7 @@ func newSettingsCmd(g *globals) *cobra.Command {
 			}
 			fmt.Fprintf(g.stdout, "%s: settings %q: %d columns, %d blocking rules, %d comparisons\n",
 				args[0], s.Name, len(s.Columns), len(s.Blocking), len(s.Comparisons))
-			for _, w := range matching.BlockingEscapes(s) {
+			for _, w := range settings.BlockingEscapes(s) {
 				fmt.Fprintf(g.stdout, "blocking warning: %s\n", w)
 			}
 			return nil

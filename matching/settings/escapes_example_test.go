@@ -1,10 +1,9 @@
-package matching_test
+package settings_test
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/settings"
 )
 
@@ -30,7 +29,7 @@ comparisons:
 		fmt.Println(err)
 		return
 	}
-	for _, w := range matching.BlockingEscapes(s) {
+	for _, w := range settings.BlockingEscapes(s) {
 		fmt.Println(w[:strings.Index(w, ":")])
 	}
 	// Output:
