@@ -110,14 +110,88 @@ type gazetteer struct {
 	// The index as a trie over word ids, for the hot path: a word's id,
 	// then (node<<32 | word id) → child node; node 0 is the root.
 	words map[string]word
+	wtab  *wordTable // words, packed for reading addresses
 	// nameStart holds the hamlet and street words that also begin a
 	// unit's name (buôn: Buôn Ma Thuột).
 	nameStart map[string]bool
 	trie      map[uint64]int32
+	// edges is trie as an open-addressing table for the hot path (see
+	// edgeTable); trie is only for building, dropped after.
+	edges edgeTable
 	// root holds the root's children by word id (0: none), the step
 	// every word of an address takes, as a slice rather than the map.
 	root  []int32
 	nodes []slot
+	// hot holds, by unit, what scoring a reading reads of every namesake
+	// a name has (a common commune name has dozens): 12 bytes each, in
+	// one array that stays in the cache, where the units are ~200 bytes
+	// each and a reading touched two of their cache lines.
+	hot []unitHot
+}
+
+// unitHot is the part of a unit that scoring readings and chains reads.
+type unitHot struct {
+	parent, prov int32
+	kind         kind
+	typ          utype
+	final        bool
+	dash         bool // the official name has a hyphen
+}
+
+// setHot fills g.hot from g.units (once they are complete).
+func (g *gazetteer) setHot() {
+	g.hot = make([]unitHot, len(g.units))
+	for i := range g.units {
+		u := &g.units[i]
+		g.hot[i] = unitHot{parent: u.parent, prov: u.prov, kind: u.kind, typ: u.typ, final: u.final, dash: strings.Contains(u.name, "-")}
+	}
+}
+
+// edgeTable maps a trie edge (node<<32 | word id, never 0: the root's
+// edges are in root) to the child node: open addressing with linear
+// probing in a power-of-two table at most half full, so a step costs a
+// multiply and, most often, one probe in one cache line — where the map
+// hashed the key and probed a group's control word and slot.
+type edgeTable struct {
+	slots []edgeSlot
+	mask  uint64
+}
+
+type edgeSlot struct {
+	k uint64
+	v int32
+}
+
+func newEdgeTable(m map[uint64]int32) edgeTable {
+	n := 16
+	for n < 2*len(m) {
+		n *= 2
+	}
+	t := edgeTable{slots: make([]edgeSlot, n), mask: uint64(n - 1)}
+	for k, v := range m {
+		if k>>32 == 0 {
+			continue // the root's edges: root
+		}
+		i := edgeHash(k) & t.mask
+		for t.slots[i].k != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = edgeSlot{k, v}
+	}
+	return t
+}
+
+func edgeHash(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> 20 }
+
+func (t *edgeTable) get(k uint64) (int32, bool) {
+	for i := edgeHash(k) & t.mask; ; i = (i + 1) & t.mask {
+		switch s := &t.slots[i]; s.k {
+		case k:
+			return s.v, true
+		case 0:
+			return 0, false
+		}
+	}
 }
 
 // setSigs gives a trie node's entries (a copy: the index keeps its own)
@@ -152,8 +226,7 @@ func (g *gazetteer) child(node, id int32) (int32, bool) {
 		next := g.root[id]
 		return next, next != 0
 	}
-	next, ok := g.trie[uint64(node)<<32|uint64(id)]
-	return next, ok
+	return g.edges.get(uint64(node)<<32 | uint64(id))
 }
 
 // word is what the gazetteer knows of one folded word.
@@ -310,6 +383,8 @@ func build() (*gazetteer, error) {
 	}
 	g.loadAbbreviations(tabs["address_abbreviations.csv"])
 	g.buildTrie()
+	g.setHot()
+	g.wtab = newWordTable(g.words)
 	return g, nil
 }
 
@@ -497,12 +572,14 @@ func (g *gazetteer) buildTrie() {
 		g.nodes[node].sigs = nil
 		g.setSigs(&g.nodes[node])
 	}
+	g.edges = newEdgeTable(g.trie)
 	g.root = make([]int32, nextID)
 	for edge, next := range g.trie {
 		if edge>>32 == 0 {
 			g.root[uint32(edge)] = next
 		}
 	}
+	g.trie = nil
 	g.nameStart = map[string]bool{}
 	for k, sl := range g.index {
 		if len(sl.es) == 0 {

@@ -208,7 +208,7 @@ func joinTwo(a, b string) string {
 func (st *state) reset(g *gazetteer, text string) {
 	st.g = g
 	st.text = text
-	st.toks = tokenizeWith(st.toks[:0], text, g.words, &st.scratch)
+	st.toks = tokenizeWith(st.toks[:0], text, g.wtab, &st.scratch)
 	if len(st.toks) > 64 { // addresses are short; bound the work on junk
 		st.toks = st.toks[:64]
 	}
@@ -450,7 +450,7 @@ func (st *state) spanSig(i, j int) []byte {
 // addMatch scores a reading of words [i, j) as unit id and keeps it
 // unless it is impossible.
 func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
-	u := &st.g.units[id]
+	u := &st.g.hot[id]
 	if !u.final {
 		q *= 0.9 // a unit that no longer existed at the reform
 	}
@@ -502,7 +502,7 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 		}
 	}
 	switch {
-	case soft && !strings.Contains(u.name, "-"):
+	case soft && !u.dash:
 		s -= 0.3 // "Hòa - Thành phố …" is not Hòa Thành
 	case soft:
 		s += 1 // a double name ("Xuân Trường - Đà Lạt") read whole says as much as two names
@@ -550,7 +550,7 @@ func (st *state) choose(post bool) int {
 	ms := st.matches
 	st.dIdx, st.pIdx = st.dIdx[:0], st.pIdx[:0]
 	for k := range ms {
-		switch g.units[ms[k].u].kind {
+		switch g.hot[ms[k].u].kind {
 		case kDistrict:
 			st.dIdx = append(st.dIdx, k)
 		case kProvince, kNewProvince:
@@ -562,7 +562,7 @@ func (st *state) choose(post bool) int {
 		if c.s == dead {
 			continue
 		}
-		u := &g.units[c.u]
+		u := &g.hot[c.u]
 		switch u.kind {
 		case kCommune:
 			// Best district among the commune's districts, then province.
@@ -572,7 +572,7 @@ func (st *state) choose(post bool) int {
 				if d.s == dead || overlap(c, d) {
 					continue
 				}
-				if d.u != u.parent && !contains(u.alt, d.u) {
+				if d.u != u.parent && !contains(g.units[c.u].alt, d.u) {
 					continue
 				}
 				if di < 0 || d.s > ms[di].s {
@@ -629,19 +629,19 @@ func (st *state) bestProvince(p int32, newEra bool, a *match, di int) int {
 		if m.s == dead || overlap(a, m) || di >= 0 && overlap(&st.matches[di], m) {
 			continue
 		}
-		mu := &g.units[m.u]
+		mk := g.hot[m.u].kind
 		var s float32
 		switch {
 		case m.u == p:
 			s = m.s
-		case !newEra && mu.kind == kNewProvince && contains(g.units[p].to, m.u):
+		case !newEra && mk == kNewProvince && contains(g.units[p].to, m.u):
 			// An old commune under the new province it went into; before
 			// the reform a province's name means the old one.
 			s = m.s - 0.1
-			if !st.post && len(mu.from) > 1 {
+			if !st.post && len(g.units[m.u].from) > 1 {
 				s = m.s - 0.4
 			}
-		case newEra && mu.kind == kProvince && contains(mu.to, p):
+		case newEra && mk == kProvince && contains(g.units[m.u].to, p):
 			s = m.s - 0.1
 		default:
 			continue
@@ -664,7 +664,7 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 		if k >= 0 {
 			m := &st.matches[k]
 			score += m.s
-			if k == p && (st.g.units[m.u].kind == kNewProvince) != newEra {
+			if k == p && (st.g.hot[m.u].kind == kNewProvince) != newEra {
 				score -= 0.1 // province named in the other era's units
 			}
 			parts[n] = m

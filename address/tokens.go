@@ -34,7 +34,7 @@ func tokenize(dst []token, s string) []token { return tokenizeWith(dst, s, nil, 
 // it, keyed by the gazetteer's own string, so that reading it allocates
 // nothing and touches no shared cache; each token gets its word's id (-1
 // when no name has it) and marker, looked up once.
-func tokenizeWith(dst []token, s string, words map[string]word, scratch *[]byte) []token {
+func tokenizeWith(dst []token, s string, words *wordTable, scratch *[]byte) []token {
 	hard, soft, dash := false, false, false
 	i := 0
 	for i < len(s) {
@@ -96,7 +96,7 @@ func isIgnorable(r rune) bool {
 	return r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad' || r == '\u2060'
 }
 
-func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words map[string]word, scratch *[]byte) []token {
+func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words *wordTable, scratch *[]byte) []token {
 	w := s[i:j]
 	var key string
 	var wd word
@@ -108,7 +108,7 @@ func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words m
 		b, ok := fastFold((*scratch)[:0], w)
 		*scratch = b
 		if ok {
-			if wd, found = words[string(b)]; found {
+			if wd, found = words.get(b); found {
 				key = wd.s
 				break
 			}
@@ -126,7 +126,7 @@ func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words m
 		if words == nil {
 			return t
 		}
-		wd, ok := words[t.key]
+		wd, ok := words.getString(t.key)
 		if !ok {
 			wd.id = -1
 		}
