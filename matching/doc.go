@@ -1,30 +1,53 @@
 // Package matching decides which records are the same person: it
-// normalises, blocks, compares, scores (Fellegi–Sunter), clusters, assigns
-// person ids and identification numbers, and raises conflicts for police
-// review. It is the middle stage of the flow:
+// blocks, compares, scores (Fellegi–Sunter), clusters, assigns person ids
+// and identification numbers, and raises conflicts for police review. It
+// runs what a settings document (package matching/settings) describes,
+// and is the middle of the flow:
 //
-//	ingest ─> Kafka ─> match ─> Kafka ─> load
+//	ingest ─> vn, address ─> matching ─> registry ─> pipelines ─> ClickHouse
 //
 // It runs offline on files (dancu link, train, eval, explain) and online
-// on Kafka micro-batches through the identity registry (package registry,
-// which scores and clusters with this package: KeyMaker, ScorePairs,
-// Cluster, Summarise).
+// on Kafka micro-batches through the identity registry (package registry).
 //
-// Where to start, in the order of a link:
+// # Entry points
 //
-//	s, _ := settings.Load("my.yaml")               // package matching/settings: or Parse, Default("febrl"), vietnamese.Settings()
-//	f := matching.NewFrame(s)                       // then f.Add(id, source, getter, confidence) per record
-//	st, _ := matching.AnalyseBlocking(f, s, 10)     // candidate pairs per rule, before any comparison
-//	res, _ := matching.Link(ctx, f, s)              // Train (when s has no Model), Predict, Cluster
+// In the order of a link:
+//
+//	s, _ := settings.Load("my.yaml")                 // package matching/settings; or vietnamese.Settings()
+//	f := matching.NewFrame(s)                        // f.Add(id, source, getter, confidence) per record,
+//	                                                 // or AddTable(f, t, mapping, source) for a mapped file
+//	model, rep, _ := matching.Train(ctx, f, s, nil)  // when s has no Model: u, m by EM, λ (s.Model = model)
+//	pairs, _, _ := matching.Predict(ctx, f, s)       // candidate pairs with their match weight
+//	cl, _ := matching.Cluster(f, s, pairs)           // persons, under the guards, average linkage
+//	res, _ := matching.Link(ctx, f, s)               // all three, with the reports: a Result
 //	persons, conflicts := matching.Summarise(res, personID)
 //	x := matching.ExplainPair(f, res.Settings, a, b) // the waterfall of one pair's weight
 //
-// Beside it: matching/settings (the schema the engine runs: Settings and
-// what they are made of, parsed, checked and documented without a frame),
-// matching/vietnamese (the adapter of canonical records, the
-// Vietnamese settings and their trained model), matching/compare (string
-// and OCR similarity), matching/eval (precision and recall against a
-// truth) and registry/offline (the registry of dancu link --registry).
+// The rest of the exported names serve those:
+//
+//   - Reading other layouts: ReadTable, LoadMapping and AddTable (a CSV
+//     or XLSX file whose columns a mapping file renames, as the FEBRL and
+//     fake_1000 benchmarks are), ReadLabels (labelled pairs for Train).
+//   - Results: Result, Pair, Clusters, TrainReport (and its
+//     SessionReport, BlockingCoverage), PredictStats, Explanation (Step),
+//     Assign and Summarise (person ids, identification numbers, conflicts).
+//   - Diagnostics of blocking, before and after any comparison:
+//     AnalyseBlocking (BlockingStats: pairs per rule, largest blocks),
+//     PairsCompleteness (against a truth) and CheckLargest (the largest
+//     clusters' pairs). They read the frame's blockers and compiled
+//     comparisons, so they stay in this package.
+//   - The streaming registry's hooks (package registry): KeyMaker
+//     (blocking keys of one row), ScorePairs, FreezeTermFrequencies,
+//     EncodePersonGuards, MatchWeight, ConfidenceByte; it then calls
+//     Cluster and Summarise on the match components of a batch.
+//
+// Beside it: matching/settings (the schema: Settings and what they are
+// made of, parsed, checked and documented without a frame),
+// matching/vietnamese (the adapter of canonical records, the Vietnamese
+// settings and their trained model), matching/compare (string and OCR
+// similarity), matching/eval (precision and recall against a truth) and
+// registry/offline (the registry of dancu link --registry). A conflict's
+// id (ConflictKey, ConflictID) is package schemas'.
 //
 // The model follows Splink's, as data:
 //

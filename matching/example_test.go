@@ -63,16 +63,6 @@ comparisons:
 	// c P000002
 }
 
-// A conflict's id names its kind, numbers and persons, in any order, not
-// its records: a new record of the same persons raises the same conflict.
-func ExampleConflictID() {
-	a := matching.ConflictID("shared_id", "001190012345", []string{"Pb", "Pa"})
-	b := matching.ConflictID("shared_id", "001190012345", []string{"Pa", "Pb"})
-	c := matching.ConflictID("shared_id", "001190012345", []string{"Pa", "Pb", "Pc"})
-	fmt.Println(a == b, a == c, len(a))
-	// Output: true false 25
-}
-
 // What the clustering's guards remember of a person, for a matcher that
 // later meets it through only some of its records (the registry keeps one
 // per person and gives them back in Result.PersonGuards).

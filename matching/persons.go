@@ -1,8 +1,6 @@
 package matching
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -251,7 +249,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 				// Persons outside the frame hold it too: the id names
 				// them all, so that every matcher raising it agrees.
 				c.PersonIDs = sortedKeys(persons)
-				c.ConflictID = ConflictID(schemas.ConflictSharedID, num, c.PersonIDs)
+				c.ConflictID = schemas.ConflictID(schemas.ConflictSharedID, num, c.PersonIDs)
 				for _, h := range hs {
 					c.RecordIDs = append(c.RecordIDs, h.RecordID)
 				}
@@ -630,25 +628,6 @@ func numberProblems(number string, year int, sex string, provs []string) []strin
 	return probs
 }
 
-// ConflictKey is what a conflict's id is made of: its kind, the numbers
-// and the persons involved — not its records, so that a new record of the
-// same persons re-emits the same conflict (which keeps the status the
-// review desk gave it), and only new evidence (another person, another
-// number) raises a new one.
-func ConflictKey(kind, numbers string, persons []string) string {
-	nums := strings.Split(numbers, ";")
-	sort.Strings(nums)
-	ps := append([]string(nil), persons...)
-	sort.Strings(ps)
-	return kind + "\x00" + strings.Join(nums, ";") + "\x00" + strings.Join(ps, ";")
-}
-
-// ConflictID is the id of the conflict ConflictKey describes.
-func ConflictID(kind, numbers string, persons []string) string {
-	h := sha256.Sum256([]byte(ConflictKey(kind, numbers, persons)))
-	return "c" + hex.EncodeToString(h[:12])
-}
-
 func sortedKeys(set map[string]bool) []string {
 	out := make([]string, 0, len(set))
 	for k := range set {
@@ -677,7 +656,7 @@ func newConflict(res *Result, personID func(int32) string, kind, number string, 
 		prov = f.cols[c].dict[f.cols[c].vals[rows[0]]]
 	}
 	return schemas.Conflict{
-		ConflictID: ConflictID(kind, number, persons), Kind: kind, ProvinceCode: prov,
+		ConflictID: schemas.ConflictID(kind, number, persons), Kind: kind, ProvinceCode: prov,
 		IDNumber: number, PersonIDs: persons, RecordIDs: ids, Score: score, Explanation: expl, Status: "open",
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -128,7 +127,7 @@ func TestSharedIDAcrossBatches(t *testing.T) {
 		strings.Join(got[0].RecordIDs, ",") != "f1/2,f2/9" {
 		t.Fatalf("shared_id of a number on two unlinked persons: %+v", got)
 	}
-	if want := matching.ConflictID(schemas.ConflictSharedID, a.IDNumber, got[0].PersonIDs); got[0].ConflictID != want {
+	if want := schemas.ConflictID(schemas.ConflictSharedID, a.IDNumber, got[0].PersonIDs); got[0].ConflictID != want {
 		t.Errorf("conflict id %s, want %s (kind, number, persons)", got[0].ConflictID, want)
 	}
 }

@@ -192,7 +192,7 @@ const (
 
 // Conflict is a case for police review.
 type Conflict struct {
-	ConflictID   string    `ch:"conflict_id"` // deterministic from kind, numbers and persons (matching.ConflictKey), not records
+	ConflictID   string    `ch:"conflict_id"` // deterministic from kind, numbers and persons (ConflictKey), not records
 	Kind         string    `ch:"kind"`
 	ProvinceCode string    `ch:"province_code"` // old-era province, for access control
 	IDNumber     string    `ch:"id_number"`
