@@ -28,7 +28,7 @@ func newSettingsCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := settings.Load(args[0])
 			if err != nil {
-				return err
+				return fmt.Errorf("settings check: %w", err)
 			}
 			fmt.Fprintf(g.stdout, "%s: settings %q: %d columns, %d blocking rules, %d comparisons\n",
 				args[0], s.Name, len(s.Columns), len(s.Blocking), len(s.Comparisons))
