@@ -1,0 +1,92 @@
+package matching
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching/settings"
+)
+
+// TestRowCopierAsAdd copies a shuffled half of a frame's rows into a new
+// frame (in two runs, as the registry carries its scoring frame over)
+// and checks each copied row reads and compares as the record added
+// afresh would: the same values, term frequencies, confidences and
+// comparison levels against every other copied row.
+func TestRowCopierAsAdd(t *testing.T) {
+	s, err := settings.Parse([]byte(strings.Replace(toySettings, "{name: first, transforms: [lower]}", "{name: first, transforms: [lower], confidence: first}", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, _ := toyRows(400, 3)
+	conf := func(i int) ConfidenceGetter {
+		if i%3 != 0 {
+			return nil
+		}
+		return func(k string) (float32, bool) { return float32(i%7) / 7, k == "first" }
+	}
+	add := func(f *Frame, i int) {
+		r := rows[i]
+		if err := f.Add(ids[i], 0, func(k string) string { return r[k] }, conf(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := NewFrame(s)
+	for i := range rows {
+		add(src, i)
+	}
+	pick := rand.New(rand.NewSource(5)).Perm(len(rows))[:len(rows)/2]
+	fresh, copied := NewFrame(s), NewFrame(s)
+	for _, i := range pick[:10] { // rows the new frame holds already
+		add(fresh, i)
+		add(copied, i)
+	}
+	rc, err := NewRowCopier(copied, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range pick[10:] {
+		add(fresh, i)
+		if err := rc.Copy(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rc.Copy(pick[20]); err == nil {
+		t.Error("a record copied twice was accepted")
+	}
+	if fresh.Len() != copied.Len() {
+		t.Fatalf("%d rows copied, %d added", copied.Len(), fresh.Len())
+	}
+	cf, err := compile(s, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := compile(s, copied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for a := 0; a < fresh.Len(); a++ {
+		if fresh.ID(a) != copied.ID(a) {
+			t.Fatalf("row %d: %s copied, %s added", a, copied.ID(a), fresh.ID(a))
+		}
+		for ci := range fresh.cols {
+			name := fresh.cols[ci].spec.Name
+			if fv, cv := fresh.Value(name, a), copied.Value(name, a); fv != cv {
+				t.Errorf("row %d %s: %q copied, %q added", a, name, cv, fv)
+			}
+			if fv, cv := fresh.confidence(ci, a), copied.confidence(ci, a); fv != cv {
+				t.Errorf("row %d %s: confidence %v copied, %v added", a, name, cv, fv)
+			}
+			if fv, cv := fresh.tf(ci, a), copied.tf(ci, a); fv != cv {
+				t.Errorf("row %d %s: term frequency %v copied, %v added", a, name, cv, fv)
+			}
+		}
+		for b := a + 1; b < fresh.Len(); b++ {
+			for k := range cf.comps {
+				if gf, gc := cf.gamma(fresh, k, int32(a), int32(b)), cc.gamma(copied, k, int32(a), int32(b)); gf != gc {
+					t.Fatalf("rows %d, %d comparison %d: level %d copied, %d added", a, b, k, gc, gf)
+				}
+			}
+		}
+	}
+}
