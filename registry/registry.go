@@ -41,7 +41,9 @@ type Config struct {
 	CacheBytes int64
 	// FrameRows bounds the scoring frame kept between batches (the
 	// records of recent batches and their candidates, read and prepared
-	// once). Default: 400,000 rows; negative: a new frame every batch.
+	// once); when it is full, the half used most recently is carried
+	// into a new frame. Default: 400,000 rows; negative: a new frame
+	// every batch.
 	FrameRows int
 	// Score, when set, scores each batch's new records instead of the
 	// registry (the score role, scaled out: see ScoreFunc); the registry
@@ -67,9 +69,11 @@ type Registry struct {
 	score  ScoreFunc
 	stats  Stats
 	// cache is the scoring frame kept between batches; cacheRow its row
-	// of each record (by sequence).
+	// of each record (by sequence), cacheUse the last batch that used
+	// each row (by row).
 	cache    *matching.Frame
 	cacheRow map[uint64]int32
+	cacheUse []uint64
 	cacheMax int
 }
 
@@ -77,9 +81,12 @@ type Registry struct {
 type Stats struct {
 	Batches, Records, Duplicates int64
 	Comparisons, Edges           int64
-	Persons                      int64 // persons written (new or changed), summed over batches
-	LargestRecluster             int   // most records reclustered in one batch (its components together)
-	LastBatch                    time.Duration
+	// CandidateReads counts the candidates read from the store and
+	// decoded (those not in the scoring frame kept between batches).
+	CandidateReads   int64
+	Persons          int64 // persons written (new or changed), summed over batches
+	LargestRecluster int   // most records reclustered in one batch (its components together)
+	LastBatch        time.Duration
 }
 
 // Input is one record to add: its id (the canonical record id, unique
@@ -114,16 +121,17 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	cache := pebble.NewCache(cacheSize)
 	defer cache.Unref() // the DB holds its own reference
-	opts := &pebble.Options{Cache: cache, MemTableSize: 64 << 20, Logger: pebbleLogger{store: "registry"}}
+	opts := &pebble.Options{Cache: cache, MemTableSize: 64 << 20, Logger: pebbleLogger{store: "registry"}, Comparer: comparer}
 	opts.Levels = make([]pebble.LevelOptions, 7)
 	for i := range opts.Levels {
-		// Bloom filters: most point reads (is this record known?) miss.
+		// Bloom filters: most point reads (is this record known?) and
+		// block look-ups (a new name, a new number) miss.
 		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
 		opts.Levels[i].BlockSize = 16 << 10
 	}
-	db, err := pebble.Open(cfg.Dir, opts)
+	db, err := openStore("registry "+cfg.Dir, cfg.Dir, opts)
 	if err != nil {
-		return nil, fmt.Errorf("open registry %s: %w", cfg.Dir, err)
+		return nil, err
 	}
 	r.db = db
 	if err := checkFingerprint(db, "registry "+cfg.Dir, r.s); err != nil {
@@ -404,10 +412,12 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	// The scoring frame: new records and their candidates, kept from
 	// batch to batch (a record's row does not change; scores do not
 	// depend on the other rows), so that the members of the blocks every
-	// batch touches are read and prepared once; started afresh when it
-	// holds more than Config.FrameRows rows.
+	// batch touches are read and prepared once; renewed when it holds
+	// more than Config.FrameRows rows.
 	if r.cache == nil || r.cache.Len() > r.cacheMax {
-		r.cache, r.cacheRow = matching.NewFrame(r.s), map[uint64]int32{}
+		if err := r.renewCache(); err != nil {
+			return nil, fmt.Errorf("registry add: %w", err)
+		}
 	}
 	f := r.cache
 	rowOf := map[uint64]int32{}
@@ -451,6 +461,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		}
 		rowOf[seq] = int32(f.Len() - 1)
 		r.cacheRow[seq] = int32(f.Len() - 1)
+		r.cacheUse = append(r.cacheUse, r.batch)
 		blobs[seq] = b
 		newSeqs = append(newSeqs, seq)
 	}
@@ -482,13 +493,67 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	if r.sync {
 		opt = pebble.Sync
 	}
-	if err := wb.Commit(opt); err != nil {
+	if err := commitSorted(r.db, wb, opt); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
 	r.stats.Batches++
 	r.stats.Persons += int64(len(out.Persons))
 	r.stats.LastBatch = r.now().Sub(start)
 	return out, nil
+}
+
+// renewCache starts a new scoring frame and carries into it the rows of
+// the old one used most recently, up to half of Config.FrameRows, copied
+// without decoding (matching.RowCopier): the members of the blocks
+// batches keep touching (common names, large households) stay, the rest
+// is read again from the store when a batch needs it.
+func (r *Registry) renewCache() error {
+	old, oldRow, oldUse := r.cache, r.cacheRow, r.cacheUse
+	r.cache, r.cacheRow, r.cacheUse = matching.NewFrame(r.s), map[uint64]int32{}, nil
+	keep := r.cacheMax / 2
+	if old == nil || keep <= 0 {
+		return nil
+	}
+	seqOf := make([]uint64, old.Len())
+	for seq, row := range oldRow {
+		seqOf[row] = seq
+	}
+	rows := make([]int32, old.Len())
+	for i := range rows {
+		rows[i] = int32(i)
+	}
+	// Most recently used first; of equals, the later rows.
+	slices.SortFunc(rows, func(a, b int32) int {
+		if oldUse[a] != oldUse[b] {
+			return cmpDesc(oldUse[a], oldUse[b])
+		}
+		return int(b - a)
+	})
+	rows = rows[:min(keep, len(rows))]
+	slices.Sort(rows)
+	r.cache.Grow(len(rows))
+	rc, err := matching.NewRowCopier(r.cache, old)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if err := rc.Copy(int(row)); err != nil {
+			return err
+		}
+		r.cacheRow[seqOf[row]] = int32(r.cache.Len() - 1)
+		r.cacheUse = append(r.cacheUse, oldUse[row])
+	}
+	return nil
+}
+
+func cmpDesc(a, b uint64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
 }
 
 // scoreLocal scores the new records (rows 0..len(newSeqs)-1 of f)
@@ -526,7 +591,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		prefix := blockPrefix(bk.rule, bk.hash)
 		maxBlock := r.km.Rule(bk.rule).MaxBlock
 		var found []uint64
-		for ok := dbIt.SeekGE(prefix); ok && bytes.HasPrefix(dbIt.Key(), prefix); ok = dbIt.Next() {
+		for ok := dbIt.SeekPrefixGE(prefix); ok && bytes.HasPrefix(dbIt.Key(), prefix); ok = dbIt.Next() {
 			found = append(found, seqOfBlockKey(dbIt.Key()))
 			if maxBlock > 0 && len(found) > maxBlock {
 				break
@@ -574,6 +639,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 		if row, ok := r.cacheRow[c.b]; ok {
 			rowOf[c.b] = row
+			r.cacheUse[row] = r.batch
 			continue
 		}
 		rowOf[c.b] = -1
@@ -586,11 +652,13 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 		rowOf[stored[i]] = int32(f.Len() - 1)
 		r.cacheRow[stored[i]] = int32(f.Len() - 1)
+		r.cacheUse = append(r.cacheUse, r.batch)
 		blobs[stored[i]] = b
 		return nil
 	}); err != nil {
 		return err
 	}
+	r.stats.CandidateReads += int64(len(stored))
 	seqOfRow := make(map[int32]uint64, len(rowOf))
 	for s, row := range rowOf {
 		seqOfRow[row] = s

@@ -128,7 +128,14 @@ func frameOf(s *settings.Settings, ad *registry.Records, recs []schemas.Record) 
 // person and every output.
 func stream(t *testing.T, s *settings.Settings, recs []schemas.Record, n int) (map[string]string, []*registry.Output, *registry.Registry) {
 	t.Helper()
-	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
+	return streamWith(t, registry.Config{Settings: s}, recs, n)
+}
+
+// streamWith is stream with a configuration (Dir is set here).
+func streamWith(t *testing.T, cfg registry.Config, recs []schemas.Record, n int) (map[string]string, []*registry.Output, *registry.Registry) {
+	t.Helper()
+	cfg.Dir = t.TempDir()
+	reg, err := registry.Open(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,6 +220,32 @@ func TestStreamingEqualsOffline(t *testing.T) {
 						t.Fatalf("order %d batch %d: record %s in %s, batch 1 gave %s", order, n, id, pid, first[id])
 					}
 				}
+			}
+		}
+	}
+}
+
+// The scoring frame kept between batches changes the work, not the
+// answer: a frame renewed every few batches (the rows used most recently
+// carried over) and a new frame every batch give the persons and edges
+// of the default frame, which holds every record here.
+func TestFrameRowsSameAnswer(t *testing.T) {
+	p := generated(t)
+	want, _, reg := streamWith(t, registry.Config{Settings: p.settings}, p.recs, 100)
+	ws := reg.Stats()
+	for _, rows := range []int{300, -1} {
+		got, _, reg := streamWith(t, registry.Config{Settings: p.settings, FrameRows: rows}, p.recs, 100)
+		st := reg.Stats()
+		t.Logf("frame rows %d: %d candidates read from the store (default frame: %d)", rows, st.CandidateReads, ws.CandidateReads)
+		if st.Comparisons != ws.Comparisons || st.Edges != ws.Edges {
+			t.Errorf("frame rows %d: %d comparisons, %d edges; default frame %d, %d", rows, st.Comparisons, st.Edges, ws.Comparisons, ws.Edges)
+		}
+		if st.CandidateReads <= ws.CandidateReads {
+			t.Errorf("frame rows %d: %d candidates read from the store, no more than the default frame's %d: the frame was not renewed", rows, st.CandidateReads, ws.CandidateReads)
+		}
+		for id, pid := range want {
+			if got[id] != pid {
+				t.Fatalf("frame rows %d: record %s in %s, default frame %s", rows, id, got[id], pid)
 			}
 		}
 	}

@@ -82,15 +82,15 @@ func OpenScorer(cfg ScorerConfig) (*Scorer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open scorer: %w", err)
 	}
-	opts := &pebble.Options{Cache: pebble.NewCache(64 << 20), MemTableSize: 16 << 20, Logger: pebbleLogger{store: "scorer"}}
+	opts := &pebble.Options{Cache: pebble.NewCache(64 << 20), MemTableSize: 16 << 20, Logger: pebbleLogger{store: "scorer"}, Comparer: comparer}
 	defer opts.Cache.Unref()
 	opts.Levels = make([]pebble.LevelOptions, 7)
 	for i := range opts.Levels {
 		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
 	}
-	db, err := pebble.Open(cfg.Dir, opts)
+	db, err := openStore("scorer "+cfg.Dir, cfg.Dir, opts)
 	if err != nil {
-		return nil, fmt.Errorf("open scorer %s: %w", cfg.Dir, err)
+		return nil, err
 	}
 	if err := checkFingerprint(db, "scorer "+cfg.Dir, r.s); err != nil {
 		db.Close()
@@ -251,7 +251,7 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := wb.Commit(pebble.NoSync); err != nil {
+	if err := commitSorted(sc.db, wb, pebble.NoSync); err != nil {
 		return nil, fmt.Errorf("scorer: %w", err)
 	}
 	return edges, nil

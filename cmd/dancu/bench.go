@@ -169,6 +169,10 @@ the records are read as import publishes them.`,
 			if err := reg.Compact(); err != nil {
 				return err
 			}
+			spaces, err := reg.Space()
+			if err != nil {
+				return err
+			}
 			if err := reg.Close(); err != nil {
 				return err
 			}
@@ -179,9 +183,15 @@ the records are read as import publishes them.`,
 			fmt.Fprintf(out, "records %d in %.1fs (linking %.1fs): %.0f records/s; CPU %.1fs\n", n, elapsed.Seconds(), linking.Seconds(), float64(n)/elapsed.Seconds(), cpu.Seconds())
 			fmt.Fprintf(out, "last %d batches of %d against the registry: median %v, slowest %v; CPU median %v (the process's, all cores: a shared machine stretches the wall time, not this)\n",
 				len(last), batch, last[len(last)/2].Round(time.Millisecond), last[len(last)-1].Round(time.Millisecond), lastCPU[len(lastCPU)/2].Round(time.Millisecond))
-			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records\n", st.Comparisons, st.Edges, st.LargestRecluster)
+			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records; candidates read from the store %d (%.1f per record; the others were in the scoring frame)\n",
+				st.Comparisons, st.Edges, st.LargestRecluster, st.CandidateReads, float64(st.CandidateReads)/float64(max(n, 1)))
 			fmt.Fprintf(out, "registry state (compacted tables) %.1f MB = %.0f bytes/record; directory with write-ahead logs %.1f MB; peak memory (VmHWM) %s\n",
 				float64(sst)/1e6, float64(sst)/float64(max(n, 1)), float64(disk)/1e6, peakRSS())
+			fmt.Fprintf(out, "registry state by key space (compacted; bytes uncompressed, then estimated on disk, per record):\n")
+			for _, sp := range spaces {
+				fmt.Fprintf(out, "  %c %-20s %11d keys %7.1f B %7.1f B on disk\n", sp.Kind, sp.Name, sp.Keys,
+					float64(sp.Bytes)/float64(max(n, 1)), float64(sp.Disk)/float64(max(n, 1)))
+			}
 			truth := map[string]string{}
 			if err := readTruth(filepath.Join(src, "truth.csv"), nil, truth); err == nil {
 				pred := make(map[string]string, len(person))
