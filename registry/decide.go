@@ -48,7 +48,7 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	var seqs []uint64
 	var missing []string
 	for _, id := range d.RecordIDs {
-		seq, ok, err := getUint64(wb, idKey(id))
+		seq, ok, err := getSeqValue(wb, idKey(id))
 		if err != nil {
 			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 		}

@@ -15,10 +15,11 @@ import (
 )
 
 // Keys in the Pebble store. Every key starts with one byte naming its
-// kind; sequence numbers are 8 bytes big-endian so that they sort.
+// kind; sequence numbers are 5 bytes big-endian in keys, so that they
+// sort (10¹² records), and varints in values.
 //
 //	'm' name              → meta value (next sequence, batch counter, settings fingerprint)
-//	'i' record id         → sequence of the record
+//	'i' record id         → sequence of the record (varint)
 //	'r' seq               → the record's captured fields (recordBlob)
 //	'p' seq               → person id of the record
 //	'b' rule hash sort 0 seq → (empty): blocking index, rule 1 byte, hash 8 bytes
@@ -56,11 +57,37 @@ var comparer = func() *pebble.Comparer {
 	return &c
 }()
 
+// seqLen is the width of a sequence number in keys: 8 bytes made 13
+// blocking keys, two edge keys and three record keys per record 3 bytes
+// longer each (issue 9: the state's bytes per record).
+const seqLen = 5
+
+// maxSeq is the largest sequence number a key holds.
+const maxSeq = 1<<(8*seqLen) - 1
+
+func appendSeq(k []byte, seq uint64) []byte {
+	return append(k, byte(seq>>32), byte(seq>>24), byte(seq>>16), byte(seq>>8), byte(seq))
+}
+
+func getSeq(b []byte) uint64 {
+	_ = b[4]
+	return uint64(b[0])<<32 | uint64(b[1])<<24 | uint64(b[2])<<16 | uint64(b[3])<<8 | uint64(b[4])
+}
+
 func seqKey(kind byte, seq uint64) []byte {
-	k := make([]byte, 9)
-	k[0] = kind
-	binary.BigEndian.PutUint64(k[1:], seq)
-	return k
+	return appendSeq(append(make([]byte, 0, 1+seqLen), kind), seq)
+}
+
+// seqValue and parseSeq are a sequence number as a value (the record id
+// index): a varint.
+func seqValue(seq uint64) []byte { return binary.AppendUvarint(nil, seq) }
+
+func parseSeq(v []byte) (uint64, error) {
+	seq, n := binary.Uvarint(v)
+	if n <= 0 || n != len(v) {
+		return 0, fmt.Errorf("sequence of %d bytes not a varint", len(v))
+	}
+	return seq, nil
 }
 
 func idKey(id string) []byte { return append([]byte{kID}, id...) }
@@ -68,16 +95,12 @@ func idKey(id string) []byte { return append([]byte{kID}, id...) }
 func metaKey(name string) []byte { return append([]byte{kMeta}, name...) }
 
 func adjKey(a, b uint64) []byte {
-	k := make([]byte, 17)
-	k[0] = kAdj
-	binary.BigEndian.PutUint64(k[1:], a)
-	binary.BigEndian.PutUint64(k[9:], b)
-	return k
+	return appendSeq(appendSeq(append(make([]byte, 0, 1+2*seqLen), kAdj), a), b)
 }
 
 // blockPrefix is the prefix of a block's entries.
 func blockPrefix(rule int, hash uint64) []byte {
-	k := make([]byte, blockPrefixLen, blockPrefixLen+16)
+	k := make([]byte, blockPrefixLen, blockPrefixLen+16+seqLen)
 	k[0] = kBlock
 	k[1] = byte(rule)
 	binary.BigEndian.PutUint64(k[2:], hash)
@@ -88,10 +111,10 @@ func blockKey(rk matching.RowKey, seq uint64) []byte {
 	k := blockPrefix(rk.Rule, rk.Hash)
 	k = append(k, rk.Sort...)
 	k = append(k, 0)
-	return binary.BigEndian.AppendUint64(k, seq)
+	return appendSeq(k, seq)
 }
 
-func seqOfBlockKey(k []byte) uint64 { return binary.BigEndian.Uint64(k[len(k)-8:]) }
+func seqOfBlockKey(k []byte) uint64 { return getSeq(k[len(k)-seqLen:]) }
 
 // prefixEnd returns the first key after every key with prefix p.
 func prefixEnd(p []byte) []byte {
@@ -118,6 +141,23 @@ func getUint64(r pebble.Reader, key []byte) (uint64, bool, error) {
 		return 0, false, fmt.Errorf("key %q: value of %d bytes, want 8", key, len(v))
 	}
 	return binary.BigEndian.Uint64(v), true, nil
+}
+
+// getSeqValue reads a sequence number stored as a value (seqValue).
+func getSeqValue(r pebble.Reader, key []byte) (uint64, bool, error) {
+	v, c, err := r.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	defer c.Close()
+	seq, err := parseSeq(v)
+	if err != nil {
+		return 0, false, fmt.Errorf("key %q: %w", key, err)
+	}
+	return seq, true, nil
 }
 
 func u64(x uint64) []byte { return binary.BigEndian.AppendUint64(nil, x) }

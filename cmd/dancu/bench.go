@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -42,6 +43,7 @@ func newBenchRegistryCmd(g *globals) *cobra.Command {
 		frameRows      int
 		conflictsOut   string
 		clustersOut    string
+		memProfile     string
 		formats        []string
 	)
 	cmd := &cobra.Command{
@@ -222,6 +224,11 @@ the records are read as import publishes them.`,
 					return err
 				}
 			}
+			if memProfile != "" {
+				if err := writeAllocs(memProfile); err != nil {
+					return err
+				}
+			}
 			if planted, err := readConflicts(filepath.Join(src, "conflicts_truth.csv")); err == nil {
 				fmt.Fprintf(out, "conflicts open in the registry's output against the planted ones:\n%s", conflictReport(planted, conflicts.open(label), n))
 			}
@@ -236,6 +243,7 @@ the records are read as import publishes them.`,
 	cmd.Flags().StringSliceVar(&formats, "formats", []string{"csv", "jsonl"}, "formats to generate and feed (csv: the two spreadsheets; jsonl: the scanned forms)")
 	cmd.Flags().StringVar(&conflictsOut, "conflicts", "", "write the conflicts left open in the registry's output to this CSV (the columns of dancu link --conflicts)")
 	cmd.Flags().StringVar(&clustersOut, "clusters", "", "write each record's final person to this CSV (the columns of dancu link --out)")
+	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write the allocations profile (pprof allocs: -sample_index=alloc_space) at the end of the run to this file")
 	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
 	return cmd
 }
@@ -261,4 +269,17 @@ func dirSize(dir string, suffixes ...string) int64 {
 		return nil
 	})
 	return n
+}
+
+// writeAllocs writes the allocations profile of the run so far.
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
