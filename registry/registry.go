@@ -884,11 +884,18 @@ func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]
 	slices.Sort(u.nb)
 	u.f = matching.NewFrame(r.s)
 	all := append(append([]uint64(nil), u.comp...), u.nb...) // comp then nb, each ascending
+	// Each record from the scoring frame kept between batches when it
+	// holds it (a row copied, nothing decoded), else from blobs or the
+	// store.
 	got := make([]*recordBlob, len(all))
+	cached := make([]int32, len(all))
 	var missing []uint64
 	var at []int
 	for i, s := range all {
-		if b, ok := blobs[s]; ok {
+		cached[i] = -1
+		if row, ok := r.cacheRow[s]; ok {
+			cached[i] = row
+		} else if b, ok := blobs[s]; ok {
 			got[i] = b
 		} else {
 			missing = append(missing, s)
@@ -928,8 +935,18 @@ func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]
 	}); err != nil {
 		return nil, err
 	}
+	var rc *matching.RowCopier
 	for i, s := range all {
-		if err := r.addToFrame(u.f, got[i]); err != nil {
+		if cached[i] >= 0 {
+			if rc == nil {
+				if rc, err = matching.NewRowCopier(u.f, r.cache); err != nil {
+					return nil, err
+				}
+			}
+			if err := rc.Copy(int(cached[i])); err != nil {
+				return nil, err
+			}
+		} else if err := r.addToFrame(u.f, got[i]); err != nil {
 			return nil, err
 		}
 		u.row[s] = int32(i)
