@@ -90,3 +90,47 @@ func TestRowCopierAsAdd(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRowCopier puts 2,000 records into a new frame by Add (as the
+// registry read a candidate from its store: cleaning, transforms,
+// interning) and by copying them from a frame holding them (as it
+// carries its scoring frame over, or builds a recluster unit).
+func BenchmarkRowCopier(b *testing.B) {
+	s, err := settings.Parse([]byte(toySettings))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows, ids, _ := toyRows(2000, 3)
+	src := NewFrame(s)
+	for i, r := range rows {
+		if err := src.Add(ids[i], 0, func(k string) string { return r[k] }, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("add", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f := NewFrame(s)
+			for i, r := range rows {
+				if err := f.Add(ids[i], 0, func(k string) string { return r[k] }, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("copy", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f := NewFrame(s)
+			rc, err := NewRowCopier(f, src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range rows {
+				if err := rc.Copy(i); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
