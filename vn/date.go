@@ -45,6 +45,37 @@ var ErrEmptyDate = errors.New("empty date")
 // ISO returns "1990-03-15", "1990-03" or "1990" according to the precision,
 // or "" for the zero Date.
 func (d Date) ISO() string {
+	// Formatted by hand, not with fmt (every record's birth date comes
+	// through here): the same text for years 0–9999, months and days
+	// 0–99, fmt's otherwise.
+	var b [10]byte
+	if d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		return d.isoFmt()
+	}
+	put := func(at, v, w int) {
+		for k := at + w - 1; k >= at; k-- {
+			b[k] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, d.Year, 4)
+	switch d.Precision {
+	case PrecisionDay:
+		b[4], b[7] = '-', '-'
+		put(5, d.Month, 2)
+		put(8, d.Day, 2)
+		return string(b[:10])
+	case PrecisionMonth:
+		b[4] = '-'
+		put(5, d.Month, 2)
+		return string(b[:7])
+	case PrecisionYear:
+		return string(b[:4])
+	}
+	return ""
+}
+
+func (d Date) isoFmt() string {
 	switch d.Precision {
 	case PrecisionDay:
 		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)

@@ -479,3 +479,20 @@ func TestToneStylesOnCorpus(t *testing.T) {
 		t.Errorf("only %d strings have a style variant", changed)
 	}
 }
+
+// TestISOAsFmt checks the hand-made ISO form against fmt's for every
+// precision over years, months and days in and out of range.
+func TestISOAsFmt(t *testing.T) {
+	for _, y := range []int{-5, 0, 7, 99, 1800, 1990, 2100, 9999, 10000, 123456} {
+		for _, m := range []int{-1, 0, 1, 9, 12, 99, 100} {
+			for _, dd := range []int{-3, 0, 1, 31, 99, 100} {
+				for _, p := range []string{PrecisionDay, PrecisionMonth, PrecisionYear, ""} {
+					d := Date{Year: y, Month: m, Day: dd, Precision: p}
+					if got, want := d.ISO(), d.isoFmt(); got != want {
+						t.Errorf("%+v: ISO %q, fmt %q", d, got, want)
+					}
+				}
+			}
+		}
+	}
+}
