@@ -224,9 +224,28 @@ func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.Confidenc
 	if c := vn.ParseID(r.CMND); c.Number != "" {
 		d[fCMND] = c.Number
 	}
+	// A record's addresses often repeat one another (current = permanent,
+	// native place = permanent): a text resolved for this record already
+	// is not looked up again (Resolve is a function of text and date).
+	var seenText [2]string
+	var seen [2]address.Result
+	nSeen := 0
+	resolveOnce := func(text string) address.Result {
+		for k := range nSeen {
+			if seenText[k] == text {
+				return seen[k]
+			}
+		}
+		u := resolve(r, text)
+		if nSeen < len(seen) {
+			seenText[nSeen], seen[nSeen] = text, u
+			nSeen++
+		}
+		return u
+	}
 	units := func(at int, text, prov, dist, comm, nprov, ncomm string) {
 		if comm == "" && ncomm == "" && text != "" {
-			u := resolve(r, text)
+			u := resolveOnce(text)
 			prov, dist, comm, nprov, ncomm = u.Province.Code, u.District.Code, u.Commune.Code, u.NewProvince.Code, u.NewCommune.Code
 		}
 		d[at], d[at+1], d[at+2], d[at+3], d[at+4] = prov, dist, comm, nprov, ncomm
@@ -234,7 +253,7 @@ func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.Confidenc
 	units(fPermProvince, r.PermAddress, r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode)
 	units(fCurProvince, r.CurAddress, r.CurProvinceCode, r.CurDistrictCode, r.CurCommuneCode, r.CurNewProvinceCode, r.CurNewCommuneCode)
 	if r.NativePlace != "" {
-		u := resolve(r, r.NativePlace)
+		u := resolveOnce(r.NativePlace)
 		d[fNativeProvince], d[fNativeNewProvince] = u.Province.Code, u.NewProvince.Code
 	}
 	d[fFather] = vn.Fold(r.FatherName)
