@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -81,6 +82,16 @@ func (m *Mapping) LoadSettings() (*settings.Settings, error) {
 	return settings.Load(p)
 }
 
+// openError names path once: an error from the file system already says
+// "open PATH", one from the format's reader does not.
+func openError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return fmt.Errorf("open %s: %w", path, err)
+}
+
 // Table is a read file: header and text rows.
 type Table struct {
 	Path   string
@@ -101,7 +112,7 @@ func ReadTable(path string) (*Table, error) {
 	case ".xlsx", ".xlsm":
 		x, err := excelize.OpenFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", path, err)
+			return nil, openError(path, err)
 		}
 		defer x.Close()
 		sheets := x.GetSheetList()
@@ -149,7 +160,7 @@ func ReadTable(path string) (*Table, error) {
 	default:
 		fh, err := os.Open(path)
 		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", path, err)
+			return nil, openError(path, err)
 		}
 		defer fh.Close()
 		r := csv.NewReader(fh)

@@ -23,10 +23,15 @@ record id column (record_id, source_record_id, rec_id, unique_id, Mã bản ghi)
 and a cluster column (person_id, cluster, cluster_id); with --mapping, the
 mapping's id column and truth spec are used instead (FEBRL: the entity N of
 rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
+			defer func() {
+				if err != nil {
+					err = fmt.Errorf("eval: %w", err)
+				}
+			}()
 			if conflicts != "" || conflictsTruth != "" {
 				if conflicts == "" || conflictsTruth == "" {
-					return fmt.Errorf("eval: give both --conflicts and --conflicts-truth")
+					return fmt.Errorf("give both --conflicts and --conflicts-truth")
 				}
 				planted, err := readConflicts(conflictsTruth)
 				if err != nil {
@@ -48,10 +53,9 @@ rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 				}
 			}
 			if len(truthFiles) == 0 || pred == "" {
-				return fmt.Errorf("eval: give --truth FILE and --pred FILE")
+				return fmt.Errorf("give --truth FILE and --pred FILE")
 			}
 			var mp *matching.Mapping
-			var err error
 			if mapping != "" {
 				if mp, err = matching.LoadMapping(mapping); err != nil {
 					return err
