@@ -38,8 +38,9 @@
 //     comparisons, so they stay in this package.
 //   - The streaming registry's hooks (package registry): KeyMaker
 //     (blocking keys of one row), ScorePairs, FreezeTermFrequencies,
-//     EncodePersonGuards, MatchWeight, ConfidenceByte; it then calls
-//     Cluster and Summarise on the match components of a batch.
+//     EncodePersonGuards, MatchWeight, ConfidenceByte, RowCopier (rows
+//     carried from one frame to another); it then calls Cluster and
+//     Summarise on the match components of a batch.
 //
 // Beside it: matching/settings (the schema: Settings and what they are
 // made of, parsed, checked and documented without a frame),
