@@ -10,7 +10,9 @@
 // dancu.decisions, from which the match stage applies them).
 //
 // The pieces: record.go and decision.go (the types, with their ch tags;
-// RecordID, the deterministic record id), arrow.go (EncodeRows /
+// RecordID, the deterministic record id), conflictid.go (ConflictKey and
+// ConflictID: a conflict's id from its kind, numbers and persons, not its
+// records), arrow.go (EncodeRows /
 // DecodeRows: the Kafka wire format, Arrow IPC batches of any of those
 // types),
 // arrow_validate.go (what DecodeRows checks in a message from outside
