@@ -404,11 +404,13 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 	// After a hamlet or street word only a name that starts with it
 	// ("Buôn Ma Thuật") is looked for.
 	var must string
+	mustID := int32(-1) // the word id of must's word, when it has one
 	if m, ok := st.g.markers[st.toks[a].key]; ok && m&(mHamlet|mStreet) != 0 {
 		if !st.g.nameStart[st.toks[a].key] || b-a < 2 {
 			return false
 		}
 		must = st.toks[a].key + " "
+		mustID = st.toks[a].id
 	}
 	for k := a; k < b; k++ {
 		if allDigits(st.toks[k].key) {
@@ -459,6 +461,17 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 		return editCost(key, k, budget)
 	}
 	try := func(id int32, budget int) {
+		// Most units are too long or too short for the part, or do not
+		// start with must: told from the unit's hot fields (costOf would
+		// say the same from its strings, a cache miss or two away).
+		if h := &g.hot[id]; !h.alts {
+			if d := int(h.klen) - len(key); h.klen < 255 && (d > budget || -d > budget) {
+				return
+			}
+			if must != "" && mustID >= 0 && h.first != -2 && h.first != mustID {
+				return
+			}
+		}
 		// The same part is often compared with the same unit again in a
 		// later round: remember the cost.
 		memoKey := uint64(a)<<56 | uint64(b)<<48 | uint64(budget)<<40 | uint64(uint32(id))

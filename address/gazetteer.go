@@ -136,6 +136,10 @@ type unitHot struct {
 	typ          utype
 	final        bool
 	dash         bool // the official name has a hyphen
+	// for the misspelling search's filters, which most units fail:
+	alts  bool   // the unit has other names (alts)
+	klen  uint8  // len(key), 255 for 255 or more
+	first int32  // word id of key's first word when key has two or more words, -1 when one; -2 unknown
 }
 
 // setHot fills g.hot from g.units (once they are complete).
@@ -143,7 +147,15 @@ func (g *gazetteer) setHot() {
 	g.hot = make([]unitHot, len(g.units))
 	for i := range g.units {
 		u := &g.units[i]
-		g.hot[i] = unitHot{parent: u.parent, prov: u.prov, kind: u.kind, typ: u.typ, final: u.final, dash: strings.Contains(u.name, "-")}
+		h := unitHot{parent: u.parent, prov: u.prov, kind: u.kind, typ: u.typ, final: u.final, dash: strings.Contains(u.name, "-"),
+			alts: len(u.alts) > 0, klen: uint8(min(len(u.key), 255)), first: -1}
+		if w, _, two := strings.Cut(u.key, " "); two {
+			h.first = -2
+			if wd, ok := g.words[w]; ok && wd.id >= 0 {
+				h.first = wd.id
+			}
+		}
+		g.hot[i] = h
 	}
 }
 
