@@ -85,8 +85,25 @@ func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
+	if r < rune(len(wordRuneTab)) {
+		return wordRuneTab[r]
+	}
+	return isWordRuneSlow(r)
+}
+
+func isWordRuneSlow(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
+
+// wordRuneTab is isWordRuneSlow for the runes below U+1F00 (every
+// Vietnamese letter, precomposed or with combining marks), looked up
+// instead of the Unicode tables for each letter of an address.
+var wordRuneTab = func() (t [0x1F00]bool) {
+	for r := range rune(len(t)) {
+		t[r] = isWordRuneSlow(r)
+	}
+	return t
+}()
 
 func isApostrophe(r rune) bool {
 	return r == '\'' || r == '’' || r == '‘' || r == '`' || r == '´' || r == 'ʼ'
