@@ -137,9 +137,9 @@ type unitHot struct {
 	final        bool
 	dash         bool // the official name has a hyphen
 	// for the misspelling search's filters, which most units fail:
-	alts  bool   // the unit has other names (alts)
-	klen  uint8  // len(key), 255 for 255 or more
-	first int32  // word id of key's first word when key has two or more words, -1 when one; -2 unknown
+	alts  bool  // the unit has other names (alts)
+	klen  uint8 // len(key), 255 for 255 or more
+	first int32 // word id of key's first word when key has two or more words, -1 when one; -2 unknown
 }
 
 // setHot fills g.hot from g.units (once they are complete).
