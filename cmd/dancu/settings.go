@@ -10,7 +10,7 @@ import (
 func newSettingsCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "settings",
-		Short: "write and check linkage settings",
+		Short: "the settings language (doc) and a check of a settings file (check)",
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "doc",
