@@ -138,6 +138,7 @@ type unitHot struct {
 	dash         bool // the official name has a hyphen
 	// for the misspelling search's filters, which most units fail:
 	alts  bool  // the unit has other names (alts)
+	alt   bool  // the unit has other parent districts (alt)
 	klen  uint8 // len(key), 255 for 255 or more
 	first int32 // word id of key's first word when key has two or more words, -1 when one; -2 unknown
 }
@@ -148,7 +149,7 @@ func (g *gazetteer) setHot() {
 	for i := range g.units {
 		u := &g.units[i]
 		h := unitHot{parent: u.parent, prov: u.prov, kind: u.kind, typ: u.typ, final: u.final, dash: strings.Contains(u.name, "-"),
-			alts: len(u.alts) > 0, klen: uint8(min(len(u.key), 255)), first: -1}
+			alts: len(u.alts) > 0, alt: len(u.alt) > 0, klen: uint8(min(len(u.key), 255)), first: -1}
 		if w, _, two := strings.Cut(u.key, " "); two {
 			h.first = -2
 			if wd, ok := g.words[w]; ok && wd.id >= 0 {

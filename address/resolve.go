@@ -572,7 +572,7 @@ func (st *state) choose(post bool) int {
 				if d.s == dead || overlap(c, d) {
 					continue
 				}
-				if d.u != u.parent && !contains(g.units[c.u].alt, d.u) {
+				if d.u != u.parent && (!u.alt || !contains(g.units[c.u].alt, d.u)) {
 					continue
 				}
 				if di < 0 || d.s > ms[di].s {
