@@ -14,6 +14,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/internal/refdata"
 	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -37,9 +38,15 @@ func loadUnits() []addr {
 // five found a person; the other two join the person before them, which
 // is then written again with a higher version (as the registry does). Every 50th record has no resolved
 // address; 3 in 5 carry a 12-digit number, 1 in 5 only a CMND.
-func matchedMessages(t testing.TB, files, rows int, units []addr) ([]kafka.Message, int) {
+//
+// With deltas, each piece also has a message of the persons' coverage
+// deltas, computed with the registry's rule (registry.CoverageTracker), as
+// the registry emits them beside its person rows; they are not counted in
+// the rows returned.
+func matchedMessages(t testing.TB, files, rows int, units []addr, deltas bool) ([]kafka.Message, int) {
 	t.Helper()
 	var msgs []kafka.Message
+	var tr registry.CoverageTracker
 	total := 0
 	add := func(kind string, v []byte, err error) {
 		if err != nil {
@@ -92,6 +99,10 @@ func matchedMessages(t testing.TB, files, rows int, units []addr) ([]kafka.Messa
 			add(pipelines.KindRecords, v, err)
 			v, err = schemas.EncodeRows(pers)
 			add(pipelines.KindPersons, v, err)
+			if ds := tr.Deltas(pers); deltas && len(ds) > 0 {
+				v, err = schemas.EncodeRows(ds)
+				add(pipelines.KindPersonDeltas, v, err)
+			}
 			v, err = schemas.EncodeRows(links)
 			add(pipelines.KindLinks, v, err)
 			total += len(recs) + len(pers) + len(links)
@@ -117,20 +128,28 @@ func TestLoadSpeed(t *testing.T) {
 	files, rows := envInt("DANCU_BENCH_LOAD_FILES", 20), envInt("DANCU_BENCH_LOAD_ROWS", 10_000)
 	brokers := []string{brokertest.Start(t)}
 	ctx := context.Background()
-	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicMatched: 1}); err != nil {
+	// Two backlogs of the same rows: with the registry's coverage deltas
+	// (read by the rounds with the views) and without (the load stage
+	// without coverage).
+	topics := map[bool]string{true: pipelines.TopicMatched, false: "bench-matched-no-deltas"}
+	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{topics[true]: 1, topics[false]: 1}); err != nil {
 		t.Fatal(err)
 	}
-	msgs, total := matchedMessages(t, files, rows, loadUnits())
-	w, err := kafkax.NewWriter(brokers, pipelines.TopicMatched)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for lo := 0; lo < len(msgs); lo += 100 {
-		if err := w.WriteMessages(ctx, msgs[lo:min(lo+100, len(msgs))]...); err != nil {
+	var total int
+	for deltas, topic := range topics {
+		var msgs []kafka.Message
+		msgs, total = matchedMessages(t, files, rows, loadUnits(), deltas)
+		w, err := kafkax.NewWriter(brokers, topic)
+		if err != nil {
 			t.Fatal(err)
 		}
+		for lo := 0; lo < len(msgs); lo += 100 {
+			if err := w.WriteMessages(ctx, msgs[lo:min(lo+100, len(msgs))]...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.Close()
 	}
-	w.Close()
 	type result struct{ wall, cpu, merged time.Duration }
 	res := map[bool][]result{}
 	round := 0
@@ -141,13 +160,17 @@ func TestLoadSpeed(t *testing.T) {
 	for _, views := range []bool{false, true, true, false} {
 		round++
 		conn, _ := chdbtestOpen(t)
+		// Without the views: the record views dropped, and the backlog
+		// without the persons' deltas (nothing reaches person_deltas).
+		topic := topics[views]
 		if !views {
-			dropCoverageViews(t, conn, "record_changes_mv", "person_changes_mv")
-		} else if only := os.Getenv("DANCU_BENCH_LOAD_ONLY"); only != "" {
-			// records: the person views dropped; persons: the record views.
-			dropCoverageViews(t, conn, map[string]string{"records": "person_changes_mv", "persons": "record_changes_mv"}[only])
+			dropCoverageViews(t, conn, "record_changes_mv")
+		} else if only := os.Getenv("DANCU_BENCH_LOAD_ONLY"); only == "records" {
+			topic = topics[false]
+		} else if only == "persons" {
+			dropCoverageViews(t, conn, "record_changes_mv")
 		}
-		r, err := kafkax.NewReader(brokers, fmt.Sprintf("bench-%d", round), pipelines.TopicMatched)
+		r, err := kafkax.NewReader(brokers, fmt.Sprintf("bench-%d", round), topic)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,6 +207,19 @@ func TestLoadSpeed(t *testing.T) {
 			var n int64
 			if err := conn.QueryRow(ctx, "SELECT sum(records) FROM coverage_records").Scan(&n); err != nil || n != int64(files*rows) {
 				t.Errorf("coverage_records counts %d records, loaded %d (%v)", n, files*rows, err)
+			}
+		}
+		if views && os.Getenv("DANCU_BENCH_LOAD_ONLY") != "records" {
+			// Each piece's deltas come before its links: all are in.
+			var got, want int64
+			if err := conn.QueryRow(ctx, "SELECT toInt64(sum(persons)) FROM coverage_persons").Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if err := conn.QueryRow(ctx, "SELECT toInt64(count()) FROM persons FINAL WHERE merged_into = ''").Scan(&want); err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("coverage_persons counts %d persons, persons FINAL %d", got, want)
 			}
 		}
 	}

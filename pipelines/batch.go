@@ -16,11 +16,13 @@ type Batch struct {
 	Rejects   []schemas.Reject
 	// PersonEvents are the registry's merges and splits (person_events).
 	PersonEvents []schemas.PersonEvent
+	// PersonDeltas are the registry's coverage deltas (person_deltas).
+	PersonDeltas []schemas.PersonDelta
 }
 
 // Len is the number of rows of all kinds.
 func (b *Batch) Len() int {
-	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents)
+	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents) + len(b.PersonDeltas)
 }
 
 func (b *Batch) reset() { *b = Batch{} }
@@ -68,6 +70,10 @@ func (b *Batch) add(m kafka.Message) error {
 		var rs []schemas.PersonEvent
 		rs, err = schemas.DecodeRows[schemas.PersonEvent](m.Value)
 		b.PersonEvents = append(b.PersonEvents, rs...)
+	case KindPersonDeltas:
+		var rs []schemas.PersonDelta
+		rs, err = schemas.DecodeRows[schemas.PersonDelta](m.Value)
+		b.PersonDeltas = append(b.PersonDeltas, rs...)
 	default:
 		return fmt.Errorf("decode message %s/%d@%d: unknown kind %q", m.Topic, m.Partition, m.Offset, k)
 	}

@@ -35,6 +35,7 @@ func (b *Batch) lens() map[string]int {
 	return map[string]int{
 		KindRecords: len(b.Records), KindPersons: len(b.Persons), KindLinks: len(b.Links),
 		KindConflicts: len(b.Conflicts), KindRejects: len(b.Rejects), KindPersonEvents: len(b.PersonEvents),
+		KindPersonDeltas: len(b.PersonDeltas),
 	}
 }
 
@@ -60,6 +61,9 @@ func (b *Batch) encodeRow(kind string, i int) (string, []byte, error) {
 	case KindPersonEvents:
 		v, err := schemas.EncodeRows(b.PersonEvents[i : i+1])
 		return b.PersonEvents[i].EventID, v, err
+	case KindPersonDeltas:
+		v, err := schemas.EncodeRows(b.PersonDeltas[i : i+1])
+		return fmt.Sprintf("%s/%d", b.PersonDeltas[i].Batch, b.PersonDeltas[i].Seq), v, err
 	}
 	return "", nil, fmt.Errorf("encode row: unknown kind %q", kind)
 }

@@ -65,7 +65,7 @@ func (l *RegistryLinker) Link(ctx context.Context, recs []schemas.Record) (LinkR
 			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
 		}
 	}
-	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events}, nil
+	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas}, nil
 }
 
 // Decide applies a police decision to the registry, then writes it to
@@ -87,7 +87,7 @@ func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkRe
 			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
 		}
 	}
-	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events}, nil
+	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas}, nil
 }
 
 // kindDecision marks a decision on the registry's changelog.

@@ -25,6 +25,7 @@ type LinkResult struct {
 	Links     []schemas.Link
 	Conflicts []schemas.Conflict
 	Events    []schemas.PersonEvent // merges and splits of persons
+	Deltas    []schemas.PersonDelta // coverage deltas of Persons (registry)
 }
 
 // Enricher normalises a record in place before linking (resolves address
@@ -167,7 +168,10 @@ func appendResult(out []kafka.Message, res LinkResult, n int) ([]kafka.Message, 
 	if out, err = appendChunks(out, KindConflicts, res.Conflicts, n, schemas.EncodeRows[schemas.Conflict]); err != nil {
 		return out, err
 	}
-	return appendChunks(out, KindPersonEvents, res.Events, n, schemas.EncodeRows[schemas.PersonEvent])
+	if out, err = appendChunks(out, KindPersonEvents, res.Events, n, schemas.EncodeRows[schemas.PersonEvent]); err != nil {
+		return out, err
+	}
+	return appendChunks(out, KindPersonDeltas, res.Deltas, n, schemas.EncodeRows[schemas.PersonDelta])
 }
 
 func appendChunks[T any](out []kafka.Message, kind string, rows []T, n int, enc func([]T) ([]byte, error)) ([]kafka.Message, error) {

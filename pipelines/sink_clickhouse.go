@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -55,7 +56,9 @@ type ClickHouseSink struct {
 var _ Sink = (*ClickHouseSink)(nil)
 
 // Write inserts the rows of b, table by table. When some rows are refused
-// it still inserts all the others and returns *RefusedRows.
+// it still inserts all the others and returns *RefusedRows. The coverage
+// deltas already inserted (person_delta_keys) are dropped from
+// b.PersonDeltas first, so that a batch written twice counts once.
 func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	max := s.MaxRefused
 	if max <= 0 {
@@ -78,6 +81,9 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 		return err
 	}
 	if err := insertRows(ctx, s, "person_events", KindPersonEvents, b.PersonEvents, in); err != nil {
+		return err
+	}
+	if err := s.insertDeltas(ctx, b, in); err != nil {
 		return err
 	}
 	if len(in.rows) > 0 {
@@ -280,4 +286,145 @@ func IsRefusal(err error) bool {
 	}
 	_, ok := refusalCodes[ex.Code]
 	return ok
+}
+
+// insertDeltas inserts b.PersonDeltas into person_deltas (migration 0013),
+// whose views add them to the coverage aggregates. Deltas whose (batch,
+// seq) person_delta_keys already holds, or that appear twice in b, are
+// dropped from b first: a message replayed after a crash between the
+// write and the offset commit, or a registry batch flushed again, counts
+// once. Deltas with old_known = 0 get the state last counted for their
+// person from person_state.
+func (s *ClickHouseSink) insertDeltas(ctx context.Context, b *Batch, in *refusals) error {
+	if len(b.PersonDeltas) == 0 {
+		return nil
+	}
+	type key struct {
+		batch string
+		seq   uint32
+	}
+	seen := map[key]bool{}
+	var batches []string
+	for _, d := range b.PersonDeltas {
+		k := key{d.Batch, d.Seq}
+		if _, ok := seen[k]; ok {
+			continue
+		}
+		if len(batches) == 0 || batches[len(batches)-1] != d.Batch {
+			batches = append(batches, d.Batch)
+		}
+		seen[k] = false
+	}
+	slices.Sort(batches)
+	batches = slices.Compact(batches)
+	for lo := 0; lo < len(batches); lo += lookupChunk {
+		rows, err := s.Conn.Query(ctx, "SELECT batch, seq FROM person_delta_keys WHERE batch IN ("+quoteList(batches[lo:min(lo+lookupChunk, len(batches))])+")")
+		if err != nil {
+			return fmt.Errorf("read person_delta_keys: %w", err)
+		}
+		for rows.Next() {
+			var k key
+			if err := rows.Scan(&k.batch, &k.seq); err != nil {
+				rows.Close()
+				return fmt.Errorf("read person_delta_keys: %w", err)
+			}
+			seen[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read person_delta_keys: %w", err)
+		}
+	}
+	keep := b.PersonDeltas[:0]
+	var unknown []string
+	for _, d := range b.PersonDeltas {
+		k := key{d.Batch, d.Seq}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true // a second copy in this batch goes too
+		if d.OldKnown == 0 {
+			unknown = append(unknown, d.PersonID)
+		}
+		keep = append(keep, d)
+	}
+	b.PersonDeltas = keep
+	if len(unknown) > 0 {
+		var err error
+		if b.PersonDeltas, err = s.fillOld(ctx, b.PersonDeltas, unknown); err != nil {
+			return err
+		}
+	}
+	return insertRows(ctx, s, "person_deltas", KindPersonDeltas, b.PersonDeltas, in)
+}
+
+// fillOld sets the old state of the deltas with old_known = 0 (persons of
+// ids) to the state person_state last counted for them (none: nothing
+// counted), reading it in pieces of lookupChunk ids, and returns the
+// deltas without those whose old state is the new one (a redelivered
+// person that was counted: nothing to add).
+func (s *ClickHouseSink) fillOld(ctx context.Context, deltas []schemas.PersonDelta, ids []string) ([]schemas.PersonDelta, error) {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	old := map[string]schemas.PersonDelta{}
+	for lo := 0; lo < len(ids); lo += lookupChunk {
+		rows, err := s.Conn.Query(ctx, `SELECT person_id, toUInt16(living), province_code, commune_code, new_province_code, new_commune_code,
+			toUInt16(has_id), toUInt16(cmnd_only), birth_year FROM person_state FINAL WHERE person_id IN (`+quoteList(ids[lo:min(lo+lookupChunk, len(ids))])+")")
+		if err != nil {
+			return nil, fmt.Errorf("read person_state: %w", err)
+		}
+		for rows.Next() {
+			var d schemas.PersonDelta
+			var id string
+			if err := rows.Scan(&id, &d.OldLiving, &d.OldProvinceCode, &d.OldCommuneCode, &d.OldNewProvinceCode, &d.OldNewCommuneCode,
+				&d.OldHasID, &d.OldCMNDOnly, &d.OldBirthYear); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read person_state: %w", err)
+			}
+			old[id] = d
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read person_state: %w", err)
+		}
+	}
+	keep := deltas[:0]
+	for _, d := range deltas {
+		if d.OldKnown == 0 {
+			o := old[d.PersonID]
+			d.OldLiving, d.OldProvinceCode, d.OldCommuneCode = o.OldLiving, o.OldProvinceCode, o.OldCommuneCode
+			d.OldNewProvinceCode, d.OldNewCommuneCode = o.OldNewProvinceCode, o.OldNewCommuneCode
+			d.OldHasID, d.OldCMNDOnly, d.OldBirthYear, d.OldKnown = o.OldHasID, o.OldCMNDOnly, o.OldBirthYear, 1
+			if d.OldLiving == d.Living && (d.Living == 0 || d.OldProvinceCode == d.ProvinceCode && d.OldCommuneCode == d.CommuneCode &&
+				d.OldNewProvinceCode == d.NewProvinceCode && d.OldNewCommuneCode == d.NewCommuneCode && d.OldHasID == d.HasID &&
+				d.OldCMNDOnly == d.CMNDOnly && d.OldBirthYear == d.BirthYear) {
+				continue // nothing changed since it was counted
+			}
+		}
+		keep = append(keep, d)
+	}
+	return keep, nil
+}
+
+// lookupChunk bounds the ids one look-up query lists (a query's text is
+// limited: max_query_size, 256 KiB by default).
+const lookupChunk = 2000
+
+// quoteList formats ss as ClickHouse string literals separated by commas.
+func quoteList(ss []string) string {
+	var b strings.Builder
+	for i, s := range ss {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('\'')
+		for _, c := range []byte(s) {
+			if c == '\'' || c == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		}
+		b.WriteByte('\'')
+	}
+	return b.String()
 }

@@ -24,4 +24,7 @@ const (
 	// KindPersonEvents are merges and splits of persons
 	// (schemas.PersonEvent), for the person_events table.
 	KindPersonEvents = "person_events"
+	// KindPersonDeltas are the registry's coverage deltas of the persons
+	// it wrote (schemas.PersonDelta), for the person_deltas table.
+	KindPersonDeltas = "person_deltas"
 )

@@ -105,6 +105,7 @@ type Output struct {
 	Links     []schemas.Link        // records that are new or moved to another person
 	Conflicts []schemas.Conflict    // conflicts of the persons the batch touched
 	Events    []schemas.PersonEvent // merges and splits
+	Deltas    []schemas.PersonDelta // coverage deltas of Persons (coverage_deltas.go)
 }
 
 // Open opens (or creates) the registry in cfg.Dir. A store written with
@@ -1179,10 +1180,15 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		return nil, err
 	}
 	out.Conflicts = append(out.Conflicts, settled...)
+	if err := r.personDeltas(wb, u, out); err != nil {
+		return nil, err
+	}
 	if len(again) > 0 {
+		n := len(out.Persons)
 		if err := r.current(wb, again, ver, now, out); err != nil {
 			return nil, err
 		}
+		redeliveredDeltas(out, n)
 	}
 	return out, nil
 }

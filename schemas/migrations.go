@@ -93,6 +93,11 @@ var ShardKeys = map[string]string{
 	"coverage_records":  "rand()",
 	"coverage_persons":  "rand()",
 	"coverage_children": "rand()",
+	// The registry's coverage deltas (0013) go to the shard of their
+	// person, whose person_state the views keep there; their keys (what
+	// was inserted) are written by a view on each shard.
+	"person_deltas":     "cityHash64(person_id)",
+	"person_delta_keys": "cityHash64(batch)",
 }
 
 var (
@@ -146,7 +151,15 @@ func clusterStatement(st, cluster string, null map[string]bool) ([]string, error
 		name, cols, engine, args, rest := m[1], m[2], m[3], m[5], m[6]
 		if engine == "Null" {
 			null[name] = true
-			return []string{"CREATE TABLE IF NOT EXISTS " + name + on + "\n" + cols + "\nENGINE = Null" + rest}, nil
+			key, sharded := ShardKeys[name]
+			if !sharded {
+				return []string{"CREATE TABLE IF NOT EXISTS " + name + on + "\n" + cols + "\nENGINE = Null" + rest}, nil
+			}
+			// A sharded input table: the rows go through the
+			// Distributed table to the Null table of their shard, whose
+			// views write that shard's local tables.
+			return []string{"CREATE TABLE IF NOT EXISTS " + local(name) + on + "\n" + cols + "\nENGINE = Null" + rest,
+				"CREATE TABLE IF NOT EXISTS " + name + on + " AS " + local(name) + "\nENGINE = Distributed(" + cluster + ", currentDatabase(), " + local(name) + ", " + key + ")"}, nil
 		}
 		if !strings.HasSuffix(engine, "MergeTree") {
 			return nil, fmt.Errorf("table %s: engine %s has no replicated form", name, engine)

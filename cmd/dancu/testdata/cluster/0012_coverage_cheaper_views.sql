@@ -254,3 +254,4 @@ TRUNCATE TABLE coverage_records_local ON CLUSTER dancu;
 -- existing data only: on one replica of each shard run
 -- INSERT INTO records_local SELECT * FROM records_local FINAL;
 
+
