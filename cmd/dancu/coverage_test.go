@@ -29,6 +29,10 @@ func TestCoverageCommand(t *testing.T) {
 		 VALUES ('r1', 'scan', '40', '412', '16681', '40', '16681', '040190000001'), ('r2', 'csv', '40', '412', '16684', '40', '16681', ''), ('r3', 'csv', '', '', '', '', '', '')`,
 		`INSERT INTO persons (person_id, version, province_code, commune_code, new_province_code, new_commune_code, id_number)
 		 VALUES ('p1', 1, '40', '16681', '40', '16681', '040190000001'), ('p2', 1, '', '', '', '', '')`,
+		// Their coverage deltas, as the registry emits them beside new
+		// persons (migration 0013).
+		`INSERT INTO person_deltas (batch, seq, person_id, version, living, province_code, commune_code, new_province_code, new_commune_code, has_id, old_known)
+		 VALUES ('b1', 0, 'p1', 1, 1, '40', '16681', '40', '16681', 1, 1), ('b1', 1, 'p2', 1, 1, '', '', '', '', 0, 1)`,
 	} {
 		if err := conn.Exec(ctx, q); err != nil {
 			t.Fatal(err)
