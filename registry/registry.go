@@ -619,6 +619,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	type cand struct{ a, b uint64 }
 	var cands []cand
 	mine := map[uint64]bool{} // one record's candidates so far, cleared for the next
+	var kb []byte             // keys are built here (the batch copies them)
 	for i, seq := range newSeqs {
 		// Candidates: members of each block so far (earlier records of
 		// this batch included, as if they had come one by one).
@@ -636,7 +637,8 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			}
 		}
 		for _, rk := range keysOf[i] {
-			wb.Set(blockKey(rk, seq), nil, nil)
+			kb = appendBlockKey(kb[:0], rk, seq)
+			wb.Set(kb, nil, nil)
 			bk := blockID{rk.Rule, rk.Hash}
 			inBatch[bk] = append(inBatch[bk], seq)
 		}
@@ -670,10 +672,6 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		return err
 	}
 	r.stats.CandidateReads += int64(len(stored))
-	seqOfRow := make(map[int32]uint64, len(rowOf))
-	for s, row := range rowOf {
-		seqOfRow[row] = s
-	}
 	pairs := make([][2]int32, len(cands))
 	for i, c := range cands {
 		pairs[i] = [2]int32{rowOf[c.a], rowOf[c.b]}
@@ -684,10 +682,21 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	}
 	r.stats.Comparisons += int64(len(pairs))
 	r.stats.Edges += int64(len(scored))
+	// The scored pairs come in the order given: walk the candidates
+	// alongside for their records' sequence numbers.
+	var w [4]byte
+	c := 0
 	for _, p := range scored {
-		a, b := seqOfRow[p.A], seqOfRow[p.B]
-		wb.Set(adjKey(a, b), f32(p.Weight), nil)
-		wb.Set(adjKey(b, a), f32(p.Weight), nil)
+		for min(pairs[c][0], pairs[c][1]) != p.A || max(pairs[c][0], pairs[c][1]) != p.B {
+			c++
+		}
+		a, b := cands[c].a, cands[c].b
+		c++
+		binary.BigEndian.PutUint32(w[:], math.Float32bits(p.Weight))
+		kb = appendAdjKey(kb[:0], a, b)
+		wb.Set(kb, w[:], nil)
+		kb = appendAdjKey(kb[:0], b, a)
+		wb.Set(kb, w[:], nil)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -44,6 +45,7 @@ func newBenchRegistryCmd(g *globals) *cobra.Command {
 		conflictsOut   string
 		clustersOut    string
 		memProfile     string
+		memLimit       byteSize
 		formats        []string
 	)
 	cmd := &cobra.Command{
@@ -60,6 +62,10 @@ the records are read as import publishes them.`,
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
+			}
+			if memLimit > 0 {
+				debug.SetMemoryLimit(int64(memLimit))
+				debug.SetGCPercent(400)
 			}
 			if dir == "" {
 				d, err := os.MkdirTemp("", "dancu-bench-registry")
@@ -243,6 +249,7 @@ the records are read as import publishes them.`,
 	cmd.Flags().StringSliceVar(&formats, "formats", []string{"csv", "jsonl"}, "formats to generate and feed (csv: the two spreadsheets; jsonl: the scanned forms)")
 	cmd.Flags().StringVar(&conflictsOut, "conflicts", "", "write the conflicts left open in the registry's output to this CSV (the columns of dancu link --conflicts)")
 	cmd.Flags().StringVar(&clustersOut, "clusters", "", "write each record's final person to this CSV (the columns of dancu link --out)")
+	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 4GiB (with GOGC 400: collects rarely until near it, as dancu link does); 0 = the runtime's defaults")
 	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write the allocations profile (pprof allocs: -sample_index=alloc_space) at the end of the run to this file")
 	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
 	return cmd
