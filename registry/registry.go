@@ -620,6 +620,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	var cands []cand
 	mine := map[uint64]bool{} // one record's candidates so far, cleared for the next
 	var kb []byte             // keys are built here (the batch copies them)
+	var wit *pebble.Iterator  // over wb, for the windows of large blocks (members)
+	defer func() {
+		if wit != nil {
+			wit.Close()
+		}
+	}()
 	for i, seq := range newSeqs {
 		// Candidates: members of each block so far (earlier records of
 		// this batch included, as if they had come one by one).
@@ -632,7 +638,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 		for _, rk := range keysOf[i] {
 			bk := blockID{rk.Rule, rk.Hash}
-			if err := r.members(wb, rk, seq, committed[bk], inBatch[bk], add); err != nil {
+			if err := r.members(wb, &wit, rk, seq, committed[bk], inBatch[bk], add); err != nil {
 				return err
 			}
 		}
@@ -778,7 +784,12 @@ func sideWindow(rule settings.BlockingRule) int { return (rule.Window + 1) / 2 }
 // rule's max_block records; else the sideWindow neighbours on each side
 // of the record's sort value (sorted neighbourhood, as offline blocking
 // splits a large block), read through the batch wb, which sees both.
-func (r *Registry) members(wb *pebble.Batch, rk matching.RowKey, seq uint64, committed, batch []uint64, fn func(uint64)) error {
+//
+// *wit is one iterator over wb for all the windows of a batch, created on
+// first use and moved to each block by SetOptions, which also lets it see
+// what wb holds since (a new iterator over an indexed batch opens every
+// level of the store).
+func (r *Registry) members(wb *pebble.Batch, wit **pebble.Iterator, rk matching.RowKey, seq uint64, committed, batch []uint64, fn func(uint64)) error {
 	rule := r.km.Rule(rk.Rule)
 	if rule.MaxBlock <= 0 || len(committed)+len(batch) <= rule.MaxBlock {
 		for _, m := range committed {
@@ -790,24 +801,30 @@ func (r *Registry) members(wb *pebble.Batch, rk matching.RowKey, seq uint64, com
 		return nil
 	}
 	prefix := blockPrefix(rk.Rule, rk.Hash)
-	wit, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
-	if err != nil {
-		return err
+	opts := &pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)}
+	if *wit == nil {
+		it, err := wb.NewIter(opts)
+		if err != nil {
+			return err
+		}
+		*wit = it
+	} else {
+		(*wit).SetOptions(opts)
 	}
-	defer wit.Close()
+	it := *wit
 	me := blockKey(rk, seq)
 	side := sideWindow(rule)
 	k := 0
-	for ok := wit.SeekGE(me); ok && k < side; ok = wit.Next() {
-		fn(seqOfBlockKey(wit.Key()))
+	for ok := it.SeekGE(me); ok && k < side; ok = it.Next() {
+		fn(seqOfBlockKey(it.Key()))
 		k++
 	}
 	k = 0
-	for ok := wit.SeekLT(me); ok && k < side; ok = wit.Prev() {
-		fn(seqOfBlockKey(wit.Key()))
+	for ok := it.SeekLT(me); ok && k < side; ok = it.Prev() {
+		fn(seqOfBlockKey(it.Key()))
 		k++
 	}
-	return wit.Error()
+	return it.Error()
 }
 
 // edge is a stored edge between two records.
