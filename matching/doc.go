@@ -102,10 +102,6 @@
 //   - Summarise gives each person its identification number and status
 //     (confirmed, inferred, conflicting, missing) checked with vn.ID.Check,
 //     and the conflicts: shared_id, two_ids, id_contradicts, grey_zone.
-//   - The registry of dancu link --registry (records and person ids kept
-//     between offline runs) is package registry/offline; the streaming
-//     identity registry, package registry, scores and clusters with this
-//     package through KeyMaker, ScorePairs, Cluster and Summarise.
 //
 // Figures on the benchmarks and on generated populations are in
 // RESULTS.md beside this file.
