@@ -3,6 +3,7 @@ package matching
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching/compare"
@@ -49,6 +50,16 @@ type cLevel struct {
 	thr    float64
 	max    int
 	tf     int // column for term-frequency adjustment, -1 none
+	// mirror is, for a cross level, the earlier comparison holding the
+	// mirror cross level (column and other exchanged: the first name's
+	// "swapped with surname" for the surname's "swapped with first
+	// name"), -1 none; mirrorLevel is that level's gamma there. Both
+	// levels test the same two equalities, so a half swap (one record's
+	// first name is the other's surname, the other names differ) would
+	// hold in both and count twice: it counts in the mirror's comparison,
+	// and here only when both equalities hold (a full swap: two facts) or
+	// the mirror's comparison did not land on its cross level.
+	mirror, mirrorLevel int
 }
 
 type cComparison struct {
@@ -110,7 +121,7 @@ func compile(s *settings.Settings, f *Frame) (*compiled, error) {
 			cc.conf = i
 		}
 		for _, l := range sc.Levels {
-			cl := cLevel{op: opCodes[l.Op], thr: l.Threshold, max: l.Max, tf: -1, other: -1}
+			cl := cLevel{op: opCodes[l.Op], thr: l.Threshold, max: l.Max, tf: -1, other: -1, mirror: -1}
 			var err error
 			if cl.op == opFinestUnit {
 				for _, unit := range l.Columns {
@@ -180,6 +191,23 @@ func compile(s *settings.Settings, f *Frame) (*compiled, error) {
 		}
 		c.veto = append(c.veto, vs)
 		c.hasVeto = c.hasVeto || len(s.Vetoes) > 0
+	}
+	for k := range c.comps {
+		for li := range c.comps[k].levels {
+			l := &c.comps[k].levels[li]
+			if l.op != opCross {
+				continue
+			}
+		mirror:
+			for j := 0; j < k; j++ {
+				for lj, o := range c.comps[j].levels {
+					if o.op == opCross && o.col == l.other && o.other == l.col {
+						l.mirror, l.mirrorLevel = j, lj+1
+						break mirror
+					}
+				}
+			}
+		}
 	}
 	c.unless = make([][]vetoCond, len(c.comps))
 	for _, v := range s.Vetoes {
@@ -251,11 +279,23 @@ func (c *compiled) gamma(f *Frame, k int, a, b int32) uint8 {
 		return 0
 	}
 	for li := range cc.levels {
-		if f.holds(&cc.levels[li], a, b) {
+		l := &cc.levels[li]
+		if f.holds(l, a, b) {
+			if l.mirror >= 0 && !f.fullSwap(l, a, b) && c.gamma(f, l.mirror, a, b) == uint8(l.mirrorLevel) {
+				continue // a half swap, counted in the mirror's comparison
+			}
 			return uint8(li + 1)
 		}
 	}
 	return uint8(len(cc.levels) + 1)
+}
+
+// fullSwap reports whether both equalities of cross level l hold: each
+// record's column value is the other's other-column value.
+func (f *Frame) fullSwap(l *cLevel, a, b int32) bool {
+	c, o := &f.cols[l.col], &f.cols[l.other]
+	ca, cb, oa, ob := c.vals[a], c.vals[b], o.vals[a], o.vals[b]
+	return ca != 0 && ob != 0 && c.dict[ca] == o.dict[ob] && cb != 0 && oa != 0 && c.dict[cb] == o.dict[oa]
 }
 
 func (f *Frame) holds(l *cLevel, a, b int32) bool {
@@ -406,6 +446,16 @@ type weights struct {
 	// folds: comparison k adds nothing when it and into both land on
 	// their first level (Model.Folded).
 	folds []fold
+	// deps: comparison k's level g weighs log2(m/u) less adj when
+	// comparison i lands on level gi (Model.Dependent), sorted by k; when
+	// several hold for one comparison, the largest counts.
+	deps []dep
+}
+
+type dep struct {
+	k, i  int
+	g, gi uint8
+	adj   float64
 }
 
 type fold struct{ k, into int }
@@ -443,6 +493,20 @@ func newWeights(c *compiled, m *settings.Model, prior string) *weights {
 			ws.folds = append(ws.folds, fold{k, into})
 		}
 	}
+	for _, d := range m.Dependent {
+		k, i := c.compIndex(d.Comparison), c.compIndex(d.Given)
+		if k < 0 || i < 0 || k >= len(m.Comparisons) {
+			continue
+		}
+		g, gi := levelIndex(c, k, d.Level), levelIndex(c, i, d.GivenLevel)
+		if g == 0 || gi == 0 || int(g) > len(m.Comparisons[k].U) {
+			continue
+		}
+		if adj := math.Log2(clampP(d.U) / clampP(m.Comparisons[k].U[g-1])); adj > 0 {
+			ws.deps = append(ws.deps, dep{k: k, i: i, g: g, gi: gi, adj: adj})
+		}
+	}
+	sort.SliceStable(ws.deps, func(x, y int) bool { return ws.deps[x].k < ws.deps[y].k })
 	for k, cm := range m.Comparisons {
 		w := make([]float64, len(cm.M)+1)
 		u := make([]float64, len(cm.M)+1)
@@ -523,7 +587,65 @@ func (ws *weights) rawScore(c *compiled, f *Frame, gs []uint8, a, b int32) float
 			total -= w + adj
 		}
 	}
+	if len(ws.deps) > 0 {
+		total -= ws.depAdj(c, f, gs, a, b, true)
+	}
 	return total
+}
+
+// depAdj returns what the dependent levels of gs take off the total
+// weight: per comparison, the largest adjustment among its dependences
+// that hold (none for a comparison folded out), scaled by the
+// comparison's OCR confidence as its weight is when scale is set and
+// rows a, b are given.
+func (ws *weights) depAdj(c *compiled, f *Frame, gs []uint8, a, b int32, scale bool) float64 {
+	total, best, k := 0.0, 0.0, -1
+	flush := func() {
+		if k >= 0 && best > 0 && !ws.foldedOut(k, gs) {
+			if cc := &c.comps[k]; scale && cc.conf >= 0 {
+				best *= math.Min(f.confidence(cc.conf, int(a)), f.confidence(cc.conf, int(b)))
+			}
+			total += best
+		}
+	}
+	for _, d := range ws.deps {
+		if d.k != k {
+			flush()
+			k, best = d.k, 0
+		}
+		if gs[d.k] == d.g && gs[d.i] == d.gi && d.adj > best {
+			best = d.adj
+		}
+	}
+	flush()
+	return total
+}
+
+// depOf returns the adjustment dependence takes off comparison k's weight
+// for levels gs (the largest that holds, as depAdj counts it, unscaled)
+// and the comparison it depends on there, or 0 and -1.
+func (ws *weights) depOf(k int, gs []uint8) (adj float64, given int) {
+	given = -1
+	if ws.foldedOut(k, gs) {
+		return 0, -1
+	}
+	for _, d := range ws.deps {
+		if d.k == k && gs[d.k] == d.g && gs[d.i] == d.gi && d.adj > adj {
+			adj, given = d.adj, d.i
+		}
+	}
+	return adj, given
+}
+
+// levelIndex is the gamma (1-based) of the level of comparison k labelled
+// label, 0 when there is none.
+func levelIndex(c *compiled, k int, label string) uint8 {
+	for li, l := range c.s.Comparisons[k].Levels {
+		if l.Label == label {
+			return uint8(li + 1)
+		}
+	}
+	return 0
 }
 
 // probability converts a match weight (log2 Bayes factor with prior) to a

@@ -72,6 +72,9 @@ func blockingCoverage(c *compiled, bs []*blocker, s *settings.Settings, covered 
 				w -= ws.w[fd.k][1]
 			}
 		}
+		if len(ws.deps) > 0 {
+			w -= ws.depAdj(c, nil, g, 0, 0, false)
+		}
 		if c.hasVeto && w >= ws.vetoCap && c.vetoed(g) {
 			w = ws.vetoCap
 		}

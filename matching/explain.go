@@ -83,6 +83,12 @@ func (x *explainer) explain(a, b int32) *Explanation {
 		if ws.foldedOut(k, gs) {
 			st.Level += " (folded: counted in its twin)"
 			st.Weight, st.TF = 0, 0
+		} else if adj, given := ws.depOf(k, gs); given >= 0 {
+			if cc := &c.comps[k]; cc.conf >= 0 {
+				adj *= math.Min(f.confidence(cc.conf, int(a)), f.confidence(cc.conf, int(b)))
+			}
+			st.Level += " (u given " + s.Comparisons[given].Name + ")"
+			st.Weight -= adj
 		}
 		e.Total += st.Weight + st.TF
 		e.Steps = append(e.Steps, st)

@@ -46,6 +46,9 @@ type TrainReport struct {
 	// Folded are comparisons found to record an earlier one's fact (see
 	// Model.Folded); they are also reported as warnings.
 	Folded []settings.Fold
+	// Dependent are levels whose u is taken given an earlier comparison's
+	// level (see Model.Dependent).
+	Dependent []settings.Dependence
 	// ConfidentPairs are the candidate pairs on the first level of every
 	// comparison; ConfidentRecall that rule's recall among matches (from
 	// m and the values records lack); LambdaConfident the λ they imply
@@ -137,6 +140,10 @@ func (r *TrainReport) String() string {
 		r.Lambda, r.LambdaGlobal, r.LambdaGlobal*float64(r.TotalPairs)/float64(max(r.Records, 1)))
 	for _, o := range r.Outlying {
 		fmt.Fprintf(&b, "m of %s\n", o)
+	}
+	for _, d := range r.Dependent {
+		fmt.Fprintf(&b, "dependent: %s %q given %s %q (u %.3g, %.1f× its u overall, among random non-matching pairs): weighed with that u\n",
+			d.Comparison, d.Level, d.Given, d.GivenLevel, d.U, d.Lift)
 	}
 	if r.Labelled > 0 {
 		fmt.Fprintf(&b, "m of matching levels also from %d labelled pairs\n", r.Labelled)
@@ -262,7 +269,7 @@ func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	if rep.TotalPairs == 0 {
 		return nil, nil, fmt.Errorf("train: no pairs to learn from (%d records)", f.Len())
 	}
-	u, nu, folds := estimateU(f, c, s)
+	u, nu, folds, rpats := estimateU(f, c, s)
 	rep.Folded = folds
 	rep.URandomPairs = nu
 	// A folded comparison (a postcode after its city) does not vote in EM:
@@ -446,6 +453,15 @@ func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	for k, sc := range s.Comparisons {
 		model.Comparisons = append(model.Comparisons, settings.ComparisonModel{Name: sc.Name, M: m[k], U: u[k]})
 	}
+	// In a file small enough that every pair is among the random pairs,
+	// every match is too, and the pairs agreeing on two comparisons are
+	// largely matches the model does not yet tell apart (fake_1000: dates
+	// "depending" on swapped names): dependence is looked for only when
+	// the random pairs are a sample of at most half of all pairs.
+	if 2*nu <= rep.TotalPairs {
+		model.Dependent = findDependence(c, model, rpats)
+	}
+	rep.Dependent = model.Dependent
 	lsrc := fmt.Sprintf("λ by EM over %d candidate pairs", rep.UnionPairs)
 	if rep.LambdaRules > 0 {
 		lsrc = fmt.Sprintf("λ from %d deterministic-rule pairs at recall %.2f (EM: %.3g)", rep.RulePairs, rep.Recall, rep.LambdaEM)
@@ -629,7 +645,7 @@ func norm(p []float64) {
 
 // estimateU counts levels over random pairs (all pairs when few), on
 // all workers.
-func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64, []settings.Fold) {
+func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64, []settings.Fold, patterns) {
 	n := f.Len()
 	var pairs [][2]int32
 	total := totalPairs(f, s.LinkType)
@@ -654,8 +670,10 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 	nc := len(c.comps)
 	counts := make([][][]float64, workers)
 	both := make([][]int64, workers) // both[w][i*nc+j]: i and j on their first level
+	pats := make([]patterns, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
+		pats[w] = patterns{}
 		counts[w] = make([][]float64, nc)
 		for k, cc := range c.comps {
 			counts[w][k] = make([]float64, len(cc.levels)+1)
@@ -672,6 +690,7 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 						counts[w][k][g[k]-1]++
 					}
 				}
+				pats[w][string(g)]++
 				// Dependence is measured on non-matches: pairs some
 				// comparison disagrees on. The random pairs that match
 				// (sharing a number, agreeing on everything) would make
@@ -699,6 +718,11 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 			both[0][x] += v
 		}
 	}
+	for w := 1; w < workers; w++ {
+		for k, v := range pats[w] {
+			pats[0][k] += v
+		}
+	}
 	folds := findFolds(c, counts, both[0])
 	u := make([][]float64, len(c.comps))
 	for k := range c.comps {
@@ -718,7 +742,119 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 			u[k][l] = (v + 0.5) / (tot + 0.5*float64(len(cs)))
 		}
 	}
-	return u, int64(len(pairs)), folds
+	return u, int64(len(pairs)), folds, pats[0]
+}
+
+// Dependence limits (not tuned on labels): a level is taken to depend on
+// an earlier comparison's level when, among the random pairs the model
+// calls non-matches, the two hold together in at least minDependentPairs
+// pairs and the level holds depLift times more often given the earlier
+// one than overall; depRounds rounds let the pairs the dependence itself
+// made look like matches count as the non-matches they are.
+const (
+	minDependentPairs = 5
+	depLift           = 2.0
+	depRounds         = 1
+)
+
+// findDependence finds levels that hold far more often among non-matching
+// random pairs when an earlier comparison lands on a given level than
+// overall: an email's user part made of the first name, agreeing for
+// different people who share a first name. Independence would count that
+// agreement as fresh evidence each time. Each random pattern is weighed
+// as a non-match by one minus the model's posterior (folds and the
+// dependences found so far applied); for each pair of comparisons (i
+// earlier, j later) the level's u given i's level is kept when it lifts
+// u depLift times or more. Folded levels (j into i, both first) and else
+// levels (disagreeing is no evidence of one fact) are left out.
+func findDependence(c *compiled, m *settings.Model, rpats patterns) []settings.Dependence {
+	nc := len(c.comps)
+	if nc < 2 || len(rpats) == 0 {
+		return nil
+	}
+	folded := map[[2]int]bool{}
+	for _, fd := range m.Folded {
+		folded[[2]int{c.compIndex(fd.Into), c.compIndex(fd.Comparison)}] = true
+	}
+	type key struct{ i, gi, j, gj int }
+	type pat struct {
+		g []uint8
+		n float64
+	}
+	ps := make([]pat, 0, len(rpats))
+	for k, n := range rpats {
+		ps = append(ps, pat{[]uint8(k), float64(n)})
+	}
+	var out []settings.Dependence
+	for round := 0; round < depRounds; round++ {
+		mm := *m
+		mm.Dependent = out
+		ws := newWeights(c, &mm, "global")
+		joint := map[key]float64{}
+		marg := map[[3]int]float64{} // i, gi, j: pairs with j not null
+		for _, p := range ps {
+			total := ws.prior
+			for k, l := range p.g {
+				total += ws.w[k][l]
+			}
+			for _, fd := range ws.folds {
+				if ws.sameFact(fd, p.g) {
+					total -= ws.w[fd.k][p.g[fd.k]]
+				}
+			}
+			if len(ws.deps) > 0 {
+				total -= ws.depAdj(c, nil, p.g, 0, 0, false)
+			}
+			non := p.n * (1 - probability(total))
+			for i := 0; i < nc; i++ {
+				gi := int(p.g[i])
+				if gi == 0 || gi == len(ws.w[i])-1 {
+					continue
+				}
+				for j := i + 1; j < nc; j++ {
+					gj := int(p.g[j])
+					if gj == 0 {
+						continue
+					}
+					marg[[3]int{i, gi, j}] += non
+					if gj != len(ws.w[j])-1 {
+						joint[key{i, gi, j, gj}] += non
+					}
+				}
+			}
+		}
+		out = out[:0:0]
+		for k, v := range joint {
+			if v < minDependentPairs || folded[[2]int{k.i, k.j}] && k.gi == 1 && k.gj == 1 {
+				continue
+			}
+			uc := v / marg[[3]int{k.i, k.gi, k.j}]
+			u := m.Comparisons[k.j].U[k.gj-1]
+			if lift := uc / u; lift >= depLift {
+				out = append(out, settings.Dependence{Comparison: c.comps[k.j].name, Level: levelLabel(c, k.j, k.gj),
+					Given: c.comps[k.i].name, GivenLevel: levelLabel(c, k.i, k.gi), U: uc, Lift: math.Round(lift*10) / 10})
+			}
+		}
+	}
+	sort.Slice(out, func(x, y int) bool {
+		a, b := out[x], out[y]
+		if a.Comparison != b.Comparison {
+			return c.compIndex(a.Comparison) < c.compIndex(b.Comparison)
+		}
+		if a.Level != b.Level {
+			return a.Level < b.Level
+		}
+		if a.Given != b.Given {
+			return c.compIndex(a.Given) < c.compIndex(b.Given)
+		}
+		return a.GivenLevel < b.GivenLevel
+	})
+	return out
+}
+
+// levelLabel is the label of level g (1-based) of comparison k.
+func levelLabel(c *compiled, k, g int) string {
+	return c.s.Comparisons[k].Levels[g-1].Label
 }
 
 // findFolds finds comparisons that record the same fact as an earlier

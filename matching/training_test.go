@@ -384,6 +384,65 @@ comparisons:
 	}
 }
 
+// TestCrossHalfSwapCountsOnce checks that a half swap (one record's first
+// name entered as the other's surname, the other names different) lands
+// on the cross level of one comparison only, while a full swap lands on
+// both (two facts), and a half swap whose first comparison is blank still
+// counts in the second. The two cross levels test the same two
+// equalities, so without the rule both would hold for any half swap.
+func TestCrossHalfSwapCountsOnce(t *testing.T) {
+	s, err := settings.Parse([]byte(`
+version: 1
+name: cross
+columns:
+  - {name: first, transforms: [lower]}
+  - {name: last, transforms: [lower]}
+blocking:
+  - {name: last, keys: [last]}
+comparisons:
+  - name: first_name
+    null_columns: [first]
+    levels:
+      - {label: exact, op: exact, column: first}
+      - {label: swapped, op: cross, column: first, other: last}
+  - name: last_name
+    null_columns: [last]
+    levels:
+      - {label: exact, op: exact, column: last}
+      - {label: swapped, op: cross, column: last, other: first}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []map[string]string{
+		{"first": "Anna", "last": "Busch"},
+		{"first": "Busch", "last": "Anna"}, // full swap of row 0
+		{"first": "Busch", "last": "Koch"}, // half: row 0's surname as first name
+		{"first": "", "last": "Anna"},      // half: row 0's first name as surname, no first name
+		{"first": "Anna", "last": "Busch"}, // row 0 again
+	}
+	f := toyFrame(t, s, rows, []string{"a", "b", "c", "d", "e"})
+	c, err := compile(s, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		a, b        int32
+		first, last uint8
+		what        string
+	}{
+		{0, 1, 2, 2, "Anna Busch / Busch Anna (full swap)"},
+		{0, 2, 2, 3, "Anna Busch / Busch Koch (half swap)"},
+		{2, 0, 2, 3, "Busch Koch / Anna Busch (half swap, other order)"},
+		{0, 3, 0, 2, "Anna Busch / (blank) Anna (half swap, first name blank)"},
+		{0, 4, 1, 1, "Anna Busch / Anna Busch"},
+	} {
+		if g0, g1 := c.gamma(f, 0, tc.a, tc.b), c.gamma(f, 1, tc.a, tc.b); g0 != tc.first || g1 != tc.last {
+			t.Errorf("%s: levels first_name %d, last_name %d; want %d, %d", tc.what, g0, g1, tc.first, tc.last)
+		}
+	}
+}
+
 // TestFoldAndConfidentLambda trains on a German-style dedupe (seed 7, not
 // the held-out one) with a city and its postcode written as two
 // comparisons, as a user might: training must fold the postcode into the

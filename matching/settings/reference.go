@@ -312,7 +312,20 @@ divided by ` + "`training.recall`" + ` (default 0.7). Two comparisons of one fac
 postcode and its city: among random pairs where one agrees the other
 nearly always does, far more often than overall) are found and folded: the
 later one adds nothing when both agree or both disagree, and does not vote
-in EM (` + "`model.folded`" + `). ` + "`dancu train`" + ` and
+in EM (` + "`model.folded`" + `). A level that holds among different people far more
+often when an earlier comparison agrees than overall (an email's user part,
+made of the first name, for two people who share a first name) is weighed,
+when both hold, with its u given that level (` + "`model.dependent`" + `; training
+prints each as ` + "`dependent: …`" + `); this is looked for only when the random
+pairs are a sample of at most half of all pairs (in a small file they are
+every pair, every match among them). Two ` + "`cross`" + ` levels reading the same two
+columns (first name "swapped with last", last name "swapped with first")
+count a half swap — one record's first name is the other's last name, the
+other names differ — once, in the earlier comparison; a full swap in both.
+A blank value never counts against a pair: a comparison none of whose
+` + "`null_columns`" + ` one side has lands on its null level (weight 0), and a
+column derived from a blank or missing field (` + "`soundex`" + `, date parts, ` + "`join`" + `)
+is blank too. ` + "`dancu train`" + ` and
 ` + "`link`" + ` warn, and fail with ` + "`--strict`" + `, when comparisons are folded, when a session
 matches over 0.9 of its pairs and claims more matches than the whole model
 (a precise rule such as an identification number does not), when sessions

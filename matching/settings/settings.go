@@ -224,6 +224,18 @@ type Fold struct {
 	Lift       float64 `json:"lift" yaml:"lift"`
 }
 
+// Dependence is a level (Comparison, Level) whose u among non-matching
+// pairs is U when comparison Given lands on GivenLevel: Lift times its
+// overall u.
+type Dependence struct {
+	Comparison string  `json:"comparison" yaml:"comparison"`
+	Level      string  `json:"level" yaml:"level"`
+	Given      string  `json:"given" yaml:"given"`
+	GivenLevel string  `json:"given_level" yaml:"given_level"`
+	U          float64 `json:"u" yaml:"u"`
+	Lift       float64 `json:"lift" yaml:"lift"`
+}
+
 // Veto keeps a pair whose comparison lands on one of Levels (labels, or
 // "else") below the review threshold, whatever the rest of the evidence:
 // twins and siblings share surname, birth date, parents and address but
@@ -323,6 +335,12 @@ type Model struct {
 	// one (training, from random pairs): when both agree on their first
 	// level, the folded one adds no weight.
 	Folded []Fold `json:"folded,omitempty" yaml:"folded,omitempty"`
+	// Dependent are levels found, among random non-matching pairs, to
+	// hold far more often when an earlier comparison agrees than overall
+	// (an email's user part made of the first name): when both hold, the
+	// level's weight takes U, its u given the earlier comparison's level,
+	// instead of its overall u.
+	Dependent []Dependence `json:"dependent,omitempty" yaml:"dependent,omitempty"`
 	// TermFrequencies, when set (matching.FreezeTermFrequencies), are the frozen
 	// frequencies of values in the columns comparisons adjust on (column
 	// → value → share of records); values not listed have TermFloor.

@@ -1,0 +1,166 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching/eval"
+	"github.com/dancu-vn/dancu/matching/settings"
+)
+
+// fakeStyleFrame loads the shipped fake_1000 settings and a FakeStyle set
+// of people persons into a frame.
+func fakeStyleFrame(t *testing.T, people int, seed int64) (*settings.Settings, *Frame, *synth.PeopleSet) {
+	t.Helper()
+	s, err := settings.Load(filepath.Join("settings", "fake_1000.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := synth.FakeStyle(people, seed)
+	f := NewFrame(s)
+	if err := AddTable(f, &Table{Header: ps.Header, Rows: ps.Rows}, &Mapping{ID: "unique_id"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	return s, f, ps
+}
+
+// TestTrainFindsDependentLevel trains the shipped fake_1000 settings on
+// its generator's profile at 20,000 records: the email's "same user part"
+// level (the first eight letters of the address, most often the first
+// name) holds among different people far more often when their first
+// names agree, and training must find that (Model.Dependent) and weigh
+// the pair with that u: a pair agreeing on both scores log2(lift) less
+// than independence says, and ExplainPair shows the same total as the
+// scorer. On a file whose random pairs are all its pairs (1,000
+// records), nothing is looked for.
+func TestTrainFindsDependentLevel(t *testing.T) {
+	s, f, _ := fakeStyleFrame(t, 5000, 7)
+	m, rep, err := Train(context.Background(), f, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d *settings.Dependence
+	for i := range m.Dependent {
+		if x := m.Dependent[i]; x.Comparison == "email" && x.Level == "same user part" && x.Given == "first_name" && x.GivenLevel == "exact" {
+			d = &m.Dependent[i]
+		}
+	}
+	if d == nil {
+		t.Fatalf("no dependence of email's user part on the first name; found %+v", m.Dependent)
+	}
+	if d.Lift < depLift {
+		t.Errorf("lift %.1f < %.1f", d.Lift, depLift)
+	}
+	if want := fmt.Sprintf("dependent: email %q given first_name %q", "same user part", "exact"); !containsLine(rep.String(), want) {
+		t.Errorf("training report does not say %q:\n%s", want, rep)
+	}
+	st := *s
+	st.Model = m
+	c, err := compile(&st, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := newWeights(c, m, st.Training.Prior)
+	indep := *m
+	indep.Dependent = nil
+	ws0 := newWeights(c, &indep, st.Training.Prior)
+	// Find a pair on both levels: same first name, email on "same user part".
+	byFirst := map[uint32][]int32{}
+	fi := f.byName["first_name"]
+	for i := 0; i < f.Len(); i++ {
+		if v := f.cols[fi].vals[i]; v != 0 {
+			byFirst[v] = append(byFirst[v], int32(i))
+		}
+	}
+	g := make([]uint8, len(c.comps))
+	found := false
+	for _, rows := range byFirst {
+		for x := 0; x < len(rows) && !found; x++ {
+			for y := x + 1; y < len(rows) && !found; y++ {
+				for k := range c.comps {
+					g[k] = c.gamma(f, k, rows[x], rows[y])
+				}
+				if g[0] != 1 || g[4] != 2 {
+					continue
+				}
+				found = true
+				a, b := rows[x], rows[y]
+				got, base := ws.score(c, f, g, a, b), ws0.score(c, f, g, a, b)
+				if want := base - math.Log2(d.Lift); math.Abs(got-want) > 0.2 {
+					t.Errorf("pair %s/%s: weight %.2f, want %.2f (independence %.2f less log2 of lift %.1f)", f.ID(int(a)), f.ID(int(b)), got, want, base, d.Lift)
+				}
+				if e := ExplainPair(f, &st, a, b); math.Abs(e.Total-got) > 1e-9 {
+					t.Errorf("explanation total %.4f, scorer %.4f:\n%s", e.Total, got, e)
+				}
+			}
+		}
+		if found {
+			break
+		}
+	}
+	if !found {
+		t.Fatal("no pair with the same first name on email's user part")
+	}
+
+	s, f, _ = fakeStyleFrame(t, 250, 7)
+	m, _, err = Train(context.Background(), f, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Dependent) != 0 {
+		t.Errorf("%d records, every pair a random pair: dependences %+v, want none", f.Len(), m.Dependent)
+	}
+}
+
+func containsLine(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// TestLinkageDoesNotDependOnSize links fake_1000's generator profile
+// (the same per-person record counts and noise) at about 1,000, 5,000
+// and 20,000 records with the shipped settings and the common
+// clustering: pairwise F1 must stay within a band of 0.03 (issue 12,
+// point 2: a linkage rule whose result does not depend on data size for
+// a fixed per-record duplicate rate). The band and seed were fixed before
+// this seed was first run. It does not hold yet: seed 501 gives 0.9285,
+// 0.8961, 0.8834 (spread 0.045; RESULTS.md). On seed 401, where training's
+// dependent levels were developed, 0.896, 0.889, 0.878 (0.018; before
+// them 0.896, 0.889, 0.864, single linkage 0.924, 0.859, 0.579). It takes
+// about 20 s and runs with DANCU_SIZE=1.
+func TestLinkageDoesNotDependOnSize(t *testing.T) {
+	if os.Getenv("DANCU_SIZE") == "" {
+		t.Skip("set DANCU_SIZE=1 (about 20 s)")
+	}
+	const band = 0.03
+	lo, hi := 1.0, 0.0
+	for _, people := range []int{250, 1250, 5000} {
+		s, f, ps := fakeStyleFrame(t, people, 501)
+		res, err := Link(context.Background(), f, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, got := map[string]string{}, map[string]string{}
+		for _, row := range ps.Rows {
+			want[row[0]] = row[6]
+		}
+		for i := 0; i < f.Len(); i++ {
+			got[f.ID(i)] = fmt.Sprint(res.Clusters.Of[i])
+		}
+		m := eval.Clusters(want, got)
+		t.Logf("%d people, %d records: P %.4f R %.4f F1 %.4f", people, f.Len(), m.Precision, m.Recall, m.F1)
+		lo, hi = math.Min(lo, m.F1), math.Max(hi, m.F1)
+	}
+	if hi-lo > band {
+		t.Errorf("F1 from %.4f to %.4f across sizes: spread %.4f > %.2f", lo, hi, hi-lo, band)
+	}
+}
