@@ -334,7 +334,7 @@ type Space struct {
 var spaceNames = map[byte]string{
 	kMeta: "meta", kID: "record ids", kRecord: "records' fields", kPerson: "records' persons",
 	kBlock: "blocking index", kAdj: "edges", kLast: "last output", kConflict: "conflicts",
-	kConflictOf: "conflicts by person", kNumber: "valid numbers", kGuards: "persons' guards",
+	kConflictOf: "conflicts by person", kNumber: "valid numbers", kGuards: "persons' guards", kCoverage: "persons' coverage",
 }
 
 // Space returns what each key space holds, by one scan of the store
