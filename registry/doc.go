@@ -22,12 +22,23 @@
 //   - edges: pairs scored at or above the review threshold, both ways;
 //   - each record's person id.
 //
-// A batch is linked in one Pebble batch, committed at the end: each new
+// Sequence numbers are 5 bytes in keys. The store's comparer splits a
+// blocking-index key after its block (rule and hash), so that the tables'
+// Bloom filters are built over blocks and a block no table holds costs a
+// filter probe (SeekPrefixGE) instead of a seek; the lower levels are
+// compressed with zstd. Registry.Space says what each key space costs.
+//
+// A batch is linked in one Pebble batch, committed at the end in key
+// order (the memtable inserts each key beside the last): each new
 // record is scored only against its blocking candidates (earlier records
 // of the same batch included, so the result does not depend on the batch
 // size). The batch's blocks, the candidates' records, the known ids and
 // the stored persons are each read in key order through one iterator, so
-// that successive seeks start where the last ended. Then the match
+// that successive seeks start where the last ended. Candidates are scored
+// in a frame kept between batches (Config.FrameRows): when it is full, the
+// half used most recently is copied into a new one (matching.RowCopier)
+// and the rest is read from the store again when a batch needs it; the
+// recluster unit copies its rows from that frame too. Then the match
 // components of the new records — records joined by stored edges at or
 // above the match threshold, the only edges the clustering follows — are
 // clustered again with the offline rule, so the partition equals what
