@@ -598,8 +598,11 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	if err != nil {
 		return err
 	}
+	prefix := make([]byte, blockPrefixLen)
+	prefix[0] = kBlock
 	for _, bk := range order {
-		prefix := blockPrefix(bk.rule, bk.hash)
+		prefix[1] = byte(bk.rule)
+		binary.BigEndian.PutUint64(prefix[2:], bk.hash)
 		maxBlock := r.km.Rule(bk.rule).MaxBlock
 		var found []uint64
 		for ok := dbIt.SeekPrefixGE(prefix); ok && bytes.HasPrefix(dbIt.Key(), prefix); ok = dbIt.Next() {
