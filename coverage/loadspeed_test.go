@@ -121,6 +121,10 @@ func matchedMessages(t testing.TB, files, rows int, units []addr, deltas bool) (
 // and their ratio, and the CPU again once the round's merges are done
 // (waited for before the next round starts). DANCU_BENCH_LOAD_FILES (default 20)
 // files of DANCU_BENCH_LOAD_ROWS (default 10,000) records.
+// DANCU_BENCH_LOAD_WAIT_MS sets the load stage's MaxWait (default: its
+// default, 2 s): on a busy machine the stage fetches fewer rows than
+// MaxRows in 2 s and flushes more often, and each flush has fixed costs,
+// so a long wait compares rounds with the same number of flushes.
 func TestLoadSpeed(t *testing.T) {
 	if os.Getenv("DANCU_BENCH_LOAD") == "" {
 		t.Skip("set DANCU_BENCH_LOAD=1 to time the load stage with and without the coverage views")
@@ -179,7 +183,7 @@ func TestLoadSpeed(t *testing.T) {
 		done := make(chan error, 1)
 		cpu0, start := cpuTime(), time.Now()
 		go func() {
-			done <- pipelines.Load(lctx, r, &pipelines.ClickHouseSink{Conn: conn}, pipelines.LoadConfig{}, &st)
+			done <- pipelines.Load(lctx, r, &pipelines.ClickHouseSink{Conn: conn}, pipelines.LoadConfig{MaxWait: time.Duration(envInt("DANCU_BENCH_LOAD_WAIT_MS", 0)) * time.Millisecond}, &st)
 		}()
 		for st.Records.Load()+st.Persons.Load()+st.Links.Load() < int64(total) {
 			select {

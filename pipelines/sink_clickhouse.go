@@ -18,7 +18,10 @@ import (
 
 // ClickHouseSink writes batches to the dancu tables with one batch insert
 // per table. Every table is a ReplacingMergeTree keyed by a deterministic
-// id, so writing a batch twice leaves one copy (at once with FINAL).
+// id, so writing a batch twice leaves one copy (at once with FINAL). A
+// record that appears twice in one batch is inserted once, its last copy
+// (what ReplacingMergeTree keeps; the coverage view on records counts the
+// rows of an insert as they are).
 //
 // A row ClickHouse refuses does not sink the batch. Two kinds of refusal
 // are told apart from the failures of ClickHouse itself:
@@ -65,7 +68,7 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 		max = 1000
 	}
 	in := &refusals{max: max}
-	if err := insertRows(ctx, s, "records", KindRecords, b.Records, in); err != nil {
+	if err := insertRowsAt(ctx, s, "records", KindRecords, b.Records, lastCopies(b.Records), in); err != nil {
 		return err
 	}
 	if err := insertRows(ctx, s, "persons", KindPersons, b.Persons, in); err != nil {
@@ -108,6 +111,33 @@ func (r *refusals) add(row RefusedRow) error {
 }
 
 func insertRows[T any](ctx context.Context, s *ClickHouseSink, table, kind string, rows []T, ref *refusals) error {
+	return insertRowsAt(ctx, s, table, kind, rows, nil, ref)
+}
+
+// lastCopies returns the positions of the last copy of each record in
+// recs, in order, or nil when no record appears twice. The records' view
+// (migration 0014) reads the rows of an insert as they are, so an insert
+// holds one row per record id; ReplacingMergeTree would keep the last
+// one inserted, and so does this.
+func lastCopies(recs []schemas.Record) []int {
+	last := make(map[string]int, len(recs))
+	for i := range recs {
+		last[recs[i].RecordID] = i
+	}
+	if len(last) == len(recs) {
+		return nil
+	}
+	idx := make([]int, 0, len(last))
+	for i := range recs {
+		if last[recs[i].RecordID] == i {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// insertRowsAt inserts rows[i] for i in idx (nil: all rows).
+func insertRowsAt[T any](ctx context.Context, s *ClickHouseSink, table, kind string, rows []T, idx []int, ref *refusals) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -117,9 +147,11 @@ func insertRows[T any](ctx context.Context, s *ClickHouseSink, table, kind strin
 		ctx: ctx, sink: s, table: table, kind: kind, rows: rows, ref: ref,
 		q: fmt.Sprintf("INSERT INTO %s (%s)", table, strings.Join(cols, ", ")),
 	}
-	idx := make([]int, len(rows))
-	for i := range idx {
-		idx[i] = i
+	if idx == nil {
+		idx = make([]int, len(rows))
+		for i := range idx {
+			idx[i] = i
+		}
 	}
 	return in.insert(idx)
 }
