@@ -123,7 +123,7 @@ type gazetteer struct {
 	root  []int32
 	nodes []slot
 	// hot holds, by unit, what scoring a reading reads of every namesake
-	// a name has (a common commune name has dozens): 12 bytes each, in
+	// a name has (a common commune name has dozens): 20 bytes each, in
 	// one array that stays in the cache, where the units are ~200 bytes
 	// each and a reading touched two of their cache lines.
 	hot []unitHot

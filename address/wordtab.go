@@ -5,10 +5,11 @@ import "hash/maphash"
 // wordTable is the gazetteer's words (words: folded word → id, marker)
 // packed for the hot path, where every word of every address searched
 // is looked up once: an open-addressing table of 8-byte slots (a 32-bit
-// hash tag and an index), the words' text in one string — about 200 KB
-// for ~12,000 words, where the map of strings to words was a few times
-// that, spread over the heap, and a lookup in it cost a cache miss or
-// two (it was the single costliest step of reading an address).
+// hash tag and an index; 256 KB for the 8,514 words) and the words' text
+// in one string (60 KB), where a lookup in the map of strings to words
+// probed a group's control word, its slots of string headers and the
+// word's own bytes somewhere on the heap (it was the single costliest
+// step of reading an address).
 type wordTable struct {
 	slots []wordSlot
 	mask  uint32
