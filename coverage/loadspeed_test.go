@@ -135,14 +135,16 @@ func TestLoadSpeed(t *testing.T) {
 	// Two backlogs of the same rows: with the registry's coverage deltas
 	// (read by the rounds with the views) and without (the load stage
 	// without coverage).
-	topics := map[bool]string{true: pipelines.TopicMatched, false: "bench-matched-no-deltas"}
+	topics := map[bool]string{true: "bench-matched-deltas", false: "bench-matched-no-deltas"}
 	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{topics[true]: 1, topics[false]: 1}); err != nil {
 		t.Fatal(err)
 	}
 	var total int
+	counts := map[string]int{}
 	for deltas, topic := range topics {
 		var msgs []kafka.Message
 		msgs, total = matchedMessages(t, files, rows, loadUnits(), deltas)
+		counts[topic] = len(msgs)
 		w, err := kafkax.NewWriter(brokers, topic)
 		if err != nil {
 			t.Fatal(err)
@@ -182,20 +184,20 @@ func TestLoadSpeed(t *testing.T) {
 		lctx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		cpu0, start := cpuTime(), time.Now()
+		// The stage stops when it asks for a message past the backlog:
+		// it then flushes what it holds at once, as at the end of any
+		// backlog, instead of after MaxWait.
+		dr := &drainReader{MessageReader: r, left: counts[topic], cancel: cancel}
 		go func() {
-			done <- pipelines.Load(lctx, r, &pipelines.ClickHouseSink{Conn: conn}, pipelines.LoadConfig{MaxWait: time.Duration(envInt("DANCU_BENCH_LOAD_WAIT_MS", 0)) * time.Millisecond}, &st)
+			done <- pipelines.Load(lctx, dr, &pipelines.ClickHouseSink{Conn: conn}, pipelines.LoadConfig{MaxWait: time.Duration(envInt("DANCU_BENCH_LOAD_WAIT_MS", 0)) * time.Millisecond}, &st)
 		}()
-		for st.Records.Load()+st.Persons.Load()+st.Links.Load() < int64(total) {
-			select {
-			case err := <-done:
-				t.Fatalf("load stage stopped: %v", err)
-			case <-time.After(20 * time.Millisecond):
-			}
+		if err := <-done; err != nil {
+			t.Fatal(err)
 		}
 		wall, cpu := time.Since(start), cpuTime()-cpu0
 		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
+		if n := st.Records.Load() + st.Persons.Load() + st.Links.Load(); n != int64(total) {
+			t.Fatalf("the load stage wrote %d rows, want %d", n, total)
 		}
 		r.Close()
 		// The parts written go on merging after the last flush (more parts
@@ -237,6 +239,27 @@ func TestLoadSpeed(t *testing.T) {
 	wn, cn, mn := sum(res[false])
 	t.Logf("with the views: %.1f%% of the rows/s without them, %.1f%% of the rows per CPU-second (%.1f%% counting the merges after)",
 		100*wn.Seconds()/wv.Seconds(), 100*cn.Seconds()/cv.Seconds(), 100*mn.Seconds()/mv.Seconds())
+}
+
+// drainReader reads left messages, then cancels the load stage (which
+// then flushes what it holds and returns).
+type drainReader struct {
+	pipelines.MessageReader
+	left   int
+	cancel func()
+}
+
+func (d *drainReader) FetchMessage(ctx context.Context) (kafka.Message, error) {
+	if d.left == 0 {
+		d.cancel()
+		<-ctx.Done()
+		return kafka.Message{}, ctx.Err()
+	}
+	m, err := d.MessageReader.FetchMessage(ctx)
+	if err == nil {
+		d.left--
+	}
+	return m, err
 }
 
 // dropCoverageViews detaches the coverage aggregates from records
