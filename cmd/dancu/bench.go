@@ -46,6 +46,7 @@ func newBenchRegistryCmd(g *globals) *cobra.Command {
 		clustersOut    string
 		memProfile     string
 		memLimit       byteSize
+		cacheBytes     byteSize
 		formats        []string
 	)
 	cmd := &cobra.Command{
@@ -90,7 +91,7 @@ the records are read as import publishes them.`,
 			}
 			regDir := filepath.Join(dir, "registry")
 			os.RemoveAll(regDir)
-			reg, err := registry.Open(registry.Config{Dir: regDir, Settings: s, FrameRows: frameRows})
+			reg, err := registry.Open(registry.Config{Dir: regDir, Settings: s, FrameRows: frameRows, CacheBytes: int64(cacheBytes)})
 			if err != nil {
 				return err
 			}
@@ -249,6 +250,7 @@ the records are read as import publishes them.`,
 	cmd.Flags().StringSliceVar(&formats, "formats", []string{"csv", "jsonl"}, "formats to generate and feed (csv: the two spreadsheets; jsonl: the scanned forms)")
 	cmd.Flags().StringVar(&conflictsOut, "conflicts", "", "write the conflicts left open in the registry's output to this CSV (the columns of dancu link --conflicts)")
 	cmd.Flags().StringVar(&clustersOut, "clusters", "", "write each record's final person to this CSV (the columns of dancu link --out)")
+	cmd.Flags().Var(&cacheBytes, "cache", "size of the registry store's block cache, e.g. 256MiB (0: the registry's default)")
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 4GiB (with GOGC 400: collects rarely until near it, as dancu link does); 0 = the runtime's defaults")
 	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write the allocations profile (pprof allocs: -sample_index=alloc_space) at the end of the run to this file")
 	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
