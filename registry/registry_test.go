@@ -583,3 +583,32 @@ func TestPersonCMND(t *testing.T) {
 		t.Errorf("want person rows both with and without a CMND, got %d and %d", with, without)
 	}
 }
+
+// TestWindowsSameForAnyBatchSize checks that a record arriving in a block
+// larger than max_block is compared with the same neighbours whether its
+// earlier block members were committed by earlier batches (one record a
+// batch) or written earlier in its own batch: the window iterator, reused
+// across the blocks of a batch, must see what the batch wrote since it was
+// created (a stale iterator compares fewer pairs in large batches).
+func TestWindowsSameForAnyBatchSize(t *testing.T) {
+	p := generated(t)
+	s := *p.settings
+	s.Blocking = append([]settings.BlockingRule(nil), s.Blocking...)
+	for i := range s.Blocking {
+		if s.Blocking[i].MaxBlock > 0 {
+			s.Blocking[i].MaxBlock, s.Blocking[i].Window = 3, 2
+		}
+	}
+	recs := append([]schemas.Record(nil), p.recs...)
+	rand.New(rand.NewSource(9)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	one, _, reg1 := stream(t, &s, recs, 1)
+	big, _, regBig := stream(t, &s, recs, len(recs))
+	s1, sb := reg1.Stats(), regBig.Stats()
+	t.Logf("one record a batch: %d comparisons, %d edges; one batch: %d comparisons, %d edges", s1.Comparisons, s1.Edges, sb.Comparisons, sb.Edges)
+	if s1.Comparisons != sb.Comparisons || s1.Edges != sb.Edges {
+		t.Errorf("one batch compared %d pairs (%d edges), one record a batch %d (%d edges): want the same", sb.Comparisons, sb.Edges, s1.Comparisons, s1.Edges)
+	}
+	if m := eval.Clusters(one, big); m.F1 != 1 {
+		t.Errorf("pairwise F1 between one batch and one record a batch %.5f, want 1", m.F1)
+	}
+}
