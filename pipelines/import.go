@@ -86,8 +86,11 @@ type Stats struct {
 	PublishedRejects int64 `json:"published_rejects"`
 	Messages         int64 `json:"messages"`
 	// Notes counts the optional fields dropped from accepted rows, by
-	// "field: reason".
-	Notes map[string]int64 `json:"notes,omitempty"`
+	// "field: reason"; NoteExamples names where the first few of each
+	// were (sheet, row, column and value, an identification number
+	// masked), so an operator can find them in the file.
+	Notes        map[string]int64         `json:"notes,omitempty"`
+	NoteExamples map[string][]NoteExample `json:"note_examples,omitempty"`
 	// Sheet and Row are the position of the last row read.
 	Sheet string `json:"last_sheet"`
 	Row   uint32 `json:"last_row"`
@@ -95,6 +98,18 @@ type Stats struct {
 	Done    bool          `json:"done"`
 	Elapsed time.Duration `json:"elapsed_ns"`
 }
+
+// NoteExample is one field dropped from an accepted row: where it was and
+// what it held.
+type NoteExample struct {
+	Sheet  string `json:"sheet,omitempty"`
+	Row    uint32 `json:"row"`
+	Column string `json:"column"`
+	Value  string `json:"value"`
+}
+
+// noteExamples is how many places NoteExamples keeps for each note.
+const noteExamples = 3
 
 // Count adds one input item to s: rows read = accepted + rejected, in
 // total and for the item's sheet, and the notes of an accepted record.
@@ -128,7 +143,14 @@ func (s *Stats) Count(it ingest.Item) {
 			if s.Notes == nil {
 				s.Notes = map[string]int64{}
 			}
-			s.Notes[note.Field+": "+note.Reason]++
+			k := note.Field + ": " + note.Reason
+			s.Notes[k]++
+			if len(s.NoteExamples[k]) < noteExamples {
+				if s.NoteExamples == nil {
+					s.NoteExamples = map[string][]NoteExample{}
+				}
+				s.NoteExamples[k] = append(s.NoteExamples[k], NoteExample{Sheet: sheet, Row: row, Column: note.Column, Value: note.Value})
+			}
 		}
 		return
 	}
@@ -181,6 +203,12 @@ func (s *Stats) clone() Stats {
 		c.Notes = make(map[string]int64, len(s.Notes))
 		for k, v := range s.Notes {
 			c.Notes[k] = v
+		}
+	}
+	if s.NoteExamples != nil {
+		c.NoteExamples = make(map[string][]NoteExample, len(s.NoteExamples))
+		for k, v := range s.NoteExamples {
+			c.NoteExamples[k] = append([]NoteExample(nil), v...)
 		}
 	}
 	return c

@@ -549,3 +549,63 @@ func TestStatsAccount(t *testing.T) {
 		t.Errorf("items and reader disagree: %v", err)
 	}
 }
+
+// TestStatsNoteExamples checks that the fields dropped from accepted rows
+// are counted by reason and that the first few of each are named by row,
+// column and value (an identification number masked), read from a real
+// file through ingest.
+func TestStatsNoteExamples(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "list.csv")
+	rows := "ho_ten,ngay_sinh,so_dinh_danh\n"
+	for i := 0; i < 5; i++ {
+		rows += fmt.Sprintf("Nguyễn Văn A%d,32/13/1990,0010900123\n", i)
+	}
+	rows += "Trần Thị B,01/02/1991,\n"
+	if err := os.WriteFile(path, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := ingest.Open(path, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var st Stats
+	for {
+		it, err := src.Next()
+		if err != nil {
+			break
+		}
+		st.Count(it)
+	}
+	if st.Accepted != 6 {
+		t.Fatalf("accepted %d rows, want 6", st.Accepted)
+	}
+	var dateKey, idKey string
+	for k := range st.Notes {
+		switch {
+		case strings.HasPrefix(k, "birth_date:"):
+			dateKey = k
+		case strings.HasPrefix(k, "id_number:"):
+			idKey = k
+		}
+	}
+	if st.Notes[dateKey] != 5 || st.Notes[idKey] != 5 {
+		t.Fatalf("notes %v: want 5 dropped dates and 5 dropped numbers", st.Notes)
+	}
+	dates, ids := st.NoteExamples[dateKey], st.NoteExamples[idKey]
+	if len(dates) != noteExamples || len(ids) != noteExamples {
+		t.Fatalf("examples %v: want %d of each", st.NoteExamples, noteExamples)
+	}
+	if d := dates[0]; d.Row != 2 || d.Column != "ngay_sinh" || d.Value != "32/13/1990" {
+		t.Errorf("first dropped date %+v: want row 2, column ngay_sinh, value 32/13/1990", d)
+	}
+	if d := dates[2]; d.Row != 4 {
+		t.Errorf("third dropped date at row %d, want 4", d.Row)
+	}
+	if v := ids[0].Value; strings.Contains(v, "0010900123") || v == "" {
+		t.Errorf("dropped number shown as %q: want it masked", v)
+	}
+	if ids[0].Column != "so_dinh_danh" {
+		t.Errorf("dropped number's column %q, want so_dinh_danh", ids[0].Column)
+	}
+}

@@ -486,6 +486,16 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 		sort.Strings(keys)
 		for _, k := range keys {
 			fmt.Fprintf(w, "    %6d  %s\n", st.Notes[k], k)
+			for _, e := range st.NoteExamples[k] {
+				where := fmt.Sprintf("row %d", e.Row)
+				if e.Sheet != "" {
+					where = fmt.Sprintf("sheet %q %s", e.Sheet, where)
+				}
+				fmt.Fprintf(w, "            %s, column %q: %q\n", where, e.Column, e.Value)
+			}
+			if n := int64(len(st.NoteExamples[k])); st.Notes[k] > n {
+				fmt.Fprintf(w, "            … and %d more\n", st.Notes[k]-n)
+			}
 		}
 	}
 }
