@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -64,10 +63,7 @@ the records are read as import publishes them.`,
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			if memLimit > 0 {
-				debug.SetMemoryLimit(int64(memLimit))
-				debug.SetGCPercent(400)
-			}
+			applyMemoryLimit(memLimit)
 			if dir == "" {
 				d, err := os.MkdirTemp("", "dancu-bench-registry")
 				if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
 
 	"github.com/dustin/go-humanize"
 )
@@ -30,3 +31,13 @@ func (b *byteSize) Set(s string) error {
 }
 
 func (b *byteSize) Type() string { return "size" }
+
+// applyMemoryLimit sets the Go runtime's soft memory limit to b with GOGC
+// 400 (collect rarely until near the limit: linking and the registry
+// allocate many short-lived values); 0 leaves the runtime's defaults.
+func applyMemoryLimit(b byteSize) {
+	if b > 0 {
+		debug.SetMemoryLimit(int64(b))
+		debug.SetGCPercent(400)
+	}
+}

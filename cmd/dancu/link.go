@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -268,12 +267,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			if memLimit > 0 {
-				// Collect rarely until near the limit: linking allocates
-				// many small values while reading.
-				debug.SetMemoryLimit(int64(memLimit))
-				debug.SetGCPercent(400)
-			}
+			applyMemoryLimit(memLimit)
 			start := time.Now()
 			var s *settings.Settings
 			var f *matching.Frame

@@ -21,6 +21,7 @@ func newRunCmd(g *globals) *cobra.Command {
 		every        time.Duration
 		scaleOut     bool
 		instance     string
+		memLimit     byteSize
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -58,6 +59,7 @@ loads) is the living persons ClickHouse holds, as dancu coverage counts
 them. The drain and the stop are logged with the lags left.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			applyMemoryLimit(memLimit)
 			brokers, err := kafkax.SplitBrokers(g.kafka)
 			if err != nil {
 				return fmt.Errorf("--kafka: %w", err)
@@ -134,6 +136,7 @@ them. The drain and the stop are logged with the lags left.`,
 	cmd.Flags().StringVar(&instance, "score-instance", "0/1", "with --stages score: this instance i of K (i/K)")
 	cmd.Flags().StringVar(&settingsPath, "settings", "", "matching settings with a trained model (dancu train); default: the trained Vietnamese model embedded in the binary")
 	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics on this host:port (e.g. 127.0.0.1:9464)")
+	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 4GiB (with GOGC 400: the registry's garbage collection falls from about 12% to 4% of the CPU at 1M records); 0 = the runtime's defaults")
 	cmd.Flags().DurationVar(&every, "progress", 5*time.Second, "log the stage counters and each stage's lag this often while there is work (0: never)")
 	return cmd
 }
