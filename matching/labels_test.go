@@ -3,6 +3,7 @@ package matching
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -88,5 +89,38 @@ func TestTrainLabels(t *testing.T) {
 				t.Errorf("%s m[%d] %.6f with only non-match labels, %.6f without", c.Name, l, c.M[l], base.Comparisons[i].M[l])
 			}
 		}
+	}
+}
+
+// TestTrainWarnsOfUnknownLabels checks that labelled pairs naming records
+// the input does not hold (a label file written with the sources' own
+// codes) are reported in a training warning, not dropped without a word,
+// and that known ones raise none.
+func TestTrainWarnsOfUnknownLabels(t *testing.T) {
+	s, err := settings.Parse([]byte(toySettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, _ := toyRows(300, 3)
+	f := toyFrame(t, s, rows, ids)
+	warned := func(labels []LabelledPair) string {
+		_, rep, err := Train(context.Background(), f, s, labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range rep.Warnings {
+			if strings.Contains(w, "labelled pairs name a record not in the input") {
+				return w
+			}
+		}
+		return ""
+	}
+	known := []LabelledPair{{A: ids[0], B: ids[1]}, {A: ids[2], B: ids[3], Match: true}}
+	if w := warned(known); w != "" {
+		t.Errorf("known labels warned: %s", w)
+	}
+	w := warned(append(known, LabelledPair{A: "HS-0042", B: ids[4], Match: true}, LabelledPair{A: ids[5], B: "HS-0043"}))
+	if !strings.Contains(w, "2 of 4") || !strings.Contains(w, `"HS-0042"`) {
+		t.Errorf("warning %q: want 2 of 4 pairs unknown, the first HS-0042", w)
 	}
 }

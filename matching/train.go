@@ -449,6 +449,9 @@ func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 		rep.Lambda = clampP(rep.LambdaRules * float64(rep.TotalPairs) / float64(max(rep.UnionPairs, 1)))
 	}
 	rep.Warnings = trainWarnings(rep, c)
+	if w := unknownLabels(f, labels); w != "" {
+		rep.Warnings = append(rep.Warnings, w)
+	}
 	model := &settings.Model{Lambda: clampP(rep.Lambda), LambdaGlobal: clampP(rep.LambdaGlobal), Folded: folds}
 	for k, sc := range s.Comparisons {
 		model.Comparisons = append(model.Comparisons, settings.ComparisonModel{Name: sc.Name, M: m[k], U: u[k]})
@@ -1020,6 +1023,29 @@ func mixCounts(p, counts [][]float64, weight float64, clamp func(float64) float6
 			p[k][l] = clamp((counts[k][l] + weight*p[k][l]) / (tot + weight))
 		}
 	}
+}
+
+// unknownLabels says how many labelled pairs name a record the frame
+// does not hold (they are not used), with the first such id: a label file
+// written with the sources' own codes instead of the records' ids would
+// otherwise change nothing without a word. "" when every pair is known.
+func unknownLabels(f *Frame, labels []LabelledPair) string {
+	n, first := 0, ""
+	for _, lp := range labels {
+		for _, id := range []string{lp.A, lp.B} {
+			if _, ok := f.Index(id); !ok {
+				if n == 0 {
+					first = id
+				}
+				n++
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d labelled pairs name a record not in the input (the first: %q) and were not used: labels name records by their record_id, as dancu link writes it, not by a source's own codes", n, len(labels), first)
 }
 
 // labelledM mixes the level counts of labelled matching pairs into m,
