@@ -224,23 +224,29 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 		} else {
 			c.vals = append(c.vals, c.intern(v))
 		}
+		b := uint8(255)
 		if c.spec.Confidence != "" && conf != nil {
 			if x, ok := conf(c.spec.Confidence); ok {
-				if c.conf == nil {
-					c.conf = make([]uint8, row, cap(c.vals))
-					for k := range c.conf {
-						c.conf[k] = 255
-					}
-				}
-				c.conf = append(c.conf, ConfidenceByte(x))
-				continue
+				b = ConfidenceByte(x)
 			}
 		}
-		if c.conf != nil {
-			c.conf = append(c.conf, 255)
-		}
+		c.appendConf(row, b)
 	}
 	return nil
+}
+
+// appendConf records row's confidence byte b (255: none). The column keeps
+// no confidences until a row has one; the rows before it then get 255.
+func (c *column) appendConf(row int, b uint8) {
+	if c.conf == nil && b != 255 {
+		c.conf = make([]uint8, row, cap(c.vals))
+		for k := range c.conf {
+			c.conf[k] = 255
+		}
+	}
+	if c.conf != nil {
+		c.conf = append(c.conf, b)
+	}
 }
 
 // clean returns v trimmed, or "" when it is one of the column's missing

@@ -66,15 +66,7 @@ func (rc *RowCopier) Copy(i int) error {
 		if s.conf != nil {
 			c = s.conf[i]
 		}
-		if d.conf == nil && c != 255 {
-			d.conf = make([]uint8, row, cap(d.vals))
-			for k := range d.conf {
-				d.conf[k] = 255
-			}
-		}
-		if d.conf != nil {
-			d.conf = append(d.conf, c)
-		}
+		d.appendConf(row, c)
 	}
 	return nil
 }
