@@ -134,22 +134,21 @@ func prefixEnd(p []byte) []byte {
 }
 
 func getUint64(r pebble.Reader, key []byte) (uint64, bool, error) {
-	v, c, err := r.Get(key)
-	if errors.Is(err, pebble.ErrNotFound) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, err
-	}
-	defer c.Close()
-	if len(v) != 8 {
-		return 0, false, fmt.Errorf("key %q: value of %d bytes, want 8", key, len(v))
-	}
-	return binary.BigEndian.Uint64(v), true, nil
+	return getValue(r, key, func(v []byte) (uint64, error) {
+		if len(v) != 8 {
+			return 0, fmt.Errorf("value of %d bytes, want 8", len(v))
+		}
+		return binary.BigEndian.Uint64(v), nil
+	})
 }
 
 // getSeqValue reads a sequence number stored as a value (seqValue).
 func getSeqValue(r pebble.Reader, key []byte) (uint64, bool, error) {
+	return getValue(r, key, parseSeq)
+}
+
+// getValue reads key and parses its value; false when it is absent.
+func getValue(r pebble.Reader, key []byte, parse func([]byte) (uint64, error)) (uint64, bool, error) {
 	v, c, err := r.Get(key)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return 0, false, nil
@@ -158,11 +157,11 @@ func getSeqValue(r pebble.Reader, key []byte) (uint64, bool, error) {
 		return 0, false, err
 	}
 	defer c.Close()
-	seq, err := parseSeq(v)
+	x, err := parse(v)
 	if err != nil {
 		return 0, false, fmt.Errorf("key %q: %w", key, err)
 	}
-	return seq, true, nil
+	return x, true, nil
 }
 
 func u64(x uint64) []byte { return binary.BigEndian.AppendUint64(nil, x) }
