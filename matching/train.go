@@ -166,65 +166,107 @@ func (r *TrainReport) String() string {
 // patterns counts candidate pairs by their comparison vector.
 type patterns map[string]int64
 
-func (c *compiled) collect(f *Frame, bs []*blocker, r int, union bool, sample uint64) (patterns, int64) {
-	p, n, _ := c.collectCovered(f, bs, r, union, sample, false)
-	return p, n
+// candidateVectors is what one pass over the candidate pairs (the union
+// of the blocking rules, each pair once) counts for training: the pairs
+// by comparison vector, by vector and the rules that make them (for the
+// coverage estimate), and, per EM session, the vectors of the pairs its
+// rule makes.
+type candidateVectors struct {
+	union   patterns
+	covered patterns // vector followed by a four-byte mask of the first 32 rules
+	sess    []patterns
+	sessN   []int64 // pairs per session
+	pairs   int64
 }
 
-// collectCovered is collect; with covered set it also counts the pairs
-// by their comparison vector followed by the rules that make them (a
-// bit mask, four bytes, of the first 32 rules) for the coverage
-// estimate.
-func (c *compiled) collectCovered(f *Frame, bs []*blocker, r int, union bool, sample uint64, covered bool) (patterns, int64, patterns) {
-	nc := len(c.comps)
-	local := make([]patterns, workers)
-	localCov := make([]patterns, workers)
-	counts := make([]int64, workers)
-	bufs := make([][]uint8, workers)
-	for w := range local {
-		local[w] = patterns{}
-		localCov[w] = patterns{}
-		bufs[w] = make([]uint8, nc+4)
+// collectCandidates compares every candidate pair once and counts its
+// vector in the union, in covered (with the mask of the rules that make
+// it; when covered is set) and in the session of every rule in sessRules
+// that makes it. A session's counts are those of all its rule's pairs,
+// as if that rule's pairs had been compared on their own: a pair several
+// rules make is compared once instead of once per rule.
+func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocker, sessRules []int, covered bool) (*candidateVectors, error) {
+	nc, nr, ns := len(c.comps), len(bs), len(sessRules)
+	// Per worker: vectors interned to local ids, counts by id.
+	type local struct {
+		ids   map[string]int32
+		vecs  []string
+		union []int64
+		cov   map[uint64]int64 // id<<32 | rule mask
+		sess  [][]int64
+		g     []uint8
+		in    []bool
 	}
-	forPairs(f, bs, r, union, c.s.LinkType, func(w int, i, j int32) {
-		if sample > 1 && pairHash(i, j)%sample != 0 {
-			return
+	ls := make([]*local, workers)
+	for w := range ls {
+		ls[w] = &local{ids: map[string]int32{}, cov: map[uint64]int64{}, sess: make([][]int64, ns),
+			g: make([]uint8, nc), in: make([]bool, nr)}
+	}
+	for r := range bs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		g := bufs[w]
-		for k := 0; k < nc; k++ {
-			g[k] = c.gamma(f, k, i, j)
-		}
-		local[w][string(g[:nc])]++
-		counts[w]++
-		if covered {
+		forPairs(f, bs, r, true, c.s.LinkType, func(w int, i, j int32) {
+			l := ls[w]
+			g := l.g
+			for k := 0; k < nc; k++ {
+				g[k] = c.gamma(f, k, i, j)
+			}
+			id, ok := l.ids[string(g)]
+			if !ok {
+				id = int32(len(l.vecs))
+				v := string(g)
+				l.ids[v] = id
+				l.vecs = append(l.vecs, v)
+				l.union = append(l.union, 0)
+				for s := range l.sess {
+					l.sess[s] = append(l.sess[s], 0)
+				}
+			}
+			l.union[id]++
+			// Earlier rules do not make the pair (it would have come
+			// with them); later ones may.
 			var mask uint32
-			for q := 0; q < len(bs) && q < 32; q++ {
-				if q == r || bs[q].covers(i, j) {
+			for q := range l.in {
+				l.in[q] = q == r || q > r && bs[q].covers(i, j)
+				if l.in[q] && q < 32 {
 					mask |= 1 << q
 				}
 			}
-			g[nc], g[nc+1], g[nc+2], g[nc+3] = byte(mask), byte(mask>>8), byte(mask>>16), byte(mask>>24)
-			localCov[w][string(g)]++
-		}
-	})
-	out, cov := local[0], localCov[0]
-	total := counts[0]
-	for w := 1; w < workers; w++ {
-		for k, v := range local[w] {
-			out[k] += v
-		}
-		for k, v := range localCov[w] {
-			cov[k] += v
-		}
-		total += counts[w]
+			if covered {
+				l.cov[uint64(id)<<32|uint64(mask)]++
+			}
+			for s, q := range sessRules {
+				if l.in[q] {
+					l.sess[s][id]++
+				}
+			}
+		})
 	}
-	return out, total, cov
-}
-
-func pairHash(i, j int32) uint64 {
-	h := uint64(i)*0x9E3779B97F4A7C15 ^ uint64(j)*0xC2B2AE3D27D4EB4F
-	h ^= h >> 31
-	return h * 0x94D049BB133111EB >> 7
+	out := &candidateVectors{union: patterns{}, covered: patterns{}, sess: make([]patterns, ns), sessN: make([]int64, ns)}
+	for s := range out.sess {
+		out.sess[s] = patterns{}
+	}
+	key := make([]byte, nc+4)
+	for _, l := range ls {
+		for id, v := range l.vecs {
+			out.union[v] += l.union[id]
+			out.pairs += l.union[id]
+			for s := range l.sess {
+				if n := l.sess[s][id]; n > 0 {
+					out.sess[s][v] += n
+					out.sessN[s] += n
+				}
+			}
+		}
+		for k, n := range l.cov {
+			mask := uint32(k)
+			copy(key, l.vecs[k>>32])
+			key[nc], key[nc+1], key[nc+2], key[nc+3] = byte(mask), byte(mask>>8), byte(mask>>16), byte(mask>>24)
+			out.covered[string(key)] += n
+		}
+	}
+	return out, nil
 }
 
 // totalPairs is the number of pairs the link type allows without blocking.
@@ -243,10 +285,6 @@ func totalPairs(f *Frame, linkType string) int64 {
 	}
 	return n*(n-1)/2 - same
 }
-
-// maxSessionPairs caps the pairs of one EM session; larger sessions are
-// sampled deterministically.
-const maxSessionPairs = 20_000_000
 
 // Train estimates the model of s on the records of f without labels: u
 // from random pairs, m by EM over each training rule's pairs (comparisons
@@ -299,28 +337,27 @@ func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 			ruleNames = append(ruleNames, r.Name)
 		}
 	}
-	for _, name := range ruleNames {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		r := -1
+	sessRules := make([]int, len(ruleNames))
+	for x, name := range ruleNames {
+		sessRules[x] = -1
 		for i, br := range s.Blocking {
 			if br.Name == name {
-				r = i
+				sessRules[x] = i
 			}
 		}
-		if r < 0 {
+		if sessRules[x] < 0 {
 			return nil, nil, fmt.Errorf("train: unknown training rule %q", name)
 		}
-		var pairs int64
-		for k := range bs[r].blocks {
-			pairs += bs[r].blockPairs(k)
-		}
-		sample := uint64(1)
-		if pairs > maxSessionPairs {
-			sample = uint64(pairs/maxSessionPairs + 1)
-		}
-		pats, np := c.collect(f, bs, r, false, sample)
+	}
+	// One pass compares every candidate pair once; each session takes the
+	// vectors of its rule's pairs from it, and λ those of all.
+	cv, err := c.collectCandidates(ctx, f, bs, sessRules, len(bs) >= 2)
+	if err != nil {
+		return nil, nil, err
+	}
+	for x, name := range ruleNames {
+		r := sessRules[x]
+		pats, np := cv.sess[x], cv.sessN[x]
 		var ruleCols []int
 		for _, p := range bs[r].parts {
 			ruleCols = append(ruleCols, p.col)
@@ -408,17 +445,8 @@ func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 		rep.LabelledNonMatches = labelledU(f, c, labels, u, nu)
 	}
 	// λ over the union of candidate pairs, m and u fixed.
-	union, covered := patterns{}, patterns{}
-	for r := range bs {
-		pats, np, cov := c.collectCovered(f, bs, r, true, 1, len(bs) >= 2)
-		rep.UnionPairs += np
-		for k, v := range pats {
-			union[k] += v
-		}
-		for k, v := range cov {
-			covered[k] += v
-		}
-	}
+	union, covered := cv.union, cv.covered
+	rep.UnionPairs = cv.pairs
 	all := make([]bool, len(c.comps))
 	for k := range all {
 		all[k] = true
