@@ -197,42 +197,63 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 	f.src = append(f.src, uint16(source))
 	for ci := range f.cols {
 		c := &f.cols[ci]
-		var raw string
-		if p := c.spec.DateParts; p != nil {
-			raw = c.partsText(get, p)
-		} else if len(c.spec.Join) > 0 {
-			var parts []string
-			for _, in := range c.spec.Join {
-				if v := c.clean(get(in)); v != "" {
-					parts = append(parts, v)
-				}
-			}
-			raw = strings.Join(parts, " ")
-		} else {
-			raw = c.clean(get(c.spec.From))
-		}
-		v := applyTransforms(raw, c.spec.Transforms)
+		v, d := c.value(get)
 		if c.date {
-			d := parseDateAs(v, c.spec.DateFormat, c.spec.Pivot)
-			if d == 0 && v != "" {
-				if c.unread == 0 {
-					c.firstUnread = id
-				}
-				c.unread++
-			}
-			c.vals = append(c.vals, d)
+			c.addDate(id, v, d)
 		} else {
 			c.vals = append(c.vals, c.intern(v))
 		}
-		b := uint8(255)
-		if c.spec.Confidence != "" && conf != nil {
-			if x, ok := conf(c.spec.Confidence); ok {
-				b = ConfidenceByte(x)
-			}
-		}
-		c.appendConf(row, b)
+		c.appendConf(row, c.confByte(conf))
 	}
 	return nil
+}
+
+// value reads the column's input fields through get and returns its value
+// cleaned and transformed, and for a date column the packed date (0 when
+// missing or unreadable). It touches nothing shared but the column's
+// settings, so batches are prepared on any goroutine (Batch.Add).
+func (c *column) value(get Getter) (string, uint32) {
+	var raw string
+	if p := c.spec.DateParts; p != nil {
+		raw = c.partsText(get, p)
+	} else if len(c.spec.Join) > 0 {
+		var parts []string
+		for _, in := range c.spec.Join {
+			if v := c.clean(get(in)); v != "" {
+				parts = append(parts, v)
+			}
+		}
+		raw = strings.Join(parts, " ")
+	} else {
+		raw = c.clean(get(c.spec.From))
+	}
+	v := applyTransforms(raw, c.spec.Transforms)
+	if c.date {
+		return v, parseDateAs(v, c.spec.DateFormat, c.spec.Pivot)
+	}
+	return v, 0
+}
+
+// addDate appends record id's packed date d, counting v as unread when it
+// is not blank but gave no date.
+func (c *column) addDate(id, v string, d uint32) {
+	if d == 0 && v != "" {
+		if c.unread == 0 {
+			c.firstUnread = id
+		}
+		c.unread++
+	}
+	c.vals = append(c.vals, d)
+}
+
+// confByte returns the column's confidence byte from conf (255: none).
+func (c *column) confByte(conf ConfidenceGetter) uint8 {
+	if c.spec.Confidence != "" && conf != nil {
+		if x, ok := conf(c.spec.Confidence); ok {
+			return ConfidenceByte(x)
+		}
+	}
+	return 255
 }
 
 // appendConf records row's confidence byte b (255: none). The column keeps
@@ -406,10 +427,16 @@ func (c *column) intern(v string) uint32 {
 	if v == "" {
 		return 0
 	}
+	return c.internHash(v, valueHash(v))
+}
+
+// internHash is intern of a value that is not empty, with its hash
+// (valueHash) given.
+func (c *column) internHash(v string, h uint64) uint32 {
 	if c.index == nil {
 		c.index = newInternTable(c.dict, len(c.dict))
 	}
-	id, added := c.index.find(v, c.dict)
+	id, added := c.index.findHash(v, h, c.dict)
 	if added {
 		c.dict = append(c.dict, v)
 		if c.spec.Kind == "text" {

@@ -15,6 +15,7 @@ type internTable struct {
 	slots []uint64 // hash>>32<<32 | id; 0 = empty
 	lo    []uint32 // per id: the low half of its value's hash (0 for id 0)
 	n     int      // ids in the table
+	sink  uint64   // what touch read (kept, so that its loads are not dropped)
 }
 
 var internSeed = maphash.MakeSeed()
@@ -66,7 +67,14 @@ func (t *internTable) place(hi uint64, lo uint32, id uint32) {
 // id it gets: len(dict), placed in the table (the caller appends v to
 // dict). added says which.
 func (t *internTable) find(v string, dict []string) (id uint32, added bool) {
-	h := maphash.String(internSeed, v)
+	return t.findHash(v, maphash.String(internSeed, v), dict)
+}
+
+// valueHash is the hash find and findHash key a value by.
+func valueHash(v string) uint64 { return maphash.String(internSeed, v) }
+
+// findHash is find with v's hash (valueHash) given, computed ahead.
+func (t *internTable) findHash(v string, h uint64, dict []string) (id uint32, added bool) {
 	hi, lo := h>>32, uint32(h)
 	mask := uint64(len(t.slots) - 1)
 	for i := uint64(lo) & mask; ; i = (i + 1) & mask {
@@ -86,4 +94,32 @@ func (t *internTable) find(v string, dict []string) (id uint32, added bool) {
 	t.place(hi, lo, id)
 	t.n++
 	return id, true
+}
+
+// touch reads, for each value of vals not empty, the slot its hash hs
+// starts from and, when that slot holds a value with the same high half,
+// the value's text in dict: loads that do not depend on one another, so
+// the processor overlaps their cache misses, where the lookups one after
+// the other (each waiting for its slot, then its text) would take them
+// one at a time. It returns what it read, for the caller to keep.
+func (t *internTable) touch(vals []string, hs []uint64, dict []string) uint64 {
+	mask := uint64(len(t.slots) - 1)
+	var sum uint64
+	for i, v := range vals {
+		if v != "" {
+			sum += t.slots[uint64(uint32(hs[i]))&mask]
+		}
+	}
+	for i, v := range vals {
+		if v == "" {
+			continue
+		}
+		s := t.slots[uint64(uint32(hs[i]))&mask]
+		if s != 0 && s>>32 == hs[i]>>32 {
+			if d := dict[uint32(s)]; d != "" {
+				sum += uint64(d[0])
+			}
+		}
+	}
+	return sum
 }

@@ -110,12 +110,17 @@ func (o *linkOptions) labelled(add adder) func(id, label string, source int, get
 		if err := add(id, source, get, conf); err != nil {
 			return err
 		}
-		if label == id {
-			label = ""
-		}
-		o.labels = append(o.labels, strings.Clone(label)) // not a slice of the whole source line
+		o.addLabel(id, label)
 		return nil
 	}
+}
+
+// addLabel records the label of the record added last.
+func (o *linkOptions) addLabel(id, label string) {
+	if label == id {
+		label = ""
+	}
+	o.labels = append(o.labels, strings.Clone(label)) // not a slice of the whole source line
 }
 
 // read feeds every input record to add: canonical records through ingest
@@ -127,12 +132,19 @@ func (o *linkOptions) labelled(add adder) func(id, label string, source int, get
 // mapping's id column, prefixed with the file name when another file
 // already used the same id, so that two files reusing local codes link
 // as two sets of records instead of stopping the run.
-func (o *linkOptions) read(mp *matching.Mapping, add adder) error {
+//
+// When into is not nil, add is into.Add, and records read through ingest
+// are prepared for it on all cores and added in batches (the same frame).
+func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame) error {
 	addL := o.labelled(add)
 	if mp == nil {
 		ad := vietnamese.NewAdapter()
+		sink := recordSink{add: addL}
+		if into != nil {
+			sink = recordSink{frame: into, label: o.addLabel}
+		}
 		for i, p := range o.in {
-			if err := addRecords(ad, p, i, addL, o.warnings()); err != nil {
+			if err := addRecords(ad, p, i, sink, o.warnings()); err != nil {
 				return err
 			}
 		}
@@ -179,7 +191,7 @@ func (o *linkOptions) load() (*settings.Settings, *matching.Mapping, *matching.F
 	}
 	f := matching.NewFrame(s)
 	f.Grow(estimateRows(o.in))
-	if err := o.read(mp, f.Add); err != nil {
+	if err := o.read(mp, f.Add, f); err != nil {
 		return nil, nil, nil, err
 	}
 	return s, mp, f, nil
@@ -234,7 +246,7 @@ func (o *linkOptions) loadRegistry(dir string) (*settings.Settings, *matching.Fr
 	err = o.read(mp, func(id string, source int, get matching.Getter, conf matching.ConfidenceGetter) error {
 		reg.Add(offline.Capture(s, id, base+source, get, conf))
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -399,11 +411,21 @@ records; source_record_id is that local code (or record_id when there is none).`
 	return cmd
 }
 
+// recordSink is where addRecords puts the records it reads: add, one
+// by one, or frame, in batches prepared on the workers, with label told
+// each record added.
+type recordSink struct {
+	add   func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error
+	frame *matching.Frame
+	label func(id, label string)
+}
+
 // addRecords reads one file through ingest and adds its records in file
 // order; the fields of each batch of records (name parsing, address
-// resolution) are derived on all cores while the next batch is read.
+// resolution, and with a frame its columns' values) are derived on all
+// cores while the next batch is read.
 // Rejected rows are counted, not linked (dancu import reports them).
-func addRecords(ad *vietnamese.Adapter, path string, source int, add func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error, warn io.Writer) error {
+func addRecords(ad *vietnamese.Adapter, path string, source int, sink recordSink, warn io.Writer) error {
 	// The adapter parses the full name itself.
 	src, err := ingest.Open(path, ingest.Options{NoNameParts: true})
 	if err != nil {
@@ -414,12 +436,21 @@ func addRecords(ad *vietnamese.Adapter, path string, source int, add func(id, la
 		recs  []*schemas.Record
 		gets  []matching.Getter
 		confs []matching.ConfidenceGetter
+		batch *matching.Batch // with a frame
 		done  chan struct{}
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *job, workers+1) // in file order
 	sem := make(chan struct{}, workers)
 	stop := make(chan struct{})
+	// batches are reused: at most workers+3 are in flight
+	var batches chan *matching.Batch
+	if sink.frame != nil {
+		batches = make(chan *matching.Batch, workers+4)
+		for range workers + 4 {
+			batches <- sink.frame.NewBatch()
+		}
+	}
 	var readErr error
 	rejects := 0
 	go func() {
@@ -449,12 +480,28 @@ func addRecords(ad *vietnamese.Adapter, path string, source int, add func(id, la
 			case <-stop:
 				return
 			}
+			if batches != nil {
+				select {
+				case j.batch = <-batches:
+				case <-stop:
+					<-sem
+					return
+				}
+			}
 			go func() {
 				defer func() { <-sem }()
-				j.gets = make([]matching.Getter, len(j.recs))
-				j.confs = make([]matching.ConfidenceGetter, len(j.recs))
-				for i, r := range j.recs {
-					j.gets[i], j.confs[i] = ad.Fields(r)
+				if b := j.batch; b != nil {
+					b.Reset()
+					for _, r := range j.recs {
+						get, conf := ad.Fields(r)
+						b.Add(vietnamese.RecordKey(r), source, get, conf)
+					}
+				} else {
+					j.gets = make([]matching.Getter, len(j.recs))
+					j.confs = make([]matching.ConfidenceGetter, len(j.recs))
+					for i, r := range j.recs {
+						j.gets[i], j.confs[i] = ad.Fields(r)
+					}
 				}
 				close(j.done)
 			}()
@@ -474,8 +521,20 @@ func addRecords(ad *vietnamese.Adapter, path string, source int, add func(id, la
 		if addErr != nil {
 			continue
 		}
+		if j.batch != nil {
+			k, err := sink.frame.AddBatch(j.batch)
+			for _, r := range j.recs[:k] {
+				sink.label(vietnamese.RecordKey(r), vietnamese.RecordLabel(r))
+			}
+			batches <- j.batch
+			if err != nil {
+				addErr = fmt.Errorf("%s row %d: %w", path, j.recs[k].Row, err)
+				close(stop)
+			}
+			continue
+		}
 		for i, r := range j.recs {
-			if err := add(vietnamese.RecordKey(r), vietnamese.RecordLabel(r), source, j.gets[i], j.confs[i]); err != nil {
+			if err := sink.add(vietnamese.RecordKey(r), vietnamese.RecordLabel(r), source, j.gets[i], j.confs[i]); err != nil {
 				addErr = fmt.Errorf("%s row %d: %w", path, r.Row, err)
 				close(stop)
 				break
