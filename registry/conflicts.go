@@ -1,10 +1,12 @@
 package registry
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -128,22 +130,29 @@ func (r *Registry) settleConflicts(wb *pebble.Batch, persons map[string]bool, ra
 	// Earlier conflicts naming these persons.
 	var ids []string
 	seen := map[string]bool{}
+	// Read in key order through one iterator (an iterator per person
+	// opened every level of the store for each: issue 9).
+	ps := make([]string, 0, len(persons))
 	for p := range persons {
+		ps = append(ps, p)
+	}
+	slices.Sort(ps)
+	it, err := wb.NewIter(&pebble.IterOptions{LowerBound: []byte{kConflictOf}, UpperBound: []byte{kConflictOf + 1}})
+	if err != nil {
+		return nil, fmt.Errorf("settle conflicts: %w", err)
+	}
+	for _, p := range ps {
 		lo := conflictOfPrefix(p)
-		it, err := wb.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
-		if err != nil {
-			return nil, fmt.Errorf("settle conflicts: %w", err)
-		}
-		for it.First(); it.Valid(); it.Next() {
+		for ok := it.SeekGE(lo); ok && bytes.HasPrefix(it.Key(), lo); ok = it.Next() {
 			id := string(it.Key()[len(lo):])
 			if !seen[id] && !still[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}
 		}
-		if err := it.Close(); err != nil {
-			return nil, fmt.Errorf("settle conflicts: %w", err)
-		}
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return nil, fmt.Errorf("settle conflicts: %w", err)
 	}
 	sort.Strings(ids)
 	var out []schemas.Conflict
@@ -249,6 +258,7 @@ func reasonText(reason string) string {
 func (r *Registry) numberHolders(wb *pebble.Batch, u *unit) (map[string][]matching.NumberHolder, error) {
 	var out map[string][]matching.NumberHolder
 	done := map[string]bool{}
+	var nums []string
 	for i, seq := range u.comp {
 		num := u.f.Value("id_valid", i)
 		if num == "" {
@@ -258,29 +268,40 @@ func (r *Registry) numberHolders(wb *pebble.Batch, u *unit) (map[string][]matchi
 			// A new record: index its number.
 			wb.Set(binary.BigEndian.AppendUint64(numberPrefix(num), seq), nil, nil)
 		}
-		if done[num] {
-			continue
+		if !done[num] {
+			done[num] = true
+			nums = append(nums, num)
 		}
-		done[num] = true
-		lo := numberPrefix(num)
-		it, err := wb.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
-		if err != nil {
-			return nil, fmt.Errorf("number holders: %w", err)
-		}
-		var seqs []uint64
-		for it.First(); it.Valid(); it.Next() {
+	}
+	if len(nums) == 0 {
+		return nil, nil
+	}
+	// The numbers' entries, in key order through one iterator (each seek
+	// starts where the last ended; an iterator per number opened every
+	// level of the store for each: issue 9, 9% of a batch at 181k
+	// records). The records of u's components are all in the frame, so
+	// those this batch indexed are never holders.
+	slices.Sort(nums)
+	it, err := wb.NewIter(&pebble.IterOptions{LowerBound: []byte{kNumber}, UpperBound: []byte{kNumber + 1}})
+	if err != nil {
+		return nil, fmt.Errorf("number holders: %w", err)
+	}
+	var seqs []uint64
+	var lo []byte
+	for _, num := range nums {
+		lo = append(append(append(lo[:0], kNumber), num...), 0)
+		seqs = seqs[:0]
+		for ok := it.SeekGE(lo); ok && bytes.HasPrefix(it.Key(), lo); ok = it.Next() {
 			if k := it.Key(); len(k) == len(lo)+8 {
 				if s := binary.BigEndian.Uint64(k[len(lo):]); !inFrame(u, s) {
 					seqs = append(seqs, s)
 				}
 			}
 		}
-		if err := it.Close(); err != nil {
-			return nil, fmt.Errorf("number holders: %w", err)
-		}
 		for _, s := range seqs {
 			h, ok, err := r.holder(wb, s)
 			if err != nil {
+				it.Close()
 				return nil, err
 			}
 			if ok {
@@ -290,6 +311,9 @@ func (r *Registry) numberHolders(wb *pebble.Batch, u *unit) (map[string][]matchi
 				out[num] = append(out[num], h)
 			}
 		}
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return nil, fmt.Errorf("number holders: %w", err)
 	}
 	return out, nil
 }
