@@ -3,7 +3,9 @@ package registry_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
+	"runtime/debug"
 
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
@@ -96,4 +98,20 @@ func ExampleLocal() {
 	// Output:
 	// file2/row7 true
 	// 1
+}
+
+// The block cache follows the process's soft memory limit (dancu run
+// --memory-limit): a quarter of it, at least 256 MB.
+func ExampleDefaultCacheBytes() {
+	old := debug.SetMemoryLimit(4 << 30)
+	defer debug.SetMemoryLimit(old)
+	fmt.Println(registry.DefaultCacheBytes() >> 20)
+	debug.SetMemoryLimit(512 << 20)
+	fmt.Println(registry.DefaultCacheBytes() >> 20)
+	debug.SetMemoryLimit(math.MaxInt64) // no limit
+	fmt.Println(registry.DefaultCacheBytes() >> 20)
+	// Output:
+	// 1024
+	// 256
+	// 256
 }

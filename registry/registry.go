@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -37,7 +38,11 @@ type Config struct {
 	Now func() time.Time
 	// Sync makes every batch durable on disk before Add returns (slower).
 	Sync bool
-	// CacheBytes is the size of Pebble's block cache. Default: 256 MB.
+	// CacheBytes is the size of Pebble's block cache (decompressed
+	// blocks of the store's tables, outside the Go heap). Default: a
+	// quarter of the Go runtime's soft memory limit when one is set
+	// (dancu run and dancu bench registry --memory-limit), at least
+	// 256 MB; 256 MB without a limit. See DefaultCacheBytes.
 	CacheBytes int64
 	// FrameRows bounds the scoring frame kept between batches (the
 	// records of recent batches and their candidates, read and prepared
@@ -118,7 +123,7 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	cacheSize := cfg.CacheBytes
 	if cacheSize <= 0 {
-		cacheSize = 256 << 20
+		cacheSize = DefaultCacheBytes()
 	}
 	cache := pebble.NewCache(cacheSize)
 	defer cache.Unref() // the DB holds its own reference
@@ -154,6 +159,23 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
 	return r, nil
+}
+
+// DefaultCacheBytes is the block cache a registry opened without
+// Config.CacheBytes gets: a quarter of the Go runtime's soft memory limit
+// (debug.SetMemoryLimit, --memory-limit) when one is set, at least
+// 256 MB; else 256 MB. A block read outside the cache is read from disk,
+// checked and, on the zstd levels, decompressed whole (16 KB) for the
+// one record or block it holds: at a million records a 256 MB cache
+// held a third of the store's decompressed tables and decompression was
+// a fifth of the CPU (issue 9). The cache is allocated outside the Go
+// heap, so the process's memory is the limit and the cache.
+func DefaultCacheBytes() int64 {
+	const floor = 256 << 20
+	if lim := debug.SetMemoryLimit(-1); lim > 0 && lim < math.MaxInt64 {
+		return max(floor, lim/4)
+	}
+	return floor
 }
 
 // newRegistry checks the settings and prepares what reading records
