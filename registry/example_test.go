@@ -115,3 +115,17 @@ func ExampleDefaultCacheBytes() {
 	// 256
 	// 256
 }
+
+// The scoring frame kept between batches (the decoded candidates) also
+// follows the soft memory limit: a quarter of it at 1 KiB a row, at
+// least 400,000 rows.
+func ExampleDefaultFrameRows() {
+	old := debug.SetMemoryLimit(4 << 30)
+	defer debug.SetMemoryLimit(old)
+	fmt.Println(registry.DefaultFrameRows())
+	debug.SetMemoryLimit(math.MaxInt64) // no limit
+	fmt.Println(registry.DefaultFrameRows())
+	// Output:
+	// 1048576
+	// 400000
+}
