@@ -67,7 +67,7 @@ type guardSet struct {
 // newGuardSet resolves the guards of s against f.
 func newGuardSet(f *Frame, s *settings.Settings) (*guardSet, error) {
 	gs := &guardSet{}
-	for _, gd := range s.Guards {
+	for _, gd := range s.EffectiveGuards() {
 		ci, ok := f.byName[gd.Column]
 		if !ok {
 			return nil, fmt.Errorf("guard on unknown column %q", gd.Column)

@@ -722,7 +722,7 @@ func provincesOf(f *Frame, cols []int, rows []int32) []string {
 // sameBirth reports whether rows a and b are within the year_span guard's
 // tolerance (true when either birth date is unknown or there is no guard).
 func sameBirth(f *Frame, s *settings.Settings, a, b int32) bool {
-	for _, g := range s.Guards {
+	for _, g := range s.EffectiveGuards() {
 		if g.Kind != "year_span" {
 			continue
 		}

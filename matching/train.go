@@ -49,6 +49,9 @@ type TrainReport struct {
 	// Dependent are levels whose u is taken given an earlier comparison's
 	// level (see Model.Dependent).
 	Dependent []settings.Dependence
+	// Guards are the year_span guards as measured on the data (see
+	// Model.Guards); a widened one is also a warning.
+	Guards []settings.GuardFit
 	// ConfidentPairs are the candidate pairs on the first level of every
 	// comparison; ConfidentRecall that rule's recall among matches (from
 	// m and the values records lack); LambdaConfident the λ they imply
@@ -144,6 +147,10 @@ func (r *TrainReport) String() string {
 	for _, d := range r.Dependent {
 		fmt.Fprintf(&b, "dependent: %s %q given %s %q (u %.3g, %.1f× its u overall, among random non-matching pairs): weighed with that u\n",
 			d.Comparison, d.Level, d.Given, d.GivenLevel, d.U, d.Lift)
+	}
+	for _, g := range r.Guards {
+		fmt.Fprintf(&b, "guard %s on %s (max %d): broken by %.2f%% of %.0f expected matches (probabilities without the comparisons reading %s); applied as max %d\n",
+			g.Kind, g.Column, g.Max, 100*g.Broken, g.Expected, g.Column, g.Fitted)
 	}
 	if r.Labelled > 0 {
 		fmt.Fprintf(&b, "m of matching levels also from %d labelled pairs\n", r.Labelled)
@@ -517,6 +524,10 @@ func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 			model.Lambda, model.LambdaGlobal = clampP(rep.Lambda), clampP(rep.LambdaGlobal)
 		}
 	}
+	// Guards the data does not keep to are widened (guards_fit.go).
+	model.Guards = fitGuards(f, c, bs, s, model, rep.UnionPairs)
+	rep.Guards = model.Guards
+	rep.Warnings = append(rep.Warnings, guardFitWarnings(model.Guards)...)
 	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
 		nu, len(rep.Sessions), lsrc, rep.Labelled+rep.LabelledNonMatches)
 	return model, rep, nil

@@ -214,6 +214,39 @@ type Guard struct {
 	OneDigit bool   `json:"one_digit,omitempty" yaml:"one_digit,omitempty"`
 }
 
+// GuardFit is what training measured of one year_span guard: among the
+// candidate pairs, weighed by their match probability from every
+// comparison that does not read the guard's column, the share Broken
+// that the guard as written (Max) would keep apart, and Fitted, the
+// smallest span at or above Max that leaves at most the tolerated share
+// broken (Max itself when the written guard already does).
+type GuardFit struct {
+	Kind     string  `json:"kind" yaml:"kind"`
+	Column   string  `json:"column" yaml:"column"`
+	Max      int     `json:"max" yaml:"max"`
+	Fitted   int     `json:"fitted" yaml:"fitted"`
+	Broken   float64 `json:"broken" yaml:"broken"`
+	Expected float64 `json:"expected" yaml:"expected"` // matches weighed (the sum of probabilities)
+}
+
+// EffectiveGuards returns the guards clustering applies: those of the
+// settings, each year_span guard with the span its model fitted
+// (Model.Guards) when training widened it.
+func (s *Settings) EffectiveGuards() []Guard {
+	if s.Model == nil || len(s.Model.Guards) == 0 {
+		return s.Guards
+	}
+	out := append([]Guard(nil), s.Guards...)
+	for i, g := range out {
+		for _, fit := range s.Model.Guards {
+			if fit.Kind == g.Kind && fit.Column == g.Column && fit.Max == g.Max && fit.Fitted > g.Max {
+				out[i].Max = fit.Fitted
+			}
+		}
+	}
+	return out
+}
+
 // Fold says comparison Comparison agrees on its first level whenever
 // Into does (a postcode and its city): its weight there is counted once,
 // in Into. Lift is how many times more often it agrees, among random
@@ -341,6 +374,11 @@ type Model struct {
 	// level's weight takes U, its u given the earlier comparison's level,
 	// instead of its overall u.
 	Dependent []Dependence `json:"dependent,omitempty" yaml:"dependent,omitempty"`
+	// Guards are the year_span guards as training measured them on the
+	// data (matching.Train): a guard that more than a small share of the
+	// pairs the other comparisons call matches would break is widened to
+	// the span those matches keep to (Settings.EffectiveGuards).
+	Guards []GuardFit `json:"guards,omitempty" yaml:"guards,omitempty"`
 	// TermFrequencies, when set (matching.FreezeTermFrequencies), are the frozen
 	// frequencies of values in the columns comparisons adjust on (column
 	// → value → share of records); values not listed have TermFloor.

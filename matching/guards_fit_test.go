@@ -1,0 +1,89 @@
+package matching
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching/settings"
+)
+
+// TestGuardFitWidensOnlyWhatTheDataBreaks trains two settings files that
+// carry the docs' example guard (birth years span at most 2): on
+// fake_1000's profile, where about a quarter of a person's record pairs
+// have years further apart (a date moved by ten years, or by a year
+// twice), training must find the guard broken by well over the tolerated
+// share, widen it (Model.Guards, Settings.EffectiveGuards, the clustering
+// applies the wider one) and warn; on the German-style dedupe, whose
+// duplicates move a year by one at most, it must keep the guard as
+// written. Dev seeds; the thresholds are the engine's constants, not
+// tuned on these sets.
+func TestGuardFitWidensOnlyWhatTheDataBreaks(t *testing.T) {
+	dev := filepath.Join("..", "testdata", "benchmarks", "dev")
+	s, err := settings.Load(filepath.Join(dev, "fake1000_fresh4.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := synth.FakeStyle(1250, 403)
+	f := NewFrame(s)
+	if err := AddTable(f, &Table{Header: ps.Header, Rows: ps.Rows}, &Mapping{ID: "unique_id"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	m, rep, err := Train(context.Background(), f, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Guards) != 1 {
+		t.Fatalf("guard fits %+v, want one", m.Guards)
+	}
+	g := m.Guards[0]
+	t.Logf("fake_1000 profile, %d records: %+v", f.Len(), g)
+	if g.Broken <= maxGuardBroken || g.Fitted <= g.Max {
+		t.Errorf("guard fit %+v: want broken > %.2f and widened", g, maxGuardBroken)
+	}
+	warned := false
+	for _, w := range rep.Warnings {
+		warned = warned || strings.Contains(w, "widens it to")
+	}
+	if !warned {
+		t.Errorf("no warning of the widened guard: %q", rep.Warnings)
+	}
+	st := *s
+	st.Model = m
+	if eg := st.EffectiveGuards(); eg[0].Max != g.Fitted || s.Guards[0].Max != 2 {
+		t.Errorf("effective guards %+v (settings %+v), want max %d applied and the settings unchanged", eg, s.Guards, g.Fitted)
+	}
+	gs, err := newGuardSet(f, &st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := clusterSummary{Values: [][]string{nil}, YearLo: []int{1980}, YearHi: []int{1980}}
+	b := clusterSummary{Values: [][]string{nil}, YearLo: []int{1980 + g.Fitted}, YearHi: []int{1980 + g.Fitted}}
+	if ok, _, why := gs.Compatible(a, b); !ok {
+		t.Errorf("years %d apart refused by the widened guard: %s", g.Fitted, why)
+	}
+	b.YearLo[0], b.YearHi[0] = 1981+g.Fitted, 1981+g.Fitted
+	if ok, _, _ := gs.Compatible(a, b); ok {
+		t.Errorf("years %d apart allowed by a guard widened to %d", g.Fitted+1, g.Fitted)
+	}
+
+	s, err = settings.Load(filepath.Join(dev, "german_newdocs.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := germanDedupe(10_000, 0.1, 101)
+	f = NewFrame(s)
+	if err := AddTable(f, tb, &Mapping{ID: "id"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	m, _, err = Train(context.Background(), f, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("German-style, %d records: %+v", f.Len(), m.Guards)
+	if len(m.Guards) != 1 || m.Guards[0].Fitted != 2 || m.Guards[0].Broken > maxGuardBroken {
+		t.Errorf("German-style guard fits %+v, want the guard kept at max 2", m.Guards)
+	}
+}
