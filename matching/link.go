@@ -3,6 +3,7 @@ package matching
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/dancu-vn/dancu/matching/settings"
 )
@@ -15,6 +16,8 @@ type Result struct {
 	Clusters *Clusters
 	Predict  PredictStats
 	Train    *TrainReport // nil when the settings came trained
+	// Phases is the wall time of each phase of Link.
+	Phases Phases
 	// NumberHolders, for a matcher that sees only part of its records (the
 	// registry): valid numbers of the frame's records that records outside
 	// the frame also carry, with those records and their persons.
@@ -28,6 +31,18 @@ type Result struct {
 	PersonGuards map[int32][]byte
 }
 
+// Phases are the wall times of Link's phases: building the blockers,
+// training (0 when the settings came trained), scoring the candidate
+// pairs, clustering.
+type Phases struct {
+	Blocking, Training, Scoring, Clustering time.Duration
+}
+
+func (p Phases) String() string {
+	r := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	return fmt.Sprintf("blocking %v, training %v, scoring %v, clustering %v", r(p.Blocking), r(p.Training), r(p.Scoring), r(p.Clustering))
+}
+
 // NumberHolder is a record outside the frame carrying a number, and its
 // person.
 type NumberHolder struct{ RecordID, PersonID string }
@@ -38,23 +53,37 @@ type NumberHolder struct{ RecordID, PersonID string }
 func Link(ctx context.Context, f *Frame, s *settings.Settings) (*Result, error) {
 	sd := *s.WithDefaults()
 	res := &Result{Frame: f, Settings: &sd}
+	// One set of blockers for training and scoring; the vectors training
+	// compares are scored, not compared again.
+	t := time.Now()
+	lap := func() time.Duration { d := time.Since(t); t = time.Now(); return d }
+	bs, err := blockAll(f, &sd)
+	if err != nil {
+		return nil, fmt.Errorf("link: %w", err)
+	}
+	res.Phases.Blocking = lap()
+	var vs *vectorStore
 	if sd.Model == nil {
-		m, rep, err := Train(ctx, f, &sd, nil)
+		vs = &vectorStore{}
+		m, rep, err := train(ctx, f, &sd, nil, bs, vs)
 		if err != nil {
 			return nil, fmt.Errorf("link: %w", err)
 		}
 		sd.Model = m
 		res.Train = rep
+		res.Phases.Training = lap()
 	}
-	pairs, st, err := Predict(ctx, f, &sd)
+	pairs, st, err := predict(ctx, f, &sd, bs, vs)
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
 	res.Pairs, res.Predict = pairs, st
+	res.Phases.Scoring = lap()
 	cl, err := Cluster(f, &sd, pairs)
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
 	res.Clusters = cl
+	res.Phases.Clustering = lap()
 	return res, nil
 }

@@ -30,6 +30,22 @@ var workers = runtime.GOMAXPROCS(0)
 // Blocks are shared between workers; fn runs concurrently with distinct
 // worker numbers.
 func forPairs(f *Frame, bs []*blocker, r int, union bool, linkType string, fn func(w int, i, j int32)) {
+	forPairChunks(f, bs, r, union, linkType, nil, fn)
+}
+
+// chunkBlocks is the number of consecutive blocks a worker takes at a
+// time in forPairChunks.
+const chunkBlocks = 64
+
+// chunks returns the number of chunks of rule r's blocks.
+func (b *blocker) chunks() int { return (len(b.blocks) + chunkBlocks - 1) / chunkBlocks }
+
+// forPairChunks is forPairs, with workers taking chunkBlocks consecutive
+// blocks at a time and, when start is not nil, calling start(w, chunk)
+// before the pairs of each chunk. Within a chunk the pairs come in the
+// same order on every call, whichever worker takes it: what a pass
+// noted per pair can be read back by a later pass chunk by chunk.
+func forPairChunks(f *Frame, bs []*blocker, r int, union bool, linkType string, start func(w, chunk int), fn func(w int, i, j int32)) {
 	b := bs[r]
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -38,23 +54,29 @@ func forPairs(f *Frame, bs []*blocker, r int, union bool, linkType string, fn fu
 		go func(w int) {
 			defer wg.Done()
 			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(b.blocks) {
+				ch := int(next.Add(1) - 1)
+				k0 := ch * chunkBlocks
+				if k0 >= len(b.blocks) {
 					return
 				}
-				b.pairsInBlock(k, func(i, j int32) {
-					if !f.pairAllowed(linkType, i, j) {
-						return
-					}
-					if union {
-						for q := 0; q < r; q++ {
-							if bs[q].covers(i, j) {
-								return
+				if start != nil {
+					start(w, ch)
+				}
+				for k := k0; k < min(k0+chunkBlocks, len(b.blocks)); k++ {
+					b.pairsInBlock(k, func(i, j int32) {
+						if !f.pairAllowed(linkType, i, j) {
+							return
+						}
+						if union {
+							for q := 0; q < r; q++ {
+								if bs[q].covers(i, j) {
+									return
+								}
 							}
 						}
-					}
-					fn(w, i, j)
-				})
+						fn(w, i, j)
+					})
+				}
 			}
 		}(w)
 	}

@@ -25,6 +25,9 @@ type PredictStats struct {
 	Comparisons int64   // candidate pairs scored
 	Kept        int64   // pairs at or above the review threshold
 	PerRule     []int64 // candidate pairs first made by each rule
+	// Reused is set when the pairs' comparison vectors were those
+	// training computed (Link), not compared again.
+	Reused bool
 	Elapsed     time.Duration
 }
 
@@ -34,6 +37,14 @@ func logit2(p float64) float64 { return math.Log2(p / (1 - p)) }
 // rules, each pair once) with the trained model of s and returns those at
 // or above the review threshold, sorted by rows.
 func Predict(ctx context.Context, f *Frame, s *settings.Settings) ([]Pair, PredictStats, error) {
+	return predict(ctx, f, s, nil, nil)
+}
+
+// predict is Predict with the blockers of s on f already built (nil:
+// build them) and, when vs holds them (ok), the vectors of the candidate
+// pairs a pass over the same blockers kept, read instead of comparing
+// the pairs again.
+func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker, vs *vectorStore) ([]Pair, PredictStats, error) {
 	start := time.Now()
 	sd := *s.WithDefaults()
 	s = &sd
@@ -44,9 +55,14 @@ func Predict(ctx context.Context, f *Frame, s *settings.Settings) ([]Pair, Predi
 	if err != nil {
 		return nil, PredictStats{}, fmt.Errorf("predict: %w", err)
 	}
-	bs, err := blockAll(f, s)
-	if err != nil {
-		return nil, PredictStats{}, fmt.Errorf("predict: %w", err)
+	if bs == nil {
+		if bs, err = blockAll(f, s); err != nil {
+			return nil, PredictStats{}, fmt.Errorf("predict: %w", err)
+		}
+	}
+	var vr *vectorReader
+	if vs != nil && vs.ok {
+		vr = vs.reader()
 	}
 	ws := newWeights(c, s.Model, s.Training.Prior)
 	minW := logit2(s.Thresholds.Review)
@@ -65,11 +81,20 @@ func Predict(ctx context.Context, f *Frame, s *settings.Settings) ([]Pair, Predi
 		for w := range cnt {
 			cnt[w] = 0
 		}
-		forPairs(f, bs, r, true, s.LinkType, func(w int, i, j int32) {
+		var startChunk func(w, ch int)
+		if vr != nil {
+			startChunk = func(w, ch int) { vr.start(r, ch, w) }
+		}
+		forPairChunks(f, bs, r, true, s.LinkType, startChunk, func(w int, i, j int32) {
 			cnt[w]++
-			g := bufs[w]
-			for k := range c.comps {
-				g[k] = c.gamma(f, k, i, j)
+			var g []uint8
+			if vr != nil {
+				g = vr.next(w)
+			} else {
+				g = bufs[w]
+				for k := range c.comps {
+					g[k] = c.gamma(f, k, i, j)
+				}
 			}
 			if sc := ws.score(c, f, g, i, j); sc >= minW {
 				out[w] = append(out[w], Pair{A: i, B: j, Weight: float32(sc), Rule: uint8(r)})
@@ -80,6 +105,12 @@ func Predict(ctx context.Context, f *Frame, s *settings.Settings) ([]Pair, Predi
 			st.Comparisons += v
 		}
 	}
+	if vr != nil && vr.total() != vs.kept() {
+		// The pairs came in another order than when they were kept: a
+		// bug, never a result scored on the wrong vectors.
+		return nil, st, fmt.Errorf("predict: %d candidate pairs read back, %d kept by training", vr.total(), vs.kept())
+	}
+	st.Reused = vr != nil
 	var pairs []Pair
 	for _, o := range out {
 		pairs = append(pairs, o...)

@@ -192,7 +192,9 @@ type candidateVectors struct {
 // that makes it. A session's counts are those of all its rule's pairs,
 // as if that rule's pairs had been compared on their own: a pair several
 // rules make is compared once instead of once per rule.
-func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocker, sessRules []int, covered bool) (*candidateVectors, error) {
+//
+// With keep set, each pair's vector is also kept in it (see vectorStore).
+func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocker, sessRules []int, covered bool, keep *vectorStore) (*candidateVectors, error) {
 	nc, nr, ns := len(c.comps), len(bs), len(sessRules)
 	// Per worker: vectors interned to local ids, counts by id.
 	type local struct {
@@ -209,11 +211,16 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 		ls[w] = &local{ids: map[string]int32{}, cov: map[uint64]int64{}, sess: make([][]int64, ns),
 			g: make([]uint8, nc), in: make([]bool, nr)}
 	}
+	keep.begin(bs)
 	for r := range bs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		forPairs(f, bs, r, true, c.s.LinkType, func(w int, i, j int32) {
+		var start func(w, ch int)
+		if keep != nil {
+			start = func(w, ch int) { keep.mark(r, ch, w) }
+		}
+		forPairChunks(f, bs, r, true, c.s.LinkType, start, func(w int, i, j int32) {
 			l := ls[w]
 			g := l.g
 			for k := 0; k < nc; k++ {
@@ -231,6 +238,9 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 				}
 			}
 			l.union[id]++
+			if keep != nil {
+				keep.add(w, id)
+			}
 			// Earlier rules do not make the pair (it would have come
 			// with them); later ones may.
 			var mask uint32
@@ -249,6 +259,13 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 				}
 			}
 		})
+	}
+	if keep != nil {
+		vecs := make([][]string, len(ls))
+		for w, l := range ls {
+			vecs[w] = l.vecs
+		}
+		keep.end(vecs, nc)
 	}
 	out := &candidateVectors{union: patterns{}, covered: patterns{}, sess: make([]patterns, ns), sessN: make([]int64, ns)}
 	for s := range out.sess {
@@ -300,15 +317,23 @@ func totalPairs(f *Frame, linkType string) int64 {
 // and u fixed. Labelled pairs, when given, add to the m estimate of the
 // levels they reach. s itself is not changed.
 func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []LabelledPair) (*settings.Model, *TrainReport, error) {
+	return train(ctx, f, s, labels, nil, nil)
+}
+
+// train is Train with the blockers of s on f already built (nil: build
+// them) and, when keep is not nil, the candidate pairs' vectors kept in
+// it for scoring (Link).
+func train(ctx context.Context, f *Frame, s *settings.Settings, labels []LabelledPair, bs []*blocker, keep *vectorStore) (*settings.Model, *TrainReport, error) {
 	sd := *s.WithDefaults()
 	s = &sd
 	c, err := compile(s, f)
 	if err != nil {
 		return nil, nil, fmt.Errorf("train: %w", err)
 	}
-	bs, err := blockAll(f, s)
-	if err != nil {
-		return nil, nil, fmt.Errorf("train: %w", err)
+	if bs == nil {
+		if bs, err = blockAll(f, s); err != nil {
+			return nil, nil, fmt.Errorf("train: %w", err)
+		}
 	}
 	rep := &TrainReport{TotalPairs: totalPairs(f, s.LinkType)}
 	if rep.TotalPairs == 0 {
@@ -358,7 +383,7 @@ func Train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	}
 	// One pass compares every candidate pair once; each session takes the
 	// vectors of its rule's pairs from it, and λ those of all.
-	cv, err := c.collectCandidates(ctx, f, bs, sessRules, len(bs) >= 2)
+	cv, err := c.collectCandidates(ctx, f, bs, sessRules, len(bs) >= 2, keep)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -26,7 +26,7 @@ timed gzip1 sh -c "gzip -1 -c '$a' >/dev/null; gzip -1 -c '$b' >/dev/null"
 timed link "$dancu" link --in "$a" --in "$b" --out "$tmp/clusters.csv" 2>"$tmp/link.err"
 timed gzip2 sh -c "gzip -1 -c '$a' >/dev/null; gzip -1 -c '$b' >/dev/null"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-grep -E '^(read|compared|wrote)' "$tmp/link.err" || true
+grep -E '^(read|compared|phases|wrote)' "$tmp/link.err" || true
 awk '
 	{ wall[$1] = $2; cpu[$1] = $3 + $4; printf "%-6s wall %8.2f s  cpu %8.2f s\n", $1, $2, $3 + $4 }
 	END {

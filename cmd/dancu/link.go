@@ -294,7 +294,8 @@ records; source_record_id is that local code (or record_id when there is none).`
 				return fmt.Errorf("link: %w", err)
 			}
 			f.Compact()
-			fmt.Fprintf(g.stderr, "read %d records in %v\n", f.Len(), time.Since(start).Round(time.Millisecond))
+			read := time.Since(start)
+			fmt.Fprintf(g.stderr, "read %d records in %v\n", f.Len(), read.Round(time.Millisecond))
 			for _, u := range f.UnreadDates() {
 				fmt.Fprintf(g.stderr, "warning: column %s: %d values are not blank but could not be read as dates (first in record %s); they count as missing — see date_format in dancu settings doc\n",
 					u.Column, u.Count, u.FirstRecord)
@@ -354,8 +355,17 @@ records; source_record_id is that local code (or record_id when there is none).`
 				}
 			}
 			el := res.Predict.Elapsed.Seconds()
-			fmt.Fprintf(g.stderr, "compared %d candidate pairs in %.2fs (%.0f comparisons/s), kept %d\n",
-				res.Predict.Comparisons, el, float64(res.Predict.Comparisons)/max(el, 1e-9), res.Predict.Kept)
+			if res.Predict.Reused {
+				// Training compared them; scoring read their vectors.
+				el = res.Phases.Training.Seconds()
+				fmt.Fprintf(g.stderr, "compared %d candidate pairs once, in training (%.2fs with u and EM), scored them in %.2fs, kept %d\n",
+					res.Predict.Comparisons, el, res.Predict.Elapsed.Seconds(), res.Predict.Kept)
+			} else {
+				fmt.Fprintf(g.stderr, "compared %d candidate pairs in %.2fs (%.0f comparisons/s), kept %d\n",
+					res.Predict.Comparisons, el, float64(res.Predict.Comparisons)/max(el, 1e-9), res.Predict.Kept)
+			}
+			fmt.Fprintf(g.stderr, "phases: read %v, %v\n", read.Round(time.Millisecond), res.Phases)
+			tail := time.Now()
 			var names map[int32]string
 			if reg != nil {
 				if reg.Settings == nil || res.Train != nil {
@@ -394,7 +404,8 @@ records; source_record_id is that local code (or record_id when there is none).`
 				}
 				fmt.Fprintf(g.stderr, "wrote %d conflicts to %s\n", len(confs), conflicts)
 			}
-			fmt.Fprintf(g.stderr, "wrote %d records in %d persons to %s (total %v)\n", len(rows), countPersons(rows), out, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(g.stderr, "wrote %d records in %d persons to %s (checks, conflicts and writing %v; total %v)\n", len(rows), countPersons(rows), out,
+				time.Since(tail).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 			_ = registry
 			return nil
 		},

@@ -1,0 +1,114 @@
+package matching
+
+import "sync/atomic"
+
+// maxKeptPairs bounds the pairs a vectorStore keeps (4 bytes each): a
+// pass over more candidate pairs keeps none, and scoring compares them
+// again.
+var maxKeptPairs = 1 << 28
+
+// vectorStore keeps the comparison vector of every candidate pair of one
+// pass over them (forPairChunks over every rule, union set), so that
+// scoring after training (Link) reads the vectors instead of comparing
+// each pair a second time. Each worker appends the local id of each
+// pair's vector to its own list; loc says, per rule and chunk of blocks,
+// which worker's list holds the chunk's pairs and from where. A later
+// pass over the same blockers meets the pairs of a chunk in the same
+// order and reads them back with a vectorReader.
+type vectorStore struct {
+	loc  [][]uint64  // per rule, per chunk: worker<<40 | offset in ids[worker]
+	ids  [][]uint32  // per worker: the vector id of each pair met
+	vecs [][][]uint8 // per worker: the vector of each id
+	full atomic.Bool // more than maxKeptPairs: nothing kept
+	ok   bool        // the pass ended with every pair kept
+}
+
+// begin prepares s (nil: keep nothing) for a pass over bs.
+func (s *vectorStore) begin(bs []*blocker) {
+	if s == nil {
+		return
+	}
+	s.loc = make([][]uint64, len(bs))
+	for r, b := range bs {
+		s.loc[r] = make([]uint64, b.chunks())
+	}
+	s.ids = make([][]uint32, workers)
+	s.ok = false
+}
+
+// mark notes that worker w starts chunk ch of rule r.
+func (s *vectorStore) mark(r, ch, w int) {
+	s.loc[r][ch] = uint64(w)<<40 | uint64(len(s.ids[w]))
+}
+
+// add keeps the vector id of worker w's next pair.
+func (s *vectorStore) add(w int, id int32) {
+	if len(s.ids[w]) >= maxKeptPairs/workers {
+		s.full.Store(true)
+		return
+	}
+	s.ids[w] = append(s.ids[w], uint32(id))
+}
+
+// end takes each worker's vectors (by id) once the pass is over.
+func (s *vectorStore) end(vecs [][]string, nc int) {
+	if s.full.Load() {
+		s.loc, s.ids = nil, nil
+		return
+	}
+	s.vecs = make([][][]uint8, len(vecs))
+	for w, vs := range vecs {
+		// One backing array per worker: a vector is read as a slice.
+		buf := make([]uint8, 0, len(vs)*nc)
+		s.vecs[w] = make([][]uint8, len(vs))
+		for id, v := range vs {
+			buf = append(buf, v...)
+			s.vecs[w][id] = buf[len(buf)-nc : len(buf) : len(buf)]
+		}
+	}
+	s.ok = true
+}
+
+// kept returns the pairs kept.
+func (s *vectorStore) kept() int64 {
+	n := int64(0)
+	for _, ids := range s.ids {
+		n += int64(len(ids))
+	}
+	return n
+}
+
+// vectorReader reads a vectorStore back, one position per worker.
+type vectorReader struct {
+	s        *vectorStore
+	src, pos []int
+	read     []int64 // per worker: pairs read
+}
+
+func (s *vectorStore) reader() *vectorReader {
+	return &vectorReader{s: s, src: make([]int, workers), pos: make([]int, workers), read: make([]int64, workers)}
+}
+
+// start positions worker w at chunk ch of rule r.
+func (v *vectorReader) start(r, ch, w int) {
+	l := v.s.loc[r][ch]
+	v.src[w], v.pos[w] = int(l>>40), int(l&(1<<40-1))
+}
+
+// next returns the vector of worker w's next pair.
+func (v *vectorReader) next(w int) []uint8 {
+	src := v.src[w]
+	id := v.s.ids[src][v.pos[w]]
+	v.pos[w]++
+	v.read[w]++
+	return v.s.vecs[src][id]
+}
+
+// total returns the pairs read.
+func (v *vectorReader) total() int64 {
+	n := int64(0)
+	for _, x := range v.read {
+		n += x
+	}
+	return n
+}

@@ -1,0 +1,70 @@
+package matching
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching/settings"
+)
+
+// TestLinkScoresTrainingVectors: Link scores the vectors training
+// compared instead of comparing the pairs again; the pairs and weights
+// must be those Predict finds comparing every pair itself with the same
+// model, and a pass over more pairs than the store keeps must fall back
+// to comparing them, with the same result.
+func TestLinkScoresTrainingVectors(t *testing.T) {
+	s, err := settings.Parse([]byte(toySettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, _ := toyRows(2000, 3)
+	f := toyFrame(t, s, rows, ids)
+	ctx := context.Background()
+	res, err := Link(ctx, f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Predict.Reused {
+		t.Fatal("Link compared the candidate pairs again instead of scoring training's vectors")
+	}
+	want, st, err := Predict(ctx, f, res.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Reused || st.Comparisons != res.Predict.Comparisons {
+		t.Fatalf("Predict: reused %v, %d comparisons; Link: %d", st.Reused, st.Comparisons, res.Predict.Comparisons)
+	}
+	samePairs(t, "Link", res.Pairs, want)
+	if len(want) == 0 {
+		t.Fatal("no pairs at or above the review threshold: the test shows nothing")
+	}
+
+	defer func(n int) { maxKeptPairs = n }(maxKeptPairs)
+	maxKeptPairs = 10 * workers
+	res2, err := Link(ctx, f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res2.Predict.Reused {
+		t.Fatalf("kept %d candidate pairs, more than maxKeptPairs %d", res2.Predict.Comparisons, maxKeptPairs)
+	}
+	// Training again gives the same model to rounding (EM sums its
+	// patterns in map order); the pairs are compared with each run's own.
+	want2, _, err := Predict(ctx, f, res2.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePairs(t, "Link over the cap", res2.Pairs, want2)
+}
+
+func samePairs(t *testing.T, name string, got, want []Pair) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d pairs, Predict %d", name, len(got), len(want))
+	}
+	for x := range got {
+		if got[x] != want[x] {
+			t.Fatalf("%s: pair %d is %+v, Predict's %+v", name, x, got[x], want[x])
+		}
+	}
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# link-scale.sh DANCU [WORK]: issue 9's scale target — 10M records linked
+# offline in at most 15 min and 8 GB peak on 2 cores, growing linearly.
+# For each size (millions of records, SIZES, default "1 5 10") it
+# generates `dancu gen --persons 552000×N --seed 11 --formats csv` in
+# WORK (default /tmp/dancu-scale), links the two lists with
+# `dancu link --memory-limit $LIMIT` (default 7GiB, the same at every size)
+# under /usr/bin/time, scores the clusters with `dancu eval` and deletes
+# the set (KEEP=1 keeps it; PER sets the persons per unit). It prints, per size, the link's wall time,
+# CPU time, peak RSS, pairwise F1 and phases, then the 5M ÷ 1M and
+# 10M ÷ 5M time ratios beside the record ratios (linear: equal).
+#
+#   go build -o /tmp/dancu ./cmd/dancu
+#   scripts/link-scale.sh /tmp/dancu /tmp/scale 2>&1 | tee scale.txt
+#
+# Disk: about 0.63 GB per million records while a set exists.
+set -eu
+dancu=$1
+work=${2:-/tmp/dancu-scale}
+sizes=${SIZES:-"1 5 10"}
+limit=${LIMIT:-7GiB}
+mkdir -p "$work"
+: >"$work/results"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+for n in $sizes; do
+	dir=$work/g${n}m
+	rm -rf "$dir"
+	"$dancu" gen --persons $((${PER:-552000} * n)) --seed 11 --formats csv --out "$dir" >"$work/gen-$n.log" 2>&1
+	a=$dir/danhsach_20240501.csv
+	b=$dir/danhsach_20251001.csv
+	/usr/bin/time -f "%e %U %S %M" -o "$work/time-$n" \
+		"$dancu" link --memory-limit "$limit" --in "$a" --in "$b" --out "$dir/clusters.csv" 2>"$work/link-$n.log"
+	f1=$("$dancu" eval --truth "$dir/truth.csv" --pred "$dir/clusters.csv" 2>&1 | awk '/^pairwise precision/ { print $NF }')
+	records=$(awk '/^read [0-9]+ records/ { print $2 }' "$work/link-$n.log")
+	read -r wall user sys rss <"$work/time-$n"
+	echo "$n $records $wall $user $sys $rss $f1" >>"$work/results"
+	printf '%dM: %s records, wall %s s, cpu %.1f s, peak RSS %.2f GB, pairwise F1 %s (load %s)\n' \
+		"$n" "$records" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1048576" | bc -l)" "$f1" "$(cut -d' ' -f1 /proc/loadavg)"
+	grep -E '^(compared|phases|wrote)' "$work/link-$n.log" | sed 's/^/    /'
+	[ "${KEEP:-}" = 1 ] || rm -rf "$dir"
+done
+awk '
+	{ rec[$1] = $2; wall[$1] = $3; cpu[$1] = $4 + $5 }
+	END {
+		if ((1 in wall) && (5 in wall))
+			printf "5M ÷ 1M: wall %.2f, cpu %.2f (records %.2f)\n", wall[5] / wall[1], cpu[5] / cpu[1], rec[5] / rec[1]
+		if ((5 in wall) && (10 in wall))
+			printf "10M ÷ 5M: wall %.2f, cpu %.2f (records %.2f)\n", wall[10] / wall[5], cpu[10] / cpu[5], rec[10] / rec[5]
+	}' "$work/results"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
