@@ -27,8 +27,8 @@ type PredictStats struct {
 	PerRule     []int64 // candidate pairs first made by each rule
 	// Reused is set when the pairs' comparison vectors were those
 	// training computed (Link), not compared again.
-	Reused bool
-	Elapsed     time.Duration
+	Reused  bool
+	Elapsed time.Duration
 }
 
 func logit2(p float64) float64 { return math.Log2(p / (1 - p)) }
