@@ -92,6 +92,17 @@ type Stats struct {
 	Persons          int64 // persons written (new or changed), summed over batches
 	LargestRecluster int   // most records reclustered in one batch (its components together)
 	LastBatch        time.Duration
+	// The store's compactions and the bytes they wrote (flushes of the
+	// memtable to level 0 apart), from Pebble's metrics.
+	Compactions             int64
+	CompactedBytes, Flushed uint64
+	Levels                  []LevelSize // the store's tables by level (files, bytes), levels holding some
+}
+
+// LevelSize is what one level of the store holds.
+type LevelSize struct {
+	Level, Files int
+	Bytes        int64
 }
 
 // Input is one record to add: its id (the canonical record id, unique
@@ -294,7 +305,19 @@ func (r *Registry) Compact() error {
 func (r *Registry) Stats() Stats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.stats
+	st := r.stats
+	if r.db != nil {
+		m := r.db.Metrics()
+		st.Compactions = m.Compact.Count
+		for l, lm := range m.Levels {
+			st.CompactedBytes += lm.BytesCompacted
+			st.Flushed += lm.BytesFlushed
+			if lm.NumFiles > 0 {
+				st.Levels = append(st.Levels, LevelSize{Level: l, Files: int(lm.NumFiles), Bytes: lm.Size})
+			}
+		}
+	}
+	return st
 }
 
 // Len returns the number of records in the registry.
@@ -442,7 +465,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		same := len(v) >= len(token) && string(v[:len(token)]) == string(token)
 		var out Output
 		if same {
-			err = json.Unmarshal(v[len(token):], &out)
+			err = decodeLast(v[len(token):], &out)
 		}
 		c.Close()
 		if same && err == nil {
@@ -536,7 +559,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
-	wb.Set([]byte{kLast}, append(token, enc...), nil)
+	wb.Set([]byte{kLast}, encodeLast(token, enc), nil)
 	wb.Set(metaKey("next"), u64(r.next), nil)
 	wb.Set(metaKey("batch"), u64(r.batch), nil)
 	opt := pebble.NoSync

@@ -190,6 +190,11 @@ the records are read as import publishes them.`,
 				len(last), batch, last[len(last)/2].Round(time.Millisecond), last[len(last)-1].Round(time.Millisecond), lastCPU[len(lastCPU)/2].Round(time.Millisecond))
 			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records; candidates read from the store %d (%.1f per record; the others were in the scoring frame)\n",
 				st.Comparisons, st.Edges, st.LargestRecluster, st.CandidateReads, float64(st.CandidateReads)/float64(max(n, 1)))
+			fmt.Fprintf(out, "store: %d compactions wrote %.1f MB, flushes %.1f MB; tables by level before the final compaction:", st.Compactions, float64(st.CompactedBytes)/1e6, float64(st.Flushed)/1e6)
+			for _, l := range st.Levels {
+				fmt.Fprintf(out, " L%d %d files %.1f MB;", l.Level, l.Files, float64(l.Bytes)/1e6)
+			}
+			fmt.Fprintln(out)
 			fmt.Fprintf(out, "registry state (compacted tables) %.1f MB = %.0f bytes/record; directory with write-ahead logs %.1f MB; peak memory (VmHWM) %s\n",
 				float64(sst)/1e6, float64(sst)/float64(max(n, 1)), float64(disk)/1e6, peakRSS())
 			fmt.Fprintf(out, "registry state by key space (compacted; bytes uncompressed, then estimated on disk, per record):\n")
