@@ -4,8 +4,11 @@
 # For each size (millions of records, SIZES, default "1 5 10") it
 # generates `dancu gen --persons 552000×N --seed 11 --formats csv` in
 # WORK (default /tmp/dancu-scale), links the two lists with
-# `dancu link --memory-limit $LIMIT` (default 7GiB, the same at every size)
-# under /usr/bin/time, scores the clusters with `dancu eval` and deletes
+# `dancu link --memory-limit $LIMIT` (default 1.5 GiB per million records
+# plus 1.5 GiB, at most 12 GiB: 3 GiB at 1M, link's own default; GOGC is
+# 400, so the heap grows toward the limit and peak RSS says more about
+# the limit than about the live heap, printed after the last GC) under
+# /usr/bin/time, scores the clusters with `dancu eval` and deletes
 # the set (KEEP=1 keeps it; PER sets the persons per unit). It prints, per size, the link's wall time,
 # CPU time, peak RSS, pairwise F1 and phases, then the 5M ÷ 1M and
 # 10M ÷ 5M time ratios beside the record ratios (linear: equal).
@@ -18,7 +21,6 @@ set -eu
 dancu=$1
 work=${2:-/tmp/dancu-scale}
 sizes=${SIZES:-"1 5 10"}
-limit=${LIMIT:-7GiB}
 mkdir -p "$work"
 : >"$work/results"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
@@ -28,14 +30,16 @@ for n in $sizes; do
 	"$dancu" gen --persons $((${PER:-552000} * n)) --seed 11 --formats csv --out "$dir" >"$work/gen-$n.log" 2>&1
 	a=$dir/danhsach_20240501.csv
 	b=$dir/danhsach_20251001.csv
-	/usr/bin/time -f "%e %U %S %M" -o "$work/time-$n" \
+	limit=${LIMIT:-$(((1536 * n + 1536) > 12288 ? 12288 : 1536 * n + 1536))MiB}
+	GODEBUG=gctrace=1 /usr/bin/time -f "%e %U %S %M" -o "$work/time-$n" \
 		"$dancu" link --memory-limit "$limit" --in "$a" --in "$b" --out "$dir/clusters.csv" 2>"$work/link-$n.log"
 	f1=$("$dancu" eval --truth "$dir/truth.csv" --pred "$dir/clusters.csv" 2>&1 | awk '/^pairwise precision/ { print $NF }')
 	records=$(awk '/^read [0-9]+ records/ { print $2 }' "$work/link-$n.log")
 	read -r wall user sys rss <"$work/time-$n"
 	echo "$n $records $wall $user $sys $rss $f1" >>"$work/results"
-	printf '%dM: %s records, wall %s s, cpu %.1f s, peak RSS %.2f GB, pairwise F1 %s (load %s)\n' \
-		"$n" "$records" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1048576" | bc -l)" "$f1" "$(cut -d' ' -f1 /proc/loadavg)"
+	live=$(awk '/^gc [0-9]+ / { split($11, h, "->"); if (h[3] + 0 > m) m = h[3] + 0 } END { print m }' "$work/link-$n.log")
+	printf '%dM: %s records, wall %s s, cpu %.1f s, peak RSS %.2f GB under --memory-limit %s, largest heap after a GC %s MB, pairwise F1 %s (load %s)\n' \
+		"$n" "$records" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1048576" | bc -l)" "$limit" "$live" "$f1" "$(cut -d' ' -f1 /proc/loadavg)"
 	grep -E '^(compared|phases|wrote)' "$work/link-$n.log" | sed 's/^/    /'
 	[ "${KEEP:-}" = 1 ] || rm -rf "$dir"
 done
