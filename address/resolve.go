@@ -83,12 +83,15 @@ func resolveCached(text string, post, useCache bool) Result {
 }
 
 // resolveText resolves text. An address whose first part is only a
-// house number and street or a hamlet ("Số 12 Lê Lợi, …", "Thôn 3, …")
-// is resolved as the rest of it, which a commune's records share (so the
-// cache answers it when useCache is set), with the first part as street
-// or hamlet: a part that starts with a house number, a street or a hamlet
-// word and has no unit type word names no unit. The rest is read from the
-// words already read, not read again.
+// house number and street or a hamlet ("Số 12 Lê Lợi, …", "Thôn 3, …",
+// "Tổ 28, …", "Xóm 1 - …") is resolved as the rest of it, which a
+// commune's records share (so the cache answers it when useCache is set),
+// with the first part as street or hamlet: a part (up to a comma or a
+// spaced dash) that starts with a house number, a street or a hamlet word
+// and has no unit type word names no unit — when that word may also
+// begin a unit's name ("Tổ", "Số", "Bản"), only if numbers alone follow
+// it (see numbered). The rest is read from the words already read, not
+// read again.
 func resolveText(text string, post, useCache bool) Result {
 	res := Result{Input: text, Candidates: []Candidate{}}
 	g, err := load()
@@ -178,12 +181,12 @@ func (st *state) detailEnd() int {
 	}
 	first := st.toks[0].key
 	m := st.g.markers[first]
-	lead := allDigits(first) || m&(mHamlet|mStreet) != 0 && m&mAdmin == 0 && !st.g.nameStart[first]
+	lead := allDigits(first) || m&(mHamlet|mStreet) != 0 && m&mAdmin == 0 && (!st.g.nameStart[first] || st.numbered())
 	if !lead {
 		return 0
 	}
 	for k := 1; k < n; k++ {
-		if st.toks[k].hard {
+		if st.toks[k].hard || st.toks[k].dash {
 			return k
 		}
 		// a type word inside the part: it may name a unit ("Thôn 3 xã
@@ -193,6 +196,34 @@ func (st *state) detailEnd() int {
 		}
 	}
 	return 0
+}
+
+// numbered reports whether the first part is a hamlet or street word
+// that may also begin a unit's name ("Tổ", "Số", "Xóm", "Bản": nameStart)
+// followed by numbers only ("Tổ 28", "Số 281", "Xóm 1") and no name begins
+// with its first two words: such a part names no unit (a unit's name
+// with a number in it is read only after its type word, and the
+// misspelling search skips parts with numbers), so the address reads as
+// the rest of it.
+func (st *state) numbered() bool {
+	n := 1
+	for n < len(st.toks) && !st.toks[n].hard && !st.toks[n].dash {
+		if !allDigits(st.toks[n].key) {
+			return false
+		}
+		n++
+	}
+	if n < 2 {
+		return false
+	}
+	if id0, id1 := st.toks[0].id, st.toks[1].id; id0 >= 0 && id1 >= 0 {
+		if node, ok := st.g.child(0, id0); ok {
+			if _, ok := st.g.child(node, id1); ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func joinTwo(a, b string) string {
