@@ -49,6 +49,20 @@ func (rv *rowValues) label(field, column string) {
 	}
 }
 
+// setAt is set by the field's index in fieldIndex (-1: none).
+func (rv *rowValues) setAt(i int, value, column string) {
+	if i >= 0 && rv.v[i] == "" {
+		rv.v[i], rv.col[i] = value, column
+	}
+}
+
+// labelAt is label by the field's index in fieldIndex (-1: none).
+func (rv *rowValues) labelAt(i int, column string) {
+	if i >= 0 && rv.col[i] == "" {
+		rv.col[i] = column
+	}
+}
+
 func (rv *rowValues) get(field string) (value, column string) {
 	i := fieldIndex[field]
 	return rv.v[i], rv.col[i]

@@ -86,6 +86,24 @@ type columns struct {
 	// keeps at most memoMax values, so memory stays bounded, and a column
 	// whose values rarely repeat (names, numbers) stops looking.
 	memo []columnMemo
+	// slot holds, by column index, the field's index in rowValues (-1
+	// for none), looked up once rather than per cell (see slots).
+	slot []int
+}
+
+// slots returns, by column index, the index of the column's field in
+// rowValues (fieldIndex), or -1.
+func (c *columns) slots() []int {
+	if len(c.slot) != len(c.field) {
+		c.slot = make([]int, len(c.field))
+		for i, f := range c.field {
+			c.slot[i] = -1
+			if k, ok := fieldIndex[f]; ok {
+				c.slot[i] = k
+			}
+		}
+	}
+	return c.slot
 }
 
 type columnMemo struct {

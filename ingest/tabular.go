@@ -622,9 +622,10 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 	sh.first = false
 
 	var rv rowValues
+	slots := sh.cols.slots()
 	for i, f := range sh.cols.field {
 		if f == FieldFullName || f == FieldGivenName || f == FieldFamilyMiddle {
-			rv.label(f, sh.layout.Columns[i].Header)
+			rv.labelAt(slots[i], sh.layout.Columns[i].Header)
 		}
 		if f == "" || f == FieldSTT || i >= len(r.cells) {
 			continue
@@ -635,7 +636,7 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		}
 		v = sh.cols.text(i, v)
 		if v != "" {
-			rv.set(f, v, sh.layout.Columns[i].Header)
+			rv.setAt(slots[i], v, sh.layout.Columns[i].Header)
 		}
 	}
 	rec := &schemas.Record{}
