@@ -34,6 +34,18 @@ type BlockingCoverage struct {
 	// (first and last name swapped): found through other fields only,
 	// unless a rule's key does not depend on the names' order.
 	Swapped float64
+	// Suggest names one or two comparisons whose first (exact) levels
+	// hold on SuggestMatches of the expected matches only one rule finds,
+	// and whose columns that rule does not key on: a rule keyed on them
+	// (or on a soundex, a year of them) would find those a second time,
+	// and the ones like them that no rule finds now (suggestRule). Empty
+	// when none holds on a tenth of those matches.
+	Suggest        []string
+	SuggestMatches float64
+	// SuggestPairs, for one comparison, is the pairs per record a rule
+	// on its exact column alone would make; above maxSuggestPairs the
+	// warning says to pair it with a coarse key of another field.
+	SuggestPairs float64
 	// Elapsed is the time the estimate took once the pairs were counted
 	// (their comparison vectors and rules are counted while training).
 	Elapsed time.Duration
@@ -49,7 +61,7 @@ type RuleCoverage struct {
 // rules that make them (covered, counted while training) with the model
 // of s. Pairs are weighed by their levels, without term-frequency or
 // OCR-confidence adjustment, as EM weighs them.
-func blockingCoverage(c *compiled, bs []*blocker, s *settings.Settings, covered patterns) *BlockingCoverage {
+func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, covered patterns) *BlockingCoverage {
 	if len(bs) < 2 {
 		return nil
 	}
@@ -58,6 +70,30 @@ func blockingCoverage(c *compiled, bs []*blocker, s *settings.Settings, covered 
 	nr, nc := min(len(bs), 32), len(c.comps)
 	cov := &BlockingCoverage{ByRules: make([]float64, len(bs))}
 	per, only := make([]float64, nr), make([]float64, nr)
+	// together[k1][k2]: expected matches one rule alone finds that agree
+	// on the first level of comparisons k1 and k2, neither of which reads
+	// a field that rule keys on (a rule on them would find the pair again).
+	together := make([][]float64, nc)
+	for k := range together {
+		together[k] = make([]float64, nc)
+	}
+	apart := make([][]bool, nr) // apart[q][k]: comparison k reads no key field of rule q
+	for q := 0; q < nr; q++ {
+		var cols []int
+		for _, p := range bs[q].parts {
+			cols = append(cols, p.col)
+		}
+		keys := f.lineageOf(cols)
+		apart[q] = make([]bool, nc)
+		for k := range c.comps {
+			apart[q][k] = true
+			for x := range f.lineageOf(c.comps[k].cols) {
+				if keys[x] {
+					apart[q][k] = false
+				}
+			}
+		}
+	}
 	for key, cnt := range covered {
 		g := []uint8(key[:nc])
 		w := ws.prior
@@ -97,6 +133,16 @@ func blockingCoverage(c *compiled, bs []*blocker, s *settings.Settings, covered 
 		cov.ByRules[n-1] += p
 		if n == 1 {
 			only[last] += p
+			for k1 := 0; k1 < nc; k1++ {
+				if g[k1] == 1 && apart[last][k1] {
+					together[k1][k1] += p
+				}
+				for k2 := k1 + 1; k2 < nc && g[k1] == 1 && apart[last][k1]; k2++ {
+					if g[k2] == 1 && apart[last][k2] {
+						together[k1][k2] += p
+					}
+				}
+			}
 		}
 		if swapped {
 			cov.Swapped += p
@@ -119,6 +165,7 @@ func blockingCoverage(c *compiled, bs []*blocker, s *settings.Settings, covered 
 	if cov.Matches > 0 {
 		cov.Recall = cov.Matches / (cov.Matches + cov.Missed)
 	}
+	cov.Suggest, cov.SuggestMatches, cov.SuggestPairs = suggestRule(f, c, bs, together, cov.ByRules[0])
 	cov.Elapsed = time.Since(start)
 	return cov
 }
@@ -163,12 +210,103 @@ func coverageWarnings(cov *BlockingCoverage, s *settings.Settings) []string {
 		}
 		out = append(out, fmt.Sprintf("blocking probably misses matches: %.0f expected matches are found by one rule only (%s), so about %.0f are found by none (estimated blocking recall %.2f < %.2f); add rules whose keys share no field with each other, so that a pair with any one or two fields wrong still meets one — see \"Blocking that finds the matches\" in dancu settings doc",
 			cov.ByRules[0], strings.Join(lone, ", "), cov.Missed, cov.Recall, minCoverageRecall))
+		switch len(cov.Suggest) {
+		case 1:
+			if cov.SuggestPairs <= maxSuggestPairs {
+				out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on %s, a field that rule does not key on — a rule keyed on its column alone (%.0f pairs per record) finds those again and the like of them no rule finds now",
+					cov.SuggestMatches, cov.Suggest[0], cov.SuggestPairs))
+			} else {
+				out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on %s, a field that rule does not key on; its column alone would make %.0f pairs per record — key a rule on it with a coarse part of another field (a date's year or monthday, a name's soundex or first letters), which finds those again and the like of them no rule finds now",
+					cov.SuggestMatches, cov.Suggest[0], cov.SuggestPairs))
+			}
+		case 2:
+			out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on both %s and %s, fields that rule does not key on — a rule keyed on their columns (or a soundex, first letters or year of them) finds those again and the like of them no rule finds now",
+				cov.SuggestMatches, cov.Suggest[0], cov.Suggest[1]))
+		}
 	}
 	if cov.Swapped >= 0.02*cov.Matches && !hasOrderFreeKey(s) {
 		out = append(out, fmt.Sprintf("%.0f expected matches have names in each other's column (a cross level); no blocking rule has a key that ignores the names' order, so such pairs are found only when other fields agree — add a column {join: [FIRST, LAST], transforms: [fold, sorted_words]} and a rule on it",
 			cov.Swapped))
 	}
 	return out
+}
+
+// suggestRule picks the comparison, or the two comparisons, whose first
+// levels hold on the most of the matches one rule alone finds, away from
+// that rule's fields (at least a tenth of those matches), leaving out
+// those a rule already covers (its keys' input fields all among theirs:
+// a rule on them would add no pair). For one comparison it also returns
+// the pairs per record a rule on its exact column alone would make.
+func suggestRule(f *Frame, c *compiled, bs []*blocker, together [][]float64, single float64) ([]string, float64, float64) {
+	if single <= 0 {
+		return nil, 0, 0
+	}
+	var ruleInputs []map[string]bool
+	for _, b := range bs {
+		var cols []int
+		for _, p := range b.parts {
+			cols = append(cols, p.col)
+		}
+		ruleInputs = append(ruleInputs, f.lineageOf(cols))
+	}
+	best, b1, b2 := 0.0, -1, -1
+	for k1 := range together {
+		for k2 := k1; k2 < len(together); k2++ {
+			if together[k1][k2] <= best {
+				continue
+			}
+			in := map[string]bool{}
+			for x := range f.lineageOf(c.comps[k1].ownCols) {
+				in[x] = true
+			}
+			for x := range f.lineageOf(c.comps[k2].ownCols) {
+				in[x] = true
+			}
+			keyed := false
+			for _, ri := range ruleInputs {
+				all := len(ri) > 0
+				for x := range ri {
+					all = all && in[x]
+				}
+				keyed = keyed || all
+			}
+			if !keyed {
+				best, b1, b2 = together[k1][k2], k1, k2
+			}
+		}
+	}
+	if b1 < 0 || best < 0.1*single {
+		return nil, 0, 0
+	}
+	if b1 == b2 {
+		return []string{c.comps[b1].name}, best, keyPairs(f, c, b1)
+	}
+	return []string{c.comps[b1].name, c.comps[b2].name}, best, 0
+}
+
+// maxSuggestPairs: a suggested one-column rule making more pairs per
+// record than this is suggested with a coarse second key (the docs'
+// "about 50 pairs per record over all rules is cheap").
+const maxSuggestPairs = 50
+
+// keyPairs returns the pairs per record that blocking on the column of
+// comparison k's first level alone would make.
+func keyPairs(f *Frame, c *compiled, k int) float64 {
+	cc := &c.comps[k]
+	if len(cc.levels) == 0 || cc.levels[0].col < 0 || f.Len() == 0 {
+		return 0
+	}
+	counts := map[uint32]int64{}
+	for _, v := range f.cols[cc.levels[0].col].vals {
+		if v != 0 {
+			counts[v]++
+		}
+	}
+	var pairs int64
+	for _, n := range counts {
+		pairs += n * (n - 1) / 2
+	}
+	return float64(pairs) / float64(f.Len())
 }
 
 // hasOrderFreeKey reports whether some blocking rule keys on a column

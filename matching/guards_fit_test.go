@@ -87,3 +87,39 @@ func TestGuardFitWidensOnlyWhatTheDataBreaks(t *testing.T) {
 		t.Errorf("German-style guard fits %+v, want the guard kept at max 2", m.Guards)
 	}
 }
+
+// TestCoverageSuggestsRule: with the fourth round's fresh fake_1000-style
+// settings (seven rules, every one keyed on a name, the date or the
+// email), the matches one rule alone finds often agree on the city, which
+// that rule does not key on; training's blocking warnings must say so and
+// name the field, with how many pairs per record it would make alone.
+func TestCoverageSuggestsRule(t *testing.T) {
+	s, err := settings.Load(filepath.Join("..", "testdata", "benchmarks", "dev", "fake1000_fresh4.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := synth.FakeStyle(1250, 403)
+	f := NewFrame(s)
+	if err := AddTable(f, &Table{Header: ps.Header, Rows: ps.Rows}, &Mapping{ID: "unique_id"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, rep, err := Train(context.Background(), f, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov := rep.Coverage
+	if cov == nil || len(cov.Suggest) == 0 {
+		t.Fatalf("no rule suggested: %+v", cov)
+	}
+	t.Logf("suggest %v: %.0f of %.0f single-rule matches, %.0f pairs per record", cov.Suggest, cov.SuggestMatches, cov.ByRules[0], cov.SuggestPairs)
+	if cov.SuggestMatches < 0.1*cov.ByRules[0] {
+		t.Errorf("suggestion holds on %.0f of %.0f matches", cov.SuggestMatches, cov.ByRules[0])
+	}
+	found := false
+	for _, w := range rep.BlockingWarnings {
+		found = found || (strings.Contains(w, "rule to add") && strings.Contains(w, cov.Suggest[0]))
+	}
+	if !found {
+		t.Errorf("no \"rule to add\" warning naming %s: %q", cov.Suggest[0], rep.BlockingWarnings)
+	}
+}

@@ -532,7 +532,7 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	// How many matches blocking never proposes, from the pairs it does.
 	scored := *s
 	scored.Model = model
-	rep.Coverage = blockingCoverage(c, bs, &scored, covered)
+	rep.Coverage = blockingCoverage(f, c, bs, &scored, covered)
 	rep.BlockingWarnings = append(settings.BlockingEscapes(s), coverageWarnings(rep.Coverage, s)...)
 	// The confident-pair bound multiplies m of exact levels as if every
 	// comparison erred independently; where records carry a few errors
