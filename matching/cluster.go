@@ -354,6 +354,10 @@ type averageLinkage struct {
 	// change with every join), so that the many pairs between the same two
 	// clusters score their cross pairs once.
 	means map[[4]int32]float64
+	// keys holds, per blocking rule, each row's key (0 when a key part is
+	// blank): the cross pairs averaged are those agreeing on every key of
+	// some rule — the pairs the settings compare.
+	keys [][]uint64
 }
 
 func newAverageLinkage(f *Frame, s *settings.Settings) (*averageLinkage, error) {
@@ -364,8 +368,20 @@ func newAverageLinkage(f *Frame, s *settings.Settings) (*averageLinkage, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &averageLinkage{f: f, linkType: s.LinkType, c: c, ws: newWeights(c, s.Model, s.Training.Prior),
-		g: make([]uint8, len(c.comps)), members: map[int32][]int32{}, means: map[[4]int32]float64{}}, nil
+	al := &averageLinkage{f: f, linkType: s.LinkType, c: c, ws: newWeights(c, s.Model, s.Training.Prior),
+		g: make([]uint8, len(c.comps)), members: map[int32][]int32{}, means: map[[4]int32]float64{}}
+	for _, r := range s.Blocking {
+		parts, err := f.keyParts(r.Keys)
+		if err != nil {
+			return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
+		}
+		keys := make([]uint64, f.Len())
+		for i := range keys {
+			keys[i] = f.key(parts, i)
+		}
+		al.keys = append(al.keys, keys)
+	}
+	return al, nil
 }
 
 func (a *averageLinkage) rows(root int32) []int32 {
@@ -378,8 +394,13 @@ func (a *averageLinkage) rows(root int32) []int32 {
 func (a *averageLinkage) size(root int32) int { return len(a.rows(root)) }
 
 // mean returns the mean match probability over the pairs across the
-// clusters of roots ra and rb that the link type compares (1 when there
-// are none).
+// clusters of roots ra and rb that the link type allows and some
+// blocking rule proposes (1 when there are none). A cross pair no rule
+// proposes — two records of one person that share no key: in files where
+// a quarter of each field is wrong or blank, one pair in sixteen agrees on
+// nothing — is left out: the settings do not compare such pairs, and
+// counted at the model's near-zero probability it vetoed joins the
+// compared pairs support (issue 12).
 func (a *averageLinkage) mean(ra, rb int32) float64 {
 	if rb < ra {
 		ra, rb = rb, ra
@@ -402,6 +423,9 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 			if !a.f.pairAllowed(a.linkType, p, q) {
 				continue
 			}
+			if !a.compared(p, q) {
+				continue
+			}
 			n++
 			for k := range a.c.comps {
 				a.g[k] = a.c.gamma(a.f, k, p, q)
@@ -413,6 +437,19 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 		return 1
 	}
 	return sum / float64(n)
+}
+
+// compared reports whether rows p and q agree on every key of some
+// blocking rule (whatever a rule's window: the answer must not depend on
+// which other records a frame holds, so that the registry's frames
+// cluster as the whole file does).
+func (a *averageLinkage) compared(p, q int32) bool {
+	for _, k := range a.keys {
+		if k[p] != 0 && k[p] == k[q] {
+			return true
+		}
+	}
+	return len(a.keys) == 0
 }
 
 // join records that the cluster of rb joined the cluster of ra.

@@ -91,11 +91,12 @@
 //     every settings file. An edge joins its two clusters only when
 //     (1) the cluster-level guards allow it: no two different values of
 //     a distinct guard (valid identification numbers, sexes), birth years
-//     within a year_span guard; and (2) average linkage holds: the mean
-//     match probability over all the clusters' cross pairs, each scored
-//     by the model, reaches the match threshold. Both tests look only at
-//     the two clusters, so the result does not depend on data size for a
-//     fixed duplicate rate, and an incremental matcher (package registry)
+//     within a year_span guard (as training fitted it to the data,
+//     Model.Guards); and (2) average linkage holds: the mean match
+//     probability over the clusters' cross pairs that some blocking rule
+//     proposes (keys equal), each scored by the model, reaches the match
+//     threshold. Both tests look only at the two clusters (not at which
+//     other records a frame holds), so an incremental matcher (package registry)
 //     reproduces it by calling Cluster again on the match components of a
 //     batch's new records. CheckLargest scores the largest
 //     clusters' pairs; dancu link prints them and flags implausible ones.

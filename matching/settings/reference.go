@@ -291,11 +291,20 @@ twice and make λ and the scores too generous.
 - ` + "`guards`" + `: ` + "`{kind: distinct, column: C}`" + ` — a person holds one value of C
   (` + "`max: 1`" + ` lets values one edit apart count as one);
   ` + "`{kind: year_span, column: D, max: N}`" + ` — a person's birth years span at most N.
+  A guard is for what never happens: training measures each year_span guard
+  on the data (an EM over the candidate pairs' year gaps, each pair's prior
+  from the comparisons not reading the date) and, when more than 1% of the
+  matches would break it, widens it to the smallest span that keeps to that
+  and warns (` + "`guard year_span on dob (max 2): …`" + `). Do not write a guard
+  from an example: write one only when a person's records never differ that
+  much (a typed register, not re-keyed lists whose dates carry typos).
 - ` + "`vetoes`" + `: ` + "`{comparison: given_name, levels: [else]}`" + ` keeps such pairs apart
   whatever else agrees (twins).
 - Clustering is the same for every settings file: pairs at or above the match
   probability join persons strongest first, when the guards allow and the
-  two clusters' cross pairs average the match probability (average linkage).
+  two clusters' cross pairs that some blocking rule proposes average the
+  match probability (average linkage; a cross pair sharing no key of any
+  rule is left out of the mean, as it is left out of scoring).
   ` + "`dancu link`" + ` prints the largest clusters and flags implausible ones.
 - ` + "`thresholds`" + `: match 0.5 and review 0.1 by default; keep them.
 
