@@ -213,6 +213,16 @@ all keys of some rule**:
    record over all rules is cheap; a block of thousands (a common surname
    alone in a big population) needs a second key, or ` + "`max_block`" + ` with
    ` + "`sort_by`" + ` and ` + "`window`" + `.
+6. When records carry several errors each — re-keyed lists where a
+   quarter of every field is mistyped, moved or blank — many pairs of one
+   person share only one field exactly, and one field alone (a town, a
+   common first name) makes blocks far too large. Pair each such field
+   with a coarse part of another: the place with the date's year and with
+   its birthday (` + "`dob.monthday`" + `: a year typo keeps it), each name's
+   soundex with the birthday as well as with the year (on fake_1000's
+   profile these four rules took the share of matching pairs proposed from
+   0.79 to 0.82; what no rule finds, clustering may still join through the
+   person's other records).
 
 ` + "`dancu settings check`" + ` and ` + "`dancu train`" + ` name any one or two fields every rule keys
 on ("blocking warning"). ` + "`dancu train`" + ` and ` + "`link`" + ` also score every candidate pair and
@@ -221,7 +231,11 @@ are those the other rules missed, and from how many are found by exactly
 one and exactly two rules the number found by none is estimated
 (capture–recapture; rules sharing fields miss the same pairs, so the
 estimate is a lower bound). Below an estimated blocking recall of 0.95 they
-warn, naming the rules that find matches alone.
+warn, naming the rules that find matches alone, and name the rule to add:
+the field (or two) that the matches found by one rule alone most often
+agree on away from that rule's keys ("rule to add: … agree exactly on
+city … its column alone would make 267 pairs per record — key a rule on it
+with a coarse part of another field").
 
 ## Columns
 
