@@ -155,6 +155,37 @@ func TestAggregatesFromRegistryDeltas(t *testing.T) {
 		t.Fatal(err)
 	}
 	load("merge by a decision", nil, join)
+	// A merge whose output is lost (the match stage stopped after the
+	// registry committed the decision): persons FINAL and the aggregates
+	// still count the retired person. The next delivery of its records
+	// writes its retired row and a not-living delta again.
+	lost, err := reg.Decide(ctx, schemas.Decision{DecisionID: "d3", RecordIDs: []string{b1[6].RecordID, b1[11].RecordID}, Decision: schemas.DecisionSamePerson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var retired []string
+	for _, p := range lost.Persons {
+		if p.MergedInto != "" {
+			retired = append(retired, p.PersonID)
+		}
+	}
+	if len(retired) == 0 {
+		t.Fatal("the lost merge retired no person")
+	}
+	living := func() uint64 {
+		var n uint64
+		if err := conn.QueryRow(ctx, "SELECT count() FROM persons FINAL WHERE has(?, person_id) AND merged_into = ''", retired).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := living(); n != uint64(len(retired)) {
+		t.Fatalf("before the redelivery %d of the %d persons the lost merge retired are living in persons FINAL, want all", n, len(retired))
+	}
+	add("redelivery after a lost merge", b1)
+	if n := living(); n != 0 {
+		t.Errorf("after the redelivery %d of the %d persons the lost merge retired are still living in persons FINAL", n, len(retired))
+	}
 	if len(split.Deltas) == 0 || len(join.Deltas) == 0 {
 		t.Errorf("decisions: %d and %d deltas, want some for each", len(split.Deltas), len(join.Deltas))
 	}

@@ -73,22 +73,63 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output) error {
 }
 
 // redeliveredDeltas appends a delta with OldKnown = 0 for each person row
-// current() appended to out (from position n): the persons of records
-// delivered again. Their state has not changed since the registry last
-// emitted it, but that output may never have reached ClickHouse (the
-// match stage stopped after the registry committed the batch and before
-// its output was written, then formed its batches differently): the load
-// stage compares each with the state last counted (person_state) and
-// inserts only a difference.
-func redeliveredDeltas(out *Output, n int) {
+// current() appended to out (from position n; its links from position
+// nl): the persons of records delivered again. Their state has not
+// changed since the registry last emitted it, but that output may never
+// have reached ClickHouse (the match stage stopped after the registry
+// committed the batch and before its output was written, then formed its
+// batches differently): the load stage compares each with the state last
+// counted (person_state) and inserts only a difference.
+//
+// A lost output may also have retired a person (a merge). Its id is that
+// of its founding record (PersonID), which now belongs to another person:
+// for each redelivered record whose founding person id is not its person
+// and whose stored coverage state says retired, the retired person's row
+// is written again (merged into the record's person) with a not-living
+// delta, OldKnown = 0: the load stage counts it out if person_state still
+// counts it living, and drops it otherwise. (A person retired before the
+// registry kept coverage states has none and is not re-emitted.)
+func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) error {
 	var deltas []schemas.PersonDelta
+	emitted := map[string]bool{}
+	for _, p := range out.Persons[:n] {
+		emitted[p.PersonID] = true
+	}
 	for _, p := range out.Persons[n:] {
+		emitted[p.PersonID] = true
 		c := schemas.CoverageOf(p)
 		d := c.Delta(nil, p)
 		d.OldKnown = 0
 		deltas = append(deltas, d)
 	}
+	for _, l := range out.Links[nl:] {
+		founder := PersonID(l.RecordID)
+		if founder == l.PersonID || emitted[founder] {
+			continue
+		}
+		emitted[founder] = true
+		v, closer, err := wb.Get(coverageKey(founder))
+		if errors.Is(err, pebble.ErrNotFound) {
+			continue // never a person, or retired before coverage states were kept
+		} else if err != nil {
+			return fmt.Errorf("coverage state of %s: %w", founder, err)
+		}
+		c, err := decodeCoverage(v)
+		closer.Close()
+		if err != nil {
+			return fmt.Errorf("coverage state of %s: %w", founder, err)
+		}
+		if c.Living {
+			continue
+		}
+		p := schemas.Person{PersonID: founder, MergedInto: l.PersonID, Version: l.Version, UpdatedAt: l.LinkedAt}
+		out.Persons = append(out.Persons, p)
+		d := schemas.PersonCoverage{}.Delta(nil, p)
+		d.OldKnown = 0
+		deltas = append(deltas, d)
+	}
 	out.Deltas = append(out.Deltas, keyed(deltas)...)
+	return nil
 }
 
 // deltasOf returns the deltas of persons against the states get returns,

@@ -1275,11 +1275,13 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		return nil, err
 	}
 	if len(again) > 0 {
-		n := len(out.Persons)
+		n, nl := len(out.Persons), len(out.Links)
 		if err := r.current(wb, again, ver, now, out); err != nil {
 			return nil, err
 		}
-		redeliveredDeltas(out, n)
+		if err := r.redeliveredDeltas(wb, out, n, nl); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
