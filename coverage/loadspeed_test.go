@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/segmentio/kafka-go"
 
@@ -187,9 +189,13 @@ func TestLoadSpeed(t *testing.T) {
 		// The stage stops when it asks for a message past the backlog:
 		// it then flushes what it holds at once, as at the end of any
 		// backlog, instead of after MaxWait.
-		dr := &drainReader{MessageReader: r, left: counts[topic], cancel: cancel}
+		dr := &drainReader{MessageReader: r, left: counts[topic], cancel: cancel, start: start}
+		ts := &timedSink{Sink: &pipelines.ClickHouseSink{Conn: conn}}
+		if set := os.Getenv("DANCU_BENCH_LOAD_SETTINGS"); set != "" && views {
+			lctx = clickhouse.Context(lctx, clickhouse.WithSettings(benchSettings(t, set)))
+		}
 		go func() {
-			done <- pipelines.Load(lctx, dr, &pipelines.ClickHouseSink{Conn: conn}, pipelines.LoadConfig{MaxWait: time.Duration(envInt("DANCU_BENCH_LOAD_WAIT_MS", 0)) * time.Millisecond}, &st)
+			done <- pipelines.Load(lctx, dr, ts, pipelines.LoadConfig{MaxWait: time.Duration(envInt("DANCU_BENCH_LOAD_WAIT_MS", 0)) * time.Millisecond}, &st)
 		}()
 		if err := <-done; err != nil {
 			t.Fatal(err)
@@ -206,6 +212,7 @@ func TestLoadSpeed(t *testing.T) {
 		settle(t, conn)
 		merged := cpuTime() - cpu0
 		res[views] = append(res[views], result{wall, cpu, merged})
+		t.Logf("first message after %v, in the sink %v wall, %v CPU", dr.first.Round(time.Millisecond), ts.wall.Round(time.Millisecond), ts.cpu.Round(time.Millisecond))
 		t.Logf("views=%-5v %d rows (%d records) in %d flushes: %v wall, %v CPU (%v with the merges after): %.0f rows/s, %.0f rows/CPU-s",
 			views, total, files*rows, st.Flushes.Load(), wall.Round(time.Millisecond), cpu.Round(time.Millisecond), merged.Round(time.Millisecond),
 			float64(total)/wall.Seconds(), float64(total)/cpu.Seconds())
@@ -247,6 +254,21 @@ type drainReader struct {
 	pipelines.MessageReader
 	left   int
 	cancel func()
+	start  time.Time
+	first  time.Duration // until the first message
+}
+
+// timedSink adds up the wall and CPU time spent in its Sink.
+type timedSink struct {
+	pipelines.Sink
+	wall, cpu time.Duration
+}
+
+func (s *timedSink) Write(ctx context.Context, b *pipelines.Batch) error {
+	w, c := time.Now(), cpuTime()
+	err := s.Sink.Write(ctx, b)
+	s.wall, s.cpu = s.wall+time.Since(w), s.cpu+cpuTime()-c
+	return err
 }
 
 func (d *drainReader) FetchMessage(ctx context.Context) (kafka.Message, error) {
@@ -257,6 +279,9 @@ func (d *drainReader) FetchMessage(ctx context.Context) (kafka.Message, error) {
 	}
 	m, err := d.MessageReader.FetchMessage(ctx)
 	if err == nil {
+		if d.first == 0 {
+			d.first = time.Since(d.start)
+		}
 		d.left--
 	}
 	return m, err
@@ -291,4 +316,18 @@ func settle(t testing.TB, conn driver.Conn) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// benchSettings parses DANCU_BENCH_LOAD_SETTINGS ("name=value,…"): query
+// settings for the load stage's inserts in the rounds with the views.
+func benchSettings(t testing.TB, s string) clickhouse.Settings {
+	out := clickhouse.Settings{}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			t.Fatalf("DANCU_BENCH_LOAD_SETTINGS: %q is not name=value", kv)
+		}
+		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return out
 }
