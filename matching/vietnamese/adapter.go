@@ -49,8 +49,13 @@ func init() {
 // (address.Resolve, when ingest left the codes empty; address remembers
 // recent results itself), folded parents' names and ethnicity. Canonical
 // columns are read by their ch names. It is a thin adapter over packages
-// vn and address; safe for concurrent use.
-type Adapter struct{}
+// vn and address; safe for concurrent use. It remembers the name parts
+// and folded names of the distinct names it has read (a person's name,
+// and their parents', repeat from list to list), so each is parsed once.
+type Adapter struct {
+	names stringMemo[nameFields] // full name → its derived fields
+	folds stringMemo[string]     // parent's or spouse's name, ethnicity → vn.Fold of it
+}
 
 // NewAdapter returns an adapter.
 func NewAdapter() *Adapter { return &Adapter{} }
@@ -198,18 +203,8 @@ func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.Confidenc
 	if full == "" {
 		full = strings.Join(strings.Fields(r.FamilyName+" "+r.MiddleName+" "+r.GivenName), " ")
 	}
-	n := vn.ParseName(full)
-	d[fFamily], d[fMiddle], d[fGiven] = n.Family, n.Middle, n.Given
-	d[fFamilyKey], d[fMiddleKey], d[fGivenKey] = nameKeys(n)
-	d[fNameKey], d[fNameOCR] = n.Key, n.OCRKey
-	if k := strings.TrimSpace(n.OCRKey); k != "" { // first and last of strings.Fields(k)
-		first, last := k, k
-		if i := strings.IndexFunc(k, unicode.IsSpace); i >= 0 {
-			first = k[:i]
-			last = k[strings.LastIndexFunc(k, unicode.IsSpace)+1:]
-		}
-		d[fGivenOCR], d[fFamilyOCR] = last, first
-	}
+	nf := a.names.get(full, parseNameFields)
+	copy(d[fFamily:fFamilyOCR+1], nf[:])
 	bd := r.BirthDate
 	if bd == "" && r.BirthYear != 0 {
 		bd = itoa4(int(r.BirthYear))
@@ -256,10 +251,10 @@ func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.Confidenc
 		u := resolveOnce(r.NativePlace)
 		d[fNativeProvince], d[fNativeNewProvince] = u.Province.Code, u.NewProvince.Code
 	}
-	d[fFather] = vn.Fold(r.FatherName)
-	d[fMother] = vn.Fold(r.MotherName)
-	d[fSpouse] = vn.Fold(r.SpouseName)
-	d[fEthnicity] = vn.Fold(r.Ethnicity)
+	d[fFather] = a.fold(r.FatherName)
+	d[fMother] = a.fold(r.MotherName)
+	d[fSpouse] = a.fold(r.SpouseName)
+	d[fEthnicity] = a.fold(r.Ethnicity)
 	d[fSex] = r.Sex
 	var conf matching.ConfidenceGetter
 	if len(r.OCRConfidence) > 0 {
@@ -269,6 +264,39 @@ func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.Confidenc
 		}
 	}
 	return f.get, conf
+}
+
+// nameFields are the fields derived from a full name, in the order of
+// their slots fFamily … fFamilyOCR.
+type nameFields [fFamilyOCR - fFamily + 1]string
+
+// parseNameFields derives the name fields of a full name: its parts
+// (vn.ParseName), their folded keys, the name's key and OCR key, and the
+// first and last words of the OCR key.
+func parseNameFields(full string) nameFields {
+	var d nameFields
+	const o = fFamily
+	n := vn.ParseName(full)
+	d[fFamily-o], d[fMiddle-o], d[fGiven-o] = n.Family, n.Middle, n.Given
+	d[fFamilyKey-o], d[fMiddleKey-o], d[fGivenKey-o] = nameKeys(n)
+	d[fNameKey-o], d[fNameOCR-o] = n.Key, n.OCRKey
+	if k := strings.TrimSpace(n.OCRKey); k != "" { // first and last of strings.Fields(k)
+		first, last := k, k
+		if i := strings.IndexFunc(k, unicode.IsSpace); i >= 0 {
+			first = k[:i]
+			last = k[strings.LastIndexFunc(k, unicode.IsSpace)+1:]
+		}
+		d[fGivenOCR-o], d[fFamilyOCR-o] = last, first
+	}
+	return d
+}
+
+// fold is vn.Fold of s, remembered.
+func (a *Adapter) fold(s string) string {
+	if s == "" {
+		return ""
+	}
+	return a.folds.get(s, vn.Fold)
 }
 
 // nameKeys returns vn.Fold of n's family, middle and given names, cut
