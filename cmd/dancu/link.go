@@ -504,8 +504,7 @@ func addRecords(ad *vietnamese.Adapter, path string, source int, sink recordSink
 				if b := j.batch; b != nil {
 					b.Reset()
 					for _, r := range j.recs {
-						get, conf := ad.Fields(r)
-						b.Add(vietnamese.RecordKey(r), source, get, conf)
+						ad.AddTo(b, r, source)
 					}
 				} else {
 					j.gets = make([]matching.Getter, len(j.recs))

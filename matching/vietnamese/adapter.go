@@ -2,6 +2,7 @@ package vietnamese
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/dancu-vn/dancu/address"
@@ -198,6 +199,38 @@ func resolve(r *schemas.Record, text string) address.Result {
 // fields, and its OCR confidence getter.
 func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.ConfidenceGetter) {
 	f := &vnFields{r: r}
+	a.derive(f)
+	return f.get, confidences(r)
+}
+
+// AddTo prepares r as source number source in b (matching.Batch.Add,
+// keyed by RecordKey): Fields without keeping the derived fields past the
+// call, so their room is reused from record to record.
+func (a *Adapter) AddTo(b *matching.Batch, r *schemas.Record, source int) {
+	f := fieldsPool.Get().(*vnFields)
+	f.r = r
+	a.derive(f)
+	b.Add(RecordKey(r), source, f.get, confidences(r))
+	*f = vnFields{}
+	fieldsPool.Put(f)
+}
+
+var fieldsPool = sync.Pool{New: func() any { return new(vnFields) }}
+
+// confidences returns the OCR confidence getter of r, or nil.
+func confidences(r *schemas.Record) matching.ConfidenceGetter {
+	if len(r.OCRConfidence) == 0 {
+		return nil
+	}
+	return func(key string) (float32, bool) {
+		v, ok := r.OCRConfidence[key]
+		return v, ok
+	}
+}
+
+// derive fills f.v from f.r.
+func (a *Adapter) derive(f *vnFields) {
+	r := f.r
 	d := &f.v
 	full := r.FullName
 	if full == "" {
@@ -256,14 +289,6 @@ func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.Confidenc
 	d[fSpouse] = a.fold(r.SpouseName)
 	d[fEthnicity] = a.fold(r.Ethnicity)
 	d[fSex] = r.Sex
-	var conf matching.ConfidenceGetter
-	if len(r.OCRConfidence) > 0 {
-		conf = func(key string) (float32, bool) {
-			v, ok := r.OCRConfidence[key]
-			return v, ok
-		}
-	}
-	return f.get, conf
 }
 
 // nameFields are the fields derived from a full name, in the order of

@@ -44,3 +44,32 @@ func ExampleAdapter() {
 	// r2 person true
 	// r3 person false
 }
+
+// Prepare records in a batch (on a worker: several batches at once), then
+// add the batch to the frame, in order.
+func ExampleAdapter_AddTo() {
+	s, err := vietnamese.Settings()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f := matching.NewFrame(s)
+	b := f.NewBatch()
+	ad := vietnamese.NewAdapter()
+	for _, r := range []*schemas.Record{
+		{RecordID: "r1", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-05", IDNumber: "001190012345"},
+		{RecordID: "r2", FullName: "NGUYEN THI THU HA", BirthDate: "1990-03-05", FatherName: "Nguyễn Văn Ba"},
+	} {
+		ad.AddTo(b, r, 0)
+	}
+	if _, err := f.AddBatch(b); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i := range f.Len() {
+		fmt.Println(f.ID(i), f.Value("name_key", i), "|", f.Value("father", i), "|", f.Value("id", i))
+	}
+	// Output:
+	// r1 nguyen thi thu ha |  | 001190012345
+	// r2 nguyen thi thu ha | nguyen van ba |
+}

@@ -51,8 +51,11 @@ func (c *stringMemo[V]) get(k string, f func(string) V) V {
 	}
 	v = f(k)
 	s.mu.Lock()
-	if s.m == nil || len(s.m) >= memoPerShard {
-		s.m = make(map[string]V, memoPerShard/4)
+	switch {
+	case s.m == nil:
+		s.m = map[string]V{} // grown as needed: an adapter may read a few records only
+	case len(s.m) >= memoPerShard:
+		s.m = make(map[string]V, memoPerShard) // full once: it will be again
 	}
 	s.m[k] = v
 	s.mu.Unlock()

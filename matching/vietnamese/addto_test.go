@@ -1,0 +1,69 @@
+package vietnamese
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// TestAddToSame checks that records prepared with AddTo (the derived
+// fields' room reused from record to record) and added with AddBatch
+// give the frame that Fields and Frame.Add give, value for value — OCR
+// confidences included.
+func TestAddToSame(t *testing.T) {
+	s, err := Trained() // with a model: the pair below is explained with its weights
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*schemas.Record
+	for i := range 300 {
+		r := &schemas.Record{
+			RecordID:    fmt.Sprintf("r%03d", i),
+			FullName:    []string{"Nguyễn Văn An", "Trần Thị Bình", "LE VAN CUONG", "Phạm Thị Thu Hà"}[i%4],
+			BirthDate:   fmt.Sprintf("19%02d-%02d-%02d", 50+i%40, 1+i%12, 1+i%28),
+			Sex:         []string{"Nam", "Nữ", ""}[i%3],
+			IDNumber:    fmt.Sprintf("0010%08d", 89000000+i%97),
+			PermAddress: []string{"Số 5, Xã Tam Hiệp, H. Phúc Thọ, TP. Hà Nội", "Phường Bến Nghé, Quận 1, TP.HCM", ""}[i%3],
+			CurAddress:  []string{"Xã Tam Hiệp, Huyện Phúc Thọ, Hà Nội", "Thôn 2, X. Tam Hiệp, Phúc Thọ"}[i%2],
+			NativePlace: "Tỉnh Nam Định",
+			FatherName:  []string{"Nguyễn Văn Ba", "", "Trần Văn Tư"}[i%3],
+			MotherName:  "Lê Thị Năm",
+			Ethnicity:   []string{"Kinh", "Tày"}[i%2],
+		}
+		if i%7 == 0 {
+			r.OCRConfidence = map[string]float32{"full_name": 0.62, "birth_date": 0.9}
+		}
+		recs = append(recs, r)
+	}
+	ad := NewAdapter()
+	want := matching.NewFrame(s)
+	for _, r := range recs {
+		if err := ad.AddRecord(want, r, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := matching.NewFrame(s)
+	b := got.NewBatch()
+	for _, r := range recs {
+		ad.AddTo(b, r, 1)
+	}
+	if n, err := got.AddBatch(b); err != nil || n != len(recs) {
+		t.Fatalf("AddBatch: %d, %v", n, err)
+	}
+	for i := range recs {
+		if got.ID(i) != want.ID(i) || got.Source(i) != want.Source(i) {
+			t.Fatalf("row %d: %s/%d, want %s/%d", i, got.ID(i), got.Source(i), want.ID(i), want.Source(i))
+		}
+		for _, c := range s.Columns {
+			if g, w := got.Value(c.Name, i), want.Value(c.Name, i); g != w {
+				t.Errorf("row %d column %s = %q, want %q", i, c.Name, g, w)
+			}
+		}
+	}
+	e1, e2 := matching.ExplainPair(want, s, 0, 7), matching.ExplainPair(got, s, 0, 7)
+	if fmt.Sprint(e1) != fmt.Sprint(e2) {
+		t.Errorf("the pair of a record with OCR confidences explains differently:\n%v\n%v", e2, e1)
+	}
+}
