@@ -38,7 +38,11 @@
 // in a frame kept between batches (Config.FrameRows): when it is full, the
 // half used most recently is copied into a new one (matching.RowCopier)
 // and the rest is read from the store again when a batch needs it; the
-// recluster unit copies its rows from that frame too. Then the match
+// recluster unit copies its rows from that frame too. Under a soft
+// memory limit (dancu run --memory-limit) the frame and Pebble's block
+// cache each take a quarter of it (DefaultFrameRows, DefaultCacheBytes):
+// at a million records and 4 GiB every record stays decoded and the
+// store's blocks decompressed. Then the match
 // components of the new records — records joined by stored edges at or
 // above the match threshold, the only edges the clustering follows — are
 // clustered again with the offline rule, so the partition equals what

@@ -100,6 +100,7 @@ the records are read as import publishes them.`,
 			start := time.Now()
 			var linking time.Duration
 			var last, lastCPU []time.Duration // wall and process CPU time of the last batches
+			var tailCPU []time.Duration       // process CPU time of the last 50 batches (compactions amortised)
 			n := 0
 			pending := make([]schemas.Record, 0, batch)
 			flush := func() error {
@@ -115,6 +116,9 @@ the records are read as import publishes them.`,
 				linking += d
 				last = append(last, d)
 				lastCPU = append(lastCPU, cpuTime()-c0)
+				if tailCPU = append(tailCPU, lastCPU[len(lastCPU)-1]); len(tailCPU) > 50 {
+					tailCPU = tailCPU[1:]
+				}
 				if len(last) > 5 {
 					last, lastCPU = last[1:], lastCPU[1:]
 				}
@@ -188,6 +192,11 @@ the records are read as import publishes them.`,
 			fmt.Fprintf(out, "records %d in %.1fs (linking %.1fs): %.0f records/s; CPU %.1fs\n", n, elapsed.Seconds(), linking.Seconds(), float64(n)/elapsed.Seconds(), cpu.Seconds())
 			fmt.Fprintf(out, "last %d batches of %d against the registry: median %v, slowest %v; CPU median %v (the process's, all cores: a shared machine stretches the wall time, not this)\n",
 				len(last), batch, last[len(last)/2].Round(time.Millisecond), last[len(last)-1].Round(time.Millisecond), lastCPU[len(lastCPU)/2].Round(time.Millisecond))
+			var tail time.Duration
+			for _, d := range tailCPU {
+				tail += d
+			}
+			fmt.Fprintf(out, "CPU mean of the last %d batches %v (the compactions a few batches set off, spread over them)\n", len(tailCPU), (tail / time.Duration(max(len(tailCPU), 1))).Round(time.Millisecond))
 			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records; candidates read from the store %d (%.1f per record; the others were in the scoring frame)\n",
 				st.Comparisons, st.Edges, st.LargestRecluster, st.CandidateReads, float64(st.CandidateReads)/float64(max(n, 1)))
 			fmt.Fprintf(out, "store: %d compactions wrote %.1f MB, flushes %.1f MB; tables by level before the final compaction:", st.Compactions, float64(st.CompactedBytes)/1e6, float64(st.Flushed)/1e6)
