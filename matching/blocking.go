@@ -1,7 +1,9 @@
 package matching
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,13 +18,16 @@ type keyPart struct {
 	monthday bool
 }
 
-// blocker holds, for one rule, each record's key hash (0 = not blocked)
-// and the records grouped into blocks.
+// blocker holds, for one rule, the records grouped into blocks (records
+// sharing the key's hash) and each record's block.
 type blocker struct {
 	rule   settings.BlockingRule
 	parts  []keyPart
 	sortBy []keyPart
-	keys   []uint64
+	// block is each record's block, 1-based (0: no key, or no other
+	// record shares it): four bytes a record where the key's hash took
+	// eight, and two records are in one block when their numbers agree.
+	block []uint32
 	// blocks are ranges of order; order lists record rows sorted by key.
 	order  []int32
 	blocks []blockRange
@@ -110,25 +115,34 @@ func newBlocker(f *Frame, r settings.BlockingRule) (*blocker, error) {
 	}
 	b := &blocker{rule: r, parts: parts, sortBy: sortBy}
 	n := f.Len()
-	b.keys = make([]uint64, n)
+	b.block = make([]uint32, n)
 	b.pos = make([]int32, n)
+	// The keyed rows sorted by key, then row: one contiguous array of
+	// (key, row), not the rows sorted by looking their keys up.
+	type keyRow struct {
+		k uint64
+		r int32
+	}
+	kr := make([]keyRow, 0, n)
 	for i := 0; i < n; i++ {
-		b.keys[i] = f.key(parts, i)
 		b.pos[i] = -1
-		if b.keys[i] != 0 {
-			b.order = append(b.order, int32(i))
+		if k := f.key(parts, i); k != 0 {
+			kr = append(kr, keyRow{k, int32(i)})
 		}
 	}
-	sort.Slice(b.order, func(x, y int) bool {
-		kx, ky := b.keys[b.order[x]], b.keys[b.order[y]]
-		if kx != ky {
-			return kx < ky
+	slices.SortFunc(kr, func(x, y keyRow) int {
+		if x.k != y.k {
+			return cmp.Compare(x.k, y.k)
 		}
-		return b.order[x] < b.order[y]
+		return cmp.Compare(x.r, y.r)
 	})
-	for s := 0; s < len(b.order); {
+	b.order = make([]int32, len(kr))
+	for x, e := range kr {
+		b.order[x] = e.r
+	}
+	for s := 0; s < len(kr); {
 		e := s + 1
-		for e < len(b.order) && b.keys[b.order[e]] == b.keys[b.order[s]] {
+		for e < len(kr) && kr[e].k == kr[s].k {
 			e++
 		}
 		if e-s > 1 {
@@ -150,6 +164,9 @@ func newBlocker(f *Frame, r settings.BlockingRule) (*blocker, error) {
 				}
 			}
 			b.blocks = append(b.blocks, br)
+			for _, row := range b.order[s:e] {
+				b.block[row] = uint32(len(b.blocks))
+			}
 		}
 		s = e
 	}
@@ -195,8 +212,8 @@ func appendDate(dst []byte, p uint32) []byte {
 
 // covers reports whether the rule produces the pair (i, j).
 func (b *blocker) covers(i, j int32) bool {
-	k := b.keys[i]
-	if k == 0 || k != b.keys[j] {
+	k := b.block[i]
+	if k == 0 || k != b.block[j] {
 		return false
 	}
 	pi, pj := b.pos[i], b.pos[j]

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -259,7 +260,7 @@ func (o *linkOptions) loadRegistry(dir string) (*settings.Settings, *matching.Fr
 
 func newLinkCmd(g *globals) *cobra.Command {
 	o := linkOptions{warn: g.stderr}
-	var out, conflicts, registry string
+	var out, conflicts, registry, memprofile string
 	var analyse, strict, unmasked bool
 	var truthFiles []string
 	memLimit := byteSize(3 << 30)
@@ -380,6 +381,11 @@ records; source_record_id is that local code (or record_id when there is none).`
 					return err
 				}
 			}
+			if memprofile != "" {
+				if err := writeHeapProfile(memprofile); err != nil {
+					return err
+				}
+			}
 			checks, err := matching.CheckLargest(res, 5)
 			if err != nil {
 				return err
@@ -413,6 +419,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 	o.flags(cmd)
 	cmd.Flags().StringVar(&out, "out", "", "clusters CSV to write")
 	cmd.Flags().StringVar(&conflicts, "conflicts", "", "conflicts CSV to write")
+	cmd.Flags().StringVar(&memprofile, "memprofile", "", "write a heap profile (what is live once the persons are found: the frame, the scored pairs, the clusters) to this file")
 	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: add the inputs to it, relink everything with its saved model, keep person ids stable; --out then lists every record of the registry")
 	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "with --analyse-blocking: truth file(s) to measure pairs completeness")
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 3GiB or 512MiB (garbage collects harder near it); 0 = none")
@@ -658,4 +665,19 @@ func printClusterChecks(w io.Writer, f *matching.Frame, checks []matching.Cluste
 		}
 	}
 	return bad
+}
+
+// writeHeapProfile writes the heap profile of the values live after a
+// garbage collection to path.
+func writeHeapProfile(path string) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("memprofile: %w", err)
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(fh); err != nil {
+		fh.Close()
+		return fmt.Errorf("memprofile: %w", err)
+	}
+	return fh.Close()
 }
