@@ -65,7 +65,7 @@ func matchedMessages(t testing.TB, files, rows int, units []addr, deltas bool) (
 			var links []schemas.Link
 			for i := lo; i < min(lo+500, rows); i++ {
 				n := f*rows + i
-				a := units[(n*7919)%len(units)]
+				a := unitOf(units, n, f)
 				if n%50 == 0 {
 					a = addr{}
 				}
@@ -87,7 +87,7 @@ func matchedMessages(t testing.TB, files, rows int, units []addr, deltas bool) (
 				pid, pn, count := r.RecordID, n, uint32(1)
 				if i%5 >= 3 && i > lo {
 					pid, pn, count = pers[len(pers)-1].PersonID, n-(i%5-2), pers[len(pers)-1].RecordCount+1
-					a, id = units[(pn*7919)%len(units)], pers[len(pers)-1].IDNumber
+					a, id = unitOf(units, pn, f), pers[len(pers)-1].IDNumber
 					if pn%50 == 0 {
 						a = addr{}
 					}
@@ -111,6 +111,17 @@ func matchedMessages(t testing.TB, files, rows int, units []addr, deltas bool) (
 		}
 	}
 	return msgs, total
+}
+
+// unitOf is the address of record n of file f: a commune of the whole
+// country for each record, or with DANCU_BENCH_LOAD_SPREAD=file the
+// file's commune for all its records (a file is one collecting unit's
+// list), one in ten then in another commune of the country.
+func unitOf(units []addr, n, f int) addr {
+	if os.Getenv("DANCU_BENCH_LOAD_SPREAD") == "file" && n%10 != 0 {
+		return units[(f*7919)%len(units)]
+	}
+	return units[(n*7919)%len(units)]
 }
 
 // TestLoadSpeed is the load half of issue 11 point 6, run only with
