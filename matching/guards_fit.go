@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"sort"
 
 	"github.com/dancu-vn/dancu/matching/settings"
 )
@@ -14,10 +15,11 @@ import (
 // the docs' example "birth years span at most 2" on a file where a tenth
 // of the dates moved by ten years (a typo in the year's tens) — and then
 // it splits those people. Training measures each year_span guard on the
-// candidate pairs: each pair is weighed by its match probability from
-// every comparison that does not read the guard's column (so the date's
-// own levels do not decide the question), and the share of that weight
-// on pairs the guard would keep apart is the share of matches it breaks.
+// candidate pairs that every comparison not reading the guard's column
+// calls matches (probability ≥ 0.5 without the date's own levels): the
+// strangers among them have the year gaps of random pairs, so what lies
+// beyond those on some gap is matches (gapExcess), and the share of
+// those the guard would keep apart is the share of matches it breaks.
 // When more than maxGuardBroken of them break it, the model widens the
 // guard to the smallest span that keeps to that share (Model.Guards,
 // Settings.EffectiveGuards) and training warns; a guard the data keeps to
@@ -27,6 +29,9 @@ const (
 	// be taken as a rule of the data (one in a hundred: a guard is for
 	// what never happens, not for what is merely rare).
 	maxGuardBroken = 0.01
+	// minGuardBreaks: fewer matches than this beyond a span are no
+	// evidence against it (a few chance pairs), whatever their share.
+	minGuardBreaks = 10
 	// minGuardMatches: with fewer expected matches (the sum of the
 	// probabilities) among pairs with both years, the guard is kept.
 	minGuardMatches = 30
@@ -78,13 +83,13 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 			return c
 		}
 		const nClass = 2 * (maxFitSpan + 2)
-		// counts[w][class][bin]: candidate pairs with both years, by the
-		// class of their years' gap and the bin of their match weight
-		// from the other comparisons.
-		counts := make([][][fitBins]float64, workers)
+		// counts[w][class]: candidate pairs with both years that the
+		// other comparisons call matches (weight ≥ 0, probability ≥ 0.5),
+		// by the class of their years' gap.
+		counts := make([][]float64, workers)
 		bufs := make([][]uint8, workers)
 		for w := range counts {
-			counts[w] = make([][fitBins]float64, nClass)
+			counts[w] = make([]float64, nClass)
 			bufs[w] = make([]uint8, len(c.comps))
 		}
 		for r := range bs {
@@ -103,18 +108,19 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 						g[k] = c.gamma(f, k, i, j)
 					}
 				}
-				counts[w][cls(i, j)][weightBin(ws.score(c, f, g, i, j))]++
+				if ws.score(c, f, g, i, j) < 0 {
+					return
+				}
+				counts[w][cls(i, j)]++
 			})
 		}
 		for w := 1; w < workers; w++ {
 			for k := range counts[0] {
-				for b := range counts[0][k] {
-					counts[0][k][b] += counts[w][k][b]
-				}
+				counts[0][k] += counts[w][k]
 			}
 		}
 		q := randomGapClasses(f, vals, s.LinkType, nClass, cls)
-		pm, expected := fitGapEM(counts[0], q, gd.Max)
+		excess, expected := gapExcess(counts[0], q, gd.Max)
 		fit := settings.GuardFit{Kind: gd.Kind, Column: gd.Column, Max: gd.Max, Fitted: gd.Max, Expected: expected}
 		if expected < minGuardMatches {
 			out = append(out, fit)
@@ -122,15 +128,15 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 		}
 		broken := func(span int) float64 {
 			var b float64
-			for k := range pm {
+			for k := range excess {
 				if gap, one := k/2, k%2 == 1; gap > span && !(gd.OneDigit && one) {
-					b += pm[k]
+					b += excess[k]
 				}
 			}
-			return b
+			return b / expected
 		}
 		fit.Broken = broken(gd.Max)
-		for fit.Fitted < maxFitSpan && broken(fit.Fitted) > maxGuardBroken {
+		for fit.Fitted < maxFitSpan && broken(fit.Fitted) > maxGuardBroken && broken(fit.Fitted)*expected >= minGuardBreaks {
 			fit.Fitted++
 		}
 		out = append(out, fit)
@@ -148,14 +154,6 @@ func guardFitWarnings(fits []settings.GuardFit) []string {
 		}
 	}
 	return out
-}
-
-// fitBins is the number of bins of match weight (in bits, prior
-// included) the gap fit groups pairs by: one per bit from -40 to +40.
-const fitBins = 81
-
-func weightBin(w float64) int {
-	return min(max(int(math.Round(w))+40, 0), fitBins-1)
 }
 
 // randomGapClasses returns the distribution of gap classes among random
@@ -192,69 +190,38 @@ func randomGapClasses(f *Frame, vals []uint32, linkType string, nClass int, cls 
 	return q
 }
 
-// fitGapEM estimates, by EM from the guard's span, the distribution pm of the gap classes among
-// matching pairs. Pairs are grouped by their weight from the other
-// comparisons; each group's match share starts at the probability that
-// weight says and is re-estimated (the other comparisons alone may be
-// too sure: two strangers sharing both names and a city), non-matches'
-// gaps follow q (random pairs) and matches' follow pm. It returns pm and
-// the expected matches among the pairs counted.
-func fitGapEM(counts [][fitBins]float64, q []float64, span int) ([]float64, float64) {
-	// Start from the guard as written: matches keep within its span but
-	// for one in a hundred; the data must pull pm away from there.
-	pm := make([]float64, len(q))
-	for k := range pm {
-		if k/2 <= span {
-			pm[k] = 0.99 / float64(2*(span+1))
-		} else {
-			pm[k] = 0.01 / float64(len(pm)-2*(span+1))
+// gapExcess separates, among the pairs the other comparisons call
+// matches (n, by gap class), the strangers from the matches: strangers'
+// gaps follow q (random pairs), and their number S is the median, over
+// the classes beyond the guard's span, of n/q — matches that break the
+// guard gather on a few gaps (a year's tens digit mistyped: ten years),
+// strangers spread over all. A class's excess over S·q counts as matches
+// only when it is beyond chance (three standard deviations of a Poisson
+// count, plus one). It returns the excess per class and the matches
+// (all pairs counted less S).
+func gapExcess(n, q []float64, span int) ([]float64, float64) {
+	floor := 0.1 / float64(len(q))
+	var ratios []float64
+	var total float64
+	for k := range n {
+		total += n[k]
+		if k/2 > span && q[k] >= floor {
+			ratios = append(ratios, n[k]/q[k])
 		}
 	}
-	var prior, nb [fitBins]float64
-	for b := range prior {
-		prior[b] = probability(float64(b - 40))
+	var strangers float64
+	if len(ratios) > 0 {
+		sort.Float64s(ratios)
+		strangers = ratios[len(ratios)/2]
 	}
-	for k := range counts {
-		for b, n := range counts[k] {
-			nb[b] += n
-		}
-	}
-	var expected float64
-	for it := 0; it < 500; it++ {
-		next := make([]float64, len(pm))
-		var pb [fitBins]float64
-		expected = 0
-		for k := range counts {
-			for b, n := range counts[k] {
-				if n == 0 {
-					continue
-				}
-				m, u := prior[b]*pm[k], (1-prior[b])*q[k]
-				post := n * m / (m + u)
-				next[k] += post
-				pb[b] += post
-				expected += post
-			}
-		}
-		if expected == 0 {
-			return pm, 0
-		}
-		change := 0.0
-		for k := range next {
-			next[k] /= expected
-			change = math.Max(change, math.Abs(next[k]-pm[k]))
-		}
-		for b := range prior {
-			if nb[b] > 0 {
-				prior[b] = clampP(pb[b] / nb[b])
-			}
-		}
-		pm = next
-		if change < 1e-7 {
-			break
+	excess := make([]float64, len(n))
+	for k := range n {
+		e := strangers * q[k]
+		if n[k] > e+3*math.Sqrt(e)+1 {
+			excess[k] = n[k] - e
 		}
 	}
-	return pm, expected
+	return excess, max(total-strangers, 0)
 }
 
 // fitHash mixes a pair's rows, for sampling the candidate pairs.

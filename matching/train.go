@@ -149,7 +149,7 @@ func (r *TrainReport) String() string {
 			d.Comparison, d.Level, d.Given, d.GivenLevel, d.U, d.Lift)
 	}
 	for _, g := range r.Guards {
-		fmt.Fprintf(&b, "guard %s on %s (max %d): broken by %.2f%% of %.0f expected matches (probabilities without the comparisons reading %s); applied as max %d\n",
+		fmt.Fprintf(&b, "guard %s on %s (max %d): broken by %.2f%% of %.0f matches (candidate pairs the comparisons not reading %s call matches, less the strangers among them by their year gaps); applied as max %d\n",
 			g.Kind, g.Column, g.Max, 100*g.Broken, g.Expected, g.Column, g.Fitted)
 	}
 	if r.Labelled > 0 {

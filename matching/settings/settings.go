@@ -215,18 +215,19 @@ type Guard struct {
 }
 
 // GuardFit is what training measured of one year_span guard: among the
-// candidate pairs, weighed by their match probability from every
-// comparison that does not read the guard's column, the share Broken
-// that the guard as written (Max) would keep apart, and Fitted, the
-// smallest span at or above Max that leaves at most the tolerated share
-// broken (Max itself when the written guard already does).
+// candidate pairs that the comparisons not reading the guard's column
+// call matches, less the strangers among them (whose year gaps are those
+// of random pairs), the share Broken of the matches that the guard as
+// written (Max) would keep apart, and Fitted, the smallest span at or
+// above Max that leaves at most the tolerated share broken (Max itself
+// when the written guard already does); Expected is those matches.
 type GuardFit struct {
 	Kind     string  `json:"kind" yaml:"kind"`
 	Column   string  `json:"column" yaml:"column"`
 	Max      int     `json:"max" yaml:"max"`
 	Fitted   int     `json:"fitted" yaml:"fitted"`
 	Broken   float64 `json:"broken" yaml:"broken"`
-	Expected float64 `json:"expected" yaml:"expected"` // matches weighed (the sum of probabilities)
+	Expected float64 `json:"expected" yaml:"expected"`
 }
 
 // EffectiveGuards returns the guards clustering applies: those of the
