@@ -60,9 +60,11 @@ guards:
 // TestAverageLinkageAveragesComparedPairs: average linkage averages the
 // cross pairs some blocking rule proposes and leaves out those no rule
 // proposes (two records of one person sharing no key), which the model
-// scores near 0 whatever the rest of the cluster says. On fake_1000's
+// scores near 0 whatever the rest of the cluster says — unless most cross
+// pairs share no key (a chain), when the mean is 0. On fake_1000's
 // profile (dev seed 403) it finds a person with a record sharing no key
-// with one of the others, and checks the mean against both averages.
+// with one of the others, and checks the mean against both averages; and
+// a cluster against a record sharing no key with most of it.
 func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 	s, f, ps := fakeStyleFrame(t, 1250, 403)
 	res, err := Link(context.Background(), f, s)
@@ -101,7 +103,7 @@ func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 				nCmp++
 			}
 		}
-		if nCmp == 0 || nCmp == nAll {
+		if nCmp == 0 || nCmp == nAll || 2*nCmp < nAll {
 			continue
 		}
 		for _, r := range rows[1 : len(rows)-1] {
@@ -112,7 +114,31 @@ func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 		if math.Abs(got-want) > 1e-9 {
 			t.Fatalf("person of rows %v: mean %.4f, want %.4f over the %d compared cross pairs (%.4f over all %d)", rows, got, want, nCmp, old, nAll)
 		}
-		return
+		// Against a record sharing no key with most of the cluster, the
+		// mean is 0 whatever the compared pairs say.
+		for _, rows2 := range byPerson {
+			if len(rows2) < 3 {
+				continue
+			}
+			for _, x := range rows2 {
+				if slices.Contains(rows, x) {
+					continue
+				}
+				n, members := 0, rows[:len(rows)-1]
+				for _, r := range members {
+					if a.compared(min(r, x), max(r, x)) {
+						n++
+					}
+				}
+				if n > 0 && 2*n < len(members) {
+					if got := a.mean(rows[0], x); got != 0 {
+						t.Errorf("row %d shares keys with %d of the %d rows of the cluster: mean %.4f, want 0", x, n, len(members), got)
+					}
+					return
+				}
+			}
+		}
+		t.Fatal("no record sharing a key with a few of a person's records only")
 	}
 	t.Fatal("no person with a record sharing no blocking key with another")
 }
