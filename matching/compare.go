@@ -268,6 +268,59 @@ func (c *compiled) vetoed(gs []uint8) bool {
 // side has none of the comparison's null columns),
 // 1..len(levels) the first level that holds, len(levels)+1 else.
 func (c *compiled) gamma(f *Frame, k int, a, b int32) uint8 {
+	return c.gammaMemo(f, k, a, b, nil)
+}
+
+// jwMemo remembers, for one goroutine, Jaro–Winkler similarities of
+// pairs of values by column: names repeat (a few thousand given names
+// make most of a million records' pairs), and a comparison with two jw
+// levels asks twice for the same pair. Each column's table is direct
+// mapped: a pair's slot holds its value ids and similarity until
+// another pair takes the slot.
+type jwMemo struct {
+	cols map[int]*jwTable
+}
+
+const jwSlots = 1 << 13
+
+type jwTable struct {
+	key [jwSlots]uint64 // va<<32 | vb; 0 empty (ids are never 0 here)
+	sim [jwSlots]float64
+}
+
+func newJWMemo() *jwMemo { return &jwMemo{cols: map[int]*jwTable{}} }
+
+// jw returns the Jaro–Winkler similarity of values va and vb (not 0,
+// not equal) of column ci, remembered in m when m is not nil.
+func (f *Frame) jw(m *jwMemo, ci int, va, vb uint32) float64 {
+	c := &f.cols[ci]
+	sim := func() float64 {
+		if c.runes[va] == nil {
+			return compare.JaroWinkler([]rune(c.dict[va]), []rune(c.dict[vb]))
+		}
+		return compare.JaroWinkler(c.runes[va], c.runes[vb])
+	}
+	if m == nil {
+		return sim()
+	}
+	t := m.cols[ci]
+	if t == nil {
+		t = &jwTable{}
+		m.cols[ci] = t
+	}
+	key := uint64(va)<<32 | uint64(vb)
+	slot := (key * 0x9E3779B97F4A7C15) >> (64 - 13)
+	if t.key[slot] == key {
+		return t.sim[slot]
+	}
+	v := sim()
+	t.key[slot], t.sim[slot] = key, v
+	return v
+}
+
+// gammaMemo is gamma with Jaro–Winkler similarities remembered in m (nil:
+// none).
+func (c *compiled) gammaMemo(f *Frame, k int, a, b int32, m *jwMemo) uint8 {
 	cc := &c.comps[k]
 	pa, pb := false, false
 	for _, ci := range cc.null {
@@ -280,8 +333,8 @@ func (c *compiled) gamma(f *Frame, k int, a, b int32) uint8 {
 	}
 	for li := range cc.levels {
 		l := &cc.levels[li]
-		if f.holds(l, a, b) {
-			if l.mirror >= 0 && !f.fullSwap(l, a, b) && c.gamma(f, l.mirror, a, b) == uint8(l.mirrorLevel) {
+		if f.holdsMemo(l, a, b, m) {
+			if l.mirror >= 0 && !f.fullSwap(l, a, b) && c.gammaMemo(f, l.mirror, a, b, m) == uint8(l.mirrorLevel) {
 				continue // a half swap, counted in the mirror's comparison
 			}
 			return uint8(li + 1)
@@ -299,6 +352,12 @@ func (f *Frame) fullSwap(l *cLevel, a, b int32) bool {
 }
 
 func (f *Frame) holds(l *cLevel, a, b int32) bool {
+	return f.holdsMemo(l, a, b, nil)
+}
+
+// holdsMemo is holds with Jaro–Winkler similarities remembered in m
+// (nil: none).
+func (f *Frame) holdsMemo(l *cLevel, a, b int32, m *jwMemo) bool {
 	switch l.op {
 	case opExact:
 		v := f.cols[l.col].vals
@@ -320,10 +379,7 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 		if va == vb {
 			return true
 		}
-		if c.runes[va] == nil {
-			return compare.JaroWinkler([]rune(c.dict[va]), []rune(c.dict[vb])) >= l.thr
-		}
-		return compare.JaroWinkler(c.runes[va], c.runes[vb]) >= l.thr
+		return f.jw(m, l.col, va, vb) >= l.thr
 	case opEdit, opOneEdit:
 		c := &f.cols[l.col]
 		va, vb := c.vals[a], c.vals[b]

@@ -71,8 +71,10 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 	out := make([][]Pair, workers)
 	cnt := make([]int64, workers)
 	bufs := make([][]uint8, workers)
+	jws := make([]*jwMemo, workers)
 	for w := range bufs {
 		bufs[w] = make([]uint8, len(c.comps))
+		jws[w] = newJWMemo()
 	}
 	for r := range bs {
 		if err := ctx.Err(); err != nil {
@@ -93,7 +95,7 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 			} else {
 				g = bufs[w]
 				for k := range c.comps {
-					g[k] = c.gamma(f, k, i, j)
+					g[k] = c.gammaMemo(f, k, i, j, jws[w])
 				}
 			}
 			if sc := ws.score(c, f, g, i, j); sc >= minW {

@@ -205,11 +205,12 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 		sess  [][]int64
 		g     []uint8
 		in    []bool
+		jw    *jwMemo
 	}
 	ls := make([]*local, workers)
 	for w := range ls {
 		ls[w] = &local{ids: map[string]int32{}, cov: map[uint64]int64{}, sess: make([][]int64, ns),
-			g: make([]uint8, nc), in: make([]bool, nr)}
+			g: make([]uint8, nc), in: make([]bool, nr), jw: newJWMemo()}
 	}
 	keep.begin(bs)
 	for r := range bs {
@@ -224,7 +225,7 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 			l := ls[w]
 			g := l.g
 			for k := 0; k < nc; k++ {
-				g[k] = c.gamma(f, k, i, j)
+				g[k] = c.gammaMemo(f, k, i, j, l.jw)
 			}
 			id, ok := l.ids[string(g)]
 			if !ok {
@@ -750,9 +751,10 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 		go func(w int) {
 			defer wg.Done()
 			g := make([]uint8, nc)
+			jw := newJWMemo()
 			for p := w; p < len(pairs); p += workers {
 				for k := range c.comps {
-					g[k] = c.gamma(f, k, pairs[p][0], pairs[p][1])
+					g[k] = c.gammaMemo(f, k, pairs[p][0], pairs[p][1], jw)
 					if g[k] > 0 {
 						counts[w][k][g[k]-1]++
 					}
