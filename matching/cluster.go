@@ -438,7 +438,7 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 			sum += probability(a.ws.score(a.c, a.f, a.g, p, q))
 		}
 	}
-	if n == 0 {
+	if all == 0 {
 		return 1
 	}
 	if 2*n < all {
