@@ -95,10 +95,11 @@
 //     Model.Guards); and (2) average linkage holds: the mean match
 //     probability over the clusters' cross pairs that some blocking rule
 //     proposes (keys equal), each scored by the model, reaches the match
-//     threshold. Both tests look only at the two clusters (not at which
-//     other records a frame holds), so an incremental matcher (package registry)
-//     reproduces it by calling Cluster again on the match components of a
-//     batch's new records. CheckLargest scores the largest
+//     threshold, and at least half the cross pairs are such. Both tests
+//     look only at the two clusters (not at which other records a frame
+//     holds), so an incremental matcher (package registry) reproduces it
+//     by calling Cluster again on the match components of a batch's new
+//     records. CheckLargest scores the largest
 //     clusters' pairs; dancu link prints them and flags implausible ones.
 //   - Summarise gives each person its identification number and status
 //     (confirmed, inferred, conflicting, missing) checked with vn.ID.Check,

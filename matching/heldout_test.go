@@ -326,3 +326,42 @@ func TestFreshSettings5(t *testing.T) {
 			m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs)/float64(len(r.tb.Rows)), extra)
 	}
 }
+
+// TestFreshSettings5b is TestFreshSettings5 on seeds 151, 251 and 351,
+// run once with the round's final engine (the fit of year_span guards by
+// year gaps, average linkage refusing joins most of whose cross pairs
+// share no key), after seeds 141/241/341 had shown the earlier engine's
+// faults (RESULTS.md). It runs with DANCU_FRESH5B=1 and gates nothing.
+func TestFreshSettings5b(t *testing.T) {
+	if os.Getenv("DANCU_FRESH5B") == "" {
+		t.Skip("set DANCU_FRESH5B=1")
+	}
+	dev := filepath.Join("..", "testdata", "benchmarks", "dev")
+	german := germanDedupe(10_000, 0.1, 151)
+	hist := synth.Historical(50_000, 0.15, 251)
+	fake := synth.FakeStyle(5_000, 351)
+	for _, r := range []struct {
+		name, settings string
+		tb             *Table
+		id, truth      int
+	}{
+		{"german seed 151, german_fresh4", filepath.Join(dev, "german_fresh4.yaml"), german, 0, 8},
+		{"german seed 151, german_fresh5", filepath.Join(dev, "german_fresh5.yaml"), german, 0, 8},
+		{"historical seed 251, historical_fresh4", filepath.Join(dev, "historical_fresh4.yaml"), &Table{Header: hist.Header, Rows: hist.Rows}, 0, 7},
+		{"historical seed 251, historical_fresh5", filepath.Join(dev, "historical_fresh5.yaml"), &Table{Header: hist.Header, Rows: hist.Rows}, 0, 7},
+		{"fake_1000-style seed 351, fake1000_fresh4", filepath.Join(dev, "fake1000_fresh4.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
+		{"fake_1000-style seed 351, fake1000_fresh5", filepath.Join(dev, "fake1000_fresh5.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
+		{"fake_1000-style seed 351, shipped fake_1000", filepath.Join("settings", "fake_1000.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
+	} {
+		m, res := linkScore(t, r.settings, r.tb, r.id, r.truth)
+		extra := ""
+		if c := res.Train.Coverage; c != nil {
+			extra = fmt.Sprintf("; estimated blocking recall %.3f", c.Recall)
+		}
+		for _, g := range res.Train.Guards {
+			extra += fmt.Sprintf("; guard %s %s max %d broken by %.4f, applied as %d", g.Kind, g.Column, g.Max, g.Broken, g.Fitted)
+		}
+		t.Logf("%s: %d records, P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.2f matching pairs per record%s)", r.name, len(r.tb.Rows),
+			m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs)/float64(len(r.tb.Rows)), extra)
+	}
+}

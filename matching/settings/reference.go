@@ -318,7 +318,8 @@ twice and make λ and the scores too generous.
   probability join persons strongest first, when the guards allow and the
   two clusters' cross pairs that some blocking rule proposes average the
   match probability (average linkage; a cross pair sharing no key of any
-  rule is left out of the mean, as it is left out of scoring).
+  rule is left out of the mean, as it is left out of scoring, but a join
+  most of whose cross pairs share no key is refused: a chain, not a person).
   ` + "`dancu link`" + ` prints the largest clusters and flags implausible ones.
 - ` + "`thresholds`" + `: match 0.5 and review 0.1 by default; keep them.
 
