@@ -197,19 +197,27 @@ type candidateVectors struct {
 func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocker, sessRules []int, covered bool, keep *vectorStore) (*candidateVectors, error) {
 	nc, nr, ns := len(c.comps), len(bs), len(sessRules)
 	// Per worker: vectors interned to local ids, counts by id.
+	// A vector of at most 15 comparisons of at most 14 levels packs into
+	// a word (four bits each), looked up in an open-addressing table
+	// instead of a map of strings; others take the map.
+	packed := nc <= 15
+	for _, cc := range c.comps {
+		packed = packed && len(cc.levels)+1 < 16
+	}
 	type local struct {
-		ids   map[string]int32
-		vecs  []string
-		union []int64
-		cov   map[uint64]int64 // id<<32 | rule mask
-		sess  [][]int64
-		g     []uint8
-		in    []bool
-		jw    *jwMemo
+		ids    map[string]int32
+		packed u64Table // packed vector → id
+		vecs   []string
+		union  []int64
+		cov    u64Table // id<<32 | rule mask → pairs
+		sess   [][]int64
+		g      []uint8
+		in     []bool
+		jw     *jwMemo
 	}
 	ls := make([]*local, workers)
 	for w := range ls {
-		ls[w] = &local{ids: map[string]int32{}, cov: map[uint64]int64{}, sess: make([][]int64, ns),
+		ls[w] = &local{ids: map[string]int32{}, sess: make([][]int64, ns),
 			g: make([]uint8, nc), in: make([]bool, nr), jw: newJWMemo()}
 	}
 	keep.begin(bs)
@@ -227,11 +235,27 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 			for k := 0; k < nc; k++ {
 				g[k] = c.gammaMemo(f, k, i, j, l.jw)
 			}
-			id, ok := l.ids[string(g)]
+			var id int32
+			var ok bool
+			var slot *int64
+			if packed {
+				var key uint64
+				for k := 0; k < nc; k++ {
+					key |= uint64(g[k]) << (4 * k)
+				}
+				slot, ok = l.packed.find(key)
+				id = int32(*slot)
+			} else {
+				id, ok = l.ids[string(g)]
+			}
 			if !ok {
 				id = int32(len(l.vecs))
 				v := string(g)
-				l.ids[v] = id
+				if packed {
+					*slot = int64(id)
+				} else {
+					l.ids[v] = id
+				}
 				l.vecs = append(l.vecs, v)
 				l.union = append(l.union, 0)
 				for s := range l.sess {
@@ -252,7 +276,8 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 				}
 			}
 			if covered {
-				l.cov[uint64(id)<<32|uint64(mask)]++
+				n, _ := l.cov.find(uint64(id)<<32 | uint64(mask))
+				*n++
 			}
 			for s, q := range sessRules {
 				if l.in[q] {
@@ -284,7 +309,12 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 				}
 			}
 		}
-		for k, n := range l.cov {
+		for x, k := range l.cov.keys {
+			if k == 0 {
+				continue
+			}
+			k &^= u64Used
+			n := l.cov.vals[x]
 			mask := uint32(k)
 			copy(key, l.vecs[k>>32])
 			key[nc], key[nc+1], key[nc+2], key[nc+3] = byte(mask), byte(mask>>8), byte(mask>>16), byte(mask>>24)

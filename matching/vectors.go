@@ -112,3 +112,47 @@ func (v *vectorReader) total() int64 {
 	}
 	return n
 }
+
+// u64Table maps words (below 1<<63) to counts or ids: open addressing
+// with linear probing, at most half full, for the per-pair lookups of a
+// pass over the candidate pairs, where a Go map cost a third of the
+// pass's time beside the comparisons.
+type u64Table struct {
+	keys []uint64 // key | u64Used; 0 = empty
+	vals []int64
+	n    int
+}
+
+const u64Used = 1 << 63
+
+// find returns the value of key, added as 0 when absent (ok false).
+func (t *u64Table) find(key uint64) (v *int64, ok bool) {
+	if 2*(t.n+1) > len(t.keys) {
+		t.grow()
+	}
+	k := key | u64Used
+	mask := uint64(len(t.keys) - 1)
+	h := key * 0x9E3779B97F4A7C15
+	for x := (h ^ h>>32) & mask; ; x = (x + 1) & mask {
+		switch t.keys[x] {
+		case k:
+			return &t.vals[x], true
+		case 0:
+			t.keys[x] = k
+			t.n++
+			return &t.vals[x], false
+		}
+	}
+}
+
+func (t *u64Table) grow() {
+	keys, vals := t.keys, t.vals
+	size := max(2*len(keys), 1024)
+	t.keys, t.vals, t.n = make([]uint64, size), make([]int64, size), 0
+	for x, k := range keys {
+		if k != 0 {
+			v, _ := t.find(k &^ u64Used)
+			*v = vals[x]
+		}
+	}
+}

@@ -68,3 +68,28 @@ func samePairs(t *testing.T, name string, got, want []Pair) {
 		}
 	}
 }
+
+// TestU64Table: every key added keeps its own value through growth, a
+// key found again is not added twice, and keys differing only in high
+// bits stay apart.
+func TestU64Table(t *testing.T) {
+	var tb u64Table
+	const n = 50_000
+	key := func(i int) uint64 { return uint64(i)<<32 | uint64(i%7) }
+	for i := 0; i < n; i++ {
+		v, ok := tb.find(key(i))
+		if ok {
+			t.Fatalf("key %d found before it was added", i)
+		}
+		*v = int64(i) + 1
+	}
+	for i := 0; i < n; i++ {
+		v, ok := tb.find(key(i))
+		if !ok || *v != int64(i)+1 {
+			t.Fatalf("key %d: found %v, value %d, want %d", i, ok, *v, i+1)
+		}
+	}
+	if tb.n != n {
+		t.Fatalf("%d keys in the table, want %d", tb.n, n)
+	}
+}
