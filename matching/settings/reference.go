@@ -354,7 +354,8 @@ is blank too. ` + "`dancu train`" + ` and
 matches over 0.9 of its pairs and claims more matches than the whole model
 (a precise rule such as an identification number does not), when sessions
 disagree on a comparison's m, when λ implies more than five matching pairs
-per record, or when EM and the deterministic rules differ over 3× on λ.
+per record, when EM and the deterministic rules differ over 3× on λ, or
+when a year_span guard is widened because the data breaks it.
 `)
 	return b.String()
 }
