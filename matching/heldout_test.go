@@ -297,34 +297,7 @@ func TestFreshSettings5(t *testing.T) {
 	if os.Getenv("DANCU_FRESH5") == "" {
 		t.Skip("set DANCU_FRESH5=1")
 	}
-	dev := filepath.Join("..", "testdata", "benchmarks", "dev")
-	german := germanDedupe(10_000, 0.1, 141)
-	hist := synth.Historical(50_000, 0.15, 241)
-	fake := synth.FakeStyle(5_000, 341)
-	for _, r := range []struct {
-		name, settings string
-		tb             *Table
-		id, truth      int
-	}{
-		{"german seed 141, german_fresh4", filepath.Join(dev, "german_fresh4.yaml"), german, 0, 8},
-		{"german seed 141, german_fresh5", filepath.Join(dev, "german_fresh5.yaml"), german, 0, 8},
-		{"historical seed 241, historical_fresh4", filepath.Join(dev, "historical_fresh4.yaml"), &Table{Header: hist.Header, Rows: hist.Rows}, 0, 7},
-		{"historical seed 241, historical_fresh5", filepath.Join(dev, "historical_fresh5.yaml"), &Table{Header: hist.Header, Rows: hist.Rows}, 0, 7},
-		{"fake_1000-style seed 341, fake1000_fresh4", filepath.Join(dev, "fake1000_fresh4.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
-		{"fake_1000-style seed 341, fake1000_fresh5", filepath.Join(dev, "fake1000_fresh5.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
-		{"fake_1000-style seed 341, shipped fake_1000", filepath.Join("settings", "fake_1000.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
-	} {
-		m, res := linkScore(t, r.settings, r.tb, r.id, r.truth)
-		extra := ""
-		if c := res.Train.Coverage; c != nil {
-			extra = fmt.Sprintf("; estimated blocking recall %.3f", c.Recall)
-		}
-		for _, g := range res.Train.Guards {
-			extra += fmt.Sprintf("; guard %s %s max %d broken by %.4f, applied as %d", g.Kind, g.Column, g.Max, g.Broken, g.Fitted)
-		}
-		t.Logf("%s: %d records, P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.2f matching pairs per record%s)", r.name, len(r.tb.Rows),
-			m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs)/float64(len(r.tb.Rows)), extra)
-	}
+	freshRound5(t, 141, 241, 341)
 }
 
 // TestFreshSettings5b is TestFreshSettings5 on seeds 151, 251 and 351,
@@ -336,22 +309,33 @@ func TestFreshSettings5b(t *testing.T) {
 	if os.Getenv("DANCU_FRESH5B") == "" {
 		t.Skip("set DANCU_FRESH5B=1")
 	}
+	freshRound5(t, 151, 251, 351)
+}
+
+// freshRound5 links the German-style, historical and fake_1000-style sets
+// of the given seeds with the fourth and fifth rounds' fresh settings (and
+// the fake_1000-style set with the shipped fake_1000 settings) and logs
+// each score, the estimated blocking recall and the fitted guards.
+func freshRound5(t *testing.T, germanSeed, histSeed, fakeSeed int64) {
+	t.Helper()
 	dev := filepath.Join("..", "testdata", "benchmarks", "dev")
-	german := germanDedupe(10_000, 0.1, 151)
-	hist := synth.Historical(50_000, 0.15, 251)
-	fake := synth.FakeStyle(5_000, 351)
+	german := germanDedupe(10_000, 0.1, germanSeed)
+	hist := synth.Historical(50_000, 0.15, histSeed)
+	fake := synth.FakeStyle(5_000, fakeSeed)
+	histT := &Table{Header: hist.Header, Rows: hist.Rows}
+	fakeT := &Table{Header: fake.Header, Rows: fake.Rows}
 	for _, r := range []struct {
 		name, settings string
 		tb             *Table
 		id, truth      int
 	}{
-		{"german seed 151, german_fresh4", filepath.Join(dev, "german_fresh4.yaml"), german, 0, 8},
-		{"german seed 151, german_fresh5", filepath.Join(dev, "german_fresh5.yaml"), german, 0, 8},
-		{"historical seed 251, historical_fresh4", filepath.Join(dev, "historical_fresh4.yaml"), &Table{Header: hist.Header, Rows: hist.Rows}, 0, 7},
-		{"historical seed 251, historical_fresh5", filepath.Join(dev, "historical_fresh5.yaml"), &Table{Header: hist.Header, Rows: hist.Rows}, 0, 7},
-		{"fake_1000-style seed 351, fake1000_fresh4", filepath.Join(dev, "fake1000_fresh4.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
-		{"fake_1000-style seed 351, fake1000_fresh5", filepath.Join(dev, "fake1000_fresh5.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
-		{"fake_1000-style seed 351, shipped fake_1000", filepath.Join("settings", "fake_1000.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
+		{fmt.Sprintf("german seed %d, german_fresh4", germanSeed), filepath.Join(dev, "german_fresh4.yaml"), german, 0, 8},
+		{fmt.Sprintf("german seed %d, german_fresh5", germanSeed), filepath.Join(dev, "german_fresh5.yaml"), german, 0, 8},
+		{fmt.Sprintf("historical seed %d, historical_fresh4", histSeed), filepath.Join(dev, "historical_fresh4.yaml"), histT, 0, 7},
+		{fmt.Sprintf("historical seed %d, historical_fresh5", histSeed), filepath.Join(dev, "historical_fresh5.yaml"), histT, 0, 7},
+		{fmt.Sprintf("fake_1000-style seed %d, fake1000_fresh4", fakeSeed), filepath.Join(dev, "fake1000_fresh4.yaml"), fakeT, 0, 6},
+		{fmt.Sprintf("fake_1000-style seed %d, fake1000_fresh5", fakeSeed), filepath.Join(dev, "fake1000_fresh5.yaml"), fakeT, 0, 6},
+		{fmt.Sprintf("fake_1000-style seed %d, shipped fake_1000", fakeSeed), filepath.Join("settings", "fake_1000.yaml"), fakeT, 0, 6},
 	} {
 		m, res := linkScore(t, r.settings, r.tb, r.id, r.truth)
 		extra := ""
