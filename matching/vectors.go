@@ -2,9 +2,9 @@ package matching
 
 import "sync/atomic"
 
-// maxKeptPairs bounds the pairs a vectorStore keeps (4 bytes each): a
-// pass over more candidate pairs keeps none, and scoring compares them
-// again.
+// maxKeptPairs bounds the pairs a vectorStore keeps (4 bytes each, 1 GiB
+// in all): a pass over more candidate pairs keeps none, and scoring
+// compares them again. A variable so that a test can lower it.
 var maxKeptPairs = 1 << 28
 
 // vectorStore keeps the comparison vector of every candidate pair of one
