@@ -54,6 +54,44 @@ func Partition(k matching.RowKey, n int) int {
 type ScorerConfig struct {
 	Dir      string             // Pebble store (created when missing)
 	Settings *settings.Settings // with a trained model, as the registry's
+	// CacheBytes is the size of this Scorer's own block cache. Default
+	// (0): one cache of DefaultCacheBytes() shared by the Scorers open in
+	// the process (a score instance opens one per partition it scores):
+	// a quarter of the soft memory limit when one is set, as a registry's
+	// (before: a fixed 64 MB per partition, however large the limit).
+	CacheBytes int64
+}
+
+// scorerCache is the block cache the Scorers of a process share, while
+// any is open.
+var scorerCache struct {
+	mu   sync.Mutex
+	c    *pebble.Cache
+	open int
+}
+
+// acquireCache returns the block cache for a new Scorer and the function
+// that gives it back when the Scorer closes.
+func acquireCache(size int64) (*pebble.Cache, func()) {
+	if size > 0 {
+		c := pebble.NewCache(size)
+		return c, c.Unref // the DB holds its own reference
+	}
+	scorerCache.mu.Lock()
+	defer scorerCache.mu.Unlock()
+	if scorerCache.c == nil {
+		scorerCache.c = pebble.NewCache(DefaultCacheBytes())
+	}
+	scorerCache.open++
+	c := scorerCache.c
+	return c, func() {
+		scorerCache.mu.Lock()
+		defer scorerCache.mu.Unlock()
+		if scorerCache.open--; scorerCache.open == 0 {
+			scorerCache.c.Unref()
+			scorerCache.c = nil
+		}
+	}
 }
 
 // Scorer is the blocking index of the keys routed to it (one partition
@@ -74,6 +112,8 @@ type Scorer struct {
 	db   *pebble.DB
 	reg  *Registry // the settings, fields and key maker (no store of its own)
 	next uint64
+	// release gives the block cache back (acquireCache).
+	release func()
 }
 
 // OpenScorer opens (or creates) a Scorer.
@@ -82,8 +122,14 @@ func OpenScorer(cfg ScorerConfig) (*Scorer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open scorer: %w", err)
 	}
-	opts := &pebble.Options{Cache: pebble.NewCache(64 << 20), MemTableSize: 16 << 20, Logger: pebbleLogger{store: "scorer"}, Comparer: comparer}
-	defer opts.Cache.Unref()
+	cache, release := acquireCache(cfg.CacheBytes)
+	opened := false
+	defer func() {
+		if !opened {
+			release()
+		}
+	}()
+	opts := &pebble.Options{Cache: cache, MemTableSize: 16 << 20, Logger: pebbleLogger{store: "scorer"}, Comparer: comparer}
 	opts.Levels = make([]pebble.LevelOptions, 7)
 	for i := range opts.Levels {
 		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
@@ -96,11 +142,12 @@ func OpenScorer(cfg ScorerConfig) (*Scorer, error) {
 		db.Close()
 		return nil, err
 	}
-	sc := &Scorer{db: db, reg: r}
+	sc := &Scorer{db: db, reg: r, release: release}
 	if sc.next, _, err = getUint64(db, metaKey("next")); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open scorer: %w", err)
 	}
+	opened = true
 	return sc, nil
 }
 
@@ -113,6 +160,7 @@ func (sc *Scorer) Close() error {
 	}
 	err := sc.db.Close()
 	sc.db = nil
+	sc.release()
 	return err
 }
 
