@@ -22,19 +22,7 @@ import (
 // tuned on these sets.
 func TestGuardFitWidensOnlyWhatTheDataBreaks(t *testing.T) {
 	dev := filepath.Join("..", "testdata", "benchmarks", "dev")
-	s, err := settings.Load(filepath.Join(dev, "fake1000_fresh4.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := synth.FakeStyle(1250, 403)
-	f := NewFrame(s)
-	if err := AddTable(f, &Table{Header: ps.Header, Rows: ps.Rows}, &Mapping{ID: "unique_id"}, 0); err != nil {
-		t.Fatal(err)
-	}
-	m, rep, err := Train(context.Background(), f, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, f, m, rep := trainFresh4FakeStyle(t)
 	if len(m.Guards) != 1 {
 		t.Fatalf("guard fits %+v, want one", m.Guards)
 	}
@@ -94,19 +82,7 @@ func TestGuardFitWidensOnlyWhatTheDataBreaks(t *testing.T) {
 // that rule does not key on; training's blocking warnings must say so and
 // name the field, with how many pairs per record it would make alone.
 func TestCoverageSuggestsRule(t *testing.T) {
-	s, err := settings.Load(filepath.Join("..", "testdata", "benchmarks", "dev", "fake1000_fresh4.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := synth.FakeStyle(1250, 403)
-	f := NewFrame(s)
-	if err := AddTable(f, &Table{Header: ps.Header, Rows: ps.Rows}, &Mapping{ID: "unique_id"}, 0); err != nil {
-		t.Fatal(err)
-	}
-	_, rep, err := Train(context.Background(), f, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, _, rep := trainFresh4FakeStyle(t)
 	cov := rep.Coverage
 	if cov == nil || len(cov.Suggest) == 0 {
 		t.Fatalf("no rule suggested: %+v", cov)
@@ -122,4 +98,24 @@ func TestCoverageSuggestsRule(t *testing.T) {
 	if !found {
 		t.Errorf("no \"rule to add\" warning naming %s: %q", cov.Suggest[0], rep.BlockingWarnings)
 	}
+}
+
+// trainFresh4FakeStyle trains the fourth round's fresh fake_1000-style
+// settings on dev seed 403 of fake_1000's profile (1,250 people).
+func trainFresh4FakeStyle(t *testing.T) (*settings.Settings, *Frame, *settings.Model, *TrainReport) {
+	t.Helper()
+	s, err := settings.Load(filepath.Join("..", "testdata", "benchmarks", "dev", "fake1000_fresh4.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := synth.FakeStyle(1250, 403)
+	f := NewFrame(s)
+	if err := AddTable(f, &Table{Header: ps.Header, Rows: ps.Rows}, &Mapping{ID: "unique_id"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	m, rep, err := Train(context.Background(), f, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, f, m, rep
 }
