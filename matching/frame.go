@@ -182,19 +182,12 @@ func (f *Frame) presize(rows int) {
 // confidence (nil when the source has none). A repeated id is an error.
 func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) error {
 	row := len(f.ids)
-	// One map operation, not a lookup and an insert: a repeated id is
-	// told by the map not growing, and gets its first row back.
-	n := len(f.idx)
-	f.idx[id] = int32(row)
-	if len(f.idx) == n {
-		f.idx[id] = int32(slices.Index(f.ids, id))
-		return fmt.Errorf("add record: id %q repeated", id)
+	if err := f.addID(id, uint16(source)); err != nil {
+		return err
 	}
 	if row == presizeAt && f.expect > row {
 		f.presize(row)
 	}
-	f.ids = append(f.ids, id)
-	f.src = append(f.src, uint16(source))
 	for ci := range f.cols {
 		c := &f.cols[ci]
 		v, d := c.value(get)

@@ -97,17 +97,27 @@ func (f *Frame) AddBatch(b *Batch) (int, error) {
 // addIDs appends record ids and sources up to the first repeated id.
 func (f *Frame) addIDs(ids []string, src []uint16) (int, error) {
 	for k, id := range ids {
-		row := len(f.ids)
-		n := len(f.idx)
-		f.idx[id] = int32(row)
-		if len(f.idx) == n {
-			f.idx[id] = int32(slices.Index(f.ids, id))
-			return k, fmt.Errorf("add record: id %q repeated", id)
+		if err := f.addID(id, src[k]); err != nil {
+			return k, err
 		}
-		f.ids = append(f.ids, id)
-		f.src = append(f.src, src[k])
 	}
 	return len(ids), nil
+}
+
+// addID appends one record id and its source; a repeated id is an error
+// and leaves the frame as it was. One map operation, not a lookup and an
+// insert: a repeated id is told by the map not growing, and gets its
+// first row back.
+func (f *Frame) addID(id string, src uint16) error {
+	n := len(f.idx)
+	f.idx[id] = int32(len(f.ids))
+	if len(f.idx) == n {
+		f.idx[id] = int32(slices.Index(f.ids, id))
+		return fmt.Errorf("add record: id %q repeated", id)
+	}
+	f.ids = append(f.ids, id)
+	f.src = append(f.src, src)
+	return nil
 }
 
 // addColumns appends the column values of b's records [start, end), whose
