@@ -201,11 +201,16 @@ func Open(cfg Config) (*Registry, error) {
 // a fifth of the CPU (issue 9). The cache is allocated outside the Go
 // heap, so the process's memory is the limit and the cache.
 func DefaultCacheBytes() int64 {
-	const floor = 256 << 20
+	return max(256<<20, quarterOfMemoryLimit())
+}
+
+// quarterOfMemoryLimit returns a quarter of the Go runtime's soft memory
+// limit in bytes, or 0 when none is set.
+func quarterOfMemoryLimit() int64 {
 	if lim := debug.SetMemoryLimit(-1); lim > 0 && lim < math.MaxInt64 {
-		return max(floor, lim/4)
+		return lim / 4
 	}
-	return floor
+	return 0
 }
 
 // DefaultFrameRows bounds the scoring frame of a registry opened without
@@ -218,11 +223,7 @@ func DefaultCacheBytes() int64 {
 // again (at a million records with 400,000 rows, 3.9 of a new record's
 // 19.6 candidates were read from the store: issue 9).
 func DefaultFrameRows() int {
-	const floor = 400000
-	if lim := debug.SetMemoryLimit(-1); lim > 0 && lim < math.MaxInt64 {
-		return int(max(floor, lim/4/1024))
-	}
-	return floor
+	return int(max(400000, quarterOfMemoryLimit()/1024))
 }
 
 // newRegistry checks the settings and prepares what reading records
