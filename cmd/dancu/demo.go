@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/dancu-vn/dancu/coverage"
@@ -31,6 +35,9 @@ func newDemoCmd(g *globals) *cobra.Command {
 		dir      string
 		formats  []string
 		matchers int
+		stall    time.Duration
+		compare  bool
+		memLimit byteSize
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -47,7 +54,14 @@ scoring to K score instances (in this process, each holding a share of the
 12 partitions of dancu.blocking, as K "dancu run --stages score" processes
 would) and clusters their edges. The persons are the same for any K: the
 "partition digest" line (a hash of which records are together) is the same
-for --matchers 1 and --matchers 2.`,
+for --matchers 1 and --matchers 2.
+
+The demo waits for the stages to drain for as long as they make progress:
+it gives up only when no stage has moved for --stall (default 5m), so a
+population of any size can be measured (--persons 550000 is about a million
+records). With --compare-link it then runs offline "dancu link" (a child
+process, default settings) on the same source files and prints both wall
+times, the ratio, both CPU times and peak memories.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dir == "" {
@@ -56,7 +70,9 @@ for --matchers 1 and --matchers 2.`,
 			if matchers < 0 || matchers > kafkax.BlockingPartitions {
 				return fmt.Errorf("--matchers %d: want 0 (scoring in the match stage) to %d (one per partition)", matchers, kafkax.BlockingPartitions)
 			}
-			return runDemo(cmd.Context(), g, persons, seed, dir, formats, matchers)
+			applyMemoryLimit(memLimit)
+			return runDemo(cmd.Context(), g, demoOptions{persons: persons, seed: seed, dir: dir, formats: formats,
+				matchers: matchers, stall: stall, compareLink: compare})
 		},
 	}
 	cmd.Flags().IntVar(&persons, "persons", 2000, "persons to generate")
@@ -64,10 +80,28 @@ for --matchers 1 and --matchers 2.`,
 	cmd.Flags().StringVar(&dir, "dir", "", "working directory, emptied first (default <home>/demo)")
 	cmd.Flags().StringSliceVar(&formats, "formats", []string{"csv", "xlsx", "jsonl"}, "source formats to generate and import")
 	cmd.Flags().IntVar(&matchers, "matchers", 0, "score instances of the scaled-out match stage (0: the match stage scores itself)")
+	cmd.Flags().DurationVar(&stall, "stall", 5*time.Minute, "give up when no stage has made progress for this long while draining")
+	cmd.Flags().BoolVar(&compare, "compare-link", false, "afterwards, time offline dancu link on the same files and print the pipeline's wall time against it")
+	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 4GiB (GOGC 400 under it; the registry sizes its caches from it); 0 = the runtime's defaults")
 	return cmd
 }
 
-func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir string, formats []string, matchers int) error {
+// demoOptions are the flags of dancu demo.
+type demoOptions struct {
+	persons     int
+	seed        int64
+	dir         string
+	formats     []string
+	matchers    int
+	stall       time.Duration // give up draining after this long without progress
+	compareLink bool
+}
+
+func runDemo(ctx context.Context, g *globals, o demoOptions) error {
+	persons, seed, dir, formats, matchers := o.persons, o.seed, o.dir, o.formats, o.matchers
+	if o.stall <= 0 {
+		o.stall = 5 * time.Minute
+	}
 	out := g.stdout
 	log := newLogger(g)
 	if err := os.RemoveAll(dir); err != nil {
@@ -137,10 +171,12 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 		}
 		fmt.Fprintf(out, "match stage scaled out: %d score instances over the %d partitions of %s\n", matchers, kafkax.BlockingPartitions, kafkax.TopicBlocking)
 	}
-	go func() { stagesDone <- pipelines.RunStages(sctx, stages, nil) }()
+	st := new(pipelines.StageStats)
+	go func() { stagesDone <- pipelines.RunStages(sctx, stages, st) }()
 
 	// 5. Import every source file.
 	start := time.Now()
+	var sources []string // the files imported, for --compare-link
 	var read, accepted, rejected int64
 	for _, f := range m.Files {
 		if f.Kind != "spreadsheet" && f.Kind != "scan" {
@@ -154,6 +190,7 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 			}
 			opts.SourceDate = d
 		}
+		sources = append(sources, filepath.Join(srcDir, f.Name))
 		src, err := ingest.Open(filepath.Join(srcDir, f.Name), opts)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
@@ -169,11 +206,19 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 		rejected += st.Rejected
 	}
 
-	// 6. Wait until ClickHouse has everything, then stop the stages.
-	fmt.Fprintln(out, "matching and loading …")
-	wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	imported := time.Since(start)
+
+	// 6. Wait until ClickHouse has everything, then stop the stages. The
+	// wait lasts as long as the stages make progress.
+	fmt.Fprintf(out, "imported in %.1fs (%.0f rows/s); matching and loading …\n", imported.Seconds(), float64(read)/imported.Seconds())
+	wctx, cancel := context.WithCancelCause(ctx)
+	stopWatch := watchProgress(st, o.stall, cancel)
 	err = pipelines.WaitDrained(wctx, stages, 0)
-	cancel()
+	stopWatch()
+	if err != nil && context.Cause(wctx) != nil && !errors.Is(context.Cause(wctx), context.Canceled) {
+		err = fmt.Errorf("%w (%w)", err, context.Cause(wctx))
+	}
+	cancel(nil)
 	stopStages()
 	for i := 0; i < running; i++ {
 		if serr := <-stagesDone; serr != nil && !errors.Is(serr, context.Canceled) {
@@ -218,26 +263,123 @@ func runDemo(ctx context.Context, g *globals, persons int, seed int64, dir strin
 	}
 	fmt.Fprintf(out, "\ngenerated records %d − rejected %d = %d; records in ClickHouse %d %s\n",
 		m.Records, rejected, int64(m.Records)-rejected, rep.Total.Records, check)
-	fmt.Fprintf(out, "file → Kafka → match → ClickHouse: %d rows in %.1fs = %.0f rows/s; peak memory (VmHWM) %s\n",
-		read, elapsed.Seconds(), float64(read)/elapsed.Seconds(), peakRSS())
+	cpu := cpuTime()
+	fmt.Fprintf(out, "file → Kafka → match → ClickHouse: %d rows in %.1fs = %.0f rows/s (import %.1fs, drain %.1fs after it); process CPU %.1fs (generation, broker and ClickHouse included); peak memory (VmHWM) %s\n",
+		read, elapsed.Seconds(), float64(read)/elapsed.Seconds(), imported.Seconds(), (elapsed - imported).Seconds(), cpu.Seconds(), peakRSS())
 	if check != "✓" {
 		return fmt.Errorf("demo: records in ClickHouse (%d) do not equal generated records minus rejects (%d)", rep.Total.Records, int64(m.Records)-rejected)
 	}
+	if o.compareLink {
+		return compareLink(ctx, g, dir, sources, elapsed)
+	}
+	return nil
+}
+
+// watchProgress cancels with an error when the stages' counters have not
+// moved for stall; the returned func stops watching.
+func watchProgress(st *pipelines.StageStats, stall time.Duration, cancel context.CancelCauseFunc) func() {
+	progress := func() int64 {
+		return st.Match.Records.Load() + st.Match.Batches.Load() + st.LoadMatched.Messages.Load() + st.LoadRejects.Messages.Load() +
+			st.Score.Items.Load() + st.Score.Batches.Load() + st.DeadLetters()
+	}
+	done := make(chan struct{})
+	go func() {
+		last, since := progress(), time.Now()
+		tick := time.NewTicker(min(time.Second, stall))
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			if p := progress(); p != last {
+				last, since = p, time.Now()
+			} else if time.Since(since) >= stall {
+				cancel(fmt.Errorf("no stage made progress for %v (--stall)", stall))
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// compareLink times offline dancu link, in a child process with the
+// default settings, on the files the pipeline imported, and prints its
+// wall time, CPU and peak memory against the pipeline's wall time.
+func compareLink(ctx context.Context, g *globals, dir string, sources []string, pipeline time.Duration) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("demo: --compare-link: %w", err)
+	}
+	args := []string{"--home", g.home, "link", "--out", filepath.Join(dir, "link-clusters.csv")}
+	for _, s := range sources {
+		args = append(args, "--in", s)
+	}
+	fmt.Fprintf(g.stdout, "\noffline: dancu link on the same %d files …\n", len(sources))
+	cmd := exec.CommandContext(ctx, exe, args...)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("demo: --compare-link: dancu link: %w", err)
+	}
+	// The child's rusage counts the parent's memory at the fork, so its
+	// peak is read from /proc while it runs.
+	peak := "unknown"
+	done := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+		for {
+			if v := procHWM(status); v != "" {
+				peak = v
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	err = cmd.Wait()
+	wall := time.Since(start)
+	close(done)
+	<-watched
+	if err != nil {
+		return fmt.Errorf("demo: --compare-link: dancu link: %w\n%s", err, stderr.String())
+	}
+	cpu := "unknown"
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		cpu = fmt.Sprintf("%.1fs", (time.Duration(ru.Utime.Nano()) + time.Duration(ru.Stime.Nano())).Seconds())
+	}
+	fmt.Fprintf(g.stdout, "offline dancu link: %.1fs wall, CPU %s, peak memory %s; the pipeline took %.2f× its wall time (target ≤ 1.3×)\n",
+		wall.Seconds(), cpu, peak, pipeline.Seconds()/wall.Seconds())
 	return nil
 }
 
 // peakRSS reads the process's peak resident set size from /proc.
 func peakRSS() string {
-	b, err := os.ReadFile("/proc/self/status")
+	if v := procHWM("/proc/self/status"); v != "" {
+		return v
+	}
+	return "unknown"
+}
+
+// procHWM is the VmHWM line of a /proc status file ("1008124 kB"), or ""
+// when it cannot be read (the process has exited).
+func procHWM(status string) string {
+	b, err := os.ReadFile(status)
 	if err != nil {
-		return "unknown"
+		return ""
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
 			return strings.TrimSpace(v)
 		}
 	}
-	return "unknown"
+	return ""
 }
 
 // plantedText says the generator's planted conflicts in words, kinds in
