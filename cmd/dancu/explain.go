@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/vn"
@@ -69,22 +71,81 @@ input first. Values are masked unless --unmasked.`,
 	return cmd
 }
 
-// mask hides what identifies a person: numbers as vn.MaskID does, names
-// as vn.MaskName does; dates, codes and sexes are shown.
+// mask hides what identifies a person in a value shown by default
+// (explain's steps, --analyse-blocking's largest blocks): numbers of nine
+// digits or more as vn.MaskID does ("0010******45"), e-mail addresses to
+// the first letter of the user and of the domain ("l***@g***.info"), any
+// other value mixing letters and digits (a user name, an address line) to
+// each word's first letter, names as vn.MaskName does. Shown in full: dates
+// and short codes (soundex R163, a postcode, a year) — at most 8 characters
+// without separators, at least half of them digits — and values of other
+// comparisons without digits (a city, a sex).
 func mask(comparison, v string) string {
-	digits := v != ""
+	if v == "" {
+		return v
+	}
+	if strings.Contains(v, "@") {
+		return maskEmail(v)
+	}
+	var digits, letters, others int
 	for _, r := range v {
-		if r < '0' || r > '9' {
-			digits = false
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case unicode.IsLetter(r):
+			letters++
+		case r == ' ' || r == '-' || r == '/' || r == '.' || r == ':':
+		default:
+			others++
 		}
 	}
 	switch {
-	case digits && len(v) >= 9:
+	case digits >= 9 && letters == 0 && others == 0:
 		return vn.MaskID(v)
-	case digits || strings.ContainsAny(v, "0123456789"):
+	case digits > 0 && digits+letters+others <= 8 && 2*digits >= digits+letters+others:
 		return v // dates, codes, short numbers
+	case digits > 0:
+		return maskWords(v)
 	case strings.Contains(comparison, "name") || comparison == "parents":
 		return vn.MaskName(v)
 	}
 	return v
+}
+
+// maskWords keeps the first letter of each word and stars the rest:
+// "lucas.p37" → "l********".
+func maskWords(v string) string {
+	var b strings.Builder
+	first := true
+	for _, r := range v {
+		switch {
+		case unicode.IsSpace(r):
+			first = true
+			b.WriteRune(r)
+		case first:
+			first = false
+			b.WriteRune(r)
+		default:
+			b.WriteByte('*')
+		}
+	}
+	return b.String()
+}
+
+// maskEmail keeps the first letter of the user and of the domain and the
+// domain's last part: "lucas.p37@gallagher.info" → "l***@g***.info".
+func maskEmail(v string) string {
+	user, domain, _ := strings.Cut(v, "@")
+	initial := func(s string) string {
+		r, n := utf8.DecodeRuneInString(s)
+		if n == 0 {
+			return ""
+		}
+		return string(r)
+	}
+	tld := ""
+	if i := strings.LastIndexByte(domain, '.'); i >= 0 {
+		tld, domain = domain[i:], domain[:i]
+	}
+	return initial(user) + "***@" + initial(domain) + "***" + tld
 }

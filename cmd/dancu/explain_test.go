@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching"
+)
+
+// TestMask: what identifies a person never leaves mask in full; dates and
+// short codes, which identify no one alone, do.
+func TestMask(t *testing.T) {
+	for _, c := range []struct {
+		comparison, in, want string
+	}{
+		{"email", "lucas.p37@gallagher.info", "l***@g***.info"},
+		{"name", "lucas.p37@gallagher.info", "l***@g***.info"},
+		{"email", "jjones@turner.biz", "j***@t***.biz"},
+		{"name", "lucas.p37", "l********"},
+		{"address", "12 Hàng Bạc", "1* H*** B**"},
+		{"id", "001090012345", "0010******45"},
+		{"phone", "0912345678", "0912****78"},
+		{"dob", "1990-05-12", "1990-05-12"},
+		{"name", "05-12", "05-12"},
+		{"name", "1990", "1990"},
+		{"name", "R163", "R163"},
+		{"postcode", "10115", "10115"},
+		{"sex", "F", "F"},
+		{"city", "Hanoi", "Hanoi"},
+		{"full_name", "Nguyễn Văn An", "Nguyễn V. A."},
+		{"name", "", ""},
+	} {
+		if got := mask(c.comparison, c.in); got != c.want {
+			t.Errorf("mask(%q, %q) = %q, want %q", c.comparison, c.in, got, c.want)
+		}
+	}
+}
+
+// TestPrintBlockingMasks: --analyse-blocking's largest blocks show no
+// e-mail address or long number in full unless unmasked.
+func TestPrintBlockingMasks(t *testing.T) {
+	st := &matching.BlockingStats{Rules: []matching.RuleStats{{
+		Name: "email", Pairs: 21, Blocks: 1,
+		Largest: []matching.BlockSize{{Key: "lucas.p37@gallagher.info", Records: 7}, {Key: "R163 | 001090012345", Records: 3}},
+	}}}
+	var masked, full bytes.Buffer
+	printBlocking(&masked, st, false)
+	printBlocking(&full, st, true)
+	for _, leak := range []string{"lucas", "gallagher", "001090012345"} {
+		if strings.Contains(masked.String(), leak) {
+			t.Errorf("masked output shows %q:\n%s", leak, masked.String())
+		}
+		if !strings.Contains(full.String(), leak) {
+			t.Errorf("--unmasked output lacks %q:\n%s", leak, full.String())
+		}
+	}
+	if !strings.Contains(masked.String(), "[R163 | 0010******45]=3") {
+		t.Errorf("masked output:\n%s", masked.String())
+	}
+}
