@@ -361,6 +361,11 @@ func isNumeric(s string) bool {
 		if c := s[i]; !(c >= '0' && c <= '9' || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' || c == '_') {
 			return false
 		}
+		// a sign only leads the number or its exponent ("19-08-1989" is
+		// refused here, not by an error ParseFloat allocates)
+		if c := s[i]; (c == '+' || c == '-') && i > 0 && s[i-1] != 'e' && s[i-1] != 'E' {
+			return false
+		}
 	}
 	_, err := strconv.ParseFloat(s, 64)
 	return err == nil && !strings.ContainsAny(s, "xXnN")

@@ -669,16 +669,12 @@ func parseDateAs(s, format string, pivot int) uint32 {
 	if s == "" {
 		return 0
 	}
-	// Tokens: runs of digits or of letters.
-	var toks []string
+	// Tokens: runs of digits or of letters (in arrays on the stack: a
+	// date has a handful, and this runs for every record's date columns).
+	var tokBuf, numBuf [8]string
+	toks := tokBuf[:0]
 	start := -1
 	kind := 0 // 1 digits, 2 letters
-	flush := func(end int) {
-		if start >= 0 {
-			toks = append(toks, s[start:end])
-			start = -1
-		}
-	}
 	for i, r := range s {
 		k := 0
 		switch {
@@ -687,16 +683,19 @@ func parseDateAs(s, format string, pivot int) uint32 {
 		case unicode.IsLetter(r):
 			k = 2
 		}
-		if k != kind || k == 0 {
-			flush(i)
+		if (k != kind || k == 0) && start >= 0 {
+			toks = append(toks, s[start:i])
+			start = -1
 		}
 		if k != 0 && start < 0 {
 			start = i
 		}
 		kind = k
 	}
-	flush(len(s))
-	var nums []string
+	if start >= 0 {
+		toks = append(toks, s[start:])
+	}
+	nums := numBuf[:0]
 	month := 0
 	for _, t := range toks {
 		if t[0] >= '0' && t[0] <= '9' {

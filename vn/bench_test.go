@@ -115,3 +115,12 @@ func BenchmarkDetectEncoding(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseIDClean is ParseID on a number written clean, as most
+// cells of the lists are.
+func BenchmarkParseIDClean(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = ParseID("001090012345")
+	}
+}

@@ -139,6 +139,9 @@ func cleanID(s string) (string, bool) {
 		}
 		b = append(b, c)
 	}
+	if string(b) == s {
+		return s, ok // already clean: no copy (the common case)
+	}
 	return string(b), ok
 }
 
