@@ -71,11 +71,15 @@ type TrainReport struct {
 	// the others' median and was left out of the mean.
 	Outlying []string
 	// Warnings say why the model may be fooling itself: a session whose
-	// match rate exceeds 0.9, sessions that disagree on m, a λ that
-	// implies an implausible number of matching pairs, or EM and the
+	// match rate exceeds 0.9, sessions that disagree on m, a λ the model
+	// takes that implies an implausible number of matching pairs, or EM and the
 	// deterministic rules disagreeing on λ. dancu train and link print
 	// them and fail on them with --strict.
 	Warnings []string
+	// Notes are printed but are no fault: an estimate the model did not
+	// use (EM's λ when it took a bound), a level weighed as else. --strict
+	// does not fail on them.
+	Notes []string
 	// Coverage estimates the matching pairs blocking never proposes
 	// (nil with one rule).
 	Coverage *BlockingCoverage
@@ -163,6 +167,9 @@ func (r *TrainReport) String() string {
 	}
 	for _, w := range r.BlockingWarnings {
 		fmt.Fprintf(&b, "blocking warning: %s\n", w)
+	}
+	for _, w := range r.Notes {
+		fmt.Fprintf(&b, "note: %s\n", w)
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", w)
@@ -580,6 +587,9 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 			model.Lambda, model.LambdaGlobal = clampP(rep.Lambda), clampP(rep.LambdaGlobal)
 		}
 	}
+	lw, ln := lambdaWarnings(rep)
+	rep.Warnings = append(rep.Warnings, lw...)
+	rep.Notes = append(rep.Notes, ln...)
 	// Guards the data does not keep to are widened (guards_fit.go).
 	model.Guards = fitGuards(f, c, bs, s, model, rep.UnionPairs)
 	rep.Guards = model.Guards
@@ -587,6 +597,36 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
 		nu, len(rep.Sessions), lsrc, rep.Labelled+rep.LabelledNonMatches)
 	return model, rep, nil
+}
+
+// lambdaWarnings checks λ against the number of records once the model
+// has taken its λ: the model's own λ implying more than
+// maxMatchesPerRecord matching pairs per record is a warning (--strict
+// fails on it); an estimate the model did not take (EM's, when the model
+// took the confident-pair bound or the deterministic rules') is only a
+// note, naming the λ the model took instead.
+func lambdaWarnings(rep *TrainReport) (warnings, notes []string) {
+	n := float64(max(rep.Records, 1))
+	perRecord := func(lam float64) float64 { return lam * float64(rep.TotalPairs) / n }
+	took := "EM"
+	switch {
+	case rep.LambdaRules > 0:
+		took = "deterministic rules"
+	case rep.LambdaStep > 0:
+		took = "one EM step from the confident-pair bound"
+	case rep.LambdaBounded:
+		took = "confident-pair bound"
+	}
+	if pr := perRecord(rep.LambdaGlobal); pr > maxMatchesPerRecord {
+		warnings = append(warnings, fmt.Sprintf("λ (%s, the one the model takes) %.3g implies %.0f matching pairs for %d records (%.1f per record > %.0f): implausible",
+			took, rep.LambdaGlobal, pr*n, rep.Records, pr, maxMatchesPerRecord))
+	}
+	if took != "EM" && perRecord(rep.LambdaEM) > maxMatchesPerRecord {
+		pr := perRecord(rep.LambdaEM)
+		notes = append(notes, fmt.Sprintf("λ (EM) %.3g would imply %.0f matching pairs for %d records (%.1f per record > %.0f); the model does not use it: it takes λ (%s) %.3g, %.2f per record",
+			rep.LambdaEM, pr*n, rep.Records, pr, maxMatchesPerRecord, took, rep.LambdaGlobal, perRecord(rep.LambdaGlobal)))
+	}
+	return warnings, notes
 }
 
 // confidentLambda estimates λ from the confident candidate pairs — every
@@ -1267,20 +1307,6 @@ func trainWarnings(rep *TrainReport, c *compiled) []string {
 		if worst > maxSessionDisagreement {
 			out = append(out, fmt.Sprintf("EM sessions %s and %s disagree on m of %s (total variation %.2f > %.1f)",
 				wa, wb, cc.name, worst, maxSessionDisagreement))
-		}
-	}
-	n := float64(max(rep.Records, 1))
-	for _, e := range []struct {
-		name string
-		lam  float64
-	}{{"EM", rep.LambdaEM}, {"deterministic rules", rep.LambdaRules}} {
-		if e.lam == 0 {
-			continue
-		}
-		pairs := e.lam * float64(rep.TotalPairs)
-		if pairs/n > maxMatchesPerRecord {
-			out = append(out, fmt.Sprintf("λ (%s) %.3g implies %.0f matching pairs for %d records (%.1f per record > %.0f): implausible",
-				e.name, e.lam, pairs, rep.Records, pairs/n, maxMatchesPerRecord))
 		}
 	}
 	if rep.LambdaRules > 0 && rep.LambdaEM > 0 {

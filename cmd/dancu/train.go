@@ -25,9 +25,11 @@ from the settings' deterministic rules and their recall — and writes the setti
 the model to --out (YAML, or JSON when the name ends in .json). --labels adds
 labelled pairs (a CSV with record_id_l, record_id_r, match = 1/0, such as
 review decisions) to the m estimate. It warns when a session's match rate
-exceeds 0.9, when sessions disagree on m, when λ implies more than five
-matching pairs per record or EM and the deterministic rules disagree on it
-by more than 3×; --strict makes those warnings fatal. The model carries the
+exceeds 0.9, when sessions disagree on m, when the λ the model takes implies
+more than five matching pairs per record or EM and the deterministic rules
+disagree on it by more than 3×; --strict makes those warnings fatal. Lines
+starting "note:" are not faults and --strict passes them: EM's λ when the
+model took a bounded one instead (the note names the λ taken). The model carries the
 training records' term frequencies (frozen, so that every score instance scores
 a pair alike) and a version naming its content; dancu run and the registry
 load it with --settings (default: the trained Vietnamese model embedded in the
@@ -73,7 +75,7 @@ binary, see package matching/vietnamese).`,
 	}
 	o.flags(cmd)
 	cmd.Flags().StringVar(&out, "out", "", "settings file to write with the trained model")
-	cmd.Flags().BoolVar(&strict, "strict", false, "fail without writing when training warns: an EM session matching over 0.9 of its pairs, sessions disagreeing on m, λ implausible for the number of records or disagreeing with the deterministic rules")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail without writing when training warns: an EM session matching over 0.9 of its pairs, sessions disagreeing on m, the model's λ implausible for the number of records, EM's λ disagreeing with the deterministic rules' (notes do not fail)")
 	cmd.Flags().StringVar(&labels, "labels", "", "labelled pairs CSV (record_id_l, record_id_r, match)")
 	return cmd
 }
