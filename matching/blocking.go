@@ -34,6 +34,81 @@ type blocker struct {
 	// pos is each record's position within its block when the block is
 	// split (sorted neighbourhood), else -1.
 	pos []int32
+	// rows, once blockAll has built every rule's blocker, holds block and
+	// pos of every rule row by row (rule idx of rows.nr), and block and
+	// pos are nil.
+	rows *blockRows
+	idx  int
+}
+
+// blockRows holds, for every rule of one blockAll, each record's block
+// and position in it, record by record: block<<32 | pos+1 (0 when the
+// block is not split). Testing which rules make a pair reads two runs of
+// nr words instead of two words from each of 2·nr arrays of n, scattered
+// over memory: a cache miss or two instead of one per rule and record.
+type blockRows struct {
+	nr int
+	v  []uint64
+}
+
+// entry returns block<<32 | pos+1 of row i (see blockRows).
+func (b *blocker) entry(i int32) uint64 {
+	if b.rows != nil {
+		return b.rows.v[int(i)*b.rows.nr+b.idx]
+	}
+	return uint64(b.block[i])<<32 | uint64(uint32(b.pos[i]+1))
+}
+
+// rowsOf moves the blocks and positions of bs (built by newBlocker) into
+// one blockRows and points each blocker to it.
+func rowsOf(bs []*blocker, n int) {
+	rs := &blockRows{nr: len(bs), v: make([]uint64, n*len(bs))}
+	for r, b := range bs {
+		for i := 0; i < n; i++ {
+			rs.v[i*rs.nr+r] = b.entry(int32(i))
+		}
+		b.block, b.pos = nil, nil
+		b.rows, b.idx = rs, r
+	}
+}
+
+// coverMask returns the rules of bs (up to the first 64) that make the
+// pair (i, j): bit q for rule q.
+func coverMask(bs []*blocker, i, j int32) uint64 {
+	if len(bs) == 0 {
+		return 0
+	}
+	var m uint64
+	if rs := bs[0].rows; rs != nil && rs.nr == len(bs) && len(bs) <= 64 {
+		ri := rs.v[int(i)*rs.nr : int(i)*rs.nr+rs.nr]
+		rj := rs.v[int(j)*rs.nr : int(j)*rs.nr+rs.nr]
+		for q, ei := range ri {
+			if ej := rj[q]; ei>>32 != 0 && ei>>32 == ej>>32 && within(ei, ej, bs[q].rule.Window) {
+				m |= 1 << q
+			}
+		}
+		return m
+	}
+	for q, b := range bs[:min(len(bs), 64)] {
+		if b.covers(i, j) {
+			m |= 1 << q
+		}
+	}
+	return m
+}
+
+// within reports whether two entries of one block are at most window
+// apart, or the block is not split.
+func within(ei, ej uint64, window int) bool {
+	pi, pj := int64(uint32(ei)), int64(uint32(ej))
+	if pi == 0 {
+		return true
+	}
+	d := pi - pj
+	if d < 0 {
+		d = -d
+	}
+	return d <= int64(window)
 }
 
 type blockRange struct {
@@ -212,19 +287,8 @@ func appendDate(dst []byte, p uint32) []byte {
 
 // covers reports whether the rule produces the pair (i, j).
 func (b *blocker) covers(i, j int32) bool {
-	k := b.block[i]
-	if k == 0 || k != b.block[j] {
-		return false
-	}
-	pi, pj := b.pos[i], b.pos[j]
-	if pi < 0 {
-		return true
-	}
-	d := pi - pj
-	if d < 0 {
-		d = -d
-	}
-	return int(d) <= b.rule.Window
+	ei, ej := b.entry(i), b.entry(j)
+	return ei>>32 != 0 && ei>>32 == ej>>32 && within(ei, ej, b.rule.Window)
 }
 
 // pairsInBlock calls fn for every pair the rule makes in block k.

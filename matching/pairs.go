@@ -18,6 +18,7 @@ func blockAll(f *Frame, s *settings.Settings) ([]*blocker, error) {
 		}
 		bs = append(bs, b)
 	}
+	rowsOf(bs, f.Len())
 	return bs, nil
 }
 
@@ -31,6 +32,19 @@ var workers = runtime.GOMAXPROCS(0)
 // worker numbers.
 func forPairs(f *Frame, bs []*blocker, r int, union bool, linkType string, fn func(w int, i, j int32)) {
 	forPairChunks(f, bs, r, union, linkType, nil, fn)
+}
+
+// earlier reports whether a rule before r makes the pair (i, j).
+func earlier(bs []*blocker, r int, i, j int32) bool {
+	if r <= 64 {
+		return coverMask(bs, i, j)&(1<<r-1) != 0
+	}
+	for q := 0; q < r; q++ {
+		if bs[q].covers(i, j) {
+			return true
+		}
+	}
+	return false
 }
 
 // chunkBlocks is the number of consecutive blocks a worker takes at a
@@ -67,12 +81,8 @@ func forPairChunks(f *Frame, bs []*blocker, r int, union bool, linkType string, 
 						if !f.pairAllowed(linkType, i, j) {
 							return
 						}
-						if union {
-							for q := 0; q < r; q++ {
-								if bs[q].covers(i, j) {
-									return
-								}
-							}
+						if union && r > 0 && earlier(bs, r, i, j) {
+							return
 						}
 						fn(w, i, j)
 					})

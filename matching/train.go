@@ -276,8 +276,9 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 			// Earlier rules do not make the pair (it would have come
 			// with them); later ones may.
 			var mask uint32
+			cm := coverMask(bs, i, j)
 			for q := range l.in {
-				l.in[q] = q == r || q > r && bs[q].covers(i, j)
+				l.in[q] = q == r || q > r && (q < 64 && cm&(1<<q) != 0 || q >= 64 && bs[q].covers(i, j))
 				if l.in[q] && q < 32 {
 					mask |= 1 << q
 				}
