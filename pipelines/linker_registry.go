@@ -36,10 +36,18 @@ type RegistryLinker struct {
 	mu sync.Mutex
 }
 
-var _ Linker = (*RegistryLinker)(nil)
+var _ ChunkLinker = (*RegistryLinker)(nil)
 
 // Link implements Linker.
 func (l *RegistryLinker) Link(ctx context.Context, recs []schemas.Record) (LinkResult, error) {
+	return l.LinkChunks(ctx, recs, nil)
+}
+
+// LinkChunks implements ChunkLinker: Link, with the changelog messages
+// carrying chunks (recs already encoded, in order, each at most
+// changelogChunk records) instead of an encoding of their own. Nil
+// chunks: recs are encoded here.
+func (l *RegistryLinker) LinkChunks(ctx context.Context, recs []schemas.Record, chunks [][]byte) (LinkResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out, err := l.Registry.AddRecords(ctx, l.Records, recs)
@@ -47,17 +55,18 @@ func (l *RegistryLinker) Link(ctx context.Context, recs []schemas.Record) (LinkR
 		return LinkResult{}, err
 	}
 	if l.Changelog != nil && len(recs) > 0 {
-		// One message per changelogChunk records (a message has a size
-		// limit), each saying which part of the batch it is, so that a
-		// rebuild adds the batch whole, as it was added.
-		key := batchKey(recs)
-		parts := (len(recs) + changelogChunk - 1) / changelogChunk
-		var msgs []kafka.Message
-		for i := 0; i < parts; i++ {
-			v, err := schemas.EncodeRecords(recs[i*changelogChunk : min((i+1)*changelogChunk, len(recs))])
-			if err != nil {
+		// One message per chunk of at most changelogChunk records (a
+		// message has a size limit), each saying which part of the batch
+		// it is, so that a rebuild adds the batch whole, as it was added.
+		if chunks == nil {
+			if chunks, err = encodeChunks(recs, changelogChunk, schemas.EncodeRecords); err != nil {
 				return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
 			}
+		}
+		key := batchKey(recs)
+		parts := len(chunks)
+		msgs := make([]kafka.Message, 0, parts)
+		for i, v := range chunks {
 			msgs = append(msgs, kafka.Message{Key: []byte(fmt.Sprintf("%s-%d", key, i)), Value: v,
 				Headers: []kafka.Header{{Key: headerPart, Value: []byte(fmt.Sprintf("%d/%d", i, parts))}}})
 		}
@@ -168,6 +177,7 @@ func OpenRegistry(ctx context.Context, cfg RegistryConfig) (*RegistryLinker, int
 		reg.Close()
 		return nil, 0, err
 	}
+	w.Compression = 0 // Arrow IPC bodies, zstd-compressed already (as Import's)
 	l.Changelog = w
 	return l, n, nil
 }

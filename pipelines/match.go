@@ -2,9 +2,11 @@ package pipelines
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,12 +80,156 @@ type MatchStats struct {
 // TopicMatched), and only then commits the input offsets. A crash between
 // the write and the commit replays the micro-batch, which the idempotent
 // sink absorbs.
+//
+// The link of a micro-batch runs on one core for the most part, so the
+// next micro-batch is fetched, decoded, enriched and its records encoded
+// for the output meanwhile (prepare, in its own goroutine); when the
+// link is slower than the input, the next micro-batch is whatever waited
+// meanwhile, up to MaxRecords. Only the link, the write and the commit
+// are in sequence: a micro-batch is linked once the one before it is
+// written and committed, so at most one linked micro-batch is unwritten
+// at any time, as before.
 func Match(ctx context.Context, r MessageReader, w MessageWriter, linker Linker, enrich Enricher, cfg MatchConfig, st *MatchStats) error {
 	cfg = cfg.withDefaults()
 	if st == nil {
 		st = new(MatchStats)
 	}
-	return runBatches(ctx, r, &matchBatch{r: r, w: w, linker: linker, enrich: enrich, cfg: cfg, st: st}, cfg.MaxWait)
+	b := &matchBatch{r: r, w: w, linker: linker, enrich: enrich, cfg: cfg, st: st}
+	pctx, stopPrepare := context.WithCancel(ctx)
+	// Enough prepared messages for one full micro-batch of import's
+	// 2,000-record messages, and one more.
+	prep := make(chan prepared, cfg.MaxRecords/2000+2)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(prep)
+		b.prepare(pctx, prep)
+	}()
+	defer func() {
+		stopPrepare()
+		for range prep {
+		}
+		<-done
+	}()
+	drain := func() error {
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+		defer cancel()
+		return b.flush(c)
+	}
+	var first time.Time
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		var due <-chan time.Time
+		if !b.empty() {
+			wait := time.Until(first.Add(cfg.MaxWait))
+			if wait <= 0 {
+				if err := b.flush(ctx); err != nil {
+					if ctx.Err() != nil {
+						return drain()
+					}
+					return err
+				}
+				continue
+			}
+			timer.Reset(wait)
+			due = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			return drain()
+		case <-due:
+			if err := b.flush(ctx); err != nil {
+				if ctx.Err() != nil {
+					return drain()
+				}
+				return err
+			}
+		case p, ok := <-prep:
+			if !ok {
+				// prepare stops only when ctx is done or with an error.
+				return drain()
+			}
+			if p.err != nil {
+				if ctx.Err() != nil {
+					return drain()
+				}
+				return p.err
+			}
+			if b.empty() {
+				first = time.Now()
+			}
+			if b.add(p) {
+				if err := b.flush(ctx); err != nil {
+					if ctx.Err() != nil {
+						return drain()
+					}
+					return err
+				}
+			}
+		}
+	}
+}
+
+// prepared is one fetched message of TopicRecords, decoded, enriched and
+// its records encoded for TopicMatched (chunks; none when the message
+// went to the dead letters), or the error that stops the stage.
+type prepared struct {
+	m      kafka.Message
+	recs   []schemas.Record
+	chunks [][]byte
+	err    error
+}
+
+// prepare fetches, decodes, enriches and encodes messages into out until
+// ctx is done or an error, which it sends.
+func (b *matchBatch) prepare(ctx context.Context, out chan<- prepared) {
+	send := func(p prepared) bool {
+		select {
+		case out <- p:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		m, err := b.r.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				send(prepared{err: fmt.Errorf("fetch message: %w", err)})
+			}
+			return
+		}
+		p := prepared{m: m}
+		rs, err := schemas.DecodeRecords(m.Value)
+		if err != nil {
+			// A batch that does not decode cannot be linked. It is never
+			// dropped: it goes to the dead letters (and is committed with
+			// the micro-batch), or the stage stops for an operator to see.
+			err = fmt.Errorf("decode records %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			if b.cfg.DeadLetter == nil {
+				send(prepared{err: err})
+				return
+			}
+			if err := deadLetter(ctx, b.cfg.DeadLetter, m, err); err != nil {
+				send(prepared{err: err})
+				return
+			}
+			b.cfg.Logger.Error("undecodable record batch sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
+		} else {
+			if b.enrich != nil {
+				enrichAll(rs, b.enrich)
+			}
+			p.recs = rs
+			if p.chunks, err = encodeChunks(rs, b.cfg.ChunkRows, schemas.EncodeRecords); err != nil {
+				send(prepared{err: fmt.Errorf("encode %s: %w", KindRecords, err)})
+				return
+			}
+		}
+		if !send(p) {
+			return
+		}
+	}
 }
 
 // matchBatch is the pending micro-batch of the match stage.
@@ -96,28 +242,17 @@ type matchBatch struct {
 	st     *MatchStats
 	msgs   []kafka.Message
 	recs   []schemas.Record
+	chunks [][]byte // recs encoded, in order
 }
 
 func (b *matchBatch) empty() bool { return len(b.msgs) == 0 }
 
-func (b *matchBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
-	rs, err := schemas.DecodeRecords(m.Value)
-	if err != nil {
-		// A batch that does not decode cannot be linked. It is never
-		// dropped: it goes to the dead letters (and is committed with the
-		// micro-batch), or the stage stops for an operator to see.
-		err = fmt.Errorf("decode records %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
-		if b.cfg.DeadLetter == nil {
-			return false, err
-		}
-		if err := deadLetter(ctx, b.cfg.DeadLetter, m, err); err != nil {
-			return false, err
-		}
-		b.cfg.Logger.Error("undecodable record batch sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
-	}
-	b.msgs = append(b.msgs, m)
-	b.recs = append(b.recs, rs...)
-	return len(b.recs) >= b.cfg.MaxRecords, nil
+// add takes a prepared message into the batch and says whether it is full.
+func (b *matchBatch) add(p prepared) bool {
+	b.msgs = append(b.msgs, p.m)
+	b.recs = append(b.recs, p.recs...)
+	b.chunks = append(b.chunks, p.chunks...)
+	return len(b.recs) >= b.cfg.MaxRecords
 }
 
 func (b *matchBatch) flush(ctx context.Context) error {
@@ -125,17 +260,20 @@ func (b *matchBatch) flush(ctx context.Context) error {
 		return nil
 	}
 	recs := b.recs
-	if b.enrich != nil {
-		enrichAll(recs, b.enrich)
+	var res LinkResult
+	var err error
+	if cl, ok := b.linker.(ChunkLinker); ok {
+		res, err = cl.LinkChunks(ctx, recs, b.chunks)
+	} else {
+		res, err = b.linker.Link(ctx, recs)
 	}
-	res, err := b.linker.Link(ctx, recs)
 	if err != nil {
 		return fmt.Errorf("link %d records: %w", len(recs), err)
 	}
 	n := b.cfg.ChunkRows
-	var out []kafka.Message
-	if out, err = appendChunks(out, KindRecords, recs, n, schemas.EncodeRecords); err != nil {
-		return err
+	out := make([]kafka.Message, 0, len(b.chunks)+8)
+	for i, c := range b.chunks {
+		out = append(out, chunkMessage(KindRecords, i, c))
 	}
 	if out, err = appendResult(out, res, n); err != nil {
 		return err
@@ -151,8 +289,16 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	b.st.Persons.Add(int64(len(res.Persons)))
 	b.st.Conflicts.Add(int64(len(res.Conflicts)))
 	b.cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts))
-	b.msgs, b.recs = b.msgs[:0], b.recs[:0]
+	b.msgs, b.recs, b.chunks = b.msgs[:0], nil, b.chunks[:0]
 	return nil
+}
+
+// ChunkLinker is a Linker that can use the match stage's encoding of the
+// micro-batch's records (chunks: schemas.EncodeRecords of consecutive
+// runs of recs, in order), as RegistryLinker does for its changelog.
+type ChunkLinker interface {
+	Linker
+	LinkChunks(ctx context.Context, recs []schemas.Record, chunks [][]byte) (LinkResult, error)
 }
 
 // appendResult appends the messages of a link result: persons, links,
@@ -175,20 +321,55 @@ func appendResult(out []kafka.Message, res LinkResult, n int) ([]kafka.Message, 
 }
 
 func appendChunks[T any](out []kafka.Message, kind string, rows []T, n int, enc func([]T) ([]byte, error)) ([]kafka.Message, error) {
-	for i := 0; i < len(rows); i += n {
-		j := min(i+n, len(rows))
-		b, err := enc(rows[i:j])
-		if err != nil {
-			return out, fmt.Errorf("encode %s: %w", kind, err)
-		}
-		out = append(out, kafka.Message{
-			Topic:   "",
-			Key:     []byte(fmt.Sprintf("%s-%d", kind, i/n)),
-			Value:   b,
-			Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(kind)}},
-		})
+	chunks, err := encodeChunks(rows, n, enc)
+	if err != nil {
+		return out, fmt.Errorf("encode %s: %w", kind, err)
+	}
+	for i, c := range chunks {
+		out = append(out, chunkMessage(kind, i, c))
 	}
 	return out, nil
+}
+
+// chunkMessage is the i-th message of kind in a micro-batch's output.
+func chunkMessage(kind string, i int, value []byte) kafka.Message {
+	return kafka.Message{
+		Key:     []byte(kind + "-" + strconv.Itoa(i)),
+		Value:   value,
+		Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(kind)}},
+	}
+}
+
+// encodeChunks encodes rows n at a time, the chunks on every core.
+func encodeChunks[T any](rows []T, n int, enc func([]T) ([]byte, error)) ([][]byte, error) {
+	parts := (len(rows) + n - 1) / n
+	out := make([][]byte, parts)
+	if parts <= 1 {
+		if parts == 1 {
+			b, err := enc(rows)
+			out[0] = b
+			return out, err
+		}
+		return out, nil
+	}
+	errs := make([]error, parts)
+	next := make(chan int, parts)
+	for i := range parts {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(parts, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = enc(rows[i*n : min((i+1)*n, len(rows))])
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // enrichAll runs enrich over recs on every core, in contiguous chunks.
