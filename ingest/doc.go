@@ -39,8 +39,12 @@
 // installed (apt-get install libreoffice-calc-nogui), else Open says how to
 // convert them. CSV may be UTF-8, UTF-8 with BOM, UTF-16 LE/BE (with or
 // without BOM) or, when it is not valid UTF-8, an 8-bit code page decoded
-// per column (Windows-1258, or TCVN3/VNI bytes). Scanned-form batches are
-// described in schemas/SCANNED_FORMS.md.
+// per column (Windows-1258, or TCVN3/VNI bytes). With Options.Workers, a
+// CSV file's rows are read and sorted (header, blank, footer …) on one
+// goroutine and the records of its data rows assembled on several, in
+// chunks of 256 rows handed back in file order: the same items and the
+// same account as on one goroutine (dancu link reads so). Scanned-form
+// batches are described in schemas/SCANNED_FORMS.md.
 //
 // # Headers and encodings
 //

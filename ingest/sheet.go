@@ -120,8 +120,14 @@ const (
 	memoTrial = 2048
 )
 
-// text returns cleanText(decodeText(raw, enc of column i)), remembered.
-func (c *columns) text(i int, raw string) string {
+// text returns cleanText(decodeText(raw, enc of column i)), remembered
+// in c's own memo.
+func (c *columns) text(i int, raw string) string { return c.textIn(&c.memo, i, raw) }
+
+// textIn is text remembered in memo: a goroutine assembling records while
+// another reads rows has one of its own (the memo only saves work: every
+// memo gives the same text).
+func (c *columns) textIn(memo *[]columnMemo, i int, raw string) string {
 	enc := vn.Unicode
 	if i < len(c.enc) {
 		enc = c.enc[i]
@@ -132,10 +138,10 @@ func (c *columns) text(i int, raw string) string {
 	if i >= len(c.field) || len(raw) > 256 || enc == vn.Unicode && isASCII(raw) {
 		return cleanText(decodeText(raw, enc)) // ASCII is cheaper to clean than to look up
 	}
-	if c.memo == nil {
-		c.memo = make([]columnMemo, len(c.field))
+	if *memo == nil {
+		*memo = make([]columnMemo, len(c.field))
 	}
-	cm := &c.memo[i]
+	cm := &(*memo)[i]
 	if cm.off {
 		return cleanText(decodeText(raw, enc))
 	}

@@ -170,6 +170,15 @@ type Options struct {
 	// (dancu link's record adapter: parsing every name twice cost a tenth
 	// of reading a row). Default: false — the parts are filled.
 	NoNameParts bool
+	// Workers, when above 1, has a CSV file's records assembled (cells
+	// decoded and cleaned, dates, numbers and names checked) on that many
+	// goroutines while one reads and sorts the rows: Next returns the
+	// same items in the same order and Describe, once Next has returned
+	// io.EOF, the same account. Rows are read ahead of the caller, so
+	// Describe is only complete at the end. Close ends the goroutines.
+	// Default: 0 — everything on the caller's goroutine (other formats
+	// always).
+	Workers int
 }
 
 func (o Options) withDefaults() Options {

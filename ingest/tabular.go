@@ -25,12 +25,18 @@ type tabular struct {
 	// legacyBytes: the file's bytes were not UTF-8 and were read as
 	// Windows-1252, to be decoded per column.
 	legacyBytes bool
+	par         *parallel // with Options.Workers: see nextParallel
+	closed      bool
 }
 
 var _ Source = (*tabular)(nil)
 var _ Describer = (*tabular)(nil)
 
 func (t *tabular) Describe() Description {
+	if p := t.par; p != nil {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+	}
 	d := t.desc
 	d.Sheets = make([]Layout, len(t.layouts))
 	for i, l := range t.layouts {
@@ -40,17 +46,65 @@ func (t *tabular) Describe() Description {
 	return d
 }
 
-func (t *tabular) Close() error { return t.rd.close() }
+func (t *tabular) Close() error {
+	t.closeParallel()
+	return t.rd.close()
+}
 
 func (t *tabular) Next() (Item, error) {
+	if t.opts.Workers > 1 {
+		if _, ok := t.rd.(*csvReader); ok {
+			return t.nextParallel()
+		}
+	}
+	pr, err := t.nextPending()
+	if err != nil {
+		return Item{}, err
+	}
+	return t.finish(pr, &pr.sh.cols.memo), nil
+}
+
+// finish returns the item of pr, assembling its record with the text
+// memo given, and counts it in its sheet's layout.
+func (t *tabular) finish(pr pendingRow, memo *[]columnMemo) Item {
+	item := pr.item
+	if pr.data {
+		item = t.recordOf(pr.sh, pr.r, memo)
+	}
+	t.account(pr, item)
+	return item
+}
+
+// account counts item, the item of pr, in its sheet's layout.
+func (t *tabular) account(pr pendingRow, item Item) {
+	if item.Record != nil {
+		pr.sh.layout.Accepted++ // the common case, without a preview closure
+	} else {
+		pr.sh.layout.count(item, pr.sh.rowPreview(pr.r, true))
+	}
+}
+
+// pendingRow is a data row of sheet sh read and admitted (see
+// admitRow): data says its record is still to be assembled from r
+// (recordOf), else item is its item already (an unreadable row).
+type pendingRow struct {
+	sh   *sheetState
+	r    rawRow
+	item Item
+	data bool
+}
+
+// nextPending returns the next data row of the file, every row before it
+// that is no data counted in its layout, or io.EOF.
+func (t *tabular) nextPending() (pendingRow, error) {
 	for {
 		if t.sh == nil {
 			name, ok, err := t.rd.nextSheet()
 			if err != nil {
-				return Item{}, fmt.Errorf("read %s: %w", t.desc.File, err)
+				return pendingRow{}, fmt.Errorf("read %s: %w", t.desc.File, err)
 			}
 			if !ok {
-				return Item{}, io.EOF
+				return pendingRow{}, io.EOF
 			}
 			l := &Layout{Sheet: name}
 			t.layouts = append(t.layouts, l)
@@ -62,29 +116,29 @@ func (t *tabular) Next() (Item, error) {
 				continue
 			}
 		}
-		item, ok, err := t.nextInSheet(t.sh)
+		pr, ok, err := t.nextInSheet(t.sh)
 		if err != nil {
 			where := t.desc.File
 			if t.sh.name != "" {
 				where += " sheet " + strconv.Quote(t.sh.name)
 			}
-			return Item{}, fmt.Errorf("read %s: %w", where, err)
+			return pendingRow{}, fmt.Errorf("read %s: %w", where, err)
 		}
 		if !ok {
 			t.sh = nil
 			continue
 		}
-		return item, nil
+		return pr, nil
 	}
 }
 
-func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
+func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 	l := sh.layout
 	if sh.phase == phaseStart {
 		for len(sh.buf) < t.opts.HeaderScan {
 			r, ok, err := t.rd.nextRow()
 			if err != nil {
-				return Item{}, false, err
+				return pendingRow{}, false, err
 			}
 			if !ok {
 				break
@@ -103,9 +157,9 @@ func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
 			var ok bool
 			var err error
 			if r, ok, err = t.rd.nextRow(); err != nil {
-				return Item{}, false, err
+				return pendingRow{}, false, err
 			} else if !ok {
-				return Item{}, false, nil
+				return pendingRow{}, false, nil
 			}
 			l.Rows++
 		}
@@ -141,13 +195,8 @@ func (t *tabular) nextInSheet(sh *sheetState) (Item, bool, error) {
 			}
 			continue
 		}
-		if item, ok := t.dataRow(sh, r); ok {
-			if item.Record != nil {
-				l.Accepted++ // the common case, without a preview closure
-			} else {
-				l.count(item, sh.rowPreview(r, true))
-			}
-			return item, true, nil
+		if item, data, ok := t.admitRow(sh, r); ok {
+			return pendingRow{sh: sh, r: r, item: item, data: data}, true, nil
 		}
 	}
 }
@@ -543,25 +592,27 @@ func mostCommon(m map[string]int) string {
 	return keys[0]
 }
 
-// dataRow turns one row below the header into an item; ok is false for
-// rows that are not data (blank, footer, repeated header, column numbers,
-// section headings), which are counted in the layout.
-func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
+// admitRow decides what one row below the header is: ok is false for rows
+// that are not data (blank, footer, repeated header, column numbers,
+// section headings), which are counted in the layout; else data says the
+// row's record is to be assembled (recordOf), or item is its item (an
+// unreadable row).
+func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) {
 	stt := -1
 	if i, ok := sh.cols.index[FieldSTT]; ok {
 		stt = i
 	}
 	if r.err != nil {
-		return t.prov.rowError(sh.name, r), true
+		return t.prov.rowError(sh.name, r), false, true
 	}
 	l := sh.layout
 	if isBlank(r.cells, stt) {
 		l.skip(r.num, SkipBlank, sh.rowPreview(r, false))
-		return Item{}, false
+		return Item{}, false, false
 	}
 	if sh.first && isColumnNumbers(r.cells) {
 		l.skip(r.num, SkipColumnNumbers, sh.rowPreview(r, false))
-		return Item{}, false
+		return Item{}, false, false
 	}
 	cell := func(i int) string {
 		if i < 0 || i >= len(r.cells) {
@@ -584,7 +635,7 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 			if canonKey(text) == sh.headerCanon ||
 				!hasDiacritics(text) && fold(text) == sh.headerFold && !sh.dataShaped(r, nameIdx, decode) {
 				l.skip(r.num, SkipRepeatedHeader, sh.rowPreview(r, false))
-				return Item{}, false
+				return Item{}, false, false
 			}
 		}
 	}
@@ -593,7 +644,7 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 			sh.phase = phaseFooter
 			sh.footerFrom = len(l.Skips)
 			l.skip(r.num, SkipFooter, sh.rowPreview(r, false))
-			return Item{}, false
+			return Item{}, false, false
 		}
 	}
 	// A section heading ("Thôn Đông", "Tổ 3") sits alone in a row, outside
@@ -612,15 +663,21 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		if f != FieldFullName && f != FieldGivenName && f != FieldFamilyMiddle && hasLetter(r.cells[where]) &&
 			len(strings.Fields(r.cells[where])) >= 2 {
 			l.skip(r.num, SkipSection, sh.rowPreview(r, false))
-			return Item{}, false
+			return Item{}, false, false
 		}
 		if (f == FieldFullName || f == FieldGivenName) && sectionText(decode(where, r.cells[where])) {
 			l.skip(r.num, SkipSection, sh.rowPreview(r, false))
-			return Item{}, false
+			return Item{}, false, false
 		}
 	}
 	sh.first = false
+	sh.cols.slots() // made here, read by recordOf on any goroutine
+	return Item{}, true, true
+}
 
+// recordOf assembles the record (or reject) of data row r of sheet sh,
+// remembering decoded cells in memo (one per goroutine: see columns.text).
+func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 	var rv rowValues
 	slots := sh.cols.slots()
 	for i, f := range sh.cols.field {
@@ -634,13 +691,13 @@ func (t *tabular) dataRow(sh *sheetState, r rawRow) (Item, bool) {
 		if v == "" {
 			continue
 		}
-		v = sh.cols.text(i, v)
+		v = sh.cols.textIn(memo, i, v)
 		if v != "" {
 			rv.setAt(slots[i], v, sh.layout.Columns[i].Header)
 		}
 	}
 	rec := &schemas.Record{}
-	return t.prov.assemble(&rv, sh.name, r.num, rec), true
+	return t.prov.assemble(&rv, sh.name, r.num, rec)
 }
 
 // maybeHeader reports whether cell could fold to the folded header h: its

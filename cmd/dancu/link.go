@@ -444,8 +444,9 @@ type recordSink struct {
 // cores while the next batch is read.
 // Rejected rows are counted, not linked (dancu import reports them).
 func addRecords(ad *vietnamese.Adapter, path string, source int, sink recordSink, warn io.Writer) error {
-	// The adapter parses the full name itself.
-	src, err := ingest.Open(path, ingest.Options{NoNameParts: true})
+	// The adapter parses the full name itself; the records are assembled
+	// on all cores.
+	src, err := ingest.Open(path, ingest.Options{NoNameParts: true, Workers: runtime.GOMAXPROCS(0)})
 	if err != nil {
 		return err // names the file
 	}
