@@ -43,7 +43,7 @@ func TestAggregatesFromRegistryDeltas(t *testing.T) {
 		t.Helper()
 		deltas += len(out.Deltas)
 		b := &pipelines.Batch{Records: recs, Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts,
-			PersonEvents: out.Events, PersonDeltas: slices.Clone(out.Deltas)}
+			PersonEvents: out.Events, PersonDeltas: slices.Clone(out.Deltas), RecordDeltas: slices.Clone(out.RecordDeltas)}
 		if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(ctx, b); err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
@@ -145,6 +145,25 @@ func TestAggregatesFromRegistryDeltas(t *testing.T) {
 		t.Fatal(err)
 	}
 	add("a batch after a lost output", b4)
+	// Address corrections (the same records, their addresses resolved
+	// otherwise): the registry moves each from its old unit to its new
+	// one. Then a correction whose output is lost, and a later batch
+	// holding the corrected records and one more: the rows of the lost
+	// batch are emitted again and count once.
+	fix := func(r schemas.Record, a addr) schemas.Record {
+		r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode = a.p, a.d, a.c, a.np, a.nc
+		return r
+	}
+	corrected := add("address corrections", []schemas.Record{fix(b1[0], places[5]), fix(b1[7], places[0]), fix(b2[1], addr{})})
+	if len(corrected.RecordDeltas) == 0 {
+		t.Error("address corrections: no records' deltas")
+	}
+	lostFix := []schemas.Record{fix(b1[1], places[3]), fix(b2[4], places[6])}
+	if _, err := reg.AddRecords(ctx, ad, lostFix); err != nil { // output lost
+		t.Fatal(err)
+	}
+	add("a batch after a lost correction", append(slices.Clone(lostFix), fix(b1[2], places[1])))
+	add("the corrected records delivered again", lostFix)
 	split, err := reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: []string{b1[4].RecordID, b2[2].RecordID}, Decision: schemas.DecisionDifferentPersons})
 	if err != nil {
 		t.Fatal(err)
@@ -189,6 +208,14 @@ func TestAggregatesFromRegistryDeltas(t *testing.T) {
 	if len(split.Deltas) == 0 || len(join.Deltas) == 0 {
 		t.Errorf("decisions: %d and %d deltas, want some for each", len(split.Deltas), len(join.Deltas))
 	}
+	var records, rkeys uint64
+	if err := conn.QueryRow(ctx, "SELECT toUInt64(sum(records)) FROM coverage_records").Scan(&records); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, "SELECT count() FROM record_delta_keys FINAL").Scan(&rkeys); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d records counted, %d records' delta rows kept", records, rkeys)
 	var persons, keys uint64
 	if err := conn.QueryRow(ctx, "SELECT count() FROM persons FINAL WHERE merged_into = ''").Scan(&persons); err != nil {
 		t.Fatal(err)

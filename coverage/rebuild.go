@@ -8,12 +8,16 @@ import (
 )
 
 // Rebuild recomputes the materialised aggregates from the records and
-// persons tables (FINAL): it empties the state and delta tables and feeds
-// the current rows once more through the views (records through those on
-// records, persons as deltas from nothing through person_deltas). Use it if an insert ever
-// failed between the views, or to check the aggregates against a fresh
-// computation. Loads must be stopped while it runs. Deltas are re-dated to
-// the current month for records and to each person's updated_at month.
+// persons tables (FINAL): it empties the state and aggregate tables,
+// counts the records of records FINAL straight into coverage_records (and
+// their states into record_state, which the load stage reads for records
+// its registry knew before migration 0015), and feeds the persons once
+// more as deltas from nothing through person_deltas. Use it if an insert
+// ever failed, if rows reached records or persons by another way than the
+// load stage, or to check the aggregates against a fresh computation.
+// Loads must be stopped while it runs. Records are re-dated to the
+// current load month, persons to each person's updated_at month. The keys
+// of the registry's deltas stay, so a replayed delta is still refused.
 func Rebuild(ctx context.Context, conn driver.Conn) error {
 	for _, q := range []string{
 		"TRUNCATE TABLE record_state",
@@ -21,7 +25,21 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 		"TRUNCATE TABLE person_state",
 		"TRUNCATE TABLE coverage_persons",
 		"TRUNCATE TABLE coverage_children",
-		"INSERT INTO records SELECT * FROM records FINAL",
+		// Records: their coverage is computed as the registry's
+		// schemas.RecordCoverageOf computes it (migration 0015).
+		`INSERT INTO record_state (file_key, record_id, version, province_code, district_code, commune_code, new_province_code,
+			new_commune_code, source_kind, source_month, has_id, cmnd_only)
+		SELECT cityHash64(file_hash), record_id, toUInt64(toUnixTimestamp64Nano(now64(9))), ` + recordUnits + `, source_kind,
+			toStartOfMonth(source_date), match(id_number, '^[0-9]{12}$'), id_number = '' AND match(cmnd, '^[0-9]{9}$')
+		FROM records FINAL`,
+		`INSERT INTO coverage_records (province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind,
+			source_month, load_month, records, with_id, cmnd_only)
+		SELECT province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month,
+			toStartOfMonth(now()), count(), sum(has_id), sum(cmnd_only)
+		FROM (SELECT ` + recordUnits + `, source_kind, toStartOfMonth(source_date) AS source_month,
+				toInt64(match(id_number, '^[0-9]{12}$')) AS has_id, toInt64(id_number = '' AND match(cmnd, '^[0-9]{9}$')) AS cmnd_only
+			FROM records FINAL)
+		GROUP BY province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month`,
 		// Persons go through person_deltas (migration 0013), as the
 		// registry's deltas do, each counted from nothing; merged persons
 		// too, so that person_state knows they are merged. The keys of the
@@ -33,7 +51,6 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 			match(id_number, '^[0-9]{12}$'), NOT match(id_number, '^[0-9]{12}$') AND match(cmnd, '^[0-9]{9}$'),
 			if(birth_year >= 2010, birth_year, 0), 1
 		FROM persons FINAL`,
-		"OPTIMIZE TABLE records FINAL",
 		"OPTIMIZE TABLE persons FINAL",
 	} {
 		if err := conn.Exec(ctx, q); err != nil {
@@ -42,3 +59,12 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 	}
 	return nil
 }
+
+// recordUnits are the units a records row counts in: those of the
+// permanent address when its province is resolved, else of the current
+// address.
+const recordUnits = `if(perm_province_code != '', perm_province_code, cur_province_code) AS province_code,
+	if(perm_province_code != '', perm_district_code, cur_district_code) AS district_code,
+	if(perm_province_code != '', perm_commune_code, cur_commune_code) AS commune_code,
+	if(perm_new_province_code != '', perm_new_province_code, cur_new_province_code) AS new_province_code,
+	if(perm_new_province_code != '', perm_new_commune_code, cur_new_commune_code) AS new_commune_code`

@@ -18,11 +18,14 @@ type Batch struct {
 	PersonEvents []schemas.PersonEvent
 	// PersonDeltas are the registry's coverage deltas (person_deltas).
 	PersonDeltas []schemas.PersonDelta
+	// RecordDeltas are the registry's records' coverage deltas
+	// (record_deltas).
+	RecordDeltas []schemas.RecordDelta
 }
 
 // Len is the number of rows of all kinds.
 func (b *Batch) Len() int {
-	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents) + len(b.PersonDeltas)
+	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents) + len(b.PersonDeltas) + len(b.RecordDeltas)
 }
 
 func (b *Batch) reset() { *b = Batch{} }
@@ -74,6 +77,10 @@ func (b *Batch) add(m kafka.Message) error {
 		var rs []schemas.PersonDelta
 		rs, err = schemas.DecodeRows[schemas.PersonDelta](m.Value)
 		b.PersonDeltas = append(b.PersonDeltas, rs...)
+	case KindRecordDeltas:
+		var rs []schemas.RecordDelta
+		rs, err = schemas.DecodeRows[schemas.RecordDelta](m.Value)
+		b.RecordDeltas = append(b.RecordDeltas, rs...)
 	default:
 		return fmt.Errorf("decode message %s/%d@%d: unknown kind %q", m.Topic, m.Partition, m.Offset, k)
 	}

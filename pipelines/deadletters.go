@@ -35,7 +35,7 @@ func (b *Batch) lens() map[string]int {
 	return map[string]int{
 		KindRecords: len(b.Records), KindPersons: len(b.Persons), KindLinks: len(b.Links),
 		KindConflicts: len(b.Conflicts), KindRejects: len(b.Rejects), KindPersonEvents: len(b.PersonEvents),
-		KindPersonDeltas: len(b.PersonDeltas),
+		KindPersonDeltas: len(b.PersonDeltas), KindRecordDeltas: len(b.RecordDeltas),
 	}
 }
 
@@ -64,6 +64,9 @@ func (b *Batch) encodeRow(kind string, i int) (string, []byte, error) {
 	case KindPersonDeltas:
 		v, err := schemas.EncodeRows(b.PersonDeltas[i : i+1])
 		return fmt.Sprintf("%s/%d", b.PersonDeltas[i].Batch, b.PersonDeltas[i].Seq), v, err
+	case KindRecordDeltas:
+		v, err := schemas.EncodeRows(b.RecordDeltas[i : i+1])
+		return fmt.Sprintf("%s/%d", b.RecordDeltas[i].Batch, b.RecordDeltas[i].Seq), v, err
 	}
 	return "", nil, fmt.Errorf("encode row: unknown kind %q", kind)
 }

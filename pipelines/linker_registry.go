@@ -74,7 +74,8 @@ func (l *RegistryLinker) LinkChunks(ctx context.Context, recs []schemas.Record, 
 			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
 		}
 	}
-	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas}, nil
+	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
+		RecordDeltas: out.RecordDeltas}, nil
 }
 
 // Decide applies a police decision to the registry, then writes it to

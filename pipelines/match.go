@@ -28,6 +28,9 @@ type LinkResult struct {
 	Conflicts []schemas.Conflict
 	Events    []schemas.PersonEvent // merges and splits of persons
 	Deltas    []schemas.PersonDelta // coverage deltas of Persons (registry)
+	// RecordDeltas are the records' coverage deltas (registry), summed by
+	// unit.
+	RecordDeltas []schemas.RecordDelta
 }
 
 // Enricher normalises a record in place before linking (resolves address
@@ -317,7 +320,10 @@ func appendResult(out []kafka.Message, res LinkResult, n int) ([]kafka.Message, 
 	if out, err = appendChunks(out, KindPersonEvents, res.Events, n, schemas.EncodeRows[schemas.PersonEvent]); err != nil {
 		return out, err
 	}
-	return appendChunks(out, KindPersonDeltas, res.Deltas, n, schemas.EncodeRows[schemas.PersonDelta])
+	if out, err = appendChunks(out, KindPersonDeltas, res.Deltas, n, schemas.EncodeRows[schemas.PersonDelta]); err != nil {
+		return out, err
+	}
+	return appendChunks(out, KindRecordDeltas, res.RecordDeltas, n, schemas.EncodeRows[schemas.RecordDelta])
 }
 
 func appendChunks[T any](out []kafka.Message, kind string, rows []T, n int, enc func([]T) ([]byte, error)) ([]kafka.Message, error) {

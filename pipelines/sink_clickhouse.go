@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -61,7 +62,8 @@ var _ Sink = (*ClickHouseSink)(nil)
 // Write inserts the rows of b, table by table. When some rows are refused
 // it still inserts all the others and returns *RefusedRows. The coverage
 // deltas already inserted (person_delta_keys) are dropped from
-// b.PersonDeltas first, so that a batch written twice counts once.
+// b.PersonDeltas first, and those of record_delta_keys from
+// b.RecordDeltas, so that a batch written twice counts once.
 func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	max := s.MaxRefused
 	if max <= 0 {
@@ -87,6 +89,9 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 		return err
 	}
 	if err := s.insertDeltas(ctx, b, in); err != nil {
+		return err
+	}
+	if err := s.insertRecordDeltas(ctx, b, in); err != nil {
 		return err
 	}
 	if len(in.rows) > 0 {
@@ -436,6 +441,209 @@ func (s *ClickHouseSink) fillOld(ctx context.Context, deltas []schemas.PersonDel
 		keep = append(keep, d)
 	}
 	return keep, nil
+}
+
+// insertRecordDeltas inserts b.RecordDeltas into record_deltas
+// (migration 0015), whose view adds them to coverage_records. Rows whose
+// (batch, seq) record_delta_keys already holds, or that appear twice in b,
+// are dropped from b first: a replayed message, a re-flushed registry
+// batch or a batch's rows the registry emits again after a possibly lost
+// output count once. A legacy row (old_known = 0: a record counted by the
+// views of migrations 0005–0014, which kept record_state) is compared with
+// record_state: nothing if equal, else its old state is taken away in a
+// row of the same key.
+func (s *ClickHouseSink) insertRecordDeltas(ctx context.Context, b *Batch, in *refusals) error {
+	if len(b.RecordDeltas) == 0 {
+		return nil
+	}
+	type key struct {
+		batch string
+		seq   uint32
+	}
+	seen := map[key]bool{}
+	var batches []string
+	for _, d := range b.RecordDeltas {
+		seen[key{d.Batch, d.Seq}] = false
+		if len(batches) == 0 || batches[len(batches)-1] != d.Batch {
+			batches = append(batches, d.Batch)
+		}
+	}
+	slices.Sort(batches)
+	batches = slices.Compact(batches)
+	for lo := 0; lo < len(batches); lo += lookupChunk {
+		rows, err := s.Conn.Query(ctx, "SELECT batch, seq FROM record_delta_keys WHERE batch IN ("+quoteList(batches[lo:min(lo+lookupChunk, len(batches))])+")")
+		if err != nil {
+			return fmt.Errorf("read record_delta_keys: %w", err)
+		}
+		for rows.Next() {
+			var k key
+			if err := rows.Scan(&k.batch, &k.seq); err != nil {
+				rows.Close()
+				return fmt.Errorf("read record_delta_keys: %w", err)
+			}
+			if _, ok := seen[k]; ok {
+				seen[k] = true
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read record_delta_keys: %w", err)
+		}
+	}
+	keep := b.RecordDeltas[:0]
+	var legacy []string
+	for _, d := range b.RecordDeltas {
+		k := key{d.Batch, d.Seq}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true // a second copy in this batch goes too
+		if d.OldKnown == 0 {
+			legacy = append(legacy, d.RecordID)
+		}
+		keep = append(keep, d)
+	}
+	b.RecordDeltas = keep
+	if len(legacy) > 0 {
+		var err error
+		if b.RecordDeltas, err = s.fillOldRecords(ctx, b.RecordDeltas, legacy); err != nil {
+			return err
+		}
+	}
+	return s.insertRecordDeltaColumns(ctx, b.RecordDeltas, in)
+}
+
+// insertRecordDeltaColumns inserts rows into record_deltas column by
+// column, without the per-row reflection of AppendStruct (a flush of
+// records spread over the whole country holds about one summed row per
+// record). If the driver cannot convert a column or the engine refuses the
+// insert for its data, it inserts them again row by row (insertRows),
+// which isolates the refused rows.
+func (s *ClickHouseSink) insertRecordDeltaColumns(ctx context.Context, rows []schemas.RecordDelta, in *refusals) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(rows)
+	str := func(f func(*schemas.RecordDelta) string) []string {
+		out := make([]string, n)
+		for i := range rows {
+			out[i] = f(&rows[i])
+		}
+		return out
+	}
+	u32 := func(f func(*schemas.RecordDelta) uint32) []uint32 {
+		out := make([]uint32, n)
+		for i := range rows {
+			out[i] = f(&rows[i])
+		}
+		return out
+	}
+	day := func(f func(*schemas.RecordDelta) time.Time) []time.Time {
+		out := make([]time.Time, n)
+		for i := range rows {
+			out[i] = f(&rows[i])
+		}
+		return out
+	}
+	oldKnown := make([]uint16, n)
+	for i := range rows {
+		oldKnown[i] = rows[i].OldKnown
+	}
+	// In the order of the ch tags of schemas.RecordDelta.
+	cols := []any{
+		str(func(d *schemas.RecordDelta) string { return d.Batch }),
+		u32(func(d *schemas.RecordDelta) uint32 { return d.Seq }),
+		str(func(d *schemas.RecordDelta) string { return d.RecordID }),
+		oldKnown,
+		str(func(d *schemas.RecordDelta) string { return d.ProvinceCode }),
+		str(func(d *schemas.RecordDelta) string { return d.DistrictCode }),
+		str(func(d *schemas.RecordDelta) string { return d.CommuneCode }),
+		str(func(d *schemas.RecordDelta) string { return d.NewProvinceCode }),
+		str(func(d *schemas.RecordDelta) string { return d.NewCommuneCode }),
+		str(func(d *schemas.RecordDelta) string { return d.SourceKind }),
+		day(func(d *schemas.RecordDelta) time.Time { return d.SourceMonth }),
+		day(func(d *schemas.RecordDelta) time.Time { return d.LoadMonth }),
+		u32(func(d *schemas.RecordDelta) uint32 { return d.Added }),
+		u32(func(d *schemas.RecordDelta) uint32 { return d.Removed }),
+		u32(func(d *schemas.RecordDelta) uint32 { return d.AddedWithID }),
+		u32(func(d *schemas.RecordDelta) uint32 { return d.RemovedWithID }),
+		u32(func(d *schemas.RecordDelta) uint32 { return d.AddedCMNDOnly }),
+		u32(func(d *schemas.RecordDelta) uint32 { return d.RemovedCMNDOnly }),
+	}
+	batch, err := s.Conn.PrepareBatch(ctx, "INSERT INTO record_deltas ("+strings.Join(recordDeltaColumns, ", ")+")")
+	if err != nil {
+		return fmt.Errorf("prepare insert into record_deltas: %w", err)
+	}
+	for i, c := range cols {
+		if err := batch.Column(i).Append(c); err != nil {
+			batch.Abort()
+			return insertRows(ctx, s, "record_deltas", KindRecordDeltas, rows, in)
+		}
+	}
+	s.Inserts.Add(1)
+	if err := batch.Send(); err != nil {
+		if IsRefusal(err) {
+			return insertRows(ctx, s, "record_deltas", KindRecordDeltas, rows, in)
+		}
+		return fmt.Errorf("insert %d rows into record_deltas: %w", n, err)
+	}
+	return nil
+}
+
+var recordDeltaColumns = schemas.Tags(schemas.RecordDelta{})
+
+// fillOldRecords resolves the legacy rows of deltas (records of ids)
+// against record_state, the state the views of migrations 0005–0014 last
+// counted for each record: a row whose record was counted alike goes; one
+// counted otherwise is followed by a row of the same key taking the old
+// state away; one never counted stays as it is (+1).
+func (s *ClickHouseSink) fillOldRecords(ctx context.Context, deltas []schemas.RecordDelta, ids []string) ([]schemas.RecordDelta, error) {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	type state struct {
+		d           schemas.RecordDelta
+		hasID, cmnd uint8
+	}
+	old := map[string]state{}
+	for lo := 0; lo < len(ids); lo += lookupChunk {
+		rows, err := s.Conn.Query(ctx, `SELECT record_id, province_code, district_code, commune_code, new_province_code, new_commune_code,
+			source_kind, source_month, has_id, cmnd_only FROM record_state FINAL WHERE record_id IN (`+quoteList(ids[lo:min(lo+lookupChunk, len(ids))])+")")
+		if err != nil {
+			return nil, fmt.Errorf("read record_state: %w", err)
+		}
+		for rows.Next() {
+			var st state
+			var id string
+			if err := rows.Scan(&id, &st.d.ProvinceCode, &st.d.DistrictCode, &st.d.CommuneCode, &st.d.NewProvinceCode, &st.d.NewCommuneCode,
+				&st.d.SourceKind, &st.d.SourceMonth, &st.hasID, &st.cmnd); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read record_state: %w", err)
+			}
+			old[id] = st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read record_state: %w", err)
+		}
+	}
+	out := make([]schemas.RecordDelta, 0, len(deltas))
+	for _, d := range deltas {
+		st, ok := old[d.RecordID]
+		if d.OldKnown != 0 || !ok {
+			out = append(out, d)
+			continue
+		}
+		o := st.d
+		if o.ProvinceCode == d.ProvinceCode && o.DistrictCode == d.DistrictCode && o.CommuneCode == d.CommuneCode &&
+			o.NewProvinceCode == d.NewProvinceCode && o.NewCommuneCode == d.NewCommuneCode && o.SourceKind == d.SourceKind &&
+			o.SourceMonth.Equal(d.SourceMonth) && uint32(st.hasID) == d.AddedWithID && uint32(st.cmnd) == d.AddedCMNDOnly {
+			continue // counted alike: nothing to add
+		}
+		o.Batch, o.Seq, o.RecordID, o.LoadMonth = d.Batch, d.Seq, d.RecordID, d.LoadMonth
+		o.Removed, o.RemovedWithID, o.RemovedCMNDOnly = 1, uint32(st.hasID), uint32(st.cmnd)
+		out = append(out, d, o)
+	}
+	return out, nil
 }
 
 // lookupChunk bounds the ids one look-up query lists (a query's text is

@@ -27,4 +27,8 @@ const (
 	// KindPersonDeltas are the registry's coverage deltas of the persons
 	// it wrote (schemas.PersonDelta), for the person_deltas table.
 	KindPersonDeltas = "person_deltas"
+	// KindRecordDeltas are the registry's coverage deltas of the records
+	// of a batch, summed by unit (schemas.RecordDelta), for the
+	// record_deltas table.
+	KindRecordDeltas = "record_deltas"
 )

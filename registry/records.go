@@ -24,7 +24,8 @@ func (a *Records) Inputs(recs []schemas.Record) []Input {
 	out := make([]Input, len(recs))
 	for i := range recs {
 		get, conf := a.ad.Fields(&recs[i])
-		out[i] = Input{ID: recs[i].RecordID, Get: get, Conf: conf}
+		c := schemas.RecordCoverageOf(&recs[i])
+		out[i] = Input{ID: recs[i].RecordID, Get: get, Conf: conf, Coverage: &c}
 	}
 	return out
 }

@@ -121,6 +121,9 @@ type Input struct {
 	Source int
 	Get    matching.Getter
 	Conf   matching.ConfidenceGetter
+	// Coverage, when set, is what coverage counts of the record: the
+	// registry emits the records' coverage deltas (coverage_deltas.go).
+	Coverage *schemas.RecordCoverage
 }
 
 // Output is what a batch changed, for the load stage.
@@ -130,6 +133,9 @@ type Output struct {
 	Conflicts []schemas.Conflict    // conflicts of the persons the batch touched
 	Events    []schemas.PersonEvent // merges and splits
 	Deltas    []schemas.PersonDelta // coverage deltas of Persons (coverage_deltas.go)
+	// RecordDeltas are the records' coverage deltas, summed by unit
+	// (coverage_deltas.go).
+	RecordDeltas []schemas.RecordDelta `json:",omitempty"`
 }
 
 // Open opens (or creates) the registry in cfg.Dir. A store written with
@@ -573,6 +579,9 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	r.batch++
 	out, err := r.recluster(ctx, wb, blobs, newSeqs, known, "edges")
 	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	if err := r.recordDeltas(wb, in, knownSeq, out); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
 	enc, err := json.Marshal(out)

@@ -98,6 +98,10 @@ var ShardKeys = map[string]string{
 	// was inserted) are written by a view on each shard.
 	"person_deltas":     "cityHash64(person_id)",
 	"person_delta_keys": "cityHash64(batch)",
+	// The records' deltas (0015) are summed by unit already: any shard
+	// will do, by batch so that a row and its key are on one shard.
+	"record_deltas":     "cityHash64(batch)",
+	"record_delta_keys": "cityHash64(batch)",
 }
 
 var (

@@ -33,6 +33,12 @@ func TestCoverageCommand(t *testing.T) {
 		// persons (migration 0013).
 		`INSERT INTO person_deltas (batch, seq, person_id, version, living, province_code, commune_code, new_province_code, new_commune_code, has_id, old_known)
 		 VALUES ('b1', 0, 'p1', 1, 1, '40', '16681', '40', '16681', 1, 1), ('b1', 1, 'p2', 1, 1, '', '', '', '', 0, 1)`,
+		// And the records' deltas, summed by unit (migration 0015).
+		`INSERT INTO record_deltas (batch, seq, province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind,
+			load_month, added, added_with_id, old_known)
+		 VALUES ('b1', 0, '40', '412', '16681', '40', '16681', 'scan', toStartOfMonth(today()), 1, 1, 1),
+			('b1', 1, '40', '412', '16684', '40', '16681', 'csv', toStartOfMonth(today()), 1, 0, 1),
+			('b1', 2, '', '', '', '', '', 'csv', toStartOfMonth(today()), 1, 0, 1)`,
 	} {
 		if err := conn.Exec(ctx, q); err != nil {
 			t.Fatal(err)

@@ -54,3 +54,4 @@ WHERE o.record_id = ''
    OR (n.province_code, n.district_code, n.commune_code, n.new_province_code, n.new_commune_code, n.source_kind, n.source_month, n.has_id, n.cmnd_only)
    != (o.province_code, o.district_code, o.commune_code, o.new_province_code, o.new_commune_code, o.source_kind, o.source_month, o.has_id, o.cmnd_only);
 
+
