@@ -5,26 +5,31 @@
 // after (34 provinces, no districts).
 //
 //	import → Kafka → match (registry) → Kafka → load → ClickHouse ─┬─ records, persons (ReplacingMergeTree by id)
+//	                                                               ├─ record_deltas (the registry's records' deltas, summed by unit per batch)
 //	                                                               ├─ person_deltas (the registry's ±1 per changed person)
-//	                                                               └─ views on insert → coverage_records, coverage_persons, coverage_children
+//	                                                               └─ views on those inserts → coverage_records, coverage_persons, coverage_children
 //	                                                                    (SummingMergeTree of ±1 deltas by unit and month)
 //	                                                                         └─ coverage.Compute → table, CSV, JSON, SVG map, web page
 //
-// The aggregates are kept by materialised views defined in
-// schemas/migrations/0005_coverage.sql (and 0008, 0009, 0011, 0012, 0013:
-// children apart, record_state keyed by file then id, persons with only a
-// CMND, cheaper views, persons' deltas from the registry). Records: each
-// insert is compared with the state last counted for its id
-// (record_state), so re-loads add nothing and address corrections move a
-// count from one unit to another. Persons: the identity registry knows
-// what each batch changed of every person it writes and emits one delta
-// per changed person (schemas.PersonDelta: the state after, the state
-// last counted before; registry/coverage_deltas.go), which the load stage
-// inserts into person_deltas once per (batch, seq) — no look-up on insert;
-// merged persons stop counting. Compute reads only those aggregates
-// and the reference units (internal/refdata), never FINAL over the
-// records; rows for unresolved addresses are reported, so rows always sum
-// to the total.
+// The aggregates are defined in schemas/migrations/0005_coverage.sql (and
+// 0008, 0009, 0011–0015: children apart, persons with only a CMND, the
+// persons' and then the records' deltas from the registry). No view
+// looks anything up on insert: the identity registry, which sees every
+// record it links and writes every person, keeps the coverage state it
+// last emitted for each record and each person (registry/coverage_deltas.go)
+// and emits what each batch changed. Records: per batch, ±1 deltas summed
+// by unit, source kind, source month and load month (schemas.RecordDelta):
+// a re-load adds nothing, an address correction moves a count from one
+// unit to another. Persons: one delta per changed person
+// (schemas.PersonDelta, the state after and the state last counted
+// before); merged persons stop counting. The load stage inserts each
+// delta once — by (batch, seq), remembered in record_delta_keys and
+// person_delta_keys — so replays, re-flushed batches and the rows the
+// registry emits again after an output that may have been lost count
+// once. Compute reads only those aggregates and the reference units
+// (internal/refdata), never FINAL over the records; rows for unresolved
+// addresses are reported, so rows always sum to the total. Rebuild
+// recomputes the aggregates from FINAL.
 //
 // RenderMap draws the provinces of an era from the embedded GeoJSON as
 // server-side SVG (Hoàng Sa and Trường Sa included); Handler serves the
