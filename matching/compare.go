@@ -79,6 +79,9 @@ type cComparison struct {
 type compiled struct {
 	s     *settings.Settings
 	comps []cComparison
+	// rows, while set (useRows), holds the values of the columns the
+	// comparisons read record by record (see rowTable).
+	rows *rowTable
 	// veto[k][g] is set when level g of comparison k vetoes a link.
 	veto    [][]bool
 	hasVeto bool
@@ -321,20 +324,27 @@ func (f *Frame) jw(m *jwMemo, ci int, va, vb uint32) float64 {
 // gammaMemo is gamma with Jaro–Winkler similarities remembered in m (nil:
 // none).
 func (c *compiled) gammaMemo(f *Frame, k int, a, b int32, m *jwMemo) uint8 {
+	p := c.rows.pair(f, a, b)
+	return c.gammaRows(f, k, &p, m)
+}
+
+// gammaRows is gammaMemo on the pair p.
+func (c *compiled) gammaRows(f *Frame, k int, p *pairVals, m *jwMemo) uint8 {
 	cc := &c.comps[k]
+	a, b := p.a, p.b
 	pa, pb := false, false
 	for _, ci := range cc.null {
-		vals := f.cols[ci].vals
-		pa = pa || vals[a] != 0
-		pb = pb || vals[b] != 0
+		va, vb := p.get(ci)
+		pa = pa || va != 0
+		pb = pb || vb != 0
 	}
 	if !pa || !pb {
 		return 0
 	}
 	for li := range cc.levels {
 		l := &cc.levels[li]
-		if f.holdsMemo(l, a, b, m) {
-			if l.mirror >= 0 && !f.fullSwap(l, a, b) && c.gammaMemo(f, l.mirror, a, b, m) == uint8(l.mirrorLevel) {
+		if f.holdsRows(l, p, m) {
+			if l.mirror >= 0 && !f.fullSwap(l, a, b) && c.gammaRows(f, l.mirror, p, m) == uint8(l.mirrorLevel) {
 				continue // a half swap, counted in the mirror's comparison
 			}
 			return uint8(li + 1)
@@ -358,21 +368,25 @@ func (f *Frame) holds(l *cLevel, a, b int32) bool {
 // holdsMemo is holds with Jaro–Winkler similarities remembered in m
 // (nil: none).
 func (f *Frame) holdsMemo(l *cLevel, a, b int32, m *jwMemo) bool {
+	return f.holdsRows(l, &pairVals{f: f, a: a, b: b}, m)
+}
+
+// holdsRows is holdsMemo on the pair p.
+func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
+	a, b := p.a, p.b
 	switch l.op {
 	case opExact:
-		v := f.cols[l.col].vals
-		return v[a] != 0 && v[a] == v[b]
+		va, vb := p.get(l.col)
+		return va != 0 && va == vb
 	case opExactAny:
 		for _, ci := range l.cols {
-			v := f.cols[ci].vals
-			if v[a] != 0 && v[a] == v[b] {
+			if va, vb := p.get(ci); va != 0 && va == vb {
 				return true
 			}
 		}
 		return false
 	case opJW:
-		c := &f.cols[l.col]
-		va, vb := c.vals[a], c.vals[b]
+		va, vb := p.get(l.col)
 		if va == 0 || vb == 0 {
 			return false
 		}
@@ -382,7 +396,7 @@ func (f *Frame) holdsMemo(l *cLevel, a, b int32, m *jwMemo) bool {
 		return f.jw(m, l.col, va, vb) >= l.thr
 	case opEdit, opOneEdit:
 		c := &f.cols[l.col]
-		va, vb := c.vals[a], c.vals[b]
+		va, vb := p.get(l.col)
 		if va == 0 || vb == 0 {
 			return false
 		}
@@ -394,20 +408,18 @@ func (f *Frame) holdsMemo(l *cLevel, a, b int32, m *jwMemo) bool {
 		}
 		return compare.OSA(c.dict[va], c.dict[vb], l.max) <= l.max
 	case opOneMissing:
-		v := f.cols[l.col].vals
-		return (v[a] == 0) != (v[b] == 0)
+		va, vb := p.get(l.col)
+		return (va == 0) != (vb == 0)
 	case opExactAll:
 		for _, ci := range l.cols {
-			v := f.cols[ci].vals
-			if v[a] == 0 || v[a] != v[b] {
+			if va, vb := p.get(ci); va == 0 || va != vb {
 				return false
 			}
 		}
 		return true
 	case opDisjoint:
 		for _, ci := range l.cols {
-			v := f.cols[ci].vals
-			if v[a] != 0 && v[b] != 0 {
+			if va, vb := p.get(ci); va != 0 && vb != 0 {
 				return false
 			}
 		}
@@ -420,7 +432,7 @@ func (f *Frame) holdsMemo(l *cLevel, a, b int32, m *jwMemo) bool {
 		return (ca != 0 && ob != 0 && c.dict[ca] == o.dict[ob]) || (cb != 0 && oa != 0 && c.dict[cb] == o.dict[oa])
 	case opOCREdit:
 		c := &f.cols[l.col]
-		va, vb := c.vals[a], c.vals[b]
+		va, vb := p.get(l.col)
 		if va == 0 || vb == 0 {
 			return false
 		}
@@ -435,9 +447,8 @@ func (f *Frame) holdsMemo(l *cLevel, a, b int32, m *jwMemo) bool {
 		for gi, g := range l.groups {
 			both, eq := false, false
 			for _, ci := range g {
-				v := f.cols[ci].vals
-				if v[a] != 0 && v[b] != 0 {
-					both, eq = true, eq || v[a] == v[b]
+				if va, vb := p.get(ci); va != 0 && vb != 0 {
+					both, eq = true, eq || va == vb
 				}
 			}
 			if both {
@@ -447,15 +458,14 @@ func (f *Frame) holdsMemo(l *cLevel, a, b int32, m *jwMemo) bool {
 		return false
 	case opWordsSubset:
 		c := &f.cols[l.col]
-		va, vb := c.vals[a], c.vals[b]
+		va, vb := p.get(l.col)
 		if va == 0 || vb == 0 {
 			return false
 		}
 		return va == vb || compare.WordsSubset(c.dict[va], c.dict[vb])
 	}
 	// dates
-	v := f.cols[l.col].vals
-	pa, pb := v[a], v[b]
+	pa, pb := p.get(l.col)
 	if pa == 0 || pb == 0 {
 		return false
 	}
@@ -708,4 +718,90 @@ func levelIndex(c *compiled, k int, label string) uint8 {
 // match probability.
 func probability(weight float64) float64 {
 	return 1 / (1 + math.Exp2(-weight))
+}
+
+// rowTable holds the values of the columns the comparisons read, record
+// by record: w values a record, slot[ci] the place of frame column ci in
+// them (-1: not held). A pair's comparisons then read two runs of w words
+// — a cache miss or two a record — instead of one word from each of w
+// columns of n values scattered over memory, which was most of the time
+// of a pass over the candidate pairs. 4·w bytes a record while it lives.
+type rowTable struct {
+	w    int
+	v    []uint32
+	slot []int32
+}
+
+// useRows builds c.rows from f's columns: the values every comparison
+// reads (null columns and the columns of its levels). dropRows releases
+// them; the comparisons then read the columns again.
+func (c *compiled) useRows(f *Frame) {
+	slot := make([]int32, len(f.cols))
+	for i := range slot {
+		slot[i] = -1
+	}
+	var cols []int
+	add := func(ci int) {
+		if ci >= 0 && slot[ci] < 0 {
+			slot[ci] = int32(len(cols))
+			cols = append(cols, ci)
+		}
+	}
+	for _, cc := range c.comps {
+		for _, ci := range cc.null {
+			add(ci)
+		}
+		for _, l := range cc.levels {
+			if l.op != opCross {
+				add(l.col)
+			}
+			for _, ci := range l.cols {
+				add(ci)
+			}
+			for _, g := range l.groups {
+				for _, ci := range g {
+					add(ci)
+				}
+			}
+		}
+	}
+	n, w := f.Len(), len(cols)
+	t := &rowTable{w: w, v: make([]uint32, n*w), slot: slot}
+	for s, ci := range cols {
+		for i, v := range f.cols[ci].vals[:n] {
+			t.v[i*w+s] = v
+		}
+	}
+	c.rows = t
+}
+
+func (c *compiled) dropRows() { c.rows = nil }
+
+// pairVals reads the values of a pair of rows: from a rowTable when it
+// holds the column, else from the frame.
+type pairVals struct {
+	f      *Frame
+	a, b   int32
+	ra, rb []uint32
+	slot   []int32
+}
+
+// pair returns the pairVals of rows a and b (t nil: read the frame).
+func (t *rowTable) pair(f *Frame, a, b int32) pairVals {
+	if t == nil {
+		return pairVals{f: f, a: a, b: b}
+	}
+	oa, ob := int(a)*t.w, int(b)*t.w
+	return pairVals{f: f, a: a, b: b, ra: t.v[oa : oa+t.w], rb: t.v[ob : ob+t.w], slot: t.slot}
+}
+
+// get returns column ci's values of the two rows.
+func (p *pairVals) get(ci int) (uint32, uint32) {
+	if p.ra != nil {
+		if s := p.slot[ci]; s >= 0 {
+			return p.ra[s], p.rb[s]
+		}
+	}
+	v := p.f.cols[ci].vals
+	return v[p.a], v[p.b]
 }

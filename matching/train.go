@@ -239,8 +239,9 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 		forPairChunks(f, bs, r, true, c.s.LinkType, start, func(w int, i, j int32) {
 			l := ls[w]
 			g := l.g
+			p := c.rows.pair(f, i, j)
 			for k := 0; k < nc; k++ {
-				g[k] = c.gammaMemo(f, k, i, j, l.jw)
+				g[k] = c.gammaRows(f, k, &p, l.jw)
 			}
 			var id int32
 			var ok bool
@@ -369,6 +370,10 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	if err != nil {
 		return nil, nil, fmt.Errorf("train: %w", err)
 	}
+	// Training's passes over the candidate and random pairs read the
+	// compared values record by record; released when it ends.
+	c.useRows(f)
+	defer c.dropRows()
 	if bs == nil {
 		if bs, err = blockAll(f, s); err != nil {
 			return nil, nil, fmt.Errorf("train: %w", err)
@@ -592,7 +597,7 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	rep.Warnings = append(rep.Warnings, lw...)
 	rep.Notes = append(rep.Notes, ln...)
 	// Guards the data does not keep to are widened (guards_fit.go).
-	model.Guards = fitGuards(f, c, bs, s, model, rep.UnionPairs)
+	model.Guards = fitGuards(f, c, bs, s, model, rep.UnionPairs, keep)
 	rep.Guards = model.Guards
 	rep.Warnings = append(rep.Warnings, guardFitWarnings(model.Guards)...)
 	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
@@ -824,8 +829,9 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 			g := make([]uint8, nc)
 			jw := newJWMemo()
 			for p := w; p < len(pairs); p += workers {
+				pv := c.rows.pair(f, pairs[p][0], pairs[p][1])
 				for k := range c.comps {
-					g[k] = c.gammaMemo(f, k, pairs[p][0], pairs[p][1], jw)
+					g[k] = c.gammaRows(f, k, &pv, jw)
 					if g[k] > 0 {
 						counts[w][k][g[k]-1]++
 					}
