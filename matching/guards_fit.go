@@ -45,7 +45,10 @@ const (
 
 // fitGuards measures the year_span guards of s on the candidate pairs of
 // f with model (see above) and returns one GuardFit per guard measured.
-func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model *settings.Model, candidates int64) []settings.GuardFit {
+//
+// With kept set (the vectors of the pass that counted the candidates),
+// the pairs' vectors are read from it instead of compared again.
+func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model *settings.Model, candidates int64, kept *vectorStore) []settings.GuardFit {
 	var out []settings.GuardFit
 	if len(bs) == 0 {
 		return nil
@@ -92,8 +95,20 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 			counts[w] = make([]float64, nClass)
 			bufs[w] = make([]uint8, len(c.comps))
 		}
+		var vr *vectorReader
+		if kept != nil && kept.ok {
+			vr = kept.reader()
+		}
 		for r := range bs {
-			forPairs(f, bs, r, true, s.LinkType, func(w int, i, j int32) {
+			var start func(w, ch int)
+			if vr != nil {
+				start = func(w, ch int) { vr.start(r, ch, w) }
+			}
+			forPairChunks(f, bs, r, true, s.LinkType, start, func(w int, i, j int32) {
+				var v []uint8
+				if vr != nil {
+					v = vr.next(w)
+				}
 				if sample > 1 && fitHash(i, j)%sample != 0 {
 					return
 				}
@@ -102,9 +117,12 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 				}
 				g := bufs[w]
 				for k := range c.comps {
-					if skip[k] {
+					switch {
+					case skip[k]:
 						g[k] = 0
-					} else {
+					case v != nil:
+						g[k] = v[k]
+					default:
 						g[k] = c.gamma(f, k, i, j)
 					}
 				}
