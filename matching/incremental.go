@@ -153,6 +153,9 @@ func ScorePairs(f *Frame, s *settings.Settings, pairs [][2]int32) ([]Pair, error
 	ws := newWeights(c, s.Model, s.Training.Prior)
 	minW := logit2(s.Thresholds.Review)
 	g := make([]uint8, len(c.comps))
+	rest := make([]float64, len(c.comps))
+	pb := newPairBound(c, ws)
+	jw := newJWMemo()
 	var out []Pair
 	for _, p := range pairs {
 		a, b := p[0], p[1]
@@ -162,8 +165,8 @@ func ScorePairs(f *Frame, s *settings.Settings, pairs [][2]int32) ([]Pair, error
 		if a == b || !f.pairAllowed(s.LinkType, a, b) {
 			continue
 		}
-		for k := range c.comps {
-			g[k] = c.gamma(f, k, a, b)
+		if !pb.gammas(c, ws, f, g, rest, a, b, minW, jw) {
+			continue // below the review threshold whatever the rest says
 		}
 		if sc := ws.score(c, f, g, a, b); sc >= minW {
 			out = append(out, Pair{A: a, B: b, Weight: float32(sc)})

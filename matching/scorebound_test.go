@@ -1,0 +1,153 @@
+package matching_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
+)
+
+// vietnameseCandidates generates a population (spreadsheets and scanned
+// forms, so OCR confidences), reads it through the Vietnamese adapter into
+// a frame for the embedded model, and returns the frame with candidate
+// pairs: every pair of each block of the model's blocking rules (up to
+// 30 members a block) and each record with the 20 after it (mostly
+// strangers).
+func vietnameseCandidates(t testing.TB, persons int) (*matching.Frame, [][2]int32) {
+	t.Helper()
+	dir := t.TempDir()
+	m, err := synth.Generate(context.Background(), synth.Config{Persons: persons, Seed: 19, OutDir: dir, Formats: []string{"csv", "jsonl"}, SourceDate: "2024-05-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := matching.NewFrame(s)
+	ad := vietnamese.NewAdapter()
+	for _, fl := range m.Files {
+		if fl.Kind != "spreadsheet" && fl.Kind != "scan" {
+			continue
+		}
+		src, err := ingest.Open(filepath.Join(dir, fl.Name), ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			it, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if it.Record == nil {
+				continue
+			}
+			get, conf := ad.Fields(it.Record)
+			if err := f.Add(it.Record.RecordID, 0, get, conf); err != nil {
+				t.Fatal(err)
+			}
+		}
+		src.Close()
+	}
+	km, err := matching.NewKeyMaker(f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type block struct {
+		rule int
+		hash uint64
+	}
+	members := map[block][]int32{}
+	var pairs [][2]int32
+	for i := 0; i < f.Len(); i++ {
+		for _, k := range km.Keys(f, i, nil) {
+			b := block{k.Rule, k.Hash}
+			for _, j := range members[b] {
+				pairs = append(pairs, [2]int32{int32(i), j})
+			}
+			if len(members[b]) < 30 {
+				members[b] = append(members[b], int32(i))
+			}
+		}
+		for j := i + 1; j < min(i+21, f.Len()); j++ {
+			pairs = append(pairs, [2]int32{int32(j), int32(i)})
+		}
+	}
+	return f, pairs
+}
+
+// TestScorePairsBoundChangesNothing: ScorePairs stops a pair as soon as
+// the comparisons left cannot bring it to the review threshold; it must
+// return exactly the pairs and weights of evaluating every comparison, on
+// the embedded Vietnamese model (term-frequency adjustments, OCR
+// confidence scaling, a veto), and the bound must stop pairs.
+func TestScorePairsBoundChangesNothing(t *testing.T) {
+	f, pairs := vietnameseCandidates(t, 400)
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := matching.ScorePairs(f, s, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, stopped, err := matching.ScorePairsEveryLevel(f, s, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d pairs at or above the review threshold, %d evaluating every level", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("pair %d: %+v, evaluating every level %+v", i, got[i], want[i])
+		}
+	}
+	if len(want) == 0 || stopped == 0 || stopped >= len(pairs)-len(want)+1 {
+		t.Fatalf("%d candidate pairs, %d at or above the review threshold, %d stopped early: the test shows nothing", len(pairs), len(want), stopped)
+	}
+	t.Logf("%d candidate pairs, %d at or above the review threshold, %d stopped early", len(pairs), len(want), stopped)
+}
+
+// BenchmarkScorePairs scores a generated population's candidate pairs
+// with the embedded Vietnamese model, as the registry scores a batch.
+func BenchmarkScorePairs(b *testing.B) {
+	f, pairs := vietnameseCandidates(b, 1000)
+	s, err := vietnamese.Trained()
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The thread's CPU time as well as the wall time: on a shared
+	// machine the first is the one to compare.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu0 := threadCPU()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := matching.ScorePairs(f, s, pairs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(threadCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(len(pairs)), "pairs/op")
+}
+
+// threadCPU is the CPU time of the calling OS thread, in nanoseconds.
+func threadCPU() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
