@@ -64,25 +64,27 @@ func (r *Registry) keepGuards(wb *pebble.Batch, u *unit, sums []matching.PersonS
 // for it.
 func (r *Registry) neighbourGuards(rd pebble.Reader, u *unit, cl *matching.Clusters) error {
 	u.guards = nil
-	done := map[string]bool{}
+	rowOf := map[string]int32{} // person → the row naming it in cl
+	var pids []string
 	for i := len(u.comp); i < u.f.Len(); i++ {
 		pid := u.stored[i]
-		if pid == "" || done[pid] {
+		if _, ok := rowOf[pid]; pid == "" || ok {
 			continue
 		}
-		done[pid] = true
-		v, c, err := rd.Get(guardsKey(pid))
-		if errors.Is(err, pebble.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("person guards: %w", err)
-		}
+		rowOf[pid] = cl.Of[i]
+		pids = append(pids, pid)
+	}
+	// In key order through one iterator (a read per person opened every
+	// level of the store for each: issue 9).
+	slices.Sort(pids)
+	if err := r.scan(rd, kGuards, len(pids), func(i int) []byte { return guardsKey(pids[i]) }, func(i int, v []byte) error {
 		if u.guards == nil {
 			u.guards = map[int32][]byte{}
 		}
-		u.guards[cl.Of[i]] = append([]byte(nil), v...)
-		c.Close()
+		u.guards[rowOf[pids[i]]] = append([]byte(nil), v...)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("person guards: %w", err)
 	}
 	return nil
 }
@@ -286,34 +288,64 @@ func (r *Registry) numberHolders(wb *pebble.Batch, u *unit) (map[string][]matchi
 	if err != nil {
 		return nil, fmt.Errorf("number holders: %w", err)
 	}
-	var seqs []uint64
+	type held struct {
+		num string
+		seq uint64
+	}
+	var found []held
 	var lo []byte
 	for _, num := range nums {
 		lo = append(append(append(lo[:0], kNumber), num...), 0)
-		seqs = seqs[:0]
 		for ok := it.SeekGE(lo); ok && bytes.HasPrefix(it.Key(), lo); ok = it.Next() {
 			if k := it.Key(); len(k) == len(lo)+8 {
 				if s := binary.BigEndian.Uint64(k[len(lo):]); !inFrame(u, s) {
-					seqs = append(seqs, s)
+					found = append(found, held{num, s})
 				}
-			}
-		}
-		for _, s := range seqs {
-			h, ok, err := r.holder(wb, s)
-			if err != nil {
-				it.Close()
-				return nil, err
-			}
-			if ok {
-				if out == nil {
-					out = map[string][]matching.NumberHolder{}
-				}
-				out[num] = append(out[num], h)
 			}
 		}
 	}
 	if err := errors.Join(it.Error(), it.Close()); err != nil {
 		return nil, fmt.Errorf("number holders: %w", err)
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	// The holders' persons and record ids, each kind in key order through
+	// one iterator (two point reads a holder before: issue 9).
+	seqs := make([]uint64, 0, len(found))
+	for _, h := range found {
+		seqs = append(seqs, h.seq)
+	}
+	slices.Sort(seqs)
+	seqs = slices.Compact(seqs)
+	person := make(map[uint64]string, len(seqs))
+	if err := r.scan(wb, kPerson, len(seqs), func(i int) []byte { return seqKey(kPerson, seqs[i]) }, func(i int, v []byte) error {
+		person[seqs[i]] = string(v)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("number holders: %w", err)
+	}
+	// A record of this batch not yet given a person is no holder.
+	withPerson := seqs[:0]
+	for _, s := range seqs {
+		if _, ok := person[s]; ok {
+			withPerson = append(withPerson, s)
+		}
+	}
+	id := make(map[uint64]string, len(withPerson))
+	if err := r.readBlobs(wb, withPerson, func(i int, b *recordBlob) error {
+		id[withPerson[i]] = b.ID
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("number holders: %w", err)
+	}
+	for _, h := range found {
+		if p, ok := person[h.seq]; ok {
+			if out == nil {
+				out = map[string][]matching.NumberHolder{}
+			}
+			out[h.num] = append(out[h.num], matching.NumberHolder{RecordID: id[h.seq], PersonID: p})
+		}
 	}
 	return out, nil
 }
@@ -327,30 +359,4 @@ func numberPrefix(num string) []byte {
 func inFrame(u *unit, seq uint64) bool {
 	_, ok := u.row[seq]
 	return ok
-}
-
-// holder is the record id and stored person of seq (false for a record
-// of this batch not yet given a person).
-func (r *Registry) holder(rd pebble.Reader, seq uint64) (matching.NumberHolder, bool, error) {
-	var h matching.NumberHolder
-	p, cl, err := rd.Get(seqKey(kPerson, seq))
-	if errors.Is(err, pebble.ErrNotFound) {
-		return h, false, nil
-	}
-	if err != nil {
-		return h, false, fmt.Errorf("number holders: %w", err)
-	}
-	h.PersonID = string(p)
-	cl.Close()
-	v, cl, err := rd.Get(seqKey(kRecord, seq))
-	if err != nil {
-		return h, false, fmt.Errorf("number holders: record %d: %w", seq, err)
-	}
-	defer cl.Close()
-	b, err := decodeBlob(v, len(r.fields), len(r.confs))
-	if err != nil {
-		return h, false, fmt.Errorf("number holders: record %d: %w", seq, err)
-	}
-	h.RecordID = b.ID
-	return h, true, nil
 }

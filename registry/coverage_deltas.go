@@ -54,21 +54,22 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output) error {
 			existed[u.stored[i]] = true
 		}
 	}
+	// The stored states, read in key order through one iterator (a read
+	// per person opened every level of the store for each: issue 9).
+	pids := make([]string, 0, len(out.Persons))
+	for _, p := range out.Persons {
+		pids = append(pids, p.PersonID)
+	}
+	states, err := r.coverageStates(wb, pids)
+	if err != nil {
+		return err
+	}
 	get := func(pid string) (schemas.PersonCoverage, bool, error) {
-		v, closer, err := wb.Get(coverageKey(pid))
-		if errors.Is(err, pebble.ErrNotFound) {
-			return schemas.PersonCoverage{}, false, nil
-		} else if err != nil {
-			return schemas.PersonCoverage{}, false, fmt.Errorf("coverage state of %s: %w", pid, err)
-		}
-		defer closer.Close()
-		c, err := decodeCoverage(v)
-		if err != nil {
-			return c, false, fmt.Errorf("coverage state of %s: %w", pid, err)
-		}
-		return c, true, nil
+		c, ok := states[pid]
+		return c, ok, nil
 	}
 	set := func(pid string, c schemas.PersonCoverage) error {
+		states[pid] = c
 		return wb.Set(coverageKey(pid), encodeCoverage(c), nil)
 	}
 	deltas, err := deltasOf(out.Persons, func(pid string) bool { return existed[pid] }, get, set)
