@@ -42,7 +42,9 @@
 // memory limit (dancu run --memory-limit) the frame and Pebble's block
 // cache each take a quarter of it (DefaultFrameRows, DefaultCacheBytes):
 // at a million records and 4 GiB every record stays decoded and the
-// store's blocks decompressed. Then the match
+// store's blocks decompressed; the memtable a sixteenth
+// (DefaultMemTableBytes), so that the store is flushed, and its base
+// level rewritten by compactions, less often. Then the match
 // components of the new records — records joined by stored edges at or
 // above the match threshold, the only edges the clustering follows — are
 // clustered again with the offline rule, so the partition equals what

@@ -129,3 +129,19 @@ func ExampleDefaultFrameRows() {
 	// 1048576
 	// 400000
 }
+
+// The store's memtable follows the soft memory limit too: a sixteenth of
+// it, at least 64 MB (fewer flushes, fewer rewrites of the base level).
+func ExampleDefaultMemTableBytes() {
+	old := debug.SetMemoryLimit(4 << 30)
+	defer debug.SetMemoryLimit(old)
+	fmt.Println(registry.DefaultMemTableBytes() >> 20)
+	debug.SetMemoryLimit(512 << 20)
+	fmt.Println(registry.DefaultMemTableBytes() >> 20)
+	debug.SetMemoryLimit(math.MaxInt64) // no limit
+	fmt.Println(registry.DefaultMemTableBytes() >> 20)
+	// Output:
+	// 256
+	// 64
+	// 64
+}

@@ -52,9 +52,10 @@ type Config struct {
 	FrameRows int
 	// MemTableBytes and BaseLevelBytes size the store's memtable and its
 	// base level (the level level-0 tables are compacted into; the
-	// levels below grow tenfold). Default: 64 MB each. Smaller values
-	// let a bench of 100,000 records build the tree a million records
-	// build with the defaults (about five times as many levels' worth of
+	// levels below grow tenfold). Default: DefaultMemTableBytes (64 MB,
+	// more under a soft memory limit) and 64 MB. Smaller values let a
+	// bench of 100,000 records build the tree a million records build
+	// with the defaults (about five times as many levels' worth of
 	// compactions for the state), to measure compaction settings
 	// quickly (dancu bench registry --memtable --base-level).
 	MemTableBytes, BaseLevelBytes int64
@@ -152,7 +153,7 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	cache := pebble.NewCache(cacheSize)
 	defer cache.Unref() // the DB holds its own reference
-	opts := &pebble.Options{Cache: cache, MemTableSize: 64 << 20, LBaseMaxBytes: 64 << 20, Logger: pebbleLogger{store: "registry"}, Comparer: comparer}
+	opts := &pebble.Options{Cache: cache, MemTableSize: uint64(DefaultMemTableBytes()), LBaseMaxBytes: 64 << 20, Logger: pebbleLogger{store: "registry"}, Comparer: comparer}
 	if cfg.MemTableBytes > 0 {
 		opts.MemTableSize = uint64(cfg.MemTableBytes)
 	}
@@ -208,6 +209,21 @@ func Open(cfg Config) (*Registry, error) {
 // heap, so the process's memory is the limit and the cache.
 func DefaultCacheBytes() int64 {
 	return max(256<<20, quarterOfMemoryLimit())
+}
+
+// DefaultMemTableBytes is the memtable of a registry opened without
+// Config.MemTableBytes: 64 MB, or, under a soft memory limit, a
+// sixteenth of the limit when that is more (256 MB at 4 GiB). The
+// blocking keys are hashes, so every table a flush writes overlaps the
+// whole base level and each compaction of level 0 rewrites it: the fewer
+// the flushes, the fewer times the state is written again (issue 9,
+// round 7: at 100,000 records with a million's level tree, --memtable
+// 12MiB --base-level 12MiB, the compactions wrote 582 MB; with a memtable
+// twice as large 222 MB and four times as large 114 MB, the CPU 44.3,
+// 35.9 and 31.3 s). Like the block cache, memtables are outside the Go
+// heap; Pebble keeps at most two.
+func DefaultMemTableBytes() int64 {
+	return max(64<<20, quarterOfMemoryLimit()/4)
 }
 
 // quarterOfMemoryLimit returns a quarter of the Go runtime's soft memory

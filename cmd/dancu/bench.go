@@ -266,7 +266,7 @@ the records are read as import publishes them.`,
 	cmd.Flags().Var(&cacheBytes, "cache", "size of the registry store's block cache, e.g. 256MiB (0: the registry's default)")
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 4GiB (with GOGC 400: collects rarely until near it, as dancu link does); 0 = the runtime's defaults")
 	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write the allocations profile (pprof allocs: -sample_index=alloc_space) at the end of the run to this file")
-	cmd.Flags().Var(&memTable, "memtable", "size of the registry store's memtable, e.g. 12MiB (0: the registry's default, 64 MiB); with --base-level, a small run builds the level tree of a large one")
+	cmd.Flags().Var(&memTable, "memtable", "size of the registry store's memtable, e.g. 12MiB (0: the registry's default, 64 MiB or a sixteenth of --memory-limit when more); with --base-level, a small run builds the level tree of a large one")
 	cmd.Flags().Var(&baseLevel, "base-level", "size of the registry store's base level, e.g. 12MiB (0: the registry's default, 64 MiB)")
 	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
 	return cmd
