@@ -574,10 +574,10 @@ func newWeights(c *compiled, m *settings.Model, prior string) *weights {
 	}
 	sort.SliceStable(ws.deps, func(x, y int) bool { return ws.deps[x].k < ws.deps[y].k })
 	for k, cm := range m.Comparisons {
-		w := make([]float64, len(cm.M)+1)
+		// Weights: a level that would weigh below else is weighed as else.
+		w := append([]float64{0}, cm.Weights()...)
 		u := make([]float64, len(cm.M)+1)
 		for l := range cm.M {
-			w[l+1] = math.Log2(clampP(cm.M[l]) / clampP(cm.U[l]))
 			u[l+1] = clampP(cm.U[l])
 		}
 		ws.w = append(ws.w, w)

@@ -560,6 +560,7 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	for k, sc := range s.Comparisons {
 		model.Comparisons = append(model.Comparisons, settings.ComparisonModel{Name: sc.Name, M: m[k], U: u[k]})
 	}
+	rep.Notes = append(rep.Notes, asElseNotes(s, model)...)
 	// In a file small enough that every pair is among the random pairs,
 	// every match is too, and the pairs agreeing on two comparisons are
 	// largely matches the model does not yet tell apart (fake_1000: dates
@@ -633,6 +634,24 @@ func lambdaWarnings(rep *TrainReport) (warnings, notes []string) {
 			rep.LambdaEM, pr*n, rep.Records, pr, maxMatchesPerRecord, took, rep.LambdaGlobal, perRecord(rep.LambdaGlobal)))
 	}
 	return warnings, notes
+}
+
+// asElseNotes names the levels the model weighs as else (m near 0: their
+// log2 m/u lies below else's, settings.ComparisonModel.Weights).
+func asElseNotes(s *settings.Settings, model *settings.Model) []string {
+	var out []string
+	for k, cm := range model.Comparisons {
+		levels, raw := cm.AsElse()
+		for i, l := range levels {
+			if k >= len(s.Comparisons) || l >= len(s.Comparisons[k].Levels) {
+				continue
+			}
+			w := cm.Weights()
+			out = append(out, fmt.Sprintf("comparison %s, level %q: m %.4f, u %.6f — log2 m/u %+.2f would count against a pair more than else (%+.2f); it is weighed as else. The data holds almost no matches on it: an earlier level takes its pairs, or the values never differ that way — drop the level, or check its op",
+				s.Comparisons[k].Name, s.Comparisons[k].Levels[l].Label, cm.M[l], cm.U[l], raw[i], w[len(w)-1]))
+		}
+	}
+	return out
 }
 
 // confidentLambda estimates λ from the confident candidate pairs — every

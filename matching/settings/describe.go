@@ -16,12 +16,17 @@ func DescribeModel(s *Settings) string {
 	for k, c := range s.Comparisons {
 		cm := s.Model.Comparisons[k]
 		fmt.Fprintf(&b, "%s\n", c.Name)
+		w := cm.Weights()
 		for l := range cm.M {
 			label := "else"
 			if l < len(c.Levels) {
 				label = c.Levels[l].Label
 			}
-			fmt.Fprintf(&b, "  %-34s m %.4f  u %.6f  weight %+6.2f\n", label, cm.M[l], cm.U[l], math.Log2(clampP(cm.M[l])/clampP(cm.U[l])))
+			fmt.Fprintf(&b, "  %-34s m %.4f  u %.6f  weight %+6.2f", label, cm.M[l], cm.U[l], w[l])
+			if raw := math.Log2(clampP(cm.M[l]) / clampP(cm.U[l])); raw < w[l] {
+				fmt.Fprintf(&b, "  (as else: log2 m/u %+.2f)", raw)
+			}
+			b.WriteByte('\n')
 		}
 	}
 	return b.String()

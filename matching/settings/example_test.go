@@ -52,3 +52,17 @@ func ExampleDefault() {
 	fmt.Println(s.Name, len(s.Blocking) > 0, s.Model != nil)
 	// Output: febrl true false
 }
+
+// A level with m near 0 would count against a pair more than else; it is
+// weighed as else.
+func ExampleComparisonModel_Weights() {
+	cm := settings.ComparisonModel{Name: "dob",
+		M: []float64{0.80, 0.15, 1e-7, 0.05}, // exact, ±1 year, same year, else
+		U: []float64{0.001, 0.05, 0.0002, 0.9489}}
+	fmt.Printf("%+.2f\n", cm.Weights())
+	levels, raw := cm.AsElse()
+	fmt.Printf("%v %+.2f\n", levels, raw[0])
+	// Output:
+	// [+9.64 +1.58 -4.25 -4.25]
+	// [2] -10.97
+}

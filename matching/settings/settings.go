@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -398,6 +399,44 @@ type ComparisonModel struct {
 	Name string    `json:"name" yaml:"name"`
 	M    []float64 `json:"m" yaml:"m"`
 	U    []float64 `json:"u" yaml:"u"`
+}
+
+// Weights returns each level's match weight, log2(m/u) with m and u kept
+// off 0 and 1, the last being else's. A level whose weight would lie below
+// else's — m near 0: the data holds almost no matches on it, often because
+// an earlier level takes its pairs — is weighed as else: a pair that agrees
+// better than else never counts more against a match than one that
+// differs outright. AsElse reports those levels.
+func (cm ComparisonModel) Weights() []float64 {
+	w := cm.rawWeights()
+	for l := 0; l+1 < len(w); l++ {
+		w[l] = math.Max(w[l], w[len(w)-1])
+	}
+	return w
+}
+
+// AsElse returns the levels (indices into M) that Weights weighs as else,
+// with the weight log2(m/u) they would have had.
+func (cm ComparisonModel) AsElse() (levels []int, raw []float64) {
+	w := cm.rawWeights()
+	for l := 0; l+1 < len(w); l++ {
+		if w[l] < w[len(w)-1] {
+			levels, raw = append(levels, l), append(raw, w[l])
+		}
+	}
+	return levels, raw
+}
+
+func (cm ComparisonModel) rawWeights() []float64 {
+	w := make([]float64, len(cm.M))
+	for l := range cm.M {
+		u := 0.5
+		if l < len(cm.U) {
+			u = cm.U[l]
+		}
+		w[l] = math.Log2(clampP(cm.M[l]) / clampP(u))
+	}
+	return w
 }
 
 // FieldError names the settings field that is wrong, and its line in the
