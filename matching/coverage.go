@@ -3,6 +3,8 @@ package matching
 import (
 	"fmt"
 	"math"
+	"math/bits"
+	"sort"
 	"strings"
 	"time"
 
@@ -12,18 +14,22 @@ import (
 // BlockingCoverage estimates, without labels, how many matching pairs
 // the blocking rules never propose. Every candidate pair is scored with
 // the trained model (by its levels, as EM scores it); its match
-// probability counts as a fraction of a match. A match found by one rule only is a match the others missed:
-// when many are, some are surely missed by every rule. The number missed
-// by all is estimated as capture–recapture does with K rules as K
-// "captures" (Chao's lower bound f1²/2f2 from the matches found by
-// exactly one and exactly two rules); it assumes the rules miss matches
-// independently, so rules on the same fields make it optimistic.
+// probability counts as a fraction of a match. A match found by one rule
+// only is a match the others missed: when many are, some are surely
+// missed by every rule. The number missed by all is estimated as
+// capture–recapture does with the rules as "captures" (Chao's f1²/2f2 from
+// the matches found by exactly one and exactly two captures). Rules that
+// find nearly the same matches (nestedRules) are one capture, so adding a
+// rule that finds nothing new does not raise the estimate. The estimate
+// still assumes the captures miss matches independently; rules on related
+// fields, and matches with errors everywhere, make it optimistic: the
+// recall is an upper estimate, the missed count a lower one.
 type BlockingCoverage struct {
 	// Matches is the expected number of matching pairs among the
 	// candidates (the sum of their match probabilities).
 	Matches float64
 	// ByRules[k] is the expected number of matching pairs that exactly
-	// k+1 rules propose.
+	// k+1 captures (rules, or rules counted together) propose.
 	ByRules []float64
 	// PerRule are each rule's expected matches, and those only it finds.
 	PerRule []RuleCoverage
@@ -46,6 +52,13 @@ type BlockingCoverage struct {
 	// on its exact column alone would make; above maxSuggestPairs the
 	// warning says to pair it with a coarse key of another field.
 	SuggestPairs float64
+	// Captures is the number of rules counted as separate captures once
+	// the rules that find nearly the same matches as another are counted
+	// with it (Nested: each such rule and the rule it is counted with).
+	// ByRules counts captures, not rules. With fewer than two captures
+	// nothing is estimated: Missed and Recall are NaN.
+	Captures int
+	Nested   [][2]string
 	// Elapsed is the time the estimate took once the pairs were counted
 	// (their comparison vectors and rules are counted while training).
 	Elapsed time.Duration
@@ -94,6 +107,18 @@ func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *settings.Settings
 			}
 		}
 	}
+	// First pass: each pattern's expected matches and the rules finding
+	// them; per rule, and per two rules, the expected matches they find.
+	type found struct {
+		g    []uint8
+		mask uint32
+		p    float64
+	}
+	var obs []found
+	both := make([][]float64, nr)
+	for q := range both {
+		both[q] = make([]float64, nr)
+	}
 	for key, cnt := range covered {
 		g := []uint8(key[:nc])
 		w := ws.prior
@@ -119,33 +144,77 @@ func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *settings.Settings
 			continue
 		}
 		m := uint32(key[nc]) | uint32(key[nc+1])<<8 | uint32(key[nc+2])<<16 | uint32(key[nc+3])<<24
-		n, last := 0, -1
-		for q := 0; q < nr; q++ {
-			if m&(1<<q) != 0 {
-				n++
-				last = q
-				per[q] += p
-			}
-		}
-		if n == 0 {
+		m &= 1<<nr - 1
+		if m == 0 {
 			continue
 		}
-		cov.ByRules[n-1] += p
-		if n == 1 {
-			only[last] += p
-			for k1 := 0; k1 < nc; k1++ {
-				if g[k1] == 1 && apart[last][k1] {
-					together[k1][k1] += p
-				}
-				for k2 := k1 + 1; k2 < nc && g[k1] == 1 && apart[last][k1]; k2++ {
-					if g[k2] == 1 && apart[last][k2] {
-						together[k1][k2] += p
-					}
+		n, last := 0, -1
+		for q := 0; q < nr; q++ {
+			if m&(1<<q) == 0 {
+				continue
+			}
+			n++
+			last = q
+			per[q] += p
+			for r := 0; r < nr; r++ {
+				if m&(1<<r) != 0 {
+					both[q][r] += p
 				}
 			}
 		}
+		if n == 1 {
+			only[last] += p
+		}
+		cov.Matches += p
 		if swapped {
 			cov.Swapped += p
+		}
+		obs = append(obs, found{g, m, p})
+	}
+	// Rules that find nearly the same matches are one capture, not two
+	// (nestedRules): a pair both find counts as found once.
+	group, nested := nestedRules(per, both, cov.Matches)
+	for q, r := range nested {
+		cov.Nested = append(cov.Nested, [2]string{bs[q].rule.Name, bs[r].rule.Name})
+	}
+	groups := map[int]bool{}
+	for q := 0; q < nr; q++ {
+		if per[q] > 0 {
+			groups[group[q]] = true
+		}
+	}
+	cov.Captures = len(groups)
+	for _, o := range obs {
+		var gm uint64
+		apartAll := make([]bool, nc)
+		for k := range apartAll {
+			apartAll[k] = true
+		}
+		for q := 0; q < nr; q++ {
+			if o.mask&(1<<q) != 0 {
+				gm |= 1 << group[q]
+				for k := range apartAll {
+					apartAll[k] = apartAll[k] && apart[q][k]
+				}
+			}
+		}
+		n := bits.OnesCount64(gm)
+		cov.ByRules[n-1] += o.p
+		if n != 1 {
+			continue
+		}
+		// Found by one capture alone: which comparisons, reading none of
+		// its rules' key fields, agree exactly on it.
+		for k1 := 0; k1 < nc; k1++ {
+			if o.g[k1] != 1 || !apartAll[k1] {
+				continue
+			}
+			together[k1][k1] += o.p
+			for k2 := k1 + 1; k2 < nc; k2++ {
+				if o.g[k2] == 1 && apartAll[k2] {
+					together[k1][k2] += o.p
+				}
+			}
 		}
 	}
 	for q, b := range bs {
@@ -154,20 +223,86 @@ func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *settings.Settings
 			rc.Matches, rc.Only = per[q], only[q]
 		}
 		cov.PerRule = append(cov.PerRule, rc)
-		cov.Matches += cov.ByRules[q]
 	}
 	f1, f2 := cov.ByRules[0], cov.ByRules[1]
-	if f2 > 0 {
+	switch {
+	case cov.Captures < 2:
+		// One capture: nothing found twice independently, nothing to
+		// estimate the missed from.
+		cov.Missed, cov.Recall = math.NaN(), math.NaN()
+	case f2 > 0:
 		cov.Missed = f1 * f1 / (2 * f2)
-	} else {
+	default:
 		cov.Missed = f1 * math.Max(f1-1, 0) / 2
 	}
-	if cov.Matches > 0 {
+	if cov.Matches > 0 && cov.Captures >= 2 {
 		cov.Recall = cov.Matches / (cov.Matches + cov.Missed)
 	}
 	cov.Suggest, cov.SuggestMatches, cov.SuggestPairs = suggestRule(f, c, bs, together, cov.ByRules[0])
 	cov.Elapsed = time.Since(start)
 	return cov
+}
+
+// nestedShare: rule q counts with rule r as one capture when r misses,
+// of the expected matches q finds, at most this share of what r misses of
+// all matches. Rules missing matches independently miss one another's
+// about as often as any match (a share near 1); a rule on the same fact
+// (an exact e-mail beside its user part, a surname with the postcode
+// beside a surname with the city) finds little that the other misses, and
+// counting it as a second capture would make every pair it finds look
+// found twice — raising the estimate without finding anything.
+const nestedShare = 0.25
+
+// nestedRules groups the rules into captures: a rule joins every rule
+// that misses at most nestedShare of its matches of what that rule misses
+// overall (per[q]: expected matches rule q finds; both[q][r]: those q and
+// r both find). group[q] is the capture of rule q; nested[q] the rule
+// whose matches most contain q's among those it joined.
+func nestedRules(per []float64, both [][]float64, total float64) (group []int, nested map[int]int) {
+	n := len(per)
+	group = make([]int, n)
+	for q := range group {
+		group[q] = q
+	}
+	var find func(int) int
+	find = func(q int) int {
+		for group[q] != q {
+			q = group[q]
+		}
+		return q
+	}
+	order := make([]int, n)
+	for q := range order {
+		order[q] = q
+	}
+	sort.SliceStable(order, func(a, b int) bool { return per[order[a]] < per[order[b]] })
+	nested = map[int]int{}
+	for _, q := range order {
+		if per[q] <= 0 || total <= 0 {
+			continue
+		}
+		best := -1.0
+		for r := 0; r < n; r++ {
+			if r == q || per[r] <= 0 {
+				continue
+			}
+			missed := 1 - both[q][r]/per[q]            // of q's matches, the share r misses
+			missedAll := 1 - math.Min(per[r]/total, 1) // of all matches found, the share r misses
+			if missed > nestedShare*missedAll+1e-12 {
+				continue
+			}
+			if both[q][r]/per[q] > best {
+				best, nested[q] = both[q][r]/per[q], r
+			}
+			if a, b := find(q), find(r); a != b {
+				group[a] = b
+			}
+		}
+	}
+	for q := range group {
+		group[q] = find(q)
+	}
+	return group, nested
 }
 
 // minCoverageRecall: below this estimated blocking recall, training warns.
@@ -176,12 +311,25 @@ const minCoverageRecall = 0.95
 // String prints the estimate, one line per rule.
 func (cov *BlockingCoverage) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "blocking coverage: %.0f expected matching pairs among the candidates; found by 1, 2, 3+ rules: %.0f, %.0f, %.0f; about %.0f missed by every rule (estimated blocking recall %.3f)",
-		cov.Matches, cov.ByRules[0], cov.ByRules[1], sumFrom(cov.ByRules, 2), cov.Missed, cov.Recall)
+	if cov.Captures < 2 {
+		fmt.Fprintf(&b, "blocking coverage: %.0f expected matching pairs among the candidates; the rules find nearly the same matches (one capture), so how many every rule misses cannot be estimated",
+			cov.Matches)
+	} else {
+		fmt.Fprintf(&b, "blocking coverage: %.0f expected matching pairs among the candidates; found by 1, 2, 3+ of %d captures: %.0f, %.0f, %.0f; about %.0f missed by every rule (estimated blocking recall %.3f, an upper estimate)",
+			cov.Matches, cov.Captures, cov.ByRules[0], cov.ByRules[1], sumFrom(cov.ByRules, 2), cov.Missed, cov.Recall)
+	}
 	fmt.Fprintf(&b, "; %v", cov.Elapsed.Round(time.Millisecond))
 	b.WriteByte('\n')
+	with := map[string]string{}
+	for _, n := range cov.Nested {
+		with[n[0]] = n[1]
+	}
 	for _, r := range cov.PerRule {
-		fmt.Fprintf(&b, "  rule %-22s finds %.0f expected matches, %.0f of them no other rule finds\n", r.Rule, r.Matches, r.Only)
+		fmt.Fprintf(&b, "  rule %-22s finds %.0f expected matches, %.0f of them no other rule finds", r.Rule, r.Matches, r.Only)
+		if w := with[r.Rule]; w != "" {
+			fmt.Fprintf(&b, "; counted with %s (it finds nearly all of them)", w)
+		}
+		b.WriteByte('\n')
 	}
 	return b.String()
 }
@@ -201,6 +349,14 @@ func coverageWarnings(cov *BlockingCoverage, s *settings.Settings) []string {
 		return nil
 	}
 	var out []string
+	if cov.Captures < 2 {
+		var pairs []string
+		for _, n := range cov.Nested {
+			pairs = append(pairs, n[0]+" with "+n[1])
+		}
+		return append(out, fmt.Sprintf("blocking recall cannot be estimated: the rules find nearly the same matches (%s counted as one), so nothing tells how many all of them miss — add a rule keyed on other fields, so that a pair with its keys' fields wrong still meets one",
+			strings.Join(pairs, "; ")))
+	}
 	if cov.Recall < minCoverageRecall {
 		var lone []string
 		for _, r := range cov.PerRule {
@@ -208,12 +364,12 @@ func coverageWarnings(cov *BlockingCoverage, s *settings.Settings) []string {
 				lone = append(lone, fmt.Sprintf("%s (%.0f)", r.Rule, r.Only))
 			}
 		}
-		out = append(out, fmt.Sprintf("blocking probably misses matches: %.0f expected matches are found by one rule only (%s), so about %.0f are found by none (estimated blocking recall %.2f < %.2f); add rules whose keys share no field with each other, so that a pair with any one or two fields wrong still meets one — see \"Blocking that finds the matches\" in dancu settings doc",
+		out = append(out, fmt.Sprintf("blocking probably misses matches: %.0f expected matches are found by one rule (or rules counted together) only (%s), so about %.0f are found by none (estimated blocking recall %.2f < %.2f); add rules whose keys share no field with each other, so that a pair with any one or two fields wrong still meets one — see \"Blocking that finds the matches\" in dancu settings doc",
 			cov.ByRules[0], strings.Join(lone, ", "), cov.Missed, cov.Recall, minCoverageRecall))
 		switch len(cov.Suggest) {
 		case 1:
 			if cov.SuggestPairs <= maxSuggestPairs {
-				out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on %s, a field that rule does not key on — a rule keyed on its column alone (%.0f pairs per record) finds those again and the like of them no rule finds now",
+				out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on %s, a field that rule does not key on — a rule keyed on its column alone (%.0f pairs per record here; that grows with the number of records: for a larger population pair it with a coarse part of another field) finds those again and the like of them no rule finds now",
 					cov.SuggestMatches, cov.Suggest[0], cov.SuggestPairs))
 			} else {
 				out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on %s, a field that rule does not key on; its column alone would make %.0f pairs per record — key a rule on it with a coarse part of another field (a date's year or monthday, a name's soundex or first letters), which finds those again and the like of them no rule finds now",
@@ -222,6 +378,8 @@ func coverageWarnings(cov *BlockingCoverage, s *settings.Settings) []string {
 		case 2:
 			out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on both %s and %s, fields that rule does not key on — a rule keyed on their columns (or a soundex, first letters or year of them) finds those again and the like of them no rule finds now",
 				cov.SuggestMatches, cov.Suggest[0], cov.Suggest[1]))
+		default:
+			out = append(out, "rule to add: none stands out — no comparison (or two) that some rule does not already key on agrees exactly on a tenth of the matches one rule alone finds: those matches differ in most fields (several errors each); pair coarse parts of two fields no rule pairs yet (a name's soundex or first letters with a date's year or monthday, the place with the year), step 6 of \"Blocking that finds the matches\" in dancu settings doc")
 		}
 	}
 	if cov.Swapped >= 0.02*cov.Matches && !hasOrderFreeKey(s) {
