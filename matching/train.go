@@ -647,7 +647,7 @@ func asElseNotes(s *settings.Settings, model *settings.Model) []string {
 				continue
 			}
 			w := cm.Weights()
-			out = append(out, fmt.Sprintf("comparison %s, level %q: m %.4f, u %.6f — log2 m/u %+.2f would count against a pair more than else (%+.2f); it is weighed as else. The data holds almost no matches on it: an earlier level takes its pairs, or the values never differ that way — drop the level, or check its op",
+			out = append(out, fmt.Sprintf("comparison %s, level %q: m %.4f, u %.6f — log2 m/u %+.2f would count against a pair more than else (%+.2f); it is weighed as else. The data holds almost no matches on it (an earlier level takes its pairs, or matches here never differ that way): keep it only for data that will have such pairs, else drop it",
 				s.Comparisons[k].Name, s.Comparisons[k].Levels[l].Label, cm.M[l], cm.U[l], raw[i], w[len(w)-1]))
 		}
 	}
