@@ -99,9 +99,9 @@ func Match(ctx context.Context, r MessageReader, w MessageWriter, linker Linker,
 	}
 	b := &matchBatch{r: r, w: w, linker: linker, enrich: enrich, cfg: cfg, st: st}
 	pctx, stopPrepare := context.WithCancel(ctx)
-	// Enough prepared messages for one full micro-batch of import's
-	// 2,000-record messages, and one more.
-	prep := make(chan prepared, cfg.MaxRecords/2000+2)
+	// Room for a full micro-batch of prepared messages: import's hold up
+	// to 2,000 records, split by partition (often a few hundred each).
+	prep := make(chan prepared, cfg.MaxRecords/200+2)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
