@@ -164,3 +164,66 @@ func TestLinkageDoesNotDependOnSize(t *testing.T) {
 		t.Errorf("F1 from %.4f to %.4f across sizes: spread %.4f > %.2f", lo, hi, hi-lo, band)
 	}
 }
+
+// TestUWithoutMatches trains the shipped fake_1000 settings on its
+// generator's profile at about 1,000 records, where the random pairs u
+// is counted on are all pairs, the 2,000-odd matches included: u of the
+// levels matches hold (an exact email, an exact date) must come out near
+// their share among the true non-matches, not near their share among all
+// pairs, and the expected matches left out near the true pairs' number.
+func TestUWithoutMatches(t *testing.T) {
+	s, f, ps := fakeStyleFrame(t, 250, 7)
+	m, rep, err := Train(context.Background(), f, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ent := map[string]string{}
+	for _, row := range ps.Rows {
+		ent[row[0]] = row[6]
+	}
+	st := *s
+	st.Model = m
+	c, err := compile(&st, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truePairs := 0
+	for k, cc := range c.comps {
+		if cc.name != "email" && cc.name != "dob" {
+			continue
+		}
+		// Level 1 (exact) among all pairs and among the non-matches.
+		var all, allExact, non, nonExact float64
+		for a := 0; a < f.Len(); a++ {
+			for b := a + 1; b < f.Len(); b++ {
+				g := c.gamma(f, k, int32(a), int32(b))
+				same := ent[f.ID(a)] == ent[f.ID(b)]
+				if cc.name == "email" && same {
+					truePairs++
+				}
+				if g == 0 {
+					continue
+				}
+				all++
+				if !same {
+					non++
+				}
+				if g == 1 {
+					allExact++
+					if !same {
+						nonExact++
+					}
+				}
+			}
+		}
+		raw, truth, got := allExact/all, nonExact/non, m.Comparisons[k].U[0]
+		t.Logf("%s exact: u %.3g; among all pairs %.3g, among the non-matches %.3g", cc.name, got, raw, truth)
+		if math.Abs(got-truth) > math.Abs(raw-truth)/2 {
+			t.Errorf("%s exact: u %.3g is not nearer the non-matches' %.3g than half the way from all pairs' %.3g", cc.name, got, truth, raw)
+		}
+	}
+	t.Logf("expected matches left out of u %.0f, true pairs %d", rep.URandomMatches, truePairs)
+	if r := rep.URandomMatches / float64(truePairs); r < 0.5 || r > 2 {
+		t.Errorf("expected matches left out of u %.0f, true pairs %d", rep.URandomMatches, truePairs)
+	}
+}
