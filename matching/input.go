@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -282,6 +283,46 @@ func (t *Table) RecordIDs(m *Mapping) ([]string, error) {
 	return out, nil
 }
 
+// CheckFields says which input fields the settings' columns read (from,
+// join, date_parts, after the mapping's renames) are not in the table's
+// header: such a column would be blank on every record without a word (a
+// misspelt from, or a mapping that names no settings, so that the
+// Vietnamese settings read another layout). Nil when every field is there.
+func (t *Table) CheckFields(s *settings.Settings, m *Mapping) error {
+	if s == nil {
+		return nil
+	}
+	return t.checkFields(s.Columns, s.Name, m)
+}
+
+func (t *Table) checkFields(cols []settings.ColumnSpec, name string, m *Mapping) error {
+	var missing []string
+	for _, c := range cols {
+		for _, field := range c.Fields() {
+			name := field
+			if m != nil {
+				if r, ok := m.Rename[field]; ok {
+					name = r
+				}
+			}
+			if t.Col(name) < 0 {
+				missing = append(missing, fmt.Sprintf("column %s reads %q", c.Name, name))
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if name != "" {
+		name = " " + strconv.Quote(name)
+	}
+	if len(missing) > 5 {
+		missing = append(missing[:5], fmt.Sprintf("and %d more", len(missing)-5))
+	}
+	return fmt.Errorf("%s: settings%s read fields not in the header (%s): %s — correct the column's from, join or date_parts, or map the field to a header column with the mapping's rename (see \"Reading your CSV\" in dancu settings doc)",
+		t.Path, name, strings.Join(t.Header, ", "), strings.Join(missing, "; "))
+}
+
 // Getter returns the field getter of row i, applying the mapping's renames.
 func (t *Table) Getter(m *Mapping, i int) Getter {
 	row := t.Rows[i]
@@ -331,6 +372,13 @@ func (t *Table) Truth(spec *TruthSpec) ([]string, error) {
 // AddTable adds every row of t to f as source number source, with record
 // ids from RecordIDs. Fields are read through the mapping's renames.
 func AddTable(f *Frame, t *Table, m *Mapping, source int) error {
+	specs := make([]settings.ColumnSpec, len(f.cols))
+	for i := range f.cols {
+		specs[i] = f.cols[i].spec
+	}
+	if err := t.checkFields(specs, "", m); err != nil {
+		return err
+	}
 	ids, err := t.RecordIDs(m)
 	if err != nil {
 		return err

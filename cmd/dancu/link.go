@@ -37,6 +37,9 @@ type linkOptions struct {
 	// hash + sheet + row); labels are what a truth file or a clerk knows
 	// the record by, written beside the identity in link's outputs.
 	labels []string
+	// readBy is the settings settingsAndMapping chose: a mapped file's
+	// header must hold every field its columns read.
+	readBy *settings.Settings
 	// warn receives notes about the inputs (rows rejected, ids scoped).
 	// Default: os.Stderr.
 	warn io.Writer
@@ -61,7 +64,7 @@ func (o *linkOptions) label(f *matching.Frame, i int) string {
 
 func (o *linkOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&o.in, "in", nil, "input file (CSV or XLSX, Vietnamese or canonical headers); repeat for several")
-	cmd.Flags().StringVar(&o.mapping, "mapping", "", "mapping file adapting another layout (see testdata/benchmarks)")
+	cmd.Flags().StringVar(&o.mapping, "mapping", "", "mapping file for a CSV or XLSX not in the Vietnamese register layout: its record id column (id: COLUMN) and optionally settings, renames, link_type — see \"Reading your CSV\" in dancu settings doc")
 	cmd.Flags().StringVar(&o.settings, "settings", "", "settings file (YAML/JSON, trained model included when present); default: the mapping's, else the embedded Vietnamese settings")
 }
 
@@ -97,6 +100,7 @@ func (o *linkOptions) settingsAndMapping() (*settings.Settings, *matching.Mappin
 	if len(o.in) > 1 && mp != nil && mp.LinkType != "" {
 		s.LinkType = mp.LinkType
 	}
+	o.readBy = s
 	return s, mp, nil
 }
 
@@ -159,6 +163,12 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 		}
 		if len(t.Rows) == 0 {
 			return fmt.Errorf("%s: nothing to link: no data rows below the header (%s): %w", p, strings.Join(t.Header, ", "), ingest.ErrNoData)
+		}
+		if err := t.CheckFields(o.readBy, mp); err != nil {
+			if o.settings == "" && (mp.Settings == "" || mp.Settings == "vietnamese") {
+				return fmt.Errorf("no settings given, so the Vietnamese settings were used, which read the register layout only — write settings for this file and give --settings FILE (or settings: in the mapping): %w", err)
+			}
+			return err
 		}
 		ids, err := t.RecordIDs(mp)
 		if err != nil {
