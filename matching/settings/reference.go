@@ -30,7 +30,7 @@ var opDocs = []opDoc{
 	{"cross", "column of one side equals other of the other side (first and last name swapped)", `{label: swapped, op: cross, column: first_name, other: surname}`},
 	{"ocr_edit", "column within cost threshold, where a scanner look-alike (N↔M, H↔B, U↔V, I↔T) costs the lower OCR confidence of the two fields (1 for typed text) and any other edit 2: one look-alike on typed text, two at confidence 0.5 for threshold 1", `{label: OCR look-alikes, op: ocr_edit, column: given_key, threshold: 1}`},
 	{"words_subset", "the words of one side's column are all among the other's (a middle name added or dropped)", `{label: middle names added, op: words_subset, column: middle_key}`},
-	{"date_month", "years and months equal (a day unknown or written 00)", `{label: same month, op: date_month, column: dob}`},
+	{"date_month", "years and months equal, whatever the days: both known and different, unknown (written 00) or one date known to the month only — equal full dates land on an earlier date_exact level", `{label: same month, op: date_month, column: dob}`},
 	{"finest_unit", "columns are one address's units, finest first, each `a|b` for its columns in either era: holds when the finest unit both sides name is unit max (0 = first) and they agree there — districts compared when one side lacks the commune", `{label: "same district, commune unknown", op: finest_unit, columns: ["commune|new_commune", district, "province|new_province"], max: 1}`},
 	{"date_digit", "full dates one digit apart written YYYYMMDD, whatever format each side was written in (2014-05-12 and 12/05/2814: a misread digit)", `{label: one digit off, op: date_digit, column: dob}`},
 	{"date_exact", "full dates equal (a date column)", `{label: exact, op: date_exact, column: dob}`},
@@ -51,7 +51,7 @@ var transformDocs = []transformDoc{
 	{"first:N", "first N characters", `first:3 on "Katharina" → "Kat"`},
 	{"first_word", "first word", `"Anna Maria" → "Anna"`},
 	{"last_word", "last word", `"Anna Maria" → "Maria"`},
-	{"soundex", "American Soundex code", `"Robert" → "R163"`},
+	{"soundex", "American Soundex code of the letters a–z; other letters are skipped, so put fold first (Ümit: U530 with fold, M300 without); letters fold keeps (ß, ø, æ, ł) are still skipped (Weiß: W000, Weiss: W200)", `"Robert" → "R163"`},
 	{"ocr_class", "lower case, scanner look-alikes as one letter (m→n, b→h, v→u, t→i), for blocking keys of scanned names", `"NGVYỄM" → "nguyễn"`},
 	{"sorted_words", "words in sorted order: with join, a key that ignores which column held which name", `"Weiß Jürgen" → "Jürgen Weiß"`},
 	{"regex:PATTERN", "the first match of PATTERN (Go syntax), or its one capture group; no match is missing", `regex:([0-9]{5}) on "Berlin 10115" → "10115"`},
@@ -126,12 +126,15 @@ layout. Write it from what each column means; never pick a threshold or a
 level by looking at how well it scores against known answers. Check it with
 ` + "`dancu settings check FILE`" + ` (errors name the setting and its line) and look
 at its blocking with ` + "`dancu link --analyse-blocking`" + ` (key values masked;
-` + "`--unmasked`" + ` shows them when you may see the data).
+` + "`--unmasked`" + ` shows them when you may see the data). A CSV or XLSX not in
+the Vietnamese register layout also needs a mapping file naming its record
+id column: see "Reading your CSV" below. This page is what
+` + "`dancu settings doc`" + ` prints (matching/SETTINGS.md).
 
 ` + "```yaml" + `
 version: 1
 name: people
-link_type: dedupe_only          # or link_only (pairs across files), link_and_dedupe
+link_type: dedupe_only          # duplicates among all records; link_only: pairs across files only; link_and_dedupe: both
 missing: [NA, "-", "không rõ"]  # values meaning "none" in every column (default below)
 columns:
   - {name: first, from: first_name, transforms: [fold, trim]}
@@ -186,6 +189,48 @@ thresholds: {match: 0.5, review: 0.1}
 Then ` + "`dancu settings check FILE`" + `: it also names the fields whose errors
 escape every blocking rule (below).
 
+## Reading your CSV: the mapping file
+
+` + "`dancu link`" + `, ` + "`train`" + ` and ` + "`explain`" + ` read Vietnamese register spreadsheets and
+scanned forms as they come. Any other CSV (comma separated, first row the
+header) or XLSX (first sheet) is read through a mapping file, a few lines
+of YAML given with ` + "`--mapping`" + `; without one such a file is refused ("no
+header row found … name its columns in a mapping file"). The settings say
+how records are compared; the mapping says how this file is read, so the
+record id is set here — a settings file has no ` + "`id`" + `.
+
+` + "```yaml" + `
+# people_mapping.yaml
+id: person_ref          # the column holding each record's id
+settings: people.yaml   # settings, relative to this file; --settings FILE overrides
+rename:                 # optional: a field the settings read → this file's column
+  last_name: surname
+` + "```" + `
+
+- ` + "`id`" + `: default ` + "`Mã bản ghi`" + `, ` + "`record_id`" + ` or ` + "`source_record_id`" + ` when the header
+  has one, else FILE:LINE. An empty mapping ` + "`{}`" + ` reads the header with those
+  defaults.
+- ` + "`from`" + `, ` + "`join`" + ` and ` + "`date_parts`" + ` in the settings name header columns (case
+  ignored), through ` + "`rename`" + `. A field the header lacks is an error naming the
+  column, the field and the header, never a column left blank.
+- ` + "`settings`" + `: a path, or an embedded name (febrl, fake_1000). With neither
+  this nor ` + "`--settings`" + `, the Vietnamese settings are used, and they read the
+  register layout only.
+- ` + "`link_type`" + `: overrides the settings' when several ` + "`--in`" + ` files are given
+  (link_only: two files without duplicates inside each).
+- ` + "`truth: {column: C, pattern: RE}`" + `: where ` + "`dancu eval`" + ` finds each record's true
+  person (RE's one group, when given); not needed to link.
+
+` + "```sh" + `
+dancu settings check people.yaml
+dancu link --in people.csv --mapping people_mapping.yaml --analyse-blocking
+dancu train --in people.csv --mapping people_mapping.yaml --out people_trained.yaml
+dancu link --in people.csv --mapping people_mapping.yaml --settings people_trained.yaml --out clusters.csv
+` + "```" + `
+
+` + "`dancu train`" + ` writes the settings with the trained model; give that file to
+` + "`link`" + ` (otherwise ` + "`link`" + ` trains again on its input).
+
 ## Blocking that finds the matches
 
 Blocking decides which pairs are compared at all: a matching pair no rule
@@ -211,12 +256,21 @@ all keys of some rule**:
 5. Keep each rule selective enough: ` + "`dancu link --analyse-blocking`" + ` prints the
    pairs each rule makes and its largest blocks. Up to about 50 pairs per
    record over all rules is cheap; a block of thousands (a common surname
-   alone in a big population) needs a second key, or ` + "`max_block`" + ` with
-   ` + "`sort_by`" + ` and ` + "`window`" + `.
+   alone in a big population) needs a second key, or ` + "`max_block`" + `: a block of
+   more than ` + "`max_block`" + ` records is not compared all against all; its records
+   are sorted by ` + "`sort_by`" + ` (columns; default the input order) and each is
+   compared with the ` + "`window`" + ` records after it (default 50), about
+   records × window pairs instead of records²/2:
+   ` + "`{name: last_year, keys: [last_sx, dob.year], max_block: 500, sort_by: [first], window: 20}`" + `.
 6. When records carry several errors each — re-keyed lists where a
    quarter of every field is mistyped, moved or blank — many pairs of one
    person share only one field exactly, and one field alone (a town, a
-   common first name) makes blocks far too large. Pair each such field
+   common first name) makes blocks far too large in a big population: a
+   one-field rule's pairs per record grow with the number of records (29
+   per record at 20,000 records is about 1,450 at a million). The warning
+   below offers a rule on a column alone only when it stays under about 50
+   pairs per record on the input at hand; for a population that will grow,
+   or above that, pair the field with a coarse part of another. Pair each such field
    with a coarse part of another: the place with the date's year and with
    its birthday (` + "`dob.monthday`" + `: a year typo keeps it), each name's
    soundex with the birthday as well as with the year (on fake_1000's
@@ -227,22 +281,35 @@ all keys of some rule**:
 ` + "`dancu settings check`" + ` and ` + "`dancu train`" + ` name any one or two fields every rule keys
 on ("blocking warning"). ` + "`dancu train`" + ` and ` + "`link`" + ` also score every candidate pair and
 estimate how many matches no rule proposes: matches found by a single rule
-are those the other rules missed, and from how many are found by exactly
-one and exactly two rules the number found by none is estimated
-(capture–recapture; rules sharing fields miss the same pairs, so the
-estimate is a lower bound). Below an estimated blocking recall of 0.95 they
-warn, naming the rules that find matches alone, and name the rule to add:
-the field (or two) that the matches found by one rule alone most often
-agree on away from that rule's keys ("rule to add: … agree exactly on
-city … its column alone would make 267 pairs per record — key a rule on it
-with a coarse part of another field").
+are those the other rules missed, and from the expected matches found by
+exactly one and by exactly two rules the number found by none is estimated
+(capture–recapture, Chao's f1²/2f2). Rules that find nearly the same
+matches — an exact e-mail beside its user part, the surname with the
+postcode beside the surname with the city — count as one ("counted with …"
+in the rule lines), so a rule that finds nothing new does not raise the
+estimate; when all rules count as one, nothing is estimated and they say
+so. The estimate still assumes the rules miss matches independently, and
+they do not: rules sharing a field miss the same pairs, and a match with
+errors in most fields escapes all of them. It is therefore an upper
+estimate of the recall (the missed count a lower one): a figure over 0.95
+does not show that blocking finds 95% of the matches; the matches each
+rule alone finds ("N of them no other rule finds") say more. Below an
+estimated blocking recall of 0.95 they warn, naming the rules that find
+matches alone, and name the rule to add: the field (or two) that the
+matches found by one rule alone most often agree on away from that rule's
+keys ("rule to add: … agree exactly on city … its column alone would make
+267 pairs per record — key a rule on it with a coarse part of another
+field"), or say that none stands out: those matches then differ in most
+fields, and step 6 applies.
 
 ## Columns
 
 Each column is read from the input field ` + "`from`" + ` (default: its name), cleared
 when its value is one of the missing tokens, then transformed in order.
 
-- ` + "`kind`" + `: text (default; Jaro–Winkler capable), code (compared on bytes), date.
+- ` + "`kind`" + `: text (default; Jaro–Winkler capable), code (compared on bytes), date
+  (a date in one column: ` + "`{name: dob, kind: date, date_format: ymd}`" + ` reads
+  1990-12-31; built from several columns: ` + "`date_parts`" + ` below).
 - ` + "`missing`" + `: this column's own missing tokens (trimmed, case ignored). Default:
   the settings' ` + "`missing`" + `, else ` + missingList() + `.
 - ` + "`date_format`" + ` (dates): dmy (default: 31/12/1990, 31.12.90, 31 Dec 1990), mdy
@@ -264,7 +331,11 @@ when its value is one of the missing tokens, then transformed in order.
   of its columns shares an input with the rule's keys (a soundex of the
   surname derives from the surname); declare inputs for columns you derive
   outside the settings.
-- ` + "`confidence`" + `: an OCR confidence key whose value scales the comparison.
+- ` + "`confidence`" + `: the record field whose OCR confidence (0..1) is kept with
+  this column. Only scanned forms read by ` + "`dancu import`" + ` (JSON lines) carry
+  one; CSV and XLSX do not, so leave it out for them. A comparison's own
+  ` + "`confidence: COLUMN`" + ` then scales its weight by the lower confidence of the
+  two records, and ` + "`ocr_edit`" + ` prices a scanner look-alike by it.
 
 A blocking key may be written ` + "`col.year`" + ` for a date's year, or ` + "`col.monthday`" + ` for its
 month and day without the year (a birthday: records whose year was misread
@@ -332,7 +403,7 @@ pairs, bounded by the confident pairs (every comparison exact) over their
 recall when EM's is over 3× larger (then moved one EM step: the expected
 matches among the candidates plus those blocking misses, when that lies
 between the two), or from ` + "`training.deterministic`" + ` rules' pairs
-divided by ` + "`training.recall`" + ` (default 0.7). Two comparisons of one fact (a
+divided by ` + "`training.recall`" + ` (default 0.7; see "More options" below). Two comparisons of one fact (a
 postcode and its city: among random pairs where one agrees the other
 nearly always does, far more often than overall) are found and folded: the
 later one adds nothing when both agree or both disagree, and does not vote
@@ -353,9 +424,79 @@ is blank too. ` + "`dancu train`" + ` and
 ` + "`link`" + ` warn, and fail with ` + "`--strict`" + `, when comparisons are folded, when a session
 matches over 0.9 of its pairs and claims more matches than the whole model
 (a precise rule such as an identification number does not), when sessions
-disagree on a comparison's m, when λ implies more than five matching pairs
-per record, when EM and the deterministic rules differ over 3× on λ, or
-when a year_span guard is widened because the data breaks it.
+disagree on a comparison's m, when the λ the model takes implies more than
+five matching pairs per record, when EM and the deterministic rules differ
+over 3× on λ, or when a year_span guard is widened because the data breaks
+it. Lines starting "note:" are not faults, and ` + "`--strict`" + ` passes them: EM's λ
+when the model took the bound instead ("the model does not use it: it takes
+λ (confident-pair bound) …" — nothing to do), or a level weighed as else.
+
+A level whose trained m is near 0 — log2 m/u below the else level's, so
+that agreeing that well would count against a pair more than not agreeing
+at all — is weighed as else: training prints a note naming it and the
+model description shows "(as else: log2 m/u …)". The data then holds
+almost no matches on that level: an earlier level takes its pairs (a "same
+year" after "±1 year", which already holds for equal years), or matches
+here never differ that way (` + "`date_year_only`" + ` when every date is full, as
+in the example above on such data). Keep it only for data that will have
+such pairs; otherwise drop it.
+
+## More options
+
+` + "```yaml" + `
+version: 1
+name: register
+link_type: link_only            # two files, no duplicates inside each
+columns:
+  - {name: dob, kind: date, date_format: dmy, pivot: 30}  # one column: 31/12/1990, 31.12.90 (1990), 1990-12-31
+  - {name: surname, transforms: [fold, trim]}
+  - {name: given, from: given_names, transforms: [fold, first_word]}
+  - {name: number, from: national_id, kind: code, transforms: [digits], missing: ["000000000"]}
+blocking:
+  - {name: number, keys: [number]}
+  - {name: dob, keys: [dob]}
+  - {name: surname_year, keys: [surname, dob.year], max_block: 500, sort_by: [given], window: 20}
+comparisons:
+  - name: number
+    null_columns: [number]
+    levels:
+      - {label: exact, op: exact, column: number}
+      - {label: one typo, op: one_edit, column: number}
+  - name: surname
+    null_columns: [surname]
+    levels:
+      - {label: exact, op: exact, column: surname, tf: surname}
+      - {label: "jw ≥ 0.9", op: jw, column: surname, threshold: 0.9}
+  - name: given
+    null_columns: [given]
+    levels:
+      - {label: exact, op: exact, column: given, tf: given}
+      - {label: "jw ≥ 0.9", op: jw, column: given, threshold: 0.9}
+  - name: dob
+    null_columns: [dob]
+    levels:
+      - {label: exact, op: date_exact, column: dob}
+      - {label: within a month, op: date_days, column: dob, max: 31}
+training:
+  rules: [dob, surname_year]    # EM sessions on these rules' pairs (default: one per blocking rule)
+  deterministic:                # λ from the pairs agreeing on all keys of one of these…
+    - {name: same number, keys: [number]}
+  recall: 0.6                   # …which find this share of the true matches (default 0.7)
+  u_random_pairs: 1000000       # random pairs for u (default 1,000,000, or all pairs when fewer)
+  max_iterations: 50            # EM iterations per session (default 50)
+  seed: 1                       # of the random pairs (default 1)
+` + "```" + `
+
+- ` + "`training.rules`" + `: the blocking rules whose pairs train m, one EM session
+  each (default: every rule). Name rules whose keys leave out different
+  fields, so that every comparison is estimated by some session.
+- ` + "`training.deterministic`" + ` and ` + "`training.recall`" + `: when given, λ is the
+  number of pairs agreeing on all keys of some deterministic rule (taken
+  as matches: write only rules that are nearly always right, such as a
+  valid identification number) divided by ` + "`recall`" + `, the share of all true
+  matches you believe they find; EM's λ is then only checked against it.
+  Without them, λ comes from EM, bounded as above.
+- ` + "`training.prior`" + `: global (default; λ among all pairs) or blocked.
 `)
 	return b.String()
 }
