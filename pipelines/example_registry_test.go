@@ -43,3 +43,38 @@ func ExampleOpenRegistry() {
 	// 1 true true
 	// split decision:d1
 }
+
+// The match stage hands the registry linker the records it has already
+// encoded for its output (schemas.EncodeRecords of consecutive runs, in
+// order), so that the changelog carries the same bytes instead of a
+// second encoding; the result is Link's.
+func ExampleRegistryLinker_LinkChunks() {
+	dir, _ := os.MkdirTemp("", "registry")
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	l, _, err := pipelines.OpenRegistry(ctx, pipelines.RegistryConfig{Dir: dir})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer l.Close()
+	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b := a
+	b.RecordID, b.FullName = "f2/7", "NGUYEN THI THU HA"
+	recs := []schemas.Record{a, b}
+	chunk, err := schemas.EncodeRecords(recs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var linker pipelines.ChunkLinker = l
+	res, err := linker.LinkChunks(ctx, recs, [][]byte{chunk})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(res.Persons), res.Links[0].PersonID == res.Links[1].PersonID)
+	// Output:
+	// 1 true
+}

@@ -1,0 +1,153 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// slowLinker is KeyLinker taking a while per micro-batch, so that a
+// backlog builds up behind it; it notes the size of each micro-batch.
+type slowLinker struct {
+	KeyLinker
+	delay time.Duration
+	mu    sync.Mutex
+	sizes []int
+}
+
+func (l *slowLinker) Link(ctx context.Context, recs []schemas.Record) (LinkResult, error) {
+	time.Sleep(l.delay)
+	l.mu.Lock()
+	l.sizes = append(l.sizes, len(recs))
+	l.mu.Unlock()
+	return l.KeyLinker.Link(ctx, recs)
+}
+
+// orderWriter notes, for each write, the record ids it carried.
+type orderWriter struct {
+	mu      sync.Mutex
+	written map[string]int // record id → the event index of its write
+	events  *[]string
+}
+
+func (w *orderWriter) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, m := range msgs {
+		if kindOf(m) != KindRecords {
+			continue
+		}
+		rs, err := schemas.DecodeRecords(m.Value)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			w.written[r.RecordID] = len(*w.events)
+		}
+	}
+	*w.events = append(*w.events, "write")
+	return nil
+}
+
+// The match stage prepares the next micro-batch while it links one: with
+// a backlog (a linker slower than the input) its micro-batches gather
+// several messages, up to MaxRecords; still every message is committed
+// only after the records it carried were written, in offset order, each
+// record linked once.
+func TestMatchPreparesAheadAndCommitsAfterWrite(t *testing.T) {
+	const msgs, per = 12, 5
+	var events []string
+	var in []kafka.Message
+	ids := map[int64][]string{}
+	for o := range int64(msgs) {
+		var recs []schemas.Record
+		for i := range per {
+			id := fmt.Sprintf("r%02d-%d", o, i)
+			recs = append(recs, schemas.Record{RecordID: id, FullName: "Nguyễn Văn An", BirthYear: 1990, Sex: "M", IDNumber: fmt.Sprintf("0010900%05d", o*per+int64(i))})
+			ids[o] = append(ids[o], id)
+		}
+		b, err := schemas.EncodeRecords(recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = append(in, kafka.Message{Topic: TopicRecords, Offset: o, Value: b})
+	}
+	r := &memReader{msgs: in, events: &events}
+	w := &orderWriter{written: map[string]int{}, events: &events}
+	l := &slowLinker{delay: 50 * time.Millisecond}
+	st := new(MatchStats)
+	// Commits are noted with the offsets they carry.
+	cr := &commitOrder{memReader: r}
+	runUntil(t, func(ctx context.Context) error {
+		return Match(ctx, cr, w, l, nil, MatchConfig{MaxRecords: 4 * per, MaxWait: time.Second}, st)
+	}, func() bool { return st.Records.Load() >= msgs*per })
+
+	if got := st.Records.Load(); got != msgs*per {
+		t.Fatalf("linked %d records, want %d", got, msgs*per)
+	}
+	total, most := 0, 0
+	for _, n := range l.sizes {
+		total += n
+		most = max(most, n)
+		if n > 4*per {
+			t.Errorf("a micro-batch of %d records, more than MaxRecords %d", n, 4*per)
+		}
+	}
+	if total != msgs*per {
+		t.Errorf("the linker saw %d records, want each of the %d once", total, msgs*per)
+	}
+	if most < 2*per {
+		t.Errorf("micro-batches %v: with a backlog behind a slow linker, want some gathering several messages", l.sizes)
+	}
+	// Every message committed once, in order, after its records were written.
+	if len(cr.commits) != msgs {
+		t.Fatalf("committed offsets %v, want each of the %d messages once", cr.offsets(), msgs)
+	}
+	for i, c := range cr.commits {
+		if c.offset != int64(i) {
+			t.Fatalf("committed offsets %v, want 0..%d in order", cr.offsets(), msgs-1)
+		}
+		for _, id := range ids[c.offset] {
+			at, ok := w.written[id]
+			if !ok || at >= c.event {
+				t.Fatalf("message %d committed (event %d) before its record %s was written (event %d, written %v)", c.offset, c.event, id, at, ok)
+			}
+		}
+	}
+}
+
+// commitOrder notes each committed offset and the event index of its
+// commit.
+type commitOrder struct {
+	*memReader
+	commits []struct {
+		offset int64
+		event  int
+	}
+}
+
+func (c *commitOrder) CommitMessages(ctx context.Context, msgs ...kafka.Message) error {
+	c.mu.Lock()
+	at := len(*c.events)
+	for _, m := range msgs {
+		c.commits = append(c.commits, struct {
+			offset int64
+			event  int
+		}{m.Offset, at})
+	}
+	c.mu.Unlock()
+	return c.memReader.CommitMessages(ctx, msgs...)
+}
+
+func (c *commitOrder) offsets() []int64 {
+	var o []int64
+	for _, x := range c.commits {
+		o = append(o, x.offset)
+	}
+	return o
+}
