@@ -76,7 +76,9 @@ input first. Values are masked unless --unmasked.`,
 // digits or more as vn.MaskID does ("0010******45"), e-mail addresses to
 // the first letter of the user and of the domain ("l***@g***.info"), any
 // other value mixing letters and digits (a user name, an address line) to
-// each word's first letter, names as vn.MaskName does. Shown in full: dates
+// each word's first letter, given names (a comparison named first, given,
+// middle) to initials, other names (full_name, last, surname, …) as
+// vn.MaskName does (the family name and initials). Shown in full: dates
 // and short codes (soundex R163, a postcode, a year) — at most 8 characters
 // without separators, at least half of them digits — and values of other
 // comparisons without digits (a city, a sex).
@@ -106,10 +108,50 @@ func mask(comparison, v string) string {
 		return v // dates, codes, short numbers
 	case digits > 0:
 		return maskWords(v)
-	case strings.Contains(comparison, "name") || comparison == "parents":
+	case isGivenNameComparison(comparison):
+		return initials(v)
+	case isNameComparison(comparison):
 		return vn.MaskName(v)
 	}
 	return v
+}
+
+// isGivenNameComparison says whether comparison compares given (first,
+// middle) names: shown as initials, so that beside a surname shown in full
+// no full name appears.
+func isGivenNameComparison(comparison string) bool {
+	c := strings.ToLower(comparison)
+	for _, w := range []string{"first", "given", "middle", "forename"} {
+		if strings.Contains(c, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// initials reduces each word to its first letter: "Anna Maria" → "A. M.".
+func initials(v string) string {
+	words := strings.Fields(v)
+	for i, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		words[i] = string(r) + "."
+	}
+	return strings.Join(words, " ")
+}
+
+// nameWords are the words of a comparison's name that say it compares
+// people's names (any settings file's: "first", "last", "surname").
+var nameWords = []string{"name", "first", "last", "surname", "given", "family", "middle", "forename", "parents", "father", "mother", "spouse"}
+
+// isNameComparison says whether comparison compares a person's names.
+func isNameComparison(comparison string) bool {
+	c := strings.ToLower(comparison)
+	for _, w := range nameWords {
+		if strings.Contains(c, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // maskWords keeps the first letter of each word and stars the rest:

@@ -29,6 +29,10 @@ func TestMask(t *testing.T) {
 		{"sex", "F", "F"},
 		{"city", "Hanoi", "Hanoi"},
 		{"full_name", "Nguyễn Văn An", "Nguyễn V. A."},
+		{"last", "Jones Smith", "Jones S."},
+		{"first", "Anna Maria", "A. M."},
+		{"given_name", "An", "A."},
+		{"surname", "Weiß Müller", "Weiß M."},
 		{"name", "", ""},
 	} {
 		if got := mask(c.comparison, c.in); got != c.want {
