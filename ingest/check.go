@@ -41,7 +41,8 @@ func (d Description) Check() error {
 		}
 		errs = append(errs, fmt.Errorf("%s: %s, so its %d rows were not read%s; expected a row naming the columns, with a name column "+
 			"(\"Họ và tên\", \"Họ tên\", or \"Họ\" and \"Tên\") and others such as \"Ngày sinh\", \"Giới tính\", \"Số CCCD\"; "+
-			"if the list has no such row, name its columns in a mapping file and pass --mapping FILE: %w", where, l.Problem, l.ByKind[SkipNoHeader], first, ErrNoHeader))
+			"if the list has no such row, name its columns in a mapping file and pass --mapping FILE "+
+			"(dancu link and train: a mapping naming the record id column, see \"Reading your CSV\" in dancu settings doc): %w", where, l.Problem, l.ByKind[SkipNoHeader], first, ErrNoHeader))
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
@@ -71,5 +72,6 @@ func (d Description) Check() error {
 		}
 	}
 	return fmt.Errorf("%s: nothing to import: %s; expected a list with a header row (\"Họ và tên\", \"Ngày sinh\", …) and one person per row below it "+
-		"(for a layout that is not recognised, name its columns in a mapping file and pass --mapping FILE): %w", d.File, why, ErrNoData)
+		"(for a layout that is not recognised, name its columns in a mapping file and pass --mapping FILE; "+
+		"dancu link and train: a mapping naming the record id column, see \"Reading your CSV\" in dancu settings doc): %w", d.File, why, ErrNoData)
 }
