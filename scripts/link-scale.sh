@@ -9,7 +9,8 @@
 # 400, so the heap grows toward the limit and peak RSS says more about
 # the limit than about the live heap, printed after the last GC) under
 # /usr/bin/time, scores the clusters with `dancu eval` and deletes
-# the set (KEEP=1 keeps it; PER sets the persons per unit). It prints, per size, the link's wall time,
+# the set (KEEP=1 keeps it, and REUSE=1 links a kept set of the same size
+# again instead of generating it; PER sets the persons per unit). It prints, per size, the link's wall time,
 # CPU time, peak RSS, pairwise F1 and phases, then the 5M ÷ 1M and
 # 10M ÷ 5M time ratios beside the record ratios (linear: equal).
 #
@@ -26,8 +27,14 @@ mkdir -p "$work"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 for n in $sizes; do
 	dir=$work/g${n}m
-	rm -rf "$dir"
-	"$dancu" gen --persons $((${PER:-552000} * n)) --seed 11 --formats csv --out "$dir" >"$work/gen-$n.log" 2>&1
+	persons=$((${PER:-552000} * n))
+	if [ "${REUSE:-}" = 1 ] && [ -s "$dir/truth.csv" ] && [ "$(cat "$dir/.persons" 2>/dev/null)" = "$persons" ]; then
+		echo "${n}M: reusing the set in $dir"
+	else
+		rm -rf "$dir"
+		"$dancu" gen --persons "$persons" --seed 11 --formats csv --out "$dir" >"$work/gen-$n.log" 2>&1
+		echo "$persons" >"$dir/.persons"
+	fi
 	a=$dir/danhsach_20240501.csv
 	b=$dir/danhsach_20251001.csv
 	limit=${LIMIT:-$(((1536 * n + 1536) > 12288 ? 12288 : 1536 * n + 1536))MiB}
