@@ -29,12 +29,13 @@ type csvReader struct {
 	r       *csv.Reader
 	started bool
 	done    bool
-	n       int // rows yielded (records and blank lines)
-	recs    int // records read
-	lastErr int // record number of the last parse error, to stop on a loop
-	line    int // next physical line expected (1-based)
-	gap     int // blank lines still to yield before pending
-	pending *rawRow
+	n       int    // rows yielded (records and blank lines)
+	recs    int    // records read
+	lastErr int    // record number of the last parse error, to stop on a loop
+	line    int    // next physical line expected (1-based)
+	gap     int    // blank lines still to yield before pending
+	pending rawRow // the row read, yielded after the gap, when hasPend
+	hasPend bool
 	read    atomic.Int64 // bytes of the file read, for Progress
 	size    int64        // bytes of the file
 }
@@ -164,9 +165,9 @@ func (c *csvReader) nextRow() (rawRow, bool, error) {
 		c.n++
 		return rawRow{num: c.n}, true, nil
 	}
-	if c.pending != nil {
-		r := *c.pending
-		c.pending = nil
+	if c.hasPend {
+		r := c.pending
+		c.pending, c.hasPend = rawRow{}, false
 		c.n++
 		r.num = c.n
 		if r.err != nil {
@@ -213,7 +214,7 @@ func (c *csvReader) queue(start, end int, r rawRow) {
 		c.gap = start - c.line
 	}
 	c.line = max(end, start) + 1
-	c.pending = &r
+	c.pending, c.hasPend = r, true
 }
 
 func (c *csvReader) fonts(int) map[cellPos]string { return nil }

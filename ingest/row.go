@@ -367,6 +367,9 @@ func isNumeric(s string) bool {
 			return false
 		}
 	}
+	if strings.Count(s, ".") > 1 { // 19.08.1989: one decimal point at most
+		return false
+	}
 	_, err := strconv.ParseFloat(s, 64)
 	return err == nil && !strings.ContainsAny(s, "xXnN")
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -61,10 +62,23 @@ func (d Date) ISO() string {
 	put(0, d.Year, 4)
 	switch d.Precision {
 	case PrecisionDay:
+		// a full date of MinYear–MaxYear is made once and then shared
+		// (strings are immutable): a list's birth dates repeat
+		k := -1
+		if d.Year >= MinYear && d.Year <= MaxYear && d.Month >= 1 && d.Month <= 12 && d.Day >= 1 && d.Day <= 31 {
+			k = ((d.Year-MinYear)*12+d.Month-1)*31 + d.Day - 1
+			if p := isoDays[k].Load(); p != nil {
+				return *p
+			}
+		}
 		b[4], b[7] = '-', '-'
 		put(5, d.Month, 2)
 		put(8, d.Day, 2)
-		return string(b[:10])
+		iso := string(b[:10])
+		if k >= 0 {
+			isoDays[k].Store(&iso)
+		}
+		return iso
 	case PrecisionMonth:
 		b[4] = '-'
 		put(5, d.Month, 2)
@@ -74,6 +88,10 @@ func (d Date) ISO() string {
 	}
 	return ""
 }
+
+// isoDays holds the ISO text of the full dates ISO has made, by day of
+// MinYear–MaxYear (31 slots a month; 900 KB of pointers).
+var isoDays [(MaxYear - MinYear + 1) * 12 * 31]atomic.Pointer[string]
 
 func (d Date) isoFmt() string {
 	switch d.Precision {

@@ -3,6 +3,7 @@ package vietnamese
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/dancu-vn/dancu/address"
@@ -289,8 +290,47 @@ func (a *Adapter) derive(f *vnFields) {
 	d[fFather] = vn.Fold(r.FatherName)
 	d[fMother] = vn.Fold(r.MotherName)
 	d[fSpouse] = vn.Fold(r.SpouseName)
-	d[fEthnicity] = vn.Fold(r.Ethnicity)
+	d[fEthnicity] = foldEthnicity(r.Ethnicity)
 	d[fSex] = r.Sex
+}
+
+// ethnicFolds holds vn.Fold of the ethnicity cells seen, a map never
+// changed once published (a new value publishes a copy): a list writes a
+// few dozen ethnicities, and folding one allocated on every record.
+var ethnicFolds atomic.Pointer[map[string]string]
+
+// ethnicFoldsMax bounds ethnicFolds, so that a column of junk cannot
+// grow it: past it, values are folded each time.
+const ethnicFoldsMax = 256
+
+// foldEthnicity is vn.Fold(s), remembered in ethnicFolds.
+func foldEthnicity(s string) string {
+	if s == "" {
+		return ""
+	}
+	m := ethnicFolds.Load()
+	if m != nil {
+		if f, ok := (*m)[s]; ok {
+			return f
+		}
+	}
+	f := vn.Fold(s)
+	if m == nil || len(*m) < ethnicFoldsMax {
+		next := make(map[string]string, 1+len(mapOrNil(m)))
+		for k, v := range mapOrNil(m) {
+			next[k] = v
+		}
+		next[strings.Clone(s)] = f           // not a slice of the whole source line
+		ethnicFolds.CompareAndSwap(m, &next) // another goroutine's copy may win: either is right
+	}
+	return f
+}
+
+func mapOrNil(m *map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	return *m
 }
 
 // nameFields are the fields derived from a full name, in the order of
