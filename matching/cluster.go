@@ -3,6 +3,7 @@ package matching
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 
@@ -358,6 +359,9 @@ type averageLinkage struct {
 	// blank): the cross pairs averaged are those agreeing on every key of
 	// some rule — the pairs the settings compare.
 	keys [][]uint64
+	// recall is training's estimate of the share of matching pairs some
+	// rule proposes (Model.BlockingRecall; 0 when not estimated).
+	recall float64
 }
 
 func newAverageLinkage(f *Frame, s *settings.Settings) (*averageLinkage, error) {
@@ -369,7 +373,8 @@ func newAverageLinkage(f *Frame, s *settings.Settings) (*averageLinkage, error) 
 		return nil, err
 	}
 	al := &averageLinkage{f: f, linkType: s.LinkType, c: c, ws: newWeights(c, s.Model, s.Training.Prior),
-		g: make([]uint8, len(c.comps)), members: map[int32][]int32{}, means: map[[4]int32]float64{}}
+		g: make([]uint8, len(c.comps)), members: map[int32][]int32{}, means: map[[4]int32]float64{},
+		recall: s.Model.BlockingRecall}
 	for _, r := range s.Blocking {
 		parts, err := f.keyParts(r.Keys)
 		if err != nil {
@@ -395,16 +400,17 @@ func (a *averageLinkage) size(root int32) int { return len(a.rows(root)) }
 
 // mean returns the mean match probability over the pairs across the
 // clusters of roots ra and rb that the link type allows and some
-// blocking rule proposes (1 when there are none; 0 when fewer than half
-// of the cross pairs the link type allows are proposed). A cross pair no
+// blocking rule proposes (1 when there are none; 0 when fewer of the
+// cross pairs the link type allows are proposed than one person's
+// records could have: enoughCompared). A cross pair no
 // rule proposes — two records of one person that share no key: in files
 // where a quarter of each field is wrong or blank, one pair in sixteen
 // agrees on nothing — is left out: the settings do not compare such
 // pairs, and counted at the model's near-zero probability it vetoed
 // joins the compared pairs support (issue 12). But when most cross pairs
-// share no key, the two clusters are not one person's records (blocking
-// proposes 0.84 of the pairs of one person even in that noisiest file)
-// but people a chain of links joined, and the join is refused.
+// share no key, and more than blocking's recall makes likely for one
+// person's records (enoughCompared), the two clusters are people a chain
+// of links joined, and the join is refused.
 func (a *averageLinkage) mean(ra, rb int32) float64 {
 	if rb < ra {
 		ra, rb = rb, ra
@@ -441,12 +447,54 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 	if all == 0 {
 		return 1
 	}
-	if 2*n < all {
-		// Most cross pairs share no key: records of one person share one
-		// in most pairs, so these are people a chain of links joined.
+	if n == 0 || !a.enoughCompared(n, all) {
 		return 0
 	}
 	return sum / float64(n)
+}
+
+// chainAlpha is the significance of enoughCompared's test: a small join
+// of one person's records is refused by chance once in a hundred times
+// (fixed before it was first run).
+const chainAlpha = 0.01
+
+// enoughCompared reports whether n compared cross pairs out of all are
+// as many as one person's records could have. At least half of them
+// always are: records of one person share a key in most pairs, so a join
+// most of whose cross pairs share none is people a chain of links joined.
+// Fewer than half are enough when, blocking proposing a share recall of a
+// person's pairs (training's estimate), so few would still come about by
+// chance (binomial(all, recall), chance at least chainAlpha): that lets a
+// noisy record join a person of three through one compared pair of three
+// (chance 0.09 at recall 0.82), which half refused, while a join of six
+// records with six through 5 of their 36 cross pairs stays refused
+// (chance 1e-10). The binomial alone, which would also refuse joins with
+// more than half compared but fewer than recall says (18 of 36 at 0.82),
+// was tried on the development sets and lowered the Vietnamese ones:
+// a person's unproposed pairs are not independent (one noisy record
+// misses its keys with all the others), and at recall 0.99 the test asks
+// nearly all. Without an estimate (one rule), half must be compared.
+func (a *averageLinkage) enoughCompared(n, all int) bool {
+	if 2*n >= all {
+		return true
+	}
+	if a.recall <= 0 || a.recall >= 1 {
+		return false
+	}
+	return binomialCDF(n, all, a.recall) >= chainAlpha
+}
+
+// binomialCDF returns P(X ≤ k) for X binomial with n trials of
+// probability p (0 < p < 1).
+func binomialCDF(k, n int, p float64) float64 {
+	lgn, _ := math.Lgamma(float64(n + 1))
+	var sum float64
+	for i := 0; i <= k && i <= n; i++ {
+		lgi, _ := math.Lgamma(float64(i + 1))
+		lgr, _ := math.Lgamma(float64(n - i + 1))
+		sum += math.Exp(lgn - lgi - lgr + float64(i)*math.Log(p) + float64(n-i)*math.Log1p(-p))
+	}
+	return sum
 }
 
 // compared reports whether rows p and q agree on every key of some

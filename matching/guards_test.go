@@ -61,7 +61,8 @@ guards:
 // cross pairs some blocking rule proposes and leaves out those no rule
 // proposes (two records of one person sharing no key), which the model
 // scores near 0 whatever the rest of the cluster says — unless most cross
-// pairs share no key (a chain), when the mean is 0. On fake_1000's
+// pairs share no key, more than one person's records would by chance (a
+// chain), when the mean is 0. On fake_1000's
 // profile (dev seed 403) it finds a person with a record sharing no key
 // with one of the others, and checks the mean against both averages; and
 // a cluster against a record sharing no key with most of it.
@@ -120,10 +121,17 @@ func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 		if math.Abs(got-want) > 1e-9 {
 			t.Fatalf("person of rows %v: mean %.4f, want %.4f over the %d compared cross pairs (%.4f over all %d)", rows, got, want, nCmp, old, nAll)
 		}
-		// Against a record sharing a key with fewer than half of the
-		// cluster's rows, the mean is 0 whatever the compared pairs say.
+		// Against a record sharing a key with so few of the cluster's rows
+		// that one person's records would seldom (enoughCompared), the
+		// mean is 0 whatever the compared pairs say; against one sharing
+		// a key with fewer than half of them but not that few, it is the
+		// compared pairs' mean.
+		if a.recall <= 0 {
+			t.Fatal("training gave no estimate of blocking recall")
+		}
 		members := rows[:len(rows)-1]
-		for x := int32(0); x < int32(f.Len()); x++ {
+		refused, kept := false, false
+		for x := int32(0); x < int32(f.Len()) && !(refused && kept); x++ {
 			if slices.Contains(rows, x) {
 				continue
 			}
@@ -133,14 +141,58 @@ func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 					n++
 				}
 			}
-			if n > 0 && 2*n < len(members) {
-				if got := a.mean(rows[0], x); got != 0 {
+			if n == 0 || 2*n >= len(members) {
+				continue
+			}
+			got := a.mean(rows[0], x)
+			if !a.enoughCompared(n, len(members)) {
+				refused = true
+				if got != 0 {
 					t.Errorf("row %d shares keys with %d of the %d rows of the cluster: mean %.4f, want 0", x, n, len(members), got)
 				}
-				return
+			} else if got == 0 {
+				kept = true
+				t.Errorf("row %d shares keys with %d of the %d rows of the cluster, as one person's records could (recall %.2f): mean 0", x, n, len(members), a.recall)
+			} else {
+				kept = true
 			}
 		}
-		t.Fatal("no record sharing a key with fewer than half of the cluster")
+		if refused && kept {
+			return
+		}
 	}
-	t.Fatal("no person with a record sharing no blocking key with another")
+	t.Fatal("no person with a record sharing no blocking key with another, and records sharing a key with fewer than half of the others' rows, as one person's could and could not")
+}
+
+// TestEnoughCompared: half the cross pairs compared is always enough;
+// at a blocking recall of 0.82 a record also joins a person of three
+// through one compared pair of three (chance 0.09), which half refused,
+// and six records join six through 17 of their 36 cross pairs only when
+// half are (chance 3e-6 at 0.82); at a recall of 0.99 one of three is
+// refused; without an estimate half is asked.
+func TestEnoughCompared(t *testing.T) {
+	if got := binomialCDF(1, 3, 0.5); math.Abs(got-0.5) > 1e-12 {
+		t.Errorf("P(X ≤ 1), X ~ B(3, 0.5) = %v, want 0.5", got)
+	}
+	if got := binomialCDF(0, 3, 0.5); math.Abs(got-0.125) > 1e-12 {
+		t.Errorf("P(X ≤ 0), X ~ B(3, 0.5) = %v, want 0.125", got)
+	}
+	if got := binomialCDF(36, 36, 0.82); math.Abs(got-1) > 1e-9 {
+		t.Errorf("P(X ≤ 36), X ~ B(36, 0.82) = %v, want 1", got)
+	}
+	for _, c := range []struct {
+		recall float64
+		n, all int
+		want   bool
+	}{
+		{0.82, 1, 3, true}, {0.82, 2, 4, true}, {0.82, 1, 6, false}, {0.82, 17, 36, false},
+		{0.82, 18, 36, true}, {0.82, 5, 36, false},
+		{0.99, 1, 3, false}, {0.99, 2, 4, true}, {0.99, 18, 36, true},
+		{0, 18, 36, true}, {0, 1, 3, false}, {0, 17, 36, false},
+	} {
+		a := &averageLinkage{recall: c.recall}
+		if got := a.enoughCompared(c.n, c.all); got != c.want {
+			t.Errorf("recall %.2f, %d compared of %d: %v, want %v", c.recall, c.n, c.all, got, c.want)
+		}
+	}
 }

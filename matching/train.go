@@ -620,6 +620,9 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 			}
 		}
 	}
+	if rep.Coverage != nil {
+		model.BlockingRecall = rep.Coverage.Recall
+	}
 	// Guards the data does not keep to are widened (guards_fit.go).
 	model.Guards = fitGuards(f, c, bs, s, model, rep.UnionPairs, keep)
 	rep.Guards = model.Guards

@@ -381,6 +381,12 @@ type Model struct {
 	// pairs the other comparisons call matches would break is widened to
 	// the span those matches keep to (Settings.EffectiveGuards).
 	Guards []GuardFit `json:"guards,omitempty" yaml:"guards,omitempty"`
+	// BlockingRecall is training's estimate of the share of matching
+	// pairs some blocking rule proposes (0 when not estimated: one rule).
+	// Clustering lets a join through with fewer than half its cross pairs
+	// sharing a key when one person's records could have so few at that
+	// share (matching's average linkage; a chain of people has fewer).
+	BlockingRecall float64 `json:"blocking_recall,omitempty" yaml:"blocking_recall,omitempty"`
 	// TermFrequencies, when set (matching.FreezeTermFrequencies), are the frozen
 	// frequencies of values in the columns comparisons adjust on (column
 	// → value → share of records); values not listed have TermFloor.
