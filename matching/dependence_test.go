@@ -131,12 +131,15 @@ func containsLine(s, sub string) bool {
 // and 20,000 records with the shipped settings and the common
 // clustering: pairwise F1 must stay within a band of 0.03 (issue 12,
 // point 2: a linkage rule whose result does not depend on data size for
-// a fixed per-record duplicate rate). The band and seed were fixed before
-// this seed was first run. It does not hold: seed 501 gave 0.9285,
-// 0.8961, 0.8834 (spread 0.045) in the fourth round and 0.9314, 0.8975,
-// 0.8928 (0.039) with the fifth round's linkage over compared pairs
-// (RESULTS.md; over dev seeds the expected spread is about 0.031). It takes
-// about 20 s and runs with DANCU_SIZE=1.
+// a fixed per-record duplicate rate). The band was fixed before seed 501
+// was first run: it gave 0.9285, 0.8961, 0.8834 (spread 0.045) in the
+// fourth round and 0.9314, 0.8975, 0.8928 (0.039) with the fifth round's
+// linkage over compared pairs (RESULTS.md; over dev seeds the expected
+// spread is about 0.031). In the sixth round the seed was changed to 601,
+// never run before, before running it once with the round's final engine
+// (small joins through few compared pairs): 0.9532, 0.9179, 0.8982
+// (spread 0.055 — does not hold). It takes about 20 s and runs with
+// DANCU_SIZE=1.
 func TestLinkageDoesNotDependOnSize(t *testing.T) {
 	if os.Getenv("DANCU_SIZE") == "" {
 		t.Skip("set DANCU_SIZE=1 (about 20 s)")
@@ -144,7 +147,7 @@ func TestLinkageDoesNotDependOnSize(t *testing.T) {
 	const band = 0.03
 	lo, hi := 1.0, 0.0
 	for _, people := range []int{250, 1250, 5000} {
-		s, f, ps := fakeStyleFrame(t, people, 501)
+		s, f, ps := fakeStyleFrame(t, people, 601)
 		res, err := Link(context.Background(), f, s)
 		if err != nil {
 			t.Fatal(err)
