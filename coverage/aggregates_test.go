@@ -212,14 +212,14 @@ func recordTracker(conn driver.Conn) *registry.RecordCoverageTracker {
 func write(t *testing.T, conn driver.Conn, recs []schemas.Record, persons []schemas.Person) {
 	t.Helper()
 	s := &pipelines.ClickHouseSink{Conn: conn}
-	deltas := tracker(conn).Deltas(persons)
+	deltas, sums := registry.SumPersonDeltas(tracker(conn).Deltas(persons))
 	rdeltas := recordTracker(conn).Deltas(recs, time.Now())
-	replay, rreplay := slices.Clone(deltas), slices.Clone(rdeltas)
-	if err := s.Write(context.Background(), &pipelines.Batch{Records: recs, Persons: persons, PersonDeltas: deltas, RecordDeltas: rdeltas}); err != nil {
+	replay, sreplay, rreplay := slices.Clone(deltas), slices.Clone(sums), slices.Clone(rdeltas)
+	if err := s.Write(context.Background(), &pipelines.Batch{Records: recs, Persons: persons, PersonDeltas: deltas, PersonDeltaSums: sums, RecordDeltas: rdeltas}); err != nil {
 		t.Fatal(err)
 	}
-	if len(replay) > 0 || len(rreplay) > 0 {
-		if err := s.Write(context.Background(), &pipelines.Batch{PersonDeltas: replay, RecordDeltas: rreplay}); err != nil {
+	if len(replay) > 0 || len(sreplay) > 0 || len(rreplay) > 0 {
+		if err := s.Write(context.Background(), &pipelines.Batch{PersonDeltas: replay, PersonDeltaSums: sreplay, RecordDeltas: rreplay}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -437,7 +437,8 @@ func TestConflictsByUnit(t *testing.T) {
 		conflict("c3", "01", "open", "pB"),          // Hà Nội, commune of pB
 		conflict("c4", "40", "open", "pX"),          // person unknown: Nghệ An, unit unresolved
 	}
-	if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(context.Background(), &pipelines.Batch{Persons: ps, Conflicts: cs, PersonDeltas: tracker(conn).Deltas(ps)}); err != nil {
+	legacy, sums := registry.SumPersonDeltas(tracker(conn).Deltas(ps))
+	if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(context.Background(), &pipelines.Batch{Persons: ps, Conflicts: cs, PersonDeltas: legacy, PersonDeltaSums: sums}); err != nil {
 		t.Fatal(err)
 	}
 	type want struct {

@@ -3,12 +3,16 @@ package coverage_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/registry"
@@ -41,9 +45,10 @@ func TestAggregatesFromRegistryDeltas(t *testing.T) {
 	var deltas int
 	load := func(step string, recs []schemas.Record, out *registry.Output) {
 		t.Helper()
-		deltas += len(out.Deltas)
+		deltas += len(out.Deltas) + len(out.PersonDeltaSums)
 		b := &pipelines.Batch{Records: recs, Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts,
-			PersonEvents: out.Events, PersonDeltas: slices.Clone(out.Deltas), RecordDeltas: slices.Clone(out.RecordDeltas)}
+			PersonEvents: out.Events, PersonDeltas: slices.Clone(out.Deltas), RecordDeltas: slices.Clone(out.RecordDeltas),
+			PersonDeltaSums: slices.Clone(out.PersonDeltaSums)}
 		if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(ctx, b); err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
@@ -110,26 +115,40 @@ func TestAggregatesFromRegistryDeltas(t *testing.T) {
 		b3 = append(b3, r)
 	}
 	out1 := add("first batch", b1)
-	if len(out1.Deltas) == 0 {
+	if len(out1.PersonDeltaSums) == 0 {
 		t.Fatal("first batch: no deltas")
 	}
 	load("the first batch's output written again (replay)", b1, out1)
-	add("second batch", b2)
+	out2 := add("second batch", b2)
 	again, err := reg.AddRecords(ctx, ad, b2) // the same batch again: the registry re-flushes its last output
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The kept output names its coverage rows, which are read again.
+	if !reflect.DeepEqual(again.RecordDeltas, out2.RecordDeltas) || !reflect.DeepEqual(again.PersonDeltaSums, out2.PersonDeltaSums) ||
+		len(out2.RecordDeltas) == 0 {
+		t.Errorf("re-flush: %d records' and %d persons' coverage rows, first %d and %d (or not the same)",
+			len(again.RecordDeltas), len(again.PersonDeltaSums), len(out2.RecordDeltas), len(out2.PersonDeltaSums))
+	}
 	load("second batch re-flushed", b2, again)
 	out3 := add("third batch (numbers for persons without)", b3)
-	if len(out3.Deltas) == 0 {
+	if len(out3.PersonDeltaSums) == 0 {
 		t.Error("third batch: no deltas, want the four persons moved to \"with a number\"")
 	}
+	again3, err := reg.AddRecords(ctx, ad, b3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again3.PersonDeltaSums, out3.PersonDeltaSums) || !reflect.DeepEqual(again3.RecordDeltas, out3.RecordDeltas) {
+		t.Errorf("re-flush of the third batch: %d persons' coverage rows, first %d (or not the same)", len(again3.PersonDeltaSums), len(out3.PersonDeltaSums))
+	}
 	redelivered := add("redelivery of the first batch", b1)
-	for _, d := range redelivered.Deltas {
-		if d.OldKnown != 0 {
-			t.Errorf("redelivery: delta %+v, want old_known = 0 (the load stage compares with person_state)", d)
-			break
-		}
+	// The persons' states name the batches that emitted them: a
+	// redelivery emits those batches' summed rows again (which the load
+	// stage already has), no per-person delta.
+	if len(redelivered.Deltas) != 0 || len(redelivered.PersonDeltaSums) == 0 {
+		t.Errorf("redelivery: %d per-person deltas and %d summed rows, want none and the earlier batches' rows again",
+			len(redelivered.Deltas), len(redelivered.PersonDeltaSums))
 	}
 	// The match stage stopped after the registry committed a batch and
 	// before its output was written; it then forms its next batch
@@ -205,8 +224,8 @@ func TestAggregatesFromRegistryDeltas(t *testing.T) {
 	if n := living(); n != 0 {
 		t.Errorf("after the redelivery %d of the %d persons the lost merge retired are still living in persons FINAL", n, len(retired))
 	}
-	if len(split.Deltas) == 0 || len(join.Deltas) == 0 {
-		t.Errorf("decisions: %d and %d deltas, want some for each", len(split.Deltas), len(join.Deltas))
+	if len(split.PersonDeltaSums) == 0 || len(join.PersonDeltaSums) == 0 {
+		t.Errorf("decisions: %d and %d deltas, want some for each", len(split.PersonDeltaSums), len(join.PersonDeltaSums))
 	}
 	var records, rkeys uint64
 	if err := conn.QueryRow(ctx, "SELECT toUInt64(sum(records)) FROM coverage_records").Scan(&records); err != nil {
@@ -220,7 +239,7 @@ func TestAggregatesFromRegistryDeltas(t *testing.T) {
 	if err := conn.QueryRow(ctx, "SELECT count() FROM persons FINAL WHERE merged_into = ''").Scan(&persons); err != nil {
 		t.Fatal(err)
 	}
-	if err := conn.QueryRow(ctx, "SELECT count() FROM person_delta_keys FINAL").Scan(&keys); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT (SELECT count() FROM person_delta_keys FINAL) + (SELECT count() FROM person_delta_sum_keys FINAL)").Scan(&keys); err != nil {
 		t.Fatal(err)
 	}
 	if persons < 8 || int(keys) >= deltas {
@@ -260,3 +279,120 @@ func fold(r rune) rune {
 }
 
 var _ driver.Conn // the helpers above take one
+
+// A database that dancu migrate brought to 0015, whose persons were
+// counted one delta each (person_deltas, as the registry emitted them
+// before 0016), is migrated to 0016 by the same code (chstore.Migrate
+// applies 0016 alone) and its aggregates stay equal to FINAL: after the
+// migration the summed rows count the changes of those persons (their
+// states known to the registry), and a person last emitted before 0016
+// and delivered again comes one by one (old_known = 0) and is compared
+// with person_state — including one whose last output before the
+// migration was lost.
+func TestAggregatesThroughMigration16(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	migs, err := schemas.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As dancu migrate of a release with migrations up to 0015 left it.
+	if err := conn.Exec(ctx, "CREATE TABLE schema_migrations (version UInt32, name String, applied_at DateTime64(3)) ENGINE = ReplacingMergeTree ORDER BY version"); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migs {
+		if m.Version > 15 {
+			continue
+		}
+		for _, st := range m.Statements {
+			if err := conn.Exec(ctx, st); err != nil {
+				t.Fatalf("%s: %v", m.Name, err)
+			}
+		}
+		if err := conn.Exec(ctx, "INSERT INTO schema_migrations VALUES (?, ?, now64(3))", uint32(m.Version), m.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr := tracker(conn) // the registry's states, kept across the upgrade
+	rtr := recordTracker(conn)
+	s := &pipelines.ClickHouseSink{Conn: conn}
+	at := func(month int) time.Time { return time.Date(2026, time.Month(month), 10, 0, 0, 0, 0, time.UTC) }
+	var recs []schemas.Record
+	var persons []schemas.Person
+	for i := 0; i < 12; i++ {
+		recs = append(recs, record(fmt.Sprintf("r%02d", i), places[i%len(places)], schemas.KindCSV, "", "", 3))
+	}
+	for i := 0; i < 6; i++ {
+		id := ""
+		if i%2 == 0 {
+			id = fmt.Sprintf("0010900%05d", i)
+		}
+		persons = append(persons, person(fmt.Sprintf("p%d", i), 1, places[i%len(places)], id, 2012+i, "", 3))
+	}
+	// Before 0016: one delta per person, into person_deltas.
+	if err := s.Write(ctx, &pipelines.Batch{Records: recs, Persons: persons, PersonDeltas: tr.Deltas(persons), RecordDeltas: rtr.Deltas(recs, at(3))}); err != nil {
+		t.Fatal(err)
+	}
+	check(t, conn, "at 0015")
+	// An output the registry emitted before 0016 that never reached
+	// ClickHouse: p5 moved (its state in the registry says so).
+	lost := persons[5]
+	lost.Version, lost.ProvinceCode, lost.CommuneCode, lost.NewProvinceCode, lost.NewCommuneCode, lost.UpdatedAt = 2, "01", "00004", "01", "00004", at(4)
+	tr.Deltas([]schemas.Person{lost})
+
+	applied, err := chstore.Migrate(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != 1 || !strings.HasPrefix(applied[0], "0016_") {
+		t.Fatalf("migrate from 0015 applied %v, want 0016 alone", applied)
+	}
+	check(t, conn, "after migrating to 0016")
+
+	// After: changes come summed (the states are known): a correction
+	// (p1 moves), a number (p3), a merge (p2 into p0), p4 as it was.
+	p1, p3, p2, p0, p4 := persons[1], persons[3], persons[2], persons[0], persons[4]
+	p1.Version, p1.ProvinceCode, p1.CommuneCode, p1.NewProvinceCode, p1.NewCommuneCode, p1.UpdatedAt = 3, "40", "17920", "40", "17920", at(5)
+	p3.Version, p3.IDNumber, p3.UpdatedAt = 3, "001090012345", at(5)
+	p2.Version, p2.MergedInto, p2.UpdatedAt = 3, "p0", at(5)
+	p0.Version, p0.UpdatedAt = 3, at(5)
+	legacy, sums := registry.SumPersonDeltas(tr.Deltas([]schemas.Person{p1, p3, p2, p0, p4}))
+	if len(legacy) != 0 || len(sums) == 0 {
+		t.Fatalf("after 0016: %d per-person deltas and %d summed rows, want none and some", len(legacy), len(sums))
+	}
+	corrected := recs[1]
+	corrected.PermProvinceCode, corrected.PermDistrictCode, corrected.PermCommuneCode, corrected.PermNewProvinceCode, corrected.PermNewCommuneCode = "40", "431", "17920", "40", "17920"
+	if err := s.Write(ctx, &pipelines.Batch{Records: []schemas.Record{corrected}, Persons: []schemas.Person{p1, p3, p2, p0, p4},
+		PersonDeltaSums: sums, RecordDeltas: rtr.Deltas([]schemas.Record{corrected}, at(5))}); err != nil {
+		t.Fatal(err)
+	}
+	check(t, conn, "correction, number and merge after 0016")
+	// The same rows again (a replay): nothing more.
+	if err := s.Write(ctx, &pipelines.Batch{PersonDeltaSums: slices.Clone(sums)}); err != nil {
+		t.Fatal(err)
+	}
+	check(t, conn, "replay after 0016")
+
+	// p5's records delivered again: its state was last emitted before
+	// 0016 (no batch named), so the registry emits its row with an
+	// old_known = 0 delta, which the load stage compares with
+	// person_state (still p5 as first counted): the lost move counts now,
+	// once; p4, delivered again too, changes nothing.
+	again := &registry.CoverageTracker{Legacy: true}
+	redelivered := again.Deltas([]schemas.Person{lost, p4})
+	if err := s.Write(ctx, &pipelines.Batch{Persons: []schemas.Person{lost, p4}, PersonDeltas: redelivered}); err != nil {
+		t.Fatal(err)
+	}
+	check(t, conn, "redelivery of persons last emitted before 0016")
+	var n int64
+	if err := conn.QueryRow(ctx, "SELECT toInt64(sum(persons)) FROM coverage_persons WHERE commune_code = '00004'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	var want int64
+	if err := conn.QueryRow(ctx, "SELECT toInt64(count()) FROM persons FINAL WHERE commune_code = '00004' AND merged_into = ''").Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	if n != want || want == 0 {
+		t.Errorf("commune 00004 counts %d persons, FINAL %d (the lost move of p5 must count once)", n, want)
+	}
+}

@@ -6,27 +6,29 @@
 //
 //	import → Kafka → match (registry) → Kafka → load → ClickHouse ─┬─ records, persons (ReplacingMergeTree by id)
 //	                                                               ├─ record_deltas (the registry's records' deltas, summed by unit per batch)
-//	                                                               ├─ person_deltas (the registry's ±1 per changed person)
+//	                                                               ├─ person_delta_sums (the registry's persons' deltas, summed likewise)
 //	                                                               └─ views on those inserts → coverage_records, coverage_persons, coverage_children
 //	                                                                    (SummingMergeTree of ±1 deltas by unit and month)
 //	                                                                         └─ coverage.Compute → table, CSV, JSON, SVG map, web page
 //
 // The aggregates are defined in schemas/migrations/0005_coverage.sql (and
-// 0008, 0009, 0011–0015: children apart, persons with only a CMND, the
-// persons' and then the records' deltas from the registry). No view
+// 0008, 0009, 0011–0016: children apart, persons with only a CMND, the
+// persons' and the records' deltas from the registry). No view
 // looks anything up on insert: the identity registry, which sees every
 // record it links and writes every person, keeps the coverage state it
 // last emitted for each record and each person (registry/coverage_deltas.go)
 // and emits what each batch changed. Records: per batch, ±1 deltas summed
 // by unit, source kind, source month and load month (schemas.RecordDelta):
 // a re-load adds nothing, an address correction moves a count from one
-// unit to another. Persons: one delta per changed person
-// (schemas.PersonDelta, the state after and the state last counted
-// before); merged persons stop counting. The load stage inserts each
-// delta once — by (batch, seq), remembered in record_delta_keys and
+// unit to another. Persons: likewise summed by unit, birth year and month
+// (schemas.PersonDeltaSum); merged persons stop counting; persons the
+// registry knew before it kept their state come one by one
+// (schemas.PersonDelta, into person_deltas) and the load stage compares
+// them with person_state. The load stage inserts each row once — by
+// (batch, seq), remembered in record_delta_keys, person_delta_sum_keys and
 // person_delta_keys — so replays, re-flushed batches and the rows the
-// registry emits again after an output that may have been lost count
-// once. Compute reads only those aggregates and the reference units
+// registry emits again when records come again (their batch's output may
+// have been lost) count once. Compute reads only those aggregates and the reference units
 // (internal/refdata), never FINAL over the records; rows for unresolved
 // addresses are reported, so rows always sum to the total. Rebuild
 // recomputes the aggregates from FINAL.

@@ -306,7 +306,8 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 	}
 
 	// Below the province, a conflict counts in the unit of its first
-	// person (person_state: its unit as last counted), when that person
+	// person (persons FINAL: its unit now; person_state is no longer kept
+	// for every person since migration 0016), when that person
 	// lies in the conflict's province; otherwise in the province's row of
 	// unresolved units. So a province's rows sum to its conflicts.
 	if opt.Level != Province {
@@ -457,7 +458,7 @@ func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols co
 	FROM (SELECT province_code, status, person_ids[1] AS pid FROM conflicts FINAL` + where + `) AS c
 	LEFT JOIN
 	(
-		SELECT person_id, province_code, new_province_code, commune_code, new_commune_code FROM person_state FINAL
+		SELECT person_id, province_code, new_province_code, commune_code, new_commune_code FROM persons FINAL
 		WHERE person_id IN (SELECT person_ids[1] FROM conflicts` + where + `)
 	) AS s ON s.person_id = c.pid
 	GROUP BY 1, 2, 3, 4`

@@ -21,11 +21,14 @@ type Batch struct {
 	// RecordDeltas are the registry's records' coverage deltas
 	// (record_deltas).
 	RecordDeltas []schemas.RecordDelta
+	// PersonDeltaSums are the registry's persons' coverage deltas summed
+	// by unit (person_delta_sums).
+	PersonDeltaSums []schemas.PersonDeltaSum
 }
 
 // Len is the number of rows of all kinds.
 func (b *Batch) Len() int {
-	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents) + len(b.PersonDeltas) + len(b.RecordDeltas)
+	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents) + len(b.PersonDeltas) + len(b.RecordDeltas) + len(b.PersonDeltaSums)
 }
 
 func (b *Batch) reset() { *b = Batch{} }
@@ -81,6 +84,10 @@ func (b *Batch) add(m kafka.Message) error {
 		var rs []schemas.RecordDelta
 		rs, err = schemas.DecodeRows[schemas.RecordDelta](m.Value)
 		b.RecordDeltas = append(b.RecordDeltas, rs...)
+	case KindPersonDeltaSums:
+		var rs []schemas.PersonDeltaSum
+		rs, err = schemas.DecodeRows[schemas.PersonDeltaSum](m.Value)
+		b.PersonDeltaSums = append(b.PersonDeltaSums, rs...)
 	default:
 		return fmt.Errorf("decode message %s/%d@%d: unknown kind %q", m.Topic, m.Partition, m.Offset, k)
 	}

@@ -36,6 +36,7 @@ func (b *Batch) lens() map[string]int {
 		KindRecords: len(b.Records), KindPersons: len(b.Persons), KindLinks: len(b.Links),
 		KindConflicts: len(b.Conflicts), KindRejects: len(b.Rejects), KindPersonEvents: len(b.PersonEvents),
 		KindPersonDeltas: len(b.PersonDeltas), KindRecordDeltas: len(b.RecordDeltas),
+		KindPersonDeltaSums: len(b.PersonDeltaSums),
 	}
 }
 
@@ -67,6 +68,9 @@ func (b *Batch) encodeRow(kind string, i int) (string, []byte, error) {
 	case KindRecordDeltas:
 		v, err := schemas.EncodeRows(b.RecordDeltas[i : i+1])
 		return fmt.Sprintf("%s/%d", b.RecordDeltas[i].Batch, b.RecordDeltas[i].Seq), v, err
+	case KindPersonDeltaSums:
+		v, err := schemas.EncodeRows(b.PersonDeltaSums[i : i+1])
+		return fmt.Sprintf("%s/%d", b.PersonDeltaSums[i].Batch, b.PersonDeltaSums[i].Seq), v, err
 	}
 	return "", nil, fmt.Errorf("encode row: unknown kind %q", kind)
 }

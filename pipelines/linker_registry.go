@@ -75,7 +75,7 @@ func (l *RegistryLinker) LinkChunks(ctx context.Context, recs []schemas.Record, 
 		}
 	}
 	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
-		RecordDeltas: out.RecordDeltas}, nil
+		RecordDeltas: out.RecordDeltas, PersonDeltaSums: out.PersonDeltaSums}, nil
 }
 
 // Decide applies a police decision to the registry, then writes it to
@@ -97,7 +97,8 @@ func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkRe
 			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
 		}
 	}
-	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas}, nil
+	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
+		PersonDeltaSums: out.PersonDeltaSums}, nil
 }
 
 // kindDecision marks a decision on the registry's changelog.

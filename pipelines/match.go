@@ -31,6 +31,9 @@ type LinkResult struct {
 	// RecordDeltas are the records' coverage deltas (registry), summed by
 	// unit.
 	RecordDeltas []schemas.RecordDelta
+	// PersonDeltaSums are the persons' coverage deltas (registry), summed
+	// by unit; Deltas then holds only those the load stage completes.
+	PersonDeltaSums []schemas.PersonDeltaSum
 }
 
 // Enricher normalises a record in place before linking (resolves address
@@ -323,7 +326,10 @@ func appendResult(out []kafka.Message, res LinkResult, n int) ([]kafka.Message, 
 	if out, err = appendChunks(out, KindPersonDeltas, res.Deltas, n, schemas.EncodeRows[schemas.PersonDelta]); err != nil {
 		return out, err
 	}
-	return appendChunks(out, KindRecordDeltas, res.RecordDeltas, n, schemas.EncodeRows[schemas.RecordDelta])
+	if out, err = appendChunks(out, KindRecordDeltas, res.RecordDeltas, n, schemas.EncodeRows[schemas.RecordDelta]); err != nil {
+		return out, err
+	}
+	return appendChunks(out, KindPersonDeltaSums, res.PersonDeltaSums, n, schemas.EncodeRows[schemas.PersonDeltaSum])
 }
 
 func appendChunks[T any](out []kafka.Message, kind string, rows []T, n int, enc func([]T) ([]byte, error)) ([]kafka.Message, error) {

@@ -94,6 +94,9 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	if err := s.insertRecordDeltas(ctx, b, in); err != nil {
 		return err
 	}
+	if err := s.insertPersonDeltaSums(ctx, b, in); err != nil {
+		return err
+	}
 	if len(in.rows) > 0 {
 		return &RefusedRows{Rows: in.rows}
 	}
@@ -456,61 +459,137 @@ func (s *ClickHouseSink) insertRecordDeltas(ctx context.Context, b *Batch, in *r
 	if len(b.RecordDeltas) == 0 {
 		return nil
 	}
-	type key struct {
-		batch string
-		seq   uint32
+	var err error
+	b.RecordDeltas, err = newRows(ctx, s, "record_delta_keys", b.RecordDeltas, func(d *schemas.RecordDelta) (string, uint32) { return d.Batch, d.Seq })
+	if err != nil {
+		return err
 	}
-	seen := map[key]bool{}
-	var batches []string
-	for _, d := range b.RecordDeltas {
-		seen[key{d.Batch, d.Seq}] = false
-		if len(batches) == 0 || batches[len(batches)-1] != d.Batch {
-			batches = append(batches, d.Batch)
-		}
-	}
-	slices.Sort(batches)
-	batches = slices.Compact(batches)
-	for lo := 0; lo < len(batches); lo += lookupChunk {
-		rows, err := s.Conn.Query(ctx, "SELECT batch, seq FROM record_delta_keys WHERE batch IN ("+quoteList(batches[lo:min(lo+lookupChunk, len(batches))])+")")
-		if err != nil {
-			return fmt.Errorf("read record_delta_keys: %w", err)
-		}
-		for rows.Next() {
-			var k key
-			if err := rows.Scan(&k.batch, &k.seq); err != nil {
-				rows.Close()
-				return fmt.Errorf("read record_delta_keys: %w", err)
-			}
-			if _, ok := seen[k]; ok {
-				seen[k] = true
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read record_delta_keys: %w", err)
-		}
-	}
-	keep := b.RecordDeltas[:0]
 	var legacy []string
 	for _, d := range b.RecordDeltas {
-		k := key{d.Batch, d.Seq}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true // a second copy in this batch goes too
 		if d.OldKnown == 0 {
 			legacy = append(legacy, d.RecordID)
 		}
-		keep = append(keep, d)
 	}
-	b.RecordDeltas = keep
 	if len(legacy) > 0 {
-		var err error
 		if b.RecordDeltas, err = s.fillOldRecords(ctx, b.RecordDeltas, legacy); err != nil {
 			return err
 		}
 	}
 	return s.insertRecordDeltaColumns(ctx, b.RecordDeltas, in)
+}
+
+// insertPersonDeltaSums inserts b.PersonDeltaSums into person_delta_sums
+// (migration 0016), whose views add them to coverage_persons and
+// coverage_children, after dropping those whose (batch, seq)
+// person_delta_sum_keys already holds or that appear twice in b.
+func (s *ClickHouseSink) insertPersonDeltaSums(ctx context.Context, b *Batch, in *refusals) error {
+	if len(b.PersonDeltaSums) == 0 {
+		return nil
+	}
+	var err error
+	b.PersonDeltaSums, err = newRows(ctx, s, "person_delta_sum_keys", b.PersonDeltaSums, func(d *schemas.PersonDeltaSum) (string, uint32) { return d.Batch, d.Seq })
+	if err != nil {
+		return err
+	}
+	rows := b.PersonDeltaSums
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(rows)
+	batch, seq, year := make([]string, n), make([]uint32, n), make([]uint16, n)
+	p, c, np, nc := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	month := make([]time.Time, n)
+	var counts [6][]uint32
+	for k := range counts {
+		counts[k] = make([]uint32, n)
+	}
+	for i, d := range rows {
+		batch[i], seq[i], p[i], c[i], np[i], nc[i], year[i], month[i] = d.Batch, d.Seq, d.ProvinceCode, d.CommuneCode, d.NewProvinceCode, d.NewCommuneCode, d.BirthYear, d.ChangeMonth
+		for k, v := range [6]uint32{d.Added, d.Removed, d.AddedWithID, d.RemovedWithID, d.AddedCMNDOnly, d.RemovedCMNDOnly} {
+			counts[k][i] = v
+		}
+	}
+	// In the order of the ch tags of schemas.PersonDeltaSum.
+	cols := []any{batch, seq, p, c, np, nc, year, month, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]}
+	return insertColumns(ctx, s, "person_delta_sums", KindPersonDeltaSums, personDeltaSumColumns, cols, rows, in)
+}
+
+var personDeltaSumColumns = schemas.Tags(schemas.PersonDeltaSum{})
+
+// insertColumns inserts rows, given as cols (one slice per column, in the
+// order of names), in one insert, without the per-row reflection of
+// AppendStruct; if the driver cannot convert a column or the engine
+// refuses the insert for its data, it inserts them again row by row
+// (insertRows), which isolates the refused rows.
+func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind string, names []string, cols []any, rows []T, in *refusals) error {
+	batch, err := s.Conn.PrepareBatch(ctx, "INSERT INTO "+table+" ("+strings.Join(names, ", ")+")")
+	if err != nil {
+		return fmt.Errorf("prepare insert into %s: %w", table, err)
+	}
+	for i, c := range cols {
+		if err := batch.Column(i).Append(c); err != nil {
+			batch.Abort()
+			return insertRows(ctx, s, table, kind, rows, in)
+		}
+	}
+	s.Inserts.Add(1)
+	if err := batch.Send(); err != nil {
+		if IsRefusal(err) {
+			return insertRows(ctx, s, table, kind, rows, in)
+		}
+		return fmt.Errorf("insert %d rows into %s: %w", len(rows), table, err)
+	}
+	return nil
+}
+
+// newRows returns rows without those whose (batch, seq) the table keys
+// (batch String, seq UInt32) holds and without second copies, in order.
+func newRows[T any](ctx context.Context, s *ClickHouseSink, keys string, rows []T, key func(*T) (string, uint32)) ([]T, error) {
+	type k struct {
+		batch string
+		seq   uint32
+	}
+	seen := map[k]bool{}
+	var batches []string
+	for i := range rows {
+		b, q := key(&rows[i])
+		seen[k{b, q}] = false
+		if len(batches) == 0 || batches[len(batches)-1] != b {
+			batches = append(batches, b)
+		}
+	}
+	slices.Sort(batches)
+	batches = slices.Compact(batches)
+	for lo := 0; lo < len(batches); lo += lookupChunk {
+		res, err := s.Conn.Query(ctx, "SELECT batch, seq FROM "+keys+" WHERE batch IN ("+quoteList(batches[lo:min(lo+lookupChunk, len(batches))])+")")
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", keys, err)
+		}
+		for res.Next() {
+			var x k
+			if err := res.Scan(&x.batch, &x.seq); err != nil {
+				res.Close()
+				return nil, fmt.Errorf("read %s: %w", keys, err)
+			}
+			if _, ok := seen[x]; ok {
+				seen[x] = true
+			}
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return nil, fmt.Errorf("read %s: %w", keys, err)
+		}
+	}
+	keep := rows[:0]
+	for i := range rows {
+		b, q := key(&rows[i])
+		if seen[k{b, q}] {
+			continue
+		}
+		seen[k{b, q}] = true // a second copy in this batch goes too
+		keep = append(keep, rows[i])
+	}
+	return keep, nil
 }
 
 // insertRecordDeltaColumns inserts rows into record_deltas column by
@@ -570,24 +649,7 @@ func (s *ClickHouseSink) insertRecordDeltaColumns(ctx context.Context, rows []sc
 		u32(func(d *schemas.RecordDelta) uint32 { return d.AddedCMNDOnly }),
 		u32(func(d *schemas.RecordDelta) uint32 { return d.RemovedCMNDOnly }),
 	}
-	batch, err := s.Conn.PrepareBatch(ctx, "INSERT INTO record_deltas ("+strings.Join(recordDeltaColumns, ", ")+")")
-	if err != nil {
-		return fmt.Errorf("prepare insert into record_deltas: %w", err)
-	}
-	for i, c := range cols {
-		if err := batch.Column(i).Append(c); err != nil {
-			batch.Abort()
-			return insertRows(ctx, s, "record_deltas", KindRecordDeltas, rows, in)
-		}
-	}
-	s.Inserts.Add(1)
-	if err := batch.Send(); err != nil {
-		if IsRefusal(err) {
-			return insertRows(ctx, s, "record_deltas", KindRecordDeltas, rows, in)
-		}
-		return fmt.Errorf("insert %d rows into record_deltas: %w", n, err)
-	}
-	return nil
+	return insertColumns(ctx, s, "record_deltas", KindRecordDeltas, recordDeltaColumns, cols, rows, in)
 }
 
 var recordDeltaColumns = schemas.Tags(schemas.RecordDelta{})

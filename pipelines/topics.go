@@ -31,4 +31,8 @@ const (
 	// of a batch, summed by unit (schemas.RecordDelta), for the
 	// record_deltas table.
 	KindRecordDeltas = "record_deltas"
+	// KindPersonDeltaSums are the registry's coverage deltas of the
+	// persons of a batch, summed by unit (schemas.PersonDeltaSum), for
+	// the person_delta_sums table.
+	KindPersonDeltaSums = "person_delta_sums"
 )

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -36,6 +37,14 @@ import (
 // the persons it changed, and their position (Seq): the load stage
 // inserts each (Batch, Seq) once, so a message replayed after a crash, or
 // a batch re-flushed with the same output (Add), counts once.
+//
+// Since migration 0016 a batch's deltas are summed by unit, birth year
+// and month (SumPersonDeltas, schemas.PersonDeltaSum) before they leave
+// the registry, as the records' are (below): the rows are kept by batch
+// (kPersonDeltas) and each person's state names the batch that emitted
+// it, so that the rows can be emitted again when its records come again
+// (redeliveredDeltas). Only deltas with OldKnown = 0 still go one by one
+// (Output.Deltas, person_deltas).
 
 // kCoverage keys the coverage state last emitted for a person.
 const kCoverage = 's'
@@ -48,6 +57,9 @@ func coverageKey(pid string) []byte { return append([]byte{kCoverage}, pid...) }
 // person with no stored state is new unless one of u's records belonged
 // to it.
 func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output) error {
+	if r.noCov {
+		return nil
+	}
 	existed := map[string]bool{}
 	for i := range u.comp {
 		if u.stored[i] != "" {
@@ -68,40 +80,398 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output) error {
 		c, ok := states[pid]
 		return c, ok, nil
 	}
+	var changed []string // in order, once each; written below, once
+	isChanged := map[string]bool{}
 	set := func(pid string, c schemas.PersonCoverage) error {
+		if !isChanged[pid] {
+			isChanged[pid] = true
+			changed = append(changed, pid)
+		}
 		states[pid] = c
-		return wb.Set(coverageKey(pid), encodeCoverage(c), nil)
+		return nil
 	}
 	deltas, err := deltasOf(out.Persons, func(pid string) bool { return existed[pid] }, get, set)
-	out.Deltas = append(out.Deltas, deltas...)
-	return err
+	if err != nil {
+		return err
+	}
+	// Summed by unit (migration 0016); the persons counted before the
+	// registry kept their state stay one row each. The batch's rows are
+	// kept, and each changed person's state names them, so that they can
+	// be emitted again (redeliveredDeltas).
+	legacy, sums := SumPersonDeltas(deltas)
+	out.Deltas = append(out.Deltas, legacy...)
+	out.PersonDeltaSums = append(out.PersonDeltaSums, sums...)
+	key := ""
+	if len(deltas) > 0 {
+		key = deltas[0].Batch
+	}
+	counted := make(map[string]bool, len(deltas))
+	for _, d := range deltas {
+		counted[d.PersonID] = true
+	}
+	for _, pid := range changed {
+		v := encodeCoverage(states[pid]) // nothing counted (a new person retired at once)
+		if counted[pid] {
+			v = encodeCoverageKeyed(states[pid], key)
+		}
+		if err := wb.Set(coverageKey(pid), v, nil); err != nil {
+			return err
+		}
+	}
+	if len(deltas) == 0 {
+		return nil
+	}
+	v, err := encodePersonBatch(sums, legacy)
+	if err != nil {
+		return err
+	}
+	return wb.Set(personDeltasKey(key), v, nil)
 }
 
-// redeliveredDeltas appends a delta with OldKnown = 0 for each person row
-// current() appended to out (from position n; its links from position
-// nl): the persons of records delivered again. Their state has not
-// changed since the registry last emitted it, but that output may never
-// have reached ClickHouse (the match stage stopped after the registry
-// committed the batch and before its output was written, then formed its
-// batches differently): the load stage compares each with the state last
-// counted (person_state) and inserts only a difference.
+// kPersonDeltas keys the persons' rows a batch emitted
+// (encodePersonBatch).
+const kPersonDeltas = 'x'
+
+func init() { spaceNames[kPersonDeltas] = "persons' coverage deltas by batch" }
+
+func personDeltasKey(batch string) []byte { return append([]byte{kPersonDeltas}, batch...) }
+
+// encodePersonBatch encodes a batch's summed rows (their batch key is the
+// store key, their Seq their position): their number, then per row the
+// four codes, length-prefixed, the birth year, the month's Unix day and
+// the six counts; then the per-person rows with OldKnown = 0, as JSON
+// (few: persons counted before the registry kept their state).
+func encodePersonBatch(sums []schemas.PersonDeltaSum, legacy []schemas.PersonDelta) ([]byte, error) {
+	b := binary.AppendUvarint(nil, uint64(len(sums)))
+	for _, d := range sums {
+		for _, s := range []string{d.ProvinceCode, d.CommuneCode, d.NewProvinceCode, d.NewCommuneCode} {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+		b = binary.AppendUvarint(b, uint64(d.BirthYear))
+		b = binary.AppendVarint(b, d.ChangeMonth.Unix()/86400)
+		for _, n := range []uint32{d.Added, d.Removed, d.AddedWithID, d.RemovedWithID, d.AddedCMNDOnly, d.RemovedCMNDOnly} {
+			b = binary.AppendUvarint(b, uint64(n))
+		}
+	}
+	if len(legacy) == 0 {
+		return b, nil
+	}
+	js, err := json.Marshal(legacy)
+	return append(b, js...), err
+}
+
+func decodePersonBatch(batch string, b []byte) ([]schemas.PersonDeltaSum, []schemas.PersonDelta, error) {
+	bad := errors.New("persons' deltas cut short")
+	uv := func() (uint64, error) {
+		x, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, bad
+		}
+		b = b[n:]
+		return x, nil
+	}
+	n, err := uv()
+	if err != nil || n > uint64(len(b)) {
+		return nil, nil, bad
+	}
+	sums := make([]schemas.PersonDeltaSum, n)
+	for i := range sums {
+		d := &sums[i]
+		d.Batch, d.Seq = batch, uint32(i)
+		for _, s := range []*string{&d.ProvinceCode, &d.CommuneCode, &d.NewProvinceCode, &d.NewCommuneCode} {
+			l, err := uv()
+			if err != nil || l > uint64(len(b)) {
+				return nil, nil, bad
+			}
+			*s, b = string(b[:l]), b[l:]
+		}
+		y, err := uv()
+		if err != nil {
+			return nil, nil, err
+		}
+		d.BirthYear = uint16(y)
+		m, k := binary.Varint(b)
+		if k <= 0 {
+			return nil, nil, bad
+		}
+		b = b[k:]
+		d.ChangeMonth = time.Unix(m*86400, 0).UTC()
+		for _, p := range []*uint32{&d.Added, &d.Removed, &d.AddedWithID, &d.RemovedWithID, &d.AddedCMNDOnly, &d.RemovedCMNDOnly} {
+			x, err := uv()
+			if err != nil {
+				return nil, nil, err
+			}
+			*p = uint32(x)
+		}
+	}
+	var legacy []schemas.PersonDelta
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, &legacy); err != nil {
+			return nil, nil, err
+		}
+	}
+	return sums, legacy, nil
+}
+
+// encodeCoverageKeyed is encodeCoverage followed by the raw key of the
+// batch that emitted the state.
+func encodeCoverageKeyed(c schemas.PersonCoverage, batch string) []byte {
+	raw, _ := hex.DecodeString(batch)
+	return append(encodeCoverage(c), raw...)
+}
+
+// coverageBatch returns the key of the batch that last emitted the state
+// v (encodeCoverageKeyed), "" if none is recorded (a state stored before
+// migration 0016's summed rows).
+func coverageBatch(v []byte) string {
+	if len(v) < 3 {
+		return ""
+	}
+	b := v[3:]
+	for i := 0; i < 4; i++ {
+		if len(b) < 1 || len(b) < 1+int(b[0]) {
+			return ""
+		}
+		b = b[1+b[0]:]
+	}
+	return hex.EncodeToString(b)
+}
+
+// SumPersonDeltas sums per-person deltas of one batch (as deltasOf and
+// CoverageTracker.Deltas return them, keyed) by unit, birth year and
+// month: +1 for each state counted in, −1 for each counted out. Deltas
+// with OldKnown = 0, whose old state the load stage reads from
+// person_state, are returned apart, as they are.
+func SumPersonDeltas(deltas []schemas.PersonDelta) (legacy []schemas.PersonDelta, sums []schemas.PersonDeltaSum) {
+	type unit struct {
+		p, c, np, nc string
+		year         uint16
+		month        int64
+	}
+	acc := map[unit]*schemas.PersonDeltaSum{}
+	add := func(p, c, np, nc string, year uint16, month time.Time, hasID, cmnd uint16, sign int) {
+		u := unit{p, c, np, nc, year, month.Unix()}
+		s := acc[u]
+		if s == nil {
+			s = &schemas.PersonDeltaSum{ProvinceCode: p, CommuneCode: c, NewProvinceCode: np, NewCommuneCode: nc, BirthYear: year, ChangeMonth: month}
+			acc[u] = s
+		}
+		one := func(plus, minus *uint32, yes bool) {
+			switch {
+			case !yes:
+			case sign > 0:
+				*plus++
+			default:
+				*minus++
+			}
+		}
+		one(&s.Added, &s.Removed, true)
+		one(&s.AddedWithID, &s.RemovedWithID, hasID == 1)
+		one(&s.AddedCMNDOnly, &s.RemovedCMNDOnly, cmnd == 1)
+	}
+	batch := ""
+	for _, d := range deltas {
+		if d.OldKnown == 0 {
+			legacy = append(legacy, d)
+			continue
+		}
+		batch = d.Batch
+		month := schemas.MonthOf(d.ChangedAt.UTC())
+		if d.Living == 1 {
+			add(d.ProvinceCode, d.CommuneCode, d.NewProvinceCode, d.NewCommuneCode, d.BirthYear, month, d.HasID, d.CMNDOnly, 1)
+		}
+		if d.OldLiving == 1 {
+			add(d.OldProvinceCode, d.OldCommuneCode, d.OldNewProvinceCode, d.OldNewCommuneCode, d.OldBirthYear, month, d.OldHasID, d.OldCMNDOnly, -1)
+		}
+	}
+	units := make([]unit, 0, len(acc))
+	for u, s := range acc {
+		if s.Added != s.Removed || s.AddedWithID != s.RemovedWithID || s.AddedCMNDOnly != s.RemovedCMNDOnly {
+			units = append(units, u)
+		}
+	}
+	slices.SortFunc(units, func(a, b unit) int {
+		if c := cmp.Compare(a.p+"\x00"+a.c+"\x00"+a.np+"\x00"+a.nc, b.p+"\x00"+b.c+"\x00"+b.np+"\x00"+b.nc); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.year, b.year); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.month, b.month)
+	})
+	for i, u := range units {
+		s := *acc[u]
+		s.Batch, s.Seq = batch, uint32(i)
+		sums = append(sums, s)
+	}
+	return legacy, sums
+}
+
+// lastOutput is the output a registry keeps for an identical re-flush
+// (kLast) without its coverage rows, which the store keeps already by
+// batch (kRecordDeltas, kPersonDeltas): only their batch keys, in order,
+// so that the rows are read again on a re-flush. (About half of a
+// batch's output JSON were its coverage rows when each record lies in a
+// commune of its own.) An output stored before (with its rows) still
+// reads.
+type lastOutput struct {
+	Output
+	RecordDeltas    []schemas.RecordDelta    `json:",omitempty"` // hides Output's; set only in outputs stored before
+	PersonDeltaSums []schemas.PersonDeltaSum `json:",omitempty"`
+	RecordBatches   []string                 `json:",omitempty"`
+	PersonBatches   []string                 `json:",omitempty"`
+}
+
+// lastOutputOf is out as kept for a re-flush.
+func lastOutputOf(out *Output) *lastOutput {
+	l := &lastOutput{Output: *out}
+	for i, d := range out.RecordDeltas {
+		if i == 0 || d.Batch != out.RecordDeltas[i-1].Batch {
+			l.RecordBatches = append(l.RecordBatches, d.Batch)
+		}
+	}
+	for i, d := range out.PersonDeltaSums {
+		if i == 0 || d.Batch != out.PersonDeltaSums[i-1].Batch {
+			l.PersonBatches = append(l.PersonBatches, d.Batch)
+		}
+	}
+	return l
+}
+
+// decodeLastOutput reads a kept output (lastOutputOf, encodeLast) and
+// its coverage rows.
+func (r *Registry) decodeLastOutput(v []byte) (Output, error) {
+	var l lastOutput
+	if err := decodeLast(v, &l); err != nil {
+		return Output{}, err
+	}
+	out := l.Output
+	out.RecordDeltas, out.PersonDeltaSums = l.RecordDeltas, l.PersonDeltaSums
+	get := func(k []byte) ([]byte, error) {
+		v, closer, err := r.db.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		defer closer.Close()
+		return slices.Clone(v), nil
+	}
+	for _, b := range l.RecordBatches {
+		v, err := get(recordDeltasKey(b))
+		if err != nil {
+			return Output{}, fmt.Errorf("records' coverage deltas of batch %s: %w", b, err)
+		}
+		rows, err := decodeRecordDeltas(b, v)
+		if err != nil {
+			return Output{}, fmt.Errorf("records' coverage deltas of batch %s: %w", b, err)
+		}
+		out.RecordDeltas = append(out.RecordDeltas, rows...)
+	}
+	for _, b := range l.PersonBatches {
+		v, err := get(personDeltasKey(b))
+		if err != nil {
+			return Output{}, fmt.Errorf("persons' coverage deltas of batch %s: %w", b, err)
+		}
+		sums, _, err := decodePersonBatch(b, v)
+		if err != nil {
+			return Output{}, fmt.Errorf("persons' coverage deltas of batch %s: %w", b, err)
+		}
+		out.PersonDeltaSums = append(out.PersonDeltaSums, sums...)
+	}
+	return out, nil
+}
+
+// redeliveredDeltas completes the output of a batch that brought
+// records the registry knew (current() appended their persons to out
+// from position n, their links from position nl). Their persons' states
+// have not changed since the registry last emitted them, but that output
+// may never have reached ClickHouse (the match stage stopped after the
+// registry committed the batch and before its output was written, then
+// formed its batches differently): the summed rows of the batches that
+// last changed those persons are emitted again, whole, under their keys,
+// and the load stage inserts those it does not have. A person row
+// written again that counts otherwise than its state (its summary taken
+// from other records) is a change of this batch. A person whose state
+// names no batch (emitted before migration 0016) comes with a delta with
+// OldKnown = 0: the load stage compares it with the state last counted
+// (person_state) and inserts only a difference.
 //
 // A lost output may also have retired a person (a merge). Its id is that
 // of its founding record (PersonID), which now belongs to another person:
 // for each redelivered record whose founding person id is not its person
 // and whose stored coverage state says retired, the retired person's row
-// is written again (merged into the record's person) with a not-living
-// delta, OldKnown = 0: the load stage counts it out if person_state still
-// counts it living, and drops it otherwise. (A person retired before the
-// registry kept coverage states has none and is not re-emitted.)
+// is written again (merged into the record's person) with the rows of
+// the batch that retired it (or, before 0016, a not-living delta with
+// OldKnown = 0, which the load stage counts out if person_state still
+// counts it living). A person retired before the registry kept coverage
+// states has none and is not re-emitted.
 func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) error {
+	if r.noCov {
+		return nil
+	}
 	var deltas []schemas.PersonDelta
 	emitted := map[string]bool{}
 	for _, p := range out.Persons[:n] {
 		emitted[p.PersonID] = true
 	}
+	// The batches that last changed the persons of this output before it
+	// (the committed store: this batch may have changed them again) are
+	// emitted again, whole, in case their output was lost; the load stage
+	// inserts each of their rows once.
+	again := map[string]bool{}
+	lastBatch := func(pid string) (string, error) {
+		v, closer, err := r.db.Get(coverageKey(pid))
+		if errors.Is(err, pebble.ErrNotFound) {
+			return "", nil
+		} else if err != nil {
+			return "", fmt.Errorf("coverage state of %s: %w", pid, err)
+		}
+		defer closer.Close()
+		return coverageBatch(v), nil
+	}
+	for _, p := range out.Persons[:n] {
+		b, err := lastBatch(p.PersonID)
+		if err != nil {
+			return err
+		}
+		if b != "" {
+			again[b] = true
+		}
+	}
+	var moved []schemas.PersonDelta // persons whose row now counts otherwise than their state
+	movedState := map[string]schemas.PersonCoverage{}
 	for _, p := range out.Persons[n:] {
 		emitted[p.PersonID] = true
+		b, err := lastBatch(p.PersonID)
+		if err != nil {
+			return err
+		}
+		if b != "" {
+			again[b] = true
+			// The row written again may count otherwise than the state
+			// last emitted (its summary taken from other records): that
+			// is a change like any other.
+			v, closer, err := wb.Get(coverageKey(p.PersonID))
+			if err != nil {
+				return fmt.Errorf("coverage state of %s: %w", p.PersonID, err)
+			}
+			old, err := decodeCoverage(v)
+			closer.Close()
+			if err != nil {
+				return fmt.Errorf("coverage state of %s: %w", p.PersonID, err)
+			}
+			c := schemas.CoverageOf(p)
+			if !c.Living {
+				c = schemas.PersonCoverage{}
+			}
+			if _, dup := movedState[p.PersonID]; c != old && !dup {
+				moved = append(moved, c.Delta(&old, p))
+				movedState[p.PersonID] = c
+			}
+			continue
+		}
+		// Emitted before the states named their batch (or never): the
+		// load stage compares it with person_state.
 		c := schemas.CoverageOf(p)
 		d := c.Delta(nil, p)
 		d.OldKnown = 0
@@ -120,6 +490,7 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 			return fmt.Errorf("coverage state of %s: %w", founder, err)
 		}
 		c, err := decodeCoverage(v)
+		retiredBy := coverageBatch(v)
 		closer.Close()
 		if err != nil {
 			return fmt.Errorf("coverage state of %s: %w", founder, err)
@@ -129,11 +500,60 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 		}
 		p := schemas.Person{PersonID: founder, MergedInto: l.PersonID, Version: l.Version, UpdatedAt: l.LinkedAt}
 		out.Persons = append(out.Persons, p)
+		if retiredBy != "" {
+			again[retiredBy] = true // the batch that retired it counted it out
+			continue
+		}
 		d := schemas.PersonCoverage{}.Delta(nil, p)
 		d.OldKnown = 0
 		deltas = append(deltas, d)
 	}
 	out.Deltas = append(out.Deltas, keyed(deltas)...)
+	if len(moved) > 0 {
+		moved = keyed(moved)
+		_, sums := SumPersonDeltas(moved)
+		key := moved[0].Batch
+		for pid, c := range movedState {
+			if err := wb.Set(coverageKey(pid), encodeCoverageKeyed(c, key), nil); err != nil {
+				return err
+			}
+		}
+		v, err := encodePersonBatch(sums, nil)
+		if err != nil {
+			return err
+		}
+		if err := wb.Set(personDeltasKey(key), v, nil); err != nil {
+			return err
+		}
+		out.PersonDeltaSums = append(out.PersonDeltaSums, sums...)
+		again[key] = false
+	}
+	current := ""
+	if len(out.PersonDeltaSums) > 0 {
+		current = out.PersonDeltaSums[0].Batch
+	}
+	keys := make([]string, 0, len(again))
+	for b, emit := range again {
+		if b != current && emit {
+			keys = append(keys, b)
+		}
+	}
+	slices.Sort(keys)
+	for _, b := range keys {
+		v, closer, err := wb.Get(personDeltasKey(b))
+		if errors.Is(err, pebble.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("persons' coverage deltas of batch %s: %w", b, err)
+		}
+		sums, legacy, err := decodePersonBatch(b, v)
+		closer.Close()
+		if err != nil {
+			return fmt.Errorf("persons' coverage deltas of batch %s: %w", b, err)
+		}
+		out.PersonDeltaSums = append(out.PersonDeltaSums, sums...)
+		out.Deltas = append(out.Deltas, legacy...)
+	}
 	return nil
 }
 
@@ -329,6 +749,9 @@ func recordDeltasKey(batch string) []byte { return append([]byte{kRecordDeltas},
 // and this batch's rows in wb. known holds the ids the registry knew
 // before this batch.
 func (r *Registry) recordDeltas(wb *pebble.Batch, in []Input, known map[string]uint64, out *Output) error {
+	if r.noCov {
+		return nil
+	}
 	st := recordStore{
 		get: func(k []byte) ([]byte, bool, error) {
 			v, closer, err := wb.Get(k)
@@ -343,6 +766,9 @@ func (r *Registry) recordDeltas(wb *pebble.Batch, in []Input, known map[string]u
 		set:   func(k, v []byte) error { return wb.Set(k, v, nil) },
 		known: func(id string) bool { _, ok := known[id]; return ok },
 	}
+	// A record the registry did not know before this batch has no state:
+	// not looked up (most of a batch's records are new).
+	st.stored = st.known
 	var recs []recordInput
 	for i := range in {
 		if in[i].Coverage != nil {
@@ -365,6 +791,9 @@ type recordStore struct {
 	get   func(key []byte) ([]byte, bool, error)
 	set   func(key, value []byte) error
 	known func(id string) bool // known before states were kept (legacy)
+	// stored, when set, is false for ids that cannot have a state (not
+	// looked up).
+	stored func(id string) bool
 }
 
 // deltas computes the rows of one batch (number n, at now) of records
@@ -389,9 +818,13 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 		if last[x.id] != i {
 			continue
 		}
-		v, ok, err := st.get(recordCoverageKey(x.id))
-		if err != nil {
-			return nil, fmt.Errorf("coverage state of record %s: %w", x.id, err)
+		var v []byte
+		ok := false
+		if st.stored == nil || st.stored(x.id) {
+			var err error
+			if v, ok, err = st.get(recordCoverageKey(x.id)); err != nil {
+				return nil, fmt.Errorf("coverage state of record %s: %w", x.id, err)
+			}
 		}
 		switch {
 		case ok:

@@ -63,6 +63,10 @@ type Config struct {
 	// registry (the score role, scaled out: see ScoreFunc); the registry
 	// then keeps no blocking index of its own.
 	Score ScoreFunc
+	// NoCoverage: keep no coverage state and emit no coverage deltas
+	// (coverage_deltas.go), for measuring what coverage costs the match
+	// stage (coverage's TestLoadSpeed); the aggregates then count nothing.
+	NoCoverage bool
 }
 
 // Registry is the incremental identity registry of one process.
@@ -82,6 +86,7 @@ type Registry struct {
 	batch  uint64 // batches committed
 	score  ScoreFunc
 	stats  Stats
+	noCov  bool // Config.NoCoverage
 	// cache is the scoring frame kept between batches; cacheRow its row
 	// of each record (by sequence), cacheUse the last batch that used
 	// each row (by row).
@@ -137,6 +142,9 @@ type Output struct {
 	// RecordDeltas are the records' coverage deltas, summed by unit
 	// (coverage_deltas.go).
 	RecordDeltas []schemas.RecordDelta `json:",omitempty"`
+	// PersonDeltaSums are the persons' coverage deltas summed by unit;
+	// Deltas then holds only those whose old state the load stage reads.
+	PersonDeltaSums []schemas.PersonDeltaSum `json:",omitempty"`
 }
 
 // Open opens (or creates) the registry in cfg.Dir. A store written with
@@ -263,7 +271,7 @@ func newRegistry(cfg Config) (*Registry, error) {
 		return nil, err
 	}
 	r := &Registry{s: s, km: km, fIndex: map[string]int{}, cIndex: map[string]int{}, now: cfg.Now, sync: cfg.Sync,
-		minW: float32(matching.MatchWeight(s.Thresholds.Match)), score: cfg.Score, cacheMax: cfg.FrameRows}
+		minW: float32(matching.MatchWeight(s.Thresholds.Match)), score: cfg.Score, cacheMax: cfg.FrameRows, noCov: cfg.NoCoverage}
 	if r.cacheMax == 0 {
 		r.cacheMax = DefaultFrameRows()
 	}
@@ -507,7 +515,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		same := len(v) >= len(token) && string(v[:len(token)]) == string(token)
 		var out Output
 		if same {
-			err = decodeLast(v[len(token):], &out)
+			out, err = r.decodeLastOutput(v[len(token):])
 		}
 		c.Close()
 		if same && err == nil {
@@ -600,7 +608,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	if err := r.recordDeltas(wb, in, knownSeq, out); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
-	enc, err := json.Marshal(out)
+	enc, err := json.Marshal(lastOutputOf(out))
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}

@@ -26,7 +26,7 @@ import (
 //	'p' seq               → person id of the record
 //	'b' rule hash sort 0 seq → (empty): blocking index, rule 1 byte, hash 8 bytes
 //	'a' seq seq           → float32 match weight of an edge (both directions)
-//	'L'                   → the last batch's output, for an identical re-flush (encodeLast)
+//	'L'                   → the last batch's output, for an identical re-flush (encodeLast; its coverage rows by batch key, lastOutput)
 //	'c', 'q', 'n'         → open conflicts raised, by id and by person; records by valid number (conflicts.go)
 const (
 	kMeta   = 'm'
@@ -184,7 +184,7 @@ func encodeLast(token, js []byte) []byte {
 
 // decodeLast reads the output after the token (encodeLast, or JSON as
 // written before it).
-func decodeLast(v []byte, out *Output) error {
+func decodeLast(v []byte, out any) error {
 	if len(v) > 0 && v[0] == lastS2 {
 		js, err := s2.Decode(nil, v[1:])
 		if err != nil {

@@ -102,6 +102,9 @@ var ShardKeys = map[string]string{
 	// will do, by batch so that a row and its key are on one shard.
 	"record_deltas":     "cityHash64(batch)",
 	"record_delta_keys": "cityHash64(batch)",
+	// So are the persons' (0016).
+	"person_delta_sums":     "cityHash64(batch)",
+	"person_delta_sum_keys": "cityHash64(batch)",
 }
 
 var (

@@ -107,3 +107,32 @@ func b16(b bool) uint16 {
 	}
 	return 0
 }
+
+// PersonDeltaSum is one row of the persons' coverage deltas of a registry
+// batch summed by unit (registry.Output.PersonDeltaSums), which the load
+// stage inserts into person_delta_sums (migration 0016) and views add to
+// coverage_persons and coverage_children: the persons a batch counted in
+// (Added: living now, in this unit, born in BirthYear) and out (Removed:
+// the state last counted before, or a person merged into another), with
+// as many of those with a 12-digit number and with only a CMND. Counts are
+// two unsigned fields each (the Arrow codec has no signed type).
+//
+// (Batch, Seq) identifies the row; the load stage inserts it once
+// (person_delta_sum_keys).
+type PersonDeltaSum struct {
+	Batch           string    `ch:"batch"`
+	Seq             uint32    `ch:"seq"`
+	ProvinceCode    string    `ch:"province_code"`
+	CommuneCode     string    `ch:"commune_code"`
+	NewProvinceCode string    `ch:"new_province_code"`
+	NewCommuneCode  string    `ch:"new_commune_code"`
+	BirthYear       uint16    `ch:"birth_year"`   // from 2010 on; 0 before
+	ChangeMonth     time.Time `ch:"change_month"` // first day of the month of the person rows' updated_at
+
+	Added           uint32 `ch:"added"`
+	Removed         uint32 `ch:"removed"`
+	AddedWithID     uint32 `ch:"added_with_id"`
+	RemovedWithID   uint32 `ch:"removed_with_id"`
+	AddedCMNDOnly   uint32 `ch:"added_cmnd_only"`
+	RemovedCMNDOnly uint32 `ch:"removed_cmnd_only"`
+}

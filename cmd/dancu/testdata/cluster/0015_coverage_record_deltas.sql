@@ -63,3 +63,4 @@ SELECT
     toInt64(added_cmnd_only) - toInt64(removed_cmnd_only) AS cmnd_only
 FROM record_deltas_local;
 
+
