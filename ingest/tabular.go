@@ -696,7 +696,12 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			rv.setAt(slots[i], v, sh.layout.Columns[i].Header)
 		}
 	}
-	rec := &schemas.Record{}
+	var rec *schemas.Record
+	if t.opts.NewRecord != nil {
+		rec = t.opts.NewRecord()
+	} else {
+		rec = &schemas.Record{}
+	}
 	return t.prov.assemble(&rv, sh.name, r.num, rec)
 }
 
