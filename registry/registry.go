@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base32"
@@ -703,11 +704,11 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			}
 		}
 	}
-	sort.Slice(order, func(i, j int) bool {
-		if order[i].rule != order[j].rule {
-			return order[i].rule < order[j].rule
+	slices.SortFunc(order, func(a, b blockID) int {
+		if a.rule != b.rule {
+			return a.rule - b.rule
 		}
-		return order[i].hash < order[j].hash
+		return cmp.Compare(a.hash, b.hash)
 	})
 	dbIt, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
 	if err != nil {
@@ -796,10 +797,31 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		return err
 	}
 	r.stats.CandidateReads += int64(len(stored))
+	// Scored in the order of the candidates' rows: the frame keeps each
+	// column in one array of every row (a million at 1M records), and
+	// a batch's candidates are spread over all of them, so that each value
+	// a comparison reads was a cache and TLB miss; in row order the reads
+	// of each column move forward through memory (the new records' rows
+	// are together at the end). The pairs are the same in any order.
 	pairs := make([][2]int32, len(cands))
 	for i, c := range cands {
 		pairs[i] = [2]int32{rowOf[c.a], rowOf[c.b]}
 	}
+	type byRow struct {
+		key uint64 // the candidate's row, then the new record's
+		i   int32
+	}
+	perm := make([]byRow, len(cands))
+	for i, p := range pairs {
+		perm[i] = byRow{uint64(uint32(p[1]))<<32 | uint64(uint32(p[0])), int32(i)}
+	}
+	slices.SortFunc(perm, func(x, y byRow) int { return cmp.Compare(x.key, y.key) })
+	sortedPairs := make([][2]int32, len(pairs))
+	sortedCands := make([]cand, len(cands))
+	for i, o := range perm {
+		sortedPairs[i], sortedCands[i] = pairs[o.i], cands[o.i]
+	}
+	pairs, cands = sortedPairs, sortedCands
 	scored, err := matching.ScorePairs(f, r.s, pairs)
 	if err != nil {
 		return err
