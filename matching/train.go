@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -574,7 +575,7 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	// "depending" on swapped names): dependence is looked for only when
 	// the random pairs are a sample of at most half of all pairs.
 	if 2*nu <= rep.TotalPairs {
-		model.Dependent = findDependence(c, model, rpats)
+		model.Dependent = findDependence(c, model, rpats, agreeingPatterns(f, c, s))
 	}
 	rep.Dependent = model.Dependent
 	lsrc := fmt.Sprintf("λ by EM over %d candidate pairs", rep.UnionPairs)
@@ -948,6 +949,121 @@ const (
 	depRounds         = 1
 )
 
+// agreeSample is the number of pairs agreeingPatterns samples per
+// comparison (all of them when there are fewer): a dependence lifting a
+// level's u to 7e-4 among pairs agreeing on a name (an email's user part
+// given the surname; under 1e-4 overall) shows in about 35 of them
+// whatever the file's size, where 1,000,000 random pairs hold it in
+// about 2 (fixed before it was first run at this size; 20,000 missed
+// that one on two of three development sets, 100,000 cost five times
+// the CPU).
+const agreeSample = 50_000
+
+// agreeingPatterns returns, for each comparison but the last whose first
+// level is an exact agreement on one column, the comparison vectors of
+// pairs drawn at random among the pairs agreeing on that column (all of
+// them when there are at most agreeSample). findDependence counts a
+// later level's u given that agreement on them. The random pairs u is
+// counted on agree exactly on a name in a few pairs of a thousand,
+// whatever the file's size, and a dependence among those few was seen
+// or missed by chance: on fake_1000's profile at 20,000 records, missing
+// the email's user part given the first name made thousands of false
+// links; at 5,000 records it makes sixteen times fewer (the non-matches
+// sharing both grow with the square of the records, the matches with
+// the records), so the same chance decided more the bigger the file
+// (issue 12: a result that does not depend on size).
+func agreeingPatterns(f *Frame, c *compiled, s *settings.Settings) map[int]patterns {
+	out := map[int]patterns{}
+	nc := len(c.comps)
+	for i, cc := range c.comps[:max(nc-1, 0)] {
+		if len(cc.levels) == 0 || cc.levels[0].op != opExact && cc.levels[0].op != opDateExact {
+			continue
+		}
+		// Rows sorted by value: each run of one value makes its pairs.
+		vals := f.cols[cc.levels[0].col].vals
+		vr := make([]uint64, 0, len(vals))
+		for r, v := range vals {
+			if v != 0 {
+				vr = append(vr, uint64(v)<<32|uint64(r))
+			}
+		}
+		slices.Sort(vr)
+		type run struct{ start, n int }
+		var runs []run  // runs of at least two rows
+		var cum []int64 // pairs in the runs up to each
+		var total int64
+		for a := 0; a < len(vr); {
+			b := a + 1
+			for b < len(vr) && vr[b]>>32 == vr[a]>>32 {
+				b++
+			}
+			if n := b - a; n > 1 {
+				total += int64(n) * int64(n-1) / 2
+				runs = append(runs, run{a, n})
+				cum = append(cum, total)
+			}
+			a = b
+		}
+		if total == 0 {
+			continue
+		}
+		row := func(x int) int32 { return int32(uint32(vr[x])) }
+		var pairs [][2]int32
+		if total <= agreeSample {
+			for _, r := range runs {
+				for a := r.start; a < r.start+r.n; a++ {
+					for b := a + 1; b < r.start+r.n; b++ {
+						pairs = append(pairs, [2]int32{row(a), row(b)})
+					}
+				}
+			}
+		} else {
+			rng := rand.New(rand.NewSource(s.Training.Seed + int64(i) + 1))
+			for range agreeSample {
+				x, _ := slices.BinarySearch(cum, rng.Int63n(total)+1)
+				r := runs[x]
+				a, b := rng.Intn(r.n), rng.Intn(r.n-1)
+				if b >= a {
+					b++
+				}
+				pairs = append(pairs, [2]int32{row(r.start + a), row(r.start + b)})
+			}
+		}
+		pats := make([]patterns, workers)
+		var wg sync.WaitGroup
+		for w := range workers {
+			pats[w] = patterns{}
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				g := make([]uint8, nc)
+				jw := newJWMemo()
+				for p := w; p < len(pairs); p += workers {
+					a, b := min(pairs[p][0], pairs[p][1]), max(pairs[p][0], pairs[p][1])
+					if !f.pairAllowed(s.LinkType, a, b) {
+						continue
+					}
+					pv := c.rows.pair(f, a, b)
+					for k := range c.comps {
+						g[k] = c.gammaRows(f, k, &pv, jw)
+					}
+					pats[w][string(g)]++
+				}
+			}(w)
+		}
+		wg.Wait()
+		for w := 1; w < workers; w++ {
+			for k, v := range pats[w] {
+				pats[0][k] += v
+			}
+		}
+		if len(pats[0]) > 0 {
+			out[i] = pats[0]
+		}
+	}
+	return out
+}
+
 // findDependence finds levels that hold far more often among non-matching
 // random pairs when an earlier comparison lands on a given level than
 // overall: an email's user part made of the first name, agreeing for
@@ -958,7 +1074,7 @@ const (
 // earlier, j later) the level's u given i's level is kept when it lifts
 // u depLift times or more. Folded levels (j into i, both first) and else
 // levels (disagreeing is no evidence of one fact) are left out.
-func findDependence(c *compiled, m *settings.Model, rpats patterns) []settings.Dependence {
+func findDependence(c *compiled, m *settings.Model, rpats patterns, agree map[int]patterns) []settings.Dependence {
 	nc := len(c.comps)
 	if nc < 2 || len(rpats) == 0 {
 		return nil
@@ -976,6 +1092,23 @@ func findDependence(c *compiled, m *settings.Model, rpats patterns) []settings.D
 	for k, n := range rpats {
 		ps = append(ps, pat{[]uint8(k), float64(n)})
 	}
+	// The pairs agreeing exactly on comparison i's column, sampled apart
+	// (agreeingPatterns): a level's u given i exact is counted on them,
+	// not on the few random pairs that agree.
+	type agreeSet struct {
+		i  int
+		ps []pat
+	}
+	var sets []agreeSet
+	for i := 0; i < nc; i++ {
+		if ap, ok := agree[i]; ok {
+			as := agreeSet{i: i}
+			for k, n := range ap {
+				as.ps = append(as.ps, pat{[]uint8(k), float64(n)})
+			}
+			sets = append(sets, as)
+		}
+	}
 	var out []settings.Dependence
 	for round := 0; round < depRounds; round++ {
 		mm := *m
@@ -983,7 +1116,7 @@ func findDependence(c *compiled, m *settings.Model, rpats patterns) []settings.D
 		ws := newWeights(c, &mm, "global")
 		joint := map[key]float64{}
 		marg := map[[3]int]float64{} // i, gi, j: pairs with j not null
-		for _, p := range ps {
+		nonMatch := func(p pat) float64 {
 			total := ws.prior
 			for k, l := range p.g {
 				total += ws.w[k][l]
@@ -996,22 +1129,54 @@ func findDependence(c *compiled, m *settings.Model, rpats patterns) []settings.D
 			if len(ws.deps) > 0 {
 				total -= ws.depAdj(c, nil, p.g, 0, 0, false)
 			}
-			non := p.n * (1 - probability(total))
-			for i := 0; i < nc; i++ {
-				gi := int(p.g[i])
-				if gi == 0 || gi == len(ws.w[i])-1 {
+			return p.n * (1 - probability(total))
+		}
+		count := func(p pat, non float64, i int) {
+			gi := int(p.g[i])
+			if gi == 0 || gi == len(ws.w[i])-1 {
+				return
+			}
+			for j := i + 1; j < nc; j++ {
+				gj := int(p.g[j])
+				if gj == 0 {
 					continue
 				}
-				for j := i + 1; j < nc; j++ {
-					gj := int(p.g[j])
-					if gj == 0 {
-						continue
-					}
-					marg[[3]int{i, gi, j}] += non
-					if gj != len(ws.w[j])-1 {
-						joint[key{i, gi, j, gj}] += non
+				marg[[3]int{i, gi, j}] += non
+				if gj != len(ws.w[j])-1 {
+					joint[key{i, gi, j, gj}] += non
+				}
+			}
+		}
+		// An agreeing sample most of whose pairs the model takes for
+		// matches (a date of birth agreeing exactly) is not used: the few
+		// matches it misjudges would outnumber the non-matches on a rare
+		// level (an email agreeing), and a level would seem to depend on
+		// the agreement that only matches share.
+		used := make([]bool, nc)
+		for _, as := range sets {
+			var all, non float64
+			for _, p := range as.ps {
+				if p.g[as.i] == 1 {
+					all += p.n
+					non += nonMatch(p)
+				}
+			}
+			if all > 0 && 2*non >= all {
+				used[as.i] = true
+				for _, p := range as.ps {
+					if p.g[as.i] == 1 {
+						count(p, nonMatch(p), as.i)
 					}
 				}
+			}
+		}
+		for _, p := range ps {
+			non := nonMatch(p)
+			for i := 0; i < nc; i++ {
+				if used[i] && p.g[i] == 1 {
+					continue // counted on the agreeing sample
+				}
+				count(p, non, i)
 			}
 		}
 		out = out[:0:0]
