@@ -162,56 +162,93 @@ func encodePersonBatch(sums []schemas.PersonDeltaSum, legacy []schemas.PersonDel
 }
 
 func decodePersonBatch(batch string, b []byte) ([]schemas.PersonDeltaSum, []schemas.PersonDelta, error) {
-	bad := errors.New("persons' deltas cut short")
-	uv := func() (uint64, error) {
-		x, n := binary.Uvarint(b)
-		if n <= 0 {
-			return 0, bad
-		}
-		b = b[n:]
-		return x, nil
-	}
-	n, err := uv()
-	if err != nil || n > uint64(len(b)) {
-		return nil, nil, bad
-	}
+	r := &deltaReader{b: b}
+	n := r.count()
 	sums := make([]schemas.PersonDeltaSum, n)
-	for i := range sums {
+	for i := 0; i < n && r.ok(); i++ {
 		d := &sums[i]
 		d.Batch, d.Seq = batch, uint32(i)
 		for _, s := range []*string{&d.ProvinceCode, &d.CommuneCode, &d.NewProvinceCode, &d.NewCommuneCode} {
-			l, err := uv()
-			if err != nil || l > uint64(len(b)) {
-				return nil, nil, bad
-			}
-			*s, b = string(b[:l]), b[l:]
+			*s = r.str()
 		}
-		y, err := uv()
-		if err != nil {
-			return nil, nil, err
-		}
-		d.BirthYear = uint16(y)
-		m, k := binary.Varint(b)
-		if k <= 0 {
-			return nil, nil, bad
-		}
-		b = b[k:]
-		d.ChangeMonth = time.Unix(m*86400, 0).UTC()
+		d.BirthYear = uint16(r.uvarint())
+		d.ChangeMonth = r.day()
 		for _, p := range []*uint32{&d.Added, &d.Removed, &d.AddedWithID, &d.RemovedWithID, &d.AddedCMNDOnly, &d.RemovedCMNDOnly} {
-			x, err := uv()
-			if err != nil {
-				return nil, nil, err
-			}
-			*p = uint32(x)
+			*p = uint32(r.uvarint())
 		}
 	}
+	if !r.ok() {
+		return nil, nil, errors.New("persons' deltas cut short")
+	}
 	var legacy []schemas.PersonDelta
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, &legacy); err != nil {
+	if len(r.b) > 0 {
+		if err := json.Unmarshal(r.b, &legacy); err != nil {
 			return nil, nil, err
 		}
 	}
 	return sums, legacy, nil
+}
+
+// deltaReader reads what encodePersonBatch and encodeRecordDeltas write;
+// a value cut short makes every later read return zero and ok false.
+type deltaReader struct {
+	b   []byte
+	bad bool
+}
+
+func (r *deltaReader) ok() bool { return !r.bad }
+
+func (r *deltaReader) uvarint() uint64 {
+	x, n := binary.Uvarint(r.b)
+	if n <= 0 || r.bad {
+		r.bad = true
+		return 0
+	}
+	r.b = r.b[n:]
+	return x
+}
+
+// count reads a number of rows, refused (ok false) when more than the
+// bytes left could hold.
+func (r *deltaReader) count() int {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.bad = true
+		return 0
+	}
+	return int(n)
+}
+
+func (r *deltaReader) str() string {
+	l := r.uvarint()
+	if r.bad || l > uint64(len(r.b)) {
+		r.bad = true
+		return ""
+	}
+	s := string(r.b[:l])
+	r.b = r.b[l:]
+	return s
+}
+
+func (r *deltaReader) byte() byte {
+	if r.bad || len(r.b) < 1 {
+		r.bad = true
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+// day reads a Unix day (binary.AppendVarint of Unix()/86400) as midnight UTC.
+func (r *deltaReader) day() time.Time {
+	x, n := binary.Varint(r.b)
+	if n <= 0 || r.bad {
+		r.bad = true
+		return time.Time{}
+	}
+	r.b = r.b[n:]
+	return time.Unix(x*86400, 0).UTC()
 }
 
 // encodeCoverageKeyed is encodeCoverage followed by the raw key of the
@@ -1083,58 +1120,23 @@ func encodeRecordDeltas(rows []schemas.RecordDelta) []byte {
 }
 
 func decodeRecordDeltas(batch string, b []byte) ([]schemas.RecordDelta, error) {
-	bad := errors.New("records' deltas cut short")
-	uv := func() (uint64, error) {
-		x, n := binary.Uvarint(b)
-		if n <= 0 {
-			return 0, bad
-		}
-		b = b[n:]
-		return x, nil
-	}
-	sv := func() (int64, error) {
-		x, n := binary.Varint(b)
-		if n <= 0 {
-			return 0, bad
-		}
-		b = b[n:]
-		return x, nil
-	}
-	n, err := uv()
-	if err != nil || n > uint64(len(b)) {
-		return nil, bad
-	}
+	r := &deltaReader{b: b}
+	n := r.count()
 	rows := make([]schemas.RecordDelta, n)
-	for i := range rows {
+	for i := 0; i < n && r.ok(); i++ {
 		d := &rows[i]
 		d.Batch, d.Seq = batch, uint32(i)
 		for _, s := range []*string{&d.RecordID, &d.ProvinceCode, &d.DistrictCode, &d.CommuneCode, &d.NewProvinceCode, &d.NewCommuneCode, &d.SourceKind} {
-			l, err := uv()
-			if err != nil || l > uint64(len(b)) {
-				return nil, bad
-			}
-			*s, b = string(b[:l]), b[l:]
+			*s = r.str()
 		}
-		if len(b) < 1 {
-			return nil, bad
-		}
-		d.OldKnown, b = uint16(b[0]), b[1:]
-		sm, err := sv()
-		if err != nil {
-			return nil, err
-		}
-		lm, err := sv()
-		if err != nil {
-			return nil, err
-		}
-		d.SourceMonth, d.LoadMonth = time.Unix(sm*86400, 0).UTC(), time.Unix(lm*86400, 0).UTC()
+		d.OldKnown = uint16(r.byte())
+		d.SourceMonth, d.LoadMonth = r.day(), r.day()
 		for _, p := range []*uint32{&d.Added, &d.Removed, &d.AddedWithID, &d.RemovedWithID, &d.AddedCMNDOnly, &d.RemovedCMNDOnly} {
-			x, err := uv()
-			if err != nil {
-				return nil, err
-			}
-			*p = uint32(x)
+			*p = uint32(r.uvarint())
 		}
+	}
+	if !r.ok() {
+		return nil, errors.New("records' deltas cut short")
 	}
 	return rows, nil
 }
