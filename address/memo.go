@@ -88,10 +88,12 @@ func (m *memo) get(text string, post bool) (Result, bool) {
 	h := maphash.String(m.seed, text)
 	s, set := m.slot(h, eraIndex(post))
 	s.mu.Lock()
-	var me *memoEntry
+	var r Result
+	found := false
 	for i := range memoWays {
 		if set.h[i] == h && set.e[i] != nil && set.e[i].text == text {
-			me = set.e[i]
+			me := set.e[i]
+			r, found = me.r, true // under the lock: put may reuse an entry that falls out
 			// move to the front: the slots stay in order of use
 			copy(set.h[1:i+1], set.h[:i])
 			copy(set.e[1:i+1], set.e[:i])
@@ -99,16 +101,13 @@ func (m *memo) get(text string, post bool) (Result, bool) {
 			break
 		}
 	}
-	if me == nil {
-		s.misses++
-	} else {
+	if found {
 		s.hits++
+	} else {
+		s.misses++
 	}
 	s.mu.Unlock()
-	if me == nil {
-		return Result{}, false
-	}
-	return me.r, true
+	return r, found
 }
 
 func (m *memo) put(text string, post bool, r Result) {
@@ -116,7 +115,6 @@ func (m *memo) put(text string, post bool, r Result) {
 		return // junk, not worth keeping
 	}
 	h := maphash.String(m.seed, text)
-	me := &memoEntry{text: text, r: r}
 	s, set := m.slot(h, eraIndex(post))
 	s.mu.Lock()
 	// a text already there (two goroutines resolved it at once) is
@@ -128,6 +126,15 @@ func (m *memo) put(text string, post bool, r Result) {
 			break
 		}
 	}
+	// The entry that goes holds the new result: nothing else points to it
+	// (get copies a result under the lock), and an entry allocated for
+	// every store was a quarter of the bytes dancu link's read allocated,
+	// each fresh page a fault.
+	me := set.e[i]
+	if me == nil {
+		me = new(memoEntry)
+	}
+	*me = memoEntry{text: text, r: r}
 	copy(set.h[1:i+1], set.h[:i])
 	copy(set.e[1:i+1], set.e[:i])
 	set.h[0], set.e[0] = h, me
