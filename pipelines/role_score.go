@@ -47,7 +47,15 @@ import (
 const (
 	headerBatch     = "dancu-batch"     // the batch id, on blocking and edges messages
 	headerPartition = "dancu-partition" // the blocking partition an edges message answers for
+	// headerPiece numbers the messages of one batch to one partition
+	// (from 0), on blocking and edges messages: a partition's items are
+	// cut into several messages when one would exceed the size limit.
+	headerPiece = "dancu-piece"
 )
+
+// blockingOverhead is room left in a blocking message for its key,
+// headers and record framing.
+const blockingOverhead = 16 << 10
 
 // RemoteScorer is the block role and the cluster role's side of the
 // exchange: Score sends a batch's items to TopicBlocking and waits for
@@ -59,7 +67,12 @@ type RemoteScorer struct {
 	r      *kafka.Reader
 	parts  int
 	Resend time.Duration
-	log    *slog.Logger
+	// MaxMessageBytes bounds the items a blocking message carries (in
+	// bytes, encoded): a partition's items beyond it go in further
+	// messages, scored in order, which gives the edges one message would.
+	// Default: kafkax.MaxMessageBytes less room for the key and headers.
+	MaxMessageBytes int
+	log             *slog.Logger
 
 	mu      sync.Mutex
 	waiting map[string]*pendingBatch
@@ -69,7 +82,7 @@ type RemoteScorer struct {
 }
 
 type pendingBatch struct {
-	need  map[int]bool
+	need  map[string]bool // pieceKey of the messages not answered yet
 	edges []registry.Edge
 	done  chan struct{}
 }
@@ -141,11 +154,16 @@ func (s *RemoteScorer) read(ctx context.Context) {
 			s.mu.Unlock()
 			return
 		}
-		id, part := header(m, headerBatch), header(m, headerPartition)
+		id, part, piece := header(m, headerBatch), header(m, headerPartition), header(m, headerPiece)
 		p, err := strconv.Atoi(part)
+		i, perr := 0, error(nil)
+		if piece != "" {
+			i, perr = strconv.Atoi(piece)
+		}
+		k := pieceKey(p, i)
 		s.mu.Lock()
 		pb := s.waiting[id]
-		if pb == nil || err != nil || !pb.need[p] {
+		if pb == nil || err != nil || perr != nil || !pb.need[k] {
 			// Another batch's (an earlier run's, or a partition that
 			// answered twice): nothing waits for it.
 			s.mu.Unlock()
@@ -158,7 +176,7 @@ func (s *RemoteScorer) read(ctx context.Context) {
 			continue
 		}
 		pb.edges = append(pb.edges, edges...)
-		delete(pb.need, p)
+		delete(pb.need, k)
 		if len(pb.need) == 0 {
 			close(pb.done)
 		}
@@ -176,18 +194,29 @@ func (s *RemoteScorer) Score(ctx context.Context, items []registry.Item) ([]regi
 		p := registry.Partition(it.Key, s.parts)
 		byPart[p] = append(byPart[p], it)
 	}
-	pb := &pendingBatch{need: map[int]bool{}, done: make(chan struct{})}
-	msgs := map[int]kafka.Message{}
-	for p, its := range byPart {
-		v, err := encodeItems(its)
+	limit := s.MaxMessageBytes
+	if limit <= 0 {
+		limit = kafkax.MaxMessageBytes - blockingOverhead
+	}
+	pb := &pendingBatch{need: map[string]bool{}, done: make(chan struct{})}
+	// The messages in partition order, each partition's pieces in item
+	// order: one WriteMessages keeps the order within a partition, and
+	// the score instance scores a piece after the ones before it.
+	var msgs []kafka.Message
+	for p := range s.parts {
+		its := byPart[p]
+		if len(its) == 0 {
+			continue
+		}
+		vs, err := encodeItemsWithin(its, limit)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("blocking message for partition %d: %w", p, err)
 		}
-		if len(v) > kafkax.MaxMessageBytes {
-			return nil, fmt.Errorf("blocking message of %d bytes for partition %d (%d items): more than %d; use smaller batches", len(v), p, len(its), kafkax.MaxMessageBytes)
+		for i, v := range vs {
+			pb.need[pieceKey(p, i)] = true
+			msgs = append(msgs, kafka.Message{Partition: p, Key: []byte(id), Value: v, Headers: []kafka.Header{
+				{Key: headerBatch, Value: []byte(id)}, {Key: headerPiece, Value: []byte(strconv.Itoa(i))}}})
 		}
-		pb.need[p] = true
-		msgs[p] = kafka.Message{Partition: p, Key: []byte(id), Value: v, Headers: []kafka.Header{{Key: headerBatch, Value: []byte(id)}}}
 	}
 	if len(msgs) == 0 {
 		return nil, nil
@@ -207,8 +236,10 @@ func (s *RemoteScorer) Score(ctx context.Context, items []registry.Item) ([]regi
 	send := func() error {
 		s.mu.Lock()
 		var out []kafka.Message
-		for p := range pb.need {
-			out = append(out, msgs[p])
+		for _, m := range msgs {
+			if pb.need[pieceKey(m.Partition, pieceOf(m))] {
+				out = append(out, m)
+			}
 		}
 		s.mu.Unlock()
 		if err := s.w.WriteMessages(ctx, out...); err != nil {
@@ -408,7 +439,8 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 		v := encodeEdges(edges)
 		if err := w.WriteMessages(ctx, kafka.Message{Key: m.Key, Value: v, Headers: []kafka.Header{
 			{Key: headerBatch, Value: []byte(header(m, headerBatch))},
-			{Key: headerPartition, Value: []byte(strconv.Itoa(p))}}}); err != nil {
+			{Key: headerPartition, Value: []byte(strconv.Itoa(p))},
+			{Key: headerPiece, Value: []byte(strconv.Itoa(pieceOf(m)))}}}); err != nil {
 			return fmt.Errorf("write %s: %w", kafkax.TopicEdges, err)
 		}
 		st.Batches.Add(1)
@@ -423,6 +455,42 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 func appendStr(b []byte, s []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
+}
+
+// pieceKey names message i of a batch to partition p.
+func pieceKey(p, i int) string { return strconv.Itoa(p) + "/" + strconv.Itoa(i) }
+
+// pieceOf is the piece number of a blocking or edges message (0 when it
+// has none: a batch of one message per partition).
+func pieceOf(m kafka.Message) int {
+	i, _ := strconv.Atoi(header(m, headerPiece))
+	return i
+}
+
+// encodeItemsWithin encodes items as one message, or, when that would
+// exceed limit bytes, as several of consecutive items, halving until each
+// fits. One item larger than limit is an error.
+func encodeItemsWithin(items []registry.Item, limit int) ([][]byte, error) {
+	v, err := encodeItems(items)
+	if err != nil {
+		return nil, err
+	}
+	if len(v) <= limit {
+		return [][]byte{v}, nil
+	}
+	if len(items) == 1 {
+		return nil, fmt.Errorf("item %s of %d bytes: more than %d", items[0].ID, len(v), limit)
+	}
+	h := len(items) / 2
+	a, err := encodeItemsWithin(items[:h], limit)
+	if err != nil {
+		return nil, err
+	}
+	b, err := encodeItemsWithin(items[h:], limit)
+	if err != nil {
+		return nil, err
+	}
+	return append(a, b...), nil
 }
 
 func encodeItems(items []registry.Item) ([]byte, error) {

@@ -50,10 +50,15 @@ type scoreInstance struct {
 }
 
 func startScore(t *testing.T, brokers []string, dir string, i, n int) *scoreInstance {
+	return startScoreStats(t, brokers, dir, i, n, nil)
+}
+
+// startScoreStats is startScore counting into st.
+func startScoreStats(t *testing.T, brokers []string, dir string, i, n int, st *pipelines.ScoreStats) *scoreInstance {
 	ctx, cancel := context.WithCancel(context.Background())
 	si := &scoreInstance{stop: cancel, done: make(chan error, 1)}
 	go func() {
-		si.done <- pipelines.RunScore(ctx, pipelines.ScoreConfig{Brokers: brokers, Dir: dir, Instance: i, Instances: n}, nil)
+		si.done <- pipelines.RunScore(ctx, pipelines.ScoreConfig{Brokers: brokers, Dir: dir, Instance: i, Instances: n}, st)
 	}()
 	t.Cleanup(func() { si.kill(t) })
 	return si
@@ -79,12 +84,22 @@ func (si *scoreInstance) kill(t *testing.T) {
 // during batch killAt (when ≥ 0) instance n-1 is killed and started
 // again on an empty directory, as if its disk were lost.
 func linkScaledOut(t *testing.T, recs []schemas.Record, batch, n, killAt int) map[string]string {
+	return linkScaledOutWith(t, recs, batch, n, killAt, 0, nil)
+}
+
+// linkScaledOutWith is linkScaledOut with blocking messages of at most
+// maxBytes (0: the default), instance 0 counting into st.
+func linkScaledOutWith(t *testing.T, recs []schemas.Record, batch, n, killAt, maxBytes int, st *pipelines.ScoreStats) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	brokers := []string{brokertest.Start(t)}
 	var insts []*scoreInstance
 	for i := 0; i < n; i++ {
-		insts = append(insts, startScore(t, brokers, t.TempDir(), i, n))
+		var s *pipelines.ScoreStats
+		if i == 0 {
+			s = st
+		}
+		insts = append(insts, startScoreStats(t, brokers, t.TempDir(), i, n, s))
 	}
 	rs, err := pipelines.NewRemoteScorer(ctx, brokers, nil)
 	if err != nil {
@@ -92,6 +107,7 @@ func linkScaledOut(t *testing.T, recs []schemas.Record, batch, n, killAt int) ma
 	}
 	defer rs.Close()
 	rs.Resend = 3 * time.Second
+	rs.MaxMessageBytes = maxBytes
 	l, _, err := pipelines.OpenRegistry(ctx, pipelines.RegistryConfig{Dir: t.TempDir(), Score: rs.Score})
 	if err != nil {
 		t.Fatal(err)
@@ -165,6 +181,35 @@ func TestScaleOutSamePersons(t *testing.T) {
 				t.Fatalf("%d score instances: record %s in person %s, one instance gave %s", c.n, id, got[id], pid)
 			}
 		}
+	}
+}
+
+// A batch whose items for a partition exceed what one blocking message
+// may carry goes to that partition in several messages, scored in order:
+// the persons, ids included, are those of one message per partition
+// (before, such a batch stopped the match stage: dancu demo --persons
+// 100000 --matchers 2 failed on its first full micro-batch).
+func TestScaleOutSplitsLargeMessages(t *testing.T) {
+	dir, m := generate(t, 300, "csv", "jsonl")
+	recs := readRecords(t, sourceFiles(t, dir, m))
+	const batch = 150
+	whole := linkScaledOut(t, recs, batch, 1, -1)
+	var st pipelines.ScoreStats
+	split := linkScaledOutWith(t, recs, batch, 2, -1, 2048, &st)
+	if len(split) != len(recs) {
+		t.Fatalf("split messages: %d records linked, want %d", len(split), len(recs))
+	}
+	for id, pid := range whole {
+		if split[id] != pid {
+			t.Fatalf("split messages: record %s in person %s, one message per partition gave %s", id, split[id], pid)
+		}
+	}
+	// Instance 0 of 2 holds 6 partitions: without the split it would
+	// score at most 6 messages a batch.
+	batches := (len(recs) + batch - 1) / batch
+	t.Logf("%d batches of %d records; instance 0 of 2 scored %d messages (blocking messages of at most 2,048 bytes)", batches, batch, st.Batches.Load())
+	if got := st.Batches.Load(); got <= int64(6*batches) {
+		t.Errorf("instance 0 scored %d messages for %d batches: the items were not split", got, batches)
 	}
 }
 
