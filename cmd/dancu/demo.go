@@ -160,19 +160,29 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	defer stopStages()
 	stagesDone := make(chan error, 1+matchers)
 	running := 1 // goroutines that send to stagesDone
+	// The wait for the stages to drain (step 6) ends as soon as one of
+	// them fails, with its error, rather than after --stall.
+	wctx, cancelWait := context.WithCancelCause(ctx)
+	defer cancelWait(nil)
+	stageEnded := func(err error) {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			cancelWait(fmt.Errorf("a stage stopped: %w", err))
+		}
+		stagesDone <- err
+	}
 	if matchers > 0 {
 		// Scaled out: K score instances, the first in the stages' process.
 		stages.ScaleOut, stages.Score = true, true
 		stages.ScoreConfig = pipelines.ScoreConfig{Dir: filepath.Join(dir, "score"), Instance: 0, Instances: matchers}
 		for i := 1; i < matchers; i++ {
 			sc := pipelines.ScoreConfig{Brokers: brokers, Dir: filepath.Join(dir, "score"), Instance: i, Instances: matchers, Logger: log}
-			go func() { stagesDone <- pipelines.RunScore(sctx, sc, nil) }()
+			go func() { stageEnded(pipelines.RunScore(sctx, sc, nil)) }()
 			running++
 		}
 		fmt.Fprintf(out, "match stage scaled out: %d score instances over the %d partitions of %s\n", matchers, kafkax.BlockingPartitions, kafkax.TopicBlocking)
 	}
 	st := new(pipelines.StageStats)
-	go func() { stagesDone <- pipelines.RunStages(sctx, stages, st) }()
+	go func() { stageEnded(pipelines.RunStages(sctx, stages, st)) }()
 
 	// 5. Import every source file.
 	start := time.Now()
@@ -209,16 +219,15 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	imported := time.Since(start)
 
 	// 6. Wait until ClickHouse has everything, then stop the stages. The
-	// wait lasts as long as the stages make progress.
+	// wait lasts as long as the stages make progress and none has failed.
 	fmt.Fprintf(out, "imported in %.1fs (%.0f rows/s); matching and loading …\n", imported.Seconds(), float64(read)/imported.Seconds())
-	wctx, cancel := context.WithCancelCause(ctx)
-	stopWatch := watchProgress(st, o.stall, cancel)
+	stopWatch := watchProgress(st, o.stall, cancelWait)
 	err = pipelines.WaitDrained(wctx, stages, 0)
 	stopWatch()
 	if err != nil && context.Cause(wctx) != nil && !errors.Is(context.Cause(wctx), context.Canceled) {
 		err = fmt.Errorf("%w (%w)", err, context.Cause(wctx))
 	}
-	cancel(nil)
+	cancelWait(nil)
 	stopStages()
 	for i := 0; i < running; i++ {
 		if serr := <-stagesDone; serr != nil && !errors.Is(serr, context.Canceled) {
