@@ -400,7 +400,9 @@ func (a *averageLinkage) size(root int32) int { return len(a.rows(root)) }
 
 // mean returns the mean match probability over the pairs across the
 // clusters of roots ra and rb that the link type allows and some
-// blocking rule proposes (1 when there are none; 0 when fewer of the
+// blocking rule proposes, each counted once per rule proposing it: the
+// mean over blocking's proposals, as the candidates are made before
+// they are deduplicated (1 when there are none; 0 when fewer of the
 // cross pairs the link type allows are proposed than one person's
 // records could have: enoughCompared). A cross pair no
 // rule proposes — two records of one person that share no key: in files
@@ -410,7 +412,12 @@ func (a *averageLinkage) size(root int32) int { return len(a.rows(root)) }
 // joins the compared pairs support (issue 12). But when most cross pairs
 // share no key, and more than blocking's recall makes likely for one
 // person's records (enoughCompared), the two clusters are people a chain
-// of links joined, and the join is refused.
+// of links joined, and the join is refused. Counting a pair once per
+// proposing rule (issue 12, eighth round) weighs a cross pair that
+// agrees on the keys of several rules above one that a single rule
+// proposes, which in files of re-keyed lists is most often one noisy
+// record's pair; it does not depend on the file's size, as the prior
+// that lowers every cross pair's probability in bigger files does.
 func (a *averageLinkage) mean(ra, rb int32) float64 {
 	if rb < ra {
 		ra, rb = rb, ra
@@ -425,7 +432,7 @@ func (a *averageLinkage) mean(ra, rb int32) float64 {
 }
 
 func (a *averageLinkage) score(ra, rb int32) float64 {
-	var sum float64
+	var sum, weight float64
 	n, all := 0, 0
 	for _, x := range a.rows(ra) {
 		for _, y := range a.rows(rb) {
@@ -434,14 +441,16 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 				continue
 			}
 			all++
-			if !a.compared(p, q) {
+			r := a.proposals(p, q)
+			if r == 0 {
 				continue
 			}
 			n++
 			for k := range a.c.comps {
 				a.g[k] = a.c.gamma(a.f, k, p, q)
 			}
-			sum += probability(a.ws.score(a.c, a.f, a.g, p, q))
+			sum += float64(r) * probability(a.ws.score(a.c, a.f, a.g, p, q))
+			weight += float64(r)
 		}
 	}
 	if all == 0 {
@@ -450,7 +459,7 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 	if n == 0 || !a.enoughCompared(n, all) {
 		return 0
 	}
-	return sum / float64(n)
+	return sum / weight
 }
 
 // chainAlpha is the significance of enoughCompared's test: a small join
@@ -501,13 +510,22 @@ func binomialCDF(k, n int, p float64) float64 {
 // blocking rule (whatever a rule's window: the answer must not depend on
 // which other records a frame holds, so that the registry's frames
 // cluster as the whole file does).
-func (a *averageLinkage) compared(p, q int32) bool {
+func (a *averageLinkage) compared(p, q int32) bool { return a.proposals(p, q) > 0 }
+
+// proposals returns how many blocking rules propose rows p and q (agree
+// on every key of the rule, whatever its window; 1 when the settings
+// have no rule).
+func (a *averageLinkage) proposals(p, q int32) int {
+	if len(a.keys) == 0 {
+		return 1
+	}
+	r := 0
 	for _, k := range a.keys {
 		if k[p] != 0 && k[p] == k[q] {
-			return true
+			r++
 		}
 	}
-	return len(a.keys) == 0
+	return r
 }
 
 // join records that the cluster of rb joined the cluster of ra.

@@ -94,11 +94,13 @@
 //     within a year_span guard (as training fitted it to the data,
 //     Model.Guards); and (2) average linkage holds: the mean match
 //     probability over the clusters' cross pairs that some blocking rule
-//     proposes (keys equal), each scored by the model, reaches the match
-//     threshold, and at least half the cross pairs are such, or fewer
-//     but as many as one person's records could have by chance (a
-//     binomial test at training's estimate of blocking recall,
-//     Model.BlockingRecall, which lets small joins through). Both tests
+//     proposes (keys equal), each scored by the model and counted once
+//     per rule proposing it (the mean over blocking's proposals),
+//     reaches the match threshold, and at least half the cross pairs
+//     are such, or fewer but as many as one person's records could
+//     have by chance (a binomial test at training's estimate of
+//     blocking recall, Model.BlockingRecall, which lets small joins
+//     through). Both tests
 //     look only at the two clusters (not at which other records a frame
 //     holds), so an incremental matcher (package registry) reproduces it
 //     by calling Cluster again on the match components of a batch's new

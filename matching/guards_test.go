@@ -58,13 +58,16 @@ guards:
 }
 
 // TestAverageLinkageAveragesComparedPairs: average linkage averages the
-// cross pairs some blocking rule proposes and leaves out those no rule
+// cross pairs some blocking rule proposes, each counted once per rule
+// proposing it, and leaves out those no rule
 // proposes (two records of one person sharing no key), which the model
 // scores near 0 whatever the rest of the cluster says — unless most cross
 // pairs share no key, more than one person's records would by chance (a
 // chain), when the mean is 0. On fake_1000's
 // profile (dev seed 403) it finds a person with a record sharing no key
-// with one of the others, and checks the mean against both averages; and
+// with one of the others, and checks the mean against the weighted
+// average of the compared pairs (it fails if they are counted once
+// each, or if all cross pairs are); and
 // a cluster against a record sharing no key with most of it.
 func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 	s, f, ps := fakeStyleFrame(t, 1250, 403)
@@ -96,7 +99,7 @@ func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 		}
 		slices.Sort(rows)
 		last := rows[len(rows)-1]
-		var all, compared float64
+		var all, compared, weight, plain float64
 		nAll, nCmp := 0, 0
 		for _, r := range rows[:len(rows)-1] {
 			for k := range a.c.comps {
@@ -105,8 +108,10 @@ func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 			p := probability(a.ws.score(a.c, f, a.g, r, last))
 			all += p
 			nAll++
-			if a.compared(r, last) {
-				compared += p
+			if k := a.proposals(r, last); k > 0 {
+				compared += float64(k) * p
+				weight += float64(k)
+				plain += p
 				nCmp++
 			}
 		}
@@ -117,9 +122,9 @@ func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 			a.join(rows[0], r)
 		}
 		got := a.mean(rows[0], last)
-		want, old := compared/float64(nCmp), all/float64(nAll)
+		want, old := compared/weight, all/float64(nAll)
 		if math.Abs(got-want) > 1e-9 {
-			t.Fatalf("person of rows %v: mean %.4f, want %.4f over the %d compared cross pairs (%.4f over all %d)", rows, got, want, nCmp, old, nAll)
+			t.Fatalf("person of rows %v: mean %.4f, want %.4f over the %d compared cross pairs counted once per proposing rule (%.4f counted once each; %.4f over all %d)", rows, got, want, nCmp, plain/float64(nCmp), old, nAll)
 		}
 		// Against a record sharing a key with so few of the cluster's rows
 		// that one person's records would seldom (enoughCompared), the

@@ -388,9 +388,12 @@ twice and make λ and the scores too generous.
 - Clustering is the same for every settings file: pairs at or above the match
   probability join persons strongest first, when the guards allow and the
   two clusters' cross pairs that some blocking rule proposes average the
-  match probability (average linkage; a cross pair sharing no key of any
-  rule is left out of the mean, as it is left out of scoring, but a join
-  most of whose cross pairs share no key is refused: a chain, not a person).
+  match probability (average linkage; each cross pair counts once per rule
+  proposing it; a cross pair sharing no key of any rule is left out of the
+  mean, as it is left out of scoring, and a join most of whose cross pairs
+  share no key is refused as a chain of people unless one person's records
+  could share so few by chance at training's estimate of blocking recall,
+  which lets a noisy record join a small cluster).
   ` + "`dancu link`" + ` prints the largest clusters and flags implausible ones.
 - ` + "`thresholds`" + `: match 0.5 and review 0.1 by default; keep them.
 
