@@ -172,7 +172,11 @@ func containsLine(s, sub string) bool {
 // changed to 701, never run before, before running it once after the
 // round's engine change (a level's u given an exact agreement counted on
 // pairs sampled among those agreeing; RESULTS.md): 0.9351, 0.9278,
-// 0.9068 (spread 0.028 — holds). It takes about 20 s and runs with
+// 0.9068 (spread 0.028 — holds). In the eighth round the seed was
+// changed to 801, never run before, before running it once after the
+// round's engine change (average linkage counts a cross pair once per
+// blocking rule proposing it; RESULTS.md): 0.9296, 0.9346, 0.9122
+// (spread 0.022 — holds). It takes about 20 s and runs with
 // DANCU_SIZE=1.
 func TestLinkageDoesNotDependOnSize(t *testing.T) {
 	if os.Getenv("DANCU_SIZE") == "" {
@@ -181,7 +185,7 @@ func TestLinkageDoesNotDependOnSize(t *testing.T) {
 	const band = 0.03
 	lo, hi := 1.0, 0.0
 	for _, people := range []int{250, 1250, 5000} {
-		s, f, ps := fakeStyleFrame(t, people, 701)
+		s, f, ps := fakeStyleFrame(t, people, 801)
 		res, err := Link(context.Background(), f, s)
 		if err != nil {
 			t.Fatal(err)
