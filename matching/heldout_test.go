@@ -238,14 +238,7 @@ func TestDevSetsFromDocs(t *testing.T) {
 		if p := os.Getenv("DANCU_DEV_SET"); p != "" && !strings.Contains(r.name, p) {
 			continue
 		}
-		tb := r.table()
-		m, res := linkScore(t, r.settings, tb, r.id, r.truth)
-		cov := ""
-		if c := res.Train.Coverage; c != nil {
-			cov = fmt.Sprintf("; estimated blocking recall %.3f", c.Recall)
-		}
-		t.Logf("%s: %d records, P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.0f matching pairs%s)", r.name, len(tb.Rows),
-			m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs), cov)
+		logLinkScore(t, r.name, r.settings, r.table(), r.id, r.truth)
 	}
 }
 
@@ -274,13 +267,7 @@ func TestFreshSettings4(t *testing.T) {
 		{"fake_1000-style seed 321, fake1000_fresh4", filepath.Join(dev, "fake1000_fresh4.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
 		{"fake_1000-style seed 321, shipped fake_1000", filepath.Join("settings", "fake_1000.yaml"), &Table{Header: fake.Header, Rows: fake.Rows}, 0, 6},
 	} {
-		m, res := linkScore(t, r.settings, r.tb, r.id, r.truth)
-		cov := ""
-		if c := res.Train.Coverage; c != nil {
-			cov = fmt.Sprintf("; estimated blocking recall %.3f", c.Recall)
-		}
-		t.Logf("%s: %d records, P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.0f matching pairs%s)", r.name, len(r.tb.Rows),
-			m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs), cov)
+		logLinkScore(t, r.name, r.settings, r.tb, r.id, r.truth)
 	}
 }
 
@@ -337,16 +324,7 @@ func freshRound5(t *testing.T, germanSeed, histSeed, fakeSeed int64) {
 		{fmt.Sprintf("fake_1000-style seed %d, fake1000_fresh5", fakeSeed), filepath.Join(dev, "fake1000_fresh5.yaml"), fakeT, 0, 6},
 		{fmt.Sprintf("fake_1000-style seed %d, shipped fake_1000", fakeSeed), filepath.Join("settings", "fake_1000.yaml"), fakeT, 0, 6},
 	} {
-		m, res := linkScore(t, r.settings, r.tb, r.id, r.truth)
-		extra := ""
-		if c := res.Train.Coverage; c != nil {
-			extra = fmt.Sprintf("; estimated blocking recall %.3f", c.Recall)
-		}
-		for _, g := range res.Train.Guards {
-			extra += fmt.Sprintf("; guard %s %s max %d broken by %.4f, applied as %d", g.Kind, g.Column, g.Max, g.Broken, g.Fitted)
-		}
-		t.Logf("%s: %d records, P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.2f matching pairs per record%s)", r.name, len(r.tb.Rows),
-			m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs)/float64(len(r.tb.Rows)), extra)
+		logLinkScore(t, r.name, r.settings, r.tb, r.id, r.truth)
 	}
 }
 
@@ -419,15 +397,25 @@ func freshSettings6(t *testing.T, germanSeed, histSeed, fakeSeed int64) {
 		{fmt.Sprintf("fake_1000-style seed %d, fake1000_fresh6", fakeSeed), filepath.Join(dev, "fake1000_fresh6.yaml"), fakeT, 0, 6},
 		{fmt.Sprintf("fake_1000-style seed %d, shipped fake_1000", fakeSeed), filepath.Join("settings", "fake_1000.yaml"), fakeT, 0, 6},
 	} {
-		m, res := linkScore(t, r.settings, r.tb, r.id, r.truth)
-		extra := ""
-		if c := res.Train.Coverage; c != nil {
-			extra = fmt.Sprintf("; estimated blocking recall %.3f", c.Recall)
-		}
-		for _, g := range res.Train.Guards {
-			extra += fmt.Sprintf("; guard %s %s max %d broken by %.4f, applied as %d", g.Kind, g.Column, g.Max, g.Broken, g.Fitted)
-		}
-		t.Logf("%s: %d records, P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.2f matching pairs per record%s)", r.name, len(r.tb.Rows),
-			m.Precision, m.Recall, m.F1, m.TruePairs, res.Settings.Model.LambdaGlobal*float64(res.Train.TotalPairs)/float64(len(r.tb.Rows)), extra)
+		logLinkScore(t, r.name, r.settings, r.tb, r.id, r.truth)
 	}
+}
+
+// logLinkScore links table tb with the settings file, scores it against
+// its truth column and logs the score with the model's λ (matching pairs
+// in all and per record), training's estimate of blocking recall and the
+// guards it fitted.
+func logLinkScore(t *testing.T, name, settingsFile string, tb *Table, id, truth int) {
+	t.Helper()
+	m, res := linkScore(t, settingsFile, tb, id, truth)
+	extra := ""
+	if c := res.Train.Coverage; c != nil {
+		extra = fmt.Sprintf("; estimated blocking recall %.3f", c.Recall)
+	}
+	for _, g := range res.Train.Guards {
+		extra += fmt.Sprintf("; guard %s %s max %d broken by %.4f, applied as %d", g.Kind, g.Column, g.Max, g.Broken, g.Fitted)
+	}
+	lambda := res.Settings.Model.LambdaGlobal * float64(res.Train.TotalPairs)
+	t.Logf("%s: %d records, P %.4f R %.4f F1 %.4f (true pairs %d; model λ %.0f matching pairs, %.2f per record%s)", name, len(tb.Rows),
+		m.Precision, m.Recall, m.F1, m.TruePairs, lambda, lambda/float64(len(tb.Rows)), extra)
 }
