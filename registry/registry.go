@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble"
@@ -95,6 +96,13 @@ type Registry struct {
 	cacheRow map[uint64]int32
 	cacheUse []uint64
 	cacheMax int
+	// blocks is every block of the blocking index (blocks.go); nil while
+	// it is built (loadBlocks: blocksSince then holds the blocks written
+	// since the registry opened) and when the registry keeps no index
+	// (Config.Score).
+	blocks, blocksSince *blockSet
+	blocksStop          atomic.Bool
+	blocksDone          chan struct{} // closed when loadBlocks ends
 }
 
 // Stats count what the registry did.
@@ -103,7 +111,17 @@ type Stats struct {
 	Comparisons, Edges           int64
 	// CandidateReads counts the candidates read from the store and
 	// decoded (those not in the scoring frame kept between batches).
-	CandidateReads   int64
+	CandidateReads int64
+	// BlockReads counts the new records' blocks looked up in the store;
+	// BlocksSkipped those the in-memory set of blocks (blocks.go) knew
+	// to be absent. Blocks is the set's size, BlockSetLoad the time its
+	// rebuild from the store took after the registry opened (0 while it
+	// runs: BlockSetReady false).
+	BlockReads, BlocksSkipped int64
+	Blocks                    int
+	BlockSetReady             bool
+	BlockSetLoad              time.Duration
+
 	Persons          int64 // persons written (new or changed), summed over batches
 	LargestRecluster int   // most records reclustered in one batch (its components together)
 	LastBatch        time.Duration
@@ -203,6 +221,15 @@ func Open(cfg Config) (*Registry, error) {
 	if r.batch, _, err = getUint64(db, metaKey("batch")); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
+	}
+	if r.score == nil {
+		it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open registry: %w", err)
+		}
+		r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{})
+		go r.loadBlocks(it)
 	}
 	return r, nil
 }
@@ -328,6 +355,10 @@ func fingerprint(s *settings.Settings) string {
 
 // Close closes the store.
 func (r *Registry) Close() error {
+	if r.blocksDone != nil {
+		r.blocksStop.Store(true)
+		<-r.blocksDone
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.db == nil {
@@ -357,6 +388,7 @@ func (r *Registry) Stats() Stats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st := r.stats
+	st.Blocks, st.BlockSetReady = r.blocks.len(), r.blocks != nil
 	if r.db != nil {
 		m := r.db.Metrics()
 		st.Compactions = m.Compact.Count
@@ -694,16 +726,30 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	keysOf := make([][]matching.RowKey, len(newSeqs))
 	committed := make(map[blockID][]uint64, len(newSeqs)*len(r.s.Blocking))
 	var order []blockID
+	// Blocks the set of blocks does not hold are not in the store:
+	// not looked up, and are added to it, once each: every block this
+	// batch writes is then in the set (added before the batch commits:
+	// if it does not, the set holds a block the store does not, a look-up
+	// for nothing, never the other way). While the set is built, every
+	// block is looked up and noted (noteBlock).
 	for i := range newSeqs {
 		keysOf[i] = r.km.Keys(f, int(rowOf[newSeqs[i]]), make([]matching.RowKey, 0, len(r.s.Blocking)))
 		for _, rk := range keysOf[i] {
 			bk := blockID{rk.Rule, rk.Hash}
 			if _, ok := committed[bk]; !ok {
 				committed[bk] = nil
+				if r.blocks == nil {
+					r.noteBlock(rk.Rule, rk.Hash)
+				} else if !r.blocks.has(rk.Rule, rk.Hash) {
+					r.blocks.add(rk.Rule, rk.Hash)
+					r.stats.BlocksSkipped++
+					continue
+				}
 				order = append(order, bk)
 			}
 		}
 	}
+	r.stats.BlockReads += int64(len(order))
 	slices.SortFunc(order, func(a, b blockID) int {
 		if a.rule != b.rule {
 			return a.rule - b.rule

@@ -1,0 +1,9 @@
+package registry
+
+// WaitBlockSet waits until r's set of blocks is built (or its build
+// ended), for tests.
+func WaitBlockSet(r *Registry) {
+	if r.blocksDone != nil {
+		<-r.blocksDone
+	}
+}
