@@ -99,12 +99,16 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 		if kept != nil && kept.ok {
 			vr = kept.reader()
 		}
+		var marks *pairMarks // training's choice of pairs, when it kept it
+		if kept != nil && kept.marks.ok {
+			marks = &kept.marks
+		}
 		for r := range bs {
 			var start func(w, ch int)
 			if vr != nil {
 				start = func(w, ch int) { vr.start(r, ch, w) }
 			}
-			forPairChunks(f, bs, r, true, s.LinkType, start, func(w int, i, j int32) {
+			forMarkedPairChunks(f, bs, r, true, s.LinkType, marks, start, func(w int, i, j int32) {
 				var v []uint8
 				if vr != nil {
 					v = vr.next(w)

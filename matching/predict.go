@@ -64,6 +64,11 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 	if vs != nil && vs.ok {
 		vr = vs.reader()
 	}
+	// Training's pass chose the same pairs; its marks say which.
+	var marks *pairMarks
+	if vs != nil && vs.marks.ok {
+		marks = &vs.marks
+	}
 	ws := newWeights(c, s.Model, s.Training.Prior)
 	minW := logit2(s.Thresholds.Review)
 	var st PredictStats
@@ -87,7 +92,7 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 		if vr != nil {
 			startChunk = func(w, ch int) { vr.start(r, ch, w) }
 		}
-		forPairChunks(f, bs, r, true, s.LinkType, startChunk, func(w int, i, j int32) {
+		forMarkedPairChunks(f, bs, r, true, s.LinkType, marks, startChunk, func(w int, i, j int32) {
 			cnt[w]++
 			var g []uint8
 			if vr != nil {

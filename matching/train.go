@@ -244,7 +244,7 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 		if keep != nil {
 			start = func(w, ch int) { keep.mark(r, ch, w) }
 		}
-		forPairChunks(f, bs, r, true, c.s.LinkType, start, func(w int, i, j int32) {
+		forMarkedPairChunks(f, bs, r, true, c.s.LinkType, keep.pairMarks(), start, func(w int, i, j int32) {
 			l := ls[w]
 			g := l.g
 			p := c.rows.pair(f, i, j)

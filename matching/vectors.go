@@ -21,6 +21,18 @@ type vectorStore struct {
 	vecs [][][]uint8 // per worker: the vector of each id
 	full atomic.Bool // more than maxKeptPairs: nothing kept
 	ok   bool        // the pass ended with every pair kept
+	// marks are the pass's choices of pairs (which earlier rule made
+	// one), kept even when the vectors are not.
+	marks pairMarks
+}
+
+// pairMarks returns the marks a pass over the candidate pairs writes
+// (s not yet ended) or reads (ended), nil when s is nil.
+func (s *vectorStore) pairMarks() *pairMarks {
+	if s == nil {
+		return nil
+	}
+	return &s.marks
 }
 
 // begin prepares s (nil: keep nothing) for a pass over bs.
@@ -34,6 +46,7 @@ func (s *vectorStore) begin(bs []*blocker) {
 	}
 	s.ids = make([][]uint32, workers)
 	s.ok = false
+	s.marks.begin(bs)
 }
 
 // mark notes that worker w starts chunk ch of rule r.
@@ -52,6 +65,7 @@ func (s *vectorStore) add(w int, id int32) {
 
 // end takes each worker's vectors (by id) once the pass is over.
 func (s *vectorStore) end(vecs [][]string, nc int) {
+	s.marks.ok = true
 	if s.full.Load() {
 		s.loc, s.ids = nil, nil
 		return
