@@ -281,17 +281,19 @@ func (c *compiled) gamma(f *Frame, k int, a, b int32) uint8 {
 // mapped: a pair's slot holds its value ids and similarity until
 // another pair takes the slot.
 type jwMemo struct {
-	cols map[int]*jwTable
+	cols []*jwTable // by column index, nil until the column is asked
 }
 
 const jwSlots = 1 << 13
 
-type jwTable struct {
-	key [jwSlots]uint64 // va<<32 | vb; 0 empty (ids are never 0 here)
-	sim [jwSlots]float64
+// jwTable's slot holds a pair's key beside its similarity: one cache
+// line read on a hit, where two arrays took two.
+type jwTable [jwSlots]struct {
+	key uint64 // va<<32 | vb; 0 empty (ids are never 0 here)
+	sim float64
 }
 
-func newJWMemo() *jwMemo { return &jwMemo{cols: map[int]*jwTable{}} }
+func newJWMemo() *jwMemo { return &jwMemo{} }
 
 // jw returns the Jaro–Winkler similarity of values va and vb (not 0,
 // not equal) of column ci, remembered in m when m is not nil.
@@ -306,6 +308,9 @@ func (f *Frame) jw(m *jwMemo, ci int, va, vb uint32) float64 {
 	if m == nil {
 		return sim()
 	}
+	if ci >= len(m.cols) {
+		m.cols = append(m.cols, make([]*jwTable, ci+1-len(m.cols))...)
+	}
 	t := m.cols[ci]
 	if t == nil {
 		t = &jwTable{}
@@ -313,11 +318,11 @@ func (f *Frame) jw(m *jwMemo, ci int, va, vb uint32) float64 {
 	}
 	key := uint64(va)<<32 | uint64(vb)
 	slot := (key * 0x9E3779B97F4A7C15) >> (64 - 13)
-	if t.key[slot] == key {
-		return t.sim[slot]
+	if e := &t[slot]; e.key == key {
+		return e.sim
 	}
 	v := sim()
-	t.key[slot], t.sim[slot] = key, v
+	t[slot].key, t[slot].sim = key, v
 	return v
 }
 

@@ -41,7 +41,7 @@ func Jaro(a, b []rune) float64 {
 		}
 		c := a[i]
 		for j := lo; j < hi; j++ {
-			if !mb[j] && b[j] == c {
+			if b[j] == c && !mb[j] {
 				ma[i], mb[j] = true, true
 				m++
 				break
