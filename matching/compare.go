@@ -521,6 +521,11 @@ type weights struct {
 	// comparison i lands on level gi (Model.Dependent), sorted by k; when
 	// several hold for one comparison, the largest counts.
 	deps []dep
+	// tfAdj, when tabulateTF built it, is per comparison and level the
+	// term-frequency adjustment by value of the level's tf column (see
+	// weight): a pass over millions of pairs takes one Log2 a value
+	// instead of one a pair and level.
+	tfAdj [][][]float64
 }
 
 type dep struct {
@@ -613,12 +618,19 @@ func (ws *weights) weight(c *compiled, f *Frame, k int, g uint8, a, b int32) (w,
 	cc := &c.comps[k]
 	if int(g) <= len(cc.levels) {
 		if tc := cc.levels[g-1].tf; tc >= 0 {
-			tf := math.Max(f.tf(tc, int(a)), f.tf(tc, int(b)))
-			if tf > 0 {
-				tfAdj = math.Log2(ws.u[k][g] / math.Max(tf, ws.tfMin))
-				if tfAdj > ws.tfCap {
-					tfAdj = ws.tfCap
+			if ws.tfAdj != nil && ws.tfAdj[k][g] != nil {
+				// The same adjustment as below, of the value whose tf is
+				// the larger (the first when equal: the same tf).
+				vals := f.cols[tc].vals
+				va, vb := vals[a], vals[b]
+				ta, tb := f.tfOf(tc, va), f.tfOf(tc, vb)
+				if ta >= tb {
+					tfAdj = ws.tfAdj[k][g][va]
+				} else {
+					tfAdj = ws.tfAdj[k][g][vb]
 				}
+			} else if tf := math.Max(f.tf(tc, int(a)), f.tf(tc, int(b))); tf > 0 {
+				tfAdj = ws.tfAdjOf(k, g, tf)
 			}
 		}
 	}
@@ -628,6 +640,52 @@ func (ws *weights) weight(c *compiled, f *Frame, k int, g uint8, a, b int32) (w,
 		tfAdj *= cf
 	}
 	return w, tfAdj
+}
+
+// tfAdjOf is the term-frequency adjustment of comparison k's level g for
+// a pair whose values' larger term frequency is tf (> 0).
+func (ws *weights) tfAdjOf(k int, g uint8, tf float64) float64 {
+	adj := math.Log2(ws.u[k][g] / math.Max(tf, ws.tfMin))
+	if adj > ws.tfCap {
+		adj = ws.tfCap
+	}
+	return adj
+}
+
+// tabulateTF builds ws.tfAdj for f when the pairs to score, n, outnumber
+// the values of the levels' tf columns (each value's adjustment is one
+// Log2; a pass over a few pairs of a large frame keeps asking per pair).
+// f's values and term frequencies must not change while ws is used.
+func (ws *weights) tabulateTF(c *compiled, f *Frame, n int64) {
+	values := int64(0)
+	for _, cc := range c.comps {
+		for _, l := range cc.levels {
+			if l.tf >= 0 && !f.cols[l.tf].date {
+				values += int64(len(f.cols[l.tf].dict))
+			}
+		}
+	}
+	if values == 0 || n < values {
+		return
+	}
+	tabs := make([][][]float64, len(c.comps))
+	for k, cc := range c.comps {
+		tabs[k] = make([][]float64, len(cc.levels)+2)
+		for li, l := range cc.levels {
+			if l.tf < 0 || f.cols[l.tf].date {
+				continue // a date's tf is 0: weight asks per pair
+			}
+			g := uint8(li + 1)
+			tab := make([]float64, len(f.cols[l.tf].dict))
+			for v := range tab {
+				if tf := f.tfOf(l.tf, uint32(v)); tf > 0 {
+					tab[v] = ws.tfAdjOf(k, g, tf)
+				}
+			}
+			tabs[k][g] = tab
+		}
+	}
+	ws.tfAdj = tabs
 }
 
 // score returns the total match weight (prior included) of a pair whose

@@ -471,8 +471,12 @@ func (f *Frame) confidence(ci, i int) float64 {
 
 // tf returns the term frequency of the value of column ci at row i.
 func (f *Frame) tf(ci, i int) float64 {
+	return f.tfOf(ci, f.cols[ci].vals[i])
+}
+
+// tfOf is the term frequency of value v of column ci (0 for none).
+func (f *Frame) tfOf(ci int, v uint32) float64 {
 	c := &f.cols[ci]
-	v := c.vals[i]
 	if v == 0 || c.date {
 		return 0
 	}

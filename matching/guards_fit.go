@@ -58,6 +58,7 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 	if candidates > maxFitPairs {
 		sample = uint64(candidates/maxFitPairs + 1)
 	}
+	ws.tabulateTF(c, f, candidates/int64(sample))
 	for _, gd := range s.Guards {
 		if gd.Kind != "year_span" {
 			continue

@@ -70,6 +70,9 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 		marks = &vs.marks
 	}
 	ws := newWeights(c, s.Model, s.Training.Prior)
+	if vr != nil {
+		ws.tabulateTF(c, f, vs.kept())
+	}
 	minW := logit2(s.Thresholds.Review)
 	var st PredictStats
 	st.PerRule = make([]int64, len(bs))

@@ -93,3 +93,57 @@ func TestU64Table(t *testing.T) {
 		t.Fatalf("%d keys in the table, want %d", tb.n, n)
 	}
 }
+
+// TestTFTableSameWeights: the term-frequency adjustments tabulated by
+// value (scoring training's vectors) are, to the bit, those weight
+// computes per pair, on every level of every comparison and on pairs
+// whose two values have different frequencies (which value's counts is
+// the question).
+func TestTFTableSameWeights(t *testing.T) {
+	s, err := settings.Parse([]byte(toySettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, _ := toyRows(2000, 3)
+	f := toyFrame(t, s, rows, ids)
+	res, err := Link(context.Background(), f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := compile(res.Settings, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Settings.Model
+	perPair := newWeights(c, m, res.Settings.Training.Prior)
+	tab := newWeights(c, m, res.Settings.Training.Prior)
+	tab.tabulateTF(c, f, 1<<62)
+	if tab.tfAdj == nil {
+		t.Fatal("no tables built: the toy settings' tf level shows nothing")
+	}
+	differ := 0
+	n := int32(f.Len())
+	for a := int32(0); a < n; a += 7 {
+		for b := a + 1; b < n; b += 13 {
+			for k, cc := range c.comps {
+				for g := uint8(0); int(g) <= len(cc.levels)+1; g++ {
+					w1, adj1 := perPair.weight(c, f, k, g, a, b)
+					w2, adj2 := tab.weight(c, f, k, g, a, b)
+					if w1 != w2 || adj1 != adj2 {
+						t.Fatalf("pair %d-%d, comparison %s level %d: per pair %v%+v, tabulated %v%+v", a, b, cc.name, g, w1, adj1, w2, adj2)
+					}
+					if g == 0 || int(g) > len(cc.levels) {
+						continue
+					}
+					if tc := cc.levels[g-1].tf; tc >= 0 && adj1 != 0 && f.tf(tc, int(a)) != f.tf(tc, int(b)) {
+						differ++
+					}
+				}
+			}
+		}
+	}
+	if differ == 0 {
+		t.Fatal("no pair with two different term frequencies: the test shows nothing")
+	}
+	t.Logf("%d level-pairs with two different term frequencies compared", differ)
+}
