@@ -413,3 +413,27 @@ func TestScanSchemaInStep(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldIndexConstants checks the idx constants assemble reads by
+// agree with fieldList's order.
+func TestFieldIndexConstants(t *testing.T) {
+	for f, i := range map[string]int{
+		FieldSourceRecordID: idxSourceRecordID, FieldFullName: idxFullName, FieldFamilyMiddle: idxFamilyMiddle,
+		FieldGivenName: idxGivenName, FieldBirthDate: idxBirthDate, FieldBirthYear: idxBirthYear,
+		FieldBirthDateMale: idxBirthDateMale, FieldBirthDateFem: idxBirthDateFem, FieldSex: idxSex,
+		FieldIDNumber: idxIDNumber, FieldCMND: idxCMND, FieldIDAny: idxIDAny, FieldBirthRegPlace: idxBirthRegPlace,
+		FieldNativePlace: idxNativePlace, FieldEthnicity: idxEthnicity, FieldReligion: idxReligion,
+		FieldNationality: idxNationality, FieldPermAddress: idxPermAddress, FieldCurAddress: idxCurAddress,
+		FieldFatherName: idxFatherName, FieldFatherID: idxFatherID, FieldMotherName: idxMotherName,
+		FieldMotherID: idxMotherID, FieldSpouseName: idxSpouseName, FieldSpouseID: idxSpouseID,
+		FieldHouseholdHead: idxHouseholdHead, FieldRelationToHead: idxRelationToHead,
+		FieldCollectingUnit: idxCollectingUnit, FieldFormID: idxFormID, FieldScanRef: idxScanRef,
+	} {
+		if fieldIndex[f] != i || fieldList[i] != f {
+			t.Errorf("field %q: idx constant %d, fieldIndex %d", f, i, fieldIndex[f])
+		}
+	}
+	if idxScanRef != len(fieldList)-1 {
+		t.Errorf("%d idx constants for %d fields", idxScanRef+1, len(fieldList))
+	}
+}

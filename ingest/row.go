@@ -19,6 +19,42 @@ var fieldList = []string{FieldSourceRecordID, FieldFullName, FieldFamilyMiddle, 
 	FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID, FieldSpouseName,
 	FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit, FieldFormID, FieldScanRef}
 
+// The fields' indices in fieldList (and rowValues), for the reads of
+// assemble: a constant, not a look-up in fieldIndex for every field of
+// every row. TestFieldIndexConstants checks they agree with fieldList.
+const (
+	idxSourceRecordID = iota
+	idxFullName
+	idxFamilyMiddle
+	idxGivenName
+	idxBirthDate
+	idxBirthYear
+	idxBirthDateMale
+	idxBirthDateFem
+	idxSex
+	idxIDNumber
+	idxCMND
+	idxIDAny
+	idxBirthRegPlace
+	idxNativePlace
+	idxEthnicity
+	idxReligion
+	idxNationality
+	idxPermAddress
+	idxCurAddress
+	idxFatherName
+	idxFatherID
+	idxMotherName
+	idxMotherID
+	idxSpouseName
+	idxSpouseID
+	idxHouseholdHead
+	idxRelationToHead
+	idxCollectingUnit
+	idxFormID
+	idxScanRef
+)
+
 var fieldIndex = func() map[string]int {
 	m := make(map[string]int, len(fieldList))
 	for i, f := range fieldList {
@@ -63,8 +99,9 @@ func (rv *rowValues) labelAt(i int, column string) {
 	}
 }
 
-func (rv *rowValues) get(field string) (value, column string) {
-	i := fieldIndex[field]
+// at returns the value of the field of index i (an idx constant) and
+// its column.
+func (rv *rowValues) at(i int) (value, column string) {
 	return rv.v[i], rv.col[i]
 }
 
@@ -104,10 +141,10 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	}
 
 	// Name: the one field without which a row is no one.
-	full, fullCol := rv.get(FieldFullName)
+	full, fullCol := rv.at(idxFullName)
 	if full == "" {
-		fam, famCol := rv.get(FieldFamilyMiddle)
-		giv, givCol := rv.get(FieldGivenName)
+		fam, famCol := rv.at(idxFamilyMiddle)
+		giv, givCol := rv.at(idxGivenName)
 		full = strings.TrimSpace(fam + " " + giv)
 		if givCol != "" {
 			fullCol = givCol
@@ -143,14 +180,14 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	if !p.noNameParts {
 		rec.FamilyName, rec.MiddleName, rec.GivenName = nameParts(full)
 	}
-	rec.SourceRecordID, _ = rv.get(FieldSourceRecordID)
-	if v, _ := rv.get(FieldFormID); v != "" {
+	rec.SourceRecordID, _ = rv.at(idxSourceRecordID)
+	if v, _ := rv.at(idxFormID); v != "" {
 		rec.FormID = v
 	}
-	if v, _ := rv.get(FieldScanRef); v != "" {
+	if v, _ := rv.at(idxScanRef); v != "" {
 		rec.ScanRef = v
 	}
-	if v, _ := rv.get(FieldCollectingUnit); v != "" {
+	if v, _ := rv.at(idxCollectingUnit); v != "" {
 		rec.CollectingUnit = v
 	}
 
@@ -161,8 +198,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		maxYear = p.sourceDate.Year()
 	}
 	var bad Item
-	checkDate := func(field string) {
-		v, col := rv.get(field)
+	checkDate := func(i int) {
+		field := fieldList[i]
+		v, col := rv.at(i)
 		if v == "" || rec.BirthDate != "" {
 			return
 		}
@@ -201,20 +239,21 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			}
 		}
 	}
-	checkDate(FieldBirthDate)
-	checkDate(FieldBirthDateMale)
-	checkDate(FieldBirthDateFem)
-	checkDate(FieldBirthYear)
+	checkDate(idxBirthDate)
+	checkDate(idxBirthDateMale)
+	checkDate(idxBirthDateFem)
+	checkDate(idxBirthYear)
 
-	if v, col := rv.get(FieldSex); v != "" && rec.Sex == "" {
+	if v, col := rv.at(idxSex); v != "" && rec.Sex == "" {
 		if rec.Sex = parseSex(v); rec.Sex == "" {
 			note(col, FieldSex, truncate(v, 32), "unknown sex")
 		}
 	}
 
 	// Identification numbers: by length, whichever column they sit in.
-	for _, field := range []string{FieldIDNumber, FieldCMND, FieldIDAny} {
-		v, col := rv.get(field)
+	for _, i := range [...]int{idxIDNumber, idxCMND, idxIDAny} {
+		field := fieldList[i]
+		v, col := rv.at(i)
 		if v == "" {
 			continue
 		}
@@ -235,20 +274,20 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			note(col, field, maskID(v), reason)
 		}
 	}
-	for _, f := range [][2]string{{FieldFatherID, "father_id"}, {FieldMotherID, "mother_id"}, {FieldSpouseID, "spouse_id"}} {
-		v, col := rv.get(f[0])
+	for _, i := range [...]int{idxFatherID, idxMotherID, idxSpouseID} {
+		v, col := rv.at(i)
 		if v == "" {
 			continue
 		}
 		num, kind, reason := cleanNumber(v)
 		if kind == "" {
-			note(col, f[0], maskID(v), reason)
+			note(col, fieldList[i], maskID(v), reason)
 			continue
 		}
-		switch f[0] {
-		case FieldFatherID:
+		switch i {
+		case idxFatherID:
 			rec.FatherID = num
-		case FieldMotherID:
+		case idxMotherID:
 			rec.MotherID = num
 		default:
 			rec.SpouseID = num
@@ -258,18 +297,18 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		return bad
 	}
 
-	rec.BirthRegPlace, _ = rv.get(FieldBirthRegPlace)
-	rec.NativePlace, _ = rv.get(FieldNativePlace)
-	rec.Ethnicity, _ = rv.get(FieldEthnicity)
-	rec.Religion, _ = rv.get(FieldReligion)
-	rec.Nationality, _ = rv.get(FieldNationality)
-	rec.PermAddress, _ = rv.get(FieldPermAddress)
-	rec.CurAddress, _ = rv.get(FieldCurAddress)
-	rec.FatherName, _ = rv.get(FieldFatherName)
-	rec.MotherName, _ = rv.get(FieldMotherName)
-	rec.SpouseName, _ = rv.get(FieldSpouseName)
-	rec.HouseholdHead, _ = rv.get(FieldHouseholdHead)
-	rec.RelationToHead, _ = rv.get(FieldRelationToHead)
+	rec.BirthRegPlace, _ = rv.at(idxBirthRegPlace)
+	rec.NativePlace, _ = rv.at(idxNativePlace)
+	rec.Ethnicity, _ = rv.at(idxEthnicity)
+	rec.Religion, _ = rv.at(idxReligion)
+	rec.Nationality, _ = rv.at(idxNationality)
+	rec.PermAddress, _ = rv.at(idxPermAddress)
+	rec.CurAddress, _ = rv.at(idxCurAddress)
+	rec.FatherName, _ = rv.at(idxFatherName)
+	rec.MotherName, _ = rv.at(idxMotherName)
+	rec.SpouseName, _ = rv.at(idxSpouseName)
+	rec.HouseholdHead, _ = rv.at(idxHouseholdHead)
+	rec.RelationToHead, _ = rv.at(idxRelationToHead)
 	return Item{Record: rec, Notes: notes}
 }
 
