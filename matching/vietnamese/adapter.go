@@ -181,6 +181,10 @@ type vnFields struct {
 
 func (f *vnFields) get(field string) string {
 	switch i := derivedSlot(field); {
+	case i == fSpouse:
+		// folded when asked, not in derive: the default settings never
+		// read it, and Frame.Add asks once per column and record
+		return vn.Fold(f.r.SpouseName)
 	case i >= 0:
 		return f.v[i]
 	case i == -1:
@@ -289,7 +293,6 @@ func (a *Adapter) derive(f *vnFields) {
 	}
 	d[fFather] = vn.Fold(r.FatherName)
 	d[fMother] = vn.Fold(r.MotherName)
-	d[fSpouse] = vn.Fold(r.SpouseName)
 	d[fEthnicity] = foldEthnicity(r.Ethnicity)
 	d[fSex] = r.Sex
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 )
 
@@ -53,5 +54,17 @@ func BenchmarkFoldEthnicity(b *testing.B) {
 				b.Fatal("nothing folded")
 			}
 		})
+	}
+}
+
+// TestSpouseFoldedWhenAsked checks vn.spouse, folded by the getter rather
+// than in derive, is vn.Fold of the spouse's name, and "" without one.
+func TestSpouseFoldedWhenAsked(t *testing.T) {
+	a := NewAdapter()
+	for _, s := range []string{"Lê Văn Cường", "  NGUYỄN thị  Đào ", ""} {
+		get, _ := a.Fields(&schemas.Record{FullName: "Trần Thị Bình", SpouseName: s})
+		if got, want := get("vn.spouse"), vn.Fold(s); got != want {
+			t.Errorf("vn.spouse of %q = %q, want %q", s, got, want)
+		}
 	}
 }
