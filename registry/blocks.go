@@ -35,6 +35,9 @@ import (
 // persisted: a store written by any earlier version, or cut off in any
 // state, gives the exact set of what it holds, and opening does not wait
 // for it.
+//
+// A Scorer (the score role's blocking index, scorer.go) keeps one too,
+// in its Registry of settings, built and used the same way.
 type blockSet struct {
 	slots []uint64 // 0: empty; a power of two long
 	n     int

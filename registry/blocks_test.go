@@ -2,6 +2,8 @@ package registry_test
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"testing"
 
 	"github.com/dancu-vn/dancu/registry"
@@ -69,6 +71,91 @@ func TestBlockSetAcrossRestart(t *testing.T) {
 	for id, pid := range want {
 		if got[id] != pid {
 			t.Fatalf("record %s in %s after a restart, %s without", id, got[id], pid)
+		}
+	}
+}
+
+// A Scorer's set of blocks is rebuilt from its store when it reopens:
+// items scored in three parts with restarts between them (the second
+// part once the set is built, the third while it may still be built)
+// give the edges of one Scorer never stopped. A set not rebuilt would
+// say absent for the blocks of the earlier parts, and lose their edges.
+func TestScorerBlockSetAcrossRestart(t *testing.T) {
+	p := generated(t)
+	var items []registry.Item
+	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: p.settings, Score: func(ctx context.Context, its []registry.Item) ([]registry.Edge, error) {
+		items = append(items, its...)
+		return nil, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.AddRecords(context.Background(), registry.NewRecords(), p.recs); err != nil {
+		t.Fatal(err)
+	}
+	reg.Close()
+	const n = 500
+	score := func(sc *registry.Scorer, from, to int) []string {
+		var out []string
+		for i := from; i < to; i += n {
+			es, err := sc.Score(context.Background(), items[i:min(i+n, to)], int64(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range es {
+				out = append(out, fmt.Sprintf("%s %s %.6f", e.A, e.B, e.Weight))
+			}
+		}
+		return out
+	}
+	whole, err := registry.OpenScorer(registry.ScorerConfig{Dir: t.TempDir(), Settings: p.settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	registry.WaitScorerBlockSet(whole)
+	want := score(whole, 0, len(items))
+	ws := whole.Stats()
+	whole.Close()
+	if ws.BlocksSkipped == 0 || ws.BlockReads == 0 || len(want) == 0 {
+		t.Fatalf("uninterrupted: %d blocks skipped, %d looked up, %d edges: the set of blocks did nothing", ws.BlocksSkipped, ws.BlockReads, len(want))
+	}
+
+	dir := t.TempDir()
+	third := len(items) / 3 / n * n
+	var got []string
+	blocks := 0
+	for i, part := range [][2]int{{0, third}, {third, 2 * third}, {2 * third, len(items)}} {
+		sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: dir, Settings: p.settings})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 {
+			registry.WaitScorerBlockSet(sc)
+			if st := sc.Stats(); !st.BlockSetReady || st.Blocks != blocks {
+				sc.Close()
+				t.Fatalf("reopened: %d blocks in the set (ready %v), %d before the restart", st.Blocks, st.BlockSetReady, blocks)
+			}
+		}
+		got = append(got, score(sc, part[0], part[1])...)
+		registry.WaitScorerBlockSet(sc)
+		st := sc.Stats()
+		t.Logf("part %d: %d blocks in the set, built in %v; %d looked up, %d skipped", i, st.Blocks, st.BlockSetLoad, st.BlockReads, st.BlocksSkipped)
+		blocks = st.Blocks
+		if err := sc.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if blocks != ws.Blocks {
+		t.Errorf("%d blocks after the restarts, %d without", blocks, ws.Blocks)
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if len(got) != len(want) {
+		t.Fatalf("with restarts: %d edges; without: %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("with restarts: edge %s; without: %s", got[i], want[i])
 		}
 	}
 }

@@ -7,3 +7,7 @@ func WaitBlockSet(r *Registry) {
 		<-r.blocksDone
 	}
 }
+
+// WaitScorerBlockSet waits until sc's set of blocks is built (or its
+// build ended), for tests.
+func WaitScorerBlockSet(sc *Scorer) { WaitBlockSet(sc.reg) }

@@ -107,6 +107,8 @@ func acquireCache(size int64) (*pebble.Cache, func()) {
 // the block is larger than the rule's max_block), as Registry.Add does.
 // An item it already holds (a redelivery) is scored again against the
 // members that came before it the first time, so the edges are the same.
+// An item whose block the set of blocks (blocks.go) does not hold is new
+// and alone in its block: neither its entry nor its block is looked up.
 type Scorer struct {
 	mu   sync.Mutex
 	db   *pebble.DB
@@ -147,8 +149,27 @@ func OpenScorer(cfg ScorerConfig) (*Scorer, error) {
 		db.Close()
 		return nil, fmt.Errorf("open scorer: %w", err)
 	}
+	// The set of the blocks the store holds (blocks.go), rebuilt in the
+	// background as a registry's: sc.reg keeps it, under sc.reg.mu.
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open scorer: %w", err)
+	}
+	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{})
+	go r.loadBlocks(it)
 	opened = true
 	return sc, nil
+}
+
+// Stats returns the Scorer's counts of blocks: BlockReads, BlocksSkipped,
+// Blocks, BlockSetReady and BlockSetLoad (the others are zero).
+func (sc *Scorer) Stats() Stats {
+	r := sc.reg
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return Stats{BlockReads: r.stats.BlockReads, BlocksSkipped: r.stats.BlocksSkipped,
+		Blocks: r.blocks.len(), BlockSetReady: r.blocks != nil, BlockSetLoad: r.stats.BlockSetLoad}
 }
 
 // Close closes the store.
@@ -158,6 +179,8 @@ func (sc *Scorer) Close() error {
 	if sc.db == nil {
 		return nil
 	}
+	sc.reg.blocksStop.Store(true)
+	<-sc.reg.blocksDone
 	err := sc.db.Close()
 	sc.db = nil
 	sc.release()
@@ -191,6 +214,8 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 		return nil, errors.New("scorer: closed")
 	}
 	r := sc.reg
+	r.mu.Lock() // the set of blocks (loadBlocks takes it to install the set)
+	defer r.mu.Unlock()
 	wb := sc.db.NewIndexedBatch()
 	defer wb.Close()
 	f := matching.NewFrame(r.s)
@@ -223,9 +248,28 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 			return nil, fmt.Errorf("scorer: record %s: blocking rule %d, the settings have %d", it.ID, it.Key.Rule, len(r.s.Blocking))
 		}
 		rule := r.km.Rule(it.Key.Rule)
-		arrival, known, err := getUint64(wb, itemKey(it.ID, it.Key))
-		if err != nil {
-			return nil, fmt.Errorf("scorer: %w", err)
+		// A block the set of blocks does not hold is neither in the
+		// store nor in this batch (each block written is added first):
+		// the item is new and has no member before it, and nothing is
+		// looked up. While the set is built, every block is looked up and
+		// noted.
+		var arrival uint64
+		var known, fresh bool
+		switch {
+		case r.blocks == nil:
+			r.noteBlock(it.Key.Rule, it.Key.Hash)
+		case !r.blocks.has(it.Key.Rule, it.Key.Hash):
+			r.blocks.add(it.Key.Rule, it.Key.Hash)
+			fresh = true
+		}
+		if fresh {
+			r.stats.BlocksSkipped++
+		} else {
+			r.stats.BlockReads++
+			var err error
+			if arrival, known, err = getUint64(wb, itemKey(it.ID, it.Key)); err != nil {
+				return nil, fmt.Errorf("scorer: %w", err)
+			}
 		}
 		if !known {
 			arrival = sc.next
@@ -239,6 +283,9 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 			} else {
 				return nil, fmt.Errorf("scorer: %w", err)
 			}
+		}
+		if fresh {
+			continue
 		}
 		before, err := sc.before(wb, it.Key, arrival, known, rule)
 		if err != nil {
