@@ -83,7 +83,7 @@ func coverMask(bs []*blocker, i, j int32) uint64 {
 		ri := rs.v[int(i)*rs.nr : int(i)*rs.nr+rs.nr]
 		rj := rs.v[int(j)*rs.nr : int(j)*rs.nr+rs.nr]
 		for q, ei := range ri {
-			if ej := rj[q]; ei>>32 != 0 && ei>>32 == ej>>32 && within(ei, ej, bs[q].rule.Window) {
+			if sameBlock(ei, rj[q], bs[q].rule.Window) {
 				m |= 1 << q
 			}
 		}
@@ -288,7 +288,14 @@ func appendDate(dst []byte, p uint32) []byte {
 // covers reports whether the rule produces the pair (i, j).
 func (b *blocker) covers(i, j int32) bool {
 	ei, ej := b.entry(i), b.entry(j)
-	return ei>>32 != 0 && ei>>32 == ej>>32 && within(ei, ej, b.rule.Window)
+	return sameBlock(ei, ej, b.rule.Window)
+}
+
+// sameBlock reports whether two records' entries of one rule (block<<32 |
+// position, block 0 for no key) put them in one block within the rule's
+// window.
+func sameBlock(ei, ej uint64, window int) bool {
+	return ei>>32 != 0 && ei>>32 == ej>>32 && within(ei, ej, window)
 }
 
 // pairsInBlock calls fn for every pair the rule makes in block k.

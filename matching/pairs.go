@@ -43,7 +43,7 @@ func earlier(bs []*blocker, r int, i, j int32) bool {
 		ri := rs.v[int(i)*rs.nr : int(i)*rs.nr+r]
 		rj := rs.v[int(j)*rs.nr : int(j)*rs.nr+r]
 		for q, ei := range ri {
-			if ej := rj[q]; ei>>32 != 0 && ei>>32 == ej>>32 && within(ei, ej, bs[q].rule.Window) {
+			if sameBlock(ei, rj[q], bs[q].rule.Window) {
 				return true
 			}
 		}
