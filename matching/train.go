@@ -910,11 +910,6 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 			both[0][x] += v
 		}
 	}
-	for w := 1; w < workers; w++ {
-		for k, v := range pats[w] {
-			pats[0][k] += v
-		}
-	}
 	folds := findFolds(c, counts, both[0])
 	u := make([][]float64, len(c.comps))
 	for k := range c.comps {
@@ -934,7 +929,7 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 			u[k][l] = (v + 0.5) / (tot + 0.5*float64(len(cs)))
 		}
 	}
-	return u, int64(len(pairs)), folds, pats[0]
+	return u, int64(len(pairs)), folds, sumPatterns(pats)
 }
 
 // Dependence limits (not tuned on labels): a level is taken to depend on
@@ -1029,39 +1024,51 @@ func agreeingPatterns(f *Frame, c *compiled, s *settings.Settings) map[int]patte
 				pairs = append(pairs, [2]int32{row(r.start + a), row(r.start + b)})
 			}
 		}
-		pats := make([]patterns, workers)
-		var wg sync.WaitGroup
-		for w := range workers {
-			pats[w] = patterns{}
-			wg.Add(1)
-			go func(w int) {
-				defer wg.Done()
-				g := make([]uint8, nc)
-				jw := newJWMemo()
-				for p := w; p < len(pairs); p += workers {
-					a, b := min(pairs[p][0], pairs[p][1]), max(pairs[p][0], pairs[p][1])
-					if !f.pairAllowed(s.LinkType, a, b) {
-						continue
-					}
-					pv := c.rows.pair(f, a, b)
-					for k := range c.comps {
-						g[k] = c.gammaRows(f, k, &pv, jw)
-					}
-					pats[w][string(g)]++
-				}
-			}(w)
-		}
-		wg.Wait()
-		for w := 1; w < workers; w++ {
-			for k, v := range pats[w] {
-				pats[0][k] += v
-			}
-		}
-		if len(pats[0]) > 0 {
-			out[i] = pats[0]
+		if ps := pairPatterns(f, c, s.LinkType, pairs); len(ps) > 0 {
+			out[i] = ps
 		}
 	}
 	return out
+}
+
+// pairPatterns counts the comparison vectors of the pairs the link type
+// allows among pairs, on every core.
+func pairPatterns(f *Frame, c *compiled, linkType string, pairs [][2]int32) patterns {
+	nc := len(c.comps)
+	pats := make([]patterns, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		pats[w] = patterns{}
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			g := make([]uint8, nc)
+			jw := newJWMemo()
+			for p := w; p < len(pairs); p += workers {
+				a, b := min(pairs[p][0], pairs[p][1]), max(pairs[p][0], pairs[p][1])
+				if !f.pairAllowed(linkType, a, b) {
+					continue
+				}
+				pv := c.rows.pair(f, a, b)
+				for k := range c.comps {
+					g[k] = c.gammaRows(f, k, &pv, jw)
+				}
+				pats[w][string(g)]++
+			}
+		}(w)
+	}
+	wg.Wait()
+	return sumPatterns(pats)
+}
+
+// sumPatterns adds the workers' counts into the first's and returns it.
+func sumPatterns(pats []patterns) patterns {
+	for _, p := range pats[1:] {
+		for k, v := range p {
+			pats[0][k] += v
+		}
+	}
+	return pats[0]
 }
 
 // findDependence finds levels that hold far more often among non-matching
