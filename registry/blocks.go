@@ -110,6 +110,18 @@ func (s *blockSet) len() int {
 	return s.n
 }
 
+// startBlockSet starts building the set of the blocks db holds
+// (loadBlocks) from an iterator over its blocking index as it is now.
+func (r *Registry) startBlockSet(db *pebble.DB) error {
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
+	if err != nil {
+		return err
+	}
+	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{})
+	go r.loadBlocks(it)
+	return nil
+}
+
 // loadBlocks builds the set of blocks from it, an iterator over the
 // blocking index created when the registry opened (the store as it was
 // then), in the background: until it is done, every block is looked up in

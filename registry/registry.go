@@ -223,13 +223,10 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
 	if r.score == nil {
-		it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
-		if err != nil {
+		if err := r.startBlockSet(db); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open registry: %w", err)
 		}
-		r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{})
-		go r.loadBlocks(it)
 	}
 	return r, nil
 }

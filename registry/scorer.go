@@ -151,13 +151,10 @@ func OpenScorer(cfg ScorerConfig) (*Scorer, error) {
 	}
 	// The set of the blocks the store holds (blocks.go), rebuilt in the
 	// background as a registry's: sc.reg keeps it, under sc.reg.mu.
-	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
-	if err != nil {
+	if err := r.startBlockSet(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open scorer: %w", err)
 	}
-	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{})
-	go r.loadBlocks(it)
 	opened = true
 	return sc, nil
 }
