@@ -412,7 +412,12 @@ func (a *averageLinkage) size(root int32) int { return len(a.rows(root)) }
 // joins the compared pairs support (issue 12). But when most cross pairs
 // share no key, and more than blocking's recall makes likely for one
 // person's records (enoughCompared), the two clusters are people a chain
-// of links joined, and the join is refused. Counting a pair once per
+// of links joined, and the join is refused — unless one side is a single
+// record: one record cannot be a chain of people, and its pairs with a
+// person's records share a key or not together (a record with a mistyped
+// name and a blank town misses the keys of all of them at once), so how
+// many of them are compared says nothing the compared pairs' mean does
+// not (issue 12, ninth round). Counting a pair once per
 // proposing rule (issue 12, eighth round) weighs a cross pair that
 // agrees on the keys of several rules above one that a single rule
 // proposes, which in files of re-keyed lists is most often one noisy
@@ -456,7 +461,7 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 	if all == 0 {
 		return 1
 	}
-	if n == 0 || !a.enoughCompared(n, all) {
+	if n == 0 || !(a.size(ra) == 1 || a.size(rb) == 1 || a.enoughCompared(n, all)) {
 		return 0
 	}
 	return sum / weight
@@ -483,6 +488,7 @@ const chainAlpha = 0.01
 // a person's unproposed pairs are not independent (one noisy record
 // misses its keys with all the others), and at recall 0.99 the test asks
 // nearly all. Without an estimate (one rule), half must be compared.
+// score asks it only when both sides hold more than one record.
 func (a *averageLinkage) enoughCompared(n, all int) bool {
 	if 2*n >= all {
 		return true

@@ -100,7 +100,8 @@
 //     are such, or fewer but as many as one person's records could
 //     have by chance (a binomial test at training's estimate of
 //     blocking recall, Model.BlockingRecall, which lets small joins
-//     through). Both tests
+//     through), or one of the clusters is a single record (whose pairs
+//     share a key or not together: one record is no chain). Both tests
 //     look only at the two clusters (not at which other records a frame
 //     holds), so an incremental matcher (package registry) reproduces it
 //     by calling Cluster again on the match components of a batch's new

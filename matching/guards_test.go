@@ -67,8 +67,11 @@ guards:
 // profile (dev seed 403) it finds a person with a record sharing no key
 // with one of the others, and checks the mean against the weighted
 // average of the compared pairs (it fails if they are counted once
-// each, or if all cross pairs are); and
-// a cluster against a record sharing no key with most of it.
+// each, or if all cross pairs are); and a cluster against a record
+// sharing a key with fewer of its rows than one person's records would
+// (the compared pairs' mean: one record is never refused for few
+// compared pairs; it fails with the rule of the eighth round), and
+// against that record with one sharing no key beside it (0).
 func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 	s, f, ps := fakeStyleFrame(t, 1250, 403)
 	res, err := Link(context.Background(), f, s)
@@ -128,45 +131,66 @@ func TestAverageLinkageAveragesComparedPairs(t *testing.T) {
 		}
 		// Against a record sharing a key with so few of the cluster's rows
 		// that one person's records would seldom (enoughCompared), the
-		// mean is 0 whatever the compared pairs say; against one sharing
-		// a key with fewer than half of them but not that few, it is the
-		// compared pairs' mean.
+		// mean is still the compared pairs' mean: a single record is
+		// never refused for few compared pairs. With a second record
+		// beside it that shares no key with the cluster nor with it, the
+		// mean is 0.
 		if a.recall <= 0 {
 			t.Fatal("training gave no estimate of blocking recall")
 		}
 		members := rows[:len(rows)-1]
-		refused, kept := false, false
-		for x := int32(0); x < int32(f.Len()) && !(refused && kept); x++ {
+		for x := int32(0); x < int32(f.Len()); x++ {
 			if slices.Contains(rows, x) {
 				continue
 			}
 			n := 0
+			var sum, w float64
 			for _, r := range members {
-				if a.compared(min(r, x), max(r, x)) {
+				p, q := min(r, x), max(r, x)
+				if k := a.proposals(p, q); k > 0 {
 					n++
+					for c := range a.c.comps {
+						a.g[c] = a.c.gamma(f, c, p, q)
+					}
+					sum += float64(k) * probability(a.ws.score(a.c, f, a.g, p, q))
+					w += float64(k)
 				}
 			}
-			if n == 0 || 2*n >= len(members) {
+			if n == 0 || a.enoughCompared(n, len(members)) {
 				continue
 			}
-			got := a.mean(rows[0], x)
-			if !a.enoughCompared(n, len(members)) {
-				refused = true
-				if got != 0 {
-					t.Errorf("row %d shares keys with %d of the %d rows of the cluster: mean %.4f, want 0", x, n, len(members), got)
-				}
-			} else if got == 0 {
-				kept = true
-				t.Errorf("row %d shares keys with %d of the %d rows of the cluster, as one person's records could (recall %.2f): mean 0", x, n, len(members), a.recall)
-			} else {
-				kept = true
+			if got := a.mean(rows[0], x); math.Abs(got-sum/w) > 1e-9 {
+				t.Fatalf("row %d alone shares keys with %d of the %d rows of the cluster: mean %.4f, want the compared pairs' %.4f", x, n, len(members), got, sum/w)
 			}
-		}
-		if refused && kept {
+			// y: a record sharing no key with the cluster nor with x.
+			y := int32(-1)
+			for z := int32(0); z < int32(f.Len()) && y < 0; z++ {
+				if z == x || slices.Contains(rows, z) || a.compared(min(z, x), max(z, x)) {
+					continue
+				}
+				ok := true
+				for _, r := range members {
+					if a.compared(min(r, z), max(r, z)) {
+						ok = false
+						break
+					}
+				}
+				if ok {
+					y = z
+				}
+			}
+			if y < 0 {
+				continue
+			}
+			ra, rb := min(x, y), max(x, y)
+			a.join(ra, rb)
+			if got := a.mean(rows[0], ra); got != 0 {
+				t.Errorf("rows %d and %d share keys with the %d rows of the cluster in %d of %d cross pairs: mean %.4f, want 0", x, y, len(members), n, 2*len(members), got)
+			}
 			return
 		}
 	}
-	t.Fatal("no person with a record sharing no blocking key with another, and records sharing a key with fewer than half of the others' rows, as one person's could and could not")
+	t.Fatal("no person with a record sharing no blocking key with another, and a record sharing keys with fewer of its rows than one person's would")
 }
 
 // TestEnoughCompared: half the cross pairs compared is always enough;

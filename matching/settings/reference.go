@@ -392,8 +392,9 @@ twice and make λ and the scores too generous.
   proposing it; a cross pair sharing no key of any rule is left out of the
   mean, as it is left out of scoring, and a join most of whose cross pairs
   share no key is refused as a chain of people unless one person's records
-  could share so few by chance at training's estimate of blocking recall,
-  which lets a noisy record join a small cluster).
+  could share so few by chance at training's estimate of blocking recall;
+  a single record is never refused so: a noisy record misses the keys of
+  all its person's records at once, and one record is no chain).
   ` + "`dancu link`" + ` prints the largest clusters and flags implausible ones.
 - ` + "`thresholds`" + `: match 0.5 and review 0.1 by default; keep them.
 
