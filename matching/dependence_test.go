@@ -176,8 +176,12 @@ func containsLine(s, sub string) bool {
 // changed to 801, never run before, before running it once after the
 // round's engine change (average linkage counts a cross pair once per
 // blocking rule proposing it; RESULTS.md): 0.9296, 0.9346, 0.9122
-// (spread 0.022 — holds). It takes about 20 s and runs with
-// DANCU_SIZE=1.
+// (spread 0.022 — holds). In the ninth round the seed was changed to
+// 901, never run before, before running it once after the round's engine
+// change (average linkage never refuses a single record for too few
+// compared cross pairs; RESULTS.md): 0.9545, 0.9323, 0.9123
+// (spread 0.042 — does not hold). It takes about 20 s and
+// runs with DANCU_SIZE=1.
 func TestLinkageDoesNotDependOnSize(t *testing.T) {
 	if os.Getenv("DANCU_SIZE") == "" {
 		t.Skip("set DANCU_SIZE=1 (about 20 s)")
@@ -185,7 +189,7 @@ func TestLinkageDoesNotDependOnSize(t *testing.T) {
 	const band = 0.03
 	lo, hi := 1.0, 0.0
 	for _, people := range []int{250, 1250, 5000} {
-		s, f, ps := fakeStyleFrame(t, people, 801)
+		s, f, ps := fakeStyleFrame(t, people, 901)
 		res, err := Link(context.Background(), f, s)
 		if err != nil {
 			t.Fatal(err)
