@@ -88,7 +88,7 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	if r.sync {
 		opt = pebble.Sync
 	}
-	if err := commitSorted(r.db, wb, opt); err != nil {
+	if err := commitSorted(r.db, wb, nil, opt); err != nil {
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	return out, nil

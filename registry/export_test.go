@@ -11,3 +11,12 @@ func WaitBlockSet(r *Registry) {
 // WaitScorerBlockSet waits until sc's set of blocks is built (or its
 // build ended), for tests.
 func WaitScorerBlockSet(sc *Scorer) { WaitBlockSet(sc.reg) }
+
+// SplitSmall makes the batch path split its work between goroutines from
+// n items on (keys, block look-ups, pairs, writes), for tests; the
+// returned func restores the defaults.
+func SplitSmall(n int) (restore func()) {
+	k, b, p, o := minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minOpsPerWorker
+	minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minOpsPerWorker = n, n, n, n
+	return func() { minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minOpsPerWorker = k, b, p, o }
+}

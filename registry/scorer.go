@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -328,7 +329,7 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 	for i, c := range cands {
 		pairs[i] = [2]int32{rowOf[c.a], rowOf[c.b]}
 	}
-	scored, err := matching.ScorePairs(f, r.s, pairs)
+	scored, err := scorePairs(f, r.s, pairs)
 	if err != nil {
 		return nil, fmt.Errorf("scorer: %w", err)
 	}
@@ -343,7 +344,7 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := commitSorted(sc.db, wb, pebble.NoSync); err != nil {
+	if err := commitSorted(sc.db, wb, nil, pebble.NoSync); err != nil {
 		return nil, fmt.Errorf("scorer: %w", err)
 	}
 	return edges, nil
@@ -440,4 +441,22 @@ func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, 
 		out = out[max(0, pos-sideWindow(rule)):min(len(out), pos+sideWindow(rule))]
 	}
 	return out, nil
+}
+
+// scorePairs is matching.ScorePairs over consecutive parts of pairs on
+// every core, the parts' pairs joined in order: the same pairs in the
+// same order as one call. The frame is only read while it scores (each
+// part compiles its own comparisons and keeps its own buffers, as the
+// offline scoring's workers do over one frame).
+func scorePairs(f *matching.Frame, s *settings.Settings, pairs [][2]int32) ([]matching.Pair, error) {
+	scored := make([][]matching.Pair, parts(len(pairs), minPairsPerWorker))
+	err := inParts(len(pairs), minPairsPerWorker, func(k, lo, hi int) error {
+		var err error
+		scored[k], err = matching.ScorePairs(f, s, pairs[lo:hi])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(scored...), nil
 }

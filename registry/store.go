@@ -287,14 +287,14 @@ func decodeBlob(v []byte, nFields, nConf int) (*recordBlob, error) {
 // the top per key, which was 17% of Add at 181k records; in key order
 // each search starts beside the last. Writes of one key keep their order
 // (the last wins, as in wb).
-func commitSorted(db *pebble.DB, wb *pebble.Batch, opt *pebble.WriteOptions) error {
+func commitSorted(db *pebble.DB, wb *pebble.Batch, extra [][]byte, opt *pebble.WriteOptions) error {
 	type op struct {
 		head uint64 // the key's first 8 bytes, big-endian: most comparisons end there
 		at   int32  // position in wb, for writes of one key
 		kind pebble.InternalKeyKind
 		k, v []byte
 	}
-	ops := make([]op, 0, wb.Count())
+	ops := make([]op, 0, int(wb.Count())+len(extra))
 	for rd := wb.Reader(); ; {
 		kind, k, v, ok, err := rd.Next()
 		if err != nil {
@@ -312,7 +312,12 @@ func commitSorted(db *pebble.DB, wb *pebble.Batch, opt *pebble.WriteOptions) err
 			return fmt.Errorf("commit: write of kind %v not expected", kind)
 		}
 	}
-	slices.SortFunc(ops, func(a, b op) int {
+	for _, k := range extra {
+		var h [8]byte
+		copy(h[:], k)
+		ops = append(ops, op{binary.BigEndian.Uint64(h[:]), int32(len(ops)), pebble.InternalKeyKindSet, k, nil})
+	}
+	order := func(a, b op) int {
 		if a.head != b.head {
 			if a.head < b.head {
 				return -1
@@ -323,10 +328,31 @@ func commitSorted(db *pebble.DB, wb *pebble.Batch, opt *pebble.WriteOptions) err
 			return c
 		}
 		return int(a.at - b.at)
+	}
+	// Sorted in parts on every core, then merged (no two ops are equal:
+	// the order is the one sort's).
+	n := parts(len(ops), minOpsPerWorker)
+	runs := make([][]op, n)
+	inParts(len(ops), minOpsPerWorker, func(k, lo, hi int) error {
+		runs[k] = ops[lo:hi]
+		slices.SortFunc(runs[k], order)
+		return nil
 	})
+	for len(runs) > 1 {
+		a, b := runs[0], runs[1]
+		m := make([]op, 0, len(a)+len(b))
+		for len(a) > 0 && len(b) > 0 {
+			if order(a[0], b[0]) <= 0 {
+				m, a = append(m, a[0]), a[1:]
+			} else {
+				m, b = append(m, b[0]), b[1:]
+			}
+		}
+		runs = append([][]op{append(append(m, a...), b...)}, runs[2:]...)
+	}
 	nb := db.NewBatch()
 	defer nb.Close()
-	for _, o := range ops {
+	for _, o := range runs[0] {
 		if o.kind == pebble.InternalKeyKindSet {
 			nb.Set(o.k, o.v, nil)
 		} else {
