@@ -11,21 +11,24 @@ import (
 // lookup costs a hash and a probe where resolving costs tens of
 // microseconds. It is a set-associative table, not a map: the text's
 // 64-bit hash (maphash, computed once) picks a shard, an era's table and
-// in it a set of memoWays slots (one cache line of hashes and pointers);
-// a lookup reads that line and, on a hash that agrees, the entry and its
-// text, which tells the rare two texts of one hash apart — where a map
-// of the same size touched its control word, its slot, the entry and
-// the text, and a miss probed two generations. Each set keeps its slots
-// in order of use: a hit moves its slot to the front, a new result takes
-// the front and the least recently used one falls out, so what is used
-// keeps its place and an endless stream of distinct addresses cannot
-// grow the cache past memoShards × memoSets × memoWays results per era
-// (each a few hundred bytes). Shards, each with its own lock, let
-// goroutines resolving different addresses rarely wait for each other.
+// in it a set of memoWays slots (the hashes, check words and entries of
+// its slots, a cache line and a quarter); a lookup reads that set and, on
+// a slot whose hash, check word (a second hash, with another seed) and
+// text length all agree, takes the slot's entry for the text's: 96 bits
+// of two seeded hashes and the length tell two texts apart (the odds that
+// two texts of a list agree on all of them are about 2⁻⁹⁶ a pair), where
+// comparing the text itself read the remembered text's bytes, one cache
+// miss more on every hit. Each set keeps its slots in order of use: a hit
+// moves its slot to the front, a new result takes the front and the least
+// recently used one falls out, so what is used keeps its place and an
+// endless stream of distinct addresses cannot grow the cache past
+// memoShards × memoSets × memoWays results per era (each a few hundred
+// bytes). Shards, each with its own lock, let goroutines resolving
+// different addresses rarely wait for each other.
 type memo struct {
-	seed     maphash.Seed
-	shards   [memoShards]memoShard
-	searches atomic.Uint64 // addresses (or their parts after a street or hamlet) searched afresh
+	seed, checkSeed maphash.Seed
+	shards          [memoShards]memoShard
+	searches        atomic.Uint64 // addresses (or their parts after a street or hamlet) searched afresh
 }
 
 type memoShard struct {
@@ -36,17 +39,19 @@ type memoShard struct {
 	hits, misses uint64
 }
 
-// memoSet is one set of the table: the hashes and entries of its slots,
-// most recently used first (a nil entry is an empty slot).
+// memoSet is one set of the table: the hashes, check words and entries
+// of its slots, most recently used first (a nil entry is an empty slot).
 type memoSet struct {
-	h [memoWays]uint64
-	e [memoWays]*memoEntry
+	h   [memoWays]uint64
+	chk [memoWays]uint32
+	e   [memoWays]*memoEntry
 }
 
-// memoEntry is a remembered result with the text it is the result of.
+// memoEntry is a remembered result with the length of the text it is the
+// result of (r.Input is not always that text: see finishRests).
 type memoEntry struct {
-	text string
-	r    Result
+	n int
+	r Result
 }
 
 const (
@@ -58,13 +63,27 @@ const (
 var cache = newMemo()
 
 func newMemo() *memo {
-	m := &memo{seed: maphash.MakeSeed()}
+	m := &memo{seed: maphash.MakeSeed(), checkSeed: maphash.MakeSeed()}
 	for i := range m.shards {
 		for e := range m.shards[i].sets {
 			m.shards[i].sets[e] = make([]memoSet, memoSets)
 		}
 	}
 	return m
+}
+
+// memoKey is what the table knows a text by: its hash, its check word
+// and its length.
+type memoKey struct {
+	h   uint64
+	chk uint32
+	n   int
+}
+
+// key returns the key of text; a caller that looks a text up and then
+// stores its result computes it once.
+func (m *memo) key(text string) memoKey {
+	return memoKey{h: maphash.String(m.seed, text), chk: uint32(maphash.String(m.checkSeed, text)), n: len(text)}
 }
 
 // slot returns the shard and the set of hash h in era e.
@@ -80,51 +99,70 @@ func eraIndex(post bool) int {
 	return 0
 }
 
+// find returns the slot of set holding k, or -1.
+func (set *memoSet) find(k memoKey) int {
+	for i := range memoWays {
+		if set.h[i] == k.h && set.chk[i] == k.chk && set.e[i] != nil && set.e[i].n == k.n {
+			return i
+		}
+	}
+	return -1
+}
+
+// toFront moves slot i of set to the front, with hash, check word and
+// entry h, chk, e: the slots stay in order of use.
+func (set *memoSet) toFront(i int, h uint64, chk uint32, e *memoEntry) {
+	copy(set.h[1:i+1], set.h[:i])
+	copy(set.chk[1:i+1], set.chk[:i])
+	copy(set.e[1:i+1], set.e[:i])
+	set.h[0], set.chk[0], set.e[0] = h, chk, e
+}
+
 // get returns the remembered result of text in the era. Its Candidates
 // and OldNames are shared with every caller that gets it (Result says
 // they are read-only): copying them on each hit would cost more than the
 // lookup.
 func (m *memo) get(text string, post bool) (Result, bool) {
-	h := maphash.String(m.seed, text)
-	s, set := m.slot(h, eraIndex(post))
+	return m.getKey(m.key(text), post)
+}
+
+// getKey is get of the text whose key is k.
+func (m *memo) getKey(k memoKey, post bool) (Result, bool) {
+	s, set := m.slot(k.h, eraIndex(post))
 	s.mu.Lock()
 	var r Result
-	found := false
-	for i := range memoWays {
-		if set.h[i] == h && set.e[i] != nil && set.e[i].text == text {
-			me := set.e[i]
-			r, found = me.r, true // under the lock: put may reuse an entry that falls out
-			// move to the front: the slots stay in order of use
-			copy(set.h[1:i+1], set.h[:i])
-			copy(set.e[1:i+1], set.e[:i])
-			set.h[0], set.e[0] = h, me
-			break
-		}
-	}
-	if found {
+	i := set.find(k)
+	if i >= 0 {
+		me := set.e[i]
+		r = me.r // under the lock: put may reuse an entry that falls out
+		set.toFront(i, k.h, k.chk, me)
 		s.hits++
 	} else {
 		s.misses++
 	}
 	s.mu.Unlock()
-	return r, found
+	return r, i >= 0
 }
 
 func (m *memo) put(text string, post bool, r Result) {
 	if len(text) > 512 {
 		return // junk, not worth keeping
 	}
-	h := maphash.String(m.seed, text)
-	s, set := m.slot(h, eraIndex(post))
+	m.putKey(m.key(text), post, r)
+}
+
+// putKey is put of the text whose key is k.
+func (m *memo) putKey(k memoKey, post bool, r Result) {
+	if k.n > 512 {
+		return // junk, not worth keeping
+	}
+	s, set := m.slot(k.h, eraIndex(post))
 	s.mu.Lock()
 	// a text already there (two goroutines resolved it at once) is
 	// replaced where it is; else the least recently used slot goes
-	i := memoWays - 1
-	for k := range memoWays {
-		if set.h[k] == h && set.e[k] != nil && set.e[k].text == text {
-			i = k
-			break
-		}
+	i := set.find(k)
+	if i < 0 {
+		i = memoWays - 1
 	}
 	// The entry that goes holds the new result: nothing else points to it
 	// (get copies a result under the lock), and an entry allocated for
@@ -134,10 +172,8 @@ func (m *memo) put(text string, post bool, r Result) {
 	if me == nil {
 		me = new(memoEntry)
 	}
-	*me = memoEntry{text: text, r: r}
-	copy(set.h[1:i+1], set.h[:i])
-	copy(set.e[1:i+1], set.e[:i])
-	set.h[0], set.e[0] = h, me
+	*me = memoEntry{n: k.n, r: r}
+	set.toFront(i, k.h, k.chk, me)
 	s.mu.Unlock()
 }
 

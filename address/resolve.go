@@ -70,14 +70,16 @@ func Resolve(text string, asOf time.Time) Result {
 // resolveCached answers from the cache when it may and it can, else
 // resolves text and remembers the result.
 func resolveCached(text string, post, useCache bool) Result {
-	if useCache {
-		if r, ok := cache.get(text, post); ok {
-			return r
-		}
+	if !useCache {
+		return resolveText(text, post, false)
 	}
-	r := resolveText(text, post, useCache)
-	if _, err := load(); err == nil && useCache {
-		cache.put(text, post, r)
+	k := cache.key(text)
+	if r, ok := cache.getKey(k, post); ok {
+		return r
+	}
+	r := resolveText(text, post, true)
+	if _, err := load(); err == nil {
+		cache.putKey(k, post, r)
 	}
 	return r
 }
@@ -108,7 +110,8 @@ func resolveText(text string, post, useCache bool) Result {
 	// street and hamlet
 	var restBuf [4]string
 	var partBuf [4]Result
-	rests, parts := restBuf[:0], partBuf[:0]
+	var keyBuf [4]memoKey // the rests' keys, when useCache
+	rests, parts, keys := restBuf[:0], partBuf[:0], keyBuf[:0]
 	for {
 		k := st.detailEnd()
 		if k == 0 {
@@ -120,8 +123,9 @@ func resolveText(text string, post, useCache bool) Result {
 		st.dropLeading(k)
 		rests = append(rests, st.text)
 		if useCache {
-			if r, ok := cache.get(st.text, post); ok {
-				return finishRests(r, res.Input, rests[:len(rests)-1], parts, post, useCache)
+			keys = append(keys, cache.key(st.text))
+			if r, ok := cache.getKey(keys[len(keys)-1], post); ok {
+				return finishRests(r, res.Input, rests[:len(rests)-1], keys, parts, post, useCache)
 			}
 		}
 	}
@@ -133,22 +137,23 @@ func resolveText(text string, post, useCache bool) Result {
 	inner := res
 	inner.Input = rests[len(rests)-1]
 	if useCache {
-		cache.put(inner.Input, post, inner)
+		cache.putKey(keys[len(keys)-1], post, inner)
 	}
-	return finishRests(inner, res.Input, rests[:len(rests)-1], parts, post, useCache)
+	return finishRests(inner, res.Input, rests[:len(rests)-1], keys, parts, post, useCache)
 }
 
 // finishRests builds the result of the whole text from r, the result of
 // its innermost rest: each part set aside adds its street and hamlet, from
-// the inside out; the results of the outer rests are remembered too.
-func finishRests(r Result, input string, rests []string, parts []Result, post, useCache bool) Result {
+// the inside out; the results of the outer rests (whose keys are keys,
+// when useCache) are remembered too.
+func finishRests(r Result, input string, rests []string, keys []memoKey, parts []Result, post, useCache bool) Result {
 	for i := len(parts) - 1; i >= 0; i-- {
 		r.Street = joinTwo(parts[i].Street, r.Street)
 		r.Hamlet = joinTwo(parts[i].Hamlet, r.Hamlet)
 		if i > 0 {
 			r.Input = rests[i-1]
 			if useCache {
-				cache.put(r.Input, post, r)
+				cache.putKey(keys[i-1], post, r)
 			}
 		}
 	}
@@ -169,7 +174,7 @@ func (st *state) dropLeading(k int) {
 		st.toks[i].end -= base
 	}
 	st.toks[0].hard, st.toks[0].soft, st.toks[0].dash = false, false, false
-	st.index()
+	st.indexWords()
 }
 
 // detailEnd returns the first word after a first part that is only a
@@ -244,12 +249,15 @@ func (st *state) reset(g *gazetteer, text string) {
 		st.toks = st.toks[:64]
 	}
 	st.repair()
-	st.index()
+	st.indexWords()
 }
 
-// index builds what the scan needs from the words: the folded text, the
-// marker before each word, and empty scratch.
-func (st *state) index() {
+// indexWords joins the folded words into ws (key reads spans of it):
+// all that setting aside a first part (detailEnd, dropLeading) and its
+// street and hamlet need. The markers the search reads are indexMarks'
+// work, done once, on the words searched: an address whose rest the cache
+// answers never needs them.
+func (st *state) indexWords() {
 	st.ws = st.ws[:0]
 	st.off = st.off[:0]
 	for i, t := range st.toks {
@@ -259,6 +267,11 @@ func (st *state) index() {
 		st.off = append(st.off, len(st.ws))
 		st.ws = append(st.ws, t.key...)
 	}
+}
+
+// indexMarks builds what the search needs besides the words: the marker
+// before each word, and empty scratch.
+func (st *state) indexMarks() {
 	if len(st.costs) > 256 {
 		// clearing costs what the map once grew to: let a large one go
 		st.costs = nil
@@ -367,6 +380,7 @@ func (st *state) streetContext(ms int) bool {
 }
 
 func (st *state) resolve(res *Result, post bool) {
+	st.indexMarks()
 	st.post = post
 	if len(st.toks) == 0 {
 		return
