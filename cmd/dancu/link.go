@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -149,8 +150,26 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 		if into != nil {
 			sink = recordSink{frame: into, label: o.addLabel}
 		}
+		// Opening a file hashes all of it (the hash is in every record
+		// id) on one core: the gazetteer is built meanwhile, and each
+		// next file is opened while the one before is read.
+		go address.Warm() // Resolve builds it if this has not yet
+		opts, free := recordOptions(sink)
+		next := openAsync(o.in[0], opts)
 		for i, p := range o.in {
-			if err := addRecords(ad, p, i, sink, o.warnings()); err != nil {
+			src, err := next()
+			if i+1 < len(o.in) {
+				next = openAsync(o.in[i+1], opts)
+			}
+			if err == nil {
+				err = addRecords(ad, src, free, p, i, sink, o.warnings())
+			}
+			if err != nil {
+				if i+1 < len(o.in) {
+					if src, err := next(); err == nil {
+						src.Close()
+					}
+				}
 				return err
 			}
 		}
@@ -449,12 +468,9 @@ type recordSink struct {
 	label func(id, label string)
 }
 
-// addRecords reads one file through ingest and adds its records in file
-// order; the fields of each batch of records (name parsing, address
-// resolution, and with a frame its columns' values) are derived on all
-// cores while the next batch is read.
-// Rejected rows are counted, not linked (dancu import reports them).
-func addRecords(ad *vietnamese.Adapter, path string, source int, sink recordSink, warn io.Writer) error {
+// recordOptions returns the ingest options of the files addRecords reads
+// into sink, and with a frame the records' pool.
+func recordOptions(sink recordSink) (ingest.Options, *sync.Pool) {
 	// The adapter parses the full name itself; the records are assembled
 	// on all cores.
 	opts := ingest.Options{NoNameParts: true, Workers: runtime.GOMAXPROCS(0)}
@@ -462,8 +478,9 @@ func addRecords(ad *vietnamese.Adapter, path string, source int, sink recordSink
 	// labelled: its room goes back to ingest for a later row (a record
 	// allocated for every row was a fifth of the bytes the read allocated,
 	// each fresh page a fault). The getters of the other path keep theirs.
-	var free sync.Pool
+	var free *sync.Pool
 	if sink.frame != nil {
+		free = new(sync.Pool)
 		opts.NewRecord = func() *schemas.Record {
 			if r, ok := free.Get().(*schemas.Record); ok {
 				return r
@@ -471,10 +488,35 @@ func addRecords(ad *vietnamese.Adapter, path string, source int, sink recordSink
 			return new(schemas.Record)
 		}
 	}
-	src, err := ingest.Open(path, opts)
-	if err != nil {
-		return err // names the file
+	return opts, free
+}
+
+// openAsync opens path with ingest.Open on another goroutine; the
+// function it returns waits for the source (or the error, which names the
+// file).
+func openAsync(path string, opts ingest.Options) func() (ingest.Source, error) {
+	type opened struct {
+		src ingest.Source
+		err error
 	}
+	c := make(chan opened, 1)
+	go func() {
+		src, err := ingest.Open(path, opts)
+		c <- opened{src, err}
+	}()
+	return func() (ingest.Source, error) {
+		o := <-c
+		return o.src, o.err
+	}
+}
+
+// addRecords reads one file, src opened from path with recordOptions
+// (free its pool of records), through ingest and adds its records in file
+// order; the fields of each batch of records (name parsing, address
+// resolution, and with a frame its columns' values) are derived on all
+// cores while the next batch is read. Rejected rows are counted, not
+// linked (dancu import reports them). It closes src.
+func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path string, source int, sink recordSink, warn io.Writer) error {
 	defer src.Close()
 	type job struct {
 		recs  []*schemas.Record

@@ -175,3 +175,39 @@ func TestLinkEveryName(t *testing.T) {
 		t.Errorf("generated %d rows (%d without a name): linked %d; stderr:\n%s", len(rows)-1, rejects, len(got)-1, se.String())
 	}
 }
+
+// TestLinkFileThatCannotBeOpened links a list with a file that does not
+// exist, first and second: each next file is opened while the one before
+// is read, and the run must still stop with the missing file named, and
+// an error in the first file must not wait on or leak the second.
+func TestLinkFileThatCannotBeOpened(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), synth.Config{Persons: 100, Seed: 5, OutDir: dir, Formats: []string{"csv"}}); err != nil {
+		t.Fatal(err)
+	}
+	good, later := filepath.Join(dir, "danhsach_20240501.csv"), filepath.Join(dir, "danhsach_20251001.csv")
+	missing := filepath.Join(dir, "khong_co.csv")
+	junk := filepath.Join(dir, "junk.csv")
+	if err := os.WriteFile(junk, []byte("\x00\x01\x02 not a list"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{good, missing}, missing},
+		{[]string{missing, good}, missing},
+		{[]string{junk, good}, junk},
+		{[]string{good, later, missing}, missing},
+	} {
+		args := []string{"link", "--out", filepath.Join(dir, "c.csv")}
+		for _, p := range tc.in {
+			args = append(args, "--in", p)
+		}
+		var so, se bytes.Buffer
+		err := run(context.Background(), args, nil, &so, &se)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("link %v: error %v, want one naming %s", tc.in, err, tc.want)
+		}
+	}
+}
