@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
@@ -15,7 +17,13 @@ import (
 // addresses, IDs, the frame): records per second of wall time, and per
 // CPU-second as the machine is shared. The inputs are a generated
 // population of 1,000 persons, or the CSV files of the directory
-// DANCU_LINK_READ names (e.g. a `dancu gen --persons 560000` output):
+// DANCU_LINK_READ names (e.g. a `dancu gen --persons 560000` output).
+// idle-share is the share of GOMAXPROCS × wall time in which the Go
+// scheduler had nothing to run (runtime/metrics /cpu/classes/idle, which
+// the runtime updates at the end of a garbage collection: one is forced
+// before and after, and the last one's few tenths of a second of busy
+// processors count in): the read's serial sections, whatever the
+// machine's load (a thread the kernel descheduled still counts as busy):
 //
 //	DANCU_LINK_READ=DIR go test ./cmd/dancu -run '^$' -bench LinkRead -benchtime 1x
 func BenchmarkLinkRead(b *testing.B) {
@@ -34,6 +42,7 @@ func BenchmarkLinkRead(b *testing.B) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(3 << 30))
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	records := 0
+	idle0, total0 := schedIdle()
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for range b.N {
@@ -48,5 +57,19 @@ func BenchmarkLinkRead(b *testing.B) {
 	if cpu := cpuTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(records)/cpu.Seconds(), "records/cpu-s")
 	}
+	if idle, total := schedIdle(); total > total0 {
+		b.ReportMetric((idle-idle0)/(total-total0), "idle-share")
+	}
 	b.ReportMetric(0, "ns/op")
+}
+
+// schedIdle returns the Go runtime's estimates of the CPU time its
+// processors (GOMAXPROCS) were idle and of all the CPU time available to
+// them, in seconds, since the program started, as of a garbage
+// collection it forces.
+func schedIdle() (idle, total float64) {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/cpu/classes/idle:cpu-seconds"}, {Name: "/cpu/classes/total:cpu-seconds"}}
+	metrics.Read(s)
+	return s[0].Value.Float64(), s[1].Value.Float64()
 }
