@@ -38,3 +38,44 @@ func ScorePairsEveryLevel(f *Frame, s *settings.Settings, pairs [][2]int32) ([]P
 	}
 	return out, stopped, nil
 }
+
+// ScorePairsRowBound scores pairs as predict does a pass over many pairs:
+// the compared values and the bounds read record by record (useRows,
+// pairBound.tabulateRows), term-frequency adjustments tabulated. It also
+// returns how many of the pairs the bound stops.
+func ScorePairsRowBound(f *Frame, s *settings.Settings, pairs [][2]int32) ([]Pair, int, error) {
+	sd := *s.WithDefaults()
+	s = &sd
+	c, err := compile(s, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	ws := newWeights(c, s.Model, s.Training.Prior)
+	ws.tabulateTF(c, f, 1<<62)
+	c.useRows(f)
+	minW := logit2(s.Thresholds.Review)
+	pb := newPairBound(c, ws)
+	pb.tabulateRows(c, ws, f)
+	if pb.rowUp == nil {
+		return nil, 0, nil
+	}
+	g := make([]uint8, len(c.comps))
+	rest := make([]float64, len(c.comps))
+	jw := newJWMemo()
+	var out []Pair
+	stopped := 0
+	for _, p := range pairs {
+		a, b := min(p[0], p[1]), max(p[0], p[1])
+		if a == b || !f.pairAllowed(s.LinkType, a, b) {
+			continue
+		}
+		if !pb.gammas(c, ws, f, g, rest, a, b, minW, jw) {
+			stopped++
+			continue
+		}
+		if sc := ws.score(c, f, g, a, b); sc >= minW {
+			out = append(out, Pair{A: a, B: b, Weight: float32(sc)})
+		}
+	}
+	return out, stopped, nil
+}

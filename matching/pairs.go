@@ -22,6 +22,19 @@ func blockAll(f *Frame, s *settings.Settings) ([]*blocker, error) {
 	return bs, nil
 }
 
+// proposedPairs is the number of pairs the rules of bs make, each rule's
+// counted apart (a pair two rules make counts twice): what a pass over
+// the candidate pairs costs at most, known before it.
+func proposedPairs(bs []*blocker) int64 {
+	n := int64(0)
+	for _, b := range bs {
+		for k := range b.blocks {
+			n += b.blockPairs(k)
+		}
+	}
+	return n
+}
+
 // workers is the number of goroutines that compare pairs.
 var workers = runtime.GOMAXPROCS(0)
 

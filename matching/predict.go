@@ -70,8 +70,21 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 		marks = &vs.marks
 	}
 	ws := newWeights(c, s.Model, s.Training.Prior)
+	// Compared here, a pair stops as soon as the comparisons left cannot
+	// lift it to the review threshold (scorebound.go): the pairs returned,
+	// and their weights, are those of the full evaluation. A pass over
+	// more pairs than records reads the compared values and the bounds'
+	// term-frequency bounds record by record (rowTable, rowUp), and
+	// shares one bound between the workers; otherwise each has its own.
+	var pb *pairBound
 	if vr != nil {
 		ws.tabulateTF(c, f, vs.kept())
+	} else if n := proposedPairs(bs); n > int64(f.Len()) {
+		ws.tabulateTF(c, f, n)
+		c.useRows(f)
+		defer c.dropRows()
+		pb = newPairBound(c, ws)
+		pb.tabulateRows(c, ws, f)
 	}
 	minW := logit2(s.Thresholds.Review)
 	var st PredictStats
@@ -80,9 +93,17 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 	cnt := make([]int64, workers)
 	bufs := make([][]uint8, workers)
 	jws := make([]*jwMemo, workers)
+	pbs := make([]*pairBound, workers)
+	rests := make([][]float64, workers)
 	for w := range bufs {
 		bufs[w] = make([]uint8, len(c.comps))
 		jws[w] = newJWMemo()
+		if vr == nil {
+			if pbs[w] = pb; pb == nil {
+				pbs[w] = newPairBound(c, ws)
+			}
+			rests[w] = make([]float64, len(c.comps))
+		}
 	}
 	for r := range bs {
 		if err := ctx.Err(); err != nil {
@@ -102,8 +123,8 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 				g = vr.next(w)
 			} else {
 				g = bufs[w]
-				for k := range c.comps {
-					g[k] = c.gammaMemo(f, k, i, j, jws[w])
+				if !pbs[w].gammas(c, ws, f, g, rests[w], i, j, minW, jws[w]) {
+					return // below the review threshold whatever the rest say
 				}
 			}
 			if sc := ws.score(c, f, g, i, j); sc >= minW {

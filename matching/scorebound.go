@@ -33,6 +33,18 @@ type pairBound struct {
 	// frequency (NaN: not yet computed): a pair's bound then needs no
 	// logarithm.
 	logTF [][]float64
+	// rowUp, when tabulateRows built it, holds for each row a bound per
+	// comparison with term-frequency levels (in withTF's order): the most
+	// the comparison can add to a pair holding the row. A tf level's
+	// weight for a pair is w + min(log2 u − log2 max(tf, tfMin), tfCap)
+	// with the larger tf of the two values (tfWeight), so it is at most
+	// the smaller of that sum over each row's own value; a row's bound is
+	// the largest of those over its levels, and a pair's the smaller of
+	// its two rows' — no tighter than bound's, read as two floats where
+	// bound read a logarithm table per column and value (cache misses,
+	// most of scoring's time in the bound). Weights are then taken from
+	// weights.weight, and pb is read only: goroutines may share it.
+	rowUp []float64
 }
 
 // expensiveOps compare strings by similarity or edit distance.
@@ -89,6 +101,46 @@ func newPairBound(c *compiled, ws *weights) *pairBound {
 	slices.SortStableFunc(dear, byUp)
 	pb.order = append(cheap, dear...)
 	return pb
+}
+
+// tabulateRows builds pb.rowUp for f's rows (see pairBound), for a pass
+// over more pairs than f has rows. f's values and term frequencies, and
+// ws, must not change while pb is used.
+func (pb *pairBound) tabulateRows(c *compiled, ws *weights, f *Frame) {
+	nw := len(pb.withTF)
+	if !pb.ok || nw == 0 {
+		return
+	}
+	n := f.Len()
+	rows := make([]float64, n*nw)
+	for x, k := range pb.withTF {
+		cc := &c.comps[k]
+		for i := 0; i < n; i++ {
+			rows[i*nw+x] = pb.up[k]
+		}
+		for _, g := range pb.tf[k] {
+			tc := cc.levels[g-1].tf
+			col := &f.cols[tc]
+			w := ws.w[k][g]
+			// By value first: one logarithm a value, not a row. A value
+			// without a term frequency (none) bounds nothing: the other
+			// row's does, or the cap.
+			byVal := make([]float64, len(col.dict))
+			for v := range byVal {
+				up := w + ws.tfCap
+				if tf := f.tfOf(tc, uint32(v)); tf > 0 {
+					up = math.Min(w+(pb.logU[k][g]-math.Log2(math.Max(tf, ws.tfMin))), up)
+				}
+				byVal[v] = pb.scaled(cc, up)
+			}
+			for i, v := range col.vals[:n] {
+				if u := byVal[v]; u > rows[i*nw+x] {
+					rows[i*nw+x] = u
+				}
+			}
+		}
+	}
+	pb.rowUp = rows
 }
 
 // scaled is what weight w can add once OCR confidence (in [0, 1]) may
@@ -182,15 +234,29 @@ func (pb *pairBound) gammas(c *compiled, ws *weights, f *Frame, g []uint8, rest 
 	}
 	copy(rest, pb.up)
 	left := pb.fixed
-	for _, k := range pb.withTF {
-		rest[k] = pb.bound(c, ws, f, k, a, b)
-		left += rest[k]
+	if ru := pb.rowUp; ru != nil {
+		nw := len(pb.withTF)
+		ra, rb := ru[int(a)*nw:int(a)*nw+nw], ru[int(b)*nw:int(b)*nw+nw]
+		for x, k := range pb.withTF {
+			rest[k] = min(ra[x], rb[x])
+			left += rest[k]
+		}
+	} else {
+		for _, k := range pb.withTF {
+			rest[k] = pb.bound(c, ws, f, k, a, b)
+			left += rest[k]
+		}
 	}
 	total := ws.prior
 	for _, k := range pb.order {
 		g[k] = c.gammaMemo(f, k, a, b, jw)
 		left -= rest[k]
-		total += pb.weight(c, ws, f, k, g[k], a, b)
+		if pb.rowUp != nil {
+			w, adj := ws.weight(c, f, k, g[k], a, b)
+			total += w + adj
+		} else {
+			total += pb.weight(c, ws, f, k, g[k], a, b)
+		}
 		if total+left < minW-boundSlack {
 			return false
 		}

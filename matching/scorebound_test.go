@@ -120,6 +120,38 @@ func TestScorePairsBoundChangesNothing(t *testing.T) {
 	t.Logf("%d candidate pairs, %d at or above the review threshold, %d stopped early", len(pairs), len(want), stopped)
 }
 
+// TestRowBoundChangesNothing: a pass over many pairs (predict) bounds a
+// pair by bounds tabulated per record (pairBound.tabulateRows) and reads
+// the values record by record; it must return exactly the pairs and
+// weights of evaluating every comparison, and still stop pairs.
+func TestRowBoundChangesNothing(t *testing.T) {
+	f, pairs := vietnameseCandidates(t, 400)
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, stopped, err := matching.ScorePairsRowBound(f, s, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, stoppedBefore, err := matching.ScorePairsEveryLevel(f, s, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d pairs at or above the review threshold, %d evaluating every level", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("pair %d: %+v, evaluating every level %+v", i, got[i], want[i])
+		}
+	}
+	if len(want) == 0 || stopped == 0 {
+		t.Fatalf("%d candidate pairs, %d at or above the review threshold, %d stopped early: the test shows nothing", len(pairs), len(want), stopped)
+	}
+	t.Logf("%d candidate pairs, %d at or above the review threshold, %d stopped early (%d by the bound of pairs)", len(pairs), len(want), stopped, stoppedBefore)
+}
+
 // BenchmarkScorePairs scores a generated population's candidate pairs
 // with the embedded Vietnamese model, as the registry scores a batch.
 func BenchmarkScorePairs(b *testing.B) {
