@@ -96,8 +96,10 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 			counts[w] = make([]float64, nClass)
 			bufs[w] = make([]uint8, len(c.comps))
 		}
+		// The vectors of every pair, or of the pairs of this very sample
+		// (training compared the same one).
 		var vr *vectorReader
-		if kept != nil && kept.ok {
+		if kept != nil && kept.ok && (kept.sample <= 1 || kept.sample == sample) {
 			vr = kept.reader()
 		}
 		var marks *pairMarks // training's choice of pairs, when it kept it
@@ -111,10 +113,11 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 			}
 			forMarkedPairChunks(f, bs, r, true, s.LinkType, marks, start, func(w int, i, j int32) {
 				var v []uint8
-				if vr != nil {
+				in := sample <= 1 || fitHash(i, j)%sample == 0
+				if vr != nil && (in || kept.sample <= 1) {
 					v = vr.next(w)
 				}
-				if sample > 1 && fitHash(i, j)%sample != 0 {
+				if !in {
 					return
 				}
 				if vals[i] == 0 || vals[j] == 0 {

@@ -61,7 +61,7 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 		}
 	}
 	var vr *vectorReader
-	if vs != nil && vs.ok {
+	if vs != nil && vs.ok && vs.sample <= 1 {
 		vr = vs.reader()
 	}
 	// Training's pass chose the same pairs; its marks say which.

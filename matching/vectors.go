@@ -20,7 +20,11 @@ type vectorStore struct {
 	ids  [][]uint32  // per worker: the vector id of each pair met
 	vecs [][][]uint8 // per worker: the vector of each id
 	full atomic.Bool // more than maxKeptPairs: nothing kept
-	ok   bool        // the pass ended with every pair kept
+	ok   bool        // the pass ended with every pair it compared kept
+	// sample: the pass compared, and kept, only the pairs whose fitHash
+	// is a multiple of sample (training's sample, trainSample); 1: every
+	// pair. Scoring reads the vectors back only when it is 1.
+	sample uint64
 	// marks are the pass's choices of pairs (which earlier rule made
 	// one), kept even when the vectors are not.
 	marks pairMarks

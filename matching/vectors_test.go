@@ -2,6 +2,7 @@ package matching
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -146,4 +147,66 @@ func TestTFTableSameWeights(t *testing.T) {
 		t.Fatal("no pair with two different term frequencies: the test shows nothing")
 	}
 	t.Logf("%d level-pairs with two different term frequencies compared", differ)
+}
+
+// TestTrainingSample: above maxTrainPairs candidate pairs, training
+// compares a hash sample of them, the same on every run, counted for the
+// pairs it stands for: λ stays near the one of every pair, scoring
+// compares every pair itself (the vectors kept are only the sample's)
+// with the pairs and weights Predict finds with the same model, and
+// below it nothing changes (every pair compared, vectors reused).
+func TestTrainingSample(t *testing.T) {
+	s, err := settings.Parse([]byte(toySettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, _ := toyRows(2000, 3)
+	f := toyFrame(t, s, rows, ids)
+	ctx := context.Background()
+	full, err := Link(ctx, f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Train.Sample != 1 || full.Train.Compared != full.Train.UnionPairs || !full.Predict.Reused {
+		t.Fatalf("under maxTrainPairs: sample %d, %d of %d pairs compared, vectors reused %v", full.Train.Sample, full.Train.Compared, full.Train.UnionPairs, full.Predict.Reused)
+	}
+
+	defer func(n int64) { maxTrainPairs = n }(maxTrainPairs)
+	maxTrainPairs = full.Train.UnionPairs / 4
+	var runs []*Result
+	for range 2 {
+		res, err := Link(ctx, f, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, res)
+	}
+	res := runs[0]
+	tr := res.Train
+	if tr.Sample < 4 || tr.Sample > 5 || tr.UnionPairs != full.Train.UnionPairs {
+		t.Fatalf("sample one in %d of %d candidate pairs, want one in 4 or 5 of %d", tr.Sample, tr.UnionPairs, full.Train.UnionPairs)
+	}
+	if n := tr.UnionPairs / int64(tr.Sample); tr.Compared < n/2 || tr.Compared > 2*n {
+		t.Fatalf("%d pairs compared, want about %d", tr.Compared, n)
+	}
+	if res.Predict.Reused || res.Predict.Comparisons != tr.UnionPairs {
+		t.Fatalf("scoring: reused %v, %d pairs scored of %d", res.Predict.Reused, res.Predict.Comparisons, tr.UnionPairs)
+	}
+	// The toy's sample holds a few hundred matches: λ within a quarter.
+	t.Logf("%d of %d candidate pairs compared; λ %.4g on the sample, %.4g on every pair", tr.Compared, tr.UnionPairs, tr.LambdaGlobal, full.Train.LambdaGlobal)
+	if l, lf := tr.LambdaGlobal, full.Train.LambdaGlobal; math.Abs(l-lf) > 0.25*lf {
+		t.Fatalf("λ %.4g on the sample, %.4g on every pair", l, lf)
+	}
+	if a, b := runs[0].Settings.Model.Lambda, runs[1].Settings.Model.Lambda; math.Abs(a-b) > 1e-9*a {
+		t.Fatalf("two runs on the same sample: λ %v and %v", a, b)
+	}
+	samePairs(t, "second run", runs[1].Pairs, res.Pairs)
+	want, _, err := Predict(ctx, f, res.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePairs(t, "Link on a sample", res.Pairs, want)
+	if len(want) == 0 {
+		t.Fatal("no pairs at or above the review threshold: the test shows nothing")
+	}
 }
