@@ -726,8 +726,14 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// where the last ended) and at most max_block+1 per block: a larger
 	// block is read as a window around each record (members).
 	keysOf := make([][]matching.RowKey, len(newSeqs))
-	committed := make(map[blockID][]uint64, len(newSeqs)*len(r.s.Blocking))
-	var order []blockID
+	// Every block the batch names, once (bs), and the block of each of
+	// a record's keys (blockOf[i][k], an index into bs): each key costs
+	// one look-up by blockID, the rest is indexing (a map of structs per
+	// step was a sixth of Add's CPU at a million records).
+	at := make(map[blockID]int32, len(newSeqs)*len(r.s.Blocking))
+	var bs []batchBlock
+	blockOf := make([][]int32, len(newSeqs))
+	var order []int32 // the blocks to look up, by index into bs
 	// Blocks the set of blocks does not hold are not in the store:
 	// not looked up, and are added to it, once each: every block this
 	// batch writes is then in the set (added before the batch commits:
@@ -740,44 +746,57 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 		return nil
 	})
+	nKeys := 0
+	for _, ks := range keysOf {
+		nKeys += len(ks)
+	}
+	flat := make([]int32, nKeys)
 	for i := range newSeqs {
-		for _, rk := range keysOf[i] {
+		blockOf[i], flat = flat[:len(keysOf[i]):len(keysOf[i])], flat[len(keysOf[i]):]
+		for k, rk := range keysOf[i] {
 			bk := blockID{rk.Rule, rk.Hash}
-			if _, ok := committed[bk]; !ok {
-				committed[bk] = nil
-				if r.blocks == nil {
+			x, ok := at[bk]
+			if !ok {
+				x = int32(len(bs))
+				at[bk] = x
+				bs = append(bs, batchBlock{id: bk})
+				switch {
+				case r.blocks == nil:
 					r.noteBlock(rk.Rule, rk.Hash)
-				} else if !r.blocks.has(rk.Rule, rk.Hash) {
+					order = append(order, x)
+				case !r.blocks.has(rk.Rule, rk.Hash):
 					r.blocks.add(rk.Rule, rk.Hash)
 					r.stats.BlocksSkipped++
-					continue
+				default:
+					order = append(order, x)
 				}
-				order = append(order, bk)
 			}
+			blockOf[i][k] = x
 		}
 	}
 	r.stats.BlockReads += int64(len(order))
-	slices.SortFunc(order, func(a, b blockID) int {
+	ids := make([]blockID, len(order))
+	for j, x := range order {
+		ids[j] = bs[x].id
+	}
+	slices.SortFunc(ids, func(a, b blockID) int {
 		if a.rule != b.rule {
 			return a.rule - b.rule
 		}
 		return cmp.Compare(a.hash, b.hash)
 	})
-	found, err := r.readBlocks(order)
+	found, err := r.readBlocks(ids)
 	if err != nil {
 		return nil, err
 	}
-	for i, bk := range order {
-		committed[bk] = found[i]
+	for j, id := range ids {
+		bs[at[id]].committed = found[j]
 	}
-	inBatch := make(map[blockID][]uint64, len(committed))
 	type cand struct{ a, b uint64 }
 	var cands []cand
 	var kb []byte // keys are built here (the batch copies them)
-	// The batch's block entries (keys holds them one after the other),
-	// by block, until written to wb.
+	// The batch's block entries: keys holds them one after the other.
 	var keys []byte
-	unwritten := make(map[blockID][][]byte, len(committed))
 	var wit *pebble.Iterator // over wb, for the windows of large blocks (members)
 	defer func() {
 		if wit != nil {
@@ -789,16 +808,16 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		// this batch included, as if they had come one by one).
 		start := len(cands)
 		add := func(m uint64) { cands = append(cands, cand{seq, m}) }
-		for _, rk := range keysOf[i] {
-			bk := blockID{rk.Rule, rk.Hash}
-			if windowed(r.km.Rule(rk.Rule), len(committed[bk])+len(inBatch[bk])) {
+		for k, rk := range keysOf[i] {
+			b := &bs[blockOf[i][k]]
+			if windowed(r.km.Rule(rk.Rule), len(b.committed)+len(b.batch)) {
 				// Read through wb: it must hold the batch's members.
-				for _, k := range unwritten[bk] {
+				for _, k := range b.unwritten {
 					wb.Set(k, nil, nil)
 				}
-				delete(unwritten, bk)
+				b.unwritten = nil
 			}
-			if err := r.members(wb, &wit, rk, seq, committed[bk], inBatch[bk], add); err != nil {
+			if err := r.members(wb, &wit, rk, seq, b.committed, b.batch, add); err != nil {
 				return nil, err
 			}
 		}
@@ -809,17 +828,17 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		mine := cands[start:]
 		slices.SortFunc(mine, func(x, y cand) int { return cmp.Compare(x.b, y.b) })
 		cands = cands[:start+len(slices.CompactFunc(mine, func(x, y cand) bool { return x.b == y.b }))]
-		for _, rk := range keysOf[i] {
-			at := len(keys)
+		for k, rk := range keysOf[i] {
+			b := &bs[blockOf[i][k]]
+			n := len(keys)
 			keys = appendBlockKey(keys, rk, seq)
-			bk := blockID{rk.Rule, rk.Hash}
-			unwritten[bk] = append(unwritten[bk], keys[at:len(keys):len(keys)])
-			inBatch[bk] = append(inBatch[bk], seq)
+			b.unwritten = append(b.unwritten, keys[n:len(keys):len(keys)])
+			b.batch = append(b.batch, seq)
 		}
 	}
 	var blockKeys [][]byte
-	for _, ks := range unwritten {
-		blockKeys = append(blockKeys, ks...)
+	for _, b := range bs {
+		blockKeys = append(blockKeys, b.unwritten...)
 	}
 	// Candidate records: in the frame already (an earlier batch's), else
 	// from the store (committed), in key order.
@@ -967,6 +986,15 @@ func (r *Registry) scoreRemote(ctx context.Context, wb *pebble.Batch, f *matchin
 type blockID struct {
 	rule int
 	hash uint64
+}
+
+// batchBlock is a block a batch names (scoreLocal): its members in the
+// store (at most max_block+1 of them), those the batch added so far, and
+// the batch's entries not written to wb yet.
+type batchBlock struct {
+	id               blockID
+	committed, batch []uint64
+	unwritten        [][]byte
 }
 
 // The fewest items worth a goroutine of their own (below, starting one
