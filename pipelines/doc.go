@@ -21,12 +21,12 @@
 //     Decisions applying police decisions to it, Load into a
 //     ClickHouseSink; with StagesConfig.ScaleOut the scoring goes to score
 //     instances (RunScore) over TopicBlocking and comes back on TopicEdges.
-//   - Match links one micro-batch at a time (the registry's work is on
-//     one core for the most part) while it prepares the next: fetched,
-//     decoded, enriched and its records encoded for TopicMatched, the
-//     same bytes going to the registry's changelog (ChunkLinker). Under
-//     a backlog a micro-batch is whatever waited, up to
-//     MatchConfig.MaxRecords.
+//   - Match links one micro-batch at a time (the registry's scoring on
+//     every core, its reclustering and commit on one) while it prepares
+//     the next: fetched, decoded, enriched and its records encoded for
+//     TopicMatched, the same bytes going to the registry's changelog
+//     (ChunkLinker). Under a backlog a micro-batch is whatever waited,
+//     up to MatchConfig.MaxRecords.
 //   - StageLags and WaitDrained read the stages' consumer groups from the
 //     brokers without joining them: how far behind each stage is (dancu run
 //     logs it) and when everything published has been loaded; ScoreLag

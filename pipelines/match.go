@@ -87,9 +87,10 @@ type MatchStats struct {
 // the write and the commit replays the micro-batch, which the idempotent
 // sink absorbs.
 //
-// The link of a micro-batch runs on one core for the most part, so the
-// next micro-batch is fetched, decoded, enriched and its records encoded
-// for the output meanwhile (prepare, in its own goroutine); when the
+// The link of a micro-batch runs on one core for a good part (the
+// registry scores on every core, but reclusters and commits on one), so
+// the next micro-batch is fetched, decoded, enriched and its records
+// encoded for the output meanwhile (prepare, in its own goroutine); when the
 // link is slower than the input, the next micro-batch is whatever waited
 // meanwhile, up to MaxRecords. Only the link, the write and the commit
 // are in sequence: a micro-batch is linked once the one before it is
