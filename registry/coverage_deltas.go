@@ -1,7 +1,7 @@
 package registry
 
 import (
-	"cmp"
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cockroachdb/pebble"
@@ -55,8 +54,10 @@ func coverageKey(pid string) []byte { return append([]byte{kCoverage}, pid...) }
 // rows in out.Persons (the persons the batch reclustered and those it
 // retired) and stores their new state in wb. u is the batch's unit: a
 // person with no stored state is new unless one of u's records belonged
-// to it.
-func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output) error {
+// to it. fresh are the persons named after a record new in this batch:
+// no person had their id before, so they have no state to read (most
+// persons of a batch of new records).
+func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh map[string]bool) error {
 	if r.noCov {
 		return nil
 	}
@@ -70,7 +71,9 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output) error {
 	// per person opened every level of the store for each: issue 9).
 	pids := make([]string, 0, len(out.Persons))
 	for _, p := range out.Persons {
-		pids = append(pids, p.PersonID)
+		if !fresh[p.PersonID] {
+			pids = append(pids, p.PersonID)
+		}
 	}
 	states, err := r.coverageStates(wb, pids)
 	if err != nil {
@@ -109,12 +112,15 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output) error {
 	for _, d := range deltas {
 		counted[d.PersonID] = true
 	}
+	raw, _ := hex.DecodeString(key)
+	var k []byte
 	for _, pid := range changed {
 		v := encodeCoverage(states[pid]) // nothing counted (a new person retired at once)
 		if counted[pid] {
-			v = encodeCoverageKeyed(states[pid], key)
+			v = append(v, raw...)
 		}
-		if err := wb.Set(coverageKey(pid), v, nil); err != nil {
+		k = append(append(k[:0], kCoverage), pid...)
+		if err := wb.Set(k, v, nil); err != nil {
 			return err
 		}
 	}
@@ -277,23 +283,28 @@ func coverageBatch(v []byte) string {
 
 // SumPersonDeltas sums per-person deltas of one batch (as deltasOf and
 // CoverageTracker.Deltas return them, keyed) by unit, birth year and
-// month: +1 for each state counted in, −1 for each counted out. Deltas
-// with OldKnown = 0, whose old state the load stage reads from
+// month: +1 for each state counted in, −1 for each counted out. The rows
+// come in the order their units first appear in deltas (a person's old
+// unit before its new one), so that the same deltas give the same rows.
+// Deltas with OldKnown = 0, whose old state the load stage reads from
 // person_state, are returned apart, as they are.
 func SumPersonDeltas(deltas []schemas.PersonDelta) (legacy []schemas.PersonDelta, sums []schemas.PersonDeltaSum) {
-	type unit struct {
-		p, c, np, nc string
-		year         uint16
-		month        int64
-	}
-	acc := map[unit]*schemas.PersonDeltaSum{}
+	at := map[string]int{} // unit, birth year, month → row
+	var acc []schemas.PersonDeltaSum
+	var key []byte
 	add := func(p, c, np, nc string, year uint16, month time.Time, hasID, cmnd uint16, sign int) {
-		u := unit{p, c, np, nc, year, month.Unix()}
-		s := acc[u]
-		if s == nil {
-			s = &schemas.PersonDeltaSum{ProvinceCode: p, CommuneCode: c, NewProvinceCode: np, NewCommuneCode: nc, BirthYear: year, ChangeMonth: month}
-			acc[u] = s
+		key = key[:0]
+		for _, s := range [...]string{p, c, np, nc} {
+			key = append(binary.AppendUvarint(key, uint64(len(s))), s...)
 		}
+		key = binary.AppendVarint(binary.AppendUvarint(key, uint64(year)), month.Unix())
+		i, ok := at[string(key)]
+		if !ok {
+			i = len(acc)
+			at[string(key)] = i
+			acc = append(acc, schemas.PersonDeltaSum{ProvinceCode: p, CommuneCode: c, NewProvinceCode: np, NewCommuneCode: nc, BirthYear: year, ChangeMonth: month})
+		}
+		s := &acc[i]
 		one := func(plus, minus *uint32, yes bool) {
 			switch {
 			case !yes:
@@ -315,32 +326,18 @@ func SumPersonDeltas(deltas []schemas.PersonDelta) (legacy []schemas.PersonDelta
 		}
 		batch = d.Batch
 		month := schemas.MonthOf(d.ChangedAt.UTC())
-		if d.Living == 1 {
-			add(d.ProvinceCode, d.CommuneCode, d.NewProvinceCode, d.NewCommuneCode, d.BirthYear, month, d.HasID, d.CMNDOnly, 1)
-		}
 		if d.OldLiving == 1 {
 			add(d.OldProvinceCode, d.OldCommuneCode, d.OldNewProvinceCode, d.OldNewCommuneCode, d.OldBirthYear, month, d.OldHasID, d.OldCMNDOnly, -1)
 		}
+		if d.Living == 1 {
+			add(d.ProvinceCode, d.CommuneCode, d.NewProvinceCode, d.NewCommuneCode, d.BirthYear, month, d.HasID, d.CMNDOnly, 1)
+		}
 	}
-	units := make([]unit, 0, len(acc))
-	for u, s := range acc {
+	for _, s := range acc {
 		if s.Added != s.Removed || s.AddedWithID != s.RemovedWithID || s.AddedCMNDOnly != s.RemovedCMNDOnly {
-			units = append(units, u)
+			s.Batch, s.Seq = batch, uint32(len(sums))
+			sums = append(sums, s)
 		}
-	}
-	slices.SortFunc(units, func(a, b unit) int {
-		if c := cmp.Compare(a.p+"\x00"+a.c+"\x00"+a.np+"\x00"+a.nc, b.p+"\x00"+b.c+"\x00"+b.np+"\x00"+b.nc); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.year, b.year); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.month, b.month)
-	})
-	for i, u := range units {
-		s := *acc[u]
-		s.Batch, s.Seq = batch, uint32(i)
-		sums = append(sums, s)
 	}
 	return legacy, sums
 }
@@ -600,7 +597,7 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 // states were kept (its delta then has OldKnown = 0).
 func deltasOf(persons []schemas.Person, existed func(string) bool,
 	get func(string) (schemas.PersonCoverage, bool, error), set func(string, schemas.PersonCoverage) error) ([]schemas.PersonDelta, error) {
-	var deltas []schemas.PersonDelta
+	deltas := make([]schemas.PersonDelta, 0, len(persons))
 	for _, p := range persons {
 		c := schemas.CoverageOf(p)
 		if !c.Living {
@@ -637,11 +634,11 @@ func keyed(deltas []schemas.PersonDelta) []schemas.PersonDelta {
 		return nil
 	}
 	h := sha256.New()
+	var buf []byte
 	for _, d := range deltas {
-		h.Write([]byte(d.PersonID))
-		h.Write([]byte{0})
-		h.Write(strconv.AppendUint(nil, d.Version, 10))
-		h.Write([]byte{0})
+		buf = append(append(buf[:0], d.PersonID...), 0)
+		buf = append(strconv.AppendUint(buf, d.Version, 10), 0)
+		h.Write(buf)
 	}
 	batch := hex.EncodeToString(h.Sum(nil)[:12])
 	for i := range deltas {
@@ -714,9 +711,10 @@ func encodeCoverage(c schemas.PersonCoverage) []byte {
 	if c.CMNDOnly {
 		flags |= 4
 	}
-	b := []byte{flags, 0, 0}
+	b := make([]byte, 3, 3+4+len(c.ProvinceCode)+len(c.CommuneCode)+len(c.NewProvinceCode)+len(c.NewCommuneCode)+12)
+	b[0] = flags
 	binary.BigEndian.PutUint16(b[1:], c.BirthYear)
-	for _, s := range []string{c.ProvinceCode, c.CommuneCode, c.NewProvinceCode, c.NewCommuneCode} {
+	for _, s := range [...]string{c.ProvinceCode, c.CommuneCode, c.NewProvinceCode, c.NewCommuneCode} {
 		b = append(b, byte(len(s)))
 		b = append(b, s...)
 	}
@@ -744,13 +742,20 @@ func decodeCoverage(b []byte) (schemas.PersonCoverage, error) {
 
 // Records' coverage deltas (issue 11, point 6, round 6): the registry
 // sees every record the match stage links, so it also keeps the coverage
-// state it last emitted per record (kRecordCoverage + record id →
-// schemas.RecordCoverage and the key of the batch that emitted it) and
-// emits, per batch, the records' ±1 deltas summed by unit, source kind,
-// source month and load month (schemas.RecordDelta): a few hundred rows
-// for a batch of collecting units' lists, which the load stage inserts
-// into record_deltas (migration 0015) instead of feeding every record
-// through views that look up its previous state.
+// state it last emitted per record (schemas.RecordCoverage and the key of
+// the batch that emitted it) and emits, per batch, the records' ±1
+// deltas summed by unit, source kind, source month and load month
+// (schemas.RecordDelta): a few hundred rows for a batch of collecting
+// units' lists, which the load stage inserts into record_deltas
+// (migration 0015) instead of feeding every record through views that
+// look up its previous state.
+//
+// Since round 7 a record's state is kept in the value of its id key
+// (kID: the sequence, then the state), which the registry writes for
+// every new record and reads for every record it knows anyway: no key of
+// its own, no look-up of its own. A store written before keeps the
+// states under kRecordCoverage + record id: they are read there when the
+// id's value holds none, and move into it when they change.
 //
 // A record whose state equals the stored one emits nothing (a re-load);
 // a corrected address is −1 in the old unit and +1 in the new. A record
@@ -767,12 +772,12 @@ func decodeCoverage(b []byte) (schemas.PersonCoverage, error) {
 // (Batch, Seq) once (record_delta_keys), so the rows count once whether
 // or not the first output arrived.
 const (
-	kRecordCoverage = 'v'
+	kRecordCoverage = 'v' // before round 7 (read only)
 	kRecordDeltas   = 'w'
 )
 
 func init() {
-	spaceNames[kRecordCoverage] = "records' coverage"
+	spaceNames[kRecordCoverage] = "records' coverage (before round 7)"
 	spaceNames[kRecordDeltas] = "records' coverage deltas by batch"
 }
 
@@ -780,104 +785,161 @@ func recordCoverageKey(id string) []byte { return append([]byte{kRecordCoverage}
 
 func recordDeltasKey(batch string) []byte { return append([]byte{kRecordDeltas}, batch...) }
 
+// idValue is the value of a record's id key: its sequence, then its
+// coverage state (encodeRecordCoverage), if any.
+func idValue(seq uint64, state []byte) []byte {
+	return append(binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(state)), seq), state...)
+}
+
+// parseIDValue splits a record id's value (idValue); state is empty when
+// the value holds none (written without coverage, or before round 7).
+func parseIDValue(v []byte) (seq uint64, state []byte, err error) {
+	seq, n := binary.Uvarint(v)
+	if n <= 0 {
+		return 0, nil, fmt.Errorf("sequence of %d bytes not a varint", len(v))
+	}
+	return seq, v[n:], nil
+}
+
 // recordDeltas appends to out.RecordDeltas the records' coverage deltas of
 // the inputs that carry a coverage state (the last copy of each id), and
-// the rows of earlier batches to emit again, and stores the new states
-// and this batch's rows in wb. known holds the ids the registry knew
-// before this batch.
-func (r *Registry) recordDeltas(wb *pebble.Batch, in []Input, known map[string]uint64, out *Output) error {
+// the rows of earlier batches to emit again, stores this batch's rows in
+// wb and returns the new states by record id, for Add to write in the
+// ids' values. known holds the ids the registry knew before this batch,
+// kept the states their values held (none for a record stored before
+// round 7 or without coverage).
+func (r *Registry) recordDeltas(wb *pebble.Batch, in []Input, known map[string]uint64, kept map[string][]byte, out *Output) (map[string][]byte, error) {
 	if r.noCov {
-		return nil
+		return nil, nil
 	}
+	states := make(map[string][]byte, len(in))
 	st := recordStore{
-		get: func(k []byte) ([]byte, bool, error) {
-			v, closer, err := wb.Get(k)
-			if errors.Is(err, pebble.ErrNotFound) {
-				return nil, false, nil
-			} else if err != nil {
-				return nil, false, err
+		state: func(id string) ([]byte, bool, error) {
+			if _, ok := known[id]; !ok {
+				return nil, false, nil // new in this batch (most records): no state
 			}
-			defer closer.Close()
-			return slices.Clone(v), true, nil
+			if v := kept[id]; len(v) > 0 {
+				return v, true, nil
+			}
+			// Kept under a key of its own before round 7.
+			return getClone(wb, recordCoverageKey(id))
 		},
-		set:   func(k, v []byte) error { return wb.Set(k, v, nil) },
-		known: func(id string) bool { _, ok := known[id]; return ok },
+		setState: func(id string, v []byte) error { states[id] = v; return nil },
+		rows:     func(batch string) ([]byte, bool, error) { return getClone(wb, recordDeltasKey(batch)) },
+		setRows:  func(batch string, v []byte) error { return wb.Set(recordDeltasKey(batch), v, nil) },
+		known:    func(id string) bool { _, ok := known[id]; return ok },
 	}
-	// A record the registry did not know before this batch has no state:
-	// not looked up (most of a batch's records are new).
-	st.stored = st.known
-	var recs []recordInput
+	recs := make([]recordInput, 0, len(in))
 	for i := range in {
 		if in[i].Coverage != nil {
-			recs = append(recs, recordInput{in[i].ID, *in[i].Coverage})
+			recs = append(recs, recordInput{in[i].ID, in[i].Coverage})
 		}
 	}
 	rows, err := st.deltas(recs, r.batch, r.now())
-	out.RecordDeltas = append(out.RecordDeltas, rows...)
-	return err
+	if out.RecordDeltas == nil {
+		out.RecordDeltas = rows
+	} else {
+		out.RecordDeltas = append(out.RecordDeltas, rows...)
+	}
+	return states, err
+}
+
+// getClone reads key from rd, its value copied; false when absent.
+func getClone(rd pebble.Reader, key []byte) ([]byte, bool, error) {
+	v, closer, err := rd.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	defer closer.Close()
+	return slices.Clone(v), true, nil
 }
 
 type recordInput struct {
 	id string
-	c  schemas.RecordCoverage
+	c  *schemas.RecordCoverage
 }
 
 // recordStore is where the records' states and batches' rows are kept:
-// the registry's Pebble batch, or a RecordCoverageTracker's maps.
+// the registry's Pebble batch and ids' values, or a
+// RecordCoverageTracker's maps.
 type recordStore struct {
-	get   func(key []byte) ([]byte, bool, error)
-	set   func(key, value []byte) error
-	known func(id string) bool // known before states were kept (legacy)
-	// stored, when set, is false for ids that cannot have a state (not
-	// looked up).
-	stored func(id string) bool
+	// state returns the state last emitted for a record
+	// (encodeRecordCoverage with its batch), false when it has none.
+	state    func(id string) ([]byte, bool, error)
+	setState func(id string, v []byte) error
+	// rows and setRows read and keep a batch's rows (encodeRecordDeltas).
+	rows    func(batch string) ([]byte, bool, error)
+	setRows func(batch string, v []byte) error
+	known   func(id string) bool // known before states were kept (legacy)
 }
 
 // deltas computes the rows of one batch (number n, at now) of records
 // (the last copy of each id counts), stores the states and the rows, and
 // returns them followed by the rows of the earlier batches that last
-// changed the records the store knew.
+// changed the records the store knew. The summed rows come in the order
+// their units first appear in the batch (the old unit of a record before
+// its new one), then the legacy rows: an order that depends on the batch
+// alone, without sorting.
 func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]schemas.RecordDelta, error) {
-	last := make(map[string]int, len(recs))
+	var last map[string]int // the last copy of each id, when some come twice
+	seen := make(map[string]struct{}, len(recs))
 	for i, x := range recs {
-		last[x.id] = i
-	}
-	type change struct {
-		id       string
-		old      *schemas.RecordCoverage
-		c        schemas.RecordCoverage
-		legacy   bool
-		oldBatch string
-	}
-	var changes []change
-	again := map[string]bool{}
-	for i, x := range recs {
-		if last[x.id] != i {
-			continue
-		}
-		var v []byte
-		ok := false
-		if st.stored == nil || st.stored(x.id) {
-			var err error
-			if v, ok, err = st.get(recordCoverageKey(x.id)); err != nil {
-				return nil, fmt.Errorf("coverage state of record %s: %w", x.id, err)
+		if _, dup := seen[x.id]; dup {
+			if last == nil {
+				last = map[string]int{}
+				for j, y := range recs[:i] {
+					last[y.id] = j
+				}
 			}
 		}
+		seen[x.id] = struct{}{}
+		if last != nil {
+			last[x.id] = i
+		}
+	}
+	type change struct {
+		id     string
+		old    schemas.RecordCoverage
+		hasOld bool
+		c      *schemas.RecordCoverage
+		enc    []byte // c encoded (appendRecordCoverage)
+		legacy bool
+	}
+	changes := make([]change, 0, len(recs))
+	var again map[string]bool
+	for i, x := range recs {
+		if last != nil && last[x.id] != i {
+			continue
+		}
+		v, ok, err := st.state(x.id)
+		if err != nil {
+			return nil, fmt.Errorf("coverage state of record %s: %w", x.id, err)
+		}
+		enc := appendRecordCoverage(make([]byte, 0, 48), *x.c)
 		switch {
 		case ok:
+			if again == nil {
+				again = map[string]bool{}
+			}
+			if len(v) >= len(enc) && bytes.Equal(v[:len(enc)], enc) {
+				again[hex.EncodeToString(v[len(enc):])] = true // unchanged (a re-load): not decoded
+				continue
+			}
 			old, batch, err := decodeRecordCoverage(v)
 			if err != nil {
 				return nil, fmt.Errorf("coverage state of record %s: %w", x.id, err)
 			}
 			again[batch] = true
-			if sameRecordCoverage(old, x.c) {
+			if sameRecordCoverage(old, *x.c) {
 				continue
 			}
-			changes = append(changes, change{id: x.id, old: &old, c: x.c})
+			changes = append(changes, change{id: x.id, old: old, hasOld: true, c: x.c, enc: enc})
 		case st.known(x.id):
-			changes = append(changes, change{id: x.id, c: x.c, legacy: true})
+			changes = append(changes, change{id: x.id, c: x.c, enc: enc, legacy: true})
 		default:
-			changes = append(changes, change{id: x.id, c: x.c})
+			changes = append(changes, change{id: x.id, c: x.c, enc: enc})
 		}
 	}
 	var rows []schemas.RecordDelta
@@ -887,27 +949,35 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 		// no other batch has it (a record changed back and forth changes
 		// the same way in two batches of different numbers).
 		h := sha256.New()
-		h.Write(binary.BigEndian.AppendUint64(nil, n))
+		buf := binary.BigEndian.AppendUint64(make([]byte, 0, 128), n)
 		for _, c := range changes {
-			h.Write([]byte(c.id))
-			h.Write(encodeRecordCoverage(c.c, ""))
+			buf = append(append(buf, c.id...), c.enc...)
+			if len(buf) > 4096 {
+				h.Write(buf)
+				buf = buf[:0]
+			}
 		}
+		h.Write(buf)
 		key = hex.EncodeToString(h.Sum(nil)[:12])
 		month := schemas.MonthOf(now.UTC())
-		sums := map[recordUnit]*schemas.RecordDelta{}
-		add := func(c schemas.RecordCoverage, sign int) {
-			u := recordUnit{c.ProvinceCode, c.DistrictCode, c.CommuneCode, c.NewProvinceCode, c.NewCommuneCode, c.SourceKind, c.SourceMonth.Unix()}
-			d := sums[u]
-			if d == nil {
-				d = &schemas.RecordDelta{ProvinceCode: c.ProvinceCode, DistrictCode: c.DistrictCode, CommuneCode: c.CommuneCode,
+		// Summed by unit, source kind and source month: a state's
+		// encoding without its flags (the load month is the batch's).
+		at := map[string]int{}
+		sums := make([]schemas.RecordDelta, 0, len(changes))
+		add := func(c *schemas.RecordCoverage, enc []byte, sign int) {
+			i, ok := at[string(enc[1:])]
+			if !ok {
+				i = len(sums)
+				at[string(enc[1:])] = i
+				sums = append(sums, schemas.RecordDelta{ProvinceCode: c.ProvinceCode, DistrictCode: c.DistrictCode, CommuneCode: c.CommuneCode,
 					NewProvinceCode: c.NewProvinceCode, NewCommuneCode: c.NewCommuneCode, SourceKind: c.SourceKind,
-					SourceMonth: c.SourceMonth, LoadMonth: month, OldKnown: 1}
-				sums[u] = d
+					SourceMonth: c.SourceMonth, LoadMonth: month, OldKnown: 1})
 			}
-			count(d, c, sign)
+			count(&sums[i], c, sign)
 		}
 		var legacy []schemas.RecordDelta
-		for _, c := range changes {
+		for i := range changes {
+			c := &changes[i]
 			if c.legacy {
 				d := schemas.RecordDelta{RecordID: c.id, ProvinceCode: c.c.ProvinceCode, DistrictCode: c.c.DistrictCode, CommuneCode: c.c.CommuneCode,
 					NewProvinceCode: c.c.NewProvinceCode, NewCommuneCode: c.c.NewCommuneCode, SourceKind: c.c.SourceKind,
@@ -916,32 +986,29 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 				legacy = append(legacy, d)
 				continue
 			}
-			if c.old != nil {
-				add(*c.old, -1)
+			if c.hasOld {
+				add(&c.old, appendRecordCoverage(nil, c.old), -1)
 			}
-			add(c.c, 1)
+			add(c.c, c.enc, 1)
 		}
-		units := make([]recordUnit, 0, len(sums))
-		for u, d := range sums {
+		rows = sums[:0] // those that count
+		for _, d := range sums {
 			if d.Added != d.Removed || d.AddedWithID != d.RemovedWithID || d.AddedCMNDOnly != d.RemovedCMNDOnly {
-				units = append(units, u)
+				rows = append(rows, d)
 			}
-		}
-		slices.SortFunc(units, recordUnit.compare)
-		for _, u := range units {
-			rows = append(rows, *sums[u])
 		}
 		rows = append(rows, legacy...)
 		for i := range rows {
 			rows[i].Batch, rows[i].Seq = key, uint32(i)
 		}
+		raw, _ := hex.DecodeString(key)
 		for _, c := range changes {
-			if err := st.set(recordCoverageKey(c.id), encodeRecordCoverage(c.c, key)); err != nil {
+			if err := st.setState(c.id, append(c.enc, raw...)); err != nil {
 				return nil, err
 			}
 		}
 		if len(rows) > 0 {
-			if err := st.set(recordDeltasKey(key), encodeRecordDeltas(rows)); err != nil {
+			if err := st.setRows(key, encodeRecordDeltas(rows)); err != nil {
 				return nil, err
 			}
 		}
@@ -956,7 +1023,7 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 	}
 	slices.Sort(batches)
 	for _, b := range batches {
-		v, ok, err := st.get(recordDeltasKey(b))
+		v, ok, err := st.rows(b)
 		if err != nil {
 			return nil, fmt.Errorf("records' coverage deltas of batch %s: %w", b, err)
 		}
@@ -970,22 +1037,6 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 		rows = append(rows, old...)
 	}
 	return rows, nil
-}
-
-// recordUnit is what the records' deltas are summed by in a batch (the
-// load month is the batch's).
-type recordUnit struct {
-	p, d, c, np, nc, kind string
-	month                 int64
-}
-
-func (a recordUnit) compare(b recordUnit) int {
-	for _, x := range [][2]string{{a.p, b.p}, {a.d, b.d}, {a.c, b.c}, {a.np, b.np}, {a.nc, b.nc}, {a.kind, b.kind}} {
-		if x[0] != x[1] {
-			return strings.Compare(x[0], x[1])
-		}
-	}
-	return cmp.Compare(a.month, b.month)
 }
 
 // RecordCoverageTracker computes records' coverage deltas for records
@@ -1010,17 +1061,21 @@ func (t *RecordCoverageTracker) Deltas(recs []schemas.Record, now time.Time) []s
 		t.kv = map[string][]byte{}
 	}
 	t.n++
+	get := func(k []byte) ([]byte, bool, error) {
+		v, ok := t.kv[string(k)]
+		return v, ok, nil
+	}
 	st := recordStore{
-		get: func(k []byte) ([]byte, bool, error) {
-			v, ok := t.kv[string(k)]
-			return v, ok, nil
-		},
-		set:   func(k, v []byte) error { t.kv[string(k)] = v; return nil },
-		known: func(string) bool { return t.Legacy },
+		state:    func(id string) ([]byte, bool, error) { return get(recordCoverageKey(id)) },
+		setState: func(id string, v []byte) error { t.kv[string(recordCoverageKey(id))] = v; return nil },
+		rows:     func(batch string) ([]byte, bool, error) { return get(recordDeltasKey(batch)) },
+		setRows:  func(batch string, v []byte) error { t.kv[string(recordDeltasKey(batch))] = v; return nil },
+		known:    func(string) bool { return t.Legacy },
 	}
 	in := make([]recordInput, len(recs))
 	for i := range recs {
-		in[i] = recordInput{recs[i].RecordID, schemas.RecordCoverageOf(&recs[i])}
+		c := schemas.RecordCoverageOf(&recs[i])
+		in[i] = recordInput{recs[i].RecordID, &c}
 	}
 	rows, err := st.deltas(in, t.n, now)
 	if err != nil {
@@ -1029,10 +1084,12 @@ func (t *RecordCoverageTracker) Deltas(recs []schemas.Record, now time.Time) []s
 	return rows
 }
 
-// encodeRecordCoverage encodes c: flags (has id, CMND only), the source
-// month's Unix day, the five codes and the source kind, each
-// length-prefixed, then the emitting batch's key (12 bytes) if any.
-func encodeRecordCoverage(c schemas.RecordCoverage, batch string) []byte {
+// appendRecordCoverage appends the encoding of c to b: flags (has id,
+// CMND only), the source month's Unix day, the five codes and the source
+// kind, each length-prefixed. A stored state is followed by the emitting
+// batch's key (12 bytes) if any; the encoding is self-delimiting, so a
+// stored state that starts with c's encoding is c.
+func appendRecordCoverage(b []byte, c schemas.RecordCoverage) []byte {
 	var flags byte
 	if c.HasID {
 		flags |= 1
@@ -1040,14 +1097,10 @@ func encodeRecordCoverage(c schemas.RecordCoverage, batch string) []byte {
 	if c.CMNDOnly {
 		flags |= 2
 	}
-	b := binary.AppendVarint([]byte{flags}, c.SourceMonth.Unix()/86400)
-	for _, s := range []string{c.ProvinceCode, c.DistrictCode, c.CommuneCode, c.NewProvinceCode, c.NewCommuneCode, c.SourceKind} {
+	b = binary.AppendVarint(append(b, flags), c.SourceMonth.Unix()/86400)
+	for _, s := range [...]string{c.ProvinceCode, c.DistrictCode, c.CommuneCode, c.NewProvinceCode, c.NewCommuneCode, c.SourceKind} {
 		b = append(b, byte(len(s)))
 		b = append(b, s...)
-	}
-	if batch != "" {
-		raw, _ := hex.DecodeString(batch)
-		b = append(b, raw...)
 	}
 	return b
 }
@@ -1082,7 +1135,7 @@ func sameRecordCoverage(a, b schemas.RecordCoverage) bool {
 }
 
 // count adds (sign 1) or takes away (−1) one record of state c to d.
-func count(d *schemas.RecordDelta, c schemas.RecordCoverage, sign int) {
+func count(d *schemas.RecordDelta, c *schemas.RecordCoverage, sign int) {
 	one := func(plus, minus *uint32, yes bool) {
 		if !yes {
 			return

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"encoding/binary"
+	"slices"
 	"testing"
 	"time"
 
@@ -124,4 +126,122 @@ func TestCoverageStatesFrom0015(t *testing.T) {
 	if len(again.Deltas) != 0 || len(again.PersonDeltaSums) != len(ch.PersonDeltaSums) || again.PersonDeltaSums[0].Batch != ch.PersonDeltaSums[0].Batch {
 		t.Errorf("b delivered again: %d per-person deltas, %d summed rows; want none and the %d rows of the batch that changed it", len(again.Deltas), len(again.PersonDeltaSums), len(ch.PersonDeltaSums))
 	}
+}
+
+// A store written before round 7, which kept each record's coverage state
+// under a key of its own (kRecordCoverage + id) and only the sequence in
+// the id's value, keeps counting right after a restart under round 7's
+// code, which keeps the state in the id's value: the same batches give
+// the same records' rows as in a store written by round 7's code
+// throughout (a record loaded again, a corrected address, the corrected
+// record loaded again), and a state that changes moves into the id's
+// value.
+func TestRecordStatesBeforeRound7(t *testing.T) {
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC)
+	open := func(dir string) *Registry {
+		t.Helper()
+		r, err := Open(Config{Dir: dir, Settings: s, Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	oldDir, newDir := t.TempDir(), t.TempDir()
+	old, cur := open(oldDir), open(newDir)
+	defer func() { old.Close(); cur.Close() }()
+	ad := NewRecords()
+	ctx := context.Background()
+	rec := func(id, name, dob, commune string) schemas.Record {
+		return schemas.Record{RecordID: id, SchemaVersion: schemas.Version, SourceKind: schemas.KindCSV, FullName: name, BirthDate: dob,
+			Sex: "F", PermProvinceCode: "40", PermDistrictCode: "412", PermCommuneCode: commune, PermNewProvinceCode: "40",
+			PermNewCommuneCode: commune, SourceDate: now}
+	}
+	a := rec("ra", "Nguyễn Thị Thu Hà", "1985-03-15", "16681")
+	b := rec("rb", "Trần Thị Bình", "1972-11-02", "16681")
+	c := rec("rc", "Lê Thị Mai", "1990-01-20", "16684")
+	add := func(step string, recs ...schemas.Record) []schemas.RecordDelta {
+		t.Helper()
+		o, err := old.AddRecords(ctx, ad, recs)
+		if err != nil {
+			t.Fatalf("%s, store from before round 7: %v", step, err)
+		}
+		n, err := cur.AddRecords(ctx, ad, recs)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if !slices.Equal(o.RecordDeltas, n.RecordDeltas) {
+			t.Fatalf("%s: records' rows\n%+v\nfrom a store written before round 7, want\n%+v", step, o.RecordDeltas, n.RecordDeltas)
+		}
+		return n.RecordDeltas
+	}
+	first := add("first batch", a, b, c)
+	if len(first) != 2 {
+		t.Fatalf("first batch: %d rows, want 2 (two communes)", len(first))
+	}
+
+	// The store as the registry before round 7 left it, then a restart.
+	it, err := old.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kID}, UpperBound: []byte{kID + 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb := old.db.NewBatch()
+	n := 0
+	for ok := it.First(); ok; ok = it.Next() {
+		seq, state, err := parseIDValue(it.Value())
+		if err != nil || len(state) == 0 {
+			t.Fatalf("id %s: state %x, %v; want one", it.Key()[1:], state, err)
+		}
+		wb.Set(recordCoverageKey(string(it.Key()[1:])), slices.Clone(state), nil)
+		wb.Set(slices.Clone(it.Key()), binary.AppendUvarint(nil, seq), nil)
+		n++
+	}
+	it.Close()
+	if err := wb.Commit(pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Fatalf("%d ids, want 3", n)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	old = open(oldDir)
+
+	again := add("a loaded again", a)
+	if !slices.Equal(again, first) {
+		t.Errorf("a loaded again: %+v, want the first batch's rows again", again)
+	}
+	b.PermCommuneCode, b.PermNewCommuneCode = "16684", "16684"
+	moved := add("b's address corrected", b)
+	var net int
+	for _, d := range moved {
+		if d.Batch != first[0].Batch {
+			net += int(d.Added) - int(d.Removed)
+			if d.CommuneCode == "16681" && d.Removed != 1 || d.CommuneCode == "16684" && d.Added != 1 {
+				t.Errorf("b's address corrected: row %+v, want −1 in 16681 and +1 in 16684", d)
+			}
+		}
+	}
+	if net != 0 || len(moved) != 2+len(first) {
+		t.Errorf("b's address corrected: %+v; want −1 and +1, then the first batch's rows", moved)
+	}
+	// b's state moved into its id's value.
+	v, closer, err := old.db.Get(idKey("rb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, state, _ := parseIDValue(v)
+	if st, _, err := decodeRecordCoverage(state); err != nil || st.CommuneCode != "16684" {
+		t.Errorf("b's id value holds state %+v (%v), want commune 16684", st, err)
+	}
+	closer.Close()
+	if _, closer, err := old.db.Get(recordCoverageKey("rb")); err == nil {
+		closer.Close()
+		t.Error("b's state is still kept under its own key")
+	}
+	add("b loaded again", b)
 }

@@ -583,12 +583,16 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	}
 	slices.Sort(ids)
 	knownSeq := map[string]uint64{}
+	kept := map[string][]byte{} // their coverage states (coverage_deltas.go)
 	if err := r.scan(r.db, kID, len(ids), func(i int) []byte { return idKey(ids[i]) }, func(i int, v []byte) error {
-		seq, err := parseSeq(v)
+		seq, state, err := parseIDValue(v)
 		if err != nil {
 			return fmt.Errorf("record %s: %w", ids[i], err)
 		}
 		knownSeq[ids[i]] = seq
+		if len(state) > 0 && !r.noCov {
+			kept[ids[i]] = slices.Clone(state)
+		}
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
@@ -619,7 +623,6 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		newSeqs = append(newSeqs, seq)
 	}
 	for _, seq := range newSeqs {
-		wb.Set(idKey(blobs[seq].ID), seqValue(seq), nil)
 		wb.Set(seqKey(kRecord, seq), blobs[seq].encode(), nil)
 	}
 	r.stats.Records += int64(len(newSeqs))
@@ -636,8 +639,23 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
-	if err := r.recordDeltas(wb, in, knownSeq, out); err != nil {
+	states, err := r.recordDeltas(wb, in, knownSeq, kept, out)
+	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	// The ids' values: the sequence and the coverage state (of the new
+	// records, and of known ones whose state changed).
+	for _, seq := range newSeqs {
+		id := blobs[seq].ID
+		wb.Set(idKey(id), idValue(seq, states[id]), nil)
+	}
+	for id, state := range states {
+		if seq, ok := knownSeq[id]; ok {
+			wb.Set(idKey(id), idValue(seq, state), nil)
+			if len(kept[id]) == 0 {
+				wb.Delete(recordCoverageKey(id), nil) // kept under its own key before round 7
+			}
+		}
 	}
 	enc, err := json.Marshal(lastOutputOf(out))
 	if err != nil {
@@ -960,7 +978,7 @@ func (r *Registry) scoreRemote(ctx context.Context, wb *pebble.Batch, f *matchin
 	}
 	slices.Sort(ids)
 	if err := r.scan(r.db, kID, len(ids), func(i int) []byte { return idKey(ids[i]) }, func(i int, v []byte) error {
-		seq, err := parseSeq(v)
+		seq, _, err := parseIDValue(v)
 		if err != nil {
 			return fmt.Errorf("record %s: %w", ids[i], err)
 		}
@@ -1433,8 +1451,12 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 	for _, sm := range sums {
 		newIDs[name(sm.Root)] = true
 	}
+	fresh := map[string]bool{} // persons named after a new record (personDeltas)
 	for _, sm := range sums {
 		pid := name(sm.Root)
+		if _, founded := names[sm.Root]; !founded && old[sm.Root] == "" {
+			fresh[pid] = true
+		}
 		changed := false
 		olds := map[string]bool{}
 		for _, rw := range sm.Rows {
@@ -1512,7 +1534,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		return nil, err
 	}
 	out.Conflicts = append(out.Conflicts, settled...)
-	if err := r.personDeltas(wb, u, out); err != nil {
+	if err := r.personDeltas(wb, u, out, fresh); err != nil {
 		return nil, err
 	}
 	if len(again) > 0 {

@@ -21,7 +21,7 @@ import (
 // sort (10¹² records), and varints in values.
 //
 //	'm' name              → meta value (next sequence, batch counter, settings fingerprint)
-//	'i' record id         → sequence of the record (varint)
+//	'i' record id         → sequence of the record (varint), then its coverage state (idValue)
 //	'r' seq               → the record's captured fields (recordBlob)
 //	'p' seq               → person id of the record
 //	'b' rule hash sort 0 seq → (empty): blocking index, rule 1 byte, hash 8 bytes
@@ -80,18 +80,6 @@ func seqKey(kind byte, seq uint64) []byte {
 	return appendSeq(append(make([]byte, 0, 1+seqLen), kind), seq)
 }
 
-// seqValue and parseSeq are a sequence number as a value (the record id
-// index): a varint.
-func seqValue(seq uint64) []byte { return binary.AppendUvarint(nil, seq) }
-
-func parseSeq(v []byte) (uint64, error) {
-	seq, n := binary.Uvarint(v)
-	if n <= 0 || n != len(v) {
-		return 0, fmt.Errorf("sequence of %d bytes not a varint", len(v))
-	}
-	return seq, nil
-}
-
 func idKey(id string) []byte { return append([]byte{kID}, id...) }
 
 func metaKey(name string) []byte { return append([]byte{kMeta}, name...) }
@@ -144,9 +132,13 @@ func getUint64(r pebble.Reader, key []byte) (uint64, bool, error) {
 	})
 }
 
-// getSeqValue reads a sequence number stored as a value (seqValue).
+// getSeqValue reads the sequence number of a record id's key (idValue:
+// a varint, followed by the record's coverage state since round 7).
 func getSeqValue(r pebble.Reader, key []byte) (uint64, bool, error) {
-	return getValue(r, key, parseSeq)
+	return getValue(r, key, func(v []byte) (uint64, error) {
+		seq, _, err := parseIDValue(v)
+		return seq, err
+	})
 }
 
 // getValue reads key and parses its value; false when it is absent.
