@@ -99,7 +99,6 @@ func benchRecords(files, rows int, units []addr) []schemas.Record {
 // kinds, when set, keeps only the deltas of those kinds.
 func matchStage(t testing.TB, dir string, recs []schemas.Record, cov bool, kinds map[string]bool) (msgs []kafka.Message, rows int, wall, cpu time.Duration) {
 	t.Helper()
-	const matchBatch, chunkRows = 20_000, 2_000
 	s, err := vietnamese.Trained()
 	if err != nil {
 		t.Fatal(err)
@@ -112,43 +111,57 @@ func matchStage(t testing.TB, dir string, recs []schemas.Record, cov bool, kinds
 	}
 	ad := registry.NewRecords()
 	ctx := context.Background()
-	add := func(kind string, v []byte, err error) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if (kind == pipelines.KindRecordDeltas || kind == pipelines.KindPersonDeltas || kind == pipelines.KindPersonDeltaSums) && kinds != nil && !kinds[kind] {
-			return
-		}
-		msgs = append(msgs, kafka.Message{Value: v, Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: []byte(kind)}}})
-	}
-	chunks := func(kind string, n int, enc func(lo, hi int) ([]byte, error)) {
-		for lo := 0; lo < n; lo += chunkRows {
-			v, err := enc(lo, min(lo+chunkRows, n))
-			add(kind, v, err)
-		}
-	}
 	for lo := 0; lo < len(recs); lo += matchBatch {
 		batch := recs[lo:min(lo+matchBatch, len(recs))]
 		out, err := reg.AddRecords(ctx, ad, batch)
 		if err != nil {
 			t.Fatal(err)
 		}
-		chunks(pipelines.KindRecords, len(batch), func(lo, hi int) ([]byte, error) { return schemas.EncodeRecords(batch[lo:hi]) })
-		chunks(pipelines.KindPersons, len(out.Persons), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Persons[lo:hi]) })
-		chunks(pipelines.KindLinks, len(out.Links), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Links[lo:hi]) })
-		chunks(pipelines.KindConflicts, len(out.Conflicts), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Conflicts[lo:hi]) })
-		chunks(pipelines.KindPersonEvents, len(out.Events), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Events[lo:hi]) })
-		chunks(pipelines.KindPersonDeltas, len(out.Deltas), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Deltas[lo:hi]) })
-		chunks(pipelines.KindRecordDeltas, len(out.RecordDeltas), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.RecordDeltas[lo:hi]) })
-		chunks(pipelines.KindPersonDeltaSums, len(out.PersonDeltaSums), func(lo, hi int) ([]byte, error) {
-			return schemas.EncodeRows(out.PersonDeltaSums[lo:hi])
-		})
+		if msgs, err = appendMatched(msgs, batch, out, kinds); err != nil {
+			t.Fatal(err)
+		}
 		rows += len(batch) + len(out.Persons) + len(out.Links)
 	}
 	if err := reg.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return msgs, rows, time.Since(start), cpuTime() - cpu0
+}
+
+// matchBatch and chunkRows are the match stage's micro-batch
+// (MatchConfig.MaxRecords) and message size (MatchConfig.ChunkRows) in
+// the benchmarks.
+const matchBatch, chunkRows = 20_000, 2_000
+
+// appendMatched appends to msgs a batch's records and the registry's
+// output for it, encoded as the match stage writes them to
+// dancu.matched in messages of chunkRows rows: records, persons, links,
+// conflicts, events, then the coverage deltas (only those of kinds, when
+// set).
+func appendMatched(msgs []kafka.Message, batch []schemas.Record, out *registry.Output, kinds map[string]bool) ([]kafka.Message, error) {
+	var err error
+	chunks := func(kind string, n int, enc func(lo, hi int) ([]byte, error)) {
+		if (kind == pipelines.KindRecordDeltas || kind == pipelines.KindPersonDeltas || kind == pipelines.KindPersonDeltaSums) && kinds != nil && !kinds[kind] {
+			return
+		}
+		for lo := 0; lo < n && err == nil; lo += chunkRows {
+			var v []byte
+			if v, err = enc(lo, min(lo+chunkRows, n)); err == nil {
+				msgs = append(msgs, kafka.Message{Value: v, Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: []byte(kind)}}})
+			}
+		}
+	}
+	chunks(pipelines.KindRecords, len(batch), func(lo, hi int) ([]byte, error) { return schemas.EncodeRecords(batch[lo:hi]) })
+	chunks(pipelines.KindPersons, len(out.Persons), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Persons[lo:hi]) })
+	chunks(pipelines.KindLinks, len(out.Links), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Links[lo:hi]) })
+	chunks(pipelines.KindConflicts, len(out.Conflicts), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Conflicts[lo:hi]) })
+	chunks(pipelines.KindPersonEvents, len(out.Events), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Events[lo:hi]) })
+	chunks(pipelines.KindPersonDeltas, len(out.Deltas), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.Deltas[lo:hi]) })
+	chunks(pipelines.KindRecordDeltas, len(out.RecordDeltas), func(lo, hi int) ([]byte, error) { return schemas.EncodeRows(out.RecordDeltas[lo:hi]) })
+	chunks(pipelines.KindPersonDeltaSums, len(out.PersonDeltaSums), func(lo, hi int) ([]byte, error) {
+		return schemas.EncodeRows(out.PersonDeltaSums[lo:hi])
+	})
+	return msgs, err
 }
 
 // unitOf is the address of record n of file f: a commune of the whole

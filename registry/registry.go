@@ -130,6 +130,9 @@ type Stats struct {
 	Compactions             int64
 	CompactedBytes, Flushed uint64
 	Levels                  []LevelSize // the store's tables by level (files, bytes), levels holding some
+	// InProgress counts the store's flushes and compactions running, so
+	// that a benchmark can wait until a batch's background work is done.
+	InProgress int64
 }
 
 // LevelSize is what one level of the store holds.
@@ -389,6 +392,7 @@ func (r *Registry) Stats() Stats {
 	if r.db != nil {
 		m := r.db.Metrics()
 		st.Compactions = m.Compact.Count
+		st.InProgress = m.Compact.NumInProgress + m.Flush.NumInProgress
 		for l, lm := range m.Levels {
 			st.CompactedBytes += lm.BytesCompacted
 			st.Flushed += lm.BytesFlushed

@@ -1,0 +1,189 @@
+package coverage_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/matching/vietnamese"
+	"github.com/dancu-vn/dancu/registry"
+)
+
+// BenchmarkMatchStage times the match stage alone (matchStage: a real
+// registry linking LoadSpeed's records in micro-batches and encoding its
+// output as messages) with coverage off and on, without ClickHouse or a
+// broker: the registry's extra for coverage, which point 6 counts
+// against coverage, is the difference of the two sub-benchmarks'
+// cpu-s/op (user + system CPU of the process, the store's flushes and
+// compactions included: Close waits for them). One op links
+// DANCU_BENCH_LOAD_FILES × DANCU_BENCH_LOAD_ROWS records (default
+// 200,000) into a fresh store; DANCU_BENCH_LOAD_SPREAD applies. Compare
+// with benchstat over -count runs:
+//
+//	go test ./coverage -run '^$' -bench 'MatchStage$' -benchtime 1x -count 4
+//
+// On a shared machine one run's CPU time swings by a second or more
+// either way; BenchmarkMatchStagePaired measures the difference with
+// less noise.
+func BenchmarkMatchStage(b *testing.B) {
+	files, rows := envInt("DANCU_BENCH_LOAD_FILES", 20), envInt("DANCU_BENCH_LOAD_ROWS", 10_000)
+	recs := benchRecords(files, rows, loadUnits())
+	for _, cov := range []bool{false, true} {
+		b.Run(fmt.Sprintf("coverage=%v", cov), func(b *testing.B) {
+			var cpu time.Duration
+			var msgs int
+			for i := 0; i < b.N; i++ {
+				dir := filepath.Join(b.TempDir(), fmt.Sprint("registry-", i))
+				runtime.GC()
+				m, _, _, c := matchStage(b, dir, recs, cov, nil)
+				os.RemoveAll(dir)
+				cpu += c
+				msgs = len(m)
+			}
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*len(recs)), "cpu-µs/record")
+			b.ReportMetric(float64(msgs), "messages")
+		})
+	}
+}
+
+// BenchmarkMatchStagePaired measures the registry's extra CPU for
+// coverage as paired differences: two registries, coverage off and on,
+// are given the same micro-batches in turn (which one goes first
+// alternates from batch to batch), and each turn is timed from the Add
+// until the store's flushes and compactions it started are done
+// (Stats.InProgress back to zero), the output's messages encoded, as
+// matchStage does. The load of a shared machine then weighs on both
+// sides of each pair alike, where two whole runs a minute apart may
+// differ by seconds. It reports both sides' CPU per op (all batches,
+// the closing of the stores included), the extra per op and per record,
+// the spread of the per-batch differences (their standard deviation,
+// times √batches: the noise of the op's extra), and two extras that do
+// not depend on the machine's load: the bytes allocated, and the bytes
+// the stores' flushes and compactions wrote (which depend on when the
+// compactions ran). Which batch's turn pays for a compaction differs
+// between the two stores, and so does the compaction debt left when
+// they close: the per-batch differences spread by a second or more, and
+// the sum over the op still swings by about as much (round 7: ±2–3 s
+// at load 4–9) — a CPU profile of the run tells the coverage code's own
+// share with less noise.
+//
+//	go test ./coverage -run '^$' -bench MatchStagePaired -benchtime 1x -count 3
+func BenchmarkMatchStagePaired(b *testing.B) {
+	files, rows := envInt("DANCU_BENCH_LOAD_FILES", 20), envInt("DANCU_BENCH_LOAD_ROWS", 10_000)
+	recs := benchRecords(files, rows, loadUnits())
+	s, err := vietnamese.Trained()
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	// Warmed up first: the first Add of the process loads what every
+	// later one uses (the adapter's tables, the compiled comparisons),
+	// whichever side it is.
+	warm, err := registry.Open(registry.Config{Dir: filepath.Join(b.TempDir(), "warm-up"), Settings: s, NoCoverage: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := warm.AddRecords(ctx, registry.NewRecords(), recs[:min(2_000, len(recs))]); err != nil {
+		b.Fatal(err)
+	}
+	if err := warm.Close(); err != nil {
+		b.Fatal(err)
+	}
+	var off, on, noise float64
+	var alloc, written [2]uint64 // bytes allocated; bytes the stores' flushes and compactions wrote
+	for i := 0; i < b.N; i++ {
+		var regs [2]*registry.Registry // coverage off, on
+		for c := range regs {
+			regs[c], err = registry.Open(registry.Config{Dir: filepath.Join(b.TempDir(), fmt.Sprint("registry-", i, c)), Settings: s,
+				Now: func() time.Time { return now }, NoCoverage: c == 0})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		ad := registry.NewRecords()
+		var diffs []float64
+		runtime.GC()
+		for n, lo := 0, 0; lo < len(recs); n, lo = n+1, lo+matchBatch {
+			batch := recs[lo:min(lo+matchBatch, len(recs))]
+			var cpu [2]time.Duration
+			for k := range 2 {
+				c := (n + k) % 2
+				c0, a0 := cpuTime(), allocated()
+				out, err := regs[c].AddRecords(ctx, ad, batch)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := appendMatched(nil, batch, out, nil); err != nil {
+					b.Fatal(err)
+				}
+				alloc[c] += allocated() - a0
+				for quiet := 0; quiet < 3; {
+					if regs[c].Stats().InProgress == 0 {
+						quiet++
+					} else {
+						quiet = 0
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+				cpu[c] = cpuTime() - c0
+			}
+			off, on = off+cpu[0].Seconds(), on+cpu[1].Seconds()
+			diffs = append(diffs, (cpu[1] - cpu[0]).Seconds())
+		}
+		for c := range regs {
+			st := regs[c].Stats()
+			written[c] += st.Flushed + st.CompactedBytes
+			c0 := cpuTime()
+			if err := regs[c].Close(); err != nil {
+				b.Fatal(err)
+			}
+			d := (cpuTime() - c0).Seconds()
+			if c == 0 {
+				off += d
+			} else {
+				on += d
+			}
+		}
+		noise += stddev(diffs) * math.Sqrt(float64(len(diffs)))
+		slices.Sort(diffs)
+		b.Logf("per-batch extra (s): %.3f", diffs)
+	}
+	n := float64(b.N)
+	b.ReportMetric(off/n, "off-cpu-s/op")
+	b.ReportMetric(on/n, "on-cpu-s/op")
+	b.ReportMetric((on-off)/n, "extra-cpu-s/op")
+	b.ReportMetric((on-off)/n/float64(len(recs))*1e6, "extra-cpu-µs/record")
+	b.ReportMetric(noise/n, "extra-noise-s/op")
+	b.ReportMetric((float64(alloc[1])-float64(alloc[0]))/n/1e6, "extra-alloc-MB/op")
+	b.ReportMetric((float64(written[1])-float64(written[0]))/n/1e6, "extra-written-MB/op")
+}
+
+// allocated is the bytes the process allocated on the heap so far.
+func allocated() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.TotalAlloc
+}
+
+func stddev(x []float64) float64 {
+	if len(x) < 2 {
+		return 0
+	}
+	var m, v float64
+	for _, a := range x {
+		m += a
+	}
+	m /= float64(len(x))
+	for _, a := range x {
+		v += (a - m) * (a - m)
+	}
+	return math.Sqrt(v / float64(len(x)-1))
+}
