@@ -60,9 +60,13 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 			return nil, PredictStats{}, fmt.Errorf("predict: %w", err)
 		}
 	}
+	// The vectors kept: of every pair (sample 1), or of the pairs of
+	// training's hash sample, the others compared here.
 	var vr *vectorReader
-	if vs != nil && vs.ok && vs.sample <= 1 {
+	sample := uint64(1)
+	if vs != nil && vs.ok {
 		vr = vs.reader()
+		sample = max(vs.sample, 1)
 	}
 	// Training's pass chose the same pairs; its marks say which.
 	var marks *pairMarks
@@ -77,7 +81,7 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 	// term-frequency bounds record by record (rowTable, rowUp), and
 	// shares one bound between the workers; otherwise each has its own.
 	var pb *pairBound
-	if vr != nil {
+	if vr != nil && sample == 1 {
 		ws.tabulateTF(c, f, vs.kept())
 	} else if n := proposedPairs(bs); n > int64(f.Len()) {
 		ws.tabulateTF(c, f, n)
@@ -98,7 +102,7 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 	for w := range bufs {
 		bufs[w] = make([]uint8, len(c.comps))
 		jws[w] = newJWMemo()
-		if vr == nil {
+		if vr == nil || sample > 1 {
 			if pbs[w] = pb; pb == nil {
 				pbs[w] = newPairBound(c, ws)
 			}
@@ -119,7 +123,7 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 		forMarkedPairChunks(f, bs, r, true, s.LinkType, marks, startChunk, func(w int, i, j int32) {
 			cnt[w]++
 			var g []uint8
-			if vr != nil {
+			if vr != nil && (sample == 1 || fitHash(i, j)%sample == 0) {
 				g = vr.next(w)
 			} else {
 				g = bufs[w]
@@ -141,7 +145,7 @@ func predict(ctx context.Context, f *Frame, s *settings.Settings, bs []*blocker,
 		// bug, never a result scored on the wrong vectors.
 		return nil, st, fmt.Errorf("predict: %d candidate pairs read back, %d kept by training", vr.total(), vs.kept())
 	}
-	st.Reused = vr != nil
+	st.Reused = vr != nil && sample == 1
 	var pairs []Pair
 	for _, o := range out {
 		pairs = append(pairs, o...)
