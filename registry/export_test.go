@@ -16,7 +16,7 @@ func WaitScorerBlockSet(sc *Scorer) { WaitBlockSet(sc.reg) }
 // n items on (keys, block look-ups, pairs, writes), for tests; the
 // returned func restores the defaults.
 func SplitSmall(n int) (restore func()) {
-	k, b, p, o := minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minOpsPerWorker
-	minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minOpsPerWorker = n, n, n, n
-	return func() { minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minOpsPerWorker = k, b, p, o }
+	k, b, p, o := minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker
+	minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker = n, n, n, n
+	return func() { minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker = k, b, p, o }
 }

@@ -814,7 +814,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	for j, id := range ids {
 		bs[at[id]].committed = found[j]
 	}
-	type cand struct{ a, b uint64 }
+	// A candidate pair: the new record a and the member b, and their
+	// rows in f (rb is set once b is in f).
+	type cand struct {
+		a, b   uint64
+		ra, rb int32
+	}
 	var cands []cand
 	var kb []byte // keys are built here (the batch copies them)
 	// The batch's block entries: keys holds them one after the other.
@@ -829,7 +834,8 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		// Candidates: members of each block so far (earlier records of
 		// this batch included, as if they had come one by one).
 		start := len(cands)
-		add := func(m uint64) { cands = append(cands, cand{seq, m}) }
+		ra := rowOf[seq]
+		add := func(m uint64) { cands = append(cands, cand{a: seq, b: m, ra: ra}) }
 		for k, rk := range keysOf[i] {
 			b := &bs[blockOf[i][k]]
 			if windowed(r.km.Rule(rk.Rule), len(b.committed)+len(b.batch)) {
@@ -862,20 +868,23 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	for _, b := range bs {
 		blockKeys = append(blockKeys, b.unwritten...)
 	}
-	// Candidate records: in the frame already (an earlier batch's), else
-	// from the store (committed), in key order.
+	// Candidate records: in the frame already (this batch's or an
+	// earlier one's: the frame's rows are all in cacheRow), else from the
+	// store (committed), in key order, once each (rowOf marks them).
 	var stored []uint64
-	for _, c := range cands {
-		if _, ok := rowOf[c.b]; ok {
-			continue
-		}
+	missing := false
+	for k := range cands {
+		c := &cands[k]
 		if row, ok := r.cacheRow[c.b]; ok {
-			rowOf[c.b] = row
+			c.rb = row
 			r.cacheUse[row] = r.batch
 			continue
 		}
-		rowOf[c.b] = -1
-		stored = append(stored, c.b)
+		c.rb, missing = -1, true
+		if _, ok := rowOf[c.b]; !ok {
+			rowOf[c.b] = -1
+			stored = append(stored, c.b)
+		}
 	}
 	slices.Sort(stored)
 	// Read and decoded on every core (consecutive parts of the keys, an
@@ -899,31 +908,30 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		blobs[stored[i]] = b
 	}
 	r.stats.CandidateReads += int64(len(stored))
+	if missing {
+		for k := range cands {
+			if c := &cands[k]; c.rb < 0 {
+				c.rb = rowOf[c.b]
+			}
+		}
+	}
 	// Scored in the order of the candidates' rows: the frame keeps each
 	// column in one array of every row (a million at 1M records), and
 	// a batch's candidates are spread over all of them, so that each value
 	// a comparison reads was a cache and TLB miss; in row order the reads
 	// of each column move forward through memory (the new records' rows
 	// are together at the end). The pairs are the same in any order.
+	// (No two candidates have the same rows: the order is total.)
+	cands = sortInParts(cands, func(x, y cand) int {
+		if x.rb != y.rb {
+			return cmp.Compare(x.rb, y.rb)
+		}
+		return cmp.Compare(x.ra, y.ra)
+	}, minSortPerWorker)
 	pairs := make([][2]int32, len(cands))
 	for i, c := range cands {
-		pairs[i] = [2]int32{rowOf[c.a], rowOf[c.b]}
+		pairs[i] = [2]int32{c.ra, c.rb}
 	}
-	type byRow struct {
-		key uint64 // the candidate's row, then the new record's
-		i   int32
-	}
-	perm := make([]byRow, len(cands))
-	for i, p := range pairs {
-		perm[i] = byRow{uint64(uint32(p[1]))<<32 | uint64(uint32(p[0])), int32(i)}
-	}
-	slices.SortFunc(perm, func(x, y byRow) int { return cmp.Compare(x.key, y.key) })
-	sortedPairs := make([][2]int32, len(pairs))
-	sortedCands := make([]cand, len(cands))
-	for i, o := range perm {
-		sortedPairs[i], sortedCands[i] = pairs[o.i], cands[o.i]
-	}
-	pairs, cands = sortedPairs, sortedCands
 	scored, err := scorePairs(f, r.s, pairs)
 	if err != nil {
 		return nil, err
@@ -1023,13 +1031,14 @@ type batchBlock struct {
 // costs more than it saves): records whose blocking keys scoreLocal
 // makes, block look-ups of readBlocks (and candidates scoreLocal reads
 // from the store), candidate pairs of scorePairs (each part compiles
-// the comparisons again) and writes commitSorted sorts. Variables for
+// the comparisons again) and items sortInParts sorts (the commit's
+// writes, the candidate pairs). Variables for
 // tests, which lower them to take the parallel paths on small batches.
 var (
 	minKeysPerWorker   = 1024
 	minBlocksPerWorker = 1024
 	minPairsPerWorker  = 4096
-	minOpsPerWorker    = 16384
+	minSortPerWorker   = 16384
 )
 
 // readBlocks reads the committed members of blocks (in key order), at
@@ -1084,6 +1093,31 @@ func inParts(n, minPart int, fn func(k, lo, hi int) error) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// sortInParts sorts s by cmp in parts on every core (inParts) and
+// merges them: the result of one sort when cmp orders any two distinct
+// items (no two items compare equal).
+func sortInParts[T any](s []T, cmp func(a, b T) int, minPart int) []T {
+	runs := make([][]T, parts(len(s), minPart))
+	inParts(len(s), minPart, func(k, lo, hi int) error {
+		runs[k] = s[lo:hi]
+		slices.SortFunc(runs[k], cmp)
+		return nil
+	})
+	for len(runs) > 1 {
+		a, b := runs[0], runs[1]
+		m := make([]T, 0, len(a)+len(b))
+		for len(a) > 0 && len(b) > 0 {
+			if cmp(a[0], b[0]) <= 0 {
+				m, a = append(m, a[0]), a[1:]
+			} else {
+				m, b = append(m, b[0]), b[1:]
+			}
+		}
+		runs = append([][]T{append(append(m, a...), b...)}, runs[2:]...)
+	}
+	return runs[0]
 }
 
 // parts is how many parts inParts makes of n items: one per core, each

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/cockroachdb/pebble"
@@ -321,30 +320,11 @@ func commitSorted(db *pebble.DB, wb *pebble.Batch, extra [][]byte, opt *pebble.W
 		}
 		return int(a.at - b.at)
 	}
-	// Sorted in parts on every core, then merged (no two ops are equal:
-	// the order is the one sort's).
-	n := parts(len(ops), minOpsPerWorker)
-	runs := make([][]op, n)
-	inParts(len(ops), minOpsPerWorker, func(k, lo, hi int) error {
-		runs[k] = ops[lo:hi]
-		slices.SortFunc(runs[k], order)
-		return nil
-	})
-	for len(runs) > 1 {
-		a, b := runs[0], runs[1]
-		m := make([]op, 0, len(a)+len(b))
-		for len(a) > 0 && len(b) > 0 {
-			if order(a[0], b[0]) <= 0 {
-				m, a = append(m, a[0]), a[1:]
-			} else {
-				m, b = append(m, b[0]), b[1:]
-			}
-		}
-		runs = append([][]op{append(append(m, a...), b...)}, runs[2:]...)
-	}
+	// Sorted in parts on every core, then merged (no two ops are equal).
+	ops = sortInParts(ops, order, minSortPerWorker)
 	nb := db.NewBatch()
 	defer nb.Close()
-	for _, o := range runs[0] {
+	for _, o := range ops {
 		if o.kind == pebble.InternalKeyKindSet {
 			nb.Set(o.k, o.v, nil)
 		} else {
