@@ -226,9 +226,11 @@ const boundSlack = 1e-6
 // false as soon as the comparisons left cannot bring the pair to minW
 // (g is then partly set). rest is scratch space, one float per comparison.
 func (pb *pairBound) gammas(c *compiled, ws *weights, f *Frame, g []uint8, rest []float64, a, b int32, minW float64, jw *jwMemo) bool {
+	// The pair's values are located once, not once a comparison.
+	p := c.rows.pair(f, a, b)
 	if !pb.ok {
 		for k := range c.comps {
-			g[k] = c.gammaMemo(f, k, a, b, jw)
+			g[k] = c.gammaRows(f, k, &p, jw)
 		}
 		return true
 	}
@@ -249,7 +251,7 @@ func (pb *pairBound) gammas(c *compiled, ws *weights, f *Frame, g []uint8, rest 
 	}
 	total := ws.prior
 	for _, k := range pb.order {
-		g[k] = c.gammaMemo(f, k, a, b, jw)
+		g[k] = c.gammaRows(f, k, &p, jw)
 		left -= rest[k]
 		if pb.rowUp != nil {
 			w, adj := ws.weight(c, f, k, g[k], a, b)
