@@ -289,6 +289,31 @@ func TestOtherRowsRoundTrip(t *testing.T) {
 			{EventID: "e2", Kind: schemas.PersonSplit, Others: []string{}},
 		})
 	})
+	// The coverage deltas' messages are LZ4, not zstd (compressionOf):
+	// enough rows that their buffers are compressed.
+	month := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	t.Run("record delta", func(t *testing.T) {
+		rows := make([]schemas.RecordDelta, 2000)
+		for i := range rows {
+			rows[i] = schemas.RecordDelta{Batch: "0123456789abcdef01234567", Seq: uint32(i), OldKnown: 1, ProvinceCode: "40", DistrictCode: "412",
+				CommuneCode: fmt.Sprintf("%05d", 16000+i), NewProvinceCode: "40", NewCommuneCode: "16681", SourceKind: schemas.KindScan,
+				SourceMonth: month, LoadMonth: month, Added: uint32(i % 3), RemovedWithID: uint32(i % 2)}
+		}
+		rows[7].RecordID, rows[7].OldKnown = "r7", 0
+		roundTrip(t, rows)
+	})
+	t.Run("person delta sum", func(t *testing.T) {
+		rows := make([]schemas.PersonDeltaSum, 2000)
+		for i := range rows {
+			rows[i] = schemas.PersonDeltaSum{Batch: "0123456789abcdef01234567", Seq: uint32(i), ProvinceCode: "40", CommuneCode: fmt.Sprintf("%05d", 16000+i),
+				BirthYear: uint16(2010 + i%10), ChangeMonth: month, Added: 1, AddedCMNDOnly: uint32(i % 2)}
+		}
+		roundTrip(t, rows)
+	})
+	t.Run("person delta", func(t *testing.T) {
+		roundTrip(t, []schemas.PersonDelta{{Batch: "b", Seq: 1, PersonID: "Pabc", Version: 3, ChangedAt: instant, Living: 1, ProvinceCode: "40",
+			CommuneCode: "16681", HasID: 1, OldLiving: 1, OldProvinceCode: "40", OldCommuneCode: "16684"}})
+	})
 	t.Run("decision", func(t *testing.T) {
 		roundTrip(t, []schemas.Decision{
 			{DecisionID: "d1", ConflictID: "c1", PersonIDs: []string{"Pabc", "Pdef"}, RecordIDs: []string{"r1", "r2"},
