@@ -106,14 +106,7 @@ func TestScorePairsBoundChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(want) {
-		t.Fatalf("%d pairs at or above the review threshold, %d evaluating every level", len(got), len(want))
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			t.Fatalf("pair %d: %+v, evaluating every level %+v", i, got[i], want[i])
-		}
-	}
+	sameAsEveryLevel(t, got, want)
 	if len(want) == 0 || stopped == 0 || stopped >= len(pairs)-len(want)+1 {
 		t.Fatalf("%d candidate pairs, %d at or above the review threshold, %d stopped early: the test shows nothing", len(pairs), len(want), stopped)
 	}
@@ -138,6 +131,17 @@ func TestRowBoundChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sameAsEveryLevel(t, got, want)
+	if len(want) == 0 || stopped == 0 {
+		t.Fatalf("%d candidate pairs, %d at or above the review threshold, %d stopped early: the test shows nothing", len(pairs), len(want), stopped)
+	}
+	t.Logf("%d candidate pairs, %d at or above the review threshold, %d stopped early (%d by the bound of pairs)", len(pairs), len(want), stopped, stoppedBefore)
+}
+
+// sameAsEveryLevel fails t unless got holds exactly the pairs and
+// weights of want, the pairs found evaluating every level.
+func sameAsEveryLevel(t *testing.T, got, want []matching.Pair) {
+	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%d pairs at or above the review threshold, %d evaluating every level", len(got), len(want))
 	}
@@ -146,10 +150,6 @@ func TestRowBoundChangesNothing(t *testing.T) {
 			t.Fatalf("pair %d: %+v, evaluating every level %+v", i, got[i], want[i])
 		}
 	}
-	if len(want) == 0 || stopped == 0 {
-		t.Fatalf("%d candidate pairs, %d at or above the review threshold, %d stopped early: the test shows nothing", len(pairs), len(want), stopped)
-	}
-	t.Logf("%d candidate pairs, %d at or above the review threshold, %d stopped early (%d by the bound of pairs)", len(pairs), len(want), stopped, stoppedBefore)
 }
 
 // BenchmarkScorePairs scores a generated population's candidate pairs

@@ -8,23 +8,30 @@ import (
 	"github.com/dancu-vn/dancu/matching/settings"
 )
 
-// TestLinkScoresTrainingVectors: Link scores the vectors training
-// compared instead of comparing the pairs again; the pairs and weights
-// must be those Predict finds comparing every pair itself with the same
-// model, and a pass over more pairs than the store keeps must fall back
-// to comparing them, with the same result.
-func TestLinkScoresTrainingVectors(t *testing.T) {
+// toyLink links 2,000 toy records with the toy settings.
+func toyLink(t *testing.T) (*settings.Settings, *Frame, *Result) {
+	t.Helper()
 	s, err := settings.Parse([]byte(toySettings))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rows, ids, _ := toyRows(2000, 3)
 	f := toyFrame(t, s, rows, ids)
-	ctx := context.Background()
-	res, err := Link(ctx, f, s)
+	res, err := Link(context.Background(), f, s)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, f, res
+}
+
+// TestLinkScoresTrainingVectors: Link scores the vectors training
+// compared instead of comparing the pairs again; the pairs and weights
+// must be those Predict finds comparing every pair itself with the same
+// model, and a pass over more pairs than the store keeps must fall back
+// to comparing them, with the same result.
+func TestLinkScoresTrainingVectors(t *testing.T) {
+	s, f, res := toyLink(t)
+	ctx := context.Background()
 	if !res.Predict.Reused {
 		t.Fatal("Link compared the candidate pairs again instead of scoring training's vectors")
 	}
@@ -156,17 +163,8 @@ func TestTFTableSameWeights(t *testing.T) {
 // with the pairs and weights Predict finds with the same model, and
 // below it nothing changes (every pair compared, vectors reused).
 func TestTrainingSample(t *testing.T) {
-	s, err := settings.Parse([]byte(toySettings))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, ids, _ := toyRows(2000, 3)
-	f := toyFrame(t, s, rows, ids)
+	s, f, full := toyLink(t)
 	ctx := context.Background()
-	full, err := Link(ctx, f, s)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if full.Train.Sample != 1 || full.Train.Compared != full.Train.UnionPairs || !full.Predict.Reused {
 		t.Fatalf("under maxTrainPairs: sample %d, %d of %d pairs compared, vectors reused %v", full.Train.Sample, full.Train.Compared, full.Train.UnionPairs, full.Predict.Reused)
 	}
