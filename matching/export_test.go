@@ -7,13 +7,10 @@ import "github.com/dancu-vn/dancu/matching/settings"
 // returns how many of the pairs the bound stops. The reference the
 // bounded ScorePairs must equal.
 func ScorePairsEveryLevel(f *Frame, s *settings.Settings, pairs [][2]int32) ([]Pair, int, error) {
-	sd := *s.WithDefaults()
-	s = &sd
-	c, err := compile(s, f)
+	s, c, ws, err := scoringOf(f, s)
 	if err != nil {
 		return nil, 0, err
 	}
-	ws := newWeights(c, s.Model, s.Training.Prior)
 	minW := logit2(s.Thresholds.Review)
 	pb := newPairBound(c, ws)
 	g := make([]uint8, len(c.comps))
@@ -44,13 +41,10 @@ func ScorePairsEveryLevel(f *Frame, s *settings.Settings, pairs [][2]int32) ([]P
 // pairBound.tabulateRows), term-frequency adjustments tabulated. It also
 // returns how many of the pairs the bound stops.
 func ScorePairsRowBound(f *Frame, s *settings.Settings, pairs [][2]int32) ([]Pair, int, error) {
-	sd := *s.WithDefaults()
-	s = &sd
-	c, err := compile(s, f)
+	s, c, ws, err := scoringOf(f, s)
 	if err != nil {
 		return nil, 0, err
 	}
-	ws := newWeights(c, s.Model, s.Training.Prior)
 	ws.tabulateTF(c, f, 1<<62)
 	c.useRows(f)
 	minW := logit2(s.Thresholds.Review)
@@ -78,4 +72,15 @@ func ScorePairsRowBound(f *Frame, s *settings.Settings, pairs [][2]int32) ([]Pai
 		}
 	}
 	return out, stopped, nil
+}
+
+// scoringOf compiles s (with its defaults) for f and builds its weights,
+// as the two scorers above start.
+func scoringOf(f *Frame, s *settings.Settings) (*settings.Settings, *compiled, *weights, error) {
+	sd := *s.WithDefaults()
+	c, err := compile(&sd, f)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return &sd, c, newWeights(c, sd.Model, sd.Training.Prior), nil
 }
