@@ -108,16 +108,7 @@ func TestU64Table(t *testing.T) {
 // whose two values have different frequencies (which value's counts is
 // the question).
 func TestTFTableSameWeights(t *testing.T) {
-	s, err := settings.Parse([]byte(toySettings))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, ids, _ := toyRows(2000, 3)
-	f := toyFrame(t, s, rows, ids)
-	res, err := Link(context.Background(), f, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, f, res := toyLink(t)
 	c, err := compile(res.Settings, f)
 	if err != nil {
 		t.Fatal(err)
