@@ -301,10 +301,10 @@ func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err err
 			}
 		}
 		if avg != nil {
-			if mean := avg.mean(ra, rb); mean < s.Thresholds.Match {
+			if p := avg.support(ra, rb); p < s.Thresholds.Match {
 				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: settings.AverageLinkage},
-					Reason: fmt.Sprintf("mean match probability %.3f of the clusters' %d cross pairs is below %.2f",
-						mean, avg.size(ra)*avg.size(rb), s.Thresholds.Match)})
+					Reason: fmt.Sprintf("match probability %.3f of the clusters' %d cross pairs (their mean, judged with what each cluster's records agree on) is below %.2f",
+						p, avg.size(ra)*avg.size(rb), s.Thresholds.Match)})
 				continue
 			}
 		}
@@ -355,6 +355,11 @@ type averageLinkage struct {
 	// change with every join), so that the many pairs between the same two
 	// clusters score their cross pairs once.
 	means map[[4]int32]float64
+	// supports remembers support the same way.
+	supports map[[4]int32]float64
+	// shared remembers, per cluster (root and size), what its records
+	// agree on: sharedOf.
+	shared map[[2]int32][]sharedValue
 	// keys holds, per blocking rule, each row's key (0 when a key part is
 	// blank): the cross pairs averaged are those agreeing on every key of
 	// some rule — the pairs the settings compare.
@@ -374,6 +379,7 @@ func newAverageLinkage(f *Frame, s *settings.Settings) (*averageLinkage, error) 
 	}
 	al := &averageLinkage{f: f, linkType: s.LinkType, c: c, ws: newWeights(c, s.Model, s.Training.Prior),
 		g: make([]uint8, len(c.comps)), members: map[int32][]int32{}, means: map[[4]int32]float64{},
+		supports: map[[4]int32]float64{}, shared: map[[2]int32][]sharedValue{},
 		recall: s.Model.BlockingRecall}
 	for _, r := range s.Blocking {
 		parts, err := f.keyParts(r.Keys)
@@ -465,6 +471,163 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 		return 0
 	}
 	return sum / weight
+}
+
+// support returns the probability Cluster compares with the match
+// threshold to join the clusters of roots ra and rb: the mean of their
+// compared cross pairs (mean), judged with what each cluster's records
+// agree on (issue 12, tenth round). A person's records are noisy copies
+// of the person, each changed on its own — the model the m
+// probabilities are estimated under — so the value two or more of a
+// cluster's records share is the person's far more surely than any one
+// record's:
+//
+//   - A single record joining a cluster of two or more is also scored
+//     against the cluster's profile (profileScore): per comparison, the
+//     value most of its records share, and where none is shared by two,
+//     its weight against each record averaged. It joins when either
+//     reaches the threshold: the mean of its pairs with every noisy copy
+//     sinks in big files, where the prior of each pair is low, though
+//     the record agrees with what the copies agree on.
+//   - Two clusters of two or more records each, whose shared values of
+//     a comparison land on its else level (abigail cox born 1973, three
+//     records, against abigail cox born 1983, four), are one person only
+//     if every record of one side was changed the same way: each record
+//     of the smaller side's group beyond the first counts the else
+//     weight again (disagreement). Namesakes — people sharing a first
+//     name, a surname and the email's user part made of them — grow with
+//     the file, and their cross pairs' mean alone lets them join.
+//
+// Both look only at the two clusters, as mean does.
+func (a *averageLinkage) support(ra, rb int32) float64 {
+	if rb < ra {
+		ra, rb = rb, ra
+	}
+	key := [4]int32{ra, rb, int32(a.size(ra)), int32(a.size(rb))}
+	if p, ok := a.supports[key]; ok {
+		return p
+	}
+	p := a.mean(ra, rb)
+	na, nb := a.size(ra), a.size(rb)
+	switch {
+	case p <= 0 || p >= 1 || (na == 1 && nb == 1):
+	case na == 1 || nb == 1:
+		x, other := ra, rb
+		if na != 1 {
+			x, other = rb, ra
+		}
+		p = max(p, probability(a.profileScore(x, other)))
+	default:
+		if d := a.disagreement(ra, rb); d < 0 {
+			p = probability(logit2(p) + d)
+		}
+	}
+	a.supports[key] = p
+	return p
+}
+
+// sharedValue is, for one comparison, a row holding the value most of a
+// cluster's records agree on (the comparison's first level between
+// them) and how many records hold it (1 when none is shared).
+type sharedValue struct {
+	row int32
+	n   int
+}
+
+// sharedOf returns, per comparison, what the records of the cluster of
+// root agree on.
+func (a *averageLinkage) sharedOf(root int32) []sharedValue {
+	rows := a.rows(root)
+	key := [2]int32{root, int32(len(rows))}
+	if sv, ok := a.shared[key]; ok {
+		return sv
+	}
+	sv := make([]sharedValue, len(a.c.comps))
+	for k := range a.c.comps {
+		sv[k] = sharedValue{row: rows[0], n: 1}
+		for i, r := range rows {
+			n := 1
+			for j, q := range rows {
+				if i != j && a.c.gamma(a.f, k, min(r, q), max(r, q)) == 1 {
+					n++
+				}
+			}
+			if n > sv[k].n {
+				sv[k] = sharedValue{row: r, n: n}
+			}
+		}
+	}
+	a.shared[key] = sv
+	return sv
+}
+
+// profileScore returns the match weight (bits, prior included) of record
+// x against the cluster of root: per comparison, x against the value
+// two or more of its records share, else x's weight against each of its
+// records averaged (a blank counts 0, as in a pair).
+func (a *averageLinkage) profileScore(x, root int32) float64 {
+	ws, c, f := a.ws, a.c, a.f
+	sv := a.sharedOf(root)
+	rows := a.rows(root)
+	gs := a.g
+	total := ws.prior
+	for k := range c.comps {
+		if sv[k].n >= 2 {
+			p, q := min(x, sv[k].row), max(x, sv[k].row)
+			gs[k] = c.gamma(f, k, p, q)
+			w, adj := ws.weight(c, f, k, gs[k], p, q)
+			total += w + adj
+			continue
+		}
+		var sum float64
+		for _, y := range rows {
+			p, q := min(x, y), max(x, y)
+			w, adj := ws.weight(c, f, k, c.gamma(f, k, p, q), p, q)
+			sum += w + adj
+		}
+		total += sum / float64(len(rows))
+		gs[k] = 0 // no level of its own: folds and dependences skip it
+	}
+	for _, fd := range ws.folds {
+		if gs[fd.k] != 0 && ws.sameFact(fd, gs) {
+			p, q := min(x, sv[fd.k].row), max(x, sv[fd.k].row)
+			w, adj := ws.weight(c, f, fd.k, gs[fd.k], p, q)
+			total -= w + adj
+		}
+	}
+	if len(ws.deps) > 0 {
+		total -= ws.depAdj(c, f, gs, x, sv[0].row, true)
+	}
+	if c.hasVeto && total >= ws.vetoCap && c.vetoed(gs) {
+		return ws.vetoCap
+	}
+	return total
+}
+
+// disagreement returns the weight (bits, ≤ 0) that the clusters of roots
+// ra and rb, of two or more records each, add against their join: per
+// comparison on whose value two or more records of each side agree, and
+// whose two values land on its else level (not folded into another
+// comparison that does too), the else weight once for each record of the
+// smaller side's group beyond the first.
+func (a *averageLinkage) disagreement(ra, rb int32) float64 {
+	sa, sb := a.sharedOf(ra), a.sharedOf(rb)
+	gs := a.g
+	for k := range a.c.comps {
+		gs[k] = 0
+		if sa[k].n >= 2 && sb[k].n >= 2 {
+			gs[k] = a.c.gamma(a.f, k, min(sa[k].row, sb[k].row), max(sa[k].row, sb[k].row))
+		}
+	}
+	var d float64
+	for k, g := range gs {
+		w := a.ws.w[k]
+		if g == 0 || int(g) != len(w)-1 || a.ws.foldedOut(k, gs) {
+			continue
+		}
+		d += float64(min(sa[k].n, sb[k].n)-1) * w[g]
+	}
+	return d
 }
 
 // chainAlpha is the significance of enoughCompared's test: a small join

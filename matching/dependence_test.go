@@ -180,7 +180,10 @@ func containsLine(s, sub string) bool {
 // 901, never run before, before running it once after the round's engine
 // change (average linkage never refuses a single record for too few
 // compared cross pairs; RESULTS.md): 0.9545, 0.9323, 0.9123
-// (spread 0.042 — does not hold). It takes about 20 s and
+// (spread 0.042 — does not hold). In the tenth round the seed was
+// changed to 902, never run before, before running it once after the
+// round's engine change (average linkage judged with what each cluster's
+// records agree on; RESULTS.md). It takes about 20 s and
 // runs with DANCU_SIZE=1.
 func TestLinkageDoesNotDependOnSize(t *testing.T) {
 	if os.Getenv("DANCU_SIZE") == "" {
@@ -189,7 +192,7 @@ func TestLinkageDoesNotDependOnSize(t *testing.T) {
 	const band = 0.03
 	lo, hi := 1.0, 0.0
 	for _, people := range []int{250, 1250, 5000} {
-		s, f, ps := fakeStyleFrame(t, people, 901)
+		s, f, ps := fakeStyleFrame(t, people, 902)
 		res, err := Link(context.Background(), f, s)
 		if err != nil {
 			t.Fatal(err)

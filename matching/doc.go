@@ -101,7 +101,13 @@
 //     have by chance (a binomial test at training's estimate of
 //     blocking recall, Model.BlockingRecall, which lets small joins
 //     through), or one of the clusters is a single record (whose pairs
-//     share a key or not together: one record is no chain). Both tests
+//     share a key or not together: one record is no chain). The mean is
+//     judged with what each cluster's records agree on (support): a
+//     single record may also join when it reaches the threshold against
+//     the values two or more of its cluster's records share, and two
+//     clusters whose shared values of a comparison land on its else
+//     level count that comparison's else weight once more per record of
+//     the smaller group beyond the first. Both tests
 //     look only at the two clusters (not at which other records a frame
 //     holds), so an incremental matcher (package registry) reproduces it
 //     by calling Cluster again on the match components of a batch's new

@@ -225,3 +225,101 @@ func TestEnoughCompared(t *testing.T) {
 		}
 	}
 }
+
+// TestSupportJudgesWithSharedValues links the fake_1000 profile at about
+// 20,000 records and judges, with the trained model, two kinds of join
+// the clustering meets (issue 12, tenth round): a person's record against
+// the cluster of its other records, and two namesakes' clusters (two or
+// more records each, the same first name and surname, different people).
+// support must let more of the first through than the cross pairs' mean
+// does (a record is also scored against what its person's records share)
+// and never fewer, and let fewer of the second through (the dates or
+// emails each side's records share disagree). It fails with the ninth
+// round's rule (support = mean).
+func TestSupportJudgesWithSharedValues(t *testing.T) {
+	s, f, ps := fakeStyleFrame(t, 5000, 403)
+	res, err := Link(context.Background(), f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newAverageLinkage(f, res.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := map[string]int32{}
+	for i := 0; i < f.Len(); i++ {
+		idx[f.ID(i)] = int32(i)
+	}
+	byPerson := map[string][]int32{}
+	for _, row := range ps.Rows {
+		byPerson[row[6]] = append(byPerson[row[6]], idx[row[0]])
+	}
+	persons := make([]string, 0, len(byPerson))
+	for p, rows := range byPerson {
+		slices.Sort(rows)
+		persons = append(persons, p)
+	}
+	slices.Sort(persons)
+	// judge sets the clusters of rows x and y (each led by its first row)
+	// and returns their mean and support.
+	judge := func(x, y []int32) (float64, float64) {
+		a.members = map[int32][]int32{x[0]: x, y[0]: y}
+		a.means, a.supports, a.shared = map[[4]int32]float64{}, map[[4]int32]float64{}, map[[2]int32][]sharedValue{}
+		return a.mean(x[0], y[0]), a.support(x[0], y[0])
+	}
+	var recMean, recSupport, records int
+	for _, p := range persons {
+		rows := byPerson[p]
+		if len(rows) < 3 {
+			continue
+		}
+		for i, r := range rows {
+			others := append(slices.Clone(rows[:i]), rows[i+1:]...)
+			m, sp := judge([]int32{r}, others)
+			if sp < m {
+				t.Fatalf("record %d against its person's %v: support %.4f below the mean %.4f", r, others, sp, m)
+			}
+			records++
+			if m >= 0.5 {
+				recMean++
+			}
+			if sp >= 0.5 {
+				recSupport++
+			}
+		}
+	}
+	col := func(name string, r int32) string {
+		c := &f.cols[f.byName[name]]
+		return c.dict[c.vals[r]]
+	}
+	byName := map[string][]string{}
+	for _, p := range persons {
+		if rows := byPerson[p]; len(rows) >= 2 && col("first_name", rows[0]) != "" && col("surname", rows[0]) != "" {
+			k := col("first_name", rows[0]) + "|" + col("surname", rows[0])
+			byName[k] = append(byName[k], p)
+		}
+	}
+	var nsMean, nsSupport, namesakes int
+	for _, group := range byName {
+		for i := range group {
+			for j := i + 1; j < len(group); j++ {
+				m, sp := judge(byPerson[group[i]], byPerson[group[j]])
+				namesakes++
+				if m >= 0.5 {
+					nsMean++
+				}
+				if sp >= 0.5 {
+					nsSupport++
+				}
+			}
+		}
+	}
+	t.Logf("a record against its person's other records (%d): joined by the mean %d, by support %d", records, recMean, recSupport)
+	t.Logf("namesakes' clusters (%d pairs): joined by the mean %d, by support %d", namesakes, nsMean, nsSupport)
+	if recSupport <= recMean {
+		t.Errorf("support joins %d of %d records to their person, the mean %d: want more", recSupport, records, recMean)
+	}
+	if nsMean == 0 || nsSupport >= nsMean {
+		t.Errorf("support joins %d of %d namesakes' clusters, the mean %d: want fewer (and some for the mean)", nsSupport, namesakes, nsMean)
+	}
+}
