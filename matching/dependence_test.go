@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
@@ -185,15 +186,23 @@ func containsLine(s, sub string) bool {
 // round's engine change (average linkage judged with what each cluster's
 // records agree on; RESULTS.md): 0.9462, 0.9372, 0.9249 (spread
 // 0.021 — holds). It takes about 20 s and
-// runs with DANCU_SIZE=1.
+// runs with DANCU_SIZE=1; DANCU_SIZE_SEED=N scores another seed.
 func TestLinkageDoesNotDependOnSize(t *testing.T) {
 	if os.Getenv("DANCU_SIZE") == "" {
 		t.Skip("set DANCU_SIZE=1 (about 20 s)")
 	}
 	const band = 0.03
+	seed := int64(902)
+	if v := os.Getenv("DANCU_SIZE_SEED"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			t.Fatalf("DANCU_SIZE_SEED=%q: %v", v, err)
+		}
+		seed = n
+	}
 	lo, hi := 1.0, 0.0
 	for _, people := range []int{250, 1250, 5000} {
-		s, f, ps := fakeStyleFrame(t, people, 902)
+		s, f, ps := fakeStyleFrame(t, people, seed)
 		res, err := Link(context.Background(), f, s)
 		if err != nil {
 			t.Fatal(err)
