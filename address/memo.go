@@ -11,20 +11,24 @@ import (
 // lookup costs a hash and a probe where resolving costs tens of
 // microseconds. It is a set-associative table, not a map: the text's
 // 64-bit hash (maphash, computed once) picks a shard, an era's table and
-// in it a set of memoWays slots (the hashes, check words and entries of
-// its slots, a cache line and a quarter); a lookup reads that set and, on
-// a slot whose hash, check word (a second hash, with another seed) and
-// text length all agree, takes the slot's entry for the text's: 96 bits
-// of two seeded hashes and the length tell two texts apart (the odds that
-// two texts of a list agree on all of them are about 2⁻⁹⁶ a pair), where
-// comparing the text itself read the remembered text's bytes, one cache
-// miss more on every hit. Each set keeps its slots in order of use: a hit
-// moves its slot to the front, a new result takes the front and the least
-// recently used one falls out, so what is used keeps its place and an
-// endless stream of distinct addresses cannot grow the cache past
-// memoShards × memoSets × memoWays results per era (each a few hundred
-// bytes). Shards, each with its own lock, let goroutines resolving
-// different addresses rarely wait for each other.
+// in it a set of memoWays slots (the hashes and entries of its slots, one
+// cache line); a lookup reads that set and, on a slot whose hash agrees,
+// the slot's entry, which holds the text's check word (a second hash,
+// with another seed) and length: when both agree too, the entry's result
+// is the text's. 96 bits of two seeded hashes and the length tell two
+// texts apart (the odds that two texts of a list agree on all of them are
+// about 2⁻⁹⁶ a pair), where comparing the text itself read the
+// remembered text's bytes, one cache miss more on every hit; the check
+// word sits in the entry, not the set, because the entry is read on a hit
+// anyway and a set of four hashes, check words and pointers (80 bytes)
+// straddled two cache lines, a miss more on every lookup. Each set keeps
+// its slots in order of use: a hit moves its slot to the front, a new
+// result takes the front and the least recently used one falls out, so
+// what is used keeps its place and an endless stream of distinct
+// addresses cannot grow the cache past memoShards × memoSets × memoWays
+// results per era (each a few hundred bytes). Shards, each with its own
+// lock, let goroutines resolving different addresses rarely wait for each
+// other.
 type memo struct {
 	seed, checkSeed maphash.Seed
 	shards          [memoShards]memoShard
@@ -39,19 +43,22 @@ type memoShard struct {
 	hits, misses uint64
 }
 
-// memoSet is one set of the table: the hashes, check words and entries
-// of its slots, most recently used first (a nil entry is an empty slot).
+// memoSet is one set of the table: the hashes and entries of its slots,
+// most recently used first (a nil entry is an empty slot); 64 bytes, and
+// the table's sets start on a cache line (a large allocation starts on a
+// page).
 type memoSet struct {
-	h   [memoWays]uint64
-	chk [memoWays]uint32
-	e   [memoWays]*memoEntry
+	h [memoWays]uint64
+	e [memoWays]*memoEntry
 }
 
-// memoEntry is a remembered result with the length of the text it is the
-// result of (r.Input is not always that text: see finishRests).
+// memoEntry is a remembered result with the check word and the length of
+// the text it is the result of (r.Input is not always that text: see
+// finishRests).
 type memoEntry struct {
-	n int
-	r Result
+	chk uint32
+	n   int
+	r   Result
 }
 
 const (
@@ -102,20 +109,19 @@ func eraIndex(post bool) int {
 // find returns the slot of set holding k, or -1.
 func (set *memoSet) find(k memoKey) int {
 	for i := range memoWays {
-		if set.h[i] == k.h && set.chk[i] == k.chk && set.e[i] != nil && set.e[i].n == k.n {
+		if e := set.e[i]; set.h[i] == k.h && e != nil && e.chk == k.chk && e.n == k.n {
 			return i
 		}
 	}
 	return -1
 }
 
-// toFront moves slot i of set to the front, with hash, check word and
-// entry h, chk, e: the slots stay in order of use.
-func (set *memoSet) toFront(i int, h uint64, chk uint32, e *memoEntry) {
+// toFront moves slot i of set to the front, with hash and entry h, e:
+// the slots stay in order of use.
+func (set *memoSet) toFront(i int, h uint64, e *memoEntry) {
 	copy(set.h[1:i+1], set.h[:i])
-	copy(set.chk[1:i+1], set.chk[:i])
 	copy(set.e[1:i+1], set.e[:i])
-	set.h[0], set.chk[0], set.e[0] = h, chk, e
+	set.h[0], set.e[0] = h, e
 }
 
 // get returns the remembered result of text in the era. Its Candidates
@@ -135,7 +141,7 @@ func (m *memo) getKey(k memoKey, post bool) (Result, bool) {
 	if i >= 0 {
 		me := set.e[i]
 		r = me.r // under the lock: put may reuse an entry that falls out
-		set.toFront(i, k.h, k.chk, me)
+		set.toFront(i, k.h, me)
 		s.hits++
 	} else {
 		s.misses++
@@ -172,8 +178,8 @@ func (m *memo) putKey(k memoKey, post bool, r Result) {
 	if me == nil {
 		me = new(memoEntry)
 	}
-	*me = memoEntry{n: k.n, r: r}
-	set.toFront(i, k.h, k.chk, me)
+	*me = memoEntry{chk: k.chk, n: k.n, r: r}
+	set.toFront(i, k.h, me)
 	s.mu.Unlock()
 }
 
