@@ -143,7 +143,7 @@ func (f *Frame) keyParts(names []string) ([]keyPart, error) {
 }
 
 func (f *Frame) partValue(p keyPart, i int) uint32 {
-	return p.value(f.cols[p.col].vals[i])
+	return p.value(f.cols[p.col].vals.at(int(i)))
 }
 
 // value is the part of a column's value v the key uses: a packed date's
@@ -253,18 +253,18 @@ func newBlocker(f *Frame, r settings.BlockingRule) (*blocker, error) {
 func (f *Frame) sortValue(p keyPart, i int) string {
 	c := &f.cols[p.col]
 	if c.date {
-		return formatDate(c.vals[i])
+		return formatDate(c.vals.at(int(i)))
 	}
-	return c.dict[c.vals[i]]
+	return c.dict.at(c.vals.at(int(i)))
 }
 
 // appendSortValue appends sortValue(p, i) to dst without allocating.
 func (f *Frame) appendSortValue(dst []byte, p keyPart, i int) []byte {
 	c := &f.cols[p.col]
 	if c.date {
-		return appendDate(dst, c.vals[i])
+		return appendDate(dst, c.vals.at(int(i)))
 	}
-	return append(dst, c.dict[c.vals[i]]...)
+	return append(dst, c.dict.at(c.vals.at(int(i)))...)
 }
 
 // appendDate appends formatDate(p) to dst.

@@ -111,7 +111,7 @@ func TestKeysAsBefore(t *testing.T) {
 			ok := true
 			for _, p := range kr.parts {
 				c := &f.cols[p.col]
-				v := c.vals[i]
+				v := c.vals.at(i)
 				if c.date {
 					v = p.value(v)
 				}
@@ -123,7 +123,7 @@ func TestKeysAsBefore(t *testing.T) {
 				if c.date {
 					h.Write(binary.BigEndian.AppendUint32(nil, v))
 				} else {
-					h.Write([]byte(c.dict[v]))
+					h.Write([]byte(c.dict.at(v)))
 					h.Write([]byte{0})
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/dancu-vn/dancu/matching/compare"
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -84,12 +85,12 @@ func (gs *guardSet) Summary(f *Frame, i int) clusterSummary {
 	st := clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
 	for gi, gd := range gs.guards {
 		c := &f.cols[gd.col]
-		v := c.vals[i]
+		v := c.vals.at(i)
 		if v == 0 {
 			continue
 		}
 		if gd.guard.Kind == "distinct" {
-			st.Values[gi] = []string{c.dict[v]}
+			st.Values[gi] = []string{strings.Clone(c.dict.at(v))}
 		} else {
 			y, _, _ := unpackDate(v)
 			st.YearLo[gi], st.YearHi[gi] = y, y

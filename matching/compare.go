@@ -300,10 +300,8 @@ func newJWMemo() *jwMemo { return &jwMemo{} }
 func (f *Frame) jw(m *jwMemo, ci int, va, vb uint32) float64 {
 	c := &f.cols[ci]
 	sim := func() float64 {
-		if c.runes[va] == nil {
-			return compare.JaroWinkler([]rune(c.dict[va]), []rune(c.dict[vb]))
-		}
-		return compare.JaroWinkler(c.runes[va], c.runes[vb])
+		var ba, bb [48]rune
+		return compare.JaroWinkler(c.runes.of(va, c.dict.at(va), ba[:0]), c.runes.of(vb, c.dict.at(vb), bb[:0]))
 	}
 	if m == nil {
 		return sim()
@@ -362,8 +360,8 @@ func (c *compiled) gammaRows(f *Frame, k int, p *pairVals, m *jwMemo) uint8 {
 // record's column value is the other's other-column value.
 func (f *Frame) fullSwap(l *cLevel, a, b int32) bool {
 	c, o := &f.cols[l.col], &f.cols[l.other]
-	ca, cb, oa, ob := c.vals[a], c.vals[b], o.vals[a], o.vals[b]
-	return ca != 0 && ob != 0 && c.dict[ca] == o.dict[ob] && cb != 0 && oa != 0 && c.dict[cb] == o.dict[oa]
+	ca, cb, oa, ob := c.vals.at(int(a)), c.vals.at(int(b)), o.vals.at(int(a)), o.vals.at(int(b))
+	return ca != 0 && ob != 0 && c.dict.at(ca) == o.dict.at(ob) && cb != 0 && oa != 0 && c.dict.at(cb) == o.dict.at(oa)
 }
 
 func (f *Frame) holds(l *cLevel, a, b int32) bool {
@@ -409,9 +407,9 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 			return true
 		}
 		if l.op == opOneEdit {
-			return compare.WithinOneEdit(c.dict[va], c.dict[vb])
+			return compare.WithinOneEdit(c.dict.at(va), c.dict.at(vb))
 		}
-		return compare.OSA(c.dict[va], c.dict[vb], l.max) <= l.max
+		return compare.OSA(c.dict.at(va), c.dict.at(vb), l.max) <= l.max
 	case opOneMissing:
 		va, vb := p.get(l.col)
 		return (va == 0) != (vb == 0)
@@ -433,8 +431,8 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 		// Each column codes its values in its own dictionary: compare the
 		// values, not the codes.
 		c, o := &f.cols[l.col], &f.cols[l.other]
-		ca, cb, oa, ob := c.vals[a], c.vals[b], o.vals[a], o.vals[b]
-		return (ca != 0 && ob != 0 && c.dict[ca] == o.dict[ob]) || (cb != 0 && oa != 0 && c.dict[cb] == o.dict[oa])
+		ca, cb, oa, ob := c.vals.at(int(a)), c.vals.at(int(b)), o.vals.at(int(a)), o.vals.at(int(b))
+		return (ca != 0 && ob != 0 && c.dict.at(ca) == o.dict.at(ob)) || (cb != 0 && oa != 0 && c.dict.at(cb) == o.dict.at(oa))
 	case opOCREdit:
 		c := &f.cols[l.col]
 		va, vb := p.get(l.col)
@@ -445,7 +443,7 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 			return true
 		}
 		conf := math.Min(f.confidence(l.col, int(a)), f.confidence(l.col, int(b)))
-		return compare.OCRCost(c.dict[va], c.dict[vb], conf, l.thr) <= l.thr
+		return compare.OCRCost(c.dict.at(va), c.dict.at(vb), conf, l.thr) <= l.thr
 	case opFinestUnit:
 		// The finest unit both sides name (in either era) decides: the
 		// level holds when it is unit max and the two agree there.
@@ -467,7 +465,7 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 		if va == 0 || vb == 0 {
 			return false
 		}
-		return va == vb || compare.WordsSubset(c.dict[va], c.dict[vb])
+		return va == vb || compare.WordsSubset(c.dict.at(va), c.dict.at(vb))
 	}
 	// dates
 	pa, pb := p.get(l.col)
@@ -621,8 +619,8 @@ func (ws *weights) weight(c *compiled, f *Frame, k int, g uint8, a, b int32) (w,
 			if ws.tfAdj != nil && ws.tfAdj[k][g] != nil {
 				// The same adjustment as below, of the value whose tf is
 				// the larger (the first when equal: the same tf).
-				vals := f.cols[tc].vals
-				va, vb := vals[a], vals[b]
+				vals := &f.cols[tc].vals
+				va, vb := vals.at(int(a)), vals.at(int(b))
 				ta, tb := f.tfOf(tc, va), f.tfOf(tc, vb)
 				if ta >= tb {
 					tfAdj = ws.tfAdj[k][g][va]
@@ -661,7 +659,7 @@ func (ws *weights) tabulateTF(c *compiled, f *Frame, n int64) {
 	for _, cc := range c.comps {
 		for _, l := range cc.levels {
 			if l.tf >= 0 && !f.cols[l.tf].date {
-				values += int64(len(f.cols[l.tf].dict))
+				values += int64(f.cols[l.tf].dict.len())
 			}
 		}
 	}
@@ -676,7 +674,7 @@ func (ws *weights) tabulateTF(c *compiled, f *Frame, n int64) {
 				continue // a date's tf is 0: weight asks per pair
 			}
 			g := uint8(li + 1)
-			tab := make([]float64, len(f.cols[l.tf].dict))
+			tab := make([]float64, f.cols[l.tf].dict.len())
 			for v := range tab {
 				if tf := f.tfOf(l.tf, uint32(v)); tf > 0 {
 					tab[v] = ws.tfAdjOf(k, g, tf)
@@ -831,8 +829,9 @@ func (c *compiled) useRows(f *Frame) {
 	n, w := f.Len(), len(cols)
 	t := &rowTable{w: w, v: make([]uint32, n*w), slot: slot}
 	for s, ci := range cols {
-		for i, v := range f.cols[ci].vals[:n] {
-			t.v[i*w+s] = v
+		vals := &f.cols[ci].vals
+		for i := range n {
+			t.v[i*w+s] = vals.at(i)
 		}
 	}
 	c.rows = t
@@ -865,6 +864,6 @@ func (p *pairVals) get(ci int) (uint32, uint32) {
 			return p.ra[s], p.rb[s]
 		}
 	}
-	v := p.f.cols[ci].vals
-	return v[p.a], v[p.b]
+	v := &p.f.cols[ci].vals
+	return v.at(int(p.a)), v.at(int(p.b))
 }

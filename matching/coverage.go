@@ -455,8 +455,9 @@ func keyPairs(f *Frame, c *compiled, k int) float64 {
 		return 0
 	}
 	counts := map[uint32]int64{}
-	for _, v := range f.cols[cc.levels[0].col].vals {
-		if v != 0 {
+	vals := &f.cols[cc.levels[0].col].vals
+	for i := range vals.len() {
+		if v := vals.at(i); v != 0 {
 			counts[v]++
 		}
 	}

@@ -74,7 +74,7 @@ func TestTrainFindsDependentLevel(t *testing.T) {
 	byFirst := map[uint32][]int32{}
 	fi := f.byName["first_name"]
 	for i := 0; i < f.Len(); i++ {
-		if v := f.cols[fi].vals[i]; v != 0 {
+		if v := f.cols[fi].vals.at(i); v != 0 {
 			byFirst[v] = append(byFirst[v], int32(i))
 		}
 	}

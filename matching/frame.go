@@ -2,12 +2,14 @@ package matching
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,14 +26,15 @@ type Getter func(field string) string
 type ConfidenceGetter func(key string) (float32, bool)
 
 // column is one column of a Frame. Text and code values are interned: vals
-// holds an id per record (0 = missing) into dict; runes and counts are per
-// id. Date columns hold a packed date per record in vals (0 = missing).
+// holds an id per record (0 = missing) into dict; counts are per id, and so
+// are runes, for a text column. Date columns hold a packed date per record
+// in vals (0 = missing).
 type column struct {
 	spec   settings.ColumnSpec
 	date   bool
-	vals   []uint32
-	dict   []string
-	runes  [][]rune
+	vals   colVals
+	dict   strTab
+	runes  runeTab // text columns only
 	counts []uint32
 	index  *internTable // value → id, while adding records (nil after Compact)
 	conf   []uint8      // per record, 255 = 1.0; nil when no record has a confidence
@@ -63,9 +66,14 @@ type column struct {
 type Frame struct {
 	cols   []column
 	byName map[string]int
-	ids    []string // record ids
-	src    []uint16 // source (file) index per record, for link types
-	idx    map[string]int32
+	// ids holds the record ids, row i's as value i+1 (strTab: compact,
+	// and value 0, the empty one, is never a row); idx finds a row by its
+	// id (its value, row+1). Compact drops idx; Index and Add build it
+	// again (idxMu: Index may be called from several goroutines).
+	ids   strTab
+	idx   atomic.Pointer[internTable]
+	idxMu sync.Mutex
+	src   []uint16 // source (file) index per record, for link types
 	// expect is the number of records Grow was told to expect (0: none);
 	// at presizeAt records, the columns with many distinct values size
 	// their lookup tables for it instead of growing them step by step.
@@ -79,7 +87,7 @@ const presizeAt = 4096
 // NewFrame returns an empty frame for the columns of s.
 func NewFrame(s *settings.Settings) *Frame {
 	d := *s.WithDefaults()
-	f := &Frame{byName: map[string]int{}, idx: map[string]int32{}}
+	f := &Frame{byName: map[string]int{}, ids: newStrTab()}
 	for i, c := range d.Columns {
 		col := column{spec: c, date: c.Kind == "date", missing: map[string]bool{}}
 		ms := c.Missing
@@ -93,8 +101,10 @@ func NewFrame(s *settings.Settings) *Frame {
 		}
 		col.setMissingFilters()
 		if !col.date {
-			col.dict = []string{""}
-			col.runes = [][]rune{nil}
+			col.dict = newStrTab()
+			if c.Kind == "text" {
+				col.runes = newRuneTab()
+			}
 			col.counts = []uint32{0}
 			if d.Model != nil && d.Model.TermFrequencies != nil {
 				if t, ok := d.Model.TermFrequencies[c.Name]; ok {
@@ -109,15 +119,34 @@ func NewFrame(s *settings.Settings) *Frame {
 }
 
 // Len returns the number of records.
-func (f *Frame) Len() int { return len(f.ids) }
+func (f *Frame) Len() int { return len(f.src) }
 
-// ID returns the record id of row i.
-func (f *Frame) ID(i int) string { return f.ids[i] }
+// ID returns the record id of row i (a copy: it may be kept longer than f).
+func (f *Frame) ID(i int) string { return strings.Clone(f.id(i)) }
+
+// id returns the record id of row i as the frame holds it (kept by no
+// caller beyond the frame's life).
+func (f *Frame) id(i int) string { return f.ids.at(uint32(i + 1)) }
 
 // Index returns the row of a record id.
 func (f *Frame) Index(id string) (int, bool) {
-	i, ok := f.idx[id]
-	return int(i), ok
+	v, ok := f.idTable().lookup(id, valueHash(id), &f.ids)
+	return int(v) - 1, ok
+}
+
+// idTable returns idx, built from the ids when Compact dropped it.
+func (f *Frame) idTable() *internTable {
+	if t := f.idx.Load(); t != nil {
+		return t
+	}
+	f.idxMu.Lock()
+	defer f.idxMu.Unlock()
+	t := f.idx.Load()
+	if t == nil {
+		t = newInternTable(&f.ids, f.ids.len())
+		f.idx.Store(t)
+	}
+	return t
 }
 
 // Source returns the source index of row i.
@@ -132,9 +161,9 @@ func (f *Frame) Value(name string, i int) string {
 	}
 	c := &f.cols[ci]
 	if c.date {
-		return formatDate(c.vals[i])
+		return formatDate(c.vals.at(i))
 	}
-	return c.dict[c.vals[i]]
+	return strings.Clone(c.dict.at(c.vals.at(i))) // the caller may keep it longer than f
 }
 
 // Grow tells the frame to expect about n more records, so that its
@@ -148,30 +177,31 @@ func (f *Frame) Grow(n int) {
 	if n <= 0 {
 		return
 	}
-	f.expect = len(f.ids) + n
-	if len(f.idx) == 0 {
-		f.idx = make(map[string]int32, n)
+	f.expect = f.Len() + n
+	if f.idx.Load() == nil {
+		f.idx.Store(newInternTable(&f.ids, f.ids.len()+n))
 	}
-	f.ids = slices.Grow(f.ids, n)
 	f.src = slices.Grow(f.src, n)
 	for i := range f.cols {
-		f.cols[i].vals = slices.Grow(f.cols[i].vals, n)
+		f.cols[i].vals.grow(n)
 	}
 }
 
 // presize sizes the value tables of the columns with many distinct
 // values for the records Grow expects, projected from the first rows.
 func (f *Frame) presize(rows int) {
+	f.ids.grow(f.expect - rows)
 	for i := range f.cols {
 		c := &f.cols[i]
-		if c.date || c.index == nil || len(c.dict)*8 < rows {
+		if c.date || c.index == nil || c.dict.len()*8 < rows {
 			continue // few distinct values: a small table, grown cheaply
 		}
-		n := (len(c.dict)*f.expect)/rows + 1
-		c.index = newInternTable(c.dict, n)
-		c.dict = slices.Grow(c.dict, n-len(c.dict))
-		c.runes = slices.Grow(c.runes, n-len(c.runes))
-		c.counts = slices.Grow(c.counts, n-len(c.counts))
+		n := (c.dict.len()*f.expect)/rows + 1
+		c.index = newInternTable(&c.dict, n)
+		more := n - c.dict.len()
+		c.dict.grow(more)
+		c.runes.grow(more)
+		c.counts = slices.Grow(c.counts, more)
 		if c.tfFixed != nil {
 			c.tfFixed = slices.Grow(c.tfFixed, n-len(c.tfFixed))
 		}
@@ -181,7 +211,7 @@ func (f *Frame) presize(rows int) {
 // Add appends one record. get supplies its input fields, conf their OCR
 // confidence (nil when the source has none). A repeated id is an error.
 func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) error {
-	row := len(f.ids)
+	row := f.Len()
 	if err := f.addID(id, uint16(source)); err != nil {
 		return err
 	}
@@ -194,7 +224,11 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 		if c.date {
 			c.addDate(id, v, d)
 		} else {
-			c.vals = append(c.vals, c.intern(v))
+			x, err := c.intern(v)
+			if err != nil {
+				return err
+			}
+			c.vals.add(x)
 		}
 		c.appendConf(row, c.confByte(conf))
 	}
@@ -236,7 +270,7 @@ func (c *column) addDate(id, v string, d uint32) {
 		}
 		c.unread++
 	}
-	c.vals = append(c.vals, d)
+	c.vals.add(d)
 }
 
 // confByte returns the column's confidence byte from conf (255: none).
@@ -253,7 +287,7 @@ func (c *column) confByte(conf ConfidenceGetter) uint8 {
 // no confidences until a row has one; the rows before it then get 255.
 func (c *column) appendConf(row int, b uint8) {
 	if c.conf == nil && b != 255 {
-		c.conf = make([]uint8, row, cap(c.vals))
+		c.conf = make([]uint8, row, max(row+1, cap(c.vals.w32)))
 		for k := range c.conf {
 			c.conf[k] = 255
 		}
@@ -416,27 +450,27 @@ func ConfidenceByte(x float32) uint8 {
 	return uint8(x*255 + 0.5)
 }
 
-func (c *column) intern(v string) uint32 {
+// intern returns the id of v, adding it when new; an error when the
+// column's table is full (the frame is then not to be used).
+func (c *column) intern(v string) (uint32, error) {
 	if v == "" {
-		return 0
+		return 0, nil
 	}
 	return c.internHash(v, valueHash(v))
 }
 
 // internHash is intern of a value that is not empty, with its hash
 // (valueHash) given.
-func (c *column) internHash(v string, h uint64) uint32 {
+func (c *column) internHash(v string, h uint64) (uint32, error) {
 	if c.index == nil {
-		c.index = newInternTable(c.dict, len(c.dict))
+		c.index = newInternTable(&c.dict, c.dict.len())
 	}
-	id, added := c.index.findHash(v, h, c.dict)
+	id, added := c.index.findHash(v, h, &c.dict)
 	if added {
-		c.dict = append(c.dict, v)
-		if c.spec.Kind == "text" {
-			c.runes = append(c.runes, []rune(v))
-		} else {
-			c.runes = append(c.runes, nil) // codes are compared on bytes
+		if _, ok := c.dict.add(v); !ok {
+			return 0, fmt.Errorf("add record: column %s holds more than %d bytes of distinct values", c.spec.Name, maxTabBytes)
 		}
+		c.runes.add(v)
 		c.counts = append(c.counts, 0)
 		if c.tfFixed != nil {
 			x, ok := c.tfTable[v]
@@ -447,17 +481,38 @@ func (c *column) internHash(v string, h uint64) uint32 {
 		}
 	}
 	c.counts[id]++
-	return id
+	return id, nil
 }
 
 // Compact drops the lookup tables used while adding records (about a
-// third of a large frame's memory); a later Add rebuilds them.
+// third of a large frame's memory; a later Add rebuilds them), and the
+// room Grow made for records and values that did not come (Grow's
+// guess from the files' sizes is often a tenth too many).
 func (f *Frame) Compact() {
+	f.idx.Store(nil)
+	f.ids.clip()
+	f.src = clipped(f.src)
 	for i := range f.cols {
-		if !f.cols[i].date {
-			f.cols[i].index = nil
+		c := &f.cols[i]
+		c.vals.narrow()
+		c.conf = clipped(c.conf)
+		if !c.date {
+			c.index = nil
+			c.dict.clip()
+			c.runes.clip()
+			c.counts = clipped(c.counts)
+			c.tfFixed = clipped(c.tfFixed)
 		}
 	}
+}
+
+// clipped returns s, or a copy without its spare room when that is more
+// than a 64th of it.
+func clipped[S ~[]E, E any](s S) S {
+	if cap(s)-len(s) > len(s)/64 {
+		return slices.Clone(s)
+	}
+	return s
 }
 
 // confidence returns the confidence of column ci at row i in [0, 1].
@@ -471,7 +526,7 @@ func (f *Frame) confidence(ci, i int) float64 {
 
 // tf returns the term frequency of the value of column ci at row i.
 func (f *Frame) tf(ci, i int) float64 {
-	return f.tfOf(ci, f.cols[ci].vals[i])
+	return f.tfOf(ci, f.cols[ci].vals.at(i))
 }
 
 // tfOf is the term frequency of value v of column ci (0 for none).
@@ -483,7 +538,7 @@ func (f *Frame) tfOf(ci int, v uint32) float64 {
 	if c.tfFixed != nil {
 		return c.tfFixed[v]
 	}
-	return float64(c.counts[v]) / float64(len(f.ids))
+	return float64(c.counts[v]) / float64(f.Len())
 }
 
 // Transforms.
@@ -786,4 +841,77 @@ func dayNumber(y, m, d int) int {
 		m += 12
 	}
 	return 365*y + y/4 - y/100 + y/400 + (153*(m-3)+2)/5 + d
+}
+
+// colVals is a column's value per record (a value id, or a packed date)
+// in 4 bytes while records are added; Compact narrows it to 1 or 2 bytes
+// when the column's largest value fits (sex, provinces, ethnicity, most
+// name parts and communes: about half the frame's values), and the next
+// append widens it again. Exactly one of the slices is in use.
+type colVals struct {
+	w32 []uint32
+	w16 []uint16
+	w8  []uint8
+}
+
+// at returns record i's value.
+func (v *colVals) at(i int) uint32 {
+	if v.w32 != nil {
+		return v.w32[i]
+	}
+	if v.w16 != nil {
+		return uint32(v.w16[i])
+	}
+	return uint32(v.w8[i])
+}
+
+// len returns the number of records.
+func (v *colVals) len() int { return len(v.w32) + len(v.w16) + len(v.w8) }
+
+// wide returns the values as a 4-byte slice to append to, widening them
+// when narrowed.
+func (v *colVals) wide() []uint32 {
+	if v.w16 == nil && v.w8 == nil {
+		return v.w32
+	}
+	w := make([]uint32, v.len())
+	for i := range w {
+		w[i] = v.at(i)
+	}
+	v.w32, v.w16, v.w8 = w, nil, nil
+	return w
+}
+
+// add appends one record's value.
+func (v *colVals) add(x uint32) { v.w32 = append(v.wide(), x) }
+
+// grow makes room for n more records.
+func (v *colVals) grow(n int) { v.w32 = slices.Grow(v.wide(), n) }
+
+// narrow stores the values in the fewest bytes that hold the largest,
+// without spare room.
+func (v *colVals) narrow() {
+	if v.w32 == nil {
+		return
+	}
+	hi := uint32(0)
+	for _, x := range v.w32 {
+		hi = max(hi, x)
+	}
+	switch {
+	case hi <= math.MaxUint8:
+		v.w8 = make([]uint8, len(v.w32))
+		for i, x := range v.w32 {
+			v.w8[i] = uint8(x)
+		}
+	case hi <= math.MaxUint16:
+		v.w16 = make([]uint16, len(v.w32))
+		for i, x := range v.w32 {
+			v.w16[i] = uint16(x)
+		}
+	default:
+		v.w32 = clipped(v.w32)
+		return
+	}
+	v.w32 = nil
 }

@@ -2,7 +2,6 @@ package matching
 
 import (
 	"fmt"
-	"slices"
 )
 
 // Batch holds records prepared for Frame.AddBatch: each column's value
@@ -78,15 +77,17 @@ func (f *Frame) AddBatch(b *Batch) (int, error) {
 	}
 	for start := 0; start < len(b.ids); {
 		end := len(b.ids)
-		if row := len(f.ids); row < presizeAt && row+end-start > presizeAt {
+		if row := f.Len(); row < presizeAt && row+end-start > presizeAt {
 			end = start + presizeAt - row // presize where Add would
 		}
 		k, err := f.addIDs(b.ids[start:end], b.src[start:end])
-		f.addColumns(b, start, start+k)
+		if cerr := f.addColumns(b, start, start+k); cerr != nil {
+			return start, cerr // the frame is not to be used
+		}
 		if err != nil {
 			return start + k, err
 		}
-		if len(f.ids) == presizeAt && f.expect > presizeAt {
+		if f.Len() == presizeAt && f.expect > presizeAt {
 			f.presize(presizeAt)
 		}
 		start = end
@@ -104,26 +105,25 @@ func (f *Frame) addIDs(ids []string, src []uint16) (int, error) {
 	return len(ids), nil
 }
 
-// addID appends one record id and its source; a repeated id is an error
-// and leaves the frame as it was. One map operation, not a lookup and an
-// insert: a repeated id is told by the map not growing, and gets its
-// first row back.
+// addID appends one record id and its source; a repeated id is an error and leaves the frame as it was. One probe of the id
+// table finds a repeated id or places a new one.
 func (f *Frame) addID(id string, src uint16) error {
-	n := len(f.idx)
-	f.idx[id] = int32(len(f.ids))
-	if len(f.idx) == n {
-		f.idx[id] = int32(slices.Index(f.ids, id))
+	if f.ids.Bytes()+len(id) > maxTabBytes {
+		return fmt.Errorf("add record: more than %d bytes of record ids", maxTabBytes)
+	}
+	if _, added := f.idTable().findHash(id, valueHash(id), &f.ids); !added {
 		return fmt.Errorf("add record: id %q repeated", id)
 	}
-	f.ids = append(f.ids, id)
+	f.ids.add(id)
 	f.src = append(f.src, src)
 	return nil
 }
 
 // addColumns appends the column values of b's records [start, end), whose
-// ids are the frame's last rows, column by column.
-func (f *Frame) addColumns(b *Batch, start, end int) {
-	row0 := len(f.ids) - (end - start)
+// ids are the frame's last rows, column by column; an error when a
+// column's table is full.
+func (f *Frame) addColumns(b *Batch, start, end int) error {
+	row0 := f.Len() - (end - start)
 	for ci := range f.cols {
 		c := &f.cols[ci]
 		vals := b.val[ci][start:end]
@@ -134,19 +134,23 @@ func (f *Frame) addColumns(b *Batch, start, end int) {
 		} else {
 			hs := b.hash[ci][start:end]
 			if c.index == nil {
-				c.index = newInternTable(c.dict, len(c.dict))
+				c.index = newInternTable(&c.dict, c.dict.len())
 			}
-			c.index.sink += c.index.touch(vals, hs, c.dict)
+			c.index.sink += c.index.touch(vals, hs, &c.dict)
 			for k, v := range vals {
 				id := uint32(0)
 				if v != "" {
-					id = c.internHash(v, hs[k])
+					var err error
+					if id, err = c.internHash(v, hs[k]); err != nil {
+						return err
+					}
 				}
-				c.vals = append(c.vals, id)
+				c.vals.add(id)
 			}
 		}
 		for k, x := range b.conf[ci][start:end] {
 			c.appendConf(row0+k, x)
 		}
 	}
+	return nil
 }

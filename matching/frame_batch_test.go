@@ -83,7 +83,7 @@ func TestAddBatchSame(t *testing.T) {
 		if !reflect.DeepEqual(errs, wantErrs) {
 			t.Errorf("batches of %d: errors %q, want %q", size, errs, wantErrs)
 		}
-		if !reflect.DeepEqual(f.ids, want.ids) || !reflect.DeepEqual(f.src, want.src) || !reflect.DeepEqual(f.idx, want.idx) {
+		if !reflect.DeepEqual(f.ids, want.ids) || !reflect.DeepEqual(f.src, want.src) || !reflect.DeepEqual(f.idx.Load(), want.idx.Load()) {
 			t.Fatalf("batches of %d: ids, sources or index differ", size)
 		}
 		for ci := range f.cols {

@@ -76,10 +76,10 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 				}
 			}
 		}
-		vals := f.cols[ci].vals
+		vals := &f.cols[ci].vals
 		cls := func(i, j int32) int {
-			ya, _, _ := unpackDate(vals[i])
-			yb, _, _ := unpackDate(vals[j])
+			ya, _, _ := unpackDate(vals.at(int(i)))
+			yb, _, _ := unpackDate(vals.at(int(j)))
 			c := 2 * min(max(ya-yb, yb-ya), maxFitSpan+1)
 			if oneDigitApart(ya, yb) {
 				c++
@@ -120,7 +120,7 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 				if !in {
 					return
 				}
-				if vals[i] == 0 || vals[j] == 0 {
+				if vals.at(int(i)) == 0 || vals.at(int(j)) == 0 {
 					return
 				}
 				g := bufs[w]
@@ -186,10 +186,10 @@ func guardFitWarnings(fits []settings.GuardFit) []string {
 // pairs of records that both have a year (different people, nearly all):
 // 200,000 pairs drawn with a fixed seed, each class counted from one half
 // so that no class is impossible.
-func randomGapClasses(f *Frame, vals []uint32, linkType string, nClass int, cls func(i, j int32) int) []float64 {
+func randomGapClasses(f *Frame, vals *colVals, linkType string, nClass int, cls func(i, j int32) int) []float64 {
 	var with []int32
-	for i, v := range vals {
-		if v != 0 {
+	for i := range vals.len() {
+		if vals.at(i) != 0 {
 			with = append(with, int32(i))
 		}
 	}

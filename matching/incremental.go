@@ -3,6 +3,7 @@ package matching
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/dancu-vn/dancu/matching/settings"
 )
@@ -85,7 +86,7 @@ func (km *KeyMaker) Keys(f *Frame, i int, dst []RowKey) []RowKey {
 		ok := true
 		for _, p := range kr.parts {
 			c := &f.cols[p.col]
-			v := c.vals[i]
+			v := c.vals.at(i)
 			if c.date {
 				v = p.value(v)
 			}
@@ -97,7 +98,7 @@ func (km *KeyMaker) Keys(f *Frame, i int, dst []RowKey) []RowKey {
 			if c.date {
 				h = fnvByte(fnvByte(fnvByte(fnvByte(h, byte(v>>24)), byte(v>>16)), byte(v>>8)), byte(v))
 			} else {
-				h = fnvByte(fnvString(h, c.dict[v]), 0)
+				h = fnvByte(fnvString(h, c.dict.at(v)), 0)
 			}
 		}
 		if !ok {
@@ -209,7 +210,7 @@ func FreezeTermFrequencies(f *Frame, s *settings.Settings) error {
 			m := map[string]float64{}
 			for id, cnt := range c.counts {
 				if id > 0 && cnt >= 2 {
-					m[c.dict[id]] = float64(cnt) / n
+					m[strings.Clone(c.dict.at(uint32(id)))] = float64(cnt) / n
 				}
 			}
 			tf[l.TF] = m

@@ -1,6 +1,12 @@
 package matching
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/dancu-vn/dancu/internal/strtab"
+)
 
 // internTable finds a column's value ids by value, for Frame.Add. It is
 // an open-addressing table, not a map[string]uint32: each slot is one
@@ -20,17 +26,17 @@ type internTable struct {
 
 var internSeed = maphash.MakeSeed()
 
-// newInternTable returns a table for the values of dict (dict[0] is the
-// missing value, never looked up) with room for about size values.
-func newInternTable(dict []string, size int) *internTable {
-	t := &internTable{lo: make([]uint32, 1, max(size, len(dict))+1)}
-	t.resize(max(size, len(dict)))
-	for id := 1; id < len(dict); id++ {
-		h := maphash.String(internSeed, dict[id])
+// newInternTable returns a table for the values of dict (value 0 is the
+// missing one, never looked up) with room for about size values.
+func newInternTable(dict *strTab, size int) *internTable {
+	t := &internTable{lo: make([]uint32, 1, max(size, dict.len())+1)}
+	t.resize(max(size, dict.len()))
+	for id := 1; id < dict.len(); id++ {
+		h := maphash.String(internSeed, dict.at(uint32(id)))
 		t.lo = append(t.lo, uint32(h))
 		t.place(h>>32, uint32(h), uint32(id))
 	}
-	t.n = len(dict) - 1
+	t.n = dict.len() - 1
 	return t
 }
 
@@ -64,17 +70,33 @@ func (t *internTable) place(hi uint64, lo uint32, id uint32) {
 }
 
 // find returns the id of v among dict's values, or, when v is new, the
-// id it gets: len(dict), placed in the table (the caller appends v to
+// id it gets: dict.len(), placed in the table (the caller adds v to
 // dict). added says which.
-func (t *internTable) find(v string, dict []string) (id uint32, added bool) {
+func (t *internTable) find(v string, dict *strTab) (id uint32, added bool) {
 	return t.findHash(v, maphash.String(internSeed, v), dict)
+}
+
+// lookup returns the id of v among dict's values, h its hash
+// (valueHash), without adding it when it is not there.
+func (t *internTable) lookup(v string, h uint64, dict *strTab) (uint32, bool) {
+	hi, lo := h>>32, uint32(h)
+	mask := uint64(len(t.slots) - 1)
+	for i := uint64(lo) & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if s>>32 == hi && dict.at(uint32(s)) == v {
+			return uint32(s), true
+		}
+	}
 }
 
 // valueHash is the hash find and findHash key a value by.
 func valueHash(v string) uint64 { return maphash.String(internSeed, v) }
 
 // findHash is find with v's hash (valueHash) given, computed ahead.
-func (t *internTable) findHash(v string, h uint64, dict []string) (id uint32, added bool) {
+func (t *internTable) findHash(v string, h uint64, dict *strTab) (id uint32, added bool) {
 	hi, lo := h>>32, uint32(h)
 	mask := uint64(len(t.slots) - 1)
 	for i := uint64(lo) & mask; ; i = (i + 1) & mask {
@@ -82,11 +104,11 @@ func (t *internTable) findHash(v string, h uint64, dict []string) (id uint32, ad
 		if s == 0 {
 			break
 		}
-		if s>>32 == hi && dict[uint32(s)] == v {
+		if s>>32 == hi && dict.at(uint32(s)) == v {
 			return uint32(s), false
 		}
 	}
-	id = uint32(len(dict))
+	id = uint32(dict.len())
 	t.lo = append(t.lo, lo)
 	if 2*(t.n+1) > len(t.slots) {
 		t.resize(2 * (t.n + 1))
@@ -102,7 +124,7 @@ func (t *internTable) findHash(v string, h uint64, dict []string) (id uint32, ad
 // the processor overlaps their cache misses, where the lookups one after
 // the other (each waiting for its slot, then its text) would take them
 // one at a time. It returns what it read, for the caller to keep.
-func (t *internTable) touch(vals []string, hs []uint64, dict []string) uint64 {
+func (t *internTable) touch(vals []string, hs []uint64, dict *strTab) uint64 {
 	mask := uint64(len(t.slots) - 1)
 	var sum uint64
 	for i, v := range vals {
@@ -116,10 +138,104 @@ func (t *internTable) touch(vals []string, hs []uint64, dict []string) uint64 {
 		}
 		s := t.slots[uint64(uint32(hs[i]))&mask]
 		if s != 0 && s>>32 == hs[i]>>32 {
-			if d := dict[uint32(s)]; d != "" {
-				sum += uint64(d[0])
-			}
+			sum += uint64(dict.FirstByte(int(uint32(s))))
 		}
 	}
 	return sum
+}
+
+// strTab holds a column's distinct values (strtab: a copy of each, not a
+// slice of the line it was read from), value 0 the empty one.
+type strTab struct{ strtab.Table }
+
+// maxTabBytes is the most text a strTab holds.
+const maxTabBytes = strtab.MaxBytes
+
+// newStrTab returns a table holding the empty value.
+func newStrTab() strTab {
+	var t strTab
+	t.Add("")
+	return t
+}
+
+// len returns the number of values, the empty one included.
+func (t *strTab) len() int { return t.Len() }
+
+// at returns value v; it aliases the table, so a caller that keeps it
+// beyond the frame's life clones it.
+func (t *strTab) at(v uint32) string { return t.At(int(v)) }
+
+// add appends v and returns its id, or false when the table is full.
+func (t *strTab) add(v string) (uint32, bool) {
+	i, ok := t.Add(v)
+	return uint32(i), ok
+}
+
+// grow makes room for n more values as long as those held on average.
+func (t *strTab) grow(n int) { t.Grow(n, 0) }
+
+// clip drops the room grow made beyond the values held.
+func (t *strTab) clip() { t.Clip() }
+
+// runeTab holds the runes of a text column's values for Jaro–Winkler,
+// back to back as strTab holds their bytes, but only of the values that
+// are not ASCII: an ASCII value's runes are its bytes, widened when asked
+// for (most values, once folded, are ASCII: a rune slice for each took a
+// 24-byte header and four bytes a letter). A column without runes (not
+// text) has end nil.
+type runeTab struct {
+	r   []rune
+	end []uint32 // per value, the end of its runes in r (ASCII: no runes)
+}
+
+func newRuneTab() runeTab { return runeTab{end: []uint32{0}} }
+
+// add appends the runes of the next value, v.
+func (t *runeTab) add(v string) {
+	if t.end == nil {
+		return
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			for _, x := range v {
+				t.r = append(t.r, x)
+			}
+			break
+		}
+	}
+	t.end = append(t.end, uint32(len(t.r)))
+}
+
+// of returns the runes of value v, whose text is s: the table's, or s's
+// decoded into buf.
+func (t *runeTab) of(v uint32, s string, buf []rune) []rune {
+	if t.end != nil && v != 0 {
+		if lo, hi := t.end[v-1], t.end[v]; lo < hi {
+			return t.r[lo:hi:hi]
+		}
+	}
+	for _, x := range s {
+		buf = append(buf, x)
+	}
+	return buf
+}
+
+// grow makes room for n more values with as many runes as those held on
+// average.
+func (t *runeTab) grow(n int) {
+	if t.end == nil {
+		return
+	}
+	t.end = slices.Grow(t.end, n)
+	t.r = slices.Grow(t.r, n*(len(t.r)/len(t.end)))
+}
+
+// clip drops the room grow made beyond the values held.
+func (t *runeTab) clip() {
+	if cap(t.end)-len(t.end) > len(t.end)/8 {
+		t.end = slices.Clone(t.end)
+	}
+	if cap(t.r)-len(t.r) > len(t.r)/8 {
+		t.r = slices.Clone(t.r)
+	}
 }

@@ -72,12 +72,17 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 	// The waterfall of a pair of the conflict's records goes with every
 	// kind that has a pair, so that the desk shows why they match.
 	x2, _ := newExplainer(res.Frame, res.Settings)
+	// The frame's values alias its tables: the summaries keep copies,
+	// one of each sex and province for all.
+	few := copies{}
 	// Numbers on the records of several persons: reported as shared_id,
 	// not again as contradicting each person.
 	shared := map[string]bool{}
 	if vnCols {
 		first := map[uint32]int32{}
-		for i, v := range f.cols[cols.valid].vals {
+		valid := &f.cols[cols.valid].vals
+		for i := range valid.len() {
+			v := valid.at(i)
 			if v == 0 {
 				continue
 			}
@@ -85,7 +90,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			if r, ok := first[v]; !ok {
 				first[v] = root
 			} else if r != root {
-				shared[f.cols[cols.valid].dict[v]] = true
+				shared[f.cols[cols.valid].dict.at(v)] = true
 			}
 		}
 		for n, ps := range res.NumberHolders {
@@ -101,16 +106,16 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			sums[ci] = s
 			continue
 		}
-		s.BirthYear, s.Sex = modeYear(f, cols.dob, rows), modeText(f, cols.sex, rows)
+		s.BirthYear, s.Sex = modeYear(f, cols.dob, rows), few.copy(modeText(f, cols.sex, rows))
 		if cols.perm >= 0 {
-			s.Province = modeText(f, cols.perm, rows)
+			s.Province = few.copy(modeText(f, cols.perm, rows))
 		}
 		// Votes for the numbers the records carry; a number within one edit
 		// of a more frequent one counts for it (a typing error).
 		votes := map[string]int{}
 		for _, r := range rows {
-			if v := f.cols[cols.valid].vals[r]; v != 0 {
-				votes[f.cols[cols.valid].dict[v]]++
+			if v := f.cols[cols.valid].vals.at(int(r)); v != 0 {
+				votes[f.cols[cols.valid].dict.at(v)]++
 			}
 		}
 		nums := make([]string, 0, len(votes))
@@ -136,6 +141,9 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			if !merged {
 				distinct = append(distinct, n)
 			}
+		}
+		if len(distinct) > 0 {
+			distinct[0] = strings.Clone(distinct[0]) // kept in the summary
 		}
 		switch {
 		case len(distinct) == 0:
@@ -186,7 +194,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 				s.Problems = append(s.Problems, probs...)
 				var carrying []int32
 				for _, r := range rows {
-					if v := f.cols[cols.valid].vals[r]; v != 0 && f.cols[cols.valid].dict[v] == s.IDNumber {
+					if v := f.cols[cols.valid].vals.at(int(r)); v != 0 && f.cols[cols.valid].dict.at(v) == s.IDNumber {
 						carrying = append(carrying, r)
 					}
 				}
@@ -208,8 +216,9 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 	if vnCols {
 		// shared_id: one valid number in several persons.
 		where := map[uint32][]int32{}
-		for i, v := range f.cols[cols.valid].vals {
-			if v != 0 {
+		valid := &f.cols[cols.valid].vals
+		for i := range valid.len() {
+			if v := valid.at(i); v != 0 {
 				where[v] = append(where[v], int32(i))
 			}
 		}
@@ -220,7 +229,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 		sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
 		for _, v := range keys {
 			rows := where[v]
-			num := f.cols[cols.valid].dict[v]
+			num := f.cols[cols.valid].dict.at(v)
 			persons := map[string]bool{}
 			for _, r := range rows {
 				persons[personID(res.Clusters.Of[r])] = true
@@ -426,7 +435,7 @@ func bornWhereLiving(f *Frame, c idCols, row int32) bool {
 		if a < 0 || b < 0 {
 			return false
 		}
-		va, vb := f.cols[a].dict[f.cols[a].vals[row]], f.cols[b].dict[f.cols[b].vals[row]]
+		va, vb := f.cols[a].dict.at(f.cols[a].vals.at(int(row))), f.cols[b].dict.at(f.cols[b].vals.at(int(row)))
 		return va != "" && va == vb
 	}
 	return same(c.permOld, c.nativeOld) || same(c.permNew, c.nativeNew)
@@ -444,7 +453,7 @@ func bornWhereLiving(f *Frame, c idCols, row int32) bool {
 func ownBirth(f *Frame, c idCols, rows []int32, number string) (int, string) {
 	var carrying []int32
 	for _, r := range rows {
-		if v := f.cols[c.valid].vals[r]; v != 0 && f.cols[c.valid].dict[v] == number {
+		if v := f.cols[c.valid].vals.at(int(r)); v != 0 && f.cols[c.valid].dict.at(v) == number {
 			carrying = append(carrying, r)
 		}
 	}
@@ -467,7 +476,7 @@ func birthDatesMeet(f *Frame, ci int, a, b []int32) bool {
 	full := func(rows []int32) []uint32 {
 		var out []uint32
 		for _, r := range rows {
-			if v := f.cols[ci].vals[r]; v != 0 {
+			if v := f.cols[ci].vals.at(int(r)); v != 0 {
 				if _, m, d := unpackDate(v); m != 0 && d != 0 {
 					out = append(out, v)
 				}
@@ -510,8 +519,8 @@ func oneDateSlip(x, y uint32) bool {
 func twoNumbers(f *Frame, ci int, rows []int32) (a, b string, two bool) {
 	votes := map[string]int{}
 	for _, r := range rows {
-		if v := f.cols[ci].vals[r]; v != 0 {
-			votes[f.cols[ci].dict[v]]++
+		if v := f.cols[ci].vals.at(int(r)); v != 0 {
+			votes[f.cols[ci].dict.at(v)]++
 		}
 	}
 	nums := make([]string, 0, len(votes))
@@ -583,7 +592,7 @@ func oneNumber(a, b string) bool {
 func carriers(f *Frame, ci int, rows []int32, a, b string) []int32 {
 	var out []int32
 	for _, r := range rows {
-		if v := f.cols[ci].vals[r]; v != 0 && (f.cols[ci].dict[v] == a || f.cols[ci].dict[v] == b) {
+		if v := f.cols[ci].vals.at(int(r)); v != 0 && (f.cols[ci].dict.at(v) == a || f.cols[ci].dict.at(v) == b) {
 			out = append(out, r)
 		}
 	}
@@ -602,13 +611,13 @@ func couldBeOne(f *Frame, s *settings.Settings, c idCols, a, b int32) bool {
 		return false
 	}
 	if c.sex >= 0 {
-		va, vb := f.cols[c.sex].vals[a], f.cols[c.sex].vals[b]
+		va, vb := f.cols[c.sex].vals.at(int(a)), f.cols[c.sex].vals.at(int(b))
 		if va != 0 && vb != 0 && va != vb {
 			return false
 		}
 	}
-	va, vb := f.cols[c.valid].vals[a], f.cols[c.valid].vals[b]
-	return va == 0 || vb == 0 || va == vb || oneNumber(f.cols[c.valid].dict[va], f.cols[c.valid].dict[vb])
+	va, vb := f.cols[c.valid].vals.at(int(a)), f.cols[c.valid].vals.at(int(b))
+	return va == 0 || vb == 0 || va == vb || oneNumber(f.cols[c.valid].dict.at(va), f.cols[c.valid].dict.at(vb))
 }
 
 // numberProblems checks a 12-digit number against a birth year, a sex and
@@ -653,12 +662,24 @@ func newConflict(res *Result, personID func(int32) string, kind, number string, 
 	sort.Strings(persons)
 	prov := ""
 	if c, ok := f.byName["perm_province"]; ok && len(rows) > 0 {
-		prov = f.cols[c].dict[f.cols[c].vals[rows[0]]]
+		prov = f.cols[c].dict.at(f.cols[c].vals.at(int(rows[0])))
 	}
 	return schemas.Conflict{
-		ConflictID: schemas.ConflictID(kind, number, persons), Kind: kind, ProvinceCode: prov,
-		IDNumber: number, PersonIDs: persons, RecordIDs: ids, Score: score, Explanation: expl, Status: "open",
+		ConflictID: schemas.ConflictID(kind, number, persons), Kind: kind, ProvinceCode: strings.Clone(prov),
+		IDNumber: strings.Clone(number), PersonIDs: persons, RecordIDs: ids, Score: score, Explanation: expl, Status: "open",
 	}
+}
+
+// copies hands out one copy of each string it is given.
+type copies map[string]string
+
+func (c copies) copy(v string) string {
+	if k, ok := c[v]; ok {
+		return k
+	}
+	k := strings.Clone(v)
+	c[k] = k
+	return k
 }
 
 func modeText(f *Frame, ci int, rows []int32) string {
@@ -669,7 +690,7 @@ func modeText(f *Frame, ci int, rows []int32) string {
 	cnt := map[uint32]int{}
 	best, bn := uint32(0), 0
 	for _, r := range rows {
-		v := c.vals[r]
+		v := c.vals.at(int(r))
 		if v == 0 {
 			continue
 		}
@@ -678,7 +699,7 @@ func modeText(f *Frame, ci int, rows []int32) string {
 			best, bn = v, cnt[v]
 		}
 	}
-	return c.dict[best]
+	return c.dict.at(best)
 }
 
 func modeYear(f *Frame, ci int, rows []int32) int {
@@ -688,7 +709,7 @@ func modeYear(f *Frame, ci int, rows []int32) int {
 	cnt := map[int]int{}
 	best, bn := 0, 0
 	for _, r := range rows {
-		v := f.cols[ci].vals[r]
+		v := f.cols[ci].vals.at(int(r))
 		if v == 0 {
 			continue
 		}
@@ -706,8 +727,8 @@ func provincesOf(f *Frame, cols []int, rows []int32) []string {
 	for _, ci := range cols {
 		c := &f.cols[ci]
 		for _, r := range rows {
-			if v := c.vals[r]; v != 0 {
-				set[c.dict[v]] = true
+			if v := c.vals.at(int(r)); v != 0 {
+				set[c.dict.at(v)] = true
 			}
 		}
 	}
@@ -730,7 +751,7 @@ func sameBirth(f *Frame, s *settings.Settings, a, b int32) bool {
 		if !ok {
 			continue
 		}
-		va, vb := f.cols[ci].vals[a], f.cols[ci].vals[b]
+		va, vb := f.cols[ci].vals.at(int(a)), f.cols[ci].vals.at(int(b))
 		if va == 0 || vb == 0 {
 			continue
 		}
@@ -758,7 +779,7 @@ func supported(f *Frame, ci int, rows []int32, ok func(string) bool, person int)
 		return 0
 	}
 	for _, r := range rows {
-		if v := f.cols[ci].vals[r]; v != 0 && ok(formatDate(v)) {
+		if v := f.cols[ci].vals.at(int(r)); v != 0 && ok(formatDate(v)) {
 			return 0
 		}
 	}
@@ -772,7 +793,7 @@ func supportedText(f *Frame, ci int, rows []int32, ok func(string) bool, person 
 	}
 	c := &f.cols[ci]
 	for _, r := range rows {
-		if v := c.vals[r]; v != 0 && ok(c.dict[v]) {
+		if v := c.vals.at(int(r)); v != 0 && ok(c.dict.at(v)) {
 			return ""
 		}
 	}

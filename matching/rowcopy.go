@@ -25,7 +25,7 @@ func NewRowCopier(dst, src *Frame) (*RowCopier, error) {
 			return nil, fmt.Errorf("copy rows: column %d is %q in one frame, %q in the other", ci, dst.cols[ci].spec.Name, src.cols[ci].spec.Name)
 		}
 		if !src.cols[ci].date {
-			rc.xl[ci] = make([]uint32, len(src.cols[ci].dict))
+			rc.xl[ci] = make([]uint32, src.cols[ci].dict.len())
 		}
 	}
 	return rc, nil
@@ -36,32 +36,31 @@ func NewRowCopier(dst, src *Frame) (*RowCopier, error) {
 // is an error.
 func (rc *RowCopier) Copy(i int) error {
 	dst, src := rc.dst, rc.src
-	id := src.ids[i]
-	if _, dup := dst.idx[id]; dup {
-		return fmt.Errorf("copy row: id %q repeated", id)
+	row := dst.Len()
+	if err := dst.addID(src.id(i), src.src[i]); err != nil {
+		return fmt.Errorf("copy row: %w", err)
 	}
-	row := len(dst.ids)
-	dst.idx[id] = int32(row)
-	dst.ids = append(dst.ids, id)
-	dst.src = append(dst.src, src.src[i])
 	for ci := range dst.cols {
 		d, s := &dst.cols[ci], &src.cols[ci]
-		v := s.vals[i]
+		v := s.vals.at(i)
 		if !d.date && v != 0 {
 			t := rc.xl[ci]
 			if int(v) >= len(t) { // the source grew since
-				t = append(t, make([]uint32, len(s.dict)-len(t))...)
+				t = append(t, make([]uint32, s.dict.len()-len(t))...)
 				rc.xl[ci] = t
 			}
 			if x := t[v]; x != 0 {
 				d.counts[x-1]++
 				v = x - 1
 			} else {
-				v = d.intern(s.dict[v])
-				t[s.vals[i]] = v + 1
+				var err error
+				if v, err = d.intern(s.dict.at(v)); err != nil {
+					return err
+				}
+				t[s.vals.at(i)] = v + 1
 			}
 		}
-		d.vals = append(d.vals, v)
+		d.vals.add(v)
 		c := uint8(255)
 		if s.conf != nil {
 			c = s.conf[i]

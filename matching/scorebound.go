@@ -125,7 +125,7 @@ func (pb *pairBound) tabulateRows(c *compiled, ws *weights, f *Frame) {
 			// By value first: one logarithm a value, not a row. A value
 			// without a term frequency (none) bounds nothing: the other
 			// row's does, or the cap.
-			byVal := make([]float64, len(col.dict))
+			byVal := make([]float64, col.dict.len())
 			for v := range byVal {
 				up := w + ws.tfCap
 				if tf := f.tfOf(tc, uint32(v)); tf > 0 {
@@ -133,8 +133,8 @@ func (pb *pairBound) tabulateRows(c *compiled, ws *weights, f *Frame) {
 				}
 				byVal[v] = pb.scaled(cc, up)
 			}
-			for i, v := range col.vals[:n] {
-				if u := byVal[v]; u > rows[i*nw+x] {
+			for i := range n {
+				if u := byVal[col.vals.at(i)]; u > rows[i*nw+x] {
 					rows[i*nw+x] = u
 				}
 			}
@@ -194,13 +194,13 @@ func (pb *pairBound) weight(c *compiled, ws *weights, f *Frame, k int, g uint8, 
 // logTFOf is log2(max(tf, tfMin)) of row i's value in column ci, -Inf
 // when its term frequency is 0 (no adjustment).
 func (pb *pairBound) logTFOf(f *Frame, ws *weights, ci int, i int32) float64 {
-	v := f.cols[ci].vals[i]
+	v := f.cols[ci].vals.at(int(i))
 	if ci >= len(pb.logTF) {
 		pb.logTF = append(pb.logTF, make([][]float64, ci+1-len(pb.logTF))...)
 	}
 	t := pb.logTF[ci]
 	if int(v) >= len(t) {
-		n := max(int(v)+1, len(f.cols[ci].dict))
+		n := max(int(v)+1, f.cols[ci].dict.len())
 		t = append(t, make([]float64, n-len(t))...)
 		for j := len(pb.logTF[ci]); j < n; j++ {
 			t[j] = math.NaN()

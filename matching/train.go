@@ -792,7 +792,7 @@ func confidentLambda(f *Frame, c *compiled, union patterns, m [][]float64, total
 		for i := 0; i < rows; i++ {
 			has := false
 			for _, ci := range cc.null {
-				if f.cols[ci].vals[i] != 0 {
+				if f.cols[ci].vals.at(int(i)) != 0 {
 					has = true
 					break
 				}
@@ -1055,10 +1055,10 @@ func agreeingPatterns(f *Frame, c *compiled, s *settings.Settings) map[int]patte
 			continue
 		}
 		// Rows sorted by value: each run of one value makes its pairs.
-		vals := f.cols[cc.levels[0].col].vals
-		vr := make([]uint64, 0, len(vals))
-		for r, v := range vals {
-			if v != 0 {
+		vals := &f.cols[cc.levels[0].col].vals
+		vr := make([]uint64, 0, vals.len())
+		for r := range vals.len() {
+			if v := vals.at(r); v != 0 {
 				vr = append(vr, uint64(v)<<32|uint64(r))
 			}
 		}
