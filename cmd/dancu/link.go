@@ -18,6 +18,7 @@ import (
 
 	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/strtab"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
@@ -38,7 +39,9 @@ type linkOptions struct {
 	// record's identity, else "". Identities are file-scoped (content
 	// hash + sheet + row); labels are what a truth file or a clerk knows
 	// the record by, written beside the identity in link's outputs.
-	labels []string
+	// They are held back to back (strtab): a string each took a header
+	// and an allocation of its own.
+	labels strtab.Table
 	// readBy is the settings settingsAndMapping chose: a mapped file's
 	// header must hold every field its columns read.
 	readBy *settings.Settings
@@ -58,8 +61,10 @@ func (o *linkOptions) warnings() io.Writer {
 // read last are the frame's last rows (a registry frame has its earlier
 // records first).
 func (o *linkOptions) label(f *matching.Frame, i int) string {
-	if j := i - (f.Len() - len(o.labels)); j >= 0 && j < len(o.labels) && o.labels[j] != "" {
-		return o.labels[j]
+	if j := i - (f.Len() - o.labels.Len()); j >= 0 && j < o.labels.Len() {
+		if l := o.labels.At(j); l != "" {
+			return l
+		}
 	}
 	return f.ID(i)
 }
@@ -112,22 +117,25 @@ type adder func(id string, source int, get matching.Getter, conf matching.Confid
 // labelled wraps add so that each record added also records its label
 // ("" when it is the id itself).
 func (o *linkOptions) labelled(add adder) func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error {
-	o.labels = o.labels[:0]
+	o.labels = strtab.Table{}
 	return func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error {
 		if err := add(id, source, get, conf); err != nil {
 			return err
 		}
-		o.addLabel(id, label)
-		return nil
+		return o.addLabel(id, label)
 	}
 }
 
-// addLabel records the label of the record added last.
-func (o *linkOptions) addLabel(id, label string) {
+// addLabel records the label of the record added last (a copy: not a
+// slice of the whole source line).
+func (o *linkOptions) addLabel(id, label string) error {
 	if label == id {
 		label = ""
 	}
-	o.labels = append(o.labels, strings.Clone(label)) // not a slice of the whole source line
+	if _, ok := o.labels.Add(label); !ok {
+		return fmt.Errorf("more than %d bytes of source record codes", strtab.MaxBytes)
+	}
+	return nil
 }
 
 // read feeds every input record to add: canonical records through ingest
@@ -465,7 +473,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 type recordSink struct {
 	add   func(id, label string, source int, get matching.Getter, conf matching.ConfidenceGetter) error
 	frame *matching.Frame
-	label func(id, label string)
+	label func(id, label string) error
 }
 
 // recordOptions returns the ingest options of the files addRecords reads
@@ -609,11 +617,18 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 		if j.batch != nil {
 			k, err := sink.frame.AddBatch(j.batch)
 			for _, r := range j.recs[:k] {
-				sink.label(vietnamese.RecordKey(r), vietnamese.RecordLabel(r))
+				if lerr := sink.label(vietnamese.RecordKey(r), vietnamese.RecordLabel(r)); lerr != nil {
+					k, err = len(j.recs), lerr
+					break
+				}
 			}
 			batches <- j.batch
 			if err != nil {
-				addErr = fmt.Errorf("%s row %d: %w", path, j.recs[k].Row, err)
+				if k < len(j.recs) {
+					addErr = fmt.Errorf("%s row %d: %w", path, j.recs[k].Row, err)
+				} else {
+					addErr = fmt.Errorf("%s: %w", path, err)
+				}
 				close(stop)
 			}
 			for _, r := range j.recs {
