@@ -290,7 +290,7 @@ func TestSupportJudgesWithSharedValues(t *testing.T) {
 	}
 	col := func(name string, r int32) string {
 		c := &f.cols[f.byName[name]]
-		return c.dict[c.vals[r]]
+		return c.dict.at(c.vals.at(int(r)))
 	}
 	byName := map[string][]string{}
 	for _, p := range persons {
