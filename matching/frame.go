@@ -196,8 +196,12 @@ func (f *Frame) presize(rows int) {
 		if c.date || c.index == nil || c.dict.len()*8 < rows {
 			continue // few distinct values: a small table, grown cheaply
 		}
+		// The value tables only: the lookup table grows by doubling,
+		// each step placing the ids again without hashing their values,
+		// where one sized for the projection (often twice the values
+		// that come: the first rows are mostly distinct persons) held a
+		// fifth of the heap at the end of a read.
 		n := (c.dict.len()*f.expect)/rows + 1
-		c.index = newInternTable(&c.dict, n)
 		more := n - c.dict.len()
 		c.dict.grow(more)
 		c.runes.grow(more)
@@ -287,7 +291,7 @@ func (c *column) confByte(conf ConfidenceGetter) uint8 {
 // no confidences until a row has one; the rows before it then get 255.
 func (c *column) appendConf(row int, b uint8) {
 	if c.conf == nil && b != 255 {
-		c.conf = make([]uint8, row, max(row+1, cap(c.vals.w32)))
+		c.conf = make([]uint8, row, max(row+1, c.vals.cap()))
 		for k := range c.conf {
 			c.conf[k] = 255
 		}
@@ -494,7 +498,7 @@ func (f *Frame) Compact() {
 	f.src = clipped(f.src)
 	for i := range f.cols {
 		c := &f.cols[i]
-		c.vals.narrow()
+		c.vals.clip()
 		c.conf = clipped(c.conf)
 		if !c.date {
 			c.index = nil
@@ -844,10 +848,11 @@ func dayNumber(y, m, d int) int {
 }
 
 // colVals is a column's value per record (a value id, or a packed date)
-// in 4 bytes while records are added; Compact narrows it to 1 or 2 bytes
-// when the column's largest value fits (sex, provinces, ethnicity, most
-// name parts and communes: about half the frame's values), and the next
-// append widens it again. Exactly one of the slices is in use.
+// in the fewest bytes that hold the largest so far: 1 while it is under
+// 256 (sex, provinces, ethnicity), 2 under 65,536 (name parts, communes),
+// else 4 (ids, full names, dates); a larger value widens them all, at most
+// twice a column and early in a read. About half a frame's values take 1
+// or 2 bytes. Exactly one of the slices is in use (w8 when none is).
 type colVals struct {
 	w32 []uint32
 	w16 []uint16
@@ -868,50 +873,62 @@ func (v *colVals) at(i int) uint32 {
 // len returns the number of records.
 func (v *colVals) len() int { return len(v.w32) + len(v.w16) + len(v.w8) }
 
-// wide returns the values as a 4-byte slice to append to, widening them
-// when narrowed.
-func (v *colVals) wide() []uint32 {
-	if v.w16 == nil && v.w8 == nil {
-		return v.w32
-	}
-	w := make([]uint32, v.len())
-	for i := range w {
-		w[i] = v.at(i)
-	}
-	v.w32, v.w16, v.w8 = w, nil, nil
-	return w
-}
+// cap returns the number of records v holds without growing.
+func (v *colVals) cap() int { return cap(v.w32) + cap(v.w16) + cap(v.w8) }
 
 // add appends one record's value.
-func (v *colVals) add(x uint32) { v.w32 = append(v.wide(), x) }
+func (v *colVals) add(x uint32) {
+	switch {
+	case v.w32 != nil:
+		v.w32 = append(v.w32, x)
+		return
+	case x > math.MaxUint16:
+		v.widen(4)
+		v.w32 = append(v.w32, x)
+		return
+	case v.w16 != nil:
+		v.w16 = append(v.w16, uint16(x))
+		return
+	case x > math.MaxUint8:
+		v.widen(2)
+		v.w16 = append(v.w16, uint16(x))
+		return
+	}
+	v.w8 = append(v.w8, uint8(x))
+}
+
+// widen stores the values in w bytes each (2 or 4), keeping the room
+// they had.
+func (v *colVals) widen(w int) {
+	n, c := v.len(), v.cap()
+	if w == 4 {
+		w32 := make([]uint32, n, c)
+		for i := range w32 {
+			w32[i] = v.at(i)
+		}
+		v.w32, v.w16, v.w8 = w32, nil, nil
+		return
+	}
+	w16 := make([]uint16, n, c)
+	for i := range w16 {
+		w16[i] = uint16(v.at(i))
+	}
+	v.w16, v.w8 = w16, nil
+}
 
 // grow makes room for n more records.
-func (v *colVals) grow(n int) { v.w32 = slices.Grow(v.wide(), n) }
-
-// narrow stores the values in the fewest bytes that hold the largest,
-// without spare room.
-func (v *colVals) narrow() {
-	if v.w32 == nil {
-		return
-	}
-	hi := uint32(0)
-	for _, x := range v.w32 {
-		hi = max(hi, x)
-	}
+func (v *colVals) grow(n int) {
 	switch {
-	case hi <= math.MaxUint8:
-		v.w8 = make([]uint8, len(v.w32))
-		for i, x := range v.w32 {
-			v.w8[i] = uint8(x)
-		}
-	case hi <= math.MaxUint16:
-		v.w16 = make([]uint16, len(v.w32))
-		for i, x := range v.w32 {
-			v.w16[i] = uint16(x)
-		}
+	case v.w32 != nil:
+		v.w32 = slices.Grow(v.w32, n)
+	case v.w16 != nil:
+		v.w16 = slices.Grow(v.w16, n)
 	default:
-		v.w32 = clipped(v.w32)
-		return
+		v.w8 = slices.Grow(v.w8, n)
 	}
-	v.w32 = nil
+}
+
+// clip drops the room grow made beyond the values held.
+func (v *colVals) clip() {
+	v.w32, v.w16, v.w8 = clipped(v.w32), clipped(v.w16), clipped(v.w8)
 }

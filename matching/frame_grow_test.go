@@ -182,12 +182,11 @@ func TestColumnTables(t *testing.T) {
 	}
 }
 
-// TestCompactNarrows checks that Compact stores each column's values in
-// the fewest bytes that hold them (1, 2 or 4) and that the frame reads the
-// same afterwards, and again after a record added past Compact widens
-// them (and the record ids are still found, their table dropped and
-// rebuilt).
-func TestCompactNarrows(t *testing.T) {
+// TestValuesNarrow checks that a frame stores each column's values in
+// the fewest bytes that hold them (1, 2 or 4), widened as larger ones
+// come, and that it reads the same after Compact and after a record added
+// past it (the record ids still found, their table dropped and rebuilt).
+func TestValuesNarrow(t *testing.T) {
 	s := &settings.Settings{LinkType: "dedupe_only", Columns: []settings.ColumnSpec{
 		{Name: "sex", Kind: "code", From: "sex"},   // 2 values: 1 byte
 		{Name: "town", Kind: "code", From: "town"}, // 300 values: 2 bytes
@@ -231,7 +230,7 @@ func TestCompactNarrows(t *testing.T) {
 			got = 2
 		}
 		if got != w || c.vals.len() != n {
-			t.Errorf("column %s after Compact: %d values of %d bytes, want %d of %d", name, c.vals.len(), got, n, w)
+			t.Errorf("column %s: %d values of %d bytes, want %d of %d", name, c.vals.len(), got, n, w)
 		}
 	}
 	check := func(when string, rows int) {
