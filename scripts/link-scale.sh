@@ -11,8 +11,9 @@
 # /usr/bin/time, scores the clusters with `dancu eval` and deletes
 # the set (KEEP=1 keeps it, and REUSE=1 links a kept set of the same size
 # again instead of generating it; PER sets the persons per unit). It prints, per size, the link's wall time,
-# CPU time, peak RSS, pairwise F1 and phases, then the 5M ÷ 1M and
-# 10M ÷ 5M time ratios beside the record ratios (linear: equal).
+# CPU time, peak RSS, pairwise F1 and phases, then the time and
+# candidate-pair ratios of each size to the one before (SIZES "1 2": 2M ÷ 1M) beside the record
+# ratios (linear: equal).
 #
 #   go build -o /tmp/dancu ./cmd/dancu
 #   scripts/link-scale.sh /tmp/dancu /tmp/scale 2>&1 | tee scale.txt
@@ -42,8 +43,9 @@ for n in $sizes; do
 		"$dancu" link --memory-limit "$limit" --in "$a" --in "$b" --out "$dir/clusters.csv" 2>"$work/link-$n.log"
 	f1=$("$dancu" eval --truth "$dir/truth.csv" --pred "$dir/clusters.csv" 2>&1 | awk '/^pairwise precision/ { print $NF }')
 	records=$(awk '/^read [0-9]+ records/ { print $2 }' "$work/link-$n.log")
+	pairs=$(awk '/^compared [0-9]+ candidate pairs/ { print $2 }' "$work/link-$n.log")
 	read -r wall user sys rss <"$work/time-$n"
-	echo "$n $records $wall $user $sys $rss $f1" >>"$work/results"
+	echo "$n $records $wall $user $sys $rss $f1 ${pairs:-0}" >>"$work/results"
 	live=$(awk '/^gc [0-9]+ / { split($11, h, "->"); if (h[3] + 0 > m) m = h[3] + 0 } END { print m }' "$work/link-$n.log")
 	printf '%dM: %s records, wall %s s, cpu %.1f s, peak RSS %.2f GB under --memory-limit %s, largest heap after a GC %s MB, pairwise F1 %s (load %s)\n' \
 		"$n" "$records" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1048576" | bc -l)" "$limit" "$live" "$f1" "$(cut -d' ' -f1 /proc/loadavg)"
@@ -51,11 +53,9 @@ for n in $sizes; do
 	[ "${KEEP:-}" = 1 ] || rm -rf "$dir"
 done
 awk '
-	{ rec[$1] = $2; wall[$1] = $3; cpu[$1] = $4 + $5 }
+	{ n[NR] = $1; rec[NR] = $2; wall[NR] = $3; cpu[NR] = $4 + $5; pairs[NR] = $8 }
 	END {
-		if ((1 in wall) && (5 in wall))
-			printf "5M ÷ 1M: wall %.2f, cpu %.2f (records %.2f)\n", wall[5] / wall[1], cpu[5] / cpu[1], rec[5] / rec[1]
-		if ((5 in wall) && (10 in wall))
-			printf "10M ÷ 5M: wall %.2f, cpu %.2f (records %.2f)\n", wall[10] / wall[5], cpu[10] / cpu[5], rec[10] / rec[5]
+		for (i = 2; i <= NR; i++)
+			printf "%sM ÷ %sM: wall %.2f, cpu %.2f, candidate pairs %.2f (records %.2f)\n", n[i], n[i - 1], wall[i] / wall[i - 1], cpu[i] / cpu[i - 1], pairs[i] / (pairs[i - 1] + (pairs[i - 1] == 0)), rec[i] / rec[i - 1]
 	}' "$work/results"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
