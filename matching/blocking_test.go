@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand"
+	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -171,5 +173,83 @@ func BenchmarkKeyMakerKeys(b *testing.B) {
 		for i := 0; i < f.Len(); i++ {
 			dst = km.Keys(f, i, dst[:0])
 		}
+	}
+}
+
+// TestPairsPerRecordBounded checks what a rule with max_block at most
+// 2·window+1 promises (issue 9): a record meets at most 2·window others
+// whatever its block's size, so the rule's pairs grow with the records,
+// not with their square, while a larger max_block lets a block below it
+// give each record all the others.
+func TestPairsPerRecordBounded(t *testing.T) {
+	const w = 2
+	pairsOf := func(rule string, n int) (total int64, most int) {
+		s, err := settings.Parse([]byte(strings.Replace(toySettings,
+			"  - {name: last, keys: [last]}\n  - {name: dob, keys: [dob]}\n", rule, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []map[string]string
+		var ids []string
+		for i := 0; i < n; i++ {
+			rows = append(rows, map[string]string{"first": firsts[i%len(firsts)], "last": "nguyen"})
+			ids = append(ids, fmt.Sprint(i))
+		}
+		f := toyFrame(t, s, rows, ids)
+		bs, err := blockAll(f, s.WithDefaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		per := make([]int, n)
+		forPairs(f, bs, 0, true, s.LinkType, func(_ int, i, j int32) { total++; per[i]++; per[j]++ })
+		return total, slices.Max(per)
+	}
+	windowed := fmt.Sprintf("  - {name: last, keys: [last], max_block: %d, sort_by: [first], window: %d}\n", 2*w+1, w)
+	for _, n := range []int{3, 2*w + 1, 2*w + 2, 40, 400} {
+		total, most := pairsOf(windowed, n)
+		want := int64(n * (n - 1) / 2)
+		if n > 2*w+1 {
+			want = int64(w*n - w*(w+1)/2)
+		}
+		if most > 2*w || total != want {
+			t.Errorf("%d records, max_block %d, window %d: %d pairs, at most %d a record; want %d, at most %d", n, 2*w+1, w, total, most, want, 2*w)
+		}
+	}
+	wide := fmt.Sprintf("  - {name: last, keys: [last], max_block: 50, sort_by: [first], window: %d}\n", w)
+	if _, most := pairsOf(wide, 40); most != 39 {
+		t.Errorf("40 records under max_block 50: at most %d pairs a record, want 39 (all against all)", most)
+	}
+}
+
+// TestVietnameseBlockingBounded checks that every rule of the shipped
+// Vietnamese settings (and of the trained model the registry loads, which
+// must block alike: issue 9's invariant (b)) bounds a record's pairs
+// whatever the file's size: max_block at most 2·window+1, except the
+// rules on a number alone, whose blocks hold one person's records, not
+// namesakes.
+func TestVietnameseBlockingBounded(t *testing.T) {
+	var rules [][]settings.BlockingRule
+	for _, name := range []string{"vietnamese/settings.yaml", "vietnamese/trained.yaml"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := settings.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = s.WithDefaults()
+		for _, r := range s.Blocking {
+			if slices.Equal(r.Keys, []string{"id"}) || slices.Equal(r.Keys, []string{"cmnd"}) {
+				continue
+			}
+			if r.MaxBlock <= 0 || r.MaxBlock > 2*r.Window+1 {
+				t.Errorf("%s: rule %s: max_block %d, window %d: a record's pairs grow with the file (want 0 < max_block ≤ 2·window+1)", name, r.Name, r.MaxBlock, r.Window)
+			}
+		}
+		rules = append(rules, s.Blocking)
+	}
+	if !reflect.DeepEqual(rules[0], rules[1]) {
+		t.Errorf("trained.yaml blocks unlike settings.yaml:\n%+v\n%+v", rules[1], rules[0])
 	}
 }

@@ -262,6 +262,15 @@ all keys of some rule**:
    compared with the ` + "`window`" + ` records after it (default 50), about
    records × window pairs instead of records²/2:
    ` + "`{name: last_year, keys: [last_sx, dob.year], max_block: 500, sort_by: [first], window: 20}`" + `.
+   For a population that will grow, give every rule on names or dates a
+   ` + "`max_block`" + ` of at most 2·window+1: a block under ` + "`max_block`" + ` is compared
+   all against all and fills with namesakes as the population grows (a
+   common surname with a birth date: 17 records at a million, 35 at two
+   million), while with it a record meets at most 2·window others per rule
+   whatever the size. Choose the window from what it must reach — a
+   person's own records, which sort together when ` + "`sort_by`" + ` is a field
+   they share, and a namesake or two between them — not from the
+   population: the Vietnamese settings use window 5 and ` + "`max_block`" + ` 11.
 6. When records carry several errors each — re-keyed lists where a
    quarter of every field is mistyped, moved or blank — many pairs of one
    person share only one field exactly, and one field alone (a town, a
