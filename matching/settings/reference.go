@@ -403,7 +403,15 @@ twice and make λ and the scores too generous.
   share no key is refused as a chain of people unless one person's records
   could share so few by chance at training's estimate of blocking recall;
   a single record is never refused so: a noisy record misses the keys of
-  all its person's records at once, and one record is no chain).
+  all its person's records at once, and one record is no chain). That mean
+  is judged with what each cluster's records agree on (a value two or more
+  of them share is the person's far more surely than any one record's): a
+  single record may also join when it scores the threshold against its
+  cluster's shared values (where none is shared, against each record,
+  averaged); two clusters whose shared values of a comparison land on its
+  else level (a date of birth that three records give one way and four
+  another) count the else weight once more for each record of the smaller
+  group beyond the first.
   ` + "`dancu link`" + ` prints the largest clusters and flags implausible ones.
 - ` + "`thresholds`" + `: match 0.5 and review 0.1 by default; keep them.
 
