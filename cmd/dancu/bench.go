@@ -50,6 +50,8 @@ func newBenchRegistryCmd(g *globals) *cobra.Command {
 		memTable       byteSize
 		baseLevel      byteSize
 		formats        []string
+		profFrom       int
+		profOut        string
 	)
 	cmd := &cobra.Command{
 		Use:   "registry",
@@ -114,12 +116,30 @@ blocks from the store.`,
 			// The same CPU times of the last 50 batches (the compactions a
 			// few batches set off amortised).
 			var tailCPU, tailScore []time.Duration
+			// The bytes the store's flushes and compactions wrote during
+			// each of them: the background work a batch's CPU includes
+			// comes in bursts (a compaction into the bottom level now and
+			// then), so the window's share of it is printed beside its CPU.
+			var tailWritten []uint64
 			n := 0
+			profiling := false
+			var profFile *os.File
 			pending := make([]schemas.Record, 0, batch)
 			flush := func() error {
 				if len(pending) == 0 {
 					return nil
 				}
+				if profOut != "" && !profiling && n >= profFrom {
+					pf, err := os.Create(profOut)
+					if err != nil {
+						return err
+					}
+					if err := pprof.StartCPUProfile(pf); err != nil {
+						return err
+					}
+					profiling, profFile = true, pf
+				}
+				w0 := storeWritten(reg)
 				t0, c0 := time.Now(), cpuTime()
 				// The enrichment runs on this goroutine: the CPU of its
 				// thread, the background compactions apart.
@@ -141,8 +161,9 @@ blocks from the store.`,
 				linking += d
 				last, lastCPU, lastScore = append(last, d), append(lastCPU, c), append(lastScore, c-enrich)
 				tailCPU, tailScore = append(tailCPU, c), append(tailScore, c-enrich)
+				tailWritten = append(tailWritten, storeWritten(reg)-w0)
 				if len(tailCPU) > 50 {
-					tailCPU, tailScore = tailCPU[1:], tailScore[1:]
+					tailCPU, tailScore, tailWritten = tailCPU[1:], tailScore[1:], tailWritten[1:]
 				}
 				if len(last) > 5 {
 					last, lastCPU, lastScore = last[1:], lastCPU[1:], lastScore[1:]
@@ -197,6 +218,10 @@ blocks from the store.`,
 			if err := flush(); err != nil {
 				return err
 			}
+			if profiling {
+				pprof.StopCPUProfile()
+				profFile.Close()
+			}
 			elapsed := time.Since(start)
 			cpu := cpuTime() - cpu0
 			st := reg.Stats()
@@ -243,6 +268,13 @@ blocks from the store.`,
 				return t / time.Duration(max(len(ds), 1))
 			}
 			fmt.Fprintf(out, "CPU mean of the last %d batches %v, score+cluster %v (the compactions a few batches set off, spread over them)\n", len(tailCPU), ms(mean(tailCPU)), ms(mean(tailScore)))
+			var tw uint64
+			for _, w := range tailWritten {
+				tw += w
+			}
+			fmt.Fprintf(out, "the store's flushes and compactions wrote %.1f MB during those %d batches (%.2f MB a batch; %.2f MB a batch over the whole run): a window that paid for more than its share of them reads dearer\n",
+				float64(tw)/1e6, len(tailWritten), float64(tw)/1e6/float64(max(len(tailWritten), 1)),
+				float64(st.CompactedBytes+st.Flushed)/1e6/float64(max(st.Batches, 1)))
 			if !enrichMeasured {
 				fmt.Fprintln(out, "(enrichment not measured on this system: score+cluster figures include it)")
 			}
@@ -318,6 +350,8 @@ blocks from the store.`,
 	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write the allocations profile (pprof allocs: -sample_index=alloc_space) at the end of the run to this file")
 	cmd.Flags().Var(&memTable, "memtable", "size of the registry store's memtable, e.g. 12MiB (0: the registry's default, 64 MiB or a sixteenth of --memory-limit when more); with --base-level, a small run builds the level tree of a large one")
 	cmd.Flags().Var(&baseLevel, "base-level", "size of the registry store's base level, e.g. 12MiB (0: the registry's default, 64 MiB)")
+	cmd.Flags().IntVar(&profFrom, "cpuprofile-from", 900000, "start the CPU profile (--cpuprofile) once this many records are linked")
+	cmd.Flags().StringVar(&profOut, "cpuprofile", "", "write a CPU profile of the run from the batch that starts at --cpuprofile-from records to the last one (the reading of the input between batches included) to this file")
 	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
 	return cmd
 }
@@ -356,4 +390,11 @@ func writeAllocs(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// storeWritten is the bytes the registry's store has written by flushes
+// and compactions so far.
+func storeWritten(reg *registry.Registry) uint64 {
+	st := reg.Stats()
+	return st.CompactedBytes + st.Flushed
 }
