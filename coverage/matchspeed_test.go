@@ -41,7 +41,7 @@ func BenchmarkMatchStage(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				dir := filepath.Join(b.TempDir(), fmt.Sprint("registry-", i))
 				runtime.GC()
-				m, _, _, c := matchStage(b, dir, recs, cov, nil)
+				m, _, _, c, _ := matchStage(b, dir, recs, cov, nil)
 				os.RemoveAll(dir)
 				cpu += c
 				msgs = len(m)
