@@ -396,6 +396,16 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 		if va == vb {
 			return true
 		}
+		// Most pairs of different names share too few letters to reach
+		// the threshold: a bound on the similarity (a pass over each
+		// name) rules them out before the table of similarities is read
+		// or Jaro–Winkler compared. The margin keeps a rounding
+		// difference between the two from deciding a level.
+		c := &f.cols[l.col]
+		var ba, bb [48]rune
+		if compare.JaroWinklerBound(c.runes.of(va, c.dict.at(va), ba[:0]), c.runes.of(vb, c.dict.at(vb), bb[:0])) < l.thr-1e-9 {
+			return false
+		}
 		return f.jw(m, l.col, va, vb) >= l.thr
 	case opEdit, opOneEdit:
 		c := &f.cols[l.col]

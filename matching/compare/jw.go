@@ -82,3 +82,53 @@ func JaroWinkler(a, b []rune) float64 {
 	}
 	return j + float64(p)*0.1*(1-j)
 }
+
+// JaroWinklerBound returns an upper bound of JaroWinkler(a, b) that costs
+// one pass over each string and no comparison of positions: Jaro's
+// matches m are at most the runes of the shorter string that occur
+// anywhere in the other (a 64-bit set of the other's runes, by rune mod
+// 64: a collision only loosens the bound), with no transpositions, and
+// the Winkler prefix is counted as JaroWinkler counts it. A caller that
+// needs only whether the similarity reaches a threshold can skip the
+// comparison when the bound is below it — most pairs of different names
+// share too few letters to come near 0.8. Strings longer than the 64
+// runes Jaro compares return 1 (no bound).
+func JaroWinklerBound(a, b []rune) float64 {
+	la, lb := len(a), len(b)
+	if la > maxStack || lb > maxStack {
+		return 1
+	}
+	if la == 0 || lb == 0 {
+		if la == lb {
+			return 1
+		}
+		return 0
+	}
+	p := 0
+	for p < 4 && p < la && p < lb && a[p] == b[p] {
+		p++
+	}
+	s, l := a, b
+	if la > lb {
+		s, l = b, a
+	}
+	var set uint64
+	for _, r := range l {
+		set |= 1 << (uint32(r) & 63)
+	}
+	m := 0
+	for _, r := range s {
+		if set&(1<<(uint32(r)&63)) != 0 {
+			m++
+		}
+	}
+	if m == 0 {
+		return 0
+	}
+	fm := float64(m)
+	j := (fm/float64(len(s)) + fm/float64(len(l)) + 1) / 3
+	if j <= 0.7 {
+		return j
+	}
+	return j + float64(p)*0.1*(1-j)
+}
