@@ -3,6 +3,7 @@ package compare
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ocrPairs are the letter shapes a scanner mistakes for one another on
@@ -24,7 +25,11 @@ func Confusable(x, y rune) bool {
 // confusion costs 1; at confidence 0.5, two cost 1. Work stops once the
 // cost exceeds limit (the result is then some value above limit).
 func OCRCost(a, b string, conf, limit float64) float64 {
-	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	if limit >= 0 && limit < 2 && conf >= 0 {
+		return ocrSubstitutions(a, b, conf, limit)
+	}
+	ra, rb := []rune(a), []rune(b)
 	if d := len(ra) - len(rb); float64(2*max(d, -d)) > limit {
 		return limit + 1
 	}
@@ -62,6 +67,38 @@ func OCRCost(a, b string, conf, limit float64) float64 {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// ocrSubstitutions is OCRCost when limit is below 2, the cost of any
+// insertion, deletion or ordinary substitution: only an alignment of
+// equal positions and look-alikes can cost limit or less, so the cost is
+// the sum along the diagonal (the sum the dynamic program takes there, in
+// the same order) when the strings have as many runes and that sum is
+// within limit, and limit+1 otherwise. The level asks this of most
+// candidate pairs whose names differ, and the program allocated its rows
+// and runes.
+func ocrSubstitutions(a, b string, conf, limit float64) float64 {
+	if utf8.RuneCountInString(a) != utf8.RuneCountInString(b) {
+		return limit + 1
+	}
+	cost := 0.0
+	for i, j := 0, 0; i < len(a); {
+		x, n := utf8.DecodeRuneInString(a[i:])
+		y, m := utf8.DecodeRuneInString(b[j:])
+		i, j = i+n, j+m
+		switch {
+		case x == y:
+			cost += 0
+		case Confusable(x, y):
+			cost += conf
+		default:
+			return limit + 1
+		}
+		if cost > limit {
+			return limit + 1
+		}
+	}
+	return cost
 }
 
 // WordsSubset reports whether every word of the shorter of a and b is
