@@ -179,7 +179,7 @@ func OpenRegistry(ctx context.Context, cfg RegistryConfig) (*RegistryLinker, int
 		reg.Close()
 		return nil, 0, err
 	}
-	w.Compression = 0 // Arrow IPC bodies, zstd-compressed already (as Import's)
+	w.Compression = 0 // Arrow IPC bodies, LZ4-compressed already (as Import's)
 	l.Changelog = w
 	return l, n, nil
 }

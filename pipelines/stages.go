@@ -143,7 +143,7 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 		if err != nil {
 			return err
 		}
-		w.Compression = 0 // Arrow IPC bodies, zstd-compressed already (as Import's)
+		w.Compression = 0 // Arrow IPC bodies, LZ4-compressed already (as Import's)
 		mc := cfg.MatchConfig
 		mc.Logger = cfg.Logger
 		if mc.DeadLetter == nil {
@@ -168,7 +168,7 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 		if err != nil {
 			return err
 		}
-		w.Compression = 0 // Arrow IPC bodies, zstd-compressed already (as Import's)
+		w.Compression = 0 // Arrow IPC bodies, LZ4-compressed already (as Import's)
 		g.Go(func() error {
 			defer r.Close()
 			defer w.Close()

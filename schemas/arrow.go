@@ -40,7 +40,7 @@ var ErrSchemaMismatch = errors.New("arrow schema mismatch")
 var readableVersions = map[int]bool{Version: true}
 
 // Arrow types of ClickHouse types, for the records table. LowCardinality
-// strings are plain utf8 on the wire: zstd already folds their repeats,
+// strings are plain utf8 on the wire: LZ4 already folds their repeats,
 // and a dictionary would be rebuilt per batch anyway.
 //
 // Times: DateTime64(3) is timestamp[ms, UTC] (sub-millisecond precision
@@ -162,22 +162,15 @@ type rowCodec struct {
 	codec   ipc.Option // body compression (compressionOf)
 }
 
-// compressionOf is the body compression of a row type's batches: zstd,
-// except for the coverage deltas (issue 11 point 6, round 7), whose
-// messages are LZ4. A message is its own IPC stream, and Arrow's writer
-// makes a new zstd encoder for each (its 8 MB window: 3.1 MB allocated
-// to write 2,000 delta rows, 0.8 MB with LZ4), which for rows of ~40
-// bytes, ~500 messages per million records with every record in a
-// commune of its own, costs more than the 18% fewer bytes zstd saves
-// (76 against 90 KB a message). Readers need nothing: the codec is in
-// each message.
-func compressionOf(t reflect.Type) ipc.Option {
-	switch t {
-	case reflect.TypeOf(RecordDelta{}), reflect.TypeOf(PersonDeltaSum{}), reflect.TypeOf(PersonDelta{}):
-		return ipc.WithLZ4()
-	}
-	return ipc.WithZstd()
-}
+// compressionOf is the body compression of every row type's batches:
+// LZ4. A message is its own IPC stream, and Arrow's writer (v15) makes a
+// new compressor for each, with no option to hand it one: a zstd encoder
+// (its 8 MB window) is ~2.7 MB allocated per message whatever its size,
+// which per row costs more than the bytes zstd saves over LZ4 (issue 9;
+// the coverage deltas moved first, issue 11 point 6, round 7). Readers
+// need nothing: the codec is in each message, and zstd messages written
+// before still decode.
+func compressionOf(reflect.Type) ipc.Option { return ipc.WithLZ4() }
 
 var codecs sync.Map // reflect.Type → *rowCodec
 
@@ -268,7 +261,7 @@ func ArrowSchema[T any]() (*arrow.Schema, error) {
 }
 
 // EncodeRecords encodes records as one Arrow IPC stream with a single
-// zstd-compressed record batch: the value of a dancu.records message.
+// LZ4-compressed record batch: the value of a dancu.records message.
 func EncodeRecords(rs []Record) ([]byte, error) { return EncodeRows(rs) }
 
 // DecodeRecords decodes an Arrow IPC stream written by EncodeRecords. It
@@ -278,7 +271,7 @@ func EncodeRecords(rs []Record) ([]byte, error) { return EncodeRows(rs) }
 func DecodeRecords(b []byte) ([]Record, error) { return DecodeRows[Record](b) }
 
 // EncodeRows encodes rows as one Arrow IPC stream with a single
-// zstd-compressed record batch, columns named by the ch tags of T.
+// LZ4-compressed record batch, columns named by the ch tags of T.
 func EncodeRows[T any](rows []T) ([]byte, error) {
 	c, err := codecFor(reflect.TypeOf((*T)(nil)).Elem())
 	if err != nil {

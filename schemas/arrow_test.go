@@ -289,8 +289,7 @@ func TestOtherRowsRoundTrip(t *testing.T) {
 			{EventID: "e2", Kind: schemas.PersonSplit, Others: []string{}},
 		})
 	})
-	// The coverage deltas' messages are LZ4, not zstd (compressionOf):
-	// enough rows that their buffers are compressed.
+	// Enough rows that the coverage deltas' buffers are compressed.
 	month := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	t.Run("record delta", func(t *testing.T) {
 		rows := make([]schemas.RecordDelta, 2000)
@@ -364,6 +363,77 @@ func writeBatch(t *testing.T, s *arrow.Schema) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestMessagesAreLZ4: every row type's messages are LZ4 (compressionOf),
+// and a zstd message, as written before issue 9, still decodes.
+func TestMessagesAreLZ4(t *testing.T) {
+	lz4Magic := []byte{0x04, 0x22, 0x4d, 0x18}  // LZ4 frame, little-endian 0x184D2204
+	zstdMagic := []byte{0x28, 0xb5, 0x2f, 0xfd} // zstd frame
+	rs := manyRecords(200)
+	recs, err := schemas.EncodeRecords(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	persons, err := schemas.EncodeRows(manyPersons(200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"records": recs, "persons": persons} {
+		if !bytes.Contains(b, lz4Magic) || bytes.Contains(b, zstdMagic) {
+			t.Errorf("%s: not an LZ4 message (LZ4 frame %v, zstd frame %v)", name, bytes.Contains(b, lz4Magic), bytes.Contains(b, zstdMagic))
+		}
+	}
+
+	// Rewrite the records' message with zstd, as Arrow's own writer does.
+	r, err := ipc.NewReader(bytes.NewReader(recs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatalf("no batch: %v", r.Err())
+	}
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(r.Schema()), ipc.WithZstd())
+	if err := w.Write(r.Record()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(buf.Bytes(), zstdMagic) {
+		t.Fatal("the rewritten message is not zstd")
+	}
+	got, err := schemas.DecodeRecords(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, rs) {
+		t.Error("a zstd message decodes to other records")
+	}
+}
+
+func manyPersons(n int) []schemas.Person {
+	ps := make([]schemas.Person, n)
+	for i := range ps {
+		ps[i] = schemas.Person{PersonID: fmt.Sprintf("P%023d", i), FullName: "NGUYỄN VĂN AN", BirthDate: "1987-03-14", BirthYear: 1987, Sex: "M",
+			ProvinceCode: "40", NewProvinceCode: "40", CommuneCode: fmt.Sprintf("%05d", 16000+i%50), NewCommuneCode: "16681",
+			RecordCount: uint32(1 + i%3), Version: uint64(i), UpdatedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+		if i%2 == 0 {
+			ps[i].IDNumber, ps[i].IDStatus = fmt.Sprintf("040%09d", i), "valid"
+		}
+	}
+	return ps
+}
+
+func manyLinks(n int) []schemas.Link {
+	ls := make([]schemas.Link, n)
+	for i := range ls {
+		ls[i] = schemas.Link{RecordID: fmt.Sprintf("r%023d", i), PersonID: fmt.Sprintf("P%023d", i/2), MatchProbability: 0.9 + float64(i%10)/100,
+			MatchRule: "id_number", Version: uint64(i), LinkedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	}
+	return ls
 }
 
 func TestDecodeRejects(t *testing.T) {
@@ -474,6 +544,31 @@ func BenchmarkRecordsEncode(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(rs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkEncodeMessage: one message of the match stage's output (at
+// most 2,000 rows, pipelines.MatchConfig.ChunkRows) per kind, and a small
+// one: the compressor's cost per message.
+func BenchmarkEncodeMessage(b *testing.B) {
+	bench := func(name string, n int, enc func() ([]byte, error)) {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var size int
+			for i := 0; i < b.N; i++ {
+				m, err := enc()
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(m)
+			}
+			b.ReportMetric(float64(size)/float64(n), "wire-bytes/row")
+		})
+	}
+	rs, ps, ls := manyRecords(2000), manyPersons(2000), manyLinks(2000)
+	bench("records-2000", 2000, func() ([]byte, error) { return schemas.EncodeRecords(rs) })
+	bench("persons-2000", 2000, func() ([]byte, error) { return schemas.EncodeRows(ps) })
+	bench("links-2000", 2000, func() ([]byte, error) { return schemas.EncodeRows(ls) })
+	bench("links-20", 20, func() ([]byte, error) { return schemas.EncodeRows(ls[:20]) })
 }
 
 func BenchmarkRecordsDecode(b *testing.B) {
