@@ -5,7 +5,8 @@
 # generates `dancu gen --persons 552000×N --seed 11 --formats csv` in
 # WORK (default /tmp/dancu-scale), links the two lists with
 # `dancu link --memory-limit $LIMIT` (default 1.5 GiB per million records
-# plus 1.5 GiB, at most 12 GiB: 3 GiB at 1M, link's own default; GOGC is
+# plus 1.5 GiB, at most 7 GiB — the 8 GB target less room for what is not
+# heap: 3 GiB at 1M, link's own default; GOGC is
 # 400, so the heap grows toward the limit and peak RSS says more about
 # the limit than about the live heap, printed after the last GC) under
 # /usr/bin/time, scores the clusters with `dancu eval` and deletes
@@ -38,7 +39,7 @@ for n in $sizes; do
 	fi
 	a=$dir/danhsach_20240501.csv
 	b=$dir/danhsach_20251001.csv
-	limit=${LIMIT:-$(((1536 * n + 1536) > 12288 ? 12288 : 1536 * n + 1536))MiB}
+	limit=${LIMIT:-$(((1536 * n + 1536) > 7168 ? 7168 : 1536 * n + 1536))MiB}
 	GODEBUG=gctrace=1 /usr/bin/time -f "%e %U %S %M" -o "$work/time-$n" \
 		"$dancu" link --memory-limit "$limit" --in "$a" --in "$b" --out "$dir/clusters.csv" 2>"$work/link-$n.log"
 	f1=$("$dancu" eval --truth "$dir/truth.csv" --pred "$dir/clusters.csv" 2>&1 | awk '/^pairwise precision/ { print $NF }')
