@@ -431,16 +431,24 @@ func (a *averageLinkage) size(root int32) int { return len(a.rows(root)) }
 // record's pair; it does not depend on the file's size, as the prior
 // that lowers every cross pair's probability in bigger files does.
 func (a *averageLinkage) mean(ra, rb int32) float64 {
-	if rb < ra {
-		ra, rb = rb, ra
-	}
-	key := [4]int32{ra, rb, int32(a.size(ra)), int32(a.size(rb))}
+	key := a.memoKey(ra, rb)
+	ra, rb = key[0], key[1]
 	if m, ok := a.means[key]; ok {
 		return m
 	}
 	m := a.score(ra, rb)
 	a.means[key] = m
 	return m
+}
+
+// memoKey is the key of the memos of mean and support for the pair of
+// clusters ra, rb: their roots in order and their sizes, so that a
+// cluster that has grown since is asked again.
+func (a *averageLinkage) memoKey(ra, rb int32) [4]int32 {
+	if rb < ra {
+		ra, rb = rb, ra
+	}
+	return [4]int32{ra, rb, int32(a.size(ra)), int32(a.size(rb))}
 }
 
 func (a *averageLinkage) score(ra, rb int32) float64 {
@@ -501,10 +509,8 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 //
 // Both look only at the two clusters, as mean does.
 func (a *averageLinkage) support(ra, rb int32) float64 {
-	if rb < ra {
-		ra, rb = rb, ra
-	}
-	key := [4]int32{ra, rb, int32(a.size(ra)), int32(a.size(rb))}
+	key := a.memoKey(ra, rb)
+	ra, rb = key[0], key[1]
 	if p, ok := a.supports[key]; ok {
 		return p
 	}

@@ -29,7 +29,13 @@ func OCRCost(a, b string, conf, limit float64) float64 {
 	if limit >= 0 && limit < 2 && conf >= 0 {
 		return ocrSubstitutions(a, b, conf, limit)
 	}
-	ra, rb := []rune(a), []rune(b)
+	return ocrProgram([]rune(a), []rune(b), conf, limit)
+}
+
+// ocrProgram is OCRCost's dynamic program over the runes of two
+// lower-cased strings (TestOCRCostSameAsDP checks the shortcut of
+// ocrSubstitutions against it).
+func ocrProgram(ra, rb []rune, conf, limit float64) float64 {
 	if d := len(ra) - len(rb); float64(2*max(d, -d)) > limit {
 		return limit + 1
 	}

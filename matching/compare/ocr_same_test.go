@@ -6,48 +6,11 @@ import (
 	"testing"
 )
 
-// ocrCostDP is OCRCost's dynamic program alone, as OCRCost was written
-// before its shortcut for limits below 2: TestOCRCostSameAsDP checks the
-// two agree.
+// ocrCostDP is OCRCost as it was written before its shortcut for limits
+// below 2: the dynamic program alone. TestOCRCostSameAsDP checks the two
+// agree.
 func ocrCostDP(a, b string, conf, limit float64) float64 {
-	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
-	if d := len(ra) - len(rb); float64(2*max(d, -d)) > limit {
-		return limit + 1
-	}
-	prev := make([]float64, len(rb)+1)
-	cur := make([]float64, len(rb)+1)
-	for j := range prev {
-		prev[j] = 2 * float64(j)
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = 2 * float64(i)
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			sub := 2.0
-			switch {
-			case ra[i-1] == rb[j-1]:
-				sub = 0
-			case Confusable(ra[i-1], rb[j-1]):
-				sub = conf
-			}
-			v := prev[j-1] + sub
-			if d := prev[j] + 2; d < v {
-				v = d
-			}
-			if d := cur[j-1] + 2; d < v {
-				v = d
-			}
-			cur[j] = v
-			if v < best {
-				best = v
-			}
-		}
-		if best > limit {
-			return limit + 1
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return ocrProgram([]rune(strings.ToLower(a)), []rune(strings.ToLower(b)), conf, limit)
 }
 
 // TestOCRCostSameAsDP compares OCRCost with the dynamic program on random
