@@ -245,7 +245,15 @@ func PartitionKey(r *schemas.Record) string {
 // again publishes the same records again and idempotent sinks keep one
 // copy. progress, if not nil, is called from Import's goroutine at most
 // every ProgressEvery and once at the end.
-func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress func(Stats)) (Stats, error) {
+func Import(ctx context.Context, cfg ImportConfig, src ingest.Source, progress func(Stats)) (st Stats, err error) {
+	withStage(ctx, "import", func(ctx context.Context) error {
+		st, err = runImport(ctx, cfg, src, progress)
+		return err
+	})
+	return st, err
+}
+
+func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progress func(Stats)) (Stats, error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
 	var st Stats

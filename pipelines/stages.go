@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/pprof"
 	"sync/atomic"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -85,10 +86,12 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 			return fmt.Errorf("run stages: the score role needs a directory")
 		}
 		g.Go(func() error {
-			if err := RunScore(ctx, sc, &st.Score); err != nil && ctx.Err() == nil {
-				return err
-			}
-			return nil
+			return withStage(ctx, "score", func(ctx context.Context) error {
+				if err := RunScore(ctx, sc, &st.Score); err != nil && ctx.Err() == nil {
+					return err
+				}
+				return nil
+			})
 		})
 	}
 	if cfg.Linker == nil && cfg.Match {
@@ -152,10 +155,12 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 		g.Go(func() error {
 			defer r.Close()
 			defer w.Close()
-			if err := Match(ctx, r, w, cfg.Linker, cfg.Enrich, mc, &st.Match); err != nil {
-				return fmt.Errorf("match stage: %w", err)
-			}
-			return nil
+			return withStage(ctx, "match", func(ctx context.Context) error {
+				if err := Match(ctx, r, w, cfg.Linker, cfg.Enrich, mc, &st.Match); err != nil {
+					return fmt.Errorf("match stage: %w", err)
+				}
+				return nil
+			})
 		})
 	}
 	if dec, ok := cfg.Linker.(Decider); ok && cfg.Match {
@@ -172,7 +177,9 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 		g.Go(func() error {
 			defer r.Close()
 			defer w.Close()
-			return Decisions(ctx, r, w, dec, dead, cfg.Logger)
+			return withStage(ctx, "decisions", func(ctx context.Context) error {
+				return Decisions(ctx, r, w, dec, dead, cfg.Logger)
+			})
 		})
 	}
 	if cfg.Load {
@@ -194,20 +201,33 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 			if lc.DeadLetter == nil {
 				lc.DeadLetter = dead
 			}
-			stats := &st.LoadMatched
+			stats, stage := &st.LoadMatched, "load"
 			if topic == TopicRejects {
-				stats = &st.LoadRejects
+				stats, stage = &st.LoadRejects, "load-rejects"
 			}
 			g.Go(func() error {
 				defer r.Close()
-				if err := Load(ctx, r, sink, lc, stats); err != nil {
-					return fmt.Errorf("load stage (%s): %w", topic, err)
-				}
-				return nil
+				return withStage(ctx, stage, func(ctx context.Context) error {
+					if err := Load(ctx, r, sink, lc, stats); err != nil {
+						return fmt.Errorf("load stage (%s): %w", topic, err)
+					}
+					return nil
+				})
 			})
 		}
 	}
 	return g.Wait()
+}
+
+// withStage runs f with the profiler label stage=name on its goroutine
+// and those it starts, so that a CPU profile of a process running several
+// stages (dancu demo, dancu run) splits by stage: go tool pprof
+// -tagfocus stage=load, or -tags for the totals. The ClickHouse engine's
+// own threads and the embedded broker carry no label.
+func withStage(ctx context.Context, name string, f func(context.Context) error) error {
+	var err error
+	pprof.Do(ctx, pprof.Labels("stage", name), func(ctx context.Context) { err = f(ctx) })
+	return err
 }
 
 // deadCounter counts the messages written through it: the match stage

@@ -239,6 +239,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	}
 
 	elapsed, pipelineCPU := time.Since(start), cpuTime()-startCPU
+	engStats, srvStats := eng.Stats(), srv.Stats()
 
 	// 7. Coverage.
 	rep, err := coverage.Compute(ctx, conn, coverage.Options{})
@@ -276,6 +277,9 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	fmt.Fprintf(out, "file → Kafka → match → ClickHouse: %d rows in %.1fs = %.0f rows/s (import %.1fs, drain %.1fs after it); CPU %.1fs from the first import to drained (%.0f µs a row, broker and ClickHouse included); process CPU %.1fs (generation and the report too); peak memory (VmHWM) %s\n",
 		read, elapsed.Seconds(), float64(read)/elapsed.Seconds(), imported.Seconds(), (elapsed - imported).Seconds(),
 		pipelineCPU.Seconds(), float64(pipelineCPU.Microseconds())/float64(max(read, 1)), cpu.Seconds(), peakRSS())
+	fmt.Fprintf(out, "until drained: match stage %d micro-batches; load stage %d flushes (%d of rejects); ClickHouse %d statements, %d inserts of %.1f MB, %d rows written\n",
+		st.Match.Batches.Load(), st.LoadMatched.Flushes.Load()+st.LoadRejects.Flushes.Load(), st.LoadRejects.Flushes.Load(),
+		engStats.Queries, srvStats.Inserts, float64(srvStats.InsertBytes)/1e6, engStats.RowsWritten)
 	if check != "✓" {
 		return fmt.Errorf("demo: records in ClickHouse (%d) do not equal generated records minus rejects (%d)", rep.Total.Records, int64(m.Records)-rejected)
 	}
