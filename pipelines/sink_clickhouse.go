@@ -155,6 +155,9 @@ func insertRowsAt[T any](ctx context.Context, s *ClickHouseSink, table, kind str
 		ctx: ctx, sink: s, table: table, kind: kind, rows: rows, ref: ref,
 		q: fmt.Sprintf("INSERT INTO %s (%s)", table, strings.Join(cols, ", ")),
 	}
+	if done, err := in.insertColumns(idx); done || err != nil {
+		return err
+	}
 	if idx == nil {
 		idx = make([]int, len(rows))
 		for i := range idx {
@@ -162,6 +165,42 @@ func insertRowsAt[T any](ctx context.Context, s *ClickHouseSink, table, kind str
 		}
 	}
 	return in.insert(idx)
+}
+
+// insertColumns inserts rows[i] for i in idx (nil: all rows) in one
+// insert appended column by column (schemas.Columns), without
+// AppendStruct's reflection and boxed values per row. It reports false,
+// having inserted nothing, when the driver cannot convert a column or the
+// engine refuses the insert for its data: the rows then go again row by
+// row (insert), which isolates the refused ones. A good batch costs one
+// insert, as before.
+func (in *inserter[T]) insertColumns(idx []int) (bool, error) {
+	cols, err := schemas.Columns(in.rows, idx)
+	if err != nil {
+		return false, nil // a type the codec does not take: row by row
+	}
+	batch, err := in.sink.Conn.PrepareBatch(in.ctx, in.q)
+	if err != nil {
+		return false, fmt.Errorf("prepare insert into %s: %w", in.table, err)
+	}
+	for i, c := range cols {
+		if err := batch.Column(i).Append(c); err != nil {
+			batch.Abort()
+			return false, nil
+		}
+	}
+	in.sink.Inserts.Add(1)
+	if err := batch.Send(); err != nil {
+		if IsRefusal(err) {
+			return false, nil
+		}
+		n := len(in.rows)
+		if idx != nil {
+			n = len(idx)
+		}
+		return false, fmt.Errorf("insert %d rows into %s: %w", n, in.table, err)
+	}
+	return true, nil
 }
 
 // inserter inserts chosen rows of one table, isolating refused rows.

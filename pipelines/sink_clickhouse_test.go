@@ -265,3 +265,138 @@ func TestRefusalCost(t *testing.T) {
 		}
 	}
 }
+
+// The sink's column-wise inserts store what a row-by-row AppendStruct
+// insert of the same rows stores: every table's rows, read back as text,
+// are those of a copy of the table filled a row at a time.
+func TestClickHouseSinkColumnsAsRows(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 4, 22, 30, 15, 123e6, time.UTC)
+	recs := sinkRecords(300)
+	for i := range recs {
+		switch i % 3 {
+		case 0:
+			recs[i].OCRConfidence = map[string]float32{"full_name": 0.75, "birth_date": 0.5}
+		case 1:
+			recs[i].SourceDate = time.Time{} // stored as 1970-01-01
+			recs[i].PermProvinceCode, recs[i].Sex, recs[i].IDNumber = "01", "F", fmt.Sprintf("001%09d", i)
+		}
+	}
+	b := &pipelines.Batch{
+		Records: recs,
+		Persons: []schemas.Person{
+			{PersonID: "P1", IDNumber: "001190012345", IDStatus: schemas.IDConfirmed, FullName: "Đặng Thị Hoà", BirthYear: 1990, RecordCount: 3, Version: 7, UpdatedAt: at},
+			{PersonID: "P2", IDStatus: schemas.IDMissing, MergedInto: "P1", Version: 8, UpdatedAt: at, CMND: "012345678"},
+		},
+		Links: []schemas.Link{
+			{RecordID: recs[0].RecordID, PersonID: "P1", MatchProbability: 0.999999, MatchRule: "id", Version: 2, LinkedAt: at},
+			{RecordID: recs[1].RecordID, PersonID: "P2", Version: 3, LinkedAt: at},
+		},
+		Conflicts: []schemas.Conflict{
+			{ConflictID: "c1", Kind: schemas.ConflictSharedID, ProvinceCode: "01", PersonIDs: []string{"P1", "P2"}, RecordIDs: []string{recs[0].RecordID, recs[1].RecordID},
+				Score: 0.5, Explanation: "cùng số định danh", Status: "open", Version: 1, CreatedAt: at},
+			{ConflictID: "c2", Kind: schemas.ConflictGreyZone, PersonIDs: []string{}, Version: 1, CreatedAt: at},
+		},
+	}
+	byRow := func(table string, add func(batch interface{ AppendStruct(any) error }) error, cols []string) {
+		if err := conn.Exec(ctx, "CREATE TABLE "+table+"_rows AS "+table); err != nil {
+			t.Fatal(err)
+		}
+		batch, err := conn.PrepareBatch(ctx, "INSERT INTO "+table+"_rows ("+strings.Join(cols, ", ")+")")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := add(batch); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if err := batch.Send(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byRow("records", func(batch interface{ AppendStruct(any) error }) error {
+		for i := range b.Records {
+			if err := batch.AppendStruct(&b.Records[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, schemas.Tags(schemas.Record{}))
+	byRow("persons", func(batch interface{ AppendStruct(any) error }) error {
+		for i := range b.Persons {
+			if err := batch.AppendStruct(&b.Persons[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, schemas.Tags(schemas.Person{}))
+	byRow("links", func(batch interface{ AppendStruct(any) error }) error {
+		for i := range b.Links {
+			if err := batch.AppendStruct(&b.Links[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, schemas.Tags(schemas.Link{}))
+	byRow("conflicts", func(batch interface{ AppendStruct(any) error }) error {
+		for i := range b.Conflicts {
+			if err := batch.AppendStruct(&b.Conflicts[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, schemas.Tags(schemas.Conflict{}))
+	sink := &pipelines.ClickHouseSink{Conn: conn}
+	if err := sink.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if n := sink.Inserts.Load(); n != 4 {
+		t.Errorf("%d inserts for four tables, want 4", n)
+	}
+	for table, cols := range map[string][]string{
+		"records": schemas.Tags(schemas.Record{}), "persons": schemas.Tags(schemas.Person{}),
+		"links": schemas.Tags(schemas.Link{}), "conflicts": schemas.Tags(schemas.Conflict{}),
+	} {
+		exprs := slices.Clone(cols)
+		for i, c := range exprs {
+			if c == "ocr_confidence" {
+				// A Map keeps its entries in the order they came, and
+				// both paths take them from a Go map, in no fixed order.
+				exprs[i] = "mapSort(" + c + ")"
+			}
+		}
+		read := func(tab string) []string {
+			rows, err := conn.Query(ctx, "SELECT formatRow('TabSeparated', "+strings.Join(exprs, ", ")+") FROM "+tab)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, s)
+			}
+			sort.Strings(out)
+			return out
+		}
+		got, want := read(table), read(table+"_rows")
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: %d rows written column-wise, %d row by row; first difference:\n%s", table, len(got), len(want), firstDiff(got, want))
+		}
+	}
+}
+
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("columns: %q\nrows:    %q", a[i], b[i])
+		}
+	}
+	return "(one is a prefix of the other)"
+}

@@ -1,0 +1,93 @@
+package pipelines_test
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// benchRecords are n records with the fields a census list fills.
+func benchRecords(n int) []schemas.Record {
+	recs := make([]schemas.Record, n)
+	src := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for i := range recs {
+		hash := fmt.Sprintf("%064x", i/5000)
+		recs[i] = schemas.Record{
+			RecordID: schemas.RecordID(hash, "", i+2), SchemaVersion: schemas.Version, SourceKind: schemas.KindCSV,
+			SourceFile: "danhsach_20240501.csv", FileHash: hash, Row: uint32(i + 2), SourceRecordID: fmt.Sprintf("HN-%07d", i),
+			ImportBatch: "b-2026-12-04", SourceDate: src,
+			FullName: "Nguyễn Thị Thuỷ", FamilyName: "Nguyễn", MiddleName: "Thị", GivenName: "Thuỷ",
+			BirthDate: fmt.Sprintf("19%02d-%02d-%02d", 30+i%70, 1+i%12, 1+i%28), BirthYear: uint16(1930 + i%70), Sex: "F",
+			IDNumber: fmt.Sprintf("001%09d", i), BirthRegPlace: "Phường Trúc Bạch, Quận Ba Đình, Hà Nội",
+			NativePlace: "Xã Đông Hội, Huyện Đông Anh, Hà Nội", Ethnicity: "Kinh", Religion: "Không", Nationality: "Việt Nam",
+			PermAddress:      fmt.Sprintf("Số %d ngõ 34 phố Hòe Nhai, Phường Trúc Bạch, Quận Ba Đình", i%200),
+			PermProvinceCode: "01", PermDistrictCode: "001", PermCommuneCode: "00004", PermNewProvinceCode: "01", PermNewCommuneCode: "00004",
+			CurAddress:      "Thôn Đoài, xã Thủy Nguyên",
+			CurProvinceCode: "31", CurDistrictCode: "311", CurCommuneCode: "11311", CurNewProvinceCode: "31", CurNewCommuneCode: "11311",
+			FatherName: "Nguyễn Văn Hòa", MotherName: "Trần Thị Ánh", HouseholdHead: "Nguyễn Văn Hòa", RelationToHead: "Con",
+		}
+	}
+	return recs
+}
+
+// The load stage's sink writing one flush of 20,000 records with their
+// persons and links into the embedded engine: wall time and allocations
+// per flush, and the process's CPU per flush (cpu-ms/op: the Go side and
+// the engine's, in-process).
+//
+//	go test ./pipelines -run '^$' -bench ClickHouseSinkWrite -count 6 | benchstat -
+func BenchmarkClickHouseSinkWrite(b *testing.B) {
+	conn, _ := chdbtest.Open(b)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		b.Fatal(err)
+	}
+	recs := benchRecords(20000)
+	at := time.Date(2026, 12, 4, 22, 0, 0, 0, time.UTC)
+	persons := make([]schemas.Person, len(recs))
+	links := make([]schemas.Link, len(recs))
+	for i := range recs {
+		pid := fmt.Sprintf("P%023d", i/2)
+		persons[i] = schemas.Person{PersonID: pid, IDNumber: recs[i].IDNumber, IDStatus: schemas.IDInferred, FullName: recs[i].FullName,
+			BirthDate: recs[i].BirthDate, BirthYear: recs[i].BirthYear, Sex: "F", ProvinceCode: "01", NewProvinceCode: "01",
+			CommuneCode: "00004", NewCommuneCode: "00004", RecordCount: 2, Version: uint64(i), UpdatedAt: at}
+		links[i] = schemas.Link{RecordID: recs[i].RecordID, PersonID: pid, MatchProbability: 0.99, MatchRule: "score", Version: uint64(i), LinkedAt: at}
+	}
+	sink := &pipelines.ClickHouseSink{Conn: conn}
+	for _, bc := range []struct {
+		name  string
+		batch pipelines.Batch
+	}{
+		{"all", pipelines.Batch{Records: recs, Persons: persons, Links: links}},
+		{"records", pipelines.Batch{Records: recs}},
+		{"persons", pipelines.Batch{Persons: persons}},
+		{"links", pipelines.Batch{Links: links}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			cpu0 := processCPU()
+			for range b.N {
+				batch := bc.batch
+				if err := sink.Write(ctx, &batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
