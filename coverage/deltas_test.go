@@ -283,7 +283,7 @@ var _ driver.Conn // the helpers above take one
 // A database that dancu migrate brought to 0015, whose persons were
 // counted one delta each (person_deltas, as the registry emitted them
 // before 0016), is migrated to 0016 by the same code (chstore.Migrate
-// applies 0016 alone) and its aggregates stay equal to FINAL: after the
+// applies 0016, then any later migration) and its aggregates stay equal to FINAL: after the
 // migration the summed rows count the changes of those persons (their
 // states known to the registry), and a person last emitted before 0016
 // and delivered again comes one by one (old_known = 0) and is compared
@@ -344,8 +344,8 @@ func TestAggregatesThroughMigration16(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(applied) != 1 || !strings.HasPrefix(applied[0], "0016_") {
-		t.Fatalf("migrate from 0015 applied %v, want 0016 alone", applied)
+	if len(applied) == 0 || !strings.HasPrefix(applied[0], "0016_") {
+		t.Fatalf("migrate from 0015 applied %v, want 0016 first", applied)
 	}
 	check(t, conn, "after migrating to 0016")
 

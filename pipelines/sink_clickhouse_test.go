@@ -400,3 +400,38 @@ func firstDiff(a, b []string) string {
 	}
 	return "(one is a prefix of the other)"
 }
+
+// A flush of 20,000 records (about 12 MB, past ClickHouse's default
+// 10 MiB for a wide part) is one compact part (migration 0017): a few
+// files, not two per column.
+func TestRecordsFlushIsOneCompactPart(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	sink := &pipelines.ClickHouseSink{Conn: conn}
+	if err := sink.Write(ctx, &pipelines.Batch{Records: benchRecords(20000)}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.Query(ctx, "SELECT part_type, data_uncompressed_bytes FROM system.parts WHERE database = currentDatabase() AND table = 'records' AND active")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var typ string
+		var size uint64
+		if err := rows.Scan(&typ, &size); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if typ != "Compact" || size < 10<<20 {
+			t.Errorf("records part: %s, %d bytes uncompressed; want a compact part past 10 MiB", typ, size)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d active parts of records, want 1", n)
+	}
+}

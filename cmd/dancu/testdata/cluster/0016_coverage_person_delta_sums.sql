@@ -61,3 +61,4 @@ SELECT
 FROM person_delta_sums_local
 WHERE birth_year > 0;
 
+

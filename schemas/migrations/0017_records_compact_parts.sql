@@ -1,0 +1,13 @@
+-- The records table writes compact parts (all columns in one file) up to
+-- 256 MiB uncompressed, instead of ClickHouse's default 10 MiB past which
+-- a part is wide (two files per column: 100-odd for records' 52). The
+-- load stage's flushes of a micro-batch or more (20,000 records, ~12 MB)
+-- and the merges of the first levels were all wide parts, and creating
+-- their files was half the CPU of inserting records on the development
+-- machine (ext4 without a journal checks every inode it passes for a
+-- recent deletion): the sink's insert of 20,000 records took 400 ms of CPU
+-- with wide parts and 207 ms with compact ones (BenchmarkClickHouseSinkWrite
+-- in pipelines, issue 9). Parts merged past 256 MiB are wide again, as
+-- columns read one at a time from a large part want. Only new parts are
+-- affected; nothing to rewrite.
+ALTER TABLE records MODIFY SETTING min_bytes_for_wide_part = 268435456;
