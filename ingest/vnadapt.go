@@ -124,12 +124,18 @@ func isCleanNFC(s string) bool {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !(r >= 0xC0 && r <= 0x24F || r >= 0x1E00 && r <= 0x1EFF) {
-			return false // includes utf8.RuneError
+		// The two ranges in UTF-8, read byte by byte rather than decoded
+		// rune by rune (every cell of a list comes here): U+00C0–U+024F is
+		// C3 80 … C9 8F, U+1E00–U+1EFF is E1 B8 80 … E1 BB BF.
+		switch {
+		case c >= 0xC3 && c <= 0xC9 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 && (c < 0xC9 || s[i+1] <= 0x8F):
+			i += 2
+		case c == 0xE1 && i+2 < len(s) && s[i+1] >= 0xB8 && s[i+1] <= 0xBB && s[i+2]&0xC0 == 0x80:
+			i += 3
+		default:
+			return false // includes invalid UTF-8
 		}
 		prev = 0
-		i += n
 	}
 	return true
 }
