@@ -33,6 +33,52 @@ func (b *Batch) Len() int {
 
 func (b *Batch) reset() { *b = Batch{} }
 
+// join puts the rows of parts, in order, into one Batch, each kind's
+// slice allocated once at its size: the load stage decodes each message
+// on its own and joins them at flush, where appending message by message
+// grew the slices by copies (4% of the demo's allocated bytes, most of
+// them records).
+func join(parts []Batch) Batch {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return Batch{
+		Records:         joinRows(parts, func(b *Batch) []schemas.Record { return b.Records }),
+		Persons:         joinRows(parts, func(b *Batch) []schemas.Person { return b.Persons }),
+		Links:           joinRows(parts, func(b *Batch) []schemas.Link { return b.Links }),
+		Conflicts:       joinRows(parts, func(b *Batch) []schemas.Conflict { return b.Conflicts }),
+		Rejects:         joinRows(parts, func(b *Batch) []schemas.Reject { return b.Rejects }),
+		PersonEvents:    joinRows(parts, func(b *Batch) []schemas.PersonEvent { return b.PersonEvents }),
+		PersonDeltas:    joinRows(parts, func(b *Batch) []schemas.PersonDelta { return b.PersonDeltas }),
+		RecordDeltas:    joinRows(parts, func(b *Batch) []schemas.RecordDelta { return b.RecordDeltas }),
+		PersonDeltaSums: joinRows(parts, func(b *Batch) []schemas.PersonDeltaSum { return b.PersonDeltaSums }),
+	}
+}
+
+// appendRows appends rows to dst, or is rows itself when dst is empty
+// (a message decoded into a Batch of its own: no copy).
+func appendRows[T any](dst, rows []T) []T {
+	if len(dst) == 0 {
+		return rows
+	}
+	return append(dst, rows...)
+}
+
+func joinRows[T any](parts []Batch, rows func(*Batch) []T) []T {
+	n := 0
+	for i := range parts {
+		n += len(rows(&parts[i]))
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]T, 0, n)
+	for i := range parts {
+		out = append(out, rows(&parts[i])...)
+	}
+	return out
+}
+
 func kindOf(m kafka.Message) string {
 	for _, h := range m.Headers {
 		if h.Key == HeaderKind {
@@ -55,39 +101,39 @@ func (b *Batch) add(m kafka.Message) error {
 	case KindRecords:
 		var rs []schemas.Record
 		rs, err = schemas.DecodeRecords(m.Value)
-		b.Records = append(b.Records, rs...)
+		b.Records = appendRows(b.Records, rs)
 	case KindPersons:
 		var rs []schemas.Person
 		rs, err = schemas.DecodeRows[schemas.Person](m.Value)
-		b.Persons = append(b.Persons, rs...)
+		b.Persons = appendRows(b.Persons, rs)
 	case KindLinks:
 		var rs []schemas.Link
 		rs, err = schemas.DecodeRows[schemas.Link](m.Value)
-		b.Links = append(b.Links, rs...)
+		b.Links = appendRows(b.Links, rs)
 	case KindConflicts:
 		var rs []schemas.Conflict
 		rs, err = schemas.DecodeRows[schemas.Conflict](m.Value)
-		b.Conflicts = append(b.Conflicts, rs...)
+		b.Conflicts = appendRows(b.Conflicts, rs)
 	case KindRejects:
 		var rs []schemas.Reject
 		rs, err = schemas.DecodeRows[schemas.Reject](m.Value)
-		b.Rejects = append(b.Rejects, rs...)
+		b.Rejects = appendRows(b.Rejects, rs)
 	case KindPersonEvents:
 		var rs []schemas.PersonEvent
 		rs, err = schemas.DecodeRows[schemas.PersonEvent](m.Value)
-		b.PersonEvents = append(b.PersonEvents, rs...)
+		b.PersonEvents = appendRows(b.PersonEvents, rs)
 	case KindPersonDeltas:
 		var rs []schemas.PersonDelta
 		rs, err = schemas.DecodeRows[schemas.PersonDelta](m.Value)
-		b.PersonDeltas = append(b.PersonDeltas, rs...)
+		b.PersonDeltas = appendRows(b.PersonDeltas, rs)
 	case KindRecordDeltas:
 		var rs []schemas.RecordDelta
 		rs, err = schemas.DecodeRows[schemas.RecordDelta](m.Value)
-		b.RecordDeltas = append(b.RecordDeltas, rs...)
+		b.RecordDeltas = appendRows(b.RecordDeltas, rs)
 	case KindPersonDeltaSums:
 		var rs []schemas.PersonDeltaSum
 		rs, err = schemas.DecodeRows[schemas.PersonDeltaSum](m.Value)
-		b.PersonDeltaSums = append(b.PersonDeltaSums, rs...)
+		b.PersonDeltaSums = appendRows(b.PersonDeltaSums, rs)
 	default:
 		return fmt.Errorf("decode message %s/%d@%d: unknown kind %q", m.Topic, m.Partition, m.Offset, k)
 	}

@@ -122,7 +122,10 @@ type loadBatch struct {
 	sink    Sink
 	cfg     LoadConfig
 	st      *LoadStats
-	pending Batch
+	pending Batch   // the messages' rows, joined at flush (join)
+	parts   []Batch // each message's rows, in order
+	lens    map[string]int
+	rows    int
 	msgs    []kafka.Message
 	origins []origin
 }
@@ -148,12 +151,21 @@ func (b *loadBatch) source(kind string, i int) kafka.Message {
 
 func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 	b.msgs = append(b.msgs, m)
-	before := b.pending.lens()
-	err := b.pending.add(m)
-	for kind, n := range b.pending.lens() {
-		if n > before[kind] {
-			b.origins = append(b.origins, origin{kind: kind, start: before[kind], end: n, msg: len(b.msgs) - 1})
+	var one Batch
+	err := one.add(m)
+	if n := one.Len(); n > 0 {
+		if b.lens == nil {
+			b.lens = map[string]int{}
 		}
+		for kind, k := range one.lens() {
+			if k > 0 {
+				start := b.lens[kind]
+				b.origins = append(b.origins, origin{kind: kind, start: start, end: start + k, msg: len(b.msgs) - 1})
+				b.lens[kind] = start + k
+			}
+		}
+		b.parts = append(b.parts, one)
+		b.rows += n
 	}
 	if err != nil {
 		if b.cfg.DeadLetter == nil {
@@ -165,13 +177,14 @@ func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 		}
 		b.st.Dead.Add(1)
 	}
-	return b.pending.Len() >= b.cfg.MaxRows, nil
+	return b.rows >= b.cfg.MaxRows, nil
 }
 
 func (b *loadBatch) flush(ctx context.Context) error {
 	if len(b.msgs) == 0 {
 		return nil
 	}
+	b.pending = join(b.parts)
 	refused := map[string]int{}
 	if b.pending.Len() > 0 {
 		err := b.sink.Write(ctx, &b.pending)
@@ -200,6 +213,9 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	st.Flushes.Add(1)
 	b.cfg.Logger.Debug("load flushed", "messages", len(b.msgs), "rows", b.pending.Len())
 	b.pending.reset()
+	clear(b.parts)
+	clear(b.lens)
+	b.parts, b.rows = b.parts[:0], 0
 	b.msgs = b.msgs[:0]
 	b.origins = b.origins[:0]
 	return nil

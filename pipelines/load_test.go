@@ -3,6 +3,7 @@ package pipelines
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -327,5 +328,39 @@ func TestMaskValues(t *testing.T) {
 	}
 	if !strings.Contains(got, "n = 7") || !strings.Contains(got, "'N…'") {
 		t.Errorf("MaskValues(…) = %q: masked too much", got)
+	}
+}
+
+// join puts each kind's rows of the parts together in order, in one
+// slice of exactly their number, and leaves a kind no part has empty.
+func TestJoinKeepsOrderInOneSlice(t *testing.T) {
+	rec := func(ids ...string) []schemas.Record {
+		var out []schemas.Record
+		for _, id := range ids {
+			out = append(out, schemas.Record{RecordID: id})
+		}
+		return out
+	}
+	parts := []Batch{
+		{Records: rec("r0", "r1", "r2"), Links: []schemas.Link{{RecordID: "r0"}}},
+		{Persons: []schemas.Person{{PersonID: "P1"}}},
+		{Records: rec("r3", "r4"), Links: []schemas.Link{{RecordID: "r3"}}},
+	}
+	got := join(parts)
+	var ids []string
+	for _, r := range got.Records {
+		ids = append(ids, r.RecordID)
+	}
+	if fmt.Sprint(ids) != "[r0 r1 r2 r3 r4]" || cap(got.Records) != 5 {
+		t.Errorf("records %v (capacity %d), want r0…r4 in one slice of 5", ids, cap(got.Records))
+	}
+	if len(got.Links) != 2 || got.Links[1].RecordID != "r3" || len(got.Persons) != 1 || got.Conflicts != nil || got.Len() != 8 {
+		t.Errorf("joined %d links, %d persons, conflicts %v, %d rows; want 2, 1, none, 8", len(got.Links), len(got.Persons), got.Conflicts, got.Len())
+	}
+	if one := join(parts[1:2]); len(one.Persons) != 1 || one.Len() != 1 {
+		t.Errorf("one part joined: %+v", one)
+	}
+	if none := join(nil); none.Len() != 0 {
+		t.Errorf("no part joined: %d rows", none.Len())
 	}
 }

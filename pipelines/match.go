@@ -248,8 +248,9 @@ type matchBatch struct {
 	cfg    MatchConfig
 	st     *MatchStats
 	msgs   []kafka.Message
-	recs   []schemas.Record
-	chunks [][]byte // recs encoded, in order
+	parts  [][]schemas.Record // each message's records, in order
+	n      int                // records in parts
+	chunks [][]byte           // the records encoded, in order
 }
 
 func (b *matchBatch) empty() bool { return len(b.msgs) == 0 }
@@ -257,16 +258,33 @@ func (b *matchBatch) empty() bool { return len(b.msgs) == 0 }
 // add takes a prepared message into the batch and says whether it is full.
 func (b *matchBatch) add(p prepared) bool {
 	b.msgs = append(b.msgs, p.m)
-	b.recs = append(b.recs, p.recs...)
+	if len(p.recs) > 0 {
+		b.parts = append(b.parts, p.recs)
+		b.n += len(p.recs)
+	}
 	b.chunks = append(b.chunks, p.chunks...)
-	return len(b.recs) >= b.cfg.MaxRecords
+	return b.n >= b.cfg.MaxRecords
+}
+
+// records are the batch's records in one slice, allocated once at its
+// size (appending message by message grew it by copies: 4% of the demo's
+// allocated bytes), or the one message's own.
+func (b *matchBatch) records() []schemas.Record {
+	if len(b.parts) == 1 {
+		return b.parts[0]
+	}
+	recs := make([]schemas.Record, 0, b.n)
+	for _, p := range b.parts {
+		recs = append(recs, p...)
+	}
+	return recs
 }
 
 func (b *matchBatch) flush(ctx context.Context) error {
 	if len(b.msgs) == 0 {
 		return nil
 	}
-	recs := b.recs
+	recs := b.records()
 	var res LinkResult
 	var err error
 	if cl, ok := b.linker.(ChunkLinker); ok {
@@ -296,7 +314,8 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	b.st.Persons.Add(int64(len(res.Persons)))
 	b.st.Conflicts.Add(int64(len(res.Conflicts)))
 	b.cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts))
-	b.msgs, b.recs, b.chunks = b.msgs[:0], nil, b.chunks[:0]
+	clear(b.parts)
+	b.msgs, b.parts, b.n, b.chunks = b.msgs[:0], b.parts[:0], 0, b.chunks[:0]
 	return nil
 }
 
