@@ -84,3 +84,7 @@ func scoringOf(f *Frame, s *settings.Settings) (*settings.Settings, *compiled, *
 	}
 	return &sd, c, newWeights(c, sd.Model, sd.Training.Prior), nil
 }
+
+// Rebind lets b, prepared for another frame of the same settings, be
+// added to f (benchmarks add the same batches to a new frame each time).
+func (b *Batch) Rebind(f *Frame) { b.f = f }

@@ -1,0 +1,129 @@
+package matching_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// linkBatches reads the danhsach_*.csv lists of a generated population
+// (DANCU_FRAME_GEN names a `dancu gen` output; by default 6,000 persons
+// are generated) as dancu link does: records in batches of 512 prepared
+// through the Vietnamese adapter for the Vietnamese settings.
+func linkBatches(b testing.TB) (*settings.Settings, []*schemas.Record, [][2]int) {
+	b.Helper()
+	dir := os.Getenv("DANCU_FRAME_GEN")
+	if dir == "" {
+		dir = b.TempDir()
+		if _, err := synth.Generate(context.Background(), synth.Config{Persons: 6000, Seed: 11, OutDir: dir, Formats: []string{"csv"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "danhsach_*.csv"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no danhsach_*.csv in %s", dir)
+	}
+	s, err := vietnamese.Settings()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []*schemas.Record
+	var spans [][2]int // batches: [start, end) of recs
+	for _, p := range files {
+		src, err := ingest.Open(p, ingest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			it, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			if it.Record != nil {
+				recs = append(recs, it.Record)
+			}
+		}
+		src.Close()
+	}
+	for start := 0; start < len(recs); start += 512 {
+		spans = append(spans, [2]int{start, min(start+512, len(recs))})
+	}
+	return s, recs, spans
+}
+
+// BenchmarkFrameAddBatch measures the frame's serial part of dancu link's
+// read: AddBatch of batches prepared once, into a new frame grown for
+// them (Grow) each time, per record. Prepare measures Batch.Add of the records'
+// fields as the adapter derives them (done ahead), the part of preparing
+// a batch that is the frame's (on every core during the read):
+//
+//	DANCU_FRAME_GEN=DIR go test ./matching -run '^$' -bench FrameAddBatch -benchmem
+func BenchmarkFrameAddBatch(b *testing.B) {
+	s, recs, spans := linkBatches(b)
+	ad := vietnamese.NewAdapter()
+	f0 := matching.NewFrame(s)
+	b.Run("Add", func(b *testing.B) {
+		bs := make([]*matching.Batch, len(spans))
+		for i, sp := range spans {
+			bs[i] = f0.NewBatch()
+			for _, r := range recs[sp[0]:sp[1]] {
+				ad.AddTo(bs[i], r, 0)
+			}
+		}
+		// the thread's CPU time too: on a shared machine, the one to compare
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		b.ResetTimer()
+		cpu0 := threadCPU()
+		for range b.N {
+			f := matching.NewFrame(s)
+			f.Grow(len(recs))
+			for _, x := range bs {
+				x.Rebind(f)
+				if _, err := f.AddBatch(x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(threadCPU()-cpu0)/float64(b.N*len(recs)), "cpu-ns/record")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
+	})
+	b.Run("Prepare", func(b *testing.B) {
+		gets := make([]matching.Getter, len(recs))
+		confs := make([]matching.ConfidenceGetter, len(recs))
+		ids := make([]string, len(recs))
+		for i, r := range recs {
+			gets[i], confs[i] = ad.Fields(r)
+			ids[i] = vietnamese.RecordKey(r)
+		}
+		x := f0.NewBatch()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		b.ResetTimer()
+		cpu0 := threadCPU()
+		for range b.N {
+			for _, sp := range spans {
+				x.Reset()
+				for i := sp[0]; i < sp[1]; i++ {
+					x.Add(ids[i], 0, gets[i], confs[i])
+				}
+			}
+		}
+		b.ReportMetric(float64(threadCPU()-cpu0)/float64(b.N*len(recs)), "cpu-ns/record")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
+	})
+}
