@@ -74,6 +74,8 @@ type Frame struct {
 	idx   atomic.Pointer[internTable]
 	idxMu sync.Mutex
 	src   []uint16 // source (file) index per record, for link types
+	// scratch holds a batch's value ids of one column (AddBatch).
+	scratch []uint32
 	// expect is the number of records Grow was told to expect (0: none);
 	// at presizeAt records, the columns with many distinct values size
 	// their lookup tables for it instead of growing them step by step.
@@ -895,6 +897,33 @@ func (v *colVals) add(x uint32) {
 		return
 	}
 	v.w8 = append(v.w8, uint8(x))
+}
+
+// addAll appends records' values xs, widening the slices once for the
+// largest.
+func (v *colVals) addAll(xs []uint32) {
+	var m uint32
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	switch {
+	case v.w32 == nil && m > math.MaxUint16:
+		v.widen(4)
+	case v.w32 == nil && v.w16 == nil && m > math.MaxUint8:
+		v.widen(2)
+	}
+	switch {
+	case v.w32 != nil:
+		v.w32 = append(v.w32, xs...)
+	case v.w16 != nil:
+		for _, x := range xs {
+			v.w16 = append(v.w16, uint16(x))
+		}
+	default:
+		for _, x := range xs {
+			v.w8 = append(v.w8, uint8(x))
+		}
+	}
 }
 
 // widen stores the values in w bytes each (2 or 4), keeping the room

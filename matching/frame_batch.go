@@ -2,6 +2,7 @@ package matching
 
 import (
 	"fmt"
+	"slices"
 )
 
 // Batch holds records prepared for Frame.AddBatch: each column's value
@@ -136,7 +137,10 @@ func (f *Frame) addColumns(b *Batch, start, end int) error {
 			if c.index == nil {
 				c.index = newInternTable(&c.dict, c.dict.len())
 			}
-			c.index.sink += c.index.touch(vals, hs, &c.dict)
+			if len(c.index.slots) >= touchSlots {
+				c.index.sink += c.index.touch(vals, hs, &c.dict)
+			}
+			ids := f.scratch[:0]
 			for k, v := range vals {
 				id := uint32(0)
 				if v != "" {
@@ -145,10 +149,16 @@ func (f *Frame) addColumns(b *Batch, start, end int) error {
 						return err
 					}
 				}
-				c.vals.add(id)
+				ids = append(ids, id)
 			}
+			c.vals.addAll(ids)
+			f.scratch = ids
 		}
-		for k, x := range b.conf[ci][start:end] {
+		conf := b.conf[ci][start:end]
+		if c.conf == nil && !slices.ContainsFunc(conf, func(x uint8) bool { return x != 255 }) {
+			continue // no confidences yet, nor in these records
+		}
+		for k, x := range conf {
 			c.appendConf(row0+k, x)
 		}
 	}

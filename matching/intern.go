@@ -118,6 +118,12 @@ func (t *internTable) findHash(v string, h uint64, dict *strTab) (id uint32, add
 	return id, true
 }
 
+// touchSlots is the size of a table (in slots) from which touch pays:
+// a smaller one (with its values' ends and first bytes) stays in the
+// processor's caches while a batch is added, and touching its slots
+// first only reads them twice.
+const touchSlots = 1 << 15
+
 // touch reads, for each value of vals not empty, the slot its hash hs
 // starts from and, when that slot holds a value with the same high half,
 // the value's text in dict: loads that do not depend on one another, so
