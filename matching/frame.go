@@ -51,9 +51,15 @@ type column struct {
 	// lower-cased (n < 64), missingFirst bit b when one starts with byte
 	// b: most values fail one of the two tests and are not looked up.
 	// Both are made from missing on first use (missingSet).
-	missingLen   uint64
-	missingFirst [4]uint64
-	missingSet   bool
+	// missingSecond has bit b set when a missing value of two bytes or
+	// more has b as its second byte: a value whose first two bytes are
+	// ASCII and whose second fails it is no missing one ("Nguyễn",
+	// "nguyen" and "Ngô" for the defaults, whose n-words go on with a,
+	// /, ., u or o).
+	missingLen    uint64
+	missingFirst  [4]uint64
+	missingSecond [4]uint64
+	missingSet    bool
 	// unread counts values of a date column that were not blank but could
 	// not be read as a date; firstUnread is the first such record's id.
 	unread      int
@@ -260,7 +266,10 @@ func (c *column) value(get Getter) (string, uint32) {
 	} else {
 		raw = c.clean(get(c.spec.From))
 	}
-	v := applyTransforms(raw, c.spec.Transforms)
+	v := raw // trimmed: by clean, or made of values clean trimmed
+	if len(c.spec.Transforms) > 0 {
+		v = applyTransforms(raw, c.spec.Transforms)
+	}
 	if c.date {
 		return v, parseDateAs(v, c.spec.DateFormat, c.spec.Pivot)
 	}
@@ -333,6 +342,16 @@ func (c *column) clean(v string) string {
 		if c.missingFirst[b/64]&(1<<(b%64)) == 0 {
 			return v // no missing value starts with this letter
 		}
+		if len(v) > 1 {
+			if b := v[1]; b < utf8.RuneSelf {
+				if 'A' <= b && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				if c.missingSecond[b/64]&(1<<(b%64)) == 0 {
+					return v // nor goes on with this one
+				}
+			}
+		}
 	}
 	var buf [96]byte
 	low := buf[:0]
@@ -360,11 +379,14 @@ func (c *column) clean(v string) string {
 
 // setMissingFilters makes missingLen and missingFirst from missing.
 func (c *column) setMissingFilters() {
-	c.missingLen, c.missingFirst = 0, [4]uint64{}
+	c.missingLen, c.missingFirst, c.missingSecond = 0, [4]uint64{}, [4]uint64{}
 	for m := range c.missing {
 		c.missingLen |= 1 << min(len(m), 63) // 63 stands for every longer length
 		if m != "" {
 			c.missingFirst[m[0]/64] |= 1 << (m[0] % 64)
+		}
+		if len(m) > 1 {
+			c.missingSecond[m[1]/64] |= 1 << (m[1] % 64)
 		}
 	}
 	c.missingSet = true

@@ -58,3 +58,58 @@ func TestReadTableRefusesOtherSheets(t *testing.T) {
 		t.Errorf("a second sheet with rows: %v", err)
 	}
 }
+
+// TestCleanFilters checks clean against its definition — trimmed, and
+// "" when its lower case (strings.ToLower) is one of the column's missing
+// values — on every value of one or two ASCII bytes, every missing value
+// in lower, upper and mixed case, with a byte added or changed, and
+// ASCII letters beside non-ASCII ones: the filters on length, first and
+// second byte must turn none away.
+func TestCleanFilters(t *testing.T) {
+	c := column{missing: map[string]bool{}}
+	for _, m := range append(settings.DefaultMissing, "Đ/K", "x") {
+		m = strings.ToLower(strings.TrimSpace(m))
+		c.missing[m] = true
+		c.missingMax = max(c.missingMax, len(m))
+	}
+	want := func(v string) string {
+		v = strings.TrimSpace(v)
+		if c.missing[strings.ToLower(v)] {
+			return ""
+		}
+		return v
+	}
+	var vals []string
+	for a := 0; a < 128; a++ {
+		vals = append(vals, string(rune(a)))
+		for b := 0; b < 128; b++ {
+			vals = append(vals, string([]byte{byte(a), byte(b)}))
+		}
+	}
+	for m := range c.missing {
+		mixed := []byte(m) // every other ASCII letter upper case
+		for i := 0; i < len(mixed); i += 2 {
+			if 'a' <= mixed[i] && mixed[i] <= 'z' {
+				mixed[i] -= 'a' - 'A'
+			}
+		}
+		for _, v := range []string{m, strings.ToUpper(m), string(mixed), " " + m + " "} {
+			vals = append(vals, v, v+"a", "a"+v, v[:len(v)-1])
+			for i := range len(v) {
+				vals = append(vals, v[:i]+"Z"+v[i+1:])
+			}
+		}
+	}
+	vals = append(vals, "N\u212a", "nĐ", "KHÔNG", "Ngô", "Nguyễn", "NA\u00a0")
+	missing := 0
+	for _, v := range vals {
+		if got := c.clean(v); got != want(v) {
+			t.Errorf("clean(%q) = %q, want %q", v, got, want(v))
+		} else if got == "" && strings.TrimSpace(v) != "" {
+			missing++
+		}
+	}
+	if missing < len(c.missing) {
+		t.Errorf("%d values read as missing, fewer than the %d missing values", missing, len(c.missing))
+	}
+}
