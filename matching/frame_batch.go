@@ -16,13 +16,16 @@ import (
 //
 // A Batch is used by one goroutine at a time; Reset empties it for reuse.
 type Batch struct {
-	f    *Frame
-	ids  []string
-	src  []uint16
-	val  [][]string // per column, per record
-	hash [][]uint64 // per column (not dates), per record: valueHash of val, 0 when empty
-	date [][]uint32 // per date column, per record
-	conf [][]uint8  // per column, per record: 255 = none
+	f   *Frame
+	ids []string
+	src []uint16
+	// Per column and record, column ci's records at [ci*room, ci*room+n)
+	// (one array for all the columns, so that adding a record stores
+	// into it rather than appending to a slice a column):
+	room int
+	val  []string
+	hash []uint64 // valueHash of val, 0 when empty; a date column's packed date
+	conf []uint8  // 255 = none
 }
 
 // NewBatch returns an empty batch of records for f.
@@ -32,8 +35,7 @@ func (f *Frame) NewBatch() *Batch {
 			c.setMissingFilters() // here, not on a preparing goroutine
 		}
 	}
-	n := len(f.cols)
-	return &Batch{f: f, val: make([][]string, n), hash: make([][]uint64, n), date: make([][]uint32, n), conf: make([][]uint8, n)}
+	return &Batch{f: f}
 }
 
 // Len returns the number of records in b.
@@ -42,30 +44,54 @@ func (b *Batch) Len() int { return len(b.ids) }
 // Reset empties b, keeping its room.
 func (b *Batch) Reset() {
 	b.ids, b.src = b.ids[:0], b.src[:0]
-	for ci := range b.val {
-		b.val[ci], b.hash[ci], b.date[ci], b.conf[ci] = b.val[ci][:0], b.hash[ci][:0], b.date[ci][:0], b.conf[ci][:0]
+}
+
+// grow doubles the room for records a column (at least 64).
+func (b *Batch) grow() {
+	room, n := max(64, 2*b.room), len(b.f.cols)
+	val, hash, conf := make([]string, n*room), make([]uint64, n*room), make([]uint8, n*room)
+	for ci := range n {
+		copy(val[ci*room:], b.vals(ci))
+		copy(hash[ci*room:], b.hashes(ci))
+		copy(conf[ci*room:], b.confs(ci))
 	}
+	b.room, b.val, b.hash, b.conf = room, val, hash, conf
+}
+
+// vals, hashes and confs return column ci's values, hashes (dates) and
+// confidence bytes, a record each.
+func (b *Batch) vals(ci int) []string {
+	return b.val[ci*b.room : ci*b.room+len(b.ids)]
+}
+func (b *Batch) hashes(ci int) []uint64 {
+	return b.hash[ci*b.room : ci*b.room+len(b.ids)]
+}
+func (b *Batch) confs(ci int) []uint8 {
+	return b.conf[ci*b.room : ci*b.room+len(b.ids)]
 }
 
 // Add prepares one record, as Frame.Add takes it. It may run while the
 // frame adds other batches.
 func (b *Batch) Add(id string, source int, get Getter, conf ConfidenceGetter) {
+	if len(b.ids) == b.room {
+		b.grow()
+	}
+	k := len(b.ids)
 	b.ids = append(b.ids, id)
 	b.src = append(b.src, uint16(source))
 	for ci := range b.f.cols {
 		c := &b.f.cols[ci]
 		v, d := c.value(get)
-		b.val[ci] = append(b.val[ci], v)
+		i := ci*b.room + k
+		b.val[i] = v
+		var h uint64
 		if c.date {
-			b.date[ci] = append(b.date[ci], d)
-		} else {
-			var h uint64
-			if v != "" {
-				h = valueHash(v)
-			}
-			b.hash[ci] = append(b.hash[ci], h)
+			h = uint64(d)
+		} else if v != "" {
+			h = valueHash(v)
 		}
-		b.conf[ci] = append(b.conf[ci], c.confByte(conf))
+		b.hash[i] = h
+		b.conf[i] = c.confByte(conf)
 	}
 }
 
@@ -127,13 +153,12 @@ func (f *Frame) addColumns(b *Batch, start, end int) error {
 	row0 := f.Len() - (end - start)
 	for ci := range f.cols {
 		c := &f.cols[ci]
-		vals := b.val[ci][start:end]
+		vals, hs := b.vals(ci)[start:end], b.hashes(ci)[start:end]
 		if c.date {
-			for k, d := range b.date[ci][start:end] {
-				c.addDate(b.ids[start+k], vals[k], d)
+			for k, d := range hs {
+				c.addDate(b.ids[start+k], vals[k], uint32(d))
 			}
 		} else {
-			hs := b.hash[ci][start:end]
 			if c.index == nil {
 				c.index = newInternTable(&c.dict, c.dict.len())
 			}
@@ -154,7 +179,7 @@ func (f *Frame) addColumns(b *Batch, start, end int) error {
 			c.vals.addAll(ids)
 			f.scratch = ids
 		}
-		conf := b.conf[ci][start:end]
+		conf := b.confs(ci)[start:end]
 		if c.conf == nil && !slices.ContainsFunc(conf, func(x uint8) bool { return x != 255 }) {
 			continue // no confidences yet, nor in these records
 		}

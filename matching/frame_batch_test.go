@@ -109,14 +109,17 @@ func TestAddBatchSame(t *testing.T) {
 	}
 }
 
-// slice returns the records of b from k on, as a batch sharing b's memory.
+// slice returns the records of b from k on, as a new batch.
 func (b *Batch) slice(k int) *Batch {
-	c := &Batch{f: b.f, ids: b.ids[k:], src: b.src[k:]}
-	for ci := range b.val {
-		c.val = append(c.val, b.val[ci][k:])
-		c.hash = append(c.hash, b.hash[ci][min(k, len(b.hash[ci])):])
-		c.date = append(c.date, b.date[ci][min(k, len(b.date[ci])):])
-		c.conf = append(c.conf, b.conf[ci][k:])
+	c := b.f.NewBatch()
+	for c.room < len(b.ids)-k {
+		c.grow()
+	}
+	c.ids, c.src = append(c.ids, b.ids[k:]...), append(c.src, b.src[k:]...)
+	for ci := range b.f.cols {
+		copy(c.vals(ci), b.vals(ci)[k:])
+		copy(c.hashes(ci), b.hashes(ci)[k:])
+		copy(c.confs(ci), b.confs(ci)[k:])
 	}
 	return c
 }
