@@ -196,7 +196,7 @@ func (st *state) detailEnd() int {
 		}
 		// a type word inside the part: it may name a unit ("Thôn 3 xã
 		// Ea Kao"); a two-word one too ("thị xã")
-		if st.g.markers[st.toks[k].key]&mAdmin != 0 || k+1 < n && st.g.markers[string(st.key(k, k+1))]&mAdmin != 0 {
+		if st.g.markers[st.toks[k].key]&mAdmin != 0 || k+1 < n && st.g.markers[string(st.key(k, k+2))]&mAdmin != 0 {
 			return 0
 		}
 	}
