@@ -296,15 +296,11 @@ type jwTable [jwSlots]struct {
 func newJWMemo() *jwMemo { return &jwMemo{} }
 
 // jw returns the Jaro–Winkler similarity of values va and vb (not 0,
-// not equal) of column ci, remembered in m when m is not nil.
-func (f *Frame) jw(m *jwMemo, ci int, va, vb uint32) float64 {
-	c := &f.cols[ci]
-	sim := func() float64 {
-		var ba, bb [48]rune
-		return compare.JaroWinkler(c.runes.of(va, c.dict.at(va), ba[:0]), c.runes.of(vb, c.dict.at(vb), bb[:0]))
-	}
+// not equal) of column ci, whose runes are ra and rb, remembered in m
+// when m is not nil.
+func (m *jwMemo) jw(ci int, va, vb uint32, ra, rb []rune) float64 {
 	if m == nil {
-		return sim()
+		return compare.JaroWinkler(ra, rb)
 	}
 	if ci >= len(m.cols) {
 		m.cols = append(m.cols, make([]*jwTable, ci+1-len(m.cols))...)
@@ -319,7 +315,7 @@ func (f *Frame) jw(m *jwMemo, ci int, va, vb uint32) float64 {
 	if e := &t[slot]; e.key == key {
 		return e.sim
 	}
-	v := sim()
+	v := compare.JaroWinkler(ra, rb)
 	t[slot].key, t[slot].sim = key, v
 	return v
 }
@@ -403,10 +399,11 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 		// difference between the two from deciding a level.
 		c := &f.cols[l.col]
 		var ba, bb [48]rune
-		if compare.JaroWinklerBound(c.runes.of(va, c.dict.at(va), ba[:0]), c.runes.of(vb, c.dict.at(vb), bb[:0])) < l.thr-1e-9 {
+		ra, rb := c.runes.of(va, c.dict.at(va), ba[:0]), c.runes.of(vb, c.dict.at(vb), bb[:0])
+		if compare.JaroWinklerBound(ra, rb) < l.thr-1e-9 {
 			return false
 		}
-		return f.jw(m, l.col, va, vb) >= l.thr
+		return m.jw(l.col, va, vb, ra, rb) >= l.thr
 	case opEdit, opOneEdit:
 		c := &f.cols[l.col]
 		va, vb := p.get(l.col)

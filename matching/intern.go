@@ -237,11 +237,4 @@ func (t *runeTab) grow(n int) {
 }
 
 // clip drops the room grow made beyond the values held.
-func (t *runeTab) clip() {
-	if cap(t.end)-len(t.end) > len(t.end)/8 {
-		t.end = slices.Clone(t.end)
-	}
-	if cap(t.r)-len(t.r) > len(t.r)/8 {
-		t.r = slices.Clone(t.r)
-	}
-}
+func (t *runeTab) clip() { t.end, t.r = clipped(t.end), clipped(t.r) }
