@@ -64,7 +64,9 @@ func appendRows[T any](dst, rows []T) []T {
 	return append(dst, rows...)
 }
 
-func joinRows[T any](parts []Batch, rows func(*Batch) []T) []T {
+// joinRows puts the rows of each part (rows of it), in order, into one
+// slice allocated at its size.
+func joinRows[P, T any](parts []P, rows func(*P) []T) []T {
 	n := 0
 	for i := range parts {
 		n += len(rows(&parts[i]))

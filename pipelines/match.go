@@ -273,11 +273,7 @@ func (b *matchBatch) records() []schemas.Record {
 	if len(b.parts) == 1 {
 		return b.parts[0]
 	}
-	recs := make([]schemas.Record, 0, b.n)
-	for _, p := range b.parts {
-		recs = append(recs, p...)
-	}
-	return recs
+	return joinRows(b.parts, func(p *[]schemas.Record) []schemas.Record { return *p })
 }
 
 func (b *matchBatch) flush(ctx context.Context) error {

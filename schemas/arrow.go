@@ -160,18 +160,7 @@ type rowCodec struct {
 	goType  reflect.Type
 	fields  []fieldCodec
 	schema  *arrow.Schema
-	codec   ipc.Option // body compression (compressionOf)
 }
-
-// compressionOf is the body compression of every row type's batches:
-// LZ4. A message is its own IPC stream, and Arrow's writer (v15) makes a
-// new compressor for each, with no option to hand it one: a zstd encoder
-// (its 8 MB window) is ~2.7 MB allocated per message whatever its size,
-// which per row costs more than the bytes zstd saves over LZ4 (issue 9;
-// the coverage deltas moved first, issue 11 point 6, round 7). Readers
-// need nothing: the codec is in each message, and zstd messages written
-// before still decode.
-func compressionOf(reflect.Type) ipc.Option { return ipc.WithLZ4() }
 
 var codecs sync.Map // reflect.Type → *rowCodec
 
@@ -187,7 +176,7 @@ func codecFor(t reflect.Type) (*rowCodec, error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("row type %s: not a struct", t)
 	}
-	c := &rowCodec{rowType: strings.ToLower(t.Name()), goType: t, codec: compressionOf(t)}
+	c := &rowCodec{rowType: strings.ToLower(t.Name()), goType: t}
 	var chTypes map[string]string
 	if t == recordType {
 		chTypes = make(map[string]string, len(RecordColumns))
@@ -397,7 +386,14 @@ func (c *rowCodec) encode(rows reflect.Value) ([]byte, error) {
 	defer rec.Release()
 
 	var buf bytes.Buffer
-	w := ipc.NewWriter(&buf, ipc.WithSchema(c.schema), c.codec, ipc.WithAllocator(mem))
+	// LZ4 for every row type. A message is its own IPC stream, and
+	// Arrow's writer (v15) makes a new compressor for each, with no option
+	// to hand it one: a zstd encoder (its 8 MB window) is ~2.7 MB allocated
+	// per message whatever its size, which per row costs more than the
+	// bytes zstd saves over LZ4 (issue 9; the coverage deltas moved first,
+	// issue 11 point 6, round 7). Readers need nothing: the codec is in
+	// each message, and zstd messages written before still decode.
+	w := ipc.NewWriter(&buf, ipc.WithSchema(c.schema), ipc.WithLZ4(), ipc.WithAllocator(mem))
 	if err := w.Write(rec); err != nil {
 		return nil, fmt.Errorf("write Arrow IPC batch: %w", err)
 	}

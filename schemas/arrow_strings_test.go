@@ -34,7 +34,7 @@ func builderEncode(t *testing.T, c *rowCodec, rows reflect.Value) []byte {
 	rec := rb.NewRecord()
 	defer rec.Release()
 	var buf bytes.Buffer
-	w := ipc.NewWriter(&buf, ipc.WithSchema(c.schema), c.codec, ipc.WithAllocator(mem))
+	w := ipc.NewWriter(&buf, ipc.WithSchema(c.schema), ipc.WithLZ4(), ipc.WithAllocator(mem))
 	if err := w.Write(rec); err != nil {
 		t.Fatal(err)
 	}

@@ -365,7 +365,7 @@ func writeBatch(t *testing.T, s *arrow.Schema) []byte {
 	return buf.Bytes()
 }
 
-// TestMessagesAreLZ4: every row type's messages are LZ4 (compressionOf),
+// TestMessagesAreLZ4: every row type's messages are LZ4 (rowCodec.encode),
 // and a zstd message, as written before issue 9, still decodes.
 func TestMessagesAreLZ4(t *testing.T) {
 	lz4Magic := []byte{0x04, 0x22, 0x4d, 0x18}  // LZ4 frame, little-endian 0x184D2204

@@ -190,13 +190,14 @@ func clusterStatement(st, cluster string, null map[string]bool) ([]string, error
 	}
 	if m := reAlterTable.FindStringSubmatch(st); m != nil {
 		name, rest := m[1], m[2]
-		if _, sharded := ShardKeys[name]; sharded && strings.HasPrefix(rest, "MODIFY SETTING ") {
-			// A MergeTree setting: the local tables have it, the
-			// Distributed table has no such setting.
-			return []string{"ALTER TABLE " + local(name) + on + "\n    " + rest}, nil
-		}
 		if _, sharded := ShardKeys[name]; sharded {
-			return []string{"ALTER TABLE " + local(name) + on + "\n    " + rest, "ALTER TABLE " + name + on + "\n    " + rest}, nil
+			out := []string{"ALTER TABLE " + local(name) + on + "\n    " + rest}
+			if strings.HasPrefix(rest, "MODIFY SETTING ") {
+				// A MergeTree setting: the local tables have it, the
+				// Distributed table has no such setting.
+				return out, nil
+			}
+			return append(out, "ALTER TABLE "+name+on+"\n    "+rest), nil
 		}
 		return []string{"ALTER TABLE " + name + on + "\n    " + rest}, nil
 	}
