@@ -15,6 +15,19 @@ func (g *gazetteer) pub(id int32) Unit {
 	return Unit{Code: g.units[id].code, Name: g.units[id].name}
 }
 
+// pubID is pub of a unit's id + 1 (0: none), read from g.pubs.
+func (g *gazetteer) pubID(id int32) Unit {
+	if id <= 0 {
+		return Unit{}
+	}
+	return g.pubs[id-1]
+}
+
+// codes returns the codes of the units of ids (ids + 1, 0: none).
+func (g *gazetteer) codes(ids *[5]int32) Codes {
+	return Codes{g.pubID(ids[0]).Code, g.pubID(ids[1]).Code, g.pubID(ids[2]).Code, g.pubID(ids[3]).Code, g.pubID(ids[4]).Code}
+}
+
 // deepest is the smallest unit a chain names.
 func (st *state) deepest(ch *chain) int32 {
 	for _, k := range []int{ch.c, ch.d, ch.p} {
@@ -54,6 +67,7 @@ func (st *state) build(res *Result, best int, post bool) {
 		}
 	}
 	res.Province, res.District, res.Commune, res.NewProvince, res.NewCommune = g.pub(c[0]), g.pub(c[1]), g.pub(c[2]), g.pub(c[3]), g.pub(c[4])
+	res.ids = [5]int32{c[0] + 1, c[1] + 1, c[2] + 1, c[3] + 1, c[4] + 1}
 	// Units named by an earlier name keep it, as written.
 	for _, k := range []int{b.c, b.d, b.p} {
 		if k < 0 {

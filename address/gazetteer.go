@@ -127,6 +127,9 @@ type gazetteer struct {
 	// one array that stays in the cache, where the units are ~200 bytes
 	// each and a reading touched two of their cache lines.
 	hot []unitHot
+	// pubs holds each unit's code and name as Result gives them (pub),
+	// 32 bytes a unit, for the cache of recent results, which keeps ids.
+	pubs []Unit
 }
 
 // unitHot is the part of a unit that scoring readings and chains reads.
@@ -146,6 +149,7 @@ type unitHot struct {
 // setHot fills g.hot from g.units (once they are complete).
 func (g *gazetteer) setHot() {
 	g.hot = make([]unitHot, len(g.units))
+	g.pubs = make([]Unit, len(g.units))
 	for i := range g.units {
 		u := &g.units[i]
 		h := unitHot{parent: u.parent, prov: u.prov, kind: u.kind, typ: u.typ, final: u.final, dash: strings.Contains(u.name, "-"),
@@ -157,6 +161,7 @@ func (g *gazetteer) setHot() {
 			}
 		}
 		g.hot[i] = h
+		g.pubs[i] = Unit{Code: u.code, Name: u.name}
 	}
 }
 

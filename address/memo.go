@@ -2,8 +2,10 @@ package address
 
 import (
 	"hash/maphash"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // memo remembers the results of recent addresses: the records of one
@@ -11,24 +13,36 @@ import (
 // lookup costs a hash and a probe where resolving costs tens of
 // microseconds. It is a set-associative table, not a map: the text's
 // 64-bit hash (maphash, computed once) picks a shard, an era's table and
-// in it a set of memoWays slots (the hashes and entries of its slots, one
-// cache line); a lookup reads that set and, on a slot whose hash agrees,
-// the slot's entry, which holds the text's check word (a second hash,
-// with another seed) and length: when both agree too, the entry's result
-// is the text's. 96 bits of two seeded hashes and the length tell two
-// texts apart (the odds that two texts of a list agree on all of them are
-// about 2⁻⁹⁶ a pair), where comparing the text itself read the
-// remembered text's bytes, one cache miss more on every hit; the check
-// word sits in the entry, not the set, because the entry is read on a hit
-// anyway and a set of four hashes, check words and pointers (80 bytes)
-// straddled two cache lines, a miss more on every lookup. Each set keeps
-// its slots in order of use: a hit moves its slot to the front, a new
-// result takes the front and the least recently used one falls out, so
-// what is used keeps its place and an endless stream of distinct
-// addresses cannot grow the cache past memoShards × memoSets × memoWays
-// results per era (each a few hundred bytes). Shards, each with its own
-// lock, let goroutines resolving different addresses rarely wait for each
-// other.
+// in it a set of memoWays slots (the hashes of its slots, one cache
+// line); a lookup reads that set and, on a slot whose hash agrees, the
+// slot's entry, which holds the text's check word (a second hash, with
+// another seed) and length: when both agree too, the entry's result is
+// the text's. 96 bits of two seeded hashes and the length tell two texts
+// apart (the odds that two texts of a list agree on all of them are about
+// 2⁻⁹⁶ a pair), where comparing the text itself read the remembered
+// text's bytes, one cache miss more on every hit.
+//
+// An entry is one cache line in an array beside the sets (a set's
+// memoWays entries in a row), not a Result behind a pointer: it keeps the
+// units as gazetteer ids, the street and hamlet as offsets in the text
+// (the text a lookup brings is the same bytes), and behind a pointer, kept
+// with the entry and written over with it, what not every result has
+// (candidates — a third of a generated list's, mostly a new commune made
+// of several old ones —, old names, a street or hamlet joined from two
+// parts). A Result was ~280 bytes, five cache lines read on every hit and
+// written on every store, each store a fresh allocation until the table
+// filled; ResolveCodes, which dancu link asks, reads the entry's line
+// alone. Prepare has the processor fetch a text's set and entries ahead
+// of the lookup (prefetchLines), so that the two misses of a lookup, one
+// after the other, overlap with the caller's work instead.
+//
+// Each set keeps its slots in order of use: a hit moves its slot to the
+// front, a new result takes the front and the least recently used one
+// falls out (its entry is written over), so what is used keeps its place
+// and an endless stream of distinct addresses cannot grow the cache past
+// memoShards × memoSets × memoWays results per era. Shards, each with its
+// own lock, let goroutines resolving different addresses rarely wait for
+// each other.
 type memo struct {
 	seed, checkSeed maphash.Seed
 	shards          [memoShards]memoShard
@@ -37,28 +51,58 @@ type memo struct {
 
 type memoShard struct {
 	mu   sync.Mutex
-	sets [2][]memoSet // by era (before, since ReformDate)
+	sets [2][]memoSet   // by era (before, since ReformDate)
+	ents [2][]memoEntry // by era: set i's entries at i*memoWays … i*memoWays+memoWays-1
 	// hits and misses are counted per shard, under its lock: one counter
 	// for all would bounce between the cores resolving.
 	hits, misses uint64
 }
 
-// memoSet is one set of the table: the hashes and entries of its slots,
-// most recently used first (a nil entry is an empty slot); 64 bytes, and
-// the table's sets start on a cache line (a large allocation starts on a
-// page).
+// memoSet is one set of the table: the hashes of its slots, most recently
+// used first, and the entry of each (its index among the set's
+// memoWays); the first used slots are in use. 64 bytes, and the table's
+// sets start on a cache line (a large allocation starts on a page).
 type memoSet struct {
-	h [memoWays]uint64
-	e [memoWays]*memoEntry
+	h    [memoWays]uint64
+	slot [memoWays]uint8
+	used uint8
+	// line is never written: Prepare reads it, without the lock, to have
+	// the processor fetch the set's cache line ahead of the lookup.
+	line uint64
+	_    [16]byte
 }
 
 // memoEntry is a remembered result with the check word and the length of
-// the text it is the result of (r.Input is not always that text: see
-// finishRests).
+// the text it is the result of; 64 bytes, one cache line.
 type memoEntry struct {
-	chk uint32
-	n   int
-	r   Result
+	memoRes
+	line uint64 // never written, as memoSet.line
+}
+
+// memoRes is what an entry remembers: all that put writes of it.
+type memoRes struct {
+	chk    uint32
+	n      uint32
+	units  [5]int32  // Province … NewCommune as gazetteer ids + 1 (0: none)
+	street [2]uint16 // Street is text[street[0]:street[1]] (unless flags say more has it)
+	hamlet [2]uint16 // Hamlet likewise
+	flags  uint8
+	conf   float64
+	more   *memoMore // what few results have (when flags has memoHasMore), written over with the entry
+}
+
+const (
+	memoNoCandidates uint8 = 1 << iota // Candidates is empty, not nil (and more has none)
+	memoMoreStreet                     // Street is more.street
+	memoMoreHamlet                     // Hamlet is more.hamlet
+	memoHasMore                        // more holds this entry's (else it is kept for a later one, or nil)
+)
+
+// memoMore is the part of a remembered result that most have not.
+type memoMore struct {
+	cands          []Candidate
+	old            []string
+	street, hamlet string
 }
 
 const (
@@ -74,9 +118,20 @@ func newMemo() *memo {
 	for i := range m.shards {
 		for e := range m.shards[i].sets {
 			m.shards[i].sets[e] = make([]memoSet, memoSets)
+			m.shards[i].ents[e] = make([]memoEntry, memoSets*memoWays)
+			initSets(m.shards[i].sets[e])
 		}
 	}
 	return m
+}
+
+// initSets gives each slot of sets its own entry.
+func initSets(sets []memoSet) {
+	for i := range sets {
+		for w := range memoWays {
+			sets[i].slot[w] = uint8(w)
+		}
+	}
 }
 
 // memoKey is what the table knows a text by: its hash, its check word
@@ -93,10 +148,11 @@ func (m *memo) key(text string) memoKey {
 	return memoKey{h: maphash.String(m.seed, text), chk: uint32(maphash.String(m.checkSeed, text)), n: len(text)}
 }
 
-// slot returns the shard and the set of hash h in era e.
-func (m *memo) slot(h uint64, e int) (*memoShard, *memoSet) {
+// slot returns the shard, the set and the set's entries of hash h in era e.
+func (m *memo) slot(h uint64, e int) (*memoShard, *memoSet, []memoEntry) {
 	s := &m.shards[h%memoShards]
-	return s, &s.sets[e][(h/memoShards)%memoSets]
+	i := (h / memoShards) % memoSets
+	return s, &s.sets[e][i], s.ents[e][i*memoWays : i*memoWays+memoWays : i*memoWays+memoWays]
 }
 
 func eraIndex(post bool) int {
@@ -106,22 +162,25 @@ func eraIndex(post bool) int {
 	return 0
 }
 
-// find returns the slot of set holding k, or -1.
-func (set *memoSet) find(k memoKey) int {
-	for i := range memoWays {
-		if e := set.e[i]; set.h[i] == k.h && e != nil && e.chk == k.chk && e.n == k.n {
-			return i
+// find returns the slot of set holding k (its entries es), or -1.
+func (set *memoSet) find(es []memoEntry, k memoKey) int {
+	for i := range int(set.used) {
+		if set.h[i] == k.h {
+			if e := &es[set.slot[i]&(memoWays-1)]; e.chk == k.chk && int(e.n) == k.n {
+				return i
+			}
 		}
 	}
 	return -1
 }
 
-// toFront moves slot i of set to the front, with hash and entry h, e:
-// the slots stay in order of use.
-func (set *memoSet) toFront(i int, h uint64, e *memoEntry) {
+// toFront moves slot i of set to the front, with hash h: the slots stay
+// in order of use.
+func (set *memoSet) toFront(i int, h uint64) {
+	e := set.slot[i]
 	copy(set.h[1:i+1], set.h[:i])
-	copy(set.e[1:i+1], set.e[:i])
-	set.h[0], set.e[0] = h, e
+	copy(set.slot[1:i+1], set.slot[:i])
+	set.h[0], set.slot[0] = h, e
 }
 
 // get returns the remembered result of text in the era. Its Candidates
@@ -129,58 +188,171 @@ func (set *memoSet) toFront(i int, h uint64, e *memoEntry) {
 // they are read-only): copying them on each hit would cost more than the
 // lookup.
 func (m *memo) get(text string, post bool) (Result, bool) {
-	return m.getKey(m.key(text), post)
+	return m.getKey(text, m.key(text), post)
 }
 
-// getKey is get of the text whose key is k.
-func (m *memo) getKey(k memoKey, post bool) (Result, bool) {
-	s, set := m.slot(k.h, eraIndex(post))
+// getKey is get of text, whose key is k.
+func (m *memo) getKey(text string, k memoKey, post bool) (Result, bool) {
+	s, set, es := m.slot(k.h, eraIndex(post))
 	s.mu.Lock()
-	var r Result
-	i := set.find(k)
+	// copied under the lock: put writes over the entry (and its more)
+	// that falls out
+	var e memoRes
+	var mo memoMore
+	i := set.find(es, k)
 	if i >= 0 {
-		me := set.e[i]
-		r = me.r // under the lock: put may reuse an entry that falls out
-		set.toFront(i, k.h, me)
+		e = es[set.slot[i]&(memoWays-1)].memoRes
+		if e.flags&memoHasMore != 0 {
+			mo = *e.more
+		}
+		set.toFront(i, k.h)
 		s.hits++
 	} else {
 		s.misses++
 	}
 	s.mu.Unlock()
-	return r, i >= 0
+	if i < 0 {
+		return Result{}, false
+	}
+	return e.result(text, &mo), true
 }
 
+// units returns the unit ids (+ 1, 0: none) of the remembered result of
+// k in the era, if there is one: what ResolveCodes reads of it.
+func (m *memo) units(k memoKey, post bool) ([5]int32, bool) {
+	s, set, es := m.slot(k.h, eraIndex(post))
+	s.mu.Lock()
+	var u [5]int32
+	i := set.find(es, k)
+	if i >= 0 {
+		u = es[set.slot[i]&(memoWays-1)].units
+		set.toFront(i, k.h)
+		s.hits++
+	} else {
+		s.misses++
+	}
+	s.mu.Unlock()
+	return u, i >= 0
+}
+
+// result is the Result e remembers, of text; mo is a copy of e.more.
+func (e *memoRes) result(text string, mo *memoMore) Result {
+	r := Result{Input: text, Confidence: e.conf, ids: e.units}
+	if e.units != ([5]int32{}) {
+		g, _ := load() // built: an entry with units was stored after a search
+		r.Province, r.District, r.Commune = g.pubID(e.units[0]), g.pubID(e.units[1]), g.pubID(e.units[2])
+		r.NewProvince, r.NewCommune = g.pubID(e.units[3]), g.pubID(e.units[4])
+	}
+	r.Street = text[e.street[0]:e.street[1]]
+	r.Hamlet = text[e.hamlet[0]:e.hamlet[1]]
+	if e.flags&memoNoCandidates != 0 {
+		r.Candidates = noCandidates
+	}
+	if e.flags&memoHasMore != 0 {
+		if mo.cands != nil {
+			r.Candidates = mo.cands
+		}
+		r.OldNames = mo.old
+		if e.flags&memoMoreStreet != 0 {
+			r.Street = mo.street
+		}
+		if e.flags&memoMoreHamlet != 0 {
+			r.Hamlet = mo.hamlet
+		}
+	}
+	return r
+}
+
+// touch reads the lines of the set of k in the era and of its entries
+// (words nothing writes, without the lock: loads that do not depend on
+// one another, so the processor overlaps their cache misses with other
+// work) and returns what it read, for the caller to keep.
+func (m *memo) touch(k memoKey, post bool) uint64 {
+	_, set, es := m.slot(k.h, eraIndex(post))
+	prefetchLines(unsafe.Pointer(set), unsafe.Pointer(&es[0]))
+	return 0
+}
+
+// noCandidates is the Candidates of a remembered result with none (an
+// empty list, not nil: a fresh result's).
+var noCandidates = []Candidate{}
+
+// put remembers r as the result of text in the era.
 func (m *memo) put(text string, post bool, r Result) {
-	if len(text) > 512 {
+	if len(text) > memoMaxText {
 		return // junk, not worth keeping
 	}
-	m.putKey(m.key(text), post, r)
+	m.putKey(text, m.key(text), post, &r)
 }
 
-// putKey is put of the text whose key is k.
-func (m *memo) putKey(k memoKey, post bool, r Result) {
-	if k.n > 512 {
+// memoMaxText is the longest text remembered (offsets in it fit 16 bits).
+const memoMaxText = 512
+
+// putKey is put of text, whose key is k.
+func (m *memo) putKey(text string, k memoKey, post bool, r *Result) {
+	if k.n > memoMaxText {
 		return // junk, not worth keeping
 	}
-	s, set := m.slot(k.h, eraIndex(post))
+	e := memoRes{chk: k.chk, n: uint32(k.n), units: r.ids, conf: r.Confidence}
+	var mo memoMore
+	var ok bool
+	if e.street, ok = within(text, r.Street); !ok {
+		mo.street, e.flags = r.Street, e.flags|memoMoreStreet
+	}
+	if e.hamlet, ok = within(text, r.Hamlet); !ok {
+		mo.hamlet, e.flags = r.Hamlet, e.flags|memoMoreHamlet
+	}
+	switch {
+	case len(r.Candidates) > 0:
+		mo.cands = r.Candidates
+	case r.Candidates != nil:
+		e.flags |= memoNoCandidates
+	}
+	mo.old = r.OldNames
+	needMore := mo.cands != nil || mo.old != nil || e.flags&(memoMoreStreet|memoMoreHamlet) != 0
+	s, set, es := m.slot(k.h, eraIndex(post))
 	s.mu.Lock()
 	// a text already there (two goroutines resolved it at once) is
-	// replaced where it is; else the least recently used slot goes
-	i := set.find(k)
+	// replaced where it is; else the least recently used slot goes (or
+	// the first one not used yet)
+	i := set.find(es, k)
 	if i < 0 {
-		i = memoWays - 1
+		i = min(int(set.used), memoWays-1)
+		if int(set.used) < memoWays {
+			set.used++
+		}
 	}
-	// The entry that goes holds the new result: nothing else points to it
-	// (get copies a result under the lock), and an entry allocated for
-	// every store was a quarter of the bytes dancu link's read allocated,
-	// each fresh page a fault.
-	me := set.e[i]
-	if me == nil {
-		me = new(memoEntry)
+	// The entry that goes, and its more, are written over: a result got
+	// from them was copied under the lock. A more is kept with its entry
+	// for the next result that needs one (a third of them: candidates of
+	// a new commune made of several old ones), not allocated each time.
+	old := &es[set.slot[i]&(memoWays-1)]
+	e.more = old.more
+	switch {
+	case needMore:
+		if e.more == nil {
+			e.more = new(memoMore)
+		}
+		*e.more = mo
+		e.flags |= memoHasMore
+	case old.flags&memoHasMore != 0:
+		*e.more = memoMore{} // what it pointed to may go
 	}
-	*me = memoEntry{chk: k.chk, n: k.n, r: r}
-	set.toFront(i, k.h, me)
+	old.memoRes = e // not line, which Prepare reads without the lock
+	set.toFront(i, k.h)
 	s.mu.Unlock()
+}
+
+// within returns the offsets of sub in text when text holds it (the
+// empty string at 0), or false.
+func within(text, sub string) ([2]uint16, bool) {
+	if sub == "" {
+		return [2]uint16{}, true
+	}
+	if i := strings.Index(text, sub); i >= 0 {
+		return [2]uint16{uint16(i), uint16(i + len(sub))}, true
+	}
+	return [2]uint16{}, false
 }
 
 // len returns the number of results remembered in era e.
@@ -189,12 +361,8 @@ func (m *memo) len(e int) int {
 	for i := range m.shards {
 		s := &m.shards[i]
 		s.mu.Lock()
-		for _, set := range s.sets[e] {
-			for _, me := range set.e {
-				if me != nil {
-					n++
-				}
-			}
+		for i := range s.sets[e] {
+			n += int(s.sets[e][i].used)
 		}
 		s.mu.Unlock()
 	}
@@ -208,6 +376,8 @@ func (m *memo) reset() {
 		s.mu.Lock()
 		for e := range s.sets {
 			clear(s.sets[e])
+			clear(s.ents[e])
+			initSets(s.sets[e])
 		}
 		s.mu.Unlock()
 	}

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 // TestMemoReusesEntries checks the cache's reuse of the entries that
@@ -15,12 +16,26 @@ import (
 // another text.
 func TestMemoReusesEntries(t *testing.T) {
 	m := newMemo()
+	g, err := load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a text's result: a unit picked by its hash (the cache keeps units
+	// as ids), a street inside the text and a hamlet not in it
+	seed := maphash.MakeSeed()
+	unitOf := func(text string) int32 { return int32(maphash.String(seed, text) % uint64(len(g.pubs))) }
 	res := func(text string) Result {
-		return Result{Input: text, Province: Unit{Code: "p" + text}, Candidates: []Candidate{{Commune: Unit{Code: "c" + text}}}}
+		u := unitOf(text)
+		return Result{Input: text, Province: g.pubs[u], ids: [5]int32{u + 1}, Street: text[1:], Hamlet: "h" + text,
+			Candidates: []Candidate{{Commune: Unit{Code: "c" + text}}}}
+	}
+	same := func(r Result, text string) bool {
+		return r.Input == text && r.Province == g.pubs[unitOf(text)] && r.District == Unit{} && r.Street == text[1:] &&
+			r.Hamlet == "h"+text && len(r.Candidates) == 1 && r.Candidates[0].Commune.Code == "c"+text
 	}
 	m.put("first", false, res("first"))
 	got, ok := m.get("first", false)
-	if !ok || got.Input != "first" {
+	if !ok || !same(got, "first") {
 		t.Fatalf("get after put: %+v, %v", got, ok)
 	}
 	// more texts than the era holds, then as many as a set holds in
@@ -32,10 +47,10 @@ func TestMemoReusesEntries(t *testing.T) {
 		s := fmt.Sprint("t", i)
 		m.put(s, false, res(s))
 	}
-	_, firstSet := m.slot(maphash.String(m.seed, "first"), 0)
+	_, firstSet, _ := m.slot(maphash.String(m.seed, "first"), 0)
 	for i, put := 0, 0; put < memoWays; i++ {
 		s := fmt.Sprint("f", i)
-		if _, set := m.slot(maphash.String(m.seed, s), 0); set == firstSet {
+		if _, set, _ := m.slot(maphash.String(m.seed, s), 0); set == firstSet {
 			m.put(s, false, res(s))
 			put++
 		}
@@ -43,7 +58,7 @@ func TestMemoReusesEntries(t *testing.T) {
 	if _, ok := m.get("first", false); ok {
 		t.Fatalf("first still remembered after %d other texts", n)
 	}
-	if got.Input != "first" || got.Province.Code != "pfirst" || got.Candidates[0].Commune.Code != "cfirst" {
+	if !same(got, "first") {
 		t.Fatalf("a result got earlier changed when its entry was reused: %+v", got)
 	}
 	if l := m.len(0); l > memoShards*memoSets*memoWays {
@@ -54,7 +69,7 @@ func TestMemoReusesEntries(t *testing.T) {
 		s := fmt.Sprint("t", i)
 		if r, ok := m.get(s, false); ok {
 			hits++
-			if r.Input != s || r.Province.Code != "p"+s {
+			if !same(r, s) {
 				t.Fatalf("get(%q) = %+v", s, r)
 			}
 		}
@@ -66,11 +81,11 @@ func TestMemoReusesEntries(t *testing.T) {
 	// concurrent stores and lookups of twice as many texts as one set
 	// holds, all of that set: entries fall out and are reused all the time
 	m.reset()
-	var same []string
-	for i := 0; len(same) < 2*memoWays; i++ {
+	var oneSet []string
+	for i := 0; len(oneSet) < 2*memoWays; i++ {
 		s := fmt.Sprint("c", i)
-		if _, set := m.slot(maphash.String(m.seed, s), 1); set == &m.shards[0].sets[1][0] {
-			same = append(same, s)
+		if _, set, _ := m.slot(maphash.String(m.seed, s), 1); set == &m.shards[0].sets[1][0] {
+			oneSet = append(oneSet, s)
 		}
 	}
 	var wg sync.WaitGroup
@@ -79,9 +94,9 @@ func TestMemoReusesEntries(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 20000 {
-				s := same[(i*3+w)%len(same)]
+				s := oneSet[(i*3+w)%len(oneSet)]
 				if r, ok := m.get(s, true); ok {
-					if r.Input != s || r.Province.Code != "p"+s || r.Candidates[0].Commune.Code != "c"+s {
+					if !same(r, s) {
 						t.Errorf("get(%q) = %+v", s, r)
 						return
 					}
@@ -92,4 +107,11 @@ func TestMemoReusesEntries(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestMemoLayout: a set and an entry are one cache line each.
+func TestMemoLayout(t *testing.T) {
+	if s, e := unsafe.Sizeof(memoSet{}), unsafe.Sizeof(memoEntry{}); s != 64 || e != 64 {
+		t.Errorf("a set is %d bytes and an entry %d; want 64 each", s, e)
+	}
 }

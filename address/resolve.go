@@ -74,14 +74,62 @@ func resolveCached(text string, post, useCache bool) Result {
 		return resolveText(text, post, false)
 	}
 	k := cache.key(text)
-	if r, ok := cache.getKey(k, post); ok {
+	if r, ok := cache.getKey(text, k, post); ok {
 		return r
 	}
 	r := resolveText(text, post, true)
 	if _, err := load(); err == nil {
-		cache.putKey(k, post, r)
+		cache.putKey(text, k, post, &r)
 	}
 	return r
+}
+
+// ResolveCodes returns the codes of the units Resolve(text, asOf) gives
+// (Province.Code … NewCommune.Code): what a record's matching fields
+// need, read from the cache of recent results without the rest of the
+// result.
+func ResolveCodes(text string, asOf time.Time) Codes {
+	p := Prepared{text: text, post: !asOf.Before(ReformDate), k: cache.key(text)}
+	return p.Codes()
+}
+
+// Prepared is an address hashed for the cache of recent results ahead of
+// its lookup: see Prepare.
+type Prepared struct {
+	text string
+	post bool
+	k    memoKey
+	// Sum is what Prepare read, for the caller to keep (add up in a
+	// field), so that the compiler cannot drop the reads.
+	Sum uint64
+}
+
+// Prepare hashes text for the cache of recent results and reads the
+// cache lines where its result would be (the set of four slots and their
+// entries), so that the processor fetches them while the caller does
+// other work before p.Codes() — a cache miss costs as much as parsing a
+// few words, and dancu link's records are read from a cache of half a
+// million results: it prepares a record's addresses before parsing its
+// names. p.Codes() is ResolveCodes(text, asOf).
+func Prepare(text string, asOf time.Time) Prepared {
+	p := Prepared{text: text, post: !asOf.Before(ReformDate), k: cache.key(text)}
+	p.Sum = cache.touch(p.k, p.post)
+	return p
+}
+
+// Codes is ResolveCodes of the text and date p was prepared for.
+func (p *Prepared) Codes() Codes {
+	if ids, ok := cache.units(p.k, p.post); ok {
+		g, _ := load()
+		return g.codes(&ids)
+	}
+	r := resolveText(p.text, p.post, true)
+	g, err := load()
+	if err != nil {
+		return Codes{}
+	}
+	cache.putKey(p.text, p.k, p.post, &r)
+	return g.codes(&r.ids)
 }
 
 // resolveText resolves text. An address whose first part is only a
@@ -117,14 +165,21 @@ func resolveText(text string, post, useCache bool) Result {
 		if k == 0 {
 			break
 		}
+		// the rest's key first, and its lines in the cache fetched while
+		// the part is read and dropped
+		var rk memoKey
+		if useCache {
+			rk = cache.key(st.text[st.toks[k].start:])
+			cache.touch(rk, post)
+		}
 		var d Result
 		st.streetAndHamletBefore(&d, k)
 		parts = append(parts, d)
 		st.dropLeading(k)
 		rests = append(rests, st.text)
 		if useCache {
-			keys = append(keys, cache.key(st.text))
-			if r, ok := cache.getKey(keys[len(keys)-1], post); ok {
+			keys = append(keys, rk)
+			if r, ok := cache.getKey(st.text, rk, post); ok {
 				return finishRests(r, res.Input, rests[:len(rests)-1], keys, parts, post, useCache)
 			}
 		}
@@ -137,7 +192,7 @@ func resolveText(text string, post, useCache bool) Result {
 	inner := res
 	inner.Input = rests[len(rests)-1]
 	if useCache {
-		cache.putKey(keys[len(keys)-1], post, inner)
+		cache.putKey(inner.Input, keys[len(keys)-1], post, &inner)
 	}
 	return finishRests(inner, res.Input, rests[:len(rests)-1], keys, parts, post, useCache)
 }
@@ -153,7 +208,7 @@ func finishRests(r Result, input string, rests []string, keys []memoKey, parts [
 		if i > 0 {
 			r.Input = rests[i-1]
 			if useCache {
-				cache.putKey(keys[i-1], post, r)
+				cache.putKey(r.Input, keys[i-1], post, &r)
 			}
 		}
 	}

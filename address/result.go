@@ -64,6 +64,16 @@ type Result struct {
 	// "Quận 9" for Thành phố Thủ Đức), as written: the units above are
 	// their successors.
 	OldNames []string `json:"old_names,omitempty"`
+	// ids are the gazetteer's ids + 1 of Province … NewCommune (0: none),
+	// what the cache of recent results keeps of them.
+	ids [5]int32
+}
+
+// Codes are the codes of the units an address names, as Resolve's
+// Result gives them (Province.Code … NewCommune.Code; "" when not
+// decided).
+type Codes struct {
+	Province, District, Commune, NewProvince, NewCommune string
 }
 
 // Normalized writes the result back as an address in official form:

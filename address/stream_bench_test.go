@@ -63,7 +63,8 @@ func realisticStream(b testing.TB) ([]string, []time.Time) {
 // BenchmarkResolveStream resolves the realistic stream once per
 // iteration and reports addresses per second (wall and CPU): "memo" with
 // Resolve, starting each time with an empty cache of recent results (and
-// the share of addresses the cache answered), "cold" with every address
+// the share of addresses the cache answered), "codes" likewise with
+// ResolveCodes, "cold" with every address
 // resolved afresh:
 //
 //	go test ./address -run '^$' -bench ResolveStream -benchmem -cpu 1
@@ -95,6 +96,23 @@ func BenchmarkResolveStream(b *testing.B) {
 			b.ReportMetric(float64(n)/cpu.Seconds(), "addr/cpu-s")
 		}
 		b.ReportMetric(1-float64(searches)/float64(n), "hit-rate")
+	})
+	// "codes": the same with ResolveCodes, as dancu link asks
+	b.Run("codes", func(b *testing.B) {
+		b.ReportAllocs()
+		var n int
+		cpu0 := cpuTime()
+		for b.Loop() {
+			cache.reset()
+			for i, t := range texts {
+				ResolveCodes(t, dates[i])
+			}
+			n += len(texts)
+		}
+		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "addr/s")
+		if cpu := cpuTime() - cpu0; cpu > 0 {
+			b.ReportMetric(float64(n)/cpu.Seconds(), "addr/cpu-s")
+		}
 	})
 	b.Run("cold", func(b *testing.B) {
 		b.ReportAllocs()

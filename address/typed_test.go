@@ -1,6 +1,7 @@
 package address
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -205,9 +206,9 @@ func TestMemoBounded(t *testing.T) {
 	}
 	// one put twice is kept once
 	m.reset()
-	m.put("twice", true, Result{Input: "1"})
-	m.put("twice", true, Result{Input: "2"})
-	if r, ok := m.get("twice", true); !ok || r.Input != "2" || m.len(1) != 1 {
+	m.put("twice", true, Result{Input: "twice", Confidence: 0.1})
+	m.put("twice", true, Result{Input: "twice", Confidence: 0.2})
+	if r, ok := m.get("twice", true); !ok || r.Confidence != 0.2 || m.len(1) != 1 {
 		t.Errorf("put twice: %+v %v, %d kept", r, ok, m.len(1))
 	}
 }
@@ -243,6 +244,19 @@ func TestResolveAllocs(t *testing.T) {
 // its cache (warm or cold, whole or by the rest after a street or hamlet)
 // gives what a search from scratch without the cache gives.
 func TestCacheDoesNotChangeResults(t *testing.T) {
+	// ResolveCodes before any Resolve of the text, from an empty cache:
+	// the codes a search from scratch gives
+	cache.reset()
+	for _, name := range []string{"handwritten.csv", "hard_tune.csv", "handwritten_hard.csv"} {
+		for _, x := range readSet(t, name) {
+			d, _ := time.Parse("2006-01-02", x.AsOf)
+			f := resolveText(x.Text, !d.Before(ReformDate), false)
+			want := Codes{f.Province.Code, f.District.Code, f.Commune.Code, f.NewProvince.Code, f.NewCommune.Code}
+			if got := ResolveCodes(x.Text, d); got != want {
+				t.Fatalf("%s %q: ResolveCodes %+v, a fresh search %+v", name, x.Text, got, want)
+			}
+		}
+	}
 	for _, name := range []string{"handwritten.csv", "hard_tune.csv", "handwritten_hard.csv"} {
 		for _, x := range readSet(t, name) {
 			d, _ := time.Parse("2006-01-02", x.AsOf)
@@ -266,12 +280,19 @@ func TestCacheDoesNotChangeResults(t *testing.T) {
 func checkCached(t *testing.T, name, text string, d time.Time, post bool) {
 	t.Helper()
 	fresh := resolveText(text, post, false)
+	codes := Codes{fresh.Province.Code, fresh.District.Code, fresh.Commune.Code, fresh.NewProvince.Code, fresh.NewCommune.Code}
 	for pass := 0; pass < 2; pass++ {
 		got := Resolve(text, d)
-		if got.Input != fresh.Input || got.Province != fresh.Province || got.District != fresh.District || got.Commune != fresh.Commune ||
-			got.NewProvince != fresh.NewProvince || got.NewCommune != fresh.NewCommune || got.Street != fresh.Street ||
-			got.Hamlet != fresh.Hamlet || got.Confidence != fresh.Confidence || len(got.Candidates) != len(fresh.Candidates) {
+		// every field, candidates and old names included, nil or empty as
+		// the search gives them
+		if !reflect.DeepEqual(got, fresh) {
 			t.Fatalf("%s %q pass %d:\ncached %+v\nfresh  %+v", name, text, pass, got, fresh)
+		}
+		if got := ResolveCodes(text, d); got != codes {
+			t.Fatalf("%s %q pass %d: ResolveCodes %+v, Resolve %+v", name, text, pass, got, codes)
+		}
+		if p := Prepare(text, d); p.Codes() != codes {
+			t.Fatalf("%s %q pass %d: Prepare(…).Codes() %+v, Resolve %+v", name, text, pass, p.Codes(), codes)
 		}
 	}
 }

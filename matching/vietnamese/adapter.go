@@ -177,6 +177,9 @@ func derivedSlot(field string) int {
 type vnFields struct {
 	r *schemas.Record
 	v [nDerived]string
+	// sink keeps what address.Prepare read, so that its reads are not
+	// dropped.
+	sink uint64
 }
 
 func (f *vnFields) get(field string) string {
@@ -191,15 +194,6 @@ func (f *vnFields) get(field string) string {
 		return recordField(f.r, field)
 	}
 	return ""
-}
-
-// resolve returns the units of an address of r (address.Resolve keeps
-// the results of recent addresses: a repeated one costs a lookup).
-func resolve(r *schemas.Record, text string) address.Result {
-	if text == "" {
-		return address.Result{}
-	}
-	return address.Resolve(text, r.SourceDate)
 }
 
 // Fields returns the getter over r's canonical columns and derived vn.*
@@ -239,6 +233,47 @@ func confidences(r *schemas.Record) matching.ConfidenceGetter {
 func (a *Adapter) derive(f *vnFields) {
 	r := f.r
 	d := &f.v
+	// The addresses to resolve, each once (a record's often repeat one
+	// another: current = permanent, native place = permanent; Resolve is
+	// a function of text and date), prepared first: the cache lines where
+	// their results would be are fetched while the names and IDs are
+	// parsed (address.Prepare).
+	var texts [3]string
+	var preps [3]address.Prepared
+	var codes [3]address.Codes
+	var done [3]bool
+	nTexts := 0
+	prepare := func(text string) {
+		if text == "" {
+			return
+		}
+		for k := range nTexts {
+			if texts[k] == text {
+				return
+			}
+		}
+		texts[nTexts], preps[nTexts] = text, address.Prepare(text, r.SourceDate)
+		f.sink += preps[nTexts].Sum
+		nTexts++
+	}
+	if r.PermCommuneCode == "" && r.PermNewCommuneCode == "" {
+		prepare(r.PermAddress)
+	}
+	if r.CurCommuneCode == "" && r.CurNewCommuneCode == "" {
+		prepare(r.CurAddress)
+	}
+	prepare(r.NativePlace)
+	resolveOnce := func(text string) address.Codes {
+		for k := range nTexts {
+			if texts[k] == text {
+				if !done[k] {
+					codes[k], done[k] = preps[k].Codes(), true
+				}
+				return codes[k]
+			}
+		}
+		return address.Codes{}
+	}
 	full := r.FullName
 	if full == "" {
 		full = strings.Join(strings.Fields(r.FamilyName+" "+r.MiddleName+" "+r.GivenName), " ")
@@ -259,29 +294,10 @@ func (a *Adapter) derive(f *vnFields) {
 	if c := vn.ParseID(r.CMND); c.Number != "" {
 		d[fCMND] = c.Number
 	}
-	// A record's addresses often repeat one another (current = permanent,
-	// native place = permanent): a text resolved for this record already
-	// is not looked up again (Resolve is a function of text and date).
-	var seenText [2]string
-	var seen [2]address.Result
-	nSeen := 0
-	resolveOnce := func(text string) address.Result {
-		for k := range nSeen {
-			if seenText[k] == text {
-				return seen[k]
-			}
-		}
-		u := resolve(r, text)
-		if nSeen < len(seen) {
-			seenText[nSeen], seen[nSeen] = text, u
-			nSeen++
-		}
-		return u
-	}
 	units := func(at int, text, prov, dist, comm, nprov, ncomm string) {
 		if comm == "" && ncomm == "" && text != "" {
 			u := resolveOnce(text)
-			prov, dist, comm, nprov, ncomm = u.Province.Code, u.District.Code, u.Commune.Code, u.NewProvince.Code, u.NewCommune.Code
+			prov, dist, comm, nprov, ncomm = u.Province, u.District, u.Commune, u.NewProvince, u.NewCommune
 		}
 		d[at], d[at+1], d[at+2], d[at+3], d[at+4] = prov, dist, comm, nprov, ncomm
 	}
@@ -289,7 +305,7 @@ func (a *Adapter) derive(f *vnFields) {
 	units(fCurProvince, r.CurAddress, r.CurProvinceCode, r.CurDistrictCode, r.CurCommuneCode, r.CurNewProvinceCode, r.CurNewCommuneCode)
 	if r.NativePlace != "" {
 		u := resolveOnce(r.NativePlace)
-		d[fNativeProvince], d[fNativeNewProvince] = u.Province.Code, u.NewProvince.Code
+		d[fNativeProvince], d[fNativeNewProvince] = u.Province, u.NewProvince
 	}
 	d[fFather] = vn.Fold(r.FatherName)
 	d[fMother] = vn.Fold(r.MotherName)
