@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,6 +56,14 @@ type ClickHouseSink struct {
 	// Inserts counts the insert statements sent, refused or not (what the
 	// isolation of refused rows costs shows here).
 	Inserts atomic.Int64
+
+	// layouts are the column names and types of each insert statement,
+	// as the first insert learned them, so that later inserts skip the
+	// DESCRIBE TABLE that clickhouse-go's HTTP protocol sends before each
+	// batch (the native protocol has the server send the block's
+	// structure instead, and ignores them).
+	layoutMu sync.Mutex
+	layouts  map[string][]clickhouse.ColumnNameAndType
 }
 
 var _ Sink = (*ClickHouseSink)(nil)
@@ -101,6 +110,43 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 		return &RefusedRows{Rows: in.rows}
 	}
 	return nil
+}
+
+// prepare starts a batch insert of query ("INSERT INTO t (c1, c2, …)"),
+// with the columns' types from the first insert of the same statement.
+// An insert that then fails for another reason than its rows (a table
+// altered meanwhile, say) must forget them (forget).
+func (s *ClickHouseSink) prepare(ctx context.Context, query string) (driver.Batch, error) {
+	s.layoutMu.Lock()
+	layout, ok := s.layouts[query]
+	s.layoutMu.Unlock()
+	if ok {
+		return s.Conn.PrepareBatch(clickhouse.Context(ctx, clickhouse.WithColumnNamesAndTypes(layout)), query)
+	}
+	batch, err := s.Conn.PrepareBatch(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	cols := batch.Columns()
+	layout = make([]clickhouse.ColumnNameAndType, len(cols))
+	for i, c := range cols {
+		layout[i] = clickhouse.ColumnNameAndType{Name: c.Name(), Type: string(c.Type())}
+	}
+	s.layoutMu.Lock()
+	if s.layouts == nil {
+		s.layouts = map[string][]clickhouse.ColumnNameAndType{}
+	}
+	s.layouts[query] = layout
+	s.layoutMu.Unlock()
+	return batch, nil
+}
+
+// forget drops the columns learned for query: the next insert asks the
+// table again.
+func (s *ClickHouseSink) forget(query string) {
+	s.layoutMu.Lock()
+	delete(s.layouts, query)
+	s.layoutMu.Unlock()
 }
 
 // refusals collects the rows refused by one Write.
@@ -179,7 +225,7 @@ func (in *inserter[T]) insertColumns(idx []int) (bool, error) {
 	if err != nil {
 		return false, nil // a type the codec does not take: row by row
 	}
-	batch, err := in.sink.Conn.PrepareBatch(in.ctx, in.q)
+	batch, err := in.sink.prepare(in.ctx, in.q)
 	if err != nil {
 		return false, fmt.Errorf("prepare insert into %s: %w", in.table, err)
 	}
@@ -194,6 +240,7 @@ func (in *inserter[T]) insertColumns(idx []int) (bool, error) {
 		if IsRefusal(err) {
 			return false, nil
 		}
+		in.sink.forget(in.q)
 		n := len(in.rows)
 		if idx != nil {
 			n = len(idx)
@@ -223,7 +270,7 @@ const isolateChunk = 4096
 // insert writes rows[i] for i in idx (which it may reorder or shorten).
 func (in *inserter[T]) insert(idx []int) error {
 	for len(idx) > 0 {
-		batch, err := in.sink.Conn.PrepareBatch(in.ctx, in.q)
+		batch, err := in.sink.prepare(in.ctx, in.q)
 		if err != nil {
 			return fmt.Errorf("prepare insert into %s: %w", in.table, err)
 		}
@@ -231,6 +278,7 @@ func (in *inserter[T]) insert(idx []int) error {
 		if err != nil {
 			batch.Abort()
 			if bad < 0 || !isConversionError(err) {
+				in.sink.forget(in.q)
 				return fmt.Errorf("append row %d to %s: %w", max(bad, 0), in.table, err)
 			}
 			if len(idx) > isolateChunk {
@@ -250,6 +298,7 @@ func (in *inserter[T]) insert(idx []int) error {
 			return nil
 		}
 		if !IsRefusal(err) {
+			in.sink.forget(in.q)
 			return fmt.Errorf("insert %d rows into %s: %w", len(idx), in.table, err)
 		}
 		if len(idx) == 1 {
@@ -561,7 +610,8 @@ var personDeltaSumColumns = schemas.Tags(schemas.PersonDeltaSum{})
 // refuses the insert for its data, it inserts them again row by row
 // (insertRows), which isolates the refused rows.
 func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind string, names []string, cols []any, rows []T, in *refusals) error {
-	batch, err := s.Conn.PrepareBatch(ctx, "INSERT INTO "+table+" ("+strings.Join(names, ", ")+")")
+	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ")"
+	batch, err := s.prepare(ctx, q)
 	if err != nil {
 		return fmt.Errorf("prepare insert into %s: %w", table, err)
 	}
@@ -576,6 +626,7 @@ func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind st
 		if IsRefusal(err) {
 			return insertRows(ctx, s, table, kind, rows, in)
 		}
+		s.forget(q)
 		return fmt.Errorf("insert %d rows into %s: %w", len(rows), table, err)
 	}
 	return nil

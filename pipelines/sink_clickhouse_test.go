@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/chdb"
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/pipelines"
@@ -356,6 +357,16 @@ func TestClickHouseSinkColumnsAsRows(t *testing.T) {
 	if n := sink.Inserts.Load(); n != 4 {
 		t.Errorf("%d inserts for four tables, want 4", n)
 	}
+	// Again, with the columns' types the sink learned the first time
+	// instead of asking each table: the same rows.
+	for _, table := range []string{"records", "persons", "links", "conflicts"} {
+		if err := conn.Exec(ctx, "TRUNCATE TABLE "+table); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sink.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
 	for table, cols := range map[string][]string{
 		"records": schemas.Tags(schemas.Record{}), "persons": schemas.Tags(schemas.Person{}),
 		"links": schemas.Tags(schemas.Link{}), "conflicts": schemas.Tags(schemas.Conflict{}),
@@ -433,5 +444,52 @@ func TestRecordsFlushIsOneCompactPart(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d active parts of records, want 1", n)
+	}
+}
+
+// The sink asks a table for its columns (clickhouse-go's DESCRIBE TABLE
+// over HTTP) at its first insert only: a second write of the same tables
+// sends one request an insert.
+func TestClickHouseSinkDescribesOnce(t *testing.T) {
+	srv, err := chdb.Listen(chdbtest.Engine(t), "127.0.0.1:0", chdb.HandlerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close(context.Background())
+	ctx := context.Background()
+	conn, err := chstore.Open(ctx, chstore.Config{Addr: srv.Addr(), Database: chdbtest.Database(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	sink := &pipelines.ClickHouseSink{Conn: conn}
+	write := func(from int) (requests, inserts int64) {
+		recs := sinkRecords(from + 100)[from:]
+		b := &pipelines.Batch{Records: recs}
+		for i := range recs {
+			pid := fmt.Sprintf("P%d", from+i)
+			b.Persons = append(b.Persons, schemas.Person{PersonID: pid, FullName: recs[i].FullName, Version: 1})
+			b.Links = append(b.Links, schemas.Link{RecordID: recs[i].RecordID, PersonID: pid, Version: 1})
+		}
+		r0, i0 := srv.Stats().Requests, sink.Inserts.Load()
+		if err := sink.Write(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		return srv.Stats().Requests - r0, sink.Inserts.Load() - i0
+	}
+	r1, i1 := write(0)
+	r2, i2 := write(100)
+	if i1 != 3 || i2 != 3 {
+		t.Fatalf("%d and %d inserts, want 3 each (records, persons, links)", i1, i2)
+	}
+	if r1 != r2+i1 || r2 != i2 {
+		t.Errorf("requests: %d for the first write, %d for the second; want one a table more the first time, one an insert the second", r1, r2)
+	}
+	var n uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM records").Scan(&n); err != nil || n != 200 {
+		t.Errorf("records: %d (%v), want 200", n, err)
 	}
 }
