@@ -412,6 +412,25 @@ func firstDiff(a, b []string) string {
 	return "(one is a prefix of the other)"
 }
 
+// The records table merges lazily (migration 0018): its merge selector's
+// base is 25, not ClickHouse's 5.
+func TestRecordsMergeLazily(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range map[string]bool{"records": true, "persons": false, "links": false} {
+		var engine string
+		if err := conn.QueryRow(ctx, "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = ?", table).Scan(&engine); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(engine, "merge_selector_base = 25"); got != want {
+			t.Errorf("%s: %s; merge_selector_base = 25 there: %v, want %v", table, engine, got, want)
+		}
+	}
+}
+
 // A flush of 20,000 records (about 12 MB, past ClickHouse's default
 // 10 MiB for a wide part) is one compact part (migration 0017): a few
 // files, not two per column.

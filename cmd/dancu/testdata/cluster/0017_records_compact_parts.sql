@@ -2,3 +2,4 @@
 ALTER TABLE records_local ON CLUSTER dancu
     MODIFY SETTING min_bytes_for_wide_part = 268435456;
 
+

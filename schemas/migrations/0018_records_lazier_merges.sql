@@ -1,0 +1,18 @@
+-- The records table merges its parts less eagerly: ClickHouse's merge
+-- selector combines parts when the result is some 25 times the largest of
+-- them (merge_selector_base, default 5; less for old parts or many of
+-- them), so that a record is rewritten about log25 rather than log5 of
+-- the parts' count times over its life. Records are written once (a replayed batch writes the same
+-- rows again, which FINAL folds) and are the widest rows of the load
+-- stage's inserts, so their merges were most of the engine's merging:
+-- 50 flushes of 20,000 records with their persons and links (a 1M run's
+-- load; BenchmarkClickHouseSinkMerges in pipelines, three runs a side,
+-- load 7.1-8.6): the merge threads' CPU 7.1, 6.7, 6.9 s -> 3.5, 3.4,
+-- 3.7 s, the whole 22.4, 21.0, 21.8 -> 18.1, 17.8, 18.5 s. The price is
+-- parts: 12 active parts of records at the end instead of 6, and reading
+-- every record with FINAL 0.44, 0.41, 0.38 -> 0.71, 0.49, 0.45 s of CPU
+-- at 1M; the demo's SourceClusters (records FINAL joined to links FINAL)
+-- 0.89, 1.07, 0.91 -> 0.84, 1.10, 0.92 s, no slower.
+-- Persons and links, whose rows do change (new versions), keep the
+-- default. Only the choice of merges changes; nothing to rewrite.
+ALTER TABLE records MODIFY SETTING merge_selector_base = 25;
