@@ -60,7 +60,7 @@ type memoShard struct {
 
 // memoSet is one set of the table: the hashes of its slots, most recently
 // used first, and the entry of each (its index among the set's
-// memoWays); the first used slots are in use. 64 bytes, and the table's
+// memoWays); the first used slots are in use (the zero set is empty). 64 bytes, and the table's
 // sets start on a cache line (a large allocation starts on a page).
 type memoSet struct {
 	h    [memoWays]uint64
@@ -115,23 +115,22 @@ var cache = newMemo()
 
 func newMemo() *memo {
 	m := &memo{seed: maphash.MakeSeed(), checkSeed: maphash.MakeSeed()}
+	// one array of sets and one of entries for all the shards and eras:
+	// large enough for the kernel to back them with huge pages (adviseHuge),
+	// so that a lookup's two lines do not cost two misses of the address
+	// translation cache too (the 42 MB would take ~10,000 small pages)
+	sets := make([]memoSet, 2*memoShards*memoSets)
+	ents := make([]memoEntry, 2*memoShards*memoSets*memoWays)
+	adviseHuge(unsafe.Pointer(&sets[0]), uintptr(len(sets))*unsafe.Sizeof(sets[0]))
+	adviseHuge(unsafe.Pointer(&ents[0]), uintptr(len(ents))*unsafe.Sizeof(ents[0]))
 	for i := range m.shards {
 		for e := range m.shards[i].sets {
-			m.shards[i].sets[e] = make([]memoSet, memoSets)
-			m.shards[i].ents[e] = make([]memoEntry, memoSets*memoWays)
-			initSets(m.shards[i].sets[e])
+			k := i*2 + e
+			m.shards[i].sets[e] = sets[k*memoSets : (k+1)*memoSets : (k+1)*memoSets]
+			m.shards[i].ents[e] = ents[k*memoSets*memoWays : (k+1)*memoSets*memoWays : (k+1)*memoSets*memoWays]
 		}
 	}
 	return m
-}
-
-// initSets gives each slot of sets its own entry.
-func initSets(sets []memoSet) {
-	for i := range sets {
-		for w := range memoWays {
-			sets[i].slot[w] = uint8(w)
-		}
-	}
 }
 
 // memoKey is what the table knows a text by: its hash, its check word
@@ -317,8 +316,11 @@ func (m *memo) putKey(text string, k memoKey, post bool, r *Result) {
 	// the first one not used yet)
 	i := set.find(es, k)
 	if i < 0 {
-		i = min(int(set.used), memoWays-1)
-		if int(set.used) < memoWays {
+		i = memoWays - 1
+		if u := set.used; u < memoWays {
+			// a set fills its entries in order: the first free one is the
+			// used-th (positions past used are never read, and zero)
+			i, set.slot[u] = int(u), u
 			set.used++
 		}
 	}
@@ -377,7 +379,6 @@ func (m *memo) reset() {
 		for e := range s.sets {
 			clear(s.sets[e])
 			clear(s.ents[e])
-			initSets(s.sets[e])
 		}
 		s.mu.Unlock()
 	}
