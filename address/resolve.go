@@ -151,6 +151,17 @@ func resolveText(text string, post, useCache bool) Result {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
+	// The rest after a first part that is a house number or hamlet is
+	// looked up in the cache once the words are read: its lines are
+	// fetched meanwhile, for the rest after the first comma or spaced
+	// dash, which it usually is (see restGuess).
+	var guess memoKey
+	if useCache {
+		if r := restGuess(text); r != "" {
+			guess = cache.key(r)
+			cache.touch(guess, post)
+		}
+	}
 	st := statePool.Get().(*state)
 	defer statePool.Put(st)
 	st.reset(g, text)
@@ -169,8 +180,12 @@ func resolveText(text string, post, useCache bool) Result {
 		// the part is read and dropped
 		var rk memoKey
 		if useCache {
-			rk = cache.key(st.text[st.toks[k].start:])
-			cache.touch(rk, post)
+			if rest := st.text[st.toks[k].start:]; len(rest) == guess.n && len(rests) == 0 {
+				rk = guess // the same suffix of the text
+			} else {
+				rk = cache.key(rest)
+				cache.touch(rk, post)
+			}
 		}
 		var d Result
 		st.streetAndHamletBefore(&d, k)
@@ -195,6 +210,24 @@ func resolveText(text string, post, useCache bool) Result {
 		cache.putKey(inner.Input, keys[len(keys)-1], post, &inner)
 	}
 	return finishRests(inner, res.Input, rests[:len(rests)-1], keys, parts, post, useCache)
+}
+
+// restGuess returns the text after its first comma or spaced dash and
+// what separates words after it, where the rest after a first part that
+// is a house number or hamlet begins when there is one (detailEnd), or
+// "": a guess, made before the words are read, checked after.
+func restGuess(text string) string {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c == ',' || c == '-' && i > 0 && text[i-1] == ' ' {
+			for i++; i < len(text); i++ {
+				if c := text[i]; c >= utf8.RuneSelf || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+					return text[i:]
+				}
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // finishRests builds the result of the whole text from r, the result of
