@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"testing"
 	"time"
@@ -74,7 +75,19 @@ func BenchmarkMatchStage(b *testing.B) {
 // at load 4–9) — a CPU profile of the run tells the coverage code's own
 // share with less noise.
 //
+// With DANCU_BENCH_SETTLE=1 each store is compacted whole before it
+// closes (Registry.Compact, counted in its side's CPU), so that neither
+// side leaves compaction debt the other paid: which compactions run
+// within the op depends on when each store's levels fill, not on what
+// was written (round 9: in every run one batch's turn cost the side
+// without coverage 1.5–1.8 s more than the other side's, a compaction,
+// and that side wrote 12–18 MB more than the side with coverage;
+// settled, the side with coverage writes 57 MB more, every run). With DANCU_BENCH_CPUPROFILE=dir each turn is
+// profiled apart (profileTurn), so that each side's profile is its own.
+//
 //	go test ./coverage -run '^$' -bench MatchStagePaired -benchtime 1x -count 3
+//	DANCU_BENCH_SETTLE=1 DANCU_BENCH_CPUPROFILE=/tmp/p go test ./coverage -run '^$' -bench MatchStagePaired -benchtime 1x
+//	go tool pprof -top -diff_base <(go tool pprof -proto coverage.test /tmp/p/off-*.prof) <(go tool pprof -proto coverage.test /tmp/p/on-*.prof)
 func BenchmarkMatchStagePaired(b *testing.B) {
 	files, rows := envInt("DANCU_BENCH_LOAD_FILES", 20), envInt("DANCU_BENCH_LOAD_ROWS", 10_000)
 	recs := benchRecords(files, rows, loadUnits())
@@ -98,6 +111,8 @@ func BenchmarkMatchStagePaired(b *testing.B) {
 		b.Fatal(err)
 	}
 	var off, on, noise float64
+	sides := [2]string{"off", "on"}
+	settleStores := os.Getenv("DANCU_BENCH_SETTLE") != ""
 	var alloc, written [2]uint64 // bytes allocated; bytes the stores' flushes and compactions wrote
 	for i := 0; i < b.N; i++ {
 		var regs [2]*registry.Registry // coverage off, on
@@ -116,6 +131,7 @@ func BenchmarkMatchStagePaired(b *testing.B) {
 			var cpu [2]time.Duration
 			for k := range 2 {
 				c := (n + k) % 2
+				stop := profileTurn(b, sides[c], n)
 				c0, a0 := cpuTime(), allocated()
 				out, err := regs[c].AddRecords(ctx, ad, batch)
 				if err != nil {
@@ -134,18 +150,26 @@ func BenchmarkMatchStagePaired(b *testing.B) {
 					time.Sleep(5 * time.Millisecond)
 				}
 				cpu[c] = cpuTime() - c0
+				stop()
 			}
 			off, on = off+cpu[0].Seconds(), on+cpu[1].Seconds()
 			diffs = append(diffs, (cpu[1] - cpu[0]).Seconds())
 		}
 		for c := range regs {
+			stop := profileTurn(b, sides[c], 999) // the closing
+			c0 := cpuTime()
+			if settleStores {
+				if err := regs[c].Compact(); err != nil {
+					b.Fatal(err)
+				}
+			}
 			st := regs[c].Stats()
 			written[c] += st.Flushed + st.CompactedBytes
-			c0 := cpuTime()
 			if err := regs[c].Close(); err != nil {
 				b.Fatal(err)
 			}
 			d := (cpuTime() - c0).Seconds()
+			stop()
 			if c == 0 {
 				off += d
 			} else {
@@ -186,4 +210,31 @@ func stddev(x []float64) float64 {
 		v += (a - m) * (a - m)
 	}
 	return math.Sqrt(v / float64(len(x)-1))
+}
+
+// profileTurn starts a CPU profile of one side's turn (batch n) when
+// DANCU_BENCH_CPUPROFILE names a directory: side-NNN.prof there, each
+// turn's its own, so that the two sides' profiles are apart (the
+// registry's workers and the store's goroutines carry no label of the
+// turn that woke them). Merge a side's with pprof (go tool pprof -top
+// coverage.test dir/on-*.prof) and compare with -diff_base. It returns
+// the function that stops the profile.
+func profileTurn(b *testing.B, side string, n int) func() {
+	dir := os.Getenv("DANCU_BENCH_CPUPROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%03d.prof", side, n)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
