@@ -271,6 +271,18 @@ func sourceOf(n, f int) (string, int) {
 // and each flush has fixed costs, so a long wait compares rounds with the
 // same number of flushes. DANCU_BENCH_LOAD_ONLY=records|persons keeps
 // only one kind of deltas in the backlog with coverage.
+//
+// DANCU_BENCH_LOAD_PAIRS=N (since round 9) measures in N pairs instead,
+// so that a run decides: N paired rounds of the match stage
+// (pairedMatch: both registries side by side, batch by batch, the side
+// that goes first alternating, each store compacted whole before it
+// closes, so that neither leaves compaction debt the other paid), the
+// first pair's outputs the backlogs; then N pairs of load rounds
+// (without then with, with then without, …). Point 6 is unchanged,
+// computed per pair (load stage without ÷ (load stage with + the
+// registry's extra of the same pair), per CPU-second) and printed with
+// its median and range, after the lines of the old printout, which sum
+// over all rounds.
 func TestLoadSpeed(t *testing.T) {
 	if os.Getenv("DANCU_BENCH_LOAD") == "" {
 		t.Skip("set DANCU_BENCH_LOAD=1 to time loading with and without coverage")
@@ -297,7 +309,37 @@ func TestLoadSpeed(t *testing.T) {
 	// another's backlog held in the heap (a larger live heap collects
 	// less often: the rounds holding one or two backlogs were the
 	// cheaper), and the broker starts after these rounds.
-	for i, cov := range []bool{false, false, true, true, false} {
+	pairs := envInt("DANCU_BENCH_LOAD_PAIRS", 0)
+	var xs []time.Duration // the paired rounds' extras (on − off CPU), in order
+	for i := 0; i < pairs; i++ {
+		if i == 0 {
+			warmUp(t, recs)
+		}
+		// Pair i: both registries side by side, batch by batch, the side
+		// that goes first alternating (and the first side of each pair
+		// too), each store compacted whole before it closes.
+		p := pairedMatch(t, filepath.Join(t.TempDir(), fmt.Sprint("pair-", i)), recs, i%2, true, i == 0, kinds, nil)
+		if total != 0 && p.rows != total {
+			t.Fatalf("match stage, pair %d: %d rows of records, persons and links, want %d as in the other runs", i, p.rows, total)
+		}
+		total = p.rows
+		if i == 0 {
+			backlogs[false], backlogs[true] = spill(t, p.msgs[0]), spill(t, p.msgs[1])
+		}
+		for c, cov := range []bool{false, true} {
+			match[cov] = append(match[cov], result{wall: p.wall[c], cpu: p.cpu[c]})
+		}
+		xs = append(xs, p.cpu[1]-p.cpu[0])
+		t.Logf("match stage, pair %d: %d records → %d rows: coverage off %v wall, %v CPU; on %v wall, %v CPU; the registry's extra %+.3f s CPU (per batch: median %+.3f s, spread ±%.3f s); the stores' flushes and compactions wrote %.0f / %.0f MB; allocated %.0f / %.0f MB",
+			i, len(recs), p.rows, p.wall[0].Round(time.Millisecond), p.cpu[0].Round(time.Millisecond), p.wall[1].Round(time.Millisecond),
+			p.cpu[1].Round(time.Millisecond), (p.cpu[1] - p.cpu[0]).Seconds(), median(p.diffs), stddev(p.diffs),
+			float64(p.written[0])/1e6, float64(p.written[1])/1e6, float64(p.alloc[0])/1e6, float64(p.alloc[1])/1e6)
+	}
+	order := []bool{false, false, true, true, false}
+	if pairs > 0 {
+		order = nil
+	}
+	for i, cov := range order {
 		dir := filepath.Join(t.TempDir(), fmt.Sprint("registry-", i))
 		runtime.GC()
 		gc0 := gcCount()
@@ -350,7 +392,15 @@ func TestLoadSpeed(t *testing.T) {
 	// it), and run the rounds in the order without, with, with, without,
 	// so that a drift of the machine's load over the run weighs on both.
 	chdbtestOpen(t)
-	for _, views := range []bool{false, true, true, false} {
+	loads := []bool{false, true, true, false}
+	if pairs > 0 {
+		// Pair i without then with, pair i+1 with then without, and so on.
+		loads = nil
+		for i := 0; i < pairs; i++ {
+			loads = append(loads, i%2 == 1, i%2 == 0)
+		}
+	}
+	for _, views := range loads {
 		round++
 		conn, _ := chdbtestOpen(t)
 		// Without coverage: the backlog without deltas (nothing reaches
@@ -429,12 +479,13 @@ func TestLoadSpeed(t *testing.T) {
 	mwOn, mcOn, _ := sum(match[true])
 	mwOff, mcOff, _ := sum(match[false])
 	xw, xc := mwOn-mwOff, mcOn-mcOff
-	t.Logf("match stage: coverage off %v wall, %v CPU; on %v wall, %v CPU (two runs each): coverage adds %v wall, %v CPU (%+.1f%% CPU)",
+	t.Logf("match stage: coverage off %v wall, %v CPU; on %v wall, %v CPU (%d runs each): coverage adds %v wall, %v CPU (%+.1f%% CPU)",
 		mwOff.Round(time.Millisecond), mcOff.Round(time.Millisecond), mwOn.Round(time.Millisecond), mcOn.Round(time.Millisecond),
-		xw.Round(time.Millisecond), xc.Round(time.Millisecond), 100*(mcOn.Seconds()/mcOff.Seconds()-1))
-	rate := func(d time.Duration) float64 { return float64(2*total) / d.Seconds() }
-	t.Logf("loading without coverage: %.0f rows/s, %.0f rows/CPU-s (%.2f s wall, %.2f s CPU for two loads of %d rows)",
-		rate(wn), rate(cn), wn.Seconds(), cn.Seconds(), total)
+		len(match[false]), xw.Round(time.Millisecond), xc.Round(time.Millisecond), 100*(mcOn.Seconds()/mcOff.Seconds()-1))
+	rounds := len(res[false])
+	rate := func(d time.Duration) float64 { return float64(rounds*total) / d.Seconds() }
+	t.Logf("loading without coverage: %.0f rows/s, %.0f rows/CPU-s (%.2f s wall, %.2f s CPU for %d loads of %d rows)",
+		rate(wn), rate(cn), wn.Seconds(), cn.Seconds(), rounds, total)
 	t.Logf("loading with coverage (load stage + the registry's extra): %.0f rows/s, %.0f rows/CPU-s (%.2f + %.2f s wall, %.2f + %.2f s CPU)",
 		rate(wv+xw), rate(cv+xc), wv.Seconds(), xw.Seconds(), cv.Seconds(), xc.Seconds())
 	t.Logf("POINT 6: with coverage %.1f%% of the rows/s without, %.1f%% of the rows per CPU-second (%.1f%% counting the merges after)",
@@ -442,6 +493,36 @@ func TestLoadSpeed(t *testing.T) {
 	t.Logf("match + load: %.0f → %.0f rows/s (%.1f%%), %.0f → %.0f rows/CPU-s (%.1f%%)",
 		rate(wn+mwOff), rate(wv+mwOn), 100*(wn+mwOff).Seconds()/(wv+mwOn).Seconds(),
 		rate(cn+mcOff), rate(cv+mcOn), 100*(cn+mcOff).Seconds()/(cv+mcOn).Seconds())
+	if pairs == 0 {
+		return
+	}
+	// Paired: point 6 per pair (the load stage without and with coverage
+	// of load pair i, the registry's extra of match pair i), then the
+	// median and range of each.
+	var p6, kept, x, offs, ons []float64
+	for i := 0; i < pairs; i++ {
+		off, on := res[false][i].cpu.Seconds(), res[true][i].cpu.Seconds()
+		offs, ons = append(offs, off), append(ons, on)
+		p6 = append(p6, 100*off/(on+xs[i].Seconds()))
+		kept = append(kept, 100*off/on)
+		x = append(x, xs[i].Seconds())
+	}
+	t.Logf("per pair: the registry's extra %.3f s CPU; load stage alone kept %.1f%%; point 6 %.1f%% (per CPU-second)", x, kept, p6)
+	t.Logf("POINT 6, PAIRED (%d pairs): median %.1f%% of the rows per CPU-second (range %.1f–%.1f%%); the registry's extra median %+.3f s CPU per %d records (range %+.3f to %+.3f s); the load stage alone kept median %.1f%% (range %.1f–%.1f%%); point 6 of the medians %.1f%%",
+		pairs, median(p6), slices.Min(p6), slices.Max(p6), median(x), len(recs), slices.Min(x), slices.Max(x),
+		median(kept), slices.Min(kept), slices.Max(kept), 100*median(offs)/(median(ons)+median(x)))
+}
+
+// median is the median of x (the mean of the middle two when even).
+func median(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(x))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // drainReader reads left messages, then cancels the load stage (which

@@ -12,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmentio/kafka-go"
+
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
 )
 
 // BenchmarkMatchStage times the match stage alone (matchStage: a real
@@ -91,94 +94,20 @@ func BenchmarkMatchStage(b *testing.B) {
 func BenchmarkMatchStagePaired(b *testing.B) {
 	files, rows := envInt("DANCU_BENCH_LOAD_FILES", 20), envInt("DANCU_BENCH_LOAD_ROWS", 10_000)
 	recs := benchRecords(files, rows, loadUnits())
-	s, err := vietnamese.Trained()
-	if err != nil {
-		b.Fatal(err)
-	}
-	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
-	ctx := context.Background()
-	// Warmed up first: the first Add of the process loads what every
-	// later one uses (the adapter's tables, the compiled comparisons),
-	// whichever side it is.
-	warm, err := registry.Open(registry.Config{Dir: filepath.Join(b.TempDir(), "warm-up"), Settings: s, NoCoverage: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := warm.AddRecords(ctx, registry.NewRecords(), recs[:min(2_000, len(recs))]); err != nil {
-		b.Fatal(err)
-	}
-	if err := warm.Close(); err != nil {
-		b.Fatal(err)
-	}
+	warmUp(b, recs)
 	var off, on, noise float64
-	sides := [2]string{"off", "on"}
 	settleStores := os.Getenv("DANCU_BENCH_SETTLE") != ""
 	var alloc, written [2]uint64 // bytes allocated; bytes the stores' flushes and compactions wrote
 	for i := 0; i < b.N; i++ {
-		var regs [2]*registry.Registry // coverage off, on
-		for c := range regs {
-			regs[c], err = registry.Open(registry.Config{Dir: filepath.Join(b.TempDir(), fmt.Sprint("registry-", i, c)), Settings: s,
-				Now: func() time.Time { return now }, NoCoverage: c == 0})
-			if err != nil {
-				b.Fatal(err)
-			}
+		p := pairedMatch(b, filepath.Join(b.TempDir(), fmt.Sprint("pair-", i)), recs, 0, settleStores, false, nil, profileTurn)
+		off, on = off+p.cpu[0].Seconds(), on+p.cpu[1].Seconds()
+		for c := range 2 {
+			alloc[c] += p.alloc[c]
+			written[c] += p.written[c]
 		}
-		ad := registry.NewRecords()
-		var diffs []float64
-		runtime.GC()
-		for n, lo := 0, 0; lo < len(recs); n, lo = n+1, lo+matchBatch {
-			batch := recs[lo:min(lo+matchBatch, len(recs))]
-			var cpu [2]time.Duration
-			for k := range 2 {
-				c := (n + k) % 2
-				stop := profileTurn(b, sides[c], n)
-				c0, a0 := cpuTime(), allocated()
-				out, err := regs[c].AddRecords(ctx, ad, batch)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := appendMatched(nil, batch, out, nil); err != nil {
-					b.Fatal(err)
-				}
-				alloc[c] += allocated() - a0
-				for quiet := 0; quiet < 3; {
-					if regs[c].Stats().InProgress == 0 {
-						quiet++
-					} else {
-						quiet = 0
-					}
-					time.Sleep(5 * time.Millisecond)
-				}
-				cpu[c] = cpuTime() - c0
-				stop()
-			}
-			off, on = off+cpu[0].Seconds(), on+cpu[1].Seconds()
-			diffs = append(diffs, (cpu[1] - cpu[0]).Seconds())
-		}
-		for c := range regs {
-			stop := profileTurn(b, sides[c], 999) // the closing
-			c0 := cpuTime()
-			if settleStores {
-				if err := regs[c].Compact(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			st := regs[c].Stats()
-			written[c] += st.Flushed + st.CompactedBytes
-			if err := regs[c].Close(); err != nil {
-				b.Fatal(err)
-			}
-			d := (cpuTime() - c0).Seconds()
-			stop()
-			if c == 0 {
-				off += d
-			} else {
-				on += d
-			}
-		}
-		noise += stddev(diffs) * math.Sqrt(float64(len(diffs)))
-		slices.Sort(diffs)
-		b.Logf("per-batch extra (s): %.3f", diffs)
+		noise += stddev(p.diffs) * math.Sqrt(float64(len(p.diffs)))
+		slices.Sort(p.diffs)
+		b.Logf("per-batch extra (s): %.3f", p.diffs)
 	}
 	n := float64(b.N)
 	b.ReportMetric(off/n, "off-cpu-s/op")
@@ -188,6 +117,135 @@ func BenchmarkMatchStagePaired(b *testing.B) {
 	b.ReportMetric(noise/n, "extra-noise-s/op")
 	b.ReportMetric((float64(alloc[1])-float64(alloc[0]))/n/1e6, "extra-alloc-MB/op")
 	b.ReportMetric((float64(written[1])-float64(written[0]))/n/1e6, "extra-written-MB/op")
+}
+
+// warmUp links a few of recs once, in a registry thrown away: the first
+// Add of the process loads what every later one uses (the adapter's
+// tables, the compiled comparisons), whichever side it is.
+func warmUp(t testing.TB, recs []schemas.Record) {
+	t.Helper()
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	warm, err := registry.Open(registry.Config{Dir: filepath.Join(t.TempDir(), "warm-up"), Settings: s, NoCoverage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := warm.AddRecords(context.Background(), registry.NewRecords(), recs[:min(2_000, len(recs))]); err != nil {
+		t.Fatal(err)
+	}
+	if err := warm.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pairRound is one round of the match stage run by pairedMatch: each
+// side's (coverage off, on) messages (when kept), CPU, bytes allocated
+// and bytes its store's flushes and compactions wrote, and the per-batch
+// differences of CPU (on − off, seconds).
+type pairRound struct {
+	msgs           [2][]kafka.Message
+	rows           int // rows of records, persons and links (the same both sides)
+	cpu, wall      [2]time.Duration
+	alloc, written [2]uint64
+	diffs          []float64
+}
+
+// pairedMatch links recs in dir with two registries, coverage off and
+// on, given the same micro-batches in turn: which side goes first
+// alternates from batch to batch (first: the side of the first batch's
+// first turn), and each turn is timed from its Add until the store's
+// flushes and compactions it started are done (Stats.InProgress back to
+// zero), the output encoded as the match stage writes it (appendMatched,
+// only the deltas of kinds when set; kept when keep). Then each store is
+// closed, after a whole compaction when settle (Registry.Compact: no
+// compaction debt left that the other side paid), counted in its side.
+// The load of a shared machine weighs on both sides of each pair alike.
+// turn, when set, is called at the start of each turn (side "off" or
+// "on", the batch's number, 999 for the closing) and returns what ends
+// it (profileTurn).
+func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, settle, keep bool, kinds map[string]bool,
+	turn func(testing.TB, string, int) func()) pairRound {
+	t.Helper()
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	sides := [2]string{"off", "on"}
+	if turn == nil {
+		turn = func(testing.TB, string, int) func() { return func() {} }
+	}
+	var regs [2]*registry.Registry // coverage off, on
+	for c := range regs {
+		regs[c], err = registry.Open(registry.Config{Dir: filepath.Join(dir, sides[c]), Settings: s,
+			Now: func() time.Time { return now }, NoCoverage: c == 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ad := registry.NewRecords()
+	var p pairRound
+	runtime.GC()
+	for n, lo := 0, 0; lo < len(recs); n, lo = n+1, lo+matchBatch {
+		batch := recs[lo:min(lo+matchBatch, len(recs))]
+		var cpu [2]time.Duration
+		for k := range 2 {
+			c := (first + n + k) % 2
+			stop := turn(t, sides[c], n)
+			w0, c0, a0 := time.Now(), cpuTime(), allocated()
+			out, err := regs[c].AddRecords(ctx, ad, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs, err := appendMatched(p.msgs[c], batch, out, kinds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if keep {
+				p.msgs[c] = msgs
+			}
+			if c == 0 {
+				p.rows += len(batch) + len(out.Persons) + len(out.Links)
+			}
+			p.alloc[c] += allocated() - a0
+			for quiet := 0; quiet < 3; {
+				if regs[c].Stats().InProgress == 0 {
+					quiet++
+				} else {
+					quiet = 0
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			cpu[c] = cpuTime() - c0
+			p.wall[c] += time.Since(w0)
+			stop()
+		}
+		p.cpu[0], p.cpu[1] = p.cpu[0]+cpu[0], p.cpu[1]+cpu[1]
+		p.diffs = append(p.diffs, (cpu[1] - cpu[0]).Seconds())
+	}
+	for k := range regs {
+		c := (first + k) % 2
+		stop := turn(t, sides[c], 999) // the closing
+		w0, c0 := time.Now(), cpuTime()
+		if settle {
+			if err := regs[c].Compact(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st := regs[c].Stats()
+		p.written[c] = st.Flushed + st.CompactedBytes
+		if err := regs[c].Close(); err != nil {
+			t.Fatal(err)
+		}
+		p.cpu[c] += cpuTime() - c0
+		p.wall[c] += time.Since(w0)
+		stop()
+	}
+	os.RemoveAll(dir)
+	return p
 }
 
 // allocated is the bytes the process allocated on the heap so far.
@@ -219,7 +277,7 @@ func stddev(x []float64) float64 {
 // turn that woke them). Merge a side's with pprof (go tool pprof -top
 // coverage.test dir/on-*.prof) and compare with -diff_base. It returns
 // the function that stops the profile.
-func profileTurn(b *testing.B, side string, n int) func() {
+func profileTurn(b testing.TB, side string, n int) func() {
 	dir := os.Getenv("DANCU_BENCH_CPUPROFILE")
 	if dir == "" {
 		return func() {}
