@@ -364,3 +364,41 @@ func TestJoinKeepsOrderInOneSlice(t *testing.T) {
 		t.Errorf("no part joined: %d rows", none.Len())
 	}
 }
+
+// sizeSink records the rows of each batch it is given.
+type sizeSink struct{ sizes []int }
+
+func (s *sizeSink) Write(_ context.Context, b *Batch) error {
+	s.sizes = append(s.sizes, b.Len())
+	return nil
+}
+
+// The coverage deltas are bounded apart from the other rows, each by
+// MaxRows: counted with them, they made a backlog's flushes more (round
+// 9: 5 of 200,000 records instead of 3 when every record lies in a
+// commune of its own).
+func TestLoadBoundsCoverageDeltasApart(t *testing.T) {
+	deltas := func(off int64, n int) kafka.Message {
+		rows := make([]schemas.RecordDelta, n)
+		for i := range rows {
+			rows[i] = schemas.RecordDelta{Batch: "b", Seq: uint32(i), Added: 1, SourceMonth: time.Unix(0, 0).UTC(), LoadMonth: time.Unix(0, 0).UTC()}
+		}
+		b, err := schemas.EncodeRows(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return kafka.Message{Topic: TopicMatched, Offset: off, Value: b, Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(KindRecordDeltas)}}}
+	}
+	var events []string
+	r := &memReader{msgs: []kafka.Message{rejectMsg(t, 0, 3), deltas(1, 4), rejectMsg(t, 2, 3), deltas(3, 3), deltas(4, 3)}, events: &events}
+	sink := &sizeSink{}
+	st := new(LoadStats)
+	runUntil(t, func(ctx context.Context) error {
+		return Load(ctx, r, sink, LoadConfig{MaxRows: 5, MaxWait: time.Hour}, st)
+	}, func() bool { return st.Messages.Load() >= 5 })
+	// 3 + 3 rejects reach 5 with the first four deltas; the next six
+	// deltas reach 5 alone.
+	if fmt.Sprint(sink.sizes) != "[10 6]" {
+		t.Errorf("flushes of %v rows, want [10 6]", sink.sizes)
+	}
+}
