@@ -33,14 +33,24 @@ type Result struct {
 
 // Phases are the wall times of Link's phases: building the blockers,
 // training (0 when the settings came trained), scoring the candidate
-// pairs, clustering.
+// pairs, clustering; CPU holds the process's CPU time (user and system,
+// every goroutine's) in each, which a loaded machine changes less than
+// the wall time (zero where it cannot be read).
 type Phases struct {
 	Blocking, Training, Scoring, Clustering time.Duration
+	CPU                                     struct{ Blocking, Training, Scoring, Clustering time.Duration }
 }
 
 func (p Phases) String() string {
 	r := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
 	return fmt.Sprintf("blocking %v, training %v, scoring %v, clustering %v", r(p.Blocking), r(p.Training), r(p.Scoring), r(p.Clustering))
+}
+
+// CPUString is String for the phases' CPU times.
+func (p Phases) CPUString() string {
+	r := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	c := p.CPU
+	return fmt.Sprintf("blocking %v, training %v, scoring %v, clustering %v", r(c.Blocking), r(c.Training), r(c.Scoring), r(c.Clustering))
 }
 
 // NumberHolder is a record outside the frame carrying a number, and its
@@ -55,13 +65,18 @@ func Link(ctx context.Context, f *Frame, s *settings.Settings) (*Result, error) 
 	res := &Result{Frame: f, Settings: &sd}
 	// One set of blockers for training and scoring; the vectors training
 	// compares are scored, not compared again.
-	t := time.Now()
-	lap := func() time.Duration { d := time.Since(t); t = time.Now(); return d }
+	t, cpu := time.Now(), processCPU()
+	lap := func(c *time.Duration) time.Duration {
+		d := time.Since(t)
+		now := processCPU()
+		*c, t, cpu = now-cpu, time.Now(), now
+		return d
+	}
 	bs, err := blockAll(f, &sd)
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
-	res.Phases.Blocking = lap()
+	res.Phases.Blocking = lap(&res.Phases.CPU.Blocking)
 	var vs *vectorStore
 	if sd.Model == nil {
 		vs = &vectorStore{}
@@ -71,19 +86,19 @@ func Link(ctx context.Context, f *Frame, s *settings.Settings) (*Result, error) 
 		}
 		sd.Model = m
 		res.Train = rep
-		res.Phases.Training = lap()
+		res.Phases.Training = lap(&res.Phases.CPU.Training)
 	}
 	pairs, st, err := predict(ctx, f, &sd, bs, vs)
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
 	res.Pairs, res.Predict = pairs, st
-	res.Phases.Scoring = lap()
+	res.Phases.Scoring = lap(&res.Phases.CPU.Scoring)
 	cl, err := Cluster(f, &sd, pairs)
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
 	res.Clusters = cl
-	res.Phases.Clustering = lap()
+	res.Phases.Clustering = lap(&res.Phases.CPU.Clustering)
 	return res, nil
 }

@@ -319,7 +319,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 				ctx = context.Background()
 			}
 			applyMemoryLimit(memLimit)
-			start := time.Now()
+			start, startCPU := time.Now(), cpuTime()
 			var s *settings.Settings
 			var f *matching.Frame
 			var reg *offline.Registry
@@ -333,8 +333,12 @@ records; source_record_id is that local code (or record_id when there is none).`
 				return fmt.Errorf("link: %w", err)
 			}
 			f.Compact()
-			read := time.Since(start)
+			read, readCPU := time.Since(start), cpuTime()-startCPU
 			fmt.Fprintf(g.stderr, "read %d records in %v\n", f.Len(), read.Round(time.Millisecond))
+			if st := address.Stats(); st.Hits+st.Misses > 0 {
+				fmt.Fprintf(g.stderr, "address cache: %d lookups, %d answered (%.1f%%), %d searched\n",
+					st.Hits+st.Misses, st.Hits, 100*float64(st.Hits)/float64(st.Hits+st.Misses), st.Searches)
+			}
 			for _, u := range f.UnreadDates() {
 				fmt.Fprintf(g.stderr, "warning: column %s: %d values are not blank but could not be read as dates (first in record %s); they count as missing — see date_format in dancu settings doc\n",
 					u.Column, u.Count, u.FirstRecord)
@@ -404,7 +408,8 @@ records; source_record_id is that local code (or record_id when there is none).`
 					res.Predict.Comparisons, el, float64(res.Predict.Comparisons)/max(el, 1e-9), res.Predict.Kept)
 			}
 			fmt.Fprintf(g.stderr, "phases: read %v, %v\n", read.Round(time.Millisecond), res.Phases)
-			tail := time.Now()
+			fmt.Fprintf(g.stderr, "phases' CPU: read %v, %s\n", readCPU.Round(time.Millisecond), res.Phases.CPUString())
+			tail, tailCPU := time.Now(), cpuTime()
 			var names map[int32]string
 			if reg != nil {
 				if reg.Settings == nil || res.Train != nil {
@@ -448,8 +453,8 @@ records; source_record_id is that local code (or record_id when there is none).`
 				}
 				fmt.Fprintf(g.stderr, "wrote %d conflicts to %s\n", len(confs), conflicts)
 			}
-			fmt.Fprintf(g.stderr, "wrote %d records in %d persons to %s (checks, conflicts and writing %v; total %v)\n", len(rows), countPersons(rows), out,
-				time.Since(tail).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(g.stderr, "wrote %d records in %d persons to %s (checks, conflicts and writing %v, CPU %v; total %v, CPU %v)\n", len(rows), countPersons(rows), out,
+				time.Since(tail).Round(time.Millisecond), (cpuTime() - tailCPU).Round(time.Millisecond), time.Since(start).Round(time.Millisecond), (cpuTime() - startCPU).Round(time.Millisecond))
 			_ = registry
 			return nil
 		},
