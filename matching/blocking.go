@@ -3,8 +3,8 @@ package matching
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -63,10 +63,16 @@ func (b *blocker) entry(i int32) uint64 {
 // one blockRows and points each blocker to it.
 func rowsOf(bs []*blocker, n int) {
 	rs := &blockRows{nr: len(bs), v: make([]uint64, n*len(bs))}
-	for r, b := range bs {
-		for i := 0; i < n; i++ {
-			rs.v[i*rs.nr+r] = b.entry(int32(i))
+	// Row by row: v is written in order, where rule by rule wrote one word
+	// of every nr, a cache line (and at millions of records a TLB entry)
+	// per word.
+	for i := 0; i < n; i++ {
+		row := rs.v[i*rs.nr : i*rs.nr+rs.nr]
+		for r, b := range bs {
+			row[r] = b.entry(int32(i))
 		}
+	}
+	for r, b := range bs {
 		b.block, b.pos = nil, nil
 		b.rows, b.idx = rs, r
 	}
@@ -194,10 +200,6 @@ func newBlocker(f *Frame, r settings.BlockingRule) (*blocker, error) {
 	b.pos = make([]int32, n)
 	// The keyed rows sorted by key, then row: one contiguous array of
 	// (key, row), not the rows sorted by looking their keys up.
-	type keyRow struct {
-		k uint64
-		r int32
-	}
 	kr := make([]keyRow, 0, n)
 	for i := 0; i < n; i++ {
 		b.pos[i] = -1
@@ -205,12 +207,7 @@ func newBlocker(f *Frame, r settings.BlockingRule) (*blocker, error) {
 			kr = append(kr, keyRow{k, int32(i)})
 		}
 	}
-	slices.SortFunc(kr, func(x, y keyRow) int {
-		if x.k != y.k {
-			return cmp.Compare(x.k, y.k)
-		}
-		return cmp.Compare(x.r, y.r)
-	})
+	kr = sortKeyRows(kr)
 	b.order = make([]int32, len(kr))
 	for x, e := range kr {
 		b.order[x] = e.r
@@ -225,15 +222,7 @@ func newBlocker(f *Frame, r settings.BlockingRule) (*blocker, error) {
 			if r.MaxBlock > 0 && e-s > r.MaxBlock {
 				br.split = true
 				blk := b.order[s:e]
-				sort.SliceStable(blk, func(x, y int) bool {
-					for _, p := range sortBy {
-						vx, vy := f.sortValue(p, int(blk[x])), f.sortValue(p, int(blk[y]))
-						if vx != vy {
-							return vx < vy
-						}
-					}
-					return blk[x] < blk[y]
-				})
+				slices.SortFunc(blk, func(x, y int32) int { return f.compareSort(sortBy, x, y) })
 				for k, row := range blk {
 					b.pos[row] = int32(k)
 				}
@@ -246,6 +235,104 @@ func newBlocker(f *Frame, r settings.BlockingRule) (*blocker, error) {
 		s = e
 	}
 	return b, nil
+}
+
+// keyRow is a keyed record while a blocker is built: its key's hash and
+// its row.
+type keyRow struct {
+	k uint64
+	r int32
+}
+
+func compareKeyRows(x, y keyRow) int {
+	if x.k != y.k {
+		return cmp.Compare(x.k, y.k)
+	}
+	return cmp.Compare(x.r, y.r)
+}
+
+// sortKeyRows returns kr sorted by key, then row. The keys are hashes,
+// spread evenly over their 64 bits, so one pass puts each record in one
+// of about len(kr)/4 buckets by its key's top bits, keeping the rows'
+// order within a bucket, and each bucket, of a handful of records (all
+// of a block's, which share a key), is sorted alone: linear in the
+// records, where sorting them all (slices.SortFunc, as kr is sorted
+// when it is short) costs n log n comparisons, most of them cache
+// misses once kr outgrows the caches (issue 9).
+func sortKeyRows(kr []keyRow) []keyRow {
+	n := len(kr)
+	if n < 1<<12 {
+		slices.SortFunc(kr, compareKeyRows)
+		return kr
+	}
+	nb := bits.Len(uint(n / 4))
+	shift := 64 - nb
+	start := make([]int32, 1<<nb+1)
+	for _, e := range kr {
+		start[e.k>>shift+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	next := slices.Clone(start[:1<<nb])
+	out := make([]keyRow, n)
+	for _, e := range kr {
+		b := e.k >> shift
+		out[next[b]] = e
+		next[b]++
+	}
+	for b := 0; b < 1<<nb; b++ {
+		bk := out[start[b]:start[b+1]]
+		if len(bk) <= 12 {
+			// Insertion sort; equal keys are in row order already.
+			for x := 1; x < len(bk); x++ {
+				for y := x; y > 0 && compareKeyRows(bk[y-1], bk[y]) > 0; y-- {
+					bk[y-1], bk[y] = bk[y], bk[y-1]
+				}
+			}
+			continue
+		}
+		slices.SortFunc(bk, compareKeyRows)
+	}
+	return out
+}
+
+// compareSort orders rows x and y of a split block by the parts of
+// sortBy, then by row: each part's text by its value, dates as
+// formatDate writes them (sortValue), which for every date packDate
+// makes is the order of the packed dates themselves.
+func (f *Frame) compareSort(sortBy []keyPart, x, y int32) int {
+	for _, p := range sortBy {
+		c := &f.cols[p.col]
+		vx, vy := c.vals.at(int(x)), c.vals.at(int(y))
+		if vx == vy {
+			continue
+		}
+		var r int
+		switch {
+		case !c.date:
+			r = strings.Compare(c.dict.at(vx), c.dict.at(vy))
+		case packedDate(vx) && packedDate(vy):
+			r = cmp.Compare(vx, vy)
+		default:
+			r = strings.Compare(formatDate(vx), formatDate(vy))
+		}
+		if r != 0 {
+			return r
+		}
+	}
+	return cmp.Compare(x, y)
+}
+
+// packedDate reports whether p is 0 or a date packDate makes: a year of
+// 1 to 9999 (four digits in formatDate), a month of 0 to 12 and no day
+// without a month. The order of such dates is that of formatDate's text.
+func packedDate(p uint32) bool {
+	if p == 0 {
+		return true
+	}
+	y, m, d := unpackDate(p)
+	return y >= 1 && y <= 9999 && m <= 12 && (m != 0 || d == 0)
 }
 
 // sortValue orders records inside a split block: text by its value, dates
