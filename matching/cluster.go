@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -32,7 +33,44 @@ type BlockedPair struct {
 
 // Members returns the rows of each cluster, clusters ordered by their
 // first row.
+//
+// Each cluster is numbered in the order of its first row, its records
+// counted and then placed in one array, each cluster's rows a slice of
+// it: linear in the rows, where a map from root to rows, grown row by
+// row and sorted, missed the caches more as the rows grew (issue 9).
 func (c *Clusters) Members() [][]int32 {
+	n := len(c.Of)
+	for _, r := range c.Of {
+		if r < 0 || int(r) >= n {
+			return c.membersByMap()
+		}
+	}
+	// idx: a root's cluster number + 1 (0: not met yet).
+	idx := make([]int32, n)
+	var size []int32
+	for _, r := range c.Of {
+		if idx[r] == 0 {
+			size = append(size, 0)
+			idx[r] = int32(len(size))
+		}
+		size[idx[r]-1]++
+	}
+	rows := make([]int32, n)
+	out := make([][]int32, len(size))
+	at := 0
+	for k, sz := range size {
+		out[k] = rows[at : at : at+int(sz)]
+		at += int(sz)
+	}
+	for i, r := range c.Of {
+		k := idx[r] - 1
+		out[k] = append(out[k], int32(i))
+	}
+	return out
+}
+
+// membersByMap is Members for clusters whose roots are not rows of Of.
+func (c *Clusters) membersByMap() [][]int32 {
 	byRoot := map[int32][]int32{}
 	for i, r := range c.Of {
 		byRoot[r] = append(byRoot[r], int32(i))
@@ -279,10 +317,20 @@ func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err err
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
 	}
-	states := map[int32]clusterSummary{}
+	// The summaries of clusters of more than one row, by root: slot[root]
+	// is 1 + its index in sums (0: a row alone, summarised afresh). A
+	// slice of the rows and a free list of sums' indices, not a map from
+	// root to summary, whose look-ups missed the caches more as the rows
+	// grew (issue 9).
+	slot := make([]int32, 0)
+	if len(gs.guards) > 0 {
+		slot = make([]int32, n)
+	}
+	var sums []clusterSummary
+	var free []int32
 	state := func(root int32) clusterSummary {
-		if st, ok := states[root]; ok {
-			return st
+		if k := slot[root]; k != 0 {
+			return sums[k-1]
 		}
 		return gs.Summary(f, int(root))
 	}
@@ -318,8 +366,20 @@ func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err err
 		}
 		markProb(out.Prob, e)
 		if len(gs.guards) > 0 {
-			states[ra] = gs.Merge(sa, sb)
-			delete(states, rb)
+			st := gs.Merge(sa, sb)
+			if k := slot[ra]; k != 0 {
+				sums[k-1] = st
+			} else if len(free) > 0 {
+				k, free = free[len(free)-1], free[:len(free)-1]
+				sums[k-1], slot[ra] = st, k
+			} else {
+				sums = append(sums, st)
+				slot[ra] = int32(len(sums))
+			}
+			if k := slot[rb]; k != 0 {
+				sums[k-1], slot[rb] = clusterSummary{}, 0
+				free = append(free, k)
+			}
 		}
 	}
 	out.Of = make([]int32, n)
@@ -351,7 +411,12 @@ type averageLinkage struct {
 	c        *compiled
 	ws       *weights
 	g        []uint8
-	members  map[int32][]int32 // root → rows, for clusters of more than one row
+	// members holds the rows of each cluster of more than one row, by
+	// root: slot[root] is 1 + its index in members (0: a row alone);
+	// free lists members' indices given up by joins.
+	slot    []int32
+	members [][]int32
+	free    []int32
 	// means remembers the mean of two clusters (roots and sizes, which
 	// change with every join), so that the many pairs between the same two
 	// clusters score their cross pairs once.
@@ -361,10 +426,14 @@ type averageLinkage struct {
 	// shared remembers, per cluster (root and size), what its records
 	// agree on: sharedOf.
 	shared map[[2]int32][]sharedValue
-	// keys holds, per blocking rule, each row's key (0 when a key part is
-	// blank): the cross pairs averaged are those agreeing on every key of
-	// some rule — the pairs the settings compare.
-	keys [][]uint64
+	// keys holds each row's key of every blocking rule, row by row
+	// (keys[row*nr+rule]; 0 when a key part is blank): the cross pairs
+	// averaged are those agreeing on every key of some rule — the pairs
+	// the settings compare. A pair's keys are two runs of nr words, a
+	// cache miss or two, where one array per rule cost two misses a rule
+	// once the arrays outgrew the caches (issue 9).
+	keys []uint64
+	nr   int
 	// recall is training's estimate of the share of matching pairs some
 	// rule proposes (Model.BlockingRecall; 0 when not estimated).
 	recall float64
@@ -379,26 +448,26 @@ func newAverageLinkage(f *Frame, s *settings.Settings) (*averageLinkage, error) 
 		return nil, err
 	}
 	al := &averageLinkage{f: f, linkType: s.LinkType, c: c, ws: newWeights(c, s.Model, s.Training.Prior),
-		g: make([]uint8, len(c.comps)), members: map[int32][]int32{}, means: map[[4]int32]float64{},
+		g: make([]uint8, len(c.comps)), slot: make([]int32, f.Len()), means: map[[4]int32]float64{},
 		supports: map[[4]int32]float64{}, shared: map[[2]int32][]sharedValue{},
 		recall: s.Model.BlockingRecall}
-	for _, r := range s.Blocking {
-		parts, err := f.keyParts(r.Keys)
+	nr := len(s.Blocking)
+	al.nr, al.keys = nr, make([]uint64, nr*f.Len())
+	for r, br := range s.Blocking {
+		parts, err := f.keyParts(br.Keys)
 		if err != nil {
-			return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
+			return nil, fmt.Errorf("blocking rule %s: %w", br.Name, err)
 		}
-		keys := make([]uint64, f.Len())
-		for i := range keys {
-			keys[i] = f.key(parts, i)
+		for i := 0; i < f.Len(); i++ {
+			al.keys[i*nr+r] = f.key(parts, i)
 		}
-		al.keys = append(al.keys, keys)
 	}
 	return al, nil
 }
 
 func (a *averageLinkage) rows(root int32) []int32 {
-	if m, ok := a.members[root]; ok {
-		return m
+	if k := a.slot[root]; k != 0 {
+		return a.members[k-1]
 	}
 	return []int32{root}
 }
@@ -692,12 +761,14 @@ func (a *averageLinkage) compared(p, q int32) bool { return a.proposals(p, q) > 
 // on every key of the rule, whatever its window; 1 when the settings
 // have no rule).
 func (a *averageLinkage) proposals(p, q int32) int {
-	if len(a.keys) == 0 {
+	if a.nr == 0 {
 		return 1
 	}
+	kp := a.keys[int(p)*a.nr : int(p)*a.nr+a.nr]
+	kq := a.keys[int(q)*a.nr : int(q)*a.nr+a.nr]
 	r := 0
-	for _, k := range a.keys {
-		if k[p] != 0 && k[p] == k[q] {
+	for x, k := range kp {
+		if k != 0 && k == kq[x] {
 			r++
 		}
 	}
@@ -706,8 +777,21 @@ func (a *averageLinkage) proposals(p, q int32) int {
 
 // join records that the cluster of rb joined the cluster of ra.
 func (a *averageLinkage) join(ra, rb int32) {
-	a.members[ra] = append(a.rows(ra), a.rows(rb)...)
-	delete(a.members, rb)
+	m := append(a.rows(ra), a.rows(rb)...)
+	switch k := a.slot[ra]; {
+	case k != 0:
+		a.members[k-1] = m
+	case len(a.free) > 0:
+		k, a.free = a.free[len(a.free)-1], a.free[:len(a.free)-1]
+		a.members[k-1], a.slot[ra] = m, k
+	default:
+		a.members = append(a.members, m)
+		a.slot[ra] = int32(len(a.members))
+	}
+	if k := a.slot[rb]; k != 0 {
+		a.members[k-1], a.slot[rb] = nil, 0
+		a.free = append(a.free, k)
+	}
 }
 
 // ClusterCheck is one of the largest clusters of a result and whether it
@@ -731,6 +815,42 @@ const (
 	maxCheckPairs       = 20_000
 )
 
+// largest returns the top largest of members, largest first, those of
+// one size in the order given: what a stable sort of them all by size,
+// descending, puts first, found by counting the clusters of each size.
+func largest(members [][]int32, top int) [][]int32 {
+	if top <= 0 {
+		return nil
+	}
+	most := 0
+	for _, m := range members {
+		most = max(most, len(m))
+	}
+	bySize := make([]int, most+1)
+	for _, m := range members {
+		bySize[len(m)]++
+	}
+	// Every cluster larger than least is taken, and the first left of
+	// size least.
+	least, left := most, top
+	for least > 0 && left > bySize[least] {
+		left -= bySize[least]
+		least--
+	}
+	var out [][]int32
+	for _, m := range members {
+		switch {
+		case len(m) > least:
+			out = append(out, m)
+		case len(m) == least && left > 0:
+			out = append(out, m)
+			left--
+		}
+	}
+	slices.SortStableFunc(out, func(a, b []int32) int { return cmp.Compare(len(b), len(a)) })
+	return out
+}
+
 // CheckLargest returns the top largest clusters of res, largest first,
 // each with the mean match probability of its pairs and a plausibility
 // check: a cluster is implausible when it holds more than
@@ -747,11 +867,10 @@ func CheckLargest(res *Result, top int) ([]ClusterCheck, error) {
 		return nil, fmt.Errorf("check clusters: %w", err)
 	}
 	ws := newWeights(c, s.Model, s.Training.Prior)
-	members := res.Clusters.Members()
-	sort.SliceStable(members, func(x, y int) bool { return len(members[x]) > len(members[y]) })
+	members := largest(res.Clusters.Members(), top)
 	g := make([]uint8, len(c.comps))
 	var out []ClusterCheck
-	for _, m := range members[:min(top, len(members))] {
+	for _, m := range members {
 		if len(m) < 2 {
 			break
 		}

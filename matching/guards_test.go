@@ -263,7 +263,9 @@ func TestSupportJudgesWithSharedValues(t *testing.T) {
 	// judge sets the clusters of rows x and y (each led by its first row)
 	// and returns their mean and support.
 	judge := func(x, y []int32) (float64, float64) {
-		a.members = map[int32][]int32{x[0]: x, y[0]: y}
+		clear(a.slot)
+		a.members, a.free = [][]int32{x, y}, nil
+		a.slot[x[0]], a.slot[y[0]] = 1, 2
 		a.means, a.supports, a.shared = map[[4]int32]float64{}, map[[4]int32]float64{}, map[[2]int32][]sharedValue{}
 		return a.mean(x[0], y[0]), a.support(x[0], y[0])
 	}
