@@ -292,7 +292,10 @@ func sortKeyRows(kr []keyRow) []keyRow {
 			}
 			continue
 		}
-		slices.SortFunc(bk, compareKeyRows)
+		// A block's records, of one key, are in row order already.
+		if !slices.IsSortedFunc(bk, compareKeyRows) {
+			slices.SortFunc(bk, compareKeyRows)
+		}
 	}
 	return out
 }

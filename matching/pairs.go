@@ -8,15 +8,35 @@ import (
 	"github.com/dancu-vn/dancu/matching/settings"
 )
 
-// blockAll builds one blocker per rule of s.
+// blockAll builds one blocker per rule of s, the rules shared between
+// workers goroutines: each rule's blocker reads the frame only and is
+// built alone, as in a loop over the rules.
 func blockAll(f *Frame, s *settings.Settings) ([]*blocker, error) {
-	var bs []*blocker
-	for _, r := range s.Blocking {
-		b, err := newBlocker(f, r)
+	bs := make([]*blocker, len(s.Blocking))
+	errs := make([]error, len(s.Blocking))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, len(s.Blocking)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				r := int(next.Add(1) - 1)
+				if r >= len(s.Blocking) {
+					return
+				}
+				bs[r], errs[r] = newBlocker(f, s.Blocking[r])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		bs = append(bs, b)
+	}
+	if len(bs) == 0 {
+		return nil, nil
 	}
 	rowsOf(bs, f.Len())
 	return bs, nil
