@@ -12,7 +12,8 @@
 # /usr/bin/time, scores the clusters with `dancu eval` and deletes
 # the set (KEEP=1 keeps it, and REUSE=1 links a kept set of the same size
 # again instead of generating it; PER sets the persons per unit). It prints, per size, the link's wall time,
-# CPU time, peak RSS, pairwise F1 and phases, then the time and
+# CPU time, peak RSS, pairwise F1, the phases (wall and CPU) and the
+# address cache's share of lookups answered, then the time and
 # candidate-pair ratios of each size to the one before (SIZES "1 2": 2M ÷ 1M) beside the record
 # ratios (linear: equal).
 #
@@ -50,7 +51,7 @@ for n in $sizes; do
 	live=$(awk '/^gc [0-9]+ / { split($11, h, "->"); if (h[3] + 0 > m) m = h[3] + 0 } END { print m }' "$work/link-$n.log")
 	printf '%dM: %s records, wall %s s, cpu %.1f s, peak RSS %.2f GB under --memory-limit %s, largest heap after a GC %s MB, pairwise F1 %s (load %s)\n' \
 		"$n" "$records" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1048576" | bc -l)" "$limit" "$live" "$f1" "$(cut -d' ' -f1 /proc/loadavg)"
-	grep -E '^(compared|phases|wrote)' "$work/link-$n.log" | sed 's/^/    /'
+	grep -E '^(address cache|compared|phases|wrote)' "$work/link-$n.log" | sed 's/^/    /'
 	[ "${KEEP:-}" = 1 ] || rm -rf "$dir"
 done
 awk '
