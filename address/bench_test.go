@@ -5,9 +5,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dancu-vn/dancu/internal/cputime"
 )
 
 func benchSet(b *testing.B, name string) []Labelled {
@@ -47,7 +48,7 @@ func BenchmarkResolve(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(bytes / len(xs)))
-			cpu0 := cpuTime()
+			cpu0 := cputime.Process()
 			for i := 0; b.Loop(); i++ {
 				k := i % len(xs)
 				resolveText(xs[k].Text, !dates[k].Before(ReformDate), false)
@@ -55,7 +56,7 @@ func BenchmarkResolve(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "addr/s")
 			// On a shared machine the wall clock counts time spent waiting
 			// for a core; the process's CPU time does not.
-			if cpu := cpuTime() - cpu0; cpu > 0 {
+			if cpu := cputime.Process() - cpu0; cpu > 0 {
 				b.ReportMetric(float64(b.N)/cpu.Seconds(), "addr/cpu-s")
 			}
 		})
@@ -112,13 +113,4 @@ func TestGazetteerMemory(t *testing.T) {
 		t.Errorf("gazetteer keeps %d bytes, more than 100 MiB", kept)
 	}
 	runtime.KeepAlive(g)
-}
-
-// cpuTime is the user and system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

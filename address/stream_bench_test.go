@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/synth"
 )
 
@@ -81,7 +82,7 @@ func BenchmarkResolveStream(b *testing.B) {
 		b.ReportAllocs()
 		var n int
 		var searches uint64
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		for b.Loop() {
 			cache.reset()
 			s0 := cache.searches.Load()
@@ -92,7 +93,7 @@ func BenchmarkResolveStream(b *testing.B) {
 			n += len(texts)
 		}
 		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "addr/s")
-		if cpu := cpuTime() - cpu0; cpu > 0 {
+		if cpu := cputime.Process() - cpu0; cpu > 0 {
 			b.ReportMetric(float64(n)/cpu.Seconds(), "addr/cpu-s")
 		}
 		b.ReportMetric(1-float64(searches)/float64(n), "hit-rate")
@@ -101,7 +102,7 @@ func BenchmarkResolveStream(b *testing.B) {
 	b.Run("codes", func(b *testing.B) {
 		b.ReportAllocs()
 		var n int
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		for b.Loop() {
 			cache.reset()
 			for i, t := range texts {
@@ -110,13 +111,13 @@ func BenchmarkResolveStream(b *testing.B) {
 			n += len(texts)
 		}
 		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "addr/s")
-		if cpu := cpuTime() - cpu0; cpu > 0 {
+		if cpu := cputime.Process() - cpu0; cpu > 0 {
 			b.ReportMetric(float64(n)/cpu.Seconds(), "addr/cpu-s")
 		}
 	})
 	b.Run("cold", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		i := 0
 		for b.Loop() {
 			resolveText(texts[i], post[i], false)
@@ -125,7 +126,7 @@ func BenchmarkResolveStream(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "addr/s")
-		if cpu := cpuTime() - cpu0; cpu > 0 {
+		if cpu := cputime.Process() - cpu0; cpu > 0 {
 			b.ReportMetric(float64(b.N)/cpu.Seconds(), "addr/cpu-s")
 		}
 	})

@@ -6,13 +6,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/refdata"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/registry"
@@ -195,7 +195,7 @@ func BenchmarkLoadWithViews(b *testing.B) {
 			recs := make([]schemas.Record, envInt("DANCU_BENCH_BATCH", 2000))
 			places := []addr{{"40", "412", "16681", "40", "16681"}, {"01", "001", "00004", "01", "00004"}}
 			sink := &pipelines.ClickHouseSink{Conn: conn}
-			cpu0 := cpuTime()
+			cpu0 := cputime.Process()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				for j := range recs {
@@ -214,14 +214,7 @@ func BenchmarkLoadWithViews(b *testing.B) {
 			b.ReportMetric(float64(b.N*len(recs))/b.Elapsed().Seconds(), "rows/s")
 			// The engine runs in this process: CPU time per row is the
 			// figure a busy shared machine distorts least.
-			b.ReportMetric(float64(b.N*len(recs))/(cpuTime()-cpu0).Seconds(), "rows/cpu-s")
+			b.ReportMetric(float64(b.N*len(recs))/(cputime.Process()-cpu0).Seconds(), "rows/cpu-s")
 		})
 	}
-}
-
-// cpuTime is the user+system CPU time of this process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

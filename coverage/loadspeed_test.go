@@ -21,6 +21,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/internal/refdata"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
@@ -112,7 +113,7 @@ func matchStage(t testing.TB, dir string, recs []schemas.Record, cov bool, kinds
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
-	cpu0, start := cpuTime(), time.Now()
+	cpu0, start := cputime.Process(), time.Now()
 	reg, err := registry.Open(registry.Config{Dir: dir, Settings: s, Now: func() time.Time { return now }, NoCoverage: !cov})
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +135,7 @@ func matchStage(t testing.TB, dir string, recs []schemas.Record, cov bool, kinds
 	if err := reg.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return msgs, rows, time.Since(start), cpuTime() - cpu0, st.CompactedBytes + st.Flushed
+	return msgs, rows, time.Since(start), cputime.Process() - cpu0, st.CompactedBytes + st.Flushed
 }
 
 // matchBatch and chunkRows are the match stage's micro-batch
@@ -413,7 +414,7 @@ func TestLoadSpeed(t *testing.T) {
 		var st pipelines.LoadStats
 		lctx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
-		cpu0, start := cpuTime(), time.Now()
+		cpu0, start := cputime.Process(), time.Now()
 		// The stage stops when it asks for a message past the backlog:
 		// it then flushes what it holds at once, as at the end of any
 		// backlog, instead of after MaxWait.
@@ -428,7 +429,7 @@ func TestLoadSpeed(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-		wall, cpu := time.Since(start), cpuTime()-cpu0
+		wall, cpu := time.Since(start), cputime.Process()-cpu0
 		cancel()
 		if n := st.Records.Load() + st.Persons.Load() + st.Links.Load(); n != int64(total) {
 			t.Fatalf("the load stage wrote %d rows, want %d", n, total)
@@ -438,7 +439,7 @@ func TestLoadSpeed(t *testing.T) {
 		// with the views): wait for this database's merges so that their
 		// CPU counts in this round, not in the next.
 		settle(t, conn)
-		merged := cpuTime() - cpu0
+		merged := cputime.Process() - cpu0
 		res[views] = append(res[views], result{wall, cpu, merged})
 		t.Logf("first message after %v, in the sink %v wall, %v CPU", dr.first.Round(time.Millisecond), ts.wall.Round(time.Millisecond), ts.cpu.Round(time.Millisecond))
 		t.Logf("coverage=%-5v %d rows (%d records) in %d flushes: %v wall, %v CPU (%v with the merges after): %.0f rows/s, %.0f rows/CPU-s",
@@ -542,9 +543,9 @@ type timedSink struct {
 }
 
 func (s *timedSink) Write(ctx context.Context, b *pipelines.Batch) error {
-	w, c := time.Now(), cpuTime()
+	w, c := time.Now(), cputime.Process()
 	err := s.Sink.Write(ctx, b)
-	s.wall, s.cpu = s.wall+time.Since(w), s.cpu+cpuTime()-c
+	s.wall, s.cpu = s.wall+time.Since(w), s.cpu+cputime.Process()-c
 	return err
 }
 

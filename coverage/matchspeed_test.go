@@ -14,6 +14,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
@@ -195,7 +196,7 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 		for k := range 2 {
 			c := (first + n + k) % 2
 			stop := turn(t, sides[c], n)
-			w0, c0, a0 := time.Now(), cpuTime(), allocated()
+			w0, c0, a0 := time.Now(), cputime.Process(), allocated()
 			out, err := regs[c].AddRecords(ctx, ad, batch)
 			if err != nil {
 				t.Fatal(err)
@@ -219,7 +220,7 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 				}
 				time.Sleep(5 * time.Millisecond)
 			}
-			cpu[c] = cpuTime() - c0
+			cpu[c] = cputime.Process() - c0
 			p.wall[c] += time.Since(w0)
 			stop()
 		}
@@ -229,7 +230,7 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 	for k := range regs {
 		c := (first + k) % 2
 		stop := turn(t, sides[c], 999) // the closing
-		w0, c0 := time.Now(), cpuTime()
+		w0, c0 := time.Now(), cputime.Process()
 		if settle {
 			if err := regs[c].Compact(); err != nil {
 				t.Fatal(err)
@@ -240,7 +241,7 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 		if err := regs[c].Close(); err != nil {
 			t.Fatal(err)
 		}
-		p.cpu[c] += cpuTime() - c0
+		p.cpu[c] += cputime.Process() - c0
 		p.wall[c] += time.Since(w0)
 		stop()
 	}

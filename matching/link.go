@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/matching/settings"
 )
 
@@ -65,10 +66,10 @@ func Link(ctx context.Context, f *Frame, s *settings.Settings) (*Result, error) 
 	res := &Result{Frame: f, Settings: &sd}
 	// One set of blockers for training and scoring; the vectors training
 	// compares are scored, not compared again.
-	t, cpu := time.Now(), processCPU()
+	t, cpu := time.Now(), cputime.Process()
 	lap := func(c *time.Duration) time.Duration {
 		d := time.Since(t)
-		now := processCPU()
+		now := cputime.Process()
 		*c, t, cpu = now-cpu, time.Now(), now
 		return d
 	}

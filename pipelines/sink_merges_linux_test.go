@@ -11,6 +11,7 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -50,7 +51,7 @@ func BenchmarkClickHouseSinkMerges(b *testing.B) {
 		}
 		sink := &pipelines.ClickHouseSink{Conn: conn}
 		b.StartTimer()
-		threads0, cpu0 := threadTicks(), processCPU()
+		threads0, cpu0 := threadTicks(), cputime.Process()
 		for f := range flushes {
 			recs := make([]schemas.Record, len(base))
 			copy(recs, base)
@@ -81,7 +82,7 @@ func BenchmarkClickHouseSinkMerges(b *testing.B) {
 				quiet = 0
 			}
 		}
-		threads1, cpu1 := threadTicks(), processCPU()
+		threads1, cpu1 := threadTicks(), cputime.Process()
 		b.StopTimer()
 		if err := conn.QueryRow(ctx, "SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'records' AND active").Scan(&parts); err != nil {
 			b.Fatal(err)
@@ -90,15 +91,15 @@ func BenchmarkClickHouseSinkMerges(b *testing.B) {
 		if err := conn.QueryRow(ctx, "SELECT count() FROM records FINAL WHERE NOT ignore(*)").Scan(&n); err != nil || n != uint64(flushes*len(base)) {
 			b.Fatalf("%d records read with FINAL (%v), want %d", n, err, flushes*len(base))
 		}
-		read0 := processCPU()
+		read0 := cputime.Process()
 		if err := conn.QueryRow(ctx, "SELECT count() FROM records FINAL WHERE NOT ignore(*)").Scan(&n); err != nil {
 			b.Fatal(err)
 		}
-		read1 := processCPU()
+		read1 := cputime.Process()
 		if _, err := pipelines.SourceClusters(ctx, conn); err != nil {
 			b.Fatal(err)
 		}
-		read2 := processCPU()
+		read2 := cputime.Process()
 		cpu += cpu1 - cpu0
 		merge += time.Duration(threads1["MergeMutate"]-threads0["MergeMutate"]) * time.Second / 100
 		read += read1 - read0

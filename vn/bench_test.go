@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dancu-vn/dancu/internal/cputime"
 )
 
 var benchNames = []string{
@@ -29,7 +31,7 @@ func BenchmarkParseName(b *testing.B) {
 			}
 			b.SetBytes(int64(bytes / len(set.names)))
 			b.ReportAllocs()
-			cpu0 := processCPU()
+			cpu0 := cputime.Process()
 			n := 0
 			for i := 0; b.Loop(); i++ {
 				nm := ParseName(set.names[i%len(set.names)])
@@ -51,7 +53,7 @@ var rareNames = []string{
 // reportCPU adds the process CPU time per operation and the operations per
 // CPU-second (one core) to the benchmark's output.
 func reportCPU(b *testing.B, cpu0 time.Duration, n int) {
-	cpu := processCPU() - cpu0
+	cpu := cputime.Process() - cpu0
 	if cpu <= 0 || n == 0 {
 		return
 	}
@@ -69,7 +71,7 @@ func BenchmarkFold(b *testing.B) {
 
 func BenchmarkCanon(b *testing.B) {
 	b.ReportAllocs()
-	cpu0, n := processCPU(), 0
+	cpu0, n := cputime.Process(), 0
 	for i := 0; b.Loop(); i++ {
 		_ = Canon(benchNames[i%len(benchNames)])
 		n++

@@ -16,16 +16,18 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/broker"
 	"github.com/dancu-vn/dancu/internal/chdb"
 	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/pipelines"
-	"github.com/spf13/cobra"
 )
 
 func newDemoCmd(g *globals) *cobra.Command {
@@ -185,7 +187,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	go func() { stageEnded(pipelines.RunStages(sctx, stages, st)) }()
 
 	// 5. Import every source file.
-	start, startCPU := time.Now(), cpuTime()
+	start, startCPU := time.Now(), cputime.Process()
 	threads := startThreadTimes()
 	var sources []string // the files imported, for --compare-link
 	var read, accepted, rejected int64
@@ -239,7 +241,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 
-	elapsed, pipelineCPU := time.Since(start), cpuTime()-startCPU
+	elapsed, pipelineCPU := time.Since(start), cputime.Process()-startCPU
 	byThread := threads.Stop()
 	engStats, srvStats := eng.Stats(), srv.Stats()
 
@@ -275,7 +277,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	}
 	fmt.Fprintf(out, "\ngenerated records %d − rejected %d = %d; records in ClickHouse %d %s\n",
 		m.Records, rejected, int64(m.Records)-rejected, rep.Total.Records, check)
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	fmt.Fprintf(out, "file → Kafka → match → ClickHouse: %d rows in %.1fs = %.0f rows/s (import %.1fs, drain %.1fs after it); CPU %.1fs from the first import to drained (%.0f µs a row, broker and ClickHouse included); process CPU %.1fs (generation and the report too); peak memory (VmHWM) %s\n",
 		read, elapsed.Seconds(), float64(read)/elapsed.Seconds(), imported.Seconds(), (elapsed - imported).Seconds(),
 		pipelineCPU.Seconds(), float64(pipelineCPU.Microseconds())/float64(max(read, 1)), cpu.Seconds(), peakRSS())

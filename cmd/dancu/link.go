@@ -16,15 +16,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/strtab"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry/offline"
 	"github.com/dancu-vn/dancu/schemas"
-	"github.com/spf13/cobra"
 )
 
 // linkOptions are the flags of dancu link (and train / explain, which
@@ -319,7 +321,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 				ctx = context.Background()
 			}
 			applyMemoryLimit(memLimit)
-			start, startCPU := time.Now(), cpuTime()
+			start, startCPU := time.Now(), cputime.Process()
 			var s *settings.Settings
 			var f *matching.Frame
 			var reg *offline.Registry
@@ -333,7 +335,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 				return fmt.Errorf("link: %w", err)
 			}
 			f.Compact()
-			read, readCPU := time.Since(start), cpuTime()-startCPU
+			read, readCPU := time.Since(start), cputime.Process()-startCPU
 			fmt.Fprintf(g.stderr, "read %d records in %v\n", f.Len(), read.Round(time.Millisecond))
 			if st := address.Stats(); st.Hits+st.Misses > 0 {
 				fmt.Fprintf(g.stderr, "address cache: %d lookups, %d answered (%.1f%%), %d searched\n",
@@ -409,7 +411,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 			}
 			fmt.Fprintf(g.stderr, "phases: read %v, %v\n", read.Round(time.Millisecond), res.Phases)
 			fmt.Fprintf(g.stderr, "phases' CPU: read %v, %s\n", readCPU.Round(time.Millisecond), res.Phases.CPUString())
-			tail, tailCPU := time.Now(), cpuTime()
+			tail, tailCPU := time.Now(), cputime.Process()
 			var names map[int32]string
 			if reg != nil {
 				if reg.Settings == nil || res.Train != nil {
@@ -454,7 +456,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 				fmt.Fprintf(g.stderr, "wrote %d conflicts to %s\n", len(confs), conflicts)
 			}
 			fmt.Fprintf(g.stderr, "wrote %d records in %d persons to %s (checks, conflicts and writing %v, CPU %v; total %v, CPU %v)\n", len(rows), countPersons(rows), out,
-				time.Since(tail).Round(time.Millisecond), (cpuTime() - tailCPU).Round(time.Millisecond), time.Since(start).Round(time.Millisecond), (cpuTime() - startCPU).Round(time.Millisecond))
+				time.Since(tail).Round(time.Millisecond), (cputime.Process() - tailCPU).Round(time.Millisecond), time.Since(start).Round(time.Millisecond), (cputime.Process() - startCPU).Round(time.Millisecond))
 			_ = registry
 			return nil
 		},

@@ -10,6 +10,7 @@ import (
 	"runtime/metrics"
 	"testing"
 
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/synth"
 )
 
@@ -43,7 +44,7 @@ func BenchmarkLinkRead(b *testing.B) {
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	records := 0
 	idle0, total0 := schedIdle()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	b.ResetTimer()
 	for range b.N {
 		o := linkOptions{in: files, warn: io.Discard}
@@ -54,7 +55,7 @@ func BenchmarkLinkRead(b *testing.B) {
 		records += f.Len()
 	}
 	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := cputime.Process() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(records)/cpu.Seconds(), "records/cpu-s")
 	}
 	if idle, total := schedIdle(); total > total0 {

@@ -1,15 +1,15 @@
 //go:build unix
 
-package matching
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the CPU time (user and system) the process has used
-// so far, 0 when it cannot be read.
-func processCPU() time.Duration {
+// Process returns the CPU time (user and system) the process has used so
+// far, 0 when it cannot be read.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
