@@ -49,6 +49,7 @@ func newBenchRegistryCmd(g *globals) *cobra.Command {
 		cacheBytes     byteSize
 		memTable       byteSize
 		baseLevel      byteSize
+		levelMult      int
 		formats        []string
 		profFrom       int
 		profOut        string
@@ -97,7 +98,7 @@ blocks from the store.`,
 			regDir := filepath.Join(dir, "registry")
 			os.RemoveAll(regDir)
 			reg, err := registry.Open(registry.Config{Dir: regDir, Settings: s, FrameRows: frameRows, CacheBytes: int64(cacheBytes),
-				MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel)})
+				MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel), LevelMultiplier: levelMult})
 			if err != nil {
 				return err
 			}
@@ -237,7 +238,7 @@ blocks from the store.`,
 			}
 			// Reopened: what the rebuild of the set of blocks costs.
 			c0, t0 := cpuTime(), time.Now()
-			reg, err = registry.Open(registry.Config{Dir: regDir, Settings: s, CacheBytes: int64(cacheBytes), MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel)})
+			reg, err = registry.Open(registry.Config{Dir: regDir, Settings: s, CacheBytes: int64(cacheBytes), MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel), LevelMultiplier: levelMult})
 			if err != nil {
 				return err
 			}
@@ -350,6 +351,7 @@ blocks from the store.`,
 	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write the allocations profile (pprof allocs: -sample_index=alloc_space) at the end of the run to this file")
 	cmd.Flags().Var(&memTable, "memtable", "size of the registry store's memtable, e.g. 12MiB (0: the registry's default, 64 MiB or a sixteenth of --memory-limit when more); with --base-level, a small run builds the level tree of a large one")
 	cmd.Flags().Var(&baseLevel, "base-level", "size of the registry store's base level, e.g. 12MiB (0: the registry's default, 64 MiB)")
+	cmd.Flags().IntVar(&levelMult, "level-multiplier", 0, "how much larger each level of the registry store is than the one above it (0: the registry's default, 5; Pebble's is 10)")
 	cmd.Flags().IntVar(&profFrom, "cpuprofile-from", 900000, "start the CPU profile (--cpuprofile) once this many records are linked")
 	cmd.Flags().StringVar(&profOut, "cpuprofile", "", "write a CPU profile of the run from the batch that starts at --cpuprofile-from records to the last one (the reading of the input between batches included) to this file")
 	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
