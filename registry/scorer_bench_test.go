@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
@@ -47,7 +47,7 @@ func BenchmarkScorer(b *testing.B) {
 	for _, its := range sb.batches {
 		items += len(its)
 	}
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process() // all threads: the store's compactions too
 	b.ResetTimer()
 	n := 0
 	for b.Loop() {
@@ -65,19 +65,9 @@ func BenchmarkScorer(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-cpu0)/1e9/float64(n), "cpu-s/op")
+	b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(n), "cpu-s/op")
 	b.ReportMetric(float64(sb.records), "records/op")
 	b.ReportMetric(float64(items), "items/op")
-}
-
-// cpuTime is the process's CPU time (user and system, all threads: the
-// store's compactions too), in nanoseconds.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 func makeScorerBench(b *testing.B) error {

@@ -12,12 +12,12 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/eval"
@@ -107,7 +107,7 @@ blocks from the store.`,
 			person := make(map[string]string, m.Records)
 			conflicts := registryConflicts{}
 			label := make(map[string]string, m.Records) // record id → source code, for the truth
-			var cpu0 = cpuTime()
+			var cpu0 = cputime.Process()
 			start := time.Now()
 			var linking, enriching time.Duration
 			enrichMeasured := true
@@ -141,7 +141,7 @@ blocks from the store.`,
 					profiling, profFile = true, pf
 				}
 				w0 := storeWritten(reg)
-				t0, c0 := time.Now(), cpuTime()
+				t0, c0 := time.Now(), cputime.Process()
 				// The enrichment runs on this goroutine: the CPU of its
 				// thread, the background compactions apart.
 				runtime.LockOSThread()
@@ -158,7 +158,7 @@ blocks from the store.`,
 				if err != nil {
 					return err
 				}
-				d, c := time.Since(t0), cpuTime()-c0
+				d, c := time.Since(t0), cputime.Process()-c0
 				linking += d
 				last, lastCPU, lastScore = append(last, d), append(lastCPU, c), append(lastScore, c-enrich)
 				tailCPU, tailScore = append(tailCPU, c), append(tailScore, c-enrich)
@@ -224,7 +224,7 @@ blocks from the store.`,
 				profFile.Close()
 			}
 			elapsed := time.Since(start)
-			cpu := cpuTime() - cpu0
+			cpu := cputime.Process() - cpu0
 			st := reg.Stats()
 			if err := reg.Compact(); err != nil {
 				return err
@@ -237,7 +237,7 @@ blocks from the store.`,
 				return err
 			}
 			// Reopened: what the rebuild of the set of blocks costs.
-			c0, t0 := cpuTime(), time.Now()
+			c0, t0 := cputime.Process(), time.Now()
 			reg, err = registry.Open(registry.Config{Dir: regDir, Settings: s, CacheBytes: int64(cacheBytes), MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel), LevelMultiplier: levelMult})
 			if err != nil {
 				return err
@@ -248,7 +248,7 @@ blocks from the store.`,
 			for ; !rst.BlockSetReady && time.Since(t0) < 10*time.Minute; rst = reg.Stats() {
 				time.Sleep(10 * time.Millisecond)
 			}
-			openCPU := cpuTime() - c0
+			openCPU := cputime.Process() - c0
 			if err := reg.Close(); err != nil {
 				return err
 			}
@@ -356,14 +356,6 @@ blocks from the store.`,
 	cmd.Flags().StringVar(&profOut, "cpuprofile", "", "write a CPU profile of the run from the batch that starts at --cpuprofile-from records to the last one (the reading of the input between batches included) to this file")
 	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
 	return cmd
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // dirSize sums the sizes of the files in dir (those ending in one of
