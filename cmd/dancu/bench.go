@@ -97,8 +97,13 @@ blocks from the store.`,
 			}
 			regDir := filepath.Join(dir, "registry")
 			os.RemoveAll(regDir)
-			reg, err := registry.Open(registry.Config{Dir: regDir, Settings: s, FrameRows: frameRows, CacheBytes: int64(cacheBytes),
-				MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel), LevelMultiplier: levelMult})
+			// The store's options, the same when the registry is opened
+			// again below to time the rebuild of its set of blocks.
+			rcfg := registry.Config{Dir: regDir, Settings: s, CacheBytes: int64(cacheBytes),
+				MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel), LevelMultiplier: levelMult}
+			first := rcfg
+			first.FrameRows = frameRows
+			reg, err := registry.Open(first)
 			if err != nil {
 				return err
 			}
@@ -238,7 +243,7 @@ blocks from the store.`,
 			}
 			// Reopened: what the rebuild of the set of blocks costs.
 			c0, t0 := cputime.Process(), time.Now()
-			reg, err = registry.Open(registry.Config{Dir: regDir, Settings: s, CacheBytes: int64(cacheBytes), MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel), LevelMultiplier: levelMult})
+			reg, err = registry.Open(rcfg)
 			if err != nil {
 				return err
 			}
