@@ -2,6 +2,7 @@ package matching
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"testing"
@@ -323,5 +324,18 @@ func TestSupportJudgesWithSharedValues(t *testing.T) {
 	}
 	if nsMean == 0 || nsSupport >= nsMean {
 		t.Errorf("support joins %d of %d namesakes' clusters, the mean %d: want fewer (and some for the mean)", nsSupport, namesakes, nsMean)
+	}
+}
+
+// TestLinkStopsWhenCancelled: a cancelled context (dancu link's first
+// SIGTERM) stops Link with the context's error instead of running its
+// phases to the end.
+func TestLinkStopsWhenCancelled(t *testing.T) {
+	s, f, _ := fakeStyleFrame(t, 200, 403)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Link(ctx, f, s)
+	if !errors.Is(err, context.Canceled) || res != nil {
+		t.Fatalf("Link with a cancelled context: %v, %v; want nil, context.Canceled", res, err)
 	}
 }

@@ -78,6 +78,9 @@ func Link(ctx context.Context, f *Frame, s *settings.Settings) (*Result, error) 
 		return nil, fmt.Errorf("link: %w", err)
 	}
 	res.Phases.Blocking = lap(&res.Phases.CPU.Blocking)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("link: %w", err)
+	}
 	var vs *vectorStore
 	if sd.Model == nil {
 		vs = &vectorStore{}
@@ -95,6 +98,9 @@ func Link(ctx context.Context, f *Frame, s *settings.Settings) (*Result, error) 
 	}
 	res.Pairs, res.Predict = pairs, st
 	res.Phases.Scoring = lap(&res.Phases.CPU.Scoring)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("link: %w", err)
+	}
 	cl, err := Cluster(f, &sd, pairs)
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
