@@ -400,11 +400,11 @@ func TestScanSchemaInStep(t *testing.T) {
 		t.Fatalf("schema is not JSON: %v", err)
 	}
 	for k := range s.Properties.Fields.Properties {
-		if !scanFields[k] {
+		if _, ok := scanFieldName[k]; !ok {
 			t.Errorf("schema field %q is not read by ingest", k)
 		}
 	}
-	for k := range scanFields {
+	for k := range scanFieldName {
 		if _, ok := s.Properties.Fields.Properties[k]; !ok {
 			t.Errorf("ingest reads field %q missing from the schema", k)
 		}

@@ -38,12 +38,30 @@ type ScanField struct {
 	Confidence *float64 `json:"confidence"`
 }
 
-// scanFields are the field keys a form may carry.
-var scanFields = map[string]bool{
-	"full_name": true, "birth_date": true, "sex": true, "id_number": true, "cmnd": true,
-	"ethnicity": true, "religion": true, "nationality": true, "native_place": true, "birth_reg_place": true,
-	"perm_address": true, "cur_address": true, "father_name": true, "father_id": true, "mother_name": true,
-	"mother_id": true, "spouse_name": true, "spouse_id": true, "household_head": true, "relation_to_head": true,
+// scanFieldNames are the field keys a form may carry.
+var scanFieldNames = [...]string{
+	"full_name", "birth_date", "sex", "id_number", "cmnd",
+	"ethnicity", "religion", "nationality", "native_place", "birth_reg_place",
+	"perm_address", "cur_address", "father_name", "father_id", "mother_name",
+	"mother_id", "spouse_name", "spouse_id", "household_head", "relation_to_head",
+}
+
+// scanFieldName maps a field key a form may carry to itself (one string
+// for every form) and scanFieldIndex to its place in scanFieldNames.
+var scanFieldName, scanFieldIndex = func() (map[string]string, map[string]int) {
+	n, i := make(map[string]string, len(scanFieldNames)), make(map[string]int, len(scanFieldNames))
+	for j, k := range scanFieldNames {
+		n[k], i[k] = k, j
+	}
+	return n, i
+}()
+
+// formField is one known field of a decoded form.
+type formField struct {
+	name    string // a key of scanFieldName
+	text    string
+	conf    float64
+	hasConf bool
 }
 
 // scanSource reads a scanned-form batch (JSON lines).
@@ -56,6 +74,8 @@ type scanSource struct {
 	l    Layout
 	read atomic.Int64 // bytes of the file read, for Progress
 	size int64        // bytes of the file
+
+	fields []formField // a form's fields, reused from line to line
 }
 
 var _ Source = (*scanSource)(nil)
@@ -142,13 +162,21 @@ func (s *scanSource) reject(column, value, reason string) Item {
 // form turns one JSON line into an item. A line may also be a flat object
 // of ch column names to strings (a typed list exported as JSON lines).
 func (s *scanSource) form(b []byte) Item {
+	if it, ok := s.formFast(b); ok {
+		return it
+	}
+	return s.formJSON(b)
+}
+
+// formJSON is form through encoding/json, for every line.
+func (s *scanSource) formJSON(b []byte) Item {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return s.reject("", truncate(strings.ToValidUTF8(string(b), "?"), 64), "invalid JSON: "+err.Error())
 	}
-	var rv rowValues
-	rec := &schemas.Record{}
 	if _, ok := raw["fields"]; !ok {
+		var rv rowValues
+		rec := &schemas.Record{}
 		// Flat record.
 		for k, v := range raw {
 			var str string
@@ -170,35 +198,54 @@ func (s *scanSource) form(b []byte) Item {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return s.reject("", truncate(strings.ToValidUTF8(string(b), "?"), 64), "not a scanned form: "+err.Error())
 	}
-	rv.set(FieldSourceRecordID, cleanText(f.FormID), "form_id")
-	rv.set(FieldFormID, cleanText(f.FormID), "form_id")
-	rv.set(FieldScanRef, cleanText(f.ScanRef), "scan_ref")
-	rv.set(FieldCollectingUnit, cleanText(f.UnitCode), "unit_code")
-	if f.CollectedOn != "" {
-		t, err := time.Parse("2006-01-02", f.CollectedOn)
+	fields := s.fields[:0]
+	for k, fld := range f.Fields {
+		name, ok := scanFieldName[k]
+		if !ok {
+			continue
+		}
+		ff := formField{name: name, text: fld.Text}
+		if fld.Confidence != nil {
+			ff.conf, ff.hasConf = *fld.Confidence, true
+		}
+		fields = append(fields, ff)
+	}
+	s.fields = fields
+	return s.formItem(f.FormID, f.ScanRef, f.UnitCode, f.CollectedOn, fields)
+}
+
+// formItem assembles a scanned form's record from its decoded parts
+// (fields: the known ones, in any order).
+func (s *scanSource) formItem(formID, scanRef, unitCode, collectedOn string, fields []formField) Item {
+	var rv rowValues
+	rec := &schemas.Record{}
+	rv.set(FieldSourceRecordID, cleanText(formID), "form_id")
+	rv.set(FieldFormID, cleanText(formID), "form_id")
+	rv.set(FieldScanRef, cleanText(scanRef), "scan_ref")
+	rv.set(FieldCollectingUnit, cleanText(unitCode), "unit_code")
+	if collectedOn != "" {
+		t, err := time.Parse("2006-01-02", collectedOn)
 		if err != nil {
-			return s.reject("collected_on", truncate(f.CollectedOn, 32), "collected_on is not a YYYY-MM-DD date")
+			return s.reject("collected_on", truncate(collectedOn, 32), "collected_on is not a YYYY-MM-DD date")
 		}
 		if s.prov.sourceDate.IsZero() {
 			rec.SourceDate = t
 		}
 	}
-	for k, fld := range f.Fields {
-		if !scanFields[k] {
-			continue
-		}
-		text := cleanText(decodeText(fld.Text, vn.Unicode))
+	for _, fld := range fields {
+		k := fld.name
+		text := cleanText(decodeText(fld.text, vn.Unicode))
 		if text == "" {
 			continue
 		}
 		rv.set(k, text, k)
-		if fld.Confidence != nil {
-			c := *fld.Confidence
+		if fld.hasConf {
+			c := fld.conf
 			if math.IsNaN(c) || c < 0 || c > 1 {
 				return s.reject(k, "", fmt.Sprintf("confidence %v of field %s is outside 0..1", c, k))
 			}
 			if rec.OCRConfidence == nil {
-				rec.OCRConfidence = make(map[string]float32, len(f.Fields))
+				rec.OCRConfidence = make(map[string]float32, len(fields))
 			}
 			rec.OCRConfidence[k] = float32(c)
 		}
