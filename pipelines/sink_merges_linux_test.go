@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/chdb"
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/internal/cputime"
@@ -24,8 +26,9 @@ import (
 // parts at the end of the last op, and the CPU of reading every record
 // with FINAL and of SourceClusters (read-cpu-s/op, clusters-cpu-s/op).
 // DANCU_BENCH_RECORDS_MERGE_BASE sets records' merge_selector_base first
-// (5: ClickHouse's default, as before migration 0018). An op is a whole
-// run: use -benchtime 1x.
+// (5: ClickHouse's default, as before migration 0018), and
+// DANCU_BENCH_MERGE_BASE ("persons=5,links=5") any tables'. An op is a
+// whole run: use -benchtime 1x.
 //
 //	go test ./pipelines -run '^$' -bench ClickHouseSinkMerges -benchtime 1x
 func BenchmarkClickHouseSinkMerges(b *testing.B) {
@@ -44,8 +47,19 @@ func BenchmarkClickHouseSinkMerges(b *testing.B) {
 		if _, err := chstore.Migrate(ctx, conn); err != nil {
 			b.Fatal(err)
 		}
+		bases := os.Getenv("DANCU_BENCH_MERGE_BASE")
 		if v := os.Getenv("DANCU_BENCH_RECORDS_MERGE_BASE"); v != "" {
-			if err := conn.Exec(ctx, "ALTER TABLE records MODIFY SETTING merge_selector_base = "+v); err != nil {
+			bases += ",records=" + v
+		}
+		for _, tv := range strings.Split(bases, ",") {
+			table, v, ok := strings.Cut(tv, "=")
+			if !ok {
+				continue
+			}
+			if _, err := strconv.Atoi(v); err != nil {
+				b.Fatalf("DANCU_BENCH_MERGE_BASE: %q is not a number", v)
+			}
+			if err := conn.Exec(ctx, "ALTER TABLE "+chdb.QuoteIdent(table)+" MODIFY SETTING merge_selector_base = "+v); err != nil {
 				b.Fatal(err)
 			}
 		}
