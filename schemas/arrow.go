@@ -348,7 +348,7 @@ func (r rowSlice) field(i int, offset uintptr) unsafe.Pointer {
 
 // encode writes the slice rows as one record batch.
 func (c *rowCodec) encode(rows reflect.Value) ([]byte, error) {
-	mem := memory.NewGoAllocator()
+	mem := arrowPool
 	n := rows.Len()
 	rs := rowSlice{size: c.goType.Size()}
 	if n > 0 {
@@ -385,7 +385,13 @@ func (c *rowCodec) encode(rows reflect.Value) ([]byte, error) {
 	rec := array.NewRecord(c.schema, cols, int64(n))
 	defer rec.Release()
 
-	var buf bytes.Buffer
+	buf := outBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledOut {
+			buf.Reset()
+			outBufs.Put(buf)
+		}
+	}()
 	// LZ4 for every row type. A message is its own IPC stream, and
 	// Arrow's writer (v15) makes a new compressor for each, with no option
 	// to hand it one: a zstd encoder (its 8 MB window) is ~2.7 MB allocated
@@ -393,14 +399,14 @@ func (c *rowCodec) encode(rows reflect.Value) ([]byte, error) {
 	// bytes zstd saves over LZ4 (issue 9; the coverage deltas moved first,
 	// issue 11 point 6, round 7). Readers need nothing: the codec is in
 	// each message, and zstd messages written before still decode.
-	w := ipc.NewWriter(&buf, ipc.WithSchema(c.schema), ipc.WithLZ4(), ipc.WithAllocator(mem))
+	w := ipc.NewWriter(buf, ipc.WithSchema(c.schema), ipc.WithLZ4(), ipc.WithAllocator(mem))
 	if err := w.Write(rec); err != nil {
 		return nil, fmt.Errorf("write Arrow IPC batch: %w", err)
 	}
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("close Arrow IPC stream: %w", err)
 	}
-	return buf.Bytes(), nil
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // stringArray builds the string column of field f of rows: its offsets

@@ -213,7 +213,7 @@ type cappedAllocator struct {
 }
 
 func newCappedAllocator(streamLen int) *cappedAllocator {
-	return &cappedAllocator{mem: memory.NewGoAllocator(), left: min(maxDecodedBytes, minDecodedBytes+maxExpansion*streamLen)}
+	return &cappedAllocator{mem: arrowPool, left: min(maxDecodedBytes, minDecodedBytes+maxExpansion*streamLen)}
 }
 
 func (a *cappedAllocator) take(n int) {
