@@ -563,7 +563,22 @@ func (s *ClickHouseSink) insertRecordDeltas(ctx context.Context, b *Batch, in *r
 			return err
 		}
 	}
-	return s.insertRecordDeltaColumns(ctx, b.RecordDeltas, in)
+	return s.insertRecordDeltaColumns(deltaInsert(ctx), b.RecordDeltas, in)
+}
+
+// deltaInsert is ctx for inserting the records' coverage deltas: without
+// the summing pass on insert (optimize_on_insert = 0, which the view's
+// insert into coverage_records inherits). The registry has summed a
+// batch's rows by unit already, so a block holds about one row per key of
+// coverage_records and that pass (comparing the eight LowCardinality keys
+// and copying row by row, after the sort) reduces nothing; the part is
+// still sorted, merges sum the rows as before, and readers sum them anyway
+// (SummingMergeTree never promises one row per key). The persons' rows
+// keep it: they are summed by birth year, which coverage_persons drops.
+// These inserts take this setting alone (query settings of the caller's
+// context are not kept for them).
+func deltaInsert(ctx context.Context) context.Context {
+	return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"optimize_on_insert": 0}))
 }
 
 // insertPersonDeltaSums inserts b.PersonDeltaSums into person_delta_sums

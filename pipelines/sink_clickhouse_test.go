@@ -512,3 +512,39 @@ func TestClickHouseSinkDescribesOnce(t *testing.T) {
 		t.Errorf("records: %d (%v), want 200", n, err)
 	}
 }
+
+// The records' coverage deltas are inserted without the summing pass on
+// insert (optimize_on_insert = 0): two rows of one unit in one write stay
+// two rows of coverage_records' new part (merges sum them), and the sum is
+// right.
+func TestRecordDeltasNotSummedOnInsert(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	month := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	row := func(batch string, added, withID uint32) schemas.RecordDelta {
+		return schemas.RecordDelta{Batch: batch, OldKnown: 1, ProvinceCode: "40", DistrictCode: "412", CommuneCode: "16681",
+			NewProvinceCode: "40", NewCommuneCode: "16681", SourceKind: schemas.KindCSV, SourceMonth: month, LoadMonth: month,
+			Added: added, AddedWithID: withID}
+	}
+	sink := &pipelines.ClickHouseSink{Conn: conn}
+	if err := sink.Write(ctx, &pipelines.Batch{RecordDeltas: []schemas.RecordDelta{row("a", 3, 2), row("b", 4, 1)}}); err != nil {
+		t.Fatal(err)
+	}
+	var parts, rows uint64
+	if err := conn.QueryRow(ctx, "SELECT count(), sum(rows) FROM system.parts WHERE database = currentDatabase() AND table = 'coverage_records' AND active").Scan(&parts, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if parts != 1 || rows != 2 {
+		t.Errorf("coverage_records: %d parts of %d rows in all, want one part of 2 rows (not summed on insert)", parts, rows)
+	}
+	var records, withID int64
+	if err := conn.QueryRow(ctx, "SELECT sum(records), sum(with_id) FROM coverage_records").Scan(&records, &withID); err != nil {
+		t.Fatal(err)
+	}
+	if records != 7 || withID != 3 {
+		t.Errorf("coverage_records sums %d records, %d with an ID; want 7, 3", records, withID)
+	}
+}
