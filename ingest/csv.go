@@ -3,11 +3,9 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -26,12 +24,11 @@ const maxCSVLine = 1 << 20
 // physical row is accounted for and row numbers match what a clerk sees.
 type csvReader struct {
 	f       io.Closer
-	r       *csv.Reader
+	r       csvLines
 	started bool
 	done    bool
 	n       int    // rows yielded (records and blank lines)
 	recs    int    // records read
-	lastErr int    // record number of the last parse error, to stop on a loop
 	line    int    // next physical line expected (1-based)
 	gap     int    // blank lines still to yield before pending
 	pending rawRow // the row read, yielded after the gap, when hasPend
@@ -106,48 +103,20 @@ func sniffDelimiter(head []byte) rune {
 	return best
 }
 
-// lineLimiter fails a read once a line grows past max bytes.
-type lineLimiter struct {
-	r    io.Reader
-	max  int
-	line int
-}
-
+// errLineTooLong stops the read of a text with a line longer than
+// maxCSVLine bytes.
 var errLineTooLong = errors.New("line longer than 1 MiB: not a delimited text file")
-
-func (l *lineLimiter) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	// line by line (IndexByte), not byte by byte: the same test, a
-	// line's bytes before its newline counted, at memchr speed
-	for b := p[:n]; len(b) > 0; {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			if l.line += len(b); l.line > l.max {
-				return 0, errLineTooLong
-			}
-			break
-		}
-		if l.line+i > l.max {
-			return 0, errLineTooLong
-		}
-		l.line = 0
-		b = b[i+1:]
-	}
-	return n, err
-}
 
 func newCSVReader(f io.ReadCloser, size int64) (*csvReader, string, error) {
 	c := &csvReader{f: f, size: size}
 	br := bufio.NewReaderSize(byteCounter{f, &c.read}, 64<<10)
 	text, enc := sniffText(br)
-	tb := bufio.NewReaderSize(&lineLimiter{r: text, max: maxCSVLine}, 64<<10)
+	tb, ok := text.(*bufio.Reader) // UTF-8: br itself, read line by line
+	if !ok {
+		tb = bufio.NewReaderSize(text, 64<<10)
+	}
 	head, _ := tb.Peek(16 << 10)
-	r := csv.NewReader(tb)
-	r.Comma = sniffDelimiter(head)
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	r.ReuseRecord = false
-	c.r = r
+	c.r = csvLines{r: tb, comma: byte(sniffDelimiter(head)), max: maxCSVLine}
 	return c, enc, nil
 }
 
@@ -181,28 +150,15 @@ func (c *csvReader) nextRow() (rawRow, bool, error) {
 	if c.line == 0 {
 		c.line = 1
 	}
-	rec, err := c.r.Read()
+	rec, start, end, err := c.r.record()
 	c.recs++
 	if err == io.EOF {
 		c.done = true
 		return rawRow{}, false, nil
 	}
-	var pe *csv.ParseError
-	if errors.As(err, &pe) && !errors.Is(err, errLineTooLong) {
-		if c.lastErr == c.recs-1 && c.recs > 1 && pe.Err == io.ErrUnexpectedEOF {
-			c.done = true
-			return rawRow{}, false, nil
-		}
-		c.lastErr = c.recs
-		c.queue(pe.StartLine, pe.Line, rawRow{err: &RowError{Column: pe.Column, Err: pe.Err}})
-		return c.nextRow()
-	}
 	if err != nil {
 		return rawRow{}, false, fmt.Errorf("record %d: %w", c.recs, err)
 	}
-	start, _ := c.r.FieldPos(0)
-	end, _ := c.r.FieldPos(len(rec) - 1)
-	end += strings.Count(rec[len(rec)-1], "\n") // a quoted field spanning lines
 	c.queue(start, end, rawRow{cells: rec})
 	return c.nextRow()
 }

@@ -1,0 +1,52 @@
+package ingest
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/internal/cputime"
+)
+
+// BenchmarkCSVRows splits a CSV file into rows (csvReader.nextRow): the
+// file DANCU_CSV_FILE names (e.g. a list of `dancu gen`), read into
+// memory first, or 20,000 rows like a register's; cpu-ns/row is the
+// process's CPU time a row (the machine may be shared):
+//
+//	DANCU_CSV_FILE=F go test ./ingest -run '^$' -bench CSVRows -benchmem
+func BenchmarkCSVRows(b *testing.B) {
+	var text []byte
+	if p := os.Getenv("DANCU_CSV_FILE"); p != "" {
+		var err error
+		if text, err = os.ReadFile(p); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		row := `1,BG0000000002,Đặng Quốc Anh Tuấn,19/08/1989,Nam,068089290141,,Mường,Công giáo,Việt Nam,"Xã Đạ Chais, Huyện Lạc Dương, Tỉnh Lâm Đồng","SN 59, Buôn Tân Lập, Xã An Nhơn, Tỉnh Lâm Đồng",Lâm Đồng,,Nguyễn Thị Ngân` + "\n"
+		text = []byte("STT,Mã,Họ và tên\n" + strings.Repeat(row, 20000))
+	}
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	rows := 0
+	cpu0 := cputime.Process()
+	for b.Loop() {
+		c, _, err := newCSVReader(io.NopCloser(bytes.NewReader(text)), int64(len(text)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			_, ok, err := c.nextRow()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !ok {
+				break
+			}
+			rows++
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rows), "ns/row")
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(rows), "cpu-ns/row")
+}
