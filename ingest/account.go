@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -413,7 +412,7 @@ func plausibleBirth(s string) bool {
 		}
 	}
 	d, ok := parseDate(s, num)
-	return ok && int(d.year) >= minBirthYear && int(d.year) <= time.Now().Year()
+	return ok && int(d.year) >= minBirthYear && !vn.AfterThisYear(int(d.year))
 }
 
 // digitCount counts the ASCII digits of s.

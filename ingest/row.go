@@ -193,10 +193,12 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 
 	// Birth date: a date column, a year column, or the Vietnamese layout
 	// that writes the date under a "Nam" or a "Nữ" column.
-	maxYear := time.Now().Year()
-	if !p.sourceDate.IsZero() && p.sourceDate.Year() < maxYear {
-		maxYear = p.sourceDate.Year()
+	// after the source's date or this year (read once: vn.AfterThisYear)
+	hasSource, sourceYear := !p.sourceDate.IsZero(), 0
+	if hasSource {
+		sourceYear = p.sourceDate.Year()
 	}
+	tooLate := func(y int) bool { return hasSource && y > sourceYear || vn.AfterThisYear(y) }
 	var bad Item
 	checkDate := func(i int) {
 		field := fieldList[i]
@@ -224,7 +226,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 				bad = rejectf(col, truncate(v, 64), "impossible date of birth")
 			}
 			note(col, FieldBirthDate, truncate(v, 64), "impossible date of birth")
-		case int(d.year) < minBirthYear || int(d.year) > maxYear:
+		case int(d.year) < minBirthYear || tooLate(int(d.year)):
 			if p.strict && bad.Reject == nil {
 				bad = rejectf(col, truncate(v, 64), "year of birth "+strconv.Itoa(int(d.year))+" out of range")
 			}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/internal/refdata"
@@ -223,7 +222,7 @@ func ParseID(s string) ID {
 	c := t.century[num[3]-'0']
 	id.Century, id.Sex = c.century, c.sex
 	id.BirthYearSuffix = num[4:6]
-	if y := id.BirthYear(); y > time.Now().Year() {
+	if y := id.BirthYear(); AfterThisYear(y) {
 		id.Error = fmt.Sprintf("encodes birth year %d, in the future", y)
 		return id
 	}
