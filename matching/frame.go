@@ -264,8 +264,24 @@ func (c *column) value(get Getter) (string, uint32) {
 		}
 		raw = strings.Join(parts, " ")
 	} else {
-		raw = c.clean(get(c.spec.From))
+		return c.valueOf(get(c.spec.From))
 	}
+	return c.finish(raw)
+}
+
+// single reports a column whose value is made from one input field
+// (From; no Join, no DateParts): a function of that field's text alone
+// (valueOf).
+func (c *column) single() bool { return c.spec.DateParts == nil && len(c.spec.Join) == 0 }
+
+// valueOf is value for a single column whose input field reads in.
+func (c *column) valueOf(in string) (string, uint32) {
+	return c.finish(c.clean(in))
+}
+
+// finish transforms raw, the column's input cleaned (or made of cleaned
+// inputs), into its value, and reads the date of a date column.
+func (c *column) finish(raw string) (string, uint32) {
 	v := raw // trimmed: by clean, or made of values clean trimmed
 	if len(c.spec.Transforms) > 0 {
 		v = applyTransforms(raw, c.spec.Transforms)

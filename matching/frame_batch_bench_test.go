@@ -69,7 +69,10 @@ func linkBatches(b testing.TB) (*settings.Settings, []*schemas.Record, [][2]int)
 // read: AddBatch of batches prepared once, into a new frame grown for
 // them (Grow) each time, per record. Prepare measures Batch.Add of the records'
 // fields as the adapter derives them (done ahead), the part of preparing
-// a batch that is the frame's (on every core during the read):
+// a batch that is the frame's (on every core during the read); AddTo
+// measures the adapter's AddTo, deriving the fields (names, IDs, the
+// addresses, most of them answered by address's cache after the first
+// pass) and preparing them in batches:
 //
 //	DANCU_FRAME_GEN=DIR go test ./matching -run '^$' -bench FrameAddBatch -benchmem
 func BenchmarkFrameAddBatch(b *testing.B) {
@@ -96,6 +99,23 @@ func BenchmarkFrameAddBatch(b *testing.B) {
 				x.Rebind(f)
 				if _, err := f.AddBatch(x); err != nil {
 					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(threadCPU()-cpu0)/float64(b.N*len(recs)), "cpu-ns/record")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
+	})
+	b.Run("AddTo", func(b *testing.B) {
+		x := f0.NewBatch()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		b.ResetTimer()
+		cpu0 := threadCPU()
+		for range b.N {
+			for _, sp := range spans {
+				x.Reset()
+				for _, r := range recs[sp[0]:sp[1]] {
+					ad.AddTo(x, r, 0)
 				}
 			}
 		}

@@ -13,8 +13,9 @@ import (
 // and added with AddBatch give the frame that Add gives one record at a
 // time: the same ids, values, value ids and counts, confidences, unread
 // dates — across the row where the frame sizes its tables (presizeAt),
-// with batches of several sizes, and that a repeated id stops the batch
-// where Add would stop, with the records before it added.
+// with batches of several sizes, prepared with Add or with AddSlotted,
+// and that a repeated id stops the batch where Add would stop, with the
+// records before it added.
 func TestAddBatchSame(t *testing.T) {
 	s := &settings.Settings{Columns: []settings.ColumnSpec{
 		{Name: "id", Kind: "code", From: "id", Confidence: "id"},
@@ -59,7 +60,24 @@ func TestAddBatchSame(t *testing.T) {
 	if len(wantErrs) == 0 {
 		t.Fatal("the test data repeats no id")
 	}
-	for _, size := range []int{1, 7, 512, n} {
+	// AddSlotted: id, name and dob read from an array, the rest through
+	// the getter
+	slot := func(field string) int {
+		switch field {
+		case "id":
+			return 0
+		case "name":
+			return 1
+		case "dob":
+			return 2
+		}
+		return -1
+	}
+	for _, tc := range []struct {
+		size    int
+		slotted bool
+	}{{1, false}, {7, false}, {512, false}, {n, false}, {7, true}, {n, true}} {
+		size := tc.size
 		f := NewFrame(s)
 		f.Grow(n)
 		b := f.NewBatch()
@@ -67,7 +85,16 @@ func TestAddBatchSame(t *testing.T) {
 		for i := 0; i < n; {
 			b.Reset()
 			for ; i < n && b.Len() < size; i++ {
-				b.Add("r"+strconv.Itoa(i%(n-5)), i%2, get(i), conf(i))
+				if g := get(i); tc.slotted {
+					b.AddSlotted("r"+strconv.Itoa(i%(n-5)), i%2, slot, []string{g("id"), g("name"), g("dob")}, func(field string) string {
+						if slot(field) >= 0 {
+							return "not to be read"
+						}
+						return g(field)
+					}, conf(i))
+				} else {
+					b.Add("r"+strconv.Itoa(i%(n-5)), i%2, g, conf(i))
+				}
 			}
 			// Add keeps going after a repeated id: so does this, with
 			// the rest of the batch.

@@ -173,6 +173,16 @@ func derivedSlot(field string) int {
 	return -2 // a vn.* name the adapter does not make: ""
 }
 
+// fieldSlot is the slot in vnFields.v of a derived field, or -1 for a
+// field vnFields.get reads otherwise (canonical columns, the spouse
+// folded when asked, names the adapter does not make).
+func fieldSlot(field string) int {
+	if i := derivedSlot(field); i >= 0 && i != fSpouse {
+		return i
+	}
+	return -1
+}
+
 // vnFields are one record's derived fields.
 type vnFields struct {
 	r *schemas.Record
@@ -211,7 +221,7 @@ func (a *Adapter) AddTo(b *matching.Batch, r *schemas.Record, source int) {
 	f := fieldsPool.Get().(*vnFields)
 	f.r = r
 	a.derive(f)
-	b.Add(RecordKey(r), source, f.get, confidences(r))
+	b.AddSlotted(RecordKey(r), source, fieldSlot, f.v[:], f.get, confidences(r))
 	*f = vnFields{}
 	fieldsPool.Put(f)
 }
