@@ -394,6 +394,9 @@ func isNumeric(s string) bool {
 	if s == "" {
 		return false
 	}
+	if len(s) <= 18 && onlyDigits(s) {
+		return true // a row number, a year: what ParseFloat reads, at once
+	}
 	// Only these bytes can make a number that ParseFloat reads and that
 	// has no "x" or "n" (hex, Inf, NaN; ParseFloat takes "1_000" too):
 	// refuse the rest without the error ParseFloat would allocate (dates

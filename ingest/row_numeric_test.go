@@ -24,6 +24,30 @@ func TestIsNumeric(t *testing.T) {
 	}
 }
 
+// TestIsNumericDigits checks isNumeric's shortcut for digits alone
+// against the definition, from one digit to more than it takes.
+func TestIsNumericDigits(t *testing.T) {
+	for n := 1; n <= 400; n++ {
+		for _, s := range []string{strings.Repeat("9", n), "0" + strings.Repeat("1", n-1), " " + strings.Repeat("7", n)} {
+			if got, want := isNumeric(s), plainNumber(s); got != want {
+				t.Fatalf("isNumeric(%q) = %v, ParseFloat definition %v", s, got, want)
+			}
+		}
+	}
+}
+
+// TestIsBlankCell checks isBlankCell against strings.TrimSpace for every
+// rune up to U+3100 alone, before and after a letter, and between spaces.
+func TestIsBlankCell(t *testing.T) {
+	for r := rune(0); r < 0x3100; r++ {
+		for _, s := range []string{string(r), string(r) + "a", "a" + string(r), " " + string(r) + "\t", ""} {
+			if got, want := isBlankCell(s), strings.TrimSpace(s) == ""; got != want {
+				t.Fatalf("isBlankCell(%q) = %v, TrimSpace says %v", s, got, want)
+			}
+		}
+	}
+}
+
 // plainNumber is isNumeric without the byte pre-check.
 func plainNumber(s string) bool {
 	s = strings.TrimSpace(s)

@@ -5,6 +5,7 @@ import (
 	"github.com/dancu-vn/dancu/vn"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // rawRow is one row as a reader found it: its 1-based number in the sheet
@@ -175,11 +176,21 @@ func isBlank(cells []string, stt int) bool {
 		if i == stt {
 			continue
 		}
-		if strings.TrimSpace(c) != "" {
+		if !isBlankCell(c) {
 			return false
 		}
 	}
 	return true
+}
+
+// isBlankCell reports strings.TrimSpace(c) == "", at once for a cell that
+// starts with a printable ASCII byte (most do: every cell of every row is
+// tested, twice).
+func isBlankCell(c string) bool {
+	if c != "" && c[0] > ' ' && c[0] < utf8.RuneSelf {
+		return false
+	}
+	return strings.TrimSpace(c) == ""
 }
 
 // isColumnNumbers reports a row like "(1) (2) (3) …" or "A B 1 2 3" that

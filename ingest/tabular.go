@@ -653,7 +653,7 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 	// (Thôn, Xóm, Tổ, Hộ: no family name is written so).
 	nonEmpty, where := 0, -1
 	for i, c := range r.cells {
-		if strings.TrimSpace(c) != "" {
+		if !isBlankCell(c) {
 			nonEmpty++
 			where = i
 		}
