@@ -115,6 +115,24 @@ func BenchmarkResolveStream(b *testing.B) {
 			b.ReportMetric(float64(n)/cpu.Seconds(), "addr/cpu-s")
 		}
 	})
+	// "words": only the reading of each address's words (tokenizing,
+	// repair, the folded words joined), which every address the cache
+	// does not answer whole goes through, in turn over the stream
+	b.Run("words", func(b *testing.B) {
+		g, _ := load()
+		st := &state{}
+		cpu0 := cputime.Process()
+		i := 0
+		for b.Loop() {
+			st.reset(g, texts[i])
+			if i++; i == len(texts) {
+				i = 0
+			}
+		}
+		if cpu := cputime.Process() - cpu0; cpu > 0 {
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/addr")
+		}
+	})
 	b.Run("cold", func(b *testing.B) {
 		b.ReportAllocs()
 		cpu0 := cputime.Process()
