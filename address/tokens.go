@@ -38,23 +38,53 @@ func tokenizeWith(dst []token, s string, words *wordTable, scratch *[]byte) []to
 	hard, soft, dash := false, false, false
 	i := 0
 	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = decodeRune(s, i)
+		}
 		if isWordRune(r) {
+			// The word's end: ASCII letters and digits are read a byte at a
+			// time; plain says every byte is a small letter or a digit (the
+			// word is its own folded form).
 			j := i
-			ascii := true
+			ascii, plain := true, true
 			for j < len(s) {
-				r2, n2 := utf8.DecodeRuneInString(s[j:])
-				if isWordRune(r2) || isIgnorable(r2) || (isApostrophe(r2) && j > i && j+n2 < len(s) && nextIsWord(s[j+n2:])) {
-					if r2 >= utf8.RuneSelf {
-						ascii = false
+				c := s[j]
+				if c < utf8.RuneSelf {
+					switch {
+					case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+						j++
+						continue
+					case 'A' <= c && c <= 'Z':
+						plain = false
+						j++
+						continue
+					case (c == '\'' || c == '`') && j > i && j+1 < len(s) && nextIsWord(s[j+1:]):
+						plain = false
+						j++
+						continue
 					}
+					break
+				}
+				var r2 rune
+				var n2 int
+				switch {
+				case 0xC2 <= c && c < 0xE0 && j+1 < len(s) && s[j+1]&0xC0 == 0x80:
+					r2, n2 = rune(c&0x1F)<<6|rune(s[j+1]&0x3F), 2
+				case 0xE1 <= c && c < 0xED && j+2 < len(s) && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80:
+					r2, n2 = rune(c&0x0F)<<12|rune(s[j+1]&0x3F)<<6|rune(s[j+2]&0x3F), 3
+				default:
+					r2, n2 = decodeRune(s, j)
+				}
+				if r2 < rune(len(wordRuneTab)) && wordRuneTab[r2] || isWordRune(r2) || isIgnorable(r2) || (isApostrophe(r2) && j > i && j+n2 < len(s) && nextIsWord(s[j+n2:])) {
+					ascii = false
 					j += n2
 					continue
 				}
 				break
 			}
 			before := len(dst)
-			dst = appendWord(dst, s, i, j, ascii, hard, soft, words, scratch)
+			dst = appendWord(dst, s, i, j, ascii, ascii && plain, hard, soft, words, scratch)
 			if len(dst) > before {
 				dst[before].dash = dash
 			}
@@ -74,6 +104,28 @@ func tokenizeWith(dst []token, s string, words *wordTable, scratch *[]byte) []to
 		i += n
 	}
 	return dst
+}
+
+// decodeRune is utf8.DecodeRuneInString(s[i:]), with the one- and
+// two-byte forms and the three-byte forms of U+1000 … U+CFFF (Latin
+// Extended Additional, where most Vietnamese letters are) decoded in
+// line: every character of an address goes through it.
+func decodeRune(s string, i int) (rune, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if 0xC2 <= c && c < 0xE0 && i+1 < len(s) {
+		if c1 := s[i+1]; c1&0xC0 == 0x80 {
+			return rune(c&0x1F)<<6 | rune(c1&0x3F), 2
+		}
+	} else if 0xE1 <= c && c < 0xED && i+2 < len(s) {
+		// (E0 may be overlong and ED a surrogate: those the slow way)
+		if c1, c2 := s[i+1], s[i+2]; c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			return rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
 
 func nextIsWord(s string) bool {
@@ -113,13 +165,15 @@ func isIgnorable(r rune) bool {
 	return r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad' || r == '\u2060'
 }
 
-func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words *wordTable, scratch *[]byte) []token {
+// appendWord appends the token of word s[i:j]; plain says it is all
+// small ASCII letters and digits (its own folded form).
+func appendWord(dst []token, s string, i, j int, ascii, plain, hard, soft bool, words *wordTable, scratch *[]byte) []token {
 	w := s[i:j]
 	var key string
 	var wd word
 	found := false
 	switch {
-	case ascii && !hasUpperOrApos(w):
+	case plain:
 		key = w
 	case words != nil:
 		b, ok := fastFold((*scratch)[:0], w)
@@ -137,44 +191,47 @@ func appendWord(dst []token, s string, i, j int, ascii, hard, soft bool, words *
 	if key == "" {
 		return dst
 	}
-	// lookup gives the word's id and marker (the gazetteer's words only;
-	// without them, as tokenize is called, the fields are left zero).
-	lookup := func(t token) token {
-		if words == nil {
-			return t
-		}
-		wd, ok := words.getString(t.key)
-		if !ok {
-			wd.id = -1
-		}
-		t.id, t.marker = wd.id, wd.marker
-		return t
-	}
 	// "q3", "p12", "f15": a type letter glued to a number.
 	if len(key) >= 2 && (key[0] == 'q' || key[0] == 'p' || key[0] == 'f') && allDigits(key[1:]) && j-i == len(key) {
-		dst = append(dst, lookup(token{key: key[:1], start: i, end: i + 1, hard: hard, soft: soft, ascii: ascii}))
-		return append(dst, lookup(token{key: trimZeros(key[1:]), start: i + 1, end: j, ascii: ascii}))
+		dst = pushToken(dst, key[:1], lookupWord(words, key[:1]), i, i+1, hard, soft, ascii)
+		k := trimZeros(key[1:])
+		return pushToken(dst, k, lookupWord(words, k), i+1, j, false, false, ascii)
 	}
 	if allDigits(key) {
 		key = trimZeros(key)
 		found = false
 	}
-	t := token{key: key, start: i, end: j, hard: hard, soft: soft, ascii: ascii}
-	if found { // looked up already
-		t.id, t.marker = wd.id, wd.marker
-		return append(dst, t)
+	if !found {
+		wd = lookupWord(words, key)
 	}
-	return append(dst, lookup(t))
+	return pushToken(dst, key, wd, i, j, hard, soft, ascii)
 }
 
-func hasUpperOrApos(w string) bool {
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' || c == '\'' || c == '`' {
-			return true
-		}
+// lookupWord gives word key's id and marker (the gazetteer's words only,
+// id -1 for a word no name has; without them, as tokenize is called, both
+// are left zero).
+func lookupWord(words *wordTable, key string) word {
+	if words == nil {
+		return word{}
 	}
-	return false
+	wd, ok := words.getString(key)
+	if !ok {
+		wd.id = -1
+	}
+	return wd
+}
+
+// pushToken appends a token, written in place field by field: a token
+// put together on the stack and then copied was stored a byte at a time
+// and loaded 16 bytes at a time, which the processor cannot forward (a
+// third of appendWord's samples in perf).
+func pushToken(dst []token, key string, wd word, start, end int, hard, soft, ascii bool) []token {
+	dst = append(dst, token{})
+	t := &dst[len(dst)-1]
+	t.key, t.id, t.marker = key, wd.id, wd.marker
+	t.start, t.end = start, end
+	t.hard, t.soft, t.ascii = hard, soft, ascii
+	return dst
 }
 
 // foldWord folds one word: lower case, diacritics removed, đ→d, and
@@ -294,7 +351,16 @@ func fastFold(b []byte, w string) ([]byte, bool) {
 			}
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(w[i:])
+		var r rune
+		var n int
+		switch {
+		case 0xC2 <= c && c < 0xE0 && i+1 < len(w) && w[i+1]&0xC0 == 0x80:
+			r, n = rune(c&0x1F)<<6|rune(w[i+1]&0x3F), 2
+		case 0xE1 <= c && c < 0xED && i+2 < len(w) && w[i+1]&0xC0 == 0x80 && w[i+2]&0xC0 == 0x80:
+			r, n = rune(c&0x0F)<<12|rune(w[i+1]&0x3F)<<6|rune(w[i+2]&0x3F), 3
+		default:
+			r, n = utf8.DecodeRuneInString(w[i:])
+		}
 		i += n
 		if r < 0x1F00 {
 			switch x := foldTab[r]; x {
