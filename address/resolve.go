@@ -42,8 +42,9 @@ type state struct {
 	ws        []byte         // folded words joined by single spaces
 	off       []int          // offset of each word in ws
 	mark      []marker
-	markStart []bool // word k begins a unit type word
-	markAt    []int  // first word of the marker before word i (== i when none)
+	markStart []bool  // word k begins a unit type word
+	markAt    []int   // first word of the marker before word i (== i when none)
+	tailWords []uint8 // words from word k on that are neither the country nor a number
 	matches   []match
 	dIdx      []int // matches that are districts
 	pIdx      []int // matches that are provinces of either era
@@ -383,7 +384,35 @@ func (st *state) indexMarks() {
 			st.markStart[st.markAt[i]] = true
 		}
 	}
+	// the words after each word that addChain counts as unexplained
+	// (not the country, not a number), counted once instead of for every
+	// chain
+	n := len(st.toks)
+	st.tailWords = append(st.tailWords[:0], make([]uint8, n+1)...)
+	for k := n - 1; k >= 0; k-- {
+		st.tailWords[k] = st.tailWords[k+1]
+		if key := st.toks[k].key; !(key == "viet" || key == "nam" || key == "vn" || key == "vietnam" || allDigits(key)) {
+			st.tailWords[k]++
+		}
+	}
 }
+
+// tailCost is what a chain loses for n unexplained words after its
+// units: 0.1 a word, added up in float32 as addChain always did, and at
+// most 0.5 (tokens are at most 64).
+var tailCost = func() (t [65]float32) {
+	for n := range t {
+		var tail float32
+		for range n {
+			tail += 0.1
+		}
+		if tail > 0.5 {
+			tail = 0.5
+		}
+		t[n] = tail
+	}
+	return t
+}()
 
 // key is the folded text of words [i, j).
 func (st *state) key(i, j int) []byte {
@@ -826,18 +855,7 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 			end = parts[a].j
 		}
 	}
-	var tail float32
-	for k := end; k < len(st.toks); k++ {
-		key := st.toks[k].key
-		if key == "viet" || key == "nam" || key == "vn" || key == "vietnam" || allDigits(key) {
-			continue
-		}
-		tail += 0.1
-	}
-	if tail > 0.5 {
-		tail = 0.5
-	}
-	score -= tail
+	score -= tailCost[st.tailWords[end]]
 	if newEra == post {
 		score += 0.5
 	}
