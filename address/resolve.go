@@ -149,9 +149,6 @@ func resolveText(text string, post, useCache bool) Result {
 	if err != nil {
 		return res
 	}
-	if !utf8.ValidString(text) {
-		text = strings.ToValidUTF8(text, "\uFFFD")
-	}
 	// The rest after a first part that is a house number or hamlet is
 	// looked up in the cache once the words are read: its lines are
 	// fetched meanwhile, for the rest after the first comma or spaced
@@ -165,7 +162,13 @@ func resolveText(text string, post, useCache bool) Result {
 	}
 	st := statePool.Get().(*state)
 	defer statePool.Put(st)
-	st.reset(g, text)
+	if !st.reset(g, text) && useCache {
+		// read as valid UTF-8 (st.text): the guess is made again from it
+		guess = memoKey{}
+		if r := restGuess(st.text); r != "" {
+			guess = cache.key(r)
+		}
+	}
 	// the parts set aside, outermost first: the text from each, and its
 	// street and hamlet
 	var restBuf [4]string
@@ -330,15 +333,24 @@ func joinTwo(a, b string) string {
 	return a + ", " + b
 }
 
-func (st *state) reset(g *gazetteer, text string) {
+// reset reads the words of text. Text that is not valid UTF-8 is read
+// with each invalid byte replaced by U+FFFD (st.text is then that), and
+// reset reports false.
+func (st *state) reset(g *gazetteer, text string) bool {
 	st.g = g
 	st.text = text
-	st.toks = tokenizeWith(st.toks[:0], text, g.wtab, &st.scratch)
+	var valid bool
+	st.toks, valid = tokenizeWith(st.toks[:0], text, g.wtab, &st.scratch)
+	if !valid {
+		st.text = strings.ToValidUTF8(text, "\uFFFD")
+		st.toks, _ = tokenizeWith(st.toks[:0], st.text, g.wtab, &st.scratch)
+	}
 	if len(st.toks) > 64 { // addresses are short; bound the work on junk
 		st.toks = st.toks[:64]
 	}
 	st.repair()
 	st.indexWords()
+	return valid
 }
 
 // indexWords joins the folded words into ws (key reads spans of it):

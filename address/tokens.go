@@ -27,20 +27,29 @@ type token struct {
 // the like more strongly than dashes and dots. Words like "Q3", "P12" and
 // "F15" are split into type word and number, and numbers lose leading
 // zeros. The result is appended to dst.
-func tokenize(dst []token, s string) []token { return tokenizeWith(dst, s, nil, nil) }
+func tokenize(dst []token, s string) []token {
+	dst, _ = tokenizeWith(dst, s, nil, nil)
+	return dst
+}
 
 // tokenizeWith is tokenize with the gazetteer's words at hand: a word
 // that needs folding is folded into scratch and, when the gazetteer knows
 // it, keyed by the gazetteer's own string, so that reading it allocates
 // nothing and touches no shared cache; each token gets its word's id (-1
-// when no name has it) and marker, looked up once.
-func tokenizeWith(dst []token, s string, words *wordTable, scratch *[]byte) []token {
+// when no name has it) and marker, looked up once. It reports whether s
+// is valid UTF-8: every character is decoded on the way (a byte that is
+// not valid UTF-8 ends a word, and is read where words are not).
+func tokenizeWith(dst []token, s string, words *wordTable, scratch *[]byte) ([]token, bool) {
 	hard, soft, dash := false, false, false
+	valid := true
 	i := 0
 	for i < len(s) {
 		r, n := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
 			r, n = decodeRune(s, i)
+			if r == utf8.RuneError && n == 1 {
+				valid = false
+			}
 		}
 		if isWordRune(r) {
 			// The word's end: ASCII letters and digits are read a byte at a
@@ -103,7 +112,7 @@ func tokenizeWith(dst []token, s string, words *wordTable, scratch *[]byte) []to
 		}
 		i += n
 	}
-	return dst
+	return dst, valid
 }
 
 // decodeRune is utf8.DecodeRuneInString(s[i:]), with the one- and
