@@ -555,7 +555,7 @@ func (st *state) findExact() {
 			}
 			node = next
 			sl := &g.nodes[node]
-			es := sl.es
+			es := g.entries(sl)
 			if len(es) == 0 || j == i+1 && st.mark[i]&mAdmin == 0 && allDigits(st.toks[i].key) {
 				// only the start of longer names; or a bare number, which is a
 				// unit's name only after its type word (P.3, Q.5)
@@ -571,10 +571,10 @@ func (st *state) findExact() {
 			// the index of the text's signature among the node's (-1: none
 			// of them); only when the names' marks differ
 			textSig := -1
-			compare := !ascii && len(sl.sigs) > 1
+			compare := !ascii && sl.nsig > 1
 			if compare {
 				sp := st.spanSig(i, j)
-				for x, s := range sl.sigs {
+				for x, s := range g.signatures(sl) {
 					if string(sp) == s {
 						textSig = x
 						break
