@@ -596,8 +596,8 @@ func (st *state) streetAndHamletBefore(res *Result, first int) {
 		h := -1
 		for k := a; k < b && h < 0; k++ {
 			for l := 3; l >= 1; l-- {
-				if k+l > b {
-					continue
+				if k+l > b || !st.allMarkers(k, k+l) {
+					continue // (no marker has a word that is not a marker word)
 				}
 				mk := string(st.key(k, k+l))
 				m := st.g.markers[mk]
@@ -624,6 +624,18 @@ func (st *state) streetAndHamletBefore(res *Result, first int) {
 	}
 	res.Street = joinParts(street)
 	res.Hamlet = joinParts(hamlet)
+}
+
+// allMarkers reports whether every word of [a, b) is part of a type,
+// hamlet or street word: a marker's words all are, so that a span with
+// one that is not need not be looked up in the markers.
+func (st *state) allMarkers(a, b int) bool {
+	for k := a; k < b; k++ {
+		if !st.toks[k].marker {
+			return false
+		}
+	}
+	return true
 }
 
 // span is the input text of words [a, b).

@@ -277,8 +277,13 @@ func (st *state) detailEnd() int {
 	if n < 2 || n >= 64 { // 64: the words may have been cut short
 		return 0
 	}
+	// (a word that is no part of a marker word is not looked up in the
+	// markers: every word of every marker has token.marker set)
 	first := st.toks[0].key
-	m := st.g.markers[first]
+	var m marker
+	if st.toks[0].marker {
+		m = st.g.markers[first]
+	}
 	lead := allDigits(first) || m&(mHamlet|mStreet) != 0 && m&mAdmin == 0 && (!st.g.nameStart[first] || st.numbered())
 	if !lead {
 		return 0
@@ -289,7 +294,7 @@ func (st *state) detailEnd() int {
 		}
 		// a type word inside the part: it may name a unit ("Thôn 3 xã
 		// Ea Kao"); a two-word one too ("thị xã")
-		if st.g.markers[st.toks[k].key]&mAdmin != 0 || k+1 < n && st.g.markers[string(st.key(k, k+2))]&mAdmin != 0 {
+		if t := &st.toks[k]; t.marker && (st.g.markers[t.key]&mAdmin != 0 || k+1 < n && st.toks[k+1].marker && st.g.markers[string(st.key(k, k+2))]&mAdmin != 0) {
 			return 0
 		}
 	}
