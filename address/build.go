@@ -12,7 +12,7 @@ func (g *gazetteer) pub(id int32) Unit {
 	if id < 0 {
 		return Unit{}
 	}
-	return Unit{Code: g.units[id].code, Name: g.units[id].name}
+	return g.pubs[id] // the unit's code and name, 32 bytes, not its ~200-byte unit
 }
 
 // pubID is pub of a unit's id + 1 (0: none), read from g.pubs.
@@ -74,7 +74,7 @@ func (st *state) build(res *Result, best int, post bool) {
 			continue
 		}
 		m := &st.matches[k]
-		if !m.fuzzy && containsString(g.units[m.u].alts, string(st.key(m.i, m.j))) {
+		if !m.fuzzy && g.hot[m.u].alts && containsString(g.units[m.u].alts, string(st.key(m.i, m.j))) {
 			res.OldNames = append(res.OldNames, st.span(m.ms, m.j))
 		}
 	}
@@ -115,7 +115,7 @@ func (st *state) build(res *Result, best int, post bool) {
 	if len(ts) > 1 {
 		conf *= 0.6
 	}
-	if u := b.c; u >= 0 && g.units[st.matches[u].u].kind == kCommune && !g.units[st.matches[u].u].final {
+	if u := b.c; u >= 0 && g.hot[st.matches[u].u].kind == kCommune && !g.hot[st.matches[u].u].final {
 		conf *= 0.9 // merged away before the reform
 	}
 	if conf < 0 {
