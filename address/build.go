@@ -255,6 +255,46 @@ func (st *state) fuzzy(best int, post bool) bool {
 			}
 		}
 	}
+	n := len(st.toks)
+	var pieces [][3]int // words [a, end), read whole only
+	for a := 0; a < n; {
+		if covered&(1<<uint(a)) != 0 {
+			a++
+			continue
+		}
+		b := a + 1
+		for b < n && covered&(1<<uint(b)) == 0 && !st.toks[b].hard && st.mark[b]&mAdmin == 0 {
+			b++
+		}
+		// words [a, end) are not explained; a type word before b belongs to the next part
+		end := b
+		if b < n && st.mark[b]&mAdmin != 0 && st.markAt[b] >= a {
+			end = st.markAt[b]
+		}
+		// A part that starts with a hamlet or street word is no unit. A
+		// part before the units of a chain that has its commune is most
+		// likely the street or hamlet too: only read whole (addresses
+		// written province first still find their units), which also
+		// keeps the search cheap on clean text.
+		switch {
+		case end <= a || st.hamletOrStreet(a):
+		case complete && a < first:
+		case st.g.nameStart[st.toks[a].key] && st.g.markers[st.toks[a].key]&(mHamlet|mStreet) != 0:
+			// "Buôn Ma Thuật" may be a unit, "Số 12 ngõ 34 …" is not:
+			// read whole only, as a name that starts with that word
+			pieces = append(pieces, [3]int{a, end, 1})
+		case ch.c >= 0 && a < first:
+			pieces = append(pieces, [3]int{a, end, 1})
+		default:
+			pieces = append(pieces, [3]int{a, end, 0})
+		}
+		a = b
+	}
+	if len(pieces) == 0 {
+		// nothing left unexplained (a clean address): the parents below
+		// would be for nothing
+		return false
+	}
 	// Parents from the best five chains, not only the best: "Ea Lâm,
 	// Sông Hinnh, Phú YYên" is best read at first as Thị trấn Lâm, Ý Yên;
 	// the runner-up Ea Lâm (Phú Yên) is what finds Sông Hinh.
@@ -325,41 +365,6 @@ func (st *state) fuzzy(best int, post bool) bool {
 		}
 	}
 	added := false
-	n := len(st.toks)
-	var pieces [][3]int // words [a, end), read whole only
-	for a := 0; a < n; {
-		if covered&(1<<uint(a)) != 0 {
-			a++
-			continue
-		}
-		b := a + 1
-		for b < n && covered&(1<<uint(b)) == 0 && !st.toks[b].hard && st.mark[b]&mAdmin == 0 {
-			b++
-		}
-		// words [a, end) are not explained; a type word before b belongs to the next part
-		end := b
-		if b < n && st.mark[b]&mAdmin != 0 && st.markAt[b] >= a {
-			end = st.markAt[b]
-		}
-		// A part that starts with a hamlet or street word is no unit. A
-		// part before the units of a chain that has its commune is most
-		// likely the street or hamlet too: only read whole (addresses
-		// written province first still find their units), which also
-		// keeps the search cheap on clean text.
-		switch {
-		case end <= a || st.hamletOrStreet(a):
-		case complete && a < first:
-		case st.g.nameStart[st.toks[a].key] && st.g.markers[st.toks[a].key]&(mHamlet|mStreet) != 0:
-			// "Buôn Ma Thuật" may be a unit, "Số 12 ngõ 34 …" is not:
-			// read whole only, as a name that starts with that word
-			pieces = append(pieces, [3]int{a, end, 1})
-		case ch.c >= 0 && a < first:
-			pieces = append(pieces, [3]int{a, end, 1})
-		default:
-			pieces = append(pieces, [3]int{a, end, 0})
-		}
-		a = b
-	}
 	// Units come last in an address: look at the last few parts only,
 	// which also bounds the work on long junk.
 	if len(pieces) > maxFuzzyParts {
