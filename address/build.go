@@ -139,33 +139,36 @@ func (st *state) expand(ch *chain) {
 	if !ch.newEra {
 		switch {
 		case ch.c >= 0:
+			// (kind, final, parents from the units' hot records, 20 bytes
+			// each; only the successor lists from the ~200-byte units)
 			cu := st.matches[ch.c].u
-			if u := &g.units[cu]; !u.final && u.succ >= 0 {
-				cu = u.succ
+			if !g.hot[cu].final && g.units[cu].succ >= 0 {
+				cu = g.units[cu].succ
 			}
-			u := &g.units[cu]
+			h := &g.hot[cu]
+			to := g.units[cu].to
 			t := noTuple
-			t[0], t[1], t[2] = u.prov, u.parent, cu
-			if len(u.to) == 0 {
-				if pt := g.units[u.prov].to; len(pt) > 0 {
+			t[0], t[1], t[2] = h.prov, h.parent, cu
+			if len(to) == 0 {
+				if pt := g.units[h.prov].to; len(pt) > 0 {
 					t[3] = pt[0]
 				}
 				st.addTuple(t)
 			}
-			for _, n := range u.to {
-				t[4], t[3] = n, g.units[n].parent
+			for _, n := range to {
+				t[4], t[3] = n, g.hot[n].parent
 				st.addTuple(t)
 			}
 		case ch.d >= 0:
 			du := st.matches[ch.d].u
-			u := &g.units[du]
+			prov := g.hot[du].prov
 			t := noTuple
-			t[0], t[1] = u.prov, du
-			if pt := g.units[u.prov].to; len(pt) > 0 {
+			t[0], t[1] = prov, du
+			if pt := g.units[prov].to; len(pt) > 0 {
 				t[3] = pt[0]
 			}
-			if len(u.to) == 1 { // island district → special zone
-				t[4] = u.to[0]
+			if to := g.units[du].to; len(to) == 1 { // island district → special zone
+				t[4] = to[0]
 			}
 			st.addTuple(t)
 		case ch.p >= 0:
@@ -182,15 +185,15 @@ func (st *state) expand(ch *chain) {
 	switch {
 	case ch.c >= 0:
 		nu := st.matches[ch.c].u
-		u := &g.units[nu]
+		from := g.units[nu].from
 		base := noTuple
-		base[3], base[4] = u.parent, nu
-		if len(u.from) == 0 {
+		base[3], base[4] = g.hot[nu].parent, nu
+		if len(from) == 0 {
 			st.addTuple(base)
 		}
-		for _, o := range u.from {
+		for _, o := range from {
 			t := base
-			ou := &g.units[o]
+			ou := &g.hot[o]
 			if ou.kind == kCommune {
 				t[0], t[1], t[2] = ou.prov, ou.parent, o
 			} else {
@@ -205,7 +208,7 @@ func (st *state) expand(ch *chain) {
 		pu := pm.u
 		for k := range st.matches {
 			m := &st.matches[k]
-			if m.i == pm.i && m.j == pm.j && g.units[m.u].kind == kProvince && contains(g.units[m.u].to, pu) {
+			if m.i == pm.i && m.j == pm.j && g.hot[m.u].kind == kProvince && contains(g.units[m.u].to, pu) {
 				st.addTuple(tuple{m.u, -1, -1, pu, -1})
 				return
 			}
@@ -673,7 +676,7 @@ func (st *state) bareCode(res *Result, post bool) bool {
 	if !ok {
 		return false
 	}
-	st.matches = append(st.matches[:0], match{i: 0, j: 1, ms: 0, u: id, q: 1, s: 1})
+	st.matches = append(st.matches[:0], match{i: 0, j: 1, ms: 0, u: id, q: 1, s: 1, kind: k})
 	ch := chain{newEra: k == kNewCommune || k == kNewProvince, c: -1, d: -1, p: -1, score: 1}
 	switch k {
 	case kCommune, kNewCommune:

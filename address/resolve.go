@@ -19,6 +19,7 @@ type match struct {
 	s     float32 // s0 less what the reading leaves unexplained after it
 	fuzzy bool
 	soft  bool // the name runs over a dash or dot
+	kind  kind // the unit's, kept here for choose and bestProvince
 }
 
 // chain is one consistent reading of the whole address: a commune, a
@@ -705,7 +706,7 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 	m2 := &st.matches[len(st.matches)-1]
 	m2.i, m2.j, m2.ms, m2.u = i, j, ms, id
 	m2.q, m2.s0, m2.s = q, s, s
-	m2.fuzzy, m2.soft = fuzzy, soft
+	m2.fuzzy, m2.soft, m2.kind = fuzzy, soft, u.kind
 }
 
 func overlap(a, b *match) bool { return a.ms < b.j && b.ms < a.j }
@@ -748,7 +749,7 @@ func (st *state) choose(post bool) int {
 	ms := st.matches
 	st.dIdx, st.pIdx = st.dIdx[:0], st.pIdx[:0]
 	for k := range ms {
-		switch g.hot[ms[k].u].kind {
+		switch ms[k].kind {
 		case kDistrict:
 			st.dIdx = append(st.dIdx, k)
 		case kProvince, kNewProvince:
@@ -827,7 +828,7 @@ func (st *state) bestProvince(p int32, newEra bool, a *match, di int) int {
 		if m.s == dead || overlap(a, m) || di >= 0 && overlap(&st.matches[di], m) {
 			continue
 		}
-		mk := g.hot[m.u].kind
+		mk := m.kind
 		var s float32
 		switch {
 		case m.u == p:
