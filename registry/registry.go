@@ -755,7 +755,8 @@ func cmpDesc(a, b uint64) int {
 // scoreLocal scores the new records (rows 0..len(newSeqs)-1 of f)
 // against their blocking candidates, found through the registry's own
 // blocking index, and stores the edges in wb. It returns the new
-// records' block entries it did not write to wb, for the commit: only
+// records' block entries it did not write to wb, in key order, for the
+// commit (commitSorted merges them with wb's writes): only
 // the windows of large blocks read them through wb (members); inserted
 // there, each cost a search of the indexed batch's skiplist from the top
 // (the keys are hashes), 2.0 of Add's 18.4 s of CPU at 181k records.
@@ -765,11 +766,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// where the last ended) and at most max_block+1 per block: a larger
 	// block is read as a window around each record (members).
 	keysOf := make([][]matching.RowKey, len(newSeqs))
-	// Every block the batch names, once (bs), and the block of each of
-	// a record's keys (blockOf[i][k], an index into bs): each key costs
-	// one look-up by blockID, the rest is indexing (a map of structs per
-	// step was a sixth of Add's CPU at a million records).
-	at := make(map[blockID]int32, len(newSeqs)*len(r.s.Blocking))
+	// Every block the batch names, once (bs, in key order: rule, then
+	// hash), and the block of each of a record's keys (blockOf[i][k], an
+	// index into bs). The keys are sorted by block (a map from block to
+	// index was 5% of the registry's CPU in 20,000-record batches), so
+	// that the blocks to look up come in key order, and so do the
+	// batch's block entries for the commit (commitSorted).
 	var bs []batchBlock
 	blockOf := make([][]int32, len(newSeqs))
 	var order []int32 // the blocks to look up, by index into bs
@@ -789,47 +791,59 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	for _, ks := range keysOf {
 		nKeys += len(ks)
 	}
-	flat := make([]int32, nKeys)
+	// refs: every key of the batch (its place in flat) by block.
+	type keyRef struct {
+		hash uint64
+		rule int32
+		at   int32 // index into flat: record i's key k
+	}
+	refs := make([]keyRef, 0, nKeys)
+	all := make([]int32, nKeys)
+	flat := all
 	for i := range newSeqs {
 		blockOf[i], flat = flat[:len(keysOf[i]):len(keysOf[i])], flat[len(keysOf[i]):]
-		for k, rk := range keysOf[i] {
-			bk := blockID{rk.Rule, rk.Hash}
-			x, ok := at[bk]
-			if !ok {
-				x = int32(len(bs))
-				at[bk] = x
-				bs = append(bs, batchBlock{id: bk})
-				switch {
-				case r.blocks == nil:
-					r.noteBlock(rk.Rule, rk.Hash)
-					order = append(order, x)
-				case !r.blocks.has(rk.Rule, rk.Hash):
-					r.blocks.add(rk.Rule, rk.Hash)
-					r.stats.BlocksSkipped++
-				default:
-					order = append(order, x)
-				}
-			}
-			blockOf[i][k] = x
+		for _, rk := range keysOf[i] {
+			refs = append(refs, keyRef{rk.Hash, int32(rk.Rule), int32(len(refs))})
 		}
 	}
+	refs = sortInParts(refs, func(a, b keyRef) int {
+		if a.rule != b.rule {
+			return cmp.Compare(a.rule, b.rule)
+		}
+		if a.hash != b.hash {
+			return cmp.Compare(a.hash, b.hash)
+		}
+		return cmp.Compare(a.at, b.at)
+	}, minSortPerWorker)
+	for j, e := range refs {
+		if j == 0 || e.rule != refs[j-1].rule || e.hash != refs[j-1].hash {
+			rule := int(e.rule)
+			x := int32(len(bs))
+			bs = append(bs, batchBlock{id: blockID{rule, e.hash}})
+			switch {
+			case r.blocks == nil:
+				r.noteBlock(rule, e.hash)
+				order = append(order, x)
+			case !r.blocks.has(rule, e.hash):
+				r.blocks.add(rule, e.hash)
+				r.stats.BlocksSkipped++
+			default:
+				order = append(order, x)
+			}
+		}
+		all[e.at] = int32(len(bs) - 1)
+	}
 	r.stats.BlockReads += int64(len(order))
-	ids := make([]blockID, len(order))
+	ids := make([]blockID, len(order)) // in key order, as bs
 	for j, x := range order {
 		ids[j] = bs[x].id
 	}
-	slices.SortFunc(ids, func(a, b blockID) int {
-		if a.rule != b.rule {
-			return a.rule - b.rule
-		}
-		return cmp.Compare(a.hash, b.hash)
-	})
 	found, err := r.readBlocks(ids)
 	if err != nil {
 		return nil, err
 	}
-	for j, id := range ids {
-		bs[at[id]].committed = found[j]
+	for j, x := range order {
+		bs[x].committed = found[j]
 	}
 	// A candidate pair: the new record a and the member b, and their
 	// rows in f (rb is set once b is in f).
@@ -881,8 +895,13 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			b.batch = append(b.batch, seq)
 		}
 	}
+	// In key order: the blocks are, and a block's entries (the same
+	// prefix) are sorted by sort value and record.
 	var blockKeys [][]byte
 	for _, b := range bs {
+		if len(b.unwritten) > 1 {
+			slices.SortFunc(b.unwritten, bytes.Compare)
+		}
 		blockKeys = append(blockKeys, b.unwritten...)
 	}
 	// Candidate records: in the frame already (this batch's or an
