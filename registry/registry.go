@@ -93,6 +93,9 @@ type Registry struct {
 	score  ScoreFunc
 	stats  Stats
 	noCov  bool // Config.NoCoverage
+	// wbPerInput is the bytes the last batch's writes took per record
+	// given (Add): the next batch's is allocated that large at once.
+	wbPerInput int
 	// cache is the scoring frame kept between batches; cacheRow its row
 	// of each record (by sequence), cacheUse the last batch that used
 	// each row (by row).
@@ -577,7 +580,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
 
-	wb := r.db.NewIndexedBatch()
+	wb := r.db.NewIndexedBatchWithSize(r.wbPerInput * len(in))
 	defer wb.Close()
 	// The scoring frame: new records and their candidates, kept from
 	// batch to batch (a record's row does not change; scores do not
@@ -692,6 +695,9 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	if err := commitSorted(r.db, wb, blockKeys, opt); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
+	if len(in) > 0 {
+		r.wbPerInput = wb.Len() / len(in)
+	}
 	r.stats.Batches++
 	r.stats.Persons += int64(len(out.Persons))
 	r.stats.LastBatch = r.now().Sub(start)
@@ -772,7 +778,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// index was 5% of the registry's CPU in 20,000-record batches), so
 	// that the blocks to look up come in key order, and so do the
 	// batch's block entries for the commit (commitSorted).
-	var bs []batchBlock
+	var bs []batchBlock // allocated below, once the blocks are counted
 	blockOf := make([][]int32, len(newSeqs))
 	var order []int32 // the blocks to look up, by index into bs
 	// Blocks the set of blocks does not hold are not in the store:
@@ -787,9 +793,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 		return nil
 	})
-	nKeys := 0
+	nKeys, keyBytes := 0, 0
 	for _, ks := range keysOf {
 		nKeys += len(ks)
+		for _, rk := range ks {
+			keyBytes += blockPrefixLen + len(rk.Sort) + 1 + seqLen // appendBlockKey
+		}
 	}
 	// refs: every key of the batch (its place in flat) by block.
 	type keyRef struct {
@@ -815,8 +824,18 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 		return cmp.Compare(a.at, b.at)
 	}, minSortPerWorker)
+	newBlock := func(j int) bool {
+		return j == 0 || refs[j].rule != refs[j-1].rule || refs[j].hash != refs[j-1].hash
+	}
+	nBlocks := 0
+	for j := range refs {
+		if newBlock(j) {
+			nBlocks++
+		}
+	}
+	bs = make([]batchBlock, 0, nBlocks)
 	for j, e := range refs {
-		if j == 0 || e.rule != refs[j-1].rule || e.hash != refs[j-1].hash {
+		if newBlock(j) {
 			rule := int(e.rule)
 			x := int32(len(bs))
 			bs = append(bs, batchBlock{id: blockID{rule, e.hash}})
@@ -853,8 +872,9 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	}
 	var cands []cand
 	var kb []byte // keys are built here (the batch copies them)
-	// The batch's block entries: keys holds them one after the other.
-	var keys []byte
+	// The batch's block entries: keys holds them one after the other
+	// (b.unwritten's keys are slices of it).
+	keys := make([]byte, 0, keyBytes)
 	var wit *pebble.Iterator // over wb, for the windows of large blocks (members)
 	defer func() {
 		if wit != nil {
@@ -897,7 +917,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	}
 	// In key order: the blocks are, and a block's entries (the same
 	// prefix) are sorted by sort value and record.
-	var blockKeys [][]byte
+	blockKeys := make([][]byte, 0, nKeys)
 	for _, b := range bs {
 		if len(b.unwritten) > 1 {
 			slices.SortFunc(b.unwritten, bytes.Compare)

@@ -321,7 +321,13 @@ func commitSorted(db *pebble.DB, wb *pebble.Batch, extra [][]byte, opt *pebble.W
 	}
 	// Sorted in parts on every core, then merged (no two ops are equal).
 	ops = sortInParts(ops, order, minSortPerWorker)
-	nb := db.NewBatch()
+	// Sized for what it will hold (wb's writes, then extra's: a kind,
+	// the key and two lengths each), not grown by doubling on the way.
+	size := wb.Len()
+	for _, k := range extra {
+		size += len(k) + 1 + 2*binary.MaxVarintLen32
+	}
+	nb := db.NewBatchWithSize(size)
 	defer nb.Close()
 	var prev []byte
 	for _, o := range ops {
