@@ -500,6 +500,10 @@ func (r *Registry) addToFrame(f *matching.Frame, b *recordBlob) error {
 // scan looks up n keys of one kind, given in ascending order, through
 // one iterator (each seek starts where the last ended, cheaper than n
 // point reads), calling found with the index and value of those present.
+// The keys are whole prefixes (the comparer splits only blocking-index
+// keys), so each look-up is a prefix seek: a table whose Bloom filter
+// says it does not hold the key is not searched (a new record's id, in
+// no table; a record's person, in one).
 func (r *Registry) scan(rd pebble.Reader, kind byte, n int, key func(int) []byte, found func(int, []byte) error) error {
 	if n == 0 {
 		return nil
@@ -510,7 +514,7 @@ func (r *Registry) scan(rd pebble.Reader, kind byte, n int, key func(int) []byte
 	}
 	for i := 0; i < n; i++ {
 		k := key(i)
-		if it.SeekGE(k) && bytes.Equal(it.Key(), k) {
+		if it.SeekPrefixGE(k) && bytes.Equal(it.Key(), k) {
 			if err := found(i, it.Value()); err != nil {
 				it.Close()
 				return err
@@ -1525,18 +1529,26 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		if _, ok := names[root]; ok {
 			continue
 		}
+		if old[i] == "" { // a new record founds no stored person
+			continue
+		}
 		if id := PersonID(cf.ID(i)); old[i] == id {
 			names[root] = id
 		}
 	}
+	named := make([]string, len(comp)) // name of each root, once computed
 	name := func(root int32) string {
 		if int(root) >= len(comp) {
 			return old[root]
 		}
-		if n, ok := names[root]; ok {
-			return n
+		if named[root] == "" {
+			if n, ok := names[root]; ok {
+				named[root] = n
+			} else {
+				named[root] = PersonID(cf.ID(int(root)))
+			}
 		}
-		return PersonID(cf.ID(int(root)))
+		return named[root]
 	}
 	sums, conflicts := r.summarise(u, cl, name)
 	// Where each old person's records went.
