@@ -55,3 +55,52 @@ func TestBlockSetHolds(t *testing.T) {
 		t.Errorf("nil set: len %d", empty.len())
 	}
 }
+
+// The set answers a block's one member only for that block: not for a
+// block of another rule sharing its entry, not once the block has more,
+// and through the set's growth.
+func TestBlockSetOneMember(t *testing.T) {
+	var s blockSet
+	const h1 uint64 = 0x1234567890abcdef
+	k := uint64(0x9e3779b97f4a7c15)
+	h2 := h1 ^ 1*k ^ 4*k // rule 3's block with rule 0's entry
+	if blockSetID(0, h1) != blockSetID(3, h2) {
+		t.Fatal("the two blocks do not share an entry")
+	}
+	s.add(0, h1)
+	if _, ok := s.single(0, h1); ok {
+		t.Fatal("a block added without its member is answered")
+	}
+	s.setOne(0, h1, 5, true)
+	if seq, ok := s.single(0, h1); !ok || seq != 5 {
+		t.Fatalf("block of one member 5: %d, %v", seq, ok)
+	}
+	if _, ok := s.single(3, h2); ok {
+		t.Fatal("the other rule's block sharing the entry is answered with this one's member")
+	}
+	s.setOne(3, h2, 7, true)
+	if _, ok := s.single(0, h1); ok {
+		t.Fatal("the first block is answered once the entry holds the other's member")
+	}
+	if seq, ok := s.single(3, h2); !ok || seq != 7 {
+		t.Fatalf("block of one member 7: %d, %v", seq, ok)
+	}
+	s.setOne(0, 99, 1<<40-1, true) // the largest sequence
+	rng := rand.New(rand.NewSource(2))
+	for i := 0; i < 50000; i++ { // growth
+		s.add(rng.Intn(13), rng.Uint64())
+	}
+	if seq, ok := s.single(3, h2); !ok || seq != 7 {
+		t.Fatalf("after growth: %d, %v", seq, ok)
+	}
+	if seq, ok := s.single(0, 99); !ok || seq != 1<<40-1 {
+		t.Fatalf("largest sequence: %d, %v", seq, ok)
+	}
+	s.setOne(3, h2, 0, false) // a second member
+	if _, ok := s.single(3, h2); ok {
+		t.Fatal("a block of two members is answered")
+	}
+	if !s.has(3, h2) || !s.has(0, h1) {
+		t.Fatal("blocks no longer held")
+	}
+}

@@ -96,6 +96,9 @@ type Registry struct {
 	// wbPerInput is the bytes the last batch's writes took per record
 	// given (Add): the next batch's is allocated that large at once.
 	wbPerInput int
+	// written holds what the blocks the batch wrote hold, for the set of
+	// blocks once it commits (scoreLocal, Add).
+	written []writtenBlock
 	// cache is the scoring frame kept between batches; cacheRow its row
 	// of each record (by sequence), cacheUse the last batch that used
 	// each row (by row).
@@ -125,9 +128,12 @@ type Stats struct {
 	// rebuild from the store took after the registry opened (0 while it
 	// runs: BlockSetReady false).
 	BlockReads, BlocksSkipped int64
-	Blocks                    int
-	BlockSetReady             bool
-	BlockSetLoad              time.Duration
+	// BlocksKnown counts the new records' blocks of one member the set
+	// of blocks answered (not looked up in the store).
+	BlocksKnown   int64
+	Blocks        int
+	BlockSetReady bool
+	BlockSetLoad  time.Duration
 
 	Persons          int64 // persons written (new or changed), summed over batches
 	LargestRecluster int   // most records reclustered in one batch (its components together)
@@ -568,6 +574,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		return nil, errors.New("registry add: registry closed")
 	}
 	start := r.now()
+	r.written = r.written[:0]
 	token := batchToken(in)
 	if v, c, err := r.db.Get([]byte{kLast}); err == nil {
 		same := len(v) >= len(token) && string(v[:len(token)]) == string(token)
@@ -702,6 +709,15 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	if len(in) > 0 {
 		r.wbPerInput = wb.Len() / len(in)
 	}
+	// Committed: the set of blocks learns what the blocks hold (while it
+	// is built, written is empty: the blocks written meanwhile are
+	// noted apart, loadBlocks).
+	if r.blocks != nil {
+		for _, w := range r.written {
+			r.blocks.setOne(w.rule, w.hash, w.seq, w.one)
+		}
+	}
+	r.written = r.written[:0]
 	r.stats.Batches++
 	r.stats.Persons += int64(len(out.Persons))
 	r.stats.LastBatch = r.now().Sub(start)
@@ -838,6 +854,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 	}
 	bs = make([]batchBlock, 0, nBlocks)
+	ones := make([]uint64, nBlocks) // the committed member of blocks the set knows have one
 	for j, e := range refs {
 		if newBlock(j) {
 			rule := int(e.rule)
@@ -851,7 +868,13 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 				r.blocks.add(rule, e.hash)
 				r.stats.BlocksSkipped++
 			default:
-				order = append(order, x)
+				if seq, ok := r.blocks.single(rule, e.hash); ok {
+					ones[x] = seq
+					bs[x].committed = ones[x : x+1 : x+1]
+					r.stats.BlocksKnown++
+				} else {
+					order = append(order, x)
+				}
 			}
 		}
 		all[e.at] = int32(len(bs) - 1)
@@ -921,6 +944,21 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	}
 	// In key order: the blocks are, and a block's entries (the same
 	// prefix) are sorted by sort value and record.
+	// What each block holds once the batch commits, for the set of
+	// blocks (Add): one member, or more.
+	r.written = r.written[:0]
+	if r.blocks != nil {
+		for _, b := range bs {
+			w := writtenBlock{rule: b.id.rule, hash: b.id.hash}
+			switch {
+			case len(b.committed) == 1 && len(b.batch) == 0:
+				w.seq, w.one = b.committed[0], true
+			case len(b.committed) == 0 && len(b.batch) == 1:
+				w.seq, w.one = b.batch[0], true
+			}
+			r.written = append(r.written, w)
+		}
+	}
 	blockKeys := make([][]byte, 0, nKeys)
 	for _, b := range bs {
 		if len(b.unwritten) > 1 {
@@ -1076,6 +1114,15 @@ func (r *Registry) scoreRemote(ctx context.Context, wb *pebble.Batch, f *matchin
 type blockID struct {
 	rule int
 	hash uint64
+}
+
+// writtenBlock is a block a batch wrote: whether it then holds one
+// member (seq), or more.
+type writtenBlock struct {
+	rule int
+	hash uint64
+	seq  uint64
+	one  bool
 }
 
 // batchBlock is a block a batch names (scoreLocal): its members in the
