@@ -611,11 +611,13 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		}
 	}
 	f := r.cache
-	rowOf := map[uint64]int32{}
-	blobs := map[uint64]*recordBlob{}
+	// Sized for the batch (grown from empty, they were rehashed on the
+	// way: 1% of the registry's CPU in batches of 20,000).
+	rowOf := make(map[uint64]int32, len(in))
+	blobs := make(map[uint64]*recordBlob, len(in))
 	var newSeqs []uint64
 	var known []uint64
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(in))
 	captured := r.captureAll(in)
 	// The new records: known ones (a redelivery) are looked up in the
 	// store, in key order through one iterator.
@@ -1382,8 +1384,8 @@ func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]
 		return nil, err
 	}
 	defer it.Close()
-	done := map[uint64]bool{}
-	u := &unit{row: map[uint64]int32{}}
+	done := make(map[uint64]bool, 2*len(seeds))
+	u := &unit{}
 	var raw []edge
 	if err := r.component(it, seeds, done, &u.comp, &raw); err != nil {
 		return nil, err
@@ -1451,6 +1453,7 @@ func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]
 		return nil, err
 	}
 	var rc *matching.RowCopier
+	u.row = make(map[uint64]int32, len(all))
 	for i, s := range all {
 		if cached[i] >= 0 {
 			if rc == nil {
