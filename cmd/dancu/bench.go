@@ -150,9 +150,9 @@ blocks from the store.`,
 				// The enrichment runs on this goroutine: the CPU of its
 				// thread, the background compactions apart.
 				runtime.LockOSThread()
-				e0, ok0 := threadCPU()
+				e0, ok0 := cputime.Thread()
 				inputs := ad.Inputs(pending)
-				e1, ok1 := threadCPU()
+				e1, ok1 := cputime.Thread()
 				runtime.UnlockOSThread()
 				enrich := e1 - e0
 				if !ok0 || !ok1 {

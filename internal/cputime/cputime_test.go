@@ -3,6 +3,7 @@
 package cputime
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
@@ -24,5 +25,25 @@ func TestProcessGrowsWithWork(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if d := Process() - t1; d > 50*time.Millisecond {
 		t.Fatalf("100 ms of sleep added %v of CPU, want < 50 ms", d)
+	}
+}
+
+// TestThreadGrowsWithWork: on Linux, a locked thread's spinning adds to
+// its CPU time.
+func TestThreadGrowsWithWork(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	t0, ok := Thread()
+	if !ok {
+		if runtime.GOOS == "linux" {
+			t.Fatal("Thread() not read on Linux")
+		}
+		t.Skip("no per-thread CPU time on " + runtime.GOOS)
+	}
+	end := time.Now().Add(50 * time.Millisecond)
+	for time.Now().Before(end) {
+	}
+	if t1, _ := Thread(); t1-t0 < 20*time.Millisecond {
+		t.Fatalf("50 ms of spinning added %v to the thread's CPU, want ≥ 20 ms", t1-t0)
 	}
 }

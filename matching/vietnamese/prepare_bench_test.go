@@ -6,10 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"testing"
 
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/matching"
 )
 
@@ -81,11 +81,9 @@ func BenchmarkPrepare(b *testing.B) {
 	}
 }
 
-// threadCPU is the CPU time of the calling OS thread, in nanoseconds.
+// threadCPU is the CPU time of the calling OS thread, in nanoseconds
+// (0 outside Linux).
 func threadCPU() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	d, _ := cputime.Thread()
+	return int64(d)
 }
