@@ -47,12 +47,15 @@ import (
 // rule is kept with the record, so that a block sharing the entry of
 // another (of another rule) is never answered with the other's member.
 // The registry sets it after each commit, for every block the batch
-// wrote (setOne); a Scorer, which does not read it, does not.
+// wrote (setOne); a Scorer, which does not read it, keeps no members (one
+// is nil: 8 bytes a slot, not 16).
 type blockSet struct {
 	slots []uint64 // 0: empty; a power of two long
-	one   []uint64 // by slot: oneOf(rule, seq) of the block's one member, or 0
+	one   []uint64 // by slot: oneOf(rule, seq) of the block's one member, or 0; nil: members not kept
 	n     int
 	shift uint // 64 - log2(len(slots))
+	// members: one is kept (a registry's set; a Scorer's is not).
+	members bool
 }
 
 // oneOf is the entry of block rule's one member seq (never 0).
@@ -92,6 +95,9 @@ func (s *blockSet) find(id uint64) int {
 // knows the block holds exactly one.
 func (s *blockSet) single(rule int, hash uint64) (uint64, bool) {
 	id := blockSetID(rule, hash)
+	if s.one == nil {
+		return 0, false
+	}
 	i := s.find(id)
 	// (Id 1 also stands for the one block of each rule whose id would be
 	// 0: the rule alone does not tell its blocks apart.)
@@ -105,6 +111,9 @@ func (s *blockSet) single(rule int, hash uint64) (uint64, bool) {
 // or more (or not known): the entry is then cleared.
 func (s *blockSet) setOne(rule int, hash uint64, seq uint64, one bool) {
 	i := s.addID(blockSetID(rule, hash))
+	if s.one == nil {
+		return
+	}
 	if one {
 		s.one[i] = oneOf(rule, seq)
 	} else {
@@ -135,10 +144,15 @@ func (s *blockSet) addID(id uint64) int {
 func (s *blockSet) grow() {
 	old, oldOne := s.slots, s.one
 	size := max(1<<12, 2*len(old))
-	s.slots, s.one, s.n, s.shift = make([]uint64, size), make([]uint64, size), 0, uint(64-bits.TrailingZeros(uint(size)))
+	s.slots, s.n, s.shift = make([]uint64, size), 0, uint(64-bits.TrailingZeros(uint(size)))
+	if s.members {
+		s.one = make([]uint64, size)
+	}
 	for j, id := range old {
 		if id != 0 {
-			s.one[s.addID(id)] = oldOne[j]
+			if i := s.addID(id); s.one != nil {
+				s.one[i] = oldOne[j]
+			}
 		}
 	}
 }
@@ -152,14 +166,15 @@ func (s *blockSet) len() int {
 }
 
 // startBlockSet starts building the set of the blocks db holds
-// (loadBlocks) from an iterator over its blocking index as it is now.
-func (r *Registry) startBlockSet(db *pebble.DB) error {
+// (loadBlocks) from an iterator over its blocking index as it is now;
+// members: the set keeps the one member of blocks that have one.
+func (r *Registry) startBlockSet(db *pebble.DB, members bool) error {
 	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
 	if err != nil {
 		return err
 	}
-	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{})
-	go r.loadBlocks(it)
+	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{}) // its slots only are read
+	go r.loadBlocks(it, members)
 	return nil
 }
 
@@ -168,10 +183,10 @@ func (r *Registry) startBlockSet(db *pebble.DB) error {
 // then), in the background: until it is done, every block is looked up in
 // the store, and the blocks batches write meanwhile are kept aside
 // (blocksSince) and added to it. Close stops it.
-func (r *Registry) loadBlocks(it *pebble.Iterator) {
+func (r *Registry) loadBlocks(it *pebble.Iterator, members bool) {
 	defer close(r.blocksDone)
 	start := time.Now()
-	s, err := readBlockSet(it, &r.blocksStop)
+	s, err := readBlockSet(it, &r.blocksStop, members)
 	if err != nil {
 		if !errors.Is(err, errStopped) {
 			slog.Warn("registry: the set of blocks was not built; every block is looked up in the store", "err", err)
@@ -184,7 +199,9 @@ func (r *Registry) loadBlocks(it *pebble.Iterator) {
 	// read is no longer known.
 	for _, id := range r.blocksSince.slots {
 		if id != 0 {
-			s.one[s.addID(id)] = 0
+			if i := s.addID(id); s.one != nil {
+				s.one[i] = 0
+			}
 		}
 	}
 	r.blocks, r.blocksSince = s, nil
@@ -195,13 +212,14 @@ var errStopped = errors.New("stopped")
 
 // readBlockSet reads the blocks of the store's blocking index through
 // it, in one pass, and closes it; it stops early when stop is set.
-func readBlockSet(it *pebble.Iterator, stop *atomic.Bool) (s *blockSet, err error) {
+// members: the set keeps the one member of blocks that have one.
+func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, members bool) (s *blockSet, err error) {
 	defer func() {
 		if cerr := it.Close(); err == nil && cerr != nil {
 			s, err = nil, fmt.Errorf("read blocking index: %w", cerr)
 		}
 	}()
-	s = &blockSet{}
+	s = &blockSet{members: members}
 	var last [blockPrefixLen]byte
 	n, at := 0, -1 // at: the slot of the last block, while it has one member
 	for ok := it.First(); ok; ok = it.Next() {
@@ -213,7 +231,7 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool) (s *blockSet, err erro
 			return nil, fmt.Errorf("read blocking index: key of %d bytes", len(k))
 		}
 		if string(k[:blockPrefixLen]) == string(last[:]) {
-			if at >= 0 {
+			if at >= 0 && s.one != nil {
 				s.one[at], at = 0, -1 // a second member
 			}
 			continue
@@ -221,7 +239,9 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool) (s *blockSet, err erro
 		copy(last[:], k)
 		rule := int(k[1])
 		at = s.addID(blockSetID(rule, binary.BigEndian.Uint64(k[2:blockPrefixLen])))
-		s.one[at] = oneOf(rule, seqOfBlockKey(k))
+		if s.one != nil {
+			s.one[at] = oneOf(rule, seqOfBlockKey(k))
+		}
 	}
 	if err := it.Error(); err != nil {
 		return nil, fmt.Errorf("read blocking index: %w", err)

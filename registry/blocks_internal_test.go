@@ -60,7 +60,7 @@ func TestBlockSetHolds(t *testing.T) {
 // block of another rule sharing its entry, not once the block has more,
 // and through the set's growth.
 func TestBlockSetOneMember(t *testing.T) {
-	var s blockSet
+	s := blockSet{members: true}
 	const h1 uint64 = 0x1234567890abcdef
 	k := uint64(0x9e3779b97f4a7c15)
 	h2 := h1 ^ 1*k ^ 4*k // rule 3's block with rule 0's entry
@@ -102,5 +102,25 @@ func TestBlockSetOneMember(t *testing.T) {
 	}
 	if !s.has(3, h2) || !s.has(0, h1) {
 		t.Fatal("blocks no longer held")
+	}
+}
+
+// TestBlockSetWithoutMembers: a set that keeps no members (a Scorer's)
+// holds its blocks, answers none with a member and has no array for them.
+func TestBlockSetWithoutMembers(t *testing.T) {
+	var s blockSet
+	rng := rand.New(rand.NewSource(3))
+	for i := 0; i < 20000; i++ {
+		s.setOne(rng.Intn(13), rng.Uint64(), uint64(i), true)
+	}
+	s.setOne(2, 42, 9, true)
+	if !s.has(2, 42) {
+		t.Fatal("a block set without members does not hold it")
+	}
+	if _, ok := s.single(2, 42); ok {
+		t.Fatal("a set without members answers a block with a member")
+	}
+	if s.one != nil || s.len() != 20001 {
+		t.Fatalf("members array %d long, %d blocks; want none, 20001", len(s.one), s.len())
 	}
 }

@@ -256,7 +256,7 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
 	if r.score == nil {
-		if err := r.startBlockSet(db); err != nil {
+		if err := r.startBlockSet(db, true); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open registry: %w", err)
 		}
