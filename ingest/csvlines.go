@@ -1,3 +1,8 @@
+// The general way of csvLines (readRecord, and readLine's handling of
+// line ends) is adapted from Go's encoding/csv (src/encoding/csv/
+// reader.go), Copyright 2011 The Go Authors; its BSD-style licence is
+// in ingest/LICENSE-go.
+
 package ingest
 
 import (
