@@ -273,9 +273,39 @@ func notAName(words []string) bool {
 // placement) with punctuation read as a space: "TM. UBND xã" → "tm ubnd xã".
 func canonKey(s string) string {
 	c := vn.Canon(s)
+	if canonKeyClean(c) {
+		return c // what FieldsFunc and Join would give back, without them
+	}
 	return strings.Join(strings.FieldsFunc(c, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 0x80 && r != '\u00a0')
 	}), " ")
+}
+
+// canonKeyClean reports a canonical form that canonKey's split and join
+// would return unchanged: words of a–z, 0–9 and bytes ≥ 0x80 other than
+// U+00A0 (C2 A0), separated by single spaces, none at either end. Most
+// cells it is given (a name starting with H, checked against a repeated
+// header) are so.
+func canonKeyClean(c string) bool {
+	if c == "" || c[0] == ' ' || c[len(c)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		switch b := c[i]; {
+		case b >= 'a' && b <= 'z' || b >= '0' && b <= '9':
+		case b == ' ':
+			if c[i-1] == ' ' {
+				return false
+			}
+		case b >= utf8.RuneSelf:
+			if b == 0xC2 && i+1 < len(c) && c[i+1] == 0xA0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // hasDiacritics reports whether s has a letter that is not plain ASCII —
