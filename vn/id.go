@@ -41,7 +41,11 @@ type ID struct {
 type idTables struct {
 	province map[string]provinceCode // 3-digit ID code → codes
 	country  map[string]string
-	century  [10]struct {
+	// code3 answers province and country for the 3-digit codes: 1 a
+	// province, 2 a country (and no province), 0 neither — ParseID's
+	// question, once a record, without two map probes.
+	code3   [1000]uint8
+	century [10]struct {
 		century int // 20 for 1900–1999, 21 for 2000–2099, ...
 		sex     string
 	}
@@ -56,6 +60,23 @@ var (
 	idTab  *idTables
 	idErr  error
 )
+
+// code3Index returns the index of a code of three ASCII digits in
+// idTables.code3.
+func code3Index(code string) (int, bool) {
+	if len(code) != 3 {
+		return 0, false
+	}
+	k := 0
+	for i := range 3 {
+		c := code[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		k = k*10 + int(c-'0')
+	}
+	return k, true
+}
 
 func loadIDTables() (*idTables, error) {
 	idOnce.Do(func() {
@@ -75,6 +96,16 @@ func loadIDTables() (*idTables, error) {
 		}
 		for _, r := range c.Rows {
 			t.country[c.Get(r, "code")] = c.Get(r, "country_name")
+		}
+		for code := range t.country {
+			if k, ok := code3Index(code); ok {
+				t.code3[k] = 2
+			}
+		}
+		for code := range t.province {
+			if k, ok := code3Index(code); ok {
+				t.code3[k] = 1
+			}
 		}
 		g, err := refdata.Load("id_century_gender_codes.csv")
 		if err != nil {
@@ -211,8 +242,9 @@ func ParseID(s string) ID {
 	}
 	code := num[:3]
 	id.ProvinceCode = code
-	if _, ok := t.province[code]; !ok {
-		if _, ok := t.country[code]; ok {
+	k, _ := code3Index(code) // num is digits: always ok
+	if t.code3[k] != 1 {
+		if t.code3[k] == 2 {
 			id.Abroad = true
 		} else {
 			id.Error = "unknown province or country code " + code

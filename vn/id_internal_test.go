@@ -1,0 +1,37 @@
+package vn
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestCode3 checks the array ParseID reads against the maps it stands
+// for, on every 3-digit code, and that both kinds occur.
+func TestCode3(t *testing.T) {
+	tab, err := loadIDTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[uint8]int{}
+	for k := range 1000 {
+		code := fmt.Sprintf("%03d", k)
+		var want uint8
+		if _, ok := tab.province[code]; ok {
+			want = 1
+		} else if _, ok := tab.country[code]; ok {
+			want = 2
+		}
+		if tab.code3[k] != want {
+			t.Errorf("code %s: code3 %d, maps say %d", code, tab.code3[k], want)
+		}
+		kinds[want]++
+	}
+	if kinds[1] == 0 || kinds[2] == 0 || kinds[0] == 0 {
+		t.Errorf("codes by kind %v: want provinces, countries and neither", kinds)
+	}
+	for _, c := range []string{"", "01", "0001", "0a1", "１２３"} {
+		if _, ok := code3Index(c); ok {
+			t.Errorf("code3Index(%q) ok", c)
+		}
+	}
+}
