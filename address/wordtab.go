@@ -1,7 +1,6 @@
 package address
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math/bits"
 )
@@ -40,14 +39,15 @@ const (
 )
 
 // wordHead returns the first 8 bytes of b (zero-padded) and the hash of
-// all of b.
-func wordHead(b []byte) (uint64, uint64) {
+// all of b: the same for a word's bytes and for its string, which build
+// the table (wordHeadString).
+func wordHead[T string | []byte](b T) (uint64, uint64) {
 	if len(b) >= 8 {
-		head := binary.LittleEndian.Uint64(b)
+		head := le64(b)
 		h := head
 		rest := b[8:]
 		for len(rest) >= 8 {
-			h = bits.RotateLeft64(h*0x9E3779B97F4A7C15, 29) ^ binary.LittleEndian.Uint64(rest)
+			h = bits.RotateLeft64(h*0x9E3779B97F4A7C15, 29) ^ le64(rest)
 			rest = rest[8:]
 		}
 		var t uint64
@@ -65,30 +65,14 @@ func wordHead(b []byte) (uint64, uint64) {
 }
 
 // wordHeadString is wordHead of a string.
-func wordHeadString(s string) (uint64, uint64) {
-	if len(s) >= 8 {
-		head := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		h := head
-		rest := s[8:]
-		for len(rest) >= 8 {
-			c := uint64(rest[0]) | uint64(rest[1])<<8 | uint64(rest[2])<<16 | uint64(rest[3])<<24 |
-				uint64(rest[4])<<32 | uint64(rest[5])<<40 | uint64(rest[6])<<48 | uint64(rest[7])<<56
-			h = bits.RotateLeft64(h*0x9E3779B97F4A7C15, 29) ^ c
-			rest = rest[8:]
-		}
-		var t uint64
-		for i := len(rest) - 1; i >= 0; i-- {
-			t = t<<8 | uint64(rest[i])
-		}
-		h = bits.RotateLeft64(h*0x9E3779B97F4A7C15, 29) ^ t ^ uint64(len(s))<<56
-		return head, h * 0xD6E8FEB86659FD93
-	}
-	var head uint64
-	for i := len(s) - 1; i >= 0; i-- {
-		head = head<<8 | uint64(s[i])
-	}
-	return head, head * 0xD6E8FEB86659FD93
+func wordHeadString(s string) (uint64, uint64) { return wordHead(s) }
+
+// le64 is the little-endian number of b's first 8 bytes (the compiler
+// makes it one load, for a string as for bytes).
+func le64[T string | []byte](b T) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 func newWordTable(m map[string]word) *wordTable {
