@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,7 +13,9 @@ import (
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/eval"
+	"github.com/dancu-vn/dancu/matching/settings"
 )
 
 // readCSVFile reads a whole CSV file.
@@ -209,5 +212,36 @@ func TestLinkFileThatCannotBeOpened(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("link %v: error %v, want one naming %s", tc.in, err, tc.want)
 		}
+	}
+}
+
+// TestLinkStopsWhileReading: a context cancelled during the read phase
+// (dancu link's first SIGTERM) ends the link with the context's error,
+// without waiting for the read, and writes no output.
+func TestLinkStopsWhileReading(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), synth.Config{Persons: 100, Seed: 5, OutDir: dir, Formats: []string{"csv"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "c.csv")
+	started, release := make(chan struct{}), make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer close(release)
+	go func() { <-started; cancel() }()
+	load := func() (*settings.Settings, *matching.Mapping, *matching.Frame, error) {
+		close(started)
+		<-release // a read that lasts until the test ends
+		return nil, nil, nil, errors.New("not reached")
+	}
+	if _, _, err := loadUnlessStopped(ctx, load); !errors.Is(err, context.Canceled) {
+		t.Fatalf("read stopped: %v, want context.Canceled", err)
+	}
+	var so, se bytes.Buffer
+	args := []string{"link", "--in", filepath.Join(dir, "danhsach_20240501.csv"), "--out", out}
+	if err := run(ctx, args, nil, &so, &se); !errors.Is(err, context.Canceled) {
+		t.Fatalf("link with a cancelled context: %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("link stopped while reading wrote %s (%v)", out, err)
 	}
 }
