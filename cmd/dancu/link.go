@@ -224,7 +224,8 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 	return nil
 }
 
-// loadUnlessStopped runs load (the read phase, which writes nothing) and
+// loadUnlessStopped runs load (the read phase, which writes nothing: with
+// --registry too, which reads the registry into memory) and
 // returns its result, or ctx's error as soon as ctx is done: the first
 // SIGTERM or Ctrl-C of a long read (38 s at 5M records) stops the link at
 // once instead of when the read ends. The read is then abandoned, not
@@ -354,7 +355,12 @@ records; source_record_id is that local code (or record_id when there is none).`
 			var reg *offline.Registry
 			var err error
 			if registry != "" {
-				s, f, reg, err = o.loadRegistry(registry)
+				// reg is set by the read, before loadUnlessStopped has its result.
+				s, f, err = loadUnlessStopped(ctx, func() (*settings.Settings, *matching.Mapping, *matching.Frame, error) {
+					s, f, r, err := o.loadRegistry(registry)
+					reg = r
+					return s, nil, f, err
+				})
 			} else {
 				s, f, err = loadUnlessStopped(ctx, o.load)
 			}
