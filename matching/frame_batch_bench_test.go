@@ -2,14 +2,13 @@ package matching_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -38,27 +37,8 @@ func linkBatches(b testing.TB) (*settings.Settings, []*schemas.Record, [][2]int)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var recs []*schemas.Record
+	recs := ingesttest.Records(b, ingest.Options{}, files...)
 	var spans [][2]int // batches: [start, end) of recs
-	for _, p := range files {
-		src, err := ingest.Open(p, ingest.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for {
-			it, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			if it.Record != nil {
-				recs = append(recs, it.Record)
-			}
-		}
-		src.Close()
-	}
 	for start := 0; start < len(recs); start += 512 {
 		spans = append(spans, [2]int{start, min(start+512, len(recs))})
 	}

@@ -2,16 +2,14 @@ package vietnamese_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"path/filepath"
 	"testing"
 
 	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
-	"github.com/dancu-vn/dancu/schemas"
 )
 
 // BenchmarkAdapterFields derives the fields of the records of the two
@@ -27,26 +25,7 @@ func BenchmarkAdapterFields(b *testing.B) {
 		b.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "danhsach_*.csv"))
-	var recs []*schemas.Record
-	for _, p := range files {
-		src, err := ingest.Open(p, ingest.Options{NoNameParts: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for {
-			it, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			if it.Record != nil {
-				recs = append(recs, it.Record)
-			}
-		}
-		src.Close()
-	}
+	recs := ingesttest.Records(b, ingest.Options{NoNameParts: true}, files...)
 	fields := []string{"vn.family_key", "vn.given_ocr", "vn.father", "vn.mother", "vn.ethnicity", "vn.perm_commune"}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -1,8 +1,6 @@
 package vietnamese
 
 import (
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -10,6 +8,7 @@ import (
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/cputime"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/matching"
 )
 
@@ -33,26 +32,10 @@ func BenchmarkPrepare(b *testing.B) {
 	}
 	ad := NewAdapter()
 	var fs []*vnFields
-	for _, p := range files {
-		src, err := ingest.Open(p, ingest.Options{NoNameParts: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for {
-			it, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			if it.Record != nil {
-				f := &vnFields{r: it.Record}
-				ad.derive(f)
-				fs = append(fs, f)
-			}
-		}
-		src.Close()
+	for _, r := range ingesttest.Records(b, ingest.Options{NoNameParts: true}, files...) {
+		f := &vnFields{r: r}
+		ad.derive(f)
+		fs = append(fs, f)
 	}
 	x := matching.NewFrame(s).NewBatch()
 	for _, slotted := range []bool{false, true} {
