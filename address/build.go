@@ -50,7 +50,8 @@ func (st *state) build(res *Result, best int, post bool) {
 			st.expand(ch)
 			continue
 		}
-		if st.deepest(ch) != bestDeep && ch.score > second {
+		// (second is read by the confidence alone)
+		if !st.codesOnly && st.deepest(ch) != bestDeep && ch.score > second {
 			second = ch.score
 		}
 	}
@@ -66,8 +67,11 @@ func (st *state) build(res *Result, best int, post bool) {
 			}
 		}
 	}
-	res.Province, res.District, res.Commune, res.NewProvince, res.NewCommune = g.pub(c[0]), g.pub(c[1]), g.pub(c[2]), g.pub(c[3]), g.pub(c[4])
 	res.ids = [5]int32{c[0] + 1, c[1] + 1, c[2] + 1, c[3] + 1, c[4] + 1}
+	if st.codesOnly {
+		return // the ids are all resolveCodes wants
+	}
+	res.Province, res.District, res.Commune, res.NewProvince, res.NewCommune = g.pub(c[0]), g.pub(c[1]), g.pub(c[2]), g.pub(c[3]), g.pub(c[4])
 	// Units named by an earlier name keep it, as written.
 	for _, k := range []int{b.c, b.d, b.p} {
 		if k < 0 {

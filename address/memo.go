@@ -32,7 +32,8 @@ import (
 // parts). A Result was ~280 bytes, five cache lines read on every hit and
 // written on every store, each store a fresh allocation until the table
 // filled; ResolveCodes, which dancu link asks, reads the entry's line
-// alone. Prepare has the processor fetch a text's set and entries ahead
+// alone, and stores the units alone of what it searched (putCodes: an
+// entry get takes for a miss). Prepare has the processor fetch a text's set and entries ahead
 // of the lookup (prefetchLines), so that the two misses of a lookup, one
 // after the other, overlap with the caller's work instead.
 //
@@ -96,6 +97,10 @@ const (
 	memoMoreStreet                     // Street is more.street
 	memoMoreHamlet                     // Hamlet is more.hamlet
 	memoHasMore                        // more holds this entry's (else it is kept for a later one, or nil)
+	// memoCodesOnly: the entry holds the units alone (putCodes, from a
+	// search that made no more of the result: see resolveCodes); get
+	// takes it for a miss, units answers from it
+	memoCodesOnly
 )
 
 // memoMore is the part of a remembered result that most have not.
@@ -199,6 +204,9 @@ func (m *memo) getKey(text string, k memoKey, post bool) (Result, bool) {
 	var e memoRes
 	var mo memoMore
 	i := set.find(es, k)
+	if i >= 0 && es[set.slot[i]&(memoWays-1)].flags&memoCodesOnly != 0 {
+		i = -1 // the units alone: a whole result is searched for (and written over it)
+	}
 	if i >= 0 {
 		e = es[set.slot[i]&(memoWays-1)].memoRes
 		if e.flags&memoHasMore != 0 {
@@ -217,7 +225,8 @@ func (m *memo) getKey(text string, k memoKey, post bool) (Result, bool) {
 }
 
 // units returns the unit ids (+ 1, 0: none) of the remembered result of
-// k in the era, if there is one: what ResolveCodes reads of it.
+// k in the era, if there is one (whole or its units alone): what
+// ResolveCodes reads of it.
 func (m *memo) units(k memoKey, post bool) ([5]int32, bool) {
 	s, set, es := m.slot(k.h, eraIndex(post))
 	s.mu.Lock()
@@ -309,6 +318,22 @@ func (m *memo) putKey(text string, k memoKey, post bool, r *Result) {
 	}
 	mo.old = r.OldNames
 	needMore := mo.cands != nil || mo.old != nil || e.flags&(memoMoreStreet|memoMoreHamlet) != 0
+	m.store(k, post, e, &mo, needMore)
+}
+
+// putCodes remembers units, the unit ids (+ 1, 0: none) of a text whose
+// key is k, as its result in the era, without the rest of the result:
+// ResolveCodes answers from it, Resolve searches again and writes a whole
+// result over it.
+func (m *memo) putCodes(k memoKey, post bool, units [5]int32) {
+	if k.n > memoMaxText {
+		return // as putKey
+	}
+	m.store(k, post, memoRes{chk: k.chk, n: uint32(k.n), units: units, flags: memoCodesOnly}, nil, false)
+}
+
+// store writes e (with mo, when needMore) as the result of k in the era.
+func (m *memo) store(k memoKey, post bool, e memoRes, mo *memoMore, needMore bool) {
 	s, set, es := m.slot(k.h, eraIndex(post))
 	s.mu.Lock()
 	// a text already there (two goroutines resolved it at once) is
@@ -335,7 +360,7 @@ func (m *memo) putKey(text string, k memoKey, post bool, r *Result) {
 		if e.more == nil {
 			e.more = new(memoMore)
 		}
-		*e.more = mo
+		*e.more = *mo
 		e.flags |= memoHasMore
 	case old.flags&memoHasMore != 0:
 		*e.more = memoMore{} // what it pointed to may go

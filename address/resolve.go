@@ -40,6 +40,7 @@ type state struct {
 	sig       []byte
 	costs     map[uint64]int // misspelling costs of (part, unit) already computed in this call
 	post      bool           // the date is on or after ReformDate
+	codesOnly bool           // the result's ids alone are wanted (resolveCodes)
 	ws        []byte         // folded words joined by single spaces
 	off       []int          // offset of each word in ws
 	mark      []marker
@@ -126,12 +127,12 @@ func (p *Prepared) Codes() Codes {
 		g, _ := load()
 		return g.codes(&ids)
 	}
-	r := resolveText(p.text, p.post, true)
+	r := resolveCodes(p.text, p.post)
 	g, err := load()
 	if err != nil {
 		return Codes{}
 	}
-	cache.putKey(p.text, p.k, p.post, &r)
+	cache.putCodes(p.k, p.post, r.ids)
 	return g.codes(&r.ids)
 }
 
@@ -146,6 +147,21 @@ func (p *Prepared) Codes() Codes {
 // it (see numbered). The rest is read from the words already read, not
 // read again.
 func resolveText(text string, post, useCache bool) Result {
+	return resolveWith(text, post, useCache, false)
+}
+
+// resolveCodes is resolveText of text with the cache, made only as far as
+// the units' ids (Result.ids, what ResolveCodes reads): the same search
+// and the same choice among readings, without the units' codes and names,
+// candidates, old names, confidence, street and hamlet. The cache is
+// asked for the units of the rests, and given those of the rests searched
+// (putCodes).
+func resolveCodes(text string, post bool) Result {
+	return resolveWith(text, post, true, true)
+}
+
+// resolveWith is resolveText, or resolveCodes when codesOnly.
+func resolveWith(text string, post, useCache, codesOnly bool) Result {
 	res := Result{Input: text, Candidates: []Candidate{}}
 	g, err := load()
 	if err != nil {
@@ -164,6 +180,7 @@ func resolveText(text string, post, useCache bool) Result {
 	}
 	st := statePool.Get().(*state)
 	defer statePool.Put(st)
+	st.codesOnly = codesOnly
 	if !st.reset(g, text) && useCache {
 		// read as valid UTF-8 (st.text): the guess is made again from it
 		guess = memoKey{}
@@ -193,14 +210,20 @@ func resolveText(text string, post, useCache bool) Result {
 				cache.touch(rk, post)
 			}
 		}
-		var d Result
-		st.streetAndHamletBefore(&d, k)
-		parts = append(parts, d)
+		if !codesOnly {
+			var d Result
+			st.streetAndHamletBefore(&d, k)
+			parts = append(parts, d)
+		}
 		st.dropLeading(k)
 		rests = append(rests, st.text)
 		if useCache {
 			keys = append(keys, rk)
-			if r, ok := cache.getKey(st.text, rk, post); ok {
+			if codesOnly {
+				if ids, ok := cache.units(rk, post); ok {
+					return finishCodes(Result{Input: res.Input, ids: ids}, keys, post)
+				}
+			} else if r, ok := cache.getKey(st.text, rk, post); ok {
 				return finishRests(r, res.Input, rests[:len(rests)-1], keys, parts, post, useCache)
 			}
 		}
@@ -210,12 +233,26 @@ func resolveText(text string, post, useCache bool) Result {
 	if len(rests) == 0 {
 		return res
 	}
+	if codesOnly {
+		cache.putCodes(keys[len(keys)-1], post, res.ids)
+		return finishCodes(res, keys, post)
+	}
 	inner := res
 	inner.Input = rests[len(rests)-1]
 	if useCache {
 		cache.putKey(inner.Input, keys[len(keys)-1], post, &inner)
 	}
 	return finishRests(inner, res.Input, rests[:len(rests)-1], keys, parts, post, useCache)
+}
+
+// finishCodes is finishRests for resolveCodes: r (the whole text's
+// input, its innermost rest's units) is the whole text's result, and the
+// outer rests (keys but the last) are remembered with its units.
+func finishCodes(r Result, keys []memoKey, post bool) Result {
+	for _, k := range keys[:len(keys)-1] {
+		cache.putCodes(k, post, r.ids)
+	}
+	return r
 }
 
 // restGuess returns the text after its first comma or spaced dash and
@@ -533,11 +570,15 @@ func (st *state) resolve(res *Result, post bool) {
 		best = st.choose(post)
 	}
 	if best < 0 {
-		st.streetAndHamlet(res, -1)
+		if !st.codesOnly {
+			st.streetAndHamlet(res, -1)
+		}
 		return
 	}
 	st.build(res, best, post)
-	st.streetAndHamlet(res, best)
+	if !st.codesOnly {
+		st.streetAndHamlet(res, best)
+	}
 }
 
 // findExact adds a match for every span of words whose folded text is the

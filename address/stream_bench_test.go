@@ -25,11 +25,27 @@ func realisticStream(b testing.TB) ([]string, []time.Time) {
 	b.Helper()
 	dir := os.Getenv("DANCU_ADDR_GEN")
 	if dir == "" {
-		dir = b.TempDir()
-		if _, err := synth.Generate(context.Background(), synth.Config{Persons: 20000, Seed: 5, OutDir: dir, Formats: []string{"csv"}}); err != nil {
-			b.Fatal(err)
-		}
+		dir = generated(b, synth.Config{Persons: 20000, Seed: 5})
 	}
+	return streamOf(b, dir, "Quê quán", "Nơi thường trú", "Nơi ở hiện tại")
+}
+
+// generated writes the CSV lists of `dancu gen` with cfg (its OutDir and
+// Formats set here) in a temporary directory and returns it.
+func generated(b testing.TB, cfg synth.Config) string {
+	b.Helper()
+	cfg.OutDir, cfg.Formats = b.TempDir(), []string{"csv"}
+	if _, err := synth.Generate(context.Background(), cfg); err != nil {
+		b.Fatal(err)
+	}
+	return cfg.OutDir
+}
+
+// streamOf is the text of the columns named cols (those of them the lists
+// have, in that order, the empty cells left out) of every record of the
+// two CSV lists in dir, in file order, dated as the list is.
+func streamOf(b testing.TB, dir string, cols ...string) ([]string, []time.Time) {
+	b.Helper()
 	var texts []string
 	var dates []time.Time
 	for _, f := range []struct {
@@ -45,13 +61,13 @@ func realisticStream(b testing.TB) ([]string, []time.Time) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		cols := map[string]int{}
+		at := map[string]int{}
 		for i, h := range rows[0] {
-			cols[h] = i
+			at[h] = i
 		}
 		for _, row := range rows[1:] {
-			for _, h := range []string{"Quê quán", "Nơi thường trú", "Nơi ở hiện tại"} {
-				if i, ok := cols[h]; ok && i < len(row) && row[i] != "" {
+			for _, h := range cols {
+				if i, ok := at[h]; ok && i < len(row) && row[i] != "" {
 					texts = append(texts, row[i])
 					dates = append(dates, f.date)
 				}
