@@ -22,7 +22,7 @@ import (
 //	'c' conflict id            → the conflict as last raised (JSON)
 //	'q' person id 0 conflict id → (empty): the open conflicts naming a person
 //	'n' number 0 seq            → (empty): the records carrying a valid number
-//	'g' person id               → the person's guard summary over all its records (JSON)
+//	'g' person id               → the person's coverage state and guard summary over all its records (appendPersonValue)
 const (
 	kConflict   = 'c'
 	kConflictOf = 'q'
@@ -32,30 +32,24 @@ const (
 
 func guardsKey(person string) []byte { return append([]byte{kGuards}, person...) }
 
-// keepGuards stores the guard summary (matching.EncodePersonGuards:
-// numbers, sexes, span of birth years) of each person of the recluster and
-// forgets those of the persons it retired. A later recluster that meets
-// one of them only as a neighbour, through a few of its records, reads
-// it (neighbourGuards), so that a grey-zone pair is raised only when the
-// guards would let the two whole persons be one, as dancu link, which
-// holds every record, decides.
-func (r *Registry) keepGuards(wb *pebble.Batch, u *unit, sums []matching.PersonSummary, name func(int32) string) error {
-	now := map[string]bool{}
+// personGuards returns the guard summary (matching.EncodePersonGuards:
+// numbers, sexes, span of birth years) of each person of the recluster,
+// by person id, for personDeltas to store in the persons' values with
+// their coverage states (coverage_deltas.go), and to forget those of the
+// persons it retired. A later recluster that meets one of them only as a
+// neighbour, through a few of its records, reads it (neighbourGuards), so
+// that a grey-zone pair is raised only when the guards would let the two
+// whole persons be one, as dancu link, which holds every record, decides.
+func (r *Registry) personGuards(u *unit, sums []matching.PersonSummary, name func(int32) string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(sums))
 	for _, sm := range sums {
-		pid := name(sm.Root)
-		now[pid] = true
 		enc, err := matching.EncodePersonGuards(u.f, r.s, sm.Rows)
 		if err != nil {
-			return fmt.Errorf("person guards: %w", err)
+			return nil, fmt.Errorf("person guards: %w", err)
 		}
-		wb.Set(guardsKey(pid), enc, nil)
+		out[name(sm.Root)] = enc
 	}
-	for i := range u.comp {
-		if o := u.stored[i]; o != "" && !now[o] {
-			wb.Delete(guardsKey(o), nil)
-		}
-	}
-	return nil
+	return out, nil
 }
 
 // neighbourGuards reads the stored guard summaries of the neighbours'
@@ -78,10 +72,17 @@ func (r *Registry) neighbourGuards(rd pebble.Reader, u *unit, cl *matching.Clust
 	// level of the store for each: issue 9).
 	slices.Sort(pids)
 	if err := r.scan(rd, kGuards, len(pids), func(i int) []byte { return guardsKey(pids[i]) }, func(i int, v []byte) error {
+		_, g, err := splitPersonValue(v)
+		if err != nil {
+			return fmt.Errorf("person %s: %w", pids[i], err)
+		}
+		if len(g) == 0 {
+			return nil // a state without a summary (coverage_deltas.go)
+		}
 		if u.guards == nil {
 			u.guards = map[int32][]byte{}
 		}
-		u.guards[rowOf[pids[i]]] = append([]byte(nil), v...)
+		u.guards[rowOf[pids[i]]] = append([]byte(nil), g...)
 		return nil
 	}); err != nil {
 		return fmt.Errorf("person guards: %w", err)

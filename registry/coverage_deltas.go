@@ -23,9 +23,9 @@ import (
 // person's previous state in ClickHouse on insert (migration 0013).
 //
 // For each person it writes, the registry keeps the coverage state it
-// last emitted (kCoverage + person id → schemas.PersonCoverage, in the
-// batch's Pebble batch, so a batch's state and its output commit
-// together). A person row whose state equals the stored one emits no
+// last emitted (schemas.PersonCoverage; since round 11 in the person's
+// value, kGuards + person id, appendPersonValue; in the batch's Pebble
+// batch, so a batch's state and its output commit together). A person row whose state equals the stored one emits no
 // delta: a redelivered record, or a person that gained a record without
 // changing its unit or number, counts nothing more. A registry created
 // before this existed has no stored state for its older persons: their
@@ -45,49 +45,116 @@ import (
 // (redeliveredDeltas). Only deltas with OldKnown = 0 still go one by one
 // (Output.Deltas, person_deltas).
 
-// kCoverage keys the coverage state last emitted for a person.
+// kCoverage keyed the coverage state last emitted for a person before
+// round 11 (a store written before is migrated when it opens:
+// upgradePersonValues).
 const kCoverage = 's'
 
 func coverageKey(pid string) []byte { return append([]byte{kCoverage}, pid...) }
 
+// A person's value (kGuards + person id, conflicts.go): since round 11
+// it carries the person's coverage state beside its guard summary, so
+// that no key of its own is written, sorted in the commit and compacted
+// for each person (issue 11 point 6: kCoverage took 120,000 keys per
+// 200,000 records). The registry writes the value of every person a
+// batch reclusters anyway, for its guards. It is personValueMark, the state's length
+// (uvarint), the state (encodeCoverage, then the raw key of the batch
+// that emitted it, if any; empty when none is kept), then the guard
+// summary (matching.EncodePersonGuards, JSON: "{…}"; empty for a retired
+// person, whose value keeps its state only). The value before round 11
+// was the guard summary alone.
+const personValueMark = 1
+
+// appendPersonValue appends a person's value of state and guards to b.
+func appendPersonValue(b, state, guards []byte) []byte {
+	b = binary.AppendUvarint(append(b, personValueMark), uint64(len(state)))
+	return append(append(b, state...), guards...)
+}
+
+// splitPersonValue splits a person's value (appendPersonValue) into its
+// state and guards, which point into v.
+func splitPersonValue(v []byte) (state, guards []byte, err error) {
+	if len(v) == 0 || v[0] != personValueMark {
+		return nil, nil, errors.New("person value not in the format of round 11")
+	}
+	n, k := binary.Uvarint(v[1:])
+	if k <= 0 || uint64(len(v)-1-k) < n {
+		return nil, nil, errors.New("person value cut short")
+	}
+	v = v[1+k:]
+	return v[:n:n], v[n:], nil
+}
+
 // personDeltas appends to out.Deltas the coverage deltas of the person
 // rows in out.Persons (the persons the batch reclustered and those it
-// retired) and stores their new state in wb. u is the batch's unit: a
-// person with no stored state is new unless one of u's records belonged
-// to it. fresh are the persons named after a record new in this batch:
-// no person had their id before, so they have no state to read (most
-// persons of a batch of new records).
-func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh map[string]bool) error {
-	if r.noCov {
-		return nil
-	}
+// retired) and writes in wb the value of every person of the recluster
+// (guards: its guard summary by person id) and of those it retired, with
+// their states. u is the batch's unit: a person with no stored state is
+// new unless one of u's records belonged to it. fresh are the persons
+// named after a record new in this batch: no person had their id before,
+// so they have no state to read (most persons of a batch of new
+// records). A person whose state the batch does not change keeps the
+// state its value held.
+func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh map[string]bool, guards map[string][]byte) error {
+	// Retired: stored before, not a person of the recluster now.
+	var retired []string
 	existed := map[string]bool{}
 	for i := range u.comp {
-		if u.stored[i] != "" {
-			existed[u.stored[i]] = true
+		o := u.stored[i]
+		if o == "" || existed[o] {
+			continue
+		}
+		existed[o] = true
+		if _, ok := guards[o]; !ok {
+			retired = append(retired, o)
 		}
 	}
+	if r.noCov {
+		for pid, g := range guards {
+			if err := wb.Set(guardsKey(pid), appendPersonValue(nil, nil, g), nil); err != nil {
+				return err
+			}
+		}
+		for _, o := range retired {
+			if err := wb.Delete(guardsKey(o), nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	// The stored states, read in key order through one iterator (a read
-	// per person opened every level of the store for each: issue 9).
-	pids := make([]string, 0, len(out.Persons))
+	// per person opened every level of the store for each: issue 9): of
+	// the persons the batch writes, those that may have one.
+	pids := make([]string, 0, len(out.Persons)+len(guards))
 	for _, p := range out.Persons {
 		if !fresh[p.PersonID] {
 			pids = append(pids, p.PersonID)
 		}
 	}
-	states, err := r.coverageStates(wb, pids)
+	for pid := range guards {
+		if !fresh[pid] && existed[pid] {
+			pids = append(pids, pid)
+		}
+	}
+	raw, err := r.personStates(wb, pids)
 	if err != nil {
 		return err
 	}
 	get := func(pid string) (schemas.PersonCoverage, bool, error) {
-		c, ok := states[pid]
-		return c, ok, nil
+		v, ok := raw[pid]
+		if !ok {
+			return schemas.PersonCoverage{}, false, nil
+		}
+		c, err := decodeCoverage(v)
+		if err != nil {
+			return c, false, fmt.Errorf("coverage state of %s: %w", pid, err)
+		}
+		return c, true, nil
 	}
 	var changed []string // in order, once each; written below, once
-	isChanged := map[string]bool{}
+	states := map[string]schemas.PersonCoverage{}
 	set := func(pid string, c schemas.PersonCoverage) error {
-		if !isChanged[pid] {
-			isChanged[pid] = true
+		if _, ok := states[pid]; !ok {
 			changed = append(changed, pid)
 		}
 		states[pid] = c
@@ -112,22 +179,45 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 	for _, d := range deltas {
 		counted[d.PersonID] = true
 	}
-	raw, _ := hex.DecodeString(key)
-	var k []byte
-	for _, pid := range changed {
-		v := encodeCoverage(states[pid]) // nothing counted (a new person retired at once)
-		if counted[pid] {
-			v = append(v, raw...)
+	rawKey, _ := hex.DecodeString(key)
+	var st, v []byte
+	write := func(pid string) error {
+		st = st[:0]
+		if c, ok := states[pid]; ok {
+			st = append(st, encodeCoverage(c)...) // nothing counted (a new person retired at once)
+			if counted[pid] {
+				st = append(st, rawKey...)
+			}
+		} else {
+			st = append(st, raw[pid]...) // unchanged
 		}
-		k = append(append(k[:0], kCoverage), pid...)
-		if err := wb.Set(k, v, nil); err != nil {
+		if len(st) == 0 && guards[pid] == nil {
+			return wb.Delete(guardsKey(pid), nil) // retired, no state kept
+		}
+		v = appendPersonValue(v[:0], st, guards[pid])
+		return wb.Set(guardsKey(pid), v, nil)
+	}
+	for pid := range guards {
+		if err := write(pid); err != nil {
 			return err
+		}
+	}
+	isRetired := make(map[string]bool, len(retired))
+	for _, pid := range retired {
+		isRetired[pid] = true
+		if err := write(pid); err != nil {
+			return err
+		}
+	}
+	for _, pid := range changed {
+		if _, ok := guards[pid]; !ok && !isRetired[pid] {
+			return fmt.Errorf("person %s changed outside the recluster", pid) // out.Persons are its persons and those it retired
 		}
 	}
 	if len(deltas) == 0 {
 		return nil
 	}
-	v, err := encodePersonBatch(sums, legacy)
+	v, err = encodePersonBatch(sums, legacy)
 	if err != nil {
 		return err
 	}
@@ -454,14 +544,11 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 	// inserts each of their rows once.
 	again := map[string]bool{}
 	lastBatch := func(pid string) (string, error) {
-		v, closer, err := r.db.Get(coverageKey(pid))
-		if errors.Is(err, pebble.ErrNotFound) {
-			return "", nil
-		} else if err != nil {
-			return "", fmt.Errorf("coverage state of %s: %w", pid, err)
+		st, _, ok, err := getPersonValue(r.db, pid)
+		if err != nil || !ok {
+			return "", err
 		}
-		defer closer.Close()
-		return coverageBatch(v), nil
+		return coverageBatch(st), nil
 	}
 	for _, p := range out.Persons[:n] {
 		b, err := lastBatch(p.PersonID)
@@ -485,12 +572,11 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 			// The row written again may count otherwise than the state
 			// last emitted (its summary taken from other records): that
 			// is a change like any other.
-			v, closer, err := wb.Get(coverageKey(p.PersonID))
+			st, _, _, err := getPersonValue(wb, p.PersonID)
 			if err != nil {
-				return fmt.Errorf("coverage state of %s: %w", p.PersonID, err)
+				return err
 			}
-			old, err := decodeCoverage(v)
-			closer.Close()
+			old, err := decodeCoverage(st)
 			if err != nil {
 				return fmt.Errorf("coverage state of %s: %w", p.PersonID, err)
 			}
@@ -517,15 +603,14 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 			continue
 		}
 		emitted[founder] = true
-		v, closer, err := wb.Get(coverageKey(founder))
-		if errors.Is(err, pebble.ErrNotFound) {
+		st, _, ok, err := getPersonValue(wb, founder)
+		if err != nil {
+			return err
+		} else if !ok || len(st) == 0 {
 			continue // never a person, or retired before coverage states were kept
-		} else if err != nil {
-			return fmt.Errorf("coverage state of %s: %w", founder, err)
 		}
-		c, err := decodeCoverage(v)
-		retiredBy := coverageBatch(v)
-		closer.Close()
+		c, err := decodeCoverage(st)
+		retiredBy := coverageBatch(st)
 		if err != nil {
 			return fmt.Errorf("coverage state of %s: %w", founder, err)
 		}
@@ -548,7 +633,11 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 		_, sums := SumPersonDeltas(moved)
 		key := moved[0].Batch
 		for pid, c := range movedState {
-			if err := wb.Set(coverageKey(pid), encodeCoverageKeyed(c, key), nil); err != nil {
+			_, g, _, err := getPersonValue(wb, pid)
+			if err != nil {
+				return err
+			}
+			if err := wb.Set(guardsKey(pid), appendPersonValue(nil, encodeCoverageKeyed(c, key), g), nil); err != nil {
 				return err
 			}
 		}
@@ -589,6 +678,19 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 		out.Deltas = append(out.Deltas, legacy...)
 	}
 	return nil
+}
+
+// getPersonValue reads the value of person pid from rd and returns its
+// state and guards (copied); false when it has none.
+func getPersonValue(rd pebble.Reader, pid string) (state, guards []byte, ok bool, err error) {
+	v, found, err := getClone(rd, guardsKey(pid))
+	if err != nil || !found {
+		return nil, nil, false, err
+	}
+	if state, guards, err = splitPersonValue(v); err != nil {
+		return nil, nil, false, fmt.Errorf("person %s: %w", pid, err)
+	}
+	return state, guards, true, nil
 }
 
 // deltasOf returns the deltas of persons against the states get returns,
@@ -1192,4 +1294,103 @@ func decodeRecordDeltas(batch string, b []byte) ([]schemas.RecordDelta, error) {
 		return nil, errors.New("records' deltas cut short")
 	}
 	return rows, nil
+}
+
+// storeFormat names the format of a registry's store, kept under
+// metaKey("format"): "2" since round 11, the persons' coverage states in
+// their values (appendPersonValue). A store without it was written
+// before.
+const storeFormat = "2"
+
+// upgradePersonValues brings a store written before round 11 (persons'
+// states under kCoverage, their values the guard summary alone) to the
+// format of round 11 when the registry opens: each state moves into its
+// person's value (a retired person's value then holds its state alone),
+// every other value gains an empty state, and the store's format is
+// recorded. It writes in batches of a few thousand persons, each of
+// which moves its states and deletes their keys together, so that a
+// migration stopped half way resumes where it stopped (a value already
+// moved is recognised by its first byte: a summary alone is JSON). A
+// store of another format is refused. empty says the store holds no
+// record (a new store).
+func upgradePersonValues(db *pebble.DB, empty bool) error {
+	v, ok, err := getClone(db, metaKey("format"))
+	switch {
+	case err != nil:
+		return err
+	case ok && string(v) == storeFormat:
+		return nil
+	case ok:
+		return fmt.Errorf("store format %q, this dancu reads %q: written by a newer dancu", v, storeFormat)
+	case empty:
+		return db.Set(metaKey("format"), []byte(storeFormat), pebble.Sync)
+	}
+	wb := db.NewBatch()
+	defer func() { wb.Close() }()
+	flush := func(force bool) error {
+		if wb.Count() < 4096 && !force {
+			return nil
+		}
+		if err := wb.Commit(pebble.NoSync); err != nil {
+			return err
+		}
+		wb.Close()
+		wb = db.NewBatch()
+		return nil
+	}
+	// The states, each into its person's value.
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kCoverage}, UpperBound: []byte{kCoverage + 1}})
+	if err != nil {
+		return err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		pid := string(it.Key()[1:])
+		g, found, err := getClone(db, guardsKey(pid))
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if found && len(g) > 0 && g[0] == personValueMark {
+			_, g, _ = splitPersonValue(g) // written since (a migration stopped, resumed)
+		}
+		wb.Set(guardsKey(pid), appendPersonValue(nil, it.Value(), g), nil)
+		wb.Delete(it.Key(), nil)
+		if err := flush(false); err != nil {
+			it.Close()
+			return err
+		}
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return err
+	}
+	if err := flush(true); err != nil {
+		return err
+	}
+	// The values left: summaries alone, of persons without a state.
+	if it, err = db.NewIter(&pebble.IterOptions{LowerBound: []byte{kGuards}, UpperBound: []byte{kGuards + 1}}); err != nil {
+		return err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		g := it.Value()
+		if len(g) > 0 && g[0] == personValueMark {
+			continue
+		}
+		if len(g) == 0 || g[0] != '{' {
+			it.Close()
+			return fmt.Errorf("person %s: value %.8q neither a guard summary nor of round 11", it.Key()[1:], g)
+		}
+		wb.Set(it.Key(), appendPersonValue(nil, nil, g), nil)
+		if err := flush(false); err != nil {
+			it.Close()
+			return err
+		}
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return err
+	}
+	wb.Set(metaKey("format"), []byte(storeFormat), nil)
+	if err := wb.Commit(pebble.Sync); err != nil {
+		return err
+	}
+	return nil
 }

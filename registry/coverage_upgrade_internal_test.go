@@ -50,22 +50,26 @@ func TestCoverageStatesFrom0015(t *testing.T) {
 		t.Fatalf("first batch: %d summed rows, %d per-person deltas; want some and none", len(out.PersonDeltaSums), len(out.Deltas))
 	}
 	// As the registry of 0015 left its store: states without a batch, no
-	// persons' rows by batch.
-	it, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kCoverage}, UpperBound: []byte{kCoverage + 1}})
+	// persons' rows by batch (in the persons' values since round 11).
+	it, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kGuards}, UpperBound: []byte{kGuards + 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wb := r.db.NewBatch()
 	n := 0
 	for ok := it.First(); ok; ok = it.Next() {
-		c, err := decodeCoverage(it.Value())
+		st, g, err := splitPersonValue(it.Value())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if coverageBatch(it.Value()) == "" {
+		c, err := decodeCoverage(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if coverageBatch(st) == "" {
 			t.Fatalf("state of %s names no batch under 0016's code", it.Key()[1:])
 		}
-		wb.Set(append([]byte(nil), it.Key()...), encodeCoverage(c), nil)
+		wb.Set(append([]byte(nil), it.Key()...), appendPersonValue(nil, encodeCoverage(c), g), nil)
 		n++
 	}
 	it.Close()
@@ -110,14 +114,13 @@ func TestCoverageStatesFrom0015(t *testing.T) {
 			pb = l.PersonID
 		}
 	}
-	v, closer, err := r.db.Get(coverageKey(pb))
-	if err != nil {
-		t.Fatalf("state of %q: %v", pb, err)
+	v, _, ok, err := getPersonValue(r.db, pb)
+	if err != nil || !ok {
+		t.Fatalf("state of %q: %v, %v", pb, ok, err)
 	}
 	if coverageBatch(v) != ch.PersonDeltaSums[0].Batch {
 		t.Errorf("b's new state names batch %q, want %q", coverageBatch(v), ch.PersonDeltaSums[0].Batch)
 	}
-	closer.Close()
 	// b delivered again now: the rows of the batch its state names, again.
 	again, err = r.AddRecords(ctx, ad, []schemas.Record{b1})
 	if err != nil {

@@ -255,6 +255,11 @@ func Open(cfg Config) (*Registry, error) {
 		db.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
+	// A store written before round 11 is migrated (coverage_deltas.go).
+	if err := upgradePersonValues(db, r.next == 0); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open registry %s: %w", cfg.Dir, err)
+	}
 	if r.score == nil {
 		if err := r.startBlockSet(db, true); err != nil {
 			db.Close()
@@ -1701,7 +1706,8 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		c.Version, c.CreatedAt = ver, now
 		out.Conflicts = append(out.Conflicts, c)
 	}
-	if err := r.keepGuards(wb, u, sums, name); err != nil {
+	guards, err := r.personGuards(u, sums, name)
+	if err != nil {
 		return nil, err
 	}
 	settled, err := r.settleConflicts(wb, involved(old[:len(comp)], sums, name), out.Conflicts, out.Events, reason, ver, now)
@@ -1709,7 +1715,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 		return nil, err
 	}
 	out.Conflicts = append(out.Conflicts, settled...)
-	if err := r.personDeltas(wb, u, out, fresh); err != nil {
+	if err := r.personDeltas(wb, u, out, fresh, guards); err != nil {
 		return nil, err
 	}
 	if len(again) > 0 {

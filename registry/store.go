@@ -389,7 +389,7 @@ type Space struct {
 var spaceNames = map[byte]string{
 	kMeta: "meta", kID: "record ids", kRecord: "records' fields", kPerson: "records' persons",
 	kBlock: "blocking index", kAdj: "edges", kLast: "last output", kConflict: "conflicts",
-	kConflictOf: "conflicts by person", kNumber: "valid numbers", kGuards: "persons' guards", kCoverage: "persons' coverage",
+	kConflictOf: "conflicts by person", kNumber: "valid numbers", kGuards: "persons' guards and coverage states", kCoverage: "persons' coverage (before round 11)",
 }
 
 // Space returns what each key space holds, by one scan of the store
