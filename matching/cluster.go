@@ -137,6 +137,32 @@ func (gs *guardSet) Summary(f *Frame, i int) clusterSummary {
 	return st
 }
 
+// summaryInto sets *st to the summary of the one-record cluster of row
+// i, as Summary returns it but in st's own slices and with the values
+// aliasing the frame's tables: Cluster's summary of a row alone, read
+// for one join and copied by Merge, without three slices and a copy of
+// each value made for every link (issue 9).
+func (gs *guardSet) summaryInto(f *Frame, i int, st *clusterSummary) {
+	n := len(gs.guards)
+	if len(st.Values) != n {
+		*st = clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
+	}
+	for gi, gd := range gs.guards {
+		st.Values[gi], st.YearLo[gi], st.YearHi[gi] = st.Values[gi][:0], 0, 0
+		c := &f.cols[gd.col]
+		v := c.vals.at(i)
+		if v == 0 {
+			continue
+		}
+		if gd.guard.Kind == "distinct" {
+			st.Values[gi] = append(st.Values[gi], c.dict.at(v))
+		} else {
+			y, _, _ := unpackDate(v)
+			st.YearLo[gi], st.YearHi[gi] = y, y
+		}
+	}
+}
+
 // summaryOf returns the summary of the cluster of rows (Summary of each,
 // merged in the order given).
 func (gs *guardSet) summaryOf(f *Frame, rows []int32) clusterSummary {
@@ -290,14 +316,16 @@ func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err err
 			edges = append(edges, p)
 		}
 	}
-	sort.Slice(edges, func(x, y int) bool {
-		if edges[x].Weight != edges[y].Weight {
-			return edges[x].Weight > edges[y].Weight
+	// Strongest first, then by rows: slices.SortFunc on the pairs
+	// themselves, where sort.Slice swapped them through reflection.
+	slices.SortFunc(edges, func(x, y Pair) int {
+		if x.Weight != y.Weight {
+			return cmp.Compare(y.Weight, x.Weight)
 		}
-		if edges[x].A != edges[y].A {
-			return edges[x].A < edges[y].A
+		if x.A != y.A {
+			return cmp.Compare(x.A, y.A)
 		}
-		return edges[x].B < edges[y].B
+		return cmp.Compare(x.B, y.B)
 	})
 	parent := make([]int32, n)
 	for i := range parent {
@@ -328,11 +356,15 @@ func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err err
 	}
 	var sums []clusterSummary
 	var free []int32
-	state := func(root int32) clusterSummary {
+	// A row alone is summarised into one of two scratch summaries, which
+	// Compatible only reads and Merge copies.
+	var alone [2]clusterSummary
+	state := func(root int32, side int) clusterSummary {
 		if k := slot[root]; k != 0 {
 			return sums[k-1]
 		}
-		return gs.Summary(f, int(root))
+		gs.summaryInto(f, int(root), &alone[side])
+		return alone[side]
 	}
 	out := &Clusters{Prob: make([]float64, n)}
 	for _, e := range edges {
@@ -343,7 +375,7 @@ func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err err
 		}
 		var sa, sb clusterSummary
 		if len(gs.guards) > 0 {
-			sa, sb = state(ra), state(rb)
+			sa, sb = state(ra, 0), state(rb, 1)
 			if ok, gi, why := gs.Compatible(sa, sb); !ok {
 				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: gs.guards[gi].guard, Reason: why})
 				continue
@@ -417,12 +449,16 @@ type averageLinkage struct {
 	slot    []int32
 	members [][]int32
 	free    []int32
-	// means remembers the mean of two clusters (roots and sizes, which
-	// change with every join), so that the many pairs between the same two
-	// clusters score their cross pairs once.
-	means map[[4]int32]float64
-	// supports remembers support the same way.
+	// supports remembers support of two clusters (roots and sizes, which
+	// change with every join) that Cluster refused to join (below match),
+	// so that the other pairs between the same two clusters score their
+	// cross pairs once. A join that is made is never asked again (the
+	// larger root stops being one), so remembering it, and every mean,
+	// only filled two maps of a few entries a record, missing the caches
+	// more as the file grew (issue 9).
 	supports map[[4]int32]float64
+	// match is the settings' match threshold.
+	match float64
 	// shared remembers, per cluster (root and size), what its records
 	// agree on: sharedOf.
 	shared map[[2]int32][]sharedValue
@@ -448,8 +484,8 @@ func newAverageLinkage(f *Frame, s *settings.Settings) (*averageLinkage, error) 
 		return nil, err
 	}
 	al := &averageLinkage{f: f, linkType: s.LinkType, c: c, ws: newWeights(c, s.Model, s.Training.Prior),
-		g: make([]uint8, len(c.comps)), slot: make([]int32, f.Len()), means: map[[4]int32]float64{},
-		supports: map[[4]int32]float64{}, shared: map[[2]int32][]sharedValue{},
+		g: make([]uint8, len(c.comps)), slot: make([]int32, f.Len()),
+		supports: map[[4]int32]float64{}, match: s.Thresholds.Match, shared: map[[2]int32][]sharedValue{},
 		recall: s.Model.BlockingRecall}
 	nr := len(s.Blocking)
 	al.nr, al.keys = nr, make([]uint64, nr*f.Len())
@@ -500,19 +536,12 @@ func (a *averageLinkage) size(root int32) int { return len(a.rows(root)) }
 // record's pair; it does not depend on the file's size, as the prior
 // that lowers every cross pair's probability in bigger files does.
 func (a *averageLinkage) mean(ra, rb int32) float64 {
-	key := a.memoKey(ra, rb)
-	ra, rb = key[0], key[1]
-	if m, ok := a.means[key]; ok {
-		return m
-	}
-	m := a.score(ra, rb)
-	a.means[key] = m
-	return m
+	return a.score(min(ra, rb), max(ra, rb))
 }
 
-// memoKey is the key of the memos of mean and support for the pair of
-// clusters ra, rb: their roots in order and their sizes, so that a
-// cluster that has grown since is asked again.
+// memoKey is the key of support's memo for the pair of clusters ra, rb:
+// their roots in order and their sizes, so that a cluster that has grown
+// since is asked again.
 func (a *averageLinkage) memoKey(ra, rb int32) [4]int32 {
 	if rb < ra {
 		ra, rb = rb, ra
@@ -598,7 +627,9 @@ func (a *averageLinkage) support(ra, rb int32) float64 {
 			p = probability(logit2(p) + d)
 		}
 	}
-	a.supports[key] = p
+	if p < a.match {
+		a.supports[key] = p
+	}
 	return p
 }
 

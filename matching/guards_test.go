@@ -267,7 +267,7 @@ func TestSupportJudgesWithSharedValues(t *testing.T) {
 		clear(a.slot)
 		a.members, a.free = [][]int32{x, y}, nil
 		a.slot[x[0]], a.slot[y[0]] = 1, 2
-		a.means, a.supports, a.shared = map[[4]int32]float64{}, map[[4]int32]float64{}, map[[2]int32][]sharedValue{}
+		a.supports, a.shared = map[[4]int32]float64{}, map[[2]int32][]sharedValue{}
 		return a.mean(x[0], y[0]), a.support(x[0], y[0])
 	}
 	var recMean, recSupport, records int
