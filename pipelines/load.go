@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -134,6 +136,9 @@ type loadBatch struct {
 	deltas  int // coverage deltas pending
 	msgs    []kafka.Message
 	origins []origin
+	// caughtUp counts the messages held of each micro-batch the match
+	// stage wrote caught up (HeaderCaughtUp); holding all of one flushes.
+	caughtUp map[string]int
 }
 
 // origin says which message rows [start, end) of a kind came from.
@@ -185,13 +190,47 @@ func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 		}
 		b.st.Dead.Add(1)
 	}
-	return b.rows >= b.cfg.MaxRows || b.deltas >= b.cfg.MaxRows, nil
+	return b.rows >= b.cfg.MaxRows || b.deltas >= b.cfg.MaxRows || b.completesCaughtUp(m), nil
+}
+
+// completesCaughtUp says whether m is the last message the batch was
+// missing of a micro-batch the match stage wrote with nothing left
+// waiting in its input: no more rows are coming soon, so the batch is
+// flushed now rather than MaxWait after its first message (at the end
+// of a burst, up to MaxWait sooner in ClickHouse). Under a backlog the
+// match stage marks nothing and this never fires. The micro-batch's
+// messages are spread over TopicMatched's partitions: they are counted,
+// and one whose other messages this load stage does not read (another
+// member of its group has their partitions) never completes and waits
+// for MaxWait as before.
+func (b *loadBatch) completesCaughtUp(m kafka.Message) bool {
+	for _, h := range m.Headers {
+		if h.Key != HeaderCaughtUp {
+			continue
+		}
+		v := string(h.Value)
+		i := strings.LastIndexByte(v, '/')
+		if i < 0 {
+			return false
+		}
+		n, err := strconv.Atoi(v[i+1:])
+		if err != nil {
+			return false
+		}
+		if b.caughtUp == nil {
+			b.caughtUp = map[string]int{}
+		}
+		b.caughtUp[v[:i]]++
+		return b.caughtUp[v[:i]] >= n
+	}
+	return false
 }
 
 func (b *loadBatch) flush(ctx context.Context) error {
 	if len(b.msgs) == 0 {
 		return nil
 	}
+	start := time.Now()
 	b.pending = join(b.parts)
 	refused := map[string]int{}
 	if b.pending.Len() > 0 {
@@ -219,13 +258,14 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	st.Conflicts.Add(int64(len(b.pending.Conflicts) - refused[KindConflicts]))
 	st.Rejects.Add(int64(len(b.pending.Rejects) - refused[KindRejects]))
 	st.Flushes.Add(1)
-	b.cfg.Logger.Debug("load flushed", "messages", len(b.msgs), "rows", b.pending.Len())
+	b.cfg.Logger.Debug("load flushed", "messages", len(b.msgs), "rows", b.pending.Len(), "took", time.Since(start))
 	b.pending.reset()
 	clear(b.parts)
 	clear(b.lens)
 	b.parts, b.rows, b.deltas = b.parts[:0], 0, 0
 	b.msgs = b.msgs[:0]
 	b.origins = b.origins[:0]
+	clear(b.caughtUp)
 	return nil
 }
 

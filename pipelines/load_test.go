@@ -402,3 +402,40 @@ func TestLoadBoundsCoverageDeltasApart(t *testing.T) {
 		t.Errorf("flushes of %v rows, want [10 6]", sink.sizes)
 	}
 }
+
+// A micro-batch the match stage wrote caught up (HeaderCaughtUp on each
+// of its messages) is flushed as soon as the load stage holds all of its
+// messages, not MaxWait after the first; one missing a message waits.
+func TestLoadFlushesCaughtUpBatch(t *testing.T) {
+	mark := func(m kafka.Message, v string) kafka.Message {
+		m.Headers = append(m.Headers, kafka.Header{Key: HeaderCaughtUp, Value: []byte(v)})
+		return m
+	}
+	var events []string
+	r := &memReader{msgs: []kafka.Message{
+		rejectMsg(t, 0, 3),                // unmarked: written with a backlog behind it
+		mark(rejectMsg(t, 1, 2), "a-7/2"), // the caught-up micro-batch's two messages
+		mark(rejectMsg(t, 2, 4), "a-7/2"),
+		mark(rejectMsg(t, 3, 1), "b-1/2"), // one of two: the other is elsewhere
+	}, events: &events}
+	sink := &memSink{events: &events}
+	st := new(LoadStats)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- Load(ctx, r, sink, LoadConfig{MaxWait: time.Hour}, st) }()
+	for deadline := time.Now().Add(5 * time.Second); st.Flushes.Load() < 1 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	flushes, rows := st.Flushes.Load(), st.Rejects.Load()
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if flushes != 1 || rows != 9 {
+		t.Errorf("before MaxWait: %d flushes of %d rows, want 1 of 9 (the unmarked message and the complete micro-batch)", flushes, rows)
+	}
+	if got := st.Rejects.Load(); got != 10 {
+		t.Errorf("%d rows written in all, want 10 (the incomplete micro-batch at shutdown)", got)
+	}
+}

@@ -2,6 +2,8 @@ package pipelines
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -101,11 +103,12 @@ func Match(ctx context.Context, r MessageReader, w MessageWriter, linker Linker,
 	if st == nil {
 		st = new(MatchStats)
 	}
-	b := &matchBatch{r: r, w: w, linker: linker, enrich: enrich, cfg: cfg, st: st}
+	b := &matchBatch{r: r, w: w, linker: linker, enrich: enrich, cfg: cfg, st: st, id: newBatchPrefix()}
 	pctx, stopPrepare := context.WithCancel(ctx)
 	// Room for a full micro-batch of prepared messages: import's hold up
 	// to 2,000 records, split by partition (often a few hundred each).
 	prep := make(chan prepared, cfg.MaxRecords/200+2)
+	b.caughtUp = func() bool { return len(prep) == 0 }
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -251,6 +254,12 @@ type matchBatch struct {
 	parts  [][]schemas.Record // each message's records, in order
 	n      int                // records in parts
 	chunks [][]byte           // the records encoded, in order
+	// caughtUp says whether nothing prepared is waiting for the next
+	// micro-batch (nil: never); id and seq name the micro-batches in
+	// HeaderCaughtUp.
+	caughtUp func() bool
+	id       string
+	seq      int
 }
 
 func (b *matchBatch) empty() bool { return len(b.msgs) == 0 }
@@ -299,6 +308,11 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	if out, err = appendResult(out, res, n); err != nil {
 		return err
 	}
+	b.seq++
+	caughtUp := b.caughtUp != nil && b.caughtUp()
+	if caughtUp {
+		markCaughtUp(out, b.id+"-"+strconv.Itoa(b.seq))
+	}
 	if err := b.w.WriteMessages(ctx, out...); err != nil {
 		return fmt.Errorf("write %d matched messages: %w", len(out), err)
 	}
@@ -309,10 +323,30 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	b.st.Records.Add(int64(len(recs)))
 	b.st.Persons.Add(int64(len(res.Persons)))
 	b.st.Conflicts.Add(int64(len(res.Conflicts)))
-	b.cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts))
+	b.cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts), "caught_up", caughtUp)
 	clear(b.parts)
 	b.msgs, b.parts, b.n, b.chunks = b.msgs[:0], b.parts[:0], 0, b.chunks[:0]
 	return nil
+}
+
+// markCaughtUp gives every message of a micro-batch's output
+// HeaderCaughtUp: the batch's id and how many messages it has. The match
+// stage does so when nothing is left waiting in its input (the end of a
+// burst, or a trickle); under a backlog no message carries it and the
+// load stage batches by MaxRows and MaxWait alone.
+func markCaughtUp(out []kafka.Message, batch string) {
+	v := []byte(batch + "/" + strconv.Itoa(len(out)))
+	for i := range out {
+		out[i].Headers = append(out[i].Headers, kafka.Header{Key: HeaderCaughtUp, Value: v})
+	}
+}
+
+// newBatchPrefix is a random prefix for a match stage's micro-batch ids,
+// so that two match stages (or two runs of one) never share one.
+func newBatchPrefix() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // ChunkLinker is a Linker that can use the match stage's encoding of the

@@ -3,6 +3,7 @@ package pipelines
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -150,4 +151,69 @@ func (c *commitOrder) offsets() []int64 {
 		o = append(o, x.offset)
 	}
 	return o
+}
+
+// callWriter keeps the messages of each write apart.
+type callWriter struct {
+	mu    sync.Mutex
+	calls [][]kafka.Message
+}
+
+func (w *callWriter) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.calls = append(w.calls, append([]kafka.Message(nil), msgs...))
+	return nil
+}
+
+// The match stage marks a micro-batch's output as caught up (every
+// message: the batch's id and its message count) when nothing is left
+// waiting in its input, and leaves the micro-batches it wrote with a
+// backlog behind them unmarked.
+func TestMatchMarksCaughtUp(t *testing.T) {
+	const msgs, per = 12, 5
+	var events []string
+	var in []kafka.Message
+	for o := range int64(msgs) {
+		var recs []schemas.Record
+		for i := range per {
+			recs = append(recs, schemas.Record{RecordID: fmt.Sprintf("r%02d-%d", o, i), FullName: "Nguyễn Văn An", BirthYear: 1990, Sex: "M", IDNumber: fmt.Sprintf("0010900%05d", o*per+int64(i))})
+		}
+		b, err := schemas.EncodeRecords(recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = append(in, kafka.Message{Topic: TopicRecords, Offset: o, Value: b})
+	}
+	r := &memReader{msgs: in, events: &events}
+	w := &callWriter{}
+	st := new(MatchStats)
+	runUntil(t, func(ctx context.Context) error {
+		return Match(ctx, r, w, &slowLinker{delay: 50 * time.Millisecond}, nil, MatchConfig{MaxRecords: 4 * per, MaxWait: time.Second}, st)
+	}, func() bool { return st.Records.Load() >= msgs*per })
+
+	if len(w.calls) != 3 {
+		t.Fatalf("%d writes, want 3 micro-batches of 4 messages", len(w.calls))
+	}
+	for i, call := range w.calls {
+		var marks []string
+		for _, m := range call {
+			marks = append(marks, header(m, HeaderCaughtUp))
+		}
+		if i < len(w.calls)-1 {
+			for _, v := range marks {
+				if v != "" {
+					t.Errorf("write %d, with messages still waiting, marked caught up: %q", i, marks)
+					break
+				}
+			}
+			continue
+		}
+		for _, v := range marks {
+			if !strings.HasSuffix(v, fmt.Sprintf("-%d/%d", len(w.calls), len(call))) || v != marks[0] {
+				t.Errorf("last write (%d messages) marked %q, want every message \"<id>-%d/%d\"", len(call), marks, len(w.calls), len(call))
+				break
+			}
+		}
+	}
 }

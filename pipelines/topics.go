@@ -15,6 +15,12 @@ const (
 
 	// HeaderKind names the row type of a message on TopicMatched.
 	HeaderKind = "dancu-kind"
+	// HeaderCaughtUp marks every message of a micro-batch's output on
+	// TopicMatched that the match stage wrote with nothing left waiting
+	// in its input: "batch/n", the micro-batch's id and its message
+	// count. A load stage holding all n flushes at once instead of
+	// waiting out its MaxWait for rows that are not coming (matchHeaders).
+	HeaderCaughtUp = "dancu-caught-up"
 
 	KindRecords   = "records"
 	KindPersons   = "persons"
