@@ -79,7 +79,7 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 		}
 	}
 	r.batch++
-	out, err := r.recluster(ctx, wb, map[uint64]*recordBlob{}, seqs, nil, "decision:"+d.DecisionID)
+	out, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seqs, nil, "decision:"+d.DecisionID)
 	if err != nil {
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
@@ -88,7 +88,7 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	if r.sync {
 		opt = pebble.Sync
 	}
-	if err := commitSorted(r.db, wb, nil, opt); err != nil {
+	if err := commitSorted(r.db, wb, nil, nil, opt); err != nil {
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	return out, nil

@@ -624,6 +624,7 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	var known []uint64
 	seen := make(map[string]bool, len(in))
 	captured := r.captureAll(in)
+	first := r.next
 	// The new records: known ones (a redelivery) are looked up in the
 	// store, in key order through one iterator.
 	ids := make([]string, 0, len(in))
@@ -679,12 +680,18 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	if r.score != nil {
 		score = r.scoreRemote
 	}
-	blockKeys, err := score(ctx, wb, f, newSeqs, rowOf, blobs)
+	// The batch's records are numbered from first on: none has a
+	// committed edge.
+	be := &batchEdges{from: first}
+	blockKeys, err := score(ctx, wb, f, newSeqs, rowOf, blobs, be)
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
+	if r.score != nil {
+		be = nil // scoreRemote writes its edges to wb
+	}
 	r.batch++
-	out, err := r.recluster(ctx, wb, blobs, newSeqs, known, "edges")
+	out, err := r.recluster(ctx, wb, be, blobs, newSeqs, known, "edges")
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
@@ -717,7 +724,11 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	if r.sync {
 		opt = pebble.Sync
 	}
-	if err := commitSorted(r.db, wb, blockKeys, opt); err != nil {
+	var edges []edge
+	if be != nil {
+		edges = be.dir
+	}
+	if err := commitSorted(r.db, wb, blockKeys, edges, opt); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
 	if len(in) > 0 {
@@ -794,13 +805,13 @@ func cmpDesc(a, b uint64) int {
 
 // scoreLocal scores the new records (rows 0..len(newSeqs)-1 of f)
 // against their blocking candidates, found through the registry's own
-// blocking index, and stores the edges in wb. It returns the new
+// blocking index, and puts the edges in be.dir (not in wb: batchEdges). It returns the new
 // records' block entries it did not write to wb, in key order, for the
 // commit (commitSorted merges them with wb's writes): only
 // the windows of large blocks read them through wb (members); inserted
 // there, each cost a search of the indexed batch's skiplist from the top
 // (the keys are hashes), 2.0 of Add's 18.4 s of CPU at 181k records.
-func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob) ([][]byte, error) {
+func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob, be *batchEdges) ([][]byte, error) {
 	// Their blocking keys, and the committed members of every block they
 	// name, read in key order through one iterator (each seek starts
 	// where the last ended) and at most max_block+1 per block: a larger
@@ -912,7 +923,6 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		ra, rb int32
 	}
 	var cands []cand
-	var kb []byte // keys are built here (the batch copies them)
 	// The batch's block entries: keys holds them one after the other
 	// (b.unwritten's keys are slices of it).
 	keys := make([]byte, 0, keyBytes)
@@ -1051,8 +1061,10 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	r.stats.Comparisons += int64(len(pairs))
 	r.stats.Edges += int64(len(scored))
 	// The scored pairs come in the order given: walk the candidates
-	// alongside for their records' sequence numbers.
-	var w [4]byte
+	// alongside for their records' sequence numbers. Both ways, in key
+	// order, for the recluster and the commit (batchEdges), not through
+	// wb.
+	be.dir = make([]edge, 0, 2*len(scored))
 	c := 0
 	for _, p := range scored {
 		for min(pairs[c][0], pairs[c][1]) != p.A || max(pairs[c][0], pairs[c][1]) != p.B {
@@ -1060,12 +1072,14 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 		a, b := cands[c].a, cands[c].b
 		c++
-		binary.BigEndian.PutUint32(w[:], math.Float32bits(p.Weight))
-		kb = appendAdjKey(kb[:0], a, b)
-		wb.Set(kb, w[:], nil)
-		kb = appendAdjKey(kb[:0], b, a)
-		wb.Set(kb, w[:], nil)
+		be.dir = append(be.dir, edge{a, b, p.Weight}, edge{b, a, p.Weight})
 	}
+	slices.SortFunc(be.dir, func(x, y edge) int {
+		if x.a != y.a {
+			return cmp.Compare(x.a, y.a)
+		}
+		return cmp.Compare(x.b, y.b)
+	})
 	return blockKeys, nil
 }
 
@@ -1073,7 +1087,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 // ScoreFunc and stores the edges it returns between records the
 // registry holds (an edge naming a record it does not hold yet comes
 // again with that record's batch).
-func (r *Registry) scoreRemote(ctx context.Context, wb *pebble.Batch, f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob) ([][]byte, error) {
+func (r *Registry) scoreRemote(ctx context.Context, wb *pebble.Batch, f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob, _ *batchEdges) ([][]byte, error) {
 	var items []Item
 	seqOf := map[string]uint64{}
 	for _, seq := range newSeqs {
@@ -1333,7 +1347,7 @@ type edge struct {
 // 4.1 s of the match goroutine's 91 s at a million records). comp and
 // edges hold the same records and edges in any order; their users sort
 // them.
-func (r *Registry) component(it *pebble.Iterator, seeds []uint64, done map[uint64]bool, comp *[]uint64, edges *[]edge) error {
+func (r *Registry) component(it *pebble.Iterator, be *batchEdges, seeds []uint64, done map[uint64]bool, comp *[]uint64, edges *[]edge) error {
 	var step, next []uint64
 	for _, s := range seeds {
 		if !done[s] {
@@ -1342,29 +1356,60 @@ func (r *Registry) component(it *pebble.Iterator, seeds []uint64, done map[uint6
 		}
 	}
 	it.SetBounds([]byte{kAdj}, []byte{kAdj + 1})
+	follow := func(x, y uint64, w float32) {
+		*edges = append(*edges, edge{x, y, w})
+		if w >= r.minW && !done[y] {
+			done[y] = true
+			next = append(next, y)
+		}
+	}
+	prefix := make([]byte, 0, 1+seqLen)
 	for len(step) > 0 {
 		slices.Sort(step)
 		next = next[:0]
 		for _, x := range step {
 			*comp = append(*comp, x)
-			prefix := seqKey(kAdj, x)
-			for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
-				k := it.Key()
-				y := getSeq(k[1+seqLen:])
-				w := math.Float32frombits(binary.BigEndian.Uint32(it.Value()))
-				*edges = append(*edges, edge{x, y, w})
-				if w >= r.minW && !done[y] {
-					done[y] = true
-					next = append(next, y)
+			if be == nil || x < be.from {
+				prefix = appendSeq(append(prefix[:0], kAdj), x)
+				for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
+					k := it.Key()
+					follow(x, getSeq(k[1+seqLen:]), math.Float32frombits(binary.BigEndian.Uint32(it.Value())))
+				}
+				if err := it.Error(); err != nil {
+					return err
 				}
 			}
-			if err := it.Error(); err != nil {
-				return err
+			if be != nil {
+				for _, e := range be.of(x) {
+					follow(x, e.b, e.w)
+				}
 			}
 		}
 		step, next = next, step
 	}
 	return nil
+}
+
+// batchEdges are the edges a batch scored (scoreLocal), both ways,
+// sorted by record then neighbour (dir): kept out of the indexed batch
+// wb — each insert there was a search of its skiplist, and every seek of
+// the component walk merged it with the store — and written by the
+// commit (commitSorted) in key order. The walk reads them here and the
+// committed edges from the store; records numbered from on (the batch's
+// own) have no committed edge, and are not sought there.
+type batchEdges struct {
+	dir  []edge
+	from uint64
+}
+
+// of returns the batch's edges from record x.
+func (be *batchEdges) of(x uint64) []edge {
+	i, _ := slices.BinarySearchFunc(be.dir, x, func(e edge, x uint64) int { return cmp.Compare(e.a, x) })
+	j := i
+	for j < len(be.dir) && be.dir[j].a == x {
+		j++
+	}
+	return be.dir[i:j]
 }
 
 // unit is what is clustered together: the records of the match
@@ -1383,8 +1428,14 @@ type unit struct {
 	guards   map[int32][]byte                   // the neighbours' persons' guards, all their records (conflicts.go)
 }
 
-func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]*recordBlob) (*unit, error) {
-	it, err := rd.NewIter(nil)
+func (r *Registry) buildUnit(rd pebble.Reader, be *batchEdges, seeds []uint64, blobs map[uint64]*recordBlob) (*unit, error) {
+	// The committed edges, and those of the batch: in wb, or apart (be)
+	// and then none is in wb.
+	erd := rd
+	if be != nil {
+		erd = r.db
+	}
+	it, err := erd.NewIter(nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1392,7 +1443,7 @@ func (r *Registry) buildUnit(rd pebble.Reader, seeds []uint64, blobs map[uint64]
 	done := make(map[uint64]bool, 2*len(seeds))
 	u := &unit{}
 	var raw []edge
-	if err := r.component(it, seeds, done, &u.comp, &raw); err != nil {
+	if err := r.component(it, be, seeds, done, &u.comp, &raw); err != nil {
 		return nil, err
 	}
 	slices.Sort(u.comp)
@@ -1545,11 +1596,11 @@ func (r *Registry) summarise(u *unit, cl *matching.Clusters, name func(int32) st
 // or the records of a decision) with the offline rule, names the persons
 // (by their founding record), stores each record's person and returns
 // what changed.
-func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[uint64]*recordBlob, newSeqs, known []uint64, reason string) (*Output, error) {
+func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdges, blobs map[uint64]*recordBlob, newSeqs, known []uint64, reason string) (*Output, error) {
 	now := r.now().UTC()
 	ver := r.batch
 	out := &Output{}
-	u, err := r.buildUnit(wb, newSeqs, blobs)
+	u, err := r.buildUnit(wb, be, newSeqs, blobs)
 	if err != nil {
 		return nil, err
 	}
@@ -1720,7 +1771,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 	}
 	if len(again) > 0 {
 		n, nl := len(out.Persons), len(out.Links)
-		if err := r.current(wb, again, ver, now, out); err != nil {
+		if err := r.current(wb, be, again, ver, now, out); err != nil {
 			return nil, err
 		}
 		if err := r.redeliveredDeltas(wb, out, n, nl); err != nil {
@@ -1734,8 +1785,8 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, blobs map[ui
 // the conflicts of those persons (a redelivered batch: the load stage may
 // not have their rows). Merge and split events of the batch that first
 // added them are not repeated unless the batch is the same (see Add).
-func (r *Registry) current(wb *pebble.Batch, seqs []uint64, ver uint64, now time.Time, out *Output) error {
-	u, err := r.buildUnit(wb, seqs, nil)
+func (r *Registry) current(wb *pebble.Batch, be *batchEdges, seqs []uint64, ver uint64, now time.Time, out *Output) error {
+	u, err := r.buildUnit(wb, be, seqs, nil)
 	if err != nil {
 		return err
 	}

@@ -344,7 +344,7 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := commitSorted(sc.db, wb, nil, pebble.NoSync); err != nil {
+	if err := commitSorted(sc.db, wb, nil, nil, pebble.NoSync); err != nil {
 		return nil, fmt.Errorf("scorer: %w", err)
 	}
 	return edges, nil

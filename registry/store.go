@@ -272,8 +272,9 @@ func decodeBlob(v []byte, nFields, nConf int) (*recordBlob, error) {
 }
 
 // commitSorted commits the writes of wb and then extra (keys with empty
-// values, in key order already: scoreLocal's block entries) in key
-// order, through a new batch. Pebble's memtable is a skiplist that finds
+// values, in key order already: scoreLocal's block entries) and edges
+// (the batch's edges, both ways, in key order already: scoreLocal's,
+// batchEdges) in key order, through a new batch. Pebble's memtable is a skiplist that finds
 // where a key goes from where the last insert went: a batch written in
 // arrival order (blocking keys of random hashes, edges, records) costs a
 // search from the top per key, which was 17% of Add at 181k records; in
@@ -281,8 +282,9 @@ func decodeBlob(v []byte, nFields, nConf int) (*recordBlob, error) {
 // their order (the last wins, as in wb; extra after wb). Only wb's
 // writes are sorted here, then merged with extra: extra is two thirds
 // of a batch's writes, and sorting it with the rest was 7% of the
-// registry's CPU in 20,000-record batches.
-func commitSorted(db *pebble.DB, wb *pebble.Batch, extra [][]byte, opt *pebble.WriteOptions) error {
+// registry's CPU in 20,000-record batches. No key of edges may be
+// written in wb too.
+func commitSorted(db *pebble.DB, wb *pebble.Batch, extra [][]byte, edges []edge, opt *pebble.WriteOptions) error {
 	type op struct {
 		head uint64 // the key's first 8 bytes, big-endian: most comparisons end there
 		at   int32  // position in wb, for writes of one key
@@ -327,15 +329,38 @@ func commitSorted(db *pebble.DB, wb *pebble.Batch, extra [][]byte, opt *pebble.W
 	for _, k := range extra {
 		size += len(k) + 1 + 2*binary.MaxVarintLen32
 	}
+	size += len(edges) * (1 + 2*seqLen + 4 + 3)
 	nb := db.NewBatchWithSize(size)
 	defer nb.Close()
 	var prev []byte
-	for _, o := range ops {
-		for len(extra) > 0 && bytes.Compare(extra[0], o.k) < 0 {
+	es := edgeStream{edges: edges}
+	// before writes the edges and extra's keys that come before k (all
+	// of them when k is nil), in key order.
+	before := func(k []byte) error {
+		for {
+			e := es.head()
+			x := len(extra) > 0 && (k == nil || bytes.Compare(extra[0], k) < 0)
+			if e == nil && !x {
+				return nil
+			}
+			if e != nil && (k == nil || bytes.Compare(e, k) < 0) && (!x || bytes.Compare(e, extra[0]) < 0) {
+				if err := es.set(nb); err != nil {
+					return err
+				}
+				continue
+			}
+			if !x {
+				return nil
+			}
 			if err := setSorted(nb, &prev, extra[0]); err != nil {
 				return err
 			}
 			extra = extra[1:]
+		}
+	}
+	for _, o := range ops {
+		if err := before(o.k); err != nil {
+			return err
 		}
 		if o.kind == pebble.InternalKeyKindSet {
 			nb.Set(o.k, o.v, nil)
@@ -343,12 +368,48 @@ func commitSorted(db *pebble.DB, wb *pebble.Batch, extra [][]byte, opt *pebble.W
 			nb.Delete(o.k, nil)
 		}
 	}
-	for _, k := range extra {
-		if err := setSorted(nb, &prev, k); err != nil {
-			return err
-		}
+	if err := before(nil); err != nil {
+		return err
 	}
 	return nb.Commit(opt)
+}
+
+// edgeStream writes edges (in key order) one after the other: head is
+// the key of the next, set writes it with its weight.
+type edgeStream struct {
+	edges []edge
+	k     []byte // head's key, built once
+	prev  []byte
+}
+
+func (s *edgeStream) head() []byte {
+	if len(s.edges) == 0 {
+		return nil
+	}
+	if s.k == nil {
+		s.k = appendAdjKey(make([]byte, 0, 1+2*seqLen), s.edges[0].a, s.edges[0].b)
+	}
+	return s.k
+}
+
+func (s *edgeStream) set(nb *pebble.Batch) error {
+	k := s.head()
+	if s.prev != nil && bytes.Compare(s.prev, k) >= 0 {
+		return fmt.Errorf("commit: edges out of key order (%x after %x)", k, s.prev)
+	}
+	var w [4]byte
+	binary.BigEndian.PutUint32(w[:], math.Float32bits(s.edges[0].w))
+	if err := nb.Set(k, w[:], nil); err != nil {
+		return err
+	}
+	s.prev = append(s.prev[:0], k...)
+	s.edges, s.k = s.edges[1:], s.k[:0]
+	if len(s.edges) > 0 {
+		s.k = appendAdjKey(s.k, s.edges[0].a, s.edges[0].b)
+	} else {
+		s.k = nil
+	}
+	return nil
 }
 
 // setSorted writes k (an empty value) to nb, after checking that it
