@@ -13,10 +13,12 @@ func WaitBlockSet(r *Registry) {
 func WaitScorerBlockSet(sc *Scorer) { WaitBlockSet(sc.reg) }
 
 // SplitSmall makes the batch path split its work between goroutines from
-// n items on (keys, block look-ups, pairs, writes), for tests; the
-// returned func restores the defaults.
+// n items on (keys, block look-ups, pairs, writes, frame rows), for
+// tests; the returned func restores the defaults.
 func SplitSmall(n int) (restore func()) {
-	k, b, p, o := minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker
-	minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker = n, n, n, n
-	return func() { minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker = k, b, p, o }
+	k, b, p, o, f := minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker
+	minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker = n, n, n, n, n
+	return func() {
+		minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker = k, b, p, o, f
+	}
 }
