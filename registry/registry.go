@@ -1642,13 +1642,15 @@ func (r *Registry) summarise(u *unit, cl *matching.Clusters, name func(int32) st
 			mine = append(mine, sm)
 		}
 	}
-	inComp := map[string]bool{}
-	for i := range u.comp {
-		inComp[u.f.ID(i)] = true
+	// A record of comp is one of the frame's first rows (a holder of a
+	// number outside the frame is in none).
+	inComp := func(id string) bool {
+		row, ok := u.f.Index(id)
+		return ok && row < len(u.comp)
 	}
 	keep := conflicts[:0]
 	for _, c := range conflicts {
-		if slices.ContainsFunc(c.RecordIDs, func(id string) bool { return inComp[id] }) {
+		if slices.ContainsFunc(c.RecordIDs, inComp) {
 			keep = append(keep, c)
 		}
 	}
@@ -1673,14 +1675,10 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	inComp := map[uint64]bool{}
-	for _, s := range u.comp {
-		inComp[s] = true
-	}
 	// Known records of a redelivery: their current person and link.
 	var again []uint64
 	for _, s := range known {
-		if !inComp[s] {
+		if row, ok := u.row[s]; !ok || int(row) >= len(u.comp) {
 			again = append(again, s)
 		}
 	}
@@ -1701,10 +1699,12 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	// found is the oldest); a cluster holding no founding record is
 	// named by its earliest record. Without splits that is always the
 	// earliest record.
-	names := map[int32]string{}
+	// names[root] ("" for none) by the root row, which is in comp: the
+	// clusters of comp's rows hold no neighbour.
+	names := make([]string, len(comp))
 	for i := range comp {
 		root := cl.Of[i]
-		if _, ok := names[root]; ok {
+		if names[root] != "" {
 			continue
 		}
 		if old[i] == "" { // a new record founds no stored person
@@ -1720,7 +1720,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 			return old[root]
 		}
 		if named[root] == "" {
-			if n, ok := names[root]; ok {
+			if n := names[root]; n != "" {
 				named[root] = n
 			} else {
 				named[root] = PersonID(cf.ID(int(root)))
@@ -1730,37 +1730,39 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	}
 	sums, conflicts := r.summarise(u, cl, name)
 	// Where each old person's records went.
-	parts := map[string]map[string]int{} // old → new → records
+	parts := map[string]*personParts{} // old → new → records
 	for i := range comp {
 		if old[i] == "" {
 			continue
 		}
-		nw := name(cl.Of[i])
-		if parts[old[i]] == nil {
-			parts[old[i]] = map[string]int{}
+		p := parts[old[i]]
+		if p == nil {
+			p = &personParts{}
+			parts[old[i]] = p
 		}
-		parts[old[i]][nw]++
+		p.add(name(cl.Of[i]))
 	}
 	newIDs := map[string]bool{}
 	for _, sm := range sums {
 		newIDs[name(sm.Root)] = true
 	}
 	fresh := map[string]bool{} // persons named after a new record (personDeltas)
+	var olds []string
 	for _, sm := range sums {
 		pid := name(sm.Root)
-		if _, founded := names[sm.Root]; !founded && old[sm.Root] == "" {
+		if names[sm.Root] == "" && old[sm.Root] == "" {
 			fresh[pid] = true
 		}
 		changed := false
-		olds := map[string]bool{}
+		olds = olds[:0] // the old persons of its records, once each
 		for _, rw := range sm.Rows {
 			o := old[rw]
 			if o != pid {
 				changed = true
 			}
-			if o != "" {
-				olds[o] = true
-				if len(parts[o]) > 1 {
+			if o != "" && !slices.Contains(olds, o) {
+				olds = append(olds, o)
+				if len(parts[o].names) > 1 {
 					changed = true
 				}
 			}
@@ -1778,7 +1780,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 				MatchProbability: cl.Prob[rw], MatchRule: "fellegi-sunter", Version: ver, LinkedAt: now})
 		}
 		var others []string // old persons that end here (others continue, split)
-		for o := range olds {
+		for _, o := range olds {
 			if o != pid && !newIDs[o] {
 				others = append(others, o)
 			}
@@ -1788,28 +1790,28 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 			out.Events = append(out.Events, event(schemas.PersonMerge, pid, others, len(sm.Rows), reason, ver, now))
 		}
 	}
-	olds := make([]string, 0, len(parts))
+	olds = make([]string, 0, len(parts))
 	for o := range parts {
 		olds = append(olds, o)
 	}
 	sort.Strings(olds)
 	for _, o := range olds {
 		p := parts[o]
-		if len(p) > 1 {
+		if len(p.names) > 1 {
 			var others []string
-			for nw := range p {
+			for _, nw := range p.names {
 				if nw != o {
 					others = append(others, nw)
 				}
 			}
 			sort.Strings(others)
-			out.Events = append(out.Events, event(schemas.PersonSplit, o, others, p[o], reason, ver, now))
+			out.Events = append(out.Events, event(schemas.PersonSplit, o, others, p.of(o), reason, ver, now))
 		}
 		if !newIDs[o] {
 			// Retired: merged into the person holding most of its records.
 			best, n := "", 0
-			for nw, k := range p {
-				if k > n || (k == n && nw < best) {
+			for j, nw := range p.names {
+				if k := p.counts[j]; k > n || (k == n && nw < best) {
 					best, n = nw, k
 				}
 			}
@@ -1842,6 +1844,31 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 		}
 	}
 	return out, nil
+}
+
+// personParts counts where an old person's records went: the new
+// persons (names) and how many records each (counts). Nearly always one
+// person, so two short slices, not a map per old person.
+type personParts struct {
+	names  []string
+	counts []int
+}
+
+func (p *personParts) add(name string) {
+	if i := slices.Index(p.names, name); i >= 0 {
+		p.counts[i]++
+		return
+	}
+	p.names = append(p.names, name)
+	p.counts = append(p.counts, 1)
+}
+
+// of returns how many of the records went to person name.
+func (p *personParts) of(name string) int {
+	if i := slices.Index(p.names, name); i >= 0 {
+		return p.counts[i]
+	}
+	return 0
 }
 
 // current appends the current links of known records, their persons and
