@@ -914,10 +914,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	}
 	refs := make([]keyRef, 0, nKeys)
 	all := make([]int32, nKeys)
+	recOf := make([]int32, nKeys) // the record of each place in flat
 	flat := all
 	for i := range newSeqs {
 		blockOf[i], flat = flat[:len(keysOf[i]):len(keysOf[i])], flat[len(keysOf[i]):]
 		for _, rk := range keysOf[i] {
+			recOf[len(refs)] = int32(i)
 			refs = append(refs, keyRef{rk.Hash, int32(rk.Rule), int32(len(refs))})
 		}
 	}
@@ -941,11 +943,22 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	}
 	bs = make([]batchBlock, 0, nBlocks)
 	ones := make([]uint64, nBlocks) // the committed member of blocks the set knows have one
+	// The batch's entries of block x are refs[bs[x].lo:bs[x].hi], in the
+	// order of their records (one key a rule: a record is in a block
+	// once): refSeq holds their records, posOf the place in refs of each
+	// place in flat. A record's members of the batch are then the
+	// entries before its own, a slice of refSeq, and its entry's key is
+	// keyOf at its place (nothing appended block by block).
+	refSeq := make([]uint64, nKeys)
+	posOf := make([]int32, nKeys)
 	for j, e := range refs {
 		if newBlock(j) {
+			if len(bs) > 0 {
+				bs[len(bs)-1].hi = int32(j)
+			}
 			rule := int(e.rule)
 			x := int32(len(bs))
-			bs = append(bs, batchBlock{id: blockID{rule, e.hash}})
+			bs = append(bs, batchBlock{id: blockID{rule, e.hash}, lo: int32(j), flushed: int32(j)})
 			switch {
 			case r.blocks == nil:
 				r.noteBlock(rule, e.hash)
@@ -964,6 +977,11 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			}
 		}
 		all[e.at] = int32(len(bs) - 1)
+		refSeq[j] = newSeqs[recOf[e.at]]
+		posOf[e.at] = int32(j)
+	}
+	if len(bs) > 0 {
+		bs[len(bs)-1].hi = int32(len(refs))
 	}
 	r.stats.BlockReads += int64(len(order))
 	ids := make([]blockID, len(order)) // in key order, as bs
@@ -985,8 +1003,10 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	}
 	var cands []cand
 	// The batch's block entries: keys holds them one after the other
-	// (b.unwritten's keys are slices of it).
+	// (keyOf's keys, by place in refs, are slices of it).
 	keys := make([]byte, 0, keyBytes)
+	keyOf := make([][]byte, nKeys)
+	at := 0                  // place in flat of record i's first key
 	var wit *pebble.Iterator // over wb, for the windows of large blocks (members)
 	defer func() {
 		if wit != nil {
@@ -1001,14 +1021,15 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		add := func(m uint64) { cands = append(cands, cand{a: seq, b: m, ra: ra}) }
 		for k, rk := range keysOf[i] {
 			b := &bs[blockOf[i][k]]
-			if windowedAt(r.maxBlock[rk.Rule], len(b.committed)+len(b.batch)) {
+			j := posOf[at+k]
+			if windowedAt(r.maxBlock[rk.Rule], len(b.committed)+int(j-b.lo)) {
 				// Read through wb: it must hold the batch's members.
-				for _, k := range b.unwritten {
+				for _, k := range keyOf[b.flushed:j] {
 					wb.Set(k, nil, nil)
 				}
-				b.unwritten = nil
+				b.flushed = j
 			}
-			if err := r.members(wb, &wit, rk, seq, b.committed, b.batch, add); err != nil {
+			if err := r.members(wb, &wit, rk, seq, b.committed, refSeq[b.lo:j], add); err != nil {
 				return nil, err
 			}
 		}
@@ -1020,12 +1041,11 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		slices.SortFunc(mine, func(x, y cand) int { return cmp.Compare(x.b, y.b) })
 		cands = cands[:start+len(slices.CompactFunc(mine, func(x, y cand) bool { return x.b == y.b }))]
 		for k, rk := range keysOf[i] {
-			b := &bs[blockOf[i][k]]
 			n := len(keys)
 			keys = appendBlockKey(keys, rk, seq)
-			b.unwritten = append(b.unwritten, keys[n:len(keys):len(keys)])
-			b.batch = append(b.batch, seq)
+			keyOf[posOf[at+k]] = keys[n:len(keys):len(keys)]
 		}
+		at += len(keysOf[i])
 	}
 	// In key order: the blocks are, and a block's entries (the same
 	// prefix) are sorted by sort value and record.
@@ -1036,20 +1056,22 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		for _, b := range bs {
 			w := writtenBlock{rule: b.id.rule, hash: b.id.hash}
 			switch {
-			case len(b.committed) == 1 && len(b.batch) == 0:
+			case len(b.committed) == 1 && b.hi == b.lo:
 				w.seq, w.one = b.committed[0], true
-			case len(b.committed) == 0 && len(b.batch) == 1:
-				w.seq, w.one = b.batch[0], true
+			case len(b.committed) == 0 && b.hi-b.lo == 1:
+				w.seq, w.one = refSeq[b.lo], true
 			}
 			r.written = append(r.written, w)
 		}
 	}
-	blockKeys := make([][]byte, 0, nKeys)
+	// Those not written to wb, block by block, moved down in keyOf.
+	blockKeys := keyOf[:0]
 	for _, b := range bs {
-		if len(b.unwritten) > 1 {
-			slices.SortFunc(b.unwritten, bytes.Compare)
+		unwritten := keyOf[b.flushed:b.hi]
+		if len(unwritten) > 1 {
+			slices.SortFunc(unwritten, bytes.Compare)
 		}
-		blockKeys = append(blockKeys, b.unwritten...)
+		blockKeys = append(blockKeys, unwritten...)
 	}
 	// Candidate records: in the frame already (this batch's or an
 	// earlier one's: the frame's rows are all in cacheRow), else from the
@@ -1216,12 +1238,13 @@ type writtenBlock struct {
 }
 
 // batchBlock is a block a batch names (scoreLocal): its members in the
-// store (at most max_block+1 of them), those the batch added so far, and
-// the batch's entries not written to wb yet.
+// store (at most max_block+1 of them) and the place of the batch's
+// entries in scoreLocal's refs, [lo, hi), of which those before flushed
+// are written to wb.
 type batchBlock struct {
-	id               blockID
-	committed, batch []uint64
-	unwritten        [][]byte
+	id              blockID
+	committed       []uint64
+	lo, hi, flushed int32
 }
 
 // The fewest items worth a goroutine of their own (below, starting one
