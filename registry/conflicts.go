@@ -258,10 +258,17 @@ func reasonText(reason string) string {
 // frame. It reads and extends the registry's own index of numbers ('n'),
 // kept here rather than through the blocking index so that it works
 // whoever scores (a cluster role holds no blocking index).
-func (r *Registry) numberHolders(wb *pebble.Batch, u *unit) (map[string][]matching.NumberHolder, error) {
+//
+// With be (Add's batch: batchEdges) the new records' entries are kept in
+// be.numbers for the commit instead of wb, whose skiplist each insert
+// searched, and the index is read from the store, without merging wb
+// into every seek; the entries of be.numbers are holders too (a
+// redelivery's records, current, may share a number with this batch's).
+func (r *Registry) numberHolders(wb *pebble.Batch, be *batchEdges, u *unit) (map[string][]matching.NumberHolder, error) {
 	var out map[string][]matching.NumberHolder
 	done := map[string]bool{}
 	var nums []string
+	added := false
 	for i, seq := range u.comp {
 		num := u.f.Value("id_valid", i)
 		if num == "" {
@@ -269,7 +276,13 @@ func (r *Registry) numberHolders(wb *pebble.Batch, u *unit) (map[string][]matchi
 		}
 		if u.stored[i] == "" {
 			// A new record: index its number.
-			wb.Set(binary.BigEndian.AppendUint64(numberPrefix(num), seq), nil, nil)
+			k := binary.BigEndian.AppendUint64(numberPrefix(num), seq)
+			if be != nil {
+				be.numbers = append(be.numbers, k)
+				added = true
+			} else {
+				wb.Set(k, nil, nil)
+			}
 		}
 		if !done[num] {
 			done[num] = true
@@ -285,7 +298,14 @@ func (r *Registry) numberHolders(wb *pebble.Batch, u *unit) (map[string][]matchi
 	// records). The records of u's components are all in the frame, so
 	// those this batch indexed are never holders.
 	slices.Sort(nums)
-	it, err := wb.NewIter(&pebble.IterOptions{LowerBound: []byte{kNumber}, UpperBound: []byte{kNumber + 1}})
+	if added {
+		slices.SortFunc(be.numbers, bytes.Compare)
+	}
+	var rd pebble.Reader = wb
+	if be != nil {
+		rd = r.db
+	}
+	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: []byte{kNumber}, UpperBound: []byte{kNumber + 1}})
 	if err != nil {
 		return nil, fmt.Errorf("number holders: %w", err)
 	}
@@ -301,6 +321,18 @@ func (r *Registry) numberHolders(wb *pebble.Batch, u *unit) (map[string][]matchi
 			if k := it.Key(); len(k) == len(lo)+8 {
 				if s := binary.BigEndian.Uint64(k[len(lo):]); !inFrame(u, s) {
 					found = append(found, held{num, s})
+				}
+			}
+		}
+		if be != nil {
+			// After the store's: the batch's records come after every
+			// committed one, as in key order.
+			j, _ := slices.BinarySearchFunc(be.numbers, lo, bytes.Compare)
+			for ; j < len(be.numbers) && bytes.HasPrefix(be.numbers[j], lo); j++ {
+				if k := be.numbers[j]; len(k) == len(lo)+8 {
+					if s := binary.BigEndian.Uint64(k[len(lo):]); !inFrame(u, s) {
+						found = append(found, held{num, s})
+					}
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -284,5 +285,82 @@ func TestGreyZoneSettledFromOneSide(t *testing.T) {
 	}
 	if !closed || !again {
 		t.Errorf("after Y merged into W: grey zone naming retired %s closed %v, raised again naming %s %v; rows %+v", py, closed, pw, again, dec.Conflicts)
+	}
+}
+
+// A batch redelivering records beside new ones returns the same links,
+// persons and conflicts whether the registry scores (its batch's edges
+// and new number entries kept apart from the indexed batch: batchEdges)
+// or a Scorer does (both written to it): among them a redelivered
+// record's shared_id with a new record of the batch carrying its number,
+// which the redelivery's part (current) finds among the batch's entries.
+func TestRedeliverySameScoredEitherWay(t *testing.T) {
+	p := generated(t)
+	a := schemas.Record{RecordID: "x/1", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b := schemas.Record{RecordID: "x/2", FullName: "Trần Thị Lan", BirthDate: "1990-11-02", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	recs := p.recs[:600]
+	var batches [][]schemas.Record
+	batches = append(batches, append([]schemas.Record{a}, recs[:200]...))
+	for i := 200; i < len(recs); i += 200 {
+		// Each batch redelivers a tenth of the one before.
+		again := slices.Clone(batches[len(batches)-1][:20])
+		batches = append(batches, append(again, recs[i:min(i+200, len(recs))]...))
+	}
+	batches = append(batches, []schemas.Record{a, b})
+	sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: t.TempDir(), Settings: p.settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	local, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: p.settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	remote, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: p.settings, Score: registry.Local([]*registry.Scorer{sc})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remote.Close()
+	rows := func(o *registry.Output) []string {
+		var out []string
+		for _, l := range o.Links {
+			out = append(out, "link "+l.RecordID+" "+l.PersonID)
+		}
+		for _, x := range o.Persons {
+			out = append(out, fmt.Sprintf("person %s %s %d", x.PersonID, x.MergedInto, x.RecordCount))
+		}
+		for _, c := range o.Conflicts {
+			out = append(out, fmt.Sprintf("conflict %s %s %s %v %v", c.ConflictID, c.Kind, c.Status, c.RecordIDs, c.PersonIDs))
+		}
+		slices.Sort(out)
+		return out
+	}
+	ctx := context.Background()
+	for i, batch := range batches {
+		lo, err := local.AddRecords(ctx, registry.NewRecords(), batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ro, err := remote.AddRecords(ctx, registry.NewRecords(), batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l, r := rows(lo), rows(ro); !slices.Equal(l, r) {
+			t.Fatalf("batch %d: scored by the registry %d rows, by a Scorer %d:\n%v\n%v", i, len(l), len(r), l, r)
+		}
+		if i == len(batches)-1 {
+			shared := 0
+			for _, c := range lo.Conflicts {
+				if c.Kind == schemas.ConflictSharedID && slices.Contains(c.RecordIDs, a.RecordID) && slices.Contains(c.RecordIDs, b.RecordID) {
+					shared++
+				}
+			}
+			if shared < 2 {
+				t.Errorf("the batch of the redelivered record and the new one of its number: %d shared_id rows naming both, want the new record's and the redelivery's", shared)
+			}
+		}
 	}
 }

@@ -787,7 +787,8 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	}
 	var edges []edge
 	if be != nil {
-		edges = be.dir
+		// Every block entry ('b') comes before every number's ('n').
+		edges, blockKeys = be.dir, append(blockKeys, be.numbers...)
 	}
 	if err := commitSorted(r.db, wb, blockKeys, edges, opt); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
@@ -1486,6 +1487,10 @@ func (r *Registry) component(it *pebble.Iterator, be *batchEdges, seeds []uint64
 type batchEdges struct {
 	dir  []edge
 	from uint64
+	// numbers are the new records' entries of the index of numbers, in
+	// key order once numberHolders has added them (the commit writes
+	// them, as dir).
+	numbers [][]byte
 }
 
 // of returns the batch's edges from record x.
@@ -1692,7 +1697,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	if err != nil {
 		return nil, err
 	}
-	if u.holders, err = r.numberHolders(wb, u); err != nil {
+	if u.holders, err = r.numberHolders(wb, be, u); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -1903,7 +1908,7 @@ func (r *Registry) current(wb *pebble.Batch, be *batchEdges, seqs []uint64, ver 
 	if err != nil {
 		return err
 	}
-	if u.holders, err = r.numberHolders(wb, u); err != nil {
+	if u.holders, err = r.numberHolders(wb, be, u); err != nil {
 		return err
 	}
 	cl, err := r.cluster(u)
