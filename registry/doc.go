@@ -29,7 +29,11 @@
 // compressed with zstd. Registry.Space says what each key space costs.
 //
 // A batch is linked in one Pebble batch, committed at the end in key
-// order (the memtable inserts each key beside the last): each new
+// order (the memtable inserts each key beside the last); its block
+// entries, edges and new records' number entries are kept apart in key
+// order and merged into it by the commit, not inserted into the indexed
+// batch the recluster reads (only the windows of large blocks read
+// block entries through it). Each new
 // record is scored only against its blocking candidates (earlier records
 // of the same batch included, so the result does not depend on the batch
 // size). The batch's blocks, the candidates' records, the known ids and
