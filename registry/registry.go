@@ -638,6 +638,23 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	if r.db == nil {
 		return nil, errors.New("registry add: registry closed")
 	}
+	next, batch, stats := r.next, r.batch, r.stats
+	out, err := r.add(ctx, in)
+	if err != nil {
+		// Nothing was committed (the store's batch is applied whole or
+		// not at all), but the batch's new records were numbered and
+		// added to the scoring frame: forget them, so that the same
+		// records added again are new records, not repeated ids. The
+		// frame is started again (it is a cache of the store).
+		r.next, r.batch, r.stats = next, batch, stats
+		r.cache, r.cacheRow, r.cacheUse = nil, map[uint64]int32{}, nil
+		r.written = r.written[:0]
+	}
+	return out, err
+}
+
+// add is Add under the registry's lock.
+func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	start := r.now()
 	r.written = r.written[:0]
 	token := batchToken(in)

@@ -612,3 +612,49 @@ func TestWindowsSameForAnyBatchSize(t *testing.T) {
 		t.Errorf("pairwise F1 between one batch and one record a batch %.5f, want 1", m.F1)
 	}
 }
+
+// TestAddAfterFailedAdd: a batch whose Add fails part-way (here its
+// context is cancelled before the recluster, after its records were
+// numbered and added to the scoring frame) leaves nothing behind: the
+// same batch added again links as it would have the first time.
+func TestAddAfterFailedAdd(t *testing.T) {
+	p := generated(t)
+	ctx := context.Background()
+	open := func() *registry.Registry {
+		reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: p.settings})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { reg.Close() })
+		return reg
+	}
+	ad := registry.NewRecords()
+	want := open()
+	if _, err := want.AddRecords(ctx, ad, p.recs[:300]); err != nil {
+		t.Fatal(err)
+	}
+	w, err := want.AddRecords(ctx, ad, p.recs[300:600])
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := open()
+	if _, err := reg.AddRecords(ctx, ad, p.recs[:300]); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := reg.AddRecords(cancelled, ad, p.recs[300:600]); err == nil {
+		t.Fatal("Add with a cancelled context succeeded")
+	}
+	if reg.Len() != 300 {
+		t.Errorf("after the failed Add the registry holds %d records, want 300", reg.Len())
+	}
+	got, err := reg.AddRecords(ctx, ad, p.recs[300:600])
+	if err != nil {
+		t.Fatalf("the same batch after a failed Add: %v", err)
+	}
+	if !sameLinks(w.Links, got.Links) || len(w.Persons) != len(got.Persons) || len(w.Events) != len(got.Events) {
+		t.Errorf("after a failed Add: %d links %d persons %d events, want %d %d %d",
+			len(got.Links), len(got.Persons), len(got.Events), len(w.Links), len(w.Persons), len(w.Events))
+	}
+}
