@@ -311,3 +311,28 @@ func TestSplitBrokers(t *testing.T) {
 		}
 	}
 }
+
+// Messages that kafka-go counts as exactly MaxMessageBytes together (24
+// bytes of framing each besides key and value, by its estimate) go to the
+// broker in one record batch only if the writer's batches may be that
+// large; the record batch as written also has a 61-byte header, which
+// takes it past the broker's max.message.bytes (1,048,588) and fails the
+// write with "Message Size Too Large". The writer leaves room for it.
+func TestBatchWithinBrokerLimit(t *testing.T) {
+	ctx := testCtx(t)
+	brokers := []string{brokertest.Start(t)}
+	w, err := kafkax.NewWriter(brokers, "dancu.test.fullbatch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Compression = 0 // as the stages' writers of Arrow bodies
+	defer w.Close()
+	const framing = 24 // kafka-go's size of a message with a 1-byte key and no headers, less its value
+	half := kafkax.MaxMessageBytes/2 - framing
+	err = w.WriteMessages(ctx,
+		kafka.Message{Key: []byte("k"), Value: bytes.Repeat([]byte{1}, half)},
+		kafka.Message{Key: []byte("k"), Value: bytes.Repeat([]byte{2}, half)})
+	if err != nil {
+		t.Fatalf("two messages of %d bytes to one partition: %v", half, err)
+	}
+}

@@ -7,20 +7,32 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// MaxMessageBytes is the largest message NewWriter's writers send: the
-// default max.message.bytes of Kafka and of the embedded broker. A larger
+// MaxMessageBytes is about the largest message NewWriter's writers send:
+// the default max.message.bytes of Kafka and of the embedded broker, of
+// which a message may take all but 1 KiB (writerBatchBytes). A larger
 // message fails with kafka.MessageTooLargeError. An Arrow batch of 1,000
 // canonical records is about 220 KB, so keep record batches to a few
 // thousand rows.
 const MaxMessageBytes = 1 << 20
 
-// Writer batching: up to 100 messages and MaxMessageBytes per produce
+// Writer batching: up to 100 messages and writerBatchBytes per produce
 // request, waiting at most 5 ms for more before it is sent. A synchronous
 // WriteMessages call with fewer messages waits that long, so callers should
 // hand it all the batches they have at once.
 const (
 	writerBatchSize    = 100
 	writerBatchTimeout = 5 * time.Millisecond
+	// writerBatchBytes bounds a batch by kafka-go's estimate of its
+	// messages (about 24 bytes of framing each besides key, value and
+	// headers), which leaves out the record batch's own 61-byte header;
+	// the broker's max.message.bytes (1,048,588 by default, Kafka's and
+	// the embedded broker's) counts the batch as written. Batches filled
+	// to within a few dozen bytes of MaxMessageBytes by that estimate
+	// went over it and failed whole ("Message Size Too Large"): a 1M
+	// demo's match stage lost its write of 44 messages that way
+	// (TestBatchWithinBrokerLimit). A single message is still refused
+	// above this, by kafka-go, with kafka.MessageTooLargeError.
+	writerBatchBytes = MaxMessageBytes - 1<<10
 )
 
 // PartitionOf returns the partition, among partitions (0..partitions-1),
@@ -67,7 +79,7 @@ func NewWriter(brokers []string, topic string) (*kafka.Writer, error) {
 		RequiredAcks:           kafka.RequireAll,
 		Compression:            kafka.Zstd,
 		BatchSize:              writerBatchSize,
-		BatchBytes:             MaxMessageBytes,
+		BatchBytes:             writerBatchBytes,
 		BatchTimeout:           writerBatchTimeout,
 		MaxAttempts:            10,
 		WriteBackoffMin:        100 * time.Millisecond,
