@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/segmentio/kafka-go"
 )
@@ -402,18 +403,24 @@ func chunkMessage(kind string, i int, value []byte) kafka.Message {
 	}
 }
 
-// encodeChunks encodes rows n at a time, the chunks on every core.
+// chunkBytes bounds an encoded chunk: a message's value, with room for
+// its key, headers and framing under the writers' limit, as import's.
+// Rows are chunked by count first (n); a chunk of unusually wide rows —
+// the match stage's records carry their enrichment, which import's
+// byte-bounded messages did not — is split in halves until each fits.
+var chunkBytes = kafkax.MaxMessageBytes - messageOverhead
+
+// encodeChunks encodes rows n at a time, the chunks on every core; a
+// chunk over chunkBytes is split (encodeWithinBytes).
 func encodeChunks[T any](rows []T, n int, enc func([]T) ([]byte, error)) ([][]byte, error) {
 	parts := (len(rows) + n - 1) / n
-	out := make([][]byte, parts)
-	if parts <= 1 {
-		if parts == 1 {
-			b, err := enc(rows)
-			out[0] = b
-			return out, err
-		}
-		return out, nil
+	if parts == 0 {
+		return [][]byte{}, nil
 	}
+	if parts == 1 {
+		return encodeWithinBytes(rows, enc)
+	}
+	out := make([][][]byte, parts)
 	errs := make([]error, parts)
 	next := make(chan int, parts)
 	for i := range parts {
@@ -426,12 +433,42 @@ func encodeChunks[T any](rows []T, n int, enc func([]T) ([]byte, error)) ([][]by
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i], errs[i] = enc(rows[i*n : min((i+1)*n, len(rows))])
+				out[i], errs[i] = encodeWithinBytes(rows[i*n:min((i+1)*n, len(rows))], enc)
 			}
 		}()
 	}
 	wg.Wait()
-	return out, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	flat := make([][]byte, 0, parts)
+	for _, o := range out {
+		flat = append(flat, o...)
+	}
+	return flat, nil
+}
+
+// encodeWithinBytes encodes rows as one chunk, or, when that is over
+// chunkBytes, as the chunks of each half, in order. A single row over it
+// stays one chunk (the writer then refuses it, as it would have).
+func encodeWithinBytes[T any](rows []T, enc func([]T) ([]byte, error)) ([][]byte, error) {
+	b, err := enc(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) <= chunkBytes || len(rows) < 2 {
+		return [][]byte{b}, nil
+	}
+	half := len(rows) / 2
+	lo, err := encodeWithinBytes(rows[:half], enc)
+	if err != nil {
+		return nil, err
+	}
+	hi, err := encodeWithinBytes(rows[half:], enc)
+	if err != nil {
+		return nil, err
+	}
+	return append(lo, hi...), nil
 }
 
 // enrichAll runs enrich over recs on every core, in contiguous chunks.

@@ -217,3 +217,58 @@ func TestMatchMarksCaughtUp(t *testing.T) {
 		}
 	}
 }
+
+// A chunk of rows over chunkBytes is split in halves until each fits (the
+// match stage's records are wider than import's, which bounded them by
+// bytes): every chunk within the bound, the rows all there, in order.
+func TestEncodeChunksWithinBytes(t *testing.T) {
+	recs := make([]schemas.Record, 100)
+	for i := range recs {
+		recs[i] = schemas.Record{RecordID: fmt.Sprintf("r%03d", i), FullName: "Nguyễn Văn An", PermAddress: strings.Repeat(fmt.Sprintf("số %d ngõ 34 phố Hòe Nhai ", i), 40)}
+	}
+	whole, err := encodeChunks(recs, 40, schemas.EncodeRecords)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(whole) != 3 {
+		t.Fatalf("%d chunks of 40 rows at the writers' bound, want 3", len(whole))
+	}
+	single, err := schemas.EncodeRecords(recs[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(b int) { chunkBytes = b }(chunkBytes)
+	chunkBytes = (len(whole[0]) + len(single)) / 2 // under 40 rows, over one (Arrow's schema is most of a small chunk)
+	chunks, err := encodeChunks(recs, 40, schemas.EncodeRecords)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) <= 3 {
+		t.Fatalf("%d chunks under a bound of %d bytes, want the 40-row chunks split", len(chunks), chunkBytes)
+	}
+	var ids []string
+	for i, c := range chunks {
+		if len(c) > chunkBytes {
+			t.Errorf("chunk %d: %d bytes, over the bound %d", i, len(c), chunkBytes)
+		}
+		rs, err := schemas.DecodeRecords(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			ids = append(ids, r.RecordID)
+		}
+	}
+	if len(ids) != len(recs) {
+		t.Fatalf("%d rows in the chunks, want %d", len(ids), len(recs))
+	}
+	for i, id := range ids {
+		if id != recs[i].RecordID {
+			t.Fatalf("row %d is %s, want %s: out of order", i, id, recs[i].RecordID)
+		}
+	}
+	chunkBytes = 1 // a single row over the bound stays one chunk
+	if one, err := encodeChunks(recs[:1], 40, schemas.EncodeRecords); err != nil || len(one) != 1 {
+		t.Errorf("one row over the bound: %d chunks, %v; want 1", len(one), err)
+	}
+}
