@@ -500,19 +500,26 @@ func (r *Registry) captureAll(in []Input) []*recordBlob {
 
 // addToFrame appends a stored record to f.
 func (r *Registry) addToFrame(f *matching.Frame, b *recordBlob) error {
-	get := func(field string) string {
+	get, conf := r.accessors(b)
+	return f.Add(b.ID, b.Source, get, conf)
+}
+
+// accessors returns a stored record's field and OCR-confidence getters,
+// as the frame's Add takes them.
+func (r *Registry) accessors(b *recordBlob) (get func(string) string, conf func(string) (float32, bool)) {
+	get = func(field string) string {
 		if i, ok := r.fIndex[field]; ok {
 			return b.Fields[i]
 		}
 		return ""
 	}
-	conf := func(k string) (float32, bool) {
+	conf = func(k string) (float32, bool) {
 		if i, ok := r.cIndex[k]; ok && b.Conf[i] >= 0 {
 			return float32(b.Conf[i]) / 255, true
 		}
 		return 0, false
 	}
-	return f.Add(b.ID, b.Source, get, conf)
+	return get, conf
 }
 
 // addAllToFrame appends stored records to f, in order, as addToFrame
@@ -541,18 +548,7 @@ func (r *Registry) addAllToFrame(f *matching.Frame, bs []*recordBlob) error {
 	inParts(len(bs), minFramePerWorker, func(k, lo, hi int) error {
 		mb := batches[k]
 		for _, b := range bs[lo:hi] {
-			get := func(field string) string {
-				if i, ok := r.fIndex[field]; ok {
-					return b.Fields[i]
-				}
-				return ""
-			}
-			conf := func(k string) (float32, bool) {
-				if i, ok := r.cIndex[k]; ok && b.Conf[i] >= 0 {
-					return float32(b.Conf[i]) / 255, true
-				}
-				return 0, false
-			}
+			get, conf := r.accessors(b)
 			mb.AddSlotted(b.ID, b.Source, slot, b.Fields, get, conf)
 		}
 		return nil
