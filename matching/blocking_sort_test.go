@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand"
 	"slices"
@@ -122,22 +123,12 @@ func TestPackedDateOrder(t *testing.T) {
 	ps = append(ps, 0)
 	for _, a := range ps {
 		for _, b := range ps {
-			if want := strings.Compare(formatDate(a), formatDate(b)); compareInts(a, b) != want {
-				t.Fatalf("%q against %q: packed order %d, text order %d", formatDate(a), formatDate(b), compareInts(a, b), want)
+			if want := strings.Compare(formatDate(a), formatDate(b)); cmp.Compare(a, b) != want {
+				t.Fatalf("%q against %q: packed order %d, text order %d", formatDate(a), formatDate(b), cmp.Compare(a, b), want)
 			}
 		}
 	}
 	if packedDate(10000<<9) || packedDate(1977<<9|13<<5) || packedDate(1977<<9|5) {
 		t.Errorf("packedDate accepts a value packDate does not make")
 	}
-}
-
-func compareInts(a, b uint32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

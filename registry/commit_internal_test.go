@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"math"
 	"math/rand"
@@ -52,9 +53,9 @@ func TestCommitSortedMerges(t *testing.T) {
 	}
 	slices.SortFunc(edges, func(x, y edge) int {
 		if x.a != y.a {
-			return cmpU64(x.a, y.a)
+			return cmp.Compare(x.a, y.a)
 		}
-		return cmpU64(x.b, y.b)
+		return cmp.Compare(x.b, y.b)
 	})
 	edges = slices.CompactFunc(edges, func(x, y edge) bool { return x.a == y.a && x.b == y.b })
 	for _, e := range edges {
@@ -89,14 +90,4 @@ func TestCommitSortedMerges(t *testing.T) {
 	if err := commitSorted(db, wb2, nil, back, pebble.NoSync); err == nil {
 		t.Error("edges out of key order committed without an error")
 	}
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
