@@ -82,6 +82,8 @@ type Frame struct {
 	src   []uint16 // source (file) index per record, for link types
 	// scratch holds a batch's value ids of one column (AddBatch).
 	scratch []uint32
+	// idSink keeps what AddBatch's touches of the id table read.
+	idSink uint64
 	// expect is the number of records Grow was told to expect (0: none);
 	// at presizeAt records, the columns with many distinct values size
 	// their lookup tables for it instead of growing them step by step.

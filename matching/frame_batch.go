@@ -18,6 +18,7 @@ import (
 type Batch struct {
 	f   *Frame
 	ids []string
+	idh []uint64 // valueHash of ids
 	src []uint16
 	// Per column and record, column ci's records at [ci*room, ci*room+n)
 	// (one array for all the columns, so that adding a record stores
@@ -47,7 +48,7 @@ func (b *Batch) Len() int { return len(b.ids) }
 
 // Reset empties b, keeping its room.
 func (b *Batch) Reset() {
-	b.ids, b.src = b.ids[:0], b.src[:0]
+	b.ids, b.idh, b.src = b.ids[:0], b.idh[:0], b.src[:0]
 }
 
 // grow doubles the room for records a column (at least 64).
@@ -108,6 +109,7 @@ func (b *Batch) add(id string, source int, get Getter, vals []string, conf Confi
 	}
 	k := len(b.ids)
 	b.ids = append(b.ids, id)
+	b.idh = append(b.idh, valueHash(id))
 	b.src = append(b.src, uint16(source))
 	for ci := range b.f.cols {
 		c := &b.f.cols[ci]
@@ -147,7 +149,7 @@ func (f *Frame) AddBatch(b *Batch) (int, error) {
 		if row := f.Len(); row < presizeAt && row+end-start > presizeAt {
 			end = start + presizeAt - row // presize where Add would
 		}
-		k, err := f.addIDs(b.ids[start:end], b.src[start:end])
+		k, err := f.addIDs(b.ids[start:end], b.idh[start:end], b.src[start:end])
 		if cerr := f.addColumns(b, start, start+k); cerr != nil {
 			return start, cerr // the frame is not to be used
 		}
@@ -162,23 +164,34 @@ func (f *Frame) AddBatch(b *Batch) (int, error) {
 	return len(b.ids), nil
 }
 
-// addIDs appends record ids and sources up to the first repeated id.
-func (f *Frame) addIDs(ids []string, src []uint16) (int, error) {
+// addIDs appends record ids, whose hashes (valueHash) are hs, and
+// sources up to the first repeated id. The id table's slots the ids start
+// from are touched first (internTable.touch), when it is not small.
+func (f *Frame) addIDs(ids []string, hs []uint64, src []uint16) (int, error) {
+	if t := f.idTable(); len(t.slots) >= touchSlots {
+		f.idSink += t.touch(ids, hs, &f.ids, nil)
+	}
 	for k, id := range ids {
-		if err := f.addID(id, src[k]); err != nil {
+		if err := f.addIDHash(id, hs[k], src[k]); err != nil {
 			return k, err
 		}
 	}
 	return len(ids), nil
 }
 
-// addID appends one record id and its source; a repeated id is an error and leaves the frame as it was. One probe of the id
-// table finds a repeated id or places a new one.
+// addID appends one record id and its source; a repeated id is an error
+// and leaves the frame as it was.
 func (f *Frame) addID(id string, src uint16) error {
+	return f.addIDHash(id, valueHash(id), src)
+}
+
+// addIDHash is addID of an id whose hash (valueHash) is h. One probe of
+// the id table finds a repeated id or places a new one.
+func (f *Frame) addIDHash(id string, h uint64, src uint16) error {
 	if f.ids.Bytes()+len(id) > maxTabBytes {
 		return fmt.Errorf("add record: more than %d bytes of record ids", maxTabBytes)
 	}
-	if _, added := f.idTable().findHash(id, valueHash(id), &f.ids); !added {
+	if _, added := f.idTable().findHash(id, h, &f.ids); !added {
 		return fmt.Errorf("add record: id %q repeated", id)
 	}
 	f.ids.add(id)
@@ -203,7 +216,7 @@ func (f *Frame) addColumns(b *Batch, start, end int) error {
 				c.index = newInternTable(&c.dict, c.dict.len())
 			}
 			if len(c.index.slots) >= touchSlots {
-				c.index.sink += c.index.touch(vals, hs, &c.dict)
+				c.index.sink += c.index.touch(vals, hs, &c.dict, c.counts)
 			}
 			ids := f.scratch[:0]
 			for k, v := range vals {

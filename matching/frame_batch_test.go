@@ -142,7 +142,7 @@ func (b *Batch) slice(k int) *Batch {
 	for c.room < len(b.ids)-k {
 		c.grow()
 	}
-	c.ids, c.src = append(c.ids, b.ids[k:]...), append(c.src, b.src[k:]...)
+	c.ids, c.idh, c.src = append(c.ids, b.ids[k:]...), append(c.idh, b.idh[k:]...), append(c.src, b.src[k:]...)
 	for ci := range b.f.cols {
 		copy(c.vals(ci), b.vals(ci)[k:])
 		copy(c.hashes(ci), b.hashes(ci)[k:])

@@ -125,17 +125,20 @@ func (t *internTable) findHash(v string, h uint64, dict *strTab) (id uint32, add
 const touchSlots = 1 << 15
 
 // touch reads, for each value of vals not empty, the slot its hash hs
-// starts from and, when that slot holds a value with the same high half,
-// the value's text in dict: loads that do not depend on one another, so
-// the processor overlaps their cache misses, where the lookups one after
-// the other (each waiting for its slot, then its text) would take them
-// one at a time. It returns what it read, for the caller to keep.
-func (t *internTable) touch(vals []string, hs []uint64, dict *strTab) uint64 {
+// starts from and the value's first byte (its text, prepared on another
+// core, is compared or copied into dict next), and, when that slot holds
+// a value with the same high half, that value's text in dict and its
+// count in counts (nil: none): loads that do not depend on one another,
+// so the processor overlaps their cache misses, where the lookups one
+// after the other (each waiting for its slot, then the texts, then the
+// count internHash adds to) would take them one at a time. It returns
+// what it read, for the caller to keep.
+func (t *internTable) touch(vals []string, hs []uint64, dict *strTab, counts []uint32) uint64 {
 	mask := uint64(len(t.slots) - 1)
 	var sum uint64
 	for i, v := range vals {
 		if v != "" {
-			sum += t.slots[uint64(uint32(hs[i]))&mask]
+			sum += t.slots[uint64(uint32(hs[i]))&mask] + uint64(v[0])
 		}
 	}
 	for i, v := range vals {
@@ -144,7 +147,11 @@ func (t *internTable) touch(vals []string, hs []uint64, dict *strTab) uint64 {
 		}
 		s := t.slots[uint64(uint32(hs[i]))&mask]
 		if s != 0 && s>>32 == hs[i]>>32 {
-			sum += uint64(dict.FirstByte(int(uint32(s))))
+			id := uint32(s)
+			sum += uint64(dict.FirstByte(int(id)))
+			if int(id) < len(counts) {
+				sum += uint64(counts[id])
+			}
 		}
 	}
 	return sum
