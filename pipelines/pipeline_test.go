@@ -133,12 +133,7 @@ func generate(t *testing.T, persons int, formats ...string) (string, *synth.Mani
 }
 
 func sourceFiles(t *testing.T, dir string, m *synth.Manifest) []string {
-	var out []string
-	for _, f := range m.Files {
-		if f.Kind == "spreadsheet" || f.Kind == "scan" {
-			out = append(out, filepath.Join(dir, f.Name))
-		}
-	}
+	out := m.SourcePaths(dir)
 	if len(out) == 0 {
 		t.Fatalf("generator wrote no source files: %+v", m.Files)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,12 +35,7 @@ func TestPersonValuesBeforeRound11(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var paths []string
-	for _, f := range m.Files {
-		if f.Kind == "spreadsheet" || f.Kind == "scan" {
-			paths = append(paths, filepath.Join(dir, f.Name))
-		}
-	}
+	paths := m.SourcePaths(dir)
 	var recs []schemas.Record
 	for _, r := range ingesttest.Records(t, ingest.Options{}, paths...) {
 		recs = append(recs, *r)

@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,12 +31,7 @@ func TestAddAllToFrameSame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var paths []string
-	for _, f := range m.Files {
-		if f.Kind == "spreadsheet" || f.Kind == "scan" {
-			paths = append(paths, filepath.Join(dir, f.Name))
-		}
-	}
+	paths := m.SourcePaths(dir)
 	var recs []schemas.Record
 	for _, rec := range ingesttest.Records(t, ingest.Options{}, paths...) {
 		recs = append(recs, *rec)

@@ -2,8 +2,6 @@ package registry_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"math/rand"
 	"path/filepath"
 	"sort"
@@ -11,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/eval"
@@ -40,14 +39,17 @@ var (
 // answer, as dancu link gives it.
 func generated(t testing.TB) *population {
 	t.Helper()
-	popOnce.Do(func() { pop, popErr = makePopulation(t.TempDir()) })
+	popOnce.Do(func() { pop, popErr = makePopulation(t, t.TempDir()) })
 	if popErr != nil {
 		t.Fatal(popErr)
+	}
+	if pop == nil {
+		t.Fatal("the generated population failed in an earlier test")
 	}
 	return pop
 }
 
-func makePopulation(dir string) (*population, error) {
+func makePopulation(tb testing.TB, dir string) (*population, error) {
 	ctx := context.Background()
 	m, err := synth.Generate(ctx, synth.Config{Persons: 1000, Seed: 11, OutDir: dir, Formats: []string{"csv", "jsonl"}, SourceDate: "2024-05-01"})
 	if err != nil {
@@ -58,35 +60,14 @@ func makePopulation(dir string) (*population, error) {
 	if err := readCSV(filepath.Join(dir, "truth.csv"), func(row []string) { bySource[row[0]] = row[1] }); err != nil {
 		return nil, err
 	}
-	for _, f := range m.Files {
-		if f.Kind != "spreadsheet" && f.Kind != "scan" {
-			continue
+	for _, rec := range ingesttest.Records(tb, ingest.Options{}, m.SourcePaths(dir)...) {
+		r := *rec
+		p.recs = append(p.recs, r)
+		key := r.SourceRecordID
+		if key == "" {
+			key = r.FormID
 		}
-		src, err := ingest.Open(filepath.Join(dir, f.Name), ingest.Options{})
-		if err != nil {
-			return nil, err
-		}
-		for {
-			it, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				src.Close()
-				return nil, err
-			}
-			if it.Record == nil {
-				continue
-			}
-			r := *it.Record
-			p.recs = append(p.recs, r)
-			key := r.SourceRecordID
-			if key == "" {
-				key = r.FormID
-			}
-			p.truth[r.RecordID] = bySource[key]
-		}
-		src.Close()
+		p.truth[r.RecordID] = bySource[key]
 	}
 	s, err := vietnamese.Settings()
 	if err != nil {

@@ -2,16 +2,14 @@ package registry_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/cputime"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
@@ -91,28 +89,8 @@ func makeScorerBench(b *testing.B) error {
 		return err
 	}
 	var recs []schemas.Record
-	for _, f := range m.Files {
-		if f.Kind != "spreadsheet" && f.Kind != "scan" {
-			continue
-		}
-		src, err := ingest.Open(filepath.Join(dir, f.Name), ingest.Options{})
-		if err != nil {
-			return err
-		}
-		for {
-			it, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				src.Close()
-				return err
-			}
-			if it.Record != nil {
-				recs = append(recs, *it.Record)
-			}
-		}
-		src.Close()
+	for _, r := range ingesttest.Records(b, ingest.Options{}, m.SourcePaths(dir)...) {
+		recs = append(recs, *r)
 	}
 	return scorerItems(sb.s, recs)
 }

@@ -186,7 +186,7 @@ blocks from the store.`,
 				return nil
 			}
 			for _, f := range m.Files {
-				if f.Kind != "spreadsheet" && f.Kind != "scan" {
+				if !f.IsSource() {
 					continue
 				}
 				rd, err := ingest.Open(filepath.Join(src, f.Name), ingest.Options{})

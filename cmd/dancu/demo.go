@@ -192,7 +192,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	var sources []string // the files imported, for --compare-link
 	var read, accepted, rejected int64
 	for _, f := range m.Files {
-		if f.Kind != "spreadsheet" && f.Kind != "scan" {
+		if !f.IsSource() {
 			continue
 		}
 		opts := ingest.Options{}

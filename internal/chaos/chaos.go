@@ -241,12 +241,7 @@ func generate(ctx context.Context, cfg Config, dir string) ([]string, *synth.Man
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, nil, fmt.Errorf("chaos: %s: %w", manifest, err)
 	}
-	var files []string
-	for _, f := range m.Files {
-		if f.Kind == "spreadsheet" || f.Kind == "scan" {
-			files = append(files, filepath.Join(dir, f.Name))
-		}
-	}
+	files := m.SourcePaths(dir)
 	if len(files) == 0 {
 		return nil, nil, fmt.Errorf("chaos: %s lists no source files", manifest)
 	}

@@ -73,6 +73,24 @@ type ManifestFile struct {
 	Rows       int    `json:"rows"`
 }
 
+// IsSource says whether f holds records to import: a spreadsheet or the
+// scanned forms (not the truth, persons or conflicts files).
+func (f ManifestFile) IsSource() bool {
+	return f.Kind == "spreadsheet" || f.Kind == "scan"
+}
+
+// SourcePaths returns the paths under dir of the files that hold records
+// (ManifestFile.IsSource), in the manifest's order.
+func (m *Manifest) SourcePaths(dir string) []string {
+	var out []string
+	for _, f := range m.Files {
+		if f.IsSource() {
+			out = append(out, filepath.Join(dir, f.Name))
+		}
+	}
+	return out
+}
+
 // Conflict kinds planted in the records (see conflicts_truth.csv).
 const (
 	ConflictSharedID      = "shared_id"      // records of different people carry the same number
