@@ -122,6 +122,32 @@ func (g *gazetteer) addProvinceAlias(exp string, forms []string) {
 			if k := foldKey(f); k != "" {
 				g.addRaw(k, id, 0.97)
 			}
+			// the initialism written with dots, as people write it
+			// (T.T.H for TTH, B.R.V.T for BRVT)
+			if d := dotted(f); d != "" {
+				g.addRaw(foldKey(d), id, 0.97)
+			}
 		}
 	}
+}
+
+// dotted returns an initialism of two to five ASCII letters written with
+// a dot after each but the last ("TTH" → "T.T.H"), or "" for any other
+// form.
+func dotted(f string) string {
+	if len(f) < 2 || len(f) > 5 {
+		return ""
+	}
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			return ""
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

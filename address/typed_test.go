@@ -38,6 +38,8 @@ func TestTypedAsPeopleType(t *testing.T) {
 		{"Xã EaTu Buôn Ma Thuật ĐắkLắk", "66", "643", "24163"},
 		// initialisms and old names, resolved to the successor
 		{"Phường Vĩnh Ninh, TP Huế, T.T.H", "46", "-", "-"},
+		{"T.T.H", "46", "-", "-"},
+		{"Xã Long Sơn, B.R.V.T", "77", "-", "-"},
 		{"Xã Hải Hà, Tĩnh Gia, Thanh Hóa", "38", "407", "-"},
 		{"Phường Long Bình, Quận 9, TP.HCM", "79", "769", "-"},
 		{"Xã Hoàng Tân, Yên Hưng, Quảng Ninh", "22", "206", "-"},
