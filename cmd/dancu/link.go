@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -388,25 +389,9 @@ records; source_record_id is that local code (or record_id when there is none).`
 					fmt.Fprintf(g.stdout, "blocking warning: %s\n", w)
 				}
 				if len(truthFiles) > 0 {
-					mp, _ := matching.LoadMapping(o.mapping)
-					if o.mapping == "" {
-						mp = nil
-					}
-					truth := map[string]string{}
-					for _, tf := range truthFiles {
-						if err := readTruth(tf, mp, truth); err != nil {
-							return err
-						}
-					}
-					// The truth names records by their code in the source
-					// (truth.csv's source_record_id), the frame by identity.
-					byID := make(map[string]string, len(truth))
-					for i := 0; i < f.Len(); i++ {
-						if e, ok := truth[f.ID(i)]; ok {
-							byID[f.ID(i)] = e
-						} else if e, ok := truth[o.label(f, i)]; ok {
-							byID[f.ID(i)] = e
-						}
+					byID, err := o.truthByID(f, truthFiles)
+					if err != nil {
+						return err
 					}
 					c, err := matching.PairsCompleteness(f, s, byID)
 					if err != nil {
@@ -489,6 +474,19 @@ records; source_record_id is that local code (or record_id when there is none).`
 			}
 			fmt.Fprintf(g.stderr, "wrote %d records in %d persons to %s (checks, conflicts and writing %v, CPU %v; total %v, CPU %v)\n", len(rows), len(persons), out,
 				time.Since(tail).Round(time.Millisecond), (cputime.Process() - tailCPU).Round(time.Millisecond), time.Since(start).Round(time.Millisecond), (cputime.Process() - startCPU).Round(time.Millisecond))
+			if len(truthFiles) > 0 {
+				// After the totals, which it is not part of: the true
+				// blocking recall beside training's estimate of it.
+				byID, err := o.truthByID(f, truthFiles)
+				if err != nil {
+					return err
+				}
+				c, err := matching.PairsCompleteness(f, s, byID)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(g.stderr, blockingRecallLine(res.Train, c))
+			}
 			_ = registry
 			return nil
 		},
@@ -498,7 +496,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 	cmd.Flags().StringVar(&conflicts, "conflicts", "", "conflicts CSV to write")
 	cmd.Flags().StringVar(&memprofile, "memprofile", "", "write a heap profile (what is live once the persons are found: the frame, the scored pairs, the clusters) to this file")
 	cmd.Flags().StringVar(&registry, "registry", "", "registry directory: add the inputs to it, relink everything with its saved model, keep person ids stable; --out then lists every record of the registry")
-	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "with --analyse-blocking: truth file(s) to measure pairs completeness")
+	cmd.Flags().StringArrayVar(&truthFiles, "truth", nil, "truth file(s): with --analyse-blocking, measure pairs completeness per rule; else, after the link, print the true blocking recall beside training's estimate")
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 3GiB or 512MiB (garbage collects harder near it); 0 = none")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail, writing nothing, when training warns (a session matching over 0.9 of its pairs, sessions disagreeing, an implausible λ) or a largest cluster is implausible")
 	cmd.Flags().BoolVar(&unmasked, "unmasked", false, "with --analyse-blocking: print the largest blocks' key values in full (only where the operator may see the data)")
@@ -827,4 +825,42 @@ func writeHeapProfile(path string) error {
 		return fmt.Errorf("memprofile: %w", err)
 	}
 	return fh.Close()
+}
+
+// truthByID reads truth files (record → entity) and keys them by the
+// frame's record ids: the truth names records by their code in the source
+// (truth.csv's source_record_id), the frame by identity.
+func (o *linkOptions) truthByID(f *matching.Frame, files []string) (map[string]string, error) {
+	mp, _ := matching.LoadMapping(o.mapping)
+	if o.mapping == "" {
+		mp = nil
+	}
+	truth := map[string]string{}
+	for _, tf := range files {
+		if err := readTruth(tf, mp, truth); err != nil {
+			return nil, err
+		}
+	}
+	byID := make(map[string]string, len(truth))
+	for i := 0; i < f.Len(); i++ {
+		if e, ok := truth[f.ID(i)]; ok {
+			byID[f.ID(i)] = e
+		} else if e, ok := truth[o.label(f, i)]; ok {
+			byID[f.ID(i)] = e
+		}
+	}
+	return byID, nil
+}
+
+// blockingRecallLine prints the true blocking recall (the true pairs that
+// are candidates) beside training's estimate of it (none when the model
+// was not trained here, or with fewer than two captures).
+func blockingRecallLine(tr *matching.TrainReport, c *matching.Completeness) string {
+	est := "not estimated"
+	if tr != nil && tr.Coverage != nil && !math.IsNaN(tr.Coverage.Recall) {
+		cov := tr.Coverage
+		est = fmt.Sprintf("%.5f (%.0f missed, %d captures)", cov.Recall, cov.Missed, cov.Captures)
+	}
+	return fmt.Sprintf("blocking recall: estimated %s, true %.5f (%d of %d true pairs are candidates, %d missed)",
+		est, float64(c.Covered)/float64(max(c.TruePairs, 1)), c.Covered, c.TruePairs, c.TruePairs-c.Covered)
 }

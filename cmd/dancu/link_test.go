@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -244,4 +245,50 @@ func TestLinkStopsWhileReading(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Fatalf("link stopped while reading wrote %s (%v)", out, err)
 	}
+}
+
+// TestLinkPrintsTrueBlockingRecall: link --truth prints, after the link,
+// the true blocking recall beside training's estimate, counted as
+// --analyse-blocking --truth counts its pairs completeness.
+func TestLinkPrintsTrueBlockingRecall(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), synth.Config{Persons: 400, Seed: 7, OutDir: dir, Formats: []string{"csv"}}); err != nil {
+		t.Fatal(err)
+	}
+	in := []string{"--in", filepath.Join(dir, "danhsach_20240501.csv"), "--in", filepath.Join(dir, "danhsach_20251001.csv"),
+		"--truth", filepath.Join(dir, "truth.csv")}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), append([]string{"link", "--out", filepath.Join(dir, "clusters.csv")}, in...), nil, &out, &errOut); err != nil {
+		t.Fatalf("link --truth: %v\n%s", err, errOut.String())
+	}
+	var est, tru float64
+	var covered, pairs int
+	line := ""
+	for _, l := range strings.Split(errOut.String(), "\n") {
+		if strings.HasPrefix(l, "blocking recall: ") {
+			line = l
+		}
+	}
+	if _, err := fmt.Sscanf(line, "blocking recall: estimated %f", &est); err != nil {
+		t.Fatalf("no estimate in %q (%v)\n%s", line, err, errOut.String())
+	}
+	i := strings.Index(line, "true ")
+	if i < 0 {
+		t.Fatalf("no true recall in %q", line)
+	}
+	if _, err := fmt.Sscanf(line[i:], "true %f (%d of %d true pairs", &tru, &covered, &pairs); err != nil {
+		t.Fatalf("%q: %v", line, err)
+	}
+	out.Reset()
+	if err := run(context.Background(), append([]string{"link", "--analyse-blocking"}, in...), nil, &out, &errOut); err != nil {
+		t.Fatalf("link --analyse-blocking --truth: %v", err)
+	}
+	want := fmt.Sprintf("pairs completeness: %d of %d true pairs are candidates", covered, pairs)
+	if pairs < 100 || !strings.Contains(out.String(), want) {
+		t.Errorf("link --truth printed %q; --analyse-blocking does not say %q:\n%s", line, want, out.String())
+	}
+	if est <= 0.5 || est > 1 || math.Abs(tru-float64(covered)/float64(pairs)) > 1e-5 {
+		t.Errorf("%q: estimate %.5f, true %.5f for %d of %d", line, est, tru, covered, pairs)
+	}
+	t.Log(line)
 }
