@@ -248,6 +248,14 @@ func (st *state) fuzzy(best int, post bool) bool {
 	if best >= 0 {
 		ch = st.chains[best]
 	}
+	// A chain all of whose units their type words contradict ("Quận Đống
+	// a" read as Xã Đông Á) has recognised nothing the text says: its
+	// words are searched as if nothing had been. (Only a type word that
+	// starts its part: in "X.Ngọc Xá - Bắc Ninh", Xá ends a name.)
+	weak := best >= 0 && st.weakChain(&ch)
+	if weak {
+		ch = chain{c: -1, d: -1, p: -1}
+	}
 	complete := ch.c >= 0 && ch.p >= 0
 	var covered uint64
 	first := len(st.toks)
@@ -351,6 +359,9 @@ func (st *state) fuzzy(best int, post bool) bool {
 		if c.p < 0 {
 			provinces = true
 		}
+		if weak && st.weakChain(&c) {
+			continue // its units are no evidence of where the text is
+		}
 		if c.d >= 0 {
 			addParent(st.matches[c.d].u)
 		}
@@ -380,7 +391,7 @@ func (st *state) fuzzy(best int, post bool) bool {
 	for _, pc := range pieces {
 		a, end := pc[0], pc[1]
 		// the whole part, then the runs of words inside it
-		if st.fuzzyPiece(a, end, parents[:np], provinces, best < 0, post) {
+		if st.fuzzyPiece(a, end, parents[:np], provinces, best < 0 || weak, post) {
 			added = true
 		} else if pc[2] == 0 {
 			for x := a; x < end; x++ {
@@ -393,6 +404,28 @@ func (st *state) fuzzy(best int, post bool) bool {
 		}
 	}
 	return added
+}
+
+// weakChain reports whether the type word of every unit of chain c
+// contradicts it and starts its part (see contradicted).
+func (st *state) weakChain(c *chain) bool {
+	for _, k := range []int{c.c, c.d, c.p} {
+		if k < 0 {
+			continue
+		}
+		if m := &st.matches[k]; !st.contradicted(m) || !st.segStart(m.ms) {
+			return false
+		}
+	}
+	return true
+}
+
+// contradicted reports whether the type word before a reading names
+// another level than its unit's ("Quận" before a commune's name).
+func (st *state) contradicted(m *match) bool {
+	mk := st.mark[m.i]
+	u := &st.g.hot[m.u]
+	return mk&mAdmin != 0 && mk&markerOf[u.typ] == 0 && mk&levelMarkers[u.kind] == 0
 }
 
 // hamletOrStreet reports whether a hamlet or street word starts at word a.
@@ -486,7 +519,10 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 		}
 		return editCost(key, k, budget)
 	}
-	try := func(id int32, budget int) {
+	// memo: remember the cost (the pools searched when nothing was
+	// recognised are not searched again in a later round, and are too
+	// large to remember)
+	try := func(id int32, budget int, memo bool) {
 		// Most units are too long or too short for the part, or do not
 		// start with must: told from the unit's hot fields (costOf would
 		// say the same from its strings, a cache miss or two away).
@@ -501,7 +537,10 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 		// The same part is often compared with the same unit again in a
 		// later round: remember the cost.
 		memoKey := uint64(a)<<56 | uint64(b)<<48 | uint64(budget)<<40 | uint64(uint32(id))
-		cost, seen := st.costs[memoKey]
+		cost, seen := 0, false
+		if memo {
+			cost, seen = st.costs[memoKey]
+		}
 		if !seen {
 			u := &g.units[id]
 			cost = costOf(u.key, budget)
@@ -512,10 +551,12 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 					cost = c
 				}
 			}
-			if st.costs == nil {
-				st.costs = make(map[uint64]int, 256)
+			if memo {
+				if st.costs == nil {
+					st.costs = make(map[uint64]int, 256)
+				}
+				st.costs[memoKey] = cost
 			}
-			st.costs[memoKey] = cost
 		}
 		if cost > budget {
 			return
@@ -525,18 +566,23 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 				return
 			}
 		}
-		st.addMatch(a, b, id, 0.86-0.04*float32(cost), true)
+		q := 0.86 - 0.04*float32(cost)
+		// (compared only when read as the unit's own name)
+		if u := &g.units[id]; (len(u.alts) == 0 || costOf(u.key, budget) == cost) && st.marksDisagree(a, b, u) {
+			q *= 0.92 // as a name of the same letters and other marks
+		}
+		st.addMatch(a, b, id, q, true)
 		added = true
 	}
 	for _, p := range parents {
 		for _, id := range g.children[p] {
-			try(id, budget)
+			try(id, budget, true)
 		}
 	}
 	m := st.mark[a]
 	if provinces && !(m&mAdmin != 0 && m&mProvinceLevel == 0) { // "Xã Vnĩh Công" is no province
 		for _, id := range g.provinces {
-			try(id, budget)
+			try(id, budget, true)
 		}
 	}
 	if anywhere {
@@ -552,25 +598,99 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 				oldStyle = true
 			}
 		}
-		if m&mCommuneLevel != 0 {
+		// No type word: a commune or a district ("Long iền").
+		commune, district := m&mCommuneLevel != 0, m&mDistrictLevel != 0
+		if m&(mAdmin|mHamlet|mStreet) == 0 {
+			commune, district = true, true
+		}
+		if commune {
 			if post {
 				for _, id := range g.newCommunes {
-					try(id, strict)
+					try(id, strict, false)
 				}
 			}
 			if oldStyle {
 				for _, id := range g.oldCommunes {
-					try(id, strict)
+					try(id, strict, false)
 				}
 			}
 		}
-		if m&mDistrictLevel != 0 {
+		if district {
 			for _, id := range g.districts {
-				try(id, strict)
+				try(id, strict, false)
 			}
 		}
 	}
 	return added
+}
+
+// marksDisagree reports whether the marks the text writes on words
+// [a, b) disagree with those of unit u's name, which they were read as
+// (with misspellings): a tone written that is not the name's word's, or a
+// vowel's shape (â ă ê ô ơ ư) written that is not its ("hú Hoa" is Phú
+// Hòa, not Hạ Hòa; "Long iền" is Long Điền, not Long Biên). A word written
+// without a tone or shape says nothing of it (a dropped đ neither), and
+// only a reading of the unit's own name, word for word, is compared.
+func (st *state) marksDisagree(a, b int, u *unit) bool {
+	if strings.Count(u.sig, " ") != b-a-1 {
+		return false
+	}
+	name := u.sig
+	for k := a; k < b; k++ {
+		x := stringIndexSpace(name)
+		w := name[:x]
+		if x < len(name) {
+			name = name[x+1:]
+		}
+		t := &st.toks[k]
+		if t.ascii {
+			continue
+		}
+		st.sig = appendMarkSig(st.sig[:0], st.text[t.start:t.end])
+		if wordMarksDisagree(st.sig, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordMarksDisagree compares the signature of a word as written with a
+// name's word's: the tone when the text has one, the vowels' shapes (which
+// of â/ê/ô, ă, ơ/ư) when it has some. Signatures with digits of their own
+// (numbers) are not compared.
+func wordMarksDisagree(text []byte, name string) bool {
+	if len(text) == 0 || len(name) == 0 {
+		return false
+	}
+	tsh, ok1 := vowelShapes(text[:len(text)-1])
+	nsh, ok2 := vowelShapes(name[:len(name)-1])
+	if !ok1 || !ok2 {
+		return false
+	}
+	if tt := text[len(text)-1]; tt != '0' && tt != name[len(name)-1] {
+		return true
+	}
+	return tsh != 0 && tsh != nsh
+}
+
+// vowelShapes returns which shapes a signature's word (without its tone)
+// has, as bits (circumflex 1, breve 2, horn 4; đ is not counted), or
+// false when the word has no letter before a digit (a number).
+func vowelShapes[T string | []byte](w T) (uint8, bool) {
+	var s uint8
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c < '0' || c > '9' {
+			continue
+		}
+		if i == 0 || w[i-1] < 'a' || w[i-1] > 'z' {
+			return 0, false
+		}
+		if c >= '1' && c <= '3' {
+			s |= 1 << (c - '1')
+		}
+	}
+	return s, true
 }
 
 // strongHamlet words start a hamlet anywhere; weakHamlet words only at

@@ -619,12 +619,22 @@ func (st *state) findExact() {
 			// of them); only when the names' marks differ
 			textSig := -1
 			compare := !ascii && sl.nsig > 1
+			// twice: the signatures (by index, the first 64) that differ
+			// from the text's both on a word it wrote without marks and on
+			// one it wrote with them ("X My Thành Bac" is Mỹ Thành Bắc, a
+			// discrepancy, more than Mỹ Thạnh Bắc, two)
+			var twice uint64
 			if compare {
 				sp := st.spanSig(i, j)
+				bare := st.someASCII(i, j)
 				for x, s := range g.signatures(sl) {
 					if string(sp) == s {
 						textSig = x
-						break
+						if !bare {
+							break
+						}
+					} else if bare && x < 64 && sigTwice(sp, s, st.toks[i:j]) {
+						twice |= 1 << uint(x)
 					}
 				}
 			}
@@ -645,6 +655,9 @@ func (st *state) findExact() {
 					q *= 0.99
 				case compare && int(e.sig) != textSig:
 					q *= 0.92
+					if e.sig < 64 && twice&(1<<e.sig) != 0 {
+						q *= 0.92
+					}
 				}
 				st.addMatch(i, j, e.unit, q, false)
 			}
@@ -664,8 +677,90 @@ func (st *state) allASCII(i, j int) bool {
 	return true
 }
 
+// someASCII reports whether some word of [i, j) was written without
+// marks.
+func (st *state) someASCII(i, j int) bool {
+	for k := i; k < j; k++ {
+		if st.toks[k].ascii {
+			return true
+		}
+	}
+	return false
+}
+
+// sigTwice reports whether a name's signature differs from the
+// signature of the marks of a span of words as written (text, spanSig's)
+// both on a word written without marks (ascii) where the name has some,
+// and on a word written with marks: two discrepancies, not one. Both
+// have a word for each of toks when the signature is the name's the text
+// was read as; an entry read by an earlier name or an alias has its
+// unit's, whose words' letters differ, and says nothing.
+func sigTwice(text []byte, name string, toks []token) bool {
+	bare, marked := false, false
+	for k := range toks {
+		a := bytesIndexSpace(text)
+		b := stringIndexSpace(name)
+		if string(text[:a]) != name[:b] {
+			if !sameLetters(text[:a], name[:b]) {
+				return false
+			}
+			if toks[k].ascii {
+				bare = true
+			} else {
+				marked = true
+			}
+		}
+		if a == len(text) || b == len(name) {
+			break
+		}
+		text, name = text[a+1:], name[b+1:]
+	}
+	return bare && marked
+}
+
+// sameLetters reports whether two words' signatures have the same
+// letters (their marks aside).
+func sameLetters(a []byte, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) && (a[i] < 'a' || a[i] > 'z') {
+			i++
+		}
+		for j < len(b) && (b[j] < 'a' || b[j] > 'z') {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		i++
+		j++
+	}
+}
+
+func bytesIndexSpace(b []byte) int {
+	for i, c := range b {
+		if c == ' ' {
+			return i
+		}
+	}
+	return len(b)
+}
+
+func stringIndexSpace(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			return i
+		}
+	}
+	return len(s)
+}
+
 // spanSig is the signature of the marks of words [i, j) as written, in
-// the state's scratch space.
+// the state's scratch space. A word repaired by dropping its digits
+// ("Lạng5") is signed without them: they are no part of its marks.
 func (st *state) spanSig(i, j int) []byte {
 	b := st.sig[:0]
 	for k := i; k < j; k++ {
@@ -673,10 +768,30 @@ func (st *state) spanSig(i, j int) []byte {
 			b = append(b, ' ')
 		}
 		t := st.toks[k]
-		b = appendMarkSig(b, st.text[t.start:t.end])
+		w := st.text[t.start:t.end]
+		if hasDigit(w) && !hasDigit(t.key) {
+			var buf [32]byte
+			d := buf[:0]
+			for x := 0; x < len(w); x++ {
+				if w[x] < '0' || w[x] > '9' {
+					d = append(d, w[x])
+				}
+			}
+			w = string(d)
+		}
+		b = appendMarkSig(b, w)
 	}
 	st.sig = b
 	return b
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // addMatch scores a reading of words [i, j) as unit id and keeps it

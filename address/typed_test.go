@@ -59,6 +59,71 @@ func TestTypedAsPeopleType(t *testing.T) {
 	}
 }
 
+// TestFragmentsAlone: issue 13's failing inputs on their own, not inside a
+// full address. One reading consistent with the fragment's type word,
+// letters and marks resolves; several equally good ones stay ambiguous,
+// with the candidates (a wrong guess must be rarer than an honest
+// "ambiguous"). Codes "" = no unit given; cands are the communes (or
+// districts, or provinces) that must be among the candidates, notCands
+// those that must not.
+func TestFragmentsAlone(t *testing.T) {
+	d := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		text             string
+		prov, dist, comm string
+		cands, notCands  []string
+		why              string
+	}{
+		{"Quận Đống a", "01", "006", "", nil, nil,
+			"Quận is a district word: Xã Đông Á (a commune, other marks) is no reading; of the districts a letter away (Đống Đa, Đông Anh, Đông Hà) only Đống Đa is written Đống"},
+		{"Long iền", "", "", "", []string{"26659", "31981"}, []string{"80"},
+			"a first letter dropped: Long Điền (Thị trấn in Bà Rịa–Vũng Tàu, Xã in Bạc Liêu, one letter away, tone agreeing) — not Long An (two letters away) nor Long Biên, Long Kiến (other tones)"},
+		{"Lạng5 Sơn", "", "", "", []string{"20", "178", "17365"}, []string{"07723", "08122"},
+			"as Lạng Sơn: the province, its city and Xã Lạng Sơn (Nghệ An) are all written so; Xã Lãng Sơn and Xã Lang Sơn are not"},
+		{"Phogn Mỹ", "", "", "", []string{"19855", "30088"}, nil,
+			"two communes are Phong Mỹ, marks and all (Huế, Đồng Tháp): ambiguous"},
+		{"Huzyen hú Hoa", "54", "563", "", nil, nil,
+			"a district one letter away: Phú Hòa (Phú Yên) and Hạ Hòa (Phú Thọ); hú has Phú's tone, not Hạ's"},
+		{"X My Thành Bac", "82", "820", "28441", nil, nil,
+			"Mỹ Thành Bắc (Cai Lậy) and Mỹ Thạnh Bắc (Đức Huệ) fold alike; the word written with marks, Thành, is the first's"},
+	}
+	for _, tt := range tests {
+		r := Resolve(tt.text, d)
+		for _, c := range []struct {
+			level, want string
+			got         Unit
+		}{{"province", tt.prov, r.Province}, {"district", tt.dist, r.District}, {"commune", tt.comm, r.Commune}} {
+			if c.got.Code != c.want {
+				t.Errorf("%q: %s = %+v, want %q (%s; result %+v)", tt.text, c.level, c.got, c.want, tt.why, r)
+			}
+		}
+		in := func(code string) bool {
+			for _, c := range r.Candidates {
+				if c.Province.Code == code && c.District.Code == "" && c.Commune.Code == "" ||
+					c.District.Code == code && c.Commune.Code == "" || c.Commune.Code == code {
+					return true
+				}
+			}
+			return false
+		}
+		if tt.cands == nil && len(r.Candidates) > 0 {
+			t.Errorf("%q: %d candidates, want one reading (%s): %+v", tt.text, len(r.Candidates), tt.why, r.Candidates)
+		}
+		for _, code := range tt.cands {
+			if !in(code) {
+				t.Errorf("%q: %s not among the candidates (%s): %+v", tt.text, code, tt.why, r.Candidates)
+			}
+		}
+		for _, code := range tt.notCands {
+			for _, c := range r.Candidates {
+				if c.Province.Code == code || c.District.Code == code || c.Commune.Code == code {
+					t.Errorf("%q: %s among the candidates (%s): %+v", tt.text, code, tt.why, c)
+				}
+			}
+		}
+	}
+}
+
 // TestRepairKeepsKnownWords: repair never rewrites a word some name has,
 // and splits a glued type word only where it reads as one.
 func TestRepairKeepsKnownWords(t *testing.T) {
