@@ -16,8 +16,11 @@
 // persons' and the records' deltas from the registry). No view
 // looks anything up on insert: the identity registry, which sees every
 // record it links and writes every person, keeps the coverage state it
-// last emitted for each record and each person (registry/coverage_deltas.go)
-// and emits what each batch changed. Records: per batch, ±1 deltas summed
+// last emitted for each record and each person (registry/coverage_deltas.go;
+// a record's, since round 12, as what its stored fields do not say: its
+// source kind and month, the rest recomputed from them when the record
+// comes again, registry/coverage_derived.go) and emits what each batch
+// changed. Records: per batch, ±1 deltas summed
 // by unit, source kind, source month and load month (schemas.RecordDelta):
 // a re-load adds nothing, an address correction moves a count from one
 // unit to another. Persons: likewise summed by unit, birth year and month

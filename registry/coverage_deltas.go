@@ -1298,9 +1298,15 @@ func decodeRecordDeltas(batch string, b []byte) ([]schemas.RecordDelta, error) {
 
 // storeFormat names the format of a registry's store, kept under
 // metaKey("format"): "2" since round 11, the persons' coverage states in
-// their values (appendPersonValue). A store without it was written
-// before.
-const storeFormat = "2"
+// their values (appendPersonValue); "3" since round 12, records' states
+// derived from their blobs (coverage_derived.go), which a dancu of round
+// 11 would misread. A store without it was written before round 11.
+const storeFormat = "3"
+
+// formatRound11 is the format of round 11: its records' states are all
+// whole, which this format reads as they are, so it becomes "3" without
+// rewriting anything.
+const formatRound11 = "2"
 
 // upgradePersonValues brings a store written before round 11 (persons'
 // states under kCoverage, their values the guard summary alone) to the
@@ -1311,8 +1317,10 @@ const storeFormat = "2"
 // which moves its states and deletes their keys together, so that a
 // migration stopped half way resumes where it stopped (a value already
 // moved is recognised by its first byte: a summary alone is JSON). A
-// store of another format is refused. empty says the store holds no
-// record (a new store).
+// store of round 11's format is only marked as of this one (its states
+// read as they are), and a store written before round 11 is marked so
+// once its persons' values are moved. A store of another format is
+// refused. empty says the store holds no record (a new store).
 func upgradePersonValues(db *pebble.DB, empty bool) error {
 	v, ok, err := getClone(db, metaKey("format"))
 	switch {
@@ -1320,6 +1328,8 @@ func upgradePersonValues(db *pebble.DB, empty bool) error {
 		return err
 	case ok && string(v) == storeFormat:
 		return nil
+	case ok && string(v) == formatRound11:
+		return db.Set(metaKey("format"), []byte(storeFormat), pebble.Sync)
 	case ok:
 		return fmt.Errorf("store format %q, this dancu reads %q: written by a newer dancu", v, storeFormat)
 	case empty:

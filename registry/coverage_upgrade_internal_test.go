@@ -193,16 +193,24 @@ func TestRecordStatesBeforeRound7(t *testing.T) {
 	}
 	wb := old.db.NewBatch()
 	n := 0
+	kept, seqs := map[string][]byte{}, map[string]uint64{}
 	for ok := it.First(); ok; ok = it.Next() {
 		seq, state, err := parseIDValue(it.Value())
 		if err != nil || len(state) == 0 {
 			t.Fatalf("id %s: state %x, %v; want one", it.Key()[1:], state, err)
 		}
-		wb.Set(recordCoverageKey(string(it.Key()[1:])), slices.Clone(state), nil)
-		wb.Set(slices.Clone(it.Key()), binary.AppendUvarint(nil, seq), nil)
+		kept[string(it.Key()[1:])], seqs[string(it.Key()[1:])] = slices.Clone(state), seq
 		n++
 	}
 	it.Close()
+	// Whole states, as a store before round 12 kept them.
+	if err := old.expandRecordStates(old.db, kept, seqs); err != nil {
+		t.Fatal(err)
+	}
+	for id, state := range kept {
+		wb.Set(recordCoverageKey(id), state, nil)
+		wb.Set(idKey(id), binary.AppendUvarint(nil, seqs[id]), nil)
+	}
 	if err := wb.Commit(pebble.Sync); err != nil {
 		t.Fatal(err)
 	}

@@ -100,6 +100,10 @@ type Registry struct {
 	// wbPerInput is the bytes the last batch's writes took per record
 	// given (Add): the next batch's is allocated that large at once.
 	wbPerInput int
+	// covFields: where the fields a record's coverage state is derived
+	// from are in its blob (coverage_derived.go); nil when the settings
+	// do not read them all.
+	covFields *coverageFields
 	// written holds what the blocks the batch wrote hold, for the set of
 	// blocks once it commits (scoreLocal, Add).
 	written []writtenBlock
@@ -358,6 +362,7 @@ func newRegistry(cfg Config) (*Registry, error) {
 			}
 		}
 	}
+	r.covFields = newCoverageFields(r.fIndex)
 	return r, nil
 }
 
@@ -769,15 +774,18 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
+	if err := r.expandRecordStates(r.db, kept, knownSeq); err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
 	states, err := r.recordDeltas(wb, in, knownSeq, kept, out)
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
 	// The ids' values: the sequence and the coverage state (of the new
-	// records, and of known ones whose state changed).
-	for _, seq := range newSeqs {
-		id := blobs[seq].ID
-		wb.Set(idKey(id), idValue(seq, states[id]), nil)
+	// records, derived from their blobs where they say it, and of known
+	// ones whose state changed).
+	if err := r.writeNewIDs(wb, newSeqs, blobs, states); err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
 	}
 	for id, state := range states {
 		if seq, ok := knownSeq[id]; ok {

@@ -20,7 +20,8 @@ import (
 // sort (10¹² records), and varints in values.
 //
 //	'm' name              → meta value (next sequence, batch counter, settings fingerprint)
-//	'i' record id         → sequence of the record (varint), then its coverage state (idValue)
+//	'i' record id         → sequence of the record (varint), then its coverage state (idValue), derived from 'r' where it can be (coverage_derived.go)
+//	'k' seq               → the coverage key of the batch whose new records are numbered from seq on (coverage_derived.go)
 //	'r' seq               → the record's captured fields (recordBlob)
 //	'p' seq               → person id of the record
 //	'b' rule hash sort 0 seq → (empty): blocking index, rule 1 byte, hash 8 bytes
