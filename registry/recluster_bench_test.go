@@ -1,0 +1,173 @@
+package registry
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/cputime"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// reclusterBench is a registry that linked a generated population in
+// five batches, and the last batch's records.
+type reclusterBench struct {
+	r     *Registry
+	seeds []uint64
+}
+
+// newReclusterBench links DANCU_BENCH_RECLUSTER_PERSONS generated
+// persons (synth, seed 97; 4,000 when unset) into a new registry in five
+// batches.
+func newReclusterBench(tb testing.TB) *reclusterBench {
+	tb.Helper()
+	persons, _ := strconv.Atoi(os.Getenv("DANCU_BENCH_RECLUSTER_PERSONS"))
+	if persons <= 0 {
+		persons = 4000
+	}
+	dir := tb.TempDir()
+	m, err := synth.Generate(context.Background(), synth.Config{Persons: persons, Seed: 97, OutDir: dir, Formats: []string{"csv", "jsonl"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var recs []schemas.Record
+	for _, rec := range ingesttest.Records(tb, ingest.Options{}, m.SourcePaths(dir)...) {
+		recs = append(recs, *rec)
+	}
+	s, err := vietnamese.Trained()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := Open(Config{Dir: tb.TempDir(), Settings: s})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	ad := NewRecords()
+	per := (len(recs) + 4) / 5
+	var first uint64
+	for i := 0; i < len(recs); i += per {
+		first = r.next
+		if _, err := r.AddRecords(context.Background(), ad, recs[i:min(i+per, len(recs))]); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	rb := &reclusterBench{r: r}
+	for s := first; s < r.next; s++ {
+		rb.seeds = append(rb.seeds, s)
+	}
+	return rb
+}
+
+// run reclusters the last batch's records as Add did, their persons
+// forgotten (in a batch that is not committed), and returns the output.
+func (rb *reclusterBench) run(tb testing.TB) *Output {
+	wb := rb.r.db.NewIndexedBatch()
+	defer wb.Close()
+	for _, s := range rb.seeds {
+		wb.Delete(seqKey(kPerson, s), nil)
+	}
+	out, err := rb.r.recluster(context.Background(), wb, nil, nil, rb.seeds, nil, "edges")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkRecluster reclusters the last of five batches of a generated
+// population (DANCU_BENCH_RECLUSTER_PERSONS persons, 4,000 when unset):
+// all is the whole recluster (the unit's frame, matching's Cluster and
+// Summarise, the guards, the person rows and the conflicts, without the
+// scoring and the commit); cluster and summarise are those two alone on
+// the batch's unit. cpu-ns/op is the process's CPU time an op; the
+// output's digest (its persons, links, events and conflicts) is logged,
+// so that two versions of the code can be compared.
+func BenchmarkRecluster(b *testing.B) {
+	rb := newReclusterBench(b)
+	out := rb.run(b)
+	b.Logf("seeds %d, output digest %s", len(rb.seeds), outputDigest(b, out))
+	perOp := func(b *testing.B, fn func()) {
+		b.ReportAllocs()
+		c0 := cputime.Process()
+		for b.Loop() {
+			fn()
+		}
+		b.ReportMetric(float64(cputime.Process()-c0)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(len(rb.seeds)), "records/op")
+	}
+	b.Run("all", func(b *testing.B) { perOp(b, func() { rb.run(b) }) })
+	wb := rb.r.db.NewIndexedBatch()
+	defer wb.Close()
+	for _, s := range rb.seeds {
+		wb.Delete(seqKey(kPerson, s), nil)
+	}
+	u, err := rb.r.buildUnit(wb, nil, rb.seeds, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if u.holders, err = rb.r.numberHolders(wb, nil, u); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("cluster", func(b *testing.B) {
+		perOp(b, func() {
+			if _, err := rb.r.cluster(u); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	cl, err := rb.r.cluster(u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := rb.r.neighbourGuards(wb, u, cl); err != nil {
+		b.Fatal(err)
+	}
+	name := func(root int32) string { return u.f.ID(int(root)) }
+	b.Run("summarise", func(b *testing.B) { perOp(b, func() { rb.r.summarise(u, cl, name) }) })
+	sums, _ := rb.r.summarise(u, cl, name)
+	b.Run("guards", func(b *testing.B) {
+		perOp(b, func() {
+			if _, err := rb.r.personGuards(u, sums, name); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
+
+// outputDigest hashes what an output says, its times left out.
+func outputDigest(tb testing.TB, out *Output) string {
+	h := sha256.New()
+	put := func(v any) {
+		j, err := json.Marshal(v)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		h.Write(j)
+	}
+	for _, p := range out.Persons {
+		p.UpdatedAt = time.Time{}
+		put(p)
+	}
+	for _, l := range out.Links {
+		l.LinkedAt = time.Time{}
+		put(l)
+	}
+	for _, e := range out.Events {
+		e.At = time.Time{}
+		put(e)
+	}
+	for _, c := range out.Conflicts {
+		c.CreatedAt = time.Time{}
+		put(c)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)[:8])
+}
