@@ -460,8 +460,9 @@ type averageLinkage struct {
 	// match is the settings' match threshold.
 	match float64
 	// shared remembers, per cluster (root and size), what its records
-	// agree on: sharedOf.
+	// agree on: sharedOf; agree is its scratch count per record.
 	shared map[[2]int32][]sharedValue
+	agree  []int
 	// keys holds each row's key of every blocking rule, row by row
 	// (keys[row*nr+rule]; 0 when a key part is blank): the cross pairs
 	// averaged are those agreeing on every key of some rule — the pairs
@@ -650,22 +651,64 @@ func (a *averageLinkage) sharedOf(root int32) []sharedValue {
 		return sv
 	}
 	sv := make([]sharedValue, len(a.c.comps))
+	// n[i]: 1 + how many other records agree with record i on the
+	// comparison's first level. Each pair is compared once (gamma of a
+	// pair is that of its rows in order, whichever side asks), and only
+	// as far as its first level (firstLevel).
+	n := a.agree[:0]
+	for range rows {
+		n = append(n, 0)
+	}
+	a.agree = n
 	for k := range a.c.comps {
-		sv[k] = sharedValue{row: rows[0], n: 1}
+		for i := range n {
+			n[i] = 1
+		}
 		for i, r := range rows {
-			n := 1
-			for j, q := range rows {
-				if i != j && a.c.gamma(a.f, k, min(r, q), max(r, q)) == 1 {
-					n++
+			for j := i + 1; j < len(rows); j++ {
+				q := rows[j]
+				if a.c.firstLevel(a.f, k, min(r, q), max(r, q)) {
+					n[i]++
+					n[j]++
 				}
 			}
-			if n > sv[k].n {
-				sv[k] = sharedValue{row: r, n: n}
+		}
+		sv[k] = sharedValue{row: rows[0], n: 1}
+		for i, r := range rows {
+			if n[i] > sv[k].n {
+				sv[k] = sharedValue{row: r, n: n[i]}
 			}
 		}
 	}
 	a.shared[key] = sv
 	return sv
+}
+
+// firstLevel reports whether rows a and b (a < b) land on comparison
+// k's first level: gamma(f, k, a, b) == 1, without trying the levels
+// below it when the first does not hold.
+func (c *compiled) firstLevel(f *Frame, k int, a, b int32) bool {
+	cc := &c.comps[k]
+	p := c.rows.pair(f, a, b)
+	pa, pb := false, false
+	for _, ci := range cc.null {
+		va, vb := p.get(ci)
+		pa = pa || va != 0
+		pb = pb || vb != 0
+	}
+	if !pa || !pb {
+		return false // gamma 0
+	}
+	if len(cc.levels) == 0 {
+		return true // gamma len(levels)+1
+	}
+	l := &cc.levels[0]
+	if !f.holdsRows(l, &p, nil) {
+		return false
+	}
+	// A half swap is counted in the mirror's comparison: gammaRows goes
+	// on to the next level.
+	return l.mirror < 0 || f.fullSwap(l, a, b) || c.gammaRows(f, l.mirror, &p, nil) != uint8(l.mirrorLevel)
 }
 
 // profileScore returns the match weight (bits, prior included) of record

@@ -88,3 +88,28 @@ func scoringOf(f *Frame, s *settings.Settings) (*settings.Settings, *compiled, *
 // Rebind lets b, prepared for another frame of the same settings, be
 // added to f (benchmarks add the same batches to a new frame each time).
 func (b *Batch) Rebind(f *Frame) { b.f = f }
+
+// FirstLevelAgainstGamma compares firstLevel with gamma == 1 on every
+// comparison of pairs (rows of f, either order): it returns how many
+// (pair, comparison) were asked, how many landed on the first level and
+// how many firstLevel answered otherwise than gamma.
+func FirstLevelAgainstGamma(f *Frame, s *settings.Settings, pairs [][2]int32) (asked, first, wrong int, err error) {
+	_, c, _, err := scoringOf(f, s)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for _, p := range pairs {
+		a, b := min(p[0], p[1]), max(p[0], p[1])
+		for k := range c.comps {
+			asked++
+			g := c.gamma(f, k, a, b) == 1
+			if g {
+				first++
+			}
+			if c.firstLevel(f, k, a, b) != g {
+				wrong++
+			}
+		}
+	}
+	return asked, first, wrong, nil
+}

@@ -181,3 +181,27 @@ func threadCPU() int64 {
 	d, _ := cputime.Thread()
 	return int64(d)
 }
+
+// TestFirstLevelIsGammaOne: firstLevel (average linkage's test of what a
+// cluster's records agree on) stops after a comparison's first level; it
+// must answer gamma == 1 for every comparison of every candidate pair of
+// the embedded Vietnamese model (blanks, OCR confidences; none of its
+// first levels is a cross level), and both answers must occur.
+func TestFirstLevelIsGammaOne(t *testing.T) {
+	f, pairs := vietnameseCandidates(t, 400)
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked, first, wrong, err := matching.FirstLevelAgainstGamma(f, s, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wrong != 0 {
+		t.Fatalf("firstLevel differs from gamma == 1 on %d of %d comparisons", wrong, asked)
+	}
+	if first == 0 || first == asked {
+		t.Fatalf("%d of %d comparisons on the first level: the test shows nothing", first, asked)
+	}
+	t.Logf("%d comparisons, %d on the first level", asked, first)
+}
