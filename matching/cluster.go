@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/dancu-vn/dancu/matching/compare"
@@ -188,6 +189,160 @@ func EncodePersonGuards(f *Frame, s *settings.Settings, rows []int32) ([]byte, e
 		return nil, err
 	}
 	return json.Marshal(gs.summaryOf(f, rows))
+}
+
+// PersonGuards encodes persons' guard summaries as EncodePersonGuards
+// does, byte for byte, with the settings' guards resolved against the
+// frame once and the summary written without reflection: a matcher
+// encoding every person it reclusters (the registry) asks for
+// thousands a batch.
+type PersonGuards struct {
+	f  *Frame
+	gs *guardSet
+	// st and one are scratch summaries, reused from person to person.
+	st, one clusterSummary
+}
+
+// NewPersonGuards returns the encoder of f's persons under s's guards.
+func NewPersonGuards(f *Frame, s *settings.Settings) (*PersonGuards, error) {
+	gs, err := newGuardSet(f, s)
+	if err != nil {
+		return nil, err
+	}
+	return &PersonGuards{f: f, gs: gs}, nil
+}
+
+// Encode returns EncodePersonGuards(f, s, rows): the summary of rows
+// merged in the order given, as summaryOf merges it, in two scratch
+// summaries whose values alias the frame's tables (they are copied into
+// the encoding), where summaryOf makes three slices for every row and
+// every merge.
+func (p *PersonGuards) Encode(rows []int32) ([]byte, error) {
+	if len(rows) == 0 {
+		return appendSummaryJSON(nil, clusterSummary{})
+	}
+	gs, f, st := p.gs, p.f, &p.st
+	gs.summaryInto(f, int(rows[0]), st)
+	for _, r := range rows[1:] {
+		gs.summaryInto(f, int(r), &p.one)
+		gs.mergeInto(st, &p.one)
+	}
+	// summaryOf's lists of no value are nil (null in JSON).
+	for gi, vs := range st.Values {
+		if len(vs) == 0 {
+			st.Values[gi] = nil
+		}
+	}
+	return appendSummaryJSON(nil, *st)
+}
+
+// mergeInto sets *a to Merge(*a, *b).
+func (gs *guardSet) mergeInto(a, b *clusterSummary) {
+	for gi, gd := range gs.guards {
+		if gd.guard.Kind == "distinct" {
+			for _, v := range b.Values[gi] {
+				if !slices.Contains(a.Values[gi], v) {
+					a.Values[gi] = append(a.Values[gi], v)
+				}
+			}
+			continue
+		}
+		if a.YearHi[gi] != 0 && b.YearHi[gi] != 0 && gd.guard.OneDigit &&
+			max(a.YearHi[gi], b.YearHi[gi])-min(a.YearLo[gi], b.YearLo[gi]) > gd.guard.Max {
+			if misreadYear(*a, *b, gi) == 1 {
+				a.YearLo[gi], a.YearHi[gi] = b.YearLo[gi], b.YearHi[gi]
+			}
+			continue
+		}
+		if b.YearHi[gi] != 0 {
+			if a.YearHi[gi] == 0 || b.YearLo[gi] < a.YearLo[gi] {
+				a.YearLo[gi] = b.YearLo[gi]
+			}
+			if b.YearHi[gi] > a.YearHi[gi] {
+				a.YearHi[gi] = b.YearHi[gi]
+			}
+		}
+	}
+}
+
+// appendSummaryJSON appends json.Marshal(st) to b: the same bytes (the
+// field names and omitempty of clusterSummary's tags, a nil list as
+// null, each string as encoding/json escapes it).
+func appendSummaryJSON(b []byte, st clusterSummary) ([]byte, error) {
+	b = append(b, '{')
+	sep := false
+	field := func(name string) {
+		if sep {
+			b = append(b, ',')
+		}
+		sep = true
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, '"', ':')
+	}
+	if len(st.Values) > 0 {
+		field("values")
+		b = append(b, '[')
+		for i, vs := range st.Values {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if vs == nil {
+				b = append(b, "null"...)
+				continue
+			}
+			b = append(b, '[')
+			for j, v := range vs {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				if plainJSON(v) {
+					b = append(b, '"')
+					b = append(b, v...)
+					b = append(b, '"')
+					continue
+				}
+				q, err := json.Marshal(v)
+				if err != nil {
+					return nil, err
+				}
+				b = append(b, q...)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+	}
+	for _, f := range [2]struct {
+		name string
+		ys   []int
+	}{{"year_lo", st.YearLo}, {"year_hi", st.YearHi}} {
+		if len(f.ys) == 0 {
+			continue
+		}
+		field(f.name)
+		b = append(b, '[')
+		for i, y := range f.ys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(y), 10)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}'), nil
+}
+
+// plainJSON reports whether encoding/json writes v as it is between
+// quotes: printable ASCII without the characters it escapes (the quote,
+// the backslash, and <, > and & for HTML).
+func plainJSON(v string) bool {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // Compatible reports whether clusters summarised by a and b may be the

@@ -205,3 +205,43 @@ func TestFirstLevelIsGammaOne(t *testing.T) {
 	}
 	t.Logf("%d comparisons, %d on the first level", asked, first)
 }
+
+// TestPersonGuardsIsEncodePersonGuards: NewPersonGuards' Encode gives
+// the bytes of EncodePersonGuards for persons of one to five records of
+// a generated population (the Vietnamese guards: valid numbers, sexes,
+// birth years).
+func TestPersonGuardsIsEncodePersonGuards(t *testing.T) {
+	f, _ := vietnameseCandidates(t, 400)
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := matching.NewPersonGuards(f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withValues := 0
+	for i := 0; i < f.Len(); i++ {
+		var rows []int32
+		for k := 0; k < 1+i%5 && i+3*k < f.Len(); k++ {
+			rows = append(rows, int32(i+3*k))
+		}
+		want, err := matching.EncodePersonGuards(f, s, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := pg.Encode(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("rows %v:\n got %s\nwant %s", rows, got, want)
+		}
+		if len(want) > 20 {
+			withValues++
+		}
+	}
+	if withValues == 0 {
+		t.Fatal("no person with guard values: the test shows nothing")
+	}
+}

@@ -42,8 +42,12 @@ func guardsKey(person string) []byte { return append([]byte{kGuards}, person...)
 // whole persons be one, as dancu link, which holds every record, decides.
 func (r *Registry) personGuards(u *unit, sums []matching.PersonSummary, name func(int32) string) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(sums))
+	pg, err := matching.NewPersonGuards(u.f, r.s)
+	if err != nil {
+		return nil, fmt.Errorf("person guards: %w", err)
+	}
 	for _, sm := range sums {
-		enc, err := matching.EncodePersonGuards(u.f, r.s, sm.Rows)
+		enc, err := pg.Encode(sm.Rows)
 		if err != nil {
 			return nil, fmt.Errorf("person guards: %w", err)
 		}
