@@ -1621,6 +1621,9 @@ func (r *Registry) buildUnit(rd pebble.Reader, be *batchEdges, seeds []uint64, b
 		return nil, err
 	}
 	var rc *matching.RowCopier
+	// Sized once for the unit's rows (its ids' table and every column's
+	// values), not grown row by row.
+	u.f.Grow(len(all))
 	u.row = make(map[uint64]int32, len(all))
 	for i, s := range all {
 		if cached[i] >= 0 {
