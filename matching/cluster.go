@@ -195,7 +195,7 @@ func EncodePersonGuards(f *Frame, s *settings.Settings, rows []int32) ([]byte, e
 // does, byte for byte, with the settings' guards resolved against the
 // frame once and the summary written without reflection: a matcher
 // encoding every person it reclusters (the registry) asks for
-// thousands a batch.
+// thousands a batch. One PersonGuards is for one goroutine.
 type PersonGuards struct {
 	f  *Frame
 	gs *guardSet

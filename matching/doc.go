@@ -38,7 +38,8 @@
 //     comparisons, so they stay in this package.
 //   - The streaming registry's hooks (package registry): KeyMaker
 //     (blocking keys of one row), ScorePairs, FreezeTermFrequencies,
-//     EncodePersonGuards, MatchWeight, ConfidenceByte, RowCopier (rows
+//     EncodePersonGuards (PersonGuards: the same for many persons of
+//     one frame), MatchWeight, ConfidenceByte, RowCopier (rows
 //     carried from one frame to another); it then calls Cluster and
 //     Summarise on the match components of a batch.
 //
