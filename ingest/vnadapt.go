@@ -208,14 +208,18 @@ func isCleanNFC(s string) bool {
 	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
-	prev := byte(0)
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7F || c == ' ' && prev == ' ' {
+		if c-0x21 < 0x7F-0x21 { // printable ASCII but the space: one test for most bytes
+			i++
+			continue
+		}
+		if c == ' ' {
+			// not the first byte; the byte before ends an ASCII character
+			// or a letter, and is a space only if it is one
+			if s[i-1] == ' ' {
 				return false
 			}
-			prev = c
 			i++
 			continue
 		}
@@ -228,9 +232,8 @@ func isCleanNFC(s string) bool {
 		case c == 0xE1 && i+2 < len(s) && s[i+1] >= 0xB8 && s[i+1] <= 0xBB && s[i+2]&0xC0 == 0x80:
 			i += 3
 		default:
-			return false // includes invalid UTF-8
+			return false // controls, DEL, includes invalid UTF-8
 		}
-		prev = 0
 	}
 	return true
 }
