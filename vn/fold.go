@@ -173,9 +173,6 @@ func appendCanonKey(b, k []byte, s string, title, withKey bool) ([]byte, []byte)
 	return b, k
 }
 
-// cachedWord is the canonical form and key of one word, precomputed.
-type cachedWord struct{ canon, key string }
-
 // appendCanonScan is the loop behind appendCanonKey and ParseName. cache,
 // when not nil, holds precomputed results for whole words as they appear
 // in s (computed by this function with the same title, withKey and
@@ -184,7 +181,7 @@ type cachedWord struct{ canon, key string }
 // word like a space. Unless nfcDone, it stops and reports redo when it
 // meets a combining mark: the caller must compose s (NFC) and call again
 // with nfcDone — so that text already in NFC is scanned only once.
-func appendCanonScan(b, k []byte, s string, title, withKey bool, cache map[string]cachedWord, names, nfcDone bool) ([]byte, []byte, bool) {
+func appendCanonScan(b, k []byte, s string, title, withKey bool, cache *wordCache, names, nfcDone bool) ([]byte, []byte, bool) {
 	var word [48]rune
 	n := 0
 	long := false // word longer than the buffer: handled rune by rune
@@ -281,12 +278,12 @@ var asciiNameByte = func() (t [128]bool) {
 
 // flushWord appends one word: from the cache when raw (its bytes in the
 // input, with nothing dropped inside when clean) is there, else computed.
-func flushWord(b, k []byte, raw string, w []rune, clean, title, withKey bool, cache map[string]cachedWord) ([]byte, []byte) {
+func flushWord(b, k []byte, raw string, w []rune, clean, title, withKey bool, cache *wordCache) ([]byte, []byte) {
 	if cache != nil && clean {
-		if c, ok := cache[raw]; ok {
-			b = append(b, c.canon...)
+		if canon, key, ok := cache.get(raw); ok {
+			b = append(b, canon...)
 			if withKey {
-				k = append(k, c.key...)
+				k = append(k, key...)
 			}
 			return b, k
 		}

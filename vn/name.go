@@ -272,7 +272,7 @@ func MaskName(s string) string {
 
 var (
 	nameWordsOnce sync.Once
-	nameWords     map[string]cachedWord
+	nameWords     *wordCache
 )
 
 // nameWordCache returns the precomputed canonical forms and keys of the
@@ -280,40 +280,44 @@ var (
 // usually has (as listed, UPPER, lower, and without diacritics). Names are
 // made of few distinct words, so most words of most names are found here
 // and skip the letter-by-letter work. A word not found is computed.
-func nameWordCache() map[string]cachedWord {
-	nameWordsOnce.Do(func() {
-		m := map[string]cachedWord{}
-		add := func(w string) {
-			if w == "" || strings.ContainsAny(w, " \t") {
-				return
-			}
-			if _, ok := m[w]; ok {
-				return
-			}
-			var b, k [64]byte
-			cb, ck, _ := appendCanonScan(b[:0], k[:0], w, true, true, nil, true, true)
-			m[w] = cachedWord{canon: string(cb), key: string(ck)}
+func nameWordCache() *wordCache {
+	nameWordsOnce.Do(func() { nameWords = newWordCache(nameWordMap()) })
+	return nameWords
+}
+
+// nameWordMap returns the words nameWordCache holds: spelling → canonical
+// form and key.
+func nameWordMap() map[string][2]string {
+	m := map[string][2]string{}
+	add := func(w string) {
+		if w == "" || strings.ContainsAny(w, " \t") {
+			return
 		}
-		for _, f := range []string{"names/surnames.csv", "names/middle_names.csv", "names/given_names.csv"} {
-			t, err := refdata.Load(f)
-			if err != nil {
-				continue // the cache is only a speed-up
-			}
-			for _, r := range t.Rows {
-				for _, w := range strings.Fields(norm.NFC.String(r[0])) {
-					if !ValidSyllable(w) {
-						continue
-					}
-					f := Fold(w)
-					for _, v := range []string{w, strings.ToUpper(w), strings.ToLower(w), f, strings.ToUpper(f), titleASCII(f)} {
-						add(v)
-					}
+		if _, ok := m[w]; ok {
+			return
+		}
+		var b, k [64]byte
+		cb, ck, _ := appendCanonScan(b[:0], k[:0], w, true, true, nil, true, true)
+		m[w] = [2]string{string(cb), string(ck)}
+	}
+	for _, f := range []string{"names/surnames.csv", "names/middle_names.csv", "names/given_names.csv"} {
+		t, err := refdata.Load(f)
+		if err != nil {
+			continue // the cache is only a speed-up
+		}
+		for _, r := range t.Rows {
+			for _, w := range strings.Fields(norm.NFC.String(r[0])) {
+				if !ValidSyllable(w) {
+					continue
+				}
+				f := Fold(w)
+				for _, v := range []string{w, strings.ToUpper(w), strings.ToLower(w), f, strings.ToUpper(f), titleASCII(f)} {
+					add(v)
 				}
 			}
 		}
-		nameWords = m
-	})
-	return nameWords
+	}
+	return m
 }
 
 func titleASCII(s string) string {
