@@ -569,6 +569,8 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 		confs []matching.ConfidenceGetter
 		batch *matching.Batch // with a frame
 		done  chan struct{}
+		// touched keeps what TouchRecord read of each next record
+		touched byte
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *job, workers+1) // in file order
@@ -623,9 +625,14 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 				defer func() { <-sem }()
 				if b := j.batch; b != nil {
 					b.Reset()
-					for _, r := range j.recs {
+					var touched byte
+					for i, r := range j.recs {
+						if i+1 < len(j.recs) {
+							touched ^= vietnamese.TouchRecord(j.recs[i+1])
+						}
 						ad.AddTo(b, r, source)
 					}
+					j.touched = touched
 				} else {
 					j.gets = make([]matching.Getter, len(j.recs))
 					j.confs = make([]matching.ConfidenceGetter, len(j.recs))
