@@ -126,11 +126,19 @@ type fileReport struct {
 
 var fileDateRE = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12][0-9]|3[01])(?:[^0-9]|$)`)
 
-// sourceDateOf returns the flag's date, else a date in the file name.
+// sourceDateOf returns the flag's date, else a date in the file name: the
+// date dancu import and dancu link read path's addresses at. A batch of
+// scanned forms (.jsonl, .ndjson, .json) takes no date from its name:
+// each form is read at its own collected_on (ingest does so when the
+// source date is zero), which a batch's name must not override.
 func sourceDateOf(flag, path string) (time.Time, string) {
 	if flag != "" {
 		t, _ := time.Parse("2006-01-02", flag)
 		return t, "--source-date"
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".ndjson", ".json":
+		return time.Time{}, ""
 	}
 	if m := fileDateRE.FindStringSubmatch(filepath.Base(path)); m != nil {
 		if t, err := time.Parse("20060102", m[1]+m[2]+m[3]); err == nil {

@@ -36,6 +36,10 @@ type linkOptions struct {
 	in       []string
 	mapping  string
 	settings string
+	// sourceDate is --source-date (YYYY-MM-DD): the date every input
+	// describes. Default "": each file's date from its name, as dancu
+	// import reads it (sourceDateOf).
+	sourceDate string
 
 	// labels holds, in the order records were read, each record's own code
 	// in its source ("Mã bản ghi", form id) when it differs from the
@@ -81,12 +85,25 @@ func (o *linkOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&o.in, "in", nil, "input file (CSV or XLSX, Vietnamese or canonical headers); repeat for several")
 	cmd.Flags().StringVar(&o.mapping, "mapping", "", "mapping file for a CSV or XLSX not in the Vietnamese register layout: its record id column (id: COLUMN) and optionally settings, renames, link_type — see \"Reading your CSV\" in dancu settings doc")
 	cmd.Flags().StringVar(&o.settings, "settings", "", "settings file (YAML/JSON, trained model included when present); default: the mapping's, else the embedded Vietnamese settings")
+	cmd.Flags().StringVar(&o.sourceDate, "source-date", "", "date the inputs describe, YYYY-MM-DD, which decides whether their addresses name the units before or after the 1 July 2025 reform (default: a date in each file's name such as _20240501, else unknown; scans use collected_on) — as dancu import reads them")
+}
+
+// dated returns opts with the source date of path: --source-date, else a
+// date in the file's name, as dancu import sets it (sourceDateOf).
+func (o *linkOptions) dated(opts ingest.Options, path string) ingest.Options {
+	opts.SourceDate, _ = sourceDateOf(o.sourceDate, path)
+	return opts
 }
 
 // settingsAndMapping reads the mapping and the settings to use.
 func (o *linkOptions) settingsAndMapping() (*settings.Settings, *matching.Mapping, error) {
 	if len(o.in) == 0 {
 		return nil, nil, fmt.Errorf("no input: give --in FILE")
+	}
+	if o.sourceDate != "" {
+		if _, err := time.Parse("2006-01-02", o.sourceDate); err != nil {
+			return nil, nil, fmt.Errorf("--source-date %q: want YYYY-MM-DD", o.sourceDate)
+		}
 	}
 	var mp *matching.Mapping
 	var err error
@@ -179,11 +196,11 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 		// next file is opened while the one before is read.
 		go address.Warm() // Resolve builds it if this has not yet
 		opts, free := recordOptions(sink)
-		next := openAsync(o.in[0], opts)
+		next := openAsync(o.in[0], o.dated(opts, o.in[0]))
 		for i, p := range o.in {
 			src, err := next()
 			if i+1 < len(o.in) {
-				next = openAsync(o.in[i+1], opts)
+				next = openAsync(o.in[i+1], o.dated(opts, o.in[i+1]))
 			}
 			if err == nil {
 				err = addRecords(ad, src, free, p, i, sink, o.warnings())

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,10 +14,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/matching/settings"
+	"github.com/dancu-vn/dancu/pipelines"
 )
 
 // readCSVFile reads a whole CSV file.
@@ -291,4 +294,101 @@ func TestLinkPrintsTrueBlockingRecall(t *testing.T) {
 		t.Errorf("%q: estimate %.5f, true %.5f for %d of %d", line, est, tru, covered, pairs)
 	}
 	t.Log(line)
+}
+
+// TestLinkReadsAddressesAtTheFileDate: a list dated after the 1 July 2025
+// reform by its name (danhsach_20251001.csv), its addresses written in the
+// new units, is read by dancu link at that date, as dancu import's path
+// reads it (the file's date from sourceDateOf, then the match stage's
+// enrich, pipelines.ResolveAddresses): the frame link builds holds the
+// units enrich gives the same rows. Read at a zero date (pre-reform text)
+// "Xã Đông Anh, Thành phố Hà Nội" is the old district's commune and has
+// no new commune; at the file's date it is the new Xã Đông Anh, 00454.
+func TestLinkReadsAddressesAtTheFileDate(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "danhsach_20251001.csv")
+	list := "STT,Họ và tên,Ngày sinh,Giới tính,Nơi thường trú,Nơi ở hiện tại\n" +
+		"1,Nguyễn Văn An,01/02/1980,Nam,\"Xã Đông Anh, Thành phố Hà Nội\",\"Xã Đông Anh, Thành phố Hà Nội\"\n" +
+		"2,Trần Thị Bình,03/04/1985,Nữ,\"Xã Biển Hồ, Tỉnh Gia Lai\",\"Phường Pleiku, Gia Lai\"\n" +
+		"3,Lê Văn Cường,05/06/1990,Nam,\"Thôn 3, Xã Định Hòa, Tỉnh An Giang\",\"Xã Krông Nô, Tỉnh Lâm Đồng\"\n" +
+		"4,Phạm Thị Dung,07/08/1975,Nữ,\"Xã Mù Cang Chải, Tỉnh Lào Cai\",\"Phường Hà Giang 1, Tỉnh Tuyên Quang\"\n"
+	if err := os.WriteFile(p, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// dancu import's path: the file's date, then enrich.
+	sd, from := sourceDateOf("", p)
+	if sd.Format("2006-01-02") != "2025-10-01" || from != "file name" {
+		t.Fatalf("sourceDateOf(%s) = %v from %q, want 2025-10-01 from the file name", p, sd, from)
+	}
+	src, err := ingest.Open(p, ingest.Options{SourceDate: sd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want [][10]string
+	for {
+		it, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.Record == nil {
+			continue
+		}
+		r := it.Record
+		pipelines.ResolveAddresses(r)
+		want = append(want, [10]string{r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode,
+			r.CurProvinceCode, r.CurDistrictCode, r.CurCommuneCode, r.CurNewProvinceCode, r.CurNewCommuneCode})
+	}
+	src.Close()
+	if len(want) != 4 {
+		t.Fatalf("import's path read %d records, want 4", len(want))
+	}
+	if want[0][4] != "00454" {
+		t.Fatalf("enrich: Xã Đông Anh at 2025-10-01 has new commune %q, want 00454", want[0][4])
+	}
+
+	// dancu link's read, into the frame it links.
+	o := linkOptions{in: []string{p}, warn: io.Discard}
+	_, _, f, err := o.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Len() != len(want) {
+		t.Fatalf("link read %d records, want %d", f.Len(), len(want))
+	}
+	cols := []string{"perm_province", "perm_district", "perm_commune", "perm_new_province", "perm_new_commune",
+		"cur_province", "cur_district", "cur_commune", "cur_new_province", "cur_new_commune"}
+	for i := range want {
+		for c, name := range cols {
+			if got := f.Value(name, i); got != want[i][c] {
+				t.Errorf("row %d %s: link read %q, import's path (enrich) %q", i+1, name, got, want[i][c])
+			}
+		}
+	}
+}
+
+// TestSourceDateOf: the flag wins; else a date in a list's name; a batch
+// of scanned forms takes none from its name (each form keeps its
+// collected_on).
+func TestSourceDateOf(t *testing.T) {
+	for _, tc := range []struct{ flag, path, want, from string }{
+		{"", "/x/danhsach_20251001.csv", "2025-10-01", "file name"},
+		{"", "/x/list-2024-05-01.xlsx", "2024-05-01", "file name"},
+		{"2024-05-01", "/x/danhsach_20251001.csv", "2024-05-01", "--source-date"},
+		{"", "/x/danhsach.csv", "", ""},
+		{"", "/x/phieu_dc01_20190607.jsonl", "", ""},
+		{"2019-06-07", "/x/phieu_dc01.jsonl", "2019-06-07", "--source-date"},
+	} {
+		d, from := sourceDateOf(tc.flag, tc.path)
+		got := ""
+		if !d.IsZero() {
+			got = d.Format("2006-01-02")
+		}
+		if got != tc.want || from != tc.from {
+			t.Errorf("sourceDateOf(%q, %q) = %q from %q, want %q from %q", tc.flag, tc.path, got, from, tc.want, tc.from)
+		}
+	}
 }
