@@ -53,13 +53,21 @@ func TestDebugOne(t *testing.T) {
 	for _, tk := range st.toks {
 		fmt.Printf("tok %q id=%d marker=%v hard=%v soft=%v\n", tk.key, tk.id, tk.marker, tk.hard, tk.soft)
 	}
+	// DANCU_ADDR_ASOF=2025-09-01 reads it in the new units' era
+	post := false
+	if d, err := time.Parse("2006-01-02", os.Getenv("DANCU_ADDR_ASOF")); err == nil {
+		post = !d.Before(ReformDate)
+	}
 	var res Result
-	st.resolve(&res, false)
+	st.resolve(&res, post)
 	for k, m := range st.matches {
 		fmt.Printf("match %d [%d,%d) ms=%d %s %s q=%.2f s0=%.2f s=%.2f fuzzy=%v\n", k, m.i, m.j, m.ms, g.units[m.u].code, g.units[m.u].name, m.q, m.s0, m.s, m.fuzzy)
 	}
 	for _, c := range st.chains {
 		fmt.Printf("chain new=%v c=%d d=%d p=%d score=%.2f\n", c.newEra, c.c, c.d, c.p, c.score)
+	}
+	for _, t := range st.tuples {
+		fmt.Printf("tuple %v\n", t)
 	}
 	fmt.Printf("%+v\n", res)
 }

@@ -45,9 +45,11 @@ var typePrefixes = []struct {
 }
 
 // splitType splits an official name into its type and its proper name.
+// The tables write a few type words capitalised ("Thị Xã Việt Yên",
+// "Thành Phố Đồng Hới", "Thị Trấn Ngọc Lặc"): they are the same type.
 func splitType(name string) (utype, string) {
 	for _, p := range typePrefixes {
-		if strings.HasPrefix(name, p.prefix) {
+		if len(name) >= len(p.prefix) && strings.EqualFold(name[:len(p.prefix)], p.prefix) {
 			return p.t, name[len(p.prefix):]
 		}
 	}

@@ -1,0 +1,59 @@
+package address
+
+import (
+	"testing"
+	"time"
+)
+
+// TestAfterReform: addresses dated from 1 July 2025, written in the new
+// units (commune and new province, no district) or still in the old ones,
+// and the failures of the hard tuning split's rows of those dates grouped
+// by cause. Each row gives the codes Resolve must return — province,
+// district, commune, new province, new commune; "-" = not checked, "" =
+// no unit given (ambiguous) — the communes (old or new) that must be among
+// the candidates, and why.
+func TestAfterReform(t *testing.T) {
+	tests := []struct {
+		text, date                         string
+		prov, dist, comm, newProv, newComm string
+		cands                              []string
+		why                                string
+	}{
+		// A type word the tables write capitalised ("Thị Xã Việt Yên",
+		// "Thành Phố Đồng Hới") is a type word: the unit's name is Việt
+		// Yên, Đồng Hới, not "Thị Xã Việt Yên".
+		{"Việt Yên, Bắc Giang", "2024-03-01", "24", "222", "", "24", "", nil,
+			"the district (Thị Xã Việt Yên in the tables), not the new Phường Việt Yên it lent its name to"},
+		{"Tp Đồng Hới", "2024-03-01", "44", "450", "", "-", "", nil,
+			"Thành Phố Đồng Hới: read by its name after its type word"},
+		{"Xã Hương Mai, Xa Viet Yen, Bac Giang", "2025-12-02", "24", "222", "07771", "24", "07774", nil,
+			"old units after the reform: commune, district (its type word cut to Xa), province — Hương Mai went into Phường Tự Lạn, not Phường Việt Yên"},
+	}
+	for _, tt := range tests {
+		d, err := time.Parse("2006-01-02", tt.date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Resolve(tt.text, d)
+		for _, c := range []struct {
+			level, want string
+			got         Unit
+		}{{"province", tt.prov, r.Province}, {"district", tt.dist, r.District}, {"commune", tt.comm, r.Commune},
+			{"new_province", tt.newProv, r.NewProvince}, {"new_commune", tt.newComm, r.NewCommune}} {
+			if c.want != "-" && c.got.Code != c.want {
+				t.Errorf("%q (%s): %s = %q, want %q — %s\n%+v", tt.text, tt.date, c.level, c.got.Code, c.want, tt.why, r)
+			}
+		}
+		for _, want := range tt.cands {
+			found := false
+			for _, c := range r.Candidates {
+				if c.Commune.Code == want || c.NewCommune.Code == want {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%q (%s): commune %s not among the candidates — %s\n%+v", tt.text, tt.date, want, tt.why, r)
+			}
+		}
+	}
+}
