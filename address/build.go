@@ -256,7 +256,16 @@ func (st *state) fuzzy(best int, post bool) bool {
 	if weak {
 		ch = chain{c: -1, d: -1, p: -1}
 	}
-	complete := ch.c >= 0 && ch.p >= 0
+	// A new commune that took the name of the old district it lies in
+	// ("Nga Sơn", "An Phú") may be that district in a text written in
+	// the old units, whose commune is then the part before it ("Nga
+	// Tbành - Nga Sơn - Thanh Hóa"): such a chain is not complete, and
+	// the district's communes are searched.
+	asDistrict := -1
+	if ch.newEra && ch.c >= 0 {
+		asDistrict = st.sameSpanDistrict(ch.c)
+	}
+	complete := ch.c >= 0 && ch.p >= 0 && asDistrict < 0
 	var covered uint64
 	first := len(st.toks)
 	for _, k := range []int{ch.c, ch.d, ch.p} {
@@ -354,6 +363,9 @@ func (st *state) fuzzy(best int, post bool) bool {
 			nt++
 		}
 	}
+	if asDistrict >= 0 {
+		addParent(st.matches[asDistrict].u)
+	}
 	for _, x := range top[:nt] {
 		c := st.chains[x]
 		if c.p < 0 {
@@ -404,6 +416,18 @@ func (st *state) fuzzy(best int, post bool) bool {
 		}
 	}
 	return added
+}
+
+// sameSpanDistrict returns a reading of the words of match c as an old
+// district (not ruled out), or -1.
+func (st *state) sameSpanDistrict(c int) int {
+	m := &st.matches[c]
+	for _, k := range st.dIdx {
+		if d := &st.matches[k]; d.i == m.i && d.j == m.j && d.s != dead {
+			return k
+		}
+	}
+	return -1
 }
 
 // weakChain reports whether the type word of every unit of chain c

@@ -28,6 +28,13 @@ func TestAfterReform(t *testing.T) {
 			"Thành Phố Đồng Hới: read by its name after its type word"},
 		{"Xã Hương Mai, Xa Viet Yen, Bac Giang", "2025-12-02", "24", "222", "07771", "24", "07774", nil,
 			"old units after the reform: commune, district (its type word cut to Xa), province — Hương Mai went into Phường Tự Lạn, not Phường Việt Yên"},
+		// A new commune named after the old district it lies in: in text
+		// written in the old units the name is the district, and the
+		// part before it the commune (misspelt here), not a street.
+		{"Khu pho 4 - Nga Tbành - Nga Sơn - Tinh Thanh Hoa", "2025-12-12", "38", "401", "16141", "38", "16138", nil,
+			"Nga Tbành is Xã Nga Thành (h/b), of Huyện Nga Sơn; the new Xã Nga Sơn was the wrong guess"},
+		{"Xã Khansh An - An Phú - Tỉnh An Giang", "2025-12-20", "89", "886", "30340", "91", "30341", nil,
+			"Khansh An is Xã Khánh An of Huyện An Phú (into Xã Khánh Bình), not the new Xã An Phú"},
 	}
 	for _, tt := range tests {
 		d, err := time.Parse("2006-01-02", tt.date)
