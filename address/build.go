@@ -46,7 +46,7 @@ func (st *state) build(res *Result, best int, post bool) {
 	var second float32 = -1e9
 	for k := range st.chains {
 		ch := &st.chains[k]
-		if ch.score >= b.score-tieEps {
+		if ch.score >= b.score-tieEps || st.oldBetter(&b, ch, post) {
 			st.expand(ch)
 			continue
 		}
@@ -129,6 +129,18 @@ func (st *state) build(res *Result, best int, post bool) {
 		conf = 1
 	}
 	res.Confidence = float64(int(conf*1000+0.5)) / 1000
+}
+
+// oldBetter reports whether chain ch, in the old units, reads a text
+// dated after the reform better than the best chain b, in the new ones,
+// but for the era the date says (eraBonus): after the reform people
+// write both, and the date alone does not decide between a reading that
+// the words fit better and one in the units of the date ("phường ngô
+// mây, tỉnh gia lai" is the old Phường Ngô Mây of An Khê as much as the
+// new Xã Ngô Mây, of Bình Định's Phù Cát): both are kept, as candidates.
+func (st *state) oldBetter(b, ch *chain, post bool) bool {
+	// (by more than the rounding of equal readings' sums)
+	return post && b.newEra && !ch.newEra && ch.score > b.score-eraBonus+0.01
 }
 
 // tuple is one complete reading as unit ids: province, district,

@@ -1008,6 +1008,9 @@ func (st *state) bestProvince(p int32, newEra bool, a *match, di int) int {
 	return best
 }
 
+// eraBonus is what a chain in the units of the era its date says gains.
+const eraBonus = 0.5
+
 // addChain scores a chain: its levels, their order (smallest first),
 // what is left unexplained at the end of the text, and the era the date
 // says.
@@ -1050,7 +1053,7 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 	}
 	score -= tailCost[st.tailWords[end]]
 	if newEra == post {
-		score += 0.5
+		score += eraBonus
 	}
 	st.chains = append(st.chains, chain{}) // in place, as addMatch's
 	ch := &st.chains[len(st.chains)-1]
