@@ -44,6 +44,16 @@ func TestAfterReform(t *testing.T) {
 			"Kôrg na is nearer the old Xã Krông Na (now Xã Buôn Đôn) than the new Xã Krông Nô, which only the date preferred (the truth, Krông Ana, is farther than both)"},
 		{"Phường Ngô Mây, Tỉnh Gia Lai", "2024-12-18", "64", "623", "23633", "52", "23617", nil,
 			"before the reform the old units alone are read"},
+		// A type word glued to a name's first word, making a word known
+		// as another name glued ("phuongnam" is Phương Nam, "tinhan" Tịnh
+		// An): where a capital starts the name and it goes on in the next
+		// word, the type word is split off.
+		{"PhườngNam Tiến, Thành phố Phổ Yên, Tỉnh Thá Nguyên .", "2025-08-14", "19", "172", "05890", "19", "05890", nil,
+			"Phường + Nam Tiến (Phương Nam Tiến is no name); before, Phương Nam was read and ruled out by Tiến, and the commune was lost"},
+		{"Số 269 Quang Trung Xã Đôn Hưng TỉnhAn Giang", "2025-10-28", "-", "-", "-", "91", "31036", nil,
+			"Tỉnh + An Giang, not Tịnh An + Giang: the province decides Đông Hưng among its namesakes"},
+		{"Phương Nam, Uông Bí", "2023-01-01", "22", "196", "06835", "-", "-", nil,
+			"written apart, Phương Nam stays Phương Nam"},
 	}
 	for _, tt := range tests {
 		d, err := time.Parse("2006-01-02", tt.date)

@@ -37,6 +37,12 @@ func (st *state) repair() {
 				}
 			}
 		}
+		if known && t.id >= 0 && i+1 < len(st.toks) && innerCapital(st.text[t.start:t.end]) {
+			if a, b, ok := st.gluedKnown(t, st.toks[i+1]); ok {
+				out = append(out, a, b)
+				continue
+			}
+		}
 		if known || allDigits(t.key) || len(t.key) < 2 {
 			out = append(out, t)
 			continue
@@ -117,6 +123,73 @@ func (st *state) repair() {
 	if len(st.toks) > 64 {
 		st.toks = st.toks[:64]
 	}
+}
+
+// gluedKnown splits a known word that is a type word glued to the first
+// word of a name, where a capital starts the name, when that name goes on
+// in the next word and the word itself begins no name with it:
+// "PhườngNam Tiến" is Phường Nam Tiến, though "phuongnam" is a word (Phương
+// Nam glued) — "Phương Nam Tiến" is no name.
+func (st *state) gluedKnown(t, next token) (token, token, bool) {
+	k := capitalSplit(st.text[t.start:t.end])
+	if k <= 1 || next.id < 0 || next.hard || next.dash {
+		return token{}, token{}, false
+	}
+	g := st.g
+	m, ok := g.words[foldCachedWord(st.text[t.start:t.start+k])]
+	if !ok || !m.marker || g.markers[m.s]&mAdmin == 0 {
+		return token{}, token{}, false
+	}
+	wd, ok := g.words[foldCachedWord(st.text[t.start+k:t.end])]
+	if !ok || wd.id < 0 {
+		return token{}, token{}, false
+	}
+	node, ok := g.child(0, wd.id)
+	if !ok {
+		return token{}, token{}, false
+	}
+	if _, ok := g.child(node, next.id); !ok {
+		return token{}, token{}, false
+	}
+	if whole, ok := g.child(0, t.id); ok {
+		if _, ok := g.child(whole, next.id); ok {
+			return token{}, token{}, false
+		}
+	}
+	a, b := t, t
+	a.end, a.key, a.id, a.marker = t.start+k, m.s, m.id, true
+	b.start, b.key, b.id, b.marker, b.hard, b.soft, b.dash = t.start+k, wd.s, wd.id, wd.marker, false, false, false
+	return a, b, true
+}
+
+// innerCapital reports whether w may have a capital letter after its
+// first (one of the Vietnamese alphabet's: ASCII, À–Ý, Ă Đ Ĩ Ũ, Ơ Ư, Ạ–Ỹ),
+// from its bytes alone: most words have none, and capitalSplit, which
+// decodes them, is not run on them.
+func innerCapital(w string) bool {
+	for i := 1; i < len(w); i++ {
+		switch c := w[i]; {
+		case 'A' <= c && c <= 'Z':
+			return true
+		case c == 0xC3:
+			if i+1 < len(w) && w[i+1] < 0xA0 {
+				return true
+			}
+		case c == 0xC4 || c == 0xC5:
+			if i+1 < len(w) && w[i+1]&1 == 0 {
+				return true
+			}
+		case c == 0xC6:
+			if i+1 < len(w) && (w[i+1] == 0xA0 || w[i+1] == 0xAF) {
+				return true
+			}
+		case c == 0xE1:
+			if i+2 < len(w) && (w[i+1] == 0xBA || w[i+1] == 0xBB) && w[i+2]&1 == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // markerNumber splits a word of letters then digits whose letters are a

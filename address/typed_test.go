@@ -389,3 +389,22 @@ func TestOldNamesKept(t *testing.T) {
 		}
 	}
 }
+
+// TestInnerCapital: the byte filter before capitalSplit misses no
+// capital letter of the Vietnamese alphabet after a word's first letter,
+// and passes words written in small letters.
+func TestInnerCapital(t *testing.T) {
+	const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ"
+	for _, r := range upper {
+		for _, w := range []string{"a" + string(r) + "b", "Đ" + string(r) + "ư", "ườ" + string(r)} {
+			if !innerCapital(w) {
+				t.Errorf("innerCapital(%q) = false", w)
+			}
+		}
+	}
+	for _, w := range []string{"Nguyễn", "Phường", "Ư", "thành", "đường", "Ấp", "hưng", "quỳnh", "Ỹỹ"} {
+		if innerCapital(w) {
+			t.Errorf("innerCapital(%q) = true", w)
+		}
+	}
+}
