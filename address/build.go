@@ -44,16 +44,25 @@ func (st *state) build(res *Result, best int, post bool) {
 	b := st.chains[best]
 	bestDeep := st.deepest(&b)
 	var second float32 = -1e9
+	older := false
 	for k := range st.chains {
 		ch := &st.chains[k]
-		if ch.score >= b.score-tieEps || st.oldBetter(&b, ch, post) {
+		if ch.score >= b.score-tieEps {
 			st.expand(ch)
+			continue
+		}
+		if st.oldBetter(&b, ch, post) {
+			st.expand(ch)
+			older = true
 			continue
 		}
 		// (second is read by the confidence alone)
 		if !st.codesOnly && st.deepest(ch) != bestDeep && ch.score > second {
 			second = ch.score
 		}
+	}
+	if older {
+		st.preferOlder(&b, post)
 	}
 	ts := st.tuples
 	if len(ts) == 0 {
@@ -141,6 +150,78 @@ func (st *state) build(res *Result, best int, post bool) {
 func (st *state) oldBetter(b, ch *chain, post bool) bool {
 	// (by more than the rounding of equal readings' sums)
 	return post && b.newEra && !ch.newEra && ch.score > b.score-eraBonus+0.01
+}
+
+// preferOlder keeps only the readings of the chains in the old units
+// that read the words better than the best chain, in the new ones, but
+// for the era (oldBetter), when each of them is also a reading of the
+// chains in the new units tied with the best: the two eras then agree,
+// and the old units name the commune the new one was made of ("Xã Cảnh
+// Thụy, Thành phố Bắc Giang" after the reform is the old Cảnh Thụy, not
+// any of the three communes of the new Phường Cảnh Thụy). Otherwise all
+// are kept, as build found them.
+func (st *state) preferOlder(b *chain, post bool) {
+	all := len(st.tuples)
+	st.tupleBase = all
+	for k := range st.chains {
+		if ch := &st.chains[k]; !ch.newEra && (ch.score >= b.score-tieEps || st.oldBetter(b, ch, post)) {
+			if st.splits(ch, b) {
+				// "Xã Tân Hà Lâm Hà" is one new name, not Tân Hà in Lâm Hà
+				st.tupleBase = 0
+				return
+			}
+			st.expand(ch)
+		}
+	}
+	no := len(st.tuples)
+	st.tupleBase = no
+	for k := range st.chains {
+		if ch := &st.chains[k]; ch.newEra && ch.score >= b.score-tieEps {
+			st.expand(ch)
+		}
+	}
+	st.tupleBase = 0
+	older, newer := st.tuples[all:no], st.tuples[no:]
+	agree := len(older) > 0
+	for _, t := range older {
+		found := false
+		for _, x := range newer {
+			if x == t {
+				found = true
+				break
+			}
+		}
+		if !found {
+			agree = false
+			break
+		}
+	}
+	if agree {
+		st.tuples = st.tuples[:copy(st.tuples, older)]
+	} else {
+		st.tuples = st.tuples[:all]
+	}
+}
+
+// splits reports whether chain ch reads as two of its units the words
+// chain b reads as one.
+func (st *state) splits(ch, b *chain) bool {
+	for _, x := range [...]int{b.c, b.d, b.p} {
+		if x < 0 {
+			continue
+		}
+		m := &st.matches[x]
+		n := 0
+		for _, y := range [...]int{ch.c, ch.d, ch.p} {
+			if y >= 0 && st.matches[y].i >= m.i && st.matches[y].j <= m.j {
+				n++
+			}
+		}
+		if n > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // tuple is one complete reading as unit ids: province, district,
@@ -236,7 +317,7 @@ func (st *state) expand(ch *chain) {
 }
 
 func (st *state) addTuple(t tuple) {
-	for _, x := range st.tuples {
+	for _, x := range st.tuples[st.tupleBase:] {
 		if x == t {
 			return
 		}

@@ -54,6 +54,16 @@ func TestAfterReform(t *testing.T) {
 			"Tỉnh + An Giang, not Tịnh An + Giang: the province decides Đông Hưng among its namesakes"},
 		{"Phương Nam, Uông Bí", "2023-01-01", "22", "196", "06835", "-", "-", nil,
 			"written apart, Phương Nam stays Phương Nam"},
+		// When the old reading the words favour is also a reading of the
+		// new one the date favours, the eras agree: the old commune is the
+		// one the old units name, not any of those the new commune was
+		// made of.
+		{"91/38 Nguyễn Trãi,  Xã Cảnh Thụy,  Thành phố Bắc Giang,  TỉnhBắc iGang", "2025-07-27", "24", "213", "07738", "24", "07738", nil,
+			"Cảnh Thụy with the old Thành phố Bắc Giang (a district: old units) is the old Phường Cảnh Thụy, one of three in the new one"},
+		{"71/4 Nguyễn Trãi ,TT.Ihâm Đức ,T. Quảng Nam", "2025-09-27", "49", "511", "20722", "48", "20722", nil,
+			"TT. is the old Thị trấn Khâm Đức's type (the new one is a Xã), Quảng Nam an old province"},
+		{"Xã Tân Hà Lâm Hà, Tỉnh Lâm Đồng", "2025-07-19", "68", "676", "", "68", "24916", []string{"24916", "24922"},
+			"one new name (Tân Hà Lâm Hà), not Tân Hà in Huyện Lâm Hà: the old commune is any of the four it was made of"},
 	}
 	for _, tt := range tests {
 		d, err := time.Parse("2006-01-02", tt.date)

@@ -53,6 +53,7 @@ type state struct {
 	pIdx      []int // matches that are provinces of either era
 	chains    []chain
 	tuples    []tuple
+	tupleBase int // addTuple looks for a tuple already there from here on (preferOlder)
 }
 
 var statePool = sync.Pool{New: func() any { return &state{} }}
