@@ -140,6 +140,9 @@ type gazetteer struct {
 	// pubs holds each unit's code and name as Result gives them (pub),
 	// 32 bytes a unit, for the cache of recent results, which keeps ids.
 	pubs []Unit
+	// glued has bit id set for a word that is a type word glued to a
+	// word that starts a name ("phuongnam"), by word id (repair.go).
+	glued []uint64
 }
 
 // unitHot is the part of a unit that scoring readings and chains reads.
@@ -433,6 +436,7 @@ func build() (*gazetteer, error) {
 	}
 	g.loadAbbreviations(tabs["address_abbreviations.csv"])
 	g.buildTrie()
+	g.setGlued()
 	g.setHot()
 	g.wtab = newWordTable(g.words)
 	return g, nil

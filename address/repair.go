@@ -1,6 +1,7 @@
 package address
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -37,7 +38,7 @@ func (st *state) repair() {
 				}
 			}
 		}
-		if known && t.id >= 0 && i+1 < len(st.toks) && innerCapital(st.text[t.start:t.end]) {
+		if known && t.id >= 0 && g.glued[t.id>>6]&(1<<(t.id&63)) != 0 && i+1 < len(st.toks) && innerCapital(st.text[t.start:t.end]) {
 			if a, b, ok := st.gluedKnown(t, st.toks[i+1]); ok {
 				out = append(out, a, b)
 				continue
@@ -160,6 +161,45 @@ func (st *state) gluedKnown(t, next token) (token, token, bool) {
 	a.end, a.key, a.id, a.marker = t.start+k, m.s, m.id, true
 	b.start, b.key, b.id, b.marker, b.hard, b.soft, b.dash = t.start+k, wd.s, wd.id, wd.marker, false, false, false
 	return a, b, true
+}
+
+// setGlued marks the words (in g.glued) that are a type word of two
+// letters or more glued to a word that starts a name ("phuongnam",
+// "tinhan"): the only ones gluedKnown may split.
+func (g *gazetteer) setGlued() {
+	g.glued = make([]uint64, (len(g.root)+63)/64)
+	var prefixes []string
+	for k, m := range g.markers {
+		if m&mAdmin != 0 && len(k) >= 2 && !strings.Contains(k, " ") {
+			prefixes = append(prefixes, k)
+		}
+	}
+	// words of names of two words or more: a syllable ("phu", "phong"),
+	// not a glued pair
+	inName := make(map[string]bool, len(g.words))
+	for k := range g.index {
+		if strings.IndexByte(k, ' ') >= 0 {
+			for _, w := range strings.Split(k, " ") {
+				inName[w] = true
+			}
+		}
+	}
+	for w, wd := range g.words {
+		if wd.id < 0 || wd.marker || inName[w] {
+			continue // (a type word is not one glued to a name)
+		}
+		for _, p := range prefixes {
+			if len(w) <= len(p) || w[:len(p)] != p {
+				continue
+			}
+			if rw, ok := g.words[w[len(p):]]; ok && rw.id >= 0 {
+				if _, ok := g.child(0, rw.id); ok {
+					g.glued[wd.id>>6] |= 1 << (wd.id & 63)
+					break
+				}
+			}
+		}
+	}
 }
 
 // innerCapital reports whether w may have a capital letter after its
