@@ -148,8 +148,25 @@ func (st *state) build(res *Result, best int, post bool) {
 // mây, tỉnh gia lai" is the old Phường Ngô Mây of An Khê as much as the
 // new Xã Ngô Mây, of Bình Định's Phù Cát): both are kept, as candidates.
 func (st *state) oldBetter(b, ch *chain, post bool) bool {
-	// (by more than the rounding of equal readings' sums)
-	return post && b.newEra && !ch.newEra && ch.score > b.score-eraBonus+0.01
+	// (by more than the rounding of equal readings' sums, and reading
+	// every word b reads: "Xã Phượng Dực" is the new Xã Phượng Dực, not
+	// Dực after a type word Phường as the old Phường Đúc)
+	return post && b.newEra && !ch.newEra && ch.score > b.score-eraBonus+0.01 && st.covers(b)&^st.covers(ch) == 0
+}
+
+// covers is the set of words (the first 64) chain c reads, type words
+// included.
+func (st *state) covers(c *chain) uint64 {
+	var w uint64
+	for _, k := range [...]int{c.c, c.d, c.p} {
+		if k >= 0 {
+			m := &st.matches[k]
+			for x := m.ms; x < m.j && x < 64; x++ {
+				w |= 1 << uint(x)
+			}
+		}
+	}
+	return w
 }
 
 // preferOlder keeps only the readings of the chains in the old units
@@ -396,6 +413,8 @@ func (st *state) fuzzy(best int, post bool) bool {
 		switch {
 		case end <= a || st.hamletOrStreet(a):
 		case complete && a < first:
+		case asDistrict >= 0 && a < first && st.g.markers[st.toks[a].key]&(mHamlet|mStreet) != 0:
+			// (a hamlet, "Bản Nam", is not the commune looked for)
 		case st.g.nameStart[st.toks[a].key] && st.g.markers[st.toks[a].key]&(mHamlet|mStreet) != 0:
 			// "Buôn Ma Thuật" may be a unit, "Số 12 ngõ 34 …" is not:
 			// read whole only, as a name that starts with that word
@@ -512,11 +531,12 @@ func (st *state) fuzzy(best int, post bool) bool {
 }
 
 // sameSpanDistrict returns a reading of the words of match c as an old
-// district (not ruled out), or -1.
+// district (not ruled out, nor contradicted by a type word: "Xã Phú
+// Bình" is no district), or -1.
 func (st *state) sameSpanDistrict(c int) int {
 	m := &st.matches[c]
 	for _, k := range st.dIdx {
-		if d := &st.matches[k]; d.i == m.i && d.j == m.j && d.s != dead {
+		if d := &st.matches[k]; d.i == m.i && d.j == m.j && d.s != dead && !st.contradicted(d) {
 			return k
 		}
 	}

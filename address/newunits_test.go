@@ -64,6 +64,14 @@ func TestAfterReform(t *testing.T) {
 			"TT. is the old Thị trấn Khâm Đức's type (the new one is a Xã), Quảng Nam an old province"},
 		{"Xã Tân Hà Lâm Hà, Tỉnh Lâm Đồng", "2025-07-19", "68", "676", "", "68", "24916", []string{"24916", "24922"},
 			"one new name (Tân Hà Lâm Hà), not Tân Hà in Huyện Lâm Hà: the old commune is any of the four it was made of"},
+		// Guards, from the address strings of dancu gen --persons 20000
+		// --seed 11 that a first version of the rules above changed.
+		{"Thôn 1, Xã Phượng Dực", "2025-10-01", "01", "280", "", "01", "10279", nil,
+			"the new Xã Phượng Dực; Dực after Phượng read as the type word Phường (the old Phường Đúc of Huế) reads fewer words than it and is no old reading to keep beside it"},
+		{"Số 111, Bản Nam, Xã Phú Bình", "2025-10-01", "19", "173", "", "19", "05908", nil,
+			"Xã says Phú Bình is a commune, not the district Huyện Phú Bình, and Bản Nam is a hamlet: no commune of that district is looked for in it"},
+		{"Số 76, Tổ dân phố 16, Thị Trấn Năm Căn, Tỉnh Cà Mau", "2024-05-01", "96", "971", "32191", "96", "", []string{"32191", "32201"},
+			"Thị Trấn (so written in the tables) Năm Căn, split in 2025 between Xã Năm Căn and Xã Đất Mới; before, the district's Năm Căn and a guess of Xã Năm Căn"},
 	}
 	for _, tt := range tests {
 		d, err := time.Parse("2006-01-02", tt.date)
