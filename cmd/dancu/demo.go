@@ -40,6 +40,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 		stall    time.Duration
 		compare  bool
 		memLimit byteSize
+		batch    int
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -72,9 +73,12 @@ times, the ratio, both CPU times and peak memories.`,
 			if matchers < 0 || matchers > kafkax.BlockingPartitions {
 				return fmt.Errorf("--matchers %d: want 0 (scoring in the match stage) to %d (one per partition)", matchers, kafkax.BlockingPartitions)
 			}
+			if batch < 0 {
+				return fmt.Errorf("--match-batch %d: want 0 (the match stage's default) or more", batch)
+			}
 			applyMemoryLimit(memLimit)
 			return runDemo(cmd.Context(), g, demoOptions{persons: persons, seed: seed, dir: dir, formats: formats,
-				matchers: matchers, stall: stall, compareLink: compare})
+				matchers: matchers, stall: stall, compareLink: compare, matchBatch: batch})
 		},
 	}
 	cmd.Flags().IntVar(&persons, "persons", 2000, "persons to generate")
@@ -85,6 +89,7 @@ times, the ratio, both CPU times and peak memories.`,
 	cmd.Flags().DurationVar(&stall, "stall", 5*time.Minute, "give up when no stage has made progress for this long while draining")
 	cmd.Flags().BoolVar(&compare, "compare-link", false, "afterwards, time offline dancu link on the same files and print the pipeline's wall time against it")
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 4GiB (GOGC 400 under it; the registry sizes its caches from it); 0 = the runtime's defaults")
+	cmd.Flags().IntVar(&batch, "match-batch", 0, matchBatchUsage)
 	return cmd
 }
 
@@ -97,6 +102,7 @@ type demoOptions struct {
 	matchers    int
 	stall       time.Duration // give up draining after this long without progress
 	compareLink bool
+	matchBatch  int // MatchConfig.MaxRecords (0: its default)
 }
 
 func runDemo(ctx context.Context, g *globals, o demoOptions) error {
@@ -157,7 +163,8 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	// The match stage links through the identity registry (on disk under
 	// the demo directory) with the embedded trained model.
 	stages := pipelines.StagesConfig{Brokers: brokers, Conn: conn, Match: true, Load: true,
-		Enrich: pipelines.ResolveAddresses, RegistryDir: filepath.Join(dir, "registry"), Logger: log}
+		Enrich: pipelines.ResolveAddresses, RegistryDir: filepath.Join(dir, "registry"), Logger: log,
+		MatchConfig: pipelines.MatchConfig{MaxRecords: o.matchBatch}}
 	sctx, stopStages := context.WithCancel(ctx)
 	defer stopStages()
 	stagesDone := make(chan error, 1+matchers)

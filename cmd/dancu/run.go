@@ -13,6 +13,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// matchBatchUsage is the help of dancu run's and dancu demo's
+// --match-batch.
+const matchBatchUsage = "the match stage closes a micro-batch at this many records (MatchConfig.MaxRecords; 0: its default, 20,000); under a backlog a micro-batch is whatever waited up to it, caught up it closes 300 ms after its first record"
+
 func newRunCmd(g *globals) *cobra.Command {
 	var (
 		stages       string
@@ -22,6 +26,7 @@ func newRunCmd(g *globals) *cobra.Command {
 		scaleOut     bool
 		instance     string
 		memLimit     byteSize
+		matchBatch   int
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -82,6 +87,10 @@ them. The drain and the stop are logged with the lags left.`,
 				}
 			}
 			cfg.ScaleOut = scaleOut
+			if matchBatch < 0 {
+				return fmt.Errorf("--match-batch %d: want 0 (the match stage's default) or more", matchBatch)
+			}
+			cfg.MatchConfig.MaxRecords = matchBatch
 			if scaleOut && !cfg.Match {
 				return fmt.Errorf("--scale-out is for the match stage; --stages %s has none", stages)
 			}
@@ -137,6 +146,7 @@ them. The drain and the stop are logged with the lags left.`,
 	cmd.Flags().StringVar(&settingsPath, "settings", "", "matching settings with a trained model (dancu train); default: the trained Vietnamese model embedded in the binary")
 	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics on this host:port (e.g. 127.0.0.1:9464)")
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 4GiB (with GOGC 400: the registry's garbage collection falls from about 12% to 4% of the CPU at 1M records); 0 = the runtime's defaults")
+	cmd.Flags().IntVar(&matchBatch, "match-batch", 0, matchBatchUsage)
 	cmd.Flags().DurationVar(&every, "progress", 5*time.Second, "log the stage counters and each stage's lag this often while there is work (0: never)")
 	return cmd
 }
