@@ -25,8 +25,9 @@
 //     every core, its reclustering and commit on one) while it prepares
 //     the next: fetched, decoded, enriched and its records encoded for
 //     TopicMatched, the same bytes going to the registry's changelog
-//     (ChunkLinker). Under a backlog a micro-batch is whatever waited,
-//     up to MatchConfig.MaxRecords.
+//     (ChunkLinker), written while the output is (ChangelogLinker).
+//     Under a backlog a micro-batch is whatever waited, up to
+//     MatchConfig.MaxRecords (dancu run --match-batch).
 //   - StageLags and WaitDrained read the stages' consumer groups from the
 //     brokers without joining them: how far behind each stage is (dancu run
 //     logs it) and when everything published has been loaded; ScoreLag

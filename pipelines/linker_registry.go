@@ -36,7 +36,10 @@ type RegistryLinker struct {
 	mu sync.Mutex
 }
 
-var _ ChunkLinker = (*RegistryLinker)(nil)
+var (
+	_ ChunkLinker     = (*RegistryLinker)(nil)
+	_ ChangelogLinker = (*RegistryLinker)(nil)
+)
 
 // Link implements Linker.
 func (l *RegistryLinker) Link(ctx context.Context, recs []schemas.Record) (LinkResult, error) {
@@ -48,34 +51,72 @@ func (l *RegistryLinker) Link(ctx context.Context, recs []schemas.Record) (LinkR
 // changelogChunk records) instead of an encoding of their own. Nil
 // chunks: recs are encoded here.
 func (l *RegistryLinker) LinkChunks(ctx context.Context, recs []schemas.Record, chunks [][]byte) (LinkResult, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out, err := l.Registry.AddRecords(ctx, l.Records, recs)
+	res, logged, err := l.LinkLogging(ctx, recs, chunks)
 	if err != nil {
 		return LinkResult{}, err
 	}
-	if l.Changelog != nil && len(recs) > 0 {
-		// One message per chunk of at most changelogChunk records (a
-		// message has a size limit), each saying which part of the batch
-		// it is, so that a rebuild adds the batch whole, as it was added.
-		if chunks == nil {
-			if chunks, err = encodeChunks(recs, changelogChunk, schemas.EncodeRecords); err != nil {
-				return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
-			}
-		}
-		key := batchKey(recs)
-		parts := len(chunks)
-		msgs := make([]kafka.Message, 0, parts)
-		for i, v := range chunks {
-			msgs = append(msgs, kafka.Message{Key: []byte(fmt.Sprintf("%s-%d", key, i)), Value: v,
-				Headers: []kafka.Header{{Key: headerPart, Value: []byte(fmt.Sprintf("%d/%d", i, parts))}}})
-		}
-		if err := l.Changelog.WriteMessages(ctx, msgs...); err != nil {
-			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
+	if err := logged(); err != nil {
+		return LinkResult{}, err
+	}
+	return res, nil
+}
+
+// LinkLogging implements ChangelogLinker: LinkChunks, returning once the
+// registry has the batch; the batch's changelog messages are written
+// meanwhile, and logged waits for them (their error). Until logged
+// returns, the linker takes no other batch or decision, so that the
+// changelog keeps the order in which they were applied; recs and chunks
+// must stay unchanged until then.
+func (l *RegistryLinker) LinkLogging(ctx context.Context, recs []schemas.Record, chunks [][]byte) (LinkResult, func() error, error) {
+	l.mu.Lock()
+	out, err := l.Registry.AddRecords(ctx, l.Records, recs)
+	if err != nil {
+		l.mu.Unlock()
+		return LinkResult{}, nil, err
+	}
+	res := LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
+		RecordDeltas: out.RecordDeltas, PersonDeltaSums: out.PersonDeltaSums}
+	if l.Changelog == nil || len(recs) == 0 {
+		l.mu.Unlock()
+		return res, func() error { return nil }, nil
+	}
+	// The lock is held until the changelog has the batch (a sync.Mutex
+	// may be unlocked by another goroutine than the one that locked it).
+	done := make(chan error, 1)
+	go func() {
+		defer l.mu.Unlock()
+		done <- l.writeChangelog(ctx, recs, chunks)
+	}()
+	var logErr error
+	var once sync.Once
+	return res, func() error {
+		once.Do(func() { logErr = <-done })
+		return logErr
+	}, nil
+}
+
+// writeChangelog writes a batch to the changelog: one message per chunk
+// of at most changelogChunk records (a message has a size limit), each
+// saying which part of the batch it is, so that a rebuild adds the batch
+// whole, as it was added.
+func (l *RegistryLinker) writeChangelog(ctx context.Context, recs []schemas.Record, chunks [][]byte) error {
+	var err error
+	if chunks == nil {
+		if chunks, err = encodeChunks(recs, changelogChunk, schemas.EncodeRecords); err != nil {
+			return fmt.Errorf("registry changelog: %w", err)
 		}
 	}
-	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
-		RecordDeltas: out.RecordDeltas, PersonDeltaSums: out.PersonDeltaSums}, nil
+	key := batchKey(recs)
+	parts := len(chunks)
+	msgs := make([]kafka.Message, 0, parts)
+	for i, v := range chunks {
+		msgs = append(msgs, kafka.Message{Key: []byte(fmt.Sprintf("%s-%d", key, i)), Value: v,
+			Headers: []kafka.Header{{Key: headerPart, Value: []byte(fmt.Sprintf("%d/%d", i, parts))}}})
+	}
+	if err := l.Changelog.WriteMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("registry changelog: %w", err)
+	}
+	return nil
 }
 
 // Decide applies a police decision to the registry, then writes it to

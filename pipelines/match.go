@@ -98,7 +98,8 @@ type MatchStats struct {
 // meanwhile, up to MaxRecords. Only the link, the write and the commit
 // are in sequence: a micro-batch is linked once the one before it is
 // written and committed, so at most one linked micro-batch is unwritten
-// at any time, as before.
+// at any time, as before. A ChangelogLinker's changelog write runs beside
+// the output's encoding and write; the commit waits for both.
 func Match(ctx context.Context, r MessageReader, w MessageWriter, linker Linker, enrich Enricher, cfg MatchConfig, st *MatchStats) error {
 	cfg = cfg.withDefaults()
 	if st == nil {
@@ -293,29 +294,28 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	recs := b.records()
 	var res LinkResult
 	var err error
-	if cl, ok := b.linker.(ChunkLinker); ok {
-		res, err = cl.LinkChunks(ctx, recs, b.chunks)
-	} else {
+	t0 := time.Now()
+	logged := func() error { return nil }
+	switch l := b.linker.(type) {
+	case ChangelogLinker:
+		res, logged, err = l.LinkLogging(ctx, recs, b.chunks)
+	case ChunkLinker:
+		res, err = l.LinkChunks(ctx, recs, b.chunks)
+	default:
 		res, err = b.linker.Link(ctx, recs)
 	}
 	if err != nil {
 		return fmt.Errorf("link %d records: %w", len(recs), err)
 	}
-	n := b.cfg.ChunkRows
-	out := make([]kafka.Message, 0, len(b.chunks)+8)
-	for i, c := range b.chunks {
-		out = append(out, chunkMessage(KindRecords, i, c))
-	}
-	if out, err = appendResult(out, res, n); err != nil {
+	t1 := time.Now()
+	// The output is encoded and written while the linker's changelog is
+	// written; the offsets are committed only once both are.
+	caughtUp, werr := b.write(ctx, res)
+	if err := logged(); err != nil {
 		return err
 	}
-	b.seq++
-	caughtUp := b.caughtUp != nil && b.caughtUp()
-	if caughtUp {
-		markCaughtUp(out, b.id+"-"+strconv.Itoa(b.seq))
-	}
-	if err := b.w.WriteMessages(ctx, out...); err != nil {
-		return fmt.Errorf("write %d matched messages: %w", len(out), err)
+	if werr != nil {
+		return werr
 	}
 	if err := b.r.CommitMessages(ctx, b.msgs...); err != nil {
 		return fmt.Errorf("commit %d messages: %w", len(b.msgs), err)
@@ -324,10 +324,35 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	b.st.Records.Add(int64(len(recs)))
 	b.st.Persons.Add(int64(len(res.Persons)))
 	b.st.Conflicts.Add(int64(len(res.Conflicts)))
-	b.cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts), "caught_up", caughtUp)
+	// link: the linker's part; written: from then to the commit (the
+	// output encoded and written, the changelog's write, the commit).
+	b.cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts), "caught_up", caughtUp,
+		"link", t1.Sub(t0).Round(time.Millisecond), "written", time.Since(t1).Round(time.Millisecond))
 	clear(b.parts)
 	b.msgs, b.parts, b.n, b.chunks = b.msgs[:0], b.parts[:0], 0, b.chunks[:0]
 	return nil
+}
+
+// write encodes the micro-batch's output (its records, already encoded,
+// then res) and writes it, marked when the stage is caught up (which it
+// says).
+func (b *matchBatch) write(ctx context.Context, res LinkResult) (caughtUp bool, err error) {
+	out := make([]kafka.Message, 0, len(b.chunks)+8)
+	for i, c := range b.chunks {
+		out = append(out, chunkMessage(KindRecords, i, c))
+	}
+	if out, err = appendResult(out, res, b.cfg.ChunkRows); err != nil {
+		return false, err
+	}
+	b.seq++
+	caughtUp = b.caughtUp != nil && b.caughtUp()
+	if caughtUp {
+		markCaughtUp(out, b.id+"-"+strconv.Itoa(b.seq))
+	}
+	if err := b.w.WriteMessages(ctx, out...); err != nil {
+		return caughtUp, fmt.Errorf("write %d matched messages: %w", len(out), err)
+	}
+	return caughtUp, nil
 }
 
 // markCaughtUp gives every message of a micro-batch's output
@@ -356,6 +381,17 @@ func newBatchPrefix() string {
 type ChunkLinker interface {
 	Linker
 	LinkChunks(ctx context.Context, recs []schemas.Record, chunks [][]byte) (LinkResult, error)
+}
+
+// ChangelogLinker is a ChunkLinker that keeps a changelog of the batches
+// it links (RegistryLinker): LinkLogging returns the result as soon as
+// the batch is linked, and logged waits for its changelog write, so that
+// the match stage encodes and writes its output meanwhile. The stage
+// commits the batch's offsets only after logged returned nil and the
+// output is written, as after LinkChunks.
+type ChangelogLinker interface {
+	ChunkLinker
+	LinkLogging(ctx context.Context, recs []schemas.Record, chunks [][]byte) (res LinkResult, logged func() error, err error)
 }
 
 // appendResult appends the messages of a link result: persons, links,

@@ -2,7 +2,9 @@ package pipelines
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -271,4 +273,134 @@ func TestEncodeChunksWithinBytes(t *testing.T) {
 	if one, err := encodeChunks(recs[:1], 40, schemas.EncodeRecords); err != nil || len(one) != 1 {
 		t.Errorf("one row over the bound: %d chunks, %v; want 1", len(one), err)
 	}
+}
+
+// eventLog notes events from several goroutines in the order they happen.
+type eventLog struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (l *eventLog) add(e string) {
+	l.mu.Lock()
+	l.events = append(l.events, e)
+	l.mu.Unlock()
+}
+
+func (l *eventLog) get() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.events...)
+}
+
+// loggedWriter notes its writes as name in log. The output's closes
+// opened at its first write; the changelog's waits for started to be
+// closed (5 s at most, then fails), then delay, then fails with fail or
+// writes.
+type loggedWriter struct {
+	log     *eventLog
+	name    string
+	opened  chan struct{}
+	once    sync.Once
+	started chan struct{}
+	delay   time.Duration
+	fail    error
+}
+
+func (w *loggedWriter) WriteMessages(ctx context.Context, msgs ...kafka.Message) error {
+	if w.started != nil {
+		select {
+		case <-w.started:
+		case <-time.After(5 * time.Second):
+			return fmt.Errorf("%s: the output was not written while the changelog waited", w.name)
+		}
+		time.Sleep(w.delay)
+		if w.fail != nil {
+			w.log.add(w.name + " failed")
+			return w.fail
+		}
+	}
+	w.log.add(w.name)
+	if w.opened != nil {
+		w.once.Do(func() { close(w.opened) })
+	}
+	return nil
+}
+
+// The registry linker's changelog write runs while the match stage
+// encodes and writes its output (a changelog that waits for the output's
+// write to begin does not hold the stage up), and a micro-batch's offsets
+// are committed only after both: never when the changelog write fails.
+func TestMatchWritesOutputWhileChangelog(t *testing.T) {
+	recs := []schemas.Record{
+		{RecordID: "f1/1", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F", IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"},
+		{RecordID: "f1/2", FullName: "NGUYEN THI THU HA", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F", IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"},
+	}
+	v, err := schemas.EncodeRecords(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fail := range []bool{false, true} {
+		t.Run(fmt.Sprintf("changelog fails %v", fail), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			l, _, err := OpenRegistry(ctx, RegistryConfig{Dir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			log := &eventLog{}
+			gate := make(chan struct{})
+			out := &loggedWriter{log: log, name: "output", opened: gate}
+			clw := &loggedWriter{log: log, name: "changelog", started: gate, delay: 50 * time.Millisecond}
+			if fail {
+				clw.fail = errors.New("broker gone")
+			}
+			l.Changelog = clw
+			var events []string
+			r := &memReader{msgs: []kafka.Message{{Topic: TopicRecords, Offset: 0, Value: v}}, events: &events}
+			cr := &loggedReader{memReader: r, log: log}
+			st := new(MatchStats)
+			errc := make(chan error, 1)
+			go func() { errc <- Match(ctx, cr, out, l, nil, MatchConfig{MaxWait: 10 * time.Millisecond}, st) }()
+			for deadline := time.Now().Add(20 * time.Second); st.Batches.Load() == 0 && time.Now().Before(deadline); {
+				select {
+				case err := <-errc:
+					errc <- err
+					deadline = time.Now()
+				default:
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+			cancel()
+			err = <-errc
+			got := log.get()
+			if !fail {
+				if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatal(err)
+				}
+				if want := []string{"output", "changelog", "commit"}; !slices.Equal(got, want) {
+					t.Fatalf("events %q, want %q: the output written while the changelog is, the commit after both", got, want)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "broker gone") {
+				t.Fatalf("Match returned %v, want the changelog's error", err)
+			}
+			if slices.Contains(got, "commit") {
+				t.Fatalf("events %q: offsets committed though the changelog write failed", got)
+			}
+		})
+	}
+}
+
+// loggedReader notes commits in an eventLog.
+type loggedReader struct {
+	*memReader
+	log *eventLog
+}
+
+func (r *loggedReader) CommitMessages(ctx context.Context, msgs ...kafka.Message) error {
+	r.log.add("commit")
+	return r.memReader.CommitMessages(ctx, msgs...)
 }
