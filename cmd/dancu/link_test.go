@@ -305,8 +305,31 @@ func TestLinkPrintsTrueBlockingRecall(t *testing.T) {
 // "Xã Đông Anh, Thành phố Hà Nội" is the old district's commune and has
 // no new commune; at the file's date it is the new Xã Đông Anh, 00454.
 func TestLinkReadsAddressesAtTheFileDate(t *testing.T) {
+	want := linkReadsAsImport(t, "danhsach_20251001.csv", "2025-10-01")
+	if want[0][4] != "00454" {
+		t.Fatalf("enrich: Xã Đông Anh at 2025-10-01 has new commune %q, want 00454", want[0][4])
+	}
+}
+
+// TestLinkReadsUndatedAsImport: a list whose name gives no date and no
+// --source-date is read the same way by both paths (issue 9, invariant
+// b): the match stage's enrich read an undated record at today's date
+// (post-reform) while link's adapter read it at the zero date
+// (pre-reform), so "Xã Đông Anh, Thành phố Hà Nội" was the new commune
+// 00454 in the pipeline and the old one in the offline link.
+func TestLinkReadsUndatedAsImport(t *testing.T) {
+	linkReadsAsImport(t, "danhsach.csv", "")
+}
+
+// linkReadsAsImport writes four rows in the new units to a list named
+// name, checks the date sourceDateOf gives it (wantDate, "" for none), and
+// that the frame dancu link builds holds the units import's path (the
+// file's date, then the match stage's enrich) gives the same rows, which
+// it returns.
+func linkReadsAsImport(t *testing.T, name, wantDate string) [][10]string {
+	t.Helper()
 	dir := t.TempDir()
-	p := filepath.Join(dir, "danhsach_20251001.csv")
+	p := filepath.Join(dir, name)
 	list := "STT,Họ và tên,Ngày sinh,Giới tính,Nơi thường trú,Nơi ở hiện tại\n" +
 		"1,Nguyễn Văn An,01/02/1980,Nam,\"Xã Đông Anh, Thành phố Hà Nội\",\"Xã Đông Anh, Thành phố Hà Nội\"\n" +
 		"2,Trần Thị Bình,03/04/1985,Nữ,\"Xã Biển Hồ, Tỉnh Gia Lai\",\"Phường Pleiku, Gia Lai\"\n" +
@@ -318,8 +341,8 @@ func TestLinkReadsAddressesAtTheFileDate(t *testing.T) {
 
 	// dancu import's path: the file's date, then enrich.
 	sd, from := sourceDateOf("", p)
-	if sd.Format("2006-01-02") != "2025-10-01" || from != "file name" {
-		t.Fatalf("sourceDateOf(%s) = %v from %q, want 2025-10-01 from the file name", p, sd, from)
+	if wantDate == "" && !sd.IsZero() || wantDate != "" && (sd.Format("2006-01-02") != wantDate || from != "file name") {
+		t.Fatalf("sourceDateOf(%s) = %v from %q, want %q from the file name", p, sd, from, wantDate)
 	}
 	src, err := ingest.Open(p, ingest.Options{SourceDate: sd})
 	if err != nil {
@@ -346,9 +369,6 @@ func TestLinkReadsAddressesAtTheFileDate(t *testing.T) {
 	if len(want) != 4 {
 		t.Fatalf("import's path read %d records, want 4", len(want))
 	}
-	if want[0][4] != "00454" {
-		t.Fatalf("enrich: Xã Đông Anh at 2025-10-01 has new commune %q, want 00454", want[0][4])
-	}
 
 	// dancu link's read, into the frame it links.
 	o := linkOptions{in: []string{p}, warn: io.Discard}
@@ -368,6 +388,7 @@ func TestLinkReadsAddressesAtTheFileDate(t *testing.T) {
 			}
 		}
 	}
+	return want
 }
 
 // TestSourceDateOf: the flag wins; else a date in a list's name; a batch
