@@ -151,7 +151,22 @@ func (st *state) oldBetter(b, ch *chain, post bool) bool {
 	// (by more than the rounding of equal readings' sums, and reading
 	// every word b reads: "Xã Phượng Dực" is the new Xã Phượng Dực, not
 	// Dực after a type word Phường as the old Phường Đúc)
-	return post && b.newEra && !ch.newEra && ch.score > b.score-eraBonus+0.01 && st.covers(b)&^st.covers(ch) == 0
+	// Words it reads beyond b's must be read as written, not as a
+	// misspelling ("Bản Hạ, xã Xín Mần": Bản Hạ is a hamlet, not Xã Bản
+	// Ngò of Huyện Xín Mần a letter away).
+	if !post || !b.newEra || ch.newEra || ch.score <= b.score-eraBonus+0.01 {
+		return false
+	}
+	cb := st.covers(b)
+	if cb&^st.covers(ch) != 0 {
+		return false
+	}
+	for _, k := range [...]int{ch.c, ch.d, ch.p} {
+		if k >= 0 && st.matches[k].fuzzy && st.covers(&chain{c: k, d: -1, p: -1})&^cb != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // covers is the set of words (the first 64) chain c reads, type words

@@ -72,6 +72,8 @@ func TestAfterReform(t *testing.T) {
 			"Xã says Phú Bình is a commune, not the district Huyện Phú Bình, and Bản Nam is a hamlet: no commune of that district is looked for in it"},
 		{"Số 76, Tổ dân phố 16, Thị Trấn Năm Căn, Tỉnh Cà Mau", "2024-05-01", "96", "971", "32191", "96", "", []string{"32191", "32201"},
 			"Thị Trấn (so written in the tables) Năm Căn, split in 2025 between Xã Năm Căn and Xã Đất Mới; before, the district's Năm Căn and a guess of Xã Năm Căn"},
+		{"Số 119, Bản Hạ, xã Xín Mần", "2025-10-01", "02", "033", "", "08", "01108", nil,
+			"the new Xã Xín Mần; the hamlet Bản Hạ read as Xã Bản Ngò (a misspelling, of Huyện Xín Mần) is no old reading to keep beside it"},
 	}
 	for _, tt := range tests {
 		d, err := time.Parse("2006-01-02", tt.date)
