@@ -189,7 +189,11 @@ blocks from the store.`,
 				if !f.IsSource() {
 					continue
 				}
-				rd, err := ingest.Open(filepath.Join(src, f.Name), ingest.Options{})
+				sd, err := f.Date()
+				if err != nil {
+					return err
+				}
+				rd, err := ingest.Open(filepath.Join(src, f.Name), ingest.Options{SourceDate: sd})
 				if err != nil {
 					return err
 				}

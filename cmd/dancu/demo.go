@@ -202,14 +202,11 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		if !f.IsSource() {
 			continue
 		}
-		opts := ingest.Options{}
-		if f.SourceDate != "" {
-			d, err := time.Parse("2006-01-02", f.SourceDate)
-			if err != nil {
-				return fmt.Errorf("demo: manifest date of %s: %w", f.Name, err)
-			}
-			opts.SourceDate = d
+		sd, err := f.Date()
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
 		}
+		opts := ingest.Options{SourceDate: sd}
 		sources = append(sources, filepath.Join(srcDir, f.Name))
 		src, err := ingest.Open(filepath.Join(srcDir, f.Name), opts)
 		if err != nil {

@@ -79,6 +79,20 @@ func (f ManifestFile) IsSource() bool {
 	return f.Kind == "spreadsheet" || f.Kind == "scan"
 }
 
+// Date is the file's source date (the date its addresses are written at),
+// zero when the manifest gives none (the scanned forms: each keeps its
+// collected_on).
+func (f ManifestFile) Date() (time.Time, error) {
+	if f.SourceDate == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse("2006-01-02", f.SourceDate)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("manifest date of %s: %w", f.Name, err)
+	}
+	return d, nil
+}
+
 // SourcePaths returns the paths under dir of the files that hold records
 // (ManifestFile.IsSource), in the manifest's order.
 func (m *Manifest) SourcePaths(dir string) []string {
