@@ -236,7 +236,8 @@ func (p *PersonGuards) Encode(rows []int32) ([]byte, error) {
 	return appendSummaryJSON(nil, *st)
 }
 
-// mergeInto sets *a to Merge(*a, *b).
+// mergeInto sets *a to the summary of the union of clusters *a and *b
+// (in place: Merge is a copy of a merged into).
 func (gs *guardSet) mergeInto(a, b *clusterSummary) {
 	for gi, gd := range gs.guards {
 		if gd.guard.Kind == "distinct" {
@@ -249,6 +250,9 @@ func (gs *guardSet) mergeInto(a, b *clusterSummary) {
 		}
 		if a.YearHi[gi] != 0 && b.YearHi[gi] != 0 && gd.guard.OneDigit &&
 			max(a.YearHi[gi], b.YearHi[gi])-min(a.YearLo[gi], b.YearLo[gi]) > gd.guard.Max {
+			// A misread year joined (Compatible allowed it): the span stays
+			// the other side's, so that the outlier does not open the
+			// guard to every later join.
 			if misreadYear(*a, *b, gi) == 1 {
 				a.YearLo[gi], a.YearHi[gi] = b.YearLo[gi], b.YearHi[gi]
 			}
@@ -414,40 +418,19 @@ func oneDigitApart(x, y int) bool {
 	return diff == 1
 }
 
-// Merge returns the summary of the union of clusters a and b.
+// Merge returns the summary of the union of clusters a and b, leaving
+// both as they are.
 func (gs *guardSet) Merge(a, b clusterSummary) clusterSummary {
 	n := len(gs.guards)
 	out := clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
 	for gi, gd := range gs.guards {
 		if gd.guard.Kind == "distinct" {
 			out.Values[gi] = append([]string(nil), a.Values[gi]...)
-			for _, v := range b.Values[gi] {
-				if !slices.Contains(out.Values[gi], v) {
-					out.Values[gi] = append(out.Values[gi], v)
-				}
-			}
-			continue
-		}
-		out.YearLo[gi], out.YearHi[gi] = a.YearLo[gi], a.YearHi[gi]
-		if a.YearHi[gi] != 0 && b.YearHi[gi] != 0 && gd.guard.OneDigit &&
-			max(a.YearHi[gi], b.YearHi[gi])-min(a.YearLo[gi], b.YearLo[gi]) > gd.guard.Max {
-			// A misread year joined (Compatible allowed it): the span stays
-			// the other side's, so that the outlier does not open the
-			// guard to every later join.
-			if misreadYear(a, b, gi) == 1 {
-				out.YearLo[gi], out.YearHi[gi] = b.YearLo[gi], b.YearHi[gi]
-			}
-			continue
-		}
-		if b.YearHi[gi] != 0 {
-			if out.YearHi[gi] == 0 || b.YearLo[gi] < out.YearLo[gi] {
-				out.YearLo[gi] = b.YearLo[gi]
-			}
-			if b.YearHi[gi] > out.YearHi[gi] {
-				out.YearHi[gi] = b.YearHi[gi]
-			}
+		} else {
+			out.YearLo[gi], out.YearHi[gi] = a.YearLo[gi], a.YearHi[gi]
 		}
 	}
+	gs.mergeInto(&out, &b)
 	return out
 }
 
