@@ -331,7 +331,7 @@ func (cov *BlockingCoverage) String() string {
 		fmt.Fprintf(&b, "blocking coverage: %.0f expected matching pairs among the candidates; the rules find nearly the same matches (one capture), so how many every rule misses cannot be estimated",
 			cov.Matches)
 	} else {
-		fmt.Fprintf(&b, "blocking coverage: %.0f expected matching pairs among the candidates; found by 1, 2, 3+ of %d captures: %.0f, %.0f, %.0f; about %.0f missed by every rule (estimated blocking recall %.3f, an upper estimate)",
+		fmt.Fprintf(&b, "blocking coverage: %.0f expected matching pairs among the candidates; found by 1, 2, 3+ of %d captures: %.0f, %.0f, %.0f; about %.0f missed by every rule (estimated blocking recall %.4f, assuming the captures miss matches independently)",
 			cov.Matches, cov.Captures, cov.ByRules[0], cov.ByRules[1], sumFrom(cov.ByRules, 2), cov.Missed, cov.Recall)
 	}
 	fmt.Fprintf(&b, "; %v", cov.Elapsed.Round(time.Millisecond))
