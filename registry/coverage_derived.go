@@ -91,9 +91,7 @@ func newCoverageFields(fIndex map[string]int) *coverageFields {
 func (cf *coverageFields) derive(b *recordBlob, kind string, month time.Time, units bool) schemas.RecordCoverage {
 	f := b.Fields
 	c := schemas.RecordCoverage{SourceKind: kind, SourceMonth: month}
-	id := f[cf.id]
-	c.HasID = isDigits(id, 12)
-	c.CMNDOnly = id == "" && isDigits(f[cf.cmnd], 9)
+	c.HasID, c.CMNDOnly = schemas.NumbersCoverage(f[cf.id], f[cf.cmnd])
 	if !units {
 		return c
 	}
@@ -108,18 +106,6 @@ func (cf *coverageFields) derive(b *recordBlob, kind string, month time.Time, un
 	}
 	c.NewProvinceCode, c.NewCommuneCode = f[u[3]], f[u[4]]
 	return c
-}
-
-func isDigits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < n; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // appendDerivedState appends to dst the derived form of state (a whole

@@ -64,8 +64,8 @@ type RecordCoverage struct {
 
 // RecordCoverageOf returns what coverage counts of r.
 func RecordCoverageOf(r *Record) RecordCoverage {
-	c := RecordCoverage{SourceKind: r.SourceKind, HasID: digits(r.IDNumber, 12)}
-	c.CMNDOnly = r.IDNumber == "" && digits(r.CMND, 9)
+	c := RecordCoverage{SourceKind: r.SourceKind}
+	c.HasID, c.CMNDOnly = NumbersCoverage(r.IDNumber, r.CMND)
 	if r.PermProvinceCode != "" {
 		c.ProvinceCode, c.DistrictCode, c.CommuneCode = r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode
 	} else {
@@ -78,6 +78,12 @@ func RecordCoverageOf(r *Record) RecordCoverage {
 	}
 	c.SourceMonth = MonthOf(r.SourceDate)
 	return c
+}
+
+// NumbersCoverage returns what coverage counts of a record's numbers: a
+// valid 12-digit identification number, or no number and a 9-digit CMND.
+func NumbersCoverage(idNumber, cmnd string) (hasID, cmndOnly bool) {
+	return digits(idNumber, 12), idNumber == "" && digits(cmnd, 9)
 }
 
 // MonthOf returns the first day of t's month, UTC (a zero time, as
