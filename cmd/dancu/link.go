@@ -420,11 +420,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 					fmt.Fprintf(g.stdout, "blocking warning: %s\n", w)
 				}
 				if len(truthFiles) > 0 {
-					byID, err := o.truthByID(f, truthFiles)
-					if err != nil {
-						return err
-					}
-					c, err := matching.PairsCompleteness(f, s, byID)
+					c, err := o.completeness(f, s, truthFiles)
 					if err != nil {
 						return err
 					}
@@ -508,11 +504,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 			if len(truthFiles) > 0 {
 				// After the totals, which it is not part of: the true
 				// blocking recall beside training's estimate of it.
-				byID, err := o.truthByID(f, truthFiles)
-				if err != nil {
-					return err
-				}
-				c, err := matching.PairsCompleteness(f, s, byID)
+				c, err := o.completeness(f, s, truthFiles)
 				if err != nil {
 					return err
 				}
@@ -888,6 +880,16 @@ func (o *linkOptions) truthByID(f *matching.Frame, files []string) (map[string]s
 		}
 	}
 	return byID, nil
+}
+
+// completeness measures the blocking's pairs completeness against the
+// truth files: the true pairs that are candidates, per rule and in all.
+func (o *linkOptions) completeness(f *matching.Frame, s *settings.Settings, files []string) (*matching.Completeness, error) {
+	byID, err := o.truthByID(f, files)
+	if err != nil {
+		return nil, err
+	}
+	return matching.PairsCompleteness(f, s, byID)
 }
 
 // blockingRecallLine prints the true blocking recall (the true pairs that
