@@ -45,14 +45,19 @@ func (st *state) build(res *Result, best int, post bool) {
 	bestDeep := st.deepest(&b)
 	var second float32 = -1e9
 	older := false
+	// bare: every reading kept is one unit read from the whole text, as
+	// written, with no type word; pb: the best of them that is a province
+	bare, pb := true, -1
 	for k := range st.chains {
 		ch := &st.chains[k]
 		if ch.score >= b.score-tieEps {
 			st.expand(ch)
+			bare, pb = st.bareReading(ch, k, bare, pb)
 			continue
 		}
 		if st.oldBetter(&b, ch, post) {
 			st.expand(ch)
+			bare, pb = st.bareReading(ch, k, bare, pb)
 			older = true
 			continue
 		}
@@ -74,6 +79,11 @@ func (st *state) build(res *Result, best int, post bool) {
 			if t[l] != c[l] {
 				c[l] = -1
 			}
+		}
+	}
+	if bare && pb >= 0 && (c[0] < 0 || c[3] < 0) {
+		if p, ok := provinceOnly(ts); ok && (p[0] >= 0 && c[0] < 0 || p[3] >= 0 && c[3] < 0) {
+			c, b = p, st.chains[pb]
 		}
 	}
 	res.ids = [5]int32{c[0] + 1, c[1] + 1, c[2] + 1, c[3] + 1, c[4] + 1}
@@ -138,6 +148,62 @@ func (st *state) build(res *Result, best int, post bool) {
 		conf = 1
 	}
 	res.Confidence = float64(int(conf*1000+0.5)) / 1000
+}
+
+// bareReading adds chain ch (index k), one of the readings build keeps,
+// to what it knows of them: whether all are bare (one unit, not a
+// misspelling, read from every word of the text, with no type word:
+// "Lạng Sơn" as the province, its city or Xã Lạng Sơn of Nghệ An) and
+// the best bare province reading (pb).
+func (st *state) bareReading(ch *chain, k int, bare bool, pb int) (bool, int) {
+	if !bare {
+		return false, -1
+	}
+	x, n := -1, 0
+	for _, y := range [...]int{ch.c, ch.d, ch.p} {
+		if y >= 0 {
+			x = y
+			n++
+		}
+	}
+	if n != 1 {
+		return false, -1
+	}
+	m := &st.matches[x]
+	if m.fuzzy || m.ms != 0 || m.i != 0 || m.j != len(st.toks) {
+		return false, -1
+	}
+	if x == ch.p && (pb < 0 || ch.score > st.chains[pb].score) {
+		pb = k
+	}
+	return true, pb
+}
+
+// provinceOnly returns the units that the province readings among ts
+// (those with no district, commune or new commune) agree on, province and
+// new province alone, and whether there are any. A text that is a
+// province's name and nothing else, with no type word, is by the way
+// addresses are written that province, even when a district or commune
+// elsewhere bears its name: a commune is not written alone. build then
+// gives the province levels only, the other readings kept as candidates.
+func provinceOnly(ts []tuple) (tuple, bool) {
+	p, found := noTuple, false
+	for _, t := range ts {
+		if t[1] >= 0 || t[2] >= 0 || t[4] >= 0 {
+			continue
+		}
+		if !found {
+			p[0], p[3], found = t[0], t[3], true
+			continue
+		}
+		if t[0] != p[0] {
+			p[0] = -1
+		}
+		if t[3] != p[3] {
+			p[3] = -1
+		}
+	}
+	return p, found
 }
 
 // oldBetter reports whether chain ch, in the old units, reads a text

@@ -78,8 +78,8 @@ func TestFragmentsAlone(t *testing.T) {
 			"Quận is a district word: Xã Đông Á (a commune, other marks) is no reading; of the districts a letter away (Đống Đa, Đông Anh, Đông Hà) only Đống Đa is written Đống"},
 		{"Long iền", "", "", "", []string{"26659", "31981"}, []string{"80"},
 			"a first letter dropped: Long Điền (Thị trấn in Bà Rịa–Vũng Tàu, Xã in Bạc Liêu, one letter away, tone agreeing) — not Long An (two letters away) nor Long Biên, Long Kiến (other tones)"},
-		{"Lạng5 Sơn", "", "", "", []string{"20", "178", "17365"}, []string{"07723", "08122"},
-			"as Lạng Sơn: the province, its city and Xã Lạng Sơn (Nghệ An) are all written so; Xã Lãng Sơn and Xã Lang Sơn are not"},
+		{"Lạng5 Sơn", "20", "", "", []string{"20", "178", "17365"}, []string{"07723", "08122"},
+			"as Lạng Sơn: the province, its city and Xã Lạng Sơn (Nghệ An) are all written so, and a province's name alone is the province (TestBareProvince); Xã Lãng Sơn and Xã Lang Sơn are not"},
 		{"Phogn Mỹ", "", "", "", []string{"19855", "30088"}, nil,
 			"two communes are Phong Mỹ, marks and all (Huế, Đồng Tháp): ambiguous"},
 		{"Huzyen hú Hoa", "54", "563", "", nil, nil,
@@ -119,6 +119,56 @@ func TestFragmentsAlone(t *testing.T) {
 				if c.Province.Code == code || c.District.Code == code || c.Commune.Code == code {
 					t.Errorf("%q: %s among the candidates (%s): %+v", tt.text, code, tt.why, c)
 				}
+			}
+		}
+	}
+}
+
+// TestBareProvince: a text that is a province's name and nothing else,
+// with no type word, is the province, even when a district or commune
+// elsewhere bears the name: the province levels resolve, no district or
+// commune, and the namesakes stay among the candidates. With a type word
+// the text says the level, as before.
+func TestBareProvince(t *testing.T) {
+	tests := []struct {
+		text             string
+		asOf             time.Time
+		prov, dist, comm string
+		newProv          string
+		cands            []string // communes or districts among the candidates
+	}{
+		{"Lạng Sơn", before, "20", "", "", "20", []string{"178", "17365"}},
+		{"lang son", before, "20", "", "", "20", []string{"178", "17365"}},
+		{"Lạng5 Sơn", before, "20", "", "", "20", []string{"178", "17365"}},
+		{"Thái Bình", before, "34", "", "", "33", nil},
+		{"Long An", before, "80", "", "", "80", nil},
+		{"Xã Lạng Sơn", before, "40", "424", "17365", "40", nil},
+		{"Thành phố Lạng Sơn", before, "20", "178", "", "20", nil},
+	}
+	for _, tt := range tests {
+		r := Resolve(tt.text, tt.asOf)
+		// and resolveCodes, dancu link's path, the same
+		g, err := load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc := resolveCodes(tt.text, !tt.asOf.Before(ReformDate))
+		for _, got := range []Codes{{r.Province.Code, r.District.Code, r.Commune.Code, r.NewProvince.Code, r.NewCommune.Code}, g.codes(&rc.ids)} {
+			want := Codes{tt.prov, tt.dist, tt.comm, tt.newProv, got.NewCommune}
+			if tt.comm == "" {
+				want.NewCommune = ""
+			}
+			if got != want {
+				t.Errorf("%q: %+v, want %+v (result %+v)", tt.text, got, want, r)
+			}
+		}
+		for _, code := range tt.cands {
+			found := false
+			for _, c := range r.Candidates {
+				found = found || c.District.Code == code && c.Commune.Code == "" || c.Commune.Code == code
+			}
+			if !found {
+				t.Errorf("%q: %s not among the candidates: %+v", tt.text, code, r.Candidates)
 			}
 		}
 	}
