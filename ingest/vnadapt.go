@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/vn"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -80,8 +81,16 @@ var encodingNames = map[string]vn.Encoding{
 // nothing as read.
 var legacyHeaderEncodings = []vn.Encoding{vn.TCVN3, vn.VNI, vn.Windows1258, vn.VIQR, vn.TCVN3Upper}
 
-// decodeText converts s read in enc to NFC Unicode.
+// decodeText converts s read in enc to NFC Unicode. A cell of a TCVN3 or
+// VNI column that holds a letter no legacy font produces (unicodeCell) was
+// typed or pasted in Unicode, and is read so.
 func decodeText(s string, enc vn.Encoding) string {
+	switch enc {
+	case vn.TCVN3, vn.TCVN3Upper, vn.VNI:
+		if unicodeCell(s) {
+			enc = vn.Unicode
+		}
+	}
 	if enc == vn.Unicode {
 		if isASCII(s) {
 			return s // ASCII is NFC already
@@ -186,12 +195,58 @@ func composeVietnamese(s string) (string, bool) {
 // cell font name ("" when unknown). legacyBytes says the file's bytes were
 // not UTF-8 and were read as Windows-1252: then a column that no legacy
 // font reading explains is Windows-1258, the Vietnamese ANSI code page.
+//
+// A column typed in a legacy font where some rows were pasted from a
+// Unicode source holds both: vn.DetectEncoding calls it Unicode as soon as
+// one cell holds ơ, ư, ạ … So the cells no legacy font produces
+// (unicodeCell) are set aside and the others judged alone: when they read
+// as TCVN3 or VNI both by the font and by their text (as if no font were
+// named, so a Unicode column under a leftover legacy font name stays
+// Unicode), the column is that encoding and decodeText keeps the Unicode
+// cells as they are.
 func detectEncoding(samples []string, font string, legacyBytes bool) vn.Encoding {
 	e := vn.DetectEncoding(samples, font)
+	if e == vn.Unicode {
+		var legacy []string
+		for _, s := range samples {
+			if !unicodeCell(s) {
+				legacy = append(legacy, s)
+			}
+		}
+		if len(legacy) > 0 && len(legacy) < len(samples) {
+			switch le := vn.DetectEncoding(legacy, font); le {
+			case vn.TCVN3, vn.TCVN3Upper, vn.VNI:
+				if vn.DetectEncoding(legacy, "") != vn.Unicode {
+					return le
+				}
+			}
+		}
+	}
 	if e == vn.Unicode && legacyBytes {
 		return vn.Windows1258
 	}
 	return e
+}
+
+// unicodeCell reports whether s holds a character that text typed in a
+// legacy font and read as Windows-1252 cannot hold (ơ, ư, đ, ạ …, a
+// combining mark): the rule vn.DetectEncoding applies to a column, for one
+// cell.
+func unicodeCell(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0xC4 {
+			continue // ASCII, or a lead byte of U+0000–U+00FF (C2, C3) or a continuation byte
+		}
+		for _, r := range s[i:] {
+			if r >= 0x100 {
+				if _, ok := charmap.Windows1252.EncodeRune(r); !ok {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // isCleanNFC reports whether cleanText(decodeText(s, vn.Unicode)) is s

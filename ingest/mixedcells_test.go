@@ -1,0 +1,107 @@
+package ingest
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// styledCell is a cell of a test workbook written in a font.
+type styledCell struct {
+	ref, text, font string
+}
+
+// writeStyled writes one sheet of styled text cells.
+func writeStyled(t *testing.T, path string, cells []styledCell) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	styles := map[string]int{}
+	for _, c := range cells {
+		st, ok := styles[c.font]
+		if !ok {
+			var err error
+			if st, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: c.font}}); err != nil {
+				t.Fatal(err)
+			}
+			styles[c.font] = st
+		}
+		if err := f.SetCellStr("Sheet1", c.ref, c.text); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", c.ref, c.ref, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUnicodeRowsInLegacyColumns: a commune list typed in TCVN3 (.VnTime)
+// or VNI where an officer pasted a few rows from a Unicode source (cells in
+// Times New Roman holding ư, ơ, ạ …). Each cell is read in the encoding it
+// was typed in: the pasted rows stay as they are and the legacy rows are
+// still decoded. The column used to be read whole as Unicode as soon as one
+// of its cells held a letter no legacy font produces, so every TCVN3 name
+// and address of the sheet came out as "Nguyôn V¨n Hïng", "Th«n §«ng".
+func TestUnicodeRowsInLegacyColumns(t *testing.T) {
+	type person struct{ name, sex, addr string }
+	people := []person{
+		{"Nguyễn Văn Hùng", "Nam", "Thôn Đông, xã Tân Minh"},
+		{"Trần Thị Thủy", "Nữ", "Thôn Đông, xã Tân Minh"},
+		{"Lê Đức Thắng", "Nam", "Xóm 3, xã Tân Minh"},
+		{"Phạm Thị Ngọc Lan", "Nữ", "Thôn Tây, xã Tân Minh"},
+		{"Hoàng Văn Bảy", "Nam", "Thôn Đông, xã Tân Minh"},
+		{"Đỗ Thị Hương", "Nữ", "Xóm Chùa, xã Tân Minh"},
+	}
+	pasted := map[int]bool{1: true, 4: true} // rows pasted in Unicode
+	for _, lc := range []struct {
+		name, font string
+		encode     func(testing.TB, string, bool) string
+	}{
+		{"tcvn3", ".VnTime", tcvn3},
+		{"vni", "VNI-Times", vni},
+	} {
+		t.Run(lc.name, func(t *testing.T) {
+			cells := []styledCell{{"A1", "STT", lc.font}}
+			for i, h := range []string{"Họ và tên", "Giới tính", "Nơi thường trú"} {
+				ref, _ := excelize.CoordinatesToCellName(i+2, 1)
+				cells = append(cells, styledCell{ref, lc.encode(t, h, false), lc.font})
+			}
+			for r, p := range people {
+				for c, v := range []string{p.name, p.sex, p.addr} {
+					ref, _ := excelize.CoordinatesToCellName(c+2, r+2)
+					if pasted[r] {
+						cells = append(cells, styledCell{ref, v, "Times New Roman"})
+					} else {
+						cells = append(cells, styledCell{ref, lc.encode(t, v, false), lc.font})
+					}
+				}
+			}
+			path := filepath.Join(t.TempDir(), "thon_dong.xlsx")
+			writeStyled(t, path, cells)
+			items, d := openAll(t, path, Options{})
+			if len(items) != len(people) {
+				t.Fatalf("%d items, want %d", len(items), len(people))
+			}
+			for i, it := range items {
+				if it.Record == nil {
+					t.Fatalf("row %d rejected: %+v", i+2, it.Reject)
+				}
+				want := people[i]
+				wantSex := map[string]string{"Nam": "M", "Nữ": "F"}[want.sex]
+				if it.Record.FullName != want.name || it.Record.PermAddress != want.addr || it.Record.Sex != wantSex {
+					t.Errorf("row %d (pasted %v): %q, %q, sex %q; want %q, %q, %q",
+						i+2, pasted[i], it.Record.FullName, it.Record.PermAddress, it.Record.Sex, want.name, want.addr, wantSex)
+				}
+			}
+			for _, c := range d.Sheets[0].Columns {
+				if c.Field == FieldFullName && c.Encoding != lc.name {
+					t.Errorf("name column read as %q, want %q", c.Encoding, lc.name)
+				}
+			}
+		})
+	}
+}
