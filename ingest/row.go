@@ -344,7 +344,17 @@ func cleanNumber(v string) (num, kind, reason string) {
 	v = strings.TrimSpace(v)
 	if strings.ContainsAny(v, "eE") && isNumeric(v) {
 		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 1 && f < 1e13 {
-			v = strconv.FormatFloat(f, 'f', 0, 64)
+			// Excel shows a long number in its General format with six
+			// significant digits ("7.91234E+10"); saved as text (a CSV
+			// saved from Excel, a value typed over) the rest are gone, and
+			// padding what is left would make a well-formed number of
+			// somebody else.
+			n := strconv.FormatFloat(f, 'f', 0, 64)
+			if sig := mantissaDigits(v); sig < len(n) {
+				return "", "", "unusable identification number: written in scientific notation, " +
+					strconv.Itoa(len(n)-sig) + " of its " + strconv.Itoa(len(n)) + " digits lost"
+			}
+			v = n
 		}
 	}
 	id := vn.ParseID(v) // reads the letters scanners put for digits (O→0, l→1, …)
@@ -376,6 +386,20 @@ func cleanNumber(v string) (num, kind, reason string) {
 		why = "has " + strconv.Itoa(len(d)) + " digits"
 	}
 	return "", "", "unusable identification number: " + why
+}
+
+// mantissaDigits counts the significant digits written before the
+// exponent of a number in scientific notation ("7.91234E+10": 6).
+func mantissaDigits(s string) int {
+	n, lead := 0, true
+	for i := 0; i < len(s) && s[i] != 'e' && s[i] != 'E'; i++ {
+		switch c := s[i]; {
+		case c == '0' && lead:
+		case c >= '0' && c <= '9':
+			n, lead = n+1, false
+		}
+	}
+	return n
 }
 
 func onlyDigits(s string) bool {

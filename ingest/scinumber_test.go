@@ -1,0 +1,55 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestScientificIDs: an identification number shown by Excel in its
+// General format ("7.91234E+10") and saved as text — in a CSV saved from
+// Excel, or typed over — has lost its last digits. It used to be read as
+// 79123400000, padded to 079123400000 and kept as a well-formed CCCD
+// that belongs to nobody; it is now unusable, with the reason. A
+// scientific value that still holds every digit is read as before.
+func TestScientificIDs(t *testing.T) {
+	for _, c := range []struct {
+		in, num, kind string
+	}{
+		{"7.91234E+10", "", ""},
+		{"7.91234e+10", "", ""},
+		{"3.6012E+11", "", ""},
+		{"7.9123456789E+10", "079123456789", "id"},
+		{"1.172029276E+9", "001172029276", "id"},
+		{"7.91234E+10 ", "", ""},
+		{"001172029276", "001172029276", "id"},
+		{"1172029276", "001172029276", "id"},
+	} {
+		num, kind, reason := cleanNumber(c.in)
+		if num != c.num || kind != c.kind {
+			t.Errorf("cleanNumber(%q) = %q, %q (%s); want %q, %q", c.in, num, kind, reason, c.num, c.kind)
+		}
+		if c.kind == "" && !strings.Contains(reason, "scientific notation") {
+			t.Errorf("cleanNumber(%q): reason %q does not say the digits were lost to scientific notation", c.in, reason)
+		}
+	}
+
+	// The same through a CSV saved from Excel: the row is accepted, its
+	// number dropped with a note naming the column.
+	path := filepath.Join(t.TempDir(), "thon_dong.csv")
+	csv := "STT,Họ và tên,Ngày sinh,Số CCCD\n1,Nguyễn Văn Hùng,02/12/1973,7.91234E+10\n2,Trần Thị Thủy,05/03/1978,1.172029276E+9\n"
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := openAll(t, path, Options{})
+	if len(items) != 2 || items[0].Record == nil || items[1].Record == nil {
+		t.Fatalf("items %+v, want two records", items)
+	}
+	if r := items[0].Record; r.IDNumber != "" || len(items[0].Notes) != 1 || items[0].Notes[0].Column != "Số CCCD" {
+		t.Errorf("row 2: id %q, notes %+v; want no id and one note on Số CCCD", r.IDNumber, items[0].Notes)
+	}
+	if r := items[1].Record; r.IDNumber != "001172029276" {
+		t.Errorf("row 3: id %q, want 001172029276", r.IDNumber)
+	}
+}
