@@ -367,12 +367,47 @@ func footerText(s string) (match, folded bool) {
 	// Folded first: most cells match nothing even folded, and folding is
 	// cheaper than the canonical form.
 	k := fold(s)
-	if !hasPhrase(k, footerFold) && !dateLineFold.MatchString(k) {
+	if !hasPhrase(k, footerFold) && !dateLineFold.MatchString(k) && !totalsCell(k, totalsFold, false) {
 		return false, false
 	}
 	if hasDiacritics(s) {
 		k = canonKey(s)
-		return hasPhrase(k, footerCanon) || dateLineCanon.MatchString(k), false
+		return hasPhrase(k, footerCanon) || dateLineCanon.MatchString(k) || totalsCell(k, totalsCanon, false), false
+	}
+	return true, true
+}
+
+// totalsCanon and totalsFold begin the totals row of a list: "Cộng",
+// "Tổng", before a count anywhere ("Cộng: 17 người", "Tổng 17"), alone in
+// the STT column (see stt) — alone elsewhere it may be a given name, and
+// "Cộng Hòa" is a commune; Tống, a family name, differs by its diacritics.
+var totalsCanon, totalsFold = []string{canonKey("cộng"), canonKey("tổng")}, []string{"cong", "tong"}
+
+// totalsCell reports whether key (canonKey or fold) is one of words
+// followed by a number, or, when alone is set, the word alone.
+func totalsCell(key string, words []string, alone bool) bool {
+	for _, w := range words {
+		if !strings.HasPrefix(key, w) {
+			continue
+		}
+		if len(key) == len(w) {
+			return alone
+		}
+		if key[len(w)] == ' ' && len(key) > len(w)+1 && key[len(w)+1] >= '0' && key[len(w)+1] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// totalsText is footerText for a cell of the STT column, which holds no
+// name: "Cộng" or "Tổng" alone starts the totals row too.
+func totalsText(s string) (match, folded bool) {
+	if !totalsCell(fold(s), totalsFold, true) {
+		return false, false
+	}
+	if hasDiacritics(s) {
+		return totalsCell(canonKey(s), totalsCanon, true), false
 	}
 	return true, true
 }
@@ -494,7 +529,8 @@ func (sh *sheetState) dataShaped(r rawRow, except int, decode func(i int, s stri
 }
 
 // isFooter reports a signature, place-and-date or totals row: one of its
-// first three non-empty cells starts with a footer phrase, compared with
+// first three non-empty cells starts with a footer phrase (or a totals
+// word before a count, or alone in the STT column), compared with
 // diacritics — or, for a cell written without any, folded, and then only
 // when nothing else in the row is shaped like a person's data.
 func (sh *sheetState) isFooter(r rawRow, decode func(i int, s string) string) bool {
@@ -505,6 +541,11 @@ func (sh *sheetState) isFooter(r rawRow, decode func(i int, s string) string) bo
 		}
 		if match, folded := footerText(decode(i, c)); match {
 			return !folded || !sh.dataShaped(r, i, decode)
+		}
+		if i < len(sh.cols.field) && sh.cols.field[i] == FieldSTT && !isNumeric(c) {
+			if match, folded := totalsText(decode(i, c)); match {
+				return !folded || !sh.dataShaped(r, i, decode)
+			}
 		}
 		if seen++; seen == 3 {
 			break

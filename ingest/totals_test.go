@@ -1,0 +1,40 @@
+package ingest
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestTotalsRowWithCount: the totals row of a commune list often reads
+// "Cộng" (or "Tổng") in the STT column and the count in the name column
+// ("5 người"), the counts per sex under the birth dates. It used to be
+// imported as a person named "5 người" born on serial day 3 (1900-01-03).
+// It is a footer now, written with or without diacritics — and Cộng Hòa,
+// a commune, or a person of the family Tống still are data.
+func TestTotalsRowWithCount(t *testing.T) {
+	head := []string{"STT", "Họ và tên", "Nam", "Nữ", "Nơi thường trú"}
+	people := [][]string{
+		{"1", "Nguyễn Văn Hùng", "1973", "", "Cộng Hòa"},
+		{"2", "Trần Thị Thủy", "", "05/03/1978", "Cộng Hòa, Chí Linh"},
+		{"3", "Tống Văn Cộng", "12/10/1980", "", "Thôn Đông"},
+	}
+	want := []string{"Nguyễn Văn Hùng", "Trần Thị Thủy", "Tống Văn Cộng"}
+	for _, totals := range [][]string{
+		{"Cộng", "3 người", "2", "1", ""},
+		{"Cộng:", "3", "2", "1", ""},
+		{"Tổng", "3 người", "2", "1", ""},
+		{"", "Cộng: 3 người", "2", "1", ""},
+		{"Cong", "3 nguoi", "2", "1", ""},
+	} {
+		rows := append([][]string{head}, people...)
+		rows = append(rows, totals)
+		for ext, got := range importRows(t, rows) {
+			if names := acceptedNames(got.items); !slices.Equal(names, want) {
+				t.Errorf("%s, totals row %q: accepted %q, want %q", ext, totals, names, want)
+			}
+			if l := got.d.Sheets[0]; l.ByKind[SkipFooter] != 1 {
+				t.Errorf("%s, totals row %q: %d footer rows, want 1 (%+v)", ext, totals, l.ByKind[SkipFooter], l.Skips)
+			}
+		}
+	}
+}
