@@ -7,6 +7,7 @@ package ingest
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -543,7 +544,7 @@ func (sh *sheetState) isFooter(r rawRow, decode func(i int, s string) string) bo
 			return !folded || !sh.dataShaped(r, i, decode)
 		}
 		if i < len(sh.cols.field) && sh.cols.field[i] == FieldSTT && !isNumeric(c) {
-			if match, folded := totalsText(decode(i, c)); match {
+			if match, folded := sh.totalsSTT(i, c, decode); match {
 				return !folded || !sh.dataShaped(r, i, decode)
 			}
 		}
@@ -552,6 +553,23 @@ func (sh *sheetState) isFooter(r rawRow, decode func(i int, s string) string) bo
 		}
 	}
 	return false
+}
+
+// totalsSTT is totalsText for the cell c of the STT column i, which has
+// no text encoding of its own: in a sheet typed in TCVN3 or VNI, "Cộng"
+// there is typed in the font of the sheet's text columns.
+func (sh *sheetState) totalsSTT(i int, c string, decode func(i int, s string) string) (match, folded bool) {
+	if match, folded = totalsText(decode(i, c)); match {
+		return match, folded
+	}
+	for j, e := range sh.cols.enc {
+		if e != vn.Unicode && slices.Index(sh.cols.enc, e) == j {
+			if match, folded = totalsText(decodeText(c, e)); match {
+				return match, folded
+			}
+		}
+	}
+	return false, false
 }
 
 // rowPreview is the masked preview of a row of sh; person says the row

@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestTotalsRowWithCount: the totals row of a commune list often reads
@@ -36,5 +39,35 @@ func TestTotalsRowWithCount(t *testing.T) {
 				t.Errorf("%s, totals row %q: %d footer rows, want 1 (%+v)", ext, totals, l.ByKind[SkipFooter], l.Skips)
 			}
 		}
+	}
+}
+
+// TestTotalsRowInLegacyFont: in a list typed in TCVN3 the totals row's
+// "Cộng" in the STT column is typed in the font too ("Céng"), though the
+// STT column has no text encoding of its own: it is a footer as well.
+func TestTotalsRowInLegacyFont(t *testing.T) {
+	rows := [][]string{
+		{"STT", "Họ và tên", "Năm sinh", "Nơi thường trú"},
+		{"1", "Nguyễn Văn Hùng", "1973", "Thôn Đông, xã Tân Minh"},
+		{"2", "Trần Thị Thủy", "1978", "Thôn Đông, xã Tân Minh"},
+		{"Cộng", "2 người", "", ""},
+	}
+	var cells []styledCell
+	for r, row := range rows {
+		for c, v := range row {
+			if v != "" {
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				cells = append(cells, styledCell{ref, tcvn3(t, v, false), ".VnTime"})
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "ds.xlsx")
+	writeStyled(t, path, cells)
+	items, d := openAll(t, path, Options{})
+	if names := acceptedNames(items); !slices.Equal(names, []string{"Nguyễn Văn Hùng", "Trần Thị Thủy"}) {
+		t.Errorf("accepted %q", names)
+	}
+	if l := d.Sheets[0]; l.ByKind[SkipFooter] != 1 {
+		t.Errorf("%d footer rows, want 1 (%+v)", l.ByKind[SkipFooter], l.Skips)
 	}
 }
