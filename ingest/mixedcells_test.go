@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -103,5 +104,40 @@ func TestUnicodeRowsInLegacyColumns(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHeaderInCapitalsFont: a header typed in .VnTimeH (TCVN3 drawn in
+// capitals: the bytes of the lower-case letters under upper-case ASCII)
+// names its columns as written, "SỐ ĐỊNH DANH CÁ NHÂN" — the name a note
+// or a reject gives the column — not "Số địNH DANH Cá NHâN", the bytes
+// read in the lower-case font.
+func TestHeaderInCapitalsFont(t *testing.T) {
+	heads := []string{"STT", "Họ và tên", "Ngày sinh", "Số định danh cá nhân", "Nơi ở hiện tại"}
+	var cells []styledCell
+	for i, h := range heads {
+		ref, _ := excelize.CoordinatesToCellName(i+1, 1)
+		cells = append(cells, styledCell{ref, tcvn3(t, h, true), ".VnTimeH"})
+	}
+	for i, v := range []string{"1", "Nguyễn Văn Hùng", "02/12/1973", "0790991379", "Thôn Đông, xã Tân Minh"} {
+		ref, _ := excelize.CoordinatesToCellName(i+1, 2)
+		cells = append(cells, styledCell{ref, tcvn3(t, v, false), ".VnTime"})
+	}
+	path := filepath.Join(t.TempDir(), "ds.xlsx")
+	writeStyled(t, path, cells)
+	items, d := openAll(t, path, Options{})
+	for i, c := range d.Sheets[0].Columns {
+		if want := strings.ToUpper(heads[i]); c.Header != want {
+			t.Errorf("column %s header %q, want %q", c.Letter, c.Header, want)
+		}
+	}
+	if len(items) != 1 || items[0].Record == nil || len(items[0].Notes) != 1 {
+		t.Fatalf("items %+v, want one record with a note on its number", items)
+	}
+	if n := items[0].Notes[0]; n.Column != "SỐ ĐỊNH DANH CÁ NHÂN" {
+		t.Errorf("note names column %q, want %q", n.Column, "SỐ ĐỊNH DANH CÁ NHÂN")
+	}
+	if r := items[0].Record; r.FullName != "Nguyễn Văn Hùng" || r.CurAddress != "Thôn Đông, xã Tân Minh" {
+		t.Errorf("record %q, %q", r.FullName, r.CurAddress)
 	}
 }

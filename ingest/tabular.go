@@ -497,6 +497,9 @@ func (t *tabular) detect(sh *sheetState) {
 		lastRow = sh.buf[len(sh.buf)-1].num
 	}
 	fonts := t.rd.fonts(lastRow)
+	if found {
+		capitalHeaders(texts, sh.buf, best.rows, fonts)
+	}
 	for _, r := range sh.buf[:start] {
 		// Titles and header rows are previewed decoded, by their fonts and
 		// text (rowDecoder): no column encoding covers them.
@@ -562,6 +565,36 @@ func (t *tabular) detect(sh *sheetState) {
 	}
 	sh.first = true
 	sh.phase = phaseData
+}
+
+// capitalHeaders writes in capitals the column names typed in .VnTimeH
+// (TCVN3 drawn in capitals): their bytes are those of the lower-case
+// letters, under ASCII capitals, so the header, read before the fonts are
+// known, decodes as "Số địNH DANH Cá NHâN" — and "Sè CMND" reads "Số
+// CMND" in .VnTime, "SỐ CMND" in .VnTimeH: only the font tells. texts are
+// the columns' names ("parent / child" under a two-row header), rows the
+// header's indexes in buf.
+func capitalHeaders(texts []string, buf []rawRow, rows []int, fonts map[cellPos]string) {
+	for _, ri := range rows {
+		r := buf[ri]
+		for col, raw := range r.cells {
+			if e, _ := vn.FontEncoding(fonts[cellPos{r.num, col}]); e != vn.TCVN3Upper || isASCII(raw) {
+				continue
+			}
+			lower, upper := cleanText(decodeText(raw, vn.TCVN3)), cleanText(decodeText(raw, vn.TCVN3Upper))
+			if lower == upper {
+				continue
+			}
+			for i, t := range texts {
+				for _, part := range strings.Split(t, " / ") {
+					if part == lower {
+						texts[i] = strings.Replace(texts[i], lower, upper, 1)
+						break
+					}
+				}
+			}
+		}
+	}
 }
 
 // textField reports whether a field holds free text that may be in a
