@@ -76,8 +76,8 @@ const previewMax = 160
 // nil when unknown) and any cell of two to five capitalised words are
 // masked; otherwise (titles, headers, footers) the cells that read as a
 // name (a known family name, then name words). decode decodes a cell of
-// column i (nil: as is).
-func preview(cells []string, fields []string, decode func(i int, s string) string, person bool) string {
+// column i (nil: as is); date1904 says serial dates count from 1904.
+func preview(cells []string, fields []string, decode func(i int, s string) string, person, date1904 bool) string {
 	var b strings.Builder
 	for i, c := range cells {
 		if strings.TrimSpace(c) == "" {
@@ -97,6 +97,9 @@ func preview(cells []string, fields []string, decode func(i int, s string) strin
 		case serialDate(f, c):
 			// An Excel serial under a date header: show the date Excel
 			// shows, not 42841.
+			if date1904 {
+				c = serial1904(c)
+			}
 			d, _ := vn.ParseDateCell(c, true)
 			c = fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
 		default:
@@ -590,6 +593,6 @@ func (sh *sheetState) rowPreview(r rawRow, person bool) func() string {
 				dec = d
 			}
 		}
-		return preview(r.cells, sh.cols.field, dec, person)
+		return preview(r.cells, sh.cols.field, dec, person, sh.date1904)
 	}
 }

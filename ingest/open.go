@@ -73,7 +73,7 @@ func Open(path string, opts Options) (Source, error) {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 		desc.Format = "xlsx"
-		prov.kind = schemas.KindSpreadsheet
+		prov.kind, prov.date1904 = schemas.KindSpreadsheet, x.date1904
 		return &tabular{opts: opts, desc: desc, prov: prov, rd: x, want: want}, nil
 	case bytes.HasPrefix(head, oleMagic):
 		x, note, err := openXLS(path, opts)
@@ -81,7 +81,7 @@ func Open(path string, opts Options) (Source, error) {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 		desc.Format, desc.Note = "xls", note
-		prov.kind = schemas.KindSpreadsheet
+		prov.kind, prov.date1904 = schemas.KindSpreadsheet, x.date1904
 		return &tabular{opts: opts, desc: desc, prov: prov, rd: x, want: want}, nil
 	case ext == ".jsonl" || ext == ".ndjson" || ext == ".json" || (len(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")) > 0 && bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")[0] == '{'):
 		f, err := os.Open(path)

@@ -248,8 +248,13 @@ func TestTitlesAreNotNames(t *testing.T) {
 // Excel serial is previewed as the date Excel shows; a year, a number in
 // another column and a serial outside a date column stay as they are.
 func TestPreviewShowsSerialDates(t *testing.T) {
-	got := preview([]string{"25", "42841", "Nam", "1990", "42841"}, []string{FieldSTT, FieldBirthDate, FieldSex, FieldBirthDateFem, ""}, nil, true)
+	got := preview([]string{"25", "42841", "Nam", "1990", "42841"}, []string{FieldSTT, FieldBirthDate, FieldSex, FieldBirthDateFem, ""}, nil, true, false)
 	if want := "25 | 16/04/2017 | Nam | 1990 | 42841"; got != want {
 		t.Errorf("preview %q, want %q", got, want)
+	}
+	// In a workbook of the 1904 date system, 41379 is that day.
+	got = preview([]string{"25", "41379", "Nam", "1990"}, []string{FieldSTT, FieldBirthDate, FieldSex, FieldBirthDateFem}, nil, true, true)
+	if want := "25 | 16/04/2017 | Nam | 1990"; got != want {
+		t.Errorf("1904 system: preview %q, want %q", got, want)
 	}
 }

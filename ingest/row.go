@@ -112,6 +112,7 @@ type provenance struct {
 	now                     func() time.Time
 	strict                  bool
 	noNameParts             bool // Options.NoNameParts
+	date1904                bool // the workbook's serial dates count from 1904 (see workbook)
 }
 
 // Earliest plausible year of birth of a living registrant or a parent
@@ -206,7 +207,12 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		if v == "" || rec.BirthDate != "" {
 			return
 		}
-		d, ok := parseDate(v, field == FieldBirthYear || isNumeric(v))
+		numeric := field == FieldBirthYear || isNumeric(v)
+		pv := v
+		if numeric && p.date1904 {
+			pv = serial1904(v)
+		}
+		d, ok := parseDate(pv, numeric)
 		if ok && d.swapped {
 			// 03/25/1990: only a date with day and month exchanged.
 			if p.strict {

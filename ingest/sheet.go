@@ -72,6 +72,7 @@ type sheetState struct {
 	// started the footer phase.
 	footerFrom int
 	decode     func(i int, s string) string // see decoder
+	date1904   bool                         // serial dates count from 1904 (see workbook)
 }
 
 // columns is the resolved mapping: for each column index, its field and

@@ -108,7 +108,7 @@ func (t *tabular) nextPending() (pendingRow, error) {
 			}
 			l := &Layout{Sheet: name}
 			t.layouts = append(t.layouts, l)
-			t.sh = &sheetState{name: name, layout: l}
+			t.sh = &sheetState{name: name, layout: l, date1904: t.prov.date1904}
 			if t.want != nil && !t.want[name] {
 				l.Skipped = "not among the sheets asked for"
 				t.sh.phase = phaseDone
@@ -504,7 +504,7 @@ func (t *tabular) detect(sh *sheetState) {
 		// Titles and header rows are previewed decoded, by their fonts and
 		// text (rowDecoder): no column encoding covers them.
 		pv := func() string {
-			return preview(r.cells, nil, rowDecoder(r.cells, func(col int) string { return fonts[cellPos{r.num, col}] }), false)
+			return preview(r.cells, nil, rowDecoder(r.cells, func(col int) string { return fonts[cellPos{r.num, col}] }), false, false)
 		}
 		switch {
 		case headerAt[r.num]:

@@ -4,6 +4,8 @@ package ingest
 // normalisation rule: ingest only decides which rule applies to which cell.
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -54,6 +56,18 @@ func parseDate(s string, numeric bool) (date, bool) {
 		return date{}, false
 	}
 	return date{iso: d.ISO(), year: uint16(d.Year), swapped: d.Swapped}, true
+}
+
+// serial1904 turns a serial date of a workbook in the 1904 date system
+// into the 1900 system's serial of the same day, which vn.ParseDateCell
+// reads; a whole number that vn reads as a year (vn.MinYear–vn.MaxYear)
+// is kept, as is anything that is not a number.
+func serial1904(s string) string {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || f == math.Trunc(f) && f >= vn.MinYear && f <= vn.MaxYear {
+		return s
+	}
+	return strconv.FormatFloat(f+1462, 'f', -1, 64)
 }
 
 // parseSex maps a sex cell to "M", "F" or "".

@@ -52,6 +52,7 @@ type xlsxReader struct {
 	parts    map[string]string // sheet name -> worksheet part path in the zip
 	// styleFont returns the font family of cell style s.
 	styleFont func(s int) string
+	date1904  bool // see workbook
 	// cleanup removes a converted copy (legacy .xls) on close.
 	cleanup func()
 	// For Progress: the unpacked size of each sheet's worksheet part and
@@ -98,7 +99,7 @@ func openXLSX(path string, opts Options) (*xlsxReader, error) {
 		x.close()
 		return nil, fmt.Errorf("open workbook: %w", err)
 	}
-	x.parts = wb.parts
+	x.parts, x.date1904 = wb.parts, wb.date1904
 	if !x.useExcel {
 		x.sheets = wb.sheets
 		x.styleFont = wb.font
@@ -438,10 +439,13 @@ func attr(se xml.StartElement, name string) string {
 // order, the archive path of each worksheet (and of the shared strings,
 // under sstKey) and the font of each cell style.
 type workbook struct {
-	sheets []string
-	parts  map[string]string
-	fonts  []string // by font id
-	xfFont []int    // cell style id -> font id
+	// date1904: the workbook counts serial dates from 1 January 1904
+	// (workbookPr date1904), as Excel for Mac did by default.
+	date1904 bool
+	sheets   []string
+	parts    map[string]string
+	fonts    []string // by font id
+	xfFont   []int    // cell style id -> font id
 }
 
 func (w *workbook) font(s int) string {
@@ -473,6 +477,9 @@ func readWorkbook(z *zip.ReadCloser) (*workbook, error) {
 		return nil
 	}
 	var wb struct {
+		Pr struct {
+			Date1904 string `xml:"date1904,attr"`
+		} `xml:"workbookPr"`
 		Sheets []struct {
 			Name string `xml:"name,attr"`
 			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
@@ -504,7 +511,7 @@ func readWorkbook(z *zip.ReadCloser) (*workbook, error) {
 	if err := read("xl/styles.xml", &styles, false); err != nil {
 		return nil, err
 	}
-	w := &workbook{parts: map[string]string{}}
+	w := &workbook{parts: map[string]string{}, date1904: wb.Pr.Date1904 == "1" || strings.EqualFold(wb.Pr.Date1904, "true")}
 	for _, r := range rels.Rel {
 		if strings.HasSuffix(r.Type, "/sharedStrings") {
 			w.parts[sstKey] = partPath(r.Target)
