@@ -17,9 +17,11 @@ const (
 	FieldBirthDateMale  = "birth_date_male"   // "Ngày sinh / Nam": date under the male column
 	FieldBirthDateFem   = "birth_date_female" // "Ngày sinh / Nữ"
 	FieldSex            = "sex"
-	FieldIDNumber       = "id_number" // 12-digit number; a 9-digit value goes to cmnd
-	FieldCMND           = "cmnd"      // 9-digit number; a 12-digit value goes to id_number
-	FieldIDAny          = "id_any"    // "Số CMND/CCCD": either, by length
+	FieldSexMale        = "sex_male"   // "Giới tính / Nam": a mark ("x") under the male column
+	FieldSexFem         = "sex_female" // "Giới tính / Nữ"
+	FieldIDNumber       = "id_number"  // 12-digit number; a 9-digit value goes to cmnd
+	FieldCMND           = "cmnd"       // 9-digit number; a 12-digit value goes to id_number
+	FieldIDAny          = "id_any"     // "Số CMND/CCCD": either, by length
 	FieldBirthRegPlace  = "birth_reg_place"
 	FieldNativePlace    = "native_place"
 	FieldEthnicity      = "ethnicity"
@@ -50,7 +52,7 @@ func init() {
 		FieldIDAny, FieldBirthRegPlace, FieldNativePlace, FieldEthnicity, FieldReligion, FieldNationality,
 		FieldPermAddress, FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID,
 		FieldSpouseName, FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit,
-		FieldFormID, FieldScanRef, FieldIgnore} {
+		FieldFormID, FieldScanRef, FieldSexMale, FieldSexFem, FieldIgnore} {
 		knownFields[f] = true
 	}
 }
@@ -91,6 +93,9 @@ var headerRules = []headerRule{
 	{FieldBirthDateFem, []string{"ngay sinh nu", "nam sinh nu", "ngay thang nam sinh nu"}, nil},
 	{FieldBirthDate, []string{"ngay sinh", "ngay thang nam sinh", "sinh ngay", "ngay thang nam", "ns", "dob", "date of birth", "birth date"},
 		[]string{"ngay sinh", "ngay thang nam sinh", "sinh ngay"}},
+	// A two-row header's parent and child, joined: marks under Nam / Nữ.
+	{FieldSexMale, []string{"gioi tinh nam", "gt nam", "phai nam", "nam nu nam"}, nil},
+	{FieldSexFem, []string{"gioi tinh nu", "gt nu", "phai nu", "nam nu nu"}, nil},
 	{FieldSex, []string{"gioi tinh", "gt", "gioi", "nam nu", "phai", "sex", "gender"}, []string{"gioi tinh"}},
 	{FieldIDAny, []string{"so cmnd cccd", "cmnd cccd", "so cccd cmnd", "cccd cmnd", "so cmnd can cuoc", "giay to tuy than", "so giay to tuy than", "so giay to", "cmnd cccd so", "so cmnd hoac cccd", "so cccd hoac cmnd"}, nil},
 	{FieldIDNumber, []string{"so dinh danh ca nhan", "so dinh danh", "ma dinh danh", "ma so dinh danh", "ma dinh danh ca nhan", "so ddcn", "ddcn", "so dd", "so cccd", "cccd", "can cuoc cong dan", "so can cuoc cong dan", "so can cuoc", "can cuoc", "id number", "personal id"},

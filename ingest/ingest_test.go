@@ -428,12 +428,13 @@ func TestFieldIndexConstants(t *testing.T) {
 		FieldMotherID: idxMotherID, FieldSpouseName: idxSpouseName, FieldSpouseID: idxSpouseID,
 		FieldHouseholdHead: idxHouseholdHead, FieldRelationToHead: idxRelationToHead,
 		FieldCollectingUnit: idxCollectingUnit, FieldFormID: idxFormID, FieldScanRef: idxScanRef,
+		FieldSexMale: idxSexMale, FieldSexFem: idxSexFem,
 	} {
 		if fieldIndex[f] != i || fieldList[i] != f {
 			t.Errorf("field %q: idx constant %d, fieldIndex %d", f, i, fieldIndex[f])
 		}
 	}
-	if idxScanRef != len(fieldList)-1 {
-		t.Errorf("%d idx constants for %d fields", idxScanRef+1, len(fieldList))
+	if idxSexFem != len(fieldList)-1 {
+		t.Errorf("%d idx constants for %d fields", idxSexFem+1, len(fieldList))
 	}
 }

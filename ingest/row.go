@@ -17,7 +17,8 @@ var fieldList = []string{FieldSourceRecordID, FieldFullName, FieldFamilyMiddle, 
 	FieldBirthYear, FieldBirthDateMale, FieldBirthDateFem, FieldSex, FieldIDNumber, FieldCMND, FieldIDAny,
 	FieldBirthRegPlace, FieldNativePlace, FieldEthnicity, FieldReligion, FieldNationality, FieldPermAddress,
 	FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID, FieldSpouseName,
-	FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit, FieldFormID, FieldScanRef}
+	FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit, FieldFormID, FieldScanRef,
+	FieldSexMale, FieldSexFem}
 
 // The fields' indices in fieldList (and rowValues), for the reads of
 // assemble: a constant, not a look-up in fieldIndex for every field of
@@ -53,6 +54,8 @@ const (
 	idxCollectingUnit
 	idxFormID
 	idxScanRef
+	idxSexMale
+	idxSexFem
 )
 
 var fieldIndex = func() map[string]int {
@@ -255,6 +258,17 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	if v, col := rv.at(idxSex); v != "" && rec.Sex == "" {
 		if rec.Sex = parseSex(v); rec.Sex == "" {
 			note(col, FieldSex, truncate(v, 32), "unknown sex")
+		}
+	}
+	// A mark under "Nam" or under "Nữ".
+	if m, col := rv.at(idxSexMale); rec.Sex == "" {
+		switch f, _ := rv.at(idxSexFem); {
+		case m != "" && f != "":
+			note(col, FieldSex, truncate(m+" | "+f, 32), "marked both Nam and Nữ")
+		case m != "":
+			rec.Sex = "M"
+		case f != "":
+			rec.Sex = "F"
 		}
 	}
 

@@ -602,7 +602,8 @@ func capitalHeaders(texts []string, buf []rawRow, rows []int, fonts map[cellPos]
 func textField(f string) bool {
 	switch f {
 	case FieldSTT, FieldSourceRecordID, FieldBirthDate, FieldBirthYear, FieldBirthDateMale, FieldBirthDateFem,
-		FieldIDNumber, FieldCMND, FieldIDAny, FieldFatherID, FieldMotherID, FieldSpouseID, FieldCollectingUnit:
+		FieldIDNumber, FieldCMND, FieldIDAny, FieldFatherID, FieldMotherID, FieldSpouseID, FieldCollectingUnit,
+		FieldSexMale, FieldSexFem:
 		return false
 	}
 	return true
