@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -255,6 +256,9 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		// error: never a quiet success.
 		err = rep.Description.Check()
 		if err != nil {
+			if hint := otherSheets(rep.Description, o.dryRun); hint != "" {
+				err = fmt.Errorf("%w; %s", err, hint)
+			}
 			err = fmt.Errorf("import: %w", err)
 		}
 	}
@@ -573,4 +577,30 @@ func printRows(w io.Writer, l ingest.Layout) {
 	if hidden+l.Unlisted > 0 {
 		fmt.Fprintf(w, "    … %d more skipped or rejected rows: see --report FILE (JSON) for every one\n", hidden+l.Unlisted)
 	}
+}
+
+// otherSheets says, for a workbook where some sheets have no header (a
+// summary "Tổng hợp", a "Danh mục" of drop-down lists, instructions) and
+// others were read, what became of the others and how to leave the
+// unreadable ones out: --sheet with the sheets that have data. "" when
+// no sheet was read or none failed.
+func otherSheets(d ingest.Description, dryRun bool) string {
+	var read []string
+	failed := false
+	for _, l := range d.Sheets {
+		switch {
+		case l.Problem != "":
+			failed = true
+		case l.Accepted+l.Rejected > 0:
+			read = append(read, "--sheet "+strconv.Quote(l.Sheet))
+		}
+	}
+	if !failed || len(read) == 0 || d.Sheets[0].Sheet == "" {
+		return ""
+	}
+	done := "were imported"
+	if dryRun {
+		done = "were read"
+	}
+	return fmt.Sprintf("the other sheets %s; to import only the sheets with data, name them: %s", done, strings.Join(read, " "))
 }

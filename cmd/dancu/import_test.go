@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 )
 
@@ -231,4 +233,61 @@ func TestImportBadReportPathFailsFirst(t *testing.T) {
 	if out.Len() != 0 {
 		t.Errorf("printed before failing:\n%s", out.String())
 	}
+}
+
+// TestImportNamesTheSheetsToKeep: a commune workbook with a summary sheet
+// ("Tổng hợp", no header) beside its village sheets fails the import, as
+// any sheet without a header does; the error says the village sheets were
+// read and gives the --sheet flags that import them alone — which then
+// succeed.
+func TestImportNamesTheSheetsToKeep(t *testing.T) {
+	dir := t.TempDir()
+	p := writeWorkbook(t, dir, "xa_tan_minh.xlsx", map[string][][]string{
+		"Thôn Đông": {{"STT", "Họ và tên", "Ngày sinh"}, {"1", "Nguyễn Văn An", "15/03/1990"}},
+		"Thôn Tây":  {{"STT", "Họ và tên", "Ngày sinh"}, {"1", "Trần Thị Bình", "1991"}},
+		"Tổng hợp":  {{"Tổng hợp"}, {"Thôn Đông", "1"}, {"Thôn Tây", "1"}},
+	}, "Thôn Đông", "Thôn Tây", "Tổng hợp")
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "import", "--dry-run", p}, nil, &out, &errb)
+	want := `the other sheets were read; to import only the sheets with data, name them: --sheet "Thôn Đông" --sheet "Thôn Tây"`
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `sheet "Tổng hợp"`) {
+		t.Fatalf("import of a workbook with a summary sheet: %v, want an error naming the summary sheet and ending %q", err, want)
+	}
+	out.Reset()
+	args := []string{"--kafka", "127.0.0.1:1", "import", "--dry-run", "--sheet", "Thôn Đông", "--sheet", "Thôn Tây", p}
+	if err := run(context.Background(), args, nil, &out, &errb); err != nil {
+		t.Fatalf("with the sheets named: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "accepted 2") {
+		t.Errorf("with the sheets named:\n%s", out.String())
+	}
+}
+
+// writeWorkbook writes sheets of text rows, in order, to dir/name.
+func writeWorkbook(t *testing.T, dir, name string, sheets map[string][][]string, order ...string) string {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, sh := range order {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", sh); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(sh); err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range sheets[sh] {
+			for c, v := range row {
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if err := f.SetCellStr(sh, ref, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	p := filepath.Join(dir, name)
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
