@@ -53,3 +53,24 @@ func TestScientificIDs(t *testing.T) {
 		t.Errorf("row 3: id %q, want 001172029276", r.IDNumber)
 	}
 }
+
+// TestFloatWrittenIDs: a number column written as floats — by pandas, by
+// a CSV export of a column with blanks, "1073004567.0" — keeps its digits
+// before ".0". The point used to be read as a separator, so "12345678.0"
+// became the CMND 123456780 of somebody else and "001073004567.0" a
+// 13-digit number.
+func TestFloatWrittenIDs(t *testing.T) {
+	for _, c := range []struct{ in, num, kind string }{
+		{"001073004567.0", "001073004567", "id"},
+		{"1073004567.0", "001073004567", "id"},
+		{"1073004567.00", "001073004567", "id"},
+		{"12345678.0", "012345678", "cmnd"},
+		{"012345678.0", "012345678", "cmnd"},
+		{"001.073.004.567", "001073004567", "id"},
+		{"012.345.678", "012345678", "cmnd"},
+	} {
+		if num, kind, reason := cleanNumber(c.in); num != c.num || kind != c.kind {
+			t.Errorf("cleanNumber(%q) = %q, %q (%s); want %q, %q", c.in, num, kind, reason, c.num, c.kind)
+		}
+	}
+}
