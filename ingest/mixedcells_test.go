@@ -141,3 +141,39 @@ func TestHeaderInCapitalsFont(t *testing.T) {
 		t.Errorf("record %q, %q", r.FullName, r.CurAddress)
 	}
 }
+
+// TestASCIIHeadOfLegacyColumn: a sheet typed in TCVN3 (or VNI) and saved
+// with no font names (by a converter, another program) whose ethnicity
+// column reads "Kinh" down its first rows, and "Tµy" (Tày) further down.
+// The first rows tell nothing about that column, the sheet's other text
+// columns do: it is read in their encoding. It used to be read as
+// Unicode, and the later cells kept the font's bytes ("Tµy", "M­êng").
+func TestASCIIHeadOfLegacyColumn(t *testing.T) {
+	for _, lc := range []struct {
+		name   string
+		encode func(testing.TB, string, bool) string
+	}{{"tcvn3", tcvn3}, {"vni", vni}} {
+		t.Run(lc.name, func(t *testing.T) {
+			rows := [][]any{{"STT", lc.encode(t, "Họ và tên", false), lc.encode(t, "Dân tộc", false)}}
+			want := []string{}
+			for i := 1; i <= 60; i++ {
+				name, eth := "Nguyễn Văn Hùng", "Kinh"
+				if i > 50 {
+					name, eth = "Hoàng Thị Lụa", []string{"Tày", "Mường"}[i%2]
+				}
+				rows = append(rows, []any{i, lc.encode(t, name, false), lc.encode(t, eth, false)})
+				want = append(want, eth)
+			}
+			path := writeXLSX(t, t.TempDir(), "ds.xlsx", map[string][][]any{"DS": rows}, "DS")
+			items, _ := openAll(t, path, Options{})
+			if len(items) != len(want) {
+				t.Fatalf("%d items, want %d", len(items), len(want))
+			}
+			for i, it := range items {
+				if it.Record == nil || it.Record.Ethnicity != want[i] {
+					t.Fatalf("row %d: %+v, want ethnicity %q", i+2, it.Record, want[i])
+				}
+			}
+		})
+	}
+}

@@ -531,6 +531,7 @@ func (t *tabular) detect(sh *sheetState) {
 
 	// Encodings per column, from the font of the first data cells and
 	// samples of their text.
+	var blind []int // text columns with ASCII samples only and no legacy font
 	sh.cols = columns{field: fields, enc: make([]vn.Encoding, len(fields)), index: map[string]int{}}
 	for i, f := range fields {
 		cm := ColumnMap{Index: i, Letter: columnLetter(i), Header: texts[i], Field: f}
@@ -556,9 +557,28 @@ func (t *tabular) detect(sh *sheetState) {
 				}
 				sh.cols.enc[i] = enc
 				cm.Encoding = enc.String()
+				forced := false
+				if m != nil {
+					_, forced = m.Encodings[f]
+				}
+				if !forced && enc == vn.Unicode && isASCIIAll(samples) {
+					if _, named := vn.FontEncoding(cm.Font); !named {
+						blind = append(blind, i)
+					}
+				}
 			}
 		}
 		sh.layout.Columns = append(sh.layout.Columns, cm)
+	}
+	// A text column whose first cells are plain ASCII ("Kinh", "Con")
+	// under no legacy font name says nothing of how it was typed; in a
+	// sheet whose other text columns read as TCVN3 or VNI, its later cells
+	// ("Tµy") are typed the same way. ASCII reads the same in either.
+	if fam := legacyFamily(sh.cols.enc); fam != vn.Unicode {
+		for _, i := range blind {
+			sh.cols.enc[i] = fam
+			sh.layout.Columns[len(sh.layout.Columns)-len(fields)+i].Encoding = fam.String()
+		}
 	}
 	if i, ok := sh.cols.index[FieldFullName]; ok && found {
 		sh.headerFold, sh.headerCanon = fold(texts[i]), canonKey(texts[i])
@@ -595,6 +615,36 @@ func capitalHeaders(texts []string, buf []rawRow, rows []int, fonts map[cellPos]
 			}
 		}
 	}
+}
+
+// legacyFamily is the legacy encoding a sheet's text columns were typed
+// in — TCVN3 (whatever the columns' fonts drew in capitals) or VNI — or
+// Unicode when there is none, or both.
+func legacyFamily(encs []vn.Encoding) vn.Encoding {
+	fam := vn.Unicode
+	for _, e := range encs {
+		switch e {
+		case vn.TCVN3Upper:
+			e = vn.TCVN3
+		case vn.TCVN3, vn.VNI:
+		default:
+			continue
+		}
+		if fam != vn.Unicode && fam != e {
+			return vn.Unicode
+		}
+		fam = e
+	}
+	return fam
+}
+
+func isASCIIAll(ss []string) bool {
+	for _, s := range ss {
+		if !isASCII(s) {
+			return false
+		}
+	}
+	return true
 }
 
 // textField reports whether a field holds free text that may be in a
