@@ -174,4 +174,6 @@ func (c *csvReader) queue(start, end int, r rawRow) {
 }
 
 func (c *csvReader) fonts(int) map[cellPos]string { return nil }
-func (c *csvReader) close() error                 { return c.f.Close() }
+
+func (c *csvReader) merges() []cellRange { return nil }
+func (c *csvReader) close() error        { return c.f.Close() }

@@ -43,8 +43,15 @@ type tableReader interface {
 	// fonts returns the font family of cells in rows 1..maxRow of the
 	// current sheet, when the format has fonts (nil otherwise).
 	fonts(maxRow int) map[cellPos]string
+	// merges returns the current sheet's merged ranges that span more
+	// than one row, when the format has them (nil otherwise).
+	merges() []cellRange
 	close() error
 }
+
+// cellRange is a merged range of cells: rows r1..r2, columns c1..c2
+// (1-based rows, 0-based columns, as rawRow and cellPos count).
+type cellRange struct{ r1, r2, c1, c2 int }
 
 // Phases of a sheet.
 const (
@@ -73,6 +80,59 @@ type sheetState struct {
 	footerFrom int
 	decode     func(i int, s string) string // see decoder
 	date1904   bool                         // serial dates count from 1904 (see workbook)
+	merged     mergedDown                   // see fillMerged
+}
+
+// mergedDown holds a sheet's ranges merged down several rows, by first
+// row, and those the rows read so far are inside.
+type mergedDown struct {
+	ranges []cellRange
+	next   int          // ranges[next:] start below the rows read
+	active []mergedText // ranges holding the rows being read
+}
+
+type mergedText struct {
+	cellRange
+	text string // the raw text of its first cell ("" when it was not read)
+}
+
+// fillMerged gives a data row the text of a range merged down over it
+// (the household's address or head over its members' rows): a workbook
+// keeps that text in the range's first cell only, and the sheet shows it
+// over every row. The first column of the range takes it; an empty cell
+// only. Ranges that start in the header are not read (a header cell
+// merged down two rows is the header's).
+func (sh *sheetState) fillMerged(r rawRow) rawRow {
+	m := &sh.merged
+	if len(m.ranges) == 0 {
+		return r
+	}
+	for m.next < len(m.ranges) && m.ranges[m.next].r1 <= r.num {
+		mt := mergedText{cellRange: m.ranges[m.next]}
+		if mt.r1 == r.num && mt.c1 < len(r.cells) {
+			mt.text = r.cells[mt.c1]
+		}
+		m.active = append(m.active, mt)
+		m.next++
+	}
+	keep := m.active[:0]
+	for _, mt := range m.active {
+		if mt.r2 < r.num {
+			continue
+		}
+		keep = append(keep, mt)
+		if mt.r1 == r.num || strings.TrimSpace(mt.text) == "" {
+			continue
+		}
+		if mt.c1 >= len(r.cells) {
+			r.cells = append(r.cells, make([]string, mt.c1+1-len(r.cells))...)
+		}
+		if strings.TrimSpace(r.cells[mt.c1]) == "" {
+			r.cells[mt.c1] = mt.text
+		}
+	}
+	m.active = keep
+	return r
 }
 
 // columns is the resolved mapping: for each column index, its field and

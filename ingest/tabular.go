@@ -115,6 +115,7 @@ func (t *tabular) nextPending() (pendingRow, error) {
 				t.sh = nil
 				continue
 			}
+			t.sh.merged.ranges = t.rd.merges()
 		}
 		pr, ok, err := t.nextInSheet(t.sh)
 		if err != nil {
@@ -163,6 +164,7 @@ func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 			}
 			l.Rows++
 		}
+		r = sh.fillMerged(r)
 		switch sh.phase {
 		case phaseDone: // a sheet without header
 			if isBlank(r.cells, -1) {
