@@ -55,8 +55,14 @@
 // "Năm sinh", "Số CMND/CCCD", "Số ĐDCN", … A Mapping (YAML) names the
 // columns of layouts detection cannot read. Each text column's encoding is
 // chosen from its cells' font (.VnTime → TCVN3, .VnTimeH → upper-case
-// TCVN3, VNI-Times → VNI) and its text (vn.DetectEncoding). Dates are read
-// from text in Vietnamese order or from Excel serial numbers.
+// TCVN3, VNI-Times → VNI) and its text (vn.DetectEncoding); in a TCVN3 or
+// VNI column, a cell holding a letter no legacy font produces (rows
+// pasted from a Unicode source) is read as Unicode, and a column of ASCII
+// first rows under no legacy font takes the encoding of the sheet's other
+// columns. Dates are read from text in Vietnamese order or from Excel
+// serial numbers (of the workbook's 1900 or 1904 date system). A cell
+// merged down several data rows (a household's address) gives its text
+// to each of them.
 //
 // # Reports
 //
