@@ -8,39 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/dancu-vn/dancu/internal/xlsxtest"
 )
 
 // writeXLSX writes sheets of rows (cells as any) to a new workbook in dir.
 func writeXLSX(t testing.TB, dir, name string, sheets map[string][][]any, order ...string) string {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, sh := range order {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", sh); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(sh); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range sheets[sh] {
-			for c, v := range row {
-				if v == nil {
-					continue
-				}
-				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-				if err := f.SetCellValue(sh, cell, v); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
-	p := filepath.Join(dir, name)
-	if err := f.SaveAs(p); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return xlsxtest.Write(t, dir, name, sheets, order...)
 }
 
 // readAll drains a source.

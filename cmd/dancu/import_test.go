@@ -11,9 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/internal/xlsxtest"
 )
 
 const importCSV = "DANH SÁCH NHÂN KHẨU\nSTT,Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân\n" +
@@ -242,7 +241,7 @@ func TestImportBadReportPathFailsFirst(t *testing.T) {
 // succeed.
 func TestImportNamesTheSheetsToKeep(t *testing.T) {
 	dir := t.TempDir()
-	p := writeWorkbook(t, dir, "xa_tan_minh.xlsx", map[string][][]string{
+	p := xlsxtest.Write(t, dir, "xa_tan_minh.xlsx", map[string][][]any{
 		"Thôn Đông": {{"STT", "Họ và tên", "Ngày sinh"}, {"1", "Nguyễn Văn An", "15/03/1990"}},
 		"Thôn Tây":  {{"STT", "Họ và tên", "Ngày sinh"}, {"1", "Trần Thị Bình", "1991"}},
 		"Tổng hợp":  {{"Tổng hợp"}, {"Thôn Đông", "1"}, {"Thôn Tây", "1"}},
@@ -261,33 +260,4 @@ func TestImportNamesTheSheetsToKeep(t *testing.T) {
 	if !strings.Contains(out.String(), "accepted 2") {
 		t.Errorf("with the sheets named:\n%s", out.String())
 	}
-}
-
-// writeWorkbook writes sheets of text rows, in order, to dir/name.
-func writeWorkbook(t *testing.T, dir, name string, sheets map[string][][]string, order ...string) string {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, sh := range order {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", sh); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(sh); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range sheets[sh] {
-			for c, v := range row {
-				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
-				if err := f.SetCellStr(sh, ref, v); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
-	p := filepath.Join(dir, name)
-	if err := f.SaveAs(p); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
