@@ -362,12 +362,6 @@ func (p *provenance) rowError(sheet string, r rawRow) Item {
 // value is padded to a 9-digit CMND — when it does not start with 0.
 func cleanNumber(v string) (num, kind, reason string) {
 	v = strings.TrimSpace(v)
-	// A number column written as floats (pandas, a CSV export of a column
-	// with blanks): "1073004567.0". Its point is no separator — grouping
-	// dots stand between groups of three digits ("012.345.678").
-	if i := strings.IndexByte(v, '.'); i > 0 && (v[i+1:] == "0" || v[i+1:] == "00") && onlyDigits(v[:i]) {
-		v = v[:i]
-	}
 	if strings.ContainsAny(v, "eE") && isNumeric(v) {
 		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 1 && f < 1e13 {
 			// Excel shows a long number in its General format with six

@@ -175,6 +175,27 @@ func cleanID(s string) (string, bool) {
 	return string(b), ok
 }
 
+// dropFloatZero drops the ".0" of a number written as a float
+// ("1073004567.0": a number column through pandas, or a CSV export of one
+// with blanks), where the point is no separator: grouping dots stand
+// between groups of three digits ("012.345.678").
+func dropFloatZero(s string) string {
+	if strings.IndexByte(s, '.') < 0 {
+		return s // most numbers: no point at all
+	}
+	t := strings.TrimSpace(s)
+	i := strings.IndexByte(t, '.')
+	if i <= 0 || t[i+1:] != "0" && t[i+1:] != "00" {
+		return s
+	}
+	for j := 0; j < i; j++ {
+		if t[j] < '0' || t[j] > '9' {
+			return s
+		}
+	}
+	return t[:i]
+}
+
 // idLabels are words written before a number ("CCCD: 0010…", "Số CMND").
 var idLabels = []string{"so cccd", "so cmnd", "so cmt", "so dinh danh", "cccd", "cmnd", "cmt", "so", "id", "ma dinh danh", "dinh danh", "no"}
 
@@ -215,7 +236,7 @@ func stripIDLabel(s string) string {
 // 4–9, or a 2000s year past this one) is not valid. Errors are reported in
 // Error, never by panicking.
 func ParseID(s string) ID {
-	num, ok := cleanID(stripIDLabel(s))
+	num, ok := cleanID(dropFloatZero(stripIDLabel(s)))
 	id := ID{Number: num}
 	if !ok {
 		id.Error = "unexpected characters"

@@ -303,6 +303,12 @@ func TestParseID(t *testing.T) {
 		{"12345", ID{Number: "12345", Error: "5 digits: want 12 (or 9 for a CMND)"}},
 		{"", ID{Error: "empty"}},
 		{"00109001234x", ID{Number: "00109001234", Error: "unexpected characters"}},
+		// A number column written as floats (pandas, a CSV export): the
+		// point is no separator, "12345678.0" is not the CMND 123456780.
+		{"12345678.0", ID{Number: "12345678", Error: "8 digits: want 12 (or 9 for a CMND)"}},
+		{"001090012345.0", ID{Valid: true, Kind: KindCCCD, Number: "001090012345", ProvinceCode: "001", Century: 20, Sex: "M", BirthYearSuffix: "90"}},
+		{" 123456789.00 ", ID{Valid: true, Kind: KindCMND, Number: "123456789"}},
+		{"012.345.678", ID{Valid: true, Kind: KindCMND, Number: "012345678"}},
 	}
 	for _, tt := range tests {
 		if got := ParseID(tt.in); !reflect.DeepEqual(got, tt.want) {
