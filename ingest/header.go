@@ -16,6 +16,8 @@ const (
 	FieldBirthYear      = "birth_year"        // "Năm sinh": a year-only column
 	FieldBirthDateMale  = "birth_date_male"   // "Ngày sinh / Nam": date under the male column
 	FieldBirthDateFem   = "birth_date_female" // "Ngày sinh / Nữ"
+	FieldBirthDay       = "birth_day"         // "Ngày tháng năm sinh / Ngày": the day, beside month and year columns
+	FieldBirthMonth     = "birth_month"       // "… / Tháng", "Tháng sinh"
 	FieldSex            = "sex"
 	FieldSexMale        = "sex_male"   // "Giới tính / Nam": a mark ("x") under the male column
 	FieldSexFem         = "sex_female" // "Giới tính / Nữ"
@@ -52,7 +54,7 @@ func init() {
 		FieldIDAny, FieldBirthRegPlace, FieldNativePlace, FieldEthnicity, FieldReligion, FieldNationality,
 		FieldPermAddress, FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID,
 		FieldSpouseName, FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit,
-		FieldFormID, FieldScanRef, FieldSexMale, FieldSexFem, FieldIgnore} {
+		FieldFormID, FieldScanRef, FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth, FieldIgnore} {
 		knownFields[f] = true
 	}
 }
@@ -88,6 +90,11 @@ var headerRules = []headerRule{
 	{FieldFullName, []string{"ho va ten", "ho ten", "ho ten nhan khau", "ho va ten nhan khau", "ho chu dem va ten", "ho chu dem ten", "ho ten day du", "ho va ten khai sinh", "ho ten khai sinh", "ten day du", "full name", "name", "ho ten cong dan", "ho va ten cong dan"},
 		[]string{"ho va ten", "ho ten", "ho chu dem va ten"}},
 	{FieldGivenName, []string{"ten", "ten goi", "given name"}, nil},
+	// A date of birth in three columns ("Ngày tháng năm sinh" over
+	// "Ngày | Tháng | Năm"); its year column folds as "… nam", the male
+	// column of the rule below: dayMonthYear tells them apart.
+	{FieldBirthDay, []string{"ngay thang nam sinh ngay", "ngay sinh ngay", "ngay thang nam ngay"}, nil},
+	{FieldBirthMonth, []string{"ngay thang nam sinh thang", "ngay sinh thang", "ngay thang nam thang", "thang sinh"}, nil},
 	{FieldBirthYear, []string{"nam sinh", "nam sinh nam", "year of birth"}, nil},
 	{FieldBirthDateMale, []string{"ngay sinh nam", "nam sinh nam nam", "ngay thang nam sinh nam"}, nil},
 	{FieldBirthDateFem, []string{"ngay sinh nu", "nam sinh nu", "ngay thang nam sinh nu"}, nil},

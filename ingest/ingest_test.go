@@ -428,13 +428,13 @@ func TestFieldIndexConstants(t *testing.T) {
 		FieldMotherID: idxMotherID, FieldSpouseName: idxSpouseName, FieldSpouseID: idxSpouseID,
 		FieldHouseholdHead: idxHouseholdHead, FieldRelationToHead: idxRelationToHead,
 		FieldCollectingUnit: idxCollectingUnit, FieldFormID: idxFormID, FieldScanRef: idxScanRef,
-		FieldSexMale: idxSexMale, FieldSexFem: idxSexFem,
+		FieldSexMale: idxSexMale, FieldSexFem: idxSexFem, FieldBirthDay: idxBirthDay, FieldBirthMonth: idxBirthMonth,
 	} {
 		if fieldIndex[f] != i || fieldList[i] != f {
 			t.Errorf("field %q: idx constant %d, fieldIndex %d", f, i, fieldIndex[f])
 		}
 	}
-	if idxSexFem != len(fieldList)-1 {
-		t.Errorf("%d idx constants for %d fields", idxSexFem+1, len(fieldList))
+	if idxBirthMonth != len(fieldList)-1 {
+		t.Errorf("%d idx constants for %d fields", idxBirthMonth+1, len(fieldList))
 	}
 }

@@ -28,7 +28,8 @@ import (
 // Columns not named keep what detection found, when a header was found.
 // Field names are the ch column names of schemas.Record plus stt,
 // family_middle, birth_year, birth_date_male, birth_date_female, id_any,
-// sex_male and sex_female (a mark under "Nam", under "Nữ").
+// sex_male and sex_female (a mark under "Nam", under "Nữ"), birth_day and
+// birth_month (a date in three columns, with birth_year).
 type Mapping struct {
 	Sheets     []string          `yaml:"sheets"`
 	HeaderRows []int             `yaml:"header_rows"`

@@ -18,7 +18,7 @@ var fieldList = []string{FieldSourceRecordID, FieldFullName, FieldFamilyMiddle, 
 	FieldBirthRegPlace, FieldNativePlace, FieldEthnicity, FieldReligion, FieldNationality, FieldPermAddress,
 	FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID, FieldSpouseName,
 	FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit, FieldFormID, FieldScanRef,
-	FieldSexMale, FieldSexFem}
+	FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth}
 
 // The fields' indices in fieldList (and rowValues), for the reads of
 // assemble: a constant, not a look-up in fieldIndex for every field of
@@ -56,6 +56,8 @@ const (
 	idxScanRef
 	idxSexMale
 	idxSexFem
+	idxBirthDay
+	idxBirthMonth
 )
 
 var fieldIndex = func() map[string]int {
@@ -70,8 +72,8 @@ var fieldIndex = func() map[string]int {
 // header each came from (for rejects and notes) and, for spreadsheets,
 // whether the cell looked numeric.
 type rowValues struct {
-	v   [32]string
-	col [32]string
+	v   [34]string
+	col [34]string
 }
 
 func (rv *rowValues) set(field, value, column string) {
@@ -248,6 +250,13 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			case FieldBirthDateFem:
 				rec.Sex = "F"
 			}
+		}
+	}
+	// A date in three columns: day, month and year make it.
+	if d, col := rv.at(idxBirthDay); d != "" {
+		m, _ := rv.at(idxBirthMonth)
+		if y, _ := rv.at(idxBirthYear); m != "" && y != "" {
+			rv.setAt(idxBirthDate, strings.TrimSpace(d)+"/"+strings.TrimSpace(m)+"/"+strings.TrimSpace(y), col)
 		}
 	}
 	checkDate(idxBirthDate)

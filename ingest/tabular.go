@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -412,6 +413,7 @@ func (t *tabular) detect(sh *sheetState) {
 	if found {
 		copy(fields, best.fields)
 		copy(texts, best.texts)
+		dayMonthYear(fields, texts)
 	}
 	if m != nil {
 		for f, col := range m.Columns {
@@ -619,6 +621,34 @@ func capitalHeaders(texts []string, buf []rawRow, rows []int, fonts map[cellPos]
 	}
 }
 
+// dayMonthYear reads a date of birth in three columns. With a month
+// column, the column under "Năm" is the year (not "Nam", male: told by
+// its diacritics, or, written without, by there being no "Nữ" column),
+// and a "Ngày sinh" column beside "Tháng sinh" the day.
+func dayMonthYear(fields, texts []string) {
+	if !slices.Contains(fields, FieldBirthMonth) {
+		return
+	}
+	female := slices.Contains(fields, FieldBirthDateFem)
+	day := slices.Contains(fields, FieldBirthDay)
+	for i, f := range fields {
+		switch f {
+		case FieldBirthDateMale:
+			child := texts[i]
+			if j := strings.LastIndex(child, " / "); j >= 0 {
+				child = child[j+3:]
+			}
+			if canonKey(child) == canonKey("năm") || !hasDiacritics(child) && !female {
+				fields[i] = FieldBirthYear
+			}
+		case FieldBirthDate:
+			if !day {
+				fields[i], day = FieldBirthDay, true
+			}
+		}
+	}
+}
+
 // legacyFamily is the legacy encoding a sheet's text columns were typed
 // in — TCVN3 (whatever the columns' fonts drew in capitals) or VNI — or
 // Unicode when there is none, or both.
@@ -655,7 +685,7 @@ func textField(f string) bool {
 	switch f {
 	case FieldSTT, FieldSourceRecordID, FieldBirthDate, FieldBirthYear, FieldBirthDateMale, FieldBirthDateFem,
 		FieldIDNumber, FieldCMND, FieldIDAny, FieldFatherID, FieldMotherID, FieldSpouseID, FieldCollectingUnit,
-		FieldSexMale, FieldSexFem:
+		FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth:
 		return false
 	}
 	return true
