@@ -151,6 +151,9 @@ type columns struct {
 	// slot holds, by column index, the field's index in rowValues (-1
 	// for none), looked up once rather than per cell (see slots).
 	slot []int
+	// usDates holds, by column index, whether the column's serial dates
+	// were typed day/month under month/day formats (see usLocaleDates).
+	usDates []bool
 }
 
 // slots returns, by column index, the index of the column's field in

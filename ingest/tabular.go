@@ -3,6 +3,8 @@ package ingest
 import (
 	"fmt"
 	"io"
+	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -584,6 +586,22 @@ func (t *tabular) detect(sh *sheetState) {
 			sh.layout.Columns[len(sh.layout.Columns)-len(fields)+i].Encoding = fam.String()
 		}
 	}
+	for i, f := range fields {
+		switch f {
+		case FieldBirthDate, FieldBirthDateMale, FieldBirthDateFem:
+			if usLocaleDates(sh.buf, i) {
+				if sh.cols.usDates == nil {
+					sh.cols.usDates = make([]bool, len(fields))
+				}
+				sh.cols.usDates[i] = true
+				note := "column " + columnLetter(i) + ": dates typed day/month that Excel took for month/day (its text dates all have a day over 12); its serial dates are read with day and month exchanged"
+				if sh.layout.Note != "" {
+					note = sh.layout.Note + "; " + note
+				}
+				sh.layout.Note = note
+			}
+		}
+	}
 	if i, ok := sh.cols.index[FieldFullName]; ok && found {
 		sh.headerFold, sh.headerCanon = fold(texts[i]), canonKey(texts[i])
 	}
@@ -795,6 +813,7 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 // remembering decoded cells in memo (one per goroutine: see columns.text).
 func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 	var rv rowValues
+	var exchanged []Note
 	slots := sh.cols.slots()
 	for i, f := range sh.cols.field {
 		if f == FieldFullName || f == FieldGivenName || f == FieldFamilyMiddle {
@@ -807,6 +826,13 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 		if v == "" {
 			continue
 		}
+		if i < len(sh.cols.usDates) && sh.cols.usDates[i] && isNumeric(v) {
+			if d, ok := exchangedSerial(v, sh.date1904); ok {
+				exchanged = append(exchanged, Note{Column: sh.layout.Columns[i].Header, Field: FieldBirthDate, Value: v,
+					Reason: "serial date read with day and month exchanged (typed day/month, taken for month/day)"})
+				v = d
+			}
+		}
 		v = sh.cols.textIn(memo, i, v)
 		if v != "" {
 			rv.setAt(slots[i], v, sh.layout.Columns[i].Header)
@@ -818,7 +844,68 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 	} else {
 		rec = &schemas.Record{}
 	}
-	return t.prov.assemble(&rv, sh.name, r.num, rec)
+	it := t.prov.assemble(&rv, sh.name, r.num, rec)
+	if it.Record != nil && len(exchanged) > 0 {
+		it.Notes = append(it.Notes, exchanged...)
+	}
+	return it
+}
+
+// textDate matches a date typed as text, day or month first.
+var textDate = regexp.MustCompile(`^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$`)
+
+// usLocaleDates reports a date column typed day/month in Excel set to
+// month/day formats (United States): "05/03/1978" became the serial of 3
+// May, and "13/03/1980", no month 13, stayed text. So the column holds
+// serials whose day is never over 12 (it was typed as the month), and
+// text dates whose first number is always over 12 (none of 12 or less,
+// which Excel would have taken, nor a second over 12) — at least three
+// text dates and eight dates in all, so that a column typed under
+// Vietnamese formats with a few text dates among its serials passes for
+// one by chance about once in a hundred at worst. Judged on the rows read
+// while looking for the header.
+func usLocaleDates(rows []rawRow, col int) bool {
+	serials, dayFirst := 0, 0
+	for _, r := range rows {
+		if col >= len(r.cells) {
+			continue
+		}
+		c := strings.TrimSpace(r.cells[col])
+		if isNumeric(c) {
+			if f, err := strconv.ParseFloat(c, 64); err == nil && f >= 1000 && (f != math.Trunc(f) || f < vn.MinYear || f > vn.MaxYear) {
+				if d, err := vn.ParseDateCell(c, true); err != nil || d.Day > 12 {
+					return false
+				}
+				serials++
+			}
+			continue
+		}
+		m := textDate.FindStringSubmatch(c)
+		if m == nil {
+			continue
+		}
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[2])
+		if a <= 12 || b > 12 {
+			return false
+		}
+		dayFirst++
+	}
+	return serials > 0 && dayFirst >= 3 && serials+dayFirst >= 8
+}
+
+// exchangedSerial turns a serial date cell into the text of the date with
+// its day and month exchanged ("day/month/year" of the serial's month,
+// day and year); ok is false for a serial of no whole day.
+func exchangedSerial(v string, date1904 bool) (string, bool) {
+	if date1904 {
+		v = serial1904(v)
+	}
+	d, err := vn.ParseDateCell(v, true)
+	if err != nil || d.Precision != vn.PrecisionDay {
+		return "", false
+	}
+	return strconv.Itoa(d.Month) + "/" + strconv.Itoa(d.Day) + "/" + strconv.Itoa(d.Year), true
 }
 
 // maybeHeader reports whether cell could fold to the folded header h: its
