@@ -40,6 +40,10 @@ type linkOptions struct {
 	// describes. Default "": each file's date from its name, as dancu
 	// import reads it (sourceDateOf).
 	sourceDate string
+	// sheets is --sheet: the sheets of each workbook to read, as dancu
+	// import reads them (a summary "Tổng hợp" beside the villages' lists
+	// has no header and stops the read). Default: every sheet.
+	sheets []string
 
 	// labels holds, in the order records were read, each record's own code
 	// in its source ("Mã bản ghi", form id) when it differs from the
@@ -85,13 +89,16 @@ func (o *linkOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&o.in, "in", nil, "input file (CSV or XLSX, Vietnamese or canonical headers); repeat for several")
 	cmd.Flags().StringVar(&o.mapping, "mapping", "", "mapping file for a CSV or XLSX not in the Vietnamese register layout: its record id column (id: COLUMN) and optionally settings, renames, link_type — see \"Reading your CSV\" in dancu settings doc")
 	cmd.Flags().StringVar(&o.settings, "settings", "", "settings file (YAML/JSON, trained model included when present); default: the mapping's, else the embedded Vietnamese settings")
+	cmd.Flags().StringSliceVar(&o.sheets, "sheet", nil, "read only these sheets of each workbook (repeatable), as dancu import --sheet: leave out a summary or a list of codes that has no header")
 	cmd.Flags().StringVar(&o.sourceDate, "source-date", "", "date the inputs describe, YYYY-MM-DD, which decides whether their addresses name the units before or after the 1 July 2025 reform (default: a date in each file's name such as _20240501, else unknown; scans use collected_on) — as dancu import reads them")
 }
 
 // dated returns opts with the source date of path: --source-date, else a
-// date in the file's name, as dancu import sets it (sourceDateOf).
+// date in the file's name, as dancu import sets it (sourceDateOf); and
+// the sheets --sheet names.
 func (o *linkOptions) dated(opts ingest.Options, path string) ingest.Options {
 	opts.SourceDate, _ = sourceDateOf(o.sourceDate, path)
+	opts.Sheets = o.sheets
 	return opts
 }
 
@@ -215,6 +222,9 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 			}
 		}
 		return nil
+	}
+	if len(o.sheets) > 0 {
+		return fmt.Errorf("--sheet reads workbooks in the register layout; with --mapping a file is read as one table (its first sheet): save the sheet to link as a file of its own")
 	}
 	owner := map[string]int{} // id → the input that used it first
 	for i, p := range o.in {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/internal/xlsxtest"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -411,5 +412,40 @@ func TestSourceDateOf(t *testing.T) {
 		if got != tc.want || from != tc.from {
 			t.Errorf("sourceDateOf(%q, %q) = %q from %q, want %q from %q", tc.flag, tc.path, got, from, tc.want, tc.from)
 		}
+	}
+}
+
+// TestLinkNamesTheSheetsToRead links a commune's workbook whose summary
+// sheet has no header: without --sheet the link stops naming that sheet,
+// and with the villages' sheets named (as dancu import --sheet) it links
+// their records and nothing of the summary.
+func TestLinkNamesTheSheetsToRead(t *testing.T) {
+	dir := t.TempDir()
+	p := xlsxtest.Write(t, dir, "xa_tan_minh.xlsx", map[string][][]any{
+		"Thôn Đông": {{"STT", "Họ và tên", "Ngày sinh", "Nơi thường trú"}, {"1", "Nguyễn Văn An", "15/03/1990", "Thôn Đông, xã Tân Minh, Hà Nội"}, {"2", "Lê Thị Hoa", "02/11/1987", "Thôn Đông, xã Tân Minh, Hà Nội"}},
+		"Thôn Tây":  {{"STT", "Họ và tên", "Ngày sinh", "Nơi thường trú"}, {"1", "Trần Thị Bình", "1991", "Thôn Tây, xã Tân Minh, Hà Nội"}},
+		"Tổng hợp":  {{"Tổng hợp"}, {"Thôn Đông", "2"}, {"Thôn Tây", "1"}},
+	}, "Thôn Đông", "Thôn Tây", "Tổng hợp")
+	out := filepath.Join(dir, "clusters.csv")
+	var so, se bytes.Buffer
+	err := run(context.Background(), []string{"link", "--in", p, "--out", out}, nil, &so, &se)
+	if err == nil || !strings.Contains(err.Error(), "Tổng hợp") {
+		t.Fatalf("link of a workbook with a summary sheet: %v, want an error naming the summary sheet\n%s", err, se.String())
+	}
+	se.Reset()
+	args := []string{"link", "--in", p, "--sheet", "Thôn Đông", "--sheet", "Thôn Tây", "--out", out}
+	if err := run(context.Background(), args, nil, &so, &se); err != nil {
+		t.Fatalf("with the sheets named: %v\n%s", err, se.String())
+	}
+	if got := readCSVFile(t, out); len(got)-1 != 3 {
+		t.Errorf("with the sheets named: %d records linked, want 3 (the villages' rows)\n%s", len(got)-1, se.String())
+	}
+	mapping := filepath.Join(dir, "m.yaml")
+	if err := os.WriteFile(mapping, []byte("id: STT\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), append(args, "--mapping", mapping), nil, &so, &se)
+	if err == nil || !strings.Contains(err.Error(), "--sheet") {
+		t.Errorf("--sheet with --mapping: %v, want an error saying --sheet does not apply", err)
 	}
 }
