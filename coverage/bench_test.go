@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/refdata"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
@@ -216,5 +218,98 @@ func BenchmarkLoadWithViews(b *testing.B) {
 			// figure a busy shared machine distorts least.
 			b.ReportMetric(float64(b.N*len(recs))/(cputime.Process()-cpu0).Seconds(), "rows/cpu-s")
 		})
+	}
+}
+
+// BenchmarkDeltaFlush measures what one flush of the coverage deltas
+// costs the load stage's sink, by kind and view (issue 11 point 6): the
+// deltas a real registry emits for DANCU_BENCH_LOAD_FILES (default 7)
+// files of DANCU_BENCH_LOAD_ROWS (default 10,000) records of
+// benchRecords (DANCU_BENCH_LOAD_SPREAD as in TestLoadSpeed), about one
+// flush of the load stage's default MaxRows (200,000 rows of records,
+// persons and links), written by pipelines.ClickHouseSink into
+// record_deltas (records) or person_delta_sums (persons) with the
+// migrations' views (views=all) and with none of them (views=none: the
+// Null table's insert, the look-up of the keys already inserted and the
+// client's work). Each flush renames the batches, so that none is
+// dropped as a replay. It reports the process's CPU a flush (the engine
+// runs in it) and the merges' after the last flush.
+func BenchmarkDeltaFlush(b *testing.B) {
+	recs := benchRecords(envInt("DANCU_BENCH_LOAD_FILES", 7), envInt("DANCU_BENCH_LOAD_ROWS", 10_000), loadUnits())
+	s, err := vietnamese.Trained()
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	reg, err := registry.Open(registry.Config{Dir: b.TempDir(), Settings: s, Now: func() time.Time { return now }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ad := registry.NewRecords()
+	var flush pipelines.Batch
+	for lo := 0; lo < len(recs); lo += matchBatch {
+		out, err := reg.AddRecords(context.Background(), ad, recs[lo:min(lo+matchBatch, len(recs))])
+		if err != nil {
+			b.Fatal(err)
+		}
+		flush.RecordDeltas = append(flush.RecordDeltas, out.RecordDeltas...)
+		flush.PersonDeltaSums = append(flush.PersonDeltaSums, out.PersonDeltaSums...)
+	}
+	if err := reg.Close(); err != nil {
+		b.Fatal(err)
+	}
+	children := 0
+	for _, d := range flush.PersonDeltaSums {
+		if d.BirthYear > 0 {
+			children++
+		}
+	}
+	b.Logf("%d records: %d rows of records' deltas, %d of persons' (%d of them with a birth year)",
+		len(recs), len(flush.RecordDeltas), len(flush.PersonDeltaSums), children)
+	views := map[string][]string{
+		"records": {"record_delta_keys_mv", "record_deltas_mv"},
+		"persons": {"person_delta_sum_keys_mv", "person_delta_sums_mv", "person_delta_sums_children_mv"},
+	}
+	for _, kind := range []string{"records", "persons"} {
+		for _, with := range []string{"all", "none"} {
+			b.Run(fmt.Sprintf("%s/views=%s", kind, with), func(b *testing.B) {
+				conn, _ := chdbtestOpen(b)
+				ctx := context.Background()
+				if with == "none" {
+					for _, v := range views[kind] {
+						if err := conn.Exec(ctx, "DROP VIEW "+v); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				sink := &pipelines.ClickHouseSink{Conn: conn}
+				var cpu time.Duration
+				for i := 0; i < b.N; i++ {
+					var batch pipelines.Batch
+					suffix := fmt.Sprint("-", i)
+					if kind == "records" {
+						batch.RecordDeltas = slices.Clone(flush.RecordDeltas)
+						for j := range batch.RecordDeltas {
+							batch.RecordDeltas[j].Batch += suffix
+						}
+					} else {
+						batch.PersonDeltaSums = slices.Clone(flush.PersonDeltaSums)
+						for j := range batch.PersonDeltaSums {
+							batch.PersonDeltaSums[j].Batch += suffix
+						}
+					}
+					c0 := cputime.Process()
+					if err := sink.Write(ctx, &batch); err != nil {
+						b.Fatal(err)
+					}
+					cpu += cputime.Process() - c0
+				}
+				b.StopTimer()
+				c0 := cputime.Process()
+				settle(b, conn)
+				b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/flush")
+				b.ReportMetric((cputime.Process()-c0).Seconds()*1000/float64(b.N), "merge-cpu-ms/flush")
+			})
+		}
 	}
 }
