@@ -371,12 +371,13 @@ func footerText(s string) (match, folded bool) {
 	// Folded first: most cells match nothing even folded, and folding is
 	// cheaper than the canonical form.
 	k := fold(s)
-	if !hasPhrase(k, footerFold) && !dateLineFold.MatchString(k) && !totalsCell(k, totalsFold, false) {
+	if !hasPhrase(k, footerFold) && !dateLineFold.MatchString(k) && !totalsCell(k, totalsFold, false) && !countFold.MatchString(k) {
 		return false, false
 	}
 	if hasDiacritics(s) {
 		k = canonKey(s)
-		return hasPhrase(k, footerCanon) || dateLineCanon.MatchString(k) || totalsCell(k, totalsCanon, false), false
+		return hasPhrase(k, footerCanon) || dateLineCanon.MatchString(k) || totalsCell(k, totalsCanon, false) ||
+			countCanon.MatchString(k), false
 	}
 	return true, true
 }
@@ -386,6 +387,14 @@ func footerText(s string) (match, folded bool) {
 // the STT column (see stt) — alone elsewhere it may be a given name, and
 // "Cộng Hòa" is a commune; Tống, a family name, differs by its diacritics.
 var totalsCanon, totalsFold = []string{canonKey("cộng"), canonKey("tổng")}, []string{"cong", "tong"}
+
+// countCanon and countFold are a count of people alone, the totals of a
+// list with no STT column where "Cộng" would stand ("3 người", "17 nhân
+// khẩu", "5 hộ"): no name starts with a number.
+var (
+	countCanon = regexp.MustCompile(`^[0-9]+ (người|nhân khẩu|khẩu|hộ)$`)
+	countFold  = regexp.MustCompile(`^[0-9]+ (nguoi|nhan khau|khau|ho)$`)
+)
 
 // totalsCell reports whether key (canonKey or fold) is one of words
 // followed by a number, or, when alone is set, the word alone.

@@ -741,7 +741,19 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 	}
 	l := sh.layout
 	if isBlank(r.cells, stt) {
-		l.skip(r.num, SkipBlank, sh.rowPreview(r, false))
+		kind := SkipBlank
+		if stt >= 0 && stt < len(r.cells) && hasLetter(r.cells[stt]) && len(strings.Fields(r.cells[stt])) >= 2 {
+			// A heading typed in the STT column ("Thôn Đông" above its
+			// villagers' numbers), as in any column but the name's —
+			// unless it is the totals ("Cộng: 3").
+			kind = SkipSection
+			if sh.isFooter(r, sh.decoder()) {
+				sh.phase = phaseFooter
+				sh.footerFrom = len(l.Skips)
+				kind = SkipFooter
+			}
+		}
+		l.skip(r.num, kind, sh.rowPreview(r, false))
 		return Item{}, false, false
 	}
 	if sh.first && isColumnNumbers(r.cells) {
@@ -813,7 +825,8 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 // remembering decoded cells in memo (one per goroutine: see columns.text).
 func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 	var rv rowValues
-	var exchanged []Note
+	var exchanged, errNotes []Note
+	var nameErr string
 	slots := sh.cols.slots()
 	for i, f := range sh.cols.field {
 		if f == FieldFullName || f == FieldGivenName || f == FieldFamilyMiddle {
@@ -833,6 +846,18 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 				v = d
 			}
 		}
+		if excelError(v) {
+			// A formula's error ("#N/A" of a lookup that found nothing)
+			// holds no value: missing, with a note (or, for the name, the
+			// reject's reason) saying so.
+			if f == FieldFullName || f == FieldGivenName || f == FieldFamilyMiddle {
+				nameErr = strings.TrimSpace(v)
+			} else {
+				errNotes = append(errNotes, Note{Column: sh.layout.Columns[i].Header, Field: f, Value: strings.TrimSpace(v),
+					Reason: "the cell held an Excel error value, read as missing"})
+			}
+			continue
+		}
 		v = sh.cols.textIn(memo, i, v)
 		if v != "" {
 			rv.setAt(slots[i], v, sh.layout.Columns[i].Header)
@@ -845,10 +870,33 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 		rec = &schemas.Record{}
 	}
 	it := t.prov.assemble(&rv, sh.name, r.num, rec)
-	if it.Record != nil && len(exchanged) > 0 {
-		it.Notes = append(it.Notes, exchanged...)
+	if it.Record != nil && len(exchanged)+len(errNotes) > 0 {
+		it.Notes = append(append(it.Notes, exchanged...), errNotes...)
+	}
+	if it.Reject != nil && nameErr != "" && it.Reject.Value == "" {
+		it.Reject.Value = nameErr
+		it.Reject.Reason += ": the cell held an Excel error value"
 	}
 	return it
+}
+
+// excelErrors are the values Excel shows for a formula that failed.
+var excelErrors = []string{"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
+	"#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"}
+
+// excelError reports a cell holding one of Excel's error values (the
+// formula's result, as a workbook stores it and a CSV saved from it keeps).
+func excelError(v string) bool {
+	if v == "" || v[0] != '#' && v[0] != ' ' {
+		return false
+	}
+	v = strings.TrimSpace(v)
+	for _, e := range excelErrors {
+		if strings.EqualFold(v, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // textDate matches a date typed as text, day or month first.

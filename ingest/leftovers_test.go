@@ -1,0 +1,114 @@
+package ingest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestCountAloneIsTotals: in a list with no STT column the totals row has
+// its count where the name stands ("3 người", "17 nhân khẩu"), and was
+// imported as a person named "3 người". It is a footer, as "Cộng: 3" is.
+func TestCountAloneIsTotals(t *testing.T) {
+	head := []string{"Họ và tên", "Năm sinh", "Nơi thường trú"}
+	people := [][]string{
+		{"Nguyễn Văn Hùng", "1973", "Thôn Đông"},
+		{"Trần Thị Thủy", "1978", "Thôn Đông"},
+		{"Lê Văn Hộ", "1980", "Thôn Đông"},
+	}
+	want := []string{"Nguyễn Văn Hùng", "Trần Thị Thủy", "Lê Văn Hộ"}
+	for _, totals := range [][]string{
+		{"3 người", "", ""},
+		{"3 nguoi", "", ""},
+		{"3 nhân khẩu", "", ""},
+		{"1 hộ", "", ""},
+		{"3 người", "2", "1"},
+	} {
+		rows := append(append([][]string{head}, people...), totals)
+		for ext, got := range importRows(t, rows) {
+			if names := acceptedNames(got.items); !slices.Equal(names, want) {
+				t.Errorf("%s, totals row %q: accepted %q, want %q", ext, totals, names, want)
+			}
+			if l := got.d.Sheets[0]; l.ByKind[SkipFooter] != 1 {
+				t.Errorf("%s, totals row %q: %d footer rows, want 1 (%+v)", ext, totals, l.ByKind[SkipFooter], l.Skips)
+			}
+		}
+	}
+}
+
+// TestExcelErrorValues: "#N/A", "#VALUE!", "#REF!" — a formula's error,
+// kept as text by a CSV saved from Excel or a sheet pasted as values — are
+// missing values with a note saying so; they were noted as unexpected
+// characters in an identification number, an impossible date, and kept
+// as the address "#VALUE!". An error where the name stands rejects the
+// row, with the error in its reason.
+func TestExcelErrorValues(t *testing.T) {
+	rows := [][]string{
+		{"STT", "Họ và tên", "Ngày sinh", "Số CCCD", "Nơi thường trú"},
+		{"1", "Nguyễn Văn Hùng", "#N/A", "#REF!", "#VALUE!"},
+		{"2", "#N/A", "05/03/1978", "001078001234", "Thôn Đông"},
+		{"3", "Trần Thị Thủy", "12/10/1980", "#DIV/0!", "Thôn Đông"},
+	}
+	for ext, got := range importRows(t, rows) {
+		var rec, rej int
+		for _, it := range got.items {
+			switch {
+			case it.Record != nil && it.Record.FullName == "Nguyễn Văn Hùng":
+				rec++
+				if it.Record.PermAddress != "" || it.Record.IDNumber != "" || it.Record.BirthDate != "" {
+					t.Errorf("%s: error values kept: %+v", ext, it.Record)
+				}
+				var fields []string
+				for _, n := range it.Notes {
+					if !strings.Contains(n.Reason, "Excel error") || !strings.HasPrefix(n.Value, "#") {
+						t.Errorf("%s: note %+v", ext, n)
+					}
+					fields = append(fields, n.Field)
+				}
+				if want := []string{FieldBirthDate, FieldIDNumber, FieldPermAddress}; !slices.Equal(fields, want) {
+					t.Errorf("%s: notes on %q, want %q", ext, fields, want)
+				}
+			case it.Record != nil && it.Record.FullName == "Trần Thị Thủy":
+				rec++
+				if len(it.Notes) != 1 || it.Notes[0].Value != "#DIV/0!" || !strings.Contains(it.Notes[0].Reason, "Excel error") {
+					t.Errorf("%s: notes %+v", ext, it.Notes)
+				}
+			case it.Reject != nil:
+				rej++
+				if it.Reject.Row != 3 || it.Reject.Value != "#N/A" || !strings.Contains(it.Reject.Reason, "Excel error") {
+					t.Errorf("%s: reject %+v", ext, it.Reject)
+				}
+			default:
+				t.Errorf("%s: unexpected item %+v", ext, it)
+			}
+		}
+		if rec != 2 || rej != 1 {
+			t.Errorf("%s: %d records and %d rejects, want 2 and 1", ext, rec, rej)
+		}
+	}
+}
+
+// TestSectionHeadingInSTTColumn: a village's heading typed in the STT
+// column above its people's numbers is a section heading, as in any other
+// column but the name's; it was counted as a blank row (and so left out
+// of the report). A totals row alone there is a footer.
+func TestSectionHeadingInSTTColumn(t *testing.T) {
+	rows := [][]string{
+		{"STT", "Họ và tên", "Năm sinh"},
+		{"Thôn Đông", "", ""},
+		{"1", "Nguyễn Văn Hùng", "1973"},
+		{"Thôn Tây", "", ""},
+		{"2", "Trần Thị Thủy", "1978"},
+		{"3", "", ""},
+		{"Cộng: 2 người", "", ""},
+	}
+	for ext, got := range importRows(t, rows) {
+		if names := acceptedNames(got.items); !slices.Equal(names, []string{"Nguyễn Văn Hùng", "Trần Thị Thủy"}) {
+			t.Errorf("%s: accepted %q", ext, names)
+		}
+		l := got.d.Sheets[0]
+		if l.ByKind[SkipSection] != 2 || l.ByKind[SkipBlank] != 1 || l.ByKind[SkipFooter] != 1 {
+			t.Errorf("%s: %v, want 2 section headings, 1 blank, 1 footer (%+v)", ext, l.ByKind, l.Skips)
+		}
+	}
+}
