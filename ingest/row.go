@@ -97,6 +97,18 @@ func (rv *rowValues) setAt(i int, value, column string) {
 	}
 }
 
+// joinAt is setAt, but a value already set is followed by ", " and value
+// (an address whose levels stand in several columns).
+func (rv *rowValues) joinAt(i int, value, column string) {
+	switch {
+	case i < 0:
+	case rv.v[i] == "":
+		rv.v[i], rv.col[i] = value, column
+	default:
+		rv.v[i] += ", " + value
+	}
+}
+
 // labelAt is label by the field's index in fieldIndex (-1: none).
 func (rv *rowValues) labelAt(i int, column string) {
 	if i >= 0 && rv.col[i] == "" {

@@ -386,7 +386,8 @@ func (t *tabular) detect(sh *sheetState) {
 			// Two rows make a header only when the upper one is already
 			// part of it and together they name more than either alone.
 			if i+1 < len(sh.buf) && c.score >= 1 && !looksLikeData(sh.buf[i+1]) && !isBlank(sh.buf[i+1].cells, -1) {
-				if c2 := candidateTwo(r, sh.buf[i+1], i); c2.hasName && c2.score > c.score && c2.score > single[i+1].score {
+				if c2 := candidateTwo(r, sh.buf[i+1], i); c2.hasName && (c2.score > c.score || c2.score == c.score && levelsRow(sh.buf[i+1])) &&
+					c2.score > single[i+1].score {
 					c = c2
 				}
 			}
@@ -454,7 +455,7 @@ func (t *tabular) detect(sh *sheetState) {
 			fields[i] = ""
 			continue
 		}
-		if f != "" && seen[f] {
+		if f != "" && seen[f] && !addressLevel(fields, texts, i) {
 			fields[i] = ""
 		}
 		seen[f] = true
@@ -726,6 +727,71 @@ func mostCommon(m map[string]int) string {
 	return keys[0]
 }
 
+// addressLevel reports column i of a two-row header as a level of the
+// address of the column before it: "Nơi thường trú" over "Thôn/Xóm | Xã |
+// Huyện | Tỉnh" names the permanent address four times, and each row's
+// cells there are joined in column order ("Thôn Đông, Tân Minh, Sóc Sơn,
+// Hà Nội", which the address resolver reads as it reads a written one)
+// instead of the first column alone being read.
+func addressLevel(fields, texts []string, i int) bool {
+	f := fields[i]
+	if i == 0 || !placeField(f) || fields[i-1] != f {
+		return false
+	}
+	p, _, ok := strings.Cut(texts[i], " / ")
+	q, _, ok2 := strings.Cut(texts[i-1], " / ")
+	return ok && ok2 && p == q
+}
+
+// placeField reports the addresses and places whose levels a list may
+// give in several columns (addressLevel).
+func placeField(f string) bool {
+	switch f {
+	case FieldPermAddress, FieldCurAddress, FieldNativePlace, FieldBirthRegPlace:
+		return true
+	}
+	return false
+}
+
+// levelWords name the levels of an address (folded), as the lower row of
+// a header spells them under "Nơi thường trú": "Thôn/Xóm", "Xã/Phường",
+// "Huyện", "Tỉnh/TP", "Số nhà".
+var levelWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("thon xom ap ban to khu pho duong so nha xa phuong thi tran huyen quan thanh tinh tp tx tt dan cum lang") {
+		levelWords[w] = true
+	}
+}
+
+// levelsRow reports a row of two or more cells that all name levels of an
+// address: the lower row of a header whose upper row names the address
+// over them, which adds columns but no field (so it is taken as part of
+// the header on this ground). No data row is made of such words alone.
+func levelsRow(r rawRow) bool {
+	dec := rowDecoder(r.cells, nil)
+	n := 0
+	for i, c := range r.cells {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		if dec != nil {
+			c = dec(i, c)
+		}
+		words := strings.Fields(fold(c))
+		if len(words) == 0 {
+			return false
+		}
+		for _, w := range words {
+			if !levelWords[w] {
+				return false
+			}
+		}
+		n++
+	}
+	return n >= 2
+}
+
 // admitRow decides what one row below the header is: ok is false for rows
 // that are not data (blank, footer, repeated header, column numbers,
 // section headings), which are counted in the layout; else data says the
@@ -859,7 +925,13 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			continue
 		}
 		v = sh.cols.textIn(memo, i, v)
-		if v != "" {
+		if v == "" {
+			continue
+		}
+		if placeField(f) {
+			// Its levels may stand in several columns (addressLevel).
+			rv.joinAt(slots[i], v, sh.layout.Columns[i].Header)
+		} else {
 			rv.setAt(slots[i], v, sh.layout.Columns[i].Header)
 		}
 	}
