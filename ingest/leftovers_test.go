@@ -112,3 +112,38 @@ func TestSectionHeadingInSTTColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestApproximateBirthDate: "khoảng 1950" (about 1950) and its kin are
+// left out, as before, but noted as an approximate date, not as an
+// impossible one; the dates beside them read as they did.
+func TestApproximateBirthDate(t *testing.T) {
+	rows := [][]string{
+		{"Họ và tên", "Ngày sinh"},
+		{"Nguyễn Văn Hùng", "khoảng 1950"},
+		{"Trần Thị Thủy", "khoảng năm 1948"},
+		{"Lê Văn Tám", "~1952"},
+		{"Phạm Thị Lan", "k. 1940"},
+		{"Hoàng Văn Bảy", "15.3.1990"},
+		{"Vũ Thị Mai", "03/1990"},
+		{"Đỗ Văn Giang", "31/02/1990"},
+	}
+	want := []string{"approximate", "approximate", "approximate", "approximate", "", "", "impossible"}
+	wantDates := []string{"", "", "", "", "1990-03-15", "1990-03", ""}
+	for ext, got := range importRows(t, rows) {
+		var reasons, dates []string
+		for _, it := range got.items {
+			if it.Record == nil {
+				t.Fatalf("%s: reject %+v", ext, it.Reject)
+			}
+			r := ""
+			if len(it.Notes) == 1 {
+				r, _, _ = strings.Cut(it.Notes[0].Reason, " ")
+			}
+			reasons = append(reasons, r)
+			dates = append(dates, it.Record.BirthDate)
+		}
+		if !slices.Equal(reasons, want) || !slices.Equal(dates, wantDates) {
+			t.Errorf("%s: notes %q, dates %q; want %q, %q", ext, reasons, dates, want, wantDates)
+		}
+	}
+}

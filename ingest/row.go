@@ -245,10 +245,14 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		}
 		switch {
 		case !ok:
-			if p.strict && bad.Reject == nil {
-				bad = rejectf(col, truncate(v, 64), "impossible date of birth")
+			reason := "impossible date of birth"
+			if approximateDate(v) {
+				reason = "approximate date of birth ('khoảng 1950'): not kept"
 			}
-			note(col, FieldBirthDate, truncate(v, 64), "impossible date of birth")
+			if p.strict && bad.Reject == nil {
+				bad = rejectf(col, truncate(v, 64), reason)
+			}
+			note(col, FieldBirthDate, truncate(v, 64), reason)
 		case int(d.year) < minBirthYear || tooLate(int(d.year)):
 			if p.strict && bad.Reject == nil {
 				bad = rejectf(col, truncate(v, 64), "year of birth "+strconv.Itoa(int(d.year))+" out of range")
@@ -504,3 +508,23 @@ func truncate(s string, n int) string {
 // cleanText trims, collapses inner white space and drops control
 // characters and invalid UTF-8 (vn.Clean).
 func cleanText(s string) string { return vn.Clean(s) }
+
+// approximateDate reports a date written as an estimate — "khoảng 1950",
+// "khoảng năm 1950", "ước 1950", "tầm 1950", "~1950", "k. 1950" (the elderly whose
+// birth was never registered) — which is not a date of birth to match on;
+// it is left out, noted as what it is rather than as impossible.
+func approximateDate(v string) bool {
+	if !strings.ContainsAny(v, "0123456789") {
+		return false
+	}
+	if strings.HasPrefix(strings.TrimSpace(v), "~") {
+		return true
+	}
+	k := fold(v) // punctuation as spaces: "k. 1950" is "k 1950"
+	for _, p := range []string{"khoang ", "uoc ", "k ", "tam ", "chung "} {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}
