@@ -21,22 +21,28 @@ func TestTotalsRowWithCount(t *testing.T) {
 		{"2", "Trần Thị Thủy", "", "05/03/1978", "Cộng Hòa, Chí Linh"},
 		{"3", "Tống Văn Cộng", "12/10/1980", "", "Thôn Đông"},
 	}
-	want := []string{"Nguyễn Văn Hùng", "Trần Thị Thủy", "Tống Văn Cộng"}
-	for _, totals := range [][]string{
+	checkTotalsRows(t, head, people, []string{"Nguyễn Văn Hùng", "Trần Thị Thủy", "Tống Văn Cộng"}, [][]string{
 		{"Cộng", "3 người", "2", "1", ""},
 		{"Cộng:", "3", "2", "1", ""},
 		{"Tổng", "3 người", "2", "1", ""},
 		{"", "Cộng: 3 người", "2", "1", ""},
 		{"Cong", "3 nguoi", "2", "1", ""},
-	} {
-		rows := append([][]string{head}, people...)
-		rows = append(rows, totals)
+	})
+}
+
+// checkTotalsRows imports head, people and each of totals in turn (CSV
+// and XLSX) and checks that want are accepted and the totals row is the
+// one footer.
+func checkTotalsRows(t *testing.T, head []string, people [][]string, want []string, totals [][]string) {
+	t.Helper()
+	for _, tot := range totals {
+		rows := append(append([][]string{head}, people...), tot)
 		for ext, got := range importRows(t, rows) {
 			if names := acceptedNames(got.items); !slices.Equal(names, want) {
-				t.Errorf("%s, totals row %q: accepted %q, want %q", ext, totals, names, want)
+				t.Errorf("%s, totals row %q: accepted %q, want %q", ext, tot, names, want)
 			}
 			if l := got.d.Sheets[0]; l.ByKind[SkipFooter] != 1 {
-				t.Errorf("%s, totals row %q: %d footer rows, want 1 (%+v)", ext, totals, l.ByKind[SkipFooter], l.Skips)
+				t.Errorf("%s, totals row %q: %d footer rows, want 1 (%+v)", ext, tot, l.ByKind[SkipFooter], l.Skips)
 			}
 		}
 	}
