@@ -62,7 +62,10 @@
 // columns. Dates are read from text in Vietnamese order or from Excel
 // serial numbers (of the workbook's 1900 or 1904 date system). A cell
 // merged down several data rows (a household's address) gives its text
-// to each of them.
+// to each of them. An address whose levels stand in several columns under
+// one parent ("Nơi thường trú" over "Thôn/Xóm | Xã | Huyện | Tỉnh") is
+// joined from them, in column order. An Excel error value ("#N/A",
+// "#REF!" …) is a missing value, with a note.
 //
 // # Reports
 //
