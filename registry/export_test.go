@@ -1,5 +1,7 @@
 package registry
 
+import "encoding/json"
+
 // WaitBlockSet waits until r's set of blocks is built (or its build
 // ended), for tests.
 func WaitBlockSet(r *Registry) {
@@ -21,4 +23,12 @@ func SplitSmall(n int) (restore func()) {
 	return func() {
 		minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker = k, b, p, o, f
 	}
+}
+
+// LastOutputJSONs returns the last output of out as the registry stores
+// it (marshalLastOutput) and as encoding/json writes it, for tests.
+func LastOutputJSONs(out *Output) (mine, std []byte, err1, err2 error) {
+	mine, err1 = marshalLastOutput(out)
+	std, err2 = json.Marshal(lastOutputOf(out))
+	return mine, std, err1, err2
 }

@@ -795,7 +795,7 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 			}
 		}
 	}
-	enc, err := json.Marshal(lastOutputOf(out))
+	enc, err := marshalLastOutput(out)
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
