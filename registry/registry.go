@@ -1721,8 +1721,29 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	if err != nil {
 		return nil, err
 	}
-	if u.holders, err = r.numberHolders(wb, be, u); err != nil {
+	// The holders of the unit's numbers are read on the second core while
+	// the unit is clustered (Add's batch, be: numberHolders then only
+	// reads wb and the store and adds to be.numbers; cluster reads only
+	// u.f, u.inner and u.stored). Each writes its own result, so nothing
+	// depends on which ends first.
+	var holdersErr error
+	holdersDone := make(chan struct{})
+	if be != nil {
+		go func() {
+			defer close(holdersDone)
+			u.holders, holdersErr = r.numberHolders(wb, be, u)
+		}()
+	} else {
+		u.holders, holdersErr = r.numberHolders(wb, be, u)
+		close(holdersDone)
+	}
+	cl, err := r.cluster(u)
+	<-holdersDone
+	if err != nil {
 		return nil, err
+	}
+	if holdersErr != nil {
+		return nil, holdersErr
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -1738,10 +1759,6 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 		r.stats.LargestRecluster = len(u.comp)
 	}
 	comp, cf := u.comp, u.f
-	cl, err := r.cluster(u)
-	if err != nil {
-		return nil, err
-	}
 	if err := r.neighbourGuards(wb, u, cl); err != nil {
 		return nil, err
 	}
