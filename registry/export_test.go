@@ -15,13 +15,14 @@ func WaitBlockSet(r *Registry) {
 func WaitScorerBlockSet(sc *Scorer) { WaitBlockSet(sc.reg) }
 
 // SplitSmall makes the batch path split its work between goroutines from
-// n items on (keys, block look-ups, pairs, writes, frame rows), for
-// tests; the returned func restores the defaults.
+// n items on (keys, block look-ups, pairs, writes, frame rows, a
+// unit's rows for its number holders), for tests; the returned func
+// restores the defaults.
 func SplitSmall(n int) (restore func()) {
-	k, b, p, o, f := minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker
-	minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker = n, n, n, n, n
+	k, b, p, o, f, u := minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker, minUnitApart
+	minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker, minUnitApart = n, n, n, n, n, n
 	return func() {
-		minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker = k, b, p, o, f
+		minKeysPerWorker, minBlocksPerWorker, minPairsPerWorker, minSortPerWorker, minFramePerWorker, minUnitApart = k, b, p, o, f, u
 	}
 }
 

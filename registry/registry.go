@@ -1282,6 +1282,11 @@ var (
 	minPairsPerWorker  = 4096
 	minSortPerWorker   = 16384
 	minFramePerWorker  = 1024
+	// Units of fewer rows read their number holders on the recluster's
+	// goroutine (recluster): at 2,000 records a batch the holders take a
+	// few ms, and on a loaded machine a second goroutine could wait
+	// longer than that for a core.
+	minUnitApart = 8192
 )
 
 // readBlocks reads the committed members of blocks (in key order), at
@@ -1725,10 +1730,11 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	// the unit is clustered (Add's batch, be: numberHolders then only
 	// reads wb and the store and adds to be.numbers; cluster reads only
 	// u.f, u.inner and u.stored). Each writes its own result, so nothing
-	// depends on which ends first.
+	// depends on which ends first. Small units stay on one goroutine
+	// (minUnitApart).
 	var holdersErr error
 	holdersDone := make(chan struct{})
-	if be != nil {
+	if be != nil && u.f.Len() >= minUnitApart {
 		go func() {
 			defer close(holdersDone)
 			u.holders, holdersErr = r.numberHolders(wb, be, u)
