@@ -75,6 +75,16 @@ type LoadConfig struct {
 	// MaxWait flushes a non-empty pending batch after this long. Default: 2s
 	// (long enough for a backlog to fill MaxRows on a small machine).
 	MaxWait time.Duration
+	// BacklogWait, when longer than MaxWait, is how long a pending batch
+	// none of whose messages is marked HeaderCaughtUp waits instead. The
+	// match stage marks its output when nothing is left waiting in its
+	// input, so unmarked output comes from a match stage with a backlog,
+	// whose next micro-batch is on its way: the load stage then inserts
+	// MaxRows at a time rather than each micro-batch on its own (fewer
+	// inserts and parts, fewer merges); the end of the backlog comes
+	// marked and is flushed at once. Zero: MaxWait (RunStages sets five
+	// times MaxWait, 10 s by default, for TopicMatched).
+	BacklogWait time.Duration
 	// DeadLetter receives messages that cannot be decoded and, one message
 	// per row, rows the sink refuses, with the error and the source in
 	// headers (HeaderError, HeaderSource, …), so that no input is dropped
@@ -84,12 +94,15 @@ type LoadConfig struct {
 	Logger *slog.Logger
 }
 
+// defaultLoadWait is LoadConfig.MaxWait's default.
+const defaultLoadWait = 2 * time.Second
+
 func (c LoadConfig) withDefaults() LoadConfig {
 	if c.MaxRows <= 0 {
 		c.MaxRows = 200_000
 	}
 	if c.MaxWait <= 0 {
-		c.MaxWait = 2 * time.Second
+		c.MaxWait = defaultLoadWait
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -139,6 +152,15 @@ type loadBatch struct {
 	// caughtUp counts the messages held of each micro-batch the match
 	// stage wrote caught up (HeaderCaughtUp); holding all of one flushes.
 	caughtUp map[string]int
+}
+
+// wait implements waiter: BacklogWait while no message held is marked
+// caught up (a backlog), else maxWait.
+func (b *loadBatch) wait(maxWait time.Duration) time.Duration {
+	if b.cfg.BacklogWait > maxWait && len(b.caughtUp) == 0 {
+		return b.cfg.BacklogWait
+	}
+	return maxWait
 }
 
 // origin says which message rows [start, end) of a kind came from.

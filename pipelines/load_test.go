@@ -439,3 +439,45 @@ func TestLoadFlushesCaughtUpBatch(t *testing.T) {
 		t.Errorf("%d rows written in all, want 10 (the incomplete micro-batch at shutdown)", got)
 	}
 }
+
+// Output the match stage wrote with a backlog (no HeaderCaughtUp) waits
+// BacklogWait, not MaxWait, for more micro-batches to insert with it; a
+// batch holding a marked message waits MaxWait, as before.
+func TestLoadWaitsLongerUnderBacklog(t *testing.T) {
+	run := func(m kafka.Message, cfg LoadConfig, look time.Duration) (early, late int64) {
+		t.Helper()
+		var events []string
+		r := &memReader{msgs: []kafka.Message{m}, events: &events}
+		st := new(LoadStats)
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() { errc <- Load(ctx, r, &memSink{events: &events}, cfg, st) }()
+		time.Sleep(look)
+		early = st.Flushes.Load()
+		for deadline := time.Now().Add(5 * time.Second); st.Flushes.Load() < 1 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+		late = st.Flushes.Load()
+		cancel()
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		return early, late
+	}
+	// Unmarked: not flushed after MaxWait, flushed after BacklogWait.
+	start := time.Now()
+	early, late := run(rejectMsg(t, 0, 3), LoadConfig{MaxWait: 20 * time.Millisecond, BacklogWait: 600 * time.Millisecond}, 300*time.Millisecond)
+	if early != 0 || late != 1 {
+		t.Errorf("unmarked: %d flushes at 300ms, %d by 5s; want 0 (BacklogWait 600ms, not MaxWait 20ms), then 1", early, late)
+	}
+	if took := time.Since(start); took < 600*time.Millisecond {
+		t.Errorf("unmarked: flushed after %v, before BacklogWait", took)
+	}
+	// Marked (one of a micro-batch's two messages: it never completes
+	// here): MaxWait.
+	marked := rejectMsg(t, 0, 3)
+	marked.Headers = append(marked.Headers, kafka.Header{Key: HeaderCaughtUp, Value: []byte("b-1/2")})
+	if early, late := run(marked, LoadConfig{MaxWait: 20 * time.Millisecond, BacklogWait: time.Hour}, 300*time.Millisecond); early != 1 || late != 1 {
+		t.Errorf("marked: %d flushes at 300ms, want 1 (MaxWait 20ms, not BacklogWait)", early)
+	}
+}

@@ -23,8 +23,16 @@ type batcher interface {
 	empty() bool
 }
 
+// waiter is a batcher whose batches may wait longer than the loop's
+// maxWait: wait says how long the batch it holds may wait (loadBatch:
+// LoadConfig.BacklogWait under a backlog).
+type waiter interface {
+	wait(maxWait time.Duration) time.Duration
+}
+
 // runBatches fetches messages from r into b until ctx is cancelled,
-// flushing when b is full or maxWait after the first message of a batch.
+// flushing when b is full or maxWait (a waiter's wait) after the first
+// message of a batch.
 // On cancellation it flushes what b holds under a fresh deadline
 // (two-phase shutdown) and returns nil.
 func runBatches(ctx context.Context, r MessageReader, b batcher, maxWait time.Duration) error {
@@ -37,7 +45,11 @@ func runBatches(ctx context.Context, r MessageReader, b batcher, maxWait time.Du
 	for {
 		wait := maxWait
 		if !b.empty() {
-			wait = time.Until(first.Add(maxWait))
+			held := maxWait
+			if w, ok := b.(waiter); ok {
+				held = w.wait(maxWait)
+			}
+			wait = time.Until(first.Add(held))
 		}
 		if wait <= 0 {
 			if err := b.flush(ctx); err != nil {

@@ -1,6 +1,7 @@
 package pipelines
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -198,6 +199,9 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 			}
 			lc := cfg.LoadConfig
 			lc.Logger = cfg.Logger
+			if topic == TopicMatched && lc.BacklogWait == 0 {
+				lc.BacklogWait = matchedBacklogWaits * cmp.Or(lc.MaxWait, defaultLoadWait)
+			}
 			if lc.DeadLetter == nil {
 				lc.DeadLetter = dead
 			}
@@ -218,6 +222,13 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 	}
 	return g.Wait()
 }
+
+// matchedBacklogWaits is the load stage's BacklogWait on TopicMatched in
+// MaxWaits (10 s by default): a match stage with a backlog writes a
+// micro-batch every few seconds (1.8 s at 1M records on an idle machine),
+// and a pending batch waits for MaxRows of them rather than MaxWait,
+// one insert per table for a few micro-batches instead of one for each.
+const matchedBacklogWaits = 5
 
 // withStage runs f with the profiler label stage=name on its goroutine
 // and those it starts, so that a CPU profile of a process running several
