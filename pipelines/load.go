@@ -149,15 +149,18 @@ type loadBatch struct {
 	deltas  int // coverage deltas pending
 	msgs    []kafka.Message
 	origins []origin
-	// caughtUp counts the messages held of each micro-batch the match
-	// stage wrote caught up (HeaderCaughtUp); holding all of one flushes.
+	// caughtUp counts the messages read of each micro-batch the match
+	// stage wrote caught up (HeaderCaughtUp), across flushes (a flush at
+	// MaxRows may take part of one); reading all of one flushes. marked
+	// says whether the batch holds such a message.
 	caughtUp map[string]int
+	marked   bool
 }
 
 // wait implements waiter: BacklogWait while no message held is marked
 // caught up (a backlog), else maxWait.
 func (b *loadBatch) wait(maxWait time.Duration) time.Duration {
-	if b.cfg.BacklogWait > maxWait && len(b.caughtUp) == 0 {
+	if b.cfg.BacklogWait > maxWait && !b.marked {
 		return b.cfg.BacklogWait
 	}
 	return maxWait
@@ -212,7 +215,8 @@ func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 		}
 		b.st.Dead.Add(1)
 	}
-	return b.rows >= b.cfg.MaxRows || b.deltas >= b.cfg.MaxRows || b.completesCaughtUp(m), nil
+	caughtUp := b.completesCaughtUp(m) // counted whether or not the batch is full
+	return caughtUp || b.rows >= b.cfg.MaxRows || b.deltas >= b.cfg.MaxRows, nil
 }
 
 // completesCaughtUp says whether m is the last message the batch was
@@ -224,7 +228,8 @@ func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 // messages are spread over TopicMatched's partitions: they are counted,
 // and one whose other messages this load stage does not read (another
 // member of its group has their partitions) never completes and waits
-// for MaxWait as before.
+// for MaxWait as before (its count is dropped when more than
+// caughtUpKept are pending).
 func (b *loadBatch) completesCaughtUp(m kafka.Message) bool {
 	for _, h := range m.Headers {
 		if h.Key != HeaderCaughtUp {
@@ -239,14 +244,24 @@ func (b *loadBatch) completesCaughtUp(m kafka.Message) bool {
 		if err != nil {
 			return false
 		}
-		if b.caughtUp == nil {
+		b.marked = true
+		if b.caughtUp == nil || len(b.caughtUp) > caughtUpKept {
 			b.caughtUp = map[string]int{}
 		}
-		b.caughtUp[v[:i]]++
-		return b.caughtUp[v[:i]] >= n
+		id := v[:i]
+		b.caughtUp[id]++
+		if b.caughtUp[id] < n {
+			return false
+		}
+		delete(b.caughtUp, id)
+		return true
 	}
 	return false
 }
+
+// caughtUpKept bounds the marked micro-batches a load stage counts while
+// they are incomplete.
+const caughtUpKept = 256
 
 func (b *loadBatch) flush(ctx context.Context) error {
 	if len(b.msgs) == 0 {
@@ -287,7 +302,7 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	b.parts, b.rows, b.deltas = b.parts[:0], 0, 0
 	b.msgs = b.msgs[:0]
 	b.origins = b.origins[:0]
-	clear(b.caughtUp)
+	b.marked = false
 	return nil
 }
 

@@ -481,3 +481,27 @@ func TestLoadWaitsLongerUnderBacklog(t *testing.T) {
 		t.Errorf("marked: %d flushes at 300ms, want 1 (MaxWait 20ms, not BacklogWait)", early)
 	}
 }
+
+// A flush at MaxRows that takes part of a caught-up micro-batch does not
+// lose its count: the rest of it, read afterwards, completes it and is
+// flushed at once, not MaxWait later.
+func TestLoadCaughtUpAcrossFlushes(t *testing.T) {
+	mark := func(m kafka.Message) kafka.Message {
+		m.Headers = append(m.Headers, kafka.Header{Key: HeaderCaughtUp, Value: []byte("c-1/3")})
+		return m
+	}
+	var events []string
+	r := &memReader{msgs: []kafka.Message{
+		mark(rejectMsg(t, 0, 3)), // fills MaxRows: flushed alone
+		mark(rejectMsg(t, 1, 1)),
+		mark(rejectMsg(t, 2, 1)), // the micro-batch's last message
+	}, events: &events}
+	st := new(LoadStats)
+	var running int64 // flushes while running (runUntil then stops it: a drain flushes what is held)
+	runUntil(t, func(ctx context.Context) error {
+		return Load(ctx, r, &memSink{events: &events}, LoadConfig{MaxRows: 3, MaxWait: time.Hour}, st)
+	}, func() bool { running = st.Flushes.Load(); return running >= 2 })
+	if running != 2 || st.Rejects.Load() != 5 {
+		t.Fatalf("%d flushes before stopping (%d rows in all), want 2 of 5 rows: the micro-batch's last two messages waited for MaxWait", running, st.Rejects.Load())
+	}
+}
