@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -62,6 +63,84 @@ func TestAddressInLevelColumns(t *testing.T) {
 	for ext, got := range importRows(t, rows) {
 		if len(got.items) != 1 || got.items[0].Record == nil || got.items[0].Record.PermAddress != "Thôn Đông, xã Tân Minh" {
 			t.Errorf("%s: items %+v", ext, got.items)
+		}
+	}
+}
+
+// TestAddressLevelsSideBySide: a single-row header with the levels of the
+// address side by side and no parent over them ("Thôn/Xóm | Xã/Phường |
+// Huyện/Quận | Tỉnh/Thành phố"; also in capitals, without tone marks, in
+// TCVN3) read no address at all; the run is the permanent address now,
+// joined as under a parent, and the sheet's note names its columns. With a
+// permanent address column besides, the levels are left unused.
+func TestAddressLevelsSideBySide(t *testing.T) {
+	people := [][]string{
+		{"1", "Phạm Văn Khải", "1969", "Thôn Bình Tây", "Tân Hòa", "Châu Thành", "Long An"},
+		{"2", "Đỗ Thị Nga", "1975", "", "Tân Hòa", "", "Long An"},
+	}
+	want := []string{"Thôn Bình Tây, Tân Hòa, Châu Thành, Long An", "Tân Hòa, Long An"}
+	heads := [][]string{
+		{"STT", "Họ và tên", "Năm sinh", "Thôn/Xóm", "Xã/Phường", "Huyện/Quận", "Tỉnh/Thành phố"},
+		{"STT", "HỌ VÀ TÊN", "NĂM SINH", "ẤP", "XÃ/THỊ TRẤN", "THỊ XÃ", "TỈNH"},
+		{"STT", "Ho va ten", "Nam sinh", "Ban", "Xa", "Huyen", "Tinh/TP"},
+	}
+	addrs := func(items []Item) []string {
+		var out []string
+		for _, it := range items {
+			if it.Record == nil {
+				t.Fatalf("reject %+v", it.Reject)
+			}
+			out = append(out, it.Record.PermAddress)
+		}
+		return out
+	}
+	for _, head := range heads {
+		for ext, got := range importRows(t, append([][]string{head}, people...)) {
+			if a := addrs(got.items); !slices.Equal(a, want) {
+				t.Errorf("%s %q: addresses %q, want %q (columns %+v)", ext, head, a, want, got.d.Sheets[0].Columns)
+			}
+			if n := got.d.Sheets[0].Note; !strings.Contains(n, "columns D–G") {
+				t.Errorf("%s %q: note %q names not the address's columns", ext, head, n)
+			}
+		}
+	}
+
+	// TCVN3, header too, with no font names.
+	var legacy [][]any
+	for _, r := range append([][]string{heads[0]}, people...) {
+		var row []any
+		for _, c := range r {
+			row = append(row, tcvn3(t, c, false))
+		}
+		legacy = append(legacy, row)
+	}
+	items, d := openAll(t, writeXLSX(t, t.TempDir(), "tcvn3.xlsx", map[string][][]any{"DS": legacy}, "DS"), Options{})
+	if a := addrs(items); !slices.Equal(a, want) {
+		t.Errorf("TCVN3: addresses %q, want %q (columns %+v)", a, want, d.Sheets[0].Columns)
+	}
+
+	// A permanent address column besides: the levels are not guessed at.
+	head := append(append([]string{}, heads[0]...), "Nơi thường trú")
+	var rows [][]string
+	for _, p := range people {
+		rows = append(rows, append(append([]string{}, p...), "Số 5, Tân Hòa"))
+	}
+	for ext, got := range importRows(t, append([][]string{head}, rows...)) {
+		if a := addrs(got.items); !slices.Equal(a, []string{"Số 5, Tân Hòa", "Số 5, Tân Hòa"}) {
+			t.Errorf("%s: with a permanent address column, addresses %q", ext, a)
+		}
+	}
+
+	// One level alone, or levels without a commune, district or province,
+	// are not an address.
+	for _, head := range [][]string{
+		{"STT", "Họ và tên", "Năm sinh", "Thôn", "Ghi chú", "Tỉnh", "Nghề"},
+		{"STT", "Họ và tên", "Năm sinh", "Thôn", "Tổ dân phố", "Ghi chú", "Nghề"},
+	} {
+		for ext, got := range importRows(t, append([][]string{head}, people...)) {
+			if a := addrs(got.items); !slices.Equal(a, []string{"", ""}) {
+				t.Errorf("%s %q: addresses %q, want none", ext, head, a)
+			}
 		}
 	}
 }

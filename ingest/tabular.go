@@ -460,6 +460,20 @@ func (t *tabular) detect(sh *sheetState) {
 		}
 		seen[f] = true
 	}
+	// Levels side by side are the permanent address when no column names
+	// it (with one, they are left as they are: which is meant is not
+	// guessed); their cells are joined as addressLevel's are.
+	if a, b, ok := levelRun(fields, texts); ok && !seen[FieldPermAddress] {
+		for i := a; i <= b; i++ {
+			fields[i] = FieldPermAddress
+		}
+		seen[FieldPermAddress] = true
+		note := "columns " + columnLetter(a) + "–" + columnLetter(b) + ", an address's levels side by side, joined as the permanent address"
+		if sh.layout.Note != "" {
+			note = sh.layout.Note + "; " + note
+		}
+		sh.layout.Note = note
+	}
 	// A lone "Tên" column is the full name.
 	if seen[FieldGivenName] && !seen[FieldFamilyMiddle] && !seen[FieldFullName] {
 		for i, f := range fields {
@@ -778,18 +792,53 @@ func levelsRow(r rawRow) bool {
 		if dec != nil {
 			c = dec(i, c)
 		}
-		words := strings.Fields(fold(c))
-		if len(words) == 0 {
+		if !levelCell(c) {
 			return false
-		}
-		for _, w := range words {
-			if !levelWords[w] {
-				return false
-			}
 		}
 		n++
 	}
 	return n >= 2
+}
+
+// levelCell reports a header cell made of level words only ("Thôn/Xóm",
+// "Xã/Phường", "Tỉnh/Thành phố").
+func levelCell(c string) bool {
+	words := strings.Fields(fold(c))
+	for _, w := range words {
+		if !levelWords[w] {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
+// upperLevelWords name a commune, district or province (folded): "Xã",
+// "Phường", "Thị trấn", "Huyện", "Quận", "Thị xã", "Tỉnh", "Thành phố".
+var upperLevelWords = map[string]bool{"xa": true, "phuong": true, "tran": true, "tt": true, "huyen": true, "quan": true, "tx": true, "tinh": true, "thanh": true, "tp": true}
+
+// levelRun finds the columns of a single-row header that give an
+// address's levels side by side under no parent ("Thôn/Xóm | Xã/Phường |
+// Huyện/Quận | Tỉnh/Thành phố"), which name no field: the run of two or
+// more adjacent unnamed level columns, one of them a commune, district or
+// province. ok is false unless there is exactly one such run (two could be
+// the permanent and the current address: which is which is not guessed).
+func levelRun(fields, texts []string) (first, last int, ok bool) {
+	runs := 0
+	for i := 0; i < len(fields); {
+		j, upper := i, false
+		for j < len(fields) && fields[j] == "" && levelCell(texts[j]) {
+			for _, w := range strings.Fields(fold(texts[j])) {
+				upper = upper || upperLevelWords[w]
+			}
+			j++
+		}
+		if j-i >= 2 && upper {
+			first, last = i, j-1
+			runs++
+		}
+		i = max(j, i+1)
+	}
+	return first, last, runs == 1
 }
 
 // admitRow decides what one row below the header is: ok is false for rows
