@@ -64,7 +64,9 @@
 // merged down several data rows (a household's address) gives its text
 // to each of them. An address whose levels stand in several columns under
 // one parent ("Nơi thường trú" over "Thôn/Xóm | Xã | Huyện | Tỉnh") is
-// joined from them, in column order. An Excel error value ("#N/A",
+// joined from them, in column order; so are such level columns side by
+// side in a single-row header, as the permanent address, when the sheet
+// has no other permanent address and one such run. An Excel error value ("#N/A",
 // "#REF!" …) is a missing value, with a note.
 //
 // # Reports
