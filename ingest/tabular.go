@@ -402,7 +402,7 @@ func (t *tabular) detect(sh *sheetState) {
 		// read as such when no row names more columns.
 		if !found && nameOnly.rows != nil {
 			best, found = nameOnly, true
-			sh.layout.Note = "the header names only a name column: records carry names only"
+			sh.layout.addNote("the header names only a name column: records carry names only")
 		}
 	}
 
@@ -468,11 +468,7 @@ func (t *tabular) detect(sh *sheetState) {
 			fields[i] = FieldPermAddress
 		}
 		seen[FieldPermAddress] = true
-		note := "columns " + columnLetter(a) + "–" + columnLetter(b) + ", an address's levels side by side, joined as the permanent address"
-		if sh.layout.Note != "" {
-			note = sh.layout.Note + "; " + note
-		}
-		sh.layout.Note = note
+		sh.layout.addNote("columns " + columnLetter(a) + "–" + columnLetter(b) + ", an address's levels side by side, joined as the permanent address")
 	}
 	// A lone "Tên" column is the full name.
 	if seen[FieldGivenName] && !seen[FieldFamilyMiddle] && !seen[FieldFullName] {
@@ -609,11 +605,7 @@ func (t *tabular) detect(sh *sheetState) {
 					sh.cols.usDates = make([]bool, len(fields))
 				}
 				sh.cols.usDates[i] = true
-				note := "column " + columnLetter(i) + ": dates typed day/month that Excel took for month/day (its text dates all have a day over 12); its serial dates are read with day and month exchanged"
-				if sh.layout.Note != "" {
-					note = sh.layout.Note + "; " + note
-				}
-				sh.layout.Note = note
+				sh.layout.addNote("column " + columnLetter(i) + ": dates typed day/month that Excel took for month/day (its text dates all have a day over 12); its serial dates are read with day and month exchanged")
 			}
 		}
 	}
@@ -622,6 +614,14 @@ func (t *tabular) detect(sh *sheetState) {
 	}
 	sh.first = true
 	sh.phase = phaseData
+}
+
+// addNote adds note to how the sheet was read, after any note it has.
+func (l *Layout) addNote(note string) {
+	if l.Note != "" {
+		note = l.Note + "; " + note
+	}
+	l.Note = note
 }
 
 // capitalHeaders writes in capitals the column names typed in .VnTimeH
