@@ -11,6 +11,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -72,12 +75,20 @@ func Open(path string, opts Options) (Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
+		if err := askedSheets(want, x.sheets); err != nil {
+			x.close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
 		desc.Format = "xlsx"
 		prov.kind, prov.date1904 = schemas.KindSpreadsheet, x.date1904
 		return &tabular{opts: opts, desc: desc, prov: prov, rd: x, want: want}, nil
 	case bytes.HasPrefix(head, oleMagic):
 		x, note, err := openXLS(path, opts)
 		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		if err := askedSheets(want, x.sheets); err != nil {
+			x.close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 		desc.Format, desc.Note = "xls", note
@@ -191,4 +202,25 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// askedSheets checks that a workbook has every sheet --sheet (or a
+// mapping's sheets:) names: a name mistyped would otherwise leave its rows
+// out without a word, or end in "nothing to import".
+func askedSheets(want map[string]bool, sheets []string) error {
+	var missing []string
+	for name := range want {
+		if !slices.Contains(sheets, name) {
+			missing = append(missing, strconv.Quote(name))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	have := make([]string, len(sheets))
+	for i, s := range sheets {
+		have[i] = strconv.Quote(s)
+	}
+	return fmt.Errorf("no sheet named %s; the workbook's sheets are %s", strings.Join(missing, ", "), strings.Join(have, ", "))
 }
