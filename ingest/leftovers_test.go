@@ -1,6 +1,12 @@
 package ingest
 
 import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -134,5 +140,84 @@ func TestApproximateBirthDate(t *testing.T) {
 		if !slices.Equal(reasons, want) || !slices.Equal(dates, wantDates) {
 			t.Errorf("%s: notes %q, dates %q; want %q, %q", ext, reasons, dates, want, wantDates)
 		}
+	}
+}
+
+// TestExcelErrorCells: a workbook keeps a formula's error as a cell of type
+// "e" (<c t="e"><v>#N/A</v></c>), not as text. The sheet scanner read such
+// a cell as empty, so an identification number that a lookup failed to
+// find was missing without a note, and a name that failed rejected the row
+// as "no name" without saying why — where the same values typed as text
+// (TestExcelErrorValues) are noted. Both ways now read alike.
+func TestExcelErrorCells(t *testing.T) {
+	cell := func(ref, v string) string {
+		if strings.HasPrefix(v, "#") {
+			return `<c r="` + ref + `" t="e"><f>VLOOKUP(A1,X!A:B,2,0)</f><v>` + v + `</v></c>`
+		}
+		return `<c r="` + ref + `" t="inlineStr"><is><t>` + v + `</t></is></c>`
+	}
+	rows := [][]string{
+		{"STT", "Họ và tên", "Ngày sinh", "Số CCCD", "Nơi thường trú"},
+		{"1", "Nguyễn Văn Hùng", "12/10/1980", "#N/A", "Thôn Đông"},
+		{"2", "#REF!", "05/03/1978", "001078001234", "Thôn Đông"},
+	}
+	var sheet strings.Builder
+	sheet.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	for i, r := range rows {
+		fmt.Fprintf(&sheet, `<row r="%d">`, i+1)
+		for j, v := range r {
+			sheet.WriteString(cell(fmt.Sprintf("%c%d", 'A'+j, i+1), v))
+		}
+		sheet.WriteString(`</row>`)
+	}
+	sheet.WriteString(`</sheetData></worksheet>`)
+	files := map[string]string{
+		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+		"_rels/.rels":                `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml":            `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="DS" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+		"xl/worksheets/sheet1.xml":   sheet.String(),
+	}
+	path := filepath.Join(t.TempDir(), "errors.xlsx")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(w, files[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	items, d := openAll(t, path, Options{})
+	checkAccount(t, items, d)
+	var rec, rej int
+	for _, it := range items {
+		switch {
+		case it.Record != nil:
+			rec++
+			if it.Record.IDNumber != "" || len(it.Notes) != 1 || it.Notes[0].Value != "#N/A" || it.Notes[0].Field != FieldIDNumber ||
+				!strings.Contains(it.Notes[0].Reason, "Excel error") {
+				t.Errorf("record %+v, notes %+v: want no number and a note on the error", it.Record, it.Notes)
+			}
+		case it.Reject != nil:
+			rej++
+			if it.Reject.Row != 3 || it.Reject.Value != "#REF!" || !strings.Contains(it.Reject.Reason, "Excel error") {
+				t.Errorf("reject %+v: want row 3, value #REF! and the error in its reason", it.Reject)
+			}
+		}
+	}
+	if rec != 1 || rej != 1 {
+		t.Errorf("%d records and %d rejects, want 1 and 1", rec, rej)
 	}
 }

@@ -436,8 +436,15 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 func (sc *sheetScanner) setCell(col int, typ []byte) error {
 	var v string
 	switch string(typ) {
-	case "e": // an error value (#N/A, #REF!): no value
-		return nil
+	case "e":
+		// An error value (#N/A, #REF!) is kept as its text, as a CSV saved
+		// from the workbook keeps it: the row's assembly reads it as
+		// missing and says so (excelError), where an empty cell would say
+		// nothing.
+		v = string(bytes.TrimSpace(sc.val))
+		if v == "" {
+			return nil
+		}
 	case "s":
 		i, err := strconv.Atoi(string(bytes.TrimSpace(sc.val)))
 		if err != nil || i < 0 || i >= len(sc.sst) {

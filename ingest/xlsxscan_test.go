@@ -39,7 +39,7 @@ func TestSheetScanner(t *testing.T) {
 			{1, []string{"Họ và tên", "", "Ngày & ố"}},
 			{3, []string{"", "Nguyễn Văn An", "x<y>"}},
 			{4, []string{}},
-			{5, []string{"32947", "", "Lê Hoa"}},
+			{5, []string{"32947", "#N/A", "Lê Hoa"}},
 		}
 		if len(got) != len(want) {
 			t.Fatalf("buffer %d: rows %+v, want %+v", size, got, want)
