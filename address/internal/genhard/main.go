@@ -19,14 +19,15 @@ func main() {
 	seed := flag.Uint64("seed", 11, "corruption model seed (11 = tuning split; the held-out split's seed is in address/README.md)")
 	n := flag.Int("n", 1000, "number of addresses")
 	out := flag.String("o", "testdata/addresses/hard_tune.csv", "output CSV")
+	real := flag.Bool("real", false, "write addresses as they appear on the web and in forms (sampleReal) instead of the corruption model")
 	flag.Parse()
-	if err := run(*seed, *n, *out); err != nil {
+	if err := run(*seed, *n, *out, *real); err != nil {
 		fmt.Fprintln(os.Stderr, "genhard:", err)
 		os.Exit(1)
 	}
 }
 
-func run(seed uint64, n int, out string) error {
+func run(seed uint64, n int, out string, real bool) error {
 	t, err := loadTables()
 	if err != nil {
 		return err
@@ -34,8 +35,11 @@ func run(seed uint64, n int, out string) error {
 	r := rand.New(rand.NewPCG(seed, 0x4a7d))
 	xs := make([]address.Labelled, 0, n)
 	for i := 0; i < n; i++ {
-		x := t.sample(r)
-		x.Note = fmt.Sprintf("genhard seed %d #%d: %s", seed, i, x.Note)
+		x, kind := t.sample(r), "genhard"
+		if real {
+			x, kind = t.sampleReal(r), "genhard -real"
+		}
+		x.Note = fmt.Sprintf("%s seed %d #%d: %s", kind, seed, i, x.Note)
 		xs = append(xs, x)
 	}
 	f, err := os.Create(out)
