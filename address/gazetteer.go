@@ -113,6 +113,10 @@ type gazetteer struct {
 	// then (node<<32 | word id) → child node; node 0 is the root.
 	words map[string]word
 	wtab  *wordTable // words, packed for reading addresses
+	// initials maps a province's name of two words written with its
+	// first word cut to its initial ("t hoa": Thanh Hóa) to that first
+	// word, when one province only is written so (webWords).
+	initials map[string]word
 	// nameStart holds the hamlet and street words that also begin a
 	// unit's name (buôn: Buôn Ma Thuột).
 	nameStart map[string]bool
@@ -437,6 +441,7 @@ func build() (*gazetteer, error) {
 	g.loadAbbreviations(tabs["address_abbreviations.csv"])
 	g.buildTrie()
 	g.setGlued()
+	g.setInitials()
 	g.setHot()
 	g.wtab = newWordTable(g.words)
 	return g, nil

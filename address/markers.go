@@ -64,6 +64,9 @@ func (g *gazetteer) loadAbbreviations(t *refdata.Table) {
 	for k, m := range extraMarkers {
 		g.markers[k] |= m
 	}
+	for k, m := range englishMarkers {
+		g.markers[k] |= m
+	}
 	typeWord := map[string]marker{
 		"tinh": mProvince, "thanh pho": mCity, "quan": mUrban, "huyen": mRural, "thi xa": mTown,
 		"phuong": mWard, "xa": mCommune, "thi tran": mTownship,

@@ -124,6 +124,7 @@ func (st *state) repair() {
 	if len(st.toks) > 64 {
 		st.toks = st.toks[:64]
 	}
+	st.webWords()
 }
 
 // gluedKnown splits a known word that is a type word glued to the first
@@ -248,6 +249,9 @@ func (st *state) markerNumber(t token, out []token) (token, token, bool) {
 		prev = out[len(out)-1].key
 	}
 	m, ok := st.g.words[k[:d]]
+	if ok && m.id >= 0 && !m.marker {
+		return token{}, token{}, false // a name's word: "Thịnh5" is Thịnh, not Tỉnh 5
+	}
 	if !ok || !m.marker || st.g.markers[k[:d]]&mAdmin == 0 {
 		if m, ok = st.fuzzyMarker(k[:d], prev, true); !ok {
 			return token{}, token{}, false

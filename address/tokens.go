@@ -109,6 +109,8 @@ func tokenizeWith(dst []token, s string, words *wordTable, scratch *[]byte) ([]t
 			dash = dash || i > 0 && s[i-1] == ' '
 		case r == '.' || r == '/' || r == '\\' || r == '_' || r == ':':
 			soft = true
+			// " / " separates parts as " - " does
+			dash = dash || r == '/' && i > 0 && s[i-1] == ' '
 		}
 		i += n
 	}
