@@ -186,19 +186,13 @@ func (t *tables) sample(r *rand.Rand) address.Labelled {
 	if post {
 		asOf = fmt.Sprintf("2025-%02d-%02d", 7+r.IntN(6), 1+r.IntN(28))
 	}
-	x := address.Labelled{AsOf: asOf, NewProvinceCode: c.newProv}
-	if len(c.newCodes) == 1 {
-		x.NewCommuneCode = c.newCodes[0]
-	}
+	x := labelFor(c, asOf)
 
 	// The levels, smallest first, each as (type word, proper name).
 	type level struct{ typ, name, lvl string }
 	var lv []level
 	if newStyle {
-		if x.NewCommuneCode == "" {
-			x.NewCommuneCode = c.newCodes[r.IntN(len(c.newCodes))]
-		}
-		nc := t.newC[x.NewCommuneCode]
+		nc := t.newCommuneOf(r, c, &x)
 		ty, nm := splitType(nc.name)
 		lv = append(lv, level{ty, nm, "c"})
 		ty, nm = splitType(nc.pname)
@@ -305,20 +299,9 @@ func (t *tables) sample(r *rand.Rand) address.Labelled {
 	}
 
 	// Separators.
-	sep := ", "
-	switch k := r.IntN(100); {
-	case k < 55:
-	case k < 65:
-		sep = ","
-	case k < 80:
-		sep = " "
-		note("no-separators")
-	case k < 88:
-		sep = " - "
-	case k < 94:
-		sep = " ,"
-	default:
-		sep = ",  "
+	sep, kind := pickSep(r, []sepChoice{{55, ", ", ""}, {65, ",", ""}, {80, " ", "no-separators"}, {88, " - ", ""}, {94, " ,", ""}, {100, ",  ", ""}})
+	if kind != "" {
+		note(kind)
 	}
 	var parts []string
 	if r.IntN(100) < 35 {
@@ -374,6 +357,47 @@ func (t *tables) sample(r *rand.Rand) address.Labelled {
 	}
 	x.Note = strings.Join(uniq(notes), " ")
 	return x
+}
+
+// labelFor is the label of an address of commune c dated asOf before
+// its text is written: the new province, and the new commune when the
+// old one went into one only.
+func labelFor(c *commune, asOf string) address.Labelled {
+	x := address.Labelled{AsOf: asOf, NewProvinceCode: c.newProv}
+	if len(c.newCodes) == 1 {
+		x.NewCommuneCode = c.newCodes[0]
+	}
+	return x
+}
+
+// newCommuneOf is the new commune an address of c written in the new
+// units names: the one of x, else one of those c was split into, drawn
+// (and set in x).
+func (t *tables) newCommuneOf(r *rand.Rand, c *commune, x *address.Labelled) newCommune {
+	if x.NewCommuneCode == "" {
+		x.NewCommuneCode = c.newCodes[r.IntN(len(c.newCodes))]
+	}
+	return t.newC[x.NewCommuneCode]
+}
+
+// sepChoice is one separator between the parts of an address: chosen
+// when a draw of 0–99 is below upTo (and above the choice before), with
+// the note it adds ("" for none).
+type sepChoice struct {
+	upTo      int
+	sep, note string
+}
+
+// pickSep draws the separator of an address from cs.
+func pickSep(r *rand.Rand, cs []sepChoice) (string, string) {
+	k := r.IntN(100)
+	for _, c := range cs {
+		if k < c.upTo {
+			return c.sep, c.note
+		}
+	}
+	last := cs[len(cs)-1]
+	return last.sep, last.note
 }
 
 func uniq(xs []string) []string {

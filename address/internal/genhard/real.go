@@ -50,10 +50,7 @@ func (t *tables) sampleReal(r *rand.Rand) address.Labelled {
 			asOf = "2025-" + fmt.Sprintf("%02d", 7+r.IntN(6)) + asOf[7:]
 		}
 	}
-	x := address.Labelled{AsOf: asOf, NewProvinceCode: c.newProv}
-	if len(c.newCodes) == 1 {
-		x.NewCommuneCode = c.newCodes[0]
-	}
+	x := labelFor(c, asOf)
 
 	english := pct(10)
 	plain := !english && pct(20) // no diacritics at all
@@ -64,10 +61,7 @@ func (t *tables) sampleReal(r *rand.Rand) address.Labelled {
 	type level struct{ typ, name, lvl string }
 	var lv []level
 	if newStyle {
-		if x.NewCommuneCode == "" {
-			x.NewCommuneCode = c.newCodes[r.IntN(len(c.newCodes))]
-		}
-		nc := t.newC[x.NewCommuneCode]
+		nc := t.newCommuneOf(r, c, &x)
 		ty, nm := splitType(nc.name)
 		if !english && pct(25) {
 			// the old commune beside the new one
@@ -242,25 +236,10 @@ func (t *tables) sampleReal(r *rand.Rand) address.Labelled {
 		note("country")
 	}
 
-	sep := ", "
-	switch k := r.IntN(100); {
-	case k < 62:
-	case k < 72:
-		sep = ","
-	case k < 82:
-		sep = " - "
-		note("dash")
-	case k < 87:
-		sep = "; "
-		note("semicolon")
-	case k < 91:
-		sep = " / "
-		note("slash")
-	case k < 95:
-		sep = " "
-		note("no-separators")
-	default:
-		sep = " , "
+	sep, kind := pickSep(r, []sepChoice{{62, ", ", ""}, {72, ",", ""}, {82, " - ", "dash"}, {87, "; ", "semicolon"}, {91, " / ", "slash"},
+		{95, " ", "no-separators"}, {100, " , ", ""}})
+	if kind != "" {
+		note(kind)
 	}
 	text := strings.Join(parts, sep)
 	if pct(8) {
