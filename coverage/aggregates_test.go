@@ -587,3 +587,49 @@ func TestAggregatesDuplicatesInOneInsert(t *testing.T) {
 		t.Errorf("%d records and %d persons counted, want 10 and 5", rep.Total.Records, rep.Total.Persons)
 	}
 }
+
+// Conflicts count as open or decided as the review desk shows them: a
+// decision recorded on the desk (needs verification, awaiting a second
+// decision, decided) takes the conflict out of "open" although the
+// matcher's row still says open, and a conflict the registry resolved
+// without anyone deciding it is not "decided".
+func TestConflictStatusAsTheDesk(t *testing.T) {
+	conn := openDB(t)
+	ctx := context.Background()
+	ps := []schemas.Person{person("pA", 1, places[0], "", 1990, "", 3)}
+	var cs []schemas.Conflict
+	for _, c := range []struct{ id, status string }{{"c1", "open"}, {"c2", "open"}, {"c3", "open"}, {"c4", "resolved_by_registry"}, {"c5", "resolved_by_registry"}, {"c6", "open"}} {
+		cs = append(cs, schemas.Conflict{ConflictID: c.id, Kind: schemas.ConflictSharedID, ProvinceCode: "40", PersonIDs: []string{"pA"}, Status: c.status, Version: 1})
+	}
+	legacy, sums := registry.SumPersonDeltas(tracker(conn).Deltas(ps))
+	if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(ctx, &pipelines.Batch{Persons: ps, Conflicts: cs, PersonDeltas: legacy, PersonDeltaSums: sums}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := conn.PrepareBatch(ctx, "INSERT INTO decisions (decision_id, conflict_id, decision, status_before, status_after, decided_at)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, d := range [][4]string{
+		{"d1", "c1", schemas.DecisionNeedsVerification, schemas.StatusNeedsVerification},
+		{"d2", "c2", schemas.DecisionSamePerson, schemas.StatusAwaitingSecond},
+		{"d3", "c3", schemas.DecisionDifferentPersons, schemas.StatusDecided},
+		{"d5", "c5", schemas.DecisionSamePerson, schemas.StatusDecided}, // decided, then resolved by the registry
+	} {
+		if err := b.Append(d[0], d[1], d[2], "open", d[3], at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []coverage.Options{{Era: coverage.Old}, {Era: coverage.New}, {Era: coverage.Old, Level: coverage.Commune, Province: "40"}, {Era: coverage.New, Level: coverage.Commune}} {
+		rep, err := coverage.Compute(ctx, conn, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Total.ConflictsOpen != 1 || rep.Total.ConflictsDecided != 2 {
+			t.Errorf("%+v: %d open, %d decided; want 1 open (c6) and 2 decided (c3, c5), as the desk shows them", opt, rep.Total.ConflictsOpen, rep.Total.ConflictsDecided)
+		}
+	}
+}

@@ -120,10 +120,14 @@ type Row struct {
 	PersonsCMNDOnly    int64  `json:"persons_cmnd_only"`   // no valid 12-digit number, a 9-digit CMND
 	ChildrenUnder6     int64  `json:"children_under_6"`
 	ChildrenUnder6ID   int64  `json:"children_under_6_with_id"`
-	ConflictsOpen      int64  `json:"conflicts_open"`    // below the province: in the unit of the first person
-	ConflictsDecided   int64  `json:"conflicts_decided"` // below the province: in the unit of the first person
-	Population2019     uint64 `json:"population_2019"`   // 2019 census; 0 = not known at this level
-	Population2024     uint64 `json:"population_2024"`   // 2024 estimate; 0 = not known at this level
+	// ConflictsOpen are the conflicts the desk's open queue lists (no
+	// decision, not resolved by the registry); ConflictsDecided those whose
+	// latest decision on the desk is final. Below the province: in the unit
+	// of the first person.
+	ConflictsOpen    int64  `json:"conflicts_open"`
+	ConflictsDecided int64  `json:"conflicts_decided"`
+	Population2019   uint64 `json:"population_2019"` // 2019 census; 0 = not known at this level
+	Population2024   uint64 `json:"population_2024"` // 2024 estimate; 0 = not known at this level
 	// PersonsPct is persons as a share of the expected population (the
 	// 2024 estimate, else the 2019 census); 0 when neither is known.
 	PersonsPct float64 `json:"persons_pct"`
@@ -289,7 +293,7 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 	}
 	// Conflicts are kept by old-era province only.
 	var open, decided = map[string]int64{}, map[string]int64{}
-	if err := scanRows(ctx, conn, `SELECT toString(province_code), countIf(status = 'open'), countIf(status != 'open') FROM conflicts FINAL GROUP BY 1`, func(s scanner) error {
+	if err := scanRows(ctx, conn, `SELECT toString(province_code), countIf(status = 'open'), countIf(status = 'decided') FROM `+conflictStatuses("")+` GROUP BY 1`, func(s scanner) error {
 		var p string
 		var o, d uint64
 		if err := s.Scan(&p, &o, &d); err != nil {
@@ -431,6 +435,24 @@ func kindRank(k string) int {
 	return 3
 }
 
+// conflictStatuses is a subquery of the conflicts (filtered by where, on
+// their province_code) with each one's status as the review desk shows it
+// (web/store: the latest decision's status_after, else the matcher's):
+// the matcher's conflicts row stays "open" after a reviewer's decision
+// that changes no person (needs_verification, awaiting_second), and says
+// "resolved_by_registry" after one that merged or split the persons.
+// Open counts what the desk's open queue lists; decided, the conflicts
+// whose latest decision is final. Conflicts awaiting a second decision,
+// needing field verification or resolved by the registry without a
+// decision are in neither.
+func conflictStatuses(where string) string {
+	return `(SELECT c.conflict_id AS conflict_id, c.province_code AS province_code, c.person_ids AS person_ids,
+		multiIf(d.status != '', d.status, c.status) AS status
+	FROM (SELECT conflict_id, province_code, person_ids, status FROM conflicts FINAL` + where + `) AS c
+	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status FROM decisions GROUP BY conflict_id) AS d
+	ON d.conflict_id = c.conflict_id)`
+}
+
 // conflictsByUnit adds the open and decided conflicts to the rows of the
 // district or commune of each conflict's first person.
 func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols columns, u *units, get func(cell) *Row) error {
@@ -454,8 +476,8 @@ func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols co
 	}
 	unit := cols.commune
 	q := `SELECT toString(c.province_code), toString(s.province_code), toString(s.` + cols.province + `), toString(s.` + unit + `),
-		countIf(c.status = 'open'), countIf(c.status != 'open')
-	FROM (SELECT province_code, status, person_ids[1] AS pid FROM conflicts FINAL` + where + `) AS c
+		countIf(c.status = 'open'), countIf(c.status = 'decided')
+	FROM (SELECT province_code, status, person_ids[1] AS pid FROM ` + conflictStatuses(where) + `) AS c
 	LEFT JOIN
 	(
 		SELECT person_id, province_code, new_province_code, commune_code, new_commune_code FROM persons FINAL
