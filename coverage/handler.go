@@ -149,6 +149,7 @@ func (h *Handler) mapSVG(w http.ResponseWriter, r *http.Request) {
 // pageData is what the page template shows.
 type pageData struct {
 	Era, Metric, MetricName string
+	BarsName                string // what the bars show: the metric, or persons where it is not known
 	Province, ProvinceName  string
 	Level                   Level
 	Levels                  []Level
@@ -221,12 +222,22 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 	var bars []Bar
 	_, max := metricValues(rep, p.metric)
+	// Communes have no expected population (districts only the 2019
+	// census): there the bars show persons, not a share of 0.00%.
+	d.BarsName = d.MetricName
+	byPersons := p.metric == "persons_pct" && !anyPopulation(rep)
+	if byPersons {
+		d.BarsName, max = "persons (no expected population is known by "+string(p.opt.Level)+")", 0
+	}
 	for _, row := range rep.Rows {
 		if row.Kind != KindUnit || (row.Records == 0 && row.Persons == 0) {
 			continue
 		}
 		v := metricOf(row, p.metric)
 		b := Bar{Code: row.Code, Label: row.Name, Value: v, Text: fmt.Sprintf("%.2f%% (%s)", v, humanInt(float64(row.Persons)))}
+		if byPersons {
+			b.Value, b.Text = float64(row.Persons), humanInt(float64(row.Persons))
+		}
 		if p.opt.Level == Province {
 			b.Href = link(p.opt.Era, row.Code, "", p.metric)
 		}
@@ -294,6 +305,17 @@ func levelIfDrill(p params) Level {
 		return ""
 	}
 	return p.opt.Level
+}
+
+// anyPopulation reports whether a unit of the report has an expected
+// population.
+func anyPopulation(rep *Report) bool {
+	for _, row := range rep.Rows {
+		if row.Kind == KindUnit && (row.Population2024 > 0 || row.Population2019 > 0) {
+			return true
+		}
+	}
+	return false
 }
 
 func metricOf(r Row, metric string) float64 {

@@ -49,6 +49,15 @@ func TestHandler(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "Tỉnh Nghệ An, by commune") || !strings.Contains(body, `data-code="16681"`) {
 		t.Errorf("drill-down into Nghệ An: %d, commune 16681 shown: %v", code, strings.Contains(body, `data-code="16681"`))
 	}
+	// Communes have no expected population: their bars show persons, and
+	// the table no share, never a row of 0.00%.
+	code, _, body = get(t, srv, "/coverage?era=old&province=40&level=commune&metric=persons_pct")
+	_, tbody, _ := strings.Cut(body, "<tbody>")
+	tbody, _, _ = strings.Cut(tbody, "</tbody>")
+	if code != 200 || strings.Contains(body, "0.00% (") || strings.Contains(tbody, "<td>0.00</td></tr>") || !strings.Contains(body, "by commune — persons (no expected population") {
+		t.Errorf("Nghệ An by commune, coloured by persons / expected population: %d; bars of 0.00%%: %v, a share in the table's rows: %v, bars of persons: %v",
+			code, strings.Contains(body, "0.00% ("), strings.Contains(tbody, "<td>0.00</td></tr>"), strings.Contains(body, "by commune — persons (no expected population"))
+	}
 	code, ct, body = get(t, srv, "/coverage/map.svg?era=new")
 	if code != 200 || ct != "image/svg+xml" || strings.Count(body, "<path ") != 34 {
 		t.Errorf("/coverage/map.svg?era=new: %d %s, %d paths", code, ct, strings.Count(body, "<path "))
