@@ -122,4 +122,17 @@ func TestCoveragePageInChromium(t *testing.T) {
 			os.WriteFile(filepath.Join(os.TempDir(), "coverage-nghe-an.png"), png, 0o644)
 		}
 	}
+
+	// A narrow window (a laptop's half screen, a phone): the page fits its
+	// width; only the indicator table scrolls, inside its own box.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(420, 900)); err != nil {
+		t.Fatal(err)
+	}
+	widths, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[innerWidth, document.documentElement.scrollWidth]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(widths) != 2 || widths[1] > widths[0] {
+		t.Errorf("in a window %d px wide the page is %d px wide, want it to fit", widths[0], widths[1])
+	}
 }
