@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -32,6 +34,15 @@ var pageTmpl = template.Must(template.New("coverage.html").ParseFS(assets, "asse
 // Everything it needs is embedded: it works offline. It sets no security
 // headers itself; the server's response builder does.
 type Handler struct {
+	// Scope, when set, says which provinces (today's codes) the caller of
+	// a request may read below the province level (districts, communes):
+	// all when national, else those, in either era (an old province by
+	// the province it became). The province level, the maps and the
+	// provinces' table, is open to every caller the server admits, as the
+	// ministry publishes it. `dancu serve` sets web.CallerScope. Default:
+	// nil, every caller national.
+	Scope func(r *http.Request) (provinces []string, national bool)
+
 	conn driver.Conn
 	log  *slog.Logger
 	mux  *http.ServeMux
@@ -93,6 +104,46 @@ func parseParams(q url.Values, defaultLevel Level) (params, error) {
 	return p, errors.Join(errs...)
 }
 
+// forbidden returns why the caller may not read the report of opt, or nil.
+func (h *Handler) forbidden(r *http.Request, opt Options) error {
+	if h.Scope == nil || opt.Level == Province {
+		return nil
+	}
+	provinces, national := h.Scope(r)
+	if national {
+		return nil
+	}
+	mine := "none"
+	if len(provinces) > 0 {
+		mine = strings.Join(provinces, ", ")
+	}
+	if opt.Province == "" {
+		return fmt.Errorf("level %s of the whole country: your account reads units below the province only in its provinces (%s): add province=CODE", opt.Level, mine)
+	}
+	if !inScope(opt.Era, opt.Province, provinces) {
+		return fmt.Errorf("province %s (%s era): your account reads units below the province only in its provinces (%s)", opt.Province, opt.Era, mine)
+	}
+	return nil
+}
+
+// inScope reports whether province (a code of era) is, or became, one of
+// provinces (today's codes).
+func inScope(era Era, province string, provinces []string) bool {
+	if era == Old {
+		u, err := loadUnits()
+		if err != nil {
+			return false
+		}
+		province = u.oldToNew[province]
+	}
+	return province != "" && slices.Contains(provinces, province)
+}
+
+// drillable returns whether the caller of r may drill into province.
+func (h *Handler) drillable(r *http.Request, era Era, province string) bool {
+	return h.forbidden(r, Options{Era: era, Level: Commune, Province: province}) == nil
+}
+
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.log.Error("coverage", "path", r.URL.Path, "err", err)
 	http.Error(w, "coverage: could not read the aggregates", http.StatusInternalServerError)
@@ -102,6 +153,10 @@ func (h *Handler) api(w http.ResponseWriter, r *http.Request) {
 	p, err := parseParams(r.URL.Query(), Province)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if err := h.forbidden(r, p.opt); err != nil {
+		http.Error(w, err.Error(), http.StatusForbidden)
 		return
 	}
 	p.opt.Months = true
@@ -165,6 +220,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if err := h.forbidden(r, p.opt); err != nil {
+		http.Error(w, err.Error(), http.StatusForbidden)
+		return
+	}
 	ctx := r.Context()
 	link := func(era Era, province string, level Level, metric string) string {
 		v := url.Values{"era": {string(era)}, "metric": {metric}}
@@ -196,7 +255,12 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		}
 		e := era
 		if err := RenderMap(&buf, era, vals, MapOptions{Width: 420, Title: title, Legend: d.MetricName, Max: max,
-			Href: func(code string) string { return link(e, code, "", p.metric) }}); err != nil {
+			Href: func(code string) string {
+				if !h.drillable(r, e, code) {
+					return ""
+				}
+				return link(e, code, "", p.metric)
+			}}); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -238,7 +302,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		if byPersons {
 			b.Value, b.Text = float64(row.Persons), humanInt(float64(row.Persons))
 		}
-		if p.opt.Level == Province {
+		if p.opt.Level == Province && h.drillable(r, p.opt.Era, row.Code) {
 			b.Href = link(p.opt.Era, row.Code, "", p.metric)
 		}
 		bars = append(bars, b)

@@ -119,7 +119,8 @@ type MapOptions struct {
 	Legend string
 	// Max is the value of the darkest colour. Default: the largest value, at least 1.
 	Max float64
-	// Href, when set, makes each province a link (drill-down without script).
+	// Href, when set, makes each province a link (drill-down without
+	// script); a province for which it returns "" is not one.
 	Href func(code string) string
 }
 
@@ -188,8 +189,12 @@ func RenderMap(w io.Writer, era Era, values map[string]float64, opt MapOptions) 
 		if ok {
 			fill, val = Colour(v, opt.Max), strconv.FormatFloat(v, 'f', 2, 64)
 		}
+		href := ""
 		if opt.Href != nil {
-			fmt.Fprintf(bw, `<a href="%s">`, html.EscapeString(opt.Href(s.Code)))
+			href = opt.Href(s.Code)
+		}
+		if href != "" {
+			fmt.Fprintf(bw, `<a href="%s">`, html.EscapeString(href))
 		}
 		fmt.Fprintf(bw, `<path id="p-%s" data-code="%s" data-name="%s" data-value="%s" fill="%s" stroke="#555" stroke-width="0.4" fill-rule="evenodd" d="`,
 			s.Code, s.Code, html.EscapeString(s.Name), val, fill)
@@ -224,7 +229,7 @@ func RenderMap(w io.Writer, era Era, values map[string]float64, opt MapOptions) 
 			label += ": no data"
 		}
 		fmt.Fprintf(bw, `"><title>%s</title></path>`, html.EscapeString(label))
-		if opt.Href != nil {
+		if href != "" {
 			bw.WriteString(`</a>`)
 		}
 		bw.WriteByte('\n')

@@ -2,16 +2,19 @@ package main
 
 import (
 	"log/slog"
-	"net/http"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/web"
 )
 
 // coverageHandler is the analysts' coverage pages mounted in `dancu serve`
 // (/coverage, /coverage/…, /api/coverage), read from the materialised
-// coverage aggregates on conn.
-func coverageHandler(conn driver.Conn, log *slog.Logger) http.Handler {
-	return coverage.NewHandler(conn, log)
+// coverage aggregates on conn. A user added with --province reads
+// districts and communes of those provinces only (web.CallerScope).
+func coverageHandler(conn driver.Conn, log *slog.Logger) *coverage.Handler {
+	h := coverage.NewHandler(conn, log)
+	h.Scope = web.CallerScope
+	return h
 }

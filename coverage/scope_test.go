@@ -1,0 +1,66 @@
+package coverage_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
+)
+
+// An analyst added with --province (README: only a role without one is
+// national) reads the districts and communes of that province only, in
+// both eras, through the page and the API; the province level stays open.
+// A national analyst reads everything.
+func TestAnalystOfOneProvince(t *testing.T) {
+	var h http.Handler = http.NotFoundHandler()
+	env := webtest.Start(t, web.Config{Coverage: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) })})
+	ch := coverage.NewHandler(env.Conn, nil)
+	ch.Scope = web.CallerScope // as dancu serve mounts it
+	h = ch
+	var recs []schemas.Record
+	for i, a := range places {
+		recs = append(recs, record("r"+string(rune('a'+i)), a, schemas.KindScan, "040190000001", "", 3))
+	}
+	write(t, env.Conn, recs, nil)
+	env.AddUser(t, "analyst.na", store.RoleAnalyst, "40") // Nghệ An (40 in both eras)
+	env.AddUser(t, "analyst", store.RoleAnalyst)
+	na, all := env.Login(t, "analyst.na"), env.Login(t, "analyst")
+	for _, tc := range []struct {
+		path     string
+		na, all  int
+		naBodyOK string // in analyst.na's answer
+	}{
+		{"/api/coverage?level=commune&era=old&province=40", 200, 200, `"code": "16681"`},
+		{"/api/coverage?level=district&era=old&province=40", 200, 200, `"code": "412"`},
+		{"/api/coverage?level=commune&era=new&province=40", 200, 200, `"code": "16681"`},
+		{"/api/coverage?level=commune&era=old&province=01", 403, 200, "only in its provinces (40)"},
+		{"/api/coverage?level=commune&era=new&province=01", 403, 200, "only in its provinces (40)"},
+		{"/api/coverage?level=commune", 403, 200, "add province=CODE"},
+		{"/api/coverage?level=district&era=old", 403, 200, "add province=CODE"},
+		{"/api/coverage?level=province&era=new", 200, 200, `"code": "01"`},
+		{"/coverage?era=old&province=01", 403, 200, "only in its provinces"},
+		{"/coverage?era=new&province=40&level=commune", 200, 200, "Tỉnh Nghệ An, by commune"},
+		{"/coverage", 200, 200, `href="/coverage?era=old&amp;metric=persons_pct&amp;province=40"`},
+	} {
+		st, body := na.Do(t, "GET", tc.path, nil)
+		if st != tc.na || !strings.Contains(string(body), tc.naBodyOK) {
+			t.Errorf("analyst of Nghệ An, %s: %d %.200q, want %d with %q", tc.path, st, body, tc.na, tc.naBodyOK)
+		}
+		if st, body := all.Do(t, "GET", tc.path, nil); st != tc.all {
+			t.Errorf("national analyst, %s: %d %.200q, want %d", tc.path, st, body, tc.all)
+		}
+	}
+	// The maps and bars link only the provinces the analyst may drill into.
+	_, body := na.Do(t, "GET", "/coverage", nil)
+	if strings.Contains(string(body), "province=01") {
+		t.Errorf("the page of the analyst of Nghệ An links Hà Nội's drill-down")
+	}
+	if _, body := all.Do(t, "GET", "/coverage", nil); !strings.Contains(string(body), "province=01") {
+		t.Errorf("the page of the national analyst does not link Hà Nội's drill-down")
+	}
+}
