@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // WriteTable prints the report as an aligned text table. Units with no
@@ -69,23 +71,80 @@ var csvHeader = []string{"kind", "code", "name", "province_code", "records", "re
 	"conflicts_open", "conflicts_decided", "population_2019", "population_2024", "persons_pct", "with_id_pct",
 	"persons_since", "persons_with_id_since", "with_id_pct_since", "with_id_pct_change"}
 
+// fields returns the values of x in the order of csvHeader: strings,
+// int64, uint64 and float64 (shares, rounded to hundredths).
+func (x *Row) fields() []any {
+	return []any{x.Kind, x.Code, x.Name, x.ProvinceCode, x.Records, x.RecordsScanned, x.RecordsSpreadsheet,
+		x.RecordsWithID, x.RecordsCMNDOnly, x.Persons, x.PersonsWithID, x.PersonsCMNDOnly, x.ChildrenUnder6, x.ChildrenUnder6ID,
+		x.ConflictsOpen, x.ConflictsDecided, x.Population2019, x.Population2024, x.PersonsPct, x.WithIDPct,
+		x.PersonsSince, x.WithIDSince, x.WithIDPctSince, x.WithIDPctChange}
+}
+
+// rowsAndTotal returns the rows and then the total row.
+func (r *Report) rowsAndTotal() []Row { return append(append([]Row(nil), r.Rows...), r.Total) }
+
 // WriteCSV writes every row and then the total row (kind "total"), with a
-// header of snake_case column names.
+// header of snake_case column names: UTF-8 without a byte order mark,
+// commas, decimal points, for tools. Excel reads such a file in the
+// computer's code page and drops the codes' leading zeros: WriteXLSX is
+// for it.
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write(csvHeader)
-	i := func(n int64) string { return strconv.FormatInt(n, 10) }
-	u := func(n uint64) string { return strconv.FormatUint(n, 10) }
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
-	rows := append(append([]Row(nil), r.Rows...), r.Total)
-	for _, x := range rows {
-		cw.Write([]string{x.Kind, x.Code, x.Name, x.ProvinceCode, i(x.Records), i(x.RecordsScanned), i(x.RecordsSpreadsheet),
-			i(x.RecordsWithID), i(x.RecordsCMNDOnly), i(x.Persons), i(x.PersonsWithID), i(x.PersonsCMNDOnly), i(x.ChildrenUnder6), i(x.ChildrenUnder6ID),
-			i(x.ConflictsOpen), i(x.ConflictsDecided), u(x.Population2019), u(x.Population2024), f(x.PersonsPct), f(x.WithIDPct),
-			i(x.PersonsSince), i(x.WithIDSince), f(x.WithIDPctSince), f(x.WithIDPctChange)})
+	for _, x := range r.rowsAndTotal() {
+		var rec []string
+		for _, v := range x.fields() {
+			switch v := v.(type) {
+			case string:
+				rec = append(rec, v)
+			case int64:
+				rec = append(rec, strconv.FormatInt(v, 10))
+			case uint64:
+				rec = append(rec, strconv.FormatUint(v, 10))
+			case float64:
+				rec = append(rec, strconv.FormatFloat(v, 'f', 2, 64))
+			}
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// WriteXLSX writes the rows of WriteCSV as an Excel workbook, one sheet
+// named after the report: codes as text (leading zeros kept), counts and
+// shares as numbers, names in Unicode whatever the computer's language
+// settings, the header row frozen.
+func (r *Report) WriteXLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := fmt.Sprintf("%s %s", r.Era, r.Level)
+	if r.Province != "" {
+		sheet += " " + r.Province
+	}
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	header := make([]any, len(csvHeader))
+	for i, h := range csvHeader {
+		header[i] = h
+	}
+	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
+		return err
+	}
+	for i, x := range r.rowsAndTotal() {
+		vals := x.fields()
+		if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+2), &vals); err != nil {
+			return err
+		}
+	}
+	if err := f.SetColWidth(sheet, "C", "C", 36); err != nil {
+		return err
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return f.Write(w)
 }
 
 // WriteJSON writes the report as one indented JSON object (snake_case keys).

@@ -45,10 +45,16 @@ could not be resolved are reported as their own rows, so the rows always
 sum to the total. --since YYYY-MM adds the share of persons with a number
 at the start of that month and the change since.
 
+--format csv is UTF-8 without a byte order mark, with commas and decimal
+points, for tools; Excel would read it in the computer's code page and
+drop the codes' leading zeros, so --format xlsx writes the same columns
+as a workbook, codes as text.
+
 --format svg writes the choropleth map of the provinces of the era
 (coloured by --metric) to --out, for reports.`,
 		Example: `  dancu coverage --era new --level commune --province 40 --since 2026-03 --sort with_id_pct
   dancu coverage --era new --format json
+  dancu coverage --era new --level commune --province 40 --format xlsx --out nghe-an.xlsx
   dancu coverage --era new --format svg --metric with_id_pct --out map.svg`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -64,9 +70,9 @@ at the start of that month and the change since.
 				return err
 			}
 			switch f.format {
-			case "table", "csv", "json", "svg":
+			case "table", "csv", "xlsx", "json", "svg":
 			default:
-				return fmt.Errorf("coverage: --format %q: want table, csv, json or svg", f.format)
+				return fmt.Errorf("coverage: --format %q: want table, csv, xlsx, json or svg", f.format)
 			}
 			if f.format == "svg" && f.metric != "persons_pct" && f.metric != "with_id_pct" {
 				return fmt.Errorf("coverage: --metric %q: want persons_pct or with_id_pct", f.metric)
@@ -105,6 +111,8 @@ at the start of that month and the change since.
 			switch f.format {
 			case "csv":
 				err = rep.WriteCSV(w)
+			case "xlsx":
+				err = rep.WriteXLSX(w)
 			case "json":
 				err = rep.WriteJSON(w)
 			case "svg":
@@ -128,7 +136,7 @@ at the start of that month and the change since.
 	fl.StringVar(&f.level, "level", "province", "province, district (old era only) or commune")
 	fl.StringVar(&f.era, "era", "old", "old (63 provinces, until 30 June 2025) or new (34, since 1 July 2025)")
 	fl.StringVar(&f.province, "province", "", "only units inside this province of the era (2-digit code)")
-	fl.StringVar(&f.format, "format", "table", "table, csv, json or svg (the province map)")
+	fl.StringVar(&f.format, "format", "table", "table, csv (UTF-8 for tools), xlsx (for Excel: codes keep their leading zeros), json or svg (the province map)")
 	fl.StringVarP(&f.out, "out", "o", "", "write to this file instead of stdout")
 	fl.StringVar(&f.since, "since", "", "YYYY-MM: add the share of persons with a number at the start of that month")
 	fl.StringVar(&f.metric, "metric", "persons_pct", "svg colour: persons_pct (of expected population) or with_id_pct")

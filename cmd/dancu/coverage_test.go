@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
 )
@@ -92,6 +94,27 @@ func TestCoverageCommand(t *testing.T) {
 	out, err = cov("--format", "csv", "--level", "district", "--province", "40")
 	if err != nil || !strings.HasPrefix(out, "kind,code,name,province_code,records,") || !strings.Contains(out, "unit,412,") {
 		t.Errorf("csv by district: %v\n%.300s", err, out)
+	}
+	// For Excel: a workbook whose codes keep their leading zeros (a CSV's
+	// would not) and whose counts are numbers.
+	xlsx := filepath.Join(t.TempDir(), "coverage.xlsx")
+	if _, err := cov("--format", "xlsx", "--out", xlsx); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	sheet := x.GetSheetName(0)
+	rows, err := x.GetRows(sheet)
+	if err != nil || len(rows) != 1+63+1+1 { // header, 63 provinces, unresolved, total
+		t.Fatalf("xlsx: %v, %d rows, want 66", err, len(rows))
+	}
+	code, _ := x.GetCellType(sheet, "B2")
+	recordsType, _ := x.GetCellType(sheet, "E66")
+	if rows[1][1] != "01" || rows[1][2] != "Thành phố Hà Nội" || code != excelize.CellTypeSharedString || rows[65][0] != "total" || rows[65][4] != "3" || recordsType == excelize.CellTypeSharedString {
+		t.Errorf("xlsx: first row %q (code a %v), total row %q (records a %v); want code 01 as text, Hà Nội, 3 records as a number", rows[1], code, rows[65], recordsType)
 	}
 	svg := filepath.Join(t.TempDir(), "map.svg")
 	if _, err := cov("--format", "svg", "--era", "new", "--metric", "with_id_pct", "--out", svg); err != nil {
