@@ -262,20 +262,12 @@ func (r *Report) WriteMap(w io.Writer, metric string) error {
 	if r.Level != Province {
 		return fmt.Errorf("coverage: map: report is by %s, want province", r.Level)
 	}
-	vals := map[string]float64{}
-	legend, max := "persons, % of expected population", 0.0
+	// The same scale as the page's maps (metricValues): up to the largest
+	// share for persons_pct, 0–100 for with_id_pct.
+	vals, max := metricValues(r, metric)
+	legend := "persons, % of expected population"
 	if metric == "with_id_pct" {
-		legend, max = "persons with an ID number, %", 100
-	}
-	for _, row := range r.Rows {
-		if row.Kind != KindUnit || row.Persons == 0 {
-			continue
-		}
-		if metric == "with_id_pct" {
-			vals[row.Code] = row.WithIDPct
-		} else {
-			vals[row.Code] = row.PersonsPct
-		}
+		legend = "persons with an ID number, %"
 	}
 	era := "63 provinces (before 1 July 2025)"
 	if r.Era == New {

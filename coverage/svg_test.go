@@ -52,3 +52,21 @@ func TestRenderMap(t *testing.T) {
 		t.Logf("%s map: %d bytes", era, buf.Len())
 	}
 }
+
+// dancu coverage --format svg colours the provinces on the scale of the
+// page's maps: the largest share of the expected population is the
+// darkest, however small the shares (early in a collection).
+func TestWriteMapScaleAsThePage(t *testing.T) {
+	rep := &coverage.Report{Era: coverage.New, Level: coverage.Province, Rows: []coverage.Row{
+		{Kind: coverage.KindUnit, Code: "40", Persons: 700, PersonsPct: 0.02},
+		{Kind: coverage.KindUnit, Code: "01", Persons: 900, PersonsPct: 0.01},
+	}}
+	var buf bytes.Buffer
+	if err := rep.WriteMap(&buf, "persons_pct"); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`id="p-40"[^>]*fill="([^"]+)"`).FindStringSubmatch(buf.String())
+	if m == nil || m[1] != coverage.Colour(0.02, 0.02) {
+		t.Errorf("Nghệ An, the largest share, fill %v, want the darkest %s as on the page", m, coverage.Colour(0.02, 0.02))
+	}
+}
