@@ -242,9 +242,10 @@ func RenderMap(w io.Writer, era Era, values map[string]float64, opt MapOptions) 
 		x, y := px(a.lon, a.lat)
 		fmt.Fprintf(bw, `<text x="%.1f" y="%.1f" font-size="10" fill="#333" text-anchor="middle">%s</text>`+"\n", x, y, a.name)
 	}
-	// Legend.
-	lx, ly := pad+80, float64(height)-40
-	fmt.Fprintf(bw, `<g class="legend"><text x="%.0f" y="%.0f" font-size="11">%s</text>`, lx, ly-6, html.EscapeString(opt.Legend))
+	// Legend: at the top right, under the title, beyond the northern
+	// border and over the sea (at the bottom left it covered Cà Mau).
+	lx, ly := float64(opt.Width)-8-156, 44.0
+	fmt.Fprintf(bw, `<g class="legend"><text x="%.0f" y="%.0f" font-size="11" text-anchor="end">%s</text>`, lx+156, ly-6, html.EscapeString(opt.Legend))
 	for i, c := range palette {
 		fmt.Fprintf(bw, `<rect x="%.0f" y="%.0f" width="26" height="12" fill="%s" stroke="#999" stroke-width="0.5"/>`, lx+float64(i)*26, ly, c)
 	}
