@@ -314,30 +314,44 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	d.Bars = template.HTML(buf.String())
 	buf.Reset()
 	// Progress: the state at the end of each month from the first load on;
-	// then records by the month their source describes.
+	// then records by the month their source describes. Every month of
+	// each span is drawn, those without a change too, so that the axis is
+	// time (2020-06 and 2024-05 are not neighbours).
 	var labels, srcLabels []string
 	var persons, withID, records, bySource []float64
-	first := ""
-	for _, m := range rep.Months {
-		if m.Loaded && first == "" {
-			first = m.Month
-		}
-	}
+	byMonth := map[string]Month{}
+	var first, last, firstSrc, lastSrc string
 	for _, m := range rep.Months {
 		if m.Month == "unknown" {
 			continue
 		}
+		byMonth[m.Month] = m
+		if m.Loaded && first == "" {
+			first = m.Month
+		}
+		if first != "" {
+			last = m.Month
+		}
 		if m.RecordsBySourceDate != 0 {
-			srcLabels = append(srcLabels, m.Month)
-			bySource = append(bySource, float64(m.RecordsBySourceDate))
+			if firstSrc == "" {
+				firstSrc = m.Month
+			}
+			lastSrc = m.Month
 		}
-		if first == "" || m.Month < first {
-			continue
+	}
+	var state Month
+	for _, m := range monthSpan(first, last, byMonth) {
+		if x, ok := byMonth[m]; ok {
+			state = x
 		}
-		labels = append(labels, m.Month)
-		persons = append(persons, float64(m.Persons))
-		withID = append(withID, float64(m.PersonsWithID))
-		records = append(records, float64(m.Records))
+		labels = append(labels, m)
+		persons = append(persons, float64(state.Persons))
+		withID = append(withID, float64(state.PersonsWithID))
+		records = append(records, float64(state.Records))
+	}
+	for _, m := range monthSpan(firstSrc, lastSrc, byMonth) {
+		srcLabels = append(srcLabels, m)
+		bySource = append(bySource, float64(byMonth[m].RecordsBySourceDate))
 	}
 	if len(labels) > 0 {
 		RenderLines(&buf, labels, []Series{{"records", "#9ecae1", records}, {"persons", "#3182bd", persons}, {"persons with ID", "#e6550d", withID}}, 480, 200)
@@ -362,6 +376,34 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(buf.Bytes())
+}
+
+// maxSpan is the most months a progress chart draws one by one; a longer
+// span (a source date decades off) draws only the months that have data.
+const maxSpan = 240
+
+// monthSpan returns the months (YYYY-MM) from first to last, every one
+// of them; or, past maxSpan months, those of have in that span, in order.
+func monthSpan(first, last string, have map[string]Month) []string {
+	a, err1 := time.Parse("2006-01", first)
+	b, err2 := time.Parse("2006-01", last)
+	if err1 != nil || err2 != nil || b.Before(a) {
+		return nil
+	}
+	var out []string
+	if n := (b.Year()-a.Year())*12 + int(b.Month()-a.Month()) + 1; n > maxSpan {
+		for m := range have {
+			if m >= first && m <= last {
+				out = append(out, m)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	for t := a; !t.After(b); t = t.AddDate(0, 1, 0) {
+		out = append(out, t.Format("2006-01"))
+	}
+	return out
 }
 
 func levelIfDrill(p params) Level {

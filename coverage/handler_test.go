@@ -99,3 +99,23 @@ func TestHandler(t *testing.T) {
 		}
 	}
 }
+
+// The progress charts draw every month of their span, so that their axis
+// is time: records described in January and April show February and
+// March at zero, not April beside January.
+func TestPageProgressMonthByMonth(t *testing.T) {
+	conn := openDB(t)
+	write(t, conn, []schemas.Record{
+		record("r1", places[0], schemas.KindScan, "040190000001", "", 1),
+		record("r2", places[1], schemas.KindCSV, "", "", 4),
+	}, nil)
+	srv := httptest.NewServer(coverage.NewHandler(conn, nil))
+	defer srv.Close()
+	code, _, body := get(t, srv, "/coverage?era=new")
+	_, src, _ := strings.Cut(body, "Records by the month their source describes")
+	for _, want := range []string{"records 2026-01: 1", "records 2026-02: 0", "records 2026-03: 0", "records 2026-04: 1"} {
+		if code != 200 || !strings.Contains(src, want) {
+			t.Errorf("/coverage: %d, the chart of records by source month has no point %q", code, want)
+		}
+	}
+}
