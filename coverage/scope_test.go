@@ -55,6 +55,16 @@ func TestAnalystOfOneProvince(t *testing.T) {
 			t.Errorf("national analyst, %s: %d %.200q, want %d", tc.path, st, body, tc.all)
 		}
 	}
+	// A province merged in 2025: today's Tuyên Quang (08) took in Hà Giang
+	// (02), whose communes of the old era its analyst reads.
+	env.AddUser(t, "analyst.tq", store.RoleAnalyst, "08")
+	tq := env.Login(t, "analyst.tq")
+	for path, want := range map[string]int{"/api/coverage?level=commune&era=old&province=02": 200, "/api/coverage?level=district&era=old&province=08": 200,
+		"/api/coverage?level=commune&era=new&province=08": 200, "/api/coverage?level=commune&era=old&province=06": 403} {
+		if st, body := tq.Do(t, "GET", path, nil); st != want {
+			t.Errorf("analyst of Tuyên Quang, %s: %d %.200q, want %d", path, st, body, want)
+		}
+	}
 	// The maps and bars link only the provinces the analyst may drill into.
 	_, body := na.Do(t, "GET", "/coverage", nil)
 	if strings.Contains(string(body), "province=01") {
