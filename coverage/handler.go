@@ -3,6 +3,7 @@ package coverage
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -144,19 +145,35 @@ func (h *Handler) drillable(r *http.Request, era Era, province string) bool {
 	return h.forbidden(r, Options{Era: era, Level: Commune, Province: province}) == nil
 }
 
+// refuse answers an error: under /api/ as the server's API does,
+// {"error": msg} in JSON, so that a tool reads every refusal of the API
+// alike (the session check's 401 and the role check's 403 are JSON);
+// elsewhere as text.
+func refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		http.Error(w, msg, status)
+		return
+	}
+	b, _ := json.Marshal(map[string]string{"error": msg})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.log.Error("coverage", "path", r.URL.Path, "err", err)
-	http.Error(w, "coverage: could not read the aggregates", http.StatusInternalServerError)
+	refuse(w, r, http.StatusInternalServerError, "coverage: could not read the aggregates")
 }
 
 func (h *Handler) api(w http.ResponseWriter, r *http.Request) {
 	p, err := parseParams(r.URL.Query(), Province)
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		refuse(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
 	if err := h.forbidden(r, p.opt); err != nil {
-		http.Error(w, err.Error(), http.StatusForbidden)
+		refuse(w, r, http.StatusForbidden, err.Error())
 		return
 	}
 	p.opt.Months = true
@@ -177,14 +194,14 @@ func (h *Handler) api(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) mapSVG(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("era") != "old" && q.Get("era") != "new" {
-		http.Error(w, fmt.Sprintf("era %q: want old or new", q.Get("era")), http.StatusBadRequest)
+		refuse(w, r, http.StatusBadRequest, fmt.Sprintf("era %q: want old or new", q.Get("era")))
 		return
 	}
 	q.Del("level")
 	q.Del("province")
 	p, err := parseParams(q, Province)
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		refuse(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
 	rep, err := Compute(r.Context(), h.conn, p.opt)
@@ -217,11 +234,11 @@ type pageData struct {
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	p, err := parseParams(r.URL.Query(), Province)
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		refuse(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
 	if err := h.forbidden(r, p.opt); err != nil {
-		http.Error(w, err.Error(), http.StatusForbidden)
+		refuse(w, r, http.StatusForbidden, err.Error())
 		return
 	}
 	ctx := r.Context()

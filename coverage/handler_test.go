@@ -88,9 +88,17 @@ func TestHandler(t *testing.T) {
 	if sum != rep.Total.Records || rep.Total.Records != 4 {
 		t.Errorf("/api/coverage Nghệ An: rows sum to %d, total %d, want 4 (3 communes + 1 province-only)", sum, rep.Total.Records)
 	}
-	for _, bad := range []string{"/api/coverage?era=mid", "/api/coverage?level=district&era=new", "/coverage/map.svg", "/api/coverage?province=99", "/coverage?metric=x"} {
-		if code, _, body := get(t, srv, bad); code != http.StatusBadRequest {
+	for _, bad := range []string{"/api/coverage?era=mid", "/api/coverage?level=district&era=new", "/coverage/map.svg", "/api/coverage?province=99", "/coverage?metric=x", "/api/coverage?level=communes"} {
+		code, ct, body := get(t, srv, bad)
+		if code != http.StatusBadRequest {
 			t.Errorf("%s: %d %q, want 400", bad, code, body)
+		}
+		// The API refuses in JSON, as the server's API does (its 401 and 403).
+		var e struct {
+			Error string `json:"error"`
+		}
+		if strings.HasPrefix(bad, "/api/") && (!strings.HasPrefix(ct, "application/json") || json.Unmarshal([]byte(body), &e) != nil || e.Error == "") {
+			t.Errorf("%s: %s %q, want JSON {\"error\": …}", bad, ct, body)
 		}
 	}
 	for _, asset := range []string{"/coverage/static/coverage.js", "/coverage/static/coverage.css"} {
