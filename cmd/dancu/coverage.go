@@ -77,6 +77,9 @@ as a workbook, codes as text.
 			if f.format == "svg" && f.metric != "persons_pct" && f.metric != "with_id_pct" {
 				return fmt.Errorf("coverage: --metric %q: want persons_pct or with_id_pct", f.metric)
 			}
+			if f.format == "svg" && (f.province != "" || f.level != string(coverage.Province)) {
+				return fmt.Errorf("coverage: --format svg draws the map of every province of the era: drop --province and --level (a province's districts or communes: --format table, csv, xlsx or json)")
+			}
 			ctx := cmd.Context()
 			conn, err := openClickHouse(ctx, g)
 			if err != nil {
@@ -89,9 +92,6 @@ as a workbook, codes as text.
 				}
 			}
 			opt.Months = f.format == "json"
-			if f.format == "svg" {
-				opt.Level, opt.Province = coverage.Province, ""
-			}
 			rep, err := coverage.Compute(ctx, conn, opt)
 			if err != nil {
 				return err

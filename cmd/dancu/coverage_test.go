@@ -124,6 +124,9 @@ func TestCoverageCommand(t *testing.T) {
 	if strings.Count(string(b), "<path ") != 34 || !strings.Contains(string(b), `id="p-40" data-code="40" data-name="Tỉnh Nghệ An" data-value="100.00"`) {
 		t.Errorf("svg map: %d paths, Nghệ An at 100%%: %v", strings.Count(string(b), "<path "), strings.Contains(string(b), `data-value="100.00"`))
 	}
+	if _, err := cov("--format", "svg", "--province", "40", "--level", "commune", "--out", svg); err == nil || !strings.Contains(err.Error(), "drop --province") {
+		t.Errorf("svg of one province's communes: %v, want an error (the map is of provinces only)", err)
+	}
 	if _, err := cov("--level", "district", "--era", "new"); err == nil || !strings.Contains(err.Error(), "only in the old era") {
 		t.Errorf("district level in the new era: %v, want an error saying it exists only in the old era", err)
 	}
