@@ -97,7 +97,12 @@ func (o Options) Validate() error {
 			return err
 		}
 		if u.byKey[key(o.Era, Province, o.Province)] == nil {
-			errs = append(errs, fmt.Errorf("province %q: not a province code of the %s era", o.Province, o.Era))
+			err := fmt.Errorf("province %q: not a province code of the %s era", o.Province, o.Era)
+			// An old province asked of the new era: say where it went.
+			if old, now := u.byKey[key(Old, Province, o.Province)], u.byKey[key(New, Province, u.oldToNew[o.Province])]; o.Era == New && old != nil && now != nil {
+				err = fmt.Errorf("%w: %s is part of %s %s since 1 July 2025", err, old.Name, now.Code, now.Name)
+			}
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)

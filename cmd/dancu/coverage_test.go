@@ -130,6 +130,9 @@ func TestCoverageCommand(t *testing.T) {
 	if _, err := cov("--level", "district", "--era", "new"); err == nil || !strings.Contains(err.Error(), "only in the old era") {
 		t.Errorf("district level in the new era: %v, want an error saying it exists only in the old era", err)
 	}
+	if _, err := cov("--era", "new", "--province", "02", "--level", "commune"); err == nil || !strings.Contains(err.Error(), "Tỉnh Hà Giang is part of 08 Tỉnh Tuyên Quang") {
+		t.Errorf("an old province asked of the new era: %v, want where it went", err)
+	}
 	if _, err := cov("--province", "99"); err == nil || !strings.Contains(err.Error(), `province "99"`) {
 		t.Errorf("unknown province: %v", err)
 	}
