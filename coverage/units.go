@@ -36,6 +36,26 @@ var (
 	unitsErr  error
 )
 
+// dissolvedDistricts are the districts of the 2019 census dissolved
+// whole into another before the 2024 list (data/coverage/SOURCES.md §2
+// names them, without their successors), by the successor's code: their
+// 2019 population is the successor's too, else Thành phố Thủ Đức had
+// only Quận 2's (180,275 of 1,170,000) and its share of persons was
+// five times too high. With them, every province's districts sum to its
+// 2019 census. Resolutions of the National Assembly Standing Committee:
+// 830/NQ-UBTVQH14 and 837/NQ-UBTVQH14 (2019), 867/NQ-UBTVQH14,
+// 897/NQ-UBTVQH14 and 1111/NQ-UBTVQH14 (2020).
+var dissolvedDistricts = map[string]string{
+	"044": "045", // Huyện Thông Nông → Huyện Hà Quảng (Cao Bằng)
+	"046": "047", // Huyện Trà Lĩnh → Huyện Trùng Khánh
+	"050": "049", // Huyện Phục Hoà → Huyện Quảng Hòa (with Quảng Uyên)
+	"151": "148", // Huyện Kỳ Sơn → Thành phố Hòa Bình
+	"204": "193", // Huyện Hoành Bồ → Thành phố Hạ Long
+	"526": "525", // Huyện Tây Trà → Huyện Trà Bồng
+	"762": "769", // Quận Thủ Đức → Thành phố Thủ Đức (with Quận 2 and Quận 9)
+	"763": "769", // Quận 9 → Thành phố Thủ Đức
+}
+
 func loadUnits() (*units, error) {
 	unitsOnce.Do(func() { unitsVal, unitsErr = readUnits() })
 	return unitsVal, unitsErr
@@ -102,6 +122,9 @@ func readUnits() (*units, error) {
 	dpop := map[string]uint64{}
 	for _, r := range d19.Rows {
 		dpop[d19.Get(r, "district_code")] = num(d19, r, "population")
+	}
+	for gone, into := range dissolvedDistricts {
+		dpop[into] += dpop[gone]
 	}
 	old, err := load("admin_units_2024.csv")
 	if err != nil {
