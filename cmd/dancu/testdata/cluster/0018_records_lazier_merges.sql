@@ -2,3 +2,4 @@
 ALTER TABLE records_local ON CLUSTER dancu
     MODIFY SETTING merge_selector_base = 25;
 
+
