@@ -75,13 +75,16 @@ type conflictDetail struct {
 	Events    []schemas.PersonEvent `json:"person_events"`
 	Decisions []schemas.Decision    `json:"decisions"`
 	NeedsTwo  bool                  `json:"needs_two_decisions"`
+	// Joinable: the conflict has two records or more, so same_person and
+	// different_persons apply; else only needs_verification.
+	Joinable bool `json:"joinable"`
 	// Resolution is why the registry closed the conflict (status
 	// resolved_by_registry): the first paragraph of its explanation.
 	Resolution string `json:"resolution,omitempty"`
 }
 
 func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictDetail, error) {
-	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c)}
+	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c), Joinable: joinable(c)}
 	if c.Status == schemas.StatusResolvedByRegistry {
 		d.Resolution, d.Conflict.Explanation, _ = strings.Cut(c.Explanation, "\n\n")
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -25,10 +27,17 @@ func (e *httpError) Error() string { return e.msg }
 // identification numbers (kind two_ids).
 func needsTwo(c store.ConflictRow) bool { return c.Kind == schemas.ConflictTwoIDs }
 
+// joinable reports whether c has two records or more: the registry
+// applies same_person and different_persons as constraints between
+// records, so a conflict of one record (an ID number contradicting its
+// own record) takes field verification only.
+func joinable(c store.ConflictRow) bool { return len(c.RecordIDs) >= 2 }
+
 // nextStatus applies a decision by u to conflict c with earlier decisions
 // prior, returning the status after it and whether the decision takes
 // effect as a constraint. It refuses to touch a decided conflict (a
-// decision is never overwritten) or one the registry resolved, and an awaiting_second conflict unless
+// decision is never overwritten) or one the registry resolved, same or
+// different persons on a conflict of one record, and an awaiting_second conflict unless
 // u is a supervisor or admin other than the first decider.
 func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, decision string) (string, bool, error) {
 	supervisor := u.Role == store.RoleSupervisor || u.Role == store.RoleAdmin
@@ -37,6 +46,11 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 		return "", false, &httpError{http.StatusConflict, "the registry resolved this conflict (it is no longer true); there is nothing to decide"}
 	case schemas.StatusDecided:
 		return "", false, &httpError{http.StatusConflict, "this conflict is already decided; decisions are never overwritten"}
+	}
+	if !joinable(c) && decision != schemas.DecisionNeedsVerification {
+		return "", false, &httpError{http.StatusBadRequest, "this conflict has one record: there are no two records to join or separate; decide needs_verification (field verification of the number)"}
+	}
+	switch c.Status {
 	case schemas.StatusAwaitingSecond:
 		if !supervisor {
 			return "", false, &httpError{http.StatusForbidden, "this conflict awaits a supervisor's second decision"}
@@ -78,6 +92,10 @@ func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Dec
 	if utf8.RuneCountInString(note) > 2000 {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, "note: at most 2000 characters"}
 	}
+	// The status is read and the decision appended under the conflict's
+	// lock: two reviewers deciding at once would otherwise both find it
+	// open and both be stored and published.
+	defer lockConflict(id)()
 	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return schemas.Decision{}, &httpError{http.StatusNotFound, "not found"}
@@ -112,6 +130,20 @@ func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Dec
 		}
 	}
 	return d, nil
+}
+
+// conflictLocks serialise the decisions on one conflict within this
+// process (striped by the conflict id; a decision holds one for the time
+// of two reads and an insert).
+var conflictLocks [64]sync.Mutex
+
+// lockConflict locks conflict id's stripe and returns its unlock.
+func lockConflict(id string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	m := &conflictLocks[h.Sum32()%uint32(len(conflictLocks))]
+	m.Lock()
+	return m.Unlock
 }
 
 // assign gives conflict id (within the caller's scope) to a desk user

@@ -58,7 +58,7 @@ func TestTwoDecisionsForTwoNumbers(t *testing.T) {
 		t.Errorf("decided list: %d %s", st, body)
 	}
 	// The supervisor may not be both deciders.
-	id2 := env.SeedConflict(t, "c_two_b", schemas.ConflictTwoIDs, "79")
+	id2 := env.SeedConflict(t, "c_two_b", schemas.ConflictTwoIDs, "79", "79")
 	p2 := "/api/conflicts/" + id2 + "/decision"
 	sup.Do(t, "POST", p2, map[string]string{"decision": "same_person"})
 	if st, _ := sup.Do(t, "POST", p2, map[string]string{"decision": "same_person"}); st != http.StatusForbidden {
