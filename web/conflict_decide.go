@@ -6,13 +6,16 @@ import (
 	"net/url"
 )
 
-// conflictDecide handles the decision form of the conflict page.
+// conflictDecide handles the decision form of the conflict page: after a
+// decision, the page (a redirect); after a refused one, the page with why.
 func (s *Server) conflictDecide(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	_, err := s.decide(r, id, r.PostFormValue("decision"), r.PostFormValue("note"))
 	var he *httpError
 	if errors.As(err, &he) && he.status != http.StatusNotFound {
-		http.Redirect(w, r, "/conflicts/"+url.PathEscape(id)+"?error="+url.QueryEscape(he.msg), http.StatusSeeOther)
+		// The page again, with the refusal and its status (not a redirect
+		// carrying the message in the URL, where anyone could write one).
+		s.showConflict(w, r, he.status, he.msg, "decision refused")
 		return
 	}
 	if err != nil {

@@ -10,7 +10,14 @@ import (
 // conflictShow renders one conflict, unmasked; opening it is audited.
 // Outside the caller's provinces it is not found.
 func (s *Server) conflictShow(w http.ResponseWriter, r *http.Request) {
-	c, d, ok := s.openConflict(w, r, "")
+	s.showConflict(w, r, http.StatusOK, "", "")
+}
+
+// showConflict renders the conflict page with status and, when not empty,
+// errMsg as its alert: the server's own words (a refused decision's), never
+// text from the request. via is the audit entry's detail.
+func (s *Server) showConflict(w http.ResponseWriter, r *http.Request, status int, errMsg, via string) {
+	c, d, ok := s.openConflict(w, r, via)
 	if !ok {
 		return
 	}
@@ -28,7 +35,7 @@ func (s *Server) conflictShow(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.html(w, r, http.StatusOK, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": r.URL.Query().Get("error")})
+	s.html(w, r, status, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": errMsg})
 }
 
 // openConflict loads the conflict named in the path for the caller, as the

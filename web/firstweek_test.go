@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -91,5 +92,31 @@ func TestOneRecordConflictOnlyVerification(t *testing.T) {
 	ds, _ := env.Store.Decisions(context.Background(), id)
 	if len(ds) != 1 || ds[0].Decision != schemas.DecisionNeedsVerification {
 		t.Errorf("stored decisions %+v, want the one needs_verification", ds)
+	}
+}
+
+// TestConflictPageShowsNoTextFromTheURL: the conflict page showed any
+// ?error= text as an alert on the desk's own page, so a link sent to a
+// reviewer could put words ("session expired, call 09…") on a genuine
+// conflict page. A refused decision now answers with its own status and
+// the page, the message coming from the server.
+func TestConflictPageShowsNoTextFromTheURL(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	id := env.SeedConflict(t, "c_url", schemas.ConflictSharedID, "01", "01")
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	c := env.Login(t, "rev")
+	planted := "Phiên hết hạn, gọi 0901234567"
+	st, page := c.Do(t, "GET", "/conflicts/"+id+"?error="+url.QueryEscape(planted), nil)
+	if st != http.StatusOK || strings.Contains(string(page), "0901234567") {
+		t.Errorf("the conflict page shows text from its URL (%d)", st)
+	}
+	st, page = c.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+c.CSRF+"&decision=maybe")
+	if st != http.StatusBadRequest || !strings.Contains(string(page), "want same_person") || !strings.Contains(string(page), `id="records"`) {
+		t.Errorf("a bad decision from the form: %d, want 400 with the message on the conflict page", st)
+	}
+	c.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+c.CSRF+"&decision=different_persons")
+	st, page = c.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+c.CSRF+"&decision=same_person")
+	if st != http.StatusConflict || !strings.Contains(string(page), "already decided") {
+		t.Errorf("a decision on a decided conflict from the form: %d, want 409 saying it is decided", st)
 	}
 }
