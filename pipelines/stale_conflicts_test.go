@@ -69,7 +69,7 @@ ORDER BY l.person_id LIMIT 1`).Scan(&pid, &recs)
 	}
 	st := store.New(e.conn, nil)
 	national := store.Scope{National: true}
-	open, err := st.Conflicts(ctx, national, store.Filter{Status: schemas.StatusOpen})
+	open, _, err := st.Conflicts(ctx, national, store.Filter{Status: schemas.StatusOpen})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,13 +90,13 @@ ORDER BY l.person_id LIMIT 1`).Scan(&pid, &recs)
 	if c.Status != schemas.StatusResolvedByRegistry || !strings.Contains(c.Explanation, merge) {
 		t.Errorf("after the merge: status %q, explanation %q; want resolved_by_registry citing event %s", c.Status, c.Explanation, merge)
 	}
-	if open, err = st.Conflicts(ctx, national, store.Filter{Status: schemas.StatusOpen}); err != nil {
+	if open, _, err = st.Conflicts(ctx, national, store.Filter{Status: schemas.StatusOpen}); err != nil {
 		t.Fatal(err)
 	}
 	if listed(open, conflictID) {
 		t.Errorf("resolved shared_id %s still in the open queue", conflictID)
 	}
-	resolved, err := st.Conflicts(ctx, national, store.Filter{Status: schemas.StatusResolvedByRegistry})
+	resolved, _, err := st.Conflicts(ctx, national, store.Filter{Status: schemas.StatusResolvedByRegistry})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,23 +1,15 @@
 package web
 
-import (
-	"net/http"
+import "net/http"
 
-	"github.com/dancu-vn/dancu/web/store"
-)
-
-// apiConflictList: GET /api/conflicts?status=&kind=&district=&province=&limit=
-// → {conflicts: [...]} of my provinces, numbers masked.
+// apiConflictList: GET /api/conflicts?status=&kind=&district=&province=&limit=&offset=
+// → {conflicts: [...], total, offset} of my provinces, numbers masked;
+// a filter value the desk does not know → 400.
 func (s *Server) apiConflictList(w http.ResponseWriter, r *http.Request) {
-	c := mustCaller(r)
-	rows, err := s.store.Conflicts(r.Context(), store.ScopeOf(c.user), filterOf(r))
+	items, total, f, err := s.listConflicts(r)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.failErr(w, r, err)
 		return
 	}
-	items := make([]listItem, len(rows))
-	for i, row := range rows {
-		items[i] = toListItem(row)
-	}
-	s.json(w, http.StatusOK, map[string]any{"conflicts": items})
+	s.json(w, http.StatusOK, map[string]any{"conflicts": items, "total": total, "offset": f.Offset})
 }

@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -118,5 +120,92 @@ func TestConflictPageShowsNoTextFromTheURL(t *testing.T) {
 	st, page = c.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+c.CSRF+"&decision=same_person")
 	if st != http.StatusConflict || !strings.Contains(string(page), "already decided") {
 		t.Errorf("a decision on a decided conflict from the form: %d, want 409 saying it is decided", st)
+	}
+}
+
+// TestQueueRefusesBadFilters: a filter value that is not one the desk
+// knows (a mistyped status, kind, limit, district or province) answered
+// an empty queue, 200, under a form still showing "open"; now 400 with
+// what is wrong, on the page and the API.
+func TestQueueRefusesBadFilters(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	env.SeedConflict(t, "c_filters", schemas.ConflictSharedID, "01", "01")
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	c := env.Login(t, "rev")
+	for q, want := range map[string]string{
+		"status=opne":     "status",
+		"kind=shared":     "kind",
+		"limit=abc":       "limit",
+		"limit=-5":        "limit",
+		"limit=100000":    "limit",
+		"offset=-1":       "offset",
+		"district=1'":     "district",
+		"province=99":     "province",
+		"province=Hà+Nội": "province",
+	} {
+		for _, p := range []string{"/api/conflicts?", "/conflicts?"} {
+			st, body := c.Do(t, "GET", p+q, nil)
+			if st != http.StatusBadRequest || !strings.Contains(string(body), want) {
+				t.Errorf("GET %s%s: %d %.200s, want 400 naming %s", p, q, st, body, want)
+			}
+		}
+	}
+	for _, q := range []string{"", "status=all", "status=open&kind=shared_id&district=011&province=01&limit=10&offset=0"} {
+		if st, body := c.Do(t, "GET", "/api/conflicts?"+q, nil); st != http.StatusOK || !strings.Contains(string(body), "c_filters") {
+			t.Errorf("GET /api/conflicts?%s: %d %.200s", q, st, body)
+		}
+	}
+}
+
+// TestQueuePages: a province's queue longer than a page. The heading
+// counted the rows of the page (200), not the queue, and nothing led past
+// them; now the total is given and the next page follows, and a reviewer
+// of another province counts only their own.
+func TestQueuePages(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	env.Exec(t, `INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)
+SELECT concat('c_page_', leftPad(toString(number), 4, '0')), 'grey_zone', if(number < 250, '01', '46'), '', [], [], 0.5, '', 'open', 1
+FROM numbers(253)`)
+	env.AddUser(t, "hn", store.RoleReviewer, "01")
+	env.AddUser(t, "hue", store.RoleReviewer, "46")
+	c := env.Login(t, "hn")
+	type page struct {
+		Conflicts []struct {
+			ID string `json:"conflict_id"`
+		} `json:"conflicts"`
+		Total int `json:"total"`
+	}
+	seen := map[string]bool{}
+	for _, q := range []string{"", "&offset=200"} {
+		st, body := c.Do(t, "GET", "/api/conflicts?status=open"+q, nil)
+		var p page
+		json.Unmarshal(body, &p)
+		if st != http.StatusOK || p.Total != 250 {
+			t.Errorf("GET /api/conflicts%s: %d total %d, want 250", q, st, p.Total)
+		}
+		for _, x := range p.Conflicts {
+			n, err := strconv.Atoi(strings.TrimPrefix(x.ID, "c_page_"))
+			if seen[x.ID] || err != nil || n >= 250 {
+				t.Errorf("%s listed twice or not Hà Nội's", x.ID)
+			}
+			seen[x.ID] = true
+		}
+	}
+	if len(seen) != 250 {
+		t.Errorf("two pages listed %d conflicts, want 250", len(seen))
+	}
+	st, html := c.Do(t, "GET", "/conflicts", nil)
+	if st != http.StatusOK || !strings.Contains(string(html), "1–200 of 250") || !strings.Contains(string(html), "offset=200") {
+		t.Errorf("queue page: %d, want '1–200 of 250' and a link to offset=200", st)
+	}
+	st, html = c.Do(t, "GET", "/conflicts?offset=200", nil)
+	if st != http.StatusOK || !strings.Contains(string(html), "201–250 of 250") || strings.Contains(string(html), "offset=400") {
+		t.Errorf("second queue page: %d, want '201–250 of 250' and no further page", st)
+	}
+	st, body := env.Login(t, "hue").Do(t, "GET", "/api/conflicts", nil)
+	var p page
+	json.Unmarshal(body, &p)
+	if st != http.StatusOK || p.Total != 3 || len(p.Conflicts) != 3 {
+		t.Errorf("Huế's reviewer: %d, total %d, %d listed; want 3 and 3", st, p.Total, len(p.Conflicts))
 	}
 }

@@ -42,7 +42,7 @@ FROM numbers(10000)`)
 	for i := 0; i < 3; i++ {
 		t1 := time.Now()
 		var err error
-		rows, err = env.Store.Conflicts(ctx, sc, store.Filter{Status: "open"})
+		rows, _, err = env.Store.Conflicts(ctx, sc, store.Filter{Status: "open"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -111,7 +111,7 @@ scope, audit log and decision rules as the browser.`,
 	}
 
 	var status, kind, district string
-	var limit int
+	var limit, offset int
 	var asJSON bool
 	list := &cobra.Command{
 		Use:   "list",
@@ -122,7 +122,7 @@ scope, audit log and decision rules as the browser.`,
 			if err != nil {
 				return err
 			}
-			q := url.Values{"status": {status}, "kind": {kind}, "district": {district}, "limit": {fmt.Sprint(limit)}}
+			q := url.Values{"status": {status}, "kind": {kind}, "district": {district}, "limit": {fmt.Sprint(limit)}, "offset": {fmt.Sprint(offset)}}
 			var raw json.RawMessage
 			if err := c.do("GET", "/api/conflicts?"+q.Encode(), nil, &raw); err != nil {
 				return err
@@ -141,6 +141,7 @@ scope, audit log and decision rules as the browser.`,
 					Score     float64  `json:"score"`
 					Records   int      `json:"records"`
 				} `json:"conflicts"`
+				Total int `json:"total"`
 			}
 			if err := json.Unmarshal(raw, &out); err != nil {
 				return err
@@ -150,13 +151,24 @@ scope, audit log and decision rules as the browser.`,
 			for _, x := range out.Conflicts {
 				fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\t%d\t%s\n", x.ID, x.Kind, x.Score, x.Number, strings.Join(x.Provinces, ","), x.Records, x.Status)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if n := len(out.Conflicts); offset > 0 || n < out.Total {
+				next := ""
+				if offset+n < out.Total {
+					next = fmt.Sprintf("; --offset %d for the next", offset+n)
+				}
+				fmt.Fprintf(g.stdout, "%d–%d of %d%s\n", min(offset+1, out.Total), offset+n, out.Total, next)
+			}
+			return nil
 		},
 	}
 	list.Flags().StringVar(&status, "status", "open", "open, awaiting_second, needs_verification, decided, resolved_by_registry or all")
 	list.Flags().StringVar(&kind, "kind", "", "shared_id, two_ids, id_contradicts or grey_zone")
 	list.Flags().StringVar(&district, "district", "", "old-era district code")
-	list.Flags().IntVar(&limit, "limit", 200, "at most this many")
+	list.Flags().IntVar(&limit, "limit", 200, "at most this many (1 to 5000)")
+	list.Flags().IntVar(&offset, "offset", 0, "skip this many of the ordered listing (the next page)")
 	list.Flags().BoolVar(&asJSON, "json", false, "print the API's JSON")
 
 	show := &cobra.Command{

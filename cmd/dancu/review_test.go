@@ -69,6 +69,13 @@ func TestUsersAndReviewCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, own) || strings.Contains(out, other) || strings.Contains(out, "001090012345") {
 		t.Errorf("review list: %v\n%s", err, out)
 	}
+	env.SeedConflict(t, "c_cli_own2", schemas.ConflictGreyZone, "79", "79")
+	if out, err := review("list", "--limit", "1", "--offset", "1"); err != nil || !strings.Contains(out, "2–2 of 2\n") || strings.Count(out, "c_cli_own") != 1 {
+		t.Errorf("review list, second page of one: %v\n%s", err, out)
+	}
+	if out, err := review("list", "--status", "opne"); err == nil || !strings.Contains(err.Error(), "400") {
+		t.Errorf("review list --status opne: %v %s", err, out)
+	}
 	if out, err := review("show", other); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("review show of another province: %v %s", err, out)
 	}

@@ -54,6 +54,9 @@ type ConflictRow struct {
 	CreatedAt    time.Time `ch:"created_at" json:"created_at"`
 	DecisionsN   uint64    `ch:"decisions" json:"decisions"`
 	LastDecision string    `ch:"last_decision" json:"last_decision"`
+	// Total is how many conflicts passed the scope and the filter (every
+	// page of the listing), for the queue's count.
+	Total uint64 `ch:"total" json:"-"`
 }
 
 // KindOrder is the order of conflict kinds in the queue.
@@ -66,6 +69,7 @@ type Filter struct {
 	District string // old-era district code
 	Province string // one of today's codes (within the scope)
 	Limit    int    // Default: 200, at most 5000
+	Offset   int    // rows of the ordered listing to skip (paging)
 }
 
 // conflictsSQL reads every conflict's provinces (today's codes, from
@@ -94,7 +98,7 @@ rows AS (
     LEFT JOIN cp ON cp.conflict_id = c.conflict_id
     LEFT JOIN st ON st.conflict_id = c.conflict_id
     LEFT JOIN asg ON asg.conflict_id = c.conflict_id)
-SELECT * FROM rows
+SELECT *, count() OVER () AS total FROM rows
 WHERE ({national:UInt8} = 1 OR hasAny(province_codes, {scope:Array(String)})) ` + where
 }
 
@@ -151,14 +155,15 @@ func scopeArgs(sc Scope, extra map[string]any) []any {
 
 // Conflicts lists the conflicts within sc that pass f, ordered by kind
 // (shared ID number, two ID numbers, ID contradicts demographics, grey
-// zone), then by probability, highest first.
-func (s *Store) Conflicts(ctx context.Context, sc Scope, f Filter) ([]ConflictRow, error) {
+// zone), then by probability, highest first: f.Limit of them from
+// f.Offset on, and how many pass in all.
+func (s *Store) Conflicts(ctx context.Context, sc Scope, f Filter) ([]ConflictRow, int, error) {
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
 	f.Limit = min(f.Limit, 5000)
 	where := ""
-	params := map[string]any{"limit": uint32(f.Limit)}
+	params := map[string]any{"limit": uint32(f.Limit), "offset": uint64(max(f.Offset, 0))}
 	if f.Status != "" {
 		where += " AND status = {status:String}"
 		params["status"] = f.Status
@@ -175,15 +180,30 @@ func (s *Store) Conflicts(ctx context.Context, sc Scope, f Filter) ([]ConflictRo
 		where += " AND has(province_codes, {province:String})"
 		params["province"] = f.Province
 	}
-	where += " ORDER BY indexOf(['" + strings.Join(KindOrder, "','") + "'], kind), score DESC, conflict_id LIMIT {limit:UInt32}"
+	where += " ORDER BY indexOf(['" + strings.Join(KindOrder, "','") + "'], kind), score DESC, conflict_id LIMIT {limit:UInt32} OFFSET {offset:UInt64}"
 	if err := s.refreshPlaces(ctx); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var out []ConflictRow
 	if err := s.conn.Select(ctx, &out, conflictsSQL(where), scopeArgs(sc, params)...); err != nil {
-		return nil, fmt.Errorf("read conflicts: %w", err)
+		return nil, 0, fmt.Errorf("read conflicts: %w", err)
 	}
-	return out, nil
+	if len(out) == 0 && f.Offset > 0 {
+		// Past the last page: the count still says how many there are.
+		var n []struct {
+			N uint64 `ch:"n"`
+		}
+		if err := s.conn.Select(ctx, &n, "SELECT count() AS n FROM ("+conflictsSQL(where[:strings.Index(where, " ORDER BY")])+")",
+			scopeArgs(sc, params)...); err != nil {
+			return nil, 0, fmt.Errorf("count conflicts: %w", err)
+		}
+		return out, int(n[0].N), nil
+	}
+	total := 0
+	if len(out) > 0 {
+		total = int(out[0].Total)
+	}
+	return out, total, nil
 }
 
 // Conflict returns one conflict within sc, or ErrNotFound — also when it
