@@ -9,6 +9,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/web"
@@ -207,5 +211,38 @@ FROM numbers(253)`)
 	json.Unmarshal(body, &p)
 	if st != http.StatusOK || p.Total != 3 || len(p.Conflicts) != 3 {
 		t.Errorf("Huế's reviewer: %d, total %d, %d listed; want 3 and 3", st, p.Total, len(p.Conflicts))
+	}
+}
+
+// TestBrowserFiltersByKeyboard: the queue's filters from the keyboard in
+// Chromium. Each arrow key on the status list reloaded the page (the
+// filter applied on every change) and dropped the focus, so a keyboard
+// user could not step past the next option. Now arrows move through the
+// options and Enter applies the one reached; a mouse choice still applies
+// at once.
+func TestBrowserFiltersByKeyboard(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	env.SeedConflict(t, "c_kbd", schemas.ConflictSharedID, "01", "01")
+	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
+	ctx := webtest.Browser(t)
+	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts"), chromedp.WaitVisible("#queue"),
+		chromedp.Focus(`select[name="status"]`), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown),
+		chromedp.Sleep(300*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := run(t, ctx, chromedp.Location())
+	focused := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.name + "=" + document.activeElement.value`))
+	if strings.Contains(loc, "status=") || focused != "status=needs_verification" {
+		t.Errorf("two arrow keys on the status filter: at %s, focus on %q; want no reload and status=needs_verification", loc, focused)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#queue")); err != nil {
+		t.Fatal(err)
+	}
+	if loc := run(t, ctx, chromedp.Location()); !strings.Contains(loc, "status=needs_verification") {
+		t.Errorf("Enter on the status filter: at %s, want the queue filtered by needs_verification", loc)
 	}
 }
