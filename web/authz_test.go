@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -45,6 +47,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	assignee := "reviewer-own"
 
 	checked := 0
+	probes := map[string]int{} // user → requests of the conflict from outside its provinces
 	for _, role := range append([]string{"anonymous"}, store.Roles...) {
 		for _, scope := range []string{"own", "other"} {
 			if role == "anonymous" && scope == "other" {
@@ -93,6 +96,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 					want = []int{http.StatusForbidden}
 				case hasID && scope == "other":
 					want = []int{http.StatusNotFound}
+					probes[role+"-"+scope]++
 				case method == "POST" && !strings.HasPrefix(path, "/api/"), path == "/":
 					want = []int{http.StatusSeeOther}
 				default:
@@ -115,6 +119,27 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("%d role × scope × route requests checked", checked)
+
+	// Each request of the conflict by id from outside its provinces is in
+	// the audit log (denied, the id asked for), for the national auditors
+	// only (the leak checks above hold for the other province's auditor
+	// and admin): id guessing leaves a trace.
+	es, err := env.Store.AuditLog(context.Background(), store.Scope{National: true}, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, e := range es {
+		if e.Action == store.ActionDenied && e.ObjectID == id {
+			got[e.Username]++
+			if len(e.Provinces) != 0 {
+				t.Errorf("denied %s by %s filed under %v, want no province (national auditors)", e.ObjectID, e.Username, e.Provinces)
+			}
+		}
+	}
+	if !maps.Equal(got, probes) {
+		t.Errorf("denied look-ups of %s in the audit log by user %v, want %v", id, got, probes)
+	}
 }
 
 // doRoute sends a page form (with the CSRF token) or an API request.

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/web/store"
 )
@@ -46,6 +47,7 @@ func (s *Server) openConflict(w http.ResponseWriter, r *http.Request, via string
 	c := mustCaller(r)
 	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
+		s.auditNotFound(r, c.user, r.PathValue("id"))
 		s.notFound(w, r)
 		return c, conflictDetail{}, false
 	}
@@ -60,4 +62,16 @@ func (s *Server) openConflict(w http.ResponseWriter, r *http.Request, via string
 	}
 	s.auditIn(r, c.user, cf.Provinces, store.ActionOpenConflict, cf.ConflictID, via)
 	return c, d, true
+}
+
+// auditNotFound records a conflict id asked for that is not within the
+// caller's provinces (another province's, or none): id guessing leaves a
+// trace. The answer stays 404, the same for both. The entry is filed under
+// no province, for the national auditors only: under the caller's, it
+// would show another province's conflict id to the caller's auditors.
+func (s *Server) auditNotFound(r *http.Request, u store.User, id string) {
+	if utf8.RuneCountInString(id) > 64 {
+		id = string([]rune(id)[:64]) + "…"
+	}
+	s.auditIn(r, u, nil, store.ActionDenied, id, "no such conflict in the caller's provinces on "+r.Pattern)
 }

@@ -98,6 +98,7 @@ func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Dec
 	defer lockConflict(id)()
 	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), id)
 	if errors.Is(err, store.ErrNotFound) {
+		s.auditNotFound(r, c.user, id)
 		return schemas.Decision{}, &httpError{http.StatusNotFound, "not found"}
 	}
 	if err != nil {
@@ -152,6 +153,7 @@ func (s *Server) assign(r *http.Request, id, assignee string) error {
 	c := mustCaller(r)
 	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), id)
 	if errors.Is(err, store.ErrNotFound) {
+		s.auditNotFound(r, c.user, id)
 		return &httpError{http.StatusNotFound, "not found"}
 	}
 	if err != nil {
