@@ -246,3 +246,22 @@ func TestBrowserFiltersByKeyboard(t *testing.T) {
 		t.Errorf("Enter on the status filter: at %s, want the queue filtered by needs_verification", loc)
 	}
 }
+
+// TestExpiredSessionSaysSignInAgain: a reviewer whose session expired
+// while writing a note sent the decision form and got a bare "401 not
+// signed in" page, no way back and no word on whether the decision was
+// kept. The page now says nothing was recorded and links to the login.
+func TestExpiredSessionSaysSignInAgain(t *testing.T) {
+	env := webtest.Start(t, web.Config{SessionTTL: time.Hour})
+	id := env.SeedConflict(t, "c_expired", schemas.ConflictSharedID, "01", "01")
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	c := env.Login(t, "rev")
+	env.Clock.Advance(2 * time.Hour)
+	st, page := c.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+c.CSRF+"&decision=different_persons&note=khác")
+	if st != http.StatusUnauthorized || !strings.Contains(string(page), `<a href="/login">`) || !strings.Contains(string(page), "nothing was recorded") {
+		t.Errorf("a decision after the session expired: %d %s, want 401 with a link to sign in again", st, page)
+	}
+	if ds, _ := env.Store.Decisions(context.Background(), id); len(ds) != 0 {
+		t.Errorf("a decision was stored after the session expired: %+v", ds)
+	}
+}
