@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -22,14 +23,15 @@ var (
 func (s *Server) authenticate(r *http.Request, username, password string) (store.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	keys := []string{"u:" + username, "a:" + remoteIP(r)}
-	if s.limiter.blocked(keys...) {
-		store.CheckDummy(password)
-		s.audit(r, store.User{Username: username}, store.ActionLoginFailed, "", "refused: too many failures")
-		return store.User{}, errTooManyLogins
-	}
 	u, err := s.store.User(r.Context(), username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.User{}, err
+	}
+	attempt := store.User{Username: auditedName(username, err == nil)}
+	if s.limiter.blocked(keys...) {
+		store.CheckDummy(password)
+		s.audit(r, attempt, store.ActionLoginFailed, "", "refused: too many failures")
+		return store.User{}, errTooManyLogins
 	}
 	ok := false
 	if err == nil {
@@ -39,12 +41,24 @@ func (s *Server) authenticate(r *http.Request, username, password string) (store
 	}
 	if !ok {
 		s.limiter.fail(keys...)
-		s.audit(r, store.User{Username: username}, store.ActionLoginFailed, "", "wrong username or password")
+		s.audit(r, attempt, store.ActionLoginFailed, "", "wrong username or password")
 		s.log.Info("login failed", "user", vn.MaskName(username), "addr", remoteIP(r))
 		return store.User{}, errBadCredentials
 	}
 	s.limiter.reset(keys[0])
 	return u, nil
+}
+
+// auditedName is how a failed login's name goes into the audit log: as
+// typed when it is an account, else its first two characters and its
+// length only ("hu… (15 characters)"), for a name that is no account is
+// often a password typed into the wrong field.
+func auditedName(name string, known bool) string {
+	if known {
+		return name
+	}
+	rs := []rune(name)
+	return fmt.Sprintf("%s… (%d characters, no such account)", string(rs[:min(2, len(rs))]), len(rs))
 }
 
 // startSession ends any session the request came with and starts a new

@@ -180,6 +180,9 @@ func TestBruteForce(t *testing.T) {
 	if st, _ := env.NewClient().Do(t, "POST", "/api/login", map[string]string{"username": "nobody", "password": "whatever1"}); st != http.StatusTooManyRequests && st != http.StatusUnauthorized {
 		t.Errorf("unknown user: %d", st)
 	}
+	// A password typed into the name field is no account: the audit keeps
+	// two characters of it and its length, not the whole.
+	env.NewClient().Do(t, "POST", "/api/login", map[string]string{"username": "Hunter2-Secret!", "password": "whatever1"})
 	env.Clock.Advance(16 * time.Minute)
 	if st, body := c.Do(t, "POST", "/api/login", map[string]string{"username": "ana", "password": webtest.Password}); st != http.StatusOK {
 		t.Errorf("right password after the window: %d %s", st, body)
@@ -188,6 +191,10 @@ func TestBruteForce(t *testing.T) {
 	st, body := adm.Do(t, "GET", "/api/audit?limit=100", nil)
 	if st != http.StatusOK || strings.Count(string(body), `"login_failed"`) < 6 || strings.Contains(string(body), "guess-") {
 		t.Errorf("audit of failed logins: %d %s", st, body)
+	}
+	if !strings.Contains(string(body), `"username":"ana"`) || strings.Contains(strings.ToLower(string(body)), "hunter2-secret") ||
+		!strings.Contains(string(body), "hu… (15 characters, no such account)") {
+		t.Errorf("audit of failed logins: want the account's name as typed and only 'hu… (15 characters…' of the name that is none: %s", body)
 	}
 }
 
