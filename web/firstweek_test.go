@@ -265,3 +265,28 @@ func TestExpiredSessionSaysSignInAgain(t *testing.T) {
 		t.Errorf("a decision was stored after the session expired: %+v", ds)
 	}
 }
+
+// TestAssignNeedsAChoice: the supervisor's assignment list opened on its
+// first name (alphabetical: an admin), so one click on Assign gave the
+// conflict to whoever sorted first. The list now starts on an empty,
+// required choice (the browser will not send it), and a form sent without
+// one answers 400 naming the field.
+func TestAssignNeedsAChoice(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	id := env.SeedConflict(t, "c_assign", schemas.ConflictSharedID, "01", "01")
+	env.AddUser(t, "sup", store.RoleSupervisor, "01")
+	env.AddUser(t, "aaa.admin", store.RoleAdmin)
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	c := env.Login(t, "sup")
+	st, page := c.Do(t, "GET", "/conflicts/"+id, nil)
+	if st != http.StatusOK || !strings.Contains(string(page), `<select name="assignee" required><option value="" selected disabled>`) {
+		t.Errorf("the assignment list does not start on an empty required choice (%d)", st)
+	}
+	st, page = c.Form(t, "/conflicts/"+id+"/assign", "csrf_token="+c.CSRF+"&assignee=")
+	if st != http.StatusBadRequest || !strings.Contains(string(page), "assignee") {
+		t.Errorf("assign without a choice: %d, want 400 naming the assignee", st)
+	}
+	if st, _ := c.Form(t, "/conflicts/"+id+"/assign", "csrf_token="+c.CSRF+"&assignee=rev"); st != http.StatusSeeOther {
+		t.Errorf("assign to rev: %d, want 303", st)
+	}
+}
