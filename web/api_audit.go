@@ -1,20 +1,14 @@
 package web
 
-import (
-	"net/http"
-	"strconv"
+import "net/http"
 
-	"github.com/dancu-vn/dancu/web/store"
-)
-
-// apiAudit: GET /api/audit?limit=N → {entries: [...]}, newest first.
+// apiAudit: GET /api/audit?user=&object=&action=&limit=N → {entries: [...]},
+// newest first; a filter value it cannot use → 400.
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
-	n, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	es, err := s.store.AuditLog(r.Context(), store.ScopeOf(mustCaller(r).user), n)
+	es, _, err := s.readAudit(r, "api")
 	if err != nil {
-		s.serverError(w, r, err)
+		s.failErr(w, r, err)
 		return
 	}
-	s.audit(r, mustCaller(r).user, store.ActionReadAudit, "", "api")
 	s.json(w, http.StatusOK, map[string]any{"entries": es})
 }

@@ -124,7 +124,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	// the audit log (denied, the id asked for), for the national auditors
 	// only (the leak checks above hold for the other province's auditor
 	// and admin): id guessing leaves a trace.
-	es, err := env.Store.AuditLog(context.Background(), store.Scope{National: true}, 10000)
+	es, err := env.Store.AuditLog(context.Background(), store.Scope{National: true}, store.AuditFilter{Limit: 10000})
 	if err != nil {
 		t.Fatal(err)
 	}

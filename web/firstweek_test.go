@@ -290,3 +290,63 @@ func TestAssignNeedsAChoice(t *testing.T) {
 		t.Errorf("assign to rev: %d, want 303", st)
 	}
 }
+
+// TestAuditFilters: an auditor asked "who looked at this conflict?" and
+// could only read the latest entries of everyone (limit at most 10,000,
+// no filter; a bad limit silently gave 100). The audit log now filters by
+// user, conflict and action, on the page and the API, within the
+// auditor's provinces; a value it cannot use answers 400.
+func TestAuditFilters(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	a := env.SeedConflict(t, "c_audit_a", schemas.ConflictSharedID, "01", "01")
+	b := env.SeedConflict(t, "c_audit_b", schemas.ConflictSharedID, "01", "01")
+	hue := env.SeedConflict(t, "c_audit_hue", schemas.ConflictSharedID, "46", "46")
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	env.AddUser(t, "rev.hue", store.RoleReviewer, "46")
+	env.AddUser(t, "aud", store.RoleAuditor, "01")
+	rev := env.Login(t, "rev")
+	rev.Do(t, "GET", "/api/conflicts/"+a, nil)
+	rev.Do(t, "GET", "/api/conflicts/"+b, nil)
+	rev.Do(t, "POST", "/api/conflicts/"+a+"/decision", map[string]string{"decision": "different_persons"})
+	env.Login(t, "rev.hue").Do(t, "GET", "/api/conflicts/"+hue, nil)
+	aud := env.Login(t, "aud")
+
+	type entries struct {
+		Entries []store.AuditEntry `json:"entries"`
+	}
+	get := func(q string) (int, entries) {
+		st, body := aud.Do(t, "GET", "/api/audit?"+q, nil)
+		var e entries
+		json.Unmarshal(body, &e)
+		return st, e
+	}
+	st, e := get("object=" + a)
+	got := map[string]bool{}
+	for _, x := range e.Entries {
+		if x.ObjectID != a {
+			t.Errorf("object=%s listed an entry on %q", a, x.ObjectID)
+		}
+		got[x.Username+" "+x.Action] = true
+	}
+	if st != http.StatusOK || !got["rev open_conflict"] || !got["rev decide"] {
+		t.Errorf("object=%s: %d %v, want rev's open and decision", a, st, got)
+	}
+	if st, e := get("user=rev&action=open_conflict"); st != http.StatusOK || len(e.Entries) != 2 {
+		t.Errorf("user=rev&action=open_conflict: %d, %d entries, want 2", st, len(e.Entries))
+	}
+	if st, e := get("object=" + hue); st != http.StatusOK || len(e.Entries) != 0 {
+		t.Errorf("object=%s (Huế's) for an auditor of Hà Nội: %d, %d entries, want none", hue, st, len(e.Entries))
+	}
+	for _, q := range []string{"action=opened", "limit=abc", "limit=20000"} {
+		if st, _ := aud.Do(t, "GET", "/api/audit?"+q, nil); st != http.StatusBadRequest {
+			t.Errorf("GET /api/audit?%s: %d, want 400", q, st)
+		}
+		if st, _ := aud.Do(t, "GET", "/audit?"+q, nil); st != http.StatusBadRequest {
+			t.Errorf("GET /audit?%s: %d, want 400", q, st)
+		}
+	}
+	if st, page := aud.Do(t, "GET", "/audit?object="+a, nil); st != http.StatusOK || !strings.Contains(string(page), `name="object" value="`+a+`"`) ||
+		strings.Contains(string(page), b) {
+		t.Errorf("the audit page filtered by %s: %d, want the filter kept and no entry on %s", a, st, b)
+	}
+}

@@ -42,15 +42,29 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	return s.insert(ctx, "audit_log", &e)
 }
 
-// AuditLog returns the latest limit entries within sc, newest first.
-func (s *Store) AuditLog(ctx context.Context, sc Scope, limit int) ([]AuditEntry, error) {
-	if limit <= 0 || limit > 10000 {
-		limit = 100
+// Actions lists the audit actions, for filters.
+var Actions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionOpenConflict, ActionDecide, ActionAssign, ActionDenied, ActionReadAudit}
+
+// AuditFilter narrows the audit log. Empty fields do not filter.
+type AuditFilter struct {
+	Username string // who
+	ObjectID string // which conflict
+	Action   string // one of Actions
+	Limit    int    // Default: 100, at most 10000
+}
+
+// AuditLog returns the latest entries within sc that pass f, newest first.
+func (s *Store) AuditLog(ctx context.Context, sc Scope, f AuditFilter) ([]AuditEntry, error) {
+	if f.Limit <= 0 || f.Limit > 10000 {
+		f.Limit = 100
 	}
 	var out []AuditEntry
 	if err := s.conn.Select(ctx, &out, `SELECT * FROM audit_log
-WHERE {national:UInt8} = 1 OR hasAny(provinces, {scope:Array(String)})
-ORDER BY at DESC LIMIT {n:UInt32}`, scopeArgs(sc, map[string]any{"n": uint32(limit)})...); err != nil {
+WHERE ({national:UInt8} = 1 OR hasAny(provinces, {scope:Array(String)}))
+  AND ({user:String} = '' OR username = {user:String})
+  AND ({object:String} = '' OR object_id = {object:String})
+  AND ({action:String} = '' OR action = {action:String})
+ORDER BY at DESC LIMIT {n:UInt32}`, scopeArgs(sc, map[string]any{"n": uint32(f.Limit), "user": f.Username, "object": f.ObjectID, "action": f.Action})...); err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
 	return out, nil
