@@ -350,3 +350,31 @@ func TestAuditFilters(t *testing.T) {
 		t.Errorf("the audit page filtered by %s: %d, want the filter kept and no entry on %s", a, st, b)
 	}
 }
+
+// TestBrowserLongValuesWrap: a record whose name or address runs long
+// without a space (a scanned form's "Số_12/34/56_Ngõ_Hàng_Bạc,…") made
+// the conflict page 2,490 pixels wide at a 1,280-pixel window, the other
+// record's column squeezed to a word. Cells now wrap anywhere and the
+// records' columns share the width.
+func TestBrowserLongValuesWrap(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	long := strings.Repeat("Tôn-Nữ-Thị-Huyền-Trang-", 8)
+	addr := strings.Repeat("Số_12/34/56_Ngõ_Hàng_Bạc,_Phường_Hàng_Bạc,_Quận_Hoàn_Kiếm,_Thành_phố_Hà_Nội,", 3)
+	env.Exec(t, `INSERT INTO records (record_id, full_name, birth_year, sex, id_number, perm_address, perm_province_code, perm_district_code, perm_new_province_code)
+VALUES ('r_long_1', '`+long+`', 1990, 'F', '001190012345', '`+addr+`', '01', '002', '01'),
+       ('r_long_2', 'Tôn Nữ Thị Huyền Trang', 1990, 'F', '001190012345', 'Hà Nội', '01', '002', '01')`,
+		`INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)
+VALUES ('c_long', 'shared_id', '01', '001190012345', ['p_l1', 'p_l2'], ['r_long_1', 'r_long_2'], 0, 'seeded', 'open', 1)`)
+	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
+	ctx := webtest.Browser(t)
+	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/c_long"), chromedp.WaitVisible("#records")); err != nil {
+		t.Fatal(err)
+	}
+	widths := run(t, ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+	if widths[0] > widths[1] {
+		t.Errorf("the conflict page is %d pixels wide in a window of %d: long values do not wrap", widths[0], widths[1])
+	}
+}
