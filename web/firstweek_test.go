@@ -378,3 +378,20 @@ VALUES ('c_long', 'shared_id', '01', '001190012345', ['p_l1', 'p_l2'], ['r_long_
 		t.Errorf("the conflict page is %d pixels wide in a window of %d: long values do not wrap", widths[0], widths[1])
 	}
 }
+
+// TestStaticListsNothing: GET /static/ (public) listed the folder of the
+// embedded files, and a missing file answered the file server's bare
+// "404 page not found". Both are now the application's 404 page.
+func TestStaticListsNothing(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	c := env.NewClient()
+	for _, p := range []string{"/static/", "/static/nope.js"} {
+		st, body := c.Do(t, "GET", p, nil)
+		if st != http.StatusNotFound || strings.Contains(string(body), ">desk.css</a>") || !strings.Contains(string(body), "<html") {
+			t.Errorf("GET %s: %d %.120s, want the application's 404 page and no listing", p, st, body)
+		}
+	}
+	if st, body := c.Do(t, "GET", "/static/desk.css", nil); st != http.StatusOK || !strings.Contains(string(body), "table.sbs") {
+		t.Errorf("GET /static/desk.css: %d", st)
+	}
+}

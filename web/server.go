@@ -108,8 +108,22 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.mux = http.NewServeMux()
 	static, _ := fs.Sub(staticFiles, "static")
-	s.routes(http.FileServerFS(static))
+	s.routes(s.staticHandler(static))
 	return s, nil
+}
+
+// staticHandler serves the embedded files (behind StripPrefix); a folder
+// (the file server would list it) or a missing file is the application's
+// own 404 page.
+func (s *Server) staticHandler(files fs.FS) http.Handler {
+	fsrv := http.FileServerFS(files)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if st, err := fs.Stat(files, r.URL.Path); err != nil || st.IsDir() {
+			s.notFound(w, r)
+			return
+		}
+		fsrv.ServeHTTP(w, r)
+	})
 }
 
 // ServeHTTP serves every request through the route table.
