@@ -439,7 +439,20 @@ func (gs *guardSet) Merge(a, b clusterSummary) clusterSummary {
 // would break a guard (two different valid identification numbers, birth
 // years too far apart). The result does not depend on the order of
 // pairs: ties are broken by rows.
-func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err error) {
+func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (*Clusters, error) {
+	return ClusterApart(f, s, pairs, nil)
+}
+
+// GuardApart is the kind of the guard a BlockedPair names when a link
+// was refused because it would put together two rows kept apart
+// (ClusterApart): a police decision that they are different persons.
+const GuardApart = "apart"
+
+// ClusterApart is Cluster with cannot-links: no cluster holds both rows
+// of a pair of apart (their weights are not read). A link that would join
+// them is refused as a guard refuses it, and is in Blocked with the guard
+// GuardApart. Without apart it is Cluster.
+func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clusters, err error) {
 	sd := *s.WithDefaults()
 	s = &sd
 	n := f.Len()
@@ -511,6 +524,11 @@ func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err err
 			markProb(out.Prob, e)
 			continue
 		}
+		if keptApart(apart, find, ra, rb) {
+			out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: GuardApart},
+				Reason: "a police decision keeps records of the two clusters apart"})
+			continue
+		}
 		var sa, sb clusterSummary
 		if len(gs.guards) > 0 {
 			sa, sb = state(ra, 0), state(rb, 1)
@@ -557,6 +575,18 @@ func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (_ *Clusters, err err
 		out.Of[i] = find(int32(i))
 	}
 	return out, nil
+}
+
+// keptApart reports whether joining the clusters of roots ra and rb
+// would put the two rows of a pair of apart together. The pairs are few
+// (the police decisions on the rows clustered), so each is looked at.
+func keptApart(apart []Pair, find func(int32) int32, ra, rb int32) bool {
+	for _, p := range apart {
+		if fa, fb := find(p.A), find(p.B); (fa == ra && fb == rb) || (fa == rb && fb == ra) {
+			return true
+		}
+	}
+	return false
 }
 
 type guardCol struct {

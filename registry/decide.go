@@ -1,13 +1,16 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cockroachdb/pebble"
 
+	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -16,6 +19,60 @@ import (
 // so the clustering takes it first.
 const mustLinkWeight = 1000
 
+// Keys of the police decisions (beside those of store.go and
+// conflicts.go):
+//
+//	'u' seq seq     → decision id: a cannot-link, both directions: the two records are kept apart
+//	'd' decision id → (empty): the decision was applied (a redelivery changes nothing)
+const (
+	kApart   = 'u'
+	kDecided = 'd'
+)
+
+func init() {
+	spaceNames[kApart] = "cannot-links (decisions)"
+	spaceNames[kDecided] = "decisions applied"
+}
+
+func apartKey(a, b uint64) []byte {
+	return appendSeq(appendSeq(append(make([]byte, 0, 1+2*seqLen), kApart), a), b)
+}
+
+func decidedKey(id string) []byte { return append([]byte{kDecided}, id...) }
+
+// anyApart reports whether the store holds a cannot-link: until it does,
+// reclustering reads none (a batch without decisions costs nothing more).
+func anyApart(rd pebble.Reader) (bool, error) {
+	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: []byte{kApart}, UpperBound: []byte{kApart + 1}})
+	if err != nil {
+		return false, err
+	}
+	ok := it.First()
+	return ok, errors.Join(it.Error(), it.Close())
+}
+
+// apartPairs returns the cannot-links between the records of u's
+// components (rows), read in key order through one iterator.
+func (r *Registry) apartPairs(rd pebble.Reader, u *unit) ([]matching.Pair, error) {
+	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: []byte{kApart}, UpperBound: []byte{kApart + 1}})
+	if err != nil {
+		return nil, err
+	}
+	var out []matching.Pair
+	prefix := make([]byte, 0, 1+seqLen)
+	for _, x := range u.comp { // ascending
+		prefix = appendSeq(append(prefix[:0], kApart), x)
+		for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
+			y := getSeq(it.Key()[1+seqLen:])
+			if ry, in := u.row[y]; x < y && in && int(ry) < len(u.comp) {
+				rx := u.row[x]
+				out = append(out, matching.Pair{A: min(rx, ry), B: max(rx, ry)})
+			}
+		}
+	}
+	return out, errors.Join(it.Error(), it.Close())
+}
+
 // Decide applies a police decision (from the review desk, topic
 // dancu.decisions) to the records it names and returns what changed;
 // the person events it causes give "decision:<id>" as their reason.
@@ -23,13 +80,22 @@ const mustLinkWeight = 1000
 //   - same_person: a must-link between the records: their persons are
 //     joined whatever the model, the guards or the average linkage say
 //     (the records keep raising the conflicts their fields imply);
-//   - different_persons: a cannot-link: the stored edges between the
-//     records are removed and the persons reclustered without them (they
-//     can still be joined through other records' evidence);
+//   - different_persons: a cannot-link between groups of the records,
+//     never between records of one group (apartGroups: the persons the
+//     registry holds them in, the persons the reviewer saw). The stored
+//     edges between the groups are removed and the ruling is kept
+//     ('x' keys): no later batch, third record's evidence or recluster
+//     puts records of two groups in one person (the link that would is
+//     refused as a guard refuses it, matching.ClusterApart);
 //   - needs_verification: nothing changes.
 //
-// Deciding the same again changes nothing. Records the registry does not
-// hold are an error naming them.
+// The latest ruling on two records wins: same_person removes the
+// cannot-links between its records, different_persons the must-links
+// between its groups. Rulings that contradict each other only through a
+// third record (a=b and b=c said, then a≠c) leave the must-links to win
+// (they join clusters after the clustering). A decision applied already
+// (by id) changes nothing, whatever came after it. Records the registry
+// does not hold are an error naming them.
 func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -45,6 +111,16 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	}
 	wb := r.db.NewIndexedBatch()
 	defer wb.Close()
+	if d.DecisionID != "" {
+		_, closer, err := wb.Get(decidedKey(d.DecisionID))
+		if err == nil {
+			closer.Close()
+			return &Output{}, nil
+		}
+		if !errors.Is(err, pebble.ErrNotFound) {
+			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+		}
+	}
 	var seqs []uint64
 	var missing []string
 	for _, id := range d.RecordIDs {
@@ -56,7 +132,9 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 			missing = append(missing, id)
 			continue
 		}
-		seqs = append(seqs, seq)
+		if !slices.Contains(seqs, seq) {
+			seqs = append(seqs, seq)
+		}
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("registry decide %s: records not in the registry: %s", d.DecisionID, strings.Join(missing, ", "))
@@ -64,19 +142,36 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	if len(seqs) < 2 {
 		return nil, fmt.Errorf("registry decide %s: a decision needs two records or more, got %d", d.DecisionID, len(seqs))
 	}
-	for i, a := range seqs {
-		for _, b := range seqs[i+1:] {
-			if a == b {
-				continue
-			}
-			if d.Decision == schemas.DecisionSamePerson {
+	if d.Decision == schemas.DecisionSamePerson {
+		for i, a := range seqs {
+			for _, b := range seqs[i+1:] {
 				wb.Set(adjKey(a, b), f32(mustLinkWeight), nil)
 				wb.Set(adjKey(b, a), f32(mustLinkWeight), nil)
-			} else {
-				wb.Delete(adjKey(a, b), nil)
-				wb.Delete(adjKey(b, a), nil)
+				wb.Delete(apartKey(a, b), nil)
+				wb.Delete(apartKey(b, a), nil)
 			}
 		}
+	} else {
+		group, err := r.apartGroups(wb, seqs)
+		if err != nil {
+			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+		}
+		for i, a := range seqs {
+			for j := i + 1; j < len(seqs); j++ {
+				if group[i] == group[j] {
+					continue
+				}
+				b := seqs[j]
+				wb.Delete(adjKey(a, b), nil)
+				wb.Delete(adjKey(b, a), nil)
+				wb.Set(apartKey(a, b), []byte(d.DecisionID), nil)
+				wb.Set(apartKey(b, a), []byte(d.DecisionID), nil)
+			}
+		}
+		r.apart = true
+	}
+	if d.DecisionID != "" {
+		wb.Set(decidedKey(d.DecisionID), nil, nil)
 	}
 	r.batch++
 	out, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seqs, nil, "decision:"+d.DecisionID)
@@ -92,4 +187,72 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	return out, nil
+}
+
+// apartGroups returns the group of each of seqs that a different_persons
+// decision keeps apart from the others. The decision carries no grouping
+// of its own (schemas.Decision: the reviewer decides on a conflict
+// between persons, PersonIDs), so the groups are the persons the
+// registry holds the records in — those the reviewer saw, unless a batch
+// changed them since. When all the records are of one person (a
+// conflict inside one person):
+//
+//   - two records: each is a group (the reviewer said these two are two
+//     people);
+//   - more: grouped by their valid identification number when each has
+//     one and they are not all the same (the conflicting field);
+//   - else the decision is refused, saying why: splitting the person
+//     into single records is not what a reviewer says by "different
+//     persons", and which records go together cannot be told.
+func (r *Registry) apartGroups(rd pebble.Reader, seqs []uint64) ([]int, error) {
+	sorted := slices.Clone(seqs)
+	slices.Sort(sorted)
+	person := make(map[uint64]string, len(seqs))
+	if err := r.scan(rd, kPerson, len(sorted), func(i int) []byte { return seqKey(kPerson, sorted[i]) }, func(i int, v []byte) error {
+		person[sorted[i]] = string(v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	group := make([]int, len(seqs))
+	by := func(key func(i int) string) int {
+		index := map[string]int{}
+		for i := range seqs {
+			k := key(i)
+			if _, ok := index[k]; !ok {
+				index[k] = len(index)
+			}
+			group[i] = index[k]
+		}
+		return len(index)
+	}
+	if by(func(i int) string { return person[seqs[i]] }) > 1 {
+		return group, nil
+	}
+	if len(seqs) == 2 {
+		group[1] = 1
+		return group, nil
+	}
+	f := matching.NewFrame(r.s)
+	rowOf := map[uint64]int{}
+	if err := r.readBlobs(rd, sorted, func(i int, b *recordBlob) error {
+		rowOf[sorted[i]] = f.Len()
+		return r.addToFrame(f, b)
+	}); err != nil {
+		return nil, err
+	}
+	none, nums := 0, map[string]bool{}
+	for i := range seqs {
+		if v := f.Value("id_valid", rowOf[seqs[i]]); v == "" {
+			none++
+		} else {
+			nums[v] = true
+		}
+	}
+	if none == 0 && len(nums) > 1 {
+		by(func(i int) string { return f.Value("id_valid", rowOf[seqs[i]]) })
+		return group, nil
+	}
+	return nil, fmt.Errorf("different_persons on %d records that are all of one person (%s; %d valid identification number(s) among them, %d records without one): "+
+		"which records are which person cannot be told; decide on two of the records, or on records of two persons", len(seqs), person[seqs[0]], len(nums), none)
 }

@@ -2,8 +2,10 @@ package registry_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -107,5 +109,156 @@ func TestRecordsOfTwoFilesSharingCodes(t *testing.T) {
 	}
 	if linked[b.RecordID] == "" || linked[b.RecordID] == linked[a.RecordID] {
 		t.Errorf("the second file's row: links %v", linked)
+	}
+}
+
+// persons follows where each record is, from the outputs applied in
+// order.
+type persons struct {
+	t  *testing.T
+	of map[string]string
+}
+
+func (p persons) apply(o *registry.Output, err error) *registry.Output {
+	p.t.Helper()
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	for _, l := range o.Links {
+		p.of[l.RecordID] = l.PersonID
+	}
+	return o
+}
+
+// A different_persons decision on a shared_id conflict between person A
+// (two records: an xlsx and a csv row of Trần Tiên) and person B keeps
+// A's two records together and B apart: the groups are the persons, not
+// the records, and no conflict of three persons is raised.
+func TestDifferentPersonsSplitsPersonsNotRecords(t *testing.T) {
+	reg := openVietnamese(t)
+	ctx := context.Background()
+	a1 := schemas.Record{RecordID: "xlsx/2", FullName: "Trần Tiên", BirthDate: "1985-04-10", BirthYear: 1985, Sex: "M",
+		IDNumber: "001085012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	a2 := a1
+	a2.RecordID, a2.FullName = "csv/5", "TRAN TIEN"
+	// b carries A's number but is a woman born twenty years earlier: the
+	// guards keep her apart, and the number is shared.
+	b := schemas.Record{RecordID: "csv/9", FullName: "Trần Thị Tiên", BirthDate: "1963-01-20", BirthYear: 1963, Sex: "F",
+		IDNumber: "001085012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	p := persons{t: t, of: map[string]string{}}
+	out := p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a1, a2, b}))
+	pa, pb := registry.PersonID(a1.RecordID), registry.PersonID(b.RecordID)
+	if p.of[a1.RecordID] != pa || p.of[a2.RecordID] != pa || p.of[b.RecordID] != pb {
+		t.Fatalf("before the decision: %v (want A = %s twice, B = %s)", p.of, pa, pb)
+	}
+	var shared *schemas.Conflict
+	for i, c := range out.Conflicts {
+		if c.Kind == schemas.ConflictSharedID {
+			shared = &out.Conflicts[i]
+		}
+	}
+	if shared == nil || len(shared.PersonIDs) != 2 {
+		t.Fatalf("no shared_id conflict between A and B: %+v", out.Conflicts)
+	}
+	d := schemas.Decision{DecisionID: "d1", ConflictID: shared.ConflictID, PersonIDs: shared.PersonIDs, RecordIDs: shared.RecordIDs,
+		Decision: schemas.DecisionDifferentPersons}
+	split := p.apply(reg.Decide(ctx, d))
+	if p.of[a1.RecordID] != pa || p.of[a2.RecordID] != pa || p.of[b.RecordID] != pb {
+		t.Errorf("after different_persons: %v (want A's two records in %s, B in %s)", p.of, pa, pb)
+	}
+	if len(split.Events) != 0 {
+		t.Errorf("the decision split or merged a person: %+v", split.Events)
+	}
+	for _, c := range split.Conflicts {
+		if len(c.PersonIDs) > 2 {
+			t.Errorf("a conflict of %d persons raised: %s %v", len(c.PersonIDs), c.Kind, c.PersonIDs)
+		}
+	}
+}
+
+// A different_persons ruling holds: a third record matching both sides,
+// arriving after it and after a restart, joins one side only; a later
+// same_person on the same records overrides it; the ruling delivered
+// again changes nothing.
+func TestDifferentPersonsHolds(t *testing.T) {
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	reg, err := registry.Open(registry.Config{Dir: dir, Settings: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b := a
+	b.RecordID, b.FullName = "f2/7", "NGUYEN THI THU HA"
+	p := persons{t: t, of: map[string]string{}}
+	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b}))
+	apart := schemas.Decision{DecisionID: "d1", RecordIDs: []string{a.RecordID, b.RecordID}, Decision: schemas.DecisionDifferentPersons}
+	p.apply(reg.Decide(ctx, apart))
+	if p.of[a.RecordID] == p.of[b.RecordID] {
+		t.Fatalf("different_persons left %v", p.of)
+	}
+	if err := reg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if reg, err = registry.Open(registry.Config{Dir: dir, Settings: s}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { reg.Close() }()
+
+	c := a
+	c.RecordID, c.FullName = "f3/1", "Nguyễn Thị Thu Hà"
+	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{c}))
+	if p.of[a.RecordID] == p.of[b.RecordID] || (p.of[c.RecordID] != p.of[a.RecordID] && p.of[c.RecordID] != p.of[b.RecordID]) {
+		t.Errorf("a third record after the ruling and a restart: %v (want a and b apart, c with one of them)", p.of)
+	}
+
+	p.apply(reg.Decide(ctx, schemas.Decision{DecisionID: "d2", RecordIDs: []string{b.RecordID, a.RecordID}, Decision: schemas.DecisionSamePerson}))
+	if p.of[a.RecordID] != p.of[b.RecordID] || p.of[c.RecordID] != p.of[a.RecordID] {
+		t.Errorf("a later same_person: %v (want one person)", p.of)
+	}
+	again, err := reg.Decide(ctx, apart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.apply(again, nil)
+	if len(again.Persons)+len(again.Links)+len(again.Events) != 0 || p.of[a.RecordID] != p.of[b.RecordID] {
+		t.Errorf("the first ruling delivered again changed %+v", again)
+	}
+	// And the latest ruling wins the other way too.
+	p.apply(reg.Decide(ctx, schemas.Decision{DecisionID: "d3", RecordIDs: []string{a.RecordID, b.RecordID}, Decision: schemas.DecisionDifferentPersons}))
+	if p.of[a.RecordID] == p.of[b.RecordID] {
+		t.Errorf("different_persons after same_person: %v", p.of)
+	}
+}
+
+// different_persons on three records of one person that nothing tells
+// apart is refused, saying why, and changes nothing: the person is not
+// cut into single records.
+func TestDifferentPersonsInsideOnePersonNeedsGroups(t *testing.T) {
+	reg := openVietnamese(t)
+	ctx := context.Background()
+	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b, c := a, a
+	b.RecordID, b.FullName = "f2/7", "NGUYEN THI THU HA"
+	c.RecordID = "f3/1"
+	p := persons{t: t, of: map[string]string{}}
+	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b, c}))
+	if p.of[a.RecordID] != p.of[b.RecordID] || p.of[a.RecordID] != p.of[c.RecordID] {
+		t.Fatalf("not one person: %v", p.of)
+	}
+	_, err := reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: []string{a.RecordID, b.RecordID, c.RecordID}, Decision: schemas.DecisionDifferentPersons})
+	if err == nil || !strings.Contains(err.Error(), "all of one person") {
+		t.Fatalf("want a refusal naming the one person, got %v", err)
+	}
+	// Refused, not applied: the same id later, on two records, applies.
+	out := p.apply(reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: []string{a.RecordID, b.RecordID}, Decision: schemas.DecisionDifferentPersons}))
+	if len(out.Events) == 0 || p.of[a.RecordID] == p.of[b.RecordID] {
+		t.Errorf("after the refusal, the decision on two records: %v, events %+v", p.of, out.Events)
 	}
 }

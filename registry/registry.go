@@ -97,6 +97,9 @@ type Registry struct {
 	score    ScoreFunc
 	stats    Stats
 	noCov    bool // Config.NoCoverage
+	// apart: the store holds cannot-links of police decisions
+	// (decide.go), which the clustering then reads.
+	apart bool
 	// wbPerInput is the bytes the last batch's writes took per record
 	// given (Add): the next batch's is allocated that large at once.
 	wbPerInput int
@@ -263,6 +266,10 @@ func Open(cfg Config) (*Registry, error) {
 	if err := upgradePersonValues(db, r.next == 0); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open registry %s: %w", cfg.Dir, err)
+	}
+	if r.apart, err = anyApart(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open registry: %w", err)
 	}
 	if r.score == nil {
 		if err := r.startBlockSet(db, true); err != nil {
@@ -1539,6 +1546,7 @@ type unit struct {
 	f        *matching.Frame
 	row      map[uint64]int32
 	inner    []matching.Pair                    // edges inside comp, any weight
+	apart    []matching.Pair                    // cannot-links inside comp (police decisions)
 	outer    []matching.Pair                    // edges from comp to nb (below the match threshold)
 	stored   []string                           // stored person of each row ("" for a new record)
 	holders  map[string][]matching.NumberHolder // numbers of comp also outside the frame (conflicts.go)
@@ -1663,14 +1671,19 @@ func (r *Registry) buildUnit(rd pebble.Reader, be *batchEdges, seeds []uint64, b
 	}
 	byRows(u.inner)
 	byRows(u.outer)
+	if r.apart {
+		if u.apart, err = r.apartPairs(rd, u); err != nil {
+			return nil, err
+		}
+	}
 	return u, nil
 }
 
 // cluster clusters the component with the offline rule (and the police
-// decisions' must-links); the neighbours keep their stored persons, each
-// named by its smallest row.
+// decisions' must-links and cannot-links); the neighbours keep their
+// stored persons, each named by its smallest row.
 func (r *Registry) cluster(u *unit) (*matching.Clusters, error) {
-	cl, err := matching.Cluster(u.f, r.s, u.inner)
+	cl, err := matching.ClusterApart(u.f, r.s, u.inner, u.apart)
 	if err != nil {
 		return nil, err
 	}
