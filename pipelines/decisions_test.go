@@ -3,12 +3,19 @@ package pipelines_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
 	"github.com/segmentio/kafka-go"
 )
 
@@ -51,5 +58,119 @@ func TestDecisionSplitsPerson(t *testing.T) {
 	}
 	if persons != 2 {
 		t.Errorf("after different_persons, records %v are in %d persons, want 2", recs, persons)
+	}
+}
+
+// The review desk decides "different persons" on a conflict between a
+// person of two records and a person of one (the Trần Tiên case); the
+// match stage applies it (it reaches the registry's changelog) and the
+// person of two keeps both records: a decision separates the persons the
+// reviewer saw, not the records of one of them.
+func TestDeskDifferentPersonsKeepsEachPerson(t *testing.T) {
+	e := newLoadedEnv(t, 150)
+	ctx := context.Background()
+	// A person of two records and a person of one, of one province.
+	var prov, pa, pb string
+	var recsA []string
+	var recB string
+	err := e.conn.QueryRow(ctx, `
+WITH l AS (SELECT record_id, person_id, count() OVER (PARTITION BY person_id) AS n FROM links FINAL),
+     r AS (SELECT record_id, perm_new_province_code AS prov FROM records FINAL WHERE perm_new_province_code != ''),
+     lr AS (SELECT l.person_id AS person_id, l.record_id AS record_id, l.n AS n, r.prov AS prov FROM l JOIN r ON r.record_id = l.record_id),
+     two AS (SELECT person_id, any(prov) AS p2, arraySort(groupArray(record_id)) AS recs FROM lr WHERE n = 2 GROUP BY person_id HAVING uniqExact(prov) = 1),
+     one AS (SELECT person_id, prov, record_id FROM lr WHERE n = 1)
+SELECT two.p2, two.person_id, two.recs, one.person_id, one.record_id
+FROM two JOIN one ON one.prov = two.p2 ORDER BY two.person_id, one.person_id LIMIT 1`).Scan(&prov, &pa, &recsA, &pb, &recB)
+	if err != nil || len(recsA) != 2 {
+		t.Fatalf("a person of two records and one of one record in one province: %v %v", err, recsA)
+	}
+	conflictID := "c_trantien_" + prov
+	b, err := e.conn.PrepareBatch(ctx, "INSERT INTO conflicts (conflict_id, kind, id_number, person_ids, record_ids, score, explanation, status, version, created_at)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Append(conflictID, schemas.ConflictSharedID, "", []string{pa, pb}, append(slices.Clone(recsA), recB), 0,
+		"number on the records of 2 different persons", "open", uint64(1), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+
+	w, err := kafkax.NewWriter(e.brokers, kafkax.TopicDecisions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	st := store.New(e.conn, nil)
+	app, err := web.New(web.Config{Store: st, Publisher: &web.KafkaPublisher{W: w}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(app)
+	defer hs.Close()
+	desk := &webtest.Env{URL: hs.URL, Conn: e.conn, Store: st}
+	desk.AddUser(t, "reviewer.split", store.RoleReviewer, prov)
+	status, body := desk.Login(t, "reviewer.split").Do(t, "POST", "/api/conflicts/"+conflictID+"/decision",
+		map[string]string{"decision": schemas.DecisionDifferentPersons, "note": "hai người khác nhau"})
+	var d schemas.Decision
+	if status != http.StatusOK || json.Unmarshal(body, &d) != nil || d.DecisionID == "" {
+		t.Fatalf("decide: %d %s", status, body)
+	}
+
+	// Applied: the match stage commits a decision once its output is
+	// written (WaitDrained does not wait for the decisions), and the
+	// registry's changelog has it (a refusal would be in the dead letters
+	// instead).
+	deadline := time.Now().Add(time.Minute)
+	for {
+		lags, err := kafkax.Lag(ctx, e.brokers, "dancu-match-decisions", kafkax.TopicDecisions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var behind int64
+		for _, l := range lags {
+			behind += l.Lag
+		}
+		if behind == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the decision is not applied after a minute (%d behind)", behind)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	r, err := kafkax.NewReader(e.brokers, "test-changelog", kafkax.TopicRegistryChangelog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		m, err := r.FetchMessage(rctx)
+		if err != nil {
+			t.Fatalf("decision %s not on the registry's changelog: %v", d.DecisionID, err)
+		}
+		if string(m.Key) == "decision:"+d.DecisionID {
+			break
+		}
+	}
+	e.drain(t)
+	q := fmt.Sprintf("SELECT count() FROM person_events FINAL WHERE reason = 'decision:%s'", d.DecisionID)
+	if n := e.count(t, q); n != 0 {
+		t.Errorf("the decision caused %d person events, want none (the persons were already apart)", n)
+	}
+	var persons []string
+	if err := e.conn.QueryRow(ctx, "SELECT groupArray(person_id) FROM (SELECT person_id FROM links FINAL WHERE record_id IN ($1, $2, $3) ORDER BY record_id)",
+		recsA[0], recsA[1], recB).Scan(&persons); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]bool{}
+	for _, p := range persons {
+		links[p] = true
+	}
+	if len(persons) != 3 || len(links) != 2 || !links[pa] || !links[pb] {
+		t.Errorf("after different_persons, records %v and %s are in persons %v, want %s twice and %s", recsA, recB, persons, pa, pb)
 	}
 }

@@ -89,8 +89,14 @@
 //
 // Police decisions (schemas.Decision, Decide) are constraints: same_person
 // is a must-link edge that joins the records' persons whatever the model,
-// guards or average linkage say; different_persons removes the edges
-// between the records and reclusters. Their events cite the decision.
+// guards or average linkage say; different_persons is a cannot-link
+// between groups of the records — the persons the registry holds them in,
+// never the records of one person against each other — kept in the store
+// and respected by every later recluster (matching.ClusterApart refuses
+// the link that would join them, as a guard does), so that no batch or
+// third record joins what the police kept apart. The latest ruling on two
+// records wins; a decision applied already changes nothing. Their events
+// cite the decision.
 //
 // In the pipeline (pipelines.RegistryLinker) the match stage holds one
 // registry on disk under --home and writes every batch and decision to the
@@ -119,7 +125,9 @@
 // arrival order and batch size (TestStreamingEqualsOffline); merges keep
 // the older id (TestMergeEventsKeepOlderID); a re-flush and a redelivery
 // emit the same rows and add nothing (TestReflushAndRedelivery);
-// decisions (TestDecisions); restart and rebuild from the changelog
+// decisions (TestDecisions), a different_persons ruling splitting persons
+// and not records, and holding against a third record and a restart
+// (TestDifferentPersonsSplitsPersonsNotRecords, TestDifferentPersonsHolds); restart and rebuild from the changelog
 // (pipelines' TestMatcherRestartKeepsPersonIDs); 1, 2 and 5 scorers give
 // the same persons (TestScorersScaleOut) and a redelivered batch the same
 // edges (TestScorerRedelivery); over the real broker, 1, 2 and 3 score
