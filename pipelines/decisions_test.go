@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
@@ -13,9 +12,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/schemas"
-	"github.com/dancu-vn/dancu/web"
 	"github.com/dancu-vn/dancu/web/store"
-	"github.com/dancu-vn/dancu/web/webtest"
 	"github.com/segmentio/kafka-go"
 )
 
@@ -85,31 +82,9 @@ FROM two JOIN one ON one.prov = two.p2 ORDER BY two.person_id, one.person_id LIM
 		t.Fatalf("a person of two records and one of one record in one province: %v %v", err, recsA)
 	}
 	conflictID := "c_trantien_" + prov
-	b, err := e.conn.PrepareBatch(ctx, "INSERT INTO conflicts (conflict_id, kind, id_number, person_ids, record_ids, score, explanation, status, version, created_at)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Append(conflictID, schemas.ConflictSharedID, "", []string{pa, pb}, append(slices.Clone(recsA), recB), 0,
-		"number on the records of 2 different persons", "open", uint64(1), time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Send(); err != nil {
-		t.Fatal(err)
-	}
-
-	w, err := kafkax.NewWriter(e.brokers, kafkax.TopicDecisions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	st := store.New(e.conn, nil)
-	app, err := web.New(web.Config{Store: st, Publisher: &web.KafkaPublisher{W: w}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(app)
-	defer hs.Close()
-	desk := &webtest.Env{URL: hs.URL, Conn: e.conn, Store: st}
+	e.addConflict(t, conflictID, schemas.ConflictSharedID, []string{pa, pb}, append(slices.Clone(recsA), recB), 0,
+		"number on the records of 2 different persons")
+	desk := e.startDesk(t)
 	desk.AddUser(t, "reviewer.split", store.RoleReviewer, prov)
 	status, body := desk.Login(t, "reviewer.split").Do(t, "POST", "/api/conflicts/"+conflictID+"/decision",
 		map[string]string{"decision": schemas.DecisionDifferentPersons, "note": "hai người khác nhau"})

@@ -44,35 +44,14 @@ GROUP BY prov HAVING count() >= 2 ORDER BY prov LIMIT 1`).Scan(&prov, &recs, &pe
 		t.Fatalf("two one-record persons of one province: %v %v %v", err, recs, persons)
 	}
 	conflictID := "c_e2e_" + prov
-	b, err := e.conn.PrepareBatch(ctx, "INSERT INTO conflicts (conflict_id, kind, id_number, person_ids, record_ids, score, explanation, status, version, created_at)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Append(conflictID, schemas.ConflictGreyZone, "", persons, recs, 0.3, "records match with probability 0.300", "open", uint64(1), time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Send(); err != nil {
-		t.Fatal(err)
-	}
+	e.addConflict(t, conflictID, schemas.ConflictGreyZone, persons, recs, 0.3, "records match with probability 0.300")
 
 	// The desk, publishing to the pipeline's broker.
-	w, err := kafkax.NewWriter(e.brokers, kafkax.TopicDecisions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	st := store.New(e.conn, nil)
-	app, err := web.New(web.Config{Store: st, Publisher: &web.KafkaPublisher{W: w}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(app)
-	defer hs.Close()
-	desk := &webtest.Env{URL: hs.URL, Conn: e.conn, Store: st}
+	desk := e.startDesk(t)
 	desk.AddUser(t, "reviewer.e2e", store.RoleReviewer, prov)
 
 	bctx := webtest.Browser(t)
-	if err := webtest.SignIn(bctx, hs.URL, "reviewer.e2e"); err != nil {
+	if err := webtest.SignIn(bctx, desk.URL, "reviewer.e2e"); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
 	err = chromedp.Do(bctx,
@@ -87,7 +66,7 @@ GROUP BY prov HAVING count() >= 2 ORDER BY prov LIMIT 1`).Scan(&prov, &recs, &pe
 	if err != nil {
 		t.Fatalf("decide in the browser: %v", err)
 	}
-	ds, err := st.Decisions(ctx, conflictID)
+	ds, err := desk.Store.Decisions(ctx, conflictID)
 	if err != nil || len(ds) != 1 || ds[0].StatusAfter != schemas.StatusDecided {
 		t.Fatalf("stored decisions: %+v %v", ds, err)
 	}
@@ -111,10 +90,45 @@ GROUP BY prov HAVING count() >= 2 ORDER BY prov LIMIT 1`).Scan(&prov, &recs, &pe
 	}
 	// The conflict page shows the merge in the persons' history.
 	var events string
-	if err := chromedp.Do(bctx, chromedp.Navigate(hs.URL+"/conflicts/"+conflictID), chromedp.WaitVisible("#events")); err != nil {
+	if err := chromedp.Do(bctx, chromedp.Navigate(desk.URL+"/conflicts/"+conflictID), chromedp.WaitVisible("#events")); err != nil {
 		t.Fatalf("merge on the conflict page: %v", err)
 	}
 	if events, err = chromedp.Run(bctx, chromedp.Text("#events")); err != nil || events == "" {
 		t.Errorf("events on the conflict page: %q %v", events, err)
 	}
+}
+
+// addConflict writes an open conflict to ClickHouse as the matcher writes
+// one.
+func (e *env) addConflict(t *testing.T, id, kind string, persons, recs []string, score float64, explanation string) {
+	t.Helper()
+	b, err := e.conn.PrepareBatch(context.Background(), "INSERT INTO conflicts (conflict_id, kind, id_number, person_ids, record_ids, score, explanation, status, version, created_at)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Append(id, kind, "", persons, recs, score, explanation, "open", uint64(1), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startDesk serves the review desk on e's database, publishing its
+// decisions to e's broker, until the test ends.
+func (e *env) startDesk(t *testing.T) *webtest.Env {
+	t.Helper()
+	w, err := kafkax.NewWriter(e.brokers, kafkax.TopicDecisions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	st := store.New(e.conn, nil)
+	app, err := web.New(web.Config{Store: st, Publisher: &web.KafkaPublisher{W: w}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(app)
+	t.Cleanup(hs.Close)
+	return &webtest.Env{URL: hs.URL, Conn: e.conn, Store: st}
 }

@@ -15,10 +15,7 @@ import (
 func TestDecisions(t *testing.T) {
 	reg := openVietnamese(t)
 	ctx := context.Background()
-	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
-		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
-	b := a
-	b.RecordID, b.FullName = "f2/7", "NGUYEN THI THU HA"
+	a, b := twoRecordsOfOnePerson()
 	// c is not linked by the model (another name and date) but no guard
 	// keeps it from a (same sex, birth year within two).
 	c := schemas.Record{RecordID: "f2/8", FullName: "Lê Thị Mai", BirthDate: "1991-07-02", BirthYear: 1991, Sex: "F"}
@@ -112,6 +109,16 @@ func TestRecordsOfTwoFilesSharingCodes(t *testing.T) {
 	}
 }
 
+// twoRecordsOfOnePerson returns two records the model links: one name
+// written two ways, the same birth date and number.
+func twoRecordsOfOnePerson() (a, b schemas.Record) {
+	a = schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b = a
+	b.RecordID, b.FullName = "f2/7", "NGUYEN THI THU HA"
+	return a, b
+}
+
 // persons follows where each record is, from the outputs applied in
 // order.
 type persons struct {
@@ -191,10 +198,7 @@ func TestDifferentPersonsHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
-		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
-	b := a
-	b.RecordID, b.FullName = "f2/7", "NGUYEN THI THU HA"
+	a, b := twoRecordsOfOnePerson()
 	p := persons{t: t, of: map[string]string{}}
 	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b}))
 	apart := schemas.Decision{DecisionID: "d1", RecordIDs: []string{a.RecordID, b.RecordID}, Decision: schemas.DecisionDifferentPersons}
@@ -242,10 +246,8 @@ func TestDifferentPersonsHolds(t *testing.T) {
 func TestDifferentPersonsInsideOnePersonNeedsGroups(t *testing.T) {
 	reg := openVietnamese(t)
 	ctx := context.Background()
-	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
-		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
-	b, c := a, a
-	b.RecordID, b.FullName = "f2/7", "NGUYEN THI THU HA"
+	a, b := twoRecordsOfOnePerson()
+	c := a
 	c.RecordID = "f3/1"
 	p := persons{t: t, of: map[string]string{}}
 	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b, c}))
