@@ -151,6 +151,37 @@ func TestClusterGuards(t *testing.T) {
 	}
 }
 
+// ClusterApart keeps two rows a police decision said are different
+// persons in two clusters, however strong the links through a third row,
+// and says so in Blocked; without pairs apart it is Cluster.
+func TestClusterApart(t *testing.T) {
+	s, err := settings.Parse([]byte(toySettings + "clustering: {linkage: single}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := map[string]string{"first": "lan", "last": "ksor", "dob": "1990-01-01"}
+	f := toyFrame(t, s, []map[string]string{row, row, row}, []string{"a", "b", "c"})
+	strong := float32(30)
+	pairs := []Pair{{A: 0, B: 2, Weight: strong}, {A: 1, B: 2, Weight: strong - 1}}
+	cl, err := ClusterApart(f, s, pairs, []Pair{{A: 0, B: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl.Of[0] == cl.Of[1] || cl.Of[2] != cl.Of[0] {
+		t.Errorf("a and b kept apart, c with a (the stronger link): %v", cl.Of)
+	}
+	if len(cl.Blocked) != 1 || cl.Blocked[0].Guard.Kind != GuardApart || cl.Blocked[0].A != 1 || cl.Blocked[0].B != 2 {
+		t.Errorf("blocked %+v, want the link b-c by %q", cl.Blocked, GuardApart)
+	}
+	one, err := ClusterApart(f, s, pairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Of[0] != one.Of[1] || one.Of[1] != one.Of[2] || len(one.Blocked) != 0 {
+		t.Errorf("without pairs apart: %v, blocked %+v", one.Of, one.Blocked)
+	}
+}
+
 func TestSettingsValidate(t *testing.T) {
 	bad := strings.Replace(toySettings, "op: jw, column: first, threshold: 0.88", "op: jaro, column: first", 1)
 	if _, err := settings.Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "comparisons[0].levels[1].op") {
