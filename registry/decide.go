@@ -40,15 +40,20 @@ func apartKey(a, b uint64) []byte {
 
 func decidedKey(id string) []byte { return append([]byte{kDecided}, id...) }
 
-// anyApart reports whether the store holds a cannot-link: until it does,
-// reclustering reads none (a batch without decisions costs nothing more).
-func anyApart(rd pebble.Reader) (bool, error) {
+// loadApart returns the records the store holds a cannot-link of (the
+// first record of each 'u' key): a recluster reads the cannot-links of
+// those only, and none while there is none (a batch without decisions
+// does the same work as before them).
+func loadApart(rd pebble.Reader) (map[uint64]bool, error) {
 	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: []byte{kApart}, UpperBound: []byte{kApart + 1}})
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	ok := it.First()
-	return ok, errors.Join(it.Error(), it.Close())
+	out := map[uint64]bool{}
+	for ok := it.First(); ok; ok = it.Next() {
+		out[getSeq(it.Key()[1:])] = true
+	}
+	return out, errors.Join(it.Error(), it.Close())
 }
 
 // apartPairs returns the cannot-links between the records of u's
@@ -61,6 +66,9 @@ func (r *Registry) apartPairs(rd pebble.Reader, u *unit) ([]matching.Pair, error
 	var out []matching.Pair
 	prefix := make([]byte, 0, 1+seqLen)
 	for _, x := range u.comp { // ascending
+		if !r.apartOf[x] {
+			continue
+		}
 		prefix = appendSeq(append(prefix[:0], kApart), x)
 		for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
 			y := getSeq(it.Key()[1+seqLen:])
@@ -166,9 +174,12 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 				wb.Delete(adjKey(b, a), nil)
 				wb.Set(apartKey(a, b), []byte(d.DecisionID), nil)
 				wb.Set(apartKey(b, a), []byte(d.DecisionID), nil)
+				// Before the recluster reads them (a failed commit
+				// leaves a record here that has none: a seek for
+				// nothing).
+				r.apartOf[a], r.apartOf[b] = true, true
 			}
 		}
-		r.apart = true
 	}
 	if d.DecisionID != "" {
 		wb.Set(decidedKey(d.DecisionID), nil, nil)
@@ -193,9 +204,10 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 // decision keeps apart from the others. The decision carries no grouping
 // of its own (schemas.Decision: the reviewer decides on a conflict
 // between persons, PersonIDs), so the groups are the persons the
-// registry holds the records in — those the reviewer saw, unless a batch
-// changed them since. When all the records are of one person (a
-// conflict inside one person):
+// registry holds the records in: those the reviewer saw, since a batch
+// that merges or splits them writes the conflict again resolved by the
+// registry, and the desk then refuses decisions on it. When all the
+// records are of one person (a conflict inside one person):
 //
 //   - two records: each is a group (the reviewer said these two are two
 //     people);

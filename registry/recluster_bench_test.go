@@ -141,6 +141,14 @@ func BenchmarkRecluster(b *testing.B) {
 			}
 		})
 	})
+	// all again once the store holds a police decision's cannot-link
+	// (between the first two records, outside the batch): a recluster
+	// then looks its records up among those ruled on (apartPairs).
+	if err := rb.r.db.Set(apartKey(0, 1), []byte("bench"), nil); err != nil {
+		b.Fatal(err)
+	}
+	rb.r.apartOf[0], rb.r.apartOf[1] = true, true
+	b.Run("all-after-a-decision", func(b *testing.B) { perOp(b, func() { rb.run(b) }) })
 }
 
 // outputDigest hashes what an output says, its times left out.

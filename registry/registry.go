@@ -97,9 +97,9 @@ type Registry struct {
 	score    ScoreFunc
 	stats    Stats
 	noCov    bool // Config.NoCoverage
-	// apart: the store holds cannot-links of police decisions
-	// (decide.go), which the clustering then reads.
-	apart bool
+	// apartOf: the records the store holds cannot-links of (police
+	// decisions, decide.go), which the clustering then reads.
+	apartOf map[uint64]bool
 	// wbPerInput is the bytes the last batch's writes took per record
 	// given (Add): the next batch's is allocated that large at once.
 	wbPerInput int
@@ -267,7 +267,7 @@ func Open(cfg Config) (*Registry, error) {
 		db.Close()
 		return nil, fmt.Errorf("open registry %s: %w", cfg.Dir, err)
 	}
-	if r.apart, err = anyApart(db); err != nil {
+	if r.apartOf, err = loadApart(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
@@ -1671,7 +1671,7 @@ func (r *Registry) buildUnit(rd pebble.Reader, be *batchEdges, seeds []uint64, b
 	}
 	byRows(u.inner)
 	byRows(u.outer)
-	if r.apart {
+	if len(r.apartOf) > 0 {
 		if u.apart, err = r.apartPairs(rd, u); err != nil {
 			return nil, err
 		}
