@@ -27,14 +27,17 @@ type PersonSummary struct {
 // frame columns the identification-number logic reads (Vietnamese settings).
 type idCols struct {
 	id, valid, dob, sex int
-	provinces           []int
-	perm                int
+	// own: the guards' number (id_own: the valid number when its birth
+	// year is the record's), -1 when the settings have none
+	own       int
+	provinces []int
+	perm      int
 	// permanent address's and native place's provinces, either era
 	permOld, permNew, nativeOld, nativeNew int
 }
 
 func (f *Frame) idColumns() (idCols, bool) {
-	c := idCols{id: -1, valid: -1, dob: -1, sex: -1, perm: -1}
+	c := idCols{id: -1, valid: -1, dob: -1, sex: -1, perm: -1, own: -1}
 	get := func(n string) int {
 		if i, ok := f.byName[n]; ok {
 			return i
@@ -42,6 +45,7 @@ func (f *Frame) idColumns() (idCols, bool) {
 		return -1
 	}
 	c.id, c.valid, c.dob, c.sex, c.perm = get("id"), get("id_valid"), get("dob"), get("sex"), get("perm_province")
+	c.own = get("id_own")
 	c.permOld, c.permNew, c.nativeOld, c.nativeNew = get("perm_province"), get("perm_new_province"), get("native_province"), get("native_new_province")
 	for _, n := range []string{"perm_province", "perm_new_province", "cur_province", "cur_new_province", "native_province", "native_new_province"} {
 		if i := get(n); i >= 0 {
@@ -211,6 +215,21 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 				add(schemas.ConflictIDContradicts, s.IDNumber, carrying, 0, expl)
 			}
 		}
+		// A second number on the person's records whose birth year is not
+		// the person's: another person's number copied onto a record (a
+		// household head's, a parent's), which the guards let the record
+		// bring into its person; the number is reviewed as contradicting.
+		for _, n := range distinct[min(1, len(distinct)):] {
+			id := vn.ParseID(n)
+			probs := id.Check(s.BirthYear, "", "")
+			if len(probs) == 0 || shared[n] {
+				continue
+			}
+			carrying := carriers(f, cols.valid, rows, n, n)
+			expl := fmt.Sprintf("number %s on a record of a person holding %s contradicts the person: %s",
+				vn.MaskID(n), vn.MaskID(s.IDNumber), strings.Join(probs, "; "))
+			add(schemas.ConflictIDContradicts, n, carrying, 0, expl)
+		}
 		sums[ci] = s
 	}
 	if vnCols {
@@ -272,7 +291,7 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 	s0 := res.Settings
 	seen := map[[2]int32]bool{}
 	for _, b := range res.Clusters.Blocked {
-		if b.Guard.Kind != "distinct" || !vnCols || f.byName[b.Guard.Column] != cols.valid {
+		if col := f.byName[b.Guard.Column]; b.Guard.Kind != "distinct" || !vnCols || col != cols.valid && (col != cols.own || col < 0) {
 			continue
 		}
 		ra, rb := res.Clusters.Of[b.A], res.Clusters.Of[b.B]

@@ -40,6 +40,8 @@ func init() {
 	derivedInputs["vn.spouse"] = []string{"spouse_name"}
 	derivedInputs["vn.ethnicity"] = []string{"ethnicity"}
 	derivedInputs["vn.sex"] = []string{"sex"}
+	derivedInputs["vn.id_own"] = []string{"id_number", "birth_date", "birth_year"}
+	derivedInputs["vn.sex_sure"] = []string{"sex", "id_number", "birth_date", "birth_year"}
 	for f, in := range derivedInputs {
 		settings.DeriveInputs(f, in...)
 	}
@@ -97,6 +99,8 @@ const (
 	fSpouse
 	fEthnicity
 	fSex
+	fIDOwn
+	fSexSure
 	nDerived
 )
 
@@ -169,6 +173,10 @@ func derivedSlot(field string) int {
 		return fEthnicity
 	case "sex":
 		return fSex
+	case "id_own":
+		return fIDOwn
+	case "sex_sure":
+		return fSexSure
 	}
 	return -2 // a vn.* name the adapter does not make: ""
 }
@@ -295,10 +303,25 @@ func (a *Adapter) derive(f *vnFields) {
 		bd = itoa4(int(r.BirthYear))
 	}
 	d[fBirthDate] = bd
+	d[fSex], d[fSexSure] = r.Sex, r.Sex
 	if id := vn.ParseID(r.IDNumber); id.Number != "" {
 		d[fID] = id.Number
 		if id.Valid && id.Kind == vn.KindCCCD {
 			d[fIDValid] = id.Number
+			// The guards' fields. A number whose birth year is far from
+			// the record's is another person's (a household head's or a
+			// parent's copied onto the record): it still counts in the
+			// comparison and in the person's number and conflicts, but
+			// cannot keep the record from its own person's records,
+			// which carry their own valid number. A number that is the
+			// record's and a ticked sex that disagree: either may be the
+			// wrong one, so the sex keeps no records apart.
+			if ownNumber(id, int(r.BirthYear)) {
+				d[fIDOwn] = id.Number
+				if r.Sex != "" && id.Sex != "" && id.Sex != r.Sex {
+					d[fSexSure] = ""
+				}
+			}
 		}
 	}
 	if c := vn.ParseID(r.CMND); c.Number != "" {
@@ -320,7 +343,23 @@ func (a *Adapter) derive(f *vnFields) {
 	d[fFather] = vn.Fold(r.FatherName)
 	d[fMother] = vn.Fold(r.MotherName)
 	d[fEthnicity] = foldEthnicity(r.Ethnicity)
-	d[fSex] = r.Sex
+}
+
+// ownNumberYears is how far the birth year a number encodes may be from
+// the record's own before the number is taken for another person's: the
+// year_span guard's width (a year written one or two off).
+const ownNumberYears = 2
+
+// ownNumber reports whether a valid 12-digit number can be the record's
+// own: the birth year it encodes is within ownNumberYears of the record's
+// (or either is unknown). A child's record carrying its father's number
+// is 20 or more years off.
+func ownNumber(id vn.ID, birthYear int) bool {
+	y := id.BirthYear()
+	if y == 0 || birthYear == 0 {
+		return true
+	}
+	return y-birthYear <= ownNumberYears && birthYear-y <= ownNumberYears
 }
 
 // ethnicFolds holds vn.Fold of the ethnicity cells seen, a map never

@@ -1,0 +1,73 @@
+package vietnamese
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// linkRecords links canonical records with the shipped settings and model
+// and returns each record's cluster.
+func linkRecords(t *testing.T, recs []schemas.Record) []int32 {
+	t.Helper()
+	s, err := Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Model = tr.Model
+	f := matching.NewFrame(s)
+	ad := NewAdapter()
+	for i := range recs {
+		recs[i].RecordID = string(rune('a' + i))
+		if err := ad.AddRecord(f, &recs[i], 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := matching.Link(context.Background(), f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Clusters.Of
+}
+
+// A record carrying its household head's number (born 1965) beside the
+// person's own records (born 1990, own number): the copied number is not
+// the person's, so the guard on valid numbers must not keep the record
+// from its person. Before id_own, the guard read every valid number and
+// the record stayed alone.
+func TestHeadNumberOnARecordDoesNotSplitThePerson(t *testing.T) {
+	own, other := base(), base()
+	other.IDNumber = "001065098765" // the head's: a man born 1965
+	third := base()
+	third.CMND = ""
+	of := linkRecords(t, []schemas.Record{own, other, third})
+	if of[0] != of[1] || of[0] != of[2] {
+		t.Fatalf("clusters %v: the record with the head's number is not with its person", of)
+	}
+	// The same number of the person's own birth year is a second number
+	// of hers: two valid numbers still keep records apart.
+	two := base()
+	two.IDNumber = "001190098765"
+	of = linkRecords(t, []schemas.Record{base(), two})
+	if of[0] == of[1] {
+		t.Fatalf("two numbers of the person's birth year were linked: clusters %v", of)
+	}
+}
+
+// A wrong sex ticked on one record whose own number encodes the sex of
+// the person's other records: the sex guard must not split the person.
+// Before sex_sure it did (distinct sex).
+func TestWrongSexTickDoesNotSplitThePerson(t *testing.T) {
+	a, b := base(), base()
+	b.Sex = "M" // 001190…: century digit 1, a woman born 1990
+	of := linkRecords(t, []schemas.Record{a, b, base()})
+	if of[0] != of[1] || of[0] != of[2] {
+		t.Fatalf("clusters %v: the record with the wrong sex ticked is not with its person", of)
+	}
+}
