@@ -29,10 +29,14 @@ func spaceKind(r rune) int {
 // Clean returns s with every kind of whitespace turned into single ASCII
 // spaces, leading and trailing space removed, zero-width characters, soft
 // hyphens, control characters and invalid UTF-8 dropped. It does not change
-// letters or case.
+// letters or case, except in mojibake (UTF-8 read as Windows-1252,
+// "Nguyá»…n"), which is read back first (RepairMojibake).
 func Clean(s string) string {
 	if isCleanASCII(s) {
 		return s
+	}
+	if mojibakeBytes(s) {
+		s = RepairMojibake(s)
 	}
 	var stack [128]byte
 	b := stack[:0]
