@@ -1,6 +1,7 @@
 package vn
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -49,7 +50,208 @@ var compoundFamilies = [][]string{
 // words ("Nguyễn V. An" → Nguyễn / V / An). A one-word name is a given
 // name; a name starting with Thị, which is never a family name, has no
 // family name.
+//
+// Two syllables written as one word are split first. "HuỳnhHoa": a
+// capital inside a capitalised word starts another. "Nguyễn Thị Ngọcanh":
+// a word with diacritics that is no syllable is two when it splits into
+// two syllables of two letters or more, each carried by splitMinCount
+// names or more of the name lists (the split whose rarer half is the most
+// frequent; a tie is left alone).
 func ParseName(s string) Name {
+	n := parseName(splitCamel(s))
+	if t, ok := splitJoined(n); ok {
+		n = parseName(t)
+	}
+	return n
+}
+
+// splitCamel puts a space where a capitalised word has another capital
+// after a lower-case ASCII letter ("HuỳnhHoa", "NgọcHoài"): no Vietnamese
+// word has one. A word starting in lower case ("hTị", two letters
+// swapped) is left alone.
+func splitCamel(s string) string {
+	var b strings.Builder
+	last, start := 0, 0
+	for i := 1; i < len(s); i++ {
+		if s[i] == ' ' {
+			start = i + 1
+			continue
+		}
+		if s[i] < 'A' || s[i] > 'Z' || s[i-1] < 'a' || s[i-1] > 'z' || i-start < 2 {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(s[start:]); !unicode.IsUpper(r) {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s) + 2)
+		}
+		b.WriteString(s[last:i])
+		b.WriteByte(' ')
+		last, start = i, i
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// splitJoined returns n's normalised name with a word that is two
+// syllables joined written as two, ok false when there is none.
+func splitJoined(n Name) (string, bool) {
+	if !joinCandidate(n, nameWordCache()) {
+		return "", false // nearly every name
+	}
+	kws, nws := strings.Split(n.Key, " "), strings.Split(n.Normalized, " ")
+	if len(kws) != len(nws) {
+		return "", false
+	}
+	freq := nameWordFreq()
+	changed := false
+	for i, kw := range kws {
+		if len(kw) < 5 || !isASCIILower(kw) || validASCIISyllable([]byte(kw)) {
+			continue
+		}
+		rs := []rune(nws[i])
+		if len(rs) != len(kw) || nws[i] == kw || strings.EqualFold(nws[i], kw) {
+			// Without diacritics a slip (HAONG for Hoàng) splits as
+			// often as a join: only a word with them is split.
+			continue
+		}
+		// The split into two syllables whose rarer half is the most
+		// frequent name word (Ngọc|anh before Ngọ|canh); a tie, or two
+		// halves no list counts, is not guessed.
+		at, best, tie := -1, 0, false
+		for j := 2; j <= len(kw)-2; j++ {
+			a, b := strings.ToLower(string(rs[:j])), strings.ToLower(string(rs[j:]))
+			if !validASCIISyllable([]byte(kw[:j])) || !validASCIISyllable([]byte(kw[j:])) || !ValidSyllable(a) || !ValidSyllable(b) {
+				continue
+			}
+			if kw[j-1] == kw[j] {
+				continue // a letter typed twice (Thaanh, Nguuyễn), not two words
+			}
+			score := min(freq[a], freq[b])
+			if score < splitMinCount {
+				continue
+			}
+			switch {
+			case score > best:
+				at, best, tie = j, score, false
+			case score == best && score > 0:
+				tie = true
+			}
+		}
+		if tie {
+			at = -1
+		}
+		if at > 0 {
+			nws[i] = string(rs[:at]) + " " + string(rs[at:])
+			changed = true
+		}
+	}
+	if !changed {
+		return "", false
+	}
+	return strings.Join(nws, " "), true
+}
+
+// joinCandidate reports whether a word of n, five letters or more with
+// diacritics, neither a word of the name lists nor a syllable, splits
+// into two syllables each of whose folds the lists carry splitMinCount
+// times or more. It allocates nothing: ParseName asks it of every name.
+func joinCandidate(n Name, cache *wordCache) bool {
+	key, norm := n.Key, n.Normalized
+	fold := nameFoldFreq()
+	for key != "" && norm != "" {
+		kw, nw := key, norm
+		if i := strings.IndexByte(key, ' '); i >= 0 {
+			kw, key = key[:i], key[i+1:]
+		} else {
+			key = ""
+		}
+		if i := strings.IndexByte(norm, ' '); i >= 0 {
+			nw, norm = norm[:i], norm[i+1:]
+		} else {
+			norm = ""
+		}
+		if len(kw) < 5 || len(nw) == len(kw) || !isASCIILower(kw) {
+			continue // short, without diacritics, or not Vietnamese letters
+		}
+		for j := 2; j <= len(kw)-2; j++ {
+			// The counts first: most words have no split at all.
+			if kw[j-1] == kw[j] || fold[kw[:j]] < splitMinCount || fold[kw[j:]] < splitMinCount {
+				continue
+			}
+			if _, _, ok := cache.get(nw); ok || validASCIISyllable([]byte(kw)) {
+				break // a name word, or a syllable: not two
+			}
+			if validASCIISyllable([]byte(kw[:j])) && validASCIISyllable([]byte(kw[j:])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isASCIILower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	nameFreqOnce sync.Once
+	nameFreqMap  map[string]int
+	nameFoldMap  map[string]int
+)
+
+// nameFoldFreq is nameWordFreq by fold: the count of all the words of
+// each fold.
+func nameFoldFreq() map[string]int {
+	nameWordFreq()
+	return nameFoldMap
+}
+
+// nameWordFreq maps the lower-case words of names/given_names.csv and
+// names/middle_names.csv to how many names of their counts carry them.
+func nameWordFreq() map[string]int {
+	nameFreqOnce.Do(func() {
+		nameFreqMap, nameFoldMap = map[string]int{}, map[string]int{}
+		for f, cols := range map[string][]string{
+			"names/given_names.csv":  {"ngxson_male", "ngxson_female"},
+			"names/middle_names.csv": {"first_middle_male", "first_middle_female", "second_middle_male", "second_middle_female"},
+		} {
+			t, err := refdata.Load(f)
+			if err != nil {
+				continue
+			}
+			for _, r := range t.Rows {
+				w := strings.ToLower(norm.NFC.String(r[0]))
+				for _, c := range cols {
+					for i, h := range t.Header {
+						if h == c && i < len(r) {
+							v, _ := strconv.Atoi(r[i])
+							nameFreqMap[w] += v
+							nameFoldMap[Fold(w)] += v
+						}
+					}
+				}
+			}
+		}
+	})
+	return nameFreqMap
+}
+
+// splitMinCount is how many names of the lists' counts must carry each of
+// the two words a joined word is split into: typing slips that make a
+// word two syllables (Dơưng, Puhong) make rare ones.
+const splitMinCount = 20
+
+func parseName(s string) Name {
 	var stack, kstack [128]byte
 	cache := nameWordCache()
 	nb, kb, redo := appendCanonScan(stack[:0], kstack[:0], s, true, true, cache, true, false)
