@@ -313,13 +313,14 @@ func (a *Adapter) derive(f *vnFields) {
 			// parent's copied onto the record): it still counts in the
 			// comparison and in the person's number and conflicts, but
 			// cannot keep the record from its own person's records,
-			// which carry their own valid number. A number that is the
-			// record's and a ticked sex that disagree: either may be the
-			// wrong one, so the sex keeps no records apart.
+			// which carry their own valid number. A number and a ticked
+			// sex that disagree: either may be the wrong one (a spouse's
+			// number of the same age, or the wrong box), so neither keeps
+			// records apart.
 			if ownNumber(id, int(r.BirthYear)) {
 				d[fIDOwn] = id.Number
 				if r.Sex != "" && id.Sex != "" && id.Sex != r.Sex {
-					d[fSexSure] = ""
+					d[fSexSure], d[fIDOwn] = "", ""
 				}
 			}
 		}

@@ -50,6 +50,14 @@ func TestHeadNumberOnARecordDoesNotSplitThePerson(t *testing.T) {
 	if of[0] != of[1] || of[0] != of[2] {
 		t.Fatalf("clusters %v: the record with the head's number is not with its person", of)
 	}
+	// Her husband's number, of her own birth year but a man's: it
+	// contradicts the sex ticked, so it is not taken for hers either.
+	spouse := base()
+	spouse.IDNumber = "001090098765"
+	of = linkRecords(t, []schemas.Record{base(), spouse, third})
+	if of[0] != of[1] || of[0] != of[2] {
+		t.Fatalf("clusters %v: the record with her husband's number is not with its person", of)
+	}
 	// The same number of the person's own birth year is a second number
 	// of hers: two valid numbers still keep records apart.
 	two := base()
