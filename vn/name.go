@@ -56,13 +56,82 @@ var compoundFamilies = [][]string{
 // a word with diacritics that is no syllable is two when it splits into
 // two syllables of two letters or more, each carried by splitMinCount
 // names or more of the name lists (the split whose rarer half is the most
-// frequent; a tie is left alone).
+// frequent; a tie is left alone). Then a given name written first, as
+// forms laid out for Western names have it, is moved to the end
+// (givenFirst).
 func ParseName(s string) Name {
 	n := parseName(splitCamel(s))
 	if t, ok := splitJoined(n); ok {
 		n = parseName(t)
 	}
+	if t, ok := givenFirst(n); ok {
+		n = parseName(t)
+	}
 	return n
+}
+
+// givenFirst returns n's normalised name with its first word moved to the
+// end when it is a given name written first, ok false otherwise: a first
+// word that is no family name of names/surnames.csv but a given name of
+// givenFirstMinCount names or more of the lists, before one of the
+// sixteen most frequent family names ("Minh Nguyễn Văn" → "Nguyễn Văn
+// Minh"). A given name that is also a family name, however rare (An,
+// Trang, Phong), is never moved: a population holds those family names
+// before a middle name that is also one (Trang Hoàng Hạnh).
+func givenFirst(n Name) (string, bool) {
+	i := strings.IndexByte(n.Key, ' ')
+	if i < 0 {
+		return "", false
+	}
+	second := n.Key[i+1:]
+	if j := strings.IndexByte(second, ' '); j >= 0 {
+		second = second[:j]
+	}
+	fam, first := familyKeys(), n.Key[:i]
+	if fam[second] != 2 {
+		return "", false // nearly every name: its second word is a middle name
+	}
+	if _, ok := fam[first]; ok || nameFoldFreq()[first] < givenFirstMinCount {
+		return "", false
+	}
+	k := strings.IndexByte(n.Normalized, ' ')
+	return n.Normalized[k+1:] + " " + n.Normalized[:k], true
+}
+
+// givenFirstMinCount is how many names of the lists' counts must carry a
+// word for givenFirst to take it for a given name.
+const givenFirstMinCount = 50
+
+var (
+	familyKeysOnce sync.Once
+	familyKeysMap  map[string]byte
+)
+
+// familyKeys maps the folded family names of names/surnames.csv to 2 for
+// the sixteen ranked in 2005 (Nguyễn … Lý), 1 for the others.
+func familyKeys() map[string]byte {
+	familyKeysOnce.Do(func() {
+		familyKeysMap = map[string]byte{}
+		t, err := refdata.Load("names/surnames.csv")
+		if err != nil {
+			return
+		}
+		rank := -1
+		for i, h := range t.Header {
+			if h == "published_rank_2005" {
+				rank = i
+			}
+		}
+		for _, r := range t.Rows {
+			k := Fold(r[0])
+			if rank >= 0 && rank < len(r) && r[rank] != "" {
+				familyKeysMap[k] = 2
+			} else if familyKeysMap[k] == 0 {
+				familyKeysMap[k] = 1
+			}
+		}
+	})
+	return familyKeysMap
 }
 
 // splitCamel puts a space where a capitalised word has another capital

@@ -29,3 +29,26 @@ func TestParseNameSplitsJoinedWords(t *testing.T) {
 		t.Errorf("Ngọcanh split: %+v", n)
 	}
 }
+
+// A given name written first, before one of the most frequent family
+// names, is moved to the end; a first word that is also a family name,
+// however rare, is not.
+func TestParseNameGivenFirst(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Minh Nguyễn Văn", "Nguyễn Văn Minh"},
+		{"Khánh Nguyễn Thị Minh", "Nguyễn Thị Minh Khánh"},
+		{"MINH TRAN VAN", "Tran Van Minh"},
+		// left alone
+		{"Nguyễn Văn Minh", "Nguyễn Văn Minh"},
+		{"Trang Hoàng Hạnh", "Trang Hoàng Hạnh"},
+		{"An Nguyễn Văn", "An Nguyễn Văn"},
+		{"Chung Huỳnh Linh", "Chung Huỳnh Linh"},
+	} {
+		if got := ParseName(c.in).Normalized; got != c.want {
+			t.Errorf("ParseName(%q).Normalized = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if n := ParseName("Minh Nguyễn Văn"); n.Family != "Nguyễn" || n.Given != "Minh" {
+		t.Errorf("Minh Nguyễn Văn: %+v", n)
+	}
+}
