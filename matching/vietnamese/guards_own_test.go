@@ -12,23 +12,10 @@ import (
 // and returns each record's cluster.
 func linkRecords(t *testing.T, recs []schemas.Record) []int32 {
 	t.Helper()
-	s, err := Settings()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Model = tr.Model
-	f := matching.NewFrame(s)
-	ad := NewAdapter()
 	for i := range recs {
 		recs[i].RecordID = string(rune('a' + i))
-		if err := ad.AddRecord(f, &recs[i], 0); err != nil {
-			t.Fatal(err)
-		}
 	}
+	f, s := trainedFrame(t, recs, false)
 	res, err := matching.Link(context.Background(), f, s)
 	if err != nil {
 		t.Fatal(err)

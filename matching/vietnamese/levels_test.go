@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
-// vnLevels builds a frame of two canonical records with the Vietnamese
-// settings (and the shipped model, which ExplainPair needs to weigh the
-// levels) and returns the level label of every comparison.
-func vnLevels(t *testing.T, a, b schemas.Record) map[string]string {
+// trainedFrame returns a frame of recs (each its own source when
+// sources, else all of source 0) with the Vietnamese settings and the
+// shipped model.
+func trainedFrame(t *testing.T, recs []schemas.Record, sources bool) (*matching.Frame, *settings.Settings) {
 	t.Helper()
 	s, err := Settings()
 	if err != nil {
@@ -23,12 +24,25 @@ func vnLevels(t *testing.T, a, b schemas.Record) map[string]string {
 	s.Model = tr.Model
 	f := matching.NewFrame(s)
 	ad := NewAdapter()
-	a.RecordID, b.RecordID = "a", "b"
-	for i, r := range []*schemas.Record{&a, &b} {
-		if err := ad.AddRecord(f, r, i); err != nil {
+	for i := range recs {
+		src := 0
+		if sources {
+			src = i
+		}
+		if err := ad.AddRecord(f, &recs[i], src); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return f, s
+}
+
+// vnLevels builds a frame of two canonical records with the Vietnamese
+// settings (and the shipped model, which ExplainPair needs to weigh the
+// levels) and returns the level label of every comparison.
+func vnLevels(t *testing.T, a, b schemas.Record) map[string]string {
+	t.Helper()
+	a.RecordID, b.RecordID = "a", "b"
+	f, s := trainedFrame(t, []schemas.Record{a, b}, true)
 	e := matching.ExplainPair(f, s, 0, 1)
 	if e.Err != nil {
 		t.Fatal(e.Err)
