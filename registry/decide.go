@@ -92,7 +92,7 @@ func (r *Registry) apartPairs(rd pebble.Reader, u *unit) ([]matching.Pair, error
 //     never between records of one group (apartGroups: the persons the
 //     registry holds them in, the persons the reviewer saw). The stored
 //     edges between the groups are removed and the ruling is kept
-//     ('x' keys): no later batch, third record's evidence or recluster
+//     ('u' keys): no later batch, third record's evidence or recluster
 //     puts records of two groups in one person (the link that would is
 //     refused as a guard refuses it, matching.ClusterApart);
 //   - needs_verification: nothing changes.
