@@ -23,11 +23,15 @@ import (
 //	'q' person id 0 conflict id → (empty): the open conflicts naming a person
 //	'n' number 0 seq            → (empty): the records carrying a valid number
 //	'g' person id               → the person's coverage state and guard summary over all its records (appendPersonValue)
+//	'd' conflict id             → the police ruling in force on it (JSON ruling)
+//	'e' record id 0 conflict id → (empty): the rulings naming a record
 const (
 	kConflict   = 'c'
 	kConflictOf = 'q'
 	kNumber     = 'n'
 	kGuards     = 'g'
+	kRuling     = 'd'
+	kRulingOf   = 'e'
 )
 
 func guardsKey(person string) []byte { return append([]byte{kGuards}, person...) }
@@ -127,7 +131,8 @@ func involved(old []string, sums []matching.PersonSummary, name func(int32) stri
 // and its explanation starts with why, citing the person events of the
 // batch that touch its persons. A decided conflict stays decided on the
 // desk (the desk reads decisions first); a conflict raised again later
-// reopens with the same id.
+// reopens with the same id. A raised conflict a police ruling covers
+// (rulingsCover) is raised decided, in place in raised.
 func (r *Registry) settleConflicts(wb *pebble.Batch, persons map[string]bool, raised []schemas.Conflict, events []schemas.PersonEvent, reason string, ver uint64, now time.Time) ([]schemas.Conflict, error) {
 	now = now.UTC()
 	still := map[string]bool{}
@@ -185,6 +190,9 @@ func (r *Registry) settleConflicts(wb *pebble.Batch, persons map[string]bool, ra
 		c.Version = ver
 		c.Explanation = "Resolved by the registry: " + whyResolved(c, events, reason, ver) + ".\n\n" + c.Explanation
 		out = append(out, c)
+	}
+	if err := rulingsCover(wb, raised); err != nil {
+		return nil, err
 	}
 	// Remember what is open now.
 	for _, c := range raised {
@@ -396,4 +404,150 @@ func numberPrefix(num string) []byte {
 func inFrame(u *unit, seq uint64) bool {
 	_, ok := u.row[seq]
 	return ok
+}
+
+// ruling is what the registry keeps of a police decision (same_person or
+// different_persons) on a conflict: its kind and records, to recognise
+// the conflicts it already answers when the registry raises them again
+// (rulingsCover).
+type ruling struct {
+	DecisionID string    `json:"decision_id"`
+	ConflictID string    `json:"conflict_id"`
+	Kind       string    `json:"kind"`
+	Decision   string    `json:"decision"`
+	Records    []string  `json:"records"` // sorted
+	DecidedAt  time.Time `json:"decided_at"`
+}
+
+func rulingKey(conflict string) []byte { return append([]byte{kRuling}, conflict...) }
+
+func rulingOfPrefix(record string) []byte {
+	return append(append([]byte{kRulingOf}, record...), 0)
+}
+
+// rememberRuling keeps d as the ruling in force on its conflict, for
+// Decide to call before it reclusters, so that the recluster's conflicts
+// already see it. Only one ruling per conflict is in force: a later one
+// (a supervisor's correction, by DecidedAt) replaces it, an earlier one
+// delivered late does not. needs_verification rules nothing, and a
+// decision without a conflict kind (raised by hand) covers no raised
+// conflict: it is not kept.
+func rememberRuling(wb *pebble.Batch, d schemas.Decision) error {
+	if d.ConflictKind == "" || (d.Decision != schemas.DecisionSamePerson && d.Decision != schemas.DecisionDifferentPersons) {
+		return nil
+	}
+	id := d.ConflictID
+	if id == "" {
+		id = "decision:" + d.DecisionID
+	}
+	old, ok, err := storedRuling(wb, id)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if d.DecidedAt.Before(old.DecidedAt) {
+			return nil
+		}
+		for _, rec := range old.Records {
+			wb.Delete(append(rulingOfPrefix(rec), id...), nil)
+		}
+	}
+	rl := ruling{DecisionID: d.DecisionID, ConflictID: d.ConflictID, Kind: d.ConflictKind, Decision: d.Decision,
+		Records: slices.Compact(slices.Sorted(slices.Values(d.RecordIDs))), DecidedAt: d.DecidedAt.UTC()}
+	enc, err := json.Marshal(rl)
+	if err != nil {
+		return fmt.Errorf("remember ruling %s: %w", d.DecisionID, err)
+	}
+	wb.Set(rulingKey(id), enc, nil)
+	for _, rec := range rl.Records {
+		wb.Set(append(rulingOfPrefix(rec), id...), nil, nil)
+	}
+	return nil
+}
+
+func storedRuling(rd pebble.Reader, id string) (ruling, bool, error) {
+	var rl ruling
+	v, cl, err := rd.Get(rulingKey(id))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return rl, false, nil
+	}
+	if err != nil {
+		return rl, false, fmt.Errorf("ruling %s: %w", id, err)
+	}
+	defer cl.Close()
+	if err := json.Unmarshal(v, &rl); err != nil {
+		return rl, false, fmt.Errorf("ruling %s: %w", id, err)
+	}
+	return rl, true, nil
+}
+
+// rulingsCover raises decided each open conflict of raised that a police
+// ruling already answers: one of the same kind whose records are all
+// records that ruling was about. The persons may differ — the ruling
+// merged or split them, which changes the conflict's id (a two_ids of
+// two persons decided same_person comes back as a two_ids of the one
+// merged person) — but the question is the one the reviewer answered.
+// A new record in the conflict is evidence the ruling did not see, and
+// the conflict stays open. Decided rather than left out, so that the
+// registry's conflicts still say what it finds on its persons, and the
+// explanation cites the ruling for whoever follows the person.
+func rulingsCover(rd pebble.Reader, raised []schemas.Conflict) error {
+	var probe []int
+	for i, c := range raised {
+		if c.Status == schemas.StatusOpen && len(c.RecordIDs) > 0 {
+			probe = append(probe, i)
+		}
+	}
+	if len(probe) == 0 {
+		return nil
+	}
+	// Through one iterator, in key order of the first records.
+	slices.SortFunc(probe, func(a, b int) int { return strings.Compare(raised[a].RecordIDs[0], raised[b].RecordIDs[0]) })
+	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: []byte{kRulingOf}, UpperBound: []byte{kRulingOf + 1}})
+	if err != nil {
+		return fmt.Errorf("rulings: %w", err)
+	}
+	var ids [][]string
+	for _, i := range probe {
+		lo := rulingOfPrefix(raised[i].RecordIDs[0])
+		var mine []string
+		for ok := it.SeekGE(lo); ok && bytes.HasPrefix(it.Key(), lo); ok = it.Next() {
+			mine = append(mine, string(it.Key()[len(lo):]))
+		}
+		ids = append(ids, mine)
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return fmt.Errorf("rulings: %w", err)
+	}
+	for j, i := range probe {
+		c := &raised[i]
+		for _, id := range ids[j] {
+			rl, ok, err := storedRuling(rd, id)
+			if err != nil {
+				return err
+			}
+			if !ok || rl.Kind != c.Kind || !covers(rl.Records, c.RecordIDs) {
+				continue
+			}
+			c.Status = schemas.StatusDecided
+			on := "conflict " + rl.ConflictID
+			if rl.ConflictID == "" {
+				on = "these records"
+			}
+			c.Explanation = fmt.Sprintf("Decided: police decision %s (%s) on %s already answers this %s about the same records; raised again when a new record joins it.\n\n",
+				rl.DecisionID, rl.Decision, on, c.Kind) + c.Explanation
+			break
+		}
+	}
+	return nil
+}
+
+// covers reports whether every one of recs is in sorted.
+func covers(sorted, recs []string) bool {
+	for _, r := range recs {
+		if _, ok := slices.BinarySearch(sorted, r); !ok {
+			return false
+		}
+	}
+	return true
 }

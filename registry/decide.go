@@ -184,6 +184,10 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	if d.DecisionID != "" {
 		wb.Set(decidedKey(d.DecisionID), nil, nil)
 	}
+	// Kept before the recluster, whose conflicts it answers (conflicts.go).
+	if err := rememberRuling(wb, d); err != nil {
+		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+	}
 	r.batch++
 	out, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seqs, nil, "decision:"+d.DecisionID)
 	if err != nil {

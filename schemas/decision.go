@@ -56,7 +56,9 @@ func ValidDecision(d string) bool {
 // Conflict statuses as the review desk derives them from decisions. The
 // matcher writes StatusOpen, and StatusResolvedByRegistry when a later
 // batch or decision no longer raises a conflict it raised (the explanation
-// then starts with why, citing the person event); a decision is never
+// then starts with why, citing the person event), and StatusDecided for a
+// conflict a ruling on the same kind and records already answers (its
+// explanation cites the ruling); a decision is never
 // overwritten because the desk reads the status from the append-only
 // decisions table first.
 const (

@@ -207,7 +207,7 @@ type Conflict struct {
 	RecordIDs    []string  `ch:"record_ids"`
 	Score        float64   `ch:"score"`
 	Explanation  string    `ch:"explanation"`
-	Status       string    `ch:"status"` // StatusOpen or StatusResolvedByRegistry
+	Status       string    `ch:"status"` // StatusOpen, StatusResolvedByRegistry, or StatusDecided when a police ruling already answers it (registry/conflicts.go)
 	Version      uint64    `ch:"version"`
 	CreatedAt    time.Time `ch:"created_at"`
 }

@@ -79,13 +79,15 @@ type conflictDetail struct {
 	// different_persons apply; else only needs_verification.
 	Joinable bool `json:"joinable"`
 	// Resolution is why the registry closed the conflict (status
-	// resolved_by_registry): the first paragraph of its explanation.
+	// resolved_by_registry), or which ruling on another conflict answers
+	// it (status decided with no decision of its own): the first
+	// paragraph of its explanation.
 	Resolution string `json:"resolution,omitempty"`
 }
 
 func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictDetail, error) {
 	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c), Joinable: joinable(c)}
-	if c.Status == schemas.StatusResolvedByRegistry {
+	if c.Status == schemas.StatusResolvedByRegistry || (c.Status == schemas.StatusDecided && c.DecisionsN == 0) {
 		d.Resolution, d.Conflict.Explanation, _ = strings.Cut(c.Explanation, "\n\n")
 	}
 	var err error

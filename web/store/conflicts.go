@@ -38,7 +38,9 @@ func (sc Scope) Contains(provinces []string) bool {
 // ConflictRow is a conflict as the desk shows it: the matcher's row plus
 // the provinces and districts its records name, its status derived from
 // the decisions (else resolved_by_registry when the matcher no longer
-// raises it, else open), and who it is assigned to.
+// raises it, or decided when the matcher raises it decided because a
+// ruling on another conflict answers it, else open), and who it is
+// assigned to.
 type ConflictRow struct {
 	ConflictID   string    `ch:"conflict_id" json:"conflict_id"`
 	Kind         string    `ch:"kind" json:"kind"`
@@ -76,7 +78,7 @@ type Filter struct {
 // the permanent and current addresses of its records in either era, kept
 // in conflict_places by refreshPlaces, and the matcher's own province)
 // and computes its status (the latest decision's
-// status_after, else the matcher's resolved_by_registry, else open), then
+// status_after, else the matcher's resolved_by_registry or decided, else open), then
 // applies the scope and filters. The scope
 // is part of the query: a conflict outside it is never read.
 func conflictsSQL(where string) string {
@@ -92,7 +94,7 @@ rows AS (
            c.record_ids AS record_ids, c.score AS score, c.explanation AS explanation,
            arraySort(arrayFilter(x -> x != '', arrayDistinct(arrayConcat(cp.provinces, [` + transformSQL("c.province_code") + `])))) AS province_codes,
            arraySort(arrayFilter(x -> x != '', cp.districts)) AS district_codes,
-           multiIf(st.status != '', st.status, c.status = 'resolved_by_registry', c.status, 'open') AS status, asg.assignee AS assignee, c.created_at AS created_at,
+           multiIf(st.status != '', st.status, c.status IN ('resolved_by_registry', 'decided'), c.status, 'open') AS status, asg.assignee AS assignee, c.created_at AS created_at,
            st.n AS decisions, st.last AS last_decision
     FROM conflicts AS c FINAL
     LEFT JOIN cp ON cp.conflict_id = c.conflict_id

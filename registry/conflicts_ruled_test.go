@@ -1,0 +1,114 @@
+package registry_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// A conflict a police ruling answered is not raised open again: two
+// records of one woman with two valid numbers raise a two_ids between
+// two persons; a same_person ruling merges them, and the two_ids the
+// merged person raises (another id: other persons) comes decided, citing
+// the ruling. A new record carrying one of the numbers is evidence the
+// ruling did not see: the conflict opens again. A later ruling on the
+// same conflict (a correction) is the one in force; an earlier one
+// delivered late is not.
+func TestRuledConflictNotRaisedOpenAgain(t *testing.T) {
+	reg := openVietnamese(t)
+	ctx := context.Background()
+	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
+	b := a
+	b.RecordID, b.FullName, b.IDNumber = "f2/7", "NGUYEN THI THU HA", "001190067890"
+	first, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := ofKind(first.Conflicts, schemas.ConflictTwoIDs)
+	if len(two) != 1 || len(two[0].PersonIDs) != 2 || two[0].Status != schemas.StatusOpen {
+		t.Fatalf("two numbers on two persons: two_ids %+v (all %+v)", two, first.Conflicts)
+	}
+	c1 := two[0]
+	t0 := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	rule := func(id, decision string, at time.Time) *registry.Output {
+		t.Helper()
+		out, err := reg.Decide(ctx, schemas.Decision{DecisionID: id, ConflictID: c1.ConflictID, ConflictKind: c1.Kind, PersonIDs: c1.PersonIDs,
+			RecordIDs: c1.RecordIDs, Decision: decision, DecidedAt: at, StatusAfter: schemas.StatusDecided})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	join := rule("d1", schemas.DecisionSamePerson, t0)
+	var again []schemas.Conflict
+	for _, c := range ofKind(join.Conflicts, schemas.ConflictTwoIDs) {
+		if c.ConflictID != c1.ConflictID {
+			again = append(again, c)
+		}
+	}
+	if len(again) != 1 || len(again[0].PersonIDs) != 1 {
+		t.Fatalf("after same_person the merged person's two_ids: %+v (all %+v)", again, join.Conflicts)
+	}
+	c2 := again[0]
+	if c2.Status != schemas.StatusDecided || !strings.Contains(c2.Explanation, "d1") || !strings.Contains(c2.Explanation, c1.ConflictID) {
+		t.Errorf("the merged person's two_ids, answered by d1: status %q, explanation %q", c2.Status, c2.Explanation)
+	}
+	for _, c := range join.Conflicts {
+		if c.Status == schemas.StatusOpen {
+			t.Errorf("after the ruling, open: %+v", c)
+		}
+	}
+
+	// A ruling delivered late, older than d1, is not in force: c2 stays
+	// decided by d1 when the registry raises it again.
+	late := rule("d0", schemas.DecisionSamePerson, t0.Add(-time.Hour))
+	for _, c := range late.Conflicts {
+		if c.ConflictID == c2.ConflictID && (c.Status != schemas.StatusDecided || !strings.Contains(c.Explanation, "d1")) {
+			t.Errorf("after a late older ruling: %+v", c)
+		}
+	}
+
+	// A new record of her carrying the second number: open again.
+	n := b
+	n.RecordID, n.FullName = "f3/1", "Nguyễn Thu Hà"
+	more, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reopened bool
+	for _, c := range ofKind(more.Conflicts, schemas.ConflictTwoIDs) {
+		if slicesContain(c.RecordIDs, n.RecordID) {
+			reopened = true
+			if c.Status != schemas.StatusOpen {
+				t.Errorf("a two_ids with a new record is %q, want open: %+v", c.Status, c)
+			}
+		}
+	}
+	if !reopened {
+		t.Errorf("the new record raised no two_ids: %+v", more.Conflicts)
+	}
+}
+
+func ofKind(cs []schemas.Conflict, kind string) []schemas.Conflict {
+	var out []schemas.Conflict
+	for _, c := range cs {
+		if c.Kind == kind {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func slicesContain(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
