@@ -18,19 +18,20 @@ var (
 
 // authenticate checks a username and password against the users table
 // (read at each login, so accounts added while serving work at once),
-// with the failures of the username and of the address rate-limited.
-// Every failure costs one password hash, known user or not.
+// with the failures of the account and of the client address
+// rate-limited apart (ratelimit.go). Every failure costs one password
+// hash, known user or not.
 func (s *Server) authenticate(r *http.Request, username, password string) (store.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
-	keys := []string{"u:" + username, "a:" + remoteIP(r)}
+	addr := s.clientIP(r)
 	u, err := s.store.User(r.Context(), username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.User{}, err
 	}
 	attempt := store.User{Username: auditedName(username, err == nil)}
-	if s.limiter.blocked(keys...) {
+	if which := s.loginRefused(username, addr); which != "" {
 		store.CheckDummy(password)
-		s.audit(r, attempt, store.ActionLoginFailed, "", "refused: too many failures")
+		s.audit(r, attempt, store.ActionLoginFailed, "", "refused: too many failures of this "+which)
 		return store.User{}, errTooManyLogins
 	}
 	ok := false
@@ -40,12 +41,15 @@ func (s *Server) authenticate(r *http.Request, username, password string) (store
 		store.CheckDummy(password)
 	}
 	if !ok {
-		s.limiter.fail(keys...)
+		s.accounts.fail(username)
+		s.addresses.fail(addr)
 		s.audit(r, attempt, store.ActionLoginFailed, "", "wrong username or password")
-		s.log.Info("login failed", "user", vn.MaskName(username), "addr", remoteIP(r))
+		s.log.Info("login failed", "user", vn.MaskName(username), "addr", addr)
 		return store.User{}, errBadCredentials
 	}
-	s.limiter.reset(keys[0])
+	// The account's failures only: an address's stay, or one good
+	// account would let it try others without end.
+	s.accounts.reset(username)
 	return u, nil
 }
 

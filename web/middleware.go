@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"net"
 	"net/http"
 	"slices"
 
@@ -116,20 +115,12 @@ func (s *Server) audit(r *http.Request, u store.User, action, object, detail str
 // conflict's, for actions on it).
 func (s *Server) auditIn(r *http.Request, u store.User, provinces []string, action, object, detail string) {
 	err := s.store.Audit(context.WithoutCancel(r.Context()), store.AuditEntry{
-		Username: u.Username, Role: u.Role, Action: action, ObjectID: object, Detail: detail, RemoteAddr: remoteIP(r),
+		Username: u.Username, Role: u.Role, Action: action, ObjectID: object, Detail: detail, RemoteAddr: s.clientIP(r),
 		Provinces: provinces,
 	})
 	if err != nil {
 		s.log.Error("audit", "action", action, "err", err)
 	}
-}
-
-func remoteIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // permissions a template may ask about (menus only: the routes decide).

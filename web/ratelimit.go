@@ -1,9 +1,94 @@
 package web
 
 import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 )
+
+// loginRefused says which limit refuses a login of username from addr:
+// "account" (failures of the account from any address — credential
+// stuffing spreads them over many), "address" (failures from the
+// address, any accounts: Config.LoginAddressFailures, higher, since a
+// NAT puts a whole station behind one), or "" for none.
+func (s *Server) loginRefused(username, addr string) string {
+	switch {
+	case s.accounts.blocked(username):
+		return "account"
+	case s.addresses.blocked(addr):
+		return "address"
+	}
+	return ""
+}
+
+// clientIP is the address of the client: the peer's, unless the peer is
+// a trusted proxy (Config.TrustedProxies), when it is the right-most
+// address of X-Forwarded-For that is no trusted proxy. Every proxy
+// appends the address it received from, so the addresses right of that
+// one were written by trusted proxies and those left of it by the client,
+// who may write anything. When every address there is trusted, the
+// left-most; an address that does not parse ends the walk at the last
+// trusted one (so a garbled header cannot name anyone).
+func (s *Server) clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(peer) {
+		return host
+	}
+	client := peer
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		client = a.Unmap()
+		if !s.trusted(client) {
+			break
+		}
+	}
+	return client.String()
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseTrustedProxies reads addresses and networks ("10.0.0.5",
+// "10.0.0.0/8", "::1") for Config.TrustedProxies.
+func ParseTrustedProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range list {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: not an address or a network (10.0.0.5, 10.0.0.0/8)", v)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
 
 // limiter counts failed logins per key (a username, an address) within a
 // window; a key at its limit is refused until its oldest failure leaves

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -195,6 +196,107 @@ func TestBruteForce(t *testing.T) {
 	if !strings.Contains(string(body), `"username":"ana"`) || strings.Contains(strings.ToLower(string(body)), "hunter2-secret") ||
 		!strings.Contains(string(body), "hu… (15 characters, no such account)") {
 		t.Errorf("audit of failed logins: want the account's name as typed and only 'hu… (15 characters…' of the name that is none: %s", body)
+	}
+}
+
+// TestLoginLimitBehindProxy: behind a trusted proxy the login limit
+// counts the client named by X-Forwarded-For (its right-most address
+// that is no trusted proxy; what the client wrote left of it is
+// ignored), per address with a limit above the account's, so five typos
+// at one station lock no one else; an account failed from many
+// addresses is locked whatever the address (credential stuffing). From
+// a peer that is not a trusted proxy the header is not read.
+func TestLoginLimitBehindProxy(t *testing.T) {
+	proxies, err := web.ParseTrustedProxies([]string{"127.0.0.1", "::1/128"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := webtest.Start(t, web.Config{LoginFailures: 5, LoginAddressFailures: 8, LoginWindow: 15 * time.Minute, TrustedProxies: proxies})
+	for _, u := range []string{"ana", "bob", "cam"} {
+		env.AddUser(t, u, store.RoleReviewer, "01")
+	}
+	env.AddUser(t, "adm", store.RoleAdmin)
+	from := func(xff string) *webtest.Client {
+		c := env.NewClient()
+		c.Header = http.Header{"X-Forwarded-For": {xff}}
+		return c
+	}
+	login := func(c *webtest.Client, user, password string) int {
+		t.Helper()
+		st, _ := c.Do(t, "POST", "/api/login", map[string]string{"username": user, "password": password})
+		return st
+	}
+
+	// One station (one address): five failures of five names lock none
+	// of its users.
+	station := "203.0.113.9"
+	for i := range 5 {
+		if st := login(from(station), "typo"+string(rune('a'+i)), "wrong-password"); st != http.StatusUnauthorized {
+			t.Fatalf("failure %d from the station: %d, want 401", i, st)
+		}
+	}
+	if st := login(from(station), "ana", webtest.Password); st != http.StatusOK {
+		t.Errorf("a user of the station after its five failures: %d, want 200", st)
+	}
+	// Its own limit: three more failures make eight, and the station is
+	// refused; another address is not.
+	for i := range 3 {
+		login(from(station), "typo"+string(rune('a'+i)), "wrong-password")
+	}
+	if st := login(from(station), "cam", webtest.Password); st != http.StatusTooManyRequests {
+		t.Errorf("the station after eight failures: %d, want 429", st)
+	}
+	if st := login(from("203.0.113.10"), "cam", webtest.Password); st != http.StatusOK {
+		t.Errorf("another address while the station is refused: %d, want 200", st)
+	}
+
+	// What the client writes left of the proxy's entry changes nothing.
+	for i := range 8 {
+		login(from("198.51.100."+string(rune('1'+i))+", 203.0.113.20"), "nobody"+string(rune('a'+i)), "wrong-password")
+	}
+	if st := login(from("198.51.100.99, 203.0.113.20"), "ana", webtest.Password); st != http.StatusTooManyRequests {
+		t.Errorf("a client varying the left of X-Forwarded-For: %d, want 429 (counted on 203.0.113.20)", st)
+	}
+
+	// Credential stuffing: bob failed from five addresses is locked from
+	// a sixth; those addresses still serve others.
+	for i := range 5 {
+		login(from("192.0.2."+string(rune('1'+i))), "bob", "wrong-password")
+	}
+	if st := login(from("192.0.2.9"), "bob", webtest.Password); st != http.StatusTooManyRequests {
+		t.Errorf("bob after five failures from five addresses: %d, want 429", st)
+	}
+	if st := login(from("192.0.2.1"), "cam", webtest.Password); st != http.StatusOK {
+		t.Errorf("another account from one of those addresses: %d, want 200", st)
+	}
+	adm := env.Login(t, "adm")
+	st, body := adm.Do(t, "GET", "/api/audit?action=login_failed&limit=200", nil)
+	if st != http.StatusOK || !strings.Contains(string(body), `"remote_addr":"203.0.113.9"`) ||
+		!strings.Contains(string(body), "too many failures of this account") || !strings.Contains(string(body), "too many failures of this address") {
+		t.Errorf("audit: want the clients' addresses and which limit refused: %d %s", st, body)
+	}
+
+	// Not behind a trusted proxy: X-Forwarded-For is the client's own
+	// word and is not read; every failure counts on the peer.
+	direct, err := web.New(web.Config{Store: env.Store, LoginAddressFailures: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(direct)
+	defer hs.Close()
+	dc := func(xff string) *webtest.Client {
+		c := from(xff)
+		c.Base = hs.URL
+		return c
+	}
+	for i := range 3 {
+		login(dc("198.51.100."+string(rune('1'+i))), "nobody", "wrong-password")
+	}
+	if st := login(dc("198.51.100.50"), "ana", webtest.Password); st != http.StatusTooManyRequests {
+		t.Errorf("untrusted peer with a new X-Forwarded-For after three failures: %d, want 429", st)
+	}
+	if _, err := web.ParseTrustedProxies([]string{"proxy.example"}); err == nil {
+		t.Error("a name is not a trusted proxy address")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -41,12 +42,23 @@ type Config struct {
 	SessionTTL time.Duration
 	// SecureCookies marks cookies Secure (serving over TLS). Default: false.
 	SecureCookies bool
-	// LoginFailures is how many failed logins of one username or one
-	// address are allowed within LoginWindow before logins are refused
-	// with 429. Default: 5.
+	// LoginFailures is how many failed logins of one account (from any
+	// address: credential stuffing spreads them) are allowed within
+	// LoginWindow before its logins are refused with 429. Default: 5.
 	LoginFailures int
+	// LoginAddressFailures is how many failed logins of one client
+	// address (any accounts) are allowed within LoginWindow before its
+	// logins are refused with 429. Higher than LoginFailures: a police
+	// station behind one NAT is one address. Default: 50.
+	LoginAddressFailures int
 	// LoginWindow. Default: 15m.
 	LoginWindow time.Duration
+	// TrustedProxies are the reverse proxies in front of the desk. Only
+	// a request from one of them has its X-Forwarded-For read: the client
+	// is the right-most address there that is not a trusted proxy (the
+	// ones left of it are whatever the client sent). The login limit and
+	// the audit log use that address. Default: none (the peer's address).
+	TrustedProxies []netip.Prefix
 	// Logger. Default: slog.Default().
 	Logger *slog.Logger
 }
@@ -57,6 +69,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.LoginFailures == 0 {
 		c.LoginFailures = 5
+	}
+	if c.LoginAddressFailures == 0 {
+		c.LoginAddressFailures = 50
 	}
 	if c.LoginWindow == 0 {
 		c.LoginWindow = 15 * time.Minute
@@ -79,17 +94,21 @@ func (c Config) Validate() error {
 	if c.LoginFailures < 0 {
 		errs = append(errs, errors.New("LoginFailures: must not be negative"))
 	}
+	if c.LoginAddressFailures < 0 {
+		errs = append(errs, errors.New("LoginAddressFailures: must not be negative"))
+	}
 	return errors.Join(errs...)
 }
 
 // Server is the web application, an http.Handler.
 type Server struct {
-	cfg     Config
-	store   *store.Store
-	log     *slog.Logger
-	tmpl    map[string]*template.Template
-	limiter *limiter
-	mux     *http.ServeMux
+	cfg   Config
+	store *store.Store
+	log   *slog.Logger
+	tmpl  map[string]*template.Template
+	// accounts and addresses count failed logins (ratelimit.go).
+	accounts, addresses *limiter
+	mux                 *http.ServeMux
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -101,7 +120,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	c := cfg.withDefaults()
 	s := &Server{cfg: c, store: c.Store, log: c.Logger,
-		limiter: newLimiter(c.LoginFailures, c.LoginWindow, c.Store.Now)}
+		accounts:  newLimiter(c.LoginFailures, c.LoginWindow, c.Store.Now),
+		addresses: newLimiter(c.LoginAddressFailures, c.LoginWindow, c.Store.Now)}
 	var err error
 	if s.tmpl, err = parseTemplates(); err != nil {
 		return nil, err

@@ -22,19 +22,26 @@ func newServeCmd(g *globals) *cobra.Command {
 		listen, certFile, keyFile string
 		sessionTTL                time.Duration
 		publish                   bool
+		trustedProxies            []string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "serve the conflict desk and the coverage pages (the web application)",
 		Long: `Serves the web application: the police conflict desk (queue, conflict pages,
 decisions, audit log), its JSON API under /api/, and the analysts' coverage
-pages. Accounts are added with 'dancu users add'. Decisions are stored in
+pages. Accounts are added with 'dancu users add'. Behind a reverse proxy, name it
+with --trusted-proxy, or every client has the proxy's address (one login
+limit for all of them, and the proxy's address in the audit log). Decisions are stored in
 ClickHouse and published to the topic dancu.decisions (--publish).
 Migrations are applied on start. Ctrl-C stops gracefully.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (certFile == "") != (keyFile == "") {
 				return errors.New("serve: --tls-cert and --tls-key go together")
+			}
+			proxies, err := web.ParseTrustedProxies(trustedProxies)
+			if err != nil {
+				return fmt.Errorf("serve: --trusted-proxy: %w", err)
 			}
 			ctx := cmd.Context()
 			conn, err := openClickHouse(ctx, g)
@@ -47,7 +54,7 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 			}
 			log := slog.New(slog.NewTextHandler(g.stderr, nil))
 			cfg := web.Config{Store: store.New(conn, nil), SessionTTL: sessionTTL, SecureCookies: certFile != "", Logger: log,
-				Coverage: coverageHandler(conn, log)}
+				Coverage: coverageHandler(conn, log), TrustedProxies: proxies}
 			if publish {
 				brokers, err := kafkax.SplitBrokers(g.kafka)
 				if err != nil {
@@ -100,6 +107,7 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 	f.StringVar(&certFile, "tls-cert", "", "TLS certificate file (PEM); serves HTTPS with Secure cookies")
 	f.StringVar(&keyFile, "tls-key", "", "TLS private key file (PEM)")
 	f.DurationVar(&sessionTTL, "session-ttl", 8*time.Hour, "how long a session lasts")
+	f.StringSliceVar(&trustedProxies, "trusted-proxy", nil, "address or network (10.0.0.0/8) of a reverse proxy in front of the desk, repeatable or comma-separated: only from these is X-Forwarded-For read (its right-most address that is no trusted proxy is the client, for the login limit and the audit log)")
 	f.BoolVar(&publish, "publish", true, "publish decisions to the topic dancu.decisions on --kafka")
 	return cmd
 }

@@ -95,6 +95,9 @@ type Client struct {
 	*http.Client
 	Base string
 	CSRF string
+	// Header is sent with every request (e.g. X-Forwarded-For, as a
+	// proxy in front of the desk sets it).
+	Header http.Header
 }
 
 // NewClient returns a client with an empty cookie jar that does not
@@ -144,6 +147,9 @@ func (c *Client) Do(t testing.TB, method, path string, v any) (int, []byte) {
 	}
 	if c.CSRF != "" {
 		req.Header.Set("X-CSRF-Token", c.CSRF)
+	}
+	for k, vs := range c.Header {
+		req.Header[k] = vs
 	}
 	resp, err := c.Client.Do(req)
 	if err != nil {
