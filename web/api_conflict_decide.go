@@ -8,15 +8,31 @@ import (
 // apiConflictDecide: POST /api/conflicts/{id}/decision {decision, note}
 // → the stored decision.
 func (s *Server) apiConflictDecide(w http.ResponseWriter, r *http.Request) {
+	s.apiConflictRule(w, r, false)
+}
+
+// apiConflictCorrect: POST /api/conflicts/{id}/correction {decision,
+// reason} → the stored correction (supervisors and admins; decide.go's
+// correction).
+func (s *Server) apiConflictCorrect(w http.ResponseWriter, r *http.Request) {
+	s.apiConflictRule(w, r, true)
+}
+
+func (s *Server) apiConflictRule(w http.ResponseWriter, r *http.Request, correct bool) {
 	var in struct {
 		Decision string `json:"decision"`
 		Note     string `json:"note"`
+		Reason   string `json:"reason"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil {
-		s.json(w, http.StatusBadRequest, map[string]string{"error": "body: want JSON {decision, note}: " + err.Error()})
+		s.json(w, http.StatusBadRequest, map[string]string{"error": "body: want JSON {decision, note} ({decision, reason} for a correction): " + err.Error()})
 		return
 	}
-	d, err := s.decide(r, r.PathValue("id"), in.Decision, in.Note)
+	note := in.Note
+	if correct {
+		note = in.Reason
+	}
+	d, err := s.decide(r, r.PathValue("id"), in.Decision, note, correct)
 	if err != nil {
 		s.failErr(w, r, err)
 		return

@@ -75,6 +75,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 					body = map[string]string{"decision": "needs_verification", "note": "matrix"}
 				case strings.HasSuffix(path, "/assign"):
 					body = map[string]string{"assignee": assignee}
+				case strings.HasSuffix(path, "/correction"):
+					body = map[string]string{"decision": "different_persons", "reason": "matrix"}
 				}
 				if !strings.HasPrefix(path, "/api/") && body != nil {
 					body = nil // page forms: sent below as a form
@@ -97,6 +99,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 				case hasID && scope == "other":
 					want = []int{http.StatusNotFound}
 					probes[role+"-"+scope]++
+				case strings.HasSuffix(path, "/correction"):
+					// The conflict is open: nothing to correct (the
+					// correction itself: TestCorrectRuling).
+					want = []int{http.StatusConflict}
 				case method == "POST" && !strings.HasPrefix(path, "/api/"), path == "/":
 					want = []int{http.StatusSeeOther}
 				default:
@@ -152,6 +158,8 @@ func doRoute(t *testing.T, c *webtest.Client, method, path string, body any, ass
 			form += "&decision=needs_verification&note=matrix"
 		case strings.HasSuffix(path, "/assign"):
 			form += "&assignee=" + assignee
+		case strings.HasSuffix(path, "/correction"):
+			form += "&decision=different_persons&note=matrix"
 		}
 		return c.Form(t, path, form)
 	}

@@ -80,10 +80,45 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 	return schemas.StatusDecided, true, nil
 }
 
+// correction checks a supervisor's new ruling (decision) on conflict c
+// with decisions prior (the route admits supervisors and admins only),
+// and returns the ruling in force it replaces: the latest effective
+// decision of the conflict's own. Decisions are never overwritten: the
+// correction is one more, decided → decided, and the latest is in force.
+// A conflict decided by a ruling on another (the registry raised it
+// decided) is corrected there; the correction is same_person or
+// different_persons (needs_verification would leave the ruling's
+// constraint in the registry) and not the ruling already in force. It
+// takes effect at once: it is a supervisor's, the second decision a
+// two-number merge needs.
+func correction(c store.ConflictRow, prior []schemas.Decision, decision string) (schemas.Decision, error) {
+	if c.Status != schemas.StatusDecided {
+		return schemas.Decision{}, &httpError{http.StatusConflict, "only a decided conflict's ruling can be corrected; this one is " + c.Status}
+	}
+	var in *schemas.Decision
+	for i := range prior {
+		if prior[i].Effective() && (in == nil || !prior[i].DecidedAt.Before(in.DecidedAt)) {
+			in = &prior[i]
+		}
+	}
+	if in == nil {
+		return schemas.Decision{}, &httpError{http.StatusConflict, "a ruling on another conflict decided this one (see why it is decided); correct that conflict's ruling"}
+	}
+	if decision != schemas.DecisionSamePerson && decision != schemas.DecisionDifferentPersons {
+		return schemas.Decision{}, &httpError{http.StatusBadRequest, "a correction rules same_person or different_persons"}
+	}
+	if decision == in.Decision {
+		return schemas.Decision{}, &httpError{http.StatusConflict, fmt.Sprintf("%s is already the ruling in force (%s)", decision, in.DecisionID)}
+	}
+	return *in, nil
+}
+
 // decide records a decision by the caller on conflict id: checked against
 // the caller's scope (not found outside it), stored append-only with the
 // status before and after, audited, and published to the match stage.
-func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Decision, error) {
+// With correct, it is a supervisor's correction of the ruling in force
+// (correction), note its reason, required.
+func (s *Server) decide(r *http.Request, id, decision, note string, correct bool) (schemas.Decision, error) {
 	c := mustCaller(r)
 	if !schemas.ValidDecision(decision) {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, fmt.Sprintf("decision %q: want same_person, different_persons or needs_verification", decision)}
@@ -91,6 +126,9 @@ func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Dec
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 2000 {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, "note: at most 2000 characters"}
+	}
+	if correct && note == "" {
+		return schemas.Decision{}, &httpError{http.StatusBadRequest, "reason: required; say why the ruling in force is wrong"}
 	}
 	// The status is read and the decision appended under the conflict's
 	// lock: two reviewers deciding at once would otherwise both find it
@@ -108,9 +146,18 @@ func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Dec
 	if err != nil {
 		return schemas.Decision{}, err
 	}
-	after, _, err := nextStatus(cf, prior, c.user, decision)
-	if err != nil {
-		return schemas.Decision{}, err
+	var after, action, detail string
+	if correct {
+		in, err := correction(cf, prior, decision)
+		if err != nil {
+			return schemas.Decision{}, err
+		}
+		after, action, detail = schemas.StatusDecided, store.ActionCorrect, fmt.Sprintf("%s → %s, replacing %s", in.Decision, decision, in.DecisionID)
+	} else {
+		if after, _, err = nextStatus(cf, prior, c.user, decision); err != nil {
+			return schemas.Decision{}, err
+		}
+		action, detail = store.ActionDecide, fmt.Sprintf("%s: %s → %s", decision, cf.Status, after)
 	}
 	now := s.store.Now()
 	d := schemas.Decision{
@@ -122,7 +169,7 @@ func (s *Server) decide(r *http.Request, id, decision, note string) (schemas.Dec
 	if err := s.store.AddDecision(r.Context(), d); err != nil {
 		return schemas.Decision{}, err
 	}
-	s.auditIn(r, c.user, cf.Provinces, store.ActionDecide, cf.ConflictID, fmt.Sprintf("%s: %s → %s", decision, cf.Status, after))
+	s.auditIn(r, c.user, cf.Provinces, action, cf.ConflictID, detail)
 	if s.cfg.Publisher != nil && (d.Effective() || d.Decision == schemas.DecisionNeedsVerification) {
 		// The decision is stored: a failed publish is logged and the
 		// decision stays in ClickHouse, where the match stage can re-read it.

@@ -56,10 +56,12 @@ func (s *Server) routeTable(static http.Handler) []route {
 		{pattern: "GET /conflicts/{id}", roles: deskRoles, handler: h(s.conflictShow)},
 		{pattern: "POST /conflicts/{id}/decision", roles: deskRoles, handler: h(s.conflictDecide)},
 		{pattern: "POST /conflicts/{id}/assign", roles: assignRoles, handler: h(s.conflictAssign)},
+		{pattern: "POST /conflicts/{id}/correction", roles: assignRoles, handler: h(s.conflictCorrect)},
 		{pattern: "GET /api/conflicts", roles: deskRoles, handler: h(s.apiConflictList)},
 		{pattern: "GET /api/conflicts/{id}", roles: deskRoles, handler: h(s.apiConflictShow)},
 		{pattern: "POST /api/conflicts/{id}/decision", roles: deskRoles, handler: h(s.apiConflictDecide)},
 		{pattern: "POST /api/conflicts/{id}/assign", roles: assignRoles, handler: h(s.apiConflictAssign)},
+		{pattern: "POST /api/conflicts/{id}/correction", roles: assignRoles, handler: h(s.apiConflictCorrect)},
 
 		// The audit log.
 		{pattern: "GET /audit", roles: auditRoles, handler: h(s.auditList)},

@@ -13,6 +13,7 @@ const (
 	ActionLogout       = "logout"
 	ActionOpenConflict = "open_conflict"
 	ActionDecide       = "decide"
+	ActionCorrect      = "correct" // a supervisor's new ruling on a decided conflict
 	ActionAssign       = "assign"
 	ActionDenied       = "denied"
 	ActionReadAudit    = "read_audit"
@@ -43,7 +44,7 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 }
 
 // Actions lists the audit actions, for filters.
-var Actions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionOpenConflict, ActionDecide, ActionAssign, ActionDenied, ActionReadAudit}
+var Actions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionOpenConflict, ActionDecide, ActionCorrect, ActionAssign, ActionDenied, ActionReadAudit}
 
 // AuditFilter narrows the audit log. Empty fields do not filter.
 type AuditFilter struct {

@@ -33,12 +33,17 @@ func (s *Store) Decisions(ctx context.Context, conflictID string) ([]schemas.Dec
 	return out, nil
 }
 
-// EffectiveDecisions returns every decision that applies as a constraint
-// (must-link or cannot-link), oldest first: the labels `dancu train` and
-// the match stage consume.
+// EffectiveDecisions returns every ruling in force (must-link or
+// cannot-link), oldest first: the labels `dancu train` and the match
+// stage consume. Of a conflict's effective decisions only the latest is
+// in force (a supervisor's correction replaces the ruling, which stays
+// in the history); a decision on no conflict always is.
 func (s *Store) EffectiveDecisions(ctx context.Context) ([]schemas.Decision, error) {
 	var out []schemas.Decision
-	if err := s.conn.Select(ctx, &out, "SELECT * FROM decisions WHERE decision != 'needs_verification' AND status_after != 'awaiting_second' ORDER BY decided_at, decision_id"); err != nil {
+	const effective = "decision != 'needs_verification' AND status_after != 'awaiting_second'"
+	if err := s.conn.Select(ctx, &out, "SELECT * FROM decisions WHERE "+effective+` AND (conflict_id = '' OR decision_id IN
+    (SELECT argMax(decision_id, (decided_at, decision_id)) FROM decisions WHERE `+effective+` GROUP BY conflict_id))
+ORDER BY decided_at, decision_id`); err != nil {
 		return nil, fmt.Errorf("read decisions: %w", err)
 	}
 	return out, nil

@@ -1,0 +1,113 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
+)
+
+// TestCorrectRuling: a supervisor records a new ruling on a decided
+// conflict, with a reason; both stay in the history, the correction is
+// audited and published, and it is the ruling in force (the labels and
+// the match stage read it, not the first). A reviewer cannot correct; a
+// correction without a reason, to needs_verification, to the ruling in
+// force, of a conflict not decided, or of one decided by a ruling on
+// another conflict is refused.
+func TestCorrectRuling(t *testing.T) {
+	pub := &recordingPublisher{}
+	env := webtest.Start(t, web.Config{Publisher: pub})
+	id := env.SeedConflict(t, "c_fix", schemas.ConflictGreyZone, "79", "79")
+	open := env.SeedConflict(t, "c_open", schemas.ConflictGreyZone, "79", "79")
+	env.AddUser(t, "rev", store.RoleReviewer, "79")
+	env.AddUser(t, "sup", store.RoleSupervisor, "79")
+	env.AddUser(t, "aud", store.RoleAuditor)
+	rev, sup := env.Login(t, "rev"), env.Login(t, "sup")
+	st, body := rev.Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": "same_person"})
+	var first schemas.Decision
+	if json.Unmarshal(body, &first); st != http.StatusOK || first.StatusAfter != schemas.StatusDecided {
+		t.Fatalf("the ruling: %d %s", st, body)
+	}
+	env.Clock.Advance(time.Hour)
+	path := "/api/conflicts/" + id + "/correction"
+	for _, c := range []struct {
+		who              *webtest.Client
+		decision, reason string
+		want             int
+	}{
+		{rev, "different_persons", "sai", http.StatusForbidden},
+		{sup, "different_persons", "  ", http.StatusBadRequest},
+		{sup, "needs_verification", "cần xác minh", http.StatusBadRequest},
+		{sup, "same_person", "đúng rồi", http.StatusConflict},
+	} {
+		if st, b := c.who.Do(t, "POST", path, map[string]string{"decision": c.decision, "reason": c.reason}); st != c.want {
+			t.Errorf("correction %s with reason %q: %d %s, want %d", c.decision, c.reason, st, b, c.want)
+		}
+	}
+	if st, _ := sup.Do(t, "POST", "/api/conflicts/"+open+"/correction", map[string]string{"decision": "different_persons", "reason": "x"}); st != http.StatusConflict {
+		t.Errorf("correcting an open conflict: %d, want 409", st)
+	}
+	if len(pub.got) != 1 {
+		t.Fatalf("refused corrections were published: %+v", pub.got)
+	}
+
+	st, body = sup.Do(t, "POST", path, map[string]string{"decision": "different_persons", "reason": "hai anh em sinh đôi, khác số"})
+	var fix schemas.Decision
+	if json.Unmarshal(body, &fix); st != http.StatusOK || fix.StatusBefore != schemas.StatusDecided || fix.StatusAfter != schemas.StatusDecided ||
+		fix.ConflictID != id || fix.Note == "" || !fix.DecidedAt.After(first.DecidedAt) || fix.DecisionID == first.DecisionID {
+		t.Fatalf("the correction: %d %s", st, body)
+	}
+	if len(pub.got) != 2 || pub.got[1].DecisionID != fix.DecisionID || strings.Join(pub.got[1].RecordIDs, ",") != strings.Join(first.RecordIDs, ",") {
+		t.Errorf("published %+v, want the correction with the ruling's records", pub.got)
+	}
+	st, body = sup.Do(t, "GET", "/api/conflicts/"+id, nil)
+	if st != http.StatusOK || !strings.Contains(string(body), first.DecisionID) || !strings.Contains(string(body), fix.DecisionID) ||
+		!strings.Contains(string(body), `"last_decision":"different_persons"`) {
+		t.Errorf("the conflict after the correction: want both decisions and the correction in force: %d %s", st, body)
+	}
+	ds, err := env.Store.EffectiveDecisions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 1 || ds[0].DecisionID != fix.DecisionID {
+		t.Errorf("rulings in force %+v, want only the correction %s", ds, fix.DecisionID)
+	}
+	// And back again: the latest is in force.
+	env.Clock.Advance(time.Hour)
+	if st, b := sup.Do(t, "POST", path, map[string]string{"decision": "same_person", "reason": "giấy khai sinh"}); st != http.StatusOK {
+		t.Errorf("a second correction: %d %s", st, b)
+	}
+	aud := env.Login(t, "aud")
+	st, body = aud.Do(t, "GET", "/api/audit?action=correct&object="+id, nil)
+	if st != http.StatusOK || !strings.Contains(string(body), "same_person → different_persons, replacing "+first.DecisionID) ||
+		strings.Count(string(body), `"action":"correct"`) != 2 {
+		t.Errorf("audit of the corrections: %d %s", st, body)
+	}
+	// The page offers the correction to the supervisor only.
+	if _, page := sup.Do(t, "GET", "/conflicts/"+id, nil); !strings.Contains(string(page), `id="correct"`) || !strings.Contains(string(page), "correction of the ruling before") {
+		t.Errorf("supervisor's page: no correction form or no correction in the history")
+	}
+	if _, page := rev.Do(t, "GET", "/conflicts/"+id, nil); strings.Contains(string(page), `id="correct"`) {
+		t.Errorf("reviewer's page offers a correction")
+	}
+
+	// Decided by the registry, citing a ruling on another conflict:
+	// corrected there.
+	env.Exec(t, `INSERT INTO conflicts SELECT conflict_id, kind, province_code, id_number, person_ids, record_ids, score,
+concat('Decided: police decision d9 (same_person) on conflict c_fix already answers this grey_zone about the same records.\n\n', explanation), 'decided', 2, created_at
+FROM conflicts FINAL WHERE conflict_id = '`+open+`'`)
+	if st, b := sup.Do(t, "POST", "/api/conflicts/"+open+"/correction", map[string]string{"decision": "different_persons", "reason": "x"}); st != http.StatusConflict ||
+		!strings.Contains(string(b), "another conflict") {
+		t.Errorf("correcting a conflict decided by another's ruling: %d %s, want 409", st, b)
+	}
+	if _, page := sup.Do(t, "GET", "/conflicts/"+open, nil); !strings.Contains(string(page), `id="resolution"`) || !strings.Contains(string(page), "c_fix") {
+		t.Errorf("a conflict decided by another's ruling: the page does not say which")
+	}
+}
