@@ -24,18 +24,7 @@ import (
 func TestRuledConflictNotOpenAgain(t *testing.T) {
 	e := newLoadedEnv(t, 150)
 	ctx := context.Background()
-	var pid string
-	var recs []string
-	err := e.conn.QueryRow(ctx, `
-SELECT l.person_id, arraySort(groupArray(l.record_id))
-FROM (SELECT record_id, person_id FROM links FINAL) AS l
-JOIN (SELECT record_id, id_number FROM records FINAL) AS r ON r.record_id = l.record_id
-GROUP BY l.person_id
-HAVING count() = 2 AND uniqExact(r.id_number) = 1 AND length(any(r.id_number)) = 12
-ORDER BY l.person_id LIMIT 1`).Scan(&pid, &recs)
-	if err != nil {
-		t.Fatalf("a person with two records of one number: %v", err)
-	}
+	pid, recs := e.twoRecordsOfOneNumber(t)
 	w, err := kafkax.NewWriter(e.brokers, pipelines.TopicDecisions)
 	if err != nil {
 		t.Fatal(err)

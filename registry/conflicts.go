@@ -23,16 +23,21 @@ import (
 //	'q' person id 0 conflict id → (empty): the open conflicts naming a person
 //	'n' number 0 seq            → (empty): the records carrying a valid number
 //	'g' person id               → the person's coverage state and guard summary over all its records (appendPersonValue)
-//	'd' conflict id             → the police ruling in force on it (JSON ruling)
-//	'e' record id 0 conflict id → (empty): the rulings naming a record
+//	'f' conflict id             → the police ruling in force on it (JSON ruling)
+//	'h' record id 0 conflict id → (empty): the rulings naming a record
 const (
 	kConflict   = 'c'
 	kConflictOf = 'q'
 	kNumber     = 'n'
 	kGuards     = 'g'
-	kRuling     = 'd'
-	kRulingOf   = 'e'
+	kRuling     = 'f' // 'd' and 'e' are taken (decide.go, a float's format)
+	kRulingOf   = 'h'
 )
+
+func init() {
+	spaceNames[kRuling] = "rulings in force (decisions)"
+	spaceNames[kRulingOf] = "rulings by record"
+}
 
 func guardsKey(person string) []byte { return append([]byte{kGuards}, person...) }
 
@@ -427,11 +432,11 @@ func rulingOfPrefix(record string) []byte {
 
 // rememberRuling keeps d as the ruling in force on its conflict, for
 // Decide to call before it reclusters, so that the recluster's conflicts
-// already see it. Only one ruling per conflict is in force: a later one
-// (a supervisor's correction, by DecidedAt) replaces it, an earlier one
-// delivered late does not. needs_verification rules nothing, and a
-// decision without a conflict kind (raised by hand) covers no raised
-// conflict: it is not kept.
+// already see it. One ruling per conflict is in force: the one applied
+// last replaces it (a supervisor's correction), as Decide's constraints
+// do (a decision applied already never comes here). needs_verification
+// rules nothing, and a decision without a conflict kind (raised by hand)
+// covers no raised conflict: it is not kept.
 func rememberRuling(wb *pebble.Batch, d schemas.Decision) error {
 	if d.ConflictKind == "" || (d.Decision != schemas.DecisionSamePerson && d.Decision != schemas.DecisionDifferentPersons) {
 		return nil
@@ -445,9 +450,6 @@ func rememberRuling(wb *pebble.Batch, d schemas.Decision) error {
 		return err
 	}
 	if ok {
-		if d.DecidedAt.Before(old.DecidedAt) {
-			return nil
-		}
 		for _, rec := range old.Records {
 			wb.Delete(append(rulingOfPrefix(rec), id...), nil)
 		}

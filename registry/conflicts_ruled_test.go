@@ -16,15 +16,12 @@ import (
 // merged person raises (another id: other persons) comes decided, citing
 // the ruling. A new record carrying one of the numbers is evidence the
 // ruling did not see: the conflict opens again. A later ruling on the
-// same conflict (a correction) is the one in force; an earlier one
-// delivered late is not.
+// same conflict (a correction) is the one in force.
 func TestRuledConflictNotRaisedOpenAgain(t *testing.T) {
 	reg := openVietnamese(t)
 	ctx := context.Background()
-	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
-		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004"}
-	b := a
-	b.RecordID, b.FullName, b.IDNumber = "f2/7", "NGUYEN THI THU HA", "001190067890"
+	a, b := twoRecordsOfOnePerson()
+	b.IDNumber = "001190067890"
 	first, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b})
 	if err != nil {
 		t.Fatal(err)
@@ -64,13 +61,25 @@ func TestRuledConflictNotRaisedOpenAgain(t *testing.T) {
 		}
 	}
 
-	// A ruling delivered late, older than d1, is not in force: c2 stays
-	// decided by d1 when the registry raises it again.
-	late := rule("d0", schemas.DecisionSamePerson, t0.Add(-time.Hour))
-	for _, c := range late.Conflicts {
-		if c.ConflictID == c2.ConflictID && (c.Status != schemas.StatusDecided || !strings.Contains(c.Explanation, "d1")) {
-			t.Errorf("after a late older ruling: %+v", c)
+	// A supervisor's correction: different persons after all. The ruling
+	// in force is d2 now: what the split raises on these records cites it.
+	apart := rule("d2", schemas.DecisionDifferentPersons, t0.Add(time.Hour))
+	for _, c := range apart.Conflicts {
+		if c.Status == schemas.StatusOpen || (c.Status == schemas.StatusDecided && !strings.Contains(c.Explanation, "d2")) {
+			t.Errorf("after the correction: %+v", c)
 		}
+	}
+	// And back: the merged person's two_ids comes decided, citing d3.
+	back := rule("d3", schemas.DecisionSamePerson, t0.Add(2*time.Hour))
+	cited := false
+	for _, c := range back.Conflicts {
+		if c.Status == schemas.StatusOpen || (c.Status == schemas.StatusDecided && !strings.Contains(c.Explanation, "d3")) {
+			t.Errorf("after the second correction: %+v", c)
+		}
+		cited = cited || (c.Kind == schemas.ConflictTwoIDs && c.Status == schemas.StatusDecided)
+	}
+	if !cited {
+		t.Errorf("after the second correction no two_ids decided by d3: %+v", back.Conflicts)
 	}
 
 	// A new record of her carrying the second number: open again.
