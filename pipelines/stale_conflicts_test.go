@@ -27,28 +27,10 @@ func TestStaleConflictLeavesQueue(t *testing.T) {
 	e := newLoadedEnv(t, 150)
 	ctx := context.Background()
 	_, recs := e.twoRecordsOfOneNumber(t)
-	w, err := kafkax.NewWriter(e.brokers, pipelines.TopicDecisions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
 	publish := func(id, decision string) {
-		d := schemas.Decision{DecisionID: id, RecordIDs: recs, Decision: decision, User: "reviewer", DecidedAt: time.Now().UTC()}
-		v, _ := json.Marshal(d)
-		if err := w.WriteMessages(ctx, kafka.Message{Key: []byte(id), Value: v}); err != nil {
-			t.Fatal(err)
-		}
+		e.publishDecision(t, schemas.Decision{DecisionID: id, RecordIDs: recs, Decision: decision, User: "reviewer", DecidedAt: time.Now().UTC()})
 	}
-	waitEvent := func(id, kind string) {
-		t.Helper()
-		q := fmt.Sprintf("SELECT count() FROM person_events FINAL WHERE reason = 'decision:%s' AND kind = '%s'", id, kind)
-		for deadline := time.Now().Add(time.Minute); e.count(t, q) == 0; time.Sleep(200 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("no %s event citing decision %s after a minute", kind, id)
-			}
-		}
-		e.drain(t)
-	}
+	waitEvent := func(id, kind string) { e.waitDecisionEvent(t, id, kind) }
 
 	publish("dstale1", schemas.DecisionDifferentPersons)
 	waitEvent("dstale1", schemas.PersonSplit)
@@ -94,6 +76,44 @@ func TestStaleConflictLeavesQueue(t *testing.T) {
 	}
 }
 
+// A ruling answers the conflict the registry raises because of it, on
+// the real broker and engine: a reviewer rules on a shared_id that a
+// person's two records of one number are different people; the split
+// raises a shared_id of the number on two persons (another id: other
+// persons), which the registry writes decided, citing the ruling, and
+// the desk does not list as open.
+func TestRuledConflictNotOpenAgain(t *testing.T) {
+	e := newLoadedEnv(t, 150)
+	ctx := context.Background()
+	pid, recs := e.twoRecordsOfOneNumber(t)
+	e.publishDecision(t, schemas.Decision{DecisionID: "druled1", ConflictID: "c_ruled", ConflictKind: schemas.ConflictSharedID, PersonIDs: []string{pid},
+		RecordIDs: recs, Decision: schemas.DecisionDifferentPersons, User: "reviewer", DecidedAt: time.Now().UTC(), StatusAfter: schemas.StatusDecided})
+	e.waitDecisionEvent(t, "druled1", schemas.PersonSplit)
+	var conflictID, status string
+	if err := e.conn.QueryRow(ctx, "SELECT conflict_id, status FROM conflicts FINAL WHERE kind = 'shared_id' AND hasAll(record_ids, $1)", recs).Scan(&conflictID, &status); err != nil {
+		t.Fatalf("the split raised no shared_id on %v: %v", recs, err)
+	}
+	if status != schemas.StatusDecided {
+		t.Errorf("the shared_id the ruling answers was written %q, want decided", status)
+	}
+	st := store.New(e.conn, nil)
+	national := store.Scope{National: true}
+	c, err := st.Conflict(ctx, national, conflictID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != schemas.StatusDecided || !strings.Contains(c.Explanation, "druled1") {
+		t.Errorf("on the desk: status %q, explanation %q; want decided citing druled1", c.Status, c.Explanation)
+	}
+	open, _, err := st.Conflicts(ctx, national, store.Filter{Status: schemas.StatusOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if listed(open, conflictID) {
+		t.Errorf("shared_id %s, answered by the ruling, is in the open queue", conflictID)
+	}
+}
+
 func listed(rows []store.ConflictRow, id string) bool {
 	for _, r := range rows {
 		if r.ConflictID == id {
@@ -120,4 +140,31 @@ ORDER BY l.person_id LIMIT 1`).Scan(&pid, &recs)
 		t.Fatalf("a person with two records of one number: %v", err)
 	}
 	return pid, recs
+}
+
+// publishDecision sends d on dancu.decisions, as the desk does.
+func (e *env) publishDecision(t *testing.T, d schemas.Decision) {
+	t.Helper()
+	w, err := kafkax.NewWriter(e.brokers, pipelines.TopicDecisions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	v, _ := json.Marshal(d)
+	if err := w.WriteMessages(context.Background(), kafka.Message{Key: []byte(d.DecisionID), Value: v}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitDecisionEvent waits up to a minute for a person event of kind
+// citing decision id, then for the pipeline to drain.
+func (e *env) waitDecisionEvent(t *testing.T, id, kind string) {
+	t.Helper()
+	q := fmt.Sprintf("SELECT count() FROM person_events FINAL WHERE reason = 'decision:%s' AND kind = '%s'", id, kind)
+	for deadline := time.Now().Add(time.Minute); e.count(t, q) == 0; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s event citing decision %s after a minute", kind, id)
+		}
+	}
+	e.drain(t)
 }

@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,7 +92,7 @@ func TestRuledConflictNotRaisedOpenAgain(t *testing.T) {
 	}
 	var reopened bool
 	for _, c := range ofKind(more.Conflicts, schemas.ConflictTwoIDs) {
-		if slicesContain(c.RecordIDs, n.RecordID) {
+		if slices.Contains(c.RecordIDs, n.RecordID) {
 			reopened = true
 			if c.Status != schemas.StatusOpen {
 				t.Errorf("a two_ids with a new record is %q, want open: %+v", c.Status, c)
@@ -111,13 +112,4 @@ func ofKind(cs []schemas.Conflict, kind string) []schemas.Conflict {
 		}
 	}
 	return out
-}
-
-func slicesContain(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
