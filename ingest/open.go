@@ -95,6 +95,11 @@ func Open(path string, opts Options) (Source, error) {
 		prov.kind, prov.date1904 = schemas.KindSpreadsheet, x.date1904
 		return &tabular{opts: opts, desc: desc, prov: prov, rd: x, want: want}, nil
 	case ext == ".jsonl" || ext == ".ndjson" || ext == ".json" || (len(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")) > 0 && bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")[0] == '{'):
+		if t := bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n"); len(t) > 0 && t[0] == '[' {
+			// A JSON list read line by line would give a reject per line
+			// (a pretty-printed one) or one for the whole batch.
+			return nil, fmt.Errorf("open %s: a JSON list of forms, not JSON lines: a scanned-form batch has one form (a JSON object) per line; convert it with jq -c '.[]' %s", path, filepath.Base(path))
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)

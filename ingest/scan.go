@@ -172,7 +172,7 @@ func (s *scanSource) form(b []byte) Item {
 func (s *scanSource) formJSON(b []byte) Item {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return s.reject("", truncate(strings.ToValidUTF8(string(b), "?"), 64), "invalid JSON: "+err.Error())
+		return s.reject("", badLineValue(b), badLineReason(b, err))
 	}
 	if _, ok := raw["fields"]; !ok {
 		var rv rowValues
@@ -194,24 +194,54 @@ func (s *scanSource) formJSON(b []byte) Item {
 		}
 		return s.prov.assemble(&rv, "", s.line, rec)
 	}
-	var f ScannedForm
-	if err := json.Unmarshal(b, &f); err != nil {
-		return s.reject("", truncate(strings.ToValidUTF8(string(b), "?"), 64), "not a scanned form: "+err.Error())
+	// A form decoded part by part, not into ScannedForm, so that a value
+	// of the wrong JSON type (an ID as a number, a confidence as a
+	// string) is named in the reject, or taken as text, instead of
+	// rejecting the form with encoding/json's message.
+	var top [4]string
+	for i, k := range [...]string{"form_id", "scan_ref", "unit_code", "collected_on"} {
+		v, ok := jsonText(raw[k])
+		if !ok {
+			return s.reject(k, "", fmt.Sprintf("%s is %s, not text", k, jsonKind(raw[k])))
+		}
+		top[i] = v
+	}
+	var fs map[string]json.RawMessage
+	if json.Unmarshal(raw["fields"], &fs) != nil {
+		return s.reject("fields", "", fmt.Sprintf("fields is %s, not an object of fields", jsonKind(raw["fields"])))
 	}
 	fields := s.fields[:0]
-	for k, fld := range f.Fields {
+	for k, v := range fs {
 		name, ok := scanFieldName[k]
 		if !ok {
 			continue
 		}
-		ff := formField{name: name, text: fld.Text}
-		if fld.Confidence != nil {
-			ff.conf, ff.hasConf = *fld.Confidence, true
+		ff := formField{name: name}
+		if text, ok := jsonText(v); ok {
+			// A bare value: the text, without a confidence.
+			ff.text = text
+			fields = append(fields, ff)
+			continue
+		}
+		var fld map[string]json.RawMessage
+		if json.Unmarshal(v, &fld) != nil {
+			return s.reject(k, "", fmt.Sprintf("field %s is %s, not an object of text and confidence", k, jsonKind(v)))
+		}
+		if ff.text, ok = jsonText(fld["text"]); !ok {
+			return s.reject(k, "", fmt.Sprintf("text of field %s is %s, not text", k, jsonKind(fld["text"])))
+		}
+		if c := fld["confidence"]; jsonKind(c) == "a number" {
+			if err := json.Unmarshal(c, &ff.conf); err != nil {
+				return s.reject(k, truncate(string(c), 32), fmt.Sprintf("confidence of field %s is not a number: %v", k, err))
+			}
+			ff.hasConf = true
+		} else if jsonKind(c) != "null" {
+			return s.reject(k, truncate(strings.ToValidUTF8(string(c), "?"), 32), fmt.Sprintf("confidence of field %s is %s, not a number", k, jsonKind(c)))
 		}
 		fields = append(fields, ff)
 	}
 	s.fields = fields
-	return s.formItem(f.FormID, f.ScanRef, f.UnitCode, f.CollectedOn, fields)
+	return s.formItem(top[0], top[1], top[2], top[3], fields)
 }
 
 // formItem assembles a scanned form's record from its decoded parts
@@ -268,4 +298,70 @@ func scanPreview(b []byte) string {
 	var id string
 	_ = json.Unmarshal(m["form_id"], &id)
 	return truncate(fmt.Sprintf("form %s: %s", truncate(id, 32), strings.Join(keys, ", ")), previewMax)
+}
+
+// jsonText reads a JSON value where text is expected: a string, or a
+// number as written (an ID the vendor wrote as a number: it is then
+// checked as any ID is, and dropped with a note if its leading zero was
+// lost), or "" for null or nothing. It reports false for any other value.
+func jsonText(v json.RawMessage) (string, bool) {
+	switch jsonKind(v) {
+	case "null":
+		return "", true
+	case "a number":
+		return string(bytes.TrimSpace(v)), true
+	case "text":
+		var s string
+		err := json.Unmarshal(v, &s)
+		return s, err == nil
+	}
+	return "", false
+}
+
+// jsonKind names the kind of a JSON value for a data clerk: "null" (also
+// for no value), "text", "a number", "true or false", "a list", "an
+// object".
+func jsonKind(v json.RawMessage) string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "null"
+	}
+	switch c := v[0]; {
+	case c == 'n':
+		return "null"
+	case c == '"':
+		return "text"
+	case c == '-' || c >= '0' && c <= '9':
+		return "a number"
+	case c == 't' || c == 'f':
+		return "true or false"
+	case c == '[':
+		return "a list"
+	}
+	return "an object"
+}
+
+// badLineReason says why a line is not a JSON object, for a data clerk:
+// where it breaks and, for the usual causes, what they are.
+func badLineReason(b []byte, err error) string {
+	t := bytes.TrimSpace(b)
+	var syn *json.SyntaxError
+	switch {
+	case len(t) > 0 && t[0] == '[':
+		return "a JSON list, not one form: the batch must have one form (a JSON object) per line"
+	case len(t) > 0 && t[0] != '{':
+		return "the line does not start with {: a form split over two lines, or not a form"
+	case errors.As(err, &syn) && syn.Offset >= int64(len(b)) || err.Error() == "unexpected end of JSON input":
+		return fmt.Sprintf("the line ends at byte %d before its form does: a cut-off upload, or a form split over two lines", len(b))
+	case errors.As(err, &syn):
+		return fmt.Sprintf("invalid JSON at byte %d of %d: %s", syn.Offset, len(b), syn.Error())
+	}
+	return "invalid JSON: " + err.Error()
+}
+
+// badLineValue is the start of a line that is not JSON, with its names
+// and numbers masked (the line may start in the middle of a form).
+func badLineValue(b []byte) string {
+	v := truncate(strings.ToValidUTF8(string(b), "?"), 64)
+	return maskNamesIn(maskNumbers(strings.ReplaceAll(v, `"`, `" `)))
 }
