@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -137,7 +138,14 @@ them. The drain and the stop are logged with the lags left.`,
 			}
 			cfg.Logger.Info("stages running", "match", cfg.Match, "load", cfg.Load, "score", cfg.Score, "scale_out", cfg.ScaleOut, "kafka", g.kafka)
 			// Progress and lag lines, the drain and the stop: runlog.go.
-			return superviseStages(cmd.Context(), cfg.Logger, cfg, st, every, pipelines.RunStages)
+			// An outage of Kafka or ClickHouse restarts the stages when
+			// it is over (outage.go) instead of ending dancu run.
+			run := func(ctx context.Context, cfg pipelines.StagesConfig, st *pipelines.StageStats) error {
+				return restartOnOutage(ctx, cfg.Logger, brokers, defaultOutage, func(ctx context.Context) error {
+					return pipelines.RunStages(ctx, cfg, st)
+				})
+			}
+			return superviseStages(cmd.Context(), cfg.Logger, cfg, st, every, run)
 		},
 	}
 	cmd.Flags().StringVar(&stages, "stages", "match,load", "stages to run in this process: match, load, score")
