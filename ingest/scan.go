@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
@@ -170,6 +171,16 @@ func (s *scanSource) form(b []byte) Item {
 
 // formJSON is form through encoding/json, for every line.
 func (s *scanSource) formJSON(b []byte) Item {
+	if !utf8.Valid(b) {
+		// encoding/json would put U+FFFD for each byte and cleanText drop
+		// it: a name in TCVN3 bytes, "Nguy\xd3n V\xa8n An", would be
+		// accepted as "Nguyn Vn An".
+		at := 0
+		for r, n := utf8.DecodeRune(b); r != utf8.RuneError || n > 1; r, n = utf8.DecodeRune(b[at:]) {
+			at += n
+		}
+		return s.reject("", badLineValue(b), fmt.Sprintf("byte %d of the line (0x%02X) is not UTF-8: a batch must be UTF-8 (text in TCVN3, VNI or Windows-1258 bytes?)", at+1, b[at]))
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return s.reject("", badLineValue(b), badLineReason(b, err))

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,5 +106,24 @@ func TestScanJSONList(t *testing.T) {
 	_, err := Open(p, Options{})
 	if err == nil || !strings.Contains(err.Error(), "batch.jsonl") || !strings.Contains(err.Error(), "one form (a JSON object) per line") {
 		t.Fatalf("open of a JSON list: %v", err)
+	}
+}
+
+// TestScanNotUTF8 checks that a form whose text is in legacy bytes (TCVN3
+// here) is rejected naming the byte, not accepted with its Vietnamese
+// letters dropped ("Nguyn Vn An").
+func TestScanNotUTF8(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "batch.jsonl")
+	line := "{\"form_id\":\"DC01-1\",\"fields\":{\"full_name\":{\"text\":\"Nguy\xd3n V\xa8n An\",\"confidence\":0.9}}}\n"
+	if err := os.WriteFile(p, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := openAll(t, p, Options{})
+	if len(items) != 1 || items[0].Reject == nil {
+		t.Fatalf("items %+v, want one reject", items)
+	}
+	at := fmt.Sprintf("byte %d ", strings.IndexByte(line, 0xd3)+1)
+	if r := items[0].Reject.Reason; !strings.Contains(r, at) || !strings.Contains(r, "not UTF-8") {
+		t.Errorf("reason %q, want %snamed as not UTF-8", r, at)
 	}
 }
