@@ -271,10 +271,16 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 			fmt.Fprintf(g.stdout, "  %s\n", b)
 		}
 	}
-	if err != nil && ctx.Err() != nil {
-		fmt.Fprintf(g.stdout, "interrupted: %d rows read (%d accepted, %d rejected), %d records and %d rejects published; last: %s row %d.\n"+
+	if err != nil && !o.dryRun && !st.Done {
+		// Interrupted, or stopped by Kafka (a broker down or out of
+		// disk): say what was published and that a re-run finishes it.
+		what := "interrupted"
+		if ctx.Err() == nil {
+			what = "stopped by an error"
+		}
+		fmt.Fprintf(g.stdout, "%s: %d rows read (%d accepted, %d rejected), %d records and %d rejects published; last: %s row %d.\n"+
 			"Run the same command again to finish: record ids are deterministic, so rows already published are not duplicated downstream.\n",
-			st.Read, st.Accepted, st.Rejected, st.PublishedRecords, st.PublishedRejects, sheetLabel(st.Sheet), st.Row)
+			what, st.Read, st.Accepted, st.Rejected, st.PublishedRecords, st.PublishedRejects, sheetLabel(st.Sheet), st.Row)
 	}
 	return rep, err
 }
@@ -481,7 +487,13 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 	if dry {
 		verb = "dry run: nothing published"
 	}
-	fmt.Fprintf(w, "  total: rows %d = accepted %d + rejected %d + skipped %d; %s", st.Rows, st.Accepted, st.Rejected, st.Skipped, verb)
+	if st.Done || st.Rows > 0 {
+		fmt.Fprintf(w, "  total: rows %d = accepted %d + rejected %d + skipped %d; %s", st.Rows, st.Accepted, st.Rejected, st.Skipped, verb)
+	} else {
+		// Not finished: the rows are not accounted (Stats.Account), and
+		// "rows 0 = accepted 9130 + …" would not add up.
+		fmt.Fprintf(w, "  total, NOT FINISHED: %d rows read = accepted %d + rejected %d; %s", st.Read, st.Accepted, st.Rejected, verb)
+	}
 	if !dry {
 		fmt.Fprintf(w, " %d records, %d rejects in %d messages", st.PublishedRecords, st.PublishedRejects, st.Messages)
 	}

@@ -14,7 +14,9 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/pipelines"
 )
 
 // TestImportProgressBarOnATerminal imports a CSV into the embedded broker
@@ -72,5 +74,24 @@ func TestImportProgressBarOnATerminal(t *testing.T) {
 	}
 	if !regexp.MustCompile(`^import list\.csv: 3000 rows \(3000 accepted, 0 rejected, 3000 published\), [0-9]+ rows/s, 100% of [0-9.]+ KiB\n$`).MatchString(errb.String()) {
 		t.Errorf("lines without a terminal:\n%q", errb.String())
+	}
+}
+
+// TestImportSummaryUnfinished: the summary of an import that stopped
+// before the end (Kafka out of disk) gives the rows read, which add up,
+// not "rows 0 = accepted 9130 + rejected 0 + skipped 0".
+func TestImportSummaryUnfinished(t *testing.T) {
+	var b strings.Builder
+	st := pipelines.Stats{Read: 9130, Accepted: 9128, Rejected: 2, PublishedRecords: 6094}
+	printSummary(&b, ingest.Description{}, st, false)
+	s := b.String()
+	if !strings.Contains(s, "NOT FINISHED: 9130 rows read = accepted 9128 + rejected 2") || strings.Contains(s, "rows 0 =") {
+		t.Errorf("summary of an unfinished import:\n%s", s)
+	}
+	st.Done, st.Rows = true, 9130
+	b.Reset()
+	printSummary(&b, ingest.Description{}, st, false)
+	if s := b.String(); !strings.Contains(s, "total: rows 9130 = accepted 9128 + rejected 2 + skipped 0") {
+		t.Errorf("summary of a finished import:\n%s", s)
 	}
 }
