@@ -51,6 +51,11 @@ missing. Any K gives the same persons.
 The first Ctrl-C drains what the stages hold (ClickHouse gets the rows, then
 offsets are committed); a second one stops at once.
 
+When Kafka or ClickHouse goes away (a restart, a minute's outage) the stages
+stop, a warning says so, and they start again once a broker answers, from
+the last committed offsets; an outage of more than 30 minutes, or any other
+error, ends dancu run.
+
 While there is work, a "progress" line every --progress interval gives this
 process's counters and each stage's lag: the Kafka messages published to
 its input topic that its consumer group has not committed yet (match_lag on
