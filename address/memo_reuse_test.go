@@ -47,10 +47,10 @@ func TestMemoReusesEntries(t *testing.T) {
 		s := fmt.Sprint("t", i)
 		m.put(s, false, res(s))
 	}
-	_, firstSet, _ := m.slot(maphash.String(m.seed, "first"), 0)
+	_, firstSet, _ := m.slot(maphash.String(m.seed, "first"))
 	for i, put := 0, 0; put < memoWays; i++ {
 		s := fmt.Sprint("f", i)
-		if _, set, _ := m.slot(maphash.String(m.seed, s), 0); set == firstSet {
+		if _, set, _ := m.slot(maphash.String(m.seed, s)); set == firstSet {
 			m.put(s, false, res(s))
 			put++
 		}
@@ -84,7 +84,7 @@ func TestMemoReusesEntries(t *testing.T) {
 	var oneSet []string
 	for i := 0; len(oneSet) < 2*memoWays; i++ {
 		s := fmt.Sprint("c", i)
-		if _, set, _ := m.slot(maphash.String(m.seed, s), 1); set == &m.shards[0].sets[1][0] {
+		if _, set, _ := m.slot(eraHash(memoKey{h: maphash.String(m.seed, s)}, true).h); set == &m.shards[0].sets[0] {
 			oneSet = append(oneSet, s)
 		}
 	}

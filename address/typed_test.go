@@ -305,7 +305,9 @@ func TestMemoBounded(t *testing.T) {
 	for i := 0; i < 2*bound; i++ {
 		m.put(string(rune('a'+i%26))+itoa(i), false, Result{})
 	}
-	if n := m.len(0); n > bound || n < bound/2 {
+	// one era takes the whole table (the eras share it): more than half
+	// of its slots are held, where a table of its own was half of them
+	if n := m.len(0); n > bound || n <= bound/2 {
 		t.Errorf("%d results kept, bound %d", n, bound)
 	}
 	if n := m.len(1); n != 0 {
@@ -327,6 +329,32 @@ func TestMemoBounded(t *testing.T) {
 	m.put("twice", true, Result{Input: "twice", Confidence: 0.2})
 	if r, ok := m.get("twice", true); !ok || r.Confidence != 0.2 || m.len(1) != 1 {
 		t.Errorf("put twice: %+v %v, %d kept", r, ok, m.len(1))
+	}
+}
+
+// TestMemoEras: a text's result in one era is not its result in the
+// other, and each is kept beside the other in the shared table.
+func TestMemoEras(t *testing.T) {
+	m := newMemo()
+	m.put("Xã Tân Minh, Sóc Sơn, Hà Nội", false, Result{Input: "before", Confidence: 0.3})
+	if _, ok := m.get("Xã Tân Minh, Sóc Sơn, Hà Nội", true); ok {
+		t.Fatal("a result before the reform answers since it")
+	}
+	m.put("Xã Tân Minh, Sóc Sơn, Hà Nội", true, Result{Input: "since", Confidence: 0.7})
+	for _, c := range []struct {
+		post bool
+		conf float64
+	}{{false, 0.3}, {true, 0.7}} {
+		if r, ok := m.get("Xã Tân Minh, Sóc Sơn, Hà Nội", c.post); !ok || r.Confidence != c.conf {
+			t.Errorf("era post=%v: %+v %v, want confidence %v", c.post, r, ok, c.conf)
+		}
+	}
+	if m.len(0) != 1 || m.len(1) != 1 {
+		t.Errorf("%d and %d results kept by era, want 1 and 1", m.len(0), m.len(1))
+	}
+	k := m.key("x")
+	if eraHash(k, false) != k || eraHash(k, true).h == k.h || eraHash(k, true).h%memoShards == k.h%memoShards {
+		t.Errorf("eraHash(%x) = %x before, %x since: want the hash, then another shard", k.h, eraHash(k, false).h, eraHash(k, true).h)
 	}
 }
 
