@@ -153,7 +153,12 @@ type Stats struct {
 	// memtable to level 0 apart), from Pebble's metrics.
 	Compactions             int64
 	CompactedBytes, Flushed uint64
-	Levels                  []LevelSize // the store's tables by level (files, bytes), levels holding some
+	// CompactionKinds counts the compactions by why Pebble ran them:
+	// "default" (a level over its size), "move" (a table moved down
+	// without being rewritten), "read" (a table seeked often),
+	// "multilevel", "elision", "delete"; kinds that ran none are left out.
+	CompactionKinds map[string]int64
+	Levels          []LevelSize // the store's tables by level (files, bytes, bytes compactions wrote into it), levels holding some
 	// InProgress counts the store's flushes and compactions running, so
 	// that a benchmark can wait until a batch's background work is done.
 	InProgress int64
@@ -163,6 +168,7 @@ type Stats struct {
 type LevelSize struct {
 	Level, Files int
 	Bytes        int64
+	Compacted    uint64 // written into the level by compactions over the store's life since it opened
 }
 
 // Input is one record to add: its id (the canonical record id, unique
@@ -442,12 +448,19 @@ func (r *Registry) Stats() Stats {
 	if r.db != nil {
 		m := r.db.Metrics()
 		st.Compactions = m.Compact.Count
+		st.CompactionKinds = map[string]int64{}
+		for k, n := range map[string]int64{"default": m.Compact.DefaultCount, "move": m.Compact.MoveCount, "read": m.Compact.ReadCount,
+			"multilevel": m.Compact.MultiLevelCount, "elision": m.Compact.ElisionOnlyCount, "delete": m.Compact.DeleteOnlyCount} {
+			if n > 0 {
+				st.CompactionKinds[k] = n
+			}
+		}
 		st.InProgress = m.Compact.NumInProgress + m.Flush.NumInProgress
 		for l, lm := range m.Levels {
 			st.CompactedBytes += lm.BytesCompacted
 			st.Flushed += lm.BytesFlushed
-			if lm.NumFiles > 0 {
-				st.Levels = append(st.Levels, LevelSize{Level: l, Files: int(lm.NumFiles), Bytes: lm.Size})
+			if lm.NumFiles > 0 || lm.BytesCompacted > 0 {
+				st.Levels = append(st.Levels, LevelSize{Level: l, Files: int(lm.NumFiles), Bytes: lm.Size, Compacted: lm.BytesCompacted})
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -292,9 +293,9 @@ blocks from the store.`,
 				st.Blocks, st.BlockReads, st.BlocksSkipped, 100*float64(st.BlocksSkipped)/float64(max(st.BlockReads+st.BlocksSkipped+st.BlocksKnown, 1)), st.BlocksKnown)
 			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records; candidates read from the store %d (%.1f per record; the others were in the scoring frame)\n",
 				st.Comparisons, st.Edges, st.LargestRecluster, st.CandidateReads, float64(st.CandidateReads)/float64(max(n, 1)))
-			fmt.Fprintf(out, "store: %d compactions wrote %.1f MB, flushes %.1f MB; tables by level before the final compaction:", st.Compactions, float64(st.CompactedBytes)/1e6, float64(st.Flushed)/1e6)
+			fmt.Fprintf(out, "store: %d compactions (%s) wrote %.1f MB, flushes %.1f MB; tables by level before the final compaction (and what compactions wrote into it):", st.Compactions, compactionKinds(st.CompactionKinds), float64(st.CompactedBytes)/1e6, float64(st.Flushed)/1e6)
 			for _, l := range st.Levels {
-				fmt.Fprintf(out, " L%d %d files %.1f MB;", l.Level, l.Files, float64(l.Bytes)/1e6)
+				fmt.Fprintf(out, " L%d %d files %.1f MB (%.1f MB);", l.Level, l.Files, float64(l.Bytes)/1e6, float64(l.Compacted)/1e6)
 			}
 			fmt.Fprintln(out)
 			fmt.Fprintf(out, "registry state (compacted tables) %.1f MB = %.0f bytes/record; directory with write-ahead logs %.1f MB; peak memory (VmHWM) %s\n",
@@ -369,6 +370,17 @@ blocks from the store.`,
 
 // dirSize sums the sizes of the files in dir (those ending in one of
 // suffixes, when given).
+// compactionKinds lists the store's compactions by kind ("default 120, move 30"),
+// in name order.
+func compactionKinds(by map[string]int64) string {
+	names := slices.Sorted(maps.Keys(by))
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = fmt.Sprintf("%s %d", k, by[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
 func dirSize(dir string, suffixes ...string) int64 {
 	var n int64
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
