@@ -78,6 +78,9 @@ type conflictDetail struct {
 	// Joinable: the conflict has two records or more, so same_person and
 	// different_persons apply; else only needs_verification.
 	Joinable bool `json:"joinable"`
+	// ApartRefused is why different_persons does not apply (apartRefusal),
+	// "" when it does (and the conflict is joinable).
+	ApartRefused string `json:"different_persons_refused,omitempty"`
 	// Resolution is why the registry closed the conflict (status
 	// resolved_by_registry), or which ruling on another conflict answers
 	// it (status decided with no decision of its own): the first
@@ -94,6 +97,7 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 	if d.Records, err = s.store.Records(ctx, c.RecordIDs); err != nil {
 		return d, err
 	}
+	d.ApartRefused = apartRefusal(c, d.Records)
 	if d.Persons, err = s.store.PersonHistory(ctx, c.PersonIDs); err != nil {
 		return d, err
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/web/store"
 )
 
@@ -32,6 +33,52 @@ func needsTwo(c store.ConflictRow) bool { return c.Kind == schemas.ConflictTwoID
 // records, so a conflict of one record (an ID number contradicting its
 // own record) takes field verification only.
 func joinable(c store.ConflictRow) bool { return len(c.RecordIDs) >= 2 }
+
+// apartRefusal says why the registry would refuse a different_persons
+// ruling on conflict c whose records are recs (as store.Records reads
+// them, with their persons), or "" when it would apply it. It is the
+// registry's rule (registry.apartGroups), so that the desk does not show
+// decided a ruling the registry sends to the dead letters: a ruling keeps
+// apart the persons the records are in; when they are all one person's
+// (the records' persons, or the conflict's when a record's is not read)
+// and there are three records or more, only their valid 12-digit numbers
+// (the matcher's id_valid) can tell which records are another person, so
+// each record needs one and they must not all be the same.
+func apartRefusal(c store.ConflictRow, recs []store.Record) string {
+	if len(c.RecordIDs) < 3 {
+		return ""
+	}
+	persons := map[string]bool{}
+	for _, r := range recs {
+		persons[r.PersonID] = true
+	}
+	if len(recs) < len(c.RecordIDs) || persons[""] {
+		clear(persons)
+		for _, p := range c.PersonIDs {
+			persons[p] = true
+		}
+	}
+	if len(persons) > 1 {
+		return ""
+	}
+	none, nums := len(c.RecordIDs)-len(recs), map[string]bool{}
+	for _, r := range recs {
+		if id := vn.ParseID(r.IDNumber); id.Valid && id.Kind == vn.KindCCCD {
+			nums[id.Number] = true
+		} else {
+			none++
+		}
+	}
+	if none == 0 && len(nums) > 1 {
+		return ""
+	}
+	why := fmt.Sprintf("%d of them have no valid 12-digit number", none)
+	if none == 0 {
+		why = "they all have the same number"
+	}
+	return fmt.Sprintf("these %d records are all one person's, and which of them are another person cannot be told from their identification numbers (%s): "+
+		"decide needs_verification and say in the note which records differ", len(c.RecordIDs), why)
+}
 
 // nextStatus applies a decision by u to conflict c with earlier decisions
 // prior, returning the status after it and whether the decision takes
@@ -117,7 +164,8 @@ func correction(c store.ConflictRow, prior []schemas.Decision, decision string) 
 // the caller's scope (not found outside it), stored append-only with the
 // status before and after, audited, and published to the match stage.
 // With correct, it is a supervisor's correction of the ruling in force
-// (correction), note its reason, required.
+// (correction), note its reason, required. A different_persons ruling the
+// registry would refuse (apartRefusal) is refused here, 400.
 func (s *Server) decide(r *http.Request, id, decision, note string, correct bool) (schemas.Decision, error) {
 	c := mustCaller(r)
 	if !schemas.ValidDecision(decision) {
@@ -158,6 +206,17 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 			return schemas.Decision{}, err
 		}
 		action, detail = store.ActionDecide, fmt.Sprintf("%s: %s → %s", decision, cf.Status, after)
+	}
+	// Checked after the status (a decided conflict answers 409 first),
+	// for a decision and a correction alike: the registry refuses both.
+	if decision == schemas.DecisionDifferentPersons {
+		recs, err := s.store.Records(r.Context(), cf.RecordIDs)
+		if err != nil {
+			return schemas.Decision{}, err
+		}
+		if msg := apartRefusal(cf, recs); msg != "" {
+			return schemas.Decision{}, &httpError{http.StatusBadRequest, msg}
+		}
 	}
 	now := s.store.Now()
 	d := schemas.Decision{
