@@ -11,6 +11,12 @@ func (s *Server) apiConflictAssign(w http.ResponseWriter, r *http.Request) {
 		Assignee string `json:"assignee"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil {
+		// Outside the caller's provinces the conflict is not found,
+		// whatever the body.
+		if _, serr := s.conflictInScope(r, mustCaller(r).user, r.PathValue("id")); serr != nil {
+			s.failErr(w, r, serr)
+			return
+		}
 		s.json(w, http.StatusBadRequest, map[string]string{"error": "body: want JSON {assignee}: " + err.Error()})
 		return
 	}

@@ -25,6 +25,12 @@ func (s *Server) apiConflictRule(w http.ResponseWriter, r *http.Request, correct
 		Reason   string `json:"reason"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil {
+		// Outside the caller's provinces the conflict is not found,
+		// whatever the body (decide checks the scope first too).
+		if _, serr := s.conflictInScope(r, mustCaller(r).user, r.PathValue("id")); serr != nil {
+			s.failErr(w, r, serr)
+			return
+		}
 		s.json(w, http.StatusBadRequest, map[string]string{"error": "body: want JSON {decision, note} ({decision, reason} for a correction): " + err.Error()})
 		return
 	}

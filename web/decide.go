@@ -168,6 +168,17 @@ func correction(c store.ConflictRow, prior []schemas.Decision, decision string) 
 // registry would refuse (apartRefusal) is refused here, 400.
 func (s *Server) decide(r *http.Request, id, decision, note string, correct bool) (schemas.Decision, error) {
 	c := mustCaller(r)
+	// The status is read and the decision appended under the conflict's
+	// lock: two reviewers deciding at once would otherwise both find it
+	// open and both be stored and published.
+	defer lockConflict(id)()
+	// The caller's scope first: a conflict outside it is not found (and
+	// audited as denied) whatever the request says, so a bad value sent
+	// on another province's id tells nothing and leaves its trace.
+	cf, err := s.conflictInScope(r, c.user, id)
+	if err != nil {
+		return schemas.Decision{}, err
+	}
 	if !schemas.ValidDecision(decision) {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, fmt.Sprintf("decision %q: want same_person, different_persons or needs_verification", decision)}
 	}
@@ -177,18 +188,6 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 	}
 	if correct && note == "" {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, "reason: required; say why the ruling in force is wrong"}
-	}
-	// The status is read and the decision appended under the conflict's
-	// lock: two reviewers deciding at once would otherwise both find it
-	// open and both be stored and published.
-	defer lockConflict(id)()
-	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), id)
-	if errors.Is(err, store.ErrNotFound) {
-		s.auditNotFound(r, c.user, id)
-		return schemas.Decision{}, &httpError{http.StatusNotFound, "not found"}
-	}
-	if err != nil {
-		return schemas.Decision{}, err
 	}
 	prior, err := s.store.Decisions(r.Context(), cf.ConflictID)
 	if err != nil {
@@ -257,11 +256,7 @@ func lockConflict(id string) func() {
 // whose provinces include one of the conflict's.
 func (s *Server) assign(r *http.Request, id, assignee string) error {
 	c := mustCaller(r)
-	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(c.user), id)
-	if errors.Is(err, store.ErrNotFound) {
-		s.auditNotFound(r, c.user, id)
-		return &httpError{http.StatusNotFound, "not found"}
-	}
+	cf, err := s.conflictInScope(r, c.user, id)
 	if err != nil {
 		return err
 	}
@@ -287,4 +282,15 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.serverError(w, r, err)
+}
+
+// conflictInScope reads conflict id within u's provinces: not found
+// outside them (404, audited as denied, as the conflict page does).
+func (s *Server) conflictInScope(r *http.Request, u store.User, id string) (store.ConflictRow, error) {
+	cf, err := s.store.Conflict(r.Context(), store.ScopeOf(u), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.auditNotFound(r, u, id)
+		return store.ConflictRow{}, &httpError{http.StatusNotFound, "not found"}
+	}
+	return cf, err
 }
