@@ -20,9 +20,12 @@ func newEvalCmd(g *globals) *cobra.Command {
 		Long: `Eval prints pairwise precision, recall and F1 and B-cubed F1 of the predicted
 clusters (record_id, person_id) against the truth. The truth file holds a
 record id column (record_id, source_record_id, rec_id, unique_id, Mã bản ghi)
-and a cluster column (person_id, cluster, cluster_id); with --mapping, the
-mapping's id column and truth spec are used instead (FEBRL: the entity N of
-rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
+and a cluster column (person_id, cluster, cluster_id, entity_id); with
+--mapping, the mapping's id column and truth spec are used instead (FEBRL:
+truth: {column: rec_id, pattern: "rec-([0-9]+)-"}, the entity N of
+rec-N-org / rec-N-dup-K). Several --truth files are joined. The predicted
+record_id must be the truth's ids: link the input with a mapping naming its
+id column (a record read without one is FILE:LINE).`,
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			defer func() {
 				if err != nil {
@@ -82,6 +85,9 @@ rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 				return err
 			}
 			m := eval.Clusters(truth, p)
+			if m.Records == 0 && len(truth) > 0 && len(p) > 0 {
+				return noCommonRecords(pred, p, truth)
+			}
 			fmt.Fprintln(g.stdout, m.String())
 			return nil
 		},
@@ -92,6 +98,26 @@ rec-N-org / rec-N-dup-K). Several --truth files are joined.`,
 	cmd.Flags().StringVar(&conflicts, "conflicts", "", "conflicts found (--conflicts of dancu link)")
 	cmd.Flags().StringVar(&mapping, "mapping", "", "mapping file whose id and truth spec read the truth file")
 	return cmd
+}
+
+// noCommonRecords is eval's error when no predicted record is in the
+// truth: every score would be vacuous (no pairs, F1 1), and the usual cause
+// is a link that read its input without the mapping's id, naming records
+// FILE:LINE where the truth names them by their id column.
+func noCommonRecords(pred string, p, truth map[string]string) error {
+	return fmt.Errorf("no record of %s is in the truth (%s there, %s in the truth): link the input with a mapping whose id: names the record id column the truth uses (see \"Reading your CSV\" in dancu settings doc)",
+		pred, someKey(p), someKey(truth))
+}
+
+// someKey returns the least key of m, quoted: an example of its ids.
+func someKey(m map[string]string) string {
+	least, first := "", true
+	for k := range m {
+		if first || k < least {
+			least, first = k, false
+		}
+	}
+	return fmt.Sprintf("ids such as %q", least)
 }
 
 func readTruth(path string, mp *matching.Mapping, into map[string]string) error {
@@ -123,6 +149,9 @@ func readTruthKey(path string, mp *matching.Mapping, into map[string]string) (st
 	keys := []string{"record_id", "source_record_id", "Mã bản ghi", "rec_id", "unique_id"}
 	m, err := readPairsColumn(path, keys, []string{"person_id", "cluster", "cluster_id", "entity_id"})
 	if err != nil {
+		if mp == nil || mp.Truth == nil {
+			err = fmt.Errorf("%w; a truth held otherwise (each record's person within its id, as FEBRL's rec-N-dup-K) is read with --mapping FILE whose truth: {column: C, pattern: RE} says where (see \"Reading your CSV\" in dancu settings doc)", err)
+		}
 		return "", err
 	}
 	for k, v := range m {

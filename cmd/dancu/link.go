@@ -904,13 +904,17 @@ func (o *linkOptions) completeness(f *matching.Frame, s *settings.Settings, file
 
 // blockingRecallLine prints the true blocking recall (the true pairs that
 // are candidates) beside training's estimate of it (none when the model
-// was not trained here, or with fewer than two captures).
+// was not trained here, or with fewer than two captures): saying which, so
+// that "not estimated" is not read as a fault of the blocking.
 func blockingRecallLine(tr *matching.TrainReport, c *matching.Completeness) string {
-	est := "not estimated"
+	est := "not estimated (the settings carry a trained model: dancu train printed its estimate)"
+	if tr != nil {
+		est = "not estimated (the rules count as fewer than two captures)"
+	}
 	if tr != nil && tr.Coverage != nil && !math.IsNaN(tr.Coverage.Recall) {
 		cov := tr.Coverage
-		est = fmt.Sprintf("%.5f (%.0f missed, %d captures)", cov.Recall, cov.Missed, cov.Captures)
+		est = fmt.Sprintf("estimated %.5f (%.0f missed, %d captures)", cov.Recall, cov.Missed, cov.Captures)
 	}
-	return fmt.Sprintf("blocking recall: estimated %s, true %.5f (%d of %d true pairs are candidates, %d missed)",
+	return fmt.Sprintf("blocking recall: %s, true %.5f (%d of %d true pairs are candidates, %d missed)",
 		est, float64(c.Covered)/float64(max(c.TruePairs, 1)), c.Covered, c.TruePairs, c.TruePairs-c.Covered)
 }

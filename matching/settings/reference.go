@@ -209,7 +209,9 @@ rename:                 # optional: a field the settings read → this file's co
 
 - ` + "`id`" + `: default ` + "`Mã bản ghi`" + `, ` + "`record_id`" + ` or ` + "`source_record_id`" + ` when the header
   has one, else FILE:LINE. An empty mapping ` + "`{}`" + ` reads the header with those
-  defaults.
+  defaults. Name it whenever a truth will score the link: ` + "`dancu eval`" + ` pairs
+  the output's record_id with the truth's id column (` + "`rec_id`" + `, ` + "`unique_id`" + `, …),
+  and FILE:LINE ids match none of them.
 - ` + "`from`" + `, ` + "`join`" + ` and ` + "`date_parts`" + ` in the settings name header columns (case
   ignored), through ` + "`rename`" + `. A field the header lacks is an error naming the
   column, the field and the header, never a column left blank.
@@ -218,18 +220,28 @@ rename:                 # optional: a field the settings read → this file's co
   register layout only.
 - ` + "`link_type`" + `: overrides the settings' when several ` + "`--in`" + ` files are given
   (link_only: two files without duplicates inside each).
-- ` + "`truth: {column: C, pattern: RE}`" + `: where ` + "`dancu eval`" + ` finds each record's true
-  person (RE's one group, when given); not needed to link.
+- ` + "`truth: {column: C, pattern: RE}`" + `: where ` + "`dancu eval --mapping`" + ` and
+  ` + "`dancu link --truth`" + ` find each record's true person (RE's one group, when given:
+  FEBRL's ` + "`{column: rec_id, pattern: \"rec-([0-9]+)-\"}`" + `); not needed to link.
+  Without it a truth file needs a cluster column (` + "`person_id`" + `, ` + "`cluster`" + `,
+  ` + "`cluster_id`" + ` or ` + "`entity_id`" + `) beside its id column.
 
 ` + "```sh" + `
 dancu settings check people.yaml
 dancu link --in people.csv --mapping people_mapping.yaml --analyse-blocking
 dancu train --in people.csv --mapping people_mapping.yaml --out people_trained.yaml
 dancu link --in people.csv --mapping people_mapping.yaml --settings people_trained.yaml --out clusters.csv
+dancu eval --truth people.csv --mapping people_mapping.yaml --pred clusters.csv  # when a file holds the truth
 ` + "```" + `
 
 ` + "`dancu train`" + ` writes the settings with the trained model; give that file to
-` + "`link`" + ` (otherwise ` + "`link`" + ` trains again on its input).
+` + "`link`" + ` (otherwise ` + "`link`" + ` trains again on its input). With a truth,
+` + "`dancu link --analyse-blocking --truth FILE`" + ` prints the share of true pairs each
+rule proposes, and ` + "`dancu eval`" + ` the pairwise and B-cubed precision, recall
+and F1 of the clusters at the settings' match threshold: the blind
+operating point, not a best threshold chosen with the labels. Labelled
+pairs (` + "`record_id_l`" + `, ` + "`record_id_r`" + `, ` + "`match`" + `, as fake_1000_labels.csv) are
+not scored by ` + "`eval`" + `: ` + "`dancu train --labels`" + ` adds them to the m estimate.
 
 ## Blocking that finds the matches
 
