@@ -75,14 +75,17 @@ func arrowTypeOf(chType string) (arrow.DataType, colKind, error) {
 		return mapStringFloat32(), kMapStringFloat32, nil
 	case "Array(String)":
 		return listString, kListString, nil
+	case "Array(Array(String))":
+		return listListString, kListListString, nil
 	}
 	return nil, 0, fmt.Errorf("no Arrow type for ClickHouse type %s", chType)
 }
 
 var (
-	timestampMs = &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}
-	listString  = arrow.ListOfNonNullable(arrow.BinaryTypes.String) // Array(String) items are not Nullable
-	timeType    = reflect.TypeOf(time.Time{})
+	timestampMs    = &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}
+	listString     = arrow.ListOfNonNullable(arrow.BinaryTypes.String) // Array(String) items are not Nullable
+	listListString = arrow.ListOfNonNullable(listString)
+	timeType       = reflect.TypeOf(time.Time{})
 )
 
 func mapStringFloat32() *arrow.MapType {
@@ -106,6 +109,7 @@ const (
 	kTimestampMs
 	kMapStringFloat32
 	kListString
+	kListListString
 )
 
 // goKind is the Go field type each kind reads and writes.
@@ -120,6 +124,7 @@ var goKind = map[colKind]reflect.Type{
 	kTimestampMs:      timeType,
 	kMapStringFloat32: reflect.TypeOf(map[string]float32(nil)),
 	kListString:       reflect.TypeOf([]string(nil)),
+	kListListString:   reflect.TypeOf([][]string(nil)),
 }
 
 // kindOfGo is the column kind of a Go field type in tables without a
@@ -144,6 +149,8 @@ func kindOfGo(t reflect.Type) (arrow.DataType, colKind, bool) {
 		return mapStringFloat32(), kMapStringFloat32, true
 	case goKind[kListString]:
 		return listString, kListString, true
+	case goKind[kListListString]:
+		return listListString, kListListString, true
 	}
 	return nil, 0, false
 }
@@ -213,7 +220,7 @@ func codecFor(t reflect.Type) (*rowCodec, error) {
 				return nil, fmt.Errorf("row type %s: field %s: no Arrow type for Go type %s", t, sf.Name, sf.Type)
 			}
 		}
-		nullable := kind == kDate32 || kind == kTimestampMs || kind == kMapStringFloat32 || kind == kListString
+		nullable := kind == kDate32 || kind == kTimestampMs || kind == kMapStringFloat32 || kind == kListString || kind == kListListString
 		fields = append(fields, arrow.Field{Name: tag, Type: dt, Nullable: nullable})
 		c.fields = append(c.fields, fieldCodec{name: tag, offset: sf.Offset, kind: kind})
 	}
@@ -540,6 +547,24 @@ func appendColumn(b array.Builder, f fieldCodec, rows rowSlice, n int) error {
 				vb.Append(v)
 			}
 		}
+	case kListListString:
+		lb := b.(*array.ListBuilder)
+		ib := lb.ValueBuilder().(*array.ListBuilder)
+		vb := ib.ValueBuilder().(*array.StringBuilder)
+		for i := 0; i < n; i++ {
+			ss := *(*[][]string)(field(i))
+			if ss == nil {
+				lb.AppendNull()
+				continue
+			}
+			lb.Append(true)
+			for _, s := range ss {
+				ib.Append(true) // an inner nil reads back empty: Array(String) items are not Nullable
+				for _, v := range s {
+					vb.Append(v)
+				}
+			}
+		}
 	default:
 		return fmt.Errorf("unsupported column kind %d", f.kind)
 	}
@@ -721,6 +746,39 @@ func readColumn(col arrow.Array, f fieldCodec, rows rowSlice, n int) error {
 				s = append(s, strAt(vdata, voffs, int(k)))
 			}
 			*(*[]string)(field(i)) = s
+		}
+	case kListListString:
+		a := col.(*array.List)
+		inner, ok := a.ListValues().(*array.List)
+		if !ok {
+			return fmt.Errorf("list of %s, want a list of utf8", a.ListValues().DataType())
+		}
+		vals, ok := inner.ListValues().(*array.String)
+		if !ok {
+			return fmt.Errorf("list of lists of %s, want utf8", inner.ListValues().DataType())
+		}
+		vdata, voffs := stringColumn(vals)
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			start, end := a.ValueOffsets(i)
+			if start < 0 || end < start || end > int64(inner.Len()) {
+				return fmt.Errorf("row %d: list items %d..%d of %d", i, start, end, inner.Len())
+			}
+			ss := make([][]string, 0, end-start)
+			for j := start; j < end; j++ {
+				is, ie := inner.ValueOffsets(int(j))
+				if is < 0 || ie < is || ie > int64(vals.Len()) {
+					return fmt.Errorf("row %d: list %d items %d..%d of %d", i, j, is, ie, vals.Len())
+				}
+				s := make([]string, 0, ie-is)
+				for k := is; k < ie; k++ {
+					s = append(s, strAt(vdata, voffs, int(k)))
+				}
+				ss = append(ss, s)
+			}
+			*(*[][]string)(field(i)) = ss
 		}
 	default:
 		return fmt.Errorf("unsupported column kind %d", f.kind)

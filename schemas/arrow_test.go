@@ -317,6 +317,11 @@ func TestOtherRowsRoundTrip(t *testing.T) {
 		roundTrip(t, []schemas.Decision{
 			{DecisionID: "d1", ConflictID: "c1", PersonIDs: []string{"Pabc", "Pdef"}, RecordIDs: []string{"r1", "r2"},
 				Decision: schemas.DecisionDifferentPersons, User: "reviewer01", Note: "khác cha mẹ", DecidedAt: instant},
+			// The reviewer's grouping: a nested list, one group empty
+			// (what a decoder must keep apart from no groups at all).
+			{DecisionID: "d2", ConflictID: "c2", PersonIDs: []string{"Pabc"}, RecordIDs: []string{"r1", "r2", "r3"},
+				Decision: schemas.DecisionDifferentPersons, Groups: [][]string{{"r1", "r3"}, {"r2"}, {}}, DecidedAt: instant},
+			{DecisionID: "d3", Groups: [][]string{}},
 		})
 	})
 }

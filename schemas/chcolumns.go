@@ -56,6 +56,8 @@ func Columns[T any](rows []T, idx []int) ([]any, error) {
 			out[j] = gather[map[string]float32](rs, f.offset, n, idx)
 		case kListString:
 			out[j] = gather[[]string](rs, f.offset, n, idx)
+		case kListListString:
+			out[j] = gather[[][]string](rs, f.offset, n, idx)
 		default:
 			return nil, fmt.Errorf("columns: %s: unsupported column kind %d", f.name, f.kind)
 		}

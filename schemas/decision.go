@@ -3,6 +3,9 @@ package schemas
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -34,6 +37,53 @@ type Decision struct {
 	Role         string `ch:"role" json:"role"`                   // the reviewer's role
 	StatusBefore string `ch:"status_before" json:"status_before"` // the conflict's status before …
 	StatusAfter  string `ch:"status_after" json:"status_after"`   // … and after this decision
+
+	// Groups, on a different_persons decision, says which of RecordIDs
+	// are which person: every record in exactly one group, two groups or
+	// more; the registry keeps each group apart from the others (and
+	// never a group's records from each other), whatever persons it holds
+	// them in. Empty: the registry groups the records itself (by person,
+	// else by valid number; registry.apartGroups).
+	Groups [][]string `ch:"groups" json:"groups,omitempty"`
+}
+
+// CheckGroups says why groups is not a grouping of recordIDs a
+// different_persons ruling can keep apart, or "" when it is: two groups
+// or more, none empty, every record of recordIDs in exactly one and no
+// other record.
+func CheckGroups(recordIDs []string, groups [][]string) string {
+	if len(groups) < 2 {
+		return fmt.Sprintf("groups: want two groups or more, got %d", len(groups))
+	}
+	want := make(map[string]bool, len(recordIDs))
+	for _, id := range recordIDs {
+		want[id] = true
+	}
+	seen := make(map[string]bool, len(recordIDs))
+	for i, g := range groups {
+		if len(g) == 0 {
+			return fmt.Sprintf("groups: group %d is empty", i+1)
+		}
+		for _, id := range g {
+			switch {
+			case !want[id]:
+				return fmt.Sprintf("groups: record %q is not one of the decision's records", id)
+			case seen[id]:
+				return fmt.Sprintf("groups: record %q is in more than one group", id)
+			}
+			seen[id] = true
+		}
+	}
+	if len(seen) < len(want) {
+		var left []string
+		for _, id := range recordIDs {
+			if !seen[id] && !slices.Contains(left, id) {
+				left = append(left, id)
+			}
+		}
+		return fmt.Sprintf("groups: records in no group: %s", strings.Join(left, ", "))
+	}
+	return ""
 }
 
 // Effective reports whether d applies as a constraint (must-link or

@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -87,6 +88,44 @@ func TestRecordIDDeterministic(t *testing.T) {
 	for _, b := range []string{RecordID("abd", "Thôn 1", 7), RecordID("abc", "Thôn 2", 7), RecordID("abc", "Thôn 1", 8)} {
 		if a == b {
 			t.Fatalf("different rows share id %s", a)
+		}
+	}
+}
+
+// The desk reads and writes decisions by column name (SELECT *, its
+// columns in another order than Decision's fields): every column a
+// field, every field a column, the groups of migration 0020 included.
+func TestDecisionsInStep(t *testing.T) {
+	var ddl []string
+	for _, c := range tableColumns(t, "decisions") {
+		ddl = append(ddl, c.Name)
+	}
+	tags := Tags(Decision{})
+	slices.Sort(ddl)
+	slices.Sort(tags)
+	if !slices.Equal(ddl, tags) || !slices.Contains(tags, "groups") {
+		t.Errorf("decisions: DDL columns %v, Go fields %v", ddl, tags)
+	}
+}
+
+func TestCheckGroups(t *testing.T) {
+	recs := []string{"r1", "r2", "r3"}
+	for _, c := range []struct {
+		groups [][]string
+		want   string // in the refusal; "" accepted
+	}{
+		{[][]string{{"r1", "r3"}, {"r2"}}, ""},
+		{[][]string{{"r1"}, {"r2"}, {"r3"}}, ""},
+		{nil, "two groups or more"},
+		{[][]string{{"r1", "r2", "r3"}}, "two groups or more"},
+		{[][]string{{"r1", "r2"}, {}, {"r3"}}, "group 2 is empty"},
+		{[][]string{{"r1", "r2"}, {"r4"}}, `"r4" is not one`},
+		{[][]string{{"r1", "r2"}, {"r2", "r3"}}, `"r2" is in more than one group`},
+		{[][]string{{"r1"}, {"r2"}}, "in no group: r3"},
+	} {
+		got := CheckGroups(recs, c.groups)
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("CheckGroups(%v) = %q, want %q", c.groups, got, c.want)
 		}
 	}
 }
