@@ -89,8 +89,11 @@ func (r *Registry) apartPairs(rd pebble.Reader, u *unit) ([]matching.Pair, error
 //     joined whatever the model, the guards or the average linkage say
 //     (the records keep raising the conflicts their fields imply);
 //   - different_persons: a cannot-link between groups of the records,
-//     never between records of one group (apartGroups: the persons the
-//     registry holds them in, the persons the reviewer saw). The stored
+//     never between records of one group: the reviewer's (d.Groups,
+//     whatever persons the records are in; refused unless every record
+//     is in exactly one of two groups or more), else apartGroups' (the
+//     persons the registry holds them in, the persons the reviewer
+//     saw). The stored
 //     edges between the groups are removed and the ruling is kept
 //     ('u' keys): no later batch, third record's evidence or recluster
 //     puts records of two groups in one person (the link that would is
@@ -117,6 +120,14 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	default:
 		return nil, fmt.Errorf("registry decide %s: unknown decision %q (want same_person, different_persons or needs_verification)", d.DecisionID, d.Decision)
 	}
+	if len(d.Groups) > 0 {
+		if d.Decision != schemas.DecisionDifferentPersons {
+			return nil, fmt.Errorf("registry decide %s: groups on a %s decision (only different_persons separates groups)", d.DecisionID, d.Decision)
+		}
+		if msg := schemas.CheckGroups(d.RecordIDs, d.Groups); msg != "" {
+			return nil, fmt.Errorf("registry decide %s: %s", d.DecisionID, msg)
+		}
+	}
 	wb := r.db.NewIndexedBatch()
 	defer wb.Close()
 	if d.DecisionID != "" {
@@ -131,6 +142,7 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	}
 	var seqs []uint64
 	var missing []string
+	given := map[uint64]int{} // the reviewer's group of each record (d.Groups)
 	for _, id := range d.RecordIDs {
 		seq, ok, err := getSeqValue(wb, idKey(id))
 		if err != nil {
@@ -142,6 +154,11 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 		}
 		if !slices.Contains(seqs, seq) {
 			seqs = append(seqs, seq)
+		}
+		for g, ids := range d.Groups {
+			if slices.Contains(ids, id) {
+				given[seq] = g
+			}
 		}
 	}
 	if len(missing) > 0 {
@@ -160,9 +177,15 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 			}
 		}
 	} else {
-		group, err := r.apartGroups(wb, seqs)
-		if err != nil {
-			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+		group := make([]int, len(seqs))
+		for i, a := range seqs {
+			group[i] = given[a]
+		}
+		if len(d.Groups) == 0 {
+			var err error
+			if group, err = r.apartGroups(wb, seqs); err != nil {
+				return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+			}
 		}
 		for i, a := range seqs {
 			for j := i + 1; j < len(seqs); j++ {
@@ -205,9 +228,9 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 }
 
 // apartGroups returns the group of each of seqs that a different_persons
-// decision keeps apart from the others. The decision carries no grouping
-// of its own (schemas.Decision: the reviewer decides on a conflict
-// between persons, PersonIDs), so the groups are the persons the
+// decision keeps apart from the others when the decision carries no
+// grouping of its own (schemas.Decision.Groups: the reviewer decides on
+// a conflict between persons, PersonIDs), so the groups are the persons the
 // registry holds the records in: those the reviewer saw, since a batch
 // that merges or splits them writes the conflict again resolved by the
 // registry, and the desk then refuses decisions on it. When all the
@@ -270,5 +293,5 @@ func (r *Registry) apartGroups(rd pebble.Reader, seqs []uint64) ([]int, error) {
 		return group, nil
 	}
 	return nil, fmt.Errorf("different_persons on %d records that are all of one person (%s; %d valid identification number(s) among them, %d records without one): "+
-		"which records are which person cannot be told; decide on two of the records, or on records of two persons", len(seqs), person[seqs[0]], len(nums), none)
+		"which records are which person cannot be told; say which records go together (the decision's groups), or decide on two of the records, or on records of two persons", len(seqs), person[seqs[0]], len(nums), none)
 }

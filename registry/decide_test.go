@@ -264,3 +264,74 @@ func TestDifferentPersonsInsideOnePersonNeedsGroups(t *testing.T) {
 		t.Errorf("after the refusal, the decision on two records: %v, events %+v", p.of, out.Events)
 	}
 }
+
+// A different_persons ruling with the reviewer's groups keeps exactly
+// those groups apart: three records of one person (which apartGroups
+// refuses) become the two persons the reviewer said, a group's records
+// staying together; and the groups, not the persons, decide on records
+// of two persons.
+func TestDifferentPersonsReviewersGroups(t *testing.T) {
+	reg := openVietnamese(t)
+	ctx := context.Background()
+	a, b := twoRecordsOfOnePerson()
+	c := a
+	c.RecordID = "f3/1"
+	p := persons{t: t, of: map[string]string{}}
+	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b, c}))
+	if p.of[a.RecordID] != p.of[b.RecordID] || p.of[a.RecordID] != p.of[c.RecordID] {
+		t.Fatalf("not one person: %v", p.of)
+	}
+	ids := []string{a.RecordID, b.RecordID, c.RecordID}
+	p.apply(reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: ids, Decision: schemas.DecisionDifferentPersons,
+		Groups: [][]string{{c.RecordID, a.RecordID}, {b.RecordID}}}))
+	if p.of[a.RecordID] != p.of[c.RecordID] || p.of[a.RecordID] == p.of[b.RecordID] {
+		t.Fatalf("groups {a, c} {b}: %v (want a and c together, b apart)", p.of)
+	}
+	// Now two persons, {a, c} and {b}: a second grouping across them
+	// takes c from a's person, and leaves b apart from both.
+	p.apply(reg.Decide(ctx, schemas.Decision{DecisionID: "d2", RecordIDs: ids, Decision: schemas.DecisionDifferentPersons,
+		Groups: [][]string{{a.RecordID}, {b.RecordID}, {c.RecordID}}}))
+	if p.of[a.RecordID] == p.of[c.RecordID] || p.of[a.RecordID] == p.of[b.RecordID] || p.of[b.RecordID] == p.of[c.RecordID] {
+		t.Errorf("groups {a} {b} {c}: %v (want three persons)", p.of)
+	}
+}
+
+// A grouping that is not one of the decision's records into two groups
+// or more is refused, saying why, and changes nothing (the same id
+// later, with valid groups, applies).
+func TestDifferentPersonsInvalidGroupsRefused(t *testing.T) {
+	reg := openVietnamese(t)
+	ctx := context.Background()
+	a, b := twoRecordsOfOnePerson()
+	c := a
+	c.RecordID = "f3/1"
+	p := persons{t: t, of: map[string]string{}}
+	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b, c}))
+	ids := []string{a.RecordID, b.RecordID, c.RecordID}
+	for _, bad := range []struct {
+		decision string
+		groups   [][]string
+		want     string
+	}{
+		{schemas.DecisionDifferentPersons, [][]string{ids}, "two groups or more"},
+		{schemas.DecisionDifferentPersons, [][]string{{a.RecordID, b.RecordID}}, "two groups or more"},
+		{schemas.DecisionDifferentPersons, [][]string{{a.RecordID}, {b.RecordID}}, "in no group: " + c.RecordID},
+		{schemas.DecisionDifferentPersons, [][]string{{a.RecordID, b.RecordID}, {b.RecordID, c.RecordID}}, "more than one group"},
+		{schemas.DecisionDifferentPersons, [][]string{{a.RecordID, b.RecordID}, {c.RecordID, "f9/9"}}, "not one of the decision's records"},
+		{schemas.DecisionDifferentPersons, [][]string{{a.RecordID, b.RecordID}, {}, {c.RecordID}}, "is empty"},
+		{schemas.DecisionSamePerson, [][]string{{a.RecordID, b.RecordID}, {c.RecordID}}, "only different_persons"},
+	} {
+		_, err := reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: ids, Decision: bad.decision, Groups: bad.groups})
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s groups %v: %v, want a refusal saying %q", bad.decision, bad.groups, err, bad.want)
+		}
+	}
+	if p.of[a.RecordID] != p.of[b.RecordID] || p.of[a.RecordID] != p.of[c.RecordID] {
+		t.Fatalf("refusals changed the person: %v", p.of)
+	}
+	p.apply(reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: ids, Decision: schemas.DecisionDifferentPersons,
+		Groups: [][]string{{a.RecordID}, {b.RecordID, c.RecordID}}}))
+	if p.of[b.RecordID] != p.of[c.RecordID] || p.of[a.RecordID] == p.of[b.RecordID] {
+		t.Errorf("after the refusals, valid groups {a} {b, c}: %v", p.of)
+	}
+}
