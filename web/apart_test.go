@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,14 +27,7 @@ func TestApartRulingOnOnePersonNeedsNumbers(t *testing.T) {
 	env := webtest.Start(t, web.Config{Publisher: pub})
 	// Three records of one person (SeedConflict gives each its own, all
 	// with the number 001090012345).
-	onePerson := func(id string) string {
-		env.SeedConflict(t, id, schemas.ConflictSharedID, "01", "01", "01")
-		env.Exec(t,
-			`INSERT INTO links (record_id, person_id, match_probability, version) SELECT record_id, 'p_`+id+`', 1, 2 FROM records WHERE startsWith(record_id, 'r_`+id+`_')`,
-			`INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)
-VALUES ('`+id+`', 'shared_id', '', '001090012345', ['p_`+id+`'], ['r_`+id+`_0', 'r_`+id+`_1', 'r_`+id+`_2'], 0.9, 'one person', 'open', 2)`)
-		return id
-	}
+	onePerson := func(id string) string { return seedOnePerson(t, env, id) }
 	id := onePerson("c_in_one")
 	many := env.SeedConflict(t, "c_three", schemas.ConflictSharedID, "01", "01", "01")
 	env.AddUser(t, "rev", store.RoleReviewer, "01")
@@ -91,5 +87,91 @@ VALUES ('`+id+`', 'shared_id', '', '001090012345', ['p_`+id+`'], ['r_`+id+`_0', 
 	}
 	if len(pub.got) != published+1 {
 		t.Errorf("%d rulings published, want %d", len(pub.got), published+1)
+	}
+}
+
+// seedOnePerson seeds conflict id of Hà Nội (01) on three records
+// r_<id>_0..2 that are all one person's, p_<id>, with the same number.
+func seedOnePerson(t *testing.T, env *webtest.Env, id string) string {
+	t.Helper()
+	env.SeedConflict(t, id, schemas.ConflictSharedID, "01", "01", "01")
+	env.Exec(t,
+		`INSERT INTO links (record_id, person_id, match_probability, version) SELECT record_id, 'p_`+id+`', 1, 2 FROM records WHERE startsWith(record_id, 'r_`+id+`_')`,
+		`INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)
+VALUES ('`+id+`', 'shared_id', '', '001090012345', ['p_`+id+`'], ['r_`+id+`_0', 'r_`+id+`_1', 'r_`+id+`_2'], 0.9, 'one person', 'open', 2)`)
+	return id
+}
+
+// TestApartRulingWithGroups: the reviewer says which records go together
+// (groups) on POST /api/conflicts/{id}/decision. On three records of one
+// person that their numbers cannot tell apart, a valid grouping is taken
+// (stored, published and labelled as said); a grouping that is not each
+// of the conflict's records in exactly one of two groups or more, or
+// groups on another decision, is 400 and leaves nothing; another
+// province's caller gets 404 whatever the groups.
+func TestApartRulingWithGroups(t *testing.T) {
+	pub := &recordingPublisher{}
+	env := webtest.Start(t, web.Config{Publisher: pub})
+	id := seedOnePerson(t, env, "c_groups")
+	r0, r1, r2 := "r_c_groups_0", "r_c_groups_1", "r_c_groups_2"
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	env.AddUser(t, "rev-other", store.RoleReviewer, "46")
+	c, other := env.Login(t, "rev"), env.Login(t, "rev-other")
+	path := "/api/conflicts/" + id + "/decision"
+	type body struct {
+		Decision string     `json:"decision"`
+		Groups   [][]string `json:"groups,omitempty"`
+	}
+	for _, tc := range []struct {
+		name   string
+		client *webtest.Client
+		in     body
+		status int
+		want   string // in the answer
+	}{
+		{"one group", c, body{schemas.DecisionDifferentPersons, [][]string{{r0, r1, r2}}}, http.StatusBadRequest, "two groups or more"},
+		{"a record left out", c, body{schemas.DecisionDifferentPersons, [][]string{{r0}, {r1}}}, http.StatusBadRequest, "in no group: " + r2},
+		{"a record twice", c, body{schemas.DecisionDifferentPersons, [][]string{{r0, r1}, {r1, r2}}}, http.StatusBadRequest, "more than one group"},
+		{"another conflict's record", c, body{schemas.DecisionDifferentPersons, [][]string{{r0, r1}, {r2, "r_c_other_0"}}}, http.StatusBadRequest, "not one of"},
+		{"an empty group", c, body{schemas.DecisionDifferentPersons, [][]string{{r0, r1}, {}, {r2}}}, http.StatusBadRequest, "empty"},
+		{"groups on same_person", c, body{schemas.DecisionSamePerson, [][]string{{r0, r1}, {r2}}}, http.StatusBadRequest, "only a different_persons"},
+		{"groups on needs_verification", c, body{schemas.DecisionNeedsVerification, [][]string{{r0, r1}, {r2}}}, http.StatusBadRequest, "only a different_persons"},
+		{"no groups", c, body{Decision: schemas.DecisionDifferentPersons}, http.StatusBadRequest, "one person"},
+		{"another province", other, body{schemas.DecisionDifferentPersons, [][]string{{r0, r2}, {r1}}}, http.StatusNotFound, "not found"},
+	} {
+		st, resp := tc.client.Do(t, "POST", path, tc.in)
+		if st != tc.status || !strings.Contains(string(resp), tc.want) {
+			t.Errorf("%s: %d %s, want %d saying %q", tc.name, st, resp, tc.status, tc.want)
+		}
+	}
+	if ds, _ := env.Store.Decisions(context.Background(), id); len(ds) != 0 || len(pub.got) != 0 {
+		t.Fatalf("refused rulings stored (%d) or published (%d)", len(ds), len(pub.got))
+	}
+
+	groups := [][]string{{r0, r2}, {r1}}
+	st, resp := c.Do(t, "POST", path, body{schemas.DecisionDifferentPersons, groups})
+	if st != http.StatusOK {
+		t.Fatalf("a valid grouping: %d %s", st, resp)
+	}
+	ds, err := env.Store.Decisions(context.Background(), id)
+	if err != nil || len(ds) != 1 || !reflect.DeepEqual(ds[0].Groups, groups) {
+		t.Fatalf("stored %+v (%v), want one ruling with groups %v", ds, err, groups)
+	}
+	if len(pub.got) != 1 || !reflect.DeepEqual(pub.got[0].Groups, groups) {
+		t.Errorf("published %+v, want one ruling with groups %v", pub.got, groups)
+	}
+	// The labels: the pairs across the groups are non-matches, the pair
+	// within one says nothing (the records are all one person's: without
+	// the groups there would be none).
+	ls, err := env.Store.Labels(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range ls {
+		got = append(got, fmt.Sprintf("%s %s %v", l.A, l.B, l.Match))
+	}
+	if want := []string{r0 + " " + r1 + " false", r1 + " " + r2 + " false"}; !slices.Equal(got, want) {
+		t.Errorf("labels %v, want %v", got, want)
 	}
 }

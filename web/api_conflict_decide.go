@@ -5,8 +5,10 @@ import (
 	"net/http"
 )
 
-// apiConflictDecide: POST /api/conflicts/{id}/decision {decision, note}
-// → the stored decision.
+// apiConflictDecide: POST /api/conflicts/{id}/decision {decision, note,
+// groups} → the stored decision. groups (different_persons only, may be
+// left out) lists the conflict's record ids by person: [["r1", "r3"],
+// ["r2"]].
 func (s *Server) apiConflictDecide(w http.ResponseWriter, r *http.Request) {
 	s.apiConflictRule(w, r, false)
 }
@@ -20,9 +22,10 @@ func (s *Server) apiConflictCorrect(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiConflictRule(w http.ResponseWriter, r *http.Request, correct bool) {
 	var in struct {
-		Decision string `json:"decision"`
-		Note     string `json:"note"`
-		Reason   string `json:"reason"`
+		Decision string     `json:"decision"`
+		Note     string     `json:"note"`
+		Reason   string     `json:"reason"`
+		Groups   [][]string `json:"groups"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil {
 		// Outside the caller's provinces the conflict is not found,
@@ -31,14 +34,14 @@ func (s *Server) apiConflictRule(w http.ResponseWriter, r *http.Request, correct
 			s.failErr(w, r, serr)
 			return
 		}
-		s.json(w, http.StatusBadRequest, map[string]string{"error": "body: want JSON {decision, note} ({decision, reason} for a correction): " + err.Error()})
+		s.json(w, http.StatusBadRequest, map[string]string{"error": "body: want JSON {decision, note, groups} ({decision, reason, groups} for a correction; groups optional): " + err.Error()})
 		return
 	}
 	note := in.Note
 	if correct {
 		note = in.Reason
 	}
-	d, err := s.decide(r, r.PathValue("id"), in.Decision, note, correct)
+	d, err := s.decide(r, r.PathValue("id"), in.Decision, note, correct, in.Groups)
 	if err != nil {
 		s.failErr(w, r, err)
 		return

@@ -16,7 +16,7 @@ func (s *Server) conflictCorrect(w http.ResponseWriter, r *http.Request) { s.con
 
 func (s *Server) conflictRule(w http.ResponseWriter, r *http.Request, correct bool) {
 	id := r.PathValue("id")
-	_, err := s.decide(r, id, r.PostFormValue("decision"), r.PostFormValue("note"), correct)
+	_, err := s.decide(r, id, r.PostFormValue("decision"), r.PostFormValue("note"), correct, nil)
 	var he *httpError
 	if errors.As(err, &he) && he.status != http.StatusNotFound {
 		// The page again, with the refusal and its status (not a redirect

@@ -97,7 +97,7 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 	if d.Records, err = s.store.Records(ctx, c.RecordIDs); err != nil {
 		return d, err
 	}
-	d.ApartRefused = apartRefusal(c, d.Records)
+	d.ApartRefused = apartRefusal(c, d.Records, nil)
 	if d.Persons, err = s.store.PersonHistory(ctx, c.PersonIDs); err != nil {
 		return d, err
 	}

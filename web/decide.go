@@ -43,9 +43,12 @@ func joinable(c store.ConflictRow) bool { return len(c.RecordIDs) >= 2 }
 // (the records' persons, or the conflict's when a record's is not read)
 // and there are three records or more, only their valid 12-digit numbers
 // (the matcher's id_valid) can tell which records are another person, so
-// each record needs one and they must not all be the same.
-func apartRefusal(c store.ConflictRow, recs []store.Record) string {
-	if len(c.RecordIDs) < 3 {
+// each record needs one and they must not all be the same. A ruling
+// that says which records go together (groups, a valid grouping of the
+// conflict's records: schemas.CheckGroups) is applied as it says,
+// whatever the persons and numbers.
+func apartRefusal(c store.ConflictRow, recs []store.Record, groups [][]string) string {
+	if len(c.RecordIDs) < 3 || (len(groups) > 0 && schemas.CheckGroups(c.RecordIDs, groups) == "") {
 		return ""
 	}
 	persons := map[string]bool{}
@@ -77,7 +80,7 @@ func apartRefusal(c store.ConflictRow, recs []store.Record) string {
 		why = "they all have the same number"
 	}
 	return fmt.Sprintf("these %d records are all one person's, and which of them are another person cannot be told from their identification numbers (%s): "+
-		"decide needs_verification and say in the note which records differ", len(c.RecordIDs), why)
+		"say which records go together (groups), or decide needs_verification and say in the note which records differ", len(c.RecordIDs), why)
 }
 
 // nextStatus applies a decision by u to conflict c with earlier decisions
@@ -164,9 +167,12 @@ func correction(c store.ConflictRow, prior []schemas.Decision, decision string) 
 // the caller's scope (not found outside it), stored append-only with the
 // status before and after, audited, and published to the match stage.
 // With correct, it is a supervisor's correction of the ruling in force
-// (correction), note its reason, required. A different_persons ruling the
-// registry would refuse (apartRefusal) is refused here, 400.
-func (s *Server) decide(r *http.Request, id, decision, note string, correct bool) (schemas.Decision, error) {
+// (correction), note its reason, required. groups, on a different_persons
+// ruling only, says which of the conflict's records are which person
+// (schemas.Decision.Groups; 400 unless each record is in exactly one of
+// two groups or more). A different_persons ruling the registry would
+// refuse (apartRefusal) is refused here, 400.
+func (s *Server) decide(r *http.Request, id, decision, note string, correct bool, groups [][]string) (schemas.Decision, error) {
 	c := mustCaller(r)
 	// The status is read and the decision appended under the conflict's
 	// lock: two reviewers deciding at once would otherwise both find it
@@ -188,6 +194,14 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 	}
 	if correct && note == "" {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, "reason: required; say why the ruling in force is wrong"}
+	}
+	if len(groups) > 0 {
+		if decision != schemas.DecisionDifferentPersons {
+			return schemas.Decision{}, &httpError{http.StatusBadRequest, "groups: only a different_persons ruling says which records go together"}
+		}
+		if msg := schemas.CheckGroups(cf.RecordIDs, groups); msg != "" {
+			return schemas.Decision{}, &httpError{http.StatusBadRequest, msg + " (want each of the conflict's records in exactly one group)"}
+		}
 	}
 	prior, err := s.store.Decisions(r.Context(), cf.ConflictID)
 	if err != nil {
@@ -213,7 +227,7 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 		if err != nil {
 			return schemas.Decision{}, err
 		}
-		if msg := apartRefusal(cf, recs); msg != "" {
+		if msg := apartRefusal(cf, recs, groups); msg != "" {
 			return schemas.Decision{}, &httpError{http.StatusBadRequest, msg}
 		}
 	}
@@ -222,7 +236,7 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 		DecisionID: schemas.DecisionID(cf.ConflictID, c.user.Username, now), ConflictID: cf.ConflictID,
 		ConflictKind: cf.Kind, PersonIDs: cf.PersonIDs, RecordIDs: cf.RecordIDs, Decision: decision,
 		User: c.user.Username, Role: c.user.Role, Note: note, StatusBefore: cf.Status, StatusAfter: after,
-		DecidedAt: now,
+		DecidedAt: now, Groups: groups,
 	}
 	if err := s.store.AddDecision(r.Context(), d); err != nil {
 		return schemas.Decision{}, err

@@ -19,6 +19,9 @@ func (s *Store) AddDecision(ctx context.Context, d schemas.Decision) error {
 	if d.RecordIDs == nil {
 		d.RecordIDs = []string{}
 	}
+	if d.Groups == nil {
+		d.Groups = [][]string{}
+	}
 	return s.insert(ctx, "decisions", &d)
 }
 
@@ -72,8 +75,9 @@ type Label struct {
 
 // Labels turns the effective decisions into labelled record pairs: every
 // pair of a same_person decision's records is a match; for
-// different_persons, every pair of records linked to different persons
-// (links table) is a non-match. A later decision on the same pair wins.
+// different_persons, every pair of records in different groups of the
+// reviewer's (Groups), or without groups linked to different persons
+// (links table), is a non-match. A later decision on the same pair wins.
 func (s *Store) Labels(ctx context.Context) ([]Label, error) {
 	ds, err := s.EffectiveDecisions(ctx)
 	if err != nil {
@@ -102,6 +106,19 @@ func (s *Store) Labels(ctx context.Context) ([]Label, error) {
 	idx := map[pair]int{}
 	var out []Label
 	for _, d := range ds {
+		group := map[string]int{}
+		for g, ids := range d.Groups {
+			for _, id := range ids {
+				group[id] = g
+			}
+		}
+		apart := func(a, b string) bool {
+			if len(d.Groups) > 0 {
+				return group[a] != group[b]
+			}
+			pa, pb := person[a], person[b]
+			return pa != "" && pa != pb
+		}
 		for i, a := range d.RecordIDs {
 			for _, b := range d.RecordIDs[i+1:] {
 				if a == b {
@@ -115,8 +132,8 @@ func (s *Store) Labels(ctx context.Context) ([]Label, error) {
 				case schemas.DecisionSamePerson:
 					match = true
 				case schemas.DecisionDifferentPersons:
-					if pa, pb := person[a], person[b]; pa == "" || pa == pb {
-						continue // same person or unknown: the decision says nothing about this pair
+					if !apart(a, b) {
+						continue // same person or group, or unknown: the decision says nothing about this pair
 					}
 				default:
 					continue
