@@ -292,26 +292,9 @@ var _ driver.Conn // the helpers above take one
 func TestAggregatesThroughMigration16(t *testing.T) {
 	conn, _ := chdbtest.Open(t)
 	ctx := context.Background()
-	migs, err := schemas.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
 	// As dancu migrate of a release with migrations up to 0015 left it.
-	if err := conn.Exec(ctx, "CREATE TABLE schema_migrations (version UInt32, name String, applied_at DateTime64(3)) ENGINE = ReplacingMergeTree ORDER BY version"); err != nil {
+	if _, err := chstore.MigrateTo(ctx, conn, 15); err != nil {
 		t.Fatal(err)
-	}
-	for _, m := range migs {
-		if m.Version > 15 {
-			continue
-		}
-		for _, st := range m.Statements {
-			if err := conn.Exec(ctx, st); err != nil {
-				t.Fatalf("%s: %v", m.Name, err)
-			}
-		}
-		if err := conn.Exec(ctx, "INSERT INTO schema_migrations VALUES (?, ?, now64(3))", uint32(m.Version), m.Name); err != nil {
-			t.Fatal(err)
-		}
 	}
 	tr := tracker(conn) // the registry's states, kept across the upgrade
 	rtr := recordTracker(conn)

@@ -244,16 +244,8 @@ func TestDifferentPersonsHolds(t *testing.T) {
 // apart is refused, saying why, and changes nothing: the person is not
 // cut into single records.
 func TestDifferentPersonsInsideOnePersonNeedsGroups(t *testing.T) {
-	reg := openVietnamese(t)
+	reg, p, a, b, c := threeRecordsOfOnePerson(t)
 	ctx := context.Background()
-	a, b := twoRecordsOfOnePerson()
-	c := a
-	c.RecordID = "f3/1"
-	p := persons{t: t, of: map[string]string{}}
-	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b, c}))
-	if p.of[a.RecordID] != p.of[b.RecordID] || p.of[a.RecordID] != p.of[c.RecordID] {
-		t.Fatalf("not one person: %v", p.of)
-	}
 	_, err := reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: []string{a.RecordID, b.RecordID, c.RecordID}, Decision: schemas.DecisionDifferentPersons})
 	if err == nil || !strings.Contains(err.Error(), "all of one person") {
 		t.Fatalf("want a refusal naming the one person, got %v", err)
@@ -271,16 +263,8 @@ func TestDifferentPersonsInsideOnePersonNeedsGroups(t *testing.T) {
 // staying together; and the groups, not the persons, decide on records
 // of two persons.
 func TestDifferentPersonsReviewersGroups(t *testing.T) {
-	reg := openVietnamese(t)
+	reg, p, a, b, c := threeRecordsOfOnePerson(t)
 	ctx := context.Background()
-	a, b := twoRecordsOfOnePerson()
-	c := a
-	c.RecordID = "f3/1"
-	p := persons{t: t, of: map[string]string{}}
-	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b, c}))
-	if p.of[a.RecordID] != p.of[b.RecordID] || p.of[a.RecordID] != p.of[c.RecordID] {
-		t.Fatalf("not one person: %v", p.of)
-	}
 	ids := []string{a.RecordID, b.RecordID, c.RecordID}
 	p.apply(reg.Decide(ctx, schemas.Decision{DecisionID: "d1", RecordIDs: ids, Decision: schemas.DecisionDifferentPersons,
 		Groups: [][]string{{c.RecordID, a.RecordID}, {b.RecordID}}}))
@@ -300,13 +284,8 @@ func TestDifferentPersonsReviewersGroups(t *testing.T) {
 // or more is refused, saying why, and changes nothing (the same id
 // later, with valid groups, applies).
 func TestDifferentPersonsInvalidGroupsRefused(t *testing.T) {
-	reg := openVietnamese(t)
+	reg, p, a, b, c := threeRecordsOfOnePerson(t)
 	ctx := context.Background()
-	a, b := twoRecordsOfOnePerson()
-	c := a
-	c.RecordID = "f3/1"
-	p := persons{t: t, of: map[string]string{}}
-	p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b, c}))
 	ids := []string{a.RecordID, b.RecordID, c.RecordID}
 	for _, bad := range []struct {
 		decision string
@@ -334,4 +313,21 @@ func TestDifferentPersonsInvalidGroupsRefused(t *testing.T) {
 	if p.of[b.RecordID] != p.of[c.RecordID] || p.of[a.RecordID] == p.of[b.RecordID] {
 		t.Errorf("after the refusals, valid groups {a} {b, c}: %v", p.of)
 	}
+}
+
+// threeRecordsOfOnePerson opens a registry holding three records, a, b
+// and c, that are one person (p records it) and that no number tells
+// apart.
+func threeRecordsOfOnePerson(t *testing.T) (*registry.Registry, persons, schemas.Record, schemas.Record, schemas.Record) {
+	t.Helper()
+	reg := openVietnamese(t)
+	a, b := twoRecordsOfOnePerson()
+	c := a
+	c.RecordID = "f3/1"
+	p := persons{t: t, of: map[string]string{}}
+	p.apply(reg.AddRecords(context.Background(), registry.NewRecords(), []schemas.Record{a, b, c}))
+	if p.of[a.RecordID] != p.of[b.RecordID] || p.of[a.RecordID] != p.of[c.RecordID] {
+		t.Fatalf("not one person: %v", p.of)
+	}
+	return reg, p, a, b, c
 }

@@ -23,21 +23,8 @@ func TestDecisionGroupsMigration20(t *testing.T) {
 		t.Fatal(err)
 	}
 	// As dancu migrate of a release with migrations up to 0019 left it.
-	if err := conn.Exec(ctx, "CREATE TABLE schema_migrations (version UInt32, name String, applied_at DateTime64(3)) ENGINE = ReplacingMergeTree ORDER BY version"); err != nil {
+	if _, err := chstore.MigrateTo(ctx, conn, 19); err != nil {
 		t.Fatal(err)
-	}
-	for _, m := range migs {
-		if m.Version > 19 {
-			continue
-		}
-		for _, st := range m.Statements {
-			if err := conn.Exec(ctx, st); err != nil {
-				t.Fatalf("%s: %v", m.Name, err)
-			}
-		}
-		if err := conn.Exec(ctx, "INSERT INTO schema_migrations VALUES (?, ?, now64(3))", uint32(m.Version), m.Name); err != nil {
-			t.Fatal(err)
-		}
 	}
 	if err := conn.Exec(ctx, `INSERT INTO decisions (decision_id, conflict_id, person_ids, record_ids, decision, user, decided_at)
 VALUES ('d_old', 'c1', ['p1', 'p2'], ['r1', 'r2'], 'different_persons', 'rev', '2026-12-01 10:00:00')`); err != nil {

@@ -33,6 +33,23 @@ func Migrate(ctx context.Context, conn driver.Conn) ([]string, error) {
 	return apply(ctx, conn, migs)
 }
 
+// MigrateTo applies, as Migrate, the embedded migrations up to version
+// only: the database as a release whose last migration was version left
+// it (for tests of an upgrade, which Migrate then applies).
+func MigrateTo(ctx context.Context, conn driver.Conn, version int) ([]string, error) {
+	migs, err := schemas.Migrations()
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	for i, m := range migs {
+		if m.Version > version {
+			migs = migs[:i]
+			break
+		}
+	}
+	return apply(ctx, conn, migs)
+}
+
 func apply(ctx context.Context, conn driver.Conn, migs []schemas.Migration) ([]string, error) {
 	if err := conn.Exec(ctx, migrationsTable); err != nil {
 		return nil, fmt.Errorf("migrate: create schema_migrations: %w", err)
