@@ -45,8 +45,9 @@ func TestApartRulingOnOnePersonNeedsNumbers(t *testing.T) {
 			t.Errorf("different_persons on three records of one person (%s): %d %s, want 400 saying they are one person's", what, st, body)
 		}
 		st, page := c.Do(t, "GET", "/conflicts/"+id, nil)
-		if st != http.StatusOK || strings.Contains(string(page), `value="different_persons"`) || !strings.Contains(string(page), `value="same_person"`) {
-			t.Errorf("the page of three records of one person (%s) offers different persons, or not same person (%d)", what, st)
+		if st != http.StatusOK || !strings.Contains(string(page), `name="group_r_c_in_one_2"`) || !strings.Contains(string(page), "Different persons needs the records") ||
+			!strings.Contains(string(page), `value="same_person"`) {
+			t.Errorf("the page of three records of one person (%s) does not ask which records go together, or does not offer same person (%d)", what, st)
 		}
 	}
 	refused("all the same number")
@@ -173,5 +174,21 @@ func TestApartRulingWithGroups(t *testing.T) {
 	}
 	if want := []string{r0 + " " + r1 + " false", r1 + " " + r2 + " false"}; !slices.Equal(got, want) {
 		t.Errorf("labels %v, want %v", got, want)
+	}
+	// The page's control: a person number per record; a record left
+	// unset is refused with the page again, a full choice is the ruling.
+	form := seedOnePerson(t, env, "c_form")
+	post := func(choice string) (int, []byte) {
+		return c.Form(t, "/conflicts/"+form+"/decision", "csrf_token="+c.CSRF+"&decision=different_persons"+choice)
+	}
+	if st, page := post("&group_r_c_form_0=2&group_r_c_form_1=1"); st != http.StatusBadRequest || !strings.Contains(string(page), "in no group: r_c_form_2") {
+		t.Errorf("the form with a record left unset: %d, want 400 naming it", st)
+	}
+	if st, _ := post("&group_r_c_form_0=2&group_r_c_form_1=1&group_r_c_form_2=2"); st != http.StatusSeeOther {
+		t.Errorf("the form with every record's person: %d, want 303", st)
+	}
+	if ds, err := env.Store.Decisions(context.Background(), form); err != nil || len(ds) != 1 ||
+		!reflect.DeepEqual(ds[0].Groups, [][]string{{"r_c_form_1"}, {"r_c_form_0", "r_c_form_2"}}) {
+		t.Errorf("the form's ruling stored %+v (%v), want groups {1} {0, 2}", ds, err)
 	}
 }

@@ -1,9 +1,15 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dancu-vn/dancu/schemas"
 )
 
 // conflictDecide handles the decision form of the conflict page: after a
@@ -16,7 +22,12 @@ func (s *Server) conflictCorrect(w http.ResponseWriter, r *http.Request) { s.con
 
 func (s *Server) conflictRule(w http.ResponseWriter, r *http.Request, correct bool) {
 	id := r.PathValue("id")
-	_, err := s.decide(r, id, r.PostFormValue("decision"), r.PostFormValue("note"), correct, nil)
+	decision := r.PostFormValue("decision")
+	var groups [][]string
+	if decision == schemas.DecisionDifferentPersons {
+		groups = formGroups(r)
+	}
+	_, err := s.decide(r, id, decision, r.PostFormValue("note"), correct, groups)
 	var he *httpError
 	if errors.As(err, &he) && he.status != http.StatusNotFound {
 		// The page again, with the refusal and its status (not a redirect
@@ -29,4 +40,32 @@ func (s *Server) conflictRule(w http.ResponseWriter, r *http.Request, correct bo
 		return
 	}
 	http.Redirect(w, r, "/conflicts/"+url.PathEscape(id), http.StatusSeeOther)
+}
+
+// formGroups reads the conflict page's grouping (group_<record id> =
+// the number of the record's person, as the reviewer chose it; unset
+// fields left out): the records by person, in the order of the numbers,
+// each group's ids sorted. None chosen: nil (the registry's grouping).
+func formGroups(r *http.Request) [][]string {
+	by := map[string][]string{}
+	for k, v := range r.PostForm {
+		if id, ok := strings.CutPrefix(k, "group_"); ok && len(v) > 0 && v[0] != "" {
+			by[v[0]] = append(by[v[0]], id)
+		}
+	}
+	labels := make([]string, 0, len(by))
+	for l := range by {
+		labels = append(labels, l)
+	}
+	slices.SortFunc(labels, func(a, b string) int {
+		na, _ := strconv.Atoi(a)
+		nb, _ := strconv.Atoi(b)
+		return cmp.Or(cmp.Compare(na, nb), strings.Compare(a, b))
+	})
+	var groups [][]string
+	for _, l := range labels {
+		slices.Sort(by[l])
+		groups = append(groups, by[l])
+	}
+	return groups
 }

@@ -81,6 +81,10 @@ type conflictDetail struct {
 	// ApartRefused is why different_persons does not apply (apartRefusal),
 	// "" when it does (and the conflict is joinable).
 	ApartRefused string `json:"different_persons_refused,omitempty"`
+	// GroupChoices are the person numbers the page offers for each
+	// record (1 … records) when there are three records or more: the
+	// reviewer says which records go together (the decision's groups).
+	GroupChoices []int `json:"-"`
 	// Resolution is why the registry closed the conflict (status
 	// resolved_by_registry), or which ruling on another conflict answers
 	// it (status decided with no decision of its own): the first
@@ -98,6 +102,11 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 		return d, err
 	}
 	d.ApartRefused = apartRefusal(c, d.Records, nil)
+	if d.Joinable && len(c.RecordIDs) >= 3 {
+		for i := range c.RecordIDs {
+			d.GroupChoices = append(d.GroupChoices, i+1)
+		}
+	}
 	if d.Persons, err = s.store.PersonHistory(ctx, c.PersonIDs); err != nil {
 		return d, err
 	}
