@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/web"
@@ -190,5 +193,44 @@ func TestApartRulingWithGroups(t *testing.T) {
 	if ds, err := env.Store.Decisions(context.Background(), form); err != nil || len(ds) != 1 ||
 		!reflect.DeepEqual(ds[0].Groups, [][]string{{"r_c_form_1"}, {"r_c_form_0", "r_c_form_2"}}) {
 		t.Errorf("the form's ruling stored %+v (%v), want groups {1} {0, 2}", ds, err)
+	}
+}
+
+// TestBrowserGroupsRecords: a reviewer, in a real Chromium, rules that
+// three records of one person are two people by giving each record its
+// person's number on the conflict page; the decision stored carries the
+// groups as chosen.
+func TestBrowserGroupsRecords(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	id := seedOnePerson(t, env, "c_pick")
+	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
+	ctx := webtest.Browser(t)
+	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/"+id), chromedp.WaitVisible("#groups")); err != nil {
+		t.Fatalf("open the conflict: %v", err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Click(`input[name="decision"][value="different_persons"]`),
+		chromedp.SetValue(`select[name="group_r_c_pick_0"]`, "1"),
+		chromedp.SetValue(`select[name="group_r_c_pick_1"]`, "2"),
+		chromedp.SetValue(`select[name="group_r_c_pick_2"]`, "1"),
+		chromedp.SendKeys(`textarea[name="note"]`, "Bản ghi thứ hai là người anh"),
+	)
+	if err != nil {
+		t.Fatalf("choose the groups: %v", err)
+	}
+	writePNG(t, filepath.Join(shotDir(t), "desk-groups.png"), run(t, ctx, chromedp.FullScreenshot(100)))
+	if err := chromedp.Do(ctx, chromedp.Click("#submit-decision"), chromedp.WaitNotPresent("#decide")); err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	if status := run(t, ctx, chromedp.Text("#status")); status != "decided" {
+		t.Errorf("status after the decision: %q", status)
+	}
+	ds, err := env.Store.Decisions(context.Background(), id)
+	want := [][]string{{"r_c_pick_0", "r_c_pick_2"}, {"r_c_pick_1"}}
+	if err != nil || len(ds) != 1 || ds[0].Decision != schemas.DecisionDifferentPersons || !reflect.DeepEqual(ds[0].Groups, want) {
+		t.Errorf("decisions stored: %+v %v, want one different_persons with groups %v", ds, err, want)
 	}
 }

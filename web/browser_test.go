@@ -27,7 +27,7 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	other := env.SeedConflict(t, "c90b7e6f1a22", schemas.ConflictSharedID, "46", "46")
 	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
 	ctx := webtest.Browser(t)
-	dir := t.TempDir() // screenshots, to look at when the test fails
+	dir := shotDir(t)
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(env.URL+"/"), // redirected to the login form
@@ -92,6 +92,15 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	if body := run(t, ctx, chromedp.Text("main")); !strings.Contains(body, "404") || strings.Contains(body, "001090012345") {
 		t.Errorf("another province's conflict page: %q", body)
 	}
+}
+
+// shotDir is where a browser test writes its screenshots: $DANCU_SCREENSHOTS
+// when set (to look at them), else a temporary directory.
+func shotDir(t *testing.T) string {
+	if d := os.Getenv("DANCU_SCREENSHOTS"); d != "" {
+		return d
+	}
+	return t.TempDir()
 }
 
 // run runs one browser action and returns its value; the test fails on error.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -373,6 +374,7 @@ VALUES ('c_long', 'shared_id', '01', '001190012345', ['p_l1', 'p_l2'], ['r_long_
 	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/c_long"), chromedp.WaitVisible("#records")); err != nil {
 		t.Fatal(err)
 	}
+	writePNG(t, filepath.Join(shotDir(t), "desk-long-values.png"), run(t, ctx, chromedp.FullScreenshot(100)))
 	widths := run(t, ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
 	if widths[0] > widths[1] {
 		t.Errorf("the conflict page is %d pixels wide in a window of %d: long values do not wrap", widths[0], widths[1])
