@@ -253,19 +253,14 @@ func (r *Registry) apartGroups(rd pebble.Reader, seqs []uint64) ([]int, error) {
 	}); err != nil {
 		return nil, err
 	}
-	group := make([]int, len(seqs))
-	by := func(key func(i int) string) int {
-		index := map[string]int{}
-		for i := range seqs {
-			k := key(i)
-			if _, ok := index[k]; !ok {
-				index[k] = len(index)
-			}
-			group[i] = index[k]
+	group, index := make([]int, len(seqs)), map[string]int{}
+	for i, seq := range seqs {
+		if _, ok := index[person[seq]]; !ok {
+			index[person[seq]] = len(index)
 		}
-		return len(index)
+		group[i] = index[person[seq]]
 	}
-	if by(func(i int) string { return person[seqs[i]] }) > 1 {
+	if len(index) > 1 {
 		return group, nil
 	}
 	if len(seqs) == 2 {
@@ -280,18 +275,14 @@ func (r *Registry) apartGroups(rd pebble.Reader, seqs []uint64) ([]int, error) {
 	}); err != nil {
 		return nil, err
 	}
-	none, nums := 0, map[string]bool{}
+	nums := make([]string, len(seqs))
 	for i := range seqs {
-		if v := f.Value("id_valid", rowOf[seqs[i]]); v == "" {
-			none++
-		} else {
-			nums[v] = true
-		}
+		nums[i] = f.Value("id_valid", rowOf[seqs[i]])
 	}
-	if none == 0 && len(nums) > 1 {
-		by(func(i int) string { return f.Value("id_valid", rowOf[seqs[i]]) })
-		return group, nil
+	g, why := schemas.GroupsByNumbers(nums)
+	if g == nil {
+		return nil, fmt.Errorf("different_persons on %d records that are all of one person (%s; %s): "+
+			"which records are which person cannot be told; say which records go together (the decision's groups), or decide on two of the records, or on records of two persons", len(seqs), person[seqs[0]], why)
 	}
-	return nil, fmt.Errorf("different_persons on %d records that are all of one person (%s; %d valid identification number(s) among them, %d records without one): "+
-		"which records are which person cannot be told; say which records go together (the decision's groups), or decide on two of the records, or on records of two persons", len(seqs), person[seqs[0]], len(nums), none)
+	return g, nil
 }

@@ -86,6 +86,35 @@ func CheckGroups(recordIDs []string, groups [][]string) string {
 	return ""
 }
 
+// GroupsByNumbers is the grouping a different_persons ruling without
+// groups takes on three records or more of one person, the same for the
+// registry (which applies it) and the review desk (which refuses what the
+// registry would): the records grouped by their valid 12-digit numbers
+// (numbers[i]; "" where record i has none), when every record has one and
+// they are not all the same. Otherwise group is nil and why says why the
+// records cannot be told apart.
+func GroupsByNumbers(numbers []string) (group []int, why string) {
+	none, index := 0, map[string]int{}
+	group = make([]int, len(numbers))
+	for i, n := range numbers {
+		if n == "" {
+			none++
+			continue
+		}
+		if _, ok := index[n]; !ok {
+			index[n] = len(index)
+		}
+		group[i] = index[n]
+	}
+	switch {
+	case none > 0:
+		return nil, fmt.Sprintf("%d of them have no valid 12-digit number", none)
+	case len(index) < 2:
+		return nil, "they all have the same number"
+	}
+	return group, ""
+}
+
 // Effective reports whether d applies as a constraint (must-link or
 // cannot-link). The first same_person on a merge of two persons who both
 // hold valid numbers awaits a supervisor's second decision and is not

@@ -64,20 +64,19 @@ func apartRefusal(c store.ConflictRow, recs []store.Record, groups [][]string) s
 	if len(persons) > 1 {
 		return ""
 	}
-	none, nums := len(c.RecordIDs)-len(recs), map[string]bool{}
+	valid := make(map[string]string, len(recs))
 	for _, r := range recs {
 		if id := vn.ParseID(r.IDNumber); id.Valid && id.Kind == vn.KindCCCD {
-			nums[id.Number] = true
-		} else {
-			none++
+			valid[r.RecordID] = id.Number
 		}
 	}
-	if none == 0 && len(nums) > 1 {
-		return ""
+	nums := make([]string, len(c.RecordIDs)) // "" for a record not read or without one
+	for i, id := range c.RecordIDs {
+		nums[i] = valid[id]
 	}
-	why := fmt.Sprintf("%d of them have no valid 12-digit number", none)
-	if none == 0 {
-		why = "they all have the same number"
+	g, why := schemas.GroupsByNumbers(nums)
+	if g != nil {
+		return ""
 	}
 	return fmt.Sprintf("these %d records are all one person's, and which of them are another person cannot be told from their identification numbers (%s): "+
 		"say which records go together (groups), or decide needs_verification and say in the note which records differ", len(c.RecordIDs), why)
