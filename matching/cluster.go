@@ -874,6 +874,9 @@ func (c *compiled) firstLevel(f *Frame, k int, a, b int32) bool {
 	if !f.holdsRows(l, &p, nil) {
 		return false
 	}
+	if l.once >= 0 && c.gammaRows(f, l.once, &p, nil) == uint8(l.onceLevel) {
+		return false // gamma 0: counted in the earlier comparison
+	}
 	// A half swap is counted in the mirror's comparison: gammaRows goes
 	// on to the next level.
 	return l.mirror < 0 || f.fullSwap(l, a, b) || c.gammaRows(f, l.mirror, &p, nil) != uint8(l.mirrorLevel)

@@ -31,13 +31,15 @@ const (
 	opDateMonth
 	opDateDigit
 	opFinestUnit
+	opFirstWordMoved
 )
 
 var opCodes = map[string]int{"exact": opExact, "exact_any": opExactAny, "jw": opJW, "edit": opEdit,
 	"one_edit": opOneEdit, "one_missing": opOneMissing, "disjoint": opDisjoint, "date_exact": opDateExact,
 	"date_swapped": opDateSwapped, "date_year": opDateYear, "date_days": opDateDays, "date_years": opDateYears,
 	"cross": opCross, "date_year_only": opDateYearOnly, "exact_all": opExactAll,
-	"ocr_edit": opOCREdit, "words_subset": opWordsSubset, "date_month": opDateMonth, "date_digit": opDateDigit, "finest_unit": opFinestUnit}
+	"ocr_edit": opOCREdit, "words_subset": opWordsSubset, "date_month": opDateMonth, "date_digit": opDateDigit, "finest_unit": opFinestUnit,
+	"first_word_moved": opFirstWordMoved}
 
 type cLevel struct {
 	op   int
@@ -60,6 +62,13 @@ type cLevel struct {
 	// and here only when both equalities hold (a full swap: two facts) or
 	// the mirror's comparison did not land on its cross level.
 	mirror, mirrorLevel int
+	// once is, for a first_word_moved level, the earlier comparison
+	// holding a first_word_moved level on the same column, -1 none;
+	// onceLevel is that level's gamma there. A name written in another
+	// order is one fact: when the earlier comparison lands on its level,
+	// this comparison is null (weight 0), so that the family, middle and
+	// given names of "An Nguyễn Văn" and "Nguyễn Văn An" count it once.
+	once, onceLevel int
 }
 
 type cComparison struct {
@@ -124,7 +133,7 @@ func compile(s *settings.Settings, f *Frame) (*compiled, error) {
 			cc.conf = i
 		}
 		for _, l := range sc.Levels {
-			cl := cLevel{op: opCodes[l.Op], thr: l.Threshold, max: l.Max, tf: -1, other: -1, mirror: -1}
+			cl := cLevel{op: opCodes[l.Op], thr: l.Threshold, max: l.Max, tf: -1, other: -1, mirror: -1, once: -1}
 			var err error
 			if cl.op == opFinestUnit {
 				for _, unit := range l.Columns {
@@ -198,6 +207,17 @@ func compile(s *settings.Settings, f *Frame) (*compiled, error) {
 	for k := range c.comps {
 		for li := range c.comps[k].levels {
 			l := &c.comps[k].levels[li]
+			if l.op == opFirstWordMoved {
+			once:
+				for j := 0; j < k; j++ {
+					for lj, o := range c.comps[j].levels {
+						if o.op == opFirstWordMoved && o.col == l.col {
+							l.once, l.onceLevel = j, lj+1
+							break once
+						}
+					}
+				}
+			}
 			if l.op != opCross {
 				continue
 			}
@@ -343,6 +363,9 @@ func (c *compiled) gammaRows(f *Frame, k int, p *pairVals, m *jwMemo) uint8 {
 	for li := range cc.levels {
 		l := &cc.levels[li]
 		if f.holdsRows(l, p, m) {
+			if l.once >= 0 && c.gammaRows(f, l.once, p, m) == uint8(l.onceLevel) {
+				return 0 // the names in another order, counted in the earlier comparison
+			}
 			if l.mirror >= 0 && !f.fullSwap(l, a, b) && c.gammaRows(f, l.mirror, p, m) == uint8(l.mirrorLevel) {
 				continue // a half swap, counted in the mirror's comparison
 			}
@@ -350,6 +373,20 @@ func (c *compiled) gammaRows(f *Frame, k int, p *pairVals, m *jwMemo) uint8 {
 		}
 	}
 	return uint8(len(cc.levels) + 1)
+}
+
+// countedIn is, for a pair that comparison k finds null, the earlier
+// comparison that holds the names in another order for it (k's
+// first_word_moved level holds and counts there), -1 none.
+func (c *compiled) countedIn(f *Frame, k int, a, b int32) int {
+	p := c.rows.pair(f, a, b)
+	for li := range c.comps[k].levels {
+		l := &c.comps[k].levels[li]
+		if l.once >= 0 && f.holdsRows(l, &p, nil) && c.gammaRows(f, l.once, &p, nil) == uint8(l.onceLevel) {
+			return l.once
+		}
+	}
+	return -1
 }
 
 // fullSwap reports whether both equalities of cross level l hold: each
@@ -473,6 +510,10 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 			return false
 		}
 		return va == vb || compare.WordsSubset(c.dict.at(va), c.dict.at(vb))
+	case opFirstWordMoved:
+		c := &f.cols[l.col]
+		va, vb := p.get(l.col)
+		return va != 0 && vb != 0 && va != vb && compare.FirstWordMoved(c.dict.at(va), c.dict.at(vb))
 	}
 	// dates
 	pa, pb := p.get(l.col)

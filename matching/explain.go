@@ -72,6 +72,9 @@ func (x *explainer) explain(a, b int32) *Explanation {
 		switch {
 		case g == 0:
 			st.Level = "null"
+			if once := c.countedIn(f, k, a, b); once >= 0 {
+				st.Level += " (counted in " + s.Comparisons[once].Name + ")"
+			}
 		case int(g) <= len(sc.Levels):
 			st.Level = sc.Levels[g-1].Label
 		default:

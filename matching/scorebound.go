@@ -48,7 +48,7 @@ type pairBound struct {
 }
 
 // expensiveOps compare strings by similarity or edit distance.
-var expensiveOps = map[int]bool{opJW: true, opEdit: true, opOneEdit: true, opOCREdit: true, opWordsSubset: true}
+var expensiveOps = map[int]bool{opJW: true, opEdit: true, opOneEdit: true, opOCREdit: true, opWordsSubset: true, opFirstWordMoved: true}
 
 func newPairBound(c *compiled, ws *weights) *pairBound {
 	pb := &pairBound{ok: len(ws.folds) == 0 && len(ws.w) == len(c.comps)}

@@ -128,6 +128,25 @@ func TestWordsSubset(t *testing.T) {
 	}
 }
 
+func TestFirstWordMoved(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"an nguyen van", "nguyen van an", true}, {"nguyen van an", "an nguyen van", true},
+		{"hoa le thi", "le thi hoa", true}, {"an nguyen", "nguyen an", true},
+		{"nguyen van an", "nguyen van an", false}, // the same order
+		{"van an nguyen", "an nguyen van", true},  // the other's first word moved
+		{"an van nguyen", "nguyen van an", false}, // reversed, not moved
+		{"thu nguyen thi ha", "nguyen thi thu ha", false},
+		{"an nguyen van", "nguyen van anh", false}, {"an", "an", false}, {"an", "na", false}, {"", "", false},
+	} {
+		if got := FirstWordMoved(tt.a, tt.b); got != tt.want {
+			t.Errorf("FirstWordMoved(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 func TestLookAlikeKey(t *testing.T) {
 	for _, c := range []struct{ a, b string }{
 		{"NGVYỄN", "Nguyễn"}, {"PBƯỢMG", "Phượng"}, {"Btch", "Bich"}, {"MINH", "ninh"},

@@ -163,3 +163,21 @@ func LookAlikeKey(s string) string {
 		return r
 	}, s)
 }
+
+// FirstWordMoved reports whether one of a and b is the other with its
+// first word moved to the end ("an nguyen van" and "nguyen van an": a
+// given name written first, as forms laid out for Western names have it).
+// Words are separated by single spaces; equal strings are not moved.
+func FirstWordMoved(a, b string) bool {
+	return a != b && len(a) == len(b) && (movedFirst(a, b) || movedFirst(b, a))
+}
+
+// movedFirst reports whether b is a with its first word moved to the end.
+func movedFirst(a, b string) bool {
+	i := strings.IndexByte(a, ' ')
+	if i < 0 {
+		return false
+	}
+	rest := len(a) - i - 1
+	return b[:rest] == a[i+1:] && b[rest] == ' ' && b[rest+1:] == a[:i]
+}

@@ -176,6 +176,10 @@ type Comparison struct {
 //	             (N↔M, H↔B, U↔V, I↔T) costs the fields' OCR confidence and
 //	             any other edit 2
 //	words_subset the words of one side's Column are all among the other's
+//	first_word_moved one side's Column is the other's with its first word
+//	             moved to the end (a given name written first); a later
+//	             comparison with such a level on the same Column is null
+//	             when an earlier one lands on its level (counted once)
 //	date_month   years and months equal (one day unknown or 00)
 //	finest_unit  Columns are one address's units, finest first, each
 //	             "col|col" for its columns in either era; holds when the
