@@ -186,6 +186,17 @@ func TestRefusedLinkAccusesWithItsOwnRecords(t *testing.T) {
 	}
 }
 
+// greyZoneX is Trần Văn Hùng born 1985 with his own number, another
+// father's name and neither address nor sex: with the shipped model he
+// scores in the grey zone (0.46 with model vietnamese-v1-7cad11e381e7)
+// with the Trần Văn Hùng of the tests below that has no number. (With a
+// commune of the same province he did before that model, which weighs
+// "same province" as else: 0.004.)
+func greyZoneX() schemas.Record {
+	return schemas.Record{RecordID: "f2/1", FullName: "Trần Văn Hùng", BirthDate: "1985", BirthYear: 1985,
+		IDNumber: "001085999999", FatherName: "Lê Văn Bảy", Ethnicity: "Kinh"}
+}
+
 // A grey-zone pair is raised only when the guards would let the two whole
 // persons be one. Y's two records (one carrying a valid number) are one
 // person; a later X, another valid number, scores in the grey zone with
@@ -199,8 +210,7 @@ func TestGreyZoneNeedsJoinablePersons(t *testing.T) {
 		IDNumber: "001085111111", PermProvinceCode: "01", PermCommuneCode: "00004", FatherName: "Trần Văn Bảy", Ethnicity: "Kinh"}
 	y2 := y1
 	y2.RecordID, y2.IDNumber = "f1/2", ""
-	x := schemas.Record{RecordID: "f2/1", FullName: "Trần Văn Hùng", BirthDate: "1985", BirthYear: 1985, Sex: "M",
-		IDNumber: "001085999999", PermProvinceCode: "01", PermCommuneCode: "09814", FatherName: "Lê Văn Bảy", Ethnicity: "Kinh"}
+	x := greyZoneX()
 	for _, tc := range []struct {
 		name string
 		y1   string // y1's number
@@ -252,8 +262,7 @@ func TestGreyZoneSettledFromOneSide(t *testing.T) {
 		PermProvinceCode: "01", PermCommuneCode: "00004", FatherName: "Trần Văn Bảy", Ethnicity: "Kinh"}
 	y2 := y1
 	y2.RecordID = "f1/2"
-	x := schemas.Record{RecordID: "f2/1", FullName: "Trần Văn Hùng", BirthDate: "1985", BirthYear: 1985, Sex: "M",
-		IDNumber: "001085999999", PermProvinceCode: "01", PermCommuneCode: "09814", FatherName: "Lê Văn Bảy", Ethnicity: "Kinh"}
+	x := greyZoneX()
 	for _, b := range [][]schemas.Record{{w}, {y1, y2}} {
 		if _, err := reg.AddRecords(ctx, registry.NewRecords(), b); err != nil {
 			t.Fatal(err)
