@@ -325,6 +325,13 @@ func (a *Adapter) derive(f *vnFields) {
 			}
 		}
 	}
+	// A middle name only one sex is given (Thị, Văn) and a ticked sex
+	// that disagree: as with a number, either may be the wrong one, so
+	// the tick keeps nothing apart (a CMND, or no number, says nothing of
+	// the sex; the sex comparison still weighs the tick).
+	if h := (vn.Name{Middle: nf[fMiddle-fFamily]}).SexHint(); h != "" && r.Sex != "" && h != r.Sex {
+		d[fSexSure] = ""
+	}
 	if c := vn.ParseID(r.CMND); c.Number != "" {
 		d[fCMND] = c.Number
 	}

@@ -66,3 +66,25 @@ func TestWrongSexTickDoesNotSplitThePerson(t *testing.T) {
 		t.Fatalf("clusters %v: the record with the wrong sex ticked is not with its person", of)
 	}
 }
+
+// A record with only its CMND (no number to say the sex) and the man's
+// box ticked beside the woman's own records: her middle name Thị says
+// the tick may be the wrong one, so it keeps nothing apart (othernoise's
+// cmnd_in_id with sex_wrong). A Văn ticked as a woman is the same.
+func TestWrongSexTickAgainstTheMiddleName(t *testing.T) {
+	a, b := base(), base()
+	b.IDNumber, b.Sex = "", "M" // Nguyễn Thị Thu Hà, her CMND only
+	if of := linkRecords(t, []schemas.Record{a, b, base()}); of[0] != of[1] || of[0] != of[2] {
+		t.Fatalf("clusters %v: Thị ticked as a man is not with her records", of)
+	}
+	man := func() schemas.Record {
+		r := base()
+		r.FullName, r.Sex, r.IDNumber = "Nguyễn Văn Hà", "M", "001090012345"
+		return r
+	}
+	c := man()
+	c.IDNumber, c.Sex = "", "F"
+	if of := linkRecords(t, []schemas.Record{man(), c, man()}); of[0] != of[1] || of[0] != of[2] {
+		t.Fatalf("clusters %v: Văn ticked as a woman is not with his records", of)
+	}
+}

@@ -150,3 +150,15 @@ func TestCMNDAgainstCCCD(t *testing.T) {
 		t.Errorf("level %q", got)
 	}
 }
+
+// A given name written first that is also a family name (Hà), on a record
+// with the CMND but not the number: ParseName cannot move it, and before
+// first_word_moved the given names' else vetoed the link (the veto lifts
+// only on the same number).
+func TestGivenNameWrittenFirstLinks(t *testing.T) {
+	b := base()
+	b.FullName, b.IDNumber = "Hà Nguyễn Thị Thu", ""
+	if of := linkRecords(t, []schemas.Record{base(), b, base()}); of[0] != of[1] || of[0] != of[2] {
+		t.Fatalf("clusters %v: Hà Nguyễn Thị Thu is not with Nguyễn Thị Thu Hà", of)
+	}
+}
