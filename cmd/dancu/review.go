@@ -71,15 +71,40 @@ func (c *reviewClient) do(method, path string, in, out any) error {
 	return json.Unmarshal(b, out)
 }
 
+// logout ends the command's session: a script deciding a batch one
+// command at a time would otherwise leave a live session per command for
+// the session's lifetime. A failure is not the command's.
+func (c *reviewClient) logout() { c.do("POST", "/api/logout", nil, nil) }
+
+// parseGroups reads --group values (one per person, the record ids
+// comma-separated) as a ruling's groups; none: nil.
+func parseGroups(vals []string) ([][]string, error) {
+	var out [][]string
+	for _, v := range vals {
+		var ids []string
+		for id := range strings.SplitSeq(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			return nil, fmt.Errorf("review: --group %q: want the record ids of one person, comma-separated", v)
+		}
+		out = append(out, ids)
+	}
+	return out, nil
+}
+
 func newReviewCmd(g *globals) *cobra.Command {
 	var server, user string
 	cmd := &cobra.Command{
 		Use:   "review",
-		Short: "list, show and decide conflicts through a running `dancu serve` (for scripts)",
+		Short: "list, show, decide and correct conflicts through a running `dancu serve` (for scripts)",
 		Long: `The conflict desk from the command line. It signs in to a running 'dancu serve'
 (--server) as --user, with the password from $DANCU_PASSWORD or else the
 first line of standard input, and uses its JSON API: the same province
-scope, audit log and decision rules as the browser.`,
+scope, audit log and decision rules as the browser. Each command signs out
+when it is done.`,
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&server, "server", envOr("DANCU_SERVER", "http://127.0.0.1:8080"), "URL of dancu serve ($DANCU_SERVER)")
@@ -122,6 +147,7 @@ scope, audit log and decision rules as the browser.`,
 			if err != nil {
 				return err
 			}
+			defer c.logout()
 			q := url.Values{"status": {status}, "kind": {kind}, "district": {district}, "limit": {fmt.Sprint(limit)}, "offset": {fmt.Sprint(offset)}}
 			var raw json.RawMessage
 			if err := c.do("GET", "/api/conflicts?"+q.Encode(), nil, &raw); err != nil {
@@ -180,6 +206,7 @@ scope, audit log and decision rules as the browser.`,
 			if err != nil {
 				return err
 			}
+			defer c.logout()
 			var raw json.RawMessage
 			if err := c.do("GET", "/api/conflicts/"+url.PathEscape(args[0]), nil, &raw); err != nil {
 				return err
@@ -193,33 +220,81 @@ scope, audit log and decision rules as the browser.`,
 		},
 	}
 
+	// rule posts a ruling (what, "decision" or "correction") on a
+	// conflict, with the groups of a different_persons ruling, and prints
+	// what was recorded.
+	rule := func(conflict, what string, body map[string]any, groups []string) error {
+		gs, err := parseGroups(groups)
+		if err != nil {
+			return err
+		}
+		if gs != nil {
+			body["groups"] = gs
+		}
+		c, err := login()
+		if err != nil {
+			return err
+		}
+		defer c.logout()
+		var out struct {
+			ID     string     `json:"decision_id"`
+			After  string     `json:"status_after"`
+			Before string     `json:"status_before"`
+			Groups [][]string `json:"groups"`
+		}
+		if err := c.do("POST", "/api/conflicts/"+url.PathEscape(conflict)+"/"+what, body, &out); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stdout, "%s %s recorded: %s → %s", what, out.ID, out.Before, out.After)
+		for i, gr := range out.Groups {
+			fmt.Fprintf(g.stdout, "; person %d: %s", i+1, strings.Join(gr, ","))
+		}
+		fmt.Fprintln(g.stdout)
+		return nil
+	}
+
 	var decision, note string
+	var groups []string
 	decide := &cobra.Command{
-		Use:   "decide CONFLICT --decision same_person|different_persons|needs_verification [--note TEXT]",
+		Use:   "decide CONFLICT --decision same_person|different_persons|needs_verification [--note TEXT] [--group R1,R3 --group R2 …]",
 		Short: "record a decision on a conflict",
-		Args:  cobra.ExactArgs(1),
+		Long: `Records a decision on a conflict, as the conflict page does. A different_persons
+ruling may say which records go together: one --group per person, each the
+comma-separated ids of that person's records (every record of the conflict
+in exactly one group, two groups or more); without --group the persons the
+records are in now are kept apart.`,
+		Example: `  dancu review decide c3db47c3f06a9a902b1ca014b --decision different_persons \
+      --group r31036bc5f5a7d7c63444f21b,r373a561b2deef3b474e63cee --group r9699eef1cdbebc1d91f294e7 \
+      --note "khác họ tên, cùng số định danh"`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := login()
-			if err != nil {
-				return err
-			}
-			var out struct {
-				ID     string `json:"decision_id"`
-				After  string `json:"status_after"`
-				Before string `json:"status_before"`
-			}
-			if err := c.do("POST", "/api/conflicts/"+url.PathEscape(args[0])+"/decision",
-				map[string]string{"decision": decision, "note": note}, &out); err != nil {
-				return err
-			}
-			fmt.Fprintf(g.stdout, "decision %s recorded: %s → %s\n", out.ID, out.Before, out.After)
-			return nil
+			return rule(args[0], "decision", map[string]any{"decision": decision, "note": note}, groups)
 		},
 	}
 	decide.Flags().StringVar(&decision, "decision", "", "same_person, different_persons or needs_verification")
 	decide.Flags().StringVar(&note, "note", "", "a note for the record")
+	decide.Flags().StringArrayVar(&groups, "group", nil, "different_persons: the record ids of one person, comma-separated (one --group per person)")
 	decide.MarkFlagRequired("decision")
 
-	cmd.AddCommand(list, show, decide, newReviewLabelsCmd(g))
+	var reason string
+	correct := &cobra.Command{
+		Use:   "correct CONFLICT --decision same_person|different_persons --reason TEXT [--group R1,R3 --group R2 …]",
+		Short: "correct the ruling in force on a decided conflict (supervisors and admins)",
+		Long: `A supervisor's correction of a wrong ruling, as the conflict page's
+correction form: one more decision (decided → decided) that replaces the ruling
+in force, which stays in the history. A reason is required; --group as for
+decide.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return rule(args[0], "correction", map[string]any{"decision": decision, "reason": reason}, groups)
+		},
+	}
+	correct.Flags().StringVar(&decision, "decision", "", "same_person or different_persons")
+	correct.Flags().StringVar(&reason, "reason", "", "why the ruling in force is wrong (required)")
+	correct.Flags().StringArrayVar(&groups, "group", nil, "different_persons: the record ids of one person, comma-separated (one --group per person)")
+	correct.MarkFlagRequired("decision")
+	correct.MarkFlagRequired("reason")
+
+	cmd.AddCommand(list, show, decide, correct, newReviewLabelsCmd(g))
 	return cmd
 }
