@@ -72,8 +72,11 @@ func TestApartRulingOnOnePersonNeedsNumbers(t *testing.T) {
 		!strings.Contains(string(body), "one person") {
 		t.Errorf("a correction to different_persons on three records of one person: %d %s, want 400", st, body)
 	}
-	if st, page := sup.Do(t, "GET", "/conflicts/"+merged, nil); st != http.StatusOK || !strings.Contains(string(page), `id="correct"`) || strings.Contains(string(page), `value="different_persons"`) {
-		t.Errorf("the correction form of three records of one person offers different persons, or is missing (%d)", st)
+	// The correction form offers different persons with the grouping, as
+	// the decision form does.
+	if st, page := sup.Do(t, "GET", "/conflicts/"+merged, nil); st != http.StatusOK || !strings.Contains(string(page), `id="correct-groups"`) ||
+		!strings.Contains(string(page), "Different persons needs the records") {
+		t.Errorf("the correction form of three records of one person does not ask which records go together, or is missing (%d)", st)
 	}
 	published := len(pub.got)
 

@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/web"
@@ -109,5 +113,47 @@ FROM conflicts FINAL WHERE conflict_id = '`+open+`'`)
 	}
 	if _, page := sup.Do(t, "GET", "/conflicts/"+open, nil); !strings.Contains(string(page), `id="resolution"`) || !strings.Contains(string(page), "c_fix") {
 		t.Errorf("a conflict decided by another's ruling: the page does not say which")
+	}
+}
+
+// TestBrowserCorrectsGroups: a supervisor, in a real Chromium, corrects a
+// same-person ruling on three records of one person to different persons
+// and says on the correction form which records go together, as the
+// decision form lets a reviewer (the correction form had no grouping:
+// without it the registry cannot tell these records apart, and the page
+// offered different persons nowhere on them).
+func TestBrowserCorrectsGroups(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	id := seedOnePerson(t, env, "c_regroup")
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	env.AddUser(t, "sup.hn", store.RoleSupervisor, "01")
+	if st, b := env.Login(t, "rev").Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": "same_person"}); st != http.StatusOK {
+		t.Fatalf("the ruling: %d %s", st, b)
+	}
+	ctx := webtest.Browser(t)
+	if err := webtest.SignIn(ctx, env.URL, "sup.hn"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/"+id), chromedp.WaitVisible("#correct-groups")); err != nil {
+		t.Fatalf("the correction form's grouping: %v", err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Click(`#correct input[name="decision"][value="different_persons"]`),
+		chromedp.SetValue(`#correct select[name="group_r_c_regroup_0"]`, "1"),
+		chromedp.SetValue(`#correct select[name="group_r_c_regroup_1"]`, "1"),
+		chromedp.SetValue(`#correct select[name="group_r_c_regroup_2"]`, "2"),
+		chromedp.SendKeys(`#correct textarea[name="note"]`, "Bản quét là người em, khác ngày sinh"),
+	)
+	if err != nil {
+		t.Fatalf("choose the groups: %v", err)
+	}
+	writePNG(t, filepath.Join(shotDir(t), "desk-correct-groups.png"), run(t, ctx, chromedp.FullScreenshot(100)))
+	if err := chromedp.Do(ctx, chromedp.Click("#submit-correction"), chromedp.WaitVisible("#decisions li:nth-child(2)")); err != nil {
+		t.Fatalf("correct: %v", err)
+	}
+	ds, err := env.Store.Decisions(context.Background(), id)
+	want := [][]string{{"r_c_regroup_0", "r_c_regroup_1"}, {"r_c_regroup_2"}}
+	if err != nil || len(ds) != 2 || ds[1].Decision != schemas.DecisionDifferentPersons || ds[1].User != "sup.hn" || !reflect.DeepEqual(ds[1].Groups, want) {
+		t.Errorf("decisions stored: %+v %v, want the correction different_persons with groups %v", ds, err, want)
 	}
 }
