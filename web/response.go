@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 // securityHeaders are set on every response, public or not, by headers:
@@ -49,10 +50,21 @@ func (s *Server) json(w http.ResponseWriter, status int, v any) {
 
 // html renders the named page template into the layout.
 func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
+	b, err := s.render(r, page, data)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// render draws the named page into the layout, with the caller's menus.
+func (s *Server) render(r *http.Request, page string, data map[string]any) ([]byte, error) {
 	t, ok := s.tmpl[page]
 	if !ok {
-		s.serverError(w, r, errNoTemplate(page))
-		return
+		return nil, errNoTemplate(page)
 	}
 	if data == nil {
 		data = map[string]any{}
@@ -64,12 +76,9 @@ func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page s
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, err
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // fail answers an error: JSON {error} on the API, a small page elsewhere.
@@ -85,15 +94,79 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, http.StatusNotFound, "not found")
 }
 
+// serverError answers a failure of the server's own (logged, not shown):
+// JSON on the API, the error page elsewhere — or plain text if the error
+// page itself cannot be drawn (html would come back here).
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	if isAPI(r) {
 		s.json(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 		return
 	}
+	if b, err := s.render(r, "error", map[string]any{"Status": http.StatusInternalServerError, "Message": "internal error"}); err == nil {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write(b)
+		return
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusInternalServerError)
 	w.Write([]byte("internal error\n"))
+}
+
+// errorPages gives a handler mounted from another package (the coverage
+// pages) the server's form of errors: a refusal it writes as plain text
+// (http.Error) on a page route is answered with the error page instead,
+// its text the message (404s say "not found", as the server's do). The
+// API's answers, and everything not an error in plain text, pass as
+// written.
+func (s *Server) errorPages(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ew := &errorWriter{ResponseWriter: w}
+		next.ServeHTTP(ew, r)
+		if ew.status == 0 {
+			return
+		}
+		for _, h := range []string{"Content-Type", "Content-Length"} {
+			w.Header().Del(h)
+		}
+		msg := strings.TrimSpace(ew.msg.String())
+		if ew.status == http.StatusNotFound {
+			msg = "not found"
+		}
+		s.fail(w, r, ew.status, msg)
+	})
+}
+
+// errorWriter holds back an error status written with a plain-text body,
+// and the body (the first 4 KiB), for errorPages.
+type errorWriter struct {
+	http.ResponseWriter
+	status int // the error held back, 0 when none
+	passed bool
+	msg    bytes.Buffer
+}
+
+func (e *errorWriter) WriteHeader(code int) {
+	if !e.passed && e.status == 0 && code >= 400 && strings.HasPrefix(e.Header().Get("Content-Type"), "text/plain") {
+		e.status = code
+		return
+	}
+	e.passed = true
+	e.ResponseWriter.WriteHeader(code)
+}
+
+func (e *errorWriter) Write(b []byte) (int, error) {
+	if e.status != 0 {
+		e.msg.Write(b[:min(len(b), max(0, 4096-e.msg.Len()))])
+		return len(b), nil
+	}
+	e.passed = true
+	return e.ResponseWriter.Write(b)
 }
 
 type errNoTemplate string

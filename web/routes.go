@@ -30,8 +30,8 @@ type route struct {
 // role check. Conflict handlers also pass the caller's province scope to
 // the storage query, which answers "not found" outside it.
 func (s *Server) routeTable(static http.Handler) []route {
-	cov := s.cfg.Coverage
-	if cov == nil {
+	cov := s.errorPages(s.cfg.Coverage)
+	if s.cfg.Coverage == nil {
 		cov = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			s.notFound(w, r)
 		})
