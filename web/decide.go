@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"net/http"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -175,8 +174,12 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 	c := mustCaller(r)
 	// The status is read and the decision appended under the conflict's
 	// lock: two reviewers deciding at once would otherwise both find it
-	// open and both be stored and published.
-	defer lockConflict(id)()
+	// open and both be stored and published. Another `dancu serve` on
+	// the same ClickHouse does not see this lock: the decision is stored
+	// as the turn after the decisions counted with the status it was
+	// decided from (AddDecisionAfter), and the second of two for one turn
+	// is refused.
+	defer s.lockConflict(id)()
 	// The caller's scope first: a conflict outside it is not found (and
 	// audited as denied) whatever the request says, so a bad value sent
 	// on another province's id tells nothing and leaves its trace.
@@ -237,7 +240,12 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 		User: c.user.Username, Role: c.user.Role, Note: note, StatusBefore: cf.Status, StatusAfter: after,
 		DecidedAt: now, Groups: groups,
 	}
-	if err := s.store.AddDecision(r.Context(), d); err != nil {
+	// The turn is the conflict's count of decisions as read with its
+	// status (one query): prior, read after it, may have more.
+	if err := s.store.AddDecisionAfter(r.Context(), d, int(cf.DecisionsN)); err != nil {
+		if errors.Is(err, store.ErrTurnTaken) {
+			return schemas.Decision{}, &httpError{http.StatusConflict, err.Error() + " (on another server of the desk): reload the conflict to see it"}
+		}
 		return schemas.Decision{}, err
 	}
 	s.auditIn(r, c.user, cf.Provinces, action, cf.ConflictID, detail)
@@ -251,16 +259,13 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 	return d, nil
 }
 
-// conflictLocks serialise the decisions on one conflict within this
-// process (striped by the conflict id; a decision holds one for the time
-// of two reads and an insert).
-var conflictLocks [64]sync.Mutex
-
-// lockConflict locks conflict id's stripe and returns its unlock.
-func lockConflict(id string) func() {
+// lockConflict locks conflict id's stripe of s.conflictLocks (a decision
+// holds it for the time of two reads, an insert and its check) and returns
+// its unlock.
+func (s *Server) lockConflict(id string) func() {
 	h := fnv.New32a()
 	h.Write([]byte(id))
-	m := &conflictLocks[h.Sum32()%uint32(len(conflictLocks))]
+	m := &s.conflictLocks[h.Sum32()%uint32(len(s.conflictLocks))]
 	m.Lock()
 	return m.Unlock
 }

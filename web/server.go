@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -108,7 +109,10 @@ type Server struct {
 	tmpl  map[string]*template.Template
 	// accounts and addresses count failed logins (ratelimit.go).
 	accounts, addresses *limiter
-	mux                 *http.ServeMux
+	// conflictLocks serialise the decisions on one conflict within this
+	// server (decide.go's lockConflict).
+	conflictLocks [64]sync.Mutex
+	mux           *http.ServeMux
 }
 
 var _ http.Handler = (*Server)(nil)

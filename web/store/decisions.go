@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -23,6 +24,33 @@ func (s *Store) AddDecision(ctx context.Context, d schemas.Decision) error {
 		d.Groups = [][]string{}
 	}
 	return s.insert(ctx, "decisions", &d)
+}
+
+// ErrTurnTaken is AddDecisionAfter's answer when another decision took
+// the turn: it was stored, not this one.
+var ErrTurnTaken = errors.New("another decision on this conflict was recorded at the same moment")
+
+// AddDecisionAfter appends d as the decision that follows the n decisions
+// its conflict had when the caller read them, or returns ErrTurnTaken
+// when another took that turn first — another `dancu serve` on the same
+// ClickHouse, whose own lock this process does not see. The insert
+// carries the deduplication token of the turn (conflict and n), so that
+// of two inserts for one turn ClickHouse keeps the first (migration
+// 0021); the decision is then looked for by its id.
+func (s *Store) AddDecisionAfter(ctx context.Context, d schemas.Decision, n int) error {
+	tok := fmt.Sprintf("decision/%s/%d", d.ConflictID, n)
+	if err := s.AddDecision(clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"insert_deduplication_token": tok})), d); err != nil {
+		return err
+	}
+	var got uint64
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM decisions WHERE conflict_id = {c:String} AND decision_id = {d:String}",
+		clickhouse.Named("c", d.ConflictID), clickhouse.Named("d", d.DecisionID)).Scan(&got); err != nil {
+		return fmt.Errorf("read decision %s back: %w", d.DecisionID, err)
+	}
+	if got == 0 {
+		return ErrTurnTaken
+	}
+	return nil
 }
 
 // Decisions returns the decisions on one conflict, oldest first. Callers

@@ -1,0 +1,99 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/web"
+	"github.com/dancu-vn/dancu/web/store"
+	"github.com/dancu-vn/dancu/web/webtest"
+)
+
+// TestTwoServersOneClickHouse: two `dancu serve` on one ClickHouse (two
+// servers in this test, each with its own locks, as two processes have).
+// A session opened on one is good on the other, and ended on either it is
+// ended on both. Reviewers deciding one conflict at once on both servers:
+// one decision is stored and published, the others are 409 — each server
+// serialised only its own, and both stored theirs (found playing a police
+// unit with two `dancu serve`: 1 conflict in 6 decided twice).
+func TestTwoServersOneClickHouse(t *testing.T) {
+	pub1, pub2 := &recordingPublisher{}, &recordingPublisher{}
+	env := webtest.Start(t, web.Config{Publisher: pub1})
+	srv2, err := web.New(web.Config{Store: store.New(env.Conn, env.Clock.Now), Publisher: pub2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs2 := httptest.NewServer(srv2)
+	defer hs2.Close()
+	on2 := func(c *webtest.Client) *webtest.Client { c2 := *c; c2.Base = hs2.URL; return &c2 }
+
+	env.AddUser(t, "rev1", store.RoleReviewer, "79")
+	s1 := env.Login(t, "rev1")
+	if st, b := on2(s1).Do(t, "GET", "/api/me", nil); st != http.StatusOK {
+		t.Errorf("a session of server 1 on server 2: %d %s", st, b)
+	}
+	if st, b := on2(s1).Do(t, "POST", "/api/logout", nil); st != http.StatusOK {
+		t.Fatalf("logout on server 2: %d %s", st, b)
+	}
+	if st, _ := s1.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized {
+		t.Errorf("a session ended on server 2, on server 1: %d, want 401", st)
+	}
+
+	const conflicts, deciders = 12, 4
+	var clients []*webtest.Client
+	for i := range deciders {
+		name := fmt.Sprintf("rev%d", i+2)
+		env.AddUser(t, name, store.RoleReviewer, "79")
+		c := env.Login(t, name)
+		if i%2 == 1 {
+			c = on2(c)
+		}
+		clients = append(clients, c)
+	}
+	for k := range conflicts {
+		id := env.SeedConflict(t, fmt.Sprintf("c_race_%d", k), schemas.ConflictSharedID, "79", "79")
+		statuses := make([]int, deciders)
+		var start, done sync.WaitGroup
+		start.Add(1)
+		for i, c := range clients {
+			done.Add(1)
+			go func() {
+				defer done.Done()
+				start.Wait()
+				// Server 2's deciders a little later each round: a
+				// decision stored between another's reads of the
+				// conflict and of its decisions.
+				time.Sleep(time.Duration(k*(i%2)) * 5 * time.Millisecond)
+				statuses[i], _ = c.Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": "same_person", "note": c.Base})
+			}()
+		}
+		start.Done()
+		done.Wait()
+		ok := 0
+		for _, st := range statuses {
+			switch st {
+			case http.StatusOK:
+				ok++
+			case http.StatusConflict:
+			default:
+				t.Errorf("%s: a decision answered %d", id, st)
+			}
+		}
+		ds, err := env.Store.Decisions(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != 1 || len(ds) != 1 {
+			t.Errorf("%s decided at once on two servers: %d answered 200 (%v), %d decisions stored, want one", id, ok, statuses, len(ds))
+		}
+	}
+	if n := len(pub1.got) + len(pub2.got); n != conflicts {
+		t.Errorf("%d decisions published for %d conflicts", n, conflicts)
+	}
+}
