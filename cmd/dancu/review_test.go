@@ -157,7 +157,9 @@ func TestReviewGroupsAndCorrection(t *testing.T) {
 		t.Fatalf("decide with groups: %v %s", err, out)
 	}
 	ds, err := env.Store.Decisions(context.Background(), id)
-	if err != nil || len(ds) != 1 || !slices.EqualFunc(ds[0].Groups, [][]string{{r0, r2}, {r1}}, slices.Equal) {
+	// The ruling carries its conflict's kind, which the registry keys the
+	// conflicts it answers on (a ruling without one answers none).
+	if err != nil || len(ds) != 1 || !slices.EqualFunc(ds[0].Groups, [][]string{{r0, r2}, {r1}}, slices.Equal) || ds[0].ConflictKind != schemas.ConflictSharedID {
 		t.Fatalf("stored decision: %+v %v", ds, err)
 	}
 	if out, err := as("rev", "correct", id, "--decision", "same_person", "--reason", "nhầm"); err == nil || !strings.Contains(err.Error(), "403") {
@@ -176,7 +178,7 @@ func TestReviewGroupsAndCorrection(t *testing.T) {
 	}
 	ds, err = env.Store.Decisions(context.Background(), id)
 	if err != nil || len(ds) != 3 || ds[1].Decision != schemas.DecisionSamePerson || ds[2].User != "sup" || ds[2].Note != "bản quét là người thứ hai" ||
-		!slices.EqualFunc(ds[2].Groups, [][]string{{r0}, {r1, r2}}, slices.Equal) {
+		!slices.EqualFunc(ds[2].Groups, [][]string{{r0}, {r1, r2}}, slices.Equal) || ds[2].ConflictKind != schemas.ConflictSharedID {
 		t.Errorf("the corrections stored: %+v %v", ds, err)
 	}
 	for _, u := range []string{"rev", "sup"} {
