@@ -5,5 +5,8 @@
 -- number of decisions the conflict had when it was read, so that of two
 -- inserts for one turn ClickHouse keeps one; the other process finds its
 -- decision absent and answers 409. Inserts without a token (none write
--- decisions now) would be deduplicated only when byte-identical.
+-- decisions now) would be deduplicated only when byte-identical. On a
+-- cluster (`migrate --cluster`: decisions is a ReplicatedMergeTree)
+-- replicated tables deduplicate by token already, through Keeper, across
+-- replicas; the setting changes nothing there.
 ALTER TABLE decisions MODIFY SETTING non_replicated_deduplication_window = 10000;

@@ -2,3 +2,4 @@
 ALTER TABLE decisions ON CLUSTER dancu
     ADD COLUMN IF NOT EXISTS groups Array(Array(String));
 
+
