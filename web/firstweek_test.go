@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,27 +38,11 @@ func TestConcurrentDecisionsOneWins(t *testing.T) {
 	decisions := []string{schemas.DecisionSamePerson, schemas.DecisionDifferentPersons}
 	const n = 6
 	statuses := make([]int, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			statuses[i], _ = clients[i%2].Do(t, "POST", "/api/conflicts/"+id+"/decision",
-				map[string]string{"decision": decisions[i%2], "note": "cùng lúc"})
-		})
-	}
-	close(start)
-	wg.Wait()
-	ok := 0
-	for _, st := range statuses {
-		switch st {
-		case http.StatusOK:
-			ok++
-		case http.StatusConflict:
-		default:
-			t.Errorf("a concurrent decision answered %d, want 200 or 409", st)
-		}
-	}
+	atOnce(n, func(i int) {
+		statuses[i], _ = clients[i%2].Do(t, "POST", "/api/conflicts/"+id+"/decision",
+			map[string]string{"decision": decisions[i%2], "note": "cùng lúc"})
+	})
+	ok := acceptedOnce(t, id, statuses)
 	ds, err := env.Store.Decisions(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)

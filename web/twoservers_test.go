@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -59,32 +58,15 @@ func TestTwoServersOneClickHouse(t *testing.T) {
 	for k := range conflicts {
 		id := env.SeedConflict(t, fmt.Sprintf("c_race_%d", k), schemas.ConflictSharedID, "79", "79")
 		statuses := make([]int, deciders)
-		var start, done sync.WaitGroup
-		start.Add(1)
-		for i, c := range clients {
-			done.Add(1)
-			go func() {
-				defer done.Done()
-				start.Wait()
-				// Server 2's deciders a little later each round: a
-				// decision stored between another's reads of the
-				// conflict and of its decisions.
-				time.Sleep(time.Duration(k*(i%2)) * 5 * time.Millisecond)
-				statuses[i], _ = c.Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": "same_person", "note": c.Base})
-			}()
-		}
-		start.Done()
-		done.Wait()
-		ok := 0
-		for _, st := range statuses {
-			switch st {
-			case http.StatusOK:
-				ok++
-			case http.StatusConflict:
-			default:
-				t.Errorf("%s: a decision answered %d", id, st)
-			}
-		}
+		atOnce(deciders, func(i int) {
+			// Server 2's deciders a little later each round: a decision
+			// stored between another's reads of the conflict and of its
+			// decisions.
+			time.Sleep(time.Duration(k*(i%2)) * 5 * time.Millisecond)
+			c := clients[i]
+			statuses[i], _ = c.Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": "same_person", "note": c.Base})
+		})
+		ok := acceptedOnce(t, id, statuses)
 		ds, err := env.Store.Decisions(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)

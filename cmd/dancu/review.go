@@ -76,6 +76,8 @@ func (c *reviewClient) do(method, path string, in, out any) error {
 // the session's lifetime. A failure is not the command's.
 func (c *reviewClient) logout() { c.do("POST", "/api/logout", nil, nil) }
 
+const groupUsage = "different_persons: the record ids of one person, comma-separated (one --group per person)"
+
 // parseGroups reads --group values (one per person, the record ids
 // comma-separated) as a ruling's groups; none: nil.
 func parseGroups(vals []string) ([][]string, error) {
@@ -273,7 +275,7 @@ records are in now are kept apart.`,
 	}
 	decide.Flags().StringVar(&decision, "decision", "", "same_person, different_persons or needs_verification")
 	decide.Flags().StringVar(&note, "note", "", "a note for the record")
-	decide.Flags().StringArrayVar(&groups, "group", nil, "different_persons: the record ids of one person, comma-separated (one --group per person)")
+	decide.Flags().StringArrayVar(&groups, "group", nil, groupUsage)
 	decide.MarkFlagRequired("decision")
 
 	var reason string
@@ -291,7 +293,7 @@ decide.`,
 	}
 	correct.Flags().StringVar(&decision, "decision", "", "same_person or different_persons")
 	correct.Flags().StringVar(&reason, "reason", "", "why the ruling in force is wrong (required)")
-	correct.Flags().StringArrayVar(&groups, "group", nil, "different_persons: the record ids of one person, comma-separated (one --group per person)")
+	correct.Flags().StringArrayVar(&groups, "group", nil, groupUsage)
 	correct.MarkFlagRequired("decision")
 	correct.MarkFlagRequired("reason")
 
