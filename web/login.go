@@ -29,7 +29,11 @@ func (s *Server) authenticate(r *http.Request, username, password string) (store
 		return store.User{}, err
 	}
 	attempt := store.User{Username: auditedName(username, err == nil)}
-	if which := s.loginRefused(username, addr); which != "" {
+	which, lerr := s.loginRefused(r.Context(), username, addr)
+	if lerr != nil {
+		return store.User{}, lerr
+	}
+	if which != "" {
 		store.CheckDummy(password)
 		s.audit(r, attempt, store.ActionLoginFailed, "", "refused: too many failures of this "+which)
 		return store.User{}, errTooManyLogins
@@ -43,7 +47,7 @@ func (s *Server) authenticate(r *http.Request, username, password string) (store
 	if !ok {
 		s.accounts.fail(username)
 		s.addresses.fail(addr)
-		s.audit(r, attempt, store.ActionLoginFailed, "", "wrong username or password")
+		s.audit(r, attempt, store.ActionLoginFailed, "", errBadCredentials.Error())
 		s.log.Info("login failed", "user", vn.MaskName(username), "addr", addr)
 		return store.User{}, errBadCredentials
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,15 +15,23 @@ import (
 // "account" (failures of the account from any address — credential
 // stuffing spreads them over many), "address" (failures from the
 // address, any accounts: Config.LoginAddressFailures, higher, since a
-// NAT puts a whole station behind one), or "" for none.
-func (s *Server) loginRefused(username, addr string) string {
-	switch {
-	case s.accounts.blocked(username):
-		return "account"
-	case s.addresses.blocked(addr):
-		return "address"
+// NAT puts a whole station behind one), or "" for none. The failures are
+// this server's (limiter, kept in memory) and those the audit log holds
+// within the window, so that every `dancu serve` on one ClickHouse counts
+// the failures of all: behind a balancer over two servers, a guesser has
+// no more tries than against one.
+func (s *Server) loginRefused(ctx context.Context, username, addr string) (string, error) {
+	acc, adr, err := s.store.LoginFailures(ctx, username, addr, errBadCredentials.Error(), s.store.Now().Add(-s.cfg.LoginWindow))
+	if err != nil {
+		return "", err
 	}
-	return ""
+	switch {
+	case s.accounts.blocked(username) || acc >= uint64(s.cfg.LoginFailures):
+		return "account", nil
+	case s.addresses.blocked(addr) || adr >= uint64(s.cfg.LoginAddressFailures):
+		return "address", nil
+	}
+	return "", nil
 }
 
 // clientIP is the address of the client: the peer's, unless the peer is

@@ -79,3 +79,50 @@ func TestTwoServersOneClickHouse(t *testing.T) {
 		t.Errorf("%d decisions published for %d conflicts", n, conflicts)
 	}
 }
+
+// TestLoginLimitAcrossServers: the login limit counts the failures of
+// every server on the ClickHouse (the audit log's), not each process's
+// own: five wrong passwords for one account spread over two servers
+// refuse its next login on either (each server alone had seen two or
+// three: the limit was twice as wide behind a balancer), and a good login
+// forgets the account's failures on both.
+func TestLoginLimitAcrossServers(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	srv2, err := web.New(web.Config{Store: store.New(env.Conn, env.Clock.Now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs2 := httptest.NewServer(srv2)
+	defer hs2.Close()
+	env.AddUser(t, "rev", store.RoleReviewer, "79")
+	login := func(server int, password string) int {
+		c := env.NewClient()
+		if server == 2 {
+			c.Base = hs2.URL
+		}
+		st, _ := c.Do(t, "POST", "/api/login", map[string]string{"username": "rev", "password": password})
+		return st
+	}
+	for i := range 4 {
+		if st := login(1+i%2, "sai mật khẩu"); st != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d, want 401", i+1, st)
+		}
+	}
+	if st := login(1, webtest.Password); st != http.StatusOK {
+		t.Fatalf("a good login after four failures over two servers: %d, want 200", st)
+	}
+	for i := range 5 {
+		if st := login(1+i%2, "sai mật khẩu"); st != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d after the good login: %d, want 401", i+1, st)
+		}
+	}
+	for server := 1; server <= 2; server++ {
+		if st := login(server, webtest.Password); st != http.StatusTooManyRequests {
+			t.Errorf("server %d, after five failures over two servers (three on server 1, two on server 2): %d, want 429", server, st)
+		}
+	}
+	env.Clock.Advance(16 * time.Minute)
+	if st := login(2, webtest.Password); st != http.StatusOK {
+		t.Errorf("after the window: %d, want 200", st)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
 )
 
 // Audit actions.
@@ -69,4 +71,21 @@ ORDER BY at DESC LIMIT {n:UInt32}`, scopeArgs(sc, map[string]any{"n": uint32(f.L
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
 	return out, nil
+}
+
+// LoginFailures counts the failed logins in the audit log since since,
+// that is, of every server on this ClickHouse: of account username after
+// its latest login, and of client address addr (any accounts). Only
+// failures audited with detail count (not the refusals of the limit).
+func (s *Store) LoginFailures(ctx context.Context, username, addr, detail string, since time.Time) (account, address uint64, err error) {
+	if err := s.conn.QueryRow(ctx, `SELECT
+    countIf(username = {u:String} AND at > (SELECT max(at) FROM audit_log WHERE action = 'login' AND username = {u:String} AND at > {since:DateTime64(3)})),
+    countIf(remote_addr = {a:String})
+FROM audit_log
+WHERE at > {since:DateTime64(3)} AND action = 'login_failed' AND detail = {d:String}`,
+		clickhouse.Named("u", username), clickhouse.Named("a", addr), clickhouse.Named("d", detail),
+		clickhouse.Named("since", since)).Scan(&account, &address); err != nil {
+		return 0, 0, fmt.Errorf("count failed logins: %w", err)
+	}
+	return account, address, nil
 }
