@@ -49,8 +49,8 @@ func TestPrintBlockingMasks(t *testing.T) {
 		Largest: []matching.BlockSize{{Key: "lucas.p37@gallagher.info", Records: 7}, {Key: "R163 | 001090012345", Records: 3}},
 	}}}
 	var masked, full bytes.Buffer
-	printBlocking(&masked, st, false)
-	printBlocking(&full, st, true)
+	printBlocking(&masked, st, nil, false)
+	printBlocking(&full, st, nil, true)
 	for _, leak := range []string{"lucas", "gallagher", "001090012345"} {
 		if strings.Contains(masked.String(), leak) {
 			t.Errorf("masked output shows %q:\n%s", leak, masked.String())
@@ -59,7 +59,7 @@ func TestPrintBlockingMasks(t *testing.T) {
 			t.Errorf("--unmasked output lacks %q:\n%s", leak, full.String())
 		}
 	}
-	if !strings.Contains(masked.String(), "[R163 | 0010******45]=3") {
+	if !strings.Contains(masked.String(), "[R*** | 0010******45]=3") {
 		t.Errorf("masked output:\n%s", masked.String())
 	}
 }

@@ -425,7 +425,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 				if err != nil {
 					return err
 				}
-				printBlocking(g.stdout, st, unmasked)
+				printBlocking(g.stdout, st, s, unmasked)
 				for _, w := range settings.BlockingEscapes(s) {
 					fmt.Fprintf(g.stdout, "blocking warning: %s\n", w)
 				}
@@ -741,7 +741,17 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 	return nil
 }
 
-func printBlocking(w io.Writer, st *matching.BlockingStats, unmasked bool) {
+func printBlocking(w io.Writer, st *matching.BlockingStats, s *settings.Settings, unmasked bool) {
+	keys := map[string][]string{} // a rule's key columns, by rule name
+	kinds := map[string]string{}  // a column's kind, by name
+	if s != nil {
+		for _, r := range s.Blocking {
+			keys[r.Name] = r.Keys
+		}
+		for _, c := range s.Columns {
+			kinds[c.Name] = c.Kind
+		}
+	}
 	fmt.Fprintf(w, "%-22s %14s %14s %8s %6s  largest blocks\n", "rule", "pairs", "new pairs", "blocks", "split")
 	for _, r := range st.Rules {
 		fmt.Fprintf(w, "%-22s %14d %14d %8d %6d ", r.Name, r.Pairs, r.New, r.Blocks, r.Split)
@@ -750,7 +760,11 @@ func printBlocking(w io.Writer, st *matching.BlockingStats, unmasked bool) {
 			parts := strings.Split(b.Key, " | ")
 			for i, p := range parts {
 				if !unmasked {
-					parts[i] = mask("name", p)
+					key := ""
+					if i < len(keys[r.Name]) {
+						key = keys[r.Name][i]
+					}
+					parts[i] = maskKeyPart(key, kinds, p)
 				}
 			}
 			fmt.Fprintf(w, " [%s]=%d", strings.Join(parts, " | "), b.Records)
@@ -917,4 +931,44 @@ func blockingRecallLine(tr *matching.TrainReport, c *matching.Completeness) stri
 	}
 	return fmt.Sprintf("blocking recall: %s, true %.5f (%d of %d true pairs are candidates, %d missed)",
 		est, float64(c.Covered)/float64(max(c.TruePairs, 1)), c.Covered, c.TruePairs, c.TruePairs-c.Covered)
+}
+
+// placeWords name the columns of places and their codes (a commune's code,
+// a postcode, a state): values that identify no one, shown in a block key.
+var placeWords = []string{"commune", "district", "province", "ward", "postcode", "zip", "suburb", "city", "state", "country"}
+
+// dateWords name date columns kept as codes ("dob_s", 19530306).
+var dateWords = []string{"dob", "birth", "date"}
+
+// maskKeyPart masks one part of a block key printed by --analyse-blocking,
+// by the key column it comes from (key, "col" or "col.year"; "" when
+// unknown) and the columns' kinds. Dates (a date column, col.year,
+// col.monthday) and places' names and codes are shown, as mask shows them;
+// names are masked as their comparison would be (a given name to
+// initials, a full name to the family name and initials); what mask would
+// show in full as a short code — a piece of an identification or social
+// security number ("5304218", "001079"), a name's soundex — keeps its first
+// character only ("5******"): short keys are the pieces of numbers and
+// names that rules block on.
+func maskKeyPart(key string, kinds map[string]string, v string) string {
+	base, sub, _ := strings.Cut(key, ".")
+	lower := strings.ToLower(base)
+	if sub != "" || kinds[base] == "date" || containsAny(lower, dateWords) || containsAny(lower, placeWords) {
+		return v
+	}
+	m := mask(base, v)
+	if m == v && strings.ContainsAny(v, "0123456789") {
+		return maskWords(v)
+	}
+	return m
+}
+
+// containsAny reports whether s contains one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }

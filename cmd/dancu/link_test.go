@@ -449,3 +449,47 @@ func TestLinkNamesTheSheetsToRead(t *testing.T) {
 		t.Errorf("--sheet with --mapping: %v, want an error saying --sheet does not apply", err)
 	}
 }
+
+// TestAnalyseBlockingMasksShortKeys: a block key of eight characters or
+// fewer is no less personal — FEBRL's rule on soc_sec_id keys on the whole
+// seven-digit number, a rule on first:6 of an identification number on a
+// piece of it, a names rule on a given name — so --analyse-blocking masks
+// them by the key's column, and shows dates and places (a birth date
+// kept as a code, a year, a postcode, a commune's code) in full.
+func TestAnalyseBlockingMasksShortKeys(t *testing.T) {
+	s := &settings.Settings{
+		Columns: []settings.ColumnSpec{{Name: "soc_sec_id", Kind: "code"}, {Name: "given_name"}, {Name: "surname"},
+			{Name: "dob", Kind: "date"}, {Name: "dob_s", Kind: "code"}, {Name: "postcode", Kind: "code"},
+			{Name: "surname_sx"}, {Name: "id6", Kind: "code"}, {Name: "perm_new_commune", Kind: "code"}},
+		Blocking: []settings.BlockingRule{
+			{Name: "ssid", Keys: []string{"soc_sec_id"}},
+			{Name: "names", Keys: []string{"given_name", "surname"}},
+			{Name: "dob", Keys: []string{"dob_s"}},
+			{Name: "sx_year", Keys: []string{"surname_sx", "postcode", "dob.year"}},
+			{Name: "id_piece", Keys: []string{"id6", "perm_new_commune"}},
+		},
+	}
+	st := &matching.BlockingStats{Rules: []matching.RuleStats{
+		{Name: "ssid", Largest: []matching.BlockSize{{Key: "5304218", Records: 2}}},
+		{Name: "names", Largest: []matching.BlockSize{{Key: "michael | smith", Records: 2}}},
+		{Name: "dob", Largest: []matching.BlockSize{{Key: "19530306", Records: 4}}},
+		{Name: "sx_year", Largest: []matching.BlockSize{{Key: "S530 | 2615 | 1953", Records: 2}}},
+		{Name: "id_piece", Largest: []matching.BlockSize{{Key: "001079 | 24748", Records: 3}}},
+	}}
+	var masked, full bytes.Buffer
+	printBlocking(&masked, st, s, false)
+	printBlocking(&full, st, s, true)
+	for _, leak := range []string{"5304218", "michael", "S530", "001079"} {
+		if strings.Contains(masked.String(), leak) {
+			t.Errorf("masked output shows %q:\n%s", leak, masked.String())
+		}
+		if !strings.Contains(full.String(), leak) {
+			t.Errorf("--unmasked output lacks %q:\n%s", leak, full.String())
+		}
+	}
+	for _, want := range []string{"[5******]=2", "[m. | S.]=2", "[19530306]=4", "[S*** | 2615 | 1953]=2", "[0***** | 24748]=3"} {
+		if !strings.Contains(masked.String(), want) {
+			t.Errorf("masked output lacks %s:\n%s", want, masked.String())
+		}
+	}
+}
