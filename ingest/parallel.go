@@ -47,6 +47,11 @@ func (t *tabular) nextParallel() (Item, error) {
 	}
 	for p.cur == nil || p.k == len(p.cur.rows) {
 		if p.err != nil {
+			if p.err == io.EOF {
+				p.mu.Lock()
+				t.endIDs()
+				p.mu.Unlock()
+			}
 			return Item{}, p.err
 		}
 		if p.cur != nil {

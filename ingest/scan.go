@@ -77,6 +77,7 @@ type scanSource struct {
 	size int64        // bytes of the file
 
 	fields []formField // a form's fields, reused from line to line
+	ids    sourceIDs   // the form ids of the batch's accepted forms
 }
 
 var _ Source = (*scanSource)(nil)
@@ -120,6 +121,7 @@ func (s *scanSource) Next() (Item, error) {
 	for {
 		b, tooLong, err := s.readLine()
 		if err == io.EOF {
+			s.ids.report(func(string) *Layout { return &s.l })
 			return Item{}, io.EOF
 		}
 		if err != nil {
@@ -142,6 +144,9 @@ func (s *scanSource) Next() (Item, error) {
 		}
 		it := s.form(b)
 		s.l.count(it, func() string { return scanPreview(b) })
+		if it.Record != nil {
+			s.ids.see(it.Record)
+		}
 		return it, nil
 	}
 }

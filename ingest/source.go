@@ -81,6 +81,11 @@ type Layout struct {
 	Skips    []SkipRun     `json:"skips,omitempty"`
 	Rejects  []RejectedRow `json:"rejects,omitempty"`
 	Unlisted int           `json:"unlisted,omitempty"`
+	// Warnings lists what was accepted but deserves a look (a source
+	// record id used twice, dates whose day/month order is in doubt), at
+	// most MaxListed; WarningCounts counts them all by kind.
+	Warnings      []Warning      `json:"warnings,omitempty"`
+	WarningCounts map[string]int `json:"warning_counts,omitempty"`
 }
 
 // MaxListed bounds the skipped runs and rejected rows a Layout lists (the

@@ -29,6 +29,7 @@ type tabular struct {
 	// Windows-1252, to be decoded per column.
 	legacyBytes bool
 	par         *parallel // with Options.Workers: see nextParallel
+	ids         sourceIDs // the source record ids of the file's accepted rows
 	closed      bool
 }
 
@@ -62,9 +63,25 @@ func (t *tabular) Next() (Item, error) {
 	}
 	pr, err := t.nextPending()
 	if err != nil {
+		if err == io.EOF {
+			t.endIDs()
+		}
 		return Item{}, err
 	}
 	return t.finish(pr, &pr.sh.cols.memo), nil
+}
+
+// endIDs warns, once the file is read, of the source record ids used by
+// two rows.
+func (t *tabular) endIDs() {
+	t.ids.report(func(sheet string) *Layout {
+		for _, l := range t.layouts {
+			if l.Sheet == sheet {
+				return l
+			}
+		}
+		return t.layouts[len(t.layouts)-1]
+	})
 }
 
 // finish returns the item of pr, assembling its record with the text
@@ -82,6 +99,7 @@ func (t *tabular) finish(pr pendingRow, memo *[]columnMemo) Item {
 func (t *tabular) account(pr pendingRow, item Item) {
 	if item.Record != nil {
 		pr.sh.layout.Accepted++ // the common case, without a preview closure
+		t.ids.see(item.Record)
 	} else {
 		pr.sh.layout.count(item, pr.sh.rowPreview(pr.r, true))
 	}

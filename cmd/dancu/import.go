@@ -482,6 +482,7 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 			tw.Flush()
 		}
 		printRows(w, l)
+		printWarnings(w, l)
 	}
 	verb := "published"
 	if dry {
@@ -501,6 +502,9 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 		fmt.Fprintf(w, " in %s (%.0f rows/s)", st.Elapsed.Round(time.Millisecond), float64(st.Read)/st.Elapsed.Seconds())
 	}
 	fmt.Fprintln(w)
+	if n := warnings(d); n != "" {
+		fmt.Fprintf(w, "  warnings (rows accepted, to look at): %s\n", n)
+	}
 	if len(st.Notes) > 0 {
 		fmt.Fprintf(w, "  fields dropped from accepted rows:\n")
 		keys := make([]string, 0, len(st.Notes))
@@ -589,6 +593,60 @@ func printRows(w io.Writer, l ingest.Layout) {
 	if hidden+l.Unlisted > 0 {
 		fmt.Fprintf(w, "    … %d more skipped or rejected rows: see --report FILE (JSON) for every one\n", hidden+l.Unlisted)
 	}
+}
+
+// printWarnings lists a sheet's first warnings of each kind (a source
+// record id used twice, a date column's order in doubt), masked.
+func printWarnings(w io.Writer, l ingest.Layout) {
+	if len(l.Warnings) == 0 {
+		return
+	}
+	listed := map[string]int{}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, x := range l.Warnings {
+		if listed[x.Kind]++; listed[x.Kind] > consoleListed {
+			continue
+		}
+		where := ""
+		if x.Row > 0 {
+			where = fmt.Sprintf("row %d", x.Row)
+		}
+		if x.Column != "" {
+			where = strings.TrimSpace(where + fmt.Sprintf(" column %q", x.Column))
+		}
+		val := ""
+		if x.Value != "" {
+			val = fmt.Sprintf(" %q:", x.Value)
+		}
+		fmt.Fprintf(tw, "    warning: %s\t%s%s %s\n", x.Kind, where, val, x.Message)
+	}
+	tw.Flush()
+	for k, n := range l.WarningCounts {
+		if n > min(listed[k], consoleListed) {
+			fmt.Fprintf(w, "    … %d more %q warnings: see --report FILE (JSON)\n", n-min(listed[k], consoleListed), k)
+		}
+	}
+}
+
+// warnings counts the file's warnings by kind: "2 duplicate source id, 1
+// date order"; "" when there are none.
+func warnings(d ingest.Description) string {
+	total := map[string]int{}
+	for _, l := range d.Sheets {
+		for k, n := range l.WarningCounts {
+			total[k] += n
+		}
+	}
+	keys := make([]string, 0, len(total))
+	for k := range total {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d %s", total[k], k)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // otherSheets says, for a workbook where some sheets have no header (a

@@ -730,13 +730,21 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 	}
 	// A file that gives nothing to link (no header found, no data rows)
 	// stops the run with the reason, as import does.
+	dups := 0
 	if d, ok := src.(ingest.Describer); ok {
-		if err := d.Describe().Check(); err != nil {
+		desc := d.Describe()
+		if err := desc.Check(); err != nil {
 			return err
+		}
+		for _, l := range desc.Sheets {
+			dups += l.WarningCounts[ingest.WarnDuplicateID]
 		}
 	}
 	if rejects > 0 {
 		fmt.Fprintf(warn, "%s: %d rows rejected by ingest (not linked; see dancu import)\n", path, rejects)
+	}
+	if dups > 0 {
+		fmt.Fprintf(warn, "%s: %d rows use the source record id (Mã bản ghi) of an earlier row (both linked, as records of their own; dancu import --dry-run lists them)\n", path, dups)
 	}
 	return nil
 }

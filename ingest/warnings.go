@@ -1,0 +1,157 @@
+package ingest
+
+import (
+	"hash/maphash"
+	"slices"
+	"strconv"
+
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// Warning is something read that a data team should look at, though no
+// row was refused for it: a source record id already used by an earlier
+// row of the file, a date column whose day/month order is in doubt.
+type Warning struct {
+	Kind    string `json:"kind"`             // WarnDuplicateID, WarnDateOrder
+	Row     int    `json:"row,omitempty"`    // 1-based row (CSV: as a spreadsheet shows it; JSON lines: the line)
+	Column  string `json:"column,omitempty"` // the column's header
+	Value   string `json:"value,omitempty"`  // the value, numbers of 7 digits or more masked
+	Message string `json:"message"`
+}
+
+// Kinds of warnings.
+const (
+	// WarnDuplicateID: the row's source record id ("Mã bản ghi", a form's
+	// form_id) is that of an earlier row of the same file. Both rows are
+	// accepted: the id is the source's own code, not the record's identity
+	// (file hash, sheet and row), so neither row replaces the other; the
+	// same row pasted twice is joined into one person by the matcher, and
+	// a row given another's code by mistake stays its own record.
+	WarnDuplicateID = "duplicate source id"
+	// WarnDateOrder: a date column's text dates can only be month-first,
+	// or mix both orders, or read either way throughout (see dateOrder).
+	WarnDateOrder = "date order"
+)
+
+// warn adds w to the layout's warnings, counted by kind; at most
+// MaxListed are listed.
+func (l *Layout) warn(w Warning) {
+	if l.WarningCounts == nil {
+		l.WarningCounts = map[string]int{}
+	}
+	l.WarningCounts[w.Kind]++
+	if len(l.Warnings) >= MaxListed {
+		return
+	}
+	l.Warnings = append(l.Warnings, w)
+}
+
+// sourceIDs remembers the source record ids of a file's accepted rows in
+// file order, each with a 64-bit hash (32 bytes a row and the id's bytes:
+// a map from the hashes cost a tenth of a CSV file's read, its look-ups
+// missing the cache), to find those used twice once the file is read
+// (report).
+type sourceIDs struct {
+	seed   maphash.Seed
+	uses   []idUse
+	ids    []byte   // the ids, one after the other
+	buf    []byte   // a row's name, birth date and number, hashed
+	sheets []string // the sheets of idUse.sheet
+}
+
+// idUse is a row's source record id (hashed), the row, and a hash of what
+// says who the row is (name, birth date, identification number).
+type idUse struct {
+	key, content uint64
+	row          uint32
+	sheet        int32
+	off, n       uint32 // the id in sourceIDs.ids
+}
+
+// see remembers the source record id of rec, accepted from row rec.Row of
+// sheet rec.Sheet.
+func (s *sourceIDs) see(rec *schemas.Record) {
+	if rec.SourceRecordID == "" {
+		return
+	}
+	if s.uses == nil {
+		s.seed = maphash.MakeSeed()
+	}
+	s.buf = append(append(append(append(append(s.buf[:0], rec.FullName...), 0), rec.BirthDate...), 0), rec.IDNumber...)
+	content := maphash.Bytes(s.seed, s.buf)
+	sheet := len(s.sheets) - 1
+	if sheet < 0 || s.sheets[sheet] != rec.Sheet {
+		s.sheets = append(s.sheets, rec.Sheet)
+		sheet++
+	}
+	id := rec.SourceRecordID
+	s.uses = append(s.uses, idUse{key: maphash.String(s.seed, id), content: content, row: rec.Row, sheet: int32(sheet),
+		off: uint32(len(s.ids)), n: uint32(len(id))})
+	s.ids = append(s.ids, id...)
+}
+
+// report adds, once the file is read, a warning to the layout of each
+// row (layout gives a sheet's) whose source record id an earlier row of
+// the file used, in file order, and forgets the ids.
+func (s *sourceIDs) report(layout func(sheet string) *Layout) {
+	uses, ids := s.uses, s.ids
+	s.uses, s.ids = nil, nil
+	if len(uses) < 2 {
+		return
+	}
+	// Most files use each id once: sorting the hashes alone says so.
+	keys := make([]uint64, len(uses))
+	for i, u := range uses {
+		keys[i] = u.key
+	}
+	slices.Sort(keys)
+	repeated := map[uint64]int{} // an id used twice → its first use, -1 until seen
+	for i := 1; i < len(keys); i++ {
+		if keys[i] == keys[i-1] {
+			repeated[keys[i]] = -1
+		}
+	}
+	if len(repeated) == 0 {
+		return
+	}
+	type pair struct{ dup, first idUse }
+	var pairs []pair
+	for i, u := range uses { // in file order
+		switch f, ok := repeated[u.key]; {
+		case !ok:
+		case f < 0:
+			repeated[u.key] = i
+		default:
+			pairs = append(pairs, pair{u, uses[f]})
+		}
+	}
+	for _, p := range pairs {
+		u, first := p.dup, p.first
+		sheet := s.sheets[u.sheet]
+		l := layout(sheet)
+		where := "row " + strconv.Itoa(int(first.row))
+		if sh := s.sheets[first.sheet]; sh != sheet {
+			where += " of sheet " + strconv.Quote(sh)
+		}
+		what := "the same person's data again (a row entered twice?): both kept, the matcher joins them"
+		if first.content != u.content {
+			what = "another name, birth date or number: both kept as records; check which row's id is wrong"
+		}
+		l.warn(Warning{Kind: WarnDuplicateID, Row: int(u.row), Column: l.columnOf(FieldSourceRecordID),
+			Value:   maskNumbers(truncate(string(ids[u.off:u.off+u.n]), 64)),
+			Message: "source record id already used by " + where + ", " + what})
+	}
+}
+
+// columnOf returns the header of the column mapped to field, or field.
+func (l *Layout) columnOf(field string) string {
+	for _, c := range l.Columns {
+		if c.Field == field {
+			return c.Header
+		}
+	}
+	if field == FieldSourceRecordID && l.Columns == nil {
+		return "form_id" // a scanned form's
+	}
+	return field
+}
