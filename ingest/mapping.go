@@ -24,6 +24,7 @@ import (
 //	  stt: "-"                    # "-" ignores a detected column
 //	encodings:                    # force a column's legacy encoding
 //	  full_name: tcvn3            # utf-8 | tcvn3 | vni | viqr | windows-1258
+//	date_order: mdy               # text dates month/day/year (a workbook in US formats); dmy: day first
 //
 // Columns not named keep what detection found, when a header was found.
 // Field names are the ch column names of schemas.Record plus stt,
@@ -36,6 +37,7 @@ type Mapping struct {
 	DataStart  int               `yaml:"data_start"`
 	Columns    map[string]string `yaml:"columns"`
 	Encodings  map[string]string `yaml:"encodings"`
+	DateOrder  string            `yaml:"date_order"`
 }
 
 // ParseMapping reads a YAML mapping and checks it.
@@ -87,6 +89,9 @@ func (m *Mapping) Validate() error {
 		if _, ok := encodingNames[strings.ToLower(e)]; !ok {
 			errs = append(errs, fmt.Errorf("mapping encodings: field %q: unknown encoding %q (utf-8, tcvn3, vni, viqr, windows-1258)", f, e))
 		}
+	}
+	if err := checkDateOrder(m.DateOrder); err != nil {
+		errs = append(errs, fmt.Errorf("mapping date_order: %w", err))
 	}
 	return errors.Join(errs...)
 }

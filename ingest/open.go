@@ -31,6 +31,9 @@ var ErrUnsupported = errors.New("unsupported file format")
 // the hash is part of every record id.
 func Open(path string, opts Options) (Source, error) {
 	opts = opts.withDefaults()
+	if err := checkDateOrder(opts.DateOrder); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, unwrapPath(err))

@@ -74,6 +74,9 @@ var fieldIndex = func() map[string]int {
 type rowValues struct {
 	v   [34]string
 	col [34]string
+	// monthFirst has bit i set when field i's text date is written
+	// month/day/year (a column read month first: chooseDateOrders).
+	monthFirst uint64
 }
 
 func (rv *rowValues) set(field, value, column string) {
@@ -228,6 +231,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		pv := v
 		if numeric && p.date1904 {
 			pv = serial1904(v)
+		}
+		if !numeric && rv.monthFirst&(1<<i) != 0 {
+			pv = swapDayMonth(v) // reported as written: v
 		}
 		d, ok := parseDate(pv, numeric)
 		if ok && d.swapped {

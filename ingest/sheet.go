@@ -81,6 +81,7 @@ type sheetState struct {
 	decode     func(i int, s string) string // see decoder
 	date1904   bool                         // serial dates count from 1904 (see workbook)
 	merged     mergedDown                   // see fillMerged
+	dates      []*dateColumn                // the date columns' orders and what their text dates said
 }
 
 // mergedDown holds a sheet's ranges merged down several rows, by first
@@ -154,6 +155,9 @@ type columns struct {
 	// usDates holds, by column index, whether the column's serial dates
 	// were typed day/month under month/day formats (see usLocaleDates).
 	usDates []bool
+	// monthFirst holds, by column index, whether the column's text dates
+	// are read month/day/year (see chooseDateOrders).
+	monthFirst []bool
 }
 
 // slots returns, by column index, the index of the column's field in

@@ -191,6 +191,16 @@ type Options struct {
 	// bytes cost page faults). It is called from the Workers goroutines
 	// too. Default: nil — each record is new.
 	NewRecord func() *schemas.Record
+	// DateOrder is the order of the text dates of a spreadsheet or CSV
+	// file: DateOrderDMY (day/month/year) or DateOrderMDY (month/day/year,
+	// a workbook saved in United States formats); it overrides the
+	// mapping's date_order. Excel's serial dates hold no order and are
+	// read as stored. Default: DateOrderAuto — day first, unless a date
+	// column's first rows (those read while looking for the header) hold
+	// at least three dates that can only be month first and none that can
+	// only be day first; either way a column whose dates leave the order
+	// in doubt is a warning (WarnDateOrder) in its sheet's Layout.
+	DateOrder string
 }
 
 func (o Options) withDefaults() Options {

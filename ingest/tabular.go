@@ -147,6 +147,7 @@ func (t *tabular) nextPending() (pendingRow, error) {
 			return pendingRow{}, fmt.Errorf("read %s: %w", where, err)
 		}
 		if !ok {
+			t.sh.dateVerdicts()
 			t.sh = nil
 			continue
 		}
@@ -627,6 +628,7 @@ func (t *tabular) detect(sh *sheetState) {
 			}
 		}
 	}
+	t.chooseDateOrders(sh, sh.buf)
 	if i, ok := sh.cols.index[FieldFullName]; ok && found {
 		sh.headerFold, sh.headerCanon = fold(texts[i]), canonKey(texts[i])
 	}
@@ -951,6 +953,7 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 	}
 	sh.first = false
 	sh.cols.slots() // made here, read by recordOf on any goroutine
+	sh.observeDates(r)
 	return Item{}, true, true
 }
 
@@ -1000,6 +1003,9 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			rv.joinAt(slots[i], v, sh.layout.Columns[i].Header)
 		} else {
 			rv.setAt(slots[i], v, sh.layout.Columns[i].Header)
+			if i < len(sh.cols.monthFirst) && sh.cols.monthFirst[i] && slots[i] >= 0 {
+				rv.monthFirst |= 1 << slots[i]
+			}
 		}
 	}
 	var rec *schemas.Record

@@ -37,6 +37,7 @@ type importOptions struct {
 	sheets     []string
 	showRows   int // rows shown by --dry-run. Default: 5
 	batchRows  int // records per Kafka message. Default: 2000
+	dateOrder  string
 }
 
 // validate checks the flags and returns every problem at once.
@@ -52,6 +53,9 @@ func (o *importOptions) validate(args []string) error {
 	}
 	if o.batch != "" && len(args) > 1 {
 		errs = append(errs, errors.New("import: --batch names the batch of one file; give one file, or let each file's batch come from its hash"))
+	}
+	if o.dateOrder != "" && o.dateOrder != ingest.DateOrderDMY && o.dateOrder != ingest.DateOrderMDY {
+		errs = append(errs, fmt.Errorf("import: --date-order %q: want dmy (day/month/year) or mdy (month/day/year)", o.dateOrder))
 	}
 	if o.showRows < 0 {
 		errs = append(errs, fmt.Errorf("import: --rows %d: must not be negative", o.showRows))
@@ -77,6 +81,12 @@ section heading, repeated header, footer). The summary lists the skipped rows
 writes all of them as JSON. A file that gives no data rows, a sheet whose header
 is not found, or a file that is not the format its name says makes the command
 fail, naming the file and what was expected; the other files are still imported.
+
+Text dates are read day/month/year, as Vietnamese lists write them; a date column
+whose first rows can only be month/day/year (a CSV saved from a workbook in United
+States formats) is read so, with a warning, and --date-order dmy|mdy (or date_order
+in the mapping) says the order outright. The summary warns of a date column whose
+order stays in doubt, and of a source record id (Mã bản ghi) used by two rows.
 
 A row is rejected only when it is unusable: no name (or a name with no letters).
 A bad optional field (impossible date, malformed identification number, unknown
@@ -113,6 +123,7 @@ line about a second in, then every 5 seconds, and one at the end of each file.`,
 	f.StringSliceVar(&o.sheets, "sheet", nil, "import only these sheets (repeatable)")
 	f.IntVar(&o.showRows, "rows", 5, "rows shown by --dry-run")
 	f.IntVar(&o.batchRows, "batch-rows", 2000, "records per Kafka message")
+	f.StringVar(&o.dateOrder, "date-order", "", "order of text dates in spreadsheets and CSV: dmy (day/month/year) or mdy (month/day/year, a workbook saved in US formats); default: day first unless a date column's first rows can only be month first (a warning says so)")
 	return cmd
 }
 
@@ -225,7 +236,7 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 	if !sd.IsZero() {
 		rep.SourceDate = sd.Format("2006-01-02")
 	}
-	src, err := ingest.Open(path, ingest.Options{Batch: o.batch, SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets})
+	src, err := ingest.Open(path, ingest.Options{Batch: o.batch, SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets, DateOrder: o.dateOrder})
 	if err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}

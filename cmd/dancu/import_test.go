@@ -261,3 +261,57 @@ func TestImportNamesTheSheetsToKeep(t *testing.T) {
 		t.Errorf("with the sheets named:\n%s", out.String())
 	}
 }
+
+// TestImportWarns: dancu import's summary warns of a source record id (Mã
+// bản ghi) used by two rows and of a date column read month first (a CSV
+// saved with United States dates), naming row, column and value, the ids
+// masked like any number; counts them under the total; --report writes
+// them; --date-order says the order and refuses what is none.
+func TestImportWarns(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "ds.csv")
+	if err := os.WriteFile(p, []byte("STT,Mã bản ghi,Họ và tên,Ngày sinh\n"+
+		"1,001090012345,Nguyễn Văn An,03/25/1990\n"+
+		"2,001090012346,Trần Thị Bình,05/03/1978\n"+
+		"3,001090012345,Lê Văn Cường,12/31/2001\n"+
+		"4,001090012347,Phạm Thị Dung,11/14/1999\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "report.json")
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"import", "--dry-run", "--report", report, p}, nil, &out, &errb); err != nil {
+		t.Fatalf("dry run: %v\n%s%s", err, out.String(), errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		`warning: date order`, `row 2 column "Ngày sinh" "03/25/1990": read month/day/year`,
+		`warning: duplicate source id`, `row 4 column "Mã bản ghi" "0010******45": source record id already used by row 2`,
+		"warnings (rows accepted, to look at): 1 date order, 1 duplicate source id", `"birth_date":"1978-05-03"`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "001090012345") {
+		t.Errorf("output shows a full number:\n%s", s)
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"kind": "duplicate source id"`) || !strings.Contains(string(b), `"warning_counts"`) {
+		t.Errorf("report lacks the warnings:\n%s", b)
+	}
+
+	out.Reset()
+	if err := run(context.Background(), []string{"import", "--dry-run", "--date-order", "dmy", p}, nil, &out, &errb); err != nil {
+		t.Fatalf("--date-order dmy: %v", err)
+	}
+	if s := out.String(); !strings.Contains(s, `"birth_date":"1978-03-05"`) || !strings.Contains(s, "read day first, but 3 dates can only be month/day/year") {
+		t.Errorf("--date-order dmy:\n%s", s)
+	}
+	err = run(context.Background(), []string{"import", "--dry-run", "--date-order", "us", p}, nil, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "--date-order") {
+		t.Errorf("--date-order us: %v", err)
+	}
+}

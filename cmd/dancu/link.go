@@ -44,6 +44,9 @@ type linkOptions struct {
 	// import reads them (a summary "Tổng hợp" beside the villages' lists
 	// has no header and stops the read). Default: every sheet.
 	sheets []string
+	// dateOrder is --date-order: the order of the text dates of files in
+	// the register layout, as dancu import --date-order (ingest.Options).
+	dateOrder string
 
 	// labels holds, in the order records were read, each record's own code
 	// in its source ("Mã bản ghi", form id) when it differs from the
@@ -90,6 +93,7 @@ func (o *linkOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.mapping, "mapping", "", "mapping file for a CSV or XLSX not in the Vietnamese register layout: its record id column (id: COLUMN) and optionally settings, renames, link_type — see \"Reading your CSV\" in dancu settings doc")
 	cmd.Flags().StringVar(&o.settings, "settings", "", "settings file (YAML/JSON, trained model included when present); default: the mapping's, else the embedded Vietnamese settings")
 	cmd.Flags().StringSliceVar(&o.sheets, "sheet", nil, "read only these sheets of each workbook (repeatable), as dancu import --sheet: leave out a summary or a list of codes that has no header")
+	cmd.Flags().StringVar(&o.dateOrder, "date-order", "", "order of the text dates of files in the register layout: dmy or mdy (a workbook saved in US formats), as dancu import --date-order; default: day first unless a date column's first rows can only be month first")
 	cmd.Flags().StringVar(&o.sourceDate, "source-date", "", "date the inputs describe, YYYY-MM-DD, which decides whether their addresses name the units before or after the 1 July 2025 reform (default: a date in each file's name such as _20240501, else unknown; scans use collected_on) — as dancu import reads them")
 }
 
@@ -99,6 +103,7 @@ func (o *linkOptions) flags(cmd *cobra.Command) {
 func (o *linkOptions) dated(opts ingest.Options, path string) ingest.Options {
 	opts.SourceDate, _ = sourceDateOf(o.sourceDate, path)
 	opts.Sheets = o.sheets
+	opts.DateOrder = o.dateOrder
 	return opts
 }
 
@@ -738,6 +743,11 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 		}
 		for _, l := range desc.Sheets {
 			dups += l.WarningCounts[ingest.WarnDuplicateID]
+			for _, w := range l.Warnings {
+				if w.Kind == ingest.WarnDateOrder {
+					fmt.Fprintf(warn, "%s: %s row %d: %s\n", path, sheetColumn(l.Sheet, w.Column), w.Row, w.Message)
+				}
+			}
 		}
 	}
 	if rejects > 0 {
@@ -979,4 +989,12 @@ func containsAny(s string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// sheetColumn names a column of a sheet ("" for a CSV file's) in a warning.
+func sheetColumn(sheet, column string) string {
+	if sheet == "" {
+		return "column " + strconv.Quote(column)
+	}
+	return "sheet " + strconv.Quote(sheet) + " column " + strconv.Quote(column)
 }

@@ -1,0 +1,195 @@
+package ingest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Date orders of text dates (Options.DateOrder, Mapping.DateOrder).
+const (
+	DateOrderAuto = ""    // day first, unless the sheet's first rows can only be month first
+	DateOrderDMY  = "dmy" // day/month/year, as Vietnamese lists write dates
+	DateOrderMDY  = "mdy" // month/day/year, as a workbook in United States formats saves them
+)
+
+// checkDateOrder says whether order is one of the date orders.
+func checkDateOrder(order string) error {
+	switch order {
+	case DateOrderAuto, DateOrderDMY, DateOrderMDY:
+		return nil
+	}
+	return fmt.Errorf("date order %q: want dmy (day/month/year) or mdy (month/day/year)", order)
+}
+
+// minMonthFirst is how many text dates of a date column's first rows
+// (those read while looking for the header) must be month-first only
+// ("03/25/1990"), with none day-first only, for the column to be read
+// month first without being told: a day-first column shows a day over
+// 12 in about 60% of its dates, so its first rows nearly always have one.
+const minMonthFirst = 3
+
+// textDateParts reads a date typed as text, "a/b/y" with / . or - and a
+// year of two or four digits, and returns a and b; ok is false for any
+// other text (a serial, "ngày 5 tháng 3 năm 1978", an ISO date). It is
+// textDate without a regular expression, for every data row.
+func textDateParts(c string) (a, b int, ok bool) {
+	c = strings.TrimSpace(c)
+	num := func(i, min, max int) (int, int, bool) {
+		j := i
+		for j < len(c) && j-i < max && c[j] >= '0' && c[j] <= '9' {
+			j++
+		}
+		if j-i < min {
+			return 0, j, false
+		}
+		n, _ := strconv.Atoi(c[i:j])
+		return n, j, true
+	}
+	sep := func(i int) bool { return i < len(c) && (c[i] == '/' || c[i] == '.' || c[i] == '-') }
+	a, i, ok := num(0, 1, 2)
+	if !ok || !sep(i) {
+		return 0, 0, false
+	}
+	b, i, ok = num(i+1, 1, 2)
+	if !ok || !sep(i) {
+		return 0, 0, false
+	}
+	start := i + 1
+	if _, i, ok = num(start, 2, 4); !ok || i != len(c) || i-start == 3 {
+		return 0, 0, false
+	}
+	return a, b, true
+}
+
+// swapDayMonth returns the text date "a/b/y" as "b/a/y" (the order
+// parseDate reads, day first, of a month-first date); other text as is.
+func swapDayMonth(c string) string {
+	a, b, ok := textDateParts(c)
+	if !ok {
+		return c
+	}
+	c = strings.TrimSpace(c)
+	y := c[strings.LastIndexAny(c, "/.-")+1:]
+	return strconv.Itoa(b) + "/" + strconv.Itoa(a) + "/" + y
+}
+
+// dateColumn is what a sheet's text dates in one date column said of
+// their order: those that can only be day first (the first number over
+// 12), only month first (the second over 12), or either (both 12 or
+// under), each with the first row and value seen.
+type dateColumn struct {
+	col                     int    // column index
+	header                  string // the column's header
+	monthFirst              bool   // read month first
+	told                    bool   // the order was given (Options.DateOrder, the mapping)
+	dayOnly, monthOnly, any dateSeen
+}
+
+// dateSeen counts text dates of one kind, and keeps the first.
+type dateSeen struct {
+	n, row int
+	value  string
+}
+
+func (d *dateSeen) add(row int, v string) {
+	if d.n++; d.n == 1 {
+		d.row, d.value = row, strings.TrimSpace(v)
+	}
+}
+
+// observe counts the text date of cell v in row.
+func (d *dateColumn) observe(row int, v string) {
+	a, b, ok := textDateParts(v)
+	switch {
+	case !ok || a < 1 || b < 1 || a > 31 || b > 31 || a > 12 && b > 12:
+	case a > 12:
+		d.dayOnly.add(row, v)
+	case b > 12:
+		d.monthOnly.add(row, v)
+	default:
+		d.any.add(row, v)
+	}
+}
+
+// chooseDateOrders decides, for each date column of sh (its header just
+// found), whether its text dates are read month first: as the options or
+// the mapping say, else when the sheet's first rows hold at least
+// minMonthFirst text dates that can only be month first and none that can
+// only be day first (a file saved with United States dates) — then with a
+// warning.
+func (t *tabular) chooseDateOrders(sh *sheetState, rows []rawRow) {
+	order := t.opts.DateOrder
+	if order == DateOrderAuto && t.opts.Mapping != nil {
+		order = t.opts.Mapping.DateOrder
+	}
+	for i, f := range sh.cols.field {
+		switch f {
+		case FieldBirthDate, FieldBirthDateMale, FieldBirthDateFem:
+		default:
+			continue
+		}
+		d := &dateColumn{col: i, header: sh.layout.Columns[len(sh.layout.Columns)-len(sh.cols.field)+i].Header,
+			told: order != DateOrderAuto, monthFirst: order == DateOrderMDY}
+		if order == DateOrderAuto && (i >= len(sh.cols.usDates) || !sh.cols.usDates[i]) {
+			var first dateColumn
+			for _, r := range rows {
+				if i < len(r.cells) {
+					first.observe(r.num, r.cells[i])
+				}
+			}
+			if first.monthOnly.n >= minMonthFirst && first.dayOnly.n == 0 {
+				d.monthFirst = true
+				sh.layout.warn(Warning{Kind: WarnDateOrder, Row: first.monthOnly.row, Column: d.header,
+					Value: first.monthOnly.value, Message: fmt.Sprintf("read month/day/year (United States dates): %d of the first rows' dates can only be so and none day/month/year; "+
+						"give --date-order dmy (date_order: dmy in a mapping) to read them day first", first.monthOnly.n)})
+			}
+		}
+		if d.monthFirst {
+			if sh.cols.monthFirst == nil {
+				sh.cols.monthFirst = make([]bool, len(sh.cols.field))
+			}
+			sh.cols.monthFirst[i] = true
+		}
+		sh.dates = append(sh.dates, d)
+	}
+}
+
+// observeDates counts the text dates of data row r.
+func (sh *sheetState) observeDates(r rawRow) {
+	for _, d := range sh.dates {
+		if d.col < len(r.cells) && r.cells[d.col] != "" {
+			d.observe(r.num, r.cells[d.col])
+		}
+	}
+}
+
+// dateVerdicts warns, once sheet sh is read, of each date column whose
+// order is in doubt: read day first while its dates can only be month
+// first (or mix both), read month first while some can only be day first,
+// or, with no order given, every date reading either way.
+func (sh *sheetState) dateVerdicts() {
+	for _, d := range sh.dates {
+		warn := func(s dateSeen, msg string, args ...any) {
+			sh.layout.warn(Warning{Kind: WarnDateOrder, Row: s.row, Column: d.header, Value: s.value, Message: fmt.Sprintf(msg, args...)})
+		}
+		either := ""
+		if d.any.n > 0 {
+			either = fmt.Sprintf("; the %d that read either way (first: row %d %q) were read %s first", d.any.n, d.any.row, d.any.value, map[bool]string{false: "day", true: "month"}[d.monthFirst])
+		}
+		switch {
+		case !d.monthFirst && d.monthOnly.n > 0 && d.dayOnly.n == 0 && !d.told:
+			warn(d.monthOnly, "%d dates can only be month/day/year and none day/month/year: the file looks saved with United States dates; "+
+				"they were read with day and month exchanged, noted on each row%s and may be wrong: check, and read the file with --date-order mdy (date_order: mdy in a mapping) if it is month first", d.monthOnly.n, either)
+		case !d.monthFirst && d.monthOnly.n > 0:
+			warn(d.monthOnly, "read day first, but %d dates can only be month/day/year (read with day and month exchanged, noted on each row) and %d day/month/year%s",
+				d.monthOnly.n, d.dayOnly.n, either)
+		case d.monthFirst && d.dayOnly.n > 0:
+			warn(d.dayOnly, "read month first, but %d dates can only be day/month/year (read so, noted on each row) and %d month/day/year%s",
+				d.dayOnly.n, d.monthOnly.n, either)
+		case !d.told && d.any.n > 0 && d.dayOnly.n == 0 && d.monthOnly.n == 0:
+			warn(d.any, "all %d dates read either way (day/month or month/day): read day first, as Vietnamese lists write them; "+
+				"if the file was saved with United States dates, read it with --date-order mdy (date_order: mdy in a mapping)", d.any.n)
+		}
+	}
+}
