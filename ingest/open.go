@@ -85,8 +85,8 @@ func Open(path string, opts Options) (Source, error) {
 		desc.Format = "xlsx"
 		prov.kind, prov.date1904 = schemas.KindSpreadsheet, x.date1904
 		return &tabular{opts: opts, desc: desc, prov: prov, rd: x, want: want}, nil
-	case bytes.HasPrefix(head, oleMagic):
-		x, note, err := openXLS(path, opts)
+	case bytes.HasPrefix(head, oleMagic) || ext == ".xls" && legacyExcel(head) != "":
+		x, note, err := openXLS(path, opts, legacyExcel(head))
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
@@ -143,7 +143,7 @@ func formatMatchesName(head []byte, ext string) error {
 		return fmt.Errorf("not an Excel workbook, though its name says so (an .xlsx file is a zip archive starting with \"PK\"; this one starts with %s); "+
 			"save it again from Excel or LibreOffice as .xlsx, or if it is a text export, name it .csv: %w", headHex(head), ErrUnsupported)
 	case ".xls":
-		if !looksText(head) {
+		if !looksText(head) && legacyExcel(head) == "" {
 			return fmt.Errorf("not an Excel 97–2003 workbook, though its name says so (it starts with %s); "+
 				"save it again from Excel or LibreOffice as .xlsx: %w", headHex(head), ErrUnsupported)
 		}
