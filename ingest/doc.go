@@ -35,9 +35,12 @@
 // rows ahead of the rows' validation (bounded, so memory stays flat on a
 // million-row sheet); sizes are checked before anything is unpacked, so
 // a zip bomb or an enormous shared-string table is refused. Legacy .xls
-// (BIFF8) workbooks are converted to xlsx by LibreOffice when it is
-// installed (apt-get install libreoffice-calc-nogui), else Open says how to
-// convert them. CSV may be UTF-8, UTF-8 with BOM, UTF-16 LE/BE (with or
+// workbooks (Excel 97–2003, BIFF8; Excel 5.0/95, BIFF5) are converted to
+// xlsx by LibreOffice when it is installed (apt-get install
+// libreoffice-calc-nogui), else Open says how to convert them; so are
+// files named .xls that are an Excel 2.1–4.0 worksheet, an HTML table or an
+// Excel 2003 XML spreadsheet. An OLE2 file with no workbook stream (a Word
+// document named .xls) or one cut short is refused, saying what it is. CSV may be UTF-8, UTF-8 with BOM, UTF-16 LE/BE (with or
 // without BOM) or, when it is not valid UTF-8, an 8-bit code page decoded
 // per column (Windows-1258, or TCVN3/VNI bytes). With Options.Workers, a
 // CSV file's rows are read and sorted (header, blank, footer …) on one
@@ -59,8 +62,9 @@
 // VNI column, a cell holding a letter no legacy font produces (rows
 // pasted from a Unicode source) is read as Unicode, and a column of ASCII
 // first rows under no legacy font takes the encoding of the sheet's other
-// columns. Dates are read from text in Vietnamese order or from Excel
-// serial numbers (of the workbook's 1900 or 1904 date system). A cell
+// columns. Dates are read from text in Vietnamese order (or month first:
+// Options.DateOrder, or a date column whose first rows can only be so) or
+// from Excel serial numbers (of the workbook's 1900 or 1904 date system). A cell
 // merged down several data rows (a household's address) gives its text
 // to each of them. An address whose levels stand in several columns under
 // one parent ("Nơi thường trú" over "Thôn/Xóm | Xã | Huyện | Tỉnh") is
@@ -78,7 +82,10 @@
 // rows (by their cells' fonts and the row's text together, since one
 // short cell reads as Vietnamese either way), footers and headings (by
 // their own text: a footer is often typed in another font than its
-// column). Sources also report how far they have read (Progresser: bytes
+// column). A Layout's Warnings list what was accepted but deserves a
+// look: a source record id used by an earlier row of the file, a date
+// column whose day/month order is in doubt. Sources also report how far
+// they have read (Progresser: bytes
 // of the file, or of a workbook's unpacked worksheets), for a progress bar.
 //
 // # What rejects a row
