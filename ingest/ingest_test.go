@@ -342,7 +342,13 @@ func TestOpenErrors(t *testing.T) {
 	}
 	t.Run("xls without LibreOffice", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
-		_, err := Open(write("old.xls", append(append([]byte{}, oleMagic...), make([]byte, 600)...)), Options{})
+		// A real workbook: a container with none in it is refused before
+		// the converter is looked for (TestOldExcel).
+		b, err := os.ReadFile(filepath.Join("testdata", "xls", "tcvn3_danhsach.xls"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Open(write("old.xls", b), Options{})
 		if !errors.Is(err, ErrNeedConverter) || !strings.Contains(err.Error(), "old.xls") || !strings.Contains(err.Error(), "apt-get install") {
 			t.Errorf("Open(old.xls) = %v, want ErrNeedConverter naming the file and how to install LibreOffice", err)
 		}
