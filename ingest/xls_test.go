@@ -9,13 +9,12 @@ import (
 	"testing"
 )
 
-// TestXLS reads a legacy .xls workbook (a TCVN3 list in .VnTime and
-// .VnTimeH fonts, saved as Excel 97 by LibreOffice from the .xlsx beside
-// it) through the LibreOffice conversion, and checks that it gives the
-// same mapping, encodings and rows as the .xlsx.
-func TestXLS(t *testing.T) {
+// needSoffice skips a test that converts with LibreOffice when it is not
+// installed (scripts/setup.sh installs it; in CI a missing converter
+// fails) or with -short.
+func needSoffice(t *testing.T) {
+	t.Helper()
 	if _, err := exec.LookPath("soffice"); err != nil {
-		// scripts/setup.sh installs it; in CI a missing converter fails.
 		if os.Getenv("CI") != "" {
 			t.Fatal("LibreOffice (soffice) not installed, and CI is set: run scripts/setup.sh as root, or apt-get install libreoffice-calc-nogui")
 		}
@@ -24,6 +23,14 @@ func TestXLS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("converting with LibreOffice takes seconds")
 	}
+}
+
+// TestXLS reads a legacy .xls workbook (a TCVN3 list in .VnTime and
+// .VnTimeH fonts, saved as Excel 97 by LibreOffice from the .xlsx beside
+// it) through the LibreOffice conversion, and checks that it gives the
+// same mapping, encodings and rows as the .xlsx.
+func TestXLS(t *testing.T) {
+	needSoffice(t)
 	dir := filepath.Join("testdata", "xls")
 	want, wd := openAll(t, filepath.Join(dir, "tcvn3_danhsach.xlsx"), Options{})
 	got, gd := openAll(t, filepath.Join(dir, "tcvn3_danhsach.xls"), Options{TempDir: t.TempDir()})
@@ -94,15 +101,7 @@ func TestOldExcel(t *testing.T) {
 		}
 	})
 
-	if _, err := exec.LookPath("soffice"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("LibreOffice (soffice) not installed, and CI is set: run scripts/setup.sh as root, or apt-get install libreoffice-calc-nogui")
-		}
-		t.Skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui (bash scripts/setup.sh does it as root)")
-	}
-	if testing.Short() {
-		t.Skip("converting with LibreOffice takes seconds")
-	}
+	needSoffice(t)
 	for _, c := range []struct {
 		file, note string
 		records    int
