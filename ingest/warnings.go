@@ -4,8 +4,10 @@ import (
 	"hash/maphash"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // Warning is something read that a data team should look at, though no
@@ -154,4 +156,17 @@ func (l *Layout) columnOf(field string) string {
 		return "form_id" // a scanned form's
 	}
 	return field
+}
+
+// MaskValue hides what identifies a person in a value a report quotes (a
+// rejected row's Value, which may hold a garbled name): text without
+// digits is taken for a name and reduced to the family name and initials
+// (vn.MaskName); in other text the names written in it are, and runs of 7
+// digits or more are masked as identification numbers ("0010******45"),
+// as the previews of rows are. Dates stay.
+func MaskValue(v string) string {
+	if !strings.ContainsAny(v, "0123456789") && hasLetter(v) {
+		return vn.MaskName(v)
+	}
+	return maskNumbers(maskNamesIn(v))
 }

@@ -326,7 +326,8 @@ func dryRun(ctx context.Context, src ingest.Source, n int) (pipelines.Stats, []m
 func maskedRow(it ingest.Item) map[string]any {
 	if it.Reject != nil {
 		x := it.Reject
-		return map[string]any{"sheet": x.Sheet, "row": x.Row, "rejected": x.Reason, "column": x.Column, "value": x.Value}
+		// The value may be a name (one over 120 characters, garbled).
+		return map[string]any{"sheet": x.Sheet, "row": x.Row, "rejected": x.Reason, "column": x.Column, "value": ingest.MaskValue(x.Value)}
 	}
 	r := it.Record
 	m := map[string]any{"sheet": r.Sheet, "row": r.Row, "record_id": r.RecordID, "full_name": vn.MaskName(r.FullName)}

@@ -315,3 +315,22 @@ func TestImportWarns(t *testing.T) {
 		t.Errorf("--date-order us: %v", err)
 	}
 }
+
+// TestImportDryRunMasksRejectValues: --dry-run's first rows show a
+// rejected row's value, which for a name over 120 characters (a garbled
+// row) was 64 characters of it in full; it is masked as names are.
+func TestImportDryRunMasksRejectValues(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "ds.csv")
+	long := strings.TrimSpace(strings.Repeat("Nguyễn Văn An ", 10))
+	if err := os.WriteFile(p, []byte("STT,Họ và tên,Ngày sinh\n1,"+long+",15/03/1990\n2,Trần Thị Bình,13/03/1980\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"import", "--dry-run", p}, nil, &out, &errb); err != nil {
+		t.Fatalf("dry run: %v\n%s%s", err, out.String(), errb.String())
+	}
+	s := out.String()
+	if !strings.Contains(s, `"value":"Nguyễn V. A. N. V. A.`) || strings.Contains(s, "Văn An") || strings.Contains(s, "Thị Bình") {
+		t.Errorf("dry run shows a name in full, or not the masked reject:\n%s", s)
+	}
+}
