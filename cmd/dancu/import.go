@@ -633,9 +633,14 @@ func printWarnings(w io.Writer, l ingest.Layout) {
 		fmt.Fprintf(tw, "    warning: %s\t%s%s %s\n", x.Kind, where, val, x.Message)
 	}
 	tw.Flush()
-	for k, n := range l.WarningCounts {
-		if n > min(listed[k], consoleListed) {
-			fmt.Fprintf(w, "    … %d more %q warnings: see --report FILE (JSON)\n", n-min(listed[k], consoleListed), k)
+	kinds := make([]string, 0, len(l.WarningCounts))
+	for k := range l.WarningCounts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		if n, shown := l.WarningCounts[k], min(listed[k], consoleListed); n > shown {
+			fmt.Fprintf(w, "    … %d more %q warnings: see --report FILE (JSON)\n", n-shown, k)
 		}
 	}
 }
