@@ -434,11 +434,13 @@ func rulingOfPrefix(record string) []byte {
 // Decide to call before it reclusters, so that the recluster's conflicts
 // already see it. One ruling per conflict is in force: the one applied
 // last replaces it (a supervisor's correction), as Decide's constraints
-// do (a decision applied already never comes here). needs_verification
-// rules nothing, and a decision without a conflict kind (raised by hand)
-// covers no raised conflict: it is not kept.
+// do (a decision applied already never comes here; Decide withdraws the
+// cannot-links of the ruling replaced). needs_verification rules nothing:
+// it is not kept. A decision without a conflict kind (raised by hand) is
+// kept, for a correction to replace, but covers no raised conflict (its
+// kind is no conflict's).
 func rememberRuling(wb *pebble.Batch, d schemas.Decision) error {
-	if d.ConflictKind == "" || (d.Decision != schemas.DecisionSamePerson && d.Decision != schemas.DecisionDifferentPersons) {
+	if d.Decision != schemas.DecisionSamePerson && d.Decision != schemas.DecisionDifferentPersons {
 		return nil
 	}
 	id := d.ConflictID

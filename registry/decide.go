@@ -3,8 +3,10 @@ package registry
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -22,20 +24,27 @@ const mustLinkWeight = 1000
 // Keys of the police decisions (beside those of store.go and
 // conflicts.go):
 //
-//	'u' seq seq     → decision id: a cannot-link, both directions: the two records are kept apart
+//	'u' seq seq     → decision ids, 0-separated: a cannot-link, both directions: the two records are kept apart, by these rulings
+//	'o' seq seq     → float32 weight: the model's edge a ruling replaced (a cannot-link removed it, a must-link overwrote it), both directions
 //	'd' decision id → (empty): the decision was applied (a redelivery changes nothing)
 const (
-	kApart   = 'u'
-	kDecided = 'd'
+	kApart    = 'u'
+	kWithheld = 'o'
+	kDecided  = 'd'
 )
 
 func init() {
 	spaceNames[kApart] = "cannot-links (decisions)"
+	spaceNames[kWithheld] = "edges rulings replaced (decisions)"
 	spaceNames[kDecided] = "decisions applied"
 }
 
 func apartKey(a, b uint64) []byte {
 	return appendSeq(appendSeq(append(make([]byte, 0, 1+2*seqLen), kApart), a), b)
+}
+
+func withheldKey(a, b uint64) []byte {
+	return appendSeq(appendSeq(append(make([]byte, 0, 1+2*seqLen), kWithheld), a), b)
 }
 
 func decidedKey(id string) []byte { return append([]byte{kDecided}, id...) }
@@ -94,13 +103,22 @@ func (r *Registry) apartPairs(rd pebble.Reader, u *unit) ([]matching.Pair, error
 //     is in exactly one of two groups or more), else apartGroups' (the
 //     persons the registry holds them in, the persons the reviewer
 //     saw). The stored
-//     edges between the groups are removed and the ruling is kept
-//     ('u' keys): no later batch, third record's evidence or recluster
-//     puts records of two groups in one person (the link that would is
-//     refused as a guard refuses it, matching.ClusterApart);
+//     edges between the groups are removed (kept aside, 'o' keys) and
+//     the ruling is kept ('u' keys): no later batch, third record's
+//     evidence or recluster puts records of two groups in one person
+//     (the link that would is refused as a guard refuses it,
+//     matching.ClusterApart). A group says "not kept apart by this
+//     ruling", not "one person": its records are together as their
+//     evidence says (same_person forces them);
 //   - needs_verification: nothing changes.
 //
-// The latest ruling on two records wins: same_person removes the
+// The latest ruling on the same conflict replaces the one in force on it
+// (a supervisor's correction): the cannot-links the replaced ruling set
+// and the new one does not say are withdrawn — a regrouping {a, b} {c}
+// corrected to {a} {b, c} frees b and c — unless another ruling also set
+// them; the model's edges they removed are put back and the records they
+// held apart are clustered again, so b and c are one person if their
+// evidence says so. The latest ruling on two records wins: same_person removes the
 // cannot-links between its records, different_persons the must-links
 // between its groups. Rulings that contradict each other only through a
 // third record (a=b and b=c said, then a≠c) leave the must-links to win
@@ -167,16 +185,9 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	if len(seqs) < 2 {
 		return nil, fmt.Errorf("registry decide %s: a decision needs two records or more, got %d", d.DecisionID, len(seqs))
 	}
-	if d.Decision == schemas.DecisionSamePerson {
-		for i, a := range seqs {
-			for _, b := range seqs[i+1:] {
-				wb.Set(adjKey(a, b), f32(mustLinkWeight), nil)
-				wb.Set(adjKey(b, a), f32(mustLinkWeight), nil)
-				wb.Delete(apartKey(a, b), nil)
-				wb.Delete(apartKey(b, a), nil)
-			}
-		}
-	} else {
+	// The pairs d keeps apart (a < b): none on a same_person.
+	var apart [][2]uint64
+	if d.Decision == schemas.DecisionDifferentPersons {
 		group := make([]int, len(seqs))
 		for i, a := range seqs {
 			group[i] = given[a]
@@ -189,20 +200,62 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 		}
 		for i, a := range seqs {
 			for j := i + 1; j < len(seqs); j++ {
-				if group[i] == group[j] {
-					continue
+				if group[i] != group[j] {
+					apart = append(apart, [2]uint64{min(a, seqs[j]), max(a, seqs[j])})
 				}
-				b := seqs[j]
-				wb.Delete(adjKey(a, b), nil)
-				wb.Delete(adjKey(b, a), nil)
-				wb.Set(apartKey(a, b), []byte(d.DecisionID), nil)
-				wb.Set(apartKey(b, a), []byte(d.DecisionID), nil)
-				// Before the recluster reads them (a failed commit
-				// leaves a record here that has none: a seek for
-				// nothing).
-				r.apartOf[a], r.apartOf[b] = true, true
 			}
 		}
+	}
+	// The ruling d replaces (the one in force on its conflict: d is a
+	// correction) loses the cannot-links d does not say; the records they
+	// held apart are clustered again with d's. A decision on no conflict
+	// replaces nothing.
+	seeds := slices.Clone(seqs)
+	if d.ConflictID != "" {
+		replaced, ok, err := storedRuling(wb, d.ConflictID)
+		if err != nil {
+			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+		}
+		if ok {
+			freed, err := r.withdraw(wb, replaced, apart)
+			if err != nil {
+				return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+			}
+			for _, s := range freed {
+				if !slices.Contains(seeds, s) {
+					seeds = append(seeds, s)
+				}
+			}
+		}
+	}
+	if d.Decision == schemas.DecisionSamePerson {
+		for i, a := range seqs {
+			for _, b := range seqs[i+1:] {
+				if err := withhold(wb, a, b); err != nil {
+					return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+				}
+				wb.Set(adjKey(a, b), f32(mustLinkWeight), nil)
+				wb.Set(adjKey(b, a), f32(mustLinkWeight), nil)
+				wb.Delete(apartKey(a, b), nil)
+				wb.Delete(apartKey(b, a), nil)
+			}
+		}
+	}
+	for _, p := range apart {
+		a, b := p[0], p[1]
+		if err := withhold(wb, a, b); err != nil {
+			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+		}
+		ids, err := apartBy(wb, a, b)
+		if err != nil {
+			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+		}
+		setApart(wb, a, b, append(ids, d.DecisionID))
+		wb.Delete(adjKey(a, b), nil)
+		wb.Delete(adjKey(b, a), nil)
+		// Before the recluster reads them (a failed commit leaves a
+		// record here that has none: a seek for nothing).
+		r.apartOf[a], r.apartOf[b] = true, true
 	}
 	if d.DecisionID != "" {
 		wb.Set(decidedKey(d.DecisionID), nil, nil)
@@ -212,7 +265,7 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	r.batch++
-	out, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seqs, nil, "decision:"+d.DecisionID)
+	out, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seeds, nil, "decision:"+d.DecisionID)
 	if err != nil {
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
@@ -225,6 +278,110 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	return out, nil
+}
+
+// withdraw takes the ruling replaced (the one in force on the conflict a
+// new ruling decides) off the cannot-links it set between its records,
+// but for the pairs in keep (those the new ruling sets again). A
+// cannot-link no ruling holds any more is removed and the model's edge
+// it replaced is put back (withhold), so that the records join if their
+// evidence says so; one another ruling also set stays. It returns the
+// records of the cannot-links removed.
+func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, keep [][2]uint64) ([]uint64, error) {
+	if replaced.Decision != schemas.DecisionDifferentPersons {
+		return nil, nil
+	}
+	var seqs []uint64
+	for _, id := range replaced.Records {
+		seq, ok, err := getSeqValue(wb, idKey(id))
+		if err != nil {
+			return nil, err
+		}
+		if ok && !slices.Contains(seqs, seq) {
+			seqs = append(seqs, seq)
+		}
+	}
+	slices.Sort(seqs)
+	var freed []uint64
+	for i, a := range seqs {
+		for _, b := range seqs[i+1:] {
+			ids, err := apartBy(wb, a, b)
+			if err != nil {
+				return nil, err
+			}
+			j := slices.Index(ids, replaced.DecisionID)
+			if j < 0 {
+				continue
+			}
+			ids = slices.Delete(ids, j, j+1)
+			if len(ids) > 0 || slices.Contains(keep, [2]uint64{a, b}) {
+				setApart(wb, a, b, ids)
+				continue
+			}
+			wb.Delete(apartKey(a, b), nil)
+			wb.Delete(apartKey(b, a), nil)
+			w, ok, err := lookup(wb, withheldKey(a, b))
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				wb.Set(adjKey(a, b), w, nil)
+				wb.Set(adjKey(b, a), w, nil)
+				wb.Delete(withheldKey(a, b), nil)
+				wb.Delete(withheldKey(b, a), nil)
+			}
+			for _, s := range []uint64{a, b} {
+				if !slices.Contains(freed, s) {
+					freed = append(freed, s)
+				}
+			}
+		}
+	}
+	return freed, nil
+}
+
+// withhold keeps the model's edge between a and b (its weight, both
+// directions) before a ruling removes it or overwrites it with a
+// must-link, so that a correction withdrawing the ruling can put it back.
+// A must-link is no model's edge: the one withheld before it stays.
+func withhold(wb *pebble.Batch, a, b uint64) error {
+	w, ok, err := lookup(wb, adjKey(a, b))
+	if err != nil || !ok || math.Float32frombits(binary.BigEndian.Uint32(w)) >= mustLinkWeight {
+		return err
+	}
+	wb.Set(withheldKey(a, b), w, nil)
+	wb.Set(withheldKey(b, a), w, nil)
+	return nil
+}
+
+// apartBy returns the rulings that keep a and b apart (the 'u' key's
+// decision ids), none without a cannot-link.
+func apartBy(rd pebble.Reader, a, b uint64) ([]string, error) {
+	v, ok, err := lookup(rd, apartKey(a, b))
+	if err != nil || !ok {
+		return nil, err
+	}
+	return strings.Split(string(v), "\x00"), nil
+}
+
+// setApart keeps a and b apart by the rulings ids, both directions.
+func setApart(wb *pebble.Batch, a, b uint64, ids []string) {
+	v := []byte(strings.Join(ids, "\x00"))
+	wb.Set(apartKey(a, b), v, nil)
+	wb.Set(apartKey(b, a), v, nil)
+}
+
+// lookup returns a copy of key's value, ok false when it has none.
+func lookup(rd pebble.Reader, key []byte) ([]byte, bool, error) {
+	v, closer, err := rd.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	defer closer.Close()
+	return slices.Clone(v), true, nil
 }
 
 // apartGroups returns the group of each of seqs that a different_persons

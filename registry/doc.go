@@ -95,8 +95,11 @@
 // and respected by every later recluster (matching.ClusterApart refuses
 // the link that would join them, as a guard does), so that no batch or
 // third record joins what the police kept apart. The latest ruling on two
-// records wins; a decision applied already changes nothing. Their events
-// cite the decision.
+// records wins, and the latest on a conflict replaces the one in force on
+// it: a correction's cannot-links replace the earlier ruling's (a
+// regrouping frees the records it puts together, which join if their
+// evidence says so). A decision applied already changes nothing. Their
+// events cite the decision.
 //
 // In the pipeline (pipelines.RegistryLinker) the match stage holds one
 // registry on disk under --home and writes every batch and decision to the
@@ -127,7 +130,9 @@
 // emit the same rows and add nothing (TestReflushAndRedelivery);
 // decisions (TestDecisions), a different_persons ruling splitting persons
 // and not records, and holding against a third record and a restart
-// (TestDifferentPersonsSplitsPersonsNotRecords, TestDifferentPersonsHolds); restart and rebuild from the changelog
+// (TestDifferentPersonsSplitsPersonsNotRecords, TestDifferentPersonsHolds), a
+// regrouping correction applied, redelivered, after a restart and rebuilt
+// (TestRegroupingCorrectionApplied); restart and rebuild from the changelog
 // (pipelines' TestMatcherRestartKeepsPersonIDs); 1, 2 and 5 scorers give
 // the same persons (TestScorersScaleOut) and a redelivered batch the same
 // edges (TestScorerRedelivery); over the real broker, 1, 2 and 3 score
