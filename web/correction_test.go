@@ -157,3 +157,74 @@ func TestBrowserCorrectsGroups(t *testing.T) {
 		t.Errorf("decisions stored: %+v %v, want the correction different_persons with groups %v", ds, err, want)
 	}
 }
+
+// TestCorrectRegrouping: a supervisor's correction that only regroups a
+// different_persons ruling ({0, 1} {2} corrected to {0} {1, 2}) is
+// accepted, stored and published with its groups, and its audit entry
+// names them; the same grouping again (in any order) is still the ruling
+// in force, 409. A correction cannot take needs_verification, and
+// neither the correction form's hint nor a correction's refusal offers it.
+func TestCorrectRegrouping(t *testing.T) {
+	pub := &recordingPublisher{}
+	env := webtest.Start(t, web.Config{Publisher: pub})
+	id := seedOnePerson(t, env, "c_rg")
+	r0, r1, r2 := "r_c_rg_0", "r_c_rg_1", "r_c_rg_2"
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	env.AddUser(t, "sup", store.RoleSupervisor, "01")
+	env.AddUser(t, "aud", store.RoleAuditor)
+	rev, sup := env.Login(t, "rev"), env.Login(t, "sup")
+	type body struct {
+		Decision string     `json:"decision"`
+		Reason   string     `json:"reason,omitempty"`
+		Groups   [][]string `json:"groups,omitempty"`
+	}
+	if st, b := rev.Do(t, "POST", "/api/conflicts/"+id+"/decision", body{Decision: schemas.DecisionDifferentPersons, Groups: [][]string{{r0, r1}, {r2}}}); st != http.StatusOK {
+		t.Fatalf("the ruling: %d %s", st, b)
+	}
+	env.Clock.Advance(time.Hour)
+	path := "/api/conflicts/" + id + "/correction"
+	for _, c := range []struct {
+		name string
+		in   body
+		want int
+		says string
+	}{
+		{"the same groups", body{schemas.DecisionDifferentPersons, "lại", [][]string{{r2}, {r1, r0}}}, http.StatusConflict, "already the ruling in force"},
+		{"no groups", body{schemas.DecisionDifferentPersons, "lại", nil}, http.StatusBadRequest, "say which records go together (groups)"},
+		{"no such decision", body{"maybe", "lại", nil}, http.StatusBadRequest, "same_person or different_persons"},
+	} {
+		st, b := sup.Do(t, "POST", path, c.in)
+		if st != c.want || !strings.Contains(string(b), c.says) {
+			t.Errorf("correction with %s: %d %s, want %d saying %q", c.name, st, b, c.want, c.says)
+		}
+		if strings.Contains(string(b), "decide needs_verification") || strings.Contains(string(b), "or needs_verification") {
+			t.Errorf("correction with %s: the refusal offers needs_verification: %s", c.name, b)
+		}
+	}
+	if len(pub.got) != 1 {
+		t.Fatalf("refused corrections published: %+v", pub.got)
+	}
+	_, page := sup.Do(t, "GET", "/conflicts/"+id, nil)
+	form, _, _ := strings.Cut(string(page[strings.Index(string(page), `id="correct"`)+1:]), "</form>")
+	if !strings.Contains(form, `value="different_persons"`) || strings.Contains(form, "needs_verification") {
+		t.Errorf("the correction form: no different persons, or it offers needs_verification:\n%s", form)
+	}
+
+	regroup := [][]string{{r0}, {r1, r2}}
+	st, b := sup.Do(t, "POST", path, body{schemas.DecisionDifferentPersons, "bản quét là người em", regroup})
+	var fix schemas.Decision
+	if json.Unmarshal(b, &fix); st != http.StatusOK || fix.StatusBefore != schemas.StatusDecided || !reflect.DeepEqual(fix.Groups, regroup) {
+		t.Fatalf("the regrouping correction: %d %s", st, b)
+	}
+	if len(pub.got) != 2 || pub.got[1].DecisionID != fix.DecisionID || !reflect.DeepEqual(pub.got[1].Groups, regroup) {
+		t.Errorf("published %+v, want the correction with groups %v", pub.got, regroup)
+	}
+	ds, err := env.Store.EffectiveDecisions(context.Background())
+	if err != nil || len(ds) != 1 || ds[0].DecisionID != fix.DecisionID {
+		t.Errorf("rulings in force %+v (%v), want only the correction", ds, err)
+	}
+	st, b = env.Login(t, "aud").Do(t, "GET", "/api/audit?action=correct&object="+id, nil)
+	if want := "groups {" + r0 + "} {" + r1 + ", " + r2 + "}"; st != http.StatusOK || !strings.Contains(string(b), want) {
+		t.Errorf("audit of the regrouping: %d %s, want it to say %q", st, b, want)
+	}
+}

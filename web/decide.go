@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -42,7 +43,9 @@ func joinable(c store.ConflictRow) bool { return len(c.RecordIDs) >= 2 }
 // (the records' persons, or the conflict's when a record's is not read)
 // and there are three records or more, only their valid 12-digit numbers
 // (the matcher's id_valid) can tell which records are another person, so
-// each record needs one and they must not all be the same. A ruling
+// each record needs one and they must not all be the same. It says why,
+// not what to do instead (apartRemedy: a decision and a correction can
+// do different things). A ruling
 // that says which records go together (groups, a valid grouping of the
 // conflict's records: schemas.CheckGroups) is applied as it says,
 // whatever the persons and numbers.
@@ -77,8 +80,18 @@ func apartRefusal(c store.ConflictRow, recs []store.Record, groups [][]string) s
 	if g != nil {
 		return ""
 	}
-	return fmt.Sprintf("these %d records are all one person's, and which of them are another person cannot be told from their identification numbers (%s): "+
-		"say which records go together (groups), or decide needs_verification and say in the note which records differ", len(c.RecordIDs), why)
+	return fmt.Sprintf("these %d records are all one person's, and which of them are another person cannot be told from their identification numbers (%s)", len(c.RecordIDs), why)
+}
+
+// apartRemedy is what a reviewer refused different_persons (apartRefusal)
+// can do instead: say the groups, or, deciding (not correcting: a
+// correction cannot leave the conflict to field verification), ask for
+// field verification.
+func apartRemedy(correct bool) string {
+	if correct {
+		return "say which records go together (groups)"
+	}
+	return "say which records go together (groups), or decide needs_verification and say in the note which records differ"
 }
 
 // nextStatus applies a decision by u to conflict c with earlier decisions
@@ -136,10 +149,13 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 // A conflict decided by a ruling on another (the registry raised it
 // decided) is corrected there; the correction is same_person or
 // different_persons (needs_verification would leave the ruling's
-// constraint in the registry) and not the ruling already in force. It
-// takes effect at once: it is a supervisor's, the second decision a
-// two-number merge needs.
-func correction(c store.ConflictRow, prior []schemas.Decision, decision string) (schemas.Decision, error) {
+// constraint in the registry) and not the ruling already in force: a
+// different_persons with other groups (groups, schemas.Decision.Groups)
+// is another ruling, which the registry applies in place of the one it
+// corrects (registry.Decide withdraws the cannot-links the new grouping
+// does not say). It takes effect at once: it is a supervisor's, the
+// second decision a two-number merge needs.
+func correction(c store.ConflictRow, prior []schemas.Decision, decision string, groups [][]string) (schemas.Decision, error) {
 	if c.Status != schemas.StatusDecided {
 		return schemas.Decision{}, &httpError{http.StatusConflict, "only a decided conflict's ruling can be corrected; this one is " + c.Status}
 	}
@@ -155,10 +171,29 @@ func correction(c store.ConflictRow, prior []schemas.Decision, decision string) 
 	if decision != schemas.DecisionSamePerson && decision != schemas.DecisionDifferentPersons {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, "a correction rules same_person or different_persons"}
 	}
-	if decision == in.Decision {
-		return schemas.Decision{}, &httpError{http.StatusConflict, fmt.Sprintf("%s is already the ruling in force (%s)", decision, in.DecisionID)}
+	if decision == in.Decision && (decision != schemas.DecisionDifferentPersons || groupsText(in.Groups) == groupsText(groups)) {
+		also := ""
+		if decision == schemas.DecisionDifferentPersons {
+			also = ", with these groups; a correction that regroups the records says its groups"
+		}
+		return schemas.Decision{}, &httpError{http.StatusConflict, fmt.Sprintf("%s is already the ruling in force (%s)%s", decision, in.DecisionID, also)}
 	}
 	return *in, nil
+}
+
+// groupsText writes a ruling's groups for the audit log and to compare
+// two groupings: each group's records sorted, the groups in the order of
+// their first records, "" without groups ("; groups {r1, r3} {r2}").
+func groupsText(groups [][]string) string {
+	if len(groups) == 0 {
+		return ""
+	}
+	gs := make([]string, len(groups))
+	for i, g := range groups {
+		gs[i] = "{" + strings.Join(slices.Sorted(slices.Values(g)), ", ") + "}"
+	}
+	slices.Sort(gs)
+	return "; groups " + strings.Join(gs, " ")
 }
 
 // decide records a decision by the caller on conflict id: checked against
@@ -188,7 +223,11 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 		return schemas.Decision{}, err
 	}
 	if !schemas.ValidDecision(decision) {
-		return schemas.Decision{}, &httpError{http.StatusBadRequest, fmt.Sprintf("decision %q: want same_person, different_persons or needs_verification", decision)}
+		want := "same_person, different_persons or needs_verification"
+		if correct {
+			want = "same_person or different_persons (a correction cannot take needs_verification)"
+		}
+		return schemas.Decision{}, &httpError{http.StatusBadRequest, fmt.Sprintf("decision %q: want %s", decision, want)}
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 2000 {
@@ -211,16 +250,16 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 	}
 	var after, action, detail string
 	if correct {
-		in, err := correction(cf, prior, decision)
+		in, err := correction(cf, prior, decision, groups)
 		if err != nil {
 			return schemas.Decision{}, err
 		}
-		after, action, detail = schemas.StatusDecided, store.ActionCorrect, fmt.Sprintf("%s → %s, replacing %s", in.Decision, decision, in.DecisionID)
+		after, action, detail = schemas.StatusDecided, store.ActionCorrect, fmt.Sprintf("%s → %s, replacing %s%s", in.Decision, decision, in.DecisionID, groupsText(groups))
 	} else {
 		if after, _, err = nextStatus(cf, prior, c.user, decision); err != nil {
 			return schemas.Decision{}, err
 		}
-		action, detail = store.ActionDecide, fmt.Sprintf("%s: %s → %s", decision, cf.Status, after)
+		action, detail = store.ActionDecide, fmt.Sprintf("%s: %s → %s%s", decision, cf.Status, after, groupsText(groups))
 	}
 	// Checked after the status (a decided conflict answers 409 first),
 	// for a decision and a correction alike: the registry refuses both.
@@ -230,7 +269,7 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 			return schemas.Decision{}, err
 		}
 		if msg := apartRefusal(cf, recs, groups); msg != "" {
-			return schemas.Decision{}, &httpError{http.StatusBadRequest, msg}
+			return schemas.Decision{}, &httpError{http.StatusBadRequest, msg + ": " + apartRemedy(correct)}
 		}
 	}
 	now := s.store.Now()
