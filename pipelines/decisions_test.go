@@ -149,3 +149,58 @@ FROM two JOIN one ON one.prov = two.p2 ORDER BY two.person_id, one.person_id LIM
 		t.Errorf("after different_persons, records %v and %s are in persons %v, want %s twice and %s", recsA, recB, persons, pa, pb)
 	}
 }
+
+// A supervisor's correction that only regroups a different_persons
+// ruling, through the desk and the match stage: a person of three records
+// of one number ruled {0, 1} {2}, then corrected to {0} {1, 2}; the desk
+// accepts the correction, the registry withdraws the first ruling's
+// cannot-link between 1 and 2, and they are one person again (their
+// evidence links them), 0 apart from both.
+func TestDeskRegroupingCorrection(t *testing.T) {
+	e := newLoadedEnv(t, 150)
+	ctx := context.Background()
+	pid, recs := e.recordsOfOneNumber(t, 3)
+	id := "c_regroup"
+	e.addConflict(t, id, schemas.ConflictSharedID, []string{pid}, recs, 0, "three records of one number")
+	desk := e.startDesk(t)
+	desk.AddUser(t, "admin.first", store.RoleAdmin)
+	desk.AddUser(t, "sup.fix", store.RoleSupervisor)
+	type body struct {
+		Decision string     `json:"decision"`
+		Reason   string     `json:"reason,omitempty"`
+		Groups   [][]string `json:"groups"`
+	}
+	rule := func(who, path string, in body) schemas.Decision {
+		t.Helper()
+		st, b := desk.Login(t, who).Do(t, "POST", "/api/conflicts/"+id+path, in)
+		var d schemas.Decision
+		if st != http.StatusOK || json.Unmarshal(b, &d) != nil {
+			t.Fatalf("%s %s: %d %s", who, path, st, b)
+		}
+		return d
+	}
+	first := rule("admin.first", "/decision", body{Decision: schemas.DecisionDifferentPersons, Groups: [][]string{{recs[0], recs[1]}, {recs[2]}}})
+	e.waitDecisionEvent(t, first.DecisionID, schemas.PersonSplit)
+	persons := func() []string {
+		t.Helper()
+		var ps []string
+		if err := e.conn.QueryRow(ctx, "SELECT groupArray(person_id) FROM (SELECT record_id, person_id FROM links FINAL WHERE has($1, record_id) ORDER BY record_id)", recs).Scan(&ps); err != nil || len(ps) != 3 {
+			t.Fatalf("the records' persons: %v %v", ps, err)
+		}
+		return ps
+	}
+	if ps := persons(); ps[0] != ps[1] || ps[0] == ps[2] {
+		t.Fatalf("after {0, 1} {2}: persons %v", ps)
+	}
+	fix := rule("sup.fix", "/correction", body{schemas.DecisionDifferentPersons, "bản ghi 1 là người của bản ghi 2", [][]string{{recs[0]}, {recs[1], recs[2]}}})
+	q := fmt.Sprintf("SELECT count() FROM person_events FINAL WHERE reason = 'decision:%s'", fix.DecisionID)
+	for deadline := time.Now().Add(time.Minute); e.count(t, q) == 0; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no person event citing the correction %s after a minute", fix.DecisionID)
+		}
+	}
+	e.drain(t)
+	if ps := persons(); ps[1] != ps[2] || ps[0] == ps[1] {
+		t.Errorf("after the correction {0} {1, 2}: persons %v (want 1 and 2 one person, 0 apart)", ps)
+	}
+}

@@ -127,6 +127,13 @@ func listed(rows []store.ConflictRow, id string) bool {
 // carry one valid number, and the records.
 func (e *env) twoRecordsOfOneNumber(t *testing.T) (string, []string) {
 	t.Helper()
+	return e.recordsOfOneNumber(t, 2)
+}
+
+// recordsOfOneNumber returns a loaded person with n records that carry
+// one valid number, and the records (sorted).
+func (e *env) recordsOfOneNumber(t *testing.T, n int) (string, []string) {
+	t.Helper()
 	var pid string
 	var recs []string
 	err := e.conn.QueryRow(context.Background(), `
@@ -134,10 +141,10 @@ SELECT l.person_id, arraySort(groupArray(l.record_id))
 FROM (SELECT record_id, person_id FROM links FINAL) AS l
 JOIN (SELECT record_id, id_number FROM records FINAL) AS r ON r.record_id = l.record_id
 GROUP BY l.person_id
-HAVING count() = 2 AND uniqExact(r.id_number) = 1 AND length(any(r.id_number)) = 12
-ORDER BY l.person_id LIMIT 1`).Scan(&pid, &recs)
-	if err != nil {
-		t.Fatalf("a person with two records of one number: %v", err)
+HAVING count() = $1 AND uniqExact(r.id_number) = 1 AND length(any(r.id_number)) = 12
+ORDER BY l.person_id LIMIT 1`, n).Scan(&pid, &recs)
+	if err != nil || len(recs) != n {
+		t.Fatalf("a person with %d records of one number: %v %v", n, err, recs)
 	}
 	return pid, recs
 }
