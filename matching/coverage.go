@@ -122,7 +122,8 @@ func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *settings.Settings
 	for q := range both {
 		both[q] = make([]float64, nr)
 	}
-	for key, cnt := range covered {
+	for _, key := range covered.sortedKeys() { // the same sums on every run
+		cnt := covered[key]
 		g := []uint8(key[:nc])
 		w := ws.prior
 		swapped := false
@@ -177,8 +178,10 @@ func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *settings.Settings
 	// Rules that find nearly the same matches are one capture, not two
 	// (nestedRules): a pair both find counts as found once.
 	group, nested := nestedRules(per, both, cov.Matches)
-	for q, r := range nested {
-		cov.Nested = append(cov.Nested, [2]string{bs[q].rule.Name, bs[r].rule.Name})
+	for q := range nr {
+		if r, ok := nested[q]; ok {
+			cov.Nested = append(cov.Nested, [2]string{bs[q].rule.Name, bs[r].rule.Name})
+		}
 	}
 	groups := map[int]bool{}
 	for q := 0; q < nr; q++ {
@@ -310,7 +313,11 @@ func nestedRules(per []float64, both [][]float64, total float64) (group []int, n
 			}
 		}
 	}
-	for q, r := range nested {
+	for q := range n {
+		r, ok := nested[q]
+		if !ok {
+			continue
+		}
 		if a, b := find(q), find(r); a != b {
 			group[a] = b
 		}

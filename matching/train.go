@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -197,6 +198,22 @@ func (r *TrainReport) String() string {
 
 // patterns counts candidate pairs by their comparison vector.
 type patterns map[string]int64
+
+// sortedKeys returns p's vectors in the order of their bytes. Training
+// sums floats over patterns (EM's posteriors, u's weighed counts, the
+// expected matches of blocking coverage), and floating-point addition is
+// not associative: summed in a map's order, which Go draws anew on each
+// range, the model differed in its last digits from run to run and its
+// version hash with them. In this order the same counts give the same
+// bits.
+func (p patterns) sortedKeys() []string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
 
 // candidateVectors is what one pass over the candidate pairs (the union
 // of the blocking rules, each pair once) counts for training: the pairs
@@ -1176,8 +1193,8 @@ func findDependence(c *compiled, m *settings.Model, rpats patterns, agree map[in
 		n float64
 	}
 	ps := make([]pat, 0, len(rpats))
-	for k, n := range rpats {
-		ps = append(ps, pat{[]uint8(k), float64(n)})
+	for _, k := range rpats.sortedKeys() {
+		ps = append(ps, pat{[]uint8(k), float64(rpats[k])})
 	}
 	// The pairs agreeing exactly on comparison i's column, sampled apart
 	// (agreeingPatterns): a level's u given i exact is counted on them,
@@ -1190,8 +1207,8 @@ func findDependence(c *compiled, m *settings.Model, rpats patterns, agree map[in
 	for i := 0; i < nc; i++ {
 		if ap, ok := agree[i]; ok {
 			as := agreeSet{i: i}
-			for k, n := range ap {
-				as.ps = append(as.ps, pat{[]uint8(k), float64(n)})
+			for _, k := range ap.sortedKeys() {
+				as.ps = append(as.ps, pat{[]uint8(k), float64(ap[k])})
 			}
 			sets = append(sets, as)
 		}
@@ -1267,7 +1284,17 @@ func findDependence(c *compiled, m *settings.Model, rpats patterns, agree map[in
 			}
 		}
 		out = out[:0:0]
-		for k, v := range joint {
+		// In the keys' order, and sorted stably below: two levels of
+		// one label (settings may repeat one) keep one order too.
+		keys := make([]key, 0, len(joint))
+		for k := range joint {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b key) int {
+			return cmp.Or(cmp.Compare(a.j, b.j), cmp.Compare(a.gj, b.gj), cmp.Compare(a.i, b.i), cmp.Compare(a.gi, b.gi))
+		})
+		for _, k := range keys {
+			v := joint[k]
 			if v < minDependentPairs || folded[[2]int{k.i, k.j}] && k.gi == 1 && k.gj == 1 {
 				continue
 			}
@@ -1279,7 +1306,7 @@ func findDependence(c *compiled, m *settings.Model, rpats patterns, agree map[in
 			}
 		}
 	}
-	sort.Slice(out, func(x, y int) bool {
+	sort.SliceStable(out, func(x, y int) bool {
 		a, b := out[x], out[y]
 		if a.Comparison != b.Comparison {
 			return c.compIndex(a.Comparison) < c.compIndex(b.Comparison)
@@ -1357,7 +1384,8 @@ func em(pats patterns, m, u [][]float64, active, silent []bool, lambda float64, 
 	}
 	ps := make([]pat, 0, len(pats))
 	var total float64
-	for k, v := range pats {
+	for _, k := range pats.sortedKeys() {
+		v := pats[k]
 		ps = append(ps, pat{[]byte(k), float64(v)})
 		total += float64(v)
 	}
@@ -1642,11 +1670,7 @@ const uRounds = 2
 // made u of agreeing levels far too small and joined strangers). It
 // returns the random pairs' expected matches in the last round.
 func debiasU(c *compiled, model *settings.Model, rpats patterns) float64 {
-	keys := make([]string, 0, len(rpats))
-	for key := range rpats {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys) // the same sums, so the same u, on every run
+	keys := rpats.sortedKeys()
 	var matches float64
 	for round := 0; round < uRounds; round++ {
 		matches = 0
