@@ -31,7 +31,9 @@ disagree on it by more than 3×; --strict makes those warnings fatal. Lines
 starting "note:" are not faults and --strict passes them: EM's λ when the
 model took a bounded one instead (the note names the λ taken). The model carries the
 training records' term frequencies (frozen, so that every score instance scores
-a pair alike) and a version naming its content; dancu run and the registry
+a pair alike) and a version naming its content. The same input, settings and
+seed (training.seed) give the same file, byte for byte, on any number of
+cores, so a model can be rebuilt and checked by its version; dancu run and the registry
 load it with --settings (default: the trained Vietnamese model embedded in the
 binary, see package matching/vietnamese).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
