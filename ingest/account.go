@@ -85,6 +85,8 @@ func preview(cells []string, fields []string, decode func(i int, s string) strin
 		}
 		if decode != nil {
 			c = decode(i, c)
+		} else {
+			c = decodeText(c, vn.Unicode) // composed, as classifyCell's
 		}
 		c = cleanText(c)
 		f := ""

@@ -35,9 +35,12 @@ func rowDecoder(cells []string, fontOf func(col int) string) func(col int, raw s
 		return nil
 	}
 	return func(col int, raw string) string {
-		e, ok := enc[font(col)]
-		if !ok || isASCII(raw) {
+		if isASCII(raw) {
 			return raw
+		}
+		e, ok := enc[font(col)]
+		if !ok {
+			e = vn.Unicode // composed all the same (NFC)
 		}
 		return decodeText(raw, e)
 	}

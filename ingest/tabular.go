@@ -262,7 +262,11 @@ func (sh *sheetState) decoder() func(i int, s string) string {
 // the text as read names nothing. It returns the field, the decoded text
 // and the encoding that made sense of it.
 func classifyCell(raw string) (field, text string, ok bool) {
-	s := cleanText(raw)
+	// Composed (NFC) as data cells are: LibreOffice gives an Excel 95
+	// workbook's Windows-1258 text with its tones as combining marks,
+	// which the column table showed as read ("Ho\u0323 va\u0300 tên"),
+	// misaligned; the fields were the same (fold and canonKey compose).
+	s := cleanText(decodeText(raw, vn.Unicode))
 	if f := classifyHeader(s); f != "" {
 		return f, s, true
 	}

@@ -121,6 +121,9 @@ func TestOldExcel(t *testing.T) {
 			if len(items) != c.records || items[0].Record == nil || items[0].Record.FullName != "Nguyễn Văn An" || items[0].Record.BirthDate != "1990-03-15" {
 				t.Errorf("%d items, first %+v; want %d records, the first Nguyễn Văn An born 1990-03-15", len(items), items[0].Record, c.records)
 			}
+			if c.file == "excel95_cp1258.xls" {
+				excel95Header(t, d)
+			}
 		})
 	}
 }
