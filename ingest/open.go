@@ -109,7 +109,7 @@ func Open(path string, opts Options) (Source, error) {
 		}
 		desc.Format, desc.Encoding = "jsonl", "utf-8"
 		prov.kind = schemas.KindScan
-		s := &scanSource{f: f, desc: desc, prov: prov, size: st.Size()}
+		s := &scanSource{f: f, desc: desc, prov: prov, size: st.Size(), ids: sourceIDs{format: "jsonl"}}
 		s.r = bufio.NewReaderSize(byteCounter{f, &s.read}, 64<<10)
 		return s, nil
 	case ext == ".csv" || ext == ".tsv" || ext == ".txt" || looksText(head):

@@ -59,6 +59,7 @@ type sourceIDs struct {
 	ids    []byte   // the ids, one after the other
 	buf    []byte   // a row's name, birth date and number, hashed
 	sheets []string // the sheets of idUse.sheet
+	format string   // the file's Description.Format, for RowWord
 }
 
 // idUse is a row's source record id (hashed), the row, and a hash of what
@@ -131,11 +132,11 @@ func (s *sourceIDs) report(layout func(sheet string) *Layout) {
 		u, first := p.dup, p.first
 		sheet := s.sheets[u.sheet]
 		l := layout(sheet)
-		where := "row " + strconv.Itoa(int(first.row))
+		where := RowWord(s.format) + " " + strconv.Itoa(int(first.row))
 		if sh := s.sheets[first.sheet]; sh != sheet {
 			where += " of sheet " + strconv.Quote(sh)
 		}
-		what := "the same person's data again (a row entered twice?): both kept, the matcher joins them"
+		what := "the same person's data again (entered twice?): both kept, the matcher joins them"
 		if first.content != u.content {
 			what = "another name, birth date or number: both kept as records; check which row's id is wrong"
 		}
@@ -143,6 +144,16 @@ func (s *sourceIDs) report(layout func(sheet string) *Layout) {
 			Value:   maskNumbers(truncate(string(ids[u.off:u.off+u.n]), 64)),
 			Message: "source record id already used by " + where + ", " + what})
 	}
+}
+
+// RowWord is what an item's Row is called in a message about a file of
+// format (Description.Format): "line" for JSON lines (scanned forms, one
+// per line, Row their line number), "row" for a sheet or CSV file.
+func RowWord(format string) string {
+	if format == "jsonl" {
+		return "line"
+	}
+	return "row"
 }
 
 // columnOf returns the header of the column mapped to field, or field.

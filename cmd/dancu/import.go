@@ -289,9 +289,9 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		if ctx.Err() == nil {
 			what = "stopped by an error"
 		}
-		fmt.Fprintf(g.stdout, "%s: %d rows read (%d accepted, %d rejected), %d records and %d rejects published; last: %s row %d.\n"+
+		fmt.Fprintf(g.stdout, "%s: %d rows read (%d accepted, %d rejected), %d records and %d rejects published; last: %s.\n"+
 			"Run the same command again to finish: record ids are deterministic, so rows already published are not duplicated downstream.\n",
-			what, st.Read, st.Accepted, st.Rejected, st.PublishedRecords, st.PublishedRejects, sheetLabel(st.Sheet), st.Row)
+			what, st.Read, st.Accepted, st.Rejected, st.PublishedRecords, st.PublishedRejects, rowPlace(rep.Description.Format, st.Sheet, int(st.Row)))
 	}
 	return rep, err
 }
@@ -427,11 +427,14 @@ func splitList(s string) []string {
 	return out
 }
 
-func sheetLabel(s string) string {
-	if s == "" {
-		return "line"
+// rowPlace names a row of a file of format (ingest.Description.Format):
+// "sheet Danh sách row 12", "row 12" (CSV), "line 12" (JSON lines).
+func rowPlace(format, sheet string, row int) string {
+	p := ingest.RowWord(format) + " " + strconv.Itoa(row)
+	if sheet != "" {
+		p = "sheet " + sheet + " " + p
 	}
-	return "sheet " + s
+	return p
 }
 
 // consoleListed is how many skipped and rejected rows the console lists
@@ -441,6 +444,7 @@ const consoleListed = 10
 // printSummary prints the mapping and the account of each sheet's rows,
 // and lists its skipped (not blank) and rejected rows, masked.
 func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry bool) {
+	row := ingest.RowWord(d.Format)
 	counts := map[string]pipelines.SheetStats{}
 	for _, s := range st.Sheets {
 		counts[s.Sheet] = s
@@ -461,7 +465,7 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 			fmt.Fprintf(w, "  sheet %s: skipped: %s (%d blank rows)\n", name, l.Skipped, l.Rows)
 			continue
 		}
-		fmt.Fprintf(w, "  sheet %s: rows %d = accepted %d + rejected %d + skipped %d", name, l.Rows, c.Accepted, c.Rejected, l.SkippedRows)
+		fmt.Fprintf(w, "  sheet %s: %ss %d = accepted %d + rejected %d + skipped %d", name, row, l.Rows, c.Accepted, c.Rejected, l.SkippedRows)
 		if len(l.ByKind) > 0 {
 			fmt.Fprintf(w, " (%s)", kinds(l.ByKind))
 		}
@@ -493,19 +497,19 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 			}
 			tw.Flush()
 		}
-		printRows(w, l)
-		printWarnings(w, l)
+		printRows(w, l, d.Format)
+		printWarnings(w, l, d.Format)
 	}
 	verb := "published"
 	if dry {
 		verb = "dry run: nothing published"
 	}
 	if st.Done || st.Rows > 0 {
-		fmt.Fprintf(w, "  total: rows %d = accepted %d + rejected %d + skipped %d; %s", st.Rows, st.Accepted, st.Rejected, st.Skipped, verb)
+		fmt.Fprintf(w, "  total: %ss %d = accepted %d + rejected %d + skipped %d; %s", row, st.Rows, st.Accepted, st.Rejected, st.Skipped, verb)
 	} else {
 		// Not finished: the rows are not accounted (Stats.Account), and
 		// "rows 0 = accepted 9130 + …" would not add up.
-		fmt.Fprintf(w, "  total, NOT FINISHED: %d rows read = accepted %d + rejected %d; %s", st.Read, st.Accepted, st.Rejected, verb)
+		fmt.Fprintf(w, "  total, NOT FINISHED: %d %ss read = accepted %d + rejected %d; %s", st.Read, row, st.Accepted, st.Rejected, verb)
 	}
 	if !dry {
 		fmt.Fprintf(w, " %d records, %d rejects in %d messages", st.PublishedRecords, st.PublishedRejects, st.Messages)
@@ -527,7 +531,7 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 		for _, k := range keys {
 			fmt.Fprintf(w, "    %6d  %s\n", st.Notes[k], k)
 			for _, e := range st.NoteExamples[k] {
-				where := fmt.Sprintf("row %d", e.Row)
+				where := fmt.Sprintf("%s %d", row, e.Row)
 				if e.Sheet != "" {
 					where = fmt.Sprintf("sheet %q %s", e.Sheet, where)
 				}
@@ -555,7 +559,8 @@ func kinds(m map[ingest.SkipKind]int) string {
 
 // printRows lists the first skipped rows that are not blank, and the
 // first rejected rows, of a sheet, with their masked previews.
-func printRows(w io.Writer, l ingest.Layout) {
+func printRows(w io.Writer, l ingest.Layout, format string) {
+	row := ingest.RowWord(format)
 	var skips []ingest.SkipRun
 	hidden := 0
 	for _, s := range l.Skips {
@@ -570,12 +575,12 @@ func printRows(w io.Writer, l ingest.Layout) {
 	}
 	rowLabel := func(from, to int) string {
 		if to > from {
-			return fmt.Sprintf("rows %d–%d", from, to)
+			return fmt.Sprintf("%ss %d–%d", row, from, to)
 		}
-		return fmt.Sprintf("row %d", from)
+		return fmt.Sprintf("%s %d", row, from)
 	}
 	if len(skips) > 0 {
-		fmt.Fprintf(w, "    skipped rows (blank rows not listed):\n")
+		fmt.Fprintf(w, "    skipped %ss (blank %ss not listed):\n", row, row)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, s := range skips {
 			note := ""
@@ -587,7 +592,7 @@ func printRows(w io.Writer, l ingest.Layout) {
 		tw.Flush()
 	}
 	if len(l.Rejects) > 0 {
-		fmt.Fprintf(w, "    rejected rows:\n")
+		fmt.Fprintf(w, "    rejected %ss:\n", row)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for i, r := range l.Rejects {
 			if i == consoleListed {
@@ -598,18 +603,18 @@ func printRows(w io.Writer, l ingest.Layout) {
 			if r.Column != "" {
 				col = " (" + r.Column + ")"
 			}
-			fmt.Fprintf(tw, "      row %d\t%s%s\t%q\n", r.Row, r.Reason, col, r.Preview)
+			fmt.Fprintf(tw, "      %s\t%s%s\t%q\n", rowLabel(r.Row, 0), r.Reason, col, r.Preview)
 		}
 		tw.Flush()
 	}
 	if hidden+l.Unlisted > 0 {
-		fmt.Fprintf(w, "    … %d more skipped or rejected rows: see --report FILE (JSON) for every one\n", hidden+l.Unlisted)
+		fmt.Fprintf(w, "    … %d more skipped or rejected %ss: see --report FILE (JSON) for every one\n", hidden+l.Unlisted, row)
 	}
 }
 
 // printWarnings lists a sheet's first warnings of each kind (a source
 // record id used twice, a date column's order in doubt), masked.
-func printWarnings(w io.Writer, l ingest.Layout) {
+func printWarnings(w io.Writer, l ingest.Layout, format string) {
 	if len(l.Warnings) == 0 {
 		return
 	}
@@ -621,7 +626,7 @@ func printWarnings(w io.Writer, l ingest.Layout) {
 		}
 		where := ""
 		if x.Row > 0 {
-			where = fmt.Sprintf("row %d", x.Row)
+			where = fmt.Sprintf("%s %d", ingest.RowWord(format), x.Row)
 		}
 		if x.Column != "" {
 			where = strings.TrimSpace(where + fmt.Sprintf(" column %q", x.Column))

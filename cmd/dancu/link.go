@@ -707,7 +707,7 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 			batches <- j.batch
 			if err != nil {
 				if k < len(j.recs) {
-					addErr = fmt.Errorf("%s row %d: %w", path, j.recs[k].Row, err)
+					addErr = fmt.Errorf("%s %s %d: %w", path, rowWord(src), j.recs[k].Row, err)
 				} else {
 					addErr = fmt.Errorf("%s: %w", path, err)
 				}
@@ -721,7 +721,7 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 		}
 		for i, r := range j.recs {
 			if err := sink.add(vietnamese.RecordKey(r), vietnamese.RecordLabel(r), source, j.gets[i], j.confs[i]); err != nil {
-				addErr = fmt.Errorf("%s row %d: %w", path, r.Row, err)
+				addErr = fmt.Errorf("%s %s %d: %w", path, rowWord(src), r.Row, err)
 				close(stop)
 				break
 			}
@@ -745,7 +745,7 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 			dups += l.WarningCounts[ingest.WarnDuplicateID]
 			for _, w := range l.Warnings {
 				if w.Kind == ingest.WarnDateOrder {
-					fmt.Fprintf(warn, "%s: %s row %d: %s\n", path, sheetColumn(l.Sheet, w.Column), w.Row, w.Message)
+					fmt.Fprintf(warn, "%s: %s %s %d: %s\n", path, sheetColumn(l.Sheet, w.Column), ingest.RowWord(desc.Format), w.Row, w.Message)
 				}
 			}
 		}
@@ -757,6 +757,14 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 		fmt.Fprintf(warn, "%s: %d rows use the source record id (Mã bản ghi) of an earlier row (both linked, as records of their own; dancu import --dry-run lists them)\n", path, dups)
 	}
 	return nil
+}
+
+// rowWord is what a row of src is called: "line" in JSON lines.
+func rowWord(src ingest.Source) string {
+	if d, ok := src.(ingest.Describer); ok {
+		return ingest.RowWord(d.Describe().Format)
+	}
+	return "row"
 }
 
 func printBlocking(w io.Writer, st *matching.BlockingStats, s *settings.Settings, unmasked bool) {
