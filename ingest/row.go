@@ -244,7 +244,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 				}
 				return
 			}
-			note(col, FieldBirthDate, truncate(v, 64), "day and month exchanged to make a date")
+			note(col, FieldBirthDate, truncate(v, 64), NoteDayMonthExchanged)
 		}
 		if field == FieldBirthYear && ok && len(d.iso) > 4 {
 			ok = false // a year column holds a year

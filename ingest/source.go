@@ -19,12 +19,28 @@ type Item struct {
 	Notes []Note
 }
 
-// Note is a field of an accepted row whose value was dropped, with why.
+// Note is a field of an accepted row whose value was dropped, with why —
+// or, for the reasons NoteKept tells, kept but read another way.
 type Note struct {
 	Column string `json:"column"` // header as written in the source
 	Field  string `json:"field"`  // target field (a schemas.Record ch column name)
 	Value  string `json:"value"`  // the value, masked when it is an identification number
 	Reason string `json:"reason"`
+}
+
+// Reasons of the notes whose value was kept, read another way, rather
+// than dropped: a date of birth valid only with day and month exchanged
+// (03/25/1990), read so, and an Excel serial date of a column typed
+// day/month that Excel took for month/day. NoteKept tells them.
+const (
+	NoteDayMonthExchanged = "day and month exchanged to make a date"
+	NoteSerialExchanged   = "serial date read with day and month exchanged (typed day/month, taken for month/day)"
+)
+
+// NoteKept reports whether a note's reason says its value was kept (read
+// with day and month exchanged), not dropped.
+func NoteKept(reason string) bool {
+	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF

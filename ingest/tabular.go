@@ -982,7 +982,7 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 		if i < len(sh.cols.usDates) && sh.cols.usDates[i] && isNumeric(v) {
 			if d, ok := exchangedSerial(v, sh.date1904); ok {
 				exchanged = append(exchanged, Note{Column: sh.layout.Columns[i].Header, Field: FieldBirthDate, Value: v,
-					Reason: "serial date read with day and month exchanged (typed day/month, taken for month/day)"})
+					Reason: NoteSerialExchanged})
 				v = d
 			}
 		}

@@ -357,12 +357,13 @@ func maskedRow(it ingest.Item) map[string]any {
 	if len(r.OCRConfidence) > 0 {
 		m["ocr_confidence"] = r.OCRConfidence
 	}
-	if len(it.Notes) > 0 {
-		var notes []string
-		for _, n := range it.Notes {
-			notes = append(notes, n.Field+": "+n.Reason)
+	for _, n := range it.Notes {
+		k := "dropped"
+		if ingest.NoteKept(n.Reason) {
+			k = "kept"
 		}
-		m["dropped"] = notes
+		notes, _ := m[k].([]string)
+		m[k] = append(notes, n.Field+": "+n.Reason)
 	}
 	return m
 }
@@ -521,25 +522,39 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 	if n := warnings(d); n != "" {
 		fmt.Fprintf(w, "  warnings (rows accepted, to look at): %s\n", n)
 	}
-	if len(st.Notes) > 0 {
-		fmt.Fprintf(w, "  fields dropped from accepted rows:\n")
-		keys := make([]string, 0, len(st.Notes))
-		for k := range st.Notes {
-			keys = append(keys, k)
+	// Notes are "field: reason": the dates read with day and month
+	// exchanged were kept, the other fields dropped.
+	var dropped, kept []string
+	for k := range st.Notes {
+		if _, reason, _ := strings.Cut(k, ": "); ingest.NoteKept(reason) {
+			kept = append(kept, k)
+		} else {
+			dropped = append(dropped, k)
 		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			fmt.Fprintf(w, "    %6d  %s\n", st.Notes[k], k)
-			for _, e := range st.NoteExamples[k] {
-				where := fmt.Sprintf("%s %d", row, e.Row)
-				if e.Sheet != "" {
-					where = fmt.Sprintf("sheet %q %s", e.Sheet, where)
-				}
-				fmt.Fprintf(w, "            %s, column %q: %q\n", where, e.Column, e.Value)
+	}
+	printNotes(w, "fields dropped from accepted "+row+"s", dropped, st, row)
+	printNotes(w, "dates kept, read with day and month exchanged (check them)", kept, st, row)
+}
+
+// printNotes prints, under heading, the counts of the notes keys of st
+// and where the first of each were.
+func printNotes(w io.Writer, heading string, keys []string, st pipelines.Stats, row string) {
+	if len(keys) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  %s:\n", heading)
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "    %6d  %s\n", st.Notes[k], k)
+		for _, e := range st.NoteExamples[k] {
+			where := fmt.Sprintf("%s %d", row, e.Row)
+			if e.Sheet != "" {
+				where = fmt.Sprintf("sheet %q %s", e.Sheet, where)
 			}
-			if n := int64(len(st.NoteExamples[k])); st.Notes[k] > n {
-				fmt.Fprintf(w, "            … and %d more\n", st.Notes[k]-n)
-			}
+			fmt.Fprintf(w, "            %s, column %q: %q\n", where, e.Column, e.Value)
+		}
+		if n := int64(len(st.NoteExamples[k])); st.Notes[k] > n {
+			fmt.Fprintf(w, "            … and %d more\n", st.Notes[k]-n)
 		}
 	}
 }
