@@ -68,7 +68,7 @@ func TestDuplicateSourceIDs(t *testing.T) {
 	items, d = openAll(t, jsonl, Options{})
 	checkAccount(t, items, d)
 	if w := d.Sheets[0].Warnings; len(items) != 3 || d.Sheets[0].Accepted != 3 || len(w) != 1 || w[0].Row != 3 || w[0].Column != "form_id" ||
-		!strings.Contains(w[0].Message, "row 1, the same person") {
+		!strings.Contains(w[0].Message, "line 1, the same person") {
 		t.Errorf("scanned forms: %d items, warnings %+v", len(items), w)
 	}
 }
