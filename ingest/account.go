@@ -163,7 +163,11 @@ func nameField(f string) bool {
 
 // maskNumbers masks every run of 7 or more digits as an identification
 // number is masked in logs ("0010******45"); dates and short numbers stay.
-func maskNumbers(s string) string {
+func maskNumbers(s string) string { return maskDigitRuns(s, false) }
+
+// maskDigitRuns is maskNumbers; with whole, only of the runs that are
+// words of their own, not glued to a letter ("r3f0011290374a", a hash).
+func maskDigitRuns(s string, whole bool) string {
 	var out []byte
 	for i := 0; i < len(s); {
 		if s[i] < '0' || s[i] > '9' {
@@ -174,7 +178,7 @@ func maskNumbers(s string) string {
 		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 			j++
 		}
-		if j-i >= 7 {
+		if j-i >= 7 && (!whole || (i == 0 || !alnumByte(s[i-1])) && (j == len(s) || !alnumByte(s[j]))) {
 			if out == nil {
 				out = make([]byte, 0, len(s))
 				out = append(out, s[:i]...)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
@@ -141,7 +143,7 @@ func (s *sourceIDs) report(layout func(sheet string) *Layout) {
 			what = "another name, birth date or number: both kept as records; check which row's id is wrong"
 		}
 		l.warn(Warning{Kind: WarnDuplicateID, Row: int(u.row), Column: l.columnOf(FieldSourceRecordID),
-			Value:   maskNumbers(truncate(string(ids[u.off:u.off+u.n]), 64)),
+			Value:   MaskValue(truncate(string(ids[u.off:u.off+u.n]), 64)),
 			Message: "source record id already used by " + where + ", " + what})
 	}
 }
@@ -154,6 +156,40 @@ func RowWord(format string) string {
 		return "line"
 	}
 	return "row"
+}
+
+// MaskRecordID masks a record id for a print or a log: dancu link's
+// record id is the mapping's id column as given, which may be an
+// identification number or a name. A run of 7 digits or more that is a
+// word of its own is masked as an identification number
+// ("0010******45", "dataset.csv:0010******45"); an id of several words is
+// text that may hold a name: its words without digits are masked as
+// vn.MaskName masks a name's, the first kept and the others reduced to
+// their initials. Codes (rec-12-dup-0, a hash r3f00112903…) are shown.
+func MaskRecordID(id string) string {
+	id = maskDigitRuns(id, true)
+	if !strings.ContainsFunc(id, unicode.IsSpace) {
+		return id
+	}
+	words := strings.Fields(id)
+	named := false
+	for i, w := range words {
+		if strings.ContainsAny(w, "0123456789*") || !hasLetter(w) {
+			continue
+		}
+		if named {
+			r, _ := utf8.DecodeRuneInString(w)
+			words[i] = string(r) + "."
+		}
+		named = true
+	}
+	return strings.Join(words, " ")
+}
+
+// alnumByte reports an ASCII letter or digit, or a byte of a multi-byte
+// UTF-8 character (taken for a letter).
+func alnumByte(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80
 }
 
 // columnOf returns the header of the column mapped to field, or field.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -79,5 +80,65 @@ func TestImportExchangedDatesNotDropped(t *testing.T) {
 	if !regexp.MustCompile(`"kept":\["birth_date: day and month exchanged[^"]*"\]`).MatchString(s) ||
 		regexp.MustCompile(`"dropped":\[[^\]]*exchanged`).MatchString(s) {
 		t.Errorf("dry run's row 2 lists the exchanged date as dropped:\n%s", s)
+	}
+}
+
+// TestLinkMasksRecordIDs: with a mapping, dancu link's record id is a
+// column as given — here identification numbers, then names — and its
+// prints (a date column's unread values, a repeated id's error) mask it.
+func TestLinkMasksRecordIDs(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "benchmarks", "public", "febrl", "dataset1.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")[:121]
+	dir := t.TempDir()
+	mapping := filepath.Join(dir, "m.yaml")
+	if err := os.WriteFile(mapping, []byte("id: rec_id\nsettings: febrl\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		id   func(i int, f []string) string
+		full *regexp.Regexp // an id in full
+	}{
+		{"numbers", func(i int, _ []string) string { return fmt.Sprintf("0010900%05d", i) }, regexp.MustCompile(`0010900\d{5}`)},
+		{"names", func(i int, f []string) string { return "Nguyễn Văn " + f[2] + fmt.Sprint(i) }, regexp.MustCompile(`Văn`)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := []string{lines[0]}
+			for i, l := range lines[1:] {
+				f := strings.Split(l, ", ")
+				f[0] = c.id(i, f)
+				if i < 3 {
+					f[9] = "19901332" // date_of_birth: month 13, unread
+				}
+				out = append(out, strings.Join(f, ", "))
+			}
+			in := filepath.Join(dir, c.name+".csv")
+			link := func() (string, error) {
+				var so, se bytes.Buffer
+				err := run(context.Background(), []string{"link", "--mapping", mapping, "--in", in, "--out", filepath.Join(dir, "c.csv")}, nil, &so, &se)
+				return so.String() + se.String(), err
+			}
+			if err := os.WriteFile(in, []byte(strings.Join(out, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err := link()
+			if err != nil {
+				t.Fatalf("link: %v\n%s", err, s)
+			}
+			if !strings.Contains(s, "could not be read as dates (first in record ") || c.full.MatchString(s) {
+				t.Errorf("link prints a record id in full, or no unread dates:\n%s", s)
+			}
+			// The last row's id again.
+			if err := os.WriteFile(in, []byte(strings.Join(append(out, out[1]), "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err = link()
+			if err == nil || !strings.Contains(err.Error(), "line 122") || !strings.Contains(err.Error(), "repeated") || c.full.MatchString(err.Error()+s) {
+				t.Errorf("a repeated id: %v, want an error naming line 122 and the id masked\n%s", err, s)
+			}
+		})
 	}
 }

@@ -260,7 +260,9 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 				owner[id] = i
 			}
 			if err := addL(id, ids[r], i, t.Getter(mp, r), nil); err != nil {
-				return fmt.Errorf("%s line %d: %w", p, t.Line[r], err)
+				// The id (an id number, a name?) masked in the error
+				// ("add record: id %q repeated"): the line names the row.
+				return fmt.Errorf("%s line %d: %s", p, t.Line[r], strings.ReplaceAll(err.Error(), id, ingest.MaskRecordID(id)))
 			}
 		}
 		if scoped > 0 {
@@ -423,7 +425,7 @@ records; source_record_id is that local code (or record_id when there is none).`
 			}
 			for _, u := range f.UnreadDates() {
 				fmt.Fprintf(g.stderr, "warning: column %s: %d values are not blank but could not be read as dates (first in record %s); they count as missing — see date_format in dancu settings doc\n",
-					u.Column, u.Count, u.FirstRecord)
+					u.Column, u.Count, ingest.MaskRecordID(u.FirstRecord))
 			}
 			if analyse {
 				st, err := matching.AnalyseBlocking(f, s, 5)
@@ -886,7 +888,7 @@ func printClusterChecks(w io.Writer, f *matching.Frame, checks []matching.Cluste
 	for _, c := range checks {
 		if !c.Plausible {
 			bad++
-			fmt.Fprintf(w, "warning: implausible cluster of %d records from record %s: %s\n", c.Records, f.ID(int(c.Root)), c.Why)
+			fmt.Fprintf(w, "warning: implausible cluster of %d records from record %s: %s\n", c.Records, ingest.MaskRecordID(f.ID(int(c.Root))), c.Why)
 		}
 	}
 	return bad
