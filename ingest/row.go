@@ -221,6 +221,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	}
 	tooLate := func(y int) bool { return hasSource && y > sourceYear || vn.AfterThisYear(y) }
 	var bad Item
+	// A year's lunar name ("Canh Tý") read in place of a date: read once
+	// the row's identification number is (lunarBirthYear).
+	lunar, lunarV, lunarCol := -1, "", ""
 	checkDate := func(i int) {
 		field := fieldList[i]
 		v, col := rv.at(i)
@@ -250,6 +253,12 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			ok = false // a year column holds a year
 		}
 		switch {
+		case !ok && lunar < 0 && field != FieldBirthYear:
+			if k, isName := lunarYearName(v); isName {
+				lunar, lunarV, lunarCol = k, v, col
+				return
+			}
+			fallthrough
 		case !ok:
 			reason := "impossible date of birth"
 			if approximateDate(v) {
@@ -344,6 +353,26 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			rec.MotherID = num
 		default:
 			rec.SpouseID = num
+		}
+	}
+	if lunar >= 0 {
+		// The year its 12-digit number encodes, when the name is that
+		// year's: the number says the century, the name agrees with the
+		// year. Else the name alone says no year (one in 60), as before.
+		y := vn.ParseID(rec.IDNumber).BirthYear()
+		switch {
+		case rec.BirthDate == "" && y >= minBirthYear && !tooLate(y) && lunarYearOf(lunar, y):
+			rec.BirthDate, rec.BirthYear = strconv.Itoa(y), uint16(y)
+			note(lunarCol, FieldBirthDate, truncate(lunarV, 64), NoteLunarYear)
+		default:
+			reason := "impossible date of birth (a lunar year's name, not that of the year the identification number encodes)"
+			if y == 0 {
+				reason = "impossible date of birth (a lunar year's name, and no 12-digit identification number to tell its year)"
+			}
+			if p.strict && bad.Reject == nil {
+				bad = rejectf(lunarCol, truncate(lunarV, 64), reason)
+			}
+			note(lunarCol, FieldBirthDate, truncate(lunarV, 64), reason)
 		}
 	}
 	if bad.Reject != nil {

@@ -30,17 +30,22 @@ type Note struct {
 
 // Reasons of the notes whose value was kept, read another way, rather
 // than dropped: a date of birth valid only with day and month exchanged
-// (03/25/1990), read so, and an Excel serial date of a column typed
-// day/month that Excel took for month/day. NoteKept tells them.
+// (03/25/1990), read so, an Excel serial date of a column typed
+// day/month that Excel took for month/day, and a lunar year's name.
+// NoteKept tells them.
 const (
 	NoteDayMonthExchanged = "day and month exchanged to make a date"
 	NoteSerialExchanged   = "serial date read with day and month exchanged (typed day/month, taken for month/day)"
+	// NoteLunarYear: a year's lunar name ("Canh Tý", one year in 60)
+	// kept as the year (precision year) the row's 12-digit identification
+	// number encodes, when that year has this name.
+	NoteLunarYear = "lunar year's name read as the year the identification number encodes"
 )
 
 // NoteKept reports whether a note's reason says its value was kept (read
-// with day and month exchanged), not dropped.
+// with day and month exchanged, or as a year), not dropped.
 func NoteKept(reason string) bool {
-	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged
+	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF

@@ -523,7 +523,8 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 		fmt.Fprintf(w, "  warnings (rows accepted, to look at): %s\n", n)
 	}
 	// Notes are "field: reason": the dates read with day and month
-	// exchanged were kept, the other fields dropped.
+	// exchanged, or a lunar year's name read as a year, were kept, the
+	// other fields dropped.
 	var dropped, kept []string
 	for k := range st.Notes {
 		if _, reason, _ := strings.Cut(k, ": "); ingest.NoteKept(reason) {
@@ -533,7 +534,7 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 		}
 	}
 	printNotes(w, "fields dropped from accepted "+row+"s", dropped, st, row)
-	printNotes(w, "dates kept, read with day and month exchanged (check them)", kept, st, row)
+	printNotes(w, "dates kept, read another way (check them)", kept, st, row)
 }
 
 // printNotes prints, under heading, the counts of the notes keys of st
