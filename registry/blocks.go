@@ -49,13 +49,110 @@ import (
 // The registry sets it after each commit, for every block the batch
 // wrote (setOne); a Scorer, which does not read it, keeps no members (one
 // is nil: 8 bytes a slot, not 16).
+//
+// A block of two members or more, up to its rule's max_block (64 for a
+// rule without one), has its members in lists instead (listOf, in one
+// array: memberLists): a look-up of it is answered here too (listed).
+// Looked up in the store, each of the 276,084 blocks of more than one
+// member that 181,476 records named cost a search of a 256 MB memtable
+// and a filter probe per level-0 table: 10 µs a record, an eighth of the
+// registry's CPU (reg15). A block larger than that is still read from the
+// store, as its window needs its members in key order (members).
 type blockSet struct {
 	slots []uint64 // 0: empty; a power of two long
-	one   []uint64 // by slot: oneOf(rule, seq) of the block's one member, or 0; nil: members not kept
+	// one, by slot: what the set knows of the block's members: 0 nothing
+	// (look it up); oneOf(rule, seq), its one member; listOf(rule, at),
+	// its members in lists at at. nil: members not kept.
+	one   []uint64
+	lists memberLists
 	n     int
 	shift uint // 64 - log2(len(slots))
 	// members: one is kept (a registry's set; a Scorer's is not).
 	members bool
+}
+
+// listTag marks an entry of one that names a list of members.
+const listTag = 1 << 63
+
+// listOf is the entry of block rule's members in lists at at.
+func listOf(rule int, at int) uint64 { return listTag | uint64(rule+1)<<48 | uint64(at) }
+
+// maxListed is the most members the set lists for a block of a rule
+// without max_block (its members are all compared, however many), or
+// with a larger one.
+const maxListed = 64
+
+// memberLists holds the member lists of blocks one after the other in
+// chunks of one array without pointers each: at at, the list's length
+// and capacity (len | cap<<32), then cap places. A list outgrowing its
+// places moves to the end (the old places are waste), and the lists are
+// copied into new chunks when waste is half of them. Chunks, not one
+// array grown by append: a million records' lists are about 100 MB, and
+// each growth would copy them and leave the old array to the collector
+// (which the registry's GOGC 400 lets wait).
+type memberLists struct {
+	chunks [][]uint64
+	waste  int
+}
+
+// chunkBits: a chunk is 1<<chunkBits places (8 MiB); at is the chunk's
+// index << chunkBits | the place in it.
+const chunkBits = 20
+
+// list is the list at at.
+func (l *memberLists) list(at int) []uint64 {
+	c := l.chunks[at>>chunkBits]
+	at &= 1<<chunkBits - 1
+	n := int(uint32(c[at]))
+	return c[at+1 : at+1+n : at+1+n]
+}
+
+// size is the places the lists take.
+func (l *memberLists) size() int {
+	if len(l.chunks) == 0 {
+		return 0
+	}
+	return (len(l.chunks)-1)<<chunkBits + len(l.chunks[len(l.chunks)-1])
+}
+
+// put writes a new list of a, then b, with room to grow up to limit
+// (at most 1<<chunkBits - 1), and returns where.
+func (l *memberLists) put(a, b []uint64, limit int) int {
+	n := len(a) + len(b)
+	c := min(max(2*n, 4), limit)
+	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1])+1+c > 1<<chunkBits {
+		if len(l.chunks) > 0 {
+			l.waste += 1<<chunkBits - len(l.chunks[len(l.chunks)-1])
+		}
+		l.chunks = append(l.chunks, make([]uint64, 0, 1<<chunkBits))
+	}
+	k := len(l.chunks) - 1
+	ch := l.chunks[k]
+	at := len(ch)
+	ch = append(ch, uint64(n)|uint64(c)<<32)
+	ch = append(ch, a...)
+	ch = append(ch, b...)
+	l.chunks[k] = ch[:at+1+c]
+	return k<<chunkBits | at
+}
+
+// extend appends b to the list at at when it has room, and says whether
+// it had.
+func (l *memberLists) extend(at int, b []uint64) bool {
+	ch := l.chunks[at>>chunkBits]
+	at &= 1<<chunkBits - 1
+	n, c := int(uint32(ch[at])), int(ch[at]>>32)
+	if n+len(b) > c {
+		return false
+	}
+	copy(ch[at+1+n:], b)
+	ch[at] = uint64(n+len(b)) | uint64(c)<<32
+	return true
+}
+
+// drop counts the list at at as waste.
+func (l *memberLists) drop(at int) {
+	l.waste += 1 + int(l.chunks[at>>chunkBits][at&(1<<chunkBits-1)]>>32)
 }
 
 // oneOf is the entry of block rule's one member seq (never 0).
@@ -107,17 +204,74 @@ func (s *blockSet) single(rule int, hash uint64) (uint64, bool) {
 	return s.one[i]&(1<<48-1) - 1, true
 }
 
-// setOne says what block (rule, hash) holds now: one member, seq (one),
-// or more (or not known): the entry is then cleared.
-func (s *blockSet) setOne(rule int, hash uint64, seq uint64, one bool) {
+// listed returns the members of block (rule, hash) when the set lists
+// them (two or more; the slice is the set's: not to be changed).
+func (s *blockSet) listed(rule int, hash uint64) ([]uint64, bool) {
+	if s.one == nil {
+		return nil, false
+	}
+	id := blockSetID(rule, hash)
+	i := s.find(id)
+	if i < 0 || id == 1 {
+		return nil, false
+	}
+	e := s.one[i]
+	if e&listTag == 0 || (e>>48)&0x7fff != uint64(rule+1) {
+		return nil, false
+	}
+	return s.lists.list(int(e & (1<<48 - 1))), true
+}
+
+// setMembers says what block (rule, hash) holds now: the members a, then
+// b, when limit >= 0; the entry is cleared (not known) when limit < 0 or
+// they are more than limit. A block of one member is answered by single,
+// one of more by listed. When a is the block's list as listed returned
+// it, b is appended to it in place if it has room.
+func (s *blockSet) setMembers(rule int, hash uint64, a, b []uint64, limit int) {
 	i := s.addID(blockSetID(rule, hash))
 	if s.one == nil {
 		return
 	}
-	if one {
-		s.one[i] = oneOf(rule, seq)
-	} else {
+	old := s.one[i]
+	n := len(a) + len(b)
+	switch {
+	case limit < 0 || n == 0 || (n > 1 && n > limit):
 		s.one[i] = 0
+	case n == 1 && len(a) == 1:
+		s.one[i] = oneOf(rule, a[0])
+	case n == 1:
+		s.one[i] = oneOf(rule, b[0])
+	default:
+		if old&listTag != 0 && (old>>48)&0x7fff == uint64(rule+1) && len(a) > 0 {
+			at := int(old & (1<<48 - 1))
+			if l := s.lists.list(at); len(l) == len(a) && &l[0] == &a[0] && s.lists.extend(at, b) {
+				return
+			}
+		}
+		s.one[i] = listOf(rule, s.lists.put(a, b, limit))
+	}
+	if old&listTag != 0 && s.one[i] != old {
+		s.lists.drop(int(old & (1<<48 - 1)))
+		s.compactLists()
+	}
+}
+
+// compactLists copies the lists in use into new chunks when half of
+// the places are waste.
+func (s *blockSet) compactLists() {
+	if 2*s.lists.waste < s.lists.size() || len(s.lists.chunks) < 4 {
+		return
+	}
+	old := s.lists
+	s.lists = memberLists{}
+	for i, e := range s.one {
+		if e&listTag != 0 {
+			at := int(e & (1<<48 - 1))
+			ch := old.chunks[at>>chunkBits]
+			at &= 1<<chunkBits - 1
+			n, c := int(uint32(ch[at])), int(ch[at]>>32)
+			s.one[i] = e&^(1<<48-1) | uint64(s.lists.put(ch[at+1:at+1+n], nil, c))
+		}
 	}
 }
 
@@ -157,6 +311,14 @@ func (s *blockSet) grow() {
 	}
 }
 
+// bytes is the memory the set takes.
+func (s *blockSet) bytes() int64 {
+	if s == nil {
+		return 0
+	}
+	return 8 * int64(len(s.slots)+len(s.one)+len(s.lists.chunks)<<chunkBits)
+}
+
 // len is the number of entries.
 func (s *blockSet) len() int {
 	if s == nil {
@@ -167,15 +329,26 @@ func (s *blockSet) len() int {
 
 // startBlockSet starts building the set of the blocks db holds
 // (loadBlocks) from an iterator over its blocking index as it is now;
-// members: the set keeps the one member of blocks that have one.
-func (r *Registry) startBlockSet(db *pebble.DB, members bool) error {
+// limits, by rule: the set keeps the members of blocks of at most that
+// many (listLimit); nil: it keeps none.
+func (r *Registry) startBlockSet(db *pebble.DB, limits []int) error {
 	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
 	if err != nil {
 		return err
 	}
 	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{}) // its slots only are read
-	go r.loadBlocks(it, members)
+	go r.loadBlocks(it, limits)
 	return nil
+}
+
+// listLimit is the most members the set of blocks keeps of a block of a
+// rule of max_block maxBlock: a larger block is read as a window around
+// each record, from the store.
+func listLimit(maxBlock int) int {
+	if maxBlock > 0 {
+		return min(maxBlock, maxListed)
+	}
+	return maxListed
 }
 
 // loadBlocks builds the set of blocks from it, an iterator over the
@@ -183,10 +356,10 @@ func (r *Registry) startBlockSet(db *pebble.DB, members bool) error {
 // then), in the background: until it is done, every block is looked up in
 // the store, and the blocks batches write meanwhile are kept aside
 // (blocksSince) and added to it. Close stops it.
-func (r *Registry) loadBlocks(it *pebble.Iterator, members bool) {
+func (r *Registry) loadBlocks(it *pebble.Iterator, limits []int) {
 	defer close(r.blocksDone)
 	start := time.Now()
-	s, err := readBlockSet(it, &r.blocksStop, members)
+	s, err := readBlockSet(it, &r.blocksStop, limits)
 	if err != nil {
 		if !errors.Is(err, errStopped) {
 			slog.Warn("registry: the set of blocks was not built; every block is looked up in the store", "err", err)
@@ -195,11 +368,14 @@ func (r *Registry) loadBlocks(it *pebble.Iterator, members bool) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	// The blocks written since the store was read: their one member as
-	// read is no longer known.
+	// The blocks written since the store was read: their members as
+	// read are no longer known.
 	for _, id := range r.blocksSince.slots {
 		if id != 0 {
 			if i := s.addID(id); s.one != nil {
+				if s.one[i]&listTag != 0 {
+					s.lists.drop(int(s.one[i] & (1<<48 - 1)))
+				}
 				s.one[i] = 0
 			}
 		}
@@ -212,16 +388,29 @@ var errStopped = errors.New("stopped")
 
 // readBlockSet reads the blocks of the store's blocking index through
 // it, in one pass, and closes it; it stops early when stop is set.
-// members: the set keeps the one member of blocks that have one.
-func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, members bool) (s *blockSet, err error) {
+// limits: the set keeps the members of blocks of at most limits[rule]
+// (nil: none).
+func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, limits []int) (s *blockSet, err error) {
 	defer func() {
 		if cerr := it.Close(); err == nil && cerr != nil {
 			s, err = nil, fmt.Errorf("read blocking index: %w", cerr)
 		}
 	}()
-	s = &blockSet{members: members}
+	s = &blockSet{members: limits != nil}
 	var last [blockPrefixLen]byte
-	n, at := 0, -1 // at: the slot of the last block, while it has one member
+	var members []uint64 // the last block's, while it is not larger than its limit
+	rule, hash := -1, uint64(0)
+	over := false // the last block is larger than its limit
+	done := func() {
+		switch {
+		case rule < 0 || !s.members:
+		case over || rule >= len(limits):
+			s.setMembers(rule, hash, nil, nil, -1)
+		default:
+			s.setMembers(rule, hash, members, nil, limits[rule])
+		}
+	}
+	n := 0
 	for ok := it.First(); ok; ok = it.Next() {
 		if n++; n%65536 == 0 && stop.Load() {
 			return nil, errStopped
@@ -231,18 +420,20 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, members bool) (s *bloc
 			return nil, fmt.Errorf("read blocking index: key of %d bytes", len(k))
 		}
 		if string(k[:blockPrefixLen]) == string(last[:]) {
-			if at >= 0 && s.one != nil {
-				s.one[at], at = 0, -1 // a second member
+			if !over && s.members {
+				if over = rule >= len(limits) || len(members) >= limits[rule]; !over {
+					members = append(members, seqOfBlockKey(k))
+				}
 			}
 			continue
 		}
+		done()
 		copy(last[:], k)
-		rule := int(k[1])
-		at = s.addID(blockSetID(rule, binary.BigEndian.Uint64(k[2:blockPrefixLen])))
-		if s.one != nil {
-			s.one[at] = oneOf(rule, seqOfBlockKey(k))
-		}
+		rule, hash, over = int(k[1]), binary.BigEndian.Uint64(k[2:blockPrefixLen]), false
+		s.add(rule, hash)
+		members = append(members[:0], seqOfBlockKey(k))
 	}
+	done()
 	if err := it.Error(); err != nil {
 		return nil, fmt.Errorf("read blocking index: %w", err)
 	}

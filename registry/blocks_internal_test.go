@@ -2,8 +2,19 @@ package registry
 
 import (
 	"math/rand"
+	"slices"
 	"testing"
 )
+
+// setOne says what block (rule, hash) holds now: one member, seq (one),
+// or more (not known: the entry is cleared).
+func (s *blockSet) setOne(rule int, hash uint64, seq uint64, one bool) {
+	if one {
+		s.setMembers(rule, hash, []uint64{seq}, nil, 0)
+	} else {
+		s.setMembers(rule, hash, nil, nil, -1)
+	}
+}
 
 // The set of blocks holds every block added, through its growth, and
 // few others (a block it holds wrongly is a look-up for nothing).
@@ -122,5 +133,105 @@ func TestBlockSetWithoutMembers(t *testing.T) {
 	}
 	if s.one != nil || s.len() != 20001 {
 		t.Fatalf("members array %d long, %d blocks; want none, 20001", len(s.one), s.len())
+	}
+}
+
+// The set's lists of members agree with the blocks' members as a batch
+// after another adds to them — extended in place, moved when full,
+// compacted, past their limit not known, a block sharing another rule's
+// entry not answered with its members — through the set's growth.
+func TestBlockSetLists(t *testing.T) {
+	s := blockSet{members: true}
+	rng := rand.New(rand.NewSource(4))
+	type block struct {
+		rule int
+		hash uint64
+	}
+	const limit = 6
+	want := map[block][]uint64{}
+	var blocks []block
+	for i := 0; i < 3000; i++ {
+		blocks = append(blocks, block{rng.Intn(4), rng.Uint64()})
+	}
+	k := uint64(0x9e3779b97f4a7c15)
+	shared := block{3, blocks[0].hash ^ uint64(blocks[0].rule+1)*k ^ 4*k} // blocks[0]'s entry
+	blocks = append(blocks, shared)
+	known := func(b block) ([]uint64, bool) {
+		if seq, ok := s.single(b.rule, b.hash); ok {
+			return []uint64{seq}, true
+		}
+		return s.listed(b.rule, b.hash)
+	}
+	seq := uint64(0)
+	for batch := 0; batch < 400; batch++ {
+		// A batch: some blocks get one to three new members each,
+		// their committed members as the set or the store gives them.
+		var written []block
+		var committed, added [][]uint64
+		for _, x := range rng.Perm(len(blocks))[:50] {
+			b := blocks[x]
+			c, ok := known(b)
+			if !ok {
+				c = want[b] // read from the store
+			}
+			var add []uint64
+			for j := rng.Intn(3); j >= 0; j-- {
+				add = append(add, seq)
+				seq++
+			}
+			written, committed, added = append(written, b), append(committed, c), append(added, add)
+		}
+		for j, b := range written {
+			s.setMembers(b.rule, b.hash, committed[j], added[j], limit)
+			want[b] = append(append([]uint64(nil), want[b]...), added[j]...)
+		}
+		for i := 0; i < 200; i++ { // growth
+			s.add(rng.Intn(13), rng.Uint64())
+		}
+		for _, b := range blocks {
+			got, ok := known(b)
+			if ok && !slices.Equal(got, want[b]) {
+				t.Fatalf("batch %d: block %v answered %v, holds %v", batch, b, got, want[b])
+			}
+			if n := len(want[b]); !ok && n > 0 && n <= limit && b != blocks[0] && b != shared {
+				t.Fatalf("batch %d: block %v of %d members not answered", batch, b, n)
+			}
+		}
+	}
+	if s.lists.waste > s.lists.size() || len(s.lists.chunks) == 0 {
+		t.Errorf("lists: %d places, %d of them waste", s.lists.size(), s.lists.waste)
+	}
+	s.setMembers(0, 77, []uint64{1, 2}, []uint64{3}, 2) // over the limit
+	if _, ok := s.listed(0, 77); ok {
+		t.Error("a block over its limit is answered")
+	}
+}
+
+// Compacting the lists keeps every block's members.
+func TestBlockSetListsCompact(t *testing.T) {
+	s := blockSet{members: true}
+	want := map[uint64][]uint64{}
+	// Lists that grow one member at a time move each time they are full,
+	// until the waste is half the places and they are compacted: 64
+	// members each, moved at 4, 10, 22 and 46, put 151 places a block
+	// (6.0 million), 65 of them in use.
+	for round := 0; round < 64; round++ {
+		for h := uint64(1); h <= 40000; h++ {
+			old, _ := s.listed(1, h)
+			if seq, ok := s.single(1, h); ok {
+				old = []uint64{seq}
+			}
+			s.setMembers(1, h, old, []uint64{h*100 + uint64(round)}, 64)
+			want[h] = append(want[h], h*100+uint64(round))
+		}
+	}
+	for h, w := range want {
+		got, ok := s.listed(1, h)
+		if !ok || !slices.Equal(got, w) {
+			t.Fatalf("block %d: %v, %v; want %v", h, got, ok, w)
+		}
+	}
+	if 2*s.lists.waste > s.lists.size() || s.lists.size() > 4<<chunkBits {
+		t.Errorf("%d places, %d of them waste: not compacted", s.lists.size(), s.lists.waste)
 	}
 }

@@ -141,10 +141,15 @@ type Stats struct {
 	BlockReads, BlocksSkipped int64
 	// BlocksKnown counts the new records' blocks of one member the set
 	// of blocks answered (not looked up in the store).
-	BlocksKnown   int64
+	BlocksKnown int64
+	// BlocksListed counts the new records' blocks of two members or more
+	// the set answered from its lists (blocks.go), not the store.
+	BlocksListed  int64
 	Blocks        int
 	BlockSetReady bool
 	BlockSetLoad  time.Duration
+	// BlockSetBytes is the memory the set of blocks takes.
+	BlockSetBytes int64
 
 	Persons          int64 // persons written (new or changed), summed over batches
 	LargestRecluster int   // most records reclustered in one batch (its components together)
@@ -278,7 +283,11 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
 	if r.score == nil {
-		if err := r.startBlockSet(db, true); err != nil {
+		limits := make([]int, len(r.maxBlock))
+		for i, m := range r.maxBlock {
+			limits[i] = listLimit(m)
+		}
+		if err := r.startBlockSet(db, limits); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open registry: %w", err)
 		}
@@ -444,7 +453,7 @@ func (r *Registry) Stats() Stats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st := r.stats
-	st.Blocks, st.BlockSetReady = r.blocks.len(), r.blocks != nil
+	st.Blocks, st.BlockSetReady, st.BlockSetBytes = r.blocks.len(), r.blocks != nil, r.blocks.bytes()
 	if r.db != nil {
 		m := r.db.Metrics()
 		st.Compactions = m.Compact.Count
@@ -842,7 +851,11 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	// noted apart, loadBlocks).
 	if r.blocks != nil {
 		for _, w := range r.written {
-			r.blocks.setOne(w.rule, w.hash, w.seq, w.one)
+			limit := listLimit(r.maxBlock[w.rule])
+			if w.committed == nil && w.batch == nil {
+				limit = -1
+			}
+			r.blocks.setMembers(w.rule, w.hash, w.committed, w.batch, limit)
 		}
 	}
 	r.written = r.written[:0]
@@ -1013,6 +1026,9 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 					ones[x] = seq
 					bs[x].committed = ones[x : x+1 : x+1]
 					r.stats.BlocksKnown++
+				} else if ms, ok := r.blocks.listed(rule, e.hash); ok {
+					bs[x].committed = ms
+					r.stats.BlocksListed++
 				} else {
 					order = append(order, x)
 				}
@@ -1096,12 +1112,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	r.written = r.written[:0]
 	if r.blocks != nil {
 		for _, b := range bs {
-			w := writtenBlock{rule: b.id.rule, hash: b.id.hash}
-			switch {
-			case len(b.committed) == 1 && b.hi == b.lo:
-				w.seq, w.one = b.committed[0], true
-			case len(b.committed) == 0 && b.hi-b.lo == 1:
-				w.seq, w.one = refSeq[b.lo], true
+			w := writtenBlock{rule: b.id.rule, hash: b.id.hash, committed: b.committed, batch: refSeq[b.lo:b.hi]}
+			// committed is every member the store holds unless the
+			// block is larger than its max_block (readBlocks stops
+			// there): its members are then not kept.
+			if m := r.maxBlock[b.id.rule]; m > 0 && len(b.committed) > m {
+				w.committed, w.batch = nil, nil
 			}
 			r.written = append(r.written, w)
 		}
@@ -1270,13 +1286,12 @@ type blockID struct {
 	hash uint64
 }
 
-// writtenBlock is a block a batch wrote: whether it then holds one
-// member (seq), or more.
+// writtenBlock is a block a batch wrote: its members once the batch
+// commits, committed then batch (both nil: not known).
 type writtenBlock struct {
-	rule int
-	hash uint64
-	seq  uint64
-	one  bool
+	rule             int
+	hash             uint64
+	committed, batch []uint64
 }
 
 // batchBlock is a block a batch names (scoreLocal): its members in the
