@@ -57,7 +57,10 @@ import (
 // member that 181,476 records named cost a search of a 256 MB memtable
 // and a filter probe per level-0 table: 10 µs a record, an eighth of the
 // registry's CPU (reg15). A block larger than that is still read from the
-// store, as its window needs its members in key order (members).
+// store, as its window needs its members in key order (members); the set
+// marks it as larger than its max_block (large), so that it is not read
+// only to learn that (its members only grow), and a block of a rule
+// without max_block, of more than 64, is looked up.
 type blockSet struct {
 	slots []uint64 // 0: empty; a power of two long
 	// one, by slot: what the set knows of the block's members: 0 nothing
@@ -76,6 +79,16 @@ const listTag = 1 << 63
 
 // listOf is the entry of block rule's members in lists at at.
 func listOf(rule int, at int) uint64 { return listTag | uint64(rule+1)<<48 | uint64(at) }
+
+// largeAt is the place of a block larger than its rule's max_block: the
+// set keeps no list of it.
+const largeAt = 1<<48 - 1
+
+// listAt is where entry e's list is, when it names one.
+func listAt(e uint64) (int, bool) {
+	at := int(e & (1<<48 - 1))
+	return at, e&listTag != 0 && at != largeAt
+}
 
 // maxListed is the most members the set lists for a block of a rule
 // without max_block (its members are all compared, however many), or
@@ -216,42 +229,64 @@ func (s *blockSet) listed(rule int, hash uint64) ([]uint64, bool) {
 		return nil, false
 	}
 	e := s.one[i]
-	if e&listTag == 0 || (e>>48)&0x7fff != uint64(rule+1) {
+	at, ok := listAt(e)
+	if !ok || (e>>48)&0x7fff != uint64(rule+1) {
 		return nil, false
 	}
-	return s.lists.list(int(e & (1<<48 - 1))), true
+	return s.lists.list(at), true
 }
 
-// setMembers says what block (rule, hash) holds now: the members a, then
-// b, when limit >= 0; the entry is cleared (not known) when limit < 0 or
-// they are more than limit. A block of one member is answered by single,
-// one of more by listed. When a is the block's list as listed returned
-// it, b is appended to it in place if it has room.
-func (s *blockSet) setMembers(rule int, hash uint64, a, b []uint64, limit int) {
+// large says whether the set knows block (rule, hash) to be larger than
+// its rule's max_block.
+func (s *blockSet) large(rule int, hash uint64) bool {
+	if s.one == nil {
+		return false
+	}
+	id := blockSetID(rule, hash)
+	i := s.find(id)
+	return i >= 0 && id != 1 && s.one[i] == listOf(rule, largeAt)
+}
+
+// setMembers says what block (rule, hash), of a rule of max_block
+// maxBlock (0: none), holds now: the members a, then b; nothing known
+// when maxBlock < 0. A block of one member is answered by single, one of
+// more, up to listLimit, by listed, one larger than its max_block by
+// large; of others nothing is known. When a is the block's list as
+// listed returned it, b is appended to it in place if it has room.
+func (s *blockSet) setMembers(rule int, hash uint64, a, b []uint64, maxBlock int) {
+	s.setCount(rule, hash, a, b, len(a)+len(b), maxBlock)
+}
+
+// setCount is setMembers for a block of n members, a and b when it has at
+// most listLimit.
+func (s *blockSet) setCount(rule int, hash uint64, a, b []uint64, n, maxBlock int) {
 	i := s.addID(blockSetID(rule, hash))
 	if s.one == nil {
 		return
 	}
 	old := s.one[i]
-	n := len(a) + len(b)
+	limit := listLimit(maxBlock)
 	switch {
-	case limit < 0 || n == 0 || (n > 1 && n > limit):
+	case maxBlock < 0 || n == 0:
+		s.one[i] = 0
+	case n > limit && maxBlock > 0 && n > maxBlock:
+		s.one[i] = listOf(rule, largeAt)
+	case n > limit:
 		s.one[i] = 0
 	case n == 1 && len(a) == 1:
 		s.one[i] = oneOf(rule, a[0])
 	case n == 1:
 		s.one[i] = oneOf(rule, b[0])
 	default:
-		if old&listTag != 0 && (old>>48)&0x7fff == uint64(rule+1) && len(a) > 0 {
-			at := int(old & (1<<48 - 1))
+		if at, ok := listAt(old); ok && (old>>48)&0x7fff == uint64(rule+1) && len(a) > 0 {
 			if l := s.lists.list(at); len(l) == len(a) && &l[0] == &a[0] && s.lists.extend(at, b) {
 				return
 			}
 		}
 		s.one[i] = listOf(rule, s.lists.put(a, b, limit))
 	}
-	if old&listTag != 0 && s.one[i] != old {
-		s.lists.drop(int(old & (1<<48 - 1)))
+	if at, ok := listAt(old); ok && s.one[i] != old {
+		s.lists.drop(at)
 		s.compactLists()
 	}
 }
@@ -265,8 +300,7 @@ func (s *blockSet) compactLists() {
 	old := s.lists
 	s.lists = memberLists{}
 	for i, e := range s.one {
-		if e&listTag != 0 {
-			at := int(e & (1<<48 - 1))
+		if at, ok := listAt(e); ok {
 			ch := old.chunks[at>>chunkBits]
 			at &= 1<<chunkBits - 1
 			n, c := int(uint32(ch[at])), int(ch[at]>>32)
@@ -329,15 +363,15 @@ func (s *blockSet) len() int {
 
 // startBlockSet starts building the set of the blocks db holds
 // (loadBlocks) from an iterator over its blocking index as it is now;
-// limits, by rule: the set keeps the members of blocks of at most that
-// many (listLimit); nil: it keeps none.
-func (r *Registry) startBlockSet(db *pebble.DB, limits []int) error {
+// maxBlocks: each rule's max_block, for the members the set keeps
+// (setMembers); nil: it keeps none.
+func (r *Registry) startBlockSet(db *pebble.DB, maxBlocks []int) error {
 	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
 	if err != nil {
 		return err
 	}
 	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{}) // its slots only are read
-	go r.loadBlocks(it, limits)
+	go r.loadBlocks(it, maxBlocks)
 	return nil
 }
 
@@ -356,10 +390,10 @@ func listLimit(maxBlock int) int {
 // then), in the background: until it is done, every block is looked up in
 // the store, and the blocks batches write meanwhile are kept aside
 // (blocksSince) and added to it. Close stops it.
-func (r *Registry) loadBlocks(it *pebble.Iterator, limits []int) {
+func (r *Registry) loadBlocks(it *pebble.Iterator, maxBlocks []int) {
 	defer close(r.blocksDone)
 	start := time.Now()
-	s, err := readBlockSet(it, &r.blocksStop, limits)
+	s, err := readBlockSet(it, &r.blocksStop, maxBlocks)
 	if err != nil {
 		if !errors.Is(err, errStopped) {
 			slog.Warn("registry: the set of blocks was not built; every block is looked up in the store", "err", err)
@@ -373,8 +407,8 @@ func (r *Registry) loadBlocks(it *pebble.Iterator, limits []int) {
 	for _, id := range r.blocksSince.slots {
 		if id != 0 {
 			if i := s.addID(id); s.one != nil {
-				if s.one[i]&listTag != 0 {
-					s.lists.drop(int(s.one[i] & (1<<48 - 1)))
+				if at, ok := listAt(s.one[i]); ok {
+					s.lists.drop(at)
 				}
 				s.one[i] = 0
 			}
@@ -388,26 +422,25 @@ var errStopped = errors.New("stopped")
 
 // readBlockSet reads the blocks of the store's blocking index through
 // it, in one pass, and closes it; it stops early when stop is set.
-// limits: the set keeps the members of blocks of at most limits[rule]
-// (nil: none).
-func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, limits []int) (s *blockSet, err error) {
+// maxBlocks: each rule's max_block, for the members the set keeps (nil:
+// none).
+func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *blockSet, err error) {
 	defer func() {
 		if cerr := it.Close(); err == nil && cerr != nil {
 			s, err = nil, fmt.Errorf("read blocking index: %w", cerr)
 		}
 	}()
-	s = &blockSet{members: limits != nil}
+	s = &blockSet{members: maxBlocks != nil}
 	var last [blockPrefixLen]byte
-	var members []uint64 // the last block's, while it is not larger than its limit
-	rule, hash := -1, uint64(0)
-	over := false // the last block is larger than its limit
+	var members []uint64 // the last block's, up to its limit
+	rule, hash, count, limit := -1, uint64(0), 0, 0
 	done := func() {
 		switch {
 		case rule < 0 || !s.members:
-		case over || rule >= len(limits):
+		case rule >= len(maxBlocks):
 			s.setMembers(rule, hash, nil, nil, -1)
 		default:
-			s.setMembers(rule, hash, members, nil, limits[rule])
+			s.setCount(rule, hash, members, nil, count, maxBlocks[rule])
 		}
 	}
 	n := 0
@@ -420,16 +453,17 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, limits []int) (s *bloc
 			return nil, fmt.Errorf("read blocking index: key of %d bytes", len(k))
 		}
 		if string(k[:blockPrefixLen]) == string(last[:]) {
-			if !over && s.members {
-				if over = rule >= len(limits) || len(members) >= limits[rule]; !over {
-					members = append(members, seqOfBlockKey(k))
-				}
+			if count++; count <= limit {
+				members = append(members, seqOfBlockKey(k))
 			}
 			continue
 		}
 		done()
 		copy(last[:], k)
-		rule, hash, over = int(k[1]), binary.BigEndian.Uint64(k[2:blockPrefixLen]), false
+		rule, hash, count, limit = int(k[1]), binary.BigEndian.Uint64(k[2:blockPrefixLen]), 1, 0
+		if s.members && rule < len(maxBlocks) {
+			limit = listLimit(maxBlocks[rule])
+		}
 		s.add(rule, hash)
 		members = append(members[:0], seqOfBlockKey(k))
 	}

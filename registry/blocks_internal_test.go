@@ -196,14 +196,22 @@ func TestBlockSetLists(t *testing.T) {
 			if n := len(want[b]); !ok && n > 0 && n <= limit && b != blocks[0] && b != shared {
 				t.Fatalf("batch %d: block %v of %d members not answered", batch, b, n)
 			}
+			if l := s.large(b.rule, b.hash); l && len(want[b]) <= limit || !l && len(want[b]) > limit && b != blocks[0] && b != shared {
+				t.Fatalf("batch %d: block %v of %d members: larger than max_block %d %v", batch, b, len(want[b]), limit, l)
+			}
 		}
 	}
 	if s.lists.waste > s.lists.size() || len(s.lists.chunks) == 0 {
 		t.Errorf("lists: %d places, %d of them waste", s.lists.size(), s.lists.waste)
 	}
-	s.setMembers(0, 77, []uint64{1, 2}, []uint64{3}, 2) // over the limit
-	if _, ok := s.listed(0, 77); ok {
-		t.Error("a block over its limit is answered")
+	s.setMembers(0, 77, []uint64{1, 2}, []uint64{3}, 2) // over its max_block
+	if _, ok := s.listed(0, 77); ok || !s.large(0, 77) {
+		t.Errorf("a block over its max_block: listed %v, large %v", ok, s.large(0, 77))
+	}
+	members := make([]uint64, maxListed+1)
+	s.setMembers(1, 77, members, nil, 0) // over the set's limit, without max_block
+	if _, ok := s.listed(1, 77); ok || s.large(1, 77) || !s.has(1, 77) {
+		t.Errorf("a block of %d members without max_block: listed %v, large %v", len(members), ok, s.large(1, 77))
 	}
 }
 

@@ -144,7 +144,10 @@ type Stats struct {
 	BlocksKnown int64
 	// BlocksListed counts the new records' blocks of two members or more
 	// the set answered from its lists (blocks.go), not the store.
-	BlocksListed  int64
+	BlocksListed int64
+	// BlocksLarge counts those it knew larger than their max_block, read
+	// as windows (members) without a look-up.
+	BlocksLarge   int64
 	Blocks        int
 	BlockSetReady bool
 	BlockSetLoad  time.Duration
@@ -283,11 +286,7 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
 	if r.score == nil {
-		limits := make([]int, len(r.maxBlock))
-		for i, m := range r.maxBlock {
-			limits[i] = listLimit(m)
-		}
-		if err := r.startBlockSet(db, limits); err != nil {
+		if err := r.startBlockSet(db, r.maxBlock); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open registry: %w", err)
 		}
@@ -851,11 +850,7 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	// noted apart, loadBlocks).
 	if r.blocks != nil {
 		for _, w := range r.written {
-			limit := listLimit(r.maxBlock[w.rule])
-			if w.committed == nil && w.batch == nil {
-				limit = -1
-			}
-			r.blocks.setMembers(w.rule, w.hash, w.committed, w.batch, limit)
+			r.blocks.setCount(w.rule, w.hash, w.committed, w.batch, w.n, r.maxBlock[w.rule])
 		}
 	}
 	r.written = r.written[:0]
@@ -1029,6 +1024,9 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 				} else if ms, ok := r.blocks.listed(rule, e.hash); ok {
 					bs[x].committed = ms
 					r.stats.BlocksListed++
+				} else if r.blocks.large(rule, e.hash) {
+					bs[x].large = true
+					r.stats.BlocksLarge++
 				} else {
 					order = append(order, x)
 				}
@@ -1080,14 +1078,14 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		for k, rk := range keysOf[i] {
 			b := &bs[blockOf[i][k]]
 			j := posOf[at+k]
-			if windowedAt(r.maxBlock[rk.Rule], len(b.committed)+int(j-b.lo)) {
+			if b.large || windowedAt(r.maxBlock[rk.Rule], len(b.committed)+int(j-b.lo)) {
 				// Read through wb: it must hold the batch's members.
 				for _, k := range keyOf[b.flushed:j] {
 					wb.Set(k, nil, nil)
 				}
 				b.flushed = j
 			}
-			if err := r.members(wb, &wit, rk, seq, b.committed, refSeq[b.lo:j], add); err != nil {
+			if err := r.members(wb, &wit, rk, seq, b.large, b.committed, refSeq[b.lo:j], add); err != nil {
 				return nil, err
 			}
 		}
@@ -1115,9 +1113,10 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			w := writtenBlock{rule: b.id.rule, hash: b.id.hash, committed: b.committed, batch: refSeq[b.lo:b.hi]}
 			// committed is every member the store holds unless the
 			// block is larger than its max_block (readBlocks stops
-			// there): its members are then not kept.
-			if m := r.maxBlock[b.id.rule]; m > 0 && len(b.committed) > m {
-				w.committed, w.batch = nil, nil
+			// there, large reads none): it then holds more.
+			w.n = len(w.committed) + len(w.batch)
+			if m := r.maxBlock[b.id.rule]; b.large || m > 0 && len(b.committed) > m {
+				w.n = m + 1 + len(w.batch)
 			}
 			r.written = append(r.written, w)
 		}
@@ -1286,21 +1285,25 @@ type blockID struct {
 	hash uint64
 }
 
-// writtenBlock is a block a batch wrote: its members once the batch
-// commits, committed then batch (both nil: not known).
+// writtenBlock is a block a batch wrote: how many members it holds once
+// the batch commits, n (at least), and which when n is their number:
+// committed, then batch.
 type writtenBlock struct {
 	rule             int
 	hash             uint64
 	committed, batch []uint64
+	n                int
 }
 
 // batchBlock is a block a batch names (scoreLocal): its members in the
-// store (at most max_block+1 of them) and the place of the batch's
-// entries in scoreLocal's refs, [lo, hi), of which those before flushed
-// are written to wb.
+// store (at most max_block+1 of them; none read when the set of blocks
+// knows it larger than its max_block: large) and the place of the
+// batch's entries in scoreLocal's refs, [lo, hi), of which those before
+// flushed are written to wb.
 type batchBlock struct {
 	id              blockID
 	committed       []uint64
+	large           bool
 	lo, hi, flushed int32
 }
 
@@ -1429,7 +1432,8 @@ func windowedAt(maxBlock, n int) bool { return maxBlock > 0 && n > maxBlock }
 // members calls fn with the members of block rk (except seq): those
 // committed (up to max_block+1 of them, read before) and batch, this
 // batch's earlier members. All of them when the block holds at most the
-// rule's max_block records; else the sideWindow neighbours on each side
+// rule's max_block records; else (or large: the set of blocks knows it
+// holds more) the sideWindow neighbours on each side
 // of the record's sort value (sorted neighbourhood, as offline blocking
 // splits a large block), read through the batch wb, which sees both.
 //
@@ -1437,8 +1441,8 @@ func windowedAt(maxBlock, n int) bool { return maxBlock > 0 && n > maxBlock }
 // first use and moved to each block by SetOptions, which also lets it see
 // what wb holds since (a new iterator over an indexed batch opens every
 // level of the store).
-func (r *Registry) members(wb *pebble.Batch, wit **pebble.Iterator, rk matching.RowKey, seq uint64, committed, batch []uint64, fn func(uint64)) error {
-	if !windowedAt(r.maxBlock[rk.Rule], len(committed)+len(batch)) {
+func (r *Registry) members(wb *pebble.Batch, wit **pebble.Iterator, rk matching.RowKey, seq uint64, large bool, committed, batch []uint64, fn func(uint64)) error {
+	if !large && !windowedAt(r.maxBlock[rk.Rule], len(committed)+len(batch)) {
 		for _, m := range committed {
 			fn(m)
 		}

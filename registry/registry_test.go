@@ -585,7 +585,10 @@ func TestWindowsSameForAnyBatchSize(t *testing.T) {
 	one, _, reg1 := stream(t, &s, recs, 1)
 	big, _, regBig := stream(t, &s, recs, len(recs))
 	s1, sb := reg1.Stats(), regBig.Stats()
-	t.Logf("one record a batch: %d comparisons, %d edges; one batch: %d comparisons, %d edges", s1.Comparisons, s1.Edges, sb.Comparisons, sb.Edges)
+	t.Logf("one record a batch: %d comparisons, %d edges, %d blocks known larger than max_block; one batch: %d comparisons, %d edges", s1.Comparisons, s1.Edges, s1.BlocksLarge, sb.Comparisons, sb.Edges)
+	if s1.BlocksLarge == 0 {
+		t.Error("one record a batch: no block known larger than its max_block (read as a window without a look-up)")
+	}
 	if s1.Comparisons != sb.Comparisons || s1.Edges != sb.Edges {
 		t.Errorf("one batch compared %d pairs (%d edges), one record a batch %d (%d edges): want the same", sb.Comparisons, sb.Edges, s1.Comparisons, s1.Edges)
 	}
