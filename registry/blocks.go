@@ -96,7 +96,7 @@ func listAt(e uint64) (int, bool) {
 const maxListed = 64
 
 // memberLists holds the member lists of blocks one after the other in
-// chunks of one array without pointers each: at at, the list's length
+// chunks, each an array without pointers: at at, the list's length
 // and capacity (len | cap<<32), then cap places. A list outgrowing its
 // places moves to the end (the old places are waste), and the lists are
 // copied into new chunks when waste is half of them. Chunks, not one
@@ -105,11 +105,13 @@ const maxListed = 64
 // (which the registry's GOGC 400 lets wait).
 type memberLists struct {
 	chunks [][]uint64
+	used   int // places handed out (lists and ends of chunks left unused)
 	waste  int
 }
 
-// chunkBits: a chunk is 1<<chunkBits places (8 MiB); at is the chunk's
-// index << chunkBits | the place in it.
+// chunkBits: a chunk is at most 1<<chunkBits places (8 MiB), the first
+// 4,096 and each twice the last (a small registry's set stays small); at
+// is the chunk's index << chunkBits | the place in it.
 const chunkBits = 20
 
 // list is the list at at.
@@ -121,24 +123,23 @@ func (l *memberLists) list(at int) []uint64 {
 }
 
 // size is the places the lists take.
-func (l *memberLists) size() int {
-	if len(l.chunks) == 0 {
-		return 0
-	}
-	return (len(l.chunks)-1)<<chunkBits + len(l.chunks[len(l.chunks)-1])
-}
+func (l *memberLists) size() int { return l.used }
 
 // put writes a new list of a, then b, with room to grow up to limit
 // (at most 1<<chunkBits - 1), and returns where.
 func (l *memberLists) put(a, b []uint64, limit int) int {
 	n := len(a) + len(b)
 	c := min(max(2*n, 4), limit)
-	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1])+1+c > 1<<chunkBits {
-		if len(l.chunks) > 0 {
-			l.waste += 1<<chunkBits - len(l.chunks[len(l.chunks)-1])
+	if k := len(l.chunks) - 1; k < 0 || len(l.chunks[k])+1+c > cap(l.chunks[k]) {
+		size := 1 << 12
+		if k >= 0 {
+			rest := cap(l.chunks[k]) - len(l.chunks[k])
+			l.waste, l.used = l.waste+rest, l.used+rest
+			size = min(2*cap(l.chunks[k]), 1<<chunkBits)
 		}
-		l.chunks = append(l.chunks, make([]uint64, 0, 1<<chunkBits))
+		l.chunks = append(l.chunks, make([]uint64, 0, size))
 	}
+	l.used += 1 + c
 	k := len(l.chunks) - 1
 	ch := l.chunks[k]
 	at := len(ch)
@@ -294,7 +295,7 @@ func (s *blockSet) setCount(rule int, hash uint64, a, b []uint64, n, maxBlock in
 // compactLists copies the lists in use into new chunks when half of
 // the places are waste.
 func (s *blockSet) compactLists() {
-	if 2*s.lists.waste < s.lists.size() || len(s.lists.chunks) < 4 {
+	if 2*s.lists.waste < s.lists.size() || s.lists.size() < 1<<18 {
 		return
 	}
 	old := s.lists
@@ -350,7 +351,11 @@ func (s *blockSet) bytes() int64 {
 	if s == nil {
 		return 0
 	}
-	return 8 * int64(len(s.slots)+len(s.one)+len(s.lists.chunks)<<chunkBits)
+	n := len(s.slots) + len(s.one)
+	for _, c := range s.lists.chunks {
+		n += cap(c)
+	}
+	return 8 * int64(n)
 }
 
 // len is the number of entries.
