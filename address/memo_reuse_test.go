@@ -115,3 +115,48 @@ func TestMemoLayout(t *testing.T) {
 		t.Errorf("a set is %d bytes and an entry %d; want 64 each", s, e)
 	}
 }
+
+// TestMemoPutLast checks putCodes with last: a result put last in its
+// set's order of use takes the place of the least recently used one and
+// is the next to go, so that results put last one after the other push
+// out each other and not the set's others — unless it is used before it
+// goes, which puts it first like any other.
+func TestMemoPutLast(t *testing.T) {
+	m := newMemo()
+	// keys of one set (of one shard), each with units of its own
+	key := func(j int) memoKey { return memoKey{h: 5 + uint64(j)*memoShards*memoSets, chk: uint32(j), n: 10} }
+	units := func(j int) [5]int32 { return [5]int32{int32(j) + 1, 7} }
+	has := func(j int) bool {
+		u, ok := m.units(key(j), false)
+		if ok && u != units(j) {
+			t.Fatalf("key %d: units %v, want %v", j, u, units(j))
+		}
+		return ok
+	}
+	for j := range memoWays {
+		m.putCodes(key(j), false, units(j), false)
+	}
+	for j := memoWays; j < memoWays+3; j++ {
+		m.putCodes(key(j), false, units(j), true)
+	}
+	// 0 (the least recently used) went for the first put last, which
+	// went for the next, and so on
+	for j, want := range map[int]bool{0: false, memoWays: false, memoWays + 1: false} {
+		if has(j) != want {
+			t.Errorf("key %d remembered %v, want %v", j, !want, want)
+		}
+	}
+	for j := 1; j < memoWays; j++ {
+		if !has(j) {
+			t.Errorf("key %d, put first, went for a result put last", j)
+		}
+	}
+	last := memoWays + 2
+	if !has(last) { // and now used: first
+		t.Fatalf("key %d, the last put last, went", last)
+	}
+	m.putCodes(key(last+1), false, units(last+1), true)
+	if !has(last) || !has(last+1) || has(1) {
+		t.Errorf("after a use, key %d: %v, key %d: %v, key 1 (least recently used): %v; want true, true, false", last, has(last), last+1, has(last+1), has(1))
+	}
+}

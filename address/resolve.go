@@ -128,12 +128,15 @@ func (p *Prepared) Codes() Codes {
 		g, _ := load()
 		return g.codes(&ids)
 	}
-	r := resolveCodes(p.text, p.post)
+	r, rested := resolveCodes(p.text, p.post)
 	g, err := load()
 	if err != nil {
 		return Codes{}
 	}
-	cache.putCodes(p.k, p.post, r.ids)
+	// a text read through its rest is seldom asked for again but
+	// straight after (a record's current address is often its permanent
+	// one): kept where it goes first, not before the rests
+	cache.putCodes(p.k, p.post, r.ids, rested)
 	return g.codes(&r.ids)
 }
 
@@ -148,7 +151,8 @@ func (p *Prepared) Codes() Codes {
 // it (see numbered). The rest is read from the words already read, not
 // read again.
 func resolveText(text string, post, useCache bool) Result {
-	return resolveWith(text, post, useCache, false)
+	r, _ := resolveWith(text, post, useCache, false)
+	return r
 }
 
 // resolveCodes is resolveText of text with the cache, made only as far as
@@ -157,16 +161,19 @@ func resolveText(text string, post, useCache bool) Result {
 // candidates, old names, confidence, street and hamlet. The cache is
 // asked for the units of the rests, and given those of the rests searched
 // (putCodes).
-func resolveCodes(text string, post bool) Result {
+//
+// It reports whether the result is that of a rest (the text had a first
+// part set aside).
+func resolveCodes(text string, post bool) (Result, bool) {
 	return resolveWith(text, post, true, true)
 }
 
 // resolveWith is resolveText, or resolveCodes when codesOnly.
-func resolveWith(text string, post, useCache, codesOnly bool) Result {
+func resolveWith(text string, post, useCache, codesOnly bool) (Result, bool) {
 	res := Result{Input: text, Candidates: []Candidate{}}
 	g, err := load()
 	if err != nil {
-		return res
+		return res, false
 	}
 	// The rest after a first part that is a house number or hamlet is
 	// looked up in the cache once the words are read: its lines are
@@ -222,36 +229,39 @@ func resolveWith(text string, post, useCache, codesOnly bool) Result {
 			keys = append(keys, rk)
 			if codesOnly {
 				if ids, ok := cache.units(rk, post); ok {
-					return finishCodes(Result{Input: res.Input, ids: ids}, keys, post)
+					return finishCodes(Result{Input: res.Input, ids: ids}, keys, post), true
 				}
 			} else if r, ok := cache.getKey(st.text, rk, post); ok {
-				return finishRests(r, res.Input, rests[:len(rests)-1], keys, parts, post, useCache)
+				return finishRests(r, res.Input, rests[:len(rests)-1], keys, parts, post, useCache), true
 			}
 		}
 	}
 	cache.searches.Add(1)
 	st.resolve(&res, post)
 	if len(rests) == 0 {
-		return res
+		return res, false
 	}
 	if codesOnly {
-		cache.putCodes(keys[len(keys)-1], post, res.ids)
-		return finishCodes(res, keys, post)
+		cache.putCodes(keys[len(keys)-1], post, res.ids, false)
+		return finishCodes(res, keys, post), true
 	}
 	inner := res
 	inner.Input = rests[len(rests)-1]
 	if useCache {
 		cache.putKey(inner.Input, keys[len(keys)-1], post, &inner)
 	}
-	return finishRests(inner, res.Input, rests[:len(rests)-1], keys, parts, post, useCache)
+	return finishRests(inner, res.Input, rests[:len(rests)-1], keys, parts, post, useCache), true
 }
 
 // finishCodes is finishRests for resolveCodes: r (the whole text's
 // input, its innermost rest's units) is the whole text's result, and the
-// outer rests (keys but the last) are remembered with its units.
+// outer rests (keys but the last) are remembered with its units — where
+// an entry goes first, as the whole text's (Prepared.Codes): an outer
+// rest is mostly a hamlet's or a street's, the innermost the commune's,
+// which the next addresses of the commune ask for.
 func finishCodes(r Result, keys []memoKey, post bool) Result {
 	for _, k := range keys[:len(keys)-1] {
-		cache.putCodes(k, post, r.ids)
+		cache.putCodes(k, post, r.ids, true)
 	}
 	return r
 }

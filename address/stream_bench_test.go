@@ -81,7 +81,7 @@ func streamOf(b testing.TB, dir string, cols ...string) ([]string, []time.Time) 
 // iteration and reports addresses per second (wall and CPU): "memo" with
 // Resolve, starting each time with an empty cache of recent results (and
 // the share of addresses the cache answered), "codes" likewise with
-// ResolveCodes, "cold" with every address
+// ResolveCodes (and the texts or rests searched a pass), "cold" with every address
 // resolved afresh:
 //
 //	go test ./address -run '^$' -bench ResolveStream -benchmem -cpu 1
@@ -118,18 +118,22 @@ func BenchmarkResolveStream(b *testing.B) {
 	b.Run("codes", func(b *testing.B) {
 		b.ReportAllocs()
 		var n int
+		var searches uint64
 		cpu0 := cputime.Process()
 		for b.Loop() {
 			cache.reset()
+			s0 := cache.searches.Load()
 			for i, t := range texts {
 				ResolveCodes(t, dates[i])
 			}
+			searches += cache.searches.Load() - s0
 			n += len(texts)
 		}
 		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "addr/s")
 		if cpu := cputime.Process() - cpu0; cpu > 0 {
 			b.ReportMetric(float64(n)/cpu.Seconds(), "addr/cpu-s")
 		}
+		b.ReportMetric(float64(searches)/float64(b.N), "searches/op")
 	})
 	// "words": only the reading of each address's words (tokenizing,
 	// repair, the folded words joined), which every address the cache

@@ -152,7 +152,7 @@ func TestBareProvince(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rc := resolveCodes(tt.text, !tt.asOf.Before(ReformDate))
+		rc, _ := resolveCodes(tt.text, !tt.asOf.Before(ReformDate))
 		for _, got := range []Codes{{r.Province.Code, r.District.Code, r.Commune.Code, r.NewProvince.Code, r.NewCommune.Code}, g.codes(&rc.ids)} {
 			want := Codes{tt.prov, tt.dist, tt.comm, tt.newProv, got.NewCommune}
 			if tt.comm == "" {
