@@ -124,6 +124,9 @@ type Registry struct {
 	blocks, blocksSince *blockSet
 	blocksStop          atomic.Bool
 	blocksDone          chan struct{} // closed when loadBlocks ends
+	// meter counts what the store's flushes and compactions wrote by key
+	// family (store.go).
+	meter *familyMeter
 }
 
 // Stats count what the registry did.
@@ -170,6 +173,9 @@ type Stats struct {
 	// InProgress counts the store's flushes and compactions running, so
 	// that a benchmark can wait until a batch's background work is done.
 	InProgress int64
+	// Families is what the flushes and compactions wrote by key family
+	// since the store opened (familyMeter).
+	Families []FamilyWrites
 }
 
 // LevelSize is what one level of the store holds.
@@ -177,6 +183,7 @@ type LevelSize struct {
 	Level, Files int
 	Bytes        int64
 	Compacted    uint64 // written into the level by compactions over the store's life since it opened
+	Moved        uint64 // moved into the level by compactions (tables not rewritten) since it opened
 }
 
 // Input is one record to add: its id (the canonical record id, unique
@@ -259,6 +266,8 @@ func Open(cfg Config) (*Registry, error) {
 			opts.Levels[i].Compression = pebble.ZstdCompression
 		}
 	}
+	r.meter = &familyMeter{}
+	opts.AddEventListener(r.meter.listener())
 	db, err := openStore("registry "+cfg.Dir, cfg.Dir, opts)
 	if err != nil {
 		return nil, err
@@ -464,11 +473,12 @@ func (r *Registry) Stats() Stats {
 			}
 		}
 		st.InProgress = m.Compact.NumInProgress + m.Flush.NumInProgress
+		st.Families = r.meter.families()
 		for l, lm := range m.Levels {
 			st.CompactedBytes += lm.BytesCompacted
 			st.Flushed += lm.BytesFlushed
-			if lm.NumFiles > 0 || lm.BytesCompacted > 0 {
-				st.Levels = append(st.Levels, LevelSize{Level: l, Files: int(lm.NumFiles), Bytes: lm.Size, Compacted: lm.BytesCompacted})
+			if lm.NumFiles > 0 || lm.BytesCompacted > 0 || lm.BytesMoved > 0 {
+				st.Levels = append(st.Levels, LevelSize{Level: l, Files: int(lm.NumFiles), Bytes: lm.Size, Compacted: lm.BytesCompacted, Moved: lm.BytesMoved})
 			}
 		}
 	}

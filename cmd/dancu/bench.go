@@ -293,9 +293,14 @@ blocks from the store.`,
 				st.Blocks, float64(st.BlockSetBytes)/1e6, st.BlockReads, st.BlocksSkipped, 100*float64(st.BlocksSkipped)/float64(max(st.BlockReads+st.BlocksSkipped+st.BlocksKnown+st.BlocksListed+st.BlocksLarge, 1)), st.BlocksKnown, st.BlocksListed, st.BlocksLarge)
 			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records; candidates read from the store %d (%.1f per record; the others were in the scoring frame)\n",
 				st.Comparisons, st.Edges, st.LargestRecluster, st.CandidateReads, float64(st.CandidateReads)/float64(max(n, 1)))
-			fmt.Fprintf(out, "store: %d compactions (%s) wrote %.1f MB, flushes %.1f MB; tables by level before the final compaction (and what compactions wrote into it):", st.Compactions, compactionKinds(st.CompactionKinds), float64(st.CompactedBytes)/1e6, float64(st.Flushed)/1e6)
+			fmt.Fprintf(out, "store: %d compactions (%s) wrote %.1f MB, flushes %.1f MB; tables by level before the final compaction (and what compactions wrote into it, and moved into it):", st.Compactions, compactionKinds(st.CompactionKinds), float64(st.CompactedBytes)/1e6, float64(st.Flushed)/1e6)
 			for _, l := range st.Levels {
-				fmt.Fprintf(out, " L%d %d files %.1f MB (%.1f MB);", l.Level, l.Files, float64(l.Bytes)/1e6, float64(l.Compacted)/1e6)
+				fmt.Fprintf(out, " L%d %d files %.1f MB (%.1f MB, %.1f MB);", l.Level, l.Files, float64(l.Bytes)/1e6, float64(l.Compacted)/1e6, float64(l.Moved)/1e6)
+			}
+			fmt.Fprintln(out)
+			fmt.Fprintf(out, "store: what flushes and compactions wrote by key space (MB flushed, MB compacted):")
+			for _, f := range st.Families {
+				fmt.Fprintf(out, " %s %.1f, %.1f;", f.Name, float64(f.Flushed)/1e6, float64(f.Compacted)/1e6)
 			}
 			fmt.Fprintln(out)
 			fmt.Fprintf(out, "registry state (compacted tables) %.1f MB = %.0f bytes/record; directory with write-ahead logs %.1f MB; peak memory (VmHWM) %s\n",
