@@ -135,6 +135,15 @@ type provenance struct {
 	date1904                bool // the workbook's serial dates count from 1904 (see workbook)
 }
 
+// rowWord is what a row of the file is called in a reject's reason:
+// "line" for scanned forms (one form a line), as RowWord says.
+func (p *provenance) rowWord() string {
+	if p.kind == schemas.KindScan {
+		return RowWord("jsonl")
+	}
+	return RowWord("")
+}
+
 // Earliest plausible year of birth of a living registrant or a parent
 // recorded on a form.
 const minBirthYear = 1880
@@ -183,7 +192,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		return rejectf(fullCol, truncate(full, 64), "full name has no letters")
 	}
 	if n := utf8.RuneCountInString(full); n > 120 {
-		return rejectf(fullCol, truncate(full, 64), "full name is "+strconv.Itoa(n)+" characters long; the row looks garbled")
+		return rejectf(fullCol, truncate(full, 64), "full name is "+strconv.Itoa(n)+" characters long; the "+p.rowWord()+" looks garbled")
 	}
 
 	rec.SchemaVersion = schemas.Version
