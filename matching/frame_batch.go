@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -194,6 +195,22 @@ func (f *Frame) addIDs(ids []string, hs []uint64, src []uint16) (int, error) {
 	return len(ids), nil
 }
 
+// ErrRepeatedID is what a RepeatedIDError is (errors.Is).
+var ErrRepeatedID = errors.New("add record: a record id repeated")
+
+// RepeatedIDError is Add's and AddBatch's error for a record id the frame
+// already holds. Its message leaves the id out — a record id may be an
+// identification number or a name (a mapping's column as given) — and
+// ID carries it, for the caller to show masked (ingest.MaskRecordID).
+type RepeatedIDError struct {
+	ID string
+}
+
+func (e *RepeatedIDError) Error() string { return ErrRepeatedID.Error() }
+
+// Is reports whether target is ErrRepeatedID.
+func (e *RepeatedIDError) Is(target error) bool { return target == ErrRepeatedID }
+
 // addID appends one record id and its source; a repeated id is an error
 // and leaves the frame as it was.
 func (f *Frame) addID(id string, src uint16) error {
@@ -207,7 +224,7 @@ func (f *Frame) addIDHash(id string, h uint64, src uint16) error {
 		return fmt.Errorf("add record: more than %d bytes of record ids", maxTabBytes)
 	}
 	if _, added := f.idTable().findHash(id, h, &f.ids); !added {
-		return fmt.Errorf("add record: id %q repeated", id)
+		return &RepeatedIDError{ID: id}
 	}
 	f.ids.add(id)
 	f.src = append(f.src, src)

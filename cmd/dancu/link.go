@@ -260,9 +260,8 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 				owner[id] = i
 			}
 			if err := addL(id, ids[r], i, t.Getter(mp, r), nil); err != nil {
-				// The id (an id number, a name?) masked in the error
-				// ("add record: id %q repeated"): the line names the row.
-				return fmt.Errorf("%s line %d: %s", p, t.Line[r], strings.ReplaceAll(err.Error(), id, ingest.MaskRecordID(id)))
+				// The line names the row; a repeated id is named masked.
+				return fmt.Errorf("%s line %d: %w", p, t.Line[r], withRecordID(err))
 			}
 		}
 		if scoped > 0 {
@@ -270,6 +269,18 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 		}
 	}
 	return nil
+}
+
+// withRecordID names the id of a repeated record id error
+// (matching.RepeatedIDError, whose message leaves it out) masked by
+// ingest.MaskRecordID — with a mapping, the id may be an identification
+// number or a name. Other errors are returned as they are.
+func withRecordID(err error) error {
+	var rep *matching.RepeatedIDError
+	if errors.As(err, &rep) {
+		return fmt.Errorf("record id %s: %w", ingest.MaskRecordID(rep.ID), err)
+	}
+	return err
 }
 
 // loadUnlessStopped runs load (the read phase, which writes nothing: with
@@ -709,7 +720,7 @@ func addRecords(ad *vietnamese.Adapter, src ingest.Source, free *sync.Pool, path
 			batches <- j.batch
 			if err != nil {
 				if k < len(j.recs) {
-					addErr = fmt.Errorf("%s %s %d: %w", path, rowWord(src), j.recs[k].Row, err)
+					addErr = fmt.Errorf("%s %s %d: %w", path, rowWord(src), j.recs[k].Row, withRecordID(err))
 				} else {
 					addErr = fmt.Errorf("%s: %w", path, err)
 				}
