@@ -256,7 +256,8 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 				}
 				return
 			}
-			note(col, FieldBirthDate, truncate(v, 64), NoteDayMonthExchanged)
+			// Noted kept below, when it is: a date exchanged and then out of
+			// range (or a date in a year column) is dropped, and says only that.
 		}
 		if field == FieldBirthYear && ok && len(d.iso) > 4 {
 			ok = false // a year column holds a year
@@ -283,6 +284,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			}
 			note(col, FieldBirthDate, truncate(v, 64), "year of birth "+strconv.Itoa(int(d.year))+" out of range")
 		default:
+			if d.swapped {
+				note(col, FieldBirthDate, truncate(v, 64), NoteDayMonthExchanged)
+			}
 			rec.BirthDate, rec.BirthYear = d.iso, d.year
 			switch field {
 			case FieldBirthDateMale:
