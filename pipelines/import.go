@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -89,9 +91,14 @@ type Stats struct {
 	// Notes counts the optional fields dropped from accepted rows, by
 	// "field: reason"; NoteExamples names where the first few of each
 	// were (sheet, row, column and value, an identification number
-	// masked), so an operator can find them in the file.
+	// masked), so an operator can find them in the file. Kept and
+	// KeptExamples are the same for the values kept but read another way
+	// (ingest.NoteKept: a date read with day and month exchanged, a lunar
+	// year's name read as a year), which are not in Notes.
 	Notes        map[string]int64         `json:"notes,omitempty"`
 	NoteExamples map[string][]NoteExample `json:"note_examples,omitempty"`
+	Kept         map[string]int64         `json:"kept,omitempty"`
+	KeptExamples map[string][]NoteExample `json:"kept_examples,omitempty"`
 	// Sheet and Row are the position of the last row read.
 	Sheet string `json:"last_sheet"`
 	Row   uint32 `json:"last_row"`
@@ -141,16 +148,20 @@ func (s *Stats) Count(it ingest.Item) {
 		s.Accepted++
 		s.Sheets[i].Accepted++
 		for _, note := range it.Notes {
-			if s.Notes == nil {
-				s.Notes = map[string]int64{}
+			counts, examples := &s.Notes, &s.NoteExamples
+			if ingest.NoteKept(note.Reason) {
+				counts, examples = &s.Kept, &s.KeptExamples
+			}
+			if *counts == nil {
+				*counts = map[string]int64{}
 			}
 			k := note.Field + ": " + note.Reason
-			s.Notes[k]++
-			if len(s.NoteExamples[k]) < noteExamples {
-				if s.NoteExamples == nil {
-					s.NoteExamples = map[string][]NoteExample{}
+			(*counts)[k]++
+			if len((*examples)[k]) < noteExamples {
+				if *examples == nil {
+					*examples = map[string][]NoteExample{}
 				}
-				s.NoteExamples[k] = append(s.NoteExamples[k], NoteExample{Sheet: sheet, Row: row, Column: note.Column, Value: note.Value})
+				(*examples)[k] = append((*examples)[k], NoteExample{Sheet: sheet, Row: row, Column: note.Column, Value: note.Value})
 			}
 		}
 		return
@@ -200,17 +211,19 @@ func (s *Stats) Account(d ingest.Description) error {
 func (s *Stats) clone() Stats {
 	c := *s
 	c.Sheets = append([]SheetStats(nil), s.Sheets...)
-	if s.Notes != nil {
-		c.Notes = make(map[string]int64, len(s.Notes))
-		for k, v := range s.Notes {
-			c.Notes[k] = v
-		}
+	c.Notes, c.NoteExamples = maps.Clone(s.Notes), cloneExamples(s.NoteExamples)
+	c.Kept, c.KeptExamples = maps.Clone(s.Kept), cloneExamples(s.KeptExamples)
+	return c
+}
+
+// cloneExamples copies a Stats' examples, their lists too (nil stays nil).
+func cloneExamples(m map[string][]NoteExample) map[string][]NoteExample {
+	if m == nil {
+		return nil
 	}
-	if s.NoteExamples != nil {
-		c.NoteExamples = make(map[string][]NoteExample, len(s.NoteExamples))
-		for k, v := range s.NoteExamples {
-			c.NoteExamples[k] = append([]NoteExample(nil), v...)
-		}
+	c := make(map[string][]NoteExample, len(m))
+	for k, v := range m {
+		c[k] = slices.Clone(v)
 	}
 	return c
 }

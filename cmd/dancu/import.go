@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -522,40 +524,31 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 	if n := warnings(d); n != "" {
 		fmt.Fprintf(w, "  warnings (rows accepted, to look at): %s\n", n)
 	}
-	// Notes are "field: reason": the dates read with day and month
-	// exchanged, or a lunar year's name read as a year, were kept, the
-	// other fields dropped.
-	var dropped, kept []string
-	for k := range st.Notes {
-		if _, reason, _ := strings.Cut(k, ": "); ingest.NoteKept(reason) {
-			kept = append(kept, k)
-		} else {
-			dropped = append(dropped, k)
-		}
-	}
-	printNotes(w, "fields dropped from accepted "+row+"s", dropped, st, row)
-	printNotes(w, "dates kept, read another way (check them)", kept, st, row)
+	// Notes and Kept are "field: reason": the dates read with day and
+	// month exchanged, or a lunar year's name read as a year, were kept,
+	// the other fields dropped.
+	printNotes(w, "fields dropped from accepted "+row+"s", st.Notes, st.NoteExamples, row)
+	printNotes(w, "dates kept, read another way (check them)", st.Kept, st.KeptExamples, row)
 }
 
-// printNotes prints, under heading, the counts of the notes keys of st
-// and where the first of each were.
-func printNotes(w io.Writer, heading string, keys []string, st pipelines.Stats, row string) {
-	if len(keys) == 0 {
+// printNotes prints, under heading, the notes' counts (by "field:
+// reason") and where the first of each were.
+func printNotes(w io.Writer, heading string, counts map[string]int64, examples map[string][]pipelines.NoteExample, row string) {
+	if len(counts) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "  %s:\n", heading)
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(w, "    %6d  %s\n", st.Notes[k], k)
-		for _, e := range st.NoteExamples[k] {
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		fmt.Fprintf(w, "    %6d  %s\n", counts[k], k)
+		for _, e := range examples[k] {
 			where := fmt.Sprintf("%s %d", row, e.Row)
 			if e.Sheet != "" {
 				where = fmt.Sprintf("sheet %q %s", e.Sheet, where)
 			}
 			fmt.Fprintf(w, "            %s, column %q: %q\n", where, e.Column, e.Value)
 		}
-		if n := int64(len(st.NoteExamples[k])); st.Notes[k] > n {
-			fmt.Fprintf(w, "            … and %d more\n", st.Notes[k]-n)
+		if n := int64(len(examples[k])); counts[k] > n {
+			fmt.Fprintf(w, "            … and %d more\n", counts[k]-n)
 		}
 	}
 }
