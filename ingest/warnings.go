@@ -165,16 +165,33 @@ func RowWord(format string) string {
 // ("0010******45", "dataset.csv:0010******45"); an id of several words is
 // text that may hold a name: its words without digits are masked as
 // vn.MaskName masks a name's, the first kept and the others reduced to
-// their initials. Codes (rec-12-dup-0, a hash r3f00112903…) are shown.
+// their initials. In an id of one word, and in a word of several that
+// holds digits, a run of 4 letters or more is taken for a name (a name
+// with a number appended, "waller0") and kept to its first letter
+// ("w*****0", "L*******"), unless all its letters are a–f (a hexadecimal
+// hash's). Codes whose letters come in runs of 3 or fewer (rec-12-dup-0,
+// DC01-03826-…), dancu's hashes (r3f00112903…) and a file's prefix
+// ("dataset.csv:", link's for an id used by an earlier file) are shown.
 func MaskRecordID(id string) string {
 	id = maskDigitRuns(id, true)
+	prefix := ""
+	if i := strings.LastIndexByte(id, ':'); i >= 0 && strings.Contains(id[:i], ".") {
+		prefix, id = id[:i+1], id[i+1:]
+	}
 	if !strings.ContainsFunc(id, unicode.IsSpace) {
-		return id
+		if dancuRecordID(id) {
+			return prefix + id
+		}
+		return prefix + maskLetterRuns(id)
 	}
 	words := strings.Fields(id)
 	named := false
 	for i, w := range words {
-		if strings.ContainsAny(w, "0123456789*") || !hasLetter(w) {
+		if strings.ContainsAny(w, "0123456789") {
+			words[i] = maskLetterRuns(w)
+			continue
+		}
+		if strings.Contains(w, "*") || !hasLetter(w) {
 			continue
 		}
 		if named {
@@ -183,7 +200,52 @@ func MaskRecordID(id string) string {
 		}
 		named = true
 	}
-	return strings.Join(words, " ")
+	return prefix + strings.Join(words, " ")
+}
+
+// dancuRecordID reports the shape of schemas.RecordID's ids: "r" and 24
+// lowercase hexadecimal digits.
+func dancuRecordID(id string) bool {
+	if len(id) != 25 || id[0] != 'r' {
+		return false
+	}
+	for i := 1; i < len(id); i++ {
+		if c := id[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// maskLetterRuns keeps to its first letter each run of 4 letters or more
+// of s that holds a letter other than a–f (A–F): MaskRecordID's name in a
+// code.
+func maskLetterRuns(s string) string {
+	var b strings.Builder
+	run := make([]rune, 0, 16)
+	flush := func() {
+		hex := true
+		for _, r := range run {
+			hex = hex && (r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F')
+		}
+		if len(run) >= 4 && !hex {
+			b.WriteRune(run[0])
+			b.WriteString(strings.Repeat("*", len(run)-1))
+		} else {
+			b.WriteString(string(run))
+		}
+		run = run[:0]
+	}
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
+			run = append(run, r)
+			continue
+		}
+		flush()
+		b.WriteRune(r)
+	}
+	flush()
+	return b.String()
 }
 
 // alnumByte reports an ASCII letter or digit, or a byte of a multi-byte
