@@ -2,7 +2,6 @@ package pipelines
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -20,22 +19,7 @@ func TestStatsKeptApartFromDropped(t *testing.T) {
 		"Trần Thị Thủy,32/13/1990\n" + // dropped
 		"Lê Văn Hộ,25/12/1970\n" +
 		"Phạm Thị Lan,13/05/1980\n"
-	if err := os.WriteFile(path, []byte(rows), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	src, err := ingest.Open(path, ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	var st Stats
-	for {
-		it, err := src.Next()
-		if err != nil {
-			break
-		}
-		st.Count(it)
-	}
+	st := countCSV(t, path, rows)
 	b, err := json.Marshal(st.clone())
 	if err != nil {
 		t.Fatal(err)

@@ -561,22 +561,7 @@ func TestStatsNoteExamples(t *testing.T) {
 		rows += fmt.Sprintf("Nguyễn Văn A%d,32/13/1990,0010900123\n", i)
 	}
 	rows += "Trần Thị B,01/02/1991,\n"
-	if err := os.WriteFile(path, []byte(rows), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	src, err := ingest.Open(path, ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	var st Stats
-	for {
-		it, err := src.Next()
-		if err != nil {
-			break
-		}
-		st.Count(it)
-	}
+	st := countCSV(t, path, rows)
 	if st.Accepted != 6 {
 		t.Fatalf("accepted %d rows, want 6", st.Accepted)
 	}
@@ -608,4 +593,27 @@ func TestStatsNoteExamples(t *testing.T) {
 	if ids[0].Column != "so_dinh_danh" {
 		t.Errorf("dropped number's column %q, want so_dinh_danh", ids[0].Column)
 	}
+}
+
+// countCSV writes rows to path and returns the Stats of its items, read
+// through ingest.
+func countCSV(t *testing.T, path, rows string) Stats {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := ingest.Open(path, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var st Stats
+	for {
+		it, err := src.Next()
+		if err != nil {
+			break
+		}
+		st.Count(it)
+	}
+	return st
 }
