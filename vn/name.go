@@ -505,7 +505,7 @@ func appendOCRRepair(b []byte, w string) []byte {
 // SexHint returns "F" when a middle name is Thị, "M" when it is Văn, and ""
 // otherwise. It is a hint for comparisons, not a value to store as sex.
 func (n Name) SexHint() string {
-	for _, w := range strings.Fields(n.Middle) {
+	for w := range strings.FieldsSeq(n.Middle) {
 		switch w {
 		case "Thị":
 			return "F"
