@@ -3,8 +3,11 @@ package ingest
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dancu-vn/dancu/schemas"
 )
 
 // TestDuplicateSourceIDs: a source record id ("Mã bản ghi", a form's
@@ -70,5 +73,46 @@ func TestDuplicateSourceIDs(t *testing.T) {
 	if w := d.Sheets[0].Warnings; len(items) != 3 || d.Sheets[0].Accepted != 3 || len(w) != 1 || w[0].Row != 3 || w[0].Column != "form_id" ||
 		!strings.Contains(w[0].Message, "line 1, the same person") {
 		t.Errorf("scanned forms: %d items, warnings %+v", len(items), w)
+	}
+}
+
+// TestSourceIDsChunks: the ids kept in chunks — rows past the first chunk
+// of uses, ids across chunks of bytes, ids longer than the warning shows
+// (cut to their first idKept runes, Vietnamese letters of 2 and 3 bytes)
+// — are reported with the rows and values of one kept whole.
+func TestSourceIDsChunks(t *testing.T) {
+	long := "1-" + strings.Repeat("Mã-ố", 30) // 152 runes, a digit: MaskValue shows it as written
+	idOf := func(i int) string {
+		if i%3 == 0 {
+			return long + strconv.Itoa(i)
+		}
+		return "HN" + strconv.Itoa(i)
+	}
+	dups := map[int]int{9000: 7, 9001: 8, 12000: 4500, 12001: 4501, 20000: 19999} // row → the row whose id it repeats
+	var s sourceIDs
+	const rows = 20001
+	for i := 1; i <= rows; i++ {
+		id := idOf(i)
+		if f, ok := dups[i]; ok {
+			id = idOf(f)
+		}
+		s.see(&schemas.Record{SourceRecordID: id, FullName: "Nguyễn Văn An", Row: uint32(i)})
+	}
+	if len(s.uses) < 2 || len(s.ids) < 2 {
+		t.Fatalf("%d chunks of uses, %d of ids: the test does not cross a chunk", len(s.uses), len(s.ids))
+	}
+	l := &Layout{}
+	s.report(func(string) *Layout { return l })
+	if l.WarningCounts[WarnDuplicateID] != len(dups) {
+		t.Fatalf("warnings %+v, want %d", l.Warnings, len(dups))
+	}
+	for _, w := range l.Warnings {
+		f, ok := dups[w.Row]
+		if !ok || w.Value != MaskValue(truncate(idOf(f), 64)) || !strings.Contains(w.Message, "row "+strconv.Itoa(f)+",") {
+			t.Errorf("warning %+v: want a row of %v, its first use and value %q", w, dups, MaskValue(truncate(idOf(f), 64)))
+		}
+	}
+	if s.n != 0 || s.uses != nil || s.ids != nil {
+		t.Errorf("report kept %d uses", s.n)
 	}
 }
