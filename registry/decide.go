@@ -25,27 +25,30 @@ const mustLinkWeight = 1000
 // conflicts.go):
 //
 //	'u' seq seq     → decision ids, 0-separated: a cannot-link, both directions: the two records are kept apart, by these rulings
+//	'j' seq seq     → decision ids, 0-separated: a must-link (the 'a' edge of weight mustLinkWeight), both directions: the rulings that set it
 //	'o' seq seq     → float32 weight: the model's edge a ruling replaced (a cannot-link removed it, a must-link overwrote it), both directions
 //	'd' decision id → (empty): the decision was applied (a redelivery changes nothing)
 const (
 	kApart    = 'u'
+	kJoined   = 'j'
 	kWithheld = 'o'
 	kDecided  = 'd'
 )
 
 func init() {
 	spaceNames[kApart] = "cannot-links (decisions)"
+	spaceNames[kJoined] = "must-links' rulings (decisions)"
 	spaceNames[kWithheld] = "edges rulings replaced (decisions)"
 	spaceNames[kDecided] = "decisions applied"
 }
 
-func apartKey(a, b uint64) []byte {
-	return appendSeq(appendSeq(append(make([]byte, 0, 1+2*seqLen), kApart), a), b)
+func pairKey(space byte, a, b uint64) []byte {
+	return appendSeq(appendSeq(append(make([]byte, 0, 1+2*seqLen), space), a), b)
 }
 
-func withheldKey(a, b uint64) []byte {
-	return appendSeq(appendSeq(append(make([]byte, 0, 1+2*seqLen), kWithheld), a), b)
-}
+func apartKey(a, b uint64) []byte    { return pairKey(kApart, a, b) }
+func joinedKey(a, b uint64) []byte   { return pairKey(kJoined, a, b) }
+func withheldKey(a, b uint64) []byte { return pairKey(kWithheld, a, b) }
 
 func decidedKey(id string) []byte { return append([]byte{kDecided}, id...) }
 
@@ -113,12 +116,15 @@ func (r *Registry) apartPairs(rd pebble.Reader, u *unit) ([]matching.Pair, error
 //   - needs_verification: nothing changes.
 //
 // The latest ruling on the same conflict replaces the one in force on it
-// (a supervisor's correction): the cannot-links the replaced ruling set
-// and the new one does not say are withdrawn — a regrouping {a, b} {c}
-// corrected to {a} {b, c} frees b and c — unless another ruling also set
-// them; the model's edges they removed are put back and the records they
-// held apart are clustered again, so b and c are one person if their
-// evidence says so. The latest ruling on two records wins: same_person removes the
+// (a supervisor's correction): the cannot-links and must-links the
+// replaced ruling set and the new one does not say are withdrawn — a
+// regrouping {a, b} {c} corrected to {a} {b, c} frees b and c, a
+// same_person on a, b, c corrected to {a, b} {c} frees a and b — unless
+// another ruling also set them (each link lists the rulings that set it:
+// 'u', 'j'); the model's edges they removed or overwrote are put back and
+// the records they held apart or together are clustered again, so the
+// freed records are one person if, and only as far as, their evidence
+// says so. The latest ruling on two records wins: same_person removes the
 // cannot-links between its records, different_persons the must-links
 // between its groups. Rulings that contradict each other only through a
 // third record (a=b and b=c said, then a≠c) leave the must-links to win
@@ -185,9 +191,15 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	if len(seqs) < 2 {
 		return nil, fmt.Errorf("registry decide %s: a decision needs two records or more, got %d", d.DecisionID, len(seqs))
 	}
-	// The pairs d keeps apart (a < b): none on a same_person.
-	var apart [][2]uint64
-	if d.Decision == schemas.DecisionDifferentPersons {
+	// The pairs d keeps apart or joins (a < b): the one or the other.
+	var apart, joined [][2]uint64
+	if d.Decision == schemas.DecisionSamePerson {
+		for i, a := range seqs {
+			for _, b := range seqs[i+1:] {
+				joined = append(joined, [2]uint64{min(a, b), max(a, b)})
+			}
+		}
+	} else {
 		group := make([]int, len(seqs))
 		for i, a := range seqs {
 			group[i] = given[a]
@@ -207,8 +219,8 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 		}
 	}
 	// The ruling d replaces (the one in force on its conflict: d is a
-	// correction) loses the cannot-links d does not say; the records they
-	// held apart are clustered again with d's. A decision on no conflict
+	// correction) loses the cannot-links or must-links d does not say; the
+	// records they held apart or together are clustered again with d's. A decision on no conflict
 	// replaces nothing.
 	seeds := slices.Clone(seqs)
 	if d.ConflictID != "" {
@@ -217,7 +229,7 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 		}
 		if ok {
-			freed, err := r.withdraw(wb, replaced, apart)
+			freed, err := r.withdraw(wb, replaced, apart, joined)
 			if err != nil {
 				return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 			}
@@ -228,31 +240,32 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 			}
 		}
 	}
-	if d.Decision == schemas.DecisionSamePerson {
-		for i, a := range seqs {
-			for _, b := range seqs[i+1:] {
-				if err := withhold(wb, a, b); err != nil {
-					return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
-				}
-				wb.Set(adjKey(a, b), f32(mustLinkWeight), nil)
-				wb.Set(adjKey(b, a), f32(mustLinkWeight), nil)
-				wb.Delete(apartKey(a, b), nil)
-				wb.Delete(apartKey(b, a), nil)
-			}
+	for _, p := range joined {
+		a, b := p[0], p[1]
+		if err := withhold(wb, a, b); err != nil {
+			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 		}
+		ids, err := rulingsOn(wb, joinedKey(a, b))
+		if err != nil {
+			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+		}
+		setRulings(wb, joinedKey, a, b, append(ids, d.DecisionID))
+		wb.Set(adjKey(a, b), f32(mustLinkWeight), nil)
+		wb.Set(adjKey(b, a), f32(mustLinkWeight), nil)
+		deletePair(wb, apartKey, a, b)
 	}
 	for _, p := range apart {
 		a, b := p[0], p[1]
 		if err := withhold(wb, a, b); err != nil {
 			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 		}
-		ids, err := apartBy(wb, a, b)
+		ids, err := rulingsOn(wb, apartKey(a, b))
 		if err != nil {
 			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 		}
-		setApart(wb, a, b, append(ids, d.DecisionID))
-		wb.Delete(adjKey(a, b), nil)
-		wb.Delete(adjKey(b, a), nil)
+		setRulings(wb, apartKey, a, b, append(ids, d.DecisionID))
+		deletePair(wb, adjKey, a, b)
+		deletePair(wb, joinedKey, a, b)
 		// Before the recluster reads them (a failed commit leaves a
 		// record here that has none: a seek for nothing).
 		r.apartOf[a], r.apartOf[b] = true, true
@@ -281,14 +294,21 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 }
 
 // withdraw takes the ruling replaced (the one in force on the conflict a
-// new ruling decides) off the cannot-links it set between its records,
-// but for the pairs in keep (those the new ruling sets again). A
-// cannot-link no ruling holds any more is removed and the model's edge
-// it replaced is put back (withhold), so that the records join if their
-// evidence says so; one another ruling also set stays. It returns the
-// records of the cannot-links removed.
-func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, keep [][2]uint64) ([]uint64, error) {
-	if replaced.Decision != schemas.DecisionDifferentPersons {
+// new ruling decides) off the links it set between its records — the
+// cannot-links of a different_persons, the must-links of a same_person —
+// but for the pairs the new ruling sets again (apart, joined). A link no
+// ruling holds any more is removed and the model's edge it removed or
+// overwrote is put back (withhold; none if the model had none), so that
+// the records are together as far as their evidence links them; one
+// another ruling also set stays. It returns the records of the links
+// removed.
+func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, apart, joined [][2]uint64) ([]uint64, error) {
+	key, keep := apartKey, apart
+	switch replaced.Decision {
+	case schemas.DecisionDifferentPersons:
+	case schemas.DecisionSamePerson:
+		key, keep = joinedKey, joined
+	default:
 		return nil, nil
 	}
 	var seqs []uint64
@@ -305,9 +325,20 @@ func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, keep [][2]uint64)
 	var freed []uint64
 	for i, a := range seqs {
 		for _, b := range seqs[i+1:] {
-			ids, err := apartBy(wb, a, b)
+			ids, err := rulingsOn(wb, key(a, b))
 			if err != nil {
 				return nil, err
+			}
+			if ids == nil && replaced.Decision == schemas.DecisionSamePerson {
+				// A must-link set before its rulings were kept ('j' keys)
+				// is this ruling's, the one known to have set it.
+				w, ok, err := lookup(wb, adjKey(a, b))
+				if err != nil {
+					return nil, err
+				}
+				if ok && mustLinked(w) {
+					ids = []string{replaced.DecisionID}
+				}
 			}
 			j := slices.Index(ids, replaced.DecisionID)
 			if j < 0 {
@@ -315,11 +346,11 @@ func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, keep [][2]uint64)
 			}
 			ids = slices.Delete(ids, j, j+1)
 			if len(ids) > 0 || slices.Contains(keep, [2]uint64{a, b}) {
-				setApart(wb, a, b, ids)
+				setRulings(wb, key, a, b, ids)
 				continue
 			}
-			wb.Delete(apartKey(a, b), nil)
-			wb.Delete(apartKey(b, a), nil)
+			deletePair(wb, key, a, b)
+			deletePair(wb, adjKey, a, b)
 			w, ok, err := lookup(wb, withheldKey(a, b))
 			if err != nil {
 				return nil, err
@@ -327,8 +358,7 @@ func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, keep [][2]uint64)
 			if ok {
 				wb.Set(adjKey(a, b), w, nil)
 				wb.Set(adjKey(b, a), w, nil)
-				wb.Delete(withheldKey(a, b), nil)
-				wb.Delete(withheldKey(b, a), nil)
+				deletePair(wb, withheldKey, a, b)
 			}
 			for _, s := range []uint64{a, b} {
 				if !slices.Contains(freed, s) {
@@ -346,7 +376,7 @@ func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, keep [][2]uint64)
 // A must-link is no model's edge: the one withheld before it stays.
 func withhold(wb *pebble.Batch, a, b uint64) error {
 	w, ok, err := lookup(wb, adjKey(a, b))
-	if err != nil || !ok || math.Float32frombits(binary.BigEndian.Uint32(w)) >= mustLinkWeight {
+	if err != nil || !ok || mustLinked(w) {
 		return err
 	}
 	wb.Set(withheldKey(a, b), w, nil)
@@ -354,21 +384,33 @@ func withhold(wb *pebble.Batch, a, b uint64) error {
 	return nil
 }
 
-// apartBy returns the rulings that keep a and b apart (the 'u' key's
-// decision ids), none without a cannot-link.
-func apartBy(rd pebble.Reader, a, b uint64) ([]string, error) {
-	v, ok, err := lookup(rd, apartKey(a, b))
+// mustLinked says whether an edge's weight (an 'a' value) is a must-link's.
+func mustLinked(w []byte) bool {
+	return math.Float32frombits(binary.BigEndian.Uint32(w)) >= mustLinkWeight
+}
+
+// rulingsOn returns the rulings a link's key ('u' or 'j') lists, none
+// without the link.
+func rulingsOn(rd pebble.Reader, key []byte) ([]string, error) {
+	v, ok, err := lookup(rd, key)
 	if err != nil || !ok {
 		return nil, err
 	}
 	return strings.Split(string(v), "\x00"), nil
 }
 
-// setApart keeps a and b apart by the rulings ids, both directions.
-func setApart(wb *pebble.Batch, a, b uint64, ids []string) {
+// setRulings sets the link of key's space ('u' or 'j') between a and b,
+// both directions, to the rulings ids.
+func setRulings(wb *pebble.Batch, key func(a, b uint64) []byte, a, b uint64, ids []string) {
 	v := []byte(strings.Join(ids, "\x00"))
-	wb.Set(apartKey(a, b), v, nil)
-	wb.Set(apartKey(b, a), v, nil)
+	wb.Set(key(a, b), v, nil)
+	wb.Set(key(b, a), v, nil)
+}
+
+// deletePair deletes the key of a pair, both directions.
+func deletePair(wb *pebble.Batch, key func(a, b uint64) []byte, a, b uint64) {
+	wb.Delete(key(a, b), nil)
+	wb.Delete(key(b, a), nil)
 }
 
 // lookup returns a copy of key's value, ok false when it has none.

@@ -127,3 +127,95 @@ func TestRegroupingKeepsOtherRulings(t *testing.T) {
 		t.Errorf("k0 corrected to same person: %v (want a apart, b and c one)", p.of)
 	}
 }
+
+// A same_person ruling on three records corrected to different persons
+// {a, b} {c} withdraws its must-links: c is apart from a and b, and a and
+// b are together only as far as their evidence links them — one person
+// when it does, two when it does not. Delivered again the correction
+// changes nothing; after a restart a fifth record like a joins a alone
+// (no must-link is left to pull b or c in). A store whose must-links do
+// not say which rulings set them (before they were kept) reads them as
+// the ruling's in force on their records. A must-link another ruling
+// also set (a = b on another conflict) stays.
+func TestSamePersonCorrectedToDifferentPersons(t *testing.T) {
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a, linked := twoRecordsOfOnePerson()
+	// unlinked is not linked to a by the model (another name and date),
+	// and no guard keeps it from a (same sex, birth year within two).
+	unlinked := schemas.Record{RecordID: "f2/8", FullName: "Lê Thị Mai", BirthDate: "1991-07-02", BirthYear: 1991, Sex: "F"}
+	for _, tc := range []struct {
+		name     string
+		b, c     schemas.Record
+		together bool // a and b one person after the correction
+		old      bool // the must-links' rulings forgotten before the correction
+		other    bool // a = b ruled on another conflict first
+	}{
+		{"evidence links a and b", linked, unlinked, true, false, false},
+		{"evidence does not link a and b", unlinked, linked, false, false, false},
+		{"evidence does not link a and b, older store", unlinked, linked, false, true, false},
+		{"evidence does not link a and b, another ruling joins them", unlinked, linked, true, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, c := tc.b, tc.c
+			dir := t.TempDir()
+			reg, err := registry.Open(registry.Config{Dir: dir, Settings: s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { reg.Close() }()
+			p := persons{t: t, of: map[string]string{}}
+			p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a, b, c}))
+			if tc.other {
+				p.apply(reg.Decide(ctx, schemas.Decision{DecisionID: "d0", ConflictID: "k0", ConflictKind: schemas.ConflictSharedID,
+					RecordIDs: []string{a.RecordID, b.RecordID}, Decision: schemas.DecisionSamePerson}))
+			}
+			ids := []string{a.RecordID, b.RecordID, c.RecordID}
+			same := schemas.Decision{DecisionID: "d1", ConflictID: "k1", ConflictKind: schemas.ConflictSharedID, RecordIDs: ids,
+				Decision: schemas.DecisionSamePerson}
+			p.apply(reg.Decide(ctx, same))
+			if p.of[a.RecordID] != p.of[b.RecordID] || p.of[a.RecordID] != p.of[c.RecordID] {
+				t.Fatalf("same_person on a, b, c: %v", p.of)
+			}
+			if tc.old {
+				if err := registry.ForgetMustLinkRulings(reg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fix := same
+			fix.DecisionID, fix.Decision, fix.StatusBefore = "d2", schemas.DecisionDifferentPersons, schemas.StatusDecided
+			fix.Groups = [][]string{{a.RecordID, b.RecordID}, {c.RecordID}}
+			check := func(when string) {
+				t.Helper()
+				if p.of[c.RecordID] == p.of[a.RecordID] || p.of[c.RecordID] == p.of[b.RecordID] {
+					t.Errorf("%s: c with a or b: %v", when, p.of)
+				}
+				if (p.of[a.RecordID] == p.of[b.RecordID]) != tc.together {
+					t.Errorf("%s: a and b one person %v, want %v: %v", when, !tc.together, tc.together, p.of)
+				}
+			}
+			p.apply(reg.Decide(ctx, fix))
+			check("after the correction")
+			again := p.apply(reg.Decide(ctx, fix))
+			if len(again.Persons)+len(again.Links)+len(again.Events) != 0 {
+				t.Errorf("the correction delivered again changed %+v", again)
+			}
+			if err := reg.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if reg, err = registry.Open(registry.Config{Dir: dir, Settings: s}); err != nil {
+				t.Fatal(err)
+			}
+			e := a
+			e.RecordID = "f5/1"
+			p.apply(reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{e}))
+			check("after a restart and a record like a")
+			if p.of[e.RecordID] != p.of[a.RecordID] {
+				t.Errorf("the record like a in %s, a in %s", p.of[e.RecordID], p.of[a.RecordID])
+			}
+		})
+	}
+}

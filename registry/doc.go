@@ -96,10 +96,11 @@
 // the link that would join them, as a guard does), so that no batch or
 // third record joins what the police kept apart. The latest ruling on two
 // records wins, and the latest on a conflict replaces the one in force on
-// it: a correction's cannot-links replace the earlier ruling's (a
-// regrouping frees the records it puts together, which join if their
-// evidence says so). A decision applied already changes nothing. Their
-// events cite the decision.
+// it: a correction's cannot-links and must-links replace the earlier
+// ruling's (a regrouping frees the records it puts together, a *same
+// person* corrected to *different persons* the records of each group,
+// which join if their evidence says so). A decision applied already
+// changes nothing. Their events cite the decision.
 //
 // In the pipeline (pipelines.RegistryLinker) the match stage holds one
 // registry on disk under --home and writes every batch and decision to the

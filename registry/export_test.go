@@ -1,6 +1,10 @@
 package registry
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/cockroachdb/pebble"
+)
 
 // WaitBlockSet waits until r's set of blocks is built (or its build
 // ended), for tests.
@@ -32,4 +36,13 @@ func LastOutputJSONs(out *Output) (mine, std []byte, err1, err2 error) {
 	mine, err1 = marshalLastOutput(out)
 	std, err2 = json.Marshal(lastOutputOf(out))
 	return mine, std, err1, err2
+}
+
+// ForgetMustLinkRulings deletes the record of which rulings set each
+// must-link ('j' keys), leaving the must-links: a store as a registry
+// before that record was kept left it, for tests.
+func ForgetMustLinkRulings(r *Registry) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.db.DeleteRange([]byte{kJoined}, []byte{kJoined + 1}, pebble.Sync)
 }
