@@ -329,7 +329,7 @@ func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, apart, joined [][
 			if err != nil {
 				return nil, err
 			}
-			if ids == nil && replaced.Decision == schemas.DecisionSamePerson {
+			if len(ids) == 0 && replaced.Decision == schemas.DecisionSamePerson {
 				// A must-link set before its rulings were kept ('j' keys)
 				// is this ruling's, the one known to have set it.
 				w, ok, err := lookup(wb, adjKey(a, b))
@@ -345,8 +345,13 @@ func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, apart, joined [][
 				continue
 			}
 			ids = slices.Delete(ids, j, j+1)
-			if len(ids) > 0 || slices.Contains(keep, [2]uint64{a, b}) {
+			if len(ids) > 0 {
 				setRulings(wb, key, a, b, ids)
+				continue
+			}
+			if slices.Contains(keep, [2]uint64{a, b}) {
+				// The new ruling sets it again, alone (Decide, next).
+				deletePair(wb, key, a, b)
 				continue
 			}
 			deletePair(wb, key, a, b)
@@ -390,13 +395,14 @@ func mustLinked(w []byte) bool {
 }
 
 // rulingsOn returns the rulings a link's key ('u' or 'j') lists, none
-// without the link.
+// without the link. An empty id is none (a correction that set a link
+// again wrote one before dec5).
 func rulingsOn(rd pebble.Reader, key []byte) ([]string, error) {
 	v, ok, err := lookup(rd, key)
 	if err != nil || !ok {
 		return nil, err
 	}
-	return strings.Split(string(v), "\x00"), nil
+	return slices.DeleteFunc(strings.Split(string(v), "\x00"), func(id string) bool { return id == "" }), nil
 }
 
 // setRulings sets the link of key's space ('u' or 'j') between a and b,

@@ -219,3 +219,21 @@ func TestSamePersonCorrectedToDifferentPersons(t *testing.T) {
 		})
 	}
 }
+
+// A link a correction sets again lists the correction alone, so that a
+// second correction that does not say it withdraws it: {a, b} {c}, then
+// {a} {b, c} (a ≠ c set again), then {a, c} {b} frees a and c, one
+// person again (their evidence links them), b apart.
+func TestSecondCorrectionWithdrawsALinkSetAgain(t *testing.T) {
+	reg, p, a, b, c := threeRecordsOfOnePerson(t)
+	ctx := context.Background()
+	first, fix := regroupRulings(a.RecordID, b.RecordID, c.RecordID)
+	p.apply(reg.Decide(ctx, first))
+	p.apply(reg.Decide(ctx, fix))
+	again := fix
+	again.DecisionID, again.Groups = "d3", [][]string{{a.RecordID, c.RecordID}, {b.RecordID}}
+	p.apply(reg.Decide(ctx, again))
+	if p.of[a.RecordID] != p.of[c.RecordID] || p.of[a.RecordID] == p.of[b.RecordID] {
+		t.Errorf("after {a} {b, c} corrected to {a, c} {b}: %v (want a and c one person, b apart)", p.of)
+	}
+}
