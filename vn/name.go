@@ -52,11 +52,12 @@ var compoundFamilies = [][]string{
 // family name.
 //
 // Two syllables written as one word are split first. "HuỳnhHoa": a
-// capital inside a capitalised word starts another. "Nguyễn Thị Ngọcanh":
-// a word with diacritics that is no syllable is two when it splits into
-// two syllables of two letters or more, each carried by splitMinCount
-// names or more of the name lists (the split whose rarer half is the most
-// frequent; a tie is left alone). Then a given name written first, as
+// capital inside a capitalised word starts another. "Nguyễn Thị Ngọcanh",
+// "Nguyen Thi Thulinh": a word that is neither a syllable nor a name word
+// is two when it splits into two syllables of two letters or more, each
+// carried by splitMinCount names or more of the name lists (the split
+// whose rarer half is the most frequent; a tie is left alone; splitWord
+// says which slips of typing are not taken for two words). Then a given name written first, as
 // forms laid out for Western names have it, is moved to the end
 // (givenFirst).
 func ParseName(s string) Name {
@@ -176,46 +177,13 @@ func splitJoined(n Name) (string, bool) {
 	if len(kws) != len(nws) {
 		return "", false
 	}
-	freq := nameWordFreq()
 	changed := false
 	for i, kw := range kws {
 		if len(kw) < 5 || !isASCIILower(kw) || validASCIISyllable([]byte(kw)) {
 			continue
 		}
-		rs := []rune(nws[i])
-		if len(rs) != len(kw) || nws[i] == kw || strings.EqualFold(nws[i], kw) {
-			// Without diacritics a slip (HAONG for Hoàng) splits as
-			// often as a join: only a word with them is split.
-			continue
-		}
-		// The split into two syllables whose rarer half is the most
-		// frequent name word (Ngọc|anh before Ngọ|canh); a tie, or two
-		// halves no list counts, is not guessed.
-		at, best, tie := -1, 0, false
-		for j := 2; j <= len(kw)-2; j++ {
-			a, b := strings.ToLower(string(rs[:j])), strings.ToLower(string(rs[j:]))
-			if !validASCIISyllable([]byte(kw[:j])) || !validASCIISyllable([]byte(kw[j:])) || !ValidSyllable(a) || !ValidSyllable(b) {
-				continue
-			}
-			if kw[j-1] == kw[j] {
-				continue // a letter typed twice (Thaanh, Nguuyễn), not two words
-			}
-			score := min(freq[a], freq[b])
-			if score < splitMinCount {
-				continue
-			}
-			switch {
-			case score > best:
-				at, best, tie = j, score, false
-			case score == best && score > 0:
-				tie = true
-			}
-		}
-		if tie {
-			at = -1
-		}
-		if at > 0 {
-			nws[i] = string(rs[:at]) + " " + string(rs[at:])
+		if t, ok := splitWord(kw, nws[i]); ok {
+			nws[i] = t
 			changed = true
 		}
 	}
@@ -225,8 +193,148 @@ func splitJoined(n Name) (string, bool) {
 	return strings.Join(nws, " "), true
 }
 
-// joinCandidate reports whether a word of n, five letters or more with
-// diacritics, neither a word of the name lists nor a syllable, splits
+// splitWord returns word nw (its fold kw) written as the two syllables it
+// joins, ok false when it is not two. The split is the one whose rarer
+// half is the most frequent name word (Ngọc|anh before Ngọ|canh); a tie,
+// or two halves no list counts, is not guessed.
+//
+// A word with diacritics is split as written, or with its one tone mark
+// moved to the other half: normalisation put it on the vowel of the whole
+// word ("Thịanh" reads "Thiạnh", which is Thị|anh). A word without them
+// is split by its halves' folds, unless a name word folds to it or one
+// slip of typing makes it a syllable: a letter dropped, or two letters
+// swapped (HAONG for Hoàng). Two like letters at the join (Mạnh|hiệp)
+// are a letter typed twice instead when the word without one of them is
+// a syllable (Thaanh, Nguuyễn).
+func splitWord(kw, nw string) (string, bool) {
+	rs := []rune(strings.ToLower(nw))
+	if len(rs) != len(kw) {
+		return "", false
+	}
+	plain := string(rs) == kw
+	if plain && (nameFoldFreq()[kw] > 0 || slipOfSyllable(kw)) {
+		return "", false
+	}
+	if !plain {
+		if _, _, ok := nameWordCache().get(nw); ok {
+			return "", false
+		}
+	}
+	best, score, tie := "", 0, false
+	consider := func(a, b string) {
+		if !ValidSyllable(a) || !ValidSyllable(b) {
+			return
+		}
+		var s int
+		if plain {
+			s = min(nameFoldFreq()[a], nameFoldFreq()[b])
+		} else {
+			s = min(nameWordFreq()[a], nameWordFreq()[b])
+		}
+		if s < splitMinCount {
+			return
+		}
+		t := Canon(a) + " " + Canon(b)
+		switch {
+		case s > score:
+			best, score, tie = t, s, false
+		case s == score && t != best:
+			tie = true
+		}
+	}
+	for j := 2; j <= len(kw)-2; j++ {
+		if !validASCIISyllable([]byte(kw[:j])) || !validASCIISyllable([]byte(kw[j:])) {
+			continue
+		}
+		if kw[j-1] == kw[j] && validASCIISyllable([]byte(kw[:j-1]+kw[j:])) {
+			continue // a letter typed twice (Thaanh, Nguuyễn), not two words
+		}
+		a, b := rs[:j], rs[j:]
+		consider(string(a), string(b))
+		if plain {
+			continue
+		}
+		// The one tone mark moved to the other half.
+		if pa, ta := onlyTone(a); pa >= 0 {
+			if pb, _ := onlyTone(b); pb == -1 {
+				for _, c := range withTone(b, ta) {
+					consider(string(withoutTone(a, pa)), c)
+				}
+			}
+		} else if pa == -1 {
+			if pb, tb := onlyTone(b); pb >= 0 {
+				for _, c := range withTone(a, tb) {
+					consider(c, string(withoutTone(b, pb)))
+				}
+			}
+		}
+	}
+	if tie || score == 0 {
+		return "", false
+	}
+	return best, true
+}
+
+// slipOfSyllable reports whether one slip of typing makes the folded word
+// w a syllable: a letter dropped or two neighbours swapped.
+func slipOfSyllable(w string) bool {
+	b := make([]byte, 0, len(w))
+	for i := range len(w) {
+		if validASCIISyllable(append(append(b[:0], w[:i]...), w[i+1:]...)) {
+			return true
+		}
+		if i+1 < len(w) && w[i] != w[i+1] {
+			b = append(b[:0], w...)
+			b[i], b[i+1] = b[i+1], b[i]
+			if validASCIISyllable(b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onlyTone returns the position and tone of the one letter of rs with a
+// tone mark, position -1 when none has one, -2 when more than one has.
+func onlyTone(rs []rune) (int, byte) {
+	pos, tone := -1, byte(toneNone)
+	for i, r := range rs {
+		if l, ok := lookup(r); ok && l.tone != toneNone {
+			if pos >= 0 {
+				return -2, 0
+			}
+			pos, tone = i, l.tone
+		}
+	}
+	return pos, tone
+}
+
+// withoutTone returns rs with the tone mark of its letter at i taken off.
+func withoutTone(rs []rune, i int) []rune {
+	out := append([]rune(nil), rs...)
+	l, _ := lookup(rs[i])
+	out[i] = compose(l.base, l.shape, toneNone, l.upper)
+	return out
+}
+
+// withTone returns rs with tone put on each of its vowels in turn.
+func withTone(rs []rune, tone byte) []string {
+	var out []string
+	for i, r := range rs {
+		l, ok := lookup(r)
+		if !ok || !isVowelBase(l.base) {
+			continue
+		}
+		c := append([]rune(nil), rs...)
+		if c[i] = compose(l.base, l.shape, tone, l.upper); c[i] != 0 {
+			out = append(out, string(c))
+		}
+	}
+	return out
+}
+
+// joinCandidate reports whether a word of n, five letters or more,
+// neither a word of the name lists nor a syllable, splits
 // into two syllables each of whose folds the lists carry splitMinCount
 // times or more. It allocates nothing: ParseName asks it of every name.
 func joinCandidate(n Name, cache *wordCache) bool {
@@ -244,12 +352,12 @@ func joinCandidate(n Name, cache *wordCache) bool {
 		} else {
 			norm = ""
 		}
-		if len(kw) < 5 || len(nw) == len(kw) || !isASCIILower(kw) {
-			continue // short, without diacritics, or not Vietnamese letters
+		if len(kw) < 5 || !isASCIILower(kw) {
+			continue // short, or not Vietnamese letters
 		}
 		for j := 2; j <= len(kw)-2; j++ {
 			// The counts first: most words have no split at all.
-			if kw[j-1] == kw[j] || fold[kw[:j]] < splitMinCount || fold[kw[j:]] < splitMinCount {
+			if fold[kw[:j]] < splitMinCount || fold[kw[j:]] < splitMinCount {
 				continue
 			}
 			if _, _, ok := cache.get(nw); ok || validASCIISyllable([]byte(kw)) {

@@ -2,9 +2,9 @@ package vn
 
 import "testing"
 
-// Two syllables written as one word are read as two; slips of typing
-// that look alike (letters swapped, a letter doubled, a word without
-// diacritics) are left as they are.
+// Two syllables written as one word are read as two, with diacritics or
+// without; slips of typing that look alike (letters swapped, a letter
+// doubled) are left as they are.
 func TestParseNameSplitsJoinedWords(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Nguyễn Văn Ngọcanh", "Nguyễn Văn Ngọc Anh"},
@@ -13,7 +13,18 @@ func TestParseNameSplitsJoinedWords(t *testing.T) {
 		{"Phan Thị HuỳnhHoa", "Phan Thị Huỳnh Hoa"},
 		{"Trương Thị NgọcHoài", "Trương Thị Ngọc Hoài"},
 		{"Đặng VănLâm", "Đặng Văn Lâm"},
+		// like letters at the join, not a letter typed twice
+		{"Nguyễn Văn Mạnhhiệp", "Nguyễn Văn Mạnh Hiệp"},
+		{"Le Thanhhoa", "Le Thanh Hoa"},
+		// without diacritics
+		{"Nguyen Thi Thulinh", "Nguyen Thi Thu Linh"},
+		{"TRAN KIMLY", "Tran Kim Ly"},
+		// the tone mark normalisation moved (Thịanh reads Thiạnh)
+		{"Nguyễn Thịanh", "Nguyễn Thị Anh"},
+		{"Võ Thị Ngọcánh", "Võ Thị Ngọc Ánh"},
 		// left alone
+		{"Nguuyen Van An", "Nguuyen Van An"},
+		{"TRAN VAN HOAGN", "Tran Van Hoagn"},
 		{"Nguyễn hTị Linh", "Nguyễn Htị Linh"},
 		{"NGUYỄN THAANH TÀI", "Nguyễn Thaanh Tài"},
 		{"Nguyễn Dơưng Tú", "Nguyễn Dơưng Tú"},
@@ -27,6 +38,9 @@ func TestParseNameSplitsJoinedWords(t *testing.T) {
 	}
 	if n := ParseName("Nguyễn Văn Ngọcanh"); n.Given != "Anh" || n.Middle != "Văn Ngọc" {
 		t.Errorf("Ngọcanh split: %+v", n)
+	}
+	if n := ParseName("Nguyễn Thịanh"); n.Family != "Nguyễn" || n.Middle != "Thị" || n.Given != "Anh" {
+		t.Errorf("Thịanh split: %+v", n)
 	}
 }
 
