@@ -202,8 +202,7 @@ func splitJoined(n Name) (string, bool) {
 // moved to the other half: normalisation put it on the vowel of the whole
 // word ("Thịanh" reads "Thiạnh", which is Thị|anh). A word without them
 // is split by its halves' folds, unless a name word folds to it or one
-// slip of typing makes it a syllable: a letter dropped, or two letters
-// swapped (HAONG for Hoàng). Two like letters at the join (Mạnh|hiệp)
+// slip of typing makes it a syllable (HAONG for Hoàng, QUYEM for Quyên). Two like letters at the join (Mạnh|hiệp)
 // are a letter typed twice instead when the word without one of them is
 // a syllable (Thaanh, Nguuyễn).
 func splitWord(kw, nw string) (string, bool) {
@@ -276,12 +275,24 @@ func splitWord(kw, nw string) (string, bool) {
 }
 
 // slipOfSyllable reports whether one slip of typing makes the folded word
-// w a syllable: a letter dropped or two neighbours swapped.
+// w a syllable: a letter dropped, added, mistyped, or two neighbours
+// swapped (QUYEM for Quyên is no Quy|em).
 func slipOfSyllable(w string) bool {
-	b := make([]byte, 0, len(w))
-	for i := range len(w) {
+	b := make([]byte, 0, len(w)+1)
+	for i := 0; i <= len(w); i++ {
+		for c := byte('a'); c <= 'z'; c++ {
+			if validASCIISyllable(append(append(append(b[:0], w[:i]...), c), w[i:]...)) {
+				return true // a letter dropped
+			}
+			if i < len(w) && c != w[i] && validASCIISyllable(append(append(append(b[:0], w[:i]...), c), w[i+1:]...)) {
+				return true // a letter mistyped
+			}
+		}
+		if i == len(w) {
+			break
+		}
 		if validASCIISyllable(append(append(b[:0], w[:i]...), w[i+1:]...)) {
-			return true
+			return true // a letter added
 		}
 		if i+1 < len(w) && w[i] != w[i+1] {
 			b = append(b[:0], w...)

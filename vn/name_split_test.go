@@ -25,6 +25,7 @@ func TestParseNameSplitsJoinedWords(t *testing.T) {
 		// left alone
 		{"Nguuyen Van An", "Nguuyen Van An"},
 		{"TRAN VAN HOAGN", "Tran Van Hoagn"},
+		{"NGUYEN THI QUYEM", "Nguyen Thi Quyem"},
 		{"Nguyễn hTị Linh", "Nguyễn Htị Linh"},
 		{"NGUYỄN THAANH TÀI", "Nguyễn Thaanh Tài"},
 		{"Nguyễn Dơưng Tú", "Nguyễn Dơưng Tú"},
