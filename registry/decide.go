@@ -242,28 +242,18 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	}
 	for _, p := range joined {
 		a, b := p[0], p[1]
-		if err := withhold(wb, a, b); err != nil {
+		if err := addRuling(wb, joinedKey, a, b, d.DecisionID); err != nil {
 			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 		}
-		ids, err := rulingsOn(wb, joinedKey(a, b))
-		if err != nil {
-			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
-		}
-		setRulings(wb, joinedKey, a, b, append(ids, d.DecisionID))
 		wb.Set(adjKey(a, b), f32(mustLinkWeight), nil)
 		wb.Set(adjKey(b, a), f32(mustLinkWeight), nil)
 		deletePair(wb, apartKey, a, b)
 	}
 	for _, p := range apart {
 		a, b := p[0], p[1]
-		if err := withhold(wb, a, b); err != nil {
+		if err := addRuling(wb, apartKey, a, b, d.DecisionID); err != nil {
 			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 		}
-		ids, err := rulingsOn(wb, apartKey(a, b))
-		if err != nil {
-			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
-		}
-		setRulings(wb, apartKey, a, b, append(ids, d.DecisionID))
 		deletePair(wb, adjKey, a, b)
 		deletePair(wb, joinedKey, a, b)
 		// Before the recluster reads them (a failed commit leaves a
@@ -392,6 +382,20 @@ func withhold(wb *pebble.Batch, a, b uint64) error {
 // mustLinked says whether an edge's weight (an 'a' value) is a must-link's.
 func mustLinked(w []byte) bool {
 	return math.Float32frombits(binary.BigEndian.Uint32(w)) >= mustLinkWeight
+}
+
+// addRuling withholds the model's edge between a and b and adds the
+// ruling id to the rulings that set their link of key's space ('u' or 'j').
+func addRuling(wb *pebble.Batch, key func(a, b uint64) []byte, a, b uint64, id string) error {
+	if err := withhold(wb, a, b); err != nil {
+		return err
+	}
+	ids, err := rulingsOn(wb, key(a, b))
+	if err != nil {
+		return err
+	}
+	setRulings(wb, key, a, b, append(ids, id))
+	return nil
 }
 
 // rulingsOn returns the rulings a link's key ('u' or 'j') lists, none
