@@ -21,7 +21,7 @@ func (r *Report) WriteTable(w io.Writer, all bool) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', tabwriter.AlignRight)
 	since := r.Since != ""
-	head := "code\t" + string(r.Level) + "\trecords\tscanned\tpersons\twith id\twith id %\tcmnd only\tchildren<6\twith id\tconflicts open\tpopulation\tpersons %\t"
+	head := "code\t" + string(r.Level) + "\trecords\tscanned\tpersons\twith id\twith id %\tcmnd only\tchildren<6\twith id\tconflicts open\tdecided\tpopulation\tpersons %\t"
 	if since {
 		head += "with id % " + r.Since + "\tchange\t"
 	}
@@ -35,10 +35,11 @@ func (r *Report) WriteTable(w io.Writer, all bool) error {
 		if pop > 0 {
 			popS, pctS = strconv.FormatUint(pop, 10), fmt.Sprintf("%.2f", row.PersonsPct)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%.2f\t%d\t%d\t%d\t%d\t%s\t%s\t", row.Code, row.Name, row.Records, row.RecordsScanned,
-			row.Persons, row.PersonsWithID, row.WithIDPct, row.PersonsCMNDOnly, row.ChildrenUnder6, row.ChildrenUnder6ID, row.ConflictsOpen, popS, pctS)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t", row.Code, row.Name, row.Records, row.RecordsScanned,
+			row.Persons, row.PersonsWithID, share(row.withIDPct(), "%.2f"), row.PersonsCMNDOnly, row.ChildrenUnder6, row.ChildrenUnder6ID,
+			row.ConflictsOpen, row.ConflictsDecided, popS, pctS)
 		if since {
-			fmt.Fprintf(tw, "%.2f\t%+.2f\t", row.WithIDPctSince, row.WithIDPctChange)
+			fmt.Fprintf(tw, "%s\t%s\t", share(row.WithIDPctSince, "%.2f"), share(row.WithIDPctChange, "%+.2f"))
 		}
 		fmt.Fprintln(tw)
 	}
@@ -71,13 +72,44 @@ var csvHeader = []string{"kind", "code", "name", "province_code", "records", "re
 	"conflicts_open", "conflicts_decided", "population_2019", "population_2024", "persons_pct", "with_id_pct",
 	"persons_since", "persons_with_id_since", "with_id_pct_since", "with_id_pct_change"}
 
+// share formats a share, or "" where it is not defined.
+func share(v *float64, format string) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprintf(format, *v)
+}
+
+// personsPct is x.PersonsPct, nil where no expected population is known
+// (communes; 0.00% would read as none of a population counted).
+func (x *Row) personsPct() *float64 {
+	if x.Population2024 == 0 && x.Population2019 == 0 {
+		return nil
+	}
+	return &x.PersonsPct
+}
+
+// withIDPct is x.WithIDPct, nil where the unit has no person: a share of
+// nothing is not 0%, and would sort first among the worst units.
+func (x *Row) withIDPct() *float64 {
+	if x.Persons <= 0 {
+		return nil
+	}
+	return &x.WithIDPct
+}
+
 // fields returns the values of x in the order of csvHeader: strings,
-// int64, uint64 and float64 (shares, rounded to hundredths).
-func (x *Row) fields() []any {
-	return []any{x.Kind, x.Code, x.Name, x.ProvinceCode, x.Records, x.RecordsScanned, x.RecordsSpreadsheet,
+// int64, uint64, *float64 (shares, rounded to hundredths; nil where not
+// defined) and nil (the Since columns of a report without Since).
+func (x *Row) fields(since bool) []any {
+	f := []any{x.Kind, x.Code, x.Name, x.ProvinceCode, x.Records, x.RecordsScanned, x.RecordsSpreadsheet,
 		x.RecordsWithID, x.RecordsCMNDOnly, x.Persons, x.PersonsWithID, x.PersonsCMNDOnly, x.ChildrenUnder6, x.ChildrenUnder6ID,
-		x.ConflictsOpen, x.ConflictsDecided, x.Population2019, x.Population2024, x.PersonsPct, x.WithIDPct,
-		x.PersonsSince, x.WithIDSince, x.WithIDPctSince, x.WithIDPctChange}
+		x.ConflictsOpen, x.ConflictsDecided, x.Population2019, x.Population2024, x.personsPct(), x.withIDPct(),
+		nil, nil, nil, nil}
+	if since {
+		copy(f[len(f)-4:], []any{x.PersonsSince, x.WithIDSince, x.WithIDPctSince, x.WithIDPctChange})
+	}
+	return f
 }
 
 // rowsAndTotal returns the rows and then the total row.
@@ -93,7 +125,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	cw.Write(csvHeader)
 	for _, x := range r.rowsAndTotal() {
 		var rec []string
-		for _, v := range x.fields() {
+		for _, v := range x.fields(r.Since != "") {
 			switch v := v.(type) {
 			case string:
 				rec = append(rec, v)
@@ -101,8 +133,10 @@ func (r *Report) WriteCSV(w io.Writer) error {
 				rec = append(rec, strconv.FormatInt(v, 10))
 			case uint64:
 				rec = append(rec, strconv.FormatUint(v, 10))
-			case float64:
-				rec = append(rec, strconv.FormatFloat(v, 'f', 2, 64))
+			case *float64:
+				rec = append(rec, share(v, "%.2f"))
+			default:
+				rec = append(rec, "")
 			}
 		}
 		cw.Write(rec)
@@ -133,7 +167,15 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 		return err
 	}
 	for i, x := range r.rowsAndTotal() {
-		vals := x.fields()
+		vals := x.fields(r.Since != "")
+		for j, v := range vals {
+			if p, ok := v.(*float64); ok {
+				vals[j] = nil // an empty cell where a share is not defined
+				if p != nil {
+					vals[j] = *p
+				}
+			}
+		}
 		if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+2), &vals); err != nil {
 			return err
 		}
@@ -158,14 +200,18 @@ func (r *Report) WriteJSON(w io.Writer) error {
 var SortKeys = []string{"code", "records", "persons", "persons_pct", "with_id_pct", "with_id_pct_change"}
 
 // Sort orders the unit rows by key, ascending (descending with desc);
-// rows of other kinds (unknown codes, unresolved) stay at the end.
+// units whose share is not defined (no person, no expected population,
+// no person at the Since date) come after the others either way, so that
+// the first rows are the lowest (highest) shares there are; rows of
+// other kinds (unknown codes, unresolved) stay at the end.
 func (r *Report) Sort(key string, desc bool) error {
-	val := map[string]func(x *Row) float64{
-		"records":            func(x *Row) float64 { return float64(x.Records) },
-		"persons":            func(x *Row) float64 { return float64(x.Persons) },
-		"persons_pct":        func(x *Row) float64 { return x.PersonsPct },
-		"with_id_pct":        func(x *Row) float64 { return x.WithIDPct },
-		"with_id_pct_change": func(x *Row) float64 { return x.WithIDPctChange },
+	count := func(n int64) *float64 { v := float64(n); return &v }
+	val := map[string]func(x *Row) *float64{
+		"records":            func(x *Row) *float64 { return count(x.Records) },
+		"persons":            func(x *Row) *float64 { return count(x.Persons) },
+		"persons_pct":        (*Row).personsPct,
+		"with_id_pct":        (*Row).withIDPct,
+		"with_id_pct_change": func(x *Row) *float64 { return x.WithIDPctChange },
 	}
 	f, ok := val[key]
 	if key != "code" && !ok {
@@ -179,10 +225,14 @@ func (r *Report) Sort(key string, desc bool) error {
 		if key == "code" {
 			return (a.Code < b.Code) != desc
 		}
-		if f(a) == f(b) {
+		va, vb := f(a), f(b)
+		if (va == nil) != (vb == nil) {
+			return vb == nil
+		}
+		if va == nil || *va == *vb {
 			return a.Code < b.Code
 		}
-		return (f(a) < f(b)) != desc
+		return (*va < *vb) != desc
 	})
 	return nil
 }

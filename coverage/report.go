@@ -138,11 +138,14 @@ type Row struct {
 	PersonsPct float64 `json:"persons_pct"`
 	// WithIDPct is persons with a number as a share of persons.
 	WithIDPct float64 `json:"with_id_pct"`
-	// With Options.Since: the same at the start of that month.
-	PersonsSince    int64   `json:"persons_since,omitempty"`
-	WithIDSince     int64   `json:"persons_with_id_since,omitempty"`
-	WithIDPctSince  float64 `json:"with_id_pct_since,omitempty"`
-	WithIDPctChange float64 `json:"with_id_pct_change,omitempty"` // WithIDPct - WithIDPctSince, in points
+	// With Options.Since: the same at the start of that month. The share
+	// then and its change are nil (left out of the JSON, empty in CSV)
+	// where the unit had no person at that date: a share of nothing is no
+	// 0%, and a change from it is none either.
+	PersonsSince    int64    `json:"persons_since,omitempty"`
+	WithIDSince     int64    `json:"persons_with_id_since,omitempty"`
+	WithIDPctSince  *float64 `json:"with_id_pct_since,omitempty"`
+	WithIDPctChange *float64 `json:"with_id_pct_change,omitempty"` // WithIDPct - WithIDPctSince, in points
 }
 
 // Month is one month of progress in a report's scope.
@@ -551,11 +554,21 @@ func (r *Row) finish() {
 	}
 }
 
+// since sets the share at the start of the Since month and its change,
+// where the unit had persons then and has now (each share needs persons).
 func (r *Row) since() {
-	if r.PersonsSince > 0 {
-		r.WithIDPctSince = pct(r.WithIDSince, uint64(r.PersonsSince))
+	r.WithIDPctSince, r.WithIDPctChange = nil, nil
+	if r.PersonsSince <= 0 {
+		return
 	}
-	r.WithIDPctChange = float64(int64((r.WithIDPct-r.WithIDPctSince)*100+sign(r.WithIDPct-r.WithIDPctSince)*0.5)) / 100
+	then := pct(r.WithIDSince, uint64(r.PersonsSince))
+	r.WithIDPctSince = &then
+	if r.Persons <= 0 {
+		return
+	}
+	d := r.WithIDPct - then
+	change := float64(int64(d*100+sign(d)*0.5)) / 100
+	r.WithIDPctChange = &change
 }
 
 func sign(f float64) float64 {

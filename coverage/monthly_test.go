@@ -1,0 +1,136 @@
+package coverage_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// An analyst's monthly report on Nghệ An's communes: commune 16681 had
+// persons before March (all with a number, as now: no change), 17920 only
+// since (no share in March, so no change), every other commune none. The
+// ten worst communes by share are those with persons, in every format; a
+// share of nobody is an empty cell, never 0.00 (which sorts first and
+// averages in); a change of 0 is said, a change from nothing is not.
+func TestMonthlyReportShares(t *testing.T) {
+	conn := openDB(t)
+	writeMonthly(t, conn)
+	since := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	rep, err := coverage.Compute(context.Background(), conn, coverage.Options{Era: coverage.New, Level: coverage.Commune, Province: "40", Since: since})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Sorted by share, ascending and descending: the units with persons first.
+	for _, desc := range []bool{false, true} {
+		if err := rep.Sort("with_id_pct", desc); err != nil {
+			t.Fatal(err)
+		}
+		if a, b := rep.Rows[0], rep.Rows[1]; a.Persons == 0 || b.Persons == 0 {
+			t.Errorf("sorted by with_id_pct (desc %v): first %s (%d persons), %s (%d persons); want the two communes with persons", desc, a.Code, a.Persons, b.Code, b.Persons)
+		}
+	}
+	// By change, descending: 16681 (0 points) before 17920 (no figure in March).
+	if err := rep.Sort("with_id_pct_change", true); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rows[0].Code != "16681" {
+		t.Errorf("sorted by with_id_pct_change, descending: %s first (change %v), want 16681 (0 points; 17920 had nobody in March)", rep.Rows[0].Code, rep.Rows[0].WithIDPctChange)
+	}
+
+	var buf bytes.Buffer
+	if err := rep.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range lines[0] {
+		col[h] = i
+	}
+	byCode := map[string][]string{}
+	for _, l := range lines[1:] {
+		byCode[l[col["code"]]] = l
+	}
+	for code, want := range map[string][4]string{
+		"16681": {"100.00", "1", "100.00", "0.00"},
+		"17920": {"33.33", "0", "", ""},
+		"16732": {"", "0", "", ""}, // no person
+	} {
+		l := byCode[code]
+		if l == nil {
+			t.Errorf("CSV: no row %s", code)
+			continue
+		}
+		got := [4]string{l[col["with_id_pct"]], l[col["persons_since"]], l[col["with_id_pct_since"]], l[col["with_id_pct_change"]]}
+		if got != want {
+			t.Errorf("CSV %s: with_id_pct, persons_since, with_id_pct_since, with_id_pct_change = %q, want %q", code, got, want)
+		}
+	}
+
+	buf.Reset()
+	if err := rep.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var js struct{ Rows []map[string]any }
+	if err := json.Unmarshal(buf.Bytes(), &js); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range js.Rows {
+		change, has := r["with_id_pct_change"]
+		switch r["code"] {
+		case "16681":
+			if !has || change != 0.0 {
+				t.Errorf("JSON 16681: with_id_pct_change %v (present %v), want 0", change, has)
+			}
+		case "17920":
+			if has {
+				t.Errorf("JSON 17920: with_id_pct_change %v, want none (nobody in March)", change)
+			}
+		}
+	}
+
+	buf.Reset()
+	if err := rep.WriteTable(&buf, false); err != nil {
+		t.Fatal(err)
+	}
+	head, rest, _ := strings.Cut(buf.String(), "\n")
+	if !strings.Contains(head, "decided") {
+		t.Errorf("table: no column of decided conflicts in %q", head)
+	}
+	for _, l := range strings.Split(rest, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "17920") && strings.HasSuffix(l, "+33.33") {
+			t.Errorf("table: 17920 shows a change from nothing: %q", l)
+		}
+	}
+}
+
+// writeMonthly loads the persons of TestMonthlyReportShares.
+func writeMonthly(t *testing.T, conn driver.Conn) {
+	var recs []schemas.Record
+	var persons []schemas.Person
+	for i, p := range []struct {
+		place       int
+		id          string
+		month       int
+		idNumbering string
+	}{
+		{0, "a", 2, "040190000001"}, {0, "b", 4, "040190000002"},
+		{2, "c", 4, "040190000003"}, {2, "d", 4, ""}, {2, "e", 5, ""},
+	} {
+		recs = append(recs, record("r"+p.id, places[p.place], schemas.KindScan, p.idNumbering, "", p.month))
+		persons = append(persons, person("p"+p.id, uint64(i+1), places[p.place], p.idNumbering, 1990, "", p.month))
+	}
+	write(t, conn, recs, persons)
+}
