@@ -21,13 +21,14 @@ import (
 //go:embed assets
 var assets embed.FS
 
-var pageTmpl = template.Must(template.New("coverage.html").ParseFS(assets, "assets/coverage.html"))
+var pageTmpl = template.Must(template.New("coverage.html").Funcs(template.FuncMap{"share": share}).ParseFS(assets, "assets/coverage.html"))
 
 // Handler serves the analysts' coverage pages, mounted by `dancu serve`
 // behind its session middleware (analyst, supervisor and admin roles):
 //
 //	GET /coverage                      the page: maps of both eras, bar chart, progress, drill-down
-//	                                   (?era=old|new&province=CODE&level=district|commune&metric=persons_pct|with_id_pct)
+//	                                   (?era=old|new&province=CODE&level=district|commune&metric=persons_pct|with_id_pct
+//	                                   &since=YYYY-MM: the share with a number then, and the change)
 //	GET /coverage/map.svg?era=old|new  the province map alone, one <path> per province (&metric=…)
 //	GET /coverage/static/…             the page's script and style sheet, from the binary
 //	GET /api/coverage?level=…&era=…    the report as JSON (&province=CODE&since=YYYY-MM)
@@ -221,6 +222,7 @@ func (h *Handler) mapSVG(w http.ResponseWriter, r *http.Request) {
 // pageData is what the page template shows.
 type pageData struct {
 	Era, Metric, MetricName string
+	Since                   string // YYYY-MM, the month compared with; "" none
 	BarsName                string // what the bars show: the metric, or persons where it is not known
 	Province, ProvinceName  string
 	Level                   Level
@@ -242,8 +244,17 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	since := ""
+	if !p.opt.Since.IsZero() {
+		since = p.opt.Since.Format("2006-01")
+	}
+	// Every link keeps the month compared with: drilling down answers
+	// "since March" for the communes too.
 	link := func(era Era, province string, level Level, metric string) string {
 		v := url.Values{"era": {string(era)}, "metric": {metric}}
+		if since != "" {
+			v.Set("since", since)
+		}
 		if province != "" {
 			v.Set("province", province)
 			if level != "" {
@@ -252,7 +263,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		}
 		return "/coverage?" + v.Encode()
 	}
-	d := pageData{Era: string(p.opt.Era), Metric: p.metric, Province: p.opt.Province, Level: p.opt.Level, Links: map[string]string{}}
+	d := pageData{Era: string(p.opt.Era), Metric: p.metric, Since: since, Province: p.opt.Province, Level: p.opt.Level, Links: map[string]string{}}
 	d.MetricName = "persons, % of expected population"
 	if p.metric == "with_id_pct" {
 		d.MetricName = "persons with an ID number, %"
@@ -383,6 +394,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	d.Links["persons_pct"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), "persons_pct")
 	d.Links["with_id_pct"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), "with_id_pct")
 	d.Links["up"] = link(p.opt.Era, "", "", p.metric)
+	compared := since
+	since = ""
+	d.Links["nosince"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), p.metric)
+	since = compared
 	for _, l := range d.Levels {
 		d.Links[string(l)] = link(p.opt.Era, p.opt.Province, l, p.metric)
 	}

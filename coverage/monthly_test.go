@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,41 @@ func TestMonthlyReportShares(t *testing.T) {
 		if strings.HasPrefix(strings.TrimSpace(l), "17920") && strings.HasSuffix(l, "+33.33") {
 			t.Errorf("table: 17920 shows a change from nothing: %q", l)
 		}
+	}
+}
+
+// The page answers "since March" too: ?since=YYYY-MM adds the share then
+// and the change to the table (none where nobody was loaded by then),
+// every link keeps it, and a form asks for it.
+func TestPageSince(t *testing.T) {
+	conn := openDB(t)
+	writeMonthly(t, conn)
+	srv := httptest.NewServer(coverage.NewHandler(conn, nil))
+	defer srv.Close()
+	code, _, body := get(t, srv, "/coverage?era=new&metric=with_id_pct&since=2026-03")
+	if code != 200 || !strings.Contains(body, `href="/coverage?era=new&amp;metric=with_id_pct&amp;province=40&amp;since=2026-03"`) {
+		t.Errorf("/coverage?since=2026-03: %d; the drill-down into Nghệ An keeps since: %v", code, strings.Contains(body, "since=2026-03&"))
+	}
+	if !strings.Contains(body, `<input type="month" id="since" name="since" value="2026-03"`) {
+		t.Errorf("/coverage?since=2026-03: no form field for the month compared with")
+	}
+	code, _, body = get(t, srv, "/coverage?era=new&metric=with_id_pct&province=40&level=commune&since=2026-03")
+	if code != 200 || !strings.Contains(body, "<th>with ID % at 2026-03</th><th>change (points)</th>") {
+		t.Fatalf("Nghệ An by commune since 2026-03: %d, columns of the share then and the change: %v", code, strings.Contains(body, "with ID % at 2026-03"))
+	}
+	row := func(code string) string {
+		_, r, _ := strings.Cut(body, `<tr class="unit" data-code="`+code+`">`)
+		r, _, _ = strings.Cut(r, "</tr>")
+		return r
+	}
+	if r := row("16681"); !strings.HasSuffix(strings.TrimSpace(r), "<td>100.00</td><td>&#43;0.00</td>") {
+		t.Errorf("16681 (100%% then and now): row %q, want it to end with 100.00 and +0.00", r)
+	}
+	if r := row("17920"); !strings.HasSuffix(strings.TrimSpace(r), "<td></td><td></td>") {
+		t.Errorf("17920 (nobody loaded by March): row %q, want no share then and no change", r)
+	}
+	if code, _, body = get(t, srv, "/coverage?era=new&province=40&level=commune"); code != 200 || strings.Contains(body, "change (points)") {
+		t.Errorf("Nghệ An by commune without since: %d, a change column: %v", code, strings.Contains(body, "change (points)"))
 	}
 }
 
