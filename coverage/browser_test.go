@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/dancu-vn/dancu/coverage"
@@ -134,5 +135,32 @@ func TestCoveragePageInChromium(t *testing.T) {
 	}
 	if len(widths) != 2 || widths[1] > widths[0] {
 		t.Errorf("in a window %d px wide the page is %d px wide, want it to fit", widths[0], widths[1])
+	}
+
+	// Printed for a report (A4, 19 cm inside the margins: 718 px): the
+	// title is not white on the white paper (browsers print no
+	// backgrounds), the form is not printed, and every column of the
+	// table is on the paper (a scrolling box prints only what it shows).
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}), chromedp.EmulateViewport(718, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	printed, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`(() => {
+		const box = document.querySelector('.table'), table = document.querySelector('#coverage-table');
+		return {title: getComputedStyle(document.querySelector('header h1')).color,
+			form: (f => f ? getComputedStyle(f).display : 'none')(document.querySelector('header form')),
+			shown: box.getBoundingClientRect().right, table: table.getBoundingClientRect().right,
+			page: document.documentElement.clientWidth};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if printed["title"] == "rgb(255, 255, 255)" || printed["form"] != "none" {
+		t.Errorf("printed: the title's colour %v (white vanishes on paper), the form displayed %v (want none)", printed["title"], printed["form"])
+	}
+	if right, shown, page := printed["table"].(float64), printed["shown"].(float64), printed["page"].(float64); right > shown+1 || right > page+1 {
+		t.Errorf("printed: the table ends at %.0f px, its box at %.0f px, the paper at %.0f px: columns cut off", right, shown, page)
 	}
 }
