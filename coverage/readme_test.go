@@ -97,3 +97,65 @@ func orNone(v *float64) string {
 	}
 	return fmt.Sprintf("%+.2f", *v)
 }
+
+// README's SQL for the ministry's monthly report (provinces of the new era,
+// the share with a number now and at the start of this month) answers what
+// `dancu coverage --era new --since THIS-MONTH` answers, province by
+// province, with persons loaded in earlier months and this month.
+func TestReadmeMonthlyQuery(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const marker = "```sql\n-- the ministry's monthly report"
+	i := strings.Index(string(b), marker)
+	if i < 0 {
+		t.Fatal("README.md has no SQL block for the ministry's monthly report")
+	}
+	query := string(b)[i+len("```sql\n"):]
+	query = query[:strings.Index(query, "```")]
+
+	conn := openDB(t)
+	units := benchUnits(t, conn)
+	synthPersons(t, conn, 20_000, units, 11) // January to November 2026
+	synthPersonsFrom(t, conn, 20_000, 2_000, units, 0)
+	now := time.Now().UTC()
+	rep, err := coverage.Compute(context.Background(), conn, coverage.Options{Era: coverage.New,
+		Since: time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]coverage.Row{}
+	for _, r := range rep.Rows {
+		if r.Kind == coverage.KindUnit {
+			want[r.Code] = r
+		}
+	}
+	rows, err := conn.Query(context.Background(), query)
+	if err != nil {
+		t.Fatalf("README query: %v", err)
+	}
+	defer rows.Close()
+	n, changed := 0, 0
+	for rows.Next() {
+		var code, name string
+		var persons int64
+		var pct, last, change *float64
+		if err := rows.Scan(&code, &name, &persons, &pct, &last, &change); err != nil {
+			t.Fatal(err)
+		}
+		w, ok := want[code]
+		if !ok || name != w.Name || persons != w.Persons || pct == nil || math.Abs(*pct-w.WithIDPct) > 0.011 ||
+			!near(last, w.WithIDPctSince) || !near(change, w.WithIDPctChange) {
+			t.Errorf("province %s: SQL %s %d %v%% then %s change %s; report %s %d %.2f%% then %s change %s", code, name, persons, pct,
+				orNone(last), orNone(change), w.Name, w.Persons, w.WithIDPct, orNone(w.WithIDPctSince), orNone(w.WithIDPctChange))
+		}
+		if change != nil && *change != 0 {
+			changed++
+		}
+		n++
+	}
+	if n != 34 || len(want) != 34 || changed == 0 {
+		t.Errorf("README query gave %d provinces (report %d), %d with a change this month", n, len(want), changed)
+	}
+}
