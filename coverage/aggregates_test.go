@@ -593,6 +593,38 @@ func TestAggregatesDuplicatesInOneInsert(t *testing.T) {
 // decision, decided) takes the conflict out of "open" although the
 // matcher's row still says open, and a conflict the registry resolved
 // without anyone deciding it is not "decided".
+// A same-person decision merges the conflict's persons: when its first
+// person is the one merged away (its row has no address any more), the
+// conflict counts in the unit of its next person, the one it was merged
+// into, not in the province's row of unresolved units.
+func TestConflictOfAMergedPerson(t *testing.T) {
+	conn := openDB(t)
+	write(t, conn, nil, []schemas.Person{person("pA", 1, places[0], "", 1990, "", 3), person("pC", 1, places[2], "", 1990, "", 3)})
+	write(t, conn, nil, []schemas.Person{person("pA", 2, addr{}, "", 0, "pC", 4), person("pC", 2, places[2], "", 1990, "", 4)})
+	cs := []schemas.Conflict{{ConflictID: "c1", Kind: schemas.ConflictSharedID, ProvinceCode: "40", PersonIDs: []string{"pA", "pC"}, Status: "decided", Version: 1}}
+	if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(context.Background(), &pipelines.Batch{Conflicts: cs}); err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []coverage.Options{{Era: coverage.Old, Level: coverage.Commune, Province: "40"}, {Era: coverage.New, Level: coverage.Commune, Province: "40"}} {
+		rep, err := coverage.Compute(context.Background(), conn, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := places[2].c
+		if opt.Era == coverage.New {
+			want = places[2].nc
+		}
+		for _, r := range rep.Rows {
+			if r.ConflictsDecided != 0 && (r.Kind != coverage.KindUnit || r.Code != want) {
+				t.Errorf("%+v: the decided conflict counts in %s %q, want %s (of pC, which pA was merged into)", opt, r.Kind, r.Code, want)
+			}
+		}
+		if rep.Total.ConflictsDecided != 1 {
+			t.Errorf("%+v: %d decided, want 1", opt, rep.Total.ConflictsDecided)
+		}
+	}
+}
+
 func TestConflictStatusAsTheDesk(t *testing.T) {
 	conn := openDB(t)
 	ctx := context.Background()

@@ -318,10 +318,12 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 	}
 
 	// Below the province, a conflict counts in the unit of its first
-	// person (persons FINAL: its unit now; person_state is no longer kept
-	// for every person since migration 0016), when that person
-	// lies in the conflict's province; otherwise in the province's row of
-	// unresolved units. So a province's rows sum to its conflicts.
+	// living person (persons FINAL: its unit now; person_state is no
+	// longer kept for every person since migration 0016; a person merged
+	// into another, as a same-person decision on the conflict merges its
+	// first person, is passed over), when that person lies in the
+	// conflict's province; otherwise in the province's row of unresolved
+	// units. So a province's rows sum to its conflicts.
 	if opt.Level != Province {
 		if err := conflictsByUnit(qctx, conn, opt, cols, u, get); err != nil {
 			return nil, err
@@ -462,7 +464,7 @@ func conflictStatuses(where string) string {
 }
 
 // conflictsByUnit adds the open and decided conflicts to the rows of the
-// district or commune of each conflict's first person.
+// district or commune of each conflict's first living person.
 func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols columns, u *units, get func(cell) *Row) error {
 	where := ""
 	if opt.Province != "" {
@@ -483,14 +485,24 @@ func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols co
 		where = " WHERE province_code IN (" + p + ")"
 	}
 	unit := cols.commune
-	q := `SELECT toString(c.province_code), toString(s.province_code), toString(s.` + cols.province + `), toString(s.` + unit + `),
-		countIf(c.status = 'open'), countIf(c.status = 'decided')
-	FROM (SELECT province_code, status, person_ids[1] AS pid FROM ` + conflictStatuses(where) + `) AS c
-	LEFT JOIN
+	// Each conflict's persons in order, with their units (one read of
+	// persons FINAL by key); a conflict takes the first that is living: a
+	// same-person decision merges its first person into another of its
+	// persons, whose row then has the address.
+	q := `SELECT toString(cp), toString(place.1), toString(place.2), toString(place.3), countIf(status = 'open'), countIf(status = 'decided')
+	FROM
 	(
-		SELECT person_id, province_code, new_province_code, commune_code, new_commune_code FROM persons FINAL
-		WHERE person_id IN (SELECT person_ids[1] FROM conflicts` + where + `)
-	) AS s ON s.person_id = c.pid
+		SELECT c.conflict_id, any(c.province_code) AS cp, any(c.status) AS status,
+			argMin((s.province_code, s.` + cols.province + `, s.` + unit + `), (s.person_id = '' OR s.merged_into != '', i)) AS place
+		FROM (SELECT conflict_id, province_code, status, person_ids FROM ` + conflictStatuses(where) + `) AS c
+		ARRAY JOIN c.person_ids AS pid, arrayEnumerate(c.person_ids) AS i
+		LEFT JOIN
+		(
+			SELECT person_id, province_code, new_province_code, commune_code, new_commune_code, merged_into FROM persons FINAL
+			WHERE person_id IN (SELECT arrayJoin(person_ids) FROM conflicts` + where + `)
+		) AS s ON s.person_id = pid
+		GROUP BY c.conflict_id
+	)
 	GROUP BY 1, 2, 3, 4`
 	return scanRows(ctx, conn, q, func(s scanner) error {
 		var cp, pOld, p, c string
