@@ -43,7 +43,10 @@ province: in the unit of the conflict's first person), by unit.
 2025, --era new the 34 since 1 July 2025 (no districts). Addresses that
 could not be resolved are reported as their own rows, so the rows always
 sum to the total. --since YYYY-MM adds the share of persons with a number
-at the start of that month and the change since.
+at the start of that month (by load date: the persons loaded before it)
+and the change since; a unit nobody in it was loaded by then has neither
+(empty in CSV and xlsx, absent from JSON). A unit without persons has no
+share with a number either, and --sort by a share lists such units last.
 
 --format csv is UTF-8 without a byte order mark, with commas and decimal
 points, for tools; Excel would read it in the computer's code page and
@@ -138,7 +141,7 @@ as a workbook, codes as text.
 	fl.StringVar(&f.province, "province", "", "only units inside this province of the era (2-digit code)")
 	fl.StringVar(&f.format, "format", "table", "table, csv (UTF-8 for tools), xlsx (for Excel: codes keep their leading zeros), json or svg (the province map)")
 	fl.StringVarP(&f.out, "out", "o", "", "write to this file instead of stdout")
-	fl.StringVar(&f.since, "since", "", "YYYY-MM: add the share of persons with a number at the start of that month")
+	fl.StringVar(&f.since, "since", "", "YYYY-MM: add the share of persons with a number at the start of that month (by load date) and the change")
 	fl.StringVar(&f.metric, "metric", "persons_pct", "svg colour: persons_pct (of expected population) or with_id_pct")
 	fl.StringVar(&f.sort, "sort", "code", "order units by code, records, persons, persons_pct, with_id_pct or with_id_pct_change")
 	fl.BoolVar(&f.desc, "desc", false, "sort descending")
