@@ -16,17 +16,7 @@ import (
 // --era new --level commune --province 40 --since 2026-03 --sort
 // with_id_pct` answers.
 func TestReadmeQuery(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const marker = "```sql\n-- which communes of Nghệ An"
-	i := strings.Index(string(b), marker)
-	if i < 0 {
-		t.Fatal("README.md has no SQL block for the Nghệ An question")
-	}
-	query := string(b)[i+len("```sql\n"):]
-	query = query[:strings.Index(query, "```")]
+	query := readmeSQL(t, "-- which communes of Nghệ An")
 
 	conn := openDB(t)
 	units := benchUnits(t, conn)
@@ -103,17 +93,7 @@ func orNone(v *float64) string {
 // `dancu coverage --era new --since THIS-MONTH` answers, province by
 // province, with persons loaded in earlier months and this month.
 func TestReadmeMonthlyQuery(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const marker = "```sql\n-- the ministry's monthly report"
-	i := strings.Index(string(b), marker)
-	if i < 0 {
-		t.Fatal("README.md has no SQL block for the ministry's monthly report")
-	}
-	query := string(b)[i+len("```sql\n"):]
-	query = query[:strings.Index(query, "```")]
+	query := readmeSQL(t, "-- the ministry's monthly report")
 
 	conn := openDB(t)
 	units := benchUnits(t, conn)
@@ -158,4 +138,20 @@ func TestReadmeMonthlyQuery(t *testing.T) {
 	if n != 34 || len(want) != 34 || changed == 0 {
 		t.Errorf("README query gave %d provinces (report %d), %d with a change this month", n, len(want), changed)
 	}
+}
+
+// readmeSQL returns the SQL block of README.md whose first line starts
+// with comment.
+func readmeSQL(t *testing.T, comment string) string {
+	t.Helper()
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, query, ok := strings.Cut(string(b), "```sql\n"+comment)
+	if !ok {
+		t.Fatalf("README.md has no SQL block starting %q", comment)
+	}
+	query, _, _ = strings.Cut(comment+query, "```")
+	return query
 }
