@@ -145,6 +145,33 @@ func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkRe
 // kindDecision marks a decision on the registry's changelog.
 const kindDecision = "decision"
 
+// Withdraw takes records out of the registry (registry.Withdraw), then
+// writes the withdrawal to the changelog, so that a rebuild replays it in
+// its place, between the batches it came between.
+func (l *RegistryLinker) Withdraw(ctx context.Context, w schemas.Withdrawal) (LinkResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out, err := l.Registry.Withdraw(ctx, w)
+	if err != nil {
+		return LinkResult{}, err
+	}
+	if l.Changelog != nil {
+		v, err := json.Marshal(w)
+		if err != nil {
+			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
+		}
+		m := kafka.Message{Key: []byte("withdrawal:" + w.WithdrawalID), Value: v, Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(changelogWithdrawal)}}}
+		if err := l.Changelog.WriteMessages(ctx, m); err != nil {
+			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
+		}
+	}
+	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
+		RecordDeltas: out.RecordDeltas, PersonDeltaSums: out.PersonDeltaSums, Withdrawn: out.Withdrawn}, nil
+}
+
+// changelogWithdrawal marks a withdrawal on the registry's changelog.
+const changelogWithdrawal = "withdrawal"
+
 // changelogChunk bounds the records of one changelog message; headerPart
 // says which part of its batch a message is ("i/n").
 const (
@@ -274,6 +301,14 @@ func replayChangelog(ctx context.Context, brokers []string, l *RegistryLinker) (
 			// A decision the registry refused when it came is refused
 			// again: nothing to replay.
 			l.Registry.Decide(ctx, d)
+		} else if kindOf(m) == changelogWithdrawal {
+			var w schemas.Withdrawal
+			if err := json.Unmarshal(m.Value, &w); err != nil {
+				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+			}
+			if _, err := l.Registry.Withdraw(ctx, w); err != nil {
+				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
+			}
 		} else {
 			recs, err := schemas.DecodeRecords(m.Value)
 			if err != nil {

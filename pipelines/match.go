@@ -37,6 +37,7 @@ type LinkResult struct {
 	// PersonDeltaSums are the persons' coverage deltas (registry), summed
 	// by unit; Deltas then holds only those the load stage completes.
 	PersonDeltaSums []schemas.PersonDeltaSum
+	Withdrawn       []string // the record ids a withdrawal took out (registry.Output.Withdrawn)
 }
 
 // Enricher normalises a record in place before linking (resolves address

@@ -265,6 +265,9 @@ func reasonText(reason string) string {
 	if d, ok := strings.CutPrefix(reason, "decision:"); ok {
 		return "police decision " + d
 	}
+	if b, ok := strings.CutPrefix(reason, "withdrawn:"); ok {
+		return "records withdrawn by " + b
+	}
 	return "new records"
 }
 

@@ -109,6 +109,14 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 			retired = append(retired, o)
 		}
 	}
+	if wd := r.withdrawing; wd != nil {
+		for _, o := range wd.gone { // no record left (withdraw.go)
+			if !existed[o] {
+				existed[o] = true
+				retired = append(retired, o)
+			}
+		}
+	}
 	if r.noCov {
 		for pid, g := range guards {
 			if err := wb.Set(guardsKey(pid), appendPersonValue(nil, nil, g), nil); err != nil {

@@ -21,7 +21,7 @@ import (
 // (lastRest). TestMarshalLastOutput compares the two on every field.
 func marshalLastOutput(out *Output) ([]byte, error) {
 	l := lastOutputOf(out)
-	rest, err := json.Marshal(lastRest{l.Conflicts, l.Events, l.Deltas, l.RecordDeltas, l.PersonDeltaSums, l.RecordBatches, l.PersonBatches})
+	rest, err := json.Marshal(lastRest{l.Conflicts, l.Events, l.Deltas, l.RecordDeltas, l.PersonDeltaSums, l.Withdrawn, l.RecordBatches, l.PersonBatches})
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +47,7 @@ type lastRest struct {
 	Deltas          []schemas.PersonDelta
 	RecordDeltas    []schemas.RecordDelta    `json:",omitempty"`
 	PersonDeltaSums []schemas.PersonDeltaSum `json:",omitempty"`
+	Withdrawn       []string                 `json:",omitempty"`
 	RecordBatches   []string                 `json:",omitempty"`
 	PersonBatches   []string                 `json:",omitempty"`
 }

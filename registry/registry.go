@@ -127,6 +127,11 @@ type Registry struct {
 	// meter counts what the store's flushes and compactions wrote by key
 	// family (store.go).
 	meter *familyMeter
+	// founders: the records that found a person other than by their ids
+	// (withdraw.go, 'y' keys); nil while there is none.
+	founders map[uint64]string
+	// withdrawing is set while Withdraw reclusters (withdraw.go).
+	withdrawing *withdrawing
 }
 
 // Stats count what the registry did.
@@ -212,6 +217,9 @@ type Output struct {
 	// PersonDeltaSums are the persons' coverage deltas summed by unit;
 	// Deltas then holds only those whose old state the load stage reads.
 	PersonDeltaSums []schemas.PersonDeltaSum `json:",omitempty"`
+	// Withdrawn are the record ids a Withdraw took out (not those it did
+	// not hold), sorted.
+	Withdrawn []string `json:",omitempty"`
 }
 
 // Open opens (or creates) the registry in cfg.Dir. A store written with
@@ -291,6 +299,10 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry %s: %w", cfg.Dir, err)
 	}
 	if r.apartOf, err = loadApart(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open registry: %w", err)
+	}
+	if r.founders, err = loadFounders(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
@@ -1832,17 +1844,34 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	// names[root] ("" for none) by the root row, which is in comp: the
 	// clusters of comp's rows hold no neighbour.
 	names := make([]string, len(comp))
+	wd := r.withdrawing
 	for i := range comp {
 		root := cl.Of[i]
+		if wd != nil && old[i] != "" && wd.orphans[old[i]] {
+			// The earliest record left of a person whose founding
+			// record was withdrawn founds it (withdraw.go).
+			delete(wd.orphans, old[i])
+			if names[root] == "" {
+				names[root] = old[i]
+				wd.heirs[comp[i]] = old[i]
+			}
+			continue
+		}
 		if names[root] != "" {
 			continue
 		}
 		if old[i] == "" { // a new record founds no stored person
 			continue
 		}
-		if id := PersonID(cf.ID(i)); old[i] == id {
-			names[root] = id
+		if r.founds(comp[i], cf.ID(i), old[i]) {
+			names[root] = old[i]
 		}
+	}
+	if wd != nil {
+		for o := range wd.orphans { // no record left
+			wd.gone = append(wd.gone, o)
+		}
+		slices.Sort(wd.gone)
 	}
 	named := make([]string, len(comp)) // name of each root, once computed
 	name := func(root int32) string {
@@ -1853,7 +1882,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 			if n := names[root]; n != "" {
 				named[root] = n
 			} else {
-				named[root] = PersonID(cf.ID(int(root)))
+				named[root] = r.founderName(wb, comp[root], cf.ID(int(root)))
 			}
 		}
 		return named[root]
@@ -1892,7 +1921,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 			}
 			if o != "" && !slices.Contains(olds, o) {
 				olds = append(olds, o)
-				if len(parts[o].names) > 1 {
+				if len(parts[o].names) > 1 || wd != nil && wd.lost[o] {
 					changed = true
 				}
 			}
@@ -1948,6 +1977,11 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 			out.Persons = append(out.Persons, schemas.Person{PersonID: o, MergedInto: best, Version: ver, UpdatedAt: now})
 		}
 	}
+	if wd != nil {
+		for _, o := range wd.gone {
+			out.Persons = append(out.Persons, schemas.Person{PersonID: o, MergedInto: wd.into, Version: ver, UpdatedAt: now})
+		}
+	}
 	for _, c := range conflicts {
 		c.Version, c.CreatedAt = ver, now
 		out.Conflicts = append(out.Conflicts, c)
@@ -1956,7 +1990,13 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	if err != nil {
 		return nil, err
 	}
-	settled, err := r.settleConflicts(wb, involved(old[:len(comp)], sums, name), out.Conflicts, out.Events, reason, ver, now)
+	persons := involved(old[:len(comp)], sums, name)
+	if wd != nil {
+		for _, o := range wd.gone {
+			persons[o] = true
+		}
+	}
+	settled, err := r.settleConflicts(wb, persons, out.Conflicts, out.Events, reason, ver, now)
 	if err != nil {
 		return nil, err
 	}

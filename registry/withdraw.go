@@ -1,0 +1,486 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/cockroachdb/pebble"
+
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// Withdrawals (issue 9 point 1: a split when evidence is withdrawn): a
+// data team replaced a file with a corrected one, and the records of the
+// old file the new one does not hold again leave the register
+// (schemas.Withdrawal, Withdraw).
+//
+// Keys (beside those of store.go, conflicts.go and decide.go):
+//
+//	'y' seq → person id: the record founds this person though the id its
+//	          own record id gives (PersonID) is another's: the earliest
+//	          record left of a person whose founding record was withdrawn
+//	          (it keeps the person's id, as a merge's survivor keeps
+//	          its), or a record that came again after its withdrawal while
+//	          the person its first arrival founded lives on
+const kFounder = 'y'
+
+func init() { spaceNames[kFounder] = "founding records other than by their ids (withdrawals)" }
+
+func founderKey(seq uint64) []byte { return seqKey(kFounder, seq) }
+
+// WithdrawnInto is the MergedInto of a person whose records were all
+// withdrawn (followed by the withdrawal's batch): its row is written
+// again retired, with no record, so that coverage counts it out and
+// persons FINAL shows where it went.
+const WithdrawnInto = "withdrawn:"
+
+// withdrawing is what a recluster run by Withdraw needs beside the seeds
+// (Registry.withdrawing, nil otherwise).
+type withdrawing struct {
+	// orphans: persons whose founding record is withdrawn. The first
+	// (earliest) of their records left that the recluster meets founds
+	// them from now on (heirs); those it never meets have no record left
+	// (gone).
+	orphans map[string]bool
+	heirs   map[uint64]string
+	gone    []string
+	lost    map[string]bool // persons that lost records: their rows are written again
+	into    string          // MergedInto of the gone persons
+}
+
+// loadFounders returns the records that found a person other than by
+// their ids ('y' keys): a recluster names a cluster holding one after
+// that person (recluster).
+func loadFounders(rd pebble.Reader) (map[uint64]string, error) {
+	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: []byte{kFounder}, UpperBound: []byte{kFounder + 1}})
+	if err != nil {
+		return nil, err
+	}
+	var out map[uint64]string
+	for ok := it.First(); ok; ok = it.Next() {
+		if out == nil {
+			out = map[uint64]string{}
+		}
+		out[getSeq(it.Key()[1:])] = string(it.Value())
+	}
+	return out, errors.Join(it.Error(), it.Close())
+}
+
+// founds says whether the record seq, whose id is id, founds person pid.
+func (r *Registry) founds(seq uint64, id, pid string) bool {
+	return PersonID(id) == pid || len(r.founders) > 0 && r.founders[seq] == pid
+}
+
+// inherited says whether person pid lives on founded by another record
+// than the one whose id gives pid (a founder of 'y').
+func (r *Registry) inherited(pid string) bool {
+	for _, p := range r.founders {
+		if p == pid {
+			return true
+		}
+	}
+	return false
+}
+
+// Withdraw takes the records w names out of the registry: every piece of
+// evidence they gave — their blocking-index entries (and the set of
+// blocks' knowledge of them), their edges both ways, their entries in the
+// index of numbers, the must-links, cannot-links and withheld edges of
+// police rulings naming them (a ruling stays in force on its other
+// records; the withdrawn record leaves its record list), their fields,
+// persons and coverage states — and reclusters what is left of their
+// match components with the offline rule, so that a person a withdrawn
+// record held together splits as offline linking of the records left
+// splits it. The ids follow the rules of a split: the part holding a
+// person's founding record keeps its id; a person whose founding record
+// is withdrawn keeps its id in the part holding its earliest record left,
+// which founds it from then on (as a merge's survivor keeps its id though
+// its founding record founds no other); a person left with no record is
+// retired: its row comes again with no record and MergedInto
+// WithdrawnInto + w.Batch. Person events give "withdrawn:" + w.Batch as
+// their reason; the conflicts of the persons touched are raised again and
+// those no longer raised (naming a withdrawn record) resolved.
+//
+// Coverage: the withdrawn records' states come out of the aggregates
+// (RecordDeltas: −1 in the units they counted in) and the persons changed
+// or retired emit their deltas (PersonDeltaSums), as for a move.
+//
+// Ids the registry does not hold (unknown, or withdrawn before) are
+// skipped; a withdrawal that withdraws nothing changes nothing and
+// returns an empty output, unless it is the last call again (an identical
+// re-flush), which returns the same output again. A record id withdrawn
+// and then added again is a new arrival: a new record, in the person its
+// evidence puts it in (a person of its own is named after its id, unless
+// the person its first arrival founded lives on: then after its id and
+// sequence).
+func (r *Registry) Withdraw(ctx context.Context, w schemas.Withdrawal) (*Output, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.db == nil {
+		return nil, errors.New("registry withdraw: registry closed")
+	}
+	batch, stats := r.batch, r.stats
+	out, err := r.withdrawRecords(ctx, w)
+	r.withdrawing = nil
+	if err != nil {
+		r.batch, r.stats = batch, stats
+		return nil, fmt.Errorf("registry withdraw %s: %w", w.WithdrawalID, err)
+	}
+	return out, nil
+}
+
+// withdrawalToken identifies a withdrawal for an identical re-flush (the
+// registry keeps the last call's output, kLast); unlike an Add's token
+// (batchToken) it starts with a name.
+func withdrawalToken(w schemas.Withdrawal) []byte {
+	h := sha256.New()
+	h.Write([]byte("dancu withdrawal\x00" + w.WithdrawalID + "\x00" + w.Batch + "\x00"))
+	for _, id := range w.RecordIDs {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	return h.Sum(nil)
+}
+
+// withdrawn is a record Withdraw takes out.
+type withdrawn struct {
+	id     string
+	seq    uint64
+	person string
+	state  []byte // its coverage state (idValue), nil when none
+	blob   *recordBlob
+}
+
+func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*Output, error) {
+	token := withdrawalToken(w)
+	if v, c, err := r.db.Get([]byte{kLast}); err == nil {
+		same := len(v) >= len(token) && bytes.Equal(v[:len(token)], token)
+		var out Output
+		if same {
+			out, err = r.decodeLastOutput(v[len(token):])
+		}
+		c.Close()
+		if same {
+			return &out, err
+		}
+	} else if !errors.Is(err, pebble.ErrNotFound) {
+		return nil, err
+	}
+	ids := slices.Compact(slices.Sorted(slices.Values(w.RecordIDs)))
+	var recs []withdrawn
+	if err := r.scan(r.db, kID, len(ids), func(i int) []byte { return idKey(ids[i]) }, func(i int, v []byte) error {
+		seq, state, err := parseIDValue(v)
+		if err != nil {
+			return fmt.Errorf("record %s: %w", ids[i], err)
+		}
+		recs = append(recs, withdrawn{id: ids[i], seq: seq, state: slices.Clone(state)})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return &Output{}, nil
+	}
+	slices.SortFunc(recs, func(a, b withdrawn) int { return cmpSeq(a.seq, b.seq) })
+	seqs := make([]uint64, len(recs))
+	for i := range recs {
+		seqs[i] = recs[i].seq
+	}
+	wb := r.db.NewIndexedBatch()
+	defer wb.Close()
+	if err := r.readBlobs(wb, seqs, func(i int, b *recordBlob) error {
+		recs[i].blob = b
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := r.scan(wb, kPerson, len(seqs), func(i int) []byte { return seqKey(kPerson, seqs[i]) }, func(i int, v []byte) error {
+		recs[i].person = string(v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	r.batch++
+	out := &Output{}
+	// The records' coverage states out of the aggregates (read before
+	// their fields are deleted: a derived state is read from them).
+	if err := r.withdrawnRecordDeltas(wb, recs, out); err != nil {
+		return nil, err
+	}
+	// Their blocking entries and numbers: the keys their fields give.
+	f := matching.NewFrame(r.s)
+	for i := range recs {
+		if err := r.addToFrame(f, recs[i].blob); err != nil {
+			return nil, err
+		}
+	}
+	var blocks []blockID
+	for i := range recs {
+		if r.score == nil {
+			for _, rk := range r.km.Keys(f, i, nil) {
+				wb.Delete(blockKey(rk, recs[i].seq), nil)
+				blocks = append(blocks, blockID{rk.Rule, rk.Hash})
+			}
+		}
+		if num := f.Value("id_valid", i); num != "" {
+			wb.Delete(binary.BigEndian.AppendUint64(numberPrefix(num), recs[i].seq), nil)
+		}
+	}
+	// Their edges (both ways) and the links of rulings naming them; the
+	// records they were linked to at or above the match threshold are
+	// the seeds of the recluster (the rest of their match components).
+	gone := make(map[uint64]bool, len(recs))
+	for _, x := range recs {
+		gone[x.seq] = true
+	}
+	var seeds []uint64
+	for _, x := range recs {
+		err := dropPairs(wb, kAdj, x.seq, func(y uint64, v []byte) {
+			if len(v) == 4 && math.Float32frombits(binary.BigEndian.Uint32(v)) >= r.minW && !gone[y] {
+				seeds = append(seeds, y)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, space := range []byte{kApart, kJoined, kWithheld} {
+			if err := dropPairs(wb, space, x.seq, nil); err != nil {
+				return nil, err
+			}
+		}
+		if err := dropFromRulings(wb, x.id); err != nil {
+			return nil, err
+		}
+	}
+	slices.Sort(seeds)
+	seeds = slices.Compact(seeds)
+	// The persons whose founding record goes: their earliest record left
+	// founds them (recluster), or they are gone.
+	wd := &withdrawing{orphans: map[string]bool{}, heirs: map[uint64]string{}, lost: map[string]bool{}, into: WithdrawnInto + w.Batch}
+	for _, x := range recs {
+		wd.lost[x.person] = true
+		if x.person != "" && r.founds(x.seq, x.id, x.person) {
+			wd.orphans[x.person] = true
+		}
+		if _, ok := r.founders[x.seq]; ok {
+			wb.Delete(founderKey(x.seq), nil)
+		}
+		wb.Delete(idKey(x.id), nil)
+		wb.Delete(recordCoverageKey(x.id), nil)
+		wb.Delete(seqKey(kRecord, x.seq), nil)
+		wb.Delete(seqKey(kPerson, x.seq), nil)
+		out.Withdrawn = append(out.Withdrawn, x.id)
+	}
+	slices.Sort(out.Withdrawn)
+	r.withdrawing = wd
+	rc, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seeds, nil, "withdrawn:"+w.Batch)
+	if err != nil {
+		return nil, err
+	}
+	for seq, pid := range wd.heirs {
+		wb.Set(founderKey(seq), []byte(pid), nil)
+	}
+	rc.RecordDeltas, rc.Withdrawn = out.RecordDeltas, out.Withdrawn
+	out = rc
+	enc, err := marshalLastOutput(out)
+	if err != nil {
+		return nil, err
+	}
+	wb.Set([]byte{kLast}, encodeLast(token, enc), nil)
+	wb.Set(metaKey("batch"), u64(r.batch), nil)
+	opt := pebble.NoSync
+	if r.sync {
+		opt = pebble.Sync
+	}
+	if err := commitSorted(r.db, wb, nil, nil, opt); err != nil {
+		return nil, err
+	}
+	// Committed: what the registry keeps in memory follows.
+	for _, x := range recs {
+		delete(r.founders, x.seq)
+		delete(r.apartOf, x.seq)
+		if _, ok := r.cacheRow[x.seq]; ok {
+			// The frame holds the record's id: the same id added again
+			// would be refused there. A new frame (it is a cache).
+			r.cache, r.cacheRow, r.cacheUse = nil, map[uint64]int32{}, nil
+		}
+	}
+	for seq, pid := range wd.heirs {
+		if r.founders == nil {
+			r.founders = map[uint64]string{}
+		}
+		r.founders[seq] = pid
+	}
+	for _, b := range blocks {
+		r.forgetBlock(b.rule, b.hash)
+	}
+	r.stats.Persons += int64(len(out.Persons))
+	return out, nil
+}
+
+func cmpSeq(a, b uint64) int { return -cmpDesc(a, b) }
+
+// forgetBlock says that what the set of blocks knew of block (rule,
+// hash)'s members no longer holds (a member withdrawn): it is looked up in
+// the store when a batch names it again.
+func (r *Registry) forgetBlock(rule int, hash uint64) {
+	switch {
+	case r.blocks != nil:
+		r.blocks.setMembers(rule, hash, nil, nil, -1)
+	case r.blocksSince != nil:
+		r.blocksSince.add(rule, hash) // forgotten when the set is built (loadBlocks)
+	}
+}
+
+// dropPairs deletes the keys of space ('a', 'u', 'j', 'o': seq seq) from
+// and to record x, calling fn, when set, with each other record and the
+// value.
+func dropPairs(wb *pebble.Batch, space byte, x uint64, fn func(y uint64, v []byte)) error {
+	prefix := seqKey(space, x)
+	it, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	type pair struct {
+		y uint64
+		v []byte
+	}
+	var ps []pair
+	for ok := it.First(); ok; ok = it.Next() {
+		ps = append(ps, pair{getSeq(it.Key()[1+seqLen:]), slices.Clone(it.Value())})
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		deletePair(wb, func(a, b uint64) []byte { return pairKey(space, a, b) }, x, p.y)
+		if fn != nil {
+			fn(p.y, p.v)
+		}
+	}
+	return nil
+}
+
+// dropFromRulings takes record id out of the rulings naming it ('h'
+// keys, and the records of each ruling, 'f'): a conflict naming records
+// the ruling was about stays decided; the record, if it comes again, is
+// evidence the ruling did not see.
+func dropFromRulings(wb *pebble.Batch, id string) error {
+	prefix := rulingOfPrefix(id)
+	it, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	var conflicts []string
+	for ok := it.First(); ok; ok = it.Next() {
+		conflicts = append(conflicts, string(it.Key()[len(prefix):]))
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return err
+	}
+	for _, c := range conflicts {
+		wb.Delete(append(rulingOfPrefix(id), c...), nil)
+		rl, ok, err := storedRuling(wb, c)
+		if err != nil || !ok {
+			return err
+		}
+		rl.Records = slices.DeleteFunc(rl.Records, func(x string) bool { return x == id })
+		enc, err := json.Marshal(rl)
+		if err != nil {
+			return err
+		}
+		wb.Set(rulingKey(c), enc, nil)
+	}
+	return nil
+}
+
+// withdrawnRecordDeltas appends to out.RecordDeltas the withdrawn
+// records' coverage: −1 in the unit, source kind and source month each
+// counted in, summed, under a batch key of their own (kept, as a batch's
+// rows are, for a re-flush). A record without a state (a registry
+// without coverage, or a record counted before the registry kept states)
+// emits nothing.
+func (r *Registry) withdrawnRecordDeltas(wb *pebble.Batch, recs []withdrawn, out *Output) error {
+	if r.noCov {
+		return nil
+	}
+	kept := map[string][]byte{}
+	seq := map[string]uint64{}
+	for _, x := range recs {
+		st := x.state
+		if len(st) == 0 {
+			v, ok, err := getClone(wb, recordCoverageKey(x.id)) // before round 7
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			st = v
+		}
+		kept[x.id], seq[x.id] = st, x.seq
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	if err := r.expandRecordStates(wb, kept, seq); err != nil {
+		return err
+	}
+	h := sha256.New()
+	h.Write(binary.BigEndian.AppendUint64([]byte("withdrawn\x00"), r.batch))
+	month := schemas.MonthOf(r.now().UTC())
+	at := map[string]int{}
+	var rows []schemas.RecordDelta
+	for _, x := range recs { // in sequence order: rows in the order their units first appear
+		st, ok := kept[x.id]
+		if !ok {
+			continue
+		}
+		c, _, err := decodeRecordCoverage(st)
+		if err != nil {
+			return fmt.Errorf("coverage state of record %s: %w", x.id, err)
+		}
+		h.Write(append([]byte(x.id), 0))
+		enc := appendRecordCoverage(nil, c)
+		i, ok := at[string(enc[1:])]
+		if !ok {
+			i = len(rows)
+			at[string(enc[1:])] = i
+			rows = append(rows, schemas.RecordDelta{ProvinceCode: c.ProvinceCode, DistrictCode: c.DistrictCode, CommuneCode: c.CommuneCode,
+				NewProvinceCode: c.NewProvinceCode, NewCommuneCode: c.NewCommuneCode, SourceKind: c.SourceKind,
+				SourceMonth: c.SourceMonth, LoadMonth: month, OldKnown: 1})
+		}
+		count(&rows[i], &c, -1)
+	}
+	key := hex.EncodeToString(h.Sum(nil)[:12])
+	for i := range rows {
+		rows[i].Batch, rows[i].Seq = key, uint32(i)
+	}
+	wb.Set(recordDeltasKey(key), encodeRecordDeltas(rows), nil)
+	out.RecordDeltas = rows
+	return nil
+}
+
+// founderName is the id of a person founded by record seq (id): the one
+// its id gives (PersonID), unless that person lives on founded by another
+// record (the record came again after its withdrawal): then one of its id
+// and sequence, and the record founds it ('y', in wb).
+func (r *Registry) founderName(wb *pebble.Batch, seq uint64, id string) string {
+	pid := PersonID(id)
+	if len(r.founders) == 0 || !r.inherited(pid) {
+		return pid
+	}
+	pid = PersonID(fmt.Sprintf("%s\x00%d", id, seq))
+	wb.Set(founderKey(seq), []byte(pid), nil)
+	r.founders[seq] = pid
+	return pid
+}
