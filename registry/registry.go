@@ -69,6 +69,13 @@ type Config struct {
 	// registry (the score role, scaled out: see ScoreFunc); the registry
 	// then keeps no blocking index of its own.
 	Score ScoreFunc
+	// Withdraw, with Score, tells the Scorers of a withdrawal
+	// (Registry.Withdraw calls it before it commits): they take the
+	// records out of their blocks. Without it the registry drops the
+	// edges they return naming records it no longer holds (their ids
+	// unknown), but their blocks keep the records' entries, and a record
+	// added again under the same id is scored there as the first time.
+	Withdraw WithdrawFunc
 	// NoCoverage: keep no coverage state and emit no coverage deltas
 	// (coverage_deltas.go), for measuring what coverage costs the match
 	// stage (coverage's TestLoadSpeed); the aggregates then count nothing.
@@ -95,6 +102,7 @@ type Registry struct {
 	next     uint64 // next record sequence
 	batch    uint64 // batches committed
 	score    ScoreFunc
+	scoreOut WithdrawFunc // Config.Withdraw
 	stats    Stats
 	noCov    bool // Config.NoCoverage
 	// apartOf: the records the store holds cannot-links of (police
@@ -380,7 +388,7 @@ func newRegistry(cfg Config) (*Registry, error) {
 		return nil, err
 	}
 	r := &Registry{s: s, km: km, fIndex: map[string]int{}, cIndex: map[string]int{}, now: cfg.Now, sync: cfg.Sync,
-		minW: float32(matching.MatchWeight(s.Thresholds.Match)), score: cfg.Score, cacheMax: cfg.FrameRows, noCov: cfg.NoCoverage}
+		minW: float32(matching.MatchWeight(s.Thresholds.Match)), score: cfg.Score, scoreOut: cfg.Withdraw, cacheMax: cfg.FrameRows, noCov: cfg.NoCoverage}
 	if r.cacheMax == 0 {
 		r.cacheMax = DefaultFrameRows()
 	}

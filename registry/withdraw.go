@@ -289,6 +289,11 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	for seq, pid := range wd.heirs {
 		wb.Set(founderKey(seq), []byte(pid), nil)
 	}
+	if r.score != nil && r.scoreOut != nil {
+		if err := r.scoreOut(ctx, out.Withdrawn); err != nil {
+			return nil, err
+		}
+	}
 	rc.RecordDeltas, rc.Withdrawn = out.RecordDeltas, out.Withdrawn
 	out = rc
 	enc, err := marshalLastOutput(out)
@@ -483,4 +488,82 @@ func (r *Registry) founderName(wb *pebble.Batch, seq uint64, id string) string {
 	wb.Set(founderKey(seq), []byte(pid), nil)
 	r.founders[seq] = pid
 	return pid
+}
+
+// WithdrawFunc tells the score role of a withdrawal (Config.Withdraw):
+// the Scorers holding the records' blocks take them out (Scorer.Withdraw).
+// It must change nothing when called again with the same ids.
+type WithdrawFunc func(ctx context.Context, ids []string) error
+
+// LocalWithdraw returns a WithdrawFunc over the Scorers of Local: each
+// takes out the records it holds.
+func LocalWithdraw(scorers []*Scorer) WithdrawFunc {
+	return func(ctx context.Context, ids []string) error {
+		for _, sc := range scorers {
+			if err := sc.Withdraw(ctx, ids); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// Withdraw takes records out of the Scorer's blocking index: their
+// entries in the blocks it holds, their arrival numbers and their
+// fields. A record it does not hold is skipped. The same id scored again
+// afterwards is a new item (a record withdrawn and added again), scored
+// with the fields it comes with against the members its blocks hold then.
+func (sc *Scorer) Withdraw(ctx context.Context, ids []string) error {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.db == nil {
+		return errors.New("scorer: closed")
+	}
+	r := sc.reg
+	r.mu.Lock() // the set of blocks
+	defer r.mu.Unlock()
+	wb := sc.db.NewIndexedBatch()
+	defer wb.Close()
+	f := matching.NewFrame(r.s)
+	var blocks []blockID
+	for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+		rk := append([]byte{kRecord}, id...)
+		v, ok, err := getClone(wb, rk)
+		if err != nil {
+			return fmt.Errorf("scorer withdraw: %w", err)
+		}
+		if !ok {
+			continue
+		}
+		b, err := decodeBlob(v, len(r.fields), len(r.confs))
+		if err != nil {
+			return fmt.Errorf("scorer withdraw: record %s: %w", id, err)
+		}
+		if err := r.addToFrame(f, b); err != nil {
+			return fmt.Errorf("scorer withdraw: record %s: %w", id, err)
+		}
+		for _, k := range r.km.Keys(f, f.Len()-1, nil) {
+			arrival, held, err := getUint64(wb, itemKey(id, k))
+			if err != nil {
+				return fmt.Errorf("scorer withdraw: %w", err)
+			}
+			if !held {
+				continue // another partition's key
+			}
+			wb.Delete(itemKey(id, k), nil)
+			wb.Delete(blockKey(k, arrival), nil)
+			blocks = append(blocks, blockID{k.Rule, k.Hash})
+		}
+		wb.Delete(rk, nil)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := commitSorted(sc.db, wb, nil, nil, pebble.NoSync); err != nil {
+		return fmt.Errorf("scorer withdraw: %w", err)
+	}
+	for _, b := range blocks {
+		r.forgetBlock(b.rule, b.hash)
+	}
+	return nil
 }
