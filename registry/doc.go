@@ -102,6 +102,29 @@
 // which join if their evidence says so). A decision applied already
 // changes nothing. Their events cite the decision.
 //
+// Withdrawals (schemas.Withdrawal, Withdraw; withdraw.go) take records
+// out: a data team replaced the file they came from. Every piece of
+// evidence they gave goes — blocking entries (the set of blocks forgets
+// what it knew of those blocks), edges both ways, number-index entries,
+// the links of rulings naming them (a ruling stays in force on its other
+// records), fields, persons, coverage states — and what is left of their
+// match components is clustered again with the offline rule: a person a
+// withdrawn record (or its ruling's link) held together splits. The part
+// with the founding record keeps the id; a person whose founding record
+// is withdrawn keeps its id on the part holding its earliest record left,
+// which founds it from then on (kept under 'y', as a merge's survivor
+// keeps its id); a person left with no record is written again retired,
+// MergedInto "withdrawn:<batch>". Events give "withdrawn:<batch>" as
+// their reason; RecordDeltas take the records out of coverage and
+// PersonDeltaSums the persons changed. Ids withdrawn before or never held
+// change nothing; the same id added again is a new arrival (named after
+// its id and sequence if the person its first arrival founded lives on).
+// Scaled out, Config.Withdraw tells the Scorers, which drop the records
+// from their blocks (Scorer.Withdraw); without it the registry drops the
+// edges naming ids it no longer holds. In a block larger than its
+// max_block the windows drawn when records came are not drawn again
+// without the withdrawn records, as they are not for later arrivals.
+//
 // In the pipeline (pipelines.RegistryLinker) the match stage holds one
 // registry on disk under --home and writes every batch and decision to the
 // compacted topic dancu.registry-changelog; a matcher whose directory is
@@ -134,7 +157,14 @@
 // (TestDifferentPersonsSplitsPersonsNotRecords, TestDifferentPersonsHolds), a
 // regrouping correction applied, redelivered, after a restart and rebuilt
 // (TestRegroupingCorrectionApplied); restart and rebuild from the changelog
-// (pipelines' TestMatcherRestartKeepsPersonIDs); 1, 2 and 5 scorers give
+// (pipelines' TestMatcherRestartKeepsPersonIDs); withdrawals: offline
+// linking's partition of the records left, exactly, in any order with the
+// adds and batch size, the founding-record ids kept, a restart and a
+// replay giving the same persons, coverage deltas summing to a count of
+// what is left (TestWithdrawEqualsOfflineOnTheRecordsLeft,
+// TestWithdrawSplitsInAnyOrder, TestWithdrawnRecordAddedAgain), 1 and 3
+// scorers the same persons (TestWithdrawScorersScaleOut), a rebuild from
+// the changelog (pipelines' TestWithdrawalRebuiltFromChangelog); 1, 2 and 5 scorers give
 // the same persons (TestScorersScaleOut) and a redelivered batch the same
 // edges (TestScorerRedelivery); over the real broker, 1, 2 and 3 score
 // instances — one killed and restarted on an empty disk — give the same

@@ -136,8 +136,10 @@ type Registry struct {
 	// family (store.go).
 	meter *familyMeter
 	// founders: the records that found a person other than by their ids
-	// (withdraw.go, 'y' keys); nil while there is none.
+	// (withdraw.go, 'y' keys), and those persons (founded); nil while
+	// there is none.
 	founders map[uint64]string
+	founded  map[string]bool
 	// withdrawing is set while Withdraw reclusters (withdraw.go).
 	withdrawing *withdrawing
 }
@@ -310,7 +312,7 @@ func Open(cfg Config) (*Registry, error) {
 		db.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
-	if r.founders, err = loadFounders(db); err != nil {
+	if err := r.loadFounders(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
 	}

@@ -57,22 +57,18 @@ type withdrawing struct {
 	into    string          // MergedInto of the gone persons
 }
 
-// loadFounders returns the records that found a person other than by
+// loadFounders reads the records that found a person other than by
 // their ids ('y' keys): a recluster names a cluster holding one after
 // that person (recluster).
-func loadFounders(rd pebble.Reader) (map[uint64]string, error) {
+func (r *Registry) loadFounders(rd pebble.Reader) error {
 	it, err := rd.NewIter(&pebble.IterOptions{LowerBound: []byte{kFounder}, UpperBound: []byte{kFounder + 1}})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out map[uint64]string
 	for ok := it.First(); ok; ok = it.Next() {
-		if out == nil {
-			out = map[uint64]string{}
-		}
-		out[getSeq(it.Key()[1:])] = string(it.Value())
+		r.setFounder(getSeq(it.Key()[1:]), string(it.Value()))
 	}
-	return out, errors.Join(it.Error(), it.Close())
+	return errors.Join(it.Error(), it.Close())
 }
 
 // founds says whether the record seq, whose id is id, founds person pid.
@@ -80,15 +76,12 @@ func (r *Registry) founds(seq uint64, id, pid string) bool {
 	return PersonID(id) == pid || len(r.founders) > 0 && r.founders[seq] == pid
 }
 
-// inherited says whether person pid lives on founded by another record
-// than the one whose id gives pid (a founder of 'y').
-func (r *Registry) inherited(pid string) bool {
-	for _, p := range r.founders {
-		if p == pid {
-			return true
-		}
+// setFounder notes in memory that record seq founds person pid ('y').
+func (r *Registry) setFounder(seq uint64, pid string) {
+	if r.founders == nil {
+		r.founders, r.founded = map[uint64]string{}, map[string]bool{}
 	}
-	return false
+	r.founders[seq], r.founded[pid] = pid, true
 }
 
 // Withdraw takes the records w names out of the registry: every piece of
@@ -311,7 +304,10 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	}
 	// Committed: what the registry keeps in memory follows.
 	for _, x := range recs {
-		delete(r.founders, x.seq)
+		if pid, ok := r.founders[x.seq]; ok {
+			delete(r.founders, x.seq)
+			delete(r.founded, pid) // again below if an heir founds it now
+		}
 		delete(r.apartOf, x.seq)
 		if _, ok := r.cacheRow[x.seq]; ok {
 			// The frame holds the record's id: the same id added again
@@ -320,10 +316,7 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 		}
 	}
 	for seq, pid := range wd.heirs {
-		if r.founders == nil {
-			r.founders = map[uint64]string{}
-		}
-		r.founders[seq] = pid
+		r.setFounder(seq, pid)
 	}
 	for _, b := range blocks {
 		r.forgetBlock(b.rule, b.hash)
@@ -481,12 +474,12 @@ func (r *Registry) withdrawnRecordDeltas(wb *pebble.Batch, recs []withdrawn, out
 // and sequence, and the record founds it ('y', in wb).
 func (r *Registry) founderName(wb *pebble.Batch, seq uint64, id string) string {
 	pid := PersonID(id)
-	if len(r.founders) == 0 || !r.inherited(pid) {
+	if !r.founded[pid] {
 		return pid
 	}
 	pid = PersonID(fmt.Sprintf("%s\x00%d", id, seq))
 	wb.Set(founderKey(seq), []byte(pid), nil)
-	r.founders[seq] = pid
+	r.setFounder(seq, pid)
 	return pid
 }
 
