@@ -128,18 +128,29 @@ func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkRe
 	if err != nil {
 		return LinkResult{}, err
 	}
-	if l.Changelog != nil {
-		v, err := json.Marshal(d)
-		if err != nil {
-			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
-		}
-		m := kafka.Message{Key: []byte("decision:" + d.DecisionID), Value: v, Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(kindDecision)}}}
-		if err := l.Changelog.WriteMessages(ctx, m); err != nil {
-			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
-		}
+	if err := l.logJSON(ctx, "decision:"+d.DecisionID, kindDecision, d); err != nil {
+		return LinkResult{}, err
 	}
 	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
 		PersonDeltaSums: out.PersonDeltaSums}, nil
+}
+
+// logJSON writes v (a decision or a withdrawal), JSON, to the changelog
+// under key, with its kind in the message's header; nothing without a
+// changelog.
+func (l *RegistryLinker) logJSON(ctx context.Context, key, kind string, v any) error {
+	if l.Changelog == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("registry changelog: %w", err)
+	}
+	m := kafka.Message{Key: []byte(key), Value: b, Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(kind)}}}
+	if err := l.Changelog.WriteMessages(ctx, m); err != nil {
+		return fmt.Errorf("registry changelog: %w", err)
+	}
+	return nil
 }
 
 // kindDecision marks a decision on the registry's changelog.
@@ -155,15 +166,8 @@ func (l *RegistryLinker) Withdraw(ctx context.Context, w schemas.Withdrawal) (Li
 	if err != nil {
 		return LinkResult{}, err
 	}
-	if l.Changelog != nil {
-		v, err := json.Marshal(w)
-		if err != nil {
-			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
-		}
-		m := kafka.Message{Key: []byte("withdrawal:" + w.WithdrawalID), Value: v, Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(changelogWithdrawal)}}}
-		if err := l.Changelog.WriteMessages(ctx, m); err != nil {
-			return LinkResult{}, fmt.Errorf("registry changelog: %w", err)
-		}
+	if err := l.logJSON(ctx, "withdrawal:"+w.WithdrawalID, changelogWithdrawal, w); err != nil {
+		return LinkResult{}, err
 	}
 	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
 		RecordDeltas: out.RecordDeltas, PersonDeltaSums: out.PersonDeltaSums, Withdrawn: out.Withdrawn}, nil

@@ -1070,21 +1070,8 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 		h.Write(buf)
 		key = hex.EncodeToString(h.Sum(nil)[:12])
 		month := schemas.MonthOf(now.UTC())
-		// Summed by unit, source kind and source month: a state's
-		// encoding without its flags (the load month is the batch's).
-		at := map[string]int{}
-		sums := make([]schemas.RecordDelta, 0, len(changes))
-		add := func(c *schemas.RecordCoverage, enc []byte, sign int) {
-			i, ok := at[string(enc[1:])]
-			if !ok {
-				i = len(sums)
-				at[string(enc[1:])] = i
-				sums = append(sums, schemas.RecordDelta{ProvinceCode: c.ProvinceCode, DistrictCode: c.DistrictCode, CommuneCode: c.CommuneCode,
-					NewProvinceCode: c.NewProvinceCode, NewCommuneCode: c.NewCommuneCode, SourceKind: c.SourceKind,
-					SourceMonth: c.SourceMonth, LoadMonth: month, OldKnown: 1})
-			}
-			count(&sums[i], c, sign)
-		}
+		rs := recordSums{month: month, at: map[string]int{}, rows: make([]schemas.RecordDelta, 0, len(changes))}
+		add := rs.add
 		var legacy []schemas.RecordDelta
 		for i := range changes {
 			c := &changes[i]
@@ -1101,6 +1088,7 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 			}
 			add(c.c, c.enc, 1)
 		}
+		sums := rs.rows
 		rows = sums[:0] // those that count
 		for _, d := range sums {
 			if d.Added != d.Removed || d.AddedWithID != d.RemovedWithID || d.AddedCMNDOnly != d.RemovedCMNDOnly {
@@ -1147,6 +1135,29 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 		rows = append(rows, old...)
 	}
 	return rows, nil
+}
+
+// recordSums sums records counted in (sign 1) or out (−1) by unit,
+// source kind and source month — a state's encoding without its flags
+// (the load month is the batch's) — in the order their units first
+// appear.
+type recordSums struct {
+	month time.Time
+	at    map[string]int
+	rows  []schemas.RecordDelta
+}
+
+// add counts one record of state c (encoded enc) in or out.
+func (s *recordSums) add(c *schemas.RecordCoverage, enc []byte, sign int) {
+	i, ok := s.at[string(enc[1:])]
+	if !ok {
+		i = len(s.rows)
+		s.at[string(enc[1:])] = i
+		s.rows = append(s.rows, schemas.RecordDelta{ProvinceCode: c.ProvinceCode, DistrictCode: c.DistrictCode, CommuneCode: c.CommuneCode,
+			NewProvinceCode: c.NewProvinceCode, NewCommuneCode: c.NewCommuneCode, SourceKind: c.SourceKind,
+			SourceMonth: c.SourceMonth, LoadMonth: s.month, OldKnown: 1})
+	}
+	count(&s.rows[i], c, sign)
 }
 
 // RecordCoverageTracker computes records' coverage deltas for records

@@ -435,9 +435,7 @@ func (r *Registry) withdrawnRecordDeltas(wb *pebble.Batch, recs []withdrawn, out
 	}
 	h := sha256.New()
 	h.Write(binary.BigEndian.AppendUint64([]byte("withdrawn\x00"), r.batch))
-	month := schemas.MonthOf(r.now().UTC())
-	at := map[string]int{}
-	var rows []schemas.RecordDelta
+	rs := recordSums{month: schemas.MonthOf(r.now().UTC()), at: map[string]int{}}
 	for _, x := range recs { // in sequence order: rows in the order their units first appear
 		st, ok := kept[x.id]
 		if !ok {
@@ -448,17 +446,9 @@ func (r *Registry) withdrawnRecordDeltas(wb *pebble.Batch, recs []withdrawn, out
 			return fmt.Errorf("coverage state of record %s: %w", x.id, err)
 		}
 		h.Write(append([]byte(x.id), 0))
-		enc := appendRecordCoverage(nil, c)
-		i, ok := at[string(enc[1:])]
-		if !ok {
-			i = len(rows)
-			at[string(enc[1:])] = i
-			rows = append(rows, schemas.RecordDelta{ProvinceCode: c.ProvinceCode, DistrictCode: c.DistrictCode, CommuneCode: c.CommuneCode,
-				NewProvinceCode: c.NewProvinceCode, NewCommuneCode: c.NewCommuneCode, SourceKind: c.SourceKind,
-				SourceMonth: c.SourceMonth, LoadMonth: month, OldKnown: 1})
-		}
-		count(&rows[i], &c, -1)
+		rs.add(&c, appendRecordCoverage(nil, c), -1)
 	}
+	rows := rs.rows
 	key := hex.EncodeToString(h.Sum(nil)[:12])
 	for i := range rows {
 		rows[i].Batch, rows[i].Seq = key, uint32(i)
