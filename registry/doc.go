@@ -162,7 +162,8 @@
 // adds and batch size, the founding-record ids kept, a restart and a
 // replay giving the same persons, coverage deltas summing to a count of
 // what is left (TestWithdrawEqualsOfflineOnTheRecordsLeft,
-// TestWithdrawSplitsInAnyOrder, TestWithdrawnRecordAddedAgain), 1 and 3
+// TestWithdrawSplitsInAnyOrder, TestWithdrawnRecordAddedAgain; windows of
+// max_block 3: TestWithdrawWithWindows), 1 and 3
 // scorers the same persons (TestWithdrawScorersScaleOut), a rebuild from
 // the changelog (pipelines' TestWithdrawalRebuiltFromChangelog); 1, 2 and 5 scorers give
 // the same persons (TestScorersScaleOut) and a redelivered batch the same

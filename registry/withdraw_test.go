@@ -826,3 +826,33 @@ func TestWithdrawOnlyRecordOfAPerson(t *testing.T) {
 		t.Errorf("record %s still linked", id)
 	}
 }
+
+// With blocks far larger than max_block (windows of neighbours by sort
+// value), a withdrawal does not draw the windows of the records left
+// again: the registry can differ from streaming the records left from the
+// start, as streaming differs from offline linking there. How much is
+// logged; the partition must stay close (pairwise F1 ≥ 0.99).
+func TestWithdrawWithWindows(t *testing.T) {
+	p := generated(t)
+	s := *p.settings
+	s.Blocking = append([]settings.BlockingRule(nil), s.Blocking...)
+	for i := range s.Blocking {
+		if s.Blocking[i].MaxBlock > 0 {
+			s.Blocking[i].MaxBlock, s.Blocking[i].Window = 3, 2
+		}
+	}
+	gone := pickWithdrawn(p.recs, p.offline, 0.08, 5)
+	W := withdrawal("b1", gone)
+	left := without(p.recs, gone)
+	got, _ := run(t, registry.Config{Settings: &s}, append(adds(p.recs, 100), op{w: &W}))
+	fresh, _ := run(t, registry.Config{Settings: &s}, adds(left, 100))
+	want := offlineOf(t, &s, left)
+	m := eval.Clusters(fresh.person, got.person)
+	t.Logf("max_block 3, window 2: %d withdrawn; vs streaming the records left from the start: %d records placed otherwise, F1 %.5f; "+
+		"vs offline: %d (F1 %.5f), streaming from the start vs offline: %d (F1 %.5f)", len(gone), samePartition(fresh.person, got.person), m.F1,
+		samePartition(want, got.person), eval.Clusters(want, got.person).F1, samePartition(want, fresh.person), eval.Clusters(want, fresh.person).F1)
+	if m.F1 < 0.99 {
+		t.Errorf("max_block 3: pairwise F1 vs streaming the records left %.5f < 0.99", m.F1)
+	}
+	got.checkCoverage(t, p.recs)
+}
