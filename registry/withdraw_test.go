@@ -741,8 +741,8 @@ func TestWithdrawScorersScaleOut(t *testing.T) {
 			back = append(back, r)
 		}
 	}
-	ops := append(adds(first, 100), op{w: &W1})
-	ops = append(append(ops, adds(second, 100)...), op{w: &W2})
+	ops := append(adds(first, 250), op{w: &W1})
+	ops = append(append(ops, adds(second, 250)...), op{w: &W2})
 	withBack := append(append([]op(nil), ops...), op{recs: back})
 	local, _ := run(t, registry.Config{Settings: p.settings}, withBack)
 	localNoBack, _ := run(t, registry.Config{Settings: p.settings}, ops)
@@ -844,8 +844,8 @@ func TestWithdrawWithWindows(t *testing.T) {
 	gone := pickWithdrawn(p.recs, p.offline, 0.08, 5)
 	W := withdrawal("b1", gone)
 	left := without(p.recs, gone)
-	got, _ := run(t, registry.Config{Settings: &s}, append(adds(p.recs, 100), op{w: &W}))
-	fresh, _ := run(t, registry.Config{Settings: &s}, adds(left, 100))
+	got, _ := run(t, registry.Config{Settings: &s}, append(adds(p.recs, 500), op{w: &W}))
+	fresh, _ := run(t, registry.Config{Settings: &s}, adds(left, 500))
 	want := offlineOf(t, &s, left)
 	m := eval.Clusters(fresh.person, got.person)
 	t.Logf("max_block 3, window 2: %d withdrawn; vs streaming the records left from the start: %d records placed otherwise, F1 %.5f; "+
