@@ -491,23 +491,15 @@ func TestScorerRedelivery(t *testing.T) {
 // registry's own scoring's edges and persons.
 func TestScorersWindows(t *testing.T) {
 	p := generated(t)
-	s := *p.settings
-	s.Blocking = append([]settings.BlockingRule(nil), s.Blocking...)
-	windowed := 0
-	for i := range s.Blocking {
-		if s.Blocking[i].MaxBlock > 0 {
-			s.Blocking[i].MaxBlock, s.Blocking[i].Window = 3, 2
-			windowed++
-		}
-	}
+	s, windowed := smallWindows(p.settings)
 	if windowed == 0 {
 		t.Fatal("no rule with max_block in the settings")
 	}
 	recs := append([]schemas.Record(nil), p.recs...)
 	rand.New(rand.NewSource(8)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
-	local, _, lreg := stream(t, &s, recs, 100)
+	local, _, lreg := stream(t, s, recs, 100)
 	for _, n := range []int{3} {
-		got, reg := streamScored(t, &s, recs, 100, n)
+		got, reg := streamScored(t, s, recs, 100, n)
 		m := eval.Clusters(local, got)
 		t.Logf("%d scorers, max_block 3: F1 vs the registry's own scoring %.5f; edges %d, the registry's %d", n, m.F1, reg.Stats().Edges, lreg.Stats().Edges)
 		if m.F1 != 1 {
@@ -573,17 +565,11 @@ func TestPersonCMND(t *testing.T) {
 // created (a stale iterator compares fewer pairs in large batches).
 func TestWindowsSameForAnyBatchSize(t *testing.T) {
 	p := generated(t)
-	s := *p.settings
-	s.Blocking = append([]settings.BlockingRule(nil), s.Blocking...)
-	for i := range s.Blocking {
-		if s.Blocking[i].MaxBlock > 0 {
-			s.Blocking[i].MaxBlock, s.Blocking[i].Window = 3, 2
-		}
-	}
+	s, _ := smallWindows(p.settings)
 	recs := append([]schemas.Record(nil), p.recs...)
 	rand.New(rand.NewSource(9)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
-	one, _, reg1 := stream(t, &s, recs, 1)
-	big, _, regBig := stream(t, &s, recs, len(recs))
+	one, _, reg1 := stream(t, s, recs, 1)
+	big, _, regBig := stream(t, s, recs, len(recs))
 	s1, sb := reg1.Stats(), regBig.Stats()
 	t.Logf("one record a batch: %d comparisons, %d edges, %d blocks known larger than max_block; one batch: %d comparisons, %d edges", s1.Comparisons, s1.Edges, s1.BlocksLarge, sb.Comparisons, sb.Edges)
 	if s1.BlocksLarge == 0 {
@@ -641,4 +627,20 @@ func TestAddAfterFailedAdd(t *testing.T) {
 		t.Errorf("after a failed Add: %d links %d persons %d events, want %d %d %d",
 			len(got.Links), len(got.Persons), len(got.Events), len(w.Links), len(w.Persons), len(w.Events))
 	}
+}
+
+// smallWindows returns a copy of s whose rules with a max_block have
+// max_block 3 and window 2 (the generated population's blocks then pass
+// it: windows of neighbours by sort value), and how many rules it cut.
+func smallWindows(s *settings.Settings) (*settings.Settings, int) {
+	c := *s
+	c.Blocking = append([]settings.BlockingRule(nil), s.Blocking...)
+	n := 0
+	for i := range c.Blocking {
+		if c.Blocking[i].MaxBlock > 0 {
+			c.Blocking[i].MaxBlock, c.Blocking[i].Window = 3, 2
+			n++
+		}
+	}
+	return &c, n
 }

@@ -834,19 +834,13 @@ func TestWithdrawOnlyRecordOfAPerson(t *testing.T) {
 // logged; the partition must stay close (pairwise F1 ≥ 0.99).
 func TestWithdrawWithWindows(t *testing.T) {
 	p := generated(t)
-	s := *p.settings
-	s.Blocking = append([]settings.BlockingRule(nil), s.Blocking...)
-	for i := range s.Blocking {
-		if s.Blocking[i].MaxBlock > 0 {
-			s.Blocking[i].MaxBlock, s.Blocking[i].Window = 3, 2
-		}
-	}
+	s, _ := smallWindows(p.settings)
 	gone := pickWithdrawn(p.recs, p.offline, 0.08, 5)
 	W := withdrawal("b1", gone)
 	left := without(p.recs, gone)
-	got, _ := run(t, registry.Config{Settings: &s}, append(adds(p.recs, 500), op{w: &W}))
-	fresh, _ := run(t, registry.Config{Settings: &s}, adds(left, 500))
-	want := offlineOf(t, &s, left)
+	got, _ := run(t, registry.Config{Settings: s}, append(adds(p.recs, 500), op{w: &W}))
+	fresh, _ := run(t, registry.Config{Settings: s}, adds(left, 500))
+	want := offlineOf(t, s, left)
 	m := eval.Clusters(fresh.person, got.person)
 	t.Logf("max_block 3, window 2: %d withdrawn; vs streaming the records left from the start: %d records placed otherwise, F1 %.5f; "+
 		"vs offline: %d (F1 %.5f), streaming from the start vs offline: %d (F1 %.5f)", len(gone), samePartition(fresh.person, got.person), m.F1,
