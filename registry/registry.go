@@ -1878,6 +1878,15 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 		}
 	}
 	if wd != nil {
+		// A person whose records left are only neighbours here (not
+		// reclustered: its match component did not hold the withdrawn
+		// record) keeps its id on them, founded by the earliest.
+		for i := len(comp); i < cf.Len(); i++ {
+			if wd.orphans[old[i]] {
+				delete(wd.orphans, old[i])
+				wd.heirs[u.nb[i-len(comp)]] = old[i]
+			}
+		}
 		for o := range wd.orphans { // no record left
 			wd.gone = append(wd.gone, o)
 		}

@@ -25,10 +25,12 @@ type loaded struct {
 	people  map[string]int // person coverage key → count of living persons
 	seen    map[string]bool
 	events  []schemas.PersonEvent
+	// conflicts: each conflict's last row.
+	conflicts map[string]schemas.Conflict
 }
 
 func newLoaded() *loaded {
-	return &loaded{person: map[string]string{}, persons: map[string]schemas.Person{}, records: map[string]int{}, people: map[string]int{}, seen: map[string]bool{}}
+	return &loaded{person: map[string]string{}, persons: map[string]schemas.Person{}, records: map[string]int{}, people: map[string]int{}, seen: map[string]bool{}, conflicts: map[string]schemas.Conflict{}}
 }
 
 func recordCovKey(province, district, commune, newProvince, newCommune, kind string, month string, withID, cmnd bool) string {
@@ -53,6 +55,9 @@ func (l *loaded) apply(t *testing.T, out *registry.Output) {
 		}
 	}
 	l.events = append(l.events, out.Events...)
+	for _, c := range out.Conflicts {
+		l.conflicts[c.ConflictID] = c
+	}
 	if len(out.Deltas) > 0 {
 		t.Fatalf("%d per-person deltas; a registry keeping states from the start sums them all", len(out.Deltas))
 	}
@@ -238,6 +243,16 @@ func TestWithdrawEqualsOfflineOnTheRecordsLeft(t *testing.T) {
 		}
 		before := maps(l.person)
 		gone := pickWithdrawn(p.recs, p.offline, 0.08, seed)
+		// And a record of each open conflict (few in this population).
+		open := 0
+		for _, c := range l.conflicts {
+			if c.Status == schemas.StatusOpen {
+				open++
+				if !slices.Contains(gone, c.RecordIDs[0]) {
+					gone = append(gone, c.RecordIDs[0])
+				}
+			}
+		}
 		out, err := reg.Withdraw(ctx, withdrawal("b1", append(gone, "never-held")))
 		if err != nil {
 			t.Fatal(err)
@@ -266,6 +281,23 @@ func TestWithdrawEqualsOfflineOnTheRecordsLeft(t *testing.T) {
 			t.Errorf("seed %d: %d records placed otherwise than by streaming the records left from the start", seed, k)
 		}
 		checkIDs(t, before, l, gone, "withdrawn:b1")
+		// The conflicts open before that named a withdrawn record are
+		// resolved by the withdrawal; none open names one.
+		resolved := 0
+		for _, c := range out.Conflicts {
+			if slices.ContainsFunc(c.RecordIDs, func(id string) bool { return slices.Contains(gone, id) }) && c.Status == schemas.StatusResolvedByRegistry {
+				resolved++
+			}
+		}
+		for _, c := range l.conflicts {
+			if c.Status == schemas.StatusOpen && slices.ContainsFunc(c.RecordIDs, func(id string) bool { return slices.Contains(gone, id) }) {
+				t.Errorf("seed %d: conflict %s (%s) open, naming a withdrawn record", seed, c.ConflictID, c.Kind)
+			}
+		}
+		t.Logf("seed %d: %d of the %d open conflicts resolved by the withdrawal (it named a record of each)", seed, resolved, open)
+		if open > 0 && resolved == 0 {
+			t.Errorf("seed %d: no conflict naming a withdrawn record resolved", seed)
+		}
 		l.checkCoverage(t, p.recs)
 		// Again: nothing new (the same output, an identical re-flush); a
 		// withdrawal of the same records under another id: nothing.
