@@ -882,3 +882,21 @@ func TestWithdrawWithWindows(t *testing.T) {
 	}
 	got.checkCoverage(t, p.recs)
 }
+
+// A registry keeping no coverage state (Config.NoCoverage) withdraws as
+// well: offline linking's partition of the records left, no coverage
+// rows.
+func TestWithdrawWithoutCoverage(t *testing.T) {
+	p := generated(t)
+	recs := p.recs[:600]
+	gone := pickWithdrawn(recs, p.offline, 0.1, 7)
+	W := withdrawal("b1", gone)
+	l, _ := run(t, registry.Config{Settings: p.settings, NoCoverage: true}, append(adds(recs, 200), op{w: &W}))
+	left := without(recs, gone)
+	if k := samePartition(offlineOf(t, p.settings, left), l.person); k != 0 || len(l.person) != len(left) {
+		t.Errorf("%d records placed otherwise than offline linking of the %d left (%d linked)", k, len(left), len(l.person))
+	}
+	if len(l.records)+len(l.people) != 0 {
+		t.Errorf("coverage rows without coverage: %d records' units, %d persons'", len(l.records), len(l.people))
+	}
+}
