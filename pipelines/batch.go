@@ -24,11 +24,15 @@ type Batch struct {
 	// PersonDeltaSums are the registry's persons' coverage deltas summed
 	// by unit (person_delta_sums).
 	PersonDeltaSums []schemas.PersonDeltaSum
+	// Withdrawals are the withdrawals the match stage applied: their
+	// records are marked withdrawn (withdrawn_records), their links
+	// closed and the open conflicts naming them resolved.
+	Withdrawals []schemas.Withdrawal
 }
 
 // Len is the number of rows of all kinds.
 func (b *Batch) Len() int {
-	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents) + len(b.PersonDeltas) + len(b.RecordDeltas) + len(b.PersonDeltaSums)
+	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents) + len(b.PersonDeltas) + len(b.RecordDeltas) + len(b.PersonDeltaSums) + len(b.Withdrawals)
 }
 
 func (b *Batch) reset() { *b = Batch{} }
@@ -52,6 +56,7 @@ func join(parts []Batch) Batch {
 		PersonDeltas:    joinRows(parts, func(b *Batch) []schemas.PersonDelta { return b.PersonDeltas }),
 		RecordDeltas:    joinRows(parts, func(b *Batch) []schemas.RecordDelta { return b.RecordDeltas }),
 		PersonDeltaSums: joinRows(parts, func(b *Batch) []schemas.PersonDeltaSum { return b.PersonDeltaSums }),
+		Withdrawals:     joinRows(parts, func(b *Batch) []schemas.Withdrawal { return b.Withdrawals }),
 	}
 }
 
@@ -136,6 +141,11 @@ func (b *Batch) add(m kafka.Message) error {
 		var rs []schemas.PersonDeltaSum
 		rs, err = schemas.DecodeRows[schemas.PersonDeltaSum](m.Value)
 		b.PersonDeltaSums = appendRows(b.PersonDeltaSums, rs)
+	case KindWithdrawal:
+		var w schemas.Withdrawal
+		if w, err = decodeWithdrawal(m); err == nil {
+			b.Withdrawals = append(b.Withdrawals, w)
+		}
 	default:
 		return fmt.Errorf("decode message %s/%d@%d: unknown kind %q", m.Topic, m.Partition, m.Offset, k)
 	}

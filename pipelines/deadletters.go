@@ -36,7 +36,7 @@ func (b *Batch) lens() map[string]int {
 		KindRecords: len(b.Records), KindPersons: len(b.Persons), KindLinks: len(b.Links),
 		KindConflicts: len(b.Conflicts), KindRejects: len(b.Rejects), KindPersonEvents: len(b.PersonEvents),
 		KindPersonDeltas: len(b.PersonDeltas), KindRecordDeltas: len(b.RecordDeltas),
-		KindPersonDeltaSums: len(b.PersonDeltaSums),
+		KindPersonDeltaSums: len(b.PersonDeltaSums), KindWithdrawal: len(b.Withdrawals),
 	}
 }
 

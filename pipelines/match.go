@@ -169,6 +169,21 @@ func Match(ctx context.Context, r MessageReader, w MessageWriter, linker Linker,
 				}
 				return p.err
 			}
+			if p.withdrawal != nil {
+				// In its place: after the records before it, linked,
+				// written and committed first.
+				err := b.flush(ctx)
+				if err == nil {
+					err = b.withdraw(ctx, p.m, *p.withdrawal)
+				}
+				if err != nil {
+					if ctx.Err() != nil {
+						return drain()
+					}
+					return err
+				}
+				continue
+			}
 			if b.empty() {
 				first = time.Now()
 			}
@@ -191,7 +206,10 @@ type prepared struct {
 	m      kafka.Message
 	recs   []schemas.Record
 	chunks [][]byte
-	err    error
+	// withdrawal is set for a withdrawal message (KindWithdrawal): it is
+	// applied alone, after the records that came before it.
+	withdrawal *schemas.Withdrawal
+	err        error
 }
 
 // prepare fetches, decodes, enriches and encodes messages into out until
@@ -214,21 +232,26 @@ func (b *matchBatch) prepare(ctx context.Context, out chan<- prepared) {
 			return
 		}
 		p := prepared{m: m}
+		if kindOf(m) == KindWithdrawal {
+			w, err := decodeWithdrawal(m)
+			if err == nil {
+				p.withdrawal = &w
+			} else if !b.deadLetter(ctx, m, fmt.Errorf("decode withdrawal %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err), send) {
+				return
+			}
+			if !send(p) {
+				return
+			}
+			continue
+		}
 		rs, err := schemas.DecodeRecords(m.Value)
 		if err != nil {
 			// A batch that does not decode cannot be linked. It is never
 			// dropped: it goes to the dead letters (and is committed with
 			// the micro-batch), or the stage stops for an operator to see.
-			err = fmt.Errorf("decode records %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
-			if b.cfg.DeadLetter == nil {
-				send(prepared{err: err})
+			if !b.deadLetter(ctx, m, fmt.Errorf("decode records %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err), send) {
 				return
 			}
-			if err := deadLetter(ctx, b.cfg.DeadLetter, m, err); err != nil {
-				send(prepared{err: err})
-				return
-			}
-			b.cfg.Logger.Error("undecodable record batch sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
 		} else {
 			if b.enrich != nil {
 				enrichAll(rs, b.enrich)
@@ -243,6 +266,22 @@ func (b *matchBatch) prepare(ctx context.Context, out chan<- prepared) {
 			return
 		}
 	}
+}
+
+// deadLetter sends an undecodable message m to the dead letters and says
+// whether the stage goes on; without dead letters it sends err, which
+// stops the stage.
+func (b *matchBatch) deadLetter(ctx context.Context, m kafka.Message, err error, send func(prepared) bool) bool {
+	if b.cfg.DeadLetter == nil {
+		send(prepared{err: err})
+		return false
+	}
+	if derr := deadLetter(ctx, b.cfg.DeadLetter, m, err); derr != nil {
+		send(prepared{err: derr})
+		return false
+	}
+	b.cfg.Logger.Error("undecodable message sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
+	return true
 }
 
 // matchBatch is the pending micro-batch of the match stage.
@@ -334,14 +373,44 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	return nil
 }
 
+// withdraw applies the withdrawal of message m (the micro-batch is empty:
+// flushed before it), writes its result and the withdrawal itself (for
+// the load stage to mark the records withdrawn) and only then commits m,
+// as for a batch.
+func (b *matchBatch) withdraw(ctx context.Context, m kafka.Message, w schemas.Withdrawal) error {
+	wd, ok := b.linker.(Withdrawer)
+	if !ok {
+		return fmt.Errorf("withdrawal %s (%s/%d@%d): this match stage's linker cannot withdraw records", w.WithdrawalID, m.Topic, m.Partition, m.Offset)
+	}
+	res, err := wd.Withdraw(ctx, w)
+	if err != nil {
+		return fmt.Errorf("withdrawal %s of %d records: %w", w.WithdrawalID, len(w.RecordIDs), err)
+	}
+	wm, err := withdrawalMessage(w)
+	if err != nil {
+		return err
+	}
+	if _, err := b.write(ctx, res, wm); err != nil {
+		return err
+	}
+	if err := b.r.CommitMessages(ctx, m); err != nil {
+		return fmt.Errorf("commit withdrawal %s: %w", w.WithdrawalID, err)
+	}
+	b.st.Persons.Add(int64(len(res.Persons)))
+	b.cfg.Logger.Info("records withdrawn", "withdrawal", w.WithdrawalID, "batch", w.Batch, "replaces", w.Replaces,
+		"records", len(w.RecordIDs), "persons", len(res.Persons), "events", len(res.Events))
+	return nil
+}
+
 // write encodes the micro-batch's output (its records, already encoded,
-// then res) and writes it, marked when the stage is caught up (which it
-// says).
-func (b *matchBatch) write(ctx context.Context, res LinkResult) (caughtUp bool, err error) {
-	out := make([]kafka.Message, 0, len(b.chunks)+8)
+// then extra, then res) and writes it, marked when the stage is caught up
+// (which it says).
+func (b *matchBatch) write(ctx context.Context, res LinkResult, extra ...kafka.Message) (caughtUp bool, err error) {
+	out := make([]kafka.Message, 0, len(b.chunks)+len(extra)+8)
 	for i, c := range b.chunks {
 		out = append(out, chunkMessage(KindRecords, i, c))
 	}
+	out = append(out, extra...)
 	if out, err = appendResult(out, res, b.cfg.ChunkRows); err != nil {
 		return false, err
 	}

@@ -106,6 +106,9 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	if err := s.insertPersonDeltaSums(ctx, b, in); err != nil {
 		return err
 	}
+	if err := s.withdraw(ctx, b.Withdrawals); err != nil {
+		return err
+	}
 	if len(in.rows) > 0 {
 		return &RefusedRows{Rows: in.rows}
 	}
@@ -811,6 +814,58 @@ func (s *ClickHouseSink) fillOldRecords(ctx context.Context, deltas []schemas.Re
 		out = append(out, d, o)
 	}
 	return out, nil
+}
+
+// withdraw marks the records of ws withdrawn (withdrawn_records,
+// migration 0022), closes their links (a row with no person, rule
+// "withdrawn", the version after the link's) and resolves the open
+// conflicts naming them that the registry's rows of the batch, inserted
+// before, left open. After the batch's other rows, so that a link or
+// conflict of the same batch is closed too. Written again (a replayed
+// message) it changes nothing: the marks are keyed by record id, and
+// closed links and resolved conflicts are passed over.
+func (s *ClickHouseSink) withdraw(ctx context.Context, ws []schemas.Withdrawal) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	batch, err := s.prepare(ctx, "INSERT INTO withdrawn_records (record_id, withdrawal_id, batch, replaces, user, withdrawn_at)")
+	if err != nil {
+		return fmt.Errorf("insert into withdrawn_records: %w", err)
+	}
+	wids := make([]string, 0, len(ws))
+	n := 0
+	for _, w := range ws {
+		n += len(w.RecordIDs)
+		wids = append(wids, w.WithdrawalID)
+		for _, id := range w.RecordIDs {
+			if err := batch.Append(id, w.WithdrawalID, w.Batch, w.Replaces, w.User, w.At); err != nil {
+				batch.Abort()
+				return fmt.Errorf("insert into withdrawn_records: %w", err)
+			}
+		}
+	}
+	s.Inserts.Add(1)
+	if err := batch.Send(); err != nil {
+		s.forget("INSERT INTO withdrawn_records (record_id, withdrawal_id, batch, replaces, user, withdrawn_at)")
+		return fmt.Errorf("insert into withdrawn_records: %w", err)
+	}
+	// The ids are read back from withdrawn_records by withdrawal: a
+	// withdrawal's 10,000 ids would not fit in a query's text.
+	ids := "record_id IN (SELECT record_id FROM withdrawn_records WHERE withdrawal_id IN (" + quoteList(wids) + "))"
+	for _, q := range []string{
+		`INSERT INTO links (record_id, person_id, match_probability, match_rule, version, linked_at)
+		SELECT record_id, '', match_probability, '` + RuleWithdrawn + `', version + 1, now64(3)
+		FROM links FINAL WHERE ` + ids + ` AND match_rule != '` + RuleWithdrawn + `'`,
+		`INSERT INTO conflicts SELECT * REPLACE ('` + schemas.StatusResolvedByRegistry + `' AS status, version + 1 AS version,
+			concat('Resolved by the registry: a record it names was withdrawn, its file replaced by a corrected one.\n\n', explanation) AS explanation)
+		FROM conflicts FINAL WHERE status = '` + schemas.StatusOpen + `' AND hasAny(record_ids, (SELECT groupArray(record_id) FROM withdrawn_records WHERE withdrawal_id IN (` + quoteList(wids) + `)))`,
+	} {
+		s.Inserts.Add(1)
+		if err := s.Conn.Exec(ctx, q); err != nil {
+			return fmt.Errorf("withdraw %d records: %w", n, err)
+		}
+	}
+	return nil
 }
 
 // lookupChunk bounds the ids one look-up query lists (a query's text is

@@ -25,6 +25,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/internal/progress"
 	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 )
 
@@ -40,6 +41,7 @@ type importOptions struct {
 	showRows   int // rows shown by --dry-run. Default: 5
 	batchRows  int // records per Kafka message. Default: 2000
 	dateOrder  string
+	replaces   string // the file or batch (b…) the one file imported replaces
 }
 
 // validate checks the flags and returns every problem at once.
@@ -58,6 +60,9 @@ func (o *importOptions) validate(args []string) error {
 	}
 	if o.dateOrder != "" && o.dateOrder != ingest.DateOrderDMY && o.dateOrder != ingest.DateOrderMDY {
 		errs = append(errs, fmt.Errorf("import: --date-order %q: want dmy (day/month/year) or mdy (month/day/year)", o.dateOrder))
+	}
+	if o.replaces != "" && len(args) != 1 {
+		errs = append(errs, errors.New("import: --replaces names the file one corrected file replaces; give one file"))
 	}
 	if o.showRows < 0 {
 		errs = append(errs, fmt.Errorf("import: --rows %d: must not be negative", o.showRows))
@@ -125,6 +130,7 @@ line about a second in, then every 5 seconds, and one at the end of each file.`,
 	f.StringSliceVar(&o.sheets, "sheet", nil, "import only these sheets (repeatable)")
 	f.IntVar(&o.showRows, "rows", 5, "rows shown by --dry-run")
 	f.IntVar(&o.batchRows, "batch-rows", 2000, "records per Kafka message")
+	f.StringVar(&o.replaces, "replaces", "", "the earlier file (its path, or its import batch b…, read from ClickHouse) this corrected file replaces: once the file is published, every record of the earlier one is withdrawn from the register; with --dry-run, say how many rows are unchanged, changed, new and gone")
 	f.StringVar(&o.dateOrder, "date-order", "", "order of text dates in spreadsheets and CSV: dmy (day/month/year) or mdy (month/day/year, a workbook saved in US formats); default: day first unless a date column's first rows can only be month first (a warning says so)")
 	return cmd
 }
@@ -134,6 +140,7 @@ type fileReport struct {
 	ingest.Description
 	SourceDate string           `json:"source_date,omitempty"`
 	Stats      pipelines.Stats  `json:"stats"`
+	Replaces   *replaceReport   `json:"replaces,omitempty"`
 	Error      string           `json:"error,omitempty"`
 	Rows       []map[string]any `json:"first_rows,omitempty"`
 }
@@ -196,11 +203,19 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 	}
 	// A file that fails (unreadable, not its format, no header, no data)
 	// does not stop the others; the command fails at the end.
+	var old *replaced
+	if o.replaces != "" {
+		r, err := readReplaced(ctx, g, o, mapping, o.replaces)
+		if err != nil {
+			return err
+		}
+		old = &r
+	}
 	var reports []fileReport
 	var failed []string
 	var firstErr error
 	for _, path := range files {
-		rep, err := importFile(ctx, g, o, mapping, path)
+		rep, err := importFile(ctx, g, o, mapping, path, old)
 		if err != nil {
 			rep.Error = err.Error()
 			if firstErr == nil {
@@ -232,7 +247,7 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 	return firstErr
 }
 
-func importFile(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, path string) (fileReport, error) {
+func importFile(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, path string, old *replaced) (fileReport, error) {
 	sd, sdFrom := sourceDateOf(o.sourceDate, path)
 	rep := fileReport{Description: ingest.Description{File: path}}
 	if !sd.IsZero() {
@@ -256,10 +271,19 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		fmt.Fprintf(g.stdout, ", source date %s (from %s)", rep.SourceDate, sdFrom)
 	}
 	fmt.Fprintln(g.stdout)
+	if old != nil {
+		if err := old.sameAs(path, d.Batch, d.FileHash); err != nil {
+			return rep, err
+		}
+	}
 
 	var st pipelines.Stats
+	var cur *[]schemas.Record // the file's records, for --dry-run --replaces
+	if o.dryRun && old != nil && old.fromFile {
+		cur = new([]schemas.Record)
+	}
 	if o.dryRun {
-		st, rep.Rows, err = dryRun(ctx, src, o.showRows)
+		st, rep.Rows, err = dryRun(ctx, src, o.showRows, cur)
 	} else {
 		st, err = publish(ctx, g, o, src)
 	}
@@ -284,6 +308,9 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 			fmt.Fprintf(g.stdout, "  %s\n", b)
 		}
 	}
+	if err == nil && old != nil {
+		rep.Replaces, err = replace(ctx, g, o, path, rep.Description, old, cur)
+	}
 	if err != nil && !o.dryRun && !st.Done {
 		// Interrupted, or stopped by Kafka (a broker down or out of
 		// disk): say what was published and that a re-run finishes it.
@@ -298,8 +325,9 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 	return rep, err
 }
 
-// dryRun reads the whole file, counting, and keeps the first n rows.
-func dryRun(ctx context.Context, src ingest.Source, n int) (pipelines.Stats, []map[string]any, error) {
+// dryRun reads the whole file, counting, and keeps the first n rows (and
+// every record in recs, when not nil).
+func dryRun(ctx context.Context, src ingest.Source, n int, recs *[]schemas.Record) (pipelines.Stats, []map[string]any, error) {
 	var st pipelines.Stats
 	var rows []map[string]any
 	for ctx.Err() == nil {
@@ -317,6 +345,9 @@ func dryRun(ctx context.Context, src ingest.Source, n int) (pipelines.Stats, []m
 			return st, rows, err
 		}
 		st.Count(it)
+		if recs != nil && it.Record != nil {
+			*recs = append(*recs, *it.Record)
+		}
 		if len(rows) < n {
 			rows = append(rows, maskedRow(it))
 		}

@@ -2,3 +2,4 @@
 ALTER TABLE decisions ON CLUSTER dancu
     MODIFY SETTING non_replicated_deduplication_window = 10000;
 
+

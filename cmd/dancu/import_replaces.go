@@ -1,0 +1,302 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
+)
+
+// replaced is the file (or batch) dancu import --replaces names: the
+// records it gave, to be withdrawn once the corrected file is published.
+type replaced struct {
+	name  string // as given: a path or a batch
+	batch string // its import batch
+	hash  string // its file's SHA-256 ("" for a batch read from ClickHouse)
+	// recs are its records: whole, read from the file again; from
+	// ClickHouse only the fields PartitionKey reads, and the file hash.
+	recs     []schemas.Record
+	fromFile bool
+}
+
+// readReplaced reads the records of old: a file read again the way the
+// import reads the corrected one (its record ids are its content hash,
+// sheet and row, so they come out as they were published; no broker or
+// ClickHouse needed), else an import batch ("b…", as the import's summary
+// and records.import_batch name it) read from ClickHouse, which holds
+// every record the load stage wrote (the old file may be gone; a setup
+// with a broker only has no ClickHouse, and must give the file).
+func readReplaced(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, old string) (replaced, error) {
+	if fi, err := os.Stat(old); err == nil && !fi.IsDir() {
+		return readReplacedFile(ctx, o, mapping, old)
+	}
+	if !strings.HasPrefix(old, "b") || strings.ContainsAny(old, `/\.`) {
+		return replaced{}, fmt.Errorf("import: --replaces %s: no such file, and not an import batch (b…)", old)
+	}
+	r := replaced{name: old, batch: old}
+	conn, err := openClickHouse(ctx, g)
+	if err != nil {
+		return r, fmt.Errorf("import: --replaces %s: the records of a batch are read from ClickHouse: %w (or give the old file's path)", old, err)
+	}
+	defer conn.Close()
+	rows, err := conn.Query(ctx, "SELECT record_id, file_hash, id_number, family_name, given_name, birth_year FROM records FINAL WHERE import_batch = ?", old)
+	if err != nil {
+		return r, fmt.Errorf("import: --replaces %s: read its records from ClickHouse: %w (or give the old file's path)", old, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x schemas.Record
+		if err := rows.Scan(&x.RecordID, &x.FileHash, &x.IDNumber, &x.FamilyName, &x.GivenName, &x.BirthYear); err != nil {
+			return r, fmt.Errorf("import: --replaces %s: %w", old, err)
+		}
+		r.recs = append(r.recs, x)
+	}
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("import: --replaces %s: %w", old, err)
+	}
+	if len(r.recs) == 0 {
+		return r, fmt.Errorf("import: --replaces %s: ClickHouse holds no record of this batch (is the load stage behind, or the batch misspelt?)", old)
+	}
+	return r, nil
+}
+
+func readReplacedFile(ctx context.Context, o *importOptions, mapping *ingest.Mapping, path string) (replaced, error) {
+	sd, _ := sourceDateOf(o.sourceDate, path)
+	src, err := ingest.Open(path, ingest.Options{SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets, DateOrder: o.dateOrder})
+	if err != nil {
+		return replaced{}, fmt.Errorf("import: --replaces: %w", err)
+	}
+	defer src.Close()
+	d := src.(ingest.Describer).Describe()
+	r := replaced{name: path, batch: d.Batch, hash: d.FileHash, fromFile: true}
+	for ctx.Err() == nil {
+		it, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return r, nil
+		}
+		if err != nil {
+			return r, fmt.Errorf("import: --replaces %s: %w", path, err)
+		}
+		if it.Record != nil {
+			r.recs = append(r.recs, *it.Record)
+		}
+	}
+	return r, fmt.Errorf("import: --replaces %s: %w", path, ctx.Err())
+}
+
+// plan is the withdrawal of old's records by the corrected file (batch,
+// hash), over partitions of dancu.records. A record of the same file
+// (old is the corrected file itself, imported under another batch) is
+// not withdrawn: the corrected file holds it again.
+func (old replaced) plan(batch, hash string, partitions []int) []pipelines.PlannedWithdrawal {
+	r := pipelines.Replacement{Batch: batch, Replaces: old.batch, User: importUser(), At: time.Now()}
+	for i := range old.recs {
+		if x := &old.recs[i]; x.FileHash != hash {
+			r.Old = append(r.Old, pipelines.OldRecord{RecordID: x.RecordID, Key: pipelines.PartitionKey(x)})
+		}
+	}
+	return pipelines.PlanWithdrawals(r, partitions, 0)
+}
+
+// sameAs refuses a replacement of a file by itself.
+func (old replaced) sameAs(path, batch, hash string) error {
+	if old.batch == batch || (old.hash != "" && old.hash == hash) {
+		return fmt.Errorf("import: %s --replaces %s: the same file (batch %s): nothing to replace", path, old.name, batch)
+	}
+	return nil
+}
+
+// importUser is who runs the import, as the withdrawal records it.
+func importUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
+
+// rowDiff counts the corrected file's rows against the old file's by
+// their content: unchanged (a row of the same content, anywhere), changed
+// (paired with an old row by the source's record id, else the
+// identification number, else the name and birth date), new and gone.
+type rowDiff struct {
+	Unchanged int `json:"unchanged"`
+	Changed   int `json:"changed"`
+	New       int `json:"new"`
+	Gone      int `json:"gone"`
+	// Examples describe the first changed, new and gone rows, masked.
+	Examples []string `json:"examples,omitempty"`
+}
+
+// diffRows compares the records of the corrected file with the old
+// file's, keeping up to show examples.
+func diffRows(old, cur []schemas.Record, show int) rowDiff {
+	var d rowDiff
+	example := func(s string) {
+		if len(d.Examples) < show {
+			d.Examples = append(d.Examples, s)
+		}
+	}
+	byContent := map[string][]int{}
+	for i := range old {
+		c := content(&old[i])
+		byContent[c] = append(byContent[c], i)
+	}
+	used := make([]bool, len(old))
+	var left []int // rows of cur with no old row of the same content
+	for i := range cur {
+		c := content(&cur[i])
+		if js := byContent[c]; len(js) > 0 {
+			used[js[0]] = true
+			byContent[c] = js[1:]
+			d.Unchanged++
+			continue
+		}
+		left = append(left, i)
+	}
+	keys := []func(*schemas.Record) string{
+		func(r *schemas.Record) string { return r.SourceRecordID },
+		func(r *schemas.Record) string { return r.IDNumber },
+		func(r *schemas.Record) string {
+			if r.BirthDate == "" {
+				return ""
+			}
+			return vn.Fold(r.FullName) + "|" + r.BirthDate
+		},
+		func(r *schemas.Record) string { return vn.Fold(r.FullName) },
+	}
+	for _, key := range keys {
+		byKey := map[string][]int{}
+		for j := range old {
+			if k := key(&old[j]); !used[j] && k != "" {
+				byKey[k] = append(byKey[k], j)
+			}
+		}
+		rest := left[:0]
+		for _, i := range left {
+			k := key(&cur[i])
+			if js := byKey[k]; k != "" && len(js) > 0 {
+				j := js[0]
+				byKey[k] = js[1:]
+				used[j] = true
+				d.Changed++
+				example(fmt.Sprintf("changed: %s (%s), was %s: %s", place(&cur[i]), vn.MaskName(cur[i].FullName), place(&old[j]), strings.Join(changedFields(&old[j], &cur[i]), ", ")))
+				continue
+			}
+			rest = append(rest, i)
+		}
+		left = rest
+	}
+	for _, i := range left {
+		d.New++
+		example(fmt.Sprintf("new: %s (%s)", place(&cur[i]), vn.MaskName(cur[i].FullName)))
+	}
+	for j := range old {
+		if !used[j] {
+			d.Gone++
+			example(fmt.Sprintf("gone: %s (%s)", place(&old[j]), vn.MaskName(old[j].FullName)))
+		}
+	}
+	return d
+}
+
+// personFields is a record without what says where it came from (file,
+// sheet, row, batch, ids): what a row says about its person.
+func personFields(r *schemas.Record) schemas.Record {
+	x := *r
+	x.RecordID, x.SchemaVersion, x.SourceFile, x.FileHash, x.Sheet, x.Row, x.ImportBatch = "", 0, "", "", "", 0, ""
+	x.SourceDate = time.Time{}
+	return x
+}
+
+func content(r *schemas.Record) string {
+	b, _ := json.Marshal(personFields(r))
+	return string(b)
+}
+
+// changedFields names the fields whose values differ between a and b.
+func changedFields(a, b *schemas.Record) []string {
+	var ma, mb map[string]any
+	ja, _ := json.Marshal(personFields(a))
+	jb, _ := json.Marshal(personFields(b))
+	json.Unmarshal(ja, &ma)
+	json.Unmarshal(jb, &mb)
+	var out []string
+	for k, v := range mb {
+		if fmt.Sprint(v) != fmt.Sprint(ma[k]) {
+			out = append(out, k)
+		}
+	}
+	for k := range ma {
+		if _, ok := mb[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func place(r *schemas.Record) string {
+	p := "row " + fmt.Sprint(r.Row)
+	if r.Sheet != "" {
+		p = "sheet " + r.Sheet + " " + p
+	}
+	return p
+}
+
+// replaceReport is what --report says of a replacement.
+type replaceReport struct {
+	Replaces  string   `json:"replaces"`
+	Batch     string   `json:"batch"`
+	Withdrawn int      `json:"withdrawn"` // record ids withdrawn (or, dry, to be)
+	Messages  int      `json:"messages"`
+	Rows      *rowDiff `json:"rows,omitempty"` // --dry-run with the old file
+}
+
+// replace withdraws the records of old now that the corrected file path
+// (d) is published, or, dry (cur: its records when old is a file), says
+// what would be withdrawn and how the rows compare.
+func replace(ctx context.Context, g *globals, o *importOptions, path string, d ingest.Description, old *replaced, cur *[]schemas.Record) (*replaceReport, error) {
+	rep := &replaceReport{Replaces: old.name, Batch: old.batch}
+	partitions := []int{0} // dry: the partitions change the messages, not what they withdraw
+	if !o.dryRun {
+		ps, err := pipelines.RecordsPartitions(ctx, splitList(g.kafka))
+		if err != nil {
+			return rep, fmt.Errorf("import %s --replaces %s: %w", path, old.name, err)
+		}
+		partitions = ps
+	}
+	ws := old.plan(d.Batch, d.FileHash, partitions)
+	rep.Withdrawn, rep.Messages = pipelines.Withdrawn(ws), len(ws)
+	if o.dryRun {
+		if cur != nil {
+			diff := diffRows(old.recs, *cur, o.showRows)
+			rep.Rows = &diff
+			fmt.Fprintf(g.stdout, "against %s (batch %s): %d rows unchanged, %d changed, %d new, %d gone\n",
+				old.name, old.batch, diff.Unchanged, diff.Changed, diff.New, diff.Gone)
+			for _, e := range diff.Examples {
+				fmt.Fprintf(g.stdout, "  %s\n", e)
+			}
+		} else {
+			fmt.Fprintf(g.stdout, "against batch %s: its rows are compared with this file's only when --replaces names the old file\n", old.batch)
+		}
+		fmt.Fprintf(g.stdout, "would withdraw %d records of batch %s (all of them: record ids are the file's; the corrected file's rows are its records now)\n",
+			rep.Withdrawn, old.batch)
+		return rep, nil
+	}
+	if err := pipelines.PublishWithdrawals(ctx, splitList(g.kafka), nil, ws); err != nil {
+		return rep, fmt.Errorf("import %s --replaces %s: %w (the file is published; run the same command again to withdraw the old records)", path, old.name, err)
+	}
+	fmt.Fprintf(g.stdout, "replaces %s: %d records of batch %s withdrawn (%d messages)\n", old.name, rep.Withdrawn, old.batch, rep.Messages)
+	return rep, nil
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// replacesOld is a list as a commune first sends it; replacesNew is its
+// correction: row 2's birth date corrected, row 3 removed, a row added.
+const (
+	replacesHeader = "STT,Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân,Địa chỉ thường trú\n"
+	replacesOld    = replacesHeader +
+		"1,Nguyễn Văn An,15/03/1990,Nam,001090012345,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
+		"2,Trần Thị Bình,02/07/1985,Nữ,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
+		"3,Lê Văn Cường,20/11/1978,Nam,001078054321,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
+		"4,Phạm Thị Dung,09/09/2001,Nữ,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
+		"5,Hoàng Văn Em,01/01/1960,Nam,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n"
+	replacesNew = replacesHeader +
+		"1,Nguyễn Văn An,15/03/1990,Nam,001090012345,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
+		"2,Trần Thị Bình,02/07/1986,Nữ,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
+		"3,Phạm Thị Dung,09/09/2001,Nữ,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
+		"4,Hoàng Văn Em,01/01/1960,Nam,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
+		"5,Vũ Thị Giang,12/12/2012,Nữ,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n"
+)
+
+func writeReplacesFiles(t *testing.T) (oldPath, newPath string) {
+	t.Helper()
+	dir := t.TempDir()
+	oldPath, newPath = filepath.Join(dir, "dong_hoi_20240501.csv"), filepath.Join(dir, "dong_hoi_sua_20240501.csv")
+	if err := os.WriteFile(oldPath, []byte(replacesOld), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(newPath, []byte(replacesNew), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return oldPath, newPath
+}
+
+// --dry-run --replaces compares the rows by their content (the row
+// removed moves the rows after it up: they are unchanged all the same),
+// says what would be withdrawn, masks names, and publishes nothing (no
+// broker at this address).
+func TestImportReplacesDryRun(t *testing.T) {
+	oldPath, newPath := writeReplacesFiles(t)
+	report := filepath.Join(t.TempDir(), "report.json")
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "import", "--dry-run", "--report", report, "--replaces", oldPath, newPath}, nil, &out, &errb)
+	if err != nil {
+		t.Fatalf("dry run: %v\n%s%s", err, out.String(), errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{"3 rows unchanged, 1 changed, 1 new, 1 gone", "would withdraw 5 records of batch b", "changed: row 3", "BirthDate", "gone: row 4", "new: row 6"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	for _, name := range []string{"Trần Thị Bình", "Lê Văn Cường", "Vũ Thị Giang", "001078054321"} {
+		if strings.Contains(s, name) {
+			t.Errorf("dry run shows %q:\n%s", name, s)
+		}
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Files []struct {
+			Replaces struct {
+				Batch     string
+				Withdrawn int
+				Rows      rowDiff
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &rep); err != nil || len(rep.Files) != 1 {
+		t.Fatalf("report %s: %v", b, err)
+	}
+	r := rep.Files[0].Replaces
+	if r.Withdrawn != 5 || !strings.HasPrefix(r.Batch, "b") || r.Rows.Unchanged != 3 || r.Rows.Changed != 1 || r.Rows.New != 1 || r.Rows.Gone != 1 {
+		t.Errorf("report's replacement %+v", r)
+	}
+}
+
+// A file cannot replace itself, and --replaces wants one file; a batch
+// that is not a file is read from ClickHouse, which is not there: the
+// error names it.
+func TestImportReplacesRefusals(t *testing.T) {
+	oldPath, newPath := writeReplacesFiles(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "--dry-run", "--replaces", oldPath, oldPath}, "the same file"},
+		{[]string{"import", "--dry-run", "--replaces", oldPath, oldPath, newPath}, "give one file"},
+		{[]string{"--clickhouse", "http://127.0.0.1:1", "import", "--dry-run", "--replaces", "b0123456789abcdef", newPath}, "--replaces b0123456789abcdef"},
+		{[]string{"import", "--dry-run", "--replaces", filepath.Join(t.TempDir(), "gone.csv"), newPath}, "no such file"},
+	} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), append([]string{"--kafka", "127.0.0.1:1"}, c.args...), nil, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one saying %q", c.args, err, c.want)
+		}
+	}
+}
