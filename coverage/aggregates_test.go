@@ -64,8 +64,8 @@ func person(id string, ver uint64, a addr, idNumber string, birthYear int, merge
 		IDNumber: idNumber, BirthYear: uint16(birthYear), MergedInto: mergedInto, UpdatedAt: time.Date(2026, time.Month(month), 10, 0, 0, 0, 0, time.UTC)}
 }
 
-// bruteForce computes the report's counts straight from records FINAL and
-// persons FINAL, keyed by province|unit.
+// bruteForce computes the report's counts straight from records FINAL
+// (less those withdrawn) and persons FINAL, keyed by province|unit.
 func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage.Level, today int) map[string][7]int64 {
 	t.Helper()
 	old := era == coverage.Old
@@ -84,7 +84,7 @@ func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage
 	}
 	out := map[string][7]int64{}
 	rows, err := conn.Query(context.Background(), fmt.Sprintf(`SELECT toString(%s), toString(%s), count(), countIf(source_kind = 'scan'), countIf(match(id_number, '^[0-9]{12}$'))
-		FROM records FINAL GROUP BY 1, 2`, pr, unit))
+		FROM records FINAL %s GROUP BY 1, 2`, pr, unit, notWithdrawn(t, conn)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +117,21 @@ func bruteForce(t *testing.T, conn driver.Conn, era coverage.Era, level coverage
 	}
 	rows.Close()
 	return out
+}
+
+// notWithdrawn is the condition that leaves withdrawn records out, on a
+// database migrated to 0022 (TestAggregatesThroughMigration16 checks one
+// at 0015 too).
+func notWithdrawn(t *testing.T, conn driver.Conn) string {
+	t.Helper()
+	var n uint64
+	if err := conn.QueryRow(context.Background(), "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = 'withdrawn_records'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		return ""
+	}
+	return "WHERE record_id NOT IN (SELECT record_id FROM withdrawn_records)"
 }
 
 // check compares the report computed from the aggregates with the brute

@@ -9,9 +9,11 @@ import (
 
 // Rebuild recomputes the materialised aggregates from the records and
 // persons tables (FINAL): it empties the state and aggregate tables,
-// counts the records of records FINAL straight into coverage_records (and
-// their states into record_state, which the load stage reads for records
-// its registry knew before migration 0015), and feeds the persons once
+// counts the records of records FINAL not withdrawn (withdrawn_records,
+// migration 0022: their file was replaced by a corrected one) straight
+// into coverage_records (and their states into record_state, which the
+// load stage reads for records its registry knew before migration 0015),
+// and feeds the persons once
 // more as deltas from nothing through person_deltas. Use it if an insert
 // ever failed, if rows reached records or persons by another way than the
 // load stage, or to check the aggregates against a fresh computation.
@@ -31,14 +33,14 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 			new_commune_code, source_kind, source_month, has_id, cmnd_only)
 		SELECT cityHash64(file_hash), record_id, toUInt64(toUnixTimestamp64Nano(now64(9))), ` + recordUnits + `, source_kind,
 			toStartOfMonth(source_date), match(id_number, '^[0-9]{12}$'), id_number = '' AND match(cmnd, '^[0-9]{9}$')
-		FROM records FINAL`,
+		FROM records FINAL WHERE record_id NOT IN (SELECT record_id FROM withdrawn_records)`,
 		`INSERT INTO coverage_records (province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind,
 			source_month, load_month, records, with_id, cmnd_only)
 		SELECT province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month,
 			toStartOfMonth(now()), count(), sum(has_id), sum(cmnd_only)
 		FROM (SELECT ` + recordUnits + `, source_kind, toStartOfMonth(source_date) AS source_month,
 				toInt64(match(id_number, '^[0-9]{12}$')) AS has_id, toInt64(id_number = '' AND match(cmnd, '^[0-9]{9}$')) AS cmnd_only
-			FROM records FINAL)
+			FROM records FINAL WHERE record_id NOT IN (SELECT record_id FROM withdrawn_records))
 		GROUP BY province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month`,
 		// Persons go through person_deltas (migration 0013), as the
 		// registry's deltas do, each counted from nothing; merged persons

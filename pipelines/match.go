@@ -380,7 +380,17 @@ func (b *matchBatch) flush(ctx context.Context) error {
 func (b *matchBatch) withdraw(ctx context.Context, m kafka.Message, w schemas.Withdrawal) error {
 	wd, ok := b.linker.(Withdrawer)
 	if !ok {
-		return fmt.Errorf("withdrawal %s (%s/%d@%d): this match stage's linker cannot withdraw records", w.WithdrawalID, m.Topic, m.Partition, m.Offset)
+		// Not the registry (the engine's linker): the withdrawal waits in
+		// the dead letters for a match stage that can apply it.
+		err := fmt.Errorf("withdrawal %s (%s/%d@%d): this match stage's linker cannot withdraw records", w.WithdrawalID, m.Topic, m.Partition, m.Offset)
+		if b.cfg.DeadLetter == nil {
+			return err
+		}
+		if derr := deadLetter(ctx, b.cfg.DeadLetter, m, err); derr != nil {
+			return derr
+		}
+		b.cfg.Logger.Error("withdrawal sent to dead letters", "withdrawal", w.WithdrawalID, "err", err)
+		return b.r.CommitMessages(ctx, m)
 	}
 	res, err := wd.Withdraw(ctx, w)
 	if err != nil {
