@@ -853,12 +853,16 @@ func (s *ClickHouseSink) withdraw(ctx context.Context, ws []schemas.Withdrawal) 
 	// withdrawal's 10,000 ids would not fit in a query's text.
 	ids := "record_id IN (SELECT record_id FROM withdrawn_records WHERE withdrawal_id IN (" + quoteList(wids) + "))"
 	for _, q := range []string{
+		// The rows are chosen in a subquery: an alias of the outer
+		// SELECT (status, version) would stand for the column in its
+		// WHERE.
 		`INSERT INTO links (record_id, person_id, match_probability, match_rule, version, linked_at)
 		SELECT record_id, '', match_probability, '` + RuleWithdrawn + `', version + 1, now64(3)
-		FROM links FINAL WHERE ` + ids + ` AND match_rule != '` + RuleWithdrawn + `'`,
+		FROM (SELECT * FROM links FINAL WHERE ` + ids + ` AND match_rule != '` + RuleWithdrawn + `')`,
 		`INSERT INTO conflicts SELECT * REPLACE ('` + schemas.StatusResolvedByRegistry + `' AS status, version + 1 AS version,
 			concat('Resolved by the registry: a record it names was withdrawn, its file replaced by a corrected one.\n\n', explanation) AS explanation)
-		FROM conflicts FINAL WHERE status = '` + schemas.StatusOpen + `' AND hasAny(record_ids, (SELECT groupArray(record_id) FROM withdrawn_records WHERE withdrawal_id IN (` + quoteList(wids) + `)))`,
+		FROM (SELECT * FROM conflicts FINAL WHERE status = '` + schemas.StatusOpen + `'
+			AND hasAny(record_ids, (SELECT groupArray(record_id) FROM withdrawn_records WHERE withdrawal_id IN (` + quoteList(wids) + `))))`,
 	} {
 		s.Inserts.Add(1)
 		if err := s.Conn.Exec(ctx, q); err != nil {
