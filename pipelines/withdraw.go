@@ -36,6 +36,8 @@ type Withdrawer interface {
 	Withdraw(ctx context.Context, w schemas.Withdrawal) (LinkResult, error)
 }
 
+var _ Withdrawer = (*RegistryLinker)(nil)
+
 // OldRecord is a record of the file (or batch) a corrected one replaces:
 // its id and its PartitionKey, which says the partition of TopicRecords
 // it was published to.

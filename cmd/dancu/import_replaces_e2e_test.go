@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/pipelines"
+)
+
+// A corrected list replaces the first one, end to end on the real broker
+// and engine with the registry's match stage: dancu import of the list,
+// then of its correction (one row changed, one removed, one added)
+// --replaces it. Records count the corrected list once; the changed
+// row's person keeps its id; the removed row's person, which it alone
+// held together (two records of another list), splits, with a person
+// event of reason withdrawn:<batch>; the old records' links are closed; coverage equals a brute-force count; the
+// same import run again, then with the old batch read from ClickHouse,
+// changes nothing.
+func TestImportReplacesEndToEnd(t *testing.T) {
+	oldPath, newPath := writeReplacesFiles(t)
+	brokers := brokertest.Start(t)
+	chAddr := chdbtest.Start(t)
+	conn, db := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	cfg := pipelines.StagesConfig{
+		Brokers: []string{brokers}, Conn: conn, Match: true, Load: true, Enrich: pipelines.ResolveAddresses, RegistryDir: t.TempDir(),
+		MatchConfig: pipelines.MatchConfig{MaxWait: 100 * time.Millisecond},
+		LoadConfig:  pipelines.LoadConfig{MaxWait: 100 * time.Millisecond},
+	}
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- pipelines.RunStages(sctx, cfg, nil) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("stages: %v", err)
+		}
+	})
+	importAndDrain := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		args = append([]string{"--kafka", brokers, "--clickhouse", "http://" + chAddr + "/" + db, "import"}, args...)
+		if err := run(ctx, args, nil, &out, &errb); err != nil {
+			t.Fatalf("dancu %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errb.String())
+		}
+		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		if err := pipelines.WaitDrained(dctx, cfg, 100*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	str := func(q string, args ...any) string {
+		t.Helper()
+		var s string
+		if err := conn.QueryRow(ctx, q, args...).Scan(&s); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return s
+	}
+	num := func(q string, args ...any) uint64 {
+		t.Helper()
+		var n uint64
+		if err := conn.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	oldBatch, newBatch := batchOf(t, oldPath), batchOf(t, newPath)
+	personOf := func(batch string, row int) string {
+		return str("SELECT person_id FROM links FINAL WHERE record_id = (SELECT record_id FROM records FINAL WHERE import_batch = $1 AND row = $2)", batch, uint32(row))
+	}
+
+	// Another list, of another unit, holds two records of the person of
+	// the row the correction removes that only it holds together: one
+	// with its number, born a year later elsewhere; one without a number,
+	// born the same day at the same address.
+	otherPath := filepath.Join(t.TempDir(), "other_20240601.csv")
+	other := replacesHeader +
+		"1,Lê Văn Cường,05/05/1979,Nam,001078054321,\"Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh\"\n" +
+		"2,Lê Văn Cường,20/11/1978,Nam,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n"
+	if err := os.WriteFile(otherPath, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	importAndDrain(oldPath)
+	importAndDrain(otherPath)
+	if n := num("SELECT count() FROM records_in_force"); n != 7 {
+		t.Fatalf("after the first lists, %d records, want 7", n)
+	}
+	otherBatch := batchOf(t, otherPath)
+	changed, removed := personOf(oldBatch, 3), personOf(oldBatch, 4) // rows 2 and 3 of the list, under its header
+	if changed == "" || removed == "" || personOf(otherBatch, 2) != removed || personOf(otherBatch, 3) != removed {
+		t.Fatalf("persons of the changed row %q, of the removed row %q and of the other list's records %q %q: want the last three one",
+			changed, removed, personOf(otherBatch, 2), personOf(otherBatch, 3))
+	}
+
+	out := importAndDrain("--replaces", oldPath, newPath)
+	if !strings.Contains(out, "replaces "+oldPath+": 5 records of batch "+oldBatch+" withdrawn") {
+		t.Errorf("import --replaces says:\n%s", out)
+	}
+	type state struct {
+		records, allRecords, living, openLinks, events, withdrawn uint64
+		cov                                                       [2]int64
+	}
+	snapshot := func() state {
+		var s state
+		s.records = num("SELECT count() FROM records_in_force")
+		s.allRecords = num("SELECT count() FROM records FINAL")
+		s.living = num("SELECT count() FROM persons FINAL WHERE merged_into = ''")
+		s.openLinks = num("SELECT count() FROM links FINAL WHERE person_id != ''")
+		s.events = num("SELECT count() FROM person_events FINAL")
+		s.withdrawn = num("SELECT count() FROM withdrawn_records FINAL")
+		rep, err := coverage.Compute(ctx, conn, coverage.Options{Era: coverage.Old, Level: coverage.Province})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.cov = [2]int64{rep.Total.Records, rep.Total.Persons}
+		return s
+	}
+	s := snapshot()
+	if s.records != 7 || s.allRecords != 12 || s.withdrawn != 5 {
+		t.Errorf("after the correction: %d records in force of %d rows, %d withdrawn; want the corrected list's 5 and the other's 2 of 12, 5 withdrawn",
+			s.records, s.allRecords, s.withdrawn)
+	}
+	// Coverage, from the registry's deltas, equals a brute-force count.
+	if want := [2]int64{int64(s.records), int64(s.living)}; s.cov != want {
+		t.Errorf("coverage counts %d records and %d persons, brute force %d and %d", s.cov[0], s.cov[1], want[0], want[1])
+	}
+	if n := num("SELECT count() FROM links FINAL WHERE person_id != '' AND record_id IN (SELECT record_id FROM records FINAL WHERE import_batch = $1)", oldBatch); n != 0 {
+		t.Errorf("%d links of the old list's records left open", n)
+	}
+	if n := num("SELECT count() FROM links FINAL WHERE person_id != '' AND record_id IN (SELECT record_id FROM records FINAL WHERE import_batch = $1)", newBatch); n != 5 {
+		t.Errorf("%d of the corrected list's 5 records linked", n)
+	}
+	if p := personOf(newBatch, 3); p != changed {
+		t.Errorf("the changed row is in person %s, want the person it was in before, %s", p, changed)
+	}
+	// The removed row held the other list's two records together: they
+	// split, the person keeping its id in the part of its earliest record
+	// left (which of the two came first depends on the partitions their
+	// keys hash to), with a split event of the reason.
+	if y, z := personOf(otherBatch, 2), personOf(otherBatch, 3); y == z || (y != removed && z != removed) || y == "" || z == "" {
+		t.Errorf("the other list's records are in persons %s and %s; want them split, one keeping %s", y, z, removed)
+	}
+	if n := num("SELECT count() FROM person_events FINAL WHERE reason = $1 AND kind = 'split'", "withdrawn:"+newBatch); n == 0 {
+		t.Error("no split event with reason withdrawn:<batch>")
+	}
+	if n := num("SELECT count() FROM persons FINAL WHERE merged_into = '' AND record_count = 0"); n != 0 {
+		t.Errorf("%d living persons with no record", n)
+	}
+
+	// The same import again, then with the old batch read from ClickHouse:
+	// nothing changes.
+	importAndDrain("--replaces", oldPath, newPath)
+	if again := snapshot(); again != s {
+		t.Errorf("the same import run again changed the register: %+v → %+v", s, again)
+	}
+	out = importAndDrain("--replaces", oldBatch, newPath)
+	if !strings.Contains(out, "5 records of batch "+oldBatch+" withdrawn") {
+		t.Errorf("import --replaces %s says:\n%s", oldBatch, out)
+	}
+	if again := snapshot(); again != s {
+		t.Errorf("the import replacing the batch read from ClickHouse changed the register: %+v → %+v", s, again)
+	}
+}
+
+// batchOf is the import batch of a file imported without --batch.
+func batchOf(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(b)
+	return ingest.DefaultBatch(hex.EncodeToString(h[:]))
+}
