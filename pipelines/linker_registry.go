@@ -212,6 +212,10 @@ type RegistryConfig struct {
 	// rebuild) instead of the registry: a RemoteScorer's Score, for the
 	// match stage scaled out over score instances (RunScore).
 	Score registry.ScoreFunc
+	// Withdraw, with Score, tells the score role of a withdrawal (a
+	// RemoteScorer's Withdraw): its instances take the records out of
+	// their blocks.
+	Withdraw registry.WithdrawFunc
 }
 
 // OpenRegistry opens the registry in cfg.Dir. When the directory holds
@@ -227,7 +231,7 @@ func OpenRegistry(ctx context.Context, cfg RegistryConfig) (*RegistryLinker, int
 			return nil, 0, fmt.Errorf("open registry: %w", err)
 		}
 	}
-	reg, err := registry.Open(registry.Config{Dir: cfg.Dir, Settings: s, Score: cfg.Score})
+	reg, err := registry.Open(registry.Config{Dir: cfg.Dir, Settings: s, Score: cfg.Score, Withdraw: cfg.Withdraw})
 	if err != nil {
 		return nil, 0, err
 	}

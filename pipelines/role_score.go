@@ -184,6 +184,27 @@ func (s *RemoteScorer) read(ctx context.Context) {
 	}
 }
 
+// Withdraw implements registry.WithdrawFunc: the ids go to every
+// partition of TopicBlocking (a record's keys are spread over several),
+// where each score instance takes the records out of its blocks before it
+// scores the items that come after them (registry.Scorer.Withdraw). The
+// registry calls it before it commits the withdrawal; nothing is awaited,
+// as the partitions keep the order.
+func (s *RemoteScorer) Withdraw(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	v := encodeIDs(ids)
+	msgs := make([]kafka.Message, 0, s.parts)
+	for p := range s.parts {
+		msgs = append(msgs, kafka.Message{Partition: p, Value: v, Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(KindWithdrawal)}}})
+	}
+	if err := s.w.WriteMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("withdraw %d records from the score role: %w", len(ids), err)
+	}
+	return nil
+}
+
 // Score implements registry.ScoreFunc.
 func (s *RemoteScorer) Score(ctx context.Context, items []registry.Item) ([]registry.Edge, error) {
 	var nonce [12]byte
@@ -299,6 +320,9 @@ type ScoreConfig struct {
 // ScoreStats count what a score instance did, and where it reads.
 type ScoreStats struct {
 	Batches, Items, Edges atomic.Int64
+	// Withdrawals counts the withdrawal messages applied (one per
+	// partition and withdrawal).
+	Withdrawals atomic.Int64
 
 	mu    sync.Mutex
 	parts int           // the instance's partitions
@@ -428,6 +452,22 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 		if err != nil {
 			return err
 		}
+		if kindOf(m) == KindWithdrawal {
+			// Records withdrawn (RemoteScorer.Withdraw): out of this
+			// partition's blocks before the items after them are scored.
+			// Nothing answers; after a restart from an earlier offset it
+			// is applied again, which changes nothing.
+			ids, err := decodeIDs(m.Value)
+			if err == nil {
+				err = sc.Withdraw(ctx, ids)
+			}
+			if err != nil {
+				return fmt.Errorf("withdrawal %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			}
+			st.Withdrawals.Add(1)
+			st.setNext(p, m.Offset+1)
+			continue
+		}
 		items, err := decodeItems(m.Value)
 		if err != nil {
 			return fmt.Errorf("decode %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
@@ -540,6 +580,25 @@ func (d *decoder) bytes(n uint64) []byte {
 }
 
 func (d *decoder) str() []byte { return d.bytes(d.uvarint()) }
+
+// encodeIDs and decodeIDs are a withdrawal's record ids on
+// TopicBlocking.
+func encodeIDs(ids []string) []byte {
+	var b []byte
+	for _, id := range ids {
+		b = appendStr(b, []byte(id))
+	}
+	return b
+}
+
+func decodeIDs(v []byte) ([]string, error) {
+	d := &decoder{b: v}
+	var ids []string
+	for len(d.b) > 0 && d.err == nil {
+		ids = append(ids, string(d.str()))
+	}
+	return ids, d.err
+}
 
 func decodeItems(v []byte) ([]registry.Item, error) {
 	d := &decoder{b: v}

@@ -106,7 +106,7 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 				return fmt.Errorf("run stages: %w", err)
 			}
 			defer rs.Close()
-			rc.Score = rs.Score
+			rc.Score, rc.Withdraw = rs.Score, rs.Withdraw
 		}
 		l, n, err := OpenRegistry(ctx, rc)
 		if err != nil {
