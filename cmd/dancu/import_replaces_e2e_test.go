@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
@@ -65,22 +67,8 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 		}
 		return out.String()
 	}
-	str := func(q string, args ...any) string {
-		t.Helper()
-		var s string
-		if err := conn.QueryRow(ctx, q, args...).Scan(&s); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return s
-	}
-	num := func(q string, args ...any) uint64 {
-		t.Helper()
-		var n uint64
-		if err := conn.QueryRow(ctx, q, args...).Scan(&n); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return n
-	}
+	str := func(q string, args ...any) string { t.Helper(); return queryOne[string](t, conn, q, args...) }
+	num := func(q string, args ...any) uint64 { t.Helper(); return queryOne[uint64](t, conn, q, args...) }
 	oldBatch, newBatch := batchOf(t, oldPath), batchOf(t, newPath)
 	personOf := func(batch string, row int) string {
 		return str("SELECT person_id FROM links FINAL WHERE record_id = (SELECT record_id FROM records FINAL WHERE import_batch = $1 AND row = $2)", batch, uint32(row))
@@ -177,6 +165,16 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	if again := snapshot(); again != s {
 		t.Errorf("the import replacing the batch read from ClickHouse changed the register: %+v → %+v", s, again)
 	}
+}
+
+// queryOne is the one value q returns.
+func queryOne[T any](t *testing.T, conn driver.Conn, q string, args ...any) T {
+	t.Helper()
+	var v T
+	if err := conn.QueryRow(context.Background(), q, args...).Scan(&v); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return v
 }
 
 // batchOf is the import batch of a file imported without --batch.
