@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,6 +105,34 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	type state struct {
 		records, allRecords, living, openLinks, events, withdrawn uint64
 		cov                                                       [2]int64
+		byProvince                                                string // coverage's records and persons by province, and a brute force's
+	}
+	// byProvince puts coverage's rows of rep, and a brute-force count
+	// over records_in_force and persons FINAL, side by side.
+	byProvince := func(rep *coverage.Report) string {
+		got := map[string][2]int64{}
+		for _, r := range rep.Rows {
+			if r.Records != 0 || r.Persons != 0 {
+				got[r.Code] = [2]int64{r.Records, r.Persons}
+			}
+		}
+		want := map[string][2]int64{}
+		rows, err := conn.Query(ctx, `SELECT p, sum(r), sum(q) FROM (
+			SELECT if(perm_province_code != '', perm_province_code, cur_province_code) AS p, toInt64(count()) AS r, toInt64(0) AS q FROM records_in_force GROUP BY p
+			UNION ALL SELECT province_code AS p, 0, toInt64(count()) FROM persons FINAL WHERE merged_into = '' GROUP BY p) GROUP BY p`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p string
+			var r, q int64
+			if err := rows.Scan(&p, &r, &q); err != nil {
+				t.Fatal(err)
+			}
+			want[p] = [2]int64{r, q}
+		}
+		return fmt.Sprintf("coverage %v, brute force %v", got, want)
 	}
 	snapshot := func() state {
 		var s state
@@ -118,6 +147,7 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.cov = [2]int64{rep.Total.Records, rep.Total.Persons}
+		s.byProvince = byProvince(rep)
 		return s
 	}
 	s := snapshot()
@@ -129,6 +159,10 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	if want := [2]int64{int64(s.records), int64(s.living)}; s.cov != want {
 		t.Errorf("coverage counts %d records and %d persons, brute force %d and %d", s.cov[0], s.cov[1], want[0], want[1])
 	}
+	if got, want, ok := strings.Cut(strings.TrimPrefix(s.byProvince, "coverage "), ", brute force "); !ok || got != want {
+		t.Errorf("by province: %s", s.byProvince)
+	}
+	t.Logf("by province: %s", s.byProvince)
 	if n := num("SELECT count() FROM links FINAL WHERE person_id != '' AND record_id IN (SELECT record_id FROM records FINAL WHERE import_batch = $1)", oldBatch); n != 0 {
 		t.Errorf("%d links of the old list's records left open", n)
 	}
