@@ -104,13 +104,20 @@ Record ids come from the file's content hash, sheet and row, and the import batc
 id defaults to one derived from the file's hash, so running the same import again
 (or again after Ctrl-C) adds nothing twice downstream.
 
+A corrected list is imported with --replaces OLD, OLD the list it corrects (its
+path, or its import batch b… as the summary printed it, read from ClickHouse): once
+the corrected file is published, every record of OLD is withdrawn from the register
+(record ids are the file's, so the corrected rows are new records); --dry-run with
+it says how many rows are unchanged, changed, new and gone, and what it would withdraw.
+
 Progress goes to standard error: on a terminal a bar (rows, rows/s, time left,
 percentage of the file's bytes, or of a workbook's unpacked sheets); otherwise a
 line about a second in, then every 5 seconds, and one at the end of each file.`,
 		Example: `  dancu import danhsach_xa_dong_anh.xlsx
   dancu import --dry-run thon1.xls
   dancu import --mapping layout.yaml --source-date 2024-05-01 --report report.json list.csv
-  dancu import phieu_dc01_20190607.jsonl`,
+  dancu import phieu_dc01_20190607.jsonl
+  dancu import --replaces danhsach_20240501.xlsx danhsach_sua_20240501.xlsx`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raiseGCTarget()
