@@ -286,7 +286,7 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 
 	var st pipelines.Stats
 	var cur *[]schemas.Record // the file's records, for --dry-run --replaces
-	if o.dryRun && old != nil && old.fromFile {
+	if o.dryRun && old != nil {
 		cur = new([]schemas.Record)
 	}
 	if o.dryRun {

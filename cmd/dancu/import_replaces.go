@@ -24,10 +24,11 @@ type replaced struct {
 	name  string // as given: a path or a batch
 	batch string // its import batch
 	hash  string // its file's SHA-256 ("" for a batch read from ClickHouse)
-	// recs are its records: whole, read from the file again; from
-	// ClickHouse only the fields PartitionKey reads, and the file hash.
+	// recs are its records: read from the file again, or from
+	// ClickHouse as the match stage wrote them (enriched: their address
+	// codes resolved).
 	recs     []schemas.Record
-	fromFile bool
+	enriched bool
 }
 
 // readReplaced reads the records of old: a file read again the way the
@@ -50,14 +51,15 @@ func readReplaced(ctx context.Context, g *globals, o *importOptions, mapping *in
 		return r, fmt.Errorf("import: --replaces %s: the records of a batch are read from ClickHouse: %w (or give the old file's path)", old, err)
 	}
 	defer conn.Close()
-	rows, err := conn.Query(ctx, "SELECT record_id, file_hash, id_number, family_name, given_name, birth_year FROM records FINAL WHERE import_batch = ?", old)
+	r.enriched = true
+	rows, err := conn.Query(ctx, "SELECT "+strings.Join(schemas.Tags(schemas.Record{}), ", ")+" FROM records FINAL WHERE import_batch = ?", old)
 	if err != nil {
 		return r, fmt.Errorf("import: --replaces %s: read its records from ClickHouse: %w (or give the old file's path)", old, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var x schemas.Record
-		if err := rows.Scan(&x.RecordID, &x.FileHash, &x.IDNumber, &x.FamilyName, &x.GivenName, &x.BirthYear); err != nil {
+		if err := rows.ScanStruct(&x); err != nil {
 			return r, fmt.Errorf("import: --replaces %s: %w", old, err)
 		}
 		r.recs = append(r.recs, x)
@@ -79,7 +81,7 @@ func readReplacedFile(ctx context.Context, o *importOptions, mapping *ingest.Map
 	}
 	defer src.Close()
 	d := src.(ingest.Describer).Describe()
-	r := replaced{name: path, batch: d.Batch, hash: d.FileHash, fromFile: true}
+	r := replaced{name: path, batch: d.Batch, hash: d.FileHash}
 	for ctx.Err() == nil {
 		it, err := src.Next()
 		if errors.Is(err, io.EOF) {
@@ -216,6 +218,9 @@ func personFields(r *schemas.Record) schemas.Record {
 	x := *r
 	x.RecordID, x.SchemaVersion, x.SourceFile, x.FileHash, x.Sheet, x.Row, x.ImportBatch = "", 0, "", "", "", 0, ""
 	x.SourceDate = time.Time{}
+	if len(x.OCRConfidence) == 0 {
+		x.OCRConfidence = nil // ClickHouse gives an empty map for none
+	}
 	return x
 }
 
@@ -260,12 +265,12 @@ type replaceReport struct {
 	Batch     string   `json:"batch"`
 	Withdrawn int      `json:"withdrawn"` // record ids withdrawn (or, dry, to be)
 	Messages  int      `json:"messages"`
-	Rows      *rowDiff `json:"rows,omitempty"` // --dry-run with the old file
+	Rows      *rowDiff `json:"rows,omitempty"` // --dry-run
 }
 
 // replace withdraws the records of old now that the corrected file path
-// (d) is published, or, dry (cur: its records when old is a file), says
-// what would be withdrawn and how the rows compare.
+// (d) is published, or, dry (cur: its records), says what would be
+// withdrawn and how the rows compare.
 func replace(ctx context.Context, g *globals, o *importOptions, path string, d ingest.Description, old *replaced, cur *[]schemas.Record) (*replaceReport, error) {
 	rep := &replaceReport{Replaces: old.name, Batch: old.batch}
 	partitions := []int{0} // dry: the partitions change the messages, not what they withdraw
@@ -279,16 +284,18 @@ func replace(ctx context.Context, g *globals, o *importOptions, path string, d i
 	ws := old.plan(d.Batch, d.FileHash, partitions)
 	rep.Withdrawn, rep.Messages = pipelines.Withdrawn(ws), len(ws)
 	if o.dryRun {
-		if cur != nil {
-			diff := diffRows(old.recs, *cur, o.showRows)
-			rep.Rows = &diff
-			fmt.Fprintf(g.stdout, "against %s (batch %s): %d rows unchanged, %d changed, %d new, %d gone\n",
-				old.name, old.batch, diff.Unchanged, diff.Changed, diff.New, diff.Gone)
-			for _, e := range diff.Examples {
-				fmt.Fprintf(g.stdout, "  %s\n", e)
+		if old.enriched {
+			// Compared as the match stage wrote the old ones.
+			for i := range *cur {
+				pipelines.ResolveAddresses(&(*cur)[i])
 			}
-		} else {
-			fmt.Fprintf(g.stdout, "against batch %s: its rows are compared with this file's only when --replaces names the old file\n", old.batch)
+		}
+		diff := diffRows(old.recs, *cur, o.showRows)
+		rep.Rows = &diff
+		fmt.Fprintf(g.stdout, "against %s (batch %s): %d rows unchanged, %d changed, %d new, %d gone\n",
+			old.name, old.batch, diff.Unchanged, diff.Changed, diff.New, diff.Gone)
+		for _, e := range diff.Examples {
+			fmt.Fprintf(g.stdout, "  %s\n", e)
 		}
 		fmt.Fprintf(g.stdout, "would withdraw %d records of batch %s (all of them: record ids are the file's; the corrected file's rows are its records now)\n",
 			rep.Withdrawn, old.batch)
