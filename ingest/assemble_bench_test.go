@@ -1,14 +1,18 @@
 package ingest
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
 // BenchmarkAssemble validates one register row of the fields `dancu gen`
-// writes (a name, a date, sex, an ID, places, parents, a spouse):
+// writes (a name, a date, sex, an ID, places, parents, a spouse), in
+// wall time and in the thread's CPU time (cpu-ns/op: what a shared
+// machine's load moves less):
 //
 //	go test ./ingest -run '^$' -bench Assemble -benchmem
 func BenchmarkAssemble(b *testing.B) {
@@ -24,10 +28,16 @@ func BenchmarkAssemble(b *testing.B) {
 		rv.set(f[0], f[1], f[0])
 	}
 	var rec schemas.Record
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu0, ok := cputime.Thread()
 	for b.Loop() {
 		rec = schemas.Record{}
 		if it := p.assemble(&rv, "", 2, &rec); it.Reject != nil {
 			b.Fatal(it.Reject.Reason)
 		}
+	}
+	if cpu1, _ := cputime.Thread(); ok {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }

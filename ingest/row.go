@@ -191,8 +191,10 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	if !hasLetter(full) {
 		return rejectf(fullCol, truncate(full, 64), "full name has no letters")
 	}
-	if n := utf8.RuneCountInString(full); n > 120 {
-		return rejectf(fullCol, truncate(full, 64), "full name is "+strconv.Itoa(n)+" characters long; the "+p.rowWord()+" looks garbled")
+	if len(full) > 120 { // no more runes than bytes: counted only then
+		if n := utf8.RuneCountInString(full); n > 120 {
+			return rejectf(fullCol, truncate(full, 64), "full name is "+strconv.Itoa(n)+" characters long; the "+p.rowWord()+" looks garbled")
+		}
 	}
 
 	rec.SchemaVersion = schemas.Version

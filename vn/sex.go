@@ -17,6 +17,19 @@ var ErrUnknownSex = errors.New("unknown sex")
 // both agree that 1 is male). Anything else is an error wrapping
 // ErrUnknownSex.
 func ParseSex(s string) (string, error) {
+	// what nearly every register writes (NFC), read without folding it
+	// into a new string: a list's every row asks
+	switch s {
+	case "Nam", "nam", "NAM":
+		return "M", nil
+	case "Nữ", "nữ", "NỮ":
+		return "F", nil
+	}
+	return parseSexFolded(s)
+}
+
+// parseSexFolded is ParseSex of any spelling, folded.
+func parseSexFolded(s string) (string, error) {
 	switch k := strings.Trim(Fold(s), ".,;:()[]\"' "); k {
 	case "nam", "nam gioi", "trai", "con trai", "m", "male", "man", "1":
 		return "M", nil

@@ -282,6 +282,18 @@ func TestParseSex(t *testing.T) {
 	}
 }
 
+// TestParseSexWrittenAsFolded: the spellings ParseSex reads as written
+// give what their fold gives.
+func TestParseSexWrittenAsFolded(t *testing.T) {
+	for _, in := range []string{"Nam", "nam", "NAM", "Nữ", "nữ", "NỮ"} {
+		got, err := ParseSex(in)
+		want, werr := parseSexFolded(in)
+		if got != want || err != nil || werr != nil {
+			t.Errorf("ParseSex(%q) = %q, %v; folded %q, %v", in, got, err, want, werr)
+		}
+	}
+}
+
 func TestParseID(t *testing.T) {
 	tests := []struct {
 		in   string
