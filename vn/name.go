@@ -366,13 +366,16 @@ func joinCandidate(n Name, cache *wordCache) bool {
 		if len(kw) < 5 || !isASCIILower(kw) {
 			continue // short, or not Vietnamese letters
 		}
+		if _, _, ok := cache.get(nw); ok {
+			continue // a name word (Nguyễn, Hoàng, Thanh: most long ones), not two
+		}
 		for j := 2; j <= len(kw)-2; j++ {
 			// The counts first: most words have no split at all.
 			if fold[kw[:j]] < splitMinCount || fold[kw[j:]] < splitMinCount {
 				continue
 			}
-			if _, _, ok := cache.get(nw); ok || validASCIISyllable([]byte(kw)) {
-				break // a name word, or a syllable: not two
+			if validASCIISyllable([]byte(kw)) {
+				break // a syllable: not two
 			}
 			if validASCIISyllable([]byte(kw[:j])) && validASCIISyllable([]byte(kw[j:])) {
 				return true
