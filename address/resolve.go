@@ -43,6 +43,10 @@ type state struct {
 	codesOnly bool           // the result's ids alone are wanted (resolveCodes)
 	ws        []byte         // folded words joined by single spaces
 	off       []int          // offset of each word in ws
+	// indexed says ws and off are those of toks: they are made when key
+	// first needs them (a text the cache answers through its rest never
+	// does)
+	indexed   bool
 	mark      []marker
 	markStart []bool  // word k begins a unit type word
 	markAt    []int   // first word of the marker before word i (== i when none)
@@ -316,7 +320,7 @@ func (st *state) dropLeading(k int) {
 		st.toks[i].end -= base
 	}
 	st.toks[0].hard, st.toks[0].soft, st.toks[0].dash = false, false, false
-	st.indexWords()
+	st.indexed = false
 }
 
 // detailEnd returns the first word after a first part that is only a
@@ -404,7 +408,7 @@ func (st *state) reset(g *gazetteer, text string) bool {
 		st.toks = st.toks[:64]
 	}
 	st.repair()
-	st.indexWords()
+	st.indexed = false
 	return valid
 }
 
@@ -414,6 +418,7 @@ func (st *state) reset(g *gazetteer, text string) bool {
 // work, done once, on the words searched: an address whose rest the cache
 // answers never needs them.
 func (st *state) indexWords() {
+	st.indexed = true
 	st.ws = st.ws[:0]
 	st.off = st.off[:0]
 	for i, t := range st.toks {
@@ -483,6 +488,9 @@ var tailCost = func() (t [65]float32) {
 
 // key is the folded text of words [i, j).
 func (st *state) key(i, j int) []byte {
+	if !st.indexed {
+		st.indexWords()
+	}
 	return st.ws[st.off[i] : st.off[j-1]+len(st.toks[j-1].key)]
 }
 
