@@ -940,6 +940,9 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 	for i, c := range r.cells {
 		if !isBlankCell(c) {
 			nonEmpty++
+			if nonEmpty == 2 {
+				break // not a heading: the rest need not be looked at
+			}
 			where = i
 		}
 	}
