@@ -108,14 +108,11 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 			defer rs.Close()
 			rc.Score, rc.Withdraw = rs.Score, rs.Withdraw
 		}
-		l, n, err := OpenRegistry(ctx, rc)
+		l, err := openStageRegistry(ctx, rc, cfg.Logger)
 		if err != nil {
 			return fmt.Errorf("run stages: %w", err)
 		}
 		defer l.Close()
-		if n > 0 {
-			cfg.Logger.Info("registry rebuilt from its changelog", "records", n)
-		}
 		cfg.Linker = l
 	}
 	if cfg.MatchGroup == "" {

@@ -1,0 +1,92 @@
+package pipelines
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/dancu-vn/dancu/internal/kafkax"
+)
+
+// rebuildingSuffix names the file beside a registry directory that says a
+// rebuild from the changelog has begun and not finished.
+const rebuildingSuffix = ".rebuilding"
+
+// openStageRegistry opens the match stage's registry (OpenRegistry) so
+// that a rebuild from the changelog that is cut short — Ctrl-C, a kill,
+// an OOM, Kafka going away — starts again from the beginning at the next
+// start. OpenRegistry replays the changelog only into a registry that
+// holds no record, so a registry left half rebuilt would otherwise be
+// taken as whole, and the records of the batches it missed would never
+// be matched against again. While a rebuild runs, a file beside the
+// directory (DIR.rebuilding) says so; finding it, the next start removes
+// the half-built directory and rebuilds it anew. The start and the end of
+// a rebuild are logged.
+func openStageRegistry(ctx context.Context, rc RegistryConfig, log *slog.Logger) (*RegistryLinker, error) {
+	marker := rc.Dir + rebuildingSuffix
+	if len(rc.Brokers) > 0 {
+		_, err := os.Stat(marker)
+		switch {
+		case err == nil:
+			log.Warn("the registry's last rebuild did not finish: removing it and rebuilding it from the changelog", "dir", rc.Dir)
+			if err := os.RemoveAll(rc.Dir); err != nil {
+				return nil, fmt.Errorf("open registry: remove the half-rebuilt %s: %w", rc.Dir, err)
+			}
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("open registry: %w", err)
+		}
+		if empty, err := emptyDir(rc.Dir); err != nil {
+			return nil, fmt.Errorf("open registry: %w", err)
+		} else if empty {
+			if err := writeMarker(marker); err != nil {
+				return nil, fmt.Errorf("open registry: %w", err)
+			}
+			// The topic is declared by OpenRegistry: missing, nothing to say.
+			if end, err := lastOffset(ctx, rc.Brokers, kafkax.TopicRegistryChangelog, 0); err == nil && end > 0 {
+				log.Info("registry directory empty or missing: rebuilding it from its changelog", "dir", rc.Dir, "topic", kafkax.TopicRegistryChangelog, "messages", end)
+			}
+		}
+	}
+	l, n, err := OpenRegistry(ctx, rc)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("registry rebuilt from its changelog", "records", n)
+	}
+	if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		l.Close()
+		return nil, fmt.Errorf("open registry: %w", err)
+	}
+	return l, nil
+}
+
+// emptyDir reports whether dir is missing or holds nothing.
+func emptyDir(dir string) (bool, error) {
+	es, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true, nil
+	}
+	return len(es) == 0, err
+}
+
+// writeMarker creates the file name, synced so that a crash right after
+// cannot lose it while the rebuild it marks has written to the registry.
+func writeMarker(name string) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
