@@ -51,6 +51,11 @@ const (
 	// (from 0), on blocking and edges messages: a partition's items are
 	// cut into several messages when one would exceed the size limit.
 	headerPiece = "dancu-piece"
+	// headerModel carries the fingerprint of the match stage's settings
+	// and model (registry.Fingerprint) on blocking messages; headerRefused,
+	// on an edges message, says why a score instance did not score them.
+	headerModel   = "dancu-model"
+	headerRefused = "dancu-refused"
 )
 
 // blockingOverhead is room left in a blocking message for its key,
@@ -72,7 +77,13 @@ type RemoteScorer struct {
 	// messages, scored in order, which gives the edges one message would.
 	// Default: kafkax.MaxMessageBytes less room for the key and headers.
 	MaxMessageBytes int
-	log             *slog.Logger
+	// Model is the fingerprint (registry.Fingerprint) of the settings
+	// and model the match stage clusters with. Blocking messages carry
+	// it, a score instance scoring with another model refuses them, and
+	// Score then fails naming both: edges scored by another model than
+	// the registry's would be linked without a word. Empty: not sent.
+	Model string
+	log   *slog.Logger
 
 	mu      sync.Mutex
 	waiting map[string]*pendingBatch
@@ -82,9 +93,10 @@ type RemoteScorer struct {
 }
 
 type pendingBatch struct {
-	need  map[string]bool // pieceKey of the messages not answered yet
-	edges []registry.Edge
-	done  chan struct{}
+	need    map[string]bool // pieceKey of the messages not answered yet
+	edges   []registry.Edge
+	refused error // a score instance's refusal, which ends the wait
+	done    chan struct{}
 }
 
 // NewRemoteScorer declares the scale-out topics and starts reading
@@ -169,6 +181,14 @@ func (s *RemoteScorer) read(ctx context.Context) {
 			s.mu.Unlock()
 			continue
 		}
+		if why := header(m, headerRefused); why != "" {
+			if pb.refused == nil {
+				pb.refused = fmt.Errorf("score partition %d refused the batch: %s: run the match stage and every score instance with the same --settings", p, why)
+				close(pb.done)
+			}
+			s.mu.Unlock()
+			continue
+		}
 		edges, derr := decodeEdges(m.Value)
 		if derr != nil {
 			s.log.Error("undecodable edges message: the batch waits for the partition again", "partition", p, "offset", m.Offset, "err", derr)
@@ -235,8 +255,11 @@ func (s *RemoteScorer) Score(ctx context.Context, items []registry.Item) ([]regi
 		}
 		for i, v := range vs {
 			pb.need[pieceKey(p, i)] = true
-			msgs = append(msgs, kafka.Message{Partition: p, Key: []byte(id), Value: v, Headers: []kafka.Header{
-				{Key: headerBatch, Value: []byte(id)}, {Key: headerPiece, Value: []byte(strconv.Itoa(i))}}})
+			h := []kafka.Header{{Key: headerBatch, Value: []byte(id)}, {Key: headerPiece, Value: []byte(strconv.Itoa(i))}}
+			if s.Model != "" {
+				h = append(h, kafka.Header{Key: headerModel, Value: []byte(s.Model)})
+			}
+			msgs = append(msgs, kafka.Message{Partition: p, Key: []byte(id), Value: v, Headers: h})
 		}
 	}
 	if len(msgs) == 0 {
@@ -278,6 +301,9 @@ func (s *RemoteScorer) Score(ctx context.Context, items []registry.Item) ([]regi
 			t.Stop()
 			s.mu.Lock()
 			defer s.mu.Unlock()
+			if pb.refused != nil {
+				return nil, pb.refused
+			}
 			if len(pb.need) > 0 {
 				return nil, fmt.Errorf("read %s: %w", kafkax.TopicEdges, s.readErr)
 			}
@@ -323,6 +349,9 @@ type ScoreStats struct {
 	// Withdrawals counts the withdrawal messages applied (one per
 	// partition and withdrawal).
 	Withdrawals atomic.Int64
+	// Refused counts the blocking messages not scored because they came
+	// from a match stage with another model (ScoreConfig.Settings).
+	Refused atomic.Int64
 
 	mu    sync.Mutex
 	parts int           // the instance's partitions
@@ -370,7 +399,11 @@ func (s *ScoreStats) Positions() map[int]int64 {
 // (the start for a new store: the partition's history rebuilds it), scores
 // each message's items (registry.Scorer.Score, which stores the offset
 // with the state) and writes their edges to TopicEdges. A message that
-// does not decode stops the instance with an error naming it.
+// does not decode stops the instance with an error naming it. A message
+// from a match stage with another model (header dancu-model, the
+// fingerprint of its settings) is not scored: the instance answers it
+// with a refusal, which stops that match stage with an error naming both
+// models, and logs a warning.
 func RunScore(ctx context.Context, cfg ScoreConfig, st *ScoreStats) error {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -428,6 +461,8 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 	if err != nil {
 		return err
 	}
+	model := registry.Fingerprint(s)
+	warned := false
 	defer sc.Close()
 	off, err := sc.Offset()
 	if err != nil {
@@ -465,6 +500,24 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 				return fmt.Errorf("withdrawal %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
 			}
 			st.Withdrawals.Add(1)
+			st.setNext(p, m.Offset+1)
+			continue
+		}
+		if theirs := header(m, headerModel); theirs != "" && theirs != model {
+			// Not scored, so not in the store either (a store rebuilt from
+			// the partition's history passes over an older model's items).
+			if !warned {
+				cfg.Logger.Warn("blocking messages from a match stage with another model: refused, not scored", "partition", p, "offset", m.Offset, "theirs", theirs, "mine", model)
+				warned = true
+			}
+			if err := w.WriteMessages(ctx, kafka.Message{Key: m.Key, Headers: []kafka.Header{
+				{Key: headerBatch, Value: []byte(header(m, headerBatch))},
+				{Key: headerPartition, Value: []byte(strconv.Itoa(p))},
+				{Key: headerPiece, Value: []byte(strconv.Itoa(pieceOf(m)))},
+				{Key: headerRefused, Value: []byte(fmt.Sprintf("its score instance scores with model %s, this match stage with %s", model, theirs))}}}); err != nil {
+				return fmt.Errorf("write %s: %w", kafkax.TopicEdges, err)
+			}
+			st.Refused.Add(1)
 			st.setNext(p, m.Offset+1)
 			continue
 		}

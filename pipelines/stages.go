@@ -11,6 +11,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/matching/settings"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
+	"github.com/dancu-vn/dancu/registry"
 	"github.com/segmentio/kafka-go"
 	"golang.org/x/sync/errgroup"
 )
@@ -106,6 +108,12 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 				return fmt.Errorf("run stages: %w", err)
 			}
 			defer rs.Close()
+			if rc.Settings == nil {
+				if rc.Settings, err = vietnamese.Trained(); err != nil {
+					return fmt.Errorf("run stages: %w", err)
+				}
+			}
+			rs.Model = registry.Fingerprint(rc.Settings)
 			rc.Score, rc.Withdraw = rs.Score, rs.Withdraw
 		}
 		l, err := openStageRegistry(ctx, rc, cfg.Logger)

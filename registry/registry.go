@@ -441,6 +441,12 @@ func checkFingerprint(db *pebble.DB, dir string, s *settings.Settings) error {
 	return nil
 }
 
+// Fingerprint names the settings and model a store was built with: the
+// settings' name and version and a hash of the whole settings, model
+// included. Two processes that must score alike (the match stage and its
+// score instances) compare it.
+func Fingerprint(s *settings.Settings) string { return fingerprint(s) }
+
 // fingerprint names the settings and model a store was built with.
 func fingerprint(s *settings.Settings) string {
 	b, _ := json.Marshal(s)
