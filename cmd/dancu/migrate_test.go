@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -142,4 +143,48 @@ func TestMigrateClusterDDL(t *testing.T) {
 		t.Errorf("%d Distributed and %d Replicated tables, want %d Distributed each over a Replicated local table", len(distributed), replicated, len(schemas.ShardKeys))
 	}
 	t.Logf("%d statements parsed, %d Distributed tables", n, len(distributed))
+}
+
+// After an upgrade of dancu a DBA applies only the migrations the cluster
+// lacks: the script names the --from of the next upgrade, and --from N
+// prints the migrations after N and no other (the whole script again
+// would re-run data migrations meant to run once); nothing when N is the
+// last; an error past it.
+func TestMigrateClusterFrom(t *testing.T) {
+	migs, err := schemas.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(migs) < 2 {
+		t.Skip("fewer than two migrations")
+	}
+	last, prev := migs[len(migs)-1], migs[len(migs)-2]
+	migrate := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), append([]string{"--home", t.TempDir(), "migrate", "--cluster", "dancu"}, args...), strings.NewReader(""), &out, &errOut)
+		return out.String(), err
+	}
+	all, err := migrate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := fmt.Sprintf("dancu migrate --cluster dancu --from %d ", last.Version)
+	if !strings.Contains(all, next) {
+		t.Errorf("the whole script does not name the next upgrade's %q:\n%.400s", next, all)
+	}
+	got, err := migrate("--from", fmt.Sprint(prev.Version))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migs {
+		if printed := strings.Contains(got, "\n-- "+m.Name+"\n"); printed != (m.Version > prev.Version) {
+			t.Errorf("--from %d: migration %s printed: %v", prev.Version, m.Name, printed)
+		}
+	}
+	if got, err := migrate("--from", fmt.Sprint(last.Version)); err != nil || strings.Contains(got, "ON CLUSTER") || !strings.Contains(got, "nothing after") {
+		t.Errorf("--from %d (the last): %v\n%s", last.Version, err, got)
+	}
+	if _, err := migrate("--from", fmt.Sprint(last.Version+1)); err == nil {
+		t.Errorf("--from %d, past the last migration: no error", last.Version+1)
+	}
 }
