@@ -13,8 +13,10 @@ import (
 )
 
 // serveMetrics exposes the stage counters as Prometheus metrics on addr
-// until ctx ends. It returns the address it listens on.
-func serveMetrics(ctx context.Context, addr string, st *pipelines.StageStats) (string, error) {
+// until ctx ends, with each stage's lag (dancu_stage_lag, read from the
+// brokers at each scrape, as the progress lines read it) and, in a score
+// instance, its counters. It returns the address it listens on.
+func serveMetrics(ctx context.Context, addr string, cfg pipelines.StagesConfig, st *pipelines.StageStats) (string, error) {
 	reg := prometheus.NewRegistry()
 	counter := func(name, help string, f func() int64, labels prometheus.Labels) {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
@@ -40,6 +42,13 @@ func serveMetrics(ctx context.Context, addr string, st *pipelines.StageStats) (s
 		counter("load_refused_rows_total", "Rows ClickHouse refused for their data (each sent to the dead-letter topic).", l.s.Refused.Load, lb)
 		counter("load_dead_letters_total", "Messages the load stage sent to the dead-letter topic: undecodable messages and refused rows.", l.s.Dead.Load, lb)
 	}
+	if cfg.Score {
+		counter("score_batches_total", "Blocking messages scored by this score instance.", st.Score.Batches.Load, nil)
+		counter("score_items_total", "Blocking items (a record under one key) scored by this score instance.", st.Score.Items.Load, nil)
+		counter("score_edges_total", "Edges this score instance sent.", st.Score.Edges.Load, nil)
+		counter("score_refused_total", "Blocking messages refused because they came from a match stage with another model.", st.Score.Refused.Load, nil)
+	}
+	reg.MustRegister(lagCollector{cfg: cfg, st: st})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", err
@@ -57,4 +66,37 @@ func serveMetrics(ctx context.Context, addr string, st *pipelines.StageStats) (s
 		srv.Close()
 	}()
 	return ln.Addr().String(), nil
+}
+
+// lagCollector reports each stage's lag at scrape time: the messages of
+// its input topic its consumer group has not committed (a score
+// instance: the blocking messages on its partitions not yet scored).
+// When the brokers cannot be read it reports nothing, and
+// dancu_stage_lag_readable 0.
+type lagCollector struct {
+	cfg pipelines.StagesConfig
+	st  *pipelines.StageStats
+}
+
+var (
+	lagDesc = prometheus.NewDesc("dancu_stage_lag", "Kafka messages published to the stage's input topic that it has not committed (score: not scored) yet.",
+		[]string{"stage", "topic"}, nil)
+	lagReadableDesc = prometheus.NewDesc("dancu_stage_lag_readable", "1 when the lags could be read from the brokers at this scrape, else 0.", nil, nil)
+)
+
+func (c lagCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- lagDesc
+	ch <- lagReadableDesc
+}
+
+func (c lagCollector) Collect(ch chan<- prometheus.Metric) {
+	lags, err := stageLags(context.Background(), c.cfg, c.st, 2*time.Second)
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(lagReadableDesc, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(lagReadableDesc, prometheus.GaugeValue, 1)
+	for _, l := range lags {
+		ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, float64(l.Lag), l.Stage, l.Topic)
+	}
 }

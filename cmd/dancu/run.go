@@ -135,7 +135,7 @@ them. The drain and the stop are logged with the lags left.`,
 			}
 			st := new(pipelines.StageStats)
 			if metrics != "" {
-				addr, err := serveMetrics(cmd.Context(), metrics, st)
+				addr, err := serveMetrics(cmd.Context(), metrics, cfg, st)
 				if err != nil {
 					return fmt.Errorf("--metrics: %w", err)
 				}
