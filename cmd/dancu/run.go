@@ -10,7 +10,9 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/matching/settings"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/registry"
 	"github.com/spf13/cobra"
 )
 
@@ -141,7 +143,15 @@ them. The drain and the stop are logged with the lags left.`,
 				}
 				cfg.Logger.Info("metrics", "url", "http://"+addr+"/metrics")
 			}
-			cfg.Logger.Info("stages running", "match", cfg.Match, "load", cfg.Load, "score", cfg.Score, "scale_out", cfg.ScaleOut, "kafka", g.kafka)
+			running := []any{"match", cfg.Match, "load", cfg.Load, "score", cfg.Score, "scale_out", cfg.ScaleOut, "kafka", g.kafka}
+			if cfg.Match || cfg.Score {
+				m, err := modelAttrs(cfg.Settings)
+				if err != nil {
+					return err
+				}
+				running = append(running, m...)
+			}
+			cfg.Logger.Info("stages running", running...)
 			// Progress and lag lines, the drain and the stop: runlog.go.
 			// An outage of Kafka or ClickHouse restarts the stages when
 			// it is over (outage.go) instead of ending dancu run.
@@ -162,6 +172,21 @@ them. The drain and the stop are logged with the lags left.`,
 	cmd.Flags().IntVar(&matchBatch, "match-batch", 0, matchBatchUsage)
 	cmd.Flags().DurationVar(&every, "progress", 5*time.Second, "log the stage counters and each stage's lag this often while there is work (0: never)")
 	return cmd
+}
+
+// modelAttrs names the model a match stage or score instance runs with
+// (s; nil: the embedded one), for the "stages running" line: its version,
+// as dancu train prints it, and the fingerprint that the registry's
+// stores and a score instance's refusal name. After an upgrade an operator
+// checks every process against them.
+func modelAttrs(s *settings.Settings) ([]any, error) {
+	if s == nil {
+		var err error
+		if s, err = vietnamese.Trained(); err != nil {
+			return nil, err
+		}
+	}
+	return []any{"model", settings.ModelVersion(s), "fingerprint", registry.Fingerprint(s)}, nil
 }
 
 func newLogger(g *globals) *slog.Logger {
