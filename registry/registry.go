@@ -435,7 +435,7 @@ func checkFingerprint(db *pebble.DB, dir string, s *settings.Settings) error {
 		old := string(v)
 		c.Close()
 		if old != fp {
-			return fmt.Errorf("open %s: it was built with other settings or another model (%s, now %s); remove the directory to rebuild it", dir, old, fp)
+			return fmt.Errorf("open %s: it was built with other settings or another model (%s, now %s): if this process should run the model the registry was built with, start it with the same --settings; to move the registry to the new model, stop every stage, remove the directory and start again, and it is rebuilt from the changelog (README, \"Upgrading the model, and rebuilding the registry\")", dir, old, fp)
 		}
 	}
 	return nil
