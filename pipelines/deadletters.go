@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -231,13 +232,29 @@ func ReplayDeadLetters(ctx context.Context, brokers []string, dryRun bool) (Repl
 		if topic == "" || topic == TopicDead {
 			st.Skipped++
 		} else if !dryRun {
-			w := writers[topic]
+			// A withdrawal goes back to the partition of dancu.records it
+			// came from, where its records are (PlanWithdrawals put it
+			// there), as import sent it: by its key it would land in
+			// another partition, and the match stage, which reads each in
+			// order, could apply it before records it names. Other
+			// messages go by their key, as their stages wrote them.
+			part, byPart := replayPartition(d)
+			name := topic
+			if byPart {
+				name += "#partition"
+			}
+			w := writers[name]
 			if w == nil {
 				var err error
-				if w, err = kafkax.NewWriter(brokers, topic); err != nil {
+				if byPart {
+					w, err = kafkax.NewPartitionWriter(brokers, topic)
+				} else {
+					w, err = kafkax.NewWriter(brokers, topic)
+				}
+				if err != nil {
 					return fmt.Errorf("replay dead letters: %w", err)
 				}
-				writers[topic] = w
+				writers[name] = w
 			}
 			var hs []kafka.Header
 			for _, h := range m.Headers {
@@ -251,7 +268,7 @@ func ReplayDeadLetters(ctx context.Context, brokers []string, dryRun bool) (Repl
 				hs = append(hs, kafka.Header{Key: HeaderKind, Value: []byte(d.Kind)})
 			}
 			hs = append(hs, kafka.Header{Key: HeaderReplayed, Value: []byte(fmt.Sprintf("%s/%d@%d", TopicDead, m.Partition, m.Offset))})
-			if err := w.WriteMessages(ctx, kafka.Message{Key: m.Key, Value: m.Value, Headers: hs}); err != nil {
+			if err := w.WriteMessages(ctx, kafka.Message{Key: m.Key, Value: m.Value, Headers: hs, Partition: part}); err != nil {
 				return fmt.Errorf("replay dead letter %d@%d to %s: %w", m.Partition, m.Offset, topic, err)
 			}
 			st.Replayed[topic]++
@@ -264,6 +281,22 @@ func ReplayDeadLetters(ctx context.Context, brokers []string, dryRun bool) (Repl
 		return commitReplay(ctx, client, m.Partition, m.Offset+1)
 	})
 	return st, err
+}
+
+// replayPartition says whether dead letter d goes back to a partition of
+// its own rather than by its key, and which: a withdrawal from
+// TopicRecords, to the partition its source names.
+func replayPartition(d DeadLetter) (int, bool) {
+	if d.Kind != KindWithdrawal || d.SourceTopic() != TopicRecords {
+		return 0, false
+	}
+	_, rest, _ := strings.Cut(d.Source, "/")
+	p, _, _ := strings.Cut(rest, "@")
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
 }
 
 // commitReplay commits ReplayGroup's offset on TopicDead as a standalone
