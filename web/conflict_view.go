@@ -90,6 +90,67 @@ type conflictDetail struct {
 	// it (status decided with no decision of its own): the first
 	// paragraph of its explanation.
 	Resolution string `json:"resolution,omitempty"`
+	// Withdrawals are those of the conflict's records, and those that
+	// retired its persons or split them (events of reason
+	// "withdrawn:<batch>"): which corrected import replaced which file,
+	// by whom, when.
+	Withdrawals []store.Withdrawal `json:"withdrawals,omitempty"`
+	// ByWithdrawal: the registry resolved the conflict because a record
+	// it names was withdrawn.
+	ByWithdrawal bool `json:"resolved_by_withdrawal,omitempty"`
+}
+
+// withdrawnPrefix begins the reason of a person event, and the
+// merged_into of a person retired, when a withdrawal caused it
+// ("withdrawn:<batch>", registry.WithdrawnInto).
+const withdrawnPrefix = "withdrawn:"
+
+// mergedInto says in words what a person's merged_into means.
+func mergedInto(s string) string {
+	if b, ok := strings.CutPrefix(s, withdrawnPrefix); ok {
+		return "withdrawn: no record left once the corrected import " + b + " replaced its file"
+	}
+	if s != "" {
+		return "merged into " + s
+	}
+	return ""
+}
+
+// eventReason says in words why a person event happened.
+func eventReason(s string) string {
+	if b, ok := strings.CutPrefix(s, withdrawnPrefix); ok {
+		return "records withdrawn: the corrected import " + b + " replaced their file"
+	}
+	if d, ok := strings.CutPrefix(s, "decision:"); ok {
+		return "police decision " + d
+	}
+	return s
+}
+
+// withdrawals reads the withdrawals of d's records and of the batches its
+// persons' rows and events name.
+func (s *Server) withdrawals(ctx context.Context, d *conflictDetail) error {
+	var batches []string
+	for _, p := range d.Persons {
+		if b, ok := strings.CutPrefix(p.MergedInto, withdrawnPrefix); ok {
+			batches = append(batches, b)
+		}
+	}
+	for _, e := range d.Events {
+		if b, ok := strings.CutPrefix(e.Reason, withdrawnPrefix); ok {
+			batches = append(batches, b)
+		}
+	}
+	var err error
+	if d.Withdrawals, err = s.store.Withdrawals(ctx, d.Conflict.RecordIDs, batches); err != nil {
+		return err
+	}
+	for _, w := range d.Withdrawals {
+		if len(w.RecordIDs) > 0 && d.Conflict.Status == schemas.StatusResolvedByRegistry {
+			d.ByWithdrawal = true
+		}
+	}
+	return nil
 }
 
 func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictDetail, error) {
@@ -116,6 +177,15 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 	if d.Decisions, err = s.store.Decisions(ctx, c.ConflictID); err != nil {
 		return d, err
 	}
+	if err := s.withdrawals(ctx, &d); err != nil {
+		return d, err
+	}
+	withdrawnBy := map[string]string{}
+	for _, w := range d.Withdrawals {
+		for _, id := range w.RecordIDs {
+			withdrawnBy[id] = w.Batch
+		}
+	}
 	field := func(label string, get func(store.Record) string) {
 		row := fieldRow{Label: label}
 		for i, r := range d.Records {
@@ -127,7 +197,12 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 		}
 		d.Fields = append(d.Fields, row)
 	}
-	field("person", func(r store.Record) string { return r.PersonID })
+	field("person", func(r store.Record) string {
+		if b, ok := withdrawnBy[r.RecordID]; ok {
+			return "none: withdrawn (corrected import " + b + ")"
+		}
+		return r.PersonID
+	})
 	field("full name", func(r store.Record) string { return r.FullName })
 	field("date of birth", func(r store.Record) string {
 		if r.BirthDate != "" {

@@ -18,6 +18,8 @@ var funcs = template.FuncMap{
 	"eq2":          func(a, b string) bool { return a == b },
 	"statusLabel":  func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"decisionText": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"mergedInto":   mergedInto,
+	"eventReason":  eventReason,
 }
 
 func parseTemplates() (map[string]*template.Template, error) {

@@ -305,3 +305,31 @@ WHERE person_id IN {ids:Array(String)} OR hasAny(others, {ids:Array(String)}) OR
 	}
 	return es, nil
 }
+
+// Withdrawal is a withdrawal of records from the register: their file
+// was replaced by a corrected one (dancu import --replaces;
+// withdrawn_records, migration 0022). The records' rows stay, readable.
+type Withdrawal struct {
+	Batch     string    `ch:"batch" json:"batch"`       // the corrected import (b…) or file that replaced them
+	Replaces  string    `ch:"replaces" json:"replaces"` // the batch (b…) or file replaced
+	User      string    `ch:"user" json:"user"`         // who ran the import
+	At        time.Time `ch:"withdrawn_at" json:"withdrawn_at"`
+	RecordIDs []string  `ch:"record_ids" json:"record_ids"` // those of the ids asked for
+}
+
+// Withdrawals returns the withdrawals of any of the records ids (none
+// when all are in force) or named by batch (a person retired
+// "withdrawn:<batch>"), oldest first, each with the records of ids it
+// took out.
+func (s *Store) Withdrawals(ctx context.Context, ids, batches []string) ([]Withdrawal, error) {
+	var ws []Withdrawal
+	if err := s.conn.Select(ctx, &ws, `SELECT batch, replaces, user, min(withdrawn_at) AS withdrawn_at,
+	arraySort(groupArrayIf(record_id, record_id IN {ids:Array(String)})) AS record_ids
+FROM withdrawn_records FINAL
+WHERE record_id IN {ids:Array(String)} OR batch IN {batches:Array(String)}
+GROUP BY batch, replaces, user ORDER BY withdrawn_at, batch`,
+		clickhouse.Named("ids", ids), clickhouse.Named("batches", batches)); err != nil {
+		return nil, fmt.Errorf("read withdrawals: %w", err)
+	}
+	return ws, nil
+}
