@@ -61,15 +61,32 @@ func BenchmarkClickHouseSinkWrite(b *testing.B) {
 		links[i] = schemas.Link{RecordID: recs[i].RecordID, PersonID: pid, MatchProbability: 0.99, MatchRule: "score", Version: uint64(i), LinkedAt: at}
 	}
 	sink := &pipelines.ClickHouseSink{Conn: conn}
+	// The last case writes the links with 10,000 other records withdrawn
+	// (closeWithdrawn then finds withdrawn_records not empty).
+	gone := make([]string, 10000)
+	for i := range gone {
+		gone[i] = fmt.Sprintf("gone-%d", i)
+	}
+	withdraw := func() {
+		w := schemas.Withdrawal{WithdrawalID: pipelines.WithdrawalID("bnew", "bold", gone), Batch: "bnew", Replaces: "bold", RecordIDs: gone, At: at}
+		if err := sink.Write(ctx, &pipelines.Batch{Withdrawals: []schemas.Withdrawal{w}}); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for _, bc := range []struct {
-		name  string
-		batch pipelines.Batch
+		name   string
+		batch  pipelines.Batch
+		before func()
 	}{
-		{"all", pipelines.Batch{Records: recs, Persons: persons, Links: links}},
-		{"records", pipelines.Batch{Records: recs}},
-		{"persons", pipelines.Batch{Persons: persons}},
-		{"links", pipelines.Batch{Links: links}},
+		{"all", pipelines.Batch{Records: recs, Persons: persons, Links: links}, nil},
+		{"records", pipelines.Batch{Records: recs}, nil},
+		{"persons", pipelines.Batch{Persons: persons}, nil},
+		{"links", pipelines.Batch{Links: links}, nil},
+		{"links-10000-withdrawn", pipelines.Batch{Links: links}, withdraw},
 	} {
+		if bc.before != nil {
+			bc.before()
+		}
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			cpu0 := cputime.Process()

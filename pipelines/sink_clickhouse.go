@@ -64,6 +64,13 @@ type ClickHouseSink struct {
 	// structure instead, and ignores them).
 	layoutMu sync.Mutex
 	layouts  map[string][]clickhouse.ColumnNameAndType
+
+	// withdrawn caches the record ids of withdrawn_records, read again
+	// when the table's fingerprint (withdrawnSum) changes: see
+	// closeWithdrawn.
+	withdrawnMu  sync.Mutex
+	withdrawnSum [2]uint64
+	withdrawn    map[string]struct{}
 }
 
 var _ Sink = (*ClickHouseSink)(nil)
@@ -95,6 +102,9 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 		return err
 	}
 	if err := insertRows(ctx, s, "person_events", KindPersonEvents, b.PersonEvents, in); err != nil {
+		return err
+	}
+	if err := s.closeWithdrawn(ctx, b); err != nil {
 		return err
 	}
 	if err := s.insertDeltas(ctx, b, in); err != nil {
@@ -860,7 +870,7 @@ func (s *ClickHouseSink) withdraw(ctx context.Context, ws []schemas.Withdrawal) 
 		SELECT record_id, '', match_probability, '` + RuleWithdrawn + `', version + 1, now64(3)
 		FROM (SELECT * FROM links FINAL WHERE ` + ids + ` AND match_rule != '` + RuleWithdrawn + `')`,
 		`INSERT INTO conflicts SELECT * REPLACE ('` + schemas.StatusResolvedByRegistry + `' AS status, version + 1 AS version,
-			concat('Resolved by the registry: a record it names was withdrawn, its file replaced by a corrected one.\n\n', explanation) AS explanation)
+			concat('` + strings.ReplaceAll(WithdrawnExplanation, "\n", `\n`) + `', explanation) AS explanation)
 		FROM (SELECT * FROM conflicts FINAL WHERE status = '` + schemas.StatusOpen + `'
 			AND hasAny(record_ids, (SELECT groupArray(record_id) FROM withdrawn_records WHERE withdrawal_id IN (` + quoteList(wids) + `))))`,
 	} {
@@ -870,6 +880,96 @@ func (s *ClickHouseSink) withdraw(ctx context.Context, ws []schemas.Withdrawal) 
 		}
 	}
 	return nil
+}
+
+// WithdrawnExplanation begins the explanation of a conflict resolved
+// because a record it names was withdrawn (the desk shows it).
+const WithdrawnExplanation = "Resolved by the registry: a record it names was withdrawn, its file replaced by a corrected one.\n\n"
+
+// closeWithdrawn writes closed (as withdraw does) the links of b whose
+// record was withdrawn before they arrived, and resolves b's open
+// conflicts naming such a record. Under a backlog the old import's rows
+// travel on other partitions of dancu.matched than the withdrawal and may
+// reach ClickHouse after it, when withdraw found nothing of them to close;
+// another member of the load group may have written the withdrawal. It
+// runs after b's links and conflicts are inserted and reads
+// withdrawn_records then, so that of two sinks, one writing late links
+// and one a withdrawal, at least one sees the other's rows: the
+// withdrawal's query sees the links, or this sees the marks.
+//
+// Cost: one query a Write that holds links or conflicts, reading
+// withdrawn_records' count and a sum of its ids' hashes (nothing to read
+// while no record was ever withdrawn); the ids themselves are read again
+// only when those change (a new withdrawal, or a merge of its rows).
+func (s *ClickHouseSink) closeWithdrawn(ctx context.Context, b *Batch) error {
+	if len(b.Links) == 0 && len(b.Conflicts) == 0 {
+		return nil
+	}
+	gone, err := s.withdrawnIDs(ctx)
+	if err != nil || len(gone) == 0 {
+		return err
+	}
+	var links []schemas.Link
+	for _, l := range b.Links {
+		if _, ok := gone[l.RecordID]; ok && l.MatchRule != RuleWithdrawn {
+			links = append(links, schemas.Link{RecordID: l.RecordID, MatchProbability: l.MatchProbability,
+				MatchRule: RuleWithdrawn, Version: l.Version + 1, LinkedAt: time.Now()})
+		}
+	}
+	var conflicts []schemas.Conflict
+	for _, c := range b.Conflicts {
+		if c.Status != schemas.StatusOpen {
+			continue
+		}
+		for _, id := range c.RecordIDs {
+			if _, ok := gone[id]; ok {
+				c.Status, c.Version, c.Explanation = schemas.StatusResolvedByRegistry, c.Version+1, WithdrawnExplanation+c.Explanation
+				conflicts = append(conflicts, c)
+				break
+			}
+		}
+	}
+	in := &refusals{max: 0}
+	if err := insertRows(ctx, s, "links", KindLinks, links, in); err != nil {
+		return fmt.Errorf("close %d links of withdrawn records: %w", len(links), err)
+	}
+	if err := insertRows(ctx, s, "conflicts", KindConflicts, conflicts, in); err != nil {
+		return fmt.Errorf("resolve %d conflicts naming withdrawn records: %w", len(conflicts), err)
+	}
+	return nil
+}
+
+// withdrawnIDs returns the record ids of withdrawn_records (nil when
+// there are none), read again only when the table's count or sum of
+// hashes of its ids changed since they were last read.
+func (s *ClickHouseSink) withdrawnIDs(ctx context.Context) (map[string]struct{}, error) {
+	var sum [2]uint64
+	if err := s.Conn.QueryRow(ctx, "SELECT count(), sum(cityHash64(record_id)) FROM withdrawn_records").Scan(&sum[0], &sum[1]); err != nil {
+		return nil, fmt.Errorf("read withdrawn_records: %w", err)
+	}
+	s.withdrawnMu.Lock()
+	defer s.withdrawnMu.Unlock()
+	if sum == s.withdrawnSum {
+		return s.withdrawn, nil
+	}
+	rows, err := s.Conn.Query(ctx, "SELECT DISTINCT record_id FROM withdrawn_records")
+	if err != nil {
+		return nil, fmt.Errorf("read withdrawn_records: %w", err)
+	}
+	defer rows.Close()
+	ids := make(map[string]struct{}, sum[0])
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("read withdrawn_records: %w", err)
+		}
+		ids[id] = struct{}{}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read withdrawn_records: %w", err)
+	}
+	s.withdrawnSum, s.withdrawn = sum, ids
+	return ids, nil
 }
 
 // lookupChunk bounds the ids one look-up query lists (a query's text is

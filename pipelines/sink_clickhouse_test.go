@@ -468,7 +468,8 @@ func TestRecordsFlushIsOneCompactPart(t *testing.T) {
 
 // The sink asks a table for its columns (clickhouse-go's DESCRIBE TABLE
 // over HTTP) at its first insert only: a second write of the same tables
-// sends one request an insert.
+// sends one request an insert, and the one read of withdrawn_records
+// (which finds none: nothing more).
 func TestClickHouseSinkDescribesOnce(t *testing.T) {
 	srv, err := chdb.Listen(chdbtest.Engine(t), "127.0.0.1:0", chdb.HandlerConfig{})
 	if err != nil {
@@ -504,8 +505,9 @@ func TestClickHouseSinkDescribesOnce(t *testing.T) {
 	if i1 != 3 || i2 != 3 {
 		t.Fatalf("%d and %d inserts, want 3 each (records, persons, links)", i1, i2)
 	}
-	if r1 != r2+i1 || r2 != i2 {
-		t.Errorf("requests: %d for the first write, %d for the second; want one a table more the first time, one an insert the second", r1, r2)
+	// And one read of withdrawn_records a write (closeWithdrawn).
+	if r1 != r2+i1 || r2 != i2+1 {
+		t.Errorf("requests: %d for the first write, %d for the second; want one a table more the first time, one an insert and one read of withdrawn_records the second", r1, r2)
 	}
 	var n uint64
 	if err := conn.QueryRow(ctx, "SELECT count() FROM records").Scan(&n); err != nil || n != 200 {

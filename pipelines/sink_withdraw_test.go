@@ -77,3 +77,62 @@ func TestClickHouseSinkWithdraws(t *testing.T) {
 		}
 	}
 }
+
+// Under a backlog the old import's links and conflicts reach ClickHouse
+// after the withdrawal of their records (they travel on other partitions
+// of dancu.matched): they are written closed, and resolved, all the same,
+// whether this sink or another member of the load group wrote the
+// withdrawal; the links and conflicts of records not withdrawn stay open.
+func TestClickHouseSinkClosesLinksArrivingAfterWithdrawal(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 6, 4, 0, 0, 0, time.UTC)
+	recs := sinkRecords(6)
+	link := func(i int, version uint64) schemas.Link {
+		return schemas.Link{RecordID: recs[i].RecordID, PersonID: []string{"P1", "P1", "P2", "P3", "P4", "P4"}[i], MatchProbability: 0.99, MatchRule: "fellegi-sunter", Version: version, LinkedAt: now}
+	}
+	conflict := func(id string, i, j int) schemas.Conflict {
+		return schemas.Conflict{ConflictID: id, Kind: schemas.ConflictGreyZone, PersonIDs: []string{"P1", "P2"}, RecordIDs: []string{recs[i].RecordID, recs[j].RecordID}, Status: schemas.StatusOpen, Version: 7, CreatedAt: now}
+	}
+	loader := &pipelines.ClickHouseSink{Conn: conn} // the load group's member reading the links' partitions
+	other := &pipelines.ClickHouseSink{Conn: conn}  // the member reading the withdrawal's
+	// loader has read withdrawn_records (empty) before the withdrawal.
+	if err := loader.Write(ctx, &pipelines.Batch{Records: recs, Links: []schemas.Link{link(5, 3)}}); err != nil {
+		t.Fatal(err)
+	}
+	gone := []string{recs[0].RecordID, recs[1].RecordID, recs[4].RecordID, recs[5].RecordID}
+	w := schemas.Withdrawal{WithdrawalID: pipelines.WithdrawalID("bnew", "bold", gone), Batch: "bnew", Replaces: "bold", RecordIDs: gone, User: "u", At: now}
+	if err := other.Write(ctx, &pipelines.Batch{Withdrawals: []schemas.Withdrawal{w}}); err != nil {
+		t.Fatal(err)
+	}
+	// Late: records 0–3's links, record 5's at a later version than the
+	// one the withdrawal closed; the conflicts c1 (names record 1) and c2
+	// (records 2 and 3).
+	late := &pipelines.Batch{
+		Links:     []schemas.Link{link(0, 7), link(1, 7), link(2, 7), link(3, 7), link(5, 9)},
+		Conflicts: []schemas.Conflict{conflict("c1", 1, 2), conflict("c2", 2, 3)},
+	}
+	for _, s := range []*pipelines.ClickHouseSink{loader, other} {
+		if err := s.Write(ctx, late); err != nil {
+			t.Fatal(err)
+		}
+		var open, closed uint64
+		if err := conn.QueryRow(ctx, "SELECT countIf(person_id != ''), countIf(has($1, record_id) AND person_id = '' AND match_rule = $2) FROM links FINAL",
+			gone, pipelines.RuleWithdrawn).Scan(&open, &closed); err != nil {
+			t.Fatal(err)
+		}
+		if open != 2 || closed != 3 {
+			t.Errorf("links: %d open, want 2 (records 2 and 3); %d of the withdrawn records' closed, want 3 (records 0, 1 and 5)", open, closed)
+		}
+		var c1, c2, expl string
+		if err := conn.QueryRow(ctx, "SELECT (SELECT status FROM conflicts FINAL WHERE conflict_id = 'c1'), (SELECT explanation FROM conflicts FINAL WHERE conflict_id = 'c1'), (SELECT status FROM conflicts FINAL WHERE conflict_id = 'c2')").Scan(&c1, &expl, &c2); err != nil {
+			t.Fatal(err)
+		}
+		if c1 != schemas.StatusResolvedByRegistry || c2 != schemas.StatusOpen || expl != pipelines.WithdrawnExplanation {
+			t.Errorf("conflicts: c1 %s (names a withdrawn record; explanation %q), c2 %s (names none)", c1, expl, c2)
+		}
+	}
+}
