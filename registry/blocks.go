@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/bits"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -72,6 +73,9 @@ type blockSet struct {
 	shift uint // 64 - log2(len(slots))
 	// members: one is kept (a registry's set; a Scorer's is not).
 	members bool
+	// wide: the entries of the blocks marked large, for their windows
+	// (windows.go); nil when members are not kept.
+	wide *wideBlocks
 }
 
 // listTag marks an entry of one that names a list of members.
@@ -355,6 +359,9 @@ func (s *blockSet) bytes() int64 {
 	for _, c := range s.lists.chunks {
 		n += cap(c)
 	}
+	if s.wide != nil {
+		return 8*int64(n) + s.wide.bytes
+	}
 	return 8 * int64(n)
 }
 
@@ -419,6 +426,9 @@ func (r *Registry) loadBlocks(it *pebble.Iterator, maxBlocks []int) {
 			}
 		}
 	}
+	if s.wide != nil {
+		s.wide.forget(r.blocksSince)
+	}
 	r.blocks, r.blocksSince = s, nil
 	r.stats.BlockSetLoad = time.Since(start)
 }
@@ -436,8 +446,12 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *b
 		}
 	}()
 	s = &blockSet{members: maxBlocks != nil}
+	if s.members {
+		s.wide = &wideBlocks{m: map[blockID]*wideBlock{}}
+	}
 	var last [blockPrefixLen]byte
-	var members []uint64 // the last block's, up to its limit
+	var members []uint64  // the last block's, up to its limit
+	var entries wideBlock // the last block's, all of them, when members are kept
 	rule, hash, count, limit := -1, uint64(0), 0, 0
 	done := func() {
 		switch {
@@ -446,6 +460,9 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *b
 			s.setMembers(rule, hash, nil, nil, -1)
 		default:
 			s.setCount(rule, hash, members, nil, count, maxBlocks[rule])
+			if m := maxBlocks[rule]; m > 0 && count > m {
+				s.wide.set(blockID{rule, hash}, &wideBlock{keys: slices.Clone(entries.keys), ends: slices.Clone(entries.ends)})
+			}
 		}
 	}
 	n := 0
@@ -461,6 +478,9 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *b
 			if count++; count <= limit {
 				members = append(members, seqOfBlockKey(k))
 			}
+			if s.members {
+				entries.append(k[blockPrefixLen:])
+			}
 			continue
 		}
 		done()
@@ -471,6 +491,10 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *b
 		}
 		s.add(rule, hash)
 		members = append(members[:0], seqOfBlockKey(k))
+		entries.keys, entries.ends = entries.keys[:0], entries.ends[:0]
+		if s.members {
+			entries.append(k[blockPrefixLen:])
+		}
 	}
 	done()
 	if err := it.Error(); err != nil {

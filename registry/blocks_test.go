@@ -6,6 +6,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/registry"
 )
 
@@ -16,9 +17,27 @@ import (
 // the first batches after the restart come once it is built or while it
 // is built (then the blocks they write are added to it).
 func TestBlockSetAcrossRestart(t *testing.T) {
+	blockSetAcrossRestart(t, generated(t).settings)
+}
+
+// The same with blocks larger than their max_block (3): their entries
+// kept in memory for their windows (windows.go) are read from the store
+// with the set, and give the comparisons of a run never stopped.
+func TestWideBlocksAcrossRestart(t *testing.T) {
+	s := *generated(t).settings
+	s.Blocking = append([]settings.BlockingRule(nil), s.Blocking...)
+	for i := range s.Blocking {
+		if s.Blocking[i].MaxBlock > 0 {
+			s.Blocking[i].MaxBlock, s.Blocking[i].Window = 3, 2
+		}
+	}
+	blockSetAcrossRestart(t, &s)
+}
+
+func blockSetAcrossRestart(t *testing.T, s *settings.Settings) {
 	p := generated(t)
 	const n = 100
-	want, _, whole := streamWith(t, registry.Config{Settings: p.settings}, p.recs, n)
+	want, _, whole := streamWith(t, registry.Config{Settings: s}, p.recs, n)
 	ws := whole.Stats()
 	if ws.BlocksSkipped == 0 || ws.BlocksKnown == 0 || ws.BlocksListed == 0 {
 		t.Fatalf("uninterrupted run: %d blocks skipped, %d looked up, %d of one member and %d of more answered: the set of blocks did nothing", ws.BlocksSkipped, ws.BlockReads, ws.BlocksKnown, ws.BlocksListed)
@@ -31,7 +50,7 @@ func TestBlockSetAcrossRestart(t *testing.T) {
 	var comparisons, edges int64
 	var blocks int
 	for i, part := range [][2]int{{0, third}, {third, 2 * third}, {2 * third, len(p.recs)}} {
-		reg, err := registry.Open(registry.Config{Dir: dir, Settings: p.settings})
+		reg, err := registry.Open(registry.Config{Dir: dir, Settings: s})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,6 +76,16 @@ func TestBlockSetAcrossRestart(t *testing.T) {
 		t.Logf("part %d: %d blocks in the set, built in %v; %d looked up, %d skipped, %d of one member and %d of more answered", i, st.Blocks, st.BlockSetLoad, st.BlockReads, st.BlocksSkipped, st.BlocksKnown, st.BlocksListed)
 		if i == 1 && (st.BlocksKnown == 0 || st.BlocksListed == 0) {
 			t.Errorf("part %d: the set rebuilt from the store answered %d blocks of one member and %d of more, want some of each", i, st.BlocksKnown, st.BlocksListed)
+		}
+		// The large blocks' entries kept in memory are the store's; all
+		// are kept when no batch was added while the set was built.
+		large, kept, err := registry.CheckWideBlocks(reg)
+		t.Logf("part %d: %d blocks larger than their max_block, %d kept, %d windows read from them", i, large, kept, st.WindowsKept)
+		if err != nil {
+			t.Errorf("part %d: %v", i, err)
+		}
+		if i == 1 && kept != large {
+			t.Errorf("part %d: %d blocks larger than their max_block, %d kept", i, large, kept)
 		}
 		comparisons += st.Comparisons
 		edges += st.Edges

@@ -118,6 +118,8 @@ type Registry struct {
 	// written holds what the blocks the batch wrote hold, for the set of
 	// blocks once it commits (scoreLocal, Add).
 	written []writtenBlock
+	// wideKeys holds the written blocks' keys (writtenBlock.keys).
+	wideKeys [][]byte
 	// cache is the scoring frame kept between batches; cacheRow its row
 	// of each record (by sequence), cacheUse the last batch that used
 	// each row (by row).
@@ -165,12 +167,17 @@ type Stats struct {
 	BlocksListed int64
 	// BlocksLarge counts those it knew larger than their max_block, read
 	// as windows (members) without a look-up.
-	BlocksLarge   int64
+	BlocksLarge int64
+	// WindowsKept counts the windows of large blocks read from their
+	// entries kept in memory (windows.go), not the store.
+	WindowsKept   int64
 	Blocks        int
 	BlockSetReady bool
 	BlockSetLoad  time.Duration
-	// BlockSetBytes is the memory the set of blocks takes.
+	// BlockSetBytes is the memory the set of blocks takes, of which
+	// WideBytes the entries of large blocks (windows.go).
 	BlockSetBytes int64
+	WideBytes     int64
 
 	Persons          int64 // persons written (new or changed), summed over batches
 	LargestRecluster int   // most records reclustered in one batch (its components together)
@@ -490,6 +497,9 @@ func (r *Registry) Stats() Stats {
 	defer r.mu.Unlock()
 	st := r.stats
 	st.Blocks, st.BlockSetReady, st.BlockSetBytes = r.blocks.len(), r.blocks != nil, r.blocks.bytes()
+	if r.blocks != nil && r.blocks.wide != nil {
+		st.WideBytes = r.blocks.wide.bytes
+	}
 	if r.db != nil {
 		m := r.db.Metrics()
 		st.Compactions = m.Compact.Count
@@ -887,11 +897,12 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	// is built, written is empty: the blocks written meanwhile are
 	// noted apart, loadBlocks).
 	if r.blocks != nil {
+		r.updateWide()
 		for _, w := range r.written {
 			r.blocks.setCount(w.rule, w.hash, w.committed, w.batch, w.n, r.maxBlock[w.rule])
 		}
 	}
-	r.written = r.written[:0]
+	r.written, r.wideKeys = r.written[:0], r.wideKeys[:0]
 	r.stats.Batches++
 	r.stats.Persons += int64(len(out.Persons))
 	r.stats.LastBatch = r.now().Sub(start)
@@ -1064,6 +1075,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 					r.stats.BlocksListed++
 				} else if r.blocks.large(rule, e.hash) {
 					bs[x].large = true
+					bs[x].wide = r.blocks.wide.get(bs[x].id)
 					r.stats.BlocksLarge++
 				} else {
 					order = append(order, x)
@@ -1107,6 +1119,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			wit.Close()
 		}
 	}()
+	var me []byte // a record's entry's suffix, for the windows kept in memory
 	for i, seq := range newSeqs {
 		// Candidates: members of each block so far (earlier records of
 		// this batch included, as if they had come one by one).
@@ -1116,6 +1129,14 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		for k, rk := range keysOf[i] {
 			b := &bs[blockOf[i][k]]
 			j := posOf[at+k]
+			if b.wide != nil {
+				// The block's entries are kept (windows.go); the batch's
+				// earlier ones are keyOf[b.lo:j].
+				me = appendSeq(append(append(me[:0], rk.Sort...), 0), seq)
+				b.wide.window(me, sideWindow(r.km.Rule(rk.Rule)), keyOf[b.lo:j], add)
+				r.stats.WindowsKept++
+				continue
+			}
 			if b.large || windowedAt(r.maxBlock[rk.Rule], len(b.committed)+int(j-b.lo)) {
 				// Read through wb: it must hold the batch's members.
 				for _, k := range keyOf[b.flushed:j] {
@@ -1145,7 +1166,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// prefix) are sorted by sort value and record.
 	// What each block holds once the batch commits, for the set of
 	// blocks (Add): one member, or more.
-	r.written = r.written[:0]
+	r.written, r.wideKeys = r.written[:0], r.wideKeys[:0]
 	if r.blocks != nil {
 		for _, b := range bs {
 			w := writtenBlock{rule: b.id.rule, hash: b.id.hash, committed: b.committed, batch: refSeq[b.lo:b.hi]}
@@ -1155,6 +1176,13 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			w.n = len(w.committed) + len(w.batch)
 			if m := r.maxBlock[b.id.rule]; b.large || m > 0 && len(b.committed) > m {
 				w.n = m + 1 + len(w.batch)
+			}
+			if m := r.maxBlock[b.id.rule]; m > 0 && w.n > m {
+				// Its entries, for those kept (updateWide): keyOf is
+				// reordered below.
+				n := len(r.wideKeys)
+				r.wideKeys = append(r.wideKeys, keyOf[b.lo:b.hi]...)
+				w.keys = r.wideKeys[n:len(r.wideKeys):len(r.wideKeys)]
 			}
 			r.written = append(r.written, w)
 		}
@@ -1331,6 +1359,10 @@ type writtenBlock struct {
 	hash             uint64
 	committed, batch []uint64
 	n                int
+	// keys: the batch's entries of a block larger than its max_block
+	// (full keys, in any order), for its entries kept in memory
+	// (updateWide).
+	keys [][]byte
 }
 
 // batchBlock is a block a batch names (scoreLocal): its members in the
@@ -1343,6 +1375,9 @@ type batchBlock struct {
 	committed       []uint64
 	large           bool
 	lo, hi, flushed int32
+	// wide: its entries, when large and the set keeps them (its windows
+	// are read there, not from the store).
+	wide *wideBlock
 }
 
 // The fewest items worth a goroutine of their own (below, starting one
@@ -1489,6 +1524,13 @@ func (r *Registry) members(wb *pebble.Batch, wit **pebble.Iterator, rk matching.
 		}
 		return nil
 	}
+	return storeWindow(wb, wit, rk, seq, sideWindow(r.km.Rule(rk.Rule)), fn)
+}
+
+// storeWindow calls fn with the side entries of block rk at or after
+// record seq's entry and the side before it, read through wb (*wit: as
+// in members).
+func storeWindow(wb *pebble.Batch, wit **pebble.Iterator, rk matching.RowKey, seq uint64, side int, fn func(uint64)) error {
 	prefix := blockPrefix(rk.Rule, rk.Hash)
 	opts := &pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)}
 	if *wit == nil {
@@ -1502,7 +1544,6 @@ func (r *Registry) members(wb *pebble.Batch, wit **pebble.Iterator, rk matching.
 	}
 	it := *wit
 	me := blockKey(rk, seq)
-	side := sideWindow(r.km.Rule(rk.Rule))
 	k := 0
 	for ok := it.SeekGE(me); ok && k < side; ok = it.Next() {
 		fn(seqOfBlockKey(it.Key()))

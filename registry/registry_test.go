@@ -575,6 +575,16 @@ func TestWindowsSameForAnyBatchSize(t *testing.T) {
 	if s1.BlocksLarge == 0 {
 		t.Error("one record a batch: no block known larger than its max_block (read as a window without a look-up)")
 	}
+	// One record a batch reads the windows from the large blocks' entries
+	// kept in memory (windows.go), one batch from the store.
+	large, kept, err := registry.CheckWideBlocks(reg1)
+	t.Logf("one record a batch: %d windows read from the entries kept in memory; %d blocks larger than max_block, %d of them kept", s1.WindowsKept, large, kept)
+	if err != nil {
+		t.Error(err)
+	}
+	if s1.WindowsKept == 0 || kept == 0 {
+		t.Errorf("one record a batch: %d windows read from the entries kept, %d blocks kept: want some", s1.WindowsKept, kept)
+	}
 	if s1.Comparisons != sb.Comparisons || s1.Edges != sb.Edges {
 		t.Errorf("one batch compared %d pairs (%d edges), one record a batch %d (%d edges): want the same", sb.Comparisons, sb.Edges, s1.Comparisons, s1.Edges)
 	}
