@@ -274,6 +274,9 @@ func (s *blockSet) setCount(rule int, hash uint64, a, b []uint64, n, maxBlock in
 	switch {
 	case maxBlock < 0 || n == 0:
 		s.one[i] = 0
+		if s.wide != nil {
+			s.wide.drop(blockID{rule, hash}) // its entries are no longer known
+		}
 	case n > limit && maxBlock > 0 && n > maxBlock:
 		s.one[i] = listOf(rule, largeAt)
 	case n > limit:

@@ -24,14 +24,8 @@ func TestBlockSetAcrossRestart(t *testing.T) {
 // kept in memory for their windows (windows.go) are read from the store
 // with the set, and give the comparisons of a run never stopped.
 func TestWideBlocksAcrossRestart(t *testing.T) {
-	s := *generated(t).settings
-	s.Blocking = append([]settings.BlockingRule(nil), s.Blocking...)
-	for i := range s.Blocking {
-		if s.Blocking[i].MaxBlock > 0 {
-			s.Blocking[i].MaxBlock, s.Blocking[i].Window = 3, 2
-		}
-	}
-	blockSetAcrossRestart(t, &s)
+	s, _ := smallWindows(generated(t).settings)
+	blockSetAcrossRestart(t, s)
 }
 
 func blockSetAcrossRestart(t *testing.T, s *settings.Settings) {

@@ -1169,7 +1169,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	r.written, r.wideKeys = r.written[:0], r.wideKeys[:0]
 	if r.blocks != nil {
 		for _, b := range bs {
-			w := writtenBlock{rule: b.id.rule, hash: b.id.hash, committed: b.committed, batch: refSeq[b.lo:b.hi]}
+			w := writtenBlock{rule: b.id.rule, hash: b.id.hash, committed: b.committed, batch: refSeq[b.lo:b.hi], wide: b.wide}
 			// committed is every member the store holds unless the
 			// block is larger than its max_block (readBlocks stops
 			// there, large reads none): it then holds more.
@@ -1361,8 +1361,10 @@ type writtenBlock struct {
 	n                int
 	// keys: the batch's entries of a block larger than its max_block
 	// (full keys, in any order), for its entries kept in memory
-	// (updateWide).
+	// (updateWide); wide, those entries when the batch read its windows
+	// there.
 	keys [][]byte
+	wide *wideBlock
 }
 
 // batchBlock is a block a batch names (scoreLocal): its members in the

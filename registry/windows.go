@@ -76,13 +76,20 @@ func (w *wideBlocks) set(id blockID, b *wideBlock) {
 	w.bytes += b.size()
 }
 
+// drop forgets block id's entries.
+func (w *wideBlocks) drop(id blockID) {
+	if b := w.m[id]; b != nil {
+		delete(w.m, id)
+		w.bytes -= b.size()
+	}
+}
+
 // forget drops the blocks the set since holds (written while the store was
 // read for the set of blocks: their entries as read are not all).
 func (w *wideBlocks) forget(since *blockSet) {
-	for id, b := range w.m {
+	for id := range w.m {
 		if since.has(id.rule, id.hash) {
-			delete(w.m, id)
-			w.bytes -= b.size()
+			w.drop(id)
 		}
 	}
 }
@@ -157,9 +164,10 @@ func (b *wideBlock) window(me []byte, side int, batch [][]byte, fn func(uint64))
 
 // updateWide brings the kept entries of the large blocks the batch wrote
 // (r.written) up to date once it is committed: the batch's entries
-// merged into those kept, or, for a block not kept (it has just become
-// larger than its max_block, or was written while the set was built),
-// all its entries read from the store.
+// merged into those kept when the batch read its windows there, else
+// (the block has just become larger than its max_block, was written
+// while the set was built, or lost a member to a withdrawal: the set
+// forgot it) all its entries read from the store.
 //
 // A block that cannot be read is left out (its windows are read from the
 // store, as before): the batch is committed.
@@ -180,7 +188,7 @@ func (r *Registry) updateWide() {
 			continue
 		}
 		id := blockID{wb.rule, wb.hash}
-		if b := w.get(id); b != nil {
+		if b := wb.wide; b != nil && w.get(id) == b {
 			add = add[:0]
 			for _, k := range wb.keys {
 				add = append(add, k[blockPrefixLen:])
