@@ -65,7 +65,7 @@ type LoadConfig struct {
 	// views attached (their queries, state look-ups and parts, per insert):
 	// with a backlog, 200,000 rows a flush keep 10 to 15 points more of
 	// the load stage's rows per CPU-second with the views than 50,000 did
-	// (coverage's TestLoadSpeed; README, coverage speed). The coverage
+	// (coverage's TestLoadSpeed; docs/coverage-speed.md). The coverage
 	// deltas that come with the rows (up to about one and a half per
 	// record when every record lies in a commune of its own) are bounded
 	// apart, by as many: counted with the rows, they made a backlog's

@@ -268,7 +268,7 @@ func Open(cfg Config) (*Registry, error) {
 	// is about the multiplier, and zstd's compression through cgo was a
 	// quarter of the compactions' CPU (issue 9, reg10: at 100,000
 	// records with a million's level tree the compactions of the last
-	// 40 batches 4.1-4.4 -> 2.5-2.6 s of CPU; at 1M see README).
+	// 40 batches 4.1-4.4 -> 2.5-2.6 s of CPU; at 1M see docs/registry-rounds.md).
 	opts.Experimental.LevelMultiplier = 5
 	if cfg.LevelMultiplier > 0 {
 		opts.Experimental.LevelMultiplier = cfg.LevelMultiplier
