@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -62,6 +63,13 @@ type Config struct {
 	BatchRows int
 	// RunTimeout bounds one run. Default: 5 minutes.
 	RunTimeout time.Duration
+	// AimAtCorrection adds to each run with kills one kill aimed at the
+	// import of the correction: a random moment within the time it took
+	// in the clean run after it starts, a random process then running
+	// (the import among them). Without it the kills land where their
+	// random gaps fall, and with a small population the imports are
+	// over before the first.
+	AimAtCorrection bool
 	// Baseline adds a second clean run and compares it with the first:
 	// how much persons differ between two runs without any kill.
 	Baseline bool
@@ -115,7 +123,7 @@ func (c Config) withDefaults() (Config, error) {
 type Kill struct {
 	Process string
 	After   time.Duration // since the run's imports started
-	Phase   string        // "importing" or "draining"
+	Phase   string        // "importing", "correcting" (the import with --replaces) or "draining"
 }
 
 // RunResult is one run compared with the clean run.
@@ -129,16 +137,26 @@ type RunResult struct {
 	// not loss: a stall that a restart cures loses nothing).
 	Stalls  []string
 	Elapsed time.Duration
+	// CorrectionTook is how long the import of the correction took, from
+	// its first attempt to its success.
+	CorrectionTook time.Duration
 	Diff
 }
 
 // Report is a campaign's outcome.
 type Report struct {
-	Persons  int    // generated
-	Records  int    // generated source records
-	Clean    Counts // the clean run
-	Runs     []RunResult
-	Baseline *Diff // second clean run against the first, when asked for
+	Persons int    // generated
+	Records int    // generated source records
+	Clean   Counts // the clean run
+	// CleanDiff is the clean run compared with itself: what it shows
+	// beyond zero (records in force unlinked, withdrawn links left open,
+	// coverage off its brute force) is wrong without any kill.
+	CleanDiff Diff
+	// Correction is the corrected list imported last, with --replaces
+	// (nil when the population has no CSV list).
+	Correction *Correction
+	Runs       []RunResult
+	Baseline   *Diff // second clean run against the first, when asked for
 }
 
 // KillsBy sums the kills per process over the runs.
@@ -178,15 +196,29 @@ func Campaign(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep := &Report{Persons: m.Persons, Records: m.Records}
 	fmt.Fprintf(cfg.Log, "chaos: %d persons, %d records in %d files\n", m.Persons, m.Records, len(files))
+	corr, err := correct(files, pop, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	rep.Correction = corr
+	if corr != nil {
+		fmt.Fprintf(cfg.Log, "chaos: %s corrects %s: %d rows, %d changed, %d removed, %d added; imported last, with --replaces\n",
+			filepath.Base(corr.File), filepath.Base(corr.Replaces), corr.Rows, corr.Changed, corr.Removed, corr.Added)
+	}
+	steps := importSteps(files, corr)
 
-	clean, _, err := oneRun(ctx, cfg, files, "clean", cfg.Seed, 0)
+	clean, cleanRes, err := oneRun(ctx, cfg, steps, "clean", cfg.Seed, 0, 0)
 	if err != nil {
 		return rep, fmt.Errorf("chaos: clean run: %w", err)
 	}
 	rep.Clean = clean.counts()
-	fmt.Fprintf(cfg.Log, "chaos: clean run: %d records, %d rejects, %d persons\n", rep.Clean.Records, rep.Clean.Rejects, rep.Clean.Persons)
+	rep.CleanDiff = compare(clean, clean)
+	fmt.Fprintf(cfg.Log, "chaos: clean run: %d records (%d withdrawn), %d rejects, %d persons\n", rep.Clean.Records, rep.Clean.Withdrawn, rep.Clean.Rejects, rep.Clean.Persons)
+	if rep.CleanDiff.Broken() {
+		fmt.Fprintf(cfg.Log, "chaos: the clean run against itself: %s %s\n", rep.CleanDiff, clean.CoverageNote)
+	}
 	if cfg.Baseline {
-		again, _, err := oneRun(ctx, cfg, files, "clean-again", cfg.Seed, 0)
+		again, _, err := oneRun(ctx, cfg, steps, "clean-again", cfg.Seed, 0, 0)
 		if err != nil {
 			return rep, fmt.Errorf("chaos: second clean run: %w", err)
 		}
@@ -194,18 +226,26 @@ func Campaign(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Baseline = &d
 		fmt.Fprintf(cfg.Log, "chaos: baseline (clean vs clean): %s\n", d)
 	}
+	var aimWithin time.Duration
+	if cfg.AimAtCorrection && corr != nil {
+		aimWithin = max(cleanRes.CorrectionTook, 50*time.Millisecond)
+		fmt.Fprintf(cfg.Log, "chaos: the correction's import took %s in the clean run; one kill a run lands within it\n", cleanRes.CorrectionTook.Round(time.Millisecond))
+	}
 	first := cfg.Seed
 	if cfg.FirstRunSeed != 0 {
 		first = cfg.FirstRunSeed
 	}
 	for i := 0; i < cfg.Runs; i++ {
 		seed := first + int64(i)
-		got, res, err := oneRun(ctx, cfg, files, fmt.Sprintf("run-%03d", i+1), seed, cfg.Kills)
+		got, res, err := oneRun(ctx, cfg, steps, fmt.Sprintf("run-%03d", i+1), seed, cfg.Kills, aimWithin)
 		if err != nil {
 			return rep, fmt.Errorf("chaos: run %d (seed %d): %w", i+1, seed, err)
 		}
 		res.Diff = compare(clean, got)
 		rep.Runs = append(rep.Runs, *res)
+		if got.CoverageNote != "" {
+			fmt.Fprintf(cfg.Log, "chaos: run %d: %s\n", i+1, got.CoverageNote)
+		}
 		fmt.Fprintf(cfg.Log, "chaos: run %d/%d (seed %d, %.0fs): kills %s; stalls %d; %s\n", i+1, cfg.Runs, seed, res.Elapsed.Seconds(), killList(res.Kills), len(res.Stalls), res.Diff)
 	}
 	return rep, nil
@@ -272,6 +312,11 @@ type cluster struct {
 	restarts map[string]int
 	imports  int
 	wg       sync.WaitGroup
+	// correcting is set while the import with --replaces runs;
+	// correctionStarted is closed when it starts.
+	correcting        atomic.Bool
+	correctionStarted chan struct{}
+	correctionTook    time.Duration
 }
 
 func freePort() (string, error) {
@@ -284,9 +329,10 @@ func freePort() (string, error) {
 }
 
 // oneRun starts a fresh cluster, imports every file while killing `kills`
-// processes at random, waits until everything is loaded, and reads
-// ClickHouse.
-func oneRun(ctx context.Context, cfg Config, files []string, name string, seed int64, kills int) (*Snapshot, *RunResult, error) {
+// processes at random (and, when aimWithin is set, one more within
+// aimWithin of the correction's start), waits until everything is loaded,
+// and reads ClickHouse.
+func oneRun(ctx context.Context, cfg Config, steps [][]string, name string, seed int64, kills int, aimWithin time.Duration) (*Snapshot, *RunResult, error) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, cfg.RunTimeout)
 	defer cancel()
@@ -313,6 +359,8 @@ func oneRun(ctx context.Context, cfg Config, files []string, name string, seed i
 		env:      append(os.Environ(), "DANCU_HOME="+home, "DANCU_KAFKA_BROKERS="+kafkaAddr, "DANCU_CLICKHOUSE=http://"+chAddr),
 		procs:    map[string]*proc{},
 		restarts: map[string]int{},
+
+		correctionStarted: make(chan struct{}),
 	}
 	sctx, stopAll := context.WithCancel(context.WithoutCancel(ctx))
 	defer func() {
@@ -334,7 +382,43 @@ func oneRun(ctx context.Context, cfg Config, files []string, name string, seed i
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x6368616f73)) // "chaos"
 	importsDone := make(chan error, 1)
 	begin := time.Now()
-	go func() { importsDone <- c.importAll(ctx, files) }()
+	go func() { importsDone <- c.importAll(ctx, steps) }()
+	var killsMu sync.Mutex
+	record := func(target, phase string) {
+		killsMu.Lock()
+		res.Kills = append(res.Kills, Kill{Process: target, After: time.Since(begin), Phase: phase})
+		killsMu.Unlock()
+	}
+	aimed := make(chan struct{})
+	actx, stopAim := context.WithCancel(ctx)
+	defer func() { stopAim(); <-aimed }()
+	if aimWithin > 0 && kills > 0 {
+		// Its own stream, so that the other kills keep their schedule.
+		arng := rand.New(rand.NewPCG(uint64(seed), 0x61696d)) // "aim"
+		go func() {
+			defer close(aimed)
+			select {
+			case <-actx.Done():
+				return
+			case <-c.correctionStarted:
+			}
+			select {
+			case <-actx.Done():
+				return
+			case <-time.After(time.Duration(arng.Int64N(int64(aimWithin)))):
+			}
+			phase := "draining"
+			if c.correcting.Load() {
+				phase = "correcting"
+			}
+			if target := c.pickAlive(arng); target != "" {
+				c.kill(target)
+				record(target, phase)
+			}
+		}()
+	} else {
+		close(aimed)
+	}
 
 	var importErr error
 	imported := false
@@ -356,6 +440,8 @@ func oneRun(ctx context.Context, cfg Config, files []string, name string, seed i
 		phase := "importing"
 		if imported {
 			phase = "draining"
+		} else if c.correcting.Load() {
+			phase = "correcting"
 		}
 		target := c.pickAlive(rng)
 		if target == "" {
@@ -363,7 +449,7 @@ func oneRun(ctx context.Context, cfg Config, files []string, name string, seed i
 			continue
 		}
 		c.kill(target)
-		res.Kills = append(res.Kills, Kill{Process: target, After: time.Since(begin), Phase: phase})
+		record(target, phase)
 	}
 	if !imported {
 		select {
@@ -390,7 +476,12 @@ func oneRun(ctx context.Context, cfg Config, files []string, name string, seed i
 	c.mu.Lock()
 	res.Restarts = c.restarts
 	res.Imports = c.imports
+	res.CorrectionTook = c.correctionTook
 	c.mu.Unlock()
+	<-aimed
+	killsMu.Lock()
+	sort.Slice(res.Kills, func(i, j int) bool { return res.Kills[i].After < res.Kills[j].After })
+	killsMu.Unlock()
 	res.Elapsed = time.Since(start)
 	return snap, res, nil
 }
@@ -468,15 +559,36 @@ func (c *cluster) supervise(ctx context.Context, name string, args ...string) {
 	}()
 }
 
-// importAll imports the files one after the other, running an import
+// importSteps returns the arguments of each import after `import
+// --batch-rows N`: the files one by one, then the correction's with
+// --replaces.
+func importSteps(files []string, corr *Correction) [][]string {
+	var steps [][]string
+	for _, f := range files {
+		steps = append(steps, []string{f})
+	}
+	if corr != nil {
+		steps = append(steps, []string{"--replaces", corr.Replaces, corr.File})
+	}
+	return steps
+}
+
+// importAll runs the imports one after the other, running an import
 // again until it succeeds.
-func (c *cluster) importAll(ctx context.Context, files []string) error {
+func (c *cluster) importAll(ctx context.Context, steps [][]string) error {
 	p := &proc{name: Import}
 	c.mu.Lock()
 	c.procs[Import] = p
 	c.mu.Unlock()
-	for _, f := range files {
-		p.args = []string{"import", "--batch-rows", fmt.Sprint(c.cfg.BatchRows), f}
+	for _, step := range steps {
+		f := step[len(step)-1]
+		p.args = append([]string{"import", "--batch-rows", fmt.Sprint(c.cfg.BatchRows)}, step...)
+		correction := step[0] == "--replaces"
+		c.correcting.Store(correction)
+		began := time.Now()
+		if correction {
+			close(c.correctionStarted)
+		}
 		for {
 			if ctx.Err() != nil {
 				return fmt.Errorf("import %s: %w", filepath.Base(f), ctx.Err())
@@ -500,11 +612,17 @@ func (c *cluster) importAll(ctx context.Context, files []string) error {
 			}
 			c.mu.Unlock()
 			if cmd.ProcessState.Success() {
+				if correction {
+					c.mu.Lock()
+					c.correctionTook = time.Since(began)
+					c.mu.Unlock()
+				}
 				break
 			}
 			time.Sleep(300 * time.Millisecond)
 		}
 	}
+	c.correcting.Store(false)
 	return nil
 }
 

@@ -11,12 +11,25 @@ import (
 	"time"
 )
 
-// requireSamePersons makes TestCrashAnywhere fail when the persons differ
-// from the clean run. The match stage numbers persons per process and
-// rebuilds its registry from ClickHouse on start, so a kill of `dancu run`
-// can change persons today; the registry rewrite (issue 9) makes them
-// deterministic, and then this becomes true.
-const requireSamePersons = false
+// requireSamePersons makes TestCrashAnywhere fail when the persons (as
+// sets of records in force) differ from the clean run. With the identity
+// registry they held in every run of `dancu chaos` with withdrawals but
+// the one where withdrawn records came back (see
+// requireWithdrawalsKept). Person ids may still differ: a person's id
+// comes from its founding record, and a kill can change which of its
+// records reached the registry first (Diff.PersonIDsDiffering, not
+// checked).
+const requireSamePersons = true
+
+// requireWithdrawalsKept makes TestCrashAnywhere fail when a withdrawn
+// record's link is open again, and coverage's aggregates off a brute-force
+// count. Both were seen, rarely, and are not fixed: in 1 of 10 runs
+// (`dancu chaos --runs 10 --seed 41 --persons 300`, run 6, after a stall)
+// 32 withdrawn records had an open link and 27 persons differed; in 1 of
+// 8 runs (--seed 31, run 2, after three kills of ClickHouse) coverage was
+// off in 15 provinces. Until they are, the test reports them and fails
+// only on what held in every run.
+const requireWithdrawalsKept = false
 
 // The short form of the crash-anywhere harness: the real processes, three
 // SIGKILLs of randomly chosen ones at random moments, and ClickHouse
@@ -43,28 +56,42 @@ func TestCrashAnywhere(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	rep, err := Campaign(ctx, Config{
-		Binary: bin, Dir: filepath.Join(dir, "chaos"), Persons: 300, Seed: seed, Runs: 1, Kills: 3,
+		Binary: bin, Dir: filepath.Join(dir, "chaos"), Persons: 300, Seed: seed, Runs: 1, Kills: 3, AimAtCorrection: true,
 		RunTimeout: 2 * time.Minute, Log: testLog{t},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Clean.Records == 0 || rep.Clean.Records+rep.Clean.Rejects != rep.Records {
-		t.Fatalf("clean run: %d records + %d rejects, generated %d", rep.Clean.Records, rep.Clean.Rejects, rep.Records)
+	corr := rep.Correction
+	if corr == nil || corr.Changed == 0 || corr.Removed == 0 || corr.Added == 0 {
+		t.Fatalf("correction %+v: want rows changed, removed and added", corr)
+	}
+	if rep.Clean.Records == 0 || rep.Clean.Records+rep.Clean.Rejects != rep.Records+corr.Rows {
+		t.Fatalf("clean run: %d records + %d rejects, generated %d and %d corrected", rep.Clean.Records, rep.Clean.Rejects, rep.Records, corr.Rows)
+	}
+	// Every record of the corrected list is withdrawn (its rejects are
+	// not records): the old list's rows less the removed ones' share.
+	if old := corr.Rows - corr.Added + corr.Removed; rep.Clean.Withdrawn == 0 || rep.Clean.Withdrawn > old {
+		t.Errorf("clean run: %d records withdrawn, want some of the old list's %d rows", rep.Clean.Withdrawn, old)
+	}
+	if rep.CleanDiff.Broken() {
+		t.Errorf("clean run against itself: %s", rep.CleanDiff)
 	}
 	run := rep.Runs[0]
-	if len(run.Kills) != 3 {
-		t.Errorf("%d kills, want 3", len(run.Kills))
+	if len(run.Kills) != 4 {
+		t.Errorf("%d kills, want 3 and one aimed at the correction", len(run.Kills))
 	}
-	if run.RowsLost != 0 || run.RowsDoubled != 0 || run.Unlinked != 0 {
+	if run.RowsLost != 0 || run.RowsDoubled != 0 || run.WithdrawnDiffering != 0 || run.Unlinked != 0 {
 		t.Errorf("after kills %s: %s", killList(run.Kills), run.Diff)
 	}
-	if run.PersonsDiffering != 0 {
-		if requireSamePersons {
-			t.Errorf("persons differ from the clean run: %s", run.Diff)
-		} else {
-			t.Logf("persons differ from the clean run (known: issue 9): %s", run.Diff)
-		}
+	known := run.LinksNotClosed != 0 || run.CoverageOff != 0
+	switch {
+	case known && requireWithdrawalsKept:
+		t.Errorf("after kills %s: withdrawn records' links open or coverage off: %s", killList(run.Kills), run.Diff)
+	case known:
+		t.Logf("after kills %s: withdrawn records' links open or coverage off (known, see requireWithdrawalsKept): %s", killList(run.Kills), run.Diff)
+	case run.PersonsDiffering != 0 && requireSamePersons:
+		t.Errorf("persons differ from the clean run: %s", run.Diff)
 	}
 	for _, s := range run.Stalls {
 		// Liveness, not loss: reported, not failed on (see the report of
@@ -107,6 +134,33 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+// TestCompareWithdrawn: records withdrawn are left out of the persons
+// and must have their links closed; a record withdrawn in one run and in
+// force in the other, an open link of a withdrawn record and coverage off
+// its brute force are each counted.
+func TestCompareWithdrawn(t *testing.T) {
+	clean := &Snapshot{
+		Records:   map[string]bool{"a": true, "b": true, "c": true, "w": true},
+		Withdrawn: map[string]bool{"w": true},
+		Links:     map[string]string{"a": "P1", "b": "P1", "c": "P2"},
+		Closed:    map[string]bool{"w": true},
+	}
+	if d := compare(clean, clean); d.Broken() || d.CleanPersons != 2 {
+		t.Errorf("clean against itself: %s", d)
+	}
+	got := &Snapshot{
+		Records:     map[string]bool{"a": true, "b": true, "c": true, "w": true},
+		Withdrawn:   map[string]bool{"w": true, "c": true},
+		Links:       map[string]string{"a": "P1", "b": "P1", "w": "P1"},
+		Closed:      map[string]bool{"c": true},
+		CoverageOff: 2,
+	}
+	d := compare(clean, got)
+	if d.RowsLost != 0 || d.RowsDoubled != 0 || d.WithdrawnDiffering != 1 || d.LinksNotClosed != 1 || d.Unlinked != 0 || d.CoverageOff != 2 || d.PersonsDiffering != 2 || !d.Broken() {
+		t.Errorf("compare = %s; want withdrawn differing 1 (c), links open 1 (w), coverage off 2, persons differing 2 of 2 (w joined P1, c gone)", d)
+	}
+}
+
 func ExampleReport() {
 	rep := &Report{Runs: []RunResult{
 		{Kills: []Kill{{Process: Broker}, {Process: Run}}, Diff: Diff{CleanPersons: 10}},
@@ -117,5 +171,5 @@ func ExampleReport() {
 	fmt.Println(rep.Total())
 	// Output:
 	// kills: 1 broker, 2 run
-	// rows lost 0, rows doubled 0, records unlinked 0, persons differing 1 of 20 (records with another person id 0)
+	// rows lost 0, rows doubled 0, withdrawn differing 0, records in force unlinked 0, withdrawn links open 0, coverage off 0, persons differing 1 of 20 (records with another person id 0)
 }

@@ -6,14 +6,25 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/internal/chstore"
 )
 
 // Snapshot is what a run left in ClickHouse, read with FINAL.
 type Snapshot struct {
-	Records map[string]bool   // record ids
-	Rejects map[string]bool   // reject ids
-	Links   map[string]string // record id → person id
+	Records   map[string]bool   // record ids, withdrawn or not
+	Withdrawn map[string]bool   // ids of withdrawn_records
+	Rejects   map[string]bool   // reject ids
+	Links     map[string]string // record id → person id, open links only
+	Closed    map[string]bool   // record ids whose link is closed (no person)
+	// CoverageOff counts the provinces where coverage's records or
+	// persons differ from a brute-force count over records_in_force and
+	// persons FINAL, plus one when the totals differ.
+	CoverageOff int
+	// CoverageNote says, when CoverageOff, the totals and the first
+	// provinces that differ (records, persons).
+	CoverageNote string
 	// SlotCopies counts records beyond the first for one source position
 	// (file hash, sheet, row): a row loaded twice under two ids.
 	SlotCopies int64
@@ -21,7 +32,18 @@ type Snapshot struct {
 
 // Counts summarises a snapshot.
 type Counts struct {
-	Records, Rejects, Links, Persons int
+	Records, Withdrawn, Rejects, Links, Persons int
+}
+
+// inForce returns the records not withdrawn.
+func (s *Snapshot) inForce() map[string]bool {
+	m := make(map[string]bool, len(s.Records))
+	for id := range s.Records {
+		if !s.Withdrawn[id] {
+			m[id] = true
+		}
+	}
+	return m
 }
 
 func (s *Snapshot) counts() Counts {
@@ -29,7 +51,7 @@ func (s *Snapshot) counts() Counts {
 	for _, p := range s.Links {
 		persons[p] = true
 	}
-	return Counts{Records: len(s.Records), Rejects: len(s.Rejects), Links: len(s.Links), Persons: len(persons)}
+	return Counts{Records: len(s.Records), Withdrawn: len(s.Withdrawn), Rejects: len(s.Rejects), Links: len(s.Links), Persons: len(persons)}
 }
 
 func readSnapshot(ctx context.Context, addr string) (*Snapshot, error) {
@@ -42,7 +64,7 @@ func readSnapshot(ctx context.Context, addr string) (*Snapshot, error) {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
 	defer conn.Close()
-	s := &Snapshot{Records: map[string]bool{}, Rejects: map[string]bool{}, Links: map[string]string{}}
+	s := &Snapshot{Records: map[string]bool{}, Withdrawn: map[string]bool{}, Rejects: map[string]bool{}, Links: map[string]string{}, Closed: map[string]bool{}}
 	ids := func(q string, into map[string]bool) error {
 		rows, err := conn.Query(ctx, q)
 		if err != nil {
@@ -64,6 +86,9 @@ func readSnapshot(ctx context.Context, addr string) (*Snapshot, error) {
 	if err := ids("SELECT reject_id FROM rejects FINAL", s.Rejects); err != nil {
 		return nil, err
 	}
+	if err := ids("SELECT record_id FROM withdrawn_records FINAL", s.Withdrawn); err != nil {
+		return nil, err
+	}
 	rows, err := conn.Query(ctx, "SELECT record_id, person_id FROM links FINAL")
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot: links: %w", err)
@@ -74,7 +99,11 @@ func readSnapshot(ctx context.Context, addr string) (*Snapshot, error) {
 		if err := rows.Scan(&r, &p); err != nil {
 			return nil, err
 		}
-		s.Links[r] = p
+		if p == "" {
+			s.Closed[r] = true
+		} else {
+			s.Links[r] = p
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -82,20 +111,96 @@ func readSnapshot(ctx context.Context, addr string) (*Snapshot, error) {
 	if err := conn.QueryRow(ctx, "SELECT count() - uniqExact(file_hash, sheet, row) FROM records FINAL").Scan(&s.SlotCopies); err != nil {
 		return nil, fmt.Errorf("read snapshot: source positions: %w", err)
 	}
+	if s.CoverageOff, s.CoverageNote, err = coverageOff(ctx, conn); err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
 	return s, nil
+}
+
+// coverageOff compares coverage's aggregates by province (old era)
+// with a brute-force count over records_in_force and persons FINAL, as
+// TestImportReplacesEndToEnd does: the provinces that differ, plus one
+// when the totals do.
+func coverageOff(ctx context.Context, conn driver.Conn) (int, string, error) {
+	rep, err := coverage.Compute(ctx, conn, coverage.Options{Era: coverage.Old, Level: coverage.Province})
+	if err != nil {
+		return 0, "", fmt.Errorf("coverage: %w", err)
+	}
+	got := map[string][2]int64{}
+	for _, r := range rep.Rows {
+		if r.Records != 0 || r.Persons != 0 {
+			got[r.Code] = [2]int64{r.Records, r.Persons}
+		}
+	}
+	want := map[string][2]int64{}
+	var total [2]int64
+	rows, err := conn.Query(ctx, `SELECT p, sum(r), sum(q) FROM (
+		SELECT if(perm_province_code != '', perm_province_code, cur_province_code) AS p, toInt64(count()) AS r, toInt64(0) AS q FROM records_in_force GROUP BY p
+		UNION ALL SELECT province_code AS p, 0, toInt64(count()) FROM persons FINAL WHERE merged_into = '' GROUP BY p) GROUP BY p`)
+	if err != nil {
+		return 0, "", fmt.Errorf("coverage by brute force: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		var r, q int64
+		if err := rows.Scan(&p, &r, &q); err != nil {
+			return 0, "", err
+		}
+		want[p] = [2]int64{r, q}
+		total[0] += r
+		total[1] += q
+	}
+	if err := rows.Err(); err != nil {
+		return 0, "", err
+	}
+	var off []string
+	for p := range want {
+		if got[p] != want[p] {
+			off = append(off, fmt.Sprintf("%s %v, brute force %v", p, got[p], want[p]))
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			off = append(off, fmt.Sprintf("%s %v, brute force none", p, got[p]))
+		}
+	}
+	n := len(off)
+	if total != [2]int64{rep.Total.Records, rep.Total.Persons} {
+		n++
+	}
+	if n == 0 {
+		return 0, "", nil
+	}
+	sort.Strings(off)
+	note := fmt.Sprintf("coverage's total (records, persons) %v, brute force %v", [2]int64{rep.Total.Records, rep.Total.Persons}, total)
+	if len(off) > 0 {
+		note += "; by province: " + strings.Join(off[:min(len(off), 4)], "; ")
+	}
+	return n, note, nil
 }
 
 // Diff is how a run's ClickHouse differs from the clean run's.
 type Diff struct {
-	// RowsLost: records and rejects of the clean run missing here.
+	// RowsLost: records (withdrawn or not) and rejects of the clean run
+	// missing here.
 	RowsLost int
 	// RowsDoubled: records and rejects here that the clean run does not
 	// have, plus rows loaded twice under two ids (Snapshot.SlotCopies).
 	RowsDoubled int
-	// Unlinked: records here without a link to a person.
+	// WithdrawnDiffering: records withdrawn here and in force in the
+	// clean run, or the other way round (a record in force missing or
+	// doubled, in the sense of issue 9's invariant (e)).
+	WithdrawnDiffering int
+	// Unlinked: records in force here without an open link to a person.
 	Unlinked int
-	// PersonsDiffering: persons of the clean run (as sets of records)
-	// that are not exactly a person here.
+	// LinksNotClosed: withdrawn records here whose link is not closed.
+	LinksNotClosed int
+	// CoverageOff: coverage's aggregates against a brute-force count
+	// (Snapshot.CoverageOff).
+	CoverageOff int
+	// PersonsDiffering: persons of the clean run (as sets of records in
+	// force) that are not exactly a person here.
 	PersonsDiffering int
 	// PersonIDsDiffering: records whose person id differs from the
 	// clean run's, whether or not the partition does.
@@ -107,15 +212,26 @@ type Diff struct {
 func (d *Diff) add(o Diff) {
 	d.RowsLost += o.RowsLost
 	d.RowsDoubled += o.RowsDoubled
+	d.WithdrawnDiffering += o.WithdrawnDiffering
 	d.Unlinked += o.Unlinked
+	d.LinksNotClosed += o.LinksNotClosed
+	d.CoverageOff += o.CoverageOff
 	d.PersonsDiffering += o.PersonsDiffering
 	d.PersonIDsDiffering += o.PersonIDsDiffering
 	d.CleanPersons += o.CleanPersons
 }
 
+// Broken reports whether d breaks a promise the harness fails on: a row
+// lost or doubled, a record withdrawn otherwise than in the clean run, a
+// record in force without a person, a withdrawn record's link left open,
+// coverage off its brute force.
+func (d Diff) Broken() bool {
+	return d.RowsLost+d.RowsDoubled+d.WithdrawnDiffering+d.Unlinked+d.LinksNotClosed+d.CoverageOff > 0
+}
+
 func (d Diff) String() string {
-	return fmt.Sprintf("rows lost %d, rows doubled %d, records unlinked %d, persons differing %d of %d (records with another person id %d)",
-		d.RowsLost, d.RowsDoubled, d.Unlinked, d.PersonsDiffering, d.CleanPersons, d.PersonIDsDiffering)
+	return fmt.Sprintf("rows lost %d, rows doubled %d, withdrawn differing %d, records in force unlinked %d, withdrawn links open %d, coverage off %d, persons differing %d of %d (records with another person id %d)",
+		d.RowsLost, d.RowsDoubled, d.WithdrawnDiffering, d.Unlinked, d.LinksNotClosed, d.CoverageOff, d.PersonsDiffering, d.CleanPersons, d.PersonIDsDiffering)
 }
 
 // compare compares a run with the clean run.
@@ -124,6 +240,8 @@ func compare(clean, got *Snapshot) Diff {
 	for id := range clean.Records {
 		if !got.Records[id] {
 			d.RowsLost++
+		} else if clean.Withdrawn[id] != got.Withdrawn[id] {
+			d.WithdrawnDiffering++
 		}
 	}
 	for id := range clean.Rejects {
@@ -135,7 +253,11 @@ func compare(clean, got *Snapshot) Diff {
 		if !clean.Records[id] {
 			d.RowsDoubled++
 		}
-		if _, ok := got.Links[id]; !ok {
+		if got.Withdrawn[id] {
+			if !got.Closed[id] {
+				d.LinksNotClosed++
+			}
+		} else if _, ok := got.Links[id]; !ok {
 			d.Unlinked++
 		}
 	}
@@ -145,6 +267,7 @@ func compare(clean, got *Snapshot) Diff {
 		}
 	}
 	d.RowsDoubled += int(got.SlotCopies)
+	d.CoverageOff = got.CoverageOff
 
 	cleanParts, gotParts := partition(clean.Links), partition(got.Links)
 	d.CleanPersons = len(cleanParts)

@@ -6,6 +6,18 @@
 // same population: the same records (none missing, none doubled after
 // FINAL), every record linked, and the same persons.
 //
+// Every run ends with a corrected list: a copy of the first generated CSV
+// list, written from the seed with rows changed, left out and added
+// (correct.go), imported with `dancu import --replaces`, which withdraws
+// the old list's records (issue 9's invariant (e) across withdrawals).
+// With Config.AimAtCorrection one kill more a run lands within the time
+// that import took in the clean run. The compare then counts records
+// withdrawn otherwise than in the clean run, records in force without an
+// open link, withdrawn records whose link is not closed, and coverage's
+// aggregates by province against a brute-force count over
+// records_in_force and persons FINAL; persons are compared over the
+// records in force.
+//
 // Where it sits in the flow: outside it. It drives the whole flow
 //
 //	gen ─> import ─> Kafka ─> run (match, load) ─> ClickHouse
