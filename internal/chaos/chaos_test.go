@@ -13,22 +13,25 @@ import (
 
 // requireSamePersons makes TestCrashAnywhere fail when the persons (as
 // sets of records in force) differ from the clean run. With the identity
-// registry they held in every run of `dancu chaos` with withdrawals but
-// the one where withdrawn records came back (see
-// requireWithdrawalsKept). Person ids may still differ: a person's id
-// comes from its founding record, and a kill can change which of its
-// records reached the registry first (Diff.PersonIDsDiffering, not
-// checked).
+// registry they held in every run of `dancu chaos` with withdrawals.
+// Person ids may still differ: a person's id comes from its founding
+// record, and a kill can change which of its records reached the registry
+// first (Diff.PersonIDsDiffering, not checked; a few between two clean
+// runs too).
 const requireSamePersons = true
 
 // requireWithdrawalsKept makes TestCrashAnywhere fail when a withdrawn
-// record's link is open again, and coverage's aggregates off a brute-force
-// count. Both were seen, rarely, and are not fixed: in 1 of 10 runs
-// (`dancu chaos --runs 10 --seed 41 --persons 300`, run 6, after a stall)
-// 32 withdrawn records had an open link and 27 persons differed; in 1 of
-// 8 runs (--seed 31, run 2, after three kills of ClickHouse) coverage was
-// off in 15 provinces. Until they are, the test reports them and fails
-// only on what held in every run.
+// record's link is left open, or coverage's aggregates are off a
+// brute-force count. Both were seen, rarely, and are not fixed. Links:
+// in 2 of 16 runs with kills (`dancu chaos --persons 300 --seed 41 --runs
+// 10`, run 6: 32 records; `--seed 41 --run-seed 46 --runs 6`, run 6: 123
+// of 168), withdrawn_records named the records but their links had no
+// closing row: the load stage closes links by an INSERT … SELECT over the
+// links already in ClickHouse, and after a restart it wrote those
+// withdrawals before the links they close (the parts' times, 10 s apart).
+// Coverage: in 1 of 8 runs (--seed 31, run 2, after three kills of
+// ClickHouse) it was off in 15 provinces; not diagnosed. Until they are
+// fixed the test reports them and fails on what held in every run.
 const requireWithdrawalsKept = false
 
 // The short form of the crash-anywhere harness: the real processes, three
@@ -84,13 +87,14 @@ func TestCrashAnywhere(t *testing.T) {
 	if run.RowsLost != 0 || run.RowsDoubled != 0 || run.WithdrawnDiffering != 0 || run.Unlinked != 0 {
 		t.Errorf("after kills %s: %s", killList(run.Kills), run.Diff)
 	}
-	known := run.LinksNotClosed != 0 || run.CoverageOff != 0
-	switch {
-	case known && requireWithdrawalsKept:
-		t.Errorf("after kills %s: withdrawn records' links open or coverage off: %s", killList(run.Kills), run.Diff)
-	case known:
-		t.Logf("after kills %s: withdrawn records' links open or coverage off (known, see requireWithdrawalsKept): %s", killList(run.Kills), run.Diff)
-	case run.PersonsDiffering != 0 && requireSamePersons:
+	if run.LinksNotClosed != 0 || run.CoverageOff != 0 {
+		if requireWithdrawalsKept {
+			t.Errorf("after kills %s: withdrawn records' links open or coverage off: %s", killList(run.Kills), run.Diff)
+		} else {
+			t.Logf("after kills %s: withdrawn records' links open or coverage off (known, see requireWithdrawalsKept): %s", killList(run.Kills), run.Diff)
+		}
+	}
+	if run.PersonsDiffering != 0 && requireSamePersons {
 		t.Errorf("persons differ from the clean run: %s", run.Diff)
 	}
 	for _, s := range run.Stalls {
@@ -156,8 +160,8 @@ func TestCompareWithdrawn(t *testing.T) {
 		CoverageOff: 2,
 	}
 	d := compare(clean, got)
-	if d.RowsLost != 0 || d.RowsDoubled != 0 || d.WithdrawnDiffering != 1 || d.LinksNotClosed != 1 || d.Unlinked != 0 || d.CoverageOff != 2 || d.PersonsDiffering != 2 || !d.Broken() {
-		t.Errorf("compare = %s; want withdrawn differing 1 (c), links open 1 (w), coverage off 2, persons differing 2 of 2 (w joined P1, c gone)", d)
+	if d.RowsLost != 0 || d.RowsDoubled != 0 || d.WithdrawnDiffering != 1 || d.LinksNotClosed != 1 || d.Unlinked != 0 || d.CoverageOff != 2 || d.PersonsDiffering != 1 || !d.Broken() {
+		t.Errorf("compare = %s; want withdrawn differing 1 (c), links open 1 (w), coverage off 2, persons differing 1 of 2 (c gone; w, withdrawn, is no member of P1's)", d)
 	}
 }
 

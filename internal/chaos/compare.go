@@ -35,20 +35,9 @@ type Counts struct {
 	Records, Withdrawn, Rejects, Links, Persons int
 }
 
-// inForce returns the records not withdrawn.
-func (s *Snapshot) inForce() map[string]bool {
-	m := make(map[string]bool, len(s.Records))
-	for id := range s.Records {
-		if !s.Withdrawn[id] {
-			m[id] = true
-		}
-	}
-	return m
-}
-
 func (s *Snapshot) counts() Counts {
 	persons := map[string]bool{}
-	for _, p := range s.Links {
+	for _, p := range s.linksInForce() {
 		persons[p] = true
 	}
 	return Counts{Records: len(s.Records), Withdrawn: len(s.Withdrawn), Rejects: len(s.Rejects), Links: len(s.Links), Persons: len(persons)}
@@ -269,7 +258,9 @@ func compare(clean, got *Snapshot) Diff {
 	d.RowsDoubled += int(got.SlotCopies)
 	d.CoverageOff = got.CoverageOff
 
-	cleanParts, gotParts := partition(clean.Links), partition(got.Links)
+	// Persons over the records in force: a withdrawn record's open link
+	// is counted above, not again as a person differing.
+	cleanParts, gotParts := partition(clean.linksInForce()), partition(got.linksInForce())
 	d.CleanPersons = len(cleanParts)
 	for key := range cleanParts {
 		if !gotParts[key] {
@@ -282,6 +273,17 @@ func compare(clean, got *Snapshot) Diff {
 		}
 	}
 	return d
+}
+
+// linksInForce returns the open links of the records not withdrawn.
+func (s *Snapshot) linksInForce() map[string]string {
+	m := make(map[string]string, len(s.Links))
+	for r, p := range s.Links {
+		if !s.Withdrawn[r] {
+			m[r] = p
+		}
+	}
+	return m
 }
 
 // partition returns the persons of links as sets of record ids (each a
