@@ -22,16 +22,17 @@ const requireSamePersons = true
 
 // requireWithdrawalsKept makes TestCrashAnywhere fail when a withdrawn
 // record's link is left open, or coverage's aggregates are off a
-// brute-force count. Both were seen, rarely, and are not fixed. Links:
-// in 2 of 16 runs with kills (`dancu chaos --persons 300 --seed 41 --runs
-// 10`, run 6: 32 records; `--seed 41 --run-seed 46 --runs 6`, run 6: 123
-// of 168), withdrawn_records named the records but their links had no
-// closing row: the load stage closes links by an INSERT … SELECT over the
-// links already in ClickHouse, and after a restart it wrote those
-// withdrawals before the links they close (the parts' times, 10 s apart).
-// Coverage: in 1 of 8 runs (--seed 31, run 2, after three kills of
-// ClickHouse) it was off in 15 provinces; not diagnosed. Until they are
-// fixed the test reports them and fails on what held in every run.
+// brute-force count. Both were seen and are not fixed. Links: in 6 of 42
+// runs with kills (3 of 10 of `dancu chaos --persons 300 --seed 61 --runs
+// 10`), from 5 to all of the withdrawn records, mostly where ClickHouse
+// was killed soon after the correction; withdrawn_records named them but
+// their links had no closing row: the load stage closes links by an
+// INSERT … SELECT over the links already in ClickHouse, and in the kept
+// run it had written those withdrawals before the links they close (the
+// parts' times, 10 s apart). Coverage: in 1 of 42 runs (--seed 31, run 2,
+// after three kills of ClickHouse) off in 15 provinces; not diagnosed.
+// Until they are fixed the test reports them and fails on what held in
+// every run.
 const requireWithdrawalsKept = false
 
 // The short form of the crash-anywhere harness: the real processes, three
