@@ -407,8 +407,9 @@ func (b *matchBatch) withdraw(ctx context.Context, m kafka.Message, w schemas.Wi
 		return fmt.Errorf("commit withdrawal %s: %w", w.WithdrawalID, err)
 	}
 	b.st.Persons.Add(int64(len(res.Persons)))
-	// records: the ids the message names; withdrawn: those this registry
-	// held and took out now (0 for a withdrawal applied before).
+	// records: the ids the message names; withdrawn: those the registry
+	// took out (0 for a withdrawal applied before, unless it was the last
+	// call: a re-flush returns its output again).
 	b.cfg.Logger.Info("withdrawal applied", "withdrawal", w.WithdrawalID, "batch", w.Batch, "replaces", w.Replaces,
 		"records", len(w.RecordIDs), "withdrawn", len(res.Withdrawn), "persons", len(res.Persons), "events", len(res.Events))
 	return nil

@@ -523,7 +523,10 @@ func (r *Registry) Stats() Stats {
 	return st
 }
 
-// Len returns the number of records in the registry.
+// Len returns the number of records the registry has taken in (its
+// arrival sequence): records withdrawn since still count, so it is 0 only
+// for a registry that never held a record (the match stage replays the
+// changelog into such a one).
 func (r *Registry) Len() uint64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
