@@ -22,18 +22,17 @@ const requireSamePersons = true
 
 // requireWithdrawalsKept makes TestCrashAnywhere fail when a withdrawn
 // record's link is left open, or coverage's aggregates are off a
-// brute-force count. Both were seen and are not fixed. Links: in 6 of 42
-// runs with kills (3 of 10 of `dancu chaos --persons 300 --seed 61 --runs
-// 10`), from 5 to all of the withdrawn records, mostly where ClickHouse
-// was killed soon after the correction; withdrawn_records named them but
-// their links had no closing row: the load stage closes links by an
-// INSERT … SELECT over the links already in ClickHouse, and in the kept
-// run it had written those withdrawals before the links they close (the
-// parts' times, 10 s apart). Coverage: in 1 of 42 runs (--seed 31, run 2,
-// after three kills of ClickHouse) off in 15 provinces; not diagnosed.
-// Until they are fixed the test reports them and fails on what held in
-// every run.
-const requireWithdrawalsKept = false
+// brute-force count. Before f5acec0 both were seen: links left open in 6
+// of 42 runs with kills, mostly where ClickHouse was killed soon after the
+// correction (the load stage had written the withdrawals before the links
+// they close, so its INSERT … SELECT closed nothing); coverage off in 1
+// (--seed 31, run 2, three kills of ClickHouse; not diagnosed). Since
+// f5acec0 the load stage writes closed the links that arrive after their
+// records' withdrawal (closeWithdrawn), and neither was seen in 63 runs
+// with 252 kills (`dancu chaos` --seed 61 --runs 10; --seed 101, 201 and
+// 501 --runs 10; --persons 300 with --seed 301 --runs 10, --seed 31 --runs 3
+// and --seed 401 --runs 10 at gaps of 0.3–2 s; docs/registry-rounds.md).
+const requireWithdrawalsKept = true
 
 // The short form of the crash-anywhere harness: the real processes, three
 // SIGKILLs of randomly chosen ones at random moments, and ClickHouse
