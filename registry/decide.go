@@ -273,10 +273,7 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	wb.Set(metaKey("batch"), u64(r.batch), nil)
-	opt := pebble.NoSync
-	if r.sync {
-		opt = pebble.Sync
-	}
+	opt := r.writeOpts()
 	if err := commitSorted(r.db, wb, nil, nil, opt); err != nil {
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}

@@ -733,6 +733,15 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 	return out, err
 }
 
+// writeOpts is how a batch, decision or withdrawal commits: synced
+// when Config.Sync says so.
+func (r *Registry) writeOpts() *pebble.WriteOptions {
+	if r.sync {
+		return pebble.Sync
+	}
+	return pebble.NoSync
+}
+
 // add is Add under the registry's lock.
 func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	start := r.now()
@@ -881,10 +890,7 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	wb.Set([]byte{kLast}, encodeLast(token, enc), nil)
 	wb.Set(metaKey("next"), u64(r.next), nil)
 	wb.Set(metaKey("batch"), u64(r.batch), nil)
-	opt := pebble.NoSync
-	if r.sync {
-		opt = pebble.Sync
-	}
+	opt := r.writeOpts()
 	var edges []edge
 	if be != nil {
 		// Every block entry ('b') comes before every number's ('n').

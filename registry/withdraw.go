@@ -295,10 +295,7 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	}
 	wb.Set([]byte{kLast}, encodeLast(token, enc), nil)
 	wb.Set(metaKey("batch"), u64(r.batch), nil)
-	opt := pebble.NoSync
-	if r.sync {
-		opt = pebble.Sync
-	}
+	opt := r.writeOpts()
 	if err := commitSorted(r.db, wb, nil, nil, opt); err != nil {
 		return nil, err
 	}
