@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -183,7 +184,7 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	if len(recs) == 0 {
 		return &Output{}, nil
 	}
-	slices.SortFunc(recs, func(a, b withdrawn) int { return cmpSeq(a.seq, b.seq) })
+	slices.SortFunc(recs, func(a, b withdrawn) int { return cmp.Compare(a.seq, b.seq) })
 	seqs := make([]uint64, len(recs))
 	for i := range recs {
 		seqs[i] = recs[i].seq
@@ -275,7 +276,7 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	}
 	slices.Sort(out.Withdrawn)
 	r.withdrawing = wd
-	rc, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seeds, nil, "withdrawn:"+w.Batch)
+	rc, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seeds, nil, wd.into)
 	if err != nil {
 		return nil, err
 	}
@@ -321,8 +322,6 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	r.stats.Persons += int64(len(out.Persons))
 	return out, nil
 }
-
-func cmpSeq(a, b uint64) int { return -cmpDesc(a, b) }
 
 // forgetBlock says that what the set of blocks knew of block (rule,
 // hash)'s members no longer holds (a member withdrawn): it is looked up in
