@@ -319,7 +319,7 @@ func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, apart, joined [][
 			if len(ids) == 0 && replaced.Decision == schemas.DecisionSamePerson {
 				// A must-link set before its rulings were kept ('j' keys)
 				// is this ruling's, the one known to have set it.
-				w, ok, err := lookup(wb, adjKey(a, b))
+				w, ok, err := getClone(wb, adjKey(a, b))
 				if err != nil {
 					return nil, err
 				}
@@ -343,7 +343,7 @@ func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, apart, joined [][
 			}
 			deletePair(wb, key, a, b)
 			deletePair(wb, adjKey, a, b)
-			w, ok, err := lookup(wb, withheldKey(a, b))
+			w, ok, err := getClone(wb, withheldKey(a, b))
 			if err != nil {
 				return nil, err
 			}
@@ -367,7 +367,7 @@ func (r *Registry) withdraw(wb *pebble.Batch, replaced ruling, apart, joined [][
 // must-link, so that a correction withdrawing the ruling can put it back.
 // A must-link is no model's edge: the one withheld before it stays.
 func withhold(wb *pebble.Batch, a, b uint64) error {
-	w, ok, err := lookup(wb, adjKey(a, b))
+	w, ok, err := getClone(wb, adjKey(a, b))
 	if err != nil || !ok || mustLinked(w) {
 		return err
 	}
@@ -399,7 +399,7 @@ func addRuling(wb *pebble.Batch, key func(a, b uint64) []byte, a, b uint64, id s
 // without the link. An empty id is none (a correction that set a link
 // again wrote one before dec5).
 func rulingsOn(rd pebble.Reader, key []byte) ([]string, error) {
-	v, ok, err := lookup(rd, key)
+	v, ok, err := getClone(rd, key)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -418,19 +418,6 @@ func setRulings(wb *pebble.Batch, key func(a, b uint64) []byte, a, b uint64, ids
 func deletePair(wb *pebble.Batch, key func(a, b uint64) []byte, a, b uint64) {
 	wb.Delete(key(a, b), nil)
 	wb.Delete(key(b, a), nil)
-}
-
-// lookup returns a copy of key's value, ok false when it has none.
-func lookup(rd pebble.Reader, key []byte) ([]byte, bool, error) {
-	v, closer, err := rd.Get(key)
-	if errors.Is(err, pebble.ErrNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	defer closer.Close()
-	return slices.Clone(v), true, nil
 }
 
 // apartGroups returns the group of each of seqs that a different_persons
