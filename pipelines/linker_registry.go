@@ -74,8 +74,7 @@ func (l *RegistryLinker) LinkLogging(ctx context.Context, recs []schemas.Record,
 		l.mu.Unlock()
 		return LinkResult{}, nil, err
 	}
-	res := LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
-		RecordDeltas: out.RecordDeltas, PersonDeltaSums: out.PersonDeltaSums}
+	res := linkResult(out)
 	if l.Changelog == nil || len(recs) == 0 {
 		l.mu.Unlock()
 		return res, func() error { return nil }, nil
@@ -131,8 +130,15 @@ func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkRe
 	if err := l.logJSON(ctx, "decision:"+d.DecisionID, kindDecision, d); err != nil {
 		return LinkResult{}, err
 	}
+	return linkResult(out), nil
+}
+
+// linkResult is a registry output as the match stage takes it (a
+// decision's has no record deltas and an add's or a decision's no
+// withdrawn ids: those fields are empty there).
+func linkResult(out *registry.Output) LinkResult {
 	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
-		PersonDeltaSums: out.PersonDeltaSums}, nil
+		RecordDeltas: out.RecordDeltas, PersonDeltaSums: out.PersonDeltaSums, Withdrawn: out.Withdrawn}
 }
 
 // logJSON writes v (a decision or a withdrawal), JSON, to the changelog
@@ -169,8 +175,7 @@ func (l *RegistryLinker) Withdraw(ctx context.Context, w schemas.Withdrawal) (Li
 	if err := l.logJSON(ctx, "withdrawal:"+w.WithdrawalID, changelogWithdrawal, w); err != nil {
 		return LinkResult{}, err
 	}
-	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
-		RecordDeltas: out.RecordDeltas, PersonDeltaSums: out.PersonDeltaSums, Withdrawn: out.Withdrawn}, nil
+	return linkResult(out), nil
 }
 
 // changelogWithdrawal marks a withdrawal on the registry's changelog.
