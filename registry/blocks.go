@@ -277,7 +277,7 @@ func (s *blockSet) setCount(rule int, hash uint64, a, b []uint64, n, maxBlock in
 		if s.wide != nil {
 			s.wide.drop(blockID{rule, hash}) // its entries are no longer known
 		}
-	case n > limit && maxBlock > 0 && n > maxBlock:
+	case n > limit && windowedAt(maxBlock, n):
 		s.one[i] = listOf(rule, largeAt)
 	case n > limit:
 		s.one[i] = 0
@@ -463,7 +463,7 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *b
 			s.setMembers(rule, hash, nil, nil, -1)
 		default:
 			s.setCount(rule, hash, members, nil, count, maxBlocks[rule])
-			if m := maxBlocks[rule]; m > 0 && count > m {
+			if windowedAt(maxBlocks[rule], count) {
 				s.wide.set(blockID{rule, hash}, &wideBlock{keys: slices.Clone(entries.keys), ends: slices.Clone(entries.ends)})
 			}
 		}

@@ -1186,7 +1186,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			if m := r.maxBlock[b.id.rule]; b.large || m > 0 && len(b.committed) > m {
 				w.n = m + 1 + len(w.batch)
 			}
-			if m := r.maxBlock[b.id.rule]; m > 0 && w.n > m {
+			if windowedAt(r.maxBlock[b.id.rule], w.n) {
 				// Its entries, for those kept (updateWide): keyOf is
 				// reordered below.
 				n := len(r.wideKeys)

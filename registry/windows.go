@@ -184,7 +184,7 @@ func (r *Registry) updateWide() {
 	}()
 	var add [][]byte
 	for _, wb := range r.written {
-		if m := r.maxBlock[wb.rule]; m <= 0 || wb.n <= m {
+		if !windowedAt(r.maxBlock[wb.rule], wb.n) {
 			continue
 		}
 		id := blockID{wb.rule, wb.hash}
