@@ -248,9 +248,9 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	if !p.opt.Since.IsZero() {
 		since = p.opt.Since.Format("2006-01")
 	}
-	// Every link keeps the month compared with: drilling down answers
-	// "since March" for the communes too.
-	link := func(era Era, province string, level Level, metric string) string {
+	// Every link keeps the month compared with (but "nosince"'s):
+	// drilling down answers "since March" for the communes too.
+	linkSince := func(since string, era Era, province string, level Level, metric string) string {
 		v := url.Values{"era": {string(era)}, "metric": {metric}}
 		if since != "" {
 			v.Set("since", since)
@@ -262,6 +262,9 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		return "/coverage?" + v.Encode()
+	}
+	link := func(era Era, province string, level Level, metric string) string {
+		return linkSince(since, era, province, level, metric)
 	}
 	d := pageData{Era: string(p.opt.Era), Metric: p.metric, Since: since, Province: p.opt.Province, Level: p.opt.Level, Links: map[string]string{}}
 	d.MetricName = "persons, % of expected population"
@@ -394,10 +397,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	d.Links["persons_pct"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), "persons_pct")
 	d.Links["with_id_pct"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), "with_id_pct")
 	d.Links["up"] = link(p.opt.Era, "", "", p.metric)
-	compared := since
-	since = ""
-	d.Links["nosince"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), p.metric)
-	since = compared
+	d.Links["nosince"] = linkSince("", p.opt.Era, p.opt.Province, levelIfDrill(p), p.metric)
 	for _, l := range d.Levels {
 		d.Links[string(l)] = link(p.opt.Era, p.opt.Province, l, p.metric)
 	}
