@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -145,11 +146,8 @@ func (s *Server) withdrawals(ctx context.Context, d *conflictDetail) error {
 	if d.Withdrawals, err = s.store.Withdrawals(ctx, d.Conflict.RecordIDs, batches); err != nil {
 		return err
 	}
-	for _, w := range d.Withdrawals {
-		if len(w.RecordIDs) > 0 && d.Conflict.Status == schemas.StatusResolvedByRegistry {
-			d.ByWithdrawal = true
-		}
-	}
+	d.ByWithdrawal = d.Conflict.Status == schemas.StatusResolvedByRegistry &&
+		slices.ContainsFunc(d.Withdrawals, func(w store.Withdrawal) bool { return len(w.RecordIDs) > 0 })
 	return nil
 }
 
