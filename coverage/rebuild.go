@@ -33,14 +33,14 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 			new_commune_code, source_kind, source_month, has_id, cmnd_only)
 		SELECT cityHash64(file_hash), record_id, toUInt64(toUnixTimestamp64Nano(now64(9))), ` + recordUnits + `, source_kind,
 			toStartOfMonth(source_date), match(id_number, '^[0-9]{12}$'), id_number = '' AND match(cmnd, '^[0-9]{9}$')
-		FROM records FINAL WHERE record_id NOT IN (SELECT record_id FROM withdrawn_records)`,
+		FROM ` + recordsInForce,
 		`INSERT INTO coverage_records (province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind,
 			source_month, load_month, records, with_id, cmnd_only)
 		SELECT province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month,
 			toStartOfMonth(now()), count(), sum(has_id), sum(cmnd_only)
 		FROM (SELECT ` + recordUnits + `, source_kind, toStartOfMonth(source_date) AS source_month,
 				toInt64(match(id_number, '^[0-9]{12}$')) AS has_id, toInt64(id_number = '' AND match(cmnd, '^[0-9]{9}$')) AS cmnd_only
-			FROM records FINAL WHERE record_id NOT IN (SELECT record_id FROM withdrawn_records))
+			FROM ` + recordsInForce + `)
 		GROUP BY province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month`,
 		// Persons go through person_deltas (migration 0013), as the
 		// registry's deltas do, each counted from nothing; merged persons
@@ -61,6 +61,10 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 	}
 	return nil
 }
+
+// recordsInForce is the records Rebuild counts: records FINAL less those
+// withdrawn (withdrawn_records, migration 0022).
+const recordsInForce = `records FINAL WHERE record_id NOT IN (SELECT record_id FROM withdrawn_records)`
 
 // recordUnits are the units a records row counts in: those of the
 // permanent address when its province is resolved, else of the current
