@@ -265,7 +265,7 @@ func reasonText(reason string) string {
 	if d, ok := strings.CutPrefix(reason, "decision:"); ok {
 		return "police decision " + d
 	}
-	if b, ok := strings.CutPrefix(reason, "withdrawn:"); ok {
+	if b, ok := strings.CutPrefix(reason, schemas.WithdrawnPrefix); ok {
 		return "records withdrawn by " + b
 	}
 	return "new records"

@@ -42,7 +42,7 @@ func founderKey(seq uint64) []byte { return seqKey(kFounder, seq) }
 // withdrawn (followed by the withdrawal's batch): its row is written
 // again retired, with no record, so that coverage counts it out and
 // persons FINAL shows where it went.
-const WithdrawnInto = "withdrawn:"
+const WithdrawnInto = schemas.WithdrawnPrefix
 
 // withdrawing is what a recluster run by Withdraw needs beside the seeds
 // (Registry.withdrawing, nil otherwise).

@@ -23,3 +23,8 @@ type Withdrawal struct {
 	User         string    `json:"user"`          // who ran the import
 	At           time.Time `json:"at"`
 }
+
+// WithdrawnPrefix begins, followed by the withdrawal's batch, the reason
+// of a person event a withdrawal caused and the merged_into of a person
+// it retired (no record left): "withdrawn:<batch>".
+const WithdrawnPrefix = "withdrawn:"

@@ -101,14 +101,9 @@ type conflictDetail struct {
 	ByWithdrawal bool `json:"resolved_by_withdrawal,omitempty"`
 }
 
-// withdrawnPrefix begins the reason of a person event, and the
-// merged_into of a person retired, when a withdrawal caused it
-// ("withdrawn:<batch>", registry.WithdrawnInto).
-const withdrawnPrefix = "withdrawn:"
-
 // mergedInto says in words what a person's merged_into means.
 func mergedInto(s string) string {
-	if b, ok := strings.CutPrefix(s, withdrawnPrefix); ok {
+	if b, ok := strings.CutPrefix(s, schemas.WithdrawnPrefix); ok {
 		return "withdrawn: no record left once the corrected import " + b + " replaced its file"
 	}
 	if s != "" {
@@ -119,7 +114,7 @@ func mergedInto(s string) string {
 
 // eventReason says in words why a person event happened.
 func eventReason(s string) string {
-	if b, ok := strings.CutPrefix(s, withdrawnPrefix); ok {
+	if b, ok := strings.CutPrefix(s, schemas.WithdrawnPrefix); ok {
 		return "records withdrawn: the corrected import " + b + " replaced their file"
 	}
 	if d, ok := strings.CutPrefix(s, "decision:"); ok {
@@ -133,12 +128,12 @@ func eventReason(s string) string {
 func (s *Server) withdrawals(ctx context.Context, d *conflictDetail) error {
 	var batches []string
 	for _, p := range d.Persons {
-		if b, ok := strings.CutPrefix(p.MergedInto, withdrawnPrefix); ok {
+		if b, ok := strings.CutPrefix(p.MergedInto, schemas.WithdrawnPrefix); ok {
 			batches = append(batches, b)
 		}
 	}
 	for _, e := range d.Events {
-		if b, ok := strings.CutPrefix(e.Reason, withdrawnPrefix); ok {
+		if b, ok := strings.CutPrefix(e.Reason, schemas.WithdrawnPrefix); ok {
 			batches = append(batches, b)
 		}
 	}
