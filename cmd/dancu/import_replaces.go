@@ -251,13 +251,9 @@ func changedFields(a, b *schemas.Record) []string {
 	return out
 }
 
-func place(r *schemas.Record) string {
-	p := "row " + fmt.Sprint(r.Row)
-	if r.Sheet != "" {
-		p = "sheet " + r.Sheet + " " + p
-	}
-	return p
-}
+// place names a record's row as the import's messages do (rowPlace; a
+// record does not say its file's format, and is read as a row).
+func place(r *schemas.Record) string { return rowPlace("", r.Sheet, int(r.Row)) }
 
 // replaceReport is what --report says of a replacement.
 type replaceReport struct {
