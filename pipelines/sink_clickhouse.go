@@ -838,7 +838,8 @@ func (s *ClickHouseSink) withdraw(ctx context.Context, ws []schemas.Withdrawal) 
 	if len(ws) == 0 {
 		return nil
 	}
-	batch, err := s.prepare(ctx, "INSERT INTO withdrawn_records (record_id, withdrawal_id, batch, replaces, user, withdrawn_at)")
+	const insert = "INSERT INTO withdrawn_records (record_id, withdrawal_id, batch, replaces, user, withdrawn_at)"
+	batch, err := s.prepare(ctx, insert)
 	if err != nil {
 		return fmt.Errorf("insert into withdrawn_records: %w", err)
 	}
@@ -856,12 +857,13 @@ func (s *ClickHouseSink) withdraw(ctx context.Context, ws []schemas.Withdrawal) 
 	}
 	s.Inserts.Add(1)
 	if err := batch.Send(); err != nil {
-		s.forget("INSERT INTO withdrawn_records (record_id, withdrawal_id, batch, replaces, user, withdrawn_at)")
+		s.forget(insert)
 		return fmt.Errorf("insert into withdrawn_records: %w", err)
 	}
 	// The ids are read back from withdrawn_records by withdrawal: a
 	// withdrawal's 10,000 ids would not fit in a query's text.
-	ids := "record_id IN (SELECT record_id FROM withdrawn_records WHERE withdrawal_id IN (" + quoteList(wids) + "))"
+	marked := "FROM withdrawn_records WHERE withdrawal_id IN (" + quoteList(wids) + ")"
+	ids := "record_id IN (SELECT record_id " + marked + ")"
 	for _, q := range []string{
 		// The rows are chosen in a subquery: an alias of the outer
 		// SELECT (status, version) would stand for the column in its
@@ -872,7 +874,7 @@ func (s *ClickHouseSink) withdraw(ctx context.Context, ws []schemas.Withdrawal) 
 		`INSERT INTO conflicts SELECT * REPLACE ('` + schemas.StatusResolvedByRegistry + `' AS status, version + 1 AS version,
 			concat('` + strings.ReplaceAll(WithdrawnExplanation, "\n", `\n`) + `', explanation) AS explanation)
 		FROM (SELECT * FROM conflicts FINAL WHERE status = '` + schemas.StatusOpen + `'
-			AND hasAny(record_ids, (SELECT groupArray(record_id) FROM withdrawn_records WHERE withdrawal_id IN (` + quoteList(wids) + `))))`,
+			AND hasAny(record_ids, (SELECT groupArray(record_id) ` + marked + `)))`,
 	} {
 		s.Inserts.Add(1)
 		if err := s.Conn.Exec(ctx, q); err != nil {
