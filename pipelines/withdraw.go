@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -95,13 +96,8 @@ func PlanWithdrawals(r Replacement, partitions []int, chunk int) []PlannedWithdr
 		p := balancer.Balance(kafka.Message{Key: []byte(o.Key)}, partitions...)
 		byPart[p] = append(byPart[p], o.RecordID)
 	}
-	parts := make([]int, 0, len(byPart))
-	for p := range byPart {
-		parts = append(parts, p)
-	}
-	slices.Sort(parts)
 	var out []PlannedWithdrawal
-	for _, p := range parts {
+	for _, p := range slices.Sorted(maps.Keys(byPart)) {
 		ids := byPart[p]
 		slices.Sort(ids)
 		for lo := 0; lo < len(ids); lo += chunk {

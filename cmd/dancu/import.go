@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -685,12 +684,7 @@ func printWarnings(w io.Writer, l ingest.Layout, format string) {
 		fmt.Fprintf(tw, "    warning: %s\t%s%s %s\n", x.Kind, where, val, x.Message)
 	}
 	tw.Flush()
-	kinds := make([]string, 0, len(l.WarningCounts))
-	for k := range l.WarningCounts {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
+	for _, k := range slices.Sorted(maps.Keys(l.WarningCounts)) {
 		if n, shown := l.WarningCounts[k], min(listed[k], consoleListed); n > shown {
 			fmt.Fprintf(w, "    … %d more %q warnings: see --report FILE (JSON)\n", n-shown, k)
 		}
@@ -706,11 +700,7 @@ func warnings(d ingest.Description) string {
 			total[k] += n
 		}
 	}
-	keys := make([]string, 0, len(total))
-	for k := range total {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(total))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%d %s", total[k], k)
