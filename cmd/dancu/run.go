@@ -133,6 +133,16 @@ them. The drain and the stop are logged with the lags left.`,
 						return fmt.Errorf("--settings %s: no trained model (run dancu train first)", settingsPath)
 					}
 					cfg.Settings = s
+				} else {
+					// The embedded model, parsed once here: the stages
+					// (registry, scale-out scorer, score role) and the
+					// "stages running" line each parsed it again when
+					// given none.
+					s, err := vietnamese.Trained()
+					if err != nil {
+						return err
+					}
+					cfg.Settings = s
 				}
 			}
 			st := new(pipelines.StageStats)
@@ -145,11 +155,7 @@ them. The drain and the stop are logged with the lags left.`,
 			}
 			running := []any{"match", cfg.Match, "load", cfg.Load, "score", cfg.Score, "scale_out", cfg.ScaleOut, "kafka", g.kafka}
 			if cfg.Match || cfg.Score {
-				m, err := modelAttrs(cfg.Settings)
-				if err != nil {
-					return err
-				}
-				running = append(running, m...)
+				running = append(running, modelAttrs(cfg.Settings)...)
 			}
 			cfg.Logger.Info("stages running", running...)
 			// Progress and lag lines, the drain and the stop: runlog.go.
@@ -174,19 +180,13 @@ them. The drain and the stop are logged with the lags left.`,
 	return cmd
 }
 
-// modelAttrs names the model a match stage or score instance runs with
-// (s; nil: the embedded one), for the "stages running" line: its version,
-// as dancu train prints it, and the fingerprint that the registry's
-// stores and a score instance's refusal name. After an upgrade an operator
-// checks every process against them.
-func modelAttrs(s *settings.Settings) ([]any, error) {
-	if s == nil {
-		var err error
-		if s, err = vietnamese.Trained(); err != nil {
-			return nil, err
-		}
-	}
-	return []any{"model", settings.ModelVersion(s), "fingerprint", registry.Fingerprint(s)}, nil
+// modelAttrs names the model a match stage or score instance runs with,
+// for the "stages running" line: its version, as dancu train prints it,
+// and the fingerprint that the registry's stores and a score instance's
+// refusal name. After an upgrade an operator checks every process
+// against them.
+func modelAttrs(s *settings.Settings) []any {
+	return []any{"model", settings.ModelVersion(s), "fingerprint", registry.Fingerprint(s)}
 }
 
 func newLogger(g *globals) *slog.Logger {
