@@ -128,6 +128,42 @@ func synthPersonsFrom(t testing.TB, conn driver.Conn, start, n, units, months in
 	}
 }
 
+// synthConflicts raises a conflict for about one person in 205 (the 1M
+// demo raised 2,920 for 998,622 records: at 10M records and 6M persons,
+// ~29,000), each naming that person first and the next person second,
+// in the first person's province; one in three has a final decision, and
+// one in ten has its first person merged away (a later persons row with
+// merged_into set, as a same-person decision leaves it), so that the
+// report's "first living person" has work to do. It returns how many.
+func synthConflicts(t testing.TB, conn driver.Conn, persons int) int64 {
+	t.Helper()
+	ctx := context.Background()
+	q := fmt.Sprintf(`INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version, created_at)
+	SELECT concat('c', person_id), 'possible_duplicate', province_code, '', [person_id, concat('p', toString((toUInt64(substring(person_id, 2)) + 1) %% %d))],
+		[], 0.9, '', 'open', 1, now64(3)
+	FROM persons WHERE cityHash64(person_id, 3) %% 205 = 0`, persons)
+	if err := conn.Exec(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	q = `INSERT INTO decisions (decision_id, conflict_id, conflict_kind, person_ids, record_ids, decision, user, role, note, status_before, status_after, decided_at)
+	SELECT concat('d', conflict_id), conflict_id, kind, person_ids, [], 'not_same_person', 'bench', 'reviewer', '', 'open', 'decided', now64(3)
+	FROM conflicts WHERE cityHash64(conflict_id, 4) % 3 = 0`
+	if err := conn.Exec(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	q = `INSERT INTO persons (person_id, id_number, cmnd, id_status, birth_year, province_code, commune_code, new_province_code, new_commune_code, record_count, version, updated_at, merged_into)
+	SELECT person_id, id_number, cmnd, id_status, birth_year, '', '', '', '', 0, version + 1, now64(3), person_ids[2]
+	FROM persons FINAL INNER JOIN (SELECT person_ids[1] AS pid, person_ids FROM conflicts WHERE cityHash64(conflict_id, 5) % 10 = 0) AS c ON c.pid = person_id`
+	if err := conn.Exec(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	var n uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM conflicts").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return int64(n)
+}
+
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
 		return v
@@ -157,6 +193,8 @@ func TestCoverageSpeed(t *testing.T) {
 	synthPersons(t, conn, n*3/5, units, 11)
 	tp := time.Since(start)
 	t.Logf("loaded %d records in %v (%.0f rows/s through the views), %d persons in %v", n, tr.Round(time.Millisecond), float64(n)/tr.Seconds(), n*3/5, tp.Round(time.Millisecond))
+	conflicts := synthConflicts(t, conn, n*3/5)
+	t.Logf("%d conflicts raised", conflicts)
 	var aggRows uint64
 	conn.QueryRow(ctx, "SELECT (SELECT count() FROM coverage_records) + (SELECT count() FROM coverage_persons)").Scan(&aggRows)
 	t.Logf("aggregate rows (unmerged): %d", aggRows)
@@ -178,6 +216,9 @@ func TestCoverageSpeed(t *testing.T) {
 		t.Logf("%s %s province=%q: %d rows, %d records, %d persons: %v (best of 3)", o.Era, o.Level, o.Province, len(rep.Rows), rep.Total.Records, rep.Total.Persons, best.Round(time.Millisecond))
 		if o.Province == "" && rep.Total.Records != int64(n) {
 			t.Errorf("total %d records, loaded %d", rep.Total.Records, n)
+		}
+		if o.Province == "" && rep.Total.ConflictsOpen+rep.Total.ConflictsDecided != conflicts {
+			t.Errorf("total %d open + %d decided conflicts, raised %d", rep.Total.ConflictsOpen, rep.Total.ConflictsDecided, conflicts)
 		}
 		if best > time.Second && (o.Level == "" || o.Level == coverage.Province || o.Province != "") {
 			t.Errorf("%s %s %q: %v, want ≤ 1 s", o.Era, o.Level, o.Province, best)
