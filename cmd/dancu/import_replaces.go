@@ -8,7 +8,8 @@ import (
 	"io"
 	"os"
 	"os/user"
-	"slices"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -213,10 +214,11 @@ func diffRows(old, cur []schemas.Record, show int) rowDiff {
 }
 
 // personFields is a record without what says where it came from (file,
-// sheet, row, batch, ids): what a row says about its person.
+// its format, sheet, row, batch, ids): what a row says about its person.
+// The same list saved as .xlsx from its .csv says the same of everyone.
 func personFields(r *schemas.Record) schemas.Record {
 	x := *r
-	x.RecordID, x.SchemaVersion, x.SourceFile, x.FileHash, x.Sheet, x.Row, x.ImportBatch = "", 0, "", "", "", 0, ""
+	x.RecordID, x.SchemaVersion, x.SourceKind, x.SourceFile, x.FileHash, x.Sheet, x.Row, x.ImportBatch = "", 0, "", "", "", "", 0, ""
 	x.SourceDate = time.Time{}
 	if len(x.OCRConfidence) == 0 {
 		x.OCRConfidence = nil // ClickHouse gives an empty map for none
@@ -229,25 +231,57 @@ func content(r *schemas.Record) string {
 	return string(b)
 }
 
-// changedFields names the fields whose values differ between a and b.
+// derivedFrom names the columns read from another one: shown only when
+// that one did not change too (a name's parts, a date's year, an
+// address's unit codes).
+var derivedFrom = map[string]string{
+	"family_name": "full_name", "middle_name": "full_name", "given_name": "full_name", "birth_year": "birth_date",
+	"perm_province_code": "perm_address", "perm_district_code": "perm_address", "perm_commune_code": "perm_address",
+	"perm_new_province_code": "perm_address", "perm_new_commune_code": "perm_address",
+	"cur_province_code": "cur_address", "cur_district_code": "cur_address", "cur_commune_code": "cur_address",
+	"cur_new_province_code": "cur_address", "cur_new_commune_code": "cur_address",
+}
+
+// maskedField is a value of column col as the dry run may show it: names
+// and numbers masked, as in its first rows.
+func maskedField(col string, v any) string {
+	s := fmt.Sprint(v)
+	switch {
+	case col == "ocr_confidence":
+		return "…"
+	case strings.HasSuffix(col, "_name") || col == "household_head":
+		s = vn.MaskName(s)
+	case col == "id_number" || col == "cmnd" || strings.HasSuffix(col, "_id") && col != "form_id":
+		s = vn.MaskID(s)
+	}
+	return strconv.Quote(s)
+}
+
+// changedFields says which fields differ between a (the old row) and b,
+// by the column names the dry run's rows use, with the values, masked:
+// `birth_date "1985-07-02" → "1986-07-02"`. A field read from another
+// that changed too (a name's parts) is left out.
 func changedFields(a, b *schemas.Record) []string {
-	var ma, mb map[string]any
-	ja, _ := json.Marshal(personFields(a))
-	jb, _ := json.Marshal(personFields(b))
-	json.Unmarshal(ja, &ma)
-	json.Unmarshal(jb, &mb)
+	va, vb := reflect.ValueOf(personFields(a)), reflect.ValueOf(personFields(b))
+	type change struct {
+		col  string
+		x, y any
+	}
+	var cs []change
+	changed := map[string]bool{}
+	for i := range va.NumField() {
+		col := va.Type().Field(i).Tag.Get("ch")
+		if x, y := va.Field(i).Interface(), vb.Field(i).Interface(); col != "" && !reflect.DeepEqual(x, y) {
+			changed[col] = true
+			cs = append(cs, change{col, x, y})
+		}
+	}
 	var out []string
-	for k, v := range mb {
-		if fmt.Sprint(v) != fmt.Sprint(ma[k]) {
-			out = append(out, k)
+	for _, c := range cs {
+		if !changed[derivedFrom[c.col]] {
+			out = append(out, c.col+" "+maskedField(c.col, c.x)+" → "+maskedField(c.col, c.y))
 		}
 	}
-	for k := range ma {
-		if _, ok := mb[k]; !ok {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
 	return out
 }
 
