@@ -281,6 +281,9 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		if err := old.sameAs(path, d.Batch, d.FileHash); err != nil {
 			return rep, err
 		}
+		if err := old.checkInForce(ctx, g, path, d.Batch); err != nil {
+			return rep, err
+		}
 	}
 
 	var st pipelines.Stats

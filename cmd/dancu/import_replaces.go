@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/schemas"
@@ -118,6 +120,89 @@ func (old replaced) sameAs(path, batch, hash string) error {
 		return fmt.Errorf("import: %s --replaces %s: the same file (batch %s): nothing to replace", path, old.name, batch)
 	}
 	return nil
+}
+
+// replacedBy is a later import that withdrew a batch's records.
+type replacedBy struct {
+	batch, file, user string
+	at                time.Time
+}
+
+func (r replacedBy) String() string {
+	return fmt.Sprintf("batch %s (%s, imported by %s at %s UTC)", r.batch, r.file, r.user, r.at.UTC().Format("2006-01-02 15:04"))
+}
+
+// laterImport is the import, other than batch, that replaced old, read
+// from withdrawn_records; ok is false when none did.
+func laterImport(ctx context.Context, conn driver.Conn, old, batch string) (r replacedBy, ok bool, err error) {
+	rows, err := conn.Query(ctx, `SELECT batch, any(user), min(withdrawn_at) AS at FROM withdrawn_records FINAL
+		WHERE replaces = ? AND batch != ? GROUP BY batch ORDER BY at LIMIT 1`, old, batch)
+	if err != nil {
+		return r, false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return r, false, rows.Err()
+	}
+	if err := rows.Scan(&r.batch, &r.user, &r.at); err != nil {
+		return r, false, err
+	}
+	err = conn.QueryRow(ctx, "SELECT any(source_file) FROM records WHERE import_batch = ?", r.batch).Scan(&r.file)
+	return r, true, err
+}
+
+// checkInForce asks ClickHouse whether old's records are there to be
+// replaced by the file of batch: imported (the load stage wrote them),
+// not replaced already by another file (a correction of a correction
+// names the correction: naming the first list again would leave both
+// corrections counted), and that the corrected file's own records were
+// not withdrawn (a withdrawal is for good: they would be published and
+// never counted). ClickHouse out of reach (a broker-only setup), it says
+// what it could not check and lets the import go on.
+func (old *replaced) checkInForce(ctx context.Context, g *globals, path, batch string) error {
+	conn, err := openClickHouse(ctx, g)
+	if err != nil {
+		fmt.Fprintf(g.stdout, "note: --replaces %s: not checked in ClickHouse that it was imported and not replaced already: %v\n", old.name, err)
+		return nil
+	}
+	defer conn.Close()
+	if !old.enriched {
+		var n uint64
+		if err := conn.QueryRow(ctx, "SELECT count() FROM records FINAL WHERE import_batch = ?", old.batch).Scan(&n); err != nil {
+			return fmt.Errorf("import: --replaces %s: %w", old.name, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("import: --replaces %s: ClickHouse holds no record of its batch %s: it was never imported (or the load stage has not written it yet: dancu run's load_lag), so there is nothing to replace; name the list %s corrects as it was imported, or import it without --replaces",
+				old.name, old.batch, path)
+		}
+	}
+	if by, ok, err := laterImport(ctx, conn, batch, ""); err != nil {
+		return fmt.Errorf("import: %s: %w", path, err)
+	} else if ok {
+		return fmt.Errorf("import: %s (batch %s) was itself replaced by %s: its records stay withdrawn (a withdrawal is for good), so imported again they would not count; to bring this list back, save it again as a new file (its record ids come from its bytes) and import that with --replaces %s",
+			path, batch, by, by.batch)
+	}
+	by, ok, err := laterImport(ctx, conn, old.batch, batch)
+	if err != nil || !ok {
+		return err
+	}
+	last := by
+	for range 100 { // the list in force now: the last correction of the chain
+		next, ok, err := laterImport(ctx, conn, last.batch, batch)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		last = next
+	}
+	inForce := "that list is in force"
+	if last != by {
+		inForce = "the list in force is " + last.String()
+	}
+	return fmt.Errorf("import: --replaces %s: its batch %s was replaced already, by %s; %s: a correction of it names that one (--replaces %s, or its file); replacing %s again would leave both corrections counted",
+		old.name, old.batch, by, inForce, last.batch, old.batch)
 }
 
 // importUser is who runs the import, as the withdrawal records it.

@@ -206,6 +206,42 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	if again := snapshot(); again != s {
 		t.Errorf("the import replacing the batch read from ClickHouse changed the register: %+v → %+v", s, again)
 	}
+
+	// What a data team gets wrong is refused, saying what to name instead,
+	// before anything is published (dry run or not): the first list named
+	// again by a correction of the correction (both corrections would
+	// count), a list never imported (nothing would be withdrawn, the
+	// import saying it was), the first list brought back (its records
+	// stay withdrawn).
+	dir := t.TempDir()
+	thirdPath, neverPath := filepath.Join(dir, "dong_hoi_sua2_20240501.csv"), filepath.Join(dir, "thon_3_20240501.csv")
+	if err := os.WriteFile(thirdPath, []byte(strings.Replace(replacesNew, "Vũ Thị Giang", "Vũ Thị Hương", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(neverPath, []byte(strings.ReplaceAll(other, "Cường", "Cương")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--replaces", oldPath, thirdPath}, "its batch " + oldBatch + " was replaced already, by batch " + newBatch + " (dong_hoi_sua_20240501.csv"},
+		{[]string{"--dry-run", "--replaces", oldPath, thirdPath}, "--replaces " + newBatch},
+		{[]string{"--replaces", neverPath, thirdPath}, "never imported"},
+		{[]string{"--replaces", newPath, oldPath}, "was itself replaced by batch " + newBatch},
+	} {
+		var out, errb bytes.Buffer
+		args := append([]string{"--kafka", brokers, "--clickhouse", "http://" + chAddr + "/" + db, "import"}, c.args...)
+		if err := run(ctx, args, nil, &out, &errb); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("dancu %s: error %v, want one saying %q\n%s", strings.Join(args, " "), err, c.want, out.String())
+		}
+	}
+	if again := snapshot(); again != s {
+		t.Errorf("the refused imports changed the register: %+v → %+v", s, again)
+	}
+	if n := num("SELECT count() FROM records FINAL WHERE import_batch = $1", batchOf(t, thirdPath)); n != 0 {
+		t.Errorf("a refused import published %d records", n)
+	}
 }
 
 // queryOne is the one value q returns.

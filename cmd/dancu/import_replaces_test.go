@@ -53,7 +53,7 @@ func TestImportReplacesDryRun(t *testing.T) {
 	oldPath, newPath := writeReplacesFiles(t)
 	report := filepath.Join(t.TempDir(), "report.json")
 	var out, errb bytes.Buffer
-	err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "import", "--dry-run", "--report", report, "--replaces", oldPath, newPath}, nil, &out, &errb)
+	err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "--clickhouse", "http://127.0.0.1:1", "import", "--dry-run", "--report", report, "--replaces", oldPath, newPath}, nil, &out, &errb)
 	if err != nil {
 		t.Fatalf("dry run: %v\n%s%s", err, out.String(), errb.String())
 	}
