@@ -217,11 +217,13 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 		}
 		old = &r
 	}
+	reg := &registerCheck{g: g}
+	defer reg.close()
 	var reports []fileReport
 	var failed []string
 	var firstErr error
 	for _, path := range files {
-		rep, err := importFile(ctx, g, o, mapping, path, old)
+		rep, err := importFile(ctx, g, o, mapping, path, old, reg)
 		if err != nil {
 			rep.Error = err.Error()
 			if firstErr == nil {
@@ -253,7 +255,7 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 	return firstErr
 }
 
-func importFile(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, path string, old *replaced) (fileReport, error) {
+func importFile(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, path string, old *replaced, reg *registerCheck) (fileReport, error) {
 	sd, sdFrom := sourceDateOf(o.sourceDate, path)
 	rep := fileReport{Description: ingest.Description{File: path}}
 	if !sd.IsZero() {
@@ -277,11 +279,14 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		fmt.Fprintf(g.stdout, ", source date %s (from %s)", rep.SourceDate, sdFrom)
 	}
 	fmt.Fprintln(g.stdout)
+	if err := reg.notWithdrawn(ctx, path, d.Batch); err != nil {
+		return rep, err
+	}
 	if old != nil {
 		if err := old.sameAs(path, d.Batch, d.FileHash); err != nil {
 			return rep, err
 		}
-		if err := old.checkInForce(ctx, g, path, d.Batch); err != nil {
+		if err := old.inForce(ctx, reg, path, d.Batch); err != nil {
 			return rep, err
 		}
 	}

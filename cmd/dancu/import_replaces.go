@@ -151,21 +151,61 @@ func laterImport(ctx context.Context, conn driver.Conn, old, batch string) (r re
 	return r, true, err
 }
 
-// checkInForce asks ClickHouse whether old's records are there to be
-// replaced by the file of batch: imported (the load stage wrote them),
-// not replaced already by another file (a correction of a correction
-// names the correction: naming the first list again would leave both
-// corrections counted), and that the corrected file's own records were
-// not withdrawn (a withdrawal is for good: they would be published and
-// never counted). ClickHouse out of reach (a broker-only setup), it says
-// what it could not check and lets the import go on.
-func (old *replaced) checkInForce(ctx context.Context, g *globals, path, batch string) error {
-	conn, err := openClickHouse(ctx, g)
+// registerCheck is the ClickHouse an import checks its file against,
+// opened at the first file and kept for the others: that the file's
+// records were not withdrawn, and, with --replaces, that the old list is
+// there to be replaced. Out of reach (a broker-only setup), the import
+// goes on: with --replaces, a note says what was not checked.
+type registerCheck struct {
+	g      *globals
+	opened bool
+	conn   driver.Conn
+	err    error
+}
+
+func (c *registerCheck) open(ctx context.Context) (driver.Conn, error) {
+	if !c.opened {
+		c.opened = true
+		c.conn, c.err = openClickHouse(ctx, c.g)
+	}
+	return c.conn, c.err
+}
+
+func (c *registerCheck) close() {
+	if c.conn != nil {
+		c.conn.Close()
+	}
+}
+
+// notWithdrawn refuses a file (path, its batch) whose records a later
+// import withdrew: a withdrawal is for good (withdrawn_records), so its
+// records published again would be counted by the registry (and
+// coverage) but not by records_in_force or the links. An error of
+// ClickHouse's is no refusal.
+func (c *registerCheck) notWithdrawn(ctx context.Context, path, batch string) error {
+	conn, err := c.open(ctx)
 	if err != nil {
-		fmt.Fprintf(g.stdout, "note: --replaces %s: not checked in ClickHouse that it was imported and not replaced already: %v\n", old.name, err)
 		return nil
 	}
-	defer conn.Close()
+	by, ok, err := laterImport(ctx, conn, batch, "")
+	if err != nil || !ok {
+		return nil
+	}
+	return fmt.Errorf("import: %s (batch %s) was replaced by %s: its records stay withdrawn (a withdrawal is for good), so imported again they would not count; to bring this list back, save it again as a new file (its record ids come from its bytes: a blank line added at its end will do) and import that with --replaces %s",
+		path, batch, by, by.batch)
+}
+
+// inForce checks in ClickHouse that old's records are there to be
+// replaced by the file of batch: imported (the load stage wrote them), and
+// not replaced already by another file (a correction of a correction
+// names the correction: naming the first list again would leave both
+// corrections counted).
+func (old *replaced) inForce(ctx context.Context, c *registerCheck, path, batch string) error {
+	conn, err := c.open(ctx)
+	if err != nil {
+		fmt.Fprintf(c.g.stdout, "note: --replaces %s: not checked in ClickHouse that it was imported and not replaced already: %v\n", old.name, err)
+		return nil
+	}
 	if !old.enriched {
 		var n uint64
 		if err := conn.QueryRow(ctx, "SELECT count() FROM records FINAL WHERE import_batch = ?", old.batch).Scan(&n); err != nil {
@@ -175,12 +215,6 @@ func (old *replaced) checkInForce(ctx context.Context, g *globals, path, batch s
 			return fmt.Errorf("import: --replaces %s: ClickHouse holds no record of its batch %s: it was never imported (or the load stage has not written it yet: dancu run's load_lag), so there is nothing to replace; name the list %s corrects as it was imported, or import it without --replaces",
 				old.name, old.batch, path)
 		}
-	}
-	if by, ok, err := laterImport(ctx, conn, batch, ""); err != nil {
-		return fmt.Errorf("import: %s: %w", path, err)
-	} else if ok {
-		return fmt.Errorf("import: %s (batch %s) was itself replaced by %s: its records stay withdrawn (a withdrawal is for good), so imported again they would not count; to bring this list back, save it again as a new file (its record ids come from its bytes) and import that with --replaces %s",
-			path, batch, by, by.batch)
 	}
 	by, ok, err := laterImport(ctx, conn, old.batch, batch)
 	if err != nil || !ok {

@@ -211,8 +211,9 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	// before anything is published (dry run or not): the first list named
 	// again by a correction of the correction (both corrections would
 	// count), a list never imported (nothing would be withdrawn, the
-	// import saying it was), the first list brought back (its records
-	// stay withdrawn).
+	// import saying it was), the first list brought back, replacing or
+	// not (its records stay withdrawn in ClickHouse: the registry took
+	// them back, counting them in coverage, and records_in_force not).
 	dir := t.TempDir()
 	thirdPath, neverPath := filepath.Join(dir, "dong_hoi_sua2_20240501.csv"), filepath.Join(dir, "thon_3_20240501.csv")
 	if err := os.WriteFile(thirdPath, []byte(strings.Replace(replacesNew, "Vũ Thị Giang", "Vũ Thị Hương", 1)), 0o644); err != nil {
@@ -228,7 +229,8 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 		{[]string{"--replaces", oldPath, thirdPath}, "its batch " + oldBatch + " was replaced already, by batch " + newBatch + " (dong_hoi_sua_20240501.csv"},
 		{[]string{"--dry-run", "--replaces", oldPath, thirdPath}, "--replaces " + newBatch},
 		{[]string{"--replaces", neverPath, thirdPath}, "never imported"},
-		{[]string{"--replaces", newPath, oldPath}, "was itself replaced by batch " + newBatch},
+		{[]string{"--replaces", newPath, oldPath}, "was replaced by batch " + newBatch},
+		{[]string{oldPath}, "was replaced by batch " + newBatch},
 	} {
 		var out, errb bytes.Buffer
 		args := append([]string{"--kafka", brokers, "--clickhouse", "http://" + chAddr + "/" + db, "import"}, c.args...)
