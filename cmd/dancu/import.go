@@ -289,6 +289,13 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		if err := old.inForce(ctx, reg, path, d.Batch); err != nil {
 			return rep, err
 		}
+		if !o.dryRun {
+			// Read once more before it is published (the dry run
+			// compares the rows it reads).
+			if err := old.related(ctx, o, mapping, path); err != nil {
+				return rep, err
+			}
+		}
 	}
 
 	var st pipelines.Stats

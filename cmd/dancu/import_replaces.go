@@ -258,6 +258,48 @@ type rowDiff struct {
 	Gone      int `json:"gone"`
 	// Examples describe the first changed, new and gone rows, masked.
 	Examples []string `json:"examples,omitempty"`
+	byName   int      // changed rows paired by their name alone
+}
+
+// shared is how many rows the two lists have in common: unchanged, or
+// changed and paired by the source's id, the number, or the name and
+// birth date (a name alone is no evidence: two lists of a province share
+// their common names).
+func (d rowDiff) shared() int { return d.Unchanged + d.Changed - d.byName }
+
+// sharesRows refuses the replacement of old by the file at path when the
+// two lists have no row in common (d): old is then another list (another
+// commune's, another province's), all of whose records it would
+// withdraw.
+func (old *replaced) sharesRows(path string, d rowDiff) error {
+	if len(old.recs) == 0 || d.shared() > 0 {
+		return nil
+	}
+	return fmt.Errorf("import: %s --replaces %s: the two lists have no row in common (none unchanged, none paired by its source id, number, or name and birth date; %d new, %d gone): %s is not the list this file corrects (another commune's or province's?), and replacing it would withdraw all its %d records; name the list it corrects (dancu import --dry-run --replaces OLD %s compares them)",
+		path, old.name, d.New, d.Gone, old.name, len(old.recs), path)
+}
+
+// comparable readies cur, the corrected file's records, to be compared
+// with old's: read from ClickHouse, old's addresses were resolved by the
+// match stage, and cur's are resolved alike.
+func (old *replaced) comparable(cur []schemas.Record) {
+	if old.enriched {
+		for i := range cur {
+			pipelines.ResolveAddresses(&cur[i])
+		}
+	}
+}
+
+// related reads the corrected file at path (before it is published) and
+// refuses it when it has no row in common with old (sharesRows). A file
+// that cannot be read is left to the import to report.
+func (old *replaced) related(ctx context.Context, o *importOptions, mapping *ingest.Mapping, path string) error {
+	cur, err := readReplacedFile(ctx, o, mapping, path)
+	if err != nil {
+		return nil
+	}
+	old.comparable(cur.recs)
+	return old.sharesRows(path, diffRows(old.recs, cur.recs, 0))
 }
 
 // diffRows compares the records of the corrected file with the old
@@ -297,7 +339,7 @@ func diffRows(old, cur []schemas.Record, show int) rowDiff {
 		},
 		func(r *schemas.Record) string { return vn.Fold(r.FullName) },
 	}
-	for _, key := range keys {
+	for ki, key := range keys {
 		byKey := map[string][]int{}
 		for j := range old {
 			if k := key(&old[j]); !used[j] && k != "" {
@@ -312,6 +354,9 @@ func diffRows(old, cur []schemas.Record, show int) rowDiff {
 				byKey[k] = js[1:]
 				used[j] = true
 				d.Changed++
+				if ki == len(keys)-1 {
+					d.byName++
+				}
 				example(fmt.Sprintf("changed: %s (%s), was %s: %s", place(&cur[i]), vn.MaskName(cur[i].FullName), place(&old[j]), strings.Join(changedFields(&old[j], &cur[i]), ", ")))
 				continue
 			}
@@ -433,18 +478,16 @@ func replace(ctx context.Context, g *globals, o *importOptions, path string, d i
 	ws := old.plan(d.Batch, d.FileHash, partitions)
 	rep.Withdrawn, rep.Messages = pipelines.Withdrawn(ws), len(ws)
 	if o.dryRun {
-		if old.enriched {
-			// Compared as the match stage wrote the old ones.
-			for i := range *cur {
-				pipelines.ResolveAddresses(&(*cur)[i])
-			}
-		}
+		old.comparable(*cur)
 		diff := diffRows(old.recs, *cur, o.showRows)
 		rep.Rows = &diff
 		fmt.Fprintf(g.stdout, "against %s (batch %s): %d rows unchanged, %d changed, %d new, %d gone\n",
 			old.name, old.batch, diff.Unchanged, diff.Changed, diff.New, diff.Gone)
 		for _, e := range diff.Examples {
 			fmt.Fprintf(g.stdout, "  %s\n", e)
+		}
+		if err := old.sharesRows(path, diff); err != nil {
+			return rep, err
 		}
 		fmt.Fprintf(g.stdout, "would withdraw %d records of batch %s (all of them: record ids are the file's; the corrected file's rows are its records now)\n",
 			rep.Withdrawn, old.batch)

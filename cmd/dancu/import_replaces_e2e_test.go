@@ -213,7 +213,8 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	// count), a list never imported (nothing would be withdrawn, the
 	// import saying it was), the first list brought back, replacing or
 	// not (its records stay withdrawn in ClickHouse: the registry took
-	// them back, counting them in coverage, and records_in_force not).
+	// them back, counting them in coverage, and records_in_force not),
+	// another list with no row in common named.
 	dir := t.TempDir()
 	thirdPath, neverPath := filepath.Join(dir, "dong_hoi_sua2_20240501.csv"), filepath.Join(dir, "thon_3_20240501.csv")
 	if err := os.WriteFile(thirdPath, []byte(strings.Replace(replacesNew, "Vũ Thị Giang", "Vũ Thị Hương", 1)), 0o644); err != nil {
@@ -231,6 +232,7 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 		{[]string{"--replaces", neverPath, thirdPath}, "never imported"},
 		{[]string{"--replaces", newPath, oldPath}, "was replaced by batch " + newBatch},
 		{[]string{oldPath}, "was replaced by batch " + newBatch},
+		{[]string{"--replaces", otherPath, thirdPath}, "the two lists have no row in common"},
 	} {
 		var out, errb bytes.Buffer
 		args := append([]string{"--kafka", brokers, "--clickhouse", "http://" + chAddr + "/" + db, "import"}, c.args...)

@@ -92,9 +92,17 @@ func TestImportReplacesDryRun(t *testing.T) {
 
 // A file cannot replace itself, and --replaces wants one file; a batch
 // that is not a file is read from ClickHouse, which is not there: the
-// error names it.
+// error names it. Another commune's list, with no row in common, is not
+// the list a correction replaces (all its records would be withdrawn).
 func TestImportReplacesRefusals(t *testing.T) {
 	oldPath, newPath := writeReplacesFiles(t)
+	otherPath := filepath.Join(t.TempDir(), "thon_3_20240501.csv")
+	other := replacesHeader +
+		"1,Nguyễn Văn An,15/03/1991,Nam,001091099999,\"Xã Xuân Nộn, Huyện Đông Anh, Hà Nội\"\n" +
+		"2,Đỗ Thị Hoa,02/02/1972,Nữ,,\"Xã Xuân Nộn, Huyện Đông Anh, Hà Nội\"\n"
+	if err := os.WriteFile(otherPath, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
@@ -103,9 +111,10 @@ func TestImportReplacesRefusals(t *testing.T) {
 		{[]string{"import", "--dry-run", "--replaces", oldPath, oldPath, newPath}, "give one file"},
 		{[]string{"--clickhouse", "http://127.0.0.1:1", "import", "--dry-run", "--replaces", "b0123456789abcdef", newPath}, "--replaces b0123456789abcdef"},
 		{[]string{"import", "--dry-run", "--replaces", filepath.Join(t.TempDir(), "gone.csv"), newPath}, "no such file"},
+		{[]string{"import", "--dry-run", "--replaces", otherPath, newPath}, "the two lists have no row in common (none unchanged, none paired by its source id, number, or name and birth date; 4 new, 1 gone)"},
 	} {
 		var out, errb bytes.Buffer
-		err := run(context.Background(), append([]string{"--kafka", "127.0.0.1:1"}, c.args...), nil, &out, &errb)
+		err := run(context.Background(), append([]string{"--kafka", "127.0.0.1:1", "--clickhouse", "http://127.0.0.1:1"}, c.args...), nil, &out, &errb)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: error %v, want one saying %q", c.args, err, c.want)
 		}
