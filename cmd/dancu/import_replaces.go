@@ -256,7 +256,8 @@ type rowDiff struct {
 	Changed   int `json:"changed"`
 	New       int `json:"new"`
 	Gone      int `json:"gone"`
-	// Examples describe the first changed, new and gone rows, masked.
+	// Examples describe the first changed, new and gone rows (up to
+	// --rows of each), masked.
 	Examples []string `json:"examples,omitempty"`
 	byName   int      // changed rows paired by their name alone
 }
@@ -303,11 +304,14 @@ func (old *replaced) related(ctx context.Context, o *importOptions, mapping *ing
 }
 
 // diffRows compares the records of the corrected file with the old
-// file's, keeping up to show examples.
+// file's, keeping up to show examples of each kind (changed, new, gone:
+// many rows changed do not hide the rows gone).
 func diffRows(old, cur []schemas.Record, show int) rowDiff {
 	var d rowDiff
+	shown := map[string]int{}
 	example := func(s string) {
-		if len(d.Examples) < show {
+		kind, _, _ := strings.Cut(s, ":")
+		if shown[kind]++; shown[kind] <= show {
 			d.Examples = append(d.Examples, s)
 		}
 	}
