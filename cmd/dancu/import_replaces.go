@@ -500,6 +500,8 @@ func replace(ctx context.Context, g *globals, o *importOptions, path string, d i
 	if err := pipelines.PublishWithdrawals(ctx, splitList(g.kafka), nil, ws); err != nil {
 		return rep, fmt.Errorf("import %s --replaces %s: %w (the file is published; run the same command again to withdraw the old records)", path, old.name, err)
 	}
-	fmt.Fprintf(g.stdout, "replaces %s: %d records of batch %s withdrawn (%d messages)\n", old.name, rep.Withdrawn, old.batch, rep.Messages)
+	// Published, not applied: the match stage may be down or behind.
+	fmt.Fprintf(g.stdout, "replaces %s: %d records of batch %s withdrawn once the match stage reaches them (%d messages, after the corrected rows; dancu run's match_lag says how far behind it is)\n",
+		old.name, rep.Withdrawn, old.batch, rep.Messages)
 	return rep, nil
 }

@@ -106,7 +106,7 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 		t.Errorf("import --dry-run --replaces %s says:\n%s", oldBatch, out)
 	}
 	out = importAndDrain("--replaces", oldPath, newPath)
-	if !strings.Contains(out, "replaces "+oldPath+": 5 records of batch "+oldBatch+" withdrawn") {
+	if !strings.Contains(out, "replaces "+oldPath+": 5 records of batch "+oldBatch+" withdrawn once the match stage reaches them") {
 		t.Errorf("import --replaces says:\n%s", out)
 	}
 	type state struct {
