@@ -485,8 +485,13 @@ func replace(ctx context.Context, g *globals, o *importOptions, path string, d i
 		old.comparable(*cur)
 		diff := diffRows(old.recs, *cur, o.showRows)
 		rep.Rows = &diff
-		fmt.Fprintf(g.stdout, "against %s (batch %s): %d rows unchanged, %d changed, %d new, %d gone\n",
-			old.name, old.batch, diff.Unchanged, diff.Changed, diff.New, diff.Gone)
+		against := old.name + " (batch " + old.batch + ")"
+		if old.enriched {
+			// A batch: its file, as imported, is what the team knows.
+			against = old.recs[0].SourceFile + " (batch " + old.batch + ", read from ClickHouse)"
+		}
+		fmt.Fprintf(g.stdout, "against %s: %d rows unchanged, %d changed, %d new, %d gone\n",
+			against, diff.Unchanged, diff.Changed, diff.New, diff.Gone)
 		for _, e := range diff.Examples {
 			fmt.Fprintf(g.stdout, "  %s\n", e)
 		}

@@ -102,7 +102,7 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	// the match stage wrote them, the new ones enriched alike) counts as
 	// the dry run against the old file does.
 	out := importAndDrain("--dry-run", "--replaces", oldBatch, newPath)
-	if !strings.Contains(out, "3 rows unchanged, 1 changed, 1 new, 1 gone") || !strings.Contains(out, "would withdraw 5 records of batch "+oldBatch) {
+	if !strings.Contains(out, "against dong_hoi_20240501.csv (batch "+oldBatch+", read from ClickHouse): 3 rows unchanged, 1 changed, 1 new, 1 gone") || !strings.Contains(out, "would withdraw 5 records of batch "+oldBatch) {
 		t.Errorf("import --dry-run --replaces %s says:\n%s", oldBatch, out)
 	}
 	out = importAndDrain("--replaces", oldPath, newPath)
