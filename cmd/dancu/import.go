@@ -61,7 +61,7 @@ func (o *importOptions) validate(args []string) error {
 		errs = append(errs, fmt.Errorf("import: --date-order %q: want dmy (day/month/year) or mdy (month/day/year)", o.dateOrder))
 	}
 	if o.replaces != "" && len(args) != 1 {
-		errs = append(errs, errors.New("import: --replaces names the file one corrected file replaces; give one file"))
+		errs = append(errs, errors.New("import: --replaces names the file one corrected file replaces; give one file (one import --replaces per corrected file)"))
 	}
 	if o.showRows < 0 {
 		errs = append(errs, fmt.Errorf("import: --rows %d: must not be negative", o.showRows))

@@ -165,8 +165,12 @@ type registerCheck struct {
 
 func (c *registerCheck) open(ctx context.Context) (driver.Conn, error) {
 	if !c.opened {
+		// A plain import needs no ClickHouse: one out of reach (a host
+		// that does not answer) delays it by seconds at most.
+		octx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
 		c.opened = true
-		c.conn, c.err = openClickHouse(ctx, c.g)
+		c.conn, c.err = openClickHouse(octx, c.g)
 	}
 	return c.conn, c.err
 }
