@@ -291,8 +291,8 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		}
 		if !o.dryRun {
 			// Read once more before it is published (the dry run
-			// compares the rows it reads).
-			if err := old.related(ctx, o, mapping, path); err != nil {
+			// compares the rows it reads, and publishes nothing).
+			if err := old.checkCorrected(ctx, o, mapping, path); err != nil {
 				return rep, err
 			}
 		}

@@ -32,6 +32,7 @@ type replaced struct {
 	// codes resolved).
 	recs     []schemas.Record
 	enriched bool
+	desc     ingest.Description // a file's, once read to its end
 }
 
 // readReplaced reads the records of old: a file read again the way the
@@ -88,6 +89,7 @@ func readReplacedFile(ctx context.Context, o *importOptions, mapping *ingest.Map
 	for ctx.Err() == nil {
 		it, err := src.Next()
 		if errors.Is(err, io.EOF) {
+			r.desc = src.(ingest.Describer).Describe()
 			return r, nil
 		}
 		if err != nil {
@@ -295,13 +297,23 @@ func (old *replaced) comparable(cur []schemas.Record) {
 	}
 }
 
-// related reads the corrected file at path (before it is published) and
-// refuses it when it has no row in common with old (sharesRows). A file
-// that cannot be read is left to the import to report.
-func (old *replaced) related(ctx context.Context, o *importOptions, mapping *ingest.Mapping, path string) error {
+// checkCorrected reads the corrected file at path before it is
+// published and refuses it when the import would fail (a sheet not read:
+// a summary "Tổng hợp" beside the list) or when it has no row in common
+// with old (sharesRows): a corrected file replaces its list only when it
+// is read whole, or the import publishes its rows, fails, and leaves the
+// old list in force beside them, counted twice. A file that cannot be
+// read at all is left to the import to report.
+func (old *replaced) checkCorrected(ctx context.Context, o *importOptions, mapping *ingest.Mapping, path string) error {
 	cur, err := readReplacedFile(ctx, o, mapping, path)
 	if err != nil {
 		return nil
+	}
+	if err := cur.desc.Check(); err != nil {
+		if hint := otherSheets(cur.desc, true); hint != "" {
+			err = fmt.Errorf("%w; %s", err, hint)
+		}
+		return fmt.Errorf("import: %w; nothing was published, and %s stays in force until its corrected file is read whole", err, old.name)
 	}
 	old.comparable(cur.recs)
 	return old.sharesRows(path, diffRows(old.recs, cur.recs, 0))

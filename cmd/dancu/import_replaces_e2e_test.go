@@ -214,7 +214,9 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	// import saying it was), the first list brought back, replacing or
 	// not (its records stay withdrawn in ClickHouse: the registry took
 	// them back, counting them in coverage, and records_in_force not),
-	// another list with no row in common named.
+	// another list with no row in common named, a workbook whose sheet of
+	// totals makes the import fail (its list was published and the old
+	// one left in force).
 	dir := t.TempDir()
 	thirdPath, neverPath := filepath.Join(dir, "dong_hoi_sua2_20240501.csv"), filepath.Join(dir, "thon_3_20240501.csv")
 	if err := os.WriteFile(thirdPath, []byte(strings.Replace(replacesNew, "Vũ Thị Giang", "Vũ Thị Hương", 1)), 0o644); err != nil {
@@ -223,6 +225,8 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	if err := os.WriteFile(neverPath, []byte(strings.ReplaceAll(other, "Cường", "Cương")), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	summaryPath := filepath.Join(dir, "dong_hoi_sua2_20240501.xlsx") // the third list, and a sheet of totals
+	writeWorkbook(t, summaryPath, strings.Replace(replacesNew, "Vũ Thị Giang", "Vũ Thị Hương", 1), true)
 	for _, c := range []struct {
 		args []string
 		want string
@@ -233,6 +237,8 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 		{[]string{"--replaces", newPath, oldPath}, "was replaced by batch " + newBatch},
 		{[]string{oldPath}, "was replaced by batch " + newBatch},
 		{[]string{"--replaces", otherPath, thirdPath}, "the two lists have no row in common"},
+		{[]string{"--replaces", newPath, summaryPath}, `sheet "Tổng hợp": no header row found`},
+		{[]string{"--replaces", newPath, summaryPath}, "nothing was published, and " + newPath + " stays in force"},
 	} {
 		var out, errb bytes.Buffer
 		args := append([]string{"--kafka", brokers, "--clickhouse", "http://" + chAddr + "/" + db, "import"}, c.args...)
@@ -240,11 +246,18 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 			t.Errorf("dancu %s: error %v, want one saying %q\n%s", strings.Join(args, " "), err, c.want, out.String())
 		}
 	}
+	dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := pipelines.WaitDrained(dctx, cfg, 100*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
 	if again := snapshot(); again != s {
 		t.Errorf("the refused imports changed the register: %+v → %+v", s, again)
 	}
-	if n := num("SELECT count() FROM records FINAL WHERE import_batch = $1", batchOf(t, thirdPath)); n != 0 {
-		t.Errorf("a refused import published %d records", n)
+	for _, p := range []string{thirdPath, summaryPath} {
+		if n := num("SELECT count() FROM records FINAL WHERE import_batch = $1", batchOf(t, p)); n != 0 {
+			t.Errorf("a refused import published %d records of %s", n, p)
+		}
 	}
 }
 

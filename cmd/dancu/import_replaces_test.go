@@ -129,20 +129,7 @@ func TestImportReplacesRefusals(t *testing.T) {
 func TestImportReplacesSameListResaved(t *testing.T) {
 	oldPath, _ := writeReplacesFiles(t)
 	xlsx := filepath.Join(t.TempDir(), "dong_hoi_20240501.xlsx")
-	f := excelize.NewFile()
-	f.SetSheetName("Sheet1", "Danh sách")
-	for i, line := range strings.Split(strings.TrimSpace(replacesOld), "\n") {
-		var cells []any
-		for _, c := range csvFields(t, line) {
-			cells = append(cells, c)
-		}
-		if err := f.SetSheetRow("Danh sách", "A"+strconv.Itoa(i+1), &cells); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := f.SaveAs(xlsx); err != nil {
-		t.Fatal(err)
-	}
+	writeWorkbook(t, xlsx, replacesOld, false)
 	var out, errb bytes.Buffer
 	if err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "--clickhouse", "http://127.0.0.1:1", "import", "--dry-run", "--replaces", oldPath, xlsx}, nil, &out, &errb); err != nil {
 		t.Fatalf("dry run: %v\n%s%s", err, out.String(), errb.String())
@@ -152,12 +139,36 @@ func TestImportReplacesSameListResaved(t *testing.T) {
 	}
 }
 
-// csvFields splits one line of CSV.
-func csvFields(t *testing.T, line string) []string {
+// writeWorkbook writes the lines of CSV text as the sheet "Danh sách" of
+// a workbook at path, and, with summary, a sheet "Tổng hợp" of totals
+// (no header) after it, as communes send them.
+func writeWorkbook(t *testing.T, path, text string, summary bool) {
 	t.Helper()
-	rec, err := csv.NewReader(strings.NewReader(line)).Read()
-	if err != nil {
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "Danh sách")
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	for i, line := range lines {
+		rec, err := csv.NewReader(strings.NewReader(line)).Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells := make([]any, len(rec))
+		for j, c := range rec {
+			cells[j] = c
+		}
+		if err := f.SetSheetRow("Danh sách", "A"+strconv.Itoa(i+1), &cells); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if summary {
+		if _, err := f.NewSheet("Tổng hợp"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetSheetRow("Tổng hợp", "A1", &[]any{"Tổng số nhân khẩu", len(lines) - 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
 	}
-	return rec
 }
