@@ -44,7 +44,13 @@ type replaced struct {
 // with a broker only has no ClickHouse, and must give the file).
 func readReplaced(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, old string) (replaced, error) {
 	if fi, err := os.Stat(old); err == nil && !fi.IsDir() {
-		return readReplacedFile(ctx, o, mapping, old)
+		// Every sheet: --sheet names the corrected file's, and a list's
+		// sheet may be renamed in its correction.
+		r, err := readReplacedFile(ctx, o, mapping, old, nil)
+		if err == nil && len(r.recs) == 0 {
+			err = fmt.Errorf("import: --replaces %s: no record read from it, so there is nothing to withdraw; name the list the corrected file replaces", old)
+		}
+		return r, err
 	}
 	if !strings.HasPrefix(old, "b") || strings.ContainsAny(old, `/\.`) {
 		return replaced{}, fmt.Errorf("import: --replaces %s: no such file, and not an import batch (b…)", old)
@@ -77,9 +83,9 @@ func readReplaced(ctx context.Context, g *globals, o *importOptions, mapping *in
 	return r, nil
 }
 
-func readReplacedFile(ctx context.Context, o *importOptions, mapping *ingest.Mapping, path string) (replaced, error) {
+func readReplacedFile(ctx context.Context, o *importOptions, mapping *ingest.Mapping, path string, sheets []string) (replaced, error) {
 	sd, _ := sourceDateOf(o.sourceDate, path)
-	src, err := ingest.Open(path, ingest.Options{SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets, DateOrder: o.dateOrder})
+	src, err := ingest.Open(path, ingest.Options{SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: sheets, DateOrder: o.dateOrder})
 	if err != nil {
 		return replaced{}, fmt.Errorf("import: --replaces: %w", err)
 	}
@@ -305,7 +311,7 @@ func (old *replaced) comparable(cur []schemas.Record) {
 // old list in force beside them, counted twice. A file that cannot be
 // read at all is left to the import to report.
 func (old *replaced) checkCorrected(ctx context.Context, o *importOptions, mapping *ingest.Mapping, path string) error {
-	cur, err := readReplacedFile(ctx, o, mapping, path)
+	cur, err := readReplacedFile(ctx, o, mapping, path, o.sheets)
 	if err != nil {
 		return nil
 	}

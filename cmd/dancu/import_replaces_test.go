@@ -94,7 +94,8 @@ func TestImportReplacesDryRun(t *testing.T) {
 // A file cannot replace itself, and --replaces wants one file; a batch
 // that is not a file is read from ClickHouse, which is not there: the
 // error names it. Another commune's list, with no row in common, is not
-// the list a correction replaces (all its records would be withdrawn).
+// the list a correction replaces (all its records would be withdrawn); a
+// list that gives no record has nothing to withdraw.
 func TestImportReplacesRefusals(t *testing.T) {
 	oldPath, newPath := writeReplacesFiles(t)
 	otherPath := filepath.Join(t.TempDir(), "thon_3_20240501.csv")
@@ -102,6 +103,10 @@ func TestImportReplacesRefusals(t *testing.T) {
 		"1,Nguyễn Văn An,15/03/1991,Nam,001091099999,\"Xã Xuân Nộn, Huyện Đông Anh, Hà Nội\"\n" +
 		"2,Đỗ Thị Hoa,02/02/1972,Nữ,,\"Xã Xuân Nộn, Huyện Đông Anh, Hà Nội\"\n"
 	if err := os.WriteFile(otherPath, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	emptyPath := filepath.Join(t.TempDir(), "thon_4_20240501.csv") // a header, no row
+	if err := os.WriteFile(emptyPath, []byte(replacesHeader), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -112,6 +117,7 @@ func TestImportReplacesRefusals(t *testing.T) {
 		{[]string{"import", "--dry-run", "--replaces", oldPath, oldPath, newPath}, "give one file"},
 		{[]string{"--clickhouse", "http://127.0.0.1:1", "import", "--dry-run", "--replaces", "b0123456789abcdef", newPath}, "--replaces b0123456789abcdef"},
 		{[]string{"import", "--dry-run", "--replaces", filepath.Join(t.TempDir(), "gone.csv"), newPath}, "no such file"},
+		{[]string{"import", "--dry-run", "--replaces", emptyPath, newPath}, "no record read from it, so there is nothing to withdraw"},
 		{[]string{"import", "--dry-run", "--replaces", otherPath, newPath}, "the two lists have no row in common (none unchanged, none paired by its source id, number, or name and birth date; 4 new, 1 gone)"},
 	} {
 		var out, errb bytes.Buffer
@@ -124,18 +130,24 @@ func TestImportReplacesRefusals(t *testing.T) {
 
 // The same list saved as a workbook from its CSV (a sheet of its own
 // name, the same cells) is the same rows: the dry run says every row is
-// unchanged. Until 6 December it said every row changed, for the
+// unchanged, with or without --sheet. Until 6 December it said every row changed, for the
 // format's name (source_kind) the records carry.
 func TestImportReplacesSameListResaved(t *testing.T) {
 	oldPath, _ := writeReplacesFiles(t)
 	xlsx := filepath.Join(t.TempDir(), "dong_hoi_20240501.xlsx")
 	writeWorkbook(t, xlsx, replacesOld, false)
-	var out, errb bytes.Buffer
-	if err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "--clickhouse", "http://127.0.0.1:1", "import", "--dry-run", "--replaces", oldPath, xlsx}, nil, &out, &errb); err != nil {
-		t.Fatalf("dry run: %v\n%s%s", err, out.String(), errb.String())
-	}
-	if !strings.Contains(out.String(), "5 rows unchanged, 0 changed, 0 new, 0 gone") {
-		t.Errorf("the same list as a workbook:\n%s", out.String())
+	// --sheet names the corrected workbook's sheet, not the old CSV's:
+	// until 6 December the old list was read with it, gave no record, and
+	// the import withdrew nothing, saying so only in its figures.
+	for _, sheet := range [][]string{nil, {"--sheet", "Danh sách"}} {
+		var out, errb bytes.Buffer
+		args := append(append([]string{"--kafka", "127.0.0.1:1", "--clickhouse", "http://127.0.0.1:1", "import", "--dry-run"}, sheet...), "--replaces", oldPath, xlsx)
+		if err := run(context.Background(), args, nil, &out, &errb); err != nil {
+			t.Fatalf("dry run %v: %v\n%s%s", sheet, err, out.String(), errb.String())
+		}
+		if !strings.Contains(out.String(), "5 rows unchanged, 0 changed, 0 new, 0 gone") {
+			t.Errorf("the same list as a workbook %v:\n%s", sheet, out.String())
+		}
 	}
 }
 
