@@ -282,7 +282,7 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		fmt.Fprintf(g.stdout, ", source date %s (from %s)", rep.SourceDate, sdFrom)
 	}
 	fmt.Fprintln(g.stdout)
-	if err := reg.notWithdrawn(ctx, path, d.Batch); err != nil {
+	if err := reg.notWithdrawn(ctx, path, d.Batch, d.FileHash); err != nil {
 		return rep, err
 	}
 	if old != nil {

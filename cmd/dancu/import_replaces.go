@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/dancu-vn/dancu/ingest"
@@ -140,11 +141,12 @@ func (r replacedBy) String() string {
 	return fmt.Sprintf("batch %s (%s, imported by %s at %s UTC)", r.batch, r.file, r.user, r.at.UTC().Format("2006-01-02 15:04"))
 }
 
-// laterImport is the import, other than batch, that replaced old, read
-// from withdrawn_records; ok is false when none did.
-func laterImport(ctx context.Context, conn driver.Conn, old, batch string) (r replacedBy, ok bool, err error) {
+// laterImport is the import, other than batch, that withdrew the
+// records that cond (on withdrawn_records, with its parameter of) picks,
+// the first if several did; ok is false when none did.
+func laterImport(ctx context.Context, conn driver.Conn, cond string, of driver.NamedValue, batch string) (r replacedBy, ok bool, err error) {
 	rows, err := conn.Query(ctx, `SELECT batch, any(user), min(withdrawn_at) AS at FROM withdrawn_records FINAL
-		WHERE replaces = ? AND batch != ? GROUP BY batch ORDER BY at LIMIT 1`, old, batch)
+		WHERE `+cond+` AND batch != {batch:String} GROUP BY batch ORDER BY at LIMIT 1`, of, clickhouse.Named("batch", batch))
 	if err != nil {
 		return r, false, err
 	}
@@ -155,8 +157,19 @@ func laterImport(ctx context.Context, conn driver.Conn, old, batch string) (r re
 	if err := rows.Scan(&r.batch, &r.user, &r.at); err != nil {
 		return r, false, err
 	}
-	err = conn.QueryRow(ctx, "SELECT any(source_file) FROM records WHERE import_batch = ?", r.batch).Scan(&r.file)
+	err = conn.QueryRow(ctx, "SELECT any(source_file) FROM records WHERE import_batch = {b:String}", clickhouse.Named("b", r.batch)).Scan(&r.file)
 	return r, true, err
+}
+
+// sampleIDs are some of recs' record ids: a list is imported, and
+// withdrawn, whole, and its ids say so whatever batch it was imported
+// under (--batch).
+func sampleIDs(recs []schemas.Record) []string {
+	ids := make([]string, 0, min(len(recs), 200))
+	for i := range recs[:min(len(recs), 200)] {
+		ids = append(ids, recs[i].RecordID)
+	}
+	return ids
 }
 
 // registerCheck is the ClickHouse an import checks its file against,
@@ -194,12 +207,12 @@ func (c *registerCheck) close() {
 // records published again would be counted by the registry (and
 // coverage) but not by records_in_force or the links. An error of
 // ClickHouse's is no refusal.
-func (c *registerCheck) notWithdrawn(ctx context.Context, path, batch string) error {
+func (c *registerCheck) notWithdrawn(ctx context.Context, path, batch, hash string) error {
 	conn, err := c.open(ctx)
 	if err != nil {
 		return nil
 	}
-	by, ok, err := laterImport(ctx, conn, batch, "")
+	by, ok, err := laterImport(ctx, conn, "replaces IN {of:Array(String)}", clickhouse.Named("of", []string{batch, ingest.DefaultBatch(hash)}), "")
 	if err != nil || !ok {
 		return nil
 	}
@@ -218,23 +231,24 @@ func (old *replaced) inForce(ctx context.Context, c *registerCheck, path, batch 
 		fmt.Fprintf(c.g.stdout, "note: --replaces %s: not checked in ClickHouse that it was imported and not replaced already: %v\n", old.name, err)
 		return nil
 	}
+	ids := clickhouse.Named("of", sampleIDs(old.recs))
 	if !old.enriched {
 		var n uint64
-		if err := conn.QueryRow(ctx, "SELECT count() FROM records FINAL WHERE import_batch = ?", old.batch).Scan(&n); err != nil {
+		if err := conn.QueryRow(ctx, "SELECT count() FROM records WHERE record_id IN {of:Array(String)}", ids).Scan(&n); err != nil {
 			return fmt.Errorf("import: --replaces %s: %w", old.name, err)
 		}
 		if n == 0 {
-			return fmt.Errorf("import: --replaces %s: ClickHouse holds no record of its batch %s: it was never imported (or the load stage has not written it yet: dancu run's load_lag), so there is nothing to replace; name the list %s corrects as it was imported, or import it without --replaces",
-				old.name, old.batch, path)
+			return fmt.Errorf("import: --replaces %s: ClickHouse holds none of its records: it was never imported (or the load stage has not written it yet: dancu run's load_lag), so there is nothing to replace; name the list %s corrects as it was imported, or import it without --replaces",
+				old.name, path)
 		}
 	}
-	by, ok, err := laterImport(ctx, conn, old.batch, batch)
+	by, ok, err := laterImport(ctx, conn, "record_id IN {of:Array(String)}", ids, batch)
 	if err != nil || !ok {
 		return err
 	}
 	last := by
 	for range 100 { // the list in force now: the last correction of the chain
-		next, ok, err := laterImport(ctx, conn, last.batch, batch)
+		next, ok, err := laterImport(ctx, conn, "replaces = {of:String}", clickhouse.Named("of", last.batch), batch)
 		if err != nil {
 			return err
 		}

@@ -254,6 +254,20 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	if again := snapshot(); again != s {
 		t.Errorf("the refused imports changed the register: %+v → %+v", s, again)
 	}
+	// A list imported under a batch of its own (--batch) is found by its
+	// records, not taken for one never imported.
+	customPath, customFixPath := filepath.Join(dir, "thon_5_20240501.csv"), filepath.Join(dir, "thon_5_sua_20240501.csv")
+	custom := strings.ReplaceAll(other, "Lê Văn Cường", "Đặng Văn Lực")
+	if err := os.WriteFile(customPath, []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(customFixPath, []byte(strings.Replace(custom, "05/05/1979", "05/05/1978", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	importAndDrain("--batch", "thon5-thang12", customPath)
+	if out := importAndDrain("--dry-run", "--replaces", customPath, customFixPath); !strings.Contains(out, "1 rows unchanged, 1 changed, 0 new, 0 gone") {
+		t.Errorf("the dry run replacing a list imported with --batch says:\n%s", out)
+	}
 	for _, p := range []string{thirdPath, summaryPath} {
 		if n := num("SELECT count() FROM records FINAL WHERE import_batch = $1", batchOf(t, p)); n != 0 {
 			t.Errorf("a refused import published %d records of %s", n, p)
