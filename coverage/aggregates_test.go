@@ -680,3 +680,31 @@ func TestConflictStatusAsTheDesk(t *testing.T) {
 		}
 	}
 }
+
+// TestRejectsOfAReplacedFile: the rejected rows of a file that a corrected
+// one replaced (dancu import --replaces) are not counted; the corrected
+// file's are (user14: a TCVN3 workbook and its Unicode copy, one row
+// without a name in each, counted 2).
+func TestRejectsOfAReplacedFile(t *testing.T) {
+	conn := openDB(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO rejects (reject_id, source_file, file_hash, row, column, value, reason, import_batch) VALUES
+			('j1', 'old.xlsx', 'h1', 7, 'full_name', '', 'no name', 'bOLD'),
+			('j2', 'old.xlsx', 'h1', 9, 'birth_date', 'x', 'bad date', 'bOLD'),
+			('j3', 'new.xlsx', 'h2', 7, 'full_name', '', 'no name', 'bNEW'),
+			('j4', 'other.csv', 'h3', 2, 'sex', '?', 'bad sex', 'bOTHER')`,
+		`INSERT INTO withdrawn_records (record_id, withdrawal_id, batch, replaces, user) VALUES ('r1', 'w1', 'bNEW', 'bOLD', 'u'), ('r2', 'w1', 'bNEW', 'bOLD', 'u')`,
+	} {
+		if err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := coverage.Compute(ctx, conn, coverage.Options{Era: coverage.New})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rejects != 2 {
+		t.Errorf("rejects %d, want 2 (the corrected file's and another file's; not the replaced file's two)", rep.Rejects)
+	}
+}

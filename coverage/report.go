@@ -169,7 +169,7 @@ type Report struct {
 	Since    string  `json:"since,omitempty"` // YYYY-MM
 	Rows     []Row   `json:"rows"`
 	Total    Row     `json:"total"`            // the sum of Rows (plus conflicts, which are kept by province)
-	Rejects  uint64  `json:"rejects"`          // rejected input rows (whole register; they have no address)
+	Rejects  uint64  `json:"rejects"`          // rejected input rows of the files in force (whole register; they have no address)
 	Months   []Month `json:"months,omitempty"` // with Options.Months
 }
 
@@ -412,7 +412,10 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		for _, n := range decided {
 			rep.Total.ConflictsDecided += n
 		}
-		if err := conn.QueryRow(ctx, "SELECT count() FROM rejects FINAL").Scan(&rep.Rejects); err != nil {
+		// A file replaced by a corrected one (dancu import --replaces) is
+		// no longer in force: its rejected rows are the corrected file's
+		// business now, which has rejects of its own.
+		if err := conn.QueryRow(ctx, "SELECT count() FROM rejects FINAL WHERE import_batch NOT IN (SELECT replaces FROM withdrawn_records)").Scan(&rep.Rejects); err != nil {
 			return nil, fmt.Errorf("coverage: rejects: %w", err)
 		}
 	}
