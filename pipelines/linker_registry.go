@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
-	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -34,6 +34,10 @@ type RegistryLinker struct {
 	// mu keeps the changelog in the order batches and decisions were
 	// applied.
 	mu sync.Mutex
+	// written follows the changelog writer's offsets, stored as the
+	// registry's changelog position after each write (registry_catchup.go).
+	// Nil: no position kept.
+	written *changelogWritten
 }
 
 var (
@@ -112,10 +116,7 @@ func (l *RegistryLinker) writeChangelog(ctx context.Context, recs []schemas.Reco
 		msgs = append(msgs, kafka.Message{Key: []byte(fmt.Sprintf("%s-%d", key, i)), Value: v,
 			Headers: []kafka.Header{{Key: headerPart, Value: []byte(fmt.Sprintf("%d/%d", i, parts))}}})
 	}
-	if err := l.Changelog.WriteMessages(ctx, msgs...); err != nil {
-		return fmt.Errorf("registry changelog: %w", err)
-	}
-	return nil
+	return l.logMessages(ctx, msgs...)
 }
 
 // Decide applies a police decision to the registry, then writes it to
@@ -152,11 +153,7 @@ func (l *RegistryLinker) logJSON(ctx context.Context, key, kind string, v any) e
 	if err != nil {
 		return fmt.Errorf("registry changelog: %w", err)
 	}
-	m := kafka.Message{Key: []byte(key), Value: b, Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(kind)}}}
-	if err := l.Changelog.WriteMessages(ctx, m); err != nil {
-		return fmt.Errorf("registry changelog: %w", err)
-	}
-	return nil
+	return l.logMessages(ctx, kafka.Message{Key: []byte(key), Value: b, Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(kind)}}})
 }
 
 // kindDecision marks a decision on the registry's changelog.
@@ -223,46 +220,54 @@ type RegistryConfig struct {
 	Withdraw registry.WithdrawFunc
 }
 
-// OpenRegistry opens the registry in cfg.Dir. When the directory holds
-// no record and the changelog topic holds batches (the disk state was
-// lost), it first replays them, in their order, into the registry: the
-// same batches in the same order give the same persons and ids. It
-// returns the linker and the number of records replayed.
+// OpenRegistry opens the registry in cfg.Dir and brings it up to date
+// with its changelog (catchUp): an empty registry replays all of it, in
+// its order — the same batches in the same order give the same persons
+// and ids — and one restored from an older copy, or whose store lost its
+// last writes, the messages after the position it has applied; a copy
+// that does not follow the changelog is refused (ErrChangelogMismatch).
+// It returns the linker and the number of records replayed.
 func OpenRegistry(ctx context.Context, cfg RegistryConfig) (*RegistryLinker, int, error) {
+	l, c, err := openRegistry(ctx, cfg, slog.New(slog.DiscardHandler))
+	return l, c.Records, err
+}
+
+// openRegistry is OpenRegistry, saying what it replayed; a catch-up is
+// logged on log.
+func openRegistry(ctx context.Context, cfg RegistryConfig, log *slog.Logger) (*RegistryLinker, caughtUp, error) {
 	s := cfg.Settings
 	if s == nil {
 		var err error
 		if s, err = vietnamese.Trained(); err != nil {
-			return nil, 0, fmt.Errorf("open registry: %w", err)
+			return nil, caughtUp{}, fmt.Errorf("open registry: %w", err)
 		}
 	}
 	reg, err := registry.Open(registry.Config{Dir: cfg.Dir, Settings: s, Score: cfg.Score, Withdraw: cfg.Withdraw})
 	if err != nil {
-		return nil, 0, err
+		return nil, caughtUp{}, err
 	}
 	l := &RegistryLinker{Registry: reg, Records: registry.NewRecords()}
 	if len(cfg.Brokers) == 0 {
-		return l, 0, nil
+		return l, caughtUp{}, nil
 	}
 	if err := kafkax.EnsureTopics(ctx, cfg.Brokers, map[string]int{kafkax.TopicRegistryChangelog: 1}); err != nil {
 		reg.Close()
-		return nil, 0, fmt.Errorf("open registry: %w", err)
+		return nil, caughtUp{}, fmt.Errorf("open registry: %w", err)
 	}
-	n := 0
-	if reg.Len() == 0 {
-		if n, err = replayChangelog(ctx, cfg.Brokers, l); err != nil {
-			reg.Close()
-			return nil, 0, fmt.Errorf("open registry: rebuild from %s: %w", kafkax.TopicRegistryChangelog, err)
-		}
+	c, err := catchUp(ctx, cfg.Brokers, l, cfg.Dir, log)
+	if err != nil {
+		reg.Close()
+		return nil, c, fmt.Errorf("open registry: replay %s: %w", kafkax.TopicRegistryChangelog, err)
 	}
 	w, err := kafkax.NewWriter(cfg.Brokers, kafkax.TopicRegistryChangelog)
 	if err != nil {
 		reg.Close()
-		return nil, 0, err
+		return nil, c, err
 	}
 	w.Compression = 0 // Arrow IPC bodies, LZ4-compressed already (as Import's)
+	w.Completion = l.written.completion
 	l.Changelog = w
-	return l, n, nil
+	return l, c, nil
 }
 
 // Close closes the registry and the changelog writer.
@@ -272,84 +277,4 @@ func (l *RegistryLinker) Close() error {
 		err = c.Close()
 	}
 	return errors.Join(err, l.Registry.Close())
-}
-
-// replayChangelog adds every batch of the changelog (one partition) to
-// the registry, from the first offset to the end.
-func replayChangelog(ctx context.Context, brokers []string, l *RegistryLinker) (int, error) {
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
-	topic := kafkax.TopicRegistryChangelog
-	lo, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
-		topic: {kafka.FirstOffsetOf(0), kafka.LastOffsetOf(0)}}})
-	if err != nil {
-		return 0, err
-	}
-	var first, end int64
-	for _, p := range lo.Topics[topic] {
-		if p.Error != nil {
-			return 0, p.Error
-		}
-		first, end = p.FirstOffset, p.LastOffset
-	}
-	if end <= first {
-		return 0, nil
-	}
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 250 * time.Millisecond})
-	defer r.Close()
-	if err := r.SetOffset(first); err != nil {
-		return 0, err
-	}
-	n := 0
-	var batch []schemas.Record // parts of a batch so far
-	for {
-		m, err := r.FetchMessage(ctx)
-		if err != nil {
-			return n, err
-		}
-		if kindOf(m) == kindDecision {
-			var d schemas.Decision
-			if err := json.Unmarshal(m.Value, &d); err != nil {
-				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
-			}
-			// A decision the registry refused when it came is refused
-			// again: nothing to replay.
-			l.Registry.Decide(ctx, d)
-		} else if kindOf(m) == changelogWithdrawal {
-			var w schemas.Withdrawal
-			if err := json.Unmarshal(m.Value, &w); err != nil {
-				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
-			}
-			if _, err := l.Registry.Withdraw(ctx, w); err != nil {
-				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
-			}
-		} else {
-			recs, err := schemas.DecodeRecords(m.Value)
-			if err != nil {
-				return n, fmt.Errorf("offset %d: %w", m.Offset, err)
-			}
-			if i, _ := partOf(m); i == 0 {
-				batch = batch[:0]
-			}
-			batch = append(batch, recs...)
-			if i, parts := partOf(m); i == parts-1 {
-				if _, err := l.Registry.AddRecords(ctx, l.Records, batch); err != nil {
-					return n, fmt.Errorf("offset %d: %w", m.Offset, err)
-				}
-				n += len(batch)
-				batch = batch[:0]
-			}
-		}
-		if m.Offset+1 >= end {
-			if len(batch) > 0 {
-				// A batch whose last part never came (the matcher died
-				// while writing it): its input was not committed and will
-				// come again.
-				if _, err := l.Registry.AddRecords(ctx, l.Records, batch); err != nil {
-					return n, err
-				}
-				n += len(batch)
-			}
-			return n, nil
-		}
-	}
 }

@@ -19,13 +19,13 @@ const rebuildingSuffix = ".rebuilding"
 // openStageRegistry opens the match stage's registry (OpenRegistry) so
 // that a rebuild from the changelog that is cut short — Ctrl-C, a kill,
 // an OOM, Kafka going away — starts again from the beginning at the next
-// start. OpenRegistry replays the changelog only into a registry that
-// holds no record, so a registry left half rebuilt would otherwise be
-// taken as whole, and the records of the batches it missed would never
-// be matched against again. While a rebuild runs, a file beside the
-// directory (DIR.rebuilding) says so; finding it, the next start removes
-// the half-built directory and rebuilds it anew. The start and the end of
-// a rebuild are logged.
+// start. While a rebuild runs, a file beside the directory
+// (DIR.rebuilding) says so; finding it, the next start removes the
+// half-built directory and rebuilds it anew. (The registry also stores
+// its changelog position after each batch it replays, from which a next
+// start would go on; the mark came first and is kept, the simpler of the
+// two.) The start and the end of a rebuild are logged; a catch-up of a
+// registry behind its changelog is logged by catchUp.
 func openStageRegistry(ctx context.Context, rc RegistryConfig, log *slog.Logger) (*RegistryLinker, error) {
 	marker := rc.Dir + rebuildingSuffix
 	if len(rc.Brokers) > 0 {
@@ -51,12 +51,12 @@ func openStageRegistry(ctx context.Context, rc RegistryConfig, log *slog.Logger)
 			}
 		}
 	}
-	l, n, err := OpenRegistry(ctx, rc)
+	l, c, err := openRegistry(ctx, rc, log)
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
-		log.Info("registry rebuilt from its changelog", "records", n)
+	if c.Fresh && c.Records > 0 {
+		log.Info("registry rebuilt from its changelog", "records", c.Records)
 	}
 	if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		l.Close()

@@ -1,0 +1,310 @@
+package pipelines
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// The registry keeps the changelog position it has applied
+// (registry.ChangelogPosition), as a Kafka Streams state store keeps its
+// checkpoint: the offset and key of the changelog's last message whose
+// batch, decision or withdrawal it holds. The store is written first
+// (Registry.AddRecords, Decide, Withdraw), the changelog after, and the
+// position once the changelog has the messages, before the linker takes
+// anything more (RegistryLinker.mu); the input's offsets are committed
+// after that. So a store is never behind its position, and at most one
+// operation ahead of it: one it applied whose changelog write, or whose
+// position, did not last (a crash). Replaying that one again changes
+// nothing (a batch known already is a redelivery, a decision applied
+// already and ids withdrawn already are no-ops); one the changelog never
+// got comes again from its input, whose offset was not committed.
+//
+// At start (catchUp) the registry replays what follows its position: a
+// copy of --home/registry restored from a backup, or a store that lost
+// its last unsynced writes, catches up whatever its age, each batch,
+// decision and withdrawal once, in the changelog's order. A copy written
+// against another changelog — another cluster, or a topic recreated
+// since, whose message at the position has another key — or ahead of the
+// changelog (the topic truncated or lost) is refused, with the way out.
+
+// ErrChangelogMismatch is wrapped by the error of a start refused because
+// the registry's directory does not follow the changelog it would replay.
+var ErrChangelogMismatch = errors.New("the registry does not follow this changelog")
+
+// changelogWritten follows the messages the changelog writer has written
+// (kafka.Writer.Completion gives their offsets): the last one is the
+// registry's position once its operation is whole in the changelog.
+type changelogWritten struct {
+	cluster string
+
+	mu     sync.Mutex
+	offset int64 // -1: nothing written yet
+	key    string
+}
+
+func (c *changelogWritten) completion(msgs []kafka.Message, err error) {
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range msgs {
+		if m.Offset > c.offset {
+			c.offset, c.key = m.Offset, string(m.Key)
+		}
+	}
+}
+
+func (c *changelogWritten) position() (registry.ChangelogPosition, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return registry.ChangelogPosition{Cluster: c.cluster, Topic: kafkax.TopicRegistryChangelog, Offset: c.offset, Key: c.key}, c.offset >= 0
+}
+
+// logMessages writes msgs, one batch's or one decision's or withdrawal's,
+// to the changelog, then stores the registry's position there. It is
+// called under l.mu, after the registry has applied them.
+func (l *RegistryLinker) logMessages(ctx context.Context, msgs ...kafka.Message) error {
+	if err := l.Changelog.WriteMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("registry changelog: %w", err)
+	}
+	if l.written == nil {
+		return nil
+	}
+	if p, ok := l.written.position(); ok {
+		if err := l.Registry.SetChangelogPosition(p); err != nil {
+			return fmt.Errorf("registry changelog: %w", err)
+		}
+	}
+	return nil
+}
+
+// caughtUp says what a start replayed from the changelog.
+type caughtUp struct {
+	// Applied is the offset of the last message the registry held at
+	// start (-1: none, an empty registry rebuilt from the start); End the
+	// changelog's end then. Fresh: the registry was empty.
+	Applied, End int64
+	Fresh        bool
+	// Unknown: a registry holding records but no position (written before
+	// positions were kept), taken as up to date, as it used to be.
+	Unknown bool
+	// Unverified: the message at Applied was compacted away (a batch
+	// linked again later has its key), so that only the cluster vouched
+	// for the copy.
+	Unverified                               bool
+	Batches, Records, Decisions, Withdrawals int
+}
+
+// behind is how many changelog messages the registry had not applied.
+func (c caughtUp) behind() int64 { return c.End - 1 - c.Applied }
+
+// changelogBounds returns the Kafka cluster's id and the changelog's
+// first offset and end (the offset the next message will have).
+func changelogBounds(ctx context.Context, brokers []string) (cluster string, first, end int64, err error) {
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	topic := kafkax.TopicRegistryChangelog
+	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return "", 0, 0, err
+	}
+	lo, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
+		topic: {kafka.FirstOffsetOf(0), kafka.LastOffsetOf(0)}}})
+	if err != nil {
+		return "", 0, 0, err
+	}
+	for _, p := range lo.Topics[topic] {
+		if p.Error != nil {
+			return "", 0, 0, p.Error
+		}
+		first, end = p.FirstOffset, p.LastOffset
+	}
+	return md.ClusterID, first, end, nil
+}
+
+// catchUp replays into l's registry what the changelog holds after the
+// registry's position — all of it into an empty registry — and stores
+// the position after each operation, so that a catch-up cut short goes on
+// from there at the next start. dir names the registry in errors and on
+// log, which is told how far behind the registry was and what it
+// replayed (a rebuild of an empty one is logged by openStageRegistry).
+func catchUp(ctx context.Context, brokers []string, l *RegistryLinker, dir string, log *slog.Logger) (caughtUp, error) {
+	c, err := replayTail(ctx, brokers, l, dir, log)
+	switch {
+	case err != nil:
+	case c.Unknown:
+		log.Warn("the registry keeps no changelog position (written by an older dancu): taken as up to date with its changelog, "+
+			"as before; it keeps one from its next batch on", "dir", dir, "topic", kafkax.TopicRegistryChangelog)
+	case !c.Fresh && c.behind() > 0:
+		log.Info("registry was behind its changelog (a restored copy, or a store that lost its last writes): caught up",
+			"dir", dir, "topic", kafkax.TopicRegistryChangelog, "applied_offset", c.Applied, "changelog_end", c.End,
+			"messages_behind", c.behind(), "batches", c.Batches, "records", c.Records, "decisions", c.Decisions, "withdrawals", c.Withdrawals)
+	case !c.Fresh:
+		log.Debug("registry up to date with its changelog", "dir", dir, "applied_offset", c.Applied)
+	}
+	if c.Unverified {
+		log.Warn("the changelog no longer holds the message the registry applied last (compacted away by a later copy of its batch): "+
+			"its key was not checked, only its cluster", "dir", dir, "applied_offset", c.Applied)
+	}
+	return c, err
+}
+
+// replayTail is catchUp, logging only the start of a catch-up.
+func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir string, log *slog.Logger) (caughtUp, error) {
+	topic := kafkax.TopicRegistryChangelog
+	cluster, first, end, err := changelogBounds(ctx, brokers)
+	if err != nil {
+		return caughtUp{}, err
+	}
+	l.written = &changelogWritten{cluster: cluster, offset: -1}
+	pos, ok, err := l.Registry.ChangelogPosition()
+	if err != nil {
+		return caughtUp{}, err
+	}
+	c := caughtUp{Applied: -1, End: end}
+	switch {
+	case !ok && l.Registry.Len() > 0:
+		c.Unknown = true
+		return c, nil
+	case !ok:
+		c.Fresh = true
+	case pos.Topic != topic || (pos.Cluster != "" && cluster != "" && pos.Cluster != cluster):
+		return c, fmt.Errorf("%w: %s was written against the changelog %s of Kafka cluster %q; these brokers are cluster %q, topic %s. "+
+			"Start it with the brokers it was written with, or move %s aside and start again: it is rebuilt from this changelog",
+			ErrChangelogMismatch, dir, pos.Topic, pos.Cluster, cluster, topic, dir)
+	case pos.Offset >= end:
+		return c, fmt.Errorf("%w: %s has applied %s up to offset %d, but the topic ends at offset %d: the changelog was truncated, "+
+			"deleted or recreated after this copy was made, or the copy is from another one. If the changelog is right, move %s aside "+
+			"and start again: the registry is rebuilt from it. If the changelog was lost, restore the topic from the broker's backup, "+
+			"or rebuild the registry from what it holds and import again the files linked since",
+			ErrChangelogMismatch, dir, topic, pos.Offset, end, dir)
+	case pos.Offset+1 < first:
+		return c, fmt.Errorf("%w: %s has applied %s up to offset %d, but the topic now starts at offset %d: the messages between are gone "+
+			"(keep the topic compacted, never time-retained). Move %s aside and start again: the registry is rebuilt from what the topic holds",
+			ErrChangelogMismatch, dir, topic, pos.Offset, first, dir)
+	default:
+		c.Applied = pos.Offset
+		l.written.offset, l.written.key = pos.Offset, pos.Key
+	}
+	from := max(first, c.Applied) // the message at Applied is read, to check its key
+	if end <= from {
+		return c, nil
+	}
+	if !c.Fresh && c.behind() > 0 {
+		log.Info("registry behind its changelog: replaying the messages after the one it applied last", "dir", dir,
+			"topic", topic, "applied_offset", c.Applied, "changelog_end", c.End, "messages_behind", c.behind())
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 250 * time.Millisecond})
+	defer r.Close()
+	if err := r.SetOffset(from); err != nil {
+		return c, err
+	}
+	mark := func(m kafka.Message) error {
+		return l.Registry.SetChangelogPosition(registry.ChangelogPosition{Cluster: cluster, Topic: topic, Offset: m.Offset, Key: string(m.Key)})
+	}
+	checked := c.Fresh
+	var batch []schemas.Record // parts of a batch so far
+	for {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			return c, err
+		}
+		if m.Offset == c.Applied {
+			if string(m.Key) != pos.Key {
+				return c, fmt.Errorf("%w: the message at offset %d of %s has the key %q, but the one %s applied there had %q: "+
+					"the registry is a copy from another changelog (the topic was recreated since?): move %s aside and start "+
+					"again: it is rebuilt from this changelog", ErrChangelogMismatch, m.Offset, topic, m.Key, dir, pos.Key, dir)
+			}
+			checked = true
+		} else {
+			c.Unverified = c.Unverified || !checked
+			checked = true
+			if err := replayMessage(ctx, l, m, &batch, &c); err != nil {
+				return c, fmt.Errorf("offset %d: %w", m.Offset, err)
+			}
+			if len(batch) == 0 {
+				if err := mark(m); err != nil {
+					return c, err
+				}
+			}
+		}
+		if m.Offset+1 >= end {
+			if len(batch) > 0 {
+				// A batch whose last part never came (the matcher died
+				// while writing it): its input was not committed and will
+				// come again.
+				if err := addReplayed(ctx, l, batch, &c); err != nil {
+					return c, err
+				}
+				if err := mark(m); err != nil {
+					return c, err
+				}
+			}
+			return c, nil
+		}
+	}
+}
+
+// replayMessage applies one changelog message: a decision, a withdrawal
+// or a part of a batch (batch holds the parts so far; the batch is added
+// with its last part, and batch emptied).
+func replayMessage(ctx context.Context, l *RegistryLinker, m kafka.Message, batch *[]schemas.Record, c *caughtUp) error {
+	switch kindOf(m) {
+	case kindDecision:
+		var d schemas.Decision
+		if err := json.Unmarshal(m.Value, &d); err != nil {
+			return err
+		}
+		// A decision the registry refused when it came is refused
+		// again: nothing to replay. One cut short is not passed over.
+		if _, err := l.Registry.Decide(ctx, d); err != nil && ctx.Err() != nil {
+			return err
+		}
+		c.Decisions++
+	case changelogWithdrawal:
+		var w schemas.Withdrawal
+		if err := json.Unmarshal(m.Value, &w); err != nil {
+			return err
+		}
+		if _, err := l.Registry.Withdraw(ctx, w); err != nil {
+			return err
+		}
+		c.Withdrawals++
+	default:
+		recs, err := schemas.DecodeRecords(m.Value)
+		if err != nil {
+			return err
+		}
+		i, parts := partOf(m)
+		if i == 0 {
+			*batch = (*batch)[:0]
+		}
+		*batch = append(*batch, recs...)
+		if i == parts-1 {
+			if err := addReplayed(ctx, l, *batch, c); err != nil {
+				return err
+			}
+			*batch = (*batch)[:0]
+		}
+	}
+	return nil
+}
+
+func addReplayed(ctx context.Context, l *RegistryLinker, batch []schemas.Record, c *caughtUp) error {
+	if _, err := l.Registry.AddRecords(ctx, l.Records, batch); err != nil {
+		return err
+	}
+	c.Batches++
+	c.Records += len(batch)
+	return nil
+}

@@ -1,0 +1,251 @@
+package pipelines
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// catchUpOp is one operation of the match stage's registry: a batch, a
+// decision or a withdrawal.
+type catchUpOp struct {
+	name string
+	do   func(context.Context, *RegistryLinker) (LinkResult, error)
+}
+
+// catchUpOps are 16 batches of 25 records — first one record of each of
+// 200 persons (batches 0–7), then their second records (8–15), each
+// matching the first — with a withdrawal after batch 4, a same_person
+// decision after batch 5 and a second withdrawal after batch 9.
+func catchUpOps() (ops []catchUpOp, batches [][]schemas.Record) {
+	recs := rebuildRecords(400)
+	var order []schemas.Record
+	for odd := range 2 {
+		for i := odd; i < len(recs); i += 2 {
+			order = append(order, recs[i])
+		}
+	}
+	for b := 0; b < len(order); b += 25 {
+		batch := order[b : b+25]
+		batches = append(batches, batch)
+		ops = append(ops, catchUpOp{fmt.Sprintf("batch %d", b/25), func(ctx context.Context, l *RegistryLinker) (LinkResult, error) {
+			return l.Link(ctx, batch)
+		}})
+		withdraw := func(id string, ids ...string) catchUpOp {
+			w := schemas.Withdrawal{WithdrawalID: id, Batch: "b-" + id, Replaces: "b-old", RecordIDs: ids, User: "test"}
+			return catchUpOp{"withdrawal " + id, func(ctx context.Context, l *RegistryLinker) (LinkResult, error) { return l.Withdraw(ctx, w) }}
+		}
+		switch b / 25 {
+		case 4:
+			ops = append(ops, withdraw("w1", "r00010", "r00012", "r00160"))
+		case 5:
+			d := schemas.Decision{DecisionID: "d1", RecordIDs: []string{"r00000", "r00004"}, Decision: schemas.DecisionSamePerson, User: "test",
+				DecidedAt: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
+			ops = append(ops, catchUpOp{"decision d1", func(ctx context.Context, l *RegistryLinker) (LinkResult, error) { return l.Decide(ctx, d) }})
+		case 9:
+			ops = append(ops, withdraw("w2", "r00051", "r00020"))
+		}
+	}
+	return ops, batches
+}
+
+// stamps are the output's times (when it was made), left out of the
+// comparisons.
+var stamps = regexp.MustCompile(`"\d{4}-\d\d-\d\dT[0-9:.]+Z"`)
+
+func outputText(t *testing.T, res LinkResult) string {
+	t.Helper()
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stamps.ReplaceAllString(string(b), `"T"`)
+}
+
+// A registry directory put back from a copy made after batch 3 of 16,
+// once the stage had gone on to batch 6 (a withdrawal and a decision
+// among them), catches up from the changelog at the next start: it logs
+// how far behind it was, and every later operation gives the output it
+// gives without the restore — the same persons and ids — the later
+// records matched against the persons of the batches the copy lacked. A
+// store that kept an operation whose position it lost (here a withdrawal)
+// replays it again, changing nothing. A copy ahead of the changelog, or
+// from another changelog, is refused, and left as it was.
+func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	ops, batches := catchUpOps()
+
+	// Without the restore, and without a changelog.
+	want := make([]string, len(ops))
+	ref, _, err := OpenRegistry(ctx, RegistryConfig{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, op := range ops {
+		res, err := op.do(ctx, ref)
+		if err != nil {
+			t.Fatalf("%s: %v", op.name, err)
+		}
+		want[i] = outputText(t, res)
+	}
+	ref.Close()
+
+	brokers := []string{brokertest.Start(t)}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	dir, backup := t.TempDir()+"/registry", t.TempDir()+"/copy"
+	open := func() *RegistryLinker {
+		t.Helper()
+		l, err := openStageRegistry(ctx, RegistryConfig{Dir: dir, Brokers: brokers}, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	run := func(l *RegistryLinker, from, to int) {
+		t.Helper()
+		for i := from; i < to; i++ {
+			res, err := ops[i].do(ctx, l)
+			if err != nil {
+				t.Fatalf("%s: %v", ops[i].name, err)
+			}
+			if got := outputText(t, res); got != want[i] {
+				t.Errorf("%s: output differs from the one without the restore:\n got %.300s\nwant %.300s", ops[i].name, got, want[i])
+			}
+		}
+	}
+	opIndex := func(name string) int {
+		for i, op := range ops {
+			if op.name == name {
+				return i
+			}
+		}
+		t.Fatalf("no op %s", name)
+		return -1
+	}
+	copied, stopped := opIndex("batch 3"), opIndex("batch 6")
+
+	l := open()
+	run(l, 0, copied)
+	l.Close()
+	if err := os.CopyFS(backup, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	l = open()
+	run(l, copied, stopped)
+	l.Close()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(dir, os.DirFS(backup)); err != nil {
+		t.Fatal(err)
+	}
+
+	logs.Reset()
+	l = open()
+	if got, want := l.Registry.Len(), uint64(25*6); got != want {
+		t.Errorf("the restored registry holds %d records after its start, want %d", got, want)
+	}
+	for _, want := range []string{"registry behind its changelog", "messages_behind=5", "caught up", "batches=3", "records=75", "decisions=1", "withdrawals=1"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
+	}
+	// Batch 8 on: the second records of the persons batches 3–5 founded.
+	restored := map[string]bool{}
+	for _, b := range batches[3:6] {
+		for _, r := range b {
+			restored[registry.PersonID(r.RecordID)] = true
+		}
+	}
+	w2 := opIndex("withdrawal w2")
+	run(l, stopped, w2)
+	before, _, err := l.Registry.ChangelogPosition()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(l, w2, w2+1)
+	// The store keeps w2, its position is lost: w2 is replayed.
+	if err := l.Registry.SetChangelogPosition(before); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	logs.Reset()
+	l = open()
+	if !strings.Contains(logs.String(), "messages_behind=1") || !strings.Contains(logs.String(), "withdrawals=1") {
+		t.Errorf("the withdrawal whose position was lost is not replayed:\n%s", logs.String())
+	}
+	matched := 0
+	for i := w2 + 1; i < len(ops); i++ {
+		res, err := ops[i].do(ctx, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := outputText(t, res); got != want[i] {
+			t.Errorf("%s: output differs from the one without the restore:\n got %.300s\nwant %.300s", ops[i].name, got, want[i])
+		}
+		for _, k := range res.Links {
+			if restored[k.PersonID] && !restored[registry.PersonID(k.RecordID)] {
+				matched++
+			}
+		}
+	}
+	if matched < 40 {
+		t.Errorf("%d later records linked to persons of the batches the copy lacked, want most of their 75", matched)
+	}
+	pos, _, err := l.Registry.ChangelogPosition()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+
+	// A copy ahead of the changelog (a broker whose changelog is empty),
+	// and a copy from another changelog (one whose message at the copy's
+	// position is another batch): refused, the copy untouched.
+	other := []string{brokertest.Start(t)}
+	o, _, err := OpenRegistry(ctx, RegistryConfig{Dir: t.TempDir(), Brokers: other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range batches[1:] {
+		for i := 0; i < len(b); i += 2 {
+			if _, err := o.Link(ctx, b[i:i+1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	o.Close()
+	for name, bs := range map[string][]string{"ahead": {brokertest.Start(t)}, "other": other} {
+		_, err := openStageRegistry(ctx, RegistryConfig{Dir: dir, Brokers: bs}, log)
+		if !errors.Is(err, ErrChangelogMismatch) || !strings.Contains(err.Error(), "move "+dir+" aside") {
+			t.Errorf("%s changelog: %v, want %v and the way out", name, err, ErrChangelogMismatch)
+		}
+		if name == "ahead" && !strings.Contains(err.Error(), fmt.Sprintf("up to offset %d, but the topic ends at offset 0", pos.Offset)) {
+			t.Errorf("ahead: %v", err)
+		}
+		if name == "other" && !strings.Contains(err.Error(), "another changelog") {
+			t.Errorf("other: %v", err)
+		}
+	}
+	l, _, err = OpenRegistry(ctx, RegistryConfig{Dir: dir, Brokers: brokers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if got, _, _ := l.Registry.ChangelogPosition(); got != pos || l.Registry.Len() != 400 {
+		t.Errorf("after the refusals the registry is at %+v with %d records, was at %+v with 400", got, l.Registry.Len(), pos)
+	}
+}

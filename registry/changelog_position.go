@@ -1,0 +1,65 @@
+package registry
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// ChangelogPosition is how far a registry has applied its changelog (the
+// match stage's dancu.registry-changelog): the last message whose batch,
+// decision or withdrawal the store holds, as Kafka Streams checkpoints
+// its state stores. A registry restored from an older copy, or one whose
+// store lost its last unsynced writes, replays the changelog from the
+// message after it (pipelines.OpenRegistry).
+type ChangelogPosition struct {
+	// Cluster is the Kafka cluster's id ("" when the broker gave none)
+	// and Topic the changelog's name: a copy from another cluster is not
+	// caught up from this one's changelog.
+	Cluster string `json:"cluster,omitempty"`
+	Topic   string `json:"topic"`
+	// Offset is the message's offset in the changelog's one partition,
+	// Key its key (a batch's key and part, "decision:…",
+	// "withdrawal:…"): the message at Offset of another changelog (a
+	// topic recreated) has another key.
+	Offset int64  `json:"offset"`
+	Key    string `json:"key"`
+}
+
+// changelogPositionKey is the meta key of the position (JSON).
+var changelogPositionKey = metaKey("changelog")
+
+// ChangelogPosition returns the position SetChangelogPosition stored
+// last; false when none was (a registry written before positions were
+// kept, or never given a changelog).
+func (r *Registry) ChangelogPosition() (ChangelogPosition, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var p ChangelogPosition
+	v, ok, err := getClone(r.db, changelogPositionKey)
+	if err != nil || !ok {
+		return p, false, err
+	}
+	if err := json.Unmarshal(v, &p); err != nil {
+		return p, false, fmt.Errorf("registry: changelog position: %w", err)
+	}
+	return p, true, nil
+}
+
+// SetChangelogPosition stores p, written as the registry's batches are
+// (synced when Config.Sync says so). The caller stores it once the
+// changelog holds what the registry has applied, and before it applies
+// anything more: the store's write-ahead log keeps its writes in order,
+// so that a store which lost its last writes lost the position with
+// them, and one that kept an operation after p kept p.
+func (r *Registry) SetChangelogPosition(p ChangelogPosition) error {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.db.Set(changelogPositionKey, b, r.writeOpts()); err != nil {
+		return fmt.Errorf("registry: changelog position: %w", err)
+	}
+	return nil
+}
