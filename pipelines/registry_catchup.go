@@ -38,7 +38,9 @@ import (
 // changelog (the topic truncated or lost) is refused, with the way out.
 
 // ErrChangelogMismatch is wrapped by the error of a start refused because
-// the registry's directory does not follow the changelog it would replay.
+// the registry's directory does not follow the changelog it would replay,
+// or a score instance's store the partition of TopicBlocking it would
+// read on (checkScoreStore).
 var ErrChangelogMismatch = errors.New("the registry does not follow this changelog")
 
 // changelogWritten follows the messages the changelog writer has written
@@ -106,7 +108,8 @@ type caughtUp struct {
 	Batches, Records, Decisions, Withdrawals int
 }
 
-// behind is how many changelog messages the registry had not applied.
+// behind is how many changelog offsets follow the last message the
+// registry had applied (its messages, but for gaps a broker may leave).
 func (c caughtUp) behind() int64 { return c.End - 1 - c.Applied }
 
 // changelogBounds returns the Kafka cluster's id and the changelog's
@@ -148,7 +151,7 @@ func catchUp(ctx context.Context, brokers []string, l *RegistryLinker, dir strin
 	case !c.Fresh && c.behind() > 0:
 		log.Info("registry was behind its changelog (a restored copy, or a store that lost its last writes): caught up",
 			"dir", dir, "topic", kafkax.TopicRegistryChangelog, "applied_offset", c.Applied, "changelog_end", c.End,
-			"messages_behind", c.behind(), "batches", c.Batches, "records", c.Records, "decisions", c.Decisions, "withdrawals", c.Withdrawals)
+			"offsets_behind", c.behind(), "batches", c.Batches, "records", c.Records, "decisions", c.Decisions, "withdrawals", c.Withdrawals)
 	case !c.Fresh:
 		log.Debug("registry up to date with its changelog", "dir", dir, "applied_offset", c.Applied)
 	}
@@ -202,7 +205,7 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 	}
 	if !c.Fresh && c.behind() > 0 {
 		log.Info("registry behind its changelog: replaying the messages after the one it applied last", "dir", dir,
-			"topic", topic, "applied_offset", c.Applied, "changelog_end", c.End, "messages_behind", c.behind())
+			"topic", topic, "applied_offset", c.Applied, "changelog_end", c.End, "offsets_behind", c.behind())
 	}
 	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 250 * time.Millisecond})
 	defer r.Close()
@@ -306,5 +309,35 @@ func addReplayed(ctx context.Context, l *RegistryLinker, batch []schemas.Record,
 	}
 	c.Batches++
 	c.Records += len(batch)
+	return nil
+}
+
+// checkScoreStore checks a score instance's store of partition p of
+// TopicBlocking (in dir), which has scored the partition up to offset off
+// (-1: nothing) and reads on from there — a copy restored from a backup
+// catches up as a store that was stopped does. A store ahead of the
+// partition (the topic truncated, deleted or recreated since, or another
+// cluster's) would wait past the partition's end and pass over the
+// messages before it: it is refused, with the way out.
+func checkScoreStore(ctx context.Context, brokers []string, p int, off int64, dir string, log *slog.Logger) error {
+	if off < 0 {
+		return nil
+	}
+	topic := kafkax.TopicBlocking
+	end, err := lastOffset(ctx, brokers, topic, p)
+	if err != nil {
+		return err
+	}
+	if off >= end {
+		return fmt.Errorf("%w: the score store %s has scored %s partition %d up to offset %d, but the partition ends at offset %d: "+
+			"the topic was truncated, deleted or recreated after the store was written, or the store is another cluster's. "+
+			"Remove %s and start the instance again: its store is rebuilt from the partition", ErrChangelogMismatch, dir, topic, p, off, end, dir)
+	}
+	if end-1 > off {
+		// Debug: offsets, not messages (the embedded broker's compressed
+		// batches leave gaps), and the ScoreStats' lag says it too.
+		log.Debug("score store reads on from the message after the one it scored last", "dir", dir, "topic", topic,
+			"partition", p, "scored_offset", off, "partition_end", end)
+	}
 	return nil
 }

@@ -159,7 +159,7 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 	if got, want := l.Registry.Len(), uint64(25*6); got != want {
 		t.Errorf("the restored registry holds %d records after its start, want %d", got, want)
 	}
-	for _, want := range []string{"registry behind its changelog", "messages_behind=5", "caught up", "batches=3", "records=75", "decisions=1", "withdrawals=1"} {
+	for _, want := range []string{"registry behind its changelog", "offsets_behind=5", "caught up", "batches=3", "records=75", "decisions=1", "withdrawals=1"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs.String())
 		}
@@ -185,7 +185,7 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 	l.Close()
 	logs.Reset()
 	l = open()
-	if !strings.Contains(logs.String(), "messages_behind=1") || !strings.Contains(logs.String(), "withdrawals=1") {
+	if !strings.Contains(logs.String(), "offsets_behind=1") || !strings.Contains(logs.String(), "withdrawals=1") {
 		t.Errorf("the withdrawal whose position was lost is not replayed:\n%s", logs.String())
 	}
 	matched := 0

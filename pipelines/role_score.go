@@ -396,7 +396,9 @@ func (s *ScoreStats) Positions() map[int]int64 {
 
 // RunScore runs a score instance until ctx is cancelled: for each of its
 // partitions, it reads TopicBlocking from the offset its store holds
-// (the start for a new store: the partition's history rebuilds it), scores
+// (the start for a new store: the partition's history rebuilds it; a
+// store restored from an older copy catches up; one ahead of the
+// partition is refused, checkScoreStore), scores
 // each message's items (registry.Scorer.Score, which stores the offset
 // with the state) and writes their edges to TopicEdges. A message that
 // does not decode stops the instance with an error naming it. A message
@@ -457,7 +459,8 @@ func RunScore(ctx context.Context, cfg ScoreConfig, st *ScoreStats) error {
 }
 
 func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, p int, w *kafka.Writer, st *ScoreStats) error {
-	sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: filepath.Join(cfg.Dir, fmt.Sprintf("p%03d", p)), Settings: s})
+	dir := filepath.Join(cfg.Dir, fmt.Sprintf("p%03d", p))
+	sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: dir, Settings: s})
 	if err != nil {
 		return err
 	}
@@ -466,6 +469,9 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 	defer sc.Close()
 	off, err := sc.Offset()
 	if err != nil {
+		return err
+	}
+	if err := checkScoreStore(ctx, cfg.Brokers, p, off, dir, cfg.Logger); err != nil {
 		return err
 	}
 	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cfg.Brokers, Topic: kafkax.TopicBlocking, Partition: p, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 20 * time.Millisecond})
