@@ -207,7 +207,7 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 		log.Info("registry behind its changelog: replaying the messages after the one it applied last", "dir", dir,
 			"topic", topic, "applied_offset", c.Applied, "changelog_end", c.End, "offsets_behind", c.behind())
 	}
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 250 * time.Millisecond})
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 20 * time.Millisecond})
 	defer r.Close()
 	if err := r.SetOffset(from); err != nil {
 		return c, err

@@ -203,6 +203,7 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("%d later records linked to persons of the batches the copy lacked", matched)
 	if matched < 40 {
 		t.Errorf("%d later records linked to persons of the batches the copy lacked, want most of their 75", matched)
 	}
