@@ -82,7 +82,7 @@ func outputText(t *testing.T, res LinkResult) string {
 // records matched against the persons of the batches the copy lacked. A
 // store that kept an operation whose position it lost (here a withdrawal)
 // replays it again, changing nothing. A copy ahead of the changelog, or
-// from another changelog, is refused, and left as it was.
+// from another changelog or cluster, is refused, and left as it was.
 func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -243,8 +243,17 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
 	if got, _, _ := l.Registry.ChangelogPosition(); got != pos || l.Registry.Len() != 400 {
 		t.Errorf("after the refusals the registry is at %+v with %d records, was at %+v with 400", got, l.Registry.Len(), pos)
+	}
+	// A copy from another cluster (the embedded brokers are all "dancu").
+	elsewhere := pos
+	elsewhere.Cluster = "elsewhere"
+	if err := l.Registry.SetChangelogPosition(elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if _, _, err := OpenRegistry(ctx, RegistryConfig{Dir: dir, Brokers: brokers}); !errors.Is(err, ErrChangelogMismatch) || !strings.Contains(err.Error(), `cluster "elsewhere"`) {
+		t.Errorf("a copy from another cluster: %v, want %v", err, ErrChangelogMismatch)
 	}
 }
