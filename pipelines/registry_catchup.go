@@ -188,9 +188,9 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 	case pos.Offset >= end:
 		return c, fmt.Errorf("%w: %s has applied %s up to offset %d, but the topic ends at offset %d: the changelog was truncated, "+
 			"deleted or recreated after this copy was made, or the copy is from another one. If the changelog is right, move %s aside "+
-			"and start again: the registry is rebuilt from it. If the changelog was lost, restore the topic from the broker's backup, "+
-			"or rebuild the registry from what it holds and import again the files linked since",
-			ErrChangelogMismatch, dir, topic, pos.Offset, end, dir)
+			"and start again: the registry is rebuilt from it. If the changelog was lost, restore the topic from a backup of the broker; "+
+			"failing that, move %s aside and import again the files whose records the changelog no longer holds",
+			ErrChangelogMismatch, dir, topic, pos.Offset, end, dir, dir)
 	case pos.Offset+1 < first:
 		return c, fmt.Errorf("%w: %s has applied %s up to offset %d, but the topic now starts at offset %d: the messages between are gone "+
 			"(keep the topic compacted, never time-retained). Move %s aside and start again: the registry is rebuilt from what the topic holds",
