@@ -17,7 +17,8 @@
 //     and counts every row (Stats: rows = accepted + rejected + skipped).
 //   - RunStages runs the long-lived stages of one process (dancu run):
 //     Match over a RegistryLinker (OpenRegistry: the registry on disk,
-//     rebuilt from its changelog topic when the disk state is lost),
+//     rebuilt from its changelog topic when the disk state is lost, and
+//     caught up from it when restored from an older copy),
 //     Decisions applying police decisions to it, Load into a
 //     ClickHouseSink; with StagesConfig.ScaleOut the scoring goes to score
 //     instances (RunScore) over TopicBlocking and comes back on TopicEdges.

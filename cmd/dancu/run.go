@@ -38,8 +38,8 @@ func newRunCmd(g *globals) *cobra.Command {
 load processes (--stages load) to scale out loading: each joins the same
 Kafka consumer group. The match stage keeps the identity registry on disk
 under --home (registry/, rebuilt from the topic dancu.registry-changelog when
-missing) and must run in one process: two match processes would each hold
-part of the registry.
+missing, caught up from it when restored from an older copy) and must run
+in one process: two match processes would each hold part of the registry.
 
 To scale the match stage out, run it with --scale-out: it then hands the
 scoring of each batch's new records to score instances over Kafka (topic
