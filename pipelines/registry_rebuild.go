@@ -22,10 +22,13 @@ const rebuildingSuffix = ".rebuilding"
 // start. While a rebuild runs, a file beside the directory
 // (DIR.rebuilding) says so; finding it, the next start removes the
 // half-built directory and rebuilds it anew. (The registry also stores
-// its changelog position after each batch it replays, from which a next
-// start would go on; the mark came first and is kept, the simpler of the
-// two.) The start and the end of a rebuild are logged; a catch-up of a
-// registry behind its changelog is logged by catchUp.
+// its changelog position after each operation it replays, from which a
+// next start would go on; but one cut between its first batch and that
+// batch's position holds records and no position, which a start takes as
+// up to date — a registry written before positions were kept — and so
+// does one cut by an older dancu: the mark covers both.) The start and
+// the end of a rebuild are logged; a catch-up of a registry behind its
+// changelog is logged by catchUp.
 func openStageRegistry(ctx context.Context, rc RegistryConfig, log *slog.Logger) (*RegistryLinker, error) {
 	marker := rc.Dir + rebuildingSuffix
 	if len(rc.Brokers) > 0 {
