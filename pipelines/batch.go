@@ -28,11 +28,26 @@ type Batch struct {
 	// records are marked withdrawn (withdrawn_records), their links
 	// closed and the open conflicts naming them resolved.
 	Withdrawals []schemas.Withdrawal
+	// Republished are the messages of a republish of the registry
+	// (republish.go), each written by ClickHouseSink.republish after the
+	// other rows.
+	Republished []Republished
 }
 
 // Len is the number of rows of all kinds.
 func (b *Batch) Len() int {
-	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents) + len(b.PersonDeltas) + len(b.RecordDeltas) + len(b.PersonDeltaSums) + len(b.Withdrawals)
+	return len(b.Records) + len(b.Persons) + len(b.Links) + len(b.Conflicts) + len(b.Rejects) + len(b.PersonEvents) + len(b.PersonDeltas) + len(b.RecordDeltas) + len(b.PersonDeltaSums) + len(b.Withdrawals) + republishedLen(b.Republished)
+}
+
+func republishedLen(rs []Republished) int {
+	n := 0
+	for _, r := range rs {
+		n += len(r.Persons) + len(r.Links)
+		if r.End {
+			n++
+		}
+	}
+	return n
 }
 
 func (b *Batch) reset() { *b = Batch{} }
@@ -57,6 +72,7 @@ func join(parts []Batch) Batch {
 		RecordDeltas:    joinRows(parts, func(b *Batch) []schemas.RecordDelta { return b.RecordDeltas }),
 		PersonDeltaSums: joinRows(parts, func(b *Batch) []schemas.PersonDeltaSum { return b.PersonDeltaSums }),
 		Withdrawals:     joinRows(parts, func(b *Batch) []schemas.Withdrawal { return b.Withdrawals }),
+		Republished:     joinRows(parts, func(b *Batch) []Republished { return b.Republished }),
 	}
 }
 
@@ -146,6 +162,8 @@ func (b *Batch) add(m kafka.Message) error {
 		if w, err = decodeWithdrawal(m); err == nil {
 			b.Withdrawals = append(b.Withdrawals, w)
 		}
+	case KindRepublishPersons, KindRepublishLinks, KindRepublishEnd:
+		err = b.addRepublished(k, m)
 	default:
 		return fmt.Errorf("decode message %s/%d@%d: unknown kind %q", m.Topic, m.Partition, m.Offset, k)
 	}

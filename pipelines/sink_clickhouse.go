@@ -119,6 +119,9 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	if err := s.withdraw(ctx, b.Withdrawals); err != nil {
 		return err
 	}
+	if err := s.republish(ctx, b.Republished); err != nil {
+		return err
+	}
 	if len(in.rows) > 0 {
 		return &RefusedRows{Rows: in.rows}
 	}

@@ -35,6 +35,10 @@ type StagesConfig struct {
 	// over Kafka (RemoteScorer: the block and cluster roles) instead of
 	// scoring in its own process.
 	ScaleOut bool
+	// Republish makes the match stage republish its registry to
+	// ClickHouse before it links anything (republish.go); it does so
+	// without it when the model is not the one it last published with.
+	Republish bool
 	// Score runs a score instance (RunScore) in this process, with
 	// ScoreConfig (Brokers, Settings and Logger default to these).
 	Score       bool
@@ -97,6 +101,7 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 			})
 		})
 	}
+	var stageRegistry *RegistryLinker // opened here: republished if need be
 	if cfg.Linker == nil && cfg.Match {
 		if cfg.RegistryDir == "" {
 			return fmt.Errorf("run stages: the match stage needs a registry directory (or a Linker)")
@@ -122,6 +127,7 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 		}
 		defer l.Close()
 		cfg.Linker = l
+		stageRegistry = l
 	}
 	if cfg.MatchGroup == "" {
 		cfg.MatchGroup = "dancu-match"
@@ -162,6 +168,12 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
 			defer r.Close()
 			defer w.Close()
 			return withStage(ctx, "match", func(ctx context.Context) error {
+				if stageRegistry != nil {
+					if err := republishIfNeeded(ctx, stageRegistry, cfg.RegistryDir, cfg.Republish, w, mc.ChunkRows,
+						loadCaughtUp(cfg.Brokers, cfg.LoadGroup, cfg.Logger), cfg.Logger); err != nil {
+						return fmt.Errorf("match stage: %w", err)
+					}
+				}
 				if err := Match(ctx, r, w, cfg.Linker, cfg.Enrich, mc, &st.Match); err != nil {
 					return fmt.Errorf("match stage: %w", err)
 				}

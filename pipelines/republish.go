@@ -1,0 +1,256 @@
+package pipelines
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// Republishing the registry (README, "Upgrading the model, and rebuilding
+// the registry"). A registry rebuilt from its changelog with another model
+// groups some records otherwise, but a rebuild writes nothing to
+// TopicMatched: ClickHouse keeps the old model's persons and links until
+// a batch or a decision touches them. A republish writes, through the
+// load stage as every other output, every person the registry holds and
+// the links of its records (registry.Persons, at the version of the last
+// batch), then an end mark; the load stage (ClickHouseSink.republish)
+// counts in coverage the change of each person whose row changes,
+// retires the persons ClickHouse holds living that the registry no longer
+// does — each into the person now holding its founding record when one
+// does, with a merge event, else marked UpgradedPrefix — and leaves
+// everything else as it was. Written twice it changes nothing.
+//
+// The match stage republishes when it starts (before it links anything
+// or takes a decision) if the model it runs is not the one it last
+// published with (the fingerprint in the file --home/registry.published,
+// written once a republish, or a start that needed none, is loaded), or
+// when told to (dancu run --republish).
+
+// Kinds of a republish's messages on TopicMatched: persons and links
+// (Arrow, as KindPersons and KindLinks; each message carries
+// HeaderRepublish, the Republish it belongs to, JSON), and the end mark
+// (JSON Republish).
+const (
+	KindRepublishPersons = "republish_persons"
+	KindRepublishLinks   = "republish_links"
+	KindRepublishEnd     = "republish_end"
+	// HeaderRepublish carries a republish (JSON Republish) on its
+	// persons and links messages.
+	HeaderRepublish = "dancu-republish"
+	// UpgradedPrefix begins the merged_into of a person a republish
+	// retired whose founding record no living person holds (none, or a
+	// person named otherwise): "upgraded:" and the new model's
+	// fingerprint.
+	UpgradedPrefix = "upgraded:"
+	// PersonRetired is the kind of the person event of such a person.
+	PersonRetired = "retired"
+)
+
+// Republish says what a republish is: the version its rows carry (the
+// registry's last batch), when it began (its rows' updated_at and
+// linked_at are later: a row of the old model's last batch has the same
+// version and an earlier time), why it was written, the reason of its
+// person events ("model upgrade <old> → <new>"), and the model.
+type Republish struct {
+	Version uint64    `json:"version"`
+	Since   time.Time `json:"since"`
+	Reason  string    `json:"reason"`
+	Model   string    `json:"model"` // the fingerprint of the model republished
+}
+
+// Republished is one message of a republish as the load stage reads it:
+// persons or links, or the end mark (End).
+type Republished struct {
+	Republish
+	Persons []schemas.Person
+	Links   []schemas.Link
+	End     bool
+}
+
+// RepublishReason is the reason of a republish's events: the model
+// upgrade from the fingerprint last published (old; "" when not known)
+// to the one republished.
+func RepublishReason(old, now string) string {
+	if old == "" || old == now {
+		return "republish " + now
+	}
+	return "model upgrade " + old + " → " + now
+}
+
+// RepublishTo writes every person of the registry and its links to w
+// (TopicMatched), then the end mark, and returns the persons written. It
+// holds the linker's lock throughout, so that no batch or decision is
+// linked meanwhile. caughtUp, when set, waits until the load stage has
+// loaded everything written to TopicMatched: before the first message
+// (the old model's last rows are then in ClickHouse before the
+// republished ones, which win a tie of versions as the later insert),
+// before the end mark (which retires what was not republished) and after
+// it, so that the rows of the next batches reach ClickHouse after.
+func (l *RegistryLinker) RepublishTo(ctx context.Context, w MessageWriter, reason string, chunkRows int, caughtUp func(context.Context) error) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if chunkRows <= 0 {
+		chunkRows = 2000
+	}
+	wait := func() error {
+		if caughtUp == nil {
+			return nil
+		}
+		return caughtUp(ctx)
+	}
+	if err := wait(); err != nil {
+		return 0, err
+	}
+	info := Republish{Since: time.Now().UTC(), Reason: reason, Model: registry.Fingerprint(l.Registry.Settings())}
+	n := 0
+	ver, err := l.Registry.Persons(ctx, 2*chunkRows, func(c registry.PersonsChunk) error {
+		info.Version = c.Persons[0].Version
+		h, err := json.Marshal(info)
+		if err != nil {
+			return err
+		}
+		header := kafka.Header{Key: HeaderRepublish, Value: h}
+		out, err := appendChunks(nil, KindRepublishPersons, c.Persons, chunkRows, schemas.EncodeRows[schemas.Person])
+		if err != nil {
+			return err
+		}
+		if out, err = appendChunks(out, KindRepublishLinks, c.Links, chunkRows, schemas.EncodeRows[schemas.Link]); err != nil {
+			return err
+		}
+		for i := range out {
+			out[i].Headers = append(out[i].Headers, header)
+		}
+		n += len(c.Persons)
+		return w.WriteMessages(ctx, out...)
+	})
+	if err != nil {
+		return n, fmt.Errorf("republish: %w", err)
+	}
+	if err := wait(); err != nil {
+		return n, err
+	}
+	info.Version = ver
+	end, err := json.Marshal(info)
+	if err != nil {
+		return n, err
+	}
+	if err := w.WriteMessages(ctx, kafka.Message{Key: []byte(KindRepublishEnd), Value: end,
+		Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(KindRepublishEnd)}}}); err != nil {
+		return n, fmt.Errorf("republish: %w", err)
+	}
+	return n, wait()
+}
+
+// loadCaughtUp returns a wait until the consumer group group has
+// committed every message of TopicMatched, polled; it logs every 30 s
+// while it waits (a load stage must run somewhere).
+func loadCaughtUp(brokers []string, group string, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		said := time.Now()
+		for {
+			parts, err := kafkax.Lag(ctx, brokers, group, TopicMatched)
+			if err != nil {
+				return fmt.Errorf("republish: %w", err)
+			}
+			var lag int64
+			for _, p := range parts {
+				lag += p.Lag
+			}
+			if lag == 0 {
+				return nil
+			}
+			if time.Since(said) > 30*time.Second {
+				log.Info("republish: waiting for the load stage to load what is before it", "group", group, "messages", lag)
+				said = time.Now()
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// publishedSuffix names the file beside the registry's directory that
+// holds the fingerprint of the model the match stage last published with.
+const publishedSuffix = ".published"
+
+// republishIfNeeded republishes the registry of l when force is set or
+// the model it runs is not the one last published (the file beside its
+// directory dir), then notes the model in that file. A missing file
+// (the first start, or a match stage of before 6 December) is written
+// without a republish.
+func republishIfNeeded(ctx context.Context, l *RegistryLinker, dir string, force bool, w MessageWriter, chunkRows int, caughtUp func(context.Context) error, log *slog.Logger) error {
+	name := dir + publishedSuffix
+	now := registry.Fingerprint(l.Registry.Settings())
+	b, err := os.ReadFile(name)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("republish: %w", err)
+	}
+	old := strings.TrimSpace(string(b))
+	if force || old != "" && old != now {
+		reason := RepublishReason(old, now)
+		log.Info("republishing the registry to ClickHouse", "reason", reason)
+		start := time.Now()
+		n, err := l.RepublishTo(ctx, w, reason, chunkRows, caughtUp)
+		if err != nil {
+			return err
+		}
+		log.Info("registry republished", "persons", n, "took", time.Since(start).Round(time.Millisecond))
+	}
+	if old == now {
+		return nil
+	}
+	if err := os.WriteFile(name+".tmp", []byte(now+"\n"), 0o644); err != nil {
+		return fmt.Errorf("republish: %w", err)
+	}
+	if err := os.Rename(name+".tmp", name); err != nil {
+		return fmt.Errorf("republish: %w", err)
+	}
+	return nil
+}
+
+// addRepublished decodes a republish message of kind k into b.
+func (b *Batch) addRepublished(k string, m kafka.Message) error {
+	var r Republished
+	info := m.Value
+	if k != KindRepublishEnd {
+		info = nil
+		for _, h := range m.Headers {
+			if h.Key == HeaderRepublish {
+				info = h.Value
+			}
+		}
+	}
+	if err := json.Unmarshal(info, &r.Republish); err != nil {
+		return fmt.Errorf("republish: %w", err)
+	}
+	var err error
+	switch k {
+	case KindRepublishPersons:
+		r.Persons, err = schemas.DecodeRows[schemas.Person](m.Value)
+	case KindRepublishLinks:
+		r.Links, err = schemas.DecodeRows[schemas.Link](m.Value)
+	default:
+		r.End = true
+	}
+	if err != nil {
+		return err
+	}
+	b.Republished = append(b.Republished, r)
+	return nil
+}

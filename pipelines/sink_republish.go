@@ -1,0 +1,304 @@
+package pipelines
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// republish writes the messages of a republish (republish.go), in order,
+// after the batch's other rows:
+//
+//   - persons: each person's coverage change from the row ClickHouse
+//     holds (persons FINAL) to the republished one is inserted into
+//     person_deltas, then the rows. A row ClickHouse holds at a later
+//     version (a batch linked since) is left as it is. The deltas are
+//     keyed by the person, the version and both states, so that a message
+//     written again after a crash between the two inserts counts once,
+//     and a person whose row does not change counts nothing;
+//   - links: a split event for each person ClickHouse links a record to
+//     that the record now founds another person apart from (the part
+//     split off is named after its earliest record); the rows; then the
+//     persons named after a record (its
+//     founding record, registry.PersonID) that another person holds now,
+//     still living in ClickHouse from before the republish, are retired
+//     into that person, with a merge event of the republish's reason;
+//   - the end mark: every person still living in ClickHouse from before
+//     the republish (neither republished nor linked since) is retired,
+//     merged_into UpgradedPrefix and the model, with a PersonRetired
+//     event.
+//
+// Retired persons go out of coverage by deltas inserted before their rows,
+// keyed as above. Everything is read from persons FINAL by person id in
+// pieces of lookupChunk, or for the end mark lookupChunk persons at a
+// time: memory depends on the message, not on the registry.
+func (s *ClickHouseSink) republish(ctx context.Context, rs []Republished) error {
+	for _, r := range rs {
+		var err error
+		switch {
+		case len(r.Persons) > 0:
+			err = s.republishPersons(ctx, r.Persons)
+		case len(r.Links) > 0:
+			err = s.republishLinks(ctx, r)
+		case r.End:
+			err = s.retireUnpublished(ctx, r.Republish)
+		}
+		if err != nil {
+			return fmt.Errorf("republish (%s): %w", r.Reason, err)
+		}
+	}
+	return nil
+}
+
+func (s *ClickHouseSink) republishPersons(ctx context.Context, ps []schemas.Person) error {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.PersonID
+	}
+	held, err := s.personsHeld(ctx, ids, "")
+	if err != nil {
+		return err
+	}
+	keep := make([]schemas.Person, 0, len(ps))
+	var deltas []schemas.PersonDelta
+	for _, p := range ps {
+		old, ok := held[p.PersonID]
+		if ok && old.Version > p.Version {
+			continue
+		}
+		var was *schemas.Person
+		if ok {
+			was = &old
+		}
+		if d, ok := coverageChange(was, p); ok {
+			deltas = append(deltas, d)
+		}
+		keep = append(keep, p)
+	}
+	in := &refusals{}
+	if err := s.insertDeltas(ctx, &Batch{PersonDeltas: deltas}, in); err != nil {
+		return err
+	}
+	return insertRows(ctx, s, "persons", KindPersons, keep, in)
+}
+
+func (s *ClickHouseSink) republishLinks(ctx context.Context, r Republished) error {
+	// The persons split off: a record that moved from the person
+	// ClickHouse links it to into the person it founds. Their events go
+	// in before the links, which a replay would find moved already.
+	ids := make([]string, len(r.Links))
+	for i, l := range r.Links {
+		ids[i] = l.RecordID
+	}
+	was, err := s.linksHeld(ctx, ids)
+	if err != nil {
+		return err
+	}
+	split := map[string][]string{} // old person → the persons split from it
+	for _, l := range r.Links {
+		if o := was[l.RecordID]; o != "" && o != l.PersonID && registry.PersonID(l.RecordID) == l.PersonID {
+			split[o] = append(split[o], l.PersonID)
+		}
+	}
+	now := time.Now().UTC()
+	events := make([]schemas.PersonEvent, 0, len(split))
+	for o, others := range split {
+		slices.Sort(others)
+		events = append(events, personEvent(schemas.PersonSplit, o, slices.Compact(others), r.Republish, now))
+	}
+	in := &refusals{}
+	if err := insertRows(ctx, s, "person_events", KindPersonEvents, events, in); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, s, "links", KindLinks, r.Links, in); err != nil {
+		return err
+	}
+	// The person each record would found, if another holds it now.
+	into := map[string]string{}
+	for _, l := range r.Links {
+		if pid := registry.PersonID(l.RecordID); pid != l.PersonID {
+			into[pid] = l.PersonID
+		}
+	}
+	if len(into) == 0 {
+		return nil
+	}
+	held, err := s.personsHeld(ctx, slices.Collect(maps.Keys(into)), r.staleWhere())
+	if err != nil {
+		return err
+	}
+	stale := make([]schemas.Person, 0, len(held))
+	for _, p := range held {
+		stale = append(stale, p)
+	}
+	return s.retire(ctx, r.Republish, stale, func(pid string) string { return into[pid] })
+}
+
+// retireUnpublished retires the persons living in ClickHouse that the
+// republish r did not write and no batch since has.
+func (s *ClickHouseSink) retireUnpublished(ctx context.Context, r Republish) error {
+	gone := UpgradedPrefix + r.Model
+	for {
+		stale, err := s.readPersons(ctx, "SELECT "+heldColumns+" FROM persons FINAL WHERE "+r.staleWhere()+" ORDER BY person_id LIMIT "+fmt.Sprint(lookupChunk))
+		if err != nil || len(stale) == 0 {
+			return err
+		}
+		if err := s.retire(ctx, r, stale, func(string) string { return gone }); err != nil {
+			return err
+		}
+	}
+}
+
+// staleWhere selects the persons living in ClickHouse from before the
+// republish r: at its version or an earlier one, written before it began
+// (a row of the old model's last batch has its version).
+func (r Republish) staleWhere() string {
+	return fmt.Sprintf("merged_into = '' AND version <= %d AND toUnixTimestamp64Milli(updated_at) < %d", r.Version, r.Since.UnixMilli())
+}
+
+// retire writes the persons stale (rows as ClickHouse holds them) retired
+// at r's version, each merged into into(id): their coverage out, a merge
+// event into the person (a PersonRetired event when into is not a
+// person), then their rows.
+func (s *ClickHouseSink) retire(ctx context.Context, r Republish, stale []schemas.Person, into func(string) string) error {
+	if len(stale) == 0 {
+		return nil
+	}
+	slices.SortFunc(stale, func(a, b schemas.Person) int { return strings.Compare(a.PersonID, b.PersonID) })
+	now := time.Now().UTC()
+	rows := make([]schemas.Person, 0, len(stale))
+	events := make([]schemas.PersonEvent, 0, len(stale))
+	var deltas []schemas.PersonDelta
+	for i := range stale {
+		to := into(stale[i].PersonID)
+		p := schemas.Person{PersonID: stale[i].PersonID, MergedInto: to, Version: r.Version, UpdatedAt: now}
+		if d, ok := coverageChange(&stale[i], p); ok {
+			deltas = append(deltas, d)
+		}
+		rows = append(rows, p)
+		e := personEvent(schemas.PersonMerge, to, []string{p.PersonID}, r, now)
+		if strings.HasPrefix(to, UpgradedPrefix) {
+			e = personEvent(PersonRetired, p.PersonID, nil, r, now)
+		}
+		events = append(events, e)
+	}
+	in := &refusals{}
+	if err := s.insertDeltas(ctx, &Batch{PersonDeltas: deltas}, in); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, s, "person_events", KindPersonEvents, events, in); err != nil {
+		return err
+	}
+	return insertRows(ctx, s, "persons", KindPersons, rows, in)
+}
+
+// personEvent is an event of the republish r, its id derived from its
+// kind, persons and version as the registry's are.
+func personEvent(kind, pid string, others []string, r Republish, at time.Time) schemas.PersonEvent {
+	return schemas.PersonEvent{EventID: "e" + hashHex(kind, pid, strings.Join(others, "\x00"), fmt.Sprint(r.Version)),
+		Kind: kind, PersonID: pid, Others: others, Reason: r.Reason, Version: r.Version, At: at}
+}
+
+// linksHeld returns the person links FINAL links each of ids to (none
+// for a record not linked, or whose link is closed).
+func (s *ClickHouseSink) linksHeld(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	for lo := 0; lo < len(ids); lo += lookupChunk {
+		rows, err := s.Conn.Query(ctx, "SELECT record_id, person_id FROM links FINAL WHERE person_id != '' AND record_id IN ("+quoteList(ids[lo:min(lo+lookupChunk, len(ids))])+")")
+		if err != nil {
+			return nil, fmt.Errorf("read links: %w", err)
+		}
+		for rows.Next() {
+			var r, p string
+			if err := rows.Scan(&r, &p); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read links: %w", err)
+			}
+			out[r] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read links: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// coverageChange is the coverage delta from the row ClickHouse holds (was;
+// nil: none) to p, keyed by the person, p's version and both states; ok
+// is false when coverage counts nothing different.
+func coverageChange(was *schemas.Person, p schemas.Person) (schemas.PersonDelta, bool) {
+	now := schemas.CoverageOf(p)
+	var old *schemas.PersonCoverage
+	if was != nil {
+		if c := schemas.CoverageOf(*was); c.Living {
+			old = &c
+		}
+	}
+	if old == nil && !now.Living || old != nil && *old == now {
+		return schemas.PersonDelta{}, false
+	}
+	d := now.Delta(old, p)
+	d.Batch = "republish:" + hashHex(p.PersonID, fmt.Sprint(p.Version), fmt.Sprintf("%+v", old), fmt.Sprintf("%+v", now))
+	return d, true
+}
+
+func hashHex(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(h[:12])
+}
+
+// heldColumns are the columns of persons a republish reads: what
+// coverage counts of a person, and its version.
+const heldColumns = "person_id, version, merged_into, id_number, cmnd, birth_year, province_code, commune_code, new_province_code, new_commune_code"
+
+// personsHeld returns the rows persons FINAL holds of ids (and where,
+// when set), by id.
+func (s *ClickHouseSink) personsHeld(ctx context.Context, ids []string, where string) (map[string]schemas.Person, error) {
+	if where != "" {
+		where = " AND " + where
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	out := make(map[string]schemas.Person, len(ids))
+	for lo := 0; lo < len(ids); lo += lookupChunk {
+		ps, err := s.readPersons(ctx, "SELECT "+heldColumns+" FROM persons FINAL WHERE person_id IN ("+quoteList(ids[lo:min(lo+lookupChunk, len(ids))])+")"+where)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			out[p.PersonID] = p
+		}
+	}
+	return out, nil
+}
+
+// readPersons runs q, which selects heldColumns.
+func (s *ClickHouseSink) readPersons(ctx context.Context, q string) ([]schemas.Person, error) {
+	rows, err := s.Conn.Query(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("read persons: %w", err)
+	}
+	defer rows.Close()
+	var out []schemas.Person
+	for rows.Next() {
+		var p schemas.Person
+		if err := rows.Scan(&p.PersonID, &p.Version, &p.MergedInto, &p.IDNumber, &p.CMND, &p.BirthYear,
+			&p.ProvinceCode, &p.CommuneCode, &p.NewProvinceCode, &p.NewCommuneCode); err != nil {
+			return nil, fmt.Errorf("read persons: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read persons: %w", err)
+	}
+	return out, nil
+}
