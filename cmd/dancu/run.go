@@ -27,6 +27,7 @@ func newRunCmd(g *globals) *cobra.Command {
 		settingsPath string
 		every        time.Duration
 		scaleOut     bool
+		republish    bool
 		instance     string
 		memLimit     byteSize
 		matchBatch   int
@@ -40,6 +41,15 @@ Kafka consumer group. The match stage keeps the identity registry on disk
 under --home (registry/, rebuilt from the topic dancu.registry-changelog when
 missing, caught up from it when restored from an older copy) and must run
 in one process: two match processes would each hold part of the registry.
+
+After a model upgrade (the registry rebuilt with another model) the match
+stage republishes the registry before it links anything: ClickHouse's
+persons, links, person events and coverage then say what the registry
+says. It notes the model it published with in --home/registry.published;
+--republish makes it republish whatever that file says (a match stage
+that ran before the file existed, say). A republish waits for the load
+stage (its consumer group on dancu.matched) to catch up before, between and
+after its parts, so a load stage must run.
 
 To scale the match stage out, run it with --scale-out: it then hands the
 scoring of each batch's new records to score instances over Kafka (topic
@@ -95,6 +105,10 @@ them. The drain and the stop are logged with the lags left.`,
 				}
 			}
 			cfg.ScaleOut = scaleOut
+			cfg.Republish = republish
+			if republish && !cfg.Match {
+				return fmt.Errorf("--republish is for the match stage; --stages %s has none", stages)
+			}
 			if matchBatch < 0 {
 				return fmt.Errorf("--match-batch %d: want 0 (the match stage's default) or more", matchBatch)
 			}
@@ -171,6 +185,7 @@ them. The drain and the stop are logged with the lags left.`,
 	}
 	cmd.Flags().StringVar(&stages, "stages", "match,load", "stages to run in this process: match, load, score")
 	cmd.Flags().BoolVar(&scaleOut, "scale-out", false, "the match stage hands the scoring to score instances (--stages score) over Kafka")
+	cmd.Flags().BoolVar(&republish, "republish", false, "the match stage republishes its registry to ClickHouse (every person and link; the persons ClickHouse holds that it does not, retired) before it links anything; it does so unasked when its model is not the one it last published with (README, \"Upgrading the model\")")
 	cmd.Flags().StringVar(&instance, "score-instance", "0/1", "with --stages score: this instance i of K (i/K)")
 	cmd.Flags().StringVar(&settingsPath, "settings", "", "matching settings with a trained model (dancu train); default: the trained Vietnamese model embedded in the binary")
 	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics on this host:port (e.g. 127.0.0.1:9464)")
