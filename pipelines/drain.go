@@ -29,24 +29,39 @@ func WaitDrained(ctx context.Context, cfg StagesConfig, interval time.Duration) 
 		{cfg.LoadGroup + "-rejects", TopicRejects},
 	}
 	for _, s := range steps {
-		for {
-			lags, err := kafkax.Lag(ctx, cfg.Brokers, s.group, s.topic)
-			if err != nil {
-				return fmt.Errorf("wait drained: %w", err)
+		if behind, err := waitCommitted(ctx, cfg.Brokers, s.group, s.topic, interval, nil); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("wait drained: %s still %d messages behind on %s: %w", s.group, behind, s.topic, err)
 			}
-			var behind int64
-			for _, l := range lags {
-				behind += l.Lag
-			}
-			if behind == 0 {
-				break
-			}
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("wait drained: %s still %d messages behind on %s: %w", s.group, behind, s.topic, ctx.Err())
-			case <-time.After(interval):
-			}
+			return fmt.Errorf("wait drained: %w", err)
 		}
 	}
 	return nil
+}
+
+// waitCommitted polls every interval until group has committed every
+// message of topic, calling waiting (when set) with the messages it is
+// behind each time it is; it returns the lag last read.
+func waitCommitted(ctx context.Context, brokers []string, group, topic string, interval time.Duration, waiting func(behind int64)) (int64, error) {
+	for {
+		lags, err := kafkax.Lag(ctx, brokers, group, topic)
+		if err != nil {
+			return 0, err
+		}
+		var behind int64
+		for _, l := range lags {
+			behind += l.Lag
+		}
+		if behind == 0 {
+			return 0, nil
+		}
+		if waiting != nil {
+			waiting(behind)
+		}
+		select {
+		case <-ctx.Done():
+			return behind, ctx.Err()
+		case <-time.After(interval):
+		}
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/segmentio/kafka-go"
@@ -157,31 +156,17 @@ func (l *RegistryLinker) RepublishTo(ctx context.Context, w MessageWriter, reaso
 // while it waits (a load stage must run somewhere).
 func loadCaughtUp(brokers []string, group string, log *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
 		said := time.Now()
-		for {
-			parts, err := kafkax.Lag(ctx, brokers, group, TopicMatched)
-			if err != nil {
-				return fmt.Errorf("republish: %w", err)
-			}
-			var lag int64
-			for _, p := range parts {
-				lag += p.Lag
-			}
-			if lag == 0 {
-				return nil
-			}
+		_, err := waitCommitted(ctx, brokers, group, TopicMatched, 100*time.Millisecond, func(behind int64) {
 			if time.Since(said) > 30*time.Second {
-				log.Info("republish: waiting for the load stage to load what is before it", "group", group, "messages", lag)
+				log.Info("republish: waiting for the load stage to load what is before it", "group", group, "messages", behind)
 				said = time.Now()
 			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-			}
+		})
+		if err != nil && ctx.Err() == nil {
+			return fmt.Errorf("republish: %w", err)
 		}
+		return err
 	}
 }
 
@@ -193,7 +178,8 @@ const publishedSuffix = ".published"
 // the model it runs is not the one last published (the file beside its
 // directory dir), then notes the model in that file. A missing file
 // (the first start, or a match stage of before 6 December) is written
-// without a republish.
+// without a republish. An empty registry is never republished: its end
+// mark would retire every person ClickHouse holds.
 func republishIfNeeded(ctx context.Context, l *RegistryLinker, dir string, force bool, w MessageWriter, chunkRows int, caughtUp func(context.Context) error, log *slog.Logger) error {
 	name := dir + publishedSuffix
 	now := registry.Fingerprint(l.Registry.Settings())
@@ -202,7 +188,12 @@ func republishIfNeeded(ctx context.Context, l *RegistryLinker, dir string, force
 		return fmt.Errorf("republish: %w", err)
 	}
 	old := strings.TrimSpace(string(b))
-	if force || old != "" && old != now {
+	switch {
+	case !force && (old == "" || old == now):
+	case l.Registry.Len() == 0:
+		// Its end would retire every person ClickHouse holds.
+		log.Warn("the registry holds no record: not republished, ClickHouse left as it is", "dir", dir)
+	default:
 		reason := RepublishReason(old, now)
 		log.Info("republishing the registry to ClickHouse", "reason", reason)
 		start := time.Now()
