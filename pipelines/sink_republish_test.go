@@ -1,0 +1,146 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
+)
+
+// A republish's messages written again after a crash count once in
+// coverage: the load stage died after a message's coverage deltas were
+// inserted and before its rows (persons, then retired persons), and the
+// message came again; or after all of it. Coverage's persons by province
+// then equal a count of the living persons, and the retired ones carry
+// their events.
+func TestRepublishReplayedCountsOnce(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	s := &ClickHouseSink{Conn: conn}
+	t0 := time.Now().UTC().Add(-time.Hour)
+	founded := registry.PersonID("r2") // r2 founded it; the new model puts r2 in P1
+	old := []schemas.Person{
+		{PersonID: "P1", ProvinceCode: "01", IDNumber: "001090000001", RecordCount: 1, Version: 4, UpdatedAt: t0},
+		{PersonID: founded, ProvinceCode: "02", RecordCount: 1, Version: 3, UpdatedAt: t0},
+		{PersonID: "Pgone", ProvinceCode: "02", RecordCount: 1, Version: 5, UpdatedAt: t0}, // the old model's last batch: the republish's version
+	}
+	var deltas []schemas.PersonDelta
+	for i, p := range old {
+		d := schemas.CoverageOf(p).Delta(nil, p)
+		d.Batch = fmt.Sprint("old-", i)
+		deltas = append(deltas, d)
+	}
+	if err := s.Write(ctx, &Batch{Persons: old, PersonDeltas: deltas}); err != nil {
+		t.Fatal(err)
+	}
+	r := Republish{Version: 5, Since: time.Now().UTC(), Reason: "model upgrade a → b", Model: "b"}
+	at := r.Since.Add(time.Second)
+	persons := Republished{Republish: r, Persons: []schemas.Person{
+		{PersonID: "P1", ProvinceCode: "03", IDNumber: "001090000001", RecordCount: 2, Version: 5, UpdatedAt: at},
+		{PersonID: "P3", ProvinceCode: "01", RecordCount: 1, Version: 5, UpdatedAt: at},
+	}}
+	links := Republished{Republish: r, Links: []schemas.Link{
+		{RecordID: "r1", PersonID: "P1", Version: 5, LinkedAt: at},
+		{RecordID: "r2", PersonID: "P1", Version: 5, LinkedAt: at},
+		{RecordID: "r3", PersonID: "P3", Version: 5, LinkedAt: at},
+	}}
+	end := Republished{Republish: r, End: true}
+	check := func(when string) {
+		t.Helper()
+		got, want := map[string]int64{}, map[string]int64{}
+		rows, err := conn.Query(ctx, "SELECT province_code, sum(persons) FROM coverage_persons GROUP BY province_code")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var p string
+			var n int64
+			if err := rows.Scan(&p, &n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				got[p] = n
+			}
+		}
+		rows.Close()
+		rows, err = conn.Query(ctx, "SELECT province_code, toInt64(count()) FROM persons FINAL WHERE merged_into = '' GROUP BY province_code")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var p string
+			var n int64
+			if err := rows.Scan(&p, &n); err != nil {
+				t.Fatal(err)
+			}
+			want[p] = n
+		}
+		rows.Close()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: coverage's persons %v, a count of the living %v", when, got, want)
+		}
+	}
+	check("before")
+	// The persons' deltas in, the rows not: the message again.
+	held, err := s.personsHeld(ctx, []string{"P1", "P3"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := held["P1"]
+	d, ok := coverageChange(&p1, persons.Persons[0])
+	if !ok {
+		t.Fatal("P1 moved province: no coverage change")
+	}
+	if err := s.insertDeltas(ctx, &Batch{PersonDeltas: []schemas.PersonDelta{d}}, &refusals{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range []*Batch{{Republished: []Republished{persons, links}}, {Republished: []Republished{persons, links}}} {
+		if err := s.Write(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprint("persons and links, written ", i+1, " times"))
+	}
+	// The end's retirement: its deltas in, its rows not; then all twice.
+	stale, err := s.readPersons(ctx, "SELECT "+heldColumns+" FROM persons FINAL WHERE "+r.staleWhere())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) != 1 || stale[0].PersonID != "Pgone" {
+		t.Fatalf("living from before the republish: %+v, want Pgone alone", stale)
+	}
+	gone := schemas.Person{PersonID: "Pgone", MergedInto: UpgradedPrefix + r.Model, Version: r.Version}
+	if d, ok = coverageChange(&stale[0], gone); !ok {
+		t.Fatal("Pgone retired: no coverage change")
+	}
+	if err := s.insertDeltas(ctx, &Batch{PersonDeltas: []schemas.PersonDelta{d}}, &refusals{}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := s.Write(ctx, &Batch{Republished: []Republished{end}}); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprint("end, written ", i+1, " times"))
+	}
+	for id, want := range map[string]string{founded: "P1", "Pgone": UpgradedPrefix + "b", "P1": "", "P3": ""} {
+		var into string
+		if err := conn.QueryRow(ctx, "SELECT merged_into FROM persons FINAL WHERE person_id = $1", id).Scan(&into); err != nil || into != want {
+			t.Errorf("person %s: merged into %q (%v), want %q", id, into, err, want)
+		}
+	}
+	var kinds string
+	if err := conn.QueryRow(ctx, "SELECT arrayStringConcat(groupArray(concat(kind, ' ', person_id, ' ', arrayStringConcat(others, ','), ' ', reason)), '; ') FROM (SELECT * FROM person_events FINAL ORDER BY kind, person_id)").Scan(&kinds); err != nil {
+		t.Fatal(err)
+	}
+	want := "merge P1 " + founded + " model upgrade a → b; retired Pgone  model upgrade a → b"
+	if kinds != want {
+		t.Errorf("events: %s\nwant %s", kinds, want)
+	}
+}
