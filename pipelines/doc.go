@@ -29,6 +29,12 @@
 //     (ChunkLinker), written while the output is (ChangelogLinker).
 //     Under a backlog a micro-batch is whatever waited, up to
 //     MatchConfig.MaxRecords (dancu run --match-batch).
+//   - After a model upgrade (the registry rebuilt with another model) the
+//     match stage first republishes the registry (republish.go,
+//     RepublishTo over registry.Persons; StagesConfig.Republish asks for
+//     it): every person and link through TopicMatched, and the load
+//     stage retires what ClickHouse holds that the registry no longer
+//     does, keeping coverage by deltas (sink_republish.go).
 //   - StageLags and WaitDrained read the stages' consumer groups from the
 //     brokers without joining them: how far behind each stage is (dancu run
 //     logs it) and when everything published has been loaded; ScoreLag
