@@ -11,11 +11,33 @@ import (
 // Persons gives every living person once, as the registry's own outputs
 // last wrote it, with a link for each of its records and no other: after
 // batches and a withdrawal, in chunks smaller than a person's span of
-// sequences, it reads the store and changes nothing in it.
+// sequences, it reads the store and changes nothing in it; in one
+// process and in the cluster role of two scorers (no blocking index).
 func TestPersonsExportsWhatTheOutputsSaid(t *testing.T) {
 	p := generated(t)
+	t.Run("one process", func(t *testing.T) { testPersonsExport(t, p, openWith(t, p.settings)) })
+	t.Run("two scorers", func(t *testing.T) {
+		// The cluster role, which holds no blocking index.
+		var scorers []*registry.Scorer
+		for range 2 {
+			sc, err := registry.OpenScorer(registry.ScorerConfig{Dir: t.TempDir(), Settings: p.settings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { sc.Close() })
+			scorers = append(scorers, sc)
+		}
+		reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: p.settings, Score: registry.Local(scorers), Withdraw: registry.LocalWithdraw(scorers)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { reg.Close() })
+		testPersonsExport(t, p, reg)
+	})
+}
+
+func testPersonsExport(t *testing.T, p *population, reg *registry.Registry) {
 	ctx := context.Background()
-	reg := openWith(t, p.settings)
 	l := newLoaded()
 	ad := registry.NewRecords()
 	for i := 0; i < len(p.recs); i += 500 {
