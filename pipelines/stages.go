@@ -3,6 +3,7 @@ package pipelines
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/pprof"
@@ -66,8 +67,16 @@ func (s *StageStats) DeadLetters() int64 {
 }
 
 // RunStages runs the selected stages until ctx is cancelled (each drains
-// what it holds before returning) or one of them fails.
-func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) error {
+// what it holds before returning) or one of them fails. A stop asked for
+// while the stages are still starting (Ctrl-C while the topics are being
+// made or the registry opened) is a stop, not a failure: it returns nil.
+func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) (err error) {
+	stop := ctx
+	defer func() {
+		if err != nil && stop.Err() != nil && errors.Is(err, context.Canceled) {
+			err = nil
+		}
+	}()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
