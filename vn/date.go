@@ -219,7 +219,7 @@ func ParseDateCell(s string, numeric bool) (Date, error) {
 		}
 		i++
 	}
-	atoi := func(g string) int { n, _ := strconv.Atoi(g); return n }
+	atoi := digitsValue
 	switch ng {
 	case 1:
 		g := groups[0]
@@ -263,8 +263,23 @@ func ParseDateCell(s string, numeric bool) (Date, error) {
 	return Date{}, fmt.Errorf("parse date %q: not a date", in)
 }
 
+// digitsValue is strconv.Atoi's value of g, a run of ASCII digits: read in
+// line up to 18 digits (ParseDateCell's groups), by strconv.Atoi beyond
+// (its value past the range of int).
+func digitsValue(g string) int {
+	if len(g) > 18 {
+		n, _ := strconv.Atoi(g)
+		return n
+	}
+	n := 0
+	for i := 0; i < len(g); i++ {
+		n = n*10 + int(g[i]-'0')
+	}
+	return n
+}
+
 func yearOf(g string) int {
-	n, _ := strconv.Atoi(g)
+	n := digitsValue(g)
 	if len(g) == 2 {
 		if n <= TwoDigitYearPivot {
 			return 2000 + n
@@ -301,9 +316,17 @@ func makeDate(in string, y, m, d int, swapped bool) (Date, error) {
 	return Date{Year: y, Month: m, Day: d, Precision: PrecisionDay, Swapped: swapped}, nil
 }
 
+// daysIn returns the days of month m (1–12) of year y in the proleptic
+// Gregorian calendar, as time.Date counts them (TestDaysInAsTime), without
+// time.Date's normalising (every full date parsed passes here).
 func daysIn(y, m int) int {
-	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		return 29
+	}
+	return int(monthDays[m-1])
 }
+
+var monthDays = [12]uint8{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // excelSerial converts an Excel 1900-system serial day number.
 func excelSerial(f float64, in string) (Date, error) {

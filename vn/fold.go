@@ -77,11 +77,30 @@ func isCleanASCII(s string) bool {
 	return prev != ' ' || len(s) == 0
 }
 
+// isFoldedASCII reports whether s is its own Fold: printable ASCII without
+// capitals, single inner spaces, no leading or trailing space — what
+// isCleanASCII accepts, lower-case. Fold then returns s without writing
+// its fold to compare with it.
+func isFoldedASCII(s string) bool {
+	prev := byte(' ')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7F || c-'A' < 26 || (c == ' ' && prev == ' ') {
+			return false
+		}
+		prev = c
+	}
+	return prev != ' ' || len(s) == 0
+}
+
 // Fold returns the diacritic-free key of any text: cleaned as by Clean,
 // lower case, every diacritic removed (precomposed or combining), đ → d,
 // single spaces. "  Nguyễn\u00a0Văn  ĐỨC" → "nguyen van duc". Letters of
 // other scripts are only lower-cased.
 func Fold(s string) string {
+	if isFoldedASCII(s) {
+		return s // dates, codes, what a key was folded from: nothing to fold
+	}
 	var stack [128]byte
 	b := appendFold(stack[:0], s)
 	if string(b) == s {
