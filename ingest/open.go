@@ -53,7 +53,8 @@ func Open(path string, opts Options) (Source, error) {
 		batch = DefaultBatch(hash)
 	}
 	desc := Description{File: path, FileHash: hash, Batch: batch}
-	prov := provenance{file: filepath.Base(path), hash: hash, batch: batch, sourceDate: opts.SourceDate, now: opts.Now, strict: opts.Strict, noNameParts: opts.NoNameParts}
+	ids := schemas.NewRecordIDs(hash)
+	prov := provenance{file: filepath.Base(path), hash: hash, ids: &ids, batch: batch, sourceDate: opts.SourceDate, now: opts.Now, strict: opts.Strict, noNameParts: opts.NoNameParts}
 	var want map[string]bool
 	sheets := opts.Sheets
 	if opts.Mapping != nil && len(opts.Mapping.Sheets) > 0 {

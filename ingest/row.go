@@ -128,6 +128,7 @@ func (rv *rowValues) at(i int) (value, column string) {
 // provenance is what every record and reject of a file shares.
 type provenance struct {
 	kind, file, hash, batch string
+	ids                     *schemas.RecordIDs // the ids of hash's rows; nil: schemas.RecordID
 	sourceDate              time.Time
 	now                     func() time.Time
 	strict                  bool
@@ -198,7 +199,11 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	}
 
 	rec.SchemaVersion = schemas.Version
-	rec.RecordID = schemas.RecordID(p.hash, sheet, row)
+	if p.ids != nil {
+		rec.RecordID = p.ids.ID(sheet, row)
+	} else {
+		rec.RecordID = schemas.RecordID(p.hash, sheet, row)
+	}
 	rec.SourceKind = p.kind
 	rec.SourceFile = p.file
 	rec.FileHash = p.hash
