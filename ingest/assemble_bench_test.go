@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 //
 //	go test ./ingest -run '^$' -bench Assemble -benchmem
 func BenchmarkAssemble(b *testing.B) {
-	p := provenance{file: "f.csv", hash: "h", batch: "b", sourceDate: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), now: time.Now}
+	hash := strings.Repeat("5e", 32) // a file's hash is 64 hex characters, one block of its record ids' SHA-256
+	ids := schemas.NewRecordIDs(hash)
+	p := provenance{file: "f.csv", hash: hash, ids: &ids, batch: "b", sourceDate: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), now: time.Now}
 	var rv rowValues
 	for _, f := range [][2]string{
 		{FieldSourceRecordID, "HS-000123"}, {FieldFullName, "Nguyễn Thị Minh Khai"}, {FieldBirthDate, "12/03/1985"},
