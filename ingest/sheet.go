@@ -152,6 +152,10 @@ type columns struct {
 	// slot holds, by column index, the field's index in rowValues (-1
 	// for none), looked up once rather than per cell (see slots).
 	slot []int
+	// kind holds, by column index, what recordOf does with the column's
+	// cells (colSkip, colName, colPlace), made with slot: decided once a
+	// sheet rather than by comparing the field's name in every cell.
+	kind []uint8
 	// usDates holds, by column index, whether the column's serial dates
 	// were typed day/month under month/day formats (see usLocaleDates).
 	usDates []bool
@@ -161,18 +165,42 @@ type columns struct {
 }
 
 // slots returns, by column index, the index of the column's field in
-// rowValues (fieldIndex), or -1.
+// rowValues (fieldIndex), or -1; it makes c.kind with it.
 func (c *columns) slots() []int {
 	if len(c.slot) != len(c.field) {
 		c.slot = make([]int, len(c.field))
+		c.kind = make([]uint8, len(c.field))
 		for i, f := range c.field {
 			c.slot[i] = -1
 			if k, ok := fieldIndex[f]; ok {
 				c.slot[i] = k
 			}
+			c.kind[i] = columnKind(f)
 		}
 	}
 	return c.slot
+}
+
+// What recordOf does with a column's cells (columns.kind).
+const (
+	colSkip  uint8 = 1 << iota // no field, or the row number (STT): not read
+	colName                    // a name field: labelled with its header even when empty
+	colPlace                   // an address field, whose levels may stand in several columns (placeField)
+)
+
+// columnKind returns the colSkip, colName and colPlace bits of field f.
+func columnKind(f string) uint8 {
+	var k uint8
+	if f == FieldFullName || f == FieldGivenName || f == FieldFamilyMiddle {
+		k |= colName
+	}
+	if f == "" || f == FieldSTT {
+		k |= colSkip
+	}
+	if placeField(f) {
+		k |= colPlace
+	}
+	return k
 }
 
 type columnMemo struct {

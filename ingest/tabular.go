@@ -971,11 +971,13 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 	var exchanged, errNotes []Note
 	var nameErr string
 	slots := sh.cols.slots()
+	kinds := sh.cols.kind[:len(sh.cols.field)]
 	for i, f := range sh.cols.field {
-		if f == FieldFullName || f == FieldGivenName || f == FieldFamilyMiddle {
+		kind := kinds[i]
+		if kind&colName != 0 {
 			rv.labelAt(slots[i], sh.layout.Columns[i].Header)
 		}
-		if f == "" || f == FieldSTT || i >= len(r.cells) {
+		if kind&colSkip != 0 || i >= len(r.cells) {
 			continue
 		}
 		v := r.cells[i]
@@ -993,7 +995,7 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			// A formula's error ("#N/A" of a lookup that found nothing)
 			// holds no value: missing, with a note (or, for the name, the
 			// reject's reason) saying so.
-			if f == FieldFullName || f == FieldGivenName || f == FieldFamilyMiddle {
+			if kind&colName != 0 {
 				nameErr = strings.TrimSpace(v)
 			} else {
 				errNotes = append(errNotes, Note{Column: sh.layout.Columns[i].Header, Field: f, Value: strings.TrimSpace(v),
@@ -1005,7 +1007,7 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 		if v == "" {
 			continue
 		}
-		if placeField(f) {
+		if kind&colPlace != 0 {
 			// Its levels may stand in several columns (addressLevel).
 			rv.joinAt(slots[i], v, sh.layout.Columns[i].Header)
 		} else {
