@@ -414,8 +414,17 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		}
 		// A file replaced by a corrected one (dancu import --replaces) is
 		// no longer in force: its rejected rows are the corrected file's
-		// business now, which has rejects of its own.
-		if err := conn.QueryRow(ctx, "SELECT count() FROM rejects FINAL WHERE import_batch NOT IN (SELECT replaces FROM withdrawn_records)").Scan(&rep.Rejects); err != nil {
+		// business now, which has rejects of its own. A database migrated
+		// only up to 0021 has no withdrawals (nor their table).
+		q := "SELECT count() FROM rejects FINAL WHERE import_batch NOT IN (SELECT replaces FROM withdrawn_records)"
+		var withdrawals uint64
+		if err := conn.QueryRow(ctx, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = 'withdrawn_records'").Scan(&withdrawals); err != nil {
+			return nil, fmt.Errorf("coverage: rejects: %w", err)
+		}
+		if withdrawals == 0 {
+			q = "SELECT count() FROM rejects FINAL"
+		}
+		if err := conn.QueryRow(ctx, q).Scan(&rep.Rejects); err != nil {
 			return nil, fmt.Errorf("coverage: rejects: %w", err)
 		}
 	}
