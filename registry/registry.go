@@ -742,24 +742,40 @@ func (r *Registry) writeOpts() *pebble.WriteOptions {
 	return pebble.NoSync
 }
 
+// lastAgain is the output kept for an identical re-flush (kLast) when
+// token names the last call, nil when it names another (or none). A kept
+// output that does not read is an error, not a call to run again: a
+// withdrawal run again withdraws nothing and so returns nothing, and a
+// batch run again would hide a store that no longer reads.
+func (r *Registry) lastAgain(token []byte) (*Output, error) {
+	v, c, err := r.db.Get([]byte{kLast})
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	if len(v) < len(token) || !bytes.Equal(v[:len(token)], token) {
+		return nil, nil
+	}
+	out, err := r.decodeLastOutput(v[len(token):])
+	if err != nil {
+		return nil, fmt.Errorf("output kept for a re-flush: %w", err)
+	}
+	return &out, nil
+}
+
 // add is Add under the registry's lock.
 func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	start := r.now()
 	r.written = r.written[:0]
 	token := batchToken(in)
-	if v, c, err := r.db.Get([]byte{kLast}); err == nil {
-		same := len(v) >= len(token) && string(v[:len(token)]) == string(token)
-		var out Output
-		if same {
-			out, err = r.decodeLastOutput(v[len(token):])
-		}
-		c.Close()
-		if same && err == nil {
-			r.stats.Duplicates += int64(len(in))
-			return &out, nil
-		}
-	} else if !errors.Is(err, pebble.ErrNotFound) {
+	if out, err := r.lastAgain(token); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
+	} else if out != nil {
+		r.stats.Duplicates += int64(len(in))
+		return out, nil
 	}
 
 	wb := r.db.NewIndexedBatchWithSize(r.wbPerInput * len(in))

@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -156,18 +155,8 @@ type withdrawn struct {
 
 func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*Output, error) {
 	token := withdrawalToken(w)
-	if v, c, err := r.db.Get([]byte{kLast}); err == nil {
-		same := len(v) >= len(token) && bytes.Equal(v[:len(token)], token)
-		var out Output
-		if same {
-			out, err = r.decodeLastOutput(v[len(token):])
-		}
-		c.Close()
-		if same {
-			return &out, err
-		}
-	} else if !errors.Is(err, pebble.ErrNotFound) {
-		return nil, err
+	if out, err := r.lastAgain(token); err != nil || out != nil {
+		return out, err
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(w.RecordIDs)))
 	var recs []withdrawn
