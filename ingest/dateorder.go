@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // Date orders of text dates (Options.DateOrder, Mapping.DateOrder).
@@ -29,11 +31,22 @@ func checkDateOrder(order string) error {
 // 12 in about 60% of its dates, so its first rows nearly always have one.
 const minMonthFirst = 3
 
-// textDateParts reads a date typed as text, "a/b/y" with / . or - and a
-// year of two or four digits, and returns a and b; ok is false for any
-// other text (a serial, "ngày 5 tháng 3 năm 1978", an ISO date). It is
-// textDate without a regular expression, for every data row.
-func textDateParts(c string) (a, b int, ok bool) {
+// textDate is a text date "a/b/y" as textDateOf reads it. The reader
+// reads each data row's date cells once, to count their order
+// (observeDates), and the row keeps what it read for its record
+// (rawRow.dates, checkDate).
+type textDate struct {
+	a, b uint8  // the numbers before the year, as written
+	year uint16 // the year (of two digits: vn.TwoDigitYear)
+	ok   bool   // the cell is a text date
+}
+
+// textDateOf reads a date typed as text, "a/b/y" with / . or - and a
+// year of two or four digits; ok is false for any other text (a serial,
+// "ngày 5 tháng 3 năm 1978", an ISO date). It reads what vn.ParseDateCell
+// reads as a date day first (vn.DayFirst), without a regular expression,
+// for every data row.
+func textDateOf(c string) textDate {
 	c = strings.TrimSpace(c)
 	num := func(i, min, max int) (int, int, bool) {
 		j := i
@@ -49,29 +62,32 @@ func textDateParts(c string) (a, b int, ok bool) {
 	sep := func(i int) bool { return i < len(c) && (c[i] == '/' || c[i] == '.' || c[i] == '-') }
 	a, i, ok := num(0, 1, 2)
 	if !ok || !sep(i) {
-		return 0, 0, false
+		return textDate{}
 	}
-	b, i, ok = num(i+1, 1, 2)
+	b, i, ok := num(i+1, 1, 2)
 	if !ok || !sep(i) {
-		return 0, 0, false
+		return textDate{}
 	}
 	start := i + 1
-	if _, i, ok = num(start, 2, 4); !ok || i != len(c) || i-start == 3 {
-		return 0, 0, false
+	y, i, ok := num(start, 2, 4)
+	if !ok || i != len(c) || i-start == 3 {
+		return textDate{}
 	}
-	return a, b, true
+	if i-start == 2 {
+		y = vn.TwoDigitYear(y)
+	}
+	return textDate{a: uint8(a), b: uint8(b), year: uint16(y), ok: true}
 }
 
-// swapDayMonth returns the text date "a/b/y" as "b/a/y" (the order
-// parseDate reads, day first, of a month-first date); other text as is.
-func swapDayMonth(c string) string {
-	a, b, ok := textDateParts(c)
-	if !ok {
-		return c
+// date is the date of birth the text date written in reads as, day
+// first unless monthFirst: what parseDate makes of in (of "b/a/y" when
+// month first).
+func (td textDate) date(in string, monthFirst bool) (date, bool) {
+	d, m := int(td.a), int(td.b)
+	if monthFirst {
+		d, m = m, d
 	}
-	c = strings.TrimSpace(c)
-	y := c[strings.LastIndexAny(c, "/.-")+1:]
-	return strconv.Itoa(b) + "/" + strconv.Itoa(a) + "/" + y
+	return dateOf(vn.DayFirst(in, int(td.year), d, m))
 }
 
 // dateColumn is what a sheet's text dates in one date column said of
@@ -98,11 +114,11 @@ func (d *dateSeen) add(row int, v string) {
 	}
 }
 
-// observe counts the text date of cell v in row.
-func (d *dateColumn) observe(row int, v string) {
-	a, b, ok := textDateParts(v)
+// observe counts the text date td of cell v in row.
+func (d *dateColumn) observe(row int, td textDate, v string) {
+	a, b := td.a, td.b
 	switch {
-	case !ok || a < 1 || b < 1 || a > 31 || b > 31 || a > 12 && b > 12:
+	case !td.ok || a < 1 || b < 1 || a > 31 || b > 31 || a > 12 && b > 12:
 	case a > 12:
 		d.dayOnly.add(row, v)
 	case b > 12:
@@ -135,7 +151,7 @@ func (t *tabular) chooseDateOrders(sh *sheetState, rows []rawRow) {
 			var first dateColumn
 			for _, r := range rows {
 				if i < len(r.cells) {
-					first.observe(r.num, r.cells[i])
+					first.observe(r.num, textDateOf(r.cells[i]), r.cells[i])
 				}
 			}
 			if first.monthOnly.n >= minMonthFirst && first.dayOnly.n == 0 {
@@ -155,11 +171,16 @@ func (t *tabular) chooseDateOrders(sh *sheetState, rows []rawRow) {
 	}
 }
 
-// observeDates counts the text dates of data row r.
-func (sh *sheetState) observeDates(r rawRow) {
-	for _, d := range sh.dates {
+// observeDates counts the text dates of data row r, and keeps them in r
+// for its record.
+func (sh *sheetState) observeDates(r *rawRow) {
+	for k, d := range sh.dates {
 		if d.col < len(r.cells) && r.cells[d.col] != "" {
-			d.observe(r.num, r.cells[d.col])
+			td := textDateOf(r.cells[d.col])
+			d.observe(r.num, td, r.cells[d.col])
+			if k < len(r.dates) {
+				r.dates[k] = td
+			}
 		}
 	}
 }

@@ -125,24 +125,59 @@ func TestDateOrder(t *testing.T) {
 	}
 }
 
-// TestTextDateParts reads the text dates the order applies to, and no
+// TestTextDateOf reads the text dates the order applies to, and no
 // other text.
-func TestTextDateParts(t *testing.T) {
+func TestTextDateOf(t *testing.T) {
 	for _, c := range []struct {
 		in   string
-		a, b int
-		ok   bool
+		want textDate
 	}{
-		{"03/25/1990", 3, 25, true}, {" 1.2.80 ", 1, 2, true}, {"15-3-1990", 15, 3, true},
-		{"1990-03-25", 0, 0, false}, {"03/1990", 0, 0, false}, {"1/2/199", 0, 0, false}, {"1/2/19901", 0, 0, false},
-		{"ngày 5 tháng 3 năm 1978", 0, 0, false}, {"32874", 0, 0, false}, {"", 0, 0, false}, {"1/2/", 0, 0, false},
+		{"03/25/1990", textDate{3, 25, 1990, true}}, {" 1.2.80 ", textDate{1, 2, 1980, true}}, {"15-3-1990", textDate{15, 3, 1990, true}},
+		{"1/2/26", textDate{1, 2, 2026, true}}, {"1/2/27", textDate{1, 2, 1927, true}},
+		{"1990-03-25", textDate{}}, {"03/1990", textDate{}}, {"1/2/199", textDate{}}, {"1/2/19901", textDate{}},
+		{"ngày 5 tháng 3 năm 1978", textDate{}}, {"32874", textDate{}}, {"", textDate{}}, {"1/2/", textDate{}},
 	} {
-		a, b, ok := textDateParts(c.in)
-		if a != c.a || b != c.b || ok != c.ok {
-			t.Errorf("textDateParts(%q) = %d, %d, %v; want %d, %d, %v", c.in, a, b, ok, c.a, c.b, c.ok)
+		if got := textDateOf(c.in); got != c.want {
+			t.Errorf("textDateOf(%q) = %+v; want %+v", c.in, got, c.want)
 		}
 	}
-	if got := swapDayMonth(" 03/25/90"); got != "25/3/90" {
-		t.Errorf("swapDayMonth = %q", got)
+}
+
+// A text date read once (textDateOf, textDate.date) is the date
+// parseDate reads from its text, day first, and from its text with the
+// first two numbers exchanged, month first: every day and month of 0–99
+// written with one digit or two, each separator, years of two and four
+// digits.
+func TestTextDateAsParsed(t *testing.T) {
+	n := 0
+	for a := 0; a < 100; a++ {
+		for b := 0; b < 100; b++ {
+			for _, form := range []string{"%d%s%d%s%s", "%02d%s%02d%s%s", " %d%s%02d%s%s "} {
+				for _, sep := range []string{"/", ".", "-"} {
+					for _, y := range []string{"1990", "26", "27", "00", "1799", "2101"} {
+						v := fmt.Sprintf(form, a, sep, b, sep, y)
+						td := textDateOf(v)
+						if !td.ok {
+							t.Fatalf("textDateOf(%q) read no date", v)
+						}
+						for _, monthFirst := range []bool{false, true} {
+							as := v
+							if monthFirst {
+								as = fmt.Sprintf(form, b, sep, a, sep, y)
+							}
+							want, wantOK := parseDate(as, false)
+							got, ok := td.date(v, monthFirst)
+							if got != want || ok != wantOK {
+								t.Fatalf("%q month first %v: %+v %v; parseDate(%q) = %+v %v", v, monthFirst, got, ok, as, want, wantOK)
+							}
+							n++
+						}
+					}
+				}
+			}
+		}
+	}
+	if n < 100000 {
+		t.Fatalf("%d dates compared", n)
 	}
 }

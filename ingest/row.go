@@ -77,6 +77,27 @@ type rowValues struct {
 	// monthFirst has bit i set when field i's text date is written
 	// month/day/year (a column read month first: chooseDateOrders).
 	monthFirst uint64
+	// dates are the text dates of fields idxBirthDate to idxBirthDateFem
+	// as the reader read them (keepDate), when their values are the
+	// cells it read.
+	dates [idxBirthDateFem - idxBirthDate + 1]textDate
+}
+
+// keepDate keeps the text date td read from cell, the text of field i's
+// column, for checkDate: when it is field i's value, that need not be
+// read again.
+func (rv *rowValues) keepDate(i int, td textDate, cell string) {
+	if i >= idxBirthDate && i <= idxBirthDateFem && rv.v[i] == cell {
+		rv.dates[i-idxBirthDate] = td
+	}
+}
+
+// keptDate is the text date kept for field i (keepDate), if any.
+func (rv *rowValues) keptDate(i int) textDate {
+	if i >= idxBirthDate && i <= idxBirthDateFem {
+		return rv.dates[i-idxBirthDate]
+	}
+	return textDate{}
 }
 
 func (rv *rowValues) set(field, value, column string) {
@@ -247,14 +268,22 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			return
 		}
 		numeric := field == FieldBirthYear || isNumeric(v)
-		pv := v
-		if numeric && p.date1904 {
-			pv = serial1904(v)
+		monthFirst := !numeric && rv.monthFirst&(1<<i) != 0
+		td := rv.keptDate(i)
+		if !td.ok && monthFirst {
+			td = textDateOf(v)
 		}
-		if !numeric && rv.monthFirst&(1<<i) != 0 {
-			pv = swapDayMonth(v) // reported as written: v
+		var d date
+		var ok bool
+		if td.ok && !numeric {
+			d, ok = td.date(v, monthFirst)
+		} else {
+			pv := v
+			if numeric && p.date1904 {
+				pv = serial1904(v)
+			}
+			d, ok = parseDate(pv, numeric)
 		}
-		d, ok := parseDate(pv, numeric)
 		if ok && d.swapped {
 			// 03/25/1990: only a date with day and month exchanged.
 			if p.strict {

@@ -15,6 +15,9 @@ type rawRow struct {
 	num   int
 	cells []string
 	err   *RowError // the row could not be read (a CSV quoting error); cells are empty
+	// dates are the text dates of the sheet's first date columns
+	// (sheetState.dates), as observeDates read them.
+	dates [3]textDate
 }
 
 // RowError is a row a reader could not parse, with its position.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -220,6 +219,9 @@ func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 			continue
 		}
 		if item, data, ok := t.admitRow(sh, r); ok {
+			if data {
+				sh.observeDates(&r)
+			}
 			return pendingRow{sh: sh, r: r, item: item, data: data}, true, nil
 		}
 	}
@@ -960,7 +962,6 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 	}
 	sh.first = false
 	sh.cols.slots() // made here, read by recordOf on any goroutine
-	sh.observeDates(r)
 	return Item{}, true, true
 }
 
@@ -1017,6 +1018,11 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			}
 		}
 	}
+	for k, d := range sh.dates {
+		if k < len(r.dates) && r.dates[k].ok && d.col < len(slots) {
+			rv.keepDate(slots[d.col], r.dates[k], r.cells[d.col])
+		}
+	}
 	var rec *schemas.Record
 	if t.opts.NewRecord != nil {
 		rec = t.opts.NewRecord()
@@ -1053,9 +1059,6 @@ func excelError(v string) bool {
 	return false
 }
 
-// textDate matches a date typed as text, day or month first.
-var textDate = regexp.MustCompile(`^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$`)
-
 // usLocaleDates reports a date column typed day/month in Excel set to
 // month/day formats (United States): "05/03/1978" became the serial of 3
 // May, and "13/03/1980", no month 13, stayed text. So the column holds
@@ -1082,13 +1085,11 @@ func usLocaleDates(rows []rawRow, col int) bool {
 			}
 			continue
 		}
-		m := textDate.FindStringSubmatch(c)
-		if m == nil {
+		td := textDateOf(c)
+		if !td.ok {
 			continue
 		}
-		a, _ := strconv.Atoi(m[1])
-		b, _ := strconv.Atoi(m[2])
-		if a <= 12 || b > 12 {
+		if td.a <= 12 || td.b > 12 {
 			return false
 		}
 		dayFirst++

@@ -51,7 +51,11 @@ type date struct {
 // parseDate reads a date cell; numeric says the cell holds a number (an
 // Excel serial date or a bare year).
 func parseDate(s string, numeric bool) (date, bool) {
-	d, err := vn.ParseDateCell(s, numeric)
+	return dateOf(vn.ParseDateCell(s, numeric))
+}
+
+// dateOf is the date of birth of a date vn read.
+func dateOf(d vn.Date, err error) (date, bool) {
 	if err != nil || d.Year <= 0 || d.Year > 65535 {
 		return date{}, false
 	}

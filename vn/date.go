@@ -232,9 +232,9 @@ func ParseDateCell(s string, numeric bool) (Date, error) {
 					return d, nil
 				}
 			}
-			return dayMonth(in, atoi(g[4:]), atoi(g[:2]), atoi(g[2:4]))
+			return DayFirst(in, atoi(g[4:]), atoi(g[:2]), atoi(g[2:4]))
 		case 6:
-			return dayMonth(in, yearOf(g[4:]), atoi(g[:2]), atoi(g[2:4]))
+			return DayFirst(in, yearOf(g[4:]), atoi(g[:2]), atoi(g[2:4]))
 		}
 		return Date{}, fmt.Errorf("parse date %q: cannot read %d digits as a date", in, len(g))
 	case 2:
@@ -256,7 +256,7 @@ func ParseDateCell(s string, numeric bool) (Date, error) {
 			return makeDate(in, y, m, d, false)
 		}
 		if len(a) <= 2 && len(b) <= 2 && (len(c) == 4 || len(c) == 2) {
-			return dayMonth(in, yearOf(c), atoi(a), atoi(b))
+			return DayFirst(in, yearOf(c), atoi(a), atoi(b))
 		}
 		return Date{}, fmt.Errorf("parse date %q: not day, month and year", in)
 	}
@@ -281,17 +281,24 @@ func digitsValue(g string) int {
 func yearOf(g string) int {
 	n := digitsValue(g)
 	if len(g) == 2 {
-		if n <= TwoDigitYearPivot {
-			return 2000 + n
-		}
-		return 1900 + n
+		return TwoDigitYear(n)
 	}
 	return n
 }
 
-// dayMonth builds a date written day first, exchanging day and month when
-// only that reading is valid.
-func dayMonth(in string, y, d, m int) (Date, error) {
+// TwoDigitYear is the year a year written with two digits (n, 0–99)
+// stands for (TwoDigitYearPivot).
+func TwoDigitYear(n int) int {
+	if n <= TwoDigitYearPivot {
+		return 2000 + n
+	}
+	return 1900 + n
+}
+
+// DayFirst builds a date written day first, exchanging day and month when
+// only that reading is valid: what ParseDateCell makes of the text "d/m/y"
+// (in, for the error), for a caller that has read its numbers already.
+func DayFirst(in string, y, d, m int) (Date, error) {
 	if m > 12 && d >= 1 && d <= 12 {
 		return makeDate(in, y, d, m, true)
 	}
