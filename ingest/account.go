@@ -84,11 +84,10 @@ func preview(cells []string, fields []string, decode func(i int, s string) strin
 			continue
 		}
 		if decode != nil {
-			c = decode(i, c)
+			c = cleanText(decode(i, c))
 		} else {
-			c = decodeText(c, vn.Unicode) // composed, as classifyCell's
+			c = cellText(c, vn.Unicode) // composed, as classifyCell's
 		}
-		c = cleanText(c)
 		f := ""
 		if i < len(fields) {
 			f = fields[i]

@@ -206,7 +206,7 @@ func (s *scanSource) formJSON(b []byte) Item {
 			if k == "record_id" || k == "source_record_id" {
 				k = FieldSourceRecordID
 			}
-			rv.set(k, cleanText(decodeText(str, vn.Unicode)), k)
+			rv.set(k, cellText(str, vn.Unicode), k)
 		}
 		return s.prov.assemble(&rv, "", s.line, rec)
 	}
@@ -280,7 +280,7 @@ func (s *scanSource) formItem(formID, scanRef, unitCode, collectedOn string, fie
 	}
 	for _, fld := range fields {
 		k := fld.name
-		text := cleanText(decodeText(fld.text, vn.Unicode))
+		text := cellText(fld.text, vn.Unicode)
 		if text == "" {
 			continue
 		}

@@ -220,7 +220,7 @@ const (
 	memoTrial = 2048
 )
 
-// text returns cleanText(decodeText(raw, enc of column i)), remembered
+// text returns cellText(raw, enc of column i), remembered
 // in c's own memo.
 func (c *columns) text(i int, raw string) string { return c.textIn(&c.memo, i, raw) }
 
@@ -233,17 +233,17 @@ func (c *columns) textIn(memo *[]columnMemo, i int, raw string) string {
 		enc = c.enc[i]
 	}
 	if enc == vn.Unicode && isCleanNFC(raw) {
-		return raw // what most cells are: nothing to decode, compose or clean
+		return raw // what most cells are (cellText's first test), before any memo
 	}
 	if i >= len(c.field) || len(raw) > 256 || enc == vn.Unicode && isASCII(raw) {
-		return cleanText(decodeText(raw, enc)) // ASCII is cheaper to clean than to look up
+		return cellText(raw, enc) // ASCII is cheaper to clean than to look up
 	}
 	if *memo == nil {
 		*memo = make([]columnMemo, len(c.field))
 	}
 	cm := &(*memo)[i]
 	if cm.off {
-		return cleanText(decodeText(raw, enc))
+		return cellText(raw, enc)
 	}
 	if v, ok := cm.m[raw]; ok {
 		cm.hits++
@@ -253,7 +253,7 @@ func (c *columns) textIn(memo *[]columnMemo, i int, raw string) string {
 	if cm.hits+cm.miss == memoTrial && cm.hits < cm.miss {
 		cm.off, cm.m = true, nil
 	}
-	v := cleanText(decodeText(raw, enc))
+	v := cellText(raw, enc)
 	if cm.m == nil && !cm.off {
 		cm.m = make(map[string]string)
 	}

@@ -268,13 +268,13 @@ func classifyCell(raw string) (field, text string, ok bool) {
 	// workbook's Windows-1258 text with its tones as combining marks,
 	// which the column table showed as read ("Ho\u0323 va\u0300 tên"),
 	// misaligned; the fields were the same (fold and canonKey compose).
-	s := cleanText(decodeText(raw, vn.Unicode))
+	s := cellText(raw, vn.Unicode)
 	if f := classifyHeader(s); f != "" {
 		return f, s, true
 	}
 	// Decode before cleaning: TCVN3 writes ư as the byte of a soft hyphen.
 	for _, e := range legacyHeaderEncodings {
-		d := cleanText(decodeText(raw, e))
+		d := cellText(raw, e)
 		if f := classifyHeader(d); f != "" {
 			return f, d, true
 		}
@@ -664,7 +664,7 @@ func capitalHeaders(texts []string, buf []rawRow, rows []int, fonts map[cellPos]
 			if e, _ := vn.FontEncoding(fonts[cellPos{r.num, col}]); e != vn.TCVN3Upper || isASCII(raw) {
 				continue
 			}
-			lower, upper := cleanText(decodeText(raw, vn.TCVN3)), cleanText(decodeText(raw, vn.TCVN3Upper))
+			lower, upper := cellText(raw, vn.TCVN3), cellText(raw, vn.TCVN3Upper)
 			if lower == upper {
 				continue
 			}

@@ -99,6 +99,18 @@ var encodingNames = map[string]vn.Encoding{
 // nothing as read.
 var legacyHeaderEncodings = []vn.Encoding{vn.TCVN3, vn.VNI, vn.Windows1258, vn.VIQR, vn.TCVN3Upper}
 
+// cellText is the text of a cell read in enc: decoded, composed (NFC)
+// and cleaned (vn.Clean), the one step every import path takes its cells'
+// text through (sheets' cells and headers, scanned forms, previews). A
+// Unicode cell that is clean NFC already, as most are, comes back as it is
+// without either (isCleanNFC).
+func cellText(s string, enc vn.Encoding) string {
+	if enc == vn.Unicode && isCleanNFC(s) {
+		return s
+	}
+	return cleanText(decodeText(s, enc))
+}
+
 // decodeText converts s read in enc to NFC Unicode. A cell of a TCVN3 or
 // VNI column that holds a letter no legacy font produces (unicodeCell) was
 // typed or pasted in Unicode, and is read so.
