@@ -354,3 +354,29 @@ func BenchmarkDeltaFlush(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRebuild times coverage.Rebuild on DANCU_BENCH_REBUILD_ROWS
+// (default 500,000) records and a person for every two, 1 in 100 records
+// withdrawn:
+//
+//	go test ./coverage -run '^$' -bench Rebuild -benchtime 3x
+func BenchmarkRebuild(b *testing.B) {
+	conn, _ := chdbtestOpen(b)
+	ctx := context.Background()
+	n := envInt("DANCU_BENCH_REBUILD_ROWS", 500_000)
+	units := benchUnits(b, conn)
+	synthRecords(b, conn, 0, n, units)
+	synthPersons(b, conn, n/2, units, 12)
+	if err := conn.Exec(ctx, fmt.Sprintf(`INSERT INTO withdrawn_records (record_id, withdrawal_id)
+		SELECT concat('r', toString(number)), 'w' FROM numbers(%d) WHERE number %% 100 = 7`, n)); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cpu0 := cputime.Process()
+	for b.Loop() {
+		if err := coverage.Rebuild(ctx, conn); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cputime.Process()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+}

@@ -9,17 +9,17 @@ import (
 
 // Rebuild recomputes the materialised aggregates from the records and
 // persons tables (FINAL): it empties the state and aggregate tables,
-// counts the records of records FINAL not withdrawn (withdrawn_records,
-// migration 0022: their file was replaced by a corrected one) straight
-// into coverage_records (and their states into record_state, which the
-// load stage reads for records its registry knew before migration 0015),
-// and feeds the persons once
-// more as deltas from nothing through person_deltas. Use it if an insert
-// ever failed, if rows reached records or persons by another way than the
-// load stage, or to check the aggregates against a fresh computation.
-// Loads must be stopped while it runs. Records are re-dated to the
-// current load month, persons to each person's updated_at month. The keys
-// of the registry's deltas stay, so a replayed delta is still refused.
+// writes the states of the records of records FINAL not withdrawn
+// (withdrawn_records, migration 0022: their file was replaced by a
+// corrected one) into record_state, which the load stage reads for
+// records its registry knew before migration 0015, counts those states
+// into coverage_records, and feeds the persons once more as deltas from
+// nothing through person_deltas. Use it if an insert ever failed, if rows
+// reached records or persons by another way than the load stage, or to
+// check the aggregates against a fresh computation. Loads must be stopped
+// while it runs. Records are re-dated to the current load month, persons
+// to each person's updated_at month. The keys of the registry's deltas
+// stay, so a replayed delta is still refused.
 func Rebuild(ctx context.Context, conn driver.Conn) error {
 	for _, q := range []string{
 		"TRUNCATE TABLE record_state",
@@ -34,13 +34,13 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 		SELECT cityHash64(file_hash), record_id, toUInt64(toUnixTimestamp64Nano(now64(9))), ` + recordUnits + `, source_kind,
 			toStartOfMonth(source_date), match(id_number, '^[0-9]{12}$'), id_number = '' AND match(cmnd, '^[0-9]{9}$')
 		FROM ` + recordsInForce,
+		// Counted from the states just written (one row a record in
+		// force), not from records FINAL a second time.
 		`INSERT INTO coverage_records (province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind,
 			source_month, load_month, records, with_id, cmnd_only)
 		SELECT province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month,
-			toStartOfMonth(now()), count(), sum(has_id), sum(cmnd_only)
-		FROM (SELECT ` + recordUnits + `, source_kind, toStartOfMonth(source_date) AS source_month,
-				toInt64(match(id_number, '^[0-9]{12}$')) AS has_id, toInt64(id_number = '' AND match(cmnd, '^[0-9]{9}$')) AS cmnd_only
-			FROM ` + recordsInForce + `)
+			toStartOfMonth(now()), count(), sum(toInt64(has_id)), sum(toInt64(cmnd_only))
+		FROM record_state
 		GROUP BY province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month`,
 		// Persons go through person_deltas (migration 0013), as the
 		// registry's deltas do, each counted from nothing; merged persons
