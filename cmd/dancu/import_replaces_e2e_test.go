@@ -15,6 +15,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/coverage/coveragetest"
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
@@ -117,29 +118,11 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	// byProvince puts coverage's rows of rep, and a brute-force count
 	// over records_in_force and persons FINAL, side by side.
 	byProvince := func(rep *coverage.Report) string {
-		got := map[string][2]int64{}
-		for _, r := range rep.Rows {
-			if r.Records != 0 || r.Persons != 0 {
-				got[r.Code] = [2]int64{r.Records, r.Persons}
-			}
-		}
-		want := map[string][2]int64{}
-		rows, err := conn.Query(ctx, `SELECT p, sum(r), sum(q) FROM (
-			SELECT if(perm_province_code != '', perm_province_code, cur_province_code) AS p, toInt64(count()) AS r, toInt64(0) AS q FROM records_in_force GROUP BY p
-			UNION ALL SELECT province_code AS p, 0, toInt64(count()) FROM persons FINAL WHERE merged_into = '' GROUP BY p) GROUP BY p`)
+		want, err := coveragetest.BruteForce(ctx, conn)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var p string
-			var r, q int64
-			if err := rows.Scan(&p, &r, &q); err != nil {
-				t.Fatal(err)
-			}
-			want[p] = [2]int64{r, q}
-		}
-		return fmt.Sprintf("coverage %v, brute force %v", got, want)
+		return fmt.Sprintf("coverage %v, brute force %v", coveragetest.ByProvince(rep), want)
 	}
 	snapshot := func() state {
 		var s state

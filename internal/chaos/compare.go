@@ -8,6 +8,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/coverage/coveragetest"
 	"github.com/dancu-vn/dancu/internal/chstore"
 )
 
@@ -107,41 +108,23 @@ func readSnapshot(ctx context.Context, addr string) (*Snapshot, error) {
 }
 
 // coverageOff compares coverage's aggregates by province (old era)
-// with a brute-force count over records_in_force and persons FINAL, as
-// TestImportReplacesEndToEnd does: the provinces that differ, plus one
-// when the totals do.
+// with a brute-force count over records_in_force and persons FINAL
+// (coveragetest, as TestImportReplacesEndToEnd does): the provinces that
+// differ, plus one when the totals do.
 func coverageOff(ctx context.Context, conn driver.Conn) (int, string, error) {
 	rep, err := coverage.Compute(ctx, conn, coverage.Options{Era: coverage.Old, Level: coverage.Province})
 	if err != nil {
 		return 0, "", fmt.Errorf("coverage: %w", err)
 	}
-	got := map[string][2]int64{}
-	for _, r := range rep.Rows {
-		if r.Records != 0 || r.Persons != 0 {
-			got[r.Code] = [2]int64{r.Records, r.Persons}
-		}
-	}
-	want := map[string][2]int64{}
-	var total [2]int64
-	rows, err := conn.Query(ctx, `SELECT p, sum(r), sum(q) FROM (
-		SELECT if(perm_province_code != '', perm_province_code, cur_province_code) AS p, toInt64(count()) AS r, toInt64(0) AS q FROM records_in_force GROUP BY p
-		UNION ALL SELECT province_code AS p, 0, toInt64(count()) FROM persons FINAL WHERE merged_into = '' GROUP BY p) GROUP BY p`)
+	got := coveragetest.ByProvince(rep)
+	want, err := coveragetest.BruteForce(ctx, conn)
 	if err != nil {
-		return 0, "", fmt.Errorf("coverage by brute force: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p string
-		var r, q int64
-		if err := rows.Scan(&p, &r, &q); err != nil {
-			return 0, "", err
-		}
-		want[p] = [2]int64{r, q}
-		total[0] += r
-		total[1] += q
-	}
-	if err := rows.Err(); err != nil {
 		return 0, "", err
+	}
+	var total [2]int64
+	for _, v := range want {
+		total[0] += v[0]
+		total[1] += v[1]
 	}
 	var off []string
 	for p := range want {
