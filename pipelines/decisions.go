@@ -3,7 +3,6 @@ package pipelines
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -44,13 +43,9 @@ func Decisions(ctx context.Context, r MessageReader, w MessageWriter, dec Decide
 				return nil
 			}
 			err = fmt.Errorf("decision %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
-			if dead == nil {
+			if err := deadLetter(ctx, dead, log, m, err, "decision refused, sent to dead letters"); err != nil {
 				return err
 			}
-			if derr := deadLetter(ctx, dead, m, err); derr != nil {
-				return errors.Join(err, derr)
-			}
-			log.Error("decision refused, sent to dead letters", "topic", m.Topic, "offset", m.Offset, "err", err)
 		} else {
 			out, err := appendResult(nil, res, 2000)
 			if err != nil {

@@ -206,11 +206,7 @@ func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 		b.deltas += d
 	}
 	if err != nil {
-		if b.cfg.DeadLetter == nil {
-			return false, err
-		}
-		b.cfg.Logger.Error("undecodable message sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
-		if err := deadLetter(ctx, b.cfg.DeadLetter, m, err); err != nil {
+		if err := deadLetter(ctx, b.cfg.DeadLetter, b.cfg.Logger, m, err, "undecodable message sent to dead letters"); err != nil {
 			return false, err
 		}
 		b.st.Dead.Add(1)
@@ -343,14 +339,21 @@ func sourceOf(m kafka.Message) string {
 	return fmt.Sprintf("%s/%d@%d", m.Topic, m.Partition, m.Offset)
 }
 
-// deadLetter writes m, with why it could not be processed and where it came
-// from in headers, to w.
-func deadLetter(ctx context.Context, w MessageWriter, m kafka.Message, why error) error {
+// deadLetter sends m, which a stage cannot take for why, to the dead
+// letters w, with why and where it came from in headers, and logs msg
+// with m's place, why and args; the stage then goes on. Without dead
+// letters (w nil) it returns why, which stops the stage; a dead letter
+// that cannot be written returns why with that error.
+func deadLetter(ctx context.Context, w MessageWriter, log *slog.Logger, m kafka.Message, why error, msg string, args ...any) error {
+	if w == nil {
+		return why
+	}
 	headers := append(append([]kafka.Header(nil), m.Headers...),
 		kafka.Header{Key: HeaderError, Value: []byte(why.Error())},
 		kafka.Header{Key: HeaderSource, Value: []byte(sourceOf(m))})
 	if err := w.WriteMessages(ctx, kafka.Message{Key: m.Key, Value: m.Value, Headers: headers}); err != nil {
-		return fmt.Errorf("write dead letter: %w", err)
+		return errors.Join(why, fmt.Errorf("write dead letter: %w", err))
 	}
+	log.Error(msg, append([]any{"topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", why}, args...)...)
 	return nil
 }

@@ -505,3 +505,21 @@ func TestLoadCaughtUpAcrossFlushes(t *testing.T) {
 		t.Fatalf("%d flushes before stopping (%d rows in all), want 2 of 5 rows: the micro-batch's last two messages waited for MaxWait", running, st.Rejects.Load())
 	}
 }
+
+// A dead letter that cannot be written stops the stage with both errors:
+// why the message was sent there, and why it could not be.
+func TestDeadLetterUnwritable(t *testing.T) {
+	full := errors.New("dead letters full")
+	var events []string
+	bad := kafka.Message{Topic: TopicMatched, Offset: 1, Value: []byte("not arrow"), Headers: []kafka.Header{{Key: HeaderKind, Value: []byte(KindRecords)}}}
+	err := Load(context.Background(), &memReader{msgs: []kafka.Message{bad}, events: &events}, &memSink{events: &events},
+		LoadConfig{MaxWait: 10 * time.Millisecond, DeadLetter: &memWriter{fail: full}}, nil)
+	if !errors.Is(err, full) || !strings.Contains(err.Error(), "decode message") {
+		t.Errorf("load stage: %v; want the message's error and the dead letter's", err)
+	}
+	err = Match(context.Background(), &memReader{msgs: []kafka.Message{{Topic: TopicRecords, Value: []byte("garbage")}}, events: &events},
+		&memWriter{}, KeyLinker{}, nil, MatchConfig{MaxWait: 10 * time.Millisecond, DeadLetter: &memWriter{fail: full}}, nil)
+	if !errors.Is(err, full) || !strings.Contains(err.Error(), "decode records") {
+		t.Errorf("match stage: %v; want the message's error and the dead letter's", err)
+	}
+}

@@ -272,15 +272,10 @@ func (b *matchBatch) prepare(ctx context.Context, out chan<- prepared) {
 // whether the stage goes on; without dead letters it sends err, which
 // stops the stage.
 func (b *matchBatch) deadLetter(ctx context.Context, m kafka.Message, err error, send func(prepared) bool) bool {
-	if b.cfg.DeadLetter == nil {
+	if err := deadLetter(ctx, b.cfg.DeadLetter, b.cfg.Logger, m, err, "undecodable message sent to dead letters"); err != nil {
 		send(prepared{err: err})
 		return false
 	}
-	if derr := deadLetter(ctx, b.cfg.DeadLetter, m, err); derr != nil {
-		send(prepared{err: derr})
-		return false
-	}
-	b.cfg.Logger.Error("undecodable message sent to dead letters", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err)
 	return true
 }
 
@@ -383,13 +378,9 @@ func (b *matchBatch) withdraw(ctx context.Context, m kafka.Message, w schemas.Wi
 		// Not the registry (the engine's linker): the withdrawal waits in
 		// the dead letters for a match stage that can apply it.
 		err := fmt.Errorf("withdrawal %s (%s/%d@%d): this match stage's linker cannot withdraw records", w.WithdrawalID, m.Topic, m.Partition, m.Offset)
-		if b.cfg.DeadLetter == nil {
+		if err := deadLetter(ctx, b.cfg.DeadLetter, b.cfg.Logger, m, err, "withdrawal sent to dead letters", "withdrawal", w.WithdrawalID); err != nil {
 			return err
 		}
-		if derr := deadLetter(ctx, b.cfg.DeadLetter, m, err); derr != nil {
-			return derr
-		}
-		b.cfg.Logger.Error("withdrawal sent to dead letters", "withdrawal", w.WithdrawalID, "err", err)
 		return b.r.CommitMessages(ctx, m)
 	}
 	res, err := wd.Withdraw(ctx, w)
