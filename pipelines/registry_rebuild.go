@@ -61,7 +61,7 @@ func openStageRegistry(ctx context.Context, rc RegistryConfig, log *slog.Logger)
 	if c.Fresh && c.Records > 0 {
 		log.Info("registry rebuilt from its changelog", "records", c.Records)
 	}
-	if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeMarker(marker); err != nil {
 		l.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
@@ -77,8 +77,9 @@ func emptyDir(dir string) (bool, error) {
 	return len(es) == 0, err
 }
 
-// writeMarker creates the file name, synced so that a crash right after
-// cannot lose it while the rebuild it marks has written to the registry.
+// writeMarker creates the file name, synced with its directory's entry
+// for it so that a crash right after cannot lose it while the rebuild it
+// marks has written to the registry.
 func writeMarker(name string) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
@@ -91,5 +92,30 @@ func writeMarker(name string) error {
 		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(name))
+}
+
+// removeMarker removes the file name, if there, and syncs its directory,
+// so that a crash right after does not bring it back (and with it a
+// rebuild of a whole registry).
+func removeMarker(name string) error {
+	if err := os.Remove(name); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(name))
+}
+
+// syncDir syncs directory dir: a file's own sync does not write its
+// entry in the directory, which a file just created or removed needs.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	return errors.Join(d.Sync(), d.Close())
 }
