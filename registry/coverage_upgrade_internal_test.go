@@ -21,24 +21,11 @@ import (
 // comes in the summed rows, its old state read from the store; and a
 // person row emitted after that names its batch.
 func TestCoverageStatesFrom0015(t *testing.T) {
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC)
-	r, err := Open(Config{Dir: t.TempDir(), Settings: s, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := openAt(t, now)
 	ad := NewRecords()
 	ctx := context.Background()
-	rec := func(id, name, dob, number string) schemas.Record {
-		return schemas.Record{RecordID: id, SchemaVersion: schemas.Version, SourceKind: schemas.KindCSV, FullName: name, BirthDate: dob,
-			BirthYear: uint16(dob[0]-'0')*1000 + uint16(dob[1]-'0')*100 + uint16(dob[2]-'0')*10 + uint16(dob[3]-'0'), Sex: "F",
-			IDNumber: number, PermProvinceCode: "40", PermDistrictCode: "412", PermCommuneCode: "16681", PermNewProvinceCode: "40",
-			PermNewCommuneCode: "16681", SourceDate: now}
-	}
+	rec := func(id, name, dob, number string) schemas.Record { return vnRecord(now, id, name, dob, number) }
 	a1 := rec("ra1", "Nguyễn Thị Thu Hà", "1985-03-15", "040185012345")
 	a2 := rec("ra2", "NGUYEN THI THU HA", "1985-03-15", "040185012345")
 	b1 := rec("rb1", "Trần Văn Bình", "1972-11-02", "")

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cockroachdb/pebble"
 
-	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -19,24 +18,11 @@ import (
 // neither is run a second time as if it were new (a batch was, which hid
 // the broken store).
 func TestLastOutputUnreadable(t *testing.T) {
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC)
-	r, err := Open(Config{Dir: t.TempDir(), Settings: s, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := openAt(t, now)
 	ctx := context.Background()
 	ad := NewRecords()
-	rec := func(id, name string) schemas.Record {
-		return schemas.Record{RecordID: id, SchemaVersion: schemas.Version, SourceKind: schemas.KindCSV, FullName: name,
-			BirthDate: "1985-03-15", BirthYear: 1985, Sex: "F", PermProvinceCode: "40", PermDistrictCode: "412",
-			PermCommuneCode: "16681", PermNewProvinceCode: "40", PermNewCommuneCode: "16681", SourceDate: now}
-	}
-	batch := []schemas.Record{rec("r1", "Nguyễn Thị Thu Hà"), rec("r2", "Trần Văn Bình")}
+	batch := []schemas.Record{vnRecord(now, "r1", "Nguyễn Thị Thu Hà", "1985-03-15", ""), vnRecord(now, "r2", "Trần Thị Bình", "1972-11-02", "")}
 	// breakLast keeps the token of the last output and breaks what follows.
 	breakLast := func() {
 		t.Helper()
