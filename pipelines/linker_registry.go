@@ -122,13 +122,19 @@ func (l *RegistryLinker) writeChangelog(ctx context.Context, recs []schemas.Reco
 // Decide applies a police decision to the registry, then writes it to
 // the changelog, so that a rebuild replays it in its place.
 func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkResult, error) {
+	return l.applyLogged(ctx, "decision:"+d.DecisionID, kindDecision, d, func() (*registry.Output, error) { return l.Registry.Decide(ctx, d) })
+}
+
+// applyLogged applies a decision or a withdrawal v to the registry (op),
+// under the linker's lock, then writes v to the changelog (logJSON).
+func (l *RegistryLinker) applyLogged(ctx context.Context, key, kind string, v any, op func() (*registry.Output, error)) (LinkResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out, err := l.Registry.Decide(ctx, d)
+	out, err := op()
 	if err != nil {
 		return LinkResult{}, err
 	}
-	if err := l.logJSON(ctx, "decision:"+d.DecisionID, kindDecision, d); err != nil {
+	if err := l.logJSON(ctx, key, kind, v); err != nil {
 		return LinkResult{}, err
 	}
 	return linkResult(out), nil
@@ -163,16 +169,7 @@ const kindDecision = "decision"
 // writes the withdrawal to the changelog, so that a rebuild replays it in
 // its place, between the batches it came between.
 func (l *RegistryLinker) Withdraw(ctx context.Context, w schemas.Withdrawal) (LinkResult, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out, err := l.Registry.Withdraw(ctx, w)
-	if err != nil {
-		return LinkResult{}, err
-	}
-	if err := l.logJSON(ctx, "withdrawal:"+w.WithdrawalID, changelogWithdrawal, w); err != nil {
-		return LinkResult{}, err
-	}
-	return linkResult(out), nil
+	return l.applyLogged(ctx, "withdrawal:"+w.WithdrawalID, changelogWithdrawal, w, func() (*registry.Output, error) { return l.Registry.Withdraw(ctx, w) })
 }
 
 // changelogWithdrawal marks a withdrawal on the registry's changelog.
