@@ -167,14 +167,24 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	refuse(w, r, http.StatusInternalServerError, "coverage: could not read the aggregates")
 }
 
-func (h *Handler) api(w http.ResponseWriter, r *http.Request) {
+// allowed reads r's parameters and says whether its caller may read
+// what they ask for; when not, it has answered r (400 or 403).
+func (h *Handler) allowed(w http.ResponseWriter, r *http.Request) (params, bool) {
 	p, err := parseParams(r.URL.Query(), Province)
 	if err != nil {
 		refuse(w, r, http.StatusBadRequest, err.Error())
-		return
+		return p, false
 	}
 	if err := h.forbidden(r, p.opt); err != nil {
 		refuse(w, r, http.StatusForbidden, err.Error())
+		return p, false
+	}
+	return p, true
+}
+
+func (h *Handler) api(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.allowed(w, r)
+	if !ok {
 		return
 	}
 	p.opt.Months = true
@@ -234,13 +244,8 @@ type pageData struct {
 }
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
-	p, err := parseParams(r.URL.Query(), Province)
-	if err != nil {
-		refuse(w, r, http.StatusBadRequest, err.Error())
-		return
-	}
-	if err := h.forbidden(r, p.opt); err != nil {
-		refuse(w, r, http.StatusForbidden, err.Error())
+	p, ok := h.allowed(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
