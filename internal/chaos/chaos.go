@@ -518,6 +518,23 @@ func (c *cluster) start(p *proc) (*exec.Cmd, <-chan struct{}, error) {
 	return cmd, done, nil
 }
 
+// run starts p and waits for it to end, marked running meanwhile (so
+// that a kill can find it); killed says whether the harness killed it.
+func (c *cluster) run(p *proc) (cmd *exec.Cmd, killed bool, err error) {
+	cmd, done, err := c.start(p)
+	if err != nil {
+		return nil, false, err
+	}
+	p.mu.Lock()
+	p.cmd, p.running, p.killed = cmd, true, false
+	p.mu.Unlock()
+	<-done
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.running = false
+	return cmd, p.killed, nil
+}
+
 // supervise runs a long-lived process and restarts it whenever it exits,
 // until ctx ends.
 func (c *cluster) supervise(ctx context.Context, name string, args ...string) {
@@ -529,19 +546,11 @@ func (c *cluster) supervise(ctx context.Context, name string, args ...string) {
 	go func() {
 		defer c.wg.Done()
 		for ctx.Err() == nil {
-			cmd, done, err := c.start(p)
+			_, killed, err := c.run(p)
 			if err != nil {
 				time.Sleep(time.Second)
 				continue
 			}
-			p.mu.Lock()
-			p.cmd, p.running, p.killed = cmd, true, false
-			p.mu.Unlock()
-			<-done
-			p.mu.Lock()
-			p.running = false
-			killed := p.killed
-			p.mu.Unlock()
 			if ctx.Err() != nil {
 				return
 			}
@@ -593,18 +602,10 @@ func (c *cluster) importAll(ctx context.Context, steps [][]string) error {
 			if ctx.Err() != nil {
 				return fmt.Errorf("import %s: %w", filepath.Base(f), ctx.Err())
 			}
-			cmd, done, err := c.start(p)
+			cmd, killed, err := c.run(p)
 			if err != nil {
 				return fmt.Errorf("import %s: %w", filepath.Base(f), err)
 			}
-			p.mu.Lock()
-			p.cmd, p.running, p.killed = cmd, true, false
-			p.mu.Unlock()
-			<-done
-			p.mu.Lock()
-			p.running = false
-			killed := p.killed
-			p.mu.Unlock()
 			c.mu.Lock()
 			c.imports++
 			if !killed && !cmd.ProcessState.Success() {
