@@ -85,6 +85,14 @@ func appendRows[T any](dst, rows []T) []T {
 	return append(dst, rows...)
 }
 
+// decodeInto decodes the rows of a message's value (schemas.DecodeRows)
+// onto the end of *dst.
+func decodeInto[T any](v []byte, dst *[]T) error {
+	rows, err := schemas.DecodeRows[T](v)
+	*dst = appendRows(*dst, rows)
+	return err
+}
+
 // joinRows puts the rows of each part (rows of it), in order, into one
 // slice allocated at its size.
 func joinRows[P, T any](parts []P, rows func(*P) []T) []T {
@@ -122,41 +130,23 @@ func (b *Batch) add(m kafka.Message) error {
 	var err error
 	switch k := kindOf(m); k {
 	case KindRecords:
-		var rs []schemas.Record
-		rs, err = schemas.DecodeRecords(m.Value)
-		b.Records = appendRows(b.Records, rs)
+		err = decodeInto(m.Value, &b.Records)
 	case KindPersons:
-		var rs []schemas.Person
-		rs, err = schemas.DecodeRows[schemas.Person](m.Value)
-		b.Persons = appendRows(b.Persons, rs)
+		err = decodeInto(m.Value, &b.Persons)
 	case KindLinks:
-		var rs []schemas.Link
-		rs, err = schemas.DecodeRows[schemas.Link](m.Value)
-		b.Links = appendRows(b.Links, rs)
+		err = decodeInto(m.Value, &b.Links)
 	case KindConflicts:
-		var rs []schemas.Conflict
-		rs, err = schemas.DecodeRows[schemas.Conflict](m.Value)
-		b.Conflicts = appendRows(b.Conflicts, rs)
+		err = decodeInto(m.Value, &b.Conflicts)
 	case KindRejects:
-		var rs []schemas.Reject
-		rs, err = schemas.DecodeRows[schemas.Reject](m.Value)
-		b.Rejects = appendRows(b.Rejects, rs)
+		err = decodeInto(m.Value, &b.Rejects)
 	case KindPersonEvents:
-		var rs []schemas.PersonEvent
-		rs, err = schemas.DecodeRows[schemas.PersonEvent](m.Value)
-		b.PersonEvents = appendRows(b.PersonEvents, rs)
+		err = decodeInto(m.Value, &b.PersonEvents)
 	case KindPersonDeltas:
-		var rs []schemas.PersonDelta
-		rs, err = schemas.DecodeRows[schemas.PersonDelta](m.Value)
-		b.PersonDeltas = appendRows(b.PersonDeltas, rs)
+		err = decodeInto(m.Value, &b.PersonDeltas)
 	case KindRecordDeltas:
-		var rs []schemas.RecordDelta
-		rs, err = schemas.DecodeRows[schemas.RecordDelta](m.Value)
-		b.RecordDeltas = appendRows(b.RecordDeltas, rs)
+		err = decodeInto(m.Value, &b.RecordDeltas)
 	case KindPersonDeltaSums:
-		var rs []schemas.PersonDeltaSum
-		rs, err = schemas.DecodeRows[schemas.PersonDeltaSum](m.Value)
-		b.PersonDeltaSums = appendRows(b.PersonDeltaSums, rs)
+		err = decodeInto(m.Value, &b.PersonDeltaSums)
 	case KindWithdrawal:
 		var w schemas.Withdrawal
 		if w, err = decodeWithdrawal(m); err == nil {
