@@ -2,14 +2,13 @@ package matching_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/cputime"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
@@ -34,31 +33,17 @@ func vietnameseCandidates(t testing.TB, persons int) (*matching.Frame, [][2]int3
 	}
 	f := matching.NewFrame(s)
 	ad := vietnamese.NewAdapter()
+	var paths []string
 	for _, fl := range m.Files {
-		if fl.Kind != "spreadsheet" && fl.Kind != "scan" {
-			continue
+		if fl.Kind == "spreadsheet" || fl.Kind == "scan" {
+			paths = append(paths, filepath.Join(dir, fl.Name))
 		}
-		src, err := ingest.Open(filepath.Join(dir, fl.Name), ingest.Options{})
-		if err != nil {
+	}
+	for _, r := range ingesttest.Records(t, ingest.Options{}, paths...) {
+		get, conf := ad.Fields(r)
+		if err := f.Add(r.RecordID, 0, get, conf); err != nil {
 			t.Fatal(err)
 		}
-		for {
-			it, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if it.Record == nil {
-				continue
-			}
-			get, conf := ad.Fields(it.Record)
-			if err := f.Add(it.Record.RecordID, 0, get, conf); err != nil {
-				t.Fatal(err)
-			}
-		}
-		src.Close()
 	}
 	km, err := matching.NewKeyMaker(f, s)
 	if err != nil {

@@ -3,7 +3,6 @@ package pipelines_test
 import (
 	"context"
 	"errors"
-	"io"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/matching/eval"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/schemas"
@@ -20,24 +20,8 @@ import (
 func readRecords(t *testing.T, files []string) []schemas.Record {
 	t.Helper()
 	var out []schemas.Record
-	for _, f := range files {
-		src, err := ingest.Open(f, ingest.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			it, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if it.Record != nil {
-				out = append(out, *it.Record)
-			}
-		}
-		src.Close()
+	for _, r := range ingesttest.Records(t, ingest.Options{}, files...) {
+		out = append(out, *r)
 	}
 	return out
 }
