@@ -69,10 +69,15 @@ func BenchmarkMatchStage(b *testing.B) {
 // differ by seconds. It reports both sides' CPU per op (all batches,
 // the closing of the stores included), the extra per op and per record,
 // the spread of the per-batch differences (their standard deviation,
-// times √batches: the noise of the op's extra), and two extras that do
-// not depend on the machine's load: the bytes allocated, and the bytes
-// the stores' flushes and compactions wrote (which depend on when the
-// compactions ran). Which batch's turn pays for a compaction differs
+// times √batches: the noise of the op's extra), and three extras that do
+// not depend on the machine's load: the bytes allocated, the bytes the
+// stores' flushes and compactions wrote (which depend on when the
+// compactions ran), and of those the flushes' (which do not: what the
+// side with coverage adds to its store, batch by batch; round 14: at
+// 200,000 records the store is level 0 above one level, each compaction
+// of level 0 rewrites that level whole, and which side's last flushes
+// are left to the closing compaction moves the bytes written by tens of
+// MB either way). Which batch's turn pays for a compaction differs
 // between the two stores, and so does the compaction debt left when
 // they close: the per-batch differences spread by a second or more, and
 // the sum over the op still swings by about as much (round 7: ±2–3 s
@@ -98,13 +103,14 @@ func BenchmarkMatchStagePaired(b *testing.B) {
 	warmUp(b, recs)
 	var off, on, noise float64
 	settleStores := os.Getenv("DANCU_BENCH_SETTLE") != ""
-	var alloc, written [2]uint64 // bytes allocated; bytes the stores' flushes and compactions wrote
+	var alloc, written, flushed [2]uint64 // bytes allocated; bytes the stores' flushes and compactions wrote; of which flushes
 	for i := 0; i < b.N; i++ {
 		p := pairedMatch(b, filepath.Join(b.TempDir(), fmt.Sprint("pair-", i)), recs, 0, settleStores, false, nil, profileTurn)
 		off, on = off+p.cpu[0].Seconds(), on+p.cpu[1].Seconds()
 		for c := range 2 {
 			alloc[c] += p.alloc[c]
 			written[c] += p.written[c]
+			flushed[c] += p.flushed[c]
 		}
 		noise += stddev(p.diffs) * math.Sqrt(float64(len(p.diffs)))
 		slices.Sort(p.diffs)
@@ -118,6 +124,7 @@ func BenchmarkMatchStagePaired(b *testing.B) {
 	b.ReportMetric(noise/n, "extra-noise-s/op")
 	b.ReportMetric((float64(alloc[1])-float64(alloc[0]))/n/1e6, "extra-alloc-MB/op")
 	b.ReportMetric((float64(written[1])-float64(written[0]))/n/1e6, "extra-written-MB/op")
+	b.ReportMetric((float64(flushed[1])-float64(flushed[0]))/n/1e6, "extra-flushed-MB/op")
 }
 
 // warmUp links a few of recs once, in a registry thrown away: the first
@@ -150,6 +157,7 @@ type pairRound struct {
 	rows           int // rows of records, persons and links (the same both sides)
 	cpu, wall      [2]time.Duration
 	alloc, written [2]uint64
+	flushed        [2]uint64 // of written, by the memtables' flushes
 	diffs          []float64
 }
 
@@ -237,7 +245,7 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 			}
 		}
 		st := regs[c].Stats()
-		p.written[c] = st.Flushed + st.CompactedBytes
+		p.written[c], p.flushed[c] = st.Flushed+st.CompactedBytes, st.Flushed
 		if err := regs[c].Close(); err != nil {
 			t.Fatal(err)
 		}

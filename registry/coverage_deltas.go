@@ -366,17 +366,11 @@ func encodeCoverageKeyed(c schemas.PersonCoverage, batch string) []byte {
 // v (encodeCoverageKeyed), "" if none is recorded (a state stored before
 // migration 0016's summed rows).
 func coverageBatch(v []byte) string {
-	if len(v) < 3 {
+	n, ok := coverageLen(v)
+	if !ok {
 		return ""
 	}
-	b := v[3:]
-	for i := 0; i < 4; i++ {
-		if len(b) < 1 || len(b) < 1+int(b[0]) {
-			return ""
-		}
-		b = b[1+b[0]:]
-	}
-	return hex.EncodeToString(b)
+	return hex.EncodeToString(v[n:])
 }
 
 // SumPersonDeltas sums per-person deltas of one batch (as deltasOf and
@@ -808,9 +802,17 @@ func (t *CoverageTracker) Deltas(persons []schemas.Person) []schemas.PersonDelta
 	return d
 }
 
-// encodeCoverage encodes c: flags (living, has id, CMND only), birth year,
-// then the four codes, each length-prefixed.
+// encodeCoverage encodes c: packed (appendPackedCoverage) when its codes
+// are digits, as the units' codes are, else whole (encodeCoverageWhole).
 func encodeCoverage(c schemas.PersonCoverage) []byte {
+	if b, ok := appendPackedCoverage(make([]byte, 0, 16+12), c); ok {
+		return b
+	}
+	return encodeCoverageWhole(c)
+}
+
+// coverageFlags are a state's first byte: living, has id, CMND only.
+func coverageFlags(c schemas.PersonCoverage) byte {
 	var flags byte
 	if c.Living {
 		flags |= 1
@@ -821,8 +823,14 @@ func encodeCoverage(c schemas.PersonCoverage) []byte {
 	if c.CMNDOnly {
 		flags |= 4
 	}
+	return flags
+}
+
+// encodeCoverageWhole encodes c whole, as before round 14: flags, the
+// birth year (2 bytes), then the four codes, each length-prefixed.
+func encodeCoverageWhole(c schemas.PersonCoverage) []byte {
 	b := make([]byte, 3, 3+4+len(c.ProvinceCode)+len(c.CommuneCode)+len(c.NewProvinceCode)+len(c.NewCommuneCode)+12)
-	b[0] = flags
+	b[0] = coverageFlags(c)
 	binary.BigEndian.PutUint16(b[1:], c.BirthYear)
 	for _, s := range [...]string{c.ProvinceCode, c.CommuneCode, c.NewProvinceCode, c.NewCommuneCode} {
 		b = append(b, byte(len(s)))
@@ -831,15 +839,136 @@ func encodeCoverage(c schemas.PersonCoverage) []byte {
 	return b
 }
 
+// A person's state packed (since round 14, store format "4"): the flags
+// with packedCodes, the birth year as a uvarint (0, or its years after
+// 2009: CoverageOf keeps none before 2010), then each code as a uvarint
+// of its value times 8 plus its length (the units' codes are 2 and 5
+// digits, leading zeros kept by the length): about 9 bytes where the
+// whole state's codes and year took 20, in every value of a person the
+// registry writes (issue 11 point 6: what coverage adds to the store's
+// writes). A state whose codes are not all digits (7 at most) stays
+// whole.
+const (
+	packedCodes   = 8
+	maxPackedCode = 7
+	packedYear0   = 2009
+)
+
+// packedCode returns the value of s for appendPackedCoverage, false when
+// s is not digits alone or is longer than maxPackedCode.
+func packedCode(s string) (uint64, bool) {
+	if len(s) > maxPackedCode {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		d := s[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		v = v*10 + uint64(d)
+	}
+	return v<<3 | uint64(len(s)), true
+}
+
+// appendPackedCoverage appends c packed to b; false (b unchanged) when c
+// cannot be packed.
+func appendPackedCoverage(b []byte, c schemas.PersonCoverage) ([]byte, bool) {
+	var year uint64
+	switch {
+	case c.BirthYear == 0:
+	case c.BirthYear > packedYear0:
+		year = uint64(c.BirthYear - packedYear0)
+	default:
+		return b, false
+	}
+	var codes [4]uint64
+	for i, s := range [...]string{c.ProvinceCode, c.CommuneCode, c.NewProvinceCode, c.NewCommuneCode} {
+		v, ok := packedCode(s)
+		if !ok {
+			return b, false
+		}
+		codes[i] = v
+	}
+	b = binary.AppendUvarint(append(b, coverageFlags(c)|packedCodes), year)
+	for _, v := range codes {
+		b = binary.AppendUvarint(b, v)
+	}
+	return b, true
+}
+
+// unpackCode is the code packedCode packed into v.
+func unpackCode(v uint64) (string, error) {
+	n := int(v & 7)
+	v >>= 3
+	var d [maxPackedCode]byte
+	for i := n - 1; i >= 0; i-- {
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	if v != 0 {
+		return "", errors.New("packed code longer than its length")
+	}
+	return string(d[:n]), nil
+}
+
+// coverageLen returns the length of the state at the start of b (packed
+// or whole), without the emitting batch's key after it; false when b is
+// cut short.
+func coverageLen(b []byte) (int, bool) {
+	if len(b) < 1 {
+		return 0, false
+	}
+	at := 1
+	if b[0]&packedCodes != 0 {
+		for range 5 { // the year and the four codes
+			_, n := binary.Uvarint(b[at:])
+			if n <= 0 {
+				return 0, false
+			}
+			at += n
+		}
+		return at, true
+	}
+	at = 3
+	for range 4 {
+		if len(b) < at+1 || len(b) < at+1+int(b[at]) {
+			return 0, false
+		}
+		at += 1 + int(b[at])
+	}
+	return at, true
+}
+
 func decodeCoverage(b []byte) (schemas.PersonCoverage, error) {
 	var c schemas.PersonCoverage
 	if len(b) < 3 {
 		return c, fmt.Errorf("%d bytes, want 3 or more", len(b))
 	}
 	c.Living, c.HasID, c.CMNDOnly = b[0]&1 != 0, b[0]&2 != 0, b[0]&4 != 0
+	codes := [...]*string{&c.ProvinceCode, &c.CommuneCode, &c.NewProvinceCode, &c.NewCommuneCode}
+	if b[0]&packedCodes != 0 {
+		r := &deltaReader{b: b[1:]}
+		if y := r.uvarint(); y > 0 {
+			c.BirthYear = uint16(y + packedYear0)
+		}
+		for _, s := range codes {
+			v := r.uvarint()
+			if !r.ok() {
+				break
+			}
+			var err error
+			if *s, err = unpackCode(v); err != nil {
+				return c, err
+			}
+		}
+		if !r.ok() {
+			return c, errors.New("packed codes cut short")
+		}
+		return c, nil
+	}
 	c.BirthYear = binary.BigEndian.Uint16(b[1:])
 	b = b[3:]
-	codes := []*string{&c.ProvinceCode, &c.CommuneCode, &c.NewProvinceCode, &c.NewCommuneCode}
 	for _, s := range codes {
 		if len(b) < 1 || len(b) < 1+int(b[0]) {
 			return c, errors.New("codes cut short")
@@ -1319,12 +1448,19 @@ func decodeRecordDeltas(batch string, b []byte) ([]schemas.RecordDelta, error) {
 // metaKey("format"): "2" since round 11, the persons' coverage states in
 // their values (appendPersonValue); "3" since round 12, records' states
 // derived from their blobs (coverage_derived.go), which a dancu of round
-// 11 would misread. A store without it was written before round 11.
-const storeFormat = "3"
+// 11 would misread; "4" since round 14, persons' states packed
+// (appendPackedCoverage), which a dancu of round 12 would misread. A
+// store without it was written before round 11.
+const storeFormat = "4"
+
+// formatRound12 is the format of round 12: its persons' states are all
+// whole, which this format reads as they are (a whole state's flags
+// never have packedCodes), so it becomes "4" without rewriting anything.
+const formatRound12 = "3"
 
 // formatRound11 is the format of round 11: its records' states are all
-// whole, which this format reads as they are, so it becomes "3" without
-// rewriting anything.
+// whole and its persons' too, which this format reads as they are, so it
+// becomes the current format without rewriting anything.
 const formatRound11 = "2"
 
 // upgradePersonValues brings a store written before round 11 (persons'
@@ -1347,7 +1483,7 @@ func upgradePersonValues(db *pebble.DB, empty bool) error {
 		return err
 	case ok && string(v) == storeFormat:
 		return nil
-	case ok && string(v) == formatRound11:
+	case ok && (string(v) == formatRound11 || string(v) == formatRound12):
 		return db.Set(metaKey("format"), []byte(storeFormat), pebble.Sync)
 	case ok:
 		return fmt.Errorf("store format %q, this dancu reads %q: written by a newer dancu", v, storeFormat)
