@@ -3,18 +3,11 @@ package registry
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"math/rand"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/cockroachdb/pebble"
 
-	"github.com/dancu-vn/dancu/ingest"
-	"github.com/dancu-vn/dancu/internal/ingesttest"
-	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -27,20 +20,7 @@ import (
 // whole) opens as this format and goes on giving the same outputs; a
 // store of a newer format is refused.
 func TestRecordStatesDerived(t *testing.T) {
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	m, err := synth.Generate(context.Background(), synth.Config{Persons: 800, Seed: 5, OutDir: dir, Formats: []string{"csv", "jsonl"}, SourceDate: "2024-05-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []schemas.Record
-	for _, r := range ingesttest.Records(t, ingest.Options{}, m.SourcePaths(dir)...) {
-		recs = append(recs, *r)
-	}
-	rand.New(rand.NewSource(9)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	recs := synthRecords(t, 800, 5, 9)
 	// The units filled from the addresses' text, as the match stage
 	// does before the registry (pipelines.ResolveAddresses).
 	ad := NewRecords()
@@ -78,15 +58,7 @@ func TestRecordStatesDerived(t *testing.T) {
 			recs[i].IDNumber = recs[i].IDNumber[:6] + " " + recs[i].IDNumber[6:]
 		}
 	}
-	now := time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC)
-	open := func(dir string) *Registry {
-		t.Helper()
-		r, err := Open(Config{Dir: dir, Settings: s, Now: func() time.Time { return now }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	s, open := trainedOpener(t)
 	curDir, wholeDir := t.TempDir(), t.TempDir()
 	cur, whole := open(curDir), open(wholeDir)
 	whole.covFields = nil // round 11: every state whole
@@ -96,19 +68,7 @@ func TestRecordStatesDerived(t *testing.T) {
 	}
 	both := func(step string, f func(r *Registry) (*Output, error)) {
 		t.Helper()
-		a, err := f(cur)
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		b, err := f(whole)
-		if err != nil {
-			t.Fatalf("%s, whole states: %v", step, err)
-		}
-		ja, _ := json.Marshal(a)
-		jb, _ := json.Marshal(b)
-		if !bytes.Equal(ja, jb) {
-			t.Fatalf("%s: output\n%s\nwant (whole states)\n%s", step, ja, jb)
-		}
+		sameOutputs(t, step, "whole states", cur, whole, f)
 	}
 	add := func(step string, batch []schemas.Record) {
 		t.Helper()

@@ -3,18 +3,11 @@ package registry
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"math/rand"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cockroachdb/pebble"
 
-	"github.com/dancu-vn/dancu/ingest"
-	"github.com/dancu-vn/dancu/internal/ingesttest"
-	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -26,30 +19,8 @@ import (
 // (new records with merges, and records delivered again) give the same
 // outputs, coverage rows included. A store of a newer format is refused.
 func TestPersonValuesBeforeRound11(t *testing.T) {
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	m, err := synth.Generate(context.Background(), synth.Config{Persons: 1000, Seed: 11, OutDir: dir, Formats: []string{"csv", "jsonl"}, SourceDate: "2024-05-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	paths := m.SourcePaths(dir)
-	var recs []schemas.Record
-	for _, r := range ingesttest.Records(t, ingest.Options{}, paths...) {
-		recs = append(recs, *r)
-	}
-	rand.New(rand.NewSource(3)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
-	now := time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC)
-	open := func(dir string) *Registry {
-		t.Helper()
-		r, err := Open(Config{Dir: dir, Settings: s, Now: func() time.Time { return now }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	recs := synthRecords(t, 1000, 11, 3)
+	s, open := trainedOpener(t)
 	curDir, oldDir := t.TempDir(), t.TempDir()
 	cur, old := open(curDir), open(oldDir)
 	defer func() { cur.Close(); old.Close() }()
@@ -58,19 +29,7 @@ func TestPersonValuesBeforeRound11(t *testing.T) {
 	person := map[string]string{} // record id → person
 	both := func(step string, f func(r *Registry) (*Output, error)) {
 		t.Helper()
-		a, err := f(cur)
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		b, err := f(old)
-		if err != nil {
-			t.Fatalf("%s, migrated store: %v", step, err)
-		}
-		ja, _ := json.Marshal(a)
-		jb, _ := json.Marshal(b)
-		if !bytes.Equal(ja, jb) {
-			t.Fatalf("%s: output of the migrated store\n%s\nwant\n%s", step, jb, ja)
-		}
+		a := sameOutputs(t, step, "the migrated store", cur, old, f)
 		for _, p := range a.Persons {
 			if p.MergedInto != "" {
 				retired++

@@ -4,17 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"encoding/json"
-	"math/rand"
 	"testing"
-	"time"
 
 	"github.com/cockroachdb/pebble"
 
-	"github.com/dancu-vn/dancu/ingest"
-	"github.com/dancu-vn/dancu/internal/ingesttest"
-	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -70,29 +63,8 @@ func TestPersonStatePacked(t *testing.T) {
 // stay packed, through new records with merges, records delivered again
 // and a police decision.
 func TestPersonStatesBeforeRound14(t *testing.T) {
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	m, err := synth.Generate(context.Background(), synth.Config{Persons: 600, Seed: 14, OutDir: dir, Formats: []string{"csv", "jsonl"}, SourceDate: "2024-05-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []schemas.Record
-	for _, r := range ingesttest.Records(t, ingest.Options{}, m.SourcePaths(dir)...) {
-		recs = append(recs, *r)
-	}
-	rand.New(rand.NewSource(14)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
-	now := time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC)
-	open := func(dir string) *Registry {
-		t.Helper()
-		r, err := Open(Config{Dir: dir, Settings: s, Now: func() time.Time { return now }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	recs := synthRecords(t, 600, 14, 14)
+	_, open := trainedOpener(t)
 	curDir, oldDir := t.TempDir(), t.TempDir()
 	cur, old := open(curDir), open(oldDir)
 	defer func() { cur.Close(); old.Close() }()
@@ -133,19 +105,7 @@ func TestPersonStatesBeforeRound14(t *testing.T) {
 	packed := 0 // states turned whole
 	both := func(step string, f func(r *Registry) (*Output, error)) {
 		t.Helper()
-		a, err := f(cur)
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		b, err := f(old)
-		if err != nil {
-			t.Fatalf("%s, round 12's states: %v", step, err)
-		}
-		ja, _ := json.Marshal(a)
-		jb, _ := json.Marshal(b)
-		if !bytes.Equal(ja, jb) {
-			t.Fatalf("%s: output of round 12's states\n%s\nwant\n%s", step, jb, ja)
-		}
+		sameOutputs(t, step, "round 12's states", cur, old, f)
 		packed += unpack(old)
 	}
 	add := func(step string, batch []schemas.Record) {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/cockroachdb/pebble"
 
-	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/schemas"
 )
 
@@ -127,19 +126,8 @@ func TestCoverageStatesFrom0015(t *testing.T) {
 // record loaded again), and a state that changes moves into the id's
 // value.
 func TestRecordStatesBeforeRound7(t *testing.T) {
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC)
-	open := func(dir string) *Registry {
-		t.Helper()
-		r, err := Open(Config{Dir: dir, Settings: s, Now: func() time.Time { return now }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	now := coverageNow
+	_, open := trainedOpener(t)
 	oldDir, newDir := t.TempDir(), t.TempDir()
 	old, cur := open(oldDir), open(newDir)
 	defer func() { old.Close(); cur.Close() }()
