@@ -100,16 +100,8 @@ func RecordID(fileHash, sheet string, row int) string {
 	// buffer on the stack (a file's every row passes here: one allocation,
 	// the id, instead of six)
 	var buf [256]byte
-	b := append(buf[:0], fileHash...)
-	b = append(b, 0)
-	b = append(b, sheet...)
-	b = append(b, 0)
-	b = strconv.AppendInt(b, int64(row), 10)
-	sum := sha256.Sum256(b)
-	var out [25]byte
-	out[0] = 'r'
-	hex.Encode(out[1:], sum[:12])
-	return string(out[:])
+	sum := sha256.Sum256(appendRowKey(append(buf[:0], fileHash...), sheet, row))
+	return idOfSum(&sum)
 }
 
 // ProvinceCode returns the old-era province the record belongs to for

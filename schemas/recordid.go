@@ -37,17 +37,28 @@ func (r RecordIDs) ID(sheet string, row int) string {
 		return RecordID(r.fileHash, sheet, row)
 	}
 	var buf [256]byte
-	b := append(buf[:0], 0)
-	b = append(b, sheet...)
-	b = append(b, 0)
-	b = strconv.AppendInt(b, int64(row), 10)
 	h := sha256.New()
 	if h.(encoding.BinaryUnmarshaler).UnmarshalBinary(r.state) != nil {
 		return RecordID(r.fileHash, sheet, row)
 	}
-	h.Write(b)
+	h.Write(appendRowKey(buf[:0], sheet, row))
 	var sum [sha256.Size]byte
 	h.Sum(sum[:0])
+	return idOfSum(&sum)
+}
+
+// appendRowKey appends to b what a record id hashes after the file hash:
+// NUL, sheet, NUL, row in decimal (RecordID).
+func appendRowKey(b []byte, sheet string, row int) []byte {
+	b = append(b, 0)
+	b = append(b, sheet...)
+	b = append(b, 0)
+	return strconv.AppendInt(b, int64(row), 10)
+}
+
+// idOfSum is the record id of its hash sum: "r" and the sum's first 12
+// bytes in hex (RecordID).
+func idOfSum(sum *[sha256.Size]byte) string {
 	var out [25]byte
 	out[0] = 'r'
 	hex.Encode(out[1:], sum[:12])
