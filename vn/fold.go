@@ -65,27 +65,20 @@ func Clean(s string) string {
 
 // isCleanASCII reports whether s is printable ASCII with single inner spaces
 // and no leading or trailing space.
-func isCleanASCII(s string) bool {
-	prev := byte(' ')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x7F || (c == ' ' && prev == ' ') {
-			return false
-		}
-		prev = c
-	}
-	return prev != ' ' || len(s) == 0
-}
+func isCleanASCII(s string) bool { return cleanASCII(s, false) }
 
-// isFoldedASCII reports whether s is its own Fold: printable ASCII without
-// capitals, single inner spaces, no leading or trailing space — what
-// isCleanASCII accepts, lower-case. Fold then returns s without writing
-// its fold to compare with it.
-func isFoldedASCII(s string) bool {
+// isFoldedASCII reports whether s is its own Fold: what isCleanASCII
+// accepts, lower-case. Fold then returns s without writing its fold to
+// compare with it.
+func isFoldedASCII(s string) bool { return cleanASCII(s, true) }
+
+// cleanASCII is isCleanASCII, and isFoldedASCII when lower (no capitals):
+// one scan for both, inlined into each with lower constant.
+func cleanASCII(s string, lower bool) bool {
 	prev := byte(' ')
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < 0x20 || c >= 0x7F || c-'A' < 26 || (c == ' ' && prev == ' ') {
+		if c < 0x20 || c >= 0x7F || lower && c-'A' < 26 || (c == ' ' && prev == ' ') {
 			return false
 		}
 		prev = c
