@@ -135,11 +135,7 @@ func (s *ClickHouseSink) republishLinks(ctx context.Context, r Republished) erro
 	if err != nil {
 		return err
 	}
-	stale := make([]schemas.Person, 0, len(held))
-	for _, p := range held {
-		stale = append(stale, p)
-	}
-	return s.retire(ctx, r.Republish, stale, func(pid string) string { return into[pid] })
+	return s.retire(ctx, r.Republish, slices.Collect(maps.Values(held)), func(pid string) string { return into[pid] })
 }
 
 // retireUnpublished retires the persons living in ClickHouse that the
@@ -184,11 +180,11 @@ func (s *ClickHouseSink) retire(ctx context.Context, r Republish, stale []schema
 			deltas = append(deltas, d)
 		}
 		rows = append(rows, p)
-		e := personEvent(schemas.PersonMerge, to, []string{p.PersonID}, r, now)
 		if strings.HasPrefix(to, UpgradedPrefix) {
-			e = personEvent(PersonRetired, p.PersonID, nil, r, now)
+			events = append(events, personEvent(PersonRetired, p.PersonID, nil, r, now))
+		} else {
+			events = append(events, personEvent(schemas.PersonMerge, to, []string{p.PersonID}, r, now))
 		}
-		events = append(events, e)
 	}
 	in := &refusals{}
 	if err := s.insertDeltas(ctx, &Batch{PersonDeltas: deltas}, in); err != nil {
