@@ -315,13 +315,7 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 	if err == nil {
 		// Nothing imported, or a sheet that could not be read, is an
 		// error: never a quiet success.
-		err = rep.Description.Check()
-		if err != nil {
-			if hint := otherSheets(rep.Description, o.dryRun); hint != "" {
-				err = fmt.Errorf("%w; %s", err, hint)
-			}
-			err = fmt.Errorf("import: %w", err)
-		}
+		err = readWhole(rep.Description, o.dryRun)
 	}
 	rep.Stats = st
 	printSummary(g.stdout, rep.Description, st, o.dryRun)
@@ -724,6 +718,20 @@ func warnings(d ingest.Description) string {
 		parts[i] = fmt.Sprintf("%d %s", total[k], k)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// readWhole is the error of a file not read whole (Description.Check:
+// nothing imported, a sheet that could not be read), with how to leave
+// its unreadable sheets out (otherSheets); nil when it was.
+func readWhole(d ingest.Description, dryRun bool) error {
+	err := d.Check()
+	if err == nil {
+		return nil
+	}
+	if hint := otherSheets(d, dryRun); hint != "" {
+		err = fmt.Errorf("%w; %s", err, hint)
+	}
+	return fmt.Errorf("import: %w", err)
 }
 
 // otherSheets says, for a workbook where some sheets have no header (a

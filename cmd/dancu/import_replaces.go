@@ -329,11 +329,8 @@ func (old *replaced) checkCorrected(ctx context.Context, o *importOptions, mappi
 	if err != nil {
 		return nil
 	}
-	if err := cur.desc.Check(); err != nil {
-		if hint := otherSheets(cur.desc, true); hint != "" {
-			err = fmt.Errorf("%w; %s", err, hint)
-		}
-		return fmt.Errorf("import: %w; nothing was published, and %s stays in force until its corrected file is read whole", err, old.name)
+	if err := readWhole(cur.desc, true); err != nil {
+		return fmt.Errorf("%w; nothing was published, and %s stays in force until its corrected file is read whole", err, old.name)
 	}
 	old.comparable(cur.recs)
 	return old.sharesRows(path, diffRows(old.recs, cur.recs, 0))
