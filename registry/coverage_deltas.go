@@ -919,18 +919,14 @@ func coverageLen(b []byte) (int, bool) {
 	if len(b) < 1 {
 		return 0, false
 	}
-	at := 1
 	if b[0]&packedCodes != 0 {
+		r := deltaReader{b: b[1:]}
 		for range 5 { // the year and the four codes
-			_, n := binary.Uvarint(b[at:])
-			if n <= 0 {
-				return 0, false
-			}
-			at += n
+			r.uvarint()
 		}
-		return at, true
+		return len(b) - len(r.b), r.ok()
 	}
-	at = 3
+	at := 3
 	for range 4 {
 		if len(b) < at+1 || len(b) < at+1+int(b[at]) {
 			return 0, false
@@ -953,12 +949,8 @@ func decodeCoverage(b []byte) (schemas.PersonCoverage, error) {
 			c.BirthYear = uint16(y + packedYear0)
 		}
 		for _, s := range codes {
-			v := r.uvarint()
-			if !r.ok() {
-				break
-			}
-			var err error
-			if *s, err = unpackCode(v); err != nil {
+			var err error // a code cut short reads 0, "": r says so below
+			if *s, err = unpackCode(r.uvarint()); err != nil {
 				return c, err
 			}
 		}

@@ -52,6 +52,9 @@ func TestPersonStatePacked(t *testing.T) {
 			if _, err := decodeCoverage(enc[:len(enc)-1]); err == nil && len(enc) > 3 {
 				t.Errorf("%x cut short decoded", enc[:len(enc)-1])
 			}
+			if n, ok := coverageLen(enc[:len(enc)-1]); ok {
+				t.Errorf("%x cut short: length %d", enc[:len(enc)-1], n)
+			}
 		}
 	}
 }
