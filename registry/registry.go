@@ -756,7 +756,7 @@ func (r *Registry) lastAgain(token []byte) (*Output, error) {
 		return nil, err
 	}
 	defer c.Close()
-	if len(v) < len(token) || !bytes.Equal(v[:len(token)], token) {
+	if !bytes.HasPrefix(v, token) {
 		return nil, nil
 	}
 	out, err := r.decodeLastOutput(v[len(token):])
