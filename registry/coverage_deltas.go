@@ -192,7 +192,7 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 	write := func(pid string) error {
 		st = st[:0]
 		if c, ok := states[pid]; ok {
-			st = append(st, encodeCoverage(c)...) // nothing counted (a new person retired at once)
+			st = appendCoverage(st, c) // nothing counted (a new person retired at once)
 			if counted[pid] {
 				st = append(st, rawKey...)
 			}
@@ -805,10 +805,15 @@ func (t *CoverageTracker) Deltas(persons []schemas.Person) []schemas.PersonDelta
 // encodeCoverage encodes c: packed (appendPackedCoverage) when its codes
 // are digits, as the units' codes are, else whole (encodeCoverageWhole).
 func encodeCoverage(c schemas.PersonCoverage) []byte {
-	if b, ok := appendPackedCoverage(make([]byte, 0, 16+12), c); ok {
-		return b
+	return appendCoverage(make([]byte, 0, 16+12), c)
+}
+
+// appendCoverage appends c encoded (encodeCoverage) to b.
+func appendCoverage(b []byte, c schemas.PersonCoverage) []byte {
+	if p, ok := appendPackedCoverage(b, c); ok {
+		return p
 	}
-	return encodeCoverageWhole(c)
+	return append(b, encodeCoverageWhole(c)...)
 }
 
 // coverageFlags are a state's first byte: living, has id, CMND only.
