@@ -2,6 +2,7 @@ package registry
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -35,6 +36,9 @@ func (r *Registry) ChangelogPosition() (ChangelogPosition, bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var p ChangelogPosition
+	if r.db == nil {
+		return p, false, errors.New("registry changelog position: registry closed")
+	}
 	v, ok, err := getClone(r.db, changelogPositionKey)
 	if err != nil || !ok {
 		return p, false, err
@@ -58,6 +62,9 @@ func (r *Registry) SetChangelogPosition(p ChangelogPosition) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.db == nil {
+		return errors.New("registry changelog position: registry closed")
+	}
 	if err := r.db.Set(changelogPositionKey, b, r.writeOpts()); err != nil {
 		return fmt.Errorf("registry: changelog position: %w", err)
 	}
