@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"math/bits"
 	"slices"
@@ -377,16 +378,31 @@ func (s *blockSet) len() int {
 }
 
 // startBlockSet starts building the set of the blocks db holds
-// (loadBlocks) from an iterator over its blocking index as it is now;
-// maxBlocks: each rule's max_block, for the members the set keeps
-// (setMembers); nil: it keeps none.
-func (r *Registry) startBlockSet(db *pebble.DB, maxBlocks []int) error {
-	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
-	if err != nil {
-		return err
+// (loadBlocks), when blocks is set, and the set of its record ids (ids.go),
+// when ids is, from iterators over its blocking index and its ids as they
+// are now; maxBlocks: each rule's max_block, for the members the set of
+// blocks keeps (setMembers); nil: it keeps none.
+func (r *Registry) startBlockSet(db *pebble.DB, maxBlocks []int, blocks, ids bool) error {
+	var it, idIt *pebble.Iterator
+	var err error
+	if blocks {
+		if it, err = db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}}); err != nil {
+			return err
+		}
+		r.blocksSince = &blockSet{} // its slots only are read
 	}
-	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{}) // its slots only are read
-	go r.loadBlocks(it, maxBlocks)
+	if ids {
+		if idIt, err = db.NewIter(&pebble.IterOptions{LowerBound: []byte{kID}, UpperBound: []byte{kID + 1}}); err != nil {
+			if it != nil {
+				it.Close()
+			}
+			r.blocksSince = nil
+			return err
+		}
+		r.idSeed, r.idsSince = maphash.MakeSeed(), &blockSet{}
+	}
+	r.blocksDone = make(chan struct{})
+	go r.loadBlocks(it, idIt, maxBlocks)
 	return nil
 }
 
@@ -405,8 +421,36 @@ func listLimit(maxBlock int) int {
 // then), in the background: until it is done, every block is looked up in
 // the store, and the blocks batches write meanwhile are kept aside
 // (blocksSince) and added to it. Close stops it.
-func (r *Registry) loadBlocks(it *pebble.Iterator, maxBlocks []int) {
+//
+// Then, from idIt (nil: none), the set of the store's record ids
+// (ids.go), the ids batches write meanwhile kept aside (idsSince).
+func (r *Registry) loadBlocks(it, idIt *pebble.Iterator, maxBlocks []int) {
 	defer close(r.blocksDone)
+	if it != nil {
+		r.loadBlockSet(it, maxBlocks)
+	}
+	if idIt == nil {
+		return
+	}
+	s, err := readIDSet(idIt, r.idSeed, &r.blocksStop)
+	if err != nil {
+		if !errors.Is(err, errStopped) {
+			slog.Warn("registry: the set of record ids was not built; every id is looked up in the store", "err", err)
+		}
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range r.idsSince.slots {
+		if id != 0 {
+			s.addID(id)
+		}
+	}
+	r.ids, r.idsSince = s, nil
+}
+
+// loadBlockSet is loadBlocks' set of blocks.
+func (r *Registry) loadBlockSet(it *pebble.Iterator, maxBlocks []int) {
 	start := time.Now()
 	s, err := readBlockSet(it, &r.blocksStop, maxBlocks)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"runtime"
 	"runtime/debug"
@@ -134,6 +135,11 @@ type Registry struct {
 	blocks, blocksSince *blockSet
 	blocksStop          atomic.Bool
 	blocksDone          chan struct{} // closed when loadBlocks ends
+	// ids holds a hash of every record id the store holds (ids.go); nil
+	// while it is built with the set of blocks (idsSince then holds the
+	// ids written since the registry opened).
+	ids, idsSince *blockSet
+	idSeed        maphash.Seed
 	// meter counts what the store's flushes and compactions wrote by key
 	// family (store.go).
 	meter *familyMeter
@@ -170,7 +176,11 @@ type Stats struct {
 	BlocksLarge int64
 	// WindowsKept counts the windows of large blocks read from their
 	// entries kept in memory (windows.go), not the store.
-	WindowsKept   int64
+	WindowsKept int64
+	// IDReads counts the batches' record ids looked up in the store (to
+	// tell a redelivered record): not those the set of ids (ids.go) knew
+	// the store does not hold.
+	IDReads       int64
 	Blocks        int
 	BlockSetReady bool
 	BlockSetLoad  time.Duration
@@ -323,11 +333,9 @@ func Open(cfg Config) (*Registry, error) {
 		db.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
-	if r.score == nil {
-		if err := r.startBlockSet(db, r.maxBlock); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("open registry: %w", err)
-		}
+	if err := r.startBlockSet(db, r.maxBlock, r.score == nil, true); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open registry: %w", err)
 	}
 	return r, nil
 }
@@ -801,11 +809,15 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	captured := r.captureAll(in)
 	first := r.next
 	// The new records: known ones (a redelivery) are looked up in the
-	// store, in key order through one iterator.
+	// store, in key order through one iterator; not those the set of ids
+	// knows the store does not hold (ids.go).
 	ids := make([]string, 0, len(in))
 	for _, x := range in {
-		ids = append(ids, x.ID)
+		if r.mayHold(x.ID) {
+			ids = append(ids, x.ID)
+		}
 	}
+	r.stats.IDReads += int64(len(ids))
 	slices.Sort(ids)
 	knownSeq := map[string]uint64{}
 	kept := map[string][]byte{} // their coverage states (coverage_deltas.go)
@@ -837,6 +849,7 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 			return nil, fmt.Errorf("registry add %s: the registry holds %d records, as many as its keys can number", x.ID, seq)
 		}
 		r.next++
+		r.noteID(x.ID)
 		b := captured[xi]
 		blobs[seq] = b
 		newSeqs = append(newSeqs, seq)
