@@ -34,6 +34,14 @@ func SplitSmall(n int) (restore func()) {
 	}
 }
 
+// NoFrameWide makes the batches read the windows of the blocks they take
+// past their max_block from the store, as before frameWide, for tests;
+// the returned func restores the default.
+func NoFrameWide() (restore func()) {
+	useFrameWide = false
+	return func() { useFrameWide = true }
+}
+
 // LastOutputJSONs returns the last output of out as the registry stores
 // it (marshalLastOutput) and as encoding/json writes it, for tests.
 func LastOutputJSONs(out *Output) (mine, std []byte, err1, err2 error) {

@@ -177,6 +177,10 @@ type Stats struct {
 	// WindowsKept counts the windows of large blocks read from their
 	// entries kept in memory (windows.go), not the store.
 	WindowsKept int64
+	// WideFromFrame counts the blocks a batch took past their max_block
+	// whose entries were built from the scoring frame (frameWide), not
+	// read from the store.
+	WideFromFrame int64
 	// IDReads counts the batches' record ids looked up in the store (to
 	// tell a redelivered record): not those the set of ids (ids.go) knew
 	// the store does not hold.
@@ -1167,6 +1171,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		for k, rk := range keysOf[i] {
 			b := &bs[blockOf[i][k]]
 			j := posOf[at+k]
+			if b.wide == nil && !b.tried && windowedAt(r.maxBlock[rk.Rule], len(b.committed)+int(j-b.lo)) {
+				// Past its max_block within the batch: its entries
+				// from the frame, when it can (windows.go).
+				b.tried = true
+				b.wide = r.frameWide(f, b)
+			}
 			if b.wide != nil {
 				// The block's entries are kept (windows.go); the batch's
 				// earlier ones are keyOf[b.lo:j].
@@ -1216,6 +1226,11 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 				w.n = m + 1 + len(w.batch)
 			}
 			if windowedAt(r.maxBlock[b.id.rule], w.n) {
+				if w.wide == nil && !b.tried {
+					// Past its max_block with its last entry.
+					w.wide = r.frameWide(f, &b)
+				}
+				w.fresh = w.wide != nil && !b.large
 				// Its entries, for those kept (updateWide): keyOf is
 				// reordered below.
 				n := len(r.wideKeys)
@@ -1403,6 +1418,9 @@ type writtenBlock struct {
 	// there.
 	keys [][]byte
 	wide *wideBlock
+	// fresh: wide holds the block's committed entries built from the
+	// frame (frameWide), not the set's.
+	fresh bool
 }
 
 // batchBlock is a block a batch names (scoreLocal): its members in the
@@ -1415,9 +1433,12 @@ type batchBlock struct {
 	committed       []uint64
 	large           bool
 	lo, hi, flushed int32
-	// wide: its entries, when large and the set keeps them (its windows
-	// are read there, not from the store).
-	wide *wideBlock
+	// wide: its entries, when large and the set keeps them, or when it
+	// passes its max_block within the batch and its committed entries
+	// were built from the frame (frameWide, tried once): its windows are
+	// read there, not from the store.
+	wide  *wideBlock
+	tried bool
 }
 
 // The fewest items worth a goroutine of their own (below, starting one
