@@ -80,7 +80,8 @@ func TestMonthdayKey(t *testing.T) {
 
 // TestKeysAsBefore checks KeyMaker.Keys against the plain form it
 // replaced (hash/fnv's New64a over the key values, the sort values as
-// sortValue formats them): stores built before keep their keys.
+// sortValue formats them): stores built before keep their keys; and
+// KeyMaker.Key, one rule's key, against Keys.
 func TestKeysAsBefore(t *testing.T) {
 	s, err := settings.Parse([]byte(strings.Replace(toySettings,
 		"  - {name: last, keys: [last]}\n  - {name: dob, keys: [dob]}\n",
@@ -140,6 +141,17 @@ func TestKeysAsBefore(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("row %d (%v): keys %v, want %v", i, rows[i], got, want)
+		}
+		// Key, one rule at a time, gives each of them, and none other.
+		k := 0
+		for r := range km.rules {
+			one, ok := km.Key(f, i, r)
+			if has := k < len(want) && want[k].Rule == r; ok != has || has && one != want[k] {
+				t.Fatalf("row %d (%v), rule %d: key %v (%v), want %v", i, rows[i], r, one, ok, want)
+			}
+			if ok {
+				k++
+			}
 		}
 	}
 }

@@ -81,26 +81,9 @@ func (km *KeyMaker) Keys(f *Frame, i int, dst []RowKey) []RowKey {
 		sorts, made = make([]string, 0, len(km.rules)), make([]bool, 0, len(km.rules))
 	}
 	sorts, made = sorts[:len(km.rules)], made[:len(km.rules)]
-	for r, kr := range km.rules {
-		h := uint64(fnvOffset)
-		ok := true
-		for _, p := range kr.parts {
-			c := &f.cols[p.col]
-			v := c.vals.at(i)
-			if c.date {
-				v = p.value(v)
-			}
-			if v == 0 {
-				ok = false
-				break
-			}
-			h = fnvByte(h, byte(p.col))
-			if c.date {
-				h = fnvByte(fnvByte(fnvByte(fnvByte(h, byte(v>>24)), byte(v>>16)), byte(v>>8)), byte(v))
-			} else {
-				h = fnvByte(fnvString(h, c.dict.at(v)), 0)
-			}
-		}
+	for r := range km.rules {
+		kr := &km.rules[r]
+		h, ok := kr.hash(f, i)
 		if !ok {
 			continue
 		}
@@ -109,18 +92,64 @@ func (km *KeyMaker) Keys(f *Frame, i int, dst []RowKey) []RowKey {
 			o = kr.sameSort
 		}
 		if !made[o] && len(kr.sortBy) > 0 {
-			sb = sb[:0]
-			for q, p := range kr.sortBy {
-				if q > 0 {
-					sb = append(sb, 0)
-				}
-				sb = f.appendSortValue(sb, p, i)
-			}
+			sb = kr.appendSort(f, i, sb[:0])
 			sorts[o], made[o] = string(sb), true
 		}
 		dst = append(dst, RowKey{Rule: r, Hash: h, Sort: sorts[o]})
 	}
 	return dst
+}
+
+// Key returns row i's key of rule r alone, as Keys gives it; false when
+// the row has none (a key column without a value). The registry builds
+// a block's entries from its members' rows with it (one rule of each,
+// not all of them: Keys made the registry's frameWide cost more than
+// the store reads it saved, reg17).
+func (km *KeyMaker) Key(f *Frame, i, r int) (RowKey, bool) {
+	kr := &km.rules[r]
+	h, ok := kr.hash(f, i)
+	if !ok {
+		return RowKey{}, false
+	}
+	var sb []byte
+	if len(kr.sortBy) > 0 {
+		sb = kr.appendSort(f, i, make([]byte, 0, 32))
+	}
+	return RowKey{Rule: r, Hash: h, Sort: string(sb)}, true
+}
+
+// hash is rule kr's key hash of row i of f, false when a key column has
+// no value there.
+func (kr *keyRule) hash(f *Frame, i int) (uint64, bool) {
+	h := uint64(fnvOffset)
+	for _, p := range kr.parts {
+		c := &f.cols[p.col]
+		v := c.vals.at(i)
+		if c.date {
+			v = p.value(v)
+		}
+		if v == 0 {
+			return 0, false
+		}
+		h = fnvByte(h, byte(p.col))
+		if c.date {
+			h = fnvByte(fnvByte(fnvByte(fnvByte(h, byte(v>>24)), byte(v>>16)), byte(v>>8)), byte(v))
+		} else {
+			h = fnvByte(fnvString(h, c.dict.at(v)), 0)
+		}
+	}
+	return h, true
+}
+
+// appendSort appends rule kr's sort value of row i of f to sb.
+func (kr *keyRule) appendSort(f *Frame, i int, sb []byte) []byte {
+	for q, p := range kr.sortBy {
+		if q > 0 {
+			sb = append(sb, 0)
+		}
+		sb = f.appendSortValue(sb, p, i)
+	}
+	return sb
 }
 
 const (

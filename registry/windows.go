@@ -242,18 +242,16 @@ func (r *Registry) frameWide(f *matching.Frame, b *batchBlock) *wideBlock {
 		return nil
 	}
 	entries := make([][]byte, 0, len(b.committed))
-	var keys []matching.RowKey
 	for _, m := range b.committed {
 		row, ok := r.cacheRow[m]
 		if !ok {
 			return nil
 		}
-		keys = r.km.Keys(f, int(row), keys[:0])
-		i := slices.IndexFunc(keys, func(k matching.RowKey) bool { return k.Rule == rule })
-		if i < 0 || keys[i].Hash != b.id.hash {
+		k, ok := r.km.Key(f, int(row), rule)
+		if !ok || k.Hash != b.id.hash {
 			return nil
 		}
-		entries = append(entries, appendSeq(append(append(make([]byte, 0, len(keys[i].Sort)+1+seqLen), keys[i].Sort...), 0), m))
+		entries = append(entries, appendSeq(append(append(make([]byte, 0, len(k.Sort)+1+seqLen), k.Sort...), 0), m))
 	}
 	slices.SortFunc(entries, bytes.Compare)
 	w := &wideBlock{}
