@@ -378,30 +378,24 @@ func (s *blockSet) len() int {
 }
 
 // startBlockSet starts building the set of the blocks db holds
-// (loadBlocks), when blocks is set, and the set of its record ids (ids.go),
-// when ids is, from iterators over its blocking index and its ids as they
-// are now; maxBlocks: each rule's max_block, for the members the set of
-// blocks keeps (setMembers); nil: it keeps none.
-func (r *Registry) startBlockSet(db *pebble.DB, maxBlocks []int, blocks, ids bool) error {
-	var it, idIt *pebble.Iterator
-	var err error
-	if blocks {
-		if it, err = db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}}); err != nil {
-			return err
-		}
-		r.blocksSince = &blockSet{} // its slots only are read
+// (loadBlocks) from an iterator over its blocking index as it is now;
+// maxBlocks: each rule's max_block, for the members the set keeps
+// (setMembers); nil: it keeps none. With ids, then the set of its record
+// ids (ids.go), from an iterator over its ids taken at the same time.
+func (r *Registry) startBlockSet(db *pebble.DB, maxBlocks []int, ids bool) error {
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
+	if err != nil {
+		return err
 	}
+	var idIt *pebble.Iterator
 	if ids {
 		if idIt, err = db.NewIter(&pebble.IterOptions{LowerBound: []byte{kID}, UpperBound: []byte{kID + 1}}); err != nil {
-			if it != nil {
-				it.Close()
-			}
-			r.blocksSince = nil
+			it.Close()
 			return err
 		}
 		r.idSeed, r.idsSince = maphash.MakeSeed(), &blockSet{}
 	}
-	r.blocksDone = make(chan struct{})
+	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{}) // its slots only are read
 	go r.loadBlocks(it, idIt, maxBlocks)
 	return nil
 }
@@ -430,6 +424,10 @@ func (r *Registry) loadBlocks(it, idIt *pebble.Iterator, maxBlocks []int) {
 		r.loadBlockSet(it, maxBlocks)
 	}
 	if idIt == nil {
+		return
+	}
+	if r.blocksStop.Load() {
+		idIt.Close()
 		return
 	}
 	s, err := readIDSet(idIt, r.idSeed, &r.blocksStop)

@@ -22,7 +22,9 @@ import (
 // one the store holds. It is rebuilt with the set of blocks when the
 // registry opens (loadBlocks: one pass over the 'i' keys); until then
 // every id is looked up and those added meanwhile are kept aside
-// (idsSince).
+// (idsSince). As the set of blocks, only a registry that scores for
+// itself keeps it: the cluster role's (Config.Score) looks every id up,
+// as before, rather than hold ~17 bytes a record more (2 GB at 100M).
 
 // idHash is the hash the set of ids keeps of id.
 func (r *Registry) idHash(id string) uint64 { return maphash.String(r.idSeed, id) }

@@ -137,7 +137,8 @@ type Registry struct {
 	blocksDone          chan struct{} // closed when loadBlocks ends
 	// ids holds a hash of every record id the store holds (ids.go); nil
 	// while it is built with the set of blocks (idsSince then holds the
-	// ids written since the registry opened).
+	// ids written since the registry opened) and when the registry keeps
+	// no set of blocks (Config.Score).
 	ids, idsSince *blockSet
 	idSeed        maphash.Seed
 	// meter counts what the store's flushes and compactions wrote by key
@@ -337,9 +338,11 @@ func Open(cfg Config) (*Registry, error) {
 		db.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
-	if err := r.startBlockSet(db, r.maxBlock, r.score == nil, true); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open registry: %w", err)
+	if r.score == nil {
+		if err := r.startBlockSet(db, r.maxBlock, true); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open registry: %w", err)
+		}
 	}
 	return r, nil
 }

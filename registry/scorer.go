@@ -152,7 +152,7 @@ func OpenScorer(cfg ScorerConfig) (*Scorer, error) {
 	}
 	// The set of the blocks the store holds (blocks.go), rebuilt in the
 	// background as a registry's: sc.reg keeps it, under sc.reg.mu.
-	if err := r.startBlockSet(db, nil, true, false); err != nil {
+	if err := r.startBlockSet(db, nil, false); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open scorer: %w", err)
 	}
