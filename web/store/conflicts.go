@@ -109,6 +109,14 @@ WHERE ({national:UInt8} = 1 OR hasAny(province_codes, {scope:Array(String)})) ` 
 // and current addresses of each conflict's records, read by their key
 // (record_id IN …) rather than by a scan of all records. A conflict whose
 // records are not all loaded yet is left for the next call.
+//
+// The records are read without FINAL: record ids are spread over the
+// whole table, so even a few hundred new conflicts' ids touch most of its
+// granules, and FINAL then merges nearly all of them (10M records, 500 new
+// conflicts: see TestQueueLatency). The rows of one record id are the
+// same record written again (a replayed batch), and the codes are
+// gathered into sets (groupUniqArrayArray), so a row read twice adds
+// nothing and a record missing still leaves its conflict for later.
 func placesSQL() string {
 	return `
 INSERT INTO conflict_places (conflict_id, version, province_codes, district_codes, computed_at)
@@ -122,7 +130,7 @@ SELECT f.conflict_id, f.version,
 FROM (SELECT conflict_id, version, arrayJoin(record_ids) AS record_id FROM fresh) AS f
 LEFT JOIN (SELECT record_id, perm_new_province_code, cur_new_province_code, perm_province_code, cur_province_code,
                   perm_district_code, cur_district_code
-           FROM records FINAL WHERE record_id IN (SELECT arrayJoin(record_ids) FROM fresh)) AS r ON r.record_id = f.record_id
+           FROM records WHERE record_id IN (SELECT arrayJoin(record_ids) FROM fresh)) AS r ON r.record_id = f.record_id
 GROUP BY f.conflict_id, f.version
 HAVING countIf(r.record_id = '') = 0`
 }
@@ -253,15 +261,19 @@ type Record struct {
 }
 
 // Records returns the records of ids with the person each is linked to,
-// in the order of ids.
+// in the order of ids. Each record's row and its link's latest version
+// are read by key without FINAL, as in placesSQL: a record id's rows are
+// one record written again (LIMIT 1 BY), a link's latest row is the one
+// of the highest version (argMax, as FINAL keeps).
 func (s *Store) Records(ctx context.Context, ids []string) ([]Record, error) {
 	var rs []Record
 	err := s.conn.Select(ctx, &rs, `
 SELECT r.record_id AS record_id, source_kind, source_file, sheet, row, source_date, full_name, birth_date, birth_year, sex,
        id_number, cmnd, birth_reg_place, native_place, ethnicity, perm_address, perm_province_code, perm_new_province_code,
        cur_address, father_name, mother_name, spouse_name, l.person_id AS person_id
-FROM (SELECT * FROM records FINAL WHERE record_id IN {ids:Array(String)}) AS r
-LEFT JOIN (SELECT record_id, person_id FROM links FINAL WHERE record_id IN {ids:Array(String)}) AS l ON l.record_id = r.record_id`,
+FROM (SELECT * FROM records WHERE record_id IN {ids:Array(String)} LIMIT 1 BY record_id) AS r
+LEFT JOIN (SELECT record_id, argMax(person_id, version) AS person_id FROM links WHERE record_id IN {ids:Array(String)} GROUP BY record_id) AS l
+     ON l.record_id = r.record_id`,
 		clickhouse.Named("ids", ids))
 	if err != nil {
 		return nil, fmt.Errorf("read records: %w", err)
