@@ -121,7 +121,11 @@ func (s *Store) Labels(ctx context.Context) ([]Label, error) {
 	}
 	var ls []link
 	if len(ids) > 0 {
-		if err := s.conn.Select(ctx, &ls, "SELECT record_id, person_id FROM links FINAL WHERE record_id IN {ids:Array(String)}",
+		// Each link's latest version by argMax, not links FINAL: the
+		// decisions' records are spread over the whole table, and FINAL
+		// would merge most of it (as Records).
+		if err := s.conn.Select(ctx, &ls, `SELECT record_id, argMax(person_id, version) AS person_id FROM links
+WHERE record_id IN {ids:Array(String)} GROUP BY record_id`,
 			clickhouse.Named("ids", ids)); err != nil {
 			return nil, fmt.Errorf("read links: %w", err)
 		}
