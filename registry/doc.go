@@ -128,7 +128,12 @@
 // In the pipeline (pipelines.RegistryLinker) the match stage holds one
 // registry on disk under --home and writes every batch and decision to the
 // compacted topic dancu.registry-changelog; a matcher whose directory is
-// lost replays it, batch by batch, and gets the same state.
+// lost replays it, batch by batch, and gets the same state. The registry
+// keeps the changelog position it has applied (ChangelogPosition), so a
+// copy restored from a backup replays the changelog from there; a copy of
+// another changelog or cluster, or one ahead of it, is refused. After a
+// rebuild with another model the match stage republishes the registry's
+// persons and links to ClickHouse (Persons exports them).
 //
 // Scaling out (scorer.go): a registry opened with Config.Score does not
 // score; it hands each batch's new records, one Item per blocking key
@@ -157,7 +162,10 @@
 // (TestDifferentPersonsSplitsPersonsNotRecords, TestDifferentPersonsHolds), a
 // regrouping correction applied, redelivered, after a restart and rebuilt
 // (TestRegroupingCorrectionApplied); restart and rebuild from the changelog
-// (pipelines' TestMatcherRestartKeepsPersonIDs); withdrawals: offline
+// (pipelines' TestMatcherRestartKeepsPersonIDs), a restored older copy
+// caught up from it (pipelines' TestRegistryRestoredCopyCatchesUp,
+// TestScoreStoreRestoredCatchesUp), the export equal to what the outputs
+// said (TestPersonsExportsWhatTheOutputsSaid); withdrawals: offline
 // linking's partition of the records left, exactly, in any order with the
 // adds and batch size, the founding-record ids kept, a restart and a
 // replay giving the same persons, coverage deltas summing to a count of
