@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/dancu-vn/dancu/registry"
@@ -113,7 +114,64 @@ func testPersonsExport(t *testing.T, p *population, reg *registry.Registry) {
 			t.Errorf("chunk %d: %d persons exported, %d living", chunk, len(persons), living)
 		}
 	}
+	testConflictsExport(t, l, reg)
 	if after := reg.Stats(); after.Records != before.Records {
 		t.Errorf("the export changed the registry's records: %d, then %d", before.Records, after.Records)
+	}
+}
+
+// testConflictsExport checks Conflicts against the outputs: every
+// conflict they last left open or decided, as they said it, in the chunk
+// of each person it names and no other conflict; the chunks' ranges
+// follow one another from the first person id to no bound.
+func testConflictsExport(t *testing.T, l *loaded, reg *registry.Registry) {
+	want := map[string]schemas.Conflict{}
+	for id, c := range l.conflicts {
+		if c.Status != schemas.StatusResolvedByRegistry {
+			want[id] = c
+		}
+	}
+	if len(want) < 2 {
+		t.Fatalf("%d conflicts held: too few to test their export", len(want))
+	}
+	for _, size := range []int{1, 0} {
+		var chunks []registry.ConflictsChunk
+		after := ""
+		if err := reg.Conflicts(context.Background(), size, func(c registry.ConflictsChunk) error {
+			if c.After != after {
+				t.Errorf("size %d: a chunk after %q follows one through %q", size, c.After, after)
+			}
+			after = c.Through
+			chunks = append(chunks, c)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if after != "" {
+			t.Errorf("size %d: the last chunk ends at %q, not at no bound", size, after)
+		}
+		if size == 1 && len(chunks) < 2 || size == 0 && len(chunks) != 1 {
+			t.Errorf("size %d: %d chunks for %d conflicts", size, len(chunks), len(want))
+		}
+		in := func(c registry.ConflictsChunk, p string) bool {
+			return p > c.After && (c.Through == "" || p <= c.Through)
+		}
+		for _, c := range chunks {
+			seen := map[string]bool{}
+			for _, x := range c.Conflicts {
+				w, ok := want[x.ConflictID]
+				if !ok || seen[x.ConflictID] || !slices.ContainsFunc(x.PersonIDs, func(p string) bool { return in(c, p) }) ||
+					x.Status != w.Status || x.Explanation != w.Explanation || x.Version != w.Version || !slices.Equal(x.PersonIDs, w.PersonIDs) ||
+					!slices.Equal(x.RecordIDs, w.RecordIDs) || !x.CreatedAt.Equal(w.CreatedAt) {
+					t.Errorf("size %d: chunk (%q, %q] gives conflict %+v (again: %v); the outputs said %+v", size, c.After, c.Through, x, seen[x.ConflictID], w)
+				}
+				seen[x.ConflictID] = true
+			}
+			for id, w := range want {
+				if slices.ContainsFunc(w.PersonIDs, func(p string) bool { return in(c, p) }) && !seen[id] {
+					t.Errorf("size %d: chunk (%q, %q] lacks conflict %s of persons %v", size, c.After, c.Through, id, w.PersonIDs)
+				}
+			}
+		}
 	}
 }
