@@ -42,8 +42,8 @@ func (b *Batch) Len() int {
 func republishedLen(rs []Republished) int {
 	n := 0
 	for _, r := range rs {
-		n += len(r.Persons) + len(r.Links)
-		if r.End {
+		n += len(r.Persons) + len(r.Links) + len(r.Conflicts)
+		if r.End || r.OfConflicts && len(r.Conflicts) == 0 {
 			n++
 		}
 	}
@@ -152,7 +152,7 @@ func (b *Batch) add(m kafka.Message) error {
 		if w, err = decodeWithdrawal(m); err == nil {
 			b.Withdrawals = append(b.Withdrawals, w)
 		}
-	case KindRepublishPersons, KindRepublishLinks, KindRepublishEnd:
+	case KindRepublishPersons, KindRepublishLinks, KindRepublishConflicts, KindRepublishEnd:
 		err = b.addRepublished(k, m)
 	default:
 		return fmt.Errorf("decode message %s/%d@%d: unknown kind %q", m.Topic, m.Partition, m.Offset, k)

@@ -31,9 +31,15 @@ const (
 // marks how far dead letters have been replayed.
 const ReplayGroup = "dancu-dead-replay"
 
-// lens returns the number of rows of each kind.
+// kindRepublished counts, in lens, the messages of a republish (the
+// entries of Batch.Republished), whose derived rows a refusal names by
+// their message.
+const kindRepublished = "republished"
+
+// lens returns the number of rows of each kind (and of republish
+// messages: kindRepublished).
 func (b *Batch) lens() map[string]int {
-	return map[string]int{
+	return map[string]int{kindRepublished: len(b.Republished),
 		KindRecords: len(b.Records), KindPersons: len(b.Persons), KindLinks: len(b.Links),
 		KindConflicts: len(b.Conflicts), KindRejects: len(b.Rejects), KindPersonEvents: len(b.PersonEvents),
 		KindPersonDeltas: len(b.PersonDeltas), KindRecordDeltas: len(b.RecordDeltas),

@@ -32,6 +32,12 @@ type RefusedRow struct {
 	Index int    // position in the Batch's slice of that kind
 	Table string // where it was going
 	Err   error  // why it was refused
+	// Row, when set, is the refused row itself, encoded as a message of
+	// Kind, and Key its id: a row the sink derived from a message rather
+	// than one of the Batch's slices (a republish's: Index is then the
+	// position of its message in Batch.Republished).
+	Row []byte
+	Key string
 }
 
 // RefusedRows is the error of a Sink that refused some rows and wrote all
@@ -272,7 +278,9 @@ func (b *loadBatch) flush(ctx context.Context) error {
 		if errors.As(err, &rr) {
 			if err = b.deadLetterRows(ctx, rr.Rows); err == nil {
 				for _, r := range rr.Rows {
-					refused[r.Kind]++
+					if r.Row == nil {
+						refused[r.Kind]++
+					}
 				}
 			}
 		}
@@ -312,11 +320,14 @@ func (b *loadBatch) deadLetterRows(ctx context.Context, rows []RefusedRow) error
 	}
 	out := make([]kafka.Message, 0, len(rows))
 	for _, r := range rows {
-		key, value, err := b.pending.encodeRow(r.Kind, r.Index)
-		if err != nil {
-			return fmt.Errorf("dead-letter a refused %s row: %w", r.Kind, err)
+		key, value, src := r.Key, r.Row, b.source(kindRepublished, r.Index)
+		if r.Row == nil {
+			var err error
+			if key, value, err = b.pending.encodeRow(r.Kind, r.Index); err != nil {
+				return fmt.Errorf("dead-letter a refused %s row: %w", r.Kind, err)
+			}
+			src = b.source(r.Kind, r.Index)
 		}
-		src := b.source(r.Kind, r.Index)
 		b.cfg.Logger.Error("row refused by the sink, sent to dead letters", "table", r.Table, "id", key,
 			"source", sourceOf(src), "err", MaskValues(r.Err.Error()))
 		out = append(out, kafka.Message{Key: []byte(key), Value: value, Headers: []kafka.Header{

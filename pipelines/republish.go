@@ -23,12 +23,16 @@ import (
 // a batch or a decision touches them. A republish writes, through the
 // load stage as every other output, every person the registry holds and
 // the links of its records (registry.Persons, at the version of the last
-// batch), then an end mark; the load stage (ClickHouseSink.republish)
+// batch), its conflicts (registry.Conflicts, by ranges of person ids),
+// then an end mark; the load stage (ClickHouseSink.republish)
 // counts in coverage the change of each person whose row changes,
 // retires the persons ClickHouse holds living that the registry no longer
 // does — each into the person now holding its founding record when one
-// does, with a merge event, else marked UpgradedPrefix — and leaves
-// everything else as it was. Written twice it changes nothing.
+// does, with a merge event, else marked UpgradedPrefix —, writes the
+// conflicts that differ from the registry's and resolves those it holds
+// open that the registry no longer raises (never one decided, or one the
+// desk has a decision on), and leaves everything else as it was. Written
+// twice it changes nothing.
 //
 // The match stage republishes when it starts (before it links anything
 // or takes a decision) if the model it runs is not the one it last
@@ -36,14 +40,16 @@ import (
 // written once a republish, or a start that needed none, is loaded), or
 // when told to (dancu run --republish).
 
-// Kinds of a republish's messages on TopicMatched: persons and links
-// (Arrow, as KindPersons and KindLinks; each message carries
-// HeaderRepublish, the Republish it belongs to, JSON), and the end mark
-// (JSON Republish).
+// Kinds of a republish's messages on TopicMatched: persons, links and
+// conflicts (Arrow, as KindPersons, KindLinks and KindConflicts; each
+// message carries HeaderRepublish, the Republish it belongs to, JSON —
+// a conflicts message with the range of persons it covers), and the end
+// mark (JSON Republish).
 const (
-	KindRepublishPersons = "republish_persons"
-	KindRepublishLinks   = "republish_links"
-	KindRepublishEnd     = "republish_end"
+	KindRepublishPersons   = "republish_persons"
+	KindRepublishLinks     = "republish_links"
+	KindRepublishConflicts = "republish_conflicts"
+	KindRepublishEnd       = "republish_end"
 	// HeaderRepublish carries a republish (JSON Republish) on its
 	// persons and links messages.
 	HeaderRepublish = "dancu-republish"
@@ -66,15 +72,24 @@ type Republish struct {
 	Since   time.Time `json:"since"`
 	Reason  string    `json:"reason"`
 	Model   string    `json:"model"` // the fingerprint of the model republished
+	// After and Through bound the person ids a conflicts message covers,
+	// (After, Through] (Through "": no bound above), as
+	// registry.ConflictsChunk: its conflicts are all the registry holds
+	// naming a person of the range.
+	After   string `json:"after,omitempty"`
+	Through string `json:"through,omitempty"`
 }
 
 // Republished is one message of a republish as the load stage reads it:
-// persons or links, or the end mark (End).
+// persons, links or conflicts (OfConflicts; Conflicts may be empty), or
+// the end mark (End).
 type Republished struct {
 	Republish
-	Persons []schemas.Person
-	Links   []schemas.Link
-	End     bool
+	Persons     []schemas.Person
+	Links       []schemas.Link
+	Conflicts   []schemas.Conflict
+	OfConflicts bool
+	End         bool
 }
 
 // RepublishReason is the reason of a republish's events: the model
@@ -136,10 +151,14 @@ func (l *RegistryLinker) RepublishTo(ctx context.Context, w MessageWriter, reaso
 	if err != nil {
 		return n, fmt.Errorf("republish: %w", err)
 	}
+	info.Version = ver
+	if err := republishConflicts(ctx, l.Registry, w, info); err != nil {
+		return n, err
+	}
 	if err := wait(); err != nil {
 		return n, err
 	}
-	info.Version = ver
+	info.After, info.Through = "", ""
 	end, err := json.Marshal(info)
 	if err != nil {
 		return n, err
@@ -149,6 +168,35 @@ func (l *RegistryLinker) RepublishTo(ctx context.Context, w MessageWriter, reaso
 		return n, fmt.Errorf("republish: %w", err)
 	}
 	return n, wait()
+}
+
+// republishConflicts writes the conflicts of reg to w, a message for each
+// registry.ConflictsChunk (its range in the header; the rows at the
+// republish's version), sized to fit a message.
+func republishConflicts(ctx context.Context, reg *registry.Registry, w MessageWriter, info Republish) error {
+	i := 0
+	err := reg.Conflicts(ctx, chunkBytes/2, func(c registry.ConflictsChunk) error {
+		for j := range c.Conflicts {
+			c.Conflicts[j].Version = info.Version
+		}
+		info.After, info.Through = c.After, c.Through
+		h, err := json.Marshal(info)
+		if err != nil {
+			return err
+		}
+		v, err := schemas.EncodeRows(c.Conflicts)
+		if err != nil {
+			return err
+		}
+		m := chunkMessage(KindRepublishConflicts, i, v)
+		m.Headers = append(m.Headers, kafka.Header{Key: HeaderRepublish, Value: h})
+		i++
+		return w.WriteMessages(ctx, m)
+	})
+	if err != nil {
+		return fmt.Errorf("republish conflicts: %w", err)
+	}
+	return nil
 }
 
 // loadCaughtUp returns a wait until the consumer group group has
@@ -236,6 +284,9 @@ func (b *Batch) addRepublished(k string, m kafka.Message) error {
 		r.Persons, err = schemas.DecodeRows[schemas.Person](m.Value)
 	case KindRepublishLinks:
 		r.Links, err = schemas.DecodeRows[schemas.Link](m.Value)
+	case KindRepublishConflicts:
+		r.OfConflicts = true
+		r.Conflicts, err = schemas.DecodeRows[schemas.Conflict](m.Value)
 	default:
 		r.End = true
 	}

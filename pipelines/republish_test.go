@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -64,6 +65,7 @@ type chState struct {
 	events    uint64
 	coverage  string
 	bruteLike string
+	conflicts map[string]schemas.Conflict // conflicts FINAL, every status, as they are
 }
 
 func readState(t *testing.T, e *env) chState {
@@ -100,6 +102,19 @@ func readState(t *testing.T, e *env) chState {
 	}
 	rows.Close()
 	s.events = e.count(t, "SELECT count() FROM person_events FINAL")
+	s.conflicts = map[string]schemas.Conflict{}
+	rows, err = e.conn.Query(ctx, "SELECT * FROM conflicts FINAL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c schemas.Conflict
+		if err := rows.ScanStruct(&c); err != nil {
+			t.Fatal(err)
+		}
+		s.conflicts[c.ConflictID] = c
+	}
+	rows.Close()
 	rep, err := coverage.Compute(ctx, e.conn, coverage.Options{Era: coverage.Old, Level: coverage.Province})
 	if err != nil {
 		t.Fatal(err)
@@ -124,16 +139,24 @@ func readState(t *testing.T, e *env) chState {
 	return s
 }
 
-// exported is the registry's own export: each record's person and each
-// person's row (without its version and time).
-func exported(t *testing.T, dir string, s *settings.Settings) (map[string]string, map[string]schemas.Person) {
+// exported is the registry's own export: each record's person, each
+// person's row (without its version and time) and each conflict it holds.
+func exported(t *testing.T, dir string, s *settings.Settings) (map[string]string, map[string]schemas.Person, map[string]schemas.Conflict) {
 	t.Helper()
 	reg, err := registry.Open(registry.Config{Dir: dir, Settings: s})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	person, persons := map[string]string{}, map[string]schemas.Person{}
+	person, persons, conflicts := map[string]string{}, map[string]schemas.Person{}, map[string]schemas.Conflict{}
+	if err := reg.Conflicts(context.Background(), 4<<10, func(c registry.ConflictsChunk) error {
+		for _, x := range c.Conflicts {
+			conflicts[x.ConflictID] = x // one naming persons of two chunks is in both
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := reg.Persons(context.Background(), 0, func(c registry.PersonsChunk) error {
 		for _, p := range c.Persons {
 			p.Version, p.UpdatedAt = 0, time.Time{}
@@ -146,7 +169,7 @@ func exported(t *testing.T, dir string, s *settings.Settings) (map[string]string
 	}); err != nil {
 		t.Fatal(err)
 	}
-	return person, persons
+	return person, persons, conflicts
 }
 
 func differing(a, b map[string]string) int {
@@ -163,9 +186,13 @@ func differing(a, b map[string]string) int {
 // changelog with the new model, republishes it: ClickHouse's persons and
 // links become the registry's (its export), persons the new model no
 // longer holds are retired with an event giving the upgrade, coverage
-// equals a count of the living persons, and a republish again changes
-// nothing. Twice: to a model that merges persons, then to one that
-// splits some.
+// equals a count of the living persons; the conflicts ClickHouse holds
+// open or decided become the registry's, those the new model no longer
+// raises resolved, but a conflict decided (on the desk, or raised
+// decided) is left as it was; and a republish again changes nothing.
+// Twice: to a model that merges persons, then to one that splits some —
+// the second while ClickHouse refuses some of the republished persons,
+// which go to the dead letters, the stages going on, and are replayed.
 func TestRepublishAfterModelUpgrade(t *testing.T) {
 	e := newEnv(t)
 	logs := &logBuffer{}
@@ -195,7 +222,52 @@ func TestRepublishAfterModelUpgrade(t *testing.T) {
 	if err := sink.Write(ctx, &pipelines.Batch{Persons: []schemas.Person{ghost}, PersonDeltas: []schemas.PersonDelta{gd}}); err != nil {
 		t.Fatal(err)
 	}
+	// Conflicts decided: every fourth open one on the desk (a decision),
+	// every fourth from the third raised decided (a ruling answers it).
+	// A republish leaves them as they are.
+	held := readState(t, e).conflicts
+	var open []string
+	for id, c := range held {
+		if c.Status == schemas.StatusOpen {
+			open = append(open, id)
+		}
+	}
+	slices.Sort(open)
+	ruled := map[string]string{} // conflict → its row as it was
+	var decidedRows []schemas.Conflict
+	b, err := e.conn.PrepareBatch(ctx, "INSERT INTO decisions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range open {
+		c := held[id]
+		switch i % 4 {
+		case 0:
+			if err := b.AppendStruct(&schemas.Decision{DecisionID: "dtest" + id, ConflictID: id, PersonIDs: c.PersonIDs, RecordIDs: c.RecordIDs,
+				Decision: schemas.DecisionDifferentPersons, User: "test", DecidedAt: time.Now(), ConflictKind: c.Kind, Role: "reviewer",
+				StatusBefore: schemas.StatusOpen, StatusAfter: schemas.StatusDecided, Groups: [][]string{}}); err != nil {
+				t.Fatal(err)
+			}
+			ruled[id] = ""
+		case 2:
+			c.Status = schemas.StatusDecided
+			decidedRows = append(decidedRows, c)
+			ruled[id] = ""
+		}
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.Write(ctx, &pipelines.Batch{Conflicts: decidedRows}); err != nil {
+		t.Fatal(err)
+	}
+	if len(ruled) < 2 {
+		t.Fatalf("%d open conflicts: too few to decide some", len(open))
+	}
 	before := readState(t, e)
+	for id := range ruled {
+		ruled[id] = fmt.Sprint(before.conflicts[id])
+	}
 	if before.coverage != before.bruteLike {
 		t.Fatalf("before any upgrade: coverage %s, brute force %s", before.coverage, before.bruteLike)
 	}
@@ -235,6 +307,7 @@ func TestRepublishAfterModelUpgrade(t *testing.T) {
 			t.Fatalf("stages: %v", err)
 		}
 	}
+	resolvedAll, ruledAwayAll := 0, 0
 	shipped, err := vietnamese.Trained()
 	if err != nil {
 		t.Fatal(err)
@@ -248,11 +321,21 @@ func TestRepublishAfterModelUpgrade(t *testing.T) {
 		if err := os.Rename(e.cfg.RegistryDir, e.cfg.RegistryDir+fmt.Sprint(".old", i)); err != nil {
 			t.Fatal(err)
 		}
+		if i == 1 {
+			// ClickHouse refuses the republish's rows of one person in 8.
+			q := fmt.Sprintf("ALTER TABLE persons ADD CONSTRAINT republish_refused CHECK cityHash64(person_id) %% 8 != 0 OR toUnixTimestamp64Milli(updated_at) < %d", time.Now().UnixMilli())
+			if err := e.conn.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
 		run(s, false)
+		if i == 1 {
+			refusedAndReplayed(t, e, logs)
+		}
 		if published() != now {
 			t.Errorf("upgrade %d: the model noted beside the registry is %q, want %q", i, published(), now)
 		}
-		person, persons := exported(t, e.cfg.RegistryDir, s)
+		person, persons, conflicts := exported(t, e.cfg.RegistryDir, s)
 		moved := differing(before.person, person)
 		after := readState(t, e)
 		t.Logf("upgrade %d: %d of %d records in another person than the old model's; persons %d → %d living, %d retired; events %d → %d",
@@ -278,6 +361,48 @@ func TestRepublishAfterModelUpgrade(t *testing.T) {
 			t.Errorf("upgrade %d: coverage %s, brute force %s", i, after.coverage, after.bruteLike)
 		}
 		reason := pipelines.RepublishReason(old, now)
+		// Conflicts: ClickHouse's open and decided ones are the
+		// registry's, but for those decided, as they were.
+		bad = 0
+		for id, c := range conflicts {
+			q, ok := after.conflicts[id]
+			if _, r := ruled[id]; r || ok && sameConflict(q, c) {
+				continue
+			}
+			if bad++; bad <= 3 {
+				t.Errorf("upgrade %d: conflict %s in ClickHouse: %s\nin the registry: %s", i, id, conflictText(q), conflictText(c))
+			}
+		}
+		resolved, changed := 0, 0
+		for id, q := range after.conflicts {
+			if strings.HasPrefix(q.Explanation, pipelines.RepublishResolved+reason+".") {
+				resolved++
+			}
+			if b := before.conflicts[id]; fmt.Sprint(b) != fmt.Sprint(q) {
+				changed++
+			}
+			if _, r := ruled[id]; r {
+				if fmt.Sprint(q) != ruled[id] {
+					t.Errorf("upgrade %d: decided conflict %s changed: %s", i, id, conflictText(q))
+				}
+				continue
+			}
+			if _, ok := conflicts[id]; !ok && q.Status != schemas.StatusResolvedByRegistry {
+				if bad++; bad <= 6 {
+					t.Errorf("upgrade %d: ClickHouse holds conflict %s, the registry does not: %s", i, id, conflictText(q))
+				}
+			}
+		}
+		ruledAway := 0
+		for id := range ruled {
+			if c, ok := conflicts[id]; !ok || !sameConflict(before.conflicts[id], c) {
+				ruledAway++
+			}
+		}
+		t.Logf("upgrade %d: conflicts: %d in the registry, %d rows changed in ClickHouse, %d resolved by the republish; %d of %d decided ones held otherwise by the registry",
+			i, len(conflicts), changed, resolved, ruledAway, len(ruled))
+		resolvedAll += resolved
+		ruledAwayAll += ruledAway
 		if n := e.count(t, "SELECT count() FROM person_events FINAL WHERE reason = '"+reason+"'"); n == 0 {
 			t.Errorf("upgrade %d: no person event of reason %q", i, reason)
 		}
@@ -291,6 +416,9 @@ func TestRepublishAfterModelUpgrade(t *testing.T) {
 		deltas := e.count(t, "SELECT count() FROM person_delta_keys")
 		run(s, true)
 		again := readState(t, e)
+		if fmt.Sprint(after.conflicts) != fmt.Sprint(again.conflicts) {
+			t.Errorf("upgrade %d: republished again, the conflicts changed", i)
+		}
 		if differing(after.person, again.person) != 0 || fmt.Sprint(after.living) != fmt.Sprint(again.living) || after.retired != again.retired ||
 			after.events != again.events || again.coverage != after.coverage {
 			t.Errorf("upgrade %d: republished again, ClickHouse changed: %d links, %d → %d living, %d → %d retired, %d → %d events, coverage %s → %s",
@@ -301,4 +429,68 @@ func TestRepublishAfterModelUpgrade(t *testing.T) {
 		}
 		before, old = after, now
 	}
+	if resolvedAll == 0 || ruledAwayAll == 0 {
+		t.Errorf("%d conflicts resolved by the republishes, %d times a decided one held otherwise by the new model: the test checks too little", resolvedAll, ruledAwayAll)
+	}
+}
+
+// sameConflict reports whether ClickHouse's conflict q says what the
+// registry's c does (their versions and times aside).
+func sameConflict(q, c schemas.Conflict) bool {
+	return q.Status == c.Status && q.Kind == c.Kind && q.ProvinceCode == c.ProvinceCode && q.IDNumber == c.IDNumber &&
+		slices.Equal(q.PersonIDs, c.PersonIDs) && slices.Equal(q.RecordIDs, c.RecordIDs) && q.Score == c.Score && q.Explanation == c.Explanation
+}
+
+// conflictText is what a failure says of a conflict: not its
+// explanation, which quotes names and numbers.
+func conflictText(c schemas.Conflict) string {
+	return fmt.Sprintf("%s %s persons %v records %v version %d created %s", c.Kind, c.Status, c.PersonIDs, c.RecordIDs, c.Version, c.CreatedAt.Format(time.RFC3339Nano))
+}
+
+// refusedAndReplayed checks, after a republish while persons refused
+// one person in 8 (constraint republish_refused), that the refused rows
+// went to the dead letters as refused rows do, and replays them with the
+// constraint dropped.
+func refusedAndReplayed(t *testing.T, e *env, logs *logBuffer) {
+	t.Helper()
+	ctx := context.Background()
+	dead, err := pipelines.ReadDeadLetters(ctx, e.brokers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, d := range dead {
+		if d.Stage != "load" || d.Kind != pipelines.KindPersons || d.Table != "persons" || d.Rows != 1 || d.Replayed ||
+			!strings.Contains(d.Error, "republish_refused") || !strings.HasPrefix(d.Source, pipelines.TopicMatched+"/") {
+			t.Errorf("dead letter %+v: want one person refused by the load stage", d)
+		}
+		keys = append(keys, d.Key)
+	}
+	if len(keys) == 0 {
+		t.Fatal("no republished person refused: the test checks nothing")
+	}
+	if n := logs.count("row refused by the sink, sent to dead letters"); n != len(keys) {
+		t.Errorf("%d refusals logged, %d dead letters", n, len(keys))
+	}
+	if n := e.count(t, "SELECT countIf(cityHash64(k) % 8 != 0) FROM (SELECT arrayJoin(["+quoted(keys)+"]) AS k)"); n != 0 {
+		t.Errorf("%d of %d dead letters name a person the constraint allows", n, len(keys))
+	}
+	t.Logf("%d republished persons refused and dead-lettered", len(keys))
+	if err := e.conn.Exec(ctx, "ALTER TABLE persons DROP CONSTRAINT republish_refused"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipelines.ReplayDeadLetters(ctx, e.brokers, false); err != nil {
+		t.Fatal(err)
+	}
+	stop := e.runStagesStoppable(t)
+	e.drain(t)
+	stop()
+}
+
+func quoted(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = "'" + strings.ReplaceAll(s, "'", "\\'") + "'"
+	}
+	return strings.Join(q, ", ")
 }

@@ -119,7 +119,7 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	if err := s.withdraw(ctx, b.Withdrawals); err != nil {
 		return err
 	}
-	if err := s.republish(ctx, b.Republished); err != nil {
+	if err := s.republish(ctx, b.Republished, in); err != nil {
 		return err
 	}
 	if len(in.rows) > 0 {

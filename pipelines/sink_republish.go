@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -31,6 +32,11 @@ import (
 //     founding record, registry.PersonID) that another person holds now,
 //     still living in ClickHouse from before the republish, are retired
 //     into that person, with a merge event of the republish's reason;
+//   - conflicts (republishConflicts): those that differ from what
+//     ClickHouse holds, and the conflicts it holds open naming a person
+//     of the message's range that the registry no longer raises,
+//     resolved; a conflict decided, or one the desk has a decision on, is
+//     left as it is;
 //   - the end mark: every person still living in ClickHouse from before
 //     the republish (neither republished nor linked since) is retired,
 //     merged_into UpgradedPrefix and the model, with a PersonRetired
@@ -40,16 +46,22 @@ import (
 // keyed as above. Everything is read from persons FINAL by person id in
 // pieces of lookupChunk, or for the end mark lookupChunk persons at a
 // time: memory depends on the message, not on the registry.
-func (s *ClickHouseSink) republish(ctx context.Context, rs []Republished) error {
-	for _, r := range rs {
+//
+// A row ClickHouse refuses for its data goes to the dead letters as every
+// other refused row (in, Write's; insertDerived), and the rest is
+// written.
+func (s *ClickHouseSink) republish(ctx context.Context, rs []Republished, in *refusals) error {
+	for i, r := range rs {
 		var err error
 		switch {
 		case len(r.Persons) > 0:
-			err = s.republishPersons(ctx, r.Persons)
+			err = s.republishPersons(ctx, r.Persons, i, in)
 		case len(r.Links) > 0:
-			err = s.republishLinks(ctx, r)
+			err = s.republishLinks(ctx, r, i, in)
+		case r.OfConflicts:
+			err = s.republishConflicts(ctx, r, i, in)
 		case r.End:
-			err = s.retireUnpublished(ctx, r.Republish)
+			err = s.retireUnpublished(ctx, r.Republish, i, in)
 		}
 		if err != nil {
 			return fmt.Errorf("republish (%s): %w", r.Reason, err)
@@ -58,7 +70,41 @@ func (s *ClickHouseSink) republish(ctx context.Context, rs []Republished) error 
 	return nil
 }
 
-func (s *ClickHouseSink) republishPersons(ctx context.Context, ps []schemas.Person) error {
+// insertDerived inserts the rows of d, which the sink derived from the
+// republish message at msg of the Batch's Republished: its coverage
+// deltas, person events, links, conflicts, then persons. A refused row
+// is noted in in carrying itself (RefusedRow.Row), since no slice of the
+// Batch holds it, and the message's place (Index: msg).
+func (s *ClickHouseSink) insertDerived(ctx context.Context, d *Batch, msg int, in *refusals) error {
+	from := len(in.rows)
+	err := s.insertDeltas(ctx, d, in)
+	if err == nil {
+		err = insertRows(ctx, s, "person_events", KindPersonEvents, d.PersonEvents, in)
+	}
+	if err == nil {
+		err = insertRows(ctx, s, "links", KindLinks, d.Links, in)
+	}
+	if err == nil {
+		err = insertRows(ctx, s, "conflicts", KindConflicts, d.Conflicts, in)
+	}
+	if err == nil {
+		err = insertRows(ctx, s, "persons", KindPersons, d.Persons, in)
+	}
+	for i := from; i < len(in.rows); i++ {
+		r := &in.rows[i]
+		if r.Row != nil {
+			continue
+		}
+		key, v, encErr := d.encodeRow(r.Kind, r.Index)
+		if encErr != nil {
+			return errors.Join(err, fmt.Errorf("dead-letter a refused %s row: %w", r.Kind, encErr))
+		}
+		r.Key, r.Row, r.Index = key, v, msg
+	}
+	return err
+}
+
+func (s *ClickHouseSink) republishPersons(ctx context.Context, ps []schemas.Person, msg int, in *refusals) error {
 	ids := make([]string, len(ps))
 	for i, p := range ps {
 		ids[i] = p.PersonID
@@ -83,14 +129,10 @@ func (s *ClickHouseSink) republishPersons(ctx context.Context, ps []schemas.Pers
 		}
 		keep = append(keep, p)
 	}
-	in := &refusals{}
-	if err := s.insertDeltas(ctx, &Batch{PersonDeltas: deltas}, in); err != nil {
-		return err
-	}
-	return insertRows(ctx, s, "persons", KindPersons, keep, in)
+	return s.insertDerived(ctx, &Batch{PersonDeltas: deltas, Persons: keep}, msg, in)
 }
 
-func (s *ClickHouseSink) republishLinks(ctx context.Context, r Republished) error {
+func (s *ClickHouseSink) republishLinks(ctx context.Context, r Republished, msg int, in *refusals) error {
 	// The persons split off: a record that moved from the person
 	// ClickHouse links it to into the person it founds. Their events go
 	// in before the links, which a replay would find moved already.
@@ -114,11 +156,7 @@ func (s *ClickHouseSink) republishLinks(ctx context.Context, r Republished) erro
 		slices.Sort(others)
 		events = append(events, personEvent(schemas.PersonSplit, o, slices.Compact(others), r.Republish, now))
 	}
-	in := &refusals{}
-	if err := insertRows(ctx, s, "person_events", KindPersonEvents, events, in); err != nil {
-		return err
-	}
-	if err := insertRows(ctx, s, "links", KindLinks, r.Links, in); err != nil {
+	if err := s.insertDerived(ctx, &Batch{PersonEvents: events, Links: r.Links}, msg, in); err != nil {
 		return err
 	}
 	// The person each record would found, if another holds it now.
@@ -135,22 +173,48 @@ func (s *ClickHouseSink) republishLinks(ctx context.Context, r Republished) erro
 	if err != nil {
 		return err
 	}
-	return s.retire(ctx, r.Republish, slices.Collect(maps.Values(held)), func(pid string) string { return into[pid] })
+	return s.retire(ctx, r.Republish, slices.Collect(maps.Values(held)), func(pid string) string { return into[pid] }, msg, in)
 }
 
 // retireUnpublished retires the persons living in ClickHouse that the
 // republish r did not write and no batch since has.
-func (s *ClickHouseSink) retireUnpublished(ctx context.Context, r Republish) error {
+func (s *ClickHouseSink) retireUnpublished(ctx context.Context, r Republish, msg int, in *refusals) error {
 	gone := UpgradedPrefix + r.Model
-	for {
-		stale, err := s.readPersons(ctx, "SELECT "+heldColumns+" FROM persons FINAL WHERE "+r.staleWhere()+" ORDER BY person_id LIMIT "+fmt.Sprint(lookupChunk))
+	// Paged by id: a person whose row was refused stays living.
+	for last := ""; ; {
+		stale, err := s.readPersons(ctx, "SELECT "+heldColumns+" FROM persons FINAL WHERE "+r.staleWhere()+
+			" AND person_id > "+quoteList([]string{last})+" ORDER BY person_id LIMIT "+fmt.Sprint(lookupChunk))
 		if err != nil || len(stale) == 0 {
 			return err
 		}
-		if err := s.retire(ctx, r, stale, func(string) string { return gone }); err != nil {
+		last = stale[len(stale)-1].PersonID
+		if stale, err = s.notLinkedSince(ctx, stale, r.Since); err != nil {
+			return err
+		}
+		if err := s.retire(ctx, r, stale, func(string) string { return gone }, msg, in); err != nil {
 			return err
 		}
 	}
+}
+
+// notLinkedSince returns the persons of ps no link written since since
+// (the republish's) names: one it names, the registry holds, and its row
+// living from before is there because ClickHouse refused the republished
+// one, now in the dead letters — retired, it would leave coverage twice
+// (its republished delta is in) and come back living on a replay. It
+// reads links' person_id through the whole table (no index by person):
+// once for every lookupChunk persons the end mark retires, which are few
+// (each merged or split person is retired with the links).
+func (s *ClickHouseSink) notLinkedSince(ctx context.Context, ps []schemas.Person, since time.Time) ([]schemas.Person, error) {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.PersonID
+	}
+	linked, err := s.readIDs(ctx, fmt.Sprintf("SELECT DISTINCT person_id FROM links WHERE toUnixTimestamp64Milli(linked_at) >= %d AND person_id IN ", since.UnixMilli()), ids)
+	if err != nil || len(linked) == 0 {
+		return ps, err
+	}
+	return slices.DeleteFunc(ps, func(p schemas.Person) bool { return slices.Contains(linked, p.PersonID) }), nil
 }
 
 // staleWhere selects the persons living in ClickHouse from before the
@@ -164,7 +228,7 @@ func (r Republish) staleWhere() string {
 // at r's version, each merged into into(id): their coverage out, a merge
 // event into the person (a PersonRetired event when into is not a
 // person), then their rows.
-func (s *ClickHouseSink) retire(ctx context.Context, r Republish, stale []schemas.Person, into func(string) string) error {
+func (s *ClickHouseSink) retire(ctx context.Context, r Republish, stale []schemas.Person, into func(string) string, msg int, in *refusals) error {
 	if len(stale) == 0 {
 		return nil
 	}
@@ -186,14 +250,7 @@ func (s *ClickHouseSink) retire(ctx context.Context, r Republish, stale []schema
 			events = append(events, personEvent(schemas.PersonMerge, to, []string{p.PersonID}, r, now))
 		}
 	}
-	in := &refusals{}
-	if err := s.insertDeltas(ctx, &Batch{PersonDeltas: deltas}, in); err != nil {
-		return err
-	}
-	if err := insertRows(ctx, s, "person_events", KindPersonEvents, events, in); err != nil {
-		return err
-	}
-	return insertRows(ctx, s, "persons", KindPersons, rows, in)
+	return s.insertDerived(ctx, &Batch{PersonDeltas: deltas, PersonEvents: events, Persons: rows}, msg, in)
 }
 
 // personEvent is an event of the republish r, its id derived from its
@@ -295,6 +352,146 @@ func (s *ClickHouseSink) readPersons(ctx context.Context, q string) ([]schemas.P
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read persons: %w", err)
+	}
+	return out, nil
+}
+
+// republishConflicts writes the conflicts of a conflicts message r — all
+// the registry holds naming a person of its range — where ClickHouse
+// (conflicts FINAL) holds them otherwise, at the republish's version and
+// with the time ClickHouse first had them; then it resolves the
+// conflicts ClickHouse holds open, at the republish's version or an
+// earlier one, naming a person of the range, that the registry no longer
+// raises (resolved_by_registry, the explanation beginning with the
+// republish's reason). A conflict ClickHouse holds at a later version (a
+// batch since), holds decided, or that the desk has a decision on
+// (decisions) is left as it is: a ruling is never reopened or changed.
+// Written again it writes nothing: the rows then equal ClickHouse's.
+func (s *ClickHouseSink) republishConflicts(ctx context.Context, r Republished, msg int, in *refusals) error {
+	bound := func(v string) string { return quoteList([]string{v}) }
+	open, err := s.readIDs(ctx, fmt.Sprintf("SELECT conflict_id FROM conflicts FINAL WHERE status = '%s' AND version <= %d AND arrayExists(p -> p > %s AND (%s = '' OR p <= %s), person_ids)",
+		schemas.StatusOpen, r.Version, bound(r.After), bound(r.Through), bound(r.Through)), nil)
+	if err != nil {
+		return err
+	}
+	ids := slices.Clone(open)
+	mine := make(map[string]bool, len(r.Conflicts))
+	for _, c := range r.Conflicts {
+		mine[c.ConflictID] = true
+		ids = append(ids, c.ConflictID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	held, err := s.conflictsHeld(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	decided, err := s.readIDs(ctx, "SELECT DISTINCT conflict_id FROM decisions WHERE conflict_id IN ", ids)
+	if err != nil {
+		return err
+	}
+	ruled := map[string]bool{}
+	for _, id := range decided {
+		ruled[id] = true
+	}
+	var out []schemas.Conflict
+	for _, c := range r.Conflicts {
+		h, ok := held[c.ConflictID]
+		if ruled[c.ConflictID] || ok && (h.Version > r.Version || h.Status == schemas.StatusDecided) {
+			continue
+		}
+		c.Version = r.Version
+		if ok {
+			c.CreatedAt = h.CreatedAt
+			if sameConflict(h, c) {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	for _, id := range open {
+		h, ok := held[id]
+		if mine[id] || ruled[id] || !ok || h.Status != schemas.StatusOpen || h.Version > r.Version {
+			continue
+		}
+		h.Status, h.Version = schemas.StatusResolvedByRegistry, r.Version
+		h.Explanation = RepublishResolved + r.Reason + ".\n\n" + h.Explanation
+		out = append(out, h)
+	}
+	return s.insertDerived(ctx, &Batch{Conflicts: out}, msg, in)
+}
+
+// RepublishResolved begins the explanation of a conflict a republish
+// resolved, followed by the republish's reason (RepublishReason).
+const RepublishResolved = "Resolved by the registry: rebuilt with another model, it no longer raises this conflict — "
+
+// sameConflict reports whether a and b say the same (their versions
+// aside).
+func sameConflict(a, b schemas.Conflict) bool {
+	return a.Kind == b.Kind && a.ProvinceCode == b.ProvinceCode && a.IDNumber == b.IDNumber && slices.Equal(a.PersonIDs, b.PersonIDs) &&
+		slices.Equal(a.RecordIDs, b.RecordIDs) && a.Score == b.Score && a.Explanation == b.Explanation && a.Status == b.Status &&
+		a.CreatedAt.Equal(b.CreatedAt)
+}
+
+// readIDs runs q, which selects one string column, and returns its
+// values; with ids, q ends in "IN " and runs for lookupChunk of them at
+// a time.
+func (s *ClickHouseSink) readIDs(ctx context.Context, q string, ids []string) ([]string, error) {
+	run := func(q string) ([]string, error) {
+		rows, err := s.Conn.Query(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("read ids: %w", err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return nil, fmt.Errorf("read ids: %w", err)
+			}
+			out = append(out, id)
+		}
+		return out, rows.Err()
+	}
+	if !strings.HasSuffix(q, " IN ") {
+		return run(q)
+	}
+	var out []string
+	for lo := 0; lo < len(ids); lo += lookupChunk {
+		got, err := run(q + "(" + quoteList(ids[lo:min(lo+lookupChunk, len(ids))]) + ")")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+var conflictColumns = strings.Join(schemas.Tags(schemas.Conflict{}), ", ")
+
+// conflictsHeld returns the rows conflicts FINAL holds of ids, by id.
+func (s *ClickHouseSink) conflictsHeld(ctx context.Context, ids []string) (map[string]schemas.Conflict, error) {
+	out := make(map[string]schemas.Conflict, len(ids))
+	for lo := 0; lo < len(ids); lo += lookupChunk {
+		rows, err := s.Conn.Query(ctx, "SELECT "+conflictColumns+" FROM conflicts FINAL WHERE conflict_id IN ("+quoteList(ids[lo:min(lo+lookupChunk, len(ids))])+")")
+		if err != nil {
+			return nil, fmt.Errorf("read conflicts: %w", err)
+		}
+		for rows.Next() {
+			var c schemas.Conflict
+			if err := rows.ScanStruct(&c); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read conflicts: %w", err)
+			}
+			out[c.ConflictID] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read conflicts: %w", err)
+		}
 	}
 	return out, nil
 }

@@ -2,7 +2,9 @@ package pipelines
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -136,5 +138,107 @@ func TestRepublishReplayedCountsOnce(t *testing.T) {
 	want := "merge P1 " + founded + " model upgrade a → b; retired Pgone  model upgrade a → b"
 	if kinds != want {
 		t.Errorf("events: %s\nwant %s", kinds, want)
+	}
+}
+
+// A republish's conflicts message: ClickHouse's conflicts naming a person
+// of its range become the registry's — changed ones written with the
+// time ClickHouse first had them, those no longer raised resolved with
+// the republish's reason — while a decided one, one the desk has a
+// decision on, one written by a later batch and one outside the range
+// stay as they are. A row ClickHouse refuses is named with itself and
+// its message, the others written; written again, nothing is inserted.
+func TestRepublishConflicts(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	s := &ClickHouseSink{Conn: conn}
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	conflict := func(id, status string, ver uint64, expl string, persons ...string) schemas.Conflict {
+		return schemas.Conflict{ConflictID: id, Kind: schemas.ConflictGreyZone, PersonIDs: persons, RecordIDs: []string{"r" + id},
+			Explanation: expl, Status: status, Version: ver, CreatedAt: t0}
+	}
+	held := []schemas.Conflict{
+		conflict("cA", schemas.StatusOpen, 5, "old", "P1", "P2"),
+		conflict("cB", schemas.StatusOpen, 4, "gone", "P3"),
+		conflict("cC", schemas.StatusDecided, 5, "ruled", "P1"),
+		conflict("cD", schemas.StatusOpen, 5, "on the desk", "P2"),
+		conflict("cE", schemas.StatusOpen, 7, "a later batch", "P4"),
+		conflict("cF", schemas.StatusOpen, 5, "another range", "Q9"),
+		conflict("cH", schemas.StatusOpen, 3, "the same", "P3"),
+	}
+	if err := s.Write(ctx, &Batch{Conflicts: held}); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Exec(ctx, "INSERT INTO decisions (decision_id, conflict_id, decision, user, decided_at, status_after) VALUES ('d1', 'cD', 'needs_verification', 'u', now64(3), 'needs_verification')"); err != nil {
+		t.Fatal(err)
+	}
+	r := Republish{Version: 5, Since: time.Now().UTC(), Reason: "model upgrade a → b", Model: "b", Through: "P5"}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	fresh := conflict("cG", schemas.StatusOpen, 5, "new", "P1")
+	fresh.CreatedAt = now
+	msg := Republished{Republish: r, OfConflicts: true, Conflicts: []schemas.Conflict{
+		conflict("cA", schemas.StatusOpen, 5, "new", "P1", "P2"),
+		conflict("cC", schemas.StatusOpen, 5, "raised again", "P1"),
+		conflict("cE", schemas.StatusOpen, 5, "older", "P4"),
+		fresh,
+		conflict("cH", schemas.StatusOpen, 5, "the same", "P3"),
+	}}
+	msg.Conflicts[0].CreatedAt = now
+	if err := conn.Exec(ctx, "ALTER TABLE conflicts ADD CONSTRAINT refuse_cg CHECK conflict_id != 'cG'"); err != nil {
+		t.Fatal(err)
+	}
+	// At position 1 of the batch's republish messages.
+	err := s.Write(ctx, &Batch{Republished: []Republished{{Republish: r, End: true}, msg}})
+	var rr *RefusedRows
+	if !errors.As(err, &rr) || len(rr.Rows) != 1 {
+		t.Fatalf("a refused conflict: %v, want one row refused", err)
+	}
+	if got := rr.Rows[0]; got.Kind != KindConflicts || got.Table != "conflicts" || got.Key != "cG" || got.Index != 1 || got.Row == nil {
+		t.Errorf("refused %+v, want conflict cG of message 1, with its row", got)
+	} else if rows, err := schemas.DecodeRows[schemas.Conflict](got.Row); err != nil || len(rows) != 1 || rows[0].ConflictID != "cG" {
+		t.Errorf("the refused row decodes as %+v (%v), want conflict cG", rows, err)
+	}
+	if err := conn.Exec(ctx, "ALTER TABLE conflicts DROP CONSTRAINT refuse_cg"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(ctx, &Batch{Republished: []Republished{msg}}); err != nil {
+		t.Fatal(err)
+	}
+	var rows uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM conflicts").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]schemas.Conflict{}
+	all, err := s.conflictsHeld(ctx, []string{"cA", "cB", "cC", "cD", "cE", "cF", "cG", "cH"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	maps.Copy(got, all)
+	want := map[string]schemas.Conflict{}
+	for _, c := range held {
+		want[c.ConflictID] = c
+	}
+	want["cA"] = conflict("cA", schemas.StatusOpen, 5, "new", "P1", "P2") // created_at kept
+	b := want["cB"]
+	b.Status, b.Version, b.Explanation = schemas.StatusResolvedByRegistry, 5, RepublishResolved+r.Reason+".\n\ngone"
+	want["cB"] = b
+	want["cG"] = fresh
+	for id, w := range want {
+		if g := got[id]; !sameConflict(g, w) || g.Version != w.Version {
+			t.Errorf("conflict %s:\n%+v\nwant\n%+v", id, g, w)
+		}
+	}
+	if err := s.Write(ctx, &Batch{Republished: []Republished{msg}}); err != nil {
+		t.Fatal(err)
+	}
+	var again uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM conflicts").Scan(&again); err != nil {
+		t.Fatal(err)
+	}
+	if again != rows {
+		t.Errorf("written again: %d conflict rows inserted", again-rows)
 	}
 }
