@@ -133,7 +133,8 @@
 // copy restored from a backup replays the changelog from there; a copy of
 // another changelog or cluster, or one ahead of it, is refused. After a
 // rebuild with another model the match stage republishes the registry's
-// persons and links to ClickHouse (Persons exports them).
+// persons, links and conflicts to ClickHouse (Persons and Conflicts
+// export them).
 //
 // Scaling out (scorer.go): a registry opened with Config.Score does not
 // score; it hands each batch's new records, one Item per blocking key
@@ -164,9 +165,10 @@
 // (TestRegroupingCorrectionApplied); restart and rebuild from the changelog
 // (pipelines' TestMatcherRestartKeepsPersonIDs), a restored older copy
 // caught up from it (pipelines' TestRegistryRestoredCopyCatchesUp,
-// TestScoreStoreRestoredCatchesUp), the export equal to what the outputs
-// said (TestPersonsExportsWhatTheOutputsSaid); withdrawals: offline
-// linking's partition of the records left, exactly, in any order with the
+// TestScoreStoreRestoredCatchesUp), the exports of persons and conflicts
+// equal to what the outputs said (TestPersonsExportsWhatTheOutputsSaid);
+// withdrawals: offline linking's partition of the records left, exactly,
+// in any order with the
 // adds and batch size, the founding-record ids kept, a restart and a
 // replay giving the same persons, coverage deltas summing to a count of
 // what is left (TestWithdrawEqualsOfflineOnTheRecordsLeft,
