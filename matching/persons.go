@@ -64,6 +64,18 @@ func (f *Frame) idColumns() (idCols, bool) {
 // review and match thresholds left in different persons). personID names
 // a cluster by its first row.
 func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, []schemas.Conflict) {
+	return summarise(res, personID, true)
+}
+
+// Persons returns the summaries Summarise gives, without looking for the
+// conflicts (the export of persons already judged: the conflicts' work,
+// the waterfalls above all, would be thrown away).
+func Persons(res *Result) []PersonSummary {
+	sums, _ := summarise(res, nil, false)
+	return sums
+}
+
+func summarise(res *Result, personID func(root int32) string, withConflicts bool) ([]PersonSummary, []schemas.Conflict) {
 	f := res.Frame
 	members := res.Clusters.Members()
 	sums := make([]PersonSummary, len(members))
@@ -75,7 +87,10 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 	}
 	// The waterfall of a pair of the conflict's records goes with every
 	// kind that has a pair, so that the desk shows why they match.
-	x2, _ := newExplainer(res.Frame, res.Settings)
+	var x2 *explainer
+	if withConflicts {
+		x2, _ = newExplainer(res.Frame, res.Settings)
+	}
 	// The frame's values alias its tables: the summaries keep copies,
 	// one of each sex and province for all.
 	few := copies{}
@@ -196,23 +211,25 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			} else if len(probs) > 0 {
 				s.IDStatus = schemas.IDConflicting
 				s.Problems = append(s.Problems, probs...)
-				var carrying []int32
-				for _, r := range rows {
-					if v := f.cols[cols.valid].vals.at(int(r)); v != 0 && f.cols[cols.valid].dict.at(v) == s.IDNumber {
-						carrying = append(carrying, r)
+				if withConflicts {
+					var carrying []int32
+					for _, r := range rows {
+						if v := f.cols[cols.valid].vals.at(int(r)); v != 0 && f.cols[cols.valid].dict.at(v) == s.IDNumber {
+							carrying = append(carrying, r)
+						}
 					}
-				}
-				expl := fmt.Sprintf("number %s contradicts the person: %s", vn.MaskID(s.IDNumber), strings.Join(probs, "; "))
-				if len(rows) >= 2 {
-					// The number's record beside another record of the
-					// person: why they are one person.
-					other := rows[0]
-					if other == carrying[0] {
-						other = rows[1]
+					expl := fmt.Sprintf("number %s contradicts the person: %s", vn.MaskID(s.IDNumber), strings.Join(probs, "; "))
+					if len(rows) >= 2 {
+						// The number's record beside another record of the
+						// person: why they are one person.
+						other := rows[0]
+						if other == carrying[0] {
+							other = rows[1]
+						}
+						expl += waterfall(x2, Pair{A: min(carrying[0], other), B: max(carrying[0], other)})
 					}
-					expl += waterfall(x2, Pair{A: min(carrying[0], other), B: max(carrying[0], other)})
+					add(schemas.ConflictIDContradicts, s.IDNumber, carrying, 0, expl)
 				}
-				add(schemas.ConflictIDContradicts, s.IDNumber, carrying, 0, expl)
 			}
 		}
 		// A second number on the person's records whose birth year is not
@@ -220,6 +237,9 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 		// household head's, a parent's), which the guards let the record
 		// bring into its person; the number is reviewed as contradicting.
 		for _, n := range distinct[min(1, len(distinct)):] {
+			if !withConflicts {
+				break // they only raise conflicts
+			}
 			id := vn.ParseID(n)
 			probs := id.Check(s.BirthYear, "", "")
 			if len(probs) == 0 || shared[n] {
@@ -231,6 +251,9 @@ func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, 
 			add(schemas.ConflictIDContradicts, n, carrying, 0, expl)
 		}
 		sums[ci] = s
+	}
+	if !withConflicts {
+		return sums, nil
 	}
 	if vnCols {
 		// shared_id: one valid number in several persons.

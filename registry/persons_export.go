@@ -83,14 +83,7 @@ func (r *Registry) personsFrom(lo, hi, ver uint64) (PersonsChunk, error) {
 	if len(seeds) == 0 {
 		return PersonsChunk{}, nil
 	}
-	u, err := r.buildUnit(wb, nil, seeds, nil)
-	if err != nil {
-		return PersonsChunk{}, err
-	}
-	if u.holders, err = r.numberHolders(wb, nil, u); err != nil {
-		return PersonsChunk{}, err
-	}
-	cl, err := r.cluster(u)
+	u, cl, err := r.clusterStored(wb, nil, seeds)
 	if err != nil {
 		return PersonsChunk{}, err
 	}
@@ -104,8 +97,7 @@ func (r *Registry) personsFrom(lo, hi, ver uint64) (PersonsChunk, error) {
 		}
 		cl.Of[i] = first[pid]
 	}
-	name := func(root int32) string { return u.stored[root] }
-	sums, _ := r.summarise(u, cl, name)
+	sums := r.persons(u, cl)
 	now := r.now().UTC()
 	var out PersonsChunk
 	for _, sm := range sums {
@@ -116,8 +108,7 @@ func (r *Registry) personsFrom(lo, hi, ver uint64) (PersonsChunk, error) {
 		pid := u.stored[sm.Root]
 		out.Persons = append(out.Persons, personRow(u.f, sm, pid, ver, now))
 		for _, rw := range sm.Rows {
-			out.Links = append(out.Links, schemas.Link{RecordID: u.f.ID(int(rw)), PersonID: pid,
-				MatchProbability: cl.Prob[rw], MatchRule: "fellegi-sunter", Version: ver, LinkedAt: now})
+			out.Links = append(out.Links, linkOf(u.f, cl, rw, pid, ver, now))
 		}
 	}
 	return out, nil

@@ -1880,13 +1880,6 @@ func (r *Registry) summarise(u *unit, cl *matching.Clusters, name func(int32) st
 	pairs := append(append([]matching.Pair(nil), u.inner...), u.outer...)
 	res := &matching.Result{Frame: u.f, Settings: r.s, Pairs: pairs, Clusters: cl, NumberHolders: u.holders, PersonGuards: u.guards}
 	sums, conflicts := matching.Summarise(res, name)
-	n := int32(len(u.comp))
-	mine := sums[:0]
-	for _, sm := range sums {
-		if sm.Root < n {
-			mine = append(mine, sm)
-		}
-	}
 	// A record of comp is one of the frame's first rows (a holder of a
 	// number outside the frame is in none).
 	inComp := func(id string) bool {
@@ -1899,7 +1892,27 @@ func (r *Registry) summarise(u *unit, cl *matching.Clusters, name func(int32) st
 			keep = append(keep, c)
 		}
 	}
-	return mine, keep
+	return compPersons(u, sums), keep
+}
+
+// persons returns the persons of the component as summarise does, without
+// looking for conflicts (the export: Persons).
+func (r *Registry) persons(u *unit, cl *matching.Clusters) []matching.PersonSummary {
+	res := &matching.Result{Frame: u.f, Settings: r.s, Clusters: cl, NumberHolders: u.holders}
+	return compPersons(u, matching.Persons(res))
+}
+
+// compPersons keeps the persons rooted in the component's rows (the
+// frame's first rows; its neighbours' persons are not its own).
+func compPersons(u *unit, sums []matching.PersonSummary) []matching.PersonSummary {
+	n := int32(len(u.comp))
+	mine := sums[:0]
+	for _, sm := range sums {
+		if sm.Root < n {
+			mine = append(mine, sm)
+		}
+	}
+	return mine
 }
 
 // recluster clusters again the components of the seeds (the new records,
@@ -2065,8 +2078,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 				continue
 			}
 			wb.Set(seqKey(kPerson, comp[rw]), []byte(pid), nil)
-			out.Links = append(out.Links, schemas.Link{RecordID: cf.ID(int(rw)), PersonID: pid,
-				MatchProbability: cl.Prob[rw], MatchRule: "fellegi-sunter", Version: ver, LinkedAt: now})
+			out.Links = append(out.Links, linkOf(cf, cl, rw, pid, ver, now))
 		}
 		var others []string // old persons that end here (others continue, split)
 		for _, o := range olds {
@@ -2176,14 +2188,7 @@ func (p *personParts) of(name string) int {
 // not have their rows). Merge and split events of the batch that first
 // added them are not repeated unless the batch is the same (see Add).
 func (r *Registry) current(wb *pebble.Batch, be *batchEdges, seqs []uint64, ver uint64, now time.Time, out *Output) error {
-	u, err := r.buildUnit(wb, be, seqs, nil)
-	if err != nil {
-		return err
-	}
-	if u.holders, err = r.numberHolders(wb, be, u); err != nil {
-		return err
-	}
-	cl, err := r.cluster(u)
+	u, cl, err := r.clusterStored(wb, be, seqs)
 	if err != nil {
 		return err
 	}
@@ -2201,11 +2206,34 @@ func (r *Registry) current(wb *pebble.Batch, be *batchEdges, seqs []uint64, ver 
 		pid := name(sm.Root)
 		out.Persons = append(out.Persons, personRow(u.f, sm, pid, ver, now))
 		for _, rw := range sm.Rows {
-			out.Links = append(out.Links, schemas.Link{RecordID: u.f.ID(int(rw)), PersonID: pid,
-				MatchProbability: cl.Prob[rw], MatchRule: "fellegi-sunter", Version: ver, LinkedAt: now})
+			out.Links = append(out.Links, linkOf(u.f, cl, rw, pid, ver, now))
 		}
 	}
 	return nil
+}
+
+// clusterStored builds the unit of known records (seqs) with the holders
+// of its numbers and clusters it: the persons stored, as current and the
+// export (personsFrom) give them again.
+func (r *Registry) clusterStored(wb *pebble.Batch, be *batchEdges, seqs []uint64) (*unit, *matching.Clusters, error) {
+	u, err := r.buildUnit(wb, be, seqs, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.holders, err = r.numberHolders(wb, be, u); err != nil {
+		return nil, nil, err
+	}
+	cl, err := r.cluster(u)
+	if err != nil {
+		return nil, nil, err
+	}
+	return u, cl, nil
+}
+
+// linkOf is the link of the frame's row rw to person pid.
+func linkOf(f *matching.Frame, cl *matching.Clusters, rw int32, pid string, ver uint64, at time.Time) schemas.Link {
+	return schemas.Link{RecordID: f.ID(int(rw)), PersonID: pid, MatchProbability: cl.Prob[rw],
+		MatchRule: "fellegi-sunter", Version: ver, LinkedAt: at}
 }
 
 func event(kind, pid string, others []string, records int, reason string, ver uint64, at time.Time) schemas.PersonEvent {
