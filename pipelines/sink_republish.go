@@ -256,7 +256,7 @@ func (s *ClickHouseSink) retire(ctx context.Context, r Republish, stale []schema
 // personEvent is an event of the republish r, its id derived from its
 // kind, persons and version as the registry's are.
 func personEvent(kind, pid string, others []string, r Republish, at time.Time) schemas.PersonEvent {
-	return schemas.PersonEvent{EventID: "e" + hashHex(kind, pid, strings.Join(others, "\x00"), fmt.Sprint(r.Version)),
+	return schemas.PersonEvent{EventID: registry.EventID(kind, pid, others, r.Version),
 		Kind: kind, PersonID: pid, Others: others, Reason: r.Reason, Version: r.Version, At: at}
 }
 

@@ -2237,9 +2237,16 @@ func linkOf(f *matching.Frame, cl *matching.Clusters, rw int32, pid string, ver 
 }
 
 func event(kind, pid string, others []string, records int, reason string, ver uint64, at time.Time) schemas.PersonEvent {
-	h := sha256.Sum256([]byte(kind + "\x00" + pid + "\x00" + strings.Join(others, "\x00") + "\x00" + fmt.Sprint(ver)))
-	return schemas.PersonEvent{EventID: fmt.Sprintf("e%x", h[:12]), Kind: kind, PersonID: pid, Others: others,
+	return schemas.PersonEvent{EventID: EventID(kind, pid, others, ver), Kind: kind, PersonID: pid, Others: others,
 		Records: uint32(records), Reason: reason, Version: ver, At: at}
+}
+
+// EventID is the id of a person event: derived from its kind, person,
+// other persons and version, so that the same event written again (a
+// batch redelivered, a republish repeated) keeps its id.
+func EventID(kind, pid string, others []string, ver uint64) string {
+	h := sha256.Sum256([]byte(kind + "\x00" + pid + "\x00" + strings.Join(others, "\x00") + "\x00" + fmt.Sprint(ver)))
+	return fmt.Sprintf("e%x", h[:12])
 }
 
 func personRow(f *matching.Frame, s matching.PersonSummary, pid string, ver uint64, at time.Time) schemas.Person {
