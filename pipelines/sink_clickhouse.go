@@ -461,23 +461,15 @@ func (s *ClickHouseSink) insertDeltas(ctx context.Context, b *Batch, in *refusal
 	}
 	slices.Sort(batches)
 	batches = slices.Compact(batches)
-	for lo := 0; lo < len(batches); lo += lookupChunk {
-		rows, err := s.Conn.Query(ctx, "SELECT batch, seq FROM person_delta_keys WHERE batch IN ("+quoteList(batches[lo:min(lo+lookupChunk, len(batches))])+")")
-		if err != nil {
-			return fmt.Errorf("read person_delta_keys: %w", err)
+	if err := s.lookup(ctx, "person_delta_keys", "SELECT batch, seq FROM person_delta_keys WHERE batch IN", batches, func(rows driver.Rows) error {
+		var k key
+		if err := rows.Scan(&k.batch, &k.seq); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var k key
-			if err := rows.Scan(&k.batch, &k.seq); err != nil {
-				rows.Close()
-				return fmt.Errorf("read person_delta_keys: %w", err)
-			}
-			seen[k] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read person_delta_keys: %w", err)
-		}
+		seen[k] = true
+		return nil
+	}); err != nil {
+		return err
 	}
 	keep := b.PersonDeltas[:0]
 	var unknown []string
@@ -511,26 +503,18 @@ func (s *ClickHouseSink) fillOld(ctx context.Context, deltas []schemas.PersonDel
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	old := map[string]schemas.PersonDelta{}
-	for lo := 0; lo < len(ids); lo += lookupChunk {
-		rows, err := s.Conn.Query(ctx, `SELECT person_id, toUInt16(living), province_code, commune_code, new_province_code, new_commune_code,
-			toUInt16(has_id), toUInt16(cmnd_only), birth_year FROM person_state FINAL WHERE person_id IN (`+quoteList(ids[lo:min(lo+lookupChunk, len(ids))])+")")
-		if err != nil {
-			return nil, fmt.Errorf("read person_state: %w", err)
+	if err := s.lookup(ctx, "person_state", `SELECT person_id, toUInt16(living), province_code, commune_code, new_province_code, new_commune_code,
+			toUInt16(has_id), toUInt16(cmnd_only), birth_year FROM person_state FINAL WHERE person_id IN`, ids, func(rows driver.Rows) error {
+		var d schemas.PersonDelta
+		var id string
+		if err := rows.Scan(&id, &d.OldLiving, &d.OldProvinceCode, &d.OldCommuneCode, &d.OldNewProvinceCode, &d.OldNewCommuneCode,
+			&d.OldHasID, &d.OldCMNDOnly, &d.OldBirthYear); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var d schemas.PersonDelta
-			var id string
-			if err := rows.Scan(&id, &d.OldLiving, &d.OldProvinceCode, &d.OldCommuneCode, &d.OldNewProvinceCode, &d.OldNewCommuneCode,
-				&d.OldHasID, &d.OldCMNDOnly, &d.OldBirthYear); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read person_state: %w", err)
-			}
-			old[id] = d
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read person_state: %w", err)
-		}
+		old[id] = d
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	keep := deltas[:0]
 	for _, d := range deltas {
@@ -681,25 +665,17 @@ func newRows[T any](ctx context.Context, s *ClickHouseSink, keys string, rows []
 	}
 	slices.Sort(batches)
 	batches = slices.Compact(batches)
-	for lo := 0; lo < len(batches); lo += lookupChunk {
-		res, err := s.Conn.Query(ctx, "SELECT batch, seq FROM "+keys+" WHERE batch IN ("+quoteList(batches[lo:min(lo+lookupChunk, len(batches))])+")")
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", keys, err)
+	if err := s.lookup(ctx, keys, "SELECT batch, seq FROM "+keys+" WHERE batch IN", batches, func(res driver.Rows) error {
+		var x k
+		if err := res.Scan(&x.batch, &x.seq); err != nil {
+			return err
 		}
-		for res.Next() {
-			var x k
-			if err := res.Scan(&x.batch, &x.seq); err != nil {
-				res.Close()
-				return nil, fmt.Errorf("read %s: %w", keys, err)
-			}
-			if _, ok := seen[x]; ok {
-				seen[x] = true
-			}
+		if _, ok := seen[x]; ok {
+			seen[x] = true
 		}
-		res.Close()
-		if err := res.Err(); err != nil {
-			return nil, fmt.Errorf("read %s: %w", keys, err)
-		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	keep := rows[:0]
 	for i := range rows {
@@ -788,26 +764,18 @@ func (s *ClickHouseSink) fillOldRecords(ctx context.Context, deltas []schemas.Re
 		hasID, cmnd uint8
 	}
 	old := map[string]state{}
-	for lo := 0; lo < len(ids); lo += lookupChunk {
-		rows, err := s.Conn.Query(ctx, `SELECT record_id, province_code, district_code, commune_code, new_province_code, new_commune_code,
-			source_kind, source_month, has_id, cmnd_only FROM record_state FINAL WHERE record_id IN (`+quoteList(ids[lo:min(lo+lookupChunk, len(ids))])+")")
-		if err != nil {
-			return nil, fmt.Errorf("read record_state: %w", err)
+	if err := s.lookup(ctx, "record_state", `SELECT record_id, province_code, district_code, commune_code, new_province_code, new_commune_code,
+			source_kind, source_month, has_id, cmnd_only FROM record_state FINAL WHERE record_id IN`, ids, func(rows driver.Rows) error {
+		var st state
+		var id string
+		if err := rows.Scan(&id, &st.d.ProvinceCode, &st.d.DistrictCode, &st.d.CommuneCode, &st.d.NewProvinceCode, &st.d.NewCommuneCode,
+			&st.d.SourceKind, &st.d.SourceMonth, &st.hasID, &st.cmnd); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var st state
-			var id string
-			if err := rows.Scan(&id, &st.d.ProvinceCode, &st.d.DistrictCode, &st.d.CommuneCode, &st.d.NewProvinceCode, &st.d.NewCommuneCode,
-				&st.d.SourceKind, &st.d.SourceMonth, &st.hasID, &st.cmnd); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read record_state: %w", err)
-			}
-			old[id] = st
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read record_state: %w", err)
-		}
+		old[id] = st
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	out := make([]schemas.RecordDelta, 0, len(deltas))
 	for _, d := range deltas {
@@ -980,6 +948,29 @@ func (s *ClickHouseSink) withdrawnIDs(ctx context.Context) (map[string]struct{},
 // lookupChunk bounds the ids one look-up query lists (a query's text is
 // limited: max_query_size, 256 KiB by default).
 const lookupChunk = 2000
+
+// lookup runs query, which ends in "IN", with keys listed after it, once
+// for every lookupChunk of them, and gives each row read to scan. Errors
+// say "read what".
+func (s *ClickHouseSink) lookup(ctx context.Context, what, query string, keys []string, scan func(driver.Rows) error) error {
+	for lo := 0; lo < len(keys); lo += lookupChunk {
+		rows, err := s.Conn.Query(ctx, query+" ("+quoteList(keys[lo:min(lo+lookupChunk, len(keys))])+")")
+		if err != nil {
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return fmt.Errorf("read %s: %w", what, err)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+	}
+	return nil
+}
 
 // quoteList formats ss as ClickHouse string literals separated by commas.
 func quoteList(ss []string) string {
