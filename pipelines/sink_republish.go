@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -264,23 +266,15 @@ func personEvent(kind, pid string, others []string, r Republish, at time.Time) s
 // for a record not linked, or whose link is closed).
 func (s *ClickHouseSink) linksHeld(ctx context.Context, ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
-	for lo := 0; lo < len(ids); lo += lookupChunk {
-		rows, err := s.Conn.Query(ctx, "SELECT record_id, person_id FROM links FINAL WHERE person_id != '' AND record_id IN ("+quoteList(ids[lo:min(lo+lookupChunk, len(ids))])+")")
-		if err != nil {
-			return nil, fmt.Errorf("read links: %w", err)
+	if err := s.lookup(ctx, "links", "SELECT record_id, person_id FROM links FINAL WHERE person_id != '' AND record_id IN", ids, func(rows driver.Rows) error {
+		var r, p string
+		if err := rows.Scan(&r, &p); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var r, p string
-			if err := rows.Scan(&r, &p); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read links: %w", err)
-			}
-			out[r] = p
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read links: %w", err)
-		}
+		out[r] = p
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -317,19 +311,20 @@ const heldColumns = "person_id, version, merged_into, id_number, cmnd, birth_yea
 // when set), by id.
 func (s *ClickHouseSink) personsHeld(ctx context.Context, ids []string, where string) (map[string]schemas.Person, error) {
 	if where != "" {
-		where = " AND " + where
+		where = "(" + where + ") AND "
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	out := make(map[string]schemas.Person, len(ids))
-	for lo := 0; lo < len(ids); lo += lookupChunk {
-		ps, err := s.readPersons(ctx, "SELECT "+heldColumns+" FROM persons FINAL WHERE person_id IN ("+quoteList(ids[lo:min(lo+lookupChunk, len(ids))])+")"+where)
+	if err := s.lookup(ctx, "persons", "SELECT "+heldColumns+" FROM persons FINAL WHERE "+where+"person_id IN", ids, func(rows driver.Rows) error {
+		p, err := scanHeld(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for _, p := range ps {
-			out[p.PersonID] = p
-		}
+		out[p.PersonID] = p
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -343,9 +338,8 @@ func (s *ClickHouseSink) readPersons(ctx context.Context, q string) ([]schemas.P
 	defer rows.Close()
 	var out []schemas.Person
 	for rows.Next() {
-		var p schemas.Person
-		if err := rows.Scan(&p.PersonID, &p.Version, &p.MergedInto, &p.IDNumber, &p.CMND, &p.BirthYear,
-			&p.ProvinceCode, &p.CommuneCode, &p.NewProvinceCode, &p.NewCommuneCode); err != nil {
+		p, err := scanHeld(rows)
+		if err != nil {
 			return nil, fmt.Errorf("read persons: %w", err)
 		}
 		out = append(out, p)
@@ -494,4 +488,12 @@ func (s *ClickHouseSink) conflictsHeld(ctx context.Context, ids []string) (map[s
 		}
 	}
 	return out, nil
+}
+
+// scanHeld reads a row of heldColumns.
+func scanHeld(rows driver.Rows) (schemas.Person, error) {
+	var p schemas.Person
+	err := rows.Scan(&p.PersonID, &p.Version, &p.MergedInto, &p.IDNumber, &p.CMND, &p.BirthYear,
+		&p.ProvinceCode, &p.CommuneCode, &p.NewProvinceCode, &p.NewCommuneCode)
+	return p, err
 }
