@@ -713,3 +713,38 @@ func decodeEdges(v []byte) ([]registry.Edge, error) {
 	}
 	return out, nil
 }
+
+// ErrScoreStoreMismatch is wrapped by the error of a score instance's
+// start refused because its store does not follow the partition of
+// TopicBlocking it would read on (checkScoreStore).
+var ErrScoreStoreMismatch = errors.New("the score store does not follow its partition")
+
+// checkScoreStore checks a score instance's store of partition p of
+// TopicBlocking (in dir), which has scored the partition up to offset off
+// (-1: nothing) and reads on from there — a copy restored from a backup
+// catches up as a store that was stopped does. A store ahead of the
+// partition (the topic truncated, deleted or recreated since, or another
+// cluster's) would wait past the partition's end and pass over the
+// messages before it: it is refused, with the way out.
+func checkScoreStore(ctx context.Context, brokers []string, p int, off int64, dir string, log *slog.Logger) error {
+	if off < 0 {
+		return nil
+	}
+	topic := kafkax.TopicBlocking
+	end, err := lastOffset(ctx, brokers, topic, p)
+	if err != nil {
+		return err
+	}
+	if off >= end {
+		return fmt.Errorf("%w: %s has scored %s partition %d up to offset %d, but the partition ends at offset %d: "+
+			"the topic was truncated, deleted or recreated after the store was written, or the store is another cluster's. "+
+			"Remove %s and start the instance again: its store is rebuilt from the partition", ErrScoreStoreMismatch, dir, topic, p, off, end, dir)
+	}
+	if end-1 > off {
+		// Debug: offsets, not messages (the embedded broker's compressed
+		// batches leave gaps), and the ScoreStats' lag says it too.
+		log.Debug("score store reads on from the message after the one it scored last", "dir", dir, "topic", topic,
+			"partition", p, "scored_offset", off, "partition_end", end)
+	}
+	return nil
+}

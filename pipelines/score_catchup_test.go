@@ -85,7 +85,7 @@ func TestScoreStoreRestoredCatchesUp(t *testing.T) {
 	cctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	err = pipelines.RunScore(cctx, pipelines.ScoreConfig{Brokers: []string{brokertest.Start(t)}, Dir: home, Instance: 0, Instances: 1}, nil)
-	if !errors.Is(err, pipelines.ErrChangelogMismatch) || !strings.Contains(err.Error(), "but the partition ends at offset 0") {
-		t.Errorf("a score store ahead of dancu.blocking: %v, want %v", err, pipelines.ErrChangelogMismatch)
+	if !errors.Is(err, pipelines.ErrScoreStoreMismatch) || !strings.Contains(err.Error(), "but the partition ends at offset 0") {
+		t.Errorf("a score store ahead of dancu.blocking: %v, want %v", err, pipelines.ErrScoreStoreMismatch)
 	}
 }
