@@ -138,7 +138,8 @@ func changelogBounds(ctx context.Context, brokers []string) (cluster string, fir
 // the position after each operation, so that a catch-up cut short goes on
 // from there at the next start. dir names the registry in errors and on
 // log, which is told how far behind the registry was and what it
-// replayed (a rebuild of an empty one is logged by openStageRegistry).
+// replayed (the end of a rebuild of an empty one is logged by
+// openStageRegistry).
 func catchUp(ctx context.Context, brokers []string, l *RegistryLinker, dir string, log *slog.Logger) (caughtUp, error) {
 	c, err := replayTail(ctx, brokers, l, dir, log)
 	switch {
@@ -160,7 +161,8 @@ func catchUp(ctx context.Context, brokers []string, l *RegistryLinker, dir strin
 	return c, err
 }
 
-// replayTail is catchUp, logging only the start of a catch-up.
+// replayTail is catchUp, logging only the start of a catch-up or of a
+// rebuild.
 func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir string, log *slog.Logger) (caughtUp, error) {
 	topic := kafkax.TopicRegistryChangelog
 	cluster, first, end, err := changelogBounds(ctx, brokers)
@@ -201,7 +203,10 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 	if end <= from {
 		return c, nil
 	}
-	if !c.Fresh && c.behind() > 0 {
+	switch {
+	case c.Fresh:
+		log.Info("registry directory empty or missing: rebuilding it from its changelog", "dir", dir, "topic", topic, "messages", end)
+	case c.behind() > 0:
 		log.Info("registry behind its changelog: replaying the messages after the one it applied last", "dir", dir,
 			"topic", topic, "applied_offset", c.Applied, "changelog_end", c.End, "offsets_behind", c.behind())
 	}

@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-
-	"github.com/dancu-vn/dancu/internal/kafkax"
 )
 
 // rebuildingSuffix names the file beside a registry directory that says a
@@ -26,9 +24,9 @@ const rebuildingSuffix = ".rebuilding"
 // next start would go on; but one cut between its first batch and that
 // batch's position holds records and no position, which a start takes as
 // up to date — a registry written before positions were kept — and so
-// does one cut by an older dancu: the mark covers both.) The start and
-// the end of a rebuild are logged; a catch-up of a registry behind its
-// changelog is logged by catchUp.
+// does one cut by an older dancu: the mark covers both.) The end of a
+// rebuild is logged here; its start, as a catch-up of a registry behind
+// its changelog, by catchUp, which knows the changelog's bounds.
 func openStageRegistry(ctx context.Context, rc RegistryConfig, log *slog.Logger) (*RegistryLinker, error) {
 	marker := rc.Dir + rebuildingSuffix
 	if len(rc.Brokers) > 0 {
@@ -47,10 +45,6 @@ func openStageRegistry(ctx context.Context, rc RegistryConfig, log *slog.Logger)
 		} else if empty {
 			if err := writeMarker(marker); err != nil {
 				return nil, fmt.Errorf("open registry: %w", err)
-			}
-			// The topic is declared by OpenRegistry: missing, nothing to say.
-			if end, err := lastOffset(ctx, rc.Brokers, kafkax.TopicRegistryChangelog, 0); err == nil && end > 0 {
-				log.Info("registry directory empty or missing: rebuilding it from its changelog", "dir", rc.Dir, "topic", kafkax.TopicRegistryChangelog, "messages", end)
 			}
 		}
 	}
