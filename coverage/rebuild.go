@@ -9,17 +9,18 @@ import (
 
 // Rebuild recomputes the materialised aggregates from the records and
 // persons tables (FINAL): it empties the state and aggregate tables,
-// writes the states of the records of records FINAL not withdrawn
-// (withdrawn_records, migration 0022: their file was replaced by a
-// corrected one) into record_state, which the load stage reads for
-// records its registry knew before migration 0015, counts those states
-// into coverage_records, and feeds the persons once more as deltas from
-// nothing through person_deltas. Use it if an insert ever failed, if rows
-// reached records or persons by another way than the load stage, or to
-// check the aggregates against a fresh computation. Loads must be stopped
-// while it runs. Records are re-dated to the current load month, persons
-// to each person's updated_at month. The keys of the registry's deltas
-// stay, so a replayed delta is still refused.
+// writes the states of the records of records FINAL not withdrawn (the
+// view records_in_force of migration 0022; withdrawn_records: those of a
+// file replaced by a corrected one) into record_state, which the load
+// stage reads for records its registry knew before migration 0015,
+// counts those states into coverage_records, and feeds the persons once
+// more as deltas from nothing through person_deltas. Use it if an insert
+// ever failed, if rows reached records or persons by another way than
+// the load stage, or to check the aggregates against a fresh
+// computation. Loads must be stopped while it runs. Records are re-dated
+// to the current load month, persons to each person's updated_at month.
+// The keys of the registry's deltas stay, so a replayed delta is still
+// refused.
 func Rebuild(ctx context.Context, conn driver.Conn) error {
 	for _, q := range []string{
 		"TRUNCATE TABLE record_state",
@@ -33,7 +34,7 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 			new_commune_code, source_kind, source_month, has_id, cmnd_only)
 		SELECT cityHash64(file_hash), record_id, toUInt64(toUnixTimestamp64Nano(now64(9))), ` + recordUnits + `, source_kind,
 			toStartOfMonth(source_date), match(id_number, '^[0-9]{12}$'), id_number = '' AND match(cmnd, '^[0-9]{9}$')
-		FROM ` + recordsInForce,
+		FROM records_in_force`,
 		// Counted from the states just written (one row a record in
 		// force), not from records FINAL a second time.
 		`INSERT INTO coverage_records (province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind,
@@ -61,10 +62,6 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 	}
 	return nil
 }
-
-// recordsInForce is the records Rebuild counts: records FINAL less those
-// withdrawn (withdrawn_records, migration 0022).
-const recordsInForce = `records FINAL WHERE record_id NOT IN (SELECT record_id FROM withdrawn_records)`
 
 // recordUnits are the units a records row counts in: those of the
 // permanent address when its province is resolved, else of the current
