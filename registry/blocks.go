@@ -387,16 +387,23 @@ func (r *Registry) startBlockSet(db *pebble.DB, maxBlocks []int, ids bool) error
 	if err != nil {
 		return err
 	}
-	var idIt *pebble.Iterator
+	var idIts []*pebble.Iterator
 	if ids {
-		if idIt, err = db.NewIter(&pebble.IterOptions{LowerBound: []byte{kID}, UpperBound: []byte{kID + 1}}); err != nil {
-			it.Close()
-			return err
+		for _, kind := range []byte{kID, kTombstone} {
+			idIt, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kind}, UpperBound: []byte{kind + 1}})
+			if err != nil {
+				it.Close()
+				for _, x := range idIts {
+					x.Close()
+				}
+				return err
+			}
+			idIts = append(idIts, idIt)
 		}
 		r.idSeed, r.idsSince = maphash.MakeSeed(), &blockSet{}
 	}
 	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{}) // its slots only are read
-	go r.loadBlocks(it, idIt, maxBlocks)
+	go r.loadBlocks(it, idIts, maxBlocks)
 	return nil
 }
 
@@ -416,21 +423,23 @@ func listLimit(maxBlock int) int {
 // the store, and the blocks batches write meanwhile are kept aside
 // (blocksSince) and added to it. Close stops it.
 //
-// Then, from idIt (nil: none), the set of the store's record ids
-// (ids.go), the ids batches write meanwhile kept aside (idsSince).
-func (r *Registry) loadBlocks(it, idIt *pebble.Iterator, maxBlocks []int) {
+// Then, from idIts (none: none), the set of the store's record ids
+// and tombstones (ids.go), the ids batches write meanwhile kept aside (idsSince).
+func (r *Registry) loadBlocks(it *pebble.Iterator, idIts []*pebble.Iterator, maxBlocks []int) {
 	defer close(r.blocksDone)
 	if it != nil {
 		r.loadBlockSet(it, maxBlocks)
 	}
-	if idIt == nil {
+	if len(idIts) == 0 {
 		return
 	}
 	if r.blocksStop.Load() {
-		idIt.Close()
+		for _, x := range idIts {
+			x.Close()
+		}
 		return
 	}
-	s, err := readIDSet(idIt, r.idSeed, &r.blocksStop)
+	s, err := readIDSet(idIts, r.idSeed, &r.blocksStop)
 	if err != nil {
 		if !errors.Is(err, errStopped) {
 			slog.Warn("registry: the set of record ids was not built; every id is looked up in the store", "err", err)

@@ -117,8 +117,12 @@
 // MergedInto "withdrawn:<batch>". Events give "withdrawn:<batch>" as
 // their reason; RecordDeltas take the records out of coverage and
 // PersonDeltaSums the persons changed. Ids withdrawn before or never held
-// change nothing; the same id added again is a new arrival (named after
-// its id and sequence if the person its first arrival founded lives on).
+// change nothing but their marks: every id a withdrawal names keeps a
+// tombstone ('z', tombstones.go), in the store and so through the
+// changelog's replay, and the same id added again is refused
+// (Output.Refused), as ClickHouse keeps it out for good. (Withdrawn by a
+// dancu before tombstones, it came again as a new arrival, named after
+// its id and sequence if the person its first arrival founded lives on.)
 // Scaled out, Config.Withdraw tells the Scorers, which drop the records
 // from their blocks (Scorer.Withdraw); without it the registry drops the
 // edges naming ids it no longer holds. In a block larger than its

@@ -17,9 +17,9 @@ import (
 // keeps a 64-bit hash of each id (maphash, seeded per process: nothing
 // of it is stored) in a blockSet of rule 0, so that an id it does not
 // hold is not looked up. As the set of blocks, it may hold an id the store
-// does not (a hash shared by two ids, a batch that did not commit, a
-// withdrawn record): such an id is looked up, as before; it never lacks
-// one the store holds. It is rebuilt with the set of blocks when the
+// does not (a hash shared by two ids, a batch that did not commit): such
+// an id is looked up, as before; it never lacks one the store holds, nor
+// a withdrawn one (a tombstone, looked up to be refused). It is rebuilt with the set of blocks when the
 // registry opens (loadBlocks: one pass over the 'i' keys); until then
 // every id is looked up and those added meanwhile are kept aside
 // (idsSince). As the set of blocks, only a registry that scores for
@@ -45,24 +45,30 @@ func (r *Registry) noteID(id string) {
 	}
 }
 
-// readIDSet reads the ids of the store's 'i' keys through it, in one
-// pass, and closes it; it stops early when stop is set.
-func readIDSet(it *pebble.Iterator, seed maphash.Seed, stop *atomic.Bool) (s *blockSet, err error) {
+// readIDSet reads the ids of the store's 'i' keys, then those of its
+// tombstones ('z', tombstones.go: a withdrawn id is looked up, to be
+// refused), through its iterators, in one pass each, and closes them; it
+// stops early when stop is set.
+func readIDSet(its []*pebble.Iterator, seed maphash.Seed, stop *atomic.Bool) (s *blockSet, err error) {
 	defer func() {
-		if cerr := it.Close(); err == nil && cerr != nil {
-			s, err = nil, fmt.Errorf("read record ids: %w", cerr)
+		for _, it := range its {
+			if cerr := it.Close(); err == nil && cerr != nil {
+				s, err = nil, fmt.Errorf("read record ids: %w", cerr)
+			}
 		}
 	}()
 	s = &blockSet{}
 	n := 0
-	for ok := it.First(); ok; ok = it.Next() {
-		if n++; n%65536 == 0 && stop.Load() {
-			return nil, errStopped
+	for _, it := range its {
+		for ok := it.First(); ok; ok = it.Next() {
+			if n++; n%65536 == 0 && stop.Load() {
+				return nil, errStopped
+			}
+			s.add(0, maphash.Bytes(seed, it.Key()[1:]))
 		}
-		s.add(0, maphash.Bytes(seed, it.Key()[1:]))
-	}
-	if err := it.Error(); err != nil {
-		return nil, fmt.Errorf("read record ids: %w", err)
+		if err := it.Error(); err != nil {
+			return nil, fmt.Errorf("read record ids: %w", err)
+		}
 	}
 	return s, nil
 }

@@ -42,7 +42,7 @@ func TestIDSetKeepsIDsWrittenWhileBuilt(t *testing.T) {
 			t.Fatal("while the set is built, an id was said not in the store: every id must be looked up")
 		}
 	}
-	r.loadBlocks(nil, it, nil)
+	r.loadBlocks(nil, []*pebble.Iterator{it}, nil)
 	if r.ids == nil || r.idsSince != nil {
 		t.Fatalf("set of ids not built (%v), or ids kept aside still (%v)", r.ids != nil, r.idsSince != nil)
 	}

@@ -21,7 +21,7 @@ import (
 // (lastRest). TestMarshalLastOutput compares the two on every field.
 func marshalLastOutput(out *Output) ([]byte, error) {
 	l := lastOutputOf(out)
-	rest, err := json.Marshal(lastRest{l.Conflicts, l.Events, l.Deltas, l.RecordDeltas, l.PersonDeltaSums, l.Withdrawn, l.RecordBatches, l.PersonBatches})
+	rest, err := json.Marshal(lastRest{l.Conflicts, l.Events, l.Deltas, l.RecordDeltas, l.PersonDeltaSums, l.Withdrawn, l.Refused, l.AlreadyWithdrawn, l.RecordBatches, l.PersonBatches})
 	if err != nil {
 		return nil, err
 	}
@@ -42,14 +42,16 @@ func marshalLastOutput(out *Output) ([]byte, error) {
 // order and with its tags (Output's RecordDeltas is hidden by
 // lastOutput's).
 type lastRest struct {
-	Conflicts       []schemas.Conflict
-	Events          []schemas.PersonEvent
-	Deltas          []schemas.PersonDelta
-	RecordDeltas    []schemas.RecordDelta    `json:",omitempty"`
-	PersonDeltaSums []schemas.PersonDeltaSum `json:",omitempty"`
-	Withdrawn       []string                 `json:",omitempty"`
-	RecordBatches   []string                 `json:",omitempty"`
-	PersonBatches   []string                 `json:",omitempty"`
+	Conflicts        []schemas.Conflict
+	Events           []schemas.PersonEvent
+	Deltas           []schemas.PersonDelta
+	RecordDeltas     []schemas.RecordDelta    `json:",omitempty"`
+	PersonDeltaSums  []schemas.PersonDeltaSum `json:",omitempty"`
+	Withdrawn        []string                 `json:",omitempty"`
+	Refused          []Refusal                `json:",omitempty"`
+	AlreadyWithdrawn []Refusal                `json:",omitempty"`
+	RecordBatches    []string                 `json:",omitempty"`
+	PersonBatches    []string                 `json:",omitempty"`
 }
 
 // jsonList appends rows as a JSON list, nil as null.

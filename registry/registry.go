@@ -149,6 +149,9 @@ type Registry struct {
 	// there is none.
 	founders map[uint64]string
 	founded  map[string]bool
+	// tombs says whether the store holds a tombstone (tombstones.go):
+	// until it does, Add looks up none.
+	tombs bool
 	// withdrawing is set while Withdraw reclusters (withdraw.go).
 	withdrawing *withdrawing
 }
@@ -156,7 +159,10 @@ type Registry struct {
 // Stats count what the registry did.
 type Stats struct {
 	Batches, Records, Duplicates int64
-	Comparisons, Edges           int64
+	// Refused counts the records refused because their ids were
+	// withdrawn (tombstones.go).
+	Refused            int64
+	Comparisons, Edges int64
 	// CandidateReads counts the candidates read from the store and
 	// decoded (those not in the scoring frame kept between batches).
 	CandidateReads int64
@@ -252,6 +258,12 @@ type Output struct {
 	// Withdrawn are the record ids a Withdraw took out (not those it did
 	// not hold), sorted.
 	Withdrawn []string `json:",omitempty"`
+	// Refused are the records Add refused, in input order: their ids
+	// were withdrawn (tombstones.go).
+	Refused []Refusal `json:",omitempty"`
+	// AlreadyWithdrawn are the ids a Withdraw named that another
+	// corrected file's withdrawal had withdrawn before (tombstones.go).
+	AlreadyWithdrawn []Refusal `json:",omitempty"`
 }
 
 // Open opens (or creates) the registry in cfg.Dir. A store written with
@@ -335,6 +347,10 @@ func Open(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
 	if err := r.loadFounders(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open registry: %w", err)
+	}
+	if r.tombs, err = hasTombstones(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open registry: %w", err)
 	}
@@ -813,7 +829,6 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	var newSeqs []uint64
 	var known []uint64
 	seen := make(map[string]bool, len(in))
-	captured := r.captureAll(in)
 	first := r.next
 	// The new records: known ones (a redelivery) are looked up in the
 	// store, in key order through one iterator; not those the set of ids
@@ -841,6 +856,13 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
+	// Records whose ids were withdrawn are refused (tombstones.go).
+	in, refused, err := r.withoutRefused(in, ids, knownSeq)
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
+	r.stats.Refused += int64(len(refused))
+	captured := r.captureAll(in)
 	for xi, x := range in {
 		if seen[x.ID] {
 			continue
@@ -919,6 +941,7 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 			}
 		}
 	}
+	out.Refused = refused
 	enc, err := marshalLastOutput(out)
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)

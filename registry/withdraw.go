@@ -107,14 +107,19 @@ func (r *Registry) setFounder(seq uint64, pid string) {
 // (RecordDeltas: −1 in the units they counted in) and the persons changed
 // or retired emit their deltas (PersonDeltaSums), as for a move.
 //
+// Every id named gets a tombstone (tombstones.go): Add refuses it from
+// then on (Output.Refused), as ClickHouse keeps it out for good. Ids
+// another corrected file's withdrawal named before are returned in
+// AlreadyWithdrawn (two corrections of one file, docs/import-log.md).
 // Ids the registry does not hold (unknown, or withdrawn before) are
-// skipped; a withdrawal that withdraws nothing changes nothing and
-// returns an empty output, unless it is the last call again (an identical
-// re-flush), which returns the same output again. A record id withdrawn
-// and then added again is a new arrival: a new record, in the person its
-// evidence puts it in (a person of its own is named after its id, unless
+// skipped; a withdrawal that withdraws nothing changes nothing but its
+// tombstones and returns an output with no rows, unless it is the last
+// call again (an identical re-flush), which returns the same output
+// again. (A record id withdrawn by a dancu before tombstones and then
+// added again was a new arrival: a new record, in the person its
+// evidence puts it in, a person of its own named after its id, unless
 // the person its first arrival founded lives on: then after its id and
-// sequence).
+// sequence — founderName.)
 func (r *Registry) Withdraw(ctx context.Context, w schemas.Withdrawal) (*Output, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -170,16 +175,27 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	}); err != nil {
 		return nil, err
 	}
+	wb := r.db.NewIndexedBatch()
+	defer wb.Close()
+	// Every id named stays withdrawn (tombstones.go), held or not.
+	before, err := r.writeTombstones(wb, w, ids)
+	if err != nil {
+		return nil, err
+	}
 	if len(recs) == 0 {
-		return &Output{}, nil
+		if !wb.Empty() {
+			if err := commitSorted(r.db, wb, nil, nil, r.writeOpts()); err != nil {
+				return nil, err
+			}
+			r.tombs = true
+		}
+		return &Output{AlreadyWithdrawn: before}, nil
 	}
 	slices.SortFunc(recs, func(a, b withdrawn) int { return cmp.Compare(a.seq, b.seq) })
 	seqs := make([]uint64, len(recs))
 	for i := range recs {
 		seqs[i] = recs[i].seq
 	}
-	wb := r.db.NewIndexedBatch()
-	defer wb.Close()
 	if err := r.readBlobs(wb, seqs, func(i int, b *recordBlob) error {
 		recs[i].blob = b
 		return nil
@@ -277,7 +293,7 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 			return nil, err
 		}
 	}
-	rc.RecordDeltas, rc.Withdrawn = out.RecordDeltas, out.Withdrawn
+	rc.RecordDeltas, rc.Withdrawn, rc.AlreadyWithdrawn = out.RecordDeltas, out.Withdrawn, before
 	out = rc
 	enc, err := marshalLastOutput(out)
 	if err != nil {
@@ -290,6 +306,7 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 		return nil, err
 	}
 	// Committed: what the registry keeps in memory follows.
+	r.tombs = true
 	for _, x := range recs {
 		if pid, ok := r.founders[x.seq]; ok {
 			delete(r.founders, x.seq)
