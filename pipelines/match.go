@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/segmentio/kafka-go"
 )
@@ -38,6 +39,14 @@ type LinkResult struct {
 	// by unit; Deltas then holds only those the load stage completes.
 	PersonDeltaSums []schemas.PersonDeltaSum
 	Withdrawn       []string // the record ids a withdrawal took out (registry.Output.Withdrawn)
+	// Refused are the records of the micro-batch the registry refused:
+	// their ids were withdrawn (registry.Output.Refused). They are not
+	// linked; their rows still reach ClickHouse, which keeps them out
+	// (withdrawn_records).
+	Refused []registry.Refusal
+	// AlreadyWithdrawn are the ids of a withdrawal another corrected
+	// file's withdrawal had named before (registry.Output.AlreadyWithdrawn).
+	AlreadyWithdrawn []registry.Refusal
 }
 
 // Enricher normalises a record in place before linking (resolves address
@@ -82,6 +91,9 @@ type MatchStats struct {
 	Records   atomic.Int64
 	Persons   atomic.Int64
 	Conflicts atomic.Int64
+	// Refused counts the records refused because their ids were
+	// withdrawn (LinkResult.Refused).
+	Refused atomic.Int64
 }
 
 // Match runs the match stage until ctx is cancelled: it reads record
@@ -359,6 +371,10 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	b.st.Records.Add(int64(len(recs)))
 	b.st.Persons.Add(int64(len(res.Persons)))
 	b.st.Conflicts.Add(int64(len(res.Conflicts)))
+	if len(res.Refused) > 0 {
+		b.st.Refused.Add(int64(len(res.Refused)))
+		logRefused(b.cfg.Logger, res.Refused)
+	}
 	// link: the linker's part; written: from then to the commit (the
 	// output encoded and written, the changelog's write, the commit).
 	b.cfg.Logger.Debug("match flushed", "records", len(recs), "persons", len(res.Persons), "conflicts", len(res.Conflicts), "caught_up", caughtUp,
@@ -403,6 +419,9 @@ func (b *matchBatch) withdraw(ctx context.Context, m kafka.Message, w schemas.Wi
 	// call: a re-flush returns its output again).
 	b.cfg.Logger.Info("withdrawal applied", "withdrawal", w.WithdrawalID, "batch", w.Batch, "replaces", w.Replaces,
 		"records", len(w.RecordIDs), "withdrawn", len(res.Withdrawn), "persons", len(res.Persons), "events", len(res.Events))
+	if len(res.AlreadyWithdrawn) > 0 {
+		logAlreadyWithdrawn(b.cfg.Logger, w, res.AlreadyWithdrawn)
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package pipelines_test
 import (
 	"context"
 	"math/rand"
+	"slices"
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
@@ -14,7 +15,8 @@ import (
 // A withdrawal goes to the registry's changelog in its place between the
 // batches: a matcher whose disk is lost rebuilds from the changelog the
 // registry it had — every record left in the person it was in, the
-// withdrawn records out (issue 9: a split when evidence is withdrawn).
+// withdrawn records out (issue 9: a split when evidence is withdrawn) and
+// refused when they come again, as the first registry refused them (wd6).
 func TestWithdrawalRebuiltFromChangelog(t *testing.T) {
 	ctx := context.Background()
 	brokers := []string{brokertest.Start(t)}
@@ -61,6 +63,26 @@ func TestWithdrawalRebuiltFromChangelog(t *testing.T) {
 		}
 		apply(res)
 	}
+	// The withdrawn records published again (the old file re-imported by
+	// hand, a replayed dead letter) with two new ones: refused, not linked,
+	// and in the changelog with their batch.
+	back := []schemas.Record{recs[1]}
+	for i := 0; i < half; i += 7 {
+		back = append(back, recs[i])
+	}
+	back = append(back, recs[len(recs)-1])
+	res, err = l.Link(ctx, back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Refused) != len(ids) {
+		t.Errorf("published again: %d of the %d withdrawn records refused", len(res.Refused), len(ids))
+	}
+	for _, k := range res.Links {
+		if slices.Contains(ids, k.RecordID) {
+			t.Errorf("withdrawn record %s linked again", k.RecordID)
+		}
+	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -70,8 +92,25 @@ func TestWithdrawalRebuiltFromChangelog(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l2.Close()
-	if n != len(recs) {
-		t.Errorf("rebuilt %d records from the changelog, %d were added", n, len(recs))
+	if n != len(recs)+len(back) {
+		t.Errorf("rebuilt %d records from the changelog, %d were given", n, len(recs)+len(back))
+	}
+	// The batch that came back was refused again in the rebuild, and the
+	// withdrawn records given once more are refused by the rebuilt
+	// registry (its tombstones).
+	if st := l2.Registry.Stats(); st.Refused != int64(len(ids)) {
+		t.Errorf("rebuild refused %d records, the first registry %d", st.Refused, len(ids))
+	}
+	wrs := make([]schemas.Record, 0, len(ids))
+	for i := 0; i < half; i += 7 {
+		wrs = append(wrs, recs[i])
+	}
+	out, err := l2.Registry.AddRecords(ctx, registry.NewRecords(), wrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Refused) != len(ids) || len(out.Links) != 0 {
+		t.Errorf("rebuilt registry: %d of %d withdrawn records refused, %d linked", len(out.Refused), len(ids), len(out.Links))
 	}
 	// The records left, given again: a redelivery returns their current
 	// persons.
@@ -85,7 +124,7 @@ func TestWithdrawalRebuiltFromChangelog(t *testing.T) {
 			left = append(left, r)
 		}
 	}
-	out, err := l2.Registry.AddRecords(ctx, registry.NewRecords(), left)
+	out, err = l2.Registry.AddRecords(ctx, registry.NewRecords(), left)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +153,7 @@ func TestWithdrawalRebuiltFromChangelog(t *testing.T) {
 	if len(again.Withdrawn) != 0 {
 		t.Errorf("rebuilt registry held %d of the %d withdrawn records", len(again.Withdrawn), len(ids))
 	}
-	if st := l2.Registry.Stats(); st.Records != int64(len(recs)) || st.Duplicates != int64(len(left)) {
+	if st := l2.Registry.Stats(); st.Records != int64(len(recs)) || st.Duplicates != int64(len(left)+2) {
 		t.Errorf("rebuilt registry: %d records added, %d given again; want %d and %d (the withdrawn ones not back)", st.Records, st.Duplicates, len(recs), len(left))
 	}
 }

@@ -48,7 +48,8 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	}
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- pipelines.RunStages(sctx, cfg, nil) }()
+	var stats pipelines.StageStats
+	go func() { done <- pipelines.RunStages(sctx, cfg, &stats) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {
@@ -236,6 +237,29 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	}
 	if again := snapshot(); again != s {
 		t.Errorf("the refused imports changed the register: %+v → %+v", s, again)
+	}
+	// The old list published again some other way than dancu import
+	// (which refuses it): the match stage refuses its 5 withdrawn records
+	// (wd6), so the register is unchanged — coverage from the registry's
+	// deltas still equals the brute force over records_in_force. Before,
+	// the registry took them back and coverage counted them.
+	src, err := ingest.Open(oldPath, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipelines.Import(ctx, pipelines.ImportConfig{Brokers: []string{brokers}}, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	dctx2, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel2()
+	if err := pipelines.WaitDrained(dctx2, cfg, 100*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if again := snapshot(); again != s {
+		t.Errorf("the old list published again changed the register: %+v → %+v", s, again)
+	}
+	if n := stats.Match.Refused.Load(); n != 5 {
+		t.Errorf("the match stage refused %d records of the old list published again, want its 5", n)
 	}
 	// A list imported under a batch of its own (--batch) is found by its
 	// records, not taken for one never imported.
