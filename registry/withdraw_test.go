@@ -417,7 +417,6 @@ func adds(recs []schemas.Record, n int) []op {
 // what the load stage holds after its outputs.
 func run(t *testing.T, cfg registry.Config, ops []op) (*loaded, *registry.Registry) {
 	t.Helper()
-	ctx := context.Background()
 	cfg.Dir = t.TempDir()
 	reg, err := registry.Open(cfg)
 	if err != nil {
@@ -428,29 +427,41 @@ func run(t *testing.T, cfg registry.Config, ops []op) (*loaded, *registry.Regist
 	ad := registry.NewRecords()
 	for _, o := range ops {
 		var out *registry.Output
-		switch {
-		case o.restart:
-			if err := reg.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if reg, err = registry.Open(cfg); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { reg.Close() })
-			continue
-		case o.w != nil:
-			out, err = reg.Withdraw(ctx, *o.w)
-		case o.d != nil:
-			out, err = reg.Decide(ctx, *o.d)
-		default:
-			out, err = reg.AddRecords(ctx, ad, o.recs)
+		if reg, out = runOp(t, reg, cfg, ad, o); out != nil {
+			l.apply(t, out)
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.apply(t, out)
 	}
 	return l, reg
+}
+
+// runOp applies o to reg (of cfg) and returns the registry (another one
+// after a restart) and its output (nil after a restart).
+func runOp(t *testing.T, reg *registry.Registry, cfg registry.Config, ad *registry.Records, o op) (*registry.Registry, *registry.Output) {
+	t.Helper()
+	ctx := context.Background()
+	var out *registry.Output
+	var err error
+	switch {
+	case o.restart:
+		if err := reg.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if reg, err = registry.Open(cfg); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { reg.Close() })
+		return reg, nil
+	case o.w != nil:
+		out, err = reg.Withdraw(ctx, *o.w)
+	case o.d != nil:
+		out, err = reg.Decide(ctx, *o.d)
+	default:
+		out, err = reg.AddRecords(ctx, ad, o.recs)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg, out
 }
 
 // bridges returns records whose withdrawal splits their person: for each
@@ -680,7 +691,6 @@ func TestWithdrawnRecordAddedAgain(t *testing.T) {
 	ops := append(adds(recs[:len(recs)-60], 500), op{w: &W}, op{recs: back}, op{recs: append(slices.Clone(later[:30]), back[5:15]...)},
 		op{recs: corrected}, op{restart: true}, op{recs: append(slices.Clone(back[10:]), later[30:]...)})
 	for _, name := range []string{"live", "rebuilt"} {
-		ctx := context.Background()
 		cfg := registry.Config{Settings: p.settings, Dir: t.TempDir()}
 		reg, err := registry.Open(cfg)
 		if err != nil {
@@ -691,25 +701,11 @@ func TestWithdrawnRecordAddedAgain(t *testing.T) {
 		withdrawn := false
 		for _, o := range ops {
 			var out *registry.Output
-			switch {
-			case o.restart:
-				if err := reg.Close(); err != nil {
-					t.Fatal(err)
-				}
-				if reg, err = registry.Open(cfg); err != nil {
-					t.Fatal(err)
-				}
+			if reg, out = runOp(t, reg, cfg, registry.NewRecords(), o); out == nil {
 				// The set of ids rebuilt from the store (ids.go): the
 				// withdrawn ids in it, else they are never looked up.
 				registry.WaitBlockSet(reg)
 				continue
-			case o.w != nil:
-				out, err = reg.Withdraw(ctx, *o.w)
-			default:
-				out, err = reg.AddRecords(ctx, registry.NewRecords(), o.recs)
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !withdrawn {
 				withdrawn = o.w != nil

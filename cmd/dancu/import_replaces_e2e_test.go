@@ -56,6 +56,14 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 			t.Errorf("stages: %v", err)
 		}
 	})
+	drain := func() {
+		t.Helper()
+		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		if err := pipelines.WaitDrained(dctx, cfg, 100*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+	}
 	importAndDrain := func(args ...string) string {
 		t.Helper()
 		var out, errb bytes.Buffer
@@ -63,11 +71,7 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 		if err := run(ctx, args, nil, &out, &errb); err != nil {
 			t.Fatalf("dancu %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errb.String())
 		}
-		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-		if err := pipelines.WaitDrained(dctx, cfg, 100*time.Millisecond); err != nil {
-			t.Fatal(err)
-		}
+		drain()
 		return out.String()
 	}
 	str := func(q string, args ...any) string { t.Helper(); return queryOne[string](t, conn, q, args...) }
@@ -230,11 +234,7 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 			t.Errorf("dancu %s: error %v, want one saying %q\n%s", strings.Join(args, " "), err, c.want, out.String())
 		}
 	}
-	dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	if err := pipelines.WaitDrained(dctx, cfg, 100*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	drain()
 	if again := snapshot(); again != s {
 		t.Errorf("the refused imports changed the register: %+v → %+v", s, again)
 	}
@@ -250,11 +250,7 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	if _, err := pipelines.Import(ctx, pipelines.ImportConfig{Brokers: []string{brokers}}, src, nil); err != nil {
 		t.Fatal(err)
 	}
-	dctx2, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel2()
-	if err := pipelines.WaitDrained(dctx2, cfg, 100*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	drain()
 	if again := snapshot(); again != s {
 		t.Errorf("the old list published again changed the register: %+v → %+v", s, again)
 	}
