@@ -40,14 +40,7 @@ func TestPersonsExportsWhatTheOutputsSaid(t *testing.T) {
 func testPersonsExport(t *testing.T, p *population, reg *registry.Registry) {
 	ctx := context.Background()
 	l := newLoaded()
-	ad := registry.NewRecords()
-	for i := 0; i < len(p.recs); i += 500 {
-		out, err := reg.AddRecords(ctx, ad, p.recs[i:min(i+500, len(p.recs))])
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.apply(t, out)
-	}
+	addAll(t, reg, p.recs, l)
 	out, err := reg.Withdraw(ctx, withdrawal("b1", pickWithdrawn(p.recs, p.offline, 0.05, 3)))
 	if err != nil {
 		t.Fatal(err)

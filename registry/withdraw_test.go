@@ -233,14 +233,7 @@ func TestWithdrawEqualsOfflineOnTheRecordsLeft(t *testing.T) {
 	for _, seed := range []int64{1} {
 		reg := openWith(t, p.settings)
 		l := newLoaded()
-		ad := registry.NewRecords()
-		for i := 0; i < len(p.recs); i += 500 {
-			out, err := reg.AddRecords(ctx, ad, p.recs[i:min(i+500, len(p.recs))])
-			if err != nil {
-				t.Fatal(err)
-			}
-			l.apply(t, out)
-		}
+		addAll(t, reg, p.recs, l)
 		before := maps(l.person)
 		gone := pickWithdrawn(p.recs, p.offline, 0.08, seed)
 		// And a record of each open conflict (few in this population).
@@ -904,5 +897,19 @@ func TestWithdrawWithoutCoverage(t *testing.T) {
 	}
 	if len(l.records)+len(l.people) != 0 {
 		t.Errorf("coverage rows without coverage: %d records' units, %d persons'", len(l.records), len(l.people))
+	}
+}
+
+// addAll adds recs to reg 500 at a time, as one reader's batches, and
+// applies each output to l.
+func addAll(t *testing.T, reg *registry.Registry, recs []schemas.Record, l *loaded) {
+	t.Helper()
+	ad := registry.NewRecords()
+	for i := 0; i < len(recs); i += 500 {
+		out, err := reg.AddRecords(context.Background(), ad, recs[i:min(i+500, len(recs))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.apply(t, out)
 	}
 }
