@@ -25,6 +25,14 @@ type listItem struct {
 	Records    int      `json:"records"`
 	Persons    int      `json:"persons"`
 	Assignee   string   `json:"assignee"`
+	// Resolution is why the conflict left the open queue without a
+	// decision of its own (resolved by the registry, or answered by a
+	// ruling on another conflict): the first paragraph of its
+	// explanation, as the conflict page gives it.
+	Resolution string `json:"resolution,omitempty"`
+	// ByWithdrawal: the registry resolved it because records it names
+	// were withdrawn (a corrected file replaced theirs).
+	ByWithdrawal bool `json:"resolved_by_withdrawal,omitempty"`
 }
 
 var kindLabels = map[string]string{
@@ -45,9 +53,28 @@ func maskNumbers(s string) string {
 }
 
 func toListItem(c store.ConflictRow) listItem {
-	return listItem{ConflictID: c.ConflictID, Kind: c.Kind, KindLabel: kindLabels[c.Kind], IDNumber: maskNumbers(c.IDNumber),
+	it := listItem{ConflictID: c.ConflictID, Kind: c.Kind, KindLabel: kindLabels[c.Kind], IDNumber: maskNumbers(c.IDNumber),
 		Provinces: c.Provinces, Districts: c.Districts, Status: c.Status, Score: c.Score,
 		Records: len(c.RecordIDs), Persons: len(c.PersonIDs), Assignee: c.Assignee}
+	if why, ok := resolution(c); ok {
+		it.Resolution = strings.TrimPrefix(why, "Resolved by the registry: ")
+		it.ByWithdrawal = c.Status == schemas.StatusResolvedByRegistry && strings.Contains(why, "withdrawn")
+	}
+	return it
+}
+
+// resolution is the first paragraph of the explanation of a conflict that
+// left the queue without a decision of its own (the registry resolved it,
+// or a ruling on another conflict answers it), and whether it has one.
+// The registry and the load stage write that paragraph in front of the
+// conflict's own explanation; a withdrawal's names "withdrawn" in both
+// (pipelines.WithdrawnExplanation, registry's "records withdrawn by").
+func resolution(c store.ConflictRow) (string, bool) {
+	if c.Status != schemas.StatusResolvedByRegistry && (c.Status != schemas.StatusDecided || c.DecisionsN != 0) {
+		return "", false
+	}
+	first, _, _ := strings.Cut(c.Explanation, "\n\n")
+	return first, true
 }
 
 // fieldRow is one field across the records, flagged when they differ.
@@ -148,7 +175,7 @@ func (s *Server) withdrawals(ctx context.Context, d *conflictDetail) error {
 
 func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictDetail, error) {
 	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c), Joinable: joinable(c)}
-	if c.Status == schemas.StatusResolvedByRegistry || (c.Status == schemas.StatusDecided && c.DecisionsN == 0) {
+	if _, ok := resolution(c); ok {
 		d.Resolution, d.Conflict.Explanation, _ = strings.Cut(c.Explanation, "\n\n")
 	}
 	var err error

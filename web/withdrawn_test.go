@@ -81,6 +81,68 @@ func TestConflictResolvedByWithdrawal(t *testing.T) {
 	}
 }
 
+// The queue says which resolved conflicts a withdrawal closed, not only
+// "resolved by registry": the page marks the row, and the API gives the
+// reason and the flag; a conflict resolved otherwise is not marked.
+func TestQueueMarksWithdrawal(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	id := seedWithdrawal(t, env)
+	other := env.SeedConflict(t, "c_merged", schemas.ConflictSharedID, "46", "46")
+	env.Exec(t, `INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)
+SELECT conflict_id, kind, province_code, id_number, person_ids, record_ids, score,
+	'Resolved by the registry: persons p_c_merged_1 merged into p_c_merged_0 (event e_m, new records).\n\n' || explanation, 'resolved_by_registry', version + 1
+FROM conflicts FINAL WHERE conflict_id = 'c_merged'`)
+	env.AddUser(t, "rev.hue", store.RoleReviewer, "46")
+	rev := env.Login(t, "rev.hue")
+	st, body := rev.Do(t, "GET", "/conflicts?status=resolved_by_registry", nil)
+	if st != http.StatusOK {
+		t.Fatalf("GET /conflicts: %d", st)
+	}
+	rowOf := func(page, cid string) string {
+		i := strings.Index(page, `data-conflict="`+cid+`"`)
+		if i < 0 {
+			t.Fatalf("queue lacks %s", cid)
+		}
+		row, _, _ := strings.Cut(page[i:], "</tr>")
+		return row
+	}
+	if row := rowOf(string(body), id); !strings.Contains(row, "record withdrawn") || !strings.Contains(row, "a record it names was withdrawn") {
+		t.Errorf("withdrawn conflict's row: %s", row)
+	}
+	if row := rowOf(string(body), other); strings.Contains(row, "record withdrawn") || !strings.Contains(row, "merged into p_c_merged_0") {
+		t.Errorf("merged conflict's row: %s", row)
+	}
+	st, body = rev.Do(t, "GET", "/api/conflicts?status=resolved_by_registry", nil)
+	var list struct {
+		Conflicts []struct {
+			ID           string `json:"conflict_id"`
+			Resolution   string `json:"resolution"`
+			ByWithdrawal bool   `json:"resolved_by_withdrawal"`
+		} `json:"conflicts"`
+	}
+	if err := json.Unmarshal(body, &list); st != http.StatusOK || err != nil {
+		t.Fatalf("GET /api/conflicts: %d %v %s", st, err, body)
+	}
+	seen := 0
+	for _, c := range list.Conflicts {
+		switch c.ID {
+		case id:
+			seen++
+			if !c.ByWithdrawal || !strings.HasPrefix(c.Resolution, "a record it names was withdrawn") {
+				t.Errorf("API, withdrawn conflict: %+v", c)
+			}
+		case other:
+			seen++
+			if c.ByWithdrawal || !strings.HasPrefix(c.Resolution, "persons p_c_merged_1 merged") {
+				t.Errorf("API, merged conflict: %+v", c)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("API listed %d of the 2 resolved conflicts: %s", seen, body)
+	}
+}
+
 // TestBrowserWithdrawnConflict opens the withdrawn conflict in a real
 // Chromium (DANCU_SCREENSHOTS=DIR keeps desk-withdrawn.png) and finds the
 // opening audited.
@@ -96,6 +158,17 @@ func TestBrowserWithdrawnConflict(t *testing.T) {
 		chromedp.SendKeys("#password", webtest.Password),
 		chromedp.Click("#signin"),
 		chromedp.WaitVisible("#queue"),
+		chromedp.Navigate(env.URL+"/conflicts?status=resolved_by_registry"),
+		chromedp.WaitVisible("#queue"),
+	)
+	if err != nil {
+		t.Fatalf("open the queue: %v", err)
+	}
+	writePNG(t, filepath.Join(shotDir(t), "desk-queue-withdrawn.png"), run(t, ctx, chromedp.FullScreenshot(100)))
+	if queue := run(t, ctx, chromedp.Text("#queue")); strings.Count(queue, "record withdrawn") != 1 {
+		t.Errorf("the queue marks the withdrawn conflict %d times: %q", strings.Count(queue, "record withdrawn"), queue)
+	}
+	err = chromedp.Do(ctx,
 		chromedp.Navigate(env.URL+"/conflicts/"+id),
 		chromedp.WaitVisible("#withdrawals"),
 	)
