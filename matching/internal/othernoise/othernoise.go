@@ -352,6 +352,14 @@ var telexKeys = keys{breve: "w", horn: "w", stroke: "d", doubleCirc: true,
 var vniKeys = keys{circ: "6", breve: "8", horn: "7", stroke: "9",
 	tone: map[rune]string{'\u0300': "2", '\u0301': "1", '\u0309': "3", '\u0303': "4", '\u0323': "5"}}
 
+// Telex is s as typed with the Telex input method switched off: "Nguyễn"
+// → "Nguyeenx".
+func Telex(s string) string { return typed(s, telexKeys) }
+
+// VNI is s as typed with the VNI input method switched off: "Nguyễn" →
+// "Nguye6n4".
+func VNI(s string) string { return typed(s, vniKeys) }
+
 // typed writes each word as its keystrokes: the shape key after its
 // letter, the tone key at the end of the word (as most people type).
 func typed(name string, k keys) string {
