@@ -183,12 +183,12 @@ type field struct {
 // clone is a person this model adds: a namesake or a twin of an existing
 // person, written into copies of that person's first records.
 type clone struct {
-	id, kind, suffix       string
-	name, birth, sex       string // birth as dd/mm/yyyy
-	idNumber, cmnd         string
-	father, mother         string
-	ownHead                bool // a namesake heads another household
-	left                   int  // records still to write
+	id, kind, suffix          string
+	name, birth, sex          string // birth as dd/mm/yyyy
+	idNumber, cmnd            string
+	father, mother            string
+	ownHead                   bool // a namesake heads another household
+	left                      int  // records still to write
 	family, middle, givenName string
 }
 
