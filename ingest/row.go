@@ -267,7 +267,11 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		if v == "" || rec.BirthDate != "" {
 			return
 		}
-		numeric := field == FieldBirthYear || isNumeric(v)
+		// A number in a spreadsheet's date column is an Excel serial (or a
+		// year); on a scanned form it is what the reader made of a
+		// handwritten date ("7002" for 2002, a 2 read as 7): read as text,
+		// so that it is not taken for 3 March 1919.
+		numeric := field == FieldBirthYear || p.kind != schemas.KindScan && isNumeric(v)
 		monthFirst := !numeric && rv.monthFirst&(1<<i) != 0
 		td := rv.keptDate(i)
 		if !td.ok && monthFirst {
