@@ -22,7 +22,7 @@ func init() {
 	// computed from, so that training never estimates a name comparison
 	// on pairs blocked on a name key (see settings.Lineage).
 	for _, f := range []string{"vn.family", "vn.middle", "vn.given", "vn.family_key", "vn.middle_key",
-		"vn.given_key", "vn.name_key", "vn.name_ocr", "vn.given_ocr", "vn.family_ocr"} {
+		"vn.given_key", "vn.name_key", "vn.name_ocr", "vn.given_ocr", "vn.family_ocr", "vn.given_named"} {
 		derivedInputs[f] = []string{"full_name"}
 	}
 	derivedInputs["vn.birth_date"] = []string{"birth_date", "birth_year"}
@@ -78,6 +78,7 @@ const (
 	fNameOCR
 	fGivenOCR
 	fFamilyOCR
+	fGivenNamed
 	fBirthDate
 	fID
 	fIDValid
@@ -131,6 +132,8 @@ func derivedSlot(field string) int {
 		return fGivenOCR
 	case "family_ocr":
 		return fFamilyOCR
+	case "given_named":
+		return fGivenNamed
 	case "birth_date":
 		return fBirthDate
 	case "id":
@@ -297,7 +300,7 @@ func (a *Adapter) derive(f *vnFields) {
 		full = strings.Join(strings.Fields(r.FamilyName+" "+r.MiddleName+" "+r.GivenName), " ")
 	}
 	nf := parseNameFields(full)
-	copy(d[fFamily:fFamilyOCR+1], nf[:])
+	copy(d[fFamily:fGivenNamed+1], nf[:])
 	bd := r.BirthDate
 	if bd == "" && r.BirthYear != 0 {
 		bd = itoa4(int(r.BirthYear))
@@ -410,8 +413,8 @@ func mapOrNil(m *map[string]string) map[string]string {
 }
 
 // nameFields are the fields derived from a full name, in the order of
-// their slots fFamily … fFamilyOCR.
-type nameFields [fFamilyOCR - fFamily + 1]string
+// their slots fFamily … fGivenNamed.
+type nameFields [fGivenNamed - fFamily + 1]string
 
 // parseNameFields derives the name fields of a full name: its parts
 // (vn.ParseName), their folded keys, the name's key and OCR key, and the
@@ -431,8 +434,21 @@ func parseNameFields(full string) nameFields {
 		}
 		d[fGivenOCR-o], d[fFamilyOCR-o] = last, first
 	}
+	if !birthOrderNames[n.Given] {
+		d[fGivenNamed-o] = d[fGivenKey-o]
+	}
 	return d
 }
+
+// birthOrderNames are the names a family calls its children by rank —
+// Hai for the first-born in the South (Cả in the North), Ba for the
+// second, then Tư, Năm, … and Út for the last — which some lists carry
+// in place of the given name. vn.given_named is the given name's key
+// unless it is one of these (then empty), so that a comparison can tell
+// "one side gives a rank" from two given names that differ. Written with
+// their marks: Hải, Tâm or Nam without marks are other names.
+var birthOrderNames = map[string]bool{"Cả": true, "Hai": true, "Ba": true, "Tư": true, "Năm": true,
+	"Sáu": true, "Bảy": true, "Tám": true, "Chín": true, "Mười": true, "Út": true}
 
 // nameKeys returns vn.Fold of n's family, middle and given names, cut
 // from n.Key (which is Fold(n.Normalized), word for word) instead of

@@ -98,6 +98,12 @@ func TestVietnameseComparisonLevels(t *testing.T) {
 		{"given name written first", "family_name", func(r *schemas.Record) { r.FullName = "Hà Nguyễn Thị Thu" }, "given name written first on one side"},
 		{"given name written first, middle", "middle_name", func(r *schemas.Record) { r.FullName = "Hà Nguyễn Thị Thu" }, "null (counted in family_name)"},
 		{"given name written first, given", "given_name", func(r *schemas.Record) { r.FullName = "Hà Nguyễn Thị Thu" }, "null (counted in family_name)"},
+		// A rank the family calls the person by, in place of the given
+		// name, is not a given name that differs; two ranks are, and
+		// Hải without its marks is a name.
+		{"birth-order name", "given_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thị Thu Út" }, "a birth-order name on one side"},
+		{"birth-order name in capitals", "given_name", func(r *schemas.Record) { r.FullName = "NGUYỄN THỊ THU BẢY" }, "a birth-order name on one side"},
+		{"a name that folds to a rank", "given_name", func(r *schemas.Record) { r.FullName = "Nguyễn Thị Thu Tâm" }, "else"},
 		{"other words in another order", "given_name", func(r *schemas.Record) { r.FullName = "Thu Nguyễn Thị Hà" }, "else"},
 		{"dob exact", "date_of_birth", func(r *schemas.Record) {}, "exact"},
 		{"dob day and month swapped", "date_of_birth", func(r *schemas.Record) { r.BirthDate = "1990-05-03" }, "day and month swapped"},
@@ -160,5 +166,15 @@ func TestGivenNameWrittenFirstLinks(t *testing.T) {
 	b.FullName, b.IDNumber = "Hà Nguyễn Thị Thu", ""
 	if of := linkRecords(t, []schemas.Record{base(), b, base()}); of[0] != of[1] || of[0] != of[2] {
 		t.Fatalf("clusters %v: Hà Nguyễn Thị Thu is not with Nguyễn Thị Thu Hà", of)
+	}
+}
+
+// TestTwoBirthOrderNames checks that two ranks (Hai and Ba: two children)
+// are two given names that differ, not one rank on one side.
+func TestTwoBirthOrderNames(t *testing.T) {
+	a, b := base(), base()
+	a.FullName, b.FullName = "Nguyễn Thị Thu Hai", "Nguyễn Thị Thu Ba"
+	if got := vnLevels(t, a, b)["given_name"]; got != "else" {
+		t.Errorf("Hai against Ba: level %q, want else", got)
 	}
 }
