@@ -32,30 +32,30 @@ func Breakdown(dir, clustersPath string, w io.Writer) error {
 		return err
 	}
 	truth := map[string]string{}
-	for _, r := range tt.rows {
+	for _, r := range tt.Rows {
 		truth[r[0]] = r[1]
 	}
 	kinds := map[string][]string{}
-	for _, r := range kt.rows {
+	for _, r := range kt.Rows {
 		if r[1] != "" {
 			kinds[r[0]] = strings.Split(r[1], ";")
 		}
 	}
 	type rel struct{ father, head, twin, namesake string }
 	rels := map[string]rel{}
-	for _, r := range pt.rows {
-		g := func(c string) string { return r[pt.col[c]] }
+	for _, r := range pt.Rows {
+		g := func(c string) string { return r[pt.Col[c]] }
 		rels[g("person_id")] = rel{g("father_id"), g("household_head_id"), g("twin_of"), g("namesake_of")}
 	}
-	sc, ok := ct.col["source_record_id"]
-	pc, ok2 := ct.col["person_id"]
+	sc, ok := ct.Col["source_record_id"]
+	pc, ok2 := ct.Col["person_id"]
 	if !ok || !ok2 {
 		return fmt.Errorf("%s: want source_record_id and person_id columns", clustersPath)
 	}
 	pred := map[string]string{}
 	byPred := map[string][]string{}
 	byTrue := map[string][]string{}
-	for _, r := range ct.rows {
+	for _, r := range ct.Rows {
 		pred[r[sc]] = r[pc]
 		byPred[r[pc]] = append(byPred[r[pc]], r[sc])
 	}

@@ -1,7 +1,6 @@
 package othernoise
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math/rand"
 	"os"
@@ -13,6 +12,8 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/dancu-vn/dancu/matching/internal/noisefile"
 )
 
 // Rates are the probabilities of each kind, per record (father_son: per
@@ -56,57 +57,15 @@ type person struct {
 	twinOf, namesakeOf                                      string
 }
 
-type table struct {
-	name   string
-	header []string
-	col    map[string]int
-	rows   [][]string
-}
+type table = noisefile.Table
 
-func readCSV(path string) (*table, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	all, err := r.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(all) == 0 {
-		return nil, fmt.Errorf("%s: empty", path)
-	}
-	t := &table{name: filepath.Base(path), header: all[0], col: map[string]int{}, rows: all[1:]}
-	for i, h := range t.header {
-		t.col[h] = i
-	}
-	return t, nil
-}
-
-func writeCSV(path string, header []string, rows [][]string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	if err := w.Write(header); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.WriteAll(rows); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
+var (
+	readCSV  = noisefile.ReadCSV
+	writeCSV = noisefile.WriteCSV
+)
 
 // Stats counts the records given each kind.
-type Stats struct {
-	Records int
-	Kinds   map[string]int
-}
+type Stats = noisefile.Stats
 
 // Corrupt reads gen's clean set in cleanDir and writes the corrupted lists,
 // truth.csv, persons.csv (a copy, with the renamed sons) and kinds.csv to
@@ -123,13 +82,13 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 		return st, err
 	}
 	truth := map[string]string{}
-	for _, row := range tt.rows {
+	for _, row := range tt.Rows {
 		truth[row[0]] = row[1]
 	}
 	persons := map[string]*person{}
 	var ids []string
-	for _, row := range pt.rows {
-		g := func(c string) string { return row[pt.col[c]] }
+	for _, row := range pt.Rows {
+		g := func(c string) string { return row[pt.Col[c]] }
 		p := &person{id: g("person_id"), fullName: g("full_name"), sex: g("sex"), idNumber: g("id_number"),
 			fatherID: g("father_id"), headID: g("household_head_id"), province: g("perm_province_code"),
 			permAddr: g("perm_address"), curAddr: g("cur_address"), twinOf: g("twin_of"), namesakeOf: g("namesake_of")}
@@ -174,8 +133,8 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 		if err != nil {
 			return st, err
 		}
-		for _, row := range t.rows {
-			laterAddr[truth[row[t.col[colCode]]]] = [2]string{row[t.col[colPerm]], row[t.col[colCur]]}
+		for _, row := range t.Rows {
+			laterAddr[truth[row[t.Col[colCode]]]] = [2]string{row[t.Col[colPerm]], row[t.Col[colCur]]}
 		}
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
@@ -189,18 +148,18 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 		}
 		later := fi == len(files)-1 && len(files) > 1
 		var out [][]string
-		for _, row := range t.rows {
-			code := row[t.col[colCode]]
+		for _, row := range t.Rows {
+			code := row[t.Col[colCode]]
 			pid := truth[code]
 			p := persons[pid]
 			var kinds []string
 			if name, ok := renamed[pid]; ok {
-				row[t.col[colName]] = name
+				row[t.Col[colName]] = name
 				kinds = append(kinds, "father_son")
 			}
 			if o, ok := moved[pid]; ok && later && p != nil {
 				if a, ok := laterAddr[o.id]; ok {
-					row[t.col[colPerm]], row[t.col[colCur]] = a[0], a[1]
+					row[t.Col[colPerm]], row[t.Col[colCur]] = a[0], a[1]
 					kinds = append(kinds, "moved")
 				}
 			}
@@ -210,30 +169,22 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 			kindRows = append(kindRows, []string{code, strings.Join(kinds, ";")})
 			if rng.Float64() < Rates["dup_row"] {
 				dup := append([]string(nil), row...)
-				dup[t.col[colCode]] = code + "D"
+				dup[t.Col[colCode]] = code + "D"
 				out = append(out, dup)
 				truthRows = append(truthRows, []string{code + "D", pid})
 				kindRows = append(kindRows, []string{code + "D", strings.Join(append(kinds, "dup_row"), ";")})
 			}
 		}
 		for i, row := range out {
-			if c, ok := t.col["STT"]; ok {
+			if c, ok := t.Col["STT"]; ok {
 				row[c] = strconv.Itoa(i + 1)
 			}
 		}
-		if err := writeCSV(filepath.Join(outDir, t.name), t.header, out); err != nil {
+		if err := writeCSV(filepath.Join(outDir, t.Name), t.Header, out); err != nil {
 			return st, err
 		}
 	}
-	for _, k := range kindRows {
-		st.Records++
-		if k[1] == "" {
-			continue
-		}
-		for _, kind := range strings.Split(k[1], ";") {
-			st.Kinds[kind]++
-		}
-	}
+	st = noisefile.Count(kindRows)
 	if err := writeCSV(filepath.Join(outDir, "truth.csv"), []string{"source_record_id", "person_id"}, truthRows); err != nil {
 		return st, err
 	}
@@ -241,10 +192,10 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 		return st, err
 	}
 	prow := [][]string{}
-	for _, row := range pt.rows {
+	for _, row := range pt.Rows {
 		prow = append(prow, row)
 	}
-	return st, writeCSV(filepath.Join(outDir, "persons.csv"), pt.header, prow)
+	return st, writeCSV(filepath.Join(outDir, "persons.csv"), pt.Header, prow)
 }
 
 func corruptRow(rng *rand.Rand, row []string, t *table, p *person, persons map[string]*person) []string {
@@ -256,8 +207,8 @@ func corruptRow(rng *rand.Rand, row []string, t *table, p *person, persons map[s
 		}
 		return false
 	}
-	get := func(c string) string { return row[t.col[c]] }
-	set := func(c, v string) { row[t.col[c]] = v }
+	get := func(c string) string { return row[t.Col[c]] }
+	set := func(c, v string) { row[t.Col[c]] = v }
 
 	// The name: one of the kinds that rewrite it.
 	name := get(colName)
@@ -318,7 +269,7 @@ func corruptRow(rng *rand.Rand, row []string, t *table, p *person, persons map[s
 	}
 	if hit("mojibake") {
 		for c, v := range row {
-			if h := t.header[c]; h != colCode && h != "STT" {
+			if h := t.Header[c]; h != colCode && h != "STT" {
 				row[c] = mojibake(v)
 			}
 		}

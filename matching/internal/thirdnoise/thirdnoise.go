@@ -3,7 +3,6 @@ package thirdnoise
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -17,6 +16,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/dancu-vn/dancu/matching/internal/noisefile"
 	"github.com/dancu-vn/dancu/matching/internal/othernoise"
 )
 
@@ -111,68 +111,10 @@ type person struct {
 	permAddr, curAddr                             string
 }
 
-type table struct {
-	name   string
-	header []string
-	col    map[string]int
-	rows   [][]string
-}
-
-func (t *table) get(row []string, c string) string {
-	if i, ok := t.col[c]; ok && i < len(row) {
-		return row[i]
-	}
-	return ""
-}
-
-func (t *table) set(row []string, c, v string) {
-	if i, ok := t.col[c]; ok && i < len(row) {
-		row[i] = v
-	}
-}
-
-func readCSV(path string) (*table, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	all, err := r.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(all) == 0 {
-		return nil, fmt.Errorf("read %s: empty", path)
-	}
-	t := &table{name: filepath.Base(path), header: all[0], col: map[string]int{}, rows: all[1:]}
-	for i, h := range t.header {
-		t.col[h] = i
-	}
-	return t, nil
-}
-
-func writeCSV(path string, header []string, rows [][]string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write(header)
-	w.WriteAll(rows) // flushes; its error is w.Error()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Close()
-}
+type table = noisefile.Table
 
 // Stats counts the records written and the records given each kind.
-type Stats struct {
-	Records int
-	Kinds   map[string]int
-}
+type Stats = noisefile.Stats
 
 // field is one field of a scanned form as gen writes it.
 type field struct {
@@ -237,21 +179,21 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 	st := Stats{Kinds: map[string]int{}}
 	c := &corrupter{rng: rand.New(rand.NewSource(seed)), persons: map[string]*person{},
 		newAddr: map[string]string{}, clones: map[string]*clone{}}
-	pt, err := readCSV(filepath.Join(cleanDir, "persons.csv"))
+	pt, err := noisefile.ReadCSV(filepath.Join(cleanDir, "persons.csv"))
 	if err != nil {
 		return st, err
 	}
-	tt, err := readCSV(filepath.Join(cleanDir, "truth.csv"))
+	tt, err := noisefile.ReadCSV(filepath.Join(cleanDir, "truth.csv"))
 	if err != nil {
 		return st, err
 	}
 	truth := map[string]string{}
-	for _, row := range tt.rows {
+	for _, row := range tt.Rows {
 		truth[row[0]] = row[1]
 	}
 	var ids []string
-	for _, row := range pt.rows {
-		g := func(col string) string { return pt.get(row, col) }
+	for _, row := range pt.Rows {
+		g := func(col string) string { return pt.Get(row, col) }
 		p := &person{id: g("person_id"), household: g("household_id"), fullName: g("full_name"), sex: g("sex"),
 			birth: g("birth_date"), idNumber: g("id_number"), permAddr: g("perm_address"), curAddr: g("cur_address")}
 		c.persons[p.id] = p
@@ -264,16 +206,16 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 	sort.Strings(files)
 	var tables []*table
 	for _, path := range files {
-		t, err := readCSV(path)
+		t, err := noisefile.ReadCSV(path)
 		if err != nil {
 			return st, err
 		}
 		tables = append(tables, t)
 		// A household's address in the new era: a row whose address is not
 		// the one persons.csv gives (the old era's).
-		for _, row := range t.rows {
-			if p := c.persons[truth[t.get(row, colCode)]]; p != nil && t.get(row, colPerm) != p.permAddr {
-				c.newAddr[p.household] = t.get(row, colPerm)
+		for _, row := range t.Rows {
+			if p := c.persons[truth[t.Get(row, colCode)]]; p != nil && t.Get(row, colPerm) != p.permAddr {
+				c.newAddr[p.household] = t.Get(row, colPerm)
 			}
 		}
 	}
@@ -288,8 +230,8 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 	}
 	for _, t := range tables {
 		var out [][]string
-		for _, row := range t.rows {
-			code := t.get(row, colCode)
+		for _, row := range t.Rows {
+			code := t.Get(row, colCode)
 			pid := truth[code]
 			orig := append([]string(nil), row...)
 			c.kinds = nil
@@ -306,9 +248,9 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 			}
 		}
 		for i, row := range out {
-			t.set(row, colSTT, strconv.Itoa(i+1))
+			t.Set(row, colSTT, strconv.Itoa(i+1))
 		}
-		if err := writeCSV(filepath.Join(outDir, t.name), t.header, out); err != nil {
+		if err := noisefile.WriteCSV(filepath.Join(outDir, t.Name), t.Header, out); err != nil {
 			return st, err
 		}
 	}
@@ -317,52 +259,44 @@ func Corrupt(cleanDir, outDir string, seed int64) (Stats, error) {
 			return st, err
 		}
 	}
-	for _, k := range kindRows {
-		st.Records++
-		if k[1] == "" {
-			continue
-		}
-		for _, kind := range strings.Split(k[1], ";") {
-			st.Kinds[kind]++
-		}
-	}
-	if err := writeCSV(filepath.Join(outDir, "truth.csv"), []string{"source_record_id", "person_id"}, truthRows); err != nil {
+	st = noisefile.Count(kindRows)
+	if err := noisefile.WriteCSV(filepath.Join(outDir, "truth.csv"), []string{"source_record_id", "person_id"}, truthRows); err != nil {
 		return st, err
 	}
-	if err := writeCSV(filepath.Join(outDir, "kinds.csv"), []string{"source_record_id", "kinds"}, kindRows); err != nil {
+	if err := noisefile.WriteCSV(filepath.Join(outDir, "kinds.csv"), []string{"source_record_id", "kinds"}, kindRows); err != nil {
 		return st, err
 	}
-	prows := pt.rows
+	prows := pt.Rows
 	for _, pid := range ids {
 		if cl := c.clones[pid]; cl != nil {
-			row := make([]string, len(pt.header))
-			pt.set(row, "person_id", cl.id)
-			pt.set(row, "full_name", cl.name)
-			pt.set(row, "family_name", cl.family)
-			pt.set(row, "middle_name", cl.middle)
-			pt.set(row, "given_name", cl.givenName)
-			pt.set(row, "sex", cl.sex)
-			pt.set(row, "id_number", cl.idNumber)
-			pt.set(row, "cmnd", cl.cmnd)
-			pt.set(row, "father_name", cl.father)
-			pt.set(row, "mother_name", cl.mother)
+			row := make([]string, len(pt.Header))
+			pt.Set(row, "person_id", cl.id)
+			pt.Set(row, "full_name", cl.name)
+			pt.Set(row, "family_name", cl.family)
+			pt.Set(row, "middle_name", cl.middle)
+			pt.Set(row, "given_name", cl.givenName)
+			pt.Set(row, "sex", cl.sex)
+			pt.Set(row, "id_number", cl.idNumber)
+			pt.Set(row, "cmnd", cl.cmnd)
+			pt.Set(row, "father_name", cl.father)
+			pt.Set(row, "mother_name", cl.mother)
 			if d, err := time.Parse("02/01/2006", cl.birth); err == nil {
-				pt.set(row, "birth_date", d.Format("2006-01-02"))
+				pt.Set(row, "birth_date", d.Format("2006-01-02"))
 			}
 			if cl.kind == "twin" {
-				pt.set(row, "twin_of", pid)
-				pt.set(row, "household_id", c.persons[pid].household)
+				pt.Set(row, "twin_of", pid)
+				pt.Set(row, "household_id", c.persons[pid].household)
 			} else {
-				pt.set(row, "namesake_of", pid)
+				pt.Set(row, "namesake_of", pid)
 			}
 			prows = append(prows, row)
 		}
 	}
-	if err := writeCSV(filepath.Join(outDir, "persons.csv"), pt.header, prows); err != nil {
+	if err := noisefile.WriteCSV(filepath.Join(outDir, "persons.csv"), pt.Header, prows); err != nil {
 		return st, err
 	}
-	if ct, err := readCSV(filepath.Join(cleanDir, "conflicts_truth.csv")); err == nil {
-		if err := writeCSV(filepath.Join(outDir, "conflicts_truth.csv"), ct.header, ct.rows); err != nil {
+	if ct, err := noisefile.ReadCSV(filepath.Join(cleanDir, "conflicts_truth.csv")); err == nil {
+		if err := noisefile.WriteCSV(filepath.Join(outDir, "conflicts_truth.csv"), ct.Header, ct.Rows); err != nil {
 			return st, err
 		}
 	}
@@ -379,16 +313,16 @@ func (c *corrupter) planClones(ids []string, pt *table) {
 	type parents struct{ father, mother string }
 	var pool []parents
 	givenBySex := map[string][]string{}
-	for _, row := range pt.rows {
-		if f, m := pt.get(row, "father_name"), pt.get(row, "mother_name"); f != "" && m != "" {
+	for _, row := range pt.Rows {
+		if f, m := pt.Get(row, "father_name"), pt.Get(row, "mother_name"); f != "" && m != "" {
 			pool = append(pool, parents{f, m})
 		}
-		if g := pt.get(row, "given_name"); g != "" {
-			givenBySex[pt.get(row, "sex")] = append(givenBySex[pt.get(row, "sex")], g)
+		if g := pt.Get(row, "given_name"); g != "" {
+			givenBySex[pt.Get(row, "sex")] = append(givenBySex[pt.Get(row, "sex")], g)
 		}
 	}
 	for i, pid := range ids {
-		row := pt.rows[i]
+		row := pt.Rows[i]
 		p := c.persons[pid]
 		d, err := time.Parse("2006-01-02", p.birth)
 		if err != nil || len(pool) == 0 {
@@ -399,7 +333,7 @@ func (c *corrupter) planClones(ids []string, pt *table) {
 			continue
 		}
 		cl := &clone{kind: kind, sex: p.sex, left: 1 + c.rng.Intn(2),
-			family: pt.get(row, "family_name"), middle: pt.get(row, "middle_name"), givenName: pt.get(row, "given_name")}
+			family: pt.Get(row, "family_name"), middle: pt.Get(row, "middle_name"), givenName: pt.Get(row, "given_name")}
 		switch kind {
 		case "namesake":
 			cl.id, cl.suffix, cl.ownHead = pid+"N", "N", true
@@ -429,10 +363,10 @@ func (c *corrupter) planClones(ids []string, pt *table) {
 				cl.givenName = names[c.rng.Intn(len(names))]
 			}
 			cl.name = strings.Join(strings.Fields(cl.family+" "+cl.middle+" "+cl.givenName), " ")
-			cl.father, cl.mother = pt.get(row, "father_name"), pt.get(row, "mother_name")
+			cl.father, cl.mother = pt.Get(row, "father_name"), pt.Get(row, "mother_name")
 		}
 		cl.idNumber = c.newID(p, d.Year())
-		if pt.get(row, "cmnd") != "" {
+		if pt.Get(row, "cmnd") != "" {
 			cl.cmnd = fmt.Sprintf("%09d", 100000000+c.rng.Intn(900000000))
 		}
 		c.clones[pid] = cl
@@ -468,20 +402,20 @@ func (c *corrupter) newID(p *person, year int) string {
 // listRow is the added person's copy of a list row of the original.
 func (cl *clone) listRow(t *table, orig []string) []string {
 	row := append([]string(nil), orig...)
-	t.set(row, colCode, t.get(orig, colCode)+cl.suffix)
-	t.set(row, colName, cl.name)
-	t.set(row, colDate, cl.birth)
-	t.set(row, colID, cl.idNumber)
-	t.set(row, colCMND, cl.cmnd)
-	t.set(row, colFather, cl.father)
-	t.set(row, colMother, cl.mother)
-	t.set(row, colSpouse, "")
+	t.Set(row, colCode, t.Get(orig, colCode)+cl.suffix)
+	t.Set(row, colName, cl.name)
+	t.Set(row, colDate, cl.birth)
+	t.Set(row, colID, cl.idNumber)
+	t.Set(row, colCMND, cl.cmnd)
+	t.Set(row, colFather, cl.father)
+	t.Set(row, colMother, cl.mother)
+	t.Set(row, colSpouse, "")
 	switch {
 	case cl.ownHead:
-		t.set(row, colHead, cl.name)
-		t.set(row, colRelation, "Chủ hộ")
-	case t.get(row, colRelation) == "Chủ hộ":
-		t.set(row, colRelation, "Em") // the head's twin
+		t.Set(row, colHead, cl.name)
+		t.Set(row, colRelation, "Chủ hộ")
+	case t.Get(row, colRelation) == "Chủ hộ":
+		t.Set(row, colRelation, "Em") // the head's twin
 	}
 	return row
 }
@@ -489,8 +423,8 @@ func (cl *clone) listRow(t *table, orig []string) []string {
 // corruptRow damages one list row in place. p is the row's person (nil for
 // an added one).
 func (c *corrupter) corruptRow(t *table, row []string, p *person) {
-	get := func(col string) string { return t.get(row, col) }
-	set := func(col, v string) { t.set(row, col, v) }
+	get := func(col string) string { return t.Get(row, col) }
+	set := func(col, v string) { t.Set(row, col, v) }
 	// The name's shape, then a slip, then its writing (the same for every
 	// name on the row: it is the clerk's).
 	set(colName, c.nameShape(get(colName), get(colSex)))
@@ -782,7 +716,7 @@ func (c *corrupter) lunar(d time.Time) string {
 
 // numbers damages the identification number and the CMND.
 func (c *corrupter) numbers(t *table, row []string) {
-	id, cmnd := t.get(row, colID), t.get(row, colCMND)
+	id, cmnd := t.Get(row, colID), t.Get(row, colCMND)
 	if id == "" {
 		return
 	}
@@ -792,27 +726,27 @@ func (c *corrupter) numbers(t *table, row []string) {
 		if !strings.HasPrefix(id, "0") {
 			return
 		}
-		t.set(row, colID, strings.TrimLeft(id, "0"))
-		t.set(row, colCMND, strings.TrimLeft(cmnd, "0")) // the column was a number too
+		t.Set(row, colID, strings.TrimLeft(id, "0"))
+		t.Set(row, colCMND, strings.TrimLeft(cmnd, "0")) // the column was a number too
 	case "id_sci":
 		n, err := strconv.ParseFloat(id, 64)
 		if err != nil {
 			return
 		}
-		t.set(row, colID, fmt.Sprintf("%.5E", n)) // 6.04783E+09
+		t.Set(row, colID, fmt.Sprintf("%.5E", n)) // 6.04783E+09
 	case "cmnd_in_id":
 		if cmnd == "" {
 			return
 		}
-		t.set(row, colID, cmnd)
-		t.set(row, colCMND, "")
+		t.Set(row, colID, cmnd)
+		t.Set(row, colCMND, "")
 	case "id_blank":
-		t.set(row, colID, "")
+		t.Set(row, colID, "")
 	case "id_digit":
 		r := []byte(id)
 		i := c.rng.Intn(len(r))
 		r[i] = '0' + byte((int(r[i]-'0')+1+c.rng.Intn(9))%10)
-		t.set(row, colID, string(r))
+		t.Set(row, colID, string(r))
 	case "id_swap":
 		r := []byte(id)
 		i := c.rng.Intn(len(r) - 1)
@@ -820,7 +754,7 @@ func (c *corrupter) numbers(t *table, row []string) {
 			return
 		}
 		r[i], r[i+1] = r[i+1], r[i]
-		t.set(row, colID, string(r))
+		t.Set(row, colID, string(r))
 	default:
 		return
 	}
@@ -830,7 +764,7 @@ func (c *corrupter) numbers(t *table, row []string) {
 // addresses damages the permanent and current addresses and the native
 // place.
 func (c *corrupter) addresses(t *table, row []string, p *person) {
-	perm, cur := t.get(row, colPerm), t.get(row, colCur)
+	perm, cur := t.Get(row, colPerm), t.Get(row, colCur)
 	same := perm == cur
 	if p != nil && perm != "" && c.rng.Float64() < Rates["addr_other_era"] {
 		other := p.permAddr
@@ -858,7 +792,7 @@ func (c *corrupter) addresses(t *table, row []string, p *person) {
 	if same {
 		cur = perm
 	}
-	native := t.get(row, colNative)
+	native := t.Get(row, colNative)
 	if parts := strings.Split(native, ", "); len(parts) >= 2 && c.draw("native_province") {
 		native = parts[len(parts)-1]
 	}
@@ -868,9 +802,9 @@ func (c *corrupter) addresses(t *table, row []string, p *person) {
 	if cur != "" && c.draw("cur_blank") {
 		cur = ""
 	}
-	t.set(row, colPerm, perm)
-	t.set(row, colCur, cur)
-	t.set(row, colNative, native)
+	t.Set(row, colPerm, perm)
+	t.Set(row, colCur, cur)
+	t.Set(row, colNative, native)
 }
 
 func isCommune(part string) bool {

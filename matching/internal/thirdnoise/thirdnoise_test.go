@@ -3,7 +3,6 @@ package thirdnoise
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching/internal/noisefile"
 )
 
 func TestCorrupt(t *testing.T) {
@@ -78,16 +78,11 @@ func TestCorrupt(t *testing.T) {
 
 func readAll(t *testing.T, path string) [][]string {
 	t.Helper()
-	f, err := os.Open(path)
+	tb, err := noisefile.ReadCSV(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
+	return append([][]string{tb.Header}, tb.Rows...)
 }
 
 func TestToneStyle(t *testing.T) {
