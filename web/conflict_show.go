@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/web/store"
@@ -60,8 +62,26 @@ func (s *Server) openConflict(w http.ResponseWriter, r *http.Request, via string
 		s.serverError(w, r, err)
 		return c, conflictDetail{}, false
 	}
-	s.auditIn(r, c.user, cf.Provinces, store.ActionOpenConflict, cf.ConflictID, via)
+	// Audited before anything is shown: a look at unmasked records that
+	// cannot be audited is not given (500), rather than given untraced.
+	if err := s.auditOrErr(r, c.user, cf.Provinces, store.ActionOpenConflict, cf.ConflictID, openedDetail(via, cf)); err != nil {
+		s.serverError(w, r, fmt.Errorf("audit the opening of %s: %w", cf.ConflictID, err))
+		return c, conflictDetail{}, false
+	}
 	return c, d, true
+}
+
+// openedDetail is an opening's audit detail: the channel (via, when not
+// empty) and the records and persons shown, by id, as they stood — a
+// conflict keeps its id while records join it, so the id alone does not
+// say whose data was seen. Ids are separated by spaces, so that the audit
+// log can be searched by one (store.AuditFilter.ObjectID).
+func openedDetail(via string, cf store.ConflictRow) string {
+	d := "records " + strings.Join(cf.RecordIDs, " ") + " ; persons " + strings.Join(cf.PersonIDs, " ")
+	if via != "" {
+		d = via + " ; " + d
+	}
+	return d
 }
 
 // auditNotFound records a conflict id asked for that is not within the

@@ -112,15 +112,20 @@ func (s *Server) audit(r *http.Request, u store.User, action, object, detail str
 }
 
 // auditIn appends to the audit log under the given provinces (a
-// conflict's, for actions on it).
+// conflict's, for actions on it); a failure is logged, not shown.
 func (s *Server) auditIn(r *http.Request, u store.User, provinces []string, action, object, detail string) {
-	err := s.store.Audit(context.WithoutCancel(r.Context()), store.AuditEntry{
+	if err := s.auditOrErr(r, u, provinces, action, object, detail); err != nil {
+		s.log.Error("audit", "action", action, "err", err)
+	}
+}
+
+// auditOrErr is auditIn returning the failure, for what may be shown only
+// once its entry is written (a look at unmasked records).
+func (s *Server) auditOrErr(r *http.Request, u store.User, provinces []string, action, object, detail string) error {
+	return s.store.Audit(context.WithoutCancel(r.Context()), store.AuditEntry{
 		Username: u.Username, Role: u.Role, Action: action, ObjectID: object, Detail: detail, RemoteAddr: s.clientIP(r),
 		Provinces: provinces,
 	})
-	if err != nil {
-		s.log.Error("audit", "action", action, "err", err)
-	}
 }
 
 // permissions a template may ask about (menus only: the routes decide).

@@ -51,7 +51,7 @@ var Actions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionOpenC
 // AuditFilter narrows the audit log. Empty fields do not filter.
 type AuditFilter struct {
 	Username string // who
-	ObjectID string // which conflict
+	ObjectID string // which conflict; or which record or person an opening showed
 	Action   string // one of Actions
 	Limit    int    // Default: 100, at most 10000
 }
@@ -65,7 +65,8 @@ func (s *Store) AuditLog(ctx context.Context, sc Scope, f AuditFilter) ([]AuditE
 	if err := s.conn.Select(ctx, &out, `SELECT * FROM audit_log
 WHERE ({national:UInt8} = 1 OR hasAny(provinces, {scope:Array(String)}))
   AND ({user:String} = '' OR username = {user:String})
-  AND ({object:String} = '' OR object_id = {object:String})
+  AND ({object:String} = '' OR object_id = {object:String}
+       OR (action = 'open_conflict' AND has(splitByChar(' ', detail), {object:String})))
   AND ({action:String} = '' OR action = {action:String})
 ORDER BY at DESC LIMIT {n:UInt32}`, scopeArgs(sc, map[string]any{"n": uint32(f.Limit), "user": f.Username, "object": f.ObjectID, "action": f.Action})...); err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
