@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/web"
@@ -14,7 +15,9 @@ import (
 // Found by a data-protection audit (user15, 6 December 2026): the
 // conflict page was shown unmasked even when its opening could not be
 // written to the audit log (the failure was only logged); an opening's
-// entry named the conflict but not whose records were seen.
+// entry named the conflict but not whose records were seen; and a
+// password replaced, or an account disabled and enabled again, left the
+// sessions it had working.
 
 // TestOpeningAuditedBeforeShown: when the audit log cannot be written,
 // neither the page nor the API shows the conflict's records (500, no
@@ -62,5 +65,42 @@ func TestOpeningAuditedBeforeShown(t *testing.T) {
 	// A record id's prefix is no match: ids are compared whole.
 	if es, err := env.Store.AuditLog(t.Context(), store.Scope{National: true}, store.AuditFilter{ObjectID: "r_c_dp"}); err != nil || len(es) != 0 {
 		t.Errorf("audit entries for r_c_dp: %d (%v), want none", len(es), err)
+	}
+}
+
+// TestSessionsEndWithTheAccountsChange: a session begun before the
+// account's password was replaced, or before it was disabled and enabled
+// again, no longer works; a new login does.
+func TestSessionsEndWithTheAccountsChange(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	env.AddUser(t, "ana", store.RoleAnalyst, "01")
+	other := env.AddUser(t, "bob", store.RoleAnalyst, "01")
+	a := env.Login(t, "ana")
+	b := env.Login(t, "bob")
+	env.Clock.Advance(time.Second)
+
+	env.AddUser(t, "ana", store.RoleAnalyst, "01") // password replaced
+	if st, _ := a.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized {
+		t.Errorf("a session begun before its account's password was replaced: %d, want 401", st)
+	}
+	if st, _ := b.Do(t, "GET", "/api/me", nil); st != http.StatusOK {
+		t.Errorf("another account's session: %d, want 200", st)
+	}
+	if st, _ := env.Login(t, "ana").Do(t, "GET", "/api/me", nil); st != http.StatusOK {
+		t.Errorf("a login after the change: %d, want 200", st)
+	}
+
+	env.Clock.Advance(time.Second)
+	other.Disabled = true
+	if err := env.Store.PutUser(t.Context(), other); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(time.Second)
+	other.Disabled = false
+	if err := env.Store.PutUser(t.Context(), other); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := b.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized {
+		t.Errorf("a session of an account disabled, then enabled again: %d, want 401", st)
 	}
 }

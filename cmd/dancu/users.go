@@ -33,7 +33,8 @@ line of standard input (asked for without echo on a terminal), at least 8
 characters; it is stored as an argon2id hash. --province takes one of today's
 34 province codes and may be repeated; a reviewer needs at least one, any
 other role given none is national. A running 'dancu serve' accepts the
-account at once.`,
+account at once; replacing an account (a new password, say after a leak)
+ends the sessions it had, as disabling it does.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			u := store.User{Username: strings.ToLower(args[0]), Role: role, Provinces: provinces}
