@@ -36,6 +36,9 @@ For development, tests and single-machine runs. In production point
 			if f.data == "" {
 				f.data = filepath.Join(g.home, "kafka")
 			}
+			if err := privateDir(g.stderr, f.data); err != nil {
+				return err
+			}
 			return runBroker(cmd, g, f)
 		},
 	}

@@ -46,6 +46,9 @@ to be running. The same --seed gives the same population and kill schedule.`,
 			if cfg.Dir == "" {
 				cfg.Dir = filepath.Join(g.home, "chaos")
 			}
+			if err := privateDir(g.stderr, cfg.Dir); err != nil {
+				return err
+			}
 			cfg.Log = g.stderr
 			ctx := cmd.Context()
 			if timeout > 0 {

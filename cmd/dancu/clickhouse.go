@@ -44,6 +44,9 @@ In production point --clickhouse / DANCU_CLICKHOUSE at a ClickHouse server.`,
 			if f.path == "" {
 				f.path = filepath.Join(g.home, "clickhouse")
 			}
+			if err := privateDir(g.stderr, f.path); err != nil {
+				return err
+			}
 			return runClickHouse(cmd.Context(), g, f)
 		},
 	}

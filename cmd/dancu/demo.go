@@ -70,6 +70,9 @@ times, the ratio, both CPU times and peak memories.`,
 			if dir == "" {
 				dir = filepath.Join(g.home, "demo")
 			}
+			if err := privateDir(g.stderr, dir); err != nil {
+				return err
+			}
 			if matchers < 0 || matchers > kafkax.BlockingPartitions {
 				return fmt.Errorf("--matchers %d: want 0 (scoring in the match stage) to %d (one per partition)", matchers, kafkax.BlockingPartitions)
 			}

@@ -138,6 +138,9 @@ them. The drain and the stop are logged with the lags left.`,
 				// The registry lives under --home; it is rebuilt from its
 				// changelog topic when the directory is missing.
 				cfg.RegistryDir = filepath.Join(g.home, "registry")
+				if err := privateDir(g.stderr, g.home); err != nil {
+					return err
+				}
 				if settingsPath != "" {
 					s, err := settings.Load(settingsPath)
 					if err != nil {
