@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -102,5 +104,36 @@ func TestSessionsEndWithTheAccountsChange(t *testing.T) {
 	}
 	if st, _ := b.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized {
 		t.Errorf("a session of an account disabled, then enabled again: %d, want 401", st)
+	}
+}
+
+// TestFailedLoginLogNamesTheAccount: the info line of a failed login
+// names the account as the audit log does — an account by its name, a
+// name that is no account (often a password typed in the wrong field) by
+// its first two characters and length — and never the password. It said
+// "Auditor 7." for auditor.75 (a person's name masked), naming no account.
+func TestFailedLoginLogNamesTheAccount(t *testing.T) {
+	var logs bytes.Buffer
+	env := webtest.Start(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	env.AddUser(t, "auditor.75", store.RoleAuditor, "75")
+	c := env.NewClient()
+	for _, in := range []map[string]string{
+		{"username": "auditor.75", "password": "not the password"},
+		{"username": "hunter2-secret", "password": "x"},
+	} {
+		if st, _ := c.Do(t, "POST", "/api/login", in); st != http.StatusUnauthorized {
+			t.Fatalf("login %v: %d, want 401", in, st)
+		}
+	}
+	got := logs.String()
+	for _, want := range []string{`user=auditor.75 `, `user="hu… (14 characters, no such account)"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the failed logins' log %q lacks %s", got, want)
+		}
+	}
+	for _, leak := range []string{"hunter2-secret", "not the password", "Auditor 7."} {
+		if strings.Contains(got, leak) {
+			t.Errorf("the failed logins' log shows %q: %s", leak, got)
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/web/store"
 )
 
@@ -48,7 +47,9 @@ func (s *Server) authenticate(r *http.Request, username, password string) (store
 		s.accounts.fail(username)
 		s.addresses.fail(addr)
 		s.audit(r, attempt, store.ActionLoginFailed, "", errBadCredentials.Error())
-		s.log.Info("login failed", "user", vn.MaskName(username), "addr", addr)
+		// The account as the audit log names it: vn.MaskName made
+		// "auditor.75" a person's "Auditor 7.", naming no account.
+		s.log.Info("login failed", "user", attempt.Username, "addr", addr)
 		return store.User{}, errBadCredentials
 	}
 	// The account's failures only: an address's stay, or one good
