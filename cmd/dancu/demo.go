@@ -70,9 +70,6 @@ times, the ratio, both CPU times and peak memories.`,
 			if dir == "" {
 				dir = filepath.Join(g.home, "demo")
 			}
-			if err := privateDir(g.stderr, dir); err != nil {
-				return err
-			}
 			if matchers < 0 || matchers > kafkax.BlockingPartitions {
 				return fmt.Errorf("--matchers %d: want 0 (scoring in the match stage) to %d (one per partition)", matchers, kafkax.BlockingPartitions)
 			}
@@ -117,6 +114,9 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	log := newLogger(g)
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("demo: clear %s: %w", dir, err)
+	}
+	if err := privateDir(g.stderr, dir); err != nil {
+		return err
 	}
 
 	// 1. The ClickHouse engine, served on its HTTP interface.
