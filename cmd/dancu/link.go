@@ -415,6 +415,9 @@ records; source_record_id is that local code (or record_id when there is none).`
 			var reg *offline.Registry
 			var err error
 			if registry != "" {
+				if err := privateDir(g.stderr, registry); err != nil {
+					return err
+				}
 				// reg is set by the read, before loadUnlessStopped has its result.
 				s, f, err = loadUnlessStopped(ctx, func() (*settings.Settings, *matching.Mapping, *matching.Frame, error) {
 					s, f, r, err := o.loadRegistry(registry)
