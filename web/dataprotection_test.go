@@ -137,3 +137,36 @@ func TestFailedLoginLogNamesTheAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueMaskedWhateverTheStatus: the queue (page and API) of the
+// conflicts' own province shows no name and no whole number, whatever the
+// conflict's status — a resolved one now carries its explanation's first
+// paragraph (2edfd42), and the paragraphs after it, the match waterfall,
+// quote the records' values unmasked for the conflict page.
+func TestQueueMaskedWhateverTheStatus(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	waterfall := "\n\nnumber 0010******45 is on the records of 2 different persons\n\nfamily_name exact \"Nguyễn Văn An 0\" | \"Nguyễn Văn An 1\"\nid_number same number \"001090012345\" | \"001090012345\""
+	for id, st := range map[string]struct{ status, first string }{
+		"c_open":      {"open", "number 0010******45 is on the records of 2 different persons"},
+		"c_withdrawn": {"resolved_by_registry", "Resolved by the registry: a record it names was withdrawn, its file replaced by a corrected one."},
+		"c_merged":    {"resolved_by_registry", "Resolved by the registry: persons p_c_merged_0 merged into p_c_merged_1 (event e1, police decision d1)."},
+		"c_ruled":     {"decided", "Decided by police decision d2 on conflict c_other."},
+	} {
+		env.SeedConflict(t, id, schemas.ConflictSharedID, "01", "01")
+		env.Exec(t, "INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version) SELECT conflict_id, kind, province_code, id_number, person_ids, record_ids, score, "+
+			"'"+strings.ReplaceAll(st.first+waterfall, "'", "\\'")+"', '"+st.status+"', 2 FROM conflicts WHERE conflict_id = '"+id+"'")
+	}
+	rev := env.Login(t, "rev")
+	for _, path := range []string{"/api/conflicts?status=all", "/conflicts?status=all"} {
+		st, body := rev.Do(t, "GET", path, nil)
+		if st != http.StatusOK || !strings.Contains(string(body), "c_withdrawn") || !strings.Contains(string(body), "c_ruled") {
+			t.Fatalf("GET %s: %d %.300s", path, st, body)
+		}
+		for _, s := range []string{"Nguyễn Văn An", "001090012345"} {
+			if strings.Contains(string(body), s) {
+				t.Errorf("GET %s shows %q", path, s)
+			}
+		}
+	}
+}
