@@ -17,9 +17,10 @@ import (
 // Found by a data-protection audit (user15, 6 December 2026): the
 // conflict page was shown unmasked even when its opening could not be
 // written to the audit log (the failure was only logged); an opening's
-// entry named the conflict but not whose records were seen; and a
-// password replaced, or an account disabled and enabled again, left the
-// sessions it had working.
+// entry named the conflict but not whose records were seen; a password
+// replaced, or an account disabled and enabled again, left the sessions
+// it had working; a failed login's log line masked the name typed as a
+// person's. The queue's masking in every status is guarded here too.
 
 // TestOpeningAuditedBeforeShown: when the audit log cannot be written,
 // neither the page nor the API shows the conflict's records (500, no
