@@ -21,7 +21,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	var (
 		listen, certFile, keyFile string
 		sessionTTL                time.Duration
-		publish                   bool
+		publish, insecureHTTP     bool
 		trustedProxies            []string
 	)
 	cmd := &cobra.Command{
@@ -42,6 +42,9 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 			proxies, err := web.ParseTrustedProxies(trustedProxies)
 			if err != nil {
 				return fmt.Errorf("serve: --trusted-proxy: %w", err)
+			}
+			if why := plainHTTPRefusal(listen, certFile != "", len(proxies) > 0, insecureHTTP); why != "" {
+				return errors.New("serve: " + why)
 			}
 			ctx := cmd.Context()
 			conn, err := openClickHouse(ctx, g)
@@ -109,5 +112,32 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 	f.DurationVar(&sessionTTL, "session-ttl", 8*time.Hour, "how long a session lasts")
 	f.StringSliceVar(&trustedProxies, "trusted-proxy", nil, "address or network (10.0.0.0/8) of a reverse proxy in front of the desk, repeatable or comma-separated: only from these is X-Forwarded-For read (its right-most address that is no trusted proxy is the client, for the login limit and the audit log)")
 	f.BoolVar(&publish, "publish", true, "publish decisions to the topic dancu.decisions on --kafka")
+	f.BoolVar(&insecureHTTP, "insecure-http", false, "serve plain HTTP on an address other machines reach, without --tls-cert or --trusted-proxy (passwords, session cookies and unmasked records cross the network readable): for a closed test network only")
 	return cmd
+}
+
+// plainHTTPRefusal says why serve refuses to start, or "": plain HTTP on
+// an address other machines reach carries passwords, session cookies and
+// the unmasked conflict pages readable on the network. It is served on a
+// loopback address, with TLS (--tls-cert), behind a reverse proxy named
+// with --trusted-proxy (which terminates TLS), or when asked outright.
+func plainHTTPRefusal(listen string, tls, proxied, insecure bool) string {
+	if tls || proxied || insecure {
+		return ""
+	}
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "" // net.Listen says what is wrong with it
+	}
+	if host == "localhost" {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return ""
+	}
+	where := host
+	if where == "" {
+		where = "every interface"
+	}
+	return fmt.Sprintf("--listen %s is reached from other machines (%s), and plain HTTP would carry passwords, session cookies and unmasked records readable on the network: give --tls-cert and --tls-key, serve behind a TLS reverse proxy named with --trusted-proxy, listen on 127.0.0.1, or say --insecure-http on a closed test network", listen, where)
 }
