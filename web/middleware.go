@@ -34,11 +34,9 @@ func mustCaller(r *http.Request) caller {
 
 // requireSession admits a request with a live session of an enabled user
 // (read from ClickHouse on every request, so disabling a user or ending a
-// session takes effect at once), begun after the account's last change:
-// a password replaced (`dancu users add` again) or an account disabled
-// and enabled again ends the sessions it had, which a thief of the old
-// password or cookie may hold. Others get 401 on the API and are sent to
-// the login page elsewhere.
+// session takes effect at once; a change of the account ends its sessions:
+// store.PutUser). Others get 401 on the API and are sent to the login page
+// elsewhere.
 func (s *Server) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ck, err := r.Cookie(sessionCookie)
@@ -46,7 +44,7 @@ func (s *Server) requireSession(next http.Handler) http.Handler {
 			se, err := s.store.Session(r.Context(), ck.Value)
 			if err == nil {
 				u, err := s.store.User(r.Context(), se.Username)
-				if err == nil && !u.Disabled && !se.CreatedAt.Before(u.UpdatedAt) {
+				if err == nil && !u.Disabled {
 					next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, caller{user: u, session: se})))
 					return
 				}

@@ -72,3 +72,24 @@ func (s *Store) EndSession(ctx context.Context, se Session) error {
 	se.Version = max(se.Version+1, uint64(s.now().UnixNano()))
 	return s.insert(ctx, "sessions", &se)
 }
+
+// EndSessionsOf ends every live session of username: its account changed
+// (a new password, disabled, enabled again), and a session of before may
+// be a thief's. Each ended version outranks the session's own
+// (EndSession), whatever the clocks of the machines that wrote them.
+func (s *Store) EndSessionsOf(ctx context.Context, username string) error {
+	var ss []Session
+	if err := s.conn.Select(ctx, &ss, "SELECT * FROM sessions FINAL WHERE username = {u:String} AND NOT ended",
+		driver.NamedValue{Name: "u", Value: username}); err != nil {
+		return fmt.Errorf("read sessions of %s: %w", username, err)
+	}
+	for _, se := range ss {
+		if !s.now().Before(se.ExpiresAt) {
+			continue
+		}
+		if err := s.EndSession(ctx, se); err != nil {
+			return fmt.Errorf("end a session of %s: %w", username, err)
+		}
+	}
+	return nil
+}

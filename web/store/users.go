@@ -136,7 +136,9 @@ var dummyHash = sync.OnceValue(func() string {
 func CheckDummy(password string) { CheckPassword(dummyHash(), password) }
 
 // PutUser writes a new version of u (its Version and UpdatedAt are set
-// here). It is visible to the next login at once.
+// here). It is visible to the next login at once, and the sessions the
+// account had end (EndSessionsOf): a password replaced after a leak, or an
+// account disabled and enabled again, leaves no session of before.
 func (s *Store) PutUser(ctx context.Context, u User) error {
 	if err := u.Validate(); err != nil {
 		return fmt.Errorf("put user: %w", err)
@@ -147,7 +149,10 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 	if u.Provinces == nil {
 		u.Provinces = []string{}
 	}
-	return s.insert(ctx, "users", &u)
+	if err := s.insert(ctx, "users", &u); err != nil {
+		return err
+	}
+	return s.EndSessionsOf(ctx, u.Username)
 }
 
 // User returns the latest version of the named account, or ErrNotFound.
