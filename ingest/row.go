@@ -336,11 +336,17 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			}
 		}
 	}
-	// A date in three columns: day, month and year make it.
-	if d, col := rv.at(idxBirthDay); d != "" {
-		m, _ := rv.at(idxBirthMonth)
-		if y, _ := rv.at(idxBirthYear); m != "" && y != "" {
-			rv.setAt(idxBirthDate, strings.TrimSpace(d)+"/"+strings.TrimSpace(m)+"/"+strings.TrimSpace(y), col)
+	// A date in three columns: day, month and year make it; month and
+	// year with the day left blank make a month ("3/1985"), as a clerk
+	// who knows no more than the month writes it.
+	if m, mcol := rv.at(idxBirthMonth); m != "" {
+		d, col := rv.at(idxBirthDay)
+		if y, _ := rv.at(idxBirthYear); y != "" {
+			if d != "" {
+				rv.setAt(idxBirthDate, strings.TrimSpace(d)+"/"+strings.TrimSpace(m)+"/"+strings.TrimSpace(y), col)
+			} else {
+				rv.setAt(idxBirthDate, strings.TrimSpace(m)+"/"+strings.TrimSpace(y), mcol)
+			}
 		}
 	}
 	checkDate(idxBirthDate)
