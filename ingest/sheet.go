@@ -243,7 +243,7 @@ func (c *columns) textIn(memo *[]columnMemo, i int, raw string) string {
 	}
 	cm := &(*memo)[i]
 	if cm.off {
-		return cellText(raw, enc)
+		return c.decode(i, raw, enc)
 	}
 	if v, ok := cm.m[raw]; ok {
 		cm.hits++
@@ -253,12 +253,22 @@ func (c *columns) textIn(memo *[]columnMemo, i int, raw string) string {
 	if cm.hits+cm.miss == memoTrial && cm.hits < cm.miss {
 		cm.off, cm.m = true, nil
 	}
-	v := cellText(raw, enc)
+	v := c.decode(i, raw, enc)
 	if cm.m == nil && !cm.off {
 		cm.m = make(map[string]string)
 	}
 	if !cm.off && len(cm.m) < memoMax {
 		cm.m[raw] = v
+	}
+	return v
+}
+
+// decode is cellText(raw, enc) for column i, with the capitals a TCVN3
+// name could not be typed with restored (tcvn3Capitals).
+func (c *columns) decode(i int, raw string, enc vn.Encoding) string {
+	v := cellText(raw, enc)
+	if enc == vn.TCVN3 && nameField(c.field[i]) {
+		v = tcvn3Capitals(v)
 	}
 	return v
 }

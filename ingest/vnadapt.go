@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/vn"
@@ -130,6 +131,47 @@ func decodeText(s string, enc vn.Encoding) string {
 		}
 	}
 	return norm.NFC.String(vn.Decode(enc, s))
+}
+
+// tcvn3Capitals restores the capitals of a person's name typed in the
+// normal TCVN3 font (.VnTime), which has codes for the capitals Ă Â Ê Ô Ơ
+// Ư Đ but none for a toned one: Ổ, Á, Ý are typed with the lower-case
+// letter's code, so "¤ng V¨n æn" reads "Ông Văn ổn". A name has a capital
+// on every word: when each other word of s begins with one, a word
+// beginning with a toned vowel is given its capital too. A name written
+// all in lower case, or with another word in lower case, is left as it is.
+func tcvn3Capitals(s string) string {
+	words := strings.Split(s, " ")
+	if len(words) < 2 {
+		return s
+	}
+	fix, capital := false, false
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		switch {
+		case tonedLower(r):
+			fix = true
+		case unicode.IsLower(r):
+			return s
+		case unicode.IsUpper(r):
+			capital = true
+		}
+	}
+	if !fix || !capital {
+		return s
+	}
+	for i, w := range words {
+		if r, n := utf8.DecodeRuneInString(w); tonedLower(r) {
+			words[i] = string(unicode.ToUpper(r)) + w[n:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// tonedLower reports whether r is a lower-case vowel with a tone (à, ổ,
+// ý …), the letters whose capitals TCVN3 has no code for.
+func tonedLower(r rune) bool {
+	return r >= 0x80 && unicode.IsLower(r) && !strings.ContainsRune("ăâêôơưđ", r)
 }
 
 // vnMarks are the combining marks of Vietnamese written decomposed:
