@@ -430,6 +430,37 @@ func totalsText(s string) (match, folded bool) {
 	return true, true
 }
 
+// totalsName reports a name cell (raw, of column i) that reads as the
+// totals of a list — "Cộng: 20 nhân khẩu", "Tổng cộng", "Tổng số 20" —
+// in a row whose STT column holds a number: the count of the list, or a
+// formula's (=COUNT(A6:A30)), where a person's number would stand. No
+// name starts with a totals word before a number, and "Tổng cộng" is
+// compared with its diacritics (Tống is a family name).
+func totalsName(raw string, i int, decode func(i int, s string) string) bool {
+	// Cheap tests first, as this is asked of every numbered row: a totals
+	// word starts with C or T in any font, and a number or a second word
+	// starting with C or S (Tổng cộng, Tổng số) follows it.
+	t := strings.TrimLeft(raw, " ")
+	if t == "" || !strings.ContainsRune("CcTt", rune(t[0])) {
+		return false
+	}
+	if !strings.ContainsAny(t, "0123456789") {
+		sp := strings.IndexByte(t, ' ')
+		if sp < 0 || sp+1 >= len(t) || !strings.ContainsRune("CcSs", rune(t[sp+1])) {
+			return false
+		}
+	}
+	s := decode(i, raw)
+	if hasDiacritics(s) {
+		k := canonKey(s)
+		return totalsCell(k, totalsCanon, false) || hasPhrase(k, totalsPhrases)
+	}
+	return totalsCell(fold(s), totalsFold, false)
+}
+
+// totalsPhrases are the footerPhrases of a totals row (canonKey).
+var totalsPhrases = []string{canonKey("tổng cộng"), canonKey("tổng số")}
+
 // sectionWords start a section heading in a list (canonKey): the units a
 // commune's list is grouped by.
 var sectionWords = func() map[string]bool {

@@ -926,7 +926,7 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 			}
 		}
 	}
-	if s := strings.TrimSpace(cell(stt)); stt < 0 || !isNumeric(s) {
+	if s := strings.TrimSpace(cell(stt)); stt < 0 || !isNumeric(s) || totalsName(cell(nameIdx), nameIdx, decode) {
 		if sh.isFooter(r, decode) {
 			sh.phase = phaseFooter
 			sh.footerFrom = len(l.Skips)
