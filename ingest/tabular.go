@@ -965,6 +965,26 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 	return Item{}, true, true
 }
 
+// pastedUnicode reports whether a cell of column i drawn in a font that is
+// no legacy font (rawRow.plain) is read as Unicode: the column is typed in
+// TCVN3 or VNI and its cells' font says so (.VnTime, VNI-Times), so a cell
+// in Times New Roman or Arial was pasted from a Unicode source — "Lê Bá
+// Tý", whose letters are all Latin-1 and each a TCVN3 byte too, reads "Lờ
+// Bỏ Tý" in TCVN3, and its clerk saw it right on screen. A column read as
+// legacy by its text alone (no legacy font) keeps its encoding for every
+// cell: there the font tells nothing.
+func (sh *sheetState) pastedUnicode(i int) bool {
+	if i >= len(sh.cols.enc) || i >= len(sh.layout.Columns) {
+		return false
+	}
+	switch sh.cols.enc[i] {
+	case vn.TCVN3, vn.TCVN3Upper, vn.VNI:
+		_, named := vn.FontEncoding(sh.layout.Columns[i].Font)
+		return named
+	}
+	return false
+}
+
 // recordOf assembles the record (or reject) of data row r of sheet sh,
 // remembering decoded cells in memo (one per goroutine: see columns.text).
 func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
@@ -1004,7 +1024,11 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			}
 			continue
 		}
-		v = sh.cols.textIn(memo, i, v)
+		if r.plain>>i&1 != 0 && sh.pastedUnicode(i) {
+			v = cellText(v, vn.Unicode) // not through the memo: its raw text may be a legacy cell's too
+		} else {
+			v = sh.cols.textIn(memo, i, v)
+		}
 		if v == "" {
 			continue
 		}

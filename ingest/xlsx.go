@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/dancu-vn/dancu/vn"
 	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
@@ -54,7 +55,9 @@ type xlsxReader struct {
 	parts    map[string]string // sheet name -> worksheet part path in the zip
 	// styleFont returns the font family of cell style s.
 	styleFont func(s int) string
-	date1904  bool // see workbook
+	// plain is workbook.plainStyles, for the sheet scanner.
+	plain    []bool
+	date1904 bool // see workbook
 	// cleanup removes a converted copy (legacy .xls) on close.
 	cleanup func()
 	// For Progress: the unpacked size of each sheet's worksheet part and
@@ -105,6 +108,7 @@ func openXLSX(path string, opts Options) (*xlsxReader, error) {
 	if !x.useExcel {
 		x.sheets = wb.sheets
 		x.styleFont = wb.font
+		x.plain = wb.plainStyles()
 	}
 	if len(x.sheets) == 0 {
 		x.close()
@@ -190,6 +194,7 @@ func (x *xlsxReader) nextSheet() (string, bool, error) {
 		}
 		x.ra = newReadAhead(byteCounter{rc, &x.read}, readAheadChunk, 2)
 		x.part, x.scan, x.rowNum, x.pending = rc, newSheetScanner(x.ra, x.sst), 0, nil
+		x.scan.plain = x.plain
 		x.startPrefetch()
 		return name, true, nil
 	}
@@ -303,7 +308,7 @@ func (x *xlsxReader) startPrefetch() {
 				}
 				return
 			}
-			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...)})
+			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...), plain: scan.plainMask})
 			if len(b) == prefetchRows {
 				if !send(rowBatch{rows: b}) {
 					return
@@ -455,6 +460,31 @@ func (w *workbook) font(s int) string {
 		return ""
 	}
 	return w.fonts[w.xfFont[s]]
+}
+
+// plainStyles tells, by cell style id, the styles drawn in a named font
+// that is no legacy font ("Times New Roman", "Arial"): in a column typed
+// in .VnTime or VNI-Times, a cell in such a font was pasted from a Unicode
+// source, and its clerk saw it as Unicode. nil when no font of the
+// workbook is a legacy one: a Unicode workbook's rows then carry no marks.
+func (w *workbook) plainStyles() []bool {
+	legacy := false
+	for _, f := range w.fonts {
+		if _, ok := vn.FontEncoding(f); ok {
+			legacy = true
+			break
+		}
+	}
+	if !legacy {
+		return nil
+	}
+	plain := make([]bool, len(w.xfFont))
+	for s := range plain {
+		f := w.font(s)
+		_, isLegacy := vn.FontEncoding(f)
+		plain[s] = strings.TrimSpace(f) != "" && !isLegacy
+	}
+	return plain
 }
 
 // readWorkbook reads xl/workbook.xml, its relationships and xl/styles.xml.

@@ -324,6 +324,11 @@ type sheetScanner struct {
 	lastR  int
 	cells  []string
 	val    []byte
+	// plain, when set, tells the cell styles drawn in a named font that is
+	// no legacy font (workbook.plainStyles); plainMask then marks the
+	// current row's columns (bit i: 0-based column i < 64) of such cells.
+	plain     []bool
+	plainMask uint64
 }
 
 func newSheetScanner(r io.Reader, sst []string) *sheetScanner {
@@ -388,6 +393,7 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 				return 0, nil, false, fmt.Errorf("row %d: %w: row number out of order or past %d", num, errXML, maxXLSXRows)
 			}
 			sc.cells = sc.cells[:0]
+			sc.plainMask = 0
 			lastCol = 0
 			if empty {
 				sc.lastR = num
@@ -418,6 +424,11 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 			}
 			lastCol = col
 			typ = append(typBuf[:0], s.attr("t")...)
+			if sc.plain != nil && col <= 64 && len(typ) > 0 && (typ[0] == 's' || typ[0] == 'i') { // text ("s", "str", "inlineStr"): a number needs no font
+				if st := styleIndex(s.attr("s")); st >= 0 && st < len(sc.plain) && sc.plain[st] {
+					sc.plainMask |= 1 << (col - 1)
+				}
+			}
 			sc.val = sc.val[:0]
 			inCell = !empty
 		case "v":
@@ -465,6 +476,22 @@ func (sc *sheetScanner) setCell(col int, typ []byte) error {
 	}
 	sc.cells = append(sc.cells, v)
 	return nil
+}
+
+// styleIndex reads a cell's style index (its s attribute), -1 when there
+// is none or it is not a number.
+func styleIndex(b []byte) int {
+	if len(b) == 0 || len(b) > 9 {
+		return -1
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 // refColumn reads the 1-based column of a cell reference ("AB12").
