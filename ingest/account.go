@@ -630,10 +630,12 @@ func (sh *sheetState) rowPreview(r rawRow, person bool) func() string {
 			}
 			return s
 		}
-		if !person {
+		if !person || len(sh.cols.enc) == 0 {
 			// A footer or heading is often typed in another font than the
 			// column it sits in ("TM. ỦY BAN NHÂN DÂN" in .VnTimeH under a
-			// .VnTime column): its own text decides when it can.
+			// .VnTime column): its own text decides when it can. So it
+			// does in a sheet whose header was not found (a cover, a
+			// summary: "Tæng hîp"), where no column has an encoding.
 			if d := rowDecoder(r.cells, nil); d != nil {
 				dec = d
 			}
