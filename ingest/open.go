@@ -79,7 +79,7 @@ func Open(path string, opts Options) (Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
-		if err := askedSheets(want, x.sheets); err != nil {
+		if err := askedSheets(want, x.sheets, opts.SheetsInSome); err != nil {
 			x.close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
@@ -91,7 +91,7 @@ func Open(path string, opts Options) (Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
-		if err := askedSheets(want, x.sheets); err != nil {
+		if err := askedSheets(want, x.sheets, opts.SheetsInSome); err != nil {
 			x.close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
@@ -215,15 +215,17 @@ func unwrapPath(err error) error {
 
 // askedSheets checks that a workbook has every sheet --sheet (or a
 // mapping's sheets:) names: a name mistyped would otherwise leave its rows
-// out without a word, or end in "nothing to import".
-func askedSheets(want map[string]bool, sheets []string) error {
+// out without a word, or end in "nothing to import". With inSome (the
+// names are those of several workbooks: Options.SheetsInSome) it needs
+// one of them only.
+func askedSheets(want map[string]bool, sheets []string, inSome bool) error {
 	var missing []string
 	for name := range want {
 		if !slices.Contains(sheets, name) {
 			missing = append(missing, strconv.Quote(name))
 		}
 	}
-	if len(missing) == 0 {
+	if len(missing) == 0 || inSome && len(missing) < len(want) {
 		return nil
 	}
 	sort.Strings(missing)
@@ -231,5 +233,28 @@ func askedSheets(want map[string]bool, sheets []string) error {
 	for i, s := range sheets {
 		have[i] = strconv.Quote(s)
 	}
+	if inSome {
+		return fmt.Errorf("none of the sheets named (%s) is in this workbook; its sheets are %s", strings.Join(missing, ", "), strings.Join(have, ", "))
+	}
 	return fmt.Errorf("no sheet named %s; the workbook's sheets are %s", strings.Join(missing, ", "), strings.Join(have, ", "))
+}
+
+// SheetsNotFound returns the names of sheets (as Options.Sheets gives
+// them, with SheetsInSome) that none of the workbooks described has, in
+// the order given: a name mistyped, which the workbooks that lack it
+// could not tell.
+func SheetsNotFound(sheets []string, descs []Description) []string {
+	have := map[string]bool{}
+	for _, d := range descs {
+		for _, l := range d.Sheets {
+			have[l.Sheet] = true
+		}
+	}
+	var out []string
+	for _, s := range sheets {
+		if !have[s] && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }

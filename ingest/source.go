@@ -175,7 +175,16 @@ type Options struct {
 	// accepted with the bad field left empty and a Note saying why.
 	Strict bool
 	// Sheets limits a workbook to the named sheets. Default: all sheets.
+	// A workbook that lacks one of them is refused, naming its sheets —
+	// unless SheetsInSome is set.
 	Sheets []string
+	// SheetsInSome says Sheets names the sheets of several workbooks read
+	// in one command (dancu import or link with several files: a commune's
+	// hamlet sheets in one, the police post's list in another): a
+	// workbook is read for those of them it has and refused only when it
+	// has none; the caller checks, with SheetsNotFound, that each name is
+	// a sheet of some workbook. Default: false.
+	SheetsInSome bool
 	// HeaderScan is how many rows at the top of a sheet are searched for
 	// the header. Default: 40.
 	HeaderScan int

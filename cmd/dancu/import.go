@@ -37,10 +37,13 @@ type importOptions struct {
 	report     string
 	strict     bool
 	sheets     []string
-	showRows   int // rows shown by --dry-run. Default: 5
-	batchRows  int // records per Kafka message. Default: 2000
-	dateOrder  string
-	replaces   string // the file or batch (b…) the one file imported replaces
+	// sheetsInSome: --sheet names the sheets of several files
+	// (ingest.Options.SheetsInSome), set when more than one is imported.
+	sheetsInSome bool
+	showRows     int // rows shown by --dry-run. Default: 5
+	batchRows    int // records per Kafka message. Default: 2000
+	dateOrder    string
+	replaces     string // the file or batch (b…) the one file imported replaces
 }
 
 // validate checks the flags and returns every problem at once.
@@ -136,7 +139,7 @@ line about a second in, then every 5 seconds, and one at the end of each file.`,
 	f.BoolVar(&o.dryRun, "dry-run", false, "show the detected mapping, encodings and first rows normalised; publish nothing")
 	f.StringVar(&o.report, "report", "", "write the per-sheet counts and mappings as JSON to this file")
 	f.BoolVar(&o.strict, "strict", false, "reject rows with an impossible birth date or malformed identification number instead of dropping the field")
-	f.StringSliceVar(&o.sheets, "sheet", nil, "import only these sheets (repeatable)")
+	f.StringSliceVar(&o.sheets, "sheet", nil, "import only these sheets (repeatable); with several files, each is read for the named sheets it has, and a name none has is an error")
 	f.IntVar(&o.showRows, "rows", 5, "rows shown by --dry-run")
 	f.IntVar(&o.batchRows, "batch-rows", 2000, "records per Kafka message")
 	f.StringVar(&o.replaces, "replaces", "", "the earlier file (its path, or its import batch b…, read from ClickHouse) this corrected file replaces: once the file is published, every record of the earlier one is withdrawn from the register; with --dry-run, say how many rows are unchanged, changed, new and gone")
@@ -225,6 +228,7 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 	var reports []fileReport
 	var failed []string
 	var firstErr error
+	o.sheetsInSome = len(files) > 1
 	for _, path := range files {
 		rep, err := importFile(ctx, g, o, mapping, path, old, reg)
 		if err != nil {
@@ -245,6 +249,18 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 	if len(failed) > 0 && len(files) > 1 && ctx.Err() == nil {
 		firstErr = fmt.Errorf("import: %d of %d files failed: %s (each error above)", len(failed), len(files), strings.Join(failed, ", "))
 	}
+	if o.sheetsInSome && len(o.sheets) > 0 && ctx.Err() == nil {
+		descs := make([]ingest.Description, len(reports))
+		for i, r := range reports {
+			descs[i] = r.Description
+		}
+		if err := sheetsNotFound(o.sheets, descs); err != nil {
+			fmt.Fprintf(g.stderr, "FAILED: %v\n", err)
+			if firstErr == nil {
+				firstErr = fmt.Errorf("import: %w", err)
+			}
+		}
+	}
 	if o.report != "" {
 		b, err := json.MarshalIndent(map[string]any{"dry_run": o.dryRun, "files": reports}, "", "  ")
 		if err == nil {
@@ -258,13 +274,27 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 	return firstErr
 }
 
+// sheetsNotFound is the error of --sheet names given for several files
+// that are a sheet of none of them (ingest.SheetsNotFound: each file was
+// read for the names it has), nil when each is some file's.
+func sheetsNotFound(sheets []string, descs []ingest.Description) error {
+	nf := ingest.SheetsNotFound(sheets, descs)
+	if len(nf) == 0 {
+		return nil
+	}
+	for i, s := range nf {
+		nf[i] = strconv.Quote(s)
+	}
+	return fmt.Errorf("--sheet %s: a sheet of none of the files", strings.Join(nf, ", "))
+}
+
 func importFile(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, path string, old *replaced, reg *registerCheck) (fileReport, error) {
 	sd, sdFrom := sourceDateOf(o.sourceDate, path)
 	rep := fileReport{Description: ingest.Description{File: path}}
 	if !sd.IsZero() {
 		rep.SourceDate = sd.Format("2006-01-02")
 	}
-	src, err := ingest.Open(path, ingest.Options{Batch: o.batch, SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets, DateOrder: o.dateOrder})
+	src, err := ingest.Open(path, ingest.Options{Batch: o.batch, SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets, SheetsInSome: o.sheetsInSome, DateOrder: o.dateOrder})
 	if err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}

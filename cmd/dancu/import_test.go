@@ -262,6 +262,35 @@ func TestImportNamesTheSheetsToKeep(t *testing.T) {
 	}
 }
 
+// TestImportSheetsOfSeveralFiles: --sheet with several workbooks names
+// the sheets of all of them (a commune's village sheets, the police
+// post's "DS"): each is imported for the names it has, and a name none
+// has fails the command.
+func TestImportSheetsOfSeveralFiles(t *testing.T) {
+	dir := t.TempDir()
+	commune := xlsxtest.Write(t, dir, "xa_tan_minh.xlsx", map[string][][]any{
+		"Thôn Đông": {{"STT", "Họ và tên", "Ngày sinh"}, {"1", "Nguyễn Văn An", "15/03/1990"}},
+		"Tổng hợp":  {{"Tổng hợp"}, {"Thôn Đông", "1"}},
+	}, "Thôn Đông", "Tổng hợp")
+	police := xlsxtest.Write(t, dir, "ca_tan_minh.xlsx", map[string][][]any{
+		"DS": {{"TT", "Họ và tên", "Ngày sinh"}, {"1", "Nguyễn Văn An", "15/03/1990"}, {"2", "Trần Thị Bình", "1991"}},
+	}, "DS")
+	var out, errb bytes.Buffer
+	args := []string{"--kafka", "127.0.0.1:1", "import", "--dry-run", "--sheet", "Thôn Đông", "--sheet", "DS", commune, police}
+	if err := run(context.Background(), args, nil, &out, &errb); err != nil {
+		t.Fatalf("two workbooks with their sheets named: %v\n%s%s", err, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "accepted 1 ") || !strings.Contains(out.String(), "accepted 2 ") {
+		t.Errorf("want 1 row of the commune's and 2 of the police post's accepted:\n%s", out.String())
+	}
+	out.Reset()
+	errb.Reset()
+	err := run(context.Background(), append(args, "--sheet", "Thôn Tây"), nil, &out, &errb)
+	if err == nil || !strings.Contains(errb.String()+err.Error(), `--sheet "Thôn Tây": a sheet of none of the files`) {
+		t.Errorf("a name that is no file's sheet: %v, want the command failed naming it\n%s", err, errb.String())
+	}
+}
+
 // TestImportWarns: dancu import's summary warns of a source record id (Mã
 // bản ghi) used by two rows and of a date column read month first (a CSV
 // saved with United States dates), naming row, column and value, the ids

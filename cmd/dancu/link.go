@@ -92,7 +92,7 @@ func (o *linkOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&o.in, "in", nil, "input file (CSV or XLSX, Vietnamese or canonical headers); repeat for several")
 	cmd.Flags().StringVar(&o.mapping, "mapping", "", "mapping file for a CSV or XLSX not in the Vietnamese register layout: its record id column (id: COLUMN) and optionally settings, renames, link_type — see \"Reading your CSV\" in dancu settings doc")
 	cmd.Flags().StringVar(&o.settings, "settings", "", "settings file (YAML/JSON, trained model included when present); default: the mapping's, else the embedded Vietnamese settings")
-	cmd.Flags().StringSliceVar(&o.sheets, "sheet", nil, "read only these sheets of each workbook (repeatable), as dancu import --sheet: leave out a summary or a list of codes that has no header")
+	cmd.Flags().StringSliceVar(&o.sheets, "sheet", nil, "read only these sheets of each workbook (repeatable), as dancu import --sheet: leave out a summary or a list of codes that has no header; with several workbooks, each is read for the named sheets it has, and a name none has is an error")
 	cmd.Flags().StringVar(&o.dateOrder, "date-order", "", "order of the text dates of files in the register layout: dmy or mdy (a workbook saved in US formats), as dancu import --date-order; default: day first unless a date column's first rows can only be month first")
 	cmd.Flags().StringVar(&o.sourceDate, "source-date", "", "date the inputs describe, YYYY-MM-DD, which decides whether their addresses name the units before or after the 1 July 2025 reform (default: a date in each file's name such as _20240501, else unknown; scans use collected_on) — as dancu import reads them")
 }
@@ -103,6 +103,7 @@ func (o *linkOptions) flags(cmd *cobra.Command) {
 func (o *linkOptions) dated(opts ingest.Options, path string) ingest.Options {
 	opts.SourceDate, _ = sourceDateOf(o.sourceDate, path)
 	opts.Sheets = o.sheets
+	opts.SheetsInSome = len(o.in) > 1 // each file need have only some of them
 	opts.DateOrder = o.dateOrder
 	return opts
 }
@@ -209,6 +210,7 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 		go address.Warm() // Resolve builds it if this has not yet
 		opts, free := recordOptions(sink)
 		next := openAsync(o.in[0], o.dated(opts, o.in[0]))
+		var descs []ingest.Description // what each file held, for --sheet
 		for i, p := range o.in {
 			src, err := next()
 			if i+1 < len(o.in) {
@@ -216,6 +218,9 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 			}
 			if err == nil {
 				err = addRecords(ad, src, free, p, i, sink, o.warnings())
+				if d, ok := src.(ingest.Describer); ok && err == nil {
+					descs = append(descs, d.Describe()) // closed, its account complete
+				}
 			}
 			if err != nil {
 				if i+1 < len(o.in) {
@@ -225,6 +230,9 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 				}
 				return err
 			}
+		}
+		if len(o.in) > 1 && len(o.sheets) > 0 {
+			return sheetsNotFound(o.sheets, descs)
 		}
 		return nil
 	}

@@ -450,6 +450,38 @@ func TestLinkNamesTheSheetsToRead(t *testing.T) {
 	}
 }
 
+// TestLinkSheetsOfSeveralWorkbooks links a commune's workbook (village
+// sheets and a summary with no header) with the police post's list (one
+// sheet, "DS"): --sheet names the sheets of both, each workbook is read
+// for those it has, and a name that is a sheet of neither is an error.
+func TestLinkSheetsOfSeveralWorkbooks(t *testing.T) {
+	dir := t.TempDir()
+	commune := xlsxtest.Write(t, dir, "xa_tan_minh.xlsx", map[string][][]any{
+		"Thôn Đông": {{"STT", "Họ và tên", "Ngày sinh"}, {"1", "Nguyễn Văn An", "15/03/1990"}, {"2", "Lê Thị Hoa", "02/11/1987"}},
+		"Tổng hợp":  {{"Tổng hợp"}, {"Thôn Đông", "2"}},
+	}, "Thôn Đông", "Tổng hợp")
+	police := xlsxtest.Write(t, dir, "ca_tan_minh.xlsx", map[string][][]any{
+		"DS": {{"TT", "Họ và tên", "Ngày sinh"}, {"1", "Nguyễn Văn An", "15/03/1990"}},
+	}, "DS")
+	out := filepath.Join(dir, "clusters.csv")
+	var so, se bytes.Buffer
+	args := []string{"link", "--in", commune, "--in", police, "--sheet", "Thôn Đông", "--sheet", "DS", "--out", out}
+	if err := run(context.Background(), args, nil, &so, &se); err != nil {
+		t.Fatalf("link of two workbooks with their sheets named: %v\n%s", err, se.String())
+	}
+	if got := readCSVFile(t, out); len(got)-1 != 3 {
+		t.Errorf("%d records linked, want 3 (the village's 2 and the police post's 1)\n%s", len(got)-1, se.String())
+	}
+	err := run(context.Background(), append(args, "--sheet", "Thôn Tây"), nil, &so, &se)
+	if err == nil || !strings.Contains(err.Error(), `"Thôn Tây"`) {
+		t.Errorf("--sheet naming a sheet of neither workbook: %v, want an error naming it", err)
+	}
+	err = run(context.Background(), []string{"link", "--in", commune, "--in", police, "--sheet", "Thôn Tây", "--out", out}, nil, &so, &se)
+	if err == nil || !strings.Contains(err.Error(), "none of the sheets named") {
+		t.Errorf("--sheet naming no sheet of the first workbook: %v, want it refused", err)
+	}
+}
+
 // TestAnalyseBlockingMasksShortKeys: a block key of eight characters or
 // fewer is no less personal — FEBRL's rule on soc_sec_id keys on the whole
 // seven-digit number, a rule on first:6 of an identification number on a
