@@ -15,10 +15,11 @@ type rawRow struct {
 	num   int
 	cells []string
 	// plain marks the cells (bit i: 0-based column i < 64) drawn in a
-	// named font that is no legacy font, in a workbook that has legacy
-	// fonts (see workbook.plainStyles); 0 for other readers.
-	plain uint64
-	err   *RowError // the row could not be read (a CSV quoting error); cells are empty
+	// named font that is no legacy font, and upper those in a TCVN3
+	// capitals font (.VnTimeH), in a workbook that has legacy fonts (see
+	// cellFont); 0 for other readers.
+	plain, upper uint64
+	err          *RowError // the row could not be read (a CSV quoting error); cells are empty
 	// dates are the text dates of the sheet's first date columns
 	// (sheetState.dates), as observeDates read them.
 	dates [3]textDate

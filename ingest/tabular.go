@@ -1024,9 +1024,13 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			}
 			continue
 		}
-		if r.plain>>i&1 != 0 && sh.pastedUnicode(i) {
+		switch {
+		case r.plain>>i&1 != 0 && sh.pastedUnicode(i):
 			v = cellText(v, vn.Unicode) // not through the memo: its raw text may be a legacy cell's too
-		} else {
+		case r.upper>>i&1 != 0 && i < len(sh.cols.enc) && sh.cols.enc[i] == vn.TCVN3:
+			// Typed in capitals in .VnTimeH within a .VnTime column.
+			v = cellText(v, vn.TCVN3Upper)
+		default:
 			v = sh.cols.textIn(memo, i, v)
 		}
 		if v == "" {

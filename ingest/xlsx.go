@@ -55,9 +55,9 @@ type xlsxReader struct {
 	parts    map[string]string // sheet name -> worksheet part path in the zip
 	// styleFont returns the font family of cell style s.
 	styleFont func(s int) string
-	// plain is workbook.plainStyles, for the sheet scanner.
-	plain    []bool
-	date1904 bool // see workbook
+	// fontKinds is workbook.fontKinds, for the sheet scanner.
+	fontKinds []cellFont
+	date1904  bool // see workbook
 	// cleanup removes a converted copy (legacy .xls) on close.
 	cleanup func()
 	// For Progress: the unpacked size of each sheet's worksheet part and
@@ -108,7 +108,7 @@ func openXLSX(path string, opts Options) (*xlsxReader, error) {
 	if !x.useExcel {
 		x.sheets = wb.sheets
 		x.styleFont = wb.font
-		x.plain = wb.plainStyles()
+		x.fontKinds = wb.fontKinds()
 	}
 	if len(x.sheets) == 0 {
 		x.close()
@@ -194,7 +194,7 @@ func (x *xlsxReader) nextSheet() (string, bool, error) {
 		}
 		x.ra = newReadAhead(byteCounter{rc, &x.read}, readAheadChunk, 2)
 		x.part, x.scan, x.rowNum, x.pending = rc, newSheetScanner(x.ra, x.sst), 0, nil
-		x.scan.plain = x.plain
+		x.scan.fonts = x.fontKinds
 		x.startPrefetch()
 		return name, true, nil
 	}
@@ -308,7 +308,7 @@ func (x *xlsxReader) startPrefetch() {
 				}
 				return
 			}
-			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...), plain: scan.plainMask})
+			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...), plain: scan.plainMask, upper: scan.upperMask})
 			if len(b) == prefetchRows {
 				if !send(rowBatch{rows: b}) {
 					return
@@ -462,12 +462,25 @@ func (w *workbook) font(s int) string {
 	return w.fonts[w.xfFont[s]]
 }
 
-// plainStyles tells, by cell style id, the styles drawn in a named font
-// that is no legacy font ("Times New Roman", "Arial"): in a column typed
-// in .VnTime or VNI-Times, a cell in such a font was pasted from a Unicode
-// source, and its clerk saw it as Unicode. nil when no font of the
-// workbook is a legacy one: a Unicode workbook's rows then carry no marks.
-func (w *workbook) plainStyles() []bool {
+// cellFont is what the font of a cell style says of a text cell in a
+// column typed in a legacy font (rawRow.plain, rawRow.upper).
+type cellFont uint8
+
+const (
+	fontOther cellFont = iota // a legacy font, or none named
+	// fontPlain: a named font that is no legacy font ("Times New Roman",
+	// "Arial"): in a column typed in .VnTime or VNI-Times, a cell in such
+	// a font was pasted from a Unicode source, and its clerk saw Unicode.
+	fontPlain
+	// fontUpper: a TCVN3 capitals font (.VnTimeH): a cell typed in it
+	// within a .VnTime column is drawn, and read, in capitals.
+	fontUpper
+)
+
+// fontKinds gives, by cell style id, what each style's font says
+// (cellFont); nil when no font of the workbook is a legacy one: a Unicode
+// workbook's rows then carry no marks.
+func (w *workbook) fontKinds() []cellFont {
 	legacy := false
 	for _, f := range w.fonts {
 		if _, ok := vn.FontEncoding(f); ok {
@@ -478,13 +491,17 @@ func (w *workbook) plainStyles() []bool {
 	if !legacy {
 		return nil
 	}
-	plain := make([]bool, len(w.xfFont))
-	for s := range plain {
+	kinds := make([]cellFont, len(w.xfFont))
+	for s := range kinds {
 		f := w.font(s)
-		_, isLegacy := vn.FontEncoding(f)
-		plain[s] = strings.TrimSpace(f) != "" && !isLegacy
+		switch e, isLegacy := vn.FontEncoding(f); {
+		case !isLegacy && strings.TrimSpace(f) != "":
+			kinds[s] = fontPlain
+		case e == vn.TCVN3Upper:
+			kinds[s] = fontUpper
+		}
 	}
-	return plain
+	return kinds
 }
 
 // readWorkbook reads xl/workbook.xml, its relationships and xl/styles.xml.

@@ -324,11 +324,12 @@ type sheetScanner struct {
 	lastR  int
 	cells  []string
 	val    []byte
-	// plain, when set, tells the cell styles drawn in a named font that is
-	// no legacy font (workbook.plainStyles); plainMask then marks the
-	// current row's columns (bit i: 0-based column i < 64) of such cells.
-	plain     []bool
-	plainMask uint64
+	// fonts, when set, tells what each cell style's font says
+	// (workbook.fontKinds); plainMask and upperMask then mark the current
+	// row's text cells (bit i: 0-based column i < 64) in a font that is no
+	// legacy one, and in a TCVN3 capitals font.
+	fonts                []cellFont
+	plainMask, upperMask uint64
 }
 
 func newSheetScanner(r io.Reader, sst []string) *sheetScanner {
@@ -393,7 +394,7 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 				return 0, nil, false, fmt.Errorf("row %d: %w: row number out of order or past %d", num, errXML, maxXLSXRows)
 			}
 			sc.cells = sc.cells[:0]
-			sc.plainMask = 0
+			sc.plainMask, sc.upperMask = 0, 0
 			lastCol = 0
 			if empty {
 				sc.lastR = num
@@ -424,9 +425,14 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 			}
 			lastCol = col
 			typ = append(typBuf[:0], s.attr("t")...)
-			if sc.plain != nil && col <= 64 && len(typ) > 0 && (typ[0] == 's' || typ[0] == 'i') { // text ("s", "str", "inlineStr"): a number needs no font
-				if st := styleIndex(s.attr("s")); st >= 0 && st < len(sc.plain) && sc.plain[st] {
-					sc.plainMask |= 1 << (col - 1)
+			if sc.fonts != nil && col <= 64 && len(typ) > 0 && (typ[0] == 's' || typ[0] == 'i') { // text ("s", "str", "inlineStr"): a number needs no font
+				if st := styleIndex(s.attr("s")); st >= 0 && st < len(sc.fonts) {
+					switch sc.fonts[st] {
+					case fontPlain:
+						sc.plainMask |= 1 << (col - 1)
+					case fontUpper:
+						sc.upperMask |= 1 << (col - 1)
+					}
 				}
 			}
 			sc.val = sc.val[:0]
