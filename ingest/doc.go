@@ -60,9 +60,13 @@
 // chosen from its cells' font (.VnTime → TCVN3, .VnTimeH → upper-case
 // TCVN3, VNI-Times → VNI) and its text (vn.DetectEncoding); in a TCVN3 or
 // VNI column, a cell holding a letter no legacy font produces (rows
-// pasted from a Unicode source) is read as Unicode, and a column of ASCII
-// first rows under no legacy font takes the encoding of the sheet's other
-// columns. Dates are read from text in Vietnamese order (or month first:
+// pasted from a Unicode source) is read as Unicode, and so is, in a
+// column whose fonts are legacy ones, an xlsx cell drawn in another named
+// font (Times New Roman: "Lê Bá Tý", all Latin-1, pasted from the web); a
+// cell in .VnTimeH within a .VnTime column is read in capitals; a name's
+// toned capitals that .VnTime has no code for (Ổ, Á) are restored when
+// its other words are capitalised; and a column of ASCII first rows under
+// no legacy font takes the encoding of the sheet's other columns. Dates are read from text in Vietnamese order (or month first:
 // Options.DateOrder, or a date column whose first rows can only be so) or
 // from Excel serial numbers (of the workbook's 1900 or 1904 date system). A cell
 // merged down several data rows (a household's address) gives its text
