@@ -136,6 +136,14 @@ func loadIDTables() (*idTables, error) {
 // spaces, dots, dashes and other separators. ok is false when a character
 // that is neither is present.
 func cleanID(s string) (string, bool) {
+	if len(s) <= 32 && allDigits(s) {
+		return s, true // a number already clean, as ingest leaves it: no rune-by-rune pass
+	}
+	return cleanIDRunes(s)
+}
+
+// cleanIDRunes is cleanID rune by rune.
+func cleanIDRunes(s string) (string, bool) {
 	var buf [32]byte
 	b := buf[:0]
 	ok := true
@@ -173,6 +181,16 @@ func cleanID(s string) (string, bool) {
 		return s, ok // already clean: no copy (the common case)
 	}
 	return string(b), ok
+}
+
+// allDigits reports whether s is ASCII digits only (true for "").
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i]-'0' > 9 {
+			return false
+		}
+	}
+	return true
 }
 
 // dropFloatZero drops the ".0" of a number written as a float

@@ -35,3 +35,31 @@ func TestCode3(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanIDDigits checks cleanID's shortcut for a number of digits
+// only against the rune-by-rune cleaning, on every length up to past the
+// 32 digits kept, and on digits with a separator, a letter read as a
+// digit or a stray character among them.
+func TestCleanIDDigits(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		n, ok := cleanID(s)
+		wn, wok := cleanIDRunes(s)
+		if n != wn || ok != wok {
+			t.Fatalf("cleanID(%q) = %q, %v; rune by rune %q, %v", s, n, ok, wn, wok)
+		}
+	}
+	digits := "0123456789012345678901234567890123456789"
+	for l := 0; l <= len(digits); l++ {
+		s := digits[:l]
+		check(s)
+		for i := 0; i < l; i++ {
+			for _, c := range []string{" ", ".", "O", "l", "x", "０", "/", ":"} {
+				check(s[:i] + c + s[i:])
+			}
+		}
+	}
+	if n, ok := cleanID("001090012345"); n != "001090012345" || !ok {
+		t.Errorf("cleanID of a clean number = %q, %v", n, ok)
+	}
+}
