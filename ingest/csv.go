@@ -159,7 +159,7 @@ func (c *csvReader) nextRow() (rawRow, bool, error) {
 	if err != nil {
 		return rawRow{}, false, fmt.Errorf("record %d: %w", c.recs, err)
 	}
-	c.queue(start, end, rawRow{cells: rec})
+	c.queue(start, end, rawRow{cells: rec, blk: c.r.last})
 	return c.nextRow()
 }
 

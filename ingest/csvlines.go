@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"sync/atomic"
 )
 
 // csvLines splits delimited text into records as encoding/csv's Reader
@@ -19,8 +20,9 @@ import (
 // nearly every row of a register is) is copied once, as one string its
 // fields are cut from, where encoding/csv copies each field into a
 // buffer, then the buffer into a string, and keeps every field's
-// position; and the rows' cells are cut from one array of strings
-// (cells) instead of allocated a row each. Records that span lines or
+// position; and the rows' cells are cut from blocks of strings
+// (cellBlock) instead of allocated a row each, blocks that come back for
+// reuse once every row cut from them is released. Records that span lines or
 // hold escaped or stray quotes take the general way, encoding/csv's own
 // (readRecord, below).
 type csvLines struct {
@@ -39,8 +41,55 @@ type csvLines struct {
 	// ends holds the one-line way's fields: start and end of each in the
 	// line.
 	ends []int32
-	// cells is where the next rows' cells are cut from.
+	// cells is where the next rows' cells are cut from: the rest of
+	// block; last is the block the last record's cells were cut from.
 	cells []string
+	block *cellBlock
+	last  *cellBlock
+	// free holds the blocks handed back (cellBlock.release), to cut from
+	// again.
+	free chan *cellBlock
+}
+
+// cellBlockLen is the number of cells in a block: ~230 rows of a
+// register's ~17 columns.
+const cellBlockLen = 4096
+
+// releasedCell is what a released block's cells read until they are cut
+// again: a row read after its release reads it, not another row's
+// cell, and its record cannot pass for right (TestCellBlocksReused).
+const releasedCell = "\x00released cell"
+
+// cellBlock is an array of cells that rows are cut from. Its ownership
+// rule: refs counts the rows cut from it that are not released, plus one
+// while the reader cuts from it; the holder of a row releases it
+// (rawRow.release) once, after its last read of the row's cells, and
+// never reads them after that. The block goes back to its reader's free
+// list when refs reaches zero, the reader done with it and every row
+// released, so a reused block is one no row can still read. A row that is
+// never released (the rows read to find the header and judged no data,
+// those a test keeps) keeps its block from reuse: the garbage collector
+// takes it as it took every block before.
+type cellBlock struct {
+	cells []string
+	refs  atomic.Int32
+	free  chan *cellBlock // its reader's free list
+}
+
+// release drops one reference to b, and hands b back when it was the
+// last: its cells are overwritten (releasedCell) and it goes on the free
+// list, or to the garbage collector when the list is full.
+func (b *cellBlock) release() {
+	if b.refs.Add(-1) != 0 {
+		return
+	}
+	for i := range b.cells {
+		b.cells[i] = releasedCell
+	}
+	select {
+	case b.free <- b:
+	default:
+	}
 }
 
 // readLine reads one physical line, as encoding/csv's readLine: a line
@@ -162,14 +211,43 @@ func (c *csvLines) oneLine(line []byte) (fields []string, ok bool) {
 	return fields, true
 }
 
-// cut returns room for n cells, cut from c.cells.
+// cut returns room for n cells, cut from c.block (c.last, which counts
+// the row among its references: see cellBlock).
 func (c *csvLines) cut(n int) []string {
 	if len(c.cells) < n {
-		c.cells = make([]string, max(n, 4096))
+		if c.block != nil {
+			c.block.release() // the reader's own reference
+		}
+		c.block = c.newBlock(n)
+		c.cells = c.block.cells
 	}
 	f := c.cells[:n:n]
 	c.cells = c.cells[n:]
+	c.block.refs.Add(1)
+	c.last = c.block
 	return f
+}
+
+// newBlock returns a block of at least n cells, one handed back if any,
+// holding the reader's reference.
+func (c *csvLines) newBlock(n int) *cellBlock {
+	if c.free == nil {
+		c.free = make(chan *cellBlock, 16)
+	}
+	if n <= cellBlockLen {
+		select {
+		case b := <-c.free:
+			b.refs.Store(1)
+			return b
+		default:
+		}
+	}
+	b := &cellBlock{cells: make([]string, max(n, cellBlockLen)), free: c.free}
+	if n > cellBlockLen {
+		b.free = nil // a row this wide is rare: its block is not reused
+	}
+	b.refs.Store(1)
+	return b
 }
 
 // readRecord is encoding/csv's Reader.readRecord with LazyQuotes set, no

@@ -73,6 +73,7 @@ func (t *tabular) nextParallel() (Item, error) {
 	p.mu.Lock()
 	t.account(pr, item)
 	p.mu.Unlock()
+	pr.r.release() // assembled by a worker, counted: its cells are read no more
 	return item, nil
 }
 

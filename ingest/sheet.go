@@ -23,6 +23,20 @@ type rawRow struct {
 	// dates are the text dates of the sheet's first date columns
 	// (sheetState.dates), as observeDates read them.
 	dates [3]textDate
+	// blk is the block cells were cut from (a CSV file's rows), to be
+	// released once they are read for the last time (release).
+	blk *cellBlock
+}
+
+// release hands r's cells back to the reader that cut them (see
+// cellBlock): whoever holds r calls it once, after the last read of r's
+// cells, and reads them no more. A row of a reader that does not recycle
+// its cells has nothing to release.
+func (r *rawRow) release() {
+	if r.blk != nil {
+		r.blk.release()
+		r.blk = nil
+	}
 }
 
 // RowError is a row a reader could not parse, with its position.

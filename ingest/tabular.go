@@ -91,6 +91,7 @@ func (t *tabular) finish(pr pendingRow, memo *[]columnMemo) Item {
 		item = t.recordOf(pr.sh, pr.r, memo)
 	}
 	t.account(pr, item)
+	pr.r.release() // the record is assembled, the row counted: its cells are read no more
 	return item
 }
 
