@@ -1,6 +1,7 @@
 package vn
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -203,7 +204,34 @@ func appendCanonScan(b, k []byte, s string, title, withKey bool, cache *wordCach
 	long := false // word longer than the buffer: handled rune by rune
 	start := len(b)
 	ws, we, clean := 0, 0, true // byte span of the word in s; nothing dropped inside it
+	ms, me := -1, -1            // the span the cache was last asked for in vain
 	for i := 0; i < len(s); {
+		if n == 0 && !long && clean && cache != nil {
+			// A word that starts here and runs to the next space (or the
+			// end) and is in the cache is a word the loop below would
+			// read whole, nothing dropped, and answer from the cache: the
+			// cache's words are letters only (TestCachedWordsRead checks).
+			// Its runes are not decoded one by one.
+			j := strings.IndexByte(s[i:], ' ')
+			if j < 0 {
+				j = len(s) - i
+			}
+			if canon, key, ok := cache.get(s[i : i+j]); ok {
+				if len(b) > start {
+					b = append(b, ' ')
+					if withKey {
+						k = append(k, ' ')
+					}
+				}
+				b = append(b, canon...)
+				if withKey {
+					k = append(k, key...)
+				}
+				i += j
+				continue
+			}
+			ms, me = i, i+j
+		}
 		var r rune
 		sz := 1
 		if c := s[i]; c < utf8.RuneSelf {
@@ -243,7 +271,7 @@ func appendCanonScan(b, k []byte, s string, title, withKey bool, cache *wordCach
 		}
 		if kind == 1 {
 			if n > 0 {
-				b, k = flushWord(b, k, s[ws:we], word[:n], clean, title, withKey, cache)
+				b, k = flushWord(b, k, s[ws:we], word[:n], clean, title, withKey, askAgain(cache, ws, we, ms, me))
 			}
 			n, long, clean = 0, false, true
 			continue
@@ -279,9 +307,19 @@ func appendCanonScan(b, k []byte, s string, title, withKey bool, cache *wordCach
 		n++
 	}
 	if n > 0 {
-		b, k = flushWord(b, k, s[ws:we], word[:n], clean, title, withKey, cache)
+		b, k = flushWord(b, k, s[ws:we], word[:n], clean, title, withKey, askAgain(cache, ws, we, ms, me))
 	}
 	return b, k, false
+}
+
+// askAgain is cache, or nil when the word at ws..we of the text is the
+// span ms..me the cache did not have (the word is then computed without
+// asking again).
+func askAgain(cache *wordCache, ws, we, ms, me int) *wordCache {
+	if ws == ms && we == me {
+		return nil
+	}
+	return cache
 }
 
 // asciiNameByte marks the ASCII characters of name words.
