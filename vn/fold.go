@@ -128,6 +128,17 @@ func appendFold(b []byte, s string) []byte {
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
+		if l, ok := lookup(r); ok {
+			// a letter of the table (most runes past ASCII here), which
+			// is no space, dropped character or combining mark
+			// (TestLettersNoSpaces): the tests below are for other runes
+			if pending {
+				b = append(b, ' ')
+				pending = false
+			}
+			b = append(b, l.base)
+			continue
+		}
 		switch spaceKind(r) {
 		case 1:
 			pending = len(b) > start
@@ -141,10 +152,6 @@ func appendFold(b []byte, s string) []byte {
 		if pending {
 			b = append(b, ' ')
 			pending = false
-		}
-		if l, ok := lookup(r); ok {
-			b = append(b, l.base)
-			continue
 		}
 		r = unicode.ToLower(r) // Å (angstrom) → å, K (kelvin) → k: fold those too
 		if l, ok := lookup(r); ok {
