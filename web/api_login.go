@@ -7,7 +7,9 @@ import (
 )
 
 // apiLogin: POST /api/login {username, password} → session cookie and
-// {csrf_token}; wrong credentials → 401, too many failures → 429.
+// {csrf_token, expires_at (the session's latest end), idle_timeout_seconds
+// (it ends sooner after that long without a request)}; wrong credentials
+// → 401, too many failures → 429.
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Username string `json:"username"`
@@ -35,5 +37,5 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.json(w, http.StatusOK, map[string]any{"csrf_token": se.CSRFToken, "username": u.Username, "role": u.Role,
-		"provinces": u.Provinces, "expires_at": se.ExpiresAt})
+		"provinces": u.Provinces, "expires_at": s.sessionEnd(se), "idle_timeout_seconds": int(s.cfg.SessionIdle.Seconds())})
 }

@@ -27,7 +27,9 @@ import (
 // another conflict is refused.
 func TestCorrectRuling(t *testing.T) {
 	pub := &recordingPublisher{}
-	env := webtest.Start(t, web.Config{Publisher: pub})
+	// The clock moves an hour between a ruling and its correction: the
+	// sessions are kept past the idle timeout.
+	env := webtest.Start(t, web.Config{Publisher: pub, SessionIdle: 2 * time.Hour})
 	id := env.SeedConflict(t, "c_fix", schemas.ConflictGreyZone, "79", "79")
 	open := env.SeedConflict(t, "c_open", schemas.ConflictGreyZone, "79", "79")
 	env.AddUser(t, "rev", store.RoleReviewer, "79")
@@ -166,7 +168,9 @@ func TestBrowserCorrectsGroups(t *testing.T) {
 // neither the correction form's hint nor a correction's refusal offers it.
 func TestCorrectRegrouping(t *testing.T) {
 	pub := &recordingPublisher{}
-	env := webtest.Start(t, web.Config{Publisher: pub})
+	// The clock moves an hour between a ruling and its correction: the
+	// sessions are kept past the idle timeout.
+	env := webtest.Start(t, web.Config{Publisher: pub, SessionIdle: 2 * time.Hour})
 	id := seedOnePerson(t, env, "c_rg")
 	r0, r1, r2 := "r_c_rg_0", "r_c_rg_1", "r_c_rg_2"
 	env.AddUser(t, "rev", store.RoleReviewer, "01")

@@ -79,12 +79,12 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u store.Us
 			s.store.EndSession(context.WithoutCancel(r.Context()), old)
 		}
 	}
-	tok, se, err := s.store.NewSession(r.Context(), u.Username, s.cfg.SessionTTL)
+	tok, se, err := s.store.NewSession(r.Context(), u.Username, min(s.cfg.SessionIdle, s.cfg.SessionTTL))
 	if err != nil {
 		return store.Session{}, err
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: tok, Path: "/", Expires: se.ExpiresAt,
+		Name: sessionCookie, Value: tok, Path: "/", Expires: s.sessionEnd(se),
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode,
 	})
 	s.audit(r, u, store.ActionLogin, "", "")

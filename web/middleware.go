@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/dancu-vn/dancu/web/store"
 )
@@ -35,16 +37,20 @@ func mustCaller(r *http.Request) caller {
 // requireSession admits a request with a live session of an enabled user
 // (read from ClickHouse on every request, so disabling a user or ending a
 // session takes effect at once; a change of the account ends its sessions:
-// store.PutUser). Others get 401 on the API and are sent to the login page
-// elsewhere.
+// store.PutUser), and moves the session's idle timeout on (touch). Others
+// get 401 on the API and are sent to the login page elsewhere; a session
+// found expired is ended and audited first, and the login page says why.
 func (s *Server) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		expired := false
 		ck, err := r.Cookie(sessionCookie)
 		if err == nil && ck.Value != "" {
 			se, err := s.store.Session(r.Context(), ck.Value)
-			if err == nil {
+			switch {
+			case err == nil:
 				u, err := s.store.User(r.Context(), se.Username)
 				if err == nil && !u.Disabled {
+					se = s.touch(r, se)
 					next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, caller{user: u, session: se})))
 					return
 				}
@@ -52,21 +58,84 @@ func (s *Server) requireSession(next http.Handler) http.Handler {
 					s.serverError(w, r, err)
 					return
 				}
-			} else if !errors.Is(err, store.ErrNotFound) {
+			case errors.Is(err, store.ErrExpired):
+				if err := s.expire(w, r, se); err != nil {
+					s.serverError(w, r, err)
+					return
+				}
+				expired = true
+			case !errors.Is(err, store.ErrNotFound):
 				s.serverError(w, r, err)
 				return
 			}
 		}
+		msg := "not signed in"
+		if expired {
+			msg = "your session has expired: sign in again"
+		}
 		if isAPI(r) {
-			s.json(w, http.StatusUnauthorized, map[string]string{"error": "not signed in"})
+			s.json(w, http.StatusUnauthorized, map[string]string{"error": msg})
 			return
 		}
 		if r.Method == http.MethodGet {
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			to := "/login"
+			if expired {
+				to += "?expired=1"
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		s.fail(w, r, http.StatusUnauthorized, "not signed in")
+		s.fail(w, r, http.StatusUnauthorized, msg)
 	})
+}
+
+// sessionEnd is the latest a session can last: its lifetime from its
+// start, however busy (Config.SessionTTL).
+func (s *Server) sessionEnd(se store.Session) time.Time {
+	return se.CreatedAt.Add(s.cfg.SessionTTL)
+}
+
+// touch moves the idle timeout of se on to SessionIdle after now (never
+// past sessionEnd), writing only when it has moved by a tenth of it or a
+// minute, whichever is less: one write a minute per busy desk, not one a
+// request. A failed write is logged; the session keeps its old expiry.
+func (s *Server) touch(r *http.Request, se store.Session) store.Session {
+	now := s.store.Now()
+	to := now.Add(s.cfg.SessionIdle)
+	if end := s.sessionEnd(se); end.Before(to) {
+		to = end
+	}
+	if to.Sub(se.ExpiresAt) < min(s.cfg.SessionIdle/10, time.Minute) {
+		return se
+	}
+	moved, err := s.store.TouchSession(context.WithoutCancel(r.Context()), se, to)
+	if err != nil {
+		s.log.Error("move a session's idle timeout on", "user", se.Username, "err", err)
+		return se
+	}
+	return moved
+}
+
+// expire ends a session found past its expiry, audits it as a logout
+// saying which limit ended it, and clears the cookie: the next request
+// with it finds an ended session and is not audited again.
+func (s *Server) expire(w http.ResponseWriter, r *http.Request, se store.Session) error {
+	why := fmt.Sprintf("session expired: %s without a request", s.cfg.SessionIdle)
+	if !se.ExpiresAt.Before(s.sessionEnd(se)) {
+		why = fmt.Sprintf("session expired: its lifetime of %s is over", s.cfg.SessionTTL)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
+	u, err := s.store.User(r.Context(), se.Username)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err != nil {
+		u = store.User{Username: se.Username}
+	}
+	s.audit(r, u, store.ActionLogout, "", why)
+	s.log.Info("session expired", "user", se.Username, "why", why)
+	return s.store.EndSession(context.WithoutCancel(r.Context()), se)
 }
 
 // requireCSRF runs inside requireSession: a state-changing request must

@@ -110,9 +110,10 @@ func cookieValue(c *webtest.Client, u *url.URL) string {
 }
 
 // TestSessionExpiry: a session stops working when its time is up; logout
-// ends it at once; disabling a user ends their access at once.
+// ends it at once; disabling a user ends their access at once. (The idle
+// timeout is set past the lifetime: TestIdleTimeout tests it.)
 func TestSessionExpiry(t *testing.T) {
-	env := webtest.Start(t, web.Config{SessionTTL: time.Hour})
+	env := webtest.Start(t, web.Config{SessionTTL: time.Hour, SessionIdle: 2 * time.Hour})
 	env.AddUser(t, "ana", store.RoleReviewer, "01")
 	env.AddUser(t, "binh", store.RoleReviewer, "01")
 	a := env.Login(t, "ana")

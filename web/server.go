@@ -39,8 +39,15 @@ type Config struct {
 	// Publisher sends decisions to the match stage. Default: nil (decisions
 	// are only stored; the match stage can read them from ClickHouse).
 	Publisher DecisionPublisher
-	// SessionTTL is how long a session lasts. Default: 8h.
+	// SessionTTL is how long a session lasts at most, however busy.
+	// Default: 8h.
 	SessionTTL time.Duration
+	// SessionIdle ends a session this long after its latest request (a
+	// desk left signed in on a shared counter). It is kept in ClickHouse,
+	// so every server behind a balancer sees it, and moved on at most
+	// once a minute (SessionIdle/10 when shorter): a session may outlive
+	// its idle time by that much less. Default: 30m.
+	SessionIdle time.Duration
 	// SecureCookies marks cookies Secure (serving over TLS). Default: false.
 	SecureCookies bool
 	// LoginFailures is how many failed logins of one account (from any
@@ -68,6 +75,9 @@ func (c Config) withDefaults() Config {
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 8 * time.Hour
 	}
+	if c.SessionIdle == 0 {
+		c.SessionIdle = 30 * time.Minute
+	}
 	if c.LoginFailures == 0 {
 		c.LoginFailures = 5
 	}
@@ -91,6 +101,9 @@ func (c Config) Validate() error {
 	}
 	if c.SessionTTL < 0 {
 		errs = append(errs, errors.New("SessionTTL: must not be negative"))
+	}
+	if c.SessionIdle < 0 {
+		errs = append(errs, errors.New("SessionIdle: must not be negative"))
 	}
 	if c.LoginFailures < 0 {
 		errs = append(errs, errors.New("LoginFailures: must not be negative"))

@@ -20,7 +20,7 @@ import (
 func newServeCmd(g *globals) *cobra.Command {
 	var (
 		listen, certFile, keyFile string
-		sessionTTL                time.Duration
+		sessionTTL, sessionIdle   time.Duration
 		publish, insecureHTTP     bool
 		trustedProxies            []string
 	)
@@ -56,7 +56,7 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 				return err
 			}
 			log := slog.New(slog.NewTextHandler(g.stderr, nil))
-			cfg := web.Config{Store: store.New(conn, nil), SessionTTL: sessionTTL, SecureCookies: certFile != "", Logger: log,
+			cfg := web.Config{Store: store.New(conn, nil), SessionTTL: sessionTTL, SessionIdle: sessionIdle, SecureCookies: certFile != "", Logger: log,
 				Coverage: coverageHandler(conn, log), TrustedProxies: proxies}
 			if publish {
 				brokers, err := kafkax.SplitBrokers(g.kafka)
@@ -109,7 +109,8 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on")
 	f.StringVar(&certFile, "tls-cert", "", "TLS certificate file (PEM); serves HTTPS with Secure cookies")
 	f.StringVar(&keyFile, "tls-key", "", "TLS private key file (PEM)")
-	f.DurationVar(&sessionTTL, "session-ttl", 8*time.Hour, "how long a session lasts")
+	f.DurationVar(&sessionTTL, "session-ttl", 8*time.Hour, "how long a session lasts at most, however busy")
+	f.DurationVar(&sessionIdle, "session-idle", 30*time.Minute, "a session ends after this long without a request (the login page then says it expired; the API answers 401); audited as a logout")
 	f.StringSliceVar(&trustedProxies, "trusted-proxy", nil, "address or network (10.0.0.0/8) of a reverse proxy in front of the desk, repeatable or comma-separated: only from these is X-Forwarded-For read (its right-most address that is no trusted proxy is the client, for the login limit and the audit log)")
 	f.BoolVar(&publish, "publish", true, "publish decisions to the topic dancu.decisions on --kafka")
 	f.BoolVar(&insecureHTTP, "insecure-http", false, "serve plain HTTP on an address other machines reach, without --tls-cert or --trusted-proxy (passwords, session cookies and unmasked records cross the network readable): for a closed test network only")

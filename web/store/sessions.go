@@ -6,14 +6,24 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
+// ErrExpired is returned, with the session, for a session whose
+// expires_at has passed and that was not ended: the caller ends it
+// (EndSession) and says so, once.
+var ErrExpired = errors.New("session expired")
+
 // Session is a logged-in browser or API client. Only the hash of its
-// cookie token is stored.
+// cookie token is stored. ExpiresAt is when it ends unless a request
+// moves it on (TouchSession): the web application keeps it an idle
+// timeout ahead of the latest request, never past CreatedAt plus the
+// session's lifetime.
 type Session struct {
 	TokenHash string    `ch:"token_hash"`
 	Username  string    `ch:"username"`
@@ -39,8 +49,9 @@ func HashToken(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// NewSession creates a session for username lasting ttl and returns its
-// cookie token (never stored) and the session.
+// NewSession creates a session for username expiring after ttl (until
+// moved on: TouchSession) and returns its cookie token (never stored) and
+// the session.
 func (s *Store) NewSession(ctx context.Context, username string, ttl time.Duration) (string, Session, error) {
 	tok := RandomToken()
 	now := s.now()
@@ -52,24 +63,41 @@ func (s *Store) NewSession(ctx context.Context, username string, ttl time.Durati
 	return tok, se, nil
 }
 
-// Session returns the live session of a cookie token, or ErrNotFound when
-// there is none, it ended or it expired.
+// Session returns the live session of a cookie token; ErrNotFound when
+// there is none or it ended; the session and ErrExpired when it expired.
 func (s *Store) Session(ctx context.Context, token string) (Session, error) {
 	var ss []Session
 	if err := s.conn.Select(ctx, &ss, "SELECT * FROM sessions FINAL WHERE token_hash = {h:String}",
 		driver.NamedValue{Name: "h", Value: HashToken(token)}); err != nil {
 		return Session{}, fmt.Errorf("read session: %w", err)
 	}
-	if len(ss) == 0 || ss[0].Ended || !s.now().Before(ss[0].ExpiresAt) {
+	if len(ss) == 0 || ss[0].Ended {
 		return Session{}, ErrNotFound
+	}
+	if !s.now().Before(ss[0].ExpiresAt) {
+		return ss[0], ErrExpired
 	}
 	return ss[0], nil
 }
 
-// EndSession ends the session of token (logout).
+// TouchSession moves a live session's expiry to expires (a request came:
+// the idle timeout starts again). It never revives an ended session: an
+// ended version outranks every other (EndSession).
+func (s *Store) TouchSession(ctx context.Context, se Session, expires time.Time) (Session, error) {
+	se.ExpiresAt = expires
+	se.Version = min(max(se.Version+1, uint64(s.now().UnixNano())), math.MaxUint64-1)
+	if err := s.insert(ctx, "sessions", &se); err != nil {
+		return Session{}, err
+	}
+	return se, nil
+}
+
+// EndSession ends the session of token (logout, expiry). Its version is
+// the highest there is, so a touch written at the same moment by another
+// server (TouchSession), whatever its clock, cannot bring it back.
 func (s *Store) EndSession(ctx context.Context, se Session) error {
 	se.Ended = true
-	se.Version = max(se.Version+1, uint64(s.now().UnixNano()))
+	se.Version = math.MaxUint64
 	return s.insert(ctx, "sessions", &se)
 }
 
@@ -84,7 +112,11 @@ func (s *Store) EndSessionsOf(ctx context.Context, username string) error {
 		return fmt.Errorf("read sessions of %s: %w", username, err)
 	}
 	for _, se := range ss {
-		if !s.now().Before(se.ExpiresAt) {
+		// Long expired ones are left as they are. The margin is the
+		// clocks': a session's expiry is an idle timeout (minutes)
+		// ahead of its latest request, and this machine's clock may be
+		// an hour ahead of the server's that wrote it.
+		if se.ExpiresAt.Before(s.now().Add(-24 * time.Hour)) {
 			continue
 		}
 		if err := s.EndSession(ctx, se); err != nil {
