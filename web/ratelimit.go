@@ -12,27 +12,34 @@ import (
 )
 
 // loginRefused says which limit refuses a login of username from addr:
-// "account" (failures of the account from any address — credential
-// stuffing spreads them over many), "address" (failures from the
-// address, any accounts: Config.LoginAddressFailures, higher, since a
-// NAT puts a whole station behind one), or "" for none. The failures are
-// this server's (limiter, kept in memory) and those the audit log holds
-// within the window, so that every `dancu serve` on one ClickHouse counts
-// the failures of all: behind a balancer over two servers, a guesser has
-// no more tries than against one.
+// "account from this address" (Config.LoginFailures: a guesser at one
+// address is stopped after five, while the account's owner elsewhere
+// still signs in), "account" (its failures from any address:
+// Config.LoginAccountFailures, higher, against guessing spread over many
+// addresses), "address" (failures from the address, any accounts:
+// Config.LoginAddressFailures, since a NAT puts a whole station behind
+// one), or "" for none. The failures are this server's (limiter, kept in
+// memory) and those the audit log holds within the window, so that every
+// `dancu serve` on one ClickHouse counts the failures of all: behind a
+// balancer over two servers, a guesser has no more tries than against one.
 func (s *Server) loginRefused(ctx context.Context, username, addr string) (string, error) {
-	acc, adr, err := s.store.LoginFailures(ctx, username, addr, errBadCredentials.Error(), s.store.Now().Add(-s.cfg.LoginWindow))
+	pair, acc, adr, err := s.store.LoginFailures(ctx, username, addr, errBadCredentials.Error(), s.store.Now().Add(-s.cfg.LoginWindow))
 	if err != nil {
 		return "", err
 	}
 	switch {
-	case s.accounts.blocked(username) || acc >= uint64(s.cfg.LoginFailures):
+	case s.pairs.blocked(pairKey(username, addr)) || pair >= uint64(s.cfg.LoginFailures):
+		return "account from this address", nil
+	case s.accounts.blocked(username) || acc >= uint64(s.cfg.LoginAccountFailures):
 		return "account", nil
 	case s.addresses.blocked(addr) || adr >= uint64(s.cfg.LoginAddressFailures):
 		return "address", nil
 	}
 	return "", nil
 }
+
+// pairKey is the limiter's key of an account at a client address.
+func pairKey(username, addr string) string { return username + "\x00" + addr }
 
 // clientIP is the address of the client: the peer's, unless the peer is
 // a trusted proxy (Config.TrustedProxies), when it is the right-most

@@ -212,7 +212,7 @@ func TestLoginLimitBehindProxy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := webtest.Start(t, web.Config{LoginFailures: 5, LoginAddressFailures: 8, LoginWindow: 15 * time.Minute, TrustedProxies: proxies})
+	env := webtest.Start(t, web.Config{LoginFailures: 5, LoginAccountFailures: 5, LoginAddressFailures: 8, LoginWindow: 15 * time.Minute, TrustedProxies: proxies})
 	for _, u := range []string{"ana", "bob", "cam"} {
 		env.AddUser(t, u, store.RoleReviewer, "01")
 	}

@@ -50,10 +50,20 @@ type Config struct {
 	SessionIdle time.Duration
 	// SecureCookies marks cookies Secure (serving over TLS). Default: false.
 	SecureCookies bool
-	// LoginFailures is how many failed logins of one account (from any
-	// address: credential stuffing spreads them) are allowed within
-	// LoginWindow before its logins are refused with 429. Default: 5.
+	// LoginFailures is how many failed logins of one account from one
+	// client address are allowed within LoginWindow before the logins of
+	// that account from that address are refused with 429: a guesser is
+	// stopped, and the owner, at another address, still signs in (five
+	// failures of an account from anywhere locked it for everyone, so
+	// whoever knew a reviewer's name could keep them out). Default: 5.
 	LoginFailures int
+	// LoginAccountFailures is how many failed logins of one account from
+	// any addresses are allowed within LoginWindow before its logins are
+	// refused from every address: guessing spread over many addresses
+	// (credential stuffing). Higher than LoginFailures, so that locking
+	// an owner out takes LoginAccountFailures/LoginFailures addresses.
+	// Default: 50.
+	LoginAccountFailures int
 	// LoginAddressFailures is how many failed logins of one client
 	// address (any accounts) are allowed within LoginWindow before its
 	// logins are refused with 429. Higher than LoginFailures: a police
@@ -80,6 +90,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.LoginFailures == 0 {
 		c.LoginFailures = 5
+	}
+	if c.LoginAccountFailures == 0 {
+		c.LoginAccountFailures = 50
 	}
 	if c.LoginAddressFailures == 0 {
 		c.LoginAddressFailures = 50
@@ -108,6 +121,9 @@ func (c Config) Validate() error {
 	if c.LoginFailures < 0 {
 		errs = append(errs, errors.New("LoginFailures: must not be negative"))
 	}
+	if c.LoginAccountFailures < 0 {
+		errs = append(errs, errors.New("LoginAccountFailures: must not be negative"))
+	}
 	if c.LoginAddressFailures < 0 {
 		errs = append(errs, errors.New("LoginAddressFailures: must not be negative"))
 	}
@@ -120,8 +136,9 @@ type Server struct {
 	store *store.Store
 	log   *slog.Logger
 	tmpl  map[string]*template.Template
-	// accounts and addresses count failed logins (ratelimit.go).
-	accounts, addresses *limiter
+	// pairs (account at address), accounts and addresses count failed
+	// logins (ratelimit.go).
+	pairs, accounts, addresses *limiter
 	// conflictLocks serialise the decisions on one conflict within this
 	// server (decide.go's lockConflict).
 	conflictLocks [64]sync.Mutex
@@ -137,7 +154,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	c := cfg.withDefaults()
 	s := &Server{cfg: c, store: c.Store, log: c.Logger,
-		accounts:  newLimiter(c.LoginFailures, c.LoginWindow, c.Store.Now),
+		pairs:     newLimiter(c.LoginFailures, c.LoginWindow, c.Store.Now),
+		accounts:  newLimiter(c.LoginAccountFailures, c.LoginWindow, c.Store.Now),
 		addresses: newLimiter(c.LoginAddressFailures, c.LoginWindow, c.Store.Now)}
 	var err error
 	if s.tmpl, err = parseTemplates(); err != nil {

@@ -75,18 +75,21 @@ ORDER BY at DESC LIMIT {n:UInt32}`, scopeArgs(sc, map[string]any{"n": uint32(f.L
 }
 
 // LoginFailures counts the failed logins in the audit log since since,
-// that is, of every server on this ClickHouse: of account username after
-// its latest login, and of client address addr (any accounts). Only
-// failures audited with detail count (not the refusals of the limit).
-func (s *Store) LoginFailures(ctx context.Context, username, addr, detail string, since time.Time) (account, address uint64, err error) {
+// that is, of every server on this ClickHouse: of account username from
+// client address addr after the account's latest login from there
+// (pair), of the account from any address after its latest login
+// (account), and of the address, any accounts (address). Only failures
+// audited with detail count (not the refusals of the limit).
+func (s *Store) LoginFailures(ctx context.Context, username, addr, detail string, since time.Time) (pair, account, address uint64, err error) {
 	if err := s.conn.QueryRow(ctx, `SELECT
+    countIf(username = {u:String} AND remote_addr = {a:String} AND at > (SELECT max(at) FROM audit_log WHERE action = 'login' AND username = {u:String} AND remote_addr = {a:String} AND at > {since:DateTime64(3)})),
     countIf(username = {u:String} AND at > (SELECT max(at) FROM audit_log WHERE action = 'login' AND username = {u:String} AND at > {since:DateTime64(3)})),
     countIf(remote_addr = {a:String})
 FROM audit_log
 WHERE at > {since:DateTime64(3)} AND action = 'login_failed' AND detail = {d:String}`,
 		clickhouse.Named("u", username), clickhouse.Named("a", addr), clickhouse.Named("d", detail),
-		clickhouse.Named("since", since)).Scan(&account, &address); err != nil {
-		return 0, 0, fmt.Errorf("count failed logins: %w", err)
+		clickhouse.Named("since", since)).Scan(&pair, &account, &address); err != nil {
+		return 0, 0, 0, fmt.Errorf("count failed logins: %w", err)
 	}
-	return account, address, nil
+	return pair, account, address, nil
 }

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -84,5 +86,81 @@ func TestIdleTimeout(t *testing.T) {
 		if !strings.Contains(string(body), want.why) {
 			t.Errorf("audit: no logout saying %q: %s", want.why, body)
 		}
+	}
+}
+
+// TestNoLockOutByAStranger: five wrong passwords for an account name
+// locked the account for everyone for 15 minutes, so whoever knew a
+// reviewer's name could keep them out (the data-protection audit,
+// user15). The limit is now per account and client address: a stranger
+// guessing ~100 times from one address (behind the trusted proxy, the
+// address X-Forwarded-For names) is refused after five, even with the
+// right password, while the owner signs in from their own address; a
+// stranger writing other addresses into X-Forwarded-For, not through a
+// trusted proxy, gains no tries.
+func TestNoLockOutByAStranger(t *testing.T) {
+	proxies, err := web.ParseTrustedProxies([]string{"127.0.0.1", "::1/128"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := webtest.Start(t, web.Config{TrustedProxies: proxies})
+	env.AddUser(t, "ana", store.RoleReviewer, "01")
+	env.AddUser(t, "adm", store.RoleAdmin)
+	from := func(xff string) *webtest.Client {
+		c := env.NewClient()
+		c.Header = http.Header{"X-Forwarded-For": {xff}}
+		return c
+	}
+	login := func(c *webtest.Client, password string) int {
+		t.Helper()
+		st, _ := c.Do(t, "POST", "/api/login", map[string]string{"username": "ana", "password": password})
+		return st
+	}
+
+	stranger := from("198.51.100.66")
+	counts := map[int]int{}
+	for i := range 100 {
+		counts[login(stranger, fmt.Sprintf("guess-%03d", i))]++
+		if i == 50 {
+			if st := login(from("203.0.113.5"), webtest.Password); st != http.StatusOK {
+				t.Errorf("the owner from their address while a stranger guesses: %d, want 200", st)
+			}
+		}
+	}
+	if counts[http.StatusUnauthorized] != 5 || counts[http.StatusTooManyRequests] != 95 {
+		t.Errorf("100 guesses from one address: %v, want 5 answered 401 and 95 refused 429", counts)
+	}
+	if st := login(stranger, webtest.Password); st != http.StatusTooManyRequests {
+		t.Errorf("the right password from the guessing address: %d, want 429", st)
+	}
+	if st := login(from("203.0.113.5"), webtest.Password); st != http.StatusOK {
+		t.Errorf("the owner after 100 guesses by a stranger: %d, want 200", st)
+	}
+
+	// Not through a trusted proxy, X-Forwarded-For is the client's word:
+	// new addresses there are the same peer, refused after five.
+	direct, err := web.New(web.Config{Store: env.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(direct)
+	defer hs.Close()
+	refused := 0
+	for i := range 10 {
+		c := from(fmt.Sprintf("192.0.2.%d", i+1))
+		c.Base = hs.URL
+		if login(c, "wrong-password") == http.StatusTooManyRequests {
+			refused++
+		}
+	}
+	if refused != 5 {
+		t.Errorf("10 guesses from one untrusted peer naming 10 addresses: %d refused, want 5", refused)
+	}
+
+	adm := env.Login(t, "adm")
+	st, body := adm.Do(t, "GET", "/api/audit?action=login_failed&limit=200", nil)
+	if st != http.StatusOK || !strings.Contains(string(body), "too many failures of this account from this address") ||
+		strings.Contains(string(body), "guess-") {
+		t.Errorf("audit: want the refusals saying which limit, and no password: %d %s", st, body)
 	}
 }
