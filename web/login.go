@@ -98,8 +98,13 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u store.Us
 // endSession ends the caller's session and clears the cookie.
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 	c := mustCaller(r)
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
+	s.clearCookie(w)
 	s.audit(r, c.user, store.ActionLogout, "", "")
 	return s.store.EndSession(r.Context(), c.session)
+}
+
+// clearCookie tells the browser to drop the session cookie.
+func (s *Server) clearCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
 }
