@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"strings"
@@ -53,6 +54,17 @@ func TestRestartOnOutage(t *testing.T) {
 	err = restartOnOutage(context.Background(), log, up, p, func(context.Context) error { starts++; return bad })
 	if !errors.Is(err, bad) || starts != 1 {
 		t.Errorf("an error not an outage: err %v after %d starts, want it at once", err, starts)
+	}
+
+	// A full disk under the registry (a syscall.Errno, which is a
+	// net.Error too) is no outage: it ends dancu run at once, saying so,
+	// instead of "an outage of Kafka or ClickHouse" retried for 30 min.
+	full := fmt.Errorf("run stages: open registry: %w", &fs.PathError{Op: "write", Path: "/home/registry/000004.sst", Err: syscall.ENOSPC})
+	starts = 0
+	var fullLogs syncBuffer
+	err = restartOnOutage(context.Background(), slog.New(slog.NewTextHandler(&fullLogs, nil)), up, p, func(context.Context) error { starts++; return full })
+	if !errors.Is(err, syscall.ENOSPC) || starts != 1 || strings.Contains(fullLogs.String(), "outage") {
+		t.Errorf("a full disk: err %v after %d starts, want it at once and no outage logged:\n%s", err, starts, fullLogs.String())
 	}
 
 	// A broker that never comes back: given up after p.Max.
