@@ -38,6 +38,9 @@ type RegistryLinker struct {
 	// registry's changelog position after each write (registry_catchup.go).
 	// Nil: no position kept.
 	written *changelogWritten
+	// store turns the registry store's panic on a failed write (a full
+	// disk) into an error, and refuses its later use (storefail.go).
+	store storeGuard
 }
 
 var (
@@ -73,7 +76,7 @@ func (l *RegistryLinker) LinkChunks(ctx context.Context, recs []schemas.Record, 
 // must stay unchanged until then.
 func (l *RegistryLinker) LinkLogging(ctx context.Context, recs []schemas.Record, chunks [][]byte) (LinkResult, func() error, error) {
 	l.mu.Lock()
-	out, err := l.Registry.AddRecords(ctx, l.Records, recs)
+	out, err := guarded(&l.store, func() (*registry.Output, error) { return l.Registry.AddRecords(ctx, l.Records, recs) })
 	if err != nil {
 		l.mu.Unlock()
 		return LinkResult{}, nil, err
@@ -130,7 +133,7 @@ func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkRe
 func (l *RegistryLinker) applyLogged(ctx context.Context, key, kind string, v any, op func() (*registry.Output, error)) (LinkResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out, err := op()
+	out, err := guarded(&l.store, op)
 	if err != nil {
 		return LinkResult{}, err
 	}
@@ -254,7 +257,7 @@ func openRegistry(ctx context.Context, cfg RegistryConfig, log *slog.Logger) (*R
 	}
 	c, err := catchUp(ctx, cfg.Brokers, l, cfg.Dir, log)
 	if err != nil {
-		reg.Close()
+		l.Close() // not the store, if it failed
 		return nil, c, fmt.Errorf("open registry: replay %s: %w", kafkax.TopicRegistryChangelog, err)
 	}
 	w, err := kafkax.NewWriter(cfg.Brokers, kafkax.TopicRegistryChangelog)
@@ -268,11 +271,16 @@ func openRegistry(ctx context.Context, cfg RegistryConfig, log *slog.Logger) (*R
 	return l, c, nil
 }
 
-// Close closes the registry and the changelog writer.
+// Close closes the registry and the changelog writer. A registry whose
+// store failed (StoreFailure) is left as it is: closing it would wait
+// for ever on the lock Pebble's panic left held; the process ends.
 func (l *RegistryLinker) Close() error {
 	var err error
 	if c, ok := l.Changelog.(interface{ Close() error }); ok {
 		err = c.Close()
+	}
+	if l.store.err() != nil {
+		return err
 	}
 	return errors.Join(err, l.Registry.Close())
 }

@@ -82,11 +82,18 @@ func (l *RegistryLinker) logMessages(ctx context.Context, msgs ...kafka.Message)
 		return nil
 	}
 	if p, ok := l.written.position(); ok {
-		if err := l.Registry.SetChangelogPosition(p); err != nil {
+		if err := l.setPosition(p); err != nil {
 			return fmt.Errorf("registry changelog: %w", err)
 		}
 	}
 	return nil
+}
+
+// setPosition stores the registry's changelog position, guarded as
+// the registry's other writes are (storefail.go).
+func (l *RegistryLinker) setPosition(p registry.ChangelogPosition) error {
+	_, err := guarded(&l.store, func() (struct{}, error) { return struct{}{}, l.Registry.SetChangelogPosition(p) })
+	return err
 }
 
 // caughtUp says what a start replayed from the changelog.
@@ -216,7 +223,7 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 		return c, err
 	}
 	mark := func(m kafka.Message) error {
-		return l.Registry.SetChangelogPosition(registry.ChangelogPosition{Cluster: cluster, Topic: topic, Offset: m.Offset, Key: string(m.Key)})
+		return l.setPosition(registry.ChangelogPosition{Cluster: cluster, Topic: topic, Offset: m.Offset, Key: string(m.Key)})
 	}
 	checked := c.Fresh
 	var batch []schemas.Record // parts of a batch so far
@@ -273,7 +280,7 @@ func replayMessage(ctx context.Context, l *RegistryLinker, m kafka.Message, batc
 		}
 		// A decision the registry refused when it came is refused
 		// again: nothing to replay. One cut short is not passed over.
-		if _, err := l.Registry.Decide(ctx, d); err != nil && ctx.Err() != nil {
+		if _, err := guarded(&l.store, func() (*registry.Output, error) { return l.Registry.Decide(ctx, d) }); err != nil && (ctx.Err() != nil || l.store.err() != nil) {
 			return err
 		}
 		c.Decisions++
@@ -282,7 +289,7 @@ func replayMessage(ctx context.Context, l *RegistryLinker, m kafka.Message, batc
 		if err := json.Unmarshal(m.Value, &w); err != nil {
 			return err
 		}
-		if _, err := l.Registry.Withdraw(ctx, w); err != nil {
+		if _, err := guarded(&l.store, func() (*registry.Output, error) { return l.Registry.Withdraw(ctx, w) }); err != nil {
 			return err
 		}
 		c.Withdrawals++
@@ -307,7 +314,7 @@ func replayMessage(ctx context.Context, l *RegistryLinker, m kafka.Message, batc
 }
 
 func addReplayed(ctx context.Context, l *RegistryLinker, batch []schemas.Record, c *caughtUp) error {
-	if _, err := l.Registry.AddRecords(ctx, l.Records, batch); err != nil {
+	if _, err := guarded(&l.store, func() (*registry.Output, error) { return l.Registry.AddRecords(ctx, l.Records, batch) }); err != nil {
 		return err
 	}
 	c.Batches++

@@ -466,7 +466,12 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 	}
 	model := registry.Fingerprint(s)
 	warned := false
-	defer sc.Close()
+	g := &storeGuard{what: "score store"}
+	defer func() {
+		if g.err() == nil { // a failed store cannot be closed (storefail.go)
+			sc.Close()
+		}
+	}()
 	off, err := sc.Offset()
 	if err != nil {
 		return err
@@ -500,7 +505,7 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 			// is applied again, which changes nothing.
 			ids, err := decodeIDs(m.Value)
 			if err == nil {
-				err = sc.Withdraw(ctx, ids)
+				_, err = guarded(g, func() (struct{}, error) { return struct{}{}, sc.Withdraw(ctx, ids) })
 			}
 			if err != nil {
 				return fmt.Errorf("withdrawal %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
@@ -531,7 +536,7 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 		if err != nil {
 			return fmt.Errorf("decode %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
 		}
-		edges, err := sc.Score(ctx, items, m.Offset)
+		edges, err := guarded(g, func() ([]registry.Edge, error) { return sc.Score(ctx, items, m.Offset) })
 		if err != nil {
 			return fmt.Errorf("%s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
 		}

@@ -1,9 +1,11 @@
 package registry
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"syscall"
 )
 
 // pebbleLogger sends Pebble's own messages (write-ahead logs replayed,
@@ -18,6 +20,14 @@ func (l pebbleLogger) Infof(format string, args ...any) {
 }
 
 func (l pebbleLogger) Fatalf(format string, args ...any) {
-	slog.Error(fmt.Sprintf(format, args...), "store", l.store)
+	msg := fmt.Sprintf(format, args...)
+	for _, a := range args {
+		if err, ok := a.(error); ok && errors.Is(err, syscall.ENOSPC) {
+			// A full disk (a failed commit to the log): say the way out.
+			msg += "; the disk is full: what the store was writing was not committed and comes again: free space on it and start again"
+			break
+		}
+	}
+	slog.Error(msg, "store", l.store)
 	os.Exit(1)
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/klauspost/compress/s2"
@@ -431,6 +432,9 @@ func openStore(what, dir string, opts *pebble.Options) (*pebble.DB, error) {
 	db, err := pebble.Open(dir, opts)
 	if err != nil && strings.Contains(err.Error(), "comparer name") {
 		return nil, fmt.Errorf("open %s: written by an older dancu (another key format: %w); remove the directory to rebuild it from the changelog", what, err)
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return nil, fmt.Errorf("open %s: %w: the disk is full; free space on it and start again", what, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", what, err)
