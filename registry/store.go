@@ -433,6 +433,13 @@ func openStore(what, dir string, opts *pebble.Options) (*pebble.DB, error) {
 	if err != nil && strings.Contains(err.Error(), "comparer name") {
 		return nil, fmt.Errorf("open %s: written by an older dancu (another key format: %w); remove the directory to rebuild it from the changelog", what, err)
 	}
+	if errors.Is(err, syscall.EAGAIN) {
+		// The store's LOCK is held: by another process (Pebble refuses a
+		// second open in one process with its own words). Before, only
+		// "resource temporarily unavailable" (user16: two dancu run on one --home).
+		return nil, fmt.Errorf("open %s: %w: another process has it open (a dancu run or a score instance on the same --home); "+
+			"stop that one first, or give this one another --home", what, err)
+	}
 	if errors.Is(err, syscall.ENOSPC) {
 		return nil, fmt.Errorf("open %s: %w: the disk is full; free space on it and start again", what, err)
 	}
