@@ -227,7 +227,9 @@ const publishedSuffix = ".published"
 // directory dir), then notes the model in that file. A missing file
 // (the first start, or a match stage of before 6 December) is written
 // without a republish. An empty registry is never republished: its end
-// mark would retire every person ClickHouse holds.
+// mark would retire every person ClickHouse holds. While a republish
+// runs, a file beside the directory (DIR.republishing) says so: a start
+// that finds it republishes again, asked or not.
 func republishIfNeeded(ctx context.Context, l *RegistryLinker, dir string, force bool, w MessageWriter, chunkRows int, caughtUp func(context.Context) error, log *slog.Logger) error {
 	name := dir + publishedSuffix
 	now := registry.Fingerprint(l.Registry.Settings())
@@ -236,6 +238,16 @@ func republishIfNeeded(ctx context.Context, l *RegistryLinker, dir string, force
 		return fmt.Errorf("republish: %w", err)
 	}
 	old := strings.TrimSpace(string(b))
+	// A republish cut short (Ctrl-C, a kill) is made again: one asked for
+	// with --republish left no trace before, the model file saying the
+	// model in force, and the next start did not make it (user16).
+	pending := dir + republishingSuffix
+	if _, err := os.Stat(pending); err == nil {
+		log.Warn("the registry's last republish did not finish: republishing it again", "dir", dir)
+		force = true
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("republish: %w", err)
+	}
 	switch {
 	case !force && (old == "" || old == now):
 	case l.Registry.Len() == 0:
@@ -244,6 +256,9 @@ func republishIfNeeded(ctx context.Context, l *RegistryLinker, dir string, force
 	default:
 		reason := RepublishReason(old, now)
 		log.Info("republishing the registry to ClickHouse", "reason", reason)
+		if err := writeMarker(pending); err != nil {
+			return fmt.Errorf("republish: %w", err)
+		}
 		start := time.Now()
 		n, err := l.RepublishTo(ctx, w, reason, chunkRows, caughtUp)
 		if err != nil {
@@ -252,7 +267,7 @@ func republishIfNeeded(ctx context.Context, l *RegistryLinker, dir string, force
 		log.Info("registry republished", "persons", n, "took", time.Since(start).Round(time.Millisecond))
 	}
 	if old == now {
-		return nil
+		return removeMarker(pending)
 	}
 	if err := os.WriteFile(name+".tmp", []byte(now+"\n"), 0o644); err != nil {
 		return fmt.Errorf("republish: %w", err)
@@ -260,8 +275,12 @@ func republishIfNeeded(ctx context.Context, l *RegistryLinker, dir string, force
 	if err := os.Rename(name+".tmp", name); err != nil {
 		return fmt.Errorf("republish: %w", err)
 	}
-	return nil
+	return removeMarker(pending)
 }
+
+// republishingSuffix names the file beside the registry's directory that
+// says a republish was started and has not finished.
+const republishingSuffix = ".republishing"
 
 // addRepublished decodes a republish message of kind k into b.
 func (b *Batch) addRepublished(k string, m kafka.Message) error {
