@@ -195,8 +195,10 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 	case pos.Offset >= end:
 		return c, fmt.Errorf("%w: %s has applied %s up to offset %d, but the topic ends at offset %d: the changelog was truncated, "+
 			"deleted or recreated after this copy was made, or the copy is from another one. If the changelog is right, move %s aside "+
-			"and start again: the registry is rebuilt from it. If the changelog was lost, restore the topic from a backup of the broker; "+
-			"failing that, move %s aside and import again the files whose records the changelog no longer holds",
+			"and start again: the registry is rebuilt from it. If the changelog was lost (the broker's data removed), restore the topic "+
+			"from a backup of the broker. Without one, do not move %s aside and import the files again into the same database: "+
+			"coverage would count every record ClickHouse holds twice (a republish mends persons and links, not coverage); "+
+			"move it aside and import all the files into an empty database instead (--database, dancu migrate)",
 			ErrChangelogMismatch, dir, topic, pos.Offset, end, dir, dir)
 	case pos.Offset+1 < first:
 		return c, fmt.Errorf("%w: %s has applied %s up to offset %d, but the topic now starts at offset %d: the messages between are gone "+

@@ -235,6 +235,12 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 		if name == "ahead" && !strings.Contains(err.Error(), fmt.Sprintf("up to offset %d, but the topic ends at offset 0", pos.Offset)) {
 			t.Errorf("ahead: %v", err)
 		}
+		// A lost changelog: importing the files again into a new registry
+		// beside ClickHouse's rows counted each record twice in coverage
+		// (user16), which the way out once advised.
+		if name == "ahead" && !strings.Contains(err.Error(), "into an empty database") {
+			t.Errorf("ahead: %v does not warn against importing into the same database again", err)
+		}
 		if name == "other" && !strings.Contains(err.Error(), "another changelog") {
 			t.Errorf("other: %v", err)
 		}

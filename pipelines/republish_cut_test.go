@@ -26,8 +26,8 @@ func (w *cutWriter) WriteMessages(ctx context.Context, msgs ...kafka.Message) er
 // and cut short was not made again at the next start — the model file
 // names the model in force, and nothing said a republish was under way
 // (user16: dancu run --republish, SIGTERM after 12 s, the next start
-// republished nothing, coverage left doubled). The next start now makes
-// it, unasked; the one after, nothing.
+// republished nothing). The next start now makes it, unasked; the one
+// after, nothing.
 func TestRepublishCutShortMadeAgain(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "registry")
