@@ -3,6 +3,7 @@ package pipelines
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
 )
@@ -80,4 +81,42 @@ func ScoreLag(ctx context.Context, brokers []string, st *ScoreStats) (lag StageL
 		lag.Lag += p.Lag
 	}
 	return lag, true, nil
+}
+
+// expiredLoss says, by stage, what messages of its input deleted before
+// it read them take away, and the way back.
+var expiredLoss = map[string]string{
+	"match": "their records never reached the registry nor ClickHouse: import their files again (the records ClickHouse " +
+		"has stay one copy: record ids are the file's)",
+	"decisions":    "the police decisions among them never reached the registry: decide those conflicts again on the desk",
+	"load":         "ClickHouse lacks the rows the match stage wrote in them: import the files of the period again",
+	"load-rejects": "ClickHouse lacks the rejects in them: import the files of the period again",
+}
+
+// sayExpired logs, at error level, each stage's input messages deleted
+// before its consumer group read them — the topic's retention passed
+// while the stage was stopped or behind, or its data was removed.
+// kafka-go's reader then starts from the oldest message left without a
+// word, and the messages were lost unsaid (user16). A stage whose lag
+// cannot be read is passed over (the stages say why soon enough).
+func sayExpired(ctx context.Context, cfg StagesConfig, log *slog.Logger) {
+	for _, in := range stageInputs(cfg) {
+		ls, err := kafkax.Lag(ctx, cfg.Brokers, in.Group, in.Topic)
+		if err != nil {
+			continue
+		}
+		var n int64
+		var parts []int
+		for _, l := range ls {
+			if l.Expired > 0 {
+				n += l.Expired
+				parts = append(parts, l.Partition)
+			}
+		}
+		if n > 0 {
+			log.Error("messages deleted before this stage read them (the topic's retention passed while the stage was stopped or behind, or its data was removed): "+expiredLoss[in.Stage]+
+				"; keep the topic's retention.ms longer than a stage may be stopped",
+				"stage", in.Stage, "topic", in.Topic, "group", in.Group, "messages", n, "partitions", parts)
+		}
+	}
 }

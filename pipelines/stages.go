@@ -153,6 +153,9 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) (err error
 	if err := kafkax.EnsureTopics(ctx, cfg.Brokers, topics); err != nil {
 		return fmt.Errorf("run stages: %w", err)
 	}
+	if cfg.Match || cfg.Load {
+		sayExpired(ctx, cfg, cfg.Logger)
+	}
 	dead, err := kafkax.NewWriter(cfg.Brokers, TopicDead)
 	if err != nil {
 		return err

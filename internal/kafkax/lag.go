@@ -20,6 +20,12 @@ type PartitionLag struct {
 	End int64
 	// Lag is the number of messages the group has yet to commit.
 	Lag int64
+	// First is the partition's first offset (its log start: the
+	// messages before it were deleted, by retention or otherwise).
+	// Expired is how many messages were deleted before the group read
+	// them: from its committed offset, or from the partition's start when
+	// it has committed nothing, up to First.
+	First, Expired int64
 }
 
 // Lag returns the group's committed offset and lag in every partition of
@@ -96,11 +102,13 @@ func LagFrom(ctx context.Context, brokers []string, topic string, next map[int]i
 		if !ok {
 			continue
 		}
-		l := PartitionLag{Partition: p.Partition, Committed: c, End: p.LastOffset}
+		l := PartitionLag{Partition: p.Partition, Committed: c, End: p.LastOffset, First: p.FirstOffset}
 		if c >= 0 {
 			l.Lag = max(p.LastOffset-c, 0)
+			l.Expired = max(min(p.FirstOffset, p.LastOffset)-c, 0)
 		} else {
 			l.Lag = p.LastOffset - p.FirstOffset
+			l.Expired = p.FirstOffset
 		}
 		out = append(out, l)
 	}
