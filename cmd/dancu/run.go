@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
@@ -133,6 +135,9 @@ them. The drain and the stop are logged with the lags left.`,
 				}
 				defer conn.Close()
 				cfg.Conn = conn
+				if err := checkMigrated(cmd.Context(), conn, cfg.Logger); err != nil {
+					return err
+				}
 			}
 			if cfg.Match || cfg.Score {
 				// The registry lives under --home; it is rebuilt from its
@@ -213,4 +218,25 @@ func newLogger(g *globals) *slog.Logger {
 		lvl = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: lvl}))
+}
+
+// checkMigrated refuses a load stage on a database that lacks migrations
+// of this binary, and warns of one a newer dancu migrated. A new binary
+// started without dancu migrate loaded until an insert named a table or
+// column the database lacked (user16, an upgrade over a running older
+// dancu); an older one after the newer migrated said nothing.
+func checkMigrated(ctx context.Context, conn driver.Conn, log *slog.Logger) error {
+	missing, newer, err := chstore.Behind(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("run: ClickHouse's database lacks %d migration(s) of this dancu (%s): run dancu migrate with this binary first",
+			len(missing), strings.Join(missing, ", "))
+	}
+	if len(newer) > 0 {
+		log.Warn("ClickHouse's database holds migrations this dancu does not know: a newer dancu migrated it; run that binary (stop this one first)",
+			"versions", newer)
+	}
+	return nil
 }

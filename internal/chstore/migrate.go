@@ -103,3 +103,41 @@ func Applied(ctx context.Context, conn driver.Conn) ([]int, error) {
 	}
 	return out, nil
 }
+
+// Behind compares the connection's database with the embedded
+// migrations: missing are the names of those it lacks (dancu migrate
+// applies them), newer the versions it holds that this binary does not
+// know (a newer dancu migrated it). A database never migrated lacks all.
+func Behind(ctx context.Context, conn driver.Conn) (missing []string, newer []int, err error) {
+	migs, err := schemas.Migrations()
+	if err != nil {
+		return nil, nil, fmt.Errorf("migrations: %w", err)
+	}
+	var exists uint8
+	if err := conn.QueryRow(ctx, "EXISTS TABLE schema_migrations").Scan(&exists); err != nil {
+		return nil, nil, fmt.Errorf("migrations: %w", err)
+	}
+	var done []int
+	if exists == 1 {
+		if done, err = Applied(ctx, conn); err != nil {
+			return nil, nil, err
+		}
+	}
+	seen := make(map[int]bool, len(done))
+	for _, v := range done {
+		seen[v] = true
+	}
+	known := make(map[int]bool, len(migs))
+	for _, m := range migs {
+		known[m.Version] = true
+		if !seen[m.Version] {
+			missing = append(missing, m.Name)
+		}
+	}
+	for _, v := range done {
+		if !known[v] {
+			newer = append(newer, v)
+		}
+	}
+	return missing, newer, nil
+}
