@@ -46,11 +46,7 @@ func TestOpenHeldByAnotherProcess(t *testing.T) {
 	if !held {
 		t.Fatal("the other process did not open the registry")
 	}
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := registry.Open(registry.Config{Dir: dir, Settings: s})
+	reg, err := openTrainedIn(t, dir)
 	if err == nil {
 		reg.Close()
 		t.Fatal("a registry another process holds opened")
@@ -63,15 +59,21 @@ func TestOpenHeldByAnotherProcess(t *testing.T) {
 // holdRegistry opens the registry in dir, says "held" and keeps it open
 // until its stdin closes (the other side of TestOpenHeldByAnotherProcess).
 func holdRegistry(t *testing.T, dir string) {
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := registry.Open(registry.Config{Dir: dir, Settings: s})
+	reg, err := openTrainedIn(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer reg.Close()
 	os.Stdout.WriteString("held\n")
 	bufio.NewReader(os.Stdin).ReadString('\n')
+}
+
+// openTrainedIn opens the registry in dir with the embedded model.
+func openTrainedIn(t *testing.T, dir string) (*registry.Registry, error) {
+	t.Helper()
+	s, err := vietnamese.Trained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return registry.Open(registry.Config{Dir: dir, Settings: s})
 }
