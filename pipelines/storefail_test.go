@@ -177,3 +177,51 @@ func addLinks(m map[string]string, res pipelines.LinkResult) {
 		m[k.RecordID] = k.PersonID
 	}
 }
+
+// TestScoreStoreFullDiskStops: a score instance whose stores' disk fills
+// stops with a StoreFailure (ENOSPC), without a Go panic and without
+// waiting for ever on the failed store's locks (storefail.go).
+func TestScoreStoreFullDiskStops(t *testing.T) {
+	full := smallDisk(t, "3m")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	brokers := []string{brokertest.Start(t)}
+	done := make(chan error, 1)
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		done <- pipelines.RunScore(sctx, pipelines.ScoreConfig{Brokers: brokers, Dir: filepath.Join(full, "score"), Instance: 0, Instances: 1}, nil)
+	}()
+	rs, err := pipelines.NewRemoteScorer(ctx, brokers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	rs.Resend = 3 * time.Second
+	l, _, err := pipelines.OpenRegistry(ctx, pipelines.RegistryConfig{Dir: t.TempDir(), Score: rs.Score})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	recs := generatedRecords(t, 2000)
+	linking := make(chan struct{})
+	go func() {
+		defer close(linking)
+		for b := 0; b < len(recs) && sctx.Err() == nil; b += 400 {
+			if _, err := l.Link(sctx, recs[b:min(b+400, len(recs))]); err != nil {
+				return
+			}
+		}
+	}()
+	// A batch waiting for the failed instance's edges ends with sctx.
+	defer func() { stop(); <-linking }()
+	select {
+	case err := <-done:
+		var sf *pipelines.StoreFailure
+		if !errors.As(err, &sf) || !errors.Is(err, syscall.ENOSPC) {
+			t.Fatalf("the score instance on a full disk: %v, want a StoreFailure of ENOSPC", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the score instance neither filled the disk nor stopped in 2 minutes")
+	}
+}
