@@ -10,6 +10,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -103,6 +104,40 @@ func TestRecordsExpiredBeforeMatchSaid(t *testing.T) {
 	for _, want := range []string{"level=ERROR", "stage=match", "topic=" + pipelines.TopicRecords, "messages=3", "import their files again"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestClickHouseAheadOfEmptyRegistrySaid: the broker's data lost, the
+// registry moved aside as the refusal said, and the files imported
+// again: ClickHouse kept one row per record but coverage counted each
+// twice, and nothing warned (user16). A match stage whose registry and
+// changelog are empty beside a ClickHouse holding records now says so,
+// with the way out, before anything is imported again.
+func TestClickHouseAheadOfEmptyRegistrySaid(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sink := &pipelines.ClickHouseSink{Conn: e.conn}
+	if err := sink.Write(ctx, &pipelines.Batch{Records: []schemas.Record{{RecordID: "r-before", SchemaVersion: schemas.Version,
+		SourceKind: schemas.KindCSV, SourceFile: "before.csv", Row: 2, FullName: "Nguyễn Văn An"}}}); err != nil {
+		t.Fatal(err)
+	}
+	logs := &logBuffer{}
+	e.cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	stop := e.runStagesStoppable(t)
+	deadline := time.After(time.Minute)
+	for logs.count("ClickHouse holds some") == 0 {
+		select {
+		case <-deadline:
+			stop()
+			t.Fatalf("nothing said of the records ClickHouse holds:\n%s", logs.b.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	stop()
+	for _, want := range []string{"level=ERROR", "clickhouse_records=1", "empty one (--database, dancu migrate)"} {
+		if !strings.Contains(logs.b.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, logs.b.String())
 		}
 	}
 }
