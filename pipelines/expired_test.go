@@ -135,7 +135,7 @@ func TestClickHouseAheadOfEmptyRegistrySaid(t *testing.T) {
 		}
 	}
 	stop()
-	for _, want := range []string{"level=ERROR", "clickhouse_records=1", "empty one (--database, dancu migrate)"} {
+	for _, want := range []string{"level=ERROR", "clickhouse_record_rows=1", "empty one (--database, dancu migrate)"} {
 		if !strings.Contains(logs.b.String(), want) {
 			t.Errorf("the log lacks %q:\n%s", want, logs.b.String())
 		}

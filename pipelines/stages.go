@@ -302,5 +302,5 @@ func sayClickHouseAhead(ctx context.Context, conn driver.Conn, log *slog.Logger)
 	log.Error("the registry and its changelog hold no record, but ClickHouse holds some: the broker's data was lost, or this is "+
 		"another region's database. Restore "+kafkax.TopicRegistryChangelog+" from a backup of the broker (then start again); "+
 		"do not import the files again into this database — coverage would count their records twice — but into an empty "+
-		"one (--database, dancu migrate)", "clickhouse_records", n)
+		"one (--database, dancu migrate)", "clickhouse_record_rows", n) // rows, not records: no FINAL (cheap at 10M)
 }
