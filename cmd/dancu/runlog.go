@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"log/slog"
+	"math"
+	"runtime/debug"
+	"runtime/metrics"
 	"time"
 
 	"github.com/dancu-vn/dancu/pipelines"
@@ -67,12 +70,17 @@ func logProgress(ctx context.Context, log *slog.Logger, cfg pipelines.StagesConf
 	t := time.NewTicker(every)
 	defer t.Stop()
 	var last [8]int64
-	lagErr := false
+	lagErr, memSaid := false, false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if live, limit, over := heapOverLimit(); over && !memSaid {
+			log.Warn("the Go heap outgrew the memory limit (--memory-limit): the garbage collector runs all the time and the stages crawl; raise it (0: none)",
+				"heap_live_mib", live>>20, "memory_limit_mib", limit>>20)
+			memSaid = true
 		}
 		now := counters(st)
 		lags, err := stageLags(ctx, cfg, st, every)
@@ -172,4 +180,23 @@ func stageLags(ctx context.Context, cfg pipelines.StagesConfig, st *pipelines.St
 func lagsNow(cfg pipelines.StagesConfig, st *pipelines.StageStats) []pipelines.StageLag {
 	lags, _ := stageLags(context.Background(), cfg, st, 5*time.Second)
 	return lags
+}
+
+// heapOverLimit reports the live heap (after the last collection) and
+// the runtime's memory limit when the first is above the second. A
+// --memory-limit below what the stages hold made a rebuild of 30,826
+// records take 14.9 s of CPU instead of 1.8 s, and nothing said why
+// (user16, 32 MiB).
+func heapOverLimit() (live, limit uint64, over bool) {
+	lim := debug.SetMemoryLimit(-1)
+	if lim <= 0 || lim == math.MaxInt64 {
+		return 0, 0, false
+	}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0, 0, false
+	}
+	live = s[0].Value.Uint64()
+	return live, uint64(lim), live > uint64(lim)
 }
