@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -31,13 +32,167 @@ type Mapping struct {
 	// LinkType overrides the settings' link type when several files are
 	// linked (link_only for two files without duplicates inside each).
 	LinkType string `yaml:"link_type"`
-	// Rename maps a field the settings read to the file's column.
-	Rename map[string]string `yaml:"rename"`
+	// Rename maps a field the settings read to the file's column, or to a
+	// column read through a regular expression and a table of values
+	// (FieldSource).
+	Rename map[string]*FieldSource `yaml:"rename"`
+	// Files holds, by file name (its base name), what differs between the
+	// files of one link: each its own id column and renames (added to the
+	// renames above), so that two files of different layouts are read into
+	// the fields one settings file compares.
+	Files map[string]*FileMapping `yaml:"files"`
 	// Truth says where the true entity of each record is: a column, with an
 	// optional regular expression whose first group is the entity.
 	Truth *TruthSpec `yaml:"truth"`
 
 	dir string
+}
+
+// FileMapping is how one file of a link is read: its id column and the
+// renames of its own layout.
+type FileMapping struct {
+	ID     string                  `yaml:"id"`
+	Rename map[string]*FieldSource `yaml:"rename"`
+}
+
+// FieldSource is where a field the settings read comes from in one file:
+// a column, written in YAML as its name alone, or {column, regex, values}
+// — the first match of regex in the column's value (or its one capture
+// group; no match reads as blank), then that value looked up in values
+// (trimmed, case ignored; a value not listed is read as it stands). So a
+// full name gives a first name (regex: "^(\\S+)"), a date "31/12/1990" its
+// year, and a sex written 1/2 reads as another file's M/F.
+type FieldSource struct {
+	Column string            `yaml:"column"`
+	Regex  string            `yaml:"regex"`
+	Values map[string]string `yaml:"values"`
+
+	re     *regexp.Regexp
+	values map[string]string // keys trimmed and lower-cased
+}
+
+// UnmarshalYAML reads a column name alone or {column, regex, values}.
+func (f *FieldSource) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		return n.Decode(&f.Column)
+	}
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a rename is a column name or {column, regex, values}", n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch k := n.Content[i].Value; k {
+		case "column", "regex", "values":
+		default:
+			return fmt.Errorf("line %d: rename: unknown key %q (want column, regex, values)", n.Content[i].Line, k)
+		}
+	}
+	type plain FieldSource
+	if err := n.Decode((*plain)(f)); err != nil {
+		return err
+	}
+	if f.Column == "" {
+		return fmt.Errorf("line %d: rename: no column", n.Line)
+	}
+	if f.Regex != "" {
+		re, err := regexp.Compile(f.Regex)
+		if err != nil {
+			return fmt.Errorf("line %d: rename of column %s: regex: %w", n.Line, f.Column, err)
+		}
+		if re.NumSubexp() > 1 {
+			return fmt.Errorf("line %d: rename of column %s: regex %q has %d groups (want one at most)", n.Line, f.Column, f.Regex, re.NumSubexp())
+		}
+		f.re = re
+	}
+	if len(f.Values) > 0 {
+		f.values = make(map[string]string, len(f.Values))
+		for k, v := range f.Values {
+			f.values[strings.ToLower(strings.TrimSpace(k))] = v
+		}
+	}
+	return nil
+}
+
+// read returns the field from the column's value v.
+func (f *FieldSource) read(v string) string {
+	if f.re != nil {
+		g := f.re.FindStringSubmatch(v)
+		switch {
+		case g == nil:
+			return ""
+		case len(g) > 1:
+			v = g[1]
+		default:
+			v = g[0]
+		}
+	}
+	if f.values != nil {
+		if r, ok := f.values[strings.ToLower(strings.TrimSpace(v))]; ok {
+			v = r
+		}
+	}
+	return v
+}
+
+// For returns the mapping that reads the file at path: m with the id and
+// renames of its entry under files, when it has one.
+func (m *Mapping) For(path string) *Mapping {
+	if m == nil {
+		return nil
+	}
+	fm, ok := m.Files[filepath.Base(path)]
+	if !ok || fm == nil {
+		return m
+	}
+	c := *m
+	if fm.ID != "" {
+		c.ID = fm.ID
+	}
+	c.Rename = make(map[string]*FieldSource, len(m.Rename)+len(fm.Rename))
+	for k, v := range m.Rename {
+		c.Rename[k] = v
+	}
+	for k, v := range fm.Rename {
+		c.Rename[k] = v
+	}
+	return &c
+}
+
+// NamesInputs checks that every file the mapping names under files is
+// among the inputs (by base name): a misspelt name would leave that
+// file read without its id and renames.
+func (m *Mapping) NamesInputs(inputs []string) error {
+	if m == nil || len(m.Files) == 0 {
+		return nil
+	}
+	have := map[string]bool{}
+	var names []string
+	for _, p := range inputs {
+		have[filepath.Base(p)] = true
+		names = append(names, filepath.Base(p))
+	}
+	var missing []string
+	for name := range m.Files {
+		if !have[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	return fmt.Errorf("mapping: files names %s, which no --in is (the inputs: %s); an entry under files is the file's name without its directory",
+		strings.Join(missing, ", "), strings.Join(names, ", "))
+}
+
+// source returns the column that holds field, and how it is read (nil:
+// as it stands).
+func (m *Mapping) source(field string) (string, *FieldSource) {
+	if m != nil {
+		if r, ok := m.Rename[field]; ok && r != nil {
+			return r.Column, r
+		}
+	}
+	return field, nil
 }
 
 // TruthSpec locates the true entity of a record.
@@ -299,12 +454,7 @@ func (t *Table) checkFields(cols []settings.ColumnSpec, name string, m *Mapping)
 	var missing []string
 	for _, c := range cols {
 		for _, field := range c.Fields() {
-			name := field
-			if m != nil {
-				if r, ok := m.Rename[field]; ok {
-					name = r
-				}
-			}
+			name, _ := m.source(field)
 			if t.Col(name) < 0 {
 				missing = append(missing, fmt.Sprintf("column %s reads %q", c.Name, name))
 			}
@@ -327,15 +477,13 @@ func (t *Table) checkFields(cols []settings.ColumnSpec, name string, m *Mapping)
 func (t *Table) Getter(m *Mapping, i int) Getter {
 	row := t.Rows[i]
 	return func(field string) string {
-		name := field
-		if m != nil {
-			if r, ok := m.Rename[field]; ok {
-				name = r
-			}
-		}
+		name, src := m.source(field)
 		c := t.Col(name)
 		if c < 0 || c >= len(row) {
 			return ""
+		}
+		if src != nil {
+			return src.read(row[c])
 		}
 		return row[c]
 	}
@@ -372,6 +520,7 @@ func (t *Table) Truth(spec *TruthSpec) ([]string, error) {
 // AddTable adds every row of t to f as source number source, with record
 // ids from RecordIDs. Fields are read through the mapping's renames.
 func AddTable(f *Frame, t *Table, m *Mapping, source int) error {
+	m = m.For(t.Path)
 	specs := make([]settings.ColumnSpec, len(f.cols))
 	for i := range f.cols {
 		specs[i] = f.cols[i].spec

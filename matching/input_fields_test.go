@@ -46,7 +46,7 @@ comparisons:
 		t.Errorf("CheckFields: %v, want the settings named", err)
 	}
 	f := NewFrame(s)
-	if err := AddTable(f, tb, &Mapping{ID: "unique_id", Rename: map[string]string{"first_name": "Vorname"}}, 0); err != nil {
+	if err := AddTable(f, tb, &Mapping{ID: "unique_id", Rename: map[string]*FieldSource{"first_name": {Column: "Vorname"}}}, 0); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.Value("first", 0); got != "anna" {

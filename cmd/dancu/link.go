@@ -239,6 +239,9 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 	if len(o.sheets) > 0 {
 		return fmt.Errorf("--sheet reads workbooks in the register layout; with --mapping a file is read as one table (its first sheet): save the sheet to link as a file of its own")
 	}
+	if err := mp.NamesInputs(o.in); err != nil {
+		return err
+	}
 	owner := map[string]int{} // id → the input that used it first
 	for i, p := range o.in {
 		t, err := matching.ReadTable(p)
@@ -248,13 +251,14 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 		if len(t.Rows) == 0 {
 			return fmt.Errorf("%s: nothing to link: no data rows below the header (%s): %w", p, strings.Join(t.Header, ", "), ingest.ErrNoData)
 		}
-		if err := t.CheckFields(o.readBy, mp); err != nil {
+		fm := mp.For(p) // the file's own id and renames, when the mapping names it under files
+		if err := t.CheckFields(o.readBy, fm); err != nil {
 			if o.settings == "" && (mp.Settings == "" || mp.Settings == "vietnamese") {
 				return fmt.Errorf("no settings given, so the Vietnamese settings were used, which read the register layout only — write settings for this file and give --settings FILE (or settings: in the mapping): %w", err)
 			}
 			return err
 		}
-		ids, err := t.RecordIDs(mp)
+		ids, err := t.RecordIDs(fm)
 		if err != nil {
 			return err
 		}
@@ -267,7 +271,7 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 			} else if !ok && len(o.in) > 1 {
 				owner[id] = i
 			}
-			if err := addL(id, ids[r], i, t.Getter(mp, r), nil); err != nil {
+			if err := addL(id, ids[r], i, t.Getter(fm, r), nil); err != nil {
 				// The line names the row; a repeated id is named masked.
 				return fmt.Errorf("%s line %d: %w", p, t.Line[r], withRecordID(err))
 			}

@@ -221,6 +221,41 @@ rename:                 # optional: a field the settings read → this file's co
   register layout only.
 - ` + "`link_type`" + `: overrides the settings' when several ` + "`--in`" + ` files are given
   (link_only: two files without duplicates inside each).
+- ` + "`" + `rename` + "`" + ` also takes ` + "`" + `{column: C, regex: RE, values: {…}}` + "`" + `: the field is
+  the first match of RE in column C (or its one group; no match reads as
+  blank), then looked up in values (trimmed, case ignored; a value not
+  listed stays as it is). A full name gives a first name, a date in one
+  column its year, a sex written 1/2 reads as another file's M/F.
+- ` + "`" + `files` + "`" + `: for a link of files of different layouts, each file (by its
+  name, without the directory) with its own ` + "`" + `id` + "`" + ` and ` + "`" + `rename` + "`" + ` (added to
+  the renames above). Write the settings for the fields once, named as
+  you like, and say in each file's entry where they are:
+
+  ` + "`" + `` + "`" + `` + "`" + `yaml
+  # hospital.csv: patient_id, full_name, dob (31/12/1990), sex (M/F), postcode, phone
+  # electoral.csv: voter_id, first_name, last_name, birth_year, birth_month,
+  #                birth_day, sex (1/2), address ("12 Mill Lane, Selby 28125")
+  settings: people.yaml      # reads first_name, last_name, birth_year/month/day, sex, postcode
+  link_type: link_only
+  files:
+    hospital.csv:
+      id: patient_id
+      rename:
+        first_name: {column: full_name, regex: "^(\\S+)"}
+        last_name: {column: full_name, regex: "(\\S+)$"}
+        birth_year: {column: dob, regex: "([0-9]{4})$"}
+        birth_month: {column: dob, regex: "^[0-9]{1,2}/([0-9]{1,2})/"}
+        birth_day: {column: dob, regex: "^([0-9]{1,2})/"}
+    electoral.csv:
+      id: voter_id
+      rename:
+        sex: {column: sex, values: {"1": M, "2": F}}
+        postcode: {column: address, regex: "([0-9]{5})$"}
+  ` + "`" + `` + "`" + `` + "`" + `
+
+  then ` + "`" + `dancu link --in hospital.csv --in electoral.csv --mapping it.yaml …` + "`" + `.
+  A field only one file has (the phone) compares nothing across files:
+  leave it out of the comparisons of a link_only.
 - ` + "`truth: {column: C, pattern: RE}`" + `: where ` + "`dancu eval --mapping`" + ` and
   ` + "`dancu link --truth`" + ` find each record's true person (RE's one group, when given:
   FEBRL's ` + "`{column: rec_id, pattern: \"rec-([0-9]+)-\"}`" + `); not needed to link.
