@@ -71,6 +71,11 @@ type TrainReport struct {
 	// it (LambdaBounded).
 	ConfidentPairs  int64
 	ConfidentRecall float64
+	// ConfidentNeed is 0 when the confident pairs are those exact on
+	// every comparison; else, where too few matches have every value
+	// (blanks), those exact or null on every comparison and exact on
+	// ConfidentNeed or more (confidentPresent).
+	ConfidentNeed   int
 	LambdaConfident float64
 	LambdaBounded   bool
 	// LambdaStep is λ after one EM step from the bounded one (the
@@ -151,7 +156,11 @@ func (r *TrainReport) String() string {
 			r.RulePairs, r.Recall, r.LambdaRules, r.LambdaRules*float64(r.TotalPairs))
 	}
 	if r.LambdaConfident > 0 {
-		fmt.Fprintf(&b, "λ by confident pairs (every comparison exact): %d pairs at recall %.3g: %.3g (%.0f matching pairs)",
+		which := "every comparison exact"
+		if r.ConfidentNeed > 0 {
+			which = fmt.Sprintf("every comparison exact or blank, %d or more exact; the different people expected among them taken off", r.ConfidentNeed)
+		}
+		fmt.Fprintf(&b, "λ by confident pairs (%s): %d pairs at recall %.3g: %.3g (%.0f matching pairs)", which,
 			r.ConfidentPairs, r.ConfidentRecall, r.LambdaConfident, r.LambdaConfident*float64(r.TotalPairs))
 		if r.LambdaBounded {
 			fmt.Fprintf(&b, "; EM's is over %.0f× larger, the model takes this one", maxLambdaRatio)
@@ -637,7 +646,7 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	rep.Recall = s.Training.Recall
 	rep.LambdaEM = lam * float64(rep.UnionPairs) / float64(rep.TotalPairs)
 	rep.Lambda, rep.LambdaGlobal = lam, rep.LambdaEM
-	rep.ConfidentPairs, rep.ConfidentRecall, rep.LambdaConfident = confidentLambda(f, c, union, m, rep.TotalPairs, folds)
+	rep.ConfidentPairs, rep.ConfidentRecall, rep.LambdaConfident, rep.ConfidentNeed = confidentLambda(f, c, union, m, u, rep.TotalPairs, folds)
 	if len(s.Training.Deterministic) == 0 && rep.LambdaConfident > 0 && rep.LambdaEM > maxLambdaRatio*rep.LambdaConfident {
 		// EM over the candidate pairs counts comparisons that are not
 		// independent (a city and its postcode) as separate evidence and
@@ -785,7 +794,7 @@ func asElseNotes(s *settings.Settings, model *settings.Model) []string {
 // (matches lack values as often as any record). It returns 0 for λ when
 // fewer than minConfidentPairs pairs are confident or the recall is below
 // minConfidentRecall: too few to say anything.
-func confidentLambda(f *Frame, c *compiled, union patterns, m [][]float64, total int64, folds []settings.Fold) (n int64, recall, lambda float64) {
+func confidentLambda(f *Frame, c *compiled, union patterns, m, u [][]float64, total int64, folds []settings.Fold) (n int64, recall, lambda float64, need int) {
 	isFolded := map[string]bool{}
 	for _, fd := range folds {
 		isFolded[fd.Comparison] = true
@@ -826,9 +835,94 @@ func confidentLambda(f *Frame, c *compiled, union patterns, m [][]float64, total
 		}
 	}
 	if n < minConfidentPairs || recall < minConfidentRecall || total == 0 {
-		return n, recall, 0
+		if n2, r2, need, ok := confidentPresent(f, c, union, m, u, total, isFolded); ok && total > 0 {
+			return n2, r2, clampP(float64(n2) / r2 / float64(total)), need
+		}
+		return n, recall, 0, 0
 	}
-	return n, recall, clampP(float64(n) / recall / float64(total))
+	return n, recall, clampP(float64(n) / recall / float64(total)), 0
+}
+
+// confidentPresent is the confident pairs where values are often blank
+// (acc17: a third of every field blank leaves a match every comparison
+// present in (4/9)^6 of cases, under minConfidentRecall, and nothing
+// bounded EM's λ: 22 matching pairs per record, 0.28 true). A pair is
+// confident when every comparison is exact or null and at least need of
+// them (the folded ones aside) exact. need is the smallest, from half the
+// comparisons, at which different people so rarely land there — by u and
+// how often each comparison lacks values, over all pairs — that they make
+// at most a tenth of the confident pairs; those expected are taken off n.
+// recall is the chance a match lands there, comparisons erring and lacking
+// values independently. ok is false when no need is precise enough or
+// there are too few such pairs to say anything.
+func confidentPresent(f *Frame, c *compiled, union patterns, m, u [][]float64, total int64, isFolded map[string]bool) (n int64, recall float64, need int, ok bool) {
+	// distM[j], distU[j]: the chance that a match, a non-match, has j
+	// comparisons exact and the others null.
+	distM, distU := []float64{1}, []float64{1}
+	rows := f.Len()
+	for k, cc := range c.comps {
+		if isFolded[cc.name] {
+			continue
+		}
+		lacking := 0
+		for i := 0; i < rows; i++ {
+			has := false
+			for _, ci := range cc.null {
+				if f.cols[ci].vals.at(int(i)) != 0 {
+					has = true
+					break
+				}
+			}
+			if !has {
+				lacking++
+			}
+		}
+		q := float64(lacking) / float64(max(rows, 1))
+		both := (1 - q) * (1 - q)
+		distM = addComparison(distM, both*m[k][0], 1-both)
+		distU = addComparison(distU, both*u[k][0], 1-both)
+	}
+	counted := len(distM) - 1
+	for need := max((counted+1)/2, 1); need <= counted; need++ {
+		var found int64
+		for g, v := range union {
+			exact, fits := 0, true
+			for i := 0; i < len(g); i++ {
+				switch {
+				case g[i] > 1:
+					fits = false
+				case g[i] == 1 && !isFolded[c.comps[i].name]:
+					exact++
+				}
+			}
+			if fits && exact >= need {
+				found += v
+			}
+		}
+		var rm, ru float64
+		for j := need; j <= counted; j++ {
+			rm += distM[j]
+			ru += distU[j]
+		}
+		others := ru * float64(total)
+		if found < minConfidentPairs || others > 0.25*float64(found) {
+			continue
+		}
+		n = found - int64(math.Round(others))
+		return n, rm, need, rm >= minConfidentRecall
+	}
+	return 0, 0, 0, false
+}
+
+// addComparison adds one comparison to dist (the chance of j exact
+// comparisons, the others null): exact with chance pe, null with pn.
+func addComparison(dist []float64, pe, pn float64) []float64 {
+	next := make([]float64, len(dist)+1)
+	for j, d := range dist {
+		next[j] += d * pn
+		next[j+1] += d * pe
+	}
+	return next
 }
 
 // combineSessions sets m to the sessions' estimates of comparison k

@@ -469,7 +469,11 @@ Without labels: u from random pairs; m by EM over each blocking rule's pairs
 (one session per rule, or per ` + "`training.rules`" + `; a session whose m lies far from
 the others' median is left out of it and named); λ by EM over all candidate
 pairs, bounded by the confident pairs (every comparison exact) over their
-recall when EM's is over 3× larger (then moved one EM step: the expected
+recall when EM's is over 3× larger — where values are so often blank that
+few matches have every one, the pairs exact or blank on every comparison
+and exact on enough of them that u expects different people to be at most
+a quarter of them (those taken off; training prints how many must be
+exact) — (then moved one EM step: the expected
 matches among the candidates plus those blocking misses, when that lies
 between the two), or from ` + "`training.deterministic`" + ` rules' pairs
 divided by ` + "`training.recall`" + ` (default 0.7; see "More options" below). Two comparisons of one fact (a

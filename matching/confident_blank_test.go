@@ -1,0 +1,87 @@
+package matching
+
+import (
+	"context"
+	"math/rand"
+	"strconv"
+	"testing"
+
+	"github.com/dancu-vn/dancu/matching/settings"
+)
+
+// TestConfidentLambdaWithBlanks: where a third of every field is blank,
+// few matches have every comparison present, the confident pairs (every
+// comparison exact) fall under minConfidentRecall and nothing bounded
+// EM's λ (acc17's dedupe: 22 matching pairs per record, 0.28 true). The
+// pairs every present comparison of which is exact, at least half of them
+// exact, bound it instead.
+func TestConfidentLambdaWithBlanks(t *testing.T) {
+	s, err := settings.Parse([]byte(`
+version: 1
+name: blanks
+link_type: dedupe_only
+columns:
+  - {name: fn, from: first_name, transforms: [fold]}
+  - {name: ln, from: last_name, transforms: [fold]}
+  - {name: names, join: [first_name, last_name], transforms: [fold, sorted_words]}
+  - {name: born, date_parts: {year: birth_year, month: birth_month, day: birth_day}}
+  - {name: plz, kind: code, from: zip}
+blocking:
+  - {name: names, keys: [names]}
+  - {name: born, keys: [born]}
+  - {name: ln_plz, keys: [ln, plz]}
+comparisons:
+  - {name: first, null_columns: [fn], levels: [{label: exact, op: exact, column: fn}, {label: jw, op: jw, column: fn, threshold: 0.9}]}
+  - {name: last, null_columns: [ln], levels: [{label: exact, op: exact, column: ln}, {label: jw, op: jw, column: ln, threshold: 0.9}]}
+  - {name: born, null_columns: [born], levels: [{label: exact, op: date_exact, column: born}, {label: year, op: date_year, column: born}]}
+  - {name: plz, null_columns: [plz], levels: [{label: exact, op: exact, column: plz}]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := blankGerman()
+	f := NewFrame(s)
+	if err := AddTable(f, tb, &Mapping{ID: "id"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	m, rep, err := Train(context.Background(), f, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := map[string]int{}
+	for _, row := range tb.Rows {
+		size[row[8]]++
+	}
+	truePairs := 0
+	for _, n := range size {
+		truePairs += n * (n - 1) / 2
+	}
+	got := m.LambdaGlobal * float64(rep.TotalPairs)
+	t.Logf("matching pairs: true %d, model %.0f (EM %.0f, confident %.0f at recall %.3g, bounded %v)", truePairs, got,
+		rep.LambdaEM*float64(rep.TotalPairs), rep.LambdaConfident*float64(rep.TotalPairs), rep.ConfidentRecall, rep.LambdaBounded)
+	if rep.LambdaConfident == 0 {
+		t.Error("no confident-pair bound on λ")
+	}
+	if got > 3*float64(truePairs) {
+		t.Errorf("λ implies %.0f matching pairs, true %d: more than 3× too generous", got, truePairs)
+	}
+}
+
+// blankGerman is germanDedupe's 6,000 records with a third of the first
+// names, last names, years of birth and postcodes blank, and a sex (the
+// person's, never wrong) in a column of its own.
+func blankGerman() *Table {
+	tb := germanDedupe(6000, 0.1, 11)
+	r := rand.New(rand.NewSource(3))
+	tb.Header = append(tb.Header, "sex")
+	for i, row := range tb.Rows {
+		for _, c := range []int{1, 2, 3, 7} { // first, last, year (the date), zip
+			if r.Intn(3) == 0 {
+				row[c] = ""
+			}
+		}
+		p, _ := strconv.Atoi(row[8])
+		tb.Rows[i] = append(row, []string{"M", "F"}[p%2])
+	}
+	return tb
+}
