@@ -244,7 +244,7 @@ func blockingCoverage(f *Frame, c *compiled, bs []*blocker, s *settings.Settings
 	if cov.Matches > 0 && cov.Captures >= 2 {
 		cov.Recall = cov.Matches / (cov.Matches + cov.Missed)
 	}
-	cov.Suggest, cov.SuggestMatches, cov.SuggestPairs = suggestRule(f, c, bs, together, cov.ByRules[0])
+	cov.Suggest, cov.SuggestMatches, cov.SuggestPairs = suggestRule(f, c, bs, together, cov.ByRules[0], coarse(s.Model))
 	cov.Elapsed = time.Since(start)
 	return cov
 }
@@ -416,9 +416,12 @@ func coverageWarnings(cov *BlockingCoverage, s *settings.Settings) []string {
 // levels hold on the most of the matches one rule alone finds, away from
 // that rule's fields (at least a tenth of those matches), leaving out
 // those a rule already covers (its keys' input fields all among theirs:
-// a rule on them would add no pair). For one comparison it also returns
+// a rule on them would add no pair) and those too coarse to key a rule
+// (skip[k]: a sex, which half of all people share, agrees on half of
+// any matches by chance and would lead the count — acc17). For one
+// comparison it also returns
 // the pairs per record a rule on its exact column alone would make.
-func suggestRule(f *Frame, c *compiled, bs []*blocker, together [][]float64, single float64) ([]string, float64, float64) {
+func suggestRule(f *Frame, c *compiled, bs []*blocker, together [][]float64, single float64, skip []bool) ([]string, float64, float64) {
 	if single <= 0 {
 		return nil, 0, 0
 	}
@@ -433,7 +436,7 @@ func suggestRule(f *Frame, c *compiled, bs []*blocker, together [][]float64, sin
 	best, b1, b2 := 0.0, -1, -1
 	for k1 := range together {
 		for k2 := k1; k2 < len(together); k2++ {
-			if together[k1][k2] <= best {
+			if together[k1][k2] <= best || k1 < len(skip) && skip[k1] || k2 < len(skip) && skip[k2] {
 				continue
 			}
 			in := map[string]bool{}
@@ -464,6 +467,26 @@ func suggestRule(f *Frame, c *compiled, bs []*blocker, together [][]float64, sin
 	}
 	return []string{c.comps[b1].name, c.comps[b2].name}, best, 0
 }
+
+// coarse says which comparisons are too coarse to key a blocking rule:
+// those whose exact level different people share at least maxKeyU of the
+// time (u), so that even paired with a coarse part of another field they
+// barely narrow the pairs. Nil without a model.
+func coarse(m *settings.Model) []bool {
+	if m == nil {
+		return nil
+	}
+	out := make([]bool, len(m.Comparisons))
+	for k, cm := range m.Comparisons {
+		out[k] = len(cm.U) > 0 && cm.U[0] >= maxKeyU
+	}
+	return out
+}
+
+// maxKeyU: a comparison whose exact level holds among one pair of
+// different people in ten or more (a sex, a yes/no) is no blocking key;
+// a year of birth holds among about one in eighty.
+const maxKeyU = 0.1
 
 // maxSuggestPairs: a suggested one-column rule making more pairs per
 // record than this is suggested with a coarse second key (the docs'
