@@ -443,7 +443,10 @@ twice and make λ and the scores too generous.
 - ` + "`vetoes`" + `: ` + "`{comparison: given_name, levels: [else]}`" + ` keeps such pairs apart
   whatever else agrees (twins).
 - Clustering is the same for every settings file: pairs at or above the match
-  probability join persons strongest first, when the guards allow and the
+  probability join persons strongest first, when the guards allow (and, in a
+  link_only link, the two persons do not both hold a record of one file: each
+  file holds a person once, so a record scoring two of the other file's joins
+  the stronger) and the
   two clusters' cross pairs that some blocking rule proposes average the
   match probability (average linkage; each cross pair counts once per rule
   proposing it; a cross pair sharing no key of any rule is left out of the
