@@ -22,9 +22,7 @@ version: 1
 name: blanks
 link_type: dedupe_only
 columns:
-  - {name: fn, from: first_name, transforms: [fold]}
-  - {name: ln, from: last_name, transforms: [fold]}
-  - {name: names, join: [first_name, last_name], transforms: [fold, sorted_words]}
+` + blankColumns + `  - {name: names, join: [first_name, last_name], transforms: [fold, sorted_words]}
   - {name: born, date_parts: {year: birth_year, month: birth_month, day: birth_day}}
   - {name: plz, kind: code, from: zip}
 blocking:
@@ -32,11 +30,7 @@ blocking:
   - {name: born, keys: [born]}
   - {name: ln_plz, keys: [ln, plz]}
 comparisons:
-  - {name: first, null_columns: [fn], levels: [{label: exact, op: exact, column: fn}, {label: jw, op: jw, column: fn, threshold: 0.9}]}
-  - {name: last, null_columns: [ln], levels: [{label: exact, op: exact, column: ln}, {label: jw, op: jw, column: ln, threshold: 0.9}]}
-  - {name: born, null_columns: [born], levels: [{label: exact, op: date_exact, column: born}, {label: year, op: date_year, column: born}]}
-  - {name: plz, null_columns: [plz], levels: [{label: exact, op: exact, column: plz}]}
-`))
+` + blankComparisons))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +62,18 @@ comparisons:
 	}
 }
 
+// blankColumns and blankComparisons are the columns and comparisons of
+// blankGerman's names, date and postcode that both tests' settings hold.
+const blankColumns = `  - {name: fn, from: first_name, transforms: [fold]}
+  - {name: ln, from: last_name, transforms: [fold]}
+`
+
+const blankComparisons = `  - {name: first, null_columns: [fn], levels: [{label: exact, op: exact, column: fn}, {label: jw, op: jw, column: fn, threshold: 0.9}]}
+  - {name: last, null_columns: [ln], levels: [{label: exact, op: exact, column: ln}, {label: jw, op: jw, column: ln, threshold: 0.9}]}
+  - {name: born, null_columns: [born], levels: [{label: exact, op: date_exact, column: born}, {label: year, op: date_year, column: born}]}
+  - {name: plz, null_columns: [plz], levels: [{label: exact, op: exact, column: plz}]}
+`
+
 // blankGerman is germanDedupe's 6,000 records with a third of the first
 // names, last names, years of birth and postcodes blank, and a sex (the
 // person's, never wrong) in a column of its own.
@@ -98,9 +104,7 @@ version: 1
 name: blanks_sex
 link_type: dedupe_only
 columns:
-  - {name: fn, from: first_name, transforms: [fold]}
-  - {name: ln, from: last_name, transforms: [fold]}
-  - {name: ln_sx, from: last_name, transforms: [soundex]}
+` + blankColumns + `  - {name: ln_sx, from: last_name, transforms: [soundex]}
   - {name: born, date_parts: {year: birth_year, month: birth_month, day: birth_day}}
   - {name: plz, kind: code, from: zip}
   - {name: sex, kind: code}
@@ -109,11 +113,7 @@ blocking:
   - {name: fn_plz, keys: [fn, plz]}
 comparisons:
   - {name: sex, null_columns: [sex], levels: [{label: exact, op: exact, column: sex}]}
-  - {name: first, null_columns: [fn], levels: [{label: exact, op: exact, column: fn}, {label: jw, op: jw, column: fn, threshold: 0.9}]}
-  - {name: last, null_columns: [ln], levels: [{label: exact, op: exact, column: ln}, {label: jw, op: jw, column: ln, threshold: 0.9}]}
-  - {name: born, null_columns: [born], levels: [{label: exact, op: date_exact, column: born}, {label: year, op: date_year, column: born}]}
-  - {name: plz, null_columns: [plz], levels: [{label: exact, op: exact, column: plz}]}
-`))
+` + blankComparisons))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -812,22 +812,8 @@ func confidentLambda(f *Frame, c *compiled, union patterns, m, u [][]float64, to
 		}
 	}
 	recall = 1
-	rows := f.Len()
 	for k, cc := range c.comps {
-		lacking := 0
-		for i := 0; i < rows; i++ {
-			has := false
-			for _, ci := range cc.null {
-				if f.cols[ci].vals.at(int(i)) != 0 {
-					has = true
-					break
-				}
-			}
-			if !has {
-				lacking++
-			}
-		}
-		q := float64(lacking) / float64(max(rows, 1))
+		q := lackingShare(f, &c.comps[k])
 		recall *= (1 - q) * (1 - q)
 		if !isFolded[cc.name] {
 			// A folded comparison agrees whenever its twin does.
@@ -859,25 +845,11 @@ func confidentPresent(f *Frame, c *compiled, union patterns, m, u [][]float64, t
 	// distM[j], distU[j]: the chance that a match, a non-match, has j
 	// comparisons exact and the others null.
 	distM, distU := []float64{1}, []float64{1}
-	rows := f.Len()
 	for k, cc := range c.comps {
 		if isFolded[cc.name] {
 			continue
 		}
-		lacking := 0
-		for i := 0; i < rows; i++ {
-			has := false
-			for _, ci := range cc.null {
-				if f.cols[ci].vals.at(int(i)) != 0 {
-					has = true
-					break
-				}
-			}
-			if !has {
-				lacking++
-			}
-		}
-		q := float64(lacking) / float64(max(rows, 1))
+		q := lackingShare(f, &c.comps[k])
 		both := (1 - q) * (1 - q)
 		distM = addComparison(distM, both*m[k][0], 1-both)
 		distU = addComparison(distU, both*u[k][0], 1-both)
@@ -912,6 +884,25 @@ func confidentPresent(f *Frame, c *compiled, union patterns, m, u [][]float64, t
 		return n, rm, need, rm >= minConfidentRecall
 	}
 	return 0, 0, 0, false
+}
+
+// lackingShare is the share of records that lack every null column of
+// comparison cc (so that it lands on its null level against any record).
+func lackingShare(f *Frame, cc *cComparison) float64 {
+	rows, lacking := f.Len(), 0
+	for i := 0; i < rows; i++ {
+		has := false
+		for _, ci := range cc.null {
+			if f.cols[ci].vals.at(i) != 0 {
+				has = true
+				break
+			}
+		}
+		if !has {
+			lacking++
+		}
+	}
+	return float64(lacking) / float64(max(rows, 1))
 }
 
 // addComparison adds one comparison to dist (the chance of j exact
