@@ -66,10 +66,12 @@ const releasedCell = "\x00released cell"
 // (rawRow.release) once, after its last read of the row's cells, and
 // never reads them after that. The block goes back to its reader's free
 // list when refs reaches zero, the reader done with it and every row
-// released, so a reused block is one no row can still read. A row that is
-// never released (the rows read to find the header and judged no data,
-// those a test keeps) keeps its block from reuse: the garbage collector
-// takes it as it took every block before.
+// released, so a reused block is one no row can still read. Rows that are
+// no data are released once counted (nextInSheet), data rows once
+// assembled (finish, nextParallel). A row that is never released (the
+// title and header rows above the data, a row a test keeps) keeps its
+// block from reuse: the garbage collector takes it as it took every block
+// before.
 type cellBlock struct {
 	cells []string
 	refs  atomic.Int32

@@ -197,6 +197,7 @@ func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 				}
 				l.skip(r.num, SkipNoHeader, sh.rowPreview(r, true))
 			}
+			r.release() // counted, its preview taken: its cells are read no more
 			continue
 		case phaseFooter:
 			// A footer is a trailing block: a row shaped like a person's
@@ -217,6 +218,7 @@ func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 			} else {
 				l.skip(r.num, SkipFooter, sh.rowPreview(r, false))
 			}
+			r.release()
 			continue
 		}
 		if item, data, ok := t.admitRow(sh, r); ok {
@@ -225,6 +227,7 @@ func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 			}
 			return pendingRow{sh: sh, r: r, item: item, data: data}, true, nil
 		}
+		r.release() // no data (a section heading, a blank or footer row): counted
 	}
 }
 
