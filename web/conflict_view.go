@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -58,9 +57,19 @@ func toListItem(c store.ConflictRow) listItem {
 		Records: len(c.RecordIDs), Persons: len(c.PersonIDs), Assignee: c.Assignee}
 	if why, ok := resolution(c); ok {
 		it.Resolution = strings.TrimPrefix(why, "Resolved by the registry: ")
-		it.ByWithdrawal = c.Status == schemas.StatusResolvedByRegistry && strings.Contains(why, "withdrawn")
+		it.ByWithdrawal = byWithdrawal(c)
 	}
 	return it
+}
+
+// byWithdrawal says whether the registry resolved c because of a
+// withdrawal: of one of its records (the load stage's
+// pipelines.WithdrawnExplanation) or of records whose persons' merge or
+// split resolved it (the registry's "records withdrawn by"). The queue
+// and the conflict page both say it from this, so they agree.
+func byWithdrawal(c store.ConflictRow) bool {
+	why, ok := resolution(c)
+	return ok && c.Status == schemas.StatusResolvedByRegistry && strings.Contains(why, "withdrawn")
 }
 
 // resolution is the first paragraph of the explanation of a conflict that
@@ -123,8 +132,8 @@ type conflictDetail struct {
 	// "withdrawn:<batch>"): which corrected import replaced which file,
 	// by whom, when.
 	Withdrawals []store.Withdrawal `json:"withdrawals,omitempty"`
-	// ByWithdrawal: the registry resolved the conflict because a record
-	// it names was withdrawn.
+	// ByWithdrawal: the registry resolved the conflict because of a
+	// withdrawal (byWithdrawal), as the queue says.
 	ByWithdrawal bool `json:"resolved_by_withdrawal,omitempty"`
 }
 
@@ -168,13 +177,11 @@ func (s *Server) withdrawals(ctx context.Context, d *conflictDetail) error {
 	if d.Withdrawals, err = s.store.Withdrawals(ctx, d.Conflict.RecordIDs, batches); err != nil {
 		return err
 	}
-	d.ByWithdrawal = d.Conflict.Status == schemas.StatusResolvedByRegistry &&
-		slices.ContainsFunc(d.Withdrawals, func(w store.Withdrawal) bool { return len(w.RecordIDs) > 0 })
 	return nil
 }
 
 func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictDetail, error) {
-	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c), Joinable: joinable(c)}
+	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c), Joinable: joinable(c), ByWithdrawal: byWithdrawal(c)}
 	if _, ok := resolution(c); ok {
 		d.Resolution, d.Conflict.Explanation, _ = strings.Cut(c.Explanation, "\n\n")
 	}

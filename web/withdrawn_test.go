@@ -141,6 +141,42 @@ FROM conflicts FINAL WHERE conflict_id = 'c_merged'`)
 	if seen != 2 {
 		t.Errorf("API listed %d of the 2 resolved conflicts: %s", seen, body)
 	}
+	// A conflict resolved by a split that another record's withdrawal
+	// made (the registry's reason) counts as resolved by a withdrawal
+	// too, and the queue and the conflict's own page say the same of each.
+	split := env.SeedConflict(t, "c_split", schemas.ConflictSharedID, "46", "46")
+	env.Exec(t, `INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)
+SELECT conflict_id, kind, province_code, id_number, person_ids, record_ids, score,
+	'Resolved by the registry: person p_c_split_0 split, records moved to p_c_split_9 (event e_s, records withdrawn by bnew).\n\n' || explanation, 'resolved_by_registry', version + 1
+FROM conflicts FINAL WHERE conflict_id = 'c_split'`)
+	_, body = rev.Do(t, "GET", "/api/conflicts?status=resolved_by_registry", nil)
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{id: true, other: false, split: true}
+	for _, c := range list.Conflicts {
+		w, ok := want[c.ID]
+		if !ok {
+			continue
+		}
+		if c.ByWithdrawal != w {
+			t.Errorf("queue: %s resolved by withdrawal %v, want %v", c.ID, c.ByWithdrawal, w)
+		}
+		st, page := rev.Do(t, "GET", "/api/conflicts/"+c.ID, nil)
+		var d struct {
+			ByWithdrawal bool `json:"resolved_by_withdrawal"`
+		}
+		if err := json.Unmarshal(page, &d); st != http.StatusOK || err != nil {
+			t.Fatalf("GET /api/conflicts/%s: %d %v", c.ID, st, err)
+		}
+		if d.ByWithdrawal != w {
+			t.Errorf("page: %s resolved by withdrawal %v, want %v (the queue says %v)", c.ID, d.ByWithdrawal, w, c.ByWithdrawal)
+		}
+		delete(want, c.ID)
+	}
+	if len(want) != 0 {
+		t.Errorf("not listed: %v", want)
+	}
 }
 
 // TestBrowserWithdrawnConflict opens the withdrawn conflict in a real
