@@ -32,6 +32,10 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	se, err := s.startSession(w, r, u)
+	if errors.Is(err, errAccountChanged) {
+		s.json(w, http.StatusUnauthorized, map[string]string{"error": err.Error()})
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +177,58 @@ func TestQueueMaskedWhateverTheStatus(t *testing.T) {
 				t.Errorf("GET %s shows %q", path, s)
 			}
 		}
+	}
+}
+
+// A login whose password was checked against an account that changed
+// meanwhile (store.PutUser ends the sessions it finds; this one could be
+// written after it looked) opens no session: the account is read again
+// once the session exists, and the session ends. With the account as it
+// now stands the same login opens one.
+func TestLoginRacingAccountChange(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	env.AddUser(t, "rev.hue", store.RoleReviewer, "46")
+	ctx := context.Background()
+	before, err := env.Store.User(ctx, "rev.hue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := before
+	changed.Disabled = true
+	if err := env.Store.PutUser(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	live := func() uint64 {
+		var n uint64
+		if err := env.Conn.QueryRow(ctx, "SELECT count() FROM sessions FINAL WHERE username = 'rev.hue' AND NOT ended").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	rec := httptest.NewRecorder()
+	if _, err := web.StartSession(env.Server, rec, httptest.NewRequest("POST", "/api/login", nil), before); err == nil {
+		t.Fatal("a session opened for an account disabled while its password was checked")
+	}
+	for _, c := range rec.Result().Cookies() {
+		if c.Value != "" {
+			t.Errorf("cookie set: %s", c.Name)
+		}
+	}
+	if n := live(); n != 0 {
+		t.Errorf("%d live sessions of the changed account", n)
+	}
+	changed.Disabled = false
+	if err := env.Store.PutUser(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	now, err := env.Store.User(ctx, "rev.hue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := web.StartSession(env.Server, httptest.NewRecorder(), httptest.NewRequest("POST", "/api/login", nil), now); err != nil {
+		t.Fatalf("the account as it stands: %v", err)
+	}
+	if n := live(); n != 1 {
+		t.Errorf("%d live sessions, want 1", n)
 	}
 }

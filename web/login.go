@@ -13,6 +13,9 @@ import (
 var (
 	errBadCredentials = errors.New("wrong username or password")
 	errTooManyLogins  = errors.New("too many failed logins; try again later")
+	// errAccountChanged: the account was changed (a new password,
+	// disabled) while the login checked the old one.
+	errAccountChanged = errors.New("the account changed while you signed in; sign in again")
 )
 
 // authenticate checks a username and password against the users table
@@ -86,6 +89,20 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u store.Us
 	tok, se, err := s.store.NewSession(r.Context(), u.Username, min(s.cfg.SessionIdle, s.cfg.SessionTTL))
 	if err != nil {
 		return store.Session{}, err
+	}
+	// The password was checked against u while the account may have been
+	// changing (argon2 takes a while): store.PutUser ends the sessions it
+	// finds, and this one may have been written after it looked. Read
+	// the account again; changed, the session ends and the login is
+	// refused, so a replaced password never opens a session.
+	if now, err := s.store.User(r.Context(), u.Username); err != nil || now.Version != u.Version || now.Disabled {
+		if endErr := s.store.EndSession(context.WithoutCancel(r.Context()), se); endErr != nil {
+			return store.Session{}, endErr
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return store.Session{}, err
+		}
+		return store.Session{}, errAccountChanged
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: tok, Path: "/", Expires: s.sessionEnd(se),

@@ -21,7 +21,10 @@ func (s *Server) loginCheck(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if _, err := s.startSession(w, r, u); err != nil {
+	if _, err := s.startSession(w, r, u); errors.Is(err, errAccountChanged) {
+		s.html(w, r, http.StatusUnauthorized, "login", map[string]any{"Error": err.Error(), "Username": name})
+		return
+	} else if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
