@@ -2,6 +2,7 @@ package address
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -514,6 +515,15 @@ func (g *gazetteer) addKey(full string, id int32, q float32) {
 				continue
 			}
 			g.addRaw(strings.Join(append(words[:n-1:n-1], alt), " "), id, q*0.99)
+		}
+	}
+	// "Phường V" (Vị Thanh's wards are Roman numerals alone) is written
+	// "Phường 5" as every other numbered ward is.
+	if len(words) == 1 {
+		for x, r := range [...]string{"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"} {
+			if k == r {
+				g.addRaw(strconv.Itoa(x+1), id, q*0.99)
+			}
 		}
 	}
 	if len(words) > 1 {

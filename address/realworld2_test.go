@@ -1,0 +1,34 @@
+package address
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestRealWorld2Mends covers what the second real-world set
+// (testdata/addresses/realworld2_dev.csv, addr5) showed failing: each
+// row gives the district and commune codes Resolve must return before
+// the reform ("" = must be left empty) and an old name it must report, as written.
+func TestRealWorld2Mends(t *testing.T) {
+	tests := []struct {
+		name, text, dist, comm, oldName string
+	}{
+		// Vị Thanh's wards are named by Roman numerals; people write digits.
+		{"Roman ward written as a digit", "Phường 5, TP Vị Thanh, Hậu Giang", "930", "31327", ""},
+		{"Roman ward, zero-padded digit", "Phường 05, TP Vị Thanh", "930", "31327", ""},
+		{"Roman ward written as such", "Phường V, Vị Thanh", "930", "31327", ""},
+		{"Roman ward VII, short type word", "P.7, Vị Thanh, Hậu Giang", "930", "31330", ""},
+		{"no ward II in Vị Thanh", "Phường 2, TP Vị Thanh", "930", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Resolve(tt.text, before)
+			if r.District.Code != tt.dist || r.Commune.Code != tt.comm {
+				t.Errorf("%q: district %+v commune %+v, want %q %q (candidates %+v)", tt.text, r.District, r.Commune, tt.dist, tt.comm, r.Candidates)
+			}
+			if tt.oldName != "" && !slices.Contains(r.OldNames, tt.oldName) {
+				t.Errorf("%q: old names %q, want %q among them", tt.text, r.OldNames, tt.oldName)
+			}
+		})
+	}
+}
