@@ -19,6 +19,12 @@ func TestRealWorld2Mends(t *testing.T) {
 		{"Roman ward written as such", "Phường V, Vị Thanh", "930", "31327", ""},
 		{"Roman ward VII, short type word", "P.7, Vị Thanh, Hậu Giang", "930", "31330", ""},
 		{"no ward II in Vị Thanh", "Phường 2, TP Vị Thanh", "930", "", ""},
+		// A typed district is kept when the ward named beside it is not
+		// one of its own (merged before 2021): no ward of that number elsewhere.
+		{"merged ward, its district typed", "Phường 5, Quận 4, TP.HCM", "773", "", ""},
+		{"merged ward, its district typed (2)", "Phường 3, Quận 10, TP.HCM", "771", "", ""},
+		{"merged ward, its district typed (3)", "Phường 14, Quận Phú Nhuận, TP.HCM", "768", "", ""},
+		{"the ward's own district is still read", "Phường 6, Tân Bình, TP HCM", "766", "26995", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

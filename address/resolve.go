@@ -1027,6 +1027,33 @@ func (st *state) bestProvince(p int32, newEra bool, a *match, di int) int {
 	return best
 }
 
+// otherDistrictCost is what a chain of a commune without its district
+// loses when the text types a district the commune is not in: in
+// "Phường 6, Quận 3, TP.HCM" (Quận 3's wards 6, 7 and 8 were merged
+// into Phường Võ Thị Sáu in 2020) or "Phường Bình An, Quận 2" (merged
+// into An Khánh) the district is what the writer still knows; a ward of
+// that name elsewhere (Gò Vấp's Phường 6, Dĩ An's Bình An) is not it.
+const otherDistrictCost = 0.3
+
+// otherDistrictTyped reports whether a district that the commune of
+// match c is not in is read, with a district type word (Quận, Huyện,
+// Thị xã, or its own), from words c does not take.
+func (st *state) otherDistrictTyped(c int) bool {
+	g := st.g
+	cm := &st.matches[c]
+	u := &g.hot[cm.u]
+	for _, k := range st.dIdx {
+		d := &st.matches[k]
+		if d.s == dead || d.fuzzy || overlap(cm, d) || d.u == u.parent || u.alt && contains(g.units[cm.u].alt, d.u) {
+			continue
+		}
+		if st.mark[d.i]&(mUrban|mRural|mTown|markerOf[g.hot[d.u].typ]) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // eraBonus is what a chain in the units of the era its date says gains.
 const eraBonus = 0.5
 
@@ -1071,6 +1098,9 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 		}
 	}
 	score -= tailCost[st.tailWords[end]]
+	if c >= 0 && d < 0 && !newEra && st.otherDistrictTyped(c) {
+		score -= otherDistrictCost
+	}
 	if newEra == post {
 		score += eraBonus
 	}
