@@ -40,6 +40,25 @@ var oldProvinceNames = []oldName{
 	{"01", "Hà Tây", "Thành phố Hà Nội", "Tỉnh Hà Tây merged into Hà Nội (NQ 15/2008/QH12, 1 August 2008)"},
 }
 
+// oldWard is a ward merged away before the tables begin (2021), named
+// in its district, and the ward of the last pre-reform list that took it
+// in. Only mergers whose result the tables confirm are listed (the old
+// names are gone from every list since 2021-02, the successor is there).
+type oldWard struct {
+	district  string // GSO code of the district (in the 2025-03 list)
+	name      string // the old proper name, without its type word
+	successor string // official name of the successor in the 2025-03 list
+	note      string
+}
+
+var oldWards = []oldWard{
+	{"770", "6", "Phường Võ Thị Sáu", "Phường 6, 7 and 8 of Quận 3 merged into Phường Võ Thị Sáu (NQ 1111/NQ-UBTVQH14, 2020)"},
+	{"770", "7", "Phường Võ Thị Sáu", "see Phường 6"},
+	{"770", "8", "Phường Võ Thị Sáu", "see Phường 6"},
+	{"769", "Bình An", "Phường An Khánh", "Phường An Khánh, Bình An and Bình Khánh of Quận 2 merged into Phường An Khánh (NQ 1111/NQ-UBTVQH14, 2020)"},
+	{"769", "Bình Khánh", "Phường An Khánh", "see Bình An"},
+}
+
 // aliasQ is the weight of an old name: a little under an official one,
 // so that a unit that still has the name wins where both fit.
 const aliasQ = 0.97
@@ -60,6 +79,19 @@ func (g *gazetteer) addOldNames() error {
 		}
 		if !found {
 			return fmt.Errorf("build gazetteer: old name %q: no district %q in province %s", o.name, o.successor, o.province)
+		}
+	}
+	for _, o := range oldWards {
+		d, ok := g.byCode[kDistrict][o.district]
+		found := false
+		for _, c := range g.children[d] {
+			if u := &g.units[c]; ok && u.kind == kCommune && u.final && u.name == o.successor {
+				g.addKey(o.name, c, aliasQ)
+				found = true
+			}
+		}
+		if !found {
+			return fmt.Errorf("build gazetteer: old ward %q: no ward %q in district %s", o.name, o.successor, o.district)
 		}
 	}
 	for _, o := range oldProvinceNames {

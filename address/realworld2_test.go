@@ -25,6 +25,11 @@ func TestRealWorld2Mends(t *testing.T) {
 		{"merged ward, its district typed (2)", "Phường 3, Quận 10, TP.HCM", "771", "", ""},
 		{"merged ward, its district typed (3)", "Phường 14, Quận Phú Nhuận, TP.HCM", "768", "", ""},
 		{"the ward's own district is still read", "Phường 6, Tân Bình, TP HCM", "766", "26995", ""},
+		// Wards merged in 2020, before the tables begin: their successors.
+		{"Quận 3's Phường 6", "Truong Dinh, Phuong 6, Quan 3, Sai Gon", "770", "27139", "Phuong 6"},
+		{"Quận 3's Phường 8", "Phường 8, Quận 3, TP.HCM", "770", "27139", "Phường 8"},
+		{"Quận 2's Bình An", "Phường Bình An, Quận 2, TP.HCM", "769", "27094", "Phường Bình An"},
+		{"Cần Giờ's Bình Khánh is not Quận 2's", "Xã Bình Khánh, Cần Giờ", "787", "27667", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
