@@ -43,3 +43,21 @@ func TestRealWorld2Mends(t *testing.T) {
 		})
 	}
 }
+
+// TestGluedHamletNumber: a hamlet word glued to its number ("KP3",
+// "TDP5"), with no commas after it, is the hamlet alone, and the ward
+// after it is read (before, the hamlet took the ward's words). A hamlet
+// word that is also a name's word ("Lạng5 Sơn", "Ấp3") is not split.
+func TestGluedHamletNumber(t *testing.T) {
+	tests := []struct{ text, dist, comm, hamlet string }{
+		{"KP3 Linh Trung Thu Duc", "769", "26800", "KP3"},
+		{"To 12 KP3 Linh Trung Thu Duc", "769", "26800", "To 12 KP3"},
+		{"TDP5 Quang Trung Hà Đông", "268", "-", "TDP5"},
+	}
+	for _, tt := range tests {
+		r := Resolve(tt.text, before)
+		if r.District.Code != tt.dist || tt.comm != "-" && r.Commune.Code != tt.comm || r.Hamlet != tt.hamlet {
+			t.Errorf("%q: district %q commune %q hamlet %q, want %q %q %q", tt.text, r.District.Code, r.Commune.Code, r.Hamlet, tt.dist, tt.comm, tt.hamlet)
+		}
+	}
+}

@@ -234,7 +234,10 @@ func innerCapital(w string) bool {
 }
 
 // markerNumber splits a word of letters then digits whose letters are a
-// type word, exact or misspelt, into the type word and the number.
+// type word, exact or misspelt, or a hamlet word ("KP3", "Tổ5", "Ấp3",
+// "TDP5", when no name has the word: the hamlet is then read as in "KP 3
+// Linh Trung", not with the ward after it), into the type word and the
+// number.
 func (st *state) markerNumber(t token, out []token) (token, token, bool) {
 	k := t.key
 	d := len(k)
@@ -252,7 +255,10 @@ func (st *state) markerNumber(t token, out []token) (token, token, bool) {
 	if ok && m.id >= 0 && !m.marker {
 		return token{}, token{}, false // a name's word: "Thịnh5" is Thịnh, not Tỉnh 5
 	}
-	if !ok || !m.marker || st.g.markers[k[:d]]&mAdmin == 0 {
+	if hm := st.g.markers[k[:d]]; ok && hm&mAdmin == 0 && hm&mHamlet != 0 && m.id >= 0 {
+		return token{}, token{}, false // "Lạng5" is Lạng, a name's word, not Làng 5
+	}
+	if !ok || !m.marker || st.g.markers[k[:d]]&(mAdmin|mHamlet) == 0 {
 		if m, ok = st.fuzzyMarker(k[:d], prev, true); !ok {
 			return token{}, token{}, false
 		}
