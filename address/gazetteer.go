@@ -92,6 +92,9 @@ type entry struct {
 	unit int32
 	q    float32 // 1 for an official name (now or earlier), less for an alias
 	sig  uint16  // index of the unit's mark signature in its trie node's sigs
+	// the district's initials ("Q.PN" for Quận Phú Nhuận): read only
+	// after a district type word
+	initials bool
 }
 
 // gazetteer is the embedded list of units of both eras with a name index.
@@ -440,6 +443,7 @@ func build() (*gazetteer, error) {
 		return nil, err
 	}
 	g.loadAbbreviations(tabs["address_abbreviations.csv"])
+	g.addDistrictInitials()
 	g.buildTrie()
 	g.setGlued()
 	g.setInitials()
@@ -551,6 +555,45 @@ func (g *gazetteer) addKey(full string, id int32, q float32) {
 	// "Nông trường Mộc Châu" is written "NT Mộc Châu".
 	if strings.HasPrefix(k, "nong truong ") {
 		g.addRaw("nt "+k[len("nong truong "):], id, q)
+	}
+}
+
+// initialsQ is the weight of a district read by its initials.
+const initialsQ = 0.85
+
+// addDistrictInitials indexes each district of two words or more by
+// their initials ("Q.PN" Phú Nhuận, "Q.GV" Gò Vấp, "Q.HBT" Hai Bà Trưng,
+// "TP.BMT" Buôn Ma Thuột), as forms and listings write them, when no
+// name, name's word or type word is written so ("TX", "TP", "HN" are
+// not initials). Several districts may share initials; the other units
+// of the address choose, as they do between namesakes.
+func (g *gazetteer) addDistrictInitials() {
+	taken := make(map[string]bool, len(g.index)*2)
+	for k := range g.index {
+		taken[k] = true
+		for _, w := range strings.Split(k, " ") {
+			taken[w] = true
+		}
+	}
+	for k := range g.markers {
+		taken[k] = true
+	}
+	for id := range g.units {
+		u := &g.units[id]
+		if u.kind != kDistrict || !u.final || !strings.Contains(u.key, " ") {
+			continue
+		}
+		var b strings.Builder
+		for _, w := range strings.Split(u.key, " ") {
+			b.WriteByte(w[0])
+		}
+		k := b.String()
+		if taken[k] {
+			continue
+		}
+		sl := g.index[k]
+		sl.es = append(sl.es, entry{unit: int32(id), q: initialsQ, initials: true})
+		g.index[k] = sl
 	}
 }
 

@@ -61,3 +61,25 @@ func TestGluedHamletNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestDistrictInitials: forms and listings write a district of two words
+// or more by its initials after its type word ("Q.PN", "Q.TB", "Q.HBT",
+// "TP.BMT"); a numbered ward found in several districts needs it. The
+// initials alone, or after "TP" when they are two letters ("TP.HL", a
+// slip for TP.HP), are not read.
+func TestDistrictInitials(t *testing.T) {
+	tests := []struct{ text, dist, comm string }{
+		{"P.12, Q.TB, TP.HCM", "766", "26971"},
+		{"Huỳnh Văn Bánh, P.17, Q.PN, TP.HCM", "768", "27076"},
+		{"Q.HBT, HN", "007", ""},
+		{"TP BMT, Đắk Lắk", "643", ""},
+		{"PN, HCM", "", ""},
+		{"141/18 Hùng Vương, TP.HL", "", ""},
+	}
+	for _, tt := range tests {
+		r := Resolve(tt.text, before)
+		if r.District.Code != tt.dist || r.Commune.Code != tt.comm {
+			t.Errorf("%q: district %+v commune %+v, want %q %q", tt.text, r.District, r.Commune, tt.dist, tt.comm)
+		}
+	}
+}

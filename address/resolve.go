@@ -668,6 +668,12 @@ func (st *state) findExact() {
 				st.touched |= x
 			}
 			for _, e := range es {
+				if e.initials && st.mark[i]&(mUrban|mRural|mTown) == 0 && (st.mark[i]&mCity == 0 || len(st.toks[i].key) < 3) {
+					// "PN" alone is not Phú Nhuận, "Q.PN" is; after "TP"
+					// three letters at least ("TP.BMT"): "TP.HL" is a slip
+					// for TP.HP more often than Hoa Lư
+					continue
+				}
 				q := e.q
 				switch {
 				case ascii:
