@@ -976,6 +976,28 @@ func (st *state) choose(post bool) int {
 			st.addChain(true, -1, -1, ci, post)
 		}
 	}
+	best := st.bestChain()
+	if best < 0 {
+		return best
+	}
+	// The chains near the top only (few, and none at all to look at for
+	// most addresses, whose best chain has its district): a chain further
+	// down stays out of the tie the result reports with or without it.
+	top, penalised := st.chains[best].score, false
+	for k := range st.chains {
+		ch := &st.chains[k]
+		if ch.score > top-otherDistrictCost-0.1 && ch.c >= 0 && ch.d < 0 && !ch.newEra && st.otherDistrictTyped(ch.c) {
+			ch.score -= otherDistrictCost
+			penalised = true
+		}
+	}
+	if penalised {
+		best = st.bestChain()
+	}
+	return best
+}
+
+func (st *state) bestChain() int {
 	best := -1
 	for k := range st.chains {
 		if best < 0 || st.chains[k].score > st.chains[best].score {
@@ -1034,7 +1056,8 @@ func (st *state) bestProvince(p int32, newEra bool, a *match, di int) int {
 }
 
 // otherDistrictCost is what a chain of a commune without its district
-// loses when the text types a district the commune is not in: in
+// loses (choose, near the top) when the text types a district the
+// commune is not in: in
 // "Phường 6, Quận 3, TP.HCM" (Quận 3's wards 6, 7 and 8 were merged
 // into Phường Võ Thị Sáu in 2020) or "Phường Bình An, Quận 2" (merged
 // into An Khánh) the district is what the writer still knows; a ward of
@@ -1104,9 +1127,6 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 		}
 	}
 	score -= tailCost[st.tailWords[end]]
-	if c >= 0 && d < 0 && !newEra && st.otherDistrictTyped(c) {
-		score -= otherDistrictCost
-	}
 	if newEra == post {
 		score += eraBonus
 	}
