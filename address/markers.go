@@ -97,6 +97,17 @@ func (g *gazetteer) loadAbbreviations(t *refdata.Table) {
 			}
 		}
 	}
+	for exp, forms := range extraProvinceForms {
+		g.addProvinceAlias(exp, forms)
+	}
+}
+
+// extraProvinceForms complete the province short forms of
+// address_abbreviations.csv with what English pages write: "HCMC" and
+// "Saigon" alone were read as nothing ("12 Le Loi, HCMC" resolved to no
+// unit at all).
+var extraProvinceForms = map[string][]string{
+	"Thành phố Hồ Chí Minh": {"HCMC", "Saigon", "TPHCMC"},
 }
 
 // addProvinceAlias indexes short forms of the province (old and new era)

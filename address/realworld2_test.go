@@ -83,3 +83,13 @@ func TestDistrictInitials(t *testing.T) {
 		}
 	}
 }
+
+// TestEnglishCityForms: "HCMC" and "Saigon", as English pages write Hồ
+// Chí Minh City, are the province alone or after a street.
+func TestEnglishCityForms(t *testing.T) {
+	for _, text := range []string{"HCMC", "Saigon", "12 Le Loi, HCMC", "12, HCMC"} {
+		if r := Resolve(text, before); r.Province.Code != "79" || r.NewProvince.Code != "79" {
+			t.Errorf("%q: province %+v new province %+v, want 79", text, r.Province, r.NewProvince)
+		}
+	}
+}
