@@ -175,15 +175,27 @@ func TestHardFloors(t *testing.T) {
 // split gave then (README, "The real-world set"); strict accuracy counts
 // an ambiguous result as wrong, and a wrong guess must stay rarer than
 // an honest "ambiguous" (counted over the five levels: a province
-// guessed wrong is also a commune guessed wrong).
+// guessed wrong is also a commune guessed wrong). The second real-world
+// set (addr5: written by hand, blind to the resolver; README "The second
+// real-world set") is gated the same way, its dev half (looked at while
+// mending) and its held-out half (evaluated once with the resolver of
+// that change) just below what each gave then, wrong guesses up to 2%
+// (one wrong new commune in a hundred is 1.01% of its 199).
 func TestRealWorldFloors(t *testing.T) {
-	floors := map[string][5]float64{
-		"realworld_tune.csv":    {0.98, 0.97, 0.95, 0.99, 0.97},
-		"realworld_heldout.csv": {0.98, 0.97, 0.97, 0.98, 0.97},
-	}
-	for _, name := range []string{"realworld_tune.csv", "realworld_heldout.csv"} {
+	for _, set := range []struct {
+		name     string
+		min      int
+		maxWrong float64
+		floors   [5]float64
+	}{
+		{"realworld_tune.csv", 300, 0.01, [5]float64{0.98, 0.97, 0.95, 0.99, 0.97}},
+		{"realworld_heldout.csv", 300, 0.01, [5]float64{0.98, 0.97, 0.97, 0.98, 0.97}},
+		{"realworld2_dev.csv", 250, 0.02, [5]float64{0.99, 0.99, 0.98, 0.99, 0.98}},
+		{"realworld2_heldout.csv", 250, 0.02, [5]float64{0.99, 0.98, 0.97, 0.99, 0.97}},
+	} {
+		name, floors := set.name, set.floors
 		xs := readSet(t, name)
-		if len(xs) < 300 {
+		if len(xs) < set.min {
 			t.Fatalf("%s: only %d addresses", name, len(xs))
 		}
 		rep := Evaluate(xs)
@@ -192,11 +204,11 @@ func TestRealWorldFloors(t *testing.T) {
 		t.Log("\n" + b.String())
 		wrong, ambiguous := 0, 0
 		for l, s := range rep.Levels {
-			if got := s.Strict(); got < floors[name][l] {
-				t.Errorf("%s: %s strict accuracy %.4f below %.2f", name, Level[l], got, floors[name][l])
+			if got := s.Strict(); got < floors[l] {
+				t.Errorf("%s: %s strict accuracy %.4f below %.2f", name, Level[l], got, floors[l])
 			}
-			if w := ratio(s.Wrong, s.N); w > 0.01 {
-				t.Errorf("%s: %s wrong guesses %.4f above 1%%", name, Level[l], w)
+			if w := ratio(s.Wrong, s.N); w > set.maxWrong {
+				t.Errorf("%s: %s wrong guesses %.4f above %.0f%%", name, Level[l], w, 100*set.maxWrong)
 			}
 			wrong += s.Wrong
 			ambiguous += s.N - s.Right - s.Wrong

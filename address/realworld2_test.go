@@ -93,30 +93,3 @@ func TestEnglishCityForms(t *testing.T) {
 		}
 	}
 }
-
-// TestRealWorld2Floors gates the second real-world set (addr5: written by
-// hand, blind to the resolver; README "The second real-world set"): its
-// dev half, looked at while mending, and its held-out half, evaluated
-// once with the resolver of that change. The floors are just below what
-// each gave then; strict accuracy counts an ambiguous result as wrong.
-func TestRealWorld2Floors(t *testing.T) {
-	floors := map[string][5]float64{
-		"realworld2_dev.csv":     {0.99, 0.99, 0.98, 0.99, 0.98},
-		"realworld2_heldout.csv": {0.99, 0.98, 0.97, 0.99, 0.97},
-	}
-	for _, name := range []string{"realworld2_dev.csv", "realworld2_heldout.csv"} {
-		xs := readSet(t, name)
-		if len(xs) < 250 {
-			t.Fatalf("%s: only %d addresses", name, len(xs))
-		}
-		rep := Evaluate(xs)
-		for l, s := range rep.Levels {
-			if got := s.Strict(); got < floors[name][l] {
-				t.Errorf("%s: %s strict accuracy %.4f below %.2f", name, Level[l], got, floors[name][l])
-			}
-			if w := ratio(s.Wrong, s.N); w > 0.02 {
-				t.Errorf("%s: %s wrong guesses %.4f above 2%%", name, Level[l], w)
-			}
-		}
-	}
-}
