@@ -36,7 +36,8 @@ type anotherCommune struct {
 // and as LibreOffice's .xls) and checks every row against what was written:
 // each person's row accepted with the name decoded, the birth date, sex,
 // identification numbers and relation right; every other row skipped; the
-// sheets with no list (a cover, a summary) reported, not read as people.
+// sheets with no list (a cover, a summary) reported as not lists, not read
+// as people, and the workbook imports.
 func TestAnotherCommunesWorkbooks(t *testing.T) {
 	dir := filepath.Join("testdata", "user17")
 	raw, err := os.ReadFile(filepath.Join(dir, "truth.json"))
@@ -59,6 +60,16 @@ func TestAnotherCommunesWorkbooks(t *testing.T) {
 				}
 			}
 			items, desc := openAll(t, filepath.Join(dir, file), Options{})
+			// The workbook as the commune sent it imports: its cover and
+			// summary are not lists, not failures.
+			if err := desc.Check(); err != nil {
+				t.Errorf("the workbook does not import: %v", err)
+			}
+			for _, l := range desc.Sheets {
+				if l.Accepted == 0 && !strings.HasPrefix(l.Skipped, NotAList) {
+					t.Errorf("sheet %q: no row accepted, and not reported as no list (skipped %q, problem %q)", l.Sheet, l.Skipped, l.Problem)
+				}
+			}
 			got := map[string]*schemas.Record{}
 			for _, it := range items {
 				if it.Reject != nil {
@@ -85,9 +96,10 @@ func TestAnotherCommunesWorkbooks(t *testing.T) {
 				rec := got[key]
 				switch e.Outcome {
 				case "no header":
-					// A cover or a summary: reported, its text decoded.
-					if k := skipped[key]; k != SkipNoHeader {
-						t.Errorf("sheet %q row %d skipped as %q, want %q", e.Sheet, e.Row, k, SkipNoHeader)
+					// A cover or a summary: not a list, reported, its text
+					// decoded.
+					if k := skipped[key]; k != SkipNotList {
+						t.Errorf("sheet %q row %d skipped as %q, want %q", e.Sheet, e.Row, k, SkipNotList)
 					}
 					if p := previews[key]; p != e.Text {
 						t.Errorf("sheet %q row %d previewed %q, want %q", e.Sheet, e.Row, p, e.Text)

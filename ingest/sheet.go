@@ -104,6 +104,7 @@ type sheetState struct {
 	date1904   bool                         // serial dates count from 1904 (see workbook)
 	merged     mergedDown                   // see fillMerged
 	dates      []*dateColumn                // the date columns' orders and what their text dates said
+	noList     noListState                  // what the rows of a sheet without header showed (notalist.go)
 }
 
 // mergedDown holds a sheet's ranges merged down several rows, by first

@@ -82,10 +82,16 @@ type Layout struct {
 	Sheet      string      `json:"sheet"`             // "" for CSV and JSON lines
 	HeaderRows []int       `json:"header_rows"`       // 1-based rows that make the header (two for a merged two-row header)
 	Columns    []ColumnMap `json:"columns"`           // the columns, in order, with what each was mapped to
-	Skipped    string      `json:"skipped,omitempty"` // why the sheet gave no data ("empty sheet", not asked for), "" when it was read
+	Skipped    string      `json:"skipped,omitempty"` // why the sheet gave no data ("empty sheet", not asked for, "not a list: cover"), "" when it was read
 	// Problem says why a sheet with content could not be read (no header
 	// row found); a sheet with a Problem makes the import fail.
 	Problem string `json:"problem,omitempty"`
+	// PersonRows lists, for a workbook's sheet whose header was not found,
+	// the first rows that read as a person's record (masked), which make
+	// it a list that fails the import rather than a sheet that is not a
+	// list (Skipped NotAList…); PersonRowCount counts them all.
+	PersonRows     []SkipRun `json:"person_rows,omitempty"`
+	PersonRowCount int       `json:"person_row_count,omitempty"`
 	// Note says how the sheet was read when it is worth knowing (a header
 	// naming only a name column).
 	Note string `json:"note,omitempty"`
@@ -126,6 +132,8 @@ const (
 	SkipSection        SkipKind = "section heading" // "Thôn Đông" alone in its row
 	SkipRepeatedHeader SkipKind = "repeated header" // the header again, on each printed page
 	SkipNoHeader       SkipKind = "no header"       // a row of a sheet whose header was not found
+	// SkipNotList (notalist.go): a row of a workbook's sheet without
+	// header where no row reads as a person's (a cover, a summary).
 )
 
 // SkipRun is one skipped row, or a run of consecutive skipped rows of one

@@ -147,6 +147,7 @@ func (t *tabular) nextPending() (pendingRow, error) {
 			return pendingRow{}, fmt.Errorf("read %s: %w", where, err)
 		}
 		if !ok {
+			t.sh.endNoHeader()
 			t.sh.dateVerdicts()
 			t.sh = nil
 			continue
@@ -196,6 +197,7 @@ func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 					t.noHeader(sh) // content below the rows searched
 				}
 				l.skip(r.num, SkipNoHeader, sh.rowPreview(r, true))
+				sh.observeNoHeader(r)
 			}
 			r.release() // counted, its preview taken: its cells are read no more
 			continue

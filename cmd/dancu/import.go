@@ -540,6 +540,15 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 		switch {
 		case l.Problem != "":
 			fmt.Fprintf(w, "  sheet %s: NOT READ: %s\n", name, l.Problem)
+		case strings.HasPrefix(l.Skipped, ingest.NotAList):
+			// A cover, a summary: its rows listed, so that a list taken
+			// for none would be seen.
+			fmt.Fprintf(w, "  sheet %s: %s: %ss %d, all skipped (%s)\n", name, l.Skipped, row, l.Rows, kinds(l.ByKind))
+			if l.Note != "" {
+				fmt.Fprintf(w, "    note: %s\n", l.Note)
+			}
+			printRows(w, l, d.Format)
+			continue
 		case l.Skipped != "" && l.Rows == 0:
 			fmt.Fprintf(w, "  sheet %s: skipped: %s\n", name, l.Skipped)
 			continue
@@ -635,7 +644,7 @@ func printNotes(w io.Writer, heading string, counts map[string]int64, examples m
 // kinds lists skipped-row counts by kind: "2 title, 1 header, 3 blank".
 func kinds(m map[ingest.SkipKind]int) string {
 	order := []ingest.SkipKind{ingest.SkipTitle, ingest.SkipHeader, ingest.SkipColumnNumbers, ingest.SkipBlank, ingest.SkipSection,
-		ingest.SkipRepeatedHeader, ingest.SkipFooter, ingest.SkipNoHeader}
+		ingest.SkipRepeatedHeader, ingest.SkipFooter, ingest.SkipNoHeader, ingest.SkipNotList}
 	var parts []string
 	for _, k := range order {
 		if m[k] > 0 {

@@ -202,9 +202,10 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	// import saying it was), the first list brought back, replacing or
 	// not (its records stay withdrawn in ClickHouse: the registry took
 	// them back, counting them in coverage, and records_in_force not),
-	// another list with no row in common named, a workbook whose sheet of
-	// totals makes the import fail (its list was published and the old
-	// one left in force).
+	// another list with no row in common named, a workbook whose second
+	// list has a header not recognised makes the import fail (its first
+	// list was published and the old one left in force; until 6 December
+	// a sheet of totals did, and is now no list).
 	dir := t.TempDir()
 	thirdPath, neverPath := filepath.Join(dir, "dong_hoi_sua2_20240501.csv"), filepath.Join(dir, "thon_3_20240501.csv")
 	if err := os.WriteFile(thirdPath, []byte(strings.Replace(replacesNew, "Vũ Thị Giang", "Vũ Thị Hương", 1)), 0o644); err != nil {
@@ -213,8 +214,8 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	if err := os.WriteFile(neverPath, []byte(strings.ReplaceAll(other, "Cường", "Cương")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	summaryPath := filepath.Join(dir, "dong_hoi_sua2_20240501.xlsx") // the third list, and a sheet of totals
-	writeWorkbook(t, summaryPath, strings.Replace(replacesNew, "Vũ Thị Giang", "Vũ Thị Hương", 1), true)
+	summaryPath := filepath.Join(dir, "dong_hoi_sua2_20240501.xlsx") // the third list, and a list whose header is not recognised
+	writeWorkbook(t, summaryPath, strings.Replace(replacesNew, "Vũ Thị Giang", "Vũ Thị Hương", 1), wbUnknownList)
 	for _, c := range []struct {
 		args []string
 		want string
@@ -225,7 +226,7 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 		{[]string{"--replaces", newPath, oldPath}, "was replaced by batch " + newBatch},
 		{[]string{oldPath}, "was replaced by batch " + newBatch},
 		{[]string{"--replaces", otherPath, thirdPath}, "the two lists have no row in common"},
-		{[]string{"--replaces", newPath, summaryPath}, `sheet "Tổng hợp": no header row found`},
+		{[]string{"--replaces", newPath, summaryPath}, `sheet "Danh sách 2": no header row found`},
 		{[]string{"--replaces", newPath, summaryPath}, "nothing was published, and " + newPath + " stays in force"},
 	} {
 		var out, errb bytes.Buffer

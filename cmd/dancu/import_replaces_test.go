@@ -135,7 +135,7 @@ func TestImportReplacesRefusals(t *testing.T) {
 func TestImportReplacesSameListResaved(t *testing.T) {
 	oldPath, _ := writeReplacesFiles(t)
 	xlsx := filepath.Join(t.TempDir(), "dong_hoi_20240501.xlsx")
-	writeWorkbook(t, xlsx, replacesOld, false)
+	writeWorkbook(t, xlsx, replacesOld, "")
 	// --sheet names the corrected workbook's sheet, not the old CSV's:
 	// until 6 December the old list was read with it, gave no record, and
 	// the import withdrew nothing, saying so only in its figures.
@@ -152,9 +152,18 @@ func TestImportReplacesSameListResaved(t *testing.T) {
 }
 
 // writeWorkbook writes the lines of CSV text as the sheet "Danh sách" of
-// a workbook at path, and, with summary, a sheet "Tổng hợp" of totals
-// (no header) after it, as communes send them.
-func writeWorkbook(t *testing.T, path, text string, summary bool) {
+// a workbook at path, with, as communes send them, extra sheets: with
+// wbCover, a cover ("Bìa": titles, a signature) before it and a sheet
+// "Tổng hợp" of totals after it, neither a list; with wbUnknownList, a
+// sheet "Danh sách 2" after it, a list of persons whose header dancu
+// does not recognise.
+// The extra sheets writeWorkbook can add.
+const (
+	wbCover       = "cover"
+	wbUnknownList = "unknown list"
+)
+
+func writeWorkbook(t *testing.T, path, text string, extra string) {
 	t.Helper()
 	f := excelize.NewFile()
 	f.SetSheetName("Sheet1", "Danh sách")
@@ -172,15 +181,56 @@ func writeWorkbook(t *testing.T, path, text string, summary bool) {
 			t.Fatal(err)
 		}
 	}
-	if summary {
-		if _, err := f.NewSheet("Tổng hợp"); err != nil {
+	rows := func(sheet string, rows ...[]any) {
+		if _, err := f.NewSheet(sheet); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.SetSheetRow("Tổng hợp", "A1", &[]any{"Tổng số nhân khẩu", len(lines) - 1}); err != nil {
+		for i, r := range rows {
+			if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+1), &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	switch extra {
+	case wbCover:
+		rows("Bìa", []any{"ỦY BAN NHÂN DÂN XÃ ĐÔNG HỘI"}, []any{"DANH SÁCH NHÂN KHẨU THƯỜNG TRÚ (BẢN SỬA)"}, []any{},
+			[]any{"Người lập biểu", "", "TM. UBND XÃ"}, []any{"Trần Thị Bình", "", "Nguyễn Văn Thắng"})
+		if err := f.MoveSheet("Bìa", "Danh sách"); err != nil {
 			t.Fatal(err)
 		}
+		rows("Tổng hợp", []any{"Tổng số nhân khẩu", len(lines) - 1})
+	case wbUnknownList:
+		rows("Danh sách 2", []any{"Số TT", "Công dân", "Sinh ngày"}, []any{"1", "Đỗ Văn Hùng", "04/07/1979"}, []any{"2", "Đỗ Thị Lan", "1982"})
 	}
 	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestImportReplacesWorkbookWithCover: a corrected workbook as a commune
+// sends it, with a cover and a sheet of totals beside its list, replaces
+// the old list (neither sheet is a list: until 6 December each failed the
+// import); one with a second list whose header is not recognised is
+// refused, naming that sheet and how to leave it out.
+func TestImportReplacesWorkbookWithCover(t *testing.T) {
+	oldPath, _ := writeReplacesFiles(t)
+	dir := t.TempDir()
+	cover, unknown := filepath.Join(dir, "dong_hoi_sua_20240501.xlsx"), filepath.Join(dir, "dong_hoi_sua2_20240501.xlsx")
+	writeWorkbook(t, cover, replacesNew, wbCover)
+	writeWorkbook(t, unknown, replacesNew, wbUnknownList)
+	base := []string{"--kafka", "127.0.0.1:1", "--clickhouse", "http://127.0.0.1:1", "import", "--dry-run", "--replaces", oldPath}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), append(base, cover), nil, &out, &errb); err != nil {
+		t.Fatalf("a corrected workbook with a cover: %v\n%s%s", err, out.String(), errb.String())
+	}
+	for _, want := range []string{"3 rows unchanged, 1 changed, 1 new, 1 gone", `sheet Bìa: not a list: cover`, `sheet Tổng hợp: not a list: summary`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("a corrected workbook with a cover: output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	err := run(context.Background(), append(base, unknown), nil, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), `sheet "Danh sách 2": no header row found`) || !strings.Contains(err.Error(), `--sheet "Danh sách"`) {
+		t.Errorf("a corrected workbook with a list whose header is not recognised: %v, want it refused naming the sheet and --sheet", err)
 	}
 }

@@ -235,22 +235,40 @@ func TestImportBadReportPathFailsFirst(t *testing.T) {
 }
 
 // TestImportNamesTheSheetsToKeep: a commune workbook with a summary sheet
-// ("Tổng hợp", no header) beside its village sheets fails the import, as
-// any sheet without a header does; the error says the village sheets were
-// read and gives the --sheet flags that import them alone — which then
-// succeed.
+// ("Tổng hợp", no header, no person) beside its village sheets imports
+// them, the summary reported as not a list; one with a sheet whose rows
+// read as persons under a header dancu does not recognise fails the
+// import, as any list without a header does; the error names that sheet's
+// rows, says the village sheets were read and gives the --sheet flags that
+// import them alone — which then succeed.
 func TestImportNamesTheSheetsToKeep(t *testing.T) {
 	dir := t.TempDir()
-	p := xlsxtest.Write(t, dir, "xa_tan_minh.xlsx", map[string][][]any{
+	villages := map[string][][]any{
 		"Thôn Đông": {{"STT", "Họ và tên", "Ngày sinh"}, {"1", "Nguyễn Văn An", "15/03/1990"}},
 		"Thôn Tây":  {{"STT", "Họ và tên", "Ngày sinh"}, {"1", "Trần Thị Bình", "1991"}},
 		"Tổng hợp":  {{"Tổng hợp"}, {"Thôn Đông", "1"}, {"Thôn Tây", "1"}},
-	}, "Thôn Đông", "Thôn Tây", "Tổng hợp")
+	}
+	p := xlsxtest.Write(t, dir, "xa_tan_minh.xlsx", villages, "Thôn Đông", "Thôn Tây", "Tổng hợp")
 	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "import", "--dry-run", p}, nil, &out, &errb); err != nil {
+		t.Fatalf("import of a workbook with a summary sheet: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"sheet Tổng hợp: not a list: summary: rows 3, all skipped (3 not a list)", "total: rows 7 = accepted 2 + rejected 0 + skipped 5"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("import of a workbook with a summary sheet: output lacks %q:\n%s", want, out.String())
+		}
+	}
+	villages["Cũ"] = [][]any{{"Số TT", "Công dân", "Sinh ngày"}, {"1", "Đỗ Văn Hùng", "04/07/1979"}}
+	p = xlsxtest.Write(t, dir, "xa_tan_minh_2.xlsx", villages, "Thôn Đông", "Thôn Tây", "Tổng hợp", "Cũ")
+	out.Reset()
 	err := run(context.Background(), []string{"--kafka", "127.0.0.1:1", "import", "--dry-run", p}, nil, &out, &errb)
 	want := `the other sheets were read; to import only the sheets with data, name them: --sheet "Thôn Đông" --sheet "Thôn Tây"`
-	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `sheet "Tổng hợp"`) {
-		t.Fatalf("import of a workbook with a summary sheet: %v, want an error naming the summary sheet and ending %q", err, want)
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `sheet "Cũ"`) ||
+		!strings.Contains(err.Error(), `1 of its rows read as a person's record`) || strings.Contains(err.Error(), "Đỗ Văn Hùng") {
+		t.Fatalf("import of a workbook with a list whose header is not recognised: %v, want an error naming the sheet, its row masked, and ending %q", err, want)
+	}
+	if strings.Contains(err.Error(), `sheet "Tổng hợp"`) {
+		t.Errorf("the summary named as a problem: %v", err)
 	}
 	out.Reset()
 	args := []string{"--kafka", "127.0.0.1:1", "import", "--dry-run", "--sheet", "Thôn Đông", "--sheet", "Thôn Tây", p}

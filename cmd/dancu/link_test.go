@@ -416,21 +416,32 @@ func TestSourceDateOf(t *testing.T) {
 }
 
 // TestLinkNamesTheSheetsToRead links a commune's workbook whose summary
-// sheet has no header: without --sheet the link stops naming that sheet,
-// and with the villages' sheets named (as dancu import --sheet) it links
-// their records and nothing of the summary.
+// sheet has no header and no person: it links the villages' records and
+// nothing of the summary. With a sheet of persons under a header dancu
+// does not recognise, the link stops naming that sheet, and with the
+// villages' sheets named (as dancu import --sheet) it links their records
+// alone.
 func TestLinkNamesTheSheetsToRead(t *testing.T) {
 	dir := t.TempDir()
-	p := xlsxtest.Write(t, dir, "xa_tan_minh.xlsx", map[string][][]any{
+	sheets := map[string][][]any{
 		"Thôn Đông": {{"STT", "Họ và tên", "Ngày sinh", "Nơi thường trú"}, {"1", "Nguyễn Văn An", "15/03/1990", "Thôn Đông, xã Tân Minh, Hà Nội"}, {"2", "Lê Thị Hoa", "02/11/1987", "Thôn Đông, xã Tân Minh, Hà Nội"}},
 		"Thôn Tây":  {{"STT", "Họ và tên", "Ngày sinh", "Nơi thường trú"}, {"1", "Trần Thị Bình", "1991", "Thôn Tây, xã Tân Minh, Hà Nội"}},
 		"Tổng hợp":  {{"Tổng hợp"}, {"Thôn Đông", "2"}, {"Thôn Tây", "1"}},
-	}, "Thôn Đông", "Thôn Tây", "Tổng hợp")
+	}
+	p := xlsxtest.Write(t, dir, "xa_tan_minh.xlsx", sheets, "Thôn Đông", "Thôn Tây", "Tổng hợp")
 	out := filepath.Join(dir, "clusters.csv")
 	var so, se bytes.Buffer
+	if err := run(context.Background(), []string{"link", "--in", p, "--out", out}, nil, &so, &se); err != nil {
+		t.Fatalf("link of a workbook with a summary sheet: %v\n%s", err, se.String())
+	}
+	if got := readCSVFile(t, out); len(got)-1 != 3 {
+		t.Errorf("with a summary sheet: %d records linked, want 3 (the villages' rows)\n%s", len(got)-1, se.String())
+	}
+	sheets["Cũ"] = [][]any{{"Số TT", "Công dân", "Sinh ngày"}, {"1", "Đỗ Văn Hùng", "04/07/1979"}}
+	p = xlsxtest.Write(t, dir, "xa_tan_minh_2.xlsx", sheets, "Thôn Đông", "Thôn Tây", "Tổng hợp", "Cũ")
 	err := run(context.Background(), []string{"link", "--in", p, "--out", out}, nil, &so, &se)
-	if err == nil || !strings.Contains(err.Error(), "Tổng hợp") {
-		t.Fatalf("link of a workbook with a summary sheet: %v, want an error naming the summary sheet\n%s", err, se.String())
+	if err == nil || !strings.Contains(err.Error(), `sheet "Cũ"`) || !strings.Contains(err.Error(), "--sheet") {
+		t.Fatalf("link of a workbook with a list whose header is not recognised: %v, want an error naming it and --sheet\n%s", err, se.String())
 	}
 	se.Reset()
 	args := []string{"link", "--in", p, "--sheet", "Thôn Đông", "--sheet", "Thôn Tây", "--out", out}
