@@ -16,6 +16,14 @@
 // + SkippedRows) and lists the skipped and rejected rows with a masked
 // preview; Description.Check turns a file that gives no data, or a sheet
 // whose header was not found, into an error naming the file and sheet.
+// A workbook's sheet without header where no row reads as a person's (a
+// full name beside a birth date or year, an identification number, a sex
+// or an address; notalist.go), and fewer than five rows hold a name, is
+// not a list — a cover with its titles and signatures, a "Tổng hợp" of
+// counts: its rows are skipped, kind "not a list", Layout.Skipped "not a
+// list: cover" or "not a list: summary", and it is no error. A sheet
+// without header whose rows do read as persons' is a list whose header
+// was not recognised: it fails, the error naming those rows, masked.
 //
 // Footer and header words are compared with their diacritics (Tống, a
 // family name, is not Tổng, "total"; Tô Trường is not tổ trưởng); a cell

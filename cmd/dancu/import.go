@@ -90,6 +90,9 @@ section heading, repeated header, footer). The summary lists the skipped rows
 writes all of them as JSON. A file that gives no data rows, a sheet whose header
 is not found, or a file that is not the format its name says makes the command
 fail, naming the file and what was expected; the other files are still imported.
+A workbook's sheet with no header and no row that reads as a person's (a cover,
+a "Tổng hợp" of counts) is not a list: its rows are skipped ("not a list:
+cover", "not a list: summary") and the workbook imports.
 
 Text dates are read day/month/year, as Vietnamese lists write them; a date column
 whose first rows can only be month/day/year (a CSV saved from a workbook in United
@@ -773,8 +776,8 @@ func readWhole(d ingest.Description, dryRun bool) error {
 	return fmt.Errorf("import: %w", err)
 }
 
-// otherSheets says, for a workbook where some sheets have no header (a
-// summary "Tổng hợp", a "Danh mục" of drop-down lists, instructions) and
+// otherSheets says, for a workbook where some sheets have no header and
+// rows that read as persons' (a list whose header is not recognised) and
 // others were read, what became of the others and how to leave the
 // unreadable ones out: --sheet with the sheets that have data. "" when
 // no sheet was read or none failed.

@@ -41,8 +41,9 @@ type linkOptions struct {
 	// import reads it (sourceDateOf).
 	sourceDate string
 	// sheets is --sheet: the sheets of each workbook to read, as dancu
-	// import reads them (a summary "Tổng hợp" beside the villages' lists
-	// has no header and stops the read). Default: every sheet.
+	// import reads them (a sheet without header whose rows read as
+	// persons' stops the read; a cover or a summary is skipped as not a
+	// list). Default: every sheet.
 	sheets []string
 	// dateOrder is --date-order: the order of the text dates of files in
 	// the register layout, as dancu import --date-order (ingest.Options).
@@ -92,7 +93,7 @@ func (o *linkOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&o.in, "in", nil, "input file (CSV or XLSX, Vietnamese or canonical headers); repeat for several")
 	cmd.Flags().StringVar(&o.mapping, "mapping", "", "mapping file for a CSV or XLSX not in the Vietnamese register layout: its record id column (id: COLUMN) and optionally settings, renames, link_type — see \"Reading your CSV\" in dancu settings doc")
 	cmd.Flags().StringVar(&o.settings, "settings", "", "settings file (YAML/JSON, trained model included when present); default: the mapping's, else the embedded Vietnamese settings")
-	cmd.Flags().StringSliceVar(&o.sheets, "sheet", nil, "read only these sheets of each workbook (repeatable), as dancu import --sheet: leave out a summary or a list of codes that has no header; with several workbooks, each is read for the named sheets it has, and a name none has is an error")
+	cmd.Flags().StringSliceVar(&o.sheets, "sheet", nil, "read only these sheets of each workbook (repeatable), as dancu import --sheet: leave out a sheet without header that is taken for a list (a cover or a summary is skipped as not a list); with several workbooks, each is read for the named sheets it has, and a name none has is an error")
 	cmd.Flags().StringVar(&o.dateOrder, "date-order", "", "order of the text dates of files in the register layout: dmy or mdy (a workbook saved in US formats), as dancu import --date-order; default: day first unless a date column's first rows can only be month first")
 	cmd.Flags().StringVar(&o.sourceDate, "source-date", "", "date the inputs describe, YYYY-MM-DD, which decides whether their addresses name the units before or after the 1 July 2025 reform (default: a date in each file's name such as _20240501, else unknown; scans use collected_on) — as dancu import reads them")
 }
