@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"strconv"
 	"strings"
 	"time"
 
@@ -392,11 +393,11 @@ func coverageWarnings(cov *BlockingCoverage, s *settings.Settings) []string {
 		switch len(cov.Suggest) {
 		case 1:
 			if cov.SuggestPairs <= maxSuggestPairs {
-				out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on %s, a field that rule does not key on — a rule keyed on its column alone (%.0f pairs per record here; that grows with the number of records: for a larger population pair it with a coarse part of another field) finds those again and the like of them no rule finds now",
-					cov.SuggestMatches, cov.Suggest[0], cov.SuggestPairs))
+				out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on %s, a field that rule does not key on — a rule keyed on its column alone (%s pairs per record here; that grows with the number of records: for a larger population pair it with a coarse part of another field) finds those again and the like of them no rule finds now",
+					cov.SuggestMatches, cov.Suggest[0], perRecord(cov.SuggestPairs)))
 			} else {
-				out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on %s, a field that rule does not key on; its column alone would make %.0f pairs per record — key a rule on it with a coarse part of another field (a date's year or monthday, a name's soundex or first letters), which finds those again and the like of them no rule finds now",
-					cov.SuggestMatches, cov.Suggest[0], cov.SuggestPairs))
+				out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on %s, a field that rule does not key on; its column alone would make %s pairs per record — key a rule on it with a coarse part of another field (a date's year or monthday, a name's soundex or first letters), which finds those again and the like of them no rule finds now",
+					cov.SuggestMatches, cov.Suggest[0], perRecord(cov.SuggestPairs)))
 			}
 		case 2:
 			out = append(out, fmt.Sprintf("rule to add: %.0f of the matches one rule alone finds agree exactly on both %s and %s, fields that rule does not key on — a rule keyed on their columns (or a soundex, first letters or year of them) finds those again and the like of them no rule finds now",
@@ -410,6 +411,16 @@ func coverageWarnings(cov *BlockingCoverage, s *settings.Settings) []string {
 			cov.Swapped))
 	}
 	return out
+}
+
+// perRecord writes a number of pairs per record: whole above 10, else
+// with two significant digits, so a rule that adds 0.41 pairs per record
+// does not read as one that adds none ("0 pairs per record", acc18).
+func perRecord(x float64) string {
+	if x >= 10 {
+		return fmt.Sprintf("%.0f", x)
+	}
+	return strconv.FormatFloat(x, 'g', 2, 64)
 }
 
 // suggestRule picks the comparison, or the two comparisons, whose first

@@ -299,6 +299,15 @@ all keys of some rule**:
    fields, ` + "`sorted_words`" + `): records whose first and last names were entered
    in each other's columns agree on nothing else by name. In the
    comparisons, give both name comparisons a ` + "`cross`" + ` level.
+   The rules are alternatives (a pair is a candidate when it agrees on all
+   keys of any one rule), and a rule leaves out every record lacking one of
+   its keys, as a blank never equals a blank; but ` + "`join`" + ` leaves a blank
+   part out, so a record with one name blank is keyed on the other name
+   alone and meets every record with that name alone — where names are
+   often blank, a block of all who share a common surname. There, key the
+   both-names rule on the two columns (` + "`keys: [first, last]`" + `; on a
+   dedupe with a third of every field blank that made 40% fewer candidate
+   pairs at the same F1) and add the joined rule only if names are swapped.
 4. Prefer a phonetic or shortened key (` + "`soundex`" + `, ` + "`first:3`" + `) to the raw name when
    the rule has another key; a typo then still meets the block.
 5. Keep each rule selective enough: ` + "`dancu link --analyse-blocking`" + ` prints the
@@ -333,7 +342,12 @@ all keys of some rule**:
    soundex with the birthday as well as with the year (on fake_1000's
    profile these four rules took the share of matching pairs proposed from
    0.79 to 0.82; what no rule finds, clustering may still join through the
-   person's other records).
+   person's other records). A pair that shares one common field and
+   nothing else (a surname, a town, the rest blank) is worth blocking only
+   if its comparisons can link it: on a dedupe with a third of every field
+   blank, rules on the surname, the first name and the town alone took the
+   share of matching pairs proposed from 0.79 to 0.92 and linked none more
+   (F1 0.825 and 0.821) — so little evidence scores below any threshold.
 
 ` + "`dancu settings check`" + ` and ` + "`dancu train`" + ` name any one or two fields every rule keys
 on ("blocking warning"). ` + "`dancu train`" + ` and ` + "`link`" + ` also score every candidate pair and
