@@ -346,7 +346,7 @@ all keys of some rule**:
    nothing else (a surname, a town, the rest blank) is worth blocking only
    if its comparisons can link it: on a dedupe with a third of every field
    blank, rules on the surname, the first name and the town alone took the
-   share of matching pairs proposed from 0.79 to 0.92 and linked none more
+   share of matching pairs proposed from 0.78 to 0.92 and linked none more
    (F1 0.825 and 0.821) — so little evidence scores below any threshold.
 
 ` + "`dancu settings check`" + ` and ` + "`dancu train`" + ` name any one or two fields every rule keys
