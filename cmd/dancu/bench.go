@@ -50,7 +50,7 @@ func newBenchRegistryCmd(g *globals) *cobra.Command {
 		cacheBytes     byteSize
 		memTable       byteSize
 		baseLevel      byteSize
-		levelMult      int
+		levelMult, l0  int
 		formats        []string
 		profFrom       int
 		profOut        string
@@ -101,7 +101,7 @@ blocks from the store.`,
 			// The store's options, the same when the registry is opened
 			// again below to time the rebuild of its set of blocks.
 			rcfg := registry.Config{Dir: regDir, Settings: s, CacheBytes: int64(cacheBytes),
-				MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel), LevelMultiplier: levelMult}
+				MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel), LevelMultiplier: levelMult, L0Tables: l0}
 			first := rcfg
 			first.FrameRows = frameRows
 			reg, err := registry.Open(first)
@@ -366,6 +366,7 @@ blocks from the store.`,
 	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write the allocations profile (pprof allocs: -sample_index=alloc_space) at the end of the run to this file")
 	cmd.Flags().Var(&memTable, "memtable", "size of the registry store's memtable, e.g. 12MiB (0: the registry's default, 64 MiB or a sixteenth of --memory-limit when more); with --base-level, a small run builds the level tree of a large one")
 	cmd.Flags().Var(&baseLevel, "base-level", "size of the registry store's base level, e.g. 12MiB (0: the registry's default, 64 MiB)")
+	cmd.Flags().IntVar(&l0, "l0-tables", 0, "level-0 tables the registry store gathers before it compacts them into the base level (0: the registry's default)")
 	cmd.Flags().IntVar(&levelMult, "level-multiplier", 0, "how much larger each level of the registry store is than the one above it (0: the registry's default, 5; Pebble's is 10)")
 	cmd.Flags().IntVar(&profFrom, "cpuprofile-from", 900000, "start the CPU profile (--cpuprofile) once this many records are linked")
 	cmd.Flags().StringVar(&profOut, "cpuprofile", "", "write a CPU profile of the run from the batch that starts at --cpuprofile-from records to the last one (the reading of the input between batches included) to this file")
