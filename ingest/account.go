@@ -625,6 +625,9 @@ func (sh *sheetState) totalsSTT(i int, c string, decode func(i int, s string) st
 func (sh *sheetState) rowPreview(r rawRow, person bool) func() string {
 	return func() string {
 		dec := func(i int, s string) string {
+			if enc, own := sh.cellFont(r, i); own {
+				return decodeText(s, enc)
+			}
 			if i < len(sh.cols.enc) {
 				return decodeText(s, sh.cols.enc[i])
 			}

@@ -177,3 +177,46 @@ func TestASCIIHeadOfLegacyColumn(t *testing.T) {
 		})
 	}
 }
+
+// TestRejectPreviewReadsCellFont: a reject's preview reads each cell in
+// the encoding its font says, as the record would (cellFont): an address
+// pasted in Times New Roman into a .VnTime column (letters all Latin-1,
+// each a TCVN3 byte too) and one typed in .VnTimeH capitals. The preview
+// used to decode them by the column's encoding alone, garbled.
+func TestRejectPreviewReadsCellFont(t *testing.T) {
+	heads := []string{"STT", "Họ và tên", "Giới tính", "Nơi thường trú"}
+	var cells []styledCell
+	put := func(col, row int, text, font string) {
+		ref, _ := excelize.CoordinatesToCellName(col, row)
+		cells = append(cells, styledCell{ref, text, font})
+	}
+	for i, h := range heads {
+		put(i+1, 1, tcvn3(t, h, false), ".VnTime")
+	}
+	for r := 2; r <= 6; r++ {
+		put(1, r, "1", ".VnTime")
+		put(2, r, tcvn3(t, "Nguyễn Văn Hùng", false), ".VnTime")
+		put(3, r, tcvn3(t, "Nam", false), ".VnTime")
+		put(4, r, tcvn3(t, "Thôn Đông, xã Tân Minh", false), ".VnTime")
+	}
+	// Two rows without a name: rejected, with a preview.
+	put(1, 7, "6", ".VnTime")
+	put(3, 7, tcvn3(t, "Nữ", false), ".VnTime")
+	put(4, 7, "Thôn Tây, xã Tân Minh", "Times New Roman")
+	put(1, 8, "7", ".VnTime")
+	put(3, 8, tcvn3(t, "Nam", false), ".VnTime")
+	put(4, 8, tcvn3(t, "THÔN TÂY, XÃ TÂN MINH", true), ".VnTimeH")
+	path := filepath.Join(t.TempDir(), "ds.xlsx")
+	writeStyled(t, path, cells)
+	_, d := openAll(t, path, Options{})
+	want := map[int]string{7: "6 | Nữ | Thôn Tây, xã Tân Minh", 8: "7 | Nam | THÔN TÂY, XÃ TÂN MINH"}
+	got := map[int]string{}
+	for _, r := range d.Sheets[0].Rejects {
+		got[r.Row] = r.Preview
+	}
+	for row, w := range want {
+		if got[row] != w {
+			t.Errorf("row %d: preview %q, want %q", row, got[row], w)
+		}
+	}
+}

@@ -991,6 +991,21 @@ func (sh *sheetState) pastedUnicode(i int) bool {
 	return false
 }
 
+// cellFont is the encoding of the cell of column i of row r when its own
+// font says it differs from its column's (own): Unicode for a cell pasted
+// from a Unicode source (pastedUnicode), TCVN3Upper for one typed in
+// capitals in .VnTimeH within a .VnTime column. recordOf and a reject's
+// preview (rowPreview) both read a cell so.
+func (sh *sheetState) cellFont(r rawRow, i int) (enc vn.Encoding, own bool) {
+	switch {
+	case r.plain>>i&1 != 0 && sh.pastedUnicode(i):
+		return vn.Unicode, true
+	case r.upper>>i&1 != 0 && i < len(sh.cols.enc) && sh.cols.enc[i] == vn.TCVN3:
+		return vn.TCVN3Upper, true
+	}
+	return vn.Unicode, false
+}
+
 // recordOf assembles the record (or reject) of data row r of sheet sh,
 // remembering decoded cells in memo (one per goroutine: see columns.text).
 func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
@@ -1030,13 +1045,9 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			}
 			continue
 		}
-		switch {
-		case r.plain>>i&1 != 0 && sh.pastedUnicode(i):
-			v = cellText(v, vn.Unicode) // not through the memo: its raw text may be a legacy cell's too
-		case r.upper>>i&1 != 0 && i < len(sh.cols.enc) && sh.cols.enc[i] == vn.TCVN3:
-			// Typed in capitals in .VnTimeH within a .VnTime column.
-			v = cellText(v, vn.TCVN3Upper)
-		default:
+		if enc, own := sh.cellFont(r, i); own {
+			v = cellText(v, enc) // not through the memo: its raw text may be a legacy cell's too
+		} else {
 			v = sh.cols.textIn(memo, i, v)
 		}
 		if v == "" {
