@@ -240,14 +240,14 @@ func askedSheets(want map[string]bool, sheets []string, inSome bool) error {
 }
 
 // SheetsNotFound returns the names of sheets (as Options.Sheets gives
-// them, with SheetsInSome) that none of the workbooks described has, in
-// the order given: a name mistyped, which the workbooks that lack it
-// could not tell.
-func SheetsNotFound(sheets []string, descs []Description) []string {
+// them, with SheetsInSome) that none of the workbooks srcs (as Open
+// returned them, before any is read) has, in the order given: a name
+// mistyped, which the workbooks that lack it could not tell.
+func SheetsNotFound(sheets []string, srcs []Source) []string {
 	have := map[string]bool{}
-	for _, d := range descs {
-		for _, l := range d.Sheets {
-			have[l.Sheet] = true
+	for _, src := range srcs {
+		for _, s := range sheetNames(src) {
+			have[s] = true
 		}
 	}
 	var out []string
@@ -257,4 +257,15 @@ func SheetsNotFound(sheets []string, descs []Description) []string {
 		}
 	}
 	return out
+}
+
+// sheetNames lists the sheets of the workbook src reads, known when it is
+// opened; nil for a source without sheets (CSV, JSON lines).
+func sheetNames(src Source) []string {
+	if t, ok := src.(*tabular); ok {
+		if x, ok := t.rd.(*xlsxReader); ok {
+			return x.sheets
+		}
+	}
+	return nil
 }

@@ -232,8 +232,23 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 	var failed []string
 	var firstErr error
 	o.sheetsInSome = len(files) > 1
-	for _, path := range files {
-		rep, err := importFile(ctx, g, o, mapping, path, old, reg)
+	var pre []opened
+	if o.sheetsInSome && len(o.sheets) > 0 {
+		// --sheet names the sheets of several workbooks: a name none has
+		// is told before a row is read (a file that cannot be opened
+		// fails when its turn comes, as it would).
+		pre = openEach(files, func(p string) ingest.Options { return o.openOptions(p, mapping) })
+		if err := sheetsNotFound(o.sheets, pre); err != nil {
+			closeEach(pre)
+			return fmt.Errorf("import: %w", err)
+		}
+	}
+	for i, path := range files {
+		var f *opened
+		if pre != nil {
+			f = &pre[i]
+		}
+		rep, err := importFile(ctx, g, o, mapping, path, f, old, reg)
 		if err != nil {
 			rep.Error = err.Error()
 			if firstErr == nil {
@@ -249,20 +264,11 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 			break
 		}
 	}
+	if pre != nil {
+		closeEach(pre[len(reports):]) // not reached: cancelled
+	}
 	if len(failed) > 0 && len(files) > 1 && ctx.Err() == nil {
 		firstErr = fmt.Errorf("import: %d of %d files failed: %s (each error above)", len(failed), len(files), strings.Join(failed, ", "))
-	}
-	if o.sheetsInSome && len(o.sheets) > 0 && ctx.Err() == nil {
-		descs := make([]ingest.Description, len(reports))
-		for i, r := range reports {
-			descs[i] = r.Description
-		}
-		if err := sheetsNotFound(o.sheets, descs); err != nil {
-			fmt.Fprintf(g.stderr, "FAILED: %v\n", err)
-			if firstErr == nil {
-				firstErr = fmt.Errorf("import: %w", err)
-			}
-		}
 	}
 	if o.report != "" {
 		b, err := json.MarshalIndent(map[string]any{"dry_run": o.dryRun, "files": reports}, "", "  ")
@@ -278,10 +284,16 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 }
 
 // sheetsNotFound is the error of --sheet names given for several files
-// that are a sheet of none of them (ingest.SheetsNotFound: each file was
-// read for the names it has), nil when each is some file's.
-func sheetsNotFound(sheets []string, descs []ingest.Description) error {
-	nf := ingest.SheetsNotFound(sheets, descs)
+// that are a sheet of none of those opened (ingest.SheetsNotFound: each
+// file is read for the names it has), nil when each is some file's.
+func sheetsNotFound(sheets []string, files []opened) error {
+	var srcs []ingest.Source
+	for _, f := range files {
+		if f.err == nil {
+			srcs = append(srcs, f.src)
+		}
+	}
+	nf := ingest.SheetsNotFound(sheets, srcs)
 	if len(nf) == 0 {
 		return nil
 	}
@@ -291,13 +303,24 @@ func sheetsNotFound(sheets []string, descs []ingest.Description) error {
 	return fmt.Errorf("--sheet %s: a sheet of none of the files", strings.Join(nf, ", "))
 }
 
-func importFile(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, path string, old *replaced, reg *registerCheck) (fileReport, error) {
+// openOptions are the options path is imported with.
+func (o *importOptions) openOptions(path string, mapping *ingest.Mapping) ingest.Options {
+	sd, _ := sourceDateOf(o.sourceDate, path)
+	return ingest.Options{Batch: o.batch, SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets, SheetsInSome: o.sheetsInSome, DateOrder: o.dateOrder}
+}
+
+// importFile imports path, opened already when f is not nil (openEach).
+func importFile(ctx context.Context, g *globals, o *importOptions, mapping *ingest.Mapping, path string, f *opened, old *replaced, reg *registerCheck) (fileReport, error) {
 	sd, sdFrom := sourceDateOf(o.sourceDate, path)
 	rep := fileReport{Description: ingest.Description{File: path}}
 	if !sd.IsZero() {
 		rep.SourceDate = sd.Format("2006-01-02")
 	}
-	src, err := ingest.Open(path, ingest.Options{Batch: o.batch, SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets, SheetsInSome: o.sheetsInSome, DateOrder: o.dateOrder})
+	if f == nil {
+		f = &opened{}
+		f.src, f.err = ingest.Open(path, o.openOptions(path, mapping))
+	}
+	src, err := f.src, f.err
 	if err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}

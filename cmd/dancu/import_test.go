@@ -307,6 +307,9 @@ func TestImportSheetsOfSeveralFiles(t *testing.T) {
 	if err == nil || !strings.Contains(errb.String()+err.Error(), `--sheet "Thôn Tây": a sheet of none of the files`) {
 		t.Errorf("a name that is no file's sheet: %v, want the command failed naming it\n%s", err, errb.String())
 	}
+	if strings.Contains(out.String(), "accepted") {
+		t.Errorf("a name that is no file's sheet: told after the files were read, want before a row is read:\n%s", out.String())
+	}
 }
 
 // TestImportWarns: dancu import's summary warns of a source record id (Mã

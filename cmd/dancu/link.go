@@ -210,18 +210,37 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 		// next file is opened while the one before is read.
 		go address.Warm() // Resolve builds it if this has not yet
 		opts, free := recordOptions(sink)
-		next := openAsync(o.in[0], o.dated(opts, o.in[0]))
-		var descs []ingest.Description // what each file held, for --sheet
+		var files []opened
+		if len(o.in) > 1 && len(o.sheets) > 0 {
+			// --sheet names the sheets of several workbooks: a name none
+			// has is told before a row is read.
+			files = openEach(o.in, func(p string) ingest.Options { return o.dated(opts, p) })
+			err := sheetsNotFound(o.sheets, files)
+			for _, f := range files {
+				if f.err != nil {
+					err = f.err // the first file refused, as when read in turn
+					break
+				}
+			}
+			if err != nil {
+				closeEach(files)
+				return err
+			}
+		}
+		open := func(i int) func() (ingest.Source, error) {
+			if files != nil {
+				return func() (ingest.Source, error) { return files[i].src, nil }
+			}
+			return openAsync(o.in[i], o.dated(opts, o.in[i]))
+		}
+		next := open(0)
 		for i, p := range o.in {
 			src, err := next()
 			if i+1 < len(o.in) {
-				next = openAsync(o.in[i+1], o.dated(opts, o.in[i+1]))
+				next = open(i + 1)
 			}
 			if err == nil {
 				err = addRecords(ad, src, free, p, i, sink, o.warnings())
-				if d, ok := src.(ingest.Describer); ok && err == nil {
-					descs = append(descs, d.Describe()) // closed, its account complete
-				}
 			}
 			if err != nil {
 				if i+1 < len(o.in) {
@@ -229,11 +248,9 @@ func (o *linkOptions) read(mp *matching.Mapping, add adder, into *matching.Frame
 						src.Close()
 					}
 				}
+				closeEach(files[min(i+2, len(files)):])
 				return err
 			}
-		}
-		if len(o.in) > 1 && len(o.sheets) > 0 {
-			return sheetsNotFound(o.sheets, descs)
 		}
 		return nil
 	}
@@ -607,10 +624,6 @@ func recordOptions(sink recordSink) (ingest.Options, *sync.Pool) {
 // function it returns waits for the source (or the error, which names the
 // file).
 func openAsync(path string, opts ingest.Options) func() (ingest.Source, error) {
-	type opened struct {
-		src ingest.Source
-		err error
-	}
 	c := make(chan opened, 1)
 	go func() {
 		src, err := ingest.Open(path, opts)
@@ -619,6 +632,32 @@ func openAsync(path string, opts ingest.Options) func() (ingest.Source, error) {
 	return func() (ingest.Source, error) {
 		o := <-c
 		return o.src, o.err
+	}
+}
+
+// opened is a file opened for reading, or why it could not be.
+type opened struct {
+	src ingest.Source
+	err error
+}
+
+// openEach opens each of paths, read with opts(path), before any is read:
+// for --sheet naming the sheets of several workbooks, whose names are
+// checked (sheetsNotFound) before a row is read.
+func openEach(paths []string, opts func(path string) ingest.Options) []opened {
+	files := make([]opened, len(paths))
+	for i, p := range paths {
+		files[i].src, files[i].err = ingest.Open(p, opts(p))
+	}
+	return files
+}
+
+// closeEach closes the files opened of files.
+func closeEach(files []opened) {
+	for _, f := range files {
+		if f.err == nil {
+			f.src.Close()
+		}
 	}
 }
 

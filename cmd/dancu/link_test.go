@@ -483,9 +483,18 @@ func TestLinkSheetsOfSeveralWorkbooks(t *testing.T) {
 	if got := readCSVFile(t, out); len(got)-1 != 3 {
 		t.Errorf("%d records linked, want 3 (the village's 2 and the police post's 1)\n%s", len(got)-1, se.String())
 	}
+	so.Reset()
+	se.Reset()
 	err := run(context.Background(), append(args, "--sheet", "Thôn Tây"), nil, &so, &se)
 	if err == nil || !strings.Contains(err.Error(), `"Thôn Tây"`) {
 		t.Errorf("--sheet naming a sheet of neither workbook: %v, want an error naming it", err)
+	}
+	// Told before a row is read: not after the rows of a workbook that
+	// cannot be read (a sheet "DS" with no list in it).
+	empty := xlsxtest.Write(t, dir, "ca_tan_minh_cu.xlsx", map[string][][]any{"DS": {{"Danh sách đang lập"}}}, "DS")
+	err = run(context.Background(), []string{"link", "--in", commune, "--in", empty, "--sheet", "Thôn Đông", "--sheet", "DS", "--sheet", "Thôn Tây", "--out", out}, nil, &so, &se)
+	if err == nil || !strings.Contains(err.Error(), `--sheet "Thôn Tây": a sheet of none of the files`) {
+		t.Errorf("--sheet naming a sheet of neither workbook, the second unreadable: %v, want the name told first", err)
 	}
 	err = run(context.Background(), []string{"link", "--in", commune, "--in", police, "--sheet", "Thôn Tây", "--out", out}, nil, &so, &se)
 	if err == nil || !strings.Contains(err.Error(), "none of the sheets named") {
