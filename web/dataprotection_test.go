@@ -116,6 +116,31 @@ func TestSessionsEndWithTheAccountsChange(t *testing.T) {
 	}
 }
 
+// TestPutUserSaysTheAccountChanged: when the account is written but its
+// sessions cannot be ended (here the sessions table is away), the error
+// says the account was changed and its old sessions may still be live, so
+// that the admin runs the command again; and it was changed.
+func TestPutUserSaysTheAccountChanged(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	u := env.AddUser(t, "ana", store.RoleAnalyst, "01")
+	if err := env.Conn.Exec(t.Context(), "RENAME TABLE sessions TO sessions_away"); err != nil {
+		t.Fatal(err)
+	}
+	u.Disabled = true
+	err := env.Store.PutUser(t.Context(), u)
+	if err == nil {
+		t.Fatal("PutUser with no sessions table: no error")
+	}
+	for _, want := range []string{"account was changed", "may still be live", "run the command again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if got, err := env.Store.User(t.Context(), "ana"); err != nil || !got.Disabled {
+		t.Errorf("the account after the error: disabled %v (%v), want it written", got.Disabled, err)
+	}
+}
+
 // TestFailedLoginLogNamesTheAccount: the info line of a failed login
 // names the account as the audit log does — an account by its name, a
 // name that is no account (often a password typed in the wrong field) by

@@ -138,7 +138,9 @@ func CheckDummy(password string) { CheckPassword(dummyHash(), password) }
 // PutUser writes a new version of u (its Version and UpdatedAt are set
 // here). It is visible to the next login at once, and the sessions the
 // account had end (EndSessionsOf): a password replaced after a leak, or an
-// account disabled and enabled again, leaves no session of before.
+// account disabled and enabled again, leaves no session of before. When
+// the account is written but its sessions could not be ended, the error
+// says so: writing it again ends them.
 func (s *Store) PutUser(ctx context.Context, u User) error {
 	if err := u.Validate(); err != nil {
 		return fmt.Errorf("put user: %w", err)
@@ -152,7 +154,12 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 	if err := s.insert(ctx, "users", &u); err != nil {
 		return err
 	}
-	return s.EndSessionsOf(ctx, u.Username)
+	if err := s.EndSessionsOf(ctx, u.Username); err != nil {
+		// The account is written: an admin told only of the failure
+		// would believe nothing changed.
+		return fmt.Errorf("put user: the account was changed, but its sessions of before may still be live (%w): run the command again to end them", err)
+	}
+	return nil
 }
 
 // User returns the latest version of the named account, or ErrNotFound.
