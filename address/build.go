@@ -2,6 +2,8 @@ package address
 
 import (
 	"strings"
+
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // tieEps is how close two readings' scores must be for the address to
@@ -690,7 +692,7 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 		mustID = st.toks[a].id
 	}
 	for k := a; k < b; k++ {
-		if allDigits(st.toks[k].key) {
+		if vn.AllDigits(st.toks[k].key) {
 			return false
 		}
 	}
@@ -954,7 +956,7 @@ func (st *state) streetAndHamletBefore(res *Result, first int) {
 				if m&mHamlet == 0 {
 					continue
 				}
-				nextDigit := k+l < b && allDigits(st.toks[k+l].key)
+				nextDigit := k+l < b && vn.AllDigits(st.toks[k+l].key)
 				if strongHamlet[mk] || nextDigit || k == a && m&mStreet == 0 {
 					h = k
 				}
@@ -997,7 +999,7 @@ func (st *state) span(a, b int) string {
 // district (pre-reform only), 2 a province, in the era the date says.
 func (st *state) bareCode(res *Result, post bool) bool {
 	t := strings.TrimSpace(st.text)
-	if len(t) != 2 && len(t) != 3 && len(t) != 5 || !allDigits(t) {
+	if len(t) != 2 && len(t) != 3 && len(t) != 5 || !vn.AllDigits(t) {
 		return false
 	}
 	g := st.g

@@ -3,6 +3,8 @@ package address
 import (
 	"strconv"
 	"strings"
+
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // englishMarkers are the type, street and hamlet words of addresses
@@ -120,7 +122,7 @@ func (st *state) webWords() {
 	toks := st.toks
 	toks = toks[st.label(toks):]
 	// a telephone number at the end, and the word that says so
-	if n := len(toks); n >= 2 && allDigits(toks[n-1].key) && len(toks[n-1].key) >= 9 && len(toks[n-1].key) <= 11 {
+	if n := len(toks); n >= 2 && vn.AllDigits(toks[n-1].key) && len(toks[n-1].key) >= 9 && len(toks[n-1].key) <= 11 {
 		toks = toks[:n-1]
 		if n := len(toks); n >= 2 && phoneWord(toks[n-1].key) {
 			toks = toks[:n-1]
@@ -136,7 +138,7 @@ func (st *state) webWords() {
 		}
 	}
 	// a postal code at the end
-	if n := len(toks); n >= 2 && allDigits(toks[n-1].key) && (len(toks[n-1].key) == 6 || len(toks[n-1].key) == 5 && !toks[n-1].hard && !toks[n-1].dash) {
+	if n := len(toks); n >= 2 && vn.AllDigits(toks[n-1].key) && (len(toks[n-1].key) == 6 || len(toks[n-1].key) == 5 && !toks[n-1].hard && !toks[n-1].dash) {
 		toks = toks[:n-1]
 	}
 	lastEnd := 0 // where the words a moved English word may take begin
@@ -163,14 +165,14 @@ func (st *state) webWords() {
 		if i == 0 || t.hard || t.dash || !t.marker || t.id >= 0 || !englishSuffix(t.key) {
 			continue
 		}
-		if i+1 < len(toks) && allDigits(toks[i+1].key) && !toks[i+1].hard && !toks[i+1].dash {
+		if i+1 < len(toks) && vn.AllDigits(toks[i+1].key) && !toks[i+1].hard && !toks[i+1].dash {
 			continue // "Ward 5", "District 3"
 		}
 		// the name before it: back to the part's start, a number or the
 		// last word moved (a Vietnamese type word is not written with an
 		// English one: "Quan Ba Dist." is Quản Bạ)
 		a := i
-		for a > lastEnd && !allDigits(toks[a-1].key) {
+		for a > lastEnd && !vn.AllDigits(toks[a-1].key) {
 			a--
 			if toks[a].hard || toks[a].dash {
 				break

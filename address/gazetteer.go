@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/dancu-vn/dancu/internal/refdata"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // kind is the level and era of a unit.
@@ -539,7 +540,7 @@ func (g *gazetteer) addKey(full string, id int32, q float32) {
 	for _, w := range words {
 		done := false
 		for _, p := range []string{"ea", "ia", "dak", "krong", "cu"} {
-			if len(w) > len(p)+2 && strings.HasPrefix(w, p) && !allDigits(w) {
+			if len(w) > len(p)+2 && strings.HasPrefix(w, p) && !vn.AllDigits(w) {
 				split = append(split, p, w[len(p):])
 				changed, done = true, true
 				break

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/matching/compare"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // repair mends the words people mistype in ways the exact scan cannot
@@ -44,7 +45,7 @@ func (st *state) repair() {
 				continue
 			}
 		}
-		if known || allDigits(t.key) || len(t.key) < 2 {
+		if known || vn.AllDigits(t.key) || len(t.key) < 2 {
 			out = append(out, t)
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/matching/compare"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // match is one reading of a span of words as a unit.
@@ -337,7 +338,7 @@ func (st *state) detailEnd() int {
 	if st.toks[0].marker {
 		m = st.g.markers[first]
 	}
-	lead := allDigits(first) || m&(mHamlet|mStreet) != 0 && m&mAdmin == 0 && (!st.g.nameStart[first] || st.numbered())
+	lead := vn.AllDigits(first) || m&(mHamlet|mStreet) != 0 && m&mAdmin == 0 && (!st.g.nameStart[first] || st.numbered())
 	if !lead {
 		return 0
 	}
@@ -364,7 +365,7 @@ func (st *state) detailEnd() int {
 func (st *state) numbered() bool {
 	n := 1
 	for n < len(st.toks) && !st.toks[n].hard && !st.toks[n].dash {
-		if !allDigits(st.toks[n].key) {
+		if !vn.AllDigits(st.toks[n].key) {
 			return false
 		}
 		n++
@@ -463,7 +464,7 @@ func (st *state) indexMarks() {
 	st.tailWords = append(st.tailWords[:0], make([]uint8, n+1)...)
 	for k := n - 1; k >= 0; k-- {
 		st.tailWords[k] = st.tailWords[k+1]
-		if key := st.toks[k].key; !(key == "viet" || key == "nam" || key == "vn" || key == "vietnam" || allDigits(key)) {
+		if key := st.toks[k].key; !(key == "viet" || key == "nam" || key == "vn" || key == "vietnam" || vn.AllDigits(key)) {
 			st.tailWords[k]++
 		}
 	}
@@ -561,7 +562,7 @@ func (st *state) segEnd(j int) bool    { return j == len(st.toks) || st.toks[j].
 // Trãi" is a street, not Phường Nguyễn Trãi.
 func (st *state) streetContext(ms int) bool {
 	for k := ms - 1; k >= 0; k-- {
-		if allDigits(st.toks[k].key) {
+		if vn.AllDigits(st.toks[k].key) {
 			return st.mark[k]&mAdmin == 0
 		}
 		if st.toks[k+1].hard || st.mark[k]&mAdmin != 0 && st.markAt[k] < k {
@@ -622,7 +623,7 @@ func (st *state) findExact() {
 			node = next
 			sl := &g.nodes[node]
 			es := g.entries(sl)
-			if len(es) == 0 || j == i+1 && st.mark[i]&mAdmin == 0 && allDigits(st.toks[i].key) {
+			if len(es) == 0 || j == i+1 && st.mark[i]&mAdmin == 0 && vn.AllDigits(st.toks[i].key) {
 				// only the start of longer names; or a bare number, which is a
 				// unit's name only after its type word (P.3, Q.5)
 				if !sl.more {
@@ -828,7 +829,7 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 	}
 	m := st.mark[i]
 	ms := st.markAt[i]
-	numeric := j == i+1 && allDigits(st.toks[i].key)
+	numeric := j == i+1 && vn.AllDigits(st.toks[i].key)
 	s := q
 	switch {
 	case m&markerOf[u.typ] != 0:

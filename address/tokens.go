@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // token is one word of an address: its folded form (lower case, no
@@ -203,12 +205,12 @@ func appendWord(dst []token, s string, i, j int, ascii, plain, hard, soft bool, 
 		return dst
 	}
 	// "q3", "p12", "f15": a type letter glued to a number.
-	if len(key) >= 2 && (key[0] == 'q' || key[0] == 'p' || key[0] == 'f') && allDigits(key[1:]) && j-i == len(key) {
+	if len(key) >= 2 && (key[0] == 'q' || key[0] == 'p' || key[0] == 'f') && vn.AllDigits(key[1:]) && j-i == len(key) {
 		dst = pushToken(dst, key[:1], lookupWord(words, key[:1]), i, i+1, hard, soft, ascii)
 		k := trimZeros(key[1:])
 		return pushToken(dst, k, lookupWord(words, k), i+1, j, false, false, ascii)
 	}
-	if allDigits(key) {
+	if vn.AllDigits(key) {
 		key = trimZeros(key)
 		found = false
 	}
@@ -268,18 +270,6 @@ func foldWord(w string) string {
 		}
 	}
 	return b.String()
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func trimZeros(s string) string {

@@ -508,7 +508,7 @@ func cleanNumber(v string) (num, kind, reason string) {
 	// Only a value that does not start with 0 can have lost its leading
 	// zeros to a numeric cell; "0790991379" is a number missing a digit.
 	d := id.Number
-	if onlyDigits(d) && d[0] != '0' {
+	if vn.AllDigits(d) && d[0] != '0' {
 		switch len(d) {
 		case 10, 11:
 			if p := vn.ParseID(strings.Repeat("0", 12-len(d)) + d); p.Valid && p.Kind == vn.KindCCCD {
@@ -541,15 +541,6 @@ func mantissaDigits(s string) int {
 	return n
 }
 
-func onlyDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // isNumeric reports whether s is a plain decimal number (what a numeric
 // spreadsheet cell reads as).
 func isNumeric(s string) bool {
@@ -557,7 +548,7 @@ func isNumeric(s string) bool {
 	if s == "" {
 		return false
 	}
-	if len(s) <= 18 && onlyDigits(s) {
+	if len(s) <= 18 && vn.AllDigits(s) {
 		return true // a row number, a year: what ParseFloat reads, at once
 	}
 	// Only these bytes can make a number that ParseFloat reads and that

@@ -142,3 +142,11 @@ func ExampleID_Check() {
 	// []
 	// [birth year 1991, number encodes 1990 sex M, number encodes F birth province 01, number encodes 030]
 }
+
+func ExampleAllDigits() {
+	for _, s := range []string{"001090012345", "", "0010 9001", "12a", "١٢", "\xff"} {
+		fmt.Print(vn.AllDigits(s), " ")
+	}
+	fmt.Println()
+	// Output: true false false false false false
+}

@@ -136,7 +136,7 @@ func loadIDTables() (*idTables, error) {
 // spaces, dots, dashes and other separators. ok is false when a character
 // that is neither is present.
 func cleanID(s string) (string, bool) {
-	if len(s) <= 32 && allDigits(s) {
+	if len(s) <= 32 && AllDigits(s) {
 		return s, true // a number already clean, as ingest leaves it: no rune-by-rune pass
 	}
 	return cleanIDRunes(s)
@@ -183,14 +183,16 @@ func cleanIDRunes(s string) (string, bool) {
 	return string(b), ok
 }
 
-// allDigits reports whether s is ASCII digits only (true for "").
-func allDigits(s string) bool {
+// AllDigits reports whether s is one or more ASCII digits (false for "").
+// It is the test of identification numbers, address tokens and
+// spreadsheet cells; small enough to be inlined on their hot paths.
+func AllDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i]-'0' > 9 {
 			return false
 		}
 	}
-	return true
+	return s != ""
 }
 
 // dropFloatZero drops the ".0" of a number written as a float
