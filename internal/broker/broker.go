@@ -85,6 +85,9 @@ type Broker struct {
 	cluster *kfake.Cluster
 	addr    string
 	unlock  func() error
+	// stopSessions ends the sweep of sessions.go; sessionsDone is closed
+	// once it has returned.
+	stopSessions, sessionsDone chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -142,7 +145,9 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		_ = unlock()
 		return nil, fmt.Errorf("start broker: expected one listener, got %v", addrs)
 	}
-	return &Broker{cluster: c, addr: addrs[0], unlock: unlock}, nil
+	b := &Broker{cluster: c, addr: addrs[0], unlock: unlock, stopSessions: make(chan struct{}), sessionsDone: make(chan struct{})}
+	watchSessions(c, b.addr, cfg.Logger, b.stopSessions, b.sessionsDone)
+	return b, nil
 }
 
 // Addr returns the host:port clients connect to.
@@ -152,6 +157,8 @@ func (b *Broker) Addr() string { return b.addr }
 // releases the directory. It is safe to call more than once.
 func (b *Broker) Close() error {
 	b.closeOnce.Do(func() {
+		close(b.stopSessions)
+		<-b.sessionsDone
 		b.cluster.Close()
 		if err := b.unlock(); err != nil {
 			b.closeErr = fmt.Errorf("close broker: release data dir: %w", err)
@@ -225,4 +232,18 @@ func persistAutoCreatedTopics(c *kfake.Cluster, partitions int) {
 		})
 		return nil, nil, false
 	})
+}
+
+// GroupMembers returns the member ids of a consumer group (nil when the
+// broker has no such group).
+func (b *Broker) GroupMembers(group string) map[string]bool {
+	info := b.cluster.GroupInfo(group)
+	if info == nil {
+		return nil
+	}
+	ids := make(map[string]bool, len(info.Members))
+	for _, m := range info.Members {
+		ids[m.MemberID] = true
+	}
+	return ids
 }
