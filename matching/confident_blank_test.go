@@ -43,14 +43,7 @@ comparisons:
 	if err != nil {
 		t.Fatal(err)
 	}
-	size := map[string]int{}
-	for _, row := range tb.Rows {
-		size[row[8]]++
-	}
-	truePairs := 0
-	for _, n := range size {
-		truePairs += n * (n - 1) / 2
-	}
+	truePairs := truePairsBy(tb.Rows, 8)
 	got := m.LambdaGlobal * float64(rep.TotalPairs)
 	t.Logf("matching pairs: true %d, model %.0f (EM %.0f, confident %.0f at recall %.3g, bounded %v)", truePairs, got,
 		rep.LambdaEM*float64(rep.TotalPairs), rep.LambdaConfident*float64(rep.TotalPairs), rep.ConfidentRecall, rep.LambdaBounded)

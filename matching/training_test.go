@@ -488,14 +488,7 @@ comparisons:
 	if len(m.Folded) != 1 || m.Folded[0].Comparison != "plz" || m.Folded[0].Into != "town" {
 		t.Errorf("folded %+v, want plz into town", m.Folded)
 	}
-	size := map[string]int{}
-	for _, row := range tb.Rows {
-		size[row[8]]++
-	}
-	truePairs := 0
-	for _, n := range size {
-		truePairs += n * (n - 1) / 2
-	}
+	truePairs := truePairsBy(tb.Rows, 8)
 	got := m.LambdaGlobal * float64(rep.TotalPairs)
 	t.Logf("matching pairs: true %d, model %.0f (EM %.0f, confident %.0f, bounded %v)", truePairs, got,
 		rep.LambdaEM*float64(rep.TotalPairs), rep.LambdaConfident*float64(rep.TotalPairs), rep.LambdaBounded)
@@ -680,4 +673,18 @@ comparisons:
 		t.Errorf("a rule nested in two: %d captures, estimated recall %.4f, missed %.1f (without it %.4f, %.1f), want 2 captures and the same estimate",
 			narrow.Captures, narrow.Recall, narrow.Missed, apart.Recall, apart.Missed)
 	}
+}
+
+// truePairsBy counts the pairs of rows that share column col (the truth's
+// person), as a dedupe's true pairs.
+func truePairsBy(rows [][]string, col int) int {
+	size := map[string]int{}
+	for _, row := range rows {
+		size[row[col]]++
+	}
+	pairs := 0
+	for _, n := range size {
+		pairs += n * (n - 1) / 2
+	}
+	return pairs
 }
