@@ -3,6 +3,7 @@ package pipelines
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -20,7 +21,9 @@ type Decider interface {
 // conflicts and person events it changed to w (topic TopicMatched) and
 // only then commits. A decision that does not decode, or that the
 // registry refuses (records it does not hold), goes to the dead letters
-// with its error; dead may be nil, and then the stage stops on it.
+// with its error; dead may be nil, and then the stage stops on it. A
+// registry whose store failed (StoreFailure) stops the stage, the
+// decision uncommitted.
 func Decisions(ctx context.Context, r MessageReader, w MessageWriter, dec Decider, dead MessageWriter, log *slog.Logger) error {
 	if log == nil {
 		log = slog.Default()
@@ -43,6 +46,11 @@ func Decisions(ctx context.Context, r MessageReader, w MessageWriter, dec Decide
 				return nil
 			}
 			err = fmt.Errorf("decision %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			if sf := (*StoreFailure)(nil); errors.As(err, &sf) {
+				// Not refused: not stored. Uncommitted, it is applied
+				// after the restart (storefail.go).
+				return err
+			}
 			if err := deadLetter(ctx, dead, log, m, err, "decision refused, sent to dead letters"); err != nil {
 				return err
 			}
