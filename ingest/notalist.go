@@ -91,7 +91,15 @@ func (sh *sheetState) observeNoHeader(r rawRow) {
 // most (an STT and the year), or as the year of three numbers in a row
 // that make a day, a month and a year: a summary's row of counts beside
 // a hamlet named like a person ("Đoàn Kết | 410 | 1987 | 990") is none.
+// A name after a row number with no other number in the row ("3 | Nguyễn
+// Văn Bình", "1 | Nguyễn Văn An | Chủ hộ | Kinh") is a list's row: a
+// cover numbers no signature, and a summary's row beside a hamlet named
+// like a person holds its counts (rv8: a list of three such rows was
+// skipped as a summary).
 func personRow(texts []string, name, nums int) bool {
+	if nums == 1 && rowNumberBefore(texts, name) {
+		return true
+	}
 	for i, s := range texts {
 		if i == name || s == "" {
 			continue
@@ -114,6 +122,19 @@ func personRow(texts []string, name, nums int) bool {
 		if nums <= 2 || i >= 2 && dayMonth(texts[i-2], texts[i-1]) {
 			return true
 		}
+	}
+	return false
+}
+
+// rowNumberBefore reports a row number (1 to 99999) as the first cell of
+// texts that is not blank, before cell name.
+func rowNumberBefore(texts []string, name int) bool {
+	for _, s := range texts[:name] {
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		return err == nil && n >= 1 && n <= 99999
 	}
 	return false
 }

@@ -28,6 +28,11 @@ func TestSheetsThatAreNotLists(t *testing.T) {
 	unknown := [][]any{{"Số TT", "Công dân", "Sinh ngày", "Căn cước"}, {"1", "Phạm Văn Cường", "04/07/1979", "001079012345"}, {"2", "Hoàng Thị Dung", "1982", ""}}
 	tcvn3 := [][]any{{"TT", "C«ng d©n", "Sinh"}, {"1", "NguyÔn V¨n An", "15/03/1990"}, {"2", "NguyÔn ThÞ ¸nh", "02/11/1987"}}
 	names := [][]any{{"Phạm Văn Cường"}, {"Hoàng Thị Dung"}, {"Nguyễn Văn An"}, {"Lê Thị Hoa"}, {"Trần Văn Bình"}}
+	// Fewer than namesMakeAList names, each after its row number, with
+	// nothing else or words alone beside it (rv8: both were skipped as
+	// summaries, their rows dropped with exit 0).
+	three := [][]any{{"TT", "Công dân"}, {"1", "Nguyễn Văn An"}, {"2", "Lê Thị Hoa"}, {"3", "Nguyễn Văn Bình"}}
+	household := [][]any{{"TT", "Công dân", "Quan hệ", "Dân tộc"}, {1, "Nguyễn Văn An", "Chủ hộ", "Kinh"}, {2, "Lê Thị Hoa", "Vợ", "Kinh"}, {3, "Nguyễn Văn Bình", "Con", "Kinh"}}
 
 	p := writeXLSX(t, dir, "xa.xlsx", map[string][][]any{"Bìa": cover, "Tổng hợp": summary, "Thôn Đông": list}, "Bìa", "Tổng hợp", "Thôn Đông")
 	items, d := openAll(t, p, Options{})
@@ -59,6 +64,8 @@ func TestSheetsThatAreNotLists(t *testing.T) {
 		{"unknown", unknown, []string{`sheet "Danh sách"`, "2 of its rows read as a person's record", "row 2 ", "row 3 ", "--sheet", "--mapping"}, []string{"Phạm Văn Cường", "001079012345"}},
 		{"tcvn3", tcvn3, []string{`sheet "Danh sách"`, "2 of its rows read as a person's record", "row 2 ", "--sheet"}, []string{"Nguyễn Văn An", "NguyÔn V¨n An"}},
 		{"names alone", names, []string{`sheet "Danh sách"`, "5 of its rows hold a name", "--sheet"}, []string{"Phạm Văn Cường"}},
+		{"three numbered names", three, []string{`sheet "Danh sách"`, "3 of its rows read as a person's record", "--sheet"}, []string{"Nguyễn Văn Bình"}},
+		{"household", household, []string{`sheet "Danh sách"`, "3 of its rows read as a person's record", "--sheet"}, []string{"Nguyễn Văn Bình"}},
 	} {
 		p := writeXLSX(t, dir, tc.name+".xlsx", map[string][][]any{"Bìa": cover, "Danh sách": tc.rows, "Thôn Đông": list}, "Bìa", "Danh sách", "Thôn Đông")
 		_, d := openAll(t, p, Options{})
