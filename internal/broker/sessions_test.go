@@ -208,3 +208,73 @@ func waitFor(t *testing.T, d time.Duration, ok func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestLiveMemberStays: the removal of chaos2 takes no live member. A
+// member of a Stable group that heartbeats every second, and one that
+// only commits offsets every two seconds, stay in the group, at the same
+// generation, well past their session timeout and the broker's grace
+// (rv8).
+func TestLiveMemberStays(t *testing.T) {
+	t.Parallel()
+	b, err := broker.Start(context.Background(), broker.Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	type live struct {
+		group, member string
+		rc            *rawConn
+		gen           int32
+		commit        bool // offset commits alone, no heartbeat
+	}
+	rc := dialRaw(t, b.Addr())
+	md := kmsg.NewPtrMetadataRequest()
+	md.Version = 7
+	md.AllowAutoTopicCreation = true
+	mt := kmsg.NewMetadataRequestTopic()
+	mt.Topic = kmsg.StringPtr("live")
+	md.Topics = append(md.Topics, mt)
+	rc.roundTrip(t, md) // creates the topic the offsets are committed to
+	var ms []*live
+	for i, commit := range []bool{false, true} {
+		l := &live{group: fmt.Sprintf("live-%d", i), rc: dialRaw(t, b.Addr()), commit: commit}
+		l.member = memberID(t, l.rc, l.group)
+		l.gen = joinSync(t, l.rc, l.group, l.member)
+		ms = append(ms, l)
+	}
+	end := time.Now().Add(time.Duration(sessionTimeout)*time.Millisecond + 6*time.Second) // the broker's grace is 2 s
+	for tick := 0; time.Now().Before(end); tick++ {
+		for _, l := range ms {
+			var code int16
+			switch {
+			case !l.commit:
+				hb := kmsg.NewPtrHeartbeatRequest()
+				hb.Version = 3
+				hb.Group, hb.MemberID, hb.Generation = l.group, l.member, l.gen
+				code = l.rc.roundTrip(t, hb).(*kmsg.HeartbeatResponse).ErrorCode
+			case tick%2 == 0:
+				oc := kmsg.NewPtrOffsetCommitRequest()
+				oc.Version = 7
+				oc.Group, oc.MemberID, oc.Generation = l.group, l.member, l.gen
+				tp := kmsg.NewOffsetCommitRequestTopic()
+				tp.Topic = "live"
+				p := kmsg.NewOffsetCommitRequestTopicPartition()
+				p.Offset = int64(tick)
+				tp.Partitions = append(tp.Partitions, p)
+				oc.Topics = append(oc.Topics, tp)
+				for _, tr := range l.rc.roundTrip(t, oc).(*kmsg.OffsetCommitResponse).Topics {
+					for _, pr := range tr.Partitions {
+						code = pr.ErrorCode
+					}
+				}
+			}
+			if err := kerr.ErrorForCode(code); err != nil {
+				t.Fatalf("%s: a live member's request at %v: %v", l.group, time.Until(end), err)
+			}
+			if !b.GroupMembers(l.group)[l.member] {
+				t.Fatalf("%s: the live member was removed", l.group)
+			}
+		}
+		time.Sleep(time.Second)
+	}
+}
