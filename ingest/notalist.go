@@ -126,14 +126,14 @@ func personRow(texts []string, name, nums int) bool {
 	return false
 }
 
-// rowNumberBefore reports a row number (1 to 99999) as the first cell of
-// texts that is not blank, before cell name.
+// rowNumberBefore reports a row number (1 to 99999, or "3.") as the
+// first cell of texts that is not blank, before cell name.
 func rowNumberBefore(texts []string, name int) bool {
 	for _, s := range texts[:name] {
 		if s == "" {
 			continue
 		}
-		n, err := strconv.Atoi(s)
+		n, err := strconv.Atoi(strings.TrimSuffix(s, ".")) // "3."
 		return err == nil && n >= 1 && n <= 99999
 	}
 	return false

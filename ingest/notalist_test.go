@@ -32,6 +32,7 @@ func TestSheetsThatAreNotLists(t *testing.T) {
 	// nothing else or words alone beside it (rv8: both were skipped as
 	// summaries, their rows dropped with exit 0).
 	three := [][]any{{"TT", "Công dân"}, {"1", "Nguyễn Văn An"}, {"2", "Lê Thị Hoa"}, {"3", "Nguyễn Văn Bình"}}
+	dotted := [][]any{{"TT", "Công dân"}, {"1.", "Nguyễn Văn An"}, {"2.", "Lê Thị Hoa"}, {"3.", "Nguyễn Văn Bình"}}
 	household := [][]any{{"TT", "Công dân", "Quan hệ", "Dân tộc"}, {1, "Nguyễn Văn An", "Chủ hộ", "Kinh"}, {2, "Lê Thị Hoa", "Vợ", "Kinh"}, {3, "Nguyễn Văn Bình", "Con", "Kinh"}}
 
 	p := writeXLSX(t, dir, "xa.xlsx", map[string][][]any{"Bìa": cover, "Tổng hợp": summary, "Thôn Đông": list}, "Bìa", "Tổng hợp", "Thôn Đông")
@@ -65,6 +66,7 @@ func TestSheetsThatAreNotLists(t *testing.T) {
 		{"tcvn3", tcvn3, []string{`sheet "Danh sách"`, "2 of its rows read as a person's record", "row 2 ", "--sheet"}, []string{"Nguyễn Văn An", "NguyÔn V¨n An"}},
 		{"names alone", names, []string{`sheet "Danh sách"`, "5 of its rows hold a name", "--sheet"}, []string{"Phạm Văn Cường"}},
 		{"three numbered names", three, []string{`sheet "Danh sách"`, "3 of its rows read as a person's record", "--sheet"}, []string{"Nguyễn Văn Bình"}},
+		{"numbered 1., 2.", dotted, []string{`sheet "Danh sách"`, "3 of its rows read as a person's record", "--sheet"}, []string{"Nguyễn Văn Bình"}},
 		{"household", household, []string{`sheet "Danh sách"`, "3 of its rows read as a person's record", "--sheet"}, []string{"Nguyễn Văn Bình"}},
 	} {
 		p := writeXLSX(t, dir, tc.name+".xlsx", map[string][][]any{"Bìa": cover, "Danh sách": tc.rows, "Thôn Đông": list}, "Bìa", "Danh sách", "Thôn Đông")
