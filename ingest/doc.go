@@ -18,7 +18,7 @@
 // whose header was not found, into an error naming the file and sheet.
 // A workbook's sheet without header where no row reads as a person's (a
 // full name beside a birth date or year, an identification number, a sex
-// or an address; notalist.go), and fewer than five rows hold a name, is
+// or an address; notalist.go), and fewer than three rows hold a name, is
 // not a list — a cover with its titles and signatures, a "Tổng hợp" of
 // counts: its rows are skipped, kind "not a list", Layout.Skipped "not a
 // list: cover" or "not a list: summary", and it is no error. A sheet

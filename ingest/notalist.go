@@ -36,8 +36,10 @@ const listedPersonRows = 5
 // namesMakeAList is how many rows of a sheet without header that hold a
 // full name, and nothing else of a person's, make it a list all the same
 // (a list of names and nothing else must not be dropped): a cover has a
-// signature or two, a summary no names.
-const namesMakeAList = 5
+// signature or two, a summary no names. Three, not five (rv8): three
+// names with their ages, or with their relation to the head of the
+// household, were skipped as a summary or a cover.
+const namesMakeAList = 3
 
 // noListState is what the rows of a sheet without header showed.
 type noListState struct {

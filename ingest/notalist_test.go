@@ -34,6 +34,11 @@ func TestSheetsThatAreNotLists(t *testing.T) {
 	three := [][]any{{"TT", "Công dân"}, {"1", "Nguyễn Văn An"}, {"2", "Lê Thị Hoa"}, {"3", "Nguyễn Văn Bình"}}
 	dotted := [][]any{{"TT", "Công dân"}, {"1.", "Nguyễn Văn An"}, {"2.", "Lê Thị Hoa"}, {"3.", "Nguyễn Văn Bình"}}
 	household := [][]any{{"TT", "Công dân", "Quan hệ", "Dân tộc"}, {1, "Nguyễn Văn An", "Chủ hộ", "Kinh"}, {2, "Lê Thị Hoa", "Vợ", "Kinh"}, {3, "Nguyễn Văn Bình", "Con", "Kinh"}}
+	// rv8's two left: an age beside the row number (two numbers a row,
+	// as a summary's counts), and names with their relation to the head
+	// and no number at all.
+	aged := [][]any{{"TT", "Công dân", "Tuổi"}, {1, "Nguyễn Văn An", 36}, {2, "Lê Thị Hoa", 34}, {3, "Nguyễn Văn Bình", 9}}
+	related := [][]any{{"Công dân", "Quan hệ"}, {"Nguyễn Văn An", "Chủ hộ"}, {"Lê Thị Hoa", "Vợ"}, {"Nguyễn Văn Bình", "Con"}}
 
 	p := writeXLSX(t, dir, "xa.xlsx", map[string][][]any{"Bìa": cover, "Tổng hợp": summary, "Thôn Đông": list}, "Bìa", "Tổng hợp", "Thôn Đông")
 	items, d := openAll(t, p, Options{})
@@ -68,6 +73,8 @@ func TestSheetsThatAreNotLists(t *testing.T) {
 		{"three numbered names", three, []string{`sheet "Danh sách"`, "3 of its rows read as a person's record", "--sheet"}, []string{"Nguyễn Văn Bình"}},
 		{"numbered 1., 2.", dotted, []string{`sheet "Danh sách"`, "3 of its rows read as a person's record", "--sheet"}, []string{"Nguyễn Văn Bình"}},
 		{"household", household, []string{`sheet "Danh sách"`, "3 of its rows read as a person's record", "--sheet"}, []string{"Nguyễn Văn Bình"}},
+		{"names with an age", aged, []string{`sheet "Danh sách"`, "3 of its rows hold a name", "--sheet"}, []string{"Nguyễn Văn Bình"}},
+		{"names with their relation", related, []string{`sheet "Danh sách"`, "3 of its rows hold a name", "--sheet"}, []string{"Nguyễn Văn Bình"}},
 	} {
 		p := writeXLSX(t, dir, tc.name+".xlsx", map[string][][]any{"Bìa": cover, "Danh sách": tc.rows, "Thôn Đông": list}, "Bìa", "Danh sách", "Thôn Đông")
 		_, d := openAll(t, p, Options{})
