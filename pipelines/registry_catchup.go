@@ -26,8 +26,12 @@ import (
 // operation ahead of it: one it applied whose changelog write, or whose
 // position, did not last (a crash). Replaying that one again changes
 // nothing (a batch known already is a redelivery, a decision applied
-// already and ids withdrawn already are no-ops); one the changelog never
-// got comes again from its input, whose offset was not committed.
+// already is a no-op, a withdrawal applied already returns the output it
+// gave, kept by the registry); one the changelog never got comes again
+// from its input, whose offset was not committed. The output of a replay
+// is dropped: the input's message comes again (its offset was not
+// committed) and gives it again, to the load stage, which writes each row
+// once.
 //
 // At start (catchUp) the registry replays what follows its position: a
 // copy of --home/registry restored from a backup, or a store that lost

@@ -114,8 +114,8 @@ func (r *Registry) setFounder(seq uint64, pid string) {
 // Ids the registry does not hold (unknown, or withdrawn before) are
 // skipped; a withdrawal that withdraws nothing changes nothing but its
 // tombstones and returns an output with no rows, unless it is the last
-// call again (an identical re-flush), which returns the same output
-// again. (A record id withdrawn by a dancu before tombstones and then
+// call again (an identical re-flush) or a withdrawal that withdrew
+// records before (kWithdrawal), which return the same output again. (A record id withdrawn by a dancu before tombstones and then
 // added again was a new arrival: a new record, in the person its
 // evidence puts it in, a person of its own named after its id, unless
 // the person its first arrival founded lives on: then after its id and
@@ -161,6 +161,9 @@ type withdrawn struct {
 func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*Output, error) {
 	token := withdrawalToken(w)
 	if out, err := r.lastAgain(token); err != nil || out != nil {
+		return out, err
+	}
+	if out, err := r.withdrawnBefore(token); err != nil || out != nil {
 		return out, err
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(w.RecordIDs)))
@@ -300,6 +303,7 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 		return nil, err
 	}
 	wb.Set([]byte{kLast}, encodeLast(token, enc), nil)
+	wb.Set(withdrawalKey(token), encodeLast(nil, enc), nil)
 	wb.Set(metaKey("batch"), u64(r.batch), nil)
 	opt := r.writeOpts()
 	if err := commitSorted(r.db, wb, nil, nil, opt); err != nil {
@@ -458,6 +462,40 @@ func (r *Registry) withdrawnRecordDeltas(wb *pebble.Batch, recs []withdrawn, out
 	wb.Set(recordDeltasKey(key), encodeRecordDeltas(rows), nil)
 	out.RecordDeltas = rows
 	return nil
+}
+
+// kWithdrawal keeps the output of each withdrawal that withdrew
+// records, by its token (withdrawalToken), as kLast keeps the last
+// call's (its coverage rows by batch key): a withdrawal that comes again
+// after other calls returns it again (withdrawnBefore). Its output may
+// never have reached ClickHouse — the registry commits before the load
+// stage writes, and a registry catching up from its changelog
+// (pipelines.catchUp) applies a withdrawal and drops its output, the
+// message coming again from its input — and, its records gone, applying
+// it again would emit nothing: their −1 in coverage_records and their
+// persons' rows were lost (chaos run 3 of stop 33: coverage 42 records
+// over its brute force, one withdrawal's records). The load stage
+// inserts each coverage row once (record_delta_keys,
+// person_delta_sum_keys) and keeps the latest version of a person, link
+// or conflict, so an output written twice counts once.
+const kWithdrawal = 'W'
+
+func init() { spaceNames[kWithdrawal] = "withdrawals' outputs by token" }
+
+func withdrawalKey(token []byte) []byte { return append([]byte{kWithdrawal}, token...) }
+
+// withdrawnBefore returns the output of the withdrawal of token if it
+// was applied before (kWithdrawal), nil if not.
+func (r *Registry) withdrawnBefore(token []byte) (*Output, error) {
+	v, ok, err := getClone(r.db, withdrawalKey(token))
+	if err != nil || !ok {
+		return nil, err
+	}
+	out, err := r.decodeLastOutput(v)
+	if err != nil {
+		return nil, fmt.Errorf("output kept for withdrawal: %w", err)
+	}
+	return &out, nil
 }
 
 // founderName is the id of a person founded by record seq (id): the one
