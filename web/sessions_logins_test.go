@@ -6,9 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/dancu-vn/dancu/web"
 	"github.com/dancu-vn/dancu/web/store"
@@ -162,5 +165,33 @@ func TestNoLockOutByAStranger(t *testing.T) {
 	if st != http.StatusOK || !strings.Contains(string(body), "too many failures of this account from this address") ||
 		strings.Contains(string(body), "guess-") {
 		t.Errorf("audit: want the refusals saying which limit, and no password: %d %s", st, body)
+	}
+}
+
+// TestBrowserSessionExpired: a reviewer whose session ran idle past its
+// timeout, in a real Chromium, is sent to the login page, which says why
+// (DANCU_SCREENSHOTS=DIR keeps desk-session-expired.png).
+func TestBrowserSessionExpired(t *testing.T) {
+	env := webtest.Start(t, web.Config{SessionTTL: time.Hour, SessionIdle: 10 * time.Minute})
+	env.AddUser(t, "rev.hue", store.RoleReviewer, "46")
+	ctx := webtest.Browser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.WaitVisible("#username"),
+		chromedp.SendKeys("#username", "rev.hue"),
+		chromedp.SendKeys("#password", webtest.Password),
+		chromedp.Click("#signin"),
+		chromedp.WaitVisible("#queue"),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	env.Clock.Advance(11 * time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts"), chromedp.WaitVisible("#username")); err != nil {
+		t.Fatalf("the queue after 11 idle minutes: %v", err)
+	}
+	writePNG(t, filepath.Join(shotDir(t), "desk-session-expired.png"), run(t, ctx, chromedp.FullScreenshot(100)))
+	if notice := run(t, ctx, chromedp.Text(".notice")); !strings.Contains(notice, "session has expired (after 10 minutes without a request, or 1 hour after") {
+		t.Errorf("the login page says %q, want that the session expired", notice)
 	}
 }
