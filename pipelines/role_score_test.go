@@ -33,6 +33,25 @@ type scoreInstance struct {
 	done chan error
 }
 
+// remoteRegistry opens a registry in a temporary directory that scores
+// through the score instances on brokers (a RemoteScorer resending after
+// 3 s); both close when the test ends, the registry first.
+func remoteRegistry(t *testing.T, ctx context.Context, brokers []string) *pipelines.RegistryLinker {
+	t.Helper()
+	rs, err := pipelines.NewRemoteScorer(ctx, brokers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rs.Close() })
+	rs.Resend = 3 * time.Second
+	l, _, err := pipelines.OpenRegistry(ctx, pipelines.RegistryConfig{Dir: t.TempDir(), Score: rs.Score})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
 func startScore(t *testing.T, brokers []string, dir string, i, n int) *scoreInstance {
 	return startScoreStats(t, brokers, dir, i, n, nil)
 }

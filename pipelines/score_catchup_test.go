@@ -27,17 +27,7 @@ func TestScoreStoreRestoredCatchesUp(t *testing.T) {
 	brokers := []string{brokertest.Start(t)}
 	home, backup := t.TempDir(), t.TempDir()+"/copy"
 	inst := startScore(t, brokers, home, 0, 1)
-	rs, err := pipelines.NewRemoteScorer(ctx, brokers, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
-	rs.Resend = 3 * time.Second
-	l, _, err := pipelines.OpenRegistry(ctx, pipelines.RegistryConfig{Dir: t.TempDir(), Score: rs.Score})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := remoteRegistry(t, ctx, brokers)
 	got := map[string]string{}
 	b := 0
 	link := func(to int) {
@@ -84,7 +74,7 @@ func TestScoreStoreRestoredCatchesUp(t *testing.T) {
 
 	cctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	err = pipelines.RunScore(cctx, pipelines.ScoreConfig{Brokers: []string{brokertest.Start(t)}, Dir: home, Instance: 0, Instances: 1}, nil)
+	err := pipelines.RunScore(cctx, pipelines.ScoreConfig{Brokers: []string{brokertest.Start(t)}, Dir: home, Instance: 0, Instances: 1}, nil)
 	if !errors.Is(err, pipelines.ErrScoreStoreMismatch) || !strings.Contains(err.Error(), "but the partition ends at offset 0") {
 		t.Errorf("a score store ahead of dancu.blocking: %v, want %v", err, pipelines.ErrScoreStoreMismatch)
 	}

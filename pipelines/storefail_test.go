@@ -192,17 +192,7 @@ func TestScoreStoreFullDiskStops(t *testing.T) {
 	go func() {
 		done <- pipelines.RunScore(sctx, pipelines.ScoreConfig{Brokers: brokers, Dir: filepath.Join(full, "score"), Instance: 0, Instances: 1}, nil)
 	}()
-	rs, err := pipelines.NewRemoteScorer(ctx, brokers, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
-	rs.Resend = 3 * time.Second
-	l, _, err := pipelines.OpenRegistry(ctx, pipelines.RegistryConfig{Dir: t.TempDir(), Score: rs.Score})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := remoteRegistry(t, ctx, brokers)
 	recs := generatedRecords(t, 2000)
 	linking := make(chan struct{})
 	go func() {
