@@ -116,6 +116,41 @@ func TestSessionsEndWithTheAccountsChange(t *testing.T) {
 	}
 }
 
+// TestAccountChangeOutranksAClockBehind: an account disabled with
+// `dancu users disable` on a machine whose clock is an hour behind the
+// one that wrote the account is disabled (ClickHouse keeps the highest
+// version, and a version read from that clock was lower: the account
+// stayed enabled, its owner signing in again at once), and a change
+// from a clock an hour ahead does not outrank the next one either.
+func TestAccountChangeOutranksAClockBehind(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	u := env.AddUser(t, "bob", store.RoleReviewer, "01")
+	for _, skew := range []time.Duration{-time.Hour, time.Hour} {
+		cli := store.New(env.Conn, func() time.Time { return time.Now().Add(skew) })
+		for _, disabled := range []bool{true, false} {
+			u.Disabled = disabled
+			if err := cli.PutUser(t.Context(), u); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := env.Store.User(t.Context(), "bob"); err != nil || got.Disabled != disabled {
+				t.Errorf("clock %v: account written disabled=%v, read disabled=%v (%v)", skew, disabled, got.Disabled, err)
+			}
+			cli = env.Store // the next change from the desk's clock
+		}
+	}
+	st, _ := env.NewClient().Do(t, "POST", "/api/login", map[string]string{"username": "bob", "password": webtest.Password})
+	if st != http.StatusOK {
+		t.Errorf("login after the account was enabled again: %d, want 200", st)
+	}
+	u.Disabled = true
+	if err := store.New(env.Conn, func() time.Time { return time.Now().Add(-time.Hour) }).PutUser(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := env.NewClient().Do(t, "POST", "/api/login", map[string]string{"username": "bob", "password": webtest.Password}); st == http.StatusOK {
+		t.Error("login of an account disabled from a clock an hour behind: 200, want it refused")
+	}
+}
+
 // TestPutUserSaysTheAccountChanged: when the account is written but its
 // sessions cannot be ended (here the sessions table is away), the error
 // says the account was changed and its old sessions may still be live, so

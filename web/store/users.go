@@ -135,8 +135,8 @@ var dummyHash = sync.OnceValue(func() string {
 // CheckDummy spends the time of one password check.
 func CheckDummy(password string) { CheckPassword(dummyHash(), password) }
 
-// PutUser writes a new version of u (its Version and UpdatedAt are set
-// here). It is visible to the next login at once, and the sessions the
+// PutUser writes a new version of u (its Version, above every version
+// of the account written before, and UpdatedAt are set here). It is visible to the next login at once, and the sessions the
 // account had end (EndSessionsOf): a password replaced after a leak, or an
 // account disabled and enabled again, leaves no session of before. When
 // the account is written but its sessions could not be ended, the error
@@ -147,7 +147,16 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 	}
 	now := s.now()
 	u.UpdatedAt = now
-	u.Version = uint64(now.UnixNano())
+	// The version outranks every one written before, whatever the clock
+	// of the machine that wrote it: ClickHouse keeps the highest, and an
+	// account disabled where the clock is behind the last writer's stayed
+	// enabled.
+	var last uint64
+	if err := s.conn.QueryRow(ctx, "SELECT max(version) FROM users WHERE username = {u:String}",
+		driver.NamedValue{Name: "u", Value: u.Username}).Scan(&last); err != nil {
+		return fmt.Errorf("put user: read its version: %w", err)
+	}
+	u.Version = max(uint64(now.UnixNano()), last+1)
 	if u.Provinces == nil {
 		u.Provinces = []string{}
 	}
