@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/dancu-vn/dancu/schemas"
 )
 
 // styledCell is a cell of a test workbook written in a font.
@@ -38,6 +40,24 @@ func writeStyled(t *testing.T, path string, cells []styledCell) {
 	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// openRecords reads the one sheet of path, whose rows from the second on
+// are n records, failing the test on another count or on a reject.
+func openRecords(t *testing.T, path string, n int) ([]*schemas.Record, Description) {
+	t.Helper()
+	items, d := openAll(t, path, Options{})
+	if len(items) != n {
+		t.Fatalf("%d items, want %d", len(items), n)
+	}
+	recs := make([]*schemas.Record, n)
+	for i, it := range items {
+		if it.Record == nil {
+			t.Fatalf("row %d rejected: %+v", i+2, it.Reject)
+		}
+		recs[i] = it.Record
+	}
+	return recs, d
 }
 
 // TestUnicodeRowsInLegacyColumns: a commune list typed in TCVN3 (.VnTime)
@@ -83,19 +103,13 @@ func TestUnicodeRowsInLegacyColumns(t *testing.T) {
 			}
 			path := filepath.Join(t.TempDir(), "thon_dong.xlsx")
 			writeStyled(t, path, cells)
-			items, d := openAll(t, path, Options{})
-			if len(items) != len(people) {
-				t.Fatalf("%d items, want %d", len(items), len(people))
-			}
-			for i, it := range items {
-				if it.Record == nil {
-					t.Fatalf("row %d rejected: %+v", i+2, it.Reject)
-				}
+			recs, d := openRecords(t, path, len(people))
+			for i, rec := range recs {
 				want := people[i]
 				wantSex := map[string]string{"Nam": "M", "Nữ": "F"}[want.sex]
-				if it.Record.FullName != want.name || it.Record.PermAddress != want.addr || it.Record.Sex != wantSex {
+				if rec.FullName != want.name || rec.PermAddress != want.addr || rec.Sex != wantSex {
 					t.Errorf("row %d (pasted %v): %q, %q, sex %q; want %q, %q, %q",
-						i+2, pasted[i], it.Record.FullName, it.Record.PermAddress, it.Record.Sex, want.name, want.addr, wantSex)
+						i+2, pasted[i], rec.FullName, rec.PermAddress, rec.Sex, want.name, want.addr, wantSex)
 				}
 			}
 			for _, c := range d.Sheets[0].Columns {
@@ -217,6 +231,68 @@ func TestRejectPreviewReadsCellFont(t *testing.T) {
 	for row, w := range want {
 		if got[row] != w {
 			t.Errorf("row %d: preview %q, want %q", row, got[row], w)
+		}
+	}
+}
+
+// TestLegacyRunInAPlainCell: a name typed in TCVN3 whose text carries its
+// own font (a rich-text run in .VnTime, as a paste from a Word document
+// in .VnTime makes it) in a cell whose style says Arial, within a .VnTime
+// column: its clerk saw it right, and it is decoded as its column is. The
+// cell's style alone made it a paste from a Unicode source (cellFont), and
+// it read "NguyÔn V¨n Hïng", with no note. A cell pasted in Unicode (Times
+// New Roman, "Lê Bá Tý", every letter also a TCVN3 byte) stays Unicode.
+func TestLegacyRunInAPlainCell(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ds.xlsx")
+	f := excelize.NewFile()
+	defer f.Close()
+	style := func(font string) int {
+		st, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: font}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	vnTime, arial, tnr := style(".VnTime"), style("Arial"), style("Times New Roman")
+	put := func(col, row, st int, text string, run bool) {
+		ref, _ := excelize.CoordinatesToCellName(col, row)
+		var err error
+		if run {
+			err = f.SetCellRichText("Sheet1", ref, []excelize.RichTextRun{{Text: text, Font: &excelize.Font{Family: ".VnTime"}}})
+		} else {
+			err = f.SetCellStr("Sheet1", ref, text)
+		}
+		if err == nil {
+			err = f.SetCellStyle("Sheet1", ref, ref, st)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, h := range []string{"STT", "Họ và tên", "Giới tính"} {
+		put(i+1, 1, vnTime, tcvn3(t, h, false), false)
+	}
+	want := []string{"Phạm Minh Lực", "Nguyễn Thị Hồng", "Trần Văn Mai", "Nguyễn Văn Hùng", "Lê Bá Tý"}
+	for i, name := range want {
+		row := i + 2
+		put(1, row, vnTime, string(rune('1'+i)), false)
+		put(3, row, vnTime, tcvn3(t, "Nam", false), false)
+		switch name {
+		case "Nguyễn Văn Hùng":
+			put(2, row, arial, tcvn3(t, name, false), true)
+		case "Lê Bá Tý":
+			put(2, row, tnr, name, false)
+		default:
+			put(2, row, vnTime, tcvn3(t, name, false), false)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := openRecords(t, path, len(want))
+	for i, rec := range recs {
+		if rec.FullName != want[i] {
+			t.Errorf("row %d: name %q, want %q", i+2, rec.FullName, want[i])
 		}
 	}
 }

@@ -995,10 +995,15 @@ func (sh *sheetState) pastedUnicode(i int) bool {
 // font says it differs from its column's (own): Unicode for a cell pasted
 // from a Unicode source (pastedUnicode), TCVN3Upper for one typed in
 // capitals in .VnTimeH within a .VnTime column. recordOf and a reject's
-// preview (rowPreview) both read a cell so.
+// preview (rowPreview) both read a cell so. A cell whose style font is no
+// legacy one but whose text shows the column's legacy typing (a capital
+// inside a word, ¨ « §: vn.DetectEncoding) is its column's: its text
+// carries its own font (a rich-text run in .VnTime, pasted from a Word
+// document), which the style does not tell, and read as Unicode it was
+// "NguyÔn V¨n Hïng".
 func (sh *sheetState) cellFont(r rawRow, i int) (enc vn.Encoding, own bool) {
 	switch {
-	case r.plain>>i&1 != 0 && sh.pastedUnicode(i):
+	case r.plain>>i&1 != 0 && sh.pastedUnicode(i) && (i >= len(r.cells) || vn.DetectEncoding(r.cells[i:i+1], sh.layout.Columns[i].Font) == vn.Unicode):
 		return vn.Unicode, true
 	case r.upper>>i&1 != 0 && i < len(sh.cols.enc) && sh.cols.enc[i] == vn.TCVN3:
 		return vn.TCVN3Upper, true
