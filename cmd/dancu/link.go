@@ -877,7 +877,7 @@ func writeClusters(path string, rows []matching.Assignment, label func(id string
 
 // writeClusterRows is writeClusters with the label of rows[i] given by i.
 func writeClusterRows(path string, rows []matching.Assignment, label func(i int) string) error {
-	fh, err := os.Create(path)
+	fh, err := createPrivate(path)
 	if err != nil {
 		return fmt.Errorf("create clusters: %w", err)
 	}
@@ -919,7 +919,7 @@ func conflictLabels(f *matching.Frame, cs []schemas.Conflict, label func(f *matc
 }
 
 func writeConflicts(path string, cs []schemas.Conflict, label func(id string) string) error {
-	fh, err := os.Create(path)
+	fh, err := createPrivate(path)
 	if err != nil {
 		return fmt.Errorf("create conflicts: %w", err)
 	}

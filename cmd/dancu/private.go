@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -30,3 +32,26 @@ func privateDir(w io.Writer, dir string) error {
 	}
 	return nil
 }
+
+// createPrivate creates (or truncates) a file that will hold citizens'
+// records — `dancu link`'s clusters and conflicts carry every full
+// identification number, `review labels` the desk's decisions on record
+// ids — readable by its owner only (0600), whatever the umask: os.Create's
+// 0666 under a umask of 022 let every user of the machine read them. A
+// file that exists keeps its contents' name but loses the others' bits.
+func createPrivate(path string) (*os.File, error) {
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := fh.Chmod(0o600); err != nil && !isNotOwner(err) {
+		fh.Close()
+		return nil, err
+	}
+	return fh, nil
+}
+
+// isNotOwner reports a chmod refused because the file is another user's
+// (written through a group's write bit): the file stays as its owner made
+// it, which is theirs to decide.
+func isNotOwner(err error) bool { return errors.Is(err, fs.ErrPermission) }

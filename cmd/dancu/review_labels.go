@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 )
@@ -31,7 +30,7 @@ func newReviewLabelsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f, err := os.Create(out)
+			f, err := createPrivate(out)
 			if err != nil {
 				return err
 			}
