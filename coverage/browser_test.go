@@ -2,7 +2,10 @@ package coverage_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -162,5 +165,69 @@ func TestCoveragePageInChromium(t *testing.T) {
 	}
 	if right, shown, page := printed["table"].(float64), printed["shown"].(float64), printed["page"].(float64); right > shown+1 || right > page+1 {
 		t.Errorf("printed: the table ends at %.0f px, its box at %.0f px, the paper at %.0f px: columns cut off", right, shown, page)
+	}
+}
+
+// The charts' words stay inside their pictures, as Chromium draws them:
+// the month under the last point of the progress chart (eleven months,
+// January to November, label every other month and the last: it was
+// centred 10 px from the right edge, and "2026-11" lost its last digit),
+// a bar's figure after a full bar (a share of 100% of a million persons),
+// and a long unit name before it. An SVG clips what passes its edge.
+func TestChartsFitInChromium(t *testing.T) {
+	var months []string
+	var rising []float64
+	for m := 1; m <= 11; m++ {
+		months = append(months, fmt.Sprintf("2026-%02d", m))
+		rising = append(rising, float64(m*1000))
+	}
+	var page strings.Builder
+	page.WriteString(`<!doctype html><html><head><meta charset="utf-8"></head><body>`)
+	for _, err := range []error{
+		coverage.RenderLines(&page, months, []coverage.Series{{Name: "persons", Colour: "#3182bd", Values: rising}}, 480, 200),
+		coverage.RenderBars(&page, []coverage.Bar{
+			{Code: "79", Label: "Thành phố Hồ Chí Minh", Value: 100, Text: "100.00% (1,234,567)"},
+			{Code: "16939", Label: "Phường Thái Hòa", Value: 80.95, Text: "80.95% (21)"},
+		}, 100, 480),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	page.WriteString(`</body></html>`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page.String())
+	}))
+	defer srv.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
+		chromedp.WindowSize(800, 600), chromedp.Flag("headless", true))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL), chromedp.WaitVisible(`svg.bars`)); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	outside, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('svg text')).flatMap(t => {
+		const s = t.ownerSVGElement.getBoundingClientRect(), b = t.getBoundingClientRect();
+		return b.left < s.left - 0.5 || b.right > s.right + 0.5 ? [t.ownerSVGElement.getAttribute('class') + ' "' + t.textContent + '" from ' +
+			Math.round(b.left - s.left) + ' to ' + Math.round(b.right - s.left) + ' px of ' + Math.round(s.width)] : [];
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('svg.lines text')).map(t => t.textContent).filter(s => /^2026-/.test(s))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(labels) == 0 || labels[len(labels)-1] != "2026-11" {
+		t.Errorf("the progress chart's month labels %v: want the last month, 2026-11, labelled", labels)
+	}
+	for _, o := range outside {
+		t.Errorf("drawn outside its chart (clipped): %s", o)
 	}
 }

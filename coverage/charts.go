@@ -30,7 +30,16 @@ func RenderBars(w io.Writer, bars []Bar, max float64, width int) error {
 			max = math.Max(max, b.Value)
 		}
 	}
-	const rowH, labelW, textW = 16, 190, 90
+	const rowH, labelW = 16, 190
+	// The figure after a bar gets the room of the widest one (about 6.3 px
+	// a character at this size): a full bar's "100.00% (1,234,567)" ran
+	// past the picture's edge, which an SVG clips.
+	textW := 90
+	for _, b := range bars {
+		if w := int(math.Ceil(6.3*float64(utf8.RuneCountInString(b.Text)))) + 8; w > textW {
+			textW = w
+		}
+	}
 	barW := float64(width - labelW - textW)
 	h := len(bars)*rowH + 4
 	var sb strings.Builder
@@ -69,7 +78,14 @@ func RenderLines(w io.Writer, labels []string, series []Series, width, height in
 	if height <= 0 {
 		height = 200
 	}
-	const left, right, top, bottom = 60, 10, 24, 34
+	const left, top, bottom = 60, 24, 34
+	// A month's label is centred under its point: the last one needs half
+	// its width to the right of the plot (about 6.4 px a digit at this
+	// size; "2026-11" lost its last digit with 10 px).
+	right := 10
+	for _, l := range labels {
+		right = max(right, int(math.Ceil(3.2*float64(utf8.RuneCountInString(l))))+2)
+	}
 	max := 1.0
 	for _, s := range series {
 		for _, v := range s.Values {
