@@ -22,10 +22,10 @@ func ExampleReport_WriteTable() {
 	}
 	rep.WriteTable(os.Stdout, false)
 	// Output:
-	// code                province  records  scanned  persons  with id  with id %  cmnd only  children<6  with id  conflicts open  decided  population  persons %
-	//     40            Tỉnh Nghệ An     1800      600     1000      700      70.00          0           0        0               0        0     3472300       0.03
-	//         (address not resolved)        2        0        0        0                     0           0        0               0        0
-	//                          TOTAL     1802      600     1000      700      70.00          0           0        0               0        0
+	// code                province  records  scanned  persons  with id  with id %  cmnd only  children<6  <6 with id  conflicts open  decided  population  persons %
+	//     40            Tỉnh Nghệ An     1800      600     1000      700      70.00          0           0           0               0        0     3472300       0.03
+	//         (address not resolved)        2        0        0        0                     0           0           0               0        0
+	//                          TOTAL     1802      600     1000      700      70.00          0           0           0               0        0
 	// rejected rows: 3
 }
 

@@ -21,7 +21,7 @@ func (r *Report) WriteTable(w io.Writer, all bool) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', tabwriter.AlignRight)
 	since := r.Since != ""
-	head := "code\t" + string(r.Level) + "\trecords\tscanned\tpersons\twith id\twith id %\tcmnd only\tchildren<6\twith id\tconflicts open\tdecided\tpopulation\tpersons %\t"
+	head := "code\t" + string(r.Level) + "\trecords\tscanned\tpersons\twith id\twith id %\tcmnd only\tchildren<6\t<6 with id\tconflicts open\tdecided\tpopulation\tpersons %\t"
 	if since {
 		head += "with id % " + r.Since + "\tchange\t"
 	}

@@ -136,7 +136,7 @@ func TestPageSince(t *testing.T) {
 		t.Errorf("/coverage?since=2026-03: no link to the page without the comparison (the only link without since)")
 	}
 	code, _, body = get(t, srv, "/coverage?era=new&metric=with_id_pct&province=40&level=commune&since=2026-03")
-	if code != 200 || !strings.Contains(body, "<th>with ID % at 2026-03</th><th>change (points)</th>") {
+	if code != 200 || !strings.Contains(body, `<th rowspan="2">with ID % at 2026-03</th><th rowspan="2">change (points)</th>`) {
 		t.Fatalf("Nghệ An by commune since 2026-03: %d, columns of the share then and the change: %v", code, strings.Contains(body, "with ID % at 2026-03"))
 	}
 	row := func(code string) string {

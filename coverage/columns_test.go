@@ -1,0 +1,128 @@
+package coverage_test
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/coverage"
+)
+
+// Every column of the indicator table says what it counts: the page had
+// three columns headed "with ID" (records, persons, children under 6) and
+// two "CMND only", the text table two "with id" (user20, an analyst's
+// month). The page's header rows, read as a grid (rowspan, colspan), give
+// each column its group and its own name; no two columns may read alike,
+// and the header has as many columns as the rows.
+func TestColumnsSayWhatTheyCount(t *testing.T) {
+	conn := openDB(t)
+	writeMonthly(t, conn)
+	srv := httptest.NewServer(coverage.NewHandler(conn, nil))
+	defer srv.Close()
+	code, _, body := get(t, srv, "/coverage?era=new&metric=with_id_pct&province=40&level=commune&since=2026-03")
+	if code != 200 {
+		t.Fatalf("Nghệ An by commune: %d", code)
+	}
+	head := between(body, "<thead>", "</thead>")
+	cols := headerColumns(t, head)
+	seen := map[string]int{}
+	for i, c := range cols {
+		if j, ok := seen[c]; ok {
+			t.Errorf("page: columns %d and %d are both headed %q", j+1, i+1, c)
+		}
+		seen[c] = i
+	}
+	total := between(body, "<tfoot>", "</tfoot>")
+	if n := strings.Count(total, "<td"); n != len(cols) {
+		t.Errorf("page: %d columns headed (%q), %d in the total row", len(cols), cols, n)
+	}
+	for _, want := range []string{"records with ID", "persons with ID", "children under 6 with ID", "persons CMND only", "records CMND only"} {
+		if _, ok := seen[want]; !ok {
+			t.Errorf("page: no column headed %q (columns %q)", want, cols)
+		}
+	}
+
+	rep, err := coverage.Compute(context.Background(), conn, coverage.Options{Era: coverage.New, Level: coverage.Commune, Province: "40",
+		Since: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteTable(&buf, false); err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := strings.Cut(buf.String(), "\n")
+	names := regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(line), -1)
+	seen = map[string]int{}
+	for i, c := range names {
+		if j, ok := seen[c]; ok {
+			t.Errorf("table: columns %d and %d are both headed %q (%q)", j+1, i+1, c, line)
+		}
+		seen[c] = i
+	}
+}
+
+func between(s, from, to string) string {
+	_, s, _ = strings.Cut(s, from)
+	s, _, _ = strings.Cut(s, to)
+	return s
+}
+
+// headerColumns reads a table header's rows as a grid and names each
+// column by the words of its cells from top to bottom.
+func headerColumns(t *testing.T, head string) []string {
+	t.Helper()
+	cell := regexp.MustCompile(`<th([^>]*)>(.*?)</th>`)
+	span := func(attrs, name string) int {
+		m := regexp.MustCompile(name + `="(\d+)"`).FindStringSubmatch(attrs)
+		if m == nil {
+			return 1
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	var grid [][]string
+	for r, row := range strings.Split(head, "</tr>") {
+		for len(grid) <= r {
+			grid = append(grid, nil)
+		}
+		c := 0
+		for _, m := range cell.FindAllStringSubmatch(row, -1) {
+			for c < len(grid[r]) && grid[r][c] != "" {
+				c++
+			}
+			text := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(strings.TrimSpace(m[2]))
+			for dr := 0; dr < span(m[1], "rowspan"); dr++ {
+				for len(grid) <= r+dr {
+					grid = append(grid, nil)
+				}
+				for dc := 0; dc < span(m[1], "colspan"); dc++ {
+					for len(grid[r+dr]) <= c+dc {
+						grid[r+dr] = append(grid[r+dr], "")
+					}
+					grid[r+dr][c+dc] = text
+				}
+			}
+			c += span(m[1], "colspan")
+		}
+	}
+	var cols []string
+	for c := range grid[0] {
+		var words []string
+		for r := range grid {
+			if c < len(grid[r]) && grid[r][c] != "" && (len(words) == 0 || words[len(words)-1] != grid[r][c]) {
+				words = append(words, grid[r][c])
+			}
+		}
+		cols = append(cols, strings.Join(words, " "))
+	}
+	if len(cols) == 0 {
+		t.Fatalf("no header cells in %q", head)
+	}
+	return cols
+}
