@@ -98,6 +98,25 @@ func (x *Row) withIDPct() *float64 {
 	return &x.WithIDPct
 }
 
+// MarshalJSON leaves out, as CSV leaves empty, the shares a row does not
+// have: with_id_pct where the unit has no person, persons_pct where no
+// expected population is known (communes, unresolved rows). Written as
+// 0, a tool sorting the JSON by share put every empty commune first. The
+// keys keep Row's order: the fields after the shares are written again
+// after them.
+func (x Row) MarshalJSON() ([]byte, error) {
+	type plain Row // Row without this method
+	return json.Marshal(struct {
+		plain
+		PersonsPct      *float64 `json:"persons_pct,omitempty"`
+		WithIDPct       *float64 `json:"with_id_pct,omitempty"`
+		PersonsSince    int64    `json:"persons_since,omitempty"`
+		WithIDSince     int64    `json:"persons_with_id_since,omitempty"`
+		WithIDPctSince  *float64 `json:"with_id_pct_since,omitempty"`
+		WithIDPctChange *float64 `json:"with_id_pct_change,omitempty"`
+	}{plain(x), x.personsPct(), x.withIDPct(), x.PersonsSince, x.WithIDSince, x.WithIDPctSince, x.WithIDPctChange})
+}
+
 // fields returns the values of x in the order of csvHeader: strings,
 // int64, uint64, *float64 (shares, rounded to hundredths; nil where not
 // defined) and nil (the Since columns of a report without Since).

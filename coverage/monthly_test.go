@@ -99,6 +99,20 @@ func TestMonthlyReportShares(t *testing.T) {
 			if has {
 				t.Errorf("JSON 17920: with_id_pct_change %v, want none (nobody in March)", change)
 			}
+		case "16732":
+			// No person: no share with a number, as CSV's empty cell (a
+			// tool sorting the JSON by it read 0 and put every empty
+			// commune first; user20).
+			if v, has := r["with_id_pct"]; has {
+				t.Errorf("JSON 16732 (no person): with_id_pct %v, want none", v)
+			}
+		}
+		// A commune has no expected population: no share of it either.
+		if v, has := r["persons_pct"]; has {
+			t.Errorf("JSON %v (a commune, no expected population): persons_pct %v, want none", r["code"], v)
+		}
+		if _, has := r["with_id_pct"]; !has && r["persons"] != 0.0 {
+			t.Errorf("JSON %v: %v persons and no with_id_pct", r["code"], r["persons"])
 		}
 	}
 

@@ -134,9 +134,11 @@ type Row struct {
 	Population2019   uint64 `json:"population_2019"` // 2019 census; 0 = not known at this level
 	Population2024   uint64 `json:"population_2024"` // 2024 estimate; 0 = not known at this level
 	// PersonsPct is persons as a share of the expected population (the
-	// 2024 estimate, else the 2019 census); 0 when neither is known.
+	// 2024 estimate, else the 2019 census); 0 when neither is known, and
+	// then left out of the JSON (Row.MarshalJSON).
 	PersonsPct float64 `json:"persons_pct"`
-	// WithIDPct is persons with a number as a share of persons.
+	// WithIDPct is persons with a number as a share of persons; 0 when
+	// the unit has no person, and then left out of the JSON.
 	WithIDPct float64 `json:"with_id_pct"`
 	// With Options.Since: the same at the start of that month. The share
 	// then and its change are nil (left out of the JSON, empty in CSV)

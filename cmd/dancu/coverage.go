@@ -46,7 +46,9 @@ sum to the total. --since YYYY-MM adds the share of persons with a number
 at the start of that month (by load date: the persons loaded before it)
 and the change since; a unit nobody in it was loaded by then has neither
 (empty in CSV and xlsx, absent from JSON). A unit without persons has no
-share with a number either, and --sort by a share lists such units last.
+share with a number either, nor a commune a share of an expected
+population (none is known by commune): empty, absent from JSON; --sort by
+a share lists such units last.
 
 --format csv is UTF-8 without a byte order mark, with commas and decimal
 points, for tools; Excel would read it in the computer's code page and
