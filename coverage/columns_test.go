@@ -126,3 +126,28 @@ func headerColumns(t *testing.T, head string) []string {
 	}
 	return cols
 }
+
+// A month not begun is refused, by the report (CLI) and the page: "since
+// 2027-01" on 6 December 2026 gave the share now as the share then, and
+// every change +0.00, without a word (user20).
+func TestSinceAMonthNotBegun(t *testing.T) {
+	conn := openDB(t)
+	writeMonthly(t, conn)
+	today := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	for since, ok := range map[string]bool{"2027-01": false, "2026-12": true, "2026-03": true} {
+		s, _ := time.Parse("2006-01", since)
+		rep, err := coverage.Compute(context.Background(), conn, coverage.Options{Era: coverage.New, Since: s, Today: today})
+		if ok && err != nil {
+			t.Errorf("since %s on %s: %v", since, today.Format("2006-01-02"), err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "after this month")) {
+			t.Errorf("since %s on %s: %v, report %v; want it refused as after this month", since, today.Format("2006-01-02"), err, rep != nil)
+		}
+	}
+	srv := httptest.NewServer(coverage.NewHandler(conn, nil))
+	defer srv.Close()
+	next := time.Now().AddDate(0, 1, 0).Format("2006-01")
+	if code, _, body := get(t, srv, "/api/coverage?era=new&since="+next); code != 400 || !strings.Contains(body, "after this month") {
+		t.Errorf("/api/coverage?since=%s (next month): %d %s, want 400 saying it is after this month", next, code, body)
+	}
+}
