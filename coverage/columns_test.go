@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
 )
 
 // Every column of the indicator table says what it counts: the page had
@@ -149,5 +151,61 @@ func TestSinceAMonthNotBegun(t *testing.T) {
 	next := time.Now().AddDate(0, 1, 0).Format("2006-01")
 	if code, _, body := get(t, srv, "/api/coverage?era=new&since="+next); code != 400 || !strings.Contains(body, "after this month") {
 		t.Errorf("/api/coverage?since=%s (next month): %d %s, want 400 saying it is after this month", next, code, body)
+	}
+}
+
+// A person whose address was written in the new era's units (a list of
+// 2026) has no old commune, but its records have the old district the
+// resolver gives them where all the new commune's predecessors lay in
+// one (Phường Vinh Phú, 16702: Thành phố Vinh, 412). By district, the
+// old era counted the records in Thành phố Vinh and the persons in the
+// province's unresolved row (Vinh: 75 records, 15 persons; user20). Now
+// the persons and their conflicts count where their records do; a new
+// commune made of several districts' communes (Phường Hồng Hà, 00097, of
+// five districts of Hà Nội) stays unresolved, as its records do.
+func TestDistrictOfAPersonInNewUnits(t *testing.T) {
+	conn := openDB(t)
+	vinhPhu := addr{"40", "412", "", "40", "16702"}
+	hongHa := addr{"01", "", "", "01", "00097"}
+	write(t, conn, []schemas.Record{
+		record("r1", vinhPhu, schemas.KindSpreadsheet, "040190000001", "", 1),
+		record("r2", vinhPhu, schemas.KindSpreadsheet, "", "", 1),
+		record("r3", hongHa, schemas.KindSpreadsheet, "", "", 1),
+	}, []schemas.Person{
+		person("p1", 1, vinhPhu, "040190000001", 1990, "", 1),
+		person("p2", 1, vinhPhu, "", 2024, "", 1),
+		person("p3", 1, hongHa, "", 1990, "", 1),
+	})
+	cs := []schemas.Conflict{
+		{ConflictID: "c1", Kind: schemas.ConflictSharedID, ProvinceCode: "40", PersonIDs: []string{"p1", "p2"}, Status: "open", Version: 1},
+		{ConflictID: "c3", Kind: schemas.ConflictSharedID, ProvinceCode: "01", PersonIDs: []string{"p3"}, Status: "open", Version: 1},
+	}
+	if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(context.Background(), &pipelines.Batch{Conflicts: cs}); err != nil {
+		t.Fatal(err)
+	}
+	for prov, want := range map[string]struct {
+		code                                 string
+		records, persons, withID, kids, open int64
+	}{
+		"40": {"412", 2, 2, 1, 1, 1},
+		"01": {"", 1, 1, 0, 0, 1},
+	} {
+		rep, err := coverage.Compute(context.Background(), conn, coverage.Options{Era: coverage.Old, Level: coverage.District, Province: prov,
+			Today: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rep.Rows {
+			if r.Records == 0 && r.Persons == 0 && r.ConflictsOpen == 0 {
+				continue
+			}
+			got := struct {
+				code                                 string
+				records, persons, withID, kids, open int64
+			}{r.Code, r.Records, r.Persons, r.PersonsWithID, r.ChildrenUnder6, r.ConflictsOpen}
+			if got != want {
+				t.Errorf("province %s by district: row %s %q: records, persons, with ID, children, open conflicts %+v, want %+v", prov, r.Kind, r.Name, got, want)
+			}
+		}
 	}
 }

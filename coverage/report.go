@@ -250,26 +250,30 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 	}); err != nil {
 		return nil, fmt.Errorf("coverage: records: %w", err)
 	}
-	// Persons. Person rows carry no district: it comes from the commune.
-	personUnit := unitCol
+	// Persons. Person rows carry no district: it comes from the commune,
+	// else (a person whose address was written in the new era's units has
+	// no old commune) from the new commune, where all its predecessors lay
+	// in one district, as the resolver gives its records that district.
+	personUnit, personNew := unitCol, "''"
 	if opt.Level == District {
-		personUnit = cols.commune
+		personUnit, personNew = cols.commune, "new_commune_code"
 	}
+
 	since := "toDate('1970-01-01')"
 	if !opt.Since.IsZero() {
 		since = "toDate('" + opt.Since.Format("2006-01") + "-01')"
 	}
-	q = fmt.Sprintf(`SELECT toString(%s), toString(%s), sum(persons), sum(with_id), sum(cmnd_only),
+	q = fmt.Sprintf(`SELECT toString(%s), toString(%s), toString(%s), sum(persons), sum(with_id), sum(cmnd_only),
 		sumIf(persons, change_month < %s), sumIf(with_id, change_month < %s)
-		FROM coverage_persons%s GROUP BY 1, 2`, cols.province, personUnit, since, since, where)
+		FROM coverage_persons%s GROUP BY 1, 2, 3`, cols.province, personUnit, personNew, since, since, where)
 	if err := scanRows(qctx, conn, q, func(s scanner) error {
-		var p, c string
+		var p, c, nc string
 		var n, id, cmnd, nSince, idSince int64
-		if err := s.Scan(&p, &c, &n, &id, &cmnd, &nSince, &idSince); err != nil {
+		if err := s.Scan(&p, &c, &nc, &n, &id, &cmnd, &nSince, &idSince); err != nil {
 			return err
 		}
 		if opt.Level == District {
-			c = u.communeDistrict[c]
+			c = u.oldDistrict(p, c, nc)
 		}
 		r := get(cell{p, c})
 		r.Persons += n
@@ -288,16 +292,16 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 	if opt.Province != "" {
 		cwhere += " AND " + cols.province + " = {p:String}"
 	}
-	q = fmt.Sprintf(`SELECT toString(%s), toString(%s), sum(persons), sum(with_id) FROM coverage_children%s GROUP BY 1, 2`,
-		cols.province, personUnit, cwhere)
+	q = fmt.Sprintf(`SELECT toString(%s), toString(%s), toString(%s), sum(persons), sum(with_id) FROM coverage_children%s GROUP BY 1, 2, 3`,
+		cols.province, personUnit, personNew, cwhere)
 	if err := scanRows(qctx, conn, q, func(s scanner) error {
-		var p, c string
+		var p, c, nc string
 		var n, id int64
-		if err := s.Scan(&p, &c, &n, &id); err != nil {
+		if err := s.Scan(&p, &c, &nc, &n, &id); err != nil {
 			return err
 		}
 		if opt.Level == District {
-			c = u.communeDistrict[c]
+			c = u.oldDistrict(p, c, nc)
 		}
 		r := get(cell{p, c})
 		r.ChildrenUnder6 += n
@@ -513,11 +517,11 @@ func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols co
 	// even one province's conflicts touches most granules, and FINAL then
 	// merges all of them (10M records, 6M persons, 29,345 conflicts: the
 	// communes of Nghệ An 3.1 s with FINAL; TestCoverageSpeed).
-	q := `SELECT toString(cp), toString(place.1), toString(place.2), toString(place.3), countIf(status = 'open'), countIf(status = 'decided')
+	q := `SELECT toString(cp), toString(place.1), toString(place.2), toString(place.3), toString(place.4), countIf(status = 'open'), countIf(status = 'decided')
 	FROM
 	(
 		SELECT c.conflict_id, any(c.province_code) AS cp, any(c.status) AS status,
-			argMin((s.province_code, s.` + cols.province + `, s.` + unit + `), (s.person_id = '' OR s.merged_into != '', i)) AS place
+			argMin((s.province_code, s.` + cols.province + `, s.` + unit + `, s.new_commune_code), (s.person_id = '' OR s.merged_into != '', i)) AS place
 		FROM (SELECT conflict_id, province_code, status, person_ids FROM ` + conflictStatuses(where) + `) AS c
 		ARRAY JOIN c.person_ids AS pid, arrayEnumerate(c.person_ids) AS i
 		LEFT JOIN
@@ -530,11 +534,11 @@ func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols co
 		) AS s ON s.person_id = pid
 		GROUP BY c.conflict_id
 	)
-	GROUP BY 1, 2, 3, 4`
+	GROUP BY 1, 2, 3, 4, 5`
 	return scanRows(ctx, conn, q, func(s scanner) error {
-		var cp, pOld, p, c string
+		var cp, pOld, p, c, nc string
 		var o, d uint64
-		if err := s.Scan(&cp, &pOld, &p, &c, &o, &d); err != nil {
+		if err := s.Scan(&cp, &pOld, &p, &c, &nc, &o, &d); err != nil {
 			return err
 		}
 		prov := cp
@@ -542,10 +546,10 @@ func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols co
 			prov = u.oldToNew[cp]
 		}
 		if pOld != cp || p != prov {
-			c = "" // the person is not (or no longer) in the conflict's province
+			c, nc = "", "" // the person is not (or no longer) in the conflict's province
 		}
-		if opt.Level == District && c != "" {
-			c = u.communeDistrict[c]
+		if opt.Level == District {
+			c = u.oldDistrict(pOld, c, nc)
 		}
 		if opt.Province != "" && prov != opt.Province {
 			return nil

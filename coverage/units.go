@@ -28,6 +28,11 @@ type units struct {
 	byKey           map[string]*Unit  // era|level|code
 	communeDistrict map[string]string // old commune code -> old district code
 	oldToNew        map[string]string // old province code -> new province code
+	// newCommuneDistrict: new commune code -> the old province and
+	// district all its predecessors lay in (admin_units_2025_mapping.csv,
+	// preferred rows), absent where they lay in several: the district the
+	// address resolver gives a record written in the new era's units.
+	newCommuneDistrict map[string][2]string
 }
 
 var (
@@ -66,7 +71,7 @@ func key(era Era, level Level, code string) string {
 }
 
 func readUnits() (*units, error) {
-	u := &units{byKey: map[string]*Unit{}, communeDistrict: map[string]string{}, oldToNew: map[string]string{}}
+	u := &units{byKey: map[string]*Unit{}, communeDistrict: map[string]string{}, oldToNew: map[string]string{}, newCommuneDistrict: map[string][2]string{}}
 	num := func(t *refdata.Table, r []string, col string) uint64 {
 		n, _ := strconv.ParseUint(t.Get(r, col), 10, 64)
 		return n
@@ -152,6 +157,24 @@ func readUnits() (*units, error) {
 		p, c := nu.Get(r, "province_code"), nu.Get(r, "commune_code")
 		u.list = append(u.list, Unit{Era: New, Level: Commune, ProvinceCode: p, Code: c, Name: nu.Get(r, "commune_name")})
 	}
+	mp, err := load("admin_units_2025_mapping.csv")
+	if err != nil {
+		return nil, err
+	}
+	several := map[string]bool{}
+	for _, r := range mp.Rows {
+		if mp.Get(r, "preferred") != "1" {
+			continue
+		}
+		nc, pd := mp.Get(r, "new_commune_code"), [2]string{mp.Get(r, "old_province_code"), mp.Get(r, "old_district_code")}
+		if was, ok := u.newCommuneDistrict[nc]; ok && was != pd {
+			several[nc] = true
+		}
+		u.newCommuneDistrict[nc] = pd
+	}
+	for nc := range several {
+		delete(u.newCommuneDistrict, nc)
+	}
 	sort.SliceStable(u.list, func(i, j int) bool {
 		a, b := u.list[i], u.list[j]
 		if a.Era != b.Era {
@@ -167,6 +190,21 @@ func readUnits() (*units, error) {
 		u.byKey[key(x.Era, x.Level, x.Code)] = x
 	}
 	return u, nil
+}
+
+// oldDistrict is the old-era district of a person (or its conflict) in
+// old province p, old commune c and new commune nc: c's district, else,
+// where the address was written in the new era's units and gave no old
+// commune, the district all of nc's predecessors lay in, if they lay in
+// one of p's; "" (the province's unresolved row) otherwise.
+func (u *units) oldDistrict(p, c, nc string) string {
+	if c != "" {
+		return u.communeDistrict[c]
+	}
+	if pd, ok := u.newCommuneDistrict[nc]; ok && pd[0] == p {
+		return pd[1]
+	}
+	return ""
 }
 
 func levelRank(l Level) int {
