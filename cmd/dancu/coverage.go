@@ -55,6 +55,12 @@ points, for tools; Excel would read it in the computer's code page and
 drop the codes' leading zeros, so --format xlsx writes the same columns
 as a workbook, codes as text.
 
+--format json also gives "months", progress in the scope, one entry per
+month in which something was loaded ("loaded": true) or which a source
+describes: by load date the records, persons and persons with a number at
+the end of the month; records_by_source_date those whose source describes
+it. The page's two charts draw them.
+
 --format svg writes the choropleth map of the provinces of the era
 (coloured by --metric) to --out, for reports.`,
 		Example: `  dancu coverage --era new --level commune --province 40 --since 2026-03 --sort with_id_pct
