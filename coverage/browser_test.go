@@ -36,6 +36,20 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// headless starts a headless Chromium with a window of w × h px, for at
+// most d; it ends with the test.
+func headless(t *testing.T, w, h int, d time.Duration) context.Context {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
+		chromedp.WindowSize(w, h), chromedp.Flag("headless", true))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // An analyst signs in through the desk's login form in a real Chromium,
 // lands on the coverage page, sees both maps (63 + 34 provinces), clicks
 // Nghệ An on the map and gets its communes. The screenshot goes to
@@ -49,14 +63,7 @@ func TestCoveragePageInChromium(t *testing.T) {
 	synthPersons(t, env.Conn, 36_000, units, 0)
 	env.AddUser(t, "analyst1", store.RoleAnalyst)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
-		chromedp.WindowSize(1400, 1250), chromedp.Flag("headless", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx := headless(t, 1400, 1250, 90*time.Second)
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(env.URL+"/login"),
@@ -201,14 +208,7 @@ func TestChartsFitInChromium(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
-		chromedp.WindowSize(800, 600), chromedp.Flag("headless", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := headless(t, 800, 600, 60*time.Second)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL), chromedp.WaitVisible(`svg.bars`)); err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
