@@ -40,6 +40,17 @@ import (
 // against another changelog — another cluster, or a topic recreated
 // since, whose message at the position has another key — or ahead of the
 // changelog (the topic truncated or lost) is refused, with the way out.
+//
+// A store is marked, synced, when it starts empty (StartChangelog), so
+// that it holds a position before it applies anything: the registry's
+// writes are not synced, and a kill keeps them only up to where Pebble
+// last wrote its log out, which can be after a batch and before the
+// position written after it. Without the mark, such a store held records
+// and no position, which reads as a registry written before positions
+// were kept — taken as up to date, the operations it lost never replayed
+// (chaos3's run, issue 9). With it, the store replays the changelog from
+// its start. Only a store with records and neither is taken as up to
+// date.
 
 // ErrChangelogMismatch is wrapped by the error of a start refused because
 // the registry's directory does not follow the changelog it would replay.
@@ -110,6 +121,10 @@ type caughtUp struct {
 	// Unknown: a registry holding records but no position (written before
 	// positions were kept), taken as up to date, as it used to be.
 	Unknown bool
+	// Start: a registry holding no position but the mark it got when
+	// empty (registry.ChangelogPosition.Start): behind by the whole
+	// changelog since.
+	Start bool
 	// Unverified: the message at Applied was compacted away (a batch
 	// linked again later has its key), so that only the cluster vouched
 	// for the copy.
@@ -191,7 +206,12 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 		c.Unknown = true
 		return c, nil
 	case !ok:
+		// An empty store: marked, synced, as following the changelog
+		// before it applies anything (registry.StartChangelog).
 		c.Fresh = true
+		if err := l.Registry.StartChangelog(registry.ChangelogPosition{Cluster: cluster, Topic: topic, Offset: first - 1}); err != nil {
+			return c, err
+		}
 	case pos.Topic != topic || (pos.Cluster != "" && cluster != "" && pos.Cluster != cluster):
 		return c, fmt.Errorf("%w: %s was written against the changelog %s of Kafka cluster %q; these brokers are cluster %q, topic %s. "+
 			"Start it with the brokers it was written with, or move %s aside and start again: it is rebuilt from this changelog",
@@ -208,6 +228,12 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 		return c, fmt.Errorf("%w: %s has applied %s up to offset %d, but the topic now starts at offset %d: the messages between are gone "+
 			"(keep the topic compacted, never time-retained). Move %s aside and start again: the registry is rebuilt from what the topic holds",
 			ErrChangelogMismatch, dir, topic, pos.Offset, first, dir)
+	case pos.Start():
+		// Marked when empty, no position since: it lost every write
+		// after its first ones (or applied nothing yet). The changelog
+		// from its start, as at the mark; operations the store kept are
+		// replayed again, changing nothing.
+		c.Applied, c.Start = pos.Offset, true
 	default:
 		c.Applied = pos.Offset
 		l.written.offset, l.written.key = pos.Offset, pos.Key
@@ -219,6 +245,9 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 	switch {
 	case c.Fresh:
 		log.Info("registry directory empty or missing: rebuilding it from its changelog", "dir", dir, "topic", topic, "messages", end)
+	case c.Start:
+		log.Info("registry holds no changelog position since it was created (a store that lost the writes after its first ones): "+
+			"replaying its changelog from the start", "dir", dir, "topic", topic, "changelog_end", c.End)
 	case c.behind() > 0:
 		log.Info("registry behind its changelog: replaying the messages after the one it applied last", "dir", dir,
 			"topic", topic, "applied_offset", c.Applied, "changelog_end", c.End, "offsets_behind", c.behind())
@@ -231,8 +260,8 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 	mark := func(m kafka.Message) error {
 		return l.setPosition(registry.ChangelogPosition{Cluster: cluster, Topic: topic, Offset: m.Offset, Key: string(m.Key)})
 	}
-	checked := c.Fresh
-	var batch []schemas.Record // parts of a batch so far
+	checked := c.Fresh || c.Start // no message to check the key of
+	var batch []schemas.Record    // parts of a batch so far
 	for {
 		m, err := r.FetchMessage(ctx)
 		if err != nil {

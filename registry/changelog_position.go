@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/cockroachdb/pebble"
 )
 
 // ChangelogPosition is how far a registry has applied its changelog (the
@@ -26,12 +28,17 @@ type ChangelogPosition struct {
 	Key    string `json:"key"`
 }
 
+// Start reports whether p is the mark StartChangelog writes: the store
+// has applied nothing of the changelog, and replays it from the message
+// after Offset.
+func (p ChangelogPosition) Start() bool { return p.Key == "" }
+
 // changelogPositionKey is the meta key of the position (JSON).
 var changelogPositionKey = metaKey("changelog")
 
-// ChangelogPosition returns the position SetChangelogPosition stored
-// last; false when none was (a registry written before positions were
-// kept, or never given a changelog).
+// ChangelogPosition returns the position SetChangelogPosition or
+// StartChangelog stored last; false when none was (a registry written
+// before positions were kept, or never given a changelog).
 func (r *Registry) ChangelogPosition() (ChangelogPosition, bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -67,6 +74,34 @@ func (r *Registry) SetChangelogPosition(p ChangelogPosition) error {
 	}
 	if err := r.db.Set(changelogPositionKey, b, r.writeOpts()); err != nil {
 		return fmt.Errorf("registry: changelog position: %w", err)
+	}
+	return nil
+}
+
+// StartChangelog marks an empty store as following the changelog from the
+// message after p.Offset (p.Key is ignored: the mark has none, Start), and
+// syncs the mark before it returns. The store holds a position from then
+// on: one that kept batches and lost every position written after them —
+// a kill keeps Pebble's unsynced writes only up to where its log was last
+// written out — replays the changelog from its start instead of being
+// taken as up to date (a store without any position: one written before
+// positions were kept).
+func (r *Registry) StartChangelog(p ChangelogPosition) error {
+	p.Key = ""
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.db == nil {
+		return errors.New("registry changelog start: registry closed")
+	}
+	if r.next > 0 {
+		return fmt.Errorf("registry changelog start: the store holds %d records already", r.next)
+	}
+	if err := r.db.Set(changelogPositionKey, b, pebble.Sync); err != nil {
+		return fmt.Errorf("registry: changelog start: %w", err)
 	}
 	return nil
 }
