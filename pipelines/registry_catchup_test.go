@@ -61,6 +61,68 @@ func catchUpOps() (ops []catchUpOp, batches [][]schemas.Record) {
 	return ops, batches
 }
 
+// cleanOutputs runs ops on a registry without a changelog, never
+// restored, and returns each one's output (outputText), told to seen
+// (nil: nothing told).
+func cleanOutputs(t *testing.T, ctx context.Context, ops []catchUpOp, seen func(LinkResult)) []string {
+	t.Helper()
+	want := make([]string, len(ops))
+	ref, _, err := OpenRegistry(ctx, RegistryConfig{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ref.Close()
+	for i, op := range ops {
+		res, err := op.do(ctx, ref)
+		if err != nil {
+			t.Fatalf("%s: %v", op.name, err)
+		}
+		want[i] = outputText(t, res)
+		if seen != nil {
+			seen(res)
+		}
+	}
+	return want
+}
+
+// stageOpener returns what opens the match stage's registry in dir
+// against brokers, logging on log.
+func stageOpener(t *testing.T, ctx context.Context, dir string, brokers []string, log *slog.Logger) func() *RegistryLinker {
+	return func() *RegistryLinker {
+		t.Helper()
+		l, err := openStageRegistry(ctx, RegistryConfig{Dir: dir, Brokers: brokers}, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+}
+
+// runOps runs ops on l, each output told to seen (nil: nothing told) and
+// compared with want's (the clean run's, cleanOutputs): the first that
+// differs is shown, the others named.
+func runOps(t *testing.T, ctx context.Context, l *RegistryLinker, ops []catchUpOp, want []string, seen func(LinkResult)) {
+	t.Helper()
+	var differ []string
+	for i, op := range ops {
+		res, err := op.do(ctx, l)
+		if err != nil {
+			t.Fatalf("%s: %v", op.name, err)
+		}
+		if got := outputText(t, res); got != want[i] {
+			if differ = append(differ, op.name); len(differ) == 1 {
+				t.Errorf("%s: output differs from the clean run's:\n got %.300s\nwant %.300s", op.name, got, want[i])
+			}
+		}
+		if seen != nil {
+			seen(res)
+		}
+	}
+	if len(differ) > 1 {
+		t.Errorf("the outputs of %d operations differ from the clean run's: %s", len(differ), strings.Join(differ, ", "))
+	}
+}
+
 // stamps are the output's times (when it was made), left out of the
 // comparisons.
 var stamps = regexp.MustCompile(`"\d{4}-\d\d-\d\dT[0-9:.]+Z"`)
@@ -89,47 +151,16 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 	ops, batches := catchUpOps()
 
 	// Without the restore, and without a changelog.
-	want := make([]string, len(ops))
-	ref, _, err := OpenRegistry(ctx, RegistryConfig{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, op := range ops {
-		res, err := op.do(ctx, ref)
-		if err != nil {
-			t.Fatalf("%s: %v", op.name, err)
-		}
-		want[i] = outputText(t, res)
-	}
-	ref.Close()
-
+	want := cleanOutputs(t, ctx, ops, nil)
 	brokers := []string{brokertest.Start(t)}
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	dir, backup := t.TempDir()+"/registry", t.TempDir()+"/copy"
-	open := func() *RegistryLinker {
-		t.Helper()
-		l, err := openStageRegistry(ctx, RegistryConfig{Dir: dir, Brokers: brokers}, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
+	open := stageOpener(t, ctx, dir, brokers, log)
 	var seen func(LinkResult) // told each output run compares
 	run := func(l *RegistryLinker, from, to int) {
 		t.Helper()
-		for i := from; i < to; i++ {
-			res, err := ops[i].do(ctx, l)
-			if err != nil {
-				t.Fatalf("%s: %v", ops[i].name, err)
-			}
-			if got := outputText(t, res); got != want[i] {
-				t.Errorf("%s: output differs from the one without the restore:\n got %.300s\nwant %.300s", ops[i].name, got, want[i])
-			}
-			if seen != nil {
-				seen(res)
-			}
-		}
+		runOps(t, ctx, l, ops[from:to], want[from:to], seen)
 	}
 	opIndex := func(name string) int {
 		for i, op := range ops {
@@ -306,52 +337,16 @@ func TestRegistryKilledBeforeItsFirstPositionCatchesUp(t *testing.T) {
 	ops = append(ops, catchUpOp{"withdrawal w3", func(ctx context.Context, l *RegistryLinker) (LinkResult, error) { return l.Withdraw(ctx, w3) }})
 
 	clean := newSinkView()
-	want := make([]string, len(ops))
-	ref, _, err := OpenRegistry(ctx, RegistryConfig{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, op := range ops {
-		res, err := op.do(ctx, ref)
-		if err != nil {
-			t.Fatalf("%s: %v", op.name, err)
-		}
-		want[i] = outputText(t, res)
-		clean.apply(res)
-	}
-	ref.Close()
-
+	want := cleanOutputs(t, ctx, ops, clean.apply)
 	brokers := []string{brokertest.Start(t)}
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	dir, start := t.TempDir()+"/registry", t.TempDir()+"/start"
-	open := func() *RegistryLinker {
-		t.Helper()
-		l, err := openStageRegistry(ctx, RegistryConfig{Dir: dir, Brokers: brokers}, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
+	open := stageOpener(t, ctx, dir, brokers, log)
 	got := newSinkView()
 	run := func(l *RegistryLinker, from, to int) {
 		t.Helper()
-		var differ []string
-		for i := from; i < to; i++ {
-			res, err := ops[i].do(ctx, l)
-			if err != nil {
-				t.Fatalf("%s: %v", ops[i].name, err)
-			}
-			if g := outputText(t, res); g != want[i] {
-				if differ = append(differ, ops[i].name); len(differ) == 1 {
-					t.Errorf("%s: output differs from the clean run's:\n got %.300s\nwant %.300s", ops[i].name, g, want[i])
-				}
-			}
-			got.apply(res)
-		}
-		if len(differ) > 1 {
-			t.Errorf("the outputs of %d operations differ from the clean run's: %s", len(differ), strings.Join(differ, ", "))
-		}
+		runOps(t, ctx, l, ops[from:to], want[from:to], got.apply)
 	}
 	// The stage's first start: an empty store against an empty changelog.
 	l := open()

@@ -63,19 +63,7 @@ func (r *Registry) ChangelogPosition() (ChangelogPosition, bool, error) {
 // so that a store which lost its last writes lost the position with
 // them, and one that kept an operation after p kept p.
 func (r *Registry) SetChangelogPosition(p ChangelogPosition) error {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.db == nil {
-		return errors.New("registry changelog position: registry closed")
-	}
-	if err := r.db.Set(changelogPositionKey, b, r.writeOpts()); err != nil {
-		return fmt.Errorf("registry: changelog position: %w", err)
-	}
-	return nil
+	return r.storePosition(p, false)
 }
 
 // StartChangelog marks an empty store as following the changelog from the
@@ -88,6 +76,12 @@ func (r *Registry) SetChangelogPosition(p ChangelogPosition) error {
 // positions were kept).
 func (r *Registry) StartChangelog(p ChangelogPosition) error {
 	p.Key = ""
+	return r.storePosition(p, true)
+}
+
+// storePosition stores p: the start mark (start: synced, into an empty
+// store) or a position (as the registry's batches are written).
+func (r *Registry) storePosition(p ChangelogPosition, start bool) error {
 	b, err := json.Marshal(p)
 	if err != nil {
 		return err
@@ -95,13 +89,17 @@ func (r *Registry) StartChangelog(p ChangelogPosition) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.db == nil {
-		return errors.New("registry changelog start: registry closed")
+		return errors.New("registry changelog position: registry closed")
 	}
-	if r.next > 0 {
-		return fmt.Errorf("registry changelog start: the store holds %d records already", r.next)
+	opts := r.writeOpts()
+	if start {
+		if r.next > 0 {
+			return fmt.Errorf("registry changelog start: the store holds %d records already", r.next)
+		}
+		opts = pebble.Sync
 	}
-	if err := r.db.Set(changelogPositionKey, b, pebble.Sync); err != nil {
-		return fmt.Errorf("registry: changelog start: %w", err)
+	if err := r.db.Set(changelogPositionKey, b, opts); err != nil {
+		return fmt.Errorf("registry: changelog position: %w", err)
 	}
 	return nil
 }
