@@ -207,9 +207,11 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 		return c, nil
 	case !ok:
 		// An empty store: marked, synced, as following the changelog
-		// before it applies anything (registry.StartChangelog).
+		// before it applies anything (registry.StartChangelog), guarded
+		// as its other writes are.
 		c.Fresh = true
-		if err := l.Registry.StartChangelog(registry.ChangelogPosition{Cluster: cluster, Topic: topic, Offset: first - 1}); err != nil {
+		start := registry.ChangelogPosition{Cluster: cluster, Topic: topic, Offset: first - 1}
+		if _, err := guarded(&l.store, func() (struct{}, error) { return struct{}{}, l.Registry.StartChangelog(start) }); err != nil {
 			return c, err
 		}
 	case pos.Topic != topic || (pos.Cluster != "" && cluster != "" && pos.Cluster != cluster):
