@@ -91,11 +91,19 @@ type compiled struct {
 	// rows, while set (useRows), holds the values of the columns the
 	// comparisons read record by record (see rowTable).
 	rows *rowTable
-	// veto[k][g] is set when level g of comparison k vetoes a link.
-	veto    [][]bool
+	// vetoes are the settings' vetoes, each with its own unless: two
+	// vetoes on one comparison (given names that differ; a birth-order
+	// name on one side) are lifted by different evidence.
+	vetoes  []cVeto
 	hasVeto bool
-	// unless[k] are the conditions that together lift comparison k's veto.
-	unless [][]vetoCond
+}
+
+// cVeto vetoes a link when comparison k lands on a level g with on[g],
+// unless every one of its conditions holds.
+type cVeto struct {
+	k      int
+	on     []bool
+	unless []vetoCond
 }
 
 // vetoCond holds when comparison k lands on a level g with ok[g].
@@ -185,24 +193,6 @@ func compile(s *settings.Settings, f *Frame) (*compiled, error) {
 			}
 		}
 		c.comps = append(c.comps, cc)
-		vs := make([]bool, len(sc.Levels)+2)
-		for _, v := range s.Vetoes {
-			if v.Comparison != sc.Name {
-				continue
-			}
-			for _, l := range v.Levels {
-				if l == "else" {
-					vs[len(sc.Levels)+1] = true
-				}
-				for li, lv := range sc.Levels {
-					if lv.Label == l {
-						vs[li+1] = true
-					}
-				}
-			}
-		}
-		c.veto = append(c.veto, vs)
-		c.hasVeto = c.hasVeto || len(s.Vetoes) > 0
 	}
 	for k := range c.comps {
 		for li := range c.comps[k].levels {
@@ -232,30 +222,53 @@ func compile(s *settings.Settings, f *Frame) (*compiled, error) {
 			}
 		}
 	}
-	c.unless = make([][]vetoCond, len(c.comps))
-	for _, v := range s.Vetoes {
-		k := c.compIndex(v.Comparison)
-		for _, u := range v.Unless {
-			k2 := c.compIndex(u.Comparison)
-			if k < 0 || k2 < 0 {
-				return nil, fmt.Errorf("veto on %s: unless on unknown comparison %q", v.Comparison, u.Comparison)
-			}
-			sc := s.Comparisons[k2]
-			ok := make([]bool, len(sc.Levels)+2)
-			for _, l := range u.Levels {
-				if l == "else" {
-					ok[len(sc.Levels)+1] = true
-				}
-				for li, lv := range sc.Levels {
-					if lv.Label == l {
-						ok[li+1] = true
-					}
-				}
-			}
-			c.unless[k] = append(c.unless[k], vetoCond{k: k2, ok: ok})
-		}
+	if err := c.compileVetoes(); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+// compileVetoes resolves the settings' vetoes against c's comparisons
+// (those of c.s, in their order).
+func (c *compiled) compileVetoes() error {
+	s := c.s
+	for _, v := range s.Vetoes {
+		k := c.compIndex(v.Comparison)
+		if k < 0 {
+			if len(v.Unless) > 0 {
+				return fmt.Errorf("veto on unknown comparison %q", v.Comparison)
+			}
+			continue // as Validate says
+		}
+		cv := cVeto{k: k, on: levelSet(s.Comparisons[k], v.Levels)}
+		for _, u := range v.Unless {
+			k2 := c.compIndex(u.Comparison)
+			if k2 < 0 {
+				return fmt.Errorf("veto on %s: unless on unknown comparison %q", v.Comparison, u.Comparison)
+			}
+			cv.unless = append(cv.unless, vetoCond{k: k2, ok: levelSet(s.Comparisons[k2], u.Levels)})
+		}
+		c.vetoes = append(c.vetoes, cv)
+	}
+	c.hasVeto = len(c.vetoes) > 0
+	return nil
+}
+
+// levelSet marks, by level index (1..len(levels), len(levels)+1 else),
+// the levels of sc that labels name.
+func levelSet(sc settings.Comparison, labels []string) []bool {
+	set := make([]bool, len(sc.Levels)+2)
+	for _, l := range labels {
+		if l == "else" {
+			set[len(sc.Levels)+1] = true
+		}
+		for li, lv := range sc.Levels {
+			if lv.Label == l {
+				set[li+1] = true
+			}
+		}
+	}
+	return set
 }
 
 // compIndex is the index of the named comparison, or -1.
@@ -268,16 +281,16 @@ func (c *compiled) compIndex(name string) int {
 	return -1
 }
 
-// vetoed reports whether a pair with levels gs is vetoed: some comparison
-// lands on a vetoing level and its unless conditions do not all hold.
+// vetoed reports whether a pair with levels gs is vetoed: some veto's
+// comparison lands on one of its levels and that veto's unless
+// conditions do not all hold.
 func (c *compiled) vetoed(gs []uint8) bool {
-	for k, g := range gs {
-		if !c.veto[k][g] {
+	for _, v := range c.vetoes {
+		if !v.on[gs[v.k]] {
 			continue
 		}
-		conds := c.unless[k]
-		lifted := len(conds) > 0
-		for _, u := range conds {
+		lifted := len(v.unless) > 0
+		for _, u := range v.unless {
 			lifted = lifted && u.ok[gs[u.k]]
 		}
 		if !lifted {

@@ -287,7 +287,8 @@ type Veto struct {
 	// on) that together lift the veto: a valid identification number is
 	// one person's — twins and siblings each have their own — so a pair
 	// sharing one and its birth date is one person whose given name was
-	// mistyped. Default: none.
+	// mistyped. They lift this veto only: another veto on the same
+	// comparison, on other levels, keeps its own. Default: none.
 	Unless []Veto `json:"unless,omitempty" yaml:"unless,omitempty"`
 }
 
