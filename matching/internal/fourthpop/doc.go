@@ -138,6 +138,7 @@
 //     Ngày sinh (d/m/yy with two-digit year for the over-25s in half the
 //     clinics, else dd/mm/yyyy), Giới tính, Số CCCD, Họ tên mẹ (children),
 //     Địa chỉ (abbreviated: "Th. X, X. Y, H. Z, T. W").
+//
 // Every record's source id is unique across the four files, so the truth
 // (source_record_id → person) reads with dancu eval.
 //

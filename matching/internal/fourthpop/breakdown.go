@@ -1,0 +1,184 @@
+package fourthpop
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Breakdown reads a fourthpop directory and dancu link's clusters.csv and
+// prints the missed and false pairs grouped by the sources of their two
+// records, by noise kind and by ethnic group, with examples (the records'
+// raw lines): for the development seed only.
+func Breakdown(w io.Writer, dir, pred string) error {
+	truth, err := readMap(filepath.Join(dir, "truth.csv"), "source_record_id", "person_id")
+	if err != nil {
+		return err
+	}
+	kinds, err := readMap(filepath.Join(dir, "kinds.csv"), "source_record_id", "kinds")
+	if err != nil {
+		return err
+	}
+	group, err := readMap(filepath.Join(dir, "persons.csv"), "person_id", "group")
+	if err != nil {
+		return err
+	}
+	cl, err := readMap(pred, "source_record_id", "person_id")
+	if err != nil {
+		return err
+	}
+	raw := map[string]string{}
+	for _, f := range Files {
+		if err := rawLines(filepath.Join(dir, f), raw); err != nil {
+			return err
+		}
+	}
+	byTruth := map[string][]string{}
+	byPred := map[string][]string{}
+	for id, p := range truth {
+		byTruth[p] = append(byTruth[p], id)
+		if c, ok := cl[id]; ok {
+			byPred[c] = append(byPred[c], id)
+		}
+	}
+	type pair struct{ a, b string }
+	var missed, false_ []pair
+	for _, ids := range byTruth {
+		sort.Strings(ids)
+		for i := range ids {
+			for j := i + 1; j < len(ids); j++ {
+				ca, oka := cl[ids[i]]
+				cb, okb := cl[ids[j]]
+				if oka && okb && ca != cb {
+					missed = append(missed, pair{ids[i], ids[j]})
+				}
+			}
+		}
+	}
+	for _, ids := range byPred {
+		sort.Strings(ids)
+		for i := range ids {
+			for j := i + 1; j < len(ids); j++ {
+				if truth[ids[i]] != truth[ids[j]] {
+					false_ = append(false_, pair{ids[i], ids[j]})
+				}
+			}
+		}
+	}
+	src := func(id string) string { return strings.SplitN(id, "-", 2)[0] }
+	for _, set := range []struct {
+		name  string
+		pairs []pair
+	}{{"missed", missed}, {"false", false_}} {
+		sort.Slice(set.pairs, func(i, j int) bool {
+			if set.pairs[i].a != set.pairs[j].a {
+				return set.pairs[i].a < set.pairs[j].a
+			}
+			return set.pairs[i].b < set.pairs[j].b
+		})
+		fmt.Fprintf(w, "%s pairs: %d\n", set.name, len(set.pairs))
+		bySrc, byKind, byGroup := map[string]int{}, map[string]int{}, map[string]int{}
+		for _, p := range set.pairs {
+			bySrc[src(p.a)+"+"+src(p.b)]++
+			byGroup[group[truth[p.a]]]++
+			ks := map[string]bool{}
+			for _, id := range []string{p.a, p.b} {
+				for _, k := range strings.Split(kinds[id], ";") {
+					if k != "" {
+						ks[k] = true
+					}
+				}
+			}
+			if len(ks) == 0 {
+				byKind["(none)"]++
+			}
+			for k := range ks {
+				byKind[k]++
+			}
+		}
+		for _, m := range []struct {
+			t string
+			m map[string]int
+		}{{"sources", bySrc}, {"kind", byKind}, {"group", byGroup}} {
+			var keys []string
+			for k := range m.m {
+				keys = append(keys, k)
+			}
+			sort.Slice(keys, func(i, j int) bool {
+				return m.m[keys[i]] > m.m[keys[j]] || m.m[keys[i]] == m.m[keys[j]] && keys[i] < keys[j]
+			})
+			for _, k := range keys {
+				fmt.Fprintf(w, "  %s %-20s %5d\n", m.t, k, m.m[k])
+			}
+		}
+		for i, p := range set.pairs {
+			if i == 60 {
+				break
+			}
+			fmt.Fprintf(w, "  %s %s %s [%s | %s]\n    %s\n    %s\n", set.name, p.a, p.b, kinds[p.a], kinds[p.b], raw[p.a], raw[p.b])
+		}
+	}
+	return nil
+}
+
+func readMap(path, key, val string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: empty", path)
+	}
+	k, v := -1, -1
+	for i, h := range rows[0] {
+		switch h {
+		case key:
+			k = i
+		case val:
+			v = i
+		}
+	}
+	if k < 0 || v < 0 {
+		return nil, fmt.Errorf("%s: need columns %s and %s", path, key, val)
+	}
+	m := map[string]string{}
+	for _, r := range rows[1:] {
+		m[r[k]] = r[v]
+	}
+	return m, nil
+}
+
+// rawLines keys each line of a source file by the record id it holds.
+func rawLines(path string, into map[string]string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		for _, p := range []string{"XA-", "CA-", "DC01-", "YT-"} {
+			if i := strings.Index(line, p); i >= 0 {
+				id := line[i:]
+				if j := strings.IndexAny(id, ",\""); j > 0 {
+					id = id[:j]
+				}
+				into[id] = line
+				break
+			}
+		}
+	}
+	return sc.Err()
+}
