@@ -30,7 +30,8 @@ func init() {
 	derivedInputs["vn.id_valid"] = []string{"id_number"}
 	derivedInputs["vn.cmnd"] = []string{"cmnd"}
 	for _, u := range []string{"province", "district", "commune", "new_province", "new_commune"} {
-		derivedInputs["vn.perm_"+u] = []string{"perm_address"}
+		// A record with no permanent address takes its current one there.
+		derivedInputs["vn.perm_"+u] = []string{"perm_address", "cur_address"}
 		derivedInputs["vn.cur_"+u] = []string{"cur_address"}
 	}
 	derivedInputs["vn.native_province"] = []string{"native_place"}
@@ -347,6 +348,15 @@ func (a *Adapter) derive(f *vnFields) {
 	}
 	units(fPermProvince, r.PermAddress, r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode)
 	units(fCurProvince, r.CurAddress, r.CurProvinceCode, r.CurDistrictCode, r.CurCommuneCode, r.CurNewProvinceCode, r.CurNewCommuneCode)
+	// A record that gives only where the person lives now (a police
+	// post's list: "Nơi ở hiện tại") is compared and blocked on that
+	// place as its permanent address too: most people live where they are
+	// registered, and otherwise its address could meet no other list's
+	// (registers give the permanent one), and would weigh as two
+	// different places.
+	if d[fPermProvince] == "" && d[fPermDistrict] == "" && d[fPermCommune] == "" && d[fPermNewProvince] == "" && d[fPermNewCommune] == "" {
+		copy(d[fPermProvince:fPermProvince+5], d[fCurProvince:fCurProvince+5])
+	}
 	if r.NativePlace != "" {
 		u := resolveOnce(r.NativePlace)
 		d[fNativeProvince], d[fNativeNewProvince] = u.Province, u.NewProvince
