@@ -68,7 +68,46 @@ func ParseName(s string) Name {
 	if t, ok := givenFirst(n); ok {
 		n = parseName(t)
 	}
+	if t, ok := clanLast(n); ok {
+		n = parseName(t)
+	}
 	return n
+}
+
+// clanLast returns n's normalised name with its last word moved to the
+// front when the name is written as the Ê Đê and M'nông write theirs:
+// the prefix Y (a man) or H' (a woman), the given name, the clan (family)
+// name last — "H' Nhi Byă", "Y Bôn Niê", "H'Hen Niê" — so that it splits
+// as Byă / H' / Nhi, the way the same name written clan first ("Byă H'
+// Nhi") splits, and two sisters of one clan differ in their given names
+// rather than in a middle name. No Kinh word is H'; Y is also written as
+// a family name ("Y Thu Hằng"), so a name starting with Y moves only when
+// its last word is one of the common Ê Đê / M'nông clans (highlandClans,
+// written from general knowledge, not from a data file).
+func clanLast(n Name) (string, bool) {
+	w := strings.Fields(n.Normalized)
+	if len(w) < 2 {
+		return "", false
+	}
+	first := strings.ToLower(w[0])
+	switch {
+	case first == "y":
+		if !highlandClans[Fold(w[len(w)-1])] {
+			return "", false
+		}
+	case first == "h'", first == "h’":
+	case len(first) > 2 && (strings.HasPrefix(first, "h'") || strings.HasPrefix(first, "h’")):
+		// "H'Hen": the prefix written onto the given name.
+		k := strings.IndexAny(w[0], "'’")
+		_, size := utf8.DecodeRuneInString(w[0][k:])
+		w = append([]string{w[0][:k+size], w[0][k+size:]}, w[1:]...)
+	default:
+		return "", false
+	}
+	if len(w) < 3 {
+		return "", false
+	}
+	return w[len(w)-1] + " " + strings.Join(w[:len(w)-1], " "), true
 }
 
 // givenFirst returns n's normalised name with its first word moved to the
@@ -97,6 +136,14 @@ func givenFirst(n Name) (string, bool) {
 	}
 	k := strings.IndexByte(n.Normalized, ' ')
 	return n.Normalized[k+1:] + " " + n.Normalized[:k], true
+}
+
+// highlandClans are common Ê Đê and M'nông clan (family) names, folded.
+var highlandClans = map[string]bool{
+	"nie": true, "eban": true, "ayun": true, "adrong": true, "bya": true, "mlo": true, "enuol": true,
+	"knul": true, "hdok": true, "kpa": true, "hwing": true, "kbuor": true, "bdap": true, "mdrang": true,
+	"ksor": true, "rcam": true, "eya": true, "bkrong": true, "hmok": true, "mjao": true, "kdam": true,
+	"ktla": true, "emo": true, "buon": true, "krong": true, "alio": true, "nay": true,
 }
 
 // givenFirstMinCount is how many names of the lists' counts must carry a
