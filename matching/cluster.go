@@ -98,6 +98,64 @@ type clusterSummary struct {
 	// guards (0 when no record has a date).
 	YearLo []int `json:"year_lo,omitempty"`
 	YearHi []int `json:"year_hi,omitempty"`
+	// MonthDay per guard, for year_span guards with OneDigit: month×100 +
+	// day when every record dated to the day gives the same one, 0 when
+	// none is, -1 when they differ. A misread digit of a year keeps the
+	// day and month, so the one-digit exception needs them to agree. Nil
+	// when all are 0 (as summaries stored before it was kept read).
+	MonthDay []int `json:"month_day,omitempty"`
+}
+
+// monthDay is st's MonthDay of guard gi, 0 when it keeps none.
+func (st *clusterSummary) monthDay(gi int) int {
+	if gi < len(st.MonthDay) {
+		return st.MonthDay[gi]
+	}
+	return 0
+}
+
+// setMonthDay sets st's MonthDay of guard gi among n guards.
+func (st *clusterSummary) setMonthDay(gi, n, md int) {
+	if md == 0 && gi >= len(st.MonthDay) {
+		return
+	}
+	if len(st.MonthDay) != n {
+		st.MonthDay = append(st.MonthDay[:0], make([]int, n)...)
+	}
+	st.MonthDay[gi] = md
+}
+
+// trimMonthDay makes st's MonthDay nil when it holds no day.
+func (st *clusterSummary) trimMonthDay() {
+	for _, md := range st.MonthDay {
+		if md != 0 {
+			return
+		}
+	}
+	st.MonthDay = nil
+}
+
+// mergeMonthDay is the MonthDay of the union of clusters holding a and b.
+func mergeMonthDay(a, b int) int {
+	switch {
+	case a == 0:
+		return b
+	case b == 0, a == b:
+		return a
+	}
+	return -1
+}
+
+// dayOf is the MonthDay of one record's packed date under guard gd.
+func dayOf(gd guardCol, v uint32) int {
+	if !gd.guard.OneDigit {
+		return 0
+	}
+	_, m, d := unpackDate(v)
+	if m == 0 || d == 0 {
+		return 0
+	}
+	return m*100 + d
 }
 
 // guardSet is the settings' guards resolved against a frame's columns.
@@ -133,6 +191,7 @@ func (gs *guardSet) Summary(f *Frame, i int) clusterSummary {
 		} else {
 			y, _, _ := unpackDate(v)
 			st.YearLo[gi], st.YearHi[gi] = y, y
+			st.setMonthDay(gi, n, dayOf(gd, v))
 		}
 	}
 	return st
@@ -148,6 +207,9 @@ func (gs *guardSet) summaryInto(f *Frame, i int, st *clusterSummary) {
 	if len(st.Values) != n {
 		*st = clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
 	}
+	for i := range st.MonthDay {
+		st.MonthDay[i] = 0
+	}
 	for gi, gd := range gs.guards {
 		st.Values[gi], st.YearLo[gi], st.YearHi[gi] = st.Values[gi][:0], 0, 0
 		c := &f.cols[gd.col]
@@ -160,6 +222,7 @@ func (gs *guardSet) summaryInto(f *Frame, i int, st *clusterSummary) {
 		} else {
 			y, _, _ := unpackDate(v)
 			st.YearLo[gi], st.YearHi[gi] = y, y
+			st.setMonthDay(gi, n, dayOf(gd, v))
 		}
 	}
 }
@@ -188,7 +251,9 @@ func EncodePersonGuards(f *Frame, s *settings.Settings, rows []int32) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(gs.summaryOf(f, rows))
+	st := gs.summaryOf(f, rows)
+	st.trimMonthDay()
+	return json.Marshal(st)
 }
 
 // PersonGuards encodes persons' guard summaries as EncodePersonGuards
@@ -233,7 +298,9 @@ func (p *PersonGuards) Encode(rows []int32) ([]byte, error) {
 			st.Values[gi] = nil
 		}
 	}
-	return appendSummaryJSON(nil, *st)
+	out := *st
+	out.trimMonthDay()
+	return appendSummaryJSON(nil, out)
 }
 
 // mergeInto sets *a to the summary of the union of clusters *a and *b
@@ -247,6 +314,9 @@ func (gs *guardSet) mergeInto(a, b *clusterSummary) {
 				}
 			}
 			continue
+		}
+		if md := mergeMonthDay(a.monthDay(gi), b.monthDay(gi)); md != a.monthDay(gi) {
+			a.setMonthDay(gi, len(gs.guards), md)
 		}
 		if a.YearHi[gi] != 0 && b.YearHi[gi] != 0 && gd.guard.OneDigit &&
 			max(a.YearHi[gi], b.YearHi[gi])-min(a.YearLo[gi], b.YearLo[gi]) > gd.guard.Max {
@@ -316,10 +386,10 @@ func appendSummaryJSON(b []byte, st clusterSummary) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
-	for _, f := range [2]struct {
+	for _, f := range [3]struct {
 		name string
 		ys   []int
-	}{{"year_lo", st.YearLo}, {"year_hi", st.YearHi}} {
+	}{{"year_lo", st.YearLo}, {"year_hi", st.YearHi}, {"month_day", st.MonthDay}} {
 		if len(f.ys) == 0 {
 			continue
 		}
@@ -376,7 +446,7 @@ func (gs *guardSet) Compatible(a, b clusterSummary) (ok bool, guard int, reason 
 				continue
 			}
 			lo, hi := min(a.YearLo[gi], b.YearLo[gi]), max(a.YearHi[gi], b.YearHi[gi])
-			if hi-lo > gd.guard.Max && !(gd.guard.OneDigit && misreadYear(a, b, gi) != 0) {
+			if hi-lo > gd.guard.Max && !(gd.guard.OneDigit && misreadYear(a, b, gi) != 0 && sameDay(a.monthDay(gi), b.monthDay(gi))) {
 				return false, gi, fmt.Sprintf("birth years %d and %d are more than %d apart", lo, hi, gd.guard.Max)
 			}
 		}
@@ -405,6 +475,12 @@ func misreadYear(a, b clusterSummary, gi int) int {
 	return 0
 }
 
+// sameDay reports whether two clusters' MonthDay may be one birthday:
+// unless each holds a single day and month, and they differ.
+func sameDay(a, b int) bool {
+	return a <= 0 || b <= 0 || a == b
+}
+
 // oneDigitApart reports whether two years differ in exactly one decimal
 // digit.
 func oneDigitApart(x, y int) bool {
@@ -428,6 +504,7 @@ func (gs *guardSet) Merge(a, b clusterSummary) clusterSummary {
 			out.Values[gi] = append([]string(nil), a.Values[gi]...)
 		} else {
 			out.YearLo[gi], out.YearHi[gi] = a.YearLo[gi], a.YearHi[gi]
+			out.setMonthDay(gi, n, a.monthDay(gi))
 		}
 	}
 	gs.mergeInto(&out, &b)

@@ -458,7 +458,7 @@ func personsJoinable(f *Frame, s *settings.Settings, members [][]int32, byRoot m
 			return st
 		}
 		var st clusterSummary
-		if enc, ok := known[root]; !ok || json.Unmarshal(enc, &st) != nil || len(st.Values) != len(s.Guards) || len(st.YearLo) != len(s.Guards) || len(st.YearHi) != len(s.Guards) {
+		if enc, ok := known[root]; !ok || json.Unmarshal(enc, &st) != nil || len(st.Values) != len(s.Guards) || len(st.YearLo) != len(s.Guards) || len(st.YearHi) != len(s.Guards) || len(st.MonthDay) != 0 && len(st.MonthDay) != len(s.Guards) {
 			st = gs.summaryOf(f, members[byRoot[root]])
 		}
 		sums[root] = st

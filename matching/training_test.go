@@ -188,6 +188,26 @@ func TestCompatible(t *testing.T) {
 	if ok, _, _ := gs.Compatible(span, gs.Summary(f, 4)); ok {
 		t.Error("1968–1969 and 1975 are compatible")
 	}
+	// A misread digit keeps the day and month: 1974-10-21 and 1984-06-10
+	// (two namesakes of a village) are two persons, 1974-10-21 and
+	// 1984-10-21 may be one; a year alone, or a cluster whose records
+	// give several days, says nothing against it.
+	rows = []map[string]string{{"dob": "1974-10-21"}, {"dob": "1984-06-10"}, {"dob": "1984-10-21"}, {"dob": "1984"}, {"dob": "1984-10-12"}}
+	f = toyFrame(t, s, rows, []string{"a", "b", "c", "d", "e"})
+	if gs, err = newGuardSet(f, s); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _, _ := gs.Compatible(gs.Summary(f, 0), gs.Summary(f, 1)); ok {
+		t.Error("1974-10-21 and 1984-06-10 are compatible")
+	}
+	for _, other := range []clusterSummary{gs.Summary(f, 2), gs.Summary(f, 3), gs.Merge(gs.Summary(f, 2), gs.Summary(f, 4))} {
+		if ok, _, why := gs.Compatible(gs.Summary(f, 0), other); !ok {
+			t.Errorf("1974-10-21 and %d (month-day %v): %s", other.YearLo[1], other.MonthDay, why)
+		}
+	}
+	if m := gs.Merge(gs.Summary(f, 1), gs.Summary(f, 3)); m.monthDay(1) != 610 {
+		t.Errorf("1984-06-10 with 1984 keeps month-day %d, want 610", m.monthDay(1))
+	}
 }
 
 // TestDateFormats reads the same dates written in each format, two-digit
