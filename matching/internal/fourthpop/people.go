@@ -283,23 +283,8 @@ func (g *gener) surnameFor(v *village) string {
 }
 
 func (g *gener) anySurname(group, prov string) string {
-	switch group {
-	case "hmong":
-		return pickS(g.r, hmongSur)
-	case "thai":
-		return pickS(g.r, thaiSur)
-	case "dao":
-		return pickS(g.r, daoSur)
-	case "tay":
-		return pickS(g.r, taySur)
-	case "muong":
-		return pickS(g.r, muongSur)
-	case "khmer":
-		return pickS(g.r, khmerSur)
-	case "jrai":
-		return pickS(g.r, jraiSur)
-	case "ede":
-		return pickS(g.r, edeClan)
+	if l, ok := groupSurnames[group]; ok {
+		return pickS(g.r, l)
 	}
 	if south(prov) {
 		return g.t.surnameS.pick(g.r)
@@ -319,20 +304,20 @@ func (g *gener) givenFor(v *village, group string, sex byte) []string {
 }
 
 func (g *gener) anyGiven(group string, sex byte) string {
-	switch group {
-	case "hmong":
-		return pickS(g.r, hmongGiven)
-	case "thai":
-		return pickS(g.r, thaiGiven)
-	case "dao":
-		return pickS(g.r, daoGiven)
-	case "khmer":
-		return pickS(g.r, khmerGiven)
-	case "jrai", "ede":
-		return pickS(g.r, highGiven)
+	if l, ok := groupGiven[group]; ok {
+		return pickS(g.r, l)
 	}
 	return g.t.given[sex].pick(g.r)
 }
+
+// The minority groups' surname (clan) and given-name lists; Tày and
+// Mường take Kinh given names.
+var (
+	groupSurnames = map[string][]string{"hmong": hmongSur, "thai": thaiSur, "dao": daoSur, "tay": taySur,
+		"muong": muongSur, "khmer": khmerSur, "jrai": jraiSur, "ede": edeClan}
+	groupGiven = map[string][]string{"hmong": hmongGiven, "thai": thaiGiven, "dao": daoGiven, "khmer": khmerGiven,
+		"jrai": highGiven, "ede": highGiven}
+)
 
 // middleFor draws the middle names of a person with no family pattern.
 func (g *gener) middleFor(group string, sex byte) []string {
