@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	chproto "github.com/ClickHouse/ch-go/proto"
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
@@ -56,6 +57,9 @@ type ClickHouseSink struct {
 	// Inserts counts the insert statements sent, refused or not (what the
 	// isolation of refused rows costs shows here).
 	Inserts atomic.Int64
+	// NativeInserts counts those of them whose Native block the sink wrote
+	// itself (insertNative) rather than through clickhouse-go's columns.
+	NativeInserts atomic.Int64
 
 	// layouts are the column names and types of each insert statement,
 	// as the first insert learned them, so that later inserts skip the
@@ -241,6 +245,12 @@ func (in *inserter[T]) insertColumns(idx []int) (bool, error) {
 	if err != nil {
 		return false, nil // a type the codec does not take: row by row
 	}
+	switch done, refused, err := in.insertNative(cols, idx); {
+	case err != nil, done:
+		return done, err
+	case refused:
+		return false, nil
+	}
 	batch, err := in.sink.prepare(in.ctx, in.q)
 	if err != nil {
 		return false, fmt.Errorf("prepare insert into %s: %w", in.table, err)
@@ -265,6 +275,55 @@ func (in *inserter[T]) insertColumns(idx []int) (bool, error) {
 	}
 	return true, nil
 }
+
+// nativeInserter is a connection that takes an insert's data already in
+// the Native format (chstore.NativeInserter: the connections over HTTP).
+type nativeInserter interface {
+	InsertNative(ctx context.Context, query string, body []byte) error
+}
+
+// insertNative inserts cols (rows[i] for i in idx) in one insert whose
+// Native block it writes itself (nativeBlock), when the connection takes
+// one and the statement's columns are known (learned by an earlier insert
+// through clickhouse-go) and of types nativeBlock writes. It reports done
+// when the rows are in, refused when the engine refused them for their
+// data (the caller then isolates the refused rows through clickhouse-go,
+// as before), and neither when it did not try.
+func (in *inserter[T]) insertNative(cols []any, idx []int) (done, refused bool, err error) {
+	conn, ok := in.sink.Conn.(nativeInserter)
+	if !ok {
+		return false, false, nil
+	}
+	n := len(in.rows)
+	if idx != nil {
+		n = len(idx)
+	}
+	in.sink.layoutMu.Lock()
+	layout := in.sink.layouts[in.q]
+	in.sink.layoutMu.Unlock()
+	if layout == nil || n == 0 {
+		return false, false, nil
+	}
+	buf := nativeBufs.Get().(*chproto.Buffer)
+	defer nativeBufs.Put(buf)
+	buf.Reset()
+	if !nativeBlock(buf, layout, cols, n) {
+		return false, false, nil
+	}
+	in.sink.Inserts.Add(1)
+	in.sink.NativeInserts.Add(1)
+	if err := conn.InsertNative(in.ctx, in.q, buf.Buf); err != nil {
+		if IsRefusal(err) {
+			return false, true, nil
+		}
+		in.sink.forget(in.q)
+		return false, false, fmt.Errorf("insert %d rows into %s: %w", n, in.table, err)
+	}
+	return true, false, nil
+}
+
+// nativeBufs hold the Native bodies of inserts between flushes.
+var nativeBufs = sync.Pool{New: func() any { return new(chproto.Buffer) }}
 
 // inserter inserts chosen rows of one table, isolating refused rows.
 type inserter[T any] struct {

@@ -109,6 +109,65 @@ func TestClickHouseSinkRefusedRows(t *testing.T) {
 	}
 }
 
+// Rows the engine refuses in an insert whose Native block the sink wrote
+// itself (the table's columns known from an earlier insert) are isolated
+// as before: every other row loads and exactly the refused ones are named.
+func TestClickHouseSinkNativeRefusedRows(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"ALTER TABLE records ADD CONSTRAINT no_refused_name CHECK full_name != 'Refused Name'",
+		"ALTER TABLE records ADD COLUMN no_bisect_name UInt8 MATERIALIZED throwIf(full_name = 'Bisect Me', 'a name this table refuses')",
+	} {
+		if err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	sink := &pipelines.ClickHouseSink{Conn: conn}
+	recs := sinkRecords(2010)
+	if err := sink.Write(ctx, &pipelines.Batch{Records: recs[:10]}); err != nil {
+		t.Fatal(err)
+	}
+	recs = recs[10:]
+	bad := []int{5, 42, 1500, 1501, 1999}
+	for _, i := range bad {
+		recs[i].FullName = "Refused Name"
+		if i%2 == 0 {
+			recs[i].FullName = "Bisect Me"
+		}
+	}
+	native := sink.NativeInserts.Load()
+	err := sink.Write(ctx, &pipelines.Batch{Records: recs})
+	if sink.NativeInserts.Load() == native {
+		t.Fatal("the second write made no insert of the sink's own Native blocks")
+	}
+	var rr *pipelines.RefusedRows
+	if !errors.As(err, &rr) {
+		t.Fatalf("write: %v, want *RefusedRows", err)
+	}
+	var got []int
+	for _, r := range rr.Rows {
+		got = append(got, r.Index)
+		if !pipelines.IsRefusal(r.Err) {
+			t.Errorf("row %d refused with %v, want the engine's error", r.Index, r.Err)
+		}
+	}
+	sort.Ints(got)
+	if !slices.Equal(got, bad) {
+		t.Fatalf("refused rows %v, want %v", got, bad)
+	}
+	var n uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM records FINAL").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if want := uint64(10 + len(recs) - len(bad)); n != want {
+		t.Errorf("records in ClickHouse %d, want %d (all but the refused)", n, want)
+	}
+}
+
 // A failure of ClickHouse itself refuses no row: the batch fails whole.
 func TestClickHouseSinkFailureIsNotRefusal(t *testing.T) {
 	sink := refusingDB(t)
@@ -279,6 +338,10 @@ func TestClickHouseSinkColumnsAsRows(t *testing.T) {
 	at := time.Date(2026, 12, 4, 22, 30, 15, 123e6, time.UTC)
 	recs := sinkRecords(300)
 	for i := range recs {
+		// More than 256 values in a LowCardinality column (two-byte
+		// keys), and strings longer than 127 bytes (two-byte lengths).
+		recs[i].Religion = fmt.Sprintf("tôn giáo %d", i)
+		recs[i].CurAddress = strings.Repeat("Thôn Đoài, ", i%30)
 		switch i % 3 {
 		case 0:
 			recs[i].OCRConfidence = map[string]float32{"full_name": 0.75, "birth_date": 0.5}
@@ -358,7 +421,8 @@ func TestClickHouseSinkColumnsAsRows(t *testing.T) {
 		t.Errorf("%d inserts for four tables, want 4", n)
 	}
 	// Again, with the columns' types the sink learned the first time
-	// instead of asking each table: the same rows.
+	// instead of asking each table, and so with Native blocks the sink
+	// encodes itself: the same rows.
 	for _, table := range []string{"records", "persons", "links", "conflicts"} {
 		if err := conn.Exec(ctx, "TRUNCATE TABLE "+table); err != nil {
 			t.Fatal(err)
@@ -366,6 +430,11 @@ func TestClickHouseSinkColumnsAsRows(t *testing.T) {
 	}
 	if err := sink.Write(ctx, b); err != nil {
 		t.Fatal(err)
+	}
+	// The second time the sink writes the Native blocks itself
+	// (insertNative): the same rows as clickhouse-go's, compared below.
+	if n := sink.NativeInserts.Load(); n != 4 {
+		t.Errorf("%d of the second write's inserts in Native blocks of the sink's own, want 4", n)
 	}
 	for table, cols := range map[string][]string{
 		"records": schemas.Tags(schemas.Record{}), "persons": schemas.Tags(schemas.Person{}),

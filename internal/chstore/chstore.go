@@ -187,6 +187,9 @@ func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
 		}
 		return nil, fmt.Errorf("open clickhouse %s: %w", c.Addr, err)
 	}
+	if !c.Native {
+		return newHTTPConn(conn, c), nil
+	}
 	return conn, nil
 }
 
