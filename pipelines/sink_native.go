@@ -217,29 +217,21 @@ var lcDictPool = sync.Pool{New: func() any { return &lcDict{pos: map[string]int{
 
 // putStringFloat32Maps writes a Map(String, Float32) column: the
 // cumulative entry counts, then the keys, then the values, each map's
-// keys in sorted order.
+// entries in Go's iteration order (as clickhouse-go's column takes them;
+// a Map keeps its entries in the order they came, so a reader that
+// compares maps sorts them, mapSort).
 func putStringFloat32Maps(buf *proto.Buffer, v []map[string]float32) {
 	var off uint64
 	for _, m := range v {
 		off += uint64(len(m))
 		buf.PutUInt64(off)
 	}
-	keys := make([][]string, len(v))
-	for i, m := range v {
-		if len(m) == 0 {
-			continue
-		}
-		ks := make([]string, 0, len(m))
-		for k := range m {
-			ks = append(ks, k)
-		}
-		slices.Sort(ks)
-		keys[i] = ks
-		putStrings(buf, ks)
-	}
-	for i, m := range v {
-		for _, k := range keys[i] {
-			buf.PutFloat32(m[k])
+	values := make([]float32, 0, off)
+	for _, m := range v {
+		for k, f := range m {
+			buf.PutString(k)
+			values = append(values, f)
 		}
 	}
+	proto.ColFloat32(values).EncodeColumn(buf)
 }
