@@ -168,6 +168,49 @@ func TestClickHouseSinkNativeRefusedRows(t *testing.T) {
 	}
 }
 
+// An insert of the sink's own Native block that fails for a reason of
+// ClickHouse's own (the table gone) refuses no row: the batch fails whole,
+// and the next insert asks the table for its columns again.
+func TestClickHouseSinkNativeFailureIsNotRefusal(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	sink := &pipelines.ClickHouseSink{Conn: conn}
+	recs := sinkRecords(20)
+	if err := sink.Write(ctx, &pipelines.Batch{Records: recs[:10]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Exec(ctx, "RENAME TABLE records TO records_away"); err != nil {
+		t.Fatal(err)
+	}
+	err := sink.Write(ctx, &pipelines.Batch{Records: recs[10:]})
+	var rr *pipelines.RefusedRows
+	if err == nil || errors.As(err, &rr) || pipelines.IsRefusal(err) {
+		t.Fatalf("write to a missing table: %v, want a plain error", err)
+	}
+	if sink.NativeInserts.Load() != 1 {
+		t.Fatalf("%d inserts of the sink's own blocks, want the one that failed", sink.NativeInserts.Load())
+	}
+	if err := conn.Exec(ctx, "RENAME TABLE records_away TO records"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.Write(ctx, &pipelines.Batch{Records: recs[10:]}); err != nil {
+		t.Fatal(err)
+	}
+	if sink.NativeInserts.Load() != 1 {
+		t.Errorf("after a failure the next insert went in the sink's own block; want it through clickhouse-go, learning the columns again")
+	}
+	var n uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM records FINAL").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 20 {
+		t.Errorf("%d records in ClickHouse, want 20", n)
+	}
+}
+
 // A failure of ClickHouse itself refuses no row: the batch fails whole.
 func TestClickHouseSinkFailureIsNotRefusal(t *testing.T) {
 	sink := refusingDB(t)
