@@ -40,16 +40,25 @@ func sinkRecords(n int) []schemas.Record {
 // through throwIf in a materialised column (whose error does not).
 func refusingDB(t *testing.T) *pipelines.ClickHouseSink {
 	t.Helper()
+	return migratedSink(t, "ALTER TABLE records MODIFY COLUMN scan_ref Date32", refuseName, refuseBisect)
+}
+
+// The statements that make records refuse "Refused Name" (a constraint,
+// whose error names the row) and "Bisect Me" (an error that does not).
+const (
+	refuseName   = "ALTER TABLE records ADD CONSTRAINT no_refused_name CHECK full_name != 'Refused Name'"
+	refuseBisect = "ALTER TABLE records ADD COLUMN no_bisect_name UInt8 MATERIALIZED throwIf(full_name = 'Bisect Me', 'a name this table refuses')"
+)
+
+// migratedSink is a sink on a fresh migrated database, altered by alter.
+func migratedSink(t *testing.T, alter ...string) *pipelines.ClickHouseSink {
+	t.Helper()
 	conn, _ := chdbtest.Open(t)
 	ctx := context.Background()
 	if _, err := chstore.Migrate(ctx, conn); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
-		"ALTER TABLE records MODIFY COLUMN scan_ref Date32",
-		"ALTER TABLE records ADD CONSTRAINT no_refused_name CHECK full_name != 'Refused Name'",
-		"ALTER TABLE records ADD COLUMN no_bisect_name UInt8 MATERIALIZED throwIf(full_name = 'Bisect Me', 'a name this table refuses')",
-	} {
+	for _, q := range alter {
 		if err := conn.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -113,20 +122,8 @@ func TestClickHouseSinkRefusedRows(t *testing.T) {
 // itself (the table's columns known from an earlier insert) are isolated
 // as before: every other row loads and exactly the refused ones are named.
 func TestClickHouseSinkNativeRefusedRows(t *testing.T) {
-	conn, _ := chdbtest.Open(t)
-	ctx := context.Background()
-	if _, err := chstore.Migrate(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		"ALTER TABLE records ADD CONSTRAINT no_refused_name CHECK full_name != 'Refused Name'",
-		"ALTER TABLE records ADD COLUMN no_bisect_name UInt8 MATERIALIZED throwIf(full_name = 'Bisect Me', 'a name this table refuses')",
-	} {
-		if err := conn.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	sink := &pipelines.ClickHouseSink{Conn: conn}
+	sink := migratedSink(t, refuseName, refuseBisect)
+	conn, ctx := sink.Conn, context.Background()
 	recs := sinkRecords(2010)
 	if err := sink.Write(ctx, &pipelines.Batch{Records: recs[:10]}); err != nil {
 		t.Fatal(err)
@@ -172,12 +169,8 @@ func TestClickHouseSinkNativeRefusedRows(t *testing.T) {
 // ClickHouse's own (the table gone) refuses no row: the batch fails whole,
 // and the next insert asks the table for its columns again.
 func TestClickHouseSinkNativeFailureIsNotRefusal(t *testing.T) {
-	conn, _ := chdbtest.Open(t)
-	ctx := context.Background()
-	if _, err := chstore.Migrate(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
-	sink := &pipelines.ClickHouseSink{Conn: conn}
+	sink := migratedSink(t)
+	conn, ctx := sink.Conn, context.Background()
 	recs := sinkRecords(20)
 	if err := sink.Write(ctx, &pipelines.Batch{Records: recs[:10]}); err != nil {
 		t.Fatal(err)
