@@ -383,6 +383,12 @@ when its value is one of the missing tokens, then transformed in order.
   1990-12-31; built from several columns: ` + "`date_parts`" + ` below).
 - ` + "`missing`" + `: this column's own missing tokens (trimmed, case ignored). Default:
   the settings' ` + "`missing`" + `, else ` + missingList() + `.
+  A token is matched against the value the column reads (from an adapter's
+  derived field, before the transforms): a column of parsed or folded names
+  should list only ` + "`\"\"`" + `, as the Vietnamese settings' name columns do (the
+  given name Na folds to "na", which the token NA would clear; their adapter
+  reads a name cell that is a token as typed, NA in capitals, N/A, không rõ,
+  as no name).
 - ` + "`date_format`" + ` (dates): dmy (default: 31/12/1990, 31.12.90, 31 Dec 1990), mdy
   (12/31/1990, Dec 31 1990) or ymd (1990/12/31). ISO 1990-12-31, 19901231,
   1990-12 and 1990 read the same in every format; English month names, full or

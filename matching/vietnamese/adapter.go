@@ -300,6 +300,9 @@ func (a *Adapter) derive(f *vnFields) {
 	if full == "" {
 		full = strings.Join(strings.Fields(r.FamilyName+" "+r.MiddleName+" "+r.GivenName), " ")
 	}
+	if noName(full) {
+		full = ""
+	}
 	nf := parseNameFields(full)
 	copy(d[fFamily:fGivenNamed+1], nf[:])
 	bd := r.BirthDate
@@ -361,8 +364,12 @@ func (a *Adapter) derive(f *vnFields) {
 		u := resolveOnce(r.NativePlace)
 		d[fNativeProvince], d[fNativeNewProvince] = u.Province, u.NewProvince
 	}
-	d[fFather] = vn.Fold(r.FatherName)
-	d[fMother] = vn.Fold(r.MotherName)
+	if !noName(r.FatherName) {
+		d[fFather] = vn.Fold(r.FatherName)
+	}
+	if !noName(r.MotherName) {
+		d[fMother] = vn.Fold(r.MotherName)
+	}
 	d[fEthnicity] = foldEthnicity(r.Ethnicity)
 }
 
@@ -420,6 +427,28 @@ func mapOrNil(m *map[string]string) map[string]string {
 		return nil
 	}
 	return *m
+}
+
+// noName reports a name cell that, whole and as typed, says there is no
+// name: NA or KR (the clerks' short for không rõ) in ASCII capitals, or,
+// case ignored, one of the settings' other default missing values (N/A,
+// -, ?, không rõ, …). Na typed so is a given name (Nà and Ná without
+// their marks); a list in capitals writes it NA only inside a full name.
+// The name columns read only a blank as missing (settings.yaml): they
+// hold a name's parsed parts or its folded key, where the token NA and
+// the name Na are both "na", and "Không rõ" is the family name Không
+// and the given name Rõ, or "khong ro".
+func noName(cell string) bool {
+	cell = strings.TrimSpace(cell)
+	if cell == "NA" || cell == "KR" {
+		return true
+	}
+	for _, m := range settings.DefaultMissing {
+		if !strings.EqualFold(m, "na") && strings.EqualFold(cell, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // nameFields are the fields derived from a full name, in the order of

@@ -66,8 +66,7 @@ func TestBirthOrderNameNeedsANumber(t *testing.T) {
 // the "NA" of a blank cell: against Hoa they are two given names that
 // differ. Before given_named kept its blanks only, the frame read its
 // "na" as missing and the pair took the birth-order level. (Na without
-// a mark is read as missing by the given column itself, so that the
-// comparison is null: left as it is here.)
+// a mark: TestNaIsComparedAsAName.)
 func TestNaIsAGivenName(t *testing.T) {
 	for _, na := range []string{"Nguyễn Thị Nà", "NGUYỄN THỊ NÁ"} {
 		a, b := base(), base()
