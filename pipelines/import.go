@@ -51,6 +51,12 @@ type ImportConfig struct {
 	// RecordsWriter and RejectsWriter replace the kafkax writers to
 	// TopicRecords and TopicRejects (tests). Default: kafkax.NewWriter.
 	RecordsWriter, RejectsWriter MessageWriter
+	// LoadedAt is the import's time, stamped on its records
+	// (schemas.Record.LoadedAt, HeaderLoadedAt): the registry counts
+	// them, and dates the persons they change, in its month. Default:
+	// the clock when the import starts. Set (dancu import --loaded-on)
+	// to backfill lists of past months; never after the clock.
+	LoadedAt time.Time
 }
 
 // Header keys Import sets on its messages, besides HeaderKind.
@@ -59,7 +65,40 @@ const (
 	HeaderImportBatch   = "dancu-import-batch"
 	HeaderFileHash      = "dancu-file-hash"
 	HeaderRows          = "dancu-rows"
+	// HeaderLoadedAt is the records' LoadedAt (RFC 3339, UTC) on the
+	// messages of TopicRecords and on the registry's changelog.
+	HeaderLoadedAt = "dancu-loaded-at"
 )
+
+// loadedAtHeader is the header that says t; none for a zero t.
+func loadedAtHeader(t time.Time) []kafka.Header {
+	if t.IsZero() {
+		return nil
+	}
+	return []kafka.Header{{Key: HeaderLoadedAt, Value: []byte(t.UTC().Format(time.RFC3339Nano))}}
+}
+
+// loadedAtOf is the time HeaderLoadedAt of m says; zero without one (a
+// message of an older dancu).
+func loadedAtOf(m kafka.Message) (time.Time, error) {
+	for _, h := range m.Headers {
+		if h.Key == HeaderLoadedAt {
+			t, err := time.Parse(time.RFC3339Nano, string(h.Value))
+			if err != nil {
+				return time.Time{}, fmt.Errorf("header %s: %w", HeaderLoadedAt, err)
+			}
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, nil
+}
+
+// stampLoaded sets the LoadedAt of recs to t.
+func stampLoaded(recs []schemas.Record, t time.Time) {
+	for i := range recs {
+		recs[i].LoadedAt = t
+	}
+}
 
 // SheetStats counts the rows of one sheet. Read = Accepted + Rejected
 // (the data rows); once the sheet is accounted (Stats.Account), Rows =
@@ -105,6 +144,11 @@ type Stats struct {
 	// Done is set when the whole file was read and published.
 	Done    bool          `json:"done"`
 	Elapsed time.Duration `json:"elapsed_ns"`
+	// LoadedAt is the time stamped on the records (ImportConfig.LoadedAt,
+	// else the clock); LoadedAtSet says it was given (--loaded-on), not
+	// the clock's, so that an auditor sees a backfill.
+	LoadedAt    time.Time `json:"loaded_at"`
+	LoadedAtSet bool      `json:"loaded_at_set,omitempty"`
 }
 
 // NoteExample is one field dropped from an accepted row: where it was and
@@ -270,6 +314,13 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 	start := time.Now()
 	cfg = cfg.withDefaults()
 	var st Stats
+	st.LoadedAt, st.LoadedAtSet = start.UTC(), !cfg.LoadedAt.IsZero()
+	if st.LoadedAtSet {
+		if cfg.LoadedAt.After(start) {
+			return st, fmt.Errorf("import: loaded at %s: after the clock (%s): a load date is never in the future", cfg.LoadedAt.UTC().Format(time.RFC3339), start.UTC().Format(time.RFC3339))
+		}
+		st.LoadedAt = cfg.LoadedAt.UTC()
+	}
 	if d, ok := src.(ingest.Describer); ok {
 		st.File = d.Describe().File
 	}
@@ -399,6 +450,7 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 				j.key = key
 			}
 			j.records = append(j.records, *it.Record)
+			j.records[len(j.records)-1].LoadedAt = st.LoadedAt
 			if len(j.records) >= cfg.BatchRows {
 				if !send(j) {
 					break
@@ -570,15 +622,15 @@ func (j *publishJob) encode() (kafka.Message, error) {
 	if err != nil {
 		return kafka.Message{}, err
 	}
-	return kafka.Message{
-		Key:   []byte(j.key),
-		Value: b,
-		Headers: []kafka.Header{
-			{Key: HeaderKind, Value: []byte(kind)},
-			{Key: HeaderSchemaVersion, Value: []byte(strconv.Itoa(schemas.Version))},
-			{Key: HeaderImportBatch, Value: []byte(bat)},
-			{Key: HeaderFileHash, Value: []byte(hash)},
-			{Key: HeaderRows, Value: []byte(strconv.Itoa(j.len()))},
-		},
-	}, nil
+	h := []kafka.Header{
+		{Key: HeaderKind, Value: []byte(kind)},
+		{Key: HeaderSchemaVersion, Value: []byte(strconv.Itoa(schemas.Version))},
+		{Key: HeaderImportBatch, Value: []byte(bat)},
+		{Key: HeaderFileHash, Value: []byte(hash)},
+		{Key: HeaderRows, Value: []byte(strconv.Itoa(j.len()))},
+	}
+	if j.records != nil {
+		h = append(h, loadedAtHeader(j.records[0].LoadedAt)...)
+	}
+	return kafka.Message{Key: []byte(j.key), Value: b, Headers: h}, nil
 }

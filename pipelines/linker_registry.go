@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -115,9 +116,12 @@ func (l *RegistryLinker) writeChangelog(ctx context.Context, recs []schemas.Reco
 	key := batchKey(recs)
 	parts := len(chunks)
 	msgs := make([]kafka.Message, 0, parts)
+	// Every part says the batch's time, as the registry took it (the
+	// latest LoadedAt), so that a replay dates the batch the same.
+	loaded := loadedAtHeader(latestLoaded(recs))
 	for i, v := range chunks {
 		msgs = append(msgs, kafka.Message{Key: []byte(fmt.Sprintf("%s-%d", key, i)), Value: v,
-			Headers: []kafka.Header{{Key: headerPart, Value: []byte(fmt.Sprintf("%d/%d", i, parts))}}})
+			Headers: append([]kafka.Header{{Key: headerPart, Value: []byte(fmt.Sprintf("%d/%d", i, parts))}}, loaded...)})
 	}
 	return l.logMessages(ctx, msgs...)
 }
@@ -186,6 +190,17 @@ const (
 	headerPart     = "dancu-part"
 )
 
+// latestLoaded is the latest LoadedAt of recs; zero when none has one.
+func latestLoaded(recs []schemas.Record) time.Time {
+	var t time.Time
+	for i := range recs {
+		if recs[i].LoadedAt.After(t) {
+			t = recs[i].LoadedAt
+		}
+	}
+	return t
+}
+
 func partOf(m kafka.Message) (i, n int) {
 	for _, h := range m.Headers {
 		if h.Key == headerPart {
@@ -219,6 +234,9 @@ type RegistryConfig struct {
 	// RemoteScorer's Withdraw): its instances take the records out of
 	// their blocks.
 	Withdraw registry.WithdrawFunc
+	// Now is the registry's clock (registry.Config.Now). Default:
+	// time.Now.
+	Now func() time.Time
 }
 
 // OpenRegistry opens the registry in cfg.Dir and brings it up to date
@@ -243,7 +261,7 @@ func openRegistry(ctx context.Context, cfg RegistryConfig, log *slog.Logger) (*R
 			return nil, caughtUp{}, fmt.Errorf("open registry: %w", err)
 		}
 	}
-	reg, err := registry.Open(registry.Config{Dir: cfg.Dir, Settings: s, Score: cfg.Score, Withdraw: cfg.Withdraw})
+	reg, err := registry.Open(registry.Config{Dir: cfg.Dir, Settings: s, Score: cfg.Score, Withdraw: cfg.Withdraw, Now: cfg.Now})
 	if err != nil {
 		return nil, caughtUp{}, err
 	}

@@ -196,6 +196,16 @@ func Match(ctx context.Context, r MessageReader, w MessageWriter, linker Linker,
 				}
 				continue
 			}
+			if !b.empty() && !b.sameMonth(p) {
+				// A micro-batch is of one load month (the registry
+				// dates a batch by its records' latest LoadedAt).
+				if err := b.flush(ctx); err != nil {
+					if ctx.Err() != nil {
+						return drain()
+					}
+					return err
+				}
+			}
 			if b.empty() {
 				first = time.Now()
 			}
@@ -257,6 +267,10 @@ func (b *matchBatch) prepare(ctx context.Context, out chan<- prepared) {
 			continue
 		}
 		rs, err := schemas.DecodeRecords(m.Value)
+		var loaded time.Time
+		if err == nil {
+			loaded, err = loadedAtOf(m)
+		}
 		if err != nil {
 			// A batch that does not decode cannot be linked. It is never
 			// dropped: it goes to the dead letters (and is committed with
@@ -265,6 +279,7 @@ func (b *matchBatch) prepare(ctx context.Context, out chan<- prepared) {
 				return
 			}
 		} else {
+			stampLoaded(rs, loaded)
 			if b.enrich != nil {
 				enrichAll(rs, b.enrich)
 			}
@@ -312,6 +327,25 @@ type matchBatch struct {
 }
 
 func (b *matchBatch) empty() bool { return len(b.msgs) == 0 }
+
+// sameMonth says whether p's records were loaded in the month of the
+// batch's (both unstamped, or both stamped in one month): records of
+// imports stamped in two months, or stamped and not, are linked in
+// micro-batches apart, each dated by its own.
+func (b *matchBatch) sameMonth(p prepared) bool {
+	if len(p.recs) == 0 || len(b.parts) == 0 {
+		return true
+	}
+	return loadMonth(p.recs[0].LoadedAt).Equal(loadMonth(b.parts[0][0].LoadedAt))
+}
+
+// loadMonth is t's month (schemas.MonthOf), zero for a zero t.
+func loadMonth(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return schemas.MonthOf(t.UTC())
+}
 
 // add takes a prepared message into the batch and says whether it is full.
 func (b *matchBatch) add(p prepared) bool {

@@ -279,7 +279,7 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 		} else {
 			c.Unverified = c.Unverified || !checked
 			checked = true
-			if err := replayMessage(ctx, l, m, &batch, &c); err != nil {
+			if _, err := replayMessage(ctx, l, m, &batch, &c); err != nil {
 				return c, fmt.Errorf("offset %d: %w", m.Offset, err)
 			}
 			if len(batch) == 0 {
@@ -293,7 +293,7 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 				// A batch whose last part never came (the matcher died
 				// while writing it): its input was not committed and will
 				// come again.
-				if err := addReplayed(ctx, l, batch, &c); err != nil {
+				if _, err := addReplayed(ctx, l, batch, &c); err != nil {
 					return c, err
 				}
 				if err := mark(m); err != nil {
@@ -307,54 +307,61 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 
 // replayMessage applies one changelog message: a decision, a withdrawal
 // or a part of a batch (batch holds the parts so far; the batch is added
-// with its last part, and batch emptied).
-func replayMessage(ctx context.Context, l *RegistryLinker, m kafka.Message, batch *[]schemas.Record, c *caughtUp) error {
+// with its last part, and batch emptied). It returns the registry's
+// output (nil for a part before the last, or a decision refused).
+func replayMessage(ctx context.Context, l *RegistryLinker, m kafka.Message, batch *[]schemas.Record, c *caughtUp) (out *registry.Output, err error) {
 	switch kindOf(m) {
 	case kindDecision:
 		var d schemas.Decision
 		if err := json.Unmarshal(m.Value, &d); err != nil {
-			return err
+			return nil, err
 		}
 		// A decision the registry refused when it came is refused
 		// again: nothing to replay. One cut short is not passed over.
-		if _, err := guarded(&l.store, func() (*registry.Output, error) { return l.Registry.Decide(ctx, d) }); err != nil && (ctx.Err() != nil || l.store.err() != nil) {
-			return err
+		if out, err = guarded(&l.store, func() (*registry.Output, error) { return l.Registry.Decide(ctx, d) }); err != nil && (ctx.Err() != nil || l.store.err() != nil) {
+			return nil, err
 		}
 		c.Decisions++
 	case changelogWithdrawal:
 		var w schemas.Withdrawal
 		if err := json.Unmarshal(m.Value, &w); err != nil {
-			return err
+			return nil, err
 		}
-		if _, err := guarded(&l.store, func() (*registry.Output, error) { return l.Registry.Withdraw(ctx, w) }); err != nil {
-			return err
+		if out, err = guarded(&l.store, func() (*registry.Output, error) { return l.Registry.Withdraw(ctx, w) }); err != nil {
+			return nil, err
 		}
 		c.Withdrawals++
 	default:
 		recs, err := schemas.DecodeRecords(m.Value)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		loaded, err := loadedAtOf(m)
+		if err != nil {
+			return nil, err
+		}
+		stampLoaded(recs, loaded)
 		i, parts := partOf(m)
 		if i == 0 {
 			*batch = (*batch)[:0]
 		}
 		*batch = append(*batch, recs...)
 		if i == parts-1 {
-			if err := addReplayed(ctx, l, *batch, c); err != nil {
-				return err
+			if out, err = addReplayed(ctx, l, *batch, c); err != nil {
+				return nil, err
 			}
 			*batch = (*batch)[:0]
 		}
 	}
-	return nil
+	return out, nil
 }
 
-func addReplayed(ctx context.Context, l *RegistryLinker, batch []schemas.Record, c *caughtUp) error {
-	if _, err := guarded(&l.store, func() (*registry.Output, error) { return l.Registry.AddRecords(ctx, l.Records, batch) }); err != nil {
-		return err
+func addReplayed(ctx context.Context, l *RegistryLinker, batch []schemas.Record, c *caughtUp) (*registry.Output, error) {
+	out, err := guarded(&l.store, func() (*registry.Output, error) { return l.Registry.AddRecords(ctx, l.Records, batch) })
+	if err != nil {
+		return nil, err
 	}
 	c.Batches++
 	c.Records += len(batch)
-	return nil
+	return out, nil
 }

@@ -54,6 +54,9 @@ type Replacement struct {
 	Replaces string // the old file's import batch (or its path)
 	User     string
 	At       time.Time
+	// LoadedAt is the new file's import time (Stats.LoadedAt): the
+	// registry dates the withdrawal by it (schemas.Withdrawal.LoadedAt).
+	LoadedAt time.Time
 	Old      []OldRecord
 }
 
@@ -104,7 +107,7 @@ func PlanWithdrawals(r Replacement, partitions []int, chunk int) []PlannedWithdr
 			c := ids[lo:min(lo+chunk, len(ids))]
 			out = append(out, PlannedWithdrawal{Partition: p, Withdrawal: schemas.Withdrawal{
 				WithdrawalID: WithdrawalID(r.Batch, r.Replaces, c),
-				Batch:        r.Batch, Replaces: r.Replaces, RecordIDs: c, User: r.User, At: r.At.UTC(),
+				Batch:        r.Batch, Replaces: r.Replaces, RecordIDs: c, User: r.User, At: r.At.UTC(), LoadedAt: r.LoadedAt.UTC(),
 			}})
 		}
 	}

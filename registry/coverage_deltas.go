@@ -1071,7 +1071,7 @@ func (r *Registry) recordDeltas(wb *pebble.Batch, in []Input, known map[string]u
 			recs = append(recs, recordInput{in[i].ID, in[i].Coverage})
 		}
 	}
-	rows, err := st.deltas(recs, r.batch, r.now())
+	rows, err := st.deltas(recs, r.batch, r.stamped())
 	if out.RecordDeltas == nil {
 		out.RecordDeltas = rows
 	} else {

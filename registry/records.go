@@ -25,7 +25,7 @@ func (a *Records) Inputs(recs []schemas.Record) []Input {
 	for i := range recs {
 		get, conf := a.ad.Fields(&recs[i])
 		c := schemas.RecordCoverageOf(&recs[i])
-		out[i] = Input{ID: recs[i].RecordID, Get: get, Conf: conf, Coverage: &c}
+		out[i] = Input{ID: recs[i].RecordID, Get: get, Conf: conf, Coverage: &c, LoadedAt: recs[i].LoadedAt}
 	}
 	return out
 }

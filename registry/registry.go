@@ -103,6 +103,10 @@ type Registry struct {
 	cIndex   map[string]int
 	minW     float32 // match weight of the match threshold
 	now      func() time.Time
+	// loaded is the time of the batch or withdrawal being applied, as
+	// its import stamped it (Input.LoadedAt, Withdrawal.LoadedAt); zero
+	// when it carries none (stamped returns the clock then).
+	loaded   time.Time
 	sync     bool
 	next     uint64 // next record sequence
 	batch    uint64 // batches committed
@@ -244,6 +248,32 @@ type Input struct {
 	// Coverage, when set, is what coverage counts of the record: the
 	// registry emits the records' coverage deltas (coverage_deltas.go).
 	Coverage *schemas.RecordCoverage
+	// LoadedAt is when the record's import loaded it
+	// (schemas.Record.LoadedAt); zero when unknown. A batch is dated by
+	// the latest of its records' (the clock when none has one): its
+	// records' load_month, its persons' updated_at, and so their
+	// change_month, so that a batch replayed later gives the same rows.
+	LoadedAt time.Time
+}
+
+// loadedAt is the latest LoadedAt of in; zero when none has one.
+func loadedAt(in []Input) time.Time {
+	var t time.Time
+	for i := range in {
+		if in[i].LoadedAt.After(t) {
+			t = in[i].LoadedAt
+		}
+	}
+	return t
+}
+
+// stamped is the time of what is being applied: its import's
+// (r.loaded), else the clock.
+func (r *Registry) stamped() time.Time {
+	if !r.loaded.IsZero() {
+		return r.loaded
+	}
+	return r.now()
 }
 
 // Output is what a batch changed, for the load stage.
@@ -770,7 +800,9 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		return nil, errors.New("registry add: registry closed")
 	}
 	next, batch, stats := r.next, r.batch, r.stats
+	r.loaded = loadedAt(in)
 	out, err := r.add(ctx, in)
+	r.loaded = time.Time{}
 	if err != nil {
 		// Nothing was committed (the store's batch is applied whole or
 		// not at all), but the batch's new records were numbered and
@@ -1963,7 +1995,7 @@ func compPersons(u *unit, sums []matching.PersonSummary) []matching.PersonSummar
 // (by their founding record), stores each record's person and returns
 // what changed.
 func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdges, blobs map[uint64]*recordBlob, newSeqs, known []uint64, reason string) (*Output, error) {
-	now := r.now().UTC()
+	now := r.stamped().UTC()
 	ver := r.batch
 	out := &Output{}
 	u, err := r.buildUnit(wb, be, newSeqs, blobs)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/cockroachdb/pebble"
 
@@ -127,8 +128,9 @@ func (r *Registry) Withdraw(ctx context.Context, w schemas.Withdrawal) (*Output,
 		return nil, errors.New("registry withdraw: registry closed")
 	}
 	batch, stats := r.batch, r.stats
+	r.loaded = w.LoadedAt
 	out, err := r.withdrawRecords(ctx, w)
-	r.withdrawing = nil
+	r.withdrawing, r.loaded = nil, time.Time{}
 	if err != nil {
 		r.batch, r.stats = batch, stats
 		return nil, fmt.Errorf("registry withdraw %s: %w", w.WithdrawalID, err)
@@ -441,7 +443,7 @@ func (r *Registry) withdrawnRecordDeltas(wb *pebble.Batch, recs []withdrawn, out
 	}
 	h := sha256.New()
 	h.Write(binary.BigEndian.AppendUint64([]byte("withdrawn\x00"), r.batch))
-	rs := recordSums{month: schemas.MonthOf(r.now().UTC()), at: map[string]int{}}
+	rs := recordSums{month: schemas.MonthOf(r.stamped().UTC()), at: map[string]int{}}
 	for _, x := range recs { // in sequence order: rows in the order their units first appear
 		st, ok := kept[x.id]
 		if !ok {

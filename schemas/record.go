@@ -91,6 +91,15 @@ type Record struct {
 	// OCRConfidence holds the recognition confidence (0..1) of each field of
 	// a scanned form, keyed by the ch column name. Empty for typed sources.
 	OCRConfidence map[string]float32 `ch:"ocr_confidence"`
+
+	// LoadedAt is when the import loaded the record: its clock, or the
+	// day `dancu import --loaded-on` gave. Not a column: it travels in
+	// the header of the messages that carry the record (pipelines:
+	// HeaderLoadedAt), into the registry's changelog, so that the
+	// registry dates the record's coverage (load_month) and the persons
+	// it changes by it, whenever it links or replays them. Zero for the
+	// records of an older dancu: the registry's clock dates them.
+	LoadedAt time.Time
 }
 
 // RecordID is the deterministic id of a source row: the same file content,

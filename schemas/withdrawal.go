@@ -22,6 +22,10 @@ type Withdrawal struct {
 	RecordIDs    []string  `json:"record_ids"`    // the records withdrawn
 	User         string    `json:"user"`          // who ran the import
 	At           time.Time `json:"at"`
+	// LoadedAt is the replacing import's time (Record.LoadedAt): the
+	// registry dates the withdrawal's coverage deltas and persons by it;
+	// zero (an older dancu's withdrawal) by its clock.
+	LoadedAt time.Time `json:"loaded_at,omitzero"`
 }
 
 // WithdrawnPrefix begins, followed by the withdrawal's batch, the reason

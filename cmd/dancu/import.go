@@ -44,6 +44,13 @@ type importOptions struct {
 	batchRows    int // records per Kafka message. Default: 2000
 	dateOrder    string
 	replaces     string // the file or batch (b…) the one file imported replaces
+	loadedOn     string // --loaded-on: the day the records are counted as loaded (default: now)
+}
+
+// loadedAt is --loaded-on's day (00:00 UTC), zero when not given.
+func (o *importOptions) loadedAt() time.Time {
+	t, _ := time.Parse("2006-01-02", o.loadedOn)
+	return t
 }
 
 // validate checks the flags and returns every problem at once.
@@ -65,6 +72,13 @@ func (o *importOptions) validate(args []string) error {
 	}
 	if o.replaces != "" && len(args) != 1 {
 		errs = append(errs, errors.New("import: --replaces names the file one corrected file replaces; give one file (one import --replaces per corrected file)"))
+	}
+	if o.loadedOn != "" {
+		if t, err := time.Parse("2006-01-02", o.loadedOn); err != nil {
+			errs = append(errs, fmt.Errorf("import: --loaded-on %q: want YYYY-MM-DD", o.loadedOn))
+		} else if t.After(time.Now()) {
+			errs = append(errs, fmt.Errorf("import: --loaded-on %s: in the future: a load date is a day that has begun (UTC)", o.loadedOn))
+		}
 	}
 	if o.showRows < 0 {
 		errs = append(errs, fmt.Errorf("import: --rows %d: must not be negative", o.showRows))
@@ -146,6 +160,7 @@ line about a second in, then every 5 seconds, and one at the end of each file.`,
 	f.IntVar(&o.showRows, "rows", 5, "rows shown by --dry-run")
 	f.IntVar(&o.batchRows, "batch-rows", 2000, "records per Kafka message")
 	f.StringVar(&o.replaces, "replaces", "", "the earlier file (its path, or its import batch b…, read from ClickHouse) this corrected file replaces: once the file is published, every record of the earlier one is withdrawn from the register; with --dry-run, say how many rows are unchanged, changed, new and gone")
+	f.StringVar(&o.loadedOn, "loaded-on", "", "the day (YYYY-MM-DD, UTC, not in the future) the records count as loaded: the month of coverage's load_month and change_month (dancu coverage --since), for backfilling lists of past months; default: now. The summary and --report say it was set by hand")
 	f.StringVar(&o.dateOrder, "date-order", "", "order of text dates in spreadsheets and CSV: dmy (day/month/year) or mdy (month/day/year, a workbook saved in US formats); default: day first unless a date column's first rows can only be month first (a warning says so)")
 	return cmd
 }
@@ -375,6 +390,10 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 	}
 	rep.Stats = st
 	printSummary(g.stdout, rep.Description, st, o.dryRun)
+	if st.LoadedAtSet {
+		fmt.Fprintf(g.stdout, "  loaded on %s: set by --loaded-on, not the import's clock (coverage counts these records in %s)\n",
+			st.LoadedAt.Format("2006-01-02"), st.LoadedAt.Format("2006-01"))
+	}
 	if o.dryRun && len(rep.Rows) > 0 {
 		fmt.Fprintf(g.stdout, "first rows, normalised (names and numbers masked):\n")
 		for _, r := range rep.Rows {
@@ -383,7 +402,7 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		}
 	}
 	if err == nil && old != nil {
-		rep.Replaces, err = replace(ctx, g, o, path, rep.Description, old, cur)
+		rep.Replaces, err = replace(ctx, g, o, path, rep.Description, st.LoadedAt, old, cur)
 	}
 	if err != nil && !o.dryRun && !st.Done {
 		// Interrupted, or stopped by Kafka (a broker down or out of
@@ -478,7 +497,7 @@ func maskedRow(it ingest.Item) map[string]any {
 // publish runs the import with a progress bar on a terminal, progress lines
 // otherwise.
 func publish(ctx context.Context, g *globals, o *importOptions, src ingest.Source) (pipelines.Stats, error) {
-	cfg := pipelines.ImportConfig{Brokers: splitList(g.kafka), BatchRows: o.batchRows, FlushTimeout: 15 * time.Second}
+	cfg := pipelines.ImportConfig{Brokers: splitList(g.kafka), BatchRows: o.batchRows, FlushTimeout: 15 * time.Second, LoadedAt: o.loadedAt()}
 	// A bar on a terminal, lines otherwise; the total is the file's bytes
 	// (a workbook's unpacked worksheets), as the source reads them.
 	var total func() (int64, int64)

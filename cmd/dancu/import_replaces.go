@@ -113,8 +113,8 @@ func readReplacedFile(ctx context.Context, o *importOptions, mapping *ingest.Map
 // hash), over partitions of dancu.records. A record of the same file
 // (old is the corrected file itself, imported under another batch) is
 // not withdrawn: the corrected file holds it again.
-func (old replaced) plan(batch, hash string, partitions []int) []pipelines.PlannedWithdrawal {
-	r := pipelines.Replacement{Batch: batch, Replaces: old.batch, User: importUser(), At: time.Now()}
+func (old replaced) plan(batch, hash string, loaded time.Time, partitions []int) []pipelines.PlannedWithdrawal {
+	r := pipelines.Replacement{Batch: batch, Replaces: old.batch, User: importUser(), At: time.Now(), LoadedAt: loaded}
 	for i := range old.recs {
 		if x := &old.recs[i]; x.FileHash != hash {
 			r.Old = append(r.Old, pipelines.OldRecord{RecordID: x.RecordID, Key: pipelines.PartitionKey(x)})
@@ -502,7 +502,7 @@ type replaceReport struct {
 // replace withdraws the records of old now that the corrected file path
 // (d) is published, or, dry (cur: its records), says what would be
 // withdrawn and how the rows compare.
-func replace(ctx context.Context, g *globals, o *importOptions, path string, d ingest.Description, old *replaced, cur *[]schemas.Record) (*replaceReport, error) {
+func replace(ctx context.Context, g *globals, o *importOptions, path string, d ingest.Description, loaded time.Time, old *replaced, cur *[]schemas.Record) (*replaceReport, error) {
 	rep := &replaceReport{Replaces: old.name, Batch: old.batch}
 	partitions := []int{0} // dry: the partitions change the messages, not what they withdraw
 	if !o.dryRun {
@@ -512,7 +512,7 @@ func replace(ctx context.Context, g *globals, o *importOptions, path string, d i
 		}
 		partitions = ps
 	}
-	ws := old.plan(d.Batch, d.FileHash, partitions)
+	ws := old.plan(d.Batch, d.FileHash, loaded, partitions)
 	rep.Withdrawn, rep.Messages = pipelines.Withdrawn(ws), len(ws)
 	if o.dryRun {
 		old.comparable(*cur)
