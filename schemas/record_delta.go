@@ -39,7 +39,7 @@ type RecordDelta struct {
 	NewCommuneCode  string    `ch:"new_commune_code"`
 	SourceKind      string    `ch:"source_kind"`
 	SourceMonth     time.Time `ch:"source_month"` // first day of the month the source describes
-	LoadMonth       time.Time `ch:"load_month"`   // first day of the month the registry emitted the row
+	LoadMonth       time.Time `ch:"load_month"`   // first day of the month of the batch's import (Record.LoadedAt; the registry's clock for a batch without one)
 
 	Added           uint32 `ch:"added"` // records counted in, out
 	Removed         uint32 `ch:"removed"`

@@ -43,7 +43,8 @@ province: in the unit of the conflict's first person), by unit.
 2025, --era new the 34 since 1 July 2025 (no districts). Addresses that
 could not be resolved are reported as their own rows, so the rows always
 sum to the total. --since YYYY-MM adds the share of persons with a number
-at the start of that month (by load date: the persons loaded before it)
+at the start of that month (by load date: the persons loaded before it;
+the load date is the import's, dancu import --loaded-on for a backfill)
 and the change since; a unit nobody in it was loaded by then has neither
 (empty in CSV and xlsx, absent from JSON). A unit without persons has no
 share with a number either, nor a commune a share of an expected
