@@ -34,45 +34,14 @@ import (
 // changes nothing.
 func TestImportReplacesEndToEnd(t *testing.T) {
 	oldPath, newPath := writeReplacesFiles(t)
-	brokers := brokertest.Start(t)
-	chAddr := chdbtest.Start(t)
-	conn, db := chdbtest.Open(t)
-	ctx := context.Background()
-	if _, err := chstore.Migrate(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
-	cfg := pipelines.StagesConfig{
-		Brokers: []string{brokers}, Conn: conn, Match: true, Load: true, Enrich: pipelines.ResolveAddresses, RegistryDir: t.TempDir(),
-		MatchConfig: pipelines.MatchConfig{MaxWait: 100 * time.Millisecond},
-		LoadConfig:  pipelines.LoadConfig{MaxWait: 100 * time.Millisecond},
-	}
-	sctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	var stats pipelines.StageStats
-	go func() { done <- pipelines.RunStages(sctx, cfg, &stats) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("stages: %v", err)
-		}
-	})
-	drain := func() {
-		t.Helper()
-		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-		if err := pipelines.WaitDrained(dctx, cfg, 100*time.Millisecond); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e := startE2EStages(t)
+	brokers, chAddr, db, conn, ctx, stats := e.brokers, e.chAddr, e.db, e.conn, context.Background(), e.stats
+	drain := func() { t.Helper(); e.drain(t) }
 	importAndDrain := func(args ...string) string {
 		t.Helper()
-		var out, errb bytes.Buffer
-		args = append([]string{"--kafka", brokers, "--clickhouse", "http://" + chAddr + "/" + db, "import"}, args...)
-		if err := run(ctx, args, nil, &out, &errb); err != nil {
-			t.Fatalf("dancu %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errb.String())
-		}
+		out := e.dancu(t, append([]string{"import"}, args...)...)
 		drain()
-		return out.String()
+		return out
 	}
 	str := func(q string, args ...any) string { t.Helper(); return queryOne[string](t, conn, q, args...) }
 	num := func(q string, args ...any) uint64 { t.Helper(); return queryOne[uint64](t, conn, q, args...) }
@@ -298,4 +267,61 @@ func batchOf(t *testing.T, path string) string {
 	}
 	h := sha256.Sum256(b)
 	return ingest.DefaultBatch(hex.EncodeToString(h[:]))
+}
+
+// e2eStages are the embedded broker and chDB, migrated, with the match
+// (registry) and load stages running as dancu run starts them, for the
+// test's life.
+type e2eStages struct {
+	brokers, chAddr, db string
+	conn                driver.Conn
+	stats               *pipelines.StageStats
+	cfg                 pipelines.StagesConfig
+}
+
+func startE2EStages(t *testing.T) *e2eStages {
+	t.Helper()
+	e := &e2eStages{brokers: brokertest.Start(t), chAddr: chdbtest.Start(t), stats: &pipelines.StageStats{}}
+	e.conn, e.db = chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, e.conn); err != nil {
+		t.Fatal(err)
+	}
+	e.cfg = pipelines.StagesConfig{
+		Brokers: []string{e.brokers}, Conn: e.conn, Match: true, Load: true, Enrich: pipelines.ResolveAddresses, RegistryDir: t.TempDir(),
+		MatchConfig: pipelines.MatchConfig{MaxWait: 100 * time.Millisecond},
+		LoadConfig:  pipelines.LoadConfig{MaxWait: 100 * time.Millisecond},
+	}
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- pipelines.RunStages(sctx, e.cfg, e.stats) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("stages: %v", err)
+		}
+	})
+	return e
+}
+
+// drain waits until the stages have done everything published.
+func (e *e2eStages) drain(t *testing.T) {
+	t.Helper()
+	dctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := pipelines.WaitDrained(dctx, e.cfg, 100*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dancu runs dancu with args against the stages' broker and database
+// and returns what it printed; an error fails the test.
+func (e *e2eStages) dancu(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	args = append([]string{"--kafka", e.brokers, "--clickhouse", "http://" + e.chAddr + "/" + e.db}, args...)
+	if err := run(context.Background(), args, nil, &out, &errb); err != nil {
+		t.Fatalf("dancu %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errb.String())
+	}
+	return out.String()
 }
