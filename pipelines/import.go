@@ -147,7 +147,7 @@ type Stats struct {
 	// LoadedAt is the time stamped on the records (ImportConfig.LoadedAt,
 	// else the clock); LoadedAtSet says it was given (--loaded-on), not
 	// the clock's, so that an auditor sees a backfill.
-	LoadedAt    time.Time `json:"loaded_at"`
+	LoadedAt    time.Time `json:"loaded_at,omitzero"`
 	LoadedAtSet bool      `json:"loaded_at_set,omitempty"`
 }
 
