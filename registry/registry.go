@@ -535,11 +535,23 @@ func checkFingerprint(db *pebble.DB, dir string, s *settings.Settings) error {
 // score instances) compare it.
 func Fingerprint(s *settings.Settings) string { return fingerprint(s) }
 
-// fingerprint names the settings and model a store was built with.
+// Revision numbers what a store keeps for the same settings: bump it when
+// a change of code — not of settings — changes the fields, keys or
+// summaries a store holds for a record, so that a store written before is
+// refused and rebuilt instead of answering unlike a rebuilt one (rv10:
+// acc19's current address taken as the permanent one changed records'
+// blocking keys, the Ê Đê name split their stored names, and the guards'
+// summaries gained the month and day, none of it in the settings' hash).
+// Revision 2: those three (6 December 2026). Stores of revision 1 carry no
+// "r" in their fingerprint.
+const Revision = 2
+
+// fingerprint names the settings and model a store was built with, and
+// the store's Revision.
 func fingerprint(s *settings.Settings) string {
 	b, _ := json.Marshal(s)
 	h := sha256.Sum256(b)
-	return fmt.Sprintf("%s v%d %x", s.Name, s.Version, h[:8])
+	return fmt.Sprintf("%s v%d %x r%d", s.Name, s.Version, h[:8], Revision)
 }
 
 // Close closes the store.

@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -50,6 +52,9 @@ func newHTTPConn(conn driver.Conn, c Config) *httpConn {
 		tr.TLSClientConfig = c.TLS.Clone()
 	}
 	tr.MaxIdleConnsPerHost = c.MaxOpenConns
+	// Connect within the configured DialTimeout, as clickhouse-go's
+	// connections do (DefaultTransport's dialer would wait 30 s: rv10).
+	tr.DialContext = (&net.Dialer{Timeout: c.DialTimeout, KeepAlive: 30 * time.Second}).DialContext
 	params := url.Values{}
 	for k, v := range c.Settings {
 		params.Set(k, fmt.Sprint(v))
