@@ -99,6 +99,11 @@ type TrainReport struct {
 	// Coverage estimates the matching pairs blocking never proposes
 	// (nil with one rule).
 	Coverage *BlockingCoverage
+	// EvidenceRecall is the share of matches the model scores at or
+	// above the match threshold whichever rule proposes them
+	// (evidenceRecall): below it, pairs hold too little evidence for any
+	// blocking to make linkable.
+	EvidenceRecall float64
 	// BlockingWarnings say where blocking misses matches: fields whose
 	// errors escape every rule (settings.BlockingEscapes) and a low estimated
 	// blocking recall. They are printed, but --strict does not fail on
@@ -192,6 +197,13 @@ func (r *TrainReport) String() string {
 	}
 	if r.Coverage != nil {
 		b.WriteString(r.Coverage.String())
+	}
+	if r.EvidenceRecall > 0 {
+		fmt.Fprintf(&b, "evidence: the model scores %.2f of the matches at or above the match threshold, whichever rule proposes them (from m and how often each comparison is blank on either side)", r.EvidenceRecall)
+		if r.EvidenceRecall < lowEvidenceRecall {
+			b.WriteString("; the others share too few present, agreeing values to link: blocking rules will not raise the recall past that, only more fields or fewer blanks")
+		}
+		b.WriteByte('\n')
 	}
 	for _, w := range r.BlockingWarnings {
 		fmt.Fprintf(&b, "blocking warning: %s\n", w)
@@ -733,6 +745,7 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	// Guards the data does not keep to are widened (guards_fit.go).
 	model.Guards = fitGuards(f, c, bs, s, model, rep.UnionPairs, keep)
 	rep.Guards = model.Guards
+	rep.EvidenceRecall = evidenceRecall(f, c, s, model)
 	rep.Warnings = append(rep.Warnings, guardFitWarnings(model.Guards)...)
 	model.Trained = fmt.Sprintf("unsupervised: u from %d random pairs, m by EM over %d sessions, %s; %d labelled pairs",
 		nu, len(rep.Sessions), lsrc, rep.Labelled+rep.LabelledNonMatches)
