@@ -44,6 +44,9 @@ func evidenceRecall(f *Frame, c *compiled, s *settings.Settings, model *settings
 		folded[fd.k] = true
 	}
 	bin := func(w float64) int {
+		if math.IsNaN(w) {
+			return 0 // a level neither side of a tiny sample reached (m and u 0): no evidence
+		}
 		return int(math.Round(math.Max(-evidenceCap, math.Min(evidenceCap, w)) / evidenceBin))
 	}
 	// dist[i] is the chance that the comparisons so far weigh (i - off)
@@ -58,7 +61,7 @@ func evidenceRecall(f *Frame, c *compiled, s *settings.Settings, model *settings
 		step := map[int]float64{0: pn}
 		for g := 1; g <= len(model.Comparisons[k].M); g++ {
 			pm := (1 - pn) * model.Comparisons[k].M[g-1]
-			if pm <= 0 {
+			if !(pm > 0) { // NaN too: m of a comparison no pair reached
 				continue
 			}
 			w := ws.w[k][g]

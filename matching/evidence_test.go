@@ -111,3 +111,41 @@ comparisons:
 		t.Errorf("a third of the fields blank: estimate %.3f, not well below %.3f with every field", est["a third blank"], est["every field"])
 	}
 }
+
+// TestEvidenceRecallUnreachedLevels: a model trained on a handful of
+// records holds m NaN (or m and u 0) on levels no pair reached; the
+// estimate leaves them out instead of sizing its bins by NaN (a
+// makeslice panic in dancu link on a two-row sheet).
+func TestEvidenceRecallUnreachedLevels(t *testing.T) {
+	s, err := settings.Parse([]byte(`
+version: 1
+name: tiny
+link_type: dedupe_only
+columns:
+` + blankColumns + `blocking:
+  - {name: ln, keys: [ln]}
+comparisons:
+  - {name: first, null_columns: [fn], levels: [{label: exact, op: exact, column: fn, tf: fn}]}
+  - {name: last, null_columns: [ln], levels: [{label: exact, op: exact, column: ln}]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFrame(s)
+	tb := &Table{Header: []string{"id", "first_name", "last_name"}, Rows: [][]string{{"a", "Anna", "Berg"}, {"b", "Anna", "Berg"}, {"c", "Otto", "Kahn"}}}
+	if err := AddTable(f, tb, &Mapping{ID: "id"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	sc := *s.WithDefaults()
+	sc.Model = &settings.Model{Lambda: 0.5, LambdaGlobal: 0.3, Comparisons: []settings.ComparisonModel{
+		{Name: "first", M: []float64{math.NaN(), math.NaN()}, U: []float64{0.3, 0.7}},
+		{Name: "last", M: []float64{0, 0}, U: []float64{0, 0}},
+	}}
+	c, err := compile(&sc, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := evidenceRecall(f, c, &sc, sc.Model); math.IsNaN(r) || r < 0 || r > 1 {
+		t.Errorf("evidence recall %v, not a share", r)
+	}
+}
