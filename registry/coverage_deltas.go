@@ -58,8 +58,9 @@ func coverageKey(pid string) []byte { return append([]byte{kCoverage}, pid...) }
 // for each person (issue 11 point 6: kCoverage took 120,000 keys per
 // 200,000 records). The registry writes the value of every person a
 // batch reclusters anyway, for its guards. It is personValueMark, the state's length
-// (uvarint), the state (encodeCoverage, then the raw key of the batch
-// that emitted it, if any; empty when none is kept), then the guard
+// (uvarint), the state (encodeCoverage, then the number of the batch
+// that emitted it, if any, kPersonBatch; before round 15 its raw key;
+// empty when none is kept), then the guard
 // summary (matching.EncodePersonGuards, JSON: "{…}"; empty for a retired
 // person, whose value keeps its state only). The value before round 11
 // was the guard summary alone.
