@@ -58,9 +58,8 @@ func coverageKey(pid string) []byte { return append([]byte{kCoverage}, pid...) }
 // for each person (issue 11 point 6: kCoverage took 120,000 keys per
 // 200,000 records). The registry writes the value of every person a
 // batch reclusters anyway, for its guards. It is personValueMark, the state's length
-// (uvarint), the state (encodeCoverage, then the number of the batch
-// that emitted it, if any, kPersonBatch; before round 15 its raw key;
-// empty when none is kept), then the guard
+// (uvarint), the state (encodeCoverage, then the raw key of the batch
+// that emitted it, if any; empty when none is kept), then the guard
 // summary (matching.EncodePersonGuards, JSON: "{…}"; empty for a retired
 // person, whose value keeps its state only). The value before round 11
 // was the guard summary alone.
@@ -188,19 +187,14 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 	for _, d := range deltas {
 		counted[d.PersonID] = true
 	}
-	var ref []byte // the batch's number, which its counted persons' states name
-	if len(deltas) > 0 {
-		if ref, err = r.personBatchRef(wb, key, false); err != nil {
-			return err
-		}
-	}
+	rawKey, _ := hex.DecodeString(key)
 	var st, v []byte
 	write := func(pid string) error {
 		st = st[:0]
 		if c, ok := states[pid]; ok {
 			st = appendCoverage(st, c) // nothing counted (a new person retired at once)
 			if counted[pid] {
-				st = append(st, ref...)
+				st = append(st, rawKey...)
 			}
 		} else {
 			st = append(st, raw[pid]...) // unchanged
@@ -362,87 +356,21 @@ func (r *deltaReader) day() time.Time {
 }
 
 // encodeCoverageKeyed is encodeCoverage followed by the raw key of the
-// batch that emitted the state, as stores of format "4" and before kept
-// it.
+// batch that emitted the state.
 func encodeCoverageKeyed(c schemas.PersonCoverage, batch string) []byte {
 	raw, _ := hex.DecodeString(batch)
 	return append(encodeCoverage(c), raw...)
 }
 
 // coverageBatch returns the key of the batch that last emitted the state
-// v as stores of format "4" and before kept it (encodeCoverageKeyed),
-// "" if none is recorded (a state stored before migration 0016's summed
-// rows). stateBatch reads the states of every format.
+// v (encodeCoverageKeyed), "" if none is recorded (a state stored before
+// migration 0016's summed rows).
 func coverageBatch(v []byte) string {
 	n, ok := coverageLen(v)
 	if !ok {
 		return ""
 	}
 	return hex.EncodeToString(v[n:])
-}
-
-// The batch a person's state names (round 15, store format "5"): its
-// number (a uvarint, 1 to 3 bytes) instead of its key, 12 bytes of a
-// SHA-256 (keyed) that every counted person's value repeated, in every
-// person write of the batch (issue 11 point 6: of the 23 bytes or so
-// that a state added to its person's value, the key was 12). The key is
-// kept once a batch, under kPersonBatch + its number: the registry's
-// batch counter (Registry.batch, which each recluster raises and each
-// commit stores) times two, plus one for the rows of persons written
-// again that count otherwise (redeliveredDeltas): a recluster emits at
-// most those two batches of rows. A state of format "4" or before names
-// its batch by the key itself (12 bytes; a uvarint is at most 10), and
-// reads as it did.
-const kPersonBatch = 't'
-
-func init() { spaceNames[kPersonBatch] = "persons' coverage batch keys by number" }
-
-// batchKeyLen is the length of a batch's key, raw (keyed).
-const batchKeyLen = 12
-
-func personBatchKey(ref uint64) []byte { return seqKey(kPersonBatch, ref) }
-
-// personBatchRef keeps in wb the key of the batch of rows this
-// recluster emits (second: those of redeliveredDeltas) under its number,
-// and returns the number as a state names it.
-func (r *Registry) personBatchRef(wb *pebble.Batch, key string, second bool) ([]byte, error) {
-	raw, err := hex.DecodeString(key)
-	if err != nil || len(raw) != batchKeyLen {
-		return nil, fmt.Errorf("persons' coverage batch key %q not understood", key)
-	}
-	ref := r.batch << 1
-	if second {
-		ref |= 1
-	}
-	if ref > maxSeq {
-		return nil, fmt.Errorf("batch number %d beyond what the store's keys hold", r.batch)
-	}
-	if err := wb.Set(personBatchKey(ref), raw, nil); err != nil {
-		return nil, err
-	}
-	return binary.AppendUvarint(nil, ref), nil
-}
-
-// stateBatch returns the key of the batch that last emitted the state v
-// (read in rd, by the number v names; or the key v holds, format "4" and
-// before), "" if none is recorded.
-func stateBatch(rd pebble.Reader, v []byte) (string, error) {
-	n, ok := coverageLen(v)
-	if !ok || len(v)-n == batchKeyLen || len(v) == n {
-		return coverageBatch(v), nil
-	}
-	ref, k := binary.Uvarint(v[n:])
-	if k != len(v)-n {
-		return "", fmt.Errorf("coverage state %x: the number of its batch not understood", v)
-	}
-	raw, found, err := getClone(rd, personBatchKey(ref))
-	if err != nil {
-		return "", err
-	}
-	if !found {
-		return "", fmt.Errorf("coverage state %x names batch number %d, which the store does not hold", v, ref)
-	}
-	return hex.EncodeToString(raw), nil
 }
 
 // SumPersonDeltas sums per-person deltas of one batch (as deltasOf and
@@ -622,7 +550,7 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 		if err != nil || !ok {
 			return "", err
 		}
-		return stateBatch(r.db, st)
+		return coverageBatch(st), nil
 	}
 	for _, p := range out.Persons[:n] {
 		b, err := lastBatch(p.PersonID)
@@ -684,10 +612,7 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 			continue // never a person, or retired before coverage states were kept
 		}
 		c, err := decodeCoverage(st)
-		if err != nil {
-			return fmt.Errorf("coverage state of %s: %w", founder, err)
-		}
-		retiredBy, err := stateBatch(wb, st)
+		retiredBy := coverageBatch(st)
 		if err != nil {
 			return fmt.Errorf("coverage state of %s: %w", founder, err)
 		}
@@ -709,16 +634,12 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 		moved = keyed(moved)
 		_, sums := SumPersonDeltas(moved)
 		key := moved[0].Batch
-		ref, err := r.personBatchRef(wb, key, true)
-		if err != nil {
-			return err
-		}
 		for pid, c := range movedState {
 			_, g, _, err := getPersonValue(wb, pid)
 			if err != nil {
 				return err
 			}
-			if err := wb.Set(guardsKey(pid), appendPersonValue(nil, append(encodeCoverage(c), ref...), g), nil); err != nil {
+			if err := wb.Set(guardsKey(pid), appendPersonValue(nil, encodeCoverageKeyed(c, key), g), nil); err != nil {
 				return err
 			}
 		}
@@ -1525,17 +1446,9 @@ func decodeRecordDeltas(batch string, b []byte) ([]schemas.RecordDelta, error) {
 // their values (appendPersonValue); "3" since round 12, records' states
 // derived from their blobs (coverage_derived.go), which a dancu of round
 // 11 would misread; "4" since round 14, persons' states packed
-// (appendPackedCoverage), which a dancu of round 12 would misread; "5"
-// since round 15, persons' states naming their batch by number
-// (kPersonBatch) and records' derived states of one byte (batchMonth),
-// which a dancu of round 14 would misread. A store
-// without it was written before round 11.
-const storeFormat = "5"
-
-// formatRound14 is the format of round 14: its persons' states name
-// their batch by its key, which this format reads as it is (stateBatch),
-// so it becomes "5" without rewriting anything.
-const formatRound14 = "4"
+// (appendPackedCoverage), which a dancu of round 12 would misread. A
+// store without it was written before round 11.
+const storeFormat = "4"
 
 // formatRound12 is the format of round 12: its persons' states are all
 // whole, which this format reads as they are (a whole state's flags
@@ -1567,7 +1480,7 @@ func upgradePersonValues(db *pebble.DB, empty bool) error {
 		return err
 	case ok && string(v) == storeFormat:
 		return nil
-	case ok && (string(v) == formatRound11 || string(v) == formatRound12 || string(v) == formatRound14):
+	case ok && (string(v) == formatRound11 || string(v) == formatRound12):
 		return db.Set(metaKey("format"), []byte(storeFormat), pebble.Sync)
 	case ok:
 		return fmt.Errorf("store format %q, this dancu reads %q: written by a newer dancu", v, storeFormat)

@@ -29,15 +29,6 @@ import (
 // recomputed from the blob when the record comes again (a re-import, an
 // address corrected), the only time it is read (expandRecordStates).
 //
-// Since round 15 (store format "5") a derived state whose kind and
-// month are those of its batch's first derived state, as most of a
-// batch's are (a batch of one file's records), is one byte: derivedMark,
-// batchMonth and noUnits if so; the kind's code and the month are kept
-// once a batch, after the batch's key under kBatchOf (issue 11 point 6:
-// two bytes less in the id's value of every new record, 1 MB for
-// 500,000 records). A batch key kept alone (format "4" and before) has
-// no kind or month after it, and no state of its batch names them.
-//
 // A record that counts in no unit though its blob holds units (its
 // address given as text alone and resolved by the adapter only, not
 // before the registry: dancu bench registry) is derived too, marked
@@ -55,9 +46,6 @@ const (
 	// were not resolved first, pipelines.ResolveAddresses), though its
 	// blob holds them resolved.
 	noUnits = 0x40
-	// batchMonth, in a derived state's first byte: the state is that
-	// byte alone, its kind and month those kept with its batch's key.
-	batchMonth = 0x20
 )
 
 func init() { spaceNames[kBatchOf] = "batches' coverage keys by first record" }
@@ -166,32 +154,17 @@ func (cf *coverageFields) appendDerivedState(dst []byte, b *recordBlob, state []
 }
 
 // parseDerivedState reads a derived state's kind, month and whether it
-// counts in its blob's units; batch is the value kept under kBatchOf for
-// its batch (the batch's key, then the kind's code and the month of
-// those of its states that are one byte, batchMonth).
-func parseDerivedState(v, batch []byte) (kind string, month time.Time, units bool, err error) {
-	bad := func() (string, time.Time, bool, error) {
-		return "", time.Time{}, false, fmt.Errorf("derived coverage state %x (its batch's %x) not understood", v, batch)
-	}
-	if len(v) == 0 || v[0]&derivedMark == 0 {
-		return bad()
-	}
-	units = v[0]&noUnits == 0
-	if v[0]&batchMonth != 0 {
-		if len(v) != 1 || len(batch) < batchKeyLen+2 {
-			return bad()
-		}
-		v = batch[batchKeyLen:] // the code, then the month
-	}
+// counts in its blob's units.
+func parseDerivedState(v []byte) (kind string, month time.Time, units bool, err error) {
 	code := int(v[0] &^ (derivedMark | noUnits))
-	if len(v) < 2 || code >= len(kindCodes) {
-		return bad()
+	if len(v) < 2 || v[0]&derivedMark == 0 || code >= len(kindCodes) {
+		return "", time.Time{}, false, fmt.Errorf("derived coverage state %x not understood", v)
 	}
 	months, n := binary.Varint(v[1:])
 	if n <= 0 || n != len(v)-1 {
-		return bad()
+		return "", time.Time{}, false, fmt.Errorf("derived coverage state %x not understood", v)
 	}
-	return kindCodes[code], time.Date(1970, time.January+time.Month(months), 1, 0, 0, 0, 0, time.UTC), units, nil
+	return kindCodes[code], time.Date(1970, time.January+time.Month(months), 1, 0, 0, 0, 0, time.UTC), v[0]&noUnits == 0, nil
 }
 
 // batchOfKey keys the raw key of the batch whose new records are
@@ -232,19 +205,15 @@ func (r *Registry) expandRecordStates(rd pebble.Reader, kept map[string][]byte, 
 	var scratch []byte
 	err = r.readBlobs(rd, seqs, func(i int, b *recordBlob) error {
 		d := ds[i]
-		if !it.SeekLT(batchOfKey(d.seq + 1)) {
-			return fmt.Errorf("record %s: no batch key for its derived coverage state: %w", d.id, it.Error())
-		}
-		batch := it.Value()
-		if len(batch) < batchKeyLen {
-			return fmt.Errorf("record %s: batch key %x for its derived coverage state cut short", d.id, batch)
-		}
-		kind, month, units, err := parseDerivedState(kept[d.id], batch)
+		kind, month, units, err := parseDerivedState(kept[d.id])
 		if err != nil {
 			return fmt.Errorf("record %s: %w", d.id, err)
 		}
+		if !it.SeekLT(batchOfKey(d.seq + 1)) {
+			return fmt.Errorf("record %s: no batch key for its derived coverage state: %w", d.id, it.Error())
+		}
 		scratch = appendRecordCoverage(scratch[:0], r.covFields.derive(b, kind, month, units))
-		kept[d.id] = append(slices.Clip(scratch), batch[:batchKeyLen]...)
+		kept[d.id] = append(slices.Clip(scratch), it.Value()...)
 		scratch = nil
 		return nil
 	})
@@ -256,12 +225,10 @@ func (r *Registry) expandRecordStates(rd pebble.Reader, kept map[string][]byte, 
 
 // writeNewIDs writes the ids' values of a batch's new records (newSeqs,
 // their blobs): the sequence, then the record's state (states, by id,
-// whole) in its derived form where the blob says it (one byte when its
-// kind and month are those of the batch's first derived state), else
-// whole; and, when a state was derived, the batch's key under its first
-// sequence, followed by that first state's kind and month.
+// whole) in its derived form where the blob says it, else whole; and
+// the batch's key under its first sequence, when a state was derived.
 func (r *Registry) writeNewIDs(wb *pebble.Batch, newSeqs []uint64, blobs map[uint64]*recordBlob, states map[string][]byte) error {
-	var v, scratch, key, common []byte
+	var v, scratch, key []byte
 	for _, seq := range newSeqs {
 		b := blobs[seq]
 		state := states[b.ID]
@@ -269,15 +236,8 @@ func (r *Registry) writeNewIDs(wb *pebble.Batch, newSeqs []uint64, blobs map[uin
 		n := len(v)
 		var k []byte
 		var ok bool
-		if v, k, ok = r.covFields.appendDerivedState(v, b, state, &scratch); ok && len(k) == batchKeyLen && (key == nil || bytes.Equal(k, key)) {
+		if v, k, ok = r.covFields.appendDerivedState(v, b, state, &scratch); ok && len(k) > 0 && (key == nil || bytes.Equal(k, key)) {
 			key = k
-			d := v[n:] // the mark (kind's code, noUnits), the month
-			if common == nil {
-				common = append([]byte{d[0] &^ noUnits}, d[1:]...)
-			}
-			if d[0]&^noUnits == common[0] && bytes.Equal(d[1:], common[1:]) {
-				v = append(v[:n], derivedMark|batchMonth|d[0]&noUnits)
-			}
 		} else {
 			v = append(v[:n], state...)
 		}
@@ -288,5 +248,5 @@ func (r *Registry) writeNewIDs(wb *pebble.Batch, newSeqs []uint64, blobs map[uin
 	if key == nil {
 		return nil
 	}
-	return wb.Set(batchOfKey(newSeqs[0]), append(slices.Clip(key), common...), nil)
+	return wb.Set(batchOfKey(newSeqs[0]), key, nil)
 }

@@ -3,8 +3,6 @@ package registry
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"slices"
 	"testing"
 
@@ -61,69 +59,16 @@ func TestRecordStatesDerived(t *testing.T) {
 		}
 	}
 	s, open := trainedOpener(t)
-	curDir, wholeDir, r14Dir := t.TempDir(), t.TempDir(), t.TempDir()
-	cur, whole, r14 := open(curDir), open(wholeDir), open(r14Dir)
+	curDir, wholeDir := t.TempDir(), t.TempDir()
+	cur, whole := open(curDir), open(wholeDir)
 	whole.covFields = nil // round 11: every state whole
-	defer func() { cur.Close(); whole.Close(); r14.Close() }()
+	defer func() { cur.Close(); whole.Close() }()
 	if cur.covFields == nil {
 		t.Fatal("the Vietnamese settings read every field a state is derived from: want covFields")
 	}
-	// toRound14 rewrites r's records' states as round 14 wrote them
-	// (format "4": a derived state names its kind and month itself, its
-	// batch's key is kept alone under kBatchOf) and returns how many
-	// states were one byte.
-	toRound14 := func(r *Registry) int {
-		t.Helper()
-		bounds := func(k byte) *pebble.IterOptions {
-			return &pebble.IterOptions{LowerBound: []byte{k}, UpperBound: []byte{k + 1}}
-		}
-		ids, err := r.db.NewIter(bounds(kID))
-		if err != nil {
-			t.Fatal(err)
-		}
-		batches, err := r.db.NewIter(bounds(kBatchOf))
-		if err != nil {
-			t.Fatal(err)
-		}
-		wb := r.db.NewBatch()
-		oneByte := 0
-		for ok := ids.First(); ok; ok = ids.Next() {
-			sq, st, err := parseIDValue(ids.Value())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(st) != 1 || st[0]&batchMonth == 0 {
-				continue
-			}
-			if !batches.SeekLT(batchOfKey(sq + 1)) {
-				t.Fatalf("record %s: no batch key", ids.Key()[1:])
-			}
-			b := batches.Value()
-			oneByte++
-			wb.Set(bytes.Clone(ids.Key()), idValue(sq, append([]byte{b[batchKeyLen] | st[0]&noUnits}, b[batchKeyLen+1:]...)), nil)
-		}
-		for ok := batches.First(); ok; ok = batches.Next() {
-			if v := batches.Value(); len(v) > batchKeyLen {
-				wb.Set(bytes.Clone(batches.Key()), bytes.Clone(v[:batchKeyLen]), nil)
-			}
-		}
-		if err := errors.Join(ids.Close(), batches.Close(), wb.Commit(pebble.Sync)); err != nil {
-			t.Fatal(err)
-		}
-		return oneByte
-	}
-	oneByte := 0 // states of one byte r14 held before toRound14
 	both := func(step string, f func(r *Registry) (*Output, error)) {
 		t.Helper()
-		want, _ := json.Marshal(sameOutputs(t, step, "whole states", cur, whole, f))
-		out, err := f(r14)
-		if err != nil {
-			t.Fatalf("%s, round 14's states: %v", step, err)
-		}
-		if got, _ := json.Marshal(out); !bytes.Equal(got, want) {
-			t.Fatalf("%s: output of round 14's states\n%s\nwant\n%s", step, got, want)
-		}
-		oneByte += toRound14(r14)
+		sameOutputs(t, step, "whole states", cur, whole, f)
 	}
 	add := func(step string, batch []schemas.Record) {
 		t.Helper()
@@ -158,35 +103,28 @@ func TestRecordStatesDerived(t *testing.T) {
 		}
 		return kept, derived
 	}
-	// same checks that the stores of this round's states and of round
-	// 14's expand to the whole states, and that most of this round's are
-	// derived, some in no unit, and most derived ones of one byte.
 	same := func(step string) {
 		t.Helper()
+		a, derived := states(cur)
 		b, none := states(whole)
 		if none != 0 {
 			t.Fatalf("%s: %d derived states in the store of whole states", step, none)
 		}
-		old, _ := states(r14)
-		unitless = 0
-		a, derived := states(cur)
-		for what, got := range map[string]map[string][]byte{"this round's": a, "round 14's": old} {
-			if len(got) != len(b) {
-				t.Fatalf("%s: %d ids in the store of %s states, want %d", step, len(got), what, len(b))
-			}
-			for id, v := range b {
-				if !bytes.Equal(got[id], v) {
-					t.Fatalf("%s: record %s's state in the store of %s states expanded %x, want %x", step, id, what, got[id], v)
-				}
+		if len(a) != len(b) {
+			t.Fatalf("%s: %d ids, want %d", step, len(a), len(b))
+		}
+		for id, v := range b {
+			if !bytes.Equal(a[id], v) {
+				t.Fatalf("%s: record %s's state expanded %x, want %x", step, id, a[id], v)
 			}
 		}
-		if derived < len(a)*3/4 || derived == len(a) || unitless == 0 || oneByte < derived/2 {
-			t.Fatalf("%s: %d of %d states derived, %d in no unit, %d of one byte so far: want most, not all (some blobs do not say theirs), some in no unit, most of one byte",
-				step, derived, len(a), unitless, oneByte)
+		if derived < len(a)*3/4 || derived == len(a) || unitless == 0 {
+			t.Fatalf("%s: %d of %d states derived, %d in no unit: want most, not all (some blobs do not say theirs), some in no unit", step, derived, len(a), unitless)
 		}
-		t.Logf("%s: %d of %d states derived, %d of them in no unit; %d of one byte so far", step, derived, len(a), unitless, oneByte)
+		t.Logf("%s: %d of %d states derived, %d of them in no unit", step, derived, len(a), unitless)
 		unitless = 0
 	}
+
 	const n = 50
 	half := len(recs) / 2
 	for i := 0; i < half; i += n {
@@ -234,18 +172,6 @@ func TestRecordStatesDerived(t *testing.T) {
 	if v, _, err := getClone(whole.db, metaKey("format")); err != nil || string(v) != storeFormat {
 		t.Fatalf("round 11's store opened: format %q (%v), want %q", v, err, storeFormat)
 	}
-	// r14's store as round 14 left it (format "4"), opened by this code:
-	// marked as this format, nothing rewritten.
-	if err := r14.db.Set(metaKey("format"), []byte(formatRound14), pebble.Sync); err != nil {
-		t.Fatal(err)
-	}
-	if err := r14.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r14 = open(r14Dir)
-	if v, _, err := getClone(r14.db, metaKey("format")); err != nil || string(v) != storeFormat {
-		t.Fatalf("round 14's store opened: format %q (%v), want %q", v, err, storeFormat)
-	}
 	for i := half; i < len(recs); i += n {
 		add("second half", recs[i:min(i+n, len(recs))])
 	}
@@ -253,13 +179,13 @@ func TestRecordStatesDerived(t *testing.T) {
 	add("second half's delivered again", recs[half:half+2*n])
 
 	// A store of a format this code does not know is refused.
-	if err := whole.db.Set(metaKey("format"), []byte("6"), pebble.Sync); err != nil {
+	if err := whole.db.Set(metaKey("format"), []byte("5"), pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
 	whole.Close()
 	if r, err := Open(Config{Dir: wholeDir, Settings: s}); err == nil {
 		r.Close()
-		t.Error("a store of format 6 opened, want it refused")
+		t.Error("a store of format 5 opened, want it refused")
 	}
 	whole = open(t.TempDir()) // for the deferred Close
 }

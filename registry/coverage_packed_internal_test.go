@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/cockroachdb/pebble"
-	"github.com/cockroachdb/pebble/vfs"
 
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -19,22 +18,6 @@ import (
 func TestPersonStatePacked(t *testing.T) {
 	key := "00112233445566778899aabb"
 	raw, _ := hex.DecodeString(key)
-	// A state names its batch by number since round 15: a store holding
-	// batch 3's key (the rows of its recluster, not those written again).
-	db, err := pebble.Open("", &pebble.Options{FS: vfs.NewMem()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	r := &Registry{batch: 3}
-	wb := db.NewBatch()
-	ref, err := r.personBatchRef(wb, key, false)
-	if err != nil || len(ref) != 1 {
-		t.Fatalf("batch 3's number %x (%v), want 1 byte", ref, err)
-	}
-	if err := wb.Commit(pebble.Sync); err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []schemas.PersonCoverage{
 		{},
 		{Living: true, ProvinceCode: "01", CommuneCode: "00004", NewProvinceCode: "01", NewCommuneCode: "00004", HasID: true, BirthYear: 2015},
@@ -66,17 +49,6 @@ func TestPersonStatePacked(t *testing.T) {
 			if b := coverageBatch(enc); b != "" {
 				t.Errorf("%x: batch %q, want none", enc, b)
 			}
-			for _, v := range [][]byte{append(bytes.Clone(enc), raw...), append(bytes.Clone(enc), ref...)} {
-				if b, err := stateBatch(db, v); err != nil || b != key {
-					t.Errorf("%x: batch %q (%v), want %q", v, b, err, key)
-				}
-			}
-			if b, err := stateBatch(db, enc); err != nil || b != "" {
-				t.Errorf("%x: batch %q (%v), want none", enc, b, err)
-			}
-			if b, err := stateBatch(db, append(bytes.Clone(enc), 7)); err == nil {
-				t.Errorf("%x names batch number 7, which the store does not hold: batch %q, want an error", enc, b)
-			}
 			if _, err := decodeCoverage(enc[:len(enc)-1]); err == nil && len(enc) > 3 {
 				t.Errorf("%x cut short decoded", enc[:len(enc)-1])
 			}
@@ -87,47 +59,34 @@ func TestPersonStatePacked(t *testing.T) {
 	}
 }
 
-// A store of round 12 (format "3": every person's state whole, naming
-// the batch that emitted it by its key) or of round 14 ("4": packed,
-// naming its batch by its key) opens as the current format without a
-// rewrite, and its states read: after each step one registry's persons'
-// states are turned into that round's form again, and it gives the
-// outputs of a registry whose states stay packed and name their batch
-// by number, through new records with merges, records delivered again
+// A store of round 12 (format "3": every person's state whole) opens as
+// the current format without a rewrite, and its states read: after each
+// step one registry's persons' states are turned whole again, as round
+// 12 wrote them, and it gives the outputs of a registry whose states
+// stay packed, through new records with merges, records delivered again
 // and a police decision.
-func TestPersonStatesOfEarlierRounds(t *testing.T) {
-	for _, round := range []struct {
-		name, format string
-		encode       func(schemas.PersonCoverage) []byte
-	}{{"round 12", formatRound12, encodeCoverageWhole}, {"round 14", formatRound14, encodeCoverage}} {
-		t.Run(round.name, func(t *testing.T) { testPersonStatesOf(t, round.name, round.format, round.encode) })
-	}
-}
-
-// testPersonStatesOf is TestPersonStatesOfEarlierRounds for one round,
-// whose states are encode's encoding followed by the batch's key.
-func testPersonStatesOf(t *testing.T, round, format string, encode func(schemas.PersonCoverage) []byte) {
+func TestPersonStatesBeforeRound14(t *testing.T) {
 	recs := synthRecords(t, 600, 14, 14)
 	_, open := trainedOpener(t)
 	curDir, oldDir := t.TempDir(), t.TempDir()
 	cur, old := open(curDir), open(oldDir)
 	defer func() { cur.Close(); old.Close() }()
-	// rewrite turns every person's state of r into the round's form and
-	// returns how many it changed.
-	rewrite := func(r *Registry) int {
+	// unpack turns every person's state of r whole (round 12's form),
+	// its batch key kept, and returns how many were packed.
+	unpack := func(r *Registry) int {
 		t.Helper()
 		it, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kGuards}, UpperBound: []byte{kGuards + 1}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		wb := r.db.NewBatch()
-		changed := 0
+		packed := 0
 		for ok := it.First(); ok; ok = it.Next() {
 			st, g, err := splitPersonValue(it.Value())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(st) == 0 {
+			if len(st) == 0 || st[0]&packedCodes == 0 {
 				continue
 			}
 			n, ok := coverageLen(st)
@@ -135,28 +94,22 @@ func testPersonStatesOf(t *testing.T, round, format string, encode func(schemas.
 			if !ok || err != nil {
 				t.Fatalf("person %s: state %x: %v", it.Key()[1:], st, err)
 			}
-			key, err := stateBatch(r.db, st)
-			if err != nil {
-				t.Fatalf("person %s: state %x: %v", it.Key()[1:], st, err)
-			}
-			raw, _ := hex.DecodeString(key)
-			if then := append(encode(c), raw...); !bytes.Equal(then, st) {
-				changed++
-				wb.Set(bytes.Clone(it.Key()), appendPersonValue(nil, then, g), nil)
-			}
+			packed++
+			whole := append(encodeCoverageWhole(c), st[n:]...)
+			wb.Set(bytes.Clone(it.Key()), appendPersonValue(nil, whole, g), nil)
 		}
 		it.Close()
 		if err := wb.Commit(pebble.Sync); err != nil {
 			t.Fatal(err)
 		}
-		return changed
+		return packed
 	}
 	ad := NewRecords()
-	changed := 0 // states turned into the round's form
+	packed := 0 // states turned whole
 	both := func(step string, f func(r *Registry) (*Output, error)) {
 		t.Helper()
-		sameOutputs(t, step, round+"'s states", cur, old, f)
-		changed += rewrite(old)
+		sameOutputs(t, step, "round 12's states", cur, old, f)
+		packed += unpack(old)
 	}
 	add := func(step string, batch []schemas.Record) {
 		t.Helper()
@@ -167,14 +120,14 @@ func testPersonStatesOf(t *testing.T, round, format string, encode func(schemas.
 	for i := 0; i < half; i += n {
 		add("first half", recs[i:min(i+n, half)])
 	}
-	// The round's store, reopened: marked as this format, nothing rewritten.
-	if err := old.db.Set(metaKey("format"), []byte(format), pebble.Sync); err != nil {
+	// Round 12's store, reopened: marked as this format, nothing rewritten.
+	if err := old.db.Set(metaKey("format"), []byte(formatRound12), pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
 	old.Close()
 	old = open(oldDir)
 	if v, _, err := getClone(old.db, metaKey("format")); err != nil || string(v) != storeFormat {
-		t.Fatalf("%s's store opened: format %q (%v), want %q", round, v, err, storeFormat)
+		t.Fatalf("round 12's store opened: format %q (%v), want %q", v, err, storeFormat)
 	}
 	add("delivered again", recs[:2*n])
 	for i := half; i < len(recs); i += n {
@@ -187,8 +140,8 @@ func testPersonStatesOf(t *testing.T, round, format string, encode func(schemas.
 			return r.Decide(context.Background(), schemas.Decision{DecisionID: "d" + a, RecordIDs: []string{a, b}, Decision: schemas.DecisionSamePerson})
 		})
 	}
-	if changed < len(recs)/4 {
-		t.Fatalf("%d persons' states turned into %s's form, want most of the ~%d persons'", changed, round, len(recs)/3)
+	if packed < len(recs)/4 {
+		t.Fatalf("%d persons' states packed then turned whole, want most of the ~%d persons'", packed, len(recs)/3)
 	}
-	t.Logf("%d persons' states turned into %s's form", changed, round)
+	t.Logf("%d persons' states packed then turned whole", packed)
 }

@@ -23,8 +23,7 @@ import (
 //
 //	'm' name              → meta value (next sequence, batch counter, settings fingerprint)
 //	'i' record id         → sequence of the record (varint), then its coverage state (idValue), derived from 'r' where it can be (coverage_derived.go)
-//	'k' seq               → the coverage key of the batch whose new records are numbered from seq on, then its records' kind and month (coverage_derived.go)
-//	't' number            → the key of a batch of persons' coverage rows, by the number the persons' states name (coverage_deltas.go)
+//	'k' seq               → the coverage key of the batch whose new records are numbered from seq on (coverage_derived.go)
 //	'r' seq               → the record's captured fields (recordBlob)
 //	'p' seq               → person id of the record
 //	'b' rule hash sort 0 seq → (empty): blocking index, rule 1 byte, hash 8 bytes
