@@ -30,7 +30,11 @@ import (
 // for its session timeout (and a grace, so that kfake's own timer goes
 // first when it has one), counted from no earlier than the moment the
 // group was seen Stable at this generation, is removed with a LeaveGroup
-// on its behalf, which makes the group rebalance.
+// on its behalf, which makes the group rebalance. The session timeout is
+// the one the member's JoinGroup asked for or, when the broker never saw
+// a JoinGroup naming the member, the longest one its group's JoinGroups
+// asked for: a kafka-go client (JoinGroup v2) names no member id in its
+// first join, and learns it from the answer.
 type sessions struct {
 	cluster *kfake.Cluster
 	addr    string
@@ -41,7 +45,7 @@ type sessions struct {
 	// classic holds the groups a JoinGroup named: only they are swept (a
 	// KIP-848 group's members heartbeat otherwise, and kfake times them
 	// out itself).
-	classic map[string]bool
+	classic map[string]groupSeen
 	stable  map[string]stableSince
 }
 
@@ -50,6 +54,16 @@ type memberKey struct{ group, member string }
 type memberSeen struct {
 	at      time.Time
 	timeout time.Duration // 0 until its JoinGroup is seen
+}
+
+// groupSeen is what the JoinGroups of a classic group said.
+type groupSeen struct {
+	joined time.Time // the last JoinGroup
+	// timeout is the longest session timeout its JoinGroups asked for,
+	// those without a member id too: it stands for the timeout of a
+	// member whose own JoinGroup named no member id (kafka-go's, JoinGroup
+	// v2: its first join gets its id in the answer) or was forgotten.
+	timeout time.Duration
 }
 
 type stableSince struct {
@@ -62,7 +76,8 @@ const (
 	// broker removes it: kfake's own timer, when it runs, removes it first.
 	sessionGrace = 2 * time.Second
 	// unknownSessionTimeout stands for the session timeout of a member
-	// whose JoinGroup the broker did not see (one restored from disk).
+	// of a group none of whose JoinGroups the broker saw (one restored
+	// from disk).
 	unknownSessionTimeout = 45 * time.Second
 	sessionSweep          = time.Second
 )
@@ -70,7 +85,7 @@ const (
 // watchSessions installs the request hooks and runs the sweep until stop
 // is closed; done is closed when the sweep has returned.
 func watchSessions(c *kfake.Cluster, addr string, log *slog.Logger, stop <-chan struct{}, done chan<- struct{}) {
-	s := &sessions{cluster: c, addr: addr, log: log, seen: map[memberKey]memberSeen{}, classic: map[string]bool{}, stable: map[string]stableSince{}}
+	s := newSessions(c, addr, log)
 	observe := func(key kmsg.Key, f func(kmsg.Request)) {
 		c.ControlKey(key.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
 			f(req)
@@ -78,7 +93,7 @@ func watchSessions(c *kfake.Cluster, addr string, log *slog.Logger, stop <-chan 
 		})
 	}
 	observe(kmsg.JoinGroup, func(r kmsg.Request) {
-		if req, ok := r.(*kmsg.JoinGroupRequest); ok && req.MemberID != "" {
+		if req, ok := r.(*kmsg.JoinGroupRequest); ok {
 			s.heard(req.Group, req.MemberID, time.Duration(req.SessionTimeoutMillis)*time.Millisecond)
 		}
 	})
@@ -93,7 +108,7 @@ func watchSessions(c *kfake.Cluster, addr string, log *slog.Logger, stop <-chan 
 		}
 	})
 	observe(kmsg.OffsetCommit, func(r kmsg.Request) {
-		if req, ok := r.(*kmsg.OffsetCommitRequest); ok && req.MemberID != "" {
+		if req, ok := r.(*kmsg.OffsetCommitRequest); ok {
 			s.heard(req.Group, req.MemberID, 0)
 		}
 	})
@@ -112,27 +127,59 @@ func watchSessions(c *kfake.Cluster, addr string, log *slog.Logger, stop <-chan 
 	}()
 }
 
+func newSessions(c *kfake.Cluster, addr string, log *slog.Logger) *sessions {
+	return &sessions{cluster: c, addr: addr, log: log, seen: map[memberKey]memberSeen{}, classic: map[string]groupSeen{}, stable: map[string]stableSince{}}
+}
+
 // heard notes a request of member; timeout is its session timeout when
-// the request says it (a JoinGroup), else 0.
+// the request says it (a JoinGroup), else 0. A JoinGroup without a
+// member id (a new member's first) tells only the group's timeout.
 func (s *sessions) heard(group, member string, timeout time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := time.Now()
+	g, ok := s.classic[group]
 	if timeout > 0 {
-		s.classic[group] = true
-	} else if !s.classic[group] {
+		g.joined = now
+		g.timeout = max(g.timeout, timeout)
+		s.classic[group] = g
+	} else if !ok {
+		return
+	}
+	if member == "" {
 		return
 	}
 	k := memberKey{group, member}
 	m := s.seen[k]
-	m.at = time.Now()
+	m.at = now
 	if timeout > 0 {
 		m.timeout = timeout
 	}
 	s.seen[k] = m
 }
 
+// timeout is the session timeout taken for a member of group: its own,
+// else the group's, else unknownSessionTimeout. s.mu is held.
+func (s *sessions) timeout(group string, m memberSeen) time.Duration {
+	switch {
+	case m.timeout > 0:
+		return m.timeout
+	case s.classic[group].timeout > 0:
+		return s.classic[group].timeout
+	}
+	return unknownSessionTimeout
+}
+
 // sweep removes the members of Stable groups not heard from for their
 // session timeout.
+//
+// What the sweep knows of a member or a group is kept until it has not
+// been heard from for its session timeout (and the grace), even when kfake
+// does not list it: the request hooks run before kfake handles the
+// request, and GroupInfo may be older than the last hook, so a member
+// whose JoinGroup was just seen may not be listed yet. Forgetting it there
+// lost its session timeout, and the sweep took 45 s for it (rv8), the
+// chaos harness's stall limit.
 func (s *sessions) sweep(stop <-chan struct{}) {
 	s.mu.Lock()
 	groups := make([]string, 0, len(s.classic))
@@ -151,12 +198,12 @@ func (s *sessions) sweep(stop <-chan struct{}) {
 				in[m.MemberID] = true
 			}
 		}
-		for k := range s.seen {
-			if k.group == g && !in[k.member] {
+		for k, m := range s.seen {
+			if k.group == g && !in[k.member] && now.Sub(m.at) > s.timeout(g, m)+sessionGrace {
 				delete(s.seen, k) // left, expired or removed
 			}
 		}
-		if info == nil {
+		if gs := s.classic[g]; info == nil && now.Sub(gs.joined) > s.timeout(g, memberSeen{})+sessionGrace {
 			delete(s.classic, g) // deleted (empty groups expire)
 		}
 		if info == nil || info.State != "Stable" {
@@ -176,15 +223,11 @@ func (s *sessions) sweep(stop <-chan struct{}) {
 				seen = memberSeen{at: now}
 				s.seen[k] = seen
 			}
-			timeout := seen.timeout
-			if timeout == 0 {
-				timeout = unknownSessionTimeout
-			}
 			last := seen.at
 			if st.at.After(last) {
 				last = st.at
 			}
-			if now.Sub(last) > timeout+sessionGrace {
+			if now.Sub(last) > s.timeout(g, seen)+sessionGrace {
 				expired = append(expired, m.MemberID)
 			}
 		}
