@@ -37,8 +37,12 @@ import (
 // first join, and learns it from the answer.
 type sessions struct {
 	cluster *kfake.Cluster
-	addr    string
 	log     *slog.Logger
+	// client sends the LeaveGroups on a transport of its own, whose idle
+	// connection is closed when the sweep ends: kafka-go's default
+	// transport kept it open 30 s past Broker.Close.
+	client    *kafka.Client
+	transport *kafka.Transport
 
 	mu   sync.Mutex
 	seen map[memberKey]memberSeen
@@ -114,6 +118,7 @@ func watchSessions(c *kfake.Cluster, addr string, log *slog.Logger, stop <-chan 
 	})
 	go func() {
 		defer close(done)
+		defer s.transport.CloseIdleConnections()
 		t := time.NewTicker(sessionSweep)
 		defer t.Stop()
 		for {
@@ -128,7 +133,9 @@ func watchSessions(c *kfake.Cluster, addr string, log *slog.Logger, stop <-chan 
 }
 
 func newSessions(c *kfake.Cluster, addr string, log *slog.Logger) *sessions {
-	return &sessions{cluster: c, addr: addr, log: log, seen: map[memberKey]memberSeen{}, classic: map[string]groupSeen{}, stable: map[string]stableSince{}}
+	t := &kafka.Transport{}
+	return &sessions{cluster: c, log: log, transport: t, client: &kafka.Client{Addr: kafka.TCP(addr), Timeout: 5 * time.Second, Transport: t},
+		seen: map[memberKey]memberSeen{}, classic: map[string]groupSeen{}, stable: map[string]stableSince{}}
 }
 
 // heard notes a request of member; timeout is its session timeout when
@@ -249,8 +256,7 @@ func (s *sessions) remove(stop <-chan struct{}, group, member string) {
 		case <-ctx.Done():
 		}
 	}()
-	client := &kafka.Client{Addr: kafka.TCP(s.addr), Timeout: 5 * time.Second}
-	resp, err := client.LeaveGroup(ctx, &kafka.LeaveGroupRequest{GroupID: group, Members: []kafka.LeaveGroupRequestMember{{ID: member}}})
+	resp, err := s.client.LeaveGroup(ctx, &kafka.LeaveGroupRequest{GroupID: group, Members: []kafka.LeaveGroupRequestMember{{ID: member}}})
 	if err == nil {
 		err = resp.Error
 	}

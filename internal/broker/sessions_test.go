@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,13 +188,14 @@ func TestDeadJoinerLeavesGroup(t *testing.T) {
 // deadJoiners runs eight groups, each with a live leader and a member that
 // join makes join and die, and fails unless every dead member has left its
 // group within 3 session timeouts (the sweep's limit is one, plus its 2 s
-// grace and its 1 s tick).
+// grace and its 1 s tick), and unless Broker.Close leaves no connection to
+// the broker open (the sweep's LeaveGroups opened some).
 func deadJoiners(t *testing.T, join func(t *testing.T, b *broker.Broker, group string) (dead string)) {
 	b, err := broker.Start(context.Background(), broker.Config{Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
+	defer b.Close() // again, if it fails before the end
 	type trial struct {
 		group, leader, dead string
 		live                *rawConn
@@ -241,6 +245,58 @@ func deadJoiners(t *testing.T, join func(t *testing.T, b *broker.Broker, group s
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+
+	// The sweep's LeaveGroups went through a connection of their own, which
+	// kafka-go's default transport kept open 30 s past Broker.Close: the
+	// broker must leave no connection to itself open once closed.
+	for _, tr := range trials {
+		tr.live.c.Close()
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat("/proc/net/tcp"); err != nil {
+		return // not Linux
+	}
+	var open []string
+	for end := time.Now().Add(3 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if open = connsTo(t, b.Addr()); len(open) == 0 {
+			break
+		}
+		if time.Now().After(end) {
+			t.Errorf("3 s after Broker.Close, %d connections to it are still open: %v", len(open), open)
+			break
+		}
+	}
+}
+
+// connsTo lists the TCP connections to addr (127.0.0.1:port) that a
+// process of this machine still holds open (a socket with an inode, as
+// /proc/net/tcp says).
+func connsTo(t *testing.T, addr string) []string {
+	t.Helper()
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open []string
+	for _, line := range strings.Split(string(raw), "\n")[1:] {
+		f := strings.Fields(line)
+		// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+		if len(f) < 10 || f[2] != fmt.Sprintf("0100007F:%04X", p) || f[9] == "0" {
+			continue
+		}
+		open = append(open, fmt.Sprintf("from %s state %s", f[1], f[3]))
+	}
+	return open
 }
 
 func waitFor(t *testing.T, d time.Duration, ok func() bool) {
