@@ -187,6 +187,13 @@ func catchUp(ctx context.Context, brokers []string, l *RegistryLinker, dir strin
 	return c, err
 }
 
+// lostChangelogAdvice ends a refusal whose cause may be a lost changelog;
+// its verb takes the registry's directory.
+const lostChangelogAdvice = "If the changelog was lost (the broker's data removed), restore the topic " +
+	"from a backup of the broker. Without one, do not move %s aside and import the files again into the same database: " +
+	"coverage would count every record ClickHouse holds twice (a republish mends persons and links, not coverage); " +
+	"move it aside and import all the files into an empty database instead (--database, dancu migrate)"
+
 // replayTail is catchUp, logging only the start of a catch-up or of a
 // rebuild.
 func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir string, log *slog.Logger) (caughtUp, error) {
@@ -215,16 +222,16 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 			return c, err
 		}
 	case pos.Topic != topic || (pos.Cluster != "" && cluster != "" && pos.Cluster != cluster):
+		// An embedded broker whose data directory was lost and made again
+		// is another cluster (a random id per directory since 6 December).
 		return c, fmt.Errorf("%w: %s was written against the changelog %s of Kafka cluster %q; these brokers are cluster %q, topic %s. "+
-			"Start it with the brokers it was written with, or move %s aside and start again: it is rebuilt from this changelog",
-			ErrChangelogMismatch, dir, pos.Topic, pos.Cluster, cluster, topic, dir)
+			"Start it with the brokers it was written with, or, if these are the right ones, move %s aside and start again: it is rebuilt "+
+			"from this changelog. "+lostChangelogAdvice,
+			ErrChangelogMismatch, dir, pos.Topic, pos.Cluster, cluster, topic, dir, dir)
 	case pos.Offset >= end:
 		return c, fmt.Errorf("%w: %s has applied %s up to offset %d, but the topic ends at offset %d: the changelog was truncated, "+
 			"deleted or recreated after this copy was made, or the copy is from another one. If the changelog is right, move %s aside "+
-			"and start again: the registry is rebuilt from it. If the changelog was lost (the broker's data removed), restore the topic "+
-			"from a backup of the broker. Without one, do not move %s aside and import the files again into the same database: "+
-			"coverage would count every record ClickHouse holds twice (a republish mends persons and links, not coverage); "+
-			"move it aside and import all the files into an empty database instead (--database, dancu migrate)",
+			"and start again: the registry is rebuilt from it. "+lostChangelogAdvice,
 			ErrChangelogMismatch, dir, topic, pos.Offset, end, dir, dir)
 	case pos.Offset+1 < first:
 		return c, fmt.Errorf("%w: %s has applied %s up to offset %d, but the topic now starts at offset %d: the messages between are gone "+

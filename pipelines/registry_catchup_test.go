@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/broker"
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
@@ -152,7 +153,8 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 
 	// Without the restore, and without a changelog.
 	want := cleanOutputs(t, ctx, ops, nil)
-	brokers := []string{brokertest.Start(t)}
+	b0 := brokertest.StartConfig(t, broker.Config{DataDir: t.TempDir()})
+	brokers := []string{b0.Addr()}
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	dir, backup := t.TempDir()+"/registry", t.TempDir()+"/copy"
@@ -244,8 +246,14 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 
 	// A copy ahead of the changelog (a broker whose changelog is empty),
 	// and a copy from another changelog (one whose message at the copy's
-	// position is another batch): refused, the copy untouched.
-	other := []string{brokertest.Start(t)}
+	// position is another batch): refused, the copy untouched. Both brokers
+	// are given b0's cluster id, as a topic deleted or recreated on the same
+	// cluster would be; another embedded broker is another cluster
+	// ("another cluster" below).
+	sameCluster := func() string {
+		return brokertest.StartConfig(t, broker.Config{DataDir: t.TempDir(), ClusterID: b0.ClusterID()}).Addr()
+	}
+	other := []string{sameCluster()}
 	o, _, err := OpenRegistry(ctx, RegistryConfig{Dir: t.TempDir(), Brokers: other})
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +266,7 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 		}
 	}
 	o.Close()
-	for name, bs := range map[string][]string{"ahead": {brokertest.Start(t)}, "other": other} {
+	for name, bs := range map[string][]string{"ahead": {sameCluster()}, "other": other, "another cluster": {brokertest.Start(t)}} {
 		_, err := openStageRegistry(ctx, RegistryConfig{Dir: dir, Brokers: bs}, log)
 		if !errors.Is(err, ErrChangelogMismatch) || !strings.Contains(err.Error(), "move "+dir+" aside") {
 			t.Errorf("%s changelog: %v, want %v and the way out", name, err, ErrChangelogMismatch)
@@ -269,8 +277,13 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 		// A lost changelog: importing the files again into a new registry
 		// beside ClickHouse's rows counted each record twice in coverage
 		// (user16), which the way out once advised.
-		if name == "ahead" && !strings.Contains(err.Error(), "into an empty database") {
-			t.Errorf("ahead: %v does not warn against importing into the same database again", err)
+		if (name == "ahead" || name == "another cluster") && !strings.Contains(err.Error(), "into an empty database") {
+			t.Errorf("%s: %v does not warn against importing into the same database again", name, err)
+		}
+		// Every embedded broker was cluster "dancu": a broker whose data was
+		// lost and made again was taken for the same cluster.
+		if name == "another cluster" && !strings.Contains(err.Error(), fmt.Sprintf("of Kafka cluster %q", b0.ClusterID())) {
+			t.Errorf("another cluster: %v", err)
 		}
 		if name == "other" && !strings.Contains(err.Error(), "another changelog") {
 			t.Errorf("other: %v", err)
@@ -283,7 +296,7 @@ func TestRegistryRestoredCopyCatchesUp(t *testing.T) {
 	if got, _, _ := l.Registry.ChangelogPosition(); got != pos || l.Registry.Len() != 400 {
 		t.Errorf("after the refusals the registry is at %+v with %d records, was at %+v with 400", got, l.Registry.Len(), pos)
 	}
-	// A copy from another cluster (the embedded brokers are all "dancu").
+	// A copy from another cluster, named in its position.
 	elsewhere := pos
 	elsewhere.Cluster = "elsewhere"
 	if err := l.Registry.SetChangelogPosition(elsewhere); err != nil {

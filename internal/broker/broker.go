@@ -2,8 +2,12 @@ package broker
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -46,6 +50,15 @@ type Config struct {
 	// Logger receives the broker's warnings and errors.
 	// Default: discard.
 	Logger *slog.Logger
+	// ClusterID is the cluster id that a new data directory, or a broker
+	// without one, is given; clients read it in metadata, and a registry
+	// refuses a changelog of another cluster. A data directory keeps the
+	// id it was first started with, whatever this says: kfake stores it
+	// there (meta.json) at the first start and reads it at every start.
+	// Directories made before 6 December keep "dancu", so that the
+	// registries written against them still start.
+	// Default: "" (a random id of 22 characters, like Kafka's).
+	ClusterID string
 }
 
 // Validate reports a configuration that cannot work.
@@ -82,9 +95,10 @@ func (c Config) withDefaults() Config {
 
 // Broker is a running embedded broker.
 type Broker struct {
-	cluster *kfake.Cluster
-	addr    string
-	unlock  func() error
+	cluster   *kfake.Cluster
+	addr      string
+	clusterID string
+	unlock    func() error
 	// stopSessions ends the sweep of sessions.go; sessionsDone is closed
 	// once it has returned.
 	stopSessions, sessionsDone chan struct{}
@@ -116,9 +130,14 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		unlock = u
 	}
 
+	clusterID, err := chooseClusterID(cfg)
+	if err != nil {
+		_ = unlock()
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
 	opts := []kfake.Opt{
 		kfake.NumBrokers(1),
-		kfake.ClusterID("dancu"),
+		kfake.ClusterID(clusterID),
 		kfake.AllowAutoTopicCreation(),
 		kfake.DefaultNumPartitions(cfg.Partitions),
 		kfake.WithLogger(slogAdapter{cfg.Logger}),
@@ -145,13 +164,52 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		_ = unlock()
 		return nil, fmt.Errorf("start broker: expected one listener, got %v", addrs)
 	}
-	b := &Broker{cluster: c, addr: addrs[0], unlock: unlock, stopSessions: make(chan struct{}), sessionsDone: make(chan struct{})}
+	b := &Broker{cluster: c, addr: addrs[0], clusterID: clusterID, unlock: unlock, stopSessions: make(chan struct{}), sessionsDone: make(chan struct{})}
 	watchSessions(c, b.addr, cfg.Logger, b.stopSessions, b.sessionsDone)
 	return b, nil
 }
 
 // Addr returns the host:port clients connect to.
 func (b *Broker) Addr() string { return b.addr }
+
+// ClusterID returns the cluster id the broker gives in metadata.
+func (b *Broker) ClusterID() string { return b.clusterID }
+
+// chooseClusterID returns the id of the cluster: the one the data
+// directory holds, else cfg.ClusterID, else a new random one.
+//
+// Every embedded broker used to be cluster "dancu", so a registry's
+// check of its changelog's cluster could not tell two of them apart
+// (stop 32's "Crash safety" list): a registry started against a broker
+// whose data was lost or that was another one got as far as the
+// changelog's offsets. kfake keeps the id in the data directory's
+// meta.json, written at the first start and read at every start (it
+// overrides the option); it is read here too, so that ClusterID says it.
+func chooseClusterID(cfg Config) (string, error) {
+	if cfg.DataDir != "" {
+		raw, err := os.ReadFile(filepath.Join(cfg.DataDir, "meta.json"))
+		switch {
+		case err == nil:
+			var meta struct {
+				ClusterID string `json:"cluster_id"`
+			}
+			if err := json.Unmarshal(raw, &meta); err != nil {
+				return "", fmt.Errorf("data dir %s: meta.json: %w", cfg.DataDir, err)
+			}
+			return meta.ClusterID, nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("data dir %s: %w", cfg.DataDir, err)
+		}
+	}
+	if cfg.ClusterID != "" {
+		return cfg.ClusterID, nil
+	}
+	id := make([]byte, 16)
+	if _, err := rand.Read(id); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(id), nil
+}
 
 // Close stops the broker, writes its state to the data directory, and
 // releases the directory. It is safe to call more than once.
