@@ -3,10 +3,11 @@ package pipelines
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"io/fs"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/dancu-vn/dancu/registry"
 )
 
 // A full disk under the registry's or a score instance's Pebble store:
@@ -29,11 +30,10 @@ type StoreFailure struct {
 	Err  error  // the write that failed
 }
 
-func (e *StoreFailure) Error() string {
-	return fmt.Sprintf("the %s's store on disk failed: %v; the store cannot go on after a failed write (Pebble stops it): "+
-		"what it was writing was not committed and comes again. Free space on that disk (df; dancu needs room for the store "+
-		"to grow and compact), then start dancu again: it resumes from what the store committed", e.What, e.Err)
-}
+// Error says why the store failed and the way out, by the failure's
+// errno (registry.StoreFailureMessage, which Pebble's own fatal errors
+// say too).
+func (e *StoreFailure) Error() string { return registry.StoreFailureMessage(e.What, e.Err) }
 
 func (e *StoreFailure) Unwrap() error { return e.Err }
 

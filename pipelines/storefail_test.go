@@ -3,10 +3,12 @@ package pipelines_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -213,5 +215,28 @@ func TestScoreStoreFullDiskStops(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the score instance neither filled the disk nor stopped in 2 minutes")
+	}
+}
+
+// TestStoreFailureAdviceByErrno: every failed file operation under a
+// store was told to free space, even a file removed under the store or a
+// directory dancu may not write (stop 32's "Crash safety" list).
+func TestStoreFailureAdviceByErrno(t *testing.T) {
+	for errno, want := range map[syscall.Errno]string{
+		syscall.ENOSPC: "Free space on it",
+		syscall.EDQUOT: "disk quota",
+		syscall.EROFS:  "mount it read-write",
+		syscall.EIO:    "smartctl",
+		syscall.EACCES: "chown",
+		syscall.EPERM:  "chown",
+		syscall.ENOENT: "something removed it",
+		syscall.EBADF:  "Check the disk and the store's directory",
+	} {
+		err := &pipelines.StoreFailure{What: "registry", Err: &fs.PathError{Op: "open", Path: "/srv/dancu/registry/000042.sst", Err: errno}}
+		msg := err.Error()
+		free := errno == syscall.ENOSPC || errno == syscall.EDQUOT
+		if !strings.Contains(msg, want) || free != strings.Contains(msg, "Free space") || !strings.Contains(msg, "then start dancu again") {
+			t.Errorf("%v: %s\nwant %q, and free space advised only for ENOSPC and EDQUOT", errno, msg, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"syscall"
@@ -19,15 +20,39 @@ func (l pebbleLogger) Infof(format string, args ...any) {
 	slog.Debug(fmt.Sprintf(format, args...), "store", l.store)
 }
 
+// Fatalf is Pebble's end of the store: an invariant it found broken (a
+// bug), or a write it cannot undo that failed, as a background flush or
+// compaction's MANIFEST write on a full disk. That failure is said as a
+// failed commit is (StoreFailureMessage: why, and what to do), and the
+// process exits 1 as a stage stopped by it does.
 func (l pebbleLogger) Fatalf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	for _, a := range args {
-		if err, ok := a.(error); ok && errors.Is(err, syscall.ENOSPC) {
-			// A full disk (a failed commit to the log): say the way out.
-			msg += "; the disk is full: what the store was writing was not committed and comes again: free space on it and start again"
+		if err, ok := a.(error); ok && isFileFailure(err) {
+			what := l.store
+			if what == "scorer" {
+				what = "score store"
+			}
+			msg = StoreFailureMessage(what, fatalError{msg, err})
 			break
 		}
 	}
 	slog.Error(msg, "store", l.store)
 	os.Exit(1)
 }
+
+// isFileFailure says whether err is a failed file operation.
+func isFileFailure(err error) bool {
+	var pe *fs.PathError
+	var errno syscall.Errno
+	return errors.As(err, &pe) || errors.As(err, &errno)
+}
+
+// fatalError is Pebble's fatal message, which wraps the error it names.
+type fatalError struct {
+	msg string
+	err error
+}
+
+func (e fatalError) Error() string { return e.msg }
+func (e fatalError) Unwrap() error { return e.err }
