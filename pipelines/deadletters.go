@@ -231,7 +231,8 @@ func ReplayDeadLetters(ctx context.Context, brokers []string, dryRun bool) (Repl
 			w.Close()
 		}
 	}()
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	client, closeClient := kafkax.NewClient(brokers, 10*time.Second)
+	defer closeClient()
 	err := scanDead(ctx, brokers, true, func(m kafka.Message, _ int64) error {
 		d := newDeadLetter(m, -1)
 		topic := d.SourceTopic()

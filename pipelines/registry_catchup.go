@@ -139,7 +139,8 @@ func (c caughtUp) behind() int64 { return c.End - 1 - c.Applied }
 // changelogBounds returns the Kafka cluster's id and the changelog's
 // first offset and end (the offset the next message will have).
 func changelogBounds(ctx context.Context, brokers []string) (cluster string, first, end int64, err error) {
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	client, closeClient := kafkax.NewClient(brokers, 10*time.Second)
+	defer closeClient()
 	topic := kafkax.TopicRegistryChangelog
 	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {

@@ -134,7 +134,8 @@ func NewRemoteScorer(ctx context.Context, brokers []string, log *slog.Logger) (*
 }
 
 func lastOffset(ctx context.Context, brokers []string, topic string, partition int) (int64, error) {
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	client, closeClient := kafkax.NewClient(brokers, 10*time.Second)
+	defer closeClient()
 	lo, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
 		topic: {kafka.LastOffsetOf(partition)}}})
 	if err != nil {

@@ -745,7 +745,8 @@ func (c *cluster) waitDrained(ctx context.Context) ([]string, error) {
 // describeGroups says, for a stall's record, each consumer group's state,
 // members and their partitions.
 func (c *cluster) describeGroups(ctx context.Context) string {
-	client := &kafka.Client{Addr: kafka.TCP(c.kafka), Timeout: 5 * time.Second}
+	client, closeClient := kafkax.NewClient([]string{c.kafka}, 5*time.Second)
+	defer closeClient()
 	resp, err := client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{"dancu-match", "dancu-load", "dancu-load-rejects"}})
 	if err != nil {
 		return "describe groups: " + err.Error()

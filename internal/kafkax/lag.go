@@ -36,7 +36,8 @@ func Lag(ctx context.Context, brokers []string, group, topic string) ([]Partitio
 	if err != nil {
 		return nil, fmt.Errorf("read lag of %s on %s: %w", group, topic, err)
 	}
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	client, closeClient := NewClient(brokers, 10*time.Second)
+	defer closeClient()
 
 	of, err := client.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: parts}})
 	if err != nil {
@@ -84,7 +85,8 @@ func LagFrom(ctx context.Context, brokers []string, topic string, next map[int]i
 	if len(next) == 0 {
 		return nil, nil
 	}
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	client, closeClient := NewClient(brokers, 10*time.Second)
+	defer closeClient()
 	reqs := make([]kafka.OffsetRequest, 0, 2*len(next))
 	for p := range next {
 		reqs = append(reqs, kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p))

@@ -115,7 +115,8 @@ func EnsureTopics(ctx context.Context, brokers []string, topics map[string]int) 
 	}
 	sort.Strings(names)
 
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	client, closeClient := NewClient(brokers, 10*time.Second)
+	defer closeClient()
 	resp, err := client.CreateTopics(ctx, req)
 	if err != nil {
 		if rerr := Reachable(ctx, brokers, 0); errors.Is(rerr, ErrUnreachable) {
@@ -176,7 +177,8 @@ func Partitions(ctx context.Context, brokers []string, topic string) ([]int, err
 	if len(brokers) == 0 {
 		return nil, fmt.Errorf("list partitions of %s: %w", topic, ErrNoBrokers)
 	}
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+	client, closeClient := NewClient(brokers, 10*time.Second)
+	defer closeClient()
 	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		if rerr := Reachable(ctx, brokers, 0); errors.Is(rerr, ErrUnreachable) {
