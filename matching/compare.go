@@ -691,6 +691,15 @@ func (ws *weights) weight(c *compiled, f *Frame, k int, g uint8, a, b int32) (w,
 			} else if tf := math.Max(f.tf(tc, int(a)), f.tf(tc, int(b))); tf > 0 {
 				tfAdj = ws.tfAdjOf(k, g, tf)
 			}
+			// A value commoner in the pair's locality than in the file
+			// weighs by the locality's frequency; one that no other record
+			// of a locality too small to tell a frequency below u
+			// carries keeps the file's (localTF).
+			if f.cols[tc].tfWithin >= 0 && tfAdj != 0 {
+				if lt := f.localTF(tc, a, b, 1/ws.u[k][g]); lt > 0 {
+					tfAdj = math.Min(tfAdj, ws.tfAdjOf(k, g, lt))
+				}
+			}
 		}
 	}
 	if cc.conf >= 0 {

@@ -43,6 +43,10 @@ type column struct {
 	tfTable map[string]float64
 	tfFloor float64
 	tfFixed []float64
+	// tfWithin is the locality column of spec.TFWithin (-1: none); local
+	// holds the value counts by locality, built on first use (localFor).
+	tfWithin int
+	local    *atomic.Pointer[localCounts]
 	// missing holds the lower-cased values that mean none; missingMax is
 	// the longest, in bytes (a longer value is not looked up).
 	missing    map[string]bool
@@ -124,6 +128,12 @@ func NewFrame(s *settings.Settings) *Frame {
 		}
 		f.cols = append(f.cols, col)
 		f.byName[c.Name] = i
+	}
+	for i := range f.cols {
+		f.cols[i].tfWithin = -1
+		if w, ok := f.byName[f.cols[i].spec.TFWithin]; ok && !f.cols[i].date && !f.cols[w].date {
+			f.cols[i].tfWithin, f.cols[i].local = w, new(atomic.Pointer[localCounts])
+		}
 	}
 	return f
 }
@@ -585,6 +595,74 @@ func (f *Frame) tfOf(ci int, v uint32) float64 {
 		return c.tfFixed[v]
 	}
 	return float64(c.counts[v]) / float64(f.Len())
+}
+
+// localCounts holds, for a column with a locality (TFWithin), the records
+// of each locality and of each value within it, counted over the frame's
+// first n records.
+type localCounts struct {
+	n       int
+	records []uint32          // by locality id
+	values  map[uint64]uint32 // locality id << 32 | value id
+}
+
+// localFor returns column ci's counts by locality, counted again when
+// records were added since (Add and AddBatch do not keep them).
+func (f *Frame) localFor(ci int) *localCounts {
+	c := &f.cols[ci]
+	if lc := c.local.Load(); lc != nil && lc.n == f.Len() {
+		return lc
+	}
+	f.idxMu.Lock()
+	defer f.idxMu.Unlock()
+	if lc := c.local.Load(); lc != nil && lc.n == f.Len() {
+		return lc
+	}
+	loc := &f.cols[c.tfWithin]
+	lc := &localCounts{n: f.Len(), records: make([]uint32, loc.dict.len()), values: map[uint64]uint32{}}
+	for i := range lc.n {
+		l := loc.vals.at(i)
+		if l == 0 {
+			continue
+		}
+		lc.records[l]++
+		if v := c.vals.at(i); v != 0 {
+			lc.values[uint64(l)<<32|uint64(v)]++
+		}
+	}
+	c.local.Store(lc)
+	return lc
+}
+
+// localTF is the larger, over rows a and b, of the share of the other
+// records of the row's locality (the pair's two rows left out) that
+// carry the row's value of column ci — 0 for a column without a
+// locality, a row without one, or a locality with fewer than minOthers
+// other records, where the file's frequency stands.
+func (f *Frame) localTF(ci int, a, b int32, minOthers float64) float64 {
+	c := &f.cols[ci]
+	if c.tfWithin < 0 {
+		return 0
+	}
+	lc, loc := f.localFor(ci), &f.cols[c.tfWithin]
+	best := 0.0
+	for _, r := range [2][2]int32{{a, b}, {b, a}} {
+		l, v := loc.vals.at(int(r[0])), c.vals.at(int(r[0]))
+		if l == 0 || v == 0 {
+			continue
+		}
+		others, same := float64(lc.records[l])-1, float64(lc.values[uint64(l)<<32|uint64(v)])-1
+		if loc.vals.at(int(r[1])) == l {
+			others--
+			if c.vals.at(int(r[1])) == v {
+				same--
+			}
+		}
+		if others >= max(minOthers, 1) {
+			best = max(best, same/others)
+		}
+	}
+	return best
 }
 
 // Transforms.

@@ -98,6 +98,15 @@ type ColumnSpec struct {
 	// rule's keys. Default: From, or for a derived field (vn.family) the
 	// record field it is read from (full_name).
 	Inputs []string `json:"inputs,omitempty" yaml:"inputs,omitempty"`
+	// TFWithin names a code column holding each record's locality (a
+	// province): a level whose tf is this column then also counts its
+	// value's frequency among the other records of the pair's locality,
+	// and the larger of that and the file's frequency adjusts the weight.
+	// A name common in one village or province but rare in the file is
+	// then no longer taken for rare there. A locality falls back to the
+	// file when it is too small to tell a frequency below the level's u
+	// (one other record would be more). Default: "" (the file's only).
+	TFWithin string `json:"tf_within,omitempty" yaml:"tf_within,omitempty"`
 }
 
 // Fields returns the input fields column c reads: its Join fields, its
@@ -590,6 +599,14 @@ func (s Settings) Validate() error {
 		base, _, _ := strings.Cut(name, ".")
 		if _, ok := cols[base]; !ok {
 			bad(field, "unknown column %q", name)
+		}
+	}
+	for i, c := range s.Columns {
+		if c.TFWithin == "" {
+			continue
+		}
+		if k, ok := cols[c.TFWithin]; !ok || k != "code" || c.TFWithin == c.Name || c.Kind == "date" {
+			bad(fmt.Sprintf("columns[%d].tf_within", i), "needs another column of kind code (a locality) on a text or code column, got %q", c.TFWithin)
 		}
 	}
 	if len(s.Blocking) == 0 {
