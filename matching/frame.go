@@ -658,7 +658,13 @@ func (f *Frame) localTF(ci int, a, b int32, minOthers float64) float64 {
 				same--
 			}
 		}
-		if others >= max(minOthers, 1) {
+		// The locality's count stands when the file's frequency could
+		// not give it: above the count that frequency expects of the
+		// others by more than two standard deviations (Poisson). A name
+		// spread evenly over the file keeps the file's, whose estimate
+		// is the finer; the max of the two would raise it by chance.
+		expect := others * f.tfOf(ci, v)
+		if others >= max(minOthers, 1) && same > expect+2*math.Sqrt(expect) {
 			best = max(best, same/others)
 		}
 	}

@@ -29,8 +29,9 @@ comparisons:
 // TestTFWithinLocality: a name common in its place but rare in the file
 // weighs by its place's frequency, the pair's own two records left out;
 // a name no other record of the place carries, a place too small to tell
-// a frequency below the level's u, and a pair without a place keep the
-// file's frequency.
+// a frequency below the level's u, a pair without a place, and a place
+// whose count the file's frequency explains (2 others where it expects
+// 1.6: its own share, 2/198, is larger) keep the file's frequency.
 func TestTFWithinLocality(t *testing.T) {
 	var rows []map[string]string
 	add := func(n int, city, first string) {
@@ -49,8 +50,11 @@ func TestTFWithinLocality(t *testing.T) {
 	add(956, "town", "")
 	add(3, "hamlet", "giang") // rows 1000-1002: 5 records, 2 others
 	add(2, "hamlet", "")
-	add(2, "", "giang") // rows 1005, 1006: no place
-	const u = 0.05      // 1/u = 20 other records tell a frequency below u
+	add(2, "", "giang")   // rows 1005, 1006: no place
+	add(4, "city", "mai") // rows 1007-1010: two others, as the file's rate expects
+	add(196, "city", "")
+	add(6, "town", "mai")
+	const u = 0.05 // 1/u = 20 other records tell a frequency below u
 	model := &settings.Model{Lambda: 0.01, Comparisons: []settings.ComparisonModel{{Name: "first", M: []float64{0.9, 0.1}, U: []float64{u, 1 - u}}}}
 	adjOf := func(within string) func(a, b int32) float64 {
 		s, err := settings.Parse([]byte(fmt.Sprintf(tfWithinSettings, within)))
@@ -88,6 +92,7 @@ func TestTFWithinLocality(t *testing.T) {
 		{"a hamlet too small to tell", 1000, 1001, 27 / n, 27 / n},
 		{"no place", 1005, 1006, 27 / n, 27 / n},
 		{"one in the village, one in the town", 0, 42, 27 / n, 19.0 / 39},
+		{"as common in the city as in the file", 1007, 1008, 10 / n, 10 / n},
 	} {
 		if got := file(tc.a, tc.b); math.Abs(got-want(tc.file)) > 1e-12 {
 			t.Errorf("%s: file's adjustment %v, want %v", tc.name, got, want(tc.file))
