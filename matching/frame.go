@@ -641,7 +641,10 @@ func (f *Frame) localFor(ci int) *localCounts {
 // other records, where the file's frequency stands.
 func (f *Frame) localTF(ci int, a, b int32, minOthers float64) float64 {
 	c := &f.cols[ci]
-	if c.tfWithin < 0 {
+	if c.tfWithin < 0 || c.tfFixed != nil {
+		// Frozen frequencies (a shipped model) make a pair's score the
+		// same whatever else the frame holds; a locality's count would
+		// not: the file's frozen frequency stands.
 		return 0
 	}
 	lc, loc := f.localFor(ci), &f.cols[c.tfWithin]

@@ -31,7 +31,8 @@ comparisons:
 // a name no other record of the place carries, a place too small to tell
 // a frequency below the level's u, a pair without a place, and a place
 // whose count the file's frequency explains (2 others where it expects
-// 1.6: its own share, 2/198, is larger) keep the file's frequency.
+// 1.6: its own share, 2/198, is larger) keep the file's frequency; so
+// does a model with frozen frequencies.
 func TestTFWithinLocality(t *testing.T) {
 	var rows []map[string]string
 	add := func(n int, city, first string) {
@@ -56,12 +57,14 @@ func TestTFWithinLocality(t *testing.T) {
 	add(6, "town", "mai")
 	const u = 0.05 // 1/u = 20 other records tell a frequency below u
 	model := &settings.Model{Lambda: 0.01, Comparisons: []settings.ComparisonModel{{Name: "first", M: []float64{0.9, 0.1}, U: []float64{u, 1 - u}}}}
-	adjOf := func(within string) func(a, b int32) float64 {
+	adjOf := func(within string, frozen map[string]map[string]float64) func(a, b int32) float64 {
 		s, err := settings.Parse([]byte(fmt.Sprintf(tfWithinSettings, within)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.Model = model
+		m := *model
+		m.TermFrequencies, m.TermFloor = frozen, 1/float64(len(rows))
+		s.Model = &m
 		f := NewFrame(s)
 		for i, r := range rows {
 			if err := f.Add(fmt.Sprint(i), 0, func(k string) string { return r[k] }, nil); err != nil {
@@ -72,14 +75,15 @@ func TestTFWithinLocality(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ws := newWeights(c, model, s.Training.Prior)
+		ws := newWeights(c, &m, s.Training.Prior)
 		return func(a, b int32) float64 {
 			_, adj := ws.weight(c, f, 0, 1, a, b)
 			return adj
 		}
 	}
-	file, local := adjOf(""), adjOf(", tf_within: place")
+	file, local := adjOf("", nil), adjOf(", tf_within: place", nil)
 	n := float64(len(rows))
+	frozen := adjOf(", tf_within: place", map[string]map[string]float64{"first": {"giang": 27 / n}})
 	want := func(tf float64) float64 { return math.Log2(u / tf) }
 	for _, tc := range []struct {
 		name      string
@@ -100,6 +104,10 @@ func TestTFWithinLocality(t *testing.T) {
 		if got := local(tc.a, tc.b); math.Abs(got-want(tc.loc)) > 1e-12 {
 			t.Errorf("%s: adjustment within the place %v, want %v", tc.name, got, want(tc.loc))
 		}
+	}
+	// Frozen frequencies: the frame's localities are not counted.
+	if got := frozen(0, 1); math.Abs(got-want(27/n)) > 1e-12 {
+		t.Errorf("frozen frequencies, common in the village: adjustment %v, want the frozen file's %v", got, want(27/n))
 	}
 }
 

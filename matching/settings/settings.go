@@ -105,7 +105,11 @@ type ColumnSpec struct {
 	// A name common in one village or province but rare in the file is
 	// then no longer taken for rare there. A locality falls back to the
 	// file when it is too small to tell a frequency below the level's u
-	// (one other record would be more). Default: "" (the file's only).
+	// (one other record would be more), or when the count is within two
+	// standard deviations of what the file's frequency expects. A model
+	// with frozen term frequencies (Model.TermFrequencies) does not count
+	// localities: its scores must not depend on what else a frame holds.
+	// Default: "" (the file's only).
 	TFWithin string `json:"tf_within,omitempty" yaml:"tf_within,omitempty"`
 }
 
