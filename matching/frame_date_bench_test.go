@@ -17,3 +17,18 @@ func BenchmarkParseDate(b *testing.B) {
 		b.Fatal("no date parsed")
 	}
 }
+
+// BenchmarkParseDateISO measures a date column's reading of the values
+// ingest writes (YYYY-MM-DD, a year alone):
+//
+//	go test ./matching -run '^$' -bench ParseDateISO -benchmem
+func BenchmarkParseDateISO(b *testing.B) {
+	in := []string{"1989-08-19", "2017-10-26", "1954-01-31", "1990", "2003-12-05"}
+	var sink uint32
+	for i := 0; b.Loop(); i++ {
+		sink += parseDateAs(in[i%len(in)], "dmy", 30)
+	}
+	if sink == 0 {
+		b.Fatal("no date parsed")
+	}
+}
