@@ -34,6 +34,8 @@ type Batch struct {
 	slots []int
 	// sink keeps what add's touches of the fields' first bytes read.
 	sink byte
+	// scratch holds values made for the batch's records alone (Scratch).
+	scratch []byte
 }
 
 // NewBatch returns an empty batch of records for f.
@@ -52,7 +54,17 @@ func (b *Batch) Len() int { return len(b.ids) }
 // Reset empties b, keeping its room.
 func (b *Batch) Reset() {
 	b.ids, b.idh, b.src = b.ids[:0], b.idh[:0], b.src[:0]
+	b.scratch = b.scratch[:0]
 }
+
+// Scratch returns room for the bytes of values that whoever prepares b's
+// records makes for them alone (vietnamese.Adapter.AddTo's folded
+// parents' names), to append to and read as strings: the frame copies
+// every value it keeps (AddBatch), so such a value needs no allocation of
+// its own. Bytes appended are not written over until Reset, which
+// empties the room: a value read from it is not to be kept past the
+// batch's AddBatch.
+func (b *Batch) Scratch() *[]byte { return &b.scratch }
 
 // grow doubles the room for records a column (at least 64).
 func (b *Batch) grow() {

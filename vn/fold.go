@@ -103,6 +103,15 @@ func Fold(s string) string {
 	return string(b)
 }
 
+// AppendFold appends Fold(s) to b: for a caller that keeps folds in
+// bytes of its own rather than a string each.
+func AppendFold(b []byte, s string) []byte {
+	if isFoldedASCII(s) {
+		return append(b, s...)
+	}
+	return appendFold(b, s)
+}
+
 func appendFold(b []byte, s string) []byte {
 	pending := false
 	start := len(b)

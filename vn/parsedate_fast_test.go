@@ -66,6 +66,9 @@ func TestFoldFoldedASCII(t *testing.T) {
 		if got, want := Fold(s), string(appendFold(nil, s)); got != want {
 			t.Fatalf("Fold(%q) = %q, folded %q", s, got, want)
 		}
+		if got, want := string(AppendFold([]byte("x "), s)), "x "+Fold(s); got != want {
+			t.Fatalf("AppendFold(\"x \", %q) = %q, want %q", s, got, want)
+		}
 		if isFoldedASCII(s) && string(appendFold(nil, s)) != s {
 			t.Fatalf("isFoldedASCII(%q) but its fold is %q", s, appendFold(nil, s))
 		}

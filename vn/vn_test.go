@@ -26,6 +26,9 @@ func TestFold(t *testing.T) {
 		if got := Fold(tt.in); got != tt.want {
 			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+		if got := string(AppendFold([]byte("x"), tt.in)); got != "x"+tt.want {
+			t.Errorf("AppendFold(\"x\", %q) = %q, want %q", tt.in, got, "x"+tt.want)
+		}
 	}
 }
 

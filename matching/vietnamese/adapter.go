@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unsafe"
 
 	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/matching"
@@ -202,6 +203,32 @@ type vnFields struct {
 	// sink keeps what address.Prepare read, so that its reads are not
 	// dropped.
 	sink uint64
+	// scratch, when set, is the batch's room (matching.Batch.Scratch)
+	// the values only the batch reads are folded into (fold).
+	scratch *[]byte
+}
+
+// fold is vn.Fold(s), folded into f.scratch when it is set (AddTo) rather
+// than into a string of its own: the parents' names were two allocations
+// of every record, a third of the read's, each copied by the frame and
+// then garbage.
+func (f *vnFields) fold(s string) string {
+	if f.scratch == nil {
+		return vn.Fold(s)
+	}
+	b := *f.scratch
+	start := len(b)
+	b = vn.AppendFold(b, s)
+	folded := b[start:]
+	if string(folded) == s {
+		*f.scratch = b[:start]
+		return s
+	}
+	*f.scratch = b
+	if len(folded) == 0 {
+		return ""
+	}
+	return unsafe.String(&folded[0], len(folded))
 }
 
 func (f *vnFields) get(field string) string {
@@ -228,10 +255,12 @@ func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.Confidenc
 
 // AddTo prepares r as source number source in b (matching.Batch.Add,
 // keyed by RecordKey): Fields without keeping the derived fields past the
-// call, so their room is reused from record to record.
+// call, so their room is reused from record to record; the parents'
+// folded names are made in b's scratch bytes (Batch.Scratch), which the
+// frame copies from in AddBatch.
 func (a *Adapter) AddTo(b *matching.Batch, r *schemas.Record, source int) {
 	f := fieldsPool.Get().(*vnFields)
-	f.r = r
+	f.r, f.scratch = r, b.Scratch()
 	a.derive(f)
 	b.AddSlotted(RecordKey(r), source, fieldSlot, f.v[:], f.get, confidences(r))
 	*f = vnFields{}
@@ -365,10 +394,10 @@ func (a *Adapter) derive(f *vnFields) {
 		d[fNativeProvince], d[fNativeNewProvince] = u.Province, u.NewProvince
 	}
 	if !noName(r.FatherName) {
-		d[fFather] = vn.Fold(r.FatherName)
+		d[fFather] = f.fold(r.FatherName)
 	}
 	if !noName(r.MotherName) {
-		d[fMother] = vn.Fold(r.MotherName)
+		d[fMother] = f.fold(r.MotherName)
 	}
 	d[fEthnicity] = foldEthnicity(r.Ethnicity)
 }
