@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -61,15 +62,24 @@ var compoundFamilies = [][]string{
 // forms laid out for Western names have it, is moved to the end
 // (givenFirst).
 func ParseName(s string) Name {
-	n := parseName(splitCamel(s))
+	return ParseNameIn(s, nil)
+}
+
+// ParseNameIn is ParseName with the bytes of the name's strings appended
+// to *room (when room is not nil) rather than allocated: for a caller
+// that copies what it keeps of them (dancu link's batches, whose frame
+// copies their values), which is to append to *room only, never write
+// over its bytes, while it reads them.
+func ParseNameIn(s string, room *[]byte) Name {
+	n := parseName(splitCamel(s), room)
 	if t, ok := splitJoined(n); ok {
-		n = parseName(t)
+		n = parseName(t, room)
 	}
 	if t, ok := givenFirst(n); ok {
-		n = parseName(t)
+		n = parseName(t, room)
 	}
 	if t, ok := clanLast(n); ok {
-		n = parseName(t)
+		n = parseName(t, room)
 	}
 	return n
 }
@@ -489,7 +499,7 @@ func nameWordFreq() map[string]int {
 // word two syllables (Dơưng, Puhong) make rare ones.
 const splitMinCount = 20
 
-func parseName(s string) Name {
+func parseName(s string, room *[]byte) Name {
 	var stack, kstack [128]byte
 	cache := nameWordCache()
 	nb, kb, redo := appendCanonScan(stack[:0], kstack[:0], s, true, true, cache, true, false)
@@ -500,7 +510,14 @@ func parseName(s string) Name {
 		return Name{}
 	}
 	var n Name
-	both := string(append(nb, kb...)) // one allocation for both strings
+	var both string
+	if room == nil {
+		both = string(append(nb, kb...)) // one allocation for both strings
+	} else {
+		r := append(append(*room, nb...), kb...)
+		*room = r
+		both = unsafe.String(&r[len(r)-len(nb)-len(kb)], len(nb)+len(kb))
+	}
 	n.Normalized, n.Key = both[:len(nb)], both[len(nb):]
 	n.OCRKey = ocrKey(n.Key)
 

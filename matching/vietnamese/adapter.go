@@ -204,7 +204,8 @@ type vnFields struct {
 	// dropped.
 	sink uint64
 	// scratch, when set, is the batch's room (matching.Batch.Scratch)
-	// the values only the batch reads are folded into (fold).
+	// the values only the batch reads are made in: the parents' folds
+	// (fold), the name's parts and keys (parseNameFields).
 	scratch *[]byte
 }
 
@@ -255,9 +256,9 @@ func (a *Adapter) Fields(r *schemas.Record) (matching.Getter, matching.Confidenc
 
 // AddTo prepares r as source number source in b (matching.Batch.Add,
 // keyed by RecordKey): Fields without keeping the derived fields past the
-// call, so their room is reused from record to record; the parents'
-// folded names are made in b's scratch bytes (Batch.Scratch), which the
-// frame copies from in AddBatch.
+// call, so their room is reused from record to record; the name's parts
+// and keys and the parents' folded names are made in b's scratch bytes
+// (Batch.Scratch), which the frame copies from in AddBatch.
 func (a *Adapter) AddTo(b *matching.Batch, r *schemas.Record, source int) {
 	f := fieldsPool.Get().(*vnFields)
 	f.r, f.scratch = r, b.Scratch()
@@ -332,7 +333,7 @@ func (a *Adapter) derive(f *vnFields) {
 	if noName(full) {
 		full = ""
 	}
-	nf := parseNameFields(full)
+	nf := parseNameFields(full, f.scratch)
 	copy(d[fFamily:fGivenNamed+1], nf[:])
 	bd := r.BirthDate
 	if bd == "" && r.BirthYear != 0 {
@@ -486,11 +487,12 @@ type nameFields [fGivenNamed - fFamily + 1]string
 
 // parseNameFields derives the name fields of a full name: its parts
 // (vn.ParseName), their folded keys, the name's key and OCR key, and the
-// first and last words of the OCR key.
-func parseNameFields(full string) nameFields {
+// first and last words of the OCR key. The name's strings are made in
+// *room when room is not nil (vn.ParseNameIn).
+func parseNameFields(full string, room *[]byte) nameFields {
 	var d nameFields
 	const o = fFamily
-	n := vn.ParseName(full)
+	n := vn.ParseNameIn(full, room)
 	d[fFamily-o], d[fMiddle-o], d[fGiven-o] = n.Family, n.Middle, n.Given
 	d[fFamilyKey-o], d[fMiddleKey-o], d[fGivenKey-o] = nameKeys(n)
 	d[fNameKey-o], d[fNameOCR-o] = n.Key, n.OCRKey
