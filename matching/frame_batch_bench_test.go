@@ -1,15 +1,11 @@
 package matching_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/ingesttest"
-	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
@@ -22,17 +18,7 @@ import (
 // through the Vietnamese adapter for the Vietnamese settings.
 func linkBatches(b testing.TB) (*settings.Settings, []*schemas.Record, [][2]int) {
 	b.Helper()
-	dir := os.Getenv("DANCU_FRAME_GEN")
-	if dir == "" {
-		dir = b.TempDir()
-		if _, err := synth.Generate(context.Background(), synth.Config{Persons: 6000, Seed: 11, OutDir: dir, Formats: []string{"csv"}}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "danhsach_*.csv"))
-	if err != nil || len(files) == 0 {
-		b.Fatalf("no danhsach_*.csv in %s", dir)
-	}
+	files := ingesttest.Lists(b, "DANCU_FRAME_GEN", 6000, 11)
 	s, err := vietnamese.Settings()
 	if err != nil {
 		b.Fatal(err)

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/cputime"
-	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
 )
 
 // BenchmarkLinkRead measures dancu link's read phase (CSV, names,
@@ -28,17 +25,7 @@ import (
 //
 //	DANCU_LINK_READ=DIR go test ./cmd/dancu -run '^$' -bench LinkRead -benchtime 1x
 func BenchmarkLinkRead(b *testing.B) {
-	dir := os.Getenv("DANCU_LINK_READ")
-	if dir == "" {
-		dir = b.TempDir()
-		if _, err := synth.Generate(context.Background(), synth.Config{Persons: 1000, Seed: 3, OutDir: dir, Formats: []string{"csv"}}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "danhsach_*.csv"))
-	if err != nil || len(files) == 0 {
-		b.Fatalf("no danhsach_*.csv in %s", dir)
-	}
+	files := ingesttest.Lists(b, "DANCU_LINK_READ", 1000, 3)
 	// the garbage collector as dancu link sets it
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(3 << 30))
 	defer debug.SetGCPercent(debug.SetGCPercent(400))

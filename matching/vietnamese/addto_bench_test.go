@@ -1,16 +1,12 @@
 package vietnamese
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/ingesttest"
-	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 )
 
@@ -26,14 +22,7 @@ func BenchmarkAddTo(b *testing.B) {
 	if err := address.Warm(); err != nil {
 		b.Fatal(err)
 	}
-	dir := os.Getenv("DANCU_FRAME_GEN")
-	if dir == "" {
-		dir = b.TempDir()
-		if _, err := synth.Generate(context.Background(), synth.Config{Persons: 2000, Seed: 3, OutDir: dir, Formats: []string{"csv"}}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "danhsach_*.csv"))
+	files := ingesttest.Lists(b, "DANCU_FRAME_GEN", 2000, 3)
 	recs := ingesttest.Records(b, ingest.Options{NoNameParts: true}, files...)
 	s, err := Settings()
 	if err != nil {
