@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/dancu-vn/dancu/address"
@@ -473,6 +474,13 @@ func noName(cell string) bool {
 	if cell == "NA" || cell == "KR" {
 		return true
 	}
+	// strings.EqualFold folds rune by rune, so a token matches only a cell
+	// of as many runes: a name longer than the longest token (most of
+	// them) is answered without the loop, which ran on every name cell of
+	// the read (read23: 0.5 s of CPU at 1M).
+	if len(cell) > utf8.UTFMax*missingRunes || utf8.RuneCountInString(cell) > missingRunes {
+		return false
+	}
 	for _, m := range settings.DefaultMissing {
 		if !strings.EqualFold(m, "na") && strings.EqualFold(cell, m) {
 			return true
@@ -480,6 +488,16 @@ func noName(cell string) bool {
 	}
 	return false
 }
+
+// missingRunes is the length in runes of the longest of
+// settings.DefaultMissing.
+var missingRunes = func() int {
+	n := 0
+	for _, m := range settings.DefaultMissing {
+		n = max(n, utf8.RuneCountInString(m))
+	}
+	return n
+}()
 
 // nameFields are the fields derived from a full name, in the order of
 // their slots fFamily … fGivenNamed.
