@@ -1004,14 +1004,14 @@ func (a *averageLinkage) profileScore(x, root int32) float64 {
 			p, q := min(x, sv[k].row), max(x, sv[k].row)
 			gs[k] = c.gamma(f, k, p, q)
 			w, adj := ws.weight(c, f, k, gs[k], p, q)
-			total += w + adj
+			total += w + ws.bonusOf(c, f, adj, p, q)
 			continue
 		}
 		var sum float64
 		for _, y := range rows {
 			p, q := min(x, y), max(x, y)
 			w, adj := ws.weight(c, f, k, c.gamma(f, k, p, q), p, q)
-			sum += w + adj
+			sum += w + ws.bonusOf(c, f, adj, p, q)
 		}
 		total += sum / float64(len(rows))
 		gs[k] = 0 // no level of its own: folds and dependences skip it
@@ -1020,7 +1020,7 @@ func (a *averageLinkage) profileScore(x, root int32) float64 {
 		if gs[fd.k] != 0 && ws.sameFact(fd, gs) {
 			p, q := min(x, sv[fd.k].row), max(x, sv[fd.k].row)
 			w, adj := ws.weight(c, f, fd.k, gs[fd.k], p, q)
-			total -= w + adj
+			total -= w + ws.bonusOf(c, f, adj, p, q)
 		}
 	}
 	if len(ws.deps) > 0 {
@@ -1030,6 +1030,15 @@ func (a *averageLinkage) profileScore(x, root int32) float64 {
 		return ws.vetoCap
 	}
 	return total
+}
+
+// bonusOf is rows p and q's term-frequency adjustment adj, without its
+// bonus when one of the settings' no_tf_bonus_when holds on the two rows.
+func (ws *weights) bonusOf(c *compiled, f *Frame, adj float64, p, q int32) float64 {
+	if adj <= 0 || len(c.noBonus) == 0 {
+		return adj
+	}
+	return noBonus(adj, c.bonusVoidRows(f, p, q))
 }
 
 // disagreement returns the weight (bits, ≤ 0) that the clusters of roots

@@ -96,6 +96,9 @@ type compiled struct {
 	// name on one side) are lifted by different evidence.
 	vetoes  []cVeto
 	hasVeto bool
+	// noBonus holds the settings' no_tf_bonus_when: a pair on which one
+	// holds gets no term-frequency bonus (bonusVoid).
+	noBonus []vetoCond
 }
 
 // cVeto vetoes a link when comparison k lands on a level g with on[g],
@@ -251,7 +254,45 @@ func (c *compiled) compileVetoes() error {
 		c.vetoes = append(c.vetoes, cv)
 	}
 	c.hasVeto = len(c.vetoes) > 0
+	for _, n := range s.NoTFBonusWhen {
+		k := c.compIndex(n.Comparison)
+		if k < 0 {
+			return fmt.Errorf("no_tf_bonus_when on unknown comparison %q", n.Comparison)
+		}
+		c.noBonus = append(c.noBonus, vetoCond{k: k, ok: levelSet(s.Comparisons[k], n.Levels)})
+	}
 	return nil
+}
+
+// bonusVoid reports whether a pair with levels gs gets no term-frequency
+// bonus: one of the settings' no_tf_bonus_when holds.
+func (c *compiled) bonusVoid(gs []uint8) bool {
+	for _, n := range c.noBonus {
+		if n.ok[gs[n.k]] {
+			return true
+		}
+	}
+	return false
+}
+
+// bonusVoidRows is bonusVoid for rows a and b, whose levels are not at
+// hand (a record against a cluster's profile).
+func (c *compiled) bonusVoidRows(f *Frame, a, b int32) bool {
+	for _, n := range c.noBonus {
+		if n.ok[c.gamma(f, n.k, a, b)] {
+			return true
+		}
+	}
+	return false
+}
+
+// noBonus is a term-frequency adjustment adj without its bonus when void:
+// an adjustment that raises a weight counts 0, one that lowers it stays.
+func noBonus(adj float64, void bool) float64 {
+	if void && adj > 0 {
+		return 0
+	}
+	return adj
 }
 
 // levelSet marks, by level index (1..len(levels), len(levels)+1 else),
@@ -768,6 +809,7 @@ func (ws *weights) score(c *compiled, f *Frame, gs []uint8, a, b int32) float64 
 
 func (ws *weights) rawScore(c *compiled, f *Frame, gs []uint8, a, b int32) float64 {
 	total := ws.prior
+	void := ws.hasTF && len(c.noBonus) > 0 && c.bonusVoid(gs)
 	if !ws.hasTF && !ws.hasCnf {
 		for k, g := range gs {
 			total += ws.w[k][g]
@@ -775,13 +817,13 @@ func (ws *weights) rawScore(c *compiled, f *Frame, gs []uint8, a, b int32) float
 	} else {
 		for k, g := range gs {
 			w, adj := ws.weight(c, f, k, g, a, b)
-			total += w + adj
+			total += w + noBonus(adj, void)
 		}
 	}
 	for _, fd := range ws.folds {
 		if ws.sameFact(fd, gs) {
 			w, adj := ws.weight(c, f, fd.k, gs[fd.k], a, b)
-			total -= w + adj
+			total -= w + noBonus(adj, void)
 		}
 	}
 	if len(ws.deps) > 0 {

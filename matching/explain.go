@@ -66,6 +66,7 @@ func (x *explainer) explain(a, b int32) *Explanation {
 	for k := range gs {
 		gs[k] = c.gamma(f, k, a, b)
 	}
+	void := c.bonusVoid(gs)
 	for k, sc := range s.Comparisons {
 		g := gs[k]
 		st := Step{Comparison: sc.Name}
@@ -83,6 +84,10 @@ func (x *explainer) explain(a, b int32) *Explanation {
 		col := sc.NullColumns[0]
 		st.ValueA, st.ValueB = f.Value(col, int(a)), f.Value(col, int(b))
 		st.Weight, st.TF = ws.weight(c, f, k, g, a, b)
+		if tf := noBonus(st.TF, void); tf != st.TF {
+			st.Level += " (no term-frequency bonus: no_tf_bonus_when)"
+			st.TF = tf
+		}
 		if ws.foldedOut(k, gs) {
 			st.Level += " (folded: counted in its twin)"
 			st.Weight, st.TF = 0, 0

@@ -65,17 +65,7 @@ func TestTFWithinLocality(t *testing.T) {
 		m := *model
 		m.TermFrequencies, m.TermFloor = frozen, 1/float64(len(rows))
 		s.Model = &m
-		f := NewFrame(s)
-		for i, r := range rows {
-			if err := f.Add(fmt.Sprint(i), 0, func(k string) string { return r[k] }, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		c, err := compile(s, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ws := newWeights(c, &m, s.Training.Prior)
+		f, c, ws := scoredFrame(t, s, rows)
 		return func(a, b int32) float64 {
 			_, adj := ws.weight(c, f, 0, 1, a, b)
 			return adj
@@ -109,6 +99,23 @@ func TestTFWithinLocality(t *testing.T) {
 	if got := frozen(0, 1); math.Abs(got-want(27/n)) > 1e-12 {
 		t.Errorf("frozen frequencies, common in the village: adjustment %v, want the frozen file's %v", got, want(27/n))
 	}
+}
+
+// scoredFrame returns a frame of rows (ids "0", "1", …) under s, which
+// carries a model, with its compiled settings and weights.
+func scoredFrame(t *testing.T, s *settings.Settings, rows []map[string]string) (*Frame, *compiled, *weights) {
+	t.Helper()
+	f := NewFrame(s)
+	for i, r := range rows {
+		if err := f.Add(fmt.Sprint(i), 0, func(k string) string { return r[k] }, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := compile(s, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, c, newWeights(c, s.Model, s.Training.Prior)
 }
 
 // TestTFWithinValidate: tf_within names another code column.

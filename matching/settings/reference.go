@@ -471,6 +471,14 @@ twice and make λ and the scores too generous.
   much (a typed register, not re-keyed lists whose dates carry typos).
 - ` + "`vetoes`" + `: ` + "`{comparison: given_name, levels: [else]}`" + ` keeps such pairs apart
   whatever else agrees (twins).
+- ` + "`no_tf_bonus_when`" + `: ` + "`{comparison: date_of_birth, levels: [else]}`" + ` (any one
+  of the list) — a pair on such a level gets no term-frequency bonus: a rare
+  name both records share weighs its level's average, not more (a common
+  name's lower weight stays). Term frequencies are the file's (or the
+  model's, frozen); records sharing a rare name whose own dates or numbers
+  disagree are mostly namesakes of one family or village, where the name is
+  not rare. The rule reads the pair alone, so a pair scores the same
+  whatever else the file holds.
 - Clustering is the same for every settings file: pairs at or above the match
   probability join persons strongest first, when the guards allow (and, in a
   link_only link, the two persons do not both hold a record of one file: each

@@ -45,7 +45,20 @@ type Settings struct {
 	// distinct-number guard must reach on each named comparison to be
 	// raised as a two_ids conflict ("one person with two numbers") rather
 	// than taken for two people. Default: none (every refused pair).
-	TwoIDsRequire []Veto          `json:"two_ids_require,omitempty" yaml:"two_ids_require,omitempty"`
+	TwoIDsRequire []Veto `json:"two_ids_require,omitempty" yaml:"two_ids_require,omitempty"`
+	// NoTFBonusWhen lists conditions (a comparison and levels, as a
+	// veto's) any one of which takes a pair's term-frequency bonuses
+	// away: a rare value that both records share then weighs as its
+	// level's average, not more (an adjustment for a common value, which
+	// lowers the weight, stays). A term frequency says how often two
+	// records agree on a value by chance over the whole file; the
+	// records that agree on a rare name and whose own identifiers
+	// contradict one person (two full dates of birth that differ, two
+	// numbers that differ) are mostly namesakes of one family or place,
+	// where the name is not rare, and a frozen model cannot count the
+	// place. The condition reads only the pair, so a pair scores the
+	// same whatever else a frame or registry holds. Default: none.
+	NoTFBonusWhen []Veto          `json:"no_tf_bonus_when,omitempty" yaml:"no_tf_bonus_when,omitempty"`
 	Thresholds    Thresholds      `json:"thresholds" yaml:"thresholds"`
 	Clustering    Clustering      `json:"clustering,omitempty" yaml:"clustering,omitempty"`
 	Training      TrainingOptions `json:"training" yaml:"training"`
@@ -543,6 +556,27 @@ func (s Settings) withDefaults() Settings {
 	return s
 }
 
+// validateLevels reports, under field, a comparison v names that s does
+// not have, or a level that comparison does not have.
+func (s Settings) validateLevels(bad func(field, format string, a ...any), field string, v Veto) {
+	for _, c := range s.Comparisons {
+		if c.Name != v.Comparison {
+			continue
+		}
+		for _, l := range v.Levels {
+			ok := l == "else"
+			for _, lv := range c.Levels {
+				ok = ok || lv.Label == l
+			}
+			if !ok {
+				bad(field+".levels", "comparison %s has no level %q", v.Comparison, l)
+			}
+		}
+		return
+	}
+	bad(field+".comparison", "unknown %q", v.Comparison)
+}
+
 // Validate checks s and returns every problem as a FieldError.
 func (s Settings) Validate() error {
 	s = s.withDefaults()
@@ -700,25 +734,10 @@ func (s Settings) Validate() error {
 		all = append(all, v.Unless...)
 	}
 	for i, v := range all {
-		found := false
-		for _, c := range s.Comparisons {
-			if c.Name != v.Comparison {
-				continue
-			}
-			found = true
-			for _, l := range v.Levels {
-				ok := l == "else"
-				for _, lv := range c.Levels {
-					ok = ok || lv.Label == l
-				}
-				if !ok {
-					bad(fmt.Sprintf("vetoes[%d].levels", i), "comparison %s has no level %q", v.Comparison, l)
-				}
-			}
-		}
-		if !found {
-			bad(fmt.Sprintf("vetoes[%d].comparison", i), "unknown %q", v.Comparison)
-		}
+		s.validateLevels(bad, fmt.Sprintf("vetoes[%d]", i), v)
+	}
+	for i, v := range s.NoTFBonusWhen {
+		s.validateLevels(bad, fmt.Sprintf("no_tf_bonus_when[%d]", i), v)
 	}
 	if s.Thresholds.Match <= 0 || s.Thresholds.Match >= 1 {
 		bad("thresholds.match", "must be in (0, 1), got %v", s.Thresholds.Match)
