@@ -35,6 +35,10 @@ type Config struct {
 	TLS *tls.Config
 	// DialTimeout bounds connecting. Default: 10s.
 	DialTimeout time.Duration
+	// ReadTimeout bounds the wait for the server's answer once a request
+	// is sent, on clickhouse-go's connections and on the Native inserts
+	// over HTTP alike. Default: 300s (clickhouse-go's).
+	ReadTimeout time.Duration
 	// MaxOpenConns caps open connections. Default: 4.
 	MaxOpenConns int
 	// Settings are ClickHouse settings sent with every query. Default: none.
@@ -59,6 +63,9 @@ func (c Config) withDefaults() Config {
 	if c.DialTimeout == 0 {
 		c.DialTimeout = 10 * time.Second
 	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = 300 * time.Second
+	}
 	if c.MaxOpenConns == 0 {
 		c.MaxOpenConns = 4
 	}
@@ -75,6 +82,9 @@ func (c Config) Validate() error {
 	}
 	if c.DialTimeout < 0 {
 		errs = append(errs, fmt.Errorf("DialTimeout %v: must not be negative", c.DialTimeout))
+	}
+	if c.ReadTimeout < 0 {
+		errs = append(errs, fmt.Errorf("ReadTimeout %v: must not be negative", c.ReadTimeout))
 	}
 	if c.MaxOpenConns < 0 {
 		errs = append(errs, fmt.Errorf("MaxOpenConns %d: must not be negative", c.MaxOpenConns))
@@ -162,6 +172,7 @@ func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
 		},
 		TLS:          c.TLS,
 		DialTimeout:  c.DialTimeout,
+		ReadTimeout:  c.ReadTimeout,
 		MaxOpenConns: c.MaxOpenConns,
 		MaxIdleConns: c.MaxOpenConns,
 		Settings:     clickhouse.Settings(c.Settings),

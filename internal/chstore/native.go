@@ -55,6 +55,11 @@ func newHTTPConn(conn driver.Conn, c Config) *httpConn {
 	// Connect within the configured DialTimeout, as clickhouse-go's
 	// connections do (DefaultTransport's dialer would wait 30 s: rv10).
 	tr.DialContext = (&net.Dialer{Timeout: c.DialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	// Wait for the answer within ReadTimeout, as clickhouse-go's
+	// connections do (its ResponseHeaderTimeout): DefaultTransport waits
+	// for ever, and an engine stopped with the connection open (SIGSTOP,
+	// a hung server) held the load stage's insert until it came back.
+	tr.ResponseHeaderTimeout = c.ReadTimeout
 	params := url.Values{}
 	for k, v := range c.Settings {
 		params.Set(k, fmt.Sprint(v))
