@@ -55,9 +55,17 @@ type ImportConfig struct {
 	// (schemas.Record.LoadedAt, HeaderLoadedAt): the registry counts
 	// them, and dates the persons they change, in its month. Default:
 	// the clock when the import starts. Set (dancu import --loaded-on)
-	// to backfill lists of past months; never after the clock.
+	// to backfill lists of past months; never after the clock, nor
+	// before FirstLoadDay.
 	LoadedAt time.Time
 }
+
+// FirstLoadDay is the earliest load date an import takes
+// (ImportConfig.LoadedAt, dancu import --loaded-on): the first day of the
+// Date columns coverage keeps its months in (load_month, change_month),
+// which wrap a day before it to one of the 22nd century (1026-03-01, 2026
+// mistyped, was stored as 2102-10-02).
+var FirstLoadDay = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Header keys Import sets on its messages, besides HeaderKind.
 const (
@@ -318,6 +326,10 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 	if st.LoadedAtSet {
 		if cfg.LoadedAt.After(start) {
 			return st, fmt.Errorf("import: loaded at %s: after the clock (%s): a load date is never in the future", cfg.LoadedAt.UTC().Format(time.RFC3339), start.UTC().Format(time.RFC3339))
+		}
+		if cfg.LoadedAt.Before(FirstLoadDay) {
+			return st, fmt.Errorf("import: loaded at %s: before %s, the first day coverage's months hold (a year mistyped?)",
+				cfg.LoadedAt.UTC().Format(time.RFC3339), FirstLoadDay.Format(time.DateOnly))
 		}
 		st.LoadedAt = cfg.LoadedAt.UTC()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,5 +118,18 @@ func TestReplayedBatchKeepsItsLoadTime(t *testing.T) {
 			t.Errorf("operation %d replayed a month later gives other rows:\n got %.400s\nwant %.400s", i, g, want[i])
 		}
 		i++
+	}
+}
+
+// An import's load date is stored in Date columns (load_month,
+// change_month), which hold 1970-01-01 to 2149-06-06 and wrap what is
+// outside: a load date before 1970 (a year mistyped, 1026 for 2026) is
+// refused before anything is published, as one after the clock is.
+func TestImportLoadedBeforeTheFirstMonthRefused(t *testing.T) {
+	for _, at := range []time.Time{time.Date(1026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(1969, 12, 31, 23, 0, 0, 0, time.UTC)} {
+		_, err := Import(context.Background(), ImportConfig{Brokers: []string{"127.0.0.1:1"}, LoadedAt: at}, nil, nil)
+		if err == nil || !strings.Contains(err.Error(), "before 1970-01-01") {
+			t.Errorf("loaded at %s: %v, want it refused as before 1970-01-01", at.Format(time.DateOnly), err)
+		}
 	}
 }

@@ -78,6 +78,9 @@ func (o *importOptions) validate(args []string) error {
 			errs = append(errs, fmt.Errorf("import: --loaded-on %q: want YYYY-MM-DD", o.loadedOn))
 		} else if t.After(time.Now()) {
 			errs = append(errs, fmt.Errorf("import: --loaded-on %s: in the future: a load date is a day that has begun (UTC)", o.loadedOn))
+		} else if t.Before(pipelines.FirstLoadDay) {
+			errs = append(errs, fmt.Errorf("import: --loaded-on %s: before %s, the first day coverage's months hold (a year mistyped?)",
+				o.loadedOn, pipelines.FirstLoadDay.Format(time.DateOnly)))
 		}
 	}
 	if o.showRows < 0 {
@@ -160,7 +163,7 @@ line about a second in, then every 5 seconds, and one at the end of each file.`,
 	f.IntVar(&o.showRows, "rows", 5, "rows shown by --dry-run")
 	f.IntVar(&o.batchRows, "batch-rows", 2000, "records per Kafka message")
 	f.StringVar(&o.replaces, "replaces", "", "the earlier file (its path, or its import batch b…, read from ClickHouse) this corrected file replaces: once the file is published, every record of the earlier one is withdrawn from the register; with --dry-run, say how many rows are unchanged, changed, new and gone")
-	f.StringVar(&o.loadedOn, "loaded-on", "", "the day (YYYY-MM-DD, UTC, not in the future) the records count as loaded: the month of coverage's load_month and change_month (dancu coverage --since), for backfilling lists of past months; default: now. The summary and --report say it was set by hand")
+	f.StringVar(&o.loadedOn, "loaded-on", "", "the day (YYYY-MM-DD, UTC, not in the future, from 1970-01-01) the records count as loaded: the month of coverage's load_month and change_month (dancu coverage --since), for backfilling lists of past months; default: now. The summary and --report say it was set by hand")
 	f.StringVar(&o.dateOrder, "date-order", "", "order of text dates in spreadsheets and CSV: dmy (day/month/year) or mdy (month/day/year, a workbook saved in US formats); default: day first unless a date column's first rows can only be month first (a warning says so)")
 	return cmd
 }

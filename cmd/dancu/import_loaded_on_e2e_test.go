@@ -108,17 +108,21 @@ func TestImportLoadedOnEndToEnd(t *testing.T) {
 	}
 }
 
-// --loaded-on is a day, never in the future.
+// --loaded-on is a day, never in the future, nor before the first day
+// the coverage tables' months hold (a year mistyped: 1026 for 2026).
 func TestImportLoadedOnRefused(t *testing.T) {
 	tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format("2006-01-02")
-	for flag, want := range map[string]string{tomorrow: "in the future", "2026-13-01": "want YYYY-MM-DD", "1/2/2026": "want YYYY-MM-DD"} {
+	for flag, want := range map[string]string{tomorrow: "in the future", "2026-13-01": "want YYYY-MM-DD", "1/2/2026": "want YYYY-MM-DD",
+		"1026-03-01": "before 1970-01-01", "1969-12-31": "before 1970-01-01", "0001-01-01": "before 1970-01-01"} {
 		o := importOptions{loadedOn: flag}
 		if err := o.validate([]string{"a.csv"}); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("--loaded-on %s: %v, want an error saying %q", flag, err, want)
 		}
 	}
-	o := importOptions{loadedOn: time.Now().UTC().Format("2006-01-02")}
-	if err := o.validate([]string{"a.csv"}); err != nil {
-		t.Errorf("--loaded-on today: %v", err)
+	for _, day := range []string{time.Now().UTC().Format("2006-01-02"), "1970-01-01"} {
+		o := importOptions{loadedOn: day}
+		if err := o.validate([]string{"a.csv"}); err != nil {
+			t.Errorf("--loaded-on %s: %v", day, err)
+		}
 	}
 }
