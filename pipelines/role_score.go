@@ -480,6 +480,9 @@ func scorePartition(ctx context.Context, cfg ScoreConfig, s *settings.Settings, 
 	if err := checkScoreStore(ctx, cfg.Brokers, p, off, dir, cfg.Logger); err != nil {
 		return err
 	}
+	if err := checkScoreCluster(ctx, cfg.Brokers, sc, g, p, dir); err != nil {
+		return err
+	}
 	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cfg.Brokers, Topic: kafkax.TopicBlocking, Partition: p, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 20 * time.Millisecond})
 	defer r.Close()
 	start := kafka.FirstOffset
@@ -718,6 +721,46 @@ func decodeEdges(v []byte) ([]registry.Edge, error) {
 		return nil, fmt.Errorf("edges: edge %d: %w", len(out), d.err)
 	}
 	return out, nil
+}
+
+// checkScoreCluster refuses a score store of partition p (in dir) that
+// follows the partition of another Kafka cluster than brokers', and marks
+// one that names none (new, or written before the cluster was kept) as
+// following theirs. An embedded broker whose data directory was lost and
+// made again is another cluster (a random id per directory): its
+// dancu.blocking starts again from offset 0, and once it has gone past
+// the store's offset (checkScoreStore refuses a store ahead of it), an
+// instance reading on from that offset passed over the partition's first
+// messages and scored the later ones against the other cluster's records.
+func checkScoreCluster(ctx context.Context, brokers []string, sc *registry.Scorer, g *storeGuard, p int, dir string) error {
+	cluster, err := clusterID(ctx, brokers)
+	if err != nil {
+		return err
+	}
+	had, err := sc.Cluster()
+	switch {
+	case err != nil:
+		return err
+	case had == "":
+		_, err := guarded(g, func() (struct{}, error) { return struct{}{}, sc.SetCluster(cluster) })
+		return err
+	case cluster != "" && had != cluster:
+		return fmt.Errorf("%w: %s has scored %s partition %d of Kafka cluster %q; these brokers are cluster %q (a broker whose data "+
+			"was lost and made again is another cluster). Start the instance with the brokers it was written with, or remove %s and "+
+			"start it again: its store is rebuilt from the partition", ErrScoreStoreMismatch, dir, kafkax.TopicBlocking, p, had, cluster, dir)
+	}
+	return nil
+}
+
+// clusterID returns the id of the Kafka cluster of brokers.
+func clusterID(ctx context.Context, brokers []string) (string, error) {
+	client, closeClient := kafkax.NewClient(brokers, 10*time.Second)
+	defer closeClient()
+	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{kafkax.TopicBlocking}})
+	if err != nil {
+		return "", err
+	}
+	return md.ClusterID, nil
 }
 
 // ErrScoreStoreMismatch is wrapped by the error of a score instance's

@@ -101,7 +101,7 @@ func acquireCache(size int64) (*pebble.Cache, func()) {
 //	'r' record id                → the record's captured fields
 //	'k' record id 0 rule hash    → arrival number of the record in that block
 //	'b' rule hash sort 0 arrival → record id
-//	'm' name                     → next arrival number; the input offset
+//	'm' name                     → next arrival number; the input offset; the cluster id
 //
 // It scores each new item against the members of its block that came
 // before it (all of them, or the window of neighbours by sort value when
@@ -194,6 +194,37 @@ func (sc *Scorer) Offset() (int64, error) {
 		return -1, err
 	}
 	return int64(v), nil
+}
+
+// scorerClusterKey is the meta key of the Kafka cluster id whose
+// partition the store follows (SetCluster).
+var scorerClusterKey = metaKey("cluster")
+
+// Cluster returns the Kafka cluster id SetCluster stored; "" when none
+// was (a store written before it was kept).
+func (sc *Scorer) Cluster() (string, error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.db == nil {
+		return "", errors.New("scorer: closed")
+	}
+	v, _, err := getClone(sc.db, scorerClusterKey)
+	return string(v), err
+}
+
+// SetCluster stores the id of the Kafka cluster whose partition the
+// store follows, synced, so that a store is never taken for another
+// cluster's: its offsets and blocks mean nothing there.
+func (sc *Scorer) SetCluster(id string) error {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.db == nil {
+		return errors.New("scorer: closed")
+	}
+	if err := sc.db.Set(scorerClusterKey, []byte(id), pebble.Sync); err != nil {
+		return fmt.Errorf("scorer: cluster: %w", err)
+	}
+	return nil
 }
 
 func itemKey(id string, k matching.RowKey) []byte {
