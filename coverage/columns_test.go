@@ -154,6 +154,26 @@ func TestSinceAMonthNotBegun(t *testing.T) {
 	}
 }
 
+// The months a --since names are load months, which are UTC (the
+// import's stamp, schemas.MonthOf): at 03:00 on 1 January in Vietnam
+// (UTC+7, a server on local time) January has not begun in UTC, nothing
+// is loaded in it yet, and since 2027-01 is refused as after this month;
+// December is not.
+func TestSinceAMonthNotBegunInUTC(t *testing.T) {
+	today := time.Date(2027, 1, 1, 3, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	for since, ok := range map[string]bool{"2027-01": false, "2026-12": true} {
+		s, _ := time.Parse("2006-01", since)
+		err := coverage.Options{Since: s, Today: today}.Validate()
+		if ok && err != nil {
+			t.Errorf("since %s at %s: %v", since, today.Format(time.RFC3339), err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "after this month (2026-12")) {
+			t.Errorf("since %s at %s (%s UTC): %v; want it refused as after this month (2026-12)", since, today.Format(time.RFC3339),
+				today.UTC().Format(time.RFC3339), err)
+		}
+	}
+}
+
 // A person whose address was written in the new era's units (a list of
 // 2026) has no old commune, but its records have the old district the
 // resolver gives them where all the new commune's predecessors lay in

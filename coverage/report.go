@@ -92,9 +92,11 @@ func (o Options) Validate() error {
 		errs = append(errs, fmt.Errorf("level %q: want province, district or commune", o.Level))
 	}
 	// A month that has not begun has no start to compare with: the share
-	// "at 2027-01" was today's, every change +0.00 (a year mistyped).
-	if this := time.Date(o.Today.Year(), o.Today.Month(), 1, 0, 0, 0, 0, time.UTC); o.Since.After(this) {
-		errs = append(errs, fmt.Errorf("since %s: after this month (%s); nothing is loaded then yet", o.Since.Format("2006-01"), this.Format("2006-01")))
+	// "at 2027-01" was today's, every change +0.00 (a year mistyped). Load
+	// months are UTC's (schemas.MonthOf of the import's stamp), so this
+	// month is too, whatever the server's zone.
+	if today := o.Today.UTC(); o.Since.After(time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)) {
+		errs = append(errs, fmt.Errorf("since %s: after this month (%s, UTC); nothing is loaded then yet", o.Since.Format("2006-01"), today.Format("2006-01")))
 	}
 	if o.Province != "" {
 		u, err := loadUnits()
