@@ -691,8 +691,10 @@ func (st *state) fuzzyPiece(a, b int, parents []int32, provinces, anywhere, post
 		must = st.toks[a].key + " "
 		mustID = st.toks[a].id
 	}
+	// (a number ends some names, "Thường Phước 1", "Tam Xuân 2": it may
+	// end the part, after a word that is not one)
 	for k := a; k < b; k++ {
-		if vn.AllDigits(st.toks[k].key) {
+		if vn.AllDigits(st.toks[k].key) && (k < b-1 || k == a || vn.AllDigits(st.toks[k-1].key)) {
 			return false
 		}
 	}

@@ -300,6 +300,13 @@ func (st *state) numberWords(toks []token, b int) []token {
 			}
 		}
 	}
+	// the type word may be inside a name, the words before it in its
+	// part its first ones: "Tam Quan Nam" (Hoài Nhơn) is no Quận 5
+	for a := b - 2; a >= 0 && a >= b-4 && !toks[a+1].hard && !toks[a+1].dash; a-- {
+		if _, ok := st.g.index[string(st.spanKey(toks, a, e, false))]; ok {
+			return toks
+		}
+	}
 	if _, ok := st.g.index[string(st.spanKey(toks, b, e, more))]; ok && more {
 		return toks // a name goes on with the type word after ("Tam Quan")
 	}

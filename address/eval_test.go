@@ -79,7 +79,7 @@ func TestLabelledTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"generated.csv", "generated_typos.csv", "handwritten.csv", "hard_tune.csv", "hard_heldout.csv", "handwritten_hard.csv", "realworld_tune.csv", "realworld_heldout.csv", "realworld2_dev.csv", "realworld2_heldout.csv"} {
+	for _, name := range []string{"generated.csv", "generated_typos.csv", "handwritten.csv", "hard_tune.csv", "hard_heldout.csv", "handwritten_hard.csv", "realworld_tune.csv", "realworld_heldout.csv", "realworld2_dev.csv", "realworld2_heldout.csv", "realworld3_dev.csv", "realworld3_heldout.csv"} {
 		for i, x := range readSet(t, name) {
 			where := func(f string, a ...any) {
 				t.Helper()
@@ -192,6 +192,8 @@ func TestRealWorldFloors(t *testing.T) {
 		{"realworld_heldout.csv", 300, 0.01, [5]float64{0.98, 0.97, 0.97, 0.98, 0.97}},
 		{"realworld2_dev.csv", 250, 0.02, [5]float64{0.99, 0.99, 0.98, 0.99, 0.98}},
 		{"realworld2_heldout.csv", 250, 0.02, [5]float64{0.99, 0.98, 0.97, 0.99, 0.97}},
+		{"realworld3_dev.csv", 200, 0.01, [5]float64{0.99, 0.99, 0.99, 0.99, 0.99}},
+		{"realworld3_heldout.csv", 200, 0.01, [5]float64{0.99, 0.97, 0.98, 0.99, 0.98}},
 	} {
 		name, floors := set.name, set.floors
 		xs := readSet(t, name)

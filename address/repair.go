@@ -39,7 +39,7 @@ func (st *state) repair() {
 				}
 			}
 		}
-		if known && t.id >= 0 && g.glued[t.id>>6]&(1<<(t.id&63)) != 0 && i+1 < len(st.toks) && innerCapital(st.text[t.start:t.end]) {
+		if known && t.id >= 0 && !t.marker && i+1 < len(st.toks) && (g.glued[t.id>>6]&(1<<(t.id&63)) != 0 && innerCapital(st.text[t.start:t.end]) || t.end-t.start > 2 && oneLetterStart(st.text[t.start], st.text[t.start+1]) && oneLetterGlued(st.text[t.start:t.end])) {
 			if a, b, ok := st.gluedKnown(t, st.toks[i+1]); ok {
 				out = append(out, a, b)
 				continue
@@ -53,6 +53,20 @@ func (st *state) repair() {
 		if a, b, ok := st.markerNumber(t, out); ok {
 			out = append(out, a, b)
 			continue
+		}
+		// A capital doubled inside a name ("Tân Hưng TThuận", "Xuân
+		// TThới Đông"): after a name's word in the same part, the word
+		// without it, not a type word glued to the name ("T" + "Thuận"
+		// would read Tỉnh Thuận). At the start of a part, "HHiệp Hòa" is
+		// Huyện Hiệp Hòa as before.
+		if w := st.text[t.start:t.end]; len(w) > 2 && 'A' <= w[0] && w[0] <= 'Z' && w[1] == w[0] && !t.hard && !t.dash && len(out) > 0 {
+			if p := out[len(out)-1]; p.id >= 0 && !p.marker {
+				if wd, ok := g.words[foldCachedWord(w[1:])]; ok && wd.id >= 0 {
+					t.key, t.id, t.marker = wd.s, wd.id, wd.marker
+					out = append(out, t)
+					continue
+				}
+			}
 		}
 		// A type word glued to the name.
 		// (One small letter before a capital is a swap, "hPước", not a
@@ -135,7 +149,7 @@ func (st *state) repair() {
 // Nam glued) — "Phương Nam Tiến" is no name.
 func (st *state) gluedKnown(t, next token) (token, token, bool) {
 	k := capitalSplit(st.text[t.start:t.end])
-	if k <= 1 || next.id < 0 || next.hard || next.dash {
+	if k < 1 || k == 1 && !oneLetterGlued(st.text[t.start:t.end]) || next.id < 0 || next.hard || next.dash {
 		return token{}, token{}, false
 	}
 	g := st.g
@@ -163,6 +177,26 @@ func (st *state) gluedKnown(t, next token) (token, token, bool) {
 	a.end, a.key, a.id, a.marker = t.start+k, m.s, m.id, true
 	b.start, b.key, b.id, b.marker, b.hard, b.soft, b.dash = t.start+k, wd.s, wd.id, wd.marker, false, false, false
 	return a, b, true
+}
+
+// oneLetterGlued reports whether w is a capital P, X, H, T or Q (Phường,
+// Xã, Huyện, Tỉnh, Quận cut to their initial) glued to a capitalised
+// word ("PAn", "PLong", "XTân"): the pair is a known word often enough
+// ("pan", "plong", "xtan" hardly, but highland names have the first two),
+// and the capitals say how it was typed. A word in capitals ("PHAN") or
+// with a second capital only ("PHường", "THành") does not split
+// (capitalSplit wants a small letter after the capital; gluedKnown wants
+// the rest to start a name that the next word goes on with).
+func oneLetterGlued(w string) bool {
+	return len(w) > 2 && oneLetterStart(w[0], w[1]) && capitalSplit(w) == 1 && w[1] != w[0]
+}
+
+// oneLetterStart is oneLetterGlued's test of the first two bytes (the
+// second a capital's first byte, or a byte that may begin one), cheap
+// enough for every word.
+func oneLetterStart(c0, c1 byte) bool {
+	return (c0 == 'P' || c0 == 'X' || c0 == 'H' || c0 == 'T' || c0 == 'Q') &&
+		('A' <= c1 && c1 <= 'Z' || c1 == 0xC3 || c1 == 0xC4 || c1 == 0xC6 || c1 == 0xE1)
 }
 
 // setGlued marks the words (in g.glued) that are a type word of two
