@@ -596,6 +596,16 @@ func (sh *sheetState) isFooter(r rawRow, decode func(i int, s string) string) bo
 				return !folded || !sh.dataShaped(r, i, decode)
 			}
 		}
+		if i < len(sh.cols.field) && nameColumn(sh.cols.field[i]) && sh.unnumbered(r) {
+			// "Cộng" alone where a name stands, the counts beside it ("Cộng
+			// | 3 | 2" under "Năm sinh / Nam | Nữ"), in a row left out of
+			// the list's numbering: the totals, when nothing else in the
+			// row is a person's (a year, a number, an address, a sex). In
+			// a list with no STT column it may be a person's name.
+			if match, _ := totalsText(decode(i, c)); match {
+				return !sh.dataShaped(r, i, decode)
+			}
+		}
 		if seen++; seen == 3 {
 			break
 		}
@@ -612,12 +622,30 @@ func (sh *sheetState) totalsSTT(i int, c string, decode func(i int, s string) st
 	}
 	for j, e := range sh.cols.enc {
 		if e != vn.Unicode && slices.Index(sh.cols.enc, e) == j {
-			if match, folded = totalsText(decodeText(c, e)); match {
+			// "Tổng cộng: 8 người" merged across STT and name, typed in
+			// .VnTime: "Tæng céng: 8 ngêi" as the STT column reads it.
+			d := decodeText(c, e)
+			if match, folded = totalsText(d); match {
+				return match, folded
+			}
+			if match, folded = footerText(d); match {
 				return match, folded
 			}
 		}
 	}
 	return false, false
+}
+
+// nameColumn reports a column of the person's own name (whole or split).
+func nameColumn(f string) bool {
+	return f == FieldFullName || f == FieldFamilyMiddle || f == FieldGivenName
+}
+
+// unnumbered reports whether row r holds no number in its sheet's STT
+// column; false when the sheet has none.
+func (sh *sheetState) unnumbered(r rawRow) bool {
+	i, ok := sh.cols.index[FieldSTT]
+	return ok && (i >= len(r.cells) || !isNumeric(strings.TrimSpace(r.cells[i])))
 }
 
 // rowPreview is the masked preview of a row of sh; person says the row
