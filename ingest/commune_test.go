@@ -67,6 +67,92 @@ func byRow(items []Item) (recs map[int]*schemas.Record, rejects map[int]*schemas
 	return recs, rejects, notes
 }
 
+// TestCommuneListNamesSplitUnderYearsByNamNu: a hamlet's list as its clerk
+// types it in .VnTime, the header in .VnTimeH typed in lower case (the font
+// draws capitals): "Họ và tên" merged over "Họ và đệm" | "Tên", and "Năm
+// sinh" over "Nam" | "Nữ" — a man's year of birth under Nam, a woman's
+// under Nữ — then "Cộng" with the count of each beside it, and the head of
+// the hamlet's signature. The given name was lost (both name columns read
+// as the full name, the first kept), the men had no sex (the column under
+// "Năm sinh / nam" read as a plain year), and "Cộng | 3 | 2" was a person
+// named Cộng born on 3 January 1900 (Excel's day 3).
+func TestCommuneListNamesSplitUnderYearsByNamNu(t *testing.T) {
+	for _, hc := range []struct {
+		name, font string
+		head       func(string) string
+	}{
+		{"vntimeh-lower", ".VnTimeH", func(s string) string { return tcvn3(t, strings.ToLower(s), false) }},
+		{"vntimeh-caps", ".VnTimeH", func(s string) string { return tcvn3(t, s, true) }},
+		{"unicode", "Times New Roman", func(s string) string { return s }},
+	} {
+		t.Run(hc.name, func(t *testing.T) {
+			tc := func(s string) string { return tcvn3(t, s, false) }
+			cells := []clerkCell{
+				{"A1", hc.head("ỦY BAN NHÂN DÂN XÃ VĂN LĂNG"), hc.font},
+				{"A3", hc.head("DANH SÁCH NHÂN KHẨU"), hc.font},
+				{"A5", hc.head("STT"), hc.font},
+				{"B5", hc.head("HỌ VÀ TÊN"), hc.font},
+				{"B6", hc.head("HỌ VÀ ĐỆM"), hc.font},
+				{"C6", hc.head("TÊN"), hc.font},
+				{"D5", hc.head("NĂM SINH"), hc.font},
+				{"D6", hc.head("NAM"), hc.font},
+				{"E6", hc.head("NỮ"), hc.font},
+				{"F5", hc.head("DÂN TỘC"), hc.font},
+			}
+			type person struct {
+				family, given string
+				male, female  any
+				sex, born     string
+			}
+			people := []person{
+				{"Hoàng Văn", "Long", 1970, nil, "M", "1970"},
+				{"Nông Thị", "Hoa", nil, "15/06/1972", "F", "1972-06-15"},
+				{"Hoàng Văn", "Bình", 2005, nil, "M", "2005"},
+				{"Lý Văn", "Tư", 1948, nil, "M", "1948"},
+				{"Hà Thị", "Nhung", nil, 1986, "F", "1986"},
+				{"Ma Thị", "Thu", 1995, 1995, "", "1995"}, // marked under both: no sex
+			}
+			for i, p := range people {
+				r := i + 7
+				ref := func(col string) string { return col + string(rune('0'+r/10)) + string(rune('0'+r%10)) }
+				cells = append(cells, clerkCell{ref("A"), i + 1, ".VnTime"},
+					clerkCell{ref("B"), tc(p.family), ".VnTime"}, clerkCell{ref("C"), tc(p.given), ".VnTime"},
+					clerkCell{ref("F"), tc("Tày"), ".VnTime"})
+				if p.male != nil {
+					cells = append(cells, clerkCell{ref("D"), p.male, ".VnTime"})
+				}
+				if p.female != nil {
+					cells = append(cells, clerkCell{ref("E"), p.female, ".VnTime"})
+				}
+			}
+			cells = append(cells, clerkCell{"B13", tc("Cộng"), ".VnTime"}, clerkCell{"D13", 3, ".VnTime"}, clerkCell{"E13", 2, ".VnTime"},
+				clerkCell{"F15", hc.head("TRƯỞNG XÓM"), hc.font}, clerkCell{"F18", tc("Hoàng Văn Pháp"), ".VnTime"})
+			path := filepath.Join(t.TempDir(), "khe_can.xlsx")
+			writeClerkBook(t, path, cells, "A1:D1", "A3:F3", "A5:A6", "B5:C5", "D5:E5", "F5:F6")
+			items, d := openAll(t, path, Options{})
+			recs, rejects, notes := byRow(items)
+			if len(rejects) > 0 || len(recs) != len(people) {
+				t.Fatalf("%d records, %d rejects (%v); want %d records: %+v", len(recs), len(rejects), rejects, len(people), d.Sheets[0].Columns)
+			}
+			for i, p := range people {
+				rec := recs[i+7]
+				if rec == nil {
+					t.Fatalf("row %d not accepted", i+7)
+				}
+				if want := p.family + " " + p.given; rec.FullName != want || rec.Sex != p.sex || rec.BirthDate != p.born {
+					t.Errorf("row %d: %q sex %q born %q; want %q sex %q born %q", i+7, rec.FullName, rec.Sex, rec.BirthDate, want, p.sex, p.born)
+				}
+			}
+			if len(notes[12]) != 1 || notes[12][0].Field != FieldSex {
+				t.Errorf("row 12, marked under Nam and Nữ: notes %+v, want the sex dropped", notes[12])
+			}
+			if l := d.Sheets[0]; l.ByKind[SkipFooter] != 3 {
+				t.Errorf("footer rows %d, want 3 (Cộng, Trưởng xóm, the name under it): %+v", l.ByKind[SkipFooter], l.Skips)
+			}
+		})
+	}
+}
+
 // TestCommuneTotalsTypedInSTTColumn: the totals of a list typed in .VnTime
 // across the STT and name columns merged ("Tổng cộng: 3 người"), with the
 // count of men and women under "Giới tính / Nam | Nữ". The STT column has

@@ -352,6 +352,14 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	checkDate(idxBirthDate)
 	checkDate(idxBirthDateMale)
 	checkDate(idxBirthDateFem)
+	// A date under Nam and one under Nữ ("Năm sinh / Nam | Nữ") say no sex:
+	// the first is the date, the sex is dropped, as for marks under both.
+	if m, col := rv.at(idxBirthDateMale); m != "" {
+		if f, _ := rv.at(idxBirthDateFem); f != "" && (rec.Sex == "M" || rec.Sex == "F") {
+			rec.Sex = ""
+			note(col, FieldSex, truncate(m+" | "+f, 32), "dated under both Nam and Nữ")
+		}
+	}
 	checkDate(idxBirthYear)
 
 	if v, col := rv.at(idxSex); v != "" && rec.Sex == "" {

@@ -348,6 +348,11 @@ func candidateTwo(top, bottom rawRow, i int) headerCandidate {
 			_, dtext := headerCellText(down, col, dec)
 			if ff, _, _ := classifyCell(ptext + " " + dtext); ff != "" && p != "" {
 				f, text = ff, ptext+" / "+dtext
+				// "Họ và tên" over "Họ và đệm" | "Tên": the parent's prefix
+				// names each child the full name; the children are its parts.
+				if df, _, _ := classifyCell(dtext); ff == FieldFullName && (df == FieldFamilyMiddle || df == FieldGivenName) {
+					f = df
+				}
 			} else {
 				f, text = headerCellText(down, col, dec)
 				if p != "" {
@@ -448,6 +453,7 @@ func (t *tabular) detect(sh *sheetState) {
 		copy(fields, best.fields)
 		copy(texts, best.texts)
 		dayMonthYear(fields, texts)
+		yearsByNamNu(fields, texts)
 	}
 	if m != nil {
 		for f, col := range m.Columns {
@@ -710,6 +716,28 @@ func dayMonthYear(fields, texts []string) {
 			if !day {
 				fields[i], day = FieldBirthDay, true
 			}
+		}
+	}
+}
+
+// yearsByNamNu reads "Năm sinh" over "Nam" | "Nữ", the layout of the
+// commune lists where a man's year (or date) of birth is written under Nam
+// and a woman's under Nữ: the column under "Năm sinh / Nam" folds as
+// "nam sinh nam", a year column's name, and was read as a year without the
+// sex it says. With no month column (dayMonthYear's "Năm", the year, has
+// one) and a column under Nữ beside it, a child "Nam" written without
+// diacritics (Năm has a breve) is the men's column.
+func yearsByNamNu(fields, texts []string) {
+	if slices.Contains(fields, FieldBirthMonth) || !slices.Contains(fields, FieldBirthDateFem) {
+		return
+	}
+	for i, f := range fields {
+		if f != FieldBirthYear {
+			continue
+		}
+		parent, child, two := strings.Cut(texts[i], " / ")
+		if two && fold(parent) == "nam sinh" && fold(child) == "nam" && !hasDiacritics(child) {
+			fields[i] = FieldBirthDateMale
 		}
 	}
 }
