@@ -190,3 +190,36 @@ func TestCommuneTotalsTypedInSTTColumn(t *testing.T) {
 		t.Errorf("skipped %v, want 4 footer rows (totals, date, signature, name) and no section: %+v", l.ByKind, l.Skips)
 	}
 }
+
+// TestNameInThreeColumns: "Họ | Chữ đệm | Tên" (or "Tên đệm", "Đệm" under
+// a merged "Họ và tên"), the name as the civil registry's forms split it.
+// The middle name's column named no field and was dropped: Trần Thị Thu
+// Hà was imported as "Trần Hà".
+func TestNameInThreeColumns(t *testing.T) {
+	for _, middle := range []string{"Chữ đệm", "Tên đệm", "Đệm"} {
+		got := importRows(t, [][]string{
+			{"STT", "Họ", middle, "Tên", "Năm sinh"},
+			{"1", "Nguyễn", "Văn", "An", "1980"},
+			{"2", "Trần", "Thị Thu", "Hà", "1990"},
+			{"3", "Lò", "", "Pọ", "1961"},
+		})
+		for ext, g := range got {
+			want := []string{"Nguyễn Văn An", "Trần Thị Thu Hà", "Lò Pọ"}
+			if names := acceptedNames(g.items); strings.Join(names, "|") != strings.Join(want, "|") {
+				t.Errorf("%q %s: names %q, want %q", middle, ext, names, want)
+			}
+		}
+	}
+	tc := func(s string) string { return tcvn3(t, s, false) }
+	path := filepath.Join(t.TempDir(), "ba_cot.xlsx")
+	writeClerkBook(t, path, []clerkCell{
+		{"A1", "STT", ".VnTimeH"}, {"B1", tcvn3(t, "HỌ VÀ TÊN", true), ".VnTimeH"},
+		{"B2", tcvn3(t, "HỌ", true), ".VnTimeH"}, {"C2", tcvn3(t, "ĐỆM", true), ".VnTimeH"}, {"D2", tcvn3(t, "TÊN", true), ".VnTimeH"},
+		{"E1", tcvn3(t, "NĂM SINH", true), ".VnTimeH"},
+		{"A3", 1, ".VnTime"}, {"B3", tc("Đặng"), ".VnTime"}, {"C3", tc("Thị"), ".VnTime"}, {"D3", tc("Hường"), ".VnTime"}, {"E3", 1975, ".VnTime"},
+	}, "A1:A2", "B1:D1", "E1:E2")
+	items, d := openAll(t, path, Options{})
+	if recs, _, _ := byRow(items); len(recs) != 1 || recs[3] == nil || recs[3].FullName != "Đặng Thị Hường" {
+		t.Errorf("merged header over Họ | Đệm | Tên: %+v; columns %+v", recs[3], d.Sheets[0].Columns)
+	}
+}

@@ -87,6 +87,9 @@ var headerRules = []headerRule{
 	{FieldRelationToHead, []string{"quan he", "quan he voi chu ho", "quan he chu ho", "qh voi chu ho", "qh voi ch", "qhvch", "quan he voi ch", "moi quan he voi chu ho", "relation to head"},
 		[]string{"quan he voi chu ho", "quan he vs chu ho"}},
 	{FieldFamilyMiddle, []string{"ho", "ho dem", "ho va ten dem", "ho va chu dem", "ho chu dem", "ho va dem", "ho ten dem", "family name"}, nil},
+	// The middle name in a column of its own, between "Họ" and "Tên": the
+	// family name's column and it are joined (see familyParts).
+	{FieldFamilyMiddle, []string{"chu dem", "ten dem", "dem", "ten lot", "chu lot", "middle name"}, nil},
 	{FieldFullName, []string{"ho va ten", "ho ten", "ho ten nhan khau", "ho va ten nhan khau", "ho chu dem va ten", "ho chu dem ten", "ho ten day du", "ho va ten khai sinh", "ho ten khai sinh", "ten day du", "full name", "name", "ho ten cong dan", "ho va ten cong dan"},
 		[]string{"ho va ten", "ho ten", "ho chu dem va ten"}},
 	{FieldGivenName, []string{"ten", "ten goi", "given name"}, nil},

@@ -121,15 +121,16 @@ func (rv *rowValues) setAt(i int, value, column string) {
 	}
 }
 
-// joinAt is setAt, but a value already set is followed by ", " and value
-// (an address whose levels stand in several columns).
-func (rv *rowValues) joinAt(i int, value, column string) {
+// joinAt is setAt, but a value already set is followed by sep and value
+// (an address whose levels stand in several columns, joined by ", "; a
+// family name and a middle name in two, by " ").
+func (rv *rowValues) joinAt(i int, value, column, sep string) {
 	switch {
 	case i < 0:
 	case rv.v[i] == "":
 		rv.v[i], rv.col[i] = value, column
 	default:
-		rv.v[i] += ", " + value
+		rv.v[i] += sep + value
 	}
 }
 

@@ -492,7 +492,7 @@ func (t *tabular) detect(sh *sheetState) {
 			fields[i] = ""
 			continue
 		}
-		if f != "" && seen[f] && !addressLevel(fields, texts, i) {
+		if f != "" && seen[f] && !addressLevel(fields, texts, i) && !familyParts(fields, i) {
 			fields[i] = ""
 		}
 		seen[f] = true
@@ -817,6 +817,13 @@ func addressLevel(fields, texts []string, i int) bool {
 	return ok && ok2 && p == q
 }
 
+// familyParts reports column i as the middle name of the family name's
+// column before it ("Họ | Chữ đệm | Tên"): each row's cells there are
+// joined with a space, as the family and middle names of one person.
+func familyParts(fields []string, i int) bool {
+	return i > 0 && fields[i] == FieldFamilyMiddle && fields[i-1] == FieldFamilyMiddle
+}
+
 // placeField reports the addresses and places whose levels a list may
 // give in several columns (addressLevel).
 func placeField(f string) bool {
@@ -1088,7 +1095,10 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 		}
 		if kind&colPlace != 0 {
 			// Its levels may stand in several columns (addressLevel).
-			rv.joinAt(slots[i], v, sh.layout.Columns[i].Header)
+			rv.joinAt(slots[i], v, sh.layout.Columns[i].Header, ", ")
+		} else if f == FieldFamilyMiddle {
+			// The family name and the middle name may stand apart (familyParts).
+			rv.joinAt(slots[i], v, sh.layout.Columns[i].Header, " ")
 		} else {
 			rv.setAt(slots[i], v, sh.layout.Columns[i].Header)
 			if i < len(sh.cols.monthFirst) && sh.cols.monthFirst[i] && slots[i] >= 0 {
