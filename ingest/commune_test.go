@@ -223,3 +223,35 @@ func TestNameInThreeColumns(t *testing.T) {
 		t.Errorf("merged header over Họ | Đệm | Tên: %+v; columns %+v", recs[3], d.Sheets[0].Columns)
 	}
 }
+
+// TestHiddenSheetIsSaid: a clerk hides last year's copy of the list, a
+// draft or a lookup list; Excel does not show it, the import read it as
+// any other sheet without a word (8 more records from "DS 2023" beside
+// "Thôn Đông"). It is still read, and said hidden, in both readers.
+func TestHiddenSheetIsSaid(t *testing.T) {
+	rows := [][]any{{"STT", "Họ và tên", "Năm sinh"}, {1, "Nguyễn Văn An", 1980}, {2, "Trần Thị Bình", 1990}}
+	path := writeXLSX(t, t.TempDir(), "hai_sheet.xlsx", map[string][][]any{"Thon Dong": rows, "DS 2023": rows}, "Thon Dong", "DS 2023")
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetVisible("DS 2023", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, excel := range []bool{false, true} {
+		items, d := openAll(t, path, Options{ExcelizeRows: excel})
+		if len(items) != 4 || len(d.Sheets) != 2 {
+			t.Fatalf("excelize %v: %d items, %d sheets; want 4 and 2", excel, len(items), len(d.Sheets))
+		}
+		for _, l := range d.Sheets {
+			hidden := l.Sheet == "DS 2023"
+			if l.Hidden != hidden || strings.Contains(l.Note, "hidden") != hidden {
+				t.Errorf("excelize %v: sheet %q hidden %v, note %q; want hidden %v, said in the note", excel, l.Sheet, l.Hidden, l.Note, hidden)
+			}
+		}
+	}
+}

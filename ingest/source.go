@@ -80,6 +80,7 @@ type Description struct {
 // SkippedRows, always.
 type Layout struct {
 	Sheet      string      `json:"sheet"`             // "" for CSV and JSON lines
+	Hidden     bool        `json:"hidden,omitempty"`  // the sheet is hidden in the workbook (Excel does not show it); it is read all the same
 	HeaderRows []int       `json:"header_rows"`       // 1-based rows that make the header (two for a merged two-row header)
 	Columns    []ColumnMap `json:"columns"`           // the columns, in order, with what each was mapped to
 	Skipped    string      `json:"skipped,omitempty"` // why the sheet gave no data ("empty sheet", not asked for, "not a list: cover"), "" when it was read

@@ -128,6 +128,12 @@ func (t *tabular) nextPending() (pendingRow, error) {
 				return pendingRow{}, io.EOF
 			}
 			l := &Layout{Sheet: name}
+			if h, ok := t.rd.(interface{ hidden() bool }); ok && h.hidden() {
+				// A clerk hides last year's copy, a draft, a lookup list:
+				// read as any sheet, but said, as Excel does not show it.
+				l.Hidden = true
+				l.addNote("the sheet is hidden in the workbook (Excel does not show it) and was read as the others; if it is an old copy or a draft, import the others with --sheet")
+			}
 			t.layouts = append(t.layouts, l)
 			t.sh = &sheetState{name: name, layout: l, date1904: t.prov.date1904}
 			if t.want != nil && !t.want[name] {

@@ -35,24 +35,25 @@ const maxSharedStrings = 512 << 20
 // iterator reads the rows instead (ten times slower, and excelize unpacks
 // a large worksheet to a temporary file first).
 type xlsxReader struct {
-	path     string
-	f        *excelize.File
-	sheets   []string
-	si       int
-	rows     *excelize.Rows // excelize's iterator, when asked for
-	rowNum   int
-	useExcel bool
-	zr       *zip.ReadCloser
-	part     io.ReadCloser
-	scan     *sheetScanner
-	ra       *readAhead // unpacks the worksheet part ahead of scan
-	sst      []string
-	sstRead  bool
-	pending  *rawRow           // a row read ahead past a gap of blank rows
-	batches  chan rowBatch     // rows scanned ahead by the prefetch goroutine
-	stop     chan struct{}     // closed to end the prefetch goroutine
-	batch    []rawRow          // rows of the current batch not yet returned
-	parts    map[string]string // sheet name -> worksheet part path in the zip
+	path         string
+	f            *excelize.File
+	sheets       []string
+	hiddenSheets map[string]bool // see workbook.hidden
+	si           int
+	rows         *excelize.Rows // excelize's iterator, when asked for
+	rowNum       int
+	useExcel     bool
+	zr           *zip.ReadCloser
+	part         io.ReadCloser
+	scan         *sheetScanner
+	ra           *readAhead // unpacks the worksheet part ahead of scan
+	sst          []string
+	sstRead      bool
+	pending      *rawRow           // a row read ahead past a gap of blank rows
+	batches      chan rowBatch     // rows scanned ahead by the prefetch goroutine
+	stop         chan struct{}     // closed to end the prefetch goroutine
+	batch        []rawRow          // rows of the current batch not yet returned
+	parts        map[string]string // sheet name -> worksheet part path in the zip
 	// styleFont returns the font family of cell style s.
 	styleFont func(s int) string
 	// fontKinds is workbook.fontKinds, for the sheet scanner.
@@ -104,7 +105,7 @@ func openXLSX(path string, opts Options) (*xlsxReader, error) {
 		x.close()
 		return nil, fmt.Errorf("open workbook: %w", err)
 	}
-	x.parts, x.date1904 = wb.parts, wb.date1904
+	x.parts, x.date1904, x.hiddenSheets = wb.parts, wb.date1904, wb.hidden
 	if !x.useExcel {
 		x.sheets = wb.sheets
 		x.styleFont = wb.font
@@ -450,6 +451,7 @@ type workbook struct {
 	// (workbookPr date1904), as Excel for Mac did by default.
 	date1904 bool
 	sheets   []string
+	hidden   map[string]bool // sheets hidden in Excel (state="hidden" or "veryHidden")
 	parts    map[string]string
 	fonts    []string // by font id
 	xfFont   []int    // cell style id -> font id
@@ -530,8 +532,9 @@ func readWorkbook(z *zip.ReadCloser) (*workbook, error) {
 			Date1904 string `xml:"date1904,attr"`
 		} `xml:"workbookPr"`
 		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			Name  string `xml:"name,attr"`
+			State string `xml:"state,attr"`
+			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
 		} `xml:"sheets>sheet"`
 	}
 	var rels struct {
@@ -560,7 +563,7 @@ func readWorkbook(z *zip.ReadCloser) (*workbook, error) {
 	if err := read("xl/styles.xml", &styles, false); err != nil {
 		return nil, err
 	}
-	w := &workbook{parts: map[string]string{}, date1904: wb.Pr.Date1904 == "1" || strings.EqualFold(wb.Pr.Date1904, "true")}
+	w := &workbook{parts: map[string]string{}, hidden: map[string]bool{}, date1904: wb.Pr.Date1904 == "1" || strings.EqualFold(wb.Pr.Date1904, "true")}
 	for _, r := range rels.Rel {
 		if strings.HasSuffix(r.Type, "/sharedStrings") {
 			w.parts[sstKey] = partPath(r.Target)
@@ -571,6 +574,7 @@ func readWorkbook(z *zip.ReadCloser) (*workbook, error) {
 			if r.ID == s.RID && strings.HasSuffix(r.Type, "/worksheet") {
 				w.sheets = append(w.sheets, s.Name)
 				w.parts[s.Name] = partPath(r.Target)
+				w.hidden[s.Name] = s.State == "hidden" || s.State == "veryHidden"
 			}
 		}
 	}
@@ -602,6 +606,11 @@ const maxMergeScan = 16 << 20
 
 // merges returns the current sheet's ranges merged over several rows,
 // sorted by first row (see sheetState.fillMerged).
+// hidden reports whether the current sheet is hidden in Excel.
+func (x *xlsxReader) hidden() bool {
+	return x.si >= 0 && x.si < len(x.sheets) && x.hiddenSheets[x.sheets[x.si]]
+}
+
 func (x *xlsxReader) merges() []cellRange {
 	if x.si < 0 || x.si >= len(x.sheets) {
 		return nil

@@ -584,6 +584,9 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 		if name == "" {
 			name = "(file)"
 		}
+		if l.Hidden {
+			name += " (hidden)"
+		}
 		c := counts[l.Sheet]
 		switch {
 		case l.Problem != "":
