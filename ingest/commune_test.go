@@ -255,3 +255,28 @@ func TestHiddenSheetIsSaid(t *testing.T) {
 		}
 	}
 }
+
+// TestSexMarksOneAndZero: marks under "Giới tính / Nam | Nữ" written 1
+// and 0 (the list counts its men and women with SUM): "0 | 1" is a woman,
+// not a row marked under both.
+func TestSexMarksOneAndZero(t *testing.T) {
+	got := importRows(t, [][]string{
+		{"STT", "Họ và tên", "Giới tính", "", "Năm sinh"},
+		{"", "", "Nam", "Nữ", ""},
+		{"1", "Nguyễn Văn An", "1", "0", "1980"},
+		{"2", "Trần Thị Bình", "0", "1", "1990"},
+		{"3", "Lê Văn Cường", "x", "-", "1975"},
+		{"4", "Lê Thị Dung", "1", "1", "1976"},
+	})
+	for ext, g := range got {
+		var sexes []string
+		for _, it := range g.items {
+			if it.Record != nil {
+				sexes = append(sexes, it.Record.Sex)
+			}
+		}
+		if strings.Join(sexes, ",") != "M,F,M," {
+			t.Errorf("%s: sexes %q, want M, F, M and none (marked under both)", ext, sexes)
+		}
+	}
+}

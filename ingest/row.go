@@ -147,6 +147,17 @@ func (rv *rowValues) at(i int) (value, column string) {
 	return rv.v[i], rv.col[i]
 }
 
+// markOf is a cell under "Giới tính / Nam" or "/ Nữ" as a mark: a list
+// that counts its men and women with SUM writes 1 and 0, and a 0 (or a
+// dash) there marks nothing.
+func markOf(v string) string {
+	switch strings.TrimSpace(v) {
+	case "0", "-", "–":
+		return ""
+	}
+	return v
+}
+
 // provenance is what every record and reject of a file shares.
 type provenance struct {
 	kind, file, hash, batch string
@@ -370,7 +381,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	}
 	// A mark under "Nam" or under "Nữ".
 	if m, col := rv.at(idxSexMale); rec.Sex == "" {
-		switch f, _ := rv.at(idxSexFem); {
+		f, _ := rv.at(idxSexFem)
+		m, f = markOf(m), markOf(f)
+		switch {
 		case m != "" && f != "":
 			note(col, FieldSex, truncate(m+" | "+f, 32), "marked both Nam and Nữ")
 		case m != "":
