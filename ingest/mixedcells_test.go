@@ -18,28 +18,11 @@ type styledCell struct {
 // writeStyled writes one sheet of styled text cells.
 func writeStyled(t *testing.T, path string, cells []styledCell) {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	styles := map[string]int{}
-	for _, c := range cells {
-		st, ok := styles[c.font]
-		if !ok {
-			var err error
-			if st, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: c.font}}); err != nil {
-				t.Fatal(err)
-			}
-			styles[c.font] = st
-		}
-		if err := f.SetCellStr("Sheet1", c.ref, c.text); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.SetCellStyle("Sheet1", c.ref, c.ref, st); err != nil {
-			t.Fatal(err)
-		}
+	cc := make([]clerkCell, len(cells))
+	for i, c := range cells {
+		cc[i] = clerkCell{c.ref, c.text, c.font}
 	}
-	if err := f.SaveAs(path); err != nil {
-		t.Fatal(err)
-	}
+	writeClerkBook(t, path, cc)
 }
 
 // openRecords reads the one sheet of path, whose rows from the second on
