@@ -280,3 +280,27 @@ func TestSexMarksOneAndZero(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionNumberedInSTT: a list grouped by hamlet numbers its headings
+// in the STT column with Roman numerals ("I | Thôn Đông", "II | Thôn
+// Tây"). The number beside it made the heading look like a person's row:
+// a person named "Thôn Đông" was accepted.
+func TestSectionNumberedInSTT(t *testing.T) {
+	got := importRows(t, [][]string{
+		{"STT", "Họ và tên", "Năm sinh", "Giới tính"},
+		{"I", "Thôn Đông", "", ""},
+		{"1", "Nguyễn Văn An", "1980", "Nam"},
+		{"II.", "Thôn Tây", "", ""},
+		{"2", "Lê Văn Cường", "1940", "Nam"},
+		{"B", "Xóm Bãi", "", ""},
+		{"3", "Lê Thị Dung", "1975", "Nữ"},
+	})
+	for ext, g := range got {
+		if names := acceptedNames(g.items); strings.Join(names, "|") != "Nguyễn Văn An|Lê Văn Cường|Lê Thị Dung" {
+			t.Errorf("%s: accepted %q, want the three persons", ext, names)
+		}
+		if n := g.d.Sheets[0].ByKind[SkipSection]; n != 3 {
+			t.Errorf("%s: %d section headings, want 3: %+v", ext, n, g.d.Sheets[0].Skips)
+		}
+	}
+}

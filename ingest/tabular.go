@@ -987,6 +987,9 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 	// (Thôn, Xóm, Tổ, Hộ: no family name is written so).
 	nonEmpty, where := 0, -1
 	for i, c := range r.cells {
+		if i == stt && sectionMark(c) {
+			continue // "II | Thôn Tây": the section's number, not a person's
+		}
 		if !isBlankCell(c) {
 			nonEmpty++
 			if nonEmpty == 2 {
@@ -1010,6 +1013,20 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 	sh.first = false
 	sh.cols.slots() // made here, read by recordOf on any goroutine
 	return Item{}, true, true
+}
+
+// sectionMark reports an STT cell that numbers a section, not a person: a
+// Roman numeral or one letter ("I", "IV.", "B)"), as lists grouped by
+// hamlet number their headings.
+func sectionMark(c string) bool {
+	c = strings.TrimRight(strings.TrimSpace(c), ".)")
+	if c == "" || len(c) > 6 {
+		return false
+	}
+	if len(c) == 1 && (c[0] >= 'A' && c[0] <= 'Z' || c[0] >= 'a' && c[0] <= 'z') {
+		return true
+	}
+	return strings.Trim(c, "IVXLC") == ""
 }
 
 // pastedUnicode reports whether a cell of column i drawn in a font that is
