@@ -304,3 +304,29 @@ func TestSectionNumberedInSTT(t *testing.T) {
 		}
 	}
 }
+
+// TestNameRemarkInBrackets: a clerk writes what became of a person after
+// the name ("Lê Văn Cường (đã chết)", "(chuyển đi)"); the remark was read
+// as two more given names. It is left out of the name, with a note that
+// says so (counted among the values kept, read another way).
+func TestNameRemarkInBrackets(t *testing.T) {
+	got := importRows(t, [][]string{
+		{"STT", "Họ và tên", "Năm sinh"},
+		{"1", "Lê Văn Cường (đã chết)", "1940"},
+		{"2", "Lê Thị Dung  (chuyển đi)", "1975"},
+		{"3", "Nguyễn Văn An", "1980"},
+	})
+	for ext, g := range got {
+		if names := acceptedNames(g.items); strings.Join(names, "|") != "Lê Văn Cường|Lê Thị Dung|Nguyễn Văn An" {
+			t.Errorf("%s: names %q", ext, names)
+		}
+		for i, it := range g.items {
+			if n := len(it.Notes); n != map[int]int{0: 1, 1: 1, 2: 0}[i] || n == 1 && (it.Notes[0].Reason != NoteNameRemark || !NoteKept(it.Notes[0].Reason)) {
+				t.Errorf("%s row %d: notes %+v", ext, i+2, it.Notes)
+			}
+		}
+		if rec := g.items[0].Record; rec.GivenName != "Cường" || rec.MiddleName != "Văn" {
+			t.Errorf("%s: name parts %q %q %q", ext, rec.FamilyName, rec.MiddleName, rec.GivenName)
+		}
+	}
+}

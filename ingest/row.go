@@ -219,6 +219,14 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	if fullCol == "" {
 		fullCol = "full_name"
 	}
+	// A clerk's remark after the name ("(đã chết)", "(chuyển đi)") is no
+	// part of it: left out, and said.
+	if i := strings.IndexByte(full, '('); i > 0 && strings.HasSuffix(full, ")") {
+		if name := strings.TrimSpace(full[:i]); hasLetter(name) {
+			note(fullCol, FieldFullName, maskNamesIn(truncate(full[i:], 40)), NoteNameRemark)
+			full = name
+		}
+	}
 	if full == "" {
 		return rejectf(fullCol, "", "missing full name")
 	}

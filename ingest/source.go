@@ -31,7 +31,8 @@ type Note struct {
 // Reasons of the notes whose value was kept, read another way, rather
 // than dropped: a date of birth valid only with day and month exchanged
 // (03/25/1990), read so, an Excel serial date of a column typed
-// day/month that Excel took for month/day, and a lunar year's name.
+// day/month that Excel took for month/day, a lunar year's name, and a
+// name with a remark in brackets after it.
 // NoteKept tells them.
 const (
 	NoteDayMonthExchanged = "day and month exchanged to make a date"
@@ -40,12 +41,15 @@ const (
 	// kept as the year (precision year) the row's 12-digit identification
 	// number encodes, when that year has this name.
 	NoteLunarYear = "lunar year's name read as the year the identification number encodes"
+	// NoteNameRemark: a remark in brackets after a name ("Lê Văn Cường
+	// (đã chết)", "(chuyển đi)", a nickname), left out of the name.
+	NoteNameRemark = "remark in brackets after the name, left out of it"
 )
 
 // NoteKept reports whether a note's reason says its value was kept (read
 // with day and month exchanged, or as a year), not dropped.
 func NoteKept(reason string) bool {
-	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear
+	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF
