@@ -667,7 +667,7 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 	// month exchanged, or a lunar year's name read as a year, were kept,
 	// the other fields dropped.
 	printNotes(w, "fields dropped from accepted "+row+"s", st.Notes, st.NoteExamples, row)
-	printNotes(w, "dates kept, read another way (check them)", st.Kept, st.KeptExamples, row)
+	printNotes(w, "values kept, read another way (check them)", st.Kept, st.KeptExamples, row)
 }
 
 // printNotes prints, under heading, the notes' counts (by "field:

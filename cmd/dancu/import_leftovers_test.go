@@ -71,7 +71,7 @@ func TestImportExchangedDatesNotDropped(t *testing.T) {
 	if !ok {
 		t.Fatalf("no dropped fields listed:\n%s", s)
 	}
-	dropped, kept, ok = strings.Cut(kept, "dates kept, read another way")
+	dropped, kept, ok = strings.Cut(kept, "values kept, read another way")
 	kept, _, _ = strings.Cut(kept, "first rows")
 	if !ok || !strings.Contains(dropped, "id_number") || strings.Contains(dropped, "exchanged") ||
 		!strings.Contains(kept, `"03/25/1992"`) || strings.Contains(kept, "id_number") {
