@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -327,6 +328,46 @@ func TestNameRemarkInBrackets(t *testing.T) {
 		}
 		if rec := g.items[0].Record; rec.GivenName != "Cường" || rec.MiddleName != "Văn" {
 			t.Errorf("%s: name parts %q %q %q", ext, rec.FamilyName, rec.MiddleName, rec.GivenName)
+		}
+	}
+}
+
+// TestExcelDateInYearColumn: a "Năm sinh" column whose cells hold whole
+// dates formatted "yyyy" (the list's dates copied in, the column made to
+// show years): the clerk sees 1985, the import dropped it as an
+// impossible date. It reads the year shown; a small number there (an age)
+// or a mistyped year is still no year.
+func TestExcelDateInYearColumn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nam_sinh.xlsx")
+	f := excelize.NewFile()
+	yyyy := "yyyy"
+	st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &yyyy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range [][]any{
+		{"STT", "Họ và tên", "Năm sinh"},
+		{1, "Nguyễn Văn An", time.Date(1985, 3, 12, 0, 0, 0, 0, time.UTC)},
+		{2, "Trần Thị Bình", 1990},
+		{3, "Lê Văn Cường", 45},
+		{4, "Lê Thị Dung", 7002}, // 2002 mistyped: not 3 March 1919
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SetCellStyle("Sheet1", "C2", "C5", st); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := openAll(t, path, Options{})
+	recs, _, notes := byRow(items)
+	for row, want := range map[int]string{2: "1985", 3: "1990", 4: "", 5: ""} {
+		if recs[row] == nil || recs[row].BirthDate != want || (want == "") != (len(notes[row]) == 1) {
+			t.Errorf("row %d: %+v, notes %+v; want born %q", row, recs[row], notes[row], want)
 		}
 	}
 }

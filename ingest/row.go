@@ -320,7 +320,16 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			// range (or a date in a year column) is dropped, and says only that.
 		}
 		if field == FieldBirthYear && ok && len(d.iso) > 4 {
-			ok = false // a year column holds a year
+			// A year column holds a year. An Excel date there (a cell
+			// formatted "yyyy": the clerk sees 1985) is read as the year it
+			// shows — when it has five digits (from 19 May 1927): a
+			// four-digit one is a year mistyped ("7002" for 2002, Excel's
+			// day of 1919), a smaller one an age or a count.
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 10000 && p.kind != schemas.KindScan && !d.swapped {
+				d.iso = d.iso[:4]
+			} else {
+				ok = false
+			}
 		}
 		switch {
 		case !ok && lunar < 0 && field != FieldBirthYear:
