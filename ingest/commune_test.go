@@ -371,3 +371,31 @@ func TestExcelDateInYearColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestNameTitleOrNumberBefore: "Bà Trần Thị Bình", "Cháu Lê Thị Dung", and
+// the list's number typed into the name's cell ("1. Lê Văn Cường") were
+// read as part of the name (family name "Bà", "1"). They are left out,
+// with a note; "Ông", a family name too, and a title before no family name
+// are left as written.
+func TestNameTitleOrNumberBefore(t *testing.T) {
+	got := importRows(t, [][]string{
+		{"Họ và tên", "Năm sinh"},
+		{"Bà Trần Thị Bình", "1950"},
+		{"Cháu Lê Thị Dung", "2015"},
+		{"1. Lê Văn Cường", "1985"},
+		{"12) Đỗ Văn Hùng", "1986"},
+		{"Ông Văn Dũng", "1960"},
+		{"Bà Ngọc", "1940"},
+	})
+	want := []string{"Trần Thị Bình", "Lê Thị Dung", "Lê Văn Cường", "Đỗ Văn Hùng", "Ông Văn Dũng", "Bà Ngọc"}
+	for ext, g := range got {
+		if names := acceptedNames(g.items); strings.Join(names, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: names %q, want %q", ext, names, want)
+		}
+		for i, it := range g.items {
+			if noted := len(it.Notes) == 1 && it.Notes[0].Reason == NoteNamePrefix; noted != (i < 4) {
+				t.Errorf("%s row %d: notes %+v", ext, i+2, it.Notes)
+			}
+		}
+	}
+}

@@ -147,6 +147,30 @@ func (rv *rowValues) at(i int) (value, column string) {
 	return rv.v[i], rv.col[i]
 }
 
+// nameTitles are the titles a clerk may write before a name that no
+// family name is (Ông is one: "Ông Văn Dũng" is left as it is).
+var nameTitles = map[string]bool{"bà": true, "cụ": true, "cháu": true, "chị": true}
+
+// namePrefix returns full without a title before it ("Bà Trần Thị Bình")
+// or the list's number typed into the name's cell ("1. Lê Văn Cường"),
+// when a name of two words or more, starting with a family name, follows.
+func namePrefix(full string) (rest, prefix string, ok bool) {
+	first, after, cut := strings.Cut(full, " ")
+	after = strings.TrimSpace(after)
+	if !cut || strings.Count(after, " ") < 1 {
+		return full, "", false
+	}
+	surname, _, _ := strings.Cut(after, " ")
+	num := strings.TrimRight(first, ".)")
+	switch {
+	case len(num) < len(first) && num != "" && strings.Trim(num, "0123456789") == "" && hasLetter(surname):
+	case nameTitles[strings.ToLower(first)] && isSurname(surname):
+	default:
+		return full, "", false
+	}
+	return after, first, true
+}
+
 // markOf is a cell under "Giới tính / Nam" or "/ Nữ" as a mark: a list
 // that counts its men and women with SUM writes 1 and 0, and a 0 (or a
 // dash) there marks nothing.
@@ -226,6 +250,10 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			note(fullCol, FieldFullName, maskNamesIn(truncate(full[i:], 40)), NoteNameRemark)
 			full = name
 		}
+	}
+	if rest, prefix, ok := namePrefix(full); ok {
+		note(fullCol, FieldFullName, prefix, NoteNamePrefix)
+		full = rest
 	}
 	if full == "" {
 		return rejectf(fullCol, "", "missing full name")

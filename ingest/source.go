@@ -44,12 +44,16 @@ const (
 	// NoteNameRemark: a remark in brackets after a name ("Lê Văn Cường
 	// (đã chết)", "(chuyển đi)", a nickname), left out of the name.
 	NoteNameRemark = "remark in brackets after the name, left out of it"
+	// NoteNamePrefix: a title ("Bà", "Cụ", "Cháu", "Chị") or the list's
+	// number ("1.") typed before a name, left out of it.
+	NoteNamePrefix = "title or number before the name, left out of it"
 )
 
 // NoteKept reports whether a note's reason says its value was kept (read
 // with day and month exchanged, or as a year), not dropped.
 func NoteKept(reason string) bool {
-	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark
+	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark ||
+		reason == NoteNamePrefix
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF
