@@ -141,7 +141,8 @@ type Stats struct {
 	// masked), so an operator can find them in the file. Kept and
 	// KeptExamples are the same for the values kept but read another way
 	// (ingest.NoteKept: a date read with day and month exchanged, a lunar
-	// year's name read as a year), which are not in Notes.
+	// year's name read as a year, a name without the title or remark
+	// written around it), which are not in Notes.
 	Notes        map[string]int64         `json:"notes,omitempty"`
 	NoteExamples map[string][]NoteExample `json:"note_examples,omitempty"`
 	Kept         map[string]int64         `json:"kept,omitempty"`
