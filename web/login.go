@@ -106,7 +106,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u store.Us
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: tok, Path: "/", Expires: s.sessionEnd(se),
-		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode,
 	})
 	s.audit(r, u, store.ActionLogin, "", "")
 	return se, nil
@@ -115,13 +115,14 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u store.Us
 // endSession ends the caller's session and clears the cookie.
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 	c := mustCaller(r)
-	s.clearCookie(w)
+	s.clearCookie(w, r)
 	s.audit(r, c.user, store.ActionLogout, "", "")
 	return s.store.EndSession(r.Context(), c.session)
 }
 
-// clearCookie tells the browser to drop the session cookie.
-func (s *Server) clearCookie(w http.ResponseWriter) {
+// clearCookie tells the browser to drop the session cookie (the answer to
+// r).
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 }

@@ -124,7 +124,7 @@ func (s *Server) expire(w http.ResponseWriter, r *http.Request, se store.Session
 	if !se.ExpiresAt.Before(s.sessionEnd(se)) {
 		why = fmt.Sprintf("session expired: its lifetime of %s is over", s.cfg.SessionTTL)
 	}
-	s.clearCookie(w)
+	s.clearCookie(w, r)
 	u, err := s.store.User(r.Context(), se.Username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err

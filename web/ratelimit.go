@@ -50,12 +50,8 @@ func pairKey(username, addr string) string { return username + "\x00" + addr }
 // left-most; an address that does not parse ends the walk at the last
 // trusted one (so a garbled header cannot name anyone).
 func (s *Server) clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	peer, err := netip.ParseAddr(host)
-	if err != nil || !s.trusted(peer) {
+	host, peer, proxied := s.peer(r)
+	if !proxied {
 		return host
 	}
 	client := peer
@@ -71,6 +67,42 @@ func (s *Server) clientIP(r *http.Request) string {
 		}
 	}
 	return client.String()
+}
+
+// secure reports whether the browser reached r over HTTPS, and so gets
+// Secure cookies and Strict-Transport-Security: always with
+// Config.SecureCookies (this server serves TLS, or `dancu serve
+// --trusted-proxy` without --insecure-http: the proxy terminates TLS);
+// else when r came over TLS, or from a trusted proxy whose
+// X-Forwarded-Proto says https. The header is read from trusted proxies
+// only, as X-Forwarded-For is, though a client writing it could only make
+// its own cookie unusable over plain HTTP.
+func (s *Server) secure(r *http.Request) bool {
+	if s.cfg.SecureCookies || r.TLS != nil {
+		return true
+	}
+	if _, _, proxied := s.peer(r); !proxied {
+		return false
+	}
+	for _, v := range r.Header.Values("X-Forwarded-Proto") {
+		for _, p := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(p), "https") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// peer returns the address r came from (host as written, and parsed)
+// and whether it is a trusted proxy.
+func (s *Server) peer(r *http.Request) (host string, peer netip.Addr, proxied bool) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err = netip.ParseAddr(host)
+	return host, peer, err == nil && s.trusted(peer)
 }
 
 func (s *Server) trusted(a netip.Addr) bool {

@@ -26,7 +26,7 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		for k, v := range securityHeaders {
 			h.Set(k, v)
 		}
-		if s.cfg.SecureCookies {
+		if s.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -336,6 +339,86 @@ func TestCookieFlags(t *testing.T) {
 		sc := resp.Header.Get("Set-Cookie")
 		if !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Strict") || strings.Contains(sc, "Secure") != secure {
 			t.Errorf("secure=%v: Set-Cookie %q", secure, sc)
+		}
+	}
+}
+
+// TestCookiesSecureBehindAProxy: behind a trusted proxy that says the
+// browser came over HTTPS (X-Forwarded-Proto: https), the session cookie
+// set at login and the one clearing it at logout are Secure, HttpOnly and
+// SameSite=Strict, and HSTS is sent; the proxy saying http, or a peer
+// that is no trusted proxy saying https, gets them as before (not
+// Secure, no HSTS). Before, only --tls-cert made them Secure, so a desk
+// behind a TLS proxy sent its session cookie without the flag.
+func TestCookiesSecureBehindAProxy(t *testing.T) {
+	proxies, err := web.ParseTrustedProxies([]string{"127.0.0.1", "::1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, err := web.ParseTrustedProxies([]string{"192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		proxies []netip.Prefix
+		proto   string
+		secure  bool
+	}{
+		{"trusted proxy, https", proxies, "https", true},
+		{"trusted proxy, HTTPS of two hops", proxies, "HTTPS, http", true},
+		{"trusted proxy, http", proxies, "http", false},
+		{"trusted proxy, no header", proxies, "", false},
+		{"not a trusted proxy, https", elsewhere, "https", false},
+	} {
+		env := webtest.Start(t, web.Config{TrustedProxies: c.proxies})
+		env.AddUser(t, "ana", store.RoleReviewer, "01")
+		// send sends a request as the proxy would and checks the cookie
+		// it sets; it returns the cookie and the body.
+		send := func(what, path, body string, session *http.Cookie, csrf string) (*http.Cookie, []byte) {
+			t.Helper()
+			req, err := http.NewRequest("POST", env.URL+path, strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			if c.proto != "" {
+				req.Header.Set("X-Forwarded-Proto", c.proto)
+			}
+			if session != nil {
+				req.AddCookie(&http.Cookie{Name: session.Name, Value: session.Value})
+				req.Header.Set("X-CSRF-Token", csrf)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %s: %d %s", c.name, what, resp.StatusCode, b)
+			}
+			cs := resp.Cookies()
+			if len(cs) != 1 {
+				t.Fatalf("%s: %s set %d cookies, want 1", c.name, what, len(cs))
+			}
+			if ck := cs[0]; ck.Secure != c.secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode {
+				t.Errorf("%s: %s: Set-Cookie %q, want Secure=%v, HttpOnly, SameSite=Strict", c.name, what, resp.Header.Get("Set-Cookie"), c.secure)
+			}
+			if hsts := resp.Header.Get("Strict-Transport-Security") != ""; hsts != c.secure {
+				t.Errorf("%s: %s: Strict-Transport-Security sent %v, want %v", c.name, what, hsts, c.secure)
+			}
+			return cs[0], b
+		}
+		session, body := send("login", "/api/login", `{"username":"ana","password":"`+webtest.Password+`"}`, nil, "")
+		var in struct {
+			CSRF string `json:"csrf_token"`
+		}
+		if err := json.Unmarshal(body, &in); err != nil || in.CSRF == "" {
+			t.Fatalf("%s: login: no csrf_token in %s", c.name, body)
+		}
+		if cleared, _ := send("logout", "/api/logout", "", session, in.CSRF); cleared.MaxAge >= 0 {
+			t.Errorf("%s: logout: the session cookie is not cleared (Max-Age %d)", c.name, cleared.MaxAge)
 		}
 	}
 }

@@ -48,7 +48,12 @@ type Config struct {
 	// once a minute (SessionIdle/10 when shorter): a session may outlive
 	// its idle time by that much less. Default: 30m.
 	SessionIdle time.Duration
-	// SecureCookies marks cookies Secure (serving over TLS). Default: false.
+	// SecureCookies marks cookies Secure and sends Strict-Transport-Security
+	// on every answer: the browser reaches the desk over HTTPS (this server
+	// serves TLS, or a proxy in front of it terminates TLS). Without it, a
+	// request is still answered so when it came over TLS, or from a trusted
+	// proxy (TrustedProxies) saying X-Forwarded-Proto: https (Server.secure).
+	// Default: false.
 	SecureCookies bool
 	// LoginFailures is how many failed logins of one account from one
 	// client address are allowed within LoginWindow before the logins of

@@ -56,7 +56,7 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 				return err
 			}
 			log := slog.New(slog.NewTextHandler(g.stderr, nil))
-			cfg := web.Config{Store: store.New(conn, nil), SessionTTL: sessionTTL, SessionIdle: sessionIdle, SecureCookies: certFile != "", Logger: log,
+			cfg := web.Config{Store: store.New(conn, nil), SessionTTL: sessionTTL, SessionIdle: sessionIdle, SecureCookies: secureCookies(certFile != "", len(proxies) > 0, insecureHTTP), Logger: log,
 				Coverage: coverageHandler(conn, log), TrustedProxies: proxies}
 			if publish {
 				brokers, err := kafkax.SplitBrokers(g.kafka)
@@ -111,10 +111,20 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 	f.StringVar(&keyFile, "tls-key", "", "TLS private key file (PEM)")
 	f.DurationVar(&sessionTTL, "session-ttl", 8*time.Hour, "how long a session lasts at most, however busy")
 	f.DurationVar(&sessionIdle, "session-idle", 30*time.Minute, "a session ends after this long without a request (the login page then says it expired; the API answers 401); audited as a logout")
-	f.StringSliceVar(&trustedProxies, "trusted-proxy", nil, "address or network (10.0.0.0/8) of a reverse proxy in front of the desk, repeatable or comma-separated: only from these is X-Forwarded-For read (its right-most address that is no trusted proxy is the client, for the login limit and the audit log)")
+	f.StringSliceVar(&trustedProxies, "trusted-proxy", nil, "address or network (10.0.0.0/8) of a reverse proxy in front of the desk that terminates TLS, repeatable or comma-separated: cookies are Secure (with --insecure-http: only when the proxy sends X-Forwarded-Proto: https), and only from these is X-Forwarded-For read (its right-most address that is no trusted proxy is the client, for the login limit and the audit log)")
 	f.BoolVar(&publish, "publish", true, "publish decisions to the topic dancu.decisions on --kafka")
 	f.BoolVar(&insecureHTTP, "insecure-http", false, "serve plain HTTP on an address other machines reach, without --tls-cert or --trusted-proxy (passwords, session cookies and unmasked records cross the network readable): for a closed test network only")
 	return cmd
+}
+
+// secureCookies says whether every cookie is Secure (and HSTS sent): when
+// serve serves TLS, and behind a trusted proxy, which terminates TLS (the
+// browser reaches the proxy over HTTPS; plainHTTPRefusal lets serve speak
+// plain HTTP to it for that reason) unless --insecure-http says the proxy
+// serves plain HTTP on a closed test network. There a request the proxy
+// marks X-Forwarded-Proto: https still gets a Secure cookie (web.Config).
+func secureCookies(tls, proxied, insecure bool) bool {
+	return tls || (proxied && !insecure)
 }
 
 // plainHTTPRefusal says why serve refuses to start, or "": plain HTTP on

@@ -37,3 +37,24 @@ func TestServeRefusesPlainHTTPToTheNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestServeSecureCookies: serve marks every cookie Secure when it serves
+// TLS and behind a trusted proxy (which terminates TLS), but not behind a
+// proxy said to serve plain HTTP (--insecure-http: a closed test network,
+// where a browser would drop a Secure cookie) nor on plain HTTP alone.
+func TestServeSecureCookies(t *testing.T) {
+	for _, c := range []struct {
+		tls, proxied, insecure, want bool
+	}{
+		{tls: true, want: true},
+		{tls: true, insecure: true, want: true},
+		{proxied: true, want: true},
+		{proxied: true, insecure: true, want: false},
+		{insecure: true, want: false},
+		{want: false},
+	} {
+		if got := secureCookies(c.tls, c.proxied, c.insecure); got != c.want {
+			t.Errorf("tls %v, trusted proxy %v, --insecure-http %v: Secure cookies %v, want %v", c.tls, c.proxied, c.insecure, got, c.want)
+		}
+	}
+}
