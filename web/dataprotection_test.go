@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -290,5 +291,49 @@ func TestLoginRacingAccountChange(t *testing.T) {
 	}
 	if n := live(); n != 1 {
 		t.Errorf("%d live sessions, want 1", n)
+	}
+}
+
+// TestDecisionAuditedBeforeStored: a police decision is audited before
+// it is stored. With the audit log unwritable, a decision (API or the
+// page's form) answers an error, and nothing is stored, published or
+// changed: the conflict is still open. Once the log is back, the
+// decision is stored, and its entry names the decision id. Before, the
+// decision was stored and published and a failed audit only logged.
+func TestDecisionAuditedBeforeStored(t *testing.T) {
+	pub := &recordingPublisher{}
+	env := webtest.Start(t, web.Config{Publisher: pub})
+	id := env.SeedConflict(t, "c_da", schemas.ConflictSharedID, "01", "01")
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	rev := env.Login(t, "rev")
+
+	env.Exec(t, "RENAME TABLE audit_log TO audit_log_away")
+	if st, body := rev.Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": schemas.DecisionSamePerson, "note": "same"}); st != http.StatusInternalServerError {
+		t.Errorf("API decision with the audit log unwritable: %d %.200s, want 500", st, body)
+	}
+	if st, _ := rev.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+rev.CSRF+"&decision=same_person&note=same"); st != http.StatusInternalServerError {
+		t.Errorf("the page's decision with the audit log unwritable: %d, want 500", st)
+	}
+	env.Exec(t, "RENAME TABLE audit_log_away TO audit_log")
+	if ds, err := env.Store.Decisions(t.Context(), id); err != nil || len(ds) != 0 {
+		t.Errorf("decisions stored while the audit log was unwritable: %d (%v), want none", len(ds), err)
+	}
+	pub.mu.Lock()
+	if len(pub.got) != 0 {
+		t.Errorf("%d decisions published while the audit log was unwritable, want none", len(pub.got))
+	}
+	pub.mu.Unlock()
+
+	var d schemas.Decision
+	st, body := rev.Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": schemas.DecisionSamePerson, "note": "same"})
+	if st != http.StatusOK || json.Unmarshal(body, &d) != nil || d.StatusBefore != schemas.StatusOpen {
+		t.Fatalf("decision with the audit log back: %d %.200s, want 200 on the open conflict", st, body)
+	}
+	es, err := env.Store.AuditLog(t.Context(), store.Scope{National: true}, store.AuditFilter{ObjectID: id, Action: store.ActionDecide})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || !strings.Contains(es[0].Detail, d.DecisionID) {
+		t.Errorf("audit entries of the decision: %+v, want one naming %s", es, d.DecisionID)
 	}
 }

@@ -197,8 +197,9 @@ func groupsText(groups [][]string) string {
 }
 
 // decide records a decision by the caller on conflict id: checked against
-// the caller's scope (not found outside it), stored append-only with the
-// status before and after, audited, and published to the match stage.
+// the caller's scope (not found outside it), audited (refused when the
+// audit log cannot be written), stored append-only with the status before
+// and after, and published to the match stage.
 // With correct, it is a supervisor's correction of the ruling in force
 // (correction), note its reason, required. groups, on a different_persons
 // ruling only, says which of the conflict's records are which person
@@ -279,15 +280,24 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 		User: c.user.Username, Role: c.user.Role, Note: note, StatusBefore: cf.Status, StatusAfter: after,
 		DecidedAt: now, Groups: groups,
 	}
+	// Audited first: a police ruling is stored only once the audit log
+	// holds it, so no ruling in force lacks its entry (ClickHouse has no
+	// transaction over the two tables). The entry names the decision id;
+	// should the decision then not be stored, a second entry says so
+	// (best effort), and the decisions table is the word on what stands.
+	detail += " (decision " + d.DecisionID + ")"
+	if err := s.auditOrErr(r, c.user, cf.Provinces, action, cf.ConflictID, detail); err != nil {
+		return schemas.Decision{}, fmt.Errorf("audit decision %s before storing it: %w", d.DecisionID, err)
+	}
 	// The turn is the conflict's count of decisions as read with its
 	// status (one query): prior, read after it, may have more.
 	if err := s.store.AddDecisionAfter(r.Context(), d, int(cf.DecisionsN)); err != nil {
+		s.auditIn(r, c.user, cf.Provinces, action, cf.ConflictID, "not stored: decision "+d.DecisionID+": "+err.Error())
 		if errors.Is(err, store.ErrTurnTaken) {
 			return schemas.Decision{}, &httpError{http.StatusConflict, err.Error() + " (on another server of the desk): reload the conflict to see it"}
 		}
 		return schemas.Decision{}, err
 	}
-	s.auditIn(r, c.user, cf.Provinces, action, cf.ConflictID, detail)
 	if s.cfg.Publisher != nil && (d.Effective() || d.Decision == schemas.DecisionNeedsVerification) {
 		// The decision is stored: a failed publish is logged and the
 		// decision stays in ClickHouse, where the match stage can re-read it.
