@@ -53,9 +53,10 @@ var matrix = map[string][]string{
 	"GET /audit":     {store.RoleAuditor, store.RoleAdmin},
 	"GET /api/audit": {store.RoleAuditor, store.RoleAdmin},
 
-	"GET /coverage":     {store.RoleAnalyst, store.RoleSupervisor, store.RoleAdmin},
-	"GET /coverage/":    {store.RoleAnalyst, store.RoleSupervisor, store.RoleAdmin},
-	"GET /api/coverage": {store.RoleAnalyst, store.RoleSupervisor, store.RoleAdmin},
+	"GET /coverage":         {store.RoleAnalyst, store.RoleSupervisor, store.RoleAdmin},
+	"GET /coverage/map.svg": {store.RoleAnalyst, store.RoleSupervisor, store.RoleAdmin},
+	"GET /coverage/static/": {store.RoleAnalyst, store.RoleSupervisor, store.RoleAdmin},
+	"GET /api/coverage":     {store.RoleAnalyst, store.RoleSupervisor, store.RoleAdmin},
 }
 
 // matrixProblems compares the route table's routes and roles (got) with

@@ -67,9 +67,12 @@ func (s *Server) routeTable(static http.Handler) []route {
 		{pattern: "GET /audit", roles: auditRoles, handler: h(s.auditList)},
 		{pattern: "GET /api/audit", roles: auditRoles, handler: h(s.apiAudit)},
 
-		// Coverage pages (package of the coverage issue), mounted here.
+		// Coverage pages (package of the coverage issue), mounted here:
+		// each of its routes (coverage.Handler.Routes) by name, so that a
+		// route it adds is not served until it has its row here.
 		{pattern: "GET /coverage", roles: coverageRoles, handler: cov},
-		{pattern: "GET /coverage/", roles: coverageRoles, handler: cov},
+		{pattern: "GET /coverage/map.svg", roles: coverageRoles, handler: cov},
+		{pattern: "GET /coverage/static/", roles: coverageRoles, handler: cov},
 		{pattern: "GET /api/coverage", roles: coverageRoles, handler: cov},
 	}
 }

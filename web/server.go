@@ -33,8 +33,9 @@ type DecisionPublisher interface {
 type Config struct {
 	// Store holds accounts, sessions, audit log and decisions. Required.
 	Store *store.Store
-	// Coverage serves /coverage, /coverage/… and /api/coverage for the
-	// analyst, supervisor and admin roles. Default: nil (those routes 404).
+	// Coverage serves /coverage, /coverage/map.svg, /coverage/static/…
+	// and /api/coverage (coverage.Handler.Routes) for the analyst,
+	// supervisor and admin roles. Default: nil (those routes 404).
 	Coverage http.Handler
 	// Publisher sends decisions to the match stage. Default: nil (decisions
 	// are only stored; the match stage can read them from ClickHouse).

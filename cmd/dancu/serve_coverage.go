@@ -10,7 +10,8 @@ import (
 )
 
 // coverageHandler is the analysts' coverage pages mounted in `dancu serve`
-// (/coverage, /coverage/…, /api/coverage), read from the materialised
+// (coverage.Handler.Routes: /coverage, /coverage/map.svg,
+// /coverage/static/…, /api/coverage), read from the materialised
 // coverage aggregates on conn. A user added with --province reads
 // districts and communes of those provinces only (web.CallerScope).
 func coverageHandler(conn driver.Conn, log *slog.Logger) *coverage.Handler {
