@@ -102,8 +102,10 @@
 //
 // # What rejects a row
 //
-// Only what makes a row unusable: no name, or a name with no letters (or
-// longer than 120 characters), or — for CSV — a line that cannot be parsed.
+// Only what makes a row unusable: no name (a blank, or a cell that says
+// none: NA, KR, N/A, không rõ …, as vn.NoName reads it), or a name with no
+// letters (or longer than 120 characters), or — for CSV — a line that
+// cannot be parsed.
 // An impossible birth date, a malformed identification number or an
 // unknown sex leaves that field empty in an accepted record and adds a
 // Note; Options.Strict rejects such rows instead (a date valid only with

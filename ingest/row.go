@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -230,6 +231,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 
 	// Name: the one field without which a row is no one.
 	full, fullCol := rv.at(idxFullName)
+	noneCol := "" // the column of a name that says none, when it is not fullCol
 	if full == "" {
 		fam, famCol := rv.at(idxFamilyMiddle)
 		giv, givCol := rv.at(idxGivenName)
@@ -238,6 +240,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			fullCol = givCol
 		} else if famCol != "" {
 			fullCol = famCol
+		}
+		if giv == "" {
+			noneCol = famCol
 		}
 	}
 	if fullCol == "" {
@@ -260,6 +265,12 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	}
 	if !hasLetter(full) {
 		return rejectf(fullCol, truncate(full, 64), "full name has no letters")
+	}
+	// A word or sign for "none" (NA, KR, N/A, không rõ …: vn.NoName, as
+	// the matcher reads it) is no name either: such a row could only be
+	// matched on its other fields, and it is sent back to be filled in.
+	if vn.NoName(full) {
+		return rejectf(cmp.Or(noneCol, fullCol), truncate(full, 64), "missing full name (the cell says none)")
 	}
 	if len(full) > 120 { // no more runes than bytes: counted only then
 		if n := utf8.RuneCountInString(full); n > 120 {

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/dancu-vn/dancu/address"
@@ -331,7 +330,7 @@ func (a *Adapter) derive(f *vnFields) {
 	if full == "" {
 		full = strings.Join(strings.Fields(r.FamilyName+" "+r.MiddleName+" "+r.GivenName), " ")
 	}
-	if noName(full) {
+	if vn.NoName(full) {
 		full = ""
 	}
 	nf := parseNameFields(full, f.scratch)
@@ -395,10 +394,10 @@ func (a *Adapter) derive(f *vnFields) {
 		u := resolveOnce(r.NativePlace)
 		d[fNativeProvince], d[fNativeNewProvince] = u.Province, u.NewProvince
 	}
-	if !noName(r.FatherName) {
+	if !vn.NoName(r.FatherName) {
 		d[fFather] = f.fold(r.FatherName)
 	}
-	if !noName(r.MotherName) {
+	if !vn.NoName(r.MotherName) {
 		d[fMother] = f.fold(r.MotherName)
 	}
 	d[fEthnicity] = foldEthnicity(r.Ethnicity)
@@ -459,45 +458,6 @@ func mapOrNil(m *map[string]string) map[string]string {
 	}
 	return *m
 }
-
-// noName reports a name cell that, whole and as typed, says there is no
-// name: NA or KR (the clerks' short for không rõ) in ASCII capitals, or,
-// case ignored, one of the settings' other default missing values (N/A,
-// -, ?, không rõ, …). Na typed so is a given name (Nà and Ná without
-// their marks); a list in capitals writes it NA only inside a full name.
-// The name columns read only a blank as missing (settings.yaml): they
-// hold a name's parsed parts or its folded key, where the token NA and
-// the name Na are both "na", and "Không rõ" is the family name Không
-// and the given name Rõ, or "khong ro".
-func noName(cell string) bool {
-	cell = strings.TrimSpace(cell)
-	if cell == "NA" || cell == "KR" {
-		return true
-	}
-	// strings.EqualFold folds rune by rune, so a token matches only a cell
-	// of as many runes: a name longer than the longest token (most of
-	// them) is answered without the loop, which ran on every name cell of
-	// the read (read23: 0.5 s of CPU at 1M).
-	if len(cell) > utf8.UTFMax*missingRunes || utf8.RuneCountInString(cell) > missingRunes {
-		return false
-	}
-	for _, m := range settings.DefaultMissing {
-		if !strings.EqualFold(m, "na") && strings.EqualFold(cell, m) {
-			return true
-		}
-	}
-	return false
-}
-
-// missingRunes is the length in runes of the longest of
-// settings.DefaultMissing.
-var missingRunes = func() int {
-	n := 0
-	for _, m := range settings.DefaultMissing {
-		n = max(n, utf8.RuneCountInString(m))
-	}
-	return n
-}()
 
 // nameFields are the fields derived from a full name, in the order of
 // their slots fFamily … fGivenNamed.
