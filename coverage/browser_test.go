@@ -110,7 +110,20 @@ func TestCoveragePageInChromium(t *testing.T) {
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
 
-	// Click Nghệ An on the old-era map: drill down to its communes.
+	// Lowest first: the provinces that lag head the table (persons % of
+	// the expected population, ascending) and the bar chart, in one order.
+	if err := chromedp.Do(ctx, chromedp.Click(`#order-lowest`), chromedp.WaitVisible(`#order-lowest.on`)); err != nil {
+		t.Fatalf("order lowest first: %v", err)
+	}
+	checkLowestFirst(t, ctx, 17, "provinces by persons %")
+	if p := os.Getenv("DANCU_SCREENSHOT"); p != "" {
+		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			os.WriteFile(filepath.Join(os.TempDir(), "coverage-lowest.png"), png, 0o644)
+		}
+	}
+
+	// Click Nghệ An on the old-era map: drill down to its communes, still
+	// lowest first (communes have no expected population: by persons).
 	err = chromedp.Do(ctx,
 		chromedp.Click(`#map-old path#p-40`),
 		chromedp.WaitVisible(`tr[data-code="16681"]`),
@@ -125,9 +138,10 @@ func TestCoveragePageInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(url, "province=40") || communes < 100 {
-		t.Errorf("drill-down: at %s with %d commune rows, want Nghệ An's communes", url, communes)
+	if !strings.Contains(url, "province=40") || !strings.Contains(url, "order=lowest") || communes < 100 {
+		t.Errorf("drill-down: at %s with %d commune rows, want Nghệ An's communes, lowest first", url, communes)
 	}
+	checkLowestFirst(t, ctx, 8, "Nghệ An's communes by persons")
 	if p := os.Getenv("DANCU_SCREENSHOT"); p != "" {
 		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 			os.WriteFile(filepath.Join(os.TempDir(), "coverage-nghe-an.png"), png, 0o644)
@@ -230,4 +244,37 @@ func TestChartsFitInChromium(t *testing.T) {
 	for _, o := range outside {
 		t.Errorf("drawn outside its chart (clipped): %s", o)
 	}
+}
+
+// checkLowestFirst checks, on the page Chromium shows, that the table's
+// unit rows ascend by their column col (1-based) and that the bars stand
+// in the table's order.
+func checkLowestFirst(t *testing.T, ctx context.Context, col int, what string) {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](fmt.Sprintf(`(() => {
+		const rows = Array.from(document.querySelectorAll('#coverage-table tbody tr.unit'));
+		return {values: rows.map(r => parseFloat(r.querySelector('td:nth-child(%d)').textContent) || 0),
+			rows: rows.map(r => r.dataset.code),
+			bars: Array.from(document.querySelectorAll('.bars g.bar')).map(b => b.dataset.code)};
+	})()`, col)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values []float64
+	for _, v := range got["values"].([]any) {
+		values = append(values, v.(float64))
+	}
+	if len(values) < 2 || values[0] >= values[len(values)-1] {
+		t.Fatalf("%s: values %v, want more than one, rising", what, values)
+	}
+	for i := 1; i < len(values); i++ {
+		if values[i] < values[i-1] {
+			t.Errorf("%s: row %d (%v) after row %d (%v): not lowest first", what, i+1, values[i], i, values[i-1])
+		}
+	}
+	rows, bars := fmt.Sprint(got["rows"]), fmt.Sprint(got["bars"])
+	if rows != bars {
+		t.Errorf("%s: the bars %s, the table %s: want one order", what, bars, rows)
+	}
+	t.Logf("%s: lowest %v, highest %v, %d rows", what, values[0], values[len(values)-1], len(values))
 }

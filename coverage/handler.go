@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -28,7 +29,8 @@ var pageTmpl = template.Must(template.New("coverage.html").Funcs(template.FuncMa
 //
 //	GET /coverage                      the page: maps of both eras, bar chart, progress, drill-down
 //	                                   (?era=old|new&province=CODE&level=district|commune&metric=persons_pct|with_id_pct
-//	                                   &since=YYYY-MM: the share with a number then, and the change)
+//	                                   &since=YYYY-MM: the share with a number then, and the change
+//	                                   &order=lowest: the bars and the table lowest share first)
 //	GET /coverage/map.svg?era=old|new  the province map alone, one <path> per province (&metric=…)
 //	GET /coverage/static/…             the page's script and style sheet, from the binary
 //	GET /api/coverage?level=…&era=…    the report as JSON (&province=CODE&since=YYYY-MM)
@@ -101,6 +103,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 type params struct {
 	opt    Options
 	metric string
+	order  string // the page's: "" (bars highest first, the table by code) or "lowest" (both lowest first)
 }
 
 func parseParams(q url.Values, defaultLevel Level) (params, error) {
@@ -121,6 +124,9 @@ func parseParams(q url.Values, defaultLevel Level) (params, error) {
 	if p.metric != "persons_pct" && p.metric != "with_id_pct" {
 		errs = append(errs, fmt.Errorf("metric %q: want persons_pct or with_id_pct", p.metric))
 	}
+	if p.order = q.Get("order"); p.order != "" && p.order != orderLowest {
+		errs = append(errs, fmt.Errorf("order %q: want lowest, or none (bars highest first, the table by code)", p.order))
+	}
 	if s := q.Get("since"); s != "" {
 		t, err := time.Parse("2006-01", s)
 		if err != nil {
@@ -133,6 +139,10 @@ func parseParams(q url.Values, defaultLevel Level) (params, error) {
 	}
 	return p, errors.Join(errs...)
 }
+
+// orderLowest is the page's order=lowest: the bars and the table's units
+// lowest share first, so that the units that lag come first.
+const orderLowest = "lowest"
 
 // forbidden returns why the caller may not read the report of opt, or nil.
 func (h *Handler) forbidden(r *http.Request, opt Options) error {
@@ -268,6 +278,8 @@ type pageData struct {
 	MapOld, MapNew          template.HTML
 	Bars, Progress          template.HTML
 	Report                  *Report
+	Rows                    []Row // the report's rows in the table's order
+	Order                   string
 	Links                   map[string]string
 }
 
@@ -283,10 +295,13 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 	// Every link keeps the month compared with (but "nosince"'s):
 	// drilling down answers "since March" for the communes too.
-	linkSince := func(since string, era Era, province string, level Level, metric string) string {
+	linkOrder := func(order, since string, era Era, province string, level Level, metric string) string {
 		v := url.Values{"era": {string(era)}, "metric": {metric}}
 		if since != "" {
 			v.Set("since", since)
+		}
+		if order != "" {
+			v.Set("order", order)
 		}
 		if province != "" {
 			v.Set("province", province)
@@ -296,10 +311,12 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		}
 		return "/coverage?" + v.Encode()
 	}
+	// Every link keeps the order too: the lagging provinces, then their
+	// lagging communes.
 	link := func(era Era, province string, level Level, metric string) string {
-		return linkSince(since, era, province, level, metric)
+		return linkOrder(p.order, since, era, province, level, metric)
 	}
-	d := pageData{Era: string(p.opt.Era), Metric: p.metric, Since: since, Province: p.opt.Province, Level: p.opt.Level, Links: map[string]string{}}
+	d := pageData{Era: string(p.opt.Era), Metric: p.metric, Since: since, Province: p.opt.Province, Level: p.opt.Level, Order: p.order, Links: map[string]string{}}
 	d.MetricName = "persons, % of expected population"
 	if p.metric == "with_id_pct" {
 		d.MetricName = "persons with an ID number, %"
@@ -357,7 +374,14 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	if byPersons {
 		d.BarsName, max = "persons (no expected population is known by "+string(p.opt.Level)+")", 0
 	}
-	for _, row := range rep.Rows {
+	// Lowest first (order=lowest): the table's units, and the bars in
+	// the same order; else the table in the report's order (by code) and
+	// the bars highest first.
+	d.Rows = rep.Rows
+	if p.order == orderLowest {
+		d.Rows = lowestFirst(rep.Rows, p.metric, byPersons)
+	}
+	for _, row := range d.Rows {
 		if row.Kind != KindUnit || (row.Records == 0 && row.Persons == 0) {
 			continue
 		}
@@ -373,7 +397,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	if len(bars) > 0 {
-		RenderBars(&buf, sortedBars(bars), max, 480)
+		if p.order != orderLowest {
+			bars = sortedBars(bars)
+		}
+		RenderBars(&buf, bars, max, 480)
 	}
 	d.Bars = template.HTML(buf.String())
 	buf.Reset()
@@ -430,7 +457,9 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	d.Links["persons_pct"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), "persons_pct")
 	d.Links["with_id_pct"] = link(p.opt.Era, p.opt.Province, levelIfDrill(p), "with_id_pct")
 	d.Links["up"] = link(p.opt.Era, "", "", p.metric)
-	d.Links["nosince"] = linkSince("", p.opt.Era, p.opt.Province, levelIfDrill(p), p.metric)
+	d.Links["nosince"] = linkOrder(p.order, "", p.opt.Era, p.opt.Province, levelIfDrill(p), p.metric)
+	d.Links["order"] = linkOrder("", since, p.opt.Era, p.opt.Province, levelIfDrill(p), p.metric)
+	d.Links["order_lowest"] = linkOrder(orderLowest, since, p.opt.Era, p.opt.Province, levelIfDrill(p), p.metric)
 	for _, l := range d.Levels {
 		d.Links[string(l)] = link(p.opt.Era, p.opt.Province, l, p.metric)
 	}
@@ -487,6 +516,51 @@ func anyPopulation(rep *Report) bool {
 		}
 	}
 	return false
+}
+
+// lowestFirst returns rows with the units lowest first by what the bars
+// show (the metric, or persons where no unit has an expected population:
+// byPersons), ties by code; a unit without the share (no expected
+// population, or no persons to take a share of) after those with one;
+// the other rows (addresses not resolved) after the units, in their order.
+func lowestFirst(rows []Row, metric string, byPersons bool) []Row {
+	has := func(r Row) bool {
+		switch {
+		case byPersons:
+			return true
+		case metric == "with_id_pct":
+			return r.Persons > 0
+		}
+		return r.Population2024 > 0 || r.Population2019 > 0
+	}
+	value := func(r Row) float64 {
+		if byPersons {
+			return float64(r.Persons)
+		}
+		return metricOf(r, metric)
+	}
+	out := slices.Clone(rows)
+	slices.SortStableFunc(out, func(a, b Row) int {
+		ua, ub := a.Kind == KindUnit, b.Kind == KindUnit
+		switch {
+		case ua != ub:
+			return boolFirst(ua)
+		case !ua:
+			return 0
+		case has(a) != has(b):
+			return boolFirst(has(a))
+		}
+		return cmp.Or(cmp.Compare(value(a), value(b)), strings.Compare(a.Code, b.Code))
+	})
+	return out
+}
+
+// boolFirst orders a true before a false: -1 when first holds, else 1.
+func boolFirst(first bool) int {
+	if first {
+		return -1
+	}
+	return 1
 }
 
 func metricOf(r Row, metric string) float64 {

@@ -45,6 +45,13 @@ func TestHandler(t *testing.T) {
 	if !strings.Contains(body, `href="/coverage?era=old&amp;metric=persons_pct&amp;province=40"`) {
 		t.Errorf("/coverage: no drill-down link for Nghệ An")
 	}
+	// Lowest first: every link keeps the order (drilling down into a
+	// lagging province lists its lagging communes first).
+	if code, _, body := get(t, srv, "/coverage?order=lowest"); code != 200 || !strings.Contains(body, `href="/coverage?era=old&amp;metric=persons_pct&amp;order=lowest&amp;province=40"`) ||
+		!strings.Contains(body, `name="order" value="lowest"`) {
+		t.Errorf("/coverage?order=lowest: %d, drill-down and the month form keep the order: %v, %v", code,
+			strings.Contains(body, `order=lowest&amp;province=40"`), strings.Contains(body, `name="order" value="lowest"`))
+	}
 	code, _, body = get(t, srv, "/coverage?era=old&province=40&level=commune&metric=with_id_pct")
 	if code != 200 || !strings.Contains(body, "Tỉnh Nghệ An, by commune") || !strings.Contains(body, `data-code="16681"`) {
 		t.Errorf("drill-down into Nghệ An: %d, commune 16681 shown: %v", code, strings.Contains(body, `data-code="16681"`))
@@ -88,7 +95,7 @@ func TestHandler(t *testing.T) {
 	if sum != rep.Total.Records || rep.Total.Records != 4 {
 		t.Errorf("/api/coverage Nghệ An: rows sum to %d, total %d, want 4 (3 communes + 1 province-only)", sum, rep.Total.Records)
 	}
-	for _, bad := range []string{"/api/coverage?era=mid", "/api/coverage?level=district&era=new", "/coverage/map.svg", "/api/coverage?province=99", "/coverage?metric=x", "/api/coverage?level=communes"} {
+	for _, bad := range []string{"/api/coverage?era=mid", "/api/coverage?level=district&era=new", "/coverage/map.svg", "/api/coverage?province=99", "/coverage?metric=x", "/api/coverage?level=communes", "/coverage?order=highest"} {
 		code, ct, body := get(t, srv, bad)
 		if code != http.StatusBadRequest {
 			t.Errorf("%s: %d %q, want 400", bad, code, body)
