@@ -17,7 +17,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dancu-vn/dancu/coverage"
-	"github.com/dancu-vn/dancu/web"
 	"github.com/dancu-vn/dancu/web/store"
 	"github.com/dancu-vn/dancu/web/webtest"
 )
@@ -55,9 +54,7 @@ func headless(t *testing.T, w, h int, d time.Duration) context.Context {
 // Nghệ An on the map and gets its communes. The screenshot goes to
 // $DANCU_SCREENSHOT when set (README's docs/img/coverage.png).
 func TestCoveragePageInChromium(t *testing.T) {
-	var h http.Handler = http.NotFoundHandler()
-	env := webtest.Start(t, web.Config{Coverage: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) })})
-	h = coverage.NewHandler(env.Conn, nil)
+	env, _ := mountCoverage(t)
 	units := benchUnits(t, env.Conn)
 	synthRecords(t, env.Conn, 0, 60_000, units)
 	synthPersons(t, env.Conn, 36_000, units, 0)

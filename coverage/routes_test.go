@@ -21,10 +21,7 @@ import (
 // probed through the server as an analyst, is answered by the handler; a
 // path under /coverage that is no route is not found.
 func TestEveryRouteHasAMatrixRow(t *testing.T) {
-	var h http.Handler = http.NotFoundHandler()
-	env := webtest.Start(t, web.Config{Coverage: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) })})
-	ch := coverage.NewHandler(env.Conn, nil)
-	h = ch
+	env, ch := mountCoverage(t)
 	want := []string{store.RoleAdmin, store.RoleAnalyst, store.RoleSupervisor}
 	table := env.Server.Routes()
 	routes := ch.Routes()
@@ -67,4 +64,16 @@ func TestEveryRouteHasAMatrixRow(t *testing.T) {
 			t.Errorf("GET %s, no route: %d, want 404", path, st)
 		}
 	}
+}
+
+// mountCoverage serves the coverage handler in the desk (webtest), on the
+// desk's test database, as dancu serve mounts it (the handler's Scope is
+// the caller's to set).
+func mountCoverage(t *testing.T) (*webtest.Env, *coverage.Handler) {
+	t.Helper()
+	var h http.Handler = http.NotFoundHandler()
+	env := webtest.Start(t, web.Config{Coverage: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) })})
+	ch := coverage.NewHandler(env.Conn, nil)
+	h = ch
+	return env, ch
 }

@@ -1,15 +1,12 @@
 package coverage_test
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/web"
 	"github.com/dancu-vn/dancu/web/store"
-	"github.com/dancu-vn/dancu/web/webtest"
 )
 
 // An analyst added with --province (README: only a role without one is
@@ -17,11 +14,8 @@ import (
 // both eras, through the page and the API; the province level stays open.
 // A national analyst reads everything.
 func TestAnalystOfOneProvince(t *testing.T) {
-	var h http.Handler = http.NotFoundHandler()
-	env := webtest.Start(t, web.Config{Coverage: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) })})
-	ch := coverage.NewHandler(env.Conn, nil)
+	env, ch := mountCoverage(t)
 	ch.Scope = web.CallerScope // as dancu serve mounts it
-	h = ch
 	var recs []schemas.Record
 	for i, a := range places {
 		recs = append(recs, record("r"+string(rune('a'+i)), a, schemas.KindScan, "040190000001", "", 3))
