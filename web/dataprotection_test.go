@@ -294,10 +294,11 @@ func TestLoginRacingAccountChange(t *testing.T) {
 	}
 }
 
-// TestDecisionAuditedBeforeStored: a police decision is audited before
-// it is stored. With the audit log unwritable, a decision (API or the
-// page's form) answers an error, and nothing is stored, published or
-// changed: the conflict is still open. Once the log is back, the
+// TestDecisionAuditedBeforeStored: a police decision, and an assignment,
+// is audited before it is stored. With the audit log unwritable, a
+// decision (API or the page's form) or an assignment answers an error,
+// and nothing is stored, published or changed: the conflict is still open
+// and assigned to no one. Once the log is back, the
 // decision is stored, and its entry names the decision id. Before, the
 // decision was stored and published and a failed audit only logged.
 func TestDecisionAuditedBeforeStored(t *testing.T) {
@@ -305,7 +306,8 @@ func TestDecisionAuditedBeforeStored(t *testing.T) {
 	env := webtest.Start(t, web.Config{Publisher: pub})
 	id := env.SeedConflict(t, "c_da", schemas.ConflictSharedID, "01", "01")
 	env.AddUser(t, "rev", store.RoleReviewer, "01")
-	rev := env.Login(t, "rev")
+	env.AddUser(t, "sup", store.RoleSupervisor, "01")
+	rev, sup := env.Login(t, "rev"), env.Login(t, "sup")
 
 	env.Exec(t, "RENAME TABLE audit_log TO audit_log_away")
 	if st, body := rev.Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": schemas.DecisionSamePerson, "note": "same"}); st != http.StatusInternalServerError {
@@ -314,7 +316,14 @@ func TestDecisionAuditedBeforeStored(t *testing.T) {
 	if st, _ := rev.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+rev.CSRF+"&decision=same_person&note=same"); st != http.StatusInternalServerError {
 		t.Errorf("the page's decision with the audit log unwritable: %d, want 500", st)
 	}
+	// An assignment too.
+	if st, body := sup.Do(t, "POST", "/api/conflicts/"+id+"/assign", map[string]string{"assignee": "rev"}); st != http.StatusInternalServerError {
+		t.Errorf("assignment with the audit log unwritable: %d %.200s, want 500", st, body)
+	}
 	env.Exec(t, "RENAME TABLE audit_log_away TO audit_log")
+	if cf, err := env.Store.Conflict(t.Context(), store.Scope{National: true}, id); err != nil || cf.Assignee != "" {
+		t.Errorf("conflict assigned to %q (%v) while the audit log was unwritable, want no one", cf.Assignee, err)
+	}
 	if ds, err := env.Store.Decisions(t.Context(), id); err != nil || len(ds) != 0 {
 		t.Errorf("decisions stored while the audit log was unwritable: %d (%v), want none", len(ds), err)
 	}

@@ -320,7 +320,7 @@ func (s *Server) lockConflict(id string) func() {
 }
 
 // assign gives conflict id (within the caller's scope) to a desk user
-// whose provinces include one of the conflict's.
+// whose provinces include one of the conflict's, audited first.
 func (s *Server) assign(r *http.Request, id, assignee string) error {
 	c := mustCaller(r)
 	cf, err := s.conflictInScope(r, c.user, id)
@@ -334,10 +334,15 @@ func (s *Server) assign(r *http.Request, id, assignee string) error {
 	if err != nil {
 		return err
 	}
+	// Audited first, as a decision is: refused when the audit log cannot
+	// be written.
+	if err := s.auditOrErr(r, c.user, cf.Provinces, store.ActionAssign, cf.ConflictID, "to "+u.Username); err != nil {
+		return fmt.Errorf("audit the assignment before storing it: %w", err)
+	}
 	if err := s.store.Assign(r.Context(), cf.ConflictID, u.Username, c.user.Username); err != nil {
+		s.auditIn(r, c.user, cf.Provinces, store.ActionAssign, cf.ConflictID, "not stored: to "+u.Username+": "+err.Error())
 		return err
 	}
-	s.auditIn(r, c.user, cf.Provinces, store.ActionAssign, cf.ConflictID, "to "+u.Username)
 	return nil
 }
 
