@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -359,20 +358,23 @@ func TestCookiesSecureBehindAProxy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name    string
-		proxies []netip.Prefix
-		proto   string
-		secure  bool
-	}{
-		{"trusted proxy, https", proxies, "https", true},
-		{"trusted proxy, HTTPS of two hops", proxies, "HTTPS, http", true},
-		{"trusted proxy, http", proxies, "http", false},
-		{"trusted proxy, no header", proxies, "", false},
-		{"not a trusted proxy, https", elsewhere, "https", false},
-	} {
-		env := webtest.Start(t, web.Config{TrustedProxies: c.proxies})
+	behind, notBehind := webtest.Start(t, web.Config{TrustedProxies: proxies}), webtest.Start(t, web.Config{TrustedProxies: elsewhere})
+	for _, env := range []*webtest.Env{behind, notBehind} {
 		env.AddUser(t, "ana", store.RoleReviewer, "01")
+	}
+	for _, c := range []struct {
+		name   string
+		env    *webtest.Env
+		proto  string
+		secure bool
+	}{
+		{"trusted proxy, https", behind, "https", true},
+		{"trusted proxy, HTTPS of two hops", behind, "HTTPS, http", true},
+		{"trusted proxy, http", behind, "http", false},
+		{"trusted proxy, no header", behind, "", false},
+		{"not a trusted proxy, https", notBehind, "https", false},
+	} {
+		env := c.env
 		// send sends a request as the proxy would and checks the cookie
 		// it sets; it returns the cookie and the body.
 		send := func(what, path, body string, session *http.Cookie, csrf string) (*http.Cookie, []byte) {
