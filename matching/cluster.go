@@ -171,7 +171,20 @@ func newGuardSet(f *Frame, s *settings.Settings) (*guardSet, error) {
 		if !ok {
 			return nil, fmt.Errorf("guard on unknown column %q", gd.Column)
 		}
-		gs.guards = append(gs.guards, guardCol{gd, ci})
+		gs.guards = append(gs.guards, guardCol{gd, ci, -1})
+	}
+	for i, gd := range gs.guards {
+		if gd.guard.UnlessShared == "" {
+			continue
+		}
+		for k, o := range gs.guards {
+			if o.guard.Kind == "distinct" && o.guard.Column == gd.guard.UnlessShared {
+				gs.guards[i].unless = k
+			}
+		}
+		if gs.guards[i].unless < 0 {
+			return nil, fmt.Errorf("guard %s on %s: unless_shared %q is the column of no distinct guard", gd.guard.Kind, gd.guard.Column, gd.guard.UnlessShared)
+		}
 	}
 	return gs, nil
 }
@@ -186,9 +199,14 @@ func (gs *guardSet) Summary(f *Frame, i int) clusterSummary {
 		if v == 0 {
 			continue
 		}
-		if gd.guard.Kind == "distinct" {
+		switch gd.guard.Kind {
+		case "distinct":
 			st.Values[gi] = []string{strings.Clone(c.dict.at(v))}
-		} else {
+		case "full_date":
+			if d, ok := fullDate(v); ok {
+				st.Values[gi] = []string{d}
+			}
+		default:
 			y, _, _ := unpackDate(v)
 			st.YearLo[gi], st.YearHi[gi] = y, y
 			st.setMonthDay(gi, n, dayOf(gd, v))
@@ -217,9 +235,14 @@ func (gs *guardSet) summaryInto(f *Frame, i int, st *clusterSummary) {
 		if v == 0 {
 			continue
 		}
-		if gd.guard.Kind == "distinct" {
+		switch gd.guard.Kind {
+		case "distinct":
 			st.Values[gi] = append(st.Values[gi], c.dict.at(v))
-		} else {
+		case "full_date":
+			if d, ok := fullDate(v); ok {
+				st.Values[gi] = append(st.Values[gi], d)
+			}
+		default:
 			y, _, _ := unpackDate(v)
 			st.YearLo[gi], st.YearHi[gi] = y, y
 			st.setMonthDay(gi, n, dayOf(gd, v))
@@ -307,7 +330,7 @@ func (p *PersonGuards) Encode(rows []int32) ([]byte, error) {
 // (in place: Merge is a copy of a merged into).
 func (gs *guardSet) mergeInto(a, b *clusterSummary) {
 	for gi, gd := range gs.guards {
-		if gd.guard.Kind == "distinct" {
+		if gd.guard.Kind == "distinct" || gd.guard.Kind == "full_date" {
 			for _, v := range b.Values[gi] {
 				if !slices.Contains(a.Values[gi], v) {
 					a.Values[gi] = append(a.Values[gi], v)
@@ -441,6 +464,17 @@ func (gs *guardSet) Compatible(a, b clusterSummary) (ok bool, guard int, reason 
 					return false, gi, fmt.Sprintf("two different %s values", gd.guard.Column)
 				}
 			}
+		case "full_date":
+			if gd.unless >= 0 && shareValue(a.Values[gd.unless], b.Values[gd.unless]) {
+				continue
+			}
+			for _, va := range a.Values[gi] {
+				for _, vb := range b.Values[gi] {
+					if !oneBirthday(va, vb) {
+						return false, gi, fmt.Sprintf("dates of birth %s and %s are not one birthday", maskDay(va), maskDay(vb))
+					}
+				}
+			}
 		case "year_span":
 			if a.YearHi[gi] == 0 || b.YearHi[gi] == 0 {
 				continue
@@ -475,6 +509,76 @@ func misreadYear(a, b clusterSummary, gi int) int {
 	return 0
 }
 
+// fullDate returns a packed date as the full_date guard holds it
+// (YYYY-MM-DD), false when it lacks the day or the month or is 1 January,
+// the day written when only the year is known.
+func fullDate(v uint32) (string, bool) {
+	y, m, d := unpackDate(v)
+	if m == 0 || d == 0 || m == 1 && d == 1 {
+		return "", false
+	}
+	var b [10]byte
+	for i, x := range [3]struct{ v, w, at int }{{y, 4, 0}, {m, 2, 5}, {d, 2, 8}} {
+		for k := x.w - 1; k >= 0; k-- {
+			b[x.at+k] = byte('0' + x.v%10)
+			x.v /= 10
+		}
+		if i < 2 {
+			b[x.at+x.w] = '-'
+		}
+	}
+	return string(b[:]), true
+}
+
+// parseFullDate reads a date fullDate wrote.
+func parseFullDate(s string) (y, m, d int) {
+	n := func(t string) int {
+		v := 0
+		for i := 0; i < len(t); i++ {
+			v = v*10 + int(t[i]-'0')
+		}
+		return v
+	}
+	if len(s) != 10 {
+		return 0, 0, 0
+	}
+	return n(s[:4]), n(s[5:7]), n(s[8:])
+}
+
+// oneBirthday reports whether two full dates of birth may be one
+// person's: the same day and month, or swapped (the years are the
+// year_span guard's to judge), one digit apart, or one the lunar
+// calendar's date of the other.
+func oneBirthday(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ya, ma, da := parseFullDate(a)
+	yb, mb, db := parseFullDate(b)
+	if ma == mb && da == db || ma == db && da == mb || oneDigitApart(ya*10000+ma*100+da, yb*10000+mb*100+db) {
+		return true
+	}
+	// A birthday kept by the lunar calendar, written for the solar one:
+	// the lunar day and month trail the solar ones by 20 days (Tết on 21
+	// January) to 51 (Tết on 20 February).
+	gap := dayNumber(ya, ma, da) - dayNumber(yb, mb, db)
+	return lunarLagMin <= max(gap, -gap) && max(gap, -gap) <= lunarLagMax
+}
+
+// lunarLagMin and lunarLagMax bound, in days, how far a lunar-calendar
+// date trails the solar one of the same day: from Tết's earliest date
+// (21 January) to its latest (20 February).
+const lunarLagMin, lunarLagMax = 20, 51
+
+// maskDay is a date of birth as a guard's reason may log it: the year
+// and month, not the day.
+func maskDay(d string) string {
+	if len(d) == 10 {
+		return d[:7] + "-**"
+	}
+	return d
+}
+
 // sameDay reports whether two clusters' MonthDay may be one birthday:
 // unless each holds a single day and month, and they differ.
 func sameDay(a, b int) bool {
@@ -500,7 +604,7 @@ func (gs *guardSet) Merge(a, b clusterSummary) clusterSummary {
 	n := len(gs.guards)
 	out := clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
 	for gi, gd := range gs.guards {
-		if gd.guard.Kind == "distinct" {
+		if gd.guard.Kind == "distinct" || gd.guard.Kind == "full_date" {
 			out.Values[gi] = append([]string(nil), a.Values[gi]...)
 		} else {
 			out.YearLo[gi], out.YearHi[gi] = a.YearLo[gi], a.YearHi[gi]
@@ -699,6 +803,20 @@ func keptApart(apart []Pair, find func(int32) int32, ra, rb int32) bool {
 type guardCol struct {
 	guard settings.Guard
 	col   int
+	// unless is the index of the distinct guard on the full_date guard's
+	// UnlessShared column (-1: none).
+	unless int
+}
+
+// shareValue reports whether two clusters' values of a distinct guard
+// have one in common.
+func shareValue(a, b []string) bool {
+	for _, v := range a {
+		if slices.Contains(b, v) {
+			return true
+		}
+	}
+	return false
 }
 
 func markProb(prob []float64, e Pair) {

@@ -238,11 +238,23 @@ type Level struct {
 //	           with OneDigit, a cluster of one birth year may also join
 //	           one whose span holds a year a single digit from it (1978
 //	           and 1968–1969: a misread digit); the span stays the other's
+//	full_date  a person's full dates of birth (date Column with day and
+//	           month; 1 January left out, the day written when only the
+//	           year is known) are one birthday written differently: the
+//	           same day and month or swapped (years are year_span's to
+//	           judge), one digit apart, or 20–51 days apart (a lunar date
+//	           for the solar one). A record with only a year, which fits
+//	           two namesakes born the same year, then cannot chain them.
+//	           With UnlessShared, two clusters sharing a value of that
+//	           distinct guard's column (an identification number) may join
+//	           whatever their dates.
 type Guard struct {
 	Kind     string `json:"kind" yaml:"kind"`
 	Column   string `json:"column" yaml:"column"`
 	Max      int    `json:"max,omitempty" yaml:"max,omitempty"`
 	OneDigit bool   `json:"one_digit,omitempty" yaml:"one_digit,omitempty"`
+	// UnlessShared names the column of a distinct guard (full_date only).
+	UnlessShared string `json:"unless_shared,omitempty" yaml:"unless_shared,omitempty"`
 }
 
 // GuardFit is what training measured of one year_span guard: among the
@@ -723,11 +735,20 @@ func (s Settings) Validate() error {
 	}
 	for i, g := range s.Guards {
 		switch g.Kind {
-		case "distinct", "year_span":
+		case "distinct", "year_span", "full_date":
 		default:
 			bad(fmt.Sprintf("guards[%d].kind", i), "unknown %q", g.Kind)
 		}
 		col(fmt.Sprintf("guards[%d].column", i), g.Column)
+		if g.UnlessShared != "" {
+			found := false
+			for _, o := range s.Guards {
+				found = found || o.Kind == "distinct" && o.Column == g.UnlessShared
+			}
+			if g.Kind != "full_date" || !found {
+				bad(fmt.Sprintf("guards[%d].unless_shared", i), "needs a full_date guard and the column of a distinct guard, got %q", g.UnlessShared)
+			}
+		}
 	}
 	all := append(append([]Veto(nil), s.Vetoes...), s.TwoIDsRequire...)
 	for _, v := range s.Vetoes {
