@@ -461,7 +461,14 @@ twice and make λ and the scores too generous.
 
 - ` + "`guards`" + `: ` + "`{kind: distinct, column: C}`" + ` — a person holds one value of C
   (` + "`max: 1`" + ` lets values one edit apart count as one);
-  ` + "`{kind: year_span, column: D, max: N}`" + ` — a person's birth years span at most N.
+  ` + "`{kind: year_span, column: D, max: N}`" + ` — a person's birth years span at most N;
+  ` + "`{kind: full_date, column: D, unless_shared: C}`" + ` — a person's full dates
+  (day and month known; 1 January is taken for a year only) are one birthday
+  written differently: the same day and month or swapped, one digit apart, or
+  20 to 51 days apart (a lunar date for the solar one). A record giving only
+  the year then cannot chain two namesakes of that year. ` + "`unless_shared`" + `
+  names the column of a distinct guard: two persons sharing its value (one
+  identification number) may join whatever their dates.
   A guard is for what never happens: training measures each year_span guard
   on the data (an EM over the candidate pairs' year gaps, each pair's prior
   from the comparisons not reading the date) and, when more than 1% of the
