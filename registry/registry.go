@@ -20,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/bloom"
@@ -961,8 +962,14 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 		r.cacheRow[seq] = int32(row0 + i)
 		r.cacheUse = append(r.cacheUse, r.batch)
 	}
+	// The new records' values, each encoded into one buffer (the batch
+	// copies it), not an allocation of its own grown on the way.
+	var key, val []byte
 	for _, seq := range newSeqs {
-		wb.Set(seqKey(kRecord, seq), blobs[seq].encode(), nil)
+		b := blobs[seq]
+		key = appendSeq(append(key[:0], kRecord), seq)
+		val = b.appendTo(slices.Grow(val[:0], b.encodedLen()))
+		wb.Set(key, val, nil)
 	}
 	r.stats.Records += int64(len(newSeqs))
 	score := r.scoreLocal
@@ -2340,8 +2347,7 @@ func personRow(f *matching.Frame, s matching.PersonSummary, pid string, ver uint
 	p := schemas.Person{PersonID: pid, IDNumber: s.IDNumber, IDStatus: s.IDStatus, BirthYear: uint16(s.BirthYear),
 		Sex: s.Sex, ProvinceCode: s.Province, RecordCount: uint32(len(s.Rows)), Version: ver, UpdatedAt: at}
 	first := int(s.Rows[0])
-	name := strings.TrimSpace(strings.Join([]string{f.Value("family", first), f.Value("middle", first), f.Value("given", first)}, " "))
-	p.FullName = strings.Join(strings.Fields(name), " ")
+	p.FullName = joinWords(f.Value("family", first), f.Value("middle", first), f.Value("given", first))
 	p.BirthDate = f.Value("dob", first)
 	p.NewProvinceCode = f.Value("perm_new_province", first)
 	p.CommuneCode = f.Value("perm_commune", first)
@@ -2350,20 +2356,71 @@ func personRow(f *matching.Frame, s matching.PersonSummary, pid string, ver uint
 	return p
 }
 
+// joinWords returns the words of parts (strings.Fields of each), one
+// space apart: strings.Fields of the parts joined, without the joined
+// string and the slice of its words (a person row's full name, for every
+// person a batch changes).
+func joinWords(parts ...string) string {
+	n := 0
+	for _, p := range parts {
+		n += len(p) + 1
+	}
+	var out strings.Builder
+	out.Grow(n)
+	for _, p := range parts {
+		for {
+			i := strings.IndexFunc(p, notSpace)
+			if i < 0 {
+				break
+			}
+			p = p[i:]
+			j := strings.IndexFunc(p, unicode.IsSpace)
+			if j < 0 {
+				j = len(p)
+			}
+			if out.Len() > 0 {
+				out.WriteByte(' ')
+			}
+			out.WriteString(p[:j])
+			p = p[j:]
+		}
+	}
+	return out.String()
+}
+
+func notSpace(r rune) bool { return !unicode.IsSpace(r) }
+
 // mostFrequentCMND is the 9-digit CMND most of rows carry (the smallest of
 // equals), "" when none carries one: coverage counts persons with only a
-// CMND.
+// CMND. The votes are counted in a short slice, not a map: a person has
+// a few records.
 func mostFrequentCMND(f *matching.Frame, rows []int32) string {
-	votes := map[string]int{}
-	best := ""
-	for _, r := range rows {
-		v := f.Value("cmnd", int(r))
+	return mostFrequentOf9(len(rows), func(i int) string { return f.Value("cmnd", int(rows[i])) })
+}
+
+// mostFrequentOf9 is the value of 9 bytes that most of value(0..n-1)
+// are, the smallest of equals; "" when none is 9 bytes long.
+func mostFrequentOf9(n int, value func(int) string) string {
+	type vote struct {
+		v string
+		n int
+	}
+	var buf [4]vote
+	votes := buf[:0]
+	best, bestN := "", 0
+	for i := range n {
+		v := value(i)
 		if len(v) != 9 {
 			continue
 		}
-		votes[v]++
-		if best == "" || votes[v] > votes[best] || votes[v] == votes[best] && v < best {
-			best = v
+		k := slices.IndexFunc(votes, func(x vote) bool { return x.v == v })
+		if k < 0 {
+			k = len(votes)
+			votes = append(votes, vote{v, 0})
+		}
+		votes[k].n++
+		if n := votes[k].n; best == "" || n > bestN || n == bestN && v < best {
+			best, bestN = v, n
 		}
 	}
 	return best

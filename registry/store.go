@@ -204,7 +204,39 @@ type recordBlob struct {
 }
 
 func (b *recordBlob) encode() []byte {
-	out := binary.AppendUvarint(nil, uint64(len(b.ID)))
+	return b.appendTo(make([]byte, 0, b.encodedLen()))
+}
+
+// encodedLen is the length of the record's encoding (appendTo), so that
+// it is written in one allocation, or into a buffer kept for a batch's
+// records, instead of one grown by doubling from nothing.
+func (b *recordBlob) encodedLen() int {
+	n := uvarintLen(uint64(len(b.ID))) + len(b.ID) + uvarintLen(uint64(b.Source))
+	for _, f := range b.Fields {
+		n += uvarintLen(uint64(len(f))) + len(f)
+	}
+	for _, c := range b.Conf {
+		if c < 0 {
+			n++
+		} else {
+			n += 2
+		}
+	}
+	return n
+}
+
+// uvarintLen is the length of x as binary.AppendUvarint writes it.
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
+}
+
+// appendTo appends the record's encoding (decodeBlob reads it) to out.
+func (b *recordBlob) appendTo(out []byte) []byte {
+	out = binary.AppendUvarint(out, uint64(len(b.ID)))
 	out = append(out, b.ID...)
 	out = binary.AppendUvarint(out, uint64(b.Source))
 	for _, f := range b.Fields {
