@@ -196,6 +196,9 @@ func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
 		if !c.Native && isRefused(err) {
 			return nil, fmt.Errorf("open clickhouse %s: nothing listens there; start the embedded engine with `dancu clickhouse` or name a server with --clickhouse: %w", c.Addr, err)
 		}
+		if isUnknownDatabase(err) {
+			return nil, fmt.Errorf("open clickhouse %s: database %q does not exist: create it and its tables with `dancu migrate` (with the same --database or $DANCU_DATABASE), or mend the name: %w", c.Addr, c.Database, err)
+		}
 		return nil, fmt.Errorf("open clickhouse %s: %w", c.Addr, err)
 	}
 	if !c.Native {
@@ -207,6 +210,16 @@ func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
 func isRefused(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// isUnknownDatabase tells ClickHouse's UNKNOWN_DATABASE (code 81), as the
+// native protocol's exception or the HTTP interface's text.
+func isUnknownDatabase(err error) bool {
+	var ex *clickhouse.Exception
+	if errors.As(err, &ex) {
+		return ex.Code == 81
+	}
+	return strings.Contains(err.Error(), "(UNKNOWN_DATABASE)")
 }
 
 func quoteIdent(s string) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,5 +161,21 @@ func TestServerSideParametersAndException(t *testing.T) {
 	}
 	if ex.Code != 60 {
 		t.Fatalf("code %d, want 60 (UNKNOWN_TABLE): %v", ex.Code, ex)
+	}
+}
+
+// A command pointed at a database that was never migrated (a fresh
+// --database, a typo in $DANCU_DATABASE) says how to create it, not only
+// ClickHouse's UNKNOWN_DATABASE.
+func TestOpenUnknownDatabaseSaysMigrate(t *testing.T) {
+	name := fmt.Sprintf("never_migrated_%d", time.Now().UnixNano())
+	_, err := chstore.Open(context.Background(), chstore.Config{Addr: chdbtest.Start(t), Database: name})
+	if err == nil {
+		t.Fatalf("open of database %s that does not exist: no error", name)
+	}
+	for _, want := range []string{"dancu migrate", name} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
 	}
 }
