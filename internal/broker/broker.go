@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -125,6 +126,9 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		}
 		u, err := lockDir(filepath.Join(cfg.DataDir, "dancu-broker.lock"))
 		if err != nil {
+			if errors.Is(err, ErrDataDirLocked) {
+				return nil, fmt.Errorf("start broker: data dir %s: %w: stop that broker, or give this one another --data (or --home)", cfg.DataDir, err)
+			}
 			return nil, fmt.Errorf("start broker: data dir %s: %w", cfg.DataDir, err)
 		}
 		unlock = u
@@ -155,6 +159,9 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 	c, err := kfake.NewCluster(opts...)
 	if err != nil {
 		_ = unlock()
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("start broker on %s: %w: another process listens there (a broker already running?); stop it, or give this one another --listen", cfg.Addr, err)
+		}
 		return nil, fmt.Errorf("start broker on %s: %w", cfg.Addr, err)
 	}
 	persistAutoCreatedTopics(c, cfg.Partitions)

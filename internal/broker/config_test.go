@@ -81,3 +81,22 @@ func TestStartPortInUse(t *testing.T) {
 		t.Fatalf("second broker on %s: err %v, want an error naming the address", b.Addr(), err)
 	}
 }
+
+// A second broker on a data dir or an address in use says what to do: stop
+// the first, or give this one another --data / --listen.
+func TestStartInUseSaysWhatToDo(t *testing.T) {
+	dir := t.TempDir()
+	b, err := Start(context.Background(), Config{Addr: "127.0.0.1:0", DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	_, err = Start(context.Background(), Config{Addr: "127.0.0.1:0", DataDir: dir})
+	if err == nil || !strings.Contains(err.Error(), "--data") {
+		t.Errorf("second broker on one data dir: %v, want it to name --data", err)
+	}
+	_, err = Start(context.Background(), Config{Addr: b.Addr(), DataDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "--listen") {
+		t.Errorf("second broker on %s: %v, want it to name --listen", b.Addr(), err)
+	}
+}
