@@ -117,6 +117,28 @@ States formats) is read so, with a warning, and --date-order dmy|mdy (or date_or
 in the mapping) says the order outright. The summary warns of a date column whose
 order stays in doubt, and of a source record id (Mã bản ghi) used by two rows.
 
+A list whose header is not found, or whose columns are read wrong (--dry-run shows
+the mapping detected), is read through a mapping file, --mapping FILE (YAML; every
+key optional; columns not named keep what detection found):
+
+  sheets: [Thôn 1, Thôn 2]        # read only these sheets
+  header_rows: [6, 7]             # 1-based header row(s); two for a merged header
+  data_start: 9                   # first data row (default: the row after the header)
+  columns:                        # field: column letter, or header text as written
+    full_name: B
+    birth_date: "Ngày, tháng, năm sinh"
+    id_any: F                     # 9 or 12 digits, by length
+    stt: "-"                      # "-" ignores a detected column
+  encodings:                      # force a column's legacy encoding
+    full_name: tcvn3              # utf-8, tcvn3, vni, viqr or windows-1258
+  date_order: mdy                 # as --date-order
+
+The fields are the records table's columns (full_name, birth_date, sex, id_number,
+cmnd, perm_address, cur_address, father_name, …) and stt, family_middle,
+birth_year, birth_day and birth_month (a date in three columns), birth_date_male
+and birth_date_female, sex_male and sex_female (a mark under "Nam", under "Nữ")
+and id_any.
+
 A row is rejected only when it is unusable: no name (or a name with no letters).
 A bad optional field (impossible date, malformed identification number, unknown
 sex) is dropped from an accepted record and counted as a note; --strict rejects
@@ -215,7 +237,7 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 		mapping, err = ingest.ParseMapping(f)
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("import: %s: %w", o.mapping, err)
+			return fmt.Errorf("import: mapping %s: %w (its keys: sheets, header_rows, data_start, columns, encodings, date_order; an example in dancu import --help)", o.mapping, err)
 		}
 	}
 	if o.report != "" {

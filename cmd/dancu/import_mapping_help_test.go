@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dancu-vn/dancu/ingest"
+)
+
+// The mapping file of dancu import --mapping was described only in a Go
+// comment: its help shows one, and that example must parse as a mapping.
+func TestImportHelpShowsAMappingThatParses(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"import", "--help"}, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	help := out.String()
+	start := strings.Index(help, "\n  sheets:")
+	if start < 0 {
+		t.Fatalf("import --help shows no mapping file:\n%s", help)
+	}
+	var yaml []string
+	for _, line := range strings.Split(help[start+1:], "\n") {
+		if !strings.HasPrefix(line, "  ") {
+			break
+		}
+		yaml = append(yaml, line[2:])
+	}
+	m, err := ingest.ParseMapping(strings.NewReader(strings.Join(yaml, "\n")))
+	if err != nil {
+		t.Fatalf("the help's mapping does not parse: %v\n%s", err, strings.Join(yaml, "\n"))
+	}
+	if len(m.Columns) == 0 || len(m.HeaderRows) == 0 || m.DateOrder == "" {
+		t.Errorf("the help's mapping lost keys in parsing: %+v", m)
+	}
+}
+
+// A mapping with a key it does not know names the keys it has and where
+// the example is, not only the Go type the YAML decoder fills.
+func TestImportBadMappingNamesTheKeys(t *testing.T) {
+	dir := t.TempDir()
+	mapping := filepath.Join(dir, "layout.yaml")
+	if err := os.WriteFile(mapping, []byte("header_row: 4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	list := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(list, []byte("Họ và tên,Ngày sinh\nNguyễn Văn An,01/02/1990\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"import", "--dry-run", "--kafka", "127.0.0.1:1", "--mapping", mapping, list}, strings.NewReader(""), &out, &out)
+	if err == nil {
+		t.Fatal("a mapping with an unknown key was accepted")
+	}
+	for _, want := range []string{"header_rows", "dancu import --help"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+}
