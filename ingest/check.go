@@ -47,7 +47,7 @@ func (d Description) Check() error {
 		errs = append(errs, fmt.Errorf("%s: %s, so its %d rows were not read%s%s; expected a row naming the columns, with a name column "+
 			"(\"Họ và tên\", \"Họ tên\", or \"Họ\" and \"Tên\") and others such as \"Ngày sinh\", \"Giới tính\", \"Số CCCD\"; "+
 			"if the list has no such row, name its columns in a mapping file and pass --mapping FILE "+
-			"(dancu link and train: a mapping naming the record id column, see \"Reading your CSV\" in dancu settings doc)%s: %w",
+			"(dancu import: its keys and an example in dancu import --help; dancu link and train: a mapping naming the record id column, see \"Reading your CSV\" in dancu settings doc)%s: %w",
 			where, l.Problem, l.ByKind[SkipNoHeader], first, persons, out, ErrNoHeader))
 	}
 	if len(errs) > 0 {
@@ -90,8 +90,8 @@ func (d Description) Check() error {
 		}
 	}
 	return fmt.Errorf("%s: nothing to import: %s; expected a list with a header row (\"Họ và tên\", \"Ngày sinh\", …) and one person per row below it "+
-		"(for a layout that is not recognised, name its columns in a mapping file and pass --mapping FILE; "+
-		"dancu link and train: a mapping naming the record id column, see \"Reading your CSV\" in dancu settings doc): %w", d.File, why, ErrNoData)
+		"(for a layout that is not recognised, name its columns in a mapping file and pass --mapping FILE: "+
+		"dancu import --help shows one; dancu link and train: a mapping naming the record id column, see \"Reading your CSV\" in dancu settings doc): %w", d.File, why, ErrNoData)
 }
 
 // firstRow is "; its first row with content (row 2) reads "…"", of the

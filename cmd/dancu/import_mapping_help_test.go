@@ -62,3 +62,20 @@ func TestImportBadMappingNamesTheKeys(t *testing.T) {
 		}
 	}
 }
+
+// A list whose header is not found sends dancu import's user to where the
+// mapping file is shown, not only to dancu link's guide.
+func TestImportNoHeaderPointsAtTheMappingExample(t *testing.T) {
+	list := filepath.Join(t.TempDir(), "list.csv")
+	if err := os.WriteFile(list, []byte("a,b,c\n1,2,3\n4,5,6\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"import", "--dry-run", "--kafka", "127.0.0.1:1", list}, strings.NewReader(""), &out, &out)
+	if err == nil {
+		t.Fatal("a list with no header imported")
+	}
+	if !strings.Contains(err.Error(), "--mapping FILE") || !strings.Contains(err.Error(), "dancu import --help") {
+		t.Errorf("error %q does not point at --mapping and dancu import --help", err)
+	}
+}
