@@ -291,3 +291,24 @@ func BenchmarkInsert(b *testing.B) {
 		})
 	}
 }
+
+// The README's TLS forms of --clickhouse: https:// is the HTTP interface over
+// TLS, clickhouse://…?secure=true the native protocol over TLS.
+func TestParseAddrTLS(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		native bool
+	}{
+		{"https://ch1:8443/dancu", false},
+		{"clickhouse://u:p@ch1:9440/dancu?secure=true", true},
+	} {
+		got, err := chstore.ParseAddr(tt.in)
+		if err != nil {
+			t.Errorf("ParseAddr(%q): %v", tt.in, err)
+			continue
+		}
+		if got.TLS == nil || got.Native != tt.native || got.Database != "dancu" {
+			t.Errorf("ParseAddr(%q) = %+v: want TLS, native %v, database dancu", tt.in, got, tt.native)
+		}
+	}
+}
