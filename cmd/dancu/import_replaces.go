@@ -243,8 +243,11 @@ func (old *replaced) inForce(ctx context.Context, c *registerCheck, path, batch 
 		}
 	}
 	by, ok, err := laterImport(ctx, conn, "record_id IN {of:Array(String)}", ids, batch)
-	if err != nil || !ok {
+	if err != nil {
 		return err
+	}
+	if !ok {
+		return old.doneAlready(ctx, conn, path, batch)
 	}
 	last := by
 	for range 100 { // the list in force now: the last correction of the chain
@@ -263,6 +266,58 @@ func (old *replaced) inForce(ctx context.Context, c *registerCheck, path, batch 
 	}
 	return fmt.Errorf("import: --replaces %s: its batch %s was replaced already, by %s; %s: a correction of it names that one (--replaces %s, or its file); replacing %s again would leave both corrections counted",
 		old.name, old.batch, by, inForce, last.batch, old.batch)
+}
+
+// doneAlready refuses the replacement of old by the file at path (batch)
+// when it was made already: ClickHouse holds every record of old
+// withdrawn by batch (the same command run before, as a data team's script
+// run again does). Run again, the import published the corrected file and
+// the withdrawal once more, changing nothing downstream but the
+// withdrawal's user and time (withdrawn_records keeps the last), while
+// it said, dry run or not, that it withdrew old's records. A replacement
+// not applied whole (stopped between the file and its withdrawal, or
+// the match stage behind) goes on, and the same command finishes it.
+// The dry run and the import make this check alike (inForce), so the dry
+// run says what the import would do.
+func (old *replaced) doneAlready(ctx context.Context, conn driver.Conn, path, batch string) error {
+	sample := sampleIDs(old.recs)
+	var n uint64
+	if err := conn.QueryRow(ctx, "SELECT uniqExact(record_id) FROM withdrawn_records FINAL WHERE batch = {batch:String} AND record_id IN {of:Array(String)}",
+		clickhouse.Named("batch", batch), clickhouse.Named("of", sample)).Scan(&n); err != nil {
+		return fmt.Errorf("import: --replaces %s: %w", old.name, err)
+	}
+	if int(n) < len(sample) {
+		return nil // the common case, a first run: one look-up by record id
+	}
+	rows, err := conn.Query(ctx, "SELECT record_id FROM withdrawn_records FINAL WHERE batch = {batch:String}", clickhouse.Named("batch", batch))
+	if err != nil {
+		return fmt.Errorf("import: --replaces %s: %w", old.name, err)
+	}
+	defer rows.Close()
+	withdrawn := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("import: --replaces %s: %w", old.name, err)
+		}
+		withdrawn[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("import: --replaces %s: %w", old.name, err)
+	}
+	ids := map[string]bool{}
+	for i := range old.recs {
+		if !withdrawn[old.recs[i].RecordID] {
+			return nil
+		}
+		ids[old.recs[i].RecordID] = true
+	}
+	by, _, err := laterImport(ctx, conn, "batch = {of:String}", clickhouse.Named("of", batch), "")
+	if err != nil {
+		return fmt.Errorf("import: --replaces %s: %w", old.name, err)
+	}
+	return fmt.Errorf("import: %s --replaces %s: done already: the %d records of batch %s were withdrawn by this file, %s; nothing is published again (it would change nothing). A later correction of the list names this file: --replaces %s (or its batch %s)",
+		path, old.name, len(ids), old.batch, by, path, batch)
 }
 
 // importUser is who runs the import, as the withdrawal records it.

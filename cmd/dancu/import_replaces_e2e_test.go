@@ -20,6 +20,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
 )
 
@@ -30,8 +31,8 @@ import (
 // row's person keeps its id; the removed row's person, which it alone
 // held together (two records of another list), splits, with a person
 // event of reason withdrawn:<batch>; the old records' links are closed; coverage equals a brute-force count; the
-// same import run again, then with the old batch read from ClickHouse,
-// changes nothing.
+// same import run again, dry or not, then with the old batch read from
+// ClickHouse, is refused as done already, publishing nothing.
 func TestImportReplacesEndToEnd(t *testing.T) {
 	oldPath, newPath := writeReplacesFiles(t)
 	e := startE2EStages(t)
@@ -150,18 +151,43 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 		t.Errorf("%d living persons with no record", n)
 	}
 
-	// The same import again, then with the old batch read from ClickHouse:
-	// nothing changes.
-	importAndDrain("--replaces", oldPath, newPath)
+	// The same command again (a data team's script run again), dry run or
+	// not, then with the old batch read from ClickHouse: done already, the
+	// dry run saying what the import says, nothing published, the register
+	// unchanged, the withdrawal's time too. Until 6 December (user21) the
+	// dry run said "would withdraw 5 records" as if nothing had happened,
+	// and the import published the file and the withdrawal again, which
+	// wrote the withdrawal's time and user again.
+	ends, at := recordsEnd(t, brokers), str("SELECT toString(max(withdrawn_at)) FROM withdrawn_records FINAL")
+	refused := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		args = append([]string{"--kafka", brokers, "--clickhouse", "http://" + chAddr + "/" + db, "import"}, args...)
+		err := run(ctx, args, nil, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), "done already") {
+			t.Errorf("dancu %s: error %v, want it refused as done already\n%s", strings.Join(args, " "), err, out.String())
+			return ""
+		}
+		return err.Error()
+	}
+	dry, again := refused("--dry-run", "--replaces", oldPath, newPath), refused("--replaces", oldPath, newPath)
+	if dry != again {
+		t.Errorf("the dry run says\n  %s\nthe import\n  %s", dry, again)
+	}
+	if want := "done already: the 5 records of batch " + oldBatch + " were withdrawn by this file, batch " + newBatch + " (dong_hoi_sua_20240501.csv"; !strings.Contains(again, want) || !strings.Contains(again, "--replaces "+newPath) {
+		t.Errorf("the import run again says %q, want %q and the way to name it next", again, want)
+	}
+	t.Logf("run again: %s", again)
+	refused("--replaces", oldBatch, newPath)
+	drain()
+	if n := recordsEnd(t, brokers); n != ends {
+		t.Errorf("the same import run again published %d messages", n-ends)
+	}
 	if again := snapshot(); again != s {
 		t.Errorf("the same import run again changed the register: %+v → %+v", s, again)
 	}
-	out = importAndDrain("--replaces", oldBatch, newPath)
-	if !strings.Contains(out, "5 records of batch "+oldBatch+" withdrawn") {
-		t.Errorf("import --replaces %s says:\n%s", oldBatch, out)
-	}
-	if again := snapshot(); again != s {
-		t.Errorf("the import replacing the batch read from ClickHouse changed the register: %+v → %+v", s, again)
+	if a := str("SELECT toString(max(withdrawn_at)) FROM withdrawn_records FINAL"); a != at {
+		t.Errorf("the same import run again withdrew the records again: withdrawn at %s, then %s", at, a)
 	}
 
 	// What a data team gets wrong is refused, saying what to name instead,
@@ -241,11 +267,72 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	if out := importAndDrain("--dry-run", "--replaces", customPath, customFixPath); !strings.Contains(out, "1 rows unchanged, 1 changed, 0 new, 0 gone") {
 		t.Errorf("the dry run replacing a list imported with --batch says:\n%s", out)
 	}
+	// A replacement stopped half way (its file published, one of its two
+	// records withdrawn: the import stopped between its withdrawal's
+	// messages) is not done already: the same command finishes it, and
+	// then is done.
+	fix, err := ingest.Open(customFixPath, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipelines.Import(ctx, pipelines.ImportConfig{Brokers: []string{brokers}}, fix, nil); err != nil {
+		t.Fatal(err)
+	}
+	fixBatch := batchOf(t, customFixPath)
+	half, err := readReplacedFile(ctx, &importOptions{}, nil, customPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half.recs = half.recs[:1]
+	parts, err := pipelines.RecordsPartitions(ctx, []string{brokers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pipelines.PublishWithdrawals(ctx, []string{brokers}, nil, half.plan(fixBatch, fix.(ingest.Describer).Describe().FileHash, time.Now(), parts)); err != nil {
+		t.Fatal(err)
+	}
+	drain()
+	if n := num("SELECT count() FROM withdrawn_records FINAL WHERE batch = $1", fixBatch); n != 1 {
+		t.Fatalf("half a replacement withdrew %d records, want 1", n)
+	}
+	if out := importAndDrain("--replaces", customPath, customFixPath); !strings.Contains(out, "2 records of batch "+half.batch+" withdrawn") {
+		t.Errorf("the replacement stopped half way, run again, says:\n%s", out)
+	}
+	if n := num("SELECT count() FROM withdrawn_records FINAL WHERE batch = $1", fixBatch); n != 2 {
+		t.Errorf("the replacement finished withdrew %d records, want 2", n)
+	}
+	if got := refused("--dry-run", "--replaces", customPath, customFixPath); !strings.Contains(got, "the 2 records of batch "+half.batch) {
+		t.Errorf("the replacement finished, run again: %s", got)
+	}
 	for _, p := range []string{thirdPath, summaryPath} {
 		if n := num("SELECT count() FROM records FINAL WHERE import_batch = $1", batchOf(t, p)); n != 0 {
 			t.Errorf("a refused import published %d records of %s", n, p)
 		}
 	}
+}
+
+// recordsEnd is how many messages dancu.records holds: the sum of its
+// partitions' end offsets.
+func recordsEnd(t *testing.T, brokers string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	parts, err := kafkax.Partitions(ctx, []string{brokers}, pipelines.TopicRecords)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := map[int]int64{}
+	for _, p := range parts {
+		next[p] = -1
+	}
+	lags, err := kafkax.LagFrom(ctx, []string{brokers}, pipelines.TopicRecords, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, l := range lags {
+		n += l.End
+	}
+	return n
 }
 
 // queryOne is the one value q returns.
