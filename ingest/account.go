@@ -596,12 +596,14 @@ func (sh *sheetState) isFooter(r rawRow, decode func(i int, s string) string) bo
 				return !folded || !sh.dataShaped(r, i, decode)
 			}
 		}
-		if i < len(sh.cols.field) && nameColumn(sh.cols.field[i]) && sh.unnumbered(r) {
+		if seen == 0 && i < len(sh.cols.field) && nameColumn(sh.cols.field[i]) && sh.unnumbered(r) {
 			// "Cộng" alone where a name stands, the counts beside it ("Cộng
 			// | 3 | 2" under "Năm sinh / Nam | Nữ"), in a row left out of
 			// the list's numbering: the totals, when nothing else in the
 			// row is a person's (a year, a number, an address, a sex). In
-			// a list with no STT column it may be a person's name.
+			// a list with no STT column it may be a person's name; so may
+			// it after a family name ("Nguyễn Văn | Cộng", a household's
+			// member left unnumbered): the totals word starts its row.
 			if match, _ := totalsText(decode(i, c)); match {
 				return !sh.dataShaped(r, i, decode)
 			}

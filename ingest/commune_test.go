@@ -399,3 +399,30 @@ func TestNameTitleOrNumberBefore(t *testing.T) {
 		}
 	}
 }
+
+// TestGivenNameCongInUnnumberedRow: a household list numbers its heads
+// only; a member whose given name is Cộng (or Cong, typed without
+// diacritics) stands in the "Tên" column of an unnumbered row, after the
+// family name. "Cộng" there is a person's given name, not the totals:
+// the row and the members after it, read as a footer, were lost.
+func TestGivenNameCongInUnnumberedRow(t *testing.T) {
+	got := importRows(t, [][]string{
+		{"STT", "Họ và đệm", "Tên", "Quan hệ với chủ hộ"},
+		{"1", "Nguyễn Văn", "An", "Chủ hộ"},
+		{"", "Nguyễn Văn", "Cộng", "Con"},
+		{"", "Nguyễn Thị", "Hoa", "Con"},
+		{"2", "Lê Văn", "Tổng", "Chủ hộ"},
+		{"", "Lê Văn", "Cong", "Con"},
+		{"3", "Lê Văn", "Bình", "Chủ hộ"},
+		{"", "Cộng", "", ""},
+	})
+	want := "Nguyễn Văn An|Nguyễn Văn Cộng|Nguyễn Thị Hoa|Lê Văn Tổng|Lê Văn Cong|Lê Văn Bình"
+	for ext, g := range got {
+		if names := acceptedNames(g.items); strings.Join(names, "|") != want {
+			t.Errorf("%s: accepted %q, want %q; skipped %+v", ext, names, want, g.d.Sheets[0].Skips)
+		}
+		if n := g.d.Sheets[0].ByKind[SkipFooter]; n != 1 {
+			t.Errorf("%s: %d footer rows, want 1 (the totals): %+v", ext, n, g.d.Sheets[0].Skips)
+		}
+	}
+}
