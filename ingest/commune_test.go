@@ -366,7 +366,9 @@ func TestExcelDateInYearColumn(t *testing.T) {
 	items, _ := openAll(t, path, Options{})
 	recs, _, notes := byRow(items)
 	for row, want := range map[int]string{2: "1985", 3: "1990", 4: "", 5: ""} {
-		if recs[row] == nil || recs[row].BirthDate != want || (want == "") != (len(notes[row]) == 1) {
+		// One note on each but the plain year: the date read as its year
+		// (kept, said), or the number that is no year (dropped).
+		if recs[row] == nil || recs[row].BirthDate != want || (row != 3) != (len(notes[row]) == 1) {
 			t.Errorf("row %d: %+v, notes %+v; want born %q", row, recs[row], notes[row], want)
 		}
 	}
@@ -423,6 +425,29 @@ func TestGivenNameCongInUnnumberedRow(t *testing.T) {
 		}
 		if n := g.d.Sheets[0].ByKind[SkipFooter]; n != 1 {
 			t.Errorf("%s: %d footer rows, want 1 (the totals): %+v", ext, n, g.d.Sheets[0].Skips)
+		}
+	}
+}
+
+// TestFiveDigitsInYearColumnOfCSV: "19850" typed in a CSV's "Năm sinh"
+// (1985 with a 0 too many) is no Excel date — a CSV has no cell formats —
+// and was read as Excel's day 19850, 6 May 1954: born 1954, without a
+// note. It is no year, and said; in a workbook the year an Excel date
+// shows is read, and said too, as a typo there reads the same.
+func TestFiveDigitsInYearColumnOfCSV(t *testing.T) {
+	got := importRows(t, [][]string{
+		{"STT", "Họ và tên", "Năm sinh"},
+		{"1", "Nguyễn Văn An", "19850"},
+		{"2", "Nguyễn Văn Bình", "1985"},
+	})
+	for ext, g := range got {
+		recs, _, notes := byRow(g.items)
+		want := map[string]string{".csv": "", ".xlsx": "1954"}[ext]
+		if recs[2] == nil || recs[2].BirthDate != want || len(notes[2]) != 1 {
+			t.Errorf("%s row 2: %+v, notes %+v; want born %q, one note", ext, recs[2], notes[2], want)
+		}
+		if recs[3] == nil || recs[3].BirthDate != "1985" || len(notes[3]) != 0 {
+			t.Errorf("%s row 3: %+v, notes %+v; want born 1985", ext, recs[3], notes[3])
 		}
 	}
 }

@@ -337,7 +337,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			td = textDateOf(v)
 		}
 		var d date
-		var ok bool
+		var ok, yearOfDate bool
 		if td.ok && !numeric {
 			d, ok = td.date(v, monthFirst)
 		} else {
@@ -364,8 +364,11 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			// shows — when it has five digits (from 19 May 1927): a
 			// four-digit one is a year mistyped ("7002" for 2002, Excel's
 			// day of 1919), a smaller one an age or a count.
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 10000 && p.kind != schemas.KindScan && !d.swapped {
-				d.iso = d.iso[:4]
+			// Only in a workbook (a CSV has no cell formats: "19850" there
+			// is 1985 mistyped, not 6 May 1954), and said, as a number
+			// typed so in a workbook's year column reads the same.
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 10000 && p.kind == schemas.KindSpreadsheet && !d.swapped {
+				d.iso, yearOfDate = d.iso[:4], true
 			} else {
 				ok = false
 			}
@@ -394,6 +397,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		default:
 			if d.swapped {
 				note(col, FieldBirthDate, truncate(v, 64), NoteDayMonthExchanged)
+			}
+			if yearOfDate {
+				note(col, FieldBirthDate, truncate(v, 64), NoteYearOfDate)
 			}
 			rec.BirthDate, rec.BirthYear = d.iso, d.year
 			switch field {

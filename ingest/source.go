@@ -31,8 +31,8 @@ type Note struct {
 // Reasons of the notes whose value was kept, read another way, rather
 // than dropped: a date of birth valid only with day and month exchanged
 // (03/25/1990), read so, an Excel serial date of a column typed
-// day/month that Excel took for month/day, a lunar year's name, and a
-// name with a remark in brackets after it.
+// day/month that Excel took for month/day, a lunar year's name, a name
+// with a remark in brackets after it, and an Excel date in a year column.
 // NoteKept tells them.
 const (
 	NoteDayMonthExchanged = "day and month exchanged to make a date"
@@ -47,13 +47,17 @@ const (
 	// NoteNamePrefix: a title ("Bà", "Cụ", "Cháu", "Chị") or the list's
 	// number ("1.") typed before a name, left out of it.
 	NoteNamePrefix = "title or number before the name, left out of it"
+	// NoteYearOfDate: an Excel date in a workbook's year column (a cell
+	// formatted "yyyy" shows 1985), read as its year; a five-digit number
+	// typed there (19850 for 1985) reads the same, so it is said.
+	NoteYearOfDate = "Excel date in a year column read as the year it shows"
 )
 
 // NoteKept reports whether a note's reason says its value was kept (read
 // with day and month exchanged, or as a year), not dropped.
 func NoteKept(reason string) bool {
 	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark ||
-		reason == NoteNamePrefix
+		reason == NoteNamePrefix || reason == NoteYearOfDate
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF
