@@ -306,15 +306,17 @@ func TestSectionNumberedInSTT(t *testing.T) {
 	}
 }
 
-// TestNameRemarkInBrackets: a clerk writes what became of a person after
-// the name ("Lê Văn Cường (đã chết)", "(chuyển đi)"); the remark was read
-// as two more given names. It is left out of the name, with a note that
-// says so (counted among the values kept, read another way).
+// TestNameRemarkInBrackets: a clerk writes a remark after the name ("Lê
+// Văn Cường (Tư)", a nickname, "(tạm vắng)"); the remark was read as more
+// given names. It is left out of the name, with a note that says so
+// (counted among the values kept, read another way). A remark that says
+// the person died or moved away rejects the row
+// (TestNameRemarkSaysDeadOrMovedAway).
 func TestNameRemarkInBrackets(t *testing.T) {
 	got := importRows(t, [][]string{
 		{"STT", "Họ và tên", "Năm sinh"},
-		{"1", "Lê Văn Cường (đã chết)", "1940"},
-		{"2", "Lê Thị Dung  (chuyển đi)", "1975"},
+		{"1", "Lê Văn Cường (Tư)", "1940"},
+		{"2", "Lê Thị Dung  (tạm vắng)", "1975"},
 		{"3", "Nguyễn Văn An", "1980"},
 	})
 	for ext, g := range got {
@@ -448,6 +450,40 @@ func TestFiveDigitsInYearColumnOfCSV(t *testing.T) {
 		}
 		if recs[3] == nil || recs[3].BirthDate != "1985" || len(notes[3]) != 0 {
 			t.Errorf("%s row 3: %+v, notes %+v; want born 1985", ext, recs[3], notes[3])
+		}
+	}
+}
+
+// TestNameRemarkSaysDeadOrMovedAway: a remark after the name that says the
+// person died ("(đã chết)", "(mất năm 2019)", "(chet)") or moved away
+// ("(chuyển đi)", "(cắt khẩu)") was left out with a note counted in the
+// summary, and the person entered the register as a living resident. Such
+// a row is rejected now, the reason and the remark naming why, for the
+// data team to record the death or the move; a nickname ("(Tư)") or a
+// move in ("(chuyển đến)") is still a remark left out of the name.
+func TestNameRemarkSaysDeadOrMovedAway(t *testing.T) {
+	got := importRows(t, [][]string{
+		{"STT", "Họ và tên", "Năm sinh"},
+		{"1", "Lê Văn Cường (đã chết)", "1940"},
+		{"2", "Lê Thị Dung (chuyển đi)", "1975"},
+		{"3", "Nguyễn Văn A (Tư)", "1950"},
+		{"4", "Trần Văn Mạnh (Mất năm 2019)", "1932"},
+		{"5", "Tran Van Tu (chet)", "1930"},
+		{"6", "Phạm Thị Lan (cắt khẩu)", "1990"},
+		{"7", "Đỗ Văn Hùng (chuyển đến)", "1986"},
+		{"8", "Hà Văn Mát (Mát)", "1986"},
+	})
+	for ext, g := range got {
+		recs, rejects, _ := byRow(g.items)
+		for row := 2; row <= 9; row++ {
+			dead := row == 2 || row == 3 || row == 5 || row == 6 || row == 7
+			if rj := rejects[row]; dead != (rj != nil) || dead && (rj.Column != "Họ và tên" || !strings.HasPrefix(rj.Value, "(") || strings.Contains(rj.Value, "Lê") ||
+				!strings.Contains(rj.Reason, "remark")) {
+				t.Errorf("%s row %d: reject %+v, record %+v; want rejected %v", ext, row, rj, recs[row], dead)
+			}
+		}
+		if rec := recs[4]; rec == nil || rec.FullName != "Nguyễn Văn A" {
+			t.Errorf("%s: row 4 %+v, want Nguyễn Văn A", ext, rec)
 		}
 	}
 }

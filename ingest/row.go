@@ -172,6 +172,27 @@ func namePrefix(full string) (rest, prefix string, ok bool) {
 	return after, first, true
 }
 
+// goneCanon and goneFold start a remark saying a person died (chết, mất,
+// từ trần, qua đời, tử vong, hy sinh) or moved away (chuyển đi, chuyển
+// khẩu, cắt khẩu, xóa thường trú), after "đã" or not; compared with their
+// diacritics when the remark has any ("Mát", a nickname, is not mất).
+var goneCanon, goneFold = func() (canon, folded []string) {
+	for _, p := range []string{"chết", "mất", "từ trần", "qua đời", "tử vong", "hy sinh", "chuyển đi", "chuyển khẩu", "cắt khẩu", "xóa thường trú", "xóa đăng ký thường trú"} {
+		canon = append(canon, canonKey(p), canonKey("đã "+p))
+		folded = append(folded, fold(p), fold("đã "+p))
+	}
+	return canon, folded
+}()
+
+// goneRemark reports a remark (the text in brackets after a name) that
+// says the person died or moved away.
+func goneRemark(remark string) bool {
+	if hasDiacritics(remark) {
+		return hasPhrase(canonKey(remark), goneCanon)
+	}
+	return hasPhrase(fold(remark), goneFold)
+}
+
 // markOf is a cell under "Giới tính / Nam" or "/ Nữ" as a mark: a list
 // that counts its men and women with SUM writes 1 and 0, and a 0 (or a
 // dash) there marks nothing.
@@ -248,11 +269,17 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	if fullCol == "" {
 		fullCol = "full_name"
 	}
-	// A clerk's remark after the name ("(đã chết)", "(chuyển đi)") is no
-	// part of it: left out, and said.
+	// A clerk's remark after the name (a nickname, "(đã chết)") is no part
+	// of it: left out, and said. One that says the person died or moved
+	// away rejects the row: the register has no status to keep it in, and
+	// would hold the person as a living resident.
 	if i := strings.IndexByte(full, '('); i > 0 && strings.HasSuffix(full, ")") {
 		if name := strings.TrimSpace(full[:i]); hasLetter(name) {
-			note(fullCol, FieldFullName, maskNamesIn(truncate(full[i:], 40)), NoteNameRemark)
+			remark := maskNamesIn(truncate(full[i:], 40))
+			if goneRemark(full[i+1 : len(full)-1]) {
+				return rejectf(fullCol, remark, "remark after the name says the person died or moved away: not taken as a living resident")
+			}
+			note(fullCol, FieldFullName, remark, NoteNameRemark)
 			full = name
 		}
 	}

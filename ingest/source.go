@@ -42,7 +42,8 @@ const (
 	// number encodes, when that year has this name.
 	NoteLunarYear = "lunar year's name read as the year the identification number encodes"
 	// NoteNameRemark: a remark in brackets after a name ("Lê Văn Cường
-	// (đã chết)", "(chuyển đi)", a nickname), left out of the name.
+	// (Tư)", a nickname, "(tạm vắng)"), left out of the name; one that says
+	// the person died or moved away rejects the row instead.
 	NoteNameRemark = "remark in brackets after the name, left out of it"
 	// NoteNamePrefix: a title ("Bà", "Cụ", "Cháu", "Chị") or the list's
 	// number ("1.") typed before a name, left out of it.
