@@ -130,6 +130,11 @@ func TestNoTFBonusWhenValidate(t *testing.T) {
 	for _, when := range []string{
 		"no_tf_bonus_when:\n  - {comparison: nowhere, levels: [else]}\n",
 		"no_tf_bonus_when:\n  - {comparison: dob, levels: [no such level]}\n",
+		// A condition that can never hold, and one whose unless would
+		// be read nowhere (it lifts vetoes only): each a setting a user
+		// believes in and the matcher ignores.
+		"no_tf_bonus_when:\n  - {comparison: dob, levels: []}\n",
+		"no_tf_bonus_when:\n  - {comparison: dob, levels: [else], unless: [{comparison: id, levels: [same number]}]}\n",
 	} {
 		if _, err := settings.Parse([]byte(fmt.Sprintf(tfBonusSettings, when))); err == nil || !strings.Contains(err.Error(), "no_tf_bonus_when[0]") {
 			t.Errorf("%q: error %v, want one naming no_tf_bonus_when[0]", when, err)

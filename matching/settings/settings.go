@@ -758,7 +758,16 @@ func (s Settings) Validate() error {
 		s.validateLevels(bad, fmt.Sprintf("vetoes[%d]", i), v)
 	}
 	for i, v := range s.NoTFBonusWhen {
-		s.validateLevels(bad, fmt.Sprintf("no_tf_bonus_when[%d]", i), v)
+		field := fmt.Sprintf("no_tf_bonus_when[%d]", i)
+		s.validateLevels(bad, field, v)
+		// Read nowhere else: a condition on no level never holds, and
+		// unless lifts a veto only.
+		if len(v.Levels) == 0 {
+			bad(field+".levels", "names no level: the condition would never hold")
+		}
+		if len(v.Unless) > 0 {
+			bad(field+".unless", "unless lifts a veto only; a no_tf_bonus_when condition has none")
+		}
 	}
 	if s.Thresholds.Match <= 0 || s.Thresholds.Match >= 1 {
 		bad("thresholds.match", "must be in (0, 1), got %v", s.Thresholds.Match)
