@@ -54,11 +54,21 @@ func newHTTPConn(conn driver.Conn, c Config) *httpConn {
 	tr.MaxIdleConnsPerHost = c.MaxOpenConns
 	// Connect within the configured DialTimeout, as clickhouse-go's
 	// connections do (DefaultTransport's dialer would wait 30 s: rv10).
-	tr.DialContext = (&net.Dialer{Timeout: c.DialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	dial := (&net.Dialer{Timeout: c.DialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &writeDeadlineConn{Conn: conn, timeout: c.ReadTimeout}, nil
+	}
 	// Wait for the answer within ReadTimeout, as clickhouse-go's
 	// connections do (its ResponseHeaderTimeout): DefaultTransport waits
 	// for ever, and an engine stopped with the connection open (SIGSTOP,
 	// a hung server) held the load stage's insert until it came back.
+	// That wait starts once the body is sent: an engine stopped while the
+	// body is sent fills the sockets' buffers and holds the write, so each
+	// write ends within ReadTimeout too (writeDeadlineConn).
 	tr.ResponseHeaderTimeout = c.ReadTimeout
 	params := url.Values{}
 	for k, v := range c.Settings {
@@ -68,6 +78,24 @@ func newHTTPConn(conn driver.Conn, c Config) *httpConn {
 		Conn: conn, base: scheme + "://" + c.Addr + "/", db: c.Database, user: c.Username, pass: c.Password,
 		params: params, client: &http.Client{Transport: tr},
 	}
+}
+
+// writeDeadlineConn is a connection each of whose writes must end within
+// timeout, as clickhouse-go sets a deadline on each write of its own
+// connections: a server that stops reading fails the write, not holds it.
+type writeDeadlineConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c *writeDeadlineConn) Write(b []byte) (int, error) {
+	if c.timeout <= 0 {
+		return c.Conn.Write(b) // no ReadTimeout (a Config not defaulted)
+	}
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(b)
 }
 
 func (h *httpConn) Close() error {

@@ -3,9 +3,11 @@ package chstore
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -54,5 +56,53 @@ func TestReadTimeoutDefault(t *testing.T) {
 	}
 	if err := (Config{ReadTimeout: -time.Second}).Validate(); err == nil {
 		t.Error("a negative ReadTimeout validated")
+	}
+}
+
+// TestInsertNativeUnreadBodyTimeout: a server that takes the connection
+// but reads nothing (an engine stopped mid-insert) holds a large insert in
+// its write once the sockets' buffers are full, before any answer is
+// awaited: ResponseHeaderTimeout starts only after the body is sent. Each
+// write must end within ReadTimeout too, as on clickhouse-go's
+// connections, which set the deadline on every read and write.
+func TestInsertNativeUnreadBodyTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // open, never read
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	c := Config{Addr: ln.Addr().String(), ReadTimeout: 300 * time.Millisecond}.withDefaults()
+	h := newHTTPConn(nil, c)
+	defer h.client.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	err = h.InsertNative(ctx, "INSERT INTO t (x)", make([]byte, 64<<20))
+	took := time.Since(start)
+	if err == nil {
+		t.Fatal("an insert the server never read succeeded")
+	}
+	if ctx.Err() != nil || took > 5*time.Second {
+		t.Fatalf("the insert waited %v on a server that reads nothing (ReadTimeout 300ms): %v", took.Round(time.Millisecond), err)
 	}
 }
