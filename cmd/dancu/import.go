@@ -386,7 +386,13 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 			return rep, err
 		}
 		if err := old.inForce(ctx, reg, path, d.Batch); err != nil {
-			return rep, err
+			var done *doneAlreadyError
+			if !errors.As(err, &done) {
+				return rep, err
+			}
+			fmt.Fprintln(g.stdout, strings.TrimPrefix(done.Error(), "import: "))
+			rep.Replaces = &replaceReport{Replaces: old.name, Batch: old.batch, DoneAlready: true}
+			return rep, nil
 		}
 		if !o.dryRun {
 			// Read once more before it is published (the dry run

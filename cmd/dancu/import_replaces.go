@@ -316,9 +316,18 @@ func (old *replaced) doneAlready(ctx context.Context, conn driver.Conn, path, ba
 	if err != nil {
 		return fmt.Errorf("import: --replaces %s: %w", old.name, err)
 	}
-	return fmt.Errorf("import: %s --replaces %s: done already: the %d records of batch %s were withdrawn by this file, %s; nothing is published again (it would change nothing). A later correction of the list names this file: --replaces %s (or its batch %s)",
-		path, old.name, len(ids), old.batch, by, path, batch)
+	return &doneAlreadyError{fmt.Sprintf("import: %s --replaces %s: done already: the %d records of batch %s were withdrawn by this file, %s; nothing is published again (it would change nothing). A later correction of the list names this file: --replaces %s (or its batch %s)",
+		path, old.name, len(ids), old.batch, by, path, batch)}
 }
+
+// doneAlreadyError is inForce's answer for a replacement made already.
+// importFile prints it and succeeds: the import's own advice after an
+// interruption is "run the same command again", and a script (or the
+// chaos harness) that runs it until it exits 0 must not be refused for
+// ever once the first run had in fact finished.
+type doneAlreadyError struct{ msg string }
+
+func (e *doneAlreadyError) Error() string { return e.msg }
 
 // importUser is who runs the import, as the withdrawal records it.
 func importUser() string {
@@ -552,6 +561,9 @@ type replaceReport struct {
 	Withdrawn int      `json:"withdrawn"` // record ids withdrawn (or, dry, to be)
 	Messages  int      `json:"messages"`
 	Rows      *rowDiff `json:"rows,omitempty"` // --dry-run
+	// DoneAlready: the same replacement was made by an earlier run;
+	// nothing was published (or, dry, would be).
+	DoneAlready bool `json:"done_already,omitempty"`
 }
 
 // replace withdraws the records of old now that the corrected file path
