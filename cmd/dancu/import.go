@@ -155,7 +155,8 @@ the corrected file is published, every record of OLD is withdrawn from the regis
 it says how many rows are unchanged, changed, new and gone, and what it would withdraw.
 Both refuse, before publishing and saying what to name instead, a list already
 replaced (a correction of a correction names the correction), one never imported,
-one with no row in common, and a corrected file not read whole (--sheet).
+one with no row in common, and a corrected file not read whole (--sheet). The same
+correction run again says "done already", publishes nothing and succeeds.
 
 Progress goes to standard error: on a terminal a bar (rows, rows/s, time left,
 percentage of the file's bytes, or of a workbook's unpacked sheets); otherwise a
