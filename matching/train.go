@@ -60,8 +60,8 @@ type TrainReport struct {
 	// Dependent are levels whose u is taken given an earlier comparison's
 	// level (see Model.Dependent).
 	Dependent []settings.Dependence
-	// Guards are the year_span guards as measured on the data (see
-	// Model.Guards); a widened one is also a warning.
+	// Guards are the year_span and full_date guards as measured on the
+	// data (see Model.Guards); a widened or dropped one is also a warning.
 	Guards []settings.GuardFit
 	// ConfidentPairs are the candidate pairs on the first level of every
 	// comparison; ConfidentRecall that rule's recall among matches (from
@@ -186,6 +186,15 @@ func (r *TrainReport) String() string {
 			d.Comparison, d.Level, d.Given, d.GivenLevel, d.U, d.Lift)
 	}
 	for _, g := range r.Guards {
+		if g.Kind == "full_date" {
+			verdict := "kept"
+			if g.Fitted < 0 {
+				verdict = "dropped"
+			}
+			fmt.Fprintf(&b, "guard %s on %s: %.2f%% of %.0f matches have full dates that are not one birthday (the upper half by weight of the candidate pairs the comparisons not reading %s call matches, less the strangers EM expects among them); %s\n",
+				g.Kind, g.Column, 100*g.Broken, g.Expected, g.Column, verdict)
+			continue
+		}
 		fmt.Fprintf(&b, "guard %s on %s (max %d): broken by %.2f%% of %.0f matches (candidate pairs the comparisons not reading %s call matches, less the strangers among them by their year gaps); applied as max %d\n",
 			g.Kind, g.Column, g.Max, 100*g.Broken, g.Expected, g.Column, g.Fitted)
 	}

@@ -473,7 +473,11 @@ twice and make λ and the scores too generous.
   on the data (an EM over the candidate pairs' year gaps, each pair's prior
   from the comparisons not reading the date) and, when more than 1% of the
   matches would break it, widens it to the smallest span that keeps to that
-  and warns (` + "`guard year_span on dob (max 2): …`" + `). Do not write a guard
+  and warns (` + "`guard year_span on dob (max 2): …`" + `). It measures a full_date
+  guard the same way (the share of its estimated matches, the upper half by
+  weight, whose full dates are not one birthday) and, above 1%, drops it and
+  warns (` + "`guard full_date on dob: …`" + `): every file with a date of birth may
+  carry one, and the data decide. Do not write a guard
   from an example: write one only when a person's records never differ that
   much (a typed register, not re-keyed lists whose dates carry typos).
 - ` + "`vetoes`" + `: ` + "`{comparison: given_name, levels: [else]}`" + ` keeps such pairs apart

@@ -257,13 +257,16 @@ type Guard struct {
 	UnlessShared string `json:"unless_shared,omitempty" yaml:"unless_shared,omitempty"`
 }
 
-// GuardFit is what training measured of one year_span guard: among the
+// GuardFit is what training measured of one year_span or full_date
+// guard. For year_span: among the
 // candidate pairs that the comparisons not reading the guard's column
 // call matches, less the strangers among them (whose year gaps are those
 // of random pairs), the share Broken of the matches that the guard as
 // written (Max) would keep apart, and Fitted, the smallest span at or
 // above Max that leaves at most the tolerated share broken (Max itself
-// when the written guard already does); Expected is those matches.
+// when the written guard already does); Expected is those matches. For
+// full_date: Broken is the share of the matches whose full dates are not
+// one birthday, and Fitted is -1 when training dropped the guard for it.
 type GuardFit struct {
 	Kind     string  `json:"kind" yaml:"kind"`
 	Column   string  `json:"column" yaml:"column"`
@@ -275,17 +278,27 @@ type GuardFit struct {
 
 // EffectiveGuards returns the guards clustering applies: those of the
 // settings, each year_span guard with the span its model fitted
-// (Model.Guards) when training widened it.
+// (Model.Guards) when training widened it, less each full_date guard
+// training dropped (Fitted -1).
 func (s *Settings) EffectiveGuards() []Guard {
 	if s.Model == nil || len(s.Model.Guards) == 0 {
 		return s.Guards
 	}
-	out := append([]Guard(nil), s.Guards...)
-	for i, g := range out {
+	out := make([]Guard, 0, len(s.Guards))
+	for _, g := range s.Guards {
+		drop := false
 		for _, fit := range s.Model.Guards {
-			if fit.Kind == g.Kind && fit.Column == g.Column && fit.Max == g.Max && fit.Fitted > g.Max {
-				out[i].Max = fit.Fitted
+			if fit.Kind != g.Kind || fit.Column != g.Column || fit.Max != g.Max {
+				continue
 			}
+			if g.Kind == "full_date" && fit.Fitted < 0 {
+				drop = true
+			} else if fit.Fitted > g.Max {
+				g.Max = fit.Fitted
+			}
+		}
+		if !drop {
+			out = append(out, g)
 		}
 	}
 	return out
@@ -419,10 +432,11 @@ type Model struct {
 	// level's weight takes U, its u given the earlier comparison's level,
 	// instead of its overall u.
 	Dependent []Dependence `json:"dependent,omitempty" yaml:"dependent,omitempty"`
-	// Guards are the year_span guards as training measured them on the
-	// data (matching.Train): a guard that more than a small share of the
-	// pairs the other comparisons call matches would break is widened to
-	// the span those matches keep to (Settings.EffectiveGuards).
+	// Guards are the year_span and full_date guards as training measured
+	// them on the data (matching.Train): a year_span guard that more than
+	// a small share of the pairs the other comparisons call matches would
+	// break is widened to the span those matches keep to, a full_date
+	// guard is dropped (Settings.EffectiveGuards).
 	Guards []GuardFit `json:"guards,omitempty" yaml:"guards,omitempty"`
 	// BlockingRecall is training's estimate of the share of matching
 	// pairs some blocking rule proposes (0 when not estimated: one rule).
