@@ -547,8 +547,8 @@ func parseFullDate(s string) (y, m, d int) {
 
 // oneBirthday reports whether two full dates of birth may be one
 // person's: the same day and month, or swapped (the years are the
-// year_span guard's to judge), one digit apart, or one the lunar
-// calendar's date of the other.
+// year_span guard's to judge), one digit apart, one day apart, or one the
+// lunar calendar's date of the other.
 func oneBirthday(a, b string) bool {
 	if a == b {
 		return true
@@ -558,11 +558,13 @@ func oneBirthday(a, b string) bool {
 	if ma == mb && da == db || ma == db && da == mb || oneDigitApart(ya*10000+ma*100+da, yb*10000+mb*100+db) {
 		return true
 	}
-	// A birthday kept by the lunar calendar, written for the solar one:
-	// the lunar day and month trail the solar ones by 20 days (Tết on 21
-	// January) to 51 (Tết on 20 February).
+	// A day typed one off (19 and 20, 31 May and 1 June: two digits
+	// apart); a birthday kept by the lunar calendar, written for the
+	// solar one: the lunar day and month trail the solar ones by 20 days
+	// (Tết on 21 January) to 51 (Tết on 20 February).
 	gap := dayNumber(ya, ma, da) - dayNumber(yb, mb, db)
-	return lunarLagMin <= max(gap, -gap) && max(gap, -gap) <= lunarLagMax
+	gap = max(gap, -gap)
+	return gap <= 1 || lunarLagMin <= gap && gap <= lunarLagMax
 }
 
 // lunarLagMin and lunarLagMax bound, in days, how far a lunar-calendar

@@ -86,6 +86,9 @@ func TestFullDateGuardLevels(t *testing.T) {
 		{a: "1994-10-15", b: "1994-10-25", want: true},
 		{a: "1994-10-15", b: "1994-09-10", want: true},  // 35 days: lunar
 		{a: "1995-01-20", b: "1994-12-25", want: true},  // 26 days, across the year
+		{a: "1994-10-19", b: "1994-10-20", want: true},  // a day off, two digits
+		{a: "1994-05-31", b: "1994-06-01", want: true},  // a day off, across a month
+		{a: "1994-10-19", b: "1994-10-21", want: false}, // two days, two digits
 		{a: "1994-10-15", b: "1994-10-30", want: false}, // 15 days
 		{a: "1994-10-15", b: "1994-08-01", want: false}, // 75 days
 		{a: "1994-10-15", b: "1994-04-05", want: false},
