@@ -2050,10 +2050,20 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 		return nil, err
 	}
 	// Known records of a redelivery: their current person and link.
+	// Those outside comp come from current (again); those inside it,
+	// pulled in by the batch's new records, get their link and person
+	// here even when their person does not change: the output that first
+	// gave them may never have been written (its changelog write failed
+	// and the match stage started again with this registry, chaos5), and
+	// the input comes again merged with other messages, so it is not the
+	// re-flush of an identical batch (kLast).
 	var again []uint64
+	inComp := map[int32]bool{}
 	for _, s := range known {
 		if row, ok := u.row[s]; !ok || int(row) >= len(u.comp) {
 			again = append(again, s)
+		} else {
+			inComp[row] = true
 		}
 	}
 	if len(u.comp) > r.stats.LargestRecluster {
@@ -2144,6 +2154,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	}
 	fresh := map[string]bool{} // persons named after a new record (personDeltas)
 	var olds []string
+	var unchanged []matching.PersonSummary // persons of known records in comp that do not change (inComp)
 	for _, sm := range sums {
 		pid := name(sm.Root)
 		if names[sm.Root] == "" && old[sm.Root] == "" {
@@ -2164,11 +2175,17 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 			}
 		}
 		if !changed {
+			if slices.ContainsFunc(sm.Rows, func(rw int32) bool { return inComp[rw] }) {
+				unchanged = append(unchanged, sm)
+			}
 			continue
 		}
 		out.Persons = append(out.Persons, personRow(cf, sm, pid, ver, now))
 		for _, rw := range sm.Rows {
 			if old[rw] == pid {
+				if inComp[rw] {
+					out.Links = append(out.Links, linkOf(cf, cl, rw, pid, ver, now))
+				}
 				continue
 			}
 			wb.Set(seqKey(kPerson, comp[rw]), []byte(pid), nil)
@@ -2247,6 +2264,16 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 		}
 		if err := r.redeliveredDeltas(wb, out, n, nl); err != nil {
 			return nil, err
+		}
+	}
+	// After personDeltas: they are rows again, not changes.
+	for _, sm := range unchanged {
+		pid := name(sm.Root)
+		out.Persons = append(out.Persons, personRow(cf, sm, pid, ver, now))
+		for _, rw := range sm.Rows {
+			if inComp[rw] {
+				out.Links = append(out.Links, linkOf(cf, cl, rw, pid, ver, now))
+			}
 		}
 	}
 	return out, nil
