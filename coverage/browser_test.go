@@ -171,7 +171,7 @@ func TestCoveragePageInChromium(t *testing.T) {
 	printed, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`(() => {
 		const box = document.querySelector('.table'), table = document.querySelector('#coverage-table');
 		return {title: getComputedStyle(document.querySelector('header h1')).color,
-			form: (f => f ? getComputedStyle(f).display : 'none')(document.querySelector('header form')),
+			form: (f => f ? getComputedStyle(f).display : 'none')(document.querySelector('header form.since')),
 			shown: box.getBoundingClientRect().right, table: table.getBoundingClientRect().right,
 			page: document.documentElement.clientWidth};
 	})()`))
@@ -183,6 +183,31 @@ func TestCoveragePageInChromium(t *testing.T) {
 	}
 	if right, shown, page := printed["table"].(float64), printed["shown"].(float64), printed["page"].(float64); right > shown+1 || right > page+1 {
 		t.Errorf("printed: the table ends at %.0f px, its box at %.0f px, the paper at %.0f px: columns cut off", right, shown, page)
+	}
+
+	// Back on the screen, the analyst signs out from the page's top bar,
+	// as from the desk's pages (the coverage page had no bar: an analyst,
+	// whose role opens no other page, could not sign out but by waiting
+	// for the session's idle timeout), and the page is closed to them.
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+		return err
+	}), chromedp.EmulateViewport(1400, 1250)); err != nil {
+		t.Fatal(err)
+	}
+	bar, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(b => b ? b.textContent.replace(/\s+/g, ' ').trim() : '')(document.querySelector('header.top'))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(bar, "analyst1 · analyst · national") || !strings.Contains(bar, "Sign out") || strings.Contains(bar, "Conflicts") {
+		t.Fatalf("the page's top bar reads %q: want who is signed in (analyst1 · analyst · national), Sign out, and no link to the desk", bar)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`header.top button.link`), chromedp.WaitVisible(`#username`),
+		chromedp.Navigate(env.URL+"/coverage"), chromedp.WaitVisible(`#username`)); err != nil {
+		t.Fatalf("sign out from the coverage page: %v", err)
+	}
+	if url, err = chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.Contains(url, "/login") {
+		t.Errorf("after signing out, /coverage is at %s (%v), want the login page", url, err)
 	}
 }
 

@@ -47,6 +47,12 @@ type Handler struct {
 	// nil, every caller national.
 	Scope func(r *http.Request) (provinces []string, national bool)
 
+	// Account, when set, draws the bar at the top of the page for the
+	// caller of a request: who is signed in, the server's other pages
+	// their role opens, and the sign-out form, as the server's own pages
+	// show it. `dancu serve` sets web.AccountBar. Default: nil, no bar.
+	Account func(r *http.Request) template.HTML
+
 	conn driver.Conn
 	log  *slog.Logger
 	mux  *http.ServeMux
@@ -281,6 +287,7 @@ type pageData struct {
 	Rows                    []Row // the report's rows in the table's order
 	Order                   string
 	Links                   map[string]string
+	Account                 template.HTML // the server's bar: who is signed in, sign out
 }
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
@@ -317,6 +324,9 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		return linkOrder(p.order, since, era, province, level, metric)
 	}
 	d := pageData{Era: string(p.opt.Era), Metric: p.metric, Since: since, Province: p.opt.Province, Level: p.opt.Level, Order: p.order, Links: map[string]string{}}
+	if h.Account != nil {
+		d.Account = h.Account(r)
+	}
 	d.MetricName = "persons, % of expected population"
 	if p.metric == "with_id_pct" {
 		d.MetricName = "persons with an ID number, %"

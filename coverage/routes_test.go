@@ -67,13 +67,14 @@ func TestEveryRouteHasAMatrixRow(t *testing.T) {
 }
 
 // mountCoverage serves the coverage handler in the desk (webtest), on the
-// desk's test database, as dancu serve mounts it (the handler's Scope is
-// the caller's to set).
+// desk's test database, as dancu serve mounts it, with the server's top
+// bar (the handler's Scope is the caller's to set).
 func mountCoverage(t *testing.T) (*webtest.Env, *coverage.Handler) {
 	t.Helper()
 	var h http.Handler = http.NotFoundHandler()
 	env := webtest.Start(t, web.Config{Coverage: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) })})
 	ch := coverage.NewHandler(env.Conn, nil)
+	ch.Account = web.AccountBar
 	h = ch
 	return env, ch
 }

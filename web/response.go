@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"strings"
 )
@@ -69,16 +70,42 @@ func (s *Server) render(r *http.Request, page string, data map[string]any) ([]by
 	if data == nil {
 		data = map[string]any{}
 	}
-	if c, ok := fromContext(r.Context()); ok {
-		data["Me"] = c.user
-		data["CSRF"] = c.session.CSRFToken
-		data["Can"] = can(c.user.Role)
-	}
+	withCaller(r, data)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// withCaller adds to data what the top bar draws of the caller signed in
+// on r (none outside a session).
+func withCaller(r *http.Request, data map[string]any) {
+	if c, ok := fromContext(r.Context()); ok {
+		data["Me"] = c.user
+		data["CSRF"] = c.session.CSRFToken
+		data["Can"] = can(c.user.Role)
+	}
+}
+
+// topbar is the top bar alone, for the pages mounted from other packages
+// (AccountBar).
+var topbar = template.Must(template.New("topbar").Funcs(funcs).ParseFS(templateFiles, "templates/topbar.html"))
+
+// AccountBar draws the top bar of the desk's pages for the caller signed
+// in on r — the pages the role may open, who is signed in, and the
+// sign-out form with the session's CSRF token — for a handler mounted
+// behind the session middleware (Config.Coverage), so that its pages
+// can be left and signed out of as the desk's can. Outside a session it
+// is the bar without an account.
+func AccountBar(r *http.Request) template.HTML {
+	data := map[string]any{}
+	withCaller(r, data)
+	var buf bytes.Buffer
+	if err := topbar.ExecuteTemplate(&buf, "topbar", data); err != nil {
+		return "" // a template bug (the page tests draw it); a bytes.Buffer takes any write
+	}
+	return template.HTML(buf.String())
 }
 
 // fail answers an error: JSON {error} on the API, a small page elsewhere.

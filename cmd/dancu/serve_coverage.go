@@ -13,9 +13,11 @@ import (
 // (coverage.Handler.Routes: /coverage, /coverage/map.svg,
 // /coverage/static/…, /api/coverage), read from the materialised
 // coverage aggregates on conn. A user added with --province reads
-// districts and communes of those provinces only (web.CallerScope).
+// districts and communes of those provinces only (web.CallerScope). The
+// page has the desk's top bar, with the sign-out (web.AccountBar).
 func coverageHandler(conn driver.Conn, log *slog.Logger) *coverage.Handler {
 	h := coverage.NewHandler(conn, log)
 	h.Scope = web.CallerScope
+	h.Account = web.AccountBar
 	return h
 }
