@@ -122,3 +122,67 @@ func writePNG(t *testing.T, path string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestBrowserDeskOnAPhone: a reviewer on a phone (390 px wide) reads the
+// queue and a conflict of three records as on a laptop, and an auditor
+// the audit log: the page is no wider than the screen (a table wider
+// than it scrolls in its own box), and no word is cut across lines: the
+// queue broke "Open" and the kinds letter by letter, and the records side
+// by side every name and address, on a page twice the screen's width.
+func TestBrowserDeskOnAPhone(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	three := env.SeedConflict(t, "c3f0a9d2b7e1", schemas.ConflictTwoIDs, "01", "01", "01")
+	env.SeedConflict(t, "c3f0a9d2b7e2", schemas.ConflictIDContradicts, "01")
+	env.SeedConflict(t, "c3f0a9d2b7e3", schemas.ConflictSharedID, "01", "26")
+	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
+	env.AddUser(t, "auditor", store.RoleAuditor)
+	ctx := webtest.Browser(t)
+	dir := shotDir(t)
+
+	// Every word of the page's tables and header on one line, and the
+	// page within the window.
+	const check = `(() => {
+		const cut = [];
+		for (const el of document.querySelectorAll('header.top, main table')) {
+			const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+			for (let n; (n = w.nextNode());) {
+				for (const m of n.textContent.matchAll(/\S+/g)) {
+					const r = document.createRange();
+					r.setStart(n, m.index);
+					r.setEnd(n, m.index + m[0].length);
+					if (new Set(Array.from(r.getClientRects(), c => Math.round(c.top))).size > 1) cut.push(m[0]);
+				}
+			}
+		}
+		return {width: innerWidth, page: document.documentElement.scrollWidth, cut: cut};
+	})()`
+	look := func(who, path, name string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+path), chromedp.WaitVisible("main table")); err != nil {
+			t.Fatalf("%s: %s: %v", who, path, err)
+		}
+		got := run(t, ctx, chromedp.Evaluate[map[string]any](check))
+		writePNG(t, filepath.Join(dir, name), run(t, ctx, chromedp.FullScreenshot(100)))
+		if w, p := got["width"].(float64), got["page"].(float64); p > w {
+			t.Errorf("%s: %s is %.0f px wide in a window of %.0f px", who, path, p, w)
+		}
+		if cut := got["cut"].([]any); len(cut) > 0 {
+			t.Errorf("%s: %s cuts %d words across lines: %q", who, path, len(cut), cut)
+		}
+	}
+	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	look("reviewer", "/conflicts", "phone-queue.png")
+	look("reviewer", "/conflicts/"+three, "phone-conflict.png")
+	if err := chromedp.Do(ctx, chromedp.Click(`header.top button.link`), chromedp.WaitVisible("#username")); err != nil {
+		t.Fatal(err)
+	}
+	if err := webtest.SignIn(ctx, env.URL, "auditor"); err != nil {
+		t.Fatal(err)
+	}
+	look("auditor", "/audit", "phone-audit.png")
+}
