@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/web/store"
 )
 
@@ -38,7 +39,22 @@ func (s *Server) showConflict(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 	}
-	s.html(w, r, status, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": errMsg})
+	s.html(w, r, status, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": errMsg, "NotYours": notYours(d, c.user)})
+}
+
+// notYours is why u may make no decision on the conflict of d whatever
+// they choose — one awaiting the second decision of a supervisor other
+// than the first decider (nextStatus) — or "": the page then offers no
+// decision form, which would be refused on any choice.
+func notYours(d conflictDetail, u store.User) string {
+	if d.Conflict.Status != schemas.StatusAwaitingSecond {
+		return ""
+	}
+	var he *httpError
+	if _, _, err := nextStatus(d.Conflict, d.Decisions, u, schemas.DecisionNeedsVerification); errors.As(err, &he) && he.status == http.StatusForbidden {
+		return he.msg
+	}
+	return ""
 }
 
 // openConflict loads the conflict named in the path for the caller, as the

@@ -65,3 +65,43 @@ func TestTwoDecisionsForTwoNumbers(t *testing.T) {
 		t.Errorf("one supervisor deciding twice: %d, want 403", st)
 	}
 }
+
+// TestAwaitingSecondPageOffersNoFormItRefuses: on a conflict awaiting the
+// second decision, the page offers the decision form to a supervisor
+// other than the first decider only; a reviewer, and the first decider,
+// read why instead (the form was offered to them, and refused whatever
+// they chose: an officer deciding at the same time as another found
+// their note lost to a refusal).
+func TestAwaitingSecondPageOffersNoFormItRefuses(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	id := env.SeedConflict(t, "c_wait", schemas.ConflictTwoIDs, "79", "79")
+	env.AddUser(t, "rev", store.RoleReviewer, "79")
+	env.AddUser(t, "rev2", store.RoleReviewer, "79")
+	env.AddUser(t, "sup", store.RoleSupervisor, "79")
+	env.AddUser(t, "sup2", store.RoleSupervisor, "79")
+	rev := env.Login(t, "rev")
+	page := "/conflicts/" + id
+	if st, body := rev.Do(t, "GET", page, nil); st != http.StatusOK || !strings.Contains(string(body), `id="decide"`) {
+		t.Fatalf("the open conflict's page: %d, decision form %v; want 200 and the form", st, strings.Contains(string(body), `id="decide"`))
+	}
+	sup := env.Login(t, "sup")
+	if st, body := sup.Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": "same_person"}); st != http.StatusOK {
+		t.Fatalf("first decision: %d %s", st, body)
+	}
+	for _, c := range []struct {
+		user string
+		form bool
+		why  string
+	}{
+		{"rev", false, "awaits a supervisor"},
+		{"rev2", false, "awaits a supervisor"},
+		{"sup", false, "must come from another person"},
+		{"sup2", true, ""},
+	} {
+		st, body := env.Login(t, c.user).Do(t, "GET", page, nil)
+		form := strings.Contains(string(body), `id="decide"`)
+		if st != http.StatusOK || form != c.form || !strings.Contains(string(body), c.why) {
+			t.Errorf("%s on the awaiting conflict's page: %d, decision form %v, want %v and %q", c.user, st, form, c.form, c.why)
+		}
+	}
+}
