@@ -3,9 +3,11 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -242,7 +244,7 @@ func TestExpiredSessionSaysSignInAgain(t *testing.T) {
 	c := env.Login(t, "rev")
 	env.Clock.Advance(2 * time.Hour)
 	st, page := c.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+c.CSRF+"&decision=different_persons&note=khác")
-	if st != http.StatusUnauthorized || !strings.Contains(string(page), `<a href="/login">`) || !strings.Contains(string(page), "nothing was recorded") {
+	if st != http.StatusUnauthorized || !strings.Contains(string(page), `<a href="/login?next=%2fconflicts%2f`+id+`">`) || !strings.Contains(string(page), "nothing was recorded") {
 		t.Errorf("a decision after the session expired: %d %s, want 401 with a link to sign in again", st, page)
 	}
 	if ds, _ := env.Store.Decisions(context.Background(), id); len(ds) != 0 {
@@ -378,5 +380,82 @@ func TestStaticListsNothing(t *testing.T) {
 	}
 	if st, body := c.Do(t, "GET", "/static/desk.css", nil); st != http.StatusOK || !strings.Contains(string(body), "table.sbs") {
 		t.Errorf("GET /static/desk.css: %d", st)
+	}
+}
+
+// TestSignedInAgainBackToTheConflict: a reviewer whose session expired
+// mid-decision signed in again from the page's link and landed on the
+// queue, to look for the conflict again among the others. The link now
+// carries the conflict (next), the login form keeps it, and signing in
+// goes there; a page asked for in a tab whose session expired likewise
+// (not without any session: TestAuthorisationMatrix). next names only
+// this server's pages: another site, however written, gives home.
+func TestSignedInAgainBackToTheConflict(t *testing.T) {
+	env := webtest.Start(t, web.Config{SessionTTL: time.Hour})
+	id := env.SeedConflict(t, "c_back", schemas.ConflictSharedID, "01", "01")
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	c, tab := env.Login(t, "rev"), env.Login(t, "rev")
+	env.Clock.Advance(2 * time.Hour)
+	_, page := c.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+c.CSRF+"&decision=different_persons&note=khác")
+	m := regexp.MustCompile(`href="(/login[^"]*)">Sign in again`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("the 401 page has no link to sign in again: %s", page)
+	}
+	signIn := html.UnescapeString(string(m[1]))
+	// post the login form of client b with next; its answer's Location.
+	post := func(b *webtest.Client, next string) (int, string) {
+		req, _ := http.NewRequest("POST", env.URL+"/login", strings.NewReader(url.Values{
+			"username": {"rev"}, "password": {webtest.Password}, "next": {next}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := b.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Location")
+	}
+	for _, tc := range []struct{ login, want string }{
+		{signIn, "/conflicts/" + id},
+		{"/login?next=" + url.QueryEscape("/conflicts?status=decided&kind=two_ids"), "/conflicts?status=decided&kind=two_ids"},
+		{"/login?next=" + url.QueryEscape("//evil.example/conflicts"), "/"},
+		{"/login?next=" + url.QueryEscape("/\\evil.example"), "/"},
+		{"/login?next=" + url.QueryEscape("https://evil.example/conflicts"), "/"},
+		{"/login?next=" + url.QueryEscape("/api/logout"), "/"},
+		{"/login", "/"},
+	} {
+		b := env.NewClient()
+		st, form := b.Do(t, "GET", tc.login, nil)
+		next := ""
+		if m := regexp.MustCompile(`name="next" value="([^"]*)"`).FindSubmatch(form); m != nil {
+			next = html.UnescapeString(string(m[1]))
+		}
+		if st != http.StatusOK {
+			t.Fatalf("GET %s: %d", tc.login, st)
+		}
+		if st, loc := post(b, next); st != http.StatusSeeOther || loc != tc.want {
+			t.Errorf("signed in from %s (next %q): %d to %q, want 303 to %q", tc.login, next, st, loc, tc.want)
+		}
+		// The form's own next, bypassed: posted straight, the same rule.
+		if tc.want == "/" && strings.Contains(tc.login, "next=") {
+			raw, _ := url.QueryUnescape(strings.TrimPrefix(tc.login, "/login?next="))
+			if _, loc := post(env.NewClient(), raw); loc != "/" {
+				t.Errorf("signed in with next %q posted: to %q, want /", raw, loc)
+			}
+		}
+	}
+	// A page asked for in a tab whose session expired: the login, then
+	// that page; without a session, the login alone.
+	for _, tc := range []struct {
+		c    *webtest.Client
+		want string
+	}{{tab, "/login?expired=1&next=" + url.QueryEscape("/conflicts/"+id)}, {env.NewClient(), "/login"}} {
+		resp, err := tc.c.Client.Get(env.URL + "/conflicts/" + id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); loc != tc.want {
+			t.Errorf("a conflict's page: to %q, want %q", loc, tc.want)
+		}
 	}
 }

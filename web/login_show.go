@@ -8,12 +8,13 @@ import (
 
 // loginShow renders the login form; after ?expired=1 (where an expired
 // session is sent) it says the session expired, in the server's words:
-// no text from the URL reaches the page.
+// no text from the URL reaches the page but the page to return to after
+// signing in (next), when it is one of this server's (safeNext).
 func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) {
-	var data map[string]any
+	data := map[string]any{"Next": safeNext(r.URL.Query().Get("next"))}
 	if r.URL.Query().Get("expired") != "" {
-		data = map[string]any{"Notice": "Your session has expired (after " + inWords(s.cfg.SessionIdle) +
-			" without a request, or " + inWords(s.cfg.SessionTTL) + " after signing in): sign in again."}
+		data["Notice"] = "Your session has expired (after " + inWords(s.cfg.SessionIdle) +
+			" without a request, or " + inWords(s.cfg.SessionTTL) + " after signing in): sign in again."
 	}
 	s.html(w, r, http.StatusOK, "login", data)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -77,15 +78,31 @@ func (s *Server) requireSession(next http.Handler) http.Handler {
 			s.json(w, http.StatusUnauthorized, map[string]string{"error": msg})
 			return
 		}
+		// Signed in again after their session expired, the user comes
+		// back to the page asked for, or to the conflict whose form was
+		// sent (nothing of it recorded). Not for a caller without a
+		// session: no answer to one names a conflict, not even the one
+		// it asked for (TestAuthorisationMatrix).
+		next := ""
+		if expired {
+			next = returnTo(r)
+		}
 		if r.Method == http.MethodGet {
-			to := "/login"
+			q := url.Values{}
 			if expired {
-				to += "?expired=1"
+				q.Set("expired", "1")
+			}
+			if next != "" {
+				q.Set("next", next)
+			}
+			to := "/login"
+			if len(q) > 0 {
+				to += "?" + q.Encode()
 			}
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		s.fail(w, r, http.StatusUnauthorized, msg)
+		s.html(w, r, http.StatusUnauthorized, "error", map[string]any{"Status": http.StatusUnauthorized, "Message": msg, "Next": next})
 	})
 }
 
