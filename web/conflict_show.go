@@ -39,7 +39,24 @@ func (s *Server) showConflict(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 	}
-	s.html(w, r, status, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": errMsg, "NotYours": notYours(d, c.user)})
+	s.html(w, r, status, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": errMsg, "NotYours": notYours(d, c.user),
+		"Note": typedNote(r)})
+}
+
+// typedNote is the note of a refused ruling's form, by the form it was
+// typed in ("decide", "correct"), to give it back in that form (escaped,
+// as any text): the page again after a refusal (a grouping that does not
+// hold, a ruling the records do not allow) said why but lost the words
+// typed. Empty for a page asked for.
+func typedNote(r *http.Request) map[string]string {
+	if r.Method != http.MethodPost {
+		return nil
+	}
+	form := "decide"
+	if strings.HasSuffix(r.URL.Path, "/correction") {
+		form = "correct"
+	}
+	return map[string]string{form: r.PostFormValue("note")}
 }
 
 // notYours is why u may make no decision on the conflict of d whatever

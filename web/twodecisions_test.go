@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -103,5 +106,29 @@ func TestAwaitingSecondPageOffersNoFormItRefuses(t *testing.T) {
 		if st != http.StatusOK || form != c.form || !strings.Contains(string(body), c.why) {
 			t.Errorf("%s on the awaiting conflict's page: %d, decision form %v, want %v and %q", c.user, st, form, c.form, c.why)
 		}
+	}
+}
+
+// TestRefusedRulingKeepsTheNote: a ruling the desk refuses (here a
+// grouping that puts every record in one group) gives the conflict's page
+// again with why, and the note typed stays in the form (escaped), where
+// it was lost; a page asked for has an empty note.
+func TestRefusedRulingKeepsTheNote(t *testing.T) {
+	env := webtest.Start(t, web.Config{})
+	id := env.SeedConflict(t, "c_note", schemas.ConflictTwoIDs, "79", "79", "79")
+	env.AddUser(t, "rev", store.RoleReviewer, "79")
+	rev := env.Login(t, "rev")
+	note := "Ba hồ sơ: cha mẹ khác nhau <b>xem lại</b>"
+	form := url.Values{"csrf_token": {rev.CSRF}, "decision": {"different_persons"}, "note": {note}}
+	for i := range 3 {
+		form.Set(fmt.Sprintf("group_r_c_note_%d", i), "1")
+	}
+	st, page := rev.Form(t, "/conflicts/"+id+"/decision", form.Encode())
+	want := ">" + template.HTMLEscapeString(note) + "</textarea>"
+	if st != http.StatusBadRequest || !strings.Contains(string(page), want) {
+		t.Errorf("a refused grouping: %d, the note in the form %v, want 400 and %q", st, strings.Contains(string(page), want), want)
+	}
+	if _, page := rev.Do(t, "GET", "/conflicts/"+id, nil); !strings.Contains(string(page), `maxlength="2000"></textarea>`) {
+		t.Errorf("the page asked for has a note already")
 	}
 }
