@@ -560,17 +560,22 @@ func oneBirthday(a, b string) bool {
 	}
 	// A day typed one off (19 and 20, 31 May and 1 June: two digits
 	// apart); a birthday kept by the lunar calendar, written for the
-	// solar one: the lunar day and month trail the solar ones by 20 days
-	// (Tết on 21 January) to 51 (Tết on 20 February).
+	// solar one: the lunar date trails the solar one by 19 to 55 days.
 	gap := dayNumber(ya, ma, da) - dayNumber(yb, mb, db)
 	gap = max(gap, -gap)
 	return gap <= 1 || lunarLagMin <= gap && gap <= lunarLagMax
 }
 
 // lunarLagMin and lunarLagMax bound, in days, how far a lunar-calendar
-// date trails the solar one of the same day: from Tết's earliest date
-// (21 January) to its latest (20 February).
-const lunarLagMin, lunarLagMax = 20, 51
+// date (its day, month and year as digits) trails the solar one of the
+// same day: Vietnam's calendar from 1920 to 2030 gives 19 to 55
+// (TestFullDateGuardTakesEveryLunarDate). Not Tết's earliest and latest
+// dates (21 January, 20 February: 20 and 51), as first written: a lunar
+// month is a day shorter than a solar one on average, so the lag shrinks
+// after Tết, and after a leap month it is a month longer (1 August 2006,
+// lunar, is 22 September: 52 days; 30 August 1995, in the leap eighth
+// month, is 23 October: 54).
+const lunarLagMin, lunarLagMax = 19, 55
 
 // maskDay is a date of birth as a guard's reason may log it: the year
 // and month, not the day.

@@ -464,8 +464,8 @@ twice and make λ and the scores too generous.
   ` + "`{kind: year_span, column: D, max: N}`" + ` — a person's birth years span at most N;
   ` + "`{kind: full_date, column: D, unless_shared: C}`" + ` — a person's full dates
   (day and month known; 1 January is taken for a year only) are one birthday
-  written differently: the same day and month or swapped, one digit apart, or
-  20 to 51 days apart (a lunar date for the solar one). A record giving only
+  written differently: the same day and month or swapped, one digit or one day
+  apart, or 19 to 55 days apart (a lunar date for the solar one). A record giving only
   the year then cannot chain two namesakes of that year. ` + "`unless_shared`" + `
   names the column of a distinct guard: two persons sharing its value (one
   identification number) may join whatever their dates.
