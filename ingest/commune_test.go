@@ -487,3 +487,45 @@ func TestNameRemarkSaysDeadOrMovedAway(t *testing.T) {
 		}
 	}
 }
+
+// TestNameRemarkLostIsNoDeath: "mất" says died ("(mất)", "(đã mất năm
+// 2019)", "(mất 2010)"), but also lost: "(mất sức)" is a pensioner on
+// the allowance for lost working capacity, "(mất CMND)" a lost ID card,
+// "(mất tích)" a missing person, not one known dead. Those are remarks
+// left out of the name, the person kept; before, each row was rejected
+// as "died or moved away". A death remark's reject names the file, the
+// sheet, the row, the column and the remark, written any way ("(ĐÃ
+// CHẾT)", "(DA CHET)").
+func TestNameRemarkLostIsNoDeath(t *testing.T) {
+	got := importRows(t, [][]string{
+		{"STT", "Họ và tên", "Năm sinh"},
+		{"1", "Lê Văn Cường (mất sức)", "1940"},
+		{"2", "Lê Thị Dung (Mất CMND)", "1975"},
+		{"3", "Nguyễn Văn Ba (mất tích)", "1950"},
+		{"4", "Tran Van Tu (mat suc)", "1930"},
+		{"5", "Phạm Thị Lan (mất giấy tờ)", "1990"},
+		{"6", "Trần Văn Mạnh (Mất)", "1932"},
+		{"7", "Đỗ Văn Hùng (đã mất năm 2019)", "1936"},
+		{"8", "Hà Văn Sơn (mất 2010)", "1941"},
+		{"9", "Vũ Thị Hoa (ĐÃ CHẾT)", "1928"},
+		{"10", "Vu Van Hai (DA CHET)", "1929"},
+	})
+	for ext, g := range got {
+		recs, rejects, _ := byRow(g.items)
+		for row := 2; row <= 11; row++ {
+			dead := row >= 7
+			rj := rejects[row]
+			if dead != (rj != nil) {
+				t.Errorf("%s row %d: reject %+v, record %+v; want rejected %v", ext, row, rj, recs[row], dead)
+				continue
+			}
+			if rj != nil && (rj.SourceFile == "" || rj.FileHash == "" || ext == ".xlsx" && rj.Sheet != "DS" ||
+				rj.Column != "Họ và tên" || !strings.HasPrefix(rj.Value, "(") || !strings.Contains(rj.Reason, "died")) {
+				t.Errorf("%s row %d: reject %+v, want the file, sheet, column, remark and why", ext, row, rj)
+			}
+		}
+		if rec := recs[2]; rec == nil || rec.FullName != "Lê Văn Cường" {
+			t.Errorf("%s: row 2 %+v, want Lê Văn Cường", ext, rec)
+		}
+	}
+}

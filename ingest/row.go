@@ -184,13 +184,36 @@ var goneCanon, goneFold = func() (canon, folded []string) {
 	return canon, folded
 }()
 
+// whenWords may follow "mất" in a remark that says a death: when or why
+// ("mất năm 2019", "mất do tai nạn"). Any other word makes it "lost":
+// "mất sức" (the allowance for lost working capacity), "mất CMND" (a
+// lost ID card), "mất tích" (missing, not known dead).
+var whenWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"năm", "ngày", "tháng", "lúc", "hồi", "từ", "rồi", "do", "vì", "tại", "khi", "cách"} {
+		m[canonKey(w)], m[fold(w)] = true, true
+	}
+	return m
+}()
+
 // goneRemark reports a remark (the text in brackets after a name) that
 // says the person died or moved away.
 func goneRemark(remark string) bool {
+	key, phrases, mat, da := fold(remark), goneFold, fold("mất"), fold("đã")
 	if hasDiacritics(remark) {
-		return hasPhrase(canonKey(remark), goneCanon)
+		key, phrases, mat, da = canonKey(remark), goneCanon, canonKey("mất"), canonKey("đã")
 	}
-	return hasPhrase(fold(remark), goneFold)
+	if !hasPhrase(key, phrases) {
+		return false
+	}
+	words := strings.Fields(key)
+	if words[0] == da {
+		words = words[1:]
+	}
+	if words[0] != mat || len(words) == 1 {
+		return true
+	}
+	return whenWords[words[1]] || words[1][0] >= '0' && words[1][0] <= '9'
 }
 
 // markOf is a cell under "Giới tính / Nam" or "/ Nữ" as a mark: a list
