@@ -659,16 +659,28 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 			edges = append(edges, p)
 		}
 	}
-	// Strongest first, then by rows: slices.SortFunc on the pairs
-	// themselves, where sort.Slice swapped them through reflection.
+	// Strongest first, then by the records' ids: slices.SortFunc on the
+	// pairs themselves, where sort.Slice swapped them through reflection.
+	// Not by rows: they are the order the records came in (a file's, a
+	// registry's arrivals), and where guards are no equivalence (a
+	// year-only record fits namesakes whose full dates are not one
+	// birthday) which of two tied links comes first decides the persons
+	// (invariant (b): any arrival order gives dancu link's persons).
 	slices.SortFunc(edges, func(x, y Pair) int {
 		if x.Weight != y.Weight {
 			return cmp.Compare(y.Weight, x.Weight)
 		}
-		if x.A != y.A {
-			return cmp.Compare(x.A, y.A)
+		xl, xh := pairIDs(f, x)
+		yl, yh := pairIDs(f, y)
+		if c := strings.Compare(xl, yl); c != 0 {
+			return c
 		}
-		return cmp.Compare(x.B, y.B)
+		if c := strings.Compare(xh, yh); c != 0 {
+			return c
+		}
+		// A frame holding one id twice (records read without ids): rows,
+		// so that the order is still total.
+		return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
 	})
 	parent := make([]int32, n)
 	for i := range parent {
@@ -746,7 +758,15 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 		}
 		var sa, sb clusterSummary
 		if len(gs.guards) > 0 {
-			sa, sb = state(ra, 0), state(rb, 1)
+			// The sides in the records' ids' order, not the rows' (see
+			// the sort): a year misread by a digit takes the other side's
+			// span in Merge, and which side is which decides it when both
+			// hold a single year.
+			x, y := ra, rb
+			if f.id(int(e.B)) < f.id(int(e.A)) {
+				x, y = rb, ra
+			}
+			sa, sb = state(x, 0), state(y, 1)
 			if ok, gi, why := gs.Compatible(sa, sb); !ok {
 				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: gs.guards[gi].guard, Reason: why})
 				continue
@@ -793,6 +813,15 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 		out.Of[i] = find(int32(i))
 	}
 	return out, nil
+}
+
+// pairIDs returns the record ids of a pair's rows, the smaller first.
+func pairIDs(f *Frame, p Pair) (lo, hi string) {
+	lo, hi = f.id(int(p.A)), f.id(int(p.B))
+	if hi < lo {
+		lo, hi = hi, lo
+	}
+	return lo, hi
 }
 
 // keptApart reports whether joining the clusters of roots ra and rb

@@ -121,6 +121,14 @@ func streamWith(t *testing.T, cfg registry.Config, recs []schemas.Record, n int)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
+	person, outs := addInBatches(t, reg, recs, n)
+	return person, outs, reg
+}
+
+// addInBatches adds recs to reg in batches of n and returns each
+// record's final person and every output.
+func addInBatches(t *testing.T, reg *registry.Registry, recs []schemas.Record, n int) (map[string]string, []*registry.Output) {
+	t.Helper()
 	ad := registry.NewRecords()
 	person := map[string]string{}
 	var outs []*registry.Output
@@ -134,7 +142,7 @@ func streamWith(t *testing.T, cfg registry.Config, recs []schemas.Record, n int)
 		}
 		outs = append(outs, out)
 	}
-	return person, outs, reg
+	return person, outs
 }
 
 // The streaming registry gives offline dancu link's partition for any
@@ -382,17 +390,7 @@ func streamScored(t *testing.T, s *settings.Settings, recs []schemas.Record, bat
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
-	ad := registry.NewRecords()
-	person := map[string]string{}
-	for i := 0; i < len(recs); i += batch {
-		out, err := reg.AddRecords(context.Background(), ad, recs[i:min(i+batch, len(recs))])
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range out.Links {
-			person[l.RecordID] = l.PersonID
-		}
-	}
+	person, _ := addInBatches(t, reg, recs, batch)
 	return person, reg
 }
 
