@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/ingesttest"
@@ -707,4 +708,59 @@ func openGenerated(t *testing.T) (*population, *registry.Registry) {
 	}
 	t.Cleanup(func() { reg.Close() })
 	return p, reg
+}
+
+// TestRedeliveryAfterWithdrawalLinksOnce: chaos5's redelivery merged
+// with new records (TestRedeliveryWithNewRecordsLinksEveryRecord), after
+// some of the known records were withdrawn: the output holds one link for
+// every record in force, none for a withdrawn one (refused, as its id is),
+// and one row for each person — the known records that the new ones pull
+// into the recluster get theirs from recluster, those outside it from
+// current, never from both.
+func TestRedeliveryAfterWithdrawalLinksOnce(t *testing.T) {
+	p, reg := openGenerated(t)
+	ad := registry.NewRecords()
+	ctx := context.Background()
+	var gone []string
+	var recs []schemas.Record
+	for i := 0; i < 600; i += 3 {
+		recs = append(recs, p.recs[i])
+		if i%9 == 0 {
+			gone = append(gone, p.recs[i].RecordID)
+		}
+	}
+	if _, err := reg.AddRecords(ctx, ad, recs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Withdraw(ctx, schemas.Withdrawal{WithdrawalID: "w1", Batch: "b2", Replaces: "b1", RecordIDs: gone, User: "test", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := reg.AddRecords(ctx, ad, p.recs[:600])
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, rows := map[string]int{}, map[string]int{}
+	for _, l := range out.Links {
+		links[l.RecordID]++
+	}
+	for _, ps := range out.Persons {
+		rows[ps.PersonID]++
+	}
+	withdrawn := map[string]bool{}
+	for _, id := range gone {
+		withdrawn[id] = true
+	}
+	for _, r := range p.recs[:600] {
+		if n := links[r.RecordID]; withdrawn[r.RecordID] && n != 0 || !withdrawn[r.RecordID] && n != 1 {
+			t.Errorf("record %s (withdrawn %v): %d links in the output", r.RecordID, withdrawn[r.RecordID], n)
+		}
+	}
+	for pid, n := range rows {
+		if n != 1 {
+			t.Errorf("person %s: %d rows in the output", pid, n)
+		}
+	}
+	if len(out.Refused) != len(gone) {
+		t.Errorf("%d records refused, %d withdrawn", len(out.Refused), len(gone))
+	}
 }
