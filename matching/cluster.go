@@ -251,10 +251,10 @@ func (gs *guardSet) summaryInto(f *Frame, i int, st *clusterSummary) {
 }
 
 // summaryOf returns the summary of the cluster of rows (Summary of each,
-// merged in the order given).
+// merged in their records' ids' order: byID).
 func (gs *guardSet) summaryOf(f *Frame, rows []int32) clusterSummary {
 	var st clusterSummary
-	for i, r := range rows {
+	for i, r := range byID(f, rows, nil) {
 		if i == 0 {
 			st = gs.Summary(f, int(r))
 		} else {
@@ -287,8 +287,23 @@ func EncodePersonGuards(f *Frame, s *settings.Settings, rows []int32) ([]byte, e
 type PersonGuards struct {
 	f  *Frame
 	gs *guardSet
-	// st and one are scratch summaries, reused from person to person.
+	// st and one are scratch summaries, reused from person to person;
+	// rows the person's rows in byID's order.
 	st, one clusterSummary
+	rows    []int32
+}
+
+// byID returns rows in their records' ids' order (in buf's array): a
+// person's summary merges them so, not in the order they came in (a
+// file's, a registry's arrivals), because a year misread by a digit
+// takes the span of the side it joins, and with both sides a single year
+// the order decides which.
+func byID(f *Frame, rows, buf []int32) []int32 {
+	buf = append(buf[:0], rows...)
+	slices.SortFunc(buf, func(a, b int32) int {
+		return cmp.Or(strings.Compare(f.id(int(a)), f.id(int(b))), cmp.Compare(a, b))
+	})
+	return buf
 }
 
 // NewPersonGuards returns the encoder of f's persons under s's guards.
@@ -301,7 +316,7 @@ func NewPersonGuards(f *Frame, s *settings.Settings) (*PersonGuards, error) {
 }
 
 // Encode returns EncodePersonGuards(f, s, rows): the summary of rows
-// merged in the order given, as summaryOf merges it, in two scratch
+// merged in byID's order, as summaryOf merges it, in two scratch
 // summaries whose values alias the frame's tables (they are copied into
 // the encoding), where summaryOf makes three slices for every row and
 // every merge.
@@ -310,6 +325,8 @@ func (p *PersonGuards) Encode(rows []int32) ([]byte, error) {
 		return appendSummaryJSON(nil, clusterSummary{})
 	}
 	gs, f, st := p.gs, p.f, &p.st
+	p.rows = byID(f, rows, p.rows)
+	rows = p.rows
 	gs.summaryInto(f, int(rows[0]), st)
 	for _, r := range rows[1:] {
 		gs.summaryInto(f, int(r), &p.one)
