@@ -389,7 +389,7 @@ func (r *Registry) startBlockSet(db *pebble.DB, maxBlocks []int, ids bool) error
 	}
 	var idIts []*pebble.Iterator
 	if ids {
-		for _, kind := range []byte{kID, kTombstone} {
+		for _, kind := range idSetKinds {
 			idIt, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kind}, UpperBound: []byte{kind + 1}})
 			if err != nil {
 				it.Close()
@@ -423,8 +423,9 @@ func listLimit(maxBlock int) int {
 // the store, and the blocks batches write meanwhile are kept aside
 // (blocksSince) and added to it. Close stops it.
 //
-// Then, from idIts (none: none), the set of the store's record ids
-// and tombstones (ids.go), the ids batches write meanwhile kept aside (idsSince).
+// Then, from idIts (none: none), the set of the store's record ids,
+// tombstones and valid numbers (ids.go), those batches write meanwhile
+// kept aside (idsSince).
 func (r *Registry) loadBlocks(it *pebble.Iterator, idIts []*pebble.Iterator, maxBlocks []int) {
 	defer close(r.blocksDone)
 	if it != nil {

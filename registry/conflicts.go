@@ -287,7 +287,7 @@ func reasonText(reason string) string {
 func (r *Registry) numberHolders(wb *pebble.Batch, be *batchEdges, u *unit) (map[string][]matching.NumberHolder, error) {
 	var out map[string][]matching.NumberHolder
 	done := map[string]bool{}
-	var nums []string
+	var nums, fresh []string
 	added := false
 	for i, seq := range u.comp {
 		num := u.f.Value("id_valid", i)
@@ -303,6 +303,7 @@ func (r *Registry) numberHolders(wb *pebble.Batch, be *batchEdges, u *unit) (map
 			} else {
 				wb.Set(k, nil, nil)
 			}
+			fresh = append(fresh, num)
 		}
 		if !done[num] {
 			done[num] = true
@@ -312,11 +313,25 @@ func (r *Registry) numberHolders(wb *pebble.Batch, be *batchEdges, u *unit) (map
 	if len(nums) == 0 {
 		return nil, nil
 	}
+	// The set of ids learns the new records' numbers once they are sought
+	// (ids.go): it is asked whether the store held them before.
+	defer func() {
+		for _, num := range fresh {
+			r.noteNumber(num)
+		}
+	}()
 	// The numbers' entries, in key order through one iterator (each seek
 	// starts where the last ended; an iterator per number opened every
 	// level of the store for each: issue 9, 9% of a batch at 181k
 	// records). The records of u's components are all in the frame, so
-	// those this batch indexed are never holders.
+	// those this batch indexed are never holders. With be, a number the
+	// set of ids does not hold is not sought: no record of the store
+	// carries it (through wb, which may hold others, every number is).
+	var sought, skipped int64
+	defer func() {
+		r.numberReads.Add(sought)
+		r.numbersSkipped.Add(skipped)
+	}()
 	slices.Sort(nums)
 	if added {
 		slices.SortFunc(be.numbers, bytes.Compare)
@@ -337,10 +352,15 @@ func (r *Registry) numberHolders(wb *pebble.Batch, be *batchEdges, u *unit) (map
 	var lo []byte
 	for _, num := range nums {
 		lo = append(append(append(lo[:0], kNumber), num...), 0)
-		for ok := it.SeekGE(lo); ok && bytes.HasPrefix(it.Key(), lo); ok = it.Next() {
-			if k := it.Key(); len(k) == len(lo)+8 {
-				if s := binary.BigEndian.Uint64(k[len(lo):]); !inFrame(u, s) {
-					found = append(found, held{num, s})
+		if be != nil && !r.mayCarry(num) {
+			skipped++
+		} else {
+			sought++
+			for ok := it.SeekGE(lo); ok && bytes.HasPrefix(it.Key(), lo); ok = it.Next() {
+				if k := it.Key(); len(k) == len(lo)+8 {
+					if s := binary.BigEndian.Uint64(k[len(lo):]); !inFrame(u, s) {
+						found = append(found, held{num, s})
+					}
 				}
 			}
 		}

@@ -150,6 +150,9 @@ type Registry struct {
 	// no set of blocks (Config.Score).
 	ids, idsSince *blockSet
 	idSeed        maphash.Seed
+	// numberReads, numbersSkipped: Stats' NumberReads and NumbersSkipped
+	// (numberHolders may run beside the clustering).
+	numberReads, numbersSkipped atomic.Int64
 	// meter counts what the store's flushes and compactions wrote by key
 	// family (store.go).
 	meter *familyMeter
@@ -200,10 +203,15 @@ type Stats struct {
 	// IDReads counts the batches' record ids looked up in the store (to
 	// tell a redelivered record): not those the set of ids (ids.go) knew
 	// the store does not hold.
-	IDReads       int64
-	Blocks        int
-	BlockSetReady bool
-	BlockSetLoad  time.Duration
+	IDReads int64
+	// NumberReads counts the valid numbers sought in the index of numbers
+	// for the records outside a batch's components that carry them
+	// (numberHolders); NumbersSkipped those the set of ids (ids.go) knew
+	// no record in the store carries.
+	NumberReads, NumbersSkipped int64
+	Blocks                      int
+	BlockSetReady               bool
+	BlockSetLoad                time.Duration
 	// BlockSetBytes is the memory the set of blocks takes, of which
 	// WideBytes the entries of large blocks (windows.go).
 	BlockSetBytes int64
@@ -590,6 +598,7 @@ func (r *Registry) Stats() Stats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st := r.stats
+	st.NumberReads, st.NumbersSkipped = r.numberReads.Load(), r.numbersSkipped.Load()
 	st.Blocks, st.BlockSetReady, st.BlockSetBytes = r.blocks.len(), r.blocks != nil, r.blocks.bytes()
 	if r.blocks != nil && r.blocks.wide != nil {
 		st.WideBytes = r.blocks.wide.bytes

@@ -291,8 +291,8 @@ blocks from the store.`,
 			}
 			fmt.Fprintf(out, "blocks: %d in the registry's set (%.0f MB); new records' blocks looked up in the store %d, skipped as absent %d (%.0f%%), of one member answered by the set %d, of more %d, larger than max_block %d (windows read from their entries in memory %d, %.0f MB of the set)\n",
 				st.Blocks, float64(st.BlockSetBytes)/1e6, st.BlockReads, st.BlocksSkipped, 100*float64(st.BlocksSkipped)/float64(max(st.BlockReads+st.BlocksSkipped+st.BlocksKnown+st.BlocksListed+st.BlocksLarge, 1)), st.BlocksKnown, st.BlocksListed, st.BlocksLarge, st.WindowsKept, float64(st.WideBytes)/1e6)
-			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records; candidates read from the store %d (%.1f per record; the others were in the scoring frame); record ids looked up in the store %d (the others the set of ids knew to be new)\n",
-				st.Comparisons, st.Edges, st.LargestRecluster, st.CandidateReads, float64(st.CandidateReads)/float64(max(n, 1)), st.IDReads)
+			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records; candidates read from the store %d (%.1f per record; the others were in the scoring frame); record ids looked up in the store %d (the others the set of ids knew to be new); valid numbers sought in the store %d, skipped %d (the set of ids knew no record carried them)\n",
+				st.Comparisons, st.Edges, st.LargestRecluster, st.CandidateReads, float64(st.CandidateReads)/float64(max(n, 1)), st.IDReads, st.NumberReads, st.NumbersSkipped)
 			fmt.Fprintf(out, "store: %d compactions (%s) wrote %.1f MB, flushes %.1f MB; tables by level before the final compaction (and what compactions wrote into it, and moved into it):", st.Compactions, compactionKinds(st.CompactionKinds), float64(st.CompactedBytes)/1e6, float64(st.Flushed)/1e6)
 			for _, l := range st.Levels {
 				fmt.Fprintf(out, " L%d %d files %.1f MB (%.1f MB, %.1f MB);", l.Level, l.Files, float64(l.Bytes)/1e6, float64(l.Compacted)/1e6, float64(l.Moved)/1e6)
