@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"math/bits"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -1154,11 +1155,6 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 	}
 	// refs: every key of the batch (its place in flat) by block.
-	type keyRef struct {
-		hash uint64
-		rule int32
-		at   int32 // index into flat: record i's key k
-	}
 	refs := make([]keyRef, 0, nKeys)
 	all := make([]int32, nKeys)
 	recOf := make([]int32, nKeys) // the record of each place in flat
@@ -1170,15 +1166,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			refs = append(refs, keyRef{rk.Hash, int32(rk.Rule), int32(len(refs))})
 		}
 	}
-	refs = sortInParts(refs, func(a, b keyRef) int {
-		if a.rule != b.rule {
-			return cmp.Compare(a.rule, b.rule)
-		}
-		if a.hash != b.hash {
-			return cmp.Compare(a.hash, b.hash)
-		}
-		return cmp.Compare(a.at, b.at)
-	}, minSortPerWorker)
+	refs = sortKeyRefs(refs)
 	newBlock := func(j int) bool {
 		return j == 0 || refs[j].rule != refs[j-1].rule || refs[j].hash != refs[j-1].hash
 	}
@@ -1619,6 +1607,73 @@ func inParts(n, minPart int, fn func(k, lo, hi int) error) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// keyRef is a blocking key of a batch: its block (rule, hash) and its
+// place in the batch's keys (at: record i's key k).
+type keyRef struct {
+	hash uint64
+	rule int32
+	at   int32
+}
+
+func compareKeyRefs(a, b keyRef) int {
+	if a.rule != b.rule {
+		return cmp.Compare(a.rule, b.rule)
+	}
+	if a.hash != b.hash {
+		return cmp.Compare(a.hash, b.hash)
+	}
+	return cmp.Compare(a.at, b.at)
+}
+
+// sortKeyRefs returns refs, made in the order of at, sorted by block
+// (rule, then hash), then at (compareKeyRefs). The hashes are uniform:
+// one pass counts the keys by rule and the top bits of their hash, a
+// second moves them to their bucket (in the order of at), and each bucket
+// of a few keys is sorted apart. A comparison sort of the whole took 0.32
+// s of a 100,000-person bench in batches of 20,000 (reg19: 240,000 keys a
+// batch, two cores).
+func sortKeyRefs(refs []keyRef) []keyRef {
+	if len(refs) < 64 {
+		slices.SortFunc(refs, compareKeyRefs)
+		return refs
+	}
+	rules := int32(0)
+	for _, e := range refs {
+		rules = max(rules, e.rule+1)
+	}
+	// About four keys a bucket, at most 1<<16 buckets a rule.
+	top := uint(min(16, max(1, bits.Len(uint(len(refs)/(4*int(rules)))))))
+	bucket := func(e keyRef) int { return int(e.rule)<<top | int(e.hash>>(64-top)) }
+	starts := make([]int32, int(rules)<<top+1)
+	for _, e := range refs {
+		starts[bucket(e)+1]++
+	}
+	for i := 1; i < len(starts); i++ {
+		starts[i] += starts[i-1]
+	}
+	out := make([]keyRef, len(refs))
+	next := slices.Clone(starts[:len(starts)-1])
+	for _, e := range refs {
+		b := bucket(e)
+		out[next[b]] = e
+		next[b]++
+	}
+	for b := 0; b+1 < len(starts); b++ {
+		part := out[starts[b]:starts[b+1]]
+		if len(part) <= 12 {
+			// Insertion sort: a bucket's keys are in the order of at.
+			for i := 1; i < len(part); i++ {
+				for j := i; j > 0 && compareKeyRefs(part[j-1], part[j]) > 0; j-- {
+					part[j-1], part[j] = part[j], part[j-1]
+				}
+			}
+		} else {
+			slices.SortFunc(part, compareKeyRefs)
+		}
+	}
+	return out
 }
 
 // sortInParts sorts s by cmp in parts on every core (inParts) and
