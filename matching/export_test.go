@@ -1,6 +1,10 @@
 package matching
 
-import "github.com/dancu-vn/dancu/matching/settings"
+import (
+	"context"
+
+	"github.com/dancu-vn/dancu/matching/settings"
+)
 
 // ScorePairsEveryLevel scores pairs as ScorePairs did before it stopped
 // pairs early (pairBound): every comparison of every pair. It also
@@ -112,4 +116,18 @@ func FirstLevelAgainstGamma(f *Frame, s *settings.Settings, pairs [][2]int32) (a
 		}
 	}
 	return asked, first, wrong, nil
+}
+
+// TrainAsLink builds the blockers of s on f once and returns a function
+// that trains as Link does: on those blockers, keeping the candidate
+// pairs' vectors for scoring.
+func TrainAsLink(f *Frame, s *settings.Settings) (func(ctx context.Context) (*settings.Model, *TrainReport, error), error) {
+	sd := *s.WithDefaults()
+	bs, err := blockAll(f, &sd)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (*settings.Model, *TrainReport, error) {
+		return train(ctx, f, &sd, nil, bs, &vectorStore{})
+	}, nil
 }

@@ -1,0 +1,74 @@
+package matching_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"testing"
+
+	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/internal/cputime"
+	"github.com/dancu-vn/dancu/internal/ingesttest"
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
+)
+
+// BenchmarkTrainLink trains the embedded Vietnamese settings (no model)
+// on a generated population as dancu link does (the blockers built
+// before, the candidate pairs' vectors kept for scoring): u from random
+// pairs, the EM sessions, λ, the dependence and coverage estimates and
+// the guards' fits. $DANCU_TRAIN_PERSONS sets the persons generated
+// (default 20,000: about 36,000 records). cpu-s/op is the process's CPU
+// time per training (both cores), the figure to compare on a shared
+// machine.
+func BenchmarkTrainLink(b *testing.B) {
+	persons := 20_000
+	if v := os.Getenv("DANCU_TRAIN_PERSONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		persons = n
+	}
+	s, err := vietnamese.Settings()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	m, err := synth.Generate(context.Background(), synth.Config{Persons: persons, Seed: 11, OutDir: dir, Formats: []string{"csv"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var paths []string
+	for _, fl := range m.Files {
+		if fl.Kind == "spreadsheet" {
+			paths = append(paths, filepath.Join(dir, fl.Name))
+		}
+	}
+	f := matching.NewFrame(s)
+	ad := vietnamese.NewAdapter()
+	for _, r := range ingesttest.Records(b, ingest.Options{}, paths...) {
+		get, conf := ad.Fields(r)
+		if err := f.Add(r.RecordID, 0, get, conf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	train, err := matching.TrainAsLink(f, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cputime.Process()
+	for b.Loop() {
+		if _, _, err := train(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(f.Len()), "records")
+}
