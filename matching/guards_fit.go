@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"sort"
 
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -43,14 +44,32 @@ const (
 	maxFitPairs = 2_000_000
 )
 
-// fitGuards measures the year_span guards of s on the candidate pairs of
-// f with model (see above) and returns one GuardFit per guard measured.
+// fitGuards measures the year_span and full_date guards of s on the
+// candidate pairs of f with model (see above and fitFullDate) and returns
+// one GuardFit per guard measured, in the order of s.Guards.
 //
 // With kept set (the vectors of the pass that counted the candidates),
-// the pairs' vectors are read from it instead of compared again.
+// the pairs' vectors are read from it instead of compared again. One
+// pass over the candidate pairs counts for every guard, and one draw of
+// random pairs serves the guards of one column.
 func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model *settings.Model, candidates int64, kept *vectorStore) []settings.GuardFit {
-	var out []settings.GuardFit
 	if len(bs) == 0 {
+		return nil
+	}
+	var ms []*guardMeasure
+	for _, gd := range s.Guards {
+		ci, ok := f.byName[gd.Column]
+		if !ok {
+			continue
+		}
+		switch gd.Kind {
+		case "year_span":
+			ms = append(ms, yearSpanMeasure(gd, ci, &f.cols[ci].vals))
+		case "full_date":
+			ms = append(ms, fullDateMeasure(gd, ci, &f.cols[ci].vals))
+		}
+	}
+	if len(ms) == 0 {
 		return nil
 	}
 	ws := newWeights(c, model, s.Training.Prior)
@@ -59,81 +78,127 @@ func fitGuards(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, model
 		sample = uint64(candidates/maxFitPairs + 1)
 	}
 	ws.tabulateTF(c, f, candidates/int64(sample))
-	for _, gd := range s.Guards {
-		if gd.Kind == "full_date" {
-			if fit, ok := fitFullDate(f, c, bs, s, ws, gd, sample, kept); ok {
-				out = append(out, fit)
-			}
-			continue
+	countOtherMatches(f, c, bs, s, ws, sample, kept, ms)
+	randomClasses(f, s.LinkType, ms)
+	out := make([]settings.GuardFit, 0, len(ms))
+	for _, m := range ms {
+		if m.gd.Kind == "full_date" {
+			out = append(out, fitFullDate(m))
+		} else {
+			out = append(out, fitYearSpan(m))
 		}
-		if gd.Kind != "year_span" {
-			continue
-		}
-		ci, ok := f.byName[gd.Column]
-		if !ok {
-			continue
-		}
-		vals := &f.cols[ci].vals
-		cls := func(i, j int32) int {
-			ya, _, _ := unpackDate(vals.at(int(i)))
-			yb, _, _ := unpackDate(vals.at(int(j)))
-			c := 2 * min(max(ya-yb, yb-ya), maxFitSpan+1)
-			if oneDigitApart(ya, yb) {
-				c++
-			}
-			return c
-		}
-		const nClass = 2 * (maxFitSpan + 2)
-		// The candidate pairs with both years that the other comparisons
-		// call matches (weight ≥ 0, probability ≥ 0.5), by the class of
-		// their years' gap.
-		counts := countOtherMatches(f, c, bs, s, ws, ci, sample, kept, nClass,
-			func(i, j int32) bool { return vals.at(int(i)) != 0 && vals.at(int(j)) != 0 },
-			func(i, j int32, _ float64) int { return cls(i, j) })
-		q := randomGapClasses(f, vals, s.LinkType, nClass, cls)
-		excess, expected := gapExcess(counts, q, gd.Max)
-		fit := settings.GuardFit{Kind: gd.Kind, Column: gd.Column, Max: gd.Max, Fitted: gd.Max, Expected: expected}
-		if expected < minGuardMatches {
-			out = append(out, fit)
-			continue
-		}
-		broken := func(span int) float64 {
-			var b float64
-			for k := range excess {
-				if gap, one := k/2, k%2 == 1; gap > span && !(gd.OneDigit && one) {
-					b += excess[k]
-				}
-			}
-			return b / expected
-		}
-		fit.Broken = broken(gd.Max)
-		for fit.Fitted < maxFitSpan && broken(fit.Fitted) > maxGuardBroken && broken(fit.Fitted)*expected >= minGuardBreaks {
-			fit.Fitted++
-		}
-		out = append(out, fit)
 	}
 	return out
 }
 
-// countOtherMatches counts, by class, the candidate pairs of f that both
-// have (have) and that the comparisons not reading column ci call
-// matches (weight ≥ 0 without the column's own levels); cls gets that
-// weight. Training's kept vectors are read when they fit the sample.
-func countOtherMatches(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, ws *weights, ci int, sample uint64, kept *vectorStore, nClass int, have func(i, j int32) bool, cls func(i, j int32, w float64) int) []float64 {
-	in := f.lineageOf([]int{ci})
-	skip := make([]bool, len(c.comps))
-	for k, cc := range c.comps {
-		for x := range f.lineageOf(cc.cols) {
-			if in[x] {
-				skip[k] = true
+// guardMeasure is what the fit of one guard counts: the candidate pairs
+// that both have its values (have) and that the comparisons not reading
+// its column call matches, by class (cls, given their weight without
+// those comparisons: counts); and random pairs of records with a value
+// in its column, by class (randCls, nRand classes: q).
+type guardMeasure struct {
+	gd      settings.Guard
+	col     int
+	nClass  int
+	have    func(i, j int32) bool
+	cls     func(i, j int32, w float64) int
+	nRand   int
+	randCls func(i, j int32) int
+	counts  []float64
+	q       []float64
+}
+
+// yearSpanMeasure measures a year_span guard on column ci: classes of
+// the years' gap (twice the gap, plus one when the years are a digit
+// apart), gaps above maxFitSpan as one.
+func yearSpanMeasure(gd settings.Guard, ci int, vals *colVals) *guardMeasure {
+	cls := func(i, j int32) int {
+		ya, _, _ := unpackDate(vals.at(int(i)))
+		yb, _, _ := unpackDate(vals.at(int(j)))
+		c := 2 * min(max(ya-yb, yb-ya), maxFitSpan+1)
+		if oneDigitApart(ya, yb) {
+			c++
+		}
+		return c
+	}
+	const nClass = 2 * (maxFitSpan + 2)
+	return &guardMeasure{gd: gd, col: ci, nClass: nClass,
+		have:    func(i, j int32) bool { return vals.at(int(i)) != 0 && vals.at(int(j)) != 0 },
+		cls:     func(i, j int32, _ float64) int { return cls(i, j) },
+		nRand:   nClass,
+		randCls: cls}
+}
+
+// fitYearSpan fits a year_span guard from its measure (see above).
+func fitYearSpan(m *guardMeasure) settings.GuardFit {
+	gd := m.gd
+	excess, expected := gapExcess(m.counts, m.q, gd.Max)
+	fit := settings.GuardFit{Kind: gd.Kind, Column: gd.Column, Max: gd.Max, Fitted: gd.Max, Expected: expected}
+	if expected < minGuardMatches {
+		return fit
+	}
+	broken := func(span int) float64 {
+		var b float64
+		for k := range excess {
+			if gap, one := k/2, k%2 == 1; gap > span && !(gd.OneDigit && one) {
+				b += excess[k]
 			}
 		}
+		return b / expected
 	}
-	counts := make([][]float64, workers)
+	fit.Broken = broken(gd.Max)
+	for fit.Fitted < maxFitSpan && broken(fit.Fitted) > maxGuardBroken && broken(fit.Fitted)*expected >= minGuardBreaks {
+		fit.Fitted++
+	}
+	return fit
+}
+
+// countOtherMatches fills the counts of each measure of ms: by class,
+// the candidate pairs of f that have the measure's values and that the
+// comparisons not reading its column call matches (weight ≥ 0 without
+// the column's own levels, which its cls gets), in one pass over the
+// pairs; measures that leave out the same comparisons share each pair's
+// weight. Training's kept vectors are read when they fit the sample.
+func countOtherMatches(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, ws *weights, sample uint64, kept *vectorStore, ms []*guardMeasure) {
+	// The comparisons each measure leaves out, and the measures that
+	// leave out the same ones.
+	type group struct {
+		skip []bool
+		ms   []int
+	}
+	var groups []*group
+	for x, m := range ms {
+		in := f.lineageOf([]int{m.col})
+		skip := make([]bool, len(c.comps))
+		for k, cc := range c.comps {
+			for y := range f.lineageOf(cc.cols) {
+				if in[y] {
+					skip[k] = true
+				}
+			}
+		}
+		var gr *group
+		for _, g := range groups {
+			if slices.Equal(g.skip, skip) {
+				gr = g
+			}
+		}
+		if gr == nil {
+			gr = &group{skip: skip}
+			groups = append(groups, gr)
+		}
+		gr.ms = append(gr.ms, x)
+	}
+	counts := make([][][]float64, workers) // per worker, per measure
 	bufs := make([][]uint8, workers)
+	haves := make([][]bool, workers)
 	for w := range counts {
-		counts[w] = make([]float64, nClass)
+		counts[w] = make([][]float64, len(ms))
+		for x, m := range ms {
+			counts[w][x] = make([]float64, m.nClass)
+		}
 		bufs[w] = make([]uint8, len(c.comps))
+		haves[w] = make([]bool, len(ms))
 	}
 	// The vectors of every pair, or of the pairs of this very sample
 	// (training compared the same one).
@@ -156,33 +221,50 @@ func countOtherMatches(f *Frame, c *compiled, bs []*blocker, s *settings.Setting
 			if vr != nil && (in || kept.sample <= 1) {
 				v = vr.next(w)
 			}
-			if !in || !have(i, j) {
+			if !in {
 				return
 			}
-			g := bufs[w]
-			for k := range c.comps {
-				switch {
-				case skip[k]:
-					g[k] = 0
-				case v != nil:
-					g[k] = v[k]
-				default:
-					g[k] = c.gamma(f, k, i, j)
+			have := haves[w]
+			for _, gr := range groups {
+				any := false
+				for _, x := range gr.ms {
+					have[x] = ms[x].have(i, j)
+					any = any || have[x]
+				}
+				if !any {
+					continue
+				}
+				g := bufs[w]
+				for k := range c.comps {
+					switch {
+					case gr.skip[k]:
+						g[k] = 0
+					case v != nil:
+						g[k] = v[k]
+					default:
+						g[k] = c.gamma(f, k, i, j)
+					}
+				}
+				sc := ws.score(c, f, g, i, j)
+				if sc < 0 {
+					continue
+				}
+				for _, x := range gr.ms {
+					if have[x] {
+						counts[w][x][ms[x].cls(i, j, sc)]++
+					}
 				}
 			}
-			sc := ws.score(c, f, g, i, j)
-			if sc < 0 {
-				return
-			}
-			counts[w][cls(i, j, sc)]++
 		})
 	}
-	for w := 1; w < workers; w++ {
-		for k := range counts[0] {
-			counts[0][k] += counts[w][k]
+	for x, m := range ms {
+		m.counts = counts[0][x]
+		for w := 1; w < workers; w++ {
+			for k := range m.counts {
+				m.counts[k] += counts[w][x][k]
+			}
 		}
 	}
-	return counts[0]
 }
 
 // guardFitWarnings says which guards training widened.
@@ -202,24 +284,49 @@ func guardFitWarnings(fits []settings.GuardFit) []string {
 	return out
 }
 
-// randomGapClasses returns the distribution of gap classes among random
-// pairs of records that both have a year (different people, nearly all):
-// 200,000 pairs drawn with a fixed seed, each class counted from one half
-// so that no class is impossible.
-func randomGapClasses(f *Frame, vals *colVals, linkType string, nClass int, cls func(i, j int32) int) []float64 {
+// randomClasses fills the q of each measure of ms: the distribution of
+// its classes among random pairs of records that both have a value in
+// its column (different people, nearly all): 200,000 pairs drawn with a
+// fixed seed, each class counted from one half so that no class is
+// impossible. The measures of one column share one draw.
+func randomClasses(f *Frame, linkType string, ms []*guardMeasure) {
+	drawn := map[int][][2]int32{}
+	for _, m := range ms {
+		pairs, ok := drawn[m.col]
+		if !ok {
+			pairs = randomPairsWith(f, &f.cols[m.col].vals, linkType)
+			drawn[m.col] = pairs
+		}
+		q := make([]float64, m.nRand)
+		for k := range q {
+			q[k] = 0.5
+		}
+		for _, p := range pairs {
+			q[m.randCls(p[0], p[1])]++
+		}
+		norm(q)
+		m.q = q
+	}
+}
+
+// randomFitPairs is the number of random pairs a guard's fit draws.
+const randomFitPairs = 200_000
+
+// randomPairsWith draws the random pairs randomClasses counts: up to
+// randomFitPairs pairs (a < b) of records with a value in vals that the link
+// type allows, in up to 1,000,000 tries.
+func randomPairsWith(f *Frame, vals *colVals, linkType string) [][2]int32 {
 	var with []int32
 	for i := range vals.len() {
 		if vals.at(i) != 0 {
 			with = append(with, int32(i))
 		}
 	}
-	q := make([]float64, nClass)
-	for k := range q {
-		q[k] = 0.5
-	}
+	var out [][2]int32
 	if len(with) >= 2 {
+		out = make([][2]int32, 0, randomFitPairs)
 		r := rand.New(rand.NewSource(1))
-		for n, tries := 0, 0; n < 200_000 && tries < 1_000_000; tries++ {
+		for tries := 0; len(out) < randomFitPairs && tries < 1_000_000; tries++ {
 			a, b := with[r.Intn(len(with))], with[r.Intn(len(with))]
 			if a == b {
 				continue
@@ -228,12 +335,10 @@ func randomGapClasses(f *Frame, vals *colVals, linkType string, nClass int, cls 
 			if !f.pairAllowed(linkType, a, b) {
 				continue
 			}
-			q[cls(a, b)]++
-			n++
+			out = append(out, [2]int32{a, b})
 		}
 	}
-	norm(q)
-	return q
+	return out
 }
 
 // gapExcess separates, among the pairs the other comparisons call
@@ -277,7 +382,46 @@ func fitHash(i, j int32) uint64 {
 	return h * 0x94D049BB133111EB >> 7
 }
 
-// fitFullDate measures a full_date guard (issue 12 point 2) on the
+// fullDateMeasure measures a full_date guard (issue 12 point 2) on
+// column ci: the candidate pairs with two full dates by weight (in halves
+// of a bit, 0 to 40) and whether their dates are one birthday; random
+// pairs by one birthday (0), not (1), or not two full dates (2).
+func fullDateMeasure(gd settings.Guard, ci int, vals *colVals) *guardMeasure {
+	full := func(i int32) (string, bool) { return fullDate(vals.at(int(i))) }
+	return &guardMeasure{gd: gd, col: ci, nClass: 2 * fullDateBins,
+		have: func(i, j int32) bool {
+			_, a := full(i)
+			_, b := full(j)
+			return a && b
+		},
+		cls: func(i, j int32, w float64) int {
+			a, _ := full(i)
+			b, _ := full(j)
+			k := 2 * min(int(w*2), fullDateBins-1)
+			if !oneBirthday(a, b) {
+				k++
+			}
+			return k
+		},
+		nRand: 3,
+		randCls: func(i, j int32) int {
+			a, okA := full(i)
+			b, okB := full(j)
+			switch {
+			case !okA || !okB:
+				return 2
+			case oneBirthday(a, b):
+				return 0
+			}
+			return 1
+		}}
+}
+
+// fullDateBins: the weight bins of a full_date guard's measure, halves
+// of a bit from 0 to 40.
+const fullDateBins = 80
+
+// fitFullDate fits a full_date guard from its measure: among the
 // candidate pairs with two full dates that the comparisons not reading
 // the date call matches (weight ≥ 0), the upper half of them by weight
 // (see below). Each such pair is a match with the probability p its
@@ -289,40 +433,9 @@ func fitHash(i, j int32) uint64 {
 // matches, never labels — and Expected is the matches it finds. Above
 // maxGuardBroken (with at least minGuardBreaks of them) the fit drops the
 // guard (Fitted -1: Settings.EffectiveGuards leaves it out).
-func fitFullDate(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, ws *weights, gd settings.Guard, sample uint64, kept *vectorStore) (settings.GuardFit, bool) {
-	ci, ok := f.byName[gd.Column]
-	if !ok {
-		return settings.GuardFit{}, false
-	}
-	vals := &f.cols[ci].vals
-	full := func(i int32) (string, bool) { return fullDate(vals.at(int(i))) }
-	const bins = 80 // weight in halves of a bit, 0 to 40
-	counts := countOtherMatches(f, c, bs, s, ws, ci, sample, kept, 2*bins,
-		func(i, j int32) bool {
-			_, a := full(i)
-			_, b := full(j)
-			return a && b
-		},
-		func(i, j int32, w float64) int {
-			a, _ := full(i)
-			b, _ := full(j)
-			k := 2 * min(int(w*2), bins-1)
-			if !oneBirthday(a, b) {
-				k++
-			}
-			return k
-		})
-	q := randomGapClasses(f, vals, s.LinkType, 3, func(i, j int32) int {
-		a, okA := full(i)
-		b, okB := full(j)
-		switch {
-		case !okA || !okB:
-			return 2
-		case oneBirthday(a, b):
-			return 0
-		}
-		return 1
-	})
+func fitFullDate(ms *guardMeasure) settings.GuardFit {
+	gd, counts, q := ms.gd, ms.counts, ms.q
+	const bins = fullDateBins
 	u := q[1] / (q[0] + q[1])
 	// The upper half of the pairs by weight: where the other comparisons
 	// agree less, strangers whose weights the model overstates (namesakes
@@ -362,11 +475,11 @@ func fitFullDate(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, ws 
 	}
 	fit := settings.GuardFit{Kind: gd.Kind, Column: gd.Column, Expected: matches}
 	if matches < minGuardMatches {
-		return fit, true
+		return fit
 	}
 	fit.Broken = m
 	if m > maxGuardBroken && m*matches >= minGuardBreaks {
 		fit.Fitted = -1
 	}
-	return fit, true
+	return fit
 }

@@ -3,6 +3,7 @@ package matching
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,4 +119,65 @@ func trainFresh4FakeStyle(t *testing.T) (*settings.Settings, *Frame, *settings.M
 		t.Fatal(err)
 	}
 	return s, f, m, rep
+}
+
+// TestGuardFitsInOnePass: fitGuards measures every guard in one pass over
+// the candidate pairs (the guards of one column share each pair's weight
+// and one draw of random pairs); each guard's fit must be the fit it gets
+// measured alone, to the last bit, whether the pairs' vectors are read
+// from training's pass or compared again, and on a sample of the pairs
+// as on all of them. fake_1000's profile with the fresh settings, their
+// year_span guard, a full_date guard and a second year_span guard on the
+// same column.
+func TestGuardFitsInOnePass(t *testing.T) {
+	s, err := settings.Load(filepath.Join("..", "testdata", "benchmarks", "dev", "fake1000_fresh4.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Guards = append(s.Guards, settings.Guard{Kind: "full_date", Column: "dob"}, settings.Guard{Kind: "year_span", Column: "dob", Max: 5, OneDigit: true})
+	sd := *s.WithDefaults()
+	s = &sd
+	ps := synth.FakeStyle(1250, 403)
+	f := NewFrame(s)
+	if err := AddTable(f, &Table{Header: ps.Header, Rows: ps.Rows}, &Mapping{ID: "unique_id"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	bs, err := blockAll(f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := &vectorStore{}
+	m, rep, err := train(context.Background(), f, s, nil, bs, kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !kept.ok || kept.sample != 1 {
+		t.Fatalf("training kept no vectors (ok %v, sample %d)", kept.ok, kept.sample)
+	}
+	c, err := compile(s, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// All the candidate pairs, and a sample of about a third of them.
+	for _, candidates := range []int64{rep.UnionPairs, 2*maxFitPairs + 1} {
+		all := fitGuards(f, c, bs, s, m, candidates, kept)
+		if len(all) != len(s.Guards) {
+			t.Fatalf("%d fits of %d guards: %+v", len(all), len(s.Guards), all)
+		}
+		if again := fitGuards(f, c, bs, s, m, candidates, nil); !slices.Equal(again, all) {
+			t.Errorf("candidates %d: fits comparing the pairs again %+v, reading training's vectors %+v", candidates, again, all)
+		}
+		for x, gd := range s.Guards {
+			one := *s
+			one.Guards = []settings.Guard{gd}
+			alone := fitGuards(f, c, bs, &one, m, candidates, kept)
+			if len(alone) != 1 || alone[0] != all[x] {
+				t.Errorf("candidates %d, guard %+v: measured alone %+v, with the others %+v", candidates, gd, alone, all[x])
+			}
+			if all[x].Expected < minGuardMatches {
+				t.Errorf("candidates %d, guard %+v: fit %+v on fewer than %d matches: the test shows nothing", candidates, gd, all[x], minGuardMatches)
+			}
+		}
+		t.Logf("candidates %d: %+v", candidates, all)
+	}
 }
