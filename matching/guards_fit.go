@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/dancu-vn/dancu/matching/settings"
 )
@@ -158,7 +159,9 @@ func fitYearSpan(m *guardMeasure) settings.GuardFit {
 // comparisons not reading its column call matches (weight ≥ 0 without
 // the column's own levels, which its cls gets), in one pass over the
 // pairs; measures that leave out the same comparisons share each pair's
-// weight. Training's kept vectors are read when they fit the sample.
+// weight. The pairs training kept, with their vectors, are gone over when
+// they are the sample's (or every pair); else the blockers make the pairs
+// and they are compared again.
 func countOtherMatches(f *Frame, c *compiled, bs []*blocker, s *settings.Settings, ws *weights, sample uint64, kept *vectorStore, ms []*guardMeasure) {
 	// The comparisons each measure leaves out, and the measures that
 	// leave out the same ones.
@@ -200,62 +203,67 @@ func countOtherMatches(f *Frame, c *compiled, bs []*blocker, s *settings.Setting
 		bufs[w] = make([]uint8, len(c.comps))
 		haves[w] = make([]bool, len(ms))
 	}
-	// The vectors of every pair, or of the pairs of this very sample
-	// (training compared the same one).
-	var vr *vectorReader
-	if kept != nil && kept.ok && (kept.sample <= 1 || kept.sample == sample) {
-		vr = kept.reader()
-	}
-	var marks *pairMarks // training's choice of pairs, when it kept it
-	if kept != nil && kept.marks.ok {
-		marks = &kept.marks
-	}
-	for r := range bs {
-		var start func(w, ch int)
-		if vr != nil {
-			start = func(w, ch int) { vr.start(r, ch, w) }
+	visit := func(w int, i, j int32, v []uint8) {
+		if sample > 1 && fitHash(i, j)%sample != 0 {
+			return
 		}
-		forMarkedPairChunks(f, bs, r, true, s.LinkType, marks, start, func(w int, i, j int32) {
-			var v []uint8
-			in := sample <= 1 || fitHash(i, j)%sample == 0
-			if vr != nil && (in || kept.sample <= 1) {
-				v = vr.next(w)
+		have := haves[w]
+		for _, gr := range groups {
+			any := false
+			for _, x := range gr.ms {
+				have[x] = ms[x].have(i, j)
+				any = any || have[x]
 			}
-			if !in {
-				return
+			if !any {
+				continue
 			}
-			have := haves[w]
-			for _, gr := range groups {
-				any := false
-				for _, x := range gr.ms {
-					have[x] = ms[x].have(i, j)
-					any = any || have[x]
+			g := bufs[w]
+			for k := range c.comps {
+				switch {
+				case gr.skip[k]:
+					g[k] = 0
+				case v != nil:
+					g[k] = v[k]
+				default:
+					g[k] = c.gamma(f, k, i, j)
 				}
-				if !any {
-					continue
+			}
+			sc := ws.score(c, f, g, i, j)
+			if sc < 0 {
+				continue
+			}
+			for _, x := range gr.ms {
+				if have[x] {
+					counts[w][x][ms[x].cls(i, j, sc)]++
 				}
-				g := bufs[w]
-				for k := range c.comps {
-					switch {
-					case gr.skip[k]:
-						g[k] = 0
-					case v != nil:
-						g[k] = v[k]
-					default:
-						g[k] = c.gamma(f, k, i, j)
+			}
+		}
+	}
+	if kept != nil && kept.ok && kept.rows != nil && (kept.sample <= 1 || kept.sample == sample) {
+		// The pairs training compared (every pair, or this very
+		// sample) and their vectors, worker by worker.
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for src := w; src < len(kept.rows); src += workers {
+					ids, vecs := kept.ids[src], kept.vecs[src]
+					for x, ij := range kept.rows[src] {
+						visit(w, int32(ij>>32), int32(uint32(ij)), vecs[ids[x]])
 					}
 				}
-				sc := ws.score(c, f, g, i, j)
-				if sc < 0 {
-					continue
-				}
-				for _, x := range gr.ms {
-					if have[x] {
-						counts[w][x][ms[x].cls(i, j, sc)]++
-					}
-				}
-			}
-		})
+			}(w)
+		}
+		wg.Wait()
+	} else {
+		var marks *pairMarks // training's choice of pairs, when it kept it
+		if kept != nil && kept.marks.ok {
+			marks = &kept.marks
+		}
+		for r := range bs {
+			forMarkedPairChunks(f, bs, r, true, s.LinkType, marks, nil, func(w int, i, j int32) { visit(w, i, j, nil) })
+		}
 	}
 	for x, m := range ms {
 		m.counts = counts[0][x]

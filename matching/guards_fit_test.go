@@ -126,7 +126,7 @@ func trainFresh4FakeStyle(t *testing.T) (*settings.Settings, *Frame, *settings.M
 // and one draw of random pairs); each guard's fit must be the fit it gets
 // measured alone, to the last bit, whether the pairs' vectors are read
 // from training's pass or compared again, and on a sample of the pairs
-// as on all of them. fake_1000's profile with the fresh settings, their
+// (training's own or not) as on all of them. fake_1000's profile with the fresh settings, their
 // year_span guard, a full_date guard and a second year_span guard on the
 // same column.
 func TestGuardFitsInOnePass(t *testing.T) {
@@ -146,20 +146,47 @@ func TestGuardFitsInOnePass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept := &vectorStore{}
-	m, rep, err := train(context.Background(), f, s, nil, bs, kept)
+	m, rep, err := train(context.Background(), f, s, nil, bs, nil)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if !kept.ok || kept.sample != 1 {
-		t.Fatalf("training kept no vectors (ok %v, sample %d)", kept.ok, kept.sample)
 	}
 	c, err := compile(s, f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// All the candidate pairs, and a sample of about a third of them.
-	for _, candidates := range []int64{rep.UnionPairs, 2*maxFitPairs + 1} {
+	// Training's pass over the candidate pairs, keeping every pair's
+	// vector, and on a sample of the pairs that sample's (as at a
+	// million records).
+	c.useRows(f)
+	keep := func() *vectorStore {
+		vs := &vectorStore{}
+		if _, err := c.collectCandidates(context.Background(), f, bs, nil, false, vs); err != nil {
+			t.Fatal(err)
+		}
+		if !vs.ok || vs.rows == nil {
+			t.Fatalf("the pass kept no vectors (ok %v, sample %d)", vs.ok, vs.sample)
+		}
+		return vs
+	}
+	kept := keep()
+	defer func(n int64) { maxTrainPairs = n }(maxTrainPairs)
+	maxTrainPairs = rep.UnionPairs / 3
+	keptSample := keep()
+	c.dropRows()
+	if kept.sample != 1 || keptSample.sample < 2 {
+		t.Fatalf("samples %d and %d, want 1 and more", kept.sample, keptSample.sample)
+	}
+	// All the candidate pairs, a sample of about a third of them from
+	// every pair's vectors, and training's own sample.
+	for _, tc := range []struct {
+		candidates int64
+		kept       *vectorStore
+	}{
+		{rep.UnionPairs, kept},
+		{2*maxFitPairs + 1, kept},
+		{int64(keptSample.sample-1)*maxFitPairs + 1, keptSample},
+	} {
+		candidates, kept := tc.candidates, tc.kept
 		all := fitGuards(f, c, bs, s, m, candidates, kept)
 		if len(all) != len(s.Guards) {
 			t.Fatalf("%d fits of %d guards: %+v", len(all), len(s.Guards), all)

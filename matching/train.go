@@ -402,7 +402,7 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 			}
 			l.union[id] += weight
 			if keep != nil {
-				keep.add(w, id)
+				keep.add(w, id, i, j)
 			}
 			// Earlier rules do not make the pair (it would have come
 			// with them); later ones may.
@@ -753,6 +753,7 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 	}
 	// Guards the data does not keep to are widened (guards_fit.go).
 	model.Guards = fitGuards(f, c, bs, s, model, rep.UnionPairs, keep)
+	keep.dropRows()
 	rep.Guards = model.Guards
 	rep.EvidenceRecall = evidenceRecall(f, c, s, model)
 	rep.Warnings = append(rep.Warnings, guardFitWarnings(model.Guards)...)

@@ -2,9 +2,11 @@ package matching
 
 import "sync/atomic"
 
-// maxKeptPairs bounds the pairs a vectorStore keeps (4 bytes each, 1 GiB
-// in all): a pass over more candidate pairs keeps none, and scoring
-// compares them again. A variable so that a test can lower it.
+// maxKeptPairs bounds the pairs a vectorStore keeps (4 bytes each, and 8
+// for their rows until the guards are fitted; training's sample keeps
+// about maxTrainPairs at most, 24 MB): a pass over more candidate pairs
+// keeps none, and scoring compares them again. A variable so that a test
+// can lower it.
 var maxKeptPairs = 1 << 28
 
 // vectorStore keeps the comparison vector of every candidate pair of one
@@ -21,6 +23,10 @@ type vectorStore struct {
 	vecs [][][]uint8 // per worker: the vector of each id
 	full atomic.Bool // more than maxKeptPairs: nothing kept
 	ok   bool        // the pass ended with every pair it compared kept
+	// rows: per worker, the rows of each pair met (i<<32 | j), in the
+	// order of ids, for the guards' fits (fitGuards) to go over the pairs
+	// without the blockers; dropped once they are fitted (dropRows).
+	rows [][]uint64
 	// sample: the pass compared, and kept, only the pairs whose fitHash
 	// is a multiple of sample (training's sample, trainSample); 1: every
 	// pair. Scoring reads the vectors back only when it is 1.
@@ -49,6 +55,7 @@ func (s *vectorStore) begin(bs []*blocker) {
 		s.loc[r] = make([]uint64, b.chunks())
 	}
 	s.ids = make([][]uint32, workers)
+	s.rows = make([][]uint64, workers)
 	s.ok = false
 	s.marks.begin(bs)
 }
@@ -58,20 +65,28 @@ func (s *vectorStore) mark(r, ch, w int) {
 	s.loc[r][ch] = uint64(w)<<40 | uint64(len(s.ids[w]))
 }
 
-// add keeps the vector id of worker w's next pair.
-func (s *vectorStore) add(w int, id int32) {
+// add keeps the vector id of worker w's next pair, rows i and j.
+func (s *vectorStore) add(w int, id int32, i, j int32) {
 	if len(s.ids[w]) >= maxKeptPairs/workers {
 		s.full.Store(true)
 		return
 	}
 	s.ids[w] = append(s.ids[w], uint32(id))
+	s.rows[w] = append(s.rows[w], uint64(uint32(i))<<32|uint64(uint32(j)))
+}
+
+// dropRows lets the pairs' rows go (scoring reads the vectors by chunk).
+func (s *vectorStore) dropRows() {
+	if s != nil {
+		s.rows = nil
+	}
 }
 
 // end takes each worker's vectors (by id) once the pass is over.
 func (s *vectorStore) end(vecs [][]string, nc int) {
 	s.marks.ok = true
 	if s.full.Load() {
-		s.loc, s.ids = nil, nil
+		s.loc, s.ids, s.rows = nil, nil, nil
 		return
 	}
 	s.vecs = make([][][]uint8, len(vecs))
