@@ -395,7 +395,20 @@ func fitHash(i, j int32) uint64 {
 // of a bit, 0 to 40) and whether their dates are one birthday; random
 // pairs by one birthday (0), not (1), or not two full dates (2).
 func fullDateMeasure(gd settings.Guard, ci int, vals *colVals) *guardMeasure {
-	full := func(i int32) (string, bool) { return fullDate(vals.at(int(i))) }
+	// Each row's full date (fullDate), written once for each date: a
+	// pass over the candidate pairs asks for it millions of times.
+	dates := make([]string, vals.len())
+	seen := map[uint32]string{}
+	for i := range dates {
+		v := vals.at(i)
+		d, ok := seen[v]
+		if !ok {
+			d, _ = fullDate(v)
+			seen[v] = d
+		}
+		dates[i] = d
+	}
+	full := func(i int32) (string, bool) { return dates[i], dates[i] != "" }
 	return &guardMeasure{gd: gd, col: ci, nClass: 2 * fullDateBins,
 		have: func(i, j int32) bool {
 			_, a := full(i)
