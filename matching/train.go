@@ -306,13 +306,9 @@ func trainSample(n int64) uint64 {
 func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocker, sessRules []int, covered bool, keep *vectorStore) (*candidateVectors, error) {
 	nc, nr, ns := len(c.comps), len(bs), len(sessRules)
 	// Per worker: vectors interned to local ids, counts by id.
-	// A vector of at most 15 comparisons of at most 14 levels packs into
-	// a word (four bits each), looked up in an open-addressing table
+	// A packed vector (packs) is looked up in an open-addressing table
 	// instead of a map of strings; others take the map.
-	packed := nc <= 15
-	for _, cc := range c.comps {
-		packed = packed && len(cc.levels)+1 < 16
-	}
+	packed := c.packs()
 	type local struct {
 		ids    map[string]int32
 		packed u64Table // packed vector → id
@@ -377,11 +373,7 @@ func (c *compiled) collectCandidates(ctx context.Context, f *Frame, bs []*blocke
 			var ok bool
 			var slot *int64
 			if packed {
-				var key uint64
-				for k := 0; k < nc; k++ {
-					key |= uint64(g[k]) << (4 * k)
-				}
-				slot, ok = l.packed.find(key)
+				slot, ok = l.packed.find(packVector(g))
 				id = int32(*slot)
 			} else {
 				id, ok = l.ids[string(g)]
@@ -1038,6 +1030,33 @@ func norm(p []float64) {
 	}
 }
 
+// packs says whether every comparison vector of c packs into a word
+// (packVector): at most 15 comparisons of at most 14 levels.
+func (c *compiled) packs() bool {
+	ok := len(c.comps) <= 15
+	for _, cc := range c.comps {
+		ok = ok && len(cc.levels)+1 < 16
+	}
+	return ok
+}
+
+// packVector packs a comparison vector into a word, four bits a level.
+func packVector(g []uint8) uint64 {
+	var key uint64
+	for k, v := range g {
+		key |= uint64(v) << (4 * k)
+	}
+	return key
+}
+
+// unpackVector writes the vector key packs into g (its length: the
+// comparisons).
+func unpackVector(key uint64, g []uint8) {
+	for k := range g {
+		g[k] = uint8(key>>(4*k)) & 15
+	}
+}
+
 // estimateU counts levels over random pairs (all pairs when few), on
 // all workers.
 func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64, []settings.Fold, patterns) {
@@ -1063,6 +1082,7 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 		}
 	}
 	nc := len(c.comps)
+	packed := c.packs()
 	counts := make([][][]float64, workers)
 	both := make([][]int64, workers) // both[w][i*nc+j]: i and j on their first level
 	pats := make([]patterns, workers)
@@ -1079,6 +1099,7 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 			defer wg.Done()
 			g := make([]uint8, nc)
 			jw := newJWMemo()
+			var tab u64Table // packed vectors' counts, when they pack
 			for p := w; p < len(pairs); p += workers {
 				pv := c.rows.pair(f, pairs[p][0], pairs[p][1])
 				for k := range c.comps {
@@ -1087,7 +1108,12 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 						counts[w][k][g[k]-1]++
 					}
 				}
-				pats[w][string(g)]++
+				if packed {
+					n, _ := tab.find(packVector(g))
+					*n++
+				} else {
+					pats[w][string(g)]++
+				}
 				// Dependence is measured on non-matches: pairs some
 				// comparison disagrees on. The random pairs that match
 				// (sharing a number, agreeing on everything) would make
@@ -1105,6 +1131,12 @@ func estimateU(f *Frame, c *compiled, s *settings.Settings) ([][]float64, int64,
 							both[w][i*nc+j]++
 						}
 					}
+				}
+			}
+			for x, key := range tab.keys {
+				if key != 0 {
+					unpackVector(key&^u64Used, g)
+					pats[w][string(g)] += tab.vals[x]
 				}
 			}
 		}(w)
