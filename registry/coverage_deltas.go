@@ -148,6 +148,9 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 	if err != nil {
 		return err
 	}
+	if err := r.expandDerivedPersons(wb, u, raw); err != nil {
+		return err
+	}
 	get := func(pid string) (schemas.PersonCoverage, bool, error) {
 		v, ok := raw[pid]
 		if !ok {
@@ -189,12 +192,18 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 	}
 	rawKey, _ := hex.DecodeString(key)
 	var st, v []byte
+	derived := false // a state written derivedPerson
 	write := func(pid string) error {
 		st = st[:0]
 		if c, ok := states[pid]; ok {
-			st = appendCoverage(st, c) // nothing counted (a new person retired at once)
-			if counted[pid] {
-				st = append(st, rawKey...)
+			switch {
+			case counted[pid] && fresh[pid] && c.Living && r.newFirst != nil:
+				st = append(st, derivedPerson) // all its records new: they give its state
+				derived = true
+			case counted[pid]:
+				st = append(appendCoverage(st, c), rawKey...)
+			default:
+				st = appendCoverage(st, c) // nothing counted (a new person retired at once)
 			}
 		} else {
 			st = append(st, raw[pid]...) // unchanged
@@ -220,6 +229,11 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 	for _, pid := range changed {
 		if _, ok := guards[pid]; !ok && !isRetired[pid] {
 			return fmt.Errorf("person %s changed outside the recluster", pid) // out.Persons are its persons and those it retired
+		}
+	}
+	if derived {
+		if err := wb.Set(personBatchOfKey(*r.newFirst), rawKey, nil); err != nil {
+			return err
 		}
 	}
 	if len(deltas) == 0 {
@@ -545,8 +559,13 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 	// emitted again, whole, in case their output was lost; the load stage
 	// inserts each of their rows once.
 	again := map[string]bool{}
+	if r.curUnit != nil {
+		if err := r.expandStored(wb, r.curUnit, false); err != nil {
+			return err
+		}
+	}
 	lastBatch := func(pid string) (string, error) {
-		st, _, ok, err := getPersonValue(r.db, pid)
+		st, _, ok, err := r.personState(r.db, pid)
 		if err != nil || !ok {
 			return "", err
 		}
@@ -574,7 +593,7 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 			// The row written again may count otherwise than the state
 			// last emitted (its summary taken from other records): that
 			// is a change like any other.
-			st, _, _, err := getPersonValue(wb, p.PersonID)
+			st, _, _, err := r.personState(wb, p.PersonID)
 			if err != nil {
 				return err
 			}
@@ -608,8 +627,8 @@ func (r *Registry) redeliveredDeltas(wb *pebble.Batch, out *Output, n, nl int) e
 		st, _, ok, err := getPersonValue(wb, founder)
 		if err != nil {
 			return err
-		} else if !ok || len(st) == 0 {
-			continue // never a person, or retired before coverage states were kept
+		} else if !ok || len(st) == 0 || isDerivedPerson(st) {
+			continue // never a person, retired before coverage states were kept, or living
 		}
 		c, err := decodeCoverage(st)
 		retiredBy := coverageBatch(st)
@@ -1446,9 +1465,16 @@ func decodeRecordDeltas(batch string, b []byte) ([]schemas.RecordDelta, error) {
 // their values (appendPersonValue); "3" since round 12, records' states
 // derived from their blobs (coverage_derived.go), which a dancu of round
 // 11 would misread; "4" since round 14, persons' states packed
-// (appendPackedCoverage), which a dancu of round 12 would misread. A
-// store without it was written before round 11.
-const storeFormat = "4"
+// (appendPackedCoverage), which a dancu of round 12 would misread; "5"
+// since cov18, persons' states derived from their records
+// (derivedPerson, coverage_person_derived.go), which a dancu of round 14
+// would misread. A store without it was written before round 11.
+const storeFormat = "5"
+
+// formatRound14 is the format of round 14: its persons' states are all
+// whole or packed, which this format reads as they are, so it becomes
+// "5" without rewriting anything.
+const formatRound14 = "4"
 
 // formatRound12 is the format of round 12: its persons' states are all
 // whole, which this format reads as they are (a whole state's flags
@@ -1480,7 +1506,7 @@ func upgradePersonValues(db *pebble.DB, empty bool) error {
 		return err
 	case ok && string(v) == storeFormat:
 		return nil
-	case ok && (string(v) == formatRound11 || string(v) == formatRound12):
+	case ok && (string(v) == formatRound11 || string(v) == formatRound12 || string(v) == formatRound14):
 		return db.Set(metaKey("format"), []byte(storeFormat), pebble.Sync)
 	case ok:
 		return fmt.Errorf("store format %q, this dancu reads %q: written by a newer dancu", v, storeFormat)

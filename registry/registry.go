@@ -167,6 +167,17 @@ type Registry struct {
 	tombs bool
 	// withdrawing is set while Withdraw reclusters (withdraw.go).
 	withdrawing *withdrawing
+	// newFirst is the first sequence of the batch's new records while Add
+	// reclusters them (personDeltas: their persons' states are derived);
+	// expanded holds the whole states of the persons whose derived states
+	// the operation expanded, and curUnit the unit of the records a
+	// redelivery brought again (coverage_person_derived.go).
+	newFirst *uint64
+	expanded map[string][]byte
+	curUnit  *unit
+	// wholePersons keeps every person's state whole, as before cov18
+	// (tests compare the outputs both ways).
+	wholePersons bool
 }
 
 // Stats count what the registry did.
@@ -997,7 +1008,11 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 		be = nil // scoreRemote writes its edges to wb
 	}
 	r.batch++
+	if len(newSeqs) > 0 && !r.wholePersons {
+		r.newFirst = &newSeqs[0]
+	}
 	out, err := r.recluster(ctx, wb, be, blobs, newSeqs, known, "edges")
+	r.newFirst, r.expanded, r.curUnit = nil, nil, nil
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
@@ -2081,6 +2096,7 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 	now := r.stamped().UTC()
 	ver := r.batch
 	out := &Output{}
+	r.expanded, r.curUnit = nil, nil
 	u, err := r.buildUnit(wb, be, newSeqs, blobs)
 	if err != nil {
 		return nil, err
@@ -2380,6 +2396,7 @@ func (r *Registry) current(wb *pebble.Batch, be *batchEdges, seqs []uint64, ver 
 	if err := r.neighbourGuards(wb, u, cl); err != nil {
 		return err
 	}
+	r.curUnit = u // its persons' derived states are expanded from it (redeliveredDeltas)
 	// The stored person of each record (the clusters are those stored).
 	name := func(root int32) string { return u.stored[root] }
 	sums, conflicts := r.summarise(u, cl, name)

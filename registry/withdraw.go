@@ -215,6 +215,9 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	}
 	r.batch++
 	out := &Output{}
+	if err := r.expandLosing(wb, recs); err != nil {
+		return nil, err
+	}
 	// The records' coverage states out of the aggregates (read before
 	// their fields are deleted: a derived state is read from them).
 	if err := r.withdrawnRecordDeltas(wb, recs, out); err != nil {
