@@ -59,7 +59,9 @@ func coverageKey(pid string) []byte { return append([]byte{kCoverage}, pid...) }
 // 200,000 records). The registry writes the value of every person a
 // batch reclusters anyway, for its guards. It is personValueMark, the state's length
 // (uvarint), the state (encodeCoverage, then the raw key of the batch
-// that emitted it, if any; empty when none is kept), then the guard
+// that emitted it, if any; empty when none is kept; since store format 5
+// derivedPerson, one byte, when its records say it:
+// coverage_person_derived.go), then the guard
 // summary (matching.EncodePersonGuards, JSON: "{…}"; empty for a retired
 // person, whose value keeps its state only). The value before round 11
 // was the guard summary alone.

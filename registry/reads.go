@@ -14,7 +14,7 @@ import (
 // personStates reads the coverage states (coverage_deltas.go) the
 // values of pids hold, in key order through one iterator over rd: the
 // state of each that has one (its bytes, copied: encodeCoverage and the
-// emitting batch's key).
+// emitting batch's key, or derivedPerson: expandDerivedPersons).
 func (r *Registry) personStates(rd pebble.Reader, pids []string) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(pids))
 	sorted := slices.Clone(pids)
