@@ -2,6 +2,8 @@ package kafkax
 
 import (
 	"fmt"
+	"net"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -85,7 +87,38 @@ func NewWriter(brokers []string, topic string) (*kafka.Writer, error) {
 		WriteBackoffMin:        100 * time.Millisecond,
 		WriteBackoffMax:        2 * time.Second,
 		AllowAutoTopicCreation: true,
+		Transport:              topicTransport(topic),
 	}, nil
+}
+
+// topicTransports holds the transport of each topic's writers.
+var topicTransports sync.Map // topic → *kafka.Transport
+
+// topicTransport returns the transport NewWriter's writers to topic
+// share; the writers of other topics have theirs.
+//
+// kafka-go's default transport, which a Writer without one takes, keeps
+// every writer's idle connections by broker address, and a write takes
+// whichever is on top. After the broker restarted at its address each of
+// them is the old broker's and fails the next request on it ("unexpected
+// EOF"), one write attempt each, with its back-off: in one pool a writer
+// to one partition (the registry's changelog) went through the idle
+// connections of a writer to twelve (the match stage's output, six) and
+// failed all its 10 attempts, 13 s (TestWritersAfterBrokerRestart). With a
+// pool per topic a writer meets only its own topic's idle connections,
+// at most one per partition it wrote at once. One transport per topic
+// (a few, for the process's life), not per writer: a transport's
+// goroutines end only with CloseIdleConnections, which a Writer's Close
+// does not call.
+func topicTransport(topic string) *kafka.Transport {
+	if t, ok := topicTransports.Load(topic); ok {
+		return t.(*kafka.Transport)
+	}
+	t, _ := topicTransports.LoadOrStore(topic, &kafka.Transport{
+		// As kafka.DefaultTransport's.
+		Dial: (&net.Dialer{Timeout: 3 * time.Second}).DialContext,
+	})
+	return t.(*kafka.Transport)
 }
 
 // NewPartitionWriter is NewWriter whose messages go to the partition
