@@ -31,6 +31,9 @@ const (
 	ClickHouse = "clickhouse"
 	Run        = "run"
 	Import     = "import"
+	// Score is the prefix of the score instances' names (score-0 …),
+	// run when Config.Matchers is set.
+	Score = "score"
 )
 
 // Config sets up a campaign: one clean run, then Runs runs with Kills
@@ -73,6 +76,12 @@ type Config struct {
 	// Baseline adds a second clean run and compares it with the first:
 	// how much persons differ between two runs without any kill.
 	Baseline bool
+	// Matchers, when set, scales the match stage out: `dancu run
+	// --scale-out` and that many score instances, each a process of its
+	// own (`dancu run --stages score --score-instance i/K`, named
+	// score-i), which the harness kills as it does the others. Default:
+	// 0, the match stage scores itself.
+	Matchers int
 	// Keep keeps the runs' data directories.
 	Keep bool
 	// Log receives progress lines. Default: discarded.
@@ -97,6 +106,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Kills == 0 {
 		c.Kills = 3
+	}
+	if c.Matchers < 0 || c.Matchers > kafkax.BlockingPartitions {
+		return c, fmt.Errorf("chaos: matchers %d: want 0 to %d", c.Matchers, kafkax.BlockingPartitions)
 	}
 	if len(c.Formats) == 0 {
 		c.Formats = []string{"csv", "jsonl"}
@@ -376,7 +388,15 @@ func oneRun(ctx context.Context, cfg Config, steps [][]string, name string, seed
 	if out, err := c.command(ctx, "migrate").CombinedOutput(); err != nil {
 		return nil, nil, c.withLogs(fmt.Errorf("migrate: %w\n%s", err, out))
 	}
-	c.supervise(sctx, Run, "run", "--progress", "0")
+	if cfg.Matchers > 0 {
+		c.supervise(sctx, Run, "run", "--progress", "0", "--scale-out")
+		for i := range cfg.Matchers {
+			c.supervise(sctx, fmt.Sprintf("%s-%d", Score, i), "run", "--progress", "0", "--stages", "score",
+				"--score-instance", fmt.Sprintf("%d/%d", i, cfg.Matchers))
+		}
+	} else {
+		c.supervise(sctx, Run, "run", "--progress", "0")
+	}
 
 	res := &RunResult{Seed: seed}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x6368616f73)) // "chaos"
