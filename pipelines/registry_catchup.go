@@ -65,6 +65,12 @@ type changelogWritten struct {
 	mu     sync.Mutex
 	offset int64 // -1: nothing written yet
 	key    string
+	// vouch: the store's start mark names no message of the changelog
+	// yet; the first one written (first, firstKey) is named then
+	// (registry.VouchChangelogStart).
+	vouch    bool
+	first    int64
+	firstKey string
 }
 
 func (c *changelogWritten) completion(msgs []kafka.Message, err error) {
@@ -77,7 +83,22 @@ func (c *changelogWritten) completion(msgs []kafka.Message, err error) {
 		if m.Offset > c.offset {
 			c.offset, c.key = m.Offset, string(m.Key)
 		}
+		if c.firstKey == "" || m.Offset < c.first {
+			c.first, c.firstKey = m.Offset, string(m.Key)
+		}
 	}
+}
+
+// toVouch returns the first message written, when the store's mark is to
+// name it (vouch), and forgets that it is.
+func (c *changelogWritten) toVouch() (offset int64, key string, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.vouch || c.firstKey == "" {
+		return 0, "", false
+	}
+	c.vouch = false
+	return c.first, c.firstKey, true
 }
 
 func (c *changelogWritten) position() (registry.ChangelogPosition, bool) {
@@ -95,6 +116,13 @@ func (l *RegistryLinker) logMessages(ctx context.Context, msgs ...kafka.Message)
 	}
 	if l.written == nil {
 		return nil
+	}
+	if offset, key, ok := l.written.toVouch(); ok {
+		// Synced, after the operation these messages log: a store that
+		// keeps the operation and no position names its changelog.
+		if _, err := guarded(&l.store, func() (struct{}, error) { return struct{}{}, l.Registry.VouchChangelogStart(offset, key) }); err != nil {
+			return fmt.Errorf("registry changelog: %w", err)
+		}
 	}
 	if p, ok := l.written.position(); ok {
 		if err := l.setPosition(p); err != nil {
@@ -216,9 +244,19 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 	case !ok:
 		// An empty store: marked, synced, as following the changelog
 		// before it applies anything (registry.StartChangelog), guarded
-		// as its other writes are.
+		// as its other writes are. The mark names the changelog's first
+		// message, or, on an empty changelog, the first the stage writes.
 		c.Fresh = true
 		start := registry.ChangelogPosition{Cluster: cluster, Topic: topic, Offset: first - 1}
+		if end > first {
+			m, err := changelogAt(ctx, brokers, first)
+			if err != nil {
+				return c, err
+			}
+			start.FirstOffset, start.FirstKey = m.Offset, string(m.Key)
+		} else {
+			l.written.vouch = true
+		}
 		if _, err := guarded(&l.store, func() (struct{}, error) { return struct{}{}, l.Registry.StartChangelog(start) }); err != nil {
 			return c, err
 		}
@@ -242,8 +280,12 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 		// Marked when empty, no position since: it lost every write
 		// after its first ones (or applied nothing yet). The changelog
 		// from its start, as at the mark; operations the store kept are
-		// replayed again, changing nothing.
+		// replayed again, changing nothing. The message the mark names
+		// must be there: a topic deleted and made again lacks it.
 		c.Applied, c.Start = pos.Offset, true
+		if err := checkVouched(ctx, brokers, l, pos, first, end, dir); err != nil {
+			return c, err
+		}
 	default:
 		c.Applied = pos.Offset
 		l.written.offset, l.written.key = pos.Offset, pos.Key
@@ -311,6 +353,62 @@ func replayTail(ctx context.Context, brokers []string, l *RegistryLinker, dir st
 			return c, nil
 		}
 	}
+}
+
+// checkVouched refuses a store whose start mark names a message of its
+// changelog (registry.ChangelogPosition.FirstKey) that this changelog
+// (offsets first to end) does not hold, with the way out; a mark that
+// names none yet is to name the first message written (or, when there
+// is one, the changelog's first, read as the mark is at its making).
+func checkVouched(ctx context.Context, brokers []string, l *RegistryLinker, pos registry.ChangelogPosition, first, end int64, dir string) error {
+	topic := kafkax.TopicRegistryChangelog
+	if pos.FirstKey == "" {
+		if end <= first {
+			l.written.vouch = true
+			return nil
+		}
+		m, err := changelogAt(ctx, brokers, first)
+		if err != nil {
+			return err
+		}
+		_, err = guarded(&l.store, func() (struct{}, error) {
+			return struct{}{}, l.Registry.VouchChangelogStart(m.Offset, string(m.Key))
+		})
+		return err
+	}
+	if pos.FirstOffset >= end {
+		return fmt.Errorf("%w: %s was started on %s, whose message at offset %d it names, but the topic ends at offset %d: "+
+			"the changelog was deleted and made again (or truncated) since. If it is right, move %s aside and start again: the registry "+
+			"is rebuilt from it. "+lostChangelogAdvice, ErrChangelogMismatch, dir, topic, pos.FirstOffset, end, dir, dir)
+	}
+	if pos.FirstOffset < first {
+		return nil // compacted or deleted away: nothing to check it against
+	}
+	m, err := changelogAt(ctx, brokers, pos.FirstOffset)
+	if err != nil {
+		return err
+	}
+	if m.Offset == pos.FirstOffset && string(m.Key) != pos.FirstKey {
+		return fmt.Errorf("%w: the message at offset %d of %s has the key %q, but the one %s was started on had %q: "+
+			"the changelog was deleted and made again since: move %s aside and start again: it is rebuilt from this changelog. "+
+			lostChangelogAdvice, ErrChangelogMismatch, m.Offset, topic, m.Key, dir, pos.FirstKey, dir, dir)
+	}
+	return nil
+}
+
+// changelogAt reads the changelog's message at offset (the next one if
+// compaction took it).
+func changelogAt(ctx context.Context, brokers []string, offset int64) (kafka.Message, error) {
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: kafkax.TopicRegistryChangelog, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 20 * time.Millisecond})
+	defer r.Close()
+	if err := r.SetOffset(offset); err != nil {
+		return kafka.Message{}, err
+	}
+	m, err := r.FetchMessage(ctx)
+	if err != nil {
+		return m, fmt.Errorf("read %s at offset %d: %w", kafkax.TopicRegistryChangelog, offset, err)
+	}
+	return m, nil
 }
 
 // replayMessage applies one changelog message: a decision, a withdrawal

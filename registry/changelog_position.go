@@ -26,6 +26,16 @@ type ChangelogPosition struct {
 	// topic recreated) has another key.
 	Offset int64  `json:"offset"`
 	Key    string `json:"key"`
+	// FirstOffset and FirstKey, on a start mark (Start), name a message
+	// of the changelog the store was marked on: its first message when
+	// the store was marked to be rebuilt from it, or, marked on an empty
+	// changelog, the first message the store wrote there
+	// (VouchChangelogStart). A topic deleted and made again on the same
+	// cluster lacks it, which the mark alone (an offset) does not tell.
+	// Empty on a mark written before 6 December (chaos6), or before the
+	// store's first write reached the changelog.
+	FirstOffset int64  `json:"first_offset,omitempty"`
+	FirstKey    string `json:"first_key,omitempty"`
 }
 
 // Start reports whether p is the mark StartChangelog writes: the store
@@ -63,7 +73,7 @@ func (r *Registry) ChangelogPosition() (ChangelogPosition, bool, error) {
 // so that a store which lost its last writes lost the position with
 // them, and one that kept an operation after p kept p.
 func (r *Registry) SetChangelogPosition(p ChangelogPosition) error {
-	return r.storePosition(p, false)
+	return r.storePosition(p, false, false)
 }
 
 // StartChangelog marks an empty store as following the changelog from the
@@ -76,12 +86,28 @@ func (r *Registry) SetChangelogPosition(p ChangelogPosition) error {
 // positions were kept).
 func (r *Registry) StartChangelog(p ChangelogPosition) error {
 	p.Key = ""
-	return r.storePosition(p, true)
+	return r.storePosition(p, true, true)
 }
 
-// storePosition stores p: the start mark (start: synced, into an empty
-// store) or a position (as the registry's batches are written).
-func (r *Registry) storePosition(p ChangelogPosition, start bool) error {
+// VouchChangelogStart names, on a start mark that names no message yet,
+// the changelog's message at offset, with its key (FirstOffset,
+// FirstKey), synced. It does nothing when the store holds a position, or
+// a mark that names a message already. The match stage calls it once the
+// first message it wrote to an empty changelog is there: the sync also
+// keeps what the store applied before it, so a store with records and
+// this mark names a message of its changelog.
+func (r *Registry) VouchChangelogStart(offset int64, key string) error {
+	p, ok, err := r.ChangelogPosition()
+	if err != nil || !ok || !p.Start() || p.FirstKey != "" || key == "" {
+		return err
+	}
+	p.FirstOffset, p.FirstKey = offset, key
+	return r.storePosition(p, true, false)
+}
+
+// storePosition stores p: a start mark (synced; into an empty store when
+// empty says so) or a position (as the registry's batches are written).
+func (r *Registry) storePosition(p ChangelogPosition, sync, empty bool) error {
 	b, err := json.Marshal(p)
 	if err != nil {
 		return err
@@ -92,10 +118,10 @@ func (r *Registry) storePosition(p ChangelogPosition, start bool) error {
 		return errors.New("registry changelog position: registry closed")
 	}
 	opts := r.writeOpts()
-	if start {
-		if r.next > 0 {
-			return fmt.Errorf("registry changelog start: the store holds %d records already", r.next)
-		}
+	if empty && r.next > 0 {
+		return fmt.Errorf("registry changelog start: the store holds %d records already", r.next)
+	}
+	if sync {
 		opts = pebble.Sync
 	}
 	if err := r.db.Set(changelogPositionKey, b, opts); err != nil {
