@@ -19,12 +19,7 @@ import (
 // (`dancu chaos --runs 10 --seed 101`, run 4: a stall). The admin calls now
 // use connections of their own, closed when they return.
 func TestBrokerRestartedAtSameAddress(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	dir := t.TempDir()
 	ctx := context.Background()
 	topics := map[string]int{kafkax.TopicRegistryChangelog: 1, "restart-test": 2}
@@ -50,4 +45,16 @@ func TestBrokerRestartedAtSameAddress(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// freeAddr returns a local address no one listens on, for a broker to be
+// started (and started again) at.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }

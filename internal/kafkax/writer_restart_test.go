@@ -3,7 +3,6 @@ package kafkax_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,12 +30,7 @@ func TestWritersAfterBrokerRestart(t *testing.T) {
 }
 
 func writersAfterBrokerRestart(t *testing.T, wideParts int) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
