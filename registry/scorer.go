@@ -106,8 +106,10 @@ func acquireCache(size int64) (*pebble.Cache, func()) {
 // It scores each new item against the members of its block that came
 // before it (all of them, or the window of neighbours by sort value when
 // the block is larger than the rule's max_block), as Registry.Add does.
-// An item it already holds (a redelivery) is scored again against the
-// members that came before it the first time, so the edges are the same.
+// An item it already holds (a redelivery: the cluster role did not keep
+// the batch that brought it) is scored again against every other member
+// of its block, those that came after it too: their edges to it were
+// dropped by a cluster role that did not hold it then.
 // An item whose block the set of blocks (blocks.go) does not hold is new
 // and alone in its block: neither its entry nor its block is looked up.
 type Scorer struct {
@@ -316,12 +318,18 @@ func (sc *Scorer) Score(ctx context.Context, items []Item, offset int64) ([]Edge
 		if fresh {
 			continue
 		}
-		before, err := sc.before(wb, it.Key, arrival, known, rule)
+		before, newer, err := sc.before(wb, it.Key, arrival, known, rule)
 		if err != nil {
 			return nil, fmt.Errorf("scorer: %w", err)
 		}
-		for _, m := range before {
+		for i, m := range before {
+			// A pair is seen under the newer one's id first, as when the
+			// newer one came: a redelivered item and a newer member of
+			// its block in the same batch make it once.
 			k := [2]string{it.ID, m}
+			if newer != nil && newer[i] {
+				k = [2]string{m, it.ID}
+			}
 			if !seen[k] {
 				seen[k] = true
 				cands = append(cands, cand{it.ID, m})
@@ -410,15 +418,18 @@ func Local(scorers []*Scorer) ScoreFunc {
 // rule's max_block, else the window of neighbours on each side by sort
 // value (sideWindow). A new item's block is read up to max_block+1 members, then
 // windowed by seeks around its entry; a known one (a redelivery) reads
-// the block whole, keeping the members older than it.
-func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, known bool, rule settings.BlockingRule) ([]string, error) {
+// the block whole, keeping every other member (the window around it
+// when the block is larger than max_block).
+//
+// newer says, for a known item, which of them came after it (nil for a
+// new item: none did).
+func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, known bool, rule settings.BlockingRule) (out []string, newer []bool, err error) {
 	prefix := blockPrefix(key.Rule, key.Hash)
 	it, err := wb.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer it.Close()
-	var out []string
 	if !known {
 		// Every entry but its own is older: this batch's later items are
 		// not indexed yet.
@@ -432,10 +443,10 @@ func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, 
 			}
 		}
 		if err := it.Error(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if rule.MaxBlock <= 0 || len(out) <= rule.MaxBlock {
-			return out, nil
+			return out, nil, nil
 		}
 		out = out[:0]
 		me := blockKey(key, arrival)
@@ -452,8 +463,14 @@ func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, 
 			out = append(out, string(it.Value()))
 			k++
 		}
-		return out, it.Error()
+		return out, nil, it.Error()
 	}
+	// A known item is one this store holds and the cluster role did not
+	// keep (it was killed before its commit): a member that came after
+	// it was scored against it then, and that edge was dropped, the
+	// cluster role not holding the item. So the item is scored against
+	// the newer members too (chaos6); the cluster role keeps an edge
+	// once.
 	pos := -1
 	for ok := it.First(); ok; ok = it.Next() {
 		a := seqOfBlockKey(it.Key())
@@ -461,17 +478,17 @@ func (sc *Scorer) before(wb *pebble.Batch, key matching.RowKey, arrival uint64, 
 			pos = len(out)
 			continue
 		}
-		if a < arrival {
-			out = append(out, string(it.Value()))
-		}
+		out = append(out, string(it.Value()))
+		newer = append(newer, a > arrival)
 	}
 	if err := it.Error(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if rule.MaxBlock > 0 && len(out) > rule.MaxBlock && pos >= 0 {
-		out = out[max(0, pos-sideWindow(rule)):min(len(out), pos+sideWindow(rule))]
+		lo, hi := max(0, pos-sideWindow(rule)), min(len(out), pos+sideWindow(rule))
+		out, newer = out[lo:hi], newer[lo:hi]
 	}
-	return out, nil
+	return out, newer, nil
 }
 
 // scorePairs is matching.ScorePairs over consecutive parts of pairs on
