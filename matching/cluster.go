@@ -467,7 +467,15 @@ func plainJSON(v string) bool {
 // guard's max. Cluster asks it before every join, strongest link first;
 // an incremental matcher asks it in the same order.
 func (gs *guardSet) Compatible(a, b clusterSummary) (ok bool, guard int, reason string) {
+	return gs.compatibleBut(a, b, "")
+}
+
+// compatibleBut is Compatible without the guards of kind skip.
+func (gs *guardSet) compatibleBut(a, b clusterSummary, skip string) (ok bool, guard int, reason string) {
 	for gi, gd := range gs.guards {
+		if gd.guard.Kind == skip {
+			continue
+		}
 		switch gd.guard.Kind {
 		case "distinct":
 			for _, va := range a.Values[gi] {
@@ -643,7 +651,9 @@ func (gs *guardSet) Merge(a, b clusterSummary) clusterSummary {
 // connected components, strongest links first, refusing any link that
 // would break a guard (two different valid identification numbers, birth
 // years too far apart). The result does not depend on the order of
-// pairs: ties are broken by rows.
+// pairs: ties are broken by the records' ids, except that a cluster whose
+// strongest links to two clusters the guards keep apart weigh exactly the
+// same joins neither (tieApart).
 func Cluster(f *Frame, s *settings.Settings, pairs []Pair) (*Clusters, error) {
 	return ClusterApart(f, s, pairs, nil)
 }
@@ -757,73 +767,107 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 		}
 	}
 	out := &Clusters{Prob: make([]float64, n)}
-	for _, e := range edges {
-		ra, rb := find(e.A), find(e.B)
-		if ra == rb {
+	// viable reports whether the clusters of roots ra and rb could be
+	// joined now: what the loop below checks before a join.
+	viable := func(ra, rb int32) bool {
+		if keptApart(apart, find, ra, rb) || sources != nil && sources[ra]&sources[rb] != 0 {
+			return false
+		}
+		if ok, _, _ := gs.Compatible(ownState(gs, f, slot, sums, ra), ownState(gs, f, slot, sums, rb)); !ok {
+			return false
+		}
+		return avg == nil || avg.support(ra, rb) >= s.Thresholds.Match
+	}
+	var ties tieApart
+	// threeOne reports whether the clusters of roots a, b and c could be
+	// one person under the guards.
+	threeOne := func(a, b, c int32) bool {
+		ok, _, _ := gs.Compatible(gs.Merge(ownState(gs, f, slot, sums, a), ownState(gs, f, slot, sums, b)), ownState(gs, f, slot, sums, c))
+		return ok
+	}
+	for i := 0; i < len(edges); {
+		j := i + 1
+		for j < len(edges) && edges[j].Weight == edges[i].Weight {
+			j++
+		}
+		if j-i > 1 && len(gs.guards) > 0 {
+			ties.find(gs, f, slot, sums, edges[i:j], find, viable)
+		}
+		for _, e := range edges[i:j] {
+			ra, rb := find(e.A), find(e.B)
+			if ra == rb {
+				markProb(out.Prob, e)
+				continue
+			}
+			if ties.apart(find, ra, rb, threeOne) {
+				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: GuardTie},
+					Reason: "a cluster's strongest links to this cluster and to another that the guards keep apart weigh exactly the same: no evidence to choose"})
+				continue
+			}
+			if keptApart(apart, find, ra, rb) {
+				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: GuardApart},
+					Reason: "a police decision keeps records of the two clusters apart"})
+				continue
+			}
+			if sources != nil && sources[ra]&sources[rb] != 0 {
+				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: GuardOnePerFile},
+					Reason: "link_only: the two clusters hold records of one file"})
+				continue
+			}
+			var sa, sb clusterSummary
+			if len(gs.guards) > 0 {
+				// The sides in the records' ids' order, not the rows' (see
+				// the sort): a year misread by a digit takes the other side's
+				// span in Merge, and which side is which decides it when both
+				// hold a single year.
+				x, y := ra, rb
+				if f.id(int(e.B)) < f.id(int(e.A)) {
+					x, y = rb, ra
+				}
+				sa, sb = state(x, 0), state(y, 1)
+				if ok, gi, why := gs.Compatible(sa, sb); !ok {
+					out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: gs.guards[gi].guard, Reason: why})
+					continue
+				}
+			}
+			if avg != nil {
+				if p := avg.support(ra, rb); p < s.Thresholds.Match {
+					out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: settings.AverageLinkage},
+						Reason: fmt.Sprintf("match probability %.3f of the clusters' %d cross pairs (their mean, judged with what each cluster's records agree on) is below %.2f",
+							p, avg.size(ra)*avg.size(rb), s.Thresholds.Match)})
+					continue
+				}
+			}
+			if rb < ra {
+				ra, rb = rb, ra
+			}
+			parent[rb] = ra
+			ties.join(ra, rb)
+			if sources != nil {
+				sources[ra] |= sources[rb]
+			}
+			if avg != nil {
+				avg.join(ra, rb)
+			}
 			markProb(out.Prob, e)
-			continue
-		}
-		if keptApart(apart, find, ra, rb) {
-			out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: GuardApart},
-				Reason: "a police decision keeps records of the two clusters apart"})
-			continue
-		}
-		if sources != nil && sources[ra]&sources[rb] != 0 {
-			out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: GuardOnePerFile},
-				Reason: "link_only: the two clusters hold records of one file"})
-			continue
-		}
-		var sa, sb clusterSummary
-		if len(gs.guards) > 0 {
-			// The sides in the records' ids' order, not the rows' (see
-			// the sort): a year misread by a digit takes the other side's
-			// span in Merge, and which side is which decides it when both
-			// hold a single year.
-			x, y := ra, rb
-			if f.id(int(e.B)) < f.id(int(e.A)) {
-				x, y = rb, ra
-			}
-			sa, sb = state(x, 0), state(y, 1)
-			if ok, gi, why := gs.Compatible(sa, sb); !ok {
-				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: gs.guards[gi].guard, Reason: why})
-				continue
+			if len(gs.guards) > 0 {
+				st := gs.Merge(sa, sb)
+				if k := slot[ra]; k != 0 {
+					sums[k-1] = st
+				} else if len(free) > 0 {
+					k, free = free[len(free)-1], free[:len(free)-1]
+					sums[k-1], slot[ra] = st, k
+				} else {
+					sums = append(sums, st)
+					slot[ra] = int32(len(sums))
+				}
+				if k := slot[rb]; k != 0 {
+					sums[k-1], slot[rb] = clusterSummary{}, 0
+					free = append(free, k)
+				}
 			}
 		}
-		if avg != nil {
-			if p := avg.support(ra, rb); p < s.Thresholds.Match {
-				out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: settings.AverageLinkage},
-					Reason: fmt.Sprintf("match probability %.3f of the clusters' %d cross pairs (their mean, judged with what each cluster's records agree on) is below %.2f",
-						p, avg.size(ra)*avg.size(rb), s.Thresholds.Match)})
-				continue
-			}
-		}
-		if rb < ra {
-			ra, rb = rb, ra
-		}
-		parent[rb] = ra
-		if sources != nil {
-			sources[ra] |= sources[rb]
-		}
-		if avg != nil {
-			avg.join(ra, rb)
-		}
-		markProb(out.Prob, e)
-		if len(gs.guards) > 0 {
-			st := gs.Merge(sa, sb)
-			if k := slot[ra]; k != 0 {
-				sums[k-1] = st
-			} else if len(free) > 0 {
-				k, free = free[len(free)-1], free[:len(free)-1]
-				sums[k-1], slot[ra] = st, k
-			} else {
-				sums = append(sums, st)
-				slot[ra] = int32(len(sums))
-			}
-			if k := slot[rb]; k != 0 {
-				sums[k-1], slot[rb] = clusterSummary{}, 0
-				free = append(free, k)
-			}
-		}
+		i = j
 	}
 	out.Of = make([]int32, n)
 	for i := range out.Of {
@@ -839,6 +883,176 @@ func pairIDs(f *Frame, p Pair) (lo, hi string) {
 		lo, hi = hi, lo
 	}
 	return lo, hi
+}
+
+// GuardTie is the guard kind of links refused because a cluster's
+// strongest links to two clusters the guards keep apart weigh exactly
+// the same (tieApart).
+const GuardTie = "tie"
+
+// tieApart remembers the clusters kept apart because of a tie: a cluster
+// whose strongest links to two clusters, which the guards keep apart
+// (one person cannot be all three), weigh exactly the same joins
+// neither. Joining the strongest links first and breaking ties by rows
+// (then by records' ids) gave such a record (a police or health list's,
+// with only a birth year) to whichever namesake came first: on fourthpop,
+// two namesakes of one village and one birth year with different full
+// dates, wrongly half the time (acc28: 141 of 296 false pairs of the
+// year-only kind on dev seed 1901).
+// Nothing the records hold chooses, so the record stays on its own, for
+// good: a weaker link to one of the two later is no evidence either, nor
+// is a weaker link to a third cluster the guards keep apart from one of
+// the two (a third namesake, less like the record than either). Two
+// clusters the number guard alone keeps apart are no such choice: they
+// may be one person with two numbers (a digit slipped in one), which
+// Summarise raises as two_ids for review, and the tie is broken by rows
+// as before (on gen harsh 7 and gen 11 every such tie was one person's,
+// 6 and 16 true pairs lost when it joined neither).
+type tieApart struct {
+	// of holds, by root, rows whose clusters the root's is kept apart
+	// from (both ways); a join hands the larger root's rows to the other.
+	of map[int32][]int32
+	// tied holds, by root of a cluster that met a tie, rows of the
+	// clusters it was tied between.
+	tied map[int32][]int32
+}
+
+// find looks at the links of one weight, group, before any of them is
+// followed (so that it does not depend on their order), and keeps apart
+// every cluster that could join two clusters the guards keep apart through
+// them from both. viable says whether two clusters could join at all (not
+// kept apart, under the guards, with average linkage's support): a link
+// that would be refused anyway leaves no choice to make.
+func (t *tieApart) find(gs *guardSet, f *Frame, slot []int32, sums []clusterSummary, group []Pair, find func(int32) int32, viable func(ra, rb int32) bool) {
+	type end struct{ root, other int32 }
+	ends := make([]end, 0, 2*len(group))
+	for _, e := range group {
+		if ra, rb := find(e.A), find(e.B); ra != rb {
+			ends = append(ends, end{ra, rb}, end{rb, ra})
+		}
+	}
+	slices.SortFunc(ends, func(x, y end) int {
+		if x.root != y.root {
+			return cmp.Compare(x.root, y.root)
+		}
+		return cmp.Compare(x.other, y.other)
+	})
+	ends = slices.Compact(ends)
+	for i := 0; i < len(ends); {
+		j := i + 1
+		for j < len(ends) && ends[j].root == ends[i].root {
+			j++
+		}
+		if j-i > 1 {
+			root := ends[i].root
+			others := make([]int32, 0, j-i)
+			for _, e := range ends[i:j] {
+				others = append(others, e.other)
+			}
+			t.among(gs, f, slot, sums, root, others, viable)
+		}
+		i = j
+	}
+}
+
+// among is find for one root and the roots of the other ends of its
+// links in the group (two or more, distinct).
+func (t *tieApart) among(gs *guardSet, f *Frame, slot []int32, sums []clusterSummary, root int32, others []int32, viable func(ra, rb int32) bool) {
+	sr := ownState(gs, f, slot, sums, root)
+	// ok caches viable(root, other) by other's index (0: not asked,
+	// 1: viable, 2: not).
+	ok := make([]uint8, len(others))
+	can := func(k int) bool {
+		if ok[k] == 0 {
+			ok[k] = 2
+			if viable(root, others[k]) {
+				ok[k] = 1
+			}
+		}
+		return ok[k] == 1
+	}
+	for x := range others {
+		sx := ownState(gs, f, slot, sums, others[x])
+		rx := gs.Merge(sr, sx)
+		for y := x + 1; y < len(others); y++ {
+			sy := ownState(gs, f, slot, sums, others[y])
+			// Kept apart by the number guard alone, the two may be one
+			// person with two numbers (two_ids, for review): no tie.
+			if okXY, _, _ := gs.compatibleBut(rx, sy, "distinct"); okXY {
+				if okYX, _, _ := gs.compatibleBut(gs.Merge(sr, sy), sx, "distinct"); okYX {
+					continue
+				}
+			}
+			if !can(x) || !can(y) {
+				continue
+			}
+			t.tie(root, others[x], others[y])
+		}
+	}
+}
+
+// add keeps the clusters of roots a and b apart.
+func (t *tieApart) add(a, b int32) {
+	if t.of == nil {
+		t.of = map[int32][]int32{}
+	}
+	t.of[a] = append(t.of[a], b)
+	t.of[b] = append(t.of[b], a)
+}
+
+// tie records that the cluster of root c was tied between those of x
+// and y, keeping it apart from both.
+func (t *tieApart) tie(c, x, y int32) {
+	t.add(c, x)
+	t.add(c, y)
+	if t.tied == nil {
+		t.tied = map[int32][]int32{}
+	}
+	t.tied[c] = append(t.tied[c], x, y)
+}
+
+// apart reports whether the clusters of roots ra and rb are kept apart:
+// one of them was tied between the other and a third, or between two
+// clusters one of which the guards keep apart from the two joined
+// (threeOne: whether three clusters could be one person).
+func (t *tieApart) apart(find func(int32) int32, ra, rb int32, threeOne func(a, b, c int32) bool) bool {
+	if len(t.of) == 0 {
+		return false
+	}
+	for _, p := range t.of[ra] {
+		if find(p) == rb {
+			return true
+		}
+	}
+	for _, c := range [2][2]int32{{ra, rb}, {rb, ra}} {
+		for _, p := range t.tied[c[0]] {
+			if !threeOne(c[0], c[1], find(p)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// join records that the cluster of root rb joined that of root ra.
+func (t *tieApart) join(ra, rb int32) {
+	if l, ok := t.of[rb]; ok {
+		t.of[ra] = append(t.of[ra], l...)
+		delete(t.of, rb)
+	}
+	if l, ok := t.tied[rb]; ok {
+		t.tied[ra] = append(t.tied[ra], l...)
+		delete(t.tied, rb)
+	}
+}
+
+// ownState is the summary of the cluster of root, as Cluster keeps it
+// (slot, sums), in slices of its own for a row alone.
+func ownState(gs *guardSet, f *Frame, slot []int32, sums []clusterSummary, root int32) clusterSummary {
+	if k := slot[root]; k != 0 {
+		return sums[k-1]
+	}
+	return gs.Summary(f, int(root))
 }
 
 // keptApart reports whether joining the clusters of roots ra and rb
