@@ -90,7 +90,7 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 		max = 1000
 	}
 	in := &refusals{max: max}
-	if err := insertRowsAt(ctx, s, "records", KindRecords, b.Records, lastCopies(b.Records), in); err != nil {
+	if err := insertRowsAt(ctx, s, "records", KindRecords, b.Records, lastCopies(b.Records), noInsertPass(), in); err != nil {
 		return err
 	}
 	if err := insertRows(ctx, s, "persons", KindPersons, b.Persons, in); err != nil {
@@ -185,7 +185,46 @@ func (r *refusals) add(row RefusedRow) error {
 }
 
 func insertRows[T any](ctx context.Context, s *ClickHouseSink, table, kind string, rows []T, ref *refusals) error {
-	return insertRowsAt(ctx, s, table, kind, rows, nil, ref)
+	return insertRowsAt(ctx, s, table, kind, rows, nil, nil, ref)
+}
+
+// noInsertPass returns the settings of an insert that skips the engine's
+// merging pass over the inserted block (optimize_on_insert = 0): after
+// sorting the block by the table's key, ReplacingMergeTree and
+// SummingMergeTree pass over it row by row, comparing each row's key with
+// the next and copying every column of every row it keeps into a new
+// block. A block that holds one row per key loses nothing to that pass,
+// and its part is the same without it. The records' inserts hold one row
+// per record id (lastCopies), and there the pass was half the engine's
+// CPU: one insert of 20,000 records, 173–183 → 81–88 ms of the process's
+// CPU (a throwaway benchmark beside BenchmarkClickHouseSinkWrite/records,
+// the setting on the connection). The records' coverage deltas skip it
+// too (deltaInsert), for another reason. A fresh map each time: the
+// driver's options hold the map they are given.
+func noInsertPass() clickhouse.Settings { return clickhouse.Settings{"optimize_on_insert": 0} }
+
+// settingsClause is settings as an INSERT's SETTINGS clause (" SETTINGS
+// k = v, …", in the order of the names, values as fmt prints them: numbers,
+// not strings), or "" for none.
+func settingsClause(settings clickhouse.Settings) string {
+	if len(settings) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(settings))
+	for k := range settings {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	for i, k := range names {
+		if i == 0 {
+			b.WriteString(" SETTINGS ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s = %v", k, settings[k])
+	}
+	return b.String()
 }
 
 // lastCopies returns the positions of the last copy of each record in
@@ -210,16 +249,23 @@ func lastCopies(recs []schemas.Record) []int {
 	return idx
 }
 
-// insertRowsAt inserts rows[i] for i in idx (nil: all rows).
-func insertRowsAt[T any](ctx context.Context, s *ClickHouseSink, table, kind string, rows []T, idx []int, ref *refusals) error {
+// insertRowsAt inserts rows[i] for i in idx (nil: all rows), on either
+// path (the Native blocks the sink writes itself, clickhouse-go's
+// batches) with the query settings given; nil keeps those of ctx, others
+// replace them (as deltaInsert's do).
+func insertRowsAt[T any](ctx context.Context, s *ClickHouseSink, table, kind string, rows []T, idx []int, settings clickhouse.Settings, ref *refusals) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	var zero T
 	cols := schemas.Tags(zero)
+	if settings != nil {
+		ctx = clickhouse.Context(ctx, clickhouse.WithSettings(settings))
+	}
 	in := &inserter[T]{
 		ctx: ctx, sink: s, table: table, kind: kind, rows: rows, ref: ref,
-		q: fmt.Sprintf("INSERT INTO %s (%s)", table, strings.Join(cols, ", ")),
+		q:        fmt.Sprintf("INSERT INTO %s (%s)", table, strings.Join(cols, ", ")),
+		settings: settingsClause(settings),
 	}
 	if done, err := in.insertColumns(idx); done || err != nil {
 		return err
@@ -312,7 +358,7 @@ func (in *inserter[T]) insertNative(cols []any, idx []int) (done, refused bool, 
 	}
 	in.sink.Inserts.Add(1)
 	in.sink.NativeInserts.Add(1)
-	if err := conn.InsertNative(in.ctx, in.q, buf.Buf); err != nil {
+	if err := conn.InsertNative(in.ctx, in.q+in.settings, buf.Buf); err != nil {
 		if IsRefusal(err) {
 			return false, true, nil
 		}
@@ -332,8 +378,11 @@ type inserter[T any] struct {
 	table string
 	kind  string
 	q     string
-	rows  []T
-	ref   *refusals
+	// settings is the SETTINGS clause of the Native inserts (q keys the
+	// learned layouts; clickhouse-go's batches take the settings from ctx).
+	settings string
+	rows     []T
+	ref      *refusals
 }
 
 // isolateChunk is the size of the pieces a refused insert is first cut
@@ -637,7 +686,7 @@ func (s *ClickHouseSink) insertRecordDeltas(ctx context.Context, b *Batch, in *r
 // These inserts take this setting alone (query settings of the caller's
 // context are not kept for them).
 func deltaInsert(ctx context.Context) context.Context {
-	return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"optimize_on_insert": 0}))
+	return clickhouse.Context(ctx, clickhouse.WithSettings(noInsertPass()))
 }
 
 // insertPersonDeltaSums inserts b.PersonDeltaSums into person_delta_sums
