@@ -379,20 +379,36 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		fmt.Fprintf(g.stdout, ", source date %s (from %s)", rep.SourceDate, sdFrom)
 	}
 	fmt.Fprintln(g.stdout)
-	if err := reg.notWithdrawn(ctx, path, d.Batch, d.FileHash); err != nil {
+	// A file replaced since (its records withdrawn) is not imported
+	// again, unless it replaces old and did already: B --replaces A run
+	// again after C replaced B is done already (C does not undo it).
+	var withdrawn *withdrawnError
+	if err := reg.notWithdrawn(ctx, path, d.Batch, d.FileHash); err != nil && (old == nil || !errors.As(err, &withdrawn)) {
 		return rep, err
 	}
 	if old != nil {
 		if err := old.sameAs(path, d.Batch, d.FileHash); err != nil {
 			return rep, err
 		}
-		if err := old.inForce(ctx, reg, path, d.Batch); err != nil {
-			var done *doneAlreadyError
-			if !errors.As(err, &done) {
-				return rep, err
+		err := old.inForce(ctx, reg, path, d.Batch)
+		var done *doneAlreadyError
+		if err != nil && !errors.As(err, &done) {
+			return rep, err
+		}
+		if withdrawn != nil {
+			if done == nil {
+				return rep, withdrawn
 			}
+			if err := done.replacedSince(ctx, reg, withdrawn.by); err != nil {
+				return rep, fmt.Errorf("import: --replaces %s: %w", old.name, err)
+			}
+		}
+		if done != nil {
 			fmt.Fprintln(g.stdout, strings.TrimPrefix(done.Error(), "import: "))
 			rep.Replaces = &replaceReport{Replaces: old.name, Batch: old.batch, DoneAlready: true}
+			if done.since != nil {
+				rep.Replaces.ReplacedSince = done.since.batch
+			}
 			return rep, nil
 		}
 		if !o.dryRun {

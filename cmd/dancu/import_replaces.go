@@ -216,9 +216,17 @@ func (c *registerCheck) notWithdrawn(ctx context.Context, path, batch, hash stri
 	if err != nil || !ok {
 		return nil
 	}
-	return fmt.Errorf("import: %s (batch %s) was replaced by %s: its records stay withdrawn (a withdrawal is for good), so imported again they would not count; to bring this list back, save it again as a new file (its record ids come from its bytes: a blank line added at its end will do) and import that with --replaces %s",
-		path, batch, by, by.batch)
+	return &withdrawnError{by, fmt.Sprintf("import: %s (batch %s) was replaced by %s: its records stay withdrawn (a withdrawal is for good), so imported again they would not count; to bring this list back, save it again as a new file (its record ids come from its bytes: a blank line added at its end will do) and import that with --replaces %s",
+		path, batch, by, by.batch)}
 }
+
+// withdrawnError is notWithdrawn's refusal; by replaced the file.
+type withdrawnError struct {
+	by  replacedBy
+	msg string
+}
+
+func (e *withdrawnError) Error() string { return e.msg }
 
 // inForce checks in ClickHouse that old's records are there to be
 // replaced by the file of batch: imported (the load stage wrote them), and
@@ -249,16 +257,9 @@ func (old *replaced) inForce(ctx context.Context, c *registerCheck, path, batch 
 	if !ok {
 		return old.doneAlready(ctx, conn, path, batch)
 	}
-	last := by
-	for range 100 { // the list in force now: the last correction of the chain
-		next, ok, err := laterImport(ctx, conn, "replaces = {of:String}", clickhouse.Named("of", last.batch), batch)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		last = next
+	last, err := lastCorrection(ctx, conn, by, batch)
+	if err != nil {
+		return err
 	}
 	inForce := "that list is in force"
 	if last != by {
@@ -266,6 +267,23 @@ func (old *replaced) inForce(ctx context.Context, c *registerCheck, path, batch 
 	}
 	return fmt.Errorf("import: --replaces %s: its batch %s was replaced already, by %s; %s: a correction of it names that one (--replaces %s, or its file); replacing %s again would leave both corrections counted",
 		old.name, old.batch, by, inForce, last.batch, old.batch)
+}
+
+// lastCorrection is the list in force now of the chain of corrections
+// that by starts: by, or the last correction of it (other than batch).
+func lastCorrection(ctx context.Context, conn driver.Conn, by replacedBy, batch string) (replacedBy, error) {
+	last := by
+	for range 100 {
+		next, ok, err := laterImport(ctx, conn, "replaces = {of:String}", clickhouse.Named("of", last.batch), batch)
+		if err != nil {
+			return by, err
+		}
+		if !ok {
+			break
+		}
+		last = next
+	}
+	return last, nil
 }
 
 // doneAlready refuses the replacement of old by the file at path (batch)
@@ -316,18 +334,48 @@ func (old *replaced) doneAlready(ctx context.Context, conn driver.Conn, path, ba
 	if err != nil {
 		return fmt.Errorf("import: --replaces %s: %w", old.name, err)
 	}
-	return &doneAlreadyError{fmt.Sprintf("import: %s --replaces %s: done already: the %d records of batch %s were withdrawn by this file, %s; nothing is published again (it would change nothing). A later correction of the list names this file: --replaces %s (or its batch %s)",
-		path, old.name, len(ids), old.batch, by, path, batch)}
+	return &doneAlreadyError{
+		msg: fmt.Sprintf("import: %s --replaces %s: done already: the %d records of batch %s were withdrawn by this file, %s; nothing is published again (it would change nothing).",
+			path, old.name, len(ids), old.batch, by),
+		next: fmt.Sprintf("A later correction of the list names this file: --replaces %s (or its batch %s)", path, batch),
+	}
 }
 
 // doneAlreadyError is inForce's answer for a replacement made already.
 // importFile prints it and succeeds: the import's own advice after an
 // interruption is "run the same command again", and a script (or the
 // chaos harness) that runs it until it exits 0 must not be refused for
-// ever once the first run had in fact finished.
-type doneAlreadyError struct{ msg string }
+// ever once the first run had in fact finished. next says what a later
+// correction names; since is the import that replaced this file in
+// turn, if one did (user22: B --replaces A run again after C replaced B).
+type doneAlreadyError struct {
+	msg, next string
+	since     *replacedBy
+}
 
-func (e *doneAlreadyError) Error() string { return e.msg }
+func (e *doneAlreadyError) Error() string { return e.msg + " " + e.next }
+
+// replacedSince says, of a replacement done already (B of A), that its
+// file B was replaced since, by (the first import that withdrew B's
+// records): that does not undo B replacing A, so it is still done
+// already, but what a later correction names is the list in force now.
+func (e *doneAlreadyError) replacedSince(ctx context.Context, c *registerCheck, by replacedBy) error {
+	conn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	last, err := lastCorrection(ctx, conn, by, "")
+	if err != nil {
+		return err
+	}
+	e.since = &last
+	e.next = fmt.Sprintf("This file has since been replaced, by %s", by)
+	if last != by {
+		e.next += "; the list in force is " + last.String()
+	}
+	e.next += fmt.Sprintf(": a later correction names that one (--replaces %s)", last.batch)
+	return nil
+}
 
 // importUser is who runs the import, as the withdrawal records it.
 func importUser() string {
@@ -564,6 +612,9 @@ type replaceReport struct {
 	// DoneAlready: the same replacement was made by an earlier run;
 	// nothing was published (or, dry, would be).
 	DoneAlready bool `json:"done_already,omitempty"`
+	// ReplacedSince: done already, and the file replaced since; the
+	// batch of the list in force now, which a later correction names.
+	ReplacedSince string `json:"replaced_since,omitempty"`
 }
 
 // replace withdraws the records of old now that the corrected file path

@@ -318,6 +318,41 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 			t.Errorf("a refused import published %d records of %s", n, p)
 		}
 	}
+	// The correction replaced in turn (C --replaces B), then B --replaces
+	// A run again: still done already (C does not undo B replacing A),
+	// saying so, and naming C for a later correction. Until 6 December
+	// (rv14) it was refused: "B was replaced by C", exit 1, so a script
+	// run until it succeeds never ended.
+	importAndDrain("--replaces", newPath, thirdPath)
+	thirdBatch := batchOf(t, thirdPath)
+	if n := num("SELECT count() FROM withdrawn_records FINAL WHERE batch = $1", thirdBatch); n != 5 {
+		t.Fatalf("the correction of the correction withdrew %d records, want 5", n)
+	}
+	ends = recordsEnd(t, brokers)
+	reportPath := filepath.Join(dir, "report.json")
+	since := refused("--report", reportPath, "--replaces", oldPath, newPath)
+	if want := "has since been replaced, by batch " + thirdBatch; !strings.Contains(since, want) || !strings.Contains(since, "--replaces "+thirdBatch) || strings.Contains(since, "--replaces "+newPath) {
+		t.Errorf("B --replaces A run again after C replaced B says %q, want %q and C named for a later correction", since, want)
+	}
+	t.Logf("run again after C replaced B: %s", since)
+	if dry := refused("--dry-run", "--replaces", oldPath, newPath); dry != since {
+		t.Errorf("the dry run says\n  %s\nthe import\n  %s", dry, since)
+	}
+	if b, err := os.ReadFile(reportPath); err != nil || !strings.Contains(string(b), `"done_already": true`) || !strings.Contains(string(b), `"replaced_since": "`+thirdBatch+`"`) {
+		t.Errorf("--report (error %v) says:\n%s", err, b)
+	}
+	drain()
+	if n := recordsEnd(t, brokers); n != ends {
+		t.Errorf("B --replaces A run again after C replaced B published %d messages", n-ends)
+	}
+	// B alone, or B replacing another list, is still refused.
+	for _, args := range [][]string{{newPath}, {"--replaces", otherPath, newPath}} {
+		var out, errb bytes.Buffer
+		args = append([]string{"--kafka", brokers, "--clickhouse", "http://" + chAddr + "/" + db, "import"}, args...)
+		if err := run(ctx, args, nil, &out, &errb); err == nil || !strings.Contains(err.Error(), "was replaced by batch "+thirdBatch) {
+			t.Errorf("dancu %s: error %v, want it refused as replaced by %s", strings.Join(args, " "), err, thirdBatch)
+		}
+	}
 }
 
 // recordsEnd is how many messages dancu.records holds: the sum of its
