@@ -97,7 +97,7 @@ func (s *Server) openConflict(w http.ResponseWriter, r *http.Request, via string
 	}
 	// Audited before anything is shown: a look at unmasked records that
 	// cannot be audited is not given (500), rather than given untraced.
-	if err := s.auditOrErr(r, c.user, cf.Provinces, store.ActionOpenConflict, cf.ConflictID, openedDetail(via, cf)); err != nil {
+	if err := s.auditOrErr(r, c.user, cf.Provinces, store.ActionOpenConflict, cf.ConflictID, openedDetail(via, d)); err != nil {
 		s.serverError(w, r, fmt.Errorf("audit the opening of %s: %w", cf.ConflictID, err))
 		return c, conflictDetail{}, false
 	}
@@ -108,9 +108,18 @@ func (s *Server) openConflict(w http.ResponseWriter, r *http.Request, via string
 // empty) and the records and persons shown, by id, as they stood — a
 // conflict keeps its id while records join it, so the id alone does not
 // say whose data was seen. Ids are separated by spaces, so that the audit
-// log can be searched by one (store.AuditFilter.ObjectID).
-func openedDetail(via string, cf store.ConflictRow) string {
+// log can be searched by one (store.AuditFilter.ObjectID). Records the
+// explanation compares outside the conflict (cd.Cited) are named too:
+// the comparison shows their values.
+func openedDetail(via string, cd conflictDetail) string {
+	cf := cd.Conflict
 	d := "records " + strings.Join(cf.RecordIDs, " ") + " ; persons " + strings.Join(cf.PersonIDs, " ")
+	if len(cd.Cited) > 0 {
+		d += " ; cited records"
+		for _, r := range cd.Cited {
+			d += " " + r.RecordID
+		}
+	}
 	if via != "" {
 		d = via + " ; " + d
 	}

@@ -135,6 +135,44 @@ type conflictDetail struct {
 	// ByWithdrawal: the registry resolved the conflict because of a
 	// withdrawal (byWithdrawal), as the queue says.
 	ByWithdrawal bool `json:"resolved_by_withdrawal,omitempty"`
+	// Cited are the records the explanation's match-weight comparison
+	// names ("A ↔ B") that are not among the conflict's records (user22:
+	// a two_ids or id_contradicts conflict holds the records carrying a
+	// number, its comparison the pair that linked the persons): the page
+	// names them, with their person, and the opening's audit too, since
+	// the comparison shows their values.
+	Cited []citedRecord `json:"cited_records,omitempty"`
+}
+
+// citedRecord is a record the explanation compares that is not in the
+// conflict, and its person ("" when it has none, or is not found).
+type citedRecord struct {
+	RecordID string `json:"record_id"`
+	PersonID string `json:"person_id"`
+}
+
+// citedOutside are the record ids the explanation's comparisons name
+// (matching.Explanation's first line, "A ↔ B") that are not in ids, in
+// the order named.
+func citedOutside(explanation string, ids []string) []string {
+	in := map[string]bool{}
+	for _, id := range ids {
+		in[id] = true
+	}
+	var out []string
+	for _, line := range strings.Split(explanation, "\n") {
+		a, b, ok := strings.Cut(line, " ↔ ")
+		if !ok || a == "" || b == "" || strings.ContainsAny(a, " \t") || strings.ContainsAny(b, " \t") {
+			continue
+		}
+		for _, id := range []string{a, b} {
+			if !in[id] {
+				in[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 // mergedInto says in words what a person's merged_into means.
@@ -188,6 +226,19 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 	var err error
 	if d.Records, err = s.store.Records(ctx, c.RecordIDs); err != nil {
 		return d, err
+	}
+	if cited := citedOutside(d.Conflict.Explanation, c.RecordIDs); len(cited) > 0 {
+		rs, err := s.store.Records(ctx, cited)
+		if err != nil {
+			return d, err
+		}
+		person := map[string]string{}
+		for _, r := range rs {
+			person[r.RecordID] = r.PersonID
+		}
+		for _, id := range cited {
+			d.Cited = append(d.Cited, citedRecord{RecordID: id, PersonID: person[id]})
+		}
 	}
 	d.ApartRefused = apartRefusal(c, d.Records, nil)
 	if d.Joinable && len(c.RecordIDs) >= 3 {
