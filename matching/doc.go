@@ -116,7 +116,8 @@
 //     clusters' pairs; dancu link prints them and flags implausible ones.
 //   - Summarise gives each person its identification number and status
 //     (confirmed, inferred, conflicting, missing) checked with vn.ID.Check,
-//     and the conflicts: shared_id, two_ids, id_contradicts, grey_zone.
+//     and the conflicts: shared_id, two_ids, id_contradicts, grey_zone,
+//     ambiguous_tie.
 //
 // Figures on the benchmarks and on generated populations are in
 // RESULTS.md beside this file.

@@ -3,6 +3,7 @@ package matching
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -60,8 +61,9 @@ func (f *Frame) idColumns() (idCols, bool) {
 // of different persons), two_ids (a link above the match threshold refused
 // because the records carry two different valid numbers), id_contradicts
 // (the person's number contradicts the birth year or sex its records agree
-// on, or none of the provinces they name) and grey_zone (pairs between the
-// review and match thresholds left in different persons). personID names
+// on, or none of the provinces they name), grey_zone (pairs between the
+// review and match thresholds left in different persons) and
+// ambiguous_tie (a person tied between two persons, see ties). personID names
 // a cluster by its first row.
 func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, []schemas.Conflict) {
 	return summarise(res, personID, true)
@@ -425,6 +427,25 @@ func summarise(res *Result, personID func(root int32) string, withConflicts bool
 		add(schemas.ConflictGreyZone, "", []int32{p.A, p.B}, p.Probability(),
 			fmt.Sprintf("records match with probability %.3f, between the review threshold %.2f and the match threshold %.2f: %s",
 				p.Probability(), s.Thresholds.Review, s.Thresholds.Match, shortExplanation(x, xerr, p))+waterfall(x, p))
+	}
+	// ambiguous_tie: a person whose strongest links to two persons the
+	// guards keep apart weigh exactly the same joins neither (Cluster's
+	// tieApart): left alone silently, it is for review (which of them it
+	// is, or none).
+	for _, t := range ties(f, res.Clusters, joinable) {
+		var rows []int32
+		for _, p := range t {
+			rows = append(rows, p.A, p.B)
+		}
+		slices.Sort(rows)
+		rows = slices.Compact(rows)
+		p := t[0]
+		expl := fmt.Sprintf("records match %d persons the guards keep apart with exactly the same probability %.3f: nothing the records hold chooses, so they joined none",
+			len(t), p.Probability())
+		for _, q := range t {
+			expl += waterfall(x, q)
+		}
+		add(schemas.ConflictAmbiguousTie, "", rows, p.Probability(), expl)
 	}
 	// One conflict per id: the same number and persons reached twice
 	// (a person's own check and a refused link) is one case.
@@ -888,4 +909,87 @@ func meetsTwoIDs(x *explainer, p Pair) bool {
 		}
 	}
 	return true
+}
+
+// ties returns, for each cluster tied between clusters the guards keep
+// apart (links refused with GuardTie), its strongest refused link to each
+// of them, in the order of the other ends' roots, the tied clusters in
+// the order of their roots. Of links of one weight to one cluster, the
+// one of the smaller records' ids is taken, not rows: the registry's rows
+// follow the order of arrival. A cluster counts as tied when two or more
+// of its strongest refused links weigh the same and two of their other
+// ends could not be one person (joinable); the namesakes themselves,
+// each refused by one link (or by several records each linked alike),
+// are not.
+func ties(f *Frame, cl *Clusters, joinable func(ra, rb int32) bool) [][]Pair {
+	strongest := map[int32]map[int32]Pair{} // root → other end's root → link
+	for _, b := range cl.Blocked {
+		if b.Guard.Kind != GuardTie {
+			continue
+		}
+		ra, rb := cl.Of[b.A], cl.Of[b.B]
+		for _, e := range [2][2]int32{{ra, rb}, {rb, ra}} {
+			m := strongest[e[0]]
+			if m == nil {
+				m = map[int32]Pair{}
+				strongest[e[0]] = m
+			}
+			q, ok := m[e[1]]
+			if !ok || b.Weight > q.Weight || b.Weight == q.Weight && idsBefore(f, b.Pair, q) {
+				m[e[1]] = b.Pair
+			}
+		}
+	}
+	roots := make([]int32, 0, len(strongest))
+	for r, m := range strongest {
+		if len(m) >= 2 {
+			roots = append(roots, r)
+		}
+	}
+	slices.Sort(roots)
+	var out [][]Pair
+	for _, r := range roots {
+		m := strongest[r]
+		var w float32
+		first := true
+		for _, p := range m {
+			if first || p.Weight > w {
+				w, first = p.Weight, false
+			}
+		}
+		var others []int32
+		for o, p := range m {
+			if p.Weight == w {
+				others = append(others, o)
+			}
+		}
+		slices.Sort(others)
+		apart := false
+		for i := range others {
+			for j := i + 1; j < len(others) && !apart; j++ {
+				apart = !joinable(others[i], others[j])
+			}
+		}
+		if !apart {
+			continue
+		}
+		t := make([]Pair, len(others))
+		for i, o := range others {
+			t[i] = m[o]
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// idsBefore reports whether pair p's records' ids, smaller first, come
+// before q's.
+func idsBefore(f *Frame, p, q Pair) bool {
+	ids := func(p Pair) (string, string) {
+		a, b := f.ID(int(p.A)), f.ID(int(p.B))
+		return min(a, b), max(a, b)
+	}
+	pa, pb := ids(p)
+	qa, qb := ids(q)
+	return pa < qa || pa == qa && pb < qb
 }

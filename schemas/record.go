@@ -196,6 +196,7 @@ const (
 	ConflictTwoIDs        = "two_ids"        // one person with two valid numbers
 	ConflictIDContradicts = "id_contradicts" // number contradicts date of birth, sex or birth province
 	ConflictGreyZone      = "grey_zone"      // a pair between the review and match thresholds
+	ConflictAmbiguousTie  = "ambiguous_tie"  // records matching two persons kept apart exactly alike, joined to neither
 )
 
 // Conflict is a case for police review.

@@ -39,6 +39,7 @@ var kindLabels = map[string]string{
 	schemas.ConflictTwoIDs:        "two ID numbers",
 	schemas.ConflictIDContradicts: "ID contradicts demographics",
 	schemas.ConflictGreyZone:      "grey zone",
+	schemas.ConflictAmbiguousTie:  "matches two persons equally",
 }
 
 func maskNumbers(s string) string {

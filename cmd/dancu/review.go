@@ -193,7 +193,7 @@ when it is done.`,
 		},
 	}
 	list.Flags().StringVar(&status, "status", "open", "open, awaiting_second, needs_verification, decided, resolved_by_registry or all")
-	list.Flags().StringVar(&kind, "kind", "", "shared_id, two_ids, id_contradicts or grey_zone")
+	list.Flags().StringVar(&kind, "kind", "", "shared_id, two_ids, id_contradicts, grey_zone or ambiguous_tie")
 	list.Flags().StringVar(&district, "district", "", "old-era district code")
 	list.Flags().IntVar(&limit, "limit", 200, "at most this many (1 to 5000)")
 	list.Flags().IntVar(&offset, "offset", 0, "skip this many of the ordered listing (the next page)")

@@ -62,7 +62,7 @@ type ConflictRow struct {
 }
 
 // KindOrder is the order of conflict kinds in the queue.
-var KindOrder = []string{schemas.ConflictSharedID, schemas.ConflictTwoIDs, schemas.ConflictIDContradicts, schemas.ConflictGreyZone}
+var KindOrder = []string{schemas.ConflictSharedID, schemas.ConflictTwoIDs, schemas.ConflictIDContradicts, schemas.ConflictGreyZone, schemas.ConflictAmbiguousTie}
 
 // Filter narrows a conflict listing. Empty fields do not filter.
 type Filter struct {
