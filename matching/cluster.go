@@ -33,7 +33,7 @@ type BlockedPair struct {
 }
 
 // Members returns the rows of each cluster, clusters ordered by their
-// first row.
+// first row. A row whose root is negative is in none.
 //
 // Each cluster is numbered in the order of its first row, its records
 // counted and then placed in one array, each cluster's rows a slice of
@@ -71,9 +71,15 @@ func (c *Clusters) Members() [][]int32 {
 }
 
 // membersByMap is Members for clusters whose roots are not rows of Of.
+// A row whose root is negative is in no cluster: it is left out (a
+// caller that wants some persons' summaries only, registry's
+// storedCoverage, leaves the other rows out rather than summarise each).
 func (c *Clusters) membersByMap() [][]int32 {
 	byRoot := map[int32][]int32{}
 	for i, r := range c.Of {
+		if r < 0 {
+			continue
+		}
 		byRoot[r] = append(byRoot[r], int32(i))
 	}
 	out := make([][]int32, 0, len(byRoot))
