@@ -75,3 +75,37 @@ func TestLargest(t *testing.T) {
 		}
 	}
 }
+
+// TestMembersNegativeRoots checks that a row whose root is negative is in
+// no cluster (registry's storedCoverage leaves the rows of persons it
+// does not want out so): the clusters are those of the other rows,
+// ordered by their first row, each row once.
+func TestMembersNegativeRoots(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for _, n := range []int{1, 50, 3000} {
+		of := make([]int32, n)
+		byRoot := map[int32][]int32{}
+		for i := range of {
+			switch {
+			case rng.Intn(3) == 0:
+				of[i] = -1
+			case i > 0 && rng.Intn(2) == 0 && of[i-1] >= 0:
+				of[i] = of[i-1]
+			default:
+				of[i] = int32(i)
+			}
+			if of[i] >= 0 {
+				byRoot[of[i]] = append(byRoot[of[i]], int32(i))
+			}
+		}
+		var want [][]int32
+		for _, rows := range byRoot {
+			want = append(want, rows)
+		}
+		sort.Slice(want, func(x, y int) bool { return want[x][0] < want[y][0] })
+		got := (&Clusters{Of: of}).Members()
+		if len(got) != len(want) || (len(got) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Errorf("n %d: Members %v, want %v", n, head(got), head(want))
+		}
+	}
+}
