@@ -703,12 +703,7 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 		if x.Weight != y.Weight {
 			return cmp.Compare(y.Weight, x.Weight)
 		}
-		xl, xh := pairIDs(f, x)
-		yl, yh := pairIDs(f, y)
-		if c := strings.Compare(xl, yl); c != 0 {
-			return c
-		}
-		if c := strings.Compare(xh, yh); c != 0 {
+		if c := comparePairIDs(f, x, y); c != 0 {
 			return c
 		}
 		// A frame holding one id twice (records read without ids): rows,
@@ -889,6 +884,14 @@ func pairIDs(f *Frame, p Pair) (lo, hi string) {
 		lo, hi = hi, lo
 	}
 	return lo, hi
+}
+
+// comparePairIDs orders pairs x and y by their records' ids (pairIDs):
+// the smaller ids first, then the larger.
+func comparePairIDs(f *Frame, x, y Pair) int {
+	xl, xh := pairIDs(f, x)
+	yl, yh := pairIDs(f, y)
+	return cmp.Or(strings.Compare(xl, yl), strings.Compare(xh, yh))
 }
 
 // GuardTie is the guard kind of links refused because a cluster's

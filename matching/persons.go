@@ -935,7 +935,7 @@ func ties(f *Frame, cl *Clusters, joinable func(ra, rb int32) bool) [][]Pair {
 				strongest[e[0]] = m
 			}
 			q, ok := m[e[1]]
-			if !ok || b.Weight > q.Weight || b.Weight == q.Weight && idsBefore(f, b.Pair, q) {
+			if !ok || b.Weight > q.Weight || b.Weight == q.Weight && comparePairIDs(f, b.Pair, q) < 0 {
 				m[e[1]] = b.Pair
 			}
 		}
@@ -980,16 +980,4 @@ func ties(f *Frame, cl *Clusters, joinable func(ra, rb int32) bool) [][]Pair {
 		out = append(out, t)
 	}
 	return out
-}
-
-// idsBefore reports whether pair p's records' ids, smaller first, come
-// before q's.
-func idsBefore(f *Frame, p, q Pair) bool {
-	ids := func(p Pair) (string, string) {
-		a, b := f.ID(int(p.A)), f.ID(int(p.B))
-		return min(a, b), max(a, b)
-	}
-	pa, pb := ids(p)
-	qa, qb := ids(q)
-	return pa < qa || pa == qa && pb < qb
 }
