@@ -1,6 +1,3 @@
-// Package noisefile holds what the corruption models of dancu's matching
-// (othernoise, thirdnoise) share: reading and writing gen's CSV lists by
-// column name, and counting the kinds each record was given.
 package noisefile
 
 import (

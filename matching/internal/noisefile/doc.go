@@ -1,0 +1,4 @@
+// Package noisefile holds what the corruption models of dancu's matching
+// (othernoise, thirdnoise) share: reading and writing gen's CSV lists by
+// column name, and counting the kinds each record was given.
+package noisefile
