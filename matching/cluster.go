@@ -914,9 +914,19 @@ const GuardTie = "tie"
 // the two (a third namesake, less like the record than either). Two
 // clusters the number guard alone keeps apart are no such choice: they
 // may be one person with two numbers (a digit slipped in one), which
-// Summarise raises as two_ids for review, and the tie is broken by rows
-// as before (on gen harsh 7 and gen 11 every such tie was one person's,
-// 6 and 16 true pairs lost when it joined neither).
+// Summarise raises as two_ids for review, and the tie is broken by the
+// records' ids as before (on gen harsh 7 and gen 11 every such tie was
+// one person's, 6 and 16 true pairs lost when it joined neither).
+//
+// Only an exact tie, no margin: a record belongs to at most one of the
+// two, with odds 2^wA : 2^wB (the weights carry the same prior), and the
+// model's own bar for a link, Thresholds.Match, is 0.5 in every settings
+// file: P(A | A or B) ≥ 0.5 is wA ≥ wB, so the stronger side is the
+// model's answer and only equal weights leave none. Normalising over A,
+// B and neither (join A only if 2^wA ≥ 1 + 2^wB) differs from it only
+// below a few bits. A margin of 1 to 5 bits, a knob no model defines,
+// took away as many true pairs as false ones on fourthpop's dev seeds
+// (acc32, matching/RESULTS.md).
 type tieApart struct {
 	// of holds, by root, rows whose clusters the root's is kept apart
 	// from (both ways); a join hands the larger root's rows to the other.
