@@ -432,7 +432,12 @@ record_id, source_record_id, person_id, identification_number, id_status,
 match_probability. record_id is the record's identity, scoped to its file
 (content hash + sheet + row for spreadsheets read through import's reader),
 so two files that reuse the same local codes ("Mã bản ghi") link as different
-records; source_record_id is that local code (or record_id when there is none).`,
+records; source_record_id is that local code (or record_id when there is none).
+With a trained model (--settings), it first compares the model's u with random
+pairs of the records and warns ("model fit") when they agree on a level at
+least 8× more often than the model says (records from a few communes scored
+with a model trained on the whole country): the model then links namesakes,
+and linking without --settings trains on the records themselves.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if ctx == nil {
@@ -494,6 +499,18 @@ records; source_record_id is that local code (or record_id when there is none).`
 			}
 			if out == "" {
 				return fmt.Errorf("link: give --out FILE")
+			}
+			if s.Model != nil {
+				mis, err := matching.ModelFit(f, s)
+				if err != nil {
+					return fmt.Errorf("link: %w", err)
+				}
+				for _, m := range mis {
+					fmt.Fprintf(g.stderr, "warning: model fit: %s\n", m)
+				}
+				if len(mis) > 0 {
+					fmt.Fprintf(g.stderr, "warning: model fit: these records agree on the level(s) above far more often than the model's training data did (fewer places or values): the model takes such agreement for stronger evidence than it is here and links namesakes; linked without --settings, the records train their own model\n")
+				}
 			}
 			res, err := matching.Link(ctx, f, s)
 			if err != nil {
