@@ -36,6 +36,12 @@ With --matchers K the match stage is scaled out (dancu run --scale-out) and K
 score instances run as processes of their own (score-0 …), killed as the
 others are.
 
+With --loaders N the load stage runs apart: dancu run runs the match
+stage alone (--stages match) and N processes the load stage (dancu run
+--stages load, load-0 …, one consumer group), killed as the others are.
+Without it the load stage runs in the match stage's process and is killed
+only with it.
+
 Everything runs on free local ports with data under --dir; nothing else needs
 to be running. The same --seed gives the same population and kill schedule.`,
 		Example: `  dancu chaos --runs 30 --seed 1
@@ -82,6 +88,7 @@ to be running. The same --seed gives the same population and kill schedule.`,
 	f.BoolVar(&cfg.AimAtCorrection, "aim-correction", true, "add one kill a run aimed at the import of the correction (within the time it took in the clean run)")
 	f.BoolVar(&cfg.Baseline, "baseline", false, "also compare a second clean run with the first (how much persons differ without kills)")
 	f.IntVar(&cfg.Matchers, "matchers", 0, "scale the match stage out: dancu run --scale-out and this many score instances, each a process the harness kills too (score-i)")
+	f.IntVar(&cfg.Loaders, "loaders", 0, "run the load stage apart: dancu run --stages match, and this many load processes (dancu run --stages load), each killed too (load-i)")
 	f.BoolVar(&cfg.Keep, "keep", false, "keep each run's data and process logs")
 	f.DurationVar(&cfg.MinGap, "min-gap", 500*time.Millisecond, "shortest wait before a kill")
 	f.DurationVar(&cfg.MaxGap, "max-gap", 4*time.Second, "longest wait before a kill")

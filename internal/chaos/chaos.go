@@ -34,6 +34,9 @@ const (
 	// Score is the prefix of the score instances' names (score-0 …),
 	// run when Config.Matchers is set.
 	Score = "score"
+	// Load is the prefix of the load processes' names (load-0 …), run
+	// when Config.Loaders is set.
+	Load = "load"
 )
 
 // Config sets up a campaign: one clean run, then Runs runs with Kills
@@ -82,6 +85,13 @@ type Config struct {
 	// score-i), which the harness kills as it does the others. Default:
 	// 0, the match stage scores itself.
 	Matchers int
+	// Loaders, when set, runs the load stage apart: `dancu run` runs the
+	// match stage alone (`--stages match`) and that many processes run
+	// the load stage (`dancu run --stages load`, named load-i, one
+	// consumer group), which the harness kills as it does the others.
+	// Default: 0, the load stage runs in the match stage's process and is
+	// killed only with it.
+	Loaders int
 	// Keep keeps the runs' data directories.
 	Keep bool
 	// Log receives progress lines. Default: discarded.
@@ -109,6 +119,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Matchers < 0 || c.Matchers > kafkax.BlockingPartitions {
 		return c, fmt.Errorf("chaos: matchers %d: want 0 to %d", c.Matchers, kafkax.BlockingPartitions)
+	}
+	if c.Loaders < 0 || c.Loaders > kafkax.DefaultPartitions {
+		return c, fmt.Errorf("chaos: loaders %d: want 0 to %d (the partitions of %s)", c.Loaders, kafkax.DefaultPartitions, kafkax.TopicMatched)
 	}
 	if len(c.Formats) == 0 {
 		c.Formats = []string{"csv", "jsonl"}
@@ -388,14 +401,13 @@ func oneRun(ctx context.Context, cfg Config, steps [][]string, name string, seed
 	if out, err := c.command(ctx, "migrate").CombinedOutput(); err != nil {
 		return nil, nil, c.withLogs(fmt.Errorf("migrate: %w\n%s", err, out))
 	}
-	if cfg.Matchers > 0 {
-		c.supervise(sctx, Run, "run", "--progress", "0", "--scale-out")
-		for i := range cfg.Matchers {
-			c.supervise(sctx, fmt.Sprintf("%s-%d", Score, i), "run", "--progress", "0", "--stages", "score",
-				"--score-instance", fmt.Sprintf("%d/%d", i, cfg.Matchers))
-		}
-	} else {
-		c.supervise(sctx, Run, "run", "--progress", "0")
+	c.supervise(sctx, Run, runArgs(cfg)...)
+	for i := range cfg.Matchers {
+		c.supervise(sctx, fmt.Sprintf("%s-%d", Score, i), "run", "--progress", "0", "--stages", "score",
+			"--score-instance", fmt.Sprintf("%d/%d", i, cfg.Matchers))
+	}
+	for i := range cfg.Loaders {
+		c.supervise(sctx, fmt.Sprintf("%s-%d", Load, i), "run", "--progress", "0", "--stages", "load")
 	}
 
 	res := &RunResult{Seed: seed}
@@ -504,6 +516,20 @@ func oneRun(ctx context.Context, cfg Config, steps [][]string, name string, seed
 	killsMu.Unlock()
 	res.Elapsed = time.Since(start)
 	return snap, res, nil
+}
+
+// runArgs are the arguments of the process named Run: the match stage,
+// scaled out with Config.Matchers, and the load stage unless
+// Config.Loaders runs it apart.
+func runArgs(cfg Config) []string {
+	args := []string{"run", "--progress", "0"}
+	if cfg.Loaders > 0 {
+		args = append(args, "--stages", "match")
+	}
+	if cfg.Matchers > 0 {
+		args = append(args, "--scale-out")
+	}
+	return args
 }
 
 func (c *cluster) command(ctx context.Context, args ...string) *exec.Cmd {
@@ -750,8 +776,12 @@ func (c *cluster) waitDrained(ctx context.Context) ([]string, error) {
 			fmt.Fprintf(c.cfg.Log, "chaos: stall: %s\n", stalls[len(stalls)-1])
 			// An operator's restart: SIGTERM, so that the stages drain and
 			// leave their consumer groups (a SIGKILL would leave one more
-			// dead member behind, which is what stalls follow).
+			// dead member behind, which is what stalls follow). The load
+			// processes, when the load stage runs apart, too.
 			c.signal(Run, syscall.SIGTERM)
+			for i := range c.cfg.Loaders {
+				c.signal(fmt.Sprintf("%s-%d", Load, i), syscall.SIGTERM)
+			}
 			last, since = -1, time.Now()
 		}
 		select {

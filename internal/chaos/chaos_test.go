@@ -177,3 +177,21 @@ func ExampleReport() {
 	// kills: 1 broker, 2 run
 	// rows lost 0, rows doubled 0, withdrawn differing 0, records in force unlinked 0, withdrawn links open 0, coverage off 0, persons differing 1 of 20 (records with another person id 0)
 }
+
+// TestRunArgs: with Loaders the process named Run runs the match stage
+// alone (the load processes run the load stage), scaled out or not.
+func TestRunArgs(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{}, "run --progress 0"},
+		{Config{Matchers: 2}, "run --progress 0 --scale-out"},
+		{Config{Loaders: 1}, "run --progress 0 --stages match"},
+		{Config{Matchers: 3, Loaders: 2}, "run --progress 0 --stages match --scale-out"},
+	} {
+		if got := fmt.Sprint(runArgs(c.cfg)); got != "["+c.want+"]" {
+			t.Errorf("Matchers %d, Loaders %d: %s, want [%s]", c.cfg.Matchers, c.cfg.Loaders, got, c.want)
+		}
+	}
+}

@@ -34,6 +34,11 @@
 // killed or fails is run again, as an operator would; imports are
 // idempotent (record ids come from the file's content).
 //
+// Config.Matchers runs the score role of a scaled-out match stage as
+// processes of their own (score-i), Config.Loaders the load stage
+// (load-i, `dancu run --stages load`, with `dancu run --stages match`
+// beside them); each is killed as the others are.
+//
 // Persons are compared as partitions of records (which records are
 // together), and, separately, by their ids: a person's id comes from its
 // founding record (registry.PersonID), so the same partition gives the
