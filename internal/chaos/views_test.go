@@ -1,0 +1,151 @@
+package chaos
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestViewsOfOneInsertKilled kills `dancu clickhouse` while one insert
+// into person_delta_sums (migration 0016) fans out to its three views —
+// person_delta_sum_keys_mv, person_delta_sums_mv (coverage_persons) and
+// person_delta_sums_children_mv (coverage_children) — and counts what each
+// target kept of the insert after the restart. It holds only if the
+// fan-out is all or nothing: the load stage's retry (ClickHouseSink,
+// newRows) skips the rows whose keys are there, so keys kept without the
+// aggregates' rows lose those deltas, and aggregates' rows kept without
+// their keys count them twice.
+//
+// It fails on the engine of today (chaos7, 6 December: in 3 tries of 3
+// the targets kept 50,000-row blocks apart). ClickHouse pushes an insert
+// to its views one after the other, in an order it draws when it loads
+// them (the order of system.tables.dependencies_table, different across
+// databases and across restarts), and commits each view's part on its
+// own. The load stage's inserts are one block each, so the window is the
+// moment between two views' commits; the test widens it to a whole insert
+// with many blocks (max_block_size) so that a kill at a random moment
+// lands in it. Not in the default tests until the fan-out is mended:
+// DANCU_CHAOS_VIEWS=1 runs it.
+func TestViewsOfOneInsertKilled(t *testing.T) {
+	if os.Getenv("DANCU_CHAOS_VIEWS") == "" {
+		t.Skip("fails until an insert's views commit together; DANCU_CHAOS_VIEWS=1 runs it (docs/pipeline.md, chaos7)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "dancu")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/dancu-vn/dancu/cmd/dancu").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	addr, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &cluster{
+		cfg: Config{Binary: bin, Log: io.Discard}, home: dir, ch: addr, logs: dir,
+		env:   append(os.Environ(), "DANCU_HOME="+dir, "DANCU_CLICKHOUSE=http://"+addr),
+		procs: map[string]*proc{}, restarts: map[string]int{},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	sctx, stopAll := context.WithCancel(ctx)
+	defer func() {
+		stopAll()
+		c.stop()
+		c.wg.Wait()
+	}()
+	c.supervise(sctx, ClickHouse, "clickhouse", "--listen", addr, "--path", filepath.Join(dir, "clickhouse"))
+	ch := func(q string) (string, error) {
+		resp, err := http.Post("http://"+addr+"/", "text/plain", strings.NewReader(q))
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("%s: %s", resp.Status, b)
+		}
+		return strings.TrimSpace(string(b)), err
+	}
+	up := func() {
+		for ctx.Err() == nil {
+			if _, err := ch("SELECT 1"); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatal("ClickHouse did not come up")
+	}
+	up()
+	if out, err := c.command(ctx, "migrate").CombinedOutput(); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	const rows = 3_000_000
+	insert := func(batch string) string {
+		// birth_year 2000 so that coverage_children's view takes every row.
+		return fmt.Sprintf(`INSERT INTO person_delta_sums SELECT '%s', toUInt32(number), '%s', '', '', '', 2000, toDate('2026-12-01'), 1, 0, 0, 0, 0, 0
+			FROM numbers(%d) SETTINGS max_block_size = 50000, min_insert_block_size_rows = 50000, min_insert_block_size_bytes = 0, max_insert_threads = 1`,
+			batch, batch, rows)
+	}
+	kept := func(batch string) (keys, persons, children string) {
+		got, err := ch(fmt.Sprintf(`SELECT (SELECT count() FROM person_delta_sum_keys FINAL WHERE batch = '%[1]s'),
+			(SELECT sum(persons) FROM coverage_persons WHERE province_code = '%[1]s'),
+			(SELECT sum(persons) FROM coverage_children WHERE province_code = '%[1]s') FORMAT TSV`, batch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := strings.Fields(got)
+		if len(f) != 3 {
+			t.Fatalf("counts: %q", got)
+		}
+		return f[0], f[1], f[2]
+	}
+	// How long a whole insert takes here, to kill the next ones inside it.
+	start := time.Now()
+	if _, err := ch(insert("t0")); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	if k, p, chn := kept("t0"); k != fmt.Sprint(rows) || p != k || chn != k {
+		t.Fatalf("an insert without a kill: keys %s, coverage_persons %s, coverage_children %s; want %d each", k, p, chn, rows)
+	}
+	t.Logf("an insert of %d rows in 50,000-row blocks took %s", rows, took.Round(time.Millisecond))
+	for try := 1; try <= 3; try++ {
+		order, _ := ch("SELECT dependencies_table FROM system.tables WHERE database = currentDatabase() AND name = 'person_delta_sums'")
+		batch := fmt.Sprintf("k%d", try)
+		done := make(chan error, 1)
+		go func() { _, err := ch(insert(batch)); done <- err }()
+		time.Sleep(took * time.Duration(3+try) / 10)
+		c.kill(ClickHouse)
+		err := <-done
+		up()
+		k, p, chn := kept(batch)
+		t.Logf("try %d: views pushed in the order %s; killed mid-insert (insert: %v); kept: keys %s, coverage_persons %s, coverage_children %s",
+			try, order, err, k, p, chn)
+		if k != p || k != chn {
+			t.Errorf("try %d: one insert's views kept different rows: keys %s, coverage_persons %s, coverage_children %s (a retry skips the keyed rows: persons %s, children %s)",
+				try, k, p, chn, retryEffect(k, p), retryEffect(k, chn))
+		}
+	}
+}
+
+// retryEffect says what the load stage's retry of the whole insert does
+// to an aggregate that kept agg rows of it when the keys kept keys: it
+// inserts the rows without keys.
+func retryEffect(keys, agg string) string {
+	var k, a int64
+	fmt.Sscan(keys, &k)
+	fmt.Sscan(agg, &a)
+	switch {
+	case a < k:
+		return fmt.Sprintf("%d lost", k-a)
+	case a > k:
+		return fmt.Sprintf("%d doubled", a-k)
+	}
+	return "right"
+}
