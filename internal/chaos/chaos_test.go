@@ -50,12 +50,7 @@ func TestCrashAnywhere(t *testing.T) {
 	}
 	t.Logf("seed %d (DANCU_CHAOS_SEED=%d repeats this schedule)", seed, seed)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dancu")
-	start := time.Now()
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/dancu-vn/dancu/cmd/dancu").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	t.Logf("built dancu in %.1fs", time.Since(start).Seconds())
+	bin := buildDancu(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	rep, err := Campaign(ctx, Config{
@@ -103,6 +98,18 @@ func TestCrashAnywhere(t *testing.T) {
 		t.Logf("stall: %s", s)
 	}
 	t.Logf("collateral restarts %v, import attempts %d, run %.1fs", run.Restarts, run.Imports, run.Elapsed.Seconds())
+}
+
+// buildDancu builds the dancu binary into dir.
+func buildDancu(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "dancu")
+	start := time.Now()
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/dancu-vn/dancu/cmd/dancu").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	t.Logf("built dancu in %.1fs", time.Since(start).Seconds())
+	return bin
 }
 
 type testLog struct{ t *testing.T }

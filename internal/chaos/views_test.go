@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,10 +37,7 @@ func TestViewsOfOneInsertKilled(t *testing.T) {
 		t.Skip("fails until an insert's views commit together; DANCU_CHAOS_VIEWS=1 runs it (docs/pipeline.md, chaos7)")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dancu")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/dancu-vn/dancu/cmd/dancu").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildDancu(t, dir)
 	addr, err := freePort()
 	if err != nil {
 		t.Fatal(err)
