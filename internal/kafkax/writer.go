@@ -115,8 +115,9 @@ func topicTransport(topic string) *kafka.Transport {
 		return t.(*kafka.Transport)
 	}
 	t, _ := topicTransports.LoadOrStore(topic, &kafka.Transport{
-		// As kafka.DefaultTransport's.
-		Dial: (&net.Dialer{Timeout: 3 * time.Second}).DialContext,
+		// As kafka.DefaultTransport's, but its connections dial again
+		// when found closed by the broker (redialing).
+		Dial: redialing((&net.Dialer{Timeout: redialTimeout}).DialContext),
 	})
 	return t.(*kafka.Transport)
 }
