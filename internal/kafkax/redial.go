@@ -25,7 +25,9 @@ import (
 // the request on the new connection. The transport negotiated the API
 // versions on the old one: the broker at the same address is taken to
 // speak the same versions (as after a restart of the same broker). A
-// request on a connection that fails otherwise fails as before.
+// request on a connection that fails otherwise fails as before. Only for
+// transports without TLS or SASL: kafka-go starts those on the dialled
+// connection, and a new one underneath would not have them.
 func redialing(dial func(ctx context.Context, network, address string) (net.Conn, error)) func(ctx context.Context, network, address string) (net.Conn, error) {
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
 		c, err := dial(ctx, network, address)
