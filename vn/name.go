@@ -95,7 +95,15 @@ func ParseNameIn(s string, room *[]byte) Name {
 // its last word is one of the common Ê Đê / M'nông clans (highlandClans,
 // written from general knowledge, not from a data file).
 func clanLast(n Name) (string, bool) {
-	w := strings.Fields(n.Normalized)
+	if !mayClanLast(n.Normalized) {
+		return "", false
+	}
+	return clanLastWords(n.Normalized)
+}
+
+// clanLastWords is clanLast of a name normalised to s, word by word.
+func clanLastWords(s string) (string, bool) {
+	w := strings.Fields(s)
 	if len(w) < 2 {
 		return "", false
 	}
@@ -118,6 +126,31 @@ func clanLast(n Name) (string, bool) {
 		return "", false
 	}
 	return w[len(w)-1] + " " + strings.Join(w[:len(w)-1], " "), true
+}
+
+// mayClanLast is false for a name s that clanLast leaves as it is by its
+// first two bytes, without splitting and lowering its words (nearly
+// every name, two allocations each): a text of one byte is one word at
+// most; a first byte that is a letter other than Y or H starts a first
+// word that is neither Y nor H'; after Y, a rune other than a space goes
+// on with a word that is not Y (Yên); after H, a byte other than ' and
+// the first of ’ (E2 80 99) starts no apostrophe. strings.ToLower changes
+// none of these: the only runes it makes y, h, ' or ’ are Y, H and those
+// themselves.
+func mayClanLast(s string) bool {
+	if len(s) < 2 {
+		return false // one word at most
+	}
+	switch a, b := s[0], s[1]; {
+	case a == 'y' || a == 'Y':
+		r, _ := utf8.DecodeRuneInString(s[1:])
+		return unicode.IsSpace(r)
+	case a == 'h' || a == 'H':
+		return b == '\'' || b == 0xE2
+	case 'a' <= a && a <= 'z' || 'A' <= a && a <= 'Z':
+		return false
+	}
+	return true
 }
 
 // givenFirst returns n's normalised name with its first word moved to the
