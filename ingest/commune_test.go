@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -400,6 +401,36 @@ func TestNameTitleOrNumberBefore(t *testing.T) {
 			if noted := len(it.Notes) == 1 && it.Notes[0].Reason == NoteNamePrefix; noted != (i < 4) {
 				t.Errorf("%s row %d: notes %+v", ext, i+2, it.Notes)
 			}
+		}
+	}
+}
+
+// TestMayPrefixAsWritten: namePrefix's quick test of a name's first word
+// (mayPrefix) is true of every word it leaves out — a number ending in
+// '.' or ')', a title of nameTitles in any case (every rune that
+// strings.ToLower makes b or c is B, b, C or c) — and false of the
+// family names it is there to pass over.
+func TestMayPrefixAsWritten(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if l := unicode.ToLower(r); (l == 'b' || l == 'c') && r != l && r != l-'a'+'A' {
+			t.Errorf("unicode.ToLower(%U) = %q", r, l)
+		}
+	}
+	for title := range nameTitles {
+		for _, w := range []string{title, strings.ToUpper(title), strings.ToUpper(title[:1]) + title[1:]} {
+			if !nameTitles[strings.ToLower(w)] || !mayPrefix(w) {
+				t.Errorf("mayPrefix(%q) = false", w)
+			}
+		}
+	}
+	for _, w := range []string{"1.", "12)", "x.", "(3)"} {
+		if !mayPrefix(w) {
+			t.Errorf("mayPrefix(%q) = false", w)
+		}
+	}
+	for _, w := range []string{"Nguyễn", "Trần", "Lê", "Đỗ", "Ông", "Hồ", ""} {
+		if mayPrefix(w) {
+			t.Errorf("mayPrefix(%q) = true", w)
 		}
 	}
 }

@@ -157,6 +157,9 @@ var nameTitles = map[string]bool{"bà": true, "cụ": true, "cháu": true, "ch�
 // when a name of two words or more, starting with a family name, follows.
 func namePrefix(full string) (rest, prefix string, ok bool) {
 	first, after, cut := strings.Cut(full, " ")
+	if !cut || !mayPrefix(first) {
+		return full, "", false // nearly every name: no number, no title
+	}
 	after = strings.TrimSpace(after)
 	if !cut || strings.Count(after, " ") < 1 {
 		return full, "", false
@@ -170,6 +173,23 @@ func namePrefix(full string) (rest, prefix string, ok bool) {
 		return full, "", false
 	}
 	return after, first, true
+}
+
+// mayPrefix reports whether a name's first word (not empty) can be what
+// namePrefix leaves out: a number ends in '.' or ')', and every title of
+// nameTitles starts with b or c, whose only upper case (the one rune
+// strings.ToLower makes b or c of) is B or C. It is false for nearly
+// every name, which then is not lowered (an allocation a row).
+func mayPrefix(first string) bool {
+	if first == "" {
+		return false
+	}
+	switch first[0] {
+	case 'b', 'B', 'c', 'C':
+		return true
+	}
+	z := first[len(first)-1]
+	return z == '.' || z == ')'
 }
 
 // goneCanon and goneFold start a remark saying a person died (chết, mất,
