@@ -723,9 +723,7 @@ func applyTransforms(v string, ts []string) string {
 		case "ocr_class":
 			v = compare.LookAlikeKey(v)
 		case "sorted_words":
-			w := strings.Fields(v)
-			sort.Strings(w)
-			v = strings.Join(w, " ")
+			v = sortedWords(v)
 		case "first_word":
 			v, _, _ = strings.Cut(v, " ")
 		case "last_word":
@@ -746,6 +744,74 @@ func applyTransforms(v string, ts []string) string {
 		}
 	}
 	return v
+}
+
+// sortedWords is the sorted_words transform: v's words (strings.Fields)
+// sorted and joined by single spaces. A text of printable ASCII words
+// (a folded name key) is split where its spaces are and its few words
+// sorted in place, so that only the result is allocated, and not even
+// that when it is v (one word, or words already in order, single
+// spaces): that is Fields, sort and Join on every record's name, a slice
+// and a string each.
+func sortedWords(v string) string {
+	var at [8]string
+	w := at[:0]
+	start := -1 // of the word being read
+	for i := 0; i < len(v); i++ {
+		switch b := v[i]; {
+		case b == ' ':
+			if start >= 0 {
+				if len(w) == len(at) {
+					return sortedWordsSlow(v)
+				}
+				w = append(w, v[start:i])
+				start = -1
+			}
+		case b <= ' ' || b >= utf8.RuneSelf || b == 0x7f:
+			return sortedWordsSlow(v) // other spaces, Unicode's among them
+		case start < 0:
+			start = i
+		}
+	}
+	if start >= 0 {
+		if len(w) == len(at) {
+			return sortedWordsSlow(v)
+		}
+		w = append(w, v[start:])
+	}
+	if len(w) == 0 {
+		return ""
+	}
+	moved := false
+	for i := 1; i < len(w); i++ { // insertion sort: a name has few words
+		for j := i; j > 0 && w[j] < w[j-1]; j-- {
+			w[j], w[j-1] = w[j-1], w[j]
+			moved = true
+		}
+	}
+	n := len(w) - 1 // the joined length
+	for _, x := range w {
+		n += len(x)
+	}
+	if !moved && n == len(v) { // in order, single spaces, none at the ends
+		return v
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, x := range w {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(x)
+	}
+	return b.String()
+}
+
+// sortedWordsSlow is sortedWords by its definition.
+func sortedWordsSlow(v string) string {
+	w := strings.Fields(v)
+	sort.Strings(w)
+	return strings.Join(w, " ")
 }
 
 func keepRunes(s string, keep func(rune) bool) string {
