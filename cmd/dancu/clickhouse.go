@@ -74,7 +74,7 @@ func runClickHouse(ctx context.Context, g *globals, f clickhouseFlags) error {
 	defer eng.Close()
 	srv, err := chdb.Listen(eng, f.listen, chdb.HandlerConfig{Logger: log})
 	if err != nil {
-		return fmt.Errorf("clickhouse: %w", err)
+		return fmt.Errorf("clickhouse: %w", addrInUse(err, f.listen, "a dancu clickhouse", "--listen (and the other commands --clickhouse http://HOST:PORT)"))
 	}
 	if host, _, err := net.SplitHostPort(srv.Addr()); err == nil {
 		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {

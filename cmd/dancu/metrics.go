@@ -52,7 +52,7 @@ func serveMetrics(ctx context.Context, addr string, cfg pipelines.StagesConfig, 
 	reg.MustRegister(lagCollector{cfg: cfg, st: st})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", err
+		return "", addrInUse(err, addr, "another dancu run with --metrics", "--metrics")
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

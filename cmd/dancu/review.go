@@ -122,7 +122,7 @@ when it is done.`,
 		pw := os.Getenv("DANCU_PASSWORD")
 		if pw == "" {
 			if pw, err = readPassword(g); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("review: %w, or set $DANCU_PASSWORD", err)
 			}
 		}
 		jar, _ := cookiejar.New(nil)

@@ -46,6 +46,13 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 			if why := plainHTTPRefusal(listen, certFile != "", len(proxies) > 0, insecureHTTP); why != "" {
 				return errors.New("serve: " + why)
 			}
+			// Listen first: an address in use is said before ClickHouse is
+			// opened and migrated.
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return fmt.Errorf("serve: %w", addrInUse(err, listen, "a dancu serve", "--listen"))
+			}
+			defer ln.Close()
 			ctx := cmd.Context()
 			conn, err := openClickHouse(ctx, g)
 			if err != nil {
@@ -74,10 +81,6 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 			app, err := web.New(cfg)
 			if err != nil {
 				return err
-			}
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				return fmt.Errorf("serve: %w", err)
 			}
 			srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 				WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}

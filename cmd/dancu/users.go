@@ -153,7 +153,10 @@ func readPassword(g *globals) (string, error) {
 		return string(b), nil
 	}
 	line, err := bufio.NewReader(g.stdin).ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+	if errors.Is(err, io.EOF) && line == "" {
+		return "", errors.New("no password on standard input: type it at a terminal, or give it as the first line of standard input (echo 'PASSWORD' | dancu …)")
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
 		return "", fmt.Errorf("read password from standard input: %w", err)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
