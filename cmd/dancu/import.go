@@ -139,7 +139,8 @@ birth_year, birth_day and birth_month (a date in three columns), birth_date_male
 and birth_date_female, sex_male and sex_female (a mark under "Nam", under "Nữ")
 and id_any.
 
-A row is rejected only when it is unusable: no name (or a name with no letters).
+A row is rejected only when it is unusable: no name, a name with no letters, or
+one that only says none (NA, KR, N/A, không rõ …; the given name Na is a name).
 A bad optional field (impossible date, malformed identification number, unknown
 sex) is dropped from an accepted record and counted as a note; --strict rejects
 such rows instead.
@@ -156,7 +157,9 @@ it says how many rows are unchanged, changed, new and gone, and what it would wi
 Both refuse, before publishing and saying what to name instead, a list already
 replaced (a correction of a correction names the correction), one never imported,
 one with no row in common, and a corrected file not read whole (--sheet). The same
-correction run again says "done already", publishes nothing and succeeds.
+correction run again says "done already", publishes nothing and succeeds. A list a
+correction replaced is refused if imported again, with or without --replaces (its
+records stay withdrawn): the message says how to bring it back.
 
 Progress goes to standard error: on a terminal a bar (rows, rows/s, time left,
 percentage of the file's bytes, or of a workbook's unpacked sheets); otherwise a

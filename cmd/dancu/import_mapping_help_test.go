@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dancu-vn/dancu/ingest"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // The mapping file of dancu import --mapping was described only in a Go
@@ -82,4 +83,33 @@ func dryRunImportError(t *testing.T, args ...string) error {
 		t.Fatalf("dancu import --dry-run %v: no error", args)
 	}
 	return err
+}
+
+// import --help says which names are no name: each it lists is one for the
+// reader (vn.NoName), and the name it says is a name is not (user23: the
+// help said only "no name (or a name with no letters)", though NA and KR
+// have been rejected since 6 December).
+func TestImportHelpNamesTheNoNames(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"import", "--help"}, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	help := strings.Join(strings.Fields(out.String()), " ")
+	start := strings.Index(help, "only says none (")
+	if start < 0 {
+		t.Fatalf("import --help does not say a name that says none is rejected:\n%s", help)
+	}
+	list, _, _ := strings.Cut(help[start+len("only says none ("):], ")")
+	nones, name, ok := strings.Cut(list, "; the given name ")
+	if !ok {
+		t.Fatalf("import --help names no name that is a name: %q", list)
+	}
+	for _, none := range strings.Split(strings.TrimSuffix(nones, " …"), ", ") {
+		if !vn.NoName(none) {
+			t.Errorf("import --help says %q is no name; vn.NoName reads it as a name", none)
+		}
+	}
+	if given, _, _ := strings.Cut(name, " "); vn.NoName(given) {
+		t.Errorf("import --help says %q is a name; vn.NoName reads it as none", given)
+	}
 }
