@@ -6,6 +6,7 @@ import (
 
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/settings"
+	"github.com/dancu-vn/dancu/registry"
 	"github.com/spf13/cobra"
 )
 
@@ -72,7 +73,14 @@ binary, see package matching/vietnamese).`,
 			s.Model.Version = settings.ModelVersion(s)
 			fmt.Fprintf(g.stderr, "model version %s\n", s.Model.Version)
 			fmt.Fprint(g.stdout, settings.DescribeModel(s))
-			return s.Save(out)
+			if err := s.Save(out); err != nil {
+				return err
+			}
+			// Say where the model went and how it is used: the output ended
+			// with the model's table and no word of the file (user23).
+			fmt.Fprintf(g.stderr, "wrote %s (model %s, fingerprint %q): dancu link and dancu run take it with --settings %s; a registry or score store built with another model refuses it until rebuilt (README, \"Upgrading the model, and rebuilding the registry\")\n",
+				out, s.Model.Version, registry.Fingerprint(s), out)
+			return nil
 		},
 	}
 	o.flags(cmd)

@@ -3,14 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching/settings"
+	"github.com/dancu-vn/dancu/registry"
 )
 
 // trainChildEnv names, in the environment of this test binary run again
@@ -84,4 +88,36 @@ func firstDiff(a, b []byte) string {
 		}
 	}
 	return "one is " + strconv.Itoa(len(la)) + " lines long, the other " + strconv.Itoa(len(lb))
+}
+
+// TestTrainSaysWhereTheModelWent: dancu train ends saying the file it
+// wrote, the model's version and the fingerprint a registry would record
+// for it (the one dancu run logs and the refusals name), and how to use it
+// (user23: its output ended with the model's table and no word of the file).
+func TestTrainSaysWhereTheModelWent(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), synth.Config{Persons: 150, Seed: 23, OutDir: dir,
+		Formats: []string{"csv"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "model.yaml")
+	var stdout, stderr bytes.Buffer
+	args := []string{"train", "--in", filepath.Join(dir, "danhsach_20240501.csv"), "--in", filepath.Join(dir, "danhsach_20251001.csv"), "--out", out}
+	if err := run(context.Background(), args, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("train: %v\n%s", err, stderr.String())
+	}
+	s, err := settings.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("wrote %s (model %s, fingerprint %q): dancu link and dancu run take it with --settings %s", out, s.Model.Version, registry.Fingerprint(s), out)
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("train's output does not say %q:\n%s", want, lastLines(stderr.String(), 3))
+	}
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
