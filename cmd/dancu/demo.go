@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,6 +113,9 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	}
 	out := g.stdout
 	log := newLogger(g)
+	if err := demoDirClearable(dir); err != nil {
+		return err
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("demo: clear %s: %w", dir, err)
 	}
@@ -480,4 +484,27 @@ func partitionDigest(pred map[string]string) string {
 	sort.Strings(lines)
 	h := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return hex.EncodeToString(h[:8])
+}
+
+// demoDirClearable refuses to empty a --dir that holds anything a demo
+// does not write (user23: "dancu demo --dir ~" or "--dir ." removed the
+// home directory or the clone without a word). A directory missing,
+// empty, or holding only what a demo left is cleared.
+func demoDirClearable(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo: --dir %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case name == "clickhouse", name == "kafka", name == "sources", name == "score",
+			name == "registry", strings.HasPrefix(name, "registry."), strings.HasPrefix(name, "link-"):
+		default:
+			return fmt.Errorf("demo: --dir %s holds %q, which no demo wrote: the demo empties its directory at each run, so give it a new or empty one", dir, name)
+		}
+	}
+	return nil
 }
