@@ -194,7 +194,7 @@ func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
 	if err := conn.Ping(ctx); err != nil {
 		conn.Close()
 		if !c.Native && isRefused(err) {
-			return nil, fmt.Errorf("open clickhouse %s: nothing listens there; start the embedded engine with `dancu clickhouse` or name a server with --clickhouse: %w", c.Addr, err)
+			return nil, fmt.Errorf("open clickhouse %s: nothing listens there; start the embedded engine with `dancu clickhouse` (one just started serves once it prints \"listening\": its first start fetches libchdb, ~170 MB) or name a server with --clickhouse: %w", c.Addr, err)
 		}
 		if isUnknownDatabase(err) {
 			return nil, fmt.Errorf("open clickhouse %s: database %q does not exist: create it and its tables with `dancu migrate` (with the same --database or $DANCU_DATABASE), or mend the name: %w", c.Addr, c.Database, err)
