@@ -75,7 +75,8 @@ blocks from the store.`,
 				ctx = context.Background()
 			}
 			applyMemoryLimit(memLimit)
-			if dir == "" {
+			temporary := dir == ""
+			if temporary {
 				d, err := os.MkdirTemp("", "dancu-bench-registry")
 				if err != nil {
 					return err
@@ -83,7 +84,16 @@ blocks from the store.`,
 				dir = d
 			}
 			if !keep {
-				defer os.RemoveAll(dir)
+				// A --dir given is the user's: only what the bench wrote in
+				// it goes (until user23 the whole directory went).
+				defer func() {
+					if temporary {
+						os.RemoveAll(dir)
+						return
+					}
+					os.RemoveAll(filepath.Join(dir, "sources"))
+					os.RemoveAll(filepath.Join(dir, "registry"))
+				}()
 			}
 			out := g.stdout
 			src := filepath.Join(dir, "sources")
@@ -356,8 +366,8 @@ blocks from the store.`,
 	cmd.Flags().IntVar(&persons, "persons", 100000, "persons to generate (about 1.8 records each)")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "generator seed")
 	cmd.Flags().IntVar(&batch, "batch", 2000, "records per batch")
-	cmd.Flags().StringVar(&dir, "dir", "", "working directory (default: a temporary one, removed)")
-	cmd.Flags().BoolVar(&keep, "keep", false, "keep the working directory")
+	cmd.Flags().StringVar(&dir, "dir", "", "working directory, where the bench writes sources/ and registry/ (default: a temporary one)")
+	cmd.Flags().BoolVar(&keep, "keep", false, "keep what the bench wrote (else sources/ and registry/ are removed at the end, and a temporary directory whole)")
 	cmd.Flags().StringSliceVar(&formats, "formats", []string{"csv", "jsonl"}, "formats to generate and feed (csv: the two spreadsheets; jsonl: the scanned forms)")
 	cmd.Flags().StringVar(&conflictsOut, "conflicts", "", "write the conflicts left open in the registry's output to this CSV (the columns of dancu link --conflicts)")
 	cmd.Flags().StringVar(&clustersOut, "clusters", "", "write each record's final person to this CSV (the columns of dancu link --out)")

@@ -47,3 +47,27 @@ func TestDemoKeepsADirItDidNotWrite(t *testing.T) {
 		t.Errorf("a directory not there yet: %v", err)
 	}
 }
+
+// TestBenchRegistryKeepsTheDirsOtherFiles: dancu bench registry --dir
+// removes at the end only what it wrote there, sources/ and registry/, not
+// the directory (user23: it removed the whole --dir, though its help said
+// only the default temporary one was removed).
+func TestBenchRegistryKeepsTheDirsOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	keep := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"bench", "registry", "--persons", "20", "--dir", dir}, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("bench registry: %v\n%s", err, out.String())
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("bench registry --dir removed a file it did not write: %v", err)
+	}
+	for _, d := range []string{"sources", "registry"} {
+		if _, err := os.Stat(filepath.Join(dir, d)); err == nil {
+			t.Errorf("bench registry left %s/ without --keep", d)
+		}
+	}
+}
