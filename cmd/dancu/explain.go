@@ -22,7 +22,9 @@ func newExplainCmd(g *globals) *cobra.Command {
 level, weight (log2 m/u, scaled by OCR confidence) and term-frequency
 adjustment, with the running total and the match probability. The settings
 must carry a trained model (dancu train), or --train estimates one on the
-input first. Values are masked unless --unmasked.`,
+input first: the default settings carry none; the pipeline's model (what dancu run
+scores with, unless given --settings) is matching/vietnamese/trained.yaml in the source.
+Values are masked unless --unmasked.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if a == "" || b == "" {
 				return fmt.Errorf("explain: give --a ID and --b ID")
@@ -41,7 +43,7 @@ input first. Values are masked unless --unmasked.`,
 			}
 			if s.Model == nil {
 				if !train {
-					return fmt.Errorf("explain: settings have no trained model: run dancu train, or give --train")
+					return fmt.Errorf("explain: the settings have no trained model: give --settings FILE with one (dancu train's --out; the pipeline's, what dancu run scores with, is matching/vietnamese/trained.yaml in the source), or --train to estimate one on the input")
 				}
 				m, _, err := matching.Train(cmd.Context(), f, s, nil)
 				if err != nil {

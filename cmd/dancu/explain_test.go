@@ -2,10 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/schemas"
 )
 
 // TestMask: what identifies a person never leaves mask in full; dates and
@@ -61,5 +67,26 @@ func TestPrintBlockingMasks(t *testing.T) {
 	}
 	if !strings.Contains(masked.String(), "[R*** | 0010******45]=3") {
 		t.Errorf("masked output:\n%s", masked.String())
+	}
+}
+
+// TestExplainWithoutModelSaysWhichSettings: explain on the default
+// settings, which carry no model, names --settings and the pipeline's model
+// beside --train (user23: it said "run dancu train, or give --train", and a
+// data team asking why the pipeline linked two records could not tell that
+// the pipeline's model was a file to give).
+func TestExplainWithoutModelSaysWhichSettings(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	content := []byte("Họ và tên,Ngày sinh\nNguyễn Văn An,13/02/1990\nNguyễn Văn An,13/02/1990\n")
+	if err := os.WriteFile(in, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(content)
+	ids := []string{schemas.RecordID(hex.EncodeToString(sum[:]), "", 2), schemas.RecordID(hex.EncodeToString(sum[:]), "", 3)}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"explain", "--in", in, "--a", ids[0], "--b", ids[1]}, strings.NewReader(""), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "--settings") || !strings.Contains(err.Error(), "trained.yaml") || !strings.Contains(err.Error(), "--train") {
+		t.Errorf("explain without a model: %v, want it to name --settings, the pipeline's trained.yaml and --train", err)
 	}
 }
