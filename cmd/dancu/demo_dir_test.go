@@ -14,11 +14,7 @@ import (
 // demo emptied any --dir, "dancu demo --dir ~" the home directory). A
 // directory holding only what a demo leaves is cleared as before.
 func TestDemoKeepsADirItDidNotWrite(t *testing.T) {
-	dir := t.TempDir()
-	keep := filepath.Join(dir, "notes.txt")
-	if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, keep := dirOfMine(t)
 	// Cancelled: the demo stops at its first wait whatever happens before.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -53,11 +49,7 @@ func TestDemoKeepsADirItDidNotWrite(t *testing.T) {
 // the directory (user23: it removed the whole --dir, though its help said
 // only the default temporary one was removed).
 func TestBenchRegistryKeepsTheDirsOtherFiles(t *testing.T) {
-	dir := t.TempDir()
-	keep := filepath.Join(dir, "notes.txt")
-	if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, keep := dirOfMine(t)
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"bench", "registry", "--persons", "20", "--dir", dir}, strings.NewReader(""), &out, &out); err != nil {
 		t.Fatalf("bench registry: %v\n%s", err, out.String())
@@ -70,4 +62,16 @@ func TestBenchRegistryKeepsTheDirsOtherFiles(t *testing.T) {
 			t.Errorf("bench registry left %s/ without --keep", d)
 		}
 	}
+}
+
+// dirOfMine returns a directory holding a file a user wrote there, and
+// that file.
+func dirOfMine(t *testing.T) (dir, file string) {
+	t.Helper()
+	dir = t.TempDir()
+	file = filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(file, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, file
 }
