@@ -6,9 +6,12 @@ import (
 )
 
 // apiConflictDecide: POST /api/conflicts/{id}/decision {decision, note,
-// groups} → the stored decision. groups (different_persons only, may be
-// left out) lists the conflict's record ids by person: [["r1", "r3"],
-// ["r2"]].
+// groups, person} → the stored decision. groups (different_persons only,
+// may be left out) lists the conflict's record ids by person: [["r1",
+// "r3"], ["r2"]]. person (same_person on an ambiguous_tie only) is the
+// person the tied record is (tieRuling); without it, same_person on an
+// ambiguous_tie rules its persons one person, which takes a supervisor's
+// second decision.
 func (s *Server) apiConflictDecide(w http.ResponseWriter, r *http.Request) {
 	s.apiConflictRule(w, r, false)
 }
@@ -26,6 +29,7 @@ func (s *Server) apiConflictRule(w http.ResponseWriter, r *http.Request, correct
 		Note     string     `json:"note"`
 		Reason   string     `json:"reason"`
 		Groups   [][]string `json:"groups"`
+		Person   string     `json:"person"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil {
 		// Outside the caller's provinces the conflict is not found,
@@ -34,14 +38,14 @@ func (s *Server) apiConflictRule(w http.ResponseWriter, r *http.Request, correct
 			s.failErr(w, r, serr)
 			return
 		}
-		s.json(w, http.StatusBadRequest, map[string]string{"error": "body: want JSON {decision, note, groups} ({decision, reason, groups} for a correction; groups optional): " + err.Error()})
+		s.json(w, http.StatusBadRequest, map[string]string{"error": "body: want JSON {decision, note, groups, person} ({decision, reason, groups, person} for a correction; groups and person optional): " + err.Error()})
 		return
 	}
 	note := in.Note
 	if correct {
 		note = in.Reason
 	}
-	d, err := s.decide(r, r.PathValue("id"), in.Decision, note, correct, in.Groups)
+	d, err := s.decide(r, r.PathValue("id"), ruleIn{decision: in.Decision, note: note, correct: correct, groups: in.Groups, person: in.Person})
 	if err != nil {
 		s.failErr(w, r, err)
 		return

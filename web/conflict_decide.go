@@ -22,12 +22,14 @@ func (s *Server) conflictCorrect(w http.ResponseWriter, r *http.Request) { s.con
 
 func (s *Server) conflictRule(w http.ResponseWriter, r *http.Request, correct bool) {
 	id := r.PathValue("id")
-	decision := r.PostFormValue("decision")
-	var groups [][]string
-	if decision == schemas.DecisionDifferentPersons {
-		groups = formGroups(r)
+	in := ruleIn{decision: r.PostFormValue("decision"), note: r.PostFormValue("note"), correct: correct}
+	if tie := r.PostFormValue("tie"); tie != "" {
+		in.decision, in.person = tieChoice(tie)
 	}
-	_, err := s.decide(r, id, decision, r.PostFormValue("note"), correct, groups)
+	if in.decision == schemas.DecisionDifferentPersons {
+		in.groups = formGroups(r)
+	}
+	_, err := s.decide(r, id, in)
 	var he *httpError
 	if errors.As(err, &he) && he.status != http.StatusNotFound {
 		// The page again, with the refusal and its status (not a redirect
@@ -40,6 +42,22 @@ func (s *Server) conflictRule(w http.ResponseWriter, r *http.Request, correct bo
 		return
 	}
 	http.Redirect(w, r, "/conflicts/"+url.PathEscape(id), http.StatusSeeOther)
+}
+
+// tieChoice reads the ambiguous_tie form's choice (tie = "record:<id>",
+// the candidate's record, "neither", "one" or "needs_verification") as
+// the decision it is and the candidate a placement names (tieRuling).
+func tieChoice(v string) (decision, person string) {
+	if r, ok := strings.CutPrefix(v, "record:"); ok {
+		return schemas.DecisionSamePerson, r
+	}
+	switch v {
+	case "neither":
+		return schemas.DecisionDifferentPersons, ""
+	case "one":
+		return schemas.DecisionSamePerson, ""
+	}
+	return v, ""
 }
 
 // formGroups reads the conflict page's grouping (group_<record id> =

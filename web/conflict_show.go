@@ -68,7 +68,7 @@ func notYours(d conflictDetail, u store.User) string {
 		return ""
 	}
 	var he *httpError
-	if _, _, err := nextStatus(d.Conflict, d.Decisions, u, schemas.DecisionNeedsVerification); errors.As(err, &he) && he.status == http.StatusForbidden {
+	if _, _, err := nextStatus(d.Conflict, d.Decisions, u, schemas.DecisionNeedsVerification, ""); errors.As(err, &he) && he.status == http.StatusForbidden {
 		return he.msg
 	}
 	return ""

@@ -136,6 +136,9 @@ type conflictDetail struct {
 	// ByWithdrawal: the registry resolved the conflict because of a
 	// withdrawal (byWithdrawal), as the queue says.
 	ByWithdrawal bool `json:"resolved_by_withdrawal,omitempty"`
+	// Tie is an ambiguous_tie's tied record and the persons it matches
+	// equally, for the page's rulings (readTie); nil for other kinds.
+	Tie *tieView `json:"tie,omitempty"`
 	// Cited are the records the explanation's match-weight comparison
 	// names ("A ↔ B") that are not among the conflict's records (user22:
 	// a two_ids or id_contradicts conflict holds the records carrying a
@@ -161,12 +164,8 @@ func citedOutside(explanation string, ids []string) []string {
 		in[id] = true
 	}
 	var out []string
-	for _, line := range strings.Split(explanation, "\n") {
-		a, b, ok := strings.Cut(line, " ↔ ")
-		if !ok || a == "" || b == "" || strings.ContainsAny(a, " \t") || strings.ContainsAny(b, " \t") {
-			continue
-		}
-		for _, id := range []string{a, b} {
+	for _, p := range comparedPairs(explanation) {
+		for _, id := range p {
 			if !in[id] {
 				in[id] = true
 				out = append(out, id)
@@ -220,7 +219,7 @@ func (s *Server) withdrawals(ctx context.Context, d *conflictDetail) error {
 }
 
 func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictDetail, error) {
-	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c), Joinable: joinable(c), ByWithdrawal: byWithdrawal(c)}
+	d := conflictDetail{Conflict: c, KindLabel: kindLabels[c.Kind], NeedsTwo: needsTwo(c, ""), Joinable: joinable(c), ByWithdrawal: byWithdrawal(c)}
 	if _, ok := resolution(c); ok {
 		d.Resolution, d.Conflict.Explanation, _ = strings.Cut(c.Explanation, "\n\n")
 	}
@@ -242,13 +241,17 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 		}
 	}
 	d.ApartRefused = apartRefusal(c, d.Records, nil)
-	if d.Joinable && len(c.RecordIDs) >= 3 {
+	if d.Joinable && len(c.RecordIDs) >= 3 && c.Kind != schemas.ConflictAmbiguousTie {
 		for i := range c.RecordIDs {
 			d.GroupChoices = append(d.GroupChoices, i+1)
 		}
 	}
 	if d.Persons, err = s.store.PersonHistory(ctx, c.PersonIDs); err != nil {
 		return d, err
+	}
+	if c.Kind == schemas.ConflictAmbiguousTie {
+		t := readTie(c, d.Records, d.Persons)
+		d.Tie = &t
 	}
 	if d.Events, err = s.store.PersonEvents(ctx, c.PersonIDs); err != nil {
 		return d, err
@@ -283,15 +286,7 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 		return r.PersonID
 	})
 	field("full name", func(r store.Record) string { return r.FullName })
-	field("date of birth", func(r store.Record) string {
-		if r.BirthDate != "" {
-			return r.BirthDate
-		}
-		if r.BirthYear != 0 {
-			return fmt.Sprint(r.BirthYear)
-		}
-		return ""
-	})
+	field("date of birth", bornText)
 	field("sex", func(r store.Record) string { return r.Sex })
 	field("ID number", func(r store.Record) string { return r.IDNumber })
 	field("CMND", func(r store.Record) string { return r.CMND })

@@ -24,9 +24,14 @@ type httpError struct {
 func (e *httpError) Error() string { return e.msg }
 
 // needsTwo reports whether a same-person decision on c needs a second,
-// supervisor's decision: a merge of two persons who both hold valid
-// identification numbers (kind two_ids).
-func needsTwo(c store.ConflictRow) bool { return c.Kind == schemas.ConflictTwoIDs }
+// supervisor's decision: a merge of persons the guards keep apart — two
+// persons who both hold valid identification numbers (kind two_ids), or
+// the persons a record matches equally ruled one person after all (kind
+// ambiguous_tie, no placement: person is "", see tieRuling) — not a
+// record placed with one of them.
+func needsTwo(c store.ConflictRow, person string) bool {
+	return c.Kind == schemas.ConflictTwoIDs || c.Kind == schemas.ConflictAmbiguousTie && person == ""
+}
 
 // joinable reports whether c has two records or more: the registry
 // applies same_person and different_persons as constraints between
@@ -100,7 +105,8 @@ func apartRemedy(correct bool) string {
 // decision is never overwritten) or one the registry resolved, same or
 // different persons on a conflict of one record, and an awaiting_second conflict unless
 // u is a supervisor or admin other than the first decider.
-func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, decision string) (string, bool, error) {
+// person is a placement's candidate (tieRuling), "" for any other ruling.
+func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, decision, person string) (string, bool, error) {
 	supervisor := u.Role == store.RoleSupervisor || u.Role == store.RoleAdmin
 	switch c.Status {
 	case schemas.StatusResolvedByRegistry:
@@ -134,7 +140,7 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 	case schemas.DecisionNeedsVerification:
 		return schemas.StatusNeedsVerification, false, nil
 	case schemas.DecisionSamePerson:
-		if needsTwo(c) {
+		if needsTwo(c, person) {
 			return schemas.StatusAwaitingSecond, false, nil
 		}
 	}
@@ -154,8 +160,10 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 // is another ruling, which the registry applies in place of the one it
 // corrects (registry.Decide withdraws the cannot-links the new grouping
 // does not say). It takes effect at once: it is a supervisor's, the
-// second decision a two-number merge needs.
-func correction(c store.ConflictRow, prior []schemas.Decision, decision string, groups [][]string) (schemas.Decision, error) {
+// second decision a two-number merge needs. A same_person on other records
+// (records: an ambiguous_tie's record placed with another person,
+// tieRuling) is another ruling too.
+func correction(c store.ConflictRow, prior []schemas.Decision, decision string, groups [][]string, records []string) (schemas.Decision, error) {
 	if c.Status != schemas.StatusDecided {
 		return schemas.Decision{}, &httpError{http.StatusConflict, "only a decided conflict's ruling can be corrected; this one is " + c.Status}
 	}
@@ -171,7 +179,8 @@ func correction(c store.ConflictRow, prior []schemas.Decision, decision string, 
 	if decision != schemas.DecisionSamePerson && decision != schemas.DecisionDifferentPersons {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, "a correction rules same_person or different_persons"}
 	}
-	if decision == in.Decision && (decision != schemas.DecisionDifferentPersons || groupsText(in.Groups) == groupsText(groups)) {
+	sameRecords := slices.Equal(slices.Sorted(slices.Values(in.RecordIDs)), slices.Sorted(slices.Values(records)))
+	if decision == in.Decision && sameRecords && (decision != schemas.DecisionDifferentPersons || groupsText(in.Groups) == groupsText(groups)) {
 		also := ""
 		if decision == schemas.DecisionDifferentPersons {
 			also = ", with these groups; a correction that regroups the records says its groups"
@@ -196,18 +205,35 @@ func groupsText(groups [][]string) string {
 	return "; groups " + strings.Join(gs, " ")
 }
 
+// ruleIn is a ruling as the desk receives it (the conflict page's form,
+// the JSON API, `dancu review`).
+type ruleIn struct {
+	decision, note string
+	// correct: a supervisor's correction of the ruling in force
+	// (correction), note its reason, required.
+	correct bool
+	// groups, on a different_persons ruling only, says which of the
+	// conflict's records are which person (schemas.Decision.Groups).
+	groups [][]string
+	// person, on a same_person ruling on an ambiguous_tie only, is the
+	// candidate person the tied record is (tieRuling).
+	person string
+}
+
 // decide records a decision by the caller on conflict id: checked against
 // the caller's scope (not found outside it), audited (refused when the
 // audit log cannot be written), stored append-only with the status before
 // and after, and published to the match stage.
-// With correct, it is a supervisor's correction of the ruling in force
-// (correction), note its reason, required. groups, on a different_persons
+// With in.correct, it is a supervisor's correction of the ruling in force
+// (correction), in.note its reason, required. in.groups, on a different_persons
 // ruling only, says which of the conflict's records are which person
 // (schemas.Decision.Groups; 400 unless each record is in exactly one of
 // two groups or more). A different_persons ruling the registry would
-// refuse (apartRefusal) is refused here, 400.
-func (s *Server) decide(r *http.Request, id, decision, note string, correct bool, groups [][]string) (schemas.Decision, error) {
+// refuse (apartRefusal) is refused here, 400. On an ambiguous_tie,
+// in.person places the tied record with that person (tieRuling).
+func (s *Server) decide(r *http.Request, id string, in ruleIn) (schemas.Decision, error) {
 	c := mustCaller(r)
+	decision, note, correct, groups := in.decision, in.note, in.correct, in.groups
 	// The status is read and the decision appended under the conflict's
 	// lock: two reviewers deciding at once would otherwise both find it
 	// open and both be stored and published. Another `dancu serve` on
@@ -245,23 +271,39 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 			return schemas.Decision{}, &httpError{http.StatusBadRequest, msg + " (want each of the conflict's records in exactly one group)"}
 		}
 	}
+	// The records the ruling is about: the conflict's, or the tied
+	// record's and its person's (a placement); "none of them" on a tie
+	// keeps apart the persons as the reviewer saw them (tieGroups).
+	records, placed := cf.RecordIDs, ""
+	if in.person != "" || cf.Kind == schemas.ConflictAmbiguousTie && decision == schemas.DecisionDifferentPersons && len(groups) == 0 {
+		recs, err := s.store.Records(r.Context(), cf.RecordIDs)
+		if err != nil {
+			return schemas.Decision{}, err
+		}
+		if in.person == "" {
+			groups = tieGroups(cf, recs)
+		} else if records, placed, err = tieRuling(cf, recs, decision, in.person); err != nil {
+			return schemas.Decision{}, err
+		}
+	}
 	prior, err := s.store.Decisions(r.Context(), cf.ConflictID)
 	if err != nil {
 		return schemas.Decision{}, err
 	}
 	var after, action, detail string
 	if correct {
-		in, err := correction(cf, prior, decision, groups)
+		was, err := correction(cf, prior, decision, groups, records)
 		if err != nil {
 			return schemas.Decision{}, err
 		}
-		after, action, detail = schemas.StatusDecided, store.ActionCorrect, fmt.Sprintf("%s → %s, replacing %s%s", in.Decision, decision, in.DecisionID, groupsText(groups))
+		after, action, detail = schemas.StatusDecided, store.ActionCorrect, fmt.Sprintf("%s → %s, replacing %s%s", was.Decision, decision, was.DecisionID, groupsText(groups))
 	} else {
-		if after, _, err = nextStatus(cf, prior, c.user, decision); err != nil {
+		if after, _, err = nextStatus(cf, prior, c.user, decision, in.person); err != nil {
 			return schemas.Decision{}, err
 		}
 		action, detail = store.ActionDecide, fmt.Sprintf("%s: %s → %s%s", decision, cf.Status, after, groupsText(groups))
 	}
+	detail += tieDetail(cf, decision, placed, in.person)
 	// Checked after the status (a decided conflict answers 409 first),
 	// for a decision and a correction alike: the registry refuses both.
 	if decision == schemas.DecisionDifferentPersons {
@@ -276,7 +318,7 @@ func (s *Server) decide(r *http.Request, id, decision, note string, correct bool
 	now := s.store.Now()
 	d := schemas.Decision{
 		DecisionID: schemas.DecisionID(cf.ConflictID, c.user.Username, now), ConflictID: cf.ConflictID,
-		ConflictKind: cf.Kind, PersonIDs: cf.PersonIDs, RecordIDs: cf.RecordIDs, Decision: decision,
+		ConflictKind: cf.Kind, PersonIDs: cf.PersonIDs, RecordIDs: records, Decision: decision,
 		User: c.user.Username, Role: c.user.Role, Note: note, StatusBefore: cf.Status, StatusAfter: after,
 		DecidedAt: now, Groups: groups,
 	}

@@ -20,6 +20,7 @@ var funcs = template.FuncMap{
 	"decisionText": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"mergedInto":   mergedInto,
 	"eventReason":  eventReason,
+	"bornText":     bornText,
 }
 
 func parseTemplates() (map[string]*template.Template, error) {

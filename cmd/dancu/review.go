@@ -76,6 +76,8 @@ func (c *reviewClient) do(method, path string, in, out any) error {
 // the session's lifetime. A failure is not the command's.
 func (c *reviewClient) logout() { c.do("POST", "/api/logout", nil, nil) }
 
+const personUsage = "same_person on an ambiguous_tie: the person the tied record is (one of the persons it matches equally)"
+
 const groupUsage = "different_persons: the record ids of one person, comma-separated (one --group per person)"
 
 // parseGroups reads --group values (one per person, the record ids
@@ -222,9 +224,11 @@ when it is done.`,
 		},
 	}
 
+	var person string
 	// rule posts a ruling (what, "decision" or "correction") on a
-	// conflict, with the groups of a different_persons ruling, and prints
-	// what was recorded.
+	// conflict, with the groups of a different_persons ruling and the
+	// person of a placement (an ambiguous_tie's record), and prints what
+	// was recorded.
 	rule := func(conflict, what string, body map[string]any, groups []string) error {
 		gs, err := parseGroups(groups)
 		if err != nil {
@@ -233,16 +237,20 @@ when it is done.`,
 		if gs != nil {
 			body["groups"] = gs
 		}
+		if person != "" {
+			body["person"] = person
+		}
 		c, err := login()
 		if err != nil {
 			return err
 		}
 		defer c.logout()
 		var out struct {
-			ID     string     `json:"decision_id"`
-			After  string     `json:"status_after"`
-			Before string     `json:"status_before"`
-			Groups [][]string `json:"groups"`
+			ID      string     `json:"decision_id"`
+			After   string     `json:"status_after"`
+			Before  string     `json:"status_before"`
+			Groups  [][]string `json:"groups"`
+			Records []string   `json:"record_ids"`
 		}
 		if err := c.do("POST", "/api/conflicts/"+url.PathEscape(conflict)+"/"+what, body, &out); err != nil {
 			return err
@@ -251,6 +259,9 @@ when it is done.`,
 		for i, gr := range out.Groups {
 			fmt.Fprintf(g.stdout, "; person %d: %s", i+1, strings.Join(gr, ","))
 		}
+		if person != "" {
+			fmt.Fprintf(g.stdout, "; one person: %s", strings.Join(out.Records, ","))
+		}
 		fmt.Fprintln(g.stdout)
 		return nil
 	}
@@ -258,13 +269,20 @@ when it is done.`,
 	var decision, note string
 	var groups []string
 	decide := &cobra.Command{
-		Use:   "decide CONFLICT --decision same_person|different_persons|needs_verification [--note TEXT] [--group R1,R3 --group R2 …]",
+		Use:   "decide CONFLICT --decision same_person|different_persons|needs_verification [--note TEXT] [--group R1,R3 --group R2 …] [--person P]",
 		Short: "record a decision on a conflict",
 		Long: `Records a decision on a conflict, as the conflict page does. A different_persons
 ruling may say which records go together: one --group per person, each the
 comma-separated ids of that person's records (every record of the conflict
 in exactly one group, two groups or more); without --group the persons the
-records are in now are kept apart.`,
+records are in now are kept apart.
+
+On an ambiguous_tie (a record that matches two persons or more equally, whom
+the guards keep apart), --decision same_person --person P places the record
+with person P (one of the persons it matches; the others stay apart);
+different_persons makes it a person of its own; same_person without --person
+rules the persons it matches one person after all, which overrides the guard
+and takes a supervisor's second decision.`,
 		Example: `  dancu review decide c3db47c3f06a9a902b1ca014b --decision different_persons \
       --group r31036bc5f5a7d7c63444f21b,r373a561b2deef3b474e63cee --group r9699eef1cdbebc1d91f294e7 \
       --note "khác họ tên, cùng số định danh"`,
@@ -276,16 +294,17 @@ records are in now are kept apart.`,
 	decide.Flags().StringVar(&decision, "decision", "", "same_person, different_persons or needs_verification")
 	decide.Flags().StringVar(&note, "note", "", "a note for the record")
 	decide.Flags().StringArrayVar(&groups, "group", nil, groupUsage)
+	decide.Flags().StringVar(&person, "person", "", personUsage)
 	decide.MarkFlagRequired("decision")
 
 	var reason string
 	correct := &cobra.Command{
-		Use:   "correct CONFLICT --decision same_person|different_persons --reason TEXT [--group R1,R3 --group R2 …]",
+		Use:   "correct CONFLICT --decision same_person|different_persons --reason TEXT [--group R1,R3 --group R2 …] [--person P]",
 		Short: "correct the ruling in force on a decided conflict (supervisors and admins)",
 		Long: `A supervisor's correction of a wrong ruling, as the conflict page's
 correction form: one more decision (decided → decided) that replaces the ruling
-in force, which stays in the history. A reason is required; --group as for
-decide.`,
+in force, which stays in the history. A reason is required; --group and
+--person as for decide.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return rule(args[0], "correction", map[string]any{"decision": decision, "reason": reason}, groups)
@@ -294,6 +313,7 @@ decide.`,
 	correct.Flags().StringVar(&decision, "decision", "", "same_person or different_persons")
 	correct.Flags().StringVar(&reason, "reason", "", "why the ruling in force is wrong (required)")
 	correct.Flags().StringArrayVar(&groups, "group", nil, groupUsage)
+	correct.Flags().StringVar(&person, "person", "", personUsage)
 	correct.MarkFlagRequired("decision")
 	correct.MarkFlagRequired("reason")
 

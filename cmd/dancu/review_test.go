@@ -187,3 +187,36 @@ func TestReviewGroupsAndCorrection(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewTiePlacement: `review decide --person` places an
+// ambiguous_tie's record with one of the persons it matches equally (the
+// ruling is about the record and that person's record only), as the
+// conflict page does; a person it does not match is refused with the
+// candidates; a supervisor's `review correct --person` moves it.
+func TestReviewTiePlacement(t *testing.T) {
+	env, url, dancu := reviewServer(t)
+	id, tied, _, recs, persons := env.SeedTie(t, "c_cli_tie", 2)
+	for _, u := range []string{"rev --role reviewer --province 01", "sup --role supervisor --province 01"} {
+		if out, err := dancu("hunter2hunter2\n", append([]string{"users", "add"}, strings.Fields(u)...)...); err != nil {
+			t.Fatalf("users add %s: %v %s", u, err, out)
+		}
+	}
+	as := func(user string, args ...string) (string, error) {
+		return dancu("hunter2hunter2\n", append([]string{"review", "--server", url, "--user", user}, args...)...)
+	}
+	if out, err := as("rev", "decide", id, "--decision", "same_person", "--person", "P_nobody"); err == nil || !strings.Contains(err.Error(), "400") || !strings.Contains(err.Error(), persons[1]) {
+		t.Errorf("a person the record does not match: %v %s", err, out)
+	}
+	out, err := as("rev", "decide", id, "--decision", "same_person", "--person", persons[1])
+	if err != nil || !strings.Contains(out, "open → decided") || !strings.Contains(out, "one person: "+tied+","+recs[1]) {
+		t.Fatalf("review decide --person: %v %s", err, out)
+	}
+	out, err = as("sup", "correct", id, "--decision", "same_person", "--person", persons[0], "--reason", "nhầm người")
+	if err != nil || !strings.Contains(out, "decided → decided") || !strings.Contains(out, "one person: "+tied+","+recs[0]) {
+		t.Fatalf("review correct --person: %v %s", err, out)
+	}
+	ds, err := env.Store.Decisions(context.Background(), id)
+	if err != nil || len(ds) != 2 || !slices.Equal(ds[1].RecordIDs, []string{tied, recs[0]}) || ds[1].ConflictKind != schemas.ConflictAmbiguousTie {
+		t.Errorf("the rulings stored: %+v %v", ds, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/web"
 	"github.com/dancu-vn/dancu/web/store"
 )
@@ -198,6 +200,47 @@ VALUES ('%s', 'Nguyễn Văn An %d', %d, 'M', '001090012345', 'Xã %d, Tỉnh %s
 		t.Fatal(err)
 	}
 	return id
+}
+
+// SeedTie writes an ambiguous_tie conflict of Hà Nội as the matcher
+// raises one: a record giving only the birth year (the tied record, its
+// own person) and one record of each of n namesakes born the same year
+// on different days, with numbers; the explanation compares the tied
+// record with each. It returns the conflict id, the tied record and its
+// person, and the namesakes' records and persons.
+func (e *Env) SeedTie(t testing.TB, id string, n int) (string, string, string, []string, []string) {
+	t.Helper()
+	tied, tiedP := "ca/"+id, "P_"+id+"_y"
+	var recs, persons []string
+	expl := fmt.Sprintf("records match %d persons the guards keep apart with exactly the same probability 0.987: nothing the records hold chooses, so they joined none", n)
+	insert := func(rid, pid, date string, year int, number string) {
+		e.Exec(t, fmt.Sprintf(`INSERT INTO records (record_id, full_name, birth_date, birth_year, sex, id_number, perm_address, perm_province_code, perm_district_code, perm_new_province_code)
+VALUES ('%s', 'Cầm Thị Phanh', '%s', %d, 'F', '%s', 'Xã Tân Xã, Huyện Thạch Thất, Hà Nội', '01', '276', '01')`, rid, date, year, number),
+			fmt.Sprintf(`INSERT INTO links (record_id, person_id, match_probability, version) VALUES ('%s', '%s', 1, 1)`, rid, pid),
+			fmt.Sprintf(`INSERT INTO persons (person_id, id_number, full_name, birth_year, record_count, version) VALUES ('%s', '%s', 'Cầm Thị Phanh', %d, 1, 1)`, pid, number, year))
+	}
+	insert(tied, tiedP, "", 1990, "")
+	for i := range n {
+		rid, pid := fmt.Sprintf("hk/%s/%d", id, i), fmt.Sprintf("P_%s_%d", id, i)
+		insert(rid, pid, fmt.Sprintf("1990-%02d-%02d", 3+i, 10+i), 1990, fmt.Sprintf("00119000%04d", 1234+i))
+		recs, persons = append(recs, rid), append(persons, pid)
+		expl += fmt.Sprintf("\n\n%s ↔ %s\nname          exact   +9.1\n", tied, rid)
+	}
+	all := append([]string{tied}, recs...)
+	slices.Sort(all)
+	pids := append([]string{tiedP}, persons...)
+	slices.Sort(pids)
+	b, err := e.Conn.PrepareBatch(context.Background(), "INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Append(id, schemas.ConflictAmbiguousTie, "01", "", pids, all, 0.987, expl, "open", uint64(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+	return id, tied, tiedP, recs, persons
 }
 
 // Form posts an urlencoded form (without the X-CSRF-Token header: the
