@@ -236,7 +236,8 @@ func TestBrowserFiltersByKeyboard(t *testing.T) {
 // TestExpiredSessionSaysSignInAgain: a reviewer whose session expired
 // while writing a note sent the decision form and got a bare "401 not
 // signed in" page, no way back and no word on whether the decision was
-// kept. The page now says nothing was recorded and links to the login.
+// kept. The page now says nothing was recorded and links to the login,
+// which says the session expired (expired=1).
 func TestExpiredSessionSaysSignInAgain(t *testing.T) {
 	env := webtest.Start(t, web.Config{SessionTTL: time.Hour})
 	id := env.SeedConflict(t, "c_expired", schemas.ConflictSharedID, "01", "01")
@@ -244,7 +245,7 @@ func TestExpiredSessionSaysSignInAgain(t *testing.T) {
 	c := env.Login(t, "rev")
 	env.Clock.Advance(2 * time.Hour)
 	st, page := c.Form(t, "/conflicts/"+id+"/decision", "csrf_token="+c.CSRF+"&decision=different_persons&note=khác")
-	if st != http.StatusUnauthorized || !strings.Contains(string(page), `<a href="/login?next=%2fconflicts%2f`+id+`">`) || !strings.Contains(string(page), "nothing was recorded") {
+	if st != http.StatusUnauthorized || !strings.Contains(string(page), `<a href="/login?expired=1&amp;next=%2fconflicts%2f`+id+`">`) || !strings.Contains(string(page), "nothing was recorded") {
 		t.Errorf("a decision after the session expired: %d %s, want 401 with a link to sign in again", st, page)
 	}
 	if ds, _ := env.Store.Decisions(context.Background(), id); len(ds) != 0 {
@@ -457,5 +458,66 @@ func TestSignedInAgainBackToTheConflict(t *testing.T) {
 		if loc := resp.Header.Get("Location"); loc != tc.want {
 			t.Errorf("a conflict's page: to %q, want %q", loc, tc.want)
 		}
+	}
+}
+
+// TestBrowserNoteKeptWhenSessionExpires: an officer types a note in a
+// conflict's form, the session expires before it is sent, and the 401
+// page gives the note back (nothing recorded); its link to sign in again
+// reaches a login page that says the session expired, and signed in
+// again, on the conflict, the note is in the form again, once.
+func TestBrowserNoteKeptWhenSessionExpires(t *testing.T) {
+	env := webtest.Start(t, web.Config{SessionIdle: 30 * time.Minute})
+	id := env.SeedConflict(t, "c_note_kept", schemas.ConflictSharedID, "01", "01")
+	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
+	ctx := webtest.Browser(t)
+	dir := shotDir(t)
+	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
+		t.Fatal(err)
+	}
+	const note = "Hai người khác nhau: khác cha mẹ, khác quê — đã hỏi trưởng thôn"
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(env.URL+"/conflicts/"+id),
+		chromedp.WaitVisible("#decide"),
+		chromedp.Click(`input[name="decision"][value="different_persons"]`),
+		chromedp.SendKeys(`#decide textarea[name="note"]`, note),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(time.Hour)
+	if err := chromedp.Do(ctx, chromedp.Click("#submit-decision"), chromedp.WaitVisible("#signin-again")); err != nil {
+		t.Fatalf("send after the session expired: %v", err)
+	}
+	if got := run(t, ctx, chromedp.Text("#unsent-note")); !strings.Contains(got, note) {
+		t.Errorf("the 401 page does not give the note back: %q", got)
+	}
+	writePNG(t, filepath.Join(dir, "session-expired-note.png"), run(t, ctx, chromedp.FullScreenshot(100)))
+	if err := chromedp.Do(ctx, chromedp.Click("#signin-again a"), chromedp.WaitVisible("#username")); err != nil {
+		t.Fatal(err)
+	}
+	if got := run(t, ctx, chromedp.Text("section.login")); !strings.Contains(got, "session has expired") {
+		t.Errorf("the login page reached from the 401 does not say the session expired: %q", got)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys("#username", "reviewer.hn"),
+		chromedp.SendKeys("#password", webtest.Password),
+		chromedp.Click("#signin"),
+		chromedp.WaitVisible("#decide"),
+	)
+	if err != nil {
+		t.Fatalf("sign in again: %v", err)
+	}
+	if got := run(t, ctx, chromedp.Value(`#decide textarea[name="note"]`)); got != note {
+		t.Errorf("the note after signing in again: %q, want %q", got, note)
+	}
+	if ds, err := env.Store.Decisions(context.Background(), id); err != nil || len(ds) != 0 {
+		t.Errorf("decisions recorded: %+v %v", ds, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible("#decide")); err != nil {
+		t.Fatal(err)
+	}
+	if got := run(t, ctx, chromedp.Value(`#decide textarea[name="note"]`)); got != "" {
+		t.Errorf("the note put back a second time: %q", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dancu-vn/dancu/web/store"
@@ -102,7 +103,20 @@ func (s *Server) requireSession(next http.Handler) http.Handler {
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		s.html(w, r, http.StatusUnauthorized, "error", map[string]any{"Status": http.StatusUnauthorized, "Message": msg, "Next": next})
+		// A form sent after the session expired: the page gives back the
+		// note typed in it (unsent: nothing was recorded), which desk.js
+		// keeps in the tab and puts back in the conflict's form once the
+		// officer has signed in again; the link to sign in again says the
+		// session expired, as a page asked for does.
+		data := map[string]any{"Status": http.StatusUnauthorized, "Message": msg, "Next": next, "Expired": expired}
+		if note := strings.TrimSpace(r.PostFormValue("note")); expired && next != "" && note != "" {
+			form := "decide"
+			if strings.HasSuffix(r.URL.Path, "/correction") {
+				form = "correct"
+			}
+			data["Note"], data["Form"] = note, form
+		}
+		s.html(w, r, http.StatusUnauthorized, "error", data)
 	})
 }
 
