@@ -68,18 +68,7 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	if nDiff == 0 {
 		t.Error("no differing field highlighted")
 	}
-	err = chromedp.Do(ctx,
-		chromedp.Click(`input[name="decision"][value="different_persons"]`),
-		chromedp.SendKeys(`textarea[name="note"]`, "Khác năm sinh và cha mẹ"),
-		chromedp.Click("#submit-decision"),
-		chromedp.WaitNotPresent("#decide"),
-	)
-	if err != nil {
-		t.Fatalf("decide: %v", err)
-	}
-	if status := run(t, ctx, chromedp.Text("#status")); status != "decided" {
-		t.Errorf("status after the decision: %q", status)
-	}
+	ruleInBrowser(t, ctx, `input[name="decision"][value="different_persons"]`, "Khác năm sinh và cha mẹ")
 	ds, err := env.Store.Decisions(context.Background(), own)
 	if err != nil || len(ds) != 1 || ds[0].Decision != schemas.DecisionDifferentPersons || ds[0].User != "reviewer.hn" ||
 		ds[0].Note != "Khác năm sinh và cha mẹ" || ds[0].StatusAfter != schemas.StatusDecided {
@@ -91,6 +80,25 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	}
 	if body := run(t, ctx, chromedp.Text("main")); !strings.Contains(body, "404") || strings.Contains(body, "001090012345") {
 		t.Errorf("another province's conflict page: %q", body)
+	}
+}
+
+// ruleInBrowser picks the choice (a selector) of the conflict page's
+// ruling form, types note, sends it, and checks the page then shows the
+// conflict decided.
+func ruleInBrowser(t *testing.T, ctx context.Context, choice, note string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Click(choice),
+		chromedp.SendKeys(`textarea[name="note"]`, note),
+		chromedp.Click("#submit-decision"),
+		chromedp.WaitNotPresent("#decide"),
+	)
+	if err != nil {
+		t.Fatalf("rule: %v", err)
+	}
+	if status := run(t, ctx, chromedp.Text("#status")); status != "decided" {
+		t.Errorf("status after the ruling: %q", status)
 	}
 }
 

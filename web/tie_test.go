@@ -198,18 +198,7 @@ func TestBrowserTieRuling(t *testing.T) {
 	if strings.Contains(form, "001190001235") {
 		t.Errorf("the ruling form shows a candidate's number unmasked: %q", form)
 	}
-	err := chromedp.Do(ctx,
-		chromedp.Click(`input[name="tie"][value="record:`+recs[1]+`"]`),
-		chromedp.SendKeys(`textarea[name="note"]`, "cùng ngày cấp giấy khai sinh"),
-		chromedp.Click("#submit-decision"),
-		chromedp.WaitNotPresent("#decide"),
-	)
-	if err != nil {
-		t.Fatalf("rule: %v", err)
-	}
-	if status := run(t, ctx, chromedp.Text("#status")); status != "decided" {
-		t.Errorf("status after the ruling: %q", status)
-	}
+	ruleInBrowser(t, ctx, `input[name="tie"][value="record:`+recs[1]+`"]`, "cùng ngày cấp giấy khai sinh")
 	if list := run(t, ctx, chromedp.Text("#decisions")); !strings.Contains(list, recs[1]) {
 		t.Errorf("the decisions list does not name the ruling's records: %q", list)
 	}
