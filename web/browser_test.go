@@ -142,6 +142,7 @@ func TestBrowserDeskOnAPhone(t *testing.T) {
 	three := env.SeedConflict(t, "c3f0a9d2b7e1", schemas.ConflictTwoIDs, "01", "01", "01")
 	env.SeedConflict(t, "c3f0a9d2b7e2", schemas.ConflictIDContradicts, "01")
 	env.SeedConflict(t, "c3f0a9d2b7e3", schemas.ConflictSharedID, "01", "26")
+	tie, _, _, _, _ := env.SeedTie(t, "c3f0a9d2b7e4", 2)
 	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
 	env.AddUser(t, "auditor", store.RoleAuditor)
 	ctx := webtest.Browser(t)
@@ -186,6 +187,7 @@ func TestBrowserDeskOnAPhone(t *testing.T) {
 	}
 	look("reviewer", "/conflicts", "phone-queue.png")
 	look("reviewer", "/conflicts/"+three, "phone-conflict.png")
+	look("reviewer", "/conflicts/"+tie, "phone-tie.png")
 	if err := chromedp.Do(ctx, chromedp.Click(`header.top button.link`), chromedp.WaitVisible("#username")); err != nil {
 		t.Fatal(err)
 	}
