@@ -13,20 +13,19 @@ import (
 // tieRuling is a ruling the review desk makes on an ambiguous_tie
 // (web/tie.go) as the registry receives it: the record is a namesake
 // (same_person on the tied record and that namesake's record only), none
-// of them (different_persons on all the records, each person as the
-// reviewer saw it a group: tieApart), or the namesakes are one person
-// after all (same_person on all the records).
+// of them (different_persons on all the records, the tied record apart
+// from the candidates' records: tieApart), or the namesakes are one
+// person after all (same_person on all the records).
 func tieRuling(id, conflict, decision string, records ...string) schemas.Decision {
 	return schemas.Decision{DecisionID: id, ConflictID: conflict, ConflictKind: schemas.ConflictAmbiguousTie, Decision: decision,
 		RecordIDs: slices.Sorted(slices.Values(records))}
 }
 
-// tieApart is "none of them" on the records, each its own person.
-func tieApart(id, conflict string, records ...string) schemas.Decision {
-	d := tieRuling(id, conflict, schemas.DecisionDifferentPersons, records...)
-	for _, r := range d.RecordIDs {
-		d.Groups = append(d.Groups, []string{r})
-	}
+// tieApart is "none of them": the tied record apart from the
+// candidates' records (one group: this ruling says nothing of them).
+func tieApart(id, conflict, tied string, candidates ...string) schemas.Decision {
+	d := tieRuling(id, conflict, schemas.DecisionDifferentPersons, append([]string{tied}, candidates...)...)
+	d.Groups = [][]string{{tied}, slices.Sorted(slices.Values(candidates))}
 	return d
 }
 
@@ -50,7 +49,7 @@ func TestTieRulingsInAnyOrder(t *testing.T) {
 	}{
 		{"it is A", tieRuling("d1", "", schemas.DecisionSamePerson, y.RecordID, a.RecordID), [][]string{{a.RecordID, y.RecordID, a2.RecordID}, {b.RecordID, b2.RecordID}}},
 		{"it is B", tieRuling("d1", "", schemas.DecisionSamePerson, y.RecordID, b.RecordID), [][]string{{a.RecordID, a2.RecordID}, {b.RecordID, y.RecordID, b2.RecordID}}},
-		{"none of them", tieApart("d1", "", all...), [][]string{{a.RecordID, a2.RecordID}, {b.RecordID, b2.RecordID}, {y.RecordID}}},
+		{"none of them", tieApart("d1", "", y.RecordID, a.RecordID, b.RecordID), [][]string{{a.RecordID, a2.RecordID}, {b.RecordID, b2.RecordID}, {y.RecordID}}},
 		{"A and B are one", tieRuling("d1", "", schemas.DecisionSamePerson, all...), [][]string{{a.RecordID, b.RecordID, y.RecordID, a2.RecordID, b2.RecordID}}},
 	} {
 		for _, ord := range permutations(len(recs)) {
@@ -104,7 +103,7 @@ func TestTieAmongThreeRulings(t *testing.T) {
 		groups [][]string
 	}{
 		{"it is C", tieRuling("d1", "", schemas.DecisionSamePerson, y.RecordID, c.RecordID), [][]string{{a.RecordID}, {b.RecordID}, {c.RecordID, y.RecordID}}},
-		{"none of them", tieApart("d1", "", a.RecordID, b.RecordID, c.RecordID, y.RecordID), [][]string{{a.RecordID}, {b.RecordID}, {c.RecordID}, {y.RecordID}}},
+		{"none of them", tieApart("d1", "", y.RecordID, a.RecordID, b.RecordID, c.RecordID), [][]string{{a.RecordID}, {b.RecordID}, {c.RecordID}, {y.RecordID}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			reg, p, open := arriveIn(t, recs, []int{3, 0, 1, 2}, 1)
@@ -126,10 +125,10 @@ func TestTieAmongThreeRulings(t *testing.T) {
 // A supervisor's corrections of a placement move the record: "it is A"
 // corrected to "it is B" withdraws the must-link to A (the record leaves
 // A, joins B), then to "none of them" withdraws that one too and keeps
-// the three apart. "None of them" says its groups (each person as the
-// reviewer saw the conflict): without them the registry groups the
-// records by the persons it holds them in when it applies the ruling,
-// and the record, then B's, stayed with B.
+// the three apart. "None of them" says its groups (the tied record, the
+// candidates' records): without them the registry groups the records by
+// the persons it holds them in when it applies the ruling, and the
+// record, then B's, stayed with B.
 func TestTiePlacementCorrected(t *testing.T) {
 	a, b, y := tieRecords()
 	reg, p, open := arriveIn(t, []schemas.Record{a, b, y}, []int{0, 1, 2}, 3)
@@ -146,7 +145,7 @@ func TestTiePlacementCorrected(t *testing.T) {
 	fix.StatusBefore = schemas.StatusDecided
 	p.apply(reg.Decide(ctx, fix))
 	checkPersons(t, p.of, [][]string{{a.RecordID}, {b.RecordID, y.RecordID}})
-	fix2 := tieApart("d3", conflict, a.RecordID, b.RecordID, y.RecordID)
+	fix2 := tieApart("d3", conflict, y.RecordID, a.RecordID, b.RecordID)
 	fix2.StatusBefore = schemas.StatusDecided
 	p.apply(reg.Decide(ctx, fix2))
 	checkPersons(t, p.of, [][]string{{a.RecordID}, {b.RecordID}, {y.RecordID}})

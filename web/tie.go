@@ -22,11 +22,13 @@ import (
 //   - the record is candidate P: same_person on the tied records and P's
 //     (Decision.RecordIDs: those only), a must-link; the other candidates
 //     stay apart from it by the guards that kept them apart from P;
-//   - it is none of them, a person of its own: different_persons, each
-//     person the records are in kept apart from the others, the groups
-//     said (tieGroups): without them the registry groups the records by
-//     the persons it holds them in when it applies the ruling, and a
-//     correction of "it is B" to "none of them" left the record with B;
+//   - it is none of them, a person of its own: different_persons with
+//     two groups (tieGroups), the tied records and the candidates' — the
+//     record kept apart from each candidate, the candidates left apart by
+//     their guards, not by this ruling (it says nothing of them). Without
+//     groups the registry groups the records by the persons it holds them
+//     in when it applies the ruling, and a correction of "it is B" to
+//     "none of them" left the record with B;
 //   - the candidates are one person after all: same_person on all the
 //     conflict's records, an override of the guard that kept them apart,
 //     which needs a supervisor's second decision (needsTwo);
@@ -219,18 +221,20 @@ func tieRuling(c store.ConflictRow, recs []store.Record, decision, person string
 }
 
 // tieGroups are the groups of "none of them" on tie conflict c whose
-// records are recs: the tied records, and each candidate's, nil when the
-// tied record cannot be told (the registry then groups by its persons).
+// records are recs: the tied records, and the candidates' records; nil
+// when the tied record cannot be told (the registry then groups by its
+// persons).
 func tieGroups(c store.ConflictRow, recs []store.Record) [][]string {
 	t := readTie(c, recs, nil)
 	if t.Unknown != "" {
 		return nil
 	}
-	groups := [][]string{t.RecordIDs}
+	var others []string
 	for _, cd := range t.Candidates {
-		groups = append(groups, cd.RecordIDs)
+		others = append(others, cd.RecordIDs...)
 	}
-	return groups
+	slices.Sort(others)
+	return [][]string{t.RecordIDs, others}
 }
 
 // tieDetail is what the audit entry of a ruling on an ambiguous_tie adds:
