@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/metrics"
 	"sort"
 	"strings"
 	"syscall"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dancu-vn/dancu/address"
 	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/broker"
@@ -33,15 +35,16 @@ import (
 
 func newDemoCmd(g *globals) *cobra.Command {
 	var (
-		persons  int
-		seed     int64
-		dir      string
-		formats  []string
-		matchers int
-		stall    time.Duration
-		compare  bool
-		memLimit byteSize
-		batch    int
+		persons    int
+		seed       int64
+		dir        string
+		formats    []string
+		matchers   int
+		stall      time.Duration
+		compare    bool
+		memLimit   byteSize
+		batch      int
+		memProfile string
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -79,7 +82,7 @@ times, the ratio, both CPU times and peak memories.`,
 			}
 			applyMemoryLimit(memLimit)
 			return runDemo(cmd.Context(), g, demoOptions{persons: persons, seed: seed, dir: dir, formats: formats,
-				matchers: matchers, stall: stall, compareLink: compare, matchBatch: batch})
+				matchers: matchers, stall: stall, compareLink: compare, matchBatch: batch, memProfile: memProfile})
 		},
 	}
 	cmd.Flags().IntVar(&persons, "persons", 2000, "persons to generate")
@@ -91,6 +94,7 @@ times, the ratio, both CPU times and peak memories.`,
 	cmd.Flags().BoolVar(&compare, "compare-link", false, "afterwards, time offline dancu link on the same files and print the pipeline's wall time against it")
 	cmd.Flags().Var(&memLimit, "memory-limit", "soft memory limit for the Go runtime, e.g. 4GiB (GOGC 400 under it; the registry sizes its caches from it); 0 = the runtime's defaults")
 	cmd.Flags().IntVar(&batch, "match-batch", 0, matchBatchUsage)
+	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write the allocations profile (pprof allocs, -sample_index=alloc_space; the generation's included, under internal/synth) once drained to this file")
 	return cmd
 }
 
@@ -103,7 +107,8 @@ type demoOptions struct {
 	matchers    int
 	stall       time.Duration // give up draining after this long without progress
 	compareLink bool
-	matchBatch  int // MatchConfig.MaxRecords (0: its default)
+	matchBatch  int    // MatchConfig.MaxRecords (0: its default)
+	memProfile  string // write the allocations profile here once drained
 }
 
 func runDemo(ctx context.Context, g *globals, o demoOptions) error {
@@ -202,6 +207,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 
 	// 5. Import every source file.
 	start, startCPU := time.Now(), cputime.Process()
+	startAllocs, startMemo := readAllocs(), address.Stats()
 	threads := startThreadTimes()
 	var sources []string // the files imported, for --compare-link
 	var read, accepted, rejected int64
@@ -253,7 +259,13 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	}
 
 	elapsed, pipelineCPU := time.Since(start), cputime.Process()-startCPU
+	allocs, memo := readAllocs().since(startAllocs), address.Stats()
 	byThread := threads.Stop()
+	if o.memProfile != "" {
+		if err := writeAllocs(o.memProfile); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
 	engStats, srvStats := eng.Stats(), srv.Stats()
 
 	// 7. Coverage.
@@ -295,6 +307,9 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	fmt.Fprintf(out, "until drained: match stage %d micro-batches; load stage %d flushes (%d of rejects); ClickHouse %d statements, %d inserts of %.1f MB, %d rows written\n",
 		st.Match.Batches.Load(), st.LoadMatched.Flushes.Load()+st.LoadRejects.Flushes.Load(), st.LoadRejects.Flushes.Load(),
 		engStats.Queries, srvStats.Inserts, float64(srvStats.InsertBytes)/1e6, engStats.RowsWritten)
+	fmt.Fprintf(out, "Go heap from the first import to drained: %.0f MB allocated (%.1f kB, %.0f objects a row), %d collections; address cache %s\n",
+		float64(allocs.bytes)/1e6, float64(allocs.bytes)/1e3/float64(max(read, 1)), float64(allocs.objects)/float64(max(read, 1)), allocs.cycles,
+		memoText(memo, startMemo))
 	if t := engineThreadsText(byThread); t != "" {
 		fmt.Fprintf(out, "of that CPU, the engine's own threads: %s (its queries run on the callers' threads and count with the process's)\n", t)
 	}
@@ -507,4 +522,37 @@ func demoDirClearable(dir string) error {
 		}
 	}
 	return nil
+}
+
+// goAllocs are the Go runtime's counters of allocation since the start.
+type goAllocs struct {
+	bytes, objects, cycles uint64
+}
+
+// readAllocs reads the runtime's cumulative allocation counters.
+func readAllocs() goAllocs {
+	ss := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/allocs:objects"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(ss)
+	var a goAllocs
+	for i, p := range []*uint64{&a.bytes, &a.objects, &a.cycles} {
+		if ss[i].Value.Kind() == metrics.KindUint64 {
+			*p = ss[i].Value.Uint64()
+		}
+	}
+	return a
+}
+
+// since is a less the counters of an earlier reading b.
+func (a goAllocs) since(b goAllocs) goAllocs {
+	return goAllocs{a.bytes - b.bytes, a.objects - b.objects, a.cycles - b.cycles}
+}
+
+// memoText tells the address cache's work between two readings: the
+// lookups it answered and the searches run.
+func memoText(now, before address.MemoStats) string {
+	hits, misses, searches := now.Hits-before.Hits, now.Misses-before.Misses, now.Searches-before.Searches
+	if hits+misses == 0 {
+		return "not asked"
+	}
+	return fmt.Sprintf("%d lookups, %.1f%% answered, %d searches", hits+misses, 100*float64(hits)/float64(hits+misses), searches)
 }
