@@ -16,28 +16,43 @@ var _ Enricher = ResolveAddresses
 // Units the resolver does not decide (an ambiguous split commune, say) are
 // left empty rather than guessed; codes already present (from a source
 // that had them) are kept.
+//
+// Only the codes are asked for (address.ResolveCodes' search, which stops
+// at the units: no street, hamlet, candidates or old names, which nothing
+// here reads — the codes are Resolve's, address.TestResolveCodesAsSearch),
+// both addresses prepared first so that the cache lines of the second are
+// fetched while the first is looked up, and a current address written as
+// the permanent one is looked up once.
 func ResolveAddresses(r *schemas.Record) {
-	asOf := r.SourceDate
+	var perm, cur address.Prepared
 	if r.PermAddress != "" {
-		res := address.Resolve(r.PermAddress, asOf)
-		fill(&r.PermProvinceCode, res.Province)
-		fill(&r.PermDistrictCode, res.District)
-		fill(&r.PermCommuneCode, res.Commune)
-		fill(&r.PermNewProvinceCode, res.NewProvince)
-		fill(&r.PermNewCommuneCode, res.NewCommune)
+		perm = address.Prepare(r.PermAddress, r.SourceDate)
+	}
+	same := r.CurAddress == r.PermAddress
+	if r.CurAddress != "" && !same {
+		cur = address.Prepare(r.CurAddress, r.SourceDate)
+	}
+	var pc address.Codes
+	if r.PermAddress != "" {
+		pc = perm.Codes()
+		fill(pc, &r.PermProvinceCode, &r.PermDistrictCode, &r.PermCommuneCode, &r.PermNewProvinceCode, &r.PermNewCommuneCode)
 	}
 	if r.CurAddress != "" {
-		res := address.Resolve(r.CurAddress, asOf)
-		fill(&r.CurProvinceCode, res.Province)
-		fill(&r.CurDistrictCode, res.District)
-		fill(&r.CurCommuneCode, res.Commune)
-		fill(&r.CurNewProvinceCode, res.NewProvince)
-		fill(&r.CurNewCommuneCode, res.NewCommune)
+		cc := pc
+		if !same {
+			cc = cur.Codes()
+		}
+		fill(cc, &r.CurProvinceCode, &r.CurDistrictCode, &r.CurCommuneCode, &r.CurNewProvinceCode, &r.CurNewCommuneCode)
 	}
 }
 
-func fill(dst *string, u address.Unit) {
-	if *dst == "" && !u.IsZero() {
-		*dst = u.Code
+// fill sets each of the five codes (province … new commune) that is
+// empty to c's.
+func fill(c address.Codes, province, district, commune, newProvince, newCommune *string) {
+	codes := [5]string{c.Province, c.District, c.Commune, c.NewProvince, c.NewCommune}
+	for i, dst := range [5]*string{province, district, commune, newProvince, newCommune} {
+		if *dst == "" && codes[i] != "" {
+			*dst = codes[i]
+		}
 	}
 }
