@@ -198,8 +198,8 @@ func insertRows[T any](ctx context.Context, s *ClickHouseSink, table, kind strin
 // per record id (lastCopies), and there the pass was half the engine's
 // CPU: one insert of 20,000 records, 173–183 → 81–88 ms of the process's
 // CPU (a throwaway benchmark beside BenchmarkClickHouseSinkWrite/records,
-// the setting on the connection). The records' coverage deltas skip it
-// too (deltaInsert), for another reason. A fresh map each time: the
+// the setting on the connection). The coverage deltas skip it too
+// (deltaInsert), for another reason. A fresh map each time: the
 // driver's options hold the map they are given.
 func noInsertPass() clickhouse.Settings { return clickhouse.Settings{"optimize_on_insert": 0} }
 
@@ -674,17 +674,25 @@ func (s *ClickHouseSink) insertRecordDeltas(ctx context.Context, b *Batch, in *r
 	return s.insertRecordDeltaColumns(deltaInsert(ctx), b.RecordDeltas, in)
 }
 
-// deltaInsert is ctx for inserting the records' coverage deltas: without
-// the summing pass on insert (optimize_on_insert = 0, which the view's
-// insert into coverage_records inherits). The registry has summed a
-// batch's rows by unit already, so a block holds about one row per key of
-// coverage_records and that pass (comparing the eight LowCardinality keys
-// and copying row by row, after the sort) reduces nothing; the part is
-// still sorted, merges sum the rows as before, and readers sum them anyway
-// (SummingMergeTree never promises one row per key). The persons' rows
-// keep it: they are summed by birth year, which coverage_persons drops.
-// These inserts take this setting alone (query settings of the caller's
-// context are not kept for them).
+// deltaInsert is ctx for inserting the coverage deltas: without the
+// summing pass on insert (optimize_on_insert = 0, which the views' inserts
+// into the aggregates and the keys' tables inherit). The registry has
+// summed a batch's rows by unit already, so a block of records' deltas
+// holds about one row per key of coverage_records and that pass (comparing
+// the eight LowCardinality keys and copying row by row, after the sort)
+// reduces nothing. The persons' rows are summed by unit, birth year and
+// month: coverage_children keeps all three, so there too the pass reduces
+// nothing; coverage_persons drops the birth year, and its part now keeps a
+// row per birth year that the pass would have added up (7,227 rows instead
+// of 1,572 in BenchmarkDeltaFlush's province flush), which its merges add
+// up instead. Every part is still sorted, merges sum the rows as before,
+// and readers sum them anyway (SummingMergeTree never promises one row per
+// key, nor that a row whose sums are all zero is gone: rows of different
+// inserts stay apart until a merge). The keys' tables get one row per
+// (batch, seq) (newRows drops second copies). Skipping the pass for the
+// persons' rows cost a flush of BenchmarkDeltaFlush 22 ms less of CPU
+// (cov19). These inserts take this setting alone (query settings of the
+// caller's context are not kept for them).
 func deltaInsert(ctx context.Context) context.Context {
 	return clickhouse.Context(ctx, clickhouse.WithSettings(noInsertPass()))
 }
@@ -722,7 +730,7 @@ func (s *ClickHouseSink) insertPersonDeltaSums(ctx context.Context, b *Batch, in
 	}
 	// In the order of the ch tags of schemas.PersonDeltaSum.
 	cols := []any{batch, seq, p, c, np, nc, year, month, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]}
-	return insertColumns(ctx, s, "person_delta_sums", KindPersonDeltaSums, personDeltaSumColumns, cols, rows, in)
+	return insertColumns(deltaInsert(ctx), s, "person_delta_sums", KindPersonDeltaSums, personDeltaSumColumns, cols, rows, in)
 }
 
 var personDeltaSumColumns = schemas.Tags(schemas.PersonDeltaSum{})

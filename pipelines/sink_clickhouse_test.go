@@ -655,3 +655,44 @@ func TestRecordDeltasNotSummedOnInsert(t *testing.T) {
 		t.Errorf("coverage_records sums %d records, %d with an ID; want 7, 3", records, withID)
 	}
 }
+
+// The persons' coverage deltas are inserted without the summing pass on
+// insert too: three rows of one unit and month (an adult's and two birth
+// years') in one write stay three rows of coverage_persons' new part,
+// which drops the birth year (merges sum them), the children's two rows
+// stay two of coverage_children's, and the sums are right.
+func TestPersonDeltaSumsNotSummedOnInsert(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	month := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	row := func(seq uint32, year uint16, added, withID uint32) schemas.PersonDeltaSum {
+		return schemas.PersonDeltaSum{Batch: "a", Seq: seq, ProvinceCode: "40", CommuneCode: "16681", NewProvinceCode: "40",
+			NewCommuneCode: "16681", BirthYear: year, ChangeMonth: month, Added: added, AddedWithID: withID}
+	}
+	sink := &pipelines.ClickHouseSink{Conn: conn}
+	if err := sink.Write(ctx, &pipelines.Batch{PersonDeltaSums: []schemas.PersonDeltaSum{row(1, 0, 5, 4), row(2, 2020, 3, 2), row(3, 2021, 2, 0)}}); err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range map[string]uint64{"coverage_persons": 3, "coverage_children": 2} {
+		var parts, rows uint64
+		if err := conn.QueryRow(ctx, "SELECT count(), sum(rows) FROM system.parts WHERE database = currentDatabase() AND table = ? AND active", table).Scan(&parts, &rows); err != nil {
+			t.Fatal(err)
+		}
+		if parts != 1 || rows != want {
+			t.Errorf("%s: %d parts of %d rows in all, want one part of %d rows (not summed on insert)", table, parts, rows, want)
+		}
+	}
+	var persons, withID, children int64
+	if err := conn.QueryRow(ctx, "SELECT sum(persons), sum(with_id) FROM coverage_persons").Scan(&persons, &withID); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, "SELECT sum(persons) FROM coverage_children").Scan(&children); err != nil {
+		t.Fatal(err)
+	}
+	if persons != 10 || withID != 6 || children != 5 {
+		t.Errorf("coverage_persons sums %d persons, %d with an ID, coverage_children %d; want 10, 6, 5", persons, withID, children)
+	}
+}
