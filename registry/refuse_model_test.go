@@ -34,7 +34,7 @@ func TestAnotherModelRefusedWithBothWaysOut(t *testing.T) {
 		reg.Close()
 		t.Fatal("a store built with another model opened")
 	} else {
-		for _, want := range []string{registry.Fingerprint(s), registry.Fingerprint(other), "same --settings", "rebuilt from the changelog"} {
+		for _, want := range []string{registry.Fingerprint(s), registry.Fingerprint(other), "same --settings", "rebuilt from the changelog", "move the directory aside"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("refusal %q does not say %q", err, want)
 			}

@@ -544,7 +544,7 @@ func checkFingerprint(db *pebble.DB, dir string, s *settings.Settings) error {
 		old := string(v)
 		c.Close()
 		if old != fp {
-			return fmt.Errorf("open %s: it was built with other settings or another model (%s, now %s): if this process should run the model the registry was built with, start it with the same --settings; to move the registry to the new model, stop every stage, remove the directory and start again, and it is rebuilt from the changelog (README, \"Upgrading the model, and rebuilding the registry\")", dir, old, fp)
+			return fmt.Errorf("open %s: it was built with other settings or another model (%s, now %s): if this process should run the model the registry was built with, start it with the same --settings; to move the registry to the new model, stop every stage, move the directory aside (keep it until the new one is rebuilt: it is the way back to the old model) and start again, and it is rebuilt from the changelog (README, \"Upgrading the model, and rebuilding the registry\")", dir, old, fp)
 		}
 	}
 	return nil

@@ -463,7 +463,7 @@ func setSorted(nb *pebble.Batch, prev *[]byte, k []byte) error {
 func openStore(what, dir string, opts *pebble.Options) (*pebble.DB, error) {
 	db, err := pebble.Open(dir, opts)
 	if err != nil && strings.Contains(err.Error(), "comparer name") {
-		return nil, fmt.Errorf("open %s: written by an older dancu (another key format: %w); remove the directory to rebuild it from the changelog", what, err)
+		return nil, fmt.Errorf("open %s: written by an older dancu (another key format: %w); move the directory aside (keep it until the new one is rebuilt) and start again to rebuild it from the changelog", what, err)
 	}
 	if errors.Is(err, syscall.EAGAIN) {
 		// The store's LOCK is held: by another process (Pebble refuses a
