@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"io"
 	"log/slog"
-	"net"
-	"syscall"
 	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/pipelines"
 )
 
 // outagePolicy says how long dancu run waits out Kafka or ClickHouse being
@@ -26,29 +23,6 @@ type outagePolicy struct {
 }
 
 var defaultOutage = outagePolicy{Max: 30 * time.Minute, Steady: time.Minute, Wait: 2 * time.Second, MaxWait: 30 * time.Second}
-
-// outageError reports an error that says a server was away (a refused or
-// reset connection, a connection closed mid-answer, a time-out) rather
-// than something wrong with the data or the configuration.
-func outageError(err error) bool {
-	// A syscall.Errno is a net.Error too (it has Timeout and Temporary),
-	// so a full disk's ENOSPC was taken for an outage: dancu run said
-	// "the stages stopped on an outage of Kafka or ClickHouse" and tried
-	// again for 30 minutes (user16). Of the errnos only a connection's
-	// are an outage.
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		switch errno {
-		case syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE, syscall.ETIMEDOUT,
-			syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.ENETDOWN:
-			return true
-		}
-		return false
-	}
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, kafkax.ErrUnreachable)
-}
 
 // restartOnOutage runs the stages (run) again when they stop on an
 // outage of Kafka or ClickHouse — a broker restarted, the engine stopped
@@ -67,7 +41,7 @@ func restartOnOutage(ctx context.Context, log *slog.Logger, brokers []string, p 
 			return err
 		}
 		down := kafkax.Reachable(ctx, brokers, 0) != nil
-		if !down && !outageError(err) {
+		if !down && !pipelines.IsOutage(err) {
 			return err
 		}
 		if since.IsZero() || time.Since(start) >= p.Steady {
