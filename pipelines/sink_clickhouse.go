@@ -2,6 +2,9 @@ package pipelines
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -57,6 +60,9 @@ type ClickHouseSink struct {
 	// Inserts counts the insert statements sent, refused or not (what the
 	// isolation of refused rows costs shows here).
 	Inserts atomic.Int64
+	// OutageRetries counts the inserts of the registry's deltas sent
+	// again after an outage (insertColumns).
+	OutageRetries atomic.Int64
 	// NativeInserts counts those of them whose Native block the sink wrote
 	// itself (insertNative) rather than through clickhouse-go's columns.
 	NativeInserts atomic.Int64
@@ -656,7 +662,7 @@ func (s *ClickHouseSink) insertRecordDeltas(ctx context.Context, b *Batch, in *r
 		return nil
 	}
 	var err error
-	b.RecordDeltas, err = newRows(ctx, s, "record_delta_keys", b.RecordDeltas, func(d *schemas.RecordDelta) (string, uint32) { return d.Batch, d.Seq })
+	b.RecordDeltas, err = newRows(ctx, s, "record_delta_keys", b.RecordDeltas, recordDeltaKey)
 	if err != nil {
 		return err
 	}
@@ -706,7 +712,7 @@ func (s *ClickHouseSink) insertPersonDeltaSums(ctx context.Context, b *Batch, in
 		return nil
 	}
 	var err error
-	b.PersonDeltaSums, err = newRows(ctx, s, "person_delta_sum_keys", b.PersonDeltaSums, func(d *schemas.PersonDeltaSum) (string, uint32) { return d.Batch, d.Seq })
+	b.PersonDeltaSums, err = newRows(ctx, s, "person_delta_sum_keys", b.PersonDeltaSums, personDeltaSumKey)
 	if err != nil {
 		return err
 	}
@@ -730,37 +736,107 @@ func (s *ClickHouseSink) insertPersonDeltaSums(ctx context.Context, b *Batch, in
 	}
 	// In the order of the ch tags of schemas.PersonDeltaSum.
 	cols := []any{batch, seq, p, c, np, nc, year, month, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]}
-	return insertColumns(deltaInsert(ctx), s, "person_delta_sums", KindPersonDeltaSums, personDeltaSumColumns, cols, rows, in)
+	return insertColumns(deltaInsert(ctx), s, "person_delta_sums", KindPersonDeltaSums, personDeltaSumColumns, cols, rows,
+		deltaSettings(noInsertPass(), "person_delta_sums", rows, personDeltaSumKey), in)
 }
 
 var personDeltaSumColumns = schemas.Tags(schemas.PersonDeltaSum{})
+
+func personDeltaSumKey(d *schemas.PersonDeltaSum) (string, uint32) { return d.Batch, d.Seq }
 
 // insertColumns inserts rows, given as cols (one slice per column, in the
 // order of names), in one insert, without the per-row reflection of
 // AppendStruct; if the driver cannot convert a column or the engine
 // refuses the insert for its data, it inserts them again row by row
 // (insertRows), which isolates the refused rows.
-func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind string, names []string, cols []any, rows []T, in *refusals) error {
+//
+// The insert carries the settings given (nil: those of ctx) and, for the
+// registry's deltas (key set), a deduplication token made of the rows'
+// (batch, seq) (deltaSettings). When it fails on an outage (the engine
+// killed or restarting: IsOutage) it is sent again, the same block with
+// the same token, every outageWait until the engine takes it or ctx ends,
+// rather than failing the flush: a flush failed is made again from Kafka
+// by the restarted stage, whose keys filter (newRows) cannot tell which
+// of the insert's views committed their part before the engine died
+// (migration 0024). Sent again as it was, the aggregates that have it drop
+// it and the others take it.
+func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind string, names []string, cols []any, rows []T, settings clickhouse.Settings, in *refusals) error {
 	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ")"
+	ictx := ctx
+	if settings != nil {
+		ictx = clickhouse.Context(ctx, clickhouse.WithSettings(settings))
+	}
+	for wait := outageWait; ; wait = min(2*wait, outageMaxWait) {
+		refused, err := insertColumnsOnce(ictx, s, q, table, cols, len(rows))
+		if refused {
+			return insertRows(ctx, s, table, kind, rows, in)
+		}
+		if err == nil || !IsOutage(err) || ctx.Err() != nil {
+			return err
+		}
+		s.OutageRetries.Add(1)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// outageWait is the first pause of insertColumns before it sends an insert
+// again after an outage; it doubles up to outageMaxWait.
+const (
+	outageWait    = 250 * time.Millisecond
+	outageMaxWait = 5 * time.Second
+)
+
+// insertColumnsOnce sends query q with cols (n rows) once. It reports
+// refused when the driver cannot convert a column or the engine refuses
+// the rows for their data, and any other failure as an error.
+func insertColumnsOnce(ctx context.Context, s *ClickHouseSink, q, table string, cols []any, n int) (refused bool, err error) {
 	batch, err := s.prepare(ctx, q)
 	if err != nil {
-		return fmt.Errorf("prepare insert into %s: %w", table, err)
+		return false, fmt.Errorf("prepare insert into %s: %w", table, err)
 	}
 	for i, c := range cols {
 		if err := batch.Column(i).Append(c); err != nil {
 			batch.Abort()
-			return insertRows(ctx, s, table, kind, rows, in)
+			return true, nil
 		}
 	}
 	s.Inserts.Add(1)
 	if err := batch.Send(); err != nil {
 		if IsRefusal(err) {
-			return insertRows(ctx, s, table, kind, rows, in)
+			return true, nil
 		}
 		s.forget(q)
-		return fmt.Errorf("insert %d rows into %s: %w", len(rows), table, err)
+		return false, fmt.Errorf("insert %d rows into %s: %w", n, table, err)
 	}
-	return nil
+	return false, nil
+}
+
+// deltaSettings returns settings with the deduplication of an insert of
+// the registry's deltas, keyed by the rows' (batch, seq) in order (key):
+// the same rows sent again have the same token, and every view pushes
+// the token on to its table (deduplicate_blocks_in_dependent_materialized_views,
+// the default of recent engines, set here for older ones).
+func deltaSettings[T any](settings clickhouse.Settings, table string, rows []T, key func(*T) (string, uint32)) clickhouse.Settings {
+	h := sha256.New()
+	var n [4]byte
+	for i := range rows {
+		b, q := key(&rows[i])
+		h.Write([]byte(b))
+		binary.LittleEndian.PutUint32(n[:], q)
+		h.Write([]byte{0})
+		h.Write(n[:])
+	}
+	if settings == nil {
+		settings = clickhouse.Settings{}
+	}
+	settings["insert_deduplicate"] = 1
+	settings["deduplicate_blocks_in_dependent_materialized_views"] = 1
+	settings["insert_deduplication_token"] = table + "/" + hex.EncodeToString(h.Sum(nil))
+	return settings
 }
 
 // newRows returns rows without those whose (batch, seq) the table keys
@@ -862,10 +938,13 @@ func (s *ClickHouseSink) insertRecordDeltaColumns(ctx context.Context, rows []sc
 		u32(func(d *schemas.RecordDelta) uint32 { return d.AddedCMNDOnly }),
 		u32(func(d *schemas.RecordDelta) uint32 { return d.RemovedCMNDOnly }),
 	}
-	return insertColumns(ctx, s, "record_deltas", KindRecordDeltas, recordDeltaColumns, cols, rows, in)
+	return insertColumns(ctx, s, "record_deltas", KindRecordDeltas, recordDeltaColumns, cols, rows,
+		deltaSettings(noInsertPass(), "record_deltas", rows, recordDeltaKey), in)
 }
 
 var recordDeltaColumns = schemas.Tags(schemas.RecordDelta{})
+
+func recordDeltaKey(d *schemas.RecordDelta) (string, uint32) { return d.Batch, d.Seq }
 
 // fillOldRecords resolves the legacy rows of deltas (records of ids)
 // against record_state, the state the views of migrations 0005–0014 last
