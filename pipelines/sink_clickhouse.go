@@ -698,7 +698,8 @@ func (s *ClickHouseSink) insertRecordDeltas(ctx context.Context, b *Batch, in *r
 // (batch, seq) (newRows drops second copies). Skipping the pass for the
 // persons' rows cost a flush of BenchmarkDeltaFlush 17–22 ms less of CPU
 // (cov19). These inserts take this setting alone (query settings of the
-// caller's context are not kept for them).
+// caller's context are not kept for them), and the deduplication settings
+// of deltaSettings (migration 0024), which insertColumns puts with it.
 func deltaInsert(ctx context.Context) context.Context {
 	return clickhouse.Context(ctx, clickhouse.WithSettings(noInsertPass()))
 }
