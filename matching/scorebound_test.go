@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/dancu-vn/dancu/ingest"
@@ -11,8 +12,31 @@ import (
 	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 )
+
+// generatedFrame reads the files of m (a population generated into dir)
+// whose kind is one of kinds through the Vietnamese adapter into a frame
+// for s, as dancu link does.
+func generatedFrame(tb testing.TB, s *settings.Settings, dir string, m *synth.Manifest, kinds ...string) *matching.Frame {
+	tb.Helper()
+	var paths []string
+	for _, fl := range m.Files {
+		if slices.Contains(kinds, fl.Kind) {
+			paths = append(paths, filepath.Join(dir, fl.Name))
+		}
+	}
+	f := matching.NewFrame(s)
+	ad := vietnamese.NewAdapter()
+	for _, r := range ingesttest.Records(tb, ingest.Options{}, paths...) {
+		get, conf := ad.Fields(r)
+		if err := f.Add(r.RecordID, 0, get, conf); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return f
+}
 
 // vietnameseCandidates generates a population (spreadsheets and scanned
 // forms, so OCR confidences), reads it through the Vietnamese adapter into
@@ -31,20 +55,7 @@ func vietnameseCandidates(t testing.TB, persons int) (*matching.Frame, [][2]int3
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := matching.NewFrame(s)
-	ad := vietnamese.NewAdapter()
-	var paths []string
-	for _, fl := range m.Files {
-		if fl.Kind == "spreadsheet" || fl.Kind == "scan" {
-			paths = append(paths, filepath.Join(dir, fl.Name))
-		}
-	}
-	for _, r := range ingesttest.Records(t, ingest.Options{}, paths...) {
-		get, conf := ad.Fields(r)
-		if err := f.Add(r.RecordID, 0, get, conf); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f := generatedFrame(t, s, dir, m, "spreadsheet", "scan")
 	km, err := matching.NewKeyMaker(f, s)
 	if err != nil {
 		t.Fatal(err)

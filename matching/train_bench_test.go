@@ -3,14 +3,11 @@ package matching_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"testing"
 
-	"github.com/dancu-vn/dancu/ingest"
 	"github.com/dancu-vn/dancu/internal/cputime"
-	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
@@ -42,20 +39,7 @@ func BenchmarkTrainLink(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var paths []string
-	for _, fl := range m.Files {
-		if fl.Kind == "spreadsheet" {
-			paths = append(paths, filepath.Join(dir, fl.Name))
-		}
-	}
-	f := matching.NewFrame(s)
-	ad := vietnamese.NewAdapter()
-	for _, r := range ingesttest.Records(b, ingest.Options{}, paths...) {
-		get, conf := ad.Fields(r)
-		if err := f.Add(r.RecordID, 0, get, conf); err != nil {
-			b.Fatal(err)
-		}
-	}
+	f := generatedFrame(b, s, dir, m, "spreadsheet")
 	train, err := matching.TrainAsLink(f, s)
 	if err != nil {
 		b.Fatal(err)
