@@ -26,6 +26,7 @@ func newGenCmd(g *globals) *cobra.Command {
 		messy        string
 		shape        string
 		dupRate      float64
+		provinces    int
 	)
 	cmd := &cobra.Command{
 		Use:   "gen",
@@ -63,6 +64,7 @@ Windows-1258 CSV) and their expected.json.`,
 			cfg := synth.Config{
 				Persons: persons, Seed: seed, OutDir: out, SourceDate: sourceDate,
 				Noise: noise, NoiseSet: cmd.Flags().Changed("noise"), NoiseProfile: profile, ConflictRate: conflictRate,
+				Provinces: provinces,
 			}
 			if conflictRate <= 0 {
 				cfg.ConflictRate = -1 // none (0 in Config means the default)
@@ -104,6 +106,7 @@ Windows-1258 CSV) and their expected.json.`,
 	f.Float64Var(&noise, "noise", 1, "noise level: 0 clean, 1 realistic, 2 twice the rates")
 	f.StringVar(&profile, "noise-profile", "default", "mix of noise: default; forms (adds middle names added, OCR look-alike letters N↔M H↔B U↔V I↔T, years off or misread, day 00); holdout (the same kinds at other rates; only for evaluating, never for tuning); harsh (every kind at other rates, plus addresses in the other era, blank dates and addresses, impossible days: the development mix of the second round); blind (fixed before tuning on harsh, evaluated once)")
 	f.Float64Var(&conflictRate, "conflict-rate", 0.003, "share of persons given a planted identification-number conflict")
+	f.IntVar(&provinces, "provinces", 0, "put the population in this many provinces, drawn by census population from the seed (a province's lists, as a real import is); 0: the whole country")
 	f.StringVar(&messy, "messy", "", "write the messy ingest fixtures into this directory instead")
 	f.StringVar(&shape, "shape", "", "write one public-benchmark-shaped CSV instead: historical (--persons records) or fake1000 (--persons people)")
 	f.Float64Var(&dupRate, "dup-rate", 0.15, "with --shape historical: share of the records that are noisy copies of another")

@@ -14,7 +14,9 @@
 // rules of Thông tư 07/2016 and 59/2021 (province of birth registration,
 // century and sex, year of birth, serial), and addresses are written in the
 // units in force at the date the source describes (before or after the
-// 1 July 2025 reform).
+// 1 July 2025 reform). Config.Provinces (dancu gen --provinces) puts the
+// whole population in a few provinces, as a real import's lists are: there
+// two people share a commune far more often than over the country.
 //
 // Noise follows what real forms carry: diacritics and tone styles, typos,
 // middle names dropped or added (Nguyễn Ngân / Nguyễn Văn Ngân), scanner

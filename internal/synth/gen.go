@@ -46,6 +46,12 @@ type Config struct {
 	// Namesakes is the share of household heads who copy the full name and
 	// birth year of an earlier person. Default: 0.01.
 	Namesakes float64
+	// Provinces, when > 0, puts the whole population in that many
+	// provinces, drawn by census population from the seed (homes, current
+	// and native places alike): the shape of a real import, a province's
+	// lists, where two people share a commune far more often than over the
+	// country. Default 0: the whole country.
+	Provinces int
 	// Progress, if set, is called now and then with the persons written.
 	Progress func(persons int)
 }
@@ -62,6 +68,9 @@ type Manifest struct {
 	Conflicts  map[string]int `json:"conflicts"`
 	Twins      int            `json:"twins"`
 	Namesakes  int            `json:"namesakes"`
+	// Provinces lists the province codes the population lives in when
+	// Config.Provinces restricted it.
+	Provinces []string `json:"provinces,omitempty"`
 }
 
 // ManifestFile is one written file with its row count.
@@ -148,6 +157,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Noise < 0 {
 		return c, fmt.Errorf("validate config: noise must be ≥ 0, got %g", c.Noise)
+	}
+	if c.Provinces < 0 {
+		return c, fmt.Errorf("validate config: provinces must be ≥ 0, got %d", c.Provinces)
 	}
 	if _, err := profileRates(c.NoiseProfile); err != nil {
 		return c, fmt.Errorf("validate config: %w", err)
@@ -246,6 +258,9 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 		return nil, fmt.Errorf("create output directory: %w", err)
 	}
 	seed := uint64(cfg.Seed)
+	if cfg.Provinces > 0 {
+		t = t.within(rand.New(rand.NewPCG(seed, 0x9a0c)), cfg.Provinces)
+	}
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	g := &popGen{t: t, r: r, ids: newIDAllocator(seed), namesake: cfg.Namesakes}
 	base, _ := profileRates(cfg.NoiseProfile)
@@ -295,7 +310,7 @@ func Generate(ctx context.Context, cfg Config) (*Manifest, error) {
 		return nil, err
 	}
 
-	m := &Manifest{Seed: cfg.Seed, Noise: cfg.Noise, Profile: cfg.NoiseProfile, Conflicts: map[string]int{ConflictSharedID: 0, ConflictTwoIDs: 0, ConflictIDContradicts: 0}}
+	m := &Manifest{Seed: cfg.Seed, Noise: cfg.Noise, Profile: cfg.NoiseProfile, Conflicts: map[string]int{ConflictSharedID: 0, ConflictTwoIDs: 0, ConflictIDContradicts: 0}, Provinces: t.only}
 	donors := map[string]*donor{} // by 6-digit number prefix; one per prefix, bounded
 	nRec := 0
 	nConf := 0

@@ -390,9 +390,59 @@ func TestConfigErrors(t *testing.T) {
 		{Persons: 1, OutDir: "x", Formats: []string{"pdf"}},
 		{Persons: 1, OutDir: "x", SourceDate: "1/7/2025"},
 		{Persons: 1, OutDir: "x", Noise: -1},
+		{Persons: 1, OutDir: "x", Provinces: -1},
 	} {
 		if _, err := Generate(context.Background(), c); err == nil {
 			t.Errorf("%+v: no error", c)
 		}
+	}
+}
+
+// TestProvincesConcentrate checks that Provinces puts every place of the
+// population (permanent, current, native) in that many provinces, named
+// in the manifest, that random pairs then share a permanent commune far
+// more often than over the country, and that the same seed gives the same
+// provinces.
+func TestProvincesConcentrate(t *testing.T) {
+	sharedCommune := func(rows []map[string]string) float64 {
+		n, same := 0, 0
+		for i := 0; i < len(rows); i += 7 {
+			for j := i + 3; j < len(rows); j += 11 {
+				if rows[i]["household_id"] == rows[j]["household_id"] {
+					continue
+				}
+				n++
+				if rows[i]["perm_commune_code"] == rows[j]["perm_commune_code"] {
+					same++
+				}
+			}
+		}
+		return float64(same) / float64(n)
+	}
+	dir, m := gen(t, Config{Persons: 3000, Seed: 5, Formats: []string{"csv"}, Provinces: 2})
+	if len(m.Provinces) != 2 {
+		t.Fatalf("manifest provinces %v, want 2", m.Provinces)
+	}
+	in := map[string]bool{m.Provinces[0]: true, m.Provinces[1]: true}
+	rows := byHeader(readCSV(t, filepath.Join(dir, "persons.csv")))
+	for _, r := range rows {
+		for _, col := range []string{"perm_province_code", "cur_province_code", "native_province_code"} {
+			if !in[r[col]] {
+				t.Fatalf("person %s: %s %q outside %v", r["person_id"], col, r[col], m.Provinces)
+			}
+		}
+	}
+	_, again := gen(t, Config{Persons: 300, Seed: 5, Formats: []string{"csv"}, Provinces: 2})
+	if strings.Join(again.Provinces, ",") != strings.Join(m.Provinces, ",") {
+		t.Errorf("seed 5 drew %v, then %v", m.Provinces, again.Provinces)
+	}
+	wdir, wm := gen(t, Config{Persons: 3000, Seed: 5, Formats: []string{"csv"}})
+	if wm.Provinces != nil {
+		t.Errorf("the whole country's manifest names provinces %v", wm.Provinces)
+	}
+	whole := byHeader(readCSV(t, filepath.Join(wdir, "persons.csv")))
+	few, all := sharedCommune(rows), sharedCommune(whole)
+	if few < 10*all || few == 0 {
+		t.Errorf("random pairs share a permanent commune in %.5f of 2 provinces, %.5f of the country: want ≥ 10×", few, all)
 	}
 }

@@ -29,6 +29,14 @@ func newWeighted(w []float64) weighted {
 	return weighted{cum: cum}
 }
 
+// weight returns item i's weight (0 for a non-positive one).
+func (w weighted) weight(i int) float64 {
+	if i == 0 {
+		return w.cum[0]
+	}
+	return w.cum[i] - w.cum[i-1]
+}
+
 func (w weighted) pick(r *rand.Rand) int {
 	x := r.Float64() * w.cum[len(w.cum)-1]
 	i := sort.SearchFloat64s(w.cum, x)
@@ -73,6 +81,7 @@ type tables struct {
 	byProvince     map[string][]int // province code → indexes into communes
 	provinces      []string         // province codes, census order
 	provinceW      weighted         // by 2019 census population
+	only           []string         // the provinces within kept, in census order (nil: all)
 	idCode         map[string]string
 	provinceName   map[string]string // old province code → full name
 	surnames       nameList
@@ -359,4 +368,31 @@ func (t *tables) loadNames() error {
 		return err
 	}
 	return nil
+}
+
+// within returns a copy of t whose places are drawn from k provinces
+// (all of them when k is at least their number), picked without
+// replacement by census population with r and weighted by it as before.
+func (t *tables) within(r *rand.Rand, k int) *tables {
+	if k >= len(t.provinces) {
+		return t
+	}
+	w := make([]float64, len(t.provinces))
+	for i := range t.provinces {
+		w[i] = t.provinceW.weight(i)
+	}
+	keep := make([]float64, len(w))
+	for n := 0; n < k; n++ {
+		i := newWeighted(w).pick(r)
+		keep[i], w[i] = w[i], 0
+	}
+	c := *t
+	c.provinceW = newWeighted(keep)
+	c.only = nil
+	for i, pc := range t.provinces {
+		if keep[i] > 0 {
+			c.only = append(c.only, pc)
+		}
+	}
+	return &c
 }
