@@ -2,6 +2,7 @@ package vn
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -24,6 +25,13 @@ func NoName(cell string) bool {
 	if cell == "NA" || cell == "KR" {
 		return true
 	}
+	// A token equal-folds to a cell only when their first runes fold
+	// alike: a cell whose first byte starts no rune that folds to a
+	// token's first (most names: Nguyễn, Trần, Lê, Đặng …) is none of them,
+	// answered before its runes are counted (read25).
+	if cell == "" || !missingStart[cell[0]] {
+		return false
+	}
 	// strings.EqualFold folds rune by rune, so a token matches only a cell
 	// of as many runes: a name longer than the longest token (most of
 	// them) is answered without the loop, which ran on every name cell of
@@ -38,6 +46,23 @@ func NoName(cell string) bool {
 	}
 	return false
 }
+
+// missingStart holds the first bytes of the runes that fold (as
+// strings.EqualFold folds them: unicode.SimpleFold's orbit) to the first
+// rune of one of MissingValues — n, N, k, K, the Kelvin sign, c, C, -, ?,
+// . —: the first byte of any cell NoName's loop can find equal to one.
+var missingStart = func() (start [256]bool) {
+	for _, m := range MissingValues {
+		r, _ := utf8.DecodeRuneInString(m)
+		for f := r; ; {
+			start[utf8.AppendRune(nil, f)[0]] = true
+			if f = unicode.SimpleFold(f); f == r {
+				break
+			}
+		}
+	}
+	return start
+}()
 
 // missingRunes is the length in runes of the longest of MissingValues.
 var missingRunes = func() int {
