@@ -1,17 +1,22 @@
 package registry
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"log/slog"
+	"math"
 	"math/bits"
 	"slices"
+	"sort"
 	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble"
+
+	"github.com/dancu-vn/dancu/matching"
 )
 
 // blockSet is the set of the blocks the registry's blocking index holds
@@ -32,11 +37,18 @@ import (
 // took 151 MB and 420 ns a look-up at load 10, two fifths of it
 // in probing its groups).
 //
-// It is rebuilt from the store's blocking index when the registry opens
-// (one pass over the 'b' keys, in the background: loadBlocks), not
-// persisted: a store written by any earlier version, or cut off in any
-// state, gives the exact set of what it holds, and opening does not wait
-// for it.
+// A registry's set is its whole blocking index since reg22: the store
+// keeps no block entries, and the set knows every block's members (one, a
+// list up to the rule's max_block, or, past it, the entries in key order:
+// wideBlocks). It is built from the records' fields when the registry
+// opens (one pass over the 'r' keys, in the background:
+// readRecordBlockSet), not persisted: a store cut off in any state gives
+// the exact set of the records it holds; opening does not wait for it, a
+// batch or a withdrawal does. Two blocks of different rules sharing an
+// entry (a 64-bit hash: about one store in 10^6 at a million records)
+// make a batch naming the second fail, as would a block of a rule
+// without max_block of more than maxListed members. A Scorer's set is
+// built from its store's blocking index ('b' keys: readBlockSet).
 //
 // A Scorer (the score role's blocking index, scorer.go) keeps one too,
 // in its Registry of settings, built and used the same way.
@@ -89,16 +101,21 @@ func listOf(rule int, at int) uint64 { return listTag | uint64(rule+1)<<48 | uin
 // set keeps no list of it.
 const largeAt = 1<<48 - 1
 
+// tooManyAt is the place of a block of a rule without max_block holding
+// more members than a list can (maxListed): a batch naming it fails.
+const tooManyAt = 1<<48 - 2
+
 // listAt is where entry e's list is, when it names one.
 func listAt(e uint64) (int, bool) {
 	at := int(e & (1<<48 - 1))
-	return at, e&listTag != 0 && at != largeAt
+	return at, e&listTag != 0 && at != largeAt && at != tooManyAt
 }
 
 // maxListed is the most members the set lists for a block of a rule
-// without max_block (its members are all compared, however many), or
-// with a larger one.
-const maxListed = 64
+// without max_block (its members are all compared, however many): what
+// one chunk of the lists holds. Since the store keeps no blocking index
+// (reg22), the set lists every block's members up to its max_block.
+const maxListed = 1<<chunkBits - 2
 
 // memberLists holds the member lists of blocks one after the other in
 // chunks, each an array without pointers: at at, the list's length
@@ -256,8 +273,9 @@ func (s *blockSet) large(rule int, hash uint64) bool {
 // setMembers says what block (rule, hash), of a rule of max_block
 // maxBlock (0: none), holds now: the members a, then b; nothing known
 // when maxBlock < 0. A block of one member is answered by single, one of
-// more, up to listLimit, by listed, one larger than its max_block by
-// large; of others nothing is known. When a is the block's list as
+// none or more, up to listLimit, by listed, one larger than its max_block
+// by large; of others (more than maxListed without max_block) nothing is
+// known. When a is the block's list as
 // listed returned it, b is appended to it in place if it has room.
 func (s *blockSet) setMembers(rule int, hash uint64, a, b []uint64, maxBlock int) {
 	s.setCount(rule, hash, a, b, len(a)+len(b), maxBlock)
@@ -273,15 +291,12 @@ func (s *blockSet) setCount(rule int, hash uint64, a, b []uint64, n, maxBlock in
 	old := s.one[i]
 	limit := listLimit(maxBlock)
 	switch {
-	case maxBlock < 0 || n == 0:
+	case maxBlock < 0:
 		s.one[i] = 0
-		if s.wide != nil {
-			s.wide.drop(blockID{rule, hash}) // its entries are no longer known
-		}
 	case n > limit && windowedAt(maxBlock, n):
 		s.one[i] = listOf(rule, largeAt)
 	case n > limit:
-		s.one[i] = 0
+		s.one[i] = listOf(rule, tooManyAt)
 	case n == 1 && len(a) == 1:
 		s.one[i] = oneOf(rule, a[0])
 	case n == 1:
@@ -293,6 +308,9 @@ func (s *blockSet) setCount(rule int, hash uint64, a, b []uint64, n, maxBlock in
 			}
 		}
 		s.one[i] = listOf(rule, s.lists.put(a, b, limit))
+	}
+	if s.wide != nil && s.one[i] != listOf(rule, largeAt) {
+		s.wide.drop(blockID{rule, hash}) // not large (any more): no entries kept
 	}
 	if at, ok := listAt(old); ok && s.one[i] != old {
 		s.lists.drop(at)
@@ -319,6 +337,70 @@ func (s *blockSet) compactLists() {
 }
 
 func (s *blockSet) add(rule int, hash uint64) { s.addID(blockSetID(rule, hash)) }
+
+// empty says whether the set holds block (rule, hash) without knowing a
+// member of it: a block a batch added (add) and did not commit. In a
+// registry's set, which knows every block's members (reg22), it holds
+// none.
+func (s *blockSet) empty(rule int, hash uint64) bool {
+	i := s.find(blockSetID(rule, hash))
+	return i >= 0 && s.one != nil && s.one[i] == 0
+}
+
+// remove takes record seq, whose entry in block (rule, hash) is suffix
+// (its sort value, 0, seq: appendBlockKey after the block's prefix), out
+// of the block's members as the set knows them (a withdrawal).
+func (s *blockSet) remove(rule int, hash, seq uint64, suffix []byte, maxBlock int) error {
+	id := blockSetID(rule, hash)
+	i := s.find(id)
+	if i < 0 || s.one == nil || id == 1 {
+		return fmt.Errorf("block %d/%x not in the set of blocks", rule, hash)
+	}
+	if m, ok := s.single(rule, hash); ok {
+		if m != seq {
+			return fmt.Errorf("block %d/%x: record %d not among its members", rule, hash, seq)
+		}
+		s.setCount(rule, hash, nil, nil, 0, maxBlock)
+		return nil
+	}
+	if l, ok := s.listed(rule, hash); ok {
+		left := make([]uint64, 0, len(l))
+		for _, m := range l {
+			if m != seq {
+				left = append(left, m)
+			}
+		}
+		if len(left) != len(l)-1 {
+			return fmt.Errorf("block %d/%x: record %d not among its members", rule, hash, seq)
+		}
+		s.setCount(rule, hash, left, nil, len(left), maxBlock)
+		return nil
+	}
+	w := s.wide.get(blockID{rule, hash})
+	if !s.large(rule, hash) || w == nil {
+		return fmt.Errorf("block %d/%x: its members not known", rule, hash)
+	}
+	pos := sort.Search(w.len(), func(i int) bool { return bytes.Compare(w.at(i), suffix) >= 0 })
+	if pos == w.len() || !bytes.Equal(w.at(pos), suffix) {
+		return fmt.Errorf("block %d/%x: record %d not among its entries", rule, hash, seq)
+	}
+	left := &wideBlock{keys: make([]byte, 0, len(w.keys)-len(suffix)), ends: make([]uint32, 0, w.len()-1)}
+	for j := range w.len() {
+		if j != pos {
+			left.append(w.at(j))
+		}
+	}
+	if windowedAt(maxBlock, left.len()) {
+		s.wide.set(blockID{rule, hash}, left)
+		return nil
+	}
+	seqs := make([]uint64, left.len())
+	for j := range seqs {
+		seqs[j] = left.seq(j)
+	}
+	s.setCount(rule, hash, seqs, nil, len(seqs), maxBlock) // drops its entries
+	return nil
+}
 
 // addID adds id (its one member not known) and returns its slot.
 func (s *blockSet) addID(id uint64) int {
@@ -382,8 +464,16 @@ func (s *blockSet) len() int {
 // maxBlocks: each rule's max_block, for the members the set keeps
 // (setMembers); nil: it keeps none. With ids, then the set of its record
 // ids (ids.go), from an iterator over its ids taken at the same time.
+//
+// A registry's set (maxBlocks not nil) is built from its records ('r'
+// keys: readRecordBlockSet), its store keeping no blocking index since
+// reg22; a Scorer's from its blocking index.
 func (r *Registry) startBlockSet(db *pebble.DB, maxBlocks []int, ids bool) error {
-	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
+	space := byte(kBlock)
+	if maxBlocks != nil {
+		space = kRecord
+	}
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{space}, UpperBound: []byte{space + 1}})
 	if err != nil {
 		return err
 	}
@@ -460,10 +550,23 @@ func (r *Registry) loadBlocks(it *pebble.Iterator, idIts []*pebble.Iterator, max
 // loadBlockSet is loadBlocks' set of blocks.
 func (r *Registry) loadBlockSet(it *pebble.Iterator, maxBlocks []int) {
 	start := time.Now()
-	s, err := readBlockSet(it, &r.blocksStop, maxBlocks)
+	var s *blockSet
+	var err error
+	if maxBlocks != nil {
+		s, err = r.readRecordBlockSet(it, &r.blocksStop, maxBlocks)
+	} else {
+		s, err = readBlockSet(it, &r.blocksStop, maxBlocks)
+	}
 	if err != nil {
-		if !errors.Is(err, errStopped) {
+		switch {
+		case errors.Is(err, errStopped):
+		case maxBlocks != nil:
+			slog.Error("registry: the set of blocks was not built from the records; batches and withdrawals fail until the registry is opened again", "err", err)
+		default:
 			slog.Warn("registry: the set of blocks was not built; every block is looked up in the store", "err", err)
+		}
+		if maxBlocks != nil {
+			r.blocksErr = err
 		}
 		return
 	}
@@ -554,6 +657,130 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *b
 	done()
 	if err := it.Error(); err != nil {
 		return nil, fmt.Errorf("read blocking index: %w", err)
+	}
+	return s, nil
+}
+
+// readRecordBlockSet builds a registry's set of blocks from its records,
+// read through it (an iterator over the 'r' keys, closed here): each
+// record's blocking keys made from its fields (the KeyMaker, as a batch
+// makes them), grouped by block (sortKeyRefs), every block's members
+// listed up to its max_block and the entries of a larger one kept in key
+// order (wideBlocks). It stops early when stop is set.
+//
+// The registry's store keeps no blocking index since reg22 (twelve keys a
+// record, the most bytes and keys its flushes wrote: issue 9); the set
+// answers every look-up of a block and every window, so that it is built
+// before a batch or a withdrawal (Add and Withdraw wait for it).
+func (r *Registry) readRecordBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *blockSet, err error) {
+	defer func() {
+		if cerr := it.Close(); err == nil && cerr != nil {
+			s, err = nil, fmt.Errorf("read records: %w", cerr)
+		}
+	}()
+	// Each entry: its block and place in refs, its record in seqs, its
+	// sort value in sorts (ends).
+	var refs []keyRef
+	var seqs []uint64
+	var sorts []byte
+	var ends []uint32
+	const chunk = 4096
+	blobs := make([]*recordBlob, 0, chunk)
+	chunkSeqs := make([]uint64, 0, chunk)
+	var keys []matching.RowKey
+	flush := func() error {
+		if len(blobs) == 0 {
+			return nil
+		}
+		f := matching.NewFrame(r.s)
+		if err := r.addAllToFrame(f, blobs); err != nil {
+			return err
+		}
+		for i, seq := range chunkSeqs {
+			keys = r.km.Keys(f, i, keys[:0])
+			for _, rk := range keys {
+				if len(refs) >= math.MaxInt32 {
+					return errors.New("more block entries than the set can build")
+				}
+				refs = append(refs, keyRef{rk.Hash, int32(rk.Rule), int32(len(refs))})
+				seqs = append(seqs, seq)
+				sorts = append(sorts, rk.Sort...)
+				ends = append(ends, uint32(len(sorts)))
+			}
+		}
+		blobs, chunkSeqs = blobs[:0], chunkSeqs[:0]
+		return nil
+	}
+	n := 0
+	for ok := it.First(); ok; ok = it.Next() {
+		if n++; n%65536 == 0 && stop.Load() {
+			return nil, errStopped
+		}
+		k := it.Key()
+		if len(k) != 1+seqLen {
+			return nil, fmt.Errorf("read records: key of %d bytes", len(k))
+		}
+		b, err := decodeBlob(it.Value(), len(r.fields), len(r.confs))
+		if err != nil {
+			return nil, fmt.Errorf("read records: record %d: %w", getSeq(k[1:]), err)
+		}
+		blobs, chunkSeqs = append(blobs, b), append(chunkSeqs, getSeq(k[1:]))
+		if len(blobs) == chunk {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("read records: %w", err)
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	if len(sorts) > math.MaxUint32 {
+		return nil, errors.New("more block entries than the set can build")
+	}
+	if stop.Load() {
+		return nil, errStopped
+	}
+	refs = sortKeyRefs(refs)
+	s = &blockSet{members: true, wide: &wideBlocks{m: map[blockID]*wideBlock{}}}
+	sortOf := func(at int32) []byte {
+		lo := uint32(0)
+		if at > 0 {
+			lo = ends[at-1]
+		}
+		return sorts[lo:ends[at]]
+	}
+	var members []uint64
+	var entries [][]byte
+	for lo := 0; lo < len(refs); {
+		hi := lo + 1
+		for hi < len(refs) && refs[hi].rule == refs[lo].rule && refs[hi].hash == refs[lo].hash {
+			hi++
+		}
+		rule, hash := int(refs[lo].rule), refs[lo].hash
+		if rule >= len(maxBlocks) {
+			return nil, fmt.Errorf("read records: a key of rule %d, of %d rules", rule, len(maxBlocks))
+		}
+		members = members[:0]
+		for _, e := range refs[lo:hi] {
+			members = append(members, seqs[e.at]) // in the order of the records
+		}
+		s.setCount(rule, hash, members, nil, len(members), maxBlocks[rule])
+		if windowedAt(maxBlocks[rule], len(members)) {
+			entries = entries[:0]
+			for _, e := range refs[lo:hi] {
+				entries = append(entries, appendSeq(append(slices.Clip(sortOf(e.at)), 0), seqs[e.at]))
+			}
+			slices.SortFunc(entries, bytes.Compare)
+			w := &wideBlock{}
+			for _, e := range entries {
+				w.append(e)
+			}
+			s.wide.set(blockID{rule, hash}, w)
+		}
+		lo = hi
 	}
 	return s, nil
 }

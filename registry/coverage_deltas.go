@@ -1470,8 +1470,15 @@ func decodeRecordDeltas(batch string, b []byte) ([]schemas.RecordDelta, error) {
 // (appendPackedCoverage), which a dancu of round 12 would misread; "5"
 // since cov18, persons' states derived from their records
 // (derivedPerson, coverage_person_derived.go), which a dancu of round 14
-// would misread. A store without it was written before round 11.
-const storeFormat = "5"
+// would misread; "6" since reg22, no blocking index ('b' keys: the set
+// of blocks is built from the records), which a dancu of cov18 would
+// read as a registry of no blocks. A store without it was written before
+// round 11.
+const storeFormat = "6"
+
+// formatCov18 is the format of cov18: its blocking index is dropped
+// (dropBlockIndex), the rest read as it is.
+const formatCov18 = "5"
 
 // formatRound14 is the format of round 14: its persons' states are all
 // whole or packed, which this format reads as they are, so it becomes
@@ -1508,12 +1515,12 @@ func upgradePersonValues(db *pebble.DB, empty bool) error {
 		return err
 	case ok && string(v) == storeFormat:
 		return nil
-	case ok && (string(v) == formatRound11 || string(v) == formatRound12 || string(v) == formatRound14):
-		return db.Set(metaKey("format"), []byte(storeFormat), pebble.Sync)
+	case ok && (string(v) == formatRound11 || string(v) == formatRound12 || string(v) == formatRound14 || string(v) == formatCov18):
+		return dropBlockIndex(db)
 	case ok:
 		return fmt.Errorf("store format %q, this dancu reads %q: written by a newer dancu", v, storeFormat)
 	case empty:
-		return db.Set(metaKey("format"), []byte(storeFormat), pebble.Sync)
+		return dropBlockIndex(db)
 	}
 	wb := db.NewBatch()
 	defer func() { wb.Close() }()
@@ -1578,9 +1585,23 @@ func upgradePersonValues(db *pebble.DB, empty bool) error {
 	if err := errors.Join(it.Error(), it.Close()); err != nil {
 		return err
 	}
-	wb.Set(metaKey("format"), []byte(storeFormat), nil)
 	if err := wb.Commit(pebble.Sync); err != nil {
 		return err
 	}
-	return nil
+	return dropBlockIndex(db)
+}
+
+// dropBlockIndex deletes the blocking index a store written before reg22
+// keeps ('b' keys: twelve a record; the set of blocks is now built from
+// the records when the registry opens, readRecordBlockSet), compacts
+// their range away and marks the store as of storeFormat, in that order:
+// a migration stopped half way is done again.
+func dropBlockIndex(db *pebble.DB) error {
+	if err := db.DeleteRange([]byte{kBlock}, []byte{kBlock + 1}, pebble.Sync); err != nil {
+		return err
+	}
+	if err := db.Compact([]byte{kBlock}, []byte{kBlock + 1}, false); err != nil {
+		return err
+	}
+	return db.Set(metaKey("format"), []byte(storeFormat), pebble.Sync)
 }

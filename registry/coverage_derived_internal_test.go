@@ -179,7 +179,7 @@ func TestRecordStatesDerived(t *testing.T) {
 	add("second half's delivered again", recs[half:half+2*n])
 
 	// A store of a format this code does not know is refused.
-	if err := whole.db.Set(metaKey("format"), []byte("6"), pebble.Sync); err != nil {
+	if err := whole.db.Set(metaKey("format"), []byte("7"), pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
 	whole.Close()

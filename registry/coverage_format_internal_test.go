@@ -138,7 +138,7 @@ func TestPersonValuesBeforeRound11(t *testing.T) {
 	}
 
 	// A store of a format this code does not know is refused.
-	if err := old.db.Set(metaKey("format"), []byte("6"), pebble.Sync); err != nil {
+	if err := old.db.Set(metaKey("format"), []byte("7"), pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
 	old.Close()

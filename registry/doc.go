@@ -11,29 +11,34 @@
 // (matching.Summarise) — and keeps its state on disk in Pebble
 // (github.com/cockroachdb/pebble):
 //
-//   - a blocking index: (rule, hash of the key values, sort value,
-//     record) → nothing, so that a block's members are one prefix scan;
-//     a block larger than the rule's max_block gives half the rule's
-//     window of earlier neighbours on each side of the new record's sort
-//     value (sorted neighbourhood): window comparisons per record, as
-//     offline blocking makes when it splits a block;
 //   - each record's captured input fields (the vn.* fields the settings
 //     read), under an arrival sequence number;
 //   - edges: pairs scored at or above the review threshold, both ways;
 //   - each record's person id.
 //
+// The blocking index — each block (rule, hash of the key values) and its
+// members, with their sort values when the block is larger than the
+// rule's max_block, which then gives half the rule's window of earlier
+// neighbours on each side of the new record's sort value (sorted
+// neighbourhood: window comparisons per record, as offline blocking makes
+// when it splits a block) — is kept in memory only (the set of blocks),
+// built from the records' fields when the registry opens, in the
+// background (a batch or a withdrawal waits for it). Until reg22 (store
+// format 5) the store also held it, twelve keys a record: the most keys
+// and bytes its flushes wrote; a store of that format is opened without
+// them (its 'b' keys deleted).
+//
 // Sequence numbers are 5 bytes in keys. The store's comparer splits a
-// blocking-index key after its block (rule and hash), so that the tables'
-// Bloom filters are built over blocks and a block no table holds costs a
-// filter probe (SeekPrefixGE) instead of a seek; the lower levels are
-// compressed with zstd. Registry.Space says what each key space costs.
+// blocking-index key (a Scorer's) after its block (rule and hash), so
+// that the tables' Bloom filters are built over blocks and a block no
+// table holds costs a filter probe (SeekPrefixGE) instead of a seek; the
+// lower levels are compressed with zstd. Registry.Space says what each key space costs.
 //
 // A batch is linked in one Pebble batch, committed at the end in key
-// order (the memtable inserts each key beside the last); its block
-// entries, edges and new records' number entries are kept apart in key
-// order and merged into it by the commit, not inserted into the indexed
-// batch the recluster reads (only the windows of large blocks read
-// block entries through it). Each new
+// order (the memtable inserts each key beside the last); its edges and
+// new records' number entries are kept apart in key order and merged
+// into it by the commit, not inserted into the indexed batch the
+// recluster reads. Each new
 // record is scored only against its blocking candidates (earlier records
 // of the same batch included, so the result does not depend on the batch
 // size). The batch's blocks, the candidates' records, the known ids and

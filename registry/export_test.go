@@ -1,11 +1,10 @@
 package registry
 
 import (
-	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync/atomic"
 
 	"github.com/cockroachdb/pebble"
 )
@@ -59,66 +58,88 @@ func ForgetMustLinkRulings(r *Registry) error {
 	return r.db.DeleteRange([]byte{kJoined}, []byte{kJoined + 1}, pebble.Sync)
 }
 
-// CheckWideBlocks compares the entries of large blocks r keeps in memory
-// (windows.go) with its store: each kept block must hold the store's
-// entries of the block, in the same order, and be larger than its
-// max_block. It returns how many blocks larger than their max_block the
-// store holds and how many of them are kept, for tests.
+// CheckWideBlocks compares r's set of blocks (blocks.go, windows.go)
+// with one built again from its records (readRecordBlockSet, as when the
+// registry opens): every block must have the same members (one, a list
+// in any order, none) or, when larger than its max_block, the same
+// entries in the same order; a block the set holds beyond those must have
+// no member. It returns how many blocks larger than their max_block the
+// records give and how many of them are kept, for tests. (Before reg22
+// it compared the kept entries with the store's blocking index.)
 func CheckWideBlocks(r *Registry) (large, kept int, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.blocks == nil || r.blocks.wide == nil {
 		return 0, 0, fmt.Errorf("no set of blocks with members")
 	}
-	it, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
+	it, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kRecord}, UpperBound: []byte{kRecord + 1}})
 	if err != nil {
 		return 0, 0, err
 	}
-	defer it.Close()
-	seen := map[blockID]bool{}
-	var cur wideBlock
-	var id blockID
-	done := func() error {
-		if cur.len() == 0 {
-			return nil
-		}
-		seen[id] = true
-		m := r.maxBlock[id.rule]
-		if m <= 0 || cur.len() <= m {
-			if r.blocks.wide.get(id) != nil {
-				return fmt.Errorf("block %d/%x of %d entries (max_block %d) kept", id.rule, id.hash, cur.len(), m)
-			}
-			return nil
-		}
-		large++
-		b := r.blocks.wide.get(id)
-		if b == nil {
-			return nil
-		}
-		kept++
-		if !bytes.Equal(b.keys, cur.keys) || !slices.Equal(b.ends, cur.ends) {
-			return fmt.Errorf("block %d/%x: %d entries kept, the store's %d differ", id.rule, id.hash, b.len(), cur.len())
-		}
-		return nil
+	var stop atomic.Bool
+	want, err := r.readRecordBlockSet(it, &stop, r.maxBlock)
+	if err != nil {
+		return 0, 0, err
 	}
-	for ok := it.First(); ok; ok = it.Next() {
-		k := it.Key()
-		next := blockID{int(k[1]), binary.BigEndian.Uint64(k[2:blockPrefixLen])}
-		if next != id || cur.len() == 0 {
-			if err := done(); err != nil {
-				return large, kept, err
-			}
-			id, cur = next, wideBlock{}
+	describe := func(s *blockSet, rule int, hash uint64) string {
+		if !s.has(rule, hash) {
+			return "absent"
 		}
-		cur.append(k[blockPrefixLen:])
+		if s.empty(rule, hash) {
+			return "empty"
+		}
+		if m, ok := s.single(rule, hash); ok {
+			return fmt.Sprint("one ", m)
+		}
+		if l, ok := s.listed(rule, hash); ok {
+			if len(l) == 0 {
+				return "empty"
+			}
+			return fmt.Sprint("list ", slices.Sorted(slices.Values(l)))
+		}
+		if s.large(rule, hash) {
+			if w := s.wide.get(blockID{rule, hash}); w != nil {
+				return fmt.Sprintf("large %x %v", w.keys, w.ends)
+			}
+			return "large, no entries"
+		}
+		return "unknown"
 	}
-	if err := done(); err != nil {
-		return large, kept, err
+	ruleOf := func(s *blockSet, i int) (int, uint64, bool) {
+		id, e := s.slots[i], s.one[i]
+		if id == 0 || id == 1 || e == 0 {
+			return 0, 0, false
+		}
+		rule := int((e>>48)&0x7fff) - 1
+		return rule, id ^ (uint64(rule)+1)*0x9e3779b97f4a7c15, true
+	}
+	for i := range want.slots {
+		rule, hash, ok := ruleOf(want, i)
+		if !ok {
+			continue
+		}
+		w, got := describe(want, rule, hash), describe(r.blocks, rule, hash)
+		if w != got {
+			return large, kept, fmt.Errorf("block %d/%x: the set holds %.200s, its records give %.200s", rule, hash, got, w)
+		}
+		if want.large(rule, hash) {
+			large++
+			kept++
+		}
+	}
+	for i := range r.blocks.slots {
+		rule, hash, ok := ruleOf(r.blocks, i)
+		if !ok {
+			continue
+		}
+		if d := describe(r.blocks, rule, hash); d != "empty" && !want.has(rule, hash) {
+			return large, kept, fmt.Errorf("block %d/%x: the set holds %.200s, not in the records", rule, hash, d)
+		}
 	}
 	for id := range r.blocks.wide.m {
-		if !seen[id] {
-			return large, kept, fmt.Errorf("block %d/%x kept, not in the store", id.rule, id.hash)
+		if !want.large(id.rule, id.hash) {
+			return large, kept, fmt.Errorf("block %d/%x kept, not larger than its max_block in the records", id.rule, id.hash)
 		}
 	}
-	return large, kept, it.Error()
+	return large, kept, nil
 }

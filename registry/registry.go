@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"log/slog"
 	"math"
 	"math/bits"
 	"runtime"
@@ -138,13 +139,17 @@ type Registry struct {
 	cacheRow map[uint64]int32
 	cacheUse []uint64
 	cacheMax int
-	// blocks is every block of the blocking index (blocks.go); nil while
-	// it is built (loadBlocks: blocksSince then holds the blocks written
-	// since the registry opened) and when the registry keeps no index
+	// blocks is every block of the blocking index (blocks.go): for a
+	// registry, its only copy (reg22), built from the records when it
+	// opens (Add and Withdraw wait for it); for a Scorer, that of its
+	// store. nil while it is built (loadBlocks: a Scorer's blocksSince
+	// then holds the blocks written since it opened), when its build
+	// failed (blocksErr) and when the registry keeps no index
 	// (Config.Score).
 	blocks, blocksSince *blockSet
 	blocksStop          atomic.Bool
 	blocksDone          chan struct{} // closed when loadBlocks ends
+	blocksErr           error         // why blocks is nil, when its build failed
 	// ids holds a hash of every record id the store holds (ids.go); nil
 	// while it is built with the set of blocks (idsSince then holds the
 	// ids written since the registry opened) and when the registry keeps
@@ -208,6 +213,9 @@ type Stats struct {
 	// WindowsKept counts the windows of large blocks read from their
 	// entries kept in memory (windows.go), not the store.
 	WindowsKept int64
+	// WideFromStore counts those whose entries were built from their
+	// members' records read from the store (storedWide).
+	WideFromStore int64
 	// WideFromFrame counts the blocks a batch took past their max_block
 	// whose entries were built from the scoring frame (frameWide), not
 	// read from the store.
@@ -828,6 +836,7 @@ func batchToken(in []Input) []byte {
 // identical to the last one returns the last output again, so that a
 // re-flush after a failed write emits the same rows.
 func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
+	r.waitBlocks()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.db == nil {
@@ -848,6 +857,34 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 		r.written = r.written[:0]
 	}
 	return out, err
+}
+
+// waitBlocks waits until the set of blocks is built (or its build
+// ended): a batch and a withdrawal read and change it, the store keeping
+// no blocking index (reg22). Called without r.mu, which the build takes
+// to install the set.
+func (r *Registry) waitBlocks() {
+	if r.blocksDone != nil {
+		<-r.blocksDone
+	}
+}
+
+// rebuildBlocks builds the set of blocks again from the records, after
+// a batch or a withdrawal found it did not know what it should (why): a
+// fault of this code, not of the store. Until it is built, every batch
+// fails.
+func (r *Registry) rebuildBlocks(why error) {
+	slog.Error("registry: the set of blocks is built again from the records", "err", why)
+	r.blocks = nil
+	it, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kRecord}, UpperBound: []byte{kRecord + 1}})
+	if err == nil {
+		var s *blockSet
+		if s, err = r.readRecordBlockSet(it, &r.blocksStop, r.maxBlock); err == nil {
+			r.blocks = s
+			return
+		}
+	}
+	r.blocksErr = err
 }
 
 // writeOpts is how a batch, decision or withdrawal commits: synced
@@ -1061,9 +1098,12 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	// is built, written is empty: the blocks written meanwhile are
 	// noted apart, loadBlocks).
 	if r.blocks != nil {
-		r.updateWide()
+		err := r.updateWide()
 		for _, w := range r.written {
 			r.blocks.setCount(w.rule, w.hash, w.committed, w.batch, w.n, r.maxBlock[w.rule])
+		}
+		if err != nil {
+			r.rebuildBlocks(err)
 		}
 	}
 	r.written, r.wideKeys = r.written[:0], r.wideKeys[:0]
@@ -1128,13 +1168,12 @@ func cmpDesc(a, b uint64) int {
 }
 
 // scoreLocal scores the new records (rows 0..len(newSeqs)-1 of f)
-// against their blocking candidates, found through the registry's own
-// blocking index, and puts the edges in be.dir (not in wb: batchEdges). It returns the new
-// records' block entries it did not write to wb, in key order, for the
-// commit (commitSorted merges them with wb's writes): only
-// the windows of large blocks read them through wb (members); inserted
-// there, each cost a search of the indexed batch's skiplist from the top
-// (the keys are hashes), 2.0 of Add's 18.4 s of CPU at 181k records.
+// against their blocking candidates, found through the registry's
+// blocking index, the set of blocks in memory (blocks.go, windows.go),
+// and puts the edges in be.dir (not in wb: batchEdges). It returns no
+// keys to write: since reg22 the store keeps no block entries (twelve
+// keys a record; the set is built from the records when the registry
+// opens).
 func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob, be *batchEdges) ([][]byte, error) {
 	// Their blocking keys, and the committed members of every block they
 	// name, read in key order through one iterator (each seek starts
@@ -1149,7 +1188,6 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// batch's block entries for the commit (commitSorted).
 	var bs []batchBlock // allocated below, once the blocks are counted
 	blockOf := make([][]int32, len(newSeqs))
-	var order []int32 // the blocks to look up, by index into bs
 	// Blocks the set of blocks does not hold are not in the store:
 	// not looked up, and are added to it, once each: every block this
 	// batch writes is then in the set (added before the batch commits:
@@ -1209,11 +1247,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			rule := int(e.rule)
 			x := int32(len(bs))
 			bs = append(bs, batchBlock{id: blockID{rule, e.hash}, lo: int32(j), flushed: int32(j)})
+			// The set knows every block's members (the store keeps no
+			// blocking index: reg22).
 			switch {
 			case r.blocks == nil:
-				r.noteBlock(rule, e.hash)
-				order = append(order, x)
-			case !r.blocks.has(rule, e.hash):
+				return nil, fmt.Errorf("the set of blocks was not built: %w", r.blocksErr)
+			case !r.blocks.has(rule, e.hash) || r.blocks.empty(rule, e.hash):
 				r.blocks.add(rule, e.hash)
 				r.stats.BlocksSkipped++
 			default:
@@ -1224,12 +1263,14 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 				} else if ms, ok := r.blocks.listed(rule, e.hash); ok {
 					bs[x].committed = ms
 					r.stats.BlocksListed++
-				} else if r.blocks.large(rule, e.hash) {
+				} else if r.blocks.large(rule, e.hash) && r.blocks.wide.get(bs[x].id) != nil {
 					bs[x].large = true
 					bs[x].wide = r.blocks.wide.get(bs[x].id)
 					r.stats.BlocksLarge++
 				} else {
-					order = append(order, x)
+					// Another rule's block of the same entry, or a block
+					// of a rule without max_block past maxListed.
+					return nil, fmt.Errorf("block %d/%x: its members not known to the set of blocks", rule, e.hash)
 				}
 			}
 		}
@@ -1239,18 +1280,6 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	}
 	if len(bs) > 0 {
 		bs[len(bs)-1].hi = int32(len(refs))
-	}
-	r.stats.BlockReads += int64(len(order))
-	ids := make([]blockID, len(order)) // in key order, as bs
-	for j, x := range order {
-		ids[j] = bs[x].id
-	}
-	found, err := r.readBlocks(ids)
-	if err != nil {
-		return nil, err
-	}
-	for j, x := range order {
-		bs[x].committed = found[j]
 	}
 	// A candidate pair: the new record a and the member b, and their
 	// rows in f (rb is set once b is in f).
@@ -1263,13 +1292,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// (keyOf's keys, by place in refs, are slices of it).
 	keys := make([]byte, 0, keyBytes)
 	keyOf := make([][]byte, nKeys)
-	at := 0                  // place in flat of record i's first key
-	var wit *pebble.Iterator // over wb, for the windows of large blocks (members)
-	defer func() {
-		if wit != nil {
-			wit.Close()
-		}
-	}()
+	at := 0       // place in flat of record i's first key
 	var me []byte // a record's entry's suffix, for the windows kept in memory
 	for i, seq := range newSeqs {
 		// Candidates: members of each block so far (earlier records of
@@ -1284,7 +1307,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 				// Past its max_block within the batch: its entries
 				// from the frame, when it can (windows.go).
 				b.tried = true
-				b.wide = r.frameWide(f, b)
+				if b.wide = r.frameWide(f, b); b.wide == nil {
+					var err error
+					if b.wide, err = r.storedWide(b); err != nil {
+						return nil, err
+					}
+				}
 			}
 			if b.wide != nil {
 				// The block's entries are kept (windows.go); the batch's
@@ -1295,14 +1323,13 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 				continue
 			}
 			if b.large || windowedAt(r.maxBlock[rk.Rule], len(b.committed)+int(j-b.lo)) {
-				// Read through wb: it must hold the batch's members.
-				for _, k := range keyOf[b.flushed:j] {
-					wb.Set(k, nil, nil)
-				}
-				b.flushed = j
+				return nil, fmt.Errorf("block %d/%x: larger than its max_block, its entries not known", rk.Rule, rk.Hash)
 			}
-			if err := r.members(wb, &wit, rk, seq, b.large, b.committed, refSeq[b.lo:j], add); err != nil {
-				return nil, err
+			for _, m := range b.committed {
+				add(m)
+			}
+			for _, m := range refSeq[b.lo:j] {
+				add(m)
 			}
 		}
 		// Each candidate once (a record shares several blocks with
@@ -1337,7 +1364,12 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			if windowedAt(r.maxBlock[b.id.rule], w.n) {
 				if w.wide == nil && !b.tried {
 					// Past its max_block with its last entry.
-					w.wide = r.frameWide(f, &b)
+					if w.wide = r.frameWide(f, &b); w.wide == nil {
+						var err error
+						if w.wide, err = r.storedWide(&b); err != nil {
+							return nil, err
+						}
+					}
 				}
 				w.fresh = w.wide != nil && !b.large
 				// Its entries, for those kept (updateWide): keyOf is
@@ -1348,15 +1380,6 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			}
 			r.written = append(r.written, w)
 		}
-	}
-	// Those not written to wb, block by block, moved down in keyOf.
-	blockKeys := keyOf[:0]
-	for _, b := range bs {
-		unwritten := keyOf[b.flushed:b.hi]
-		if len(unwritten) > 1 {
-			slices.SortFunc(unwritten, bytes.Compare)
-		}
-		blockKeys = append(blockKeys, unwritten...)
 	}
 	// Candidate records: in the frame already (this batch's or an
 	// earlier one's: the frame's rows are all in cacheRow), else from the
@@ -1449,7 +1472,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 		return cmp.Compare(x.b, y.b)
 	})
-	return blockKeys, nil
+	return nil, nil
 }
 
 // scoreRemote hands the new records, one Item per blocking key, to the
@@ -1569,38 +1592,6 @@ var (
 	// longer than that for a core.
 	minUnitApart = 8192
 )
-
-// readBlocks reads the committed members of blocks (in key order), at
-// most max_block+1 of each, through one iterator per core over
-// consecutive parts of blocks (each seek starts where the last ended);
-// the store is only read meanwhile.
-func (r *Registry) readBlocks(blocks []blockID) ([][]uint64, error) {
-	found := make([][]uint64, len(blocks))
-	read := func(_, lo, hi int) error {
-		it, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}})
-		if err != nil {
-			return err
-		}
-		prefix := make([]byte, blockPrefixLen)
-		prefix[0] = kBlock
-		for i := lo; i < hi; i++ {
-			bk := blocks[i]
-			prefix[1] = byte(bk.rule)
-			binary.BigEndian.PutUint64(prefix[2:], bk.hash)
-			maxBlock := r.maxBlock[bk.rule]
-			var members []uint64
-			for ok := it.SeekPrefixGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
-				members = append(members, seqOfBlockKey(it.Key()))
-				if maxBlock > 0 && len(members) > maxBlock {
-					break
-				}
-			}
-			found[i] = members
-		}
-		return errors.Join(it.Error(), it.Close())
-	}
-	return found, inParts(len(blocks), minBlocksPerWorker, read)
-}
 
 // inParts calls fn with consecutive parts [lo, hi) of 0..n-1, part k
 // of parts(n, minPart), each on a core of its own, and returns their
@@ -1738,61 +1729,6 @@ func windowed(rule settings.BlockingRule, n int) bool { return windowedAt(rule.M
 
 // windowedAt is windowed for a rule of max_block maxBlock.
 func windowedAt(maxBlock, n int) bool { return maxBlock > 0 && n > maxBlock }
-
-// members calls fn with the members of block rk (except seq): those
-// committed (up to max_block+1 of them, read before) and batch, this
-// batch's earlier members. All of them when the block holds at most the
-// rule's max_block records; else (or large: the set of blocks knows it
-// holds more) the sideWindow neighbours on each side
-// of the record's sort value (sorted neighbourhood, as offline blocking
-// splits a large block), read through the batch wb, which sees both.
-//
-// *wit is one iterator over wb for all the windows of a batch, created on
-// first use and moved to each block by SetOptions, which also lets it see
-// what wb holds since (a new iterator over an indexed batch opens every
-// level of the store).
-func (r *Registry) members(wb *pebble.Batch, wit **pebble.Iterator, rk matching.RowKey, seq uint64, large bool, committed, batch []uint64, fn func(uint64)) error {
-	if !large && !windowedAt(r.maxBlock[rk.Rule], len(committed)+len(batch)) {
-		for _, m := range committed {
-			fn(m)
-		}
-		for _, m := range batch {
-			fn(m)
-		}
-		return nil
-	}
-	return storeWindow(wb, wit, rk, seq, sideWindow(r.km.Rule(rk.Rule)), fn)
-}
-
-// storeWindow calls fn with the side entries of block rk at or after
-// record seq's entry and the side before it, read through wb (*wit: as
-// in members).
-func storeWindow(wb *pebble.Batch, wit **pebble.Iterator, rk matching.RowKey, seq uint64, side int, fn func(uint64)) error {
-	prefix := blockPrefix(rk.Rule, rk.Hash)
-	opts := &pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)}
-	if *wit == nil {
-		it, err := wb.NewIter(opts)
-		if err != nil {
-			return err
-		}
-		*wit = it
-	} else {
-		(*wit).SetOptions(opts)
-	}
-	it := *wit
-	me := blockKey(rk, seq)
-	k := 0
-	for ok := it.SeekGE(me); ok && k < side; ok = it.Next() {
-		fn(seqOfBlockKey(it.Key()))
-		k++
-	}
-	k = 0
-	for ok := it.SeekLT(me); ok && k < side; ok = it.Prev() {
-		fn(seqOfBlockKey(it.Key()))
-		k++
-	}
-	return it.Error()
-}
 
 // edge is a stored edge between two records.
 type edge struct {

@@ -26,7 +26,8 @@ import (
 //	'k' seq               → the coverage key of the batch whose new records are numbered from seq on (coverage_derived.go)
 //	'r' seq               → the record's captured fields (recordBlob)
 //	'p' seq               → person id of the record
-//	'b' rule hash sort 0 seq → (empty): blocking index, rule 1 byte, hash 8 bytes
+//	'b' rule hash sort 0 seq → (empty): blocking index, rule 1 byte, hash 8 bytes (a Scorer's
+//	                           store, scorer.go; a registry's until reg22, format 5: now in memory, blocks.go)
 //	'a' seq seq           → float32 match weight of an edge (both directions)
 //	'L'                   → the last batch's output, for an identical re-flush (encodeLast; its coverage rows by batch key, lastOutput)
 //	'c', 'q', 'n'         → open conflicts raised, by id and by person; records by valid number (conflicts.go)

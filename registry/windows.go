@@ -2,11 +2,9 @@ package registry
 
 import (
 	"bytes"
-	"log/slog"
+	"fmt"
 	"slices"
 	"sort"
-
-	"github.com/cockroachdb/pebble"
 
 	"github.com/dancu-vn/dancu/matching"
 )
@@ -166,58 +164,74 @@ func (b *wideBlock) window(me []byte, side int, batch [][]byte, fn func(uint64))
 
 // updateWide brings the kept entries of the large blocks the batch wrote
 // (r.written) up to date once it is committed: the batch's entries
-// merged into those kept when the batch read its windows there, else
-// (the block has just become larger than its max_block and its entries
-// could not be built from the frame, was written while the set was
-// built, or lost a member to a withdrawal: the set forgot it) all its
-// entries read from the store.
-//
-// A block that cannot be read is left out (its windows are read from the
-// store, as before): the batch is committed.
-func (r *Registry) updateWide() {
+// merged into those kept when the batch read its windows there, or into
+// those built for a block the batch took past its max_block (from the
+// frame, frameWide, or from its members' records, storedWide). Since the
+// store keeps no blocking index (reg22) there is nothing else to read
+// them from: a block without them is an error, and the set of blocks is
+// then built again from the records (Add).
+func (r *Registry) updateWide() error {
 	if r.blocks == nil || r.blocks.wide == nil {
-		return
+		return nil
 	}
 	w := r.blocks.wide
-	var it *pebble.Iterator
-	defer func() {
-		if it != nil {
-			it.Close()
-		}
-	}()
 	var add [][]byte
 	for _, wb := range r.written {
 		if !windowedAt(r.maxBlock[wb.rule], wb.n) {
 			continue
 		}
 		id := blockID{wb.rule, wb.hash}
-		if b := wb.wide; b != nil && (w.get(id) == b || wb.fresh) {
-			add = add[:0]
-			for _, k := range wb.keys {
-				add = append(add, k[blockPrefixLen:])
-			}
-			slices.SortFunc(add, bytes.Compare)
-			w.set(id, b.merged(add))
-			continue
+		b := wb.wide
+		if b == nil || w.get(id) != b && !wb.fresh {
+			return fmt.Errorf("block %d/%x: larger than its max_block, its entries not known", wb.rule, wb.hash)
 		}
-		if it == nil {
-			var err error
-			if it, err = r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{kBlock}, UpperBound: []byte{kBlock + 1}}); err != nil {
-				slog.Warn("registry: large blocks' entries not read; their windows are read from the store", "err", err)
-				return
-			}
+		add = add[:0]
+		for _, k := range wb.keys {
+			add = append(add, k[blockPrefixLen:])
 		}
-		prefix := blockPrefix(wb.rule, wb.hash)
-		b := &wideBlock{}
-		for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
-			b.append(it.Key()[blockPrefixLen:])
-		}
-		if err := it.Error(); err != nil {
-			slog.Warn("registry: a large block's entries not read; its windows are read from the store", "err", err)
-			continue
-		}
-		w.set(id, b)
+		slices.SortFunc(add, bytes.Compare)
+		w.set(id, b.merged(add))
 	}
+	return nil
+}
+
+// storedWide is frameWide for a block whose committed members are not
+// all in the scoring frame: their records read from the store and their
+// blocking keys of b's rule made again. Before reg22 the block's windows
+// were then read from the store's blocking index, which it no longer
+// keeps.
+func (r *Registry) storedWide(b *batchBlock) (*wideBlock, error) {
+	rule := b.id.rule
+	if r.blocks == nil || r.blocks.wide == nil || b.large || len(b.committed) > r.maxBlock[rule] {
+		return nil, fmt.Errorf("block %d/%x: its members not known", rule, b.id.hash)
+	}
+	seqs := slices.Sorted(slices.Values(b.committed))
+	blobs := make([]*recordBlob, len(seqs))
+	if err := r.readBlobs(r.db, seqs, func(i int, rb *recordBlob) error {
+		blobs[i] = rb
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	f := matching.NewFrame(r.s)
+	if err := r.addAllToFrame(f, blobs); err != nil {
+		return nil, err
+	}
+	entries := make([][]byte, 0, len(seqs))
+	for i, m := range seqs {
+		k, ok := r.km.Key(f, i, rule)
+		if !ok || k.Hash != b.id.hash {
+			return nil, fmt.Errorf("block %d/%x: record %d is not in it", rule, b.id.hash, m)
+		}
+		entries = append(entries, appendSeq(append(append(make([]byte, 0, len(k.Sort)+1+seqLen), k.Sort...), 0), m))
+	}
+	slices.SortFunc(entries, bytes.Compare)
+	w := &wideBlock{}
+	for _, e := range entries {
+		w.append(e)
+	}
+	r.stats.WideFromStore++
+	return w, nil
 }
 
 // useFrameWide: frameWide builds entries (tests turn it off, to compare

@@ -169,3 +169,34 @@ func BenchmarkWindow(b *testing.B) {
 		}
 	})
 }
+
+// storeWindow is what the registry read before reg22 (its store then
+// kept a blocking index): the side entries of block rk at or after record
+// seq's entry and the side before it, read through wb, the reference the
+// windows kept in memory are checked against.
+func storeWindow(wb *pebble.Batch, wit **pebble.Iterator, rk matching.RowKey, seq uint64, side int, fn func(uint64)) error {
+	prefix := blockPrefix(rk.Rule, rk.Hash)
+	opts := &pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)}
+	if *wit == nil {
+		it, err := wb.NewIter(opts)
+		if err != nil {
+			return err
+		}
+		*wit = it
+	} else {
+		(*wit).SetOptions(opts)
+	}
+	it := *wit
+	me := blockKey(rk, seq)
+	k := 0
+	for ok := it.SeekGE(me); ok && k < side; ok = it.Next() {
+		fn(seqOfBlockKey(it.Key()))
+		k++
+	}
+	k = 0
+	for ok := it.SeekLT(me); ok && k < side; ok = it.Prev() {
+		fn(seqOfBlockKey(it.Key()))
+		k++
+	}
+	return it.Error()
+}

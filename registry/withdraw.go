@@ -122,6 +122,7 @@ func (r *Registry) setFounder(seq uint64, pid string) {
 // the person its first arrival founded lives on: then after its id and
 // sequence — founderName.)
 func (r *Registry) Withdraw(ctx context.Context, w schemas.Withdrawal) (*Output, error) {
+	r.waitBlocks()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.db == nil {
@@ -167,6 +168,9 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	}
 	if out, err := r.withdrawnBefore(token); err != nil || out != nil {
 		return out, err
+	}
+	if r.score == nil && r.blocks == nil {
+		return nil, fmt.Errorf("the set of blocks was not built: %w", r.blocksErr)
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(w.RecordIDs)))
 	var recs []withdrawn
@@ -230,12 +234,15 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 			return nil, err
 		}
 	}
-	var blocks []blockID
+	// (The blocks' entries are in the set of blocks alone since reg22:
+	// taken out once the withdrawal commits.)
+	var entries []matching.RowKey
+	var entrySeqs []uint64
 	for i := range recs {
 		if r.score == nil {
 			for _, rk := range r.km.Keys(f, i, nil) {
-				wb.Delete(blockKey(rk, recs[i].seq), nil)
-				blocks = append(blocks, blockID{rk.Rule, rk.Hash})
+				entries = append(entries, rk)
+				entrySeqs = append(entrySeqs, recs[i].seq)
 			}
 		}
 		if num := f.Value("id_valid", i); num != "" {
@@ -331,16 +338,22 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	for seq, pid := range wd.heirs {
 		r.setFounder(seq, pid)
 	}
-	for _, b := range blocks {
-		r.forgetBlock(b.rule, b.hash)
+	if r.blocks != nil {
+		var me []byte
+		for i, rk := range entries {
+			me = appendSeq(append(append(me[:0], rk.Sort...), 0), entrySeqs[i])
+			if err := r.blocks.remove(rk.Rule, rk.Hash, entrySeqs[i], me, r.maxBlock[rk.Rule]); err != nil {
+				r.rebuildBlocks(err)
+				break
+			}
+		}
 	}
 	r.stats.Persons += int64(len(out.Persons))
 	return out, nil
 }
 
-// forgetBlock says that what the set of blocks knew of block (rule,
-// hash)'s members no longer holds (a member withdrawn): it is looked up in
-// the store when a batch names it again.
+// forgetBlock says that what a Scorer's set of blocks knew of block
+// (rule, hash) no longer holds (a member withdrawn).
 func (r *Registry) forgetBlock(rule int, hash uint64) {
 	switch {
 	case r.blocks != nil:

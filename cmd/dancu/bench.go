@@ -315,7 +315,7 @@ blocks from the store.`,
 			fmt.Fprintln(out)
 			fmt.Fprintf(out, "registry state (compacted tables) %.1f MB = %.0f bytes/record; directory with write-ahead logs %.1f MB; peak memory (VmHWM) %s\n",
 				float64(sst)/1e6, float64(sst)/float64(max(n, 1)), float64(disk)/1e6, peakRSS())
-			fmt.Fprintf(out, "reopened (compacted store): open %v; the set of %d blocks rebuilt from the blocking index in the background in %v (ready %v); CPU of both %v\n",
+			fmt.Fprintf(out, "reopened (compacted store): open %v; the set of %d blocks rebuilt from the records in the background in %v (ready %v); CPU of both %v\n",
 				ms(openWall), rst.Blocks, ms(rst.BlockSetLoad), rst.BlockSetReady, ms(openCPU))
 			fmt.Fprintf(out, "registry state by key space (compacted; bytes uncompressed, then estimated on disk, per record):\n")
 			for _, sp := range spaces {
