@@ -21,12 +21,16 @@ import (
 //	  full_name: B
 //	  birth_date: "Ngày, tháng, năm sinh"
 //	  id_any: F                   # 9 or 12 digits, by length
-//	  stt: "-"                    # "-" ignores a detected column
+//	  stt: "-"                    # "-": leave the column detected as stt unread
 //	encodings:                    # force a column's legacy encoding
 //	  full_name: tcvn3            # utf-8 | tcvn3 | vni | viqr | windows-1258
 //	date_order: mdy               # text dates month/day/year (a workbook in US formats); dmy: day first
 //
 // Columns not named keep what detection found, when a header was found.
+// A column is named by its header text (or, under a two-row header, the
+// lower row's text) before its letter, since "ID" or "STT" are both; a
+// text the header lacks, or a letter past the sheet's last column, is an
+// error (ErrMapping) when the sheet is read.
 // Field names are the ch column names of schemas.Record plus stt,
 // family_middle, birth_year, birth_date_male, birth_date_female, id_any,
 // sex_male and sex_female (a mark under "Nam", under "Nữ"), birth_day and

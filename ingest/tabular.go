@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -176,7 +177,9 @@ func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 			l.Rows++
 			sh.buf = append(sh.buf, r)
 		}
-		t.detect(sh)
+		if err := t.detect(sh); err != nil {
+			return pendingRow{}, false, err
+		}
 	}
 	for {
 		var r rawRow
@@ -393,8 +396,10 @@ func looksLikeData(r rawRow) bool {
 
 // detect finds the header of a sheet among its first rows, applies the
 // mapping and chooses each column's encoding. It leaves sh in phaseData,
-// or phaseDone when the sheet has no header.
-func (t *tabular) detect(sh *sheetState) {
+// or phaseDone when the sheet has no header. A mapping naming a column the
+// sheet's header does not have is an error (ErrMapping), not left unread
+// without a word.
+func (t *tabular) detect(sh *sheetState) error {
 	m := t.opts.Mapping
 	var best, nameOnly headerCandidate
 	found := false
@@ -462,18 +467,26 @@ func (t *tabular) detect(sh *sheetState) {
 		yearsByNamNu(fields, texts)
 	}
 	if m != nil {
-		for f, col := range m.Columns {
-			idx, ok := letterIndex(col)
-			if !ok {
-				idx = -1
-				for i, h := range texts {
-					if h != "" && fold(h) == fold(col) {
-						idx = i
-						break
+		names := make([]string, 0, len(m.Columns))
+		for f := range m.Columns {
+			names = append(names, f)
+		}
+		sort.Strings(names)
+		var wrong []string
+		for _, f := range names {
+			col := m.Columns[f]
+			if strings.TrimSpace(col) == FieldIgnore {
+				// field: "-" leaves the column detection gave the field unread.
+				for i := range fields {
+					if fields[i] == f {
+						fields[i] = ""
 					}
 				}
+				continue
 			}
-			if idx < 0 {
+			idx, why := mappedColumn(col, texts, n, found)
+			if why != "" {
+				wrong = append(wrong, fmt.Sprintf("columns: %s: %q: %s", f, col, why))
 				continue
 			}
 			for idx >= len(fields) {
@@ -489,6 +502,11 @@ func (t *tabular) detect(sh *sheetState) {
 			if texts[idx] == "" {
 				texts[idx] = columnLetter(idx)
 			}
+		}
+		if len(wrong) > 0 {
+			return fmt.Errorf("the mapping names what this sheet does not have (%s); the header (row %s) has %s: "+
+				"name each column by its header text as written there or by its letter: %w",
+				strings.Join(wrong, "; "), headerRowNums(sh, best.rows), headerColumns(texts), ErrMapping)
 		}
 	}
 	// First column wins when two name the same field.
@@ -586,7 +604,7 @@ func (t *tabular) detect(sh *sheetState) {
 		} else {
 			t.noHeader(sh)
 		}
-		return
+		return nil
 	}
 
 	// Encodings per column, from the font of the first data cells and
@@ -658,6 +676,70 @@ func (t *tabular) detect(sh *sheetState) {
 	}
 	sh.first = true
 	sh.phase = phaseData
+	return nil
+}
+
+// ErrMapping is returned (wrapped) when a mapping names a column a sheet's
+// header does not have, or a letter past the sheet's last column.
+var ErrMapping = errors.New("the mapping does not fit the sheet")
+
+// mappedColumn finds the column a mapping's value names among a sheet's
+// header texts (texts; found: a header was found) and n columns: the
+// header text as written (or, under a two-row header, its lower part),
+// before a column letter, since "ID", "DOB" or "STT" are words of headers
+// as well as letters. why says what is wrong when there is no such column.
+func mappedColumn(col string, texts []string, n int, found bool) (idx int, why string) {
+	if found {
+		want := fold(col)
+		for i, h := range texts {
+			if h != "" && fold(h) == want {
+				return i, ""
+			}
+		}
+		for i, h := range texts {
+			if j := strings.LastIndex(h, " / "); j >= 0 && fold(h[j+3:]) == want {
+				return i, ""
+			}
+		}
+	}
+	idx, ok := letterIndex(col)
+	switch {
+	case !ok && found:
+		return -1, "no column of the header reads so"
+	case !ok:
+		return -1, "no header row was found to find it in (give header_rows, or the column's letter)"
+	case found && idx >= n:
+		return -1, fmt.Sprintf("no header text reads so, and as a letter it is past the sheet's last column, %s", columnLetter(n-1))
+	}
+	return idx, ""
+}
+
+// headerRowNums gives the header's row numbers ("4", "6–7"); "none" when
+// no header was found.
+func headerRowNums(sh *sheetState, rows []int) string {
+	var nums []string
+	for _, i := range rows {
+		nums = append(nums, strconv.Itoa(sh.buf[i].num))
+	}
+	if len(nums) == 0 {
+		return "none found"
+	}
+	return strings.Join(nums, "–")
+}
+
+// headerColumns lists a header's columns by letter and text (A "STT", B
+// "Họ và tên", …), or says there are none.
+func headerColumns(texts []string) string {
+	var cols []string
+	for i, h := range texts {
+		if h != "" {
+			cols = append(cols, fmt.Sprintf("%s %q", columnLetter(i), h))
+		}
+	}
+	if len(cols) == 0 {
+		return "no column text"
+	}
+	return strings.Join(cols, ", ")
 }
 
 // addNote adds note to how the sheet was read, after any note it has.

@@ -128,7 +128,7 @@ key optional; columns not named keep what detection found):
     full_name: B
     birth_date: "Ngày, tháng, năm sinh"
     id_any: F                     # 9 or 12 digits, by length
-    stt: "-"                      # "-" ignores a detected column
+    stt: "-"                      # "-": leave the column detected as stt unread
   encodings:                      # force a column's legacy encoding
     full_name: tcvn3              # utf-8, tcvn3, vni, viqr or windows-1258
   date_order: mdy                 # as --date-order
@@ -137,7 +137,10 @@ The fields are the records table's columns (full_name, birth_date, sex, id_numbe
 cmnd, perm_address, cur_address, father_name, …) and stt, family_middle,
 birth_year, birth_day and birth_month (a date in three columns), birth_date_male
 and birth_date_female, sex_male and sex_female (a mark under "Nam", under "Nữ")
-and id_any.
+and id_any. A column is named by its header text as written (under a merged
+header, the lower row's text will do) or by its letter; a text the header does
+not have, or a letter past the last column, fails the import and lists the
+header's columns (nothing of that sheet is published).
 
 A row is rejected only when it is unusable: no name, a name with no letters, or
 one that only says none (NA, KR, N/A, không rõ …; the given name Na is a name).
@@ -293,6 +296,9 @@ func runImport(ctx context.Context, g *globals, o *importOptions, files []string
 			f = &pre[i]
 		}
 		rep, err := importFile(ctx, g, o, mapping, path, f, old, reg)
+		if errors.Is(err, ingest.ErrMapping) {
+			err = fmt.Errorf("%w (--mapping %s; nothing of the sheet was published)", err, o.mapping)
+		}
 		if err != nil {
 			rep.Error = err.Error()
 			if firstErr == nil {
@@ -462,9 +468,13 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 		if ctx.Err() == nil {
 			what = "stopped by an error"
 		}
+		again := "Run the same command again to finish"
+		if errors.Is(err, ingest.ErrMapping) {
+			again = "Mend the mapping (the error below says how), then run the command again"
+		}
 		fmt.Fprintf(g.stdout, "%s: %d rows read (%d accepted, %d rejected), %d records and %d rejects published; last: %s.\n"+
-			"Run the same command again to finish: record ids are deterministic, so rows already published are not duplicated downstream.\n",
-			what, st.Read, st.Accepted, st.Rejected, st.PublishedRecords, st.PublishedRejects, rowPlace(rep.Description.Format, st.Sheet, int(st.Row)))
+			"%s: record ids are deterministic, so rows already published are not duplicated downstream.\n",
+			what, st.Read, st.Accepted, st.Rejected, st.PublishedRecords, st.PublishedRejects, rowPlace(rep.Description.Format, st.Sheet, int(st.Row)), again)
 	}
 	return rep, err
 }

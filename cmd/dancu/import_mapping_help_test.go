@@ -113,3 +113,24 @@ func TestImportHelpNamesTheNoNames(t *testing.T) {
 		t.Errorf("import --help says %q is a name; vn.NoName reads it as none", given)
 	}
 }
+
+// A mapping naming a header text the list does not have fails the import
+// naming the mapping file, the field and the columns the header has
+// (user24: the text was left unread without a word, the import a success).
+func TestImportMappingTextNotInTheHeader(t *testing.T) {
+	dir := t.TempDir()
+	mapping := filepath.Join(dir, "layout.yaml")
+	if err := os.WriteFile(mapping, []byte("columns:\n  birth_date: Ngày tháng năm sinh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	list := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(list, []byte("Họ và tên,Ngày sinh\nNguyễn Văn An,01/02/1990\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := dryRunImportError(t, "--mapping", mapping, list)
+	for _, want := range []string{"list.csv", "--mapping " + mapping, `birth_date: "Ngày tháng năm sinh"`, `B "Ngày sinh"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+}
