@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dancu-vn/dancu/coverage"
+	"github.com/dancu-vn/dancu/internal/progress"
 )
 
 // coverageFlags are the settings of `dancu coverage`.
@@ -91,6 +92,11 @@ it. The page's two charts draw them.
 			}
 			if f.format == "svg" && (f.province != "" || f.level != string(coverage.Province)) {
 				return fmt.Errorf("coverage: --format svg draws the map of every province of the era: drop --province and --level (a province's districts or communes: --format table, csv, xlsx or json)")
+			}
+			if f.format == "xlsx" && f.out == "" && progress.IsTerminal(g.stdout) {
+				// A workbook is a zip: on a terminal it is a screen of
+				// garbage and nothing saved (user24).
+				return fmt.Errorf("coverage: --format xlsx writes a workbook, not text for a terminal: give --out FILE.xlsx (or send it to a file: > FILE.xlsx)")
 			}
 			ctx := cmd.Context()
 			conn, err := openClickHouse(ctx, g)

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/creack/pty"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
@@ -135,5 +137,47 @@ func TestCoverageCommand(t *testing.T) {
 	}
 	if _, err := cov("--province", "99"); err == nil || !strings.Contains(err.Error(), `province "99"`) {
 		t.Errorf("unknown province: %v", err)
+	}
+}
+
+// dancu coverage --format xlsx with no --out on a terminal refuses, saying
+// to give --out, instead of pouring the workbook's zip onto the screen;
+// into a file (not a terminal) it still writes the workbook (user24).
+func TestCoverageXLSXNotOntoATerminal(t *testing.T) {
+	addr := chdbtest.Start(t)
+	conn, db := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--home", t.TempDir(), "--clickhouse", "http://" + addr + "/" + db, "coverage", "--format", "xlsx"}
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatalf("open a pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	var screen bytes.Buffer
+	done := make(chan struct{})
+	go func() { defer close(done); _, _ = io.Copy(&screen, ptmx) }()
+	var errOut bytes.Buffer
+	err = run(ctx, args, strings.NewReader(""), tty, &errOut)
+	tty.Close()
+	<-done
+	if err == nil || !strings.Contains(err.Error(), "--out") {
+		t.Errorf("coverage --format xlsx onto a terminal: error %v, want one saying --out", err)
+	}
+	if bytes.Contains(screen.Bytes(), []byte("PK")) {
+		t.Errorf("the workbook went to the terminal: %q…", screen.Bytes()[:min(40, screen.Len())])
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "report.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := run(ctx, args, strings.NewReader(""), f, &errOut); err != nil {
+		t.Fatalf("coverage --format xlsx > file: %v", err)
+	}
+	if _, err := excelize.OpenFile(f.Name()); err != nil {
+		t.Errorf("coverage --format xlsx > file wrote no workbook: %v", err)
 	}
 }
