@@ -115,7 +115,8 @@ Text dates are read day/month/year, as Vietnamese lists write them; a date colum
 whose first rows can only be month/day/year (a CSV saved from a workbook in United
 States formats) is read so, with a warning, and --date-order dmy|mdy (or date_order
 in the mapping) says the order outright. The summary warns of a date column whose
-order stays in doubt, and of a source record id (Mã bản ghi) used by two rows.
+order stays in doubt, of a source record id (Mã bản ghi) used by two rows, and of
+a field dropped from every accepted row (its column is perhaps another's).
 
 A list whose header is not found, or whose columns are read wrong (--dry-run shows
 the mapping detected), is read through a mapping file, --mapping FILE (YAML; every
@@ -725,7 +726,34 @@ func printSummary(w io.Writer, d ingest.Description, st pipelines.Stats, dry boo
 	// month exchanged, or a lunar year's name read as a year, were kept,
 	// the other fields dropped.
 	printNotes(w, "fields dropped from accepted "+row+"s", st.Notes, st.NoteExamples, row)
+	printWholeColumnDropped(w, st.Accepted, st.Notes, st.NoteExamples, row)
 	printNotes(w, "values kept, read another way (check them)", st.Kept, st.KeptExamples, row)
+}
+
+// printWholeColumnDropped says, of a field dropped from every accepted row
+// (three or more), that its column may not be the one read for it: two
+// columns exchanged (dates under "Giới tính", sexes under "Ngày sinh")
+// otherwise pass as a list whose every date is "impossible" (user24).
+func printWholeColumnDropped(w io.Writer, accepted int64, counts map[string]int64, examples map[string][]pipelines.NoteExample, row string) {
+	if accepted < 3 {
+		return
+	}
+	byField := map[string]int64{}
+	column := map[string]string{}
+	for k, n := range counts {
+		f, _, _ := strings.Cut(k, ":")
+		byField[f] += n
+		if e := examples[k]; len(e) > 0 && column[f] == "" {
+			column[f] = e[0].Column
+		}
+	}
+	for _, f := range slices.Sorted(maps.Keys(byField)) {
+		if byField[f] < accepted {
+			continue
+		}
+		fmt.Fprintf(w, "  warning: %s was dropped from every accepted %s: if column %q does not hold it, the columns are read wrong; "+
+			"--dry-run shows which column feeds which field, and --mapping FILE names them (dancu import --help)\n", f, row, column[f])
+	}
 }
 
 // printNotes prints, under heading, the notes' counts (by "field:

@@ -134,3 +134,37 @@ func TestImportMappingTextNotInTheHeader(t *testing.T) {
 		}
 	}
 }
+
+// Two columns exchanged (sexes under "Ngày sinh", dates under "Giới
+// tính") pass as a list whose every date is impossible: the summary says
+// of a field dropped from every accepted row that its column may be read
+// wrong, and where to look (user24: it listed the dropped values only);
+// a field dropped from some rows only is not warned of.
+func TestImportWarnsOfAFieldDroppedFromEveryRow(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(list, []byte("STT,Họ và tên,Ngày sinh,Giới tính\n1,Nguyễn Văn An,Nam,01/02/1980\n2,Trần Thị Bình,Nữ,03/04/1985\n3,Lê Văn Cường,12/05/1990,Nam\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"import", "--dry-run", "--kafka", "127.0.0.1:1", list}, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if strings.Contains(s, "warning: birth_date was dropped from every accepted row") {
+		t.Errorf("warned of birth_date, dropped from 2 rows of 3:\n%s", s)
+	}
+	if err := os.WriteFile(list, []byte("STT,Họ và tên,Ngày sinh,Giới tính\n1,Nguyễn Văn An,Nam,01/02/1980\n2,Trần Thị Bình,Nữ,03/04/1985\n3,Lê Văn Cường,Nam,12/05/1990\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"import", "--dry-run", "--kafka", "127.0.0.1:1", list}, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	s = out.String()
+	for _, want := range []string{`warning: birth_date was dropped from every accepted row: if column "Ngày sinh"`, `warning: sex was dropped from every accepted row: if column "Giới tính"`, "--mapping FILE"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the summary does not say %q:\n%s", want, s)
+		}
+	}
+}
