@@ -32,10 +32,13 @@ func (g *gazetteer) codes(ids *[5]int32) Codes {
 
 // deepest is the smallest unit a chain names.
 func (st *state) deepest(ch *chain) int32 {
-	for _, k := range []int{ch.c, ch.d, ch.p} {
-		if k >= 0 {
-			return st.matches[k].u
-		}
+	switch { // (not a loop over the three: build asks for every chain)
+	case ch.c >= 0:
+		return st.matches[ch.c].u
+	case ch.d >= 0:
+		return st.matches[ch.d].u
+	case ch.p >= 0:
+		return st.matches[ch.p].u
 	}
 	return -1
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/dancu-vn/dancu/matching/compare"
 	"github.com/dancu-vn/dancu/vn"
@@ -487,8 +488,15 @@ var tailCost = func() (t [65]float32) {
 	return t
 }()
 
-// key is the folded text of words [i, j).
+// key is the folded text of words [i, j), to be read only (its callers
+// compare it or look it up).
 func (st *state) key(i, j int) []byte {
+	if j == i+1 {
+		// one word: its key, without joining the words (indexWords), which
+		// most texts then never need
+		k := st.toks[i].key
+		return unsafe.Slice(unsafe.StringData(k), len(k))
+	}
 	if !st.indexed {
 		st.indexWords()
 	}
@@ -668,6 +676,10 @@ func (st *state) findExact() {
 				}
 				st.touched |= x
 			}
+			// the words' part of every namesake's score, read once for
+			// them all, when one is not ruled out first
+			var ws wordSpan
+			read := false
 			for _, e := range es {
 				if e.initials && st.mark[i]&(mUrban|mRural|mTown) == 0 && (st.mark[i]&mCity == 0 || len(st.toks[i].key) < 3) {
 					// "PN" alone is not Phú Nhuận, "Q.PN" is; after "TP"
@@ -685,7 +697,10 @@ func (st *state) findExact() {
 						q *= 0.92
 					}
 				}
-				st.addMatch(i, j, e.unit, q, false)
+				if !read {
+					ws, read = st.spanOf(i, j), true
+				}
+				st.addMatchIn(&ws, e.unit, q, false)
 			}
 			if !sl.more {
 				break // no longer name starts with these words
@@ -820,60 +835,97 @@ func hasDigit(s string) bool {
 	return false
 }
 
+// wordSpan is what addMatch reads of words [i, j) and the markers before
+// them: the same for every unit named by those words, so that findExact
+// reads it once for a name's namesakes (a third of addMatch's
+// instructions were this, read again for each).
+type wordSpan struct {
+	i, j, ms int
+	m        marker
+	numeric  bool // one word, all digits
+	whole    bool // the words (with their type word) are a part of their own
+	bare     bool // one word, no type word, inside a longer part
+	street   bool // a number before it in its part, no type word between
+	inside   bool // inside a part after a type word that names something else
+	typeName bool // "Xã Lý …": a type word that may begin the name
+	soft     bool // the name runs over a dash or dot
+}
+
+// spanOf reads words [i, j) for addMatch.
+func (st *state) spanOf(i, j int) wordSpan {
+	sp := wordSpan{i: i, j: j, m: st.mark[i], ms: st.markAt[i]}
+	m := sp.m
+	sp.numeric = j == i+1 && vn.AllDigits(st.toks[i].key)
+	if m&mAdmin == 0 {
+		sp.ms = i // a hamlet or street word is not part of the unit
+		if sp.numeric {
+			return sp // addMatch adds nothing
+		}
+	}
+	sp.whole = st.segStart(sp.ms) && st.segEnd(j)
+	sp.bare = j == i+1 && m&mAdmin == 0 && !sp.whole
+	sp.street = m&mAdmin == 0 && st.streetContext(sp.ms)
+	sp.inside = m&mAdmin == 0 && st.insideMarkedPart(i)
+	sp.typeName = j > i+1 && st.markStart[i] && st.markAt[i+1] == i && st.mark[i+1]&mAdmin != 0
+	for k := i + 1; k < j; k++ {
+		if st.toks[k].soft {
+			sp.soft = true
+		}
+	}
+	return sp
+}
+
 // addMatch scores a reading of words [i, j) as unit id and keeps it
 // unless it is impossible.
 func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
+	sp := st.spanOf(i, j)
+	st.addMatchIn(&sp, id, q, fuzzy)
+}
+
+// addMatchIn is addMatch of the words sp, read by spanOf: sp.i and sp.j
+// may not have gained a match since (insideMarkedPart reads the matches
+// ending at sp.i).
+func (st *state) addMatchIn(sp *wordSpan, id int32, q float32, fuzzy bool) {
 	u := &st.g.hot[id]
 	if !u.final {
 		q *= 0.9 // a unit that no longer existed at the reform
 	}
-	m := st.mark[i]
-	ms := st.markAt[i]
-	numeric := j == i+1 && vn.AllDigits(st.toks[i].key)
+	m := sp.m
 	s := q
 	switch {
 	case m&markerOf[u.typ] != 0:
 		s += 0.4
 	case m&levelMarkers[u.kind] != 0:
 		s += 0.25
-	case numeric:
+	case sp.numeric:
 		return // "3" alone is not Quận 3
 	case m&mAdmin != 0:
 		s -= 0.3
 	case m&(mHamlet|mStreet) != 0:
 		return // "Thôn Tân Phú", "đường Lê Lợi": a hamlet or a street, not the unit
 	}
-	if m&mAdmin == 0 {
-		ms = i // a hamlet or street word is not part of the unit
-	}
-	if numeric && m&mAdmin == 0 {
+	if sp.numeric && m&mAdmin == 0 {
 		return
 	}
-	whole := st.segStart(ms) && st.segEnd(j)
-	if j == i+1 && m&mAdmin == 0 && !whole {
+	if sp.bare {
 		s -= 0.3 // one bare word inside a longer part
 	}
-	if whole {
+	if sp.whole {
 		s += 0.2 // one unit per comma-separated part is how addresses are written
 	}
-	if m&mAdmin == 0 && st.streetContext(ms) {
+	if sp.street {
 		s -= 0.5
 	}
-	if m&mAdmin == 0 && st.insideMarkedPart(i) {
+	if sp.inside {
 		// "Xã Nghhĩa Lâm": the part names a unit from its type word on,
 		// not from "Lâm" — unless nothing else reads it ("Xã Xuâm Dơng
 		// Thanh Hóa", a misspelt commune and no separators)
 		s -= 0.8
 	}
-	if j > i+1 && st.markStart[i] && st.markAt[i+1] == i && st.mark[i+1]&mAdmin != 0 {
+	if sp.typeName {
 		s -= 0.4 // "Xã Lý …" is more likely Xã + Lý than a unit called "Xa Lý"
 	}
-	soft := false
-	for k := i + 1; k < j; k++ {
-		if st.toks[k].soft {
-			soft = true
-		}
-	}
+	soft := sp.soft
 	switch {
 	case soft && !u.dash:
 		s -= 0.3 // "Hòa - Thành phố …" is not Hòa Thành
@@ -886,7 +938,7 @@ func (st *state) addMatch(i, j int, id int32, q float32, fuzzy bool) {
 	// samples in perf)
 	st.matches = append(st.matches, match{})
 	m2 := &st.matches[len(st.matches)-1]
-	m2.i, m2.j, m2.ms, m2.u = i, j, ms, id
+	m2.i, m2.j, m2.ms, m2.u = sp.i, sp.j, sp.ms, id
 	m2.q, m2.s0, m2.s = q, s, s
 	m2.fuzzy, m2.soft, m2.kind = fuzzy, soft, u.kind
 }
@@ -1091,19 +1143,33 @@ const eraBonus = 0.5
 // what is left unexplained at the end of the text, and the era the date
 // says.
 func (st *state) addChain(newEra bool, c, d, p int, post bool) {
+	// the levels present, smallest first, their scores added in that
+	// order; the furthest word any of them takes is where the unexplained
+	// tail starts (written out level by level: a loop over the three
+	// indexes cost a third of addChain's instructions)
 	var score float32
 	var parts [3]*match
-	n := 0
-	for _, k := range []int{c, d, p} {
-		if k >= 0 {
-			m := &st.matches[k]
-			score += m.s
-			if k == p && (st.g.hot[m.u].kind == kNewProvince) != newEra {
-				score -= 0.1 // province named in the other era's units
-			}
-			parts[n] = m
-			n++
+	n, end := 0, 0
+	if c >= 0 {
+		m := &st.matches[c]
+		score += m.s
+		parts[n], end = m, m.j
+		n++
+	}
+	if d >= 0 {
+		m := &st.matches[d]
+		score += m.s
+		parts[n], end = m, max(end, m.j)
+		n++
+	}
+	if p >= 0 {
+		m := &st.matches[p]
+		score += m.s
+		if (m.kind == kNewProvince) != newEra {
+			score -= 0.1 // province named in the other era's units
 		}
+		parts[n], end = m, max(end, m.j)
+		n++
 	}
 	if n == 1 && (c >= 0 || d >= 0) && parts[0].j-parts[0].i == 1 && parts[0].ms == parts[0].i {
 		return // one bare word alone ("Thanh") is not an address; a province may be ("Huế")
@@ -1119,12 +1185,6 @@ func (st *state) addChain(newEra bool, c, d, p int, post bool) {
 		if x, y := parts[a], parts[a+1]; x.j == y.ms && y.ms == y.i && !st.toks[y.i].hard && !st.toks[y.i].soft ||
 			y.j == x.ms && x.ms == x.i && !st.toks[x.i].hard && !st.toks[x.i].soft {
 			score -= 0.5
-		}
-	}
-	end := 0
-	for a := 0; a < n; a++ {
-		if parts[a].j > end {
-			end = parts[a].j
 		}
 	}
 	score -= tailCost[st.tailWords[end]]
