@@ -178,39 +178,49 @@ func (g *popGen) birth(age int) time.Time {
 	return refDate.AddDate(-age, 0, -1-g.r.IntN(364))
 }
 
+// nameStyle is how one sex's middle and given names are drawn: no middle
+// name (share bare), the usual one (Văn, Thị: share usual, more by older
+// from age oldAge), else one of middle; then, unless the given name is
+// one of the two-syllable given2 (2%, 7% under 25), a second middle
+// syllable from middle2 with share second.
+type nameStyle struct {
+	bare, usual, older, second float64
+	oldAge                     int
+	usualName                  string
+
+	middle  nameList // first middle syllable, Văn and Thị excluded
+	middle2 nameList
+	given   nameList
+	given2  []string // two-syllable given names
+}
+
+// maleNames and femaleNames are the two sexes' shares; buildTables fills
+// in their lists.
+var (
+	maleNames   = nameStyle{bare: 0.06, usual: 0.22, older: 0.25, oldAge: 40, usualName: "Văn", second: 0.07}
+	femaleNames = nameStyle{bare: 0.02, usual: 0.35, older: 0.40, oldAge: 35, usualName: "Thị", second: 0.35}
+)
+
 func (g *popGen) name(sex byte, age int) (middle, given string) {
-	t, r := g.t, g.r
-	two := r.Float64() < 0.02 || age < 25 && r.Float64() < 0.05
+	r, s := g.r, &g.t.female
 	if sex == 'M' {
-		switch x := r.Float64(); {
-		case x < 0.06:
-		case x < 0.22+0.25*b2f(age >= 40):
-			middle = "Văn"
-		default:
-			middle = t.maleMiddle.pick(r)
-		}
-		if !two && middle != "" && r.Float64() < 0.07 {
-			middle += " " + t.maleMiddle2.pick(r)
-		}
-		if two {
-			return middle, t.maleGiven2[r.IntN(len(t.maleGiven2))]
-		}
-		return middle, t.maleGiven.pick(r)
+		s = &g.t.male
 	}
+	two := r.Float64() < 0.02 || age < 25 && r.Float64() < 0.05
 	switch x := r.Float64(); {
-	case x < 0.02:
-	case x < 0.35+0.40*b2f(age >= 35):
-		middle = "Thị"
+	case x < s.bare:
+	case x < s.usual+s.older*b2f(age >= s.oldAge):
+		middle = s.usualName
 	default:
-		middle = t.femaleMiddle.pick(r)
+		middle = s.middle.pick(r)
 	}
-	if !two && middle != "" && r.Float64() < 0.35 {
-		middle += " " + t.femaleMiddle2.pick(r)
+	if !two && middle != "" && r.Float64() < s.second {
+		middle += " " + s.middle2.pick(r)
 	}
 	if two {
-		return middle, t.femaleGiven2[r.IntN(len(t.femaleGiven2))]
+		return middle, s.given2[r.IntN(len(s.given2))]
 	}
-	return middle, t.femaleGiven.pick(r)
+	return middle, s.given.pick(r)
 }
 
 func b2f(b bool) float64 {

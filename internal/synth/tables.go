@@ -85,15 +85,8 @@ type tables struct {
 	idCode         map[string]string
 	provinceName   map[string]string // old province code → full name
 	surnames       nameList
-	maleMiddle     nameList // first middle syllable, Văn and Thị excluded
-	femaleMiddle   nameList // first middle syllable, Thị and Văn excluded
-	maleMiddle2    nameList
-	femaleMiddle2  nameList
-	maleGiven      nameList
-	femaleGiven    nameList
-	maleGiven2     []string // two-syllable given names
-	femaleGiven2   []string
-	tonePairs      toneMaps // old style ↔ new style (lower, capitalised and upper forms)
+	male, female   nameStyle // each sex's middle and given names
+	tonePairs      toneMaps  // old style ↔ new style (lower, capitalised and upper forms)
 	ethnicities    nameList
 	religions      nameList
 	cmndProvPrefix map[string]string
@@ -313,10 +306,11 @@ func (t *tables) loadNames() error {
 		}
 		l.w = newWeighted(ws)
 	}
-	fill(&t.maleMiddle, "first_middle_male", "Thị", "Văn")
-	fill(&t.femaleMiddle, "first_middle_female", "Thị", "Văn")
-	fill(&t.maleMiddle2, "second_middle_male", "Thị", "Văn")
-	fill(&t.femaleMiddle2, "second_middle_female", "Thị", "Văn")
+	t.male, t.female = maleNames, femaleNames
+	fill(&t.male.middle, "first_middle_male", "Thị", "Văn")
+	fill(&t.female.middle, "first_middle_female", "Thị", "Văn")
+	fill(&t.male.middle2, "second_middle_male", "Thị", "Văn")
+	fill(&t.female.middle2, "second_middle_female", "Thị", "Văn")
 
 	gn, err := refdata.Load("names/given_names.csv")
 	if err != nil {
@@ -336,13 +330,13 @@ func (t *tables) loadNames() error {
 		if share < 0.15 {
 			f = 0
 		}
-		t.maleGiven.names = append(t.maleGiven.names, n)
-		t.femaleGiven.names = append(t.femaleGiven.names, n)
+		t.male.given.names = append(t.male.given.names, n)
+		t.female.given.names = append(t.female.given.names, n)
 		mw = append(mw, m)
 		fw = append(fw, f)
 	}
-	t.maleGiven.w = newWeighted(mw)
-	t.femaleGiven.w = newWeighted(fw)
+	t.male.given.w = newWeighted(mw)
+	t.female.given.w = newWeighted(fw)
 
 	read := func(name string) ([]string, error) {
 		b, err := fsReadFile(name)
@@ -361,10 +355,10 @@ func (t *tables) loadNames() error {
 		}
 		return out, nil
 	}
-	if t.maleGiven2, err = read("names/duyet_boy_given_names.txt"); err != nil {
+	if t.male.given2, err = read("names/duyet_boy_given_names.txt"); err != nil {
 		return err
 	}
-	if t.femaleGiven2, err = read("names/duyet_girl_given_names.txt"); err != nil {
+	if t.female.given2, err = read("names/duyet_girl_given_names.txt"); err != nil {
 		return err
 	}
 	return nil
