@@ -51,24 +51,7 @@ var (
 // moved person's other city). Truth is the cluster column.
 func germanDedupe(n int, dupRate float64, seed int64) *Table {
 	r := rand.New(rand.NewSource(seed))
-	typo := func(s string) string {
-		rs := []rune(s)
-		if len(rs) < 4 {
-			return s
-		}
-		i := 1 + r.Intn(len(rs)-2)
-		switch r.Intn(4) {
-		case 0:
-			rs[i], rs[i+1] = rs[i+1], rs[i]
-		case 1:
-			rs = append(rs[:i], rs[i+1:]...)
-		case 2:
-			rs = append(rs[:i+1], rs[i:]...)
-		default:
-			rs[i] = rune("aeinrstlhu"[r.Intn(10)])
-		}
-		return string(rs)
-	}
+	typo := func(s string) string { return synth.KeyboardSlip(r, s, 4, "aeinrstlhu") }
 	t := &Table{Header: []string{"id", "first_name", "last_name", "birth_year", "birth_month", "birth_day", "city", "zip", "cluster"}}
 	var people [][]string
 	nOrig := int(float64(n) * (1 - dupRate))

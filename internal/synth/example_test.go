@@ -3,6 +3,7 @@ package synth_test
 import (
 	"context"
 	"fmt"
+	"math/rand"
 	"os"
 	"strings"
 
@@ -65,4 +66,17 @@ func ExampleHistorical() {
 	// Output:
 	// id,first_name,surname,dob,birth_place,postcode,occupation,cluster
 	// 1000 records of 850 people
+}
+
+// ExampleKeyboardSlip makes one slip in each of three names; a name
+// shorter than the minimum is left whole.
+func ExampleKeyboardSlip() {
+	r := rand.New(rand.NewSource(1))
+	for _, name := range []string{"Schneider", "Hoffmann", "Ida"} {
+		fmt.Println(name, "→", synth.KeyboardSlip(r, name, 4, "aeinrstlhu"))
+	}
+	// Output:
+	// Schneider → Schneidlr
+	// Hoffmann → Hoffman
+	// Ida → Ida
 }

@@ -66,11 +66,14 @@ var (
 		"Benjamin": "Ben", "Samuel": "Sam", "Nicholas": "Nick", "Christopher": "Chris", "Anthony": "Tony"}
 )
 
-// typoIn makes one keyboard slip in s: a letter dropped, doubled,
-// replaced or two neighbours transposed (never the first letter).
-func typoIn(r *rand.Rand, s string) string {
+// KeyboardSlip makes one keyboard slip in s, drawn with r: two
+// neighbouring letters transposed, a letter dropped, doubled or replaced
+// by one of letters (never the first letter). A word of fewer than
+// minRunes letters (at least 3) is left as it is. Historical and the
+// matching tests' held-out generators share it.
+func KeyboardSlip(r *rand.Rand, s string, minRunes int, letters string) string {
 	rs := []rune(s)
-	if len(rs) < 3 {
+	if len(rs) < max(minRunes, 3) {
 		return s
 	}
 	i := 1 + r.Intn(len(rs)-2)
@@ -82,10 +85,13 @@ func typoIn(r *rand.Rand, s string) string {
 	case 2:
 		rs = append(rs[:i+1], rs[i:]...)
 	default:
-		rs[i] = rune("aeiounrstlh"[r.Intn(11)])
+		rs[i] = rune(letters[r.Intn(len(letters))])
 	}
 	return string(rs)
 }
+
+// typoIn is Historical's keyboard slip.
+func typoIn(r *rand.Rand, s string) string { return KeyboardSlip(r, s, 3, "aeiounrstlh") }
 
 // Historical generates n records of historical persons in the shape of a
 // public "historical persons" benchmark: first_name, surname, dob
