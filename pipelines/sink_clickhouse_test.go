@@ -402,7 +402,7 @@ func TestClickHouseSinkColumnsAsRows(t *testing.T) {
 			{ConflictID: "c2", Kind: schemas.ConflictGreyZone, PersonIDs: []string{}, Version: 1, CreatedAt: at},
 		},
 	}
-	byRow := func(table string, add func(batch interface{ AppendStruct(any) error }) error, cols []string) {
+	byRow := func(table string, rows []any, cols []string) {
 		if err := conn.Exec(ctx, "CREATE TABLE "+table+"_rows AS "+table); err != nil {
 			t.Fatal(err)
 		}
@@ -410,45 +410,19 @@ func TestClickHouseSinkColumnsAsRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := add(batch); err != nil {
-			t.Fatalf("%s: %v", table, err)
+		for _, r := range rows {
+			if err := batch.AppendStruct(r); err != nil {
+				t.Fatalf("%s: %v", table, err)
+			}
 		}
 		if err := batch.Send(); err != nil {
 			t.Fatal(err)
 		}
 	}
-	byRow("records", func(batch interface{ AppendStruct(any) error }) error {
-		for i := range b.Records {
-			if err := batch.AppendStruct(&b.Records[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, schemas.Tags(schemas.Record{}))
-	byRow("persons", func(batch interface{ AppendStruct(any) error }) error {
-		for i := range b.Persons {
-			if err := batch.AppendStruct(&b.Persons[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, schemas.Tags(schemas.Person{}))
-	byRow("links", func(batch interface{ AppendStruct(any) error }) error {
-		for i := range b.Links {
-			if err := batch.AppendStruct(&b.Links[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, schemas.Tags(schemas.Link{}))
-	byRow("conflicts", func(batch interface{ AppendStruct(any) error }) error {
-		for i := range b.Conflicts {
-			if err := batch.AppendStruct(&b.Conflicts[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, schemas.Tags(schemas.Conflict{}))
+	byRow("records", pointers(b.Records), schemas.Tags(schemas.Record{}))
+	byRow("persons", pointers(b.Persons), schemas.Tags(schemas.Person{}))
+	byRow("links", pointers(b.Links), schemas.Tags(schemas.Link{}))
+	byRow("conflicts", pointers(b.Conflicts), schemas.Tags(schemas.Conflict{}))
 	sink := &pipelines.ClickHouseSink{Conn: conn}
 	if err := sink.Write(ctx, b); err != nil {
 		t.Fatal(err)
@@ -506,6 +480,16 @@ func TestClickHouseSinkColumnsAsRows(t *testing.T) {
 			t.Errorf("%s: %d rows written column-wise, %d row by row; first difference:\n%s", table, len(got), len(want), firstDiff(got, want))
 		}
 	}
+}
+
+// pointers returns a pointer to each element of s (AppendStruct takes
+// one struct pointer a row).
+func pointers[T any](s []T) []any {
+	out := make([]any, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
 }
 
 func firstDiff(a, b []string) string {
