@@ -148,6 +148,19 @@ func (f *Frame) keyParts(names []string) ([]keyPart, error) {
 	return out, nil
 }
 
+// ruleParts resolves blocking rule r's keys and sort_by against f's
+// columns: what a blocker (a whole frame's blocks) and a KeyMaker (one
+// row's keys, for the registry) both hash and sort by.
+func (f *Frame) ruleParts(r settings.BlockingRule) (parts, sortBy []keyPart, err error) {
+	if parts, err = f.keyParts(r.Keys); err == nil {
+		sortBy, err = f.keyParts(r.SortBy)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
+	}
+	return parts, sortBy, nil
+}
+
 func (f *Frame) partValue(p keyPart, i int) uint32 {
 	return p.value(f.cols[p.col].vals.at(int(i)))
 }
@@ -186,13 +199,9 @@ func (f *Frame) key(parts []keyPart, i int) uint64 {
 }
 
 func newBlocker(f *Frame, r settings.BlockingRule) (*blocker, error) {
-	parts, err := f.keyParts(r.Keys)
+	parts, sortBy, err := f.ruleParts(r)
 	if err != nil {
-		return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
-	}
-	sortBy, err := f.keyParts(r.SortBy)
-	if err != nil {
-		return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
+		return nil, err
 	}
 	b := &blocker{rule: r, parts: parts, sortBy: sortBy}
 	n := f.Len()

@@ -45,13 +45,9 @@ func NewKeyMaker(f *Frame, s *settings.Settings) (*KeyMaker, error) {
 	sd := *s.WithDefaults()
 	km := &KeyMaker{}
 	for _, r := range sd.Blocking {
-		parts, err := f.keyParts(r.Keys)
+		parts, sortBy, err := f.ruleParts(r)
 		if err != nil {
-			return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
-		}
-		sortBy, err := f.keyParts(r.SortBy)
-		if err != nil {
-			return nil, fmt.Errorf("blocking rule %s: %w", r.Name, err)
+			return nil, err
 		}
 		same := -1
 		for q, o := range km.rules {
