@@ -195,27 +195,16 @@ func newGuardSet(f *Frame, s *settings.Settings) (*guardSet, error) {
 	return gs, nil
 }
 
-// Summary returns the summary of the one-record cluster of row i.
+// Summary returns the summary of the one-record cluster of row i:
+// summaryInto's, with the distinct guards' values copied out of the
+// frame's tables.
 func (gs *guardSet) Summary(f *Frame, i int) clusterSummary {
 	n := len(gs.guards)
 	st := clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
+	gs.summaryInto(f, i, &st)
 	for gi, gd := range gs.guards {
-		c := &f.cols[gd.col]
-		v := c.vals.at(i)
-		if v == 0 {
-			continue
-		}
-		switch gd.guard.Kind {
-		case "distinct":
-			st.Values[gi] = []string{strings.Clone(c.dict.at(v))}
-		case "full_date":
-			if d, ok := fullDate(v); ok {
-				st.Values[gi] = []string{d}
-			}
-		default:
-			y, _, _ := unpackDate(v)
-			st.YearLo[gi], st.YearHi[gi] = y, y
-			st.setMonthDay(gi, n, dayOf(gd, v))
+		if gd.guard.Kind == "distinct" && len(st.Values[gi]) == 1 {
+			st.Values[gi][0] = strings.Clone(st.Values[gi][0])
 		}
 	}
 	return st
