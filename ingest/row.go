@@ -599,10 +599,22 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	rec.Nationality, _ = rv.at(idxNationality)
 	rec.PermAddress, _ = rv.at(idxPermAddress)
 	rec.CurAddress, _ = rv.at(idxCurAddress)
-	rec.FatherName, _ = rv.at(idxFatherName)
-	rec.MotherName, _ = rv.at(idxMotherName)
-	rec.SpouseName, _ = rv.at(idxSpouseName)
-	rec.HouseholdHead, _ = rv.at(idxHouseholdHead)
+	// A family member's name that is an identification number (pasted a
+	// column across, typed in the wrong cell) is no name: dropped, said.
+	// It is not moved to the member's number: which column slipped is not
+	// known, and a number of somebody else would link the wrong parent.
+	familyName := func(i int) string {
+		v, col := rv.at(i)
+		if v != "" && numberNotName(v) {
+			note(col, fieldList[i], maskID(v), NoteNumberNotName)
+			return ""
+		}
+		return v
+	}
+	rec.FatherName = familyName(idxFatherName)
+	rec.MotherName = familyName(idxMotherName)
+	rec.SpouseName = familyName(idxSpouseName)
+	rec.HouseholdHead = familyName(idxHouseholdHead)
 	rec.RelationToHead, _ = rv.at(idxRelationToHead)
 	return Item{Record: rec, Notes: notes}
 }
@@ -624,6 +636,18 @@ func (p *provenance) rowError(sheet string, r rawRow) Item {
 		ImportBatch: p.batch,
 		RejectedAt:  p.now().UTC(),
 	}}
+}
+
+// NoteNumberNotName is the reason of a note dropping a family member's
+// name ("Họ tên cha", "Chủ hộ" …) that holds no letter and the digits of an
+// identification number.
+const NoteNumberNotName = "looks like an identification number, not a name"
+
+// numberNotName reports a name cell that has no letter and 8 digits or
+// more: what cleanNumber reads, or could read, as an identification
+// number. A dash or "0" (a name left blank) is not one.
+func numberNotName(v string) bool {
+	return digitCount(v) >= 8 && !hasLetter(v)
 }
 
 // cleanNumber strips the separators people type into identification

@@ -460,11 +460,13 @@ func (t *tabular) detect(sh *sheetState) error {
 	}
 	fields := make([]string, n)
 	texts := make([]string, n)
+	var idNotes map[int]string // columns read as the identification number by their cells
 	if found {
 		copy(fields, best.fields)
 		copy(texts, best.texts)
 		dayMonthYear(fields, texts)
 		yearsByNamNu(fields, texts)
+		idNotes = idsByContent(fields, texts, sh.buf[best.rows[len(best.rows)-1]+1:])
 	}
 	if m != nil {
 		names := make([]string, 0, len(m.Columns))
@@ -507,6 +509,12 @@ func (t *tabular) detect(sh *sheetState) error {
 			return fmt.Errorf("the mapping names what this sheet does not have (%s); the header (row %s) has %s: "+
 				"name each column by its header text as written there or by its letter: %w",
 				strings.Join(wrong, "; "), headerRowNums(sh, best.rows), headerColumns(texts), ErrMapping)
+		}
+	}
+	// Said of the columns read by their cells that the mapping left so.
+	for i := range n {
+		if note, ok := idNotes[i]; ok && fields[i] == FieldIDAny {
+			sh.layout.addNote(note)
 		}
 	}
 	// First column wins when two name the same field.
@@ -677,6 +685,80 @@ func (t *tabular) detect(sh *sheetState) error {
 	sh.first = true
 	sh.phase = phaseData
 	return nil
+}
+
+// ambiguousIDHeaders are the folded header texts ("ID", "Mã", "Mã số",
+// "Số") that name a source's own record id as often as a person's
+// identification number: their cells tell which (idsByContent).
+var ambiguousIDHeaders = map[string]bool{"id": true, "ma": true, "ma so": true, "so": true}
+
+// idsByContent reads a column under an ambiguous header (ambiguousIDHeaders)
+// by its cells in data, the rows below the header read so far: when 9 in
+// 10 of them or more are well-formed identification numbers (12 digits, or
+// a 9-digit CMND; cleanNumber), and they are not a running count (a
+// record id numbered 100000001, 100000002, …), the column is the
+// identification number (FieldIDAny: either, by length); else "ID", "Mã"
+// and "Mã số" stay the source's record id and "Số" stays unread. Only
+// when no other column names an identification number: with one, the
+// header is taken at its word. Headers that say which ("Mã bản ghi",
+// "Số định danh") are not ambiguous and are not read here. It returns a
+// note for each column it changes, by index.
+func idsByContent(fields, texts []string, data []rawRow) (notes map[int]string) {
+	for _, f := range fields {
+		if f == FieldIDNumber || f == FieldCMND || f == FieldIDAny {
+			return nil
+		}
+	}
+	for i, f := range fields {
+		if f != FieldSourceRecordID && f != "" || !ambiguousIDHeaders[fold(texts[i])] {
+			continue
+		}
+		cells, valid, twelve, counting, prev := 0, 0, 0, 0, int64(-1)
+		for _, r := range data {
+			if i >= len(r.cells) || strings.TrimSpace(r.cells[i]) == "" {
+				continue
+			}
+			if cells++; cells > 200 {
+				break
+			}
+			num, kind, _ := cleanNumber(r.cells[i])
+			if kind == "" {
+				prev = -1
+				continue
+			}
+			valid++
+			if kind == "id" {
+				twelve++
+			}
+			n, _ := strconv.ParseInt(num, 10, 64)
+			if prev >= 0 && n == prev+1 {
+				counting++
+			}
+			prev = n
+		}
+		cells = min(cells, 200)
+		if cells == 0 || valid*10 < cells*9 || counting*2 > valid {
+			continue
+		}
+		fields[i] = FieldIDAny
+		what := "9-digit CMND numbers"
+		switch {
+		case twelve == valid:
+			what = "12-digit identification numbers"
+		case twelve > 0:
+			what = "identification numbers (12 digits, or 9 for a CMND)"
+		}
+		not := ", not as the source's record id (a mapping's \"source_record_id: " + columnLetter(i) + "\" says otherwise)"
+		if f == "" {
+			not = ""
+		}
+		if notes == nil {
+			notes = map[int]string{}
+		}
+		notes[i] = fmt.Sprintf("column %s (%q): its cells are %s, read as the identification number%s",
+			columnLetter(i), texts[i], what, not)
+	}
+	return notes
 }
 
 // ErrMapping is returned (wrapped) when a mapping names a column a sheet's
