@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"strings"
@@ -124,8 +126,17 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 // serverError answers a failure of the server's own (logged, not shown):
 // JSON on the API, the error page elsewhere — or plain text if the error
 // page itself cannot be drawn (html would come back here).
+//
+// A request its client gave up on (a browser closed, a login abandoned
+// mid-way: the request's context canceled, and the store's query with it)
+// is no failure of the server's: logged at debug level (answered as
+// any other, though no one reads the answer).
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		s.log.Debug("request abandoned by the client", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
 	if isAPI(r) {
 		s.json(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 		return
