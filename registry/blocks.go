@@ -27,13 +27,14 @@ import (
 // (issue 9: block look-ups were a ninth of the CPU at a million records,
 // and only a third of them found a block at 100,000).
 //
-// It holds a 64-bit hash of each block (rule and key hash mixed), so two
-// blocks may share an entry: a block it does not hold is certainly not in
-// the store (no false negative); one it holds may not be (a look-up that
-// finds nothing, as before). The hashes are kept in one array, open
-// addressing with linear probing, at most three quarters full: 8 bytes a
-// slot, no pointers for the garbage collector to scan, and a look-up is
-// one cache miss (a Go map of the 5.5 million blocks of a million records
+// It holds a 64-bit hash of each block (rule and key hash mixed) and,
+// beside it, the block's rule (tags): two blocks of one rule and one key
+// hash are one block (as they were one in the store's 'b' keys), blocks
+// of different rules never (reg23: the rule is compared on look-up, and
+// probing goes on past another rule's entry). The hashes are kept in one
+// array, open addressing with linear probing, at most three quarters
+// full: 8 bytes a slot and 1 of tag, no pointers for the garbage
+// collector to scan, and a look-up is one cache miss (a Go map of the 5.5 million blocks of a million records
 // took 151 MB and 420 ns a look-up at load 10, two fifths of it
 // in probing its groups).
 //
@@ -44,11 +45,12 @@ import (
 // opens (one pass over the 'r' keys, in the background:
 // readRecordBlockSet), not persisted: a store cut off in any state gives
 // the exact set of the records it holds; opening does not wait for it, a
-// batch or a withdrawal does. Two blocks of different rules sharing an
-// entry (a 64-bit hash: about one store in 10^6 at a million records)
-// make a batch naming the second fail, as would a block of a rule
-// without max_block of more than maxListed members. A Scorer's set is
-// built from its store's blocking index ('b' keys: readBlockSet).
+// batch or a withdrawal does. Until reg23 two blocks of different rules
+// sharing an entry (a 64-bit hash: about one store in 10^6 at a million
+// records) made every batch from the one naming the second fail; a block
+// of a rule without max_block of more than maxListed members (1,048,574)
+// still does. A Scorer's set is built from its store's blocking index
+// ('b' keys: readBlockSet).
 //
 // A Scorer (the score role's blocking index, scorer.go) keeps one too,
 // in its Registry of settings, built and used the same way.
@@ -77,6 +79,11 @@ import (
 // without max_block, of more than 64, is looked up.
 type blockSet struct {
 	slots []uint64 // 0: empty; a power of two long
+	// tags, by slot: the block's rule and whether its entry stands for
+	// 0 (blockTag). An entry is its slot's and its tag's together, one
+	// for each block (rule, hash): blocks of different rules sharing a
+	// 64-bit entry are two entries, each answered with its own members.
+	tags []uint8
 	// one, by slot: what the set knows of the block's members: 0 nothing
 	// (look it up); oneOf(rule, seq), its one member; listOf(rule, at),
 	// its members in lists at at. nil: members not kept.
@@ -195,21 +202,57 @@ func (l *memberLists) drop(at int) {
 func oneOf(rule int, seq uint64) uint64 { return uint64(rule+1)<<48 | (seq + 1) }
 
 // blockSetID is the entry of block (rule, hash): never 0 (an empty slot).
+// With blockTag, it names one block (rule, hash) only.
 func blockSetID(rule int, hash uint64) uint64 {
-	if id := hash ^ (uint64(rule)+1)*0x9e3779b97f4a7c15; id != 0 {
+	if id := hash ^ ruleMix(rule); id != 0 {
 		return id
 	}
 	return 1
+}
+
+// ruleMix is what block entries of rule are mixed with.
+func ruleMix(rule int) uint64 {
+	if ruleMixes != nil {
+		return ruleMixes[rule]
+	}
+	return (uint64(rule) + 1) * 0x9e3779b97f4a7c15
+}
+
+// ruleMixes, when not nil, are the rules' mixes instead, for tests that
+// make blocks of different rules share their entry (SetRuleMixes).
+var ruleMixes []uint64
+
+// maxSetRules is the most blocking rules a set of blocks tells apart
+// (the rule in blockTag's seven bits); Open refuses settings of more.
+const maxSetRules = 128
+
+// blockTag is the tag of block (rule, hash) beside its entry: the rule,
+// and whether its entry would be 0 (blockSetID gives 1 for it, and for
+// the block whose entry is 1: the bit tells them apart).
+func blockTag(rule int, hash uint64) uint8 {
+	t := uint8(rule) << 1
+	if hash == ruleMix(rule) {
+		t |= 1
+	}
+	return t
 }
 
 // slot is where the probe for id starts (Fibonacci hashing: the high
 // bits of a multiplication, however the block hashes' low bits fall).
 func (s *blockSet) slot(id uint64) uint64 { return (id * 0x9e3779b97f4a7c15) >> s.shift }
 
-func (s *blockSet) has(rule int, hash uint64) bool { return s.find(blockSetID(rule, hash)) >= 0 }
+func (s *blockSet) has(rule int, hash uint64) bool { return s.findBlock(rule, hash) >= 0 }
 
-// find is the slot of id, -1 when the set does not hold it.
-func (s *blockSet) find(id uint64) int {
+// findBlock is the slot of block (rule, hash), -1 when the set does not
+// hold it.
+func (s *blockSet) findBlock(rule int, hash uint64) int {
+	return s.find(blockSetID(rule, hash), blockTag(rule, hash))
+}
+
+// find is the slot of entry id of tag tag, -1 when the set does not
+// hold it. Probing goes on past the entry id of another tag (another
+// rule's block).
+func (s *blockSet) find(id uint64, tag uint8) int {
 	if s.n == 0 {
 		return -1
 	}
@@ -217,7 +260,9 @@ func (s *blockSet) find(id uint64) int {
 	for i := s.slot(id); ; i = (i + 1) & mask {
 		switch s.slots[i] {
 		case id:
-			return int(i)
+			if s.tags[i] == tag {
+				return int(i)
+			}
 		case 0:
 			return -1
 		}
@@ -227,14 +272,11 @@ func (s *blockSet) find(id uint64) int {
 // single returns the one member of block (rule, hash) when the set
 // knows the block holds exactly one.
 func (s *blockSet) single(rule int, hash uint64) (uint64, bool) {
-	id := blockSetID(rule, hash)
 	if s.one == nil {
 		return 0, false
 	}
-	i := s.find(id)
-	// (Id 1 also stands for the one block of each rule whose id would be
-	// 0: the rule alone does not tell its blocks apart.)
-	if i < 0 || id == 1 || s.one[i] == 0 || s.one[i]>>48 != uint64(rule+1) {
+	i := s.findBlock(rule, hash)
+	if i < 0 || s.one[i] == 0 || s.one[i]>>48 != uint64(rule+1) {
 		return 0, false
 	}
 	return s.one[i]&(1<<48-1) - 1, true
@@ -246,9 +288,8 @@ func (s *blockSet) listed(rule int, hash uint64) ([]uint64, bool) {
 	if s.one == nil {
 		return nil, false
 	}
-	id := blockSetID(rule, hash)
-	i := s.find(id)
-	if i < 0 || id == 1 {
+	i := s.findBlock(rule, hash)
+	if i < 0 {
 		return nil, false
 	}
 	e := s.one[i]
@@ -265,9 +306,8 @@ func (s *blockSet) large(rule int, hash uint64) bool {
 	if s.one == nil {
 		return false
 	}
-	id := blockSetID(rule, hash)
-	i := s.find(id)
-	return i >= 0 && id != 1 && s.one[i] == listOf(rule, largeAt)
+	i := s.findBlock(rule, hash)
+	return i >= 0 && s.one[i] == listOf(rule, largeAt)
 }
 
 // setMembers says what block (rule, hash), of a rule of max_block
@@ -284,7 +324,7 @@ func (s *blockSet) setMembers(rule int, hash uint64, a, b []uint64, maxBlock int
 // setCount is setMembers for a block of n members, a and b when it has at
 // most listLimit.
 func (s *blockSet) setCount(rule int, hash uint64, a, b []uint64, n, maxBlock int) {
-	i := s.addID(blockSetID(rule, hash))
+	i := s.addID(blockSetID(rule, hash), blockTag(rule, hash))
 	if s.one == nil {
 		return
 	}
@@ -336,14 +376,14 @@ func (s *blockSet) compactLists() {
 	}
 }
 
-func (s *blockSet) add(rule int, hash uint64) { s.addID(blockSetID(rule, hash)) }
+func (s *blockSet) add(rule int, hash uint64) { s.addID(blockSetID(rule, hash), blockTag(rule, hash)) }
 
 // empty says whether the set holds block (rule, hash) without knowing a
 // member of it: a block a batch added (add) and did not commit. In a
 // registry's set, which knows every block's members (reg22), it holds
 // none.
 func (s *blockSet) empty(rule int, hash uint64) bool {
-	i := s.find(blockSetID(rule, hash))
+	i := s.findBlock(rule, hash)
 	return i >= 0 && s.one != nil && s.one[i] == 0
 }
 
@@ -351,9 +391,8 @@ func (s *blockSet) empty(rule int, hash uint64) bool {
 // (its sort value, 0, seq: appendBlockKey after the block's prefix), out
 // of the block's members as the set knows them (a withdrawal).
 func (s *blockSet) remove(rule int, hash, seq uint64, suffix []byte, maxBlock int) error {
-	id := blockSetID(rule, hash)
-	i := s.find(id)
-	if i < 0 || s.one == nil || id == 1 {
+	i := s.findBlock(rule, hash)
+	if i < 0 || s.one == nil {
 		return fmt.Errorf("block %d/%x not in the set of blocks", rule, hash)
 	}
 	if m, ok := s.single(rule, hash); ok {
@@ -402,8 +441,9 @@ func (s *blockSet) remove(rule int, hash, seq uint64, suffix []byte, maxBlock in
 	return nil
 }
 
-// addID adds id (its one member not known) and returns its slot.
-func (s *blockSet) addID(id uint64) int {
+// addID adds entry id of tag tag (its one member not known) and returns
+// its slot.
+func (s *blockSet) addID(id uint64, tag uint8) int {
 	if 4*(s.n+1) > 3*len(s.slots) {
 		s.grow()
 	}
@@ -411,9 +451,11 @@ func (s *blockSet) addID(id uint64) int {
 	for i := s.slot(id); ; i = (i + 1) & mask {
 		switch s.slots[i] {
 		case id:
-			return int(i)
+			if s.tags[i] == tag {
+				return int(i)
+			}
 		case 0:
-			s.slots[i] = id
+			s.slots[i], s.tags[i] = id, tag
 			s.n++
 			return int(i)
 		}
@@ -421,15 +463,15 @@ func (s *blockSet) addID(id uint64) int {
 }
 
 func (s *blockSet) grow() {
-	old, oldOne := s.slots, s.one
+	old, oldTags, oldOne := s.slots, s.tags, s.one
 	size := max(1<<12, 2*len(old))
-	s.slots, s.n, s.shift = make([]uint64, size), 0, uint(64-bits.TrailingZeros(uint(size)))
+	s.slots, s.tags, s.n, s.shift = make([]uint64, size), make([]uint8, size), 0, uint(64-bits.TrailingZeros(uint(size)))
 	if s.members {
 		s.one = make([]uint64, size)
 	}
 	for j, id := range old {
 		if id != 0 {
-			if i := s.addID(id); s.one != nil {
+			if i := s.addID(id, oldTags[j]); s.one != nil {
 				s.one[i] = oldOne[j]
 			}
 		}
@@ -446,9 +488,9 @@ func (s *blockSet) bytes() int64 {
 		n += cap(c)
 	}
 	if s.wide != nil {
-		return 8*int64(n) + s.wide.bytes
+		return 8*int64(n) + int64(len(s.tags)) + s.wide.bytes
 	}
-	return 8 * int64(n)
+	return 8*int64(n) + int64(len(s.tags))
 }
 
 // len is the number of entries.
@@ -539,9 +581,9 @@ func (r *Registry) loadBlocks(it *pebble.Iterator, idIts []*pebble.Iterator, max
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, id := range r.idsSince.slots {
+	for j, id := range r.idsSince.slots {
 		if id != 0 {
-			s.addID(id)
+			s.addID(id, r.idsSince.tags[j])
 		}
 	}
 	r.ids, r.idsSince = s, nil
@@ -574,9 +616,9 @@ func (r *Registry) loadBlockSet(it *pebble.Iterator, maxBlocks []int) {
 	defer r.mu.Unlock()
 	// The blocks written since the store was read: their members as
 	// read are no longer known.
-	for _, id := range r.blocksSince.slots {
+	for j, id := range r.blocksSince.slots {
 		if id != 0 {
-			if i := s.addID(id); s.one != nil {
+			if i := s.addID(id, r.blocksSince.tags[j]); s.one != nil {
 				if at, ok := listAt(s.one[i]); ok {
 					s.lists.drop(at)
 				}

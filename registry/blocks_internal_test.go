@@ -69,8 +69,10 @@ func TestBlockSetHolds(t *testing.T) {
 }
 
 // The set answers a block's one member only for that block: not for a
-// block of another rule sharing its entry, not once the block has more,
-// and through the set's growth.
+// block of another rule sharing its entry (which is another entry, with
+// its own member: reg23), not once the block has more, and through the
+// set's growth; the two blocks of a rule whose entries would be 0 and 1
+// are two entries too.
 func TestBlockSetOneMember(t *testing.T) {
 	s := blockSet{members: true}
 	const h1 uint64 = 0x1234567890abcdef
@@ -91,8 +93,17 @@ func TestBlockSetOneMember(t *testing.T) {
 		t.Fatal("the other rule's block sharing the entry is answered with this one's member")
 	}
 	s.setOne(3, h2, 7, true)
-	if _, ok := s.single(0, h1); ok {
-		t.Fatal("the first block is answered once the entry holds the other's member")
+	if seq, ok := s.single(0, h1); !ok || seq != 5 {
+		t.Fatalf("the first block, once the other rule's block of its entry has member 7: %d, %v; want 5", seq, ok)
+	}
+	z0, z1 := ruleMix(2), ruleMix(2)^1 // rule 2's entries 0 (kept as 1) and 1
+	s.setOne(2, z0, 11, true)
+	s.setOne(2, z1, 12, true)
+	if a, ok := s.single(2, z0); !ok || a != 11 {
+		t.Fatalf("the block whose entry would be 0: %d, %v; want 11", a, ok)
+	}
+	if b, ok := s.single(2, z1); !ok || b != 12 {
+		t.Fatalf("the block whose entry is 1: %d, %v; want 12", b, ok)
 	}
 	if seq, ok := s.single(3, h2); !ok || seq != 7 {
 		t.Fatalf("block of one member 7: %d, %v", seq, ok)
@@ -104,6 +115,12 @@ func TestBlockSetOneMember(t *testing.T) {
 	}
 	if seq, ok := s.single(3, h2); !ok || seq != 7 {
 		t.Fatalf("after growth: %d, %v", seq, ok)
+	}
+	if seq, ok := s.single(0, h1); !ok || seq != 5 {
+		t.Fatalf("after growth, the first block: %d, %v", seq, ok)
+	}
+	if a, ok := s.single(2, z0); !ok || a != 11 {
+		t.Fatalf("after growth, the block whose entry would be 0: %d, %v", a, ok)
 	}
 	if seq, ok := s.single(0, 99); !ok || seq != 1<<40-1 {
 		t.Fatalf("largest sequence: %d, %v", seq, ok)
@@ -140,7 +157,7 @@ func TestBlockSetWithoutMembers(t *testing.T) {
 // The set's lists of members agree with the blocks' members as a batch
 // after another adds to them — extended in place, moved when full,
 // compacted, past their limit not known, a block sharing another rule's
-// entry not answered with its members — through the set's growth.
+// entry answered with its own members — through the set's growth.
 func TestBlockSetLists(t *testing.T) {
 	s := blockSet{members: true}
 	rng := rand.New(rand.NewSource(4))
@@ -194,10 +211,10 @@ func TestBlockSetLists(t *testing.T) {
 			if ok && !slices.Equal(got, want[b]) {
 				t.Fatalf("batch %d: block %v answered %v, holds %v", batch, b, got, want[b])
 			}
-			if n := len(want[b]); !ok && n > 0 && n <= limit && b != blocks[0] && b != shared {
+			if n := len(want[b]); !ok && n > 0 && n <= limit {
 				t.Fatalf("batch %d: block %v of %d members not answered", batch, b, n)
 			}
-			if l := s.large(b.rule, b.hash); l && len(want[b]) <= limit || !l && len(want[b]) > limit && b != blocks[0] && b != shared {
+			if l := s.large(b.rule, b.hash); l && len(want[b]) <= limit || !l && len(want[b]) > limit {
 				t.Fatalf("batch %d: block %v of %d members: larger than max_block %d %v", batch, b, len(want[b]), limit, l)
 			}
 		}

@@ -33,6 +33,42 @@ func SplitSmall(n int) (restore func()) {
 	}
 }
 
+// RuleMix is what the sets of blocks mix the key hashes of rule with
+// to make their entries, for tests.
+func RuleMix(rule int) uint64 { return ruleMix(rule) }
+
+// SetRuleMixes makes the sets of blocks mix each rule's key hashes with
+// mixes[rule] instead, so that a test can make blocks of different rules
+// share their 64-bit entry (by chance, about once in 10^6 stores of a
+// million records); the returned func restores the default.
+func SetRuleMixes(mixes []uint64) (restore func()) {
+	ruleMixes = mixes
+	return func() { ruleMixes = nil }
+}
+
+// SharedEntries counts the blocks of r's set of blocks whose entry another
+// block (of another rule) holds too, for tests.
+func SharedEntries(r *Registry) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.blocks == nil {
+		return 0
+	}
+	seen := map[uint64]int{}
+	for _, id := range r.blocks.slots {
+		if id != 0 {
+			seen[id]++
+		}
+	}
+	n := 0
+	for _, c := range seen {
+		if c > 1 {
+			n += c
+		}
+	}
+	return n
+}
+
 // NoFrameWide makes the batches read the windows of the blocks they take
 // past their max_block from the store, as before frameWide, for tests;
 // the returned func restores the default.
@@ -106,12 +142,15 @@ func CheckWideBlocks(r *Registry) (large, kept int, err error) {
 		return "unknown"
 	}
 	ruleOf := func(s *blockSet, i int) (int, uint64, bool) {
-		id, e := s.slots[i], s.one[i]
-		if id == 0 || id == 1 || e == 0 {
+		id, tag := s.slots[i], s.tags[i]
+		if id == 0 {
 			return 0, 0, false
 		}
-		rule := int((e>>48)&0x7fff) - 1
-		return rule, id ^ (uint64(rule)+1)*0x9e3779b97f4a7c15, true
+		rule := int(tag >> 1)
+		if tag&1 != 0 {
+			return rule, ruleMix(rule), true // its entry would be 0
+		}
+		return rule, id ^ ruleMix(rule), true
 	}
 	for i := range want.slots {
 		rule, hash, ok := ruleOf(want, i)

@@ -511,6 +511,9 @@ func newRegistry(cfg Config) (*Registry, error) {
 	if r.cacheMax == 0 {
 		r.cacheMax = DefaultFrameRows()
 	}
+	if len(s.Blocking) > maxSetRules {
+		return nil, fmt.Errorf("registry: %d blocking rules; the registry takes at most %d", len(s.Blocking), maxSetRules)
+	}
 	for i := range s.Blocking {
 		r.maxBlock = append(r.maxBlock, km.Rule(i).MaxBlock)
 	}
@@ -1268,8 +1271,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 					bs[x].wide = r.blocks.wide.get(bs[x].id)
 					r.stats.BlocksLarge++
 				} else {
-					// Another rule's block of the same entry, or a block
-					// of a rule without max_block past maxListed.
+					// A block of a rule without max_block past maxListed.
 					return nil, fmt.Errorf("block %d/%x: its members not known to the set of blocks", rule, e.hash)
 				}
 			}
