@@ -1249,7 +1249,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			}
 			rule := int(e.rule)
 			x := int32(len(bs))
-			bs = append(bs, batchBlock{id: blockID{rule, e.hash}, lo: int32(j), flushed: int32(j)})
+			bs = append(bs, batchBlock{id: blockID{rule, e.hash}, lo: int32(j)})
 			// The set knows every block's members (the store keeps no
 			// blocking index: reg22).
 			switch {
@@ -1557,16 +1557,15 @@ type writtenBlock struct {
 	fresh bool
 }
 
-// batchBlock is a block a batch names (scoreLocal): its members in the
-// store (at most max_block+1 of them; none read when the set of blocks
-// knows it larger than its max_block: large) and the place of the
-// batch's entries in scoreLocal's refs, [lo, hi), of which those before
-// flushed are written to wb.
+// batchBlock is a block a batch names (scoreLocal): its committed
+// members as the set of blocks knows them (none when it knows the block
+// larger than its max_block: large) and the place of the batch's entries
+// in scoreLocal's refs, [lo, hi).
 type batchBlock struct {
-	id              blockID
-	committed       []uint64
-	large           bool
-	lo, hi, flushed int32
+	id        blockID
+	committed []uint64
+	large     bool
+	lo, hi    int32
 	// wide: its entries, when large and the set keeps them, or when it
 	// passes its max_block within the batch and its committed entries
 	// were built from the frame (frameWide, tried once): its windows are
