@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -310,16 +312,27 @@ func TestLoadSpeed(t *testing.T) {
 	// another's backlog held in the heap (a larger live heap collects
 	// less often: the rounds holding one or two backlogs were the
 	// cheaper), and the broker starts after these rounds.
-	pairs := envInt("DANCU_BENCH_LOAD_PAIRS", 0)
-	var xs []time.Duration // the paired rounds' extras (on − off CPU), in order
+	sizes := memTables(t)
+	pairs := envInt("DANCU_BENCH_LOAD_PAIRS", 0) * len(sizes)
+	var xs []time.Duration     // the paired rounds' extras (on − off CPU), in order
+	var pairSize []int64       // the paired rounds' memtables, in order
+	var compacted [2][]float64 // the paired rounds' bytes compacted (MB), coverage off and on
 	for i := 0; i < pairs; i++ {
 		if i == 0 {
 			warmUp(t, recs)
 		}
 		// Pair i: both registries side by side, batch by batch, the side
 		// that goes first alternating (and the first side of each pair
-		// too), each store compacted whole before it closes.
-		p := pairedMatch(t, filepath.Join(t.TempDir(), fmt.Sprint("pair-", i)), recs, i%2, true, i == 0, kinds, nil)
+		// too; with several memtables, from one round of sizes to the
+		// next), each store compacted whole before it closes; the
+		// memtables in turn, so that a drift of the machine's load weighs
+		// on each size alike.
+		mt := sizes[i%len(sizes)]
+		p := pairedMatch(t, filepath.Join(t.TempDir(), fmt.Sprint("pair-", i)), recs, (i/len(sizes))%2, true, i == 0, kinds, mt, nil)
+		pairSize = append(pairSize, mt)
+		for c := range 2 {
+			compacted[c] = append(compacted[c], float64(p.written[c]-p.flushed[c])/1e6)
+		}
 		if total != 0 && p.rows != total {
 			t.Fatalf("match stage, pair %d: %d rows of records, persons and links, want %d as in the other runs", i, p.rows, total)
 		}
@@ -331,10 +344,11 @@ func TestLoadSpeed(t *testing.T) {
 			match[cov] = append(match[cov], result{wall: p.wall[c], cpu: p.cpu[c]})
 		}
 		xs = append(xs, p.cpu[1]-p.cpu[0])
-		t.Logf("match stage, pair %d: %d records → %d rows: coverage off %v wall, %v CPU; on %v wall, %v CPU; the registry's extra %+.3f s CPU (per batch: median %+.3f s, spread ±%.3f s); the stores' flushes and compactions wrote %.0f / %.0f MB; allocated %.0f / %.0f MB",
-			i, len(recs), p.rows, p.wall[0].Round(time.Millisecond), p.cpu[0].Round(time.Millisecond), p.wall[1].Round(time.Millisecond),
+		t.Logf("match stage, pair %d (memtable %s): %d records → %d rows: coverage off %v wall, %v CPU; on %v wall, %v CPU; the registry's extra %+.3f s CPU (per batch: median %+.3f s, spread ±%.3f s); the stores' flushes and compactions wrote %.0f / %.0f MB (flushes %.1f / %.1f MB); allocated %.0f / %.0f MB",
+			i, memTableName(mt), len(recs), p.rows, p.wall[0].Round(time.Millisecond), p.cpu[0].Round(time.Millisecond), p.wall[1].Round(time.Millisecond),
 			p.cpu[1].Round(time.Millisecond), (p.cpu[1] - p.cpu[0]).Seconds(), median(p.diffs), stddev(p.diffs),
-			float64(p.written[0])/1e6, float64(p.written[1])/1e6, float64(p.alloc[0])/1e6, float64(p.alloc[1])/1e6)
+			float64(p.written[0])/1e6, float64(p.written[1])/1e6, float64(p.flushed[0])/1e6, float64(p.flushed[1])/1e6,
+			float64(p.alloc[0])/1e6, float64(p.alloc[1])/1e6)
 	}
 	order := []bool{false, false, true, true, false}
 	if pairs > 0 {
@@ -512,6 +526,94 @@ func TestLoadSpeed(t *testing.T) {
 	t.Logf("POINT 6, PAIRED (%d pairs): median %.1f%% of the rows per CPU-second (range %.1f–%.1f%%); the registry's extra median %+.3f s CPU per %d records (range %+.3f to %+.3f s); the load stage alone kept median %.1f%% (range %.1f–%.1f%%); point 6 of the medians %.1f%%",
 		pairs, median(p6), slices.Min(p6), slices.Max(p6), median(x), len(recs), slices.Min(x), slices.Max(x),
 		median(kept), slices.Min(kept), slices.Max(kept), 100*median(offs)/(median(ons)+median(x)))
+	if len(sizes) < 2 {
+		return
+	}
+	// Over several memtables: each size is one compaction schedule (the
+	// same for every pair of that size), so the median over all pairs is
+	// a median over schedules; each size's own beside it. The bytes
+	// compacted are the stores' (deterministic for one build and size).
+	var meds []float64
+	for _, mt := range sizes {
+		var p6s, xs6, offc, onc []float64
+		for i, m := range pairSize {
+			if m == mt {
+				p6s, xs6 = append(p6s, p6[i]), append(xs6, x[i])
+				offc, onc = append(offc, compacted[0][i]), append(onc, compacted[1][i])
+			}
+		}
+		meds = append(meds, median(p6s))
+		t.Logf("memtable %s (%d pairs): point 6 median %.1f%% (%.1f); the registry's extra median %+.3f s; the stores' compactions wrote %.1f / %.1f MB (coverage off / on, extra %+.1f MB)",
+			memTableName(mt), len(p6s), median(p6s), p6s, median(xs6), median(offc), median(onc), median(onc)-median(offc))
+	}
+	t.Logf("POINT 6 OVER MEMTABLES (%s, %d pairs each): median of all %d pairs %.1f%% (range %.1f–%.1f%%); the sizes' medians %.1f%%; the registry's extra median %+.3f s",
+		memTableNames(sizes), pairs/len(sizes), pairs, median(p6), slices.Min(p6), slices.Max(p6), meds, median(x))
+}
+
+// memTables is DANCU_BENCH_LOAD_MEMTABLES ("64MiB,96MiB,128MiB": sizes
+// with a unit of KiB, MiB, GiB, KB, MB or GB, or bytes): the registry's
+// memtables the paired rounds run with, in turn, each size
+// DANCU_BENCH_LOAD_PAIRS times. The memtable sets when the store flushes
+// and so which compactions run: for one build and one size the schedule
+// is the same in every pair, and a change of either reshuffles it (cov20:
+// the registry's extra follows the bytes compacted, ~0.04 s a MB), so a
+// figure over one size is one draw of it. Unset: one size, the
+// registry's default (0 here: registry.DefaultMemTableBytes, which
+// GOMEMLIMIT raises).
+func memTables(t testing.TB) []int64 {
+	v := os.Getenv("DANCU_BENCH_LOAD_MEMTABLES")
+	if v == "" {
+		return []int64{0}
+	}
+	var out []int64
+	for _, f := range strings.Split(v, ",") {
+		n, err := parseBytes(strings.TrimSpace(f))
+		if err != nil || n < 1<<20 {
+			t.Fatalf("DANCU_BENCH_LOAD_MEMTABLES: %q is not a size of at least 1MiB (64MiB, 96MiB, …)", f)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// parseBytes reads "96MiB", "100MB", "1GiB" or a number of bytes.
+func parseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("not a size: %q", s)
+	}
+	return n * mult, nil
+}
+
+// memTableName names a memtable of memTables ("96MiB"; the default's
+// size when 0).
+func memTableName(n int64) string {
+	if n == 0 {
+		return fmt.Sprintf("%dMiB (default)", registry.DefaultMemTableBytes()>>20)
+	}
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%dMiB", n>>20)
+	}
+	return fmt.Sprint(n, "B")
+}
+
+func memTableNames(sizes []int64) string {
+	var names []string
+	for _, n := range sizes {
+		names = append(names, memTableName(n))
+	}
+	return strings.Join(names, ", ")
 }
 
 // median is the median of x (the mean of the middle two when even).
@@ -664,5 +766,26 @@ func unspill(t testing.TB, path string) []kafka.Message {
 			t.Fatalf("backlog %s: %v", path, err)
 		}
 		msgs = append(msgs, kafka.Message{Value: v, Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: kind}}})
+	}
+}
+
+func TestMemTablesParse(t *testing.T) {
+	t.Setenv("DANCU_BENCH_LOAD_MEMTABLES", "64MiB, 96MiB,100MB,134217728")
+	got := memTables(t)
+	want := []int64{64 << 20, 96 << 20, 100e6, 128 << 20}
+	if !slices.Equal(got, want) {
+		t.Errorf("memTables = %v, want %v", got, want)
+	}
+	if got := memTableNames(got); got != "64MiB, 96MiB, 100000000B, 128MiB" {
+		t.Errorf("memTableNames = %q", got)
+	}
+	for _, bad := range []string{"64XiB", "MiB", "-5MiB", "1KiB"} {
+		if n, err := parseBytes(bad); err == nil && n >= 1<<20 {
+			t.Errorf("parseBytes(%q) = %d, want an error or less than 1MiB", bad, n)
+		}
+	}
+	t.Setenv("DANCU_BENCH_LOAD_MEMTABLES", "")
+	if got := memTables(t); len(got) != 1 || got[0] != 0 {
+		t.Errorf("memTables unset = %v, want the default alone", got)
 	}
 }

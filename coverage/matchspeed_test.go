@@ -93,6 +93,9 @@ func BenchmarkMatchStage(b *testing.B) {
 // and that side wrote 12–18 MB more than the side with coverage;
 // settled, the side with coverage writes 57 MB more, every run). With DANCU_BENCH_CPUPROFILE=dir each turn is
 // profiled apart (profileTurn), so that each side's profile is its own.
+// With DANCU_BENCH_LOAD_MEMTABLES (as in TestLoadSpeed) op i runs with
+// the i-th memtable size, in turn, and logs each op's bytes: with
+// -benchtime 3x and three sizes, one pair a size.
 //
 //	go test ./coverage -run '^$' -bench MatchStagePaired -benchtime 1x -count 3
 //	DANCU_BENCH_SETTLE=1 DANCU_BENCH_CPUPROFILE=/tmp/p go test ./coverage -run '^$' -bench MatchStagePaired -benchtime 1x
@@ -104,8 +107,13 @@ func BenchmarkMatchStagePaired(b *testing.B) {
 	var off, on, noise float64
 	settleStores := os.Getenv("DANCU_BENCH_SETTLE") != ""
 	var alloc, written, flushed [2]uint64 // bytes allocated; bytes the stores' flushes and compactions wrote; of which flushes
+	sizes := memTables(b)
 	for i := 0; i < b.N; i++ {
-		p := pairedMatch(b, filepath.Join(b.TempDir(), fmt.Sprint("pair-", i)), recs, 0, settleStores, false, nil, profileTurn)
+		mt := sizes[i%len(sizes)]
+		p := pairedMatch(b, filepath.Join(b.TempDir(), fmt.Sprint("pair-", i)), recs, 0, settleStores, false, nil, mt, profileTurn)
+		b.Logf("pair %d, memtable %s: the registry's extra %+.3f s CPU; the stores' flushes wrote %.1f / %.1f MB, flushes and compactions %.1f / %.1f MB (coverage off / on)",
+			i, memTableName(mt), (p.cpu[1] - p.cpu[0]).Seconds(), float64(p.flushed[0])/1e6, float64(p.flushed[1])/1e6,
+			float64(p.written[0])/1e6, float64(p.written[1])/1e6)
 		off, on = off+p.cpu[0].Seconds(), on+p.cpu[1].Seconds()
 		for c := range 2 {
 			alloc[c] += p.alloc[c]
@@ -173,9 +181,11 @@ type pairRound struct {
 // The load of a shared machine weighs on both sides of each pair alike.
 // turn, when set, is called at the start of each turn (side "off" or
 // "on", the batch's number, 999 for the closing) and returns what ends
-// it (profileTurn).
+// it (profileTurn). memTable, when positive, is both stores' memtable
+// (registry.Config.MemTableBytes; else the default): it sets when the
+// stores flush and so which compactions run (memTables).
 func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, settle, keep bool, kinds map[string]bool,
-	turn func(testing.TB, string, int) func()) pairRound {
+	memTable int64, turn func(testing.TB, string, int) func()) pairRound {
 	t.Helper()
 	s, err := vietnamese.Trained()
 	if err != nil {
@@ -190,7 +200,7 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 	var regs [2]*registry.Registry // coverage off, on
 	for c := range regs {
 		regs[c], err = registry.Open(registry.Config{Dir: filepath.Join(dir, sides[c]), Settings: s,
-			Now: func() time.Time { return now }, NoCoverage: c == 0})
+			Now: func() time.Time { return now }, NoCoverage: c == 0, MemTableBytes: memTable})
 		if err != nil {
 			t.Fatal(err)
 		}
