@@ -540,16 +540,20 @@ func (r *Registry) Space() ([]Space, error) {
 // familyMeter counts, by key family (a key's first byte), the bytes the
 // store's flushes and compactions wrote, from Pebble's events: which key
 // spaces the write amplification comes from (issue 9; issue 11 point 6).
-// A table is counted whole under the family of its first key: tables are
-// 2 MB, and a family of a few MB (the edges, the ids) shares most of its
-// tables with its neighbours, so the small families' figures are rough.
+// A table is counted whole under its keys' family, or under 0 when it
+// holds several: a flush writes one table of all families (Open), so the
+// flushes and the level-0 compactions are counted under 0; the tables of
+// the levels below are 2 MB and more, and a family of a few MB (the
+// edges, the ids) shares most of its tables with its neighbours, so the
+// small families' figures are rough.
 type familyMeter struct {
 	flushed, compacted [256]atomic.Uint64
 }
 
-// tableFamily is the family of a table's first key.
+// tableFamily is the family of a table's keys; 0 when they are of
+// several (a level-0 table holds a whole flush: Open).
 func tableFamily(t pebble.TableInfo) byte {
-	if len(t.Smallest.UserKey) == 0 {
+	if len(t.Smallest.UserKey) == 0 || len(t.Largest.UserKey) == 0 || t.Smallest.UserKey[0] != t.Largest.UserKey[0] {
 		return 0
 	}
 	return t.Smallest.UserKey[0]
@@ -593,6 +597,9 @@ func (m *familyMeter) families() []FamilyWrites {
 			continue
 		}
 		name := spaceNames[byte(k)]
+		if k == 0 {
+			name = "tables of several key spaces"
+		}
 		out = append(out, FamilyWrites{Kind: byte(k), Name: name, Flushed: f, Compacted: c})
 	}
 	return out

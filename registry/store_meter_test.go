@@ -9,8 +9,9 @@ import (
 // TestFamilyWrites: what the store's flushes and compactions wrote, by
 // key family (Stats.Families), adds up to what Pebble says they wrote
 // (Stats.Flushed, Stats.CompactedBytes: moves write nothing), and names
-// each family. (A table is counted under its first key's family: the 2 MB
-// tables of a store this small all start with the last output's key.)
+// each family. (A table is counted under its keys' family, or under 0
+// when they are of several: a flush's table holds all, and the 2 MB
+// tables of a store this small do too.)
 func TestFamilyWrites(t *testing.T) {
 	p := generated(t)
 	// A small memtable and base level: several flushes and compactions.
