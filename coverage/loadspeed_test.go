@@ -285,7 +285,11 @@ func sourceOf(n, f int) (string, int) {
 // computed per pair (load stage without ÷ (load stage with + the
 // registry's extra of the same pair), per CPU-second) and printed with
 // its median and range, after the lines of the old printout, which sum
-// over all rounds.
+// over all rounds. DANCU_BENCH_LOAD_MEMTABLES=64MiB,96MiB,128MiB (cov21)
+// runs DANCU_BENCH_LOAD_PAIRS pairs at each of those registry memtables,
+// the sizes in turn, and prints point 6's median over all pairs and per
+// size with each size's bytes compacted (memTables): the memtable sets
+// the stores' compaction schedule, so a figure over one size is one draw.
 func TestLoadSpeed(t *testing.T) {
 	if os.Getenv("DANCU_BENCH_LOAD") == "" {
 		t.Skip("set DANCU_BENCH_LOAD=1 to time loading with and without coverage")
