@@ -53,7 +53,9 @@
 // at a million records and 4 GiB every record stays decoded and the
 // store's blocks decompressed; the memtable a sixteenth
 // (DefaultMemTableBytes), so that the store is flushed, and its base
-// level rewritten by compactions, less often. Then the match
+// level rewritten by compactions, less often; each flush is one level-0
+// table (Open), so the compactions follow the number of flushes, not
+// where Pebble would have cut a flush's bytes. Then the match
 // components of the new records — records joined by stored edges at or
 // above the match threshold, the only edges the clustering follows — are
 // clustered again with the offline rule, so the partition equals what
