@@ -397,20 +397,24 @@ func Open(cfg Config) (*Registry, error) {
 			opts.Levels[i].Compression = pebble.ZstdCompression
 		}
 	}
-	// One level-0 table a flush, not tables of 2 MB split where the
-	// level's sublevels and the base level's tables fall: the blocking
-	// keys are hashes, so a flush's tables span the key space anyway,
-	// and where Pebble cut them depended on the bytes of each, so that a
-	// few bytes more (a coverage state) moved the cuts, the intervals a
-	// level-0 compaction picks and so the whole schedule of compactions.
-	// With one table a flush a level-0 compaction takes every table of
-	// level 0 and the base level under it, and the schedule depends on
-	// the number of flushes alone (issue 11 point 6, cov21: at 200,000
-	// records, memtables of 64, 96 and 128 MiB, the store with coverage
-	// compacted 17.2, 5.4 and 0.4 MB more than the one without; now 0.3–
-	// 0.4 MB, and both less: 104, 109 and 115 MB against 110–129). The levels
-	// below keep Pebble's sizes (2 MB doubling a level; 128 MB at the
-	// bottom), which Pebble would otherwise derive from level 0's.
+	// One level-0 table a flush, not tables of 2 MB cut where level 0's
+	// sublevels and the base level's tables fall: where Pebble cut them
+	// depended on the bytes of each, so a few bytes more (a coverage
+	// state) moved the cuts, the intervals a level-0 compaction picks and
+	// so the whole schedule of compactions. With one table a flush a
+	// level-0 compaction takes every table of level 0 and the base level
+	// under it, and the schedule depends on the number of flushes alone
+	// (issue 11 point 6, cov21; BenchmarkMatchStagePaired at 200,000
+	// records: the store with coverage compacted 3.3 and 10.0 MB more than
+	// the one without at memtables of 64 and 128 MiB, now 0.2–0.3 MB;
+	// before reg22's store without a blocking index, 17.2, 5.4 and 0.4 MB
+	// at 64, 96 and 128 MiB). Most families are spread over their key
+	// space (record ids, persons, edges); the records' fields, keyed by
+	// sequence, are rewritten in the base level with the rest (with a
+	// million's level tree at 100,000 records the compactions wrote 87.7
+	// against 86.4 MB: docs/coverage-speed.md). The levels below keep
+	// Pebble's sizes (2 MB doubling a level; 128 MB at the bottom), which
+	// Pebble would otherwise derive from level 0's.
 	for i := range opts.Levels {
 		opts.Levels[i].TargetFileSize = 2 << 20 << i
 	}
