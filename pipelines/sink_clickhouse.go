@@ -605,8 +605,36 @@ func (s *ClickHouseSink) insertDeltas(ctx context.Context, b *Batch, in *refusal
 			return err
 		}
 	}
-	return insertRows(ctx, s, "person_deltas", KindPersonDeltas, b.PersonDeltas, in)
+	return insertPersonDeltaRows(ctx, s, b.PersonDeltas, in)
 }
+
+// insertPersonDeltaRows inserts rows into person_deltas as the other
+// deltas go (insertColumns): one insert column by column, with the
+// deduplication token of the rows' (batch, seq), sent again as it was
+// after an outage. person_deltas fans out to four views (keys,
+// person_state, coverage_persons, coverage_children), each committing its
+// part on its own, as person_delta_sums does; the aggregates keep 0024's
+// deduplication window, and the keys and person_state are
+// ReplacingMergeTrees, where a second copy is harmless. The block is sent
+// again as fillOld made it: its old states are not read again from
+// person_state, which the first attempt's view may have changed. The
+// settings are the token's alone (not deltaInsert's): person_state keeps
+// the merging pass on insert, as before.
+func insertPersonDeltaRows(ctx context.Context, s *ClickHouseSink, rows []schemas.PersonDelta, in *refusals) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	cols, err := schemas.Columns(rows, nil)
+	if err != nil {
+		return fmt.Errorf("insert into person_deltas: %w", err)
+	}
+	return insertColumns(ctx, s, "person_deltas", KindPersonDeltas, personDeltaColumns, cols, rows,
+		deltaSettings(nil, "person_deltas", rows, personDeltaKey), in)
+}
+
+var personDeltaColumns = schemas.Tags(schemas.PersonDelta{})
+
+func personDeltaKey(d *schemas.PersonDelta) (string, uint32) { return d.Batch, d.Seq }
 
 // fillOld sets the old state of the deltas with old_known = 0 (persons of
 // ids) to the state person_state last counted for them (none: nothing
