@@ -252,7 +252,9 @@ func stripIDLabel(s string) string {
 // code (or a country code for births registered abroad), digit 4 the
 // century and sex, digits 5–6 the last digits of the birth year. Nine
 // digits are an old identity card number (KindCMND), which encodes nothing
-// checked here. A number whose birth year is in the future (century digit
+// checked here but is no placeholder (one digit nine times, 000000000: what
+// clerks type where the field may not be left blank; taken as a number,
+// every such row would share one block and one "same CMND"). A number whose birth year is in the future (century digit
 // 4–9, or a 2000s year past this one) is not valid. Errors are reported in
 // Error, never by panicking.
 func ParseID(s string) ID {
@@ -268,6 +270,10 @@ func ParseID(s string) ID {
 		return id
 	case 9:
 		id.Kind = KindCMND
+		if cmndPlaceholder(num) {
+			id.Error = "a placeholder, not a CMND (one digit nine times)"
+			return id
+		}
 		id.Valid = true
 		return id
 	case 12:
@@ -376,4 +382,15 @@ func MaskID(s string) string {
 		return strings.Repeat("*", n)
 	}
 	return num[:4] + strings.Repeat("*", len(num)-6) + num[len(num)-2:]
+}
+
+// cmndPlaceholder reports whether nine digits are a placeholder typed for
+// a missing CMND rather than a number: one digit repeated nine times.
+func cmndPlaceholder(num string) bool {
+	for i := 1; i < len(num); i++ {
+		if num[i] != num[0] {
+			return false
+		}
+	}
+	return true
 }
