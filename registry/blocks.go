@@ -534,7 +534,7 @@ func (r *Registry) startBlockSet(db *pebble.DB, maxBlocks []int, ids bool) error
 		}
 		r.idSeed, r.idsSince = maphash.MakeSeed(), &blockSet{}
 	}
-	r.blocksSince, r.blocksDone = &blockSet{}, make(chan struct{}) // its slots only are read
+	r.blocksSince, r.blocksDone, r.blocksReady = &blockSet{}, make(chan struct{}), make(chan struct{}) // its slots only are read
 	go r.loadBlocks(it, idIts, maxBlocks)
 	return nil
 }
@@ -558,11 +558,15 @@ func listLimit(maxBlock int) int {
 // Then, from idIts (none: none), the set of the store's record ids,
 // tombstones and valid numbers (ids.go), those batches write meanwhile
 // kept aside (idsSince).
+//
+// Batches and withdrawals wait for the set of blocks (blocksReady), not
+// for the set of ids (reg24): until it is built they look every id up.
 func (r *Registry) loadBlocks(it *pebble.Iterator, idIts []*pebble.Iterator, maxBlocks []int) {
 	defer close(r.blocksDone)
 	if it != nil {
 		r.loadBlockSet(it, maxBlocks)
 	}
+	close(r.blocksReady)
 	if len(idIts) == 0 {
 		return
 	}
@@ -594,7 +598,15 @@ func (r *Registry) loadBlockSet(it *pebble.Iterator, maxBlocks []int) {
 	start := time.Now()
 	var s *blockSet
 	var err error
-	if maxBlocks != nil {
+	replayed, savedNext := 0, uint64(0)
+	if maxBlocks != nil && r.setFile {
+		s, replayed, savedNext = r.loadSavedBlockSet(it, maxBlocks)
+	}
+	if s != nil {
+		if err := it.Close(); err != nil {
+			slog.Warn("registry: read records", "err", err)
+		}
+	} else if maxBlocks != nil {
 		s, err = r.readRecordBlockSet(it, &r.blocksStop, maxBlocks)
 	} else {
 		s, err = readBlockSet(it, &r.blocksStop, maxBlocks)
@@ -631,6 +643,10 @@ func (r *Registry) loadBlockSet(it *pebble.Iterator, maxBlocks []int) {
 	}
 	r.blocks, r.blocksSince = s, nil
 	r.stats.BlockSetLoad = time.Since(start)
+	if savedNext > 0 {
+		r.saved, r.savedNext = true, savedNext
+		r.stats.BlockSetFromFile, r.stats.BlockSetReplayed = true, int64(replayed)
+	}
 }
 
 var errStopped = errors.New("stopped")
@@ -713,19 +729,52 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *b
 // The registry's store keeps no blocking index since reg22 (twelve keys a
 // record, the most bytes and keys its flushes wrote: issue 9); the set
 // answers every look-up of a block and every window, so that it is built
-// before a batch or a withdrawal (Add and Withdraw wait for it).
+// before a batch or a withdrawal (Add and Withdraw wait for it). Since
+// reg24 it is read from the file the registry saved it in (blockset.go)
+// when one is there for this store, and only the records after it are
+// read here (replayRecords).
 func (r *Registry) readRecordBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *blockSet, err error) {
 	defer func() {
 		if cerr := it.Close(); err == nil && cerr != nil {
 			s, err = nil, fmt.Errorf("read records: %w", cerr)
 		}
 	}()
-	// Each entry: its block and place in refs, its record in seqs, its
-	// sort value in sorts (ends).
-	var refs []keyRef
-	var seqs []uint64
-	var sorts []byte
-	var ends []uint32
+	e, err := r.readRecordEntries(it, 0, stop)
+	if err != nil {
+		return nil, err
+	}
+	s = &blockSet{members: true, wide: &wideBlocks{m: map[blockID]*wideBlock{}}}
+	if err := r.mergeEntries(s, e, maxBlocks); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// recordEntries are the block entries of records read from the store
+// (readRecordEntries): entry i is block (refs[i].rule, refs[i].hash) of
+// record seqs[refs[i].at], whose sort value is sorts[ends[at-1]:ends[at]];
+// refs sorted by block, then by record (in the order they were read).
+type recordEntries struct {
+	refs  []keyRef
+	seqs  []uint64
+	sorts []byte
+	ends  []uint32
+	// records read
+	records int
+}
+
+func (e *recordEntries) sortOf(at int32) []byte {
+	lo := uint32(0)
+	if at > 0 {
+		lo = e.ends[at-1]
+	}
+	return e.sorts[lo:e.ends[at]]
+}
+
+// readRecordEntries reads the records through it from sequence from on
+// (it is not closed) and makes their blocking keys.
+func (r *Registry) readRecordEntries(it *pebble.Iterator, from uint64, stop *atomic.Bool) (*recordEntries, error) {
+	e := &recordEntries{}
 	const chunk = 4096
 	blobs := make([]*recordBlob, 0, chunk)
 	chunkSeqs := make([]uint64, 0, chunk)
@@ -741,20 +790,20 @@ func (r *Registry) readRecordBlockSet(it *pebble.Iterator, stop *atomic.Bool, ma
 		for i, seq := range chunkSeqs {
 			keys = r.km.Keys(f, i, keys[:0])
 			for _, rk := range keys {
-				if len(refs) >= math.MaxInt32 {
+				if len(e.refs) >= math.MaxInt32 {
 					return errors.New("more block entries than the set can build")
 				}
-				refs = append(refs, keyRef{rk.Hash, int32(rk.Rule), int32(len(refs))})
-				seqs = append(seqs, seq)
-				sorts = append(sorts, rk.Sort...)
-				ends = append(ends, uint32(len(sorts)))
+				e.refs = append(e.refs, keyRef{rk.Hash, int32(rk.Rule), int32(len(e.refs))})
+				e.seqs = append(e.seqs, seq)
+				e.sorts = append(e.sorts, rk.Sort...)
+				e.ends = append(e.ends, uint32(len(e.sorts)))
 			}
 		}
 		blobs, chunkSeqs = blobs[:0], chunkSeqs[:0]
 		return nil
 	}
 	n := 0
-	for ok := it.First(); ok; ok = it.Next() {
+	for ok := it.SeekGE(seqKey(kRecord, from)); ok; ok = it.Next() {
 		if n++; n%65536 == 0 && stop.Load() {
 			return nil, errStopped
 		}
@@ -779,52 +828,107 @@ func (r *Registry) readRecordBlockSet(it *pebble.Iterator, stop *atomic.Bool, ma
 	if err := flush(); err != nil {
 		return nil, err
 	}
-	if len(sorts) > math.MaxUint32 {
+	if len(e.sorts) > math.MaxUint32 {
 		return nil, errors.New("more block entries than the set can build")
 	}
 	if stop.Load() {
 		return nil, errStopped
 	}
-	refs = sortKeyRefs(refs)
-	s = &blockSet{members: true, wide: &wideBlocks{m: map[blockID]*wideBlock{}}}
-	sortOf := func(at int32) []byte {
-		lo := uint32(0)
-		if at > 0 {
-			lo = ends[at-1]
-		}
-		return sorts[lo:ends[at]]
-	}
+	e.records = n
+	e.refs = sortKeyRefs(e.refs)
+	return e, nil
+}
+
+// mergeEntries adds the entries e, of records later than every member s
+// knows, to the blocks of s: appended to a block's list, inserted in key
+// order among a large block's entries, and, for a block they take past
+// its max_block, its earlier members' entries read from their records
+// (entriesOf). Into an empty set, it builds the set of e's records.
+func (r *Registry) mergeEntries(s *blockSet, e *recordEntries, maxBlocks []int) error {
 	var members []uint64
 	var entries [][]byte
-	for lo := 0; lo < len(refs); {
+	for lo := 0; lo < len(e.refs); {
 		hi := lo + 1
-		for hi < len(refs) && refs[hi].rule == refs[lo].rule && refs[hi].hash == refs[lo].hash {
+		for hi < len(e.refs) && e.refs[hi].rule == e.refs[lo].rule && e.refs[hi].hash == e.refs[lo].hash {
 			hi++
 		}
-		rule, hash := int(refs[lo].rule), refs[lo].hash
+		rule, hash := int(e.refs[lo].rule), e.refs[lo].hash
 		if rule >= len(maxBlocks) {
-			return nil, fmt.Errorf("read records: a key of rule %d, of %d rules", rule, len(maxBlocks))
+			return fmt.Errorf("read records: a key of rule %d, of %d rules", rule, len(maxBlocks))
 		}
+		mb := maxBlocks[rule]
 		members = members[:0]
-		for _, e := range refs[lo:hi] {
-			members = append(members, seqs[e.at]) // in the order of the records
+		for _, x := range e.refs[lo:hi] {
+			members = append(members, e.seqs[x.at]) // in the order of the records
 		}
-		s.setCount(rule, hash, members, nil, len(members), maxBlocks[rule])
-		if windowedAt(maxBlocks[rule], len(members)) {
-			entries = entries[:0]
-			for _, e := range refs[lo:hi] {
-				entries = append(entries, appendSeq(append(slices.Clip(sortOf(e.at)), 0), seqs[e.at]))
+		entries = entries[:0]
+		newEntries := func() {
+			for _, x := range e.refs[lo:hi] {
+				entries = append(entries, appendSeq(append(slices.Clip(e.sortOf(x.at)), 0), e.seqs[x.at]))
 			}
-			slices.SortFunc(entries, bytes.Compare)
-			w := &wideBlock{}
-			for _, e := range entries {
-				w.append(e)
-			}
-			s.wide.set(blockID{rule, hash}, w)
 		}
+		id := blockID{rule, hash}
+		// What s knows of the block before these records.
+		var old []uint64
+		switch i := s.findBlock(rule, hash); {
+		case i < 0 || s.one[i] == 0:
+		case s.one[i] == listOf(rule, tooManyAt):
+			s.setCount(rule, hash, nil, nil, maxListed+1, mb) // more still
+			lo = hi
+			continue
+		case s.large(rule, hash):
+			w := s.wide.get(id)
+			if w == nil {
+				return fmt.Errorf("block %d/%x: larger than its max_block, its entries not known", rule, hash)
+			}
+			for j := range w.len() {
+				entries = append(entries, w.at(j))
+			}
+			newEntries()
+			s.wide.set(id, wideOf(entries))
+			lo = hi
+			continue
+		default:
+			if m, ok := s.single(rule, hash); ok {
+				old = []uint64{m}
+			} else if l, ok := s.listed(rule, hash); ok {
+				old = l
+			} else {
+				return fmt.Errorf("block %d/%x: its members not known to the set of blocks", rule, hash)
+			}
+		}
+		n := len(old) + len(members)
+		if !windowedAt(mb, n) {
+			s.setCount(rule, hash, old, members, n, mb)
+			lo = hi
+			continue
+		}
+		if len(old) > 0 {
+			var err error
+			if entries, err = r.entriesOf(rule, hash, old, entries); err != nil {
+				return err
+			}
+		}
+		newEntries()
+		s.setCount(rule, hash, nil, nil, n, mb)
+		s.wide.set(id, wideOf(entries))
 		lo = hi
 	}
-	return s, nil
+	return nil
+}
+
+// wideOf is a block's entries, entries sorted in key order (sorted here).
+func wideOf(entries [][]byte) *wideBlock {
+	slices.SortFunc(entries, bytes.Compare)
+	n := 0
+	for _, x := range entries {
+		n += len(x)
+	}
+	w := &wideBlock{keys: make([]byte, 0, n), ends: make([]uint32, 0, len(entries))}
+	for _, x := range entries {
+		w.append(x)
+	}
+	return w
 }
 
 // noteBlock records that a batch writes block (rule, hash).

@@ -35,7 +35,7 @@ func TestIDSetKeepsIDsWrittenWhileBuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.ids, r.idsSince, r.blocksDone = nil, &blockSet{}, make(chan struct{})
+	r.ids, r.idsSince, r.blocksDone, r.blocksReady = nil, &blockSet{}, make(chan struct{}), make(chan struct{})
 	for i := 0; i < n; i++ {
 		r.noteID(fmt.Sprint("meanwhile", i))
 		if !r.mayHold(fmt.Sprint("never", i)) || !r.mayHold(fmt.Sprint("stored", i)) {

@@ -88,6 +88,15 @@ type Config struct {
 	// (coverage_deltas.go), for measuring what coverage costs the match
 	// stage (coverage's TestLoadSpeed); the aggregates then count nothing.
 	NoCoverage bool
+	// BlockSetCheckpoint is how many records the registry adds between
+	// two saves of its set of blocks beside its store (blockset.go); it is
+	// saved when it closes too. Default: DefaultBlockSetCheckpoint;
+	// negative: only when it closes.
+	BlockSetCheckpoint int
+	// NoBlockSetFile: the set of blocks is neither saved nor read from
+	// a file, but built from the records at every open (as before reg24),
+	// for measuring both.
+	NoBlockSetFile bool
 }
 
 // Registry is the incremental identity registry of one process.
@@ -149,6 +158,7 @@ type Registry struct {
 	blocks, blocksSince *blockSet
 	blocksStop          atomic.Bool
 	blocksDone          chan struct{} // closed when loadBlocks ends
+	blocksReady         chan struct{} // closed when the set of blocks is built (or its build failed)
 	blocksErr           error         // why blocks is nil, when its build failed
 	// ids holds a hash of every record id the store holds (ids.go); nil
 	// while it is built with the set of blocks (idsSince then holds the
@@ -183,6 +193,16 @@ type Registry struct {
 	// wholePersons keeps every person's state whole, as before cov18
 	// (tests compare the outputs both ways).
 	wholePersons bool
+	// dir is the store's directory; setFile says whether the set of
+	// blocks is saved there (blockset.go), every setEvery records;
+	// saved, that the store names a file holding the set of its records
+	// before savedNext (savedNext stays the last save's when it no
+	// longer does).
+	dir       string
+	setFile   bool
+	setEvery  int
+	saved     bool
+	savedNext uint64
 }
 
 // Stats count what the registry did.
@@ -236,6 +256,16 @@ type Stats struct {
 	// WideBytes the entries of large blocks (windows.go).
 	BlockSetBytes int64
 	WideBytes     int64
+	// BlockSetFromFile says the set was read from the file it was saved
+	// in (blockset.go) and BlockSetReplayed how many records after it were
+	// read from the store and added to it; BlockSetSaves counts the saves
+	// since the registry opened, BlockSetSave the time of the last one and
+	// BlockSetFileBytes its file's size.
+	BlockSetFromFile  bool
+	BlockSetReplayed  int64
+	BlockSetSaves     int64
+	BlockSetSave      time.Duration
+	BlockSetFileBytes int64
 
 	Persons          int64 // persons written (new or changed), summed over batches
 	LargestRecluster int   // most records reclustered in one batch (its components together)
@@ -530,7 +560,11 @@ func newRegistry(cfg Config) (*Registry, error) {
 		return nil, err
 	}
 	r := &Registry{s: s, km: km, fIndex: map[string]int{}, cIndex: map[string]int{}, now: cfg.Now, sync: cfg.Sync,
-		minW: float32(matching.MatchWeight(s.Thresholds.Match)), score: cfg.Score, scoreOut: cfg.Withdraw, cacheMax: cfg.FrameRows, noCov: cfg.NoCoverage}
+		minW: float32(matching.MatchWeight(s.Thresholds.Match)), score: cfg.Score, scoreOut: cfg.Withdraw, cacheMax: cfg.FrameRows, noCov: cfg.NoCoverage,
+		dir: cfg.Dir, setFile: !cfg.NoBlockSetFile && cfg.Score == nil, setEvery: cfg.BlockSetCheckpoint}
+	if r.setEvery == 0 {
+		r.setEvery = DefaultBlockSetCheckpoint
+	}
 	if r.cacheMax == 0 {
 		r.cacheMax = DefaultFrameRows()
 	}
@@ -620,6 +654,7 @@ func (r *Registry) Close() error {
 	if r.db == nil {
 		return nil
 	}
+	r.closeBlockSet()
 	err := r.db.Close()
 	r.db = nil
 	return err
@@ -890,8 +925,8 @@ func (r *Registry) Add(ctx context.Context, in []Input) (*Output, error) {
 // no blocking index (reg22). Called without r.mu, which the build takes
 // to install the set.
 func (r *Registry) waitBlocks() {
-	if r.blocksDone != nil {
-		<-r.blocksDone
+	if r.blocksReady != nil {
+		<-r.blocksReady
 	}
 }
 
@@ -1136,6 +1171,7 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	r.stats.Batches++
 	r.stats.Persons += int64(len(out.Persons))
 	r.stats.LastBatch = r.now().Sub(start)
+	r.maybeSaveBlockSet()
 	return out, nil
 }
 

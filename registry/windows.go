@@ -205,7 +205,19 @@ func (r *Registry) storedWide(b *batchBlock) (*wideBlock, error) {
 	if r.blocks == nil || r.blocks.wide == nil || b.large || len(b.committed) > r.maxBlock[rule] {
 		return nil, fmt.Errorf("block %d/%x: its members not known", rule, b.id.hash)
 	}
-	seqs := slices.Sorted(slices.Values(b.committed))
+	entries, err := r.entriesOf(rule, b.id.hash, b.committed, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.stats.WideFromStore++
+	return wideOf(entries), nil
+}
+
+// entriesOf appends to entries the entries of members seqs of block
+// (rule, hash) (their sort value, 0, sequence: appendBlockKey after the
+// block's prefix), made from their records read from the store.
+func (r *Registry) entriesOf(rule int, hash uint64, members []uint64, entries [][]byte) ([][]byte, error) {
+	seqs := slices.Sorted(slices.Values(members))
 	blobs := make([]*recordBlob, len(seqs))
 	if err := r.readBlobs(r.db, seqs, func(i int, rb *recordBlob) error {
 		blobs[i] = rb
@@ -217,21 +229,14 @@ func (r *Registry) storedWide(b *batchBlock) (*wideBlock, error) {
 	if err := r.addAllToFrame(f, blobs); err != nil {
 		return nil, err
 	}
-	entries := make([][]byte, 0, len(seqs))
 	for i, m := range seqs {
 		k, ok := r.km.Key(f, i, rule)
-		if !ok || k.Hash != b.id.hash {
-			return nil, fmt.Errorf("block %d/%x: record %d is not in it", rule, b.id.hash, m)
+		if !ok || k.Hash != hash {
+			return nil, fmt.Errorf("block %d/%x: record %d is not in it", rule, hash, m)
 		}
 		entries = append(entries, appendSeq(append(append(make([]byte, 0, len(k.Sort)+1+seqLen), k.Sort...), 0), m))
 	}
-	slices.SortFunc(entries, bytes.Compare)
-	w := &wideBlock{}
-	for _, e := range entries {
-		w.append(e)
-	}
-	r.stats.WideFromStore++
-	return w, nil
+	return entries, nil
 }
 
 // useFrameWide: frameWide builds entries (tests turn it off, to compare

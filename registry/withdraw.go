@@ -317,12 +317,13 @@ func (r *Registry) withdrawRecords(ctx context.Context, w schemas.Withdrawal) (*
 	wb.Set([]byte{kLast}, encodeLast(token, enc), nil)
 	wb.Set(withdrawalKey(token), encodeLast(nil, enc), nil)
 	wb.Set(metaKey("batch"), u64(r.batch), nil)
+	r.forgetSavedBlockSet(wb) // the saved set holds the records withdrawn
 	opt := r.writeOpts()
 	if err := commitSorted(r.db, wb, nil, nil, opt); err != nil {
 		return nil, err
 	}
 	// Committed: what the registry keeps in memory follows.
-	r.tombs = true
+	r.tombs, r.saved = true, false
 	for _, x := range recs {
 		if pid, ok := r.founders[x.seq]; ok {
 			delete(r.founders, x.seq)
