@@ -41,11 +41,13 @@ import (
 // A registry's set is its whole blocking index since reg22: the store
 // keeps no block entries, and the set knows every block's members (one, a
 // list up to the rule's max_block, or, past it, the entries in key order:
-// wideBlocks). It is built from the records' fields when the registry
-// opens (one pass over the 'r' keys, in the background:
-// readRecordBlockSet), not persisted: a store cut off in any state gives
-// the exact set of the records it holds; opening does not wait for it, a
-// batch or a withdrawal does. Until reg23 two blocks of different rules
+// wideBlocks). It is read when the registry opens from the file it was
+// saved in (blockset.go: at close and every Config.BlockSetCheckpoint
+// records; the records after the save made into keys and added), or,
+// without a file the store names, built from the records' fields (one
+// pass over the 'r' keys: readRecordBlockSet), in the background: a
+// store cut off in any state gives the exact set of the records it
+// holds; opening does not wait for it, a batch or a withdrawal does. Until reg23 two blocks of different rules
 // sharing an entry (a 64-bit hash: about one store in 10^6 at a million
 // records) made every batch from the one naming the second fail; a block
 // of a rule without max_block of more than maxListed members (1,048,574)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"math/bits"
@@ -31,8 +32,9 @@ import (
 //
 // The file is trusted only when the store says it is this store's: each
 // save draws a token, writes the file (to a temporary name, synced,
-// renamed) and then the token and the sequence the set covers (every
-// record before it) into the store, synced ("blockset" meta key). A file
+// renamed) and then the token, the sequence the set covers (every
+// record before it) and a digest of the withdrawals the store holds
+// (withdrawalsDigest) into the store, synced ("blockset" meta key). A file
 // whose token, format, settings' fingerprint or rule mixes are not the
 // store's — another store's, one a crash left behind the store's key, an
 // older dancu's — or that does not read whole (a checksum over it) is
@@ -42,7 +44,8 @@ import (
 // records before its sequence, the store holds the rest); a withdrawal
 // takes records out that the file holds, so it deletes the store's key in
 // its own commit, and until the next save an open builds the set from
-// the records.
+// the records (one by a dancu that does not save the set changes the
+// digest of withdrawals instead).
 //
 // Until the set is ready a batch or a withdrawal waits for it, as before;
 // the set of record ids (ids.go) is built after it, while batches run
@@ -144,7 +147,11 @@ func (r *Registry) saveBlockSet() error {
 		os.Remove(tmp)
 		return fmt.Errorf("save the set of blocks: %w", err)
 	}
-	v := append(token[:], u64(h.next)...)
+	wd, err := withdrawalsDigest(r.db)
+	if err != nil {
+		return fmt.Errorf("save the set of blocks: %w", err)
+	}
+	v := append(append(token[:], u64(h.next)...), u64(wd)...)
 	if err := r.db.Set(blockSetKey(), v, pebble.Sync); err != nil {
 		return fmt.Errorf("save the set of blocks: %w", err)
 	}
@@ -521,7 +528,7 @@ func (r *Registry) savedBlockSet(db pebble.Reader) (s *blockSet, next uint64, wh
 	if !ok {
 		return nil, 0, errNotThisSet{noneSaved}
 	}
-	if len(v) != 16+8 {
+	if len(v) != 16+8+8 {
 		return nil, 0, errNotThisSet{"the store's key of the set of blocks does not read"}
 	}
 	var token [16]byte
@@ -529,6 +536,11 @@ func (r *Registry) savedBlockSet(db pebble.Reader) (s *blockSet, next uint64, wh
 	next = binary.BigEndian.Uint64(v[16:])
 	if next > r.next {
 		return nil, 0, errNotThisSet{"saved past the store's last record"}
+	}
+	if wd, err := withdrawalsDigest(db); err != nil {
+		return nil, 0, err
+	} else if wd != binary.BigEndian.Uint64(v[24:]) {
+		return nil, 0, errNotThisSet{"records withdrawn since it was saved, by a dancu that does not save the set"}
 	}
 	f, err := os.Open(filepath.Join(r.dir, blockSetFile))
 	if err != nil {
@@ -566,6 +578,29 @@ func (r *Registry) loadSavedBlockSet(it *pebble.Iterator, maxBlocks []int) (s *b
 		return nil, 0, 0
 	}
 	return s, e.records, next
+}
+
+// withdrawalsDigest is a digest of the withdrawals the store holds
+// (their 'W' keys: every withdrawal that took records out, since 6
+// December), kept with the token of the saved set: a dancu of format 6
+// before reg24 withdraws records without deleting the token, and the
+// file it leaves must not be read (it holds the records withdrawn).
+func withdrawalsDigest(db pebble.Reader) (uint64, error) {
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{kWithdrawal}, UpperBound: []byte{kWithdrawal + 1}})
+	if err != nil {
+		return 0, err
+	}
+	var d uint64
+	for ok := it.First(); ok; ok = it.Next() {
+		h := fnv.New64a()
+		h.Write(it.Key())
+		d ^= h.Sum64()
+	}
+	if err := it.Error(); err != nil {
+		it.Close()
+		return 0, err
+	}
+	return d, it.Close()
 }
 
 // noneSaved: the store names no saved set of blocks.

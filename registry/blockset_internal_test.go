@@ -239,6 +239,17 @@ func TestBlockSetOfAnotherStoreIgnored(t *testing.T) {
 		return b
 	})
 	change("cut short", func(b []byte) []byte { return b[:len(b)-100] })
+	// A withdrawal by a dancu that neither saves nor reads the file
+	// (before reg24: the store's key of the file stays).
+	r = open(aDir, -1, true)
+	if _, err := r.Withdraw(ctx, schemas.Withdrawal{WithdrawalID: "w1", Batch: "b1", RecordIDs: []string{recs[5].RecordID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	try("records withdrawn by a dancu that does not save the set", false)
+	try("withdrawn, saved again", true)
 	if err := os.Remove(file); err != nil {
 		t.Fatal(err)
 	}

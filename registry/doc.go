@@ -22,8 +22,12 @@
 // neighbours on each side of the new record's sort value (sorted
 // neighbourhood: window comparisons per record, as offline blocking makes
 // when it splits a block) — is kept in memory only (the set of blocks),
-// built from the records' fields when the registry opens, in the
-// background (a batch or a withdrawal waits for it). Until reg22 (store
+// saved in a file beside the store when the registry closes and every
+// Config.BlockSetCheckpoint records (blockset.go), and read back when it
+// opens, in the background, the records after the save made into keys
+// (a batch or a withdrawal waits for it); without a file the store names
+// (a crash after a withdrawal, another store's file, an older format) it
+// is built from the records' fields, as reg22 did at every open. Until reg22 (store
 // format 5) the store also held it, twelve keys a record: the most keys
 // and bytes its flushes wrote; a store of that format is opened without
 // them (its 'b' keys deleted).
@@ -174,7 +178,10 @@
 // (TestDifferentPersonsSplitsPersonsNotRecords, TestDifferentPersonsHolds), a
 // regrouping correction applied, redelivered, after a restart and rebuilt
 // (TestRegroupingCorrectionApplied); restart and rebuild from the changelog
-// (pipelines' TestMatcherRestartKeepsPersonIDs), a restored older copy
+// (pipelines' TestMatcherRestartKeepsPersonIDs), the saved set of blocks
+// read back after a clean close and after a crash between a save and later
+// batches or a withdrawal, and ignored when it is not the store's
+// (TestBlockSetSavedAndRead, TestBlockSetOfAnotherStoreIgnored), a restored older copy
 // caught up from it (pipelines' TestRegistryRestoredCopyCatchesUp,
 // TestScoreStoreRestoredCatchesUp), the exports of persons and conflicts
 // equal to what the outputs said (TestPersonsExportsWhatTheOutputsSaid);
