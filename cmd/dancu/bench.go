@@ -43,6 +43,7 @@ func newBenchRegistryCmd(g *globals) *cobra.Command {
 		dir            string
 		keep           bool
 		frameRows      int
+		setCheckpoint  int
 		conflictsOut   string
 		clustersOut    string
 		memProfile     string
@@ -114,6 +115,7 @@ blocks from the store.`,
 				MemTableBytes: int64(memTable), BaseLevelBytes: int64(baseLevel), LevelMultiplier: levelMult, L0Tables: l0}
 			first := rcfg
 			first.FrameRows = frameRows
+			first.BlockSetCheckpoint = setCheckpoint
 			reg, err := registry.Open(first)
 			if err != nil {
 				return err
@@ -323,8 +325,8 @@ blocks from the store.`,
 			if rst.BlockSetFromFile {
 				how = fmt.Sprintf("read from its file and %d records after it", rst.BlockSetReplayed)
 			}
-			fmt.Fprintf(out, "closed in %v (CPU %v), the set of blocks saved in a file of %.1f MB (%.0f bytes/record)\n",
-				ms(closeWall), ms(closeCPU), float64(setFile)/1e6, float64(setFile)/float64(max(n, 1)))
+			fmt.Fprintf(out, "closed in %v (CPU %v), the set of blocks saved in a file of %.1f MB (%.0f bytes/record); saved %d times while linking, the last in %v\n",
+				ms(closeWall), ms(closeCPU), float64(setFile)/1e6, float64(setFile)/float64(max(n, 1)), st.BlockSetSaves, ms(st.BlockSetSave))
 			fmt.Fprintf(out, "reopened (compacted store): open %v; the set of %d blocks %s in the background in %v (ready %v); CPU of both %v\n",
 				ms(openWall), rst.Blocks, how, ms(rst.BlockSetLoad), rst.BlockSetReady, ms(openCPU))
 			fmt.Fprintf(out, "registry state by key space (compacted; bytes uncompressed, then estimated on disk, per record):\n")
@@ -390,6 +392,7 @@ blocks from the store.`,
 	cmd.Flags().IntVar(&levelMult, "level-multiplier", 0, "how much larger each level of the registry store is than the one above it (0: the registry's default, 5; Pebble's is 10)")
 	cmd.Flags().IntVar(&profFrom, "cpuprofile-from", 900000, "start the CPU profile (--cpuprofile) once this many records are linked")
 	cmd.Flags().StringVar(&profOut, "cpuprofile", "", "write a CPU profile of the run from the batch that starts at --cpuprofile-from records to the last one (the reading of the input between batches included) to this file")
+	cmd.Flags().IntVar(&setCheckpoint, "blockset-checkpoint", 0, "records between two saves of the registry's set of blocks while it links (0: the registry's default, 1,048,576; -1: only when it closes)")
 	cmd.Flags().IntVar(&frameRows, "frame-rows", 0, "rows of the scoring frame kept between batches (0: the registry's default; -1: a new frame every batch)")
 	return cmd
 }
