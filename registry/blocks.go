@@ -734,7 +734,7 @@ func readBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *b
 // before a batch or a withdrawal (Add and Withdraw wait for it). Since
 // reg24 it is read from the file the registry saved it in (blockset.go)
 // when one is there for this store, and only the records after it are
-// read here (replayRecords).
+// read here (loadSavedBlockSet).
 func (r *Registry) readRecordBlockSet(it *pebble.Iterator, stop *atomic.Bool, maxBlocks []int) (s *blockSet, err error) {
 	defer func() {
 		if cerr := it.Close(); err == nil && cerr != nil {

@@ -28,7 +28,7 @@ import (
 // entry in the slot it holds (reading it hashes nothing and makes no
 // blocking key; see the format below), when it closes and every
 // Config.BlockSetCheckpoint records; when it opens it reads the file and
-// makes the blocking keys of the records after it only (replayRecords).
+// makes the blocking keys of the records after it only (loadSavedBlockSet).
 //
 // The file is trusted only when the store says it is this store's: each
 // save draws a token, writes the file (to a temporary name, synced,
