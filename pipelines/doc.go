@@ -46,5 +46,10 @@
 // Exactly-once effects come from idempotent sinks, not Kafka transactions:
 // record ids are deterministic, ClickHouse tables are ReplacingMergeTree
 // keyed by them, and offsets are committed only after the rows are
-// written, so a replay after a crash writes the same rows again.
+// written, so a replay after a crash writes the same rows again. The
+// coverage deltas, which add up, count once by their keys and, for an
+// insert whose views the engine died between, by the insert's
+// deduplication token: the block is sent again as it was, by the process
+// that sent it or, when that one ended first, by the next load stage of
+// its directory (StagesConfig.LoadDir, sink_pending.go).
 package pipelines

@@ -63,6 +63,15 @@ type ClickHouseSink struct {
 	// OutageRetries counts the inserts of the registry's deltas sent
 	// again after an outage (insertColumns).
 	OutageRetries atomic.Int64
+	// PendingDir, when set, keeps each insert of the registry's deltas
+	// in a file there, locked, while it is sent, so that the next Write
+	// of a load stage with the same directory finishes an insert a load
+	// process left unfinished when it ended (sink_pending.go). RunStages
+	// sets it (StagesConfig.LoadDir); empty: no such file, as before.
+	PendingDir string
+	// PendingResent counts the inserts of deltas a load process left
+	// unfinished that this sink sent again (resendPending).
+	PendingResent atomic.Int64
 	// NativeInserts counts those of them whose Native block the sink wrote
 	// itself (insertNative) rather than through clickhouse-go's columns.
 	NativeInserts atomic.Int64
@@ -116,6 +125,12 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	}
 	if err := s.closeWithdrawn(ctx, b); err != nil {
 		return err
+	}
+	if s.PendingDir != "" && len(b.PersonDeltas)+len(b.RecordDeltas)+len(b.PersonDeltaSums)+len(b.Republished) > 0 {
+		// Before any keys filter reads the keys.
+		if err := s.resendPending(ctx); err != nil {
+			return err
+		}
 	}
 	if err := s.insertDeltas(ctx, b, in); err != nil {
 		return err
@@ -210,8 +225,8 @@ func insertRows[T any](ctx context.Context, s *ClickHouseSink, table, kind strin
 func noInsertPass() clickhouse.Settings { return clickhouse.Settings{"optimize_on_insert": 0} }
 
 // settingsClause is settings as an INSERT's SETTINGS clause (" SETTINGS
-// k = v, …", in the order of the names, values as fmt prints them: numbers,
-// not strings), or "" for none.
+// k = v, …", in the order of the names, values as fmt prints them, a
+// string quoted: the deltas' deduplication token), or "" for none.
 func settingsClause(settings clickhouse.Settings) string {
 	if len(settings) == 0 {
 		return ""
@@ -227,6 +242,10 @@ func settingsClause(settings clickhouse.Settings) string {
 			b.WriteString(" SETTINGS ")
 		} else {
 			b.WriteString(", ")
+		}
+		if v, ok := settings[k].(string); ok {
+			fmt.Fprintf(&b, "%s = '%s'", k, strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v))
+			continue
 		}
 		fmt.Fprintf(&b, "%s = %v", k, settings[k])
 	}
@@ -745,7 +764,12 @@ func (s *ClickHouseSink) insertPersonDeltaSums(ctx context.Context, b *Batch, in
 	if err != nil {
 		return err
 	}
-	rows := b.PersonDeltaSums
+	return s.sendPersonDeltaSums(ctx, b.PersonDeltaSums, in)
+}
+
+// sendPersonDeltaSums inserts rows into person_delta_sums, column by
+// column (insertColumns), as they are.
+func (s *ClickHouseSink) sendPersonDeltaSums(ctx context.Context, rows []schemas.PersonDeltaSum, in *refusals) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -789,27 +813,119 @@ func personDeltaSumKey(d *schemas.PersonDeltaSum) (string, uint32) { return d.Ba
 // of the insert's views committed their part before the engine died
 // (migration 0024). Sent again as it was, the aggregates that have it drop
 // it and the others take it.
+//
+// With s.PendingDir, such an insert is first written there and its file
+// removed once the engine took it (savePending): a load process that
+// ends before then leaves it for the next Write to send again
+// (resendPending).
 func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind string, names []string, cols []any, rows []T, settings clickhouse.Settings, in *refusals) error {
 	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ")"
 	ictx := ctx
 	if settings != nil {
 		ictx = clickhouse.Context(ctx, clickhouse.WithSettings(settings))
 	}
-	for wait := outageWait; ; wait = min(2*wait, outageMaxWait) {
-		refused, err := insertColumnsOnce(ictx, s, q, table, cols, len(rows))
-		if refused {
-			return insertRows(ctx, s, table, kind, rows, in)
+	// The Native block, when the sink writes it itself (deltaBlock): the
+	// same bytes are sent each time and kept in the pending file.
+	native := s.deltaBlock(ctx, q, cols, len(rows))
+	if native != nil {
+		defer nativeBufs.Put(native)
+	}
+	nq := q + settingsClause(settings)
+	var pending *pendingBlock
+	if token, _ := settings["insert_deduplication_token"].(string); token != "" && s.PendingDir != "" && !resending(ctx) {
+		var err error
+		if native != nil {
+			pending, err = savePendingNative(s.PendingDir, token, nq, native.Buf)
+		} else {
+			pending, err = savePending(s.PendingDir, token, rows)
 		}
-		if err == nil || !IsOutage(err) || ctx.Err() != nil {
+		if err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	for wait := outageWait; ; wait = min(2*wait, outageMaxWait) {
+		var refused bool
+		var err error
+		if native != nil {
+			refused, err = s.sendNative(ctx, nq, q, table, native.Buf, len(rows))
+		} else {
+			refused, err = insertColumnsOnce(ictx, s, q, table, cols, len(rows))
+		}
+		if refused {
+			if err := insertRows(ctx, s, table, kind, rows, in); err != nil {
+				pending.release()
+				return err
+			}
+			pending.done()
+			return nil
+		}
+		if err == nil {
+			pending.done()
+			return nil
+		}
+		if !IsOutage(err) || ctx.Err() != nil {
+			pending.release()
 			return err
 		}
 		s.OutageRetries.Add(1)
 		select {
 		case <-ctx.Done():
+			pending.release()
 			return err
 		case <-time.After(wait):
 		}
 	}
+}
+
+// deltaBlock writes cols (n rows) as the Native block of insert q, in a
+// buffer of nativeBufs, when the connection takes one (nativeInserter)
+// and nativeBlock writes the columns' types; it learns the statement's
+// columns first (prepare: a DESCRIBE, once a process) if need be. Nil:
+// the insert goes through clickhouse-go's columns (insertColumnsOnce).
+// The block is what clickhouse-go would have sent, written once: it is
+// sent again as it is after an outage, and kept as it is while it is
+// sent (savePendingNative).
+func (s *ClickHouseSink) deltaBlock(ctx context.Context, q string, cols []any, n int) *chproto.Buffer {
+	if _, ok := s.Conn.(nativeInserter); !ok || n == 0 {
+		return nil
+	}
+	s.layoutMu.Lock()
+	layout := s.layouts[q]
+	s.layoutMu.Unlock()
+	if layout == nil {
+		batch, err := s.prepare(ctx, q)
+		if err != nil {
+			return nil // the insert through clickhouse-go says why
+		}
+		batch.Abort()
+		s.layoutMu.Lock()
+		layout = s.layouts[q]
+		s.layoutMu.Unlock()
+	}
+	buf := nativeBufs.Get().(*chproto.Buffer)
+	buf.Reset()
+	if layout == nil || !nativeBlock(buf, layout, cols, n) {
+		nativeBufs.Put(buf)
+		return nil
+	}
+	return buf
+}
+
+// sendNative sends the Native block body (n rows) with query nq (insert
+// q and its SETTINGS clause) once, as insertColumnsOnce sends columns.
+func (s *ClickHouseSink) sendNative(ctx context.Context, nq, q, table string, body []byte, n int) (refused bool, err error) {
+	s.Inserts.Add(1)
+	s.NativeInserts.Add(1)
+	if err := s.Conn.(nativeInserter).InsertNative(ctx, nq, body); err != nil {
+		if IsRefusal(err) {
+			return true, nil
+		}
+		if !IsOutage(err) {
+			s.forget(q)
+		}
+		return false, fmt.Errorf("insert %d rows into %s: %w", n, table, err)
+	}
+	return false, nil
 }
 
 // outageWait is the first pause of insertColumns before it sends an insert
@@ -850,6 +966,18 @@ func insertColumnsOnce(ctx context.Context, s *ClickHouseSink, q, table string, 
 // the token on to its table (deduplicate_blocks_in_dependent_materialized_views,
 // the default of recent engines, set here for older ones).
 func deltaSettings[T any](settings clickhouse.Settings, table string, rows []T, key func(*T) (string, uint32)) clickhouse.Settings {
+	if settings == nil {
+		settings = clickhouse.Settings{}
+	}
+	settings["insert_deduplicate"] = 1
+	settings["deduplicate_blocks_in_dependent_materialized_views"] = 1
+	settings["insert_deduplication_token"] = deltaToken(table, rows, key)
+	return settings
+}
+
+// deltaToken is the deduplication token of an insert of rows into table:
+// the table and a SHA-256 of the rows' (batch, seq) in order.
+func deltaToken[T any](table string, rows []T, key func(*T) (string, uint32)) string {
 	h := sha256.New()
 	var n [4]byte
 	for i := range rows {
@@ -859,13 +987,7 @@ func deltaSettings[T any](settings clickhouse.Settings, table string, rows []T, 
 		h.Write([]byte{0})
 		h.Write(n[:])
 	}
-	if settings == nil {
-		settings = clickhouse.Settings{}
-	}
-	settings["insert_deduplicate"] = 1
-	settings["deduplicate_blocks_in_dependent_materialized_views"] = 1
-	settings["insert_deduplication_token"] = table + "/" + hex.EncodeToString(h.Sum(nil))
-	return settings
+	return table + "/" + hex.EncodeToString(h.Sum(nil))
 }
 
 // newRows returns rows without those whose (batch, seq) the table keys

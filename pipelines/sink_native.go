@@ -77,6 +77,14 @@ func nativeColumn(buf *proto.Buffer, typ string, c any) bool {
 			return true
 		}
 	case []time.Time:
+		if typ == "Date" {
+			col := make(proto.ColDate, 0, len(v))
+			for _, t := range v {
+				col.Append(t)
+			}
+			col.EncodeColumn(buf)
+			return true
+		}
 		if typ == "Date32" {
 			col := make(proto.ColDate32, 0, len(v))
 			for _, t := range v {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -161,5 +163,131 @@ func TestClickHouseSinkPersonDeltasOutageSentAgain(t *testing.T) {
 	}
 	if p != 3 || c != 3 || k != 3 {
 		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want 3 each (the insert ran three times, counted once)", p, c, k)
+	}
+}
+
+// A load process that ends while the engine it sent an insert of deltas
+// to is down, after one aggregate committed its part and before the other
+// and the keys did, leaves the block in its pending directory
+// (sink_pending.go); the restarted stage, with the same directory, whose
+// flush holds those rows in another grouping (with others), first sends
+// that block again under its token — the aggregate that has it drops it,
+// the other and the keys take it — and its keys filter then skips the
+// rows. Before, the restarted stage's flush passed the keys filter with a
+// token of its own and the aggregates counted the first block's rows
+// twice, 11 for 7 (docs/pipeline.md, chaos8's "What remains" (1); the
+// test is chaos9's, the directory is chaos11's).
+func TestClickHouseSinkDeltasOfAnEndedLoadProcessCountOnce(t *testing.T) {
+	cfg := chdbtest.Config(t)
+	ctx := context.Background()
+	direct, err := chstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	if _, err := chstore.Migrate(ctx, direct); err != nil {
+		t.Fatal(err)
+	}
+	proxy := newAnswerLosingProxy(t, cfg.Addr, "INSERT+INTO+person_delta_sums")
+	pcfg := cfg
+	pcfg.Addr = proxy.ln.Addr().String()
+	viaProxy, err := chstore.Open(ctx, pcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viaProxy.Close()
+	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	sums := func(batch string, n uint32) []schemas.PersonDeltaSum {
+		var out []schemas.PersonDeltaSum
+		for seq := range n {
+			out = append(out, schemas.PersonDeltaSum{Batch: batch, Seq: seq, ProvinceCode: "40", CommuneCode: "16681",
+				NewProvinceCode: "40", NewCommuneCode: "16681", BirthYear: 2015, ChangeMonth: month, Added: 1})
+		}
+		return out
+	}
+	// The first load process: its insert of b1 runs in the engine, every
+	// answer is lost, and the process ends (its context) while it waits to
+	// send it again.
+	proxy.faults.Store(1 << 20)
+	pending := t.TempDir()
+	first := &pipelines.ClickHouseSink{Conn: viaProxy, PendingDir: pending}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- first.Write(wctx, &pipelines.Batch{PersonDeltaSums: sums("b1", 4)}) }()
+	// Until the engine has run the insert (an answer lost may be the
+	// prepare's, before any insert).
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var n int64
+		if err := direct.QueryRow(ctx, "SELECT toInt64(sum(persons)) FROM coverage_persons").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 && proxy.hits.Load() > 0 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the first Write ended before an insert's answer was lost: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first Write's insert did not reach the engine in a minute")
+		}
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("the first Write succeeded with its answers lost")
+	}
+	// The inserts the engine still runs (the process ended, its requests
+	// did not) end before the state below is set.
+	for {
+		var n uint64
+		if err := direct.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO person_delta_sums%'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The engine died after coverage_persons' part, before coverage_children's
+	// and the keys' (a TRUNCATE forgets the ids of the blocks it drops, so
+	// the block sent again must go into coverage_children, as decoded
+	// from delta_inserts).
+	for _, q := range []string{"TRUNCATE TABLE person_delta_sum_keys", "TRUNCATE TABLE coverage_children"} {
+		if err := direct.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The restarted stage: b1's rows in another flush, after b2's.
+	if left, _ := filepath.Glob(filepath.Join(pending, "*.pending")); len(left) != 1 {
+		t.Fatalf("the first process left %d pending blocks, want 1: %v", len(left), left)
+	}
+	second := &pipelines.ClickHouseSink{Conn: direct, PendingDir: pending}
+	if err := second.Write(ctx, &pipelines.Batch{PersonDeltaSums: append(sums("b2", 3), sums("b1", 4)...)}); err != nil {
+		t.Fatal(err)
+	}
+	var p, c, k int64
+	if err := direct.QueryRow(ctx, `SELECT (SELECT toInt64(sum(persons)) FROM coverage_persons), (SELECT toInt64(sum(persons)) FROM coverage_children),
+		(SELECT toInt64(count()) FROM person_delta_sum_keys FINAL)`).Scan(&p, &c, &k); err != nil {
+		t.Fatal(err)
+	}
+	if p != 7 || c != 7 || k != 7 {
+		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want 7 each (b1's 4 once, b2's 3)", p, c, k)
+	}
+	var months uint64
+	var firstMonth time.Time
+	if err := direct.QueryRow(ctx, `SELECT uniqExact(m), min(m) FROM (SELECT change_month AS m FROM coverage_children UNION ALL
+		SELECT change_month AS m FROM coverage_persons)`).Scan(&months, &firstMonth); err != nil {
+		t.Fatal(err)
+	}
+	if months != 1 || !firstMonth.Equal(month) {
+		t.Errorf("the aggregates hold %d months, the first %v; want only %v", months, firstMonth, month)
+	}
+	if r := second.PendingResent.Load(); r != 1 {
+		t.Errorf("the restarted stage sent %d unfinished inserts again, want 1", r)
+	}
+	if left, _ := os.ReadDir(pending); len(left) != 0 {
+		t.Errorf("%d files left in the pending directory, want none: %v", len(left), left)
 	}
 }

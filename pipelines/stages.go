@@ -28,6 +28,12 @@ type StagesConfig struct {
 	RegistryDir string
 	Settings    *settings.Settings
 	Enrich      Enricher // Default: none
+	// LoadDir keeps the load stage's inserts of coverage deltas while
+	// they are sent (ClickHouseSink.PendingDir), so that the stage started
+	// again after this process ended finishes one it left unfinished.
+	// Empty: none kept (an engine killed between an insert's views while
+	// the process ends can then leave coverage off; docs/pipeline.md).
+	LoadDir string
 	// Match and Load select the stages. Each process may run either or
 	// both; more load processes join the same consumer group. One
 	// process runs the match stage (it holds the registry).
@@ -216,7 +222,7 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) (err error
 		})
 	}
 	if cfg.Load {
-		sink := &ClickHouseSink{Conn: cfg.Conn}
+		sink := &ClickHouseSink{Conn: cfg.Conn, PendingDir: cfg.LoadDir}
 		for _, topic := range []string{TopicMatched, TopicRejects} {
 			// One group per topic: a kafka-go reader follows one topic, and
 			// two readers with different subscriptions in one group would

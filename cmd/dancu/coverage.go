@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/internal/progress"
+	"github.com/dancu-vn/dancu/pipelines"
 )
 
 // coverageFlags are the settings of `dancu coverage`.
@@ -105,6 +107,16 @@ it. The page's two charts draw them.
 			}
 			defer conn.Close()
 			if f.rebuild {
+				// The inserts of deltas a load process of this home left
+				// unfinished: the rebuild counts their rows from the
+				// tables (pipelines.DropPendingInserts).
+				n, err := pipelines.DropPendingInserts(filepath.Join(g.home, "load"))
+				if err != nil {
+					return fmt.Errorf("coverage: --rebuild: %w", err)
+				}
+				if n > 0 {
+					fmt.Fprintf(g.stderr, "coverage: %d unfinished inserts of deltas dropped from %s (the rebuild counts their rows)\n", n, filepath.Join(g.home, "load"))
+				}
 				if err := coverage.Rebuild(ctx, conn); err != nil {
 					return err
 				}

@@ -138,6 +138,10 @@ them. The drain and the stop are logged with the lags left.`,
 				if err := checkMigrated(cmd.Context(), conn, cfg.Logger); err != nil {
 					return err
 				}
+				// The inserts of coverage deltas being sent: one this
+				// process leaves unfinished is sent again by the next
+				// load stage of this home (pipelines/sink_pending.go).
+				cfg.LoadDir = filepath.Join(g.home, "load")
 			}
 			if cfg.Match || cfg.Score {
 				// The registry lives under --home; it is rebuilt from its
