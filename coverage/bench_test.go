@@ -323,7 +323,13 @@ func BenchmarkDeltaFlush(b *testing.B) {
 						}
 					}
 				}
-				sink := &pipelines.ClickHouseSink{Conn: conn}
+				// Each insert kept while it is sent, as dancu run's load
+				// stage keeps them (StagesConfig.LoadDir); not with
+				// DANCU_BENCH_PENDING=0.
+				sink := &pipelines.ClickHouseSink{Conn: conn, PendingDir: b.TempDir()}
+				if os.Getenv("DANCU_BENCH_PENDING") == "0" {
+					sink.PendingDir = ""
+				}
 				var cpu time.Duration
 				for i := 0; i < b.N; i++ {
 					var batch pipelines.Batch
