@@ -53,11 +53,14 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 
 	// Another list, of another unit, holds two records of the person of
 	// the row the correction removes that only it holds together: one
-	// with its number, born a year later elsewhere; one without a number,
-	// born the same day at the same address.
+	// with its number, born the same day a year later (a year misread)
+	// elsewhere; one without a number, born the same day at the same
+	// address. (Until 7 December the first was born 05/05/1979, which
+	// joined the removed row at p 0.59, just over the threshold: the
+	// shipped model retrained with a lower prior left it out.)
 	otherPath := filepath.Join(t.TempDir(), "other_20240601.csv")
 	other := replacesHeader +
-		"1,Lê Văn Cường,05/05/1979,Nam,001078054321,\"Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh\"\n" +
+		"1,Lê Văn Cường,20/11/1979,Nam,001078054321,\"Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh\"\n" +
 		"2,Lê Văn Cường,20/11/1978,Nam,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n"
 	if err := os.WriteFile(otherPath, []byte(other), 0o644); err != nil {
 		t.Fatal(err)
@@ -269,7 +272,7 @@ func TestImportReplacesEndToEnd(t *testing.T) {
 	if err := os.WriteFile(customPath, []byte(custom), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(customFixPath, []byte(strings.Replace(custom, "05/05/1979", "05/05/1978", 1)), 0o644); err != nil {
+	if err := os.WriteFile(customFixPath, []byte(strings.Replace(custom, "20/11/1979", "21/11/1979", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	importAndDrain("--batch", "thon5-thang12", customPath)
