@@ -302,6 +302,29 @@ func DecodeRows[T any](b []byte) ([]T, error) {
 	return out, nil
 }
 
+// DecodeRowsInto decodes an Arrow IPC stream of rows of T, as DecodeRows,
+// into rows the caller provides: for each record batch of b, in order,
+// rows(n) returns n zeroed rows, which the batch's rows are written into.
+// It lets a consumer decode consecutive messages into one array (the
+// match stage's micro-batch) instead of a slice each joined later. On an
+// error the rows handed out may hold part of b.
+func DecodeRowsInto[T any](b []byte, rows func(n int) []T) error {
+	c, err := codecFor(reflect.TypeOf((*T)(nil)).Elem())
+	if err != nil {
+		return fmt.Errorf("decode rows: %w", err)
+	}
+	if err := c.decode(b, func(n int) reflect.Value {
+		out := rows(n)
+		if len(out) != n {
+			panic(fmt.Sprintf("DecodeRowsInto: %d rows given for %d", len(out), n))
+		}
+		return reflect.ValueOf(out)
+	}); err != nil {
+		return fmt.Errorf("decode %s batch: %w", c.rowType, err)
+	}
+	return nil
+}
+
 // BatchInfo describes an encoded batch without decoding its rows.
 type BatchInfo struct {
 	RowType       string // MetaRowType: "record", "person", ...
