@@ -179,6 +179,11 @@ func Partitions(ctx context.Context, brokers []string, topic string) ([]int, err
 	}
 	client, closeClient := NewClient(brokers, 10*time.Second)
 	defer closeClient()
+	return partitionsWith(ctx, client, brokers, topic)
+}
+
+// partitionsWith is Partitions through client.
+func partitionsWith(ctx context.Context, client *kafka.Client, brokers []string, topic string) ([]int, error) {
 	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		if rerr := Reachable(ctx, brokers, 0); errors.Is(rerr, ErrUnreachable) {
