@@ -46,3 +46,29 @@ func ExamplePeekBatch() {
 	}
 	// Output: true p1
 }
+
+// Two messages decoded one after the other into one array, as the match
+// stage gathers a micro-batch: their rows are consecutive, no copy joins
+// them.
+func ExampleDecodeRowsInto() {
+	m1, _ := schemas.EncodeRows([]schemas.Link{{RecordID: "r1", PersonID: "p1"}, {RecordID: "r2", PersonID: "p1"}})
+	m2, _ := schemas.EncodeRows([]schemas.Link{{RecordID: "r3", PersonID: "p2"}})
+	buf := make([]schemas.Link, 16)
+	used := 0
+	for _, m := range [][]byte{m1, m2} {
+		err := schemas.DecodeRowsInto(m, func(n int) []schemas.Link {
+			rows := buf[used : used+n]
+			used += n
+			return rows
+		})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	for _, l := range buf[:used] {
+		fmt.Print(l.RecordID, "→", l.PersonID, " ")
+	}
+	fmt.Println()
+	// Output: r1→p1 r2→p1 r3→p2
+}
