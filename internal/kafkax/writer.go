@@ -3,6 +3,7 @@ package kafkax
 import (
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -87,15 +88,20 @@ func NewWriter(brokers []string, topic string) (*kafka.Writer, error) {
 		WriteBackoffMin:        100 * time.Millisecond,
 		WriteBackoffMax:        2 * time.Second,
 		AllowAutoTopicCreation: true,
-		Transport:              topicTransport(topic),
+		Transport:              topicTransport(topic, brokers),
 	}, nil
 }
 
-// topicTransports holds the transport of each topic's writers.
-var topicTransports sync.Map // topic → *kafka.Transport
+// topicTransports holds the transport of each topic's writers, and the
+// brokers NewWriter was last asked for.
+var topicTransports struct {
+	mu      sync.Mutex
+	brokers string                      // the last NewWriter's, joined
+	byTopic map[string]*kafka.Transport // topic → its transport
+}
 
-// topicTransport returns the transport NewWriter's writers to topic
-// share; the writers of other topics have theirs.
+// topicTransport returns the transport NewWriter's writers to topic at
+// brokers share; the writers of other topics have theirs.
 //
 // kafka-go's default transport, which a Writer without one takes, keeps
 // every writer's idle connections by broker address, and a write takes
@@ -110,16 +116,44 @@ var topicTransports sync.Map // topic → *kafka.Transport
 // (a few, for the process's life), not per writer: a transport's
 // goroutines end only with CloseIdleConnections, which a Writer's Close
 // does not call.
-func topicTransport(topic string) *kafka.Transport {
-	if t, ok := topicTransports.Load(topic); ok {
-		return t.(*kafka.Transport)
+//
+// A transport keeps a pool for each set of brokers it was asked to
+// reach, and each pool a goroutine that asks its brokers for metadata
+// every few seconds, for the process's life. When NewWriter is asked for
+// other brokers than the last time (another cluster: in a process of
+// tests, the next test's broker), the pools of every topic's transport
+// are closed (a write in flight finishes first; a writer still writing to
+// the old brokers opens a new pool at its next request). Before, a test
+// process kept every earlier test's pools dialling dead brokers; when one
+// of their ports was taken by a later test's HTTP server, kafka-go read
+// its "HTTP/1.1 400 …" as the answer to ApiVersions and allocated and
+// filled an array of 808,460,354 entries ("00 B"), 4.5 GiB, at each dial:
+// `go test ./pipelines` grew past 3.5 GB (main and pipe14 alike), once to
+// 23.8 GB (pipe15, TestTransportsOfOtherBrokersClosed).
+func topicTransport(topic string, brokers []string) *kafka.Transport {
+	tt := &topicTransports
+	key := strings.Join(brokers, ",")
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	if key != tt.brokers {
+		for _, t := range tt.byTopic {
+			t.CloseIdleConnections()
+		}
+		tt.brokers = key
 	}
-	t, _ := topicTransports.LoadOrStore(topic, &kafka.Transport{
+	if t, ok := tt.byTopic[topic]; ok {
+		return t
+	}
+	if tt.byTopic == nil {
+		tt.byTopic = map[string]*kafka.Transport{}
+	}
+	t := &kafka.Transport{
 		// As kafka.DefaultTransport's, but its connections dial again
 		// when found closed by the broker (redialing).
 		Dial: redialing((&net.Dialer{Timeout: redialTimeout}).DialContext),
-	})
-	return t.(*kafka.Transport)
+	}
+	tt.byTopic[topic] = t
+	return t
 }
 
 // NewPartitionWriter is NewWriter whose messages go to the partition
