@@ -1,6 +1,7 @@
 package kafkax
 
 import (
+	"net"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -17,7 +18,9 @@ import (
 // CreateTopics: unexpected EOF" at 8, 16 and 30 s, and the chaos harness
 // counted a stall (TestBrokerRestartedAtSameAddress). The admin calls are
 // few (start-up, lag), so a connection each costs nothing that matters.
+// Its answers are bounded (maxAnswerBytes): an HTTP server at the
+// brokers' address fails the first call with an error saying so.
 func NewClient(brokers []string, timeout time.Duration) (*kafka.Client, func()) {
-	t := &kafka.Transport{}
+	t := &kafka.Transport{Dial: bounded((&net.Dialer{Timeout: redialTimeout}).DialContext)}
 	return &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: timeout, Transport: t}, t.CloseIdleConnections
 }

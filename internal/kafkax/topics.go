@@ -119,8 +119,8 @@ func EnsureTopics(ctx context.Context, brokers []string, topics map[string]int) 
 	defer closeClient()
 	resp, err := client.CreateTopics(ctx, req)
 	if err != nil {
-		if rerr := Reachable(ctx, brokers, 0); errors.Is(rerr, ErrUnreachable) {
-			return rerr
+		if rerr := Reachable(ctx, brokers, 0); rerr != nil && ctx.Err() == nil {
+			return rerr // none reachable, or not a Kafka broker
 		}
 		return fmt.Errorf("ensure topics %v: %w", names, err)
 	}
