@@ -745,24 +745,49 @@ func (c copies) copy(v string) string {
 	return k
 }
 
+// modeText is the most frequent non-empty value of column ci among rows;
+// of values equally frequent, the one that comes first in rows (a
+// person's rows are in the frame's order: in the registry's frames, the
+// records' order of arrival, so the first is the row personRow takes the
+// commune and the new era's units from). The tie does not go by the
+// values' ids in the frame's dictionary: those follow the order in which
+// the whole frame met them (other persons' rows, the rows kept between
+// batches), so one person's records gave one province in one frame and
+// another in the next, and coverage counted the person under the first
+// while persons held the second (issue 9 (e), DANCU_CHAOS_SEED=142697;
+// registry.TestPersonProvinceTieSameInEveryFrame).
 func modeText(f *Frame, ci int, rows []int32) string {
 	if ci < 0 {
 		return ""
 	}
 	c := &f.cols[ci]
-	cnt := map[uint32]int{}
-	best, bn := uint32(0), 0
+	type vote struct {
+		v uint32
+		n int
+	}
+	var buf [4]vote
+	votes := buf[:0] // in the order of their first row
 	for _, r := range rows {
 		v := c.vals.at(int(r))
 		if v == 0 {
 			continue
 		}
-		cnt[v]++
-		if cnt[v] > bn || (cnt[v] == bn && v < best) {
-			best, bn = v, cnt[v]
+		k := 0
+		for k < len(votes) && votes[k].v != v {
+			k++
+		}
+		if k == len(votes) {
+			votes = append(votes, vote{v: v})
+		}
+		votes[k].n++
+	}
+	var best vote
+	for _, x := range votes {
+		if x.n > best.n {
+			best = x
 		}
 	}
-	return c.dict.at(best)
+	return c.dict.at(best.v)
 }
 
 func modeYear(f *Frame, ci int, rows []int32) int {
