@@ -296,7 +296,31 @@ func stddev(x []float64) float64 {
 // turn that woke them). Merge a side's with pprof (go tool pprof -top
 // coverage.test dir/on-*.prof) and compare with -diff_base. It returns
 // the function that stops the profile.
+//
+// DANCU_BENCH_MEMPROFILE=dir does the same for allocations: a heap
+// profile at the start of each turn (side-NNN-start.prof) and at its end
+// (side-NNN.prof), each after a collection, so that a side's allocations
+// are the difference of the two merged (go tool pprof -sample_index
+// alloc_space -diff_base <starts> <ends>). The collections cost CPU: a
+// run with it measures allocations, not time.
 func profileTurn(b testing.TB, side string, n int) func() {
+	if dir := os.Getenv("DANCU_BENCH_MEMPROFILE"); dir != "" {
+		heap := func(name string) {
+			runtime.GC()
+			f, err := os.Create(filepath.Join(dir, name))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+				b.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		heap(fmt.Sprintf("%s-%03d-start.prof", side, n))
+		return func() { heap(fmt.Sprintf("%s-%03d.prof", side, n)) }
+	}
 	dir := os.Getenv("DANCU_BENCH_CPUPROFILE")
 	if dir == "" {
 		return func() {}
