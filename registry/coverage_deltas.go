@@ -164,13 +164,26 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 		}
 		return c, true, nil
 	}
-	var changed []string // in order, once each; written below, once
-	states := map[string]schemas.PersonCoverage{}
-	set := func(pid string, c schemas.PersonCoverage) error {
-		if _, ok := states[pid]; !ok {
-			changed = append(changed, pid)
+	// The new states, in order, once each (written below, once), and
+	// whether a delta counted the person; one map of indexes (issue 11
+	// point 6: a map of states and one of the persons counted cost a
+	// tenth of the registry's work for coverage).
+	type newState struct {
+		pid     string
+		c       schemas.PersonCoverage
+		counted bool
+	}
+	changed := make([]newState, 0, len(out.Persons))
+	at := make(map[string]int32, len(out.Persons))
+	set := func(pid string, c schemas.PersonCoverage, counted bool) error {
+		i, ok := at[pid]
+		if !ok {
+			i = int32(len(changed))
+			at[pid] = i
+			changed = append(changed, newState{pid: pid})
 		}
-		states[pid] = c
+		changed[i].c = c
+		changed[i].counted = changed[i].counted || counted
 		return nil
 	}
 	deltas, err := deltasOf(out.Persons, func(pid string) bool { return existed[pid] }, get, set)
@@ -188,21 +201,18 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 	if len(deltas) > 0 {
 		key = deltas[0].Batch
 	}
-	counted := make(map[string]bool, len(deltas))
-	for _, d := range deltas {
-		counted[d.PersonID] = true
-	}
 	rawKey, _ := hex.DecodeString(key)
 	var st, v []byte
 	derived := false // a state written derivedPerson
 	write := func(pid string) error {
 		st = st[:0]
-		if c, ok := states[pid]; ok {
+		if i, ok := at[pid]; ok {
+			c, counted := changed[i].c, changed[i].counted
 			switch {
-			case counted[pid] && fresh[pid] && c.Living && r.newFirst != nil:
+			case counted && fresh[pid] && c.Living && r.newFirst != nil:
 				st = append(st, derivedPerson) // all its records new: they give its state
 				derived = true
-			case counted[pid]:
+			case counted:
 				st = append(appendCoverage(st, c), rawKey...)
 			default:
 				st = appendCoverage(st, c) // nothing counted (a new person retired at once)
@@ -228,9 +238,9 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 			return err
 		}
 	}
-	for _, pid := range changed {
-		if _, ok := guards[pid]; !ok && !isRetired[pid] {
-			return fmt.Errorf("person %s changed outside the recluster", pid) // out.Persons are its persons and those it retired
+	for _, n := range changed {
+		if _, ok := guards[n.pid]; !ok && !isRetired[n.pid] {
+			return fmt.Errorf("person %s changed outside the recluster", n.pid) // out.Persons are its persons and those it retired
 		}
 	}
 	if derived {
@@ -717,11 +727,12 @@ func getPersonValue(rd pebble.Reader, pid string) (state, guards []byte, ok bool
 }
 
 // deltasOf returns the deltas of persons against the states get returns,
-// and stores the new states with set. A person get does not know is new
-// (nothing counted before) unless existed says it was counted before the
-// states were kept (its delta then has OldKnown = 0).
+// and stores the new states with set (counted: a delta of the person was
+// returned). A person get does not know is new (nothing counted before)
+// unless existed says it was counted before the states were kept (its
+// delta then has OldKnown = 0).
 func deltasOf(persons []schemas.Person, existed func(string) bool,
-	get func(string) (schemas.PersonCoverage, bool, error), set func(string, schemas.PersonCoverage) error) ([]schemas.PersonDelta, error) {
+	get func(string) (schemas.PersonCoverage, bool, error), set func(string, schemas.PersonCoverage, bool) error) ([]schemas.PersonDelta, error) {
 	deltas := make([]schemas.PersonDelta, 0, len(persons))
 	for _, p := range persons {
 		c := schemas.CoverageOf(p)
@@ -732,6 +743,7 @@ func deltasOf(persons []schemas.Person, existed func(string) bool,
 		if err != nil {
 			return nil, err
 		}
+		n := len(deltas)
 		switch {
 		case ok && old == c:
 			continue
@@ -744,7 +756,7 @@ func deltasOf(persons []schemas.Person, existed func(string) bool,
 		case c.Living:
 			deltas = append(deltas, c.Delta(nil, p))
 		}
-		if err := set(p.PersonID, c); err != nil {
+		if err := set(p.PersonID, c, len(deltas) > n); err != nil {
 			return nil, err
 		}
 	}
@@ -814,7 +826,7 @@ func (t *CoverageTracker) Deltas(persons []schemas.Person) []schemas.PersonDelta
 		s := t.state[pid]
 		return s.c, s.known, nil
 	}
-	set := func(pid string, c schemas.PersonCoverage) error {
+	set := func(pid string, c schemas.PersonCoverage, _ bool) error {
 		s := t.state[pid]
 		s.c, s.known = c, true
 		return nil
@@ -1061,15 +1073,20 @@ func parseIDValue(v []byte) (seq uint64, state []byte, err error) {
 // recordDeltas appends to out.RecordDeltas the records' coverage deltas of
 // the inputs that carry a coverage state (the last copy of each id), and
 // the rows of earlier batches to emit again, stores this batch's rows in
-// wb and returns the new states by record id, for Add to write in the
-// ids' values. known holds the ids the registry knew before this batch,
-// kept the states their values held (none for a record stored before
-// round 7 or without coverage).
-func (r *Registry) recordDeltas(wb *pebble.Batch, in []Input, known map[string]uint64, kept map[string][]byte, out *Output) (map[string][]byte, error) {
+// wb and returns the new states of the known records by record id, for
+// Add to write in the ids' values, and the raw key of this batch. The
+// state of a new record is its coverage's encoding then that key, which
+// writeNewIDs writes from the coverage itself: they are not kept here
+// (issue 11 point 6: a map of 20,000 states a batch, set and read once).
+// distinct says no id comes twice in in. known holds the ids the
+// registry knew before this batch, kept the states their values held
+// (none for a record stored before round 7 or without coverage).
+func (r *Registry) recordDeltas(wb *pebble.Batch, in []Input, distinct bool, known map[string]uint64, kept map[string][]byte, out *Output) (map[string][]byte, []byte, error) {
 	if r.noCov {
-		return nil, nil
+		return nil, nil, nil
 	}
-	states := make(map[string][]byte, len(in))
+	states := make(map[string][]byte, len(kept))
+	var batchKey []byte
 	st := recordStore{
 		state: func(id string) ([]byte, bool, error) {
 			if _, ok := known[id]; !ok {
@@ -1081,10 +1098,18 @@ func (r *Registry) recordDeltas(wb *pebble.Batch, in []Input, known map[string]u
 			// Kept under a key of its own before round 7.
 			return getClone(wb, recordCoverageKey(id))
 		},
-		setState: func(id string, v []byte) error { states[id] = v; return nil },
+		setState: func(id string, enc, raw []byte) error {
+			if _, ok := known[id]; ok {
+				states[id] = append(slices.Clip(enc), raw...)
+			} else {
+				batchKey = raw // new: written by writeNewIDs
+			}
+			return nil
+		},
 		rows:     func(batch string) ([]byte, bool, error) { return getClone(wb, recordDeltasKey(batch)) },
 		setRows:  func(batch string, v []byte) error { return wb.Set(recordDeltasKey(batch), v, nil) },
 		known:    func(id string) bool { _, ok := known[id]; return ok },
+		distinct: distinct,
 	}
 	recs := make([]recordInput, 0, len(in))
 	for i := range in {
@@ -1098,7 +1123,7 @@ func (r *Registry) recordDeltas(wb *pebble.Batch, in []Input, known map[string]u
 	} else {
 		out.RecordDeltas = append(out.RecordDeltas, rows...)
 	}
-	return states, err
+	return states, batchKey, err
 }
 
 // getClone reads key from rd, its value copied; false when absent.
@@ -1123,13 +1148,17 @@ type recordInput struct {
 // RecordCoverageTracker's maps.
 type recordStore struct {
 	// state returns the state last emitted for a record
-	// (encodeRecordCoverage with its batch), false when it has none.
+	// (encodeRecordCoverage with its batch), false when it has none;
+	// setState keeps a record's new state: its encoding enc, then raw,
+	// the emitting batch's raw key (both shared: copied if kept).
 	state    func(id string) ([]byte, bool, error)
-	setState func(id string, v []byte) error
+	setState func(id string, enc, raw []byte) error
 	// rows and setRows read and keep a batch's rows (encodeRecordDeltas).
 	rows    func(batch string) ([]byte, bool, error)
 	setRows func(batch string, v []byte) error
 	known   func(id string) bool // known before states were kept (legacy)
+	// distinct: the caller knows no id comes twice (not looked for).
+	distinct bool
 }
 
 // deltas computes the rows of one batch (number n, at now) of records
@@ -1141,8 +1170,12 @@ type recordStore struct {
 // alone, without sorting.
 func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]schemas.RecordDelta, error) {
 	var last map[string]int // the last copy of each id, when some come twice
-	seen := make(map[string]struct{}, len(recs))
-	for i, x := range recs {
+	look := recs            // the ids to look for twice: none when the caller knows
+	if st.distinct {
+		look = nil
+	}
+	seen := make(map[string]struct{}, len(look))
+	for i, x := range look {
 		if _, dup := seen[x.id]; dup {
 			if last == nil {
 				last = map[string]int{}
@@ -1158,13 +1191,13 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 	}
 	type change struct {
 		id     string
-		old    schemas.RecordCoverage
-		hasOld bool
+		old    *schemas.RecordCoverage // nil when it had no state
 		c      *schemas.RecordCoverage
-		enc    []byte // c encoded (appendRecordCoverage)
+		enc    []byte // c encoded (appendRecordCoverage), in encs
 		legacy bool
 	}
 	changes := make([]change, 0, len(recs))
+	encs := make([]byte, 0, 40*len(recs)) // the encodings, one allocation (most are ~30 bytes)
 	var again map[string]bool
 	for i, x := range recs {
 		if last != nil && last[x.id] != i {
@@ -1174,7 +1207,9 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 		if err != nil {
 			return nil, fmt.Errorf("coverage state of record %s: %w", x.id, err)
 		}
-		enc := appendRecordCoverage(make([]byte, 0, 48), *x.c)
+		at := len(encs)
+		encs = appendRecordCoverage(encs, *x.c)
+		enc := encs[at:len(encs):len(encs)] // an earlier one stays where it was if encs grows
 		switch {
 		case ok:
 			if again == nil {
@@ -1192,7 +1227,7 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 			if sameRecordCoverage(old, *x.c) {
 				continue
 			}
-			changes = append(changes, change{id: x.id, old: old, hasOld: true, c: x.c, enc: enc})
+			changes = append(changes, change{id: x.id, old: &old, c: x.c, enc: enc})
 		case st.known(x.id):
 			changes = append(changes, change{id: x.id, c: x.c, enc: enc, legacy: true})
 		default:
@@ -1217,7 +1252,7 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 		h.Write(buf)
 		key = hex.EncodeToString(h.Sum(nil)[:12])
 		month := schemas.MonthOf(now.UTC())
-		rs := recordSums{month: month, at: map[string]int{}, rows: make([]schemas.RecordDelta, 0, len(changes))}
+		rs := recordSums{month: month, at: map[string]int{}} // a few rows a unit of the batch, not a row a record
 		add := rs.add
 		var legacy []schemas.RecordDelta
 		for i := range changes {
@@ -1230,8 +1265,8 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 				legacy = append(legacy, d)
 				continue
 			}
-			if c.hasOld {
-				add(&c.old, appendRecordCoverage(nil, c.old), -1)
+			if c.old != nil {
+				add(c.old, appendRecordCoverage(nil, *c.old), -1)
 			}
 			add(c.c, c.enc, 1)
 		}
@@ -1248,7 +1283,7 @@ func (st recordStore) deltas(recs []recordInput, n uint64, now time.Time) ([]sch
 		}
 		raw, _ := hex.DecodeString(key)
 		for _, c := range changes {
-			if err := st.setState(c.id, append(c.enc, raw...)); err != nil {
+			if err := st.setState(c.id, c.enc, raw); err != nil {
 				return nil, err
 			}
 		}
@@ -1334,11 +1369,14 @@ func (t *RecordCoverageTracker) Deltas(recs []schemas.Record, now time.Time) []s
 		return v, ok, nil
 	}
 	st := recordStore{
-		state:    func(id string) ([]byte, bool, error) { return get(recordCoverageKey(id)) },
-		setState: func(id string, v []byte) error { t.kv[string(recordCoverageKey(id))] = v; return nil },
-		rows:     func(batch string) ([]byte, bool, error) { return get(recordDeltasKey(batch)) },
-		setRows:  func(batch string, v []byte) error { t.kv[string(recordDeltasKey(batch))] = v; return nil },
-		known:    func(string) bool { return t.Legacy },
+		state: func(id string) ([]byte, bool, error) { return get(recordCoverageKey(id)) },
+		setState: func(id string, enc, raw []byte) error {
+			t.kv[string(recordCoverageKey(id))] = append(slices.Clip(enc), raw...)
+			return nil
+		},
+		rows:    func(batch string) ([]byte, bool, error) { return get(recordDeltasKey(batch)) },
+		setRows: func(batch string, v []byte) error { t.kv[string(recordDeltasKey(batch))] = v; return nil },
+		known:   func(string) bool { return t.Legacy },
 	}
 	in := make([]recordInput, len(recs))
 	for i := range recs {

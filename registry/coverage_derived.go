@@ -224,29 +224,35 @@ func (r *Registry) expandRecordStates(rd pebble.Reader, kept map[string][]byte, 
 }
 
 // writeNewIDs writes the ids' values of a batch's new records (newSeqs,
-// their blobs): the sequence, then the record's state (states, by id,
-// whole) in its derived form where the blob says it, else whole; and
-// the batch's key under its first sequence, when a state was derived.
-func (r *Registry) writeNewIDs(wb *pebble.Batch, newSeqs []uint64, blobs map[uint64]*recordBlob, states map[string][]byte) error {
-	var v, scratch, key []byte
-	for _, seq := range newSeqs {
+// their blobs): the sequence, then the record's state (covs[i], the
+// coverage of newSeqs[i]'s last copy in the batch, encoded, then raw,
+// the batch's raw key: recordDeltas) in its derived form where the blob
+// says it, else whole; and the batch's key under its first sequence,
+// when a state was derived. No state is written when raw is nil (no
+// coverage) or covs[i] is nil.
+func (r *Registry) writeNewIDs(wb *pebble.Batch, newSeqs []uint64, blobs map[uint64]*recordBlob, covs []*schemas.RecordCoverage, raw []byte) error {
+	var v, state, scratch []byte
+	derived := false
+	for i, seq := range newSeqs {
 		b := blobs[seq]
-		state := states[b.ID]
 		v = binary.AppendUvarint(v[:0], seq)
-		n := len(v)
-		var k []byte
-		var ok bool
-		if v, k, ok = r.covFields.appendDerivedState(v, b, state, &scratch); ok && len(k) > 0 && (key == nil || bytes.Equal(k, key)) {
-			key = k
-		} else {
-			v = append(v[:n], state...)
+		if len(raw) > 0 && i < len(covs) && covs[i] != nil {
+			state = append(appendRecordCoverage(state[:0], *covs[i]), raw...)
+			n := len(v)
+			var ok bool
+			// The key after a derived state's prefix is raw: every state here ends with it.
+			if v, _, ok = r.covFields.appendDerivedState(v, b, state, &scratch); ok {
+				derived = true
+			} else {
+				v = append(v[:n], state...)
+			}
 		}
 		if err := wb.Set(idKey(b.ID), v, nil); err != nil {
 			return err
 		}
 	}
-	if key == nil {
+	if !derived {
 		return nil
 	}
-	return wb.Set(batchOfKey(newSeqs[0]), key, nil)
+	return wb.Set(batchOfKey(newSeqs[0]), raw, nil)
 }

@@ -1013,6 +1013,7 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	var newSeqs []uint64
 	var known []uint64
 	seen := make(map[string]bool, len(in))
+	var newCovs []*schemas.RecordCoverage // the new records' coverage (writeNewIDs), none without coverage
 	first := r.next
 	// The new records: known ones (a redelivery) are looked up in the
 	// store, in key order through one iterator; not those the set of ids
@@ -1066,6 +1067,22 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 		b := captured[xi]
 		blobs[seq] = b
 		newSeqs = append(newSeqs, seq)
+		if !r.noCov {
+			newCovs = append(newCovs, x.Coverage)
+		}
+	}
+	if len(seen) < len(in) && !r.noCov {
+		// An id twice in the batch: its state is its last copy's that has
+		// one (recordDeltas).
+		last := make(map[string]*schemas.RecordCoverage, len(seen))
+		for _, x := range in {
+			if x.Coverage != nil {
+				last[x.ID] = x.Coverage
+			}
+		}
+		for i, seq := range newSeqs {
+			newCovs[i] = last[blobs[seq].ID]
+		}
 	}
 	// Added to the frame together (addAllToFrame), rows in sequence order.
 	fresh := make([]*recordBlob, len(newSeqs))
@@ -1117,14 +1134,14 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	if err := r.expandRecordStates(r.db, kept, knownSeq); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
-	states, err := r.recordDeltas(wb, in, knownSeq, kept, out)
+	states, batchKey, err := r.recordDeltas(wb, in, len(seen) == len(in), knownSeq, kept, out)
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
 	// The ids' values: the sequence and the coverage state (of the new
 	// records, derived from their blobs where they say it, and of known
 	// ones whose state changed).
-	if err := r.writeNewIDs(wb, newSeqs, blobs, states); err != nil {
+	if err := r.writeNewIDs(wb, newSeqs, blobs, newCovs, batchKey); err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
 	for id, state := range states {
