@@ -2,6 +2,7 @@ package pipelines_test
 
 import (
 	"context"
+	"github.com/dancu-vn/dancu/internal/syncbuf"
 	"log/slog"
 	"strings"
 	"testing"
@@ -78,21 +79,21 @@ func TestRecordsExpiredBeforeMatchSaid(t *testing.T) {
 	w.Close()
 	deleteRecords(t, brokers, pipelines.TopicRecords)
 
-	logs := &logBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg := pipelines.StagesConfig{Brokers: brokers, RegistryDir: t.TempDir() + "/registry", Match: true,
 		Logger: slog.New(slog.NewTextHandler(logs, nil))}
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- pipelines.RunStages(sctx, cfg, nil) }()
 	const said = "messages deleted before this stage read them"
-	for logs.count(said) == 0 {
+	for logs.Count(said) == 0 {
 		select {
 		case err := <-done:
 			stop()
-			t.Fatalf("the stages stopped: %v\n%s", err, logs.b.String())
+			t.Fatalf("the stages stopped: %v\n%s", err, logs.String())
 		case <-ctx.Done():
 			stop()
-			t.Fatalf("the deleted records were never said:\n%s", logs.b.String())
+			t.Fatalf("the deleted records were never said:\n%s", logs.String())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -100,7 +101,7 @@ func TestRecordsExpiredBeforeMatchSaid(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	out := logs.b.String()
+	out := logs.String()
 	for _, want := range []string{"level=ERROR", "stage=match", "topic=" + pipelines.TopicRecords, "messages=3", "import their files again"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the log lacks %q:\n%s", want, out)
@@ -122,22 +123,22 @@ func TestClickHouseAheadOfEmptyRegistrySaid(t *testing.T) {
 		SourceKind: schemas.KindCSV, SourceFile: "before.csv", Row: 2, FullName: "Nguyễn Văn An"}}}); err != nil {
 		t.Fatal(err)
 	}
-	logs := &logBuffer{}
+	logs := &syncbuf.Buffer{}
 	e.cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	stop := e.runStagesStoppable(t)
 	deadline := time.After(time.Minute)
-	for logs.count("ClickHouse holds some") == 0 {
+	for logs.Count("ClickHouse holds some") == 0 {
 		select {
 		case <-deadline:
 			stop()
-			t.Fatalf("nothing said of the records ClickHouse holds:\n%s", logs.b.String())
+			t.Fatalf("nothing said of the records ClickHouse holds:\n%s", logs.String())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 	stop()
 	for _, want := range []string{"level=ERROR", "clickhouse_record_rows=1", "empty one (--database, dancu migrate)"} {
-		if !strings.Contains(logs.b.String(), want) {
-			t.Errorf("the log lacks %q:\n%s", want, logs.b.String())
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, logs.String())
 		}
 	}
 }

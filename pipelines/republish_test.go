@@ -1,14 +1,13 @@
 package pipelines_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"github.com/dancu-vn/dancu/internal/syncbuf"
 	"log/slog"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,24 +19,6 @@ import (
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
 )
-
-// logBuffer is a slog destination the test reads while the stages write.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) count(s string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Count(l.b.String(), s)
-}
 
 // withThreshold is the shipped model with another match threshold (and
 // linkage, when set): a model of another fingerprint that groups some
@@ -195,7 +176,7 @@ func differing(a, b map[string]string) int {
 // which go to the dead letters, the stages going on, and are replayed.
 func TestRepublishAfterModelUpgrade(t *testing.T) {
 	e := newEnv(t)
-	logs := &logBuffer{}
+	logs := &syncbuf.Buffer{}
 	e.cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	dir := t.TempDir()
 	m, err := synth.Generate(context.Background(), synth.Config{Persons: 300, Seed: 21, OutDir: dir, Formats: []string{"csv", "jsonl"},
@@ -289,14 +270,14 @@ func TestRepublishAfterModelUpgrade(t *testing.T) {
 		done := make(chan error, 1)
 		go func() { done <- pipelines.RunStages(sctx, e.cfg, nil) }()
 		deadline := time.After(2 * time.Minute)
-		for logs.count("registry republished") == republished {
+		for logs.Count("registry republished") == republished {
 			select {
 			case err := <-done:
 				cancel()
 				t.Fatalf("the stages stopped before a republish: %v", err)
 			case <-deadline:
 				cancel()
-				t.Fatalf("no republish in 2 minutes; logs:\n%s", logs.b.String())
+				t.Fatalf("no republish in 2 minutes; logs:\n%s", logs.String())
 			case <-time.After(50 * time.Millisecond):
 			}
 		}
@@ -451,7 +432,7 @@ func conflictText(c schemas.Conflict) string {
 // one person in 8 (constraint republish_refused), that the refused rows
 // went to the dead letters as refused rows do, and replays them with the
 // constraint dropped.
-func refusedAndReplayed(t *testing.T, e *env, logs *logBuffer) {
+func refusedAndReplayed(t *testing.T, e *env, logs *syncbuf.Buffer) {
 	t.Helper()
 	ctx := context.Background()
 	dead, err := pipelines.ReadDeadLetters(ctx, e.brokers)
@@ -469,7 +450,7 @@ func refusedAndReplayed(t *testing.T, e *env, logs *logBuffer) {
 	if len(keys) == 0 {
 		t.Fatal("no republished person refused: the test checks nothing")
 	}
-	if n := logs.count("row refused by the sink, sent to dead letters"); n != len(keys) {
+	if n := logs.Count("row refused by the sink, sent to dead letters"); n != len(keys) {
 		t.Errorf("%d refusals logged, %d dead letters", n, len(keys))
 	}
 	if n := e.count(t, "SELECT countIf(cityHash64(k) % 8 != 0) FROM (SELECT arrayJoin(["+quoted(keys)+"]) AS k)"); n != 0 {

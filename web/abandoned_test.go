@@ -1,40 +1,19 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
+	"github.com/dancu-vn/dancu/internal/syncbuf"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/dancu-vn/dancu/web"
 	"github.com/dancu-vn/dancu/web/store"
 	"github.com/dancu-vn/dancu/web/webtest"
 )
-
-// syncBuffer is a bytes.Buffer the server's goroutines may log to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) take() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.b.String()
-	s.b.Reset()
-	return out
-}
 
 // TestAbandonedLoginIsNoServerError: a login whose client went away (its
 // request's context canceled, the store's query failing with it) is
@@ -43,7 +22,7 @@ func (s *syncBuffer) take() string {
 // err="insert sessions: context canceled"` in dancu serve's log. A
 // failure of the store's own (the sessions table gone) still is one.
 func TestAbandonedLoginIsNoServerError(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	env := webtest.Start(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	env.AddUser(t, "rev", store.RoleReviewer, "79")
 	gone, cancel := context.WithCancel(context.Background())
@@ -63,7 +42,7 @@ func TestAbandonedLoginIsNoServerError(t *testing.T) {
 	}
 	for _, path := range []string{"/login", "/api/login"} {
 		login(gone, path)
-		got := logs.take()
+		got := logs.Take()
 		if strings.Contains(got, "level=ERROR") {
 			t.Errorf("%s abandoned: logged as an error: %s", path, got)
 		}
@@ -75,7 +54,7 @@ func TestAbandonedLoginIsNoServerError(t *testing.T) {
 	env.Exec(t, "RENAME TABLE sessions TO sessions_gone")
 	for _, path := range []string{"/login", "/api/login"} {
 		code := login(context.Background(), path)
-		got := logs.take()
+		got := logs.Take()
 		if code != http.StatusInternalServerError || !strings.Contains(got, `level=ERROR msg="request failed" method=POST path=`+path) || !strings.Contains(got, "insert sessions") {
 			t.Errorf("%s with the sessions table gone: %d, log %q; want 500 and an error", path, code, got)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dancu-vn/dancu/internal/syncbuf"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -28,7 +29,7 @@ func TestRestartOnOutage(t *testing.T) {
 	p := outagePolicy{Max: time.Minute, Steady: time.Minute, Wait: time.Millisecond, MaxWait: 5 * time.Millisecond}
 	refused := fmt.Errorf("load stage: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})
 
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -61,7 +62,7 @@ func TestRestartOnOutage(t *testing.T) {
 	// instead of "an outage of Kafka or ClickHouse" retried for 30 min.
 	full := fmt.Errorf("run stages: open registry: %w", &fs.PathError{Op: "write", Path: "/home/registry/000004.sst", Err: syscall.ENOSPC})
 	starts = 0
-	var fullLogs syncBuffer
+	var fullLogs syncbuf.Buffer
 	err = restartOnOutage(context.Background(), slog.New(slog.NewTextHandler(&fullLogs, nil)), up, p, func(context.Context) error { starts++; return full })
 	if !errors.Is(err, syscall.ENOSPC) || starts != 1 || strings.Contains(fullLogs.String(), "outage") {
 		t.Errorf("a full disk: err %v after %d starts, want it at once and no outage logged:\n%s", err, starts, fullLogs.String())

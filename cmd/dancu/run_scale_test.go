@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/dancu-vn/dancu/internal/syncbuf"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func TestRunNamesItsModel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out bytes.Buffer
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	errc := make(chan error, 1)
 	go func() {
 		errc <- run(ctx, []string{"--kafka", kafkaAddr, "--home", t.TempDir(), "run", "--stages", "score"}, nil, &out, &logs)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/dancu-vn/dancu/internal/syncbuf"
 	"io"
 	"log/slog"
 	"os"
@@ -13,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,23 +24,6 @@ import (
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/segmentio/kafka-go"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // waitFor polls cond until it holds or d passes.
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool, logs fmt.Stringer) {
@@ -64,7 +47,7 @@ func TestProgressQuietWhileIdle(t *testing.T) {
 		pipelines.TopicRecords: 2, pipelines.TopicMatched: 2, pipelines.TopicRejects: 1, pipelines.TopicDecisions: 1}); err != nil {
 		t.Fatal(err)
 	}
-	var out syncBuffer
+	var out syncbuf.Buffer
 	st := new(pipelines.StageStats)
 	cfg := pipelines.StagesConfig{Brokers: brokers, Match: true, Load: true}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -105,7 +88,7 @@ func TestProgressQuietWhileIdle(t *testing.T) {
 
 	// A score instance alone: the match group's lag is another process's
 	// work, so it stays quiet until its own counters move, and says them.
-	var score syncBuffer
+	var score syncbuf.Buffer
 	ctx, cancel = context.WithCancel(context.Background())
 	done = make(chan struct{})
 	st = new(pipelines.StageStats)
@@ -141,9 +124,9 @@ func TestProgressLogsScoreLag(t *testing.T) {
 	go func() {
 		scored <- pipelines.RunScore(ctx, pipelines.ScoreConfig{Brokers: brokers, Dir: t.TempDir(), Logger: quiet}, &st.Score)
 	}()
-	waitFor(t, 30*time.Second, "score instance with its stores open", func() bool { return st.Score.Positions() != nil }, new(syncBuffer))
+	waitFor(t, 30*time.Second, "score instance with its stores open", func() bool { return st.Score.Positions() != nil }, new(syncbuf.Buffer))
 
-	var out syncBuffer
+	var out syncbuf.Buffer
 	logCtx, stopLog := context.WithCancel(context.Background())
 	logged := make(chan struct{})
 	go func() {
@@ -222,7 +205,7 @@ func TestRunLogsLagDrainAndStop(t *testing.T) {
 	}
 	importFile(first)
 
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	ctx, cancel := context.WithCancel(bg)
 	defer cancel()
 	errc := make(chan error, 1)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/dancu-vn/dancu/internal/syncbuf"
 	"log/slog"
 	"runtime"
 	"runtime/debug"
@@ -24,7 +25,7 @@ func TestHeapOverMemoryLimitSaid(t *testing.T) {
 		held[i] = make([]byte, 1<<20)
 	}
 	runtime.GC()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	logProgress(ctx, slog.New(slog.NewTextHandler(&logs, nil)), pipelines.StagesConfig{}, new(pipelines.StageStats), 20*time.Millisecond)
