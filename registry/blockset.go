@@ -332,52 +332,6 @@ func (f *frameReader) next() ([]byte, error) {
 	return b, nil
 }
 
-// decoder reads numbers from a frame; ok turns false past its end.
-type decoder struct {
-	b  []byte
-	ok bool
-}
-
-func (d *decoder) u64() uint64 {
-	if len(d.b) < 8 {
-		d.ok, d.b = false, nil
-		return 0
-	}
-	x := binary.LittleEndian.Uint64(d.b)
-	d.b = d.b[8:]
-	return x
-}
-
-func (d *decoder) uvarint() uint64 {
-	x, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.ok, d.b = false, nil
-		return 0
-	}
-	d.b = d.b[n:]
-	return x
-}
-
-func (d *decoder) varint() int64 {
-	x, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.ok, d.b = false, nil
-		return 0
-	}
-	d.b = d.b[n:]
-	return x
-}
-
-func (d *decoder) bytes(n uint64) []byte {
-	if uint64(len(d.b)) < n {
-		d.ok, d.b = false, nil
-		return nil
-	}
-	x := d.b[:n]
-	d.b = d.b[n:]
-	return x
-}
-
 // readBlockSetFile reads the set of blocks from rd, which must be written
 // under header want (its format, token, sequence, settings and rules);
 // an error when it is not, or does not read whole.
@@ -387,8 +341,8 @@ func readBlockSetFile(rd io.Reader, want blockSetHeader) (*blockSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{b: b, ok: true}
-	if m := d.bytes(8); !d.ok || string(m) != string(blockSetMagic[:]) {
+	d := &valueReader{b: b}
+	if m := d.bytes(8); !d.ok() || string(m) != string(blockSetMagic[:]) {
 		return nil, errNotThisSet{"not a file of a set of blocks"}
 	}
 	if v := d.u64(); v != blockSetFormat {
@@ -396,10 +350,10 @@ func readBlockSetFile(rd io.Reader, want blockSetHeader) (*blockSet, error) {
 	}
 	token := d.bytes(16)
 	next := d.u64()
-	if !d.ok || string(token) != string(want.token[:]) || next != want.next {
+	if !d.ok() || string(token) != string(want.token[:]) || next != want.next {
 		return nil, errNotThisSet{"saved for another state of the store (its token or sequence not the store's)"}
 	}
-	if fp := d.bytes(d.u64()); !d.ok || string(fp) != want.fingerprint {
+	if fp := d.bytes(d.u64()); !d.ok() || string(fp) != want.fingerprint {
 		return nil, errNotThisSet{"saved with other settings"}
 	}
 	if n := d.u64(); n != uint64(len(want.mixes)) {
@@ -411,7 +365,7 @@ func readBlockSetFile(rd io.Reader, want blockSetHeader) (*blockSet, error) {
 		}
 	}
 	slots, n, wide := d.u64(), d.u64(), d.u64()
-	if !d.ok || len(d.b) != 0 || slots&(slots-1) != 0 || slots > 1<<40 || n > slots || wide > n {
+	if !d.ok() || len(d.b) != 0 || slots&(slots-1) != 0 || slots > 1<<40 || n > slots || wide > n {
 		return nil, errBadFile
 	}
 	s := &blockSet{members: true, wide: &wideBlocks{m: map[blockID]*wideBlock{}}, n: int(n)}
@@ -426,13 +380,13 @@ func readBlockSetFile(rd io.Reader, want blockSetHeader) (*blockSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		d := &decoder{b: b, ok: true}
+		d := &valueReader{b: b}
 		for len(d.b) > 0 && read < n {
 			i += int(d.uvarint())
 			id := d.u64()
 			tag := d.bytes(1)
 			k := d.uvarint()
-			if !d.ok || i < 0 || uint64(i) >= slots || id == 0 {
+			if !d.ok() || i < 0 || uint64(i) >= slots || id == 0 {
 				return nil, errBadFile
 			}
 			rule := int(tag[0] >> 1)
@@ -458,7 +412,7 @@ func readBlockSetFile(rd io.Reader, want blockSetHeader) (*blockSet, error) {
 					prev += d.varint()
 					members = append(members, uint64(prev))
 				}
-				if !d.ok {
+				if !d.ok() {
 					return nil, errBadFile
 				}
 				s.one[i] = listOf(rule, s.lists.put(members, nil, limit))
@@ -483,13 +437,13 @@ func readBlockSetFile(rd io.Reader, want blockSetHeader) (*blockSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		d := &decoder{b: b, ok: true}
+		d := &valueReader{b: b}
 		for len(d.b) > 0 && read < wide {
 			rule, hash := d.uvarint(), d.u64()
 			ne, nk := d.uvarint(), d.uvarint()
 			keys := d.bytes(nk)
 			ends := d.bytes(4 * ne)
-			if !d.ok || rule >= uint64(len(want.maxBlocks)) {
+			if !d.ok() || rule >= uint64(len(want.maxBlocks)) {
 				return nil, errBadFile
 			}
 			w := &wideBlock{keys: slices.Clone(keys), ends: make([]uint32, ne)}

@@ -292,7 +292,7 @@ func encodePersonBatch(sums []schemas.PersonDeltaSum, legacy []schemas.PersonDel
 }
 
 func decodePersonBatch(batch string, b []byte) ([]schemas.PersonDeltaSum, []schemas.PersonDelta, error) {
-	r := &deltaReader{b: b}
+	r := &valueReader{b: b}
 	n := r.count()
 	sums := make([]schemas.PersonDeltaSum, n)
 	for i := 0; i < n && r.ok(); i++ {
@@ -317,68 +317,6 @@ func decodePersonBatch(batch string, b []byte) ([]schemas.PersonDeltaSum, []sche
 		}
 	}
 	return sums, legacy, nil
-}
-
-// deltaReader reads what encodePersonBatch and encodeRecordDeltas write;
-// a value cut short makes every later read return zero and ok false.
-type deltaReader struct {
-	b   []byte
-	bad bool
-}
-
-func (r *deltaReader) ok() bool { return !r.bad }
-
-func (r *deltaReader) uvarint() uint64 {
-	x, n := binary.Uvarint(r.b)
-	if n <= 0 || r.bad {
-		r.bad = true
-		return 0
-	}
-	r.b = r.b[n:]
-	return x
-}
-
-// count reads a number of rows, refused (ok false) when more than the
-// bytes left could hold.
-func (r *deltaReader) count() int {
-	n := r.uvarint()
-	if n > uint64(len(r.b)) {
-		r.bad = true
-		return 0
-	}
-	return int(n)
-}
-
-func (r *deltaReader) str() string {
-	l := r.uvarint()
-	if r.bad || l > uint64(len(r.b)) {
-		r.bad = true
-		return ""
-	}
-	s := string(r.b[:l])
-	r.b = r.b[l:]
-	return s
-}
-
-func (r *deltaReader) byte() byte {
-	if r.bad || len(r.b) < 1 {
-		r.bad = true
-		return 0
-	}
-	c := r.b[0]
-	r.b = r.b[1:]
-	return c
-}
-
-// day reads a Unix day (binary.AppendVarint of Unix()/86400) as midnight UTC.
-func (r *deltaReader) day() time.Time {
-	x, n := binary.Varint(r.b)
-	if n <= 0 || r.bad {
-		r.bad = true
-		return time.Time{}
-	}
-	r.b = r.b[n:]
-	return time.Unix(x*86400, 0).UTC()
 }
 
 // encodeCoverageKeyed is encodeCoverage followed by the raw key of the
@@ -958,7 +896,7 @@ func coverageLen(b []byte) (int, bool) {
 		return 0, false
 	}
 	if b[0]&packedCodes != 0 {
-		r := deltaReader{b: b[1:]}
+		r := valueReader{b: b[1:]}
 		for range 5 { // the year and the four codes
 			r.uvarint()
 		}
@@ -982,7 +920,7 @@ func decodeCoverage(b []byte) (schemas.PersonCoverage, error) {
 	c.Living, c.HasID, c.CMNDOnly = b[0]&1 != 0, b[0]&2 != 0, b[0]&4 != 0
 	codes := [...]*string{&c.ProvinceCode, &c.CommuneCode, &c.NewProvinceCode, &c.NewCommuneCode}
 	if b[0]&packedCodes != 0 {
-		r := &deltaReader{b: b[1:]}
+		r := &valueReader{b: b[1:]}
 		if y := r.uvarint(); y > 0 {
 			c.BirthYear = uint16(y + packedYear0)
 		}
@@ -1479,7 +1417,7 @@ func encodeRecordDeltas(rows []schemas.RecordDelta) []byte {
 }
 
 func decodeRecordDeltas(batch string, b []byte) ([]schemas.RecordDelta, error) {
-	r := &deltaReader{b: b}
+	r := &valueReader{b: b}
 	n := r.count()
 	rows := make([]schemas.RecordDelta, n)
 	for i := 0; i < n && r.ok(); i++ {
