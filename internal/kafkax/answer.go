@@ -3,9 +3,11 @@ package kafkax
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
+	"syscall"
 )
 
 // maxAnswerBytes bounds the size an answer to dancu's writers and admin
@@ -88,4 +90,13 @@ func (c *boundedConn) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// SyscallConn is the connection's own, so that redialing's peek at the
+// socket (peerClosed) sees through the wrapper.
+func (c *boundedConn) SyscallConn() (syscall.RawConn, error) {
+	if sc, ok := c.Conn.(syscall.Conn); ok {
+		return sc.SyscallConn()
+	}
+	return nil, errors.New("not a socket")
 }

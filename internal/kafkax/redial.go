@@ -57,7 +57,6 @@ type redialConn struct {
 	// connection is not looked at).
 	answered                    bool
 	readDeadline, writeDeadline time.Time
-	head                        answerHead
 }
 
 func (c *redialConn) Read(p []byte) (int, error) {
@@ -65,22 +64,11 @@ func (c *redialConn) Read(p []byte) (int, error) {
 	conn := c.Conn
 	c.answered = true
 	c.mu.Unlock()
-	n, err := conn.Read(p)
-	if n > 0 {
-		c.mu.Lock()
-		herr := c.head.see(c.address, p[:n])
-		c.mu.Unlock()
-		if herr != nil {
-			conn.Close()
-			return 0, herr
-		}
-	}
-	return n, err
+	return conn.Read(p)
 }
 
 func (c *redialConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
-	c.head.reset() // a request's writes come before its answer's reads
 	if c.answered {
 		c.answered = false
 		if peerClosed(c.Conn) {

@@ -150,7 +150,7 @@ func topicTransport(topic string, brokers []string) *kafka.Transport {
 	t := &kafka.Transport{
 		// As kafka.DefaultTransport's, but its connections dial again
 		// when found closed by the broker (redialing).
-		Dial: redialing((&net.Dialer{Timeout: redialTimeout}).DialContext),
+		Dial: redialing(bounded((&net.Dialer{Timeout: redialTimeout}).DialContext)),
 	}
 	tt.byTopic[topic] = t
 	return t
