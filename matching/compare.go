@@ -2,7 +2,9 @@ package matching
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -189,9 +191,11 @@ func compile(s *settings.Settings, f *Frame) (*compiled, error) {
 			}
 			cc.levels = append(cc.levels, cl)
 		}
-		for i, own := range used {
+		// In column order, not the map's: the same settings compile to
+		// the same comparison on every run.
+		for _, i := range slices.Sorted(maps.Keys(used)) {
 			cc.cols = append(cc.cols, i)
-			if own {
+			if used[i] {
 				cc.ownCols = append(cc.ownCols, i)
 			}
 		}
