@@ -1195,3 +1195,16 @@ func (v *colVals) grow(n int) {
 func (v *colVals) clip() {
 	v.w32, v.w16, v.w8 = clipped(v.w32), clipped(v.w16), clipped(v.w8)
 }
+
+// set sets record i's value to x, which the slices' width holds (0 always
+// does).
+func (v *colVals) set(i int, x uint32) {
+	switch {
+	case v.w32 != nil:
+		v.w32[i] = x
+	case v.w16 != nil:
+		v.w16[i] = uint16(x)
+	default:
+		v.w8[i] = uint8(x)
+	}
+}

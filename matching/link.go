@@ -30,6 +30,10 @@ type Result struct {
 	// persons of a grey-zone pair could be one (one that does not decode
 	// is judged on its rows in the frame).
 	PersonGuards map[int32][]byte
+	// Generic are the values of the settings' generic_values that more
+	// than their max_records records carried, read as missing on all of
+	// them (MaskGenericValues).
+	Generic []GenericValue
 }
 
 // Phases are the wall times of Link's phases: building the blockers,
@@ -73,6 +77,11 @@ func Link(ctx context.Context, f *Frame, s *settings.Settings) (*Result, error) 
 		*c, t, cpu = now-cpu, time.Now(), now
 		return d
 	}
+	gen, err := f.MaskGenericValues(&sd)
+	if err != nil {
+		return nil, fmt.Errorf("link: %w", err)
+	}
+	res.Generic = gen
 	bs, err := blockAll(f, &sd)
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)

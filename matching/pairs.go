@@ -10,8 +10,13 @@ import (
 
 // blockAll builds one blocker per rule of s, the rules shared between
 // workers goroutines: each rule's blocker reads the frame only and is
-// built alone, as in a loop over the rules.
+// built alone, as in a loop over the rules. The values of s's
+// generic_values that too many records of f carry are read as missing
+// first (MaskGenericValues; a frame Link masked already is unchanged).
 func blockAll(f *Frame, s *settings.Settings) ([]*blocker, error) {
+	if _, err := f.MaskGenericValues(s); err != nil {
+		return nil, err
+	}
 	bs := make([]*blocker, len(s.Blocking))
 	errs := make([]error, len(s.Blocking))
 	var next atomic.Int64

@@ -105,6 +105,12 @@ type Registry struct {
 	db *pebble.DB
 	s  *settings.Settings
 	km *matching.KeyMaker
+	// generic reads values too many records carry as missing
+	// (generic.go); genericBlock is each of its rules' blocking rule,
+	// genericFields the blob fields each masks. nil: no generic_values.
+	generic       *matching.GenericMasker
+	genericBlock  []int
+	genericFields [][]int
 	// maxBlock is each blocking rule's max_block (windowed), read for
 	// every key of a batch: a copy of the rule each time was 1.2% of the
 	// registry's CPU.
@@ -224,6 +230,9 @@ type Stats struct {
 	// BlocksKnown counts the new records' blocks of one member the set
 	// of blocks answered (not looked up in the store).
 	BlocksKnown int64
+	// GenericMasked counts the new records added without a value that too
+	// many records carry (settings' generic_values; generic.go).
+	GenericMasked int64
 	// BlocksListed counts the new records' blocks of two members or more
 	// the set answered from its lists (blocks.go), not the store.
 	BlocksListed int64
@@ -357,6 +366,9 @@ type Output struct {
 	// AlreadyWithdrawn are the ids a Withdraw named that another
 	// corrected file's withdrawal had withdrawn before (tombstones.go).
 	AlreadyWithdrawn []Refusal `json:",omitempty"`
+	// Generic counts the new records Add took without a value too many
+	// records carry (settings' generic_values; generic.go).
+	Generic int `json:",omitempty"`
 }
 
 // Open opens (or creates) the registry in cfg.Dir. A store written with
@@ -592,6 +604,9 @@ func newRegistry(cfg Config) (*Registry, error) {
 		}
 	}
 	r.covFields = newCoverageFields(r.fIndex)
+	if err := r.genericRules(); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -1098,6 +1113,9 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 		r.cacheRow[seq] = int32(row0 + i)
 		r.cacheUse = append(r.cacheUse, r.batch)
 	}
+	// Values too many records carry, read as missing before the records
+	// are stored and keyed (generic.go).
+	out0Generic := r.maskGeneric(f, newSeqs, rowOf, blobs)
 	// The new records' values, each encoded into one buffer (the batch
 	// copies it), not an allocation of its own grown on the way.
 	var key, val []byte
@@ -1153,6 +1171,7 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 		}
 	}
 	out.Refused = refused
+	out.Generic = out0Generic
 	enc, err := marshalLastOutput(out)
 	if err != nil {
 		return nil, fmt.Errorf("registry add: %w", err)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -500,6 +501,14 @@ and linking without --settings trains on the records themselves.`,
 			if out == "" {
 				return fmt.Errorf("link: give --out FILE")
 			}
+			// Values too many records carry (generic_values: a number
+			// copied down a column) are read as missing before anything
+			// weighs them, the model's fit included; masked in the report.
+			gen, err := f.MaskGenericValues(s.WithDefaults())
+			if err != nil {
+				return fmt.Errorf("link: %w", err)
+			}
+			printGeneric(g.stderr, gen)
 			if s.Model != nil {
 				mis, err := matching.ModelFit(f, s)
 				if err != nil {
@@ -1090,4 +1099,31 @@ func sheetColumn(sheet, column string) string {
 		return "column " + strconv.Quote(column)
 	}
 	return "sheet " + strconv.Quote(sheet) + " column " + strconv.Quote(column)
+}
+
+// printGeneric says how many records carried a generic value (more records
+// than the settings' generic_values allow), by column, and the ten values
+// carried most, masked.
+func printGeneric(w io.Writer, gen []matching.GenericValue) {
+	if len(gen) == 0 {
+		return
+	}
+	records := map[string]int{}
+	values := map[string]int{}
+	var cols []string
+	for _, g := range gen {
+		if values[g.Column] == 0 {
+			cols = append(cols, g.Column)
+		}
+		records[g.Column] += g.Records
+		values[g.Column]++
+	}
+	for _, c := range cols {
+		fmt.Fprintf(w, "generic values: %d records carried one of %d %s values that too many records carry; read as no %s on all of them\n", records[c], values[c], c, c)
+	}
+	top := slices.Clone(gen)
+	slices.SortStableFunc(top, func(a, b matching.GenericValue) int { return b.Records - a.Records })
+	for _, g := range top[:min(len(top), 10)] {
+		fmt.Fprintf(w, "  %s\n", g)
+	}
 }

@@ -58,13 +58,31 @@ type Settings struct {
 	// where the name is not rare, and a frozen model cannot count the
 	// place. The condition reads only the pair, so a pair scores the
 	// same whatever else a frame or registry holds. Default: none.
-	NoTFBonusWhen []Veto          `json:"no_tf_bonus_when,omitempty" yaml:"no_tf_bonus_when,omitempty"`
+	NoTFBonusWhen []Veto `json:"no_tf_bonus_when,omitempty" yaml:"no_tf_bonus_when,omitempty"`
+	// GenericValues lists columns whose values stop being evidence when
+	// too many records carry one ("generic values"): an identification
+	// number typed as a placeholder or copied down a column. A value of
+	// Column carried by more than MaxRecords records is read as missing on
+	// every record carrying it, in Column and in the Also columns (values
+	// derived from the same field): no blocking key, no comparison level,
+	// no guard. Offline linking counts the whole input; the streaming
+	// registry counts the records it holds when a record arrives (package
+	// registry). Default: none.
+	GenericValues []GenericValue  `json:"generic_values,omitempty" yaml:"generic_values,omitempty"`
 	Thresholds    Thresholds      `json:"thresholds" yaml:"thresholds"`
 	Clustering    Clustering      `json:"clustering,omitempty" yaml:"clustering,omitempty"`
 	Training      TrainingOptions `json:"training" yaml:"training"`
 
 	// Model holds the trained parameters; nil until trained.
 	Model *Model `json:"model,omitempty" yaml:"model,omitempty"`
+}
+
+// GenericValue is one column whose values are generic once more than
+// MaxRecords records carry one (Settings.GenericValues).
+type GenericValue struct {
+	Column     string   `json:"column" yaml:"column"`
+	MaxRecords int      `json:"max_records" yaml:"max_records"`
+	Also       []string `json:"also,omitempty" yaml:"also,omitempty"`
 }
 
 // ColumnSpec is one column of the engine's columnar frame.
@@ -770,6 +788,19 @@ func (s Settings) Validate() error {
 	}
 	for i, v := range all {
 		s.validateLevels(bad, fmt.Sprintf("vetoes[%d]", i), v)
+	}
+	for i, g := range s.GenericValues {
+		field := fmt.Sprintf("generic_values[%d]", i)
+		col(field+".column", g.Column)
+		if cols[g.Column] == "date" {
+			bad(field+".column", "a date column cannot be generic, got %q", g.Column)
+		}
+		for _, a := range g.Also {
+			col(field+".also", a)
+		}
+		if g.MaxRecords < 1 {
+			bad(field+".max_records", "must be at least 1, got %d", g.MaxRecords)
+		}
 	}
 	for i, v := range s.NoTFBonusWhen {
 		field := fmt.Sprintf("no_tf_bonus_when[%d]", i)
