@@ -1,9 +1,13 @@
 package registry
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+
+	"github.com/cockroachdb/pebble"
 
 	"github.com/dancu-vn/dancu/matching"
 )
@@ -24,6 +28,42 @@ import (
 // scored with it and are not scored again, which is where the registry
 // and offline linking (which reads it as missing on every record
 // carrying it) can differ, by at most max_records records a value.
+//
+// Scaled out (Config.Score), the registry holds no set of blocks (the
+// Scorers hold the blocking index): it keeps each value's count itself,
+// under 'G' (rule and key hash → records, up to max_records), written
+// with the batch, so that a rebuild from the changelog counts the same.
+// A withdrawal does not lower those counts (the set of blocks, locally,
+// forgets the withdrawn members): a value withdrawn from records stays
+// generic there.
+
+// kGenericCount keys a value's count of records, scaled out.
+const kGenericCount = 'G'
+
+func init() {
+	spaceNames[kGenericCount] = "records carrying each generic_values value, scaled out (up to max_records)"
+}
+
+func genericCountKey(rule int, hash uint64) []byte {
+	k := []byte{kGenericCount, byte(rule)}
+	return binary.BigEndian.AppendUint64(k, hash)
+}
+
+// storedCount reads the count kept under 'G' for block (rule, hash).
+func storedCount(rd pebble.Reader, rule int, hash uint64) (int, error) {
+	v, closer, err := rd.Get(genericCountKey(rule, hash))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer closer.Close()
+	if len(v) != 4 {
+		return 0, fmt.Errorf("registry: a generic value's count of %d bytes", len(v))
+	}
+	return int(binary.BigEndian.Uint32(v)), nil
+}
 
 // genericRules resolves the settings' generic_values for the registry:
 // the masker and, for each rule, the blocking rule keyed on its column
@@ -87,22 +127,36 @@ func (r *Registry) blockCount(rule int, hash uint64) int {
 
 // maskGeneric reads as missing the generic values of the batch's new
 // records (rows rowOf[seq] of f, blobs[seq]), in sequence order, and
-// returns how many records it masked.
-func (r *Registry) maskGeneric(f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob) int {
+// returns how many records it masked. Scaled out it reads and writes the
+// counts under 'G' through wb.
+func (r *Registry) maskGeneric(wb *pebble.Batch, f *matching.Frame, newSeqs []uint64, rowOf map[uint64]int32, blobs map[uint64]*recordBlob) (int, error) {
 	if r.generic == nil {
-		return 0
+		return 0, nil
 	}
 	masked := 0
 	for k := 0; k < r.generic.Len(); k++ {
 		g, rule := r.generic.Rule(k), r.genericBlock[k]
-		inBatch, said := map[uint64]int{}, map[uint64]bool{}
+		// base: the records the registry held with the value before the
+		// batch; inBatch: those of the batch that kept it.
+		base, inBatch, said := map[uint64]int{}, map[uint64]int{}, map[uint64]bool{}
 		for _, seq := range newSeqs {
 			row := int(rowOf[seq])
 			key, ok := r.km.Key(f, row, rule)
 			if !ok {
 				continue
 			}
-			committed := r.blockCount(rule, key.Hash)
+			committed, ok := base[key.Hash]
+			if !ok {
+				if r.blocks != nil {
+					committed = r.blockCount(rule, key.Hash)
+				} else {
+					var err error
+					if committed, err = storedCount(wb, rule, key.Hash); err != nil {
+						return 0, err
+					}
+				}
+				base[key.Hash] = committed
+			}
 			n := committed + inBatch[key.Hash]
 			if n < g.MaxRecords {
 				inBatch[key.Hash]++
@@ -122,7 +176,12 @@ func (r *Registry) maskGeneric(f *matching.Frame, newSeqs []uint64, rowOf map[ui
 			}
 			masked++
 		}
+		if r.blocks == nil {
+			for h, n := range inBatch {
+				wb.Set(genericCountKey(rule, h), binary.BigEndian.AppendUint32(nil, uint32(base[h]+n)), nil)
+			}
+		}
 	}
 	r.stats.GenericMasked += int64(masked)
-	return masked
+	return masked, nil
 }

@@ -1115,7 +1115,10 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	}
 	// Values too many records carry, read as missing before the records
 	// are stored and keyed (generic.go).
-	out0Generic := r.maskGeneric(f, newSeqs, rowOf, blobs)
+	out0Generic, err := r.maskGeneric(wb, f, newSeqs, rowOf, blobs)
+	if err != nil {
+		return nil, fmt.Errorf("registry add: %w", err)
+	}
 	// The new records' values, each encoded into one buffer (the batch
 	// copies it), not an allocation of its own grown on the way.
 	var key, val []byte
