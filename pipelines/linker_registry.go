@@ -153,7 +153,7 @@ func (l *RegistryLinker) applyLogged(ctx context.Context, key, kind string, v an
 func linkResult(out *registry.Output) LinkResult {
 	return LinkResult{Persons: out.Persons, Links: out.Links, Conflicts: out.Conflicts, Events: out.Events, Deltas: out.Deltas,
 		RecordDeltas: out.RecordDeltas, PersonDeltaSums: out.PersonDeltaSums, Withdrawn: out.Withdrawn,
-		Refused: out.Refused, AlreadyWithdrawn: out.AlreadyWithdrawn}
+		Refused: out.Refused, AlreadyWithdrawn: out.AlreadyWithdrawn, Generic: out.Generic}
 }
 
 // logJSON writes v (a decision or a withdrawal), JSON, to the changelog

@@ -47,6 +47,10 @@ type LinkResult struct {
 	// AlreadyWithdrawn are the ids of a withdrawal another corrected
 	// file's withdrawal had named before (registry.Output.AlreadyWithdrawn).
 	AlreadyWithdrawn []registry.Refusal
+	// Generic counts the records linked without a value too many records
+	// carry (a number copied onto many: the settings' generic_values;
+	// registry.Output.Generic).
+	Generic int
 }
 
 // Enricher normalises a record in place before linking (resolves address
@@ -94,6 +98,9 @@ type MatchStats struct {
 	// Refused counts the records refused because their ids were
 	// withdrawn (LinkResult.Refused).
 	Refused atomic.Int64
+	// Generic counts the records linked without a value too many records
+	// carry (LinkResult.Generic).
+	Generic atomic.Int64
 }
 
 // Match runs the match stage until ctx is cancelled: it reads record
@@ -429,6 +436,7 @@ func (b *matchBatch) flush(ctx context.Context) error {
 	b.st.Records.Add(int64(len(recs)))
 	b.st.Persons.Add(int64(len(res.Persons)))
 	b.st.Conflicts.Add(int64(len(res.Conflicts)))
+	b.st.Generic.Add(int64(res.Generic))
 	if len(res.Refused) > 0 {
 		b.st.Refused.Add(int64(len(res.Refused)))
 		logRefused(b.cfg.Logger, res.Refused)

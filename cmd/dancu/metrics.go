@@ -28,6 +28,7 @@ func serveMetrics(ctx context.Context, addr string, cfg pipelines.StagesConfig, 
 	counter("match_persons_total", "Person rows emitted by the match stage.", st.Match.Persons.Load, nil)
 	counter("match_conflicts_total", "Conflicts raised by the match stage.", st.Match.Conflicts.Load, nil)
 	counter("match_refused_total", "Records the match stage refused: their ids were withdrawn by a corrected file (dancu import --replaces).", st.Match.Refused.Load, nil)
+	counter("match_generic_records_total", "Records the match stage linked without a value too many records carry (a number copied onto many records: the settings' generic_values).", st.Match.Generic.Load, nil)
 	counter("match_dead_letters_total", "Undecodable record batches the match stage sent to the dead-letter topic.", st.MatchDead.Load, nil)
 	for _, l := range []struct {
 		topic string

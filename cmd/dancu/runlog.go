@@ -69,7 +69,7 @@ func logProgress(ctx context.Context, log *slog.Logger, cfg pipelines.StagesConf
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
-	var last [8]int64
+	var last [9]int64
 	lagErr, memSaid := false, false
 	for {
 		select {
@@ -105,19 +105,24 @@ func logProgress(ctx context.Context, log *slog.Logger, cfg pipelines.StagesConf
 // rows are versions: a person is written again each time it gains a
 // record, merges or splits; ClickHouse keeps the last one (persons
 // FINAL), which is what dancu coverage counts.
-func counters(st *pipelines.StageStats) [8]int64 {
-	return [8]int64{st.Match.Records.Load(), st.Match.Conflicts.Load(),
+func counters(st *pipelines.StageStats) [9]int64 {
+	return [9]int64{st.Match.Records.Load(), st.Match.Conflicts.Load(),
 		st.LoadMatched.Records.Load(), st.LoadMatched.Persons.Load(),
 		st.LoadRejects.Rejects.Load(), st.DeadLetters(),
-		st.Score.Items.Load(), st.Score.Edges.Load()}
+		st.Score.Items.Load(), st.Score.Edges.Load(), st.Match.Generic.Load()}
 }
 
 // counterAttrs names the counters; a score instance's only when this
 // process runs one.
-func counterAttrs(cfg pipelines.StagesConfig, c [8]int64) []any {
+func counterAttrs(cfg pipelines.StagesConfig, c [9]int64) []any {
 	out := []any{"matched_records", c[0], "conflicts", c[1],
 		"loaded_records", c[2], "loaded_person_rows", c[3],
 		"loaded_rejects", c[4], "dead_letters", c[5]}
+	if c[8] > 0 {
+		// Records linked without a number too many records carry
+		// (generic_values); the registry logs each such value, masked.
+		out = append(out, "generic_records", c[8])
+	}
 	if cfg.Score {
 		out = append(out, "scored_items", c[6], "edges", c[7])
 	}
