@@ -482,6 +482,18 @@ twice and make λ and the scores too generous.
   much (a typed register, not re-keyed lists whose dates carry typos).
 - ` + "`vetoes`" + `: ` + "`{comparison: given_name, levels: [else]}`" + ` keeps such pairs apart
   whatever else agrees (twins).
+- ` + "`generic_values`" + `: ` + "`{column: id, max_records: 20, also: [id_valid, id_own]}`" + ` —
+  a value of the column that more than max_records records carry (an
+  identification number typed as a placeholder or copied down a column: a
+  clerk's own number, 001000000000, a household head's number on every
+  member) is read as missing on every record carrying it, in the column and
+  in the also columns (values derived from the same field): no blocking key,
+  no comparison level, no guard. Without it every record carrying the value
+  is a candidate of every other and agrees on it. Offline linking counts the
+  whole input; the streaming registry counts the records it holds when a
+  record arrives, so there the first max_records keep it. ` + "`dancu link`" + `
+  prints how many records carried one, the values masked (0010******45).
+  Choose max_records above the most records one entity has.
 - ` + "`no_tf_bonus_when`" + `: ` + "`{comparison: date_of_birth, levels: [else]}`" + ` (any one
   of the list) — a pair on such a level gets no term-frequency bonus: a rare
   name both records share weighs its level's average, not more (a common

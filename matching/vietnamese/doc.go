@@ -19,4 +19,13 @@
 // train made without labels (TRAINING.md says how, and when to retrain).
 // dancu link uses Settings (training on its input) when given no other;
 // the registry and every score instance of dancu run load Trained.
+//
+// Both list generic_values: a 12-digit number or a CMND that more than 20
+// records carry (a placeholder, a clerk's or a household head's number
+// copied down a column) is read as no number on those records, so it
+// neither makes a block of every record carrying it nor weighs as "same
+// number" nor exempts them from the full_date guard (docs/accuracy.md,
+// "generic values"). vn.ParseID still refuses only a CMND of one digit
+// nine times: whether a well-formed number is a placeholder is told by how
+// many records carry it, not by its digits.
 package vietnamese
