@@ -110,7 +110,10 @@
 // unknown sex leaves that field empty in an accepted record and adds a
 // Note; Options.Strict rejects such rows instead (a date valid only with
 // day and month exchanged is kept exchanged, with a note, or rejected in
-// strict mode). Reject values that are identification numbers are masked.
+// strict mode; so is a date impossible as written — day 38, month 18, year
+// 2814 or after the list — kept as far as every reading of it with one
+// digit changed agrees: 2814 → 2014, 38/05/1985 → May 1985, 31/02/1990 →
+// 1990). Reject values that are identification numbers are masked.
 //
 // # Provenance
 //

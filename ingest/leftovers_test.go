@@ -110,7 +110,8 @@ func TestSectionHeadingInSTTColumn(t *testing.T) {
 
 // TestApproximateBirthDate: "khoảng 1950" (about 1950) and its kin are
 // left out, as before, but noted as an approximate date, not as an
-// impossible one; the dates beside them read as they did.
+// impossible one; the dates beside them read as they did. 31/02/1990 is
+// kept as the year its one-digit corrections agree on (oneDigitDate).
 func TestApproximateBirthDate(t *testing.T) {
 	rows := [][]string{
 		{"Họ và tên", "Ngày sinh"},
@@ -123,7 +124,7 @@ func TestApproximateBirthDate(t *testing.T) {
 		{"Đỗ Văn Giang", "31/02/1990"},
 	}
 	want := []string{"approximate", "approximate", "approximate", "approximate", "", "", "impossible"}
-	wantDates := []string{"", "", "", "", "1990-03-15", "1990-03", ""}
+	wantDates := []string{"", "", "", "", "1990-03-15", "1990-03", "1990"}
 	for ext, got := range importRows(t, rows) {
 		var reasons, dates []string
 		for _, it := range got.items {

@@ -443,6 +443,15 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 				ok = false
 			}
 		}
+		// A date impossible as written, read as far as its one-digit
+		// corrections agree (oneDigitDate); not a year column's number,
+		// nor under --strict, which rejects it as before.
+		repaired := false
+		if (!ok || !d.swapped && (int(d.year) < minBirthYear || tooLate(int(d.year)))) && !p.strict && !numeric && field != FieldBirthYear && !approximateDate(v) {
+			if r, found := oneDigitDate(v, func(y int) bool { return y >= minBirthYear && !tooLate(y) }); found {
+				d, ok, repaired = r, true, true
+			}
+		}
 		switch {
 		case !ok && lunar < 0 && field != FieldBirthYear:
 			if k, isName := lunarYearName(v); isName {
@@ -467,6 +476,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		default:
 			if d.swapped {
 				note(col, FieldBirthDate, truncate(v, 64), NoteDayMonthExchanged)
+			}
+			if repaired {
+				note(col, FieldBirthDate, truncate(v, 64), NoteOneDigitDate)
 			}
 			if yearOfDate {
 				note(col, FieldBirthDate, truncate(v, 64), NoteYearOfDate)

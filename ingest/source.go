@@ -32,7 +32,8 @@ type Note struct {
 // than dropped: a date of birth valid only with day and month exchanged
 // (03/25/1990), read so, an Excel serial date of a column typed
 // day/month that Excel took for month/day, a lunar year's name, a name
-// with a remark in brackets after it, and an Excel date in a year column.
+// with a remark in brackets after it, an Excel date in a year column, and
+// an impossible date read as far as its one-digit corrections agree.
 // NoteKept tells them.
 const (
 	NoteDayMonthExchanged = "day and month exchanged to make a date"
@@ -52,13 +53,19 @@ const (
 	// formatted "yyyy" shows 1985), read as its year; a five-digit number
 	// typed there (19850 for 1985) reads the same, so it is said.
 	NoteYearOfDate = "Excel date in a year column read as the year it shows"
+	// NoteOneDigitDate: a date of birth impossible as written (day 38,
+	// month 18, year 2814 or a year after the list) read as far as every
+	// reading with one digit changed agrees: the one date when there is
+	// one (2814 → 2014), else the month or the year they share (38/05/1985
+	// → May 1985); an OCR's or a typist's one wrong digit.
+	NoteOneDigitDate = "impossible date read as far as its one-digit corrections agree"
 )
 
 // NoteKept reports whether a note's reason says its value was kept (read
 // with day and month exchanged, or as a year), not dropped.
 func NoteKept(reason string) bool {
 	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark ||
-		reason == NoteNamePrefix || reason == NoteYearOfDate
+		reason == NoteNamePrefix || reason == NoteYearOfDate || reason == NoteOneDigitDate
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF
