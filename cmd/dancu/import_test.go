@@ -18,7 +18,7 @@ import (
 const importCSV = "DANH SÁCH NHÂN KHẨU\nSTT,Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân\n" +
 	"1,Nguyễn Văn An,15/03/1990,Nam,001090012345\n" +
 	"2,,1991,Nữ,\n" +
-	"3,Trần Thị Bình,31/02/1992,Nữ,12ab\n"
+	"3,Trần Thị Bình,32/13/1992,Nữ,12ab\n" // two digits off: no one-digit reading (31/02 is kept as 1992 since acc37)
 
 func TestImportDryRun(t *testing.T) {
 	dir := t.TempDir()
