@@ -46,7 +46,8 @@
 //   - sohokhau_20240315.csv, the commune's household books typed in March
 //     2024: 85% of persons born by then; name, date, sex, ethnicity, number,
 //     CMND, relation and the head's name, permanent address (old era). 30%
-//     of wives still stand in their parents' book (maiden_addr).
+//     of the wives from another village still stand in their parents. book
+//     (maiden_addr).
 //   - bhxh_20250901.csv, social insurance: 55%; family name, middle and
 //     given name in three columns, date (half ISO), sex, one number column
 //     (a CMND there when that is all the person has, or 15% of the time),
