@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -557,6 +558,50 @@ func TestNameRemarkLostIsNoDeath(t *testing.T) {
 		}
 		if rec := recs[2]; rec == nil || rec.FullName != "Lê Văn Cường" {
 			t.Errorf("%s: row 2 %+v, want Lê Văn Cường", ext, rec)
+		}
+	}
+}
+
+// TestTextDateInYearColumn: a "Năm sinh" column of a commune list whose
+// cells hold whole dates typed as text (user26's VNI workbook: 10 of 20
+// dates). The clerk sees "27/10/1953"; the import dropped each as an
+// "impossible date of birth". A text date there is kept whole, as in a
+// date column, in a workbook and in a CSV; a year stays a year, and an age
+// no year.
+func TestTextDateInYearColumn(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "xom3.xlsx")
+	f := excelize.NewFile()
+	for i, r := range [][]any{
+		{"TT", "Họ tên", "Năm sinh"},
+		{1, "Nguyễn Văn An", "27/10/1953"},
+		{2, "Trần Thị Bình", "11.03.1990"},
+		{3, "Lê Văn Cường", 1985},
+		{4, "Lê Thị Dung", "ngày 5 tháng 3 năm 1978"},
+		{5, "Phan Văn Em", 45},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(book); err != nil {
+		t.Fatal(err)
+	}
+	csv := filepath.Join(dir, "xom3.csv")
+	if err := os.WriteFile(csv, []byte("TT;Họ tên;Năm sinh\n1;Nguyễn Văn An;27/10/1953\n2;Trần Thị Bình;11.03.1990\n3;Lê Văn Cường;1985\n4;Lê Thị Dung;ngày 5 tháng 3 năm 1978\n5;Phan Văn Em;45\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{book, csv} {
+		items, desc := openAll(t, path, Options{})
+		if cols := desc.Sheets[0].Columns; len(cols) < 3 || cols[2].Field != FieldBirthYear {
+			t.Fatalf("%s: column C is not read as a year column (%+v): the test tests nothing", path, cols)
+		}
+		recs, _, notes := byRow(items)
+		for row, want := range map[int]string{2: "1953-10-27", 3: "1990-03-11", 4: "1985", 5: "1978-03-05", 6: ""} {
+			if recs[row] == nil || recs[row].BirthDate != want || (want == "") != (len(notes[row]) == 1) {
+				t.Errorf("%s row %d: %+v, notes %+v; want born %q", filepath.Base(path), row, recs[row], notes[row], want)
+			}
 		}
 	}
 }

@@ -400,7 +400,13 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		// year); on a scanned form it is what the reader made of a
 		// handwritten date ("7002" for 2002, a 2 read as 7): read as text,
 		// so that it is not taken for 3 March 1919.
-		numeric := field == FieldBirthYear || p.kind != schemas.KindScan && isNumeric(v)
+		// A year column ("Năm sinh") of a list often holds whole dates:
+		// typed as text ("27/10/1953", "ngày 5 tháng 3 năm 1978"), the
+		// cell shows the date, which is kept whole, as in a date column
+		// (until user26 every such date was dropped as impossible). A
+		// number there is a year, or an Excel date read as its year below.
+		textInYear := field == FieldBirthYear && p.kind != schemas.KindScan && !isNumeric(v)
+		numeric := field == FieldBirthYear && !textInYear || p.kind != schemas.KindScan && isNumeric(v)
 		monthFirst := !numeric && rv.monthFirst&(1<<i) != 0
 		td := rv.keptDate(i)
 		if !td.ok && monthFirst {
@@ -428,7 +434,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			// Noted kept below, when it is: a date exchanged and then out of
 			// range (or a date in a year column) is dropped, and says only that.
 		}
-		if field == FieldBirthYear && ok && len(d.iso) > 4 {
+		if field == FieldBirthYear && ok && len(d.iso) > 4 && !textInYear {
 			// A year column holds a year. An Excel date there (a cell
 			// formatted "yyyy": the clerk sees 1985) is read as the year it
 			// shows — when it has five digits (from 19 May 1927): a
