@@ -229,3 +229,41 @@ func TestDistrictOfAPersonInNewUnits(t *testing.T) {
 		}
 	}
 }
+
+// A commune whose district merged into another in 2025 (Xã Tân Lộc,
+// 18409: Huyện Lộc Hà, 448, in the 2024 list and the 2019 census; Huyện
+// Thạch Hà, 445, in the last list before the reform, which the address
+// resolver gives its records). By district, the old era counted its
+// records in Thạch Hà and its persons in Lộc Hà (user26's lists of Lộc
+// Hà: 0 records and 111 persons there, 116 records and 9 persons in
+// Thạch Hà). Records now count in the district their persons do.
+func TestRecordsInTheDistrictOfTheirPersons(t *testing.T) {
+	conn := openDB(t)
+	tanLoc := addr{"42", "445", "18409", "42", "18409"}
+	write(t, conn, []schemas.Record{
+		record("r1", tanLoc, schemas.KindSpreadsheet, "042140348032", "", 1),
+		record("r2", tanLoc, schemas.KindSpreadsheet, "", "", 1),
+	}, []schemas.Person{
+		person("p1", 1, tanLoc, "042140348032", 1940, "", 1),
+		person("p2", 1, tanLoc, "", 1991, "", 1),
+	})
+	rep, err := coverage.Compute(context.Background(), conn, coverage.Options{Era: coverage.Old, Level: coverage.District, Province: "42",
+		Today: time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, r := range rep.Rows {
+		if r.Records == 0 && r.Persons == 0 {
+			continue
+		}
+		if r.Code != "448" || r.Records != 2 || r.Persons != 2 || r.RecordsWithID != 1 || r.PersonsWithID != 1 {
+			t.Errorf("district %s %q: records %d (with ID %d), persons %d (with ID %d); want Huyện Lộc Hà (448) with 2 (1) and 2 (1)",
+				r.Code, r.Name, r.Records, r.RecordsWithID, r.Persons, r.PersonsWithID)
+		}
+		seen = seen || r.Code == "448"
+	}
+	if !seen {
+		t.Error("no row for Huyện Lộc Hà (448)")
+	}
+}

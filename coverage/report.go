@@ -233,14 +233,28 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		}
 		return r
 	}
-	// Records.
-	q := `SELECT toString(` + cols.province + `), toString(` + unitCol + `), sum(records), sumIf(records, source_kind = 'scan'),
-		sum(with_id), sum(cmnd_only) FROM coverage_records` + where + ` GROUP BY 1, 2`
+	// Records. By district, a record with an old commune counts in that
+	// commune's district of the reference list (admin_units_2024, the
+	// 2019 census's districts), as its person does below: the resolver
+	// gives a record the district of the last list before the reform,
+	// where the districts merged in 2025 are gone (Xã Tân Lộc: Huyện
+	// Thạch Hà, 445, not Huyện Lộc Hà, 448), and the records of 148
+	// communes counted in another district than their persons (user26:
+	// Lộc Hà 0 records and 111 persons, Thạch Hà 116 records and 9).
+	recUnit := "''"
+	if opt.Level == District {
+		recUnit = cols.commune
+	}
+	q := `SELECT toString(` + cols.province + `), toString(` + unitCol + `), toString(` + recUnit + `), sum(records), sumIf(records, source_kind = 'scan'),
+		sum(with_id), sum(cmnd_only) FROM coverage_records` + where + ` GROUP BY 1, 2, 3`
 	if err := scanRows(qctx, conn, q, func(s scanner) error {
-		var p, c string
+		var p, c, commune string
 		var rec, scan, id, cmnd int64
-		if err := s.Scan(&p, &c, &rec, &scan, &id, &cmnd); err != nil {
+		if err := s.Scan(&p, &c, &commune, &rec, &scan, &id, &cmnd); err != nil {
 			return err
+		}
+		if d, ok := u.communeDistrict[commune]; ok && opt.Level == District {
+			c = d
 		}
 		r := get(cell{p, c})
 		r.Records += rec
