@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -603,5 +605,50 @@ func TestTextDateInYearColumn(t *testing.T) {
 				t.Errorf("%s row %d: %+v, notes %+v; want born %q", filepath.Base(path), row, recs[row], notes[row], want)
 			}
 		}
+	}
+}
+
+// TestHiddenRowWarned: a clerk hides the rows of the persons who left (a
+// notes sheet of user26's workbook said so); Excel does not show them and
+// the import read them as living residents without a word. They are read
+// as before, each with a "hidden row" warning naming it; the rows shown
+// have none, nor a hidden blank row.
+func TestHiddenRowWarned(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "an_dong.xlsx")
+	f := excelize.NewFile()
+	for i, r := range [][]any{
+		{"STT", "Họ và tên", "Ngày sinh"},
+		{1, "Nguyễn Văn An", "12/03/1985"},
+		{2, "Trần Thị Bình", "05/07/1990"},
+		{},
+		{3, "Lê Văn Cường", "01/01/1970"},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, row := range []int{3, 4} {
+		if err := f.SetRowVisible("Sheet1", row, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	items, desc := openAll(t, path, Options{})
+	recs, _, _ := byRow(items)
+	if len(recs) != 3 || recs[3] == nil {
+		t.Fatalf("records of rows %v; want rows 2, 3 and 5, the hidden one read as the others", slices.Collect(maps.Keys(recs)))
+	}
+	l := desc.Sheets[0]
+	var rows []int
+	for _, w := range l.Warnings {
+		if w.Kind == WarnHiddenRow {
+			rows = append(rows, w.Row)
+		}
+	}
+	if !slices.Equal(rows, []int{3}) || l.WarningCounts[WarnHiddenRow] != 1 {
+		t.Errorf("hidden-row warnings for rows %v (count %d); want row 3 alone", rows, l.WarningCounts[WarnHiddenRow])
 	}
 }

@@ -19,7 +19,10 @@ type rawRow struct {
 	// capitals font (.VnTimeH), in a workbook that has legacy fonts (see
 	// cellFont); 0 for other readers.
 	plain, upper uint64
-	err          *RowError // the row could not be read (a CSV quoting error); cells are empty
+	// hidden says the row is hidden in the workbook (an xlsx row's
+	// hidden="1"); false for other readers.
+	hidden bool
+	err    *RowError // the row could not be read (a CSV quoting error); cells are empty
 	// dates are the text dates of the sheet's first date columns
 	// (sheetState.dates), as observeDates read them.
 	dates [3]textDate

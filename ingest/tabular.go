@@ -98,6 +98,9 @@ func (t *tabular) finish(pr pendingRow, memo *[]columnMemo) Item {
 
 // account counts item, the item of pr, in its sheet's layout.
 func (t *tabular) account(pr pendingRow, item Item) {
+	if pr.r.hidden && (item.Record != nil || item.Reject != nil) {
+		pr.sh.layout.warn(Warning{Kind: WarnHiddenRow, Row: pr.r.num, Message: hiddenRowMessage})
+	}
 	if item.Record != nil {
 		pr.sh.layout.Accepted++ // the common case, without a preview closure
 		t.ids.see(item.Record)

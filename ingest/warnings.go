@@ -35,7 +35,14 @@ const (
 	// WarnDateOrder: a date column's text dates can only be month-first,
 	// or mix both orders, or read either way throughout (see dateOrder).
 	WarnDateOrder = "date order"
+	// WarnHiddenRow: a data row hidden in the workbook (Excel does not
+	// show it; a clerk hides the persons who left, or a filter does), read
+	// as the others, as a hidden sheet is. Until user26 nothing said so.
+	WarnHiddenRow = "hidden row"
 )
+
+// hiddenRowMessage is the message of a WarnHiddenRow.
+const hiddenRowMessage = "the row is hidden in the workbook (Excel does not show it) and was read as the others; if its person has left the list, delete the row and import the corrected file (--replaces)"
 
 // warn adds w to the layout's warnings, counted by kind; at most
 // MaxListed are listed.

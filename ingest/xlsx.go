@@ -309,7 +309,7 @@ func (x *xlsxReader) startPrefetch() {
 				}
 				return
 			}
-			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...), plain: scan.plainMask, upper: scan.upperMask})
+			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...), plain: scan.plainMask, upper: scan.upperMask, hidden: scan.rowHidden})
 			if len(b) == prefetchRows {
 				if !send(rowBatch{rows: b}) {
 					return

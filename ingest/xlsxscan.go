@@ -330,6 +330,9 @@ type sheetScanner struct {
 	// legacy one, and in a TCVN3 capitals font.
 	fonts                []cellFont
 	plainMask, upperMask uint64
+	// rowHidden says the last row returned is hidden in Excel (the row's
+	// hidden="1": the clerk hid it, or a filter did).
+	rowHidden bool
 }
 
 func newSheetScanner(r io.Reader, sst []string) *sheetScanner {
@@ -395,6 +398,8 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 			}
 			sc.cells = sc.cells[:0]
 			sc.plainMask, sc.upperMask = 0, 0
+			h := s.attr("hidden")
+			sc.rowHidden = len(h) == 1 && h[0] == '1' || string(h) == "true"
 			lastCol = 0
 			if empty {
 				sc.lastR = num
