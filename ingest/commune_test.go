@@ -652,3 +652,66 @@ func TestHiddenRowWarned(t *testing.T) {
 		t.Errorf("hidden-row warnings for rows %v (count %d); want row 3 alone", rows, l.WarningCounts[WarnHiddenRow])
 	}
 }
+
+// TestSerialShownAsDateInYearColumn: a "Năm sinh" column whose cells are
+// Excel dates formatted "dd/mm/yyyy" (user26's VNI list: the clerk sees
+// 28/09/2000) was read as the years alone, "Excel date in a year column
+// read as the year it shows", which it did not show. A date whose format
+// shows the day is kept whole; one formatted "yyyy" is still its year,
+// with the note.
+func TestSerialShownAsDateInYearColumn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nam_sinh_ngay.xlsx")
+	f := excelize.NewFile()
+	for i, r := range [][]any{
+		{"STT", "Họ và tên", "Năm sinh"},
+		{1, "Nguyễn Văn An", time.Date(2000, 9, 28, 0, 0, 0, 0, time.UTC)},
+		{2, "Trần Thị Bình", time.Date(1985, 3, 12, 0, 0, 0, 0, time.UTC)},
+		{3, "Lê Văn Cường", time.Date(1966, 3, 23, 0, 0, 0, 0, time.UTC)},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for ref, code := range map[string]string{"C2": "dd/mm/yyyy", "C3": "yyyy", "C4": `[$-42A]d" tháng "m" năm "yyyy`} {
+		st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", ref, ref, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	items, desc := openAll(t, path, Options{})
+	if cols := desc.Sheets[0].Columns; len(cols) < 3 || cols[2].Field != FieldBirthYear {
+		t.Fatalf("column C is not read as a year column (%+v): the test tests nothing", cols)
+	}
+	recs, _, notes := byRow(items)
+	for row, want := range map[int]struct {
+		born  string
+		notes int
+	}{2: {"2000-09-28", 0}, 3: {"1985", 1}, 4: {"1966-03-23", 0}} {
+		if recs[row] == nil || recs[row].BirthDate != want.born || len(notes[row]) != want.notes {
+			t.Errorf("row %d: %+v, notes %+v; want born %q with %d note(s)", row, recs[row], notes[row], want.born, want.notes)
+		}
+	}
+}
+
+func TestFormatShowsDay(t *testing.T) {
+	for _, c := range []struct {
+		id   int
+		code string
+		want bool
+	}{
+		{14, "", true}, {22, "", true}, {0, "", false}, {1, "", false}, {49, "@", false},
+		{164, "dd/mm/yyyy", true}, {165, "yyyy", false}, {166, `"ngày "d`, true}, {167, `"ngày"yyyy`, false},
+		{168, "[Red]0.00", false}, {169, `\dyyyy`, false}, {170, "[$-409]mmmm d, yyyy", true}, {171, "General", false},
+	} {
+		if got := formatShowsDay(c.id, c.code); got != c.want {
+			t.Errorf("formatShowsDay(%d, %q) = %v, want %v", c.id, c.code, got, c.want)
+		}
+	}
+}

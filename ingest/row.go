@@ -78,6 +78,10 @@ type rowValues struct {
 	// monthFirst has bit i set when field i's text date is written
 	// month/day/year (a column read month first: chooseDateOrders).
 	monthFirst uint64
+	// dayShown has bit i set when field i's cell is a number whose format
+	// shows a date's day (rawRow.day): a serial in a year column drawn as
+	// "27/10/1953" is that date, not a year.
+	dayShown uint64
 	// dates are the text dates of fields idxBirthDate to idxBirthDateFem
 	// as the reader read them (keepDate), when their values are the
 	// cells it read.
@@ -443,8 +447,13 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			// Only in a workbook (a CSV has no cell formats: "19850" there
 			// is 1985 mistyped, not 6 May 1954), and said, as a number
 			// typed so in a workbook's year column reads the same.
+			// A serial whose cell format shows the day ("dd/mm/yyyy") is
+			// the whole date the clerk sees, kept whole (user26: 5 of a
+			// VNI list's 20 read as years).
 			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 10000 && p.kind == schemas.KindSpreadsheet && !d.swapped {
-				d.iso, yearOfDate = d.iso[:4], true
+				if rv.dayShown&(1<<i) == 0 {
+					d.iso, yearOfDate = d.iso[:4], true
+				}
 			} else {
 				ok = false
 			}

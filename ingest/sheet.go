@@ -19,6 +19,10 @@ type rawRow struct {
 	// capitals font (.VnTimeH), in a workbook that has legacy fonts (see
 	// cellFont); 0 for other readers.
 	plain, upper uint64
+	// day marks the number cells (bit i: 0-based column i < 64) whose
+	// number format shows a date's day (formatShowsDay); 0 for other
+	// readers.
+	day uint64
 	// hidden says the row is hidden in the workbook (an xlsx row's
 	// hidden="1"); false for other readers.
 	hidden bool

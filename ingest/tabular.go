@@ -1294,6 +1294,9 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			if i < len(sh.cols.monthFirst) && sh.cols.monthFirst[i] && slots[i] >= 0 {
 				rv.monthFirst |= 1 << slots[i]
 			}
+			if i < 64 && r.day>>i&1 != 0 && slots[i] >= 0 {
+				rv.dayShown |= 1 << slots[i]
+			}
 		}
 	}
 	for k, d := range sh.dates {

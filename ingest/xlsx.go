@@ -58,6 +58,8 @@ type xlsxReader struct {
 	styleFont func(s int) string
 	// fontKinds is workbook.fontKinds, for the sheet scanner.
 	fontKinds []cellFont
+	// dayStyles is workbook.dayStyles, for the sheet scanner.
+	dayStyles []bool
 	date1904  bool // see workbook
 	// cleanup removes a converted copy (legacy .xls) on close.
 	cleanup func()
@@ -110,6 +112,7 @@ func openXLSX(path string, opts Options) (*xlsxReader, error) {
 		x.sheets = wb.sheets
 		x.styleFont = wb.font
 		x.fontKinds = wb.fontKinds()
+		x.dayStyles = wb.dayStyles()
 	}
 	if len(x.sheets) == 0 {
 		x.close()
@@ -195,7 +198,7 @@ func (x *xlsxReader) nextSheet() (string, bool, error) {
 		}
 		x.ra = newReadAhead(byteCounter{rc, &x.read}, readAheadChunk, 2)
 		x.part, x.scan, x.rowNum, x.pending = rc, newSheetScanner(x.ra, x.sst), 0, nil
-		x.scan.fonts = x.fontKinds
+		x.scan.fonts, x.scan.dayStyles = x.fontKinds, x.dayStyles
 		x.startPrefetch()
 		return name, true, nil
 	}
@@ -309,7 +312,7 @@ func (x *xlsxReader) startPrefetch() {
 				}
 				return
 			}
-			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...), plain: scan.plainMask, upper: scan.upperMask, hidden: scan.rowHidden})
+			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...), plain: scan.plainMask, upper: scan.upperMask, day: scan.dayMask, hidden: scan.rowHidden})
 			if len(b) == prefetchRows {
 				if !send(rowBatch{rows: b}) {
 					return
@@ -455,6 +458,7 @@ type workbook struct {
 	parts    map[string]string
 	fonts    []string // by font id
 	xfFont   []int    // cell style id -> font id
+	xfDay    []bool   // cell style id -> its number format shows a date's day (formatShowsDay)
 }
 
 func (w *workbook) font(s int) string {
@@ -551,8 +555,13 @@ func readWorkbook(z *zip.ReadCloser) (*workbook, error) {
 			} `xml:"name"`
 		} `xml:"fonts>font"`
 		Xfs []struct {
-			FontID int `xml:"fontId,attr"`
+			FontID   int `xml:"fontId,attr"`
+			NumFmtID int `xml:"numFmtId,attr"`
 		} `xml:"cellXfs>xf"`
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
 	}
 	if err := read("xl/workbook.xml", &wb, true); err != nil {
 		return nil, err
@@ -581,8 +590,13 @@ func readWorkbook(z *zip.ReadCloser) (*workbook, error) {
 	for _, f := range styles.Fonts {
 		w.fonts = append(w.fonts, f.Name.Val)
 	}
+	codes := map[int]string{}
+	for _, n := range styles.NumFmts {
+		codes[n.ID] = n.Code
+	}
 	for _, x := range styles.Xfs {
 		w.xfFont = append(w.xfFont, x.FontID)
+		w.xfDay = append(w.xfDay, formatShowsDay(x.NumFmtID, codes[x.NumFmtID]))
 	}
 	return w, nil
 }
@@ -691,4 +705,51 @@ func scanMergeRefs(r io.Reader) []string {
 			return refs
 		}
 	}
+}
+
+// formatShowsDay says whether a cell number format (its id, and its code
+// when the workbook defines it) shows a date's day: the built-in short
+// dates (14 "m/d/yyyy", which Excel draws in the computer's order, 15
+// "d-mmm-yy", 16 "d-mmm", 22 "m/d/yy h:mm") or a code with a "d" outside
+// quoted text, brackets and escaped characters ("dd/mm/yyyy", not "yyyy"
+// or "[Red]0"). A serial so shown in a "Năm sinh" column is a whole date
+// the clerk sees, not a year (row.go, checkDate).
+func formatShowsDay(id int, code string) bool {
+	switch id {
+	case 14, 15, 16, 22:
+		return true
+	}
+	if code == "" {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; c {
+		case '"':
+			if j := strings.IndexByte(code[i+1:], '"'); j >= 0 {
+				i += j + 1
+			} else {
+				return false
+			}
+		case '[':
+			if j := strings.IndexByte(code[i+1:], ']'); j >= 0 {
+				i += j + 1
+			} else {
+				return false
+			}
+		case '\\', '_', '*':
+			i++ // the next character is shown as is, or is padding
+		case 'd', 'D':
+			return true
+		}
+	}
+	return false
+}
+
+// dayStyles gives, by cell style id, whether its number format shows a
+// date's day (formatShowsDay); nil when no style's does.
+func (w *workbook) dayStyles() []bool {
+	if !slices.Contains(w.xfDay, true) {
+		return nil
+	}
+	return w.xfDay
 }

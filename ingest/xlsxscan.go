@@ -333,6 +333,11 @@ type sheetScanner struct {
 	// rowHidden says the last row returned is hidden in Excel (the row's
 	// hidden="1": the clerk hid it, or a filter did).
 	rowHidden bool
+	// dayStyles (workbook.dayStyles) marks the styles whose number format
+	// shows a date's day; dayMask then marks the current row's number
+	// cells (bit i: 0-based column i < 64) drawn so.
+	dayStyles []bool
+	dayMask   uint64
 }
 
 func newSheetScanner(r io.Reader, sst []string) *sheetScanner {
@@ -397,7 +402,7 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 				return 0, nil, false, fmt.Errorf("row %d: %w: row number out of order or past %d", num, errXML, maxXLSXRows)
 			}
 			sc.cells = sc.cells[:0]
-			sc.plainMask, sc.upperMask = 0, 0
+			sc.plainMask, sc.upperMask, sc.dayMask = 0, 0, 0
 			h := s.attr("hidden")
 			sc.rowHidden = len(h) == 1 && h[0] == '1' || string(h) == "true"
 			lastCol = 0
@@ -438,6 +443,11 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 					case fontUpper:
 						sc.upperMask |= 1 << (col - 1)
 					}
+				}
+			}
+			if sc.dayStyles != nil && col <= 64 && (len(typ) == 0 || typ[0] == 'n') {
+				if st := styleIndex(s.attr("s")); st >= 0 && st < len(sc.dayStyles) && sc.dayStyles[st] {
+					sc.dayMask |= 1 << (col - 1)
 				}
 			}
 			sc.val = sc.val[:0]
