@@ -715,3 +715,30 @@ func TestFormatShowsDay(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVExcelTextFormula: a CSV exported by another tool for Excel
+// writes a number that must keep its leading zero as ="042192004321"
+// (bare, or quoted as "=""…"""): Excel shows the text inside. The import
+// dropped such an identification number, "unexpected characters"; it
+// reads the text inside now, in any column.
+func TestCSVExcelTextFormula(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "xuat.csv")
+	body := "\ufeffSTT;Họ và tên;Ngày sinh;Số định danh cá nhân;Số CMND\r\n" +
+		"1;Lê Thị Chín;=\"03/04/1992\";=\"042192004321\";\r\n" +
+		"2;Hồ Thị Một;07/08/1994;\"=\"\"042194004322\"\"\";=\"083456789\"\r\n" +
+		"3;Võ Văn Hai;1995;=\"04 2095\"\"006789\";\r\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := openAll(t, path, Options{})
+	recs, _, notes := byRow(items)
+	for row, want := range map[int][3]string{2: {"1992-04-03", "042192004321", ""}, 3: {"1994-08-07", "042194004322", "083456789"}} {
+		r := recs[row]
+		if r == nil || r.BirthDate != want[0] || r.IDNumber != want[1] || r.CMND != want[2] || len(notes[row]) != 0 {
+			t.Errorf("row %d: %+v, notes %+v; want born %s, number %s, CMND %q", row, r, notes[row], want[0], want[1], want[2])
+		}
+	}
+	if r := recs[4]; r == nil || r.IDNumber != "" || len(notes[4]) != 1 {
+		t.Errorf("row 4 (a quote inside: no text formula): %+v, notes %+v; want its number dropped with a note", r, notes[4])
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -158,6 +159,15 @@ func (c *csvReader) nextRow() (rawRow, bool, error) {
 	}
 	if err != nil {
 		return rawRow{}, false, fmt.Errorf("record %d: %w", c.recs, err)
+	}
+	for i, s := range rec {
+		// ="042192004321": the form tools write a number in so that Excel
+		// keeps its leading zero, read as the text it shows (user26: an
+		// identification number so written was dropped, "unexpected
+		// characters").
+		if len(s) >= 3 && s[0] == '=' && s[1] == '"' && s[len(s)-1] == '"' && strings.IndexByte(s[2:len(s)-1], '"') < 0 {
+			rec[i] = s[2 : len(s)-1]
+		}
 	}
 	c.queue(start, end, rawRow{cells: rec, blk: c.r.last})
 	return c.nextRow()
