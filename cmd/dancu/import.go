@@ -115,7 +115,8 @@ Text dates are read day/month/year, as Vietnamese lists write them; a date colum
 whose first rows can only be month/day/year (a CSV saved from a workbook in United
 States formats) is read so, with a warning, and --date-order dmy|mdy (or date_order
 in the mapping) says the order outright. The summary warns of a date column whose
-order stays in doubt, of a source record id (Mã bản ghi) used by two rows, and of
+order stays in doubt, of a source record id (Mã bản ghi) used by two rows, of a
+row hidden in the workbook (read as the others: Excel does not show it), and of
 a field dropped from every accepted row (its column is perhaps another's).
 
 A list whose header is not found, or whose columns are read wrong (--dry-run shows
