@@ -267,3 +267,28 @@ func TestRecordsInTheDistrictOfTheirPersons(t *testing.T) {
 		t.Error("no row for Huyện Lộc Hà (448)")
 	}
 }
+
+// An analyst names the province (user26: --province "Hà Tĩnh"): refused
+// as no code, as before, and now told the code to give.
+func TestProvinceNamedForItsCode(t *testing.T) {
+	today := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		era        coverage.Era
+		name, want string
+	}{
+		{coverage.Old, "Hà Tĩnh", "Tỉnh Hà Tĩnh is --province 42"},
+		{coverage.Old, "tinh ha tinh", "Tỉnh Hà Tĩnh is --province 42"},
+		{coverage.New, "TP Hồ Chí Minh", "Thành phố Hồ Chí Minh is --province 79"},
+		{coverage.New, "Hà Giang", ""}, // no province of the new era: no suggestion
+	} {
+		err := coverage.Options{Era: c.era, Level: coverage.Commune, Province: c.name, Today: today}.Validate()
+		switch {
+		case err == nil || !strings.Contains(err.Error(), "not a province code"):
+			t.Errorf("%s era, --province %q: %v; want it refused as no code", c.era, c.name, err)
+		case c.want != "" && !strings.HasSuffix(err.Error(), c.want):
+			t.Errorf("%s era, --province %q: %v; want it to end %q", c.era, c.name, err, c.want)
+		case c.want == "" && strings.Contains(err.Error(), " is --province"):
+			t.Errorf("%s era, --province %q: %v; want no code suggested", c.era, c.name, err)
+		}
+	}
+}

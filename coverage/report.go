@@ -108,6 +108,9 @@ func (o Options) Validate() error {
 			// An old province asked of the new era: say where it went.
 			if old, now := u.byKey[key(Old, Province, o.Province)], u.byKey[key(New, Province, u.oldToNew[o.Province])]; o.Era == New && old != nil && now != nil {
 				err = fmt.Errorf("%w: %s is part of %s %s since 1 July 2025", err, old.Name, now.Code, now.Name)
+			} else if x := u.provinceNamed(o.Era, o.Province); x != nil {
+				// A name given for the code (user26: --province "Hà Tĩnh").
+				err = fmt.Errorf("%w: %s is --province %s", err, x.Name, x.Code)
 			}
 			errs = append(errs, err)
 		}

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/dancu-vn/dancu/internal/refdata"
+	"github.com/dancu-vn/dancu/vn"
 )
 
 // Unit is one administrative unit of an era, with its expected population
@@ -232,4 +234,35 @@ func Units(era Era, level Level, province string) ([]Unit, error) {
 		}
 	}
 	return out, nil
+}
+
+// provinceNamed is the province of era whose name is name, written with
+// or without its diacritics and its "Tỉnh" or "Thành phố" ("Hà Tĩnh",
+// "ha tinh", "TP Hồ Chí Minh"); nil when none is, or several are.
+func (u *units) provinceNamed(era Era, name string) *Unit {
+	bare := func(s string) string {
+		s = vn.Fold(s)
+		for _, p := range []string{"thanh pho ", "tp. ", "tp ", "tinh "} {
+			if strings.HasPrefix(s, p) {
+				return strings.TrimSpace(s[len(p):])
+			}
+		}
+		return s
+	}
+	want := bare(name)
+	if want == "" {
+		return nil
+	}
+	var found *Unit
+	for i := range u.list {
+		x := &u.list[i]
+		if x.Era != era || x.Level != Province || bare(x.Name) != want {
+			continue
+		}
+		if found != nil {
+			return nil
+		}
+		found = x
+	}
+	return found
 }
