@@ -376,13 +376,14 @@ func footerText(s string) (match, folded bool) {
 	// Folded first: most cells match nothing even folded, and folding is
 	// cheaper than the canonical form.
 	k := fold(s)
-	if !hasPhrase(k, footerFold) && !dateLineFold.MatchString(k) && !totalsCell(k, totalsFold, false) && !countFold.MatchString(k) {
+	if !hasPhrase(k, footerFold) && !dateLineFold.MatchString(k) && !totalsCell(k, totalsFold, false) && !countFold.MatchString(k) &&
+		!totalsCount(k, totalsFold) {
 		return false, false
 	}
 	if hasDiacritics(s) {
 		k = canonKey(s)
 		return hasPhrase(k, footerCanon) || dateLineCanon.MatchString(k) || totalsCell(k, totalsCanon, false) ||
-			countCanon.MatchString(k), false
+			countCanon.MatchString(k) || totalsCount(k, totalsCanon), false
 	}
 	return true, true
 }
@@ -412,6 +413,19 @@ func totalsCell(key string, words []string, alone bool) bool {
 			return alone
 		}
 		if key[len(w)] == ' ' && len(key) > len(w)+1 && key[len(w)+1] >= '0' && key[len(w)+1] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// totalsCount reports whether key (canonKey or fold) is a totals word,
+// other words, then a count: "Cộng tạm trú: 2 người", "Tổng số nhân khẩu
+// 45" (user26: the first was read as a person "Cộng Tạm Trú 2 Người").
+// No name holds a digit.
+func totalsCount(key string, words []string) bool {
+	for _, w := range words {
+		if len(key) > len(w)+1 && strings.HasPrefix(key, w) && key[len(w)] == ' ' && strings.ContainsAny(key[len(w):], "0123456789") {
 			return true
 		}
 	}
@@ -480,6 +494,14 @@ func sectionText(s string) bool {
 	}
 	words := strings.Fields(canonKey(s))
 	return len(words) >= 2 && sectionWords[words[0]]
+}
+
+// headingTitle reports a title in a name column: two words or more,
+// with diacritics (folded, a family name cannot be told), the first no
+// known family name.
+func headingTitle(s string) bool {
+	words := strings.Fields(s)
+	return len(words) >= 2 && hasDiacritics(s) && !isSurname(strings.Trim(words[0], ".,:;()"))
 }
 
 // addressWords mark a cell as an address (canonKey words).

@@ -742,3 +742,56 @@ func TestCSVExcelTextFormula(t *testing.T) {
 		t.Errorf("row 4 (a quote inside: no text formula): %+v, notes %+v; want its number dropped with a note", r, notes[4])
 	}
 }
+
+// TestSectionsOfResidence: a village's list in parts — "I | THƯỜNG TRÚ",
+// its persons and "Tổng số hộ: 1, nhân khẩu: 2"; "II | TẠM TRÚ", the
+// header again, its persons and "Cộng tạm trú: 2 người"; "III | TẠM VẮNG"
+// (user26). The import made persons of "THƯỜNG TRÚ", "Cộng tạm trú: 2
+// người" and "TẠM VẮNG": three of eight records were no person. Now the
+// five persons are the records; a person numbered with a letter ("a |
+// Nguyễn Văn An", alone in its row) is still one.
+func TestSectionsOfResidence(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "thon_bac.xlsx")
+	f := excelize.NewFile()
+	for i, r := range [][]any{
+		{"UBND XÃ TÂN LỘC"},
+		{"DANH SÁCH NHÂN KHẨU THÔN BẮC"},
+		{},
+		{"STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ghi chú"},
+		{"I", "THƯỜNG TRÚ"},
+		{1, "Nguyễn Văn Bắc", "12/03/1960", "Nam", "042060001111", ""},
+		{2, "Trần Thị Nam", "05/07/1962", "Nữ", "042162002222", ""},
+		{"a", "Nguyễn Văn An"},
+		{"", "Tổng số hộ: 1, nhân khẩu: 3"},
+		{"II", "TẠM TRÚ"},
+		{"STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ghi chú"},
+		{1, "Lê Văn Tây", "01/01/1990", "Nam", "038090003333", "Tạm trú từ Thanh Hóa"},
+		{2, "Phạm Thị Đông", "02/02/1992", "Nữ", "038192004444", ""},
+		{"", "Cộng tạm trú: 2 người"},
+		{"III", "TẠM VẮNG"},
+		{1, "Hoàng Văn Vắng", "03/03/1985", "Nam", "042085005555", "Đi làm ở Hàn Quốc"},
+		{},
+		{"", "Tổng cộng toàn thôn: 6 nhân khẩu"},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	items, desc := openAll(t, path, Options{})
+	recs, rejects, _ := byRow(items)
+	rows := slices.Sorted(maps.Keys(recs))
+	if want := []int{6, 7, 8, 12, 13, 16}; !slices.Equal(rows, want) || len(rejects) != 0 {
+		names := map[int]string{}
+		for r, rec := range recs {
+			names[r] = rec.FullName
+		}
+		t.Errorf("records of rows %v %v, rejects %v; want rows %v", rows, names, slices.Collect(maps.Keys(rejects)), want)
+	}
+	if l := desc.Sheets[0]; l.Rows != l.Accepted+l.Rejected+l.SkippedRows {
+		t.Errorf("rows %d != accepted %d + rejected %d + skipped %d", l.Rows, l.Accepted, l.Rejected, l.SkippedRows)
+	}
+}

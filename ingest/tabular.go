@@ -1152,9 +1152,10 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 	// the name columns — or in the name column when it starts with the
 	// word of a village, hamlet or group, written with its diacritics
 	// (Thôn, Xóm, Tổ, Hộ: no family name is written so).
-	nonEmpty, where := 0, -1
+	nonEmpty, where, marked := 0, -1, false
 	for i, c := range r.cells {
 		if i == stt && sectionMark(c) {
+			marked = true
 			continue // "II | Thôn Tây": the section's number, not a person's
 		}
 		if !isBlankCell(c) {
@@ -1173,6 +1174,14 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 			return Item{}, false, false
 		}
 		if (f == FieldFullName || f == FieldGivenName) && sectionText(decode(where, r.cells[where])) {
+			l.skip(r.num, SkipSection, sh.rowPreview(r, false))
+			return Item{}, false, false
+		}
+		// "I | THƯỜNG TRÚ", "II | TẠM TRÚ": a section numbered as such,
+		// its title where names stand, alone in its row and starting
+		// with no family name (user26: read as persons "Thường Trú" and
+		// "Tạm Vắng"); "a | Nguyễn Văn An" is still a person.
+		if f == FieldFullName && marked && headingTitle(decode(where, r.cells[where])) {
 			l.skip(r.num, SkipSection, sh.rowPreview(r, false))
 			return Item{}, false, false
 		}
