@@ -795,3 +795,39 @@ func TestSectionsOfResidence(t *testing.T) {
 		t.Errorf("rows %d != accepted %d + rejected %d + skipped %d", l.Rows, l.Accepted, l.Rejected, l.SkippedRows)
 	}
 }
+
+// TestNameCellTwoNamesOrAYear: a couple typed in one cell ("Nguyễn Văn
+// Bình, Nguyễn Thị Cúc") was one person of six words, and a year typed
+// after a name ("Nguyễn Văn An 1985") part of the name (user26). The
+// first is rejected, each person needing a row; the year is left out of
+// the name, with a note, and is the year of birth when the row gives
+// none. A comma in one name, or after a given name alone, is no second
+// person.
+func TestNameCellTwoNamesOrAYear(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ten.csv")
+	body := "STT,Họ và tên,Ngày sinh\n" +
+		"1,\"Nguyễn Văn Bình, Nguyễn Thị Cúc\",12/03/1960\n" +
+		"2,Nguyễn Văn An 1985,\n" +
+		"3,Trần Văn Em - 1990,12/03/1991\n" +
+		"4,\"Nguyễn, Văn Hải\",01/01/1970\n" +
+		"5,\"Lê Văn Cường; Lê\",01/01/1971\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := openAll(t, path, Options{})
+	recs, rejects, notes := byRow(items)
+	if r := rejects[2]; r == nil || !strings.Contains(r.Reason, "two persons' names in one cell") || strings.Contains(r.Value, "Bình") {
+		t.Errorf("row 2: reject %+v, record %+v; want it rejected, two names in one cell, the names masked", r, recs[2])
+	}
+	for row, want := range map[int][2]string{3: {"Nguyễn Văn An", "1985"}, 4: {"Trần Văn Em", "1991-03-12"}} {
+		r := recs[row]
+		if r == nil || r.FullName != want[0] || r.BirthDate != want[1] || len(notes[row]) != 1 || notes[row][0].Reason != NoteNameYear {
+			t.Errorf("row %d: %+v, notes %+v; want %q born %s with the note %q", row, r, notes[row], want[0], want[1], NoteNameYear)
+		}
+	}
+	for _, row := range []int{5, 6} {
+		if recs[row] == nil {
+			t.Errorf("row %d: rejected %+v; want it accepted (one person)", row, rejects[row])
+		}
+	}
+}

@@ -334,6 +334,23 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		note(fullCol, FieldFullName, prefix, NoteNamePrefix)
 		full = rest
 	}
+	// Two persons in one cell ("Nguyễn Văn Bình, Nguyễn Thị Cúc", a
+	// couple typed on one line) were one person of six words (user26):
+	// sent back, each needs a row. A year typed after the name ("Nguyễn
+	// Văn An 1985") was part of it: left out, and the year of birth when
+	// the row has none.
+	if twoNames(full) {
+		return rejectf(fullCol, maskNamesIn(truncate(full, 64)), "two persons' names in one cell: give each person a row")
+	}
+	if name, year, ok := nameYear(full); ok {
+		note(fullCol, FieldFullName, year, NoteNameYear)
+		full = name
+		if d, _ := rv.at(idxBirthDate); d == "" {
+			if y, _ := rv.at(idxBirthYear); y == "" {
+				rv.setAt(idxBirthYear, year, fullCol)
+			}
+		}
+	}
 	if full == "" {
 		return rejectf(fullCol, "", "missing full name")
 	}
@@ -817,4 +834,44 @@ func approximateDate(v string) bool {
 		}
 	}
 	return false
+}
+
+// twoNames reports a cell holding two persons' names apart by a comma or
+// a semicolon, each of two words or more and starting with a known
+// family name ("Nguyễn Văn Bình, Nguyễn Thị Cúc"); "Nguyễn, Văn An" and
+// a name wrapped over two lines are one.
+func twoNames(full string) bool {
+	if !strings.ContainsAny(full, ",;") {
+		return false
+	}
+	parts := strings.FieldsFunc(full, func(r rune) bool { return r == ',' || r == ';' })
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		w := strings.Fields(p)
+		if len(w) < 2 || !isSurname(w[0]) || !hasLetter(w[len(w)-1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameYear splits a name followed by a year of birth ("Nguyễn Văn An
+// 1985", "Lê Thị Bình - 1990"): four digits from 1900 to this year after
+// two words or more.
+func nameYear(full string) (name, year string, ok bool) {
+	i := strings.LastIndexByte(full, ' ')
+	if i < 0 || len(full)-i-1 != 4 || !vn.AllDigits(full[i+1:]) {
+		return full, "", false
+	}
+	y, _ := strconv.Atoi(full[i+1:])
+	if y < 1900 || vn.AfterThisYear(y) {
+		return full, "", false
+	}
+	name = strings.TrimRight(full[:i], " -–,.(:")
+	if len(strings.Fields(name)) < 2 || !hasLetter(name) {
+		return full, "", false
+	}
+	return name, full[i+1:], true
 }

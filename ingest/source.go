@@ -49,6 +49,10 @@ const (
 	// NoteNamePrefix: a title ("Bà", "Cụ", "Cháu", "Chị") or the list's
 	// number ("1.") typed before a name, left out of it.
 	NoteNamePrefix = "title or number before the name, left out of it"
+	// NoteNameYear: a year typed after the name ("Nguyễn Văn An 1985"),
+	// left out of it and kept as the year of birth when the row gives
+	// none.
+	NoteNameYear = "year after the name, left out of it"
 	// NoteYearOfDate: an Excel date in a workbook's year column (a cell
 	// formatted "yyyy" shows 1985), read as its year; a five-digit number
 	// typed there (19850 for 1985) reads the same, so it is said.
@@ -65,7 +69,7 @@ const (
 // with day and month exchanged, or as a year), not dropped.
 func NoteKept(reason string) bool {
 	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark ||
-		reason == NoteNamePrefix || reason == NoteYearOfDate || reason == NoteOneDigitDate
+		reason == NoteNamePrefix || reason == NoteYearOfDate || reason == NoteOneDigitDate || reason == NoteNameYear
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF
