@@ -831,3 +831,28 @@ func TestNameCellTwoNamesOrAYear(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberAndCMNDInOneCell: a "Số CCCD/CMND" cell holding the number
+// and the old CMND ("042160001234 (cũ: 183456789)") lost both, dropped as
+// "unexpected characters" (user26). Each is kept now, with a note; two
+// numbers of one kind, or three numbers, are still dropped.
+func TestNumberAndCMNDInOneCell(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "so.csv")
+	body := "STT,Họ và tên,Số CCCD/CMND\n" +
+		"1,Phạm Thị Hoa,042160001234 (cũ: 183456789)\n" +
+		"2,Phạm Văn Hùng,CCCD 042060001235 / CMND 183456780\n" +
+		"3,Phạm Văn Khoa,042060001236 (042060001299)\n" +
+		"4,Phạm Văn Lâm,042060001237 183456781 1\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := openAll(t, path, Options{})
+	recs, _, notes := byRow(items)
+	for row, want := range map[int][2]string{2: {"042160001234", "183456789"}, 3: {"042060001235", "183456780"}, 4: {"", ""}, 5: {"", ""}} {
+		r := recs[row]
+		kept := len(notes[row]) == 1 && notes[row][0].Reason == NoteNumberAndCMND
+		if r == nil || r.IDNumber != want[0] || r.CMND != want[1] || kept != (want[0] != "") || len(notes[row]) != 1 {
+			t.Errorf("row %d: %+v, notes %+v; want number %q, CMND %q", row, r, notes[row], want[0], want[1])
+		}
+	}
+}

@@ -577,6 +577,21 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			continue
 		}
 		num, kind, reason := cleanNumber(v)
+		if kind == "" {
+			// "042160001234 (cũ: 183456789)": the number and the old
+			// CMND in one cell, as a "Số CCCD/CMND" column holds both
+			// (user26: both were dropped, "unexpected characters").
+			if id, cmnd, ok := numberAndCMND(v); ok {
+				if rec.IDNumber == "" {
+					rec.IDNumber = id
+				}
+				if rec.CMND == "" {
+					rec.CMND = cmnd
+				}
+				note(col, field, maskID(v), NoteNumberAndCMND)
+				continue
+			}
+		}
 		switch kind {
 		case "id":
 			if rec.IDNumber == "" {
@@ -874,4 +889,42 @@ func nameYear(full string) (name, year string, ok bool) {
 		return full, "", false
 	}
 	return name, full[i+1:], true
+}
+
+// numberAndCMND reads a cell holding a 12-digit identification number and
+// a 9-digit CMND apart ("042160001234 (cũ: 183456789)", "CCCD
+// 042160001234 / CMND 183456789"): exactly two runs of digits, one of
+// each, each well formed.
+func numberAndCMND(v string) (id, cmnd string, ok bool) {
+	var runs []string
+	for i := 0; i < len(v); {
+		if v[i] < '0' || v[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(v) && v[j] >= '0' && v[j] <= '9' {
+			j++
+		}
+		if runs = append(runs, v[i:j]); len(runs) > 2 {
+			return "", "", false
+		}
+		i = j
+	}
+	if len(runs) != 2 {
+		return "", "", false
+	}
+	for _, r := range runs {
+		switch x := vn.ParseID(r); {
+		case !x.Valid:
+			return "", "", false
+		case x.Kind == vn.KindCCCD && id == "":
+			id = x.Number
+		case x.Kind == vn.KindCMND && cmnd == "":
+			cmnd = x.Number
+		default:
+			return "", "", false
+		}
+	}
+	return id, cmnd, true
 }

@@ -53,6 +53,9 @@ const (
 	// left out of it and kept as the year of birth when the row gives
 	// none.
 	NoteNameYear = "year after the name, left out of it"
+	// NoteNumberAndCMND: a 12-digit identification number and a 9-digit
+	// CMND in one cell ("042160001234 (cũ: 183456789)"), each kept.
+	NoteNumberAndCMND = "identification number and CMND in one cell, read apart"
 	// NoteYearOfDate: an Excel date in a workbook's year column (a cell
 	// formatted "yyyy" shows 1985), read as its year; a five-digit number
 	// typed there (19850 for 1985) reads the same, so it is said.
@@ -69,7 +72,8 @@ const (
 // with day and month exchanged, or as a year), not dropped.
 func NoteKept(reason string) bool {
 	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark ||
-		reason == NoteNamePrefix || reason == NoteYearOfDate || reason == NoteOneDigitDate || reason == NoteNameYear
+		reason == NoteNamePrefix || reason == NoteYearOfDate || reason == NoteOneDigitDate || reason == NoteNameYear ||
+		reason == NoteNumberAndCMND
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF
