@@ -34,6 +34,7 @@ const (
 	opDateDigit
 	opFinestUnit
 	opFirstWordMoved
+	opDateBirthday
 )
 
 var opCodes = map[string]int{"exact": opExact, "exact_any": opExactAny, "jw": opJW, "edit": opEdit,
@@ -41,7 +42,7 @@ var opCodes = map[string]int{"exact": opExact, "exact_any": opExactAny, "jw": op
 	"date_swapped": opDateSwapped, "date_year": opDateYear, "date_days": opDateDays, "date_years": opDateYears,
 	"cross": opCross, "date_year_only": opDateYearOnly, "exact_all": opExactAll,
 	"ocr_edit": opOCREdit, "words_subset": opWordsSubset, "date_month": opDateMonth, "date_digit": opDateDigit, "finest_unit": opFinestUnit,
-	"first_word_moved": opFirstWordMoved}
+	"first_word_moved": opFirstWordMoved, "date_birthday": opDateBirthday}
 
 type cLevel struct {
 	op   int
@@ -602,8 +603,27 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 	case opDateYears:
 		d := ya - yb
 		return d <= l.max && -d <= l.max
+	case opDateBirthday:
+		if da == 0 || db == 0 {
+			return false
+		}
+		d := dayOfYear(ma, da) - dayOfYear(mb, db)
+		if d < 0 {
+			d = -d
+		}
+		return min(d, 365-d) <= l.max
 	}
 	return false
+}
+
+// dayOfYear numbers month m's day d in a year of 365 days (0 for 1
+// January); 29 February counts as 1 March, so that two birthdays' distance
+// does not depend on either year.
+func dayOfYear(m, d int) int {
+	if m == 2 && d == 29 {
+		m, d = 3, 1
+	}
+	return dayNumber(2001, m, d) - dayNumber(2001, 1, 1)
 }
 
 // weights holds log2(m/u) per comparison and level (index = gamma).

@@ -40,6 +40,7 @@ var opDocs = []opDoc{
 	{"date_year", "years equal", `{label: same year, op: date_year, column: dob}`},
 	{"date_days", "full dates within max days", `{label: within a month, op: date_days, column: dob, max: 31}`},
 	{"date_years", "years within max", `{label: "±1 year", op: date_years, column: dob, max: 1}`},
+	{"date_birthday", "full dates whose month and day are within max days of each other, whatever the years (29 February as 1 March): a year mistyped, or a date moved by whole years; put it after the levels on the whole date", `{label: birthday within a week, op: date_birthday, column: dob, max: 7}`},
 }
 
 // transformDocs lists every column transform with an example.

@@ -231,6 +231,8 @@ type Comparison struct {
 //	             there (a district compared when one side lacks the commune)
 //	date_digit   full dates one digit apart written YYYYMMDD, whatever
 //	             format each was written in (a misread or mistyped digit)
+//	date_birthday full dates whose months and days are within Max days,
+//	             whatever the years (a year mistyped or moved)
 type Level struct {
 	Label     string   `json:"label" yaml:"label"`
 	Op        string   `json:"op" yaml:"op"`
