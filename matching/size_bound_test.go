@@ -37,6 +37,10 @@ import (
 //     the evidence decides the joins near the threshold (more look-alikes
 //     per record), not which pairs are proposed.
 //
+// It runs on the fake_1000 settings before acc38 (fakeSettingsAcc35),
+// which it was written for. With the shipped settings since acc38 the best
+// over priors is 0.9603 at 1k and 0.9462 at 20k: a fall of 0.014, no longer
+// more than 0.02 (the fall was the comparisons' as much as the size's).
 // It takes about a minute.
 func TestNoPriorKeepsSizeFlat(t *testing.T) {
 	if os.Getenv("DANCU_SIZE") == "" {
@@ -47,7 +51,7 @@ func TestNoPriorKeepsSizeFlat(t *testing.T) {
 	type size struct{ trained, best, byLabels float64 }
 	var got [2]size
 	for i, people := range []int{250, 5000} {
-		s, f, ps := fakeStyleFrame(t, people, seed)
+		s, f, ps := fakeStyleFrameWith(t, fakeSettingsAcc35, people, seed)
 		want := fakeStyleTruth(ps)
 		res, err := Link(context.Background(), f, s)
 		if err != nil {

@@ -451,6 +451,27 @@ shares — belong in one comparison, as its levels (postcode exact, then
 city exact), not in two comparisons that would count the same agreement
 twice and make λ and the scores too generous.
 
+Give every comparison a level for each way its field goes wrong, so that
+a true pair with one slip lands on a level that says so rather than on
+"else", which counts against it:
+
+- Names and towns: exact (with tf), then Jaro–Winkler levels (0.9, and
+  0.7 or 0.8) for typos; a town is keyed in as carelessly as a name.
+- First and last name entered in each other's column: a ` + "`" + `cross` + "`" + ` level in
+  both name comparisons (` + "`" + `swapped with last` + "`" + ` and ` + "`" + `swapped with first` + "`" + `);
+  a full swap then counts as two facts and a half swap once.
+- Dates of birth: the levels on the whole date (exact, a digit, days or
+  months apart), then ` + "`" + `date_birthday` + "`" + ` (a year mistyped, or the date moved
+  by whole years, keeps the birthday: ` + "`" + `max: 7` + "`" + ` allows a few days' slip),
+  then a wide ` + "`" + `date_years` + "`" + ` level.
+- An email is two facts. Its user part is made of the person's name, so
+  namesakes share it; its domain is not (a workplace, a family name, a
+  mail service). Split it into columns (` + "`" + `regex:^([^@]+)@` + "`" + ` or ` + "`" + `alnum,
+  first:8` + "`" + ` for the user part, ` + "`" + `regex:@(.+)$` + "`" + ` for the domain) and give the
+  email comparison, after exact and one edit, the user part and domain
+  both agreeing (` + "`" + `exact_all` + "`" + `), the domain alone (with tf: a mail service
+  is shared by many) and the user part alone, in that order.
+
 | op | holds when | example |
 |---|---|---|
 `)
