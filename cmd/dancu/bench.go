@@ -429,6 +429,11 @@ func writeAllocs(path string) error {
 	if err != nil {
 		return err
 	}
+	// The profile holds the allocations up to the last collection's end:
+	// one now counts those since (with a high GOGC or a memory limit, a
+	// run may make only a few collections, and most of what it allocated
+	// would be missing).
+	runtime.GC()
 	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 		f.Close()
 		return err
