@@ -66,9 +66,26 @@ func (b *Batch) Reset() {
 // batch's AddBatch.
 func (b *Batch) Scratch() *[]byte { return &b.scratch }
 
+// Grow makes room for n more records, so that adding them allocates and
+// copies no column's values again: a batch's room otherwise doubles from
+// 64 as records are added, allocating about twice its final size and
+// copying each record's values about once more (the registry's frame
+// parts, whose sizes are known, were 6% of a 100,000-record demo's
+// allocations).
+func (b *Batch) Grow(n int) {
+	if need := len(b.ids) + n; need > b.room {
+		b.growTo(need)
+	}
+	b.ids, b.idh, b.src = slices.Grow(b.ids, n), slices.Grow(b.idh, n), slices.Grow(b.src, n)
+}
+
 // grow doubles the room for records a column (at least 64).
-func (b *Batch) grow() {
-	room, n := max(64, 2*b.room), len(b.f.cols)
+func (b *Batch) grow() { b.growTo(max(64, 2*b.room)) }
+
+// growTo sets the room for records a column to room (more than now),
+// keeping the records added.
+func (b *Batch) growTo(room int) {
+	n := len(b.f.cols)
 	val, hash, conf := make([]string, n*room), make([]uint64, n*room), make([]uint8, n*room)
 	for ci := range n {
 		copy(val[ci*room:], b.vals(ci))

@@ -109,3 +109,40 @@ func perRecord(b *testing.B, n int, op func()) {
 	b.ReportMetric(float64(threadCPU()-cpu0)/float64(b.N*n), "cpu-ns/record")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/record")
 }
+
+// BenchmarkBatchGrow measures preparing all the records in one new
+// batch, as the registry prepares each part of the records it adds to a
+// frame (registry.addAllToFrame): doubling lets the batch's room double
+// from 64 as records come, grown sizes it for them first (Batch.Grow).
+//
+//	go test ./matching -run '^$' -bench BatchGrow -benchmem -count 6
+func BenchmarkBatchGrow(b *testing.B) {
+	s, recs, _ := linkBatches(b)
+	ad := vietnamese.NewAdapter()
+	f := matching.NewFrame(s)
+	gets := make([]matching.Getter, len(recs))
+	confs := make([]matching.ConfidenceGetter, len(recs))
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		gets[i], confs[i] = ad.Fields(r)
+		ids[i] = vietnamese.RecordKey(r)
+	}
+	for _, grow := range []bool{false, true} {
+		name := "doubling"
+		if grow {
+			name = "grown"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			perRecord(b, len(recs), func() {
+				x := f.NewBatch()
+				if grow {
+					x.Grow(len(recs))
+				}
+				for i := range recs {
+					x.Add(ids[i], 0, gets[i], confs[i])
+				}
+			})
+		})
+	}
+}

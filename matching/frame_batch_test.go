@@ -76,7 +76,9 @@ func TestAddBatchSame(t *testing.T) {
 	for _, tc := range []struct {
 		size    int
 		slotted bool
-	}{{1, false}, {7, false}, {512, false}, {n, false}, {7, true}, {n, true}} {
+		grow    bool // Grow for the batch's records after its first
+	}{{1, false, false}, {7, false, false}, {512, false, false}, {n, false, false}, {7, true, false}, {n, true, false},
+		{7, false, true}, {512, true, true}, {n, true, true}} {
 		size := tc.size
 		f := NewFrame(s)
 		f.Grow(n)
@@ -85,6 +87,9 @@ func TestAddBatchSame(t *testing.T) {
 		for i := 0; i < n; {
 			b.Reset()
 			for ; i < n && b.Len() < size; i++ {
+				if tc.grow && b.Len() == 1 {
+					b.Grow(size - 1)
+				}
 				if g := get(i); tc.slotted {
 					b.AddSlotted("r"+strconv.Itoa(i%(n-5)), i%2, slot, []string{g("id"), g("name"), g("dob")}, func(field string) string {
 						if slot(field) >= 0 {
@@ -133,6 +138,41 @@ func TestAddBatchSame(t *testing.T) {
 	other := NewFrame(s)
 	if _, err := other.AddBatch(want.NewBatch()); err == nil {
 		t.Error("AddBatch took a batch prepared for another frame")
+	}
+}
+
+// TestBatchGrow checks that a batch grown for n more records keeps those
+// it holds and takes the n without making its columns' arrays again.
+func TestBatchGrow(t *testing.T) {
+	s := &settings.Settings{Columns: []settings.ColumnSpec{
+		{Name: "name", From: "name", Transforms: []string{"fold"}},
+		{Name: "sex", Kind: "code", From: "sex"},
+	}}
+	f := NewFrame(s)
+	b := f.NewBatch()
+	get := func(i int) Getter {
+		return func(field string) string {
+			if field == "name" {
+				return "Trần Thị " + strconv.Itoa(i)
+			}
+			return []string{"M", "F"}[i%2]
+		}
+	}
+	b.Add("r0", 0, get(0), nil)
+	const n = 1000
+	b.Grow(n)
+	val, ids := &b.val[0], &b.ids[:1][0]
+	for i := 1; i <= n; i++ {
+		b.Add("r"+strconv.Itoa(i), 0, get(i), nil)
+	}
+	if &b.val[0] != val || &b.ids[0] != ids {
+		t.Errorf("adding the %d records a batch was grown for made its arrays again (room %d)", n, b.room)
+	}
+	if got := b.vals(0)[0]; got != "tran thi 0" {
+		t.Errorf("the first record's name after Grow: %q, want %q", got, "tran thi 0")
+	}
+	if _, err := f.AddBatch(b); err != nil || f.Len() != n+1 {
+		t.Fatalf("AddBatch: %d records, %v; want %d", f.Len(), err, n+1)
 	}
 }
 

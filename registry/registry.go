@@ -830,6 +830,7 @@ func (r *Registry) addAllToFrame(f *matching.Frame, bs []*recordBlob) error {
 	}
 	inParts(len(bs), minFramePerWorker, func(k, lo, hi int) error {
 		mb := batches[k]
+		mb.Grow(hi - lo)
 		for _, b := range bs[lo:hi] {
 			get, conf := r.accessors(b)
 			mb.AddSlotted(b.ID, b.Source, slot, b.Fields, get, conf)
