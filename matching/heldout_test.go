@@ -420,6 +420,37 @@ func freshSettings6(t *testing.T, germanSeed, histSeed, fakeSeed int64) {
 	}
 }
 
+// TestFreshSettings7 scores issue 12's seventh round once (RESULTS.md):
+// settings written by a newcomer from README's settings sections,
+// SETTINGS.md and `dancu settings doc` alone (after acc38's levels), and
+// committed before any score, on seeds fixed beforehand that no earlier
+// round used: German-style (germanDedupe 10,000 records seed 171),
+// historical persons (synth.Historical 50,000 records seed 271) and
+// fake_1000's profile at 20,000 records (synth.FakeStyle 5,000 people seed
+// 371), the last also with the shipped fake_1000 settings. It logs and
+// gates nothing: run by hand (DANCU_FRESH7=1).
+func TestFreshSettings7(t *testing.T) {
+	if os.Getenv("DANCU_FRESH7") == "" {
+		t.Skip("set DANCU_FRESH7=1")
+	}
+	dev := filepath.Join("..", "testdata", "benchmarks", "dev")
+	hist := synth.Historical(50_000, 0.15, 271)
+	fake := synth.FakeStyle(5_000, 371)
+	fakeT := &Table{Header: fake.Header, Rows: fake.Rows}
+	for _, r := range []struct {
+		name, settings string
+		tb             *Table
+		id, truth      int
+	}{
+		{"german seed 171, german_fresh7", filepath.Join(dev, "german_fresh7.yaml"), germanDedupe(10_000, 0.1, 171), 0, 8},
+		{"historical seed 271, historical_fresh7", filepath.Join(dev, "historical_fresh7.yaml"), &Table{Header: hist.Header, Rows: hist.Rows}, 0, 7},
+		{"fake_1000-style seed 371, fake1000_fresh7", filepath.Join(dev, "fake1000_fresh7.yaml"), fakeT, 0, 6},
+		{"fake_1000-style seed 371, shipped fake_1000", filepath.Join("settings", "fake_1000.yaml"), fakeT, 0, 6},
+	} {
+		logLinkScore(t, r.name, r.settings, r.tb, r.id, r.truth)
+	}
+}
+
 // logLinkScore links table tb with the settings file, scores it against
 // its truth column and logs the score with the model's λ (matching pairs
 // in all and per record), training's estimate of blocking recall and the
