@@ -405,7 +405,11 @@ when its value is one of the missing tokens, then transformed in order.
 - ` + "`pivot`" + ` (dates): a two-digit year yy is 20yy below the pivot, else 19yy. Default 30.
 - ` + "`date_parts: {year: Y, month: M, day: D}`" + `: a date built from separate columns
   (month may be a number or a name; month and day may be left out; a
-  month over 12 with a day up to 12 is read as the two swapped).
+  month over 12 with a day up to 12 is read as the two swapped). A blank
+  year leaves the whole date blank: month and day alone are not kept, so
+  ` + "`" + `dob.monthday` + "`" + ` keys and date levels do nothing for such a record. Where many records lack the
+  year, also compare the month and day as their own column (` + "`" + `join:
+  [birth_month, birth_day]` + "`" + `, an ` + "`" + `exact` + "`" + ` level).
   Dates that are not blank but cannot be read are counted and reported by
   ` + "`dancu link`" + ` (column, count, first record), never silently dropped.
 - ` + "`join: [A, B]`" + `: a text column built from several input fields, their values
@@ -463,14 +467,19 @@ a true pair with one slip lands on a level that says so rather than on
 - Dates of birth: the levels on the whole date (exact, a digit, days or
   months apart), then ` + "`" + `date_birthday` + "`" + ` (a year mistyped, or the date moved
   by whole years, keeps the birthday: ` + "`" + `max: 7` + "`" + ` allows a few days' slip),
-  then a wide ` + "`" + `date_years` + "`" + ` level.
+  then a wide ` + "`" + `date_years` + "`" + ` level: as wide as the ages a slip can make
+  (a decade digit mistyped: ` + "`" + `max: 10` + "`" + `), after the narrow ones, so that
+  it only catches what they do not.
 - An email is two facts. Its user part is made of the person's name, so
   namesakes share it; its domain is not (a workplace, a family name, a
   mail service). Split it into columns (` + "`" + `regex:^([^@]+)@` + "`" + ` or ` + "`" + `alnum,
   first:8` + "`" + ` for the user part, ` + "`" + `regex:@(.+)$` + "`" + ` for the domain) and give the
   email comparison, after exact and one edit, the user part and domain
   both agreeing (` + "`" + `exact_all` + "`" + `), the domain alone (with tf: a mail service
-  is shared by many) and the user part alone, in that order.
+  is shared by many) and the user part alone, in that order. (The user
+  part as transformed, letters and digits, first 8, agrees where the
+  whole email does not: ` + "`" + `john.smith@x.vn` + "`" + ` and ` + "`" + `johnsmith1@x.vn` + "`" + `; so the
+  ` + "`" + `exact_all` + "`" + ` level holds for pairs the first two miss.)
 
 | op | holds when | example |
 |---|---|---|
