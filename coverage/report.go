@@ -10,6 +10,8 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/dancu-vn/dancu/internal/olddistrict"
 )
 
 // Era is a period of the administrative map.
@@ -256,7 +258,7 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		if err := s.Scan(&p, &c, &commune, &rec, &scan, &id, &cmnd); err != nil {
 			return err
 		}
-		if d, ok := u.communeDistrict[commune]; ok && opt.Level == District {
+		if d, ok := olddistrict.OfCommune(commune); ok && opt.Level == District {
 			c = d
 		}
 		r := get(cell{p, c})

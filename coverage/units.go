@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dancu-vn/dancu/internal/olddistrict"
 	"github.com/dancu-vn/dancu/internal/refdata"
 	"github.com/dancu-vn/dancu/vn"
 )
@@ -26,10 +27,9 @@ type Unit struct {
 
 // units holds the reference units of both eras, read once from refdata.
 type units struct {
-	list            []Unit            // provinces, districts, communes of both eras, in code order
-	byKey           map[string]*Unit  // era|level|code
-	communeDistrict map[string]string // old commune code -> old district code
-	oldToNew        map[string]string // old province code -> new province code
+	list     []Unit            // provinces, districts, communes of both eras, in code order
+	byKey    map[string]*Unit  // era|level|code
+	oldToNew map[string]string // old province code -> new province code
 	// newCommuneDistrict: new commune code -> the old province and
 	// district all its predecessors lay in (admin_units_2025_mapping.csv,
 	// preferred rows), absent where they lay in several: the district the
@@ -73,7 +73,7 @@ func key(era Era, level Level, code string) string {
 }
 
 func readUnits() (*units, error) {
-	u := &units{byKey: map[string]*Unit{}, communeDistrict: map[string]string{}, oldToNew: map[string]string{}, newCommuneDistrict: map[string][2]string{}}
+	u := &units{byKey: map[string]*Unit{}, oldToNew: map[string]string{}, newCommuneDistrict: map[string][2]string{}}
 	num := func(t *refdata.Table, r []string, col string) uint64 {
 		n, _ := strconv.ParseUint(t.Get(r, col), 10, 64)
 		return n
@@ -149,7 +149,6 @@ func readUnits() (*units, error) {
 			continue
 		}
 		u.list = append(u.list, Unit{Era: Old, Level: Commune, ProvinceCode: p, DistrictCode: d, Code: c, Name: old.Get(r, "commune_name")})
-		u.communeDistrict[c] = d
 	}
 	nu, err := load("admin_units_2025.csv")
 	if err != nil {
@@ -201,7 +200,8 @@ func readUnits() (*units, error) {
 // one of p's; "" (the province's unresolved row) otherwise.
 func (u *units) oldDistrict(p, c, nc string) string {
 	if c != "" {
-		return u.communeDistrict[c]
+		d, _ := olddistrict.OfCommune(c)
+		return d
 	}
 	if pd, ok := u.newCommuneDistrict[nc]; ok && pd[0] == p {
 		return pd[1]
