@@ -14,6 +14,7 @@ var pages = []string{"login", "conflicts", "conflict", "audit", "error"}
 var funcs = template.FuncMap{
 	"join":         strings.Join,
 	"province":     store.ProvinceName,
+	"district":     store.DistrictName,
 	"pct":          func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 	"eq2":          func(a, b string) bool { return a == b },
 	"statusLabel":  func(s string) string { return strings.ReplaceAll(s, "_", " ") },

@@ -106,7 +106,8 @@ WHERE ({national:UInt8} = 1 OR hasAny(province_codes, {scope:Array(String)})) ` 
 
 // placesSQL fills conflict_places for the conflict versions it lacks:
 // the provinces (today's codes) and old-era districts of the permanent
-// and current addresses of each conflict's records, read by their key
+// and current addresses of each conflict's records (a commune's district
+// as coverage counts it: districtSQL), read by their key
 // (record_id IN …) rather than by a scan of all records. A conflict whose
 // records are not all loaded yet is left for the next call.
 //
@@ -125,11 +126,11 @@ WITH fresh AS (
     WHERE (conflict_id, version) NOT IN (SELECT conflict_id, version FROM conflict_places))
 SELECT f.conflict_id, f.version,
        arraySort(arrayFilter(x -> x != '', groupUniqArrayArray([r.perm_new_province_code, r.cur_new_province_code, ` + transformSQL("r.perm_province_code") + `, ` + transformSQL("r.cur_province_code") + `]))),
-       arraySort(arrayFilter(x -> x != '', groupUniqArrayArray([r.perm_district_code, r.cur_district_code]))),
+       arraySort(arrayFilter(x -> x != '', groupUniqArrayArray([` + districtSQL("r.perm_commune_code", "r.perm_district_code") + `, ` + districtSQL("r.cur_commune_code", "r.cur_district_code") + `]))),
        now64(3)
 FROM (SELECT conflict_id, version, arrayJoin(record_ids) AS record_id FROM fresh) AS f
 LEFT JOIN (SELECT record_id, perm_new_province_code, cur_new_province_code, perm_province_code, cur_province_code,
-                  perm_district_code, cur_district_code
+                  perm_district_code, cur_district_code, perm_commune_code, cur_commune_code
            FROM records WHERE record_id IN (SELECT arrayJoin(record_ids) FROM fresh)) AS r ON r.record_id = f.record_id
 GROUP BY f.conflict_id, f.version
 HAVING countIf(r.record_id = '') = 0`

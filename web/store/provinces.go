@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dancu-vn/dancu/internal/olddistrict"
 	"github.com/dancu-vn/dancu/internal/refdata"
 )
 
@@ -67,4 +68,21 @@ func transformSQL(col string) string {
 		news[i] = m[o]
 	}
 	return fmt.Sprintf("transform(%s, ['%s'], ['%s'], '')", col, strings.Join(olds, "','"), strings.Join(news, "','"))
+}
+
+// districtSQL is a ClickHouse expression for the old-era district of an
+// address with old commune code in communeCol and the resolver's district
+// in districtCol: the commune's district of the reference list coverage
+// counts by (olddistrict.OfCommune), where the resolver's list before the
+// reform names another (Xã Tân Lộc: 448, Huyện Lộc Hà, not 445), else
+// districtCol. Built from reference data, never from input.
+func districtSQL(communeCol, districtCol string) string {
+	cs, ds := olddistrict.Moved()
+	return fmt.Sprintf("transform(%s, ['%s'], ['%s'], %s)", communeCol, strings.Join(cs, "','"), strings.Join(ds, "','"), districtCol)
+}
+
+// DistrictName is the name of an old-era district code ("Huyện Lộc
+// Hà"), or "" when the reference lists have none.
+func DistrictName(code string) string {
+	return olddistrict.Name(code)
 }
