@@ -131,3 +131,25 @@ func TrainAsLink(f *Frame, s *settings.Settings) (func(ctx context.Context) (*se
 		return train(ctx, f, &sd, nil, bs, &vectorStore{})
 	}, nil
 }
+
+// LocalSame returns, by row, localFor's count of the records sharing the
+// row's locality and value of column col, and the same counted afresh
+// through a map (as localFor counted before link4).
+func LocalSame(f *Frame, col string) (got, want []uint32) {
+	ci := f.byName[col]
+	c := &f.cols[ci]
+	loc := &f.cols[c.tfWithin]
+	m := map[uint64]uint32{}
+	for i := range f.Len() {
+		if l, v := loc.vals.at(i), c.vals.at(i); l != 0 && v != 0 {
+			m[uint64(l)<<32|uint64(v)]++
+		}
+	}
+	want = make([]uint32, f.Len())
+	for i := range want {
+		if l, v := loc.vals.at(i), c.vals.at(i); l != 0 && v != 0 {
+			want[i] = m[uint64(l)<<32|uint64(v)]
+		}
+	}
+	return f.localFor(ci).same, want
+}

@@ -602,8 +602,12 @@ func (f *Frame) tfOf(ci int, v uint32) float64 {
 // first n records.
 type localCounts struct {
 	n       int
-	records []uint32          // by locality id
-	values  map[uint64]uint32 // locality id << 32 | value id
+	records []uint32 // by locality id
+	// same is, by row, how many records share the row's locality and
+	// value (0 where either is missing): localTF reads it for every pair
+	// scored, where a map keyed by locality and value cost a look-up
+	// each (link4).
+	same []uint32
 }
 
 // localFor returns column ci's counts by locality, counted again when
@@ -619,7 +623,11 @@ func (f *Frame) localFor(ci int) *localCounts {
 		return lc
 	}
 	loc := &f.cols[c.tfWithin]
-	lc := &localCounts{n: f.Len(), records: make([]uint32, loc.dict.len()), values: map[uint64]uint32{}}
+	lc := &localCounts{n: f.Len(), records: make([]uint32, loc.dict.len()), same: make([]uint32, f.Len())}
+	// Each (locality, value) numbered in a table, the rows' numbers kept
+	// in same while they are counted, then each row given its count.
+	var ids u64Table
+	var counts []uint32
 	for i := range lc.n {
 		l := loc.vals.at(i)
 		if l == 0 {
@@ -627,7 +635,18 @@ func (f *Frame) localFor(ci int) *localCounts {
 		}
 		lc.records[l]++
 		if v := c.vals.at(i); v != 0 {
-			lc.values[uint64(l)<<32|uint64(v)]++
+			id, ok := ids.find(uint64(l)<<32 | uint64(v))
+			if !ok {
+				*id = int64(len(counts))
+				counts = append(counts, 0)
+			}
+			counts[*id]++
+			lc.same[i] = uint32(*id) + 1
+		}
+	}
+	for i, id := range lc.same {
+		if id != 0 {
+			lc.same[i] = counts[id-1]
 		}
 	}
 	c.local.Store(lc)
@@ -654,7 +673,7 @@ func (f *Frame) localTF(ci int, a, b int32, minOthers float64) float64 {
 		if l == 0 || v == 0 {
 			continue
 		}
-		others, same := float64(lc.records[l])-1, float64(lc.values[uint64(l)<<32|uint64(v)])-1
+		others, same := float64(lc.records[l])-1, float64(lc.same[r[0]])-1
 		if loc.vals.at(int(r[1])) == l {
 			others--
 			if c.vals.at(int(r[1])) == v {
