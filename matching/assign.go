@@ -22,14 +22,20 @@ type Assignment struct {
 // (skipping names ids already uses).
 func Assign(res *Result, ids map[int32]string) ([]Assignment, []PersonSummary, []schemas.Conflict) {
 	f := res.Frame
-	names := map[int32]string{}
-	used := map[string]bool{}
-	for _, v := range ids {
-		used[v] = true
+	// The names by root row, not in a map: every record asks for its
+	// cluster's (link4). The names used are kept only when ids gives
+	// some: the numbered ones never meet one another.
+	names := make([]string, f.Len())
+	var used map[string]bool
+	if len(ids) > 0 {
+		used = map[string]bool{}
+		for _, v := range ids {
+			used[v] = true
+		}
 	}
 	seq := 0
 	nameOf := func(root int32) string {
-		if n, ok := names[root]; ok {
+		if n := names[root]; n != "" {
 			return n
 		}
 		n := ids[root]
@@ -37,7 +43,9 @@ func Assign(res *Result, ids map[int32]string) ([]Assignment, []PersonSummary, [
 			seq++
 			n = fmt.Sprintf("P%06d", seq)
 		}
-		used[n] = true
+		if used != nil {
+			used[n] = true
+		}
 		names[root] = n
 		return n
 	}

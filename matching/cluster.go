@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dancu-vn/dancu/matching/compare"
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -768,6 +769,12 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 		}
 		return avg == nil || avg.support(ra, rb) >= s.Thresholds.Match
 	}
+	// The supports of the edges that join two single rows, scored on all
+	// cores before the joins (aloneSupports).
+	var aloneP []float64
+	if avg != nil && scoreAlone {
+		aloneP = avg.aloneSupports(edges)
+	}
 	var ties tieApart
 	// threeOne reports whether the clusters of roots a, b and c could be
 	// one person under the guards.
@@ -783,7 +790,7 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 		if j-i > 1 && len(gs.guards) > 0 {
 			ties.find(gs, f, slot, sums, edges[i:j], find, viable)
 		}
-		for _, e := range edges[i:j] {
+		for x, e := range edges[i:j] {
 			ra, rb := find(e.A), find(e.B)
 			if ra == rb {
 				markProb(out.Prob, e)
@@ -821,7 +828,11 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 				}
 			}
 			if avg != nil {
-				if p := avg.support(ra, rb); p < s.Thresholds.Match {
+				alone := math.NaN()
+				if aloneP != nil {
+					alone = aloneP[i+x]
+				}
+				if p := avg.supportOf(ra, rb, alone); p < s.Thresholds.Match {
 					out.Blocked = append(out.Blocked, BlockedPair{Pair: e, Guard: settings.Guard{Kind: settings.AverageLinkage},
 						Reason: fmt.Sprintf("match probability %.3f of the clusters' %d cross pairs (their mean, judged with what each cluster's records agree on) is below %.2f",
 							p, avg.size(ra)*avg.size(rb), s.Thresholds.Match)})
@@ -1219,10 +1230,16 @@ func (a *averageLinkage) memoKey(ra, rb int32) [4]int32 {
 }
 
 func (a *averageLinkage) score(ra, rb int32) float64 {
+	return a.scoreRows(a.rows(ra), a.rows(rb), a.g)
+}
+
+// scoreRows is score on the rows of the two clusters, with g the
+// comparisons' scratch levels (a.g, or a worker's own).
+func (a *averageLinkage) scoreRows(rowsA, rowsB []int32, g []uint8) float64 {
 	var sum, weight float64
 	n, all := 0, 0
-	for _, x := range a.rows(ra) {
-		for _, y := range a.rows(rb) {
+	for _, x := range rowsA {
+		for _, y := range rowsB {
 			p, q := min(x, y), max(x, y)
 			if !a.f.pairAllowed(a.linkType, p, q) {
 				continue
@@ -1234,19 +1251,79 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 			}
 			n++
 			for k := range a.c.comps {
-				a.g[k] = a.c.gamma(a.f, k, p, q)
+				g[k] = a.c.gamma(a.f, k, p, q)
 			}
-			sum += float64(r) * probability(a.ws.score(a.c, a.f, a.g, p, q))
+			sum += float64(r) * probability(a.ws.score(a.c, a.f, g, p, q))
 			weight += float64(r)
 		}
 	}
 	if all == 0 {
 		return 1
 	}
-	if n == 0 || !(a.size(ra) == 1 || a.size(rb) == 1 || a.enoughCompared(n, all)) {
+	if n == 0 || !(len(rowsA) == 1 || len(rowsB) == 1 || a.enoughCompared(n, all)) {
 		return 0
 	}
 	return sum / weight
+}
+
+// scoreAlone is whether Cluster scores the edges joining two single rows
+// beforehand (aloneSupports); false only in tests.
+var scoreAlone = true
+
+// aloneSupports returns, by edge, the support of its two rows while both
+// are still alone (support of two single records: their pair's mean,
+// nothing else) for the edges whose rows no earlier edge touches — most
+// of the joins of a file of few records a person, which Cluster's loop
+// would otherwise score one after the other on one core — and NaN for
+// the others. The edges are scored on all cores (link4). supportOf takes
+// an edge's value only when both its clusters are single rows, so the
+// result is support's whichever edges were scored.
+func (a *averageLinkage) aloneSupports(edges []Pair) []float64 {
+	out := make([]float64, len(edges))
+	seen := make([]bool, a.f.Len())
+	var todo []int32
+	for x, e := range edges {
+		out[x] = math.NaN()
+		if !seen[e.A] && !seen[e.B] {
+			todo = append(todo, int32(x))
+		}
+		seen[e.A], seen[e.B] = true, true
+	}
+	var wg sync.WaitGroup
+	chunk := (len(todo) + workers - 1) / workers
+	for w := 0; w < workers && w*chunk < len(todo); w++ {
+		part := todo[w*chunk : min((w+1)*chunk, len(todo))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := make([]uint8, len(a.c.comps))
+			ra, rb := make([]int32, 1), make([]int32, 1)
+			for _, x := range part {
+				e := edges[x]
+				ra[0], rb[0] = min(e.A, e.B), max(e.A, e.B)
+				out[x] = a.scoreRows(ra, rb, g)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// supportOf is support(ra, rb) for the clusters an edge joins, with
+// alone the edge's aloneSupports value: taken when both clusters are
+// still the edge's single rows and support has not memoised them.
+func (a *averageLinkage) supportOf(ra, rb int32, alone float64) float64 {
+	key := a.memoKey(ra, rb)
+	if key[2] != 1 || key[3] != 1 || math.IsNaN(alone) {
+		return a.support(ra, rb)
+	}
+	if p, ok := a.supports[key]; ok {
+		return p
+	}
+	if alone < a.match {
+		a.supports[key] = alone
+	}
+	return alone
 }
 
 // support returns the probability Cluster compares with the match

@@ -132,6 +132,20 @@ func TrainAsLink(f *Frame, s *settings.Settings) (func(ctx context.Context) (*se
 	}, nil
 }
 
+// OnOneCore makes Cluster score no edge beforehand (scoreAlone) and
+// summarise run on one core (workers, summariseRun) when one is true,
+// else Cluster scores them on 16 goroutines and summarise cuts the
+// persons into 16 runs; the function returned puts them back.
+func OnOneCore(one bool) func() {
+	a, w, r := scoreAlone, workers, summariseRun
+	if one {
+		scoreAlone, workers, summariseRun = false, 1, 1<<30
+	} else {
+		workers, summariseRun = 16, 2
+	}
+	return func() { scoreAlone, workers, summariseRun = a, w, r }
+}
+
 // LocalSame returns, by row, localFor's count of the records sharing the
 // row's locality and value of column col, and the same counted afresh
 // through a map (as localFor counted before link4).

@@ -1,0 +1,65 @@
+package matching_test
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strconv"
+	"testing"
+
+	"github.com/dancu-vn/dancu/internal/cputime"
+	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/vietnamese"
+)
+
+// BenchmarkClusterAssign clusters a generated population's scored pairs
+// and names its persons as dancu link does after scoring (Cluster, then
+// Assign: the summaries and conflicts), with the model the embedded
+// Vietnamese settings train on it (average linkage, guards, the
+// term-frequency adjustments within a province). $DANCU_CLUSTER_PERSONS
+// sets the persons generated (default 20,000: about 36,000 records).
+// cpu-s/op is the process's CPU time per op (every core); wall time per
+// op is the figure the single-core parts decide.
+func BenchmarkClusterAssign(b *testing.B) {
+	persons := 20_000
+	if v := os.Getenv("DANCU_CLUSTER_PERSONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		persons = n
+	}
+	s, err := vietnamese.Settings()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	m, err := synth.Generate(context.Background(), synth.Config{Persons: persons, Seed: 11, OutDir: dir, Formats: []string{"csv"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := generatedFrame(b, s, dir, m, "spreadsheet")
+	res, err := matching.Link(context.Background(), f, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cputime.Process()
+	persons0 := 0
+	for b.Loop() {
+		cl, err := matching.Cluster(f, res.Settings, res.Pairs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := *res
+		r.Clusters = cl
+		_, sums, _ := matching.Assign(&r, nil)
+		persons0 = len(sums)
+	}
+	b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(f.Len()), "records")
+	b.ReportMetric(float64(persons0), "persons")
+}
