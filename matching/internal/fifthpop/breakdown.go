@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/dancu-vn/dancu/matching/internal/noisefile"
 )
 
 // Breakdown reads a fifthpop directory and dancu link's clusters.csv and
@@ -16,15 +18,15 @@ import (
 // two persons are to each other: twins, one household, namesakes of one
 // commune, one surname in one commune, or strangers. For dev seeds only.
 func Breakdown(w io.Writer, dir, pred string, examples int) error {
-	truth, err := readCols(filepath.Join(dir, "truth.csv"), "source_record_id", "person_id")
+	truth, err := noisefile.Pairs(filepath.Join(dir, "truth.csv"), "source_record_id", "person_id")
 	if err != nil {
 		return err
 	}
-	kinds, err := readCols(filepath.Join(dir, "kinds.csv"), "source_record_id", "kinds")
+	kinds, err := noisefile.Pairs(filepath.Join(dir, "kinds.csv"), "source_record_id", "kinds")
 	if err != nil {
 		return err
 	}
-	cl, err := readCols(pred, "source_record_id", "person_id")
+	cl, err := noisefile.Pairs(pred, "source_record_id", "person_id")
 	if err != nil {
 		return err
 	}
@@ -177,36 +179,4 @@ func pairKinds(kinds map[string]string, a, b string) map[string]bool {
 		}
 	}
 	return ks
-}
-
-func readCols(path, key, val string) (map[string]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: empty", path)
-	}
-	ki, vi := -1, -1
-	for i, h := range rows[0] {
-		switch h {
-		case key:
-			ki = i
-		case val:
-			vi = i
-		}
-	}
-	if ki < 0 || vi < 0 {
-		return nil, fmt.Errorf("%s: no %s or %s column", path, key, val)
-	}
-	m := make(map[string]string, len(rows))
-	for _, r := range rows[1:] {
-		m[r[ki]] = r[vi]
-	}
-	return m, nil
 }

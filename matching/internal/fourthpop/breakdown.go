@@ -2,13 +2,14 @@ package fourthpop
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/dancu-vn/dancu/matching/internal/noisefile"
 )
 
 // Breakdown reads a fourthpop directory and dancu link's clusters.csv and
@@ -16,19 +17,19 @@ import (
 // records, by noise kind and by ethnic group, with examples (the records'
 // raw lines): for the development seed only.
 func Breakdown(w io.Writer, dir, pred string) error {
-	truth, err := readMap(filepath.Join(dir, "truth.csv"), "source_record_id", "person_id")
+	truth, err := noisefile.Pairs(filepath.Join(dir, "truth.csv"), "source_record_id", "person_id")
 	if err != nil {
 		return err
 	}
-	kinds, err := readMap(filepath.Join(dir, "kinds.csv"), "source_record_id", "kinds")
+	kinds, err := noisefile.Pairs(filepath.Join(dir, "kinds.csv"), "source_record_id", "kinds")
 	if err != nil {
 		return err
 	}
-	group, err := readMap(filepath.Join(dir, "persons.csv"), "person_id", "group")
+	group, err := noisefile.Pairs(filepath.Join(dir, "persons.csv"), "person_id", "group")
 	if err != nil {
 		return err
 	}
-	cl, err := readMap(pred, "source_record_id", "person_id")
+	cl, err := noisefile.Pairs(pred, "source_record_id", "person_id")
 	if err != nil {
 		return err
 	}
@@ -124,38 +125,6 @@ func Breakdown(w io.Writer, dir, pred string) error {
 		}
 	}
 	return nil
-}
-
-func readMap(path, key, val string) (map[string]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: empty", path)
-	}
-	k, v := -1, -1
-	for i, h := range rows[0] {
-		switch h {
-		case key:
-			k = i
-		case val:
-			v = i
-		}
-	}
-	if k < 0 || v < 0 {
-		return nil, fmt.Errorf("%s: need columns %s and %s", path, key, val)
-	}
-	m := map[string]string{}
-	for _, r := range rows[1:] {
-		m[r[k]] = r[v]
-	}
-	return m, nil
 }
 
 // rawLines keys each line of a source file by the record id it holds.

@@ -58,6 +58,29 @@ func ReadCSV(path string) (*Table, error) {
 	return t, nil
 }
 
+// Pairs reads two columns of the CSV file at path, by name, into a map
+// from the key column's value to the other's (truth.csv's record ids to
+// person ids, a link's output, a generator's kinds): what the
+// generators' breakdowns read.
+func Pairs(path, key, val string) (map[string]string, error) {
+	t, err := ReadCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	k, ok1 := t.Col[key]
+	v, ok2 := t.Col[val]
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("%s: need columns %s and %s", path, key, val)
+	}
+	m := make(map[string]string, len(t.Rows))
+	for _, r := range t.Rows {
+		if k < len(r) && v < len(r) {
+			m[r[k]] = r[v]
+		}
+	}
+	return m, nil
+}
+
 // WriteCSV writes header and rows to path.
 func WriteCSV(path string, header []string, rows [][]string) error {
 	f, err := os.Create(path)

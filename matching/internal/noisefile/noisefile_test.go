@@ -2,6 +2,7 @@ package noisefile
 
 import (
 	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -53,5 +54,22 @@ func TestRun(t *testing.T) {
 	}
 	if err := Run("x", nil, &b, corrupt, breakdown); err == nil || !strings.Contains(err.Error(), "usage: x corrupt") {
 		t.Errorf("no arguments: %v", err)
+	}
+}
+
+func TestPairs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "truth.csv")
+	if err := os.WriteFile(path, []byte("source_record_id,person_id,other\nr1,p1,x\nr2,p1,y\nr3,p2,z\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Pairs(path, "source_record_id", "person_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m) != 3 || m["r1"] != "p1" || m["r2"] != "p1" || m["r3"] != "p2" {
+		t.Errorf("Pairs = %v", m)
+	}
+	if _, err := Pairs(path, "source_record_id", "kinds"); err == nil || !strings.Contains(err.Error(), "need columns source_record_id and kinds") {
+		t.Errorf("a missing column: err %v", err)
 	}
 }
