@@ -2,15 +2,11 @@ package matching_test
 
 import (
 	"context"
-	"os"
 	"runtime"
-	"strconv"
 	"testing"
 
 	"github.com/dancu-vn/dancu/internal/cputime"
-	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
-	"github.com/dancu-vn/dancu/matching/vietnamese"
 )
 
 // BenchmarkClusterAssign clusters a generated population's scored pairs
@@ -22,24 +18,7 @@ import (
 // cpu-s/op is the process's CPU time per op (every core); wall time per
 // op is the figure the single-core parts decide.
 func BenchmarkClusterAssign(b *testing.B) {
-	persons := 20_000
-	if v := os.Getenv("DANCU_CLUSTER_PERSONS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		persons = n
-	}
-	s, err := vietnamese.Settings()
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	m, err := synth.Generate(context.Background(), synth.Config{Persons: persons, Seed: 11, OutDir: dir, Formats: []string{"csv"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	f := generatedFrame(b, s, dir, m, "spreadsheet")
+	s, f := benchPopulation(b, "DANCU_CLUSTER_PERSONS")
 	res, err := matching.Link(context.Background(), f, s)
 	if err != nil {
 		b.Fatal(err)

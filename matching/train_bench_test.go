@@ -10,6 +10,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 )
 
@@ -22,24 +23,7 @@ import (
 // time per training (both cores), the figure to compare on a shared
 // machine.
 func BenchmarkTrainLink(b *testing.B) {
-	persons := 20_000
-	if v := os.Getenv("DANCU_TRAIN_PERSONS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		persons = n
-	}
-	s, err := vietnamese.Settings()
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	m, err := synth.Generate(context.Background(), synth.Config{Persons: persons, Seed: 11, OutDir: dir, Formats: []string{"csv"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	f := generatedFrame(b, s, dir, m, "spreadsheet")
+	s, f := benchPopulation(b, "DANCU_TRAIN_PERSONS")
 	train, err := matching.TrainAsLink(f, s)
 	if err != nil {
 		b.Fatal(err)
@@ -55,4 +39,30 @@ func BenchmarkTrainLink(b *testing.B) {
 	}
 	b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(f.Len()), "records")
+}
+
+// benchPopulation generates $env persons (default 20,000: about 36,000
+// records; seed 11) into a temporary directory and reads their
+// spreadsheets into a frame with the embedded Vietnamese settings, the
+// population the training and clustering benchmarks run on.
+func benchPopulation(b *testing.B, env string) (*settings.Settings, *matching.Frame) {
+	b.Helper()
+	persons := 20_000
+	if v := os.Getenv(env); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatalf("%s: %v", env, err)
+		}
+		persons = n
+	}
+	s, err := vietnamese.Settings()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	m, err := synth.Generate(context.Background(), synth.Config{Persons: persons, Seed: 11, OutDir: dir, Formats: []string{"csv"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, generatedFrame(b, s, dir, m, "spreadsheet")
 }
