@@ -33,6 +33,10 @@ func Breakdown(w io.Writer, dir, pred string, examples int) error {
 	if err != nil {
 		return err
 	}
+	// A missed pair whose two clusters carry one number, flagged
+	// "conflicting", goes to a reviewer; the others are silent splits.
+	status, _ := noisefile.Pairs(pred, "source_record_id", "id_status")
+	number, _ := noisefile.Pairs(pred, "source_record_id", "identification_number")
 	kt, err := noisefile.ReadCSV(filepath.Join(dir, "kinds.csv"))
 	if err != nil {
 		return err
@@ -68,10 +72,11 @@ func Breakdown(w io.Writer, dir, pred string, examples int) error {
 		}
 		byPred[q] = append(byPred[q], id)
 	}
-	type count struct{ all, missed int }
+	type count struct{ all, missed, alone, aloneMissed int }
 	perKind := map[string]*count{}
 	perSrc := map[string]*count{}
 	var tp, fn, fp int
+	flagged := 0          // missed pairs a reviewer is shown
 	var xtp, xfn, xfp int // the same without the pairs touching a "Con bà" record
 	conBa := func(id string) bool {
 		for _, k := range kinds[id] {
@@ -91,6 +96,9 @@ func Breakdown(w io.Writer, dir, pred string, examples int) error {
 				miss := got[a] != got[b]
 				if miss {
 					fn++
+					if status[a] == "conflicting" && status[b] == "conflicting" && number[a] != "" && number[a] == number[b] {
+						flagged++
+					}
 				} else {
 					tp++
 				}
@@ -102,7 +110,11 @@ func Breakdown(w io.Writer, dir, pred string, examples int) error {
 					}
 				}
 				seen := map[string]bool{}
-				for _, k := range append(append([]string{}, kinds[a]...), kinds[b]...) {
+				ks := append(append([]string{}, kinds[a]...), kinds[b]...)
+				if len(ks) == 0 {
+					ks = []string{"(none)"}
+				}
+				for _, k := range ks {
 					if seen[k] {
 						continue
 					}
@@ -115,6 +127,13 @@ func Breakdown(w io.Writer, dir, pred string, examples int) error {
 					c.all++
 					if miss {
 						c.missed++
+					}
+				}
+				if len(seen) == 1 { // the pair's only kind
+					c := perKind[ks[0]]
+					c.alone++
+					if miss {
+						c.aloneMissed++
 					}
 				}
 				sp := []string{source[a], source[b]}
@@ -165,14 +184,15 @@ func Breakdown(w io.Writer, dir, pred string, examples int) error {
 		}
 	}
 	fmt.Fprintf(w, "records %d persons %d; true pairs %d, found %d, missed %d, false %d\n", len(truth), len(byTrue), tp+fn, tp, fn, fp)
+	fmt.Fprintf(w, "missed pairs whose two clusters share a number flagged conflicting (shown to a reviewer): %d\n", flagged)
 	prec, rec, f1 := prf(tp, fn, fp)
 	fmt.Fprintf(w, "pairwise precision %.4f recall %.4f F1 %.4f\n", prec, rec, f1)
 	prec, rec, f1 = prf(xtp, xfn, xfp)
 	fmt.Fprintf(w, "without the pairs of a \"Con bà\" record: precision %.4f recall %.4f F1 %.4f (true pairs %d)\n", prec, rec, f1, xtp+xfn)
-	fmt.Fprintf(w, "\ntrue pairs missed, by kind on either record (missed / pairs, share):\n")
+	fmt.Fprintf(w, "\ntrue pairs missed, by kind on either record (missed / pairs, share; then the pairs with no other kind):\n")
 	for _, k := range sortedKeys(perKind) {
 		c := perKind[k]
-		fmt.Fprintf(w, "  %-18s %5d / %6d  %5.1f%%\n", k, c.missed, c.all, 100*float64(c.missed)/float64(c.all))
+		fmt.Fprintf(w, "  %-18s %5d / %6d  %5.1f%%   alone %4d / %5d\n", k, c.missed, c.all, 100*float64(c.missed)/float64(c.all), c.aloneMissed, c.alone)
 	}
 	fmt.Fprintf(w, "\ntrue pairs missed, by the two records' sources:\n")
 	for _, k := range sortedKeys(perSrc) {

@@ -3,6 +3,7 @@ package sixthpop
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,5 +173,60 @@ func TestTruthConsistent(t *testing.T) {
 	}
 	if hard == 0 {
 		t.Error("no hard false pair planted")
+	}
+}
+
+// TestBreakdown: the truth as prediction scores 1 with nothing missed;
+// a twin's records put with the other twin's are counted as false pairs
+// of twins, as many as the records make.
+func TestBreakdown(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Generate(dir, 800, 5); err != nil {
+		t.Fatal(err)
+	}
+	truth := readRows(t, filepath.Join(dir, "truth.csv"))[1:]
+	records := map[string]int{}
+	for _, r := range truth {
+		records[r[1]]++
+	}
+	var a, b string
+	for _, r := range readRows(t, filepath.Join(dir, "persons.csv"))[1:] {
+		if r[13] == "twin" && records[r[0]] > 0 && records[r[14]] > 0 {
+			a, b = r[0], r[14]
+			break
+		}
+	}
+	if a == "" {
+		t.Fatal("no twins with records at 800 persons, seed 5")
+	}
+	write := func(name string, merge bool) string {
+		rows := [][]string{{"record_id", "source_record_id", "person_id"}}
+		for _, r := range truth {
+			p := r[1]
+			if merge && p == b {
+				p = a
+			}
+			rows = append(rows, []string{"r" + r[0], r[0], p})
+		}
+		path := filepath.Join(dir, name)
+		if err := writeCSV(path, rows); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	var out bytes.Buffer
+	if err := Breakdown(&out, dir, write("perfect.csv", false), 5); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "missed 0, false 0\n") || !strings.Contains(out.String(), "F1 1.0000\n") {
+		t.Fatalf("the truth as prediction:\n%s", out.String())
+	}
+	out.Reset()
+	if err := Breakdown(&out, dir, write("twins.csv", true), 5); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("  twin               %5d\n", records[a]*records[b])
+	if !strings.Contains(out.String(), fmt.Sprintf("false %d\n", records[a]*records[b])) || !strings.Contains(out.String(), want) {
+		t.Fatalf("twins %s and %s joined (%d × %d records), want %q in:\n%s", a, b, records[a], records[b], want, out.String())
 	}
 }
