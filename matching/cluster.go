@@ -185,12 +185,12 @@ func newGuardSet(f *Frame, s *settings.Settings) (*guardSet, error) {
 			continue
 		}
 		for k, o := range gs.guards {
-			if o.guard.Kind == "distinct" && o.guard.Column == gd.guard.UnlessShared {
+			if (o.guard.Kind == "distinct" || o.guard.Kind == "values") && o.guard.Column == gd.guard.UnlessShared {
 				gs.guards[i].unless = k
 			}
 		}
 		if gs.guards[i].unless < 0 {
-			return nil, fmt.Errorf("guard %s on %s: unless_shared %q is the column of no distinct guard", gd.guard.Kind, gd.guard.Column, gd.guard.UnlessShared)
+			return nil, fmt.Errorf("guard %s on %s: unless_shared %q is the column of no distinct or values guard", gd.guard.Kind, gd.guard.Column, gd.guard.UnlessShared)
 		}
 	}
 	return gs, nil
@@ -204,7 +204,7 @@ func (gs *guardSet) Summary(f *Frame, i int) clusterSummary {
 	st := clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
 	gs.summaryInto(f, i, &st)
 	for gi, gd := range gs.guards {
-		if gd.guard.Kind == "distinct" && len(st.Values[gi]) == 1 {
+		if (gd.guard.Kind == "distinct" || gd.guard.Kind == "values") && len(st.Values[gi]) == 1 {
 			st.Values[gi][0] = strings.Clone(st.Values[gi][0])
 		}
 	}
@@ -232,7 +232,7 @@ func (gs *guardSet) summaryInto(f *Frame, i int, st *clusterSummary) {
 			continue
 		}
 		switch gd.guard.Kind {
-		case "distinct":
+		case "distinct", "values":
 			st.Values[gi] = append(st.Values[gi], c.dict.at(v))
 		case "full_date":
 			if d, ok := fullDate(v); ok {
@@ -343,7 +343,7 @@ func (p *PersonGuards) Encode(rows []int32) ([]byte, error) {
 // (in place: Merge is a copy of a merged into).
 func (gs *guardSet) mergeInto(a, b *clusterSummary) {
 	for gi, gd := range gs.guards {
-		if gd.guard.Kind == "distinct" || gd.guard.Kind == "full_date" {
+		if gd.guard.Kind == "distinct" || gd.guard.Kind == "full_date" || gd.guard.Kind == "values" {
 			for _, v := range b.Values[gi] {
 				if !slices.Contains(a.Values[gi], v) {
 					a.Values[gi] = append(a.Values[gi], v)
@@ -459,7 +459,8 @@ func plainJSON(v string) bool {
 // same person, and if not, the index of the guard they break and why:
 // two different values of a distinct guard (two valid identification
 // numbers, two sexes; values within one edit count as one when the
-// guard's max is 1), or birth years spanning more than a year_span
+// guard's max is 1; none when the two share a value of the guard's
+// unless_shared column), or birth years spanning more than a year_span
 // guard's max. Cluster asks it before every join, strongest link first;
 // an incremental matcher asks it in the same order.
 func (gs *guardSet) Compatible(a, b clusterSummary) (ok bool, guard int, reason string) {
@@ -474,6 +475,9 @@ func (gs *guardSet) compatibleBut(a, b clusterSummary, skip string) (ok bool, gu
 		}
 		switch gd.guard.Kind {
 		case "distinct":
+			if gd.unless >= 0 && shareValue(a.Values[gd.unless], b.Values[gd.unless]) {
+				continue
+			}
 			for _, va := range a.Values[gi] {
 				for _, vb := range b.Values[gi] {
 					if va == vb {
@@ -632,7 +636,7 @@ func (gs *guardSet) Merge(a, b clusterSummary) clusterSummary {
 	n := len(gs.guards)
 	out := clusterSummary{Values: make([][]string, n), YearLo: make([]int, n), YearHi: make([]int, n)}
 	for gi, gd := range gs.guards {
-		if gd.guard.Kind == "distinct" || gd.guard.Kind == "full_date" {
+		if gd.guard.Kind == "distinct" || gd.guard.Kind == "full_date" || gd.guard.Kind == "values" {
 			out.Values[gi] = append([]string(nil), a.Values[gi]...)
 		} else {
 			out.YearLo[gi], out.YearHi[gi] = a.YearLo[gi], a.YearHi[gi]
@@ -1089,7 +1093,7 @@ func keptApart(apart []Pair, find func(int32) int32, ra, rb int32) bool {
 type guardCol struct {
 	guard settings.Guard
 	col   int
-	// unless is the index of the distinct guard on the full_date guard's
+	// unless is the index of the distinct or values guard on the guard's
 	// UnlessShared column (-1: none).
 	unless int
 }

@@ -491,14 +491,18 @@ a true pair with one slip lands on a level that says so rather than on
 ## Guards, vetoes and clustering
 
 - ` + "`guards`" + `: ` + "`{kind: distinct, column: C}`" + ` — a person holds one value of C
-  (` + "`max: 1`" + ` lets values one edit apart count as one);
+  (` + "`max: 1`" + ` lets values one edit apart count as one; ` + "`unless_shared: N`" + `:
+  two persons sharing a value of N, a CMND, may join whatever their values of C —
+  a sex ticked wrong on a list does not split a person its number joins);
+  ` + "`{kind: values, column: N}`" + ` — keeps nothing apart: the persons' values of N,
+  for another guard's ` + "`unless_shared`" + ` to read;
   ` + "`{kind: year_span, column: D, max: N}`" + ` — a person's birth years span at most N;
   ` + "`{kind: full_date, column: D, unless_shared: C}`" + ` — a person's full dates
   (day and month known; 1 January is taken for a year only) are one birthday
   written differently: the same day and month or swapped, one digit or one day
   apart, or 19 to 55 days apart (a lunar date for the solar one). A record giving only
   the year then cannot chain two namesakes of that year. ` + "`unless_shared`" + `
-  names the column of a distinct guard: two persons sharing its value (one
+  names the column of a distinct or values guard: two persons sharing its value (one
   identification number) may join whatever their dates.
   A guard is for what never happens: training measures each year_span guard
   on the data (an EM over the candidate pairs' year gaps, each pair's prior

@@ -253,7 +253,11 @@ type Level struct {
 // Guard stops connected components from chaining different people.
 //
 //	distinct   a person holds at most one value of Column (values within
-//	           one edit count as the same when Max is 1)
+//	           one edit count as the same when Max is 1); with
+//	           UnlessShared, two clusters sharing a value of that column
+//	           (a CMND) may join whatever their values of Column
+//	values     keeps nothing apart: the clusters' values of Column, for
+//	           another guard's UnlessShared to read
 //	year_span  a person's birth years (date Column) span at most Max years;
 //	           with OneDigit, a cluster of one birth year may also join
 //	           one whose span holds a year a single digit from it (1978
@@ -266,14 +270,15 @@ type Level struct {
 //	           for the solar one). A record with only a year, which fits
 //	           two namesakes born the same year, then cannot chain them.
 //	           With UnlessShared, two clusters sharing a value of that
-//	           distinct guard's column (an identification number) may join
-//	           whatever their dates.
+//	           distinct or values guard's column (an identification
+//	           number) may join whatever their dates.
 type Guard struct {
 	Kind     string `json:"kind" yaml:"kind"`
 	Column   string `json:"column" yaml:"column"`
 	Max      int    `json:"max,omitempty" yaml:"max,omitempty"`
 	OneDigit bool   `json:"one_digit,omitempty" yaml:"one_digit,omitempty"`
-	// UnlessShared names the column of a distinct guard (full_date only).
+	// UnlessShared names the column of a distinct or values guard
+	// (full_date and distinct guards only).
 	UnlessShared string `json:"unless_shared,omitempty" yaml:"unless_shared,omitempty"`
 }
 
@@ -769,7 +774,7 @@ func (s Settings) Validate() error {
 	}
 	for i, g := range s.Guards {
 		switch g.Kind {
-		case "distinct", "year_span", "full_date":
+		case "distinct", "year_span", "full_date", "values":
 		default:
 			bad(fmt.Sprintf("guards[%d].kind", i), "unknown %q", g.Kind)
 		}
@@ -777,10 +782,10 @@ func (s Settings) Validate() error {
 		if g.UnlessShared != "" {
 			found := false
 			for _, o := range s.Guards {
-				found = found || o.Kind == "distinct" && o.Column == g.UnlessShared
+				found = found || (o.Kind == "distinct" || o.Kind == "values") && o.Column == g.UnlessShared
 			}
-			if g.Kind != "full_date" || !found {
-				bad(fmt.Sprintf("guards[%d].unless_shared", i), "needs a full_date guard and the column of a distinct guard, got %q", g.UnlessShared)
+			if g.Kind != "full_date" && g.Kind != "distinct" || g.Column == g.UnlessShared || !found {
+				bad(fmt.Sprintf("guards[%d].unless_shared", i), "needs a full_date or distinct guard and the column of another distinct or values guard, got %q", g.UnlessShared)
 			}
 		}
 	}
