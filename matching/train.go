@@ -642,6 +642,11 @@ func train(ctx context.Context, f *Frame, s *settings.Settings, labels []Labelle
 			rep.NotEstimated = append(rep.NotEstimated, c.comps[k].name)
 		}
 	}
+	for k, sc := range s.Comparisons {
+		if note := floorElseM(sc, m[k]); note != "" {
+			rep.Notes = append(rep.Notes, note)
+		}
+	}
 	if len(labels) > 0 {
 		rep.Labelled = labelledM(f, c, labels, m)
 		rep.LabelledNonMatches = labelledU(f, c, labels, u, nu)
@@ -1855,4 +1860,27 @@ func debiasU(c *compiled, model *settings.Model, rpats patterns) float64 {
 		}
 	}
 	return matches
+}
+
+// floorElseM raises m's else level (its last) to the comparison's
+// else_m_min when EM left it below, scaling the other levels down so that
+// m still sums to 1, and says so ("" when nothing changed).
+func floorElseM(sc settings.Comparison, m []float64) string {
+	last := len(m) - 1
+	if sc.ElseMMin <= 0 || last < 1 || m[last] >= sc.ElseMMin {
+		return ""
+	}
+	rest := 0.0
+	for _, v := range m[:last] {
+		rest += v
+	}
+	if rest <= 0 {
+		return ""
+	}
+	was := m[last]
+	for l := range m[:last] {
+		m[l] *= (1 - sc.ElseMMin) / rest
+	}
+	m[last] = sc.ElseMMin
+	return fmt.Sprintf("%s: else's m raised to else_m_min %g (EM over the training records: %.3g)", sc.Name, sc.ElseMMin, was)
 }

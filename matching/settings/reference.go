@@ -447,7 +447,13 @@ weight) and after them "else". ` + "`tf: COLUMN`" + ` on a level adjusts its wei
 common the value is: give it on the exact level of names and places, where a
 few values are shared by many (a surname drawn from 40, a town) and agreeing on
 a rare one says far more than on the commonest. Training learns m and u of each
-level; you never give weights.
+level; you never give weights. One exception: ` + "`else_m_min: P`" + ` on a comparison is
+the least m training gives its "else", the share of one person's record pairs
+known from outside the training records to disagree there — for an address, the
+share of persons who moved to another province (the Vietnamese settings: 0.032,
+the 2019 census's inter-provincial migrants of five years). Training records
+without movers would give else an m near 0, and a mover's records a weight that
+nothing else outweighs; training's output notes the raise.
 
 Comparisons are counted as independent evidence. Columns that record one
 fact — a city and its postcode, the addresses and parents a household

@@ -197,6 +197,15 @@ type Comparison struct {
 	// Confidence scales the weight by the lower OCR confidence of the two
 	// records on this column's confidence key.
 	Confidence string `json:"confidence,omitempty" yaml:"confidence,omitempty"`
+	// ElseMMin is the least m training gives the else level (no level
+	// holds): the share of one person's record pairs known, from outside
+	// the training records, to disagree — a prior such as fastLink's for
+	// movers (the share of persons who moved to another province). EM
+	// fits m to the training records, and a population without movers
+	// gives an address's else an m near 0, a weight that splits every
+	// mover from their earlier records; the other levels' m are scaled
+	// down to keep the sum 1. 0: EM's m as it comes.
+	ElseMMin float64 `json:"else_m_min,omitempty" yaml:"else_m_min,omitempty"`
 }
 
 // Level is one level of a comparison. Op is one of:
@@ -725,6 +734,9 @@ func (s Settings) Validate() error {
 		}
 		if len(c.Levels) == 0 {
 			bad(f+".levels", "needs at least one")
+		}
+		if c.ElseMMin < 0 || c.ElseMMin >= 0.5 || math.IsNaN(c.ElseMMin) {
+			bad(f+".else_m_min", "must be in [0, 0.5), got %v", c.ElseMMin)
 		}
 		for j, l := range c.Levels {
 			lf := fmt.Sprintf("%s.levels[%d]", f, j)

@@ -28,6 +28,13 @@ func TestTrainedShipped(t *testing.T) {
 		cm := s.Model.Comparisons[k]
 		if cm.Name != c.Name || len(cm.M) != len(c.Levels)+1 {
 			t.Errorf("comparison %d: model %s with %d levels, settings %s with %d+else: retrain", k, cm.Name, len(cm.M), c.Name, len(c.Levels))
+			continue
+		}
+		// A mover's address (else_m_min, the census's share of movers
+		// between provinces) weighs what the settings say, not EM's
+		// m of a training population without movers.
+		if e := cm.M[len(cm.M)-1]; e < c.ElseMMin {
+			t.Errorf("comparison %s: else's m %g below its else_m_min %g: retrain", c.Name, e, c.ElseMMin)
 		}
 	}
 	if len(s.Model.TermFrequencies["given"]) == 0 || s.Model.TermFloor <= 0 {
