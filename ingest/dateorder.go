@@ -142,6 +142,12 @@ func (t *tabular) chooseDateOrders(sh *sheetState, rows []rawRow) {
 	for i, f := range sh.cols.field {
 		switch f {
 		case FieldBirthDate, FieldBirthDateMale, FieldBirthDateFem:
+		case FieldBirthYear:
+			// A "Năm sinh" column often holds whole dates typed as text,
+			// kept whole (user26): their order is counted as a date
+			// column's (user27: a list saved with United States dates had
+			// 05/06/1980 read as 5 June without a word). Its years are no
+			// text dates and count for nothing.
 		default:
 			continue
 		}
