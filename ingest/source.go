@@ -161,6 +161,7 @@ const (
 	SkipSection        SkipKind = "section heading" // "Thôn Đông" alone in its row
 	SkipRepeatedHeader SkipKind = "repeated header" // the header again, on each printed page
 	SkipNoHeader       SkipKind = "no header"       // a row of a sheet whose header was not found
+	SkipHidden         SkipKind = "hidden row"      // a row hidden in the workbook, below the header, with Options.SkipHiddenRows
 	// SkipNotList (notalist.go): a row of a workbook's sheet without
 	// header where no row reads as a person's (a cover, a summary).
 )
@@ -211,6 +212,11 @@ type Options struct {
 	// identification number is malformed. Default: false — such a row is
 	// accepted with the bad field left empty and a Note saying why.
 	Strict bool
+	// SkipHiddenRows skips the rows below a workbook's header that the
+	// workbook hides (a clerk hides the persons who left), each counted
+	// and listed as SkipHidden. Default: false — a hidden row is read as
+	// the others, with a WarnHiddenRow warning (a filter hides rows too).
+	SkipHiddenRows bool
 	// Sheets limits a workbook to the named sheets. Default: all sheets.
 	// A workbook that lacks one of them is refused, naming its sheets —
 	// unless SheetsInSome is set.

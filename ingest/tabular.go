@@ -1115,6 +1115,12 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 		l.skip(r.num, SkipColumnNumbers, sh.rowPreview(r, false))
 		return Item{}, false, false
 	}
+	if r.hidden && t.opts.SkipHiddenRows {
+		// Asked for: the rows the clerk hid (the persons who left) are
+		// counted and listed, not read.
+		l.skip(r.num, SkipHidden, sh.rowPreview(r, true))
+		return Item{}, false, false
+	}
 	cell := func(i int) string {
 		if i < 0 || i >= len(r.cells) {
 			return ""

@@ -42,7 +42,7 @@ const (
 )
 
 // hiddenRowMessage is the message of a WarnHiddenRow.
-const hiddenRowMessage = "the row is hidden in the workbook (Excel does not show it) and was read as the others; if its person has left the list, delete the row and import the corrected file (--replaces)"
+const hiddenRowMessage = "the row is hidden in the workbook (Excel does not show it) and was read as the others; if the hidden rows are persons who left the list, import the file with --skip-hidden-rows"
 
 // warn adds w to the layout's warnings, counted by kind; at most
 // MaxListed are listed.

@@ -36,6 +36,7 @@ type importOptions struct {
 	dryRun     bool
 	report     string
 	strict     bool
+	skipHidden bool // --skip-hidden-rows (ingest.Options.SkipHiddenRows)
 	sheets     []string
 	// sheetsInSome: --sheet names the sheets of several files
 	// (ingest.Options.SheetsInSome), set when more than one is imported.
@@ -116,8 +117,9 @@ whose first rows can only be month/day/year (a CSV saved from a workbook in Unit
 States formats) is read so, with a warning, and --date-order dmy|mdy (or date_order
 in the mapping) says the order outright. The summary warns of a date column whose
 order stays in doubt, of a source record id (Mã bản ghi) used by two rows, of a
-row hidden in the workbook (read as the others: Excel does not show it), and of
-a field dropped from every accepted row (its column is perhaps another's).
+row hidden in the workbook (read as the others: Excel does not show it; with
+--skip-hidden-rows each is skipped, "hidden row", and listed), and of a field
+dropped from every accepted row (its column is perhaps another's).
 
 A list whose header is not found, or whose columns are read wrong (--dry-run shows
 the mapping detected), is read through a mapping file, --mapping FILE (YAML; every
@@ -190,6 +192,7 @@ line about a second in, then every 5 seconds, and one at the end of each file.`,
 	f.BoolVar(&o.dryRun, "dry-run", false, "show the detected mapping, encodings and first rows normalised; publish nothing")
 	f.StringVar(&o.report, "report", "", "write the per-sheet counts and mappings as JSON to this file")
 	f.BoolVar(&o.strict, "strict", false, "reject rows with an impossible birth date or malformed identification number instead of dropping the field")
+	f.BoolVar(&o.skipHidden, "skip-hidden-rows", false, "skip the rows a workbook hides below its header (a clerk hides the persons who left), each counted and listed as \"hidden row\"; default: read them as the others, with a warning")
 	f.StringSliceVar(&o.sheets, "sheet", nil, "import only these sheets (repeatable); with several files, each is read for the named sheets it has, and a name none has is an error")
 	f.IntVar(&o.showRows, "rows", 5, "rows shown by --dry-run")
 	f.IntVar(&o.batchRows, "batch-rows", 2000, "records per Kafka message")
@@ -358,7 +361,7 @@ func sheetsNotFound(sheets []string, files []opened) error {
 // openOptions are the options path is imported with.
 func (o *importOptions) openOptions(path string, mapping *ingest.Mapping) ingest.Options {
 	sd, _ := sourceDateOf(o.sourceDate, path)
-	return ingest.Options{Batch: o.batch, SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: o.sheets, SheetsInSome: o.sheetsInSome, DateOrder: o.dateOrder}
+	return ingest.Options{Batch: o.batch, SourceDate: sd, Mapping: mapping, Strict: o.strict, SkipHiddenRows: o.skipHidden, Sheets: o.sheets, SheetsInSome: o.sheetsInSome, DateOrder: o.dateOrder}
 }
 
 // importFile imports path, opened already when f is not nil (openEach).

@@ -86,7 +86,7 @@ func readReplaced(ctx context.Context, g *globals, o *importOptions, mapping *in
 
 func readReplacedFile(ctx context.Context, o *importOptions, mapping *ingest.Mapping, path string, sheets []string) (replaced, error) {
 	sd, _ := sourceDateOf(o.sourceDate, path)
-	src, err := ingest.Open(path, ingest.Options{SourceDate: sd, Mapping: mapping, Strict: o.strict, Sheets: sheets, DateOrder: o.dateOrder})
+	src, err := ingest.Open(path, ingest.Options{SourceDate: sd, Mapping: mapping, Strict: o.strict, SkipHiddenRows: o.skipHidden, Sheets: sheets, DateOrder: o.dateOrder})
 	if err != nil {
 		return replaced{}, fmt.Errorf("import: --replaces: %w", err)
 	}
