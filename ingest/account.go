@@ -78,6 +78,25 @@ const previewMax = 160
 // name (a known family name, then name words). decode decodes a cell of
 // column i (nil: as is); date1904 says serial dates count from 1904.
 func preview(cells []string, fields []string, decode func(i int, s string) string, person, date1904 bool) string {
+	mode := previewText
+	if person {
+		mode = previewPerson
+	}
+	return previewAs(cells, fields, decode, mode, date1904)
+}
+
+// previewMode says what a preview masks.
+type previewMode uint8
+
+const (
+	previewText   previewMode = iota // a title or footer: the names written in it (maskNamesIn)
+	previewPerson                    // a person's row: also its name columns and name-like cells
+	previewHeader                    // a header: no name, it names columns (long numbers still masked)
+)
+
+// previewAs is preview, masking as mode says.
+func previewAs(cells []string, fields []string, decode func(i int, s string) string, mode previewMode, date1904 bool) string {
+	person := mode == previewPerson
 	var b strings.Builder
 	for i, c := range cells {
 		if strings.TrimSpace(c) == "" {
@@ -93,7 +112,7 @@ func preview(cells []string, fields []string, decode func(i int, s string) strin
 			f = fields[i]
 		}
 		switch {
-		case person && (nameField(f) || capitalisedWords(c)):
+		case person && (nameField(f) || capitalisedWords(c) && !notAName(strings.Fields(c))):
 			c = vn.MaskName(c)
 		case serialDate(f, c):
 			// An Excel serial under a date header: show the date Excel
@@ -103,6 +122,10 @@ func preview(cells []string, fields []string, decode func(i int, s string) strin
 			}
 			d, _ := vn.ParseDateCell(c, true)
 			c = fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
+		case mode == previewHeader:
+			// "QUAN HỆ VỚI CHỦ HỘ" (Quan is a family name) was
+			// "Quan H. V. C. H." (user26).
+			c = maskNumbers(c)
 		default:
 			c = maskNumbers(maskNamesIn(c))
 		}
@@ -133,9 +156,10 @@ func serialDate(field, c string) bool {
 }
 
 // capitalisedWords reports two to five words, each starting with an
-// upper-case letter, and no digit or comma: how a name is written.
+// upper-case letter, and no digit, comma or colon: how a name is written
+// ("GHI CHÚ:", a label, is none: user26's notes sheet showed "Ghi C.").
 func capitalisedWords(s string) bool {
-	if strings.ContainsAny(s, "0123456789,") {
+	if strings.ContainsAny(s, "0123456789,:") {
 		return false
 	}
 	words := strings.Fields(s)
@@ -227,7 +251,12 @@ func capitalised(w string) bool {
 // the family name and initials — a signature under a footer, "Hộ ông
 // Nguyễn Văn An" as a section heading. A title in capitals whose first
 // word is also a family name ("DANH SÁCH …") is masked too: the preview
-// errs on the side of hiding.
+// errs on the side of hiding. Two words after a unit's word ("xã Hồng
+// Lộc", "HUYỆN LỘC HÀ") are a place's name, not a person's, and are
+// shown, as is "Công an" before a unit (user27: a title read "Công A. XÃ
+// Hồng L. - HUYỆN Lộc H.", a data team could not tell which list it
+// was); three or more ("Chủ tịch UBND xã Nguyễn Văn An"), or two after
+// an office ("Trưởng thôn Lê Bình"), are masked as before.
 func maskNamesIn(s string) string {
 	words := strings.Fields(s)
 	changed := false
@@ -239,7 +268,7 @@ func maskNamesIn(s string) string {
 		for j < len(words) && j-i < 5 && capitalised(words[j]) && !unitWords[canonKey(words[j])] {
 			j++
 		}
-		if j-i < 2 || notAName(words[i:j]) {
+		if j-i < 2 || notAName(words[i:j]) || police(words[i:j]) || j-i == 2 && afterUnit(words, i) {
 			// "BAN NHÂN DÂN", "DANH SÁCH NHÂN KHẨU": the words of a
 			// title, not a person (Ban and Danh are family names too).
 			i = j - 1
@@ -260,12 +289,41 @@ func maskNamesIn(s string) string {
 // their diacritics (canonKey): Huyện is a district, Huyền a given name.
 var unitWords = map[string]bool{"xã": true, "thôn": true, "huyện": true, "tỉnh": true, "phường": true, "quận": true, "ấp": true, "xóm": true}
 
+// afterUnit reports words[i] following a unit's word ("xã", "HUYỆN",
+// "thị trấn") that no office precedes ("Trưởng thôn", "Phó Chủ tịch
+// xã"): the first word of a place's name.
+func afterUnit(words []string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := canonKey(words[i-1])
+	if !unitWords[prev] && !(prev == "trấn" && i >= 2 && canonKey(words[i-2]) == "thị") {
+		return false
+	}
+	if prev == "trấn" {
+		i--
+	}
+	return i < 2 || !officeWords[canonKey(words[i-2])]
+}
+
+// officeWords end the name of an office held in a unit ("Trưởng thôn",
+// "Chủ tịch xã", "Bí thư xã", "Cán bộ xã"): a name after the unit is its
+// holder's. "Công an xã" is the commune's police, not an office: the
+// words after it are the commune's name.
+var officeWords = map[string]bool{"trưởng": true, "phó": true, "tịch": true, "thư": true, "bộ": true, "viên": true}
+
+// police reports a run of words that starts "Công an" (Công is also a
+// family name): the police of the unit named after it.
+func police(words []string) bool {
+	return len(words) >= 2 && canonKey(words[0]+" "+words[1]) == "công an"
+}
+
 // notANamePhrases are phrases of titles that read like names to
 // maskNamesIn — a family name followed by capitalised words — and are no
 // person's name. Compared with their diacritics (canonKey), so that a
 // name written alike without them (Hồ Gia Định, not hộ gia đình) is
 // still masked; text written without diacritics is masked whole.
-var notANamePhrases = []string{"ban nhân dân", "danh sách", "nhân khẩu", "hộ gia đình", "thường trú", "tạm trú", "hội đồng"}
+var notANamePhrases = []string{"ban nhân dân", "danh sách", "nhân khẩu", "hộ gia đình", "thường trú", "tạm trú", "hội đồng", "ghi chú"}
 
 // notAName reports a run of words holding one of notANamePhrases.
 func notAName(words []string) bool {
@@ -690,9 +748,24 @@ func (sh *sheetState) rowPreview(r rawRow, person bool) func() string {
 			// column it sits in ("TM. ỦY BAN NHÂN DÂN" in .VnTimeH under a
 			// .VnTime column): its own text decides when it can. So it
 			// does in a sheet whose header was not found (a cover, a
-			// summary: "Tæng hîp"), where no column has an encoding.
-			if d := rowDecoder(r.cells, nil); d != nil {
+			// summary: "Tæng hîp"), where no column has an encoding; there
+			// the cells' fonts tell what the text alone cannot ("Ghi chó:"
+			// reads as Unicode too: user26's notes sheet).
+			var fontOf func(col int) string
+			if sh.noHeaderFonts != nil {
+				fontOf = func(col int) string { return sh.noHeaderFonts[cellPos{r.num, col}] }
+			}
+			if d := rowDecoder(r.cells, fontOf); d != nil {
 				dec = d
+			}
+			if len(sh.noHeaderEnc) > 0 {
+				byRow := dec
+				dec = func(i int, s string) string {
+					if enc, ok := sh.noHeaderEnc[fontOf(i)]; ok && !isASCII(s) {
+						return decodeText(s, enc)
+					}
+					return byRow(i, s)
+				}
 			}
 		}
 		return preview(r.cells, sh.cols.field, dec, person, sh.date1904)

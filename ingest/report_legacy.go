@@ -55,3 +55,57 @@ func headerCellText(raw string, col int, dec func(col int, raw string) string) (
 	}
 	return f, text
 }
+
+// sheetFontEncodings gives, for a sheet without header (a notes sheet, a
+// cover), the encoding of each legacy font its cells are in when the
+// sheet's text in that font's family agrees: "Ghi chó:" alone reads as
+// Unicode too (vn.DetectEncoding keeps it so), the sheet's other lines in
+// .VnTime tell it is TCVN3 ("Ghi chú:"), and a .VnTimeH cell beside them
+// is TCVN3 in capitals. rows are the rows read, fonts their cells' fonts.
+func sheetFontEncodings(rows []rawRow, fonts map[cellPos]string) map[string]vn.Encoding {
+	if len(fonts) == 0 {
+		return nil
+	}
+	family := func(e vn.Encoding) vn.Encoding {
+		if e == vn.TCVN3Upper {
+			return vn.TCVN3
+		}
+		return e
+	}
+	samples := map[vn.Encoding][]string{}
+	members := map[vn.Encoding]map[string]bool{}
+	for _, r := range rows {
+		for i, c := range r.cells {
+			f := fonts[cellPos{r.num, i}]
+			e, ok := vn.FontEncoding(f)
+			if !ok || isASCII(c) {
+				continue
+			}
+			fam := family(e)
+			samples[fam] = append(samples[fam], c)
+			if members[fam] == nil {
+				members[fam] = map[string]bool{}
+			}
+			members[fam][f] = true
+		}
+	}
+	var out map[string]vn.Encoding
+	for fam, s := range samples {
+		font := ".VnTime"
+		if fam == vn.VNI {
+			font = "VNI-Times"
+		} else if fam != vn.TCVN3 {
+			continue
+		}
+		if vn.DetectEncoding(s, font) == vn.Unicode {
+			continue
+		}
+		for f := range members[fam] {
+			if out == nil {
+				out = map[string]vn.Encoding{}
+			}
+			out[f], _ = vn.FontEncoding(f)
+		}
+	}
+	return out
+}

@@ -112,6 +112,11 @@ type sheetState struct {
 	merged     mergedDown                   // see fillMerged
 	dates      []*dateColumn                // the date columns' orders and what their text dates said
 	noList     noListState                  // what the rows of a sheet without header showed (notalist.go)
+	// noHeaderFonts are the fonts of the cells of a sheet without header,
+	// of the rows read while its header was looked for (a notes sheet, a
+	// cover): they decode its rows' previews (rowPreview). Nil otherwise.
+	noHeaderFonts map[cellPos]string
+	noHeaderEnc   map[string]vn.Encoding // the legacy fonts of those cells the sheet's text confirms (sheetFontEncodings)
 }
 
 // mergedDown holds a sheet's ranges merged down several rows, by first

@@ -595,9 +595,12 @@ func (t *tabular) detect(sh *sheetState) error {
 		pv := func() string {
 			return preview(r.cells, nil, rowDecoder(r.cells, func(col int) string { return fonts[cellPos{r.num, col}] }), false, false)
 		}
+		header := func() string {
+			return previewAs(r.cells, nil, rowDecoder(r.cells, func(col int) string { return fonts[cellPos{r.num, col}] }), previewHeader, false)
+		}
 		switch {
 		case headerAt[r.num]:
-			sh.layout.skip(r.num, SkipHeader, pv)
+			sh.layout.skip(r.num, SkipHeader, header)
 		case isBlank(r.cells, -1):
 			sh.layout.skip(r.num, SkipBlank, nil)
 		case firstHeader == 0 || r.num < firstHeader:
@@ -610,6 +613,7 @@ func (t *tabular) detect(sh *sheetState) error {
 
 	if !hasName || score < 1 {
 		sh.phase = phaseDone
+		sh.noHeaderFonts, sh.noHeaderEnc = fonts, sheetFontEncodings(sh.buf, fonts)
 		if isBlankRows(sh.buf) && sh.layout.SkippedRows == sh.layout.ByKind[SkipBlank] {
 			sh.layout.Skipped = "empty sheet"
 		} else {
