@@ -113,7 +113,7 @@ a "Tổng hợp" of counts) is not a list: its rows are skipped ("not a list:
 cover", "not a list: summary") and the workbook imports.
 
 Text dates are read day/month/year, as Vietnamese lists write them; a date column
-whose first rows can only be month/day/year (a CSV saved from a workbook in United
+(or a "Năm sinh" column holding whole dates) whose first rows can only be month/day/year (a CSV saved from a workbook in United
 States formats) is read so, with a warning, and --date-order dmy|mdy (or date_order
 in the mapping) says the order outright. The summary warns of a date column whose
 order stays in doubt, of a source record id (Mã bản ghi) used by two rows, of a
