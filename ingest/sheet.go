@@ -19,6 +19,12 @@ type rawRow struct {
 	// capitals font (.VnTimeH), in a workbook that has legacy fonts (see
 	// cellFont); 0 for other readers.
 	plain, upper uint64
+	// tcvn and vni mark the cells in a TCVN3 font (.VnTime) and in a VNI
+	// font (VNI-Times), in a workbook that has legacy fonts (see cellFont).
+	tcvn, vni uint64
+	// filled marks the cells (bit i: 0-based column i < 64) given the
+	// value of a range merged over them from a row above (fillMerged).
+	filled uint64
 	// day marks the number cells (bit i: 0-based column i < 64) whose
 	// number format shows a date's day (formatShowsDay); 0 for other
 	// readers.

@@ -1238,7 +1238,9 @@ func (sh *sheetState) pastedUnicode(i int) bool {
 // cellFont is the encoding of the cell of column i of row r when its own
 // font says it differs from its column's (own): Unicode for a cell pasted
 // from a Unicode source (pastedUnicode), TCVN3Upper for one typed in
-// capitals in .VnTimeH within a .VnTime column. recordOf and a reject's
+// capitals in .VnTimeH within a .VnTime column, VNI for a VNI-Times cell
+// in a .VnTime column and TCVN3 for a .VnTime cell in a VNI one, as its
+// text agrees (vn.DetectEncoding). recordOf and a reject's
 // preview (rowPreview) both read a cell so. A cell whose style font is no
 // legacy one but whose text shows the column's legacy typing (a capital
 // inside a word, ¨ « §: vn.DetectEncoding) is its column's: its text
@@ -1251,6 +1253,14 @@ func (sh *sheetState) cellFont(r rawRow, i int) (enc vn.Encoding, own bool) {
 		return vn.Unicode, true
 	case r.upper>>i&1 != 0 && i < len(sh.cols.enc) && sh.cols.enc[i] == vn.TCVN3:
 		return vn.TCVN3Upper, true
+	case r.vni>>i&1 != 0 && i < len(sh.cols.enc) && (sh.cols.enc[i] == vn.TCVN3 || sh.cols.enc[i] == vn.TCVN3Upper) && sh.pastedUnicode(i) && i < len(r.cells):
+		// A row copied from a VNI file into a .VnTime one keeps its
+		// VNI-Times cells: read in VNI when the text agrees, or as
+		// Unicode when it is ("Hoaứng Ngoùc AÙnh" was Hoàng Ngọc Ánh read
+		// as TCVN3: user27).
+		return vn.DetectEncoding(r.cells[i:i+1], "VNI-Times"), true
+	case r.tcvn>>i&1 != 0 && i < len(sh.cols.enc) && sh.cols.enc[i] == vn.VNI && sh.pastedUnicode(i) && i < len(r.cells):
+		return vn.DetectEncoding(r.cells[i:i+1], ".VnTime"), true
 	}
 	return vn.Unicode, false
 }

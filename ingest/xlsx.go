@@ -312,7 +312,7 @@ func (x *xlsxReader) startPrefetch() {
 				}
 				return
 			}
-			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...), plain: scan.plainMask, upper: scan.upperMask, day: scan.dayMask, hidden: scan.rowHidden})
+			b = append(b, rawRow{num: num, cells: append([]string(nil), cells...), plain: scan.plainMask, upper: scan.upperMask, tcvn: scan.tcvnMask, vni: scan.vniMask, day: scan.dayMask, hidden: scan.rowHidden})
 			if len(b) == prefetchRows {
 				if !send(rowBatch{rows: b}) {
 					return
@@ -481,6 +481,11 @@ const (
 	// fontUpper: a TCVN3 capitals font (.VnTimeH): a cell typed in it
 	// within a .VnTime column is drawn, and read, in capitals.
 	fontUpper
+	// fontTCVN3, fontVNI: a TCVN3 (.VnTime) or VNI font: a cell in one
+	// within a column typed in the other was copied from another file
+	// (rawRow.tcvn, rawRow.vni; user27).
+	fontTCVN3
+	fontVNI
 )
 
 // fontKinds gives, by cell style id, what each style's font says
@@ -505,6 +510,10 @@ func (w *workbook) fontKinds() []cellFont {
 			kinds[s] = fontPlain
 		case e == vn.TCVN3Upper:
 			kinds[s] = fontUpper
+		case e == vn.TCVN3:
+			kinds[s] = fontTCVN3
+		case e == vn.VNI:
+			kinds[s] = fontVNI
 		}
 	}
 	return kinds

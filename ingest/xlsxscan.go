@@ -330,6 +330,7 @@ type sheetScanner struct {
 	// legacy one, and in a TCVN3 capitals font.
 	fonts                []cellFont
 	plainMask, upperMask uint64
+	tcvnMask, vniMask    uint64 // cells in a TCVN3 font, in a VNI font (rawRow.tcvn, rawRow.vni)
 	// rowHidden says the last row returned is hidden in Excel (the row's
 	// hidden="1": the clerk hid it, or a filter did).
 	rowHidden bool
@@ -402,7 +403,7 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 				return 0, nil, false, fmt.Errorf("row %d: %w: row number out of order or past %d", num, errXML, maxXLSXRows)
 			}
 			sc.cells = sc.cells[:0]
-			sc.plainMask, sc.upperMask, sc.dayMask = 0, 0, 0
+			sc.plainMask, sc.upperMask, sc.tcvnMask, sc.vniMask, sc.dayMask = 0, 0, 0, 0, 0
 			h := s.attr("hidden")
 			sc.rowHidden = len(h) == 1 && h[0] == '1' || string(h) == "true"
 			lastCol = 0
@@ -442,6 +443,10 @@ func (sc *sheetScanner) next() (num int, cells []string, ok bool, err error) {
 						sc.plainMask |= 1 << (col - 1)
 					case fontUpper:
 						sc.upperMask |= 1 << (col - 1)
+					case fontTCVN3:
+						sc.tcvnMask |= 1 << (col - 1)
+					case fontVNI:
+						sc.vniMask |= 1 << (col - 1)
 					}
 				}
 			}
