@@ -171,6 +171,9 @@ func (sh *sheetState) fillMerged(r rawRow) rawRow {
 		}
 		if strings.TrimSpace(r.cells[mt.c1]) == "" {
 			r.cells[mt.c1] = mt.text
+			if mt.c1 < 64 {
+				r.filled |= 1 << mt.c1
+			}
 		}
 	}
 	m.active = keep
@@ -318,6 +321,25 @@ var (
 )
 
 // isBlank reports whether a row has no content apart from an STT number.
+// mergedOnly reports a row whose cells, STT's (column stt) aside, are
+// blank but for those a range merged from above filled (rawRow.filled):
+// a household's number and address merged over its members, in the row
+// of a member whose cells were emptied.
+func mergedOnly(r rawRow, stt int) bool {
+	if r.filled == 0 {
+		return false
+	}
+	for i, c := range r.cells {
+		if i == stt || i < 64 && r.filled>>i&1 != 0 {
+			continue
+		}
+		if !isBlankCell(c) {
+			return false
+		}
+	}
+	return true
+}
+
 func isBlank(cells []string, stt int) bool {
 	for i, c := range cells {
 		if i == stt {

@@ -1099,6 +1099,12 @@ func (t *tabular) admitRow(sh *sheetState, r rawRow) (item Item, data, ok bool) 
 		return t.prov.rowError(sh.name, r), false, true
 	}
 	l := sh.layout
+	if mergedOnly(r, stt) {
+		// A member's row emptied under the household's merged cells
+		// (user27: "missing full name" before).
+		l.skip(r.num, SkipBlank, nil)
+		return Item{}, false, false
+	}
 	if isBlank(r.cells, stt) {
 		kind := SkipBlank
 		if stt >= 0 && stt < len(r.cells) && hasLetter(r.cells[stt]) && len(strings.Fields(r.cells[stt])) >= 2 {
