@@ -671,7 +671,10 @@ func (sh *sheetState) isFooter(r rawRow, decode func(i int, s string) string) bo
 		if match, folded := footerText(decode(i, c)); match {
 			return !folded || !sh.dataShaped(r, i, decode)
 		}
-		if i < len(sh.cols.field) && sh.cols.field[i] == FieldSTT && !isNumeric(c) {
+		// The STT column, or one left unread ("Hộ số": user27's lists had
+		// "Tæng céng" there, the count under the name), has no encoding
+		// of its own: its text is read in the sheet's.
+		if (i >= len(sh.cols.field) || sh.cols.field[i] == FieldSTT || sh.cols.field[i] == "") && !isNumeric(c) {
 			if match, folded := sh.totalsSTT(i, c, decode); match {
 				return !folded || !sh.dataShaped(r, i, decode)
 			}
