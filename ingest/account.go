@@ -645,7 +645,9 @@ func (sh *sheetState) dataShaped(r rawRow, except int, decode func(i int, s stri
 				return true
 			}
 		case FieldPermAddress, FieldCurAddress, FieldNativePlace, FieldBirthRegPlace:
-			if looksAddress(decode(i, c)) {
+			// A person's name there is a signature under the footer
+			// ("Nguyễn Văn Thành": Thành is also an address word; user27).
+			if d := decode(i, c); looksAddress(d) && !fullNameText(cleanText(d)) {
 				return true
 			}
 		case FieldSex:
