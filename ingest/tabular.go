@@ -469,6 +469,7 @@ func (t *tabular) detect(sh *sheetState) error {
 		copy(texts, best.texts)
 		dayMonthYear(fields, texts)
 		yearsByNamNu(fields, texts)
+		sexByNamNu(fields, texts)
 		idNotes = idsByContent(fields, texts, sh.buf[best.rows[len(best.rows)-1]+1:])
 	}
 	if m != nil {
@@ -915,6 +916,36 @@ func yearsByNamNu(fields, texts []string) {
 		parent, child, two := strings.Cut(texts[i], " / ")
 		if two && fold(parent) == "nam sinh" && fold(child) == "nam" && !hasDiacritics(child) {
 			fields[i] = FieldBirthDateMale
+		}
+	}
+}
+
+// sexByNamNu reads a header's "Nam" | "Nữ" side by side, each a column of
+// its own with no parent ("Giới tính" over them is read already), as the
+// marks of a man and a woman ("x", "Nam", "Nữ") when the header has the
+// date or year of birth elsewhere and no sex column: user27's Hộ Độ list
+// ("Ngày sinh | Tháng sinh | Năm sinh | Nam | Nữ") lost every person's
+// sex, both columns left unread. Under a "Năm sinh" parent they are the
+// years of men and women (yearsByNamNu), not marks.
+func sexByNamNu(fields, texts []string) {
+	birth := false
+	for _, f := range fields {
+		switch f {
+		case FieldSex, FieldSexMale, FieldSexFem, FieldBirthDateMale, FieldBirthDateFem:
+			return
+		case FieldBirthDate, FieldBirthYear, FieldBirthDay:
+			birth = true
+		}
+	}
+	if !birth {
+		return
+	}
+	for i := 0; i+1 < len(fields); i++ {
+		if fields[i] == "" && fields[i+1] == "" && canonKey(texts[i]) == "nam" {
+			if nu := canonKey(texts[i+1]); nu == "nữ" || nu == "nu" {
+				fields[i], fields[i+1] = FieldSexMale, FieldSexFem
+				return
+			}
 		}
 	}
 }
