@@ -42,7 +42,8 @@ const (
 	FieldCollectingUnit = "collecting_unit"
 	FieldFormID         = "form_id"
 	FieldScanRef        = "scan_ref"
-	FieldIgnore         = "-" // a mapping may name a column only to ignore it
+	FieldRemark         = "remark" // "Ghi chú": read for a death or a move away (goneRemark), not stored
+	FieldIgnore         = "-"      // a mapping may name a column only to ignore it
 )
 
 // knownFields are the fields a mapping file may name.
@@ -54,7 +55,7 @@ func init() {
 		FieldIDAny, FieldBirthRegPlace, FieldNativePlace, FieldEthnicity, FieldReligion, FieldNationality,
 		FieldPermAddress, FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID,
 		FieldSpouseName, FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit,
-		FieldFormID, FieldScanRef, FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth, FieldIgnore} {
+		FieldFormID, FieldScanRef, FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth, FieldRemark, FieldIgnore} {
 		knownFields[f] = true
 	}
 }
@@ -121,6 +122,7 @@ var headerRules = []headerRule{
 	{FieldPermAddress, []string{"noi thuong tru", "dia chi thuong tru", "thuong tru", "ho khau thuong tru", "hktt", "noi dang ky thuong tru", "noi dang ky hktt", "dia chi", "dia chi thuong tru hien nay", "permanent address", "address"},
 		[]string{"noi thuong tru", "dia chi thuong tru", "noi dang ky thuong tru", "ho khau thuong tru"}},
 	{FieldCollectingUnit, []string{"ma xa", "ma don vi", "ma dvhc", "don vi thu thap"}, nil},
+	{FieldRemark, []string{"ghi chu", "chu thich"}, nil},
 	{FieldFormID, []string{"so phieu dc01", "ma phieu dc01", "form id"}, nil},
 }
 

@@ -48,7 +48,7 @@ func TestClassifyHeader(t *testing.T) {
 		{"Họ tên chủ hộ", FieldHouseholdHead},
 		{"Quan hệ với chủ hộ", FieldRelationToHead},
 		{"QH với chủ hộ", FieldRelationToHead},
-		{"Ghi chú", ""},
+		{"Ghi chú", FieldRemark},
 		{"", ""},
 		{"Nguyễn Văn An", ""},
 	} {
@@ -437,12 +437,13 @@ func TestFieldIndexConstants(t *testing.T) {
 		FieldHouseholdHead: idxHouseholdHead, FieldRelationToHead: idxRelationToHead,
 		FieldCollectingUnit: idxCollectingUnit, FieldFormID: idxFormID, FieldScanRef: idxScanRef,
 		FieldSexMale: idxSexMale, FieldSexFem: idxSexFem, FieldBirthDay: idxBirthDay, FieldBirthMonth: idxBirthMonth,
+		FieldRemark: idxRemark,
 	} {
 		if fieldIndex[f] != i || fieldList[i] != f {
 			t.Errorf("field %q: idx constant %d, fieldIndex %d", f, i, fieldIndex[f])
 		}
 	}
-	if idxBirthMonth != len(fieldList)-1 {
-		t.Errorf("%d idx constants for %d fields", idxBirthMonth+1, len(fieldList))
+	if idxRemark != len(fieldList)-1 {
+		t.Errorf("%d idx constants for %d fields", idxRemark+1, len(fieldList))
 	}
 }

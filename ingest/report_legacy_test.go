@@ -192,7 +192,7 @@ func checkLegacyReport(t *testing.T, path string) {
 		{"Thông tin cá nhân / Giới tính", "sex"},
 		{"Nơi cư trú / Nơi thường trú", "perm_address"},
 		{"Nơi cư trú / Nơi ở hiện tại", "cur_address"},
-		{"Ghi chú", ""},
+		{"Ghi chú", FieldRemark},
 	}
 	if len(l.Columns) != len(want) || len(l.HeaderRows) != 2 || l.HeaderRows[0] != 3 {
 		t.Fatalf("header rows %v, columns %+v", l.HeaderRows, l.Columns)

@@ -19,7 +19,7 @@ var fieldList = []string{FieldSourceRecordID, FieldFullName, FieldFamilyMiddle, 
 	FieldBirthRegPlace, FieldNativePlace, FieldEthnicity, FieldReligion, FieldNationality, FieldPermAddress,
 	FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID, FieldSpouseName,
 	FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit, FieldFormID, FieldScanRef,
-	FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth}
+	FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth, FieldRemark}
 
 // The fields' indices in fieldList (and rowValues), for the reads of
 // assemble: a constant, not a look-up in fieldIndex for every field of
@@ -59,6 +59,7 @@ const (
 	idxSexFem
 	idxBirthDay
 	idxBirthMonth
+	idxRemark
 )
 
 var fieldIndex = func() map[string]int {
@@ -73,8 +74,8 @@ var fieldIndex = func() map[string]int {
 // header each came from (for rejects and notes) and, for spreadsheets,
 // whether the cell looked numeric.
 type rowValues struct {
-	v   [34]string
-	col [34]string
+	v   [idxRemark + 1]string
+	col [idxRemark + 1]string
 	// monthFirst has bit i set when field i's text date is written
 	// month/day/year (a column read month first: chooseDateOrders).
 	monthFirst uint64
@@ -353,6 +354,13 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	}
 	if full == "" {
 		return rejectf(fullCol, "", "missing full name")
+	}
+	// The list's "Ghi chú" saying the person died or moved away ("Đã chết
+	// năm 2023", "Chuyển đi") is read as the remark after a name is: the
+	// person is no living resident (user27: accepted as one before). Only
+	// a remark that starts so: "Vợ đã chết" says nothing of this person.
+	if v, col := rv.at(idxRemark); v != "" && goneRemark(v) {
+		return rejectf(col, maskNamesIn(truncate(v, 40)), "the remark column says the person died or moved away: not taken as a living resident")
 	}
 	if !hasLetter(full) {
 		return rejectf(fullCol, truncate(full, 64), "full name has no letters")

@@ -141,7 +141,9 @@ The fields are the records table's columns (full_name, birth_date, sex, id_numbe
 cmnd, perm_address, cur_address, father_name, …) and stt, family_middle,
 birth_year, birth_day and birth_month (a date in three columns), birth_date_male
 and birth_date_female, sex_male and sex_female (a mark under "Nam", under "Nữ")
-and id_any. A column is named by its header text as written (under a merged
+and id_any, and remark (a "Ghi chú" column: a remark there starting with a death
+or a move away, "Đã chết năm 2023", "Chuyển đi", rejects the row as one after the
+name does; nothing else of it is kept). A column is named by its header text as written (under a merged
 header, the lower row's text will do) or by its letter; a text the header does
 not have, or a letter past the last column, fails the import and lists the
 header's columns (nothing of that sheet is published).

@@ -698,7 +698,7 @@ func WriteMessy(dir string, seed int64) (*MessyExpected, error) {
 					{header: "Số CCCD", field: "id_number", font: font, idCol: true, value: txt(func(p *Person) string { return p.IDNumber })},
 					{header: "Số CMND", field: "cmnd", font: font, value: txt(func(p *Person) string { return p.CMND })},
 					{header: "Quan hệ với chủ hộ", field: "relation_to_head", font: font, value: txt(func(p *Person) string { return p.Relation })},
-					{header: "Ghi chú", field: "", font: font, value: txt(func(p *Person) string { return "" })},
+					{header: "Ghi chú", field: "remark", font: font, value: txt(func(p *Person) string { return "" })},
 				},
 				footer: [][2]string{
 					{"G", strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(c.c.Name, "Xã "), "Phường "), "Thị trấn ") + ", ngày 15 tháng 4 năm 2024"},
