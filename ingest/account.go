@@ -122,6 +122,10 @@ func previewAs(cells []string, fields []string, decode func(i int, s string) str
 			}
 			d, _ := vn.ParseDateCell(c, true)
 			c = fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
+		case placeField(f):
+			// An address is places ("Nghi Xuân, Hà Tĩnh": Hà is a family
+			// name too, and the province was "Hà T.": user27).
+			c = maskNumbers(c)
 		case mode == previewHeader:
 			// "QUAN HỆ VỚI CHỦ HỘ" (Quan is a family name) was
 			// "Quan H. V. C. H." (user26).
@@ -268,7 +272,7 @@ func maskNamesIn(s string) string {
 		for j < len(words) && j-i < 5 && capitalised(words[j]) && !unitWords[canonKey(words[j])] {
 			j++
 		}
-		if j-i < 2 || notAName(words[i:j]) || police(words[i:j]) || j-i == 2 && afterUnit(words, i) {
+		if j-i < 2 || notAName(words[i:j]) || police(words[i:j]) || j-i == 2 && afterUnit(words, i) || dateLinePlace(words, j) {
 			// "BAN NHÂN DÂN", "DANH SÁCH NHÂN KHẨU": the words of a
 			// title, not a person (Ban and Danh are family names too).
 			i = j - 1
@@ -311,6 +315,12 @@ func afterUnit(words []string, i int) bool {
 // holder's. "Công an xã" is the commune's police, not an office: the
 // words after it are the commune's name.
 var officeWords = map[string]bool{"trưởng": true, "phó": true, "tịch": true, "thư": true, "bộ": true, "viên": true}
+
+// dateLinePlace reports a run of words ending before words[j] that is the
+// place of a place-and-date line ("Thạch Kim, ngày 20 tháng 11 năm 2024").
+func dateLinePlace(words []string, j int) bool {
+	return j < len(words) && strings.HasSuffix(words[j-1], ",") && canonKey(words[j]) == "ngày"
+}
 
 // police reports a run of words that starts "Công an" (Công is also a
 // family name): the police of the unit named after it.
@@ -739,9 +749,15 @@ func (sh *sheetState) unnumbered(r rawRow) bool {
 // may be a person's (see preview).
 func (sh *sheetState) rowPreview(r rawRow, person bool) func() string {
 	return func() string {
+		family := legacyFamily(sh.cols.enc)
 		dec := func(i int, s string) string {
 			if enc, own := sh.cellFont(r, i); own {
 				return decodeText(s, enc)
+			}
+			if i < len(sh.cols.enc) && i < len(sh.cols.field) && sh.cols.field[i] != "" && !textField(sh.cols.field[i]) && family != vn.Unicode && !isASCII(s) {
+				// A mark under Nam | Nữ ("Nöõ") has no text encoding of its
+				// own: it is typed in the sheet's (user27).
+				return decodeText(s, family)
 			}
 			if i < len(sh.cols.enc) {
 				return decodeText(s, sh.cols.enc[i])
@@ -757,8 +773,13 @@ func (sh *sheetState) rowPreview(r rawRow, person bool) func() string {
 			// the cells' fonts tell what the text alone cannot ("Ghi chó:"
 			// reads as Unicode too: user26's notes sheet).
 			var fontOf func(col int) string
-			if sh.noHeaderFonts != nil {
+			switch {
+			case sh.noHeaderFonts != nil:
 				fontOf = func(col int) string { return sh.noHeaderFonts[cellPos{r.num, col}] }
+			case family == vn.VNI:
+				// A VNI sheet's footer ("Coäng") is VNI, which its text
+				// alone may not tell from TCVN3 ("Coọng": user27).
+				fontOf = func(int) string { return "VNI-Times" }
 			}
 			if d := rowDecoder(r.cells, fontOf); d != nil {
 				dec = d
