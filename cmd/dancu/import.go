@@ -784,12 +784,21 @@ func printNotes(w io.Writer, heading string, counts map[string]int64, examples m
 	}
 }
 
-// kinds lists skipped-row counts by kind: "2 title, 1 header, 3 blank".
+// kinds lists skipped-row counts by kind: "2 title, 1 header, 3 blank";
+// every kind counted, those of no fixed place after the others, by name
+// (the hidden rows skipped were left out of it: user27).
 func kinds(m map[ingest.SkipKind]int) string {
 	order := []ingest.SkipKind{ingest.SkipTitle, ingest.SkipHeader, ingest.SkipColumnNumbers, ingest.SkipBlank, ingest.SkipSection,
-		ingest.SkipRepeatedHeader, ingest.SkipFooter, ingest.SkipNoHeader, ingest.SkipNotList}
+		ingest.SkipRepeatedHeader, ingest.SkipFooter, ingest.SkipHidden, ingest.SkipNoHeader, ingest.SkipNotList}
+	var rest []ingest.SkipKind
+	for k := range m {
+		if !slices.Contains(order, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
 	var parts []string
-	for _, k := range order {
+	for _, k := range append(order, rest...) {
 		if m[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", m[k], k))
 		}
