@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,10 +90,10 @@ func skipPreviews(t *testing.T, desc Description, sheet string) map[int]SkipRun 
 
 // TestNameHoldingADigitRejected: "Hồ Văn 3" (a given name typed as a
 // number, a row numbered in the name's cell) was accepted as a person of
-// that name. A name holds no digit: the row is rejected, naming the column
-// and the value (masked), from a workbook and a CSV alike. A year after
-// the name ("Nguyễn Văn An 1985") and a number before it ("3. Lê Văn
-// Cường") are read as before.
+// that name. A typed name holds no digit: the row is rejected, naming the
+// column and the value. A year after the name ("Nguyễn Văn An 1985") is
+// read as before; so is a scanned form's name, whose digit is the
+// reader's misreading of a letter ("8ình"), kept for the matcher.
 func TestNameHoldingADigitRejected(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "xom3.xlsx")
 	s := "Sheet1"
@@ -113,5 +114,14 @@ func TestNameHoldingADigitRejected(t *testing.T) {
 	}
 	if recs[4] == nil || recs[4].FullName != "Nguyễn Văn An" || recs[4].BirthDate != "1985" || recs[5] == nil {
 		t.Errorf("rows 4 and 5: %+v %+v; want Nguyễn Văn An born 1985, and Lê Văn Cường", recs[4], recs[5])
+	}
+	// A scanned form's digit is a misread letter: kept for the matcher.
+	forms := filepath.Join(t.TempDir(), "phieu.jsonl")
+	if err := os.WriteFile(forms, []byte(`{"form_id":"F1","fields":{"full_name":{"text":"Trần Văn 8ình","confidence":0.7},"birth_date":{"text":"1990","confidence":0.9}}}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items, _ = openAll(t, forms, Options{})
+	if len(items) != 1 || items[0].Record == nil || items[0].Record.FullName != "Trần Văn 8ình" {
+		t.Errorf("scanned form: %+v; want the record kept as read", items)
 	}
 }

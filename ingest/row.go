@@ -365,11 +365,14 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	if !hasLetter(full) {
 		return rejectf(fullCol, truncate(full, 64), "full name has no letters")
 	}
-	// A digit left in the name ("Hồ Văn 3": a given name typed as a
-	// number, "Th1" for Thị) was a person of that name (user26): no name
-	// holds one, so the row is sent back to be corrected. A year after
-	// the name and a number before it are taken out above.
-	if strings.ContainsAny(full, "0123456789") {
+	// A digit left in a typed list's name ("Hồ Văn 3": a given name typed
+	// as a number, "Th1" for Thị) was a person of that name (user26): no
+	// name holds one, so the row is sent back to be corrected. A year
+	// after the name and a number before it are taken out above. On a
+	// scanned form the digit is the reader's misreading of a letter ("8ình"
+	// for Bình): the record is kept for the matcher, which reads names
+	// approximately, as other misread letters are.
+	if p.kind != schemas.KindScan && strings.ContainsAny(full, "0123456789") {
 		return rejectf(fullCol, truncate(full, 64), "full name holds a digit: a name is written in letters; correct the cell")
 	}
 	// A word or sign for "none" (NA, KR, N/A, không rõ …: vn.NoName, as
