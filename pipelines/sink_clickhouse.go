@@ -77,10 +77,10 @@ type ClickHouseSink struct {
 	NativeInserts atomic.Int64
 
 	// layouts are the column names and types of each insert statement,
-	// as the first insert learned them, so that later inserts skip the
-	// DESCRIBE TABLE that clickhouse-go's HTTP protocol sends before each
-	// batch (the native protocol has the server send the block's
-	// structure instead, and ignores them).
+	// learned once (layout: the DESCRIBE TABLE that clickhouse-go's HTTP
+	// protocol sends before each batch), so that later inserts skip it
+	// (the native protocol has the server send the block's structure
+	// instead, and ignores them).
 	layoutMu sync.Mutex
 	layouts  map[string][]clickhouse.ColumnNameAndType
 
@@ -180,6 +180,71 @@ func (s *ClickHouseSink) prepare(ctx context.Context, query string) (driver.Batc
 	s.layouts[query] = layout
 	s.layoutMu.Unlock()
 	return batch, nil
+}
+
+// layout returns the columns of insert statement query (into table,
+// columns names in order), learning them first if need be: a DESCRIBE
+// TABLE, once a process, read as clickhouse-go's HTTP batches read it
+// (the name and type of each column named), on a connection kept open
+// (a batch prepared and dropped unsent would close its own). Nil when
+// they cannot be learned: the insert through clickhouse-go then says why.
+func (s *ClickHouseSink) layout(ctx context.Context, query, table string, names []string) []clickhouse.ColumnNameAndType {
+	s.layoutMu.Lock()
+	layout := s.layouts[query]
+	s.layoutMu.Unlock()
+	if layout != nil {
+		return layout
+	}
+	layout, err := s.describe(ctx, table, names)
+	if err != nil {
+		return nil
+	}
+	s.layoutMu.Lock()
+	if s.layouts == nil {
+		s.layouts = map[string][]clickhouse.ColumnNameAndType{}
+	}
+	s.layouts[query] = layout
+	s.layoutMu.Unlock()
+	return layout
+}
+
+// describe reads the types of table's columns names, in that order.
+func (s *ClickHouseSink) describe(ctx context.Context, table string, names []string) ([]clickhouse.ColumnNameAndType, error) {
+	rows, err := s.Conn.Query(ctx, "DESCRIBE TABLE "+table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	types := make(map[string]string, len(names))
+	vals := make([]string, len(rows.Columns()))
+	dst := make([]any, len(vals))
+	for i := range vals {
+		dst[i] = &vals[i]
+	}
+	for rows.Next() {
+		if len(vals) < 3 {
+			return nil, fmt.Errorf("describe %s: %d columns in the answer", table, len(vals))
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		// Such columns cannot be named in an insert (vals[2]: default_type).
+		if vals[2] != "MATERIALIZED" && vals[2] != "ALIAS" {
+			types[vals[0]] = vals[1]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	layout := make([]clickhouse.ColumnNameAndType, len(names))
+	for i, n := range names {
+		t, ok := types[n]
+		if !ok {
+			return nil, fmt.Errorf("describe %s: no column %s", table, n)
+		}
+		layout[i] = clickhouse.ColumnNameAndType{Name: n, Type: t}
+	}
+	return layout, nil
 }
 
 // forget drops the columns learned for query: the next insert asks the
@@ -290,6 +355,7 @@ func insertRowsAt[T any](ctx context.Context, s *ClickHouseSink, table, kind str
 	in := &inserter[T]{
 		ctx: ctx, sink: s, table: table, kind: kind, rows: rows, ref: ref,
 		q:        fmt.Sprintf("INSERT INTO %s (%s)", table, strings.Join(cols, ", ")),
+		names:    cols,
 		settings: settingsClause(settings),
 	}
 	if done, err := in.insertColumns(idx); done || err != nil {
@@ -355,11 +421,12 @@ type nativeInserter interface {
 
 // insertNative inserts cols (rows[i] for i in idx) in one insert whose
 // Native block it writes itself (nativeBlock), when the connection takes
-// one and the statement's columns are known (learned by an earlier insert
-// through clickhouse-go) and of types nativeBlock writes. It reports done
-// when the rows are in, refused when the engine refused them for their
-// data (the caller then isolates the refused rows through clickhouse-go,
-// as before), and neither when it did not try.
+// one and the statement's columns are of types nativeBlock writes. The
+// columns are learned once a process (layout: a DESCRIBE), so the first
+// insert of a statement takes this path too, as the deltas' do. It
+// reports done when the rows are in, refused when the engine refused them
+// for their data (the caller then isolates the refused rows through
+// clickhouse-go, as before), and neither when it did not try.
 func (in *inserter[T]) insertNative(cols []any, idx []int) (done, refused bool, err error) {
 	conn, ok := in.sink.Conn.(nativeInserter)
 	if !ok {
@@ -369,10 +436,11 @@ func (in *inserter[T]) insertNative(cols []any, idx []int) (done, refused bool, 
 	if idx != nil {
 		n = len(idx)
 	}
-	in.sink.layoutMu.Lock()
-	layout := in.sink.layouts[in.q]
-	in.sink.layoutMu.Unlock()
-	if layout == nil || n == 0 {
+	if n == 0 {
+		return false, false, nil
+	}
+	layout := in.sink.layout(in.ctx, in.q, in.table, in.names)
+	if layout == nil {
 		return false, false, nil
 	}
 	buf := nativeBufs.Get().(*chproto.Buffer)
@@ -403,6 +471,7 @@ type inserter[T any] struct {
 	table string
 	kind  string
 	q     string
+	names []string // q's columns
 	// settings is the SETTINGS clause of the Native inserts (q keys the
 	// learned layouts; clickhouse-go's batches take the settings from ctx).
 	settings string
@@ -826,7 +895,7 @@ func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind st
 	}
 	// The Native block, when the sink writes it itself (deltaBlock): the
 	// same bytes are sent each time and kept in the pending file.
-	native := s.deltaBlock(ctx, q, cols, len(rows))
+	native := s.deltaBlock(ctx, q, table, names, cols, len(rows))
 	if native != nil {
 		defer nativeBufs.Put(native)
 	}
@@ -880,28 +949,16 @@ func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind st
 // deltaBlock writes cols (n rows) as the Native block of insert q, in a
 // buffer of nativeBufs, when the connection takes one (nativeInserter)
 // and nativeBlock writes the columns' types; it learns the statement's
-// columns first (prepare: a DESCRIBE, once a process) if need be. Nil:
+// columns first (layout: a DESCRIBE, once a process) if need be. Nil:
 // the insert goes through clickhouse-go's columns (insertColumnsOnce).
 // The block is what clickhouse-go would have sent, written once: it is
 // sent again as it is after an outage, and kept as it is while it is
 // sent (savePendingNative).
-func (s *ClickHouseSink) deltaBlock(ctx context.Context, q string, cols []any, n int) *chproto.Buffer {
+func (s *ClickHouseSink) deltaBlock(ctx context.Context, q, table string, names []string, cols []any, n int) *chproto.Buffer {
 	if _, ok := s.Conn.(nativeInserter); !ok || n == 0 {
 		return nil
 	}
-	s.layoutMu.Lock()
-	layout := s.layouts[q]
-	s.layoutMu.Unlock()
-	if layout == nil {
-		batch, err := s.prepare(ctx, q)
-		if err != nil {
-			return nil // the insert through clickhouse-go says why
-		}
-		batch.Abort()
-		s.layoutMu.Lock()
-		layout = s.layouts[q]
-		s.layoutMu.Unlock()
-	}
+	layout := s.layout(ctx, q, table, names)
 	buf := nativeBufs.Get().(*chproto.Buffer)
 	buf.Reset()
 	if layout == nil || !nativeBlock(buf, layout, cols, n) {

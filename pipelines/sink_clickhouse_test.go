@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/dancu-vn/dancu/internal/chdb"
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
@@ -183,8 +184,8 @@ func TestClickHouseSinkNativeFailureIsNotRefusal(t *testing.T) {
 	if err == nil || errors.As(err, &rr) || pipelines.IsRefusal(err) {
 		t.Fatalf("write to a missing table: %v, want a plain error", err)
 	}
-	if sink.NativeInserts.Load() != 1 {
-		t.Fatalf("%d inserts of the sink's own blocks, want the one that failed", sink.NativeInserts.Load())
+	if sink.NativeInserts.Load() != 2 {
+		t.Fatalf("%d inserts of the sink's own blocks, want two: the first write's and the one that failed", sink.NativeInserts.Load())
 	}
 	if err := conn.Exec(ctx, "RENAME TABLE records_away TO records"); err != nil {
 		t.Fatal(err)
@@ -192,8 +193,8 @@ func TestClickHouseSinkNativeFailureIsNotRefusal(t *testing.T) {
 	if err := sink.Write(ctx, &pipelines.Batch{Records: recs[10:]}); err != nil {
 		t.Fatal(err)
 	}
-	if sink.NativeInserts.Load() != 1 {
-		t.Errorf("after a failure the next insert went in the sink's own block; want it through clickhouse-go, learning the columns again")
+	if sink.NativeInserts.Load() != 3 {
+		t.Errorf("%d inserts of the sink's own blocks; want the next insert after the failure in one too, its columns learned again", sink.NativeInserts.Load())
 	}
 	var n uint64
 	if err := conn.QueryRow(ctx, "SELECT count() FROM records FINAL").Scan(&n); err != nil {
@@ -423,64 +424,70 @@ func TestClickHouseSinkColumnsAsRows(t *testing.T) {
 	byRow("persons", pointers(b.Persons), schemas.Tags(schemas.Person{}))
 	byRow("links", pointers(b.Links), schemas.Tags(schemas.Link{}))
 	byRow("conflicts", pointers(b.Conflicts), schemas.Tags(schemas.Conflict{}))
-	sink := &pipelines.ClickHouseSink{Conn: conn}
-	if err := sink.Write(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	if n := sink.Inserts.Load(); n != 4 {
-		t.Errorf("%d inserts for four tables, want 4", n)
-	}
-	// Again, with the columns' types the sink learned the first time
-	// instead of asking each table, and so with Native blocks the sink
-	// encodes itself: the same rows.
-	for _, table := range []string{"records", "persons", "links", "conflicts"} {
-		if err := conn.Exec(ctx, "TRUNCATE TABLE "+table); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := sink.Write(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	// The second time the sink writes the Native blocks itself
-	// (insertNative): the same rows as clickhouse-go's, compared below.
-	if n := sink.NativeInserts.Load(); n != 4 {
-		t.Errorf("%d of the second write's inserts in Native blocks of the sink's own, want 4", n)
-	}
-	for table, cols := range map[string][]string{
-		"records": schemas.Tags(schemas.Record{}), "persons": schemas.Tags(schemas.Person{}),
-		"links": schemas.Tags(schemas.Link{}), "conflicts": schemas.Tags(schemas.Conflict{}),
-	} {
-		exprs := slices.Clone(cols)
-		for i, c := range exprs {
-			if c == "ocr_confidence" {
-				// A Map keeps its entries in the order they came, and
-				// both paths take them from a Go map, in no fixed order.
-				exprs[i] = "mapSort(" + c + ")"
-			}
-		}
-		read := func(tab string) []string {
-			rows, err := conn.Query(ctx, "SELECT formatRow('TabSeparated', "+strings.Join(exprs, ", ")+") FROM "+tab)
-			if err != nil {
+	// Once through clickhouse-go's columns (a connection that takes no
+	// Native block), then through the Native blocks the sink writes
+	// itself (insertNative, every insert since the columns are learned by
+	// a DESCRIBE): both store the rows AppendStruct stores.
+	for _, path := range []struct {
+		name   string
+		conn   driver.Conn
+		native int64
+	}{{"clickhouse-go's columns", goConn{conn}, 0}, {"the sink's Native blocks", conn, 4}} {
+		for _, table := range []string{"records", "persons", "links", "conflicts"} {
+			if err := conn.Exec(ctx, "TRUNCATE TABLE "+table); err != nil {
 				t.Fatal(err)
 			}
-			defer rows.Close()
-			var out []string
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
+		}
+		sink := &pipelines.ClickHouseSink{Conn: path.conn}
+		if err := sink.Write(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		if n := sink.Inserts.Load(); n != 4 {
+			t.Errorf("%s: %d inserts for four tables, want 4", path.name, n)
+		}
+		if n := sink.NativeInserts.Load(); n != path.native {
+			t.Errorf("%s: %d inserts in Native blocks of the sink's own, want %d", path.name, n, path.native)
+		}
+		for table, cols := range map[string][]string{
+			"records": schemas.Tags(schemas.Record{}), "persons": schemas.Tags(schemas.Person{}),
+			"links": schemas.Tags(schemas.Link{}), "conflicts": schemas.Tags(schemas.Conflict{}),
+		} {
+			exprs := slices.Clone(cols)
+			for i, c := range exprs {
+				if c == "ocr_confidence" {
+					// A Map keeps its entries in the order they came, and
+					// both paths take them from a Go map, in no fixed order.
+					exprs[i] = "mapSort(" + c + ")"
+				}
+			}
+			read := func(tab string) []string {
+				rows, err := conn.Query(ctx, "SELECT formatRow('TabSeparated', "+strings.Join(exprs, ", ")+") FROM "+tab)
+				if err != nil {
 					t.Fatal(err)
 				}
-				out = append(out, s)
+				defer rows.Close()
+				var out []string
+				for rows.Next() {
+					var s string
+					if err := rows.Scan(&s); err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, s)
+				}
+				sort.Strings(out)
+				return out
 			}
-			sort.Strings(out)
-			return out
-		}
-		got, want := read(table), read(table+"_rows")
-		if len(want) == 0 || !slices.Equal(got, want) {
-			t.Errorf("%s: %d rows written column-wise, %d row by row; first difference:\n%s", table, len(got), len(want), firstDiff(got, want))
+			got, want := read(table), read(table+"_rows")
+			if len(want) == 0 || !slices.Equal(got, want) {
+				t.Errorf("%s: %s: %d rows written column-wise, %d row by row; first difference:\n%s", path.name, table, len(got), len(want), firstDiff(got, want))
+			}
 		}
 	}
 }
+
+// goConn is a connection without the sink's Native path: every insert
+// goes through clickhouse-go's batches.
+type goConn struct{ driver.Conn }
 
 // pointers returns a pointer to each element of s (AppendStruct takes
 // one struct pointer a row).
