@@ -23,36 +23,64 @@ var _ Enricher = ResolveAddresses
 // both addresses prepared first so that the cache lines of the second are
 // fetched while the first is looked up, and a current address written as
 // the permanent one is looked up once.
-func ResolveAddresses(r *schemas.Record) {
+//
+// An address whose five codes are all there already is not looked up:
+// filling would keep them all. It reports whether it set a code: false
+// for a record whose codes were all there already (filled at import:
+// ImportConfig.Enrich, or codes left empty by the resolver both times),
+// which the match stage then passes on as it came.
+func ResolveAddresses(r *schemas.Record) (changed bool) {
+	needPerm := r.PermAddress != "" && !complete(r.PermProvinceCode, r.PermDistrictCode, r.PermCommuneCode, r.PermNewProvinceCode, r.PermNewCommuneCode)
+	needCur := r.CurAddress != "" && !complete(r.CurProvinceCode, r.CurDistrictCode, r.CurCommuneCode, r.CurNewProvinceCode, r.CurNewCommuneCode)
+	same := r.CurAddress == r.PermAddress
+	// The permanent address's codes serve the current address written
+	// as it.
+	lookPerm := needPerm || (needCur && same)
 	var perm, cur address.Prepared
-	if r.PermAddress != "" {
+	if lookPerm {
 		perm = address.Prepare(r.PermAddress, r.SourceDate)
 	}
-	same := r.CurAddress == r.PermAddress
-	if r.CurAddress != "" && !same {
+	if needCur && !same {
 		cur = address.Prepare(r.CurAddress, r.SourceDate)
 	}
 	var pc address.Codes
-	if r.PermAddress != "" {
+	if lookPerm {
 		pc = perm.Codes()
-		fill(pc, &r.PermProvinceCode, &r.PermDistrictCode, &r.PermCommuneCode, &r.PermNewProvinceCode, &r.PermNewCommuneCode)
 	}
-	if r.CurAddress != "" {
+	if needPerm {
+		changed = fill(pc, &r.PermProvinceCode, &r.PermDistrictCode, &r.PermCommuneCode, &r.PermNewProvinceCode, &r.PermNewCommuneCode)
+	}
+	if needCur {
 		cc := pc
 		if !same {
 			cc = cur.Codes()
 		}
-		fill(cc, &r.CurProvinceCode, &r.CurDistrictCode, &r.CurCommuneCode, &r.CurNewProvinceCode, &r.CurNewCommuneCode)
+		if fill(cc, &r.CurProvinceCode, &r.CurDistrictCode, &r.CurCommuneCode, &r.CurNewProvinceCode, &r.CurNewCommuneCode) {
+			changed = true
+		}
 	}
+	return changed
+}
+
+// complete says whether none of an address's five codes is empty.
+func complete(codes ...string) bool {
+	for _, c := range codes {
+		if c == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // fill sets each of the five codes (province … new commune) that is
-// empty to c's.
-func fill(c address.Codes, province, district, commune, newProvince, newCommune *string) {
+// empty to c's, and says whether it set one.
+func fill(c address.Codes, province, district, commune, newProvince, newCommune *string) (changed bool) {
 	codes := [5]string{c.Province, c.District, c.Commune, c.NewProvince, c.NewCommune}
 	for i, dst := range [5]*string{province, district, commune, newProvince, newCommune} {
 		if *dst == "" && codes[i] != "" {
 			*dst = codes[i]
+			changed = true
 		}
 	}
+	return changed
 }

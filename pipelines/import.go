@@ -58,6 +58,13 @@ type ImportConfig struct {
 	// to backfill lists of past months; never after the clock, nor
 	// before FirstLoadDay.
 	LoadedAt time.Time
+	// Enrich, when set, normalises each record before it is published
+	// (ResolveAddresses: the unit codes of its addresses), in the
+	// publishing goroutines. The match stage's enricher then finds
+	// nothing to fill, and passes the message on to its output as it
+	// came instead of encoding its records again. Default: none (the
+	// match stage enriches).
+	Enrich Enricher
 }
 
 // FirstLoadDay is the earliest load date an import takes
@@ -386,6 +393,9 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 	for i := 0; i < cfg.InFlight; i++ {
 		g.Go(func() error {
 			for j := range jobs {
+				if cfg.Enrich != nil {
+					enrichEach(j.records, cfg.Enrich)
+				}
 				msgs, err := j.encodeWithin(kafkax.MaxMessageBytes - messageOverhead)
 				if err != nil {
 					return fmt.Errorf("import: encode batch of %d rows: %w", j.len(), err)

@@ -55,8 +55,10 @@ type LinkResult struct {
 
 // Enricher normalises a record in place before linking (resolves address
 // codes, cleans names). It must not fail: what it cannot resolve it leaves
-// empty.
-type Enricher func(*schemas.Record)
+// empty. It reports whether it changed the record: the match stage writes
+// a message whose records none changed on to its output as it came,
+// instead of encoding them again.
+type Enricher func(*schemas.Record) (changed bool)
 
 // MatchConfig tunes the match stage.
 type MatchConfig struct {
@@ -297,11 +299,13 @@ func (b *matchBatch) prepare(ctx context.Context, out chan<- prepared) {
 		} else {
 			rs := sr.recs
 			stampLoaded(rs, loaded)
-			if b.enrich != nil {
-				enrichAll(rs, b.enrich)
-			}
+			changed := b.enrich != nil && enrichAll(rs, b.enrich)
 			p.recs, p.slab, p.lo, p.runEnd = rs, sr.buf, sr.lo, sr.runEnd
-			if p.chunks, err = encodeChunks(rs, b.cfg.ChunkRows, schemas.EncodeRecords); err != nil {
+			if !changed && len(rs) <= b.cfg.ChunkRows && len(m.Value) <= chunkBytes {
+				// Enriched at import (or nothing to fill): the message's
+				// value is what encoding its records would give again.
+				p.chunks = [][]byte{m.Value}
+			} else if p.chunks, err = encodeChunks(rs, b.cfg.ChunkRows, schemas.EncodeRecords); err != nil {
 				send(prepared{err: fmt.Errorf("encode %s: %w", KindRecords, err)})
 				return
 			}
@@ -666,23 +670,37 @@ func encodeWithinBytes[T any](rows []T, enc func([]T) ([]byte, error)) ([][]byte
 	return append(lo, hi...), nil
 }
 
-// enrichAll runs enrich over recs on every core, in contiguous chunks.
-func enrichAll(recs []schemas.Record, enrich Enricher) {
+// enrichAll runs enrich over recs on every core, in contiguous chunks,
+// and says whether it changed any.
+func enrichAll(recs []schemas.Record, enrich Enricher) bool {
 	workers := runtime.GOMAXPROCS(0)
 	if workers > len(recs)/256 {
 		workers = max(1, len(recs)/256)
 	}
 	var wg sync.WaitGroup
+	var changed atomic.Bool
 	chunk := (len(recs) + workers - 1) / workers
 	for lo := 0; lo < len(recs); lo += chunk {
 		hi := min(lo+chunk, len(recs))
 		wg.Add(1)
 		go func(part []schemas.Record) {
 			defer wg.Done()
-			for i := range part {
-				enrich(&part[i])
+			if enrichEach(part, enrich) {
+				changed.Store(true)
 			}
 		}(recs[lo:hi])
 	}
 	wg.Wait()
+	return changed.Load()
+}
+
+// enrichEach runs enrich over recs and says whether it changed any.
+func enrichEach(recs []schemas.Record, enrich Enricher) bool {
+	changed := false
+	for i := range recs {
+		if enrich(&recs[i]) {
+			changed = true
+		}
+	}
+	return changed
 }

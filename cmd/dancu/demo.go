@@ -225,7 +225,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		st, err := pipelines.Import(ctx, pipelines.ImportConfig{Brokers: brokers}, src, nil)
+		st, err := pipelines.Import(ctx, pipelines.ImportConfig{Brokers: brokers, Enrich: pipelines.ResolveAddresses}, src, nil)
 		src.Close()
 		if err != nil {
 			return fmt.Errorf("demo: import %s: %w", f.Name, err)

@@ -565,7 +565,10 @@ func maskedRow(it ingest.Item) map[string]any {
 // publish runs the import with a progress bar on a terminal, progress lines
 // otherwise.
 func publish(ctx context.Context, g *globals, o *importOptions, src ingest.Source) (pipelines.Stats, error) {
-	cfg := pipelines.ImportConfig{Brokers: splitList(g.kafka), BatchRows: o.batchRows, FlushTimeout: 15 * time.Second, LoadedAt: o.loadedAt()}
+	// The addresses' unit codes are filled here, so that the match stage
+	// (the pipeline's slowest) passes the messages on as they came.
+	cfg := pipelines.ImportConfig{Brokers: splitList(g.kafka), BatchRows: o.batchRows, FlushTimeout: 15 * time.Second, LoadedAt: o.loadedAt(),
+		Enrich: pipelines.ResolveAddresses}
 	// A bar on a terminal, lines otherwise; the total is the file's bytes
 	// (a workbook's unpacked worksheets), as the source reads them.
 	var total func() (int64, int64)
