@@ -14,7 +14,9 @@
 // The entry points, in the order of the flow:
 //
 //   - Import publishes one ingest.Source to TopicRecords and TopicRejects
-//     and counts every row (Stats: rows = accepted + rejected + skipped).
+//     and counts every row (Stats: rows = accepted + rejected + skipped);
+//     with ImportConfig.Enrich (dancu import, dancu demo:
+//     ResolveAddresses) its records carry their addresses' unit codes.
 //   - RunStages runs the long-lived stages of one process (dancu run):
 //     Match over a RegistryLinker (OpenRegistry: the registry on disk,
 //     rebuilt from its changelog topic when the disk state is lost, and
@@ -25,8 +27,10 @@
 //   - Match links one micro-batch at a time (the registry's scoring on
 //     every core, its reclustering and commit on one) while it prepares
 //     the next: fetched, decoded, enriched and its records encoded for
-//     TopicMatched, the same bytes going to the registry's changelog
-//     (ChunkLinker), written while the output is (ChangelogLinker).
+//     TopicMatched — or, when the enricher changed none (codes filled at
+//     import), the message's own bytes passed on —, the same bytes going
+//     to the registry's changelog (ChunkLinker), written while the output
+//     is (ChangelogLinker).
 //     Under a backlog a micro-batch is whatever waited, up to
 //     MatchConfig.MaxRecords (dancu run --match-batch).
 //   - After a model upgrade (the registry rebuilt with another model) the

@@ -115,7 +115,8 @@ type MatchStats struct {
 // The link of a micro-batch runs on one core for a good part (the
 // registry scores on every core, but reclusters and commits on one), so
 // the next micro-batch is fetched, decoded, enriched and its records
-// encoded for the output meanwhile (prepare, in its own goroutine); when the
+// encoded for the output (a message whose records the enricher left as
+// they came is passed on as it is) meanwhile (prepare, in its own goroutine); when the
 // link is slower than the input, the next micro-batch is whatever waited
 // meanwhile, up to MaxRecords. Only the link, the write and the commit
 // are in sequence: a micro-batch is linked once the one before it is
