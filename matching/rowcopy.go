@@ -11,6 +11,12 @@ import "fmt"
 type RowCopier struct {
 	dst, src *Frame
 	xl       [][]uint32 // per column: src value id → dst value id + 1 (0: not translated yet)
+	// own is, per column, how many values the destination's column holds
+	// (the empty one included) while every one of them came through this
+	// copier, and -1 once another did (or the column held values before):
+	// a source value not translated yet is then new to the destination,
+	// appended without its lookup table (see Copy).
+	own []int
 }
 
 // NewRowCopier returns a copier from src into dst, which must have the
@@ -19,8 +25,12 @@ func NewRowCopier(dst, src *Frame) (*RowCopier, error) {
 	if len(dst.cols) != len(src.cols) {
 		return nil, fmt.Errorf("copy rows: frames of %d and %d columns", len(dst.cols), len(src.cols))
 	}
-	rc := &RowCopier{dst: dst, src: src, xl: make([][]uint32, len(src.cols))}
+	rc := &RowCopier{dst: dst, src: src, xl: make([][]uint32, len(src.cols)), own: make([]int, len(src.cols))}
 	for ci := range src.cols {
+		rc.own[ci] = -1
+		if dst.cols[ci].dict.len() == 1 {
+			rc.own[ci] = 1
+		}
 		if dst.cols[ci].spec.Name != src.cols[ci].spec.Name || dst.cols[ci].date != src.cols[ci].date {
 			return nil, fmt.Errorf("copy rows: column %d is %q in one frame, %q in the other", ci, dst.cols[ci].spec.Name, src.cols[ci].spec.Name)
 		}
@@ -34,6 +44,14 @@ func NewRowCopier(dst, src *Frame) (*RowCopier, error) {
 // Copy appends row i of the source frame to the destination, as Add
 // would have added the same record; a record already in the destination
 // is an error.
+//
+// A value the destination's column holds only through this copier is
+// found by the translation table alone; one not translated yet is then
+// new there, and is appended without looking it up in the column's
+// lookup table, which is dropped (built again from the values by the
+// next Add, as after Compact). A recluster unit's frame (registry) is
+// made of copied rows: its lookups were one cache miss a distinct value
+// into tables as large as the unit (issue 9).
 func (rc *RowCopier) Copy(i int) error {
 	dst, src := rc.dst, rc.src
 	row := dst.Len()
@@ -52,7 +70,15 @@ func (rc *RowCopier) Copy(i int) error {
 			if x := t[v]; x != 0 {
 				d.counts[x-1]++
 				v = x - 1
+			} else if rc.own[ci] == d.dict.len() {
+				var err error
+				if v, err = d.appendNew(s, v); err != nil {
+					return err
+				}
+				rc.own[ci]++
+				t[s.vals.at(i)] = v + 1
 			} else {
+				rc.own[ci] = -1
 				var err error
 				if v, err = d.intern(s.dict.at(v)); err != nil {
 					return err
@@ -68,4 +94,32 @@ func (rc *RowCopier) Copy(i int) error {
 		d.appendConf(row, c)
 	}
 	return nil
+}
+
+// appendNew appends value v of column s (a frame of the same settings),
+// known not to be in c, as intern would add it, and drops c's lookup
+// table (nil: intern builds it again from the values).
+func (c *column) appendNew(s *column, v uint32) (uint32, error) {
+	text := s.dict.at(v)
+	id, ok := c.dict.add(text)
+	if !ok {
+		return 0, fmt.Errorf("add record: column %s holds more than %d bytes of distinct values", c.spec.Name, maxTabBytes)
+	}
+	c.index = nil
+	if c.runes.end != nil && s.runes.end != nil {
+		lo, hi := s.runes.end[v-1], s.runes.end[v]
+		c.runes.r = append(c.runes.r, s.runes.r[lo:hi]...)
+		c.runes.end = append(c.runes.end, uint32(len(c.runes.r)))
+	} else {
+		c.runes.add(text)
+	}
+	c.counts = append(c.counts, 1)
+	if c.tfFixed != nil {
+		x, ok := c.tfTable[text]
+		if !ok {
+			x = c.tfFloor
+		}
+		c.tfFixed = append(c.tfFixed, x)
+	}
+	return id, nil
 }

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,4 +134,95 @@ func BenchmarkRowCopier(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestRowCopierIntoEmptyFrame copies rows into an empty frame, whose
+// values then come only through the copier (appended without their
+// lookup table), adds records by Add among the copies (the table built
+// again from the values) and copies more: every column must hold each
+// distinct value once, with the counts, term frequencies and comparison
+// levels of the same records added afresh in the same order.
+func TestRowCopierIntoEmptyFrame(t *testing.T) {
+	s, err := settings.Parse([]byte(toySettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, _ := toyRows(400, 3)
+	add := func(f *Frame, i int) {
+		r := rows[i]
+		if err := f.Add(ids[i], 0, func(k string) string { return r[k] }, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := NewFrame(s)
+	for i := range rows[:300] {
+		add(src, i)
+	}
+	pick := rand.New(rand.NewSource(7)).Perm(len(rows))
+	fresh, copied := NewFrame(s), NewFrame(s)
+	rc, err := NewRowCopier(copied, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, i := range pick {
+		switch {
+		case i >= 300: // not in src: added, as the registry adds a record read from its store
+			add(copied, i)
+		case n < 150 || n%4 != 0:
+			if err := rc.Copy(i); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			add(copied, i)
+		}
+		if i < 300 {
+			n++
+		}
+		add(fresh, i)
+	}
+	if err := rc.Copy(pick[slices.IndexFunc(pick, func(i int) bool { return i < 300 })]); err == nil {
+		t.Error("a record held already was accepted")
+	}
+	if fresh.Len() != copied.Len() {
+		t.Fatalf("%d rows in the copy, %d added", copied.Len(), fresh.Len())
+	}
+	for ci := range fresh.cols {
+		fc, cc := &fresh.cols[ci], &copied.cols[ci]
+		if fc.date {
+			continue
+		}
+		if fc.dict.len() != cc.dict.len() {
+			t.Errorf("column %s: %d distinct values copied, %d added", fc.spec.Name, cc.dict.len(), fc.dict.len())
+		}
+	}
+	cf, err := compile(s, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := compile(s, copied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for a := 0; a < fresh.Len(); a++ {
+		if fresh.ID(a) != copied.ID(a) {
+			t.Fatalf("row %d: %s copied, %s added", a, copied.ID(a), fresh.ID(a))
+		}
+		for ci := range fresh.cols {
+			name := fresh.cols[ci].spec.Name
+			if fv, cv := fresh.Value(name, a), copied.Value(name, a); fv != cv {
+				t.Errorf("row %d %s: %q copied, %q added", a, name, cv, fv)
+			}
+			if fv, cv := fresh.tf(ci, a), copied.tf(ci, a); fv != cv {
+				t.Errorf("row %d %s: term frequency %v copied, %v added", a, name, cv, fv)
+			}
+		}
+		for b := a + 1; b < fresh.Len(); b++ {
+			for k := range cf.comps {
+				if gf, gc := cf.gamma(fresh, k, int32(a), int32(b)), cc.gamma(copied, k, int32(a), int32(b)); gf != gc {
+					t.Fatalf("rows %d, %d comparison %d: level %d copied, %d added", a, b, k, gc, gf)
+				}
+			}
+		}
+	}
 }

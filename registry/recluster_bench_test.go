@@ -87,8 +87,9 @@ func (rb *reclusterBench) run(tb testing.TB) *Output {
 // population (DANCU_BENCH_RECLUSTER_PERSONS persons, 4,000 when unset):
 // all is the whole recluster (the unit's frame, matching's Cluster and
 // Summarise, the guards, the person rows and the conflicts, without the
-// scoring and the commit); cluster and summarise are those two alone on
-// the batch's unit. cpu-ns/op is the process's CPU time an op; the
+// scoring and the commit); unit is the unit alone (its records' edges,
+// persons and frame: buildUnit); cluster and summarise are those two
+// alone on the batch's unit. cpu-ns/op is the process's CPU time an op; the
 // output's digest (its persons, links, events and conflicts) is logged,
 // so that two versions of the code can be compared.
 func BenchmarkRecluster(b *testing.B) {
@@ -110,6 +111,13 @@ func BenchmarkRecluster(b *testing.B) {
 	for _, s := range rb.seeds {
 		wb.Delete(seqKey(kPerson, s), nil)
 	}
+	b.Run("unit", func(b *testing.B) {
+		perOp(b, func() {
+			if _, err := rb.r.buildUnit(wb, nil, rb.seeds, nil); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
 	u, err := rb.r.buildUnit(wb, nil, rb.seeds, nil)
 	if err != nil {
 		b.Fatal(err)
