@@ -1,6 +1,9 @@
 package matching
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // RowCopier copies rows of one frame into another built from the same
 // settings, translating each column's interned values once: a row copied
@@ -39,6 +42,47 @@ func NewRowCopier(dst, src *Frame) (*RowCopier, error) {
 		}
 	}
 	return rc, nil
+}
+
+// Grow makes room in the destination for n rows to be copied: their ids,
+// and in each column whose values all came through the copier, as many
+// values as n of the source's rows hold in proportion (the source's
+// distinct values a row), each as long as the source's on average. A
+// recluster unit's frame (registry) is new for each batch: its tables
+// grew by doubling from empty, each step copying what they held (issue
+// 9).
+func (rc *RowCopier) Grow(n int) {
+	if n <= 0 {
+		return
+	}
+	dst, src := rc.dst, rc.src
+	rows := max(1, src.Len())
+	dst.ids.Table.Grow(n, avgBytes(src.ids.Bytes(), src.ids.len()))
+	for ci := range dst.cols {
+		d, s := &dst.cols[ci], &src.cols[ci]
+		vals := s.dict.len() - 1
+		if d.date || rc.own[ci] < 0 || vals <= 0 {
+			continue
+		}
+		est := min(n, int(int64(vals)*int64(n)/int64(rows))+1)
+		d.dict.Table.Grow(est, avgBytes(s.dict.Bytes(), vals))
+		if d.runes.end != nil && s.runes.end != nil {
+			d.runes.end = slices.Grow(d.runes.end, est)
+			d.runes.r = slices.Grow(d.runes.r, est*(len(s.runes.r)/vals+1))
+		}
+		d.counts = slices.Grow(d.counts, est)
+		if d.tfFixed != nil {
+			d.tfFixed = slices.Grow(d.tfFixed, est)
+		}
+	}
+}
+
+// avgBytes is the mean length of n values of b bytes in all, rounded up.
+func avgBytes(b, n int) int {
+	if n <= 0 {
+		return 0
+	}
+	return (b + n - 1) / n
 }
 
 // Copy appends row i of the source frame to the destination, as Add

@@ -136,12 +136,13 @@ func BenchmarkRowCopier(b *testing.B) {
 	})
 }
 
-// TestRowCopierIntoEmptyFrame copies rows into an empty frame, whose
-// values then come only through the copier (appended without their
-// lookup table), adds records by Add among the copies (the table built
-// again from the values) and copies more: every column must hold each
-// distinct value once, with the counts, term frequencies and comparison
-// levels of the same records added afresh in the same order.
+// TestRowCopierIntoEmptyFrame copies rows into an empty frame (grown
+// for them first), whose values then come only through the copier
+// (appended without their lookup table), adds records by Add among the
+// copies (the table built again from the values) and copies more: every
+// column must hold each distinct value once, with the counts, term
+// frequencies and comparison levels of the same records added afresh in
+// the same order.
 func TestRowCopierIntoEmptyFrame(t *testing.T) {
 	s, err := settings.Parse([]byte(toySettings))
 	if err != nil {
@@ -163,6 +164,15 @@ func TestRowCopierIntoEmptyFrame(t *testing.T) {
 	rc, err := NewRowCopier(copied, src)
 	if err != nil {
 		t.Fatal(err)
+	}
+	rc.Grow(300)
+	if c := copied.ids.Cap(); c < 301 {
+		t.Errorf("Grow(300) made room for %d ids", c)
+	}
+	for ci := range copied.cols {
+		if c := &copied.cols[ci]; !c.date && src.cols[ci].dict.len() > 1 && c.dict.Cap() < 2 {
+			t.Errorf("Grow(300) made no room in column %s", c.spec.Name)
+		}
 	}
 	n := 0
 	for _, i := range pick {

@@ -1973,10 +1973,12 @@ func (r *Registry) buildUnit(rd pebble.Reader, be *batchEdges, seeds []uint64, b
 	cached := make([]int32, len(all))
 	var missing []uint64
 	var at []int
+	nc := 0 // rows copied from the scoring frame
 	for i, s := range all {
 		cached[i] = -1
 		if row, ok := r.cacheRow[s]; ok {
 			cached[i] = row
+			nc++
 		} else if b, ok := blobs[s]; ok {
 			got[i] = b
 		} else {
@@ -2019,16 +2021,18 @@ func (r *Registry) buildUnit(rd pebble.Reader, be *batchEdges, seeds []uint64, b
 	}
 	var rc *matching.RowCopier
 	// Sized once for the unit's rows (its ids' table and every column's
-	// values), not grown row by row.
+	// values, and the value tables the copied rows fill), not grown row
+	// by row.
 	u.f.Grow(len(all))
+	if nc > 0 {
+		if rc, err = matching.NewRowCopier(u.f, r.cache); err != nil {
+			return nil, err
+		}
+		rc.Grow(nc)
+	}
 	u.row = make(map[uint64]int32, len(all))
 	for i, s := range all {
 		if cached[i] >= 0 {
-			if rc == nil {
-				if rc, err = matching.NewRowCopier(u.f, r.cache); err != nil {
-					return nil, err
-				}
-			}
 			if err := rc.Copy(int(cached[i])); err != nil {
 				return nil, err
 			}

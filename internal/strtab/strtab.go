@@ -62,12 +62,13 @@ func (t *Table) Add(s string) (int, bool) {
 }
 
 // Grow makes room for n more strings as long as those held on average
-// (a table still empty: as long as avg).
+// (a table still empty, or holding only empty strings, with avg > 0: as
+// long as avg).
 func (t *Table) Grow(n, avg int) {
 	if n <= 0 {
 		return
 	}
-	if len(t.end) > 0 {
+	if len(t.end) > 0 && (len(t.b) > 0 || avg <= 0) {
 		avg = (len(t.b) + len(t.end) - 1) / len(t.end)
 	}
 	t.end = slices.Grow(t.end, n)

@@ -44,3 +44,23 @@ func TestTable(t *testing.T) {
 		t.Errorf("Clip left room for %d strings beside %d", cap(tab.end)-len(tab.end), len(tab.end))
 	}
 }
+
+// TestGrowHoldingOnlyEmpty checks that a table holding only empty
+// strings (as a frame's column holds its empty value) makes room for n
+// strings of the average given, and one holding text for n of its own
+// average, whatever the average given.
+func TestGrowHoldingOnlyEmpty(t *testing.T) {
+	var tab Table
+	tab.Add("")
+	tab.Grow(100, 12)
+	if cap(tab.b) < 1200 || cap(tab.end) < 101 {
+		t.Errorf("room for %d bytes and %d strings, want 1200 and 101", cap(tab.b), cap(tab.end))
+	}
+	var full Table
+	full.Add("")
+	full.Add("abcd")
+	full.Grow(100, 1000)
+	if c := cap(full.b); c < 4+200 || c >= 1000*100 {
+		t.Errorf("room for %d bytes after Grow(100, 1000) of a table averaging 2 bytes", c)
+	}
+}
