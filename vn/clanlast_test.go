@@ -2,7 +2,6 @@ package vn
 
 import (
 	"testing"
-	"unicode"
 )
 
 // TestClanLast checks that Ê Đê and M'nông names, written with the prefix
@@ -17,8 +16,16 @@ func TestClanLast(t *testing.T) {
 		{"Y Bôn Niê", "Niê", "Y", "Bôn"},
 		{"Y BÔN NIÊ", "Niê", "Y", "Bôn"},
 		{"Y Thu Hằng", "Y", "Thu", "Hằng"},
-		{"Ksor H'Bia", "Ksor", "", "H'bia"},
+		{"Ksor H'Bia", "Ksor", "H'", "Bia"},
 		{"Nguyễn Thị Hồng", "Nguyễn", "Thị", "Hồng"},
+		{"Hồ Y Bôn", "Hồ", "Y", "Bôn"},
+		{"Nguyễn H. An", "Nguyễn", "H", "An"},
+		{"Hđơk H'Nhi", "Hđơk", "H'", "Nhi"},
+		{"Hoàng Văn Hải", "Hoàng", "Văn", "Hải"},
+		{"HVỲNH VĂN MẠNH", "Hvỳnh", "Văn", "Mạnh"}, // Huỳnh misread: no prefix
+		{"HV̀I ANH NGỌC", "Hvi", "Anh", "Ngọc"},
+		{"HVỲMH VĂN HUY", "Hvỳmh", "Văn", "Huy"},
+		{"HNhi", "", "", "Hnhi"}, // no clan: H joined to a word is read as a prefix only before a known clan
 	} {
 		n := ParseName(c.in)
 		if n.Family != c.family || n.Middle != c.middle || n.Given != c.given {
@@ -31,55 +38,75 @@ func TestClanLast(t *testing.T) {
 	}
 }
 
-// TestMayClanLastAsWords: clanLast's test of a name's first two bytes
-// (mayClanLast) says false only of names that clanLastWords, splitting
-// and lowering the words, leaves as they are — for every pair of first
-// runes of a set with the letters, spaces, apostrophes and case
-// exceptions that could matter, before words with and without a clan —
-// and it does say false of the common names it is there for.
-func TestMayClanLastAsWords(t *testing.T) {
-	runes := []rune{'y', 'Y', 'h', 'H', 'n', 'N', 'a', 'z', 'Z', '0', '.', '\'', '’', '‘', ' ', '\t', '\u00a0', '\u0085', '\u3000',
-		'Ý', 'ý', 'Ỳ', 'Ỵ', 'Ĥ', 'İ', 'K', 'Ｈ', 'ｙ', 'đ', 'Đ', 'ồ', 'à', 'Ầ', '\uFFFD'}
-	tails := []string{"", " Bôn Niê", " Nhi Byă", "Hen Niê", " Thu Hằng", "' Nhi", "’ Krông Byă", " Niê", "  Ksor"}
-	checked := 0
-	for _, a := range runes {
-		for _, b := range runes {
-			for _, tail := range tails {
-				s := string(a) + string(b) + tail
-				if mayClanLast(s) {
-					continue
-				}
-				checked++
-				if got, ok := clanLastWords(s); ok {
-					t.Errorf("mayClanLast(%q) = false, but clanLastWords gives %q", s, got)
-				}
+// TestHighlandWritings: one person's name as the registers of the Central
+// Highlands write it — H' as an apostrophe, a curly one, a hyphen, a
+// space or nothing, Y with a space or nothing, the clan of two words
+// with or without its space, the clan first or last, the tone marks lost,
+// capitals — parses to one family name, one given name and one key; two
+// persons of one clan stay apart by their given names.
+func TestHighlandWritings(t *testing.T) {
+	for _, set := range [][]string{
+		{"H'Blơi Rơ Mah", "H-Blơi Rơ Mah", "H Blơi Rơ Mah", "H’Blơi Rơ Mah", "HBlơi Rơ Mah", "H'Blơi Rơmah",
+			"Rơ Mah H'Blơi", "Rơmah H Blơi", "H'BLƠI RƠ MAH", "H'Bloi Ro Mah", "h'blơi rơ mah"},
+		{"Y Bhim Adrơng", "Ybhim Adrơng", "Y BHIM ADRƠNG", "YBHIM ADRONG", "Adrơng Y Bhim"},
+		{"Y Moan Êban", "Y Moan Ê Ban", "Y Moan Eban", "Êban Y Moan", "Y-Moan Êban"},
+		{"H'Hen Niê", "H Hen Niê", "H-Hen Niê", "H’Hen Nie", "HHen Niê", "Niê H'Hen"},
+		{"Y Đoan Rơ Châm", "Y Đoan Rơchâm", "Rơ Châm Y Đoan"},
+		{"H'Bia Ksor", "Ksor H'Bia", "H Bia Ksor", "Ksor H-Bia"},
+		// The clan written onto the given name.
+		{"H'Thơ Nay", "H'Thơnay", "H THƠNAY"},
+		{"Y Blơi Rah Lan", "Y Blơirah Lan", "Y Blơi Rahlan", "Yblơirahlan"},
+		// A one-word name with its prefix and no clan (Bahnar, Sedang).
+		{"H'Nhi", "H Nhi", "H-Nhi", "H’NHI"},
+	} {
+		want := ParseName(set[0])
+		if want.Given == "" || Fold(want.Family) == Fold(want.Given) || want.Middle != "H'" && want.Middle != "Y" {
+			t.Fatalf("ParseName(%q) = %+v", set[0], want)
+		}
+		for _, s := range set[1:] {
+			n := ParseName(s)
+			if Fold(n.Family) != Fold(want.Family) || Fold(n.Given) != Fold(want.Given) || n.Key != want.Key {
+				t.Errorf("ParseName(%q) = %q / %q / %q (key %q), want %q / %q / %q (key %q) as %q",
+					s, n.Family, n.Middle, n.Given, n.Key, want.Family, want.Middle, want.Given, want.Key, set[0])
 			}
 		}
 	}
-	for _, s := range []string{"\xff\xfe Niê", "Y", "H", "h'", "Y\xc2"} { // invalid UTF-8, one word
-		if !mayClanLast(s) {
-			if got, ok := clanLastWords(s); ok {
-				t.Errorf("mayClanLast(%q) = false, but clanLastWords gives %q", s, got)
+	for _, pair := range [][2]string{
+		{"H'Blơi Rơ Mah", "H'Hen Rơ Mah"}, {"Y Bhim Adrơng", "Y Moan Adrơng"}, {"H'Hen Niê", "H Nhi Niê"},
+	} {
+		a, b := ParseName(pair[0]), ParseName(pair[1])
+		if a.Family != b.Family || a.Given == b.Given || a.Key == b.Key {
+			t.Errorf("%q and %q: %q / %q and %q / %q, want one clan and two given names", pair[0], pair[1], a.Family, a.Given, b.Family, b.Given)
+		}
+	}
+}
+
+// TestMayHighlandAsWords: mayHighland says false only of names that
+// highlandWords leaves as they are, for names made of a set of first
+// words with and without prefixes before words with and without a clan;
+// and it does say false of common Kinh names.
+func TestMayHighlandAsWords(t *testing.T) {
+	firsts := []string{"Y", "H", "H'", "H’", "Hblơi", "Ybhim", "Yên", "Hà", "Hồ", "Nguyễn", "Ksor", "Rơ", "Hđơk", "Hmok", "Hwing", "Lê", "Ý", "Ỳ"}
+	tails := []string{"", " Bôn Niê", " Nhi Byă", " H'Hen", " Y Bôn", " Thu Hằng", " Văn An", " H Blơi", " Mah H'Blơi", " Niê", " Ban"}
+	checked := 0
+	for _, f := range firsts {
+		for _, tail := range tails {
+			n := ParseName(f + tail)
+			if mayHighland(n.Key) {
+				continue
+			}
+			checked++
+			if got, ok := highlandWords(n.Normalized); ok {
+				t.Errorf("mayHighland(%q) = false, but highlandWords gives %q", n.Key, got)
 			}
 		}
 	}
 	if checked == 0 {
 		t.Fatal("no name was passed over")
 	}
-	for r := rune(0); r <= unicode.MaxRune; r++ { // the lowering mayClanLast counts on
-		switch l := unicode.ToLower(r); {
-		case (l == 'y' || l == 'h') && r != l && r != l-'a'+'A', (l == '\'' || l == '’') && r != l:
-			t.Errorf("unicode.ToLower(%U) = %q", r, l)
-		}
-	}
-	for _, s := range []string{"Nguyễn Văn An", "Hoàng Thị Lan", "Hà Văn Bình", "Hồ Thị Mai", "Yên Thị Nga", "Lê Y Bôn"} {
-		if mayClanLast(s) {
-			t.Errorf("mayClanLast(%q) = true: the name is split and lowered to learn it is no Ê Đê name", s)
-		}
-	}
-	for _, s := range []string{"Y Bôn Niê", "H' Nhi Byă", "H’ Nhi Byă", "H'Hen Niê", "y bôn niê"} {
-		if !mayClanLast(s) {
-			t.Errorf("mayClanLast(%q) = false", s)
+	for _, s := range []string{"Nguyễn Văn An", "Hoàng Thị Lan", "Hà Văn Bình", "Hồ Thị Mai", "Huỳnh Hoa", "Hứa Văn Tâm"} {
+		if mayHighland(ParseName(s).Key) {
+			t.Errorf("mayHighland(%q) = true: the name is split to learn it has no prefix", s)
 		}
 	}
 }

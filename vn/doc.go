@@ -23,6 +23,32 @@
 //     apostrophes) only in words that are not syllables, so two real names
 //     never collide that did not already collide in Key. Name.SexHint reads
 //     the sex-bearing middle names Thị and Văn.
+//   - Names of the Central Highlands (highlandOrder). An Ê Đê, M'nông or
+//     Jrai name is a gender prefix — Y for a man, H' for a woman (short
+//     for Hơbia, "lady") —, the given name, then the clan: "Y Moan Êban",
+//     "H'Blơi Rơ Mah"; the clan may carry a branch ("Niê Kdăm", "Mlô Duôn
+//     Du"), and Jrai clans are written as one word or two ("Rơ Mah",
+//     "Rơmah"). Sources: vi.wikipedia, "Tên người Ê Đê" (the order, the
+//     prefixes, the clans Niê, Mlô, Buôn Yă, Êban, Ksơr, Êčăm, Kbuôr,
+//     Adrơng and their Jrai forms Nay, Kpă, Rhlan, Rčom, Puih); zh.wikipedia,
+//     "埃地族" (prefix, given name, clan of a trunk and a branch); Đặng Văn
+//     Bình, "Tên chính danh của người Mnông" (thesis, Hà Nội University of
+//     Education, 2017: Y and H for the M'nông). Registers write the prefix
+//     "H'", "H’", "H-", "H " or joined ("HBlơi", "Ybhim"), the clan last or
+//     first (Vietnamese order: "Ksor H'Bia"), and sometimes joined onto the
+//     given name ("H'Thơnay"). ParseName writes every such name "Clan H'
+//     Given": family the clan (its words as one), middle the prefix, given
+//     the given name, so that one person's writings share their keys and
+//     two sisters differ in the given name. A prefix with no clan (a
+//     Bahnar or Sedang one-word name, "H'Nhi") is "H' Nhi", with no family
+//     name. Y is also a Kinh family name ("Y Thu Hằng"): a name starting
+//     with the word Y is read so only when it ends in a clan of the
+//     package's list (highlandClans); a prefix joined to the given name
+//     is taken apart only from a word that is no Vietnamese syllable nor
+//     one misread by a scanner, and, for H joined with nothing ("HBlơi",
+//     beside an OCR'd "HVỲMH" for Huỳnh), only before a known clan. Hmong (Giàng A Páo),
+//     Thái and Khmer (Thạch Thị Sa Rây) names follow the Vietnamese order,
+//     clan first, and are read as Kinh names are.
 //   - ParseDate / ParseDateCell: dd/mm/yyyy and its variants, yyyy-mm-dd,
 //     two-digit years (00–26 → 2000s, 27–99 → 1900s: TwoDigitYearPivot),
 //     Excel 1900-system serials for numeric cells, month/year, year; with

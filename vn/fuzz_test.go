@@ -62,14 +62,21 @@ func FuzzParseName(f *testing.F) {
 			}
 		}
 		{
-			// The word cache must not change the result.
-			var b, k [128]byte
-			cb, ck, redo := appendCanonScan(b[:0], k[:0], s, true, true, nil, true, false)
-			if redo {
-				cb, ck, _ = appendCanonScan(b[:0], k[:0], norm.NFC.String(s), true, true, nil, true, true)
+			// The word cache must not change the result. (Compared on the
+			// canonical scan, before ParseName's rewrites of the word order:
+			// highlandOrder moves "H'Mông" to "H' Mông".)
+			scan := func(cache *wordCache) (string, string) {
+				var b, k [128]byte
+				cb, ck, redo := appendCanonScan(b[:0], k[:0], s, true, true, cache, true, false)
+				if redo {
+					cb, ck, _ = appendCanonScan(b[:0], k[:0], norm.NFC.String(s), true, true, cache, true, true)
+				}
+				return string(cb), string(ck)
 			}
-			if string(cb) != n.Normalized || string(ck) != n.Key {
-				t.Fatalf("ParseName(%q) = %q/%q, without the word cache %q/%q", s, n.Normalized, n.Key, cb, ck)
+			nb, kb := scan(nameWordCache())
+			cb, ck := scan(nil)
+			if cb != nb || ck != kb {
+				t.Fatalf("ParseName(%q) scans %q/%q, without the word cache %q/%q", s, nb, kb, cb, ck)
 			}
 		}
 		if n.Key != Fold(n.Normalized) {

@@ -78,79 +78,10 @@ func ParseNameIn(s string, room *[]byte) Name {
 	if t, ok := givenFirst(n); ok {
 		n = parseName(t, room)
 	}
-	if t, ok := clanLast(n); ok {
+	if t, ok := highlandOrder(n); ok {
 		n = parseName(t, room)
 	}
 	return n
-}
-
-// clanLast returns n's normalised name with its last word moved to the
-// front when the name is written as the Ê Đê and M'nông write theirs:
-// the prefix Y (a man) or H' (a woman), the given name, the clan (family)
-// name last — "H' Nhi Byă", "Y Bôn Niê", "H'Hen Niê" — so that it splits
-// as Byă / H' / Nhi, the way the same name written clan first ("Byă H'
-// Nhi") splits, and two sisters of one clan differ in their given names
-// rather than in a middle name. No Kinh word is H'; Y is also written as
-// a family name ("Y Thu Hằng"), so a name starting with Y moves only when
-// its last word is one of the common Ê Đê / M'nông clans (highlandClans,
-// written from general knowledge, not from a data file).
-func clanLast(n Name) (string, bool) {
-	if !mayClanLast(n.Normalized) {
-		return "", false
-	}
-	return clanLastWords(n.Normalized)
-}
-
-// clanLastWords is clanLast of a name normalised to s, word by word.
-func clanLastWords(s string) (string, bool) {
-	w := strings.Fields(s)
-	if len(w) < 2 {
-		return "", false
-	}
-	first := strings.ToLower(w[0])
-	switch {
-	case first == "y":
-		if !highlandClans[Fold(w[len(w)-1])] {
-			return "", false
-		}
-	case first == "h'", first == "h’":
-	case len(first) > 2 && (strings.HasPrefix(first, "h'") || strings.HasPrefix(first, "h’")):
-		// "H'Hen": the prefix written onto the given name.
-		k := strings.IndexAny(w[0], "'’")
-		_, size := utf8.DecodeRuneInString(w[0][k:])
-		w = append([]string{w[0][:k+size], w[0][k+size:]}, w[1:]...)
-	default:
-		return "", false
-	}
-	if len(w) < 3 {
-		return "", false
-	}
-	return w[len(w)-1] + " " + strings.Join(w[:len(w)-1], " "), true
-}
-
-// mayClanLast is false for a name s that clanLast leaves as it is by its
-// first two bytes, without splitting and lowering its words (nearly
-// every name, two allocations each): a text of one byte is one word at
-// most; a first byte that is a letter other than Y or H starts a first
-// word that is neither Y nor H'; after Y, a rune other than a space goes
-// on with a word that is not Y (Yên); after H, a byte other than ' and
-// the first of ’ (E2 80 99) starts no apostrophe. strings.ToLower changes
-// none of these: the only runes it makes y, h, ' or ’ are Y, H and those
-// themselves.
-func mayClanLast(s string) bool {
-	if len(s) < 2 {
-		return false // one word at most
-	}
-	switch a, b := s[0], s[1]; {
-	case a == 'y' || a == 'Y':
-		r, _ := utf8.DecodeRuneInString(s[1:])
-		return unicode.IsSpace(r)
-	case a == 'h' || a == 'H':
-		return b == '\'' || b == 0xE2
-	case 'a' <= a && a <= 'z' || 'A' <= a && a <= 'Z':
-		return false
-	}
-	return true
 }
 
 // givenFirst returns n's normalised name with its first word moved to the
@@ -179,14 +110,6 @@ func givenFirst(n Name) (string, bool) {
 	}
 	k := strings.IndexByte(n.Normalized, ' ')
 	return n.Normalized[k+1:] + " " + n.Normalized[:k], true
-}
-
-// highlandClans are common Ê Đê and M'nông clan (family) names, folded.
-var highlandClans = map[string]bool{
-	"nie": true, "eban": true, "ayun": true, "adrong": true, "bya": true, "mlo": true, "enuol": true,
-	"knul": true, "hdok": true, "kpa": true, "hwing": true, "kbuor": true, "bdap": true, "mdrang": true,
-	"ksor": true, "rcam": true, "eya": true, "bkrong": true, "hmok": true, "mjao": true, "kdam": true,
-	"ktla": true, "emo": true, "buon": true, "krong": true, "alio": true, "nay": true,
 }
 
 // givenFirstMinCount is how many names of the lists' counts must carry a
@@ -573,9 +496,10 @@ func parseName(s string, room *[]byte) Name {
 	}
 	last := strings.LastIndexByte(n.Normalized, ' ')
 	n.Given = n.Normalized[last+1:]
-	if n.Normalized[:cuts[0]] == "Thị" {
+	if first := n.Normalized[:cuts[0]]; first == "Thị" || first == "H'" {
 		// Thị is never a family name (names/middle_names.csv): the family
-		// name is missing.
+		// name is missing. Nor is H', the prefix of a highland woman's
+		// name written without her clan (highlandOrder).
 		n.Middle = n.Normalized[:last]
 		return n
 	}
