@@ -42,8 +42,9 @@
 //     two sisters differ in the given name. A prefix with no clan (a
 //     Bahnar or Sedang one-word name, "H'Nhi") is "H' Nhi", with no family
 //     name. Y is also a Kinh family name ("Y Thu Hằng"): a name starting
-//     with the word Y is read so only when it ends in a clan of the
-//     package's list (highlandClans); a prefix joined to the given name
+//     with the word Y, or with H without its apostrophe ("H Blơi", "H-Blơi",
+//     beside "H Thị Uyên", a Hà that lost its letters), is read so only
+//     when it ends in a clan of the package's list (highlandClans); a prefix joined to the given name
 //     is taken apart only from a word that is no Vietnamese syllable nor
 //     one misread by a scanner, and, for H joined with nothing ("HBlơi",
 //     beside an OCR'd "HVỲMH" for Huỳnh), only before a known clan. Hmong (Giàng A Páo),

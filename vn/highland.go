@@ -27,10 +27,11 @@ import (
 //     name: the word after it is the given name, the words after the given
 //     name the clan; the longest run of last words that joined is a known
 //     clan is the clan, else the last word. Y is also a Kinh family name
-//     ("Y Thu Hằng"): a name starting with the word Y, with Y before a
-//     vowel ("Yyơn") or with H joined to a consonant ("HBlơi", and a
-//     scanner's "HVỲMH" for Huỳnh) is read so only when its last words
-//     are a known clan.
+//     ("Y Thu Hằng"): a name starting with the word Y or H without its
+//     apostrophe ("H Blơi", "H-Blơi", beside a "H Thị Uyên" that lost the
+//     letters of Hà), with Y before a vowel ("Yyơn") or with H joined to a
+//     consonant ("HBlơi", and a scanner's "HVỲMH" for Huỳnh) is read so
+//     only when its last words are a known clan.
 //
 // The canonical name is "Clan H' Given" (or "Clan Y Given"), so that
 // ParseName gives family Clan, middle H' or Y, given Given, however the
@@ -104,8 +105,10 @@ func highlandWords(s string) (string, bool) {
 // highland one only when its clan is known.
 func splitPrefix(word string) (pre, rest string, weak, ok bool) {
 	switch word {
-	case "H'", "H’", "H":
+	case "H'", "H’":
 		return "H'", "", false, true
+	case "H": // also "H-", and a Kinh word that lost its letters ("H Thị Uyên", Hà)
+		return "H'", "", true, true
 	case "Y":
 		return "Y", "", true, true
 	}
