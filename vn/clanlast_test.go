@@ -112,3 +112,18 @@ func TestMayHighlandAsWords(t *testing.T) {
 		}
 	}
 }
+
+// TestKhmerJoined: a Khmer family name written onto the given name after
+// it is set apart; Kinh names and syllables starting with the same
+// letters are left alone.
+func TestKhmerJoined(t *testing.T) {
+	for _, c := range []struct{ in, family, given string }{
+		{"Thạchri", "Thạch", "Ri"}, {"Danhri", "Danh", "Ri"}, {"Sơnrây", "Sơn", "Rây"}, {"Kimkhol", "Kim", "Khol"},
+		{"Chaumỹ Lan", "Chau", "Lan"}, {"KIMRI", "Kim", "Ri"},
+		{"Trang Thị Lan", "Trang", "Lan"}, {"Thạch Ri", "Thạch", "Ri"}, {"Sơn Tùng", "Sơn", "Tùng"},
+	} {
+		if n := ParseName(c.in); n.Family != c.family || n.Given != c.given {
+			t.Errorf("ParseName(%q) = %q / %q / %q, want family %q, given %q", c.in, n.Family, n.Middle, n.Given, c.family, c.given)
+		}
+	}
+}

@@ -280,3 +280,32 @@ func cutRunes(w []string, c int) (given, clan []string, known bool) {
 	}
 	return given, clan, true
 }
+
+// khmerFamilies are the family names Khmer registers of the Mekong delta
+// give (Thạch, Danh, Sơn, Kim, Lâm, Chau, Trà), folded.
+var khmerFamilies = []string{"thach", "danh", "chau", "son", "kim", "lam", "tra"}
+
+// khmerJoined returns n's normalised name with a Khmer family name
+// written onto the word after it ("Thạchri", "Chaumỹ Lan") set apart, ok
+// false otherwise: the first word is no Vietnamese syllable nor one
+// misread (ocrKey), starts with
+// one of khmerFamilies and has two letters or more after it.
+func khmerJoined(n Name) (string, bool) {
+	first, rest, _ := strings.Cut(n.Normalized, " ")
+	kfirst, _, _ := strings.Cut(n.Key, " ")
+	rs := []rune(first)
+	if len(rs) != len(kfirst) || len(kfirst) < 5 || ValidSyllable(first) || ocrKey(kfirst) != kfirst {
+		return "", false // a syllable, or one a scanner misread ("TRANQ")
+	}
+	for _, f := range khmerFamilies {
+		if !strings.HasPrefix(kfirst, f) || len(kfirst)-len(f) < 2 {
+			continue
+		}
+		out := string(rs[:len(f)]) + " " + capitalise(string(rs[len(f):]))
+		if rest != "" {
+			out += " " + rest
+		}
+		return out, true
+	}
+	return "", false
+}

@@ -81,6 +81,9 @@ func ParseNameIn(s string, room *[]byte) Name {
 	if t, ok := highlandOrder(n); ok {
 		n = parseName(t, room)
 	}
+	if t, ok := khmerJoined(n); ok {
+		n = parseName(t, room)
+	}
 	return n
 }
 
