@@ -403,7 +403,15 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		rec.SourceDate = p.sourceDate
 	}
 	rec.FullName = full
-	if !p.noNameParts {
+	// A newborn written by its parent ("Con bà Nguyễn Thị Lan": a birth
+	// register's row before the child is named) has no name of its own
+	// yet: the cell is kept as written, its parts left empty (the matcher
+	// reads no name, vn.ChildOf), and the parent's name fills the mother's
+	// or the father's when the row gives none.
+	childParent, childWho, childOf := vn.ChildOf(full)
+	if childOf {
+		note(fullCol, FieldFullName, maskNamesIn(truncate(full, 40)), NoteChildOf)
+	} else if !p.noNameParts {
 		rec.FamilyName, rec.MiddleName, rec.GivenName = nameParts(full)
 	}
 	rec.SourceRecordID, _ = rv.at(idxSourceRecordID)
@@ -690,6 +698,14 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	}
 	rec.FatherName = familyName(idxFatherName)
 	rec.MotherName = familyName(idxMotherName)
+	if childOf {
+		switch {
+		case childWho == vn.Father && rec.FatherName == "":
+			rec.FatherName = childParent
+		case childWho != vn.Father && rec.MotherName == "":
+			rec.MotherName = childParent
+		}
+	}
 	rec.SpouseName = familyName(idxSpouseName)
 	rec.HouseholdHead = familyName(idxHouseholdHead)
 	rec.RelationToHead, _ = rv.at(idxRelationToHead)

@@ -49,6 +49,11 @@ const (
 	// NoteNamePrefix: a title ("Bà", "Cụ", "Cháu", "Chị") or the list's
 	// number ("1.") typed before a name, left out of it.
 	NoteNamePrefix = "title or number before the name, left out of it"
+	// NoteChildOf: a newborn written by its parent ("Con bà Nguyễn Thị
+	// Lan", vn.ChildOf): kept as written, read as no name of the child's
+	// own; the parent's name fills the mother's (or the father's) when
+	// the row gives none.
+	NoteChildOf = "a child named by its parent (Con bà …): no name of its own yet"
 	// NoteNameYear: a year typed after the name ("Nguyễn Văn An 1985"),
 	// left out of it and kept as the year of birth when the row gives
 	// none.
@@ -73,7 +78,7 @@ const (
 func NoteKept(reason string) bool {
 	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark ||
 		reason == NoteNamePrefix || reason == NoteYearOfDate || reason == NoteOneDigitDate || reason == NoteNameYear ||
-		reason == NoteNumberAndCMND
+		reason == NoteNumberAndCMND || reason == NoteChildOf
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF

@@ -333,8 +333,29 @@ func (a *Adapter) derive(f *vnFields) {
 	if vn.NoName(full) {
 		full = ""
 	}
+	// A newborn written by its parent ("Con bà Nguyễn Thị Lan", a birth
+	// register's row before the child is named) has no name of its own
+	// yet: its name is missing, and the parent's name is compared as the
+	// mother's or the father's when the record gives none (vn.ChildOf), so
+	// that it links on its date, number, address and parents, and two
+	// children of one mother are not one name.
+	fatherName, motherName := r.FatherName, r.MotherName
+	parent, who, childOf := vn.ChildOf(full)
+	if childOf {
+		full = ""
+		switch {
+		case who == vn.Father && fatherName == "":
+			fatherName = parent
+		case who != vn.Father && motherName == "":
+			motherName = parent
+		}
+	}
 	nf := parseNameFields(full, f.scratch)
 	copy(d[fFamily:fGivenNamed+1], nf[:])
+	if childOf && fatherName != "" && !vn.NoName(fatherName) {
+		fn := vn.ParseName(fatherName)
+		d[fFamily], d[fFamilyKey] = fn.Family, vn.Fold(fn.Family)
+	}
 	bd := r.BirthDate
 	if bd == "" && r.BirthYear != 0 {
 		bd = itoa4(int(r.BirthYear))
@@ -394,11 +415,11 @@ func (a *Adapter) derive(f *vnFields) {
 		u := resolveOnce(r.NativePlace)
 		d[fNativeProvince], d[fNativeNewProvince] = u.Province, u.NewProvince
 	}
-	if !vn.NoName(r.FatherName) {
-		d[fFather] = f.fold(r.FatherName)
+	if !vn.NoName(fatherName) {
+		d[fFather] = f.fold(fatherName)
 	}
-	if !vn.NoName(r.MotherName) {
-		d[fMother] = f.fold(r.MotherName)
+	if !vn.NoName(motherName) {
+		d[fMother] = f.fold(motherName)
 	}
 	d[fEthnicity] = foldEthnicity(r.Ethnicity)
 }
