@@ -437,6 +437,11 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	// A year's lunar name ("Canh Tý") read in place of a date: read once
 	// the row's identification number is (lunarBirthYear).
 	lunar, lunarV, lunarCol := -1, "", ""
+	// The date kept when its year was written with two digits
+	// (writtenTwoDigitYear), its cell and column: its century is read
+	// again once the row's numbers are (twoDigitCentury).
+	var shortDate date
+	shortV, shortCol := "", ""
 	checkDate := func(i int) {
 		field := fieldList[i]
 		v, col := rv.at(i)
@@ -501,6 +506,15 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 				ok = false
 			}
 		}
+		// A two-digit year is read in the 2000s up to vn.TwoDigitYearPivot;
+		// one that would then be after the list (or this year) is a year of
+		// the 1900s ("5-3-25" in a census of 2024: 1925), not a date to
+		// repair. What the row's numbers say of the century is read below.
+		twoDigit := ok && !numeric && writtenTwoDigitYear(v)
+		if twoDigit && d.year >= 2000 && tooLate(int(d.year)) {
+			d = d.withYear(int(d.year) - 100)
+			note(col, FieldBirthDate, truncate(v, 64), NoteTwoDigitYear)
+		}
 		// A date impossible as written, read as far as its one-digit
 		// corrections agree (oneDigitDate); not a year column's number,
 		// nor under --strict, which rejects it as before.
@@ -542,6 +556,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 				note(col, FieldBirthDate, truncate(v, 64), NoteYearOfDate)
 			}
 			rec.BirthDate, rec.BirthYear = d.iso, d.year
+			if twoDigit {
+				shortDate, shortV, shortCol = d, v, col
+			}
 			switch field {
 			case FieldBirthDateMale:
 				rec.Sex = "M"
@@ -651,6 +668,13 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 			rec.MotherID = num
 		default:
 			rec.SpouseID = num
+		}
+	}
+	if shortV != "" && rec.BirthDate == shortDate.iso {
+		if y, ok := twoDigitCentury(int(shortDate.year), rec.IDNumber, rec.CMND); ok && y >= minBirthYear && !tooLate(y) {
+			d := shortDate.withYear(y)
+			rec.BirthDate, rec.BirthYear = d.iso, d.year
+			note(shortCol, FieldBirthDate, truncate(shortV, 64), NoteTwoDigitYear)
 		}
 	}
 	if lunar >= 0 {

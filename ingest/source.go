@@ -49,6 +49,12 @@ const (
 	// NoteNamePrefix: a title ("Bà", "Cụ", "Cháu", "Chị") or the list's
 	// number ("1.") typed before a name, left out of it.
 	NoteNamePrefix = "title or number before the name, left out of it"
+	// NoteTwoDigitYear: a year written with two digits ("5-3-19") read in
+	// the 1900s rather than the 2000s (vn.TwoDigitYearPivot), because the
+	// row says so: the 2000s' year would be after the list, the row's
+	// 12-digit number encodes the 1900s' year, or the row carries a 9-digit
+	// CMND, which no one born after 2007 was issued.
+	NoteTwoDigitYear = "two-digit year read in the century the row says (1900s)"
 	// NoteChildOf: a newborn written by its parent ("Con bà Nguyễn Thị
 	// Lan", vn.ChildOf): kept as written, read as no name of the child's
 	// own; the parent's name fills the mother's (or the father's) when
@@ -78,7 +84,7 @@ const (
 func NoteKept(reason string) bool {
 	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark ||
 		reason == NoteNamePrefix || reason == NoteYearOfDate || reason == NoteOneDigitDate || reason == NoteNameYear ||
-		reason == NoteNumberAndCMND || reason == NoteChildOf
+		reason == NoteNumberAndCMND || reason == NoteChildOf || reason == NoteTwoDigitYear
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF
