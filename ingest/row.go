@@ -335,6 +335,21 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		note(fullCol, FieldFullName, prefix, NoteNamePrefix)
 		full = rest
 	}
+	// A relation to the household head or a rank written in the name's
+	// cell ("CH Nguyễn Văn Thành", "Vợ: …", "… - CH", "Hạ sĩ …") is no
+	// part of the name: left out, and said; a relation is kept as the
+	// row's relation to the head when it gives none. "Con bà …" is a
+	// child named by its parent (vn.ChildOf), read below.
+	relation := ""
+	if _, _, child := vn.ChildOf(full); !child {
+		if rest, words, rank, ok := nameRelation(full); ok {
+			note(fullCol, FieldFullName, words, NoteNameRelation)
+			full = rest
+			if !rank {
+				relation = words
+			}
+		}
+	}
 	// Two persons in one cell ("Nguyễn Văn Bình, Nguyễn Thị Cúc", a
 	// couple typed on one line) were one person of six words (user26):
 	// sent back, each needs a row. A year typed after the name ("Nguyễn
@@ -733,6 +748,9 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	rec.SpouseName = familyName(idxSpouseName)
 	rec.HouseholdHead = familyName(idxHouseholdHead)
 	rec.RelationToHead, _ = rv.at(idxRelationToHead)
+	if rec.RelationToHead == "" && relation != "" {
+		rec.RelationToHead = relation
+	}
 	return Item{Record: rec, Notes: notes}
 }
 

@@ -49,6 +49,11 @@ const (
 	// NoteNamePrefix: a title ("Bà", "Cụ", "Cháu", "Chị") or the list's
 	// number ("1.") typed before a name, left out of it.
 	NoteNamePrefix = "title or number before the name, left out of it"
+	// NoteNameRelation: a relation to the household head or a rank in the
+	// name's cell ("CH Nguyễn Văn Thành", "Vợ: …", "… - CH", "Hạ sĩ …"),
+	// left out of the name; a relation is kept as the row's relation to
+	// the head when it gives none.
+	NoteNameRelation = "relation to the head or rank in the name's cell, left out of it"
 	// NoteTwoDigitYear: a year written with two digits ("5-3-19") read in
 	// the 1900s rather than the 2000s (vn.TwoDigitYearPivot), because the
 	// row says so: the 2000s' year would be after the list, the row's
@@ -84,7 +89,8 @@ const (
 func NoteKept(reason string) bool {
 	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark ||
 		reason == NoteNamePrefix || reason == NoteYearOfDate || reason == NoteOneDigitDate || reason == NoteNameYear ||
-		reason == NoteNumberAndCMND || reason == NoteChildOf || reason == NoteTwoDigitYear
+		reason == NoteNumberAndCMND || reason == NoteChildOf || reason == NoteTwoDigitYear ||
+		reason == NoteNameRelation
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF

@@ -1,0 +1,158 @@
+package ingest
+
+import (
+	"strings"
+
+	"github.com/dancu-vn/dancu/internal/refdata"
+	"github.com/dancu-vn/dancu/vn"
+)
+
+// relationWords are the relations to the household head a household book
+// keyed again writes in the name's cell ("CH Nguyễn Văn Thành", "Chủ hộ:
+// …", "Vợ: …", "… - CH"), as canonKey writes them. Those that are also a
+// family name or a given name (Ông, Anh, Em, Châu) are read only before a
+// colon or after a dash (relationAmbiguous).
+var relationWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"ch", "chủ hộ", "vợ", "chồng", "con", "con trai", "con gái", "con dâu", "con rể",
+		"con nuôi", "mẹ", "bố", "cha", "cháu", "cháu nội", "cháu ngoại", "bà", "cụ", "chị", "em", "anh", "ông",
+		"ông nội", "bà nội", "ông ngoại", "bà ngoại", "anh trai", "em trai", "em gái", "chị gái", "mẹ vợ", "bố vợ",
+		"mẹ chồng", "bố chồng", "cha dượng", "mẹ kế", "ở nhờ", "người ở nhờ"} {
+		m[canonKey(w)] = true
+	}
+	return m
+}()
+
+// relationAmbiguous are the relation words that are names as well (a
+// family name: Ông, Bà; a given name: Anh, Em; "ch" without marks is
+// Châu's and Chu's initials too): read before a colon or after a dash
+// only, never as the first word of a name.
+var relationAmbiguous = map[string]bool{"ông": true, "anh": true, "em": true, "ông nội": true, "ông ngoại": true}
+
+// rankWords are the military and police ranks a roll writes before the
+// name ("Hạ sĩ Nguyễn Văn An", "Thượng úy …"), as canonKey writes them.
+var rankWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"binh nhì", "binh nhất", "hạ sĩ", "trung sĩ", "thượng sĩ",
+		"chuẩn úy", "thiếu úy", "trung úy", "thượng úy", "đại úy",
+		"thiếu tá", "trung tá", "thượng tá", "đại tá", "thiếu tướng", "trung tướng", "thượng tướng", "đại tướng"} {
+		m[canonKey(w)] = true
+	}
+	return m
+}()
+
+// foldedOf maps the folded key (vn.Fold) of each word set above to true,
+// for a cell written without marks ("CHU HO: NGUYEN VAN AN", "THUONG UY
+// LE VAN BINH").
+func foldedOf(m map[string]bool) map[string]bool {
+	f := map[string]bool{}
+	for k := range m {
+		f[vn.Fold(k)] = true
+	}
+	return f
+}
+
+var relationFolded, rankFolded = foldedOf(relationWords), foldedOf(rankWords)
+
+// relationKey is the key a word (or two) of a name's cell is looked up by
+// in the sets above: with its marks when the cell has any, else folded
+// (then looked up in the folded sets).
+func relationKey(s string, marked bool) string {
+	s = strings.Trim(s, ".:;,-–— ")
+	if marked {
+		return canonKey(s)
+	}
+	return vn.Fold(s)
+}
+
+func isRelation(key string, marked bool) bool {
+	if marked {
+		return relationWords[key]
+	}
+	return relationFolded[key]
+}
+
+func isRank(key string, marked bool) bool {
+	if marked {
+		return rankWords[key]
+	}
+	return rankFolded[key]
+}
+
+// surnamesFolded are the family names without marks (NGUYEN, TRAN), for a
+// cell written without them.
+var surnamesFolded = func() map[string]bool {
+	m := map[string]bool{}
+	if t, err := refdata.Load("names/surnames.csv"); err == nil {
+		for _, r := range t.Rows {
+			m[vn.Fold(r[0])] = true
+		}
+	}
+	return m
+}()
+
+// startsName reports whether words (two or more) read as a full name: the
+// first is a family name (with or without its marks, as the cell is).
+func startsName(words []string, marked bool) bool {
+	if len(words) < 2 {
+		return false
+	}
+	if marked {
+		return isSurname(words[0])
+	}
+	return surnamesFolded[vn.Fold(words[0])]
+}
+
+// nameRelation returns full without a relation to the household head or a
+// rank written in the name's cell, and the words left out: before a colon
+// ("Chủ hộ: Nguyễn Văn Thành", "Vợ: …"), after a dash or a comma at the
+// end ("Nguyễn Văn Thành - CH", "…, vợ"), or before a name of two words or
+// more starting with a family name ("CH Nguyễn Văn Thành", "Con Lê Văn
+// An", "Hạ sĩ Nguyễn Văn An", "THUONG UY LE VAN BINH"). A word that is
+// also a name (Ông, Anh, Em) is left out only before a colon or after a
+// dash. rank says the words are a rank, not a relation.
+func nameRelation(full string) (rest, words string, rank, ok bool) {
+	marked := hasDiacritics(full)
+	// Before a colon, within the first three words.
+	if i := strings.IndexByte(full, ':'); i > 0 {
+		head := full[:i]
+		if strings.Count(strings.TrimSpace(head), " ") < 3 {
+			k := relationKey(head, marked)
+			after := strings.TrimSpace(full[i+1:])
+			if (isRelation(k, marked) || isRank(k, marked)) && len(strings.Fields(after)) >= 2 {
+				return after, strings.TrimSpace(head), isRank(k, marked), true
+			}
+		}
+	}
+	// After a dash or a comma, at the end.
+	for _, sep := range []string{" - ", " – ", " — ", ", ", "- ", " -"} {
+		if i := strings.LastIndex(full, sep); i > 0 {
+			head, tail := strings.TrimSpace(full[:i]), strings.TrimSpace(full[i+len(sep):])
+			if k := relationKey(tail, marked); tail != "" && isRelation(k, marked) && len(strings.Fields(head)) >= 2 {
+				return head, tail, false, true
+			}
+		}
+	}
+	// Before a name: one or two words.
+	fields := strings.Fields(full)
+	for n := 2; n >= 1; n-- {
+		if len(fields) < n+2 {
+			continue
+		}
+		k := relationKey(strings.Join(fields[:n], " "), marked)
+		rel, rk := isRelation(k, marked) && !relationAmbiguous[k], isRank(k, marked)
+		if !marked && rel && !relationSafeFolded[k] {
+			rel = false // VO, CHAU, BA without marks are Võ, Châu, Bá as well
+		}
+		if (rel || rk) && startsName(fields[n:], marked) {
+			return strings.Join(fields[n:], " "), strings.Join(fields[:n], " "), rk, true
+		}
+	}
+	return full, "", false, false
+}
+
+// relationSafeFolded are the folded relation words before a name that no
+// family name folds to: in a cell without marks, only these are left out
+// before a name without a colon.
+var relationSafeFolded = map[string]bool{"ch": true, "chu ho": true, "con": true, "con trai": true, "con gai": true,
+	"con dau": true, "con re": true, "chong": true, "me": true, "bo": true}
