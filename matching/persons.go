@@ -172,6 +172,9 @@ func summarise(res *Result, personID func(root int32) string, withConflicts bool
 				distinct = append(distinct, n)
 			}
 		}
+		if len(distinct) > 1 {
+			preferAgreeingPrefix(distinct, provincesOf(f, cols.provinces, rows))
+		}
 		if len(distinct) > 0 {
 			distinct[0] = strings.Clone(distinct[0]) // kept in the summary
 		}
@@ -256,6 +259,13 @@ func summarise(res *Result, personID func(root int32) string, withConflicts bool
 			}
 			id := vn.ParseID(n)
 			probs := id.Check(s.BirthYear, "", "")
+			if butPrefix(n, s.IDNumber) {
+				// The guards let such a number's records into the
+				// person (vietnamese: id_own reads the number without
+				// its province code): one of the two was keyed with
+				// another province's code, for a reviewer to tell.
+				probs = append(probs, "equal to the person's number but for the province code of birth ("+id.ProvinceCode+")")
+			}
 			if len(probs) == 0 || shared[n] {
 				continue
 			}
@@ -1039,4 +1049,37 @@ func ties(f *Frame, cl *Clusters, joinable func(ra, rb int32) bool) [][]Pair {
 		out = append(out, t)
 	}
 	return out
+}
+
+// butPrefix reports two 12-digit numbers equal but for their first three
+// digits, the province code of birth: one number, keyed once with
+// another province's code (acc41).
+func butPrefix(a, b string) bool {
+	return len(a) == 12 && len(b) == 12 && a[:3] != b[:3] && a[3:] == b[3:]
+}
+
+// preferAgreeingPrefix puts first, among a person's distinct numbers, the
+// one of two equal but for the province code (butPrefix) whose province
+// is one the person's records name, when the first is not: the person's
+// number is the one its records bear out, and the other is raised as
+// contradicting it.
+func preferAgreeingPrefix(distinct []string, provs []string) {
+	agrees := func(n string) bool {
+		id := vn.ParseID(n)
+		for _, p := range provs {
+			if len(id.Check(0, "", p)) == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	if len(provs) == 0 || agrees(distinct[0]) {
+		return
+	}
+	for j := 1; j < len(distinct); j++ {
+		if butPrefix(distinct[0], distinct[j]) && agrees(distinct[j]) {
+			distinct[0], distinct[j] = distinct[j], distinct[0]
+			return
+		}
+	}
 }

@@ -375,8 +375,16 @@ func (a *Adapter) derive(f *vnFields) {
 			// sex that disagree: either may be the wrong one (a spouse's
 			// number of the same age, or the wrong box), so neither keeps
 			// records apart.
+			// The guards read the number without its first three digits,
+			// the province code of birth: two numbers equal but for it
+			// are one number whose prefix was keyed wrong (a CMND
+			// holder's reissue written with another province's code),
+			// whose records may then be one person's — who carries two
+			// numbers, IDConflicting, for a reviewer to tell which is
+			// right — where two persons' numbers, drawn apart in their
+			// last six digits, never agree in those nine (acc41).
 			if ownNumber(id, int(r.BirthYear)) {
-				d[fIDOwn] = id.Number
+				d[fIDOwn] = id.Number[3:]
 				if r.Sex != "" && id.Sex != "" && id.Sex != r.Sex {
 					d[fSexSure], d[fIDOwn] = "", ""
 				}
