@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/internal/refdata"
 	"github.com/dancu-vn/dancu/vn"
@@ -125,7 +127,7 @@ func nameRelation(full string) (rest, words string, rank, ok bool) {
 		}
 	}
 	// After a dash or a comma, at the end.
-	for _, sep := range []string{" - ", " – ", " — ", ", ", "- ", " -"} {
+	for _, sep := range separators(full) {
 		if i := strings.LastIndex(full, sep); i > 0 {
 			head, tail := strings.TrimSpace(full[:i]), strings.TrimSpace(full[i+len(sep):])
 			if k := relationKey(tail, marked); tail != "" && isRelation(k, marked) && len(strings.Fields(head)) >= 2 {
@@ -133,7 +135,12 @@ func nameRelation(full string) (rest, words string, rank, ok bool) {
 			}
 		}
 	}
-	// Before a name: one or two words.
+	// Before a name: one or two words; nearly every name is answered by
+	// its first word, without a split or a key.
+	first, _, _ := strings.Cut(strings.TrimSpace(full), " ")
+	if !mayRelation(first) {
+		return full, "", false, false
+	}
 	fields := strings.Fields(full)
 	for n := 2; n >= 1; n-- {
 		if len(fields) < n+2 {
@@ -156,3 +163,38 @@ func nameRelation(full string) (rest, words string, rank, ok bool) {
 // before a name without a colon.
 var relationSafeFolded = map[string]bool{"ch": true, "chu ho": true, "con": true, "con trai": true, "con gai": true,
 	"con dau": true, "con re": true, "chong": true, "me": true, "bo": true}
+
+// relationFirstWords holds the first words of relationWords and
+// rankWords, with and without their marks, each as written in lower case,
+// in title case and in upper case: the cases a list writes.
+var relationFirstWords = func() map[string]bool {
+	out := map[string]bool{}
+	for _, m := range []map[string]bool{relationWords, rankWords, relationFolded, rankFolded} {
+		for k := range m {
+			w, _, _ := strings.Cut(k, " ")
+			r, n := utf8.DecodeRuneInString(w)
+			out[w], out[strings.ToUpper(w)], out[string(unicode.ToUpper(r))+w[n:]] = true, true, true
+		}
+	}
+	return out
+}()
+
+// mayRelation reports whether a name's first word can start a relation
+// or a rank (relationFirstWords): false for nearly every name, with one
+// map lookup and no allocation.
+func mayRelation(first string) bool {
+	return relationFirstWords[strings.Trim(first, ".:;,-–— ")]
+}
+
+// tailSeparators are what a clerk writes between a name and the relation
+// after it.
+var tailSeparators = []string{" - ", " – ", " — ", ", ", "- ", " -"}
+
+// separators returns tailSeparators when full holds a dash or a comma,
+// else none (nearly every name).
+func separators(full string) []string {
+	if strings.ContainsAny(full, "-–—,") {
+		return tailSeparators
+	}
+	return nil
+}
