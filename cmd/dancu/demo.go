@@ -59,9 +59,14 @@ needs to be running.
 With --matchers K (K ≥ 1) the match stage is scaled out: it hands the
 scoring to K score instances (in this process, each holding a share of the
 12 partitions of dancu.blocking, as K "dancu run --stages score" processes
-would) and clusters their edges. The persons are the same for any K: the
-"partition digest" line (a hash of which records are together) is the same
-for --matchers 1 and --matchers 2.
+would) and clusters their edges. For the same arrival order of the records
+the persons are the same for any K and any micro-batch size: the
+"partition digest" line (a hash of which records are together) is then the
+same for --matchers 1 and --matchers 2. The order in which the match stage
+meets the records of dancu.records' partitions follows timing, and a block
+larger than its rule's max_block compares a new record with its nearest
+members among those that came before it, so two runs may differ by a
+person or so at a million records (docs/registry-rounds.md, det1).
 
 The demo waits for the stages to drain for as long as they make progress:
 it gives up only when no stage has moved for --stall (default 5m), so a
@@ -287,7 +292,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		mt := eval.Clusters(truth, pred)
 		fmt.Fprintf(out, "\nmatching against the generator's truth: %d persons generated, %d found; pairwise precision %.4f recall %.4f F1 %.4f (B-cubed F1 %.4f)\n",
 			m.Persons, rep.Total.Persons, mt.Precision, mt.Recall, mt.F1, mt.BCubedF1)
-		fmt.Fprintf(out, "partition digest %s (which records are together, whatever the person ids; the same for any --matchers)\n", partitionDigest(pred))
+		fmt.Fprintf(out, "partition digest %s (which records are together, whatever the person ids; for one arrival order of the records the same for any --matchers)\n", partitionDigest(pred))
 	}
 	var conflicts uint64
 	if err := conn.QueryRow(ctx, "SELECT count() FROM conflicts FINAL").Scan(&conflicts); err != nil {
