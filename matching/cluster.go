@@ -1422,15 +1422,31 @@ func (a *averageLinkage) sharedOf(root int32) []sharedValue {
 				}
 			}
 		}
+		// The row of the most agreed value; of rows as agreed, the one
+		// with the smallest record id (then row), not the first in rows:
+		// rows are in the order the cluster's joins and its records'
+		// arrival put them, and rows agreeing as often can hold
+		// different values (two groups of records as large, each on its
+		// own value; a first level that is no equivalence, such as
+		// either era's commune or a Jaro–Winkler threshold), so the
+		// first gave a record joining the cluster another profile in
+		// another arrival order (issue 9, det1: one record of 200k
+		// moved between shuffles with the same edges).
 		sv[k] = sharedValue{row: rows[0], n: 1}
 		for i, r := range rows {
-			if n[i] > sv[k].n {
+			if n[i] > sv[k].n || n[i] == sv[k].n && n[i] >= 2 && a.beforeByID(r, sv[k].row) {
 				sv[k] = sharedValue{row: r, n: n[i]}
 			}
 		}
 	}
 	a.shared[key] = sv
 	return sv
+}
+
+// beforeByID reports whether row x's record id sorts before row y's
+// (rows when the ids are equal: a frame read without ids).
+func (a *averageLinkage) beforeByID(x, y int32) bool {
+	return cmp.Or(strings.Compare(a.f.id(int(x)), a.f.id(int(y))), cmp.Compare(x, y)) < 0
 }
 
 // firstLevel reports whether rows a and b (a < b) land on comparison
