@@ -119,9 +119,11 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 			}
 		}
 	}
+	var key []byte // guardsKey, its buffer reused (the batch copies it)
 	if r.noCov {
 		for pid, g := range guards {
-			if err := wb.Set(guardsKey(pid), appendPersonValue(nil, nil, g), nil); err != nil {
+			key = append(append(key[:0], kGuards), pid...)
+			if err := wb.Set(key, appendPersonValue(nil, nil, g), nil); err != nil {
 				return err
 			}
 		}
@@ -132,18 +134,25 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 		}
 		return nil
 	}
+	// Which persons of the output are fresh, looked up once each (a
+	// batch of new records is mostly fresh persons: issue 11 point 6,
+	// cov24: the work for coverage was ten look-ups by person id a
+	// person, now three).
+	isFresh := make([]bool, len(out.Persons))
 	// The stored states, read in key order through one iterator (a read
 	// per person opened every level of the store for each: issue 9): of
 	// the persons the batch writes, those that may have one.
 	pids := make([]string, 0, len(out.Persons)+len(guards))
-	for _, p := range out.Persons {
-		if !fresh[p.PersonID] {
+	for i, p := range out.Persons {
+		if isFresh[i] = fresh[p.PersonID]; !isFresh[i] {
 			pids = append(pids, p.PersonID)
 		}
 	}
-	for pid := range guards {
-		if !fresh[pid] && existed[pid] {
-			pids = append(pids, pid)
+	if len(existed) > 0 {
+		for pid := range guards {
+			if existed[pid] && !fresh[pid] {
+				pids = append(pids, pid)
+			}
 		}
 	}
 	raw, err := r.personStates(wb, pids)
@@ -153,94 +162,148 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 	if err := r.expandDerivedPersons(wb, u, raw); err != nil {
 		return err
 	}
-	get := func(pid string) (schemas.PersonCoverage, bool, error) {
-		v, ok := raw[pid]
-		if !ok {
-			return schemas.PersonCoverage{}, false, nil
-		}
-		c, err := decodeCoverage(v)
-		if err != nil {
-			return c, false, fmt.Errorf("coverage state of %s: %w", pid, err)
-		}
-		return c, true, nil
-	}
 	// The new states, in order, once each (written below, once), and
 	// whether a delta counted the person; one map of indexes (issue 11
 	// point 6: a map of states and one of the persons counted cost a
 	// tenth of the registry's work for coverage).
 	type newState struct {
-		pid     string
-		c       schemas.PersonCoverage
-		counted bool
+		c              schemas.PersonCoverage
+		counted, fresh bool
 	}
 	changed := make([]newState, 0, len(out.Persons))
 	at := make(map[string]int32, len(out.Persons))
-	set := func(pid string, c schemas.PersonCoverage, counted bool) error {
-		i, ok := at[pid]
-		if !ok {
-			i = int32(len(changed))
-			at[pid] = i
-			changed = append(changed, newState{pid: pid})
+	// The deltas, as deltasOf, keyed and summed as SumPersonDeltas
+	// would (the same rows, keys and order) without a PersonDelta per
+	// person: its batch key hashes each delta's person and version in
+	// order; the legacy ones (OldKnown = 0) stay one row each.
+	var (
+		h       = sha256.New()
+		hbuf    []byte
+		ndeltas int
+		legacy  []schemas.PersonDelta
+		sums    = personSums{at: map[personSumKey]int{}}
+		lastAt  time.Time
+		month   time.Time
+	)
+	delta := func(p *schemas.Person) {
+		hbuf = append(append(hbuf, p.PersonID...), 0)
+		hbuf = append(strconv.AppendUint(hbuf, p.Version, 10), 0)
+		if len(hbuf) > 4096 {
+			h.Write(hbuf)
+			hbuf = hbuf[:0]
 		}
-		changed[i].c = c
-		changed[i].counted = changed[i].counted || counted
-		return nil
+		ndeltas++
+		if p.UpdatedAt != lastAt || month.IsZero() {
+			lastAt, month = p.UpdatedAt, schemas.MonthOf(p.UpdatedAt.UTC())
+		}
 	}
-	deltas, err := deltasOf(out.Persons, func(pid string) bool { return existed[pid] }, get, set)
-	if err != nil {
-		return err
+	for i := range out.Persons {
+		p := &out.Persons[i]
+		c := schemas.CoverageOf(*p)
+		if !c.Living {
+			c = schemas.PersonCoverage{} // a retired person counts nowhere
+		}
+		var old schemas.PersonCoverage
+		ok := false
+		if !isFresh[i] { // a fresh person has no stored state (not read)
+			if v, found := raw[p.PersonID]; found {
+				if old, err = decodeCoverage(v); err != nil {
+					return fmt.Errorf("coverage state of %s: %w", p.PersonID, err)
+				}
+				ok = true
+			}
+		}
+		counted := true
+		switch {
+		case ok && old == c:
+			continue
+		case ok:
+			delta(p)
+			if old.Living {
+				sums.add(old, month, -1)
+			}
+			if c.Living {
+				sums.add(c, month, 1)
+			}
+		case existed[p.PersonID]:
+			delta(p)
+			d := c.Delta(nil, *p)
+			d.OldKnown, d.Seq = 0, uint32(ndeltas-1) // counted before the state was kept
+			legacy = append(legacy, d)
+		case c.Living:
+			delta(p)
+			sums.add(c, month, 1)
+		default:
+			counted = false
+		}
+		j, seen := at[p.PersonID]
+		if !seen {
+			j = int32(len(changed))
+			at[p.PersonID] = j
+			changed = append(changed, newState{fresh: isFresh[i]})
+		}
+		changed[j].c = c
+		changed[j].counted = changed[j].counted || counted
 	}
 	// Summed by unit (migration 0016); the persons counted before the
 	// registry kept their state stay one row each. The batch's rows are
 	// kept, and each changed person's state names them, so that they can
 	// be emitted again (redeliveredDeltas).
-	legacy, sums := SumPersonDeltas(deltas)
-	out.Deltas = append(out.Deltas, legacy...)
-	out.PersonDeltaSums = append(out.PersonDeltaSums, sums...)
-	key := ""
-	if len(deltas) > 0 {
-		key = deltas[0].Batch
+	batch := ""
+	if ndeltas > 0 {
+		h.Write(hbuf)
+		batch = hex.EncodeToString(h.Sum(nil)[:12])
 	}
-	rawKey, _ := hex.DecodeString(key)
+	for i := range legacy {
+		legacy[i].Batch = batch
+	}
+	rows := sums.counted(batch)
+	out.Deltas = append(out.Deltas, legacy...)
+	out.PersonDeltaSums = append(out.PersonDeltaSums, rows...)
+	rawKey, _ := hex.DecodeString(batch)
 	var st, v []byte
 	derived := false // a state written derivedPerson
-	write := func(pid string) error {
+	written := 0     // of changed
+	write := func(pid string, g []byte) error {
 		st = st[:0]
 		if i, ok := at[pid]; ok {
-			c, counted := changed[i].c, changed[i].counted
+			written++
+			n := &changed[i]
 			switch {
-			case counted && fresh[pid] && c.Living && r.newFirst != nil:
+			case n.counted && n.fresh && n.c.Living && r.newFirst != nil:
 				st = append(st, derivedPerson) // all its records new: they give its state
 				derived = true
-			case counted:
-				st = append(appendCoverage(st, c), rawKey...)
+			case n.counted:
+				st = append(appendCoverage(st, n.c), rawKey...)
 			default:
-				st = appendCoverage(st, c) // nothing counted (a new person retired at once)
+				st = appendCoverage(st, n.c) // nothing counted (a new person retired at once)
 			}
 		} else {
 			st = append(st, raw[pid]...) // unchanged
 		}
-		if len(st) == 0 && guards[pid] == nil {
-			return wb.Delete(guardsKey(pid), nil) // retired, no state kept
+		key = append(append(key[:0], kGuards), pid...)
+		if len(st) == 0 && g == nil {
+			return wb.Delete(key, nil) // retired, no state kept
 		}
-		v = appendPersonValue(v[:0], st, guards[pid])
-		return wb.Set(guardsKey(pid), v, nil)
+		v = appendPersonValue(v[:0], st, g)
+		return wb.Set(key, v, nil)
 	}
-	for pid := range guards {
-		if err := write(pid); err != nil {
+	for pid, g := range guards {
+		if err := write(pid, g); err != nil {
 			return err
 		}
 	}
-	isRetired := make(map[string]bool, len(retired))
-	for _, pid := range retired {
-		isRetired[pid] = true
-		if err := write(pid); err != nil {
+	for _, pid := range retired { // none of them in guards
+		if err := write(pid, nil); err != nil {
 			return err
 		}
 	}
-	for _, n := range changed {
-		if _, ok := guards[n.pid]; !ok && !isRetired[n.pid] {
-			return fmt.Errorf("person %s changed outside the recluster", n.pid) // out.Persons are its persons and those it retired
+	if written != len(changed) {
+		// out.Persons are its persons and those it retired.
+		for pid := range at {
+			if _, ok := guards[pid]; !ok && !slices.Contains(retired, pid) {
+				return fmt.Errorf("person %s changed outside the recluster", pid)
+			}
 		}
 	}
 	if derived {
@@ -248,14 +311,14 @@ func (r *Registry) personDeltas(wb *pebble.Batch, u *unit, out *Output, fresh ma
 			return err
 		}
 	}
-	if len(deltas) == 0 {
+	if ndeltas == 0 {
 		return nil
 	}
-	v, err = encodePersonBatch(sums, legacy)
+	v, err = encodePersonBatch(rows, legacy)
 	if err != nil {
 		return err
 	}
-	return wb.Set(personDeltasKey(key), v, nil)
+	return wb.Set(personDeltasKey(batch), v, nil)
 }
 
 // kPersonDeltas keys the persons' rows a batch emitted
@@ -345,35 +408,7 @@ func coverageBatch(v []byte) string {
 // Deltas with OldKnown = 0, whose old state the load stage reads from
 // person_state, are returned apart, as they are.
 func SumPersonDeltas(deltas []schemas.PersonDelta) (legacy []schemas.PersonDelta, sums []schemas.PersonDeltaSum) {
-	at := map[string]int{} // unit, birth year, month → row
-	var acc []schemas.PersonDeltaSum
-	var key []byte
-	add := func(p, c, np, nc string, year uint16, month time.Time, hasID, cmnd uint16, sign int) {
-		key = key[:0]
-		for _, s := range [...]string{p, c, np, nc} {
-			key = append(binary.AppendUvarint(key, uint64(len(s))), s...)
-		}
-		key = binary.AppendVarint(binary.AppendUvarint(key, uint64(year)), month.Unix())
-		i, ok := at[string(key)]
-		if !ok {
-			i = len(acc)
-			at[string(key)] = i
-			acc = append(acc, schemas.PersonDeltaSum{ProvinceCode: p, CommuneCode: c, NewProvinceCode: np, NewCommuneCode: nc, BirthYear: year, ChangeMonth: month})
-		}
-		s := &acc[i]
-		one := func(plus, minus *uint32, yes bool) {
-			switch {
-			case !yes:
-			case sign > 0:
-				*plus++
-			default:
-				*minus++
-			}
-		}
-		one(&s.Added, &s.Removed, true)
-		one(&s.AddedWithID, &s.RemovedWithID, hasID == 1)
-		one(&s.AddedCMNDOnly, &s.RemovedCMNDOnly, cmnd == 1)
-	}
+	acc := personSums{at: map[personSumKey]int{}}
 	batch := ""
 	for _, d := range deltas {
 		if d.OldKnown == 0 {
@@ -383,19 +418,69 @@ func SumPersonDeltas(deltas []schemas.PersonDelta) (legacy []schemas.PersonDelta
 		batch = d.Batch
 		month := schemas.MonthOf(d.ChangedAt.UTC())
 		if d.OldLiving == 1 {
-			add(d.OldProvinceCode, d.OldCommuneCode, d.OldNewProvinceCode, d.OldNewCommuneCode, d.OldBirthYear, month, d.OldHasID, d.OldCMNDOnly, -1)
+			acc.add(schemas.PersonCoverage{ProvinceCode: d.OldProvinceCode, CommuneCode: d.OldCommuneCode, NewProvinceCode: d.OldNewProvinceCode,
+				NewCommuneCode: d.OldNewCommuneCode, HasID: d.OldHasID == 1, CMNDOnly: d.OldCMNDOnly == 1, BirthYear: d.OldBirthYear}, month, -1)
 		}
 		if d.Living == 1 {
-			add(d.ProvinceCode, d.CommuneCode, d.NewProvinceCode, d.NewCommuneCode, d.BirthYear, month, d.HasID, d.CMNDOnly, 1)
+			acc.add(schemas.PersonCoverage{ProvinceCode: d.ProvinceCode, CommuneCode: d.CommuneCode, NewProvinceCode: d.NewProvinceCode,
+				NewCommuneCode: d.NewCommuneCode, HasID: d.HasID == 1, CMNDOnly: d.CMNDOnly == 1, BirthYear: d.BirthYear}, month, 1)
 		}
 	}
-	for _, s := range acc {
-		if s.Added != s.Removed || s.AddedWithID != s.RemovedWithID || s.AddedCMNDOnly != s.RemovedCMNDOnly {
-			s.Batch, s.Seq = batch, uint32(len(sums))
-			sums = append(sums, s)
+	return legacy, acc.counted(batch)
+}
+
+// personSums sums persons counted in (+1) or out (−1) by unit, birth
+// year and month, in the order their units first appear
+// (SumPersonDeltas; personDeltas adds to one directly, without a
+// PersonDelta a person).
+type personSums struct {
+	at   map[personSumKey]int
+	rows []schemas.PersonDeltaSum
+}
+
+type personSumKey struct {
+	p, c, np, nc string
+	year         uint16
+	month        int64 // Unix seconds
+}
+
+// add counts a person of state c (its units, birth year and numbers)
+// in (sign 1) or out (−1) in month.
+func (s *personSums) add(c schemas.PersonCoverage, month time.Time, sign int) {
+	k := personSumKey{c.ProvinceCode, c.CommuneCode, c.NewProvinceCode, c.NewCommuneCode, c.BirthYear, month.Unix()}
+	i, ok := s.at[k]
+	if !ok {
+		i = len(s.rows)
+		s.at[k] = i
+		s.rows = append(s.rows, schemas.PersonDeltaSum{ProvinceCode: c.ProvinceCode, CommuneCode: c.CommuneCode,
+			NewProvinceCode: c.NewProvinceCode, NewCommuneCode: c.NewCommuneCode, BirthYear: c.BirthYear, ChangeMonth: month})
+	}
+	r := &s.rows[i]
+	one := func(plus, minus *uint32, yes bool) {
+		switch {
+		case !yes:
+		case sign > 0:
+			*plus++
+		default:
+			*minus++
 		}
 	}
-	return legacy, sums
+	one(&r.Added, &r.Removed, true)
+	one(&r.AddedWithID, &r.RemovedWithID, c.HasID)
+	one(&r.AddedCMNDOnly, &r.RemovedCMNDOnly, c.CMNDOnly)
+}
+
+// counted returns the rows that count (not all in and out again),
+// keyed batch and numbered in order.
+func (s *personSums) counted(batch string) []schemas.PersonDeltaSum {
+	var sums []schemas.PersonDeltaSum
+	for _, r := range s.rows {
+		if r.Added != r.Removed || r.AddedWithID != r.RemovedWithID || r.AddedCMNDOnly != r.RemovedCMNDOnly {
+			r.Batch, r.Seq = batch, uint32(len(sums))
+			sums = append(sums, r)
+		}
+	}
+	return sums
 }
 
 // lastOutput is the output a registry keeps for an identical re-flush

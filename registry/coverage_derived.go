@@ -231,23 +231,30 @@ func (r *Registry) expandRecordStates(rd pebble.Reader, kept map[string][]byte, 
 // when a state was derived. No state is written when raw is nil (no
 // coverage) or covs[i] is nil.
 func (r *Registry) writeNewIDs(wb *pebble.Batch, newSeqs []uint64, blobs map[uint64]*recordBlob, covs []*schemas.RecordCoverage, raw []byte) error {
-	var v, state, scratch []byte
+	var key, v, state, scratch []byte
 	derived := false
+	var months derivedMonths
 	for i, seq := range newSeqs {
 		b := blobs[seq]
 		v = binary.AppendUvarint(v[:0], seq)
 		if len(raw) > 0 && i < len(covs) && covs[i] != nil {
-			state = append(appendRecordCoverage(state[:0], *covs[i]), raw...)
 			n := len(v)
 			var ok bool
-			// The key after a derived state's prefix is raw: every state here ends with it.
-			if v, _, ok = r.covFields.appendDerivedState(v, b, state, &scratch); ok {
+			if v, ok = r.covFields.appendDerived(v, b, covs[i], &months); ok {
 				derived = true
 			} else {
-				v = append(v[:n], state...)
+				v = v[:n]
+				state = append(appendRecordCoverage(state[:0], *covs[i]), raw...)
+				// The key after a derived state's prefix is raw: every state here ends with it.
+				if v, _, ok = r.covFields.appendDerivedState(v, b, state, &scratch); ok {
+					derived = true
+				} else {
+					v = append(v[:n], state...)
+				}
 			}
 		}
-		if err := wb.Set(idKey(b.ID), v, nil); err != nil {
+		key = append(append(key[:0], kID), b.ID...)
+		if err := wb.Set(key, v, nil); err != nil {
 			return err
 		}
 	}
@@ -255,4 +262,80 @@ func (r *Registry) writeNewIDs(wb *pebble.Batch, newSeqs []uint64, blobs map[uin
 		return nil
 	}
 	return wb.Set(batchOfKey(newSeqs[0]), raw, nil)
+}
+
+// derivedMonths is the last source kind and month appendDerived met and
+// what it made of them: a batch's records share a few.
+type derivedMonths struct {
+	month  time.Time
+	kind   string
+	seen   bool
+	ok     bool
+	code   byte
+	months int64
+}
+
+// appendDerived appends to dst the derived form of c, the state of a new
+// record whose blob is b, when the blob says it: what appendDerivedState
+// makes of c's encoding, found without encoding c nor the blob's state
+// (issue 11 point 6, cov24). false when it does not, or when it cannot
+// tell so cheaply (a code of 256 bytes or more): the caller then asks
+// appendDerivedState.
+func (cf *coverageFields) appendDerived(dst []byte, b *recordBlob, c *schemas.RecordCoverage, m *derivedMonths) ([]byte, bool) {
+	if cf == nil {
+		return dst, false
+	}
+	for _, s := range [...]string{c.ProvinceCode, c.DistrictCode, c.CommuneCode, c.NewProvinceCode, c.NewCommuneCode, c.SourceKind} {
+		if len(s) > 255 {
+			return dst, false
+		}
+	}
+	if !m.seen || m.month != c.SourceMonth || m.kind != c.SourceKind {
+		// As appendDerivedState reads them from the encoding: the
+		// month's Unix day, the first of a month; a kind of the three.
+		*m = derivedMonths{month: c.SourceMonth, kind: c.SourceKind, seen: true}
+		month := time.Unix(c.SourceMonth.Unix()/86400*86400, 0).UTC()
+		code := slices.Index(kindCodes[:], c.SourceKind)
+		if month.Day() == 1 && month.Hour() == 0 && code >= 0 {
+			m.ok, m.code = true, byte(code)
+			m.months = int64(month.Year()-1970)*12 + int64(month.Month()-1)
+		}
+	}
+	if !m.ok {
+		return dst, false
+	}
+	mark := derivedMark | m.code
+	if !cf.says(b, c, true) {
+		if !cf.says(b, c, false) {
+			return dst, false
+		}
+		mark |= noUnits
+	}
+	return binary.AppendVarint(append(dst, mark), m.months), true
+}
+
+// says reports whether b's fields give c's numbers and (with units) its
+// units, or (without) no units: what derive returns, compared with c
+// field by field as appendDerivedState compares their encodings.
+func (cf *coverageFields) says(b *recordBlob, c *schemas.RecordCoverage, units bool) bool {
+	f := b.Fields
+	hasID, cmnd := schemas.NumbersCoverage(f[cf.id], f[cf.cmnd])
+	if hasID != c.HasID || cmnd != c.CMNDOnly {
+		return false
+	}
+	if !units {
+		return c.ProvinceCode == "" && c.DistrictCode == "" && c.CommuneCode == "" && c.NewProvinceCode == "" && c.NewCommuneCode == ""
+	}
+	u := &cf.cur
+	if f[cf.perm[0]] != "" {
+		u = &cf.perm
+	}
+	if c.ProvinceCode != f[u[0]] || c.DistrictCode != f[u[1]] || c.CommuneCode != f[u[2]] {
+		return false
+	}
+	u = &cf.cur
+	if f[cf.perm[3]] != "" {
+		u = &cf.perm
+	}
+	return c.NewProvinceCode == f[u[3]] && c.NewCommuneCode == f[u[4]]
 }
