@@ -355,11 +355,11 @@ func TestLoadSpeed(t *testing.T) {
 			match[cov] = append(match[cov], result{wall: p.wall[c], cpu: p.cpu[c]})
 		}
 		xs = append(xs, p.cpu[1]-p.cpu[0])
-		t.Logf("match stage, pair %d (memtable %s): %d records → %d rows: coverage off %v wall, %v CPU; on %v wall, %v CPU; the registry's extra %+.3f s CPU (per batch: median %+.3f s, spread ±%.3f s); the stores' flushes and compactions wrote %.0f / %.0f MB (flushes %.1f / %.1f MB); allocated %.0f / %.0f MB",
+		t.Logf("match stage, pair %d (memtable %s): %d records → %d rows: coverage off %v wall, %v CPU; on %v wall, %v CPU; the registry's extra %+.3f s CPU (per batch: median %+.3f s, spread ±%.3f s); the stores' flushes and compactions wrote %.0f / %.0f MB (flushes %.1f / %.1f MB); allocated %.0f / %.0f MB; %s",
 			i, memTableName(mt), len(recs), p.rows, p.wall[0].Round(time.Millisecond), p.cpu[0].Round(time.Millisecond), p.wall[1].Round(time.Millisecond),
 			p.cpu[1].Round(time.Millisecond), (p.cpu[1] - p.cpu[0]).Seconds(), median(p.diffs), stddev(p.diffs),
 			float64(p.written[0])/1e6, float64(p.written[1])/1e6, float64(p.flushed[0])/1e6, float64(p.flushed[1])/1e6,
-			float64(p.alloc[0])/1e6, float64(p.alloc[1])/1e6)
+			float64(p.alloc[0])/1e6, float64(p.alloc[1])/1e6, p.gcLine())
 	}
 	order := []bool{false, false, true, true, false}
 	if pairs > 0 {
