@@ -66,7 +66,7 @@ func newNormalizeCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("parse --encoding %q: want auto, unicode, tcvn3, tcvn3-upper, vni, viqr or windows-1258", encName)
 			}
 			return eachLine(in, g.stdout, func(s string) any {
-				return nameJSON{Input: s, Name: vn.ParseName(decodeLine(enc, s))}
+				return nameRow(s, decodeLine(enc, s))
 			})
 		},
 	}
@@ -135,6 +135,29 @@ type dateJSON struct {
 type nameJSON struct {
 	Input string `json:"input"`
 	vn.Name
+	// ChildOf and Parent are set for a cell that names a newborn by a
+	// parent ("Con bà Nguyễn Thị Lan", vn.ChildOf): the name parts stay
+	// empty, as ingest and the matcher read it (no name of the child's own
+	// yet), and the parent's name is given here, parsed.
+	ChildOf *vn.Name `json:"child_of,omitempty"`
+	Parent  string   `json:"parent,omitempty"`
+}
+
+// nameRow is one line of `normalize name`: the input as given and the
+// decoded text read as the register reads a name cell.
+func nameRow(input, text string) nameJSON {
+	if parent, who, ok := vn.ChildOf(text); ok {
+		p := vn.ParseName(parent)
+		row := nameJSON{Input: input, ChildOf: &p, Parent: "unknown"}
+		switch who {
+		case vn.Mother:
+			row.Parent = "mother"
+		case vn.Father:
+			row.Parent = "father"
+		}
+		return row
+	}
+	return nameJSON{Input: input, Name: vn.ParseName(text)}
 }
 
 type idJSON struct {

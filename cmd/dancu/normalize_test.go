@@ -79,6 +79,18 @@ func TestNormalizeShapes(t *testing.T) {
 	if rows[0]["normalized"] != "Nguyễn Văn An" {
 		t.Errorf("raw TCVN3 bytes with --encoding tcvn3 decoded to %v", rows[0]["normalized"])
 	}
+	// A newborn named by its mother is no name of its own, as ingest reads
+	// it: the parts stay empty and the mother's name is given apart.
+	rows = runNormalize(t, "Con bà Nguyễn Thị Lan\nCon ông Trần Văn Nam\n", "name")
+	if rows[0]["family"] != "" || rows[0]["given"] != "" || rows[0]["parent"] != "mother" {
+		t.Errorf("child of its mother = %v", rows[0])
+	}
+	if c, _ := rows[0]["child_of"].(map[string]any); c == nil || c["normalized"] != "Nguyễn Thị Lan" {
+		t.Errorf("child_of = %v", rows[0]["child_of"])
+	}
+	if rows[1]["parent"] != "father" {
+		t.Errorf("child of its father = %v", rows[1])
+	}
 	rows = runNormalize(t, "03/25/1990\n", "date")
 	if rows[0]["iso"] != "1990-03-25" || rows[0]["swapped"] != true {
 		t.Errorf("date row = %v", rows[0])
