@@ -296,10 +296,14 @@ type PersonGuards struct {
 // the order decides which.
 func byID(f *Frame, rows, buf []int32) []int32 {
 	buf = append(buf[:0], rows...)
-	slices.SortFunc(buf, func(a, b int32) int {
-		return cmp.Or(strings.Compare(f.id(int(a)), f.id(int(b))), cmp.Compare(a, b))
-	})
+	slices.SortFunc(buf, func(a, b int32) int { return compareByID(f, a, b) })
 	return buf
+}
+
+// compareByID orders rows a and b of f by their records' ids, then (ids
+// equal: a frame read without ids) by row.
+func compareByID(f *Frame, a, b int32) int {
+	return cmp.Or(strings.Compare(f.id(int(a)), f.id(int(b))), cmp.Compare(a, b))
 }
 
 // NewPersonGuards returns the encoder of f's persons under s's guards.
@@ -1446,7 +1450,7 @@ func (a *averageLinkage) sharedOf(root int32) []sharedValue {
 // beforeByID reports whether row x's record id sorts before row y's
 // (rows when the ids are equal: a frame read without ids).
 func (a *averageLinkage) beforeByID(x, y int32) bool {
-	return cmp.Or(strings.Compare(a.f.id(int(x)), a.f.id(int(y))), cmp.Compare(x, y)) < 0
+	return compareByID(a.f, x, y) < 0
 }
 
 // firstLevel reports whether rows a and b (a < b) land on comparison
