@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/dustin/go-humanize"
@@ -35,9 +36,13 @@ func (b *byteSize) Type() string { return "size" }
 // applyMemoryLimit sets the Go runtime's soft memory limit to b with GOGC
 // 400 (collect rarely until near the limit: linking and the registry
 // allocate many short-lived values); 0 leaves the runtime's defaults.
+// GOGC in the environment still wins, as with raiseGCTarget, so that the
+// collector's target can be tried at a scale without a rebuild (pipe19).
 func applyMemoryLimit(b byteSize) {
 	if b > 0 {
 		debug.SetMemoryLimit(int64(b))
-		debug.SetGCPercent(400)
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(400)
+		}
 	}
 }

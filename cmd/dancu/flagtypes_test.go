@@ -34,4 +34,13 @@ func TestApplyMemoryLimit(t *testing.T) {
 	if got := debug.SetGCPercent(oldGC); got != oldGC {
 		t.Errorf("GOGC %d after --memory-limit 0, want it left at %d", got, oldGC)
 	}
+
+	// GOGC in the environment wins over the 400 (as raiseGCTarget's):
+	// the runtime read it at start, and applyMemoryLimit leaves it.
+	t.Setenv("GOGC", "150")
+	debug.SetGCPercent(150)
+	applyMemoryLimit(b)
+	if got := debug.SetGCPercent(oldGC); got != 150 {
+		t.Errorf("GOGC %d after --memory-limit 3GiB with GOGC=150 in the environment, want 150", got)
+	}
 }
