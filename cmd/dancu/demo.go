@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime/metrics"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -312,8 +313,8 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	fmt.Fprintf(out, "until drained: match stage %d micro-batches; load stage %d flushes (%d of rejects); ClickHouse %d statements, %d inserts of %.1f MB, %d rows written\n",
 		st.Match.Batches.Load(), st.LoadMatched.Flushes.Load()+st.LoadRejects.Flushes.Load(), st.LoadRejects.Flushes.Load(),
 		engStats.Queries, srvStats.Inserts, float64(srvStats.InsertBytes)/1e6, engStats.RowsWritten)
-	fmt.Fprintf(out, "Go heap from the first import to drained: %.0f MB allocated (%.1f kB, %.0f objects a row), %d collections; address cache %s\n",
-		float64(allocs.bytes)/1e6, float64(allocs.bytes)/1e3/float64(max(read, 1)), float64(allocs.objects)/float64(max(read, 1)), allocs.cycles,
+	fmt.Fprintf(out, "Go heap from the first import to drained: %.0f MB allocated (%.1f kB, %.0f objects a row), %s; address cache %s\n",
+		float64(allocs.bytes)/1e6, float64(allocs.bytes)/1e3/float64(max(read, 1)), float64(allocs.objects)/float64(max(read, 1)), allocs.gcText(),
 		memoText(memo, startMemo))
 	if t := engineThreadsText(byThread); t != "" {
 		fmt.Fprintf(out, "of that CPU, the engine's own threads: %s (its queries run on the callers' threads and count with the process's)\n", t)
@@ -529,9 +530,16 @@ func demoDirClearable(dir string) error {
 	return nil
 }
 
-// goAllocs are the Go runtime's counters of allocation since the start.
+// goAllocs are the Go runtime's counters of allocation since the start
+// and the process's minor page faults (each first touch of a page of
+// fresh memory: under GOGC 400 the heap's growth costs them). The
+// runtime's estimate of the collector's CPU (/cpu/classes/gc) is not
+// told: it counts the time its workers hold a P, which on a loaded
+// machine is not CPU (3.6–4.0 s for 0.3 s under perf in the 100k demo at
+// load 25, pipe19).
 type goAllocs struct {
 	bytes, objects, cycles uint64
+	faults                 int64 // minor page faults, -1 when unknown
 }
 
 // readAllocs reads the runtime's cumulative allocation counters.
@@ -544,12 +552,51 @@ func readAllocs() goAllocs {
 			*p = ss[i].Value.Uint64()
 		}
 	}
+	a.faults = minorFaults("/proc/self/stat")
 	return a
 }
 
 // since is a less the counters of an earlier reading b.
 func (a goAllocs) since(b goAllocs) goAllocs {
-	return goAllocs{a.bytes - b.bytes, a.objects - b.objects, a.cycles - b.cycles}
+	d := goAllocs{a.bytes - b.bytes, a.objects - b.objects, a.cycles - b.cycles, a.faults - b.faults}
+	if a.faults < 0 || b.faults < 0 {
+		d.faults = -1
+	}
+	return d
+}
+
+// gcText tells the collections and the page faults of a reading made by
+// since.
+func (a goAllocs) gcText() string {
+	s := fmt.Sprintf("%d collections", a.cycles)
+	if a.faults >= 0 {
+		s += fmt.Sprintf(", %d minor page faults", a.faults)
+	}
+	return s
+}
+
+// minorFaults is the minflt field of a /proc stat file (the tenth: the
+// process's minor page faults), -1 when it cannot be read.
+func minorFaults(stat string) int64 {
+	b, err := os.ReadFile(stat)
+	if err != nil {
+		return -1
+	}
+	// the command's name, in parentheses, may hold spaces: count the
+	// fields after its closing one (the third field is the state)
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 8 {
+		return -1
+	}
+	n, err := strconv.ParseInt(f[7], 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // memoText tells the address cache's work between two readings: the
