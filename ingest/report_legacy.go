@@ -1,6 +1,10 @@
 package ingest
 
-import "github.com/dancu-vn/dancu/vn"
+import (
+	"strings"
+
+	"github.com/dancu-vn/dancu/vn"
+)
 
 // rowDecoder decodes, for reports, the cells of a row that no column
 // encoding covers: a title row, a header cell that names no field (the
@@ -31,11 +35,27 @@ func rowDecoder(cells []string, fontOf func(col int) string) func(col int, raw s
 			enc[f] = e
 		}
 	}
-	if len(enc) == 0 {
+	// .VnTimeH draws every letter as a capital, the ASCII ones too: a
+	// cell typed "thon dong" in it is THON DONG to the clerk (user28).
+	capitals := func(col int) bool {
+		e, _ := vn.FontEncoding(font(col))
+		return e == vn.TCVN3Upper
+	}
+	lowerInCapitals := false
+	for i, c := range cells {
+		if isASCII(c) && c != strings.ToUpper(c) && capitals(i) {
+			lowerInCapitals = true
+			break
+		}
+	}
+	if len(enc) == 0 && !lowerInCapitals {
 		return nil
 	}
 	return func(col int, raw string) string {
 		if isASCII(raw) {
+			if capitals(col) {
+				return strings.ToUpper(raw)
+			}
 			return raw
 		}
 		e, ok := enc[font(col)]

@@ -841,8 +841,8 @@ func (l *Layout) addNote(note string) {
 }
 
 // capitalHeaders writes in capitals the column names typed in .VnTimeH
-// (TCVN3 drawn in capitals): their bytes are those of the lower-case
-// letters, under ASCII capitals, so the header, read before the fonts are
+// (TCVN3 drawn in capitals; an ASCII name too, "stt"): their bytes are
+// those of the lower-case letters, under ASCII capitals, so the header, read before the fonts are
 // known, decodes as "Số địNH DANH Cá NHâN" — and "Sè CMND" reads "Số
 // CMND" in .VnTime, "SỐ CMND" in .VnTimeH: only the font tells. texts are
 // the columns' names ("parent / child" under a two-row header), rows the
@@ -851,10 +851,14 @@ func capitalHeaders(texts []string, buf []rawRow, rows []int, fonts map[cellPos]
 	for _, ri := range rows {
 		r := buf[ri]
 		for col, raw := range r.cells {
-			if e, _ := vn.FontEncoding(fonts[cellPos{r.num, col}]); e != vn.TCVN3Upper || isASCII(raw) {
+			if e, _ := vn.FontEncoding(fonts[cellPos{r.num, col}]); e != vn.TCVN3Upper {
 				continue
 			}
+			// An ASCII name ("stt", "dan toc") is drawn in capitals too.
 			lower, upper := cellText(raw, vn.TCVN3), cellText(raw, vn.TCVN3Upper)
+			if isASCII(raw) {
+				lower, upper = cleanText(raw), strings.ToUpper(cleanText(raw))
+			}
 			if lower == upper {
 				continue
 			}
