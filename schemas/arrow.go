@@ -37,8 +37,11 @@ var ErrUnknownSchemaVersion = errors.New("unknown schema version")
 var ErrSchemaMismatch = errors.New("arrow schema mismatch")
 
 // readableVersions are the schema versions this build decodes. Add the old
-// version here, with a conversion, when Version is bumped.
-var readableVersions = map[int]bool{Version: true}
+// version here, with a conversion, when Version is bumped. A batch of an
+// older version holds the first fields of the current schema (fields are
+// only ever added at the end: version 1's records lack household_no and
+// remark); the fields it lacks are read as their zero value.
+var readableVersions = map[int]bool{1: true, Version: true}
 
 // Arrow types of ClickHouse types, for the records table. LowCardinality
 // strings are plain utf8 on the wire: LZ4 already folds their repeats,
@@ -630,7 +633,9 @@ func (c *rowCodec) decode(b []byte, grow func(n int) reflect.Value) (err error) 
 			}
 		}
 		rs := rowSlice{base: grow(n).UnsafePointer(), size: c.goType.Size()}
-		for j, f := range c.fields {
+		// A batch of an older version has fewer fields (checkSchema): the
+		// rest stay as grow made them, zero.
+		for j, f := range c.fields[:len(rec.Columns())] {
 			if err := readColumn(rec.Column(j), f, rs, n); err != nil {
 				return fmt.Errorf("column %s: %w", f.name, err)
 			}
@@ -655,7 +660,7 @@ func (c *rowCodec) checkSchema(s *arrow.Schema) error {
 	if rt := metaValue(md, MetaRowType); rt != c.rowType {
 		return fmt.Errorf("batch holds %q rows, want %q: %w", rt, c.rowType, ErrSchemaMismatch)
 	}
-	if s.NumFields() != len(c.fields) {
+	if s.NumFields() != len(c.fields) && (ver == Version || s.NumFields() > len(c.fields)) {
 		return fmt.Errorf("%d fields, want %d: %w", s.NumFields(), len(c.fields), ErrSchemaMismatch)
 	}
 	for j, f := range s.Fields() {

@@ -63,6 +63,8 @@ var RecordColumns = []Column{
 	{"household_head", "String"},
 	{"relation_to_head", "String"},
 	{"ocr_confidence", "Map(String, Float32)"},
+	{"household_no", "String"},
+	{"remark", "String"},
 }
 
 // ColumnNames returns the names of cols, in order.

@@ -10,7 +10,9 @@ import (
 // Version is the version of the canonical record schema. It travels in the
 // Arrow schema metadata of every Kafka batch and in every ClickHouse row.
 // Bump it (and add a migration) whenever a field is added or changes meaning.
-const Version = 1
+// Version 2 (user28) added household_no and remark after ocr_confidence;
+// batches of version 1 are read with those two empty.
+const Version = 2
 
 // Source kinds.
 const (
@@ -91,6 +93,18 @@ type Record struct {
 	// OCRConfidence holds the recognition confidence (0..1) of each field of
 	// a scanned form, keyed by the ch column name. Empty for typed sources.
 	OCRConfidence map[string]float32 `ch:"ocr_confidence"`
+
+	// HouseholdNo is the list's household number ("Số hộ", "Hộ số", "Mã
+	// hộ", "Sổ hộ khẩu số") as written: what ties a household's members
+	// together on the list. A local code of the list (two communes both
+	// number their households from 1), kept for the reader; the shipped
+	// model does not read it (schema version 2, migration 0025).
+	HouseholdNo string `ch:"household_no"`
+	// Remark is the list's "Ghi chú" as written, when it is kept with the
+	// record: a remark that says neither a death nor a move away ("Tạm
+	// vắng", "Chuyển đến năm 2021"; one that does rejects the row). Not
+	// read by the matcher (schema version 2, migration 0025).
+	Remark string `ch:"remark"`
 
 	// LoadedAt is when the import loaded the record: its clock, or the
 	// day `dancu import --loaded-on` gave. Not a column: it travels in

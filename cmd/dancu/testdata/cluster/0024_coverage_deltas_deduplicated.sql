@@ -8,3 +8,4 @@ ALTER TABLE coverage_children_local ON CLUSTER dancu
 ALTER TABLE coverage_records_local ON CLUSTER dancu
     MODIFY SETTING non_replicated_deduplication_window = 10000;
 
+
