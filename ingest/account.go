@@ -686,7 +686,9 @@ func (sh *sheetState) isFooter(r rawRow, decode func(i int, s string) string) bo
 		// The STT column, or one left unread ("Hộ số": user27's lists had
 		// "Tæng céng" there, the count under the name), has no encoding
 		// of its own: its text is read in the sheet's.
-		if (i >= len(sh.cols.field) || sh.cols.field[i] == FieldSTT || sh.cols.field[i] == "") && !isNumeric(c) {
+		// So has the household number's ("Hộ số", read since user28):
+		// its cells are numbers, which tell no encoding.
+		if (i >= len(sh.cols.field) || sh.cols.field[i] == FieldSTT || sh.cols.field[i] == "" || sh.cols.field[i] == FieldHouseholdNo) && !isNumeric(c) {
 			if match, folded := sh.totalsSTT(i, c, decode); match {
 				return !folded || !sh.dataShaped(r, i, decode)
 			}

@@ -83,7 +83,11 @@
 // joined from them, in column order; so are such level columns side by
 // side in a single-row header, as the permanent address, when the sheet
 // has no other permanent address and one such run. An Excel error value ("#N/A",
-// "#REF!" …) is a missing value, with a note.
+// "#REF!" …) is a missing value, with a note. A household number ("Số hộ",
+// "Hộ số", "Mã hộ", "Sổ hộ khẩu số"; not "Hồ sơ") is kept as written
+// (Record.HouseholdNo), and a "Ghi chú" that says neither a death nor a
+// move away is kept with the record (Record.Remark) with a note, so that
+// a dry run shows it; one that says either rejects the row.
 //
 // # Reports
 //

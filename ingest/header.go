@@ -42,8 +42,9 @@ const (
 	FieldCollectingUnit = "collecting_unit"
 	FieldFormID         = "form_id"
 	FieldScanRef        = "scan_ref"
-	FieldRemark         = "remark" // "Ghi chú": read for a death or a move away (goneRemark), not stored
-	FieldIgnore         = "-"      // a mapping may name a column only to ignore it
+	FieldRemark         = "remark"       // "Ghi chú": a death or a move away rejects the row (goneRemark), another remark is kept
+	FieldHouseholdNo    = "household_no" // "Số hộ", "Hộ số", "Mã hộ", "Sổ hộ khẩu số": the household's number on the list
+	FieldIgnore         = "-"            // a mapping may name a column only to ignore it
 )
 
 // knownFields are the fields a mapping file may name.
@@ -55,7 +56,7 @@ func init() {
 		FieldIDAny, FieldBirthRegPlace, FieldNativePlace, FieldEthnicity, FieldReligion, FieldNationality,
 		FieldPermAddress, FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID,
 		FieldSpouseName, FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit,
-		FieldFormID, FieldScanRef, FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth, FieldRemark, FieldIgnore} {
+		FieldFormID, FieldScanRef, FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth, FieldRemark, FieldHouseholdNo, FieldIgnore} {
 		knownFields[f] = true
 	}
 }
@@ -123,6 +124,10 @@ var headerRules = []headerRule{
 		[]string{"noi thuong tru", "dia chi thuong tru", "noi dang ky thuong tru", "ho khau thuong tru"}},
 	{FieldCollectingUnit, []string{"ma xa", "ma don vi", "ma dvhc", "don vi thu thap"}, nil},
 	{FieldRemark, []string{"ghi chu", "chu thich"}, nil},
+	// "Hộ số" folds as "Hồ sơ" (a file) does: classifyHeader tells them
+	// apart by their marks.
+	{FieldHouseholdNo, []string{"so ho", "ho so", "ma ho", "ma so ho", "ma ho gia dinh", "so ho khau", "so so ho khau", "so ho khau so",
+		"so hk", "so so hk", "ho khau so", "so hieu ho", "household no", "household number"}, []string{"so ho khau", "so so ho khau"}},
 	{FieldFormID, []string{"so phieu dc01", "ma phieu dc01", "form id"}, nil},
 }
 
@@ -146,6 +151,9 @@ func classifyHeader(h string) string {
 		return ""
 	}
 	if field, ok := exactRule[f]; ok {
+		if field == FieldHouseholdNo && f == "ho so" && hasDiacritics(h) && canonKey(h) != canonKey("hộ số") {
+			return "" // "Hồ sơ", a file, not "Hộ số"
+		}
 		return field
 	}
 	for _, r := range headerRules {

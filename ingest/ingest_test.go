@@ -437,13 +437,13 @@ func TestFieldIndexConstants(t *testing.T) {
 		FieldHouseholdHead: idxHouseholdHead, FieldRelationToHead: idxRelationToHead,
 		FieldCollectingUnit: idxCollectingUnit, FieldFormID: idxFormID, FieldScanRef: idxScanRef,
 		FieldSexMale: idxSexMale, FieldSexFem: idxSexFem, FieldBirthDay: idxBirthDay, FieldBirthMonth: idxBirthMonth,
-		FieldRemark: idxRemark,
+		FieldRemark: idxRemark, FieldHouseholdNo: idxHouseholdNo,
 	} {
 		if fieldIndex[f] != i || fieldList[i] != f {
 			t.Errorf("field %q: idx constant %d, fieldIndex %d", f, i, fieldIndex[f])
 		}
 	}
-	if idxRemark != len(fieldList)-1 {
-		t.Errorf("%d idx constants for %d fields", idxRemark+1, len(fieldList))
+	if idxHouseholdNo != len(fieldList)-1 {
+		t.Errorf("%d idx constants for %d fields", idxHouseholdNo+1, len(fieldList))
 	}
 }

@@ -19,7 +19,7 @@ var fieldList = []string{FieldSourceRecordID, FieldFullName, FieldFamilyMiddle, 
 	FieldBirthRegPlace, FieldNativePlace, FieldEthnicity, FieldReligion, FieldNationality, FieldPermAddress,
 	FieldCurAddress, FieldFatherName, FieldFatherID, FieldMotherName, FieldMotherID, FieldSpouseName,
 	FieldSpouseID, FieldHouseholdHead, FieldRelationToHead, FieldCollectingUnit, FieldFormID, FieldScanRef,
-	FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth, FieldRemark}
+	FieldSexMale, FieldSexFem, FieldBirthDay, FieldBirthMonth, FieldRemark, FieldHouseholdNo}
 
 // The fields' indices in fieldList (and rowValues), for the reads of
 // assemble: a constant, not a look-up in fieldIndex for every field of
@@ -60,6 +60,7 @@ const (
 	idxBirthDay
 	idxBirthMonth
 	idxRemark
+	idxHouseholdNo
 )
 
 var fieldIndex = func() map[string]int {
@@ -74,8 +75,8 @@ var fieldIndex = func() map[string]int {
 // header each came from (for rejects and notes) and, for spreadsheets,
 // whether the cell looked numeric.
 type rowValues struct {
-	v   [idxRemark + 1]string
-	col [idxRemark + 1]string
+	v   [idxHouseholdNo + 1]string
+	col [idxHouseholdNo + 1]string
 	// monthFirst has bit i set when field i's text date is written
 	// month/day/year (a column read month first: chooseDateOrders).
 	monthFirst uint64
@@ -321,6 +322,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	// of it: left out, and said. One that says the person died or moved
 	// away rejects the row: the register has no status to keep it in, and
 	// would hold the person as a living resident.
+	nameRemark := "" // kept with the record (Record.Remark)
 	if i := strings.IndexByte(full, '('); i > 0 && strings.HasSuffix(full, ")") {
 		if name := strings.TrimSpace(full[:i]); hasLetter(name) {
 			remark := maskNamesIn(truncate(full[i:], 40))
@@ -328,7 +330,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 				return rejectf(fullCol, remark, "remark after the name says the person died or moved away: not taken as a living resident")
 			}
 			note(fullCol, FieldFullName, remark, NoteNameRemark)
-			full = name
+			full, nameRemark = name, strings.TrimSpace(full[i+1:len(full)-1])
 		}
 	}
 	if rest, prefix, ok := namePrefix(full); ok {
@@ -750,6 +752,26 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	rec.RelationToHead, _ = rv.at(idxRelationToHead)
 	if rec.RelationToHead == "" && relation != "" {
 		rec.RelationToHead = relation
+	}
+	// The household number ("Số hộ", "Mã hộ", "Sổ hộ khẩu số"), as
+	// written: what ties the household's members together on the list
+	// (user28: it was read nowhere). A local code, not compared by the
+	// shipped model.
+	rec.HouseholdNo, _ = rv.at(idxHouseholdNo)
+	// A "Ghi chú" that says neither a death nor a move away ("Tạm vắng",
+	// "Chuyển đến năm 2021", "Đi làm ăn xa") is kept with the record, as
+	// the remark in brackets after a name is, and said, so that a dry run
+	// shows it (user28: it was dropped without a word).
+	if v, col := rv.at(idxRemark); v != "" {
+		rec.Remark = v
+		note(col, FieldRemark, maskNamesIn(truncate(v, 40)), NoteRemarkKept)
+	}
+	if nameRemark != "" {
+		if rec.Remark != "" {
+			rec.Remark = nameRemark + "; " + rec.Remark
+		} else {
+			rec.Remark = nameRemark
+		}
 	}
 	return Item{Record: rec, Notes: notes}
 }

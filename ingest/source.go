@@ -82,6 +82,10 @@ const (
 	// one (2814 → 2014), else the month or the year they share (38/05/1985
 	// → May 1985); an OCR's or a typist's one wrong digit.
 	NoteOneDigitDate = "impossible date read as far as its one-digit corrections agree"
+	// NoteRemarkKept: a "Ghi chú" that says neither a death nor a move
+	// away ("Tạm vắng", "Chuyển đến năm 2021"), kept with the record
+	// (Record.Remark) for a reader, not read further.
+	NoteRemarkKept = "remark kept with the record (neither a death nor a move away)"
 )
 
 // NoteKept reports whether a note's reason says its value was kept (read
@@ -90,7 +94,7 @@ func NoteKept(reason string) bool {
 	return reason == NoteDayMonthExchanged || reason == NoteSerialExchanged || reason == NoteLunarYear || reason == NoteNameRemark ||
 		reason == NoteNamePrefix || reason == NoteYearOfDate || reason == NoteOneDigitDate || reason == NoteNameYear ||
 		reason == NoteNumberAndCMND || reason == NoteChildOf || reason == NoteTwoDigitYear ||
-		reason == NoteNameRelation
+		reason == NoteNameRelation || reason == NoteRemarkKept
 }
 
 // Source yields the rows of one input file in order. Next returns io.EOF

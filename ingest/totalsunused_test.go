@@ -6,8 +6,8 @@ import (
 )
 
 // TestTotalsInAnUnusedLegacyColumn: "Tổng cộng" typed in .VnTime (or
-// "Cộng" in VNI-Times) in a column dancu leaves unread — the household
-// number's, "Hộ số" — with its COUNTA beside it under the name: the row
+// "Cộng" in VNI-Times) in a column dancu leaves unread — or the household
+// number's, "Hộ số", read since user28 — with its COUNTA beside it under the name: the row
 // was rejected, "full name has no letters" (user27's Thạch Kim and Hộ
 // Độ workbooks), the totals word read as raw bytes. It is the footer now,
 // as the same word in the STT column is.

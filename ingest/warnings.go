@@ -316,6 +316,11 @@ func (l *Layout) columnOf(field string) string {
 	return field
 }
 
+// MaskText masks the names and long numbers within a free text (a
+// remark: "Con ông Nguyễn V. B.") and leaves its other words as written
+// ("Tạm vắng", "Chuyển đến năm 2021"), for reports.
+func MaskText(v string) string { return maskNumbers(maskNamesIn(v)) }
+
 // MaskValue hides what identifies a person in a value a report quotes (a
 // rejected row's Value, which may hold a garbled name): text without
 // digits is taken for a name and reduced to the family name and initials

@@ -564,6 +564,8 @@ func maskedField(col string, v any) string {
 		return "…"
 	case strings.HasSuffix(col, "_name") || col == "household_head":
 		s = vn.MaskName(s)
+	case col == "remark":
+		s = ingest.MaskText(s) // free text: the names in it masked
 	case col == "id_number" || col == "cmnd" || strings.HasSuffix(col, "_id") && col != "form_id":
 		s = vn.MaskID(s)
 	}

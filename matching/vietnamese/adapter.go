@@ -604,6 +604,11 @@ func recordField(r *schemas.Record, name string) string {
 		return r.NativePlace
 	case "birth_reg_place":
 		return r.BirthRegPlace
+	case "household_no":
+		// The list's household number (schema version 2): a local code,
+		// which the shipped settings do not read; a team's settings may
+		// compare it, with the list's unit, as evidence (matching/SETTINGS.md).
+		return r.HouseholdNo
 	}
 	return ""
 }

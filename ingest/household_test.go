@@ -1,0 +1,127 @@
+package ingest
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// householdBook writes a commune's household list: the household number
+// merged over each household's rows (or typed on each), a "Ghi chú"
+// column; in TCVN3 (.VnTime) when tcvn is set.
+func householdBook(t *testing.T, path, numberHeader string, tcvn bool) {
+	t.Helper()
+	enc := func(s string) string {
+		if tcvn {
+			return tcvn3(t, s, false)
+		}
+		return s
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "Xom 1"
+	if err := f.SetSheetName("Sheet1", sh); err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]any{
+		{"STT", enc("Họ và tên"), enc("Ngày sinh"), enc(numberHeader), enc("Quan hệ với chủ hộ"), enc("Ghi chú")},
+		{1, enc("Nguyễn Văn An"), "12/03/1960", "HK-012", enc("Chủ hộ"), ""},
+		{2, enc("Trần Thị Bình"), "05/06/1965", nil, enc("Vợ"), enc("Tạm vắng")},
+		{3, enc("Nguyễn Văn Cường"), "07/08/1990", nil, enc("Con"), enc("Chuyển đến năm 2021")},
+		{4, enc("Lê Văn Dũng"), "01/01/1950", 13, enc("Chủ hộ"), enc("Đã chết năm 2023")},
+		{5, enc("Lê Thị Em (Tư)"), "02/02/1975", 13, enc("Vợ"), enc("Đi làm ăn xa")},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sh, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.MergeCell(sh, "D2", "D4"); err != nil {
+		t.Fatal(err)
+	}
+	if tcvn {
+		st, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: ".VnTime"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle(sh, "A1", "F6", st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHouseholdNumberAndRemarkKept: a list's household number ("Số hộ",
+// "Hộ số", "Mã hộ", "Sổ hộ khẩu số") was read nowhere, though it is what
+// ties a household's members together, and a "Ghi chú" saying neither a
+// death nor a move away ("Tạm vắng", "Chuyển đến năm 2021") was dropped
+// without a word (user27's leftovers). The number is kept as written on
+// every member (merged over the household, or typed on each row), the
+// remark kept with the record (with a note, so a dry run shows it, and
+// the remark in brackets after a name beside it); a death still rejects
+// the row. In Unicode and in TCVN3.
+func TestHouseholdNumberAndRemarkKept(t *testing.T) {
+	for _, tc := range []struct {
+		name, header string
+		tcvn         bool
+	}{
+		{"so ho", "Số hộ", false},
+		{"ho so tcvn3", "Hộ số", true},
+		{"ma ho", "Mã hộ", false},
+		{"so ho khau so", "Sổ hộ khẩu số", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "thach_bang.xlsx")
+			householdBook(t, path, tc.header, tc.tcvn)
+			items, desc := openAll(t, path, Options{})
+			if l := desc.Sheets[0]; len(l.Columns) < 4 || l.Columns[3].Field != FieldHouseholdNo {
+				t.Fatalf("columns %+v: want D read as %s", l.Columns, FieldHouseholdNo)
+			}
+			byRow := map[int]Item{}
+			for _, it := range items {
+				if it.Record != nil {
+					byRow[int(it.Record.Row)] = it
+				} else {
+					byRow[int(it.Reject.Row)] = it
+				}
+			}
+			for row, want := range map[int]struct{ no, remark string }{
+				2: {"HK-012", ""}, 3: {"HK-012", "Tạm vắng"}, 4: {"HK-012", "Chuyển đến năm 2021"}, 6: {"13", "Tư; Đi làm ăn xa"},
+			} {
+				it := byRow[row]
+				if it.Record == nil {
+					t.Errorf("row %d: %+v, want a record", row, it.Reject)
+					continue
+				}
+				if it.Record.HouseholdNo != want.no || it.Record.Remark != want.remark {
+					t.Errorf("row %d: household %q remark %q; want %q %q", row, it.Record.HouseholdNo, it.Record.Remark, want.no, want.remark)
+				}
+				kept := false
+				for _, n := range it.Notes {
+					kept = kept || n.Reason == NoteRemarkKept && n.Field == FieldRemark
+				}
+				if kept != (row != 2) {
+					t.Errorf("row %d: notes %+v; want a %q note: %v", row, it.Notes, NoteRemarkKept, row != 2)
+				}
+			}
+			if it := byRow[5]; it.Reject == nil || it.Reject.Column != "Ghi chú" {
+				t.Errorf("row 5 (Đã chết năm 2023): %+v, want rejected naming Ghi chú", it)
+			}
+		})
+	}
+}
+
+// TestHoSoIsNoHouseholdNumber: "Hồ sơ" (a file) folds as "Hộ số" does;
+// it is no household number.
+func TestHoSoIsNoHouseholdNumber(t *testing.T) {
+	for h, want := range map[string]string{"Hộ số": FieldHouseholdNo, "HỘ SỐ": FieldHouseholdNo, "Ho so": FieldHouseholdNo, "Hồ sơ": "", "Số hộ": FieldHouseholdNo,
+		"Mã hộ": FieldHouseholdNo, "Sổ hộ khẩu số": FieldHouseholdNo, "Số sổ hộ khẩu": FieldHouseholdNo, "Mã hồ sơ": FieldSourceRecordID} {
+		if got := classifyHeader(h); got != want {
+			t.Errorf("classifyHeader(%q) = %q; want %q", h, got, want)
+		}
+	}
+}
