@@ -141,9 +141,14 @@ The fields are the records table's columns (full_name, birth_date, sex, id_numbe
 cmnd, perm_address, cur_address, father_name, …) and stt, family_middle,
 birth_year, birth_day and birth_month (a date in three columns), birth_date_male
 and birth_date_female, sex_male and sex_female (a mark under "Nam", under "Nữ")
-and id_any, and remark (a "Ghi chú" column: a remark there starting with a death
+and id_any, remark (a "Ghi chú" column: a remark there starting with a death
 or a move away, "Đã chết năm 2023", "Chuyển đi", rejects the row as one after the
-name does; nothing else of it is kept). A column is named by its header text as written (under a merged
+name does; any other remark, "Tạm vắng", is kept with the record, column remark,
+and counted among the values kept) and household_no ("Số hộ", "Hộ số", "Mã hộ",
+"Sổ hộ khẩu số": the household's number on the list, kept as written; merged
+over a household's rows, each member gets it).
+An address naming a commune no list of dancu holds ("Xã Thạch Bằng", merged
+before 2021) is listed after the summary, with what to do. A column is named by its header text as written (under a merged
 header, the lower row's text will do) or by its letter; a text the header does
 not have, or a letter past the last column, fails the import and lists the
 header's columns (nothing of that sheet is published).
@@ -212,6 +217,9 @@ type fileReport struct {
 	Replaces   *replaceReport   `json:"replaces,omitempty"`
 	Error      string           `json:"error,omitempty"`
 	Rows       []map[string]any `json:"first_rows,omitempty"`
+	// UnknownCommunes are the communes the file's addresses name that no
+	// list of the gazetteer holds (pipelines.CommuneCheck).
+	UnknownCommunes []pipelines.UnknownCommune `json:"unknown_communes,omitempty"`
 }
 
 var fileDateRE = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12][0-9]|3[01])(?:[^0-9]|$)`)
@@ -441,11 +449,13 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 	if o.dryRun && old != nil {
 		cur = new([]schemas.Record)
 	}
+	communes := &pipelines.CommuneCheck{}
 	if o.dryRun {
-		st, rep.Rows, err = dryRun(ctx, src, o.showRows, cur)
+		st, rep.Rows, err = dryRun(ctx, src, o.showRows, cur, communes)
 	} else {
-		st, err = publish(ctx, g, o, src)
+		st, err = publish(ctx, g, o, src, communes)
 	}
+	rep.UnknownCommunes = communes.Found()
 	rep.Description = src.(ingest.Describer).Describe()
 	if err == nil {
 		// Nothing imported, or a sheet that could not be read, is an
@@ -454,6 +464,7 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 	}
 	rep.Stats = st
 	printSummary(g.stdout, rep.Description, st, o.dryRun)
+	printUnknownCommunes(g.stdout, rep.UnknownCommunes, rep.Description.Format)
 	if st.LoadedAtSet {
 		fmt.Fprintf(g.stdout, "  loaded on %s: set by --loaded-on, not the import's clock (coverage counts these records in %s)\n",
 			st.LoadedAt.Format("2006-01-02"), st.LoadedAt.Format("2006-01"))
@@ -488,7 +499,7 @@ func importFile(ctx context.Context, g *globals, o *importOptions, mapping *inge
 
 // dryRun reads the whole file, counting, and keeps the first n rows (and
 // every record in recs, when not nil).
-func dryRun(ctx context.Context, src ingest.Source, n int, recs *[]schemas.Record) (pipelines.Stats, []map[string]any, error) {
+func dryRun(ctx context.Context, src ingest.Source, n int, recs *[]schemas.Record, communes *pipelines.CommuneCheck) (pipelines.Stats, []map[string]any, error) {
 	var st pipelines.Stats
 	var rows []map[string]any
 	for ctx.Err() == nil {
@@ -506,6 +517,9 @@ func dryRun(ctx context.Context, src ingest.Source, n int, recs *[]schemas.Recor
 			return st, rows, err
 		}
 		st.Count(it)
+		if it.Record != nil {
+			communes.Check(it.Record)
+		}
 		if recs != nil && it.Record != nil {
 			*recs = append(*recs, *it.Record)
 		}
@@ -542,6 +556,10 @@ func maskedRow(it ingest.Item) map[string]any {
 	add("perm_address", r.PermAddress)
 	add("cur_address", r.CurAddress)
 	add("relation_to_head", r.RelationToHead)
+	add("household_no", r.HouseholdNo)
+	if r.Remark != "" {
+		m["remark"] = ingest.MaskText(r.Remark) // a remark may name persons
+	}
 	if r.FatherName != "" {
 		m["father_name"] = vn.MaskName(r.FatherName)
 	}
@@ -564,11 +582,17 @@ func maskedRow(it ingest.Item) map[string]any {
 
 // publish runs the import with a progress bar on a terminal, progress lines
 // otherwise.
-func publish(ctx context.Context, g *globals, o *importOptions, src ingest.Source) (pipelines.Stats, error) {
+func publish(ctx context.Context, g *globals, o *importOptions, src ingest.Source, communes *pipelines.CommuneCheck) (pipelines.Stats, error) {
 	// The addresses' unit codes are filled here, so that the match stage
-	// (the pipeline's slowest) passes the messages on as they came.
+	// (the pipeline's slowest) passes the messages on as they came; an
+	// address left without a commune's code is looked at for a commune
+	// no list holds (communes).
 	cfg := pipelines.ImportConfig{Brokers: splitList(g.kafka), BatchRows: o.batchRows, FlushTimeout: 15 * time.Second, LoadedAt: o.loadedAt(),
-		Enrich: pipelines.ResolveAddresses}
+		Enrich: func(r *schemas.Record) bool {
+			changed := pipelines.ResolveAddresses(r)
+			communes.Check(r)
+			return changed
+		}}
 	// A bar on a terminal, lines otherwise; the total is the file's bytes
 	// (a workbook's unpacked worksheets), as the source reads them.
 	var total func() (int64, int64)
@@ -952,4 +976,42 @@ func otherSheets(d ingest.Description, dryRun bool) string {
 		done = "were read"
 	}
 	return fmt.Sprintf("the other sheets %s; to import only the sheets with data, name them: %s", done, strings.Join(read, " "))
+}
+
+// printUnknownCommunes says which communes the file's addresses name that
+// no list of the gazetteer holds, where, and what the team can do (user28:
+// Xã Thạch Bằng, merged before 2021, left 56 records without a commune's
+// code and without a word).
+func printUnknownCommunes(w io.Writer, us []pipelines.UnknownCommune, format string) {
+	if len(us) == 0 {
+		return
+	}
+	n := 0
+	for _, u := range us {
+		n += u.Count
+	}
+	fmt.Fprintf(w, "  communes in no list dancu holds: %d %ss' addresses; their records keep the district's and province's codes, none of a commune (coverage counts them in the district)\n", n, ingest.RowWord(format))
+	for _, u := range us {
+		rows := make([]string, len(u.Rows))
+		for i, r := range u.Rows {
+			rows[i] = strconv.Itoa(int(r))
+		}
+		more := ""
+		if u.Count > len(u.Rows) {
+			more = ", …"
+		}
+		within := ""
+		if u.Within != "" {
+			within = " in " + u.Within
+		}
+		where := ingest.RowWord(format) + "s " + strings.Join(rows, ", ") + more
+		if u.Sheet != "" {
+			where = "sheet " + u.Sheet + " " + where
+		}
+		fmt.Fprintf(w, "    %q%s, %s (%d), column %s\n", u.Commune, within, where, u.Count, u.Column)
+	}
+	fmt.Fprintf(w, "    what to do: dancu's lists are the communes of February 2021 to June 2025 (earlier names of those included) and those since the 2025 reform\n"+
+		"    (internal/refdata/data/SOURCES.md); a commune merged before 2021 is in none, and no list says which took it over. Check the spelling\n"+
+		"    (dancu normalize address); if it is right, write the commune that took it over in the address column and import the corrected\n"+
+		"    file with --replaces; imported as it is, its records are matched on the address's text and counted in the district.\n")
 }
