@@ -122,9 +122,11 @@ func previewAs(cells []string, fields []string, decode func(i int, s string) str
 			}
 			d, _ := vn.ParseDateCell(c, true)
 			c = fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
-		case placeField(f):
+		case placeField(f) && (person || !capitalisedWords(c)):
 			// An address is places ("Nghi Xuân, Hà Tĩnh": Hà is a family
-			// name too, and the province was "Hà T.": user27).
+			// name too, and the province was "Hà T.": user27). Not a
+			// footer's name alone under it: a signature ("Phan Đình Tứ"
+			// under "Trưởng thôn" was shown whole: user28).
 			c = maskNumbers(c)
 		case mode == previewHeader:
 			// "QUAN HỆ VỚI CHỦ HỘ" (Quan is a family name) was

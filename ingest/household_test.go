@@ -125,3 +125,39 @@ func TestHoSoIsNoHouseholdNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestHouseholdNumberOnTheHeadsRowOnly: a list that types the household
+// number on the head's row only (the members' left blank, not merged)
+// gave it to the head alone (user28's Thạch Kim list, TCVN3): a member's
+// row (Vợ, Con) takes the number of its head above; a head's row without
+// a number, or a row without a relation, takes none.
+func TestHouseholdNumberOnTheHeadsRowOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "thach_kim.xlsx")
+	s := "Xom 2"
+	e := func(v string) string { return tcvn3(t, v, false) }
+	vt := ".VnTime"
+	writeFontBook(t, path, []bookCell{
+		{s, "A1", "STT", ""}, {s, "B1", "Họ và tên", ""}, {s, "C1", "Năm sinh", ""}, {s, "D1", "Hộ số", ""}, {s, "E1", "Quan hệ với chủ hộ", ""},
+		{s, "A2", 1, ""}, {s, "B2", e("Nguyễn Văn Thắng"), vt}, {s, "C2", 1965, ""}, {s, "D2", "15", ""}, {s, "E2", e("Chủ hộ"), vt},
+		{s, "A3", 2, ""}, {s, "B3", e("Lê Thị Thủy"), vt}, {s, "C3", 1968, ""}, {s, "E3", e("Vợ"), vt},
+		{s, "A4", 3, ""}, {s, "B4", e("Nguyễn Thị Ngọc"), vt}, {s, "C4", 1995, ""}, {s, "E4", e("Con"), vt},
+		{s, "A5", 4, ""}, {s, "B5", e("Bùi Đức Lộc"), vt}, {s, "C5", 1950, ""}, {s, "E5", e("Chủ hộ"), vt},
+		{s, "A6", 5, ""}, {s, "B6", e("Bùi Thị Hằng"), vt}, {s, "C6", 1980, ""}, {s, "E6", e("Con"), vt},
+		{s, "A7", 6, ""}, {s, "B7", e("Hồ Văn Sơn"), vt}, {s, "C7", 1977, ""}, {s, "D7", "17", ""}, {s, "E7", e("Chủ hộ"), vt},
+		{s, "A8", 7, ""}, {s, "B8", e("Hồ Thị Lan"), vt}, {s, "C8", 1979, ""},
+	})
+	items, _ := openAll(t, path, Options{})
+	want := map[int]string{2: "15", 3: "15", 4: "15", 5: "", 6: "", 7: "17", 8: ""}
+	for _, it := range items {
+		if it.Record == nil {
+			t.Errorf("rejected: %+v", it.Reject)
+			continue
+		}
+		if w := want[int(it.Record.Row)]; it.Record.HouseholdNo != w {
+			t.Errorf("row %d (%s): household %q; want %q", it.Record.Row, it.Record.RelationToHead, it.Record.HouseholdNo, w)
+		}
+	}
+	if len(items) != 7 {
+		t.Errorf("%d items, want 7", len(items))
+	}
+}

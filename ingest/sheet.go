@@ -116,6 +116,7 @@ type sheetState struct {
 	decode     func(i int, s string) string // see decoder
 	date1904   bool                         // serial dates count from 1904 (see workbook)
 	merged     mergedDown                   // see fillMerged
+	household  string                       // the household number carried down to its members (carryHousehold)
 	dates      []*dateColumn                // the date columns' orders and what their text dates said
 	noList     noListState                  // what the rows of a sheet without header showed (notalist.go)
 	// noHeaderFonts are the fonts of the cells of a sheet without header,
@@ -178,6 +179,47 @@ func (sh *sheetState) fillMerged(r rawRow) rawRow {
 	}
 	m.active = keep
 	return r
+}
+
+// carryHousehold gives a member's data row the household number typed
+// on its head's row only ("Hộ số" on the head's row, the members' left
+// blank: user27's Hộ Độ list, user28's Thạch Kim), as a merged range
+// gives it (fillMerged): a row whose relation to the head says a member
+// (Vợ, Con …) takes the number of the row above; a head's row, or a row
+// that gives no relation, takes none and stops the carry. Only in a
+// sheet with both columns; in file order (data rows are admitted one by
+// one, before their records are assembled).
+func (sh *sheetState) carryHousehold(r *rawRow) {
+	hi, ok := sh.cols.index[FieldHouseholdNo]
+	if !ok {
+		return
+	}
+	ri, ok := sh.cols.index[FieldRelationToHead]
+	if !ok {
+		return
+	}
+	num := ""
+	if hi < len(r.cells) {
+		num = strings.TrimSpace(r.cells[hi])
+	}
+	rel := ""
+	if ri < len(r.cells) && strings.TrimSpace(r.cells[ri]) != "" {
+		rel = fold(sh.decoder()(ri, r.cells[ri]))
+	}
+	switch {
+	case num != "":
+		sh.household = num
+	case rel == "" || rel == "ch" || rel == "chu ho" || strings.HasPrefix(rel, "chu ho "):
+		sh.household = ""
+	case sh.household != "":
+		if hi >= len(r.cells) {
+			r.cells = append(r.cells, make([]string, hi+1-len(r.cells))...)
+		}
+		r.cells[hi] = sh.household
+		if hi < 64 {
+			r.filled |= 1 << hi
+		}
+	}
 }
 
 // columns is the resolved mapping: for each column index, its field and

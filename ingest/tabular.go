@@ -238,6 +238,7 @@ func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 		if item, data, ok := t.admitRow(sh, r); ok {
 			if data {
 				sh.observeDates(&r)
+				sh.carryHousehold(&r)
 			}
 			return pendingRow{sh: sh, r: r, item: item, data: data}, true, nil
 		}
