@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -117,8 +118,51 @@ func newCSVReader(f io.ReadCloser, size int64) (*csvReader, string, error) {
 		tb = bufio.NewReaderSize(text, 64<<10)
 	}
 	head, _ := tb.Peek(16 << 10)
+	if err := lettersLost(head); err != nil {
+		return nil, enc, err
+	}
 	c.r = csvLines{r: tb, comma: byte(sniffDelimiter(head)), max: maxCSVLine}
 	return c, enc, nil
+}
+
+// ErrLettersLost: a CSV file whose Vietnamese letters were replaced by
+// '?' when it was saved (lettersLost).
+var ErrLettersLost = errors.New("Vietnamese letters replaced by '?' when the file was saved")
+
+// lettersLost refuses a text whose words hold '?' where letters were
+// ("H? và tên", "Nguy?n V?n An"): a list saved as CSV in a code page
+// without Vietnamese letters (Excel's "CSV (Comma delimited)" on a
+// Western Windows, LibreOffice's default "Western Europe") has them
+// replaced for good. Read, its header was not found, or worse its names
+// were accepted garbled (user28: LibreOffice's CSV of a commune's list,
+// "no header row found"). head is the first bytes, as UTF-8; a '?'
+// ending a word of three letters or more ("rõ?") is a question.
+func lettersLost(head []byte) error {
+	words, lost := 0, 0
+	var examples []string
+	for _, w := range strings.FieldsFunc(string(head), func(r rune) bool {
+		return r == ' ' || r == ',' || r == ';' || r == '\t' || r == '\n' || r == '\r' || r == '|' || r == '"'
+	}) {
+		if !hasLetter(w) {
+			continue
+		}
+		words++
+		i := strings.IndexByte(w, '?')
+		if i < 0 || i == len(w)-1 && utf8.RuneCountInString(w) > 3 {
+			continue
+		}
+		lost++
+		if len(examples) < 3 {
+			examples = append(examples, strconv.Quote(w))
+		}
+	}
+	if lost < 5 || lost*20 < words {
+		return nil
+	}
+	return fmt.Errorf("%w: %d of the first %d words hold '?' where a letter was (%s): the list was saved as CSV in a code page "+
+		"without Vietnamese letters (Excel's \"CSV (Comma delimited)\", LibreOffice's default \"Western Europe\"), which cannot be undone; "+
+		"save it again from the workbook as \"CSV UTF-8 (Comma delimited)\" (Excel) or with the character set \"Unicode (UTF-8)\" "+
+		"(LibreOffice), or import the workbook itself", ErrLettersLost, lost, words, strings.Join(examples, ", "))
 }
 
 func (c *csvReader) nextSheet() (string, bool, error) {
