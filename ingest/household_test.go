@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -159,5 +160,46 @@ func TestHouseholdNumberOnTheHeadsRowOnly(t *testing.T) {
 	}
 	if len(items) != 7 {
 		t.Errorf("%d items, want 7", len(items))
+	}
+}
+
+// TestHouseholdAddressInACSVCopy: a workbook's household number and
+// address merged over each household, saved as CSV, keep them on the
+// household's first row only (CSV has no merges): user28's Thạch Bằng CSV
+// gave the address to 3 of 9 records. A member's row (Vợ, Con) of the
+// household takes the number and the permanent address of the rows
+// above; the next household's head starts again, and a member's own
+// address is kept.
+func TestHouseholdAddressInACSVCopy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "thach_bang.csv")
+	body := "STT,Họ và tên,Năm sinh,Số hộ,Quan hệ với chủ hộ,Nơi thường trú\n" +
+		"1,Phan Văn Hải,1958,01,Chủ hộ,\"Thôn Bắc Sơn, Thạch Kim, Lộc Hà\"\n" +
+		"2,Nguyễn Thị Lài,1962,,Vợ,\n" +
+		"3,Phan Văn Hưng,1988,,Con,\"Xóm 3, Thạch Kim, Lộc Hà\"\n" +
+		"3,Phan Thị Hà,1990,,Con,\n" +
+		"4,Hồ Sĩ Tùng,1975,02,Chủ hộ,\n" +
+		"5,Đặng Thị Mai,1978,,Vợ,\n" +
+		"6,Lê Văn Tám,1980,03,Chủ hộ,\"Thôn Nam, Thạch Kim, Lộc Hà\"\n" +
+		"7,Lê Thị Chín,1982,,,\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := openAll(t, path, Options{})
+	want := map[int][2]string{
+		2: {"01", "Thôn Bắc Sơn, Thạch Kim, Lộc Hà"}, 3: {"01", "Thôn Bắc Sơn, Thạch Kim, Lộc Hà"}, 4: {"01", "Xóm 3, Thạch Kim, Lộc Hà"},
+		5: {"01", "Thôn Bắc Sơn, Thạch Kim, Lộc Hà"}, 6: {"02", ""}, 7: {"02", ""}, 8: {"03", "Thôn Nam, Thạch Kim, Lộc Hà"}, 9: {"", ""},
+	}
+	if len(items) != len(want) {
+		t.Fatalf("%d items, want %d", len(items), len(want))
+	}
+	for _, it := range items {
+		if it.Record == nil {
+			t.Errorf("rejected: %+v", it.Reject)
+			continue
+		}
+		w := want[int(it.Record.Row)]
+		if it.Record.HouseholdNo != w[0] || it.Record.PermAddress != w[1] {
+			t.Errorf("row %d: %q %q; want %q %q", it.Record.Row, it.Record.HouseholdNo, it.Record.PermAddress, w[0], w[1])
+		}
 	}
 }

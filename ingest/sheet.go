@@ -117,6 +117,7 @@ type sheetState struct {
 	date1904   bool                         // serial dates count from 1904 (see workbook)
 	merged     mergedDown                   // see fillMerged
 	household  string                       // the household number carried down to its members (carryHousehold)
+	homeAddr   string                       // the permanent address of that household's rows (carryHousehold)
 	dates      []*dateColumn                // the date columns' orders and what their text dates said
 	noList     noListState                  // what the rows of a sheet without header showed (notalist.go)
 	// noHeaderFonts are the fonts of the cells of a sheet without header,
@@ -188,7 +189,8 @@ func (sh *sheetState) fillMerged(r rawRow) rawRow {
 // (Vợ, Con …) takes the number of the row above; a head's row, or a row
 // that gives no relation, takes none and stops the carry. Only in a
 // sheet with both columns; in file order (data rows are admitted one by
-// one, before their records are assembled).
+// one, before their records are assembled). The household's permanent
+// address goes with the number (below).
 func (sh *sheetState) carryHousehold(r *rawRow) {
 	hi, ok := sh.cols.index[FieldHouseholdNo]
 	if !ok {
@@ -206,19 +208,48 @@ func (sh *sheetState) carryHousehold(r *rawRow) {
 	if ri < len(r.cells) && strings.TrimSpace(r.cells[ri]) != "" {
 		rel = fold(sh.decoder()(ri, r.cells[ri]))
 	}
+	// The household's permanent address goes with its number: a member's
+	// row of the same household whose address is blank takes the one
+	// above — what a merged range gives in the workbook, and what its CSV
+	// copy keeps on the range's first row only (user28's first week: 3 of
+	// 9 records with an address). Household members are registered at
+	// one permanent address (hộ khẩu): that is what the number says.
+	ai, hasAddr := sh.cols.index[FieldPermAddress]
+	addr := ""
+	if hasAddr && ai < len(r.cells) {
+		addr = strings.TrimSpace(r.cells[ai])
+	}
+	fill := func(i int, v string) {
+		if i >= len(r.cells) {
+			r.cells = append(r.cells, make([]string, i+1-len(r.cells))...)
+		}
+		r.cells[i] = v
+		if i < 64 {
+			r.filled |= 1 << i
+		}
+	}
 	switch {
 	case num != "":
+		if num != sh.household {
+			sh.homeAddr = ""
+		}
 		sh.household = num
 	case rel == "" || rel == "ch" || rel == "chu ho" || strings.HasPrefix(rel, "chu ho "):
-		sh.household = ""
+		sh.household, sh.homeAddr = "", ""
+		return
 	case sh.household != "":
-		if hi >= len(r.cells) {
-			r.cells = append(r.cells, make([]string, hi+1-len(r.cells))...)
+		fill(hi, sh.household)
+	default:
+		return
+	}
+	switch {
+	case !hasAddr:
+	case addr != "":
+		if num != "" || sh.homeAddr == "" {
+			sh.homeAddr = addr // the household's; a member's own address is its own
 		}
-		r.cells[hi] = sh.household
-		if hi < 64 {
-			r.filled |= 1 << hi
-		}
+	case sh.homeAddr != "":
+		fill(ai, sh.homeAddr)
 	}
 }
 
