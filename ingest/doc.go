@@ -85,7 +85,10 @@
 // has no other permanent address and one such run. An Excel error value ("#N/A",
 // "#REF!" …) is a missing value, with a note. A household number ("Số hộ",
 // "Hộ số", "Mã hộ", "Sổ hộ khẩu số"; not "Hồ sơ") is kept as written
-// (Record.HouseholdNo), and a "Ghi chú" that says neither a death nor a
+// (Record.HouseholdNo); typed on the head's row only, it goes to the rows
+// below whose relation says a member, with the household's permanent
+// address where theirs is blank (a merged range's CSV copy keeps it on
+// the first row only). A "Ghi chú" that says neither a death nor a
 // move away is kept with the record (Record.Remark) with a note, so that
 // a dry run shows it; one that says either rejects the row.
 //
