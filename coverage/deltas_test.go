@@ -296,6 +296,7 @@ func TestAggregatesThroughMigration16(t *testing.T) {
 	if _, err := chstore.MigrateTo(ctx, conn, 15); err != nil {
 		t.Fatal(err)
 	}
+	recordsV2Columns(t, conn)
 	tr := tracker(conn) // the registry's states, kept across the upgrade
 	rtr := recordTracker(conn)
 	s := &pipelines.ClickHouseSink{Conn: conn}
