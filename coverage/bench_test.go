@@ -272,9 +272,12 @@ func BenchmarkLoadWithViews(b *testing.B) {
 // record_deltas (records) or person_delta_sums (persons) with the
 // migrations' views (views=all) and with none of them (views=none: the
 // Null table's insert, the look-up of the keys already inserted and the
-// client's work). Each flush renames the batches, so that none is
-// dropped as a replay. It reports the process's CPU a flush (the engine
-// runs in it) and the merges' after the last flush.
+// client's work); with DANCU_BENCH_DROP_EACH=1 also with each view
+// dropped alone (views=all-NAME: what that one view costs is all minus
+// it). Each flush renames the batches, so that none is dropped as a
+// replay. It reports the process's CPU a flush (the engine runs in it),
+// the kernel's part of it (sys-ms/flush: mostly the parts' files, cov25)
+// and the merges' after the last flush.
 func BenchmarkDeltaFlush(b *testing.B) {
 	recs := benchRecords(envInt("DANCU_BENCH_LOAD_FILES", 7), envInt("DANCU_BENCH_LOAD_ROWS", 10_000), loadUnits())
 	s, err := vietnamese.Trained()
@@ -312,12 +315,21 @@ func BenchmarkDeltaFlush(b *testing.B) {
 		"persons": {"person_delta_sum_keys_mv", "person_delta_sums_mv", "person_delta_sums_children_mv"},
 	}
 	for _, kind := range []string{"records", "persons"} {
-		for _, with := range []string{"all", "none"} {
+		withs := []string{"all", "none"}
+		if os.Getenv("DANCU_BENCH_DROP_EACH") != "" {
+			for _, v := range views[kind] {
+				withs = append(withs, "all-"+v)
+			}
+		}
+		for _, with := range withs {
 			b.Run(fmt.Sprintf("%s/views=%s", kind, with), func(b *testing.B) {
 				conn, _ := chdbtestOpen(b)
 				ctx := context.Background()
-				if with == "none" {
+				if with != "all" {
 					for _, v := range views[kind] {
+						if with != "none" && with != "all-"+v {
+							continue
+						}
 						if err := conn.Exec(ctx, "DROP VIEW "+v); err != nil {
 							b.Fatal(err)
 						}
@@ -330,7 +342,7 @@ func BenchmarkDeltaFlush(b *testing.B) {
 				if os.Getenv("DANCU_BENCH_PENDING") == "0" {
 					sink.PendingDir = ""
 				}
-				var cpu time.Duration
+				var cpu, sys time.Duration
 				for i := 0; i < b.N; i++ {
 					var batch pipelines.Batch
 					suffix := fmt.Sprint("-", i)
@@ -345,16 +357,17 @@ func BenchmarkDeltaFlush(b *testing.B) {
 							batch.PersonDeltaSums[j].Batch += suffix
 						}
 					}
-					c0 := cputime.Process()
+					c0, s0 := cputime.Process(), cputime.System()
 					if err := sink.Write(ctx, &batch); err != nil {
 						b.Fatal(err)
 					}
-					cpu += cputime.Process() - c0
+					cpu, sys = cpu+cputime.Process()-c0, sys+cputime.System()-s0
 				}
 				b.StopTimer()
 				c0 := cputime.Process()
 				settle(b, conn)
 				b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/flush")
+				b.ReportMetric(sys.Seconds()*1000/float64(b.N), "sys-ms/flush")
 				b.ReportMetric((cputime.Process()-c0).Seconds()*1000/float64(b.N), "merge-cpu-ms/flush")
 			})
 		}
