@@ -183,18 +183,50 @@ var relationFirstWords = func() map[string]bool {
 // or a rank (relationFirstWords): false for nearly every name, with one
 // map lookup and no allocation.
 func mayRelation(first string) bool {
-	return relationFirstWords[strings.Trim(first, ".:;,-–— ")]
+	return relationFirstWords[trimRelationMarks(first)]
+}
+
+// trimRelationMarks is strings.Trim(w, ".:;,-–— "), which decodes the
+// word's first and last runes to look them up in a set outside ASCII; a
+// word that starts with none of the set's first bytes and ends with none
+// of their last (a letter: nearly every name's first word) is returned as
+// it is.
+func trimRelationMarks(w string) string {
+	if w != "" && !relationMarkStart(w[0]) && !relationMarkEnd(w[len(w)-1]) {
+		return w
+	}
+	return strings.Trim(w, ".:;,-–— ")
+}
+
+func relationMarkStart(c byte) bool {
+	return c == '.' || c == ':' || c == ';' || c == ',' || c == '-' || c == ' ' || c == 0xE2 // – and — start with E2
+}
+
+func relationMarkEnd(c byte) bool {
+	return c == '.' || c == ':' || c == ';' || c == ',' || c == '-' || c == ' ' || c == 0x93 || c == 0x94 // – and — end with 93, 94
 }
 
 // tailSeparators are what a clerk writes between a name and the relation
 // after it.
 var tailSeparators = []string{" - ", " – ", " — ", ", ", "- ", " -"}
 
-// separators returns tailSeparators when full holds a dash or a comma,
-// else none (nearly every name).
+// separators returns tailSeparators when full holds a dash (-, – or —)
+// or a comma, else none (nearly every name). It reads the bytes:
+// strings.ContainsAny with a set outside ASCII looked each of the name's
+// runes up in the set, ~1,400 instructions a row (read27's callgrind).
+// A – (U+2013) is E2 80 93 and a — (U+2014) E2 80 94 in UTF-8, and no
+// other rune's encoding holds either sequence, valid or not: E2 starts a
+// rune, and a byte that is no valid rune's start or end is read alone.
 func separators(full string) []string {
-	if strings.ContainsAny(full, "-–—,") {
-		return tailSeparators
+	for i := 0; i < len(full); i++ {
+		switch full[i] {
+		case '-', ',':
+			return tailSeparators
+		case 0xE2:
+			if i+2 < len(full) && full[i+1] == 0x80 && (full[i+2] == 0x93 || full[i+2] == 0x94) {
+				return tailSeparators
+			}
+		}
 	}
 	return nil
 }

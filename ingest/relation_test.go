@@ -1,6 +1,10 @@
 package ingest
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 // TestNameRelationAndRank: a household book keyed again writes the
 // relation to the head in the name's cell, a military roll the rank
@@ -59,5 +63,48 @@ func TestNameRelationAndRank(t *testing.T) {
 				t.Errorf("%s %q: name %q relation %q noted %v; want %q %q %v", ext, tt.cell, it.Record.FullName, it.Record.RelationToHead, noted, tt.name, tt.relation, stripped)
 			}
 		}
+	}
+}
+
+// TestSeparatorsAsContainsAny: separators reads bytes where it called
+// strings.ContainsAny(full, "-–—,"), and trimRelationMarks looks at a
+// word's first and last bytes before strings.Trim; each agrees with the
+// call it stands for on every string of up
+// to four bytes drawn from the bytes that make the separators, their
+// neighbours and other runes' starts (valid UTF-8 or not), on every rune
+// to U+20000 between letters, and on random names.
+func TestSeparatorsAsContainsAny(t *testing.T) {
+	same := func(s string) {
+		t.Helper()
+		if got, want := separators(s) != nil, strings.ContainsAny(s, "-–—,"); got != want {
+			t.Fatalf("separators(%q) = %v, ContainsAny %v", s, got, want)
+		}
+		if got, want := trimRelationMarks(s), strings.Trim(s, ".:;,-–— "); got != want {
+			t.Fatalf("trimRelationMarks(%q) = %q, strings.Trim %q", s, got, want)
+		}
+	}
+	bytes := []byte{'a', ' ', '-', ',', '.', ':', 0xE2, 0x80, 0x93, 0x94, 0x95, 0x92, 0xE1, 0xC3, 0xF0, 0xBB}
+	var rec func(b []byte)
+	rec = func(b []byte) {
+		same(string(b))
+		if len(b) == 4 {
+			return
+		}
+		for _, c := range bytes {
+			rec(append(b, c))
+		}
+	}
+	rec(nil)
+	for r := rune(0); r < 0x20000; r++ {
+		same("Lê" + string(r) + "Văn")
+	}
+	rng := rand.New(rand.NewPCG(27, 13))
+	runes := []rune("aăâbcdđeêghiklmnoôơpqrstuưvxyAĐÊÔƯáàảãạếềểễệ ,.-–—‒―−'\uFFFD")
+	for range 200000 {
+		var b strings.Builder
+		for range rng.IntN(24) {
+			b.WriteRune(runes[rng.IntN(len(runes))])
+		}
+		same(b.String())
 	}
 }
