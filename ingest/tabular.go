@@ -1315,6 +1315,9 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 	var nameErr string
 	slots := sh.cols.slots()
 	kinds := sh.cols.kind[:len(sh.cols.field)]
+	// the cells whose own font cellFont may read them in (none in a CSV
+	// file): every other cell's is its column's, without the call
+	fonts := r.plain | r.upper | r.vni | r.tcvn
 	for i, f := range sh.cols.field {
 		kind := kinds[i]
 		if kind&colName != 0 {
@@ -1346,7 +1349,9 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			}
 			continue
 		}
-		if enc, own := sh.cellFont(r, i); own {
+		if fonts>>i&1 == 0 {
+			v = sh.cols.textIn(memo, i, v)
+		} else if enc, own := sh.cellFont(r, i); own {
 			v = cellText(v, enc) // not through the memo: its raw text may be a legacy cell's too
 		} else {
 			v = sh.cols.textIn(memo, i, v)
