@@ -1,6 +1,8 @@
 package vn
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -110,6 +112,65 @@ func TestMayHighlandAsWords(t *testing.T) {
 		if mayHighland(ParseName(s).Key) {
 			t.Errorf("mayHighland(%q) = true: the name is split to learn it has no prefix", s)
 		}
+	}
+}
+
+// TestMayHighlandApostrophes: mayHighland looks for an apostrophe (' or
+// ’) byte by byte where it called strings.ContainsAny(key, "'’"); the two
+// agree on every key of up to four bytes drawn from the bytes of ’ and its
+// neighbours, other runes' starts and letters (valid UTF-8 or not), on
+// every rune to U+20000 inside a name, and on random keys.
+func TestMayHighlandApostrophes(t *testing.T) {
+	asBefore := func(key string) bool {
+		if len(key) < 3 {
+			return false
+		}
+		if strings.ContainsAny(key, "'’") || strings.Contains(key, " h ") || strings.Contains(key, " y ") {
+			return true
+		}
+		switch key[0] {
+		case 'y':
+			return true
+		case 'h':
+		default:
+			return false
+		}
+		switch key[1] {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			return false
+		}
+		return true
+	}
+	same := func(key string) {
+		t.Helper()
+		if got, want := mayHighland(key), asBefore(key); got != want {
+			t.Fatalf("mayHighland(%q) = %v, with ContainsAny %v", key, got, want)
+		}
+	}
+	bytes := []byte{'a', 'h', 'y', ' ', '\'', 0xE2, 0x80, 0x99, 0x98, 0x9A, 0xE1, 0xC3, 0xF0, 0xBB}
+	var rec func(b []byte)
+	rec = func(b []byte) {
+		same("ng" + string(b))
+		same(string(b) + " an")
+		if len(b) == 4 {
+			return
+		}
+		for _, c := range bytes {
+			rec(append(b, c))
+		}
+	}
+	rec(nil)
+	for r := rune(0); r < 0x20000; r++ {
+		same("nguyen " + string(r) + "an")
+	}
+	rng := rand.New(rand.NewPCG(27, 14))
+	runes := []rune("abdeghiklmnoqrstuvxy '’‘`´ʼ\uFFFD")
+	for range 200000 {
+		var b strings.Builder
+		for range rng.IntN(20) {
+			b.WriteRune(runes[rng.IntN(len(runes))])
+		}
+		same(b.String())
 	}
 }
 
