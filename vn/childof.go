@@ -41,6 +41,11 @@ var childParentWords = map[string]Parent{
 func ChildOf(cell string) (parent string, who Parent, ok bool) {
 	// Every such cell starts with C or c (Con, CB): most names are
 	// answered here, without a word split.
+	// (the first byte looked at before strings.TrimLeft, which builds its
+	// set of the two bytes at each of the three calls a record makes)
+	if cell == "" || cell[0] != ' ' && cell[0] != '\t' && cell[0]|0x20 != 'c' {
+		return "", 0, false
+	}
 	if t := strings.TrimLeft(cell, " \t"); t == "" || t[0]|0x20 != 'c' {
 		return "", 0, false
 	}
