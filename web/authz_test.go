@@ -28,11 +28,12 @@ var coverageStub = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request)
 // to web/routes.go fails TestAuthorisationMatrix until it is added here
 // with its roles (and so is driven by it).
 var matrix = map[string][]string{
-	"GET /healthz":    {"public"},
-	"GET /login":      {"public"},
-	"POST /login":     {"public"},
-	"POST /api/login": {"public"},
-	"GET /static/":    {"public"},
+	"GET /healthz":     {"public"},
+	"GET /login":       {"public"},
+	"POST /login":      {"public"},
+	"POST /api/login":  {"public"},
+	"GET /static/":     {"public"},
+	"GET /favicon.ico": {"public"},
 
 	"GET /{$}":         store.Roles,
 	"POST /logout":     store.Roles,

@@ -44,6 +44,7 @@ func (s *Server) routeTable(static http.Handler) []route {
 		{pattern: "POST /login", public: true, handler: h(s.loginCheck)},
 		{pattern: "POST /api/login", public: true, handler: h(s.apiLogin)},
 		{pattern: "GET /static/", public: true, handler: http.StripPrefix("/static/", static)},
+		{pattern: "GET /favicon.ico", public: true, handler: h(s.favicon)},
 
 		// Any signed-in user.
 		{pattern: "GET /{$}", roles: anyRole, handler: h(s.home)},

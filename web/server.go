@@ -148,7 +148,10 @@ type Server struct {
 	// conflictLocks serialise the decisions on one conflict within this
 	// server (decide.go's lockConflict).
 	conflictLocks [64]sync.Mutex
-	mux           *http.ServeMux
+	// sessionLocks serialise the expiry of one session within this
+	// server (middleware.go's expire).
+	sessionLocks [16]sync.Mutex
+	mux          *http.ServeMux
 }
 
 var _ http.Handler = (*Server)(nil)

@@ -195,3 +195,119 @@ func TestBrowserSessionExpired(t *testing.T) {
 		t.Errorf("the login page says %q, want that the session expired", notice)
 	}
 }
+
+// TestFaviconLeavesTheSession: the icon a browser asks for by itself
+// after every page (GET /favicon.ico) passed the session middleware like
+// any unknown path: it moved the idle timeout on as if the reviewer had
+// done something, sent after the timeout it ended the session (audited)
+// before the page the reviewer asked for could say so, and an anonymous
+// browser got a redirect to the login page for it (ui1). It is now
+// public, 204, and leaves the session alone.
+func TestFaviconLeavesTheSession(t *testing.T) {
+	env := webtest.Start(t, web.Config{SessionTTL: time.Hour, SessionIdle: 10 * time.Minute})
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	env.AddUser(t, "adm", store.RoleAdmin)
+	favicon := func(c *webtest.Client) *http.Response {
+		t.Helper()
+		resp, err := c.Get(env.URL + "/favicon.ico")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Location") != "" {
+			t.Errorf("GET /favicon.ico: %d to %q, want 204 and no redirect", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		return resp
+	}
+	favicon(env.NewClient())
+
+	// Asked for at 9 idle minutes, it does not keep the session.
+	idle := env.Login(t, "rev")
+	env.Clock.Advance(9 * time.Minute)
+	favicon(idle)
+	env.Clock.Advance(2 * time.Minute)
+	if st, body := idle.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized || !strings.Contains(string(body), "expired") {
+		t.Errorf("after a favicon at 9 and 2 more idle minutes: %d %s, want 401 saying the session expired", st, body)
+	}
+
+	// Asked for past the timeout, it does not end the session: the
+	// request after it is the one that finds it expired and says so.
+	late := env.Login(t, "rev")
+	env.Clock.Advance(11 * time.Minute)
+	if resp := favicon(late); len(resp.Cookies()) != 0 {
+		t.Errorf("GET /favicon.ico with an expired session sets cookies %v, want none", resp.Cookies())
+	}
+	if st, body := late.Do(t, "GET", "/api/me", nil); st != http.StatusUnauthorized || !strings.Contains(string(body), "expired") {
+		t.Errorf("the request after a favicon past the timeout: %d %s, want 401 saying the session expired", st, body)
+	}
+
+	adm := env.Login(t, "adm")
+	st, body := adm.Do(t, "GET", "/api/audit?action=logout&limit=100", nil)
+	if n := strings.Count(string(body), `"username":"rev","role":"reviewer","action":"logout"`); st != http.StatusOK || n != 2 {
+		t.Errorf("audit: %d, %d logouts of rev, want 2 (one a session): %s", st, n, body)
+	}
+}
+
+// TestExpiryAuditedOnce: requests sent at once with one expired session's
+// cookie (a page and the requests the browser sends by itself: in
+// TestBrowserSessionExpired the server logged "session expired" twice
+// for one navigation) each found the session expired, ended it and
+// audited a logout (ui1). Now one of them does; each says the session
+// expired or that the caller is not signed in, never serves the page.
+func TestExpiryAuditedOnce(t *testing.T) {
+	env := webtest.Start(t, web.Config{SessionTTL: time.Hour, SessionIdle: 10 * time.Minute})
+	const sessions, together = 6, 4
+	env.AddUser(t, "rev", store.RoleReviewer, "01")
+	env.AddUser(t, "adm", store.RoleAdmin)
+	var clients []*webtest.Client
+	for range sessions {
+		clients = append(clients, env.Login(t, "rev"))
+	}
+	env.Clock.Advance(11 * time.Minute)
+	base, _ := url.Parse(env.URL)
+	for i, c := range clients {
+		cookies := c.Jar.Cookies(base)
+		start := make(chan struct{})
+		type answer struct {
+			path, loc string
+			status    int
+			body      string
+			err       error
+		}
+		answers := make(chan answer, together)
+		for j := range together {
+			path := []string{"/api/me", "/conflicts", "/api/conflicts", "/no-such-page"}[j%4]
+			go func() {
+				req, _ := http.NewRequest("GET", env.URL+path, nil)
+				for _, ck := range cookies {
+					req.AddCookie(ck)
+				}
+				<-start
+				resp, err := env.NewClient().Client.Do(req)
+				if err != nil {
+					answers <- answer{path: path, err: err}
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				answers <- answer{path, resp.Header.Get("Location"), resp.StatusCode, string(b), nil}
+			}()
+		}
+		close(start)
+		for range together {
+			a := <-answers
+			switch {
+			case a.err != nil:
+				t.Errorf("session %d, GET %s: %v", i, a.path, a.err)
+			case strings.HasPrefix(a.path, "/api/") && a.status != http.StatusUnauthorized,
+				!strings.HasPrefix(a.path, "/api/") && (a.status != http.StatusSeeOther || !strings.HasPrefix(a.loc, "/login")):
+				t.Errorf("session %d, GET %s with the expired cookie: %d to %q %.200s, want 401 or 303 to the login", i, a.path, a.status, a.loc, a.body)
+			}
+		}
+	}
+	adm := env.Login(t, "adm")
+	st, body := adm.Do(t, "GET", "/api/audit?action=logout&limit=100", nil)
+	if n := strings.Count(string(body), `"username":"rev","role":"reviewer","action":"logout"`); st != http.StatusOK || n != sessions {
+		t.Errorf("audit: %d, %d logouts of rev for %d expired sessions, %d requests each at once; want one each", st, n, sessions, together)
+	}
+}
