@@ -2,6 +2,7 @@ package webtest
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"testing"
 	"time"
@@ -9,9 +10,20 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// BrowserTimeout bounds a whole browser test (the context Browser
+// returns).
+const BrowserTimeout = 3 * time.Minute
+
+// StepTimeout bounds one step of a browser test (Do). Default: 1 minute,
+// ten times what the slowest step took on a loaded machine (ui1); the
+// package's own test shortens it.
+var StepTimeout = time.Minute
+
 // Browser starts a headless Chromium (Debian's chromium, installed by
-// scripts/setup.sh) for the test and returns its chromedp context. There
-// is no skip: a missing browser fails the test.
+// scripts/setup.sh) for the test and returns its chromedp context, good
+// for BrowserTimeout. There is no skip: a missing browser fails the test.
+// The browser is started here, so that a step run with a shorter context
+// (Do) does not bind the browser's life to that step's.
 func Browser(t testing.TB) context.Context {
 	t.Helper()
 	path := ""
@@ -30,20 +42,74 @@ func Browser(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancel3 := context.WithTimeout(ctx, BrowserTimeout)
 	t.Cleanup(cancel3)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("webtest: start Chromium (%s): %v", path, err)
+	}
 	return ctx
 }
 
+// Do runs the actions of one step of a browser test, named by step, in
+// order, within StepTimeout. Its error names the step and the page the
+// tab is on (its URL and title), so that a page that never comes fails
+// the step in a minute saying where the browser was, rather than eating
+// the test's whole BrowserTimeout with "context deadline exceeded" (ui1:
+// TestBrowserSessionExpired on CI).
+func Do(ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) error {
+	sctx, cancel := context.WithTimeout(ctx, StepTimeout)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		return fmt.Errorf("%s: %w (%s)", step, err, Where(ctx))
+	}
+	return nil
+}
+
+// Where says which page the tab of ctx is on: "on URL, titled "T"", or
+// why that cannot be told. It waits for the browser at most 5 seconds.
+func Where(ctx context.Context) string {
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	url, err := chromedp.Run(wctx, chromedp.Location())
+	if err != nil {
+		return fmt.Sprintf("the page is not known: %v", err)
+	}
+	title, err := chromedp.Run(wctx, chromedp.Title())
+	if err != nil {
+		return "on " + url
+	}
+	return fmt.Sprintf("on %s, titled %q", url, title)
+}
+
+// Loaded waits until the page in the tab has loaded whole
+// (document.readyState is "complete": its styles and scripts are in and
+// its load event has fired). WaitVisible of an element returns as soon
+// as the element is drawn, while the page may still be loading; a test
+// that then moves the server's clock or its data must wait for Loaded
+// first, or a request of the page still on its way is answered at the
+// new time (ui1: TestBrowserSessionExpired). It does not survive a
+// navigation: wait for an element of the new page first.
+func Loaded() chromedp.Action[chromedp.Void] {
+	poll := chromedp.Poll[bool](`document.readyState === "complete"`,
+		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(0))
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := poll(ctx, t); err != nil {
+			return chromedp.Void{}, fmt.Errorf("wait for the page to load: %w", err)
+		}
+		return chromedp.Void{}, nil
+	}
+}
+
 // SignIn signs user in with Password through the login form at base and
-// waits for the page after it.
+// waits for the page after it to have loaded (Loaded).
 func SignIn(ctx context.Context, base, user string) error {
-	return chromedp.Do(ctx,
+	return Do(ctx, "sign in as "+user,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible("#username"),
 		chromedp.SendKeys("#username", user),
 		chromedp.SendKeys("#password", Password),
 		chromedp.Click("#signin"),
 		chromedp.WaitVisible("header nav"),
+		Loaded(),
 	)
 }

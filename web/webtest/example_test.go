@@ -3,6 +3,9 @@ package webtest_test
 import (
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/web"
@@ -27,5 +30,23 @@ func TestMountCoverage(t *testing.T) {
 	}
 	if st, _ := env.NewClient().Do(t, "GET", "/api/coverage", nil); st != http.StatusUnauthorized {
 		t.Errorf("anonymous on coverage: %d, want 401", st)
+	}
+}
+
+// A browser test runs its steps with Do, each named, and waits for the
+// page to have loaded (Loaded) before it moves the server's clock: a
+// request of the page still on its way would be answered at the new time.
+func ExampleDo() {
+	var t *testing.T // the test's
+	env := webtest.Start(t, web.Config{SessionIdle: 10 * time.Minute})
+	env.AddUser(t, "rev.hue", store.RoleReviewer, "46")
+	ctx := webtest.Browser(t)
+	if err := webtest.SignIn(ctx, env.URL, "rev.hue"); err != nil { // waits for Loaded
+		t.Fatal(err)
+	}
+	env.Clock.Advance(11 * time.Minute)
+	if err := webtest.Do(ctx, "the queue after 11 idle minutes",
+		chromedp.Navigate(env.URL+"/conflicts"), chromedp.WaitVisible("#username")); err != nil {
+		t.Fatal(err) // e.g. "the queue after 11 idle minutes: context deadline exceeded (on http://…/conflicts, titled "Conflicts · dancu")"
 	}
 }
