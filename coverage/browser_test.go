@@ -46,6 +46,11 @@ func headless(t *testing.T, w, h int, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel = context.WithTimeout(ctx, d)
 	t.Cleanup(cancel)
+	// Started here, so that a step's shorter context (webtest.Do) does
+	// not bind the browser's life to that step's.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
 	return ctx
 }
 
@@ -62,7 +67,7 @@ func TestCoveragePageInChromium(t *testing.T) {
 
 	ctx := headless(t, 1400, 1250, 90*time.Second)
 
-	err := chromedp.Do(ctx,
+	err := webtest.Do(ctx, "sign in as analyst1",
 		chromedp.Navigate(env.URL+"/login"),
 		chromedp.WaitVisible(`#username`),
 		chromedp.SendKeys(`#username`, "analyst1"),
@@ -71,7 +76,7 @@ func TestCoveragePageInChromium(t *testing.T) {
 		chromedp.WaitVisible(`#map-new svg`),
 	)
 	if err != nil {
-		t.Fatalf("chromium: log in: %v", err)
+		t.Fatal(err)
 	}
 	url, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
@@ -109,8 +114,8 @@ func TestCoveragePageInChromium(t *testing.T) {
 
 	// Lowest first: the provinces that lag head the table (persons % of
 	// the expected population, ascending) and the bar chart, in one order.
-	if err := chromedp.Do(ctx, chromedp.Click(`#order-lowest`), chromedp.WaitVisible(`#order-lowest.on`)); err != nil {
-		t.Fatalf("order lowest first: %v", err)
+	if err := webtest.Do(ctx, "order by the lowest coverage", chromedp.Click(`#order-lowest`), chromedp.WaitVisible(`#order-lowest.on`)); err != nil {
+		t.Fatal(err)
 	}
 	checkLowestFirst(t, ctx, 17, "provinces by persons %")
 	if p := os.Getenv("DANCU_SCREENSHOT"); p != "" {
@@ -121,12 +126,12 @@ func TestCoveragePageInChromium(t *testing.T) {
 
 	// Click Nghệ An on the old-era map: drill down to its communes, still
 	// lowest first (communes have no expected population: by persons).
-	err = chromedp.Do(ctx,
+	err = webtest.Do(ctx, "drill-down",
 		chromedp.Click(`#map-old path#p-40`),
 		chromedp.WaitVisible(`tr[data-code="16681"]`),
 	)
 	if err != nil {
-		t.Fatalf("drill-down: %v", err)
+		t.Fatal(err)
 	}
 	if url, err = chromedp.Run(ctx, chromedp.Location()); err != nil {
 		t.Fatal(err)
@@ -202,9 +207,9 @@ func TestCoveragePageInChromium(t *testing.T) {
 	if !strings.Contains(bar, "analyst1 · analyst · national") || !strings.Contains(bar, "Sign out") || strings.Contains(bar, "Conflicts") {
 		t.Fatalf("the page's top bar reads %q: want who is signed in (analyst1 · analyst · national), Sign out, and no link to the desk", bar)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(`header.top button.link`), chromedp.WaitVisible(`#username`),
-		chromedp.Navigate(env.URL+"/coverage"), chromedp.WaitVisible(`#username`)); err != nil {
-		t.Fatalf("sign out from the coverage page: %v", err)
+	if err := webtest.Do(ctx, "sign out from the coverage page", chromedp.Click(`header.top button.link`), chromedp.WaitVisible(`#username`),
+		webtest.Loaded(), chromedp.Navigate(env.URL+"/coverage"), chromedp.WaitVisible(`#username`)); err != nil {
+		t.Fatal(err)
 	}
 	if url, err = chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.Contains(url, "/login") {
 		t.Errorf("after signing out, /coverage is at %s (%v), want the login page", url, err)
@@ -245,8 +250,8 @@ func TestChartsFitInChromium(t *testing.T) {
 	defer srv.Close()
 
 	ctx := headless(t, 800, 600, 60*time.Second)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL), chromedp.WaitVisible(`svg.bars`)); err != nil {
-		t.Fatalf("chromium: %v", err)
+	if err := webtest.Do(ctx, "the charts page", chromedp.Navigate(srv.URL), chromedp.WaitVisible(`svg.bars`)); err != nil {
+		t.Fatal(err)
 	}
 	outside, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('svg text')).flatMap(t => {
 		const s = t.ownerSVGElement.getBoundingClientRect(), b = t.getBoundingClientRect();

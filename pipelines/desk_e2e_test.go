@@ -54,7 +54,7 @@ GROUP BY prov HAVING count() >= 2 ORDER BY prov LIMIT 1`).Scan(&prov, &recs, &pe
 	if err := webtest.SignIn(bctx, desk.URL, "reviewer.e2e"); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
-	err = chromedp.Do(bctx,
+	err = webtest.Do(bctx, "decide in the browser",
 		chromedp.WaitVisible(`tr[data-conflict="`+conflictID+`"]`),
 		chromedp.Click(`tr[data-conflict="`+conflictID+`"] a.open`),
 		chromedp.WaitVisible("#records"),
@@ -64,7 +64,7 @@ GROUP BY prov HAVING count() >= 2 ORDER BY prov LIMIT 1`).Scan(&prov, &recs, &pe
 		chromedp.WaitNotPresent("#decide"),
 	)
 	if err != nil {
-		t.Fatalf("decide in the browser: %v", err)
+		t.Fatal(err)
 	}
 	ds, err := desk.Store.Decisions(ctx, conflictID)
 	if err != nil || len(ds) != 1 || ds[0].StatusAfter != schemas.StatusDecided {
@@ -90,8 +90,8 @@ GROUP BY prov HAVING count() >= 2 ORDER BY prov LIMIT 1`).Scan(&prov, &recs, &pe
 	}
 	// The conflict page shows the merge in the persons' history.
 	var events string
-	if err := chromedp.Do(bctx, chromedp.Navigate(desk.URL+"/conflicts/"+conflictID), chromedp.WaitVisible("#events")); err != nil {
-		t.Fatalf("merge on the conflict page: %v", err)
+	if err := webtest.Do(bctx, "merge on the conflict page", chromedp.Navigate(desk.URL+"/conflicts/"+conflictID), chromedp.WaitVisible("#events")); err != nil {
+		t.Fatal(err)
 	}
 	if events, err = chromedp.Run(bctx, chromedp.Text("#events")); err != nil || events == "" {
 		t.Errorf("events on the conflict page: %q %v", events, err)

@@ -211,10 +211,10 @@ func TestBrowserGroupsRecords(t *testing.T) {
 	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/"+id), chromedp.WaitVisible("#groups")); err != nil {
-		t.Fatalf("open the conflict: %v", err)
+	if err := webtest.Do(ctx, "open the conflict", chromedp.Navigate(env.URL+"/conflicts/"+id), chromedp.WaitVisible("#groups")); err != nil {
+		t.Fatal(err)
 	}
-	err := chromedp.Do(ctx,
+	err := webtest.Do(ctx, "choose the groups",
 		chromedp.Click(`input[name="decision"][value="different_persons"]`),
 		chromedp.SetValue(`select[name="group_r_c_pick_0"]`, "1"),
 		chromedp.SetValue(`select[name="group_r_c_pick_1"]`, "2"),
@@ -222,11 +222,11 @@ func TestBrowserGroupsRecords(t *testing.T) {
 		chromedp.SendKeys(`textarea[name="note"]`, "Bản ghi thứ hai là người anh"),
 	)
 	if err != nil {
-		t.Fatalf("choose the groups: %v", err)
+		t.Fatal(err)
 	}
 	writePNG(t, filepath.Join(shotDir(t), "desk-groups.png"), run(t, ctx, chromedp.FullScreenshot(100)))
-	if err := chromedp.Do(ctx, chromedp.Click("#submit-decision"), chromedp.WaitNotPresent("#decide")); err != nil {
-		t.Fatalf("decide: %v", err)
+	if err := webtest.Do(ctx, "decide", chromedp.Click("#submit-decision"), chromedp.WaitNotPresent("#decide")); err != nil {
+		t.Fatal(err)
 	}
 	if status := run(t, ctx, chromedp.Text("#status")); status != "decided" {
 		t.Errorf("status after the decision: %q", status)

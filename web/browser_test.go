@@ -29,7 +29,7 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	ctx := webtest.Browser(t)
 	dir := shotDir(t)
 
-	err := chromedp.Do(ctx,
+	err := webtest.Do(ctx, "sign in",
 		chromedp.Navigate(env.URL+"/"), // redirected to the login form
 		chromedp.WaitVisible("#username"),
 		chromedp.SendKeys("#username", "reviewer.hn"),
@@ -38,7 +38,7 @@ func TestBrowserReviewerDecides(t *testing.T) {
 		chromedp.WaitVisible("#queue"),
 	)
 	if err != nil {
-		t.Fatalf("sign in: %v", err)
+		t.Fatal(err)
 	}
 	queue := run(t, ctx, chromedp.Text("#queue"))
 	html := run(t, ctx, chromedp.OuterHTML("#queue"))
@@ -56,8 +56,8 @@ func TestBrowserReviewerDecides(t *testing.T) {
 		t.Errorf("queue lacks the masked number: %q", queue)
 	}
 
-	if err := chromedp.Do(ctx, chromedp.Click(`tr[data-conflict="`+own+`"] a.open`), chromedp.WaitVisible("#records")); err != nil {
-		t.Fatalf("open the conflict: %v", err)
+	if err := webtest.Do(ctx, "open the conflict", chromedp.Click(`tr[data-conflict="`+own+`"] a.open`), chromedp.WaitVisible("#records")); err != nil {
+		t.Fatal(err)
 	}
 	records := run(t, ctx, chromedp.Text("#records"))
 	nDiff := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#records tr.differs").length`))
@@ -75,7 +75,7 @@ func TestBrowserReviewerDecides(t *testing.T) {
 		t.Errorf("decisions in ClickHouse: %+v %v", ds, err)
 	}
 	// The other province's conflict, typed in by hand: not found.
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/"+other)); err != nil {
+	if err := webtest.Do(ctx, "open another province's conflict", chromedp.Navigate(env.URL+"/conflicts/"+other)); err != nil {
 		t.Fatal(err)
 	}
 	if body := run(t, ctx, chromedp.Text("main")); !strings.Contains(body, "404") || strings.Contains(body, "001090012345") {
@@ -88,14 +88,14 @@ func TestBrowserReviewerDecides(t *testing.T) {
 // conflict decided.
 func ruleInBrowser(t *testing.T, ctx context.Context, choice, note string) {
 	t.Helper()
-	err := chromedp.Do(ctx,
+	err := webtest.Do(ctx, "rule",
 		chromedp.Click(choice),
 		chromedp.SendKeys(`textarea[name="note"]`, note),
 		chromedp.Click("#submit-decision"),
 		chromedp.WaitNotPresent("#decide"),
 	)
 	if err != nil {
-		t.Fatalf("rule: %v", err)
+		t.Fatal(err)
 	}
 	if status := run(t, ctx, chromedp.Text("#status")); status != "decided" {
 		t.Errorf("status after the ruling: %q", status)
@@ -167,8 +167,8 @@ func TestBrowserDeskOnAPhone(t *testing.T) {
 	})()`
 	look := func(who, path, name string) {
 		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+path), chromedp.WaitVisible("main table")); err != nil {
-			t.Fatalf("%s: %s: %v", who, path, err)
+		if err := webtest.Do(ctx, who+": "+path, chromedp.Navigate(env.URL+path), chromedp.WaitVisible("main table")); err != nil {
+			t.Fatal(err)
 		}
 		got := run(t, ctx, chromedp.Evaluate[map[string]any](check))
 		writePNG(t, filepath.Join(dir, name), run(t, ctx, chromedp.FullScreenshot(100)))
@@ -182,13 +182,13 @@ func TestBrowserDeskOnAPhone(t *testing.T) {
 	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+	if err := webtest.Do(ctx, "a phone-sized window", chromedp.EmulateViewport(390, 844)); err != nil {
 		t.Fatal(err)
 	}
 	look("reviewer", "/conflicts", "phone-queue.png")
 	look("reviewer", "/conflicts/"+three, "phone-conflict.png")
 	look("reviewer", "/conflicts/"+tie, "phone-tie.png")
-	if err := chromedp.Do(ctx, chromedp.Click(`header.top button.link`), chromedp.WaitVisible("#username")); err != nil {
+	if err := webtest.Do(ctx, "sign out", chromedp.Click(`header.top button.link`), chromedp.WaitVisible("#username")); err != nil {
 		t.Fatal(err)
 	}
 	if err := webtest.SignIn(ctx, env.URL, "auditor"); err != nil {

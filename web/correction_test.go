@@ -136,10 +136,10 @@ func TestBrowserCorrectsGroups(t *testing.T) {
 	if err := webtest.SignIn(ctx, env.URL, "sup.hn"); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/"+id), chromedp.WaitVisible("#correct-groups")); err != nil {
-		t.Fatalf("the correction form's grouping: %v", err)
+	if err := webtest.Do(ctx, "the correction form's grouping", chromedp.Navigate(env.URL+"/conflicts/"+id), chromedp.WaitVisible("#correct-groups")); err != nil {
+		t.Fatal(err)
 	}
-	err := chromedp.Do(ctx,
+	err := webtest.Do(ctx, "choose the groups",
 		chromedp.Click(`#correct input[name="decision"][value="different_persons"]`),
 		chromedp.SetValue(`#correct select[name="group_r_c_regroup_0"]`, "1"),
 		chromedp.SetValue(`#correct select[name="group_r_c_regroup_1"]`, "1"),
@@ -147,11 +147,11 @@ func TestBrowserCorrectsGroups(t *testing.T) {
 		chromedp.SendKeys(`#correct textarea[name="note"]`, "Bản quét là người em, khác ngày sinh"),
 	)
 	if err != nil {
-		t.Fatalf("choose the groups: %v", err)
+		t.Fatal(err)
 	}
 	writePNG(t, filepath.Join(shotDir(t), "desk-correct-groups.png"), run(t, ctx, chromedp.FullScreenshot(100)))
-	if err := chromedp.Do(ctx, chromedp.Click("#submit-correction"), chromedp.WaitVisible("#decisions li:nth-child(2)")); err != nil {
-		t.Fatalf("correct: %v", err)
+	if err := webtest.Do(ctx, "correct", chromedp.Click("#submit-correction"), chromedp.WaitVisible("#decisions li:nth-child(2)")); err != nil {
+		t.Fatal(err)
 	}
 	ds, err := env.Store.Decisions(context.Background(), id)
 	want := [][]string{{"r_c_regroup_0", "r_c_regroup_1"}, {"r_c_regroup_2"}}

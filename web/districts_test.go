@@ -82,7 +82,7 @@ VALUES ('c_tanloc', 'shared_id', '42', '042060001234', ['p_tl1', 'p_tl2'], ['r_t
 	if err := webtest.SignIn(ctx, env.URL, "reviewer.ht"); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts?status=all"), chromedp.WaitVisible("td.districts")); err != nil {
+	if err := webtest.Do(ctx, "the queue of every status", chromedp.Navigate(env.URL+"/conflicts?status=all"), chromedp.WaitVisible("td.districts")); err != nil {
 		t.Fatal(err)
 	}
 	writePNG(t, filepath.Join(shotDir(t), "desk-queue-districts.png"), run(t, ctx, chromedp.FullScreenshot(100)))

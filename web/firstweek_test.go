@@ -214,7 +214,8 @@ func TestBrowserFiltersByKeyboard(t *testing.T) {
 	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
 		t.Fatal(err)
 	}
-	err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts"), chromedp.WaitVisible("#queue"),
+	err := webtest.Do(ctx, "two arrow keys on the status filter", chromedp.Navigate(env.URL+"/conflicts"), chromedp.WaitVisible("#queue"),
+		webtest.Loaded(), // desk.js (deferred) listens to the keys
 		chromedp.Focus(`select[name="status"]`), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown),
 		chromedp.Sleep(300*time.Millisecond))
 	if err != nil {
@@ -225,7 +226,7 @@ func TestBrowserFiltersByKeyboard(t *testing.T) {
 	if strings.Contains(loc, "status=") || focused != "status=needs_verification" {
 		t.Errorf("two arrow keys on the status filter: at %s, focus on %q; want no reload and status=needs_verification", loc, focused)
 	}
-	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#queue")); err != nil {
+	if err := webtest.Do(ctx, "Enter on the status filter", webtest.Navigation(chromedp.KeyEvent(kb.Enter)), chromedp.WaitVisible("#queue")); err != nil {
 		t.Fatal(err)
 	}
 	if loc := run(t, ctx, chromedp.Location()); !strings.Contains(loc, "status=needs_verification") {
@@ -357,7 +358,7 @@ VALUES ('c_long', 'shared_id', '01', '001190012345', ['p_l1', 'p_l2'], ['r_long_
 	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/c_long"), chromedp.WaitVisible("#records")); err != nil {
+	if err := webtest.Do(ctx, "open the conflict of long values", chromedp.Navigate(env.URL+"/conflicts/c_long"), chromedp.WaitVisible("#records")); err != nil {
 		t.Fatal(err)
 	}
 	writePNG(t, filepath.Join(shotDir(t), "desk-long-values.png"), run(t, ctx, chromedp.FullScreenshot(100)))
@@ -476,37 +477,38 @@ func TestBrowserNoteKeptWhenSessionExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	const note = "Hai người khác nhau: khác cha mẹ, khác quê — đã hỏi trưởng thôn"
-	err := chromedp.Do(ctx,
+	err := webtest.Do(ctx, "write a note on the conflict",
 		chromedp.Navigate(env.URL+"/conflicts/"+id),
 		chromedp.WaitVisible("#decide"),
 		chromedp.Click(`input[name="decision"][value="different_persons"]`),
 		chromedp.SendKeys(`#decide textarea[name="note"]`, note),
+		webtest.Loaded(), // before the clock moves (TestBrowserSessionExpired)
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	env.Clock.Advance(time.Hour)
-	if err := chromedp.Do(ctx, chromedp.Click("#submit-decision"), chromedp.WaitVisible("#signin-again")); err != nil {
-		t.Fatalf("send after the session expired: %v", err)
+	if err := webtest.Do(ctx, "send after the session expired", chromedp.Click("#submit-decision"), chromedp.WaitVisible("#signin-again")); err != nil {
+		t.Fatal(err)
 	}
 	if got := run(t, ctx, chromedp.Text("#unsent-note")); !strings.Contains(got, note) {
 		t.Errorf("the 401 page does not give the note back: %q", got)
 	}
 	writePNG(t, filepath.Join(dir, "session-expired-note.png"), run(t, ctx, chromedp.FullScreenshot(100)))
-	if err := chromedp.Do(ctx, chromedp.Click("#signin-again a"), chromedp.WaitVisible("#username")); err != nil {
+	if err := webtest.Do(ctx, "follow the link to sign in again", chromedp.Click("#signin-again a"), chromedp.WaitVisible("#username")); err != nil {
 		t.Fatal(err)
 	}
 	if got := run(t, ctx, chromedp.Text("section.login")); !strings.Contains(got, "session has expired") {
 		t.Errorf("the login page reached from the 401 does not say the session expired: %q", got)
 	}
-	err = chromedp.Do(ctx,
+	err = webtest.Do(ctx, "sign in again",
 		chromedp.SendKeys("#username", "reviewer.hn"),
 		chromedp.SendKeys("#password", webtest.Password),
 		chromedp.Click("#signin"),
 		chromedp.WaitVisible("#decide"),
 	)
 	if err != nil {
-		t.Fatalf("sign in again: %v", err)
+		t.Fatal(err)
 	}
 	if got := run(t, ctx, chromedp.Value(`#decide textarea[name="note"]`)); got != note {
 		t.Errorf("the note after signing in again: %q, want %q", got, note)
@@ -514,7 +516,7 @@ func TestBrowserNoteKeptWhenSessionExpires(t *testing.T) {
 	if ds, err := env.Store.Decisions(context.Background(), id); err != nil || len(ds) != 0 {
 		t.Errorf("decisions recorded: %+v %v", ds, err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible("#decide")); err != nil {
+	if err := webtest.Do(ctx, "reload the conflict", chromedp.Reload(), chromedp.WaitVisible("#decide")); err != nil {
 		t.Fatal(err)
 	}
 	if got := run(t, ctx, chromedp.Value(`#decide textarea[name="note"]`)); got != "" {

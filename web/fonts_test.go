@@ -34,13 +34,13 @@ func TestBrowserVietnameseFonts(t *testing.T) {
 	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
 		t.Fatal(err)
 	}
-	err := chromedp.Do(ctx,
+	err := webtest.Do(ctx, "open the conflict",
 		chromedp.Navigate(env.URL+"/conflicts/"+id),
 		chromedp.WaitVisible("#decide"),
 		chromedp.SendKeys(`#decide textarea[name="note"]`, "Đã gặp bà Nguyễn Thị Ầu, ở xã Phước Hữu"),
 	)
 	if err != nil {
-		t.Fatalf("open the conflict: %v", err)
+		t.Fatal(err)
 	}
 	// Every element whose own text (or value) has a letter of Vietnamese
 	// beyond Latin-1.

@@ -186,8 +186,8 @@ func TestBrowserTieRuling(t *testing.T) {
 	if err := webtest.SignIn(ctx, env.URL, "reviewer.hn"); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.URL+"/conflicts/"+id), chromedp.WaitVisible("#decide")); err != nil {
-		t.Fatalf("open the tie: %v", err)
+	if err := webtest.Do(ctx, "open the tie", chromedp.Navigate(env.URL+"/conflicts/"+id), chromedp.WaitVisible("#decide")); err != nil {
+		t.Fatal(err)
 	}
 	form := run(t, ctx, chromedp.Text("#decide"))
 	writePNG(t, filepath.Join(dir, "desk-tie.png"), run(t, ctx, chromedp.FullScreenshot(100)))

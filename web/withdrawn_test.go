@@ -187,7 +187,7 @@ func TestBrowserWithdrawnConflict(t *testing.T) {
 	id := seedWithdrawal(t, env)
 	env.AddUser(t, "rev.hue", store.RoleReviewer, "46")
 	ctx := webtest.Browser(t)
-	err := chromedp.Do(ctx,
+	err := webtest.Do(ctx, "open the queue",
 		chromedp.Navigate(env.URL+"/"),
 		chromedp.WaitVisible("#username"),
 		chromedp.SendKeys("#username", "rev.hue"),
@@ -198,18 +198,18 @@ func TestBrowserWithdrawnConflict(t *testing.T) {
 		chromedp.WaitVisible("#queue"),
 	)
 	if err != nil {
-		t.Fatalf("open the queue: %v", err)
+		t.Fatal(err)
 	}
 	writePNG(t, filepath.Join(shotDir(t), "desk-queue-withdrawn.png"), run(t, ctx, chromedp.FullScreenshot(100)))
 	if queue := run(t, ctx, chromedp.Text("#queue")); strings.Count(queue, "record withdrawn") != 1 {
 		t.Errorf("the queue marks the withdrawn conflict %d times: %q", strings.Count(queue, "record withdrawn"), queue)
 	}
-	err = chromedp.Do(ctx,
+	err = webtest.Do(ctx, "open the conflict",
 		chromedp.Navigate(env.URL+"/conflicts/"+id),
 		chromedp.WaitVisible("#withdrawals"),
 	)
 	if err != nil {
-		t.Fatalf("open the conflict: %v", err)
+		t.Fatal(err)
 	}
 	writePNG(t, filepath.Join(shotDir(t), "desk-withdrawn.png"), run(t, ctx, chromedp.FullScreenshot(100)))
 	text := run(t, ctx, chromedp.Text("#withdrawals"))

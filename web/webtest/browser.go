@@ -113,3 +113,19 @@ func SignIn(ctx context.Context, base, user string) error {
 		Loaded(),
 	)
 }
+
+// Navigation runs actions that lead the tab to another page (a click on a
+// link or a button, Enter in a form) and waits until that page has
+// loaded. Waiting for an element instead is right only when the page
+// before had none: the queue's filter submitted by Enter leads to the
+// queue again, whose table the old page still shows (ui1:
+// TestBrowserFiltersByKeyboard). Actions that lead nowhere fail the step
+// at StepTimeout.
+func Navigation(actions ...chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
+		if _, err := chromedp.RunResponse(ctx, actions...); err != nil {
+			return chromedp.Void{}, fmt.Errorf("wait for the page the actions lead to: %w", err)
+		}
+		return chromedp.Void{}, nil
+	}
+}
