@@ -23,7 +23,7 @@ func init() {
 	// computed from, so that training never estimates a name comparison
 	// on pairs blocked on a name key (see settings.Lineage).
 	for _, f := range []string{"vn.family", "vn.middle", "vn.given", "vn.family_key", "vn.middle_key",
-		"vn.given_key", "vn.name_key", "vn.name_ocr", "vn.given_ocr", "vn.family_ocr", "vn.given_named"} {
+		"vn.given_key", "vn.name_key", "vn.name_ocr", "vn.given_ocr", "vn.family_ocr", "vn.given_named", "vn.family_sure"} {
 		derivedInputs[f] = []string{"full_name"}
 	}
 	derivedInputs["vn.birth_date"] = []string{"birth_date", "birth_year"}
@@ -81,6 +81,7 @@ const (
 	fGivenOCR
 	fFamilyOCR
 	fGivenNamed
+	fFamilySure
 	fBirthDate
 	fID
 	fIDValid
@@ -136,6 +137,8 @@ func derivedSlot(field string) int {
 		return fFamilyOCR
 	case "given_named":
 		return fGivenNamed
+	case "family_sure":
+		return fFamilySure
 	case "birth_date":
 		return fBirthDate
 	case "id":
@@ -351,7 +354,7 @@ func (a *Adapter) derive(f *vnFields) {
 		}
 	}
 	nf := parseNameFields(full, f.scratch)
-	copy(d[fFamily:fGivenNamed+1], nf[:])
+	copy(d[fFamily:fFamilySure+1], nf[:])
 	if childOf && fatherName != "" && !vn.NoName(fatherName) {
 		fn := vn.ParseName(fatherName)
 		d[fFamily], d[fFamilyKey] = fn.Family, vn.Fold(fn.Family)
@@ -489,8 +492,8 @@ func mapOrNil(m *map[string]string) map[string]string {
 }
 
 // nameFields are the fields derived from a full name, in the order of
-// their slots fFamily … fGivenNamed.
-type nameFields [fGivenNamed - fFamily + 1]string
+// their slots fFamily … fFamilySure.
+type nameFields [fFamilySure - fFamily + 1]string
 
 // parseNameFields derives the name fields of a full name: its parts
 // (vn.ParseName), their folded keys, the name's key and OCR key, and the
@@ -514,6 +517,7 @@ func parseNameFields(full string, room *[]byte) nameFields {
 	if !birthOrderNames[n.Given] {
 		d[fGivenNamed-o] = d[fGivenKey-o]
 	}
+	d[fFamilySure-o] = vn.SureFamily(n)
 	return d
 }
 
