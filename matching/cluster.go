@@ -589,10 +589,27 @@ func oneBirthday(a, b string) bool {
 	}
 	// A day typed one off (19 and 20, 31 May and 1 June: two digits
 	// apart); a birthday kept by the lunar calendar, written for the
-	// solar one: the lunar date trails the solar one by 19 to 55 days.
+	// solar one: the lunar date trails the solar one by 19 to 55 days,
+	// and is the one date the calendar gives that day (within a day: a
+	// calendar of China's meridian, or a day's slip), so that two
+	// namesakes born five weeks apart are not one birthday (acc43).
 	gap := dayNumber(ya, ma, da) - dayNumber(yb, mb, db)
-	gap = max(gap, -gap)
-	return gap <= 1 || lunarLagMin <= gap && gap <= lunarLagMax
+	if gap < 0 {
+		gap, ya, ma, da, yb, mb, db = -gap, yb, mb, db, ya, ma, da
+	}
+	if gap <= 1 {
+		return true
+	}
+	if gap < lunarLagMin || gap > lunarLagMax {
+		return false
+	}
+	// a is the later: the solar date, b its lunar reading.
+	l := lunarDigits(ya, ma, da)
+	if l == 0 {
+		return true // outside the calendar's years: the window alone
+	}
+	off := dayNumber(l/10000, l/100%100, l%100) - dayNumber(yb, mb, db)
+	return -1 <= off && off <= 1
 }
 
 // lunarLagMin and lunarLagMax bound, in days, how far a lunar-calendar

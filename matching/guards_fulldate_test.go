@@ -66,8 +66,9 @@ func TestFullDateGuardStopsAYearOnlyChain(t *testing.T) {
 
 // TestFullDateGuardLevels: the dates one person's records give — the
 // same day and month in another year (year_span judges years), day and
-// month swapped, a digit misread, a lunar date 3–7 weeks before the
-// solar one — are one birthday; other days are not, unless the two share
+// month swapped, a digit misread, the lunar date of the solar one (3–8
+// weeks before it, within a day) — are one birthday; other days, a date
+// of the lunar window that is not the day's lunar date too, are not, unless the two share
 // a number; 1 January (the day written when only the year is known) is
 // no day.
 func TestFullDateGuardLevels(t *testing.T) {
@@ -84,8 +85,11 @@ func TestFullDateGuardLevels(t *testing.T) {
 		{a: "1994-04-05", b: "1994-05-04", want: true},
 		{a: "1994-10-15", b: "1994-10-16", want: true},
 		{a: "1994-10-15", b: "1994-10-25", want: true},
-		{a: "1994-10-15", b: "1994-09-10", want: true},  // 35 days: lunar
-		{a: "1995-01-20", b: "1994-12-25", want: true},  // 26 days, across the year
+		{a: "1994-10-15", b: "1994-09-11", want: true},  // its lunar date
+		{a: "1994-10-15", b: "1994-09-10", want: true},  // its lunar date, a day off
+		{a: "1995-01-20", b: "1994-12-20", want: true},  // its lunar date, across the year
+		{a: "1994-10-15", b: "1994-09-25", want: false}, // 20 days, not its lunar date
+		{a: "1995-01-20", b: "1994-12-25", want: false}, // 26 days, not its lunar date
 		{a: "1994-10-19", b: "1994-10-20", want: true},  // a day off, two digits
 		{a: "1994-05-31", b: "1994-06-01", want: true},  // a day off, across a month
 		{a: "1994-10-19", b: "1994-10-21", want: false}, // two days, two digits
