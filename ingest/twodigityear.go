@@ -47,8 +47,9 @@ func (d date) withYear(y int) date {
 
 // twoDigitCentury returns the year a date written with a two-digit year
 // and read in the 2000s (vn.TwoDigitYearPivot) stands for, by what its row
-// says of the century: the year its valid 12-digit number encodes when
-// the two digits are that year's (the number says the century), else the
+// says of the century: the century of the year its valid 12-digit number
+// encodes when the two digits are within ownNumberYears of that year's
+// (the number says the century), else the
 // 1900s when the row carries a 9-digit CMND and the 2000s' year is past
 // lastCMNDBirthYear (no child born then had one). ok is false when the
 // row says nothing against the 2000s.
@@ -57,8 +58,19 @@ func twoDigitCentury(year int, idNumber, cmnd string) (int, bool) {
 		return 0, false
 	}
 	if y := vn.ParseID(idNumber).BirthYear(); y != 0 {
-		if y%100 == year%100 && y != year {
-			return y, true
+		// The number's century, when its year is within two of the
+		// two digits (a year written one or two off, a lunar age: the
+		// number is still the record's own, as the year_span guard
+		// reads it); a number further off is another person's (a
+		// parent's copied onto a child's row) and says nothing.
+		base := y - y%100 + year%100
+		for _, c := range [3]int{base - 100, base, base + 100} {
+			if c-y <= ownNumberYears && y-c <= ownNumberYears {
+				if c != year {
+					return c, true
+				}
+				return 0, false
+			}
 		}
 		return 0, false
 	}
@@ -67,3 +79,9 @@ func twoDigitCentury(year int, idNumber, cmnd string) (int, bool) {
 	}
 	return 0, false
 }
+
+// ownNumberYears is how far the two digits of a year may be from those of
+// the year a row's number encodes for the number to say the row's century:
+// the year_span guard's width (matching/vietnamese reads a number so far
+// off as the record's own too).
+const ownNumberYears = 2

@@ -24,7 +24,9 @@ func TestTwoDigitYearCentury(t *testing.T) {
 		"Lê Văn Dũng,5-3-19,001219012345,\n" + // the number: 2019
 		"Lê Văn Đức,5-3-25,,\n" + // after the list (2024): 1925
 		"Lê Văn Em,05/03/1919,001219012345,\n" + // four digits: as written
-		"Lê Văn Giang,5-3-87,,\n" // 1987, as before
+		"Lê Văn Giang,5-3-87,,\n" + // 1987, as before
+		"Lê Văn Hải,30-11-20,001018012345,\n" + // the number: 1918, the year one off (lunar age): 1920
+		"Lê Văn Khoa,5-3-19,001060012345,\n" // another's number (1960): 2019
 	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +35,7 @@ func TestTwoDigitYearCentury(t *testing.T) {
 	want := []struct {
 		date  string
 		noted bool
-	}{{"1919-03-05", true}, {"1919-03-05", true}, {"2019-03-05", false}, {"2019-03-05", false}, {"1925-03-05", true}, {"1919-03-05", false}, {"1987-03-05", false}}
+	}{{"1919-03-05", true}, {"1919-03-05", true}, {"2019-03-05", false}, {"2019-03-05", false}, {"1925-03-05", true}, {"1919-03-05", false}, {"1987-03-05", false}, {"1920-11-30", true}, {"2019-03-05", false}}
 	if len(items) != len(want) {
 		t.Fatalf("%d items, want %d", len(items), len(want))
 	}
