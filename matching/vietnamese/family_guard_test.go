@@ -34,3 +34,23 @@ func TestTwoClansOfOneVillageAreTwoPersons(t *testing.T) {
 		}
 	}
 }
+
+// The guard's column is the record's own family name: none for a newborn
+// written by its parent ("Con bà …": the adapter gives it the father's
+// family for the name comparisons, not for the guard), none for a name
+// the guard cannot be sure of.
+func TestFamilySureField(t *testing.T) {
+	ad := NewAdapter()
+	for _, c := range []struct{ name, father, want string }{
+		{"Lường Văn Bun", "", "luong"},
+		{"Con bà Lò Thị Ẻn", "Lường Văn Bun", ""},
+		{"Trần Văn Hoàng", "", ""},
+	} {
+		r := base()
+		r.FullName, r.FatherName = c.name, c.father
+		get, _ := ad.Fields(&r)
+		if got := get("vn.family_sure"); got != c.want {
+			t.Errorf("%q: vn.family_sure %q, want %q", c.name, got, c.want)
+		}
+	}
+}
