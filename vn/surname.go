@@ -7,10 +7,10 @@ import (
 	"github.com/dancu-vn/dancu/internal/refdata"
 )
 
-// SureFamily returns n's family name folded (Fold), in one spelling for
-// the pairs the South wrote otherwise (Huỳnh for Hoàng, Võ for Vũ: the
-// names of Nguyễn lords avoided), when the name says its family beyond
-// doubt; else "". A Vietnamese family name is kept for life — a wife keeps
+// SureFamily returns a key of n's family name — folded (Fold), in one
+// spelling for the pairs the South wrote otherwise (Huỳnh for Hoàng, Võ
+// for Vũ: the names of Nguyễn lords avoided), written by its sound
+// (familySound) — when the name says its family beyond doubt; else "". A Vietnamese family name is kept for life — a wife keeps
 // hers, a child takes the father's (or, less often, the mother's) at birth
 // —, so two records whose names carry two different family names of
 // names/surnames.csv are two persons, whatever else they share (a village's
@@ -39,23 +39,95 @@ func SureFamily(n Name) string {
 		g = Fold(n.Given)
 		g = g[strings.LastIndexByte(g, ' ')+1:]
 	}
-	fam := familyKeys()
-	if fam[f] == 0 {
+	sound, ok := familySounds()[f]
+	if !ok {
 		return ""
 	}
-	if fam[g] != 0 {
+	if familyKeys()[g] != 0 {
 		// In a name written with its marks, the last word is a family
 		// name only if the list writes it so (Lân is one, Lan is not);
 		// without marks it may be any of its writings.
 		last := n.Given[strings.LastIndexByte(n.Given, ' ')+1:]
-		if n.Key == strings.ToLower(n.Normalized) || surnamesMarked()[Canon(last)] {
+		if !hasMarks(n.Normalized) || surnamesMarked()[last] {
 			return ""
 		}
 	}
-	if s, ok := southernFamilies[f]; ok {
-		f = s
+	return sound
+}
+
+// hasMarks reports whether s has a letter outside ASCII (a mark, đ).
+func hasMarks(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
 	}
-	return familySound(f)
+	return false
+}
+
+var (
+	familySoundsOnce sync.Once
+	familySoundsMap  map[string]string
+)
+
+// familySounds maps each folded family name of names/surnames.csv to the
+// key SureFamily returns for it (southernFamilies, then familySound),
+// made once: a record's family is looked up, not spelt again.
+func familySounds() map[string]string {
+	familySoundsOnce.Do(func() {
+		familySoundsMap = map[string]string{}
+		for f := range familyKeys() {
+			k := f
+			if s, ok := southernFamilies[k]; ok {
+				k = s
+			}
+			familySoundsMap[f] = familySound(k)
+		}
+	})
+	return familySoundsMap
+}
+
+// wordsEnd is the byte offset in s where its first k space-separated
+// words end.
+func wordsEnd(s string, k int) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			if k--; k == 0 {
+				return i
+			}
+		}
+	}
+	return len(s)
+}
+
+// southernFamilies maps the southern spelling of a family name to the
+// northern one: under the Nguyễn lords the South avoided the names Hoàng
+// (Nguyễn Hoàng) and Vũ (Võ Vương), writing Huỳnh and Võ, and registers
+// hold one person under both.
+var southernFamilies = map[string]string{"huynh": "hoang", "vo": "vu"}
+
+var (
+	surnamesMarkedOnce sync.Once
+	surnamesMarkedSet  map[string]bool
+)
+
+// surnamesMarked holds the family names of names/surnames.csv as
+// ParseName writes a word (title case, marks in one placement), so that
+// the last word of a parsed name is looked up as it is.
+func surnamesMarked() map[string]bool {
+	surnamesMarkedOnce.Do(func() {
+		surnamesMarkedSet = map[string]bool{}
+		t, err := refdata.Load("names/surnames.csv")
+		if err != nil {
+			return
+		}
+		for _, r := range t.Rows {
+			if n := ParseName(r[0]); n.Normalized != "" && !strings.Contains(n.Normalized, " ") {
+				surnamesMarkedSet[n.Normalized] = true
+			}
+		}
+	})
+	return surnamesMarkedSet
 }
 
 // familySound writes a folded family name by its sound, its initial
@@ -92,44 +164,4 @@ func familySound(f string) string {
 // isVowelByte reports whether c is a vowel of folded text.
 func isVowelByte(c byte) bool {
 	return strings.IndexByte("aeiouy", c) >= 0
-}
-
-// wordsEnd is the byte offset in s where its first k space-separated
-// words end.
-func wordsEnd(s string, k int) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ' ' {
-			if k--; k == 0 {
-				return i
-			}
-		}
-	}
-	return len(s)
-}
-
-// southernFamilies maps the southern spelling of a family name to the
-// northern one: under the Nguyễn lords the South avoided the names Hoàng
-// (Nguyễn Hoàng) and Vũ (Võ Vương), writing Huỳnh and Võ, and registers
-// hold one person under both.
-var southernFamilies = map[string]string{"huynh": "hoang", "vo": "vu"}
-
-var (
-	surnamesMarkedOnce sync.Once
-	surnamesMarkedSet  map[string]bool
-)
-
-// surnamesMarked holds the family names of names/surnames.csv as Canon
-// writes them (lower case, marks kept).
-func surnamesMarked() map[string]bool {
-	surnamesMarkedOnce.Do(func() {
-		surnamesMarkedSet = map[string]bool{}
-		t, err := refdata.Load("names/surnames.csv")
-		if err != nil {
-			return
-		}
-		for _, r := range t.Rows {
-			surnamesMarkedSet[Canon(r[0])] = true
-		}
-	})
-	return surnamesMarkedSet
 }

@@ -43,3 +43,12 @@ func TestSureFamilyAllocatesNothing(t *testing.T) {
 		t.Errorf("SureFamily allocates %v times a call", a)
 	}
 }
+
+func TestSureFamilyAllocatesNothingForAnyName(t *testing.T) {
+	for _, name := range []string{"Hoàng Văn Tâm", "Nguyễn Thị Lan", "Trần Văn Hoàng", "Giàng A Páo", "Nguyen Van An"} {
+		n := vn.ParseName(name)
+		if a := testing.AllocsPerRun(100, func() { vn.SureFamily(n) }); a != 0 {
+			t.Errorf("SureFamily(%q) allocates %v times a call", name, a)
+		}
+	}
+}
