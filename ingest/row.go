@@ -327,7 +327,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 		if name := strings.TrimSpace(full[:i]); hasLetter(name) {
 			remark := maskNamesIn(truncate(full[i:], 40))
 			if goneRemark(full[i+1 : len(full)-1]) {
-				return rejectf(fullCol, remark, "remark after the name says the person died or moved away: not taken as a living resident")
+				return rejectf(fullCol, remark, reasonNameRemarkGone)
 			}
 			note(fullCol, FieldFullName, remark, NoteNameRemark)
 			full, nameRemark = name, strings.TrimSpace(full[i+1:len(full)-1])
@@ -358,7 +358,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	// Văn An 1985") was part of it: left out, and the year of birth when
 	// the row has none.
 	if twoNames(full) {
-		return rejectf(fullCol, maskNamesIn(truncate(full, 64)), "two persons' names in one cell: give each person a row")
+		return rejectf(fullCol, maskNamesIn(truncate(full, 64)), reasonTwoNames)
 	}
 	if name, year, ok := nameYear(full); ok {
 		note(fullCol, FieldFullName, year, NoteNameYear)
@@ -377,7 +377,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	// person is no living resident (user27: accepted as one before). Only
 	// a remark that starts so: "Vợ đã chết" says nothing of this person.
 	if v, col := rv.at(idxRemark); v != "" && goneRemark(v) {
-		return rejectf(col, maskNamesIn(truncate(v, 40)), "the remark column says the person died or moved away: not taken as a living resident")
+		return rejectf(col, maskNamesIn(truncate(v, 40)), reasonRemarkGone)
 	}
 	if !hasLetter(full) {
 		return rejectf(fullCol, truncate(full, 64), "full name has no letters")

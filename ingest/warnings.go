@@ -321,6 +321,30 @@ func (l *Layout) columnOf(field string) string {
 // ("Tạm vắng", "Chuyển đến năm 2021"), for reports.
 func MaskText(v string) string { return maskNumbers(maskNamesIn(v)) }
 
+// The reasons of the rejects whose value the reader masked already, as
+// free text (the names in it reduced to initials, its other words as
+// written): MaskRejectValue leaves their words as they are.
+const (
+	reasonNameRemarkGone = "remark after the name says the person died or moved away: not taken as a living resident"
+	reasonRemarkGone     = "the remark column says the person died or moved away: not taken as a living resident"
+	reasonTwoNames       = "two persons' names in one cell: give each person a row"
+)
+
+var maskedAtSource = map[string]bool{reasonNameRemarkGone: true, reasonRemarkGone: true, reasonTwoNames: true}
+
+// MaskRejectValue is a reject's Value as a report may quote it. A
+// remark's, or two names' in one cell, was masked as free text when the
+// row was read ("Chuyển đi Hà N."): MaskValue would take it, having no
+// digit, for one name and mask it again ("Chuyển Đ. H. N."); it is
+// masked as text, which leaves masked text as it is. Any other value
+// goes through MaskValue.
+func MaskRejectValue(r *schemas.Reject) string {
+	if maskedAtSource[r.Reason] {
+		return MaskText(r.Value)
+	}
+	return MaskValue(r.Value)
+}
+
 // MaskValue hides what identifies a person in a value a report quotes (a
 // rejected row's Value, which may hold a garbled name): text without
 // digits is taken for a name and reduced to the family name and initials

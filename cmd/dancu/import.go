@@ -534,8 +534,9 @@ func dryRun(ctx context.Context, src ingest.Source, n int, recs *[]schemas.Recor
 func maskedRow(it ingest.Item) map[string]any {
 	if it.Reject != nil {
 		x := it.Reject
-		// The value may be a name (one over 120 characters, garbled).
-		return map[string]any{"sheet": x.Sheet, "row": x.Row, "rejected": x.Reason, "column": x.Column, "value": ingest.MaskValue(x.Value)}
+		// The value may be a name (one over 120 characters, garbled),
+		// or a remark masked already.
+		return map[string]any{"sheet": x.Sheet, "row": x.Row, "rejected": x.Reason, "column": x.Column, "value": ingest.MaskRejectValue(x)}
 	}
 	r := it.Record
 	m := map[string]any{"sheet": r.Sheet, "row": r.Row, "record_id": r.RecordID, "full_name": vn.MaskName(r.FullName)}
