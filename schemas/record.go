@@ -227,3 +227,32 @@ type Conflict struct {
 	Version      uint64    `ch:"version"`
 	CreatedAt    time.Time `ch:"created_at"`
 }
+
+// addedIn is the schema version that added each column of Record after
+// version 1 (fields are only added at the end: readableVersions).
+var addedIn = map[string]int{"household_no": 2, "remark": 2}
+
+// AddedIn is the record schema version that added column col (its ch
+// tag): 1 for the columns of the first version. A record written at an
+// earlier version holds the column empty because that version did not
+// read it, not because its source left it blank: a comparison of two
+// records (dancu import --replaces' dry run) compares only the columns
+// both versions read.
+func AddedIn(col string) int {
+	if v, ok := addedIn[col]; ok {
+		return v
+	}
+	return 1
+}
+
+// ColumnsAfter are the record's columns that schema version v lacked,
+// in order: none for the current version.
+func ColumnsAfter(v int) []string {
+	var out []string
+	for _, c := range Tags(Record{}) {
+		if AddedIn(c) > v {
+			out = append(out, c)
+		}
+	}
+	return out
+}

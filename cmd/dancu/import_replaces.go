@@ -397,7 +397,13 @@ type rowDiff struct {
 	// Examples describe the first changed, new and gone rows (up to
 	// --rows of each), masked.
 	Examples []string `json:"examples,omitempty"`
-	byName   int      // changed rows paired by their name alone
+	// NotCompared are the columns the old records' schema version did not
+	// read (household_no and remark for a list imported before version
+	// 2): empty there because that dancu did not read them, not because
+	// the team's list left them blank, so no row counts as changed for
+	// them (schemas.AddedIn).
+	NotCompared []string `json:"not_compared,omitempty"`
+	byName      int      // changed rows paired by their name alone
 }
 
 // shared is how many rows the two lists have in common: unchanged, or
@@ -451,8 +457,14 @@ func (old *replaced) checkCorrected(ctx context.Context, o *importOptions, mappi
 // diffRows compares the records of the corrected file with the old
 // file's, keeping up to show examples of each kind (changed, new, gone:
 // many rows changed do not hide the rows gone).
+//
+// Only the columns both versions read are compared: old's records read
+// from ClickHouse may be of an earlier schema version (readBy).
 func diffRows(old, cur []schemas.Record, show int) rowDiff {
 	var d rowDiff
+	ver := readBy(old)
+	d.NotCompared = schemas.ColumnsAfter(ver)
+	contentOf := func(r *schemas.Record) string { return content(r, ver) }
 	shown := map[string]int{}
 	example := func(s string) {
 		kind, _, _ := strings.Cut(s, ":")
@@ -462,13 +474,13 @@ func diffRows(old, cur []schemas.Record, show int) rowDiff {
 	}
 	byContent := map[string][]int{}
 	for i := range old {
-		c := content(&old[i])
+		c := contentOf(&old[i])
 		byContent[c] = append(byContent[c], i)
 	}
 	used := make([]bool, len(old))
 	var left []int // rows of cur with no old row of the same content
 	for i := range cur {
-		c := content(&cur[i])
+		c := contentOf(&cur[i])
 		if js := byContent[c]; len(js) > 0 {
 			used[js[0]] = true
 			byContent[c] = js[1:]
@@ -506,7 +518,7 @@ func diffRows(old, cur []schemas.Record, show int) rowDiff {
 				if ki == len(keys)-1 {
 					d.byName++
 				}
-				example(fmt.Sprintf("changed: %s (%s), was %s: %s", place(&cur[i]), vn.MaskName(cur[i].FullName), place(&old[j]), strings.Join(changedFields(&old[j], &cur[i]), ", ")))
+				example(fmt.Sprintf("changed: %s (%s), was %s: %s", place(&cur[i]), vn.MaskName(cur[i].FullName), place(&old[j]), strings.Join(changedFields(&old[j], &cur[i], ver), ", ")))
 				continue
 			}
 			rest = append(rest, i)
@@ -526,21 +538,44 @@ func diffRows(old, cur []schemas.Record, show int) rowDiff {
 	return d
 }
 
+// readBy is the schema version that read recs: the oldest of theirs (a
+// list is imported by one dancu; a record of a file read again now is
+// of this build's version).
+func readBy(recs []schemas.Record) int {
+	v := schemas.Version
+	for i := range recs {
+		if x := int(recs[i].SchemaVersion); x > 0 && x < v {
+			v = x
+		}
+	}
+	return v
+}
+
 // personFields is a record without what says where it came from (file,
 // its format, sheet, row, batch, ids): what a row says about its person.
 // The same list saved as .xlsx from its .csv says the same of everyone.
-func personFields(r *schemas.Record) schemas.Record {
+// The columns schema version ver did not read are left empty: compared
+// with a record of that version, a value there is no change.
+func personFields(r *schemas.Record, ver int) schemas.Record {
 	x := *r
 	x.RecordID, x.SchemaVersion, x.SourceKind, x.SourceFile, x.FileHash, x.Sheet, x.Row, x.ImportBatch = "", 0, "", "", "", "", 0, ""
 	x.SourceDate = time.Time{}
 	if len(x.OCRConfidence) == 0 {
 		x.OCRConfidence = nil // ClickHouse gives an empty map for none
 	}
+	if ver < schemas.Version {
+		v := reflect.ValueOf(&x).Elem()
+		for i := range v.NumField() {
+			if col := v.Type().Field(i).Tag.Get("ch"); col != "" && schemas.AddedIn(col) > ver {
+				v.Field(i).SetZero()
+			}
+		}
+	}
 	return x
 }
 
-func content(r *schemas.Record) string {
-	b, _ := json.Marshal(personFields(r))
+func content(r *schemas.Record, ver int) string {
+	b, _ := json.Marshal(personFields(r, ver))
 	return string(b)
 }
 
@@ -576,8 +611,8 @@ func maskedField(col string, v any) string {
 // by the column names the dry run's rows use, with the values, masked:
 // `birth_date "1985-07-02" → "1986-07-02"`. A field read from another
 // that changed too (a name's parts) is left out.
-func changedFields(a, b *schemas.Record) []string {
-	va, vb := reflect.ValueOf(personFields(a)), reflect.ValueOf(personFields(b))
+func changedFields(a, b *schemas.Record, ver int) []string {
+	va, vb := reflect.ValueOf(personFields(a, ver)), reflect.ValueOf(personFields(b, ver))
 	type change struct {
 		col  string
 		x, y any
@@ -645,6 +680,10 @@ func replace(ctx context.Context, g *globals, o *importOptions, path string, d i
 		}
 		fmt.Fprintf(g.stdout, "against %s: %d rows unchanged, %d changed, %d new, %d gone\n",
 			against, diff.Unchanged, diff.Changed, diff.New, diff.Gone)
+		if len(diff.NotCompared) > 0 {
+			fmt.Fprintf(g.stdout, "  not compared: %s — batch %s was imported by a dancu of schema version %d, which did not read them (its records have them empty); the corrected file's records will have them\n",
+				strings.Join(diff.NotCompared, ", "), old.batch, readBy(old.recs))
+		}
 		for _, e := range diff.Examples {
 			fmt.Fprintf(g.stdout, "  %s\n", e)
 		}
