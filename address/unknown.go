@@ -3,6 +3,8 @@ package address
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // communeTypeWords start a commune's name in an address, folded: "Xã",
@@ -41,5 +43,53 @@ func UnknownCommune(text string, asOf time.Time) (name string, r Result, ok bool
 			return part, r, true
 		}
 	}
+	if part, ok := bareCommune(r); ok {
+		return part, r, true
+	}
 	return "", r, false
+}
+
+// streetWords start a part of an address that is below the commune (a
+// street, a hamlet, a group), folded: such a part is no commune's name.
+var streetWords = []string{"so ", "duong ", "pho ", "ngo ", "ngach ", "hem ", "kiet ", "to ", "khu ", "khoi ", "thon ", "xom ", "ap ", "ban ",
+	"lang ", "buon ", "doi ", "cum ", "tdp ", "kp ", "quoc lo ", "ql", "tinh lo ", "km", "tieu khu ", "cho ", "cong ty ", "truong ", "benh vien "}
+
+// bareCommune reports the part of an address that names its commune
+// without a type word ("Thạch Bằng, Lộc Hà": a clerk writes "Xã" no more
+// than "Huyện") when no list holds it: the address was read down to a
+// rural district (a Huyện or a Thị xã, whose communes are Xã) and no
+// commune of it, and the part written just before the district, left as
+// the street, reads as a name — two to four words, each capitalised, no
+// digit, none of a street's or a hamlet's words. A city's district
+// (Quận, Thành phố) is left out: there the part before it is a street
+// ("Trần Phú, Quận Hà Đông"), and its communes are Phường, written with
+// their type word or their number.
+func bareCommune(r Result) (string, bool) {
+	if r.District.IsZero() || !r.Commune.IsZero() || r.Street == "" {
+		return "", false
+	}
+	if d := fold(r.District.Name); !strings.HasPrefix(d, "huyen ") && !strings.HasPrefix(d, "thi xa ") {
+		return "", false
+	}
+	parts := strings.FieldsFunc(r.Street, func(c rune) bool { return c == ',' || c == ';' || c == '-' })
+	if len(parts) == 0 {
+		return "", false
+	}
+	part := strings.TrimSpace(parts[len(parts)-1])
+	words := strings.Fields(part)
+	if len(words) < 2 || len(words) > 4 || strings.ContainsAny(part, "0123456789/.") {
+		return "", false
+	}
+	for _, w := range words {
+		if c, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(c) {
+			return "", false
+		}
+	}
+	f := fold(part) + " "
+	for _, w := range streetWords {
+		if strings.HasPrefix(f, w) {
+			return "", false
+		}
+	}
+	return part, true
 }
