@@ -159,6 +159,7 @@ func (t *tabular) nextPending() (pendingRow, error) {
 		if !ok {
 			t.sh.endNoHeader()
 			t.sh.dateVerdicts()
+			t.sh.endBlankRuns()
 			t.sh = nil
 			continue
 		}
@@ -239,6 +240,9 @@ func (t *tabular) nextInSheet(sh *sheetState) (pendingRow, bool, error) {
 			if data {
 				sh.observeDates(&r)
 				sh.carryHousehold(&r)
+				if t.desc.Format == "csv" {
+					sh.watchBlanks(&r)
+				}
 			}
 			return pendingRow{sh: sh, r: r, item: item, data: data}, true, nil
 		}
