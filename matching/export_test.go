@@ -167,3 +167,20 @@ func LocalSame(f *Frame, col string) (got, want []uint32) {
 	}
 	return f.localFor(ci).same, want
 }
+
+// EstimateUAsLink returns a function estimating u from the random pairs
+// as training does (the compared values read record by record), for
+// BenchmarkEstimateU; it returns the pairs compared and the patterns
+// found.
+func EstimateUAsLink(f *Frame, s *settings.Settings) (func() (int64, int), error) {
+	sd := *s.WithDefaults()
+	c, err := compile(&sd, f)
+	if err != nil {
+		return nil, err
+	}
+	c.useRows(f)
+	return func() (int64, int) {
+		_, n, _, pats := estimateU(f, c, &sd)
+		return n, len(pats)
+	}, nil
+}

@@ -41,6 +41,29 @@ func BenchmarkTrainLink(b *testing.B) {
 	b.ReportMetric(float64(f.Len()), "records")
 }
 
+// BenchmarkEstimateU counts the comparison vectors of training's random
+// pairs (1,000,000 by default) on a generated population, as training
+// does ($DANCU_TRAIN_PERSONS persons, default 20,000). cpu-s/op is the
+// process's CPU time per estimate.
+func BenchmarkEstimateU(b *testing.B) {
+	s, f := benchPopulation(b, "DANCU_TRAIN_PERSONS")
+	est, err := matching.EstimateUAsLink(f, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cputime.Process()
+	for b.Loop() {
+		if n, pats := est(); n == 0 || pats == 0 {
+			b.Fatalf("%d random pairs, %d patterns", n, pats)
+		}
+	}
+	b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(f.Len()), "records")
+}
+
 // benchPopulation generates $env persons (default 20,000: about 36,000
 // records; seed 11) into a temporary directory and reads their
 // spreadsheets into a frame with the embedded Vietnamese settings, the
