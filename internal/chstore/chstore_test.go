@@ -179,3 +179,37 @@ func TestOpenUnknownDatabaseSaysMigrate(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsInForceHasEveryRecordsColumn: the view of the records not
+// withdrawn has the records' columns, in their order, on a fresh
+// database (those SELECT * gives: not the MATERIALIZED birth_day and
+// birth_date_precision): a view made with SELECT * keeps the columns of the day it
+// was made, so a migration adding a column to records must make the view
+// again (0026 did, after 0025).
+func TestRecordsInForceHasEveryRecordsColumn(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	columns := func(table string) []string {
+		rows, err := conn.Query(ctx, "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = $1 AND default_kind NOT IN ('MATERIALIZED', 'ALIAS') ORDER BY position", table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var names []string
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			names = append(names, n)
+		}
+		return names
+	}
+	recs, inForce := columns("records"), columns("records_in_force")
+	if len(recs) == 0 || strings.Join(recs, ",") != strings.Join(inForce, ",") {
+		t.Errorf("records_in_force has columns %v, want the records' %v", inForce, recs)
+	}
+}

@@ -11,3 +11,4 @@ ALTER TABLE records_local ON CLUSTER dancu
 ALTER TABLE records ON CLUSTER dancu
     ADD COLUMN IF NOT EXISTS remark String;
 
+
