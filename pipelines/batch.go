@@ -32,6 +32,23 @@ type Batch struct {
 	// (republish.go), each written by ClickHouseSink.republish after the
 	// other rows.
 	Republished []Republished
+	// From says which Kafka messages the rows came from, when a load
+	// stage made the Batch (nil otherwise): a sink with a PendingShare
+	// publishes it with an insert it could not finish, and reads the
+	// share when From.Began names a partition (sink_shared.go).
+	From *MessageSpan
+}
+
+// MessageSpan is where a load stage's flush came from.
+type MessageSpan struct {
+	Topic string
+	// Last is the highest offset of the flush's messages, by partition.
+	Last map[int]int64
+	// Began names the partitions this reader began to read, or read
+	// again from an earlier offset, within the flush (it was given them:
+	// it started, or its group rebalanced), with the offset it began at,
+	// the partition's committed offset.
+	Began map[int]int64
 }
 
 // Len is the number of rows of all kinds.

@@ -161,6 +161,11 @@ type loadBatch struct {
 	// says whether the batch holds such a message.
 	caughtUp map[string]int
 	marked   bool
+	// next is the offset after the last message read of each partition;
+	// began, the partitions whose message came at another offset (or
+	// first) since the last flush, with the offset it came at: the reader
+	// was given them (MessageSpan.Began).
+	next, began map[int]int64
 }
 
 // wait implements waiter: BacklogWait while no message held is marked
@@ -193,6 +198,18 @@ func (b *loadBatch) source(kind string, i int) kafka.Message {
 
 func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 	b.msgs = append(b.msgs, m)
+	if n, ok := b.next[m.Partition]; !ok || n != m.Offset {
+		if b.next == nil {
+			b.next = map[int]int64{}
+		}
+		if b.began == nil {
+			b.began = map[int]int64{}
+		}
+		if o, ok := b.began[m.Partition]; !ok || m.Offset < o {
+			b.began[m.Partition] = m.Offset
+		}
+	}
+	b.next[m.Partition] = m.Offset + 1
 	var one Batch
 	err := one.add(m)
 	if n := one.Len(); n > 0 {
@@ -271,6 +288,8 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	}
 	start := time.Now()
 	b.pending = join(b.parts)
+	b.pending.From = b.span()
+	told := b.pending.Len() > 0
 	refused := map[string]int{}
 	if b.pending.Len() > 0 {
 		err := b.sink.Write(ctx, &b.pending)
@@ -307,7 +326,21 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	b.msgs = b.msgs[:0]
 	b.origins = b.origins[:0]
 	b.marked = false
+	if told {
+		b.began = nil // else the next flush tells the sink
+	}
 	return nil
+}
+
+// span is where the batch's messages came from.
+func (b *loadBatch) span() *MessageSpan {
+	sp := &MessageSpan{Topic: b.msgs[0].Topic, Last: make(map[int]int64, 8), Began: b.began}
+	for _, m := range b.msgs {
+		if o, ok := sp.Last[m.Partition]; !ok || m.Offset > o {
+			sp.Last[m.Partition] = m.Offset
+		}
+	}
+	return sp
 }
 
 // deadLetterRows writes each refused row, alone in a message of its kind,

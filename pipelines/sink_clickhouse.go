@@ -72,6 +72,16 @@ type ClickHouseSink struct {
 	// PendingResent counts the inserts of deltas a load process left
 	// unfinished that this sink sent again (resendPending).
 	PendingResent atomic.Int64
+	// Share, when set, is where an insert of deltas that fails at its
+	// first attempt on an outage is published, and read when the Batch's
+	// reader was given partitions (Batch.From.Began), so that a load
+	// member on another machine finishes an insert a member left
+	// unfinished (sink_shared.go). RunStages sets a KafkaPendingShare;
+	// nil: none, as before.
+	Share PendingShare
+	// SharedPublished counts the inserts this sink published to Share;
+	// SharedResent, those of other members it sent again from there.
+	SharedPublished, SharedResent atomic.Int64
 	// NativeInserts counts those of them whose Native block the sink wrote
 	// itself (insertNative) rather than through clickhouse-go's columns.
 	NativeInserts atomic.Int64
@@ -131,6 +141,15 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 		if err := s.resendPending(ctx); err != nil {
 			return err
 		}
+	}
+	if s.Share != nil && b.From != nil {
+		if len(b.From.Began) > 0 {
+			// Given partitions: before any keys filter reads the keys.
+			if err := s.resendShared(ctx, b.From); err != nil {
+				return err
+			}
+		}
+		ctx = context.WithValue(ctx, spanKey{}, b.From)
 	}
 	if err := s.insertDeltas(ctx, b, in); err != nil {
 		return err
@@ -912,6 +931,14 @@ func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind st
 			return fmt.Errorf("insert into %s: %w", table, err)
 		}
 	}
+	token, _ := settings["insert_deduplication_token"].(string)
+	shared := 0 // the parts of the block published to s.Share
+	finished := func() {
+		pending.done()
+		if shared > 0 {
+			s.dropShared(ctx, token, shared)
+		}
+	}
 	for wait := outageWait; ; wait = min(2*wait, outageMaxWait) {
 		var refused bool
 		var err error
@@ -925,16 +952,26 @@ func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind st
 				pending.release()
 				return err
 			}
-			pending.done()
+			finished()
 			return nil
 		}
 		if err == nil {
-			pending.done()
+			finished()
 			return nil
 		}
 		if !IsOutage(err) || ctx.Err() != nil {
 			pending.release()
 			return err
+		}
+		if token != "" && s.Share != nil && shared == 0 && !resending(ctx) {
+			// Not taken at this attempt: published for the member given
+			// its partitions, should this process end before the engine
+			// takes it (sink_shared.go).
+			var body []byte
+			if native != nil {
+				body = native.Buf
+			}
+			shared = publishShared(ctx, s, token, nq, body, rows)
 		}
 		s.OutageRetries.Add(1)
 		select {

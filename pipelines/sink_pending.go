@@ -286,6 +286,11 @@ func (s *ClickHouseSink) resendPending(ctx context.Context) error {
 			return err
 		}
 		p.done()
+		if s.Share != nil {
+			// Published, should its process have lived to see its first
+			// attempt fail (sink_shared.go): done there too.
+			s.dropShared(ctx, pf.token, 1)
+		}
 		s.PendingResent.Add(1)
 		log.Info("load: an insert of deltas a load process left unfinished sent again", "token", pf.token, "native", pf.query != "")
 		if len(in.rows) > 0 {

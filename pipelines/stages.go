@@ -159,6 +159,7 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) (err error
 	topics := kafkax.FlowTopics(0)
 	topics[TopicDead] = 1
 	topics[TopicDecisions] = 1
+	topics[TopicLoadPending] = 1
 	if err := kafkax.EnsureTopics(ctx, cfg.Brokers, topics); err != nil {
 		return fmt.Errorf("run stages: %w", err)
 	}
@@ -222,7 +223,12 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) (err error
 		})
 	}
 	if cfg.Load {
-		sink := &ClickHouseSink{Conn: cfg.Conn, PendingDir: cfg.LoadDir}
+		share, err := NewKafkaPendingShare(cfg.Brokers)
+		if err != nil {
+			return err
+		}
+		defer share.Close()
+		sink := &ClickHouseSink{Conn: cfg.Conn, PendingDir: cfg.LoadDir, Share: share}
 		for _, topic := range []string{TopicMatched, TopicRejects} {
 			// One group per topic: a kafka-go reader follows one topic, and
 			// two readers with different subscriptions in one group would

@@ -12,6 +12,10 @@ const (
 	// TopicDecisions carries police decisions (JSON schemas.Decision) to
 	// the match stage's registry.
 	TopicDecisions = kafkax.TopicDecisions
+	// TopicLoadPending carries the inserts of coverage deltas a load stage
+	// left unfinished, for the next member given their partitions
+	// (KafkaPendingShare).
+	TopicLoadPending = kafkax.TopicLoadPending
 
 	// HeaderKind names the row type of a message on TopicMatched.
 	HeaderKind = "dancu-kind"

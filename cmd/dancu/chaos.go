@@ -42,6 +42,13 @@ stage alone (--stages match) and N processes the load stage (dancu run
 Without it the load stage runs in the match stage's process and is killed
 only with it.
 
+With --separate-homes each load process has a home of its own, a new,
+empty one at each start (DIR/load-i/home-N): a member on a machine of its
+own that, killed, never comes back. An insert of deltas it left
+unfinished is then finished only by the member its partitions go to,
+from the share (dancu.load-pending), never from its home's file; each run
+says how many blocks were published, sent again and left.
+
 Everything runs on free local ports with data under --dir; nothing else needs
 to be running. The same --seed gives the same population and kill schedule.`,
 		Example: `  dancu chaos --runs 30 --seed 1
@@ -89,6 +96,7 @@ to be running. The same --seed gives the same population and kill schedule.`,
 	f.BoolVar(&cfg.Baseline, "baseline", false, "also compare a second clean run with the first (how much persons differ without kills)")
 	f.IntVar(&cfg.Matchers, "matchers", 0, "scale the match stage out: dancu run --scale-out and this many score instances, each a process the harness kills too (score-i)")
 	f.IntVar(&cfg.Loaders, "loaders", 0, "run the load stage apart: dancu run --stages match, and this many load processes (dancu run --stages load), each killed too (load-i)")
+	f.BoolVar(&cfg.SeparateHomes, "separate-homes", false, "with --loaders: give each load process a home of its own, a new empty one at each start (a machine that never came back, replaced), so that only the load group's share finishes an insert a killed loader left")
 	f.BoolVar(&cfg.Keep, "keep", false, "keep each run's data and process logs")
 	f.DurationVar(&cfg.MinGap, "min-gap", 500*time.Millisecond, "shortest wait before a kill")
 	f.DurationVar(&cfg.MaxGap, "max-gap", 4*time.Second, "longest wait before a kill")

@@ -92,6 +92,14 @@ type Config struct {
 	// Default: 0, the load stage runs in the match stage's process and is
 	// killed only with it.
 	Loaders int
+	// SeparateHomes gives each load process (Loaders) a home of its own
+	// (--home DIR/load-i/home-N), a new, empty one at each start: a load
+	// member on a machine of its own that, killed, never comes back and is
+	// replaced by a fresh one. A block of deltas it left unfinished is
+	// then finished only by the member its partitions go to, from the
+	// share (pipelines' sink_shared.go), never from its home's file.
+	// Default: false, every loader in the run's home.
+	SeparateHomes bool
 	// Keep keeps the runs' data directories.
 	Keep bool
 	// Log receives progress lines. Default: discarded.
@@ -122,6 +130,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Loaders < 0 || c.Loaders > kafkax.DefaultPartitions {
 		return c, fmt.Errorf("chaos: loaders %d: want 0 to %d (the partitions of %s)", c.Loaders, kafkax.DefaultPartitions, kafkax.TopicMatched)
+	}
+	if c.SeparateHomes && c.Loaders == 0 {
+		return c, errors.New("chaos: separate homes are the load processes' (Loaders)")
 	}
 	if len(c.Formats) == 0 {
 		c.Formats = []string{"csv", "jsonl"}
@@ -165,6 +176,12 @@ type RunResult struct {
 	// CorrectionTook is how long the import of the correction took, from
 	// its first attempt to its success.
 	CorrectionTook time.Duration
+	// With Config.SeparateHomes: Left counts the blocks of deltas left in
+	// the homes of load processes that never started again (their
+	// pending files), Published the inserts the load processes published
+	// to the share and Resent those a member sent again from there, as
+	// their logs say.
+	Left, Published, Resent int
 	Diff
 }
 
@@ -272,6 +289,10 @@ func Campaign(ctx context.Context, cfg Config) (*Report, error) {
 			fmt.Fprintf(cfg.Log, "chaos: run %d: %s\n", i+1, got.CoverageNote)
 		}
 		fmt.Fprintf(cfg.Log, "chaos: run %d/%d (seed %d, %.0fs): kills %s; stalls %d; %s\n", i+1, cfg.Runs, seed, res.Elapsed.Seconds(), killList(res.Kills), len(res.Stalls), res.Diff)
+		if cfg.SeparateHomes {
+			fmt.Fprintf(cfg.Log, "chaos: run %d: blocks of deltas published to the share %d, sent again from it by another member %d, left in homes never started again %d\n",
+				i+1, res.Published, res.Resent, res.Left)
+		}
 	}
 	return rep, nil
 }
@@ -317,6 +338,9 @@ func generate(ctx context.Context, cfg Config, dir string) ([]string, *synth.Man
 type proc struct {
 	name string
 	args []string
+	// argsAt, when set, gives the arguments of its start-th start.
+	argsAt func(start int) []string
+	starts int
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -407,7 +431,15 @@ func oneRun(ctx context.Context, cfg Config, steps [][]string, name string, seed
 			"--score-instance", fmt.Sprintf("%d/%d", i, cfg.Matchers))
 	}
 	for i := range cfg.Loaders {
-		c.supervise(sctx, fmt.Sprintf("%s-%d", Load, i), "run", "--progress", "0", "--stages", "load")
+		name := fmt.Sprintf("%s-%d", Load, i)
+		args := []string{"run", "--progress", "0", "--stages", "load"}
+		if !cfg.SeparateHomes {
+			c.supervise(sctx, name, args...)
+			continue
+		}
+		c.superviseAt(sctx, name, func(start int) []string {
+			return append([]string{"--home", filepath.Join(home, name, fmt.Sprintf("home-%d", start))}, args...)
+		})
 	}
 
 	res := &RunResult{Seed: seed}
@@ -510,12 +542,33 @@ func oneRun(ctx context.Context, cfg Config, steps [][]string, name string, seed
 	res.Imports = c.imports
 	res.CorrectionTook = c.correctionTook
 	c.mu.Unlock()
+	if cfg.SeparateHomes {
+		res.Left, res.Published, res.Resent = c.sharedCounts()
+	}
 	<-aimed
 	killsMu.Lock()
 	sort.Slice(res.Kills, func(i, j int) bool { return res.Kills[i].After < res.Kills[j].After })
 	killsMu.Unlock()
 	res.Elapsed = time.Since(start)
 	return snap, res, nil
+}
+
+// sharedCounts counts, with Config.SeparateHomes, the pending files in
+// the load processes' homes and the lines of their logs that say an
+// insert was published to the share or sent again from it.
+func (c *cluster) sharedCounts() (left, published, resent int) {
+	files, _ := filepath.Glob(filepath.Join(c.home, Load+"-*", "home-*", "load", "*.pending"))
+	left = len(files)
+	logs, _ := filepath.Glob(filepath.Join(c.logs, Load+"-*.log"))
+	for _, l := range logs {
+		b, err := os.ReadFile(l)
+		if err != nil {
+			continue
+		}
+		published += strings.Count(string(b), "published for the load group")
+		resent += strings.Count(string(b), "another load member left unfinished sent again")
+	}
+	return left, published, resent
 }
 
 // runArgs are the arguments of the process named Run: the match stage,
@@ -546,6 +599,10 @@ func (c *cluster) start(p *proc) (*exec.Cmd, <-chan struct{}, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if p.argsAt != nil {
+		p.args = p.argsAt(p.starts)
+	}
+	p.starts++
 	cmd := exec.Command(c.cfg.Binary, p.args...)
 	cmd.Env = c.env
 	cmd.Stdout, cmd.Stderr = f, f
@@ -584,7 +641,12 @@ func (c *cluster) run(p *proc) (cmd *exec.Cmd, killed bool, err error) {
 // supervise runs a long-lived process and restarts it whenever it exits,
 // until ctx ends.
 func (c *cluster) supervise(ctx context.Context, name string, args ...string) {
-	p := &proc{name: name, args: args}
+	c.superviseAt(ctx, name, func(int) []string { return args })
+}
+
+// superviseAt is supervise with the arguments of each start.
+func (c *cluster) superviseAt(ctx context.Context, name string, argsAt func(start int) []string) {
+	p := &proc{name: name, argsAt: argsAt}
 	c.mu.Lock()
 	c.procs[name] = p
 	c.mu.Unlock()

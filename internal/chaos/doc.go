@@ -37,7 +37,10 @@
 // Config.Matchers runs the score role of a scaled-out match stage as
 // processes of their own (score-i), Config.Loaders the load stage
 // (load-i, `dancu run --stages load`, with `dancu run --stages match`
-// beside them); each is killed as the others are.
+// beside them); each is killed as the others are. Config.SeparateHomes
+// gives each load process a new, empty home at each start (a machine that
+// never came back), so that a block of deltas a killed loader left is
+// finished only from the load group's share (pipelines' sink_shared.go).
 //
 // Persons are compared as partitions of records (which records are
 // together), and, separately, by their ids: a person's id comes from its

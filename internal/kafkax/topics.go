@@ -45,6 +45,14 @@ const (
 	// stage (cluster role), one message per batch and partition (one
 	// partition).
 	TopicEdges = "dancu.edges"
+	// TopicLoadPending carries the inserts of coverage deltas a load
+	// stage could not finish at its first attempt (the engine died or did
+	// not answer), so that the member given their messages' partitions
+	// next, on whatever machine, sends them again under their token
+	// (pipelines' sink_shared.go). One partition, compacted: a block's
+	// parts are keyed "token/i" and written over with tombstones once the
+	// engine took it. Read only when a load stage is given partitions.
+	TopicLoadPending = "dancu.load-pending"
 )
 
 // BlockingPartitions is the partition count of TopicBlocking: the most
@@ -59,7 +67,7 @@ func ScaleOutTopics() map[string]int {
 
 // compacted are the topics EnsureTopics creates with cleanup.policy =
 // compact: changelogs, where only the last message of each key matters.
-var compacted = map[string]bool{TopicRegistryChangelog: true}
+var compacted = map[string]bool{TopicRegistryChangelog: true, TopicLoadPending: true}
 
 // kept are the topics EnsureTopics creates with retention.ms = -1 (never
 // deleted by age): TopicBlocking is the score role's changelog, read

@@ -1,0 +1,377 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"hash/crc32"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// An unfinished insert of deltas of a load member on another machine
+// (issue 9 (e); docs/pipeline.md, chaos12).
+//
+// PendingDir (sink_pending.go) lets a load stage of the same home finish
+// an insert of deltas its process left unfinished. A member of the load
+// group on another machine, with its own home, never sees that file: the
+// member given its partitions replays their messages through the keys
+// filter, which cannot tell which of the insert's views committed.
+//
+// So, when the sink has a Share, an insert of deltas that fails at its
+// first attempt on an outage (the engine died, maybe between two of the
+// insert's views, or did not answer) is published there — the block, its
+// token and the partitions and offsets of the messages it came from
+// (Batch.From) — before it is sent again, and a tombstone follows once
+// the engine took it. A load stage reads the share only when it is given
+// partitions: the first flush after its reader began to read a partition,
+// or read it again from an earlier offset (MessageSpan.Began), sends
+// again, under its token, every block published for a message of those
+// partitions at or after the offset it began at (not committed: the
+// member that published it had not finished it), before any keys filter
+// reads the keys. A block whose messages were committed was finished, and
+// a block sent again that the engine had taken is dropped by each view
+// (migration 0024): being sent by two members at once is harmless.
+//
+// Nothing is written or read in the steady state: an insert that
+// succeeds at its first attempt costs a nil check, and the load stage
+// keeps the next offset of each partition it reads (a map update a
+// message). What it does not cover: a process that ends after the engine
+// died in its insert and before the block was published (the produce's
+// round trip after the insert's error: both killed at once, a machine
+// that loses power with the engine on it); its own home still finishes
+// that block (PendingDir).
+
+// PendingShare is where load stages publish the inserts of deltas they
+// could not finish at the first attempt, for the member of their group
+// given the insert's partitions next (KafkaPendingShare).
+type PendingShare interface {
+	// Publish keeps the block until Done.
+	Publish(ctx context.Context, b SharedBlock) error
+	// Done drops the block of token, written in parts messages (0: one).
+	Done(ctx context.Context, token string, parts int) error
+	// Blocks returns the blocks published and not done, in the order
+	// they were published.
+	Blocks(ctx context.Context) ([]SharedBlock, error)
+}
+
+// SharedBlock is an insert of deltas a load stage could not finish at
+// its first attempt.
+type SharedBlock struct {
+	Token string
+	// Query is the Native block's insert (with its SETTINGS clause), or
+	// empty when Body holds the rows (schemas.EncodeRows).
+	Query string
+	Body  []byte
+	// From is where the rows came from (Topic and Last).
+	From    MessageSpan
+	Written time.Time
+	// Parts is the number of messages it was published in.
+	Parts int
+}
+
+// covers says whether b holds rows of a message of from's topic at or
+// after the offset the reader began at in one of from.Began's partitions:
+// a message not committed, that this reader replays.
+func (b *SharedBlock) covers(from *MessageSpan) bool {
+	if b.From.Topic != from.Topic {
+		return false
+	}
+	for p, began := range from.Began {
+		if last, ok := b.From.Last[p]; ok && last >= began {
+			return true
+		}
+	}
+	return false
+}
+
+// sharedPart bounds a message of KafkaPendingShare (before compression):
+// well within the broker's max.message.bytes (kafkax.MaxMessageBytes).
+const sharedPart = 512 << 10
+
+// Headers of KafkaPendingShare's messages.
+const (
+	headerSharedParts   = "dancu-pending-parts"   // n: the block's message count
+	headerSharedCRC     = "dancu-pending-crc"     // CRC-32 (IEEE) of the whole block, hex
+	headerSharedQuery   = "dancu-pending-query"   // the Native block's insert (part 0)
+	headerSharedFrom    = "dancu-pending-from"    // topic, then partition:last offset, … (part 0)
+	headerSharedWritten = "dancu-pending-written" // Unix nanoseconds (part 0)
+)
+
+// KafkaPendingShare keeps the shared blocks in TopicLoadPending (one
+// partition, compacted), each in messages of at most sharedPart bytes
+// keyed "token/i"; Done writes a tombstone over each.
+type KafkaPendingShare struct {
+	brokers []string
+	w       *kafka.Writer
+}
+
+var _ PendingShare = (*KafkaPendingShare)(nil)
+
+// NewKafkaPendingShare returns the share of the load stages that use
+// brokers; TopicLoadPending must exist (RunStages makes it).
+func NewKafkaPendingShare(brokers []string) (*KafkaPendingShare, error) {
+	w, err := kafkax.NewWriter(brokers, TopicLoadPending)
+	if err != nil {
+		return nil, err
+	}
+	return &KafkaPendingShare{brokers: brokers, w: w}, nil
+}
+
+// Close closes the writer.
+func (k *KafkaPendingShare) Close() error { return k.w.Close() }
+
+// Publish writes b in parts.
+func (k *KafkaPendingShare) Publish(ctx context.Context, b SharedBlock) error {
+	n := max(1, (len(b.Body)+sharedPart-1)/sharedPart)
+	from := []string{b.From.Topic}
+	parts := make([]int, 0, len(b.From.Last))
+	for p := range b.From.Last {
+		parts = append(parts, p)
+	}
+	slices.Sort(parts)
+	for _, p := range parts {
+		from = append(from, fmt.Sprintf("%d:%d", p, b.From.Last[p]))
+	}
+	common := []kafka.Header{
+		{Key: headerSharedParts, Value: []byte(strconv.Itoa(n))},
+		{Key: headerSharedCRC, Value: fmt.Appendf(nil, "%08x", crc32.ChecksumIEEE(b.Body))},
+	}
+	msgs := make([]kafka.Message, n)
+	for i := range n {
+		part := b.Body[min(i*sharedPart, len(b.Body)):min((i+1)*sharedPart, len(b.Body))]
+		msgs[i] = kafka.Message{Key: []byte(b.Token + "/" + strconv.Itoa(i)), Value: append(make([]byte, 0, len(part)), part...), Headers: common}
+	}
+	msgs[0].Headers = append(slices.Clip(common),
+		kafka.Header{Key: headerSharedQuery, Value: []byte(b.Query)},
+		kafka.Header{Key: headerSharedFrom, Value: []byte(strings.Join(from, " "))},
+		kafka.Header{Key: headerSharedWritten, Value: []byte(strconv.FormatInt(b.Written.UnixNano(), 10))})
+	if err := k.w.WriteMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("publish pending insert %s: %w", b.Token, err)
+	}
+	return nil
+}
+
+// Done writes tombstones over the block's parts.
+func (k *KafkaPendingShare) Done(ctx context.Context, token string, parts int) error {
+	msgs := make([]kafka.Message, max(parts, 1))
+	for i := range msgs {
+		msgs[i] = kafka.Message{Key: []byte(token + "/" + strconv.Itoa(i))} // Value nil: a tombstone
+	}
+	if err := k.w.WriteMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("drop pending insert %s: %w", token, err)
+	}
+	return nil
+}
+
+// Blocks reads the topic from its first offset to its end: a block with
+// a tombstone over any part is done; one with a part missing or whose
+// parts do not make its CRC is left out.
+func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
+	client, closeClient := kafkax.NewClient(k.brokers, 10*time.Second)
+	defer closeClient()
+	lo, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{
+		TopicLoadPending: {kafka.FirstOffsetOf(0), kafka.LastOffsetOf(0)}}})
+	if err != nil {
+		return nil, fmt.Errorf("pending inserts of %s: %w", TopicLoadPending, err)
+	}
+	var first, end int64
+	for _, p := range lo.Topics[TopicLoadPending] {
+		if p.Error != nil {
+			return nil, fmt.Errorf("pending inserts of %s: %w", TopicLoadPending, p.Error)
+		}
+		first, end = p.FirstOffset, p.LastOffset
+	}
+	if first >= end {
+		return nil, nil
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: k.brokers, Topic: TopicLoadPending, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 20 * time.Millisecond})
+	defer r.Close()
+	if err := r.SetOffset(first); err != nil {
+		return nil, err
+	}
+	type held struct {
+		b     SharedBlock
+		crc   string
+		parts map[int][]byte
+		done  bool
+	}
+	byToken := map[string]*held{}
+	var order []string
+	for {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("pending inserts of %s: %w", TopicLoadPending, err)
+		}
+		key := string(m.Key)
+		if i := strings.LastIndexByte(key, '/'); i > 0 {
+			token, part := key[:i], key[i+1:]
+			h := byToken[token]
+			if h == nil {
+				h = &held{b: SharedBlock{Token: token}, parts: map[int][]byte{}}
+				byToken[token] = h
+				order = append(order, token)
+			}
+			if m.Value == nil {
+				h.done = true
+			} else if i, err := strconv.Atoi(part); err == nil {
+				h.parts[i] = m.Value
+				readSharedHeaders(&h.b, &h.crc, m.Headers)
+			}
+		}
+		if m.Offset+1 >= end {
+			break
+		}
+	}
+	var out []SharedBlock
+	for _, token := range order {
+		h := byToken[token]
+		if h.done || h.b.Parts == 0 || len(h.parts) != h.b.Parts {
+			continue
+		}
+		for i := range h.b.Parts {
+			h.b.Body = append(h.b.Body, h.parts[i]...)
+		}
+		if fmt.Sprintf("%08x", crc32.ChecksumIEEE(h.b.Body)) != h.crc || h.b.From.Topic == "" {
+			continue
+		}
+		out = append(out, h.b)
+	}
+	return out, nil
+}
+
+func readSharedHeaders(b *SharedBlock, crc *string, hs []kafka.Header) {
+	for _, h := range hs {
+		v := string(h.Value)
+		switch h.Key {
+		case headerSharedParts:
+			b.Parts, _ = strconv.Atoi(v)
+		case headerSharedCRC:
+			*crc = v
+		case headerSharedQuery:
+			b.Query = v
+		case headerSharedWritten:
+			if ns, err := strconv.ParseInt(v, 10, 64); err == nil {
+				b.Written = time.Unix(0, ns)
+			}
+		case headerSharedFrom:
+			f := strings.Fields(v)
+			if len(f) == 0 {
+				continue
+			}
+			b.From = MessageSpan{Topic: f[0], Last: map[int]int64{}}
+			for _, po := range f[1:] {
+				ps, offs, ok := strings.Cut(po, ":")
+				p, err1 := strconv.Atoi(ps)
+				o, err2 := strconv.ParseInt(offs, 10, 64)
+				if ok && err1 == nil && err2 == nil {
+					b.From.Last[p] = o
+				}
+			}
+		}
+	}
+}
+
+// spanKey carries a Write's Batch.From to insertColumns, which publishes
+// it with an insert it could not finish at the first attempt.
+type spanKey struct{}
+
+func spanOf(ctx context.Context) *MessageSpan {
+	sp, _ := ctx.Value(spanKey{}).(*MessageSpan)
+	return sp
+}
+
+// sharedPublishWait bounds one attempt to publish or drop a block: the
+// insert's own retries go on meanwhile only between attempts, and an
+// attempt that fails (the broker down too) is made again at the insert's
+// next retry.
+const sharedPublishWait = 5 * time.Second
+
+// publishShared publishes the block of an insert whose first attempt
+// failed on an outage and returns the messages it took (0: not
+// published). body is the Native block (query nq), or nil for rows,
+// which are then encoded.
+func publishShared[T any](ctx context.Context, s *ClickHouseSink, token, nq string, body []byte, rows []T) int {
+	from := spanOf(ctx)
+	if from == nil {
+		return 0
+	}
+	b := SharedBlock{Token: token, Body: body, From: MessageSpan{Topic: from.Topic, Last: from.Last}, Written: time.Now()}
+	if body != nil {
+		b.Query = nq
+	} else {
+		var err error
+		if b.Body, err = schemas.EncodeRows(rows); err != nil {
+			slog.Default().Warn("load: an unfinished insert of deltas not published for other load members", "token", token, "err", err)
+			return 0
+		}
+	}
+	b.Parts = max(1, (len(b.Body)+sharedPart-1)/sharedPart)
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedPublishWait)
+	defer cancel()
+	if err := s.Share.Publish(pctx, b); err != nil {
+		slog.Default().Warn("load: an unfinished insert of deltas not yet published for other load members; tried again at its next attempt", "token", token, "err", err)
+		return 0
+	}
+	s.SharedPublished.Add(1)
+	slog.Default().Info("load: an insert of deltas the engine did not take published for the load group", "token", token, "parts", b.Parts)
+	return b.Parts
+}
+
+// dropShared writes the tombstone of a published block the engine took.
+// One lost is harmless: the block's messages are committed next, and a
+// member given their partitions then finds it covers none it replays.
+func (s *ClickHouseSink) dropShared(ctx context.Context, token string, parts int) {
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedPublishWait)
+	defer cancel()
+	if err := s.Share.Done(dctx, token, parts); err != nil {
+		slog.Default().Warn("load: a published insert of deltas the engine took not marked done (harmless)", "token", token, "err", err)
+	}
+}
+
+// resendShared sends again every block of the share that covers a
+// message from replays (SharedBlock.covers), each under its token, and
+// drops it from the share once the engine took it. A block older than
+// pendingMaxAge is logged and dropped, not sent: the aggregates may have
+// forgotten its id.
+func (s *ClickHouseSink) resendShared(ctx context.Context, from *MessageSpan) error {
+	blocks, err := s.Share.Blocks(ctx)
+	if err != nil {
+		return err
+	}
+	log := slog.Default()
+	rctx := context.WithValue(ctx, resendKey{}, true)
+	for _, b := range blocks {
+		if !b.covers(from) {
+			continue
+		}
+		if age := time.Since(b.Written); age > pendingMaxAge {
+			log.Error("load: an insert of deltas another load member left unfinished too long ago to send again (its aggregates may have forgotten it): dropped, not counted",
+				"token", b.Token, "age", age.Round(time.Minute))
+			s.dropShared(ctx, b.Token, b.Parts)
+			continue
+		}
+		in := &refusals{max: 1 << 30}
+		if b.Query != "" {
+			err = s.resendNative(ctx, pendingFile{token: b.Token, query: b.Query, body: b.Body})
+		} else {
+			err = s.resend(rctx, b.Token, b.Body, in)
+		}
+		if err != nil {
+			return err
+		}
+		s.dropShared(ctx, b.Token, b.Parts)
+		s.SharedResent.Add(1)
+		log.Info("load: an insert of deltas another load member left unfinished sent again", "token", b.Token, "native", b.Query != "")
+		if len(in.rows) > 0 {
+			log.Warn("load: rows of an unfinished insert of deltas refused when sent again", "token", b.Token, "rows", len(in.rows), "first", in.rows[0].Err)
+		}
+	}
+	return nil
+}

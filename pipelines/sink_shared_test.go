@@ -1,0 +1,270 @@
+package pipelines_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
+	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
+	"github.com/dancu-vn/dancu/internal/chstore"
+	"github.com/dancu-vn/dancu/internal/kafkax"
+	"github.com/dancu-vn/dancu/pipelines"
+	"github.com/dancu-vn/dancu/schemas"
+	"github.com/segmentio/kafka-go"
+)
+
+// A block published to the share comes back whole, in parts larger than
+// one message, with where it came from, until it is done.
+func TestKafkaPendingShareKeepsBlocksUntilDone(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	brokers := []string{brokertest.Start(t)}
+	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicLoadPending: 1}); err != nil {
+		t.Fatal(err)
+	}
+	share, err := pipelines.NewKafkaPendingShare(brokers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer share.Close()
+	if got, err := share.Blocks(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("an empty share holds %d blocks (%v)", len(got), err)
+	}
+	big := bytes.Repeat([]byte("0123456789abcdef"), 80_000) // 1.28 MB: three parts
+	written := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	blocks := []pipelines.SharedBlock{
+		{Token: "person_delta_sums/aa", Query: "INSERT INTO person_delta_sums (batch) SETTINGS x = 1", Body: big,
+			From: pipelines.MessageSpan{Topic: pipelines.TopicMatched, Last: map[int]int64{0: 7, 3: 12}}, Written: written, Parts: 3},
+		{Token: "record_deltas/bb", Body: []byte("rows"), From: pipelines.MessageSpan{Topic: pipelines.TopicMatched, Last: map[int]int64{1: 2}},
+			Written: written, Parts: 1},
+	}
+	for _, b := range blocks {
+		if err := share.Publish(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := share.Blocks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d blocks, want 2", len(got))
+	}
+	for i, b := range blocks {
+		g := got[i]
+		if g.Token != b.Token || g.Query != b.Query || !bytes.Equal(g.Body, b.Body) || g.Parts != b.Parts || !g.Written.Equal(b.Written) ||
+			g.From.Topic != b.From.Topic || len(g.From.Last) != len(b.From.Last) {
+			t.Errorf("block %d came back as %s %q %d bytes in %d parts from %v at %v; want %s %q %d bytes in %d from %v at %v", i,
+				g.Token, g.Query, len(g.Body), g.Parts, g.From, g.Written, b.Token, b.Query, len(b.Body), b.Parts, b.From, b.Written)
+		}
+		for p, o := range b.From.Last {
+			if g.From.Last[p] != o {
+				t.Errorf("block %d: partition %d's last offset %d, want %d", i, p, g.From.Last[p], o)
+			}
+		}
+	}
+	if err := share.Done(ctx, blocks[0].Token, blocks[0].Parts); err != nil {
+		t.Fatal(err)
+	}
+	got, err = share.Blocks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Token != blocks[1].Token {
+		t.Errorf("after the first is done the share holds %d blocks (%v), want only %s", len(got), got, blocks[1].Token)
+	}
+}
+
+// Two load members of one group, each with its own home (a machine of
+// its own), share the partitions of TopicMatched. The first one's insert
+// of persons' deltas runs in the engine and its answer is lost, again and
+// again: it publishes the block to the share and waits to send it again,
+// and it is killed there, after the engine committed coverage_persons'
+// part and before coverage_children's and the keys' (a TRUNCATE of those
+// forgets their part and its id). It is never started again: its home
+// keeps its file, which no other member reads. Its partition goes to the
+// second member, whose flush holds the first one's rows in another
+// grouping (with the next message's rows). With the share it first sends
+// the published block again under its token — coverage_persons drops it,
+// coverage_children and the keys take it — and its keys filter then skips
+// those rows: every count exact. Without the share (before chaos12) the
+// rows passed the keys filter under another token and coverage_persons
+// counted them twice, 11 for 7.
+func TestLoadMemberOfAnotherHomeFinishesAnInsertCountOnce(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		share       bool
+		wantPersons int64
+	}{{"share", true, 7}, {"no share (the hole)", false, 11}} {
+		t.Run(c.name, func(t *testing.T) {
+			loadMembersOfTwoHomes(t, c.share, c.wantPersons)
+		})
+	}
+}
+
+func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
+	ctx, cancelAll := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancelAll()
+	brokers := []string{brokertest.Start(t)}
+	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicMatched: 2, pipelines.TopicLoadPending: 1}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := chdbtest.Config(t)
+	direct, err := chstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	if _, err := chstore.Migrate(ctx, direct); err != nil {
+		t.Fatal(err)
+	}
+	proxy := newAnswerLosingProxy(t, cfg.Addr, "INSERT+INTO+person_delta_sums")
+	pcfg := cfg
+	pcfg.Addr = proxy.ln.Addr().String()
+	viaProxy, err := chstore.Open(ctx, pcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viaProxy.Close()
+
+	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	w, err := kafkax.NewPartitionWriter(brokers, pipelines.TopicMatched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	produce := func(batch string, n uint32, partition int) {
+		t.Helper()
+		var rows []schemas.PersonDeltaSum
+		for seq := range n {
+			rows = append(rows, schemas.PersonDeltaSum{Batch: batch, Seq: seq, ProvinceCode: "40", CommuneCode: "16681",
+				NewProvinceCode: "40", NewCommuneCode: "16681", BirthYear: 2015, ChangeMonth: month, Added: 1})
+		}
+		v, err := schemas.EncodeRows(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteMessages(ctx, kafka.Message{Partition: partition, Key: []byte(batch), Value: v,
+			Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: []byte(pipelines.KindPersonDeltaSums)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	newShare := func() pipelines.PendingShare {
+		if !withShare {
+			return nil
+		}
+		s, err := pipelines.NewKafkaPendingShare(brokers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	const group = "dancu-load-test"
+	lc := pipelines.LoadConfig{MaxWait: 300 * time.Millisecond}
+
+	// The first member, alone in the group: both partitions.
+	produce("b1", 4, 0)
+	proxy.faults.Store(1 << 20)
+	homeA := t.TempDir()
+	rA, err := kafkax.NewReader(brokers, group, pipelines.TopicMatched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sinkA := &pipelines.ClickHouseSink{Conn: viaProxy, PendingDir: filepath.Join(homeA, "load"), Share: newShare()}
+	actx, killA := context.WithCancel(ctx)
+	doneA := make(chan error, 1)
+	go func() { doneA <- pipelines.Load(actx, rA, sinkA, lc, nil) }()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var n int64
+		if err := direct.QueryRow(ctx, "SELECT toInt64(sum(persons)) FROM coverage_persons").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 && proxy.hits.Load() > 0 && (!withShare || sinkA.SharedPublished.Load() > 0) {
+			break
+		}
+		select {
+		case err := <-doneA:
+			t.Fatalf("the first member ended before its insert's answer was lost: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the first member's insert did not reach the engine and the share in a minute (published %d)", sinkA.SharedPublished.Load())
+		}
+	}
+	// Killed while it waits to send its block again: nothing committed,
+	// its partitions go to the other member.
+	killA()
+	if err := <-doneA; err == nil {
+		t.Fatal("the first member's Load ended without an error, its insert unanswered")
+	}
+	rA.Close()
+	for {
+		var n uint64
+		if err := direct.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO person_delta_sums%'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, q := range []string{"TRUNCATE TABLE person_delta_sum_keys", "TRUNCATE TABLE coverage_children"} {
+		if err := direct.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(homeA, "load", "*.pending")); len(left) != 1 {
+		t.Fatalf("the first member left %d pending blocks in its home, want 1: %v", len(left), left)
+	}
+
+	// The second member, on another machine: its own, empty home.
+	produce("b2", 3, 1)
+	homeB := t.TempDir()
+	rB, err := kafkax.NewReader(brokers, group, pipelines.TopicMatched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rB.Close()
+	sinkB := &pipelines.ClickHouseSink{Conn: direct, PendingDir: filepath.Join(homeB, "load"), Share: newShare()}
+	var st pipelines.LoadStats
+	bctx, stopB := context.WithCancel(ctx)
+	doneB := make(chan error, 1)
+	go func() { doneB <- pipelines.Load(bctx, rB, sinkB, lc, &st) }()
+	for deadline := time.Now().Add(time.Minute); st.Messages.Load() < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second member committed %d messages of 2 in a minute", st.Messages.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stopB()
+	if err := <-doneB; err != nil {
+		t.Fatal(err)
+	}
+	var p, c, k int64
+	if err := direct.QueryRow(ctx, `SELECT (SELECT toInt64(sum(persons)) FROM coverage_persons), (SELECT toInt64(sum(persons)) FROM coverage_children),
+		(SELECT toInt64(count()) FROM person_delta_sum_keys FINAL)`).Scan(&p, &c, &k); err != nil {
+		t.Fatal(err)
+	}
+	// b1's 4 rows and b2's 3, each Added 1: 7 in each target.
+	if p != wantPersons || c != 7 || k != 7 {
+		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want %d, 7, 7", p, c, k, wantPersons)
+	}
+	if !withShare {
+		return
+	}
+	if r := sinkB.SharedResent.Load(); r != 1 {
+		t.Errorf("the second member sent %d blocks of the share again, want 1", r)
+	}
+	if left, _ := os.ReadDir(filepath.Join(homeB, "load")); len(left) != 0 {
+		t.Errorf("%d files left in the second member's home, want none", len(left))
+	}
+	if got, err := sinkB.Share.Blocks(ctx); err != nil || len(got) != 0 {
+		t.Errorf("the share holds %d blocks after the second member sent it again (%v), want none", len(got), err)
+	}
+}
