@@ -1,6 +1,7 @@
 package pipelines
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -157,4 +158,47 @@ func BenchmarkSavePending(b *testing.B) {
 		p.done()
 	}
 	b.ReportMetric((cputime.Process()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
+}
+
+// BenchmarkSavePendingSynced is what syncing the pending file would add
+// to each insert of deltas (docs/pipeline.md, chaos12 on (b)): a Native
+// block of the given size written and removed as insertColumns does,
+// without a sync (as kept), with the file synced, and with the file and
+// its directory synced (the rename durable). Wall time per insert: a sync
+// waits for the disk rather than using the CPU.
+func BenchmarkSavePendingSynced(b *testing.B) {
+	for _, mb := range []int{1, 4, 16} {
+		body := make([]byte, mb<<20)
+		for i := range body {
+			body[i] = byte(i * 7)
+		}
+		for _, sync := range []string{"none", "file", "file+dir"} {
+			b.Run(fmt.Sprintf("%dMB/sync=%s", mb, sync), func(b *testing.B) {
+				dir := b.TempDir()
+				b.SetBytes(int64(len(body)))
+				for b.Loop() {
+					p, err := savePendingNative(dir, "record_deltas/x", "INSERT INTO record_deltas (batch)", body)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if sync != "none" {
+						if err := p.f.Sync(); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if sync == "file+dir" {
+						d, err := os.Open(dir)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if err := d.Sync(); err != nil {
+							b.Fatal(err)
+						}
+						d.Close()
+					}
+					p.done()
+				}
+			})
+		}
+	}
 }
