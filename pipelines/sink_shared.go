@@ -191,6 +191,8 @@ func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
 	if first >= end {
 		return nil, nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, sharedReadWait)
+	defer cancel()
 	r := kafka.NewReader(kafka.ReaderConfig{Brokers: k.brokers, Topic: TopicLoadPending, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 20 * time.Millisecond})
 	defer r.Close()
 	if err := r.SetOffset(first); err != nil {
@@ -286,6 +288,11 @@ func spanOf(ctx context.Context) *MessageSpan {
 	sp, _ := ctx.Value(spanKey{}).(*MessageSpan)
 	return sp
 }
+
+// sharedReadWait bounds a read of the share to its end: a broker that
+// went away meanwhile fails the Write (the stage starts again) rather than
+// holding it.
+const sharedReadWait = time.Minute
 
 // sharedPublishWait bounds one attempt to publish or drop a block: the
 // insert's own retries go on meanwhile only between attempts, and an

@@ -268,3 +268,187 @@ func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 		t.Errorf("the share holds %d blocks after the second member sent it again (%v), want none", len(got), err)
 	}
 }
+
+// The same with both members in the group from the start, each given one
+// partition: the member that reads the message of 4 deltas (through a
+// proxy that loses its inserts' answers) publishes the block and is
+// killed; the other member, already reading its own partition, is given
+// the dead one's by the group's rebalance (its reader begins that
+// partition at offset 0) and sends the block again before its keys filter
+// reads the keys. The dead member's partition then holds a second
+// message, so the other's flush is of other rows than the block (without
+// the share: 11 for 7).
+func TestLoadMemberGivenADeadMembersPartitionFinishesItsInsert(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		share       bool
+		wantPersons int64
+	}{{"share", true, 7}, {"no share (the hole)", false, 11}} {
+		t.Run(c.name, func(t *testing.T) {
+			loadMembersRebalanced(t, c.share, c.wantPersons)
+		})
+	}
+}
+
+func loadMembersRebalanced(t *testing.T, withShare bool, wantPersons int64) {
+	ctx, cancelAll := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancelAll()
+	brokers := []string{brokertest.Start(t)}
+	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicMatched: 2, pipelines.TopicLoadPending: 1}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := chdbtest.Config(t)
+	direct, err := chstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	if _, err := chstore.Migrate(ctx, direct); err != nil {
+		t.Fatal(err)
+	}
+	proxy := newAnswerLosingProxy(t, cfg.Addr, "INSERT+INTO+person_delta_sums")
+	pcfg := cfg
+	pcfg.Addr = proxy.ln.Addr().String()
+	viaProxy, err := chstore.Open(ctx, pcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viaProxy.Close()
+	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	w, err := kafkax.NewPartitionWriter(brokers, pipelines.TopicMatched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	produce := func(batch string, n uint32, partition int) {
+		t.Helper()
+		var rows []schemas.PersonDeltaSum
+		for seq := range n {
+			rows = append(rows, schemas.PersonDeltaSum{Batch: batch, Seq: seq, ProvinceCode: "40", CommuneCode: "16681",
+				NewProvinceCode: "40", NewCommuneCode: "16681", BirthYear: 2015, ChangeMonth: month, Added: 1})
+		}
+		v, err := schemas.EncodeRows(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteMessages(ctx, kafka.Message{Partition: partition, Key: []byte(batch), Value: v,
+			Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: []byte(pipelines.KindPersonDeltaSums)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const group = "dancu-load-test"
+	lc := pipelines.LoadConfig{MaxWait: 300 * time.Millisecond}
+	type member struct {
+		r      *kafka.Reader
+		sink   *pipelines.ClickHouseSink
+		st     pipelines.LoadStats
+		cancel context.CancelFunc
+		done   chan error
+	}
+	var members [2]*member
+	for i := range members {
+		r, err := kafkax.NewReader(brokers, group, pipelines.TopicMatched)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := &member{r: r, sink: &pipelines.ClickHouseSink{Conn: viaProxy, PendingDir: filepath.Join(t.TempDir(), "load")}, done: make(chan error, 1)}
+		if withShare {
+			s, err := pipelines.NewKafkaPendingShare(brokers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			m.sink.Share = s
+		}
+		mctx, cancel := context.WithCancel(ctx)
+		m.cancel = cancel
+		go func() { m.done <- pipelines.Load(mctx, r, m.sink, lc, &m.st) }()
+		members[i] = m
+	}
+	defer func() {
+		for _, m := range members {
+			m.cancel()
+			m.r.Close()
+		}
+	}()
+	// Both in the group, one partition each.
+	client, closeClient := kafkax.NewClient(brokers, 10*time.Second)
+	defer closeClient()
+	for deadline := time.Now().Add(time.Minute); ; {
+		resp, err := client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{group}})
+		if err == nil && len(resp.Groups) == 1 && resp.Groups[0].GroupState == "Stable" && len(resp.Groups[0].Members) == 2 {
+			assigned := 0
+			for _, m := range resp.Groups[0].Members {
+				for _, tp := range m.MemberAssignments.Topics {
+					assigned += len(tp.Partitions)
+				}
+			}
+			if assigned == 2 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the two members did not share the partitions in a minute (%v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	produce("b1", 4, 0)
+	proxy.faults.Store(1 << 20)
+	var dead, live *member
+	for deadline := time.Now().Add(time.Minute); dead == nil; {
+		var n int64
+		if err := direct.QueryRow(ctx, "SELECT toInt64(sum(persons)) FROM coverage_persons").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range members {
+			if n > 0 && m.sink.OutageRetries.Load() > 0 && (!withShare || m.sink.SharedPublished.Load() > 0) {
+				dead, live = m, members[1-i]
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no member's insert reached the engine and the share in a minute")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	dead.cancel()
+	if err := <-dead.done; err == nil {
+		t.Fatal("the dead member's Load ended without an error, its insert unanswered")
+	}
+	dead.r.Close()
+	proxy.faults.Store(0)
+	for {
+		var n uint64
+		if err := direct.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO person_delta_sums%'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, q := range []string{"TRUNCATE TABLE person_delta_sum_keys", "TRUNCATE TABLE coverage_children"} {
+		if err := direct.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	produce("b2", 3, 0)
+	for deadline := time.Now().Add(time.Minute); live.st.Messages.Load() < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the live member committed %d messages of 2 in a minute", live.st.Messages.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var p, c, k int64
+	if err := direct.QueryRow(ctx, `SELECT (SELECT toInt64(sum(persons)) FROM coverage_persons), (SELECT toInt64(sum(persons)) FROM coverage_children),
+		(SELECT toInt64(count()) FROM person_delta_sum_keys FINAL)`).Scan(&p, &c, &k); err != nil {
+		t.Fatal(err)
+	}
+	if p != wantPersons || c != 7 || k != 7 {
+		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want %d, 7, 7", p, c, k, wantPersons)
+	}
+	if withShare {
+		if r := live.sink.SharedResent.Load(); r != 1 {
+			t.Errorf("the live member sent %d blocks of the share again, want 1", r)
+		}
+	}
+}
