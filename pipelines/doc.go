@@ -55,5 +55,7 @@
 // insert whose views the engine died between, by the insert's
 // deduplication token: the block is sent again as it was, by the process
 // that sent it or, when that one ended first, by the next load stage of
-// its directory (StagesConfig.LoadDir, sink_pending.go).
+// its directory (StagesConfig.LoadDir, sink_pending.go), or, for a block
+// whose first attempt failed, by the load member of any machine given its
+// messages' partitions next (TopicLoadPending, sink_shared.go).
 package pipelines
