@@ -364,6 +364,14 @@ func (s *ClickHouseSink) resendShared(ctx context.Context, from *MessageSpan) er
 			s.dropShared(ctx, b.Token, b.Parts)
 			continue
 		}
+		if _, ok := s.Conn.(nativeInserter); b.Query != "" && !ok {
+			// A member over HTTP published a Native block this member's
+			// connection (ClickHouse's native protocol) cannot send: left
+			// for a member that can, rather than failing every Write.
+			log.Error("load: an insert of deltas another load member left unfinished is a Native block this connection cannot send: "+
+				"not sent (run the load members of a group with the same ClickHouse protocol)", "token", b.Token)
+			continue
+		}
 		in := &refusals{max: 1 << 30}
 		if b.Query != "" {
 			err = s.resendNative(ctx, pendingFile{token: b.Token, query: b.Query, body: b.Body})
