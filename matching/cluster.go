@@ -1260,9 +1260,21 @@ func (a *averageLinkage) score(ra, rb int32) float64 {
 
 // scoreRows is score on the rows of the two clusters, with g the
 // comparisons' scratch levels (a.g, or a worker's own).
+//
+// It is 0 when the compared cross pairs that a veto can judge (its
+// comparison not null on them) are all vetoed: a veto says two persons
+// (twins: given names that differ, no number shared), and the records
+// joining the two clusters then are only records it cannot judge — a
+// newborn written by its mother ("Con bà …", no name of its own), which
+// matches either twin on date, parents and address — so the join would
+// make the two persons one through a record that says nothing of which
+// it is (issue 12, acc44: sixthpop's twins joined through a "Con bà"
+// row). One vetoed pair among pairs the vetoes let through is a
+// record's slip, weighed as the mean weighs it.
 func (a *averageLinkage) scoreRows(rowsA, rowsB []int32, g []uint8) float64 {
 	var sum, weight float64
 	n, all := 0, 0
+	judged, vetoed := 0, 0
 	for _, x := range rowsA {
 		for _, y := range rowsB {
 			p, q := min(x, y), max(x, y)
@@ -1278,12 +1290,21 @@ func (a *averageLinkage) scoreRows(rowsA, rowsB []int32, g []uint8) float64 {
 			for k := range a.c.comps {
 				g[k] = a.c.gamma(a.f, k, p, q)
 			}
+			if a.c.hasVeto && a.c.judges(a.f, g, p, q) {
+				judged++
+				if a.c.vetoed(g) {
+					vetoed++
+				}
+			}
 			sum += float64(r) * probability(a.ws.score(a.c, a.f, g, p, q))
 			weight += float64(r)
 		}
 	}
 	if all == 0 {
 		return 1
+	}
+	if judged > 0 && vetoed == judged {
+		return 0
 	}
 	if n == 0 || !(len(rowsA) == 1 || len(rowsB) == 1 || a.enoughCompared(n, all)) {
 		return 0

@@ -346,6 +346,29 @@ func (c *compiled) vetoed(gs []uint8) bool {
 	return false
 }
 
+// judges reports whether some veto can judge rows a and b, whose levels
+// are gs: both records hold what its comparison reads (its null columns),
+// whether it lands on a level or is counted in another comparison (the
+// names in another order).
+func (c *compiled) judges(f *Frame, gs []uint8, a, b int32) bool {
+	for _, v := range c.vetoes {
+		if gs[v.k] != 0 {
+			return true
+		}
+		p := c.rows.pair(f, a, b)
+		pa, pb := false, false
+		for _, ci := range c.comps[v.k].null {
+			va, vb := p.get(ci)
+			pa = pa || va != 0
+			pb = pb || vb != 0
+		}
+		if pa && pb {
+			return true
+		}
+	}
+	return false
+}
+
 // gamma returns the level of comparison k for rows a and b: 0 null (one
 // side has none of the comparison's null columns),
 // 1..len(levels) the first level that holds, len(levels)+1 else.
