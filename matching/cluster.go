@@ -178,19 +178,20 @@ func newGuardSet(f *Frame, s *settings.Settings) (*guardSet, error) {
 		if !ok {
 			return nil, fmt.Errorf("guard on unknown column %q", gd.Column)
 		}
-		gs.guards = append(gs.guards, guardCol{gd, ci, -1})
+		gs.guards = append(gs.guards, guardCol{gd, ci, nil})
 	}
 	for i, gd := range gs.guards {
-		if gd.guard.UnlessShared == "" {
-			continue
-		}
-		for k, o := range gs.guards {
-			if (o.guard.Kind == "distinct" || o.guard.Kind == "values") && o.guard.Column == gd.guard.UnlessShared {
-				gs.guards[i].unless = k
+		for _, u := range gd.guard.UnlessShared {
+			found := -1
+			for k, o := range gs.guards {
+				if (o.guard.Kind == "distinct" || o.guard.Kind == "values") && o.guard.Column == u {
+					found = k
+				}
 			}
-		}
-		if gs.guards[i].unless < 0 {
-			return nil, fmt.Errorf("guard %s on %s: unless_shared %q is the column of no distinct or values guard", gd.guard.Kind, gd.guard.Column, gd.guard.UnlessShared)
+			if found < 0 {
+				return nil, fmt.Errorf("guard %s on %s: unless_shared %q is the column of no distinct or values guard", gd.guard.Kind, gd.guard.Column, u)
+			}
+			gs.guards[i].unless = append(gs.guards[i].unless, found)
 		}
 	}
 	return gs, nil
@@ -479,7 +480,7 @@ func (gs *guardSet) compatibleBut(a, b clusterSummary, skip string) (ok bool, gu
 		}
 		switch gd.guard.Kind {
 		case "distinct":
-			if gd.unless >= 0 && shareValue(a.Values[gd.unless], b.Values[gd.unless]) {
+			if sharesAny(a, b, gd.unless) {
 				continue
 			}
 			for _, va := range a.Values[gi] {
@@ -494,7 +495,7 @@ func (gs *guardSet) compatibleBut(a, b clusterSummary, skip string) (ok bool, gu
 				}
 			}
 		case "full_date":
-			if gd.unless >= 0 && shareValue(a.Values[gd.unless], b.Values[gd.unless]) {
+			if sharesAny(a, b, gd.unless) {
 				continue
 			}
 			for _, va := range a.Values[gi] {
@@ -1114,9 +1115,20 @@ func keptApart(apart []Pair, find func(int32) int32, ra, rb int32) bool {
 type guardCol struct {
 	guard settings.Guard
 	col   int
-	// unless is the index of the distinct or values guard on the guard's
-	// UnlessShared column (-1: none).
-	unless int
+	// unless holds the indices of the distinct or values guards on the
+	// guard's UnlessShared columns.
+	unless []int
+}
+
+// sharesAny reports whether clusters summarised by a and b share a value
+// of one of the guards of indices unless.
+func sharesAny(a, b clusterSummary, unless []int) bool {
+	for _, k := range unless {
+		if shareValue(a.Values[k], b.Values[k]) {
+			return true
+		}
+	}
+	return false
 }
 
 // shareValue reports whether two clusters' values of a distinct guard

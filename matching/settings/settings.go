@@ -286,9 +286,60 @@ type Guard struct {
 	Column   string `json:"column" yaml:"column"`
 	Max      int    `json:"max,omitempty" yaml:"max,omitempty"`
 	OneDigit bool   `json:"one_digit,omitempty" yaml:"one_digit,omitempty"`
-	// UnlessShared names the column of a distinct or values guard
-	// (full_date and distinct guards only).
-	UnlessShared string `json:"unless_shared,omitempty" yaml:"unless_shared,omitempty"`
+	// UnlessShared names the column of a distinct or values guard, or
+	// several: two clusters sharing a value of any of them are not kept
+	// apart (full_date and distinct guards only).
+	UnlessShared Columns `json:"unless_shared,omitempty" yaml:"unless_shared,omitempty"`
+}
+
+// Columns is one column's name or several: written as the name when it is
+// one (unless_shared: cmnd), as a list otherwise (unless_shared: [cmnd,
+// name_birth]).
+type Columns []string
+
+// UnmarshalYAML reads a name or a list of names.
+func (c *Columns) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*c = Columns{n.Value}
+		return nil
+	}
+	var l []string
+	if err := n.Decode(&l); err != nil {
+		return err
+	}
+	*c = l
+	return nil
+}
+
+// MarshalYAML writes one name as a name, several as a list.
+func (c Columns) MarshalYAML() (any, error) {
+	if len(c) == 1 {
+		return c[0], nil
+	}
+	return []string(c), nil
+}
+
+// UnmarshalJSON reads a name or a list of names.
+func (c *Columns) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*c = Columns{one}
+		return nil
+	}
+	var l []string
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	*c = l
+	return nil
+}
+
+// MarshalJSON writes one name as a name, several as a list.
+func (c Columns) MarshalJSON() ([]byte, error) {
+	if len(c) == 1 {
+		return json.Marshal(c[0])
+	}
+	return json.Marshal([]string(c))
 }
 
 // GuardFit is what training measured of one year_span or full_date
@@ -791,13 +842,13 @@ func (s Settings) Validate() error {
 			bad(fmt.Sprintf("guards[%d].kind", i), "unknown %q", g.Kind)
 		}
 		col(fmt.Sprintf("guards[%d].column", i), g.Column)
-		if g.UnlessShared != "" {
+		for _, u := range g.UnlessShared {
 			found := false
 			for _, o := range s.Guards {
-				found = found || (o.Kind == "distinct" || o.Kind == "values") && o.Column == g.UnlessShared
+				found = found || (o.Kind == "distinct" || o.Kind == "values") && o.Column == u
 			}
-			if g.Kind != "full_date" && g.Kind != "distinct" || g.Column == g.UnlessShared || !found {
-				bad(fmt.Sprintf("guards[%d].unless_shared", i), "needs a full_date or distinct guard and the column of another distinct or values guard, got %q", g.UnlessShared)
+			if g.Kind != "full_date" && g.Kind != "distinct" || g.Column == u || !found {
+				bad(fmt.Sprintf("guards[%d].unless_shared", i), "needs a full_date or distinct guard and the column of another distinct or values guard, got %q", u)
 			}
 		}
 	}
