@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/pipelines"
@@ -178,33 +179,10 @@ func TestClickHouseSinkPersonDeltasOutageSentAgain(t *testing.T) {
 // twice, 11 for 7 (docs/pipeline.md, chaos8's "What remains" (1); the
 // test is chaos9's, the directory is chaos11's).
 func TestClickHouseSinkDeltasOfAnEndedLoadProcessCountOnce(t *testing.T) {
-	cfg := chdbtest.Config(t)
 	ctx := context.Background()
-	direct, err := chstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close()
-	if _, err := chstore.Migrate(ctx, direct); err != nil {
-		t.Fatal(err)
-	}
-	proxy := newAnswerLosingProxy(t, cfg.Addr, "INSERT+INTO+person_delta_sums")
-	pcfg := cfg
-	pcfg.Addr = proxy.ln.Addr().String()
-	viaProxy, err := chstore.Open(ctx, pcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer viaProxy.Close()
+	direct, viaProxy, proxy := engineLosingSumsAnswers(t, ctx)
 	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	sums := func(batch string, n uint32) []schemas.PersonDeltaSum {
-		var out []schemas.PersonDeltaSum
-		for seq := range n {
-			out = append(out, schemas.PersonDeltaSum{Batch: batch, Seq: seq, ProvinceCode: "40", CommuneCode: "16681",
-				NewProvinceCode: "40", NewCommuneCode: "16681", BirthYear: 2015, ChangeMonth: month, Added: 1})
-		}
-		return out
-	}
+	sums := func(batch string, n uint32) []schemas.PersonDeltaSum { return deltaSums(batch, n, month) }
 	// The first load process: its insert of b1 runs in the engine, every
 	// answer is lost, and the process ends (its context) while it waits to
 	// send it again.
@@ -238,27 +216,9 @@ func TestClickHouseSinkDeltasOfAnEndedLoadProcessCountOnce(t *testing.T) {
 	if err := <-done; err == nil {
 		t.Fatal("the first Write succeeded with its answers lost")
 	}
-	// The inserts the engine still runs (the process ended, its requests
-	// did not) end before the state below is set.
-	for {
-		var n uint64
-		if err := direct.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO person_delta_sums%'").Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 	// The engine died after coverage_persons' part, before coverage_children's
-	// and the keys' (a TRUNCATE forgets the ids of the blocks it drops, so
-	// the block sent again must go into coverage_children, as decoded
-	// from delta_inserts).
-	for _, q := range []string{"TRUNCATE TABLE person_delta_sum_keys", "TRUNCATE TABLE coverage_children"} {
-		if err := direct.Exec(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// and the keys'.
+	forgetSumsButPersons(t, ctx, direct)
 	// The restarted stage: b1's rows in another flush, after b2's.
 	if left, _ := filepath.Glob(filepath.Join(pending, "*.pending")); len(left) != 1 {
 		t.Fatalf("the first process left %d pending blocks, want 1: %v", len(left), left)
@@ -267,11 +227,7 @@ func TestClickHouseSinkDeltasOfAnEndedLoadProcessCountOnce(t *testing.T) {
 	if err := second.Write(ctx, &pipelines.Batch{PersonDeltaSums: append(sums("b2", 3), sums("b1", 4)...)}); err != nil {
 		t.Fatal(err)
 	}
-	var p, c, k int64
-	if err := direct.QueryRow(ctx, `SELECT (SELECT toInt64(sum(persons)) FROM coverage_persons), (SELECT toInt64(sum(persons)) FROM coverage_children),
-		(SELECT toInt64(count()) FROM person_delta_sum_keys FINAL)`).Scan(&p, &c, &k); err != nil {
-		t.Fatal(err)
-	}
+	p, c, k := sumsCounted(t, ctx, direct)
 	if p != 7 || c != 7 || k != 7 {
 		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want 7 each (b1's 4 once, b2's 3)", p, c, k)
 	}
@@ -290,4 +246,78 @@ func TestClickHouseSinkDeltasOfAnEndedLoadProcessCountOnce(t *testing.T) {
 	if left, _ := os.ReadDir(pending); len(left) != 0 {
 		t.Errorf("%d files left in the pending directory, want none: %v", len(left), left)
 	}
+}
+
+// engineLosingSumsAnswers opens the test's engine, migrated, twice:
+// directly, and through an answerLosingProxy that loses the answers of
+// the inserts into person_delta_sums while its faults last.
+func engineLosingSumsAnswers(t *testing.T, ctx context.Context) (direct, viaProxy driver.Conn, proxy *answerLosingProxy) {
+	t.Helper()
+	cfg := chdbtest.Config(t)
+	direct, err := chstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { direct.Close() })
+	if _, err := chstore.Migrate(ctx, direct); err != nil {
+		t.Fatal(err)
+	}
+	proxy = newAnswerLosingProxy(t, cfg.Addr, "INSERT+INTO+person_delta_sums")
+	pcfg := cfg
+	pcfg.Addr = proxy.ln.Addr().String()
+	viaProxy, err = chstore.Open(ctx, pcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { viaProxy.Close() })
+	return direct, viaProxy, proxy
+}
+
+// deltaSums is n deltas of batch, each adding one person of 2015 to
+// commune 16681 in month.
+func deltaSums(batch string, n uint32, month time.Time) []schemas.PersonDeltaSum {
+	var out []schemas.PersonDeltaSum
+	for seq := range n {
+		out = append(out, schemas.PersonDeltaSum{Batch: batch, Seq: seq, ProvinceCode: "40", CommuneCode: "16681",
+			NewProvinceCode: "40", NewCommuneCode: "16681", BirthYear: 2015, ChangeMonth: month, Added: 1})
+	}
+	return out
+}
+
+// forgetSumsButPersons makes the engine look as if it died after an
+// insert of deltas committed coverage_persons' part and before
+// coverage_children's and the keys': it waits until the inserts into
+// person_delta_sums the engine still runs (their sender ended, its
+// requests did not) have ended, then truncates the keys and
+// coverage_children (a TRUNCATE forgets the ids of the blocks it drops,
+// so a block sent again must go into coverage_children, as decoded from
+// delta_inserts).
+func forgetSumsButPersons(t *testing.T, ctx context.Context, direct driver.Conn) {
+	t.Helper()
+	for {
+		var n uint64
+		if err := direct.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO person_delta_sums%'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, q := range []string{"TRUNCATE TABLE person_delta_sum_keys", "TRUNCATE TABLE coverage_children"} {
+		if err := direct.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sumsCounted is the persons in coverage_persons and coverage_children
+// and the count of person_delta_sum_keys.
+func sumsCounted(t *testing.T, ctx context.Context, direct driver.Conn) (persons, children, keys int64) {
+	t.Helper()
+	if err := direct.QueryRow(ctx, `SELECT (SELECT toInt64(sum(persons)) FROM coverage_persons), (SELECT toInt64(sum(persons)) FROM coverage_children),
+		(SELECT toInt64(count()) FROM person_delta_sum_keys FINAL)`).Scan(&persons, &children, &keys); err != nil {
+		t.Fatal(err)
+	}
+	return persons, children, keys
 }

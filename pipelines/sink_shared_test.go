@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
-	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
-	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/schemas"
@@ -113,23 +111,7 @@ func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicMatched: 2, pipelines.TopicLoadPending: 1}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := chdbtest.Config(t)
-	direct, err := chstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close()
-	if _, err := chstore.Migrate(ctx, direct); err != nil {
-		t.Fatal(err)
-	}
-	proxy := newAnswerLosingProxy(t, cfg.Addr, "INSERT+INTO+person_delta_sums")
-	pcfg := cfg
-	pcfg.Addr = proxy.ln.Addr().String()
-	viaProxy, err := chstore.Open(ctx, pcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer viaProxy.Close()
+	direct, viaProxy, proxy := engineLosingSumsAnswers(t, ctx)
 
 	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	w, err := kafkax.NewPartitionWriter(brokers, pipelines.TopicMatched)
@@ -139,19 +121,7 @@ func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 	defer w.Close()
 	produce := func(batch string, n uint32, partition int) {
 		t.Helper()
-		var rows []schemas.PersonDeltaSum
-		for seq := range n {
-			rows = append(rows, schemas.PersonDeltaSum{Batch: batch, Seq: seq, ProvinceCode: "40", CommuneCode: "16681",
-				NewProvinceCode: "40", NewCommuneCode: "16681", BirthYear: 2015, ChangeMonth: month, Added: 1})
-		}
-		v, err := schemas.EncodeRows(rows)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.WriteMessages(ctx, kafka.Message{Partition: partition, Key: []byte(batch), Value: v,
-			Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: []byte(pipelines.KindPersonDeltaSums)}}}); err != nil {
-			t.Fatal(err)
-		}
+		produceDeltaSums(t, ctx, w, partition, batch, deltaSums(batch, n, month))
 	}
 	newShare := func() pipelines.PendingShare {
 		if !withShare {
@@ -204,21 +174,7 @@ func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 		t.Fatal("the first member's Load ended without an error, its insert unanswered")
 	}
 	rA.Close()
-	for {
-		var n uint64
-		if err := direct.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO person_delta_sums%'").Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	for _, q := range []string{"TRUNCATE TABLE person_delta_sum_keys", "TRUNCATE TABLE coverage_children"} {
-		if err := direct.Exec(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	forgetSumsButPersons(t, ctx, direct)
 	if left, _ := filepath.Glob(filepath.Join(homeA, "load", "*.pending")); len(left) != 1 {
 		t.Fatalf("the first member left %d pending blocks in its home, want 1: %v", len(left), left)
 	}
@@ -246,11 +202,7 @@ func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 	if err := <-doneB; err != nil {
 		t.Fatal(err)
 	}
-	var p, c, k int64
-	if err := direct.QueryRow(ctx, `SELECT (SELECT toInt64(sum(persons)) FROM coverage_persons), (SELECT toInt64(sum(persons)) FROM coverage_children),
-		(SELECT toInt64(count()) FROM person_delta_sum_keys FINAL)`).Scan(&p, &c, &k); err != nil {
-		t.Fatal(err)
-	}
+	p, c, k := sumsCounted(t, ctx, direct)
 	// b1's 4 rows and b2's 3, each Added 1: 7 in each target.
 	if p != wantPersons || c != 7 || k != 7 {
 		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want %d, 7, 7", p, c, k, wantPersons)
@@ -297,23 +249,7 @@ func loadMembersRebalanced(t *testing.T, withShare bool, wantPersons int64) {
 	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicMatched: 2, pipelines.TopicLoadPending: 1}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := chdbtest.Config(t)
-	direct, err := chstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close()
-	if _, err := chstore.Migrate(ctx, direct); err != nil {
-		t.Fatal(err)
-	}
-	proxy := newAnswerLosingProxy(t, cfg.Addr, "INSERT+INTO+person_delta_sums")
-	pcfg := cfg
-	pcfg.Addr = proxy.ln.Addr().String()
-	viaProxy, err := chstore.Open(ctx, pcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer viaProxy.Close()
+	direct, viaProxy, proxy := engineLosingSumsAnswers(t, ctx)
 	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	w, err := kafkax.NewPartitionWriter(brokers, pipelines.TopicMatched)
 	if err != nil {
@@ -322,19 +258,7 @@ func loadMembersRebalanced(t *testing.T, withShare bool, wantPersons int64) {
 	defer w.Close()
 	produce := func(batch string, n uint32, partition int) {
 		t.Helper()
-		var rows []schemas.PersonDeltaSum
-		for seq := range n {
-			rows = append(rows, schemas.PersonDeltaSum{Batch: batch, Seq: seq, ProvinceCode: "40", CommuneCode: "16681",
-				NewProvinceCode: "40", NewCommuneCode: "16681", BirthYear: 2015, ChangeMonth: month, Added: 1})
-		}
-		v, err := schemas.EncodeRows(rows)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.WriteMessages(ctx, kafka.Message{Partition: partition, Key: []byte(batch), Value: v,
-			Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: []byte(pipelines.KindPersonDeltaSums)}}}); err != nil {
-			t.Fatal(err)
-		}
+		produceDeltaSums(t, ctx, w, partition, batch, deltaSums(batch, n, month))
 	}
 	const group = "dancu-load-test"
 	lc := pipelines.LoadConfig{MaxWait: 300 * time.Millisecond}
@@ -416,21 +340,7 @@ func loadMembersRebalanced(t *testing.T, withShare bool, wantPersons int64) {
 	}
 	dead.r.Close()
 	proxy.faults.Store(0)
-	for {
-		var n uint64
-		if err := direct.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO person_delta_sums%'").Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	for _, q := range []string{"TRUNCATE TABLE person_delta_sum_keys", "TRUNCATE TABLE coverage_children"} {
-		if err := direct.Exec(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	forgetSumsButPersons(t, ctx, direct)
 	produce("b2", 3, 0)
 	for deadline := time.Now().Add(time.Minute); live.st.Messages.Load() < 2; {
 		if time.Now().After(deadline) {
@@ -438,11 +348,7 @@ func loadMembersRebalanced(t *testing.T, withShare bool, wantPersons int64) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	var p, c, k int64
-	if err := direct.QueryRow(ctx, `SELECT (SELECT toInt64(sum(persons)) FROM coverage_persons), (SELECT toInt64(sum(persons)) FROM coverage_children),
-		(SELECT toInt64(count()) FROM person_delta_sum_keys FINAL)`).Scan(&p, &c, &k); err != nil {
-		t.Fatal(err)
-	}
+	p, c, k := sumsCounted(t, ctx, direct)
 	if p != wantPersons || c != 7 || k != 7 {
 		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want %d, 7, 7", p, c, k, wantPersons)
 	}
@@ -450,5 +356,19 @@ func loadMembersRebalanced(t *testing.T, withShare bool, wantPersons int64) {
 		if r := live.sink.SharedResent.Load(); r != 1 {
 			t.Errorf("the live member sent %d blocks of the share again, want 1", r)
 		}
+	}
+}
+
+// produceDeltaSums writes rows to w's topic as one message of
+// KindPersonDeltaSums on partition, keyed by batch.
+func produceDeltaSums(t *testing.T, ctx context.Context, w *kafka.Writer, partition int, batch string, rows []schemas.PersonDeltaSum) {
+	t.Helper()
+	v, err := schemas.EncodeRows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteMessages(ctx, kafka.Message{Partition: partition, Key: []byte(batch), Value: v,
+		Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: []byte(pipelines.KindPersonDeltaSums)}}}); err != nil {
+		t.Fatal(err)
 	}
 }
