@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/dancu-vn/dancu/internal/sweep"
 )
 
 // TestNameRelationAndRank: a household book keyed again writes the
@@ -84,29 +86,11 @@ func TestSeparatorsAsContainsAny(t *testing.T) {
 		}
 	}
 	bytes := []byte{'a', ' ', '-', ',', '.', ':', 0xE2, 0x80, 0x93, 0x94, 0x95, 0x92, 0xE1, 0xC3, 0xF0, 0xBB}
-	var rec func(b []byte)
-	rec = func(b []byte) {
-		same(string(b))
-		if len(b) == 4 {
-			return
-		}
-		for _, c := range bytes {
-			rec(append(b, c))
-		}
-	}
-	rec(nil)
+	sweep.Bytes(bytes, 4, same)
 	for r := rune(0); r < 0x20000; r++ {
 		same("Lê" + string(r) + "Văn")
 	}
-	rng := rand.New(rand.NewPCG(27, 13))
-	runes := []rune("aăâbcdđeêghiklmnoôơpqrstuưvxyAĐÊÔƯáàảãạếềểễệ ,.-–—‒―−'\uFFFD")
-	for range 200000 {
-		var b strings.Builder
-		for range rng.IntN(24) {
-			b.WriteRune(runes[rng.IntN(len(runes))])
-		}
-		same(b.String())
-	}
+	sweep.Random(rand.New(rand.NewPCG(27, 13)), []rune("aăâbcdđeêghiklmnoôơpqrstuưvxyAĐÊÔƯáàảãạếềểễệ ,.-–—‒―−'\uFFFD"), 200000, 24, same)
 }
 
 // TestASCIISetsAsContainsAny: hasASCIIDigit and hasEither, which stand
@@ -126,24 +110,6 @@ func TestASCIISetsAsContainsAny(t *testing.T) {
 		}
 	}
 	bytes := []byte{'a', 'e', 'E', ',', ';', '0', '9', '/', ':', 0xE1, 0xBB, 0x80}
-	var rec func(b []byte)
-	rec = func(b []byte) {
-		same(string(b))
-		if len(b) == 4 {
-			return
-		}
-		for _, c := range bytes {
-			rec(append(b, c))
-		}
-	}
-	rec(nil)
-	rng := rand.New(rand.NewPCG(27, 15))
-	runes := []rune("aeEbcNguyễnVănAn ,;.0123456789/:")
-	for range 100000 {
-		var b strings.Builder
-		for range rng.IntN(30) {
-			b.WriteRune(runes[rng.IntN(len(runes))])
-		}
-		same(b.String())
-	}
+	sweep.Bytes(bytes, 4, same)
+	sweep.Random(rand.New(rand.NewPCG(27, 15)), []rune("aeEbcNguyễnVănAn ,;.0123456789/:"), 100000, 30, same)
 }

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/dancu-vn/dancu/internal/sweep"
 )
 
 // TestClanLast checks that Ê Đê and M'nông names, written with the prefix
@@ -148,30 +150,14 @@ func TestMayHighlandApostrophes(t *testing.T) {
 		}
 	}
 	bytes := []byte{'a', 'h', 'y', ' ', '\'', 0xE2, 0x80, 0x99, 0x98, 0x9A, 0xE1, 0xC3, 0xF0, 0xBB}
-	var rec func(b []byte)
-	rec = func(b []byte) {
-		same("ng" + string(b))
-		same(string(b) + " an")
-		if len(b) == 4 {
-			return
-		}
-		for _, c := range bytes {
-			rec(append(b, c))
-		}
-	}
-	rec(nil)
+	sweep.Bytes(bytes, 4, func(b string) {
+		same("ng" + b)
+		same(b + " an")
+	})
 	for r := rune(0); r < 0x20000; r++ {
 		same("nguyen " + string(r) + "an")
 	}
-	rng := rand.New(rand.NewPCG(27, 14))
-	runes := []rune("abdeghiklmnoqrstuvxy '’‘`´ʼ\uFFFD")
-	for range 200000 {
-		var b strings.Builder
-		for range rng.IntN(20) {
-			b.WriteRune(runes[rng.IntN(len(runes))])
-		}
-		same(b.String())
-	}
+	sweep.Random(rand.New(rand.NewPCG(27, 14)), []rune("abdeghiklmnoqrstuvxy '’‘`´ʼ\uFFFD"), 200000, 20, same)
 }
 
 // TestKhmerJoined: a Khmer family name written onto the given name after
