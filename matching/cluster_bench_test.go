@@ -2,10 +2,8 @@ package matching_test
 
 import (
 	"context"
-	"runtime"
 	"testing"
 
-	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/matching"
 )
 
@@ -23,12 +21,8 @@ func BenchmarkClusterAssign(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	runtime.GC()
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := cputime.Process()
 	persons0 := 0
-	for b.Loop() {
+	benchCPU(b, f.Len(), func() {
 		cl, err := matching.Cluster(f, res.Settings, res.Pairs)
 		if err != nil {
 			b.Fatal(err)
@@ -37,8 +31,6 @@ func BenchmarkClusterAssign(b *testing.B) {
 		r.Clusters = cl
 		_, sums, _ := matching.Assign(&r, nil)
 		persons0 = len(sums)
-	}
-	b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
-	b.ReportMetric(float64(f.Len()), "records")
+	})
 	b.ReportMetric(float64(persons0), "persons")
 }

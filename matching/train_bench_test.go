@@ -28,17 +28,11 @@ func BenchmarkTrainLink(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	runtime.GC()
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := cputime.Process()
-	for b.Loop() {
+	benchCPU(b, f.Len(), func() {
 		if _, _, err := train(context.Background()); err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
-	b.ReportMetric(float64(f.Len()), "records")
+	})
 }
 
 // BenchmarkEstimateU counts the comparison vectors of training's random
@@ -51,17 +45,28 @@ func BenchmarkEstimateU(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchCPU(b, f.Len(), func() {
+		if n, pats := est(); n == 0 || pats == 0 {
+			b.Fatalf("%d random pairs, %d patterns", n, pats)
+		}
+	})
+}
+
+// benchCPU runs op as the benchmark's loop, after a collection and with
+// allocations reported, and reports the process's CPU time per op (every
+// core: cpu-s/op, the figure to compare on a shared machine) and the
+// records it ran on.
+func benchCPU(b *testing.B, records int, op func()) {
+	b.Helper()
 	runtime.GC()
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cputime.Process()
 	for b.Loop() {
-		if n, pats := est(); n == 0 || pats == 0 {
-			b.Fatalf("%d random pairs, %d patterns", n, pats)
-		}
+		op()
 	}
 	b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
-	b.ReportMetric(float64(f.Len()), "records")
+	b.ReportMetric(float64(records), "records")
 }
 
 // benchPopulation generates $env persons (default 20,000: about 36,000
