@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
@@ -93,36 +94,13 @@ func TestKafkaPendingShareKeepsBlocksUntilDone(t *testing.T) {
 // rows passed the keys filter under another token and coverage_persons
 // counted them twice, 11 for 7.
 func TestLoadMemberOfAnotherHomeFinishesAnInsertCountOnce(t *testing.T) {
-	for _, c := range []struct {
-		name        string
-		share       bool
-		wantPersons int64
-	}{{"share", true, 7}, {"no share (the hole)", false, 11}} {
-		t.Run(c.name, func(t *testing.T) {
-			loadMembersOfTwoHomes(t, c.share, c.wantPersons)
-		})
-	}
+	withAndWithoutShare(t, loadMembersOfTwoHomes)
 }
 
 func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 	ctx, cancelAll := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancelAll()
-	brokers := []string{brokertest.Start(t)}
-	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicMatched: 2, pipelines.TopicLoadPending: 1}); err != nil {
-		t.Fatal(err)
-	}
-	direct, viaProxy, proxy := engineLosingSumsAnswers(t, ctx)
-
-	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	w, err := kafkax.NewPartitionWriter(brokers, pipelines.TopicMatched)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	produce := func(batch string, n uint32, partition int) {
-		t.Helper()
-		produceDeltaSums(t, ctx, w, partition, batch, deltaSums(batch, n, month))
-	}
+	brokers, direct, viaProxy, proxy, produce := loadMembersSetUp(t, ctx)
 	newShare := func() pipelines.PendingShare {
 		if !withShare {
 			return nil
@@ -231,35 +209,13 @@ func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 // message, so the other's flush is of other rows than the block (without
 // the share: 11 for 7).
 func TestLoadMemberGivenADeadMembersPartitionFinishesItsInsert(t *testing.T) {
-	for _, c := range []struct {
-		name        string
-		share       bool
-		wantPersons int64
-	}{{"share", true, 7}, {"no share (the hole)", false, 11}} {
-		t.Run(c.name, func(t *testing.T) {
-			loadMembersRebalanced(t, c.share, c.wantPersons)
-		})
-	}
+	withAndWithoutShare(t, loadMembersRebalanced)
 }
 
 func loadMembersRebalanced(t *testing.T, withShare bool, wantPersons int64) {
 	ctx, cancelAll := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancelAll()
-	brokers := []string{brokertest.Start(t)}
-	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicMatched: 2, pipelines.TopicLoadPending: 1}); err != nil {
-		t.Fatal(err)
-	}
-	direct, viaProxy, proxy := engineLosingSumsAnswers(t, ctx)
-	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	w, err := kafkax.NewPartitionWriter(brokers, pipelines.TopicMatched)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	produce := func(batch string, n uint32, partition int) {
-		t.Helper()
-		produceDeltaSums(t, ctx, w, partition, batch, deltaSums(batch, n, month))
-	}
+	brokers, direct, viaProxy, proxy, produce := loadMembersSetUp(t, ctx)
 	const group = "dancu-load-test"
 	lc := pipelines.LoadConfig{MaxWait: 300 * time.Millisecond}
 	type member struct {
@@ -371,4 +327,44 @@ func produceDeltaSums(t *testing.T, ctx context.Context, w *kafka.Writer, partit
 		Headers: []kafka.Header{{Key: pipelines.HeaderKind, Value: []byte(pipelines.KindPersonDeltaSums)}}}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// withAndWithoutShare runs a test of two load members as subtests, with
+// the share (7 persons counted, b1's 4 and b2's 3) and without it (the
+// hole: b1's counted twice in coverage_persons, 11).
+func withAndWithoutShare(t *testing.T, run func(t *testing.T, withShare bool, wantPersons int64)) {
+	for _, c := range []struct {
+		name        string
+		share       bool
+		wantPersons int64
+	}{{"share", true, 7}, {"no share (the hole)", false, 11}} {
+		t.Run(c.name, func(t *testing.T) {
+			run(t, c.share, c.wantPersons)
+		})
+	}
+}
+
+// loadMembersSetUp starts a broker with TopicMatched (two partitions) and
+// TopicLoadPending, and the engine directly and behind a proxy that loses
+// the answers of inserts into person_delta_sums; produce writes a message
+// of n deltas of batch (December 2026) to a partition of TopicMatched.
+func loadMembersSetUp(t *testing.T, ctx context.Context) (brokers []string, direct, viaProxy driver.Conn, proxy *answerLosingProxy,
+	produce func(batch string, n uint32, partition int)) {
+	t.Helper()
+	brokers = []string{brokertest.Start(t)}
+	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicMatched: 2, pipelines.TopicLoadPending: 1}); err != nil {
+		t.Fatal(err)
+	}
+	direct, viaProxy, proxy = engineLosingSumsAnswers(t, ctx)
+	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	w, err := kafkax.NewPartitionWriter(brokers, pipelines.TopicMatched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	produce = func(batch string, n uint32, partition int) {
+		t.Helper()
+		produceDeltaSums(t, ctx, w, partition, batch, deltaSums(batch, n, month))
+	}
+	return brokers, direct, viaProxy, proxy, produce
 }
