@@ -238,29 +238,7 @@ func TestEnoughCompared(t *testing.T) {
 // emails each side's records share disagree). It fails with the ninth
 // round's rule (support = mean).
 func TestSupportJudgesWithSharedValues(t *testing.T) {
-	s, f, ps := fakeStyleFrame(t, 5000, 403)
-	res, err := Link(context.Background(), f, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newAverageLinkage(f, res.Settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx := map[string]int32{}
-	for i := 0; i < f.Len(); i++ {
-		idx[f.ID(i)] = int32(i)
-	}
-	byPerson := map[string][]int32{}
-	for _, row := range ps.Rows {
-		byPerson[row[6]] = append(byPerson[row[6]], idx[row[0]])
-	}
-	persons := make([]string, 0, len(byPerson))
-	for p, rows := range byPerson {
-		slices.Sort(rows)
-		persons = append(persons, p)
-	}
-	slices.Sort(persons)
+	f, a, byPerson, persons := fakeStylePersons(t)
 	// judge sets the clusters of rows x and y (each led by its first row)
 	// and returns their mean and support.
 	judge := func(x, y []int32) (float64, float64) {
@@ -338,4 +316,35 @@ func TestLinkStopsWhenCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || res != nil {
 		t.Fatalf("Link with a cancelled context: %v, %v; want nil, context.Canceled", res, err)
 	}
+}
+
+// fakeStylePersons links fake_1000's profile at 5,000 records (seed 403)
+// and returns its frame, the average linkage of the trained settings,
+// each true person's rows (ascending) and the persons in order.
+func fakeStylePersons(t *testing.T) (*Frame, *averageLinkage, map[string][]int32, []string) {
+	t.Helper()
+	s, f, ps := fakeStyleFrame(t, 5000, 403)
+	res, err := Link(context.Background(), f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newAverageLinkage(f, res.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := map[string]int32{}
+	for i := 0; i < f.Len(); i++ {
+		idx[f.ID(i)] = int32(i)
+	}
+	byPerson := map[string][]int32{}
+	for _, row := range ps.Rows {
+		byPerson[row[6]] = append(byPerson[row[6]], idx[row[0]])
+	}
+	persons := make([]string, 0, len(byPerson))
+	for p, rows := range byPerson {
+		slices.Sort(rows)
+		persons = append(persons, p)
+	}
+	slices.Sort(persons)
+	return f, a, byPerson, persons
 }

@@ -58,38 +58,7 @@ func TestRowCopierAsAdd(t *testing.T) {
 	if fresh.Len() != copied.Len() {
 		t.Fatalf("%d rows copied, %d added", copied.Len(), fresh.Len())
 	}
-	cf, err := compile(s, fresh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc, err := compile(s, copied)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for a := 0; a < fresh.Len(); a++ {
-		if fresh.ID(a) != copied.ID(a) {
-			t.Fatalf("row %d: %s copied, %s added", a, copied.ID(a), fresh.ID(a))
-		}
-		for ci := range fresh.cols {
-			name := fresh.cols[ci].spec.Name
-			if fv, cv := fresh.Value(name, a), copied.Value(name, a); fv != cv {
-				t.Errorf("row %d %s: %q copied, %q added", a, name, cv, fv)
-			}
-			if fv, cv := fresh.confidence(ci, a), copied.confidence(ci, a); fv != cv {
-				t.Errorf("row %d %s: confidence %v copied, %v added", a, name, cv, fv)
-			}
-			if fv, cv := fresh.tf(ci, a), copied.tf(ci, a); fv != cv {
-				t.Errorf("row %d %s: term frequency %v copied, %v added", a, name, cv, fv)
-			}
-		}
-		for b := a + 1; b < fresh.Len(); b++ {
-			for k := range cf.comps {
-				if gf, gc := cf.gamma(fresh, k, int32(a), int32(b)), cc.gamma(copied, k, int32(a), int32(b)); gf != gc {
-					t.Fatalf("rows %d, %d comparison %d: level %d copied, %d added", a, b, k, gc, gf)
-				}
-			}
-		}
-	}
+	readsAsAdded(t, s, fresh, copied)
 }
 
 // BenchmarkRowCopier puts 2,000 records into a new frame by Add (as the
@@ -206,6 +175,15 @@ func TestRowCopierIntoEmptyFrame(t *testing.T) {
 			t.Errorf("column %s: %d distinct values copied, %d added", fc.spec.Name, cc.dict.len(), fc.dict.len())
 		}
 	}
+	readsAsAdded(t, s, fresh, copied)
+}
+
+// readsAsAdded checks that each row of copied reads and compares as the
+// same row of fresh (the records added afresh): the same ids, values,
+// confidences and term frequencies, and the same comparison levels
+// against every later row.
+func readsAsAdded(t *testing.T, s *settings.Settings, fresh, copied *Frame) {
+	t.Helper()
 	cf, err := compile(s, fresh)
 	if err != nil {
 		t.Fatal(err)
@@ -222,6 +200,9 @@ func TestRowCopierIntoEmptyFrame(t *testing.T) {
 			name := fresh.cols[ci].spec.Name
 			if fv, cv := fresh.Value(name, a), copied.Value(name, a); fv != cv {
 				t.Errorf("row %d %s: %q copied, %q added", a, name, cv, fv)
+			}
+			if fv, cv := fresh.confidence(ci, a), copied.confidence(ci, a); fv != cv {
+				t.Errorf("row %d %s: confidence %v copied, %v added", a, name, cv, fv)
 			}
 			if fv, cv := fresh.tf(ci, a), copied.tf(ci, a); fv != cv {
 				t.Errorf("row %d %s: term frequency %v copied, %v added", a, name, cv, fv)

@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"context"
 	"math"
 	"slices"
 	"testing"
@@ -22,29 +21,7 @@ import (
 // descending and rotated row order; it fails when the first row is
 // taken.
 func TestSupportSameForAnyMemberOrder(t *testing.T) {
-	s, f, ps := fakeStyleFrame(t, 5000, 403)
-	res, err := Link(context.Background(), f, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newAverageLinkage(f, res.Settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx := map[string]int32{}
-	for i := 0; i < f.Len(); i++ {
-		idx[f.ID(i)] = int32(i)
-	}
-	byPerson := map[string][]int32{}
-	for _, row := range ps.Rows {
-		byPerson[row[6]] = append(byPerson[row[6]], idx[row[0]])
-	}
-	persons := make([]string, 0, len(byPerson))
-	for p, rows := range byPerson {
-		slices.Sort(rows)
-		persons = append(persons, p)
-	}
-	slices.Sort(persons)
+	f, a, byPerson, persons := fakeStylePersons(t)
 	// support of record x joining the cluster of members (listed in
 	// that order, led by its smallest row).
 	support := func(x int32, members []int32) float64 {

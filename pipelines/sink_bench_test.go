@@ -49,17 +49,7 @@ func BenchmarkClickHouseSinkWrite(b *testing.B) {
 	if _, err := chstore.Migrate(ctx, conn); err != nil {
 		b.Fatal(err)
 	}
-	recs := benchRecords(20000)
-	at := time.Date(2026, 12, 4, 22, 0, 0, 0, time.UTC)
-	persons := make([]schemas.Person, len(recs))
-	links := make([]schemas.Link, len(recs))
-	for i := range recs {
-		pid := fmt.Sprintf("P%023d", i/2)
-		persons[i] = schemas.Person{PersonID: pid, IDNumber: recs[i].IDNumber, IDStatus: schemas.IDInferred, FullName: recs[i].FullName,
-			BirthDate: recs[i].BirthDate, BirthYear: recs[i].BirthYear, Sex: "F", ProvinceCode: "01", NewProvinceCode: "01",
-			CommuneCode: "00004", NewCommuneCode: "00004", RecordCount: 2, Version: uint64(i), UpdatedAt: at}
-		links[i] = schemas.Link{RecordID: recs[i].RecordID, PersonID: pid, MatchProbability: 0.99, MatchRule: "score", Version: uint64(i), LinkedAt: at}
-	}
+	recs, persons, links := benchFlush(20000)
 	sink := &pipelines.ClickHouseSink{Conn: conn}
 	// The last case writes the links with 10,000 other records withdrawn
 	// (closeWithdrawn then finds withdrawn_records not empty).
@@ -68,7 +58,7 @@ func BenchmarkClickHouseSinkWrite(b *testing.B) {
 		gone[i] = fmt.Sprintf("gone-%d", i)
 	}
 	withdraw := func() {
-		w := schemas.Withdrawal{WithdrawalID: pipelines.WithdrawalID("bnew", "bold", gone), Batch: "bnew", Replaces: "bold", RecordIDs: gone, At: at}
+		w := schemas.Withdrawal{WithdrawalID: pipelines.WithdrawalID("bnew", "bold", gone), Batch: "bnew", Replaces: "bold", RecordIDs: gone, At: time.Date(2026, 12, 4, 22, 0, 0, 0, time.UTC)}
 		if err := sink.Write(ctx, &pipelines.Batch{Withdrawals: []schemas.Withdrawal{w}}); err != nil {
 			b.Fatal(err)
 		}
@@ -112,7 +102,22 @@ func BenchmarkClickHouseSinkFirstWrite(b *testing.B) {
 	if _, err := chstore.Migrate(ctx, conn); err != nil {
 		b.Fatal(err)
 	}
-	recs := benchRecords(20000)
+	recs, persons, links := benchFlush(20000)
+	b.ReportAllocs()
+	cpu0 := cputime.Process()
+	for range b.N {
+		sink := &pipelines.ClickHouseSink{Conn: conn}
+		if err := sink.Write(ctx, &pipelines.Batch{Records: recs, Persons: persons, Links: links}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
+
+// benchFlush is one flush of n records (benchRecords) with their persons,
+// two records a person, and their links, as the sink benchmarks write it.
+func benchFlush(n int) ([]schemas.Record, []schemas.Person, []schemas.Link) {
+	recs := benchRecords(n)
 	at := time.Date(2026, 12, 4, 22, 0, 0, 0, time.UTC)
 	persons := make([]schemas.Person, len(recs))
 	links := make([]schemas.Link, len(recs))
@@ -123,13 +128,5 @@ func BenchmarkClickHouseSinkFirstWrite(b *testing.B) {
 			CommuneCode: "00004", NewCommuneCode: "00004", RecordCount: 2, Version: uint64(i), UpdatedAt: at}
 		links[i] = schemas.Link{RecordID: recs[i].RecordID, PersonID: pid, MatchProbability: 0.99, MatchRule: "score", Version: uint64(i), LinkedAt: at}
 	}
-	b.ReportAllocs()
-	cpu0 := cputime.Process()
-	for range b.N {
-		sink := &pipelines.ClickHouseSink{Conn: conn}
-		if err := sink.Write(ctx, &pipelines.Batch{Records: recs, Persons: persons, Links: links}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+	return recs, persons, links
 }
