@@ -43,6 +43,10 @@ func NewReader(brokers []string, group, topic string) (*kafka.Reader, error) {
 		JoinGroupBackoff:  500 * time.Millisecond,
 		ReadLagInterval:   -1, // Lag reports per-partition lag on demand
 		MaxAttempts:       5,
+		// Follows the generations: which partitions are the reader's
+		// (OwnershipOf; the load stage's fence before its inserts of
+		// coverage deltas).
+		Logger: new(Ownership),
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("new reader of %s for group %s: %w", topic, group, err)
