@@ -37,6 +37,13 @@ type Batch struct {
 	// publishes it with an insert it could not finish, and reads the
 	// share when From.Began names a partition (sink_shared.go).
 	From *MessageSpan
+	// Fence, when set, says whether the reader that read the rows still
+	// holds their partitions (the load stage's kafkax.Ownership): the
+	// ClickHouseSink asks it before each attempt at an insert of deltas
+	// and fails with ErrPartitionsLost, the insert not sent, when it says
+	// no — another member of the group replays those messages
+	// (docs/pipeline.md, chaos13).
+	Fence func() bool
 }
 
 // MessageSpan is where a load stage's flush came from.

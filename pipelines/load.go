@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/segmentio/kafka-go"
 )
 
@@ -127,6 +128,10 @@ type LoadStats struct {
 	Refused   atomic.Int64 // rows the sink refused (each sent to the dead letters)
 	Dead      atomic.Int64 // messages sent to the dead-letter topic: undecodable messages and refused rows
 	Flushes   atomic.Int64
+	// Fenced counts the flushes that dropped messages, uncommitted,
+	// because the consumer group had given their partitions to another
+	// member or was rebalancing (loadBatch.fence).
+	Fenced atomic.Int64
 }
 
 // Load runs the load stage until ctx is cancelled: it reads messages from r,
@@ -139,7 +144,7 @@ func Load(ctx context.Context, r MessageReader, sink Sink, cfg LoadConfig, st *L
 	if st == nil {
 		st = new(LoadStats)
 	}
-	return runBatches(ctx, r, &loadBatch{r: r, sink: sink, cfg: cfg, st: st}, cfg.MaxWait)
+	return runBatches(ctx, r, &loadBatch{r: r, sink: sink, cfg: cfg, st: st, own: kafkax.OwnershipOf(r)}, cfg.MaxWait)
 }
 
 // loadBatch is the pending batch of the load stage.
@@ -150,6 +155,7 @@ type loadBatch struct {
 	st      *LoadStats
 	pending Batch   // the messages' rows, joined at flush (join)
 	parts   []Batch // each message's rows, in order
+	partMsg []int   // the message (index in msgs) of each of parts
 	lens    map[string]int
 	rows    int // rows pending but the coverage deltas
 	deltas  int // coverage deltas pending
@@ -166,6 +172,11 @@ type loadBatch struct {
 	// first) since the last flush, with the offset it came at: the reader
 	// was given them (MessageSpan.Began).
 	next, began map[int]int64
+	// own follows the reader's consumer-group generations (a reader of
+	// kafkax.NewReader; nil for another): a flush keeps only the messages
+	// of partitions the live generation gives the reader, and its inserts
+	// of deltas are fenced by that generation (fence).
+	own *kafkax.Ownership
 }
 
 // wait implements waiter: BacklogWait while no message held is marked
@@ -212,21 +223,8 @@ func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 	b.next[m.Partition] = m.Offset + 1
 	var one Batch
 	err := one.add(m)
-	if n := one.Len(); n > 0 {
-		if b.lens == nil {
-			b.lens = map[string]int{}
-		}
-		for kind, k := range one.lens() {
-			if k > 0 {
-				start := b.lens[kind]
-				b.origins = append(b.origins, origin{kind: kind, start: start, end: start + k, msg: len(b.msgs) - 1})
-				b.lens[kind] = start + k
-			}
-		}
-		b.parts = append(b.parts, one)
-		d := len(one.PersonDeltas) + len(one.RecordDeltas) + len(one.PersonDeltaSums)
-		b.rows += n - d
-		b.deltas += d
+	if one.Len() > 0 {
+		b.addPart(one)
 	}
 	if err != nil {
 		if err := deadLetter(ctx, b.cfg.DeadLetter, b.cfg.Logger, m, err, "undecodable message sent to dead letters"); err != nil {
@@ -236,6 +234,25 @@ func (b *loadBatch) add(ctx context.Context, m kafka.Message) (bool, error) {
 	}
 	caughtUp := b.completesCaughtUp(m) // counted whether or not the batch is full
 	return caughtUp || b.rows >= b.cfg.MaxRows || b.deltas >= b.cfg.MaxRows, nil
+}
+
+// addPart adds the rows of the last message held (one, not empty).
+func (b *loadBatch) addPart(one Batch) {
+	if b.lens == nil {
+		b.lens = map[string]int{}
+	}
+	for kind, k := range one.lens() {
+		if k > 0 {
+			start := b.lens[kind]
+			b.origins = append(b.origins, origin{kind: kind, start: start, end: start + k, msg: len(b.msgs) - 1})
+			b.lens[kind] = start + k
+		}
+	}
+	b.parts = append(b.parts, one)
+	b.partMsg = append(b.partMsg, len(b.msgs)-1)
+	d := len(one.PersonDeltas) + len(one.RecordDeltas) + len(one.PersonDeltaSums)
+	b.rows += one.Len() - d
+	b.deltas += d
 }
 
 // completesCaughtUp says whether m is the last message the batch was
@@ -286,9 +303,20 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	if len(b.msgs) == 0 {
 		return nil
 	}
+	var gen int64
+	if b.own != nil {
+		var live bool
+		if gen, live = b.fence(); !live || len(b.msgs) == 0 {
+			b.clear()
+			return nil
+		}
+	}
 	start := time.Now()
 	b.pending = join(b.parts)
 	b.pending.From = b.span()
+	if b.own != nil {
+		b.pending.Fence = func() bool { return b.own.Live(gen) }
+	}
 	told := b.pending.Len() > 0
 	refused := map[string]int{}
 	if b.pending.Len() > 0 {
@@ -303,11 +331,25 @@ func (b *loadBatch) flush(ctx context.Context) error {
 				}
 			}
 		}
+		if errors.Is(err, ErrPartitionsLost) {
+			b.cfg.Logger.Info("load: the group gave partitions of this flush to another member before its coverage deltas were inserted: flush dropped, not committed (read again by whoever holds them now)",
+				"messages", len(b.msgs))
+			b.st.Fenced.Add(1)
+			b.clear()
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("write batch of %d rows: %w", b.pending.Len(), err)
 		}
 	}
 	if err := b.r.CommitMessages(ctx, b.msgs...); err != nil {
+		if b.own != nil && !b.own.Live(gen) {
+			// Written whole; its messages come again in the new
+			// generation, and the keys filter skips their deltas.
+			b.cfg.Logger.Info("load: a flush written but not committed, its generation of the group over: read again", "messages", len(b.msgs), "err", err)
+			b.clear()
+			return nil
+		}
 		return fmt.Errorf("commit %d messages: %w", len(b.msgs), err)
 	}
 	st := b.st
@@ -319,17 +361,91 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	st.Rejects.Add(int64(len(b.pending.Rejects) - refused[KindRejects]))
 	st.Flushes.Add(1)
 	b.cfg.Logger.Debug("load flushed", "messages", len(b.msgs), "rows", b.pending.Len(), "took", time.Since(start))
-	b.pending.reset()
-	clear(b.parts)
-	clear(b.lens)
-	b.parts, b.rows, b.deltas = b.parts[:0], 0, 0
-	b.msgs = b.msgs[:0]
-	b.origins = b.origins[:0]
-	b.marked = false
+	b.clear()
 	if told {
 		b.began = nil // else the next flush tells the sink
 	}
 	return nil
+}
+
+// clear empties the batch, flushed or dropped. began is kept: the
+// messages of a dropped batch are read again, and the flush that holds
+// them tells the sink where their partitions began.
+func (b *loadBatch) clear() {
+	b.pending.reset()
+	clear(b.parts)
+	clear(b.lens)
+	b.parts, b.partMsg, b.rows, b.deltas = b.parts[:0], b.partMsg[:0], 0, 0
+	b.msgs = b.msgs[:0]
+	b.origins = b.origins[:0]
+	b.marked = false
+}
+
+// fence returns the reader's live consumer-group generation after
+// dropping from the batch, uncommitted, the messages of partitions that
+// generation did not give the reader: read in an earlier one, they are
+// another member's now, which reads them again from their committed
+// offset (kafka-go's reader starts every generation there, so the
+// messages of a partition the reader keeps come again too, and are held
+// twice — harmless: the sink drops second copies). With no generation
+// live (the group rebalancing) nothing of the batch is the reader's: it
+// returns false, and the batch is dropped whole. Without this, a member
+// that lost a partition while it held a flush of its messages inserted
+// their deltas as the member given it did, each under its own token:
+// counted twice (chaos13).
+func (b *loadBatch) fence() (int64, bool) {
+	gen, live := b.own.Generation()
+	if !live {
+		// kafka-go logs the new generation's partitions right after it
+		// starts reading them: a message of theirs may just have come.
+		time.Sleep(fenceSettle)
+		if gen, live = b.own.Generation(); !live {
+			b.cfg.Logger.Info("load: the group is rebalancing: flush dropped, not committed (read again in the next generation)", "messages", len(b.msgs))
+			b.st.Fenced.Add(1)
+			return 0, false
+		}
+	}
+	if n := b.retain(func(m kafka.Message) bool { return b.own.Owns(gen, m.Partition) }); n > 0 {
+		b.cfg.Logger.Info("load: messages of partitions the group gave another member dropped from the flush, not committed", "messages", n)
+		b.st.Fenced.Add(1)
+	}
+	return gen, true
+}
+
+// fenceSettle is how long fence waits for a generation that is not live.
+const fenceSettle = 50 * time.Millisecond
+
+// retain keeps the messages keep says yes to, with their rows, in order,
+// and returns how many it dropped.
+func (b *loadBatch) retain(keep func(kafka.Message) bool) int {
+	dropped := 0
+	for _, m := range b.msgs {
+		if !keep(m) {
+			dropped++
+		}
+	}
+	if dropped == 0 {
+		return 0
+	}
+	msgs, parts, partMsg := b.msgs, b.parts, b.partMsg
+	b.msgs, b.parts, b.partMsg, b.origins, b.lens = nil, nil, nil, nil, nil
+	b.rows, b.deltas = 0, 0
+	p := 0
+	for i, m := range msgs {
+		var part *Batch
+		if p < len(partMsg) && partMsg[p] == i {
+			part = &parts[p]
+			p++
+		}
+		if !keep(m) {
+			continue
+		}
+		b.msgs = append(b.msgs, m)
+		if part != nil {
+			b.addPart(*part)
+		}
+	}
+	return dropped
 }
 
 // span is where the batch's messages came from.

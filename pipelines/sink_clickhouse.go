@@ -151,6 +151,9 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 		}
 		ctx = context.WithValue(ctx, spanKey{}, b.From)
 	}
+	if b.Fence != nil {
+		ctx = context.WithValue(ctx, fenceKey{}, b.Fence)
+	}
 	if err := s.insertDeltas(ctx, b, in); err != nil {
 		return err
 	}
@@ -906,6 +909,10 @@ func personDeltaSumKey(d *schemas.PersonDeltaSum) (string, uint32) { return d.Ba
 // removed once the engine took it (savePending): a load process that
 // ends before then leaves it for the next Write to send again
 // (resendPending).
+//
+// With a Batch.Fence in ctx (Write puts it there), each attempt first asks
+// it, and none is made once it says the reader lost the rows'
+// partitions: ErrPartitionsLost.
 func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind string, names []string, cols []any, rows []T, settings clickhouse.Settings, in *refusals) error {
 	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ")"
 	ictx := ctx
@@ -939,7 +946,20 @@ func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind st
 			s.dropShared(ctx, token, shared)
 		}
 	}
-	for wait := outageWait; ; wait = min(2*wait, outageMaxWait) {
+	for wait, attempt := outageWait, 0; ; wait, attempt = min(2*wait, outageMaxWait), attempt+1 {
+		if fence, _ := ctx.Value(fenceKey{}).(func() bool); fence != nil && !resending(ctx) && !fence() {
+			// The reader's group gave the rows' partitions to another
+			// member, which replays them: not sent (chaos13). A block
+			// never sent is dropped with its file; one an attempt sent
+			// may be in some of the views, and stays in the file (and
+			// the share) to be sent again under its token.
+			if attempt == 0 {
+				pending.done()
+			} else {
+				pending.release()
+			}
+			return fmt.Errorf("insert into %s: %w", table, ErrPartitionsLost)
+		}
 		var refused bool
 		var err error
 		if native != nil {
@@ -982,6 +1002,15 @@ func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind st
 		}
 	}
 }
+
+// ErrPartitionsLost is the error of a Write whose Batch.Fence said, before
+// an insert of deltas, that the reader no longer holds the rows'
+// partitions: the insert was not sent, and the load stage drops the flush
+// uncommitted for the member now given them.
+var ErrPartitionsLost = errors.New("the consumer group gave the rows' partitions to another member")
+
+// fenceKey carries a Write's Batch.Fence to insertColumns.
+type fenceKey struct{}
 
 // deltaBlock writes cols (n rows) as the Native block of insert q, in a
 // buffer of nativeBufs, when the connection takes one (nativeInserter)
