@@ -3,6 +3,7 @@ package pipelines_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -98,6 +99,34 @@ func TestLoadMemberOfAnotherHomeFinishesAnInsertCountOnce(t *testing.T) {
 }
 
 func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
+	loadMembersOfTwoHomesPublishing(t, withShare, false, wantPersons)
+}
+
+// The hole left open (issue 9 (e) (1), docs/pipeline.md, chaos13): the
+// first member's process ends after the engine failed in its insert and
+// before its block reached the share (both killed within a produce's
+// round trip, or one machine holding both losing power). Its publish
+// never arrives — here it fails — and the second member, on another
+// machine, finds nothing to send again: its keys filter cannot tell that
+// coverage_persons had the rows and coverage_children and the keys did
+// not, and coverage_persons counts b1's 4 persons twice, 11 for 7, as
+// without the share. Closing it means publishing each block before its
+// insert (a produce of the whole block on every insert of deltas, the
+// cost chaos12 avoided): not done.
+func TestLoadMemberEndedBeforeItsPublishIsTheHoleLeft(t *testing.T) {
+	loadMembersOfTwoHomesPublishing(t, true, true, 11)
+}
+
+// unpublishedShare is a share whose Publish never arrives.
+type unpublishedShare struct{ pipelines.PendingShare }
+
+func (unpublishedShare) Publish(context.Context, pipelines.SharedBlock) error {
+	return errors.New("the process ended before the broker acknowledged the block")
+}
+
+// loadMembersOfTwoHomesPublishing runs loadMembersOfTwoHomes' test; with
+// lost, the first member's publishes never arrive.
+func loadMembersOfTwoHomesPublishing(t *testing.T, withShare, lost bool, wantPersons int64) {
 	ctx, cancelAll := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancelAll()
 	brokers, direct, viaProxy, proxy, produce := loadMembersSetUp(t, ctx)
@@ -124,6 +153,9 @@ func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 		t.Fatal(err)
 	}
 	sinkA := &pipelines.ClickHouseSink{Conn: viaProxy, PendingDir: filepath.Join(homeA, "load"), Share: newShare()}
+	if lost {
+		sinkA.Share = unpublishedShare{sinkA.Share}
+	}
 	actx, killA := context.WithCancel(ctx)
 	doneA := make(chan error, 1)
 	go func() { doneA <- pipelines.Load(actx, rA, sinkA, lc, nil) }()
@@ -133,7 +165,7 @@ func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 		if err := direct.QueryRow(ctx, "SELECT toInt64(sum(persons)) FROM coverage_persons").Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		if n > 0 && proxy.hits.Load() > 0 && (!withShare || sinkA.SharedPublished.Load() > 0) {
+		if n > 0 && proxy.hits.Load() > 0 && (!withShare || sinkA.SharedPublished.Load() > 0 || lost && sinkA.OutageRetries.Load() > 0) {
 			break
 		}
 		select {
@@ -185,7 +217,7 @@ func loadMembersOfTwoHomes(t *testing.T, withShare bool, wantPersons int64) {
 	if p != wantPersons || c != 7 || k != 7 {
 		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want %d, 7, 7", p, c, k, wantPersons)
 	}
-	if !withShare {
+	if !withShare || lost {
 		return
 	}
 	if r := sinkB.SharedResent.Load(); r != 1 {
