@@ -38,9 +38,11 @@ others are.
 
 With --loaders N the load stage runs apart: dancu run runs the match
 stage alone (--stages match) and N processes the load stage (dancu run
---stages load, load-0 …, one consumer group), killed as the others are.
-Without it the load stage runs in the match stage's process and is killed
-only with it.
+--stages load, load-0 …, one consumer group), killed as the others are;
+each run says how many of their flushes the fence dropped, uncommitted,
+because the group had given the flush's partitions to another member or
+was rebalancing. Without it the load stage runs in the match stage's
+process and is killed only with it.
 
 With --separate-homes each load process has a home of its own, a new,
 empty one at each start (DIR/load-i/home-N): a member on a machine of its

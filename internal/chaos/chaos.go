@@ -182,6 +182,11 @@ type RunResult struct {
 	// to the share and Resent those a member sent again from there, as
 	// their logs say.
 	Left, Published, Resent int
+	// With Config.Loaders: Fenced counts the flushes of the load
+	// processes that dropped messages, uncommitted, because their group
+	// had given the partitions to another member or was rebalancing
+	// (pipelines' fence, chaos13), as their logs say.
+	Fenced int
 	Diff
 }
 
@@ -292,6 +297,10 @@ func Campaign(ctx context.Context, cfg Config) (*Report, error) {
 		if cfg.SeparateHomes {
 			fmt.Fprintf(cfg.Log, "chaos: run %d: blocks of deltas published to the share %d, sent again from it by another member %d, left in homes never started again %d\n",
 				i+1, res.Published, res.Resent, res.Left)
+		}
+		if cfg.Loaders > 0 {
+			fmt.Fprintf(cfg.Log, "chaos: run %d: load flushes fenced (messages dropped uncommitted: their partitions given to another member, or the group rebalancing) %d\n",
+				i+1, res.Fenced)
 		}
 	}
 	return rep, nil
@@ -545,6 +554,9 @@ func oneRun(ctx context.Context, cfg Config, steps [][]string, name string, seed
 	if cfg.SeparateHomes {
 		res.Left, res.Published, res.Resent = c.sharedCounts()
 	}
+	if cfg.Loaders > 0 {
+		res.Fenced = c.loadLogCount(fencedLines...)
+	}
 	<-aimed
 	killsMu.Lock()
 	sort.Slice(res.Kills, func(i, j int) bool { return res.Kills[i].After < res.Kills[j].After })
@@ -569,6 +581,31 @@ func (c *cluster) sharedCounts() (left, published, resent int) {
 		resent += strings.Count(string(b), "another load member left unfinished sent again")
 	}
 	return left, published, resent
+}
+
+// fencedLines are the log lines of a load process's fence
+// (pipelines/load.go).
+var fencedLines = []string{
+	"flush dropped, not committed",
+	"dropped from the flush, not committed",
+	"a flush written but not committed, its generation of the group over",
+}
+
+// loadLogCount counts the lines of the load processes' logs that hold
+// one of texts.
+func (c *cluster) loadLogCount(texts ...string) int {
+	n := 0
+	logs, _ := filepath.Glob(filepath.Join(c.logs, Load+"-*.log"))
+	for _, l := range logs {
+		b, err := os.ReadFile(l)
+		if err != nil {
+			continue
+		}
+		for _, t := range texts {
+			n += strings.Count(string(b), t)
+		}
+	}
+	return n
 }
 
 // runArgs are the arguments of the process named Run: the match stage,

@@ -11,7 +11,10 @@
 // TopicEdges carry the scoring to score instances and back when the match
 // stage is scaled out, and TopicDead holds what a stage could not process.
 // Lag reads a consumer group's position without joining it (dancu run
-// logs each stage's lag with it). Every producer writes keyed,
+// logs each stage's lag with it). A reader of NewReader follows its
+// group's generations (OwnershipOf: the partitions the live one gave it),
+// which kafka-go's Reader only logs; the load stage fences its inserts of
+// coverage deltas with it. Every producer writes keyed,
 // zstd-compressed messages acknowledged by all in-sync replicas; every
 // consumer commits offsets explicitly, after its sink has accepted the
 // rows (FetchMessage, then CommitMessages — never auto-commit).
