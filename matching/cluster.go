@@ -488,7 +488,7 @@ func (gs *guardSet) compatibleBut(a, b clusterSummary, skip string) (ok bool, gu
 					if va == vb {
 						continue
 					}
-					if gd.guard.Max >= 1 && compare.WithinOneEdit(va, vb) {
+					if withinEdits(va, vb, gd.guard.Max) {
 						continue
 					}
 					return false, gi, fmt.Sprintf("two different %s values", gd.guard.Column)
@@ -516,6 +516,21 @@ func (gs *guardSet) compatibleBut(a, b clusterSummary, skip string) (ok bool, gu
 		}
 	}
 	return true, -1, ""
+}
+
+// withinEdits reports whether two values of a distinct guard count as one
+// under its max: equal (max 0), within one edit (1: a digit mistyped or
+// two swapped), or within max edits (2 and more: two copies of one number
+// each one slip from it, 184455191 typed 684455191 on one list and
+// 184755191 on another, are two edits apart; optimal string alignment).
+func withinEdits(a, b string, max int) bool {
+	switch {
+	case max <= 0:
+		return a == b
+	case max == 1:
+		return compare.WithinOneEdit(a, b)
+	}
+	return compare.OSA(a, b, max) <= max
 }
 
 // misreadYear reports which side of a join holds a single birth year one

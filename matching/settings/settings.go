@@ -262,7 +262,8 @@ type Level struct {
 // Guard stops connected components from chaining different people.
 //
 //	distinct   a person holds at most one value of Column (values within
-//	           one edit count as the same when Max is 1); with
+//	           one edit count as the same when Max is 1, within Max edits
+//	           when it is more: two slips of one number); with
 //	           UnlessShared, two clusters sharing a value of that column
 //	           (a CMND) may join whatever their values of Column
 //	values     keeps nothing apart: the clusters' values of Column, for
