@@ -98,6 +98,9 @@ type blockSet struct {
 	// wide: the entries of the blocks marked large, for their windows
 	// (windows.go); nil when members are not kept.
 	wide *wideBlocks
+	// grows counts the set's rehashes (grow): a slot found before one is
+	// a block's until the next (slotsKept).
+	grows int
 }
 
 // listTag marks an entry of one that names a list of members.
@@ -277,8 +280,13 @@ func (s *blockSet) single(rule int, hash uint64) (uint64, bool) {
 	if s.one == nil {
 		return 0, false
 	}
-	i := s.findBlock(rule, hash)
-	if i < 0 || s.one[i] == 0 || s.one[i]>>48 != uint64(rule+1) {
+	return s.singleAt(s.findBlock(rule, hash), rule)
+}
+
+// singleAt is single for the block of rule at slot i (findBlock; -1:
+// not in the set).
+func (s *blockSet) singleAt(i, rule int) (uint64, bool) {
+	if s.one == nil || i < 0 || s.one[i] == 0 || s.one[i]>>48 != uint64(rule+1) {
 		return 0, false
 	}
 	return s.one[i]&(1<<48-1) - 1, true
@@ -290,8 +298,13 @@ func (s *blockSet) listed(rule int, hash uint64) ([]uint64, bool) {
 	if s.one == nil {
 		return nil, false
 	}
-	i := s.findBlock(rule, hash)
-	if i < 0 {
+	return s.listedAt(s.findBlock(rule, hash), rule)
+}
+
+// listedAt is listed for the block of rule at slot i (findBlock; -1:
+// not in the set).
+func (s *blockSet) listedAt(i, rule int) ([]uint64, bool) {
+	if s.one == nil || i < 0 {
 		return nil, false
 	}
 	e := s.one[i]
@@ -308,8 +321,13 @@ func (s *blockSet) large(rule int, hash uint64) bool {
 	if s.one == nil {
 		return false
 	}
-	i := s.findBlock(rule, hash)
-	return i >= 0 && s.one[i] == listOf(rule, largeAt)
+	return s.largeAt(s.findBlock(rule, hash), rule)
+}
+
+// largeAt is large for the block of rule at slot i (findBlock; -1: not
+// in the set).
+func (s *blockSet) largeAt(i, rule int) bool {
+	return s.one != nil && i >= 0 && s.one[i] == listOf(rule, largeAt)
 }
 
 // setMembers says what block (rule, hash), of a rule of max_block
@@ -326,7 +344,12 @@ func (s *blockSet) setMembers(rule int, hash uint64, a, b []uint64, maxBlock int
 // setCount is setMembers for a block of n members, a and b when it has at
 // most listLimit.
 func (s *blockSet) setCount(rule int, hash uint64, a, b []uint64, n, maxBlock int) {
-	i := s.addID(blockSetID(rule, hash), blockTag(rule, hash))
+	s.setCountAt(s.addID(blockSetID(rule, hash), blockTag(rule, hash)), rule, hash, a, b, n, maxBlock)
+}
+
+// setCountAt is setCount for block (rule, hash) at slot i, where the
+// set holds it (addID's or findBlock's slot, no rehash since: slotsKept).
+func (s *blockSet) setCountAt(i, rule int, hash uint64, a, b []uint64, n, maxBlock int) {
 	if s.one == nil {
 		return
 	}
@@ -384,10 +407,15 @@ func (s *blockSet) add(rule int, hash uint64) { s.addID(blockSetID(rule, hash), 
 // member of it: a block a batch added (add) and did not commit. In a
 // registry's set, which knows every block's members (reg22), it holds
 // none.
-func (s *blockSet) empty(rule int, hash uint64) bool {
-	i := s.findBlock(rule, hash)
-	return i >= 0 && s.one != nil && s.one[i] == 0
-}
+func (s *blockSet) empty(rule int, hash uint64) bool { return s.emptyAt(s.findBlock(rule, hash)) }
+
+// emptyAt is empty for the block at slot i (findBlock; -1: not in the
+// set).
+func (s *blockSet) emptyAt(i int) bool { return i >= 0 && s.one != nil && s.one[i] == 0 }
+
+// slotsKept says whether the slots found when the set had rehashed
+// grows times are still their blocks' (no rehash since).
+func (s *blockSet) slotsKept(grows int) bool { return s.grows == grows }
 
 // remove takes record seq, whose entry in block (rule, hash) is suffix
 // (its sort value, 0, seq: appendBlockKey after the block's prefix), out
@@ -465,6 +493,7 @@ func (s *blockSet) addID(id uint64, tag uint8) int {
 }
 
 func (s *blockSet) grow() {
+	s.grows++
 	old, oldTags, oldOne := s.slots, s.tags, s.one
 	size := max(1<<12, 2*len(old))
 	s.slots, s.tags, s.n, s.shift = make([]uint64, size), make([]uint8, size), 0, uint(64-bits.TrailingZeros(uint(size)))

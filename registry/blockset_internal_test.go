@@ -255,3 +255,36 @@ func TestBlockSetOfAnotherStoreIgnored(t *testing.T) {
 	}
 	try("no file", false)
 }
+
+// TestBlockSetSlotsKeptToTheCommit: the slots scoreLocal found its
+// blocks at are the ones the commit updates (one probe a block), and a
+// batch during which the set was rehashed probes again: after every
+// batch of a registry whose set grows from empty, batches of both kinds
+// among them, the set is the one its records give.
+func TestBlockSetSlotsKeptToTheCommit(t *testing.T) {
+	recs := synthRecords(t, 400, 23, 29)
+	open := blockSetOpener(t)
+	r := open(t.TempDir(), -1, true)
+	defer r.Close()
+	ad := NewRecords()
+	kept, rehashed := 0, 0
+	for at := 0; at < len(recs); at += 40 {
+		grows := r.blocks.grows
+		if _, err := r.AddRecords(context.Background(), ad, recs[at:min(at+40, len(recs))]); err != nil {
+			t.Fatal(err)
+		}
+		if r.blocks.grows != grows {
+			rehashed++ // the commit probed again (setCount)
+		} else {
+			kept++ // the commit used the kept slots (setCountAt)
+		}
+		if _, _, err := CheckWideBlocks(r); err != nil {
+			t.Fatalf("the batch at record %d: the set of blocks is not its records': %v", at, err)
+		}
+	}
+	checkSet(t, "the end", r) // blocks past their max_block among them
+	if kept == 0 || rehashed == 0 {
+		t.Fatalf("%d batches with their slots kept, %d with the set rehashed: want both", kept, rehashed)
+	}
+	t.Logf("%d batches with their slots kept, %d with the set rehashed", kept, rehashed)
+}

@@ -145,6 +145,11 @@ type Registry struct {
 	// written holds what the blocks the batch wrote hold, for the set of
 	// blocks once it commits (scoreLocal, Add).
 	written []writtenBlock
+	// writtenSet and writtenGrows: the set of blocks and its rehashes
+	// (blockSet.grows) when scoreLocal started looking up the blocks of
+	// written, whose slots it kept (writtenBlock.slot).
+	writtenSet   *blockSet
+	writtenGrows int
 	// wideKeys holds the written blocks' keys (writtenBlock.keys).
 	wideKeys [][]byte
 	// cache is the scoring frame kept between batches; cacheRow its row
@@ -1200,8 +1205,15 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	// noted apart, loadBlocks).
 	if r.blocks != nil {
 		err := r.updateWide()
+		// The slots scoreLocal found (one probe a block), unless the set
+		// was rehashed or replaced since.
+		kept := r.blocks == r.writtenSet && r.blocks.slotsKept(r.writtenGrows)
 		for _, w := range r.written {
-			r.blocks.setCount(w.rule, w.hash, w.committed, w.batch, w.n, r.maxBlock[w.rule])
+			if kept {
+				r.blocks.setCountAt(w.slot, w.rule, w.hash, w.committed, w.batch, w.n, r.maxBlock[w.rule])
+			} else {
+				r.blocks.setCount(w.rule, w.hash, w.committed, w.batch, w.n, r.maxBlock[w.rule])
+			}
 		}
 		if err != nil {
 			r.rebuildBlocks(err)
@@ -1341,6 +1353,11 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// keyOf at its place (nothing appended block by block).
 	refSeq := make([]uint64, nKeys)
 	posOf := make([]int32, nKeys)
+	if r.blocks != nil {
+		// A rehash while the blocks are added moves the slots found
+		// before it: the commit then probes again.
+		r.writtenSet, r.writtenGrows = r.blocks, r.blocks.grows
+	}
 	for j, e := range refs {
 		if newBlock(j) {
 			if len(bs) > 0 {
@@ -1350,22 +1367,28 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			x := int32(len(bs))
 			bs = append(bs, batchBlock{id: blockID{rule, e.hash}, lo: int32(j)})
 			// The set knows every block's members (the store keeps no
-			// blocking index: reg22).
-			switch {
-			case r.blocks == nil:
+			// blocking index: reg22). The block is probed for once: its
+			// slot answers the questions below and, kept in written, the
+			// commit's (setCountAt), unless the set rehashes meanwhile.
+			if r.blocks == nil {
 				return nil, fmt.Errorf("the set of blocks was not built: %w", r.blocksErr)
-			case !r.blocks.has(rule, e.hash) || r.blocks.empty(rule, e.hash):
-				r.blocks.add(rule, e.hash)
+			}
+			i := r.blocks.findBlock(rule, e.hash)
+			switch {
+			case i < 0:
+				i = r.blocks.addID(blockSetID(rule, e.hash), blockTag(rule, e.hash))
+				r.stats.BlocksSkipped++
+			case r.blocks.emptyAt(i):
 				r.stats.BlocksSkipped++
 			default:
-				if seq, ok := r.blocks.single(rule, e.hash); ok {
+				if seq, ok := r.blocks.singleAt(i, rule); ok {
 					ones[x] = seq
 					bs[x].committed = ones[x : x+1 : x+1]
 					r.stats.BlocksKnown++
-				} else if ms, ok := r.blocks.listed(rule, e.hash); ok {
+				} else if ms, ok := r.blocks.listedAt(i, rule); ok {
 					bs[x].committed = ms
 					r.stats.BlocksListed++
-				} else if r.blocks.large(rule, e.hash) && r.blocks.wide.get(bs[x].id) != nil {
+				} else if r.blocks.largeAt(i, rule) && r.blocks.wide.get(bs[x].id) != nil {
 					bs[x].large = true
 					bs[x].wide = r.blocks.wide.get(bs[x].id)
 					r.stats.BlocksLarge++
@@ -1374,6 +1397,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 					return nil, fmt.Errorf("block %d/%x: its members not known to the set of blocks", rule, e.hash)
 				}
 			}
+			bs[x].slot = i
 		}
 		all[e.at] = int32(len(bs) - 1)
 		refSeq[j] = newSeqs[recOf[e.at]]
@@ -1454,7 +1478,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	r.written, r.wideKeys = r.written[:0], r.wideKeys[:0]
 	if r.blocks != nil {
 		for _, b := range bs {
-			w := writtenBlock{rule: b.id.rule, hash: b.id.hash, committed: b.committed, batch: refSeq[b.lo:b.hi], wide: b.wide}
+			w := writtenBlock{rule: b.id.rule, hash: b.id.hash, slot: b.slot, committed: b.committed, batch: refSeq[b.lo:b.hi], wide: b.wide}
 			// committed is every member the store holds unless the
 			// block is larger than its max_block (readBlocks stops
 			// there, large reads none): it then holds more.
@@ -1641,8 +1665,12 @@ type blockID struct {
 // the batch commits, n (at least), and which when n is their number:
 // committed, then batch.
 type writtenBlock struct {
-	rule             int
-	hash             uint64
+	rule int
+	hash uint64
+	// slot: the block's in the set of blocks when scoreLocal looked it
+	// up, still its own if the set has not rehashed since
+	// (Registry.writtenGrows).
+	slot             int
 	committed, batch []uint64
 	n                int
 	// keys: the batch's entries of a block larger than its max_block
@@ -1662,6 +1690,7 @@ type writtenBlock struct {
 // in scoreLocal's refs, [lo, hi).
 type batchBlock struct {
 	id        blockID
+	slot      int // in the set of blocks (findBlock, addID)
 	committed []uint64
 	large     bool
 	lo, hi    int32
