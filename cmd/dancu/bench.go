@@ -128,7 +128,6 @@ blocks from the store.`,
 			var cpu0 = cputime.Process()
 			start := time.Now()
 			var linking, enriching time.Duration
-			enrichMeasured := true
 			// Wall and process CPU time of the last 5 batches, and the CPU
 			// of each without its records' enrichment (score and cluster).
 			var last, lastCPU, lastScore []time.Duration
@@ -160,17 +159,12 @@ blocks from the store.`,
 				}
 				w0 := storeWritten(reg)
 				t0, c0 := time.Now(), cputime.Process()
-				// The enrichment runs on this goroutine: the CPU of its
-				// thread, the background compactions apart.
-				runtime.LockOSThread()
-				e0, ok0 := cputime.Thread()
+				// The enrichment runs on every core (Records.Inputs): the
+				// process's CPU while it runs (the store's background
+				// compactions meanwhile too, which a batch's Add sets
+				// off: little beside it).
 				inputs := ad.Inputs(pending)
-				e1, ok1 := cputime.Thread()
-				runtime.UnlockOSThread()
-				enrich := e1 - e0
-				if !ok0 || !ok1 {
-					enrich, enrichMeasured = 0, false
-				}
+				enrich := cputime.Process() - c0
 				enriching += enrich
 				o, err := reg.Add(ctx, inputs)
 				if err != nil {
@@ -302,9 +296,6 @@ blocks from the store.`,
 			fmt.Fprintf(out, "the store's flushes and compactions wrote %.1f MB during those %d batches (%.2f MB a batch; %.2f MB a batch over the whole run): a window that paid for more than its share of them reads dearer\n",
 				float64(tw)/1e6, len(tailWritten), float64(tw)/1e6/float64(max(len(tailWritten), 1)),
 				float64(st.CompactedBytes+st.Flushed)/1e6/float64(max(st.Batches, 1)))
-			if !enrichMeasured {
-				fmt.Fprintln(out, "(enrichment not measured on this system: score+cluster figures include it)")
-			}
 			fmt.Fprintf(out, "blocks: %d in the registry's set (%.0f MB); new records' blocks looked up in the store %d, skipped as absent %d (%.0f%%), of one member answered by the set %d, of more %d, larger than max_block %d (windows read from their entries in memory %d, %.0f MB of the set)\n",
 				st.Blocks, float64(st.BlockSetBytes)/1e6, st.BlockReads, st.BlocksSkipped, 100*float64(st.BlocksSkipped)/float64(max(st.BlockReads+st.BlocksSkipped+st.BlocksKnown+st.BlocksListed+st.BlocksLarge, 1)), st.BlocksKnown, st.BlocksListed, st.BlocksLarge, st.WindowsKept, float64(st.WideBytes)/1e6)
 			fmt.Fprintf(out, "comparisons %d, edges %d, largest recluster %d records; candidates read from the store %d (%.1f per record; the others were in the scoring frame); record ids looked up in the store %d (the others the set of ids knew to be new); valid numbers sought in the store %d, skipped %d (the set of ids knew no record carried them)\n",
