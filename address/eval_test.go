@@ -79,7 +79,7 @@ func TestLabelledTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"generated.csv", "generated_typos.csv", "handwritten.csv", "hard_tune.csv", "hard_heldout.csv", "handwritten_hard.csv", "realworld_tune.csv", "realworld_heldout.csv", "realworld2_dev.csv", "realworld2_heldout.csv", "realworld3_dev.csv", "realworld3_heldout.csv"} {
+	for _, name := range []string{"generated.csv", "generated_typos.csv", "handwritten.csv", "hard_tune.csv", "hard_heldout.csv", "handwritten_hard.csv", "realworld_tune.csv", "realworld_heldout.csv", "realworld2_dev.csv", "realworld2_heldout.csv", "realworld3_dev.csv", "realworld3_heldout.csv", "realworld4_heldout.csv"} {
 		for i, x := range readSet(t, name) {
 			where := func(f string, a ...any) {
 				t.Helper()
