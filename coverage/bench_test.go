@@ -73,9 +73,9 @@ func synthRecords(t testing.TB, conn driver.Conn, start, n, units int) {
 	// Their coverage, summed by unit as the registry emits the records'
 	// deltas (migration 0015: the aggregates are fed by the deltas, not
 	// by the records rows).
-	q = fmt.Sprintf(`INSERT INTO coverage_records (province_code, district_code, commune_code, new_province_code, new_commune_code,
-		source_kind, source_month, load_month, records, with_id, cmnd_only)
-	SELECT perm_province_code, perm_district_code, perm_commune_code, perm_new_province_code, perm_new_commune_code, source_kind,
+	q = fmt.Sprintf(`INSERT INTO coverage_sums (kind, birth_year, province_code, district_code, commune_code, new_province_code, new_commune_code,
+		source_kind, source_month, month, n, with_id, cmnd_only)
+	SELECT 1, 0, perm_province_code, perm_district_code, perm_commune_code, perm_new_province_code, perm_new_commune_code, source_kind,
 		toStartOfMonth(source_date), toStartOfMonth(now()), count(), countIf(match(id_number, '^[0-9]{12}$')),
 		countIf(id_number = '' AND match(cmnd, '^[0-9]{9}$'))
 	FROM records WHERE record_id IN (SELECT concat('r', toString(number)) FROM numbers(%d, %d))
@@ -268,9 +268,10 @@ func BenchmarkLoadWithViews(b *testing.B) {
 // files of DANCU_BENCH_LOAD_ROWS (default 10,000) records of
 // benchRecords (DANCU_BENCH_LOAD_SPREAD as in TestLoadSpeed), about one
 // flush of the load stage's default MaxRows (200,000 rows of records,
-// persons and links), written by pipelines.ClickHouseSink into
-// record_deltas (records) or person_delta_sums (persons) with the
-// migrations' views (views=all) and with none of them (views=none: the
+// persons and links), written by pipelines.ClickHouseSink — records'
+// rows alone, persons' alone, or both, as a flush of the load stage
+// holds them (since migration 0027 one insert into coverage_deltas) —
+// with the migrations' views (views=all) and with none of them (views=none: the
 // Null table's insert, the look-up of the keys already inserted and the
 // client's work); with DANCU_BENCH_DROP_EACH=1 also with each view
 // dropped alone (views=all-NAME: what that one view costs is all minus
@@ -310,11 +311,14 @@ func BenchmarkDeltaFlush(b *testing.B) {
 	}
 	b.Logf("%d records: %d rows of records' deltas, %d of persons' (%d of them with a birth year)",
 		len(recs), len(flush.RecordDeltas), len(flush.PersonDeltaSums), children)
+	// Since migration 0027 both kinds go in one insert, whose two views
+	// write the keys and the one aggregate.
 	views := map[string][]string{
-		"records": {"record_delta_keys_mv", "record_deltas_mv"},
-		"persons": {"person_delta_sum_keys_mv", "person_delta_sums_mv", "person_delta_sums_children_mv"},
+		"records": {"coverage_delta_keys_mv", "coverage_deltas_mv"},
+		"persons": {"coverage_delta_keys_mv", "coverage_deltas_mv"},
+		"both":    {"coverage_delta_keys_mv", "coverage_deltas_mv"},
 	}
-	for _, kind := range []string{"records", "persons"} {
+	for _, kind := range []string{"records", "persons", "both"} {
 		withs := []string{"all", "none"}
 		if os.Getenv("DANCU_BENCH_DROP_EACH") != "" {
 			for _, v := range views[kind] {
@@ -346,12 +350,13 @@ func BenchmarkDeltaFlush(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					var batch pipelines.Batch
 					suffix := fmt.Sprint("-", i)
-					if kind == "records" {
+					if kind != "persons" {
 						batch.RecordDeltas = slices.Clone(flush.RecordDeltas)
 						for j := range batch.RecordDeltas {
 							batch.RecordDeltas[j].Batch += suffix
 						}
-					} else {
+					}
+					if kind != "records" {
 						batch.PersonDeltaSums = slices.Clone(flush.PersonDeltaSums)
 						for j := range batch.PersonDeltaSums {
 							batch.PersonDeltaSums[j].Batch += suffix

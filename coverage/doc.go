@@ -5,15 +5,16 @@
 // after (34 provinces, no districts).
 //
 //	import → Kafka → match (registry) → Kafka → load → ClickHouse ─┬─ records, persons (ReplacingMergeTree by id)
-//	                                                               ├─ record_deltas (the registry's records' deltas, summed by unit per batch)
-//	                                                               ├─ person_delta_sums (the registry's persons' deltas, summed likewise)
-//	                                                               └─ views on those inserts → coverage_records, coverage_persons, coverage_children
-//	                                                                    (SummingMergeTree of ±1 deltas by unit and month)
+//	                                                               └─ coverage_deltas (the registry's records' and persons' deltas, summed by unit per batch, one insert)
+//	                                                                    └─ its view → coverage_sums (SummingMergeTree of ±1 deltas by kind, unit and month),
+//	                                                                       read as the views coverage_records, coverage_persons, coverage_children
 //	                                                                         └─ coverage.Compute → table, CSV, JSON, SVG map, web page
 //
 // The aggregates are defined in schemas/migrations/0005_coverage.sql (and
 // 0008, 0009, 0011–0016: children apart, persons with only a CMND, the
-// persons' and the records' deltas from the registry). No view
+// persons' and the records' deltas from the registry; 0027: the three in
+// one table, coverage_sums, fed by one insert a flush, two parts where
+// there were five). No view
 // looks anything up on insert: the identity registry, which sees every
 // record it links and writes every person, keeps the coverage state it
 // last emitted for each record and each person (registry/coverage_deltas.go;
@@ -28,8 +29,8 @@
 // registry knew before it kept their state come one by one
 // (schemas.PersonDelta, into person_deltas) and the load stage compares
 // them with person_state. The load stage inserts each row once — by
-// (batch, seq), remembered in record_delta_keys, person_delta_sum_keys and
-// person_delta_keys — so replays, re-flushed batches and the rows the
+// (kind, batch, seq), remembered in coverage_delta_keys (record_delta_keys
+// and person_delta_sum_keys before 0027) and person_delta_keys — so replays, re-flushed batches and the rows the
 // registry emits again when records come again (their batch's output may
 // have been lost) count once. Compute reads only those aggregates and the reference units
 // (internal/refdata), never FINAL over the records; rows for unresolved

@@ -14,8 +14,9 @@ import (
 )
 
 // deltaLayouts are ways to lay out the coverage deltas' tables, in SQL
-// only (none is a migration): what a flush of both kinds costs the engine
-// in each is BenchmarkDeltaLayouts' question (cov25). In every layout a
+// only: what a flush of both kinds costs the engine in each is
+// BenchmarkDeltaLayouts' question (cov25). "two" is the layout of
+// migrations 0015–0026, "unified" that of 0027 (cov26). In every layout a
 // records' row is counted by (a, b, m), a persons' row by (a, b, m) and,
 // with a birth year y > 0, by (y, a, b, m) too; sums names the three
 // aggregates' queries, each (kind, a, b, y, m, x) summed by key.

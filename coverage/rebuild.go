@@ -13,7 +13,7 @@ import (
 // view records_in_force of migration 0022; withdrawn_records: those of a
 // file replaced by a corrected one) into record_state, which the load
 // stage reads for records its registry knew before migration 0015,
-// counts those states into coverage_records, and feeds the persons once
+// counts those states into coverage_sums (coverage_records), and feeds the persons once
 // more as deltas from nothing through person_deltas. Use it if an insert
 // ever failed, if rows reached records or persons by another way than
 // the load stage, or to check the aggregates against a fresh
@@ -24,10 +24,10 @@ import (
 func Rebuild(ctx context.Context, conn driver.Conn) error {
 	for _, q := range []string{
 		"TRUNCATE TABLE record_state",
-		"TRUNCATE TABLE coverage_records",
 		"TRUNCATE TABLE person_state",
-		"TRUNCATE TABLE coverage_persons",
-		"TRUNCATE TABLE coverage_children",
+		// The three aggregates (migration 0027: coverage_records,
+		// coverage_persons and coverage_children are views over it).
+		"TRUNCATE TABLE coverage_sums",
 		// Records: their coverage is computed as the registry's
 		// schemas.RecordCoverageOf computes it (migration 0015).
 		`INSERT INTO record_state (file_key, record_id, version, province_code, district_code, commune_code, new_province_code,
@@ -37,9 +37,9 @@ func Rebuild(ctx context.Context, conn driver.Conn) error {
 		FROM records_in_force`,
 		// Counted from the states just written (one row a record in
 		// force), not from records FINAL a second time.
-		`INSERT INTO coverage_records (province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind,
-			source_month, load_month, records, with_id, cmnd_only)
-		SELECT province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month,
+		`INSERT INTO coverage_sums (kind, birth_year, province_code, district_code, commune_code, new_province_code, new_commune_code,
+			source_kind, source_month, month, n, with_id, cmnd_only)
+		SELECT 1, 0, province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month,
 			toStartOfMonth(now()), count(), sum(toInt64(has_id)), sum(toInt64(cmnd_only))
 		FROM record_state
 		GROUP BY province_code, district_code, commune_code, new_province_code, new_commune_code, source_kind, source_month`,

@@ -107,8 +107,9 @@ var _ Sink = (*ClickHouseSink)(nil)
 // Write inserts the rows of b, table by table. When some rows are refused
 // it still inserts all the others and returns *RefusedRows. The coverage
 // deltas already inserted (person_delta_keys) are dropped from
-// b.PersonDeltas first, and those of record_delta_keys from
-// b.RecordDeltas, so that a batch written twice counts once.
+// b.PersonDeltas first, and those of coverage_delta_keys from
+// b.RecordDeltas and b.PersonDeltaSums, so that a batch written twice
+// counts once.
 func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	max := s.MaxRefused
 	if max <= 0 {
@@ -157,10 +158,7 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	if err := s.insertDeltas(ctx, b, in); err != nil {
 		return err
 	}
-	if err := s.insertRecordDeltas(ctx, b, in); err != nil {
-		return err
-	}
-	if err := s.insertPersonDeltaSums(ctx, b, in); err != nil {
+	if err := s.insertCoverageDeltas(ctx, b, in); err != nil {
 		return err
 	}
 	if err := s.withdraw(ctx, b.Withdrawals); err != nil {
@@ -786,22 +784,22 @@ func (s *ClickHouseSink) fillOld(ctx context.Context, deltas []schemas.PersonDel
 	return keep, nil
 }
 
-// insertRecordDeltas inserts b.RecordDeltas into record_deltas
-// (migration 0015), whose view adds them to coverage_records. Rows whose
-// (batch, seq) record_delta_keys already holds, or that appear twice in b,
-// are dropped from b first: a replayed message, a re-flushed registry
-// batch or a batch's rows the registry emits again after a possibly lost
-// output count once. A legacy row (old_known = 0: a record counted by the
-// views of migrations 0005–0014, which kept record_state) is compared with
-// record_state: nothing if equal, else its old state is taken away in a
-// row of the same key.
-func (s *ClickHouseSink) insertRecordDeltas(ctx context.Context, b *Batch, in *refusals) error {
-	if len(b.RecordDeltas) == 0 {
+// insertCoverageDeltas inserts b.RecordDeltas and b.PersonDeltaSums in
+// one insert into coverage_deltas (migration 0027), whose two views write
+// coverage_delta_keys and coverage_sums: two parts a flush, where the
+// Null tables of 0015–0016 made five. Rows whose (kind, batch, seq)
+// coverage_delta_keys already holds, or that appear twice in b, are
+// dropped from b first (one look-up for both kinds): a replayed message,
+// a re-flushed registry batch or a batch's rows the registry emits again
+// after a possibly lost output count once. A legacy records' row
+// (old_known = 0: a record counted by the views of migrations 0005–0014,
+// which kept record_state) is compared with record_state: nothing if
+// equal, else its old state is taken away in a row of the same key.
+func (s *ClickHouseSink) insertCoverageDeltas(ctx context.Context, b *Batch, in *refusals) error {
+	if len(b.RecordDeltas)+len(b.PersonDeltaSums) == 0 {
 		return nil
 	}
-	var err error
-	b.RecordDeltas, err = newRows(ctx, s, "record_delta_keys", b.RecordDeltas, recordDeltaKey)
-	if err != nil {
+	if err := s.newCoverageRows(ctx, b); err != nil {
 		return err
 	}
 	var legacy []string
@@ -811,11 +809,141 @@ func (s *ClickHouseSink) insertRecordDeltas(ctx context.Context, b *Batch, in *r
 		}
 	}
 	if len(legacy) > 0 {
+		var err error
 		if b.RecordDeltas, err = s.fillOldRecords(ctx, b.RecordDeltas, legacy); err != nil {
 			return err
 		}
 	}
-	return s.insertRecordDeltaColumns(deltaInsert(ctx), b.RecordDeltas, in)
+	if len(b.RecordDeltas)+len(b.PersonDeltaSums) == 0 {
+		return nil
+	}
+	rows := make([]schemas.CoverageDelta, 0, len(b.RecordDeltas)+len(b.PersonDeltaSums))
+	for i := range b.RecordDeltas {
+		rows = append(rows, schemas.CoverageDeltaOfRecords(&b.RecordDeltas[i]))
+	}
+	for i := range b.PersonDeltaSums {
+		rows = append(rows, schemas.CoverageDeltaOfPersons(&b.PersonDeltaSums[i]))
+	}
+	return s.sendCoverageDeltas(ctx, rows, b.RecordDeltas, b.PersonDeltaSums, in)
+}
+
+// newCoverageRows drops from b.RecordDeltas and b.PersonDeltaSums the
+// rows whose (kind, batch, seq) coverage_delta_keys holds and second
+// copies, keeping the order.
+func (s *ClickHouseSink) newCoverageRows(ctx context.Context, b *Batch) error {
+	type key struct {
+		kind  uint8
+		batch string
+		seq   uint32
+	}
+	seen := make(map[key]bool, len(b.RecordDeltas)+len(b.PersonDeltaSums))
+	var batches []string
+	note := func(k key) {
+		seen[k] = false
+		if len(batches) == 0 || batches[len(batches)-1] != k.batch {
+			batches = append(batches, k.batch)
+		}
+	}
+	for i := range b.RecordDeltas {
+		note(key{1, b.RecordDeltas[i].Batch, b.RecordDeltas[i].Seq})
+	}
+	for i := range b.PersonDeltaSums {
+		note(key{2, b.PersonDeltaSums[i].Batch, b.PersonDeltaSums[i].Seq})
+	}
+	slices.Sort(batches)
+	batches = slices.Compact(batches)
+	if err := s.lookup(ctx, "coverage_delta_keys", "SELECT kind, batch, seq FROM coverage_delta_keys WHERE batch IN", batches, func(res driver.Rows) error {
+		var x key
+		if err := res.Scan(&x.kind, &x.batch, &x.seq); err != nil {
+			return err
+		}
+		if _, ok := seen[x]; ok {
+			seen[x] = true
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	keepRecs := b.RecordDeltas[:0]
+	for _, d := range b.RecordDeltas {
+		if k := (key{1, d.Batch, d.Seq}); !seen[k] {
+			seen[k] = true // a second copy in this batch goes too
+			keepRecs = append(keepRecs, d)
+		}
+	}
+	b.RecordDeltas = keepRecs
+	keepPers := b.PersonDeltaSums[:0]
+	for _, d := range b.PersonDeltaSums {
+		if k := (key{2, d.Batch, d.Seq}); !seen[k] {
+			seen[k] = true
+			keepPers = append(keepPers, d)
+		}
+	}
+	b.PersonDeltaSums = keepPers
+	return nil
+}
+
+// sendCoverageDeltas inserts rows into coverage_deltas, column by column
+// (insertColumns), as they are, with the deduplication token of their
+// (kind, batch, seq). recs and pers are the same rows by kind: when the
+// engine refuses the joint insert for its data, they go to record_deltas
+// and person_delta_sums, whose views write the same tables (0027), each
+// cut down to its refused rows (insertRows), which are named by their
+// kind.
+func (s *ClickHouseSink) sendCoverageDeltas(ctx context.Context, rows []schemas.CoverageDelta, recs []schemas.RecordDelta, pers []schemas.PersonDeltaSum, in *refusals) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(rows)
+	kind, year := make([]uint16, n), make([]uint16, n)
+	seq := make([]uint32, n)
+	var strs [8][]string // batch, the five codes, source kind
+	for k := range strs {
+		strs[k] = make([]string, n)
+	}
+	sourceMonth, month := make([]time.Time, n), make([]time.Time, n)
+	var counts [6][]uint32
+	for k := range counts {
+		counts[k] = make([]uint32, n)
+	}
+	for i := range rows {
+		d := &rows[i]
+		kind[i], seq[i], year[i], sourceMonth[i], month[i] = d.Kind, d.Seq, d.BirthYear, d.SourceMonth, d.Month
+		for k, v := range [7]string{d.Batch, d.ProvinceCode, d.DistrictCode, d.CommuneCode, d.NewProvinceCode, d.NewCommuneCode, d.SourceKind} {
+			strs[k][i] = v
+		}
+		for k, v := range [6]uint32{d.Added, d.Removed, d.AddedWithID, d.RemovedWithID, d.AddedCMNDOnly, d.RemovedCMNDOnly} {
+			counts[k][i] = v
+		}
+	}
+	// In the order of the ch tags of schemas.CoverageDelta.
+	cols := []any{kind, strs[0], seq, strs[1], strs[2], strs[3], strs[4], strs[5], strs[6], sourceMonth, year, month,
+		counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]}
+	refused := func() error {
+		if err := s.insertRecordDeltaColumns(deltaInsert(ctx), recs, in); err != nil {
+			return err
+		}
+		return s.sendPersonDeltaSums(ctx, pers, in)
+	}
+	return insertColumnsOr(deltaInsert(ctx), s, "coverage_deltas", coverageDeltaColumns, cols, rows,
+		deltaSettingsToken(noInsertPass(), coverageDeltaToken(rows)), refused, in)
+}
+
+var coverageDeltaColumns = schemas.Tags(schemas.CoverageDelta{})
+
+// coverageDeltaToken is the deduplication token of an insert of rows
+// into coverage_deltas: as deltaToken, with each row's kind.
+func coverageDeltaToken(rows []schemas.CoverageDelta) string {
+	h := sha256.New()
+	var n [6]byte
+	for i := range rows {
+		h.Write([]byte(rows[i].Batch))
+		binary.LittleEndian.PutUint16(n[:2], rows[i].Kind)
+		binary.LittleEndian.PutUint32(n[2:], rows[i].Seq)
+		h.Write([]byte{0})
+		h.Write(n[:])
+	}
+	return "coverage_deltas/" + hex.EncodeToString(h.Sum(nil))
 }
 
 // deltaInsert is ctx for inserting the coverage deltas: without the
@@ -842,24 +970,10 @@ func deltaInsert(ctx context.Context) context.Context {
 	return clickhouse.Context(ctx, clickhouse.WithSettings(noInsertPass()))
 }
 
-// insertPersonDeltaSums inserts b.PersonDeltaSums into person_delta_sums
-// (migration 0016), whose views add them to coverage_persons and
-// coverage_children, after dropping those whose (batch, seq)
-// person_delta_sum_keys already holds or that appear twice in b.
-func (s *ClickHouseSink) insertPersonDeltaSums(ctx context.Context, b *Batch, in *refusals) error {
-	if len(b.PersonDeltaSums) == 0 {
-		return nil
-	}
-	var err error
-	b.PersonDeltaSums, err = newRows(ctx, s, "person_delta_sum_keys", b.PersonDeltaSums, personDeltaSumKey)
-	if err != nil {
-		return err
-	}
-	return s.sendPersonDeltaSums(ctx, b.PersonDeltaSums, in)
-}
-
 // sendPersonDeltaSums inserts rows into person_delta_sums, column by
-// column (insertColumns), as they are.
+// column (insertColumns), as they are: since migration 0027 only the
+// persons' rows of a joint insert the engine refused (sendCoverageDeltas)
+// and a pending insert an older load process left.
 func (s *ClickHouseSink) sendPersonDeltaSums(ctx context.Context, rows []schemas.PersonDeltaSum, in *refusals) error {
 	if len(rows) == 0 {
 		return nil
@@ -914,6 +1028,13 @@ func personDeltaSumKey(d *schemas.PersonDeltaSum) (string, uint32) { return d.Ba
 // it, and none is made once it says the reader lost the rows'
 // partitions: ErrPartitionsLost.
 func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind string, names []string, cols []any, rows []T, settings clickhouse.Settings, in *refusals) error {
+	return insertColumnsOr(ctx, s, table, names, cols, rows, settings, func() error { return insertRows(ctx, s, table, kind, rows, in) }, in)
+}
+
+// insertColumnsOr is insertColumns, with refused what is done instead
+// when the driver cannot convert a column or the engine refuses the
+// insert for its data.
+func insertColumnsOr[T any](ctx context.Context, s *ClickHouseSink, table string, names []string, cols []any, rows []T, settings clickhouse.Settings, refused func() error, in *refusals) error {
 	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ")"
 	ictx := ctx
 	if settings != nil {
@@ -960,15 +1081,15 @@ func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind st
 			}
 			return fmt.Errorf("insert into %s: %w", table, ErrPartitionsLost)
 		}
-		var refused bool
+		var isRefused bool
 		var err error
 		if native != nil {
-			refused, err = s.sendNative(ctx, nq, q, table, native.Buf, len(rows))
+			isRefused, err = s.sendNative(ctx, nq, q, table, native.Buf, len(rows))
 		} else {
-			refused, err = insertColumnsOnce(ictx, s, q, table, cols, len(rows))
+			isRefused, err = insertColumnsOnce(ictx, s, q, table, cols, len(rows))
 		}
-		if refused {
-			if err := insertRows(ctx, s, table, kind, rows, in); err != nil {
+		if isRefused {
+			if err := refused(); err != nil {
 				pending.release()
 				return err
 			}
@@ -1089,12 +1210,17 @@ func insertColumnsOnce(ctx context.Context, s *ClickHouseSink, q, table string, 
 // the token on to its table (deduplicate_blocks_in_dependent_materialized_views,
 // the default of recent engines, set here for older ones).
 func deltaSettings[T any](settings clickhouse.Settings, table string, rows []T, key func(*T) (string, uint32)) clickhouse.Settings {
+	return deltaSettingsToken(settings, deltaToken(table, rows, key))
+}
+
+// deltaSettingsToken is deltaSettings with the token given.
+func deltaSettingsToken(settings clickhouse.Settings, token string) clickhouse.Settings {
 	if settings == nil {
 		settings = clickhouse.Settings{}
 	}
 	settings["insert_deduplicate"] = 1
 	settings["deduplicate_blocks_in_dependent_materialized_views"] = 1
-	settings["insert_deduplication_token"] = deltaToken(table, rows, key)
+	settings["insert_deduplication_token"] = token
 	return settings
 }
 
@@ -1156,7 +1282,9 @@ func newRows[T any](ctx context.Context, s *ClickHouseSink, keys string, rows []
 }
 
 // insertRecordDeltaColumns inserts rows into record_deltas column by
-// column, without the per-row reflection of AppendStruct (a flush of
+// column (since migration 0027 only the records' rows of a refused joint
+// insert, sendCoverageDeltas, and a pending insert an older load process
+// left), without the per-row reflection of AppendStruct (a flush of
 // records spread over the whole country holds about one summed row per
 // record). If the driver cannot convert a column or the engine refuses the
 // insert for its data, it inserts them again row by row (insertRows),

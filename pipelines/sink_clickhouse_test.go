@@ -614,7 +614,8 @@ func TestClickHouseSinkDescribesOnce(t *testing.T) {
 // The records' coverage deltas are inserted without the summing pass on
 // insert (optimize_on_insert = 0): two rows of one unit in one write stay
 // two rows of coverage_records' new part (merges sum them), and the sum is
-// right.
+// right. Since migration 0027 that part is coverage_sums' (coverage_records
+// is a view over it).
 func TestRecordDeltasNotSummedOnInsert(t *testing.T) {
 	conn, _ := chdbtest.Open(t)
 	ctx := context.Background()
@@ -632,11 +633,11 @@ func TestRecordDeltasNotSummedOnInsert(t *testing.T) {
 		t.Fatal(err)
 	}
 	var parts, rows uint64
-	if err := conn.QueryRow(ctx, "SELECT count(), sum(rows) FROM system.parts WHERE database = currentDatabase() AND table = 'coverage_records' AND active").Scan(&parts, &rows); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT count(), sum(rows) FROM system.parts WHERE database = currentDatabase() AND table = 'coverage_sums' AND active").Scan(&parts, &rows); err != nil {
 		t.Fatal(err)
 	}
 	if parts != 1 || rows != 2 {
-		t.Errorf("coverage_records: %d parts of %d rows in all, want one part of 2 rows (not summed on insert)", parts, rows)
+		t.Errorf("coverage_sums: %d parts of %d rows in all, want one part of 2 rows (not summed on insert)", parts, rows)
 	}
 	var records, withID int64
 	if err := conn.QueryRow(ctx, "SELECT sum(records), sum(with_id) FROM coverage_records").Scan(&records, &withID); err != nil {
@@ -651,7 +652,9 @@ func TestRecordDeltasNotSummedOnInsert(t *testing.T) {
 // insert too: three rows of one unit and month (an adult's and two birth
 // years') in one write stay three rows of coverage_persons' new part,
 // which drops the birth year (merges sum them), the children's two rows
-// stay two of coverage_children's, and the sums are right.
+// stay two of coverage_children's, and the sums are right. Since
+// migration 0027 both are one part of coverage_sums (five rows), and the
+// keys one part of coverage_delta_keys.
 func TestPersonDeltaSumsNotSummedOnInsert(t *testing.T) {
 	conn, _ := chdbtest.Open(t)
 	ctx := context.Background()
@@ -667,7 +670,7 @@ func TestPersonDeltaSumsNotSummedOnInsert(t *testing.T) {
 	if err := sink.Write(ctx, &pipelines.Batch{PersonDeltaSums: []schemas.PersonDeltaSum{row(1, 0, 5, 4), row(2, 2020, 3, 2), row(3, 2021, 2, 0)}}); err != nil {
 		t.Fatal(err)
 	}
-	for table, want := range map[string]uint64{"coverage_persons": 3, "coverage_children": 2} {
+	for table, want := range map[string]uint64{"coverage_sums": 5, "coverage_delta_keys": 3} {
 		var parts, rows uint64
 		if err := conn.QueryRow(ctx, "SELECT count(), sum(rows) FROM system.parts WHERE database = currentDatabase() AND table = ? AND active", table).Scan(&parts, &rows); err != nil {
 			t.Fatal(err)
@@ -714,7 +717,7 @@ func TestClickHouseSinkDeltasSentAgainCountOnce(t *testing.T) {
 		t.Helper()
 		if err := sink.Conn.QueryRow(ctx, `SELECT (SELECT toInt64(sum(persons)) FROM coverage_persons), (SELECT toInt64(sum(persons)) FROM coverage_children),
 			(SELECT toInt64(sum(records)) FROM coverage_records),
-			(SELECT toInt64(count()) FROM person_delta_sum_keys FINAL) + (SELECT toInt64(count()) FROM record_delta_keys FINAL)`).Scan(&persons, &children, &records, &keys); err != nil {
+			(SELECT toInt64(count()) FROM coverage_delta_keys FINAL)`).Scan(&persons, &children, &records, &keys); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -731,7 +734,7 @@ func TestClickHouseSinkDeltasSentAgainCountOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	want("written", 3, 2)
-	for _, q := range []string{"TRUNCATE TABLE person_delta_sum_keys", "TRUNCATE TABLE record_delta_keys"} {
+	for _, q := range []string{"TRUNCATE TABLE coverage_delta_keys"} {
 		if err := sink.Conn.Exec(ctx, q); err != nil {
 			t.Fatal(err)
 		}

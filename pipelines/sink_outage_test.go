@@ -168,13 +168,13 @@ func TestClickHouseSinkPersonDeltasOutageSentAgain(t *testing.T) {
 }
 
 // A load process that ends while the engine it sent an insert of deltas
-// to is down, after one aggregate committed its part and before the other
-// and the keys did, leaves the block in its pending directory
-// (sink_pending.go); the restarted stage, with the same directory, whose
-// flush holds those rows in another grouping (with others), first sends
-// that block again under its token — the aggregate that has it drops it,
-// the other and the keys take it — and its keys filter then skips the
-// rows. Before, the restarted stage's flush passed the keys filter with a
+// to is down, after the aggregate committed its part and before the keys
+// did (before migration 0027: one of three aggregates), leaves the block
+// in its pending directory (sink_pending.go); the restarted stage, with
+// the same directory, whose flush holds those rows in another grouping
+// (with others), first sends that block again under its token — the
+// aggregate that has it drops it, the keys take it — and its keys filter
+// then skips the rows. Before, the restarted stage's flush passed the keys filter with a
 // token of its own and the aggregates counted the first block's rows
 // twice, 11 for 7 (docs/pipeline.md, chaos8's "What remains" (1); the
 // test is chaos9's, the directory is chaos11's).
@@ -216,8 +216,7 @@ func TestClickHouseSinkDeltasOfAnEndedLoadProcessCountOnce(t *testing.T) {
 	if err := <-done; err == nil {
 		t.Fatal("the first Write succeeded with its answers lost")
 	}
-	// The engine died after coverage_persons' part, before coverage_children's
-	// and the keys'.
+	// The engine died after the aggregate's part, before the keys'.
 	forgetSumsButPersons(t, ctx, direct)
 	// The restarted stage: b1's rows in another flush, after b2's.
 	if left, _ := filepath.Glob(filepath.Join(pending, "*.pending")); len(left) != 1 {
@@ -250,7 +249,7 @@ func TestClickHouseSinkDeltasOfAnEndedLoadProcessCountOnce(t *testing.T) {
 
 // engineLosingSumsAnswers opens the test's engine, migrated, twice:
 // directly, and through an answerLosingProxy that loses the answers of
-// the inserts into person_delta_sums while its faults last.
+// the inserts into coverage_deltas while its faults last.
 func engineLosingSumsAnswers(t *testing.T, ctx context.Context) (direct, viaProxy driver.Conn, proxy *answerLosingProxy) {
 	t.Helper()
 	cfg := chdbtest.Config(t)
@@ -262,7 +261,7 @@ func engineLosingSumsAnswers(t *testing.T, ctx context.Context) (direct, viaProx
 	if _, err := chstore.Migrate(ctx, direct); err != nil {
 		t.Fatal(err)
 	}
-	proxy = newAnswerLosingProxy(t, cfg.Addr, "INSERT+INTO+person_delta_sums")
+	proxy = newAnswerLosingProxy(t, cfg.Addr, "INSERT+INTO+coverage_deltas")
 	pcfg := cfg
 	pcfg.Addr = proxy.ln.Addr().String()
 	viaProxy, err = chstore.Open(ctx, pcfg)
@@ -285,18 +284,17 @@ func deltaSums(batch string, n uint32, month time.Time) []schemas.PersonDeltaSum
 }
 
 // forgetSumsButPersons makes the engine look as if it died after an
-// insert of deltas committed coverage_persons' part and before
-// coverage_children's and the keys': it waits until the inserts into
-// person_delta_sums the engine still runs (their sender ended, its
-// requests did not) have ended, then truncates the keys and
-// coverage_children (a TRUNCATE forgets the ids of the blocks it drops,
-// so a block sent again must go into coverage_children, as decoded from
-// delta_inserts).
+// insert of deltas committed the aggregate's part (coverage_sums, which
+// holds coverage_persons and coverage_children since migration 0027: one
+// part, so those two can no longer part ways) and before the keys': it
+// waits until the inserts into coverage_deltas the engine still runs
+// (their sender ended, its requests did not) have ended, then truncates
+// the keys.
 func forgetSumsButPersons(t *testing.T, ctx context.Context, direct driver.Conn) {
 	t.Helper()
 	for {
 		var n uint64
-		if err := direct.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO person_delta_sums%'").Scan(&n); err != nil {
+		if err := direct.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO coverage_deltas%'").Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n == 0 {
@@ -304,7 +302,7 @@ func forgetSumsButPersons(t *testing.T, ctx context.Context, direct driver.Conn)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, q := range []string{"TRUNCATE TABLE person_delta_sum_keys", "TRUNCATE TABLE coverage_children"} {
+	for _, q := range []string{"TRUNCATE TABLE coverage_delta_keys"} {
 		if err := direct.Exec(ctx, q); err != nil {
 			t.Fatal(err)
 		}
@@ -312,11 +310,11 @@ func forgetSumsButPersons(t *testing.T, ctx context.Context, direct driver.Conn)
 }
 
 // sumsCounted is the persons in coverage_persons and coverage_children
-// and the count of person_delta_sum_keys.
+// and the count of the persons' keys in coverage_delta_keys.
 func sumsCounted(t *testing.T, ctx context.Context, direct driver.Conn) (persons, children, keys int64) {
 	t.Helper()
 	if err := direct.QueryRow(ctx, `SELECT (SELECT toInt64(sum(persons)) FROM coverage_persons), (SELECT toInt64(sum(persons)) FROM coverage_children),
-		(SELECT toInt64(count()) FROM person_delta_sum_keys FINAL)`).Scan(&persons, &children, &keys); err != nil {
+		(SELECT toInt64(count()) FROM coverage_delta_keys FINAL WHERE kind = 2)`).Scan(&persons, &children, &keys); err != nil {
 		t.Fatal(err)
 	}
 	return persons, children, keys

@@ -21,7 +21,8 @@ import (
 // The inserts of the registry's deltas that a load process may leave
 // unfinished (issue 9 (e); docs/pipeline.md, chaos11).
 //
-// One insert into person_delta_sums, record_deltas or person_deltas fans
+// One insert into coverage_deltas (person_delta_sums and record_deltas
+// before migration 0027) or person_deltas fans
 // out to several views, each committing its part on its own; an engine
 // killed between two commits leaves the keys and the aggregates apart.
 // insertColumns sends such an insert again, the same block under the same
@@ -365,6 +366,16 @@ func (s *ClickHouseSink) resend(ctx context.Context, token string, payload []byt
 		return nil
 	}
 	switch table {
+	case "coverage_deltas":
+		rows, err := schemas.DecodeRows[schemas.CoverageDelta](payload)
+		if err != nil {
+			return fmt.Errorf("pending insert %s: %w", token, err)
+		}
+		if err := check(coverageDeltaToken(rows)); err != nil {
+			return err
+		}
+		recs, pers := schemas.SplitCoverageDeltas(rows)
+		return s.sendCoverageDeltas(ctx, rows, recs, pers, in)
 	case "person_delta_sums":
 		rows, err := schemas.DecodeRows[schemas.PersonDeltaSum](payload)
 		if err != nil {

@@ -83,17 +83,17 @@ func TestKafkaPendingShareKeepsBlocksUntilDone(t *testing.T) {
 // its own), share the partitions of TopicMatched. The first one's insert
 // of persons' deltas runs in the engine and its answer is lost, again and
 // again: it publishes the block to the share and waits to send it again,
-// and it is killed there, after the engine committed coverage_persons'
-// part and before coverage_children's and the keys' (a TRUNCATE of those
-// forgets their part and its id). It is never started again: its home
+// and it is killed there, after the engine committed the aggregate's
+// part (coverage_sums: coverage_persons and coverage_children) and before
+// the keys' (a TRUNCATE of those forgets their part and its id). It is never started again: its home
 // keeps its file, which no other member reads. Its partition goes to the
 // second member, whose flush holds the first one's rows in another
 // grouping (with the next message's rows). With the share it first sends
-// the published block again under its token — coverage_persons drops it,
-// coverage_children and the keys take it — and its keys filter then skips
-// those rows: every count exact. Without the share (before chaos12) the
-// rows passed the keys filter under another token and coverage_persons
-// counted them twice, 11 for 7.
+// the published block again under its token — the aggregate drops it, the
+// keys take it — and its keys filter then skips those rows: every count
+// exact. Without the share (before chaos12) the rows passed the keys
+// filter under another token and the aggregate counted them twice, 11 for
+// 7.
 func TestLoadMemberOfAnotherHomeFinishesAnInsertCountOnce(t *testing.T) {
 	withAndWithoutShare(t, loadMembersOfTwoHomes)
 }
@@ -214,8 +214,8 @@ func loadMembersOfTwoHomesPublishing(t *testing.T, withShare, lost bool, wantPer
 	}
 	p, c, k := sumsCounted(t, ctx, direct)
 	// b1's 4 rows and b2's 3, each Added 1: 7 in each target.
-	if p != wantPersons || c != 7 || k != 7 {
-		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want %d, 7, 7", p, c, k, wantPersons)
+	if p != wantPersons || c != wantPersons || k != 7 {
+		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want %d, %[4]d, 7", p, c, k, wantPersons)
 	}
 	if !withShare || lost {
 		return
@@ -337,8 +337,8 @@ func loadMembersRebalanced(t *testing.T, withShare bool, wantPersons int64) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	p, c, k := sumsCounted(t, ctx, direct)
-	if p != wantPersons || c != 7 || k != 7 {
-		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want %d, 7, 7", p, c, k, wantPersons)
+	if p != wantPersons || c != wantPersons || k != 7 {
+		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want %d, %[4]d, 7", p, c, k, wantPersons)
 	}
 	if withShare {
 		if r := live.sink.SharedResent.Load(); r != 1 {
@@ -378,7 +378,7 @@ func withAndWithoutShare(t *testing.T, run func(t *testing.T, withShare bool, wa
 
 // loadMembersSetUp starts a broker with TopicMatched (two partitions) and
 // TopicLoadPending, and the engine directly and behind a proxy that loses
-// the answers of inserts into person_delta_sums; produce writes a message
+// the answers of inserts into coverage_deltas; produce writes a message
 // of n deltas of batch (December 2026) to a partition of TopicMatched.
 func loadMembersSetUp(t *testing.T, ctx context.Context) (brokers []string, direct, viaProxy driver.Conn, proxy *answerLosingProxy,
 	produce func(batch string, n uint32, partition int)) {

@@ -105,6 +105,13 @@ var ShardKeys = map[string]string{
 	// So are the persons' (0016).
 	"person_delta_sums":     "cityHash64(batch)",
 	"person_delta_sum_keys": "cityHash64(batch)",
+	// Since 0027 both kinds go in one insert, by batch, and one aggregate
+	// holds the three (coverage_records, coverage_persons and
+	// coverage_children are views over it since, querying its Distributed
+	// table; their entries above shard the tables of 0005–0026).
+	"coverage_deltas":     "cityHash64(batch)",
+	"coverage_delta_keys": "cityHash64(batch)",
+	"coverage_sums":       "rand()",
 }
 
 var (
@@ -113,9 +120,13 @@ var (
 	reCreateView  = regexp.MustCompile(`(?s)^CREATE (OR REPLACE VIEW|VIEW IF NOT EXISTS) (\w+) AS(.*)$`)
 	reCreateMV    = regexp.MustCompile(`(?s)^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+) TO (\w+) AS(.*)$`)
 	reInsert      = regexp.MustCompile(`(?s)^INSERT INTO (\w+)`)
-	reFromTable   = regexp.MustCompile(`\b(FROM|JOIN)\s+(\w+)\b`)
-	reDrop        = regexp.MustCompile(`^DROP (VIEW|TABLE) IF EXISTS (\w+)$`)
-	reTruncate    = regexp.MustCompile(`^TRUNCATE TABLE (\w+)$`)
+	// reCopyInsert is an INSERT that names its columns and selects them
+	// from another table (0027's copies), not a feed of a table through
+	// its views (INSERT INTO t SELECT * FROM t FINAL).
+	reCopyInsert = regexp.MustCompile(`(?s)^INSERT INTO \w+ \(`)
+	reFromTable  = regexp.MustCompile(`\b(FROM|JOIN)\s+(\w+)\b`)
+	reDrop       = regexp.MustCompile(`^DROP (VIEW|TABLE) IF EXISTS (\w+)$`)
+	reTruncate   = regexp.MustCompile(`^TRUNCATE TABLE (\w+)$`)
 )
 
 // ClusterMigrations returns the migrations rewritten for a ClickHouse
@@ -233,9 +244,22 @@ func clusterStatement(st, cluster string, null map[string]bool) ([]string, error
 	}
 	if m := reInsert.FindStringSubmatch(st); m != nil {
 		if _, sharded := ShardKeys[m[1]]; sharded {
-			// A backfill through the views: per shard, on local tables.
 			l := local(m[1])
-			return []string{"-- existing data only: on one replica of each shard run\n-- INSERT INTO " + l + " SELECT * FROM " + l + " FINAL;"}, nil
+			if !reCopyInsert.MatchString(st) {
+				// A backfill through the views: per shard, on local tables.
+				return []string{"-- existing data only: on one replica of each shard run\n-- INSERT INTO " + l + " SELECT * FROM " + l + " FINAL;"}, nil
+			}
+			// A copy from other tables (0027): the same statement per
+			// shard, on the local tables.
+			body := reFromTable.ReplaceAllStringFunc(st[len(m[0]):], func(s string) string {
+				g := reFromTable.FindStringSubmatch(s)
+				if _, sharded := ShardKeys[g[2]]; sharded {
+					return g[1] + " " + local(g[2])
+				}
+				return s
+			})
+			return []string{"-- existing data only: on one replica of each shard run\n-- " +
+				strings.ReplaceAll("INSERT INTO "+l+body+";", "\n", "\n-- ")}, nil
 		}
 		return []string{st}, nil // reference rows into a table replicated to every node
 	}

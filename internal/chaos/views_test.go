@@ -13,9 +13,10 @@ import (
 )
 
 // TestViewsOfOneInsertKilled kills `dancu clickhouse` while one insert
-// into person_delta_sums (migration 0016) fans out to its three views —
-// person_delta_sum_keys_mv, person_delta_sums_mv (coverage_persons) and
-// person_delta_sums_children_mv (coverage_children) — then sends the same
+// into coverage_deltas (migration 0027; person_delta_sums before, with
+// three views) fans out to its two views — coverage_delta_keys_mv and
+// coverage_deltas_mv (coverage_sums, read as coverage_persons and
+// coverage_children) — then sends the same
 // insert again, as the load stage does (ClickHouseSink.insertColumns:
 // the same block, the same deduplication token, not filtered again by the
 // keys), and checks that every target holds each row once.
@@ -89,13 +90,14 @@ func TestViewsOfOneInsertKilled(t *testing.T) {
 		// The token and settings as ClickHouseSink sends them
 		// (pipelines.deltaSettings): one token per insert, per block
 		// suffixed by the engine.
-		return fmt.Sprintf(`INSERT INTO person_delta_sums SELECT '%s', toUInt32(number), '%s', '', '', '', 2000, toDate('2026-12-01'), 1, 0, 0, 0, 0, 0
+		return fmt.Sprintf(`INSERT INTO coverage_deltas SELECT 2, '%s', toUInt32(number), '%s', '', '', '', '', '', toDate32('1970-01-01'), 2000,
+			toDate('2026-12-01'), 1, 0, 0, 0, 0, 0
 			FROM numbers(%d) SETTINGS max_block_size = 50000, min_insert_block_size_rows = 50000, min_insert_block_size_bytes = 0, max_insert_threads = 1,
-			insert_deduplicate = 1, deduplicate_blocks_in_dependent_materialized_views = 1, insert_deduplication_token = 'person_delta_sums/%s'`,
+			insert_deduplicate = 1, deduplicate_blocks_in_dependent_materialized_views = 1, insert_deduplication_token = 'coverage_deltas/%s'`,
 			batch, batch, rows, batch)
 	}
 	kept := func(batch string) (keys, persons, children string) {
-		got, err := ch(fmt.Sprintf(`SELECT (SELECT count() FROM person_delta_sum_keys FINAL WHERE batch = '%[1]s'),
+		got, err := ch(fmt.Sprintf(`SELECT (SELECT count() FROM coverage_delta_keys FINAL WHERE batch = '%[1]s'),
 			(SELECT sum(persons) FROM coverage_persons WHERE province_code = '%[1]s'),
 			(SELECT sum(persons) FROM coverage_children WHERE province_code = '%[1]s') FORMAT TSV`, batch))
 		if err != nil {
@@ -118,7 +120,7 @@ func TestViewsOfOneInsertKilled(t *testing.T) {
 	}
 	t.Logf("an insert of %d rows in 50,000-row blocks took %s", rows, took.Round(time.Millisecond))
 	for try := 1; try <= 3; try++ {
-		order, _ := ch("SELECT dependencies_table FROM system.tables WHERE database = currentDatabase() AND name = 'person_delta_sums'")
+		order, _ := ch("SELECT dependencies_table FROM system.tables WHERE database = currentDatabase() AND name = 'coverage_deltas'")
 		batch := fmt.Sprintf("k%d", try)
 		done := make(chan error, 1)
 		go func() { _, err := ch(insert(batch)); done <- err }()

@@ -4,3 +4,4 @@ SELECT *
 FROM records FINAL
 WHERE record_id NOT IN (SELECT record_id FROM withdrawn_records);
 
+
