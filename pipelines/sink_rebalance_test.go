@@ -124,7 +124,7 @@ func TestLoadMemberThatLostAPartitionDoesNotInsertItsDeltas(t *testing.T) {
 	ctx, cancelAll := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancelAll()
 	r := newRebalanceRig(t, ctx)
-	holdA := newHoldingProxy(t, r.cfg.Addr, "person_delta_sum_keys")
+	holdA := newHoldingProxy(t, r.cfg.Addr, "coverage_delta_keys")
 	a := r.member(t, ctx, r.conn(t, ctx, holdA.ln.Addr().String()))
 	r.waitAssigned(t, ctx, 1)
 	holdA.armed.Store(true)
@@ -135,7 +135,7 @@ func TestLoadMemberThatLostAPartitionDoesNotInsertItsDeltas(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	holdB := newHoldingProxy(t, r.cfg.Addr, "INSERT+INTO+person_delta_sums")
+	holdB := newHoldingProxy(t, r.cfg.Addr, "INSERT+INTO+coverage_deltas")
 	holdB.armed.Store(true)
 	b := r.member(t, ctx, r.conn(t, ctx, holdB.ln.Addr().String()))
 	for deadline := time.Now().Add(time.Minute); holdB.hits.Load() == 0; {
