@@ -3,7 +3,6 @@ package matching
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/dancu-vn/dancu/matching/compare"
 	"github.com/dancu-vn/dancu/matching/settings"
@@ -32,6 +32,7 @@ type ConfidenceGetter func(key string) (float32, bool)
 type column struct {
 	spec   settings.ColumnSpec
 	date   bool
+	regex  []*regexTransform // the compiled regex transforms (compileRegexes)
 	vals   colVals
 	dict   strTab
 	runes  runeTab // text columns only
@@ -103,7 +104,7 @@ func NewFrame(s *settings.Settings) *Frame {
 	d := *s.WithDefaults()
 	f := &Frame{byName: map[string]int{}, ids: newStrTab()}
 	for i, c := range d.Columns {
-		col := column{spec: c, date: c.Kind == "date", missing: map[string]bool{}}
+		col := column{spec: c, date: c.Kind == "date", missing: map[string]bool{}, regex: compileRegexes(c.Transforms)}
 		ms := c.Missing
 		if ms == nil {
 			ms = d.Missing
@@ -244,7 +245,7 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 	}
 	for ci := range f.cols {
 		c := &f.cols[ci]
-		v, d := c.value(get)
+		v, d := c.value(get, nil)
 		if c.date {
 			c.addDate(id, v, d)
 		} else {
@@ -263,11 +264,21 @@ func (f *Frame) Add(id string, source int, get Getter, conf ConfidenceGetter) er
 // cleaned and transformed, and for a date column the packed date (0 when
 // missing or unreadable). It touches nothing shared but the column's
 // settings, so batches are prepared on any goroutine (Batch.Add).
-func (c *column) value(get Getter) (string, uint32) {
+//
+// room, when not nil, is where a Join column's text is joined (a batch's
+// scratch bytes, Batch.Scratch): the value is then read from room, whose
+// bytes are given back when it is missing, rather than allocated, when
+// the frame copies what it keeps anyway (the Vietnamese settings'
+// name_birth: a string a record, a slice of its parts, and a value a
+// person interned).
+func (c *column) value(get Getter, room *[]byte) (string, uint32) {
 	var raw string
 	if p := c.spec.DateParts; p != nil {
 		raw = c.partsText(get, p)
 	} else if len(c.spec.Join) > 0 {
+		if room != nil {
+			return c.joinIn(get, room)
+		}
 		var parts []string
 		for _, in := range c.spec.Join {
 			if v := c.clean(get(in)); v != "" {
@@ -279,6 +290,30 @@ func (c *column) value(get Getter) (string, uint32) {
 		return c.valueOf(get(c.spec.From))
 	}
 	return c.finish(raw)
+}
+
+// joinIn is value of a Join column, its fields joined in *room.
+func (c *column) joinIn(get Getter, room *[]byte) (string, uint32) {
+	b := *room
+	start := len(b)
+	for _, in := range c.spec.Join {
+		if v := c.clean(get(in)); v != "" {
+			if len(b) > start {
+				b = append(b, ' ')
+			}
+			b = append(b, v...)
+		}
+	}
+	raw := ""
+	if len(b) > start {
+		raw = unsafe.String(&b[start], len(b)-start)
+	}
+	v, d := c.finish(raw)
+	if v == "" {
+		b = b[:start] // nothing reads these bytes: the next value's room
+	}
+	*room = b
+	return v, d
 }
 
 // single reports a column whose value is made from one input field
@@ -296,7 +331,7 @@ func (c *column) valueOf(in string) (string, uint32) {
 func (c *column) finish(raw string) (string, uint32) {
 	v := raw // trimmed: by clean, or made of values clean trimmed
 	if len(c.spec.Transforms) > 0 {
-		v = applyTransforms(raw, c.spec.Transforms)
+		v = applyCompiled(raw, c.spec.Transforms, c.regex)
 	}
 	if c.date {
 		return v, parseDateAs(v, c.spec.DateFormat, c.spec.Pivot)
@@ -699,33 +734,32 @@ func (f *Frame) localTF(ci int, a, b int32, minOthers float64) float64 {
 // which also folds đ to d).
 var folder = vn.Fold
 
-// regexCache holds compiled regex transforms by pattern.
-var regexCache sync.Map
-
-func regexExtract(v, pat string) string {
-	var re *regexp.Regexp
-	if x, ok := regexCache.Load(pat); ok {
-		re = x.(*regexp.Regexp)
-	} else {
-		var err error
-		if re, err = regexp.Compile(pat); err != nil {
-			return "" // Validate refuses such settings
-		}
-		regexCache.Store(pat, re)
-	}
-	m := re.FindStringSubmatch(v)
-	switch {
-	case m == nil:
-		return ""
-	case len(m) > 1:
-		return m[1]
-	}
-	return m[0]
+// applyTransforms applies the transforms ts to v (the regex ones compiled
+// for the call: a column compiles its own once, compileRegexes).
+func applyTransforms(v string, ts []string) string {
+	return applyCompiled(v, ts, compileRegexes(ts))
 }
 
-func applyTransforms(v string, ts []string) string {
+// compileRegexes compiles the regex:PATTERN transforms of ts: the one of
+// ts[i] at i, nil at the others'.
+func compileRegexes(ts []string) []*regexTransform {
+	var out []*regexTransform
+	for i, t := range ts {
+		if pat, ok := strings.CutPrefix(t, "regex:"); ok {
+			if out == nil {
+				out = make([]*regexTransform, len(ts))
+			}
+			out[i] = compileRegex(pat)
+		}
+	}
+	return out
+}
+
+// applyCompiled applies the transforms ts to v, the regex ones compiled
+// in rx (compileRegexes(ts)).
+func applyCompiled(v string, ts []string, rx []*regexTransform) string {
 	v = strings.TrimSpace(v)
-	for _, t := range ts {
+	for i, t := range ts {
 		switch t {
 		case "lower":
 			v = strings.ToLower(v)
@@ -751,7 +785,11 @@ func applyTransforms(v string, ts []string) string {
 			}
 		default:
 			if pat, ok := strings.CutPrefix(t, "regex:"); ok {
-				v = regexExtract(v, pat)
+				if i < len(rx) {
+					v = rx[i].extract(v)
+				} else { // a column not made by NewFrame
+					v = compileRegex(pat).extract(v)
+				}
 			}
 			if n, ok := strings.CutPrefix(t, "first:"); ok {
 				k, _ := strconv.Atoi(n)

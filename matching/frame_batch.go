@@ -63,7 +63,7 @@ func (b *Batch) Reset() {
 // every value it keeps (AddBatch), so such a value needs no allocation of
 // its own. Bytes appended are not written over until Reset, which
 // empties the room: a value read from it is not to be kept past the
-// batch's AddBatch.
+// batch's AddBatch. The batch joins its Join columns' texts there too.
 func (b *Batch) Scratch() *[]byte { return &b.scratch }
 
 // Grow makes room for n more records, so that adding them allocates and
@@ -167,7 +167,7 @@ func (b *Batch) add(id string, source int, get Getter, vals []string, conf Confi
 		if s >= 0 {
 			v, d = c.valueOf(vals[s])
 		} else {
-			v, d = c.value(get)
+			v, d = c.value(get, &b.scratch)
 		}
 		i := ci*b.room + k
 		b.val[i] = v
