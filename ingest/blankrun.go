@@ -22,10 +22,12 @@ var blankWatched = []string{FieldPermAddress, FieldCurAddress, FieldHouseholdNo,
 // blankRun is a run of data rows leaving a column blank under the row
 // above that gave it.
 type blankRun struct {
-	above     int    // the row that gave the value
-	value     string // its value
-	from, to  int    // the blank rows
-	haveValue bool   // a row above gave the column a value
+	above int // the row that gave the value
+	// value is its value: the cell as read until a blank row starts a
+	// run, then decoded (the run may be warned of, showing it).
+	value     string
+	from, to  int  // the blank rows
+	haveValue bool // a row above gave the column a value
 }
 
 // blankCol is what watchBlanks keeps of a column: the run it is in, the
@@ -72,12 +74,17 @@ func (sh *sheetState) watchBlanks(r *rawRow) {
 			c.blanks++
 			if b.from == 0 {
 				b.from = r.num
+				// Decoded only now: most values have no blank row under
+				// them, and decoding every row's (three cells a row) was
+				// 4% of the instructions of dancu link's read of
+				// generated lists (issue 13).
+				b.value = sh.decoder()(i, b.value)
 			}
 			b.to = r.num
 			continue
 		}
 		c.close()
-		*b = blankRun{above: r.num, value: sh.decoder()(i, v), haveValue: true}
+		*b = blankRun{above: r.num, value: v, haveValue: true}
 	}
 }
 

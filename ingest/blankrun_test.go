@@ -53,6 +53,21 @@ func TestCSVCopyOfMergedCellsWarned(t *testing.T) {
 		t.Errorf("warnings %q (counted %d); want rows 3–4 under row 2, row 6 under row 5", got, l.WarningCounts[WarnBlankUnderValue])
 	}
 
+	// The value shown is the cell decoded (composed, here), as the row
+	// above gave it: decoded when the blank row comes, not before.
+	nfd := strings.ReplaceAll(merged, "ô", "o\u0302")
+	nfd = strings.ReplaceAll(nfd, "ộ", "o\u0323\u0302")
+	_, d := openAll(t, write("nfd.csv", nfd), Options{})
+	var values []string
+	for _, w := range d.Sheets[0].Warnings {
+		if w.Kind == WarnBlankUnderValue {
+			values = append(values, w.Value)
+		}
+	}
+	if want := []string{strings.Trim(a1, `"`), strings.Trim(a2, `"`)}; strings.Join(values, "|") != strings.Join(want, "|") {
+		t.Errorf("values warned of in the decomposed list %q, want %q", values, want)
+	}
+
 	few := "STT,Họ và tên,Ngày sinh,Nơi thường trú\n"
 	for i, n := range []string{"An", "Bình", "Cường", "Dũng", "Hoa", "Lan", "Minh", "Nam"} {
 		addr := a1
