@@ -85,14 +85,14 @@ func (st *state) repair() {
 				b.id, b.marker = -1, false
 				if wd, ok := g.words[rest]; ok {
 					b.id, b.marker = wd.id, wd.marker
-				} else if wd, ok := st.cleanWord(rest); ok {
+				} else if wd, ok := st.cleanWord(rest, false); ok {
 					b.key, b.id, b.marker = wd.s, wd.id, wd.marker
 				}
 				out = append(out, a, b)
 				continue
 			}
 		}
-		if wd, ok := st.cleanWord(t.key); ok {
+		if wd, ok := st.cleanWord(t.key, t.ascii); ok {
 			t.key, t.id, t.marker = wd.s, wd.id, wd.marker
 			out = append(out, t)
 			continue
@@ -337,7 +337,7 @@ func (st *state) markerWord(k, prev string) (word, bool) {
 	if wd, ok := st.g.words[k]; ok && wd.marker && st.g.markers[k]&mAdmin != 0 {
 		return wd, true
 	}
-	if wd, ok := st.cleanWord(k); ok && wd.marker && st.g.markers[wd.s]&mAdmin != 0 {
+	if wd, ok := st.cleanWord(k, false); ok && wd.marker && st.g.markers[wd.s]&mAdmin != 0 {
 		return wd, true
 	}
 	return st.fuzzyMarker(k, prev, true)
@@ -379,8 +379,10 @@ func (st *state) fuzzyMarker(k, prev string, partStart bool) (word, bool) {
 }
 
 // cleanWord reads an unknown word with its digits dropped ("lang5") or
-// a trailing telex tone key dropped ("thanhf").
-func (st *state) cleanWord(k string) (word, bool) {
+// a trailing telex tone key dropped ("thanhf"), and, when the input word
+// was plain ASCII (typed, marks are what the keys would have made), as
+// typed in Telex or VNI with the input method off (telexWord).
+func (st *state) cleanWord(k string, ascii bool) (word, bool) {
 	g := st.g
 	hasDigit, hasLetter := false, false
 	for i := 0; i < len(k); i++ {
@@ -391,6 +393,14 @@ func (st *state) cleanWord(k string) (word, bool) {
 		}
 	}
 	if hasDigit && hasLetter {
+		// VNI keys: a digit inside the word after its vowel ("ta6n"), or
+		// one at its end in a text that has such a word ("Phu1 Tha2nh"),
+		// read before a digit OCR put for a letter ("phu1" → phui)
+		if ascii && (vniKeyed(k) || st.vniText()) {
+			if wd, ok := st.telexWord(k); ok {
+				return wd, true
+			}
+		}
 		// a digit OCR or a hurried hand put for a letter: "H0à", "Ha1"
 		for _, sub := range [...]string{"0o1l2z3e4a5s6b7t8b9g", "0o1i2z3e4a5s6g7t8b9q"} {
 			st.scratch = st.scratch[:0]
@@ -426,6 +436,11 @@ func (st *state) cleanWord(k string) (word, bool) {
 			return wd, true
 		}
 	}
+	if ascii {
+		if wd, ok := st.telexWord(k); ok {
+			return wd, true
+		}
+	}
 	// two letters swapped: "phogn", "hpuoc"
 	if len(k) >= 4 && len(k) <= 12 {
 		st.scratch = append(st.scratch[:0], k...)
@@ -441,6 +456,119 @@ func (st *state) cleanWord(k string) (word, bool) {
 		}
 	}
 	return word{}, false
+}
+
+// telexWord reads an unknown word as typed with the Vietnamese input
+// method off, in Telex or VNI keys, and returns the name's word it spells
+// ("phuwowngf", "quaanj", "xax", "ddawks", "thow" → phuong, quan, xa, dak,
+// tho; "ta6n", "nguye64n" → tan, nguyen). The key is the folded word, so a
+// key that adds a mark only goes: a doubled a, e or o (â, ê, ô), a w after
+// a vowel (ă, ơ, ư, ươ), a first dd (đ), and after the first vowel the
+// tone keys s f r x j (and z, which takes a tone off) and VNI's digits —
+// after a vowel no Vietnamese syllable has those letters, only c ch m n ng
+// nh p t. A w with no vowel before it is ư ("tw" → tu). Only a word of the
+// gazetteer is returned; the word is undone in st.scratch, so nothing is
+// allocated.
+func (st *state) telexWord(k string) (word, bool) {
+	if len(k) < 2 || len(k) > 16 {
+		return word{}, false
+	}
+	b := st.scratch[:0]
+	// strong: a key no misspelling makes as often (a doubled vowel, w, dd,
+	// a tone key or digit ending the word); inner: a tone key or digit
+	// before the word's last letter ("osn" is more often "sơn" with two
+	// letters swapped than "ón")
+	strong, inner, vowel, doubled, keyed := false, false, false, false, false
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c == 'd' && i == 0 && len(k) > 1 && k[1] == 'd':
+			b = append(b, 'd')
+			i++
+			strong, keyed = true, true
+		case c == 'a' || c == 'e' || c == 'o':
+			if n := len(b); n > 0 && b[n-1] == c && vowel && !doubled {
+				strong, doubled = true, true // the second key of â, ê, ô
+				continue
+			}
+			// a third key undoes the mark: "ooo" is "oo" (Kroong)
+			b = append(b, c)
+			vowel, doubled = true, false
+		case c == 'i' || c == 'u' || c == 'y':
+			b = append(b, c)
+			vowel, doubled = true, false
+		case c == 'w':
+			strong, keyed = true, true
+			if !vowel {
+				b = append(b, 'u')
+				vowel = true
+			}
+		case vowel && (isTelexKey(c) || c == 'z' || '1' <= c && c <= '9'):
+			if i == len(k)-1 {
+				strong, keyed = true, true
+			} else if x := k[i+1]; 'a' <= x && x <= 'z' {
+				inner = true
+			}
+		case 'a' <= c && c <= 'z':
+			b = append(b, c)
+			doubled = false
+		default:
+			st.scratch = b
+			return word{}, false
+		}
+	}
+	st.scratch = b
+	if !strong && !(inner && vniKeyed(k)) || len(b) < 2 {
+		return word{}, false
+	}
+	// a doubled vowel the only key, in a text written with marks
+	// elsewhere, is a slip ("Giaai"), not Telex
+	if !keyed && !inner && !asciiText(st.text) {
+		return word{}, false
+	}
+	if wd, ok := st.g.words[string(b)]; ok && wd.id >= 0 {
+		return wd, true
+	}
+	return word{}, false
+}
+
+// vniKeyed reports whether k has a VNI key inside it: a digit 1–9 after
+// a vowel and before a letter ("tha2nh", "nguye64n").
+func vniKeyed(k string) bool {
+	for i := 1; i+1 < len(k); i++ {
+		if '1' <= k[i] && k[i] <= '9' {
+			j := i
+			for j+1 < len(k) && '1' <= k[j+1] && k[j+1] <= '9' {
+				j++
+			}
+			if p := k[i-1]; (p == 'a' || p == 'e' || p == 'i' || p == 'o' || p == 'u' || p == 'y') && j+1 < len(k) && 'a' <= k[j+1] && k[j+1] <= 'z' {
+				return true
+			}
+			i = j
+		}
+	}
+	return false
+}
+
+// vniText reports whether a word of the text being read has a VNI key
+// inside it (vniKeyed): then a digit ending a word is one too. Asked only
+// of words with a digit among their letters, so it is rarely run.
+func (st *state) vniText() bool {
+	for _, t := range st.toks {
+		if vniKeyed(t.key) {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func isTelexKey(c byte) bool { return c == 's' || c == 'f' || c == 'r' || c == 'x' || c == 'j' }
