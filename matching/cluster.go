@@ -465,7 +465,8 @@ func plainJSON(v string) bool {
 // two different values of a distinct guard (two valid identification
 // numbers, two sexes; values within one edit count as one when the
 // guard's max is 1; none when the two share a value of the guard's
-// unless_shared column), or birth years spanning more than a year_span
+// unless_shared column; with same_prefix, only values of one prefix), or
+// birth years spanning more than a year_span
 // guard's max. Cluster asks it before every join, strongest link first;
 // an incremental matcher asks it in the same order.
 func (gs *guardSet) Compatible(a, b clusterSummary) (ok bool, guard int, reason string) {
@@ -485,7 +486,7 @@ func (gs *guardSet) compatibleBut(a, b clusterSummary, skip string) (ok bool, gu
 			}
 			for _, va := range a.Values[gi] {
 				for _, vb := range b.Values[gi] {
-					if va == vb {
+					if va == vb || !samePrefix(va, vb, gd.guard.SamePrefix) {
 						continue
 					}
 					if withinEdits(va, vb, gd.guard.Max) {
@@ -516,6 +517,16 @@ func (gs *guardSet) compatibleBut(a, b clusterSummary, skip string) (ok bool, gu
 		}
 	}
 	return true, -1, ""
+}
+
+// samePrefix reports whether a and b agree on their first n characters
+// (a distinct guard's same_prefix: two CMNDs of one issuing province); n
+// 0, or a value shorter than n, agrees.
+func samePrefix(a, b string, n int) bool {
+	if n <= 0 || len(a) < n || len(b) < n {
+		return true
+	}
+	return a[:n] == b[:n]
 }
 
 // withinEdits reports whether two values of a distinct guard count as one

@@ -500,7 +500,9 @@ a true pair with one slip lands on a level that says so rather than on
   (` + "`max: 1`" + ` lets values one edit apart count as one; ` + "`unless_shared: N`" + `:
   two persons sharing a value of N, a CMND, may join whatever their values of C —
   a sex ticked wrong on a list does not split a person its number joins;
-  ` + "`unless_shared: [N, M]`" + `: a value of either);
+  ` + "`unless_shared: [N, M]`" + `: a value of either; ` + "`same_prefix: 2`" + `: only values whose
+  first two characters agree are kept apart — two CMNDs of one issuing province, as a
+  citizen who moved province was issued a new one there);
   ` + "`{kind: values, column: N}`" + ` — keeps nothing apart: the persons' values of N,
   for another guard's ` + "`unless_shared`" + ` to read;
   ` + "`{kind: year_span, column: D, max: N}`" + ` — a person's birth years span at most N;

@@ -265,7 +265,10 @@ type Level struct {
 //	           one edit count as the same when Max is 1, within Max edits
 //	           when it is more: two slips of one number); with
 //	           UnlessShared, two clusters sharing a value of that column
-//	           (a CMND) may join whatever their values of Column
+//	           (a CMND) may join whatever their values of Column; with
+//	           SamePrefix n, only values whose first n characters agree
+//	           are kept apart (two CMNDs of one issuing province: a
+//	           person who moved got a new one from the new province)
 //	values     keeps nothing apart: the clusters' values of Column, for
 //	           another guard's UnlessShared to read
 //	year_span  a person's birth years (date Column) span at most Max years;
@@ -287,6 +290,9 @@ type Guard struct {
 	Column   string `json:"column" yaml:"column"`
 	Max      int    `json:"max,omitempty" yaml:"max,omitempty"`
 	OneDigit bool   `json:"one_digit,omitempty" yaml:"one_digit,omitempty"`
+	// SamePrefix, for a distinct guard: two values are kept apart only
+	// when their first SamePrefix characters agree (0: always).
+	SamePrefix int `json:"same_prefix,omitempty" yaml:"same_prefix,omitempty"`
 	// UnlessShared names the column of a distinct or values guard, or
 	// several: two clusters sharing a value of any of them are not kept
 	// apart (full_date and distinct guards only).
@@ -843,6 +849,9 @@ func (s Settings) Validate() error {
 			bad(fmt.Sprintf("guards[%d].kind", i), "unknown %q", g.Kind)
 		}
 		col(fmt.Sprintf("guards[%d].column", i), g.Column)
+		if g.SamePrefix < 0 || g.SamePrefix > 0 && g.Kind != "distinct" {
+			bad(fmt.Sprintf("guards[%d].same_prefix", i), "needs a distinct guard and a count of characters > 0, got %d", g.SamePrefix)
+		}
 		for _, u := range g.UnlessShared {
 			found := false
 			for _, o := range s.Guards {

@@ -13,8 +13,9 @@ import (
 // the year alone. The police record fits the health record (one name, one
 // year, one commune; a CMND on one side, a number on the other), and
 // through it the commune's record: fourthpop's namesakes (acc45). A CMND
-// is one person's, so the two CMNDs keep the police record apart (the
-// two share neither the 12-digit number nor a full date of birth); one
+// is one person's, so the two CMNDs, both issued by one province (12…),
+// keep the police record apart (the two share neither the 12-digit
+// number nor a full date of birth); one
 // CMND typed with a slip on each of two lists (two edits apart) is still
 // one person's.
 func TestNamesakesWithTwoCMNDsAreTwoPersons(t *testing.T) {
@@ -25,7 +26,7 @@ func TestNamesakesWithTwoCMNDsAreTwoPersons(t *testing.T) {
 		r.BirthDate, r.BirthYear = date, 1977
 		return r
 	}
-	police := rec("", "", "108513015")
+	police := rec("", "", "128513015")
 	book := rec("1977-11-09", "089077510573", "121371569")
 	health := rec("", "089077510573", "")
 	of := linkRecords(t, []schemas.Record{police, book, health})
@@ -33,7 +34,7 @@ func TestNamesakesWithTwoCMNDsAreTwoPersons(t *testing.T) {
 		t.Fatalf("clusters %v: the book's record and the health record sharing the number are two persons", of)
 	}
 	if of[0] == of[1] {
-		t.Errorf("clusters %v: the police record of CMND 108513015 is one person with the book's record of CMND 121371569", of)
+		t.Errorf("clusters %v: the police record of CMND 128513015 is one person with the book's record of CMND 121371569", of)
 	}
 	// One CMND, a slip on each list: 121371569 typed 121317569 by the
 	// police post and 121371560 in the book.
@@ -41,6 +42,32 @@ func TestNamesakesWithTwoCMNDsAreTwoPersons(t *testing.T) {
 	of = linkRecords(t, []schemas.Record{police, book, health})
 	if of[0] != of[1] || of[1] != of[2] {
 		t.Errorf("clusters %v: one CMND typed with two slips split the person", of)
+	}
+}
+
+// A woman who moved her permanent residence from Hà Nội to Bắc Giang
+// before the 12-digit card was issued a new CMND there (121371569, Bắc
+// Giang's police; her first, 012345678, Hà Nội's). Her records share
+// neither a 12-digit number nor a full birthday in one province
+// (name_birth: her address names two provinces), but one full name, full
+// date of birth, sex and parents' names: one person. The CMND guard keeps
+// apart only two CMNDs of one issuing province (same_prefix: 2; acc46):
+// on acc45's guard, which read any two CMNDs, the records were two persons.
+func TestMoverWithCMNDsOfTwoProvincesIsOnePerson(t *testing.T) {
+	before, after := base(), base()
+	before.IDNumber, after.IDNumber = "", ""
+	after.CMND = "121371569"
+	after.PermProvinceCode, after.PermDistrictCode, after.PermCommuneCode = "24", "213", "07201"
+	after.PermNewProvinceCode, after.PermNewCommuneCode = "24", "07210"
+	of := linkRecords(t, []schemas.Record{before, after})
+	if of[0] != of[1] {
+		t.Errorf("clusters %v: a mover's records with a CMND of each province (012345678, 121371569) are two persons", of)
+	}
+	// Two CMNDs of one province are still two persons.
+	after.CMND = "018765432"
+	of = linkRecords(t, []schemas.Record{before, after})
+	if of[0] == of[1] {
+		t.Errorf("clusters %v: two records with two CMNDs of Hà Nội (012345678, 018765432) are one person", of)
 	}
 }
 
