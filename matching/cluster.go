@@ -2,12 +2,10 @@ package matching
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -273,7 +271,7 @@ func EncodePersonGuards(f *Frame, s *settings.Settings, rows []int32) ([]byte, e
 	}
 	st := gs.summaryOf(f, rows)
 	st.trimMonthDay()
-	return json.Marshal(st)
+	return appendSummaryBinary(nil, st), nil
 }
 
 // PersonGuards encodes persons' guard summaries as EncodePersonGuards
@@ -323,7 +321,7 @@ func NewPersonGuards(f *Frame, s *settings.Settings) (*PersonGuards, error) {
 // every merge.
 func (p *PersonGuards) Encode(rows []int32) ([]byte, error) {
 	if len(rows) == 0 {
-		return appendSummaryJSON(nil, clusterSummary{})
+		return appendSummaryBinary(nil, clusterSummary{}), nil
 	}
 	gs, f, st := p.gs, p.f, &p.st
 	p.rows = byID(f, rows, p.rows)
@@ -333,15 +331,9 @@ func (p *PersonGuards) Encode(rows []int32) ([]byte, error) {
 		gs.summaryInto(f, int(r), &p.one)
 		gs.mergeInto(st, &p.one)
 	}
-	// summaryOf's lists of no value are nil (null in JSON).
-	for gi, vs := range st.Values {
-		if len(vs) == 0 {
-			st.Values[gi] = nil
-		}
-	}
 	out := *st
 	out.trimMonthDay()
-	return appendSummaryJSON(nil, out)
+	return appendSummaryBinary(nil, out), nil
 }
 
 // mergeInto sets *a to the summary of the union of clusters *a and *b
@@ -378,86 +370,6 @@ func (gs *guardSet) mergeInto(a, b *clusterSummary) {
 			}
 		}
 	}
-}
-
-// appendSummaryJSON appends json.Marshal(st) to b: the same bytes (the
-// field names and omitempty of clusterSummary's tags, a nil list as
-// null, each string as encoding/json escapes it).
-func appendSummaryJSON(b []byte, st clusterSummary) ([]byte, error) {
-	b = append(b, '{')
-	sep := false
-	field := func(name string) {
-		if sep {
-			b = append(b, ',')
-		}
-		sep = true
-		b = append(b, '"')
-		b = append(b, name...)
-		b = append(b, '"', ':')
-	}
-	if len(st.Values) > 0 {
-		field("values")
-		b = append(b, '[')
-		for i, vs := range st.Values {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if vs == nil {
-				b = append(b, "null"...)
-				continue
-			}
-			b = append(b, '[')
-			for j, v := range vs {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				if plainJSON(v) {
-					b = append(b, '"')
-					b = append(b, v...)
-					b = append(b, '"')
-					continue
-				}
-				q, err := json.Marshal(v)
-				if err != nil {
-					return nil, err
-				}
-				b = append(b, q...)
-			}
-			b = append(b, ']')
-		}
-		b = append(b, ']')
-	}
-	for _, f := range [3]struct {
-		name string
-		ys   []int
-	}{{"year_lo", st.YearLo}, {"year_hi", st.YearHi}, {"month_day", st.MonthDay}} {
-		if len(f.ys) == 0 {
-			continue
-		}
-		field(f.name)
-		b = append(b, '[')
-		for i, y := range f.ys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, int64(y), 10)
-		}
-		b = append(b, ']')
-	}
-	return append(b, '}'), nil
-}
-
-// plainJSON reports whether encoding/json writes v as it is between
-// quotes: printable ASCII without the characters it escapes (the quote,
-// the backslash, and <, > and & for HTML).
-func plainJSON(v string) bool {
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
-			return false
-		}
-	}
-	return true
 }
 
 // Compatible reports whether clusters summarised by a and b may be the

@@ -39,7 +39,8 @@
 //   - The streaming registry's hooks (package registry): KeyMaker
 //     (blocking keys of one row), ScorePairs, FreezeTermFrequencies,
 //     EncodePersonGuards (PersonGuards: the same for many persons of
-//     one frame), MatchWeight, ConfidenceByte, RowCopier (rows
+//     one frame; a binary form since reg25, PersonGuardsJSON reads it
+//     and CompactPersonGuards rewrites the JSON before it), MatchWeight, ConfidenceByte, RowCopier (rows
 //     carried from one frame to another); it then calls Cluster and
 //     Summarise on the match components of a batch.
 //

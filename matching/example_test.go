@@ -102,6 +102,13 @@ guards:
 		f.Add(r["rid"], 0, func(k string) string { return r[k] }, nil)
 	}
 	enc, err := matching.EncodePersonGuards(f, s, []int32{0, 1})
-	fmt.Println(string(enc), err)
-	// Output: {"values":[["001190012345"],null],"year_lo":[0,1990],"year_hi":[0,1991]} <nil>
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// A binary form of a few bytes (the registry keeps one per person);
+	// PersonGuardsJSON reads it, or the JSON of a store written before.
+	js, err := matching.PersonGuardsJSON(enc)
+	fmt.Println(len(enc), "bytes:", string(js), err)
+	// Output: 14 bytes: {"values":[["001190012345"],null],"year_lo":[0,1990],"year_hi":[0,1991]} <nil>
 }

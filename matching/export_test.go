@@ -184,3 +184,10 @@ func EstimateUAsLink(f *Frame, s *settings.Settings) (func() (int64, int), error
 		return n, len(pats)
 	}, nil
 }
+
+// DecodePersonGuards reads a guard summary as personsJoinable does
+// (BenchmarkPersonGuards).
+func DecodePersonGuards(enc []byte) error {
+	_, err := decodeSummary(enc)
+	return err
+}

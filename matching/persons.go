@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -523,7 +522,12 @@ func personsJoinable(f *Frame, s *settings.Settings, members [][]int32, byRoot m
 			return st
 		}
 		var st clusterSummary
-		if enc, ok := known[root]; !ok || json.Unmarshal(enc, &st) != nil || len(st.Values) != len(s.Guards) || len(st.YearLo) != len(s.Guards) || len(st.YearHi) != len(s.Guards) || len(st.MonthDay) != 0 && len(st.MonthDay) != len(s.Guards) {
+		enc, ok := known[root]
+		var err error
+		if ok {
+			st, err = decodeSummary(enc)
+		}
+		if !ok || err != nil || len(st.Values) != len(s.Guards) || len(st.YearLo) != len(s.Guards) || len(st.YearHi) != len(s.Guards) || len(st.MonthDay) != 0 && len(st.MonthDay) != len(s.Guards) {
 			st = gs.summaryOf(f, members[byRoot[root]])
 		}
 		sums[root] = st
