@@ -62,9 +62,9 @@ func coverageKey(pid string) []byte { return append([]byte{kCoverage}, pid...) }
 // that emitted it, if any; empty when none is kept; since store format 5
 // derivedPerson, one byte, when its records say it:
 // coverage_person_derived.go), then the guard
-// summary (matching.EncodePersonGuards, JSON: "{…}"; empty for a retired
-// person, whose value keeps its state only). The value before round 11
-// was the guard summary alone.
+// summary (matching.EncodePersonGuards: binary since reg25, JSON "{…}"
+// before, see binaryGuards; empty for a retired person, whose value keeps
+// its state only). The value before round 11 was the guard summary alone.
 const personValueMark = 1
 
 // appendPersonValue appends a person's value of state and guards to b.
@@ -1533,9 +1533,15 @@ func decodeRecordDeltas(batch string, b []byte) ([]schemas.RecordDelta, error) {
 // (derivedPerson, coverage_person_derived.go), which a dancu of round 14
 // would misread; "6" since reg22, no blocking index ('b' keys: the set
 // of blocks is built from the records), which a dancu of cov18 would
-// read as a registry of no blocks. A store without it was written before
-// round 11.
-const storeFormat = "6"
+// read as a registry of no blocks; "7" since reg25, persons' guard
+// summaries in matching's binary form, which a dancu of reg22 would not
+// read (it would judge those persons by the records a batch holds). A
+// store without it was written before round 11.
+const storeFormat = "7"
+
+// formatReg22 is the format of reg22: its persons' guard summaries are
+// JSON, rewritten in the binary form when it opens (binaryGuards).
+const formatReg22 = "6"
 
 // formatCov18 is the format of cov18: its blocking index is dropped
 // (dropBlockIndex), the rest read as it is.
@@ -1576,6 +1582,8 @@ func upgradePersonValues(db *pebble.DB, empty bool) error {
 		return err
 	case ok && string(v) == storeFormat:
 		return nil
+	case ok && string(v) == formatReg22:
+		return binaryGuards(db)
 	case ok && (string(v) == formatRound11 || string(v) == formatRound12 || string(v) == formatRound14 || string(v) == formatCov18):
 		return dropBlockIndex(db)
 	case ok:
@@ -1655,8 +1663,9 @@ func upgradePersonValues(db *pebble.DB, empty bool) error {
 // dropBlockIndex deletes the blocking index a store written before reg22
 // keeps ('b' keys: twelve a record; the set of blocks is now built from
 // the records when the registry opens, readRecordBlockSet), compacts
-// their range away and marks the store as of storeFormat, in that order:
-// a migration stopped half way is done again.
+// their range away, rewrites the persons' guard summaries (binaryGuards)
+// and marks the store as of storeFormat, in that order: a migration
+// stopped half way is done again.
 func dropBlockIndex(db *pebble.DB) error {
 	if err := db.DeleteRange([]byte{kBlock}, []byte{kBlock + 1}, pebble.Sync); err != nil {
 		return err
@@ -1664,5 +1673,5 @@ func dropBlockIndex(db *pebble.DB) error {
 	if err := db.Compact([]byte{kBlock}, []byte{kBlock + 1}, false); err != nil {
 		return err
 	}
-	return db.Set(metaKey("format"), []byte(storeFormat), pebble.Sync)
+	return binaryGuards(db)
 }

@@ -179,13 +179,13 @@ func TestRecordStatesDerived(t *testing.T) {
 	add("second half's delivered again", recs[half:half+2*n])
 
 	// A store of a format this code does not know is refused.
-	if err := whole.db.Set(metaKey("format"), []byte("7"), pebble.Sync); err != nil {
+	if err := whole.db.Set(metaKey("format"), []byte(newerFormat()), pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
 	whole.Close()
 	if r, err := Open(Config{Dir: wholeDir, Settings: s}); err == nil {
 		r.Close()
-		t.Error("a store of format 6 opened, want it refused")
+		t.Errorf("a store of format %s opened, want it refused", newerFormat())
 	}
 	whole = open(t.TempDir()) // for the deferred Close
 }

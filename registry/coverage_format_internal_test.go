@@ -138,7 +138,7 @@ func TestPersonValuesBeforeRound11(t *testing.T) {
 	}
 
 	// A store of a format this code does not know is refused.
-	if err := old.db.Set(metaKey("format"), []byte("7"), pebble.Sync); err != nil {
+	if err := old.db.Set(metaKey("format"), []byte(newerFormat()), pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
 	old.Close()
@@ -146,7 +146,7 @@ func TestPersonValuesBeforeRound11(t *testing.T) {
 		if err == nil {
 			r.Close()
 		}
-		t.Errorf("a store of format 6 opened (%v), want it refused", err)
+		t.Errorf("a store of format %s opened (%v), want it refused", newerFormat(), err)
 	}
 	old, _ = Open(Config{Dir: t.TempDir(), Settings: s}) // for the deferred Close
 }

@@ -37,6 +37,12 @@
 // that the tables' Bloom filters are built over blocks and a block no
 // table holds costs a filter probe (SeekPrefixGE) instead of a seek; the
 // lower levels are compressed with zstd. Registry.Space says what each key space costs.
+// Since reg25 (store format 7) a record's fields are kept with a field
+// equal to an earlier one as a reference to it and an id of RecordID's
+// shape in 12 bytes (recordBlob.appendCompact), and a person's guard
+// summary in matching's binary form instead of JSON; records and
+// summaries written before are read as they are, and a store of format
+// 6 has its summaries rewritten when it opens (binaryGuards).
 //
 // A batch is linked in one Pebble batch, committed at the end in key
 // order (the memtable inserts each key beside the last); its edges and

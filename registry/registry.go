@@ -1131,7 +1131,7 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 	for _, seq := range newSeqs {
 		b := blobs[seq]
 		key = appendSeq(append(key[:0], kRecord), seq)
-		val = b.appendTo(slices.Grow(val[:0], b.encodedLen()))
+		val = b.appendCompact(slices.Grow(val[:0], b.compactLen()))
 		wb.Set(key, val, nil)
 	}
 	r.stats.Records += int64(len(newSeqs))

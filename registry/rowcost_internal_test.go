@@ -2,6 +2,7 @@ package registry
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -59,6 +60,48 @@ func TestRecordBlobEncodedLen(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A record in the store's form of reg25 (appendCompact) is at most
+// compactLen long, decodes to the record, and is shorter than appendTo's
+// for a record of RecordID's id with repeated fields; a record of the
+// form before still decodes (TestRecordBlobEncodedLen).
+func TestRecordBlobCompact(t *testing.T) {
+	vn := &recordBlob{ID: "r28114ad175011d0879a81e82", Source: 1, Fields: []string{"Nguyễn", "Văn", "Khải", "nguyen", "van", "khai",
+		"nguyen van khai", "nguyen van khai", "khai", "khai", "1993-07-06", "M", "042093829525", "042093829525", "093829525", "M", "nguyen", "",
+		"18724", "446", "42", "18673", "42", "17704", "427", "40", "17707", "40", "42", "42", "nguyen thanh anh", "vu thi nhi", "kinh"},
+		Conf: []int16{-1, -1, 255, 3}}
+	blobs := []*recordBlob{
+		{ID: "", Fields: []string{}, Conf: []int16{}},
+		{ID: "r", Fields: []string{"", "", "a", "a", ""}, Conf: []int16{0}},
+		{ID: "r1", Source: 3, Fields: []string{"Nguyễn Văn An", "", "01/02/1990"}, Conf: []int16{-1, 0, 255}},
+		{ID: "r0A", Fields: []string{"x"}},
+		{ID: "rab", Fields: []string{"x"}},
+		{ID: "R28114ad175011d0879a81e82", Fields: []string{"x", "x"}},
+		{ID: strings.Repeat("x", 200), Source: 300, Fields: []string{strings.Repeat("é", 100), strings.Repeat("é", 100), strings.Repeat("a", 64)}, Conf: []int16{17}},
+		vn,
+	}
+	for _, b := range blobs {
+		enc := b.appendCompact([]byte("left over")[:0])
+		if len(enc) > b.compactLen() {
+			t.Errorf("record %q: encoding of %d bytes, compactLen %d", b.ID, len(enc), b.compactLen())
+		}
+		got, err := decodeBlob(enc, len(b.Fields), len(b.Conf))
+		if err != nil {
+			t.Fatalf("record %q: %v", b.ID, err)
+		}
+		if got.ID != b.ID || got.Source != b.Source || !slices.Equal(got.Fields, b.Fields) || !slices.Equal(got.Conf, b.Conf) {
+			t.Errorf("record %q: decoded %+v", b.ID, got)
+		}
+		if _, err := decodeBlob(enc[:len(enc)-1], len(b.Fields), len(b.Conf)); err == nil && len(b.Conf)+len(b.Fields) > 0 {
+			t.Errorf("record %q: cut short by a byte, decoded", b.ID)
+		}
+	}
+	compact, before := len(vn.appendCompact(nil)), len(vn.encode())
+	if compact > before-45 {
+		t.Errorf("a Vietnamese record: %d bytes, %d before: want 45 fewer at least", compact, before)
+	}
+	t.Logf("a Vietnamese record: %d bytes, %d before", compact, before)
 }
 
 // mostFrequentOf9 votes as the map of votes did: the most frequent value
