@@ -134,3 +134,36 @@ func TestMostFrequentOf9AsTheMapOfVotes(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRecordBlob: a Vietnamese record written and read in the
+// store's form of reg25 (compact) and in the form before (appendTo, the
+// form sent to score instances); bytes/op is the encoding's length.
+func BenchmarkRecordBlob(b *testing.B) {
+	rec := &recordBlob{ID: "r28114ad175011d0879a81e82", Source: 1, Fields: []string{"Nguyễn", "Văn", "Khải", "nguyen", "van", "khai",
+		"nguyen van khai", "nguyen van khai", "khai", "khai", "1993-07-06", "M", "042093829525", "042093829525", "093829525", "M", "nguyen", "",
+		"18724", "446", "42", "18673", "42", "17704", "427", "40", "17707", "40", "42", "42", "nguyen thanh anh", "vu thi nhi", "kinh"},
+		Conf: []int16{-1, -1, 255, 3}}
+	for _, form := range []struct {
+		name string
+		enc  func([]byte) []byte
+	}{{"compact", rec.appendCompact}, {"before", rec.appendTo}} {
+		enc := form.enc(nil)
+		b.Run(form.name+"/encode", func(b *testing.B) {
+			b.SetBytes(int64(len(enc)))
+			b.ReportAllocs()
+			var buf []byte
+			for b.Loop() {
+				buf = form.enc(buf[:0])
+			}
+		})
+		b.Run(form.name+"/decode", func(b *testing.B) {
+			b.SetBytes(int64(len(enc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := decodeBlob(enc, len(rec.Fields), len(rec.Conf)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -269,8 +269,8 @@ var compactMark = [2]byte{0x80, 0x00}
 // non-empty field of the record (a name's key and its OCR key, a number
 // and the same number valid, a commune's codes of both eras …), uvarint
 // i<<1|1 for the i-th; the confidences as appendTo writes them. At
-// 100,000 records the fields are 56 bytes a record shorter (186 against
-// 243), 8 on disk.
+// 100,000 records (dancu bench registry) the records' values are 67
+// bytes a record shorter (175 against 243), 10 on disk (80 against 90).
 func (b *recordBlob) appendCompact(out []byte) []byte {
 	out = append(out, compactMark[:]...)
 	if k, ok := hexID(b.ID); ok {
