@@ -61,6 +61,7 @@ var scanFieldName, scanFieldIndex = func() (map[string]string, map[string]int) {
 type formField struct {
 	name    string // a key of scanFieldName
 	text    string
+	raw     []byte // formFast: the text as the line's bytes, until oneString
 	conf    float64
 	hasConf bool
 }
@@ -77,6 +78,7 @@ type scanSource struct {
 	size int64        // bytes of the file
 
 	fields []formField // a form's fields, reused from line to line
+	long   []byte      // a line longer than r's buffer, reused (readLine)
 	ids    sourceIDs   // the form ids of the batch's accepted forms
 }
 
@@ -92,21 +94,30 @@ func (s *scanSource) Describe() Description {
 func (s *scanSource) Close() error { return s.f.Close() }
 
 // readLine returns the next line without its end, failing on a line longer
-// than maxScanLine (the rest of that line is skipped).
+// than maxScanLine (the rest of that line is skipped). The line is valid
+// until the next call: a line that fits the reader's buffer, as forms
+// do, is returned from it, and a longer one from s.long, reused (a new
+// slice for every line was a tenth of the bytes an import of scanned
+// forms allocated).
 func (s *scanSource) readLine() ([]byte, bool, error) {
-	var buf []byte
+	chunk, err := s.r.ReadSlice('\n')
+	if err == nil || err == io.EOF && len(chunk) > 0 {
+		return bytes.TrimRight(chunk, "\r\n"), false, nil
+	}
+	buf := s.long[:0]
 	tooLong := false
 	for {
-		chunk, err := s.r.ReadSlice('\n')
 		if !tooLong {
 			buf = append(buf, chunk...)
 			if len(buf) > maxScanLine {
-				tooLong, buf = true, nil
+				tooLong, buf = true, buf[:0]
 			}
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
+			chunk, err = s.r.ReadSlice('\n')
 			continue
 		}
+		s.long = buf[:0]
 		if err == io.EOF && len(buf) == 0 && !tooLong {
 			return nil, false, io.EOF
 		}
