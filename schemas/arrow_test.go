@@ -623,3 +623,53 @@ func TestConcurrentEncodeDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeRecordPtrsSameBytes: records held by pointer encode to the
+// bytes of the same records in one slice, and a map's entries come back
+// whatever order the map gave them in (the test fails if EncodeRowPtrs
+// reads another record's fields, or the map's keys go unsorted: the
+// bytes would then follow the map's iteration order, which differs from
+// one encoding to the next).
+func TestEncodeRecordPtrsSameBytes(t *testing.T) {
+	rs := manyRecords(300)
+	for i := range rs {
+		if rs[i].OCRConfidence != nil {
+			for _, k := range []string{"sex", "cur_address", "perm_address", "ethnicity", "mother_name", "father_name", "religion"} {
+				rs[i].OCRConfidence[k] = float32(i%97) / 100
+			}
+		}
+	}
+	want, err := schemas.EncodeRecords(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, len(rs)} {
+		ptrs := make([]*schemas.Record, n)
+		for i := range ptrs {
+			ptrs[i] = new(schemas.Record)
+			*ptrs[i] = rs[i] // apart, not one array
+		}
+		for range 3 {
+			got, err := schemas.EncodeRecordPtrs(ptrs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := schemas.EncodeRecords(rs[:n])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == len(rs) && !bytes.Equal(w, want) || !bytes.Equal(got, w) {
+				t.Fatalf("%d records by pointer: %d bytes, not the slice's %d", n, len(got), len(w))
+			}
+		}
+	}
+	back, err := schemas.DecodeRecords(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rs {
+		if !reflect.DeepEqual(back[i].OCRConfidence, rs[i].OCRConfidence) {
+			t.Fatalf("record %d: confidences %v, sent %v", i, back[i].OCRConfidence, rs[i].OCRConfidence)
+		}
+	}
+}
