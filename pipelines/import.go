@@ -389,19 +389,24 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 	g, gctx := errgroup.WithContext(pubCtx)
 	jobs := make(chan publishJob)
 	var mu sync.Mutex // guards the Published counters of st
+	// Records go back to the source once encoded, for its next rows: the
+	// jobs hold the source's own records, not copies.
+	recycle, _ := src.(ingest.Recycler)
 
 	for i := 0; i < cfg.InFlight; i++ {
 		g.Go(func() error {
 			for j := range jobs {
 				if cfg.Enrich != nil {
-					enrichEach(j.records, cfg.Enrich)
+					for _, r := range j.records {
+						cfg.Enrich(r)
+					}
 				}
 				msgs, err := j.encodeWithin(kafkax.MaxMessageBytes - messageOverhead)
 				if err != nil {
 					return fmt.Errorf("import: encode batch of %d rows: %w", j.len(), err)
 				}
 				n := len(j.records)
-				putRecords(j.records) // the messages hold their own bytes
+				putRecords(j.records, recycle) // the messages hold their own bytes
 				w := recW
 				if j.rejects != nil {
 					w = rejW
@@ -474,8 +479,8 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 			if len(j.records) == 0 {
 				j.key = key
 			}
-			j.records = append(j.records, *it.Record)
-			j.records[len(j.records)-1].LoadedAt = st.LoadedAt
+			it.Record.LoadedAt = st.LoadedAt
+			j.records = append(j.records, it.Record)
 			if len(j.records) >= cfg.BatchRows {
 				if !send(j) {
 					break
@@ -577,34 +582,40 @@ func (c ImportConfig) withDefaults() ImportConfig {
 
 // publishJob is one message to be: records of one partition, or rejects.
 // recordsPool holds the records slices of publish jobs already encoded,
-// cleared, for the next jobs to fill — of this import or the next one: a
-// job's 2,000 records are ~1.6 MB, and a fresh slice for each job (a
-// partition's last job of a file rarely full) was 167 MB of the 8.9 GB
-// the 100,000-person demo allocated (the collector's work follows that).
+// cleared, for the next jobs to fill — of this import or the next one. A
+// job holds the records the source returned, not copies (each ~900
+// bytes): once encoded they go back to the source (ingest.Recycler),
+// which reads its next rows into them.
 var recordsPool sync.Pool
 
 // getRecords returns an empty slice of capacity n, from recordsPool when
 // it has one of that capacity.
-func getRecords(n int) []schemas.Record {
-	if p, ok := recordsPool.Get().(*[]schemas.Record); ok && cap(*p) == n {
+func getRecords(n int) []*schemas.Record {
+	if p, ok := recordsPool.Get().(*[]*schemas.Record); ok && cap(*p) == n {
 		return (*p)[:0]
 	}
-	return make([]schemas.Record, 0, n)
+	return make([]*schemas.Record, 0, n)
 }
 
-// putRecords gives rs, whose rows are no longer read, to recordsPool.
-func putRecords(rs []schemas.Record) {
+// putRecords hands the records of rs, no longer read, back to their
+// source when it takes them (recycle, else nil), and rs to recordsPool.
+func putRecords(rs []*schemas.Record, recycle ingest.Recycler) {
 	if cap(rs) == 0 {
 		return
 	}
-	clear(rs) // the strings may go
+	if recycle != nil {
+		for _, r := range rs {
+			recycle.Recycle(r)
+		}
+	}
+	clear(rs)
 	rs = rs[:0]
 	recordsPool.Put(&rs)
 }
 
 type publishJob struct {
 	key     string
-	records []schemas.Record
+	records []*schemas.Record
 	rejects []schemas.Reject
 }
 
@@ -667,7 +678,7 @@ func (j *publishJob) encode() (kafka.Message, error) {
 		b, err = schemas.EncodeRows(j.rejects)
 		hash, bat = j.rejects[0].FileHash, j.rejects[0].ImportBatch
 	} else {
-		b, err = schemas.EncodeRecords(j.records)
+		b, err = schemas.EncodeRecordPtrs(j.records)
 		hash, bat = j.records[0].FileHash, j.records[0].ImportBatch
 	}
 	if err != nil {

@@ -185,14 +185,14 @@ func TestImportPublishError(t *testing.T) {
 // message is split into messages under the limit that keep every row, in
 // order, and the batch's key.
 func TestEncodeWithinSplits(t *testing.T) {
-	recs := make([]schemas.Record, 300)
+	recs := make([]*schemas.Record, 300)
 	rnd := rand.New(rand.NewSource(1))
 	for i := range recs {
 		addr := make([]byte, 200) // incompressible, so that size grows with rows
 		for k := range addr {
 			addr[k] = byte('a' + rnd.Intn(26))
 		}
-		recs[i] = schemas.Record{SchemaVersion: schemas.Version, RecordID: fmt.Sprintf("r%04d", i),
+		recs[i] = &schemas.Record{SchemaVersion: schemas.Version, RecordID: fmt.Sprintf("r%04d", i),
 			FullName: fmt.Sprintf("Nguyễn Văn %d", i), PermAddress: string(addr)}
 	}
 	whole, err := (&publishJob{key: "k", records: recs}).encode()
