@@ -293,12 +293,28 @@ func cloneExamples(m map[string][]NoteExample) map[string][]NoteExample {
 // with the year of birth ("nk:nguyen an|1990"). The middle name is left
 // out because sources drop it.
 func PartitionKey(r *schemas.Record) string {
+	var buf [96]byte
+	return string(appendPartitionKey(buf[:0], r))
+}
+
+// appendPartitionKey appends PartitionKey(r) to b: the import hashes
+// every record's key from one buffer, and makes a string of it only for
+// a message's first record (the key, its name and year joined and folded
+// were four strings a row).
+func appendPartitionKey(b []byte, r *schemas.Record) []byte {
 	if r.IDNumber != "" {
 		if id := vn.ParseID(r.IDNumber); id.Valid && id.Kind == vn.KindCCCD {
-			return "id:" + id.Number
+			return append(append(b, "id:"...), id.Number...)
 		}
 	}
-	return "nk:" + vn.Fold(r.FamilyName+" "+r.GivenName) + "|" + strconv.Itoa(int(r.BirthYear))
+	b = append(b, "nk:"...)
+	// Fold of the two names joined by a space, joined after b's end
+	at := len(b)
+	b = append(append(append(b, r.FamilyName...), ' '), r.GivenName...)
+	name := string(b[at:]) // short: on the stack when it does not escape
+	b = vn.AppendFold(b[:at], name)
+	b = append(b, '|')
+	return strconv.AppendInt(b, int64(r.BirthYear), 10)
 }
 
 // Import reads every row of src and publishes the accepted records to
@@ -448,6 +464,7 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 	}
 
 	var readErr error
+	var keyBuf []byte // a record's PartitionKey
 	for n := 0; ; n++ {
 		if ctx.Err() != nil {
 			readErr = ctx.Err()
@@ -469,15 +486,15 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 		mu.Unlock()
 
 		if it.Record != nil {
-			key := PartitionKey(it.Record)
-			p := balancer.Balance(kafka.Message{Key: []byte(key)}, partitions...)
+			keyBuf = appendPartitionKey(keyBuf[:0], it.Record)
+			p := balancer.Balance(kafka.Message{Key: keyBuf}, partitions...)
 			j := groups[p]
 			if j == nil {
 				j = &publishJob{records: getRecords(cfg.BatchRows)}
 				groups[p] = j
 			}
 			if len(j.records) == 0 {
-				j.key = key
+				j.key = string(keyBuf)
 			}
 			it.Record.LoadedAt = st.LoadedAt
 			j.records = append(j.records, it.Record)

@@ -19,6 +19,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/schemas"
+	"github.com/dancu-vn/dancu/vn"
 	"github.com/segmentio/kafka-go"
 	"github.com/xuri/excelize/v2"
 )
@@ -145,6 +146,30 @@ func TestPartitionKey(t *testing.T) {
 	} {
 		if got := PartitionKey(&tc.r); got != tc.want {
 			t.Errorf("PartitionKey(%+v) = %q, want %q", tc.r, got, tc.want)
+		}
+	}
+	// appended to a buffer holding a key already, the key the names
+	// joined and folded as one string give (spaces at the ends, a name
+	// missing, long names, a number that is no 12-digit one)
+	long := strings.Repeat("Nguyễn Thị Hương ", 8)
+	buf := []byte("id:001090012345")
+	for _, r := range []schemas.Record{
+		{FamilyName: " Trần ", GivenName: " Bình ", BirthYear: 2001},
+		{FamilyName: "", GivenName: "", BirthYear: 0},
+		{FamilyName: "Nguyễn", GivenName: ""},
+		{FamilyName: long, GivenName: long, BirthYear: 1955},
+		{IDNumber: "123456789", FamilyName: "Lê", GivenName: "Đức", BirthYear: 1970},
+		{IDNumber: "001090012345", FamilyName: "Lê"},
+	} {
+		want := "nk:" + vn.Fold(r.FamilyName+" "+r.GivenName) + "|" + fmt.Sprint(r.BirthYear)
+		if id := vn.ParseID(r.IDNumber); id.Valid && id.Kind == vn.KindCCCD {
+			want = "id:" + id.Number
+		}
+		if got := PartitionKey(&r); got != want {
+			t.Errorf("PartitionKey(%+v) = %q, want %q", r, got, want)
+		}
+		if got := appendPartitionKey(buf, &r); string(got[len(buf):]) != want || string(got[:len(buf)]) != string(buf) {
+			t.Errorf("appendPartitionKey(%q, %+v) = %q, want it followed by %q", buf, r, got, want)
 		}
 	}
 }
