@@ -275,15 +275,7 @@ func (s *scanSource) formJSON(b []byte) Item {
 // (fields: the known ones, in any order).
 func (s *scanSource) formItem(formID, scanRef, unitCode, collectedOn string, fields []formField) Item {
 	var rv rowValues
-	rec := getRecord()
-	if rec == nil {
-		rec = &schemas.Record{}
-	}
-	// a map handed back with its record, emptied: filled again if this
-	// form has confidences, else left out (a form without any has none,
-	// not an empty one)
-	conf := rec.OCRConfidence
-	rec.OCRConfidence = nil
+	rec := &schemas.Record{}
 	rv.set(FieldSourceRecordID, cleanText(formID), "form_id")
 	rv.set(FieldFormID, cleanText(formID), "form_id")
 	rv.set(FieldScanRef, cleanText(scanRef), "scan_ref")
@@ -310,19 +302,12 @@ func (s *scanSource) formItem(formID, scanRef, unitCode, collectedOn string, fie
 				return s.reject(k, "", fmt.Sprintf("confidence %v of field %s is outside 0..1", c, k))
 			}
 			if rec.OCRConfidence == nil {
-				rec.OCRConfidence = conf
-				if conf == nil {
-					rec.OCRConfidence = make(map[string]float32, len(fields))
-				}
+				rec.OCRConfidence = make(map[string]float32, len(fields))
 			}
 			rec.OCRConfidence[k] = float32(c)
 		}
 	}
-	it := s.prov.assemble(&rv, "", s.line, rec)
-	if it.Record == nil {
-		putRecord(rec, true) // rejected: the record is for the next form
-	}
-	return it
+	return s.prov.assemble(&rv, "", s.line, rec)
 }
 
 // scanPreview describes a rejected form line without its values (they

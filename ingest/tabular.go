@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 )
 
@@ -1383,11 +1384,13 @@ func (t *tabular) recordOf(sh *sheetState, r rawRow, memo *[]columnMemo) Item {
 			rv.keepDate(slots[d.col], r.dates[k], r.cells[d.col])
 		}
 	}
-	rec := t.newRecord()
-	it := t.prov.assemble(&rv, sh.name, r.num, rec)
-	if it.Record == nil {
-		putRecord(rec, false) // rejected: the record is for the next row
+	var rec *schemas.Record
+	if t.opts.NewRecord != nil {
+		rec = t.opts.NewRecord()
+	} else {
+		rec = &schemas.Record{}
 	}
+	it := t.prov.assemble(&rv, sh.name, r.num, rec)
 	if it.Record != nil && len(exchanged)+len(errNotes) > 0 {
 		it.Notes = append(append(it.Notes, exchanged...), errNotes...)
 	}

@@ -328,6 +328,10 @@ func appendPartitionKey(b []byte, r *schemas.Record) []byte {
 // (a few KB) for every few hundred bytes of data and cap throughput at a
 // few thousand records per second.
 //
+// The records src returns are held, not copied, until their message is
+// encoded: src must not read a later row into one it returned
+// (ingest.Options.NewRecord giving back records Import still holds).
+//
 // When ctx is cancelled Import stops reading, publishes what it has read
 // (within FlushTimeout) and returns the stats with Done unset and an error
 // wrapping ctx.Err(). Record ids are deterministic, so running the import
@@ -405,9 +409,6 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 	g, gctx := errgroup.WithContext(pubCtx)
 	jobs := make(chan publishJob)
 	var mu sync.Mutex // guards the Published counters of st
-	// Records go back to the source once encoded, for its next rows: the
-	// jobs hold the source's own records, not copies.
-	recycle, _ := src.(ingest.Recycler)
 
 	for i := 0; i < cfg.InFlight; i++ {
 		g.Go(func() error {
@@ -422,7 +423,7 @@ func runImport(ctx context.Context, cfg ImportConfig, src ingest.Source, progres
 					return fmt.Errorf("import: encode batch of %d rows: %w", j.len(), err)
 				}
 				n := len(j.records)
-				putRecords(j.records, recycle) // the messages hold their own bytes
+				putRecords(j.records) // the messages hold their own bytes
 				w := recW
 				if j.rejects != nil {
 					w = rejW
@@ -601,8 +602,9 @@ func (c ImportConfig) withDefaults() ImportConfig {
 // recordsPool holds the records slices of publish jobs already encoded,
 // cleared, for the next jobs to fill — of this import or the next one. A
 // job holds the records the source returned, not copies (each ~900
-// bytes): once encoded they go back to the source (ingest.Recycler),
-// which reads its next rows into them.
+// bytes). Handing them back to the source to read its next rows into was
+// tried and not kept: 45% fewer bytes allocated by the import, but +1.2
+// µs of CPU a row (a record zeroed on one core and filled on another).
 var recordsPool sync.Pool
 
 // getRecords returns an empty slice of capacity n, from recordsPool when
@@ -614,18 +616,12 @@ func getRecords(n int) []*schemas.Record {
 	return make([]*schemas.Record, 0, n)
 }
 
-// putRecords hands the records of rs, no longer read, back to their
-// source when it takes them (recycle, else nil), and rs to recordsPool.
-func putRecords(rs []*schemas.Record, recycle ingest.Recycler) {
+// putRecords gives rs, whose records are no longer read, to recordsPool.
+func putRecords(rs []*schemas.Record) {
 	if cap(rs) == 0 {
 		return
 	}
-	if recycle != nil {
-		for _, r := range rs {
-			recycle.Recycle(r)
-		}
-	}
-	clear(rs)
+	clear(rs) // the records may go
 	rs = rs[:0]
 	recordsPool.Put(&rs)
 }
