@@ -1,16 +1,10 @@
 package registry
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/dancu-vn/dancu/ingest"
-	"github.com/dancu-vn/dancu/internal/ingesttest"
-	"github.com/dancu-vn/dancu/internal/synth"
 	"github.com/dancu-vn/dancu/matching"
-	"github.com/dancu-vn/dancu/matching/vietnamese"
-	"github.com/dancu-vn/dancu/schemas"
 )
 
 // TestAddAllToFrameSame: records added together (addAllToFrame, in
@@ -18,24 +12,7 @@ import (
 // source and value of every column — and a record the frame holds
 // already stops it with an error naming the record.
 func TestAddAllToFrameSame(t *testing.T) {
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRegistry(Config{Settings: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	m, err := synth.Generate(context.Background(), synth.Config{Persons: 400, Seed: 5, OutDir: dir, Formats: []string{"csv", "jsonl"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	paths := m.SourcePaths(dir)
-	var recs []schemas.Record
-	for _, rec := range ingesttest.Records(t, ingest.Options{}, paths...) {
-		recs = append(recs, *rec)
-	}
+	r, recs := trainedWithGenerated(t)
 	blobs := r.captureAll(NewRecords().Inputs(recs))
 	if len(blobs) < 500 {
 		t.Fatalf("%d records generated, want more", len(blobs))

@@ -1,16 +1,9 @@
 package registry
 
 import (
-	"context"
 	"runtime"
 	"slices"
 	"testing"
-
-	"github.com/dancu-vn/dancu/ingest"
-	"github.com/dancu-vn/dancu/internal/ingesttest"
-	"github.com/dancu-vn/dancu/internal/synth"
-	"github.com/dancu-vn/dancu/matching/vietnamese"
-	"github.com/dancu-vn/dancu/schemas"
 )
 
 // TestInputsInPartsSame: the records adapted in parts on several
@@ -18,23 +11,7 @@ import (
 // it — id, every field the settings read, the OCR confidences, the
 // coverage and the load time — in the records' order.
 func TestInputsInPartsSame(t *testing.T) {
-	s, err := vietnamese.Trained()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRegistry(Config{Settings: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	m, err := synth.Generate(context.Background(), synth.Config{Persons: 400, Seed: 5, OutDir: dir, Formats: []string{"csv", "jsonl"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []schemas.Record
-	for _, rec := range ingesttest.Records(t, ingest.Options{}, m.SourcePaths(dir)...) {
-		recs = append(recs, *rec)
-	}
+	r, recs := trainedWithGenerated(t)
 	ad := NewRecords()
 	old := minInputsPerWorker
 	defer func() { minInputsPerWorker = old }()
