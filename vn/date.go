@@ -183,7 +183,7 @@ func ParseDateCell(s string, numeric bool) (Date, error) {
 		}
 	}
 	var groups [4]string
-	ng := 0
+	ng, month := 0, 0 // month: an English month's name, as Excel writes "5-Mar-87"
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= '0' && c <= '9' {
@@ -204,10 +204,14 @@ func ParseDateCell(s string, numeric bool) (Date, error) {
 			for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
 				j++
 			}
-			switch s[i:j] {
+			switch w := s[i:j]; w {
 			case "ngay", "thang", "nam", "sinh", "ns":
 			default:
-				return Date{}, fmt.Errorf("parse date %q: unexpected word %q", in, s[i:j])
+				m := englishMonth(w)
+				if m == 0 || month != 0 {
+					return Date{}, fmt.Errorf("parse date %q: unexpected word %q", in, w)
+				}
+				month = m
 			}
 			i = j
 			continue
@@ -220,6 +224,9 @@ func ParseDateCell(s string, numeric bool) (Date, error) {
 		i++
 	}
 	atoi := digitsValue
+	if month != 0 {
+		return withMonthName(in, groups[:ng], month)
+	}
 	switch ng {
 	case 1:
 		g := groups[0]
@@ -261,6 +268,45 @@ func ParseDateCell(s string, numeric bool) (Date, error) {
 		return Date{}, fmt.Errorf("parse date %q: not day, month and year", in)
 	}
 	return Date{}, fmt.Errorf("parse date %q: not a date", in)
+}
+
+// englishMonth is the month an English month's name or its first three
+// letters (folded: "mar", "march", "sept") stands for, 0 for another word.
+func englishMonth(w string) int {
+	if len(w) < 3 {
+		return 0
+	}
+	if w == "sept" {
+		return 9
+	}
+	for i, m := range [...]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"} {
+		if strings.HasPrefix(m, w) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// withMonthName reads a date whose month is written as an English name,
+// as Excel's English formats write it ("5-Mar-87", "05-Mar-1987",
+// "Mar 5, 1987", "1987-Mar-05", "Mar-87"): the day is the number of one or
+// two digits, the year the other (of two digits read as TwoDigitYear).
+func withMonthName(in string, g []string, m int) (Date, error) {
+	switch len(g) {
+	case 1:
+		if len(g[0]) == 4 || len(g[0]) == 2 {
+			return makeDate(in, yearOf(g[0]), m, 0, false)
+		}
+	case 2:
+		a, b := g[0], g[1]
+		if len(a) == 4 && len(b) <= 2 {
+			a, b = b, a
+		}
+		if len(a) <= 2 && (len(b) == 4 || len(b) == 2) {
+			return makeDate(in, yearOf(b), m, digitsValue(a), false)
+		}
+	}
+	return Date{}, fmt.Errorf("parse date %q: not day, month and year", in)
 }
 
 // digitsValue is strconv.Atoi's value of g, a run of ASCII digits: read in
