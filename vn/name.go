@@ -77,6 +77,8 @@ func ParseNameIn(s string, room *[]byte) Name {
 	}
 	if t, ok := givenFirst(n); ok {
 		n = parseName(t, room)
+	} else if t, ok := familyLast(n); ok {
+		n = parseName(t, room)
 	}
 	if t, ok := highlandOrder(n); ok {
 		n = parseName(t, room)
@@ -113,6 +115,79 @@ func givenFirst(n Name) (string, bool) {
 	}
 	k := strings.IndexByte(n.Normalized, ' ')
 	return n.Normalized[k+1:] + " " + n.Normalized[:k], true
+}
+
+// familyLast returns n's normalised name with its family name, written
+// last as forms laid out for Western names ask ("first name … last
+// name"), moved to the front, ok false otherwise: a name of three words or
+// more whose last word is one of the sixteen most frequent family names
+// and whose first word is Văn or Thị, or no family name of
+// names/surnames.csv but a word of givenFirstMinCount names or more
+// ("Văn An Nguyễn", "THI LAN TRAN" → "Nguyễn Văn An", "Tran Thi Lan"). A
+// name of three words whose middle word is Văn or Thị was written in the
+// reverse order, given name first ("An Văn Nguyễn" → "Nguyễn Văn An"). A
+// name that starts with one of the sixteen is left alone; one that starts
+// with a rarer family name that is a word of names too (An, Kim, Lan) is
+// moved only when its last word is hardly ever a given name (Nguyễn,
+// Trần; not Hoàng, Vũ, Dương, nor Nguyen without marks: Nguyên is one).
+func familyLast(n Name) (string, bool) {
+	i, l := strings.IndexByte(n.Key, ' '), strings.LastIndexByte(n.Key, ' ')
+	if i < 0 || i == l {
+		return "", false
+	}
+	fam, first := familyKeys(), n.Key[:i]
+	if fam[n.Key[l+1:]] != 2 {
+		return "", false
+	}
+	if first != "van" && first != "thi" {
+		// a first word that is a family name too (An, Lan, Ngọc) only
+		// before a last word that is hardly ever a given name (Nguyễn,
+		// Trần, Phạm; not Hoàng, Vũ, Dương)
+		if f, ok := fam[first]; ok && (f == 2 || givenCount(n.Normalized[strings.LastIndexByte(n.Normalized, ' ')+1:]) >= givenFirstMinCount) ||
+			nameFoldFreq()[first] < givenFirstMinCount {
+			return "", false
+		}
+	}
+	ni, nl := strings.IndexByte(n.Normalized, ' '), strings.LastIndexByte(n.Normalized, ' ')
+	if ni < 0 || ni == nl {
+		return "", false
+	}
+	family := n.Normalized[nl+1:]
+	if mid := n.Key[i+1 : l]; mid == "van" || mid == "thi" {
+		return family + " " + n.Normalized[ni+1:nl] + " " + n.Normalized[:ni], true
+	}
+	return family + " " + n.Normalized[:nl], true
+}
+
+var (
+	givenCountOnce sync.Once
+	givenCountMap  map[string]int // by lower-case word, and by fold
+)
+
+// givenCount is how many names of names/given_names.csv's counts end with
+// the word w: by its letters and marks, or by its fold when it has no
+// marks (Nguyễn, 17; Nguyen, 495, with Nguyên).
+func givenCount(w string) int {
+	givenCountOnce.Do(func() {
+		givenCountMap = map[string]int{}
+		t, err := refdata.Load("names/given_names.csv")
+		if err != nil {
+			return
+		}
+		for _, r := range t.Rows {
+			c := atoiOr0(t.Get(r, "ngxson_male")) + atoiOr0(t.Get(r, "ngxson_female"))
+			givenCountMap[strings.ToLower(norm.NFC.String(r[0]))] += c
+			if f := Fold(r[0]); f != strings.ToLower(r[0]) {
+				givenCountMap[f] += c
+			}
+		}
+	})
+	return givenCountMap[strings.ToLower(w)]
+}
+
+func atoiOr0(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // givenFirstMinCount is how many names of the lists' counts must carry a

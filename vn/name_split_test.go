@@ -68,3 +68,34 @@ func TestParseNameGivenFirst(t *testing.T) {
 		t.Errorf("Minh Nguyễn Văn: %+v", n)
 	}
 }
+
+func TestParseNameFamilyLast(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Văn An Nguyễn", "Nguyễn Văn An"},
+		{"Thị Lan Trần", "Trần Thị Lan"},
+		{"VAN AN NGUYEN", "Nguyen Van An"},
+		{"Ngọc Lan Phạm", "Phạm Ngọc Lan"},
+		{"Đức Minh Hoàng Lê", "Lê Đức Minh Hoàng"},
+		{"An Văn Nguyễn", "Nguyễn Văn An"},
+		{"Lan Thị Trần", "Trần Thị Lan"},
+		// left alone: a family name first, a family name last that is not
+		// one of the sixteen, two words
+		{"Nguyễn Văn Hoàng", "Nguyễn Văn Hoàng"},
+		{"Trần Văn Nguyễn", "Trần Văn Nguyễn"},
+		{"Kim Anh Nguyễn", "Nguyễn Kim Anh"}, // nobody's given name is Nguyễn
+		{"Kim Anh Hoàng", "Kim Anh Hoàng"},   // Hoàng is a given name too
+		{"AN VAN NGUYEN", "An Van Nguyen"},   // Nguyen may be Nguyên
+		{"An Văn Vũ", "An Văn Vũ"},
+		{"Hoàng Thị Mai", "Hoàng Thị Mai"},
+		{"Văn Nguyễn", "Văn Nguyễn"},
+		{"Văn An Mai", "Văn An Mai"},
+		{"Minh Nguyễn Văn", "Nguyễn Văn Minh"}, // givenFirst's
+	} {
+		if got := ParseName(c.in).Normalized; got != c.want {
+			t.Errorf("ParseName(%q).Normalized = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if n := ParseName("Văn An Nguyễn"); n.Family != "Nguyễn" || n.Middle != "Văn" || n.Given != "An" {
+		t.Errorf("Văn An Nguyễn: %+v", n)
+	}
+}
