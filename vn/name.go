@@ -119,70 +119,143 @@ func givenFirst(n Name) (string, bool) {
 
 // familyLast returns n's normalised name with its family name, written
 // last as forms laid out for Western names ask ("first name … last
-// name"), moved to the front, ok false otherwise: a name of three words or
-// more whose last word is one of the sixteen most frequent family names
-// and whose first word is Văn or Thị, or no family name of
-// names/surnames.csv but a word of givenFirstMinCount names or more
-// ("Văn An Nguyễn", "THI LAN TRAN" → "Nguyễn Văn An", "Tran Thi Lan"). A
-// name of three words whose middle word is Văn or Thị was written in the
-// reverse order, given name first ("An Văn Nguyễn" → "Nguyễn Văn An"). A
-// name that starts with one of the sixteen is left alone; one that starts
-// with a rarer family name that is a word of names too (An, Kim, Lan) is
-// moved only when its last word is hardly ever a given name (Nguyễn,
-// Trần; not Hoàng, Vũ, Dương, nor Nguyen without marks: Nguyên is one).
+// name"), put first, ok false otherwise: a name of three words or more
+// whose last word is one of the sixteen most frequent family names and
+// whose first word is Văn or Thị, or a word of givenFirstMinCount names
+// or more that is no family name ("Văn An Nguyễn", "THI LAN TRAN" →
+// "Nguyễn Văn An", "Tran Thi Lan"), or a rarer one (An, Kim, Ánh) when the
+// name is familyLastOdds times likelier read the other way: the last
+// word's share of family names times the first's count as a name against
+// the first's share times the last's count as a given name ("Ánh Thị
+// Huỳnh" is moved, "An Văn Vũ" is not: Vũ is a given name too; nor "AN
+// VAN NGUYEN" without marks: Nguyên is one). Of three words, the two before the family name are read in
+// the order their counts as middle and given names make likelier: "Văn
+// An Nguyễn" → "Nguyễn Văn An", "An Văn Nguyễn" and "Nam Quang Phạm" (a
+// given name written first too) → "Nguyễn Văn An", "Phạm Quang Nam". A
+// name that starts with one of the sixteen is left alone. The words are
+// compared with their marks when the name has them ("Trân" is no family
+// name, "Trần" is), else folded.
 func familyLast(n Name) (string, bool) {
 	i, l := strings.IndexByte(n.Key, ' '), strings.LastIndexByte(n.Key, ' ')
-	if i < 0 || i == l {
+	if i < 0 || i == l || familyKeys()[n.Key[l+1:]] != 2 {
 		return "", false
-	}
-	fam, first := familyKeys(), n.Key[:i]
-	if fam[n.Key[l+1:]] != 2 {
-		return "", false
-	}
-	if first != "van" && first != "thi" {
-		// a first word that is a family name too (An, Lan, Ngọc) only
-		// before a last word that is hardly ever a given name (Nguyễn,
-		// Trần, Phạm; not Hoàng, Vũ, Dương)
-		if f, ok := fam[first]; ok && (f == 2 || givenCount(n.Normalized[strings.LastIndexByte(n.Normalized, ' ')+1:]) >= givenFirstMinCount) ||
-			nameFoldFreq()[first] < givenFirstMinCount {
-			return "", false
-		}
 	}
 	ni, nl := strings.IndexByte(n.Normalized, ' '), strings.LastIndexByte(n.Normalized, ' ')
 	if ni < 0 || ni == nl {
 		return "", false
 	}
-	family := n.Normalized[nl+1:]
-	if mid := n.Key[i+1 : l]; mid == "van" || mid == "thi" {
-		return family + " " + n.Normalized[ni+1:nl] + " " + n.Normalized[:ni], true
+	wc := nameCounts()
+	first, last := n.Normalized[:ni], n.Normalized[nl+1:]
+	if k := n.Key[:i]; k != "van" && k != "thi" {
+		f, words := wc.family(first), wc.given(first)+wc.middle(first)
+		if f == 2 || words < givenFirstMinCount ||
+			f == 1 && wc.share(last)*float64(words) < familyLastOdds*wc.share(first)*float64(wc.given(last)) {
+			return "", false
+		}
 	}
-	return family + " " + n.Normalized[:nl], true
+	if mid := n.Normalized[ni+1 : nl]; !strings.Contains(mid, " ") &&
+		(wc.middle(first)+1)*(wc.given(mid)+1) < (wc.middle(mid)+1)*(wc.given(first)+1) {
+		return last + " " + mid + " " + first, true
+	}
+	return last + " " + n.Normalized[:nl], true
+}
+
+// wordCounts holds names/surnames.csv's family names (2 for the sixteen
+// ranked, 1 for the others) and how many names of the lists' counts carry
+// a word as their given name (given_names.csv) and as their middle name
+// (middle_names.csv): by lower-case word, and by fold for a word without
+// marks.
+// familyLastOdds is how many times likelier a name must be read with its
+// last word as the family name than as written, when its first word is a
+// family name too: most lists write the family name first.
+const familyLastOdds = 20
+
+type wordCounts struct {
+	sh, shF      map[string]float64 // a family name's share of names, percent
+	fam          map[string]byte
+	giv, mid     map[string]int
+	famF         map[string]byte
+	givenF, midF map[string]int
 }
 
 var (
-	givenCountOnce sync.Once
-	givenCountMap  map[string]int // by lower-case word, and by fold
+	wordCountsOnce sync.Once
+	wordCountsV    wordCounts
 )
 
-// givenCount is how many names of names/given_names.csv's counts end with
-// the word w: by its letters and marks, or by its fold when it has no
-// marks (Nguyễn, 17; Nguyen, 495, with Nguyên).
-func givenCount(w string) int {
-	givenCountOnce.Do(func() {
-		givenCountMap = map[string]int{}
-		t, err := refdata.Load("names/given_names.csv")
-		if err != nil {
-			return
+func nameCounts() *wordCounts {
+	wordCountsOnce.Do(func() {
+		w := &wordCountsV
+		w.fam, w.famF = map[string]byte{}, familyKeys()
+		w.giv, w.mid, w.givenF, w.midF = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+		w.sh, w.shF = map[string]float64{}, map[string]float64{}
+		if t, err := refdata.Load("names/surnames.csv"); err == nil {
+			for _, r := range t.Rows {
+				k := strings.ToLower(norm.NFC.String(r[0]))
+				pct, _ := strconv.ParseFloat(t.Get(r, "published_pct_2005"), 64)
+				if pct == 0 {
+					pct, _ = strconv.ParseFloat(t.Get(r, "uit_forum_pct"), 64)
+				}
+				w.sh[k] += pct
+				w.shF[Fold(r[0])] += pct
+				if t.Get(r, "published_rank_2005") != "" {
+					w.fam[k] = 2
+				} else if w.fam[k] == 0 {
+					w.fam[k] = 1
+				}
+			}
 		}
-		for _, r := range t.Rows {
-			c := atoiOr0(t.Get(r, "ngxson_male")) + atoiOr0(t.Get(r, "ngxson_female"))
-			givenCountMap[strings.ToLower(norm.NFC.String(r[0]))] += c
-			if f := Fold(r[0]); f != strings.ToLower(r[0]) {
-				givenCountMap[f] += c
+		for f, cols := range map[string][]string{
+			"names/given_names.csv":  {"ngxson_male", "ngxson_female"},
+			"names/middle_names.csv": {"first_middle_male", "first_middle_female"},
+		} {
+			exact, fold := w.giv, w.givenF
+			if f == "names/middle_names.csv" {
+				exact, fold = w.mid, w.midF
+			}
+			t, err := refdata.Load(f)
+			if err != nil {
+				continue
+			}
+			for _, r := range t.Rows {
+				c := 0
+				for _, col := range cols {
+					c += atoiOr0(t.Get(r, col))
+				}
+				exact[strings.ToLower(norm.NFC.String(r[0]))] += c
+				fold[Fold(r[0])] += c
 			}
 		}
 	})
-	return givenCountMap[strings.ToLower(w)]
+	return &wordCountsV
+}
+
+func (w *wordCounts) family(s string) byte {
+	if hasMarks(s) {
+		return w.fam[strings.ToLower(s)]
+	}
+	return w.famF[Fold(s)]
+}
+
+func (w *wordCounts) share(s string) float64 {
+	if hasMarks(s) {
+		return w.sh[strings.ToLower(s)]
+	}
+	return w.shF[Fold(s)]
+}
+
+func (w *wordCounts) given(s string) int {
+	if hasMarks(s) {
+		return w.giv[strings.ToLower(s)]
+	}
+	return w.givenF[Fold(s)]
+}
+
+func (w *wordCounts) middle(s string) int {
+	if hasMarks(s) {
+		return w.mid[strings.ToLower(s)]
+	}
+	return w.midF[Fold(s)]
 }
 
 func atoiOr0(s string) int {

@@ -78,14 +78,18 @@ func TestParseNameFamilyLast(t *testing.T) {
 		{"Đức Minh Hoàng Lê", "Lê Đức Minh Hoàng"},
 		{"An Văn Nguyễn", "Nguyễn Văn An"},
 		{"Lan Thị Trần", "Trần Thị Lan"},
+		{"Nam Quang Phạm", "Phạm Quang Nam"},
+		{"Ánh Thị Huỳnh", "Huỳnh Thị Ánh"}, // Ánh is no family name (Anh is)
+		{"Trân Thị Nguyễn", "Nguyễn Thị Trân"},
 		// left alone: a family name first, a family name last that is not
 		// one of the sixteen, two words
 		{"Nguyễn Văn Hoàng", "Nguyễn Văn Hoàng"},
 		{"Trần Văn Nguyễn", "Trần Văn Nguyễn"},
 		{"Kim Anh Nguyễn", "Nguyễn Kim Anh"}, // nobody's given name is Nguyễn
-		{"Kim Anh Hoàng", "Kim Anh Hoàng"},   // Hoàng is a given name too
-		{"AN VAN NGUYEN", "An Van Nguyen"},   // Nguyen may be Nguyên
-		{"An Văn Vũ", "An Văn Vũ"},
+		{"Kim Anh Hoàng", "Hoàng Kim Anh"},   // Kim 0.01% of family names
+		{"AN VAN NGUYEN", "Nguyen Van An"},
+		{"Mai Văn Hoàng", "Mai Văn Hoàng"}, // Mai 0.8%, Hoàng a given name too
+		{"Lưu Thị Dương", "Lưu Thị Dương"},
 		{"Hoàng Thị Mai", "Hoàng Thị Mai"},
 		{"Văn Nguyễn", "Văn Nguyễn"},
 		{"Văn An Mai", "Văn An Mai"},
