@@ -75,9 +75,9 @@ func ParseNameIn(s string, room *[]byte) Name {
 	if t, ok := splitJoined(n); ok {
 		n = parseName(t, room)
 	}
-	if t, ok := givenFirst(n); ok {
+	if t, ok := familyLast(n); ok {
 		n = parseName(t, room)
-	} else if t, ok := familyLast(n); ok {
+	} else if t, ok := givenFirst(n); ok {
 		n = parseName(t, room)
 	}
 	if t, ok := highlandOrder(n); ok {
@@ -132,7 +132,11 @@ func givenFirst(n Name) (string, bool) {
 // the order their counts as middle and given names make likelier: "Văn
 // An Nguyễn" → "Nguyễn Văn An", "An Văn Nguyễn" and "Nam Quang Phạm" (a
 // given name written first too) → "Nguyễn Văn An", "Phạm Quang Nam". A
-// name that starts with one of the sixteen is left alone. The words are
+// name that starts with one of the sixteen is left alone. Tried before
+// givenFirst: a name both could read ("Tuyền Hoàng Phạm") is read family
+// last when the last word's share of family names times the second's
+// count as a middle name is the larger (Phạm Hoàng Tuyền), else left to
+// givenFirst ("Minh Nguyễn Văn" never was familyLast's). The words are
 // compared with their marks when the name has them ("Trân" is no family
 // name, "Trần" is), else folded.
 func familyLast(n Name) (string, bool) {
@@ -150,6 +154,16 @@ func familyLast(n Name) (string, bool) {
 		f, words := wc.family(first), wc.given(first)+wc.middle(first)
 		if f == 2 || words < givenFirstMinCount ||
 			f == 1 && wc.share(last)*float64(words) < familyLastOdds*wc.share(first)*float64(wc.given(last)) {
+			return "", false
+		}
+	}
+	if k := n.Key[i+1:]; familyKeys()[k[:strings.IndexByte(k, ' ')]] == 2 {
+		// givenFirst's shape too ("Tuyền Hoàng Phạm": Hoàng Phạm Tuyền or
+		// Phạm Hoàng Tuyền?): the family name whose share times the other
+		// word's count as a middle name is the larger
+		second := n.Normalized[ni+1:]
+		second = second[:strings.IndexByte(second, ' ')]
+		if wc.share(last)*float64(wc.middle(second)+1) <= wc.share(second)*float64(wc.middle(last)+1) {
 			return "", false
 		}
 	}

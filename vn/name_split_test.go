@@ -94,6 +94,8 @@ func TestParseNameFamilyLast(t *testing.T) {
 		{"Văn Nguyễn", "Văn Nguyễn"},
 		{"Văn An Mai", "Văn An Mai"},
 		{"Minh Nguyễn Văn", "Nguyễn Văn Minh"}, // givenFirst's
+		{"Tuyền Hoàng Phạm", "Phạm Hoàng Tuyền"},
+		{"Minh Trần Lê", "Trần Lê Minh"}, // Trần 12.1% × Lê 594 middle names > Lê 9.5% × Trần 525
 	} {
 		if got := ParseName(c.in).Normalized; got != c.want {
 			t.Errorf("ParseName(%q).Normalized = %q, want %q", c.in, got, c.want)
