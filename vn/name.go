@@ -121,54 +121,59 @@ func givenFirst(n Name) (string, bool) {
 // last as forms laid out for Western names ask ("first name … last
 // name"), put first, ok false otherwise: a name of three words or more
 // whose last word is one of the sixteen most frequent family names and
-// whose first word is Văn or Thị, or a word of givenFirstMinCount names
-// or more that is no family name ("Văn An Nguyễn", "THI LAN TRAN" →
-// "Nguyễn Văn An", "Tran Thi Lan"), or a rarer one (An, Kim, Ánh) when the
-// name is familyLastOdds times likelier read the other way: the last
-// word's share of family names times the first's count as a name against
-// the first's share times the last's count as a given name ("Ánh Thị
-// Huỳnh" is moved, "An Văn Vũ" is not: Vũ is a given name too; nor "AN
-// VAN NGUYEN" without marks: Nguyên is one). Of three words, the two before the family name are read in
-// the order their counts as middle and given names make likelier: "Văn
-// An Nguyễn" → "Nguyễn Văn An", "An Văn Nguyễn" and "Nam Quang Phạm" (a
-// given name written first too) → "Nguyễn Văn An", "Phạm Quang Nam". A
-// name that starts with one of the sixteen is left alone. Tried before
+// whose first word is Thị, Văn (not before Thị, nor before a last word
+// that is a given name too: Văn is a family name as well), or a word of
+// givenFirstMinCount names or more that is no family name of
+// names/surnames.csv, however rare ("Văn An Nguyễn", "THI LAN TRAN",
+// "Thu Hà Nguyễn" → "Nguyễn Văn An", "Tran Thi Lan", "Nguyễn Thu Hà"; not
+// "Vi Thị Lý", "Kim Pha Ly", "Lâm Ngọc Huỳnh": Vi, Kim and Lâm are family
+// names). Of three words, the two before the family name are read in the
+// order their counts as middle and given names make likelier ("Nam Quang
+// Phạm" → "Phạm Quang Nam", a given name written first too). Tried before
 // givenFirst: a name both could read ("Tuyền Hoàng Phạm") is read family
 // last when the last word's share of family names times the second's
 // count as a middle name is the larger (Phạm Hoàng Tuyền), else left to
-// givenFirst ("Minh Nguyễn Văn" never was familyLast's). The words are
-// compared with their marks when the name has them ("Trân" is no family
-// name, "Trần" is), else folded.
+// givenFirst. The words are compared with their marks when the name has
+// any ("Đang", "Huynh" in a name with marks are not Đặng, Huỳnh), else
+// folded.
 func familyLast(n Name) (string, bool) {
 	i, l := strings.IndexByte(n.Key, ' '), strings.LastIndexByte(n.Key, ' ')
-	if i < 0 || i == l || familyKeys()[n.Key[l+1:]] != 2 {
-		return "", false
-	}
 	ni, nl := strings.IndexByte(n.Normalized, ' '), strings.LastIndexByte(n.Normalized, ' ')
-	if ni < 0 || ni == nl {
+	if i < 0 || i == l || ni < 0 || ni == nl {
 		return "", false
 	}
-	wc := nameCounts()
+	wc, marked := nameCounts(), hasMarks(n.Normalized)
 	first, last := n.Normalized[:ni], n.Normalized[nl+1:]
-	if k := n.Key[:i]; k != "van" && k != "thi" {
-		f, words := wc.family(first), wc.given(first)+wc.middle(first)
-		if f == 2 || words < givenFirstMinCount ||
-			f == 1 && wc.share(last)*float64(words) < familyLastOdds*wc.share(first)*float64(wc.given(last)) {
+	if wc.family(last, marked) != 2 {
+		return "", false
+	}
+	second := n.Key[i+1:]
+	second = second[:strings.IndexByte(second, ' ')]
+	switch k := n.Key[:i]; {
+	case k == "thi":
+	case k == "van":
+		// Văn is a family name too: "Văn Thị Đào" is one, and so is a Văn
+		// before a last word that is a given name as well (Văn Quốc Hoàng)
+		if second == "thi" || wc.given(last, marked) >= givenFirstMinCount {
+			return "", false
+		}
+	default:
+		if wc.family(first, marked) != 0 || wc.given(first, marked)+wc.middle(first, marked) < givenFirstMinCount {
 			return "", false
 		}
 	}
-	if k := n.Key[i+1:]; familyKeys()[k[:strings.IndexByte(k, ' ')]] == 2 {
+	if familyKeys()[second] == 2 {
 		// givenFirst's shape too ("Tuyền Hoàng Phạm": Hoàng Phạm Tuyền or
 		// Phạm Hoàng Tuyền?): the family name whose share times the other
 		// word's count as a middle name is the larger
-		second := n.Normalized[ni+1:]
-		second = second[:strings.IndexByte(second, ' ')]
-		if wc.share(last)*float64(wc.middle(second)+1) <= wc.share(second)*float64(wc.middle(last)+1) {
+		sw := n.Normalized[ni+1:]
+		sw = sw[:strings.IndexByte(sw, ' ')]
+		if wc.share(last, marked)*float64(wc.middle(sw, marked)+1) <= wc.share(sw, marked)*float64(wc.middle(last, marked)+1) {
 			return "", false
 		}
 	}
 	if mid := n.Normalized[ni+1 : nl]; !strings.Contains(mid, " ") &&
-		(wc.middle(first)+1)*(wc.given(mid)+1) < (wc.middle(mid)+1)*(wc.given(first)+1) {
+		(wc.middle(first, marked)+1)*(wc.given(mid, marked)+1) < (wc.middle(mid, marked)+1)*(wc.given(first, marked)+1) {
 		return last + " " + mid + " " + first, true
 	}
 	return last + " " + n.Normalized[:nl], true
@@ -179,11 +184,6 @@ func familyLast(n Name) (string, bool) {
 // a word as their given name (given_names.csv) and as their middle name
 // (middle_names.csv): by lower-case word, and by fold for a word without
 // marks.
-// familyLastOdds is how many times likelier a name must be read with its
-// last word as the family name than as written, when its first word is a
-// family name too: most lists write the family name first.
-const familyLastOdds = 20
-
 type wordCounts struct {
 	sh, shF      map[string]float64 // a family name's share of names, percent
 	fam          map[string]byte
@@ -244,29 +244,29 @@ func nameCounts() *wordCounts {
 	return &wordCountsV
 }
 
-func (w *wordCounts) family(s string) byte {
-	if hasMarks(s) {
+func (w *wordCounts) family(s string, marked bool) byte {
+	if marked {
 		return w.fam[strings.ToLower(s)]
 	}
 	return w.famF[Fold(s)]
 }
 
-func (w *wordCounts) share(s string) float64 {
-	if hasMarks(s) {
+func (w *wordCounts) share(s string, marked bool) float64 {
+	if marked {
 		return w.sh[strings.ToLower(s)]
 	}
 	return w.shF[Fold(s)]
 }
 
-func (w *wordCounts) given(s string) int {
-	if hasMarks(s) {
+func (w *wordCounts) given(s string, marked bool) int {
+	if marked {
 		return w.giv[strings.ToLower(s)]
 	}
 	return w.givenF[Fold(s)]
 }
 
-func (w *wordCounts) middle(s string) int {
-	if hasMarks(s) {
+func (w *wordCounts) middle(s string, marked bool) int {
+	if marked {
 		return w.mid[strings.ToLower(s)]
 	}
 	return w.midF[Fold(s)]

@@ -73,29 +73,30 @@ func TestParseNameFamilyLast(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Văn An Nguyễn", "Nguyễn Văn An"},
 		{"Thị Lan Trần", "Trần Thị Lan"},
-		{"VAN AN NGUYEN", "Nguyen Van An"},
-		{"Ngọc Lan Phạm", "Phạm Ngọc Lan"},
+		{"THI LAN TRAN", "Tran Thi Lan"},
+		{"Thu Hà Nguyễn", "Nguyễn Thu Hà"},
+		{"DUC ANH TRAN", "Tran Duc Anh"},
 		{"Đức Minh Hoàng Lê", "Lê Đức Minh Hoàng"},
-		{"An Văn Nguyễn", "Nguyễn Văn An"},
-		{"Lan Thị Trần", "Trần Thị Lan"},
 		{"Nam Quang Phạm", "Phạm Quang Nam"},
-		{"Ánh Thị Huỳnh", "Huỳnh Thị Ánh"}, // Ánh is no family name (Anh is)
-		{"Trân Thị Nguyễn", "Nguyễn Thị Trân"},
-		// left alone: a family name first, a family name last that is not
-		// one of the sixteen, two words
+		{"Tuyền Hoàng Phạm", "Phạm Hoàng Tuyền"},
+		{"Minh Nguyễn Văn", "Nguyễn Văn Minh"}, // givenFirst's
+		{"Minh Trần Lê", "Trần Lê Minh"},       // Trần 12.1% × Lê 594 middle names > Lê 9.5% × Trần 525
+		// left alone: a family name first, however rare; Văn before Thị
+		// or before a given name; a last word that is not one of the
+		// sixteen, or is one only without its marks; two words
 		{"Nguyễn Văn Hoàng", "Nguyễn Văn Hoàng"},
 		{"Trần Văn Nguyễn", "Trần Văn Nguyễn"},
-		{"Kim Anh Nguyễn", "Nguyễn Kim Anh"}, // nobody's given name is Nguyễn
-		{"Kim Anh Hoàng", "Hoàng Kim Anh"},   // Kim 0.01% of family names
-		{"AN VAN NGUYEN", "Nguyen Van An"},
-		{"Mai Văn Hoàng", "Mai Văn Hoàng"}, // Mai 0.8%, Hoàng a given name too
-		{"Lưu Thị Dương", "Lưu Thị Dương"},
+		{"An Văn Nguyễn", "An Văn Nguyễn"},
+		{"Ngọc Lan Phạm", "Ngọc Lan Phạm"}, // Ngọc is a family name too
+		{"VAN AN NGUYEN", "Van An Nguyen"}, // Nguyen may be Nguyên, a given name
+		{"Vi Thị Lý", "Vi Thị Lý"},
+		{"Kim Pha Ly", "Kim Pha Ly"},
+		{"Lâm Ngọc Huynh", "Lâm Ngọc Huynh"},
+		{"Văn Thị Đang", "Văn Thị Đang"},
+		{"Văn Quốc Hoàng", "Văn Quốc Hoàng"},
 		{"Hoàng Thị Mai", "Hoàng Thị Mai"},
 		{"Văn Nguyễn", "Văn Nguyễn"},
 		{"Văn An Mai", "Văn An Mai"},
-		{"Minh Nguyễn Văn", "Nguyễn Văn Minh"}, // givenFirst's
-		{"Tuyền Hoàng Phạm", "Phạm Hoàng Tuyền"},
-		{"Minh Trần Lê", "Trần Lê Minh"}, // Trần 12.1% × Lê 594 middle names > Lê 9.5% × Trần 525
 	} {
 		if got := ParseName(c.in).Normalized; got != c.want {
 			t.Errorf("ParseName(%q).Normalized = %q, want %q", c.in, got, c.want)
