@@ -106,3 +106,18 @@ func TestParseNameFamilyLast(t *testing.T) {
 		t.Errorf("Văn An Nguyễn: %+v", n)
 	}
 }
+
+func TestParseNameNgDot(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Ng. Thị Đang", "Nguyễn Thị Đang"},
+		{"NG. VAN AN", "Nguyen Van An"},
+		{"Ng.Văn Bình", "Nguyễn Văn Bình"},
+		{"Ng Văn Bình", "Ng Văn Bình"}, // no dot: as written
+		{"Ngô Văn Bình", "Ngô Văn Bình"},
+		{"Ng.", "Ng"},
+	} {
+		if got := ParseName(c.in).Normalized; got != c.want {
+			t.Errorf("ParseName(%q).Normalized = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
