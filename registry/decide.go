@@ -134,6 +134,7 @@ func (r *Registry) apartPairs(rd pebble.Reader, u *unit) ([]matching.Pair, error
 func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.adj.reset() // it may write edges (edgecache.go)
 	if r.db == nil {
 		return nil, errors.New("registry decide: registry closed")
 	}

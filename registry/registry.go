@@ -159,6 +159,10 @@ type Registry struct {
 	cacheRow map[uint64]int32
 	cacheUse []uint64
 	cacheMax int
+	// adj is the committed edges of records, for Add's component walk
+	// (edgecache.go); nil when Config.Score is set (its edges go through
+	// wb).
+	adj *edgeCache
 	// blocks is every block of the blocking index (blocks.go): for a
 	// registry, its only copy (reg22), built from the records when it
 	// opens (Add and Withdraw wait for it); for a Scorer, that of its
@@ -581,6 +585,9 @@ func newRegistry(cfg Config) (*Registry, error) {
 		dir: cfg.Dir, setFile: !cfg.NoBlockSetFile && cfg.Score == nil, setEvery: cfg.BlockSetCheckpoint}
 	if r.setEvery == 0 {
 		r.setEvery = DefaultBlockSetCheckpoint
+	}
+	if cfg.Score == nil {
+		r.adj = &edgeCache{}
 	}
 	if r.cacheMax == 0 {
 		r.cacheMax = DefaultFrameRows()
@@ -1195,8 +1202,12 @@ func (r *Registry) add(ctx context.Context, in []Input) (*Output, error) {
 		edges, blockKeys = be.dir, append(blockKeys, be.numbers...)
 	}
 	if err := commitSorted(r.db, wb, blockKeys, edges, opt); err != nil {
+		r.adj.reset()
 		return nil, fmt.Errorf("registry add: %w", err)
 	}
+	// Committed: the cache of edges learns the batch's (edgecache.go).
+	r.adj.commit(edges, first)
+	r.adj.newRecords(first, r.next)
 	if len(in) > 0 {
 		r.wbPerInput = wb.Len() / len(in)
 	}
@@ -1897,19 +1908,35 @@ func (r *Registry) component(it *pebble.Iterator, be *batchEdges, seeds []uint64
 		}
 	}
 	prefix := make([]byte, 0, 1+seqLen)
+	var read []adjEdge // a record's edges read from the store
 	for len(step) > 0 {
 		slices.Sort(step)
 		next = next[:0]
 		for _, x := range step {
 			*comp = append(*comp, x)
 			if be == nil || x < be.from {
-				prefix = appendSeq(append(prefix[:0], kAdj), x)
-				for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
-					k := it.Key()
-					follow(x, getSeq(k[1+seqLen:]), math.Float32frombits(binary.BigEndian.Uint32(it.Value())))
-				}
-				if err := it.Error(); err != nil {
-					return err
+				// Add's walk (be) reads the committed edges from the
+				// cache when it knows them, else from the store, and
+				// keeps them there (edgecache.go).
+				if es, ok := r.adj.get(x); ok && be != nil {
+					for _, e := range es {
+						follow(x, e.b, e.w)
+					}
+				} else {
+					read = read[:0]
+					prefix = appendSeq(append(prefix[:0], kAdj), x)
+					for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
+						k := it.Key()
+						e := adjEdge{getSeq(k[1+seqLen:]), math.Float32frombits(binary.BigEndian.Uint32(it.Value()))}
+						read = append(read, e)
+						follow(x, e.b, e.w)
+					}
+					if err := it.Error(); err != nil {
+						return err
+					}
+					if be != nil {
+						r.adj.put(x, read)
+					}
 				}
 			}
 			if be != nil {

@@ -125,6 +125,7 @@ func (r *Registry) Withdraw(ctx context.Context, w schemas.Withdrawal) (*Output,
 	r.waitBlocks()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.adj.reset() // it deletes edges (edgecache.go)
 	if r.db == nil {
 		return nil, errors.New("registry withdraw: registry closed")
 	}
