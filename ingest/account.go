@@ -262,7 +262,9 @@ func capitalised(w string) bool {
 // shown, as is "Công an" before a unit (user27: a title read "Công A. XÃ
 // Hồng L. - HUYỆN Lộc H.", a data team could not tell which list it
 // was); three or more ("Chủ tịch UBND xã Nguyễn Văn An"), or two after
-// an office ("Trưởng thôn Lê Bình"), are masked as before.
+// an office ("Trưởng thôn Lê Bình"), are masked as before; so are the
+// last two words of a place of three after its unit's word ("xã Thạnh Phú
+// Đông": placeTail).
 func maskNamesIn(s string) string {
 	words := strings.Fields(s)
 	changed := false
@@ -274,7 +276,7 @@ func maskNamesIn(s string) string {
 		for j < len(words) && j-i < 5 && capitalised(words[j]) && !unitWords[canonKey(words[j])] {
 			j++
 		}
-		if j-i < 2 || notAName(words[i:j]) || police(words[i:j]) || j-i == 2 && afterUnit(words, i) || dateLinePlace(words, j) {
+		if j-i < 2 || notAName(words[i:j]) || police(words[i:j]) || j-i == 2 && (afterUnit(words, i) || placeTail(words, i)) || dateLinePlace(words, j) {
 			// "BAN NHÂN DÂN", "DANH SÁCH NHÂN KHẨU": the words of a
 			// title, not a person (Ban and Danh are family names too).
 			i = j - 1
@@ -310,6 +312,16 @@ func afterUnit(words []string, i int) bool {
 		i--
 	}
 	return i < 2 || !officeWords[canonKey(words[i-2])]
+}
+
+// placeTail reports words[i] following the first word of a place's name
+// of three ("XÃ THẠNH PHÚ ĐÔNG", "ấp Tân Phú Trung"): one capitalised
+// word, itself after a unit's word (afterUnit), stands before it. The two
+// words from words[i] are then the rest of the place's name, not a person
+// (user30: a title read "XÃ THẠNH Phú Đ."); a person of three words after a
+// unit's word starts at the unit and is masked as before.
+func placeTail(words []string, i int) bool {
+	return i >= 2 && capitalised(words[i-1]) && !strings.ContainsAny(words[i-1], ",.;:()") && afterUnit(words, i-1)
 }
 
 // officeWords end the name of an office held in a unit ("Trưởng thôn",

@@ -245,6 +245,11 @@ func TestTitlesAreNotNames(t *testing.T) {
 		"Trưởng thôn Lê Bình":                "Trưởng thôn Lê B.",
 		"Chủ tịch UBND xã Nguyễn Văn An":     "Chủ tịch UBND xã Nguyễn V. A.",
 		"Cán bộ xã Hồ Bình":                  "Cán bộ xã Hồ B.",
+		// user30: a place of three words whose second is a family name.
+		"DANH SÁCH NHÂN KHẨU ẤP 1, XÃ THẠNH PHÚ ĐÔNG": "DANH SÁCH NHÂN KHẨU ẤP 1, XÃ THẠNH PHÚ ĐÔNG",
+		"ấp Tân Phú Trung, huyện Củ Chi":              "ấp Tân Phú Trung, huyện Củ Chi",
+		"Trưởng ấp Thạnh Phú Đông":                    "Trưởng ấp Thạnh Phú Đ.",
+		"xã Thạnh, Phú Đông":                          "xã Thạnh, Phú Đ.",
 	} {
 		if got := maskNamesIn(in); got != want {
 			t.Errorf("maskNamesIn(%q) = %q, want %q", in, got, want)
