@@ -196,6 +196,15 @@ func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
 		if !c.Native && isRefused(err) {
 			return nil, fmt.Errorf("open clickhouse %s: nothing listens there; start the embedded engine with `dancu clickhouse` (one just started serves once it prints \"listening\": its first start fetches libchdb, ~170 MB) or name a server with --clickhouse: %w", c.Addr, err)
 		}
+		// A server's address, host:port or clickhouse://…, speaks the
+		// native protocol (user30: the README's 8123, the HTTP port, given
+		// as host:port waited 10 s for "handshake: … i/o timeout").
+		if c.Native && isRefused(err) {
+			return nil, fmt.Errorf("open clickhouse %s: nothing listens there: check the server's host and native-protocol port (9000 unless the server sets tcp_port) in --clickhouse or $DANCU_CLICKHOUSE; for the HTTP interface write http://host:port: %w", c.Addr, err)
+		}
+		if c.Native && strings.Contains(err.Error(), "handshake") {
+			return nil, fmt.Errorf("open clickhouse %s: it did not answer in ClickHouse's native protocol, which host:port and clickhouse://… addresses speak; if that is the HTTP interface's port (8123, and the embedded engine's), write http://%s; a port that wants TLS (9440) takes clickhouse://…?secure=true; else name the native-protocol port (9000 unless the server sets tcp_port): %w", c.Addr, c.Addr, err)
+		}
 		if isUnknownDatabase(err) {
 			return nil, fmt.Errorf("open clickhouse %s: database %q does not exist: create it and its tables with `dancu migrate` (with the same --database or $DANCU_DATABASE), or mend the name: %w", c.Addr, c.Database, err)
 		}
