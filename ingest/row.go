@@ -8,6 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 )
@@ -633,7 +635,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	for _, i := range [...]int{idxIDNumber, idxCMND, idxIDAny} {
 		field := fieldList[i]
 		v, col := rv.at(i)
-		if v == "" {
+		if v == "" || saysNoNumber(v) {
 			continue
 		}
 		num, kind, reason := cleanNumber(v)
@@ -670,7 +672,7 @@ func (p *provenance) assemble(rv *rowValues, sheet string, row int, rec *schemas
 	}
 	for _, i := range [...]int{idxFatherID, idxMotherID, idxSpouseID} {
 		v, col := rv.at(i)
-		if v == "" {
+		if v == "" || saysNoNumber(v) {
 			continue
 		}
 		num, kind, reason := cleanNumber(v)
@@ -860,6 +862,38 @@ func cleanNumber(v string) (num, kind, reason string) {
 		why = "has " + strconv.Itoa(len(d)) + " digits"
 	}
 	return "", "", "unusable identification number: " + why
+}
+
+// saysNoNumber reports an identification number's cell that says there is
+// none, read as a blank cell: one of vn.MissingValues ("-", "không có",
+// "N/A" …), words without a digit starting "chưa" or "không" ("Chưa
+// cấp", "chưa có CCCD", "Không có số"; "chua cap" without marks), or
+// zeros alone ("0"). A list writes them for a child not yet given a
+// number; they were dropped as unusable numbers — "unexpected
+// characters", masked past reading, "1 digits" for "0" — and --strict
+// rejected the row (user30).
+func saysNoNumber(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return false
+	}
+	if strings.Trim(v, "0") == "" {
+		return true
+	}
+	if hasASCIIDigit(v) {
+		return false
+	}
+	for _, m := range vn.MissingValues {
+		if strings.EqualFold(v, m) {
+			return true
+		}
+	}
+	first, _, _ := strings.Cut(strings.ToLower(norm.NFC.String(v)), " ")
+	switch first {
+	case "chưa", "chua", "không", "khong":
+		return true
+	}
+	return false
 }
 
 // mantissaDigits counts the significant digits written before the
