@@ -526,6 +526,15 @@ func (t *tabular) detect(sh *sheetState) error {
 			sh.layout.addNote(note)
 		}
 	}
+	if found {
+		for i := range n {
+			if fields[i] == "" && texts[i] == "" {
+				if note := unnamedColumnNote(i, sh.buf[best.rows[len(best.rows)-1]+1:]); note != "" {
+					sh.layout.addNote(note)
+				}
+			}
+		}
+	}
 	// First column wins when two name the same field.
 	seen := map[string]bool{}
 	for i, f := range fields {
@@ -772,6 +781,38 @@ func idsByContent(fields, texts []string, data []rawRow) (notes map[int]string) 
 			columnLetter(i), texts[i], what, not)
 	}
 	return notes
+}
+
+// unnamedColumnNote says of column i, under a blank header cell and named
+// by no mapping, that it holds values it does not read, when 3 or more of
+// the data rows read so far (data, up to 200 with a value) give it one and
+// a tenth of them or more; "" otherwise. Such a column is left out of the
+// mapping listed, and its values were dropped without a word (user30: the
+// identification numbers of a column whose header cell a clerk cleared).
+func unnamedColumnNote(i int, data []rawRow) string {
+	rows, cells, ids := 0, 0, 0
+	for _, r := range data {
+		if isBlank(r.cells, -1) {
+			continue
+		}
+		rows++
+		if i >= len(r.cells) || strings.TrimSpace(r.cells[i]) == "" || cells >= 200 {
+			continue
+		}
+		cells++
+		if _, kind, _ := cleanNumber(r.cells[i]); kind != "" {
+			ids++
+		}
+	}
+	if cells < 3 || cells*10 < min(rows, 200) {
+		return ""
+	}
+	what, field := "values", "FIELD"
+	if ids*10 >= cells*9 {
+		what, field = "identification numbers", "id_any"
+	}
+	return fmt.Sprintf("column %s has no header but holds %s (%d of the first %d rows): not read; give it a header, or name it in a mapping file (--mapping, columns: %s: %s)",
+		columnLetter(i), what, cells, min(rows, 200), field, columnLetter(i))
 }
 
 // ErrMapping is returned (wrapped) when a mapping names a column a sheet's
