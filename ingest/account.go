@@ -269,12 +269,15 @@ func maskNamesIn(s string) string {
 	words := strings.Fields(s)
 	changed := false
 	for i := 0; i+1 < len(words); i++ {
-		if !capitalised(words[i]) || !capitalised(words[i+1]) || !isSurname(strings.Trim(words[i], ".,:;()")) {
+		if !capitalised(strings.TrimLeft(words[i], "(")) || !capitalised(words[i+1]) || !isSurname(strings.Trim(words[i], ".,:;()")) || endsRun(words[i]) {
 			continue
 		}
 		j := i + 1
 		for j < len(words) && j-i < 5 && capitalised(words[j]) && !unitWords[canonKey(words[j])] {
 			j++
+			if endsRun(words[j-1]) {
+				break // "Nguyễn Văn An, Trưởng thôn": the name ends at its comma
+			}
 		}
 		if j-i < 2 || notAName(words[i:j]) || police(words[i:j]) || j-i == 2 && (afterUnit(words, i) || placeTail(words, i)) || dateLinePlace(words, j) {
 			// "BAN NHÂN DÂN", "DANH SÁCH NHÂN KHẨU": the words of a
@@ -282,7 +285,16 @@ func maskNamesIn(s string) string {
 			i = j - 1
 			continue
 		}
-		m := vn.MaskName(strings.Join(words[i:j], " "))
+		// The brackets and punctuation around the name stay as written
+		// ("(Nguyễn V. A.)", "Nguyễn V. A.,"): MaskName drops them.
+		name := strings.Join(words[i:j], " ")
+		core := strings.TrimRight(strings.TrimLeft(name, "("), ".,:;)")
+		lead, trail := name[:strings.Index(name, core)], name[strings.Index(name, core)+len(core):]
+		m := vn.MaskName(core)
+		if strings.HasSuffix(m, ".") {
+			trail = strings.TrimPrefix(trail, ".")
+		}
+		m = lead + m + trail
 		words = append(words[:i], append([]string{m}, words[j:]...)...)
 		changed = true
 	}
@@ -290,6 +302,13 @@ func maskNamesIn(s string) string {
 		return s
 	}
 	return strings.Join(words, " ")
+}
+
+// endsRun reports a word after which a name cannot go on: it ends with
+// a comma, semicolon, colon or closing bracket (user30: "Nguyễn Văn An,
+// Trưởng thôn" was masked as one name, "Nguyễn V. A. T. thôn").
+func endsRun(w string) bool {
+	return strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";") || strings.HasSuffix(w, ":") || strings.HasSuffix(w, ")")
 }
 
 // unitWords name administrative units and end a name-like run of words

@@ -250,6 +250,11 @@ func TestTitlesAreNotNames(t *testing.T) {
 		"ấp Tân Phú Trung, huyện Củ Chi":              "ấp Tân Phú Trung, huyện Củ Chi",
 		"Trưởng ấp Thạnh Phú Đông":                    "Trưởng ấp Thạnh Phú Đ.",
 		"xã Thạnh, Phú Đông":                          "xã Thạnh, Phú Đ.",
+		// user30: a name ends at its comma, and keeps its brackets.
+		"Người lập: Nguyễn Văn An, Trưởng thôn": "Người lập: Nguyễn V. A., Trưởng thôn",
+		"(Nguyễn Văn An)":            "(Nguyễn V. A.)",
+		"Nguyễn Văn An; Lê Thị Bình": "Nguyễn V. A.; Lê T. B.",
+		"Hộ ông Nguyễn Văn An.":      "Hộ ông Nguyễn V. A.",
 	} {
 		if got := maskNamesIn(in); got != want {
 			t.Errorf("maskNamesIn(%q) = %q, want %q", in, got, want)
