@@ -56,6 +56,20 @@ type MessageSpan struct {
 	// it started, or its group rebalanced), with the offset it began at,
 	// the partition's committed offset.
 	Began map[int]int64
+	// Deltas are the partition and offset of each of the flush's messages
+	// of coverage deltas (KindPersonDeltas, KindRecordDeltas,
+	// KindPersonDeltaSums), in the order their rows are in the Batch: a
+	// sink with a PendingShare publishes them, and the tokens of the
+	// inserts they make, before it sends those inserts, so that a member
+	// given the partitions can make the same blocks again from the same
+	// messages (an intent; sink_intent.go).
+	Deltas []MessageRef
+}
+
+// MessageRef names a message of MessageSpan's topic.
+type MessageRef struct {
+	Partition int
+	Offset    int64
 }
 
 // Len is the number of rows of all kinds.

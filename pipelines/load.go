@@ -455,6 +455,10 @@ func (b *loadBatch) span() *MessageSpan {
 		if o, ok := sp.Last[m.Partition]; !ok || m.Offset > o {
 			sp.Last[m.Partition] = m.Offset
 		}
+		switch kindOf(m) {
+		case KindPersonDeltas, KindRecordDeltas, KindPersonDeltaSums:
+			sp.Deltas = append(sp.Deltas, MessageRef{Partition: m.Partition, Offset: m.Offset})
+		}
 	}
 	return sp
 }

@@ -6,9 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dancu-vn/dancu/internal/broker"
+	"github.com/dancu-vn/dancu/internal/broker/brokertest"
 	"github.com/dancu-vn/dancu/internal/chdb/chdbtest"
 	"github.com/dancu-vn/dancu/internal/chstore"
 	"github.com/dancu-vn/dancu/internal/cputime"
+	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -129,4 +132,95 @@ func benchFlush(n int) ([]schemas.Record, []schemas.Person, []schemas.Link) {
 		links[i] = schemas.Link{RecordID: recs[i].RecordID, PersonID: pid, MatchProbability: 0.99, MatchRule: "score", Version: uint64(i), LinkedAt: at}
 	}
 	return recs, persons, links
+}
+
+// One flush's coverage deltas (20,000 records' rows and 5,000 persons'
+// sums, as the registry sends for a flush of 20,000 records) written by
+// the load stage's sink, without a share and with the load group's share
+// on a broker that syncs what it is sent (dancu broker's default): since
+// chaos14 each such insert first publishes its intent there (one small
+// message, with the tombstone of the last one), and waits for it. cpu-ms/op
+// is the process's, the in-process broker's and engine's included.
+//
+//	go test ./pipelines -run '^$' -bench ClickHouseSinkDeltaFlush -count 6 | benchstat -
+func BenchmarkClickHouseSinkDeltaFlush(b *testing.B) {
+	conn, _ := chdbtest.Open(b)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		b.Fatal(err)
+	}
+	brokers := []string{brokertest.StartConfig(b, broker.Config{DataDir: b.TempDir(), SyncWrites: true}).Addr()}
+	if err := kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicLoadPending: 1}); err != nil {
+		b.Fatal(err)
+	}
+	share, err := pipelines.NewKafkaPendingShare(brokers)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer share.Close()
+	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	flush := 0
+	deltas := func() pipelines.Batch {
+		flush++
+		batch := fmt.Sprintf("bench-%06d", flush)
+		recs := make([]schemas.RecordDelta, 20000)
+		for i := range recs {
+			c := fmt.Sprintf("%05d", i%10000)
+			recs[i] = schemas.RecordDelta{Batch: batch, Seq: uint32(i), OldKnown: 1, ProvinceCode: fmt.Sprintf("%02d", 1+i%60), DistrictCode: "001",
+				CommuneCode: c, NewProvinceCode: fmt.Sprintf("%02d", 1+i%34), NewCommuneCode: c, SourceKind: schemas.KindCSV,
+				SourceMonth: month, LoadMonth: month, Added: 1, AddedWithID: uint32(i % 2)}
+		}
+		pers := make([]schemas.PersonDeltaSum, 5000)
+		for i := range pers {
+			c := fmt.Sprintf("%05d", i%10000)
+			pers[i] = schemas.PersonDeltaSum{Batch: batch, Seq: uint32(20000 + i), ProvinceCode: fmt.Sprintf("%02d", 1+i%60), CommuneCode: c,
+				NewProvinceCode: fmt.Sprintf("%02d", 1+i%34), NewCommuneCode: c, BirthYear: uint16(1930 + i%90), ChangeMonth: month, Added: 2}
+		}
+		off := int64(2 * flush)
+		return pipelines.Batch{RecordDeltas: recs, PersonDeltaSums: pers, From: &pipelines.MessageSpan{Topic: pipelines.TopicMatched,
+			Last: map[int]int64{0: off + 1}, Deltas: []pipelines.MessageRef{{Partition: 0, Offset: off}, {Partition: 0, Offset: off + 1}}}}
+	}
+	warm := deltas() // the first insert of a table learns its columns
+	if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(ctx, &warm); err != nil {
+		b.Fatal(err)
+	}
+	timed := &timedShare{PendingShare: share}
+	for _, bc := range []struct {
+		name  string
+		share pipelines.PendingShare
+	}{{"no-share", nil}, {"share", timed}} {
+		sink := &pipelines.ClickHouseSink{Conn: conn, Share: bc.share}
+		timed.took = 0
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var cpu time.Duration
+			for range b.N {
+				batch := deltas()
+				cpu0 := cputime.Process()
+				if err := sink.Write(ctx, &batch); err != nil {
+					b.Fatal(err)
+				}
+				cpu += cputime.Process() - cpu0
+			}
+			b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+			if bc.share != nil {
+				if sink.IntentsPublished.Load() == 0 {
+					b.Fatal("no intent published")
+				}
+				b.ReportMetric(float64(timed.took.Microseconds())/1e3/float64(b.N), "publish-ms/op")
+			}
+		})
+	}
+}
+
+// timedShare adds up the wall time of its publishes.
+type timedShare struct {
+	pipelines.PendingShare
+	took time.Duration
+}
+
+func (s *timedShare) Publish(ctx context.Context, b pipelines.SharedBlock) error {
+	t0 := time.Now()
+	defer func() { s.took += time.Since(t0) }()
+	return s.PendingShare.Publish(ctx, b)
 }

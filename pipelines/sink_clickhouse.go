@@ -82,6 +82,13 @@ type ClickHouseSink struct {
 	// SharedPublished counts the inserts this sink published to Share;
 	// SharedResent, those of other members it sent again from there.
 	SharedPublished, SharedResent atomic.Int64
+	// IntentsPublished counts the intents this sink published to Share
+	// before their inserts (sink_intent.go).
+	IntentsPublished atomic.Int64
+	// intentsDone are the tokens of intents whose inserts the engine
+	// took, dropped from Share with the next publish.
+	intentMu    sync.Mutex
+	intentsDone []string
 	// NativeInserts counts those of them whose Native block the sink wrote
 	// itself (insertNative) rather than through clickhouse-go's columns.
 	NativeInserts atomic.Int64
@@ -155,10 +162,14 @@ func (s *ClickHouseSink) Write(ctx context.Context, b *Batch) error {
 	if b.Fence != nil {
 		ctx = context.WithValue(ctx, fenceKey{}, b.Fence)
 	}
-	if err := s.insertDeltas(ctx, b, in); err != nil {
+	// The deltas' inserts are made from the Batch's messages (From):
+	// those the sink can make again from them alone publish an intent
+	// before they are sent, the others their block (sink_intent.go).
+	dctx := context.WithValue(ctx, fromMessagesKey{}, true)
+	if err := s.insertDeltas(dctx, b, in); err != nil {
 		return err
 	}
-	if err := s.insertCoverageDeltas(ctx, b, in); err != nil {
+	if err := s.insertCoverageDeltas(dctx, b, in); err != nil {
 		return err
 	}
 	if err := s.withdraw(ctx, b.Withdrawals); err != nil {
@@ -695,11 +706,18 @@ func (s *ClickHouseSink) insertDeltas(ctx context.Context, b *Batch, in *refusal
 	}
 	keep := b.PersonDeltas[:0]
 	var unknown []string
+	present := 0 // rows dropped because person_delta_keys holds them
+	inBatch := make(map[key]struct{}, len(b.PersonDeltas))
 	for _, d := range b.PersonDeltas {
 		k := key{d.Batch, d.Seq}
 		if seen[k] {
+			if _, ok := inBatch[k]; !ok {
+				present++
+			}
+			inBatch[k] = struct{}{}
 			continue
 		}
+		inBatch[k] = struct{}{}
 		seen[k] = true // a second copy in this batch goes too
 		if d.OldKnown == 0 {
 			unknown = append(unknown, d.PersonID)
@@ -713,7 +731,28 @@ func (s *ClickHouseSink) insertDeltas(ctx context.Context, b *Batch, in *refusal
 			return err
 		}
 	}
+	if present == 0 && len(unknown) == 0 {
+		// The rows are the messages' less their second copies: the block
+		// can be made again from the messages (sink_intent.go).
+		ctx = derivable(ctx)
+	}
 	return insertPersonDeltaRows(ctx, s, b.PersonDeltas, in)
+}
+
+// dropPersonDeltaCopies drops the second copies of a (batch, seq) from
+// rows, in order, as insertDeltas' filter does with no key in the table.
+func dropPersonDeltaCopies(rows []schemas.PersonDelta) []schemas.PersonDelta {
+	seen := make(map[[2]any]bool, len(rows))
+	keep := rows[:0]
+	for _, d := range rows {
+		k := [2]any{d.Batch, d.Seq}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		keep = append(keep, d)
+	}
+	return keep
 }
 
 // insertPersonDeltaRows inserts rows into person_deltas as the other
@@ -799,7 +838,8 @@ func (s *ClickHouseSink) insertCoverageDeltas(ctx context.Context, b *Batch, in 
 	if len(b.RecordDeltas)+len(b.PersonDeltaSums) == 0 {
 		return nil
 	}
-	if err := s.newCoverageRows(ctx, b); err != nil {
+	present, err := s.newCoverageRows(ctx, b, true)
+	if err != nil {
 		return err
 	}
 	var legacy []string
@@ -809,7 +849,6 @@ func (s *ClickHouseSink) insertCoverageDeltas(ctx context.Context, b *Batch, in 
 		}
 	}
 	if len(legacy) > 0 {
-		var err error
 		if b.RecordDeltas, err = s.fillOldRecords(ctx, b.RecordDeltas, legacy); err != nil {
 			return err
 		}
@@ -817,6 +856,17 @@ func (s *ClickHouseSink) insertCoverageDeltas(ctx context.Context, b *Batch, in 
 	if len(b.RecordDeltas)+len(b.PersonDeltaSums) == 0 {
 		return nil
 	}
+	if present == 0 && len(legacy) == 0 {
+		// The rows are the messages' less their second copies: the block
+		// can be made again from the messages (sink_intent.go).
+		ctx = derivable(ctx)
+	}
+	return s.sendCoverageDeltas(ctx, coverageRows(b), b.RecordDeltas, b.PersonDeltaSums, in)
+}
+
+// coverageRows are b's records' then persons' coverage deltas as rows
+// of coverage_deltas.
+func coverageRows(b *Batch) []schemas.CoverageDelta {
 	rows := make([]schemas.CoverageDelta, 0, len(b.RecordDeltas)+len(b.PersonDeltaSums))
 	for i := range b.RecordDeltas {
 		rows = append(rows, schemas.CoverageDeltaOfRecords(&b.RecordDeltas[i]))
@@ -824,13 +874,14 @@ func (s *ClickHouseSink) insertCoverageDeltas(ctx context.Context, b *Batch, in 
 	for i := range b.PersonDeltaSums {
 		rows = append(rows, schemas.CoverageDeltaOfPersons(&b.PersonDeltaSums[i]))
 	}
-	return s.sendCoverageDeltas(ctx, rows, b.RecordDeltas, b.PersonDeltaSums, in)
+	return rows
 }
 
 // newCoverageRows drops from b.RecordDeltas and b.PersonDeltaSums the
-// rows whose (kind, batch, seq) coverage_delta_keys holds and second
-// copies, keeping the order.
-func (s *ClickHouseSink) newCoverageRows(ctx context.Context, b *Batch) error {
+// rows whose (kind, batch, seq) coverage_delta_keys holds (when lookup)
+// and second copies, keeping the order, and returns how many it dropped
+// for coverage_delta_keys.
+func (s *ClickHouseSink) newCoverageRows(ctx context.Context, b *Batch, lookup bool) (int, error) {
 	type key struct {
 		kind  uint8
 		batch string
@@ -852,17 +903,21 @@ func (s *ClickHouseSink) newCoverageRows(ctx context.Context, b *Batch) error {
 	}
 	slices.Sort(batches)
 	batches = slices.Compact(batches)
-	if err := s.lookup(ctx, "coverage_delta_keys", "SELECT kind, batch, seq FROM coverage_delta_keys WHERE batch IN", batches, func(res driver.Rows) error {
-		var x key
-		if err := res.Scan(&x.kind, &x.batch, &x.seq); err != nil {
-			return err
+	present := 0
+	if lookup {
+		if err := s.lookup(ctx, "coverage_delta_keys", "SELECT kind, batch, seq FROM coverage_delta_keys WHERE batch IN", batches, func(res driver.Rows) error {
+			var x key
+			if err := res.Scan(&x.kind, &x.batch, &x.seq); err != nil {
+				return err
+			}
+			if held, ok := seen[x]; ok && !held {
+				seen[x] = true
+				present++
+			}
+			return nil
+		}); err != nil {
+			return 0, err
 		}
-		if _, ok := seen[x]; ok {
-			seen[x] = true
-		}
-		return nil
-	}); err != nil {
-		return err
 	}
 	keepRecs := b.RecordDeltas[:0]
 	for _, d := range b.RecordDeltas {
@@ -880,7 +935,7 @@ func (s *ClickHouseSink) newCoverageRows(ctx context.Context, b *Batch) error {
 		}
 	}
 	b.PersonDeltaSums = keepPers
-	return nil
+	return present, nil
 }
 
 // sendCoverageDeltas inserts rows into coverage_deltas, column by column
@@ -1060,11 +1115,15 @@ func insertColumnsOr[T any](ctx context.Context, s *ClickHouseSink, table string
 		}
 	}
 	token, _ := settings["insert_deduplication_token"].(string)
-	shared := 0 // the parts of the block published to s.Share
+	shared := 0     // the parts of the block published to s.Share
+	intent := false // its intent published instead (sink_intent.go)
 	finished := func() {
 		pending.done()
 		if shared > 0 {
 			s.dropShared(ctx, token, shared)
+		}
+		if intent {
+			s.intentDone(token)
 		}
 	}
 	for wait, attempt := outageWait, 0; ; wait, attempt = min(2*wait, outageMaxWait), attempt+1 {
@@ -1080,6 +1139,32 @@ func insertColumnsOr[T any](ctx context.Context, s *ClickHouseSink, table string
 				pending.release()
 			}
 			return fmt.Errorf("insert into %s: %w", table, ErrPartitionsLost)
+		}
+		if attempt == 0 && token != "" && s.Share != nil && spanOf(ctx) != nil && !resending(ctx) {
+			// Published before it is sent, for the member given its
+			// partitions, should this process end before the engine
+			// takes it (sink_intent.go).
+			var body []byte
+			if native != nil {
+				body = native.Buf
+			}
+			var err error
+			if shared, intent, err = publishBefore(ctx, s, token, nq, body, rows); err != nil {
+				pending.done()
+				return fmt.Errorf("insert into %s: %w", table, err)
+			}
+			if fence, _ := ctx.Value(fenceKey{}).(func() bool); fence != nil && !fence() {
+				// The generation ended while it was published: a member
+				// given the partitions may have read the share before it
+				// came, and filtered and inserted their rows under its
+				// own token. Withdrawn, not sent.
+				if intent {
+					shared = 1
+				}
+				s.dropShared(ctx, token, shared)
+				pending.done()
+				return fmt.Errorf("insert into %s: %w", table, ErrPartitionsLost)
+			}
 		}
 		var isRefused bool
 		var err error
@@ -1103,16 +1188,6 @@ func insertColumnsOr[T any](ctx context.Context, s *ClickHouseSink, table string
 		if !IsOutage(err) || ctx.Err() != nil {
 			pending.release()
 			return err
-		}
-		if token != "" && s.Share != nil && shared == 0 && !resending(ctx) {
-			// Not taken at this attempt: published for the member given
-			// its partitions, should this process end before the engine
-			// takes it (sink_shared.go).
-			var body []byte
-			if native != nil {
-				body = native.Buf
-			}
-			shared = publishShared(ctx, s, token, nq, body, rows)
 		}
 		s.OutageRetries.Add(1)
 		select {

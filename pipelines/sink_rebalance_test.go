@@ -163,6 +163,51 @@ func TestLoadMemberThatLostAPartitionDoesNotInsertItsDeltas(t *testing.T) {
 	}
 }
 
+// The window chaos13's fence left (issue 9 (e) (2), chaos14): the old
+// owner's insert of deltas is already sent when its generation ends. Member
+// A, alone in the group, reads both messages into one flush and sends its
+// insert (held by a proxy: the engine has all of it but its last byte, so
+// it has not begun). Member B joins and is given a partition; its keys
+// filter finds none of its rows, since A's insert has not run. Before
+// chaos14 B inserted them under its own token and A's insert, released,
+// counted them again: coverage_persons 8 (or 10) for 6. Now A published
+// its insert's intent before sending it, B's first flush (its reader
+// began a partition) reads the share, makes A's block again from the two
+// messages and sends it under A's token before its keys filter, which
+// then finds B's rows in; A's insert, released, is dropped by every view
+// (migration 0024): 6, 6, 6.
+func TestLoadMemberWhoseInsertWasInFlightCountsOnce(t *testing.T) {
+	ctx, cancelAll := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancelAll()
+	r := newRebalanceRig(t, ctx)
+	holdA := newHoldingProxy(t, r.cfg.Addr, "INSERT+INTO+coverage_deltas")
+	a := r.member(t, ctx, r.conn(t, ctx, holdA.ln.Addr().String()))
+	r.waitAssigned(t, ctx, 1)
+	holdA.armed.Store(true)
+	r.produceBoth(t, ctx)
+	for deadline := time.Now().Add(time.Minute); holdA.hits.Load() == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the first member did not send its insert in a minute")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b := r.member(t, ctx, r.direct)
+	for deadline := time.Now().Add(time.Minute); b.st.Messages.Load() == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the new owner committed nothing in a minute")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	holdA.Release()
+	r.settle(t, ctx, a, b)
+	if p, c, k := sumsCounted(t, ctx, r.direct); p != 6 || c != 6 || k != 6 {
+		t.Errorf("coverage_persons %d, coverage_children %d, keys %d; want 6 each (4 and 2 persons' deltas, each once)", p, c, k)
+	}
+	if n := b.sink.SharedResent.Load(); n != 1 {
+		t.Errorf("the new owner sent %d blocks of the share again, want 1 (the old owner's, made again from its intent)", n)
+	}
+}
+
 // rebalanceRig is a broker with TopicMatched (two partitions) and the
 // engine, for load members of one group.
 type rebalanceRig struct {

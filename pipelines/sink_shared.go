@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"log/slog"
@@ -59,6 +60,9 @@ type PendingShare interface {
 	// Blocks returns the blocks published and not done, in the order
 	// they were published.
 	Blocks(ctx context.Context) ([]SharedBlock, error)
+	// Messages reads again the messages refs names of topic, in refs'
+	// order (an intent's, sink_intent.go); those gone are left out.
+	Messages(ctx context.Context, topic string, refs []MessageRef) ([]kafka.Message, error)
 }
 
 // SharedBlock is an insert of deltas a load stage could not finish at
@@ -74,6 +78,13 @@ type SharedBlock struct {
 	Written time.Time
 	// Parts is the number of messages it was published in.
 	Parts int
+	// Intent, when set, says the block is not there: From.Deltas names
+	// the messages it is made of, and the block is made again from them
+	// (sink_intent.go). Body and Query are then empty.
+	Intent bool
+	// Done are the tokens of intents of the same publisher whose inserts
+	// the engine took: Publish drops them in the same write.
+	Done []string
 }
 
 // covers says whether b holds rows of a message of from's topic at or
@@ -102,6 +113,7 @@ const (
 	headerSharedQuery   = "dancu-pending-query"   // the Native block's insert (part 0)
 	headerSharedFrom    = "dancu-pending-from"    // topic, then partition:last offset, … (part 0)
 	headerSharedWritten = "dancu-pending-written" // Unix nanoseconds (part 0)
+	headerSharedIntent  = "dancu-pending-intent"  // "1": the value is the messages' runs (encodeRefs), not the block
 )
 
 // KafkaPendingShare keeps the shared blocks in TopicLoadPending (one
@@ -110,6 +122,10 @@ const (
 type KafkaPendingShare struct {
 	brokers []string
 	w       *kafka.Writer
+	// iw writes the intents (one small message, with the tombstones of
+	// the intents done since the last one), sent as soon as written: the
+	// insert waits for it.
+	iw *kafka.Writer
 }
 
 var _ PendingShare = (*KafkaPendingShare)(nil)
@@ -121,14 +137,32 @@ func NewKafkaPendingShare(brokers []string) (*KafkaPendingShare, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &KafkaPendingShare{brokers: brokers, w: w}, nil
+	iw, err := kafkax.NewWriter(brokers, TopicLoadPending)
+	if err != nil {
+		return nil, err
+	}
+	// Every message of one WriteMessages goes into the batch under the
+	// writer's lock before its timer can send it: one request a write,
+	// without waiting kafkax's 5 ms for more.
+	iw.BatchTimeout = time.Microsecond
+	iw.Compression = 0
+	return &KafkaPendingShare{brokers: brokers, w: w, iw: iw}, nil
 }
 
-// Close closes the writer.
-func (k *KafkaPendingShare) Close() error { return k.w.Close() }
+// Close closes the writers.
+func (k *KafkaPendingShare) Close() error { return errors.Join(k.w.Close(), k.iw.Close()) }
 
-// Publish writes b in parts.
+// Messages reads the messages again from the brokers.
+func (k *KafkaPendingShare) Messages(ctx context.Context, topic string, refs []MessageRef) ([]kafka.Message, error) {
+	return readMessages(ctx, k.brokers, topic, refs)
+}
+
+// Publish writes b in parts, or b's intent in one message, after the
+// tombstones of b.Done.
 func (k *KafkaPendingShare) Publish(ctx context.Context, b SharedBlock) error {
+	if b.Intent {
+		b.Body, b.Query = encodeRefs(b.From.Deltas), ""
+	}
 	n := max(1, (len(b.Body)+sharedPart-1)/sharedPart)
 	from := []string{b.From.Topic}
 	parts := make([]int, 0, len(b.From.Last))
@@ -152,7 +186,19 @@ func (k *KafkaPendingShare) Publish(ctx context.Context, b SharedBlock) error {
 		kafka.Header{Key: headerSharedQuery, Value: []byte(b.Query)},
 		kafka.Header{Key: headerSharedFrom, Value: []byte(strings.Join(from, " "))},
 		kafka.Header{Key: headerSharedWritten, Value: []byte(strconv.FormatInt(b.Written.UnixNano(), 10))})
-	if err := k.w.WriteMessages(ctx, msgs...); err != nil {
+	w := k.w
+	if b.Intent {
+		msgs[0].Headers = append(msgs[0].Headers, kafka.Header{Key: headerSharedIntent, Value: []byte("1")})
+		w = k.iw
+	}
+	if len(b.Done) > 0 {
+		done := make([]kafka.Message, 0, len(b.Done)+len(msgs))
+		for _, token := range b.Done {
+			done = append(done, kafka.Message{Key: []byte(token + "/0")}) // an intent is one message
+		}
+		msgs = append(done, msgs...)
+	}
+	if err := w.WriteMessages(ctx, msgs...); err != nil {
 		return fmt.Errorf("publish pending insert %s: %w", b.Token, err)
 	}
 	return nil
@@ -243,6 +289,13 @@ func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
 		if fmt.Sprintf("%08x", crc32.ChecksumIEEE(h.b.Body)) != h.crc || h.b.From.Topic == "" {
 			continue
 		}
+		if h.b.Intent {
+			refs, err := decodeRefs(h.b.Body)
+			if err != nil {
+				continue
+			}
+			h.b.From.Deltas, h.b.Body = refs, nil
+		}
 		out = append(out, h.b)
 	}
 	return out, nil
@@ -258,6 +311,8 @@ func readSharedHeaders(b *SharedBlock, crc *string, hs []kafka.Header) {
 			*crc = v
 		case headerSharedQuery:
 			b.Query = v
+		case headerSharedIntent:
+			b.Intent = v == "1"
 		case headerSharedWritten:
 			if ns, err := strconv.ParseInt(v, 10, 64); err == nil {
 				b.Written = time.Unix(0, ns)
@@ -300,35 +355,35 @@ const sharedReadWait = time.Minute
 // next retry.
 const sharedPublishWait = 5 * time.Second
 
-// publishShared publishes the block of an insert whose first attempt
-// failed on an outage and returns the messages it took (0: not
-// published). body is the Native block (query nq), or nil for rows,
-// which are then encoded.
-func publishShared[T any](ctx context.Context, s *ClickHouseSink, token, nq string, body []byte, rows []T) int {
+// publishShared publishes the block of an insert before it is sent
+// (publishBefore) and returns the messages it took. body is the Native
+// block (query nq), or nil for rows, which are then encoded.
+func publishShared[T any](ctx context.Context, s *ClickHouseSink, token, nq string, body []byte, rows []T) (int, error) {
 	from := spanOf(ctx)
-	if from == nil {
-		return 0
-	}
 	b := SharedBlock{Token: token, Body: body, From: MessageSpan{Topic: from.Topic, Last: from.Last}, Written: time.Now()}
 	if body != nil {
 		b.Query = nq
 	} else {
 		var err error
 		if b.Body, err = schemas.EncodeRows(rows); err != nil {
-			slog.Default().Warn("load: an unfinished insert of deltas not published for other load members", "token", token, "err", err)
-			return 0
+			return 0, err
 		}
 	}
 	b.Parts = max(1, (len(b.Body)+sharedPart-1)/sharedPart)
+	s.intentMu.Lock()
+	b.Done = slices.Clone(s.intentsDone)
+	s.intentMu.Unlock()
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedPublishWait)
 	defer cancel()
 	if err := s.Share.Publish(pctx, b); err != nil {
-		slog.Default().Warn("load: an unfinished insert of deltas not yet published for other load members; tried again at its next attempt", "token", token, "err", err)
-		return 0
+		return 0, err
 	}
+	s.intentMu.Lock()
+	s.intentsDone = slices.DeleteFunc(s.intentsDone, func(t string) bool { return slices.Contains(b.Done, t) })
+	s.intentMu.Unlock()
 	s.SharedPublished.Add(1)
-	slog.Default().Info("load: an insert of deltas the engine did not take published for the load group", "token", token, "parts", b.Parts)
-	return b.Parts
+	slog.Default().Info("load: an insert of deltas that cannot be made again from its messages published whole for the load group before it is sent", "token", token, "parts", b.Parts)
+	return b.Parts, nil
 }
 
 // dropShared writes the tombstone of a published block the engine took.
@@ -362,6 +417,19 @@ func (s *ClickHouseSink) resendShared(ctx context.Context, from *MessageSpan) er
 			log.Error("load: an insert of deltas another load member left unfinished too long ago to send again (its aggregates may have forgotten it): dropped, not counted",
 				"token", b.Token, "age", age.Round(time.Minute))
 			s.dropShared(ctx, b.Token, b.Parts)
+			continue
+		}
+		if b.Intent {
+			in := &refusals{max: 1 << 30}
+			sent, err := s.rederive(ctx, b, in)
+			if err != nil {
+				return err
+			}
+			if sent {
+				s.dropShared(ctx, b.Token, 1)
+				s.SharedResent.Add(1)
+				log.Info("load: an insert of deltas another load member may have left unfinished made again from its messages and sent", "token", b.Token, "messages", len(b.From.Deltas))
+			}
 			continue
 		}
 		if _, ok := s.Conn.(nativeInserter); b.Query != "" && !ok {
