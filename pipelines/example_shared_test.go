@@ -47,3 +47,42 @@ func ExampleKafkaPendingShare() {
 	// record_deltas/3f2a: "the block", last offset 3 of partition 2
 	// 0 left
 }
+
+// An intent: published before its insert is sent, it names the messages
+// the block is made of, not the rows; a later publish of the same member
+// drops it once the engine took the insert (SharedBlock.Done).
+func ExampleSharedBlock_intent() {
+	ctx := context.Background()
+	b, err := broker.Start(ctx, broker.Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	brokers := []string{b.Addr()}
+	_ = kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicLoadPending: 1})
+	share, err := pipelines.NewKafkaPendingShare(brokers)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer share.Close()
+	from := pipelines.MessageSpan{Topic: pipelines.TopicMatched, Last: map[int]int64{0: 9, 1: 4},
+		Deltas: []pipelines.MessageRef{{Partition: 0, Offset: 7}, {Partition: 0, Offset: 8}, {Partition: 1, Offset: 4}, {Partition: 0, Offset: 9}}}
+	_ = share.Publish(ctx, pipelines.SharedBlock{Token: "coverage_deltas/a1", Intent: true, Parts: 1, Written: time.Now(), From: from})
+	blocks, _ := share.Blocks(ctx)
+	for _, bl := range blocks {
+		fmt.Println(bl.Token, "intent:", bl.Intent, "messages:", bl.From.Deltas)
+	}
+	// The engine took it; the member's next insert's intent drops it.
+	_ = share.Publish(ctx, pipelines.SharedBlock{Token: "coverage_deltas/b2", Intent: true, Parts: 1, Written: time.Now(),
+		From: pipelines.MessageSpan{Topic: pipelines.TopicMatched, Last: map[int]int64{0: 10}, Deltas: []pipelines.MessageRef{{Partition: 0, Offset: 10}}},
+		Done: []string{"coverage_deltas/a1"}})
+	blocks, _ = share.Blocks(ctx)
+	for _, bl := range blocks {
+		fmt.Println(bl.Token, "intent:", bl.Intent, "messages:", bl.From.Deltas)
+	}
+	// Output:
+	// coverage_deltas/a1 intent: true messages: [{0 7} {0 8} {1 4} {0 9}]
+	// coverage_deltas/b2 intent: true messages: [{0 10}]
+}

@@ -72,14 +72,14 @@ type ClickHouseSink struct {
 	// PendingResent counts the inserts of deltas a load process left
 	// unfinished that this sink sent again (resendPending).
 	PendingResent atomic.Int64
-	// Share, when set, is where an insert of deltas that fails at its
-	// first attempt on an outage is published, and read when the Batch's
-	// reader was given partitions (Batch.From.Began), so that a load
-	// member on another machine finishes an insert a member left
-	// unfinished (sink_shared.go). RunStages sets a KafkaPendingShare;
-	// nil: none, as before.
+	// Share, when set, is where each insert of deltas is published
+	// before it is sent (its intent, or the block: sink_intent.go), and
+	// read when the Batch's reader was given partitions
+	// (Batch.From.Began), so that a load member on another machine
+	// finishes an insert a member left unfinished (sink_shared.go).
+	// RunStages sets a KafkaPendingShare; nil: none, as before.
 	Share PendingShare
-	// SharedPublished counts the inserts this sink published to Share;
+	// SharedPublished counts the inserts this sink published whole to Share;
 	// SharedResent, those of other members it sent again from there.
 	SharedPublished, SharedResent atomic.Int64
 	// IntentsPublished counts the intents this sink published to Share
@@ -1079,9 +1079,13 @@ func personDeltaSumKey(d *schemas.PersonDeltaSum) (string, uint32) { return d.Ba
 // ends before then leaves it for the next Write to send again
 // (resendPending).
 //
+// With s.Share and a Batch.From in ctx, the insert is published there
+// before its first attempt (publishBefore: its intent, or the block).
+//
 // With a Batch.Fence in ctx (Write puts it there), each attempt first asks
 // it, and none is made once it says the reader lost the rows'
-// partitions: ErrPartitionsLost.
+// partitions: ErrPartitionsLost; it is asked again after the publish,
+// which is then withdrawn when the generation ended meanwhile.
 func insertColumns[T any](ctx context.Context, s *ClickHouseSink, table, kind string, names []string, cols []any, rows []T, settings clickhouse.Settings, in *refusals) error {
 	return insertColumnsOr(ctx, s, table, names, cols, rows, settings, func() error { return insertRows(ctx, s, table, kind, rows, in) }, in)
 }

@@ -25,33 +25,34 @@ import (
 // member given its partitions replays their messages through the keys
 // filter, which cannot tell which of the insert's views committed.
 //
-// So, when the sink has a Share, an insert of deltas that fails at its
-// first attempt on an outage (the engine died, maybe between two of the
-// insert's views, or did not answer) is published there — the block, its
-// token and the partitions and offsets of the messages it came from
-// (Batch.From) — before it is sent again, and a tombstone follows once
-// the engine took it. A load stage reads the share only when it is given
+// So, when the sink has a Share, every insert of deltas is published
+// there before it is sent (since chaos14, sink_intent.go; before, only
+// once its first attempt had failed on an outage) — as an intent (its
+// token and the messages its rows come from) when its block can be made
+// again from those messages, else the block itself — with the partitions
+// and offsets of the messages it came from (Batch.From), and a tombstone
+// follows once the engine took it (an intent's with the sink's next
+// publish). A load stage reads the share only when it is given
 // partitions: the first flush after its reader began to read a partition,
 // or read it again from an earlier offset (MessageSpan.Began), sends
 // again, under its token, every block published for a message of those
 // partitions at or after the offset it began at (not committed: the
-// member that published it had not finished it), before any keys filter
-// reads the keys. A block whose messages were committed was finished, and
-// a block sent again that the engine had taken is dropped by each view
-// (migration 0024): being sent by two members at once is harmless.
+// member that published it had not finished it), an intent's block made
+// again from its messages, before any keys filter reads the keys. A block
+// whose messages were committed was finished, and a block sent again that
+// the engine had taken is dropped by each view (migration 0024): being
+// sent by two members at once is harmless.
 //
-// Nothing is written or read in the steady state: an insert that
-// succeeds at its first attempt costs a nil check, and the load stage
-// keeps the next offset of each partition it reads (a map update a
-// message). What it does not cover: a process that ends after the engine
-// died in its insert and before the block was published (the produce's
-// round trip after the insert's error: both killed at once, a machine
-// that loses power with the engine on it); its own home still finishes
-// that block (PendingDir).
+// What it costs in the steady state: a produce of one small message per
+// insert of deltas, acknowledged (and synced, by a broker that syncs)
+// before the insert is sent (BenchmarkClickHouseSinkDeltaFlush); the
+// load stage keeps the next offset of each partition it reads and, at a
+// flush, the place of each message of deltas.
 
-// PendingShare is where load stages publish the inserts of deltas they
-// could not finish at the first attempt, for the member of their group
-// given the insert's partitions next (KafkaPendingShare).
+// PendingShare is where load stages publish their inserts of deltas
+// before they send them, for the member of their group given the
+// insert's partitions next, should they not finish them
+// (KafkaPendingShare).
 type PendingShare interface {
 	// Publish keeps the block until Done.
 	Publish(ctx context.Context, b SharedBlock) error
@@ -65,8 +66,8 @@ type PendingShare interface {
 	Messages(ctx context.Context, topic string, refs []MessageRef) ([]kafka.Message, error)
 }
 
-// SharedBlock is an insert of deltas a load stage could not finish at
-// its first attempt.
+// SharedBlock is an insert of deltas a load stage published before it
+// sent it: the block, or its intent.
 type SharedBlock struct {
 	Token string
 	// Query is the Native block's insert (with its SETTINGS clause), or
@@ -239,11 +240,6 @@ func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, sharedReadWait)
 	defer cancel()
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: k.brokers, Topic: TopicLoadPending, Partition: 0, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 20 * time.Millisecond})
-	defer r.Close()
-	if err := r.SetOffset(first); err != nil {
-		return nil, err
-	}
 	type held struct {
 		b     SharedBlock
 		crc   string
@@ -252,11 +248,7 @@ func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
 	}
 	byToken := map[string]*held{}
 	var order []string
-	for {
-		m, err := r.FetchMessage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("pending inserts of %s: %w", TopicLoadPending, err)
-		}
+	if err := fetchRange(ctx, k.brokers, TopicLoadPending, 0, first, end, func(m kafka.Message) {
 		key := string(m.Key)
 		if i := strings.LastIndexByte(key, '/'); i > 0 {
 			token, part := key[:i], key[i+1:]
@@ -273,9 +265,8 @@ func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
 				readSharedHeaders(&h.b, &h.crc, m.Headers)
 			}
 		}
-		if m.Offset+1 >= end {
-			break
-		}
+	}); err != nil {
+		return nil, fmt.Errorf("pending inserts of %s: %w", TopicLoadPending, err)
 	}
 	var out []SharedBlock
 	for _, token := range order {

@@ -179,8 +179,10 @@ type RunResult struct {
 	// With Config.SeparateHomes: Left counts the blocks of deltas left in
 	// the homes of load processes that never started again (their
 	// pending files), Published the inserts the load processes published
-	// to the share and Resent those a member sent again from there, as
-	// their logs say.
+	// whole to the share (since chaos14 before they are sent, when their
+	// rows cannot be made again from their messages) and Resent those a
+	// member sent again from there or made again from an intent, as their
+	// logs say.
 	Left, Published, Resent int
 	// With Config.Loaders: Fenced counts the flushes of the load
 	// processes that dropped messages, uncommitted, because their group
@@ -295,7 +297,7 @@ func Campaign(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		fmt.Fprintf(cfg.Log, "chaos: run %d/%d (seed %d, %.0fs): kills %s; stalls %d; %s\n", i+1, cfg.Runs, seed, res.Elapsed.Seconds(), killList(res.Kills), len(res.Stalls), res.Diff)
 		if cfg.SeparateHomes {
-			fmt.Fprintf(cfg.Log, "chaos: run %d: blocks of deltas published to the share %d, sent again from it by another member %d, left in homes never started again %d\n",
+			fmt.Fprintf(cfg.Log, "chaos: run %d: blocks of deltas published whole to the share %d, sent again from it (or made again from an intent) by another member %d, left in homes never started again %d\n",
 				i+1, res.Published, res.Resent, res.Left)
 		}
 		if cfg.Loaders > 0 {
@@ -577,8 +579,9 @@ func (c *cluster) sharedCounts() (left, published, resent int) {
 		if err != nil {
 			continue
 		}
-		published += strings.Count(string(b), "published for the load group")
-		resent += strings.Count(string(b), "another load member left unfinished sent again")
+		published += strings.Count(string(b), "published whole for the load group")
+		resent += strings.Count(string(b), "another load member left unfinished sent again") +
+			strings.Count(string(b), "made again from its messages and sent")
 	}
 	return left, published, resent
 }
