@@ -13,15 +13,23 @@ import (
 // embedded Vietnamese model, closed when the test ends.
 func openVietnamese(t *testing.T) *registry.Registry {
 	t.Helper()
+	reg := openVietnameseAt(t, t.TempDir())
+	t.Cleanup(func() { reg.Close() })
+	return reg
+}
+
+// openVietnameseAt opens a registry of the shipped Vietnamese model in
+// dir; the caller closes it.
+func openVietnameseAt(t *testing.T, dir string) *registry.Registry {
+	t.Helper()
 	s, err := vietnamese.Trained()
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := registry.Open(registry.Config{Dir: t.TempDir(), Settings: s})
+	reg, err := registry.Open(registry.Config{Dir: dir, Settings: s})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { reg.Close() })
 	return reg
 }
 
