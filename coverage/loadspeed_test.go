@@ -271,10 +271,11 @@ func sourceOf(n, f int) (string, int) {
 // with coverage plus the registry's extra time (with coverage minus
 // without), the figure of point 6; and, for the whole of match and load,
 // the sum of both stages both ways. DANCU_BENCH_LOAD_WAIT_MS sets the
-// load stage's MaxWait (default: its default, 2 s): on a busy machine the
-// stage fetches fewer rows than MaxRows in 2 s and flushes more often,
-// and each flush has fixed costs, so a long wait compares rounds with the
-// same number of flushes. DANCU_BENCH_LOAD_ONLY=records|persons keeps
+// load stage's MaxWait (since cov27 ten minutes by default, loadWait;
+// before, the stage's 2 s): on a busy machine the stage fetches fewer
+// rows than MaxRows in 2 s and flushes more often, and each flush has
+// fixed costs, so a long wait compares rounds with the same number of
+// flushes. DANCU_BENCH_LOAD_ONLY=records|persons keeps
 // only one kind of deltas in the backlog with coverage.
 //
 // DANCU_BENCH_LOAD_PAIRS=N (since round 9) measures in N pairs instead,
@@ -297,6 +298,15 @@ func sourceOf(n, f int) (string, int) {
 // round's database is dropped after the round; and the printout gives,
 // per pair, the engine's queries' CPU within the load stage's and point 6
 // per wall second beside the figure per CPU-second.
+//
+// Since cov27 the collector runs at the same points on both sides
+// (gcMode, DANCU_BENCH_GC; "free" is the measure before): in the match
+// pairs each turn ends with a collection counted in it, the collector off
+// within the turn, and each load round starts from a collected heap and
+// ends with a collection counted in it; and POINT 6, POOLED gives the
+// definition over the whole run — the load stage's mean CPU a round
+// without ÷ (its mean with + the registry's mean extra a pair) — with the
+// even and the odd pairs apart, beside the median of the pairs' ratios.
 func TestLoadSpeed(t *testing.T) {
 	if os.Getenv("DANCU_BENCH_LOAD") == "" {
 		t.Skip("set DANCU_BENCH_LOAD=1 to time loading with and without coverage")
@@ -360,6 +370,11 @@ func TestLoadSpeed(t *testing.T) {
 			p.cpu[1].Round(time.Millisecond), (p.cpu[1] - p.cpu[0]).Seconds(), median(p.diffs), stddev(p.diffs),
 			float64(p.written[0])/1e6, float64(p.written[1])/1e6, float64(p.flushed[0])/1e6, float64(p.flushed[1])/1e6,
 			float64(p.alloc[0])/1e6, float64(p.alloc[1])/1e6, p.gcLine())
+		var batches float64
+		for _, d := range p.diffs {
+			batches += d
+		}
+		t.Logf("match stage, pair %d: the extra per batch %.3f s, the closing %+.3f s", i, p.diffs, (p.cpu[1]-p.cpu[0]).Seconds()-batches)
 	}
 	order := []bool{false, false, true, true, false}
 	if pairs > 0 {
@@ -430,6 +445,7 @@ func TestLoadSpeed(t *testing.T) {
 		}
 	}
 	var engineCPU [2][]time.Duration // the engine's queries' CPU of each round, without and with coverage
+	var flushes [2][]int64           // the load stage's flushes of each round, without and with coverage
 	for _, views := range loads {
 		round++
 		conn, db := chdbtestOpen(t)
@@ -444,6 +460,14 @@ func TestLoadSpeed(t *testing.T) {
 		var st pipelines.LoadStats
 		lctx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
+		// Each round starts from a collected heap and ends with a
+		// collection counted in it (gcMode "turn" or "split"), as the
+		// match pairs' turns do: a cycle that the last round's garbage
+		// would have started does not land in this one.
+		gcRounds := gcMode() != "free"
+		if gcRounds {
+			runtime.GC()
+		}
 		cpu0, start := cputime.Process(), time.Now()
 		// The stage stops when it asks for a message past the backlog:
 		// it then flushes what it holds at once, as at the end of any
@@ -456,10 +480,13 @@ func TestLoadSpeed(t *testing.T) {
 			lctx = clickhouse.Context(lctx, clickhouse.WithSettings(benchSettings(t, set)))
 		}
 		go func() {
-			done <- pipelines.Load(lctx, dr, ts, pipelines.LoadConfig{MaxWait: time.Duration(envInt("DANCU_BENCH_LOAD_WAIT_MS", 0)) * time.Millisecond}, &st)
+			done <- pipelines.Load(lctx, dr, ts, pipelines.LoadConfig{MaxWait: loadWait()}, &st)
 		}()
 		if err := <-done; err != nil {
 			t.Fatal(err)
+		}
+		if gcRounds {
+			runtime.GC()
 		}
 		wall, cpu := time.Since(start), cputime.Process()-cpu0
 		cancel()
@@ -475,6 +502,7 @@ func TestLoadSpeed(t *testing.T) {
 		eng := engineCPUOf(t, conn) - ev0
 		res[views] = append(res[views], result{wall, cpu, merged})
 		engineCPU[b2i(views)] = append(engineCPU[b2i(views)], eng)
+		flushes[b2i(views)] = append(flushes[b2i(views)], st.Flushes.Load())
 		t.Logf("first message after %v, in the sink %v wall, %v CPU; the engine's queries %v CPU (of the process's %v with the merges after)",
 			dr.first.Round(time.Millisecond), ts.wall.Round(time.Millisecond), ts.cpu.Round(time.Millisecond), eng.Round(time.Millisecond), merged.Round(time.Millisecond))
 		t.Logf("coverage=%-5v %d rows (%d records) in %d flushes: %v wall, %v CPU (%v with the merges after): %.0f rows/s, %.0f rows/CPU-s",
@@ -574,6 +602,24 @@ func TestLoadSpeed(t *testing.T) {
 	t.Logf("POINT 6, PAIRED (%d pairs): median %.1f%% of the rows per CPU-second (range %.1f–%.1f%%); the registry's extra median %+.3f s CPU per %d records (range %+.3f to %+.3f s); the load stage alone kept median %.1f%% (range %.1f–%.1f%%); point 6 of the medians %.1f%%",
 		pairs, median(p6), slices.Min(p6), slices.Max(p6), median(x), len(recs), slices.Min(x), slices.Max(x),
 		median(kept), slices.Min(kept), slices.Max(kept), 100*median(offs)/(median(ons)+median(x)))
+	// Pooled: the definition over the whole run (the load stage's mean
+	// CPU a round without ÷ (with + the registry's mean extra a pair)),
+	// which averages every round and pair instead of taking the middle
+	// of six ratios, each with its pair's noise in its denominator.
+	mOff, mOn, mX := meanOf(offs), meanOf(ons), meanOf(x)
+	half := func(h int) float64 { // the same over every other pair
+		var o, n, e []float64
+		for i := h; i < pairs; i += 2 {
+			o, n, e = append(o, offs[i]), append(n, ons[i]), append(e, x[i])
+		}
+		if len(o) == 0 {
+			return math.NaN()
+		}
+		return 100 * meanOf(o) / (meanOf(n) + meanOf(e))
+	}
+	t.Logf("POINT 6, POOLED (%d pairs, collector %s): %.1f%% of the rows per CPU-second (the load stage %.3f s CPU a round without, %.3f s with, %d rounds each; the registry's extra %+.3f s a pair, ±%.3f s its standard error); the even and odd pairs apart %.1f%% and %.1f%%",
+		pairs, gcMode(), 100*mOff/(mOn+mX), mOff, mOn, len(res[false]), mX, stddev(x)/math.Sqrt(float64(len(x))), half(0), half(1))
+	t.Logf("the load stage's flushes a round, without / with coverage: %d / %d (MaxWait %v)", flushes[0], flushes[1], loadWait())
 	t.Logf("POINT 6 PER WALL SECOND, PAIRED (%d pairs): median %.1f%% (range %.1f–%.1f%%); the load stage's coverage cost median %+.3f s CPU a round, of which the engine's queries %+.3f s",
 		pairs, median(p6w), slices.Min(p6w), slices.Max(p6w), median(ons)-median(offs), median(engOn)-median(engOff))
 	if len(sizes) < 2 {
@@ -863,6 +909,32 @@ func engineCPUOf(t testing.TB, conn driver.Conn) time.Duration {
 		t.Fatal(err)
 	}
 	return time.Duration(us) * time.Microsecond
+}
+
+// loadWait is the load stage's MaxWait in TestLoadSpeed:
+// DANCU_BENCH_LOAD_WAIT_MS when set, else (since cov27) ten minutes, so
+// that every round flushes by MaxRows (and at the end of the backlog)
+// alone, as the stage does on a quiet machine: 3 flushes of 520,000
+// rows. With the stage's default (2 s; DANCU_BENCH_LOAD_WAIT_MS=2000) a
+// busy machine, fetching fewer than MaxRows in 2 s, flushed 3 to 5 times
+// a round, more often with the deltas' messages to read (cov27: 3 and 3
+// without, 4 and 5 with, at load 34), and each flush has fixed costs
+// (the parts of every table and view), which weighed against coverage
+// by the machine's load.
+func loadWait() time.Duration {
+	if ms := envInt("DANCU_BENCH_LOAD_WAIT_MS", 0); ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return 10 * time.Minute
+}
+
+// meanOf is the mean of x (0 when empty).
+func meanOf(x []float64) float64 {
+	var s float64
+	for _, a := range x {
+		s += a
+	}
+	return s / float64(max(len(x), 1))
 }
 
 func meanDur(ds []time.Duration) float64 {

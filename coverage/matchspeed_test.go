@@ -172,19 +172,41 @@ type pairRound struct {
 	// cycles are the collections that ended in each side's turns (cov24:
 	// the process's collections serve both registries, and which turn a
 	// cycle ends in moved a pair's extra by ~0.15 s a cycle); gc is the
-	// CPU of the collections gcSplit ran, charged to each side (zero
-	// without).
+	// CPU of the collections gcMode "split" or "turn" ran, charged to
+	// each side (zero with "free").
 	cycles [2]uint64
 	gc     [2]time.Duration
 }
 
-// gcSplit (DANCU_BENCH_GC_SPLIT=1, cov24) runs pairedMatch's turns with
-// the collector off and collects after each batch's two turns (and after
-// the closing), its CPU charged to the sides in proportion to the bytes
-// each turn allocated: each side pays for the garbage it made, not for
-// the cycles that happened to end in its turns. Off by default: point
-// 6's figure is measured without it.
-func gcSplit() bool { return os.Getenv("DANCU_BENCH_GC_SPLIT") != "" }
+// gcMode is how pairedMatch runs the collector (DANCU_BENCH_GC), so that
+// a pair's sides pay for their own garbage and not for the cycles that
+// happened to end in their turns (cov24: r = 0.97 between a pair's extra
+// and the difference of the cycles ended in its sides' turns, ~0.19 s a
+// cycle):
+//
+//   - "turn" (the default since cov27): the collector is off during the
+//     turns, and each turn ends with a collection counted in the turn
+//     (after its Add, its messages and its store's flushes and
+//     compactions; the closing's too). Both sides start every turn from
+//     a collected heap and collect their own garbage at the same point;
+//     the heap's high water is the live heap and one turn's garbage.
+//   - "split" (DANCU_BENCH_GC_SPLIT=1, cov24): the collector off during
+//     the turns, one collection after each batch's two turns, its CPU
+//     charged to the sides in proportion to the bytes each allocated.
+//   - "free": the collector runs as it would (the measure before cov27).
+func gcMode() string {
+	switch v := os.Getenv("DANCU_BENCH_GC"); v {
+	case "turn", "split", "free":
+		return v
+	}
+	if os.Getenv("DANCU_BENCH_GC_SPLIT") != "" {
+		return "split"
+	}
+	return "turn"
+}
+
+// gcSplit is gcMode() == "split".
+func gcSplit() bool { return gcMode() == "split" }
 
 // gcCycles is the number of collections the process has finished.
 func gcCycles() uint64 {
@@ -232,9 +254,19 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 	ad := registry.NewRecords()
 	var p pairRound
 	runtime.GC()
-	split := gcSplit()
-	if split {
+	mode := gcMode()
+	split, perTurn := mode == "split", mode == "turn"
+	if split || perTurn {
 		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	}
+	// ownGC, with gcMode "turn", collects the garbage of the turn that
+	// just ran, counted in it (and in p.gc for the printout).
+	ownGC := func(c int) {
+		if perTurn {
+			c0 := cputime.Process()
+			runtime.GC()
+			p.gc[c] += cputime.Process() - c0
+		}
 	}
 	// collect, with gcSplit, collects the garbage of the turns since the
 	// last (allocated the bytes each side allocated in them) and charges
@@ -286,6 +318,7 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 				}
 				time.Sleep(5 * time.Millisecond)
 			}
+			ownGC(c)
 			cpu[c] = cputime.Process() - c0
 			p.wall[c] += time.Since(w0)
 			p.cycles[c] += gcCycles() - g0
@@ -312,6 +345,7 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 		if err := regs[c].Close(); err != nil {
 			t.Fatal(err)
 		}
+		ownGC(c)
 		p.cpu[c] += cputime.Process() - c0
 		p.wall[c] += time.Since(w0)
 		p.cycles[c] += gcCycles() - g0
@@ -328,8 +362,11 @@ func pairedMatch(t testing.TB, dir string, recs []schemas.Record, first int, set
 // side's turns, or with gcSplit the CPU of the collections charged to
 // each.
 func (p *pairRound) gcLine() string {
-	if gcSplit() {
-		return fmt.Sprintf("collections after each batch (DANCU_BENCH_GC_SPLIT), charged by bytes allocated: %.3f / %.3f s CPU", p.gc[0].Seconds(), p.gc[1].Seconds())
+	switch gcMode() {
+	case "split":
+		return fmt.Sprintf("collections after each batch (DANCU_BENCH_GC=split), charged by bytes allocated: %.3f / %.3f s CPU", p.gc[0].Seconds(), p.gc[1].Seconds())
+	case "turn":
+		return fmt.Sprintf("a collection ending each turn (DANCU_BENCH_GC=turn): %.3f / %.3f s CPU; collections ended in the turns %d / %d", p.gc[0].Seconds(), p.gc[1].Seconds(), p.cycles[0], p.cycles[1])
 	}
 	return fmt.Sprintf("collections ended in the turns: %d / %d", p.cycles[0], p.cycles[1])
 }
