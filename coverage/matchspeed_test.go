@@ -97,7 +97,10 @@ func BenchmarkMatchStage(b *testing.B) {
 // profiled apart (profileTurn), so that each side's profile is its own.
 // With DANCU_BENCH_LOAD_MEMTABLES (as in TestLoadSpeed) op i runs with
 // the i-th memtable size, in turn, and logs each op's bytes: with
-// -benchtime 3x and three sizes, one pair a size.
+// -benchtime 3x and three sizes, one pair a size. Since cov27 each turn
+// ends with a collection counted in it, the collector off within the
+// turn (gcMode "turn"; DANCU_BENCH_GC=free for the collector as it
+// would run, DANCU_BENCH_GC=split for cov24's split by bytes allocated).
 //
 //	go test ./coverage -run '^$' -bench MatchStagePaired -benchtime 1x -count 3
 //	DANCU_BENCH_SETTLE=1 DANCU_BENCH_CPUPROFILE=/tmp/p go test ./coverage -run '^$' -bench MatchStagePaired -benchtime 1x
