@@ -409,15 +409,15 @@ func insertRowsAt[T any](ctx context.Context, s *ClickHouseSink, table, kind str
 // row (insert), which isolates the refused ones. A good batch costs one
 // insert, as before.
 func (in *inserter[T]) insertColumns(idx []int) (bool, error) {
-	cols, err := schemas.Columns(in.rows, idx)
-	if err != nil {
-		return false, nil // a type the codec does not take: row by row
-	}
-	switch done, refused, err := in.insertNative(cols, idx); {
+	switch done, refused, err := in.insertNative(idx); {
 	case err != nil, done:
 		return done, err
 	case refused:
 		return false, nil
+	}
+	cols, err := schemas.Columns(in.rows, idx)
+	if err != nil {
+		return false, nil // a type the codec does not take: row by row
 	}
 	batch, err := in.sink.prepare(in.ctx, in.q)
 	if err != nil {
@@ -450,15 +450,16 @@ type nativeInserter interface {
 	InsertNative(ctx context.Context, query string, body []byte) error
 }
 
-// insertNative inserts cols (rows[i] for i in idx) in one insert whose
-// Native block it writes itself (nativeBlock), when the connection takes
-// one and the statement's columns are of types nativeBlock writes. The
+// insertNative inserts rows[i] for i in idx (nil: all rows) in one insert
+// whose Native block it writes itself, a column at a time
+// (nativeBlockRows), when the connection takes one and the statement's
+// columns are of types nativeBlock writes. The
 // columns are learned once a process (layout: a DESCRIBE), so the first
 // insert of a statement takes this path too, as the deltas' do. It
 // reports done when the rows are in, refused when the engine refused them
 // for their data (the caller then isolates the refused rows through
 // clickhouse-go, as before), and neither when it did not try.
-func (in *inserter[T]) insertNative(cols []any, idx []int) (done, refused bool, err error) {
+func (in *inserter[T]) insertNative(idx []int) (done, refused bool, err error) {
 	conn, ok := in.sink.Conn.(nativeInserter)
 	if !ok {
 		return false, false, nil
@@ -477,7 +478,7 @@ func (in *inserter[T]) insertNative(cols []any, idx []int) (done, refused bool, 
 	buf := nativeBufs.Get().(*chproto.Buffer)
 	defer nativeBufs.Put(buf)
 	buf.Reset()
-	if !nativeBlock(buf, layout, cols, n) {
+	if !nativeBlockRows(buf, layout, in.rows, idx, n) {
 		return false, false, nil
 	}
 	in.sink.Inserts.Add(1)
