@@ -3,6 +3,7 @@ package pipelines
 import (
 	"context"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/segmentio/kafka-go"
@@ -61,5 +62,41 @@ func TestLoadTellsTheSinkWhereItBeganToRead(t *testing.T) {
 		if g.Topic != w.Topic || !maps.Equal(g.Last, w.Last) || !maps.Equal(g.Began, w.Began) {
 			t.Errorf("flush %d came from %+v, want %+v", i, g, w)
 		}
+	}
+}
+
+// A message the load stage holds until its flush keeps where it came from
+// (partition, offset, headers), not its value: its rows are decoded, and
+// an undecodable one goes to the dead letters whole, value and key, before
+// the batch lets them go. The flush then writes the rows decoded and
+// commits every message held.
+func TestLoadHoldsNoValueOnceDecoded(t *testing.T) {
+	ctx := context.Background()
+	var events []string
+	r := &memReader{events: &events}
+	sink := &memSink{events: &events}
+	dl := &memWriter{}
+	b := &loadBatch{r: r, sink: sink, cfg: LoadConfig{DeadLetter: dl}.withDefaults(), st: new(LoadStats)}
+	good := rejectMsg(t, 4, 3)
+	good.Key = []byte("k4")
+	bad := kafka.Message{Topic: TopicRejects, Offset: 5, Key: []byte("k5"), Value: []byte("not arrow")}
+	for _, m := range []kafka.Message{good, bad} {
+		if _, err := b.add(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range b.msgs {
+		if m.Value != nil || m.Key != nil || m.Topic != TopicRejects {
+			t.Errorf("held message %s@%d: value %d bytes, key %q", m.Topic, m.Offset, len(m.Value), m.Key)
+		}
+	}
+	if len(dl.msgs) != 1 || string(dl.msgs[0].Value) != "not arrow" || string(dl.msgs[0].Key) != "k5" {
+		t.Fatalf("dead letters %+v, want the undecodable message whole", dl.msgs)
+	}
+	if err := b.flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sink.rows != 3 || !slices.Equal(r.committed, []int64{4, 5}) {
+		t.Errorf("%d rows written, offsets committed %v; want 3 and [4 5]", sink.rows, r.committed)
 	}
 }
