@@ -472,11 +472,18 @@ func (c *compiled) countedIn(f *Frame, k int, a, b int32) int {
 }
 
 // fullSwap reports whether both equalities of cross level l hold: each
-// record's column value is the other's other-column value.
+// record's column value is the other's other-column value — one of them
+// within one edit (a swap and a typo: "Schluz Sabine" for "Sabine
+// Schulz" is both names swapped, not a first name in the surname's column
+// and another surname; acc49).
 func (f *Frame) fullSwap(l *cLevel, a, b int32) bool {
 	c, o := &f.cols[l.col], &f.cols[l.other]
 	ca, cb, oa, ob := c.vals.at(int(a)), c.vals.at(int(b)), o.vals.at(int(a)), o.vals.at(int(b))
-	return ca != 0 && ob != 0 && c.dict.at(ca) == o.dict.at(ob) && cb != 0 && oa != 0 && c.dict.at(cb) == o.dict.at(oa)
+	if ca == 0 || ob == 0 || cb == 0 || oa == 0 {
+		return false
+	}
+	x, y := c.dict.at(ca) == o.dict.at(ob), c.dict.at(cb) == o.dict.at(oa)
+	return x && y || x && compare.WithinOneEdit(c.dict.at(cb), o.dict.at(oa)) || y && compare.WithinOneEdit(c.dict.at(ca), o.dict.at(ob))
 }
 
 func (f *Frame) holds(l *cLevel, a, b int32) bool {
@@ -616,7 +623,7 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 	case opDateMonth:
 		return ya == yb && ma == mb && ma != 0
 	case opDateDigit:
-		return da != 0 && db != 0 && pa != pb && oneDigitApart(ya*10000+ma*100+da, yb*10000+mb*100+db)
+		return da != 0 && db != 0 && pa != pb && (oneDigitApart(ya*10000+ma*100+da, yb*10000+mb*100+db) || yearCarry(ya, yb) && ma == mb && da == db)
 	case opDateDays:
 		if da == 0 || db == 0 {
 			return false
@@ -637,6 +644,14 @@ func (f *Frame) holdsRows(l *cLevel, p *pairVals, m *jwMemo) bool {
 		return min(d, 365-d) <= l.max
 	}
 	return false
+}
+
+// yearCarry reports whether two years are one apart across a decade
+// (1969 and 1970, 1999 and 2000): the year off by one that a birthday
+// keeps — an age counted from the wrong side of it — written in two
+// digits or more, where every other year off by one is one digit.
+func yearCarry(a, b int) bool {
+	return (a-b == 1 || b-a == 1) && !oneDigitApart(a, b)
 }
 
 // dayOfYear numbers month m's day d in a year of 365 days (0 for 1
@@ -736,6 +751,22 @@ func newWeights(c *compiled, m *settings.Model, prior string) *weights {
 		u := make([]float64, len(cm.M)+1)
 		for l := range cm.M {
 			u[l+1] = clampP(cm.U[l])
+		}
+		// A cross level (names swapped) says that the comparison's column
+		// agrees with the other column: no more than the column agreeing
+		// with itself, its first level when that is exact on the column.
+		// Random pairs rarely cross where few first names are also
+		// surnames, so its u is near 0 and a full swap would outweigh
+		// both names exact: a swapped record joined every namesake (acc49).
+		if lv := c.comps[k].levels; len(lv) > 0 && lv[0].op == opExact {
+			for li, l := range lv {
+				if l.op == opCross && l.col == lv[0].col && li+1 < len(w) && w[li+1] > w[1] {
+					// Capped: what its u given an earlier comparison
+					// would take off is taken already.
+					w[li+1] = w[1]
+					ws.deps = slices.DeleteFunc(ws.deps, func(d dep) bool { return d.k == k && int(d.g) == li+1 })
+				}
+			}
 		}
 		ws.w = append(ws.w, w)
 		ws.u = append(ws.u, u)

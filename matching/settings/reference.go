@@ -27,13 +27,13 @@ var opDocs = []opDoc{
 	{"one_edit", "column within one substitution, insertion, deletion or transposition", `{label: one typo, op: one_edit, column: postcode}`},
 	{"one_missing", "column present on exactly one side (a middle name left out)", `{label: missing on one side, op: one_missing, column: middle}`},
 	{"disjoint", "no column of columns present on both sides (one record has the new number, the other the old one)", `{label: CMND against number, op: disjoint, columns: [id, cmnd]}`},
-	{"cross", "column of one side equals other of the other side (first and last name swapped)", `{label: swapped, op: cross, column: first_name, other: surname}`},
+	{"cross", "column of one side equals other of the other side (first and last name swapped); both names swapped with one of them mistyped is a full swap; weighs no more than the comparison's first level when that is exact on column", `{label: swapped, op: cross, column: first_name, other: surname}`},
 	{"ocr_edit", "column within cost threshold, where a scanner look-alike (N↔M, H↔B, U↔V, I↔T) costs the lower OCR confidence of the two fields (1 for typed text) and any other edit 2: one look-alike on typed text, two at confidence 0.5 for threshold 1", `{label: OCR look-alikes, op: ocr_edit, column: given_key, threshold: 1}`},
 	{"words_subset", "the words of one side's column are all among the other's (a middle name added or dropped)", `{label: middle names added, op: words_subset, column: middle_key}`},
 	{"first_word_moved", "one side's column is the other's with its first word moved to the end (a given name written first: \"an nguyen van\" for \"nguyen van an\"); a later comparison holding the same level on the same column is null where an earlier one lands on it, so the names' several comparisons count the order once", `{label: given name written first, op: first_word_moved, column: name_key}`},
 	{"date_month", "years and months equal, whatever the days: both known and different, unknown (written 00) or one date known to the month only — equal full dates land on an earlier date_exact level", `{label: same month, op: date_month, column: dob}`},
 	{"finest_unit", "columns are one address's units, finest first, each `a|b` for its columns in either era: holds when the finest unit both sides name is unit max (0 = first) and they agree there — districts compared when one side lacks the commune", `{label: "same district, commune unknown", op: finest_unit, columns: ["commune|new_commune", district, "province|new_province"], max: 1}`},
-	{"date_digit", "full dates one digit apart written YYYYMMDD, whatever format each side was written in (2014-05-12 and 12/05/2814: a misread digit)", `{label: one digit off, op: date_digit, column: dob}`},
+	{"date_digit", "full dates one digit apart written YYYYMMDD, whatever format each side was written in (2014-05-12 and 12/05/2814: a misread digit), or a year one apart with the same month and day (1969-08-01 and 1970-08-01: a year off by one across a decade)", `{label: one digit off, op: date_digit, column: dob}`},
 	{"date_exact", "full dates equal (a date column)", `{label: exact, op: date_exact, column: dob}`},
 	{"date_swapped", "day and month swapped, year equal", `{label: day and month swapped, op: date_swapped, column: dob}`},
 	{"date_year_only", "years equal and one date (or both) known to the year only", `{label: year only, op: date_year_only, column: dob}`},
@@ -469,9 +469,14 @@ a true pair with one slip lands on a level that says so rather than on
   0.7 or 0.8) for typos; a town is keyed in as carelessly as a name.
 - First and last name entered in each other's column: a ` + "`" + `cross` + "`" + ` level in
   both name comparisons (` + "`" + `swapped with last` + "`" + ` and ` + "`" + `swapped with first` + "`" + `);
-  a full swap then counts as two facts and a half swap once.
-- Dates of birth: the levels on the whole date (exact, a digit, days or
-  months apart), then ` + "`" + `date_birthday` + "`" + ` (a year mistyped, or the date moved
+  a full swap then counts as two facts and a half swap once. Both names
+  swapped and one of them mistyped ("Schluz Sabine" for "Sabine
+  Schulz") is a full swap; a swap weighs no more than the names agreeing
+  in their own columns (a namesake's exact names), however rare training
+  finds swaps among strangers.
+- Dates of birth: the levels on the whole date (exact, a digit — which
+  takes a year off by one with the birthday kept, 1969 for 1970, too —
+  days or months apart), then ` + "`" + `date_birthday` + "`" + ` (a year mistyped, or the date moved
   by whole years, keeps the birthday: ` + "`" + `max: 7` + "`" + ` allows a few days' slip),
   then a wide ` + "`" + `date_years` + "`" + ` level: as wide as the ages a slip can make
   (a decade digit mistyped: ` + "`" + `max: 10` + "`" + `), after the narrow ones, so that

@@ -224,7 +224,9 @@ type Comparison struct {
 //	date_year    years equal
 //	date_days    full dates within Max days
 //	date_years   years within Max
-//	cross        Column of one side equals Other of the other side
+//	cross        Column of one side equals Other of the other side (both
+//	             swapped with one mistyped is a full swap; weighs no more
+//	             than an exact first level on Column)
 //	ocr_edit     Column within cost Threshold when a scanner look-alike
 //	             (N↔M, H↔B, U↔V, I↔T) costs the fields' OCR confidence and
 //	             any other edit 2
@@ -239,7 +241,9 @@ type Comparison struct {
 //	             finest unit both sides name is unit Max and they agree
 //	             there (a district compared when one side lacks the commune)
 //	date_digit   full dates one digit apart written YYYYMMDD, whatever
-//	             format each was written in (a misread or mistyped digit)
+//	             format each was written in (a misread or mistyped digit),
+//	             or a year one apart with the same month and day (1969
+//	             and 1970: a year off by one across a decade)
 //	date_birthday full dates whose months and days are within Max days,
 //	             whatever the years (a year mistyped or moved)
 type Level struct {
