@@ -33,11 +33,14 @@ func (t *regexTransform) extract(v string) string {
 	if t == nil {
 		return ""
 	}
-	if t.whole != nil {
-		if t.whole.match(v) {
-			return v
+	if w := t.whole; w != nil {
+		if !w.match(v) {
+			return ""
 		}
-		return ""
+		if w.group {
+			return v[w.from:w.to]
+		}
+		return v
 	}
 	m := t.re.FindStringSubmatch(v)
 	switch {
@@ -50,7 +53,8 @@ func (t *regexTransform) extract(v string) string {
 }
 
 // wholeMatch is a pattern anchored at both ends (^…$), without capture
-// group, made of single characters — literals, classes, . — and at most
+// group (or with one, of ASCII characters in a pattern without .*: see
+// group), made of single characters — literals, classes, . — and at most
 // one .* (or .+): such as the Vietnamese settings'
 // `^\S.* [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}$`, a name, a full date and
 // a province code joined. Its match is the whole value or nothing, and
@@ -66,6 +70,13 @@ type wholeMatch struct {
 	// but \n), starAny for (?s).*.
 	star int8
 	tail []charSet // a byte each (ASCII classes only), at the value's end
+	// group: the pattern has one capture group; its match is bytes
+	// [from, to) of the value (a pattern with a group is taken only
+	// without .* and with ASCII classes alone, so that each character is
+	// a byte at a fixed place: the Vietnamese settings' id_province,
+	// `^0([0-9]{2})[0-3][0-9]{8}$`).
+	group    bool
+	from, to int
 }
 
 const (
@@ -130,6 +141,7 @@ func compileWhole(pat string) *wholeMatch {
 	}
 	var items []charSet
 	star, starAt := int8(0), -1
+	group, gFrom, gTo := false, 0, 0
 	// one is the charSet of a pattern matching exactly one rune.
 	one := func(r *syntax.Regexp) (charSet, bool) {
 		switch r.Op {
@@ -157,6 +169,16 @@ func compileWhole(pat string) *wholeMatch {
 			}
 			return true
 		case syntax.OpEmptyMatch:
+			return true
+		case syntax.OpCapture:
+			if group {
+				return false // a second group
+			}
+			from := len(items)
+			if !add(r.Sub[0]) {
+				return false
+			}
+			group, gFrom, gTo = true, from, len(items)
 			return true
 		case syntax.OpLiteral:
 			if r.Flags&syntax.FoldCase != 0 {
@@ -205,7 +227,17 @@ func compileWhole(pat string) *wholeMatch {
 			return nil
 		}
 	}
-	w := &wholeMatch{head: items, star: star}
+	if group {
+		if starAt >= 0 {
+			return nil // where the group lies would depend on the .*
+		}
+		for _, s := range items {
+			if len(s.high) > 0 {
+				return nil // each character a byte: ASCII only
+			}
+		}
+	}
+	w := &wholeMatch{head: items, star: star, group: group, from: gFrom, to: gTo}
 	if starAt >= 0 {
 		w.head, w.tail = items[:starAt], items[starAt:]
 		for _, s := range w.tail {

@@ -24,12 +24,15 @@ func TestWholeMatchAsRegexp(t *testing.T) {
 		nameBirthPattern,
 		`^[0-9]{5}$`, `^.*x$`, `^(?s).*\n$`, `^a.+b$`, `^\S.*$`, `^$`, `^.$`, `^.*$`,
 		`^[^a-c]é.*[0-9]$`, `^é\S{2}$`, `^(?:ab)[\n-]{2}.*$`, `^[^\x00-\x{10FFFF}]$`,
+		`^([0-9]{5})$`, `^0([0-9]{2})[0-3][0-9]{2}$`, `^a(x-)[0 ]$`, // one group, ASCII, no .*
 	}
 	notCompiled := []string{
-		`^é.*é$`,             // a tail rune outside ASCII
-		`(?i)^ab$`,           // case folded
-		`^ab.*cd.*$`,         // two .*
-		`^([0-9]{5})$`,       // a capture group
+		`^é.*é$`,           // a tail rune outside ASCII
+		`(?i)^ab$`,         // case folded
+		`^ab.*cd.*$`,       // two .*
+		`^([0-9]{5}).*$`,   // a capture group with a .*
+		`^(é)$`, `^a(\S)$`, // a capture group of a rune beyond ASCII
+		`^(a)(x)$`,           // two capture groups
 		`[0-9]{5}`, `^[0-9]`, // not anchored at both ends
 		`^a?$`, `^(?m)a$`, `^a|b$`, `^\bx$`, `^[0-9]{2,4}$`, `^x*$`,
 	}
@@ -46,10 +49,20 @@ func TestWholeMatchAsRegexp(t *testing.T) {
 			continue
 		}
 		re := regexp.MustCompile(pat)
+		rt := compileRegex(pat)
 		same := func(s string) {
 			strs++
 			if got, want := w.match(s), re.MatchString(s); got != want {
 				t.Errorf("%q on %q: %v, regexp says %v", pat, s, got, want)
+			}
+			want := ""
+			if m := re.FindStringSubmatch(s); len(m) > 1 {
+				want = m[1]
+			} else if m != nil {
+				want = m[0]
+			}
+			if got := rt.extract(s); got != want {
+				t.Errorf("%q extracts %q from %q, regexp %q", pat, got, s, want)
 			}
 		}
 		sweep.Bytes([]byte{'a', 'x', '0', '-', ' ', '\n', 0xC3, 0xA9, 0xE1}, 5, same)
@@ -90,6 +103,9 @@ func TestRegexTransformResult(t *testing.T) {
 		{nameBirthPattern, "1990-01-02 01", ""},
 		{nameBirthPattern, "nguyen van an 1990-01-02", ""},
 		{`^([0-9]{5})$`, "10115", "10115"},
+		{`^0([0-9]{2})[0-3][0-9]{8}$`, "042187001234", "42"},
+		{`^0([0-9]{2})[0-3][0-9]{8}$`, "042787001234", ""},
+		{`^0([0-9]{2})[0-3][0-9]{8}$`, "42187001234", ""},
 		{`([0-9]{5})`, "Berlin 10115", "10115"},
 		{`[0-9]+`, "a12b3", "12"},
 		{`(`, "x", ""},
