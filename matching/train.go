@@ -1890,24 +1890,55 @@ func debiasU(c *compiled, model *settings.Model, rpats patterns) float64 {
 }
 
 // floorElseM raises m's else level (its last) to the comparison's
-// else_m_min when EM left it below, scaling the other levels down so that
-// m still sums to 1, and says so ("" when nothing changed).
+// else_m_min, and each level with m_min to it, when EM left it below,
+// scaling the levels not raised down so that m still sums to 1, and says
+// so ("" when nothing changed).
 func floorElseM(sc settings.Comparison, m []float64) string {
 	last := len(m) - 1
-	if sc.ElseMMin <= 0 || last < 1 || m[last] >= sc.ElseMMin {
+	if last < 1 {
 		return ""
 	}
-	rest := 0.0
-	for _, v := range m[:last] {
-		rest += v
+	floor := func(l int) float64 {
+		if l == last {
+			return sc.ElseMMin
+		}
+		if l < len(sc.Levels) {
+			return sc.Levels[l].MMin
+		}
+		return 0
 	}
-	if rest <= 0 {
+	raised := make([]bool, len(m))
+	some := false
+	total, rest := 0.0, 0.0
+	for l, v := range m {
+		if f := floor(l); f > 0 && v < f {
+			raised[l], some = true, true
+			total += f
+		} else {
+			rest += v
+		}
+	}
+	if !some || rest <= 0 || total >= 1 {
 		return ""
 	}
-	was := m[last]
-	for l := range m[:last] {
-		m[l] *= (1 - sc.ElseMMin) / rest
+	var notes []string
+	for l := range m {
+		if raised[l] {
+			continue
+		}
+		m[l] *= (1 - total) / rest
 	}
-	m[last] = sc.ElseMMin
-	return fmt.Sprintf("%s: else's m raised to else_m_min %g (EM over the training records: %.3g)", sc.Name, sc.ElseMMin, was)
+	for l := range m {
+		if !raised[l] {
+			continue
+		}
+		was := m[l]
+		m[l] = floor(l)
+		if l == last {
+			notes = append(notes, fmt.Sprintf("%s: else's m raised to else_m_min %g (EM over the training records: %.3g)", sc.Name, sc.ElseMMin, was))
+		} else {
+			notes = append(notes, fmt.Sprintf("%s: level %q's m raised to m_min %g (EM over the training records: %.3g)", sc.Name, sc.Levels[l].Label, m[l], was))
+		}
+	}
+	return strings.Join(notes, "; ")
 }

@@ -56,7 +56,7 @@ var transformDocs = []transformDoc{
 	{"soundex", "American Soundex code of the letters a–z; other letters are skipped, so put fold first (Ümit: U530 with fold, M300 without); letters fold keeps (ß, ø, æ, ł) are still skipped (Weiß: W000, Weiss: W200)", `"Robert" → "R163"`},
 	{"ocr_class", "lower case, scanner look-alikes as one letter (m→n, b→h, v→u, t→i), for blocking keys of scanned names", `"NGVYỄM" → "nguyễn"`},
 	{"sorted_words", "words in sorted order: with join, a key that ignores which column held which name", `"Weiß Jürgen" → "Jürgen Weiß"`},
-	{"regex:PATTERN", "the first match of PATTERN (Go syntax), or its one capture group; no match is missing. A pattern anchored at both ends (^…$), without a group, made of single characters (letters, classes, .) and at most one .* — the whole value or nothing — is checked byte by byte, with no regular expression machine: cheap on every record", `regex:([0-9]{5}) on "Berlin 10115" → "10115"`},
+	{"regex:PATTERN", "the first match of PATTERN (Go syntax), or its one capture group; no match is missing. A pattern anchored at both ends (^…$), without a group, made of single characters (letters, classes, .) and at most one .* — the whole value or nothing —, or with one group, no .* and ASCII characters alone (its group's bytes at a fixed place), is checked byte by byte, with no regular expression machine: cheap on every record", `regex:([0-9]{5}) on "Berlin 10115" → "10115"`},
 }
 
 // Ops lists the comparison level ops the settings accept, in the order
@@ -453,7 +453,10 @@ known from outside the training records to disagree there — for an address, th
 share of persons who moved to another province (the Vietnamese settings: 0.032,
 the 2019 census's inter-provincial migrants of five years). Training records
 without movers would give else an m near 0, and a mover's records a weight that
-nothing else outweighs; training's output notes the raise.
+nothing else outweighs; training's output notes the raise. ` + "`m_min: P`" + ` on a level
+does the same for that level (the Vietnamese address's "another province, the
+number names the other's": 0.016, half of those movers, a level records without
+movers never reach); the levels not raised are scaled down so that m sums to 1.
 
 Comparisons are counted as independent evidence. Columns that record one
 fact — a city and its postcode, the addresses and parents a household

@@ -261,6 +261,12 @@ type Level struct {
 	// M is the starting m probability for training. Default: from the
 	// level's position.
 	M float64 `json:"m,omitempty" yaml:"m,omitempty"`
+	// MMin is the least m training gives this level, as a comparison's
+	// else_m_min does for else: the share of one person's record pairs
+	// known, from outside the training records, to land on it (a level
+	// training records never reach, such as a mover's records whose
+	// number names the other's province). 0: EM's m as it comes.
+	MMin float64 `json:"m_min,omitempty" yaml:"m_min,omitempty"`
 }
 
 // Guard stops connected components from chaining different people.
@@ -802,6 +808,9 @@ func (s Settings) Validate() error {
 		}
 		for j, l := range c.Levels {
 			lf := fmt.Sprintf("%s.levels[%d]", f, j)
+			if l.MMin < 0 || l.MMin >= 0.5 || math.IsNaN(l.MMin) {
+				bad(lf+".m_min", "must be in [0, 0.5), got %v", l.MMin)
+			}
 			if !isOp(l.Op) {
 				bad(lf+".op", "unknown %q", l.Op)
 				continue
