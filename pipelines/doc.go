@@ -57,5 +57,6 @@
 // that sent it or, when that one ended first, by the next load stage of
 // its directory (StagesConfig.LoadDir, sink_pending.go), or, for a block
 // whose first attempt failed, by the load member of any machine given its
-// messages' partitions next (TopicLoadPending, sink_shared.go).
+// messages' partitions next (TopicLoadPending, sink_shared.go; read from
+// a low-water mark, share_mark.go).
 package pipelines

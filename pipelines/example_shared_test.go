@@ -86,3 +86,49 @@ func ExampleSharedBlock_intent() {
 	// coverage_deltas/a1 intent: true messages: [{0 7} {0 8} {1 4} {0 9}]
 	// coverage_deltas/b2 intent: true messages: [{0 10}]
 }
+
+// The share's low-water mark: a read of the share commits, as the offset
+// of the group pipelines.LowMarkGroup, the first message of a block still
+// needed, and the next read starts there. Blocks done (a tombstone read)
+// or whose messages their load group (Groups) committed are passed.
+func ExampleKafkaPendingShare_lowMark() {
+	ctx := context.Background()
+	b, err := broker.Start(ctx, broker.Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	brokers := []string{b.Addr()}
+	_ = kafkax.EnsureTopics(ctx, brokers, map[string]int{pipelines.TopicLoadPending: 1})
+	member := func() *pipelines.KafkaPendingShare {
+		s, _ := pipelines.NewKafkaPendingShare(brokers)
+		s.Groups = map[string]string{pipelines.TopicMatched: "dancu-load"}
+		return s
+	}
+	publisher := member()
+	defer publisher.Close()
+	prev := ""
+	for i := range 100 { // 100 flushes, each intent dropped with the next
+		bl := pipelines.SharedBlock{Token: fmt.Sprintf("coverage_deltas/%03d", i), Intent: true, Parts: 1, Written: time.Now(),
+			From: pipelines.MessageSpan{Topic: pipelines.TopicMatched, Last: map[int]int64{0: int64(i)},
+				Deltas: []pipelines.MessageRef{{Partition: 0, Offset: int64(i)}}}}
+		if prev != "" {
+			bl.Done = []string{prev}
+		}
+		if err := publisher.Publish(ctx, bl); err != nil {
+			fmt.Println(err)
+			return
+		}
+		prev = bl.Token
+	}
+	for range 2 {
+		m := member()
+		blocks, _ := m.Blocks(ctx)
+		fmt.Printf("%d messages read, %d block not done: %s\n", m.MessagesRead.Load(), len(blocks), blocks[0].Token)
+		m.Close()
+	}
+	// Output:
+	// 199 messages read, 1 block not done: coverage_deltas/099
+	// 1 messages read, 1 block not done: coverage_deltas/099
+}

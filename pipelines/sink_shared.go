@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dancu-vn/dancu/internal/kafkax"
@@ -127,6 +128,13 @@ type KafkaPendingShare struct {
 	// the intents done since the last one), sent as soon as written: the
 	// insert waits for it.
 	iw *kafka.Writer
+	// Groups maps each topic the load stages read to their consumer
+	// group (RunStages sets it): a block whose messages that group
+	// committed is finished, and the share's low-water mark passes it
+	// (share_mark.go). nil: only blocks done pass it.
+	Groups map[string]string
+	// MessagesRead counts the messages Blocks read.
+	MessagesRead atomic.Int64
 }
 
 var _ PendingShare = (*KafkaPendingShare)(nil)
@@ -217,7 +225,9 @@ func (k *KafkaPendingShare) Done(ctx context.Context, token string, parts int) e
 	return nil
 }
 
-// Blocks reads the topic from its first offset to its end: a block with
+// Blocks reads the topic from its low-water mark (share_mark.go; its
+// first offset when there is none) to its end, and moves the mark up to
+// the first block still needed: a block with
 // a tombstone over any part is done; one with a part missing or whose
 // parts do not make its CRC is left out.
 func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
@@ -235,7 +245,12 @@ func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
 		}
 		first, end = p.FirstOffset, p.LastOffset
 	}
-	if first >= end {
+	start := first
+	mark, hasMark := k.lowMark(ctx, client)
+	if hasMark && mark >= first && mark <= end {
+		start = mark
+	}
+	if start >= end {
 		return nil, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, sharedReadWait)
@@ -245,16 +260,18 @@ func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
 		crc   string
 		parts map[int][]byte
 		done  bool
+		low   int64 // the offset of its part 0, -1: not read
 	}
 	byToken := map[string]*held{}
 	var order []string
-	if err := fetchRange(ctx, k.brokers, TopicLoadPending, 0, first, end, func(m kafka.Message) {
+	if err := fetchRange(ctx, k.brokers, TopicLoadPending, 0, start, end, func(m kafka.Message) {
+		k.MessagesRead.Add(1)
 		key := string(m.Key)
 		if i := strings.LastIndexByte(key, '/'); i > 0 {
 			token, part := key[:i], key[i+1:]
 			h := byToken[token]
 			if h == nil {
-				h = &held{b: SharedBlock{Token: token}, parts: map[int][]byte{}}
+				h = &held{b: SharedBlock{Token: token}, parts: map[int][]byte{}, low: -1}
 				byToken[token] = h
 				order = append(order, token)
 			}
@@ -263,10 +280,22 @@ func (k *KafkaPendingShare) Blocks(ctx context.Context) ([]SharedBlock, error) {
 			} else if i, err := strconv.Atoi(part); err == nil {
 				h.parts[i] = m.Value
 				readSharedHeaders(&h.b, &h.crc, m.Headers)
+				if i == 0 {
+					h.low = m.Offset // its first part: parts are published in order
+				}
 			}
 		}
 	}); err != nil {
 		return nil, fmt.Errorf("pending inserts of %s: %w", TopicLoadPending, err)
+	}
+	var needed []pendingAt
+	for _, token := range order {
+		if h := byToken[token]; !h.done && h.low >= 0 {
+			needed = append(needed, pendingAt{from: h.b.From, offset: h.low})
+		}
+	}
+	if low := k.lowestNeeded(ctx, client, needed, end); !hasMark || low != mark {
+		k.commitLowMark(ctx, client, low)
 	}
 	var out []SharedBlock
 	for _, token := range order {

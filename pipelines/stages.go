@@ -228,15 +228,13 @@ func RunStages(ctx context.Context, cfg StagesConfig, st *StageStats) (err error
 			return err
 		}
 		defer share.Close()
+		// One group per topic: a kafka-go reader follows one topic, and
+		// two readers with different subscriptions in one group would
+		// rebalance each other for nothing.
+		share.Groups = map[string]string{TopicMatched: cfg.LoadGroup, TopicRejects: cfg.LoadGroup + "-rejects"}
 		sink := &ClickHouseSink{Conn: cfg.Conn, PendingDir: cfg.LoadDir, Share: share}
 		for _, topic := range []string{TopicMatched, TopicRejects} {
-			// One group per topic: a kafka-go reader follows one topic, and
-			// two readers with different subscriptions in one group would
-			// rebalance each other for nothing.
-			group := cfg.LoadGroup
-			if topic == TopicRejects {
-				group += "-rejects"
-			}
+			group := share.Groups[topic]
 			r, err := kafkax.NewReader(cfg.Brokers, group, topic)
 			if err != nil {
 				return err
