@@ -21,7 +21,7 @@ const (
 	replacesOld    = replacesHeader +
 		"1,Nguyễn Văn An,15/03/1990,Nam,001090012345,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
 		"2,Trần Thị Bình,02/07/1985,Nữ,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
-		"3,Lê Văn Cường,20/11/1978,Nam,001078054321,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
+		"3,Lê Văn Cường,20/11/1978,Nam,036078054321,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
 		"4,Phạm Thị Dung,09/09/2001,Nữ,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n" +
 		"5,Hoàng Văn Em,01/01/1960,Nam,,\"Xã Đông Hội, Huyện Đông Anh, Hà Nội\"\n"
 	replacesNew = replacesHeader +
@@ -64,7 +64,7 @@ func TestImportReplacesDryRun(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
 	}
-	for _, name := range []string{"Trần Thị Bình", "Lê Văn Cường", "Vũ Thị Giang", "001078054321"} {
+	for _, name := range []string{"Trần Thị Bình", "Lê Văn Cường", "Vũ Thị Giang", "036078054321"} {
 		if strings.Contains(s, name) {
 			t.Errorf("dry run shows %q:\n%s", name, s)
 		}
