@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,17 +78,9 @@ func publishBefore[T any](ctx context.Context, s *ClickHouseSink, token, nq stri
 	if ctx.Value(derivableKey{}) != nil && len(from.Deltas) > 0 {
 		b := SharedBlock{Token: token, Intent: true, Parts: 1, Written: time.Now(),
 			From: MessageSpan{Topic: from.Topic, Last: from.Last, Deltas: from.Deltas}}
-		s.intentMu.Lock()
-		b.Done = slices.Clone(s.intentsDone)
-		s.intentMu.Unlock()
-		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedPublishWait)
-		defer cancel()
-		if err := s.Share.Publish(pctx, b); err != nil {
+		if err := s.publishWithDone(ctx, b); err != nil {
 			return 0, false, fmt.Errorf("publish the intent of insert %s before it is sent: %w", token, err)
 		}
-		s.intentMu.Lock()
-		s.intentsDone = slices.DeleteFunc(s.intentsDone, func(t string) bool { return slices.Contains(b.Done, t) })
-		s.intentMu.Unlock()
 		s.IntentsPublished.Add(1)
 		return 0, true, nil
 	}

@@ -390,20 +390,31 @@ func publishShared[T any](ctx context.Context, s *ClickHouseSink, token, nq stri
 		}
 	}
 	b.Parts = max(1, (len(b.Body)+sharedPart-1)/sharedPart)
+	if err := s.publishWithDone(ctx, b); err != nil {
+		return 0, err
+	}
+	s.SharedPublished.Add(1)
+	slog.Default().Info("load: an insert of deltas that cannot be made again from its messages published whole for the load group before it is sent", "token", token, "parts", b.Parts)
+	return b.Parts, nil
+}
+
+// publishWithDone publishes b to the share, within sharedPublishWait of
+// ctx even when ctx is cancelled, carrying the tombstones of the intents
+// done since the last publish (b.Done); those leave the list once the
+// publish succeeded, and stay for the next one if it failed.
+func (s *ClickHouseSink) publishWithDone(ctx context.Context, b SharedBlock) error {
 	s.intentMu.Lock()
 	b.Done = slices.Clone(s.intentsDone)
 	s.intentMu.Unlock()
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedPublishWait)
 	defer cancel()
 	if err := s.Share.Publish(pctx, b); err != nil {
-		return 0, err
+		return err
 	}
 	s.intentMu.Lock()
 	s.intentsDone = slices.DeleteFunc(s.intentsDone, func(t string) bool { return slices.Contains(b.Done, t) })
 	s.intentMu.Unlock()
-	s.SharedPublished.Add(1)
-	slog.Default().Info("load: an insert of deltas that cannot be made again from its messages published whole for the load group before it is sent", "token", token, "parts", b.Parts)
-	return b.Parts, nil
+	return nil
 }
 
 // dropShared writes the tombstone of a published block the engine took.
