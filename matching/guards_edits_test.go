@@ -31,39 +31,8 @@ func TestDistinctGuardMaxEdits(t *testing.T) {
 		{"684755192", 2, false}, // three edits: another number
 		{"108513015", 2, false}, // a namesake's CMND
 	} {
-		s, err := settings.Parse([]byte(`
-version: 1
-name: edits
-columns:
-  - {name: name}
-  - {name: cmnd, kind: code}
-blocking:
-  - {name: name, keys: [name]}
-comparisons:
-  - name: name
-    null_columns: [name]
-    levels:
-      - {label: exact, op: exact, column: name}
-guards:
-  - {kind: distinct, column: cmnd, max: ` + string(rune('0'+c.max)) + `}
-`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := NewFrame(s)
-		for i, v := range []string{number, c.other} {
-			_ = f.Add(string(rune('a'+i)), 0, func(k string) string {
-				if k == "cmnd" {
-					return v
-				}
-				return "le hoang dong"
-			}, nil)
-		}
-		gs, err := newGuardSet(f, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok, _, why := gs.Compatible(gs.Summary(f, 0), gs.Summary(f, 1)); ok != c.ok {
+		ok, why := cmndGuardCompatible(t, "max: "+strconv.Itoa(c.max), number, c.other)
+		if ok != c.ok {
 			t.Errorf("%s against %s, max %d: compatible %v (%q), want %v", number, c.other, c.max, ok, why, c.ok)
 		}
 	}
@@ -91,39 +60,8 @@ func TestDistinctGuardSamePrefix(t *testing.T) {
 		{"138513015", 2, true},
 		{"9", 2, false}, // too short to have a prefix: compared whole
 	} {
-		s, err := settings.Parse([]byte(`
-version: 1
-name: prefix
-columns:
-  - {name: name}
-  - {name: cmnd, kind: code}
-blocking:
-  - {name: name, keys: [name]}
-comparisons:
-  - name: name
-    null_columns: [name]
-    levels:
-      - {label: exact, op: exact, column: name}
-guards:
-  - {kind: distinct, column: cmnd, max: 2, same_prefix: ` + strconv.Itoa(c.prefix) + `}
-`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := NewFrame(s)
-		for i, v := range []string{number, c.other} {
-			_ = f.Add(string(rune('a'+i)), 0, func(k string) string {
-				if k == "cmnd" {
-					return v
-				}
-				return "ha thi thu"
-			}, nil)
-		}
-		gs, err := newGuardSet(f, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok, _, why := gs.Compatible(gs.Summary(f, 0), gs.Summary(f, 1)); ok != c.ok {
+		ok, why := cmndGuardCompatible(t, "max: 2, same_prefix: "+strconv.Itoa(c.prefix), number, c.other)
+		if ok != c.ok {
 			t.Errorf("%s against %s, same_prefix %d: compatible %v (%q), want %v", number, c.other, c.prefix, ok, why, c.ok)
 		}
 	}
@@ -151,4 +89,45 @@ guards:
 			t.Errorf("guard %s: error %v, want one naming same_prefix", g, err)
 		}
 	}
+}
+
+// cmndGuardCompatible asks a distinct guard on a CMND column, with opts
+// (e.g. "max: 2, same_prefix: 2"), whether two namesakes' records holding
+// the CMNDs a and b may be one person, and why not.
+func cmndGuardCompatible(t *testing.T, opts, a, b string) (bool, string) {
+	t.Helper()
+	s, err := settings.Parse([]byte(`
+version: 1
+name: cmnd
+columns:
+  - {name: name}
+  - {name: cmnd, kind: code}
+blocking:
+  - {name: name, keys: [name]}
+comparisons:
+  - name: name
+    null_columns: [name]
+    levels:
+      - {label: exact, op: exact, column: name}
+guards:
+  - {kind: distinct, column: cmnd, ` + opts + `}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFrame(s)
+	for i, v := range []string{a, b} {
+		_ = f.Add(string(rune('a'+i)), 0, func(k string) string {
+			if k == "cmnd" {
+				return v
+			}
+			return "le hoang dong"
+		}, nil)
+	}
+	gs, err := newGuardSet(f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, _, why := gs.Compatible(gs.Summary(f, 0), gs.Summary(f, 1))
+	return ok, why
 }
