@@ -113,26 +113,13 @@ func TestCrossSwapWithTypo(t *testing.T) {
 		{"first": "Schulz", "last": "Koch"},   // half: row 0's surname as first name
 		{"first": "Scholz", "last": "Sabina"}, // swapped, both mistyped: no equality
 	}
-	f := toyFrame(t, s, rows, []string{"a", "b", "c", "d", "e"})
-	c, err := compile(s, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		a, b        int32
-		first, last uint8
-		what        string
-	}{
+	checkNameLevels(t, s, rows, []nameLevels{
 		{0, 1, 2, 2, "Sabine Schulz / Schluz Sabine"},
 		{1, 0, 2, 2, "Schluz Sabine / Sabine Schulz"},
 		{0, 2, 2, 2, "Sabine Schulz / Schulz Sabnie"},
 		{0, 3, 2, 4, "Sabine Schulz / Schulz Koch (half swap)"},
 		{0, 4, 4, 4, "Sabine Schulz / Scholz Sabina"},
-	} {
-		if g0, g1 := c.gamma(f, 0, tc.a, tc.b), c.gamma(f, 1, tc.a, tc.b); g0 != tc.first || g1 != tc.last {
-			t.Errorf("%s: levels first_name %d, last_name %d; want %d, %d", tc.what, g0, g1, tc.first, tc.last)
-		}
-	}
+	})
 }
 
 // TestCrossWeighsNoMoreThanExact: a cross level whose u training found

@@ -441,26 +441,13 @@ comparisons:
 		{"first": "", "last": "Anna"},      // half: row 0's first name as surname, no first name
 		{"first": "Anna", "last": "Busch"}, // row 0 again
 	}
-	f := toyFrame(t, s, rows, []string{"a", "b", "c", "d", "e"})
-	c, err := compile(s, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		a, b        int32
-		first, last uint8
-		what        string
-	}{
+	checkNameLevels(t, s, rows, []nameLevels{
 		{0, 1, 2, 2, "Anna Busch / Busch Anna (full swap)"},
 		{0, 2, 2, 3, "Anna Busch / Busch Koch (half swap)"},
 		{2, 0, 2, 3, "Busch Koch / Anna Busch (half swap, other order)"},
 		{0, 3, 0, 2, "Anna Busch / (blank) Anna (half swap, first name blank)"},
 		{0, 4, 1, 1, "Anna Busch / Anna Busch"},
-	} {
-		if g0, g1 := c.gamma(f, 0, tc.a, tc.b), c.gamma(f, 1, tc.a, tc.b); g0 != tc.first || g1 != tc.last {
-			t.Errorf("%s: levels first_name %d, last_name %d; want %d, %d", tc.what, g0, g1, tc.first, tc.last)
-		}
-	}
+	})
 }
 
 // TestFoldAndConfidentLambda trains on a German-style dedupe (seed 7, not
@@ -707,4 +694,32 @@ func truePairsBy(rows [][]string, col int) int {
 		pairs += n * (n - 1) / 2
 	}
 	return pairs
+}
+
+// nameLevels is a pair of toy rows and the levels their first_name and
+// last_name comparisons should land on.
+type nameLevels struct {
+	a, b        int32
+	first, last uint8
+	what        string
+}
+
+// checkNameLevels builds rows (ids a, b, …) under s and checks the levels
+// of the comparisons first_name (0) and last_name (1) for each pair.
+func checkNameLevels(t *testing.T, s *settings.Settings, rows []map[string]string, pairs []nameLevels) {
+	t.Helper()
+	ids := make([]string, len(rows))
+	for i := range ids {
+		ids[i] = string(rune('a' + i))
+	}
+	f := toyFrame(t, s, rows, ids)
+	c, err := compile(s, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range pairs {
+		if g0, g1 := c.gamma(f, 0, tc.a, tc.b), c.gamma(f, 1, tc.a, tc.b); g0 != tc.first || g1 != tc.last {
+			t.Errorf("%s: levels first_name %d, last_name %d; want %d, %d", tc.what, g0, g1, tc.first, tc.last)
+		}
+	}
 }
