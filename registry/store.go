@@ -235,6 +235,19 @@ func uvarintLen(x uint64) int {
 	return n
 }
 
+// appendConf appends the record's OCR confidences, as both of its forms
+// end: 0 for none, else 1 and the confidence's byte.
+func (b *recordBlob) appendConf(out []byte) []byte {
+	for _, c := range b.Conf {
+		if c < 0 {
+			out = append(out, 0)
+		} else {
+			out = append(out, 1, byte(c))
+		}
+	}
+	return out
+}
+
 // appendTo appends the record's encoding (decodeBlob reads it) to out.
 func (b *recordBlob) appendTo(out []byte) []byte {
 	out = binary.AppendUvarint(out, uint64(len(b.ID)))
@@ -244,14 +257,7 @@ func (b *recordBlob) appendTo(out []byte) []byte {
 		out = binary.AppendUvarint(out, uint64(len(f)))
 		out = append(out, f...)
 	}
-	for _, c := range b.Conf {
-		if c < 0 {
-			out = append(out, 0)
-		} else {
-			out = append(out, 1, byte(c))
-		}
-	}
-	return out
+	return b.appendConf(out)
 }
 
 // compactMark starts a record in the store's form of reg25
@@ -296,14 +302,7 @@ fields:
 		out = binary.AppendUvarint(out, uint64(len(f))<<1)
 		out = append(out, f...)
 	}
-	for _, c := range b.Conf {
-		if c < 0 {
-			out = append(out, 0)
-		} else {
-			out = append(out, 1, byte(c))
-		}
-	}
-	return out
+	return b.appendConf(out)
 }
 
 // compactLen bounds the length of appendCompact's encoding: appendTo's
