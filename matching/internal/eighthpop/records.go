@@ -514,9 +514,9 @@ func Generate(dir string, n int, seed uint64) (Stats, error) {
 		SrcReview: {{"DANH SÁCH RÀ SOÁT TRÙNG THÔNG TIN CÔNG DÂN TOÀN QUỐC (01/03/2025)"},
 			{"STT", "Mã bản ghi", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Quê quán", "Nơi thường trú"}},
 		SrcBirth: {{"SỔ ĐĂNG KÝ KHAI SINH (từ 01/7/2025)"},
-			{"STT", "Số đăng ký", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Họ tên cha", "Họ tên mẹ", "Nơi cư trú"}},
+			{"STT", "Mã hồ sơ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Họ tên cha", "Họ tên mẹ", "Nơi cư trú"}},
 		SrcResidence: {{"TRÍCH XUẤT DỮ LIỆU CƯ TRÚ (10/03/2026)"},
-			{"STT", "Mã công dân", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Quan hệ với chủ hộ", "Nơi thường trú", "Nơi ở hiện tại"}},
+			{"STT", "Mã nhân khẩu", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Quan hệ với chủ hộ", "Nơi thường trú", "Nơi ở hiện tại"}},
 	}
 	for _, src := range Sources {
 		var err error
