@@ -37,7 +37,7 @@ func listIDs(t *testing.T, dir string) map[string]string {
 			f.Close()
 			continue
 		}
-		rows, col, err := readRows(path)
+		rows, _, err := readRows(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +45,6 @@ func listIDs(t *testing.T, dir string) map[string]string {
 		if len(rows) == 0 {
 			t.Fatalf("%s: no header", path)
 		}
-		_ = col
 		for _, r := range rows[1:] {
 			if _, dup := ids[r[1]]; dup {
 				t.Errorf("record id %s twice", r[1])
@@ -195,5 +194,26 @@ func TestBreakdownOfTheTruth(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "recall 0.0000") {
 		t.Errorf("every record alone:\n%s", out.String())
+	}
+}
+
+// TestFalseClass: what two persons of a false pair are, from their truth.
+func TestFalseClass(t *testing.T) {
+	a := personRow{name: "Nguyễn Văn Hùng", birth: "1970-03-05", birthProv: "38", prov22: "38", prov26: "38", household: "H1"}
+	for _, c := range []struct {
+		b    personRow
+		want string
+	}{
+		{personRow{name: a.name, birth: a.birth, birthProv: "79", prov22: "79", prov26: "79", household: "H2"}, "namesake, other provinces"},
+		{personRow{name: a.name, birth: a.birth, birthProv: "38", prov22: "79", prov26: "79", household: "H2"}, "namesake, a number names the other's province"},
+		{personRow{name: a.name, birth: a.birth, birthProv: "38", prov22: "38", prov26: "38", household: "H2"}, "namesake, one province"},
+		{personRow{name: "Nguyễn Văn Dũng", birth: a.birth, birthProv: "38", prov22: "38", prov26: "38", household: "H1"}, "twins"},
+		{personRow{name: "Nguyễn Thị Hoa", birth: "1972-01-01", birthProv: "38", prov22: "38", prov26: "38", household: "H1"}, "one household"},
+		{personRow{name: a.name, birth: "1971-03-05", birthProv: "01", prov22: "01", prov26: "01", household: "H3"}, "one full name, another birthday"},
+		{personRow{name: "Lê Thị Lan", birth: "1980-02-02", birthProv: "01", prov22: "01", prov26: "01", household: "H3"}, "other"},
+	} {
+		if got := falseClass(a, c.b); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.b, got, c.want)
+		}
 	}
 }

@@ -547,7 +547,6 @@ func Generate(dir string, n int, seed uint64) (Stats, error) {
 	st.Records = len(truth) - 1
 	persons := [][]string{{"person_id", "full_name", "birth_date", "sex", "id_number", "birth_province", "province_2022", "province_2026",
 		"household", "relation", "namesake_group", "hard"}}
-	households := 0
 	for _, p := range pp.persons {
 		if !seen[p] {
 			continue
@@ -572,7 +571,6 @@ func Generate(dir string, n int, seed uint64) (Stats, error) {
 		}
 		persons = append(persons, []string{p.ID, p.FullName(), p.Birth.Format("2006-01-02"), p.Sex, p.Number, bp, p.Home.prov,
 			p.Province2026(), p.Household, p.Relation, fmt.Sprint(p.Namesake), strings.Join(hard, ";")})
-		_ = households
 	}
 	st.MeanLamda = pp.lambdaSum / float64(max(1, len(pp.persons)))
 	for name, rows := range map[string][][]string{"truth.csv": truth, "kinds.csv": kinds, "persons.csv": persons} {
