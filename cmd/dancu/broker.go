@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dancu-vn/dancu/internal/broker"
+	"github.com/dancu-vn/dancu/internal/broker/compact"
 )
 
 // brokerFlags are the settings of `dancu broker`.
@@ -16,6 +18,8 @@ type brokerFlags struct {
 	data       string // Default: <home>/kafka
 	partitions int    // Default: 6
 	sync       bool   // Default: true
+	tail       int64  // Default: compact.DefaultTail
+	noCompact  bool   // Default: false
 }
 
 func newBrokerCmd(g *globals) *cobra.Command {
@@ -28,6 +32,14 @@ foreground until interrupted. Topics, messages and committed consumer-group
 offsets are kept in the data directory and survive a restart; with --sync
 (the default) every acknowledged batch is fsynced first. Topics are created
 automatically on first use.
+
+At each start, before it serves, the broker compacts the topics created
+with cleanup.policy=compact (the registry's changelog, the load stage's
+share): of each key only the latest message is kept, tombstones older
+than the topic's delete.retention.ms (one day) are dropped, offsets are
+kept (readers see gaps), and each partition's last --compact-tail offsets
+are left as they are. The running broker does not compact; stop it and
+run 'dancu broker compact' (or start it again) to compact.
 
 For development, tests and single-machine runs. In production point
 --kafka / DANCU_KAFKA_BROKERS at an Apache Kafka or Redpanda cluster instead.`,
@@ -47,6 +59,57 @@ For development, tests and single-machine runs. In production point
 	fl.StringVar(&f.data, "data", "", "data directory (default <home>/kafka)")
 	fl.IntVar(&f.partitions, "partitions", broker.DefaultPartitions, "partitions of automatically created topics")
 	fl.BoolVar(&f.sync, "sync", true, "fsync every produced batch and offset commit (survives a crash; slower)")
+	fl.Int64Var(&f.tail, "compact-tail", compact.DefaultTail, "last offsets of each compacted partition left as they are at start")
+	fl.BoolVar(&f.noCompact, "no-compact", false, "do not compact the compacted topics at start")
+	cmd.AddCommand(newBrokerCompactCmd(g))
+	return cmd
+}
+
+func newBrokerCompactCmd(g *globals) *cobra.Command {
+	var data string
+	var tail int64
+	cmd := &cobra.Command{
+		Use:   "compact",
+		Short: "compact the compacted topics of a stopped broker's data directory",
+		Long: `Compact the topics created with cleanup.policy=compact (the registry's
+changelog dancu.registry-changelog, the load stage's share
+dancu.load-pending) in the data directory of a stopped 'dancu broker', as
+a Kafka cluster's log cleaner does: of each key only the latest message is
+kept, a tombstone older than its topic's delete.retention.ms (one day by
+default) is dropped, offsets are kept (readers see gaps), and each
+partition's last --tail offsets are left as they are. A running broker
+holds its directory: this is refused then (the broker compacts at its
+start anyway). Each segment file is replaced whole, so an interrupted
+compaction leaves a directory the broker reads as before.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if data == "" {
+				data = filepath.Join(g.home, "kafka")
+			}
+			if _, err := os.Stat(filepath.Join(data, "meta.json")); err != nil {
+				return fmt.Errorf("broker compact: %s holds no broker data (%w); give the broker's --data", data, err)
+			}
+			res, err := broker.Compact(data, compact.Options{Tail: tail})
+			for _, p := range res.Partitions {
+				switch {
+				case p.Skipped != "":
+					fmt.Fprintf(g.stdout, "%s-%d: left as it is: %s\n", p.Topic, p.Partition, p.Skipped)
+				default:
+					fmt.Fprintf(g.stdout, "%s-%d: %d → %d messages, %d → %d bytes, %d tombstones dropped\n",
+						p.Topic, p.Partition, p.MessagesBefore, p.MessagesAfter, p.BytesBefore, p.BytesAfter, p.TombstonesDropped)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			before, after := res.Messages()
+			fmt.Fprintf(g.stdout, "compacted %s in %.2fs: %d → %d messages\n", data, res.Elapsed.Seconds(), before, after)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&data, "data", "", "the broker's data directory (default <home>/kafka)")
+	fl.Int64Var(&tail, "tail", compact.DefaultTail, "last offsets of each partition left as they are")
 	return cmd
 }
 
@@ -62,6 +125,8 @@ func runBroker(cmd *cobra.Command, g *globals, f brokerFlags) error {
 		Partitions: f.partitions,
 		SyncWrites: f.sync,
 		Logger:     log,
+		NoCompact:  f.noCompact,
+		Compact:    compact.Options{Tail: f.tail},
 	}
 	if f.partitions < 1 {
 		return fmt.Errorf("broker: --partitions %d: must be at least 1", f.partitions)

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/dancu-vn/dancu/internal/broker/compact"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -60,6 +61,17 @@ type Config struct {
 	// registries written against them still start.
 	// Default: "" (a random id of 22 characters, like Kafka's).
 	ClusterID string
+	// NoCompact leaves the compacted topics of DataDir as they are at
+	// Start. Otherwise Start compacts them (package compact: the latest
+	// message of each key kept, tombstones past their topic's
+	// delete.retention.ms dropped, offsets kept) before it serves; the
+	// running broker never compacts.
+	// Default: false (compact at Start).
+	NoCompact bool
+	// Compact tunes the compaction at Start.
+	// Default: the zero compact.Options (the last 1000 offsets of each
+	// partition left as they are).
+	Compact compact.Options
 }
 
 // Validate reports a configuration that cannot work.
@@ -100,6 +112,7 @@ type Broker struct {
 	addr      string
 	clusterID string
 	unlock    func() error
+	compacted compact.Result
 	// stopSessions ends the sweep of sessions.go; sessionsDone is closed
 	// once it has returned.
 	stopSessions, sessionsDone chan struct{}
@@ -134,6 +147,10 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		unlock = u
 	}
 
+	var compacted compact.Result
+	if cfg.DataDir != "" && !cfg.NoCompact {
+		compacted = compactAtStart(cfg)
+	}
 	clusterID, err := chooseClusterID(cfg)
 	if err != nil {
 		_ = unlock()
@@ -141,6 +158,10 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 	}
 	opts := []kfake.Opt{
 		kfake.NumBrokers(1),
+		// kfake's own compaction, run by this ticker, is not used (see
+		// package compact: it is not safe against a kill, moves the log
+		// start offset, and the ticker time-retains compacted topics).
+		kfake.BrokerConfigs(map[string]string{"log.cleaner.backoff.ms": noCleanerMs}),
 		kfake.ClusterID(clusterID),
 		kfake.AllowAutoTopicCreation(),
 		kfake.DefaultNumPartitions(cfg.Partitions),
@@ -171,10 +192,59 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		_ = unlock()
 		return nil, fmt.Errorf("start broker: expected one listener, got %v", addrs)
 	}
-	b := &Broker{cluster: c, addr: addrs[0], clusterID: clusterID, unlock: unlock, stopSessions: make(chan struct{}), sessionsDone: make(chan struct{})}
+	b := &Broker{cluster: c, addr: addrs[0], clusterID: clusterID, unlock: unlock, compacted: compacted,
+		stopSessions: make(chan struct{}), sessionsDone: make(chan struct{})}
 	watchSessions(c, b.addr, cfg.Logger, b.stopSessions, b.sessionsDone)
 	return b, nil
 }
+
+// noCleanerMs is log.cleaner.backoff.ms, the period of kfake's
+// compaction and retention ticker: 10^12 ms, about 31 years (a longer
+// one overflows kfake's time.Duration), so never.
+const noCleanerMs = "1000000000000"
+
+// compactAtStart compacts cfg.DataDir's compacted topics, logging what it
+// did. A failure is logged and the broker started all the same: a
+// segment is replaced whole or not at all, so the directory is as
+// readable as before.
+func compactAtStart(cfg Config) compact.Result {
+	res, err := compact.Dir(cfg.DataDir, cfg.Compact)
+	if err != nil {
+		cfg.Logger.Warn("broker: compaction of the compacted topics failed; starting without it", "dir", cfg.DataDir, "err", err)
+	}
+	for _, p := range res.Partitions {
+		switch {
+		case p.Skipped != "":
+			cfg.Logger.Warn("broker: partition not compacted", "topic", p.Topic, "partition", p.Partition, "why", p.Skipped)
+		case p.MessagesAfter < p.MessagesBefore:
+			cfg.Logger.Info("broker: compacted", "topic", p.Topic, "partition", p.Partition,
+				"messages_before", p.MessagesBefore, "messages_after", p.MessagesAfter,
+				"bytes_before", p.BytesBefore, "bytes_after", p.BytesAfter, "tombstones_dropped", p.TombstonesDropped)
+		}
+	}
+	return res
+}
+
+// Compact compacts the compacted topics of a stopped broker's data
+// directory (package compact), holding the directory's lock meanwhile:
+// it fails with ErrDataDirLocked while a broker runs on it.
+func Compact(dir string, opt compact.Options) (compact.Result, error) {
+	unlock, err := lockDir(filepath.Join(dir, "dancu-broker.lock"))
+	if err != nil {
+		if errors.Is(err, ErrDataDirLocked) {
+			return compact.Result{}, fmt.Errorf("compact broker data dir %s: %w: a broker runs on it (it compacts at its start); stop it first", dir, err)
+		}
+		return compact.Result{}, fmt.Errorf("compact broker data dir %s: %w", dir, err)
+	}
+	res, err := compact.Dir(dir, opt)
+	if uerr := unlock(); err == nil && uerr != nil {
+		err = fmt.Errorf("compact broker data dir %s: release: %w", dir, uerr)
+	}
+	return res, err
+}
+
+// Compacted returns what Start's compaction did.
+func (b *Broker) Compacted() compact.Result { return b.compacted }
 
 // Addr returns the host:port clients connect to.
 func (b *Broker) Addr() string { return b.addr }
