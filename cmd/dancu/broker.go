@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -59,10 +60,20 @@ For development, tests and single-machine runs. In production point
 	fl.StringVar(&f.data, "data", "", "data directory (default <home>/kafka)")
 	fl.IntVar(&f.partitions, "partitions", broker.DefaultPartitions, "partitions of automatically created topics")
 	fl.BoolVar(&f.sync, "sync", true, "fsync every produced batch and offset commit (survives a crash; slower)")
-	fl.Int64Var(&f.tail, "compact-tail", compact.DefaultTail, "last offsets of each compacted partition left as they are at start")
+	fl.Int64Var(&f.tail, "compact-tail", envTail(), "last offsets of each compacted partition left as they are at start ($DANCU_BROKER_COMPACT_TAIL)")
 	fl.BoolVar(&f.noCompact, "no-compact", false, "do not compact the compacted topics at start")
 	cmd.AddCommand(newBrokerCompactCmd(g))
 	return cmd
+}
+
+// envTail returns $DANCU_BROKER_COMPACT_TAIL, the default of
+// --compact-tail (so that a harness starting brokers, dancu chaos, can set
+// it), else compact.DefaultTail.
+func envTail() int64 {
+	if n, err := strconv.ParseInt(os.Getenv("DANCU_BROKER_COMPACT_TAIL"), 10, 64); err == nil {
+		return n
+	}
+	return compact.DefaultTail
 }
 
 func newBrokerCompactCmd(g *globals) *cobra.Command {
@@ -109,7 +120,7 @@ compaction leaves a directory the broker reads as before.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&data, "data", "", "the broker's data directory (default <home>/kafka)")
-	fl.Int64Var(&tail, "tail", compact.DefaultTail, "last offsets of each partition left as they are")
+	fl.Int64Var(&tail, "tail", envTail(), "last offsets of each partition left as they are ($DANCU_BROKER_COMPACT_TAIL)")
 	return cmd
 }
 
