@@ -201,16 +201,16 @@ const (
 
 var crc32c = crc32.MakeTable(crc32.Castagnoli)
 
-// readSegments reads a partition's segment files, or says why the
-// partition is to be left as it is.
-func readSegments(pdir string) (segs []segment, skip string, err error) {
+// listSegments lists a partition's segment files, in offset order.
+func listSegments(pdir string) ([]segment, error) {
 	entries, err := os.ReadDir(pdir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
+	var segs []segment
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".dat")
 		if !ok || e.IsDir() {
@@ -223,95 +223,96 @@ func readSegments(pdir string) (segs []segment, skip string, err error) {
 		segs = append(segs, segment{base: base})
 	}
 	slices.SortFunc(segs, func(a, b segment) int { return cmp.Compare(a.base, b.base) })
-	var firstIdx []byte
-	for i := range segs {
-		s := &segs[i]
-		raw, err := os.ReadFile(filepath.Join(pdir, fmt.Sprintf("%d.dat", s.base)))
-		if err != nil {
-			return nil, "", err
-		}
-		idx, err := os.ReadFile(filepath.Join(pdir, fmt.Sprintf("%d.idx", s.base)))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, "", err
-		}
-		s.size, s.newSize = int64(len(raw)), int64(len(raw))
-		for pos := 0; pos < len(raw); {
-			if pos+12 > len(raw) {
-				return nil, fmt.Sprintf("segment %d: %d bytes after its last whole batch", s.base, len(raw)-pos), nil
-			}
-			n := 12 + int(binary.BigEndian.Uint32(raw[pos+8:pos+12]))
-			if n < 21 || pos+n > len(raw) {
-				return nil, fmt.Sprintf("segment %d: %d bytes after its last whole batch", s.base, len(raw)-pos), nil
-			}
-			b := batch{raw: raw[pos : pos+n]}
-			if crc32.Checksum(b.raw[21:], crc32c) != binary.BigEndian.Uint32(b.raw[17:21]) {
-				return nil, fmt.Sprintf("segment %d: a batch at byte %d fails its checksum", s.base, pos), nil
-			}
-			if err := b.rb.ReadFrom(b.raw); err != nil {
-				return nil, fmt.Sprintf("segment %d: batch at byte %d: %v", s.base, pos, err), nil
-			}
-			if b.rb.Attributes&(attrTransactional|attrControl) != 0 {
-				return nil, fmt.Sprintf("segment %d: transactional or control batch at offset %d", s.base, b.rb.FirstOffset), nil
-			}
-			at := len(s.batches) * indexEntrySize
-			if at+indexEntrySize > len(idx) {
-				return nil, fmt.Sprintf("segment %d: index lacks the entry of batch %d", s.base, len(s.batches)), nil
-			}
-			b.idx = idx[at : at+indexEntrySize]
-			// Entries are rewritten as they stand, one per batch kept: a
-			// crash between a segment's rename and its index's leaves
-			// them misaligned, harmless only when they are all alike.
-			// (The checksum byte covers the max earlier timestamp, which
-			// kfake does not read; it is compared without both.)
-			if firstIdx == nil {
-				firstIdx = b.idx
-			} else if b.idx[0] != firstIdx[0] || !bytes.Equal(b.idx[2:6], firstIdx[2:6]) || b.idx[14] != firstIdx[14] {
-				return nil, fmt.Sprintf("segment %d: index entries differ (epoch or flags) at batch %d", s.base, len(s.batches)), nil
-			}
-			s.batches = append(s.batches, b)
-			pos += n
-		}
-	}
-	return segs, "", nil
+	return segs, nil
 }
 
-// compactPartition compacts the partition in pdir, filling pr.
+// readSegment reads the batches of segment s (one segment at a time is
+// held, not the partition), or says why the partition is to be left as
+// it is. like is the index entry every batch's must be like (nil: the
+// first one read sets it).
+func readSegment(pdir string, s *segment, like *[]byte) (skip string, err error) {
+	raw, err := os.ReadFile(filepath.Join(pdir, fmt.Sprintf("%d.dat", s.base)))
+	if err != nil {
+		return "", err
+	}
+	idx, err := os.ReadFile(filepath.Join(pdir, fmt.Sprintf("%d.idx", s.base)))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	s.size, s.newSize, s.batches = int64(len(raw)), int64(len(raw)), nil
+	for pos := 0; pos < len(raw); {
+		if pos+12 > len(raw) {
+			return fmt.Sprintf("segment %d: %d bytes after its last whole batch", s.base, len(raw)-pos), nil
+		}
+		n := 12 + int(binary.BigEndian.Uint32(raw[pos+8:pos+12]))
+		if n < 21 || pos+n > len(raw) {
+			return fmt.Sprintf("segment %d: %d bytes after its last whole batch", s.base, len(raw)-pos), nil
+		}
+		b := batch{raw: raw[pos : pos+n]}
+		if crc32.Checksum(b.raw[21:], crc32c) != binary.BigEndian.Uint32(b.raw[17:21]) {
+			return fmt.Sprintf("segment %d: a batch at byte %d fails its checksum", s.base, pos), nil
+		}
+		if err := b.rb.ReadFrom(b.raw); err != nil {
+			return fmt.Sprintf("segment %d: batch at byte %d: %v", s.base, pos, err), nil
+		}
+		if b.rb.Attributes&(attrTransactional|attrControl) != 0 {
+			return fmt.Sprintf("segment %d: transactional or control batch at offset %d", s.base, b.rb.FirstOffset), nil
+		}
+		at := len(s.batches) * indexEntrySize
+		if at+indexEntrySize > len(idx) {
+			return fmt.Sprintf("segment %d: index lacks the entry of batch %d", s.base, len(s.batches)), nil
+		}
+		b.idx = idx[at : at+indexEntrySize]
+		// Entries are rewritten as they stand, one per batch kept: a
+		// crash between a segment's rename and its index's leaves them
+		// misaligned, harmless only when they are all alike. (The
+		// checksum byte covers the max earlier timestamp, which kfake
+		// does not read; they are compared without both.)
+		if *like == nil {
+			*like = b.idx
+		} else if l := *like; b.idx[0] != l[0] || !bytes.Equal(b.idx[2:6], l[2:6]) || b.idx[14] != l[14] {
+			return fmt.Sprintf("segment %d: index entries differ (epoch or flags) at batch %d", s.base, len(s.batches)), nil
+		}
+		s.batches = append(s.batches, b)
+		pos += n
+	}
+	return "", nil
+}
+
+// compactPartition compacts the partition in pdir, filling pr. It reads
+// the segments twice, one at a time: first for each key's latest offset,
+// then to rewrite them.
 func compactPartition(pdir string, pr *Partition, tail, now, retention int64) error {
-	segs, skip, err := readSegments(pdir)
+	segs, err := listSegments(pdir)
 	if err != nil {
 		return err
 	}
-	for _, s := range segs {
-		pr.BytesBefore += s.size
-		for _, b := range s.batches {
-			pr.MessagesBefore += int(b.rb.NumRecords)
-		}
-	}
-	pr.BytesAfter, pr.MessagesAfter = pr.BytesBefore, pr.MessagesBefore
-	if skip != "" {
-		pr.Skipped = skip
-		return nil
-	}
-	var first, last *batch
-	for i := range segs {
-		if n := len(segs[i].batches); n > 0 {
-			if first == nil {
-				first = &segs[i].batches[0]
-			}
-			last = &segs[i].batches[n-1]
-		}
-	}
-	if first == nil || first == last {
-		return nil
-	}
-	tailFrom := last.lastOffset() + 1 - max(tail, 0)
-	cleanable := func(b *batch) bool { return b != last && b.lastOffset() < tailFrom }
-
-	// Pass 1: the offset of each key's latest message.
+	var like []byte
+	// Pass 1: what the partition holds, and the offset of each key's
+	// latest message.
 	latest := make(map[string]int64)
+	firstOffset, lastFirst, end, batches := int64(-1), int64(-1), int64(0), 0
 	for i := range segs {
-		for j := range segs[i].batches {
-			b := &segs[i].batches[j]
+		s := &segs[i]
+		skip, err := readSegment(pdir, s, &like)
+		if err != nil {
+			return err
+		}
+		pr.BytesBefore += s.size
+		if skip != "" {
+			pr.Skipped = skip
+		}
+		for j := range s.batches {
+			b := &s.batches[j]
+			pr.MessagesBefore += int(b.rb.NumRecords)
+			if firstOffset < 0 {
+				firstOffset = b.rb.FirstOffset
+			}
+			lastFirst, end = b.rb.FirstOffset, b.lastOffset()+1
+			batches++
+			if pr.Skipped != "" {
+				continue
+			}
 			err := eachRecord(b, func(r kmsg.Record) {
 				if r.Key != nil {
 					latest[string(r.Key)] = b.rb.FirstOffset + int64(r.OffsetDelta)
@@ -319,15 +320,23 @@ func compactPartition(pdir string, pr *Partition, tail, now, retention int64) er
 			})
 			if err != nil {
 				pr.Skipped = fmt.Sprintf("batch at offset %d: %v", b.rb.FirstOffset, err)
-				return nil
 			}
 		}
+		s.batches = nil
 	}
+	pr.BytesAfter, pr.MessagesAfter = pr.BytesBefore, pr.MessagesBefore
+	if pr.Skipped != "" || batches < 2 {
+		return nil
+	}
+	tailFrom := end - max(tail, 0)
+	cleanable := func(b *batch) bool { return b.rb.FirstOffset != lastFirst && b.lastOffset() < tailFrom }
 
 	// Pass 2: each segment's batches, cleaned.
-	firstOffset := first.rb.FirstOffset
 	for i := range segs {
 		s := &segs[i]
+		if skip, err := readSegment(pdir, s, &like); err != nil || skip != "" {
+			return errors.Join(err, fmt.Errorf("segment %d changed while compacted: %s", s.base, skip))
+		}
 		var out, idx []byte
 		changed := false
 		for j := range s.batches {
@@ -363,6 +372,7 @@ func compactPartition(pdir string, pr *Partition, tail, now, retention int64) er
 			}
 			pr.MessagesAfter -= dropped
 		}
+		s.batches = nil
 		if !changed {
 			continue
 		}
