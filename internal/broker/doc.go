@@ -12,7 +12,12 @@
 // wire protocol. With a data directory, topics, messages and committed
 // consumer-group offsets survive a restart; with SyncWrites they also
 // survive the process being killed. A lock file keeps two brokers off
-// one data directory.
+// one data directory. At Start the topics created with
+// cleanup.policy=compact (the registry's changelog, the load stage's
+// share) are compacted as a Kafka cluster would (package compact), and
+// kfake's own cleaner is kept from running (it is not safe against a
+// kill); the running broker does not compact (Compact, for a stopped
+// one's directory).
 //
 // Package brokertest starts one in-process for integration tests.
 package broker
