@@ -353,7 +353,7 @@ func (a *Adapter) derive(f *vnFields) {
 			motherName = parent
 		}
 	}
-	nf := parseNameFields(full, f.scratch)
+	nf := parseNameFields(full, r.Sex, f.scratch)
 	copy(d[fFamily:fFamilySure+1], nf[:])
 	if childOf && fatherName != "" && !vn.NoName(fatherName) {
 		fn := vn.ParseName(fatherName)
@@ -497,12 +497,17 @@ type nameFields [fFamilySure - fFamily + 1]string
 
 // parseNameFields derives the name fields of a full name: its parts
 // (vn.ParseName), their folded keys, the name's key and OCR key, and the
-// first and last words of the OCR key. The name's strings are made in
-// *room when room is not nil (vn.ParseNameIn).
-func parseNameFields(full string, room *[]byte) nameFields {
+// first and last words of the OCR key. A middle name written as its
+// initial is read with the record's ticked sex (vn.Name.MiddleInitial: a
+// woman's T. is Thị). The name's strings are made in *room when room is
+// not nil (vn.ParseNameIn).
+func parseNameFields(full, sex string, room *[]byte) nameFields {
 	var d nameFields
 	const o = fFamily
 	n := vn.ParseNameIn(full, room)
+	if t, ok := n.MiddleInitial(sex); ok {
+		n = vn.ParseNameIn(t, room)
+	}
 	d[fFamily-o], d[fMiddle-o], d[fGiven-o] = n.Family, n.Middle, n.Given
 	d[fFamilyKey-o], d[fMiddleKey-o], d[fGivenKey-o] = nameKeys(n)
 	d[fNameKey-o], d[fNameOCR-o] = n.Key, n.OCRKey
