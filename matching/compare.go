@@ -55,6 +55,10 @@ type cLevel struct {
 	thr    float64
 	max    int
 	tf     int // column for term-frequency adjustment, -1 none
+	// tfWith are the earlier levels (indices into the comparison's
+	// levels) whose u the term-frequency adjustment adds to this level's
+	// (settings' tf_with).
+	tfWith []int
 	// mirror is, for a cross level, the earlier comparison holding the
 	// mirror cross level (column and other exchanged: the first name's
 	// "swapped with surname" for the surname's "swapped with first
@@ -189,6 +193,13 @@ func compile(s *settings.Settings, f *Frame) (*compiled, error) {
 				if cl.tf, err = colOf(l.TF); err != nil {
 					return nil, fmt.Errorf("comparison %s: %w", sc.Name, err)
 				}
+			}
+			for _, w := range l.TFWith {
+				i := slices.IndexFunc(sc.Levels[:len(cc.levels)], func(e settings.Level) bool { return e.Label == w })
+				if i < 0 {
+					return nil, fmt.Errorf("comparison %s: level %q: tf_with %q is no earlier level", sc.Name, l.Label, w)
+				}
+				cl.tfWith = append(cl.tfWith, i)
 			}
 			cc.levels = append(cc.levels, cl)
 		}
@@ -666,7 +677,10 @@ func dayOfYear(m, d int) int {
 
 // weights holds log2(m/u) per comparison and level (index = gamma).
 type weights struct {
-	w      [][]float64
+	w [][]float64
+	// u is, per comparison and level, the u a term-frequency adjustment
+	// weighs a value's frequency against: the level's own, with its
+	// tf_with levels' added.
 	u      [][]float64
 	prior  float64 // log2(λ/(1-λ))
 	tfMin  float64
@@ -769,7 +783,24 @@ func newWeights(c *compiled, m *settings.Model, prior string) *weights {
 			}
 		}
 		ws.w = append(ws.w, w)
-		ws.u = append(ws.u, u)
+		// The term-frequency adjustment's u (tfAdjOf): a level with
+		// tf_with weighs a value's frequency against every pair agreeing
+		// on its tf column, the earlier levels' u with its own (a name
+		// without its marks: the pairs that agree with them landed on
+		// exact). Against its own u alone, which is only the share of
+		// those pairs that differ in the marks, the adjustment took
+		// log2((u_exact+u)/u) off every value, -2.9 bits for the family
+		// name, and a record of a list without marks lost that against
+		// every other list (acc51).
+		uTF := slices.Clone(u)
+		for li, l := range c.comps[k].levels {
+			for _, j := range l.tfWith {
+				if li+1 < len(uTF) && j+1 < len(u) {
+					uTF[li+1] += u[j+1]
+				}
+			}
+		}
+		ws.u = append(ws.u, uTF)
 		for _, l := range c.comps[k].levels {
 			if l.tf >= 0 {
 				ws.hasTF = true

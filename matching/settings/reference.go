@@ -457,6 +457,14 @@ nothing else outweighs; training's output notes the raise. ` + "`m_min: P`" + ` 
 does the same for that level (the Vietnamese address's "another province, the
 number names the other's": 0.016, half of those movers, a level records without
 movers never reach); the levels not raised are scaled down so that m sums to 1.
+` + "`tf_with: [LABEL, …]`" + ` on a level with ` + "`tf`" + ` names the comparison's earlier levels whose
+pairs agree on its tf column too — the exact level on a name with its marks, before
+this one on the name folded: the adjustment then weighs a value's frequency against
+the u of every pair agreeing on the column, theirs and this level's together, as
+Splink weighs a fuzzy level's against its exact level's u. Without it, a level
+that only catches what an earlier one left (the pairs that differ in the marks)
+takes the earlier level's share off every value a second time (the Vietnamese
+family name: Nguyen / Nguyễn 2.9 bits under Nguyễn / Nguyễn).
 
 Comparisons are counted as independent evidence. Columns that record one
 fact — a city and its postcode, the addresses and parents a household

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -258,6 +259,14 @@ type Level struct {
 	// (Splink's term-frequency adjustment): agreeing on a rare value says
 	// more than agreeing on a common one.
 	TF string `json:"tf,omitempty" yaml:"tf,omitempty"`
+	// TFWith names earlier levels of the comparison whose pairs agree on
+	// this level's TF column too (an exact level on the name with its
+	// marks, before this one on the name without them): the adjustment
+	// then weighs the value's frequency against the u of every pair that
+	// agrees on the column, those levels' and this one's together, not
+	// this level's alone, which counts the earlier levels' share against
+	// every value a second time. Default: none (this level's u).
+	TFWith []string `json:"tf_with,omitempty" yaml:"tf_with,omitempty"`
 	// M is the starting m probability for training. Default: from the
 	// level's position.
 	M float64 `json:"m,omitempty" yaml:"m,omitempty"`
@@ -810,6 +819,16 @@ func (s Settings) Validate() error {
 			lf := fmt.Sprintf("%s.levels[%d]", f, j)
 			if l.MMin < 0 || l.MMin >= 0.5 || math.IsNaN(l.MMin) {
 				bad(lf+".m_min", "must be in [0, 0.5), got %v", l.MMin)
+			}
+			if len(l.TFWith) > 0 && l.TF == "" {
+				bad(lf+".tf_with", "needs tf on the level")
+			}
+			for _, w := range l.TFWith {
+				if i := slices.IndexFunc(c.Levels[:j], func(e Level) bool { return e.Label == w }); i < 0 {
+					bad(lf+".tf_with", "%q is no earlier level of the comparison", w)
+				} else if c.Levels[i].TF == "" {
+					bad(lf+".tf_with", "earlier level %q has no tf", w)
+				}
 			}
 			if !isOp(l.Op) {
 				bad(lf+".op", "unknown %q", l.Op)
