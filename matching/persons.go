@@ -376,7 +376,12 @@ func summarise(res *Result, personID func(root int32) string, withConflicts bool
 		// The numbers the two persons hold, not the two records' own (a
 		// record without a number, or with a copy of its person's number,
 		// may be the one whose link was refused).
-		both := append(append([]int32(nil), members[byRoot[ra]]...), members[byRoot[rb]]...)
+		// A ruling's must-link may have put the two in one person (its
+		// members are then listed once, not twice: user31).
+		both := append([]int32(nil), members[byRoot[ra]]...)
+		if rb != ra {
+			both = append(both, members[byRoot[rb]]...)
+		}
 		na, nb, two := twoNumbers(f, cols.valid, both)
 		if !two {
 			// One number typed twice with different slips (a

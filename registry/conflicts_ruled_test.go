@@ -53,6 +53,11 @@ func TestRuledConflictNotRaisedOpenAgain(t *testing.T) {
 		t.Fatalf("after same_person the merged person's two_ids: %+v (all %+v)", again, join.Conflicts)
 	}
 	c2 := again[0]
+	// Its records each once (user31: the two_ids of a person the ruling
+	// merged listed each record twice, the desk six columns for three).
+	if recs := slices.Compact(slices.Sorted(slices.Values(c2.RecordIDs))); len(recs) != len(c2.RecordIDs) {
+		t.Errorf("the merged person's two_ids lists a record twice: %q", c2.RecordIDs)
+	}
 	if c2.Status != schemas.StatusDecided || !strings.Contains(c2.Explanation, "d1") || !strings.Contains(c2.Explanation, c1.ConflictID) {
 		t.Errorf("the merged person's two_ids, answered by d1: status %q, explanation %q", c2.Status, c2.Explanation)
 	}
