@@ -112,7 +112,7 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 	case schemas.StatusResolvedByRegistry:
 		return "", false, &httpError{http.StatusConflict, "the registry resolved this conflict (it is no longer true); there is nothing to decide"}
 	case schemas.StatusDecided:
-		return "", false, &httpError{http.StatusConflict, "this conflict is already decided; decisions are never overwritten"}
+		return "", false, &httpError{http.StatusConflict, alreadyDecided(prior)}
 	}
 	if !joinable(c) && decision != schemas.DecisionNeedsVerification {
 		return "", false, &httpError{http.StatusBadRequest, "this conflict has one record: there are no two records to join or separate; decide needs_verification (field verification of the number)"}
@@ -145,6 +145,26 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 		}
 	}
 	return schemas.StatusDecided, true, nil
+}
+
+// alreadyDecided is why a decision on a decided conflict is refused: who
+// ruled, what and when (the ruling in force among prior), and what is
+// left to do. Before, two officers deciding one conflict at once read
+// only "already decided; decisions are never overwritten" and did not
+// learn who had ruled nor that a supervisor corrects a wrong ruling
+// (user31).
+func alreadyDecided(prior []schemas.Decision) string {
+	var in *schemas.Decision
+	for i := range prior {
+		if prior[i].Effective() && (in == nil || !prior[i].DecidedAt.Before(in.DecidedAt)) {
+			in = &prior[i]
+		}
+	}
+	by := " by a ruling on another conflict (see why it is decided)"
+	if in != nil {
+		by = fmt.Sprintf(" (%s by %s at %s UTC)", strings.ReplaceAll(in.Decision, "_", " "), in.User, in.DecidedAt.UTC().Format("2006-01-02 15:04:05"))
+	}
+	return "this conflict is already decided" + by + "; your decision was not recorded, and decisions are never overwritten: a supervisor corrects a wrong ruling on the conflict's page"
 }
 
 // correction checks a supervisor's new ruling (decision) on conflict c

@@ -73,9 +73,11 @@ func TestReviewerSeesOnlyTheirProvince(t *testing.T) {
 	if d.StatusAfter != schemas.StatusDecided || !d.Effective() || d.User != "hn" {
 		t.Errorf("decision %+v", d)
 	}
-	// Decided: never overwritten.
-	if status, _ := c.Do(t, "POST", "/api/conflicts/"+hn+"/decision", map[string]string{"decision": "same_person"}); status != http.StatusConflict {
-		t.Errorf("second decision on a decided conflict: %d, want 409", status)
+	// Decided: never overwritten; the refusal says who ruled, what, and
+	// that a supervisor corrects a ruling (user31: it said neither).
+	if status, body := c.Do(t, "POST", "/api/conflicts/"+hn+"/decision", map[string]string{"decision": "same_person"}); status != http.StatusConflict ||
+		!strings.Contains(string(body), "different persons by hn at "+d.DecidedAt.UTC().Format("2006-01-02 15:04:05")+" UTC") || !strings.Contains(string(body), "a supervisor corrects") {
+		t.Errorf("second decision on a decided conflict: %d %s, want 409 naming the ruling in force", status, body)
 	}
 	// The matcher re-emits the conflict as open with a higher version: the
 	// desk still reads it as decided.
