@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/dancu-vn/dancu/web/store"
 )
@@ -22,6 +23,37 @@ var funcs = template.FuncMap{
 	"mergedInto":   mergedInto,
 	"eventReason":  eventReason,
 	"bornText":     bornText,
+	"utc":          utc,
+	"plural":       plural,
+	"numbers":      numbers,
+}
+
+// utc writes t in UTC by layout, saying so ("2026-12-07 16:30 UTC"):
+// the conflict page's times were written without a zone, and a reviewer
+// in Vietnam (UTC+7) read 16:30 for a decision taken at 23:30 his time
+// (user31); the audit log says "(UTC)" in its header.
+func utc(t time.Time, layout string) string { return t.UTC().Format(layout) + " UTC" }
+
+// plural writes n and the noun, with an s unless n is 1 ("1 record",
+// "4 records").
+func plural(n any, noun string) string {
+	s := fmt.Sprint(n)
+	if s == "1" {
+		return s + " " + noun
+	}
+	return s + " " + noun + "s"
+}
+
+// numbers writes a conflict's masked numbers ("0741******66;0741******42"
+// for a two_ids) with a line-break opportunity after each ";": unbroken,
+// the two numbers made the queue's ID column so wide that a national
+// supervisor's queue was wider than a 1280-px window (user31).
+func numbers(s string) template.HTML {
+	parts := strings.Split(s, ";")
+	for i, p := range parts {
+		parts[i] = template.HTMLEscapeString(p)
+	}
+	return template.HTML(strings.Join(parts, ";<wbr>"))
 }
 
 func parseTemplates() (map[string]*template.Template, error) {
