@@ -179,7 +179,14 @@ when it is done.`,
 			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "CONFLICT\tKIND\tPROBABILITY\tNUMBER\tPROVINCES\tRECORDS\tSTATUS")
 			for _, x := range out.Conflicts {
-				fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\t%d\t%s\n", x.ID, x.Kind, x.Score, x.Number, strings.Join(x.Provinces, ","), x.Records, x.Status)
+				// No probability (a shared_id, an id_contradicts of one
+				// record): "—" as on the desk's queue, not 0.000, which
+				// read as "surely two people" (user31).
+				p := "—"
+				if x.Score != 0 {
+					p = fmt.Sprintf("%.3f", x.Score)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", x.ID, x.Kind, p, x.Number, strings.Join(x.Provinces, ","), x.Records, x.Status)
 			}
 			if err := tw.Flush(); err != nil {
 				return err

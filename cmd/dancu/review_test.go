@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -47,6 +48,13 @@ func TestUsersAndReviewCommands(t *testing.T) {
 	out, err = review("list")
 	if err != nil || !strings.Contains(out, own) || strings.Contains(out, other) || strings.Contains(out, "001090012345") {
 		t.Errorf("review list: %v\n%s", err, out)
+	}
+	// A conflict without a probability (shared_id as the matcher raises
+	// it: score 0) lists "—", as the desk's queue does, not 0.000.
+	env.Exec(t, `INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)
+SELECT conflict_id, kind, province_code, id_number, person_ids, record_ids, 0, explanation, status, version + 1 FROM conflicts FINAL WHERE conflict_id = '`+own+`'`)
+	if out, err := review("list"); err != nil || !regexp.MustCompile(own+` +shared_id +— +0010\*{6}45 `).MatchString(out) || strings.Contains(out, "0.000") {
+		t.Errorf("review list, a conflict without a probability: %v\n%s", err, out)
 	}
 	env.SeedConflict(t, "c_cli_own2", schemas.ConflictGreyZone, "79", "79")
 	if out, err := review("list", "--limit", "1", "--offset", "1"); err != nil || !strings.Contains(out, "2–2 of 2\n") || strings.Count(out, "c_cli_own") != 1 {
