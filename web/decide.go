@@ -362,7 +362,10 @@ func (s *Server) decide(r *http.Request, id string, in ruleIn) (schemas.Decision
 	}
 	if s.cfg.Publisher != nil && (d.Effective() || d.Decision == schemas.DecisionNeedsVerification) {
 		// The decision is stored: a failed publish is logged and the
-		// decision stays in ClickHouse, where the match stage can re-read it.
+		// decision stays in ClickHouse, but nothing publishes it again
+		// and the match stage reads decisions only from the topic (the
+		// republish of pipelines reads which conflicts were decided, not
+		// the rulings): it is never applied (user31; README).
 		if err := s.cfg.Publisher.PublishDecision(context.WithoutCancel(r.Context()), d); err != nil {
 			s.log.Error("publish decision", "decision", d.DecisionID, "err", err)
 		}
