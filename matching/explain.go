@@ -112,28 +112,31 @@ func (e *Explanation) String() string {
 	if e.Err != nil {
 		return e.Err.Error()
 	}
-	// The level column is as wide as its longest level (38 at least): a
-	// level of 46 characters ("another province, the number names the
-	// other's", or one with "(u given …)") pushed its row's weights out
-	// of their columns, on the desk too (user31).
-	lw := 38
+	// The comparison and level columns are as wide as their longest
+	// entries: fixed at 20 and 38, a level of 46 characters ("another
+	// province, the number names the other's", or one with "(u given
+	// …)") pushed its row's weights out of their columns, on the desk
+	// too; and the lines stay short enough for the desk's box at 1280 px
+	// (user31).
+	cw, lw := utf8.RuneCountInString("comparison"), utf8.RuneCountInString("level")
 	for _, s := range e.Steps {
+		cw = max(cw, utf8.RuneCountInString(s.Comparison))
 		lw = max(lw, utf8.RuneCountInString(s.Level))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s ↔ %s\n", e.A, e.B)
-	fmt.Fprintf(&b, "%-20s %-*s %8s %8s %9s\n", "comparison", lw, "level", "weight", "tf adj", "running")
+	fmt.Fprintf(&b, "%-*s %-*s %8s %8s %9s\n", cw, "comparison", lw, "level", "weight", "tf adj", "running")
 	run := e.Prior
-	fmt.Fprintf(&b, "%-20s %-*s %+8.2f %8s %+9.2f\n", "prior (λ)", lw, "", e.Prior, "", run)
+	fmt.Fprintf(&b, "%-*s %-*s %+8.2f %8s %+9.2f\n", cw, "prior (λ)", lw, "", e.Prior, "", run)
 	for _, s := range e.Steps {
 		run += s.Weight + s.TF
 		tf := ""
 		if s.TF != 0 {
 			tf = fmt.Sprintf("%+8.2f", s.TF)
 		}
-		fmt.Fprintf(&b, "%-20s %-*s %+8.2f %8s %+9.2f   %q | %q\n", s.Comparison, lw, s.Level, s.Weight, tf, run, s.ValueA, s.ValueB)
+		fmt.Fprintf(&b, "%-*s %-*s %+8.2f %8s %+9.2f   %q | %q\n", cw, s.Comparison, lw, s.Level, s.Weight, tf, run, s.ValueA, s.ValueB)
 	}
-	fmt.Fprintf(&b, "%-20s %-*s %+8.2f %8s %9s\n", "total", lw, "", e.Total, "", "")
+	fmt.Fprintf(&b, "%-*s %-*s %+8.2f %8s %9s\n", cw, "total", lw, "", e.Total, "", "")
 	fmt.Fprintf(&b, "match probability %.6f\n", e.Probability)
 	return b.String()
 }
