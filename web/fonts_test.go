@@ -20,12 +20,16 @@ import (
 // among them), every element of the conflict page that shows Vietnamese
 // text — the records, the decisions' notes, and the note a reviewer types
 // — is drawn from one font, not letter by letter from a fallback. The
-// waterfall of "why the matcher raised it" is left out: its columns need
-// a monospace font, and its Vietnamese is the values quoted at the lines'
-// ends.
+// waterfall of "why the matcher raised it" keeps a monospace font for its
+// columns; the values quoted at its lines' ends, where its Vietnamese is,
+// are checked too (user31: DejaVu Sans Mono drew "Nguyễn" as "Nguyêñ").
 func TestBrowserVietnameseFonts(t *testing.T) {
 	env := webtest.Start(t, web.Config{})
 	id := env.SeedConflict(t, "c_fonts", schemas.ConflictSharedID, "01", "01")
+	env.Exec(t, `INSERT INTO conflicts (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version)
+SELECT conflict_id, kind, province_code, id_number, person_ids, record_ids, score,
+	'number 0010******45 is on the records of 2 different persons\n\nr_c_fonts_0 ↔ r_c_fonts_1\ncomparison  level  weight   tf adj   running\nfamily_name exact   +2.34    -1.13    -15.20   "Nguyễn" | "Nguyễn"\nparents     else    -3.53             -24.98   "trần văn sơn" | "lê ngọc chung"\n',
+	status, version + 1 FROM conflicts FINAL WHERE conflict_id = 'c_fonts'`)
 	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
 	if st, b := env.Login(t, "reviewer.hn").Do(t, "POST", "/api/conflicts/"+id+"/decision", map[string]string{"decision": "needs_verification", "note": "Cần xác minh tại chỗ: Trần Thị Hằng, ở Ấp Bầu"}); st != 200 {
 		t.Fatalf("decide: %d %s", st, b)
@@ -49,7 +53,7 @@ func TestBrowserVietnameseFonts(t *testing.T) {
   let n = 0;
   for (const el of document.querySelectorAll("main *")) {
     const own = [...el.childNodes].filter(c => c.nodeType === 3).map(c => c.textContent).join("") + (el.value || "");
-    if (viet.test(own) && !el.closest("pre.explain")) el.setAttribute("data-viet", String(n++));
+    if (viet.test(own) && (!el.closest("pre.explain") || el.matches("pre.explain span.vals"))) el.setAttribute("data-viet", String(n++));
   }
   return n;
 })()`))
@@ -82,7 +86,7 @@ func TestBrowserVietnameseFonts(t *testing.T) {
 	if ff := run(t, ctx, chromedp.Evaluate[[]string](`[document.body, ...[...document.querySelectorAll("main textarea, main input, main select, main button")].filter(e => e.type !== "hidden" && e.type !== "radio")].map(e => getComputedStyle(e).fontFamily)`)); len(slices.Compact(ff)) != 1 {
 		t.Errorf("the form controls' fonts %q, want the page's, %q", ff[1:], ff[0])
 	}
-	if len(nodes) != marked || !slices.Contains(checked, "textarea") || !slices.Contains(checked, "li") {
-		t.Errorf("checked %v of %d elements: want the note typed and the decision's", checked, marked)
+	if len(nodes) != marked || !slices.Contains(checked, "textarea") || !slices.Contains(checked, "li") || !slices.Contains(checked, "span") {
+		t.Errorf("checked %v of %d elements: want the note typed, the decision's and the waterfall's values", checked, marked)
 	}
 }

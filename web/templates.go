@@ -26,6 +26,33 @@ var funcs = template.FuncMap{
 	"utc":          utc,
 	"plural":       plural,
 	"numbers":      numbers,
+	"waterfall":    waterfall,
+}
+
+// waterfall writes a conflict's explanation for its <pre>, each row's
+// quoted values (what follows the running total: `   "Nguyễn" | "Nguyễn"`)
+// in a <span class="vals"> the page draws in its sans-serif font. In
+// DejaVu Sans Mono, often a Linux desk's only monospace, Chromium drew
+// "Nguyễn" as "Nguyêñ" (the tilde of ễ over the n: user31), a wrong
+// letter where the reviewer compares names; the columns before the
+// values keep the monospace font.
+func waterfall(expl string) template.HTML {
+	var b strings.Builder
+	for i, line := range strings.Split(expl, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		cols, vals, ok := strings.Cut(line, `   "`)
+		if !ok {
+			b.WriteString(template.HTMLEscapeString(line))
+			continue
+		}
+		b.WriteString(template.HTMLEscapeString(cols))
+		b.WriteString(`   <span class="vals">&#34;`)
+		b.WriteString(template.HTMLEscapeString(vals))
+		b.WriteString(`</span>`)
+	}
+	return template.HTML(b.String())
 }
 
 // utc writes t in UTC by layout, saying so ("2026-12-07 16:30 UTC"):
