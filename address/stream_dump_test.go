@@ -29,7 +29,14 @@ func TestDumpStream(t *testing.T) {
 	}
 	w := bufio.NewWriter(fh)
 	cold := os.Getenv("DANCU_ADDR_STREAM_COLD") == "1"
+	codes := os.Getenv("DANCU_ADDR_STREAM_CODES") == "1"
 	for i, s := range texts {
+		if codes {
+			p := Prepare(s, dates[i])
+			c := p.Codes()
+			fmt.Fprintf(w, "%s\t%s %s %s %s %s\n", s, c.Province, c.District, c.Commune, c.NewProvince, c.NewCommune)
+			continue
+		}
 		var r Result
 		if cold {
 			r = resolveText(s, !dates[i].Before(ReformDate), false)
