@@ -804,9 +804,11 @@ const NoteNumberNotName = "looks like an identification number, not a name"
 
 // numberNotName reports a name cell that has no letter and 8 digits or
 // more: what cleanNumber reads, or could read, as an identification
-// number. A dash or "0" (a name left blank) is not one.
+// number. A dash or "0" (a name left blank) is not one. The letter is
+// looked for first: a name's first byte has one, where counting its
+// digits reads it all.
 func numberNotName(v string) bool {
-	return digitCount(v) >= 8 && !hasLetter(v)
+	return !hasLetter(v) && digitCount(v) >= 8
 }
 
 // cleanNumber strips the separators people type into identification

@@ -118,7 +118,7 @@ type sheetState struct {
 	merged     mergedDown                   // see fillMerged
 	household  string                       // the household number carried down to its members (carryHousehold)
 	homeAddr   string                       // the permanent address of that household's rows (carryHousehold)
-	blanks     map[string]*blankCol         // a CSV's household columns left blank under a value, by field (watchBlanks)
+	blanks     *blankWatch                  // a CSV's household columns left blank under a value (watchBlanks)
 	dates      []*dateColumn                // the date columns' orders and what their text dates said
 	noList     noListState                  // what the rows of a sheet without header showed (notalist.go)
 	// noHeaderFonts are the fonts of the cells of a sheet without header,
