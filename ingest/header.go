@@ -158,7 +158,11 @@ func classifyHeader(h string) string {
 	}
 	for _, r := range headerRules {
 		for _, p := range r.prefixes {
-			if f == p || strings.HasPrefix(f, p+" ") {
+			// f is p, or p and a space and more: tested without making
+			// p+" " (an allocation a rule, for every cell the header
+			// search reads: 4% of the instructions of dancu link's read of
+			// 36,000 generated records, issue 13)
+			if strings.HasPrefix(f, p) && (len(f) == len(p) || f[len(p)] == ' ') {
 				return r.field
 			}
 		}

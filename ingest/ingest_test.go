@@ -447,3 +447,43 @@ func TestFieldIndexConstants(t *testing.T) {
 		t.Errorf("%d idx constants for %d fields", idxHouseholdNo+1, len(fieldList))
 	}
 }
+
+// TestClassifyHeaderPrefixes checks classifyHeader's prefix test against
+// its definition (f is a rule's prefix, or starts with it and a space)
+// on every prefix as it stands, followed by a space and a word, by a
+// letter, and cut short.
+func TestClassifyHeaderPrefixes(t *testing.T) {
+	byDefinition := func(h string) string {
+		f := fold(h)
+		if f == "" {
+			return ""
+		}
+		if _, ok := exactRule[f]; ok {
+			return classifyHeader(h) // not the prefixes' test
+		}
+		for _, r := range headerRules {
+			for _, p := range r.prefixes {
+				if f == p || strings.HasPrefix(f, p+" ") {
+					return r.field
+				}
+			}
+		}
+		return ""
+	}
+	n := 0
+	for _, r := range headerRules {
+		for _, p := range r.prefixes {
+			for _, h := range []string{p, p + " so", p + "x", p + "  x", p[:len(p)-1], "x " + p} {
+				if got, want := classifyHeader(h), byDefinition(h); got != want {
+					t.Fatalf("classifyHeader(%q) = %q, by definition %q", h, got, want)
+				}
+				if classifyHeader(h) != "" {
+					n++
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d headers named a field: the test checks too little", n)
+	}
+}
