@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"maps"
+
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +20,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/registry"
+	"github.com/dancu-vn/dancu/schemas"
 )
 
 // copyTree copies the directory src to dst (a broker's data directory,
@@ -54,11 +55,12 @@ func envInt(name string, def int) int {
 }
 
 // The registry's changelog on `dancu broker`, compacted at the broker's
-// start (package compact), holds about one message per key: here K
-// batches each linked N times (a redelivered batch is logged again under
-// its key), so K×N messages before and K plus the tail after. A registry
-// rebuilt from it reads those and holds the same persons, under the same
-// ids, as one rebuilt from a copy of the directory never compacted.
+// start (package compact): K batches each linked N times (a redelivered
+// batch is logged again, under a key of its own since chaos17:
+// changelogKey). Compaction keeps every message — none shares a key —, so
+// a registry rebuilt from the compacted changelog reads all K×N, as one
+// rebuilt from a copy of the directory never compacted does, and links
+// every record to the same person id under the same version.
 // DANCU_COMPACT_BATCHES and DANCU_COMPACT_UPDATES make it larger, to
 // measure (each batch holds 20 records).
 func TestRegistryRebuiltFromCompactedChangelog(t *testing.T) {
@@ -80,6 +82,7 @@ func TestRegistryRebuiltFromCompactedChangelog(t *testing.T) {
 			}
 		}
 	}
+	live, liveVer := registryPersons(ctx, t, src)
 	if err := src.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +103,12 @@ func TestRegistryRebuiltFromCompactedChangelog(t *testing.T) {
 	if cl == nil {
 		t.Fatalf("the changelog was not compacted: %+v", compacted.Compacted())
 	}
-	if cl.MessagesBefore != batches*updates || cl.MessagesAfter > batches+1+tail {
-		t.Errorf("changelog compacted from %d to %d messages; want %d to at most %d (one a key, the first, the tail)",
-			cl.MessagesBefore, cl.MessagesAfter, batches*updates, batches+1+tail)
+	if cl.MessagesBefore != batches*updates || cl.MessagesAfter != cl.MessagesBefore {
+		t.Errorf("changelog compacted from %d to %d messages; want %d kept (every message its own key)",
+			cl.MessagesBefore, cl.MessagesAfter, batches*updates)
 	}
 
-	rebuild := func(addr string) (map[string]string, caughtUp, string) {
+	rebuild := func(addr string) (map[string]string, uint64, caughtUp, string) {
 		start, cpu := time.Now(), cputime.Process()
 		l, c, err := openRegistry(ctx, RegistryConfig{Dir: t.TempDir(), Brokers: []string{addr}}, slog.New(slog.DiscardHandler))
 		if err != nil {
@@ -113,45 +116,62 @@ func TestRegistryRebuiltFromCompactedChangelog(t *testing.T) {
 		}
 		took := fmt.Sprintf("%.3f s (CPU %.3f s, broker's included)", time.Since(start).Seconds(), (cputime.Process() - cpu).Seconds())
 		defer l.Close()
-		persons := map[string]string{}
-		if _, err := l.Registry.Persons(ctx, 0, func(c registry.PersonsChunk) error {
-			for _, k := range c.Links {
-				persons[k.RecordID] = k.PersonID
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return persons, c, took
+		persons, ver := registryPersons(ctx, t, l)
+		return persons, ver, c, took
 	}
-	pc, cc, tc := rebuild(compacted.Addr())
-	pn, cn, tn := rebuild(never.Addr())
+	pc, vc, cc, tc := rebuild(compacted.Addr())
+	pn, vn, cn, tn := rebuild(never.Addr())
 	t.Logf("changelog %d → %d messages, %d → %d bytes, compacted at the broker's start in %v; rebuild from the compacted changelog: "+
 		"%d batches read (%d records) in %s; never compacted: %d batches (%d records) in %s",
 		cl.MessagesBefore, cl.MessagesAfter, cl.BytesBefore, cl.BytesAfter, compacted.Compacted().Elapsed,
 		cc.Batches, cc.Records, tc, cn.Batches, cn.Records, tn)
-	if cc.Batches != cl.MessagesAfter || cn.Batches != batches*updates {
-		t.Errorf("batches replayed: %d from the compacted changelog (it holds %d), %d from the other (%d)", cc.Batches, cl.MessagesAfter, cn.Batches, batches*updates)
+	if cc.Batches != batches*updates || cn.Batches != batches*updates {
+		t.Errorf("batches replayed: %d from the compacted changelog, %d from the other; want %d", cc.Batches, cn.Batches, batches*updates)
 	}
 	if len(pc) != len(recs) || len(pn) != len(recs) {
 		t.Fatalf("rebuilt registries link %d and %d records, want %d", len(pc), len(pn), len(recs))
 	}
 	for _, r := range recs {
-		if pc[r.RecordID] != pn[r.RecordID] {
-			t.Errorf("record %s: person %s rebuilt from the compacted changelog, %s from the other", r.RecordID, pc[r.RecordID], pn[r.RecordID])
+		if pc[r.RecordID] != live[r.RecordID] || pn[r.RecordID] != live[r.RecordID] {
+			t.Errorf("record %s: person %s rebuilt from the compacted changelog, %s from the other, %s live",
+				r.RecordID, pc[r.RecordID], pn[r.RecordID], live[r.RecordID])
 		}
+	}
+	if vc != liveVer || vn != liveVer {
+		t.Errorf("version (batch counter) %d rebuilt from the compacted changelog, %d from the other, %d live", vc, vn, liveVer)
 	}
 }
 
-// A batch logged again after other batches (a redelivery: C, A, B, then A
-// again) is kept, compacted, at its later place only, as on any Kafka
-// cluster: the changelog keys a batch by its records. A rebuild from the
-// compacted changelog then adds B before A, and a person with a record in
-// each (r18 in A, r19 in B) is founded by B's record: the same persons,
-// as sets of records, but that one under another id than a rebuild from
-// the changelog never compacted gives (chaos16's finding; the pipeline's
-// redeliveries come again first after a restart, so seldom after another
-// batch). This pins both: the sets equal, the ids' difference counted.
+// registryPersons returns the person id of each record l's registry
+// holds, and its version (the batch counter the next rows exceed).
+func registryPersons(ctx context.Context, t *testing.T, l *RegistryLinker) (map[string]string, uint64) {
+	t.Helper()
+	persons := map[string]string{}
+	ver, err := l.Registry.Persons(ctx, 0, func(c registry.PersonsChunk) error {
+		for _, k := range c.Links {
+			persons[k.RecordID] = k.PersonID
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return persons, ver
+}
+
+// An operation logged again after others (a redelivery after a kill
+// between the registry's commit and the input's offset commit): batches
+// C, A, a decision d, B, then A and d again. With a key a batch (its
+// records' hash) and a decision ("decision:" and its id), compaction kept
+// A and d only at their later places, as any Kafka cluster does; a
+// rebuild then added B before A, and the person with a record in each
+// (r00018 in A, r00019 in B) was founded by B's record: the same persons
+// as sets of records, r00018 and r00019 under another id, and the
+// version one batch behind the live registry's (chaos16's finding, pinned
+// then). Since chaos17 each operation is logged under a key of its own
+// (changelogKey): compaction keeps all 6 messages where they are and a
+// rebuild from it gives every record the person id the live registry
+// gave, at its version.
 func TestRegistryRebuiltFromCompactedChangelogRedeliveredLater(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -162,10 +182,20 @@ func TestRegistryRebuiltFromCompactedChangelogRedeliveredLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs := rebuildRecords(60)
-	for _, span := range [][2]int{{40, 60}, {0, 19}, {19, 40}, {0, 19}} {
-		if _, err := src.Link(ctx, recs[span[0]:span[1]]); err != nil {
+	// r00040 and r00042: two persons of C, joined by the police.
+	d := schemas.Decision{DecisionID: "d-chaos17", RecordIDs: []string{"r00040", "r00042"}, Decision: schemas.DecisionSamePerson}
+	link := func(from, to int) func() error {
+		return func() error { _, err := src.Link(ctx, recs[from:to]); return err }
+	}
+	decide := func() error { _, err := src.Decide(ctx, d); return err }
+	for _, op := range []func() error{link(40, 60), link(0, 19), decide, link(19, 40), link(0, 19), decide} {
+		if err := op(); err != nil {
 			t.Fatal(err)
 		}
+	}
+	live, liveVer := registryPersons(ctx, t, src)
+	if live["r00040"] != live["r00042"] {
+		t.Fatalf("the decision did not join r00040 and r00042: %s, %s", live["r00040"], live["r00042"])
 	}
 	if err := src.Close(); err != nil {
 		t.Fatal(err)
@@ -177,49 +207,53 @@ func TestRegistryRebuiltFromCompactedChangelogRedeliveredLater(t *testing.T) {
 	copyTree(t, data, plain)
 	compacted := brokertest.StartConfig(t, broker.Config{DataDir: data, Compact: compact.Options{Tail: -1}})
 	never := brokertest.StartConfig(t, broker.Config{DataDir: plain, NoCompact: true})
-	if before, after := compacted.Compacted().Messages(); before != 4 || after != 3 {
-		t.Fatalf("changelog compacted from %d to %d messages, want 4 to 3", before, after)
+	if before, after := compacted.Compacted().Messages(); before != 6 || after != 6 {
+		t.Errorf("changelog compacted from %d to %d messages, want 6 kept (every message its own key)", before, after)
 	}
-	persons := func(addr string) (byRecord map[string]string, sets map[string]string) {
+	rebuilt := func(addr string) (map[string]string, uint64) {
 		l, _, err := openRegistry(ctx, RegistryConfig{Dir: t.TempDir(), Brokers: []string{addr}}, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer l.Close()
-		byRecord = map[string]string{}
-		members := map[string][]string{}
-		if _, err := l.Registry.Persons(ctx, 0, func(c registry.PersonsChunk) error {
-			for _, k := range c.Links {
-				byRecord[k.RecordID] = k.PersonID
-				members[k.PersonID] = append(members[k.PersonID], k.RecordID)
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
+		return registryPersons(ctx, t, l)
+	}
+	for _, c := range []struct {
+		name, addr string
+	}{{"compacted", compacted.Addr()}, {"never compacted", never.Addr()}} {
+		ids, ver := rebuilt(c.addr)
+		if len(ids) != len(recs) {
+			t.Fatalf("rebuilt from the %s changelog: %d records linked, want %d", c.name, len(ids), len(recs))
 		}
-		sets = map[string]string{} // record → its person's records
-		for _, rs := range members {
-			slices.Sort(rs)
-			for _, r := range rs {
-				sets[r] = strings.Join(rs, ",")
+		var other []string
+		for r, id := range live {
+			if ids[r] != id {
+				other = append(other, r)
 			}
 		}
-		return byRecord, sets
-	}
-	idc, setc := persons(compacted.Addr())
-	idn, setn := persons(never.Addr())
-	if !maps.Equal(setc, setn) || len(setc) != len(recs) {
-		t.Fatalf("persons as sets of records differ: %v against %v", setc, setn)
-	}
-	var other []string
-	for r, id := range idn {
-		if idc[r] != id {
-			other = append(other, r)
+		slices.Sort(other)
+		if len(other) > 0 {
+			t.Errorf("rebuilt from the %s changelog: records whose person id differs from the live registry's: %v", c.name, other)
+		}
+		if ver != liveVer {
+			t.Errorf("rebuilt from the %s changelog: version %d, live %d", c.name, ver, liveVer)
 		}
 	}
-	slices.Sort(other)
-	t.Logf("records whose person id differs: %v", other)
-	if want := []string{"r00018", "r00019"}; !slices.Equal(other, want) {
-		t.Errorf("records whose person id differs: %v, want %v (the person founded in A and B)", other, want)
+}
+
+// Two operations logged alike — the same batch, the same decision, the
+// same withdrawal twice — get two keys, each its name, "@" and a nonce.
+func TestChangelogKeysUnique(t *testing.T) {
+	recs := rebuildRecords(4)
+	seen := map[string]bool{}
+	for _, name := range []string{string(batchKey(recs)), string(batchKey(recs)), "decision:d1", "decision:d1", "withdrawal:w1", "withdrawal:w1"} {
+		k := changelogKey(name)
+		if !strings.HasPrefix(k, name+"@") || len(k) != len(name)+17 {
+			t.Errorf("key %q: want %q, \"@\" and 16 hex digits", k, name)
+		}
+		if seen[k] {
+			t.Errorf("key %q given twice", k)
+		}
+		seen[k] = true
 	}
 }

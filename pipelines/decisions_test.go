@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,7 +129,7 @@ FROM two JOIN one ON one.prov = two.p2 ORDER BY two.person_id, one.person_id LIM
 		if err != nil {
 			t.Fatalf("decision %s not on the registry's changelog: %v", d.DecisionID, err)
 		}
-		if string(m.Key) == "decision:"+d.DecisionID {
+		if strings.HasPrefix(string(m.Key), "decision:"+d.DecisionID+"@") {
 			break
 		}
 	}

@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -29,7 +30,8 @@ type RegistryLinker struct {
 	Registry *registry.Registry
 	Records  *registry.Records
 	// Changelog receives each batch's records (key = a hash of their
-	// ids) before Link returns, and each decision. Nil: no changelog.
+	// ids and a nonce: changelogKey) before Link returns, and each
+	// decision and withdrawal. Nil: no changelog.
 	Changelog MessageWriter
 
 	// mu keeps the changelog in the order batches and decisions were
@@ -113,7 +115,7 @@ func (l *RegistryLinker) writeChangelog(ctx context.Context, recs []schemas.Reco
 			return fmt.Errorf("registry changelog: %w", err)
 		}
 	}
-	key := batchKey(recs)
+	key := changelogKey(string(batchKey(recs)))
 	parts := len(chunks)
 	msgs := make([]kafka.Message, 0, parts)
 	// Every part says the batch's time, as the registry took it (the
@@ -129,7 +131,7 @@ func (l *RegistryLinker) writeChangelog(ctx context.Context, recs []schemas.Reco
 // Decide applies a police decision to the registry, then writes it to
 // the changelog, so that a rebuild replays it in its place.
 func (l *RegistryLinker) Decide(ctx context.Context, d schemas.Decision) (LinkResult, error) {
-	return l.applyLogged(ctx, "decision:"+d.DecisionID, kindDecision, d, func() (*registry.Output, error) { return l.Registry.Decide(ctx, d) })
+	return l.applyLogged(ctx, changelogKey("decision:"+d.DecisionID), kindDecision, d, func() (*registry.Output, error) { return l.Registry.Decide(ctx, d) })
 }
 
 // applyLogged applies a decision or a withdrawal v to the registry (op),
@@ -177,7 +179,7 @@ const kindDecision = "decision"
 // writes the withdrawal to the changelog, so that a rebuild replays it in
 // its place, between the batches it came between.
 func (l *RegistryLinker) Withdraw(ctx context.Context, w schemas.Withdrawal) (LinkResult, error) {
-	return l.applyLogged(ctx, "withdrawal:"+w.WithdrawalID, changelogWithdrawal, w, func() (*registry.Output, error) { return l.Registry.Withdraw(ctx, w) })
+	return l.applyLogged(ctx, changelogKey("withdrawal:"+w.WithdrawalID), changelogWithdrawal, w, func() (*registry.Output, error) { return l.Registry.Withdraw(ctx, w) })
 }
 
 // changelogWithdrawal marks a withdrawal on the registry's changelog.
@@ -210,6 +212,34 @@ func partOf(m kafka.Message) (i, n int) {
 		}
 	}
 	return 0, 1
+}
+
+// changelogKey is the key of an operation's changelog messages: name
+// (a batch's hash of its record ids, "decision:" and its id, "withdrawal:"
+// and its id), "@" and a random nonce, so that no two operations logged
+// share a key, whatever they hold (chaos17, issue 9 point 1). The topic is
+// compacted (cleanup.policy=compact: a Kafka cluster's cleaner, and
+// `dancu broker` at its start, keep only the latest message of a key): an
+// operation logged again under the key of an earlier one — a batch
+// redelivered after a kill between the registry's commit and the input's
+// offset commit, after a changelog write that failed but was written, or a
+// corrected file's batch of the same ids, all refused; a decision or
+// withdrawal redelivered — was kept only at its later place, so a rebuild
+// applied it after the operations between, and a person founded across
+// them got another id (and the registry's version counter, which every
+// batch advances, redelivered or not, fell behind the versions
+// ClickHouse's rows already had). With a key of its own each message is
+// the only one of its key and compaction keeps it where it is: a rebuild
+// replays exactly what the registry applied, in its order, as from a
+// changelog never compacted. The rebuild reads keys only to check the
+// registry's position (the key stored with it), never to find an
+// operation. No tombstone is written to the changelog: a withdrawal is an
+// operation replayed in its place, not a deletion of the batch that
+// brought the records (which would lose the order they came in).
+func changelogKey(name string) string {
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	return name + "@" + hex.EncodeToString(nonce[:])
 }
 
 func batchKey(recs []schemas.Record) []byte {

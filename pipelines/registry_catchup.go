@@ -154,8 +154,9 @@ type caughtUp struct {
 	// changelog since.
 	Start bool
 	// Unverified: the message at Applied was compacted away (a batch
-	// linked again later has its key), so that only the cluster vouched
-	// for the copy.
+	// linked again later has its key: a changelog written before keys
+	// were unique, changelogKey), so that only the cluster vouched for
+	// the copy.
 	Unverified                               bool
 	Batches, Records, Decisions, Withdrawals int
 }

@@ -31,8 +31,10 @@ const (
 	// key = decision id) from the review desk to the registry.
 	TopicDecisions = "dancu.decisions"
 	// TopicRegistryChangelog is the registry's compacted changelog: every
-	// record the registry accepted (key = record id), from which a
-	// matcher whose disk state is missing rebuilds it.
+	// batch, decision and withdrawal the registry applied, in its order,
+	// each under a key of its own (pipelines' changelogKey, so that
+	// compaction never drops or moves one), from which a matcher whose
+	// disk state is missing rebuilds it.
 	TopicRegistryChangelog = "dancu.registry-changelog"
 	// TopicBlocking carries, from the match stage (block role) to the
 	// score role, each batch's new records under their blocking keys,
