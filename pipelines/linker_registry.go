@@ -222,9 +222,10 @@ func partOf(m kafka.Message) (i, n int) {
 // `dancu broker` at its start, keep only the latest message of a key): an
 // operation logged again under the key of an earlier one — a batch
 // redelivered after a kill between the registry's commit and the input's
-// offset commit, after a changelog write that failed but was written, or a
-// corrected file's batch of the same ids, all refused; a decision or
-// withdrawal redelivered — was kept only at its later place, so a rebuild
+// offset commit, after a changelog write that failed but was written, or
+// the same file imported again (record ids come from the file's hash and
+// rows: all known, or refused once withdrawn); a decision or withdrawal
+// redelivered — was kept only at its later place, so a rebuild
 // applied it after the operations between, and a person founded across
 // them got another id (and the registry's version counter, which every
 // batch advances, redelivered or not, fell behind the versions
