@@ -161,7 +161,7 @@ func registryPersons(ctx context.Context, t *testing.T, l *RegistryLinker) (map[
 
 // An operation logged again after others (a redelivery after a kill
 // between the registry's commit and the input's offset commit): batches
-// C, A, a decision d, B, then A and d again. With a key a batch (its
+// C, A, a decision d, a withdrawal w, B, then A, d and w again. With a key a batch (its
 // records' hash) and a decision ("decision:" and its id), compaction kept
 // A and d only at their later places, as any Kafka cluster does; a
 // rebuild then added B before A, and the person with a record in each
@@ -169,7 +169,7 @@ func registryPersons(ctx context.Context, t *testing.T, l *RegistryLinker) (map[
 // as sets of records, r00018 and r00019 under another id, and the
 // version one batch behind the live registry's (chaos16's finding, pinned
 // then). Since chaos17 each operation is logged under a key of its own
-// (changelogKey): compaction keeps all 6 messages where they are and a
+// (changelogKey): compaction keeps all 8 messages where they are and a
 // rebuild from it gives every record the person id the live registry
 // gave, at its version.
 func TestRegistryRebuiltFromCompactedChangelogRedeliveredLater(t *testing.T) {
@@ -188,12 +188,18 @@ func TestRegistryRebuiltFromCompactedChangelogRedeliveredLater(t *testing.T) {
 		return func() error { _, err := src.Link(ctx, recs[from:to]); return err }
 	}
 	decide := func() error { _, err := src.Decide(ctx, d); return err }
-	for _, op := range []func() error{link(40, 60), link(0, 19), decide, link(19, 40), link(0, 19), decide} {
+	// r00001 (of A) withdrawn by a corrected file.
+	w := schemas.Withdrawal{WithdrawalID: "w-chaos17", Batch: "b-corrected", RecordIDs: []string{"r00001"}}
+	withdraw := func() error { _, err := src.Withdraw(ctx, w); return err }
+	for _, op := range []func() error{link(40, 60), link(0, 19), decide, withdraw, link(19, 40), link(0, 19), decide, withdraw} {
 		if err := op(); err != nil {
 			t.Fatal(err)
 		}
 	}
 	live, liveVer := registryPersons(ctx, t, src)
+	if _, ok := live["r00001"]; ok || len(live) != len(recs)-1 {
+		t.Fatalf("the live registry links %d records (r00001 among them: %v), want %d: all but the one withdrawn", len(live), ok, len(recs)-1)
+	}
 	if live["r00040"] != live["r00042"] {
 		t.Fatalf("the decision did not join r00040 and r00042: %s, %s", live["r00040"], live["r00042"])
 	}
@@ -207,8 +213,8 @@ func TestRegistryRebuiltFromCompactedChangelogRedeliveredLater(t *testing.T) {
 	copyTree(t, data, plain)
 	compacted := brokertest.StartConfig(t, broker.Config{DataDir: data, Compact: compact.Options{Tail: -1}})
 	never := brokertest.StartConfig(t, broker.Config{DataDir: plain, NoCompact: true})
-	if before, after := compacted.Compacted().Messages(); before != 6 || after != 6 {
-		t.Errorf("changelog compacted from %d to %d messages, want 6 kept (every message its own key)", before, after)
+	if before, after := compacted.Compacted().Messages(); before != 8 || after != 8 {
+		t.Errorf("changelog compacted from %d to %d messages, want 8 kept (every message its own key)", before, after)
 	}
 	rebuilt := func(addr string) (map[string]string, uint64) {
 		l, _, err := openRegistry(ctx, RegistryConfig{Dir: t.TempDir(), Brokers: []string{addr}}, slog.New(slog.DiscardHandler))
@@ -222,8 +228,8 @@ func TestRegistryRebuiltFromCompactedChangelogRedeliveredLater(t *testing.T) {
 		name, addr string
 	}{{"compacted", compacted.Addr()}, {"never compacted", never.Addr()}} {
 		ids, ver := rebuilt(c.addr)
-		if len(ids) != len(recs) {
-			t.Fatalf("rebuilt from the %s changelog: %d records linked, want %d", c.name, len(ids), len(recs))
+		if len(ids) != len(live) {
+			t.Fatalf("rebuilt from the %s changelog: %d records linked, want %d", c.name, len(ids), len(live))
 		}
 		var other []string
 		for r, id := range live {
