@@ -16,6 +16,10 @@ type Bar struct {
 	Value       float64 // drawn length, on a 0..Max scale
 	Text        string  // printed after the bar
 	Href        string  // link, if any
+	// Key orders the bars (sortedBars) where it is set: the unrounded
+	// share, so that bars whose Value rounds alike (0.01% of a province
+	// with demo-sized data) still sort by what they show.
+	Key float64
 }
 
 // RenderBars writes a horizontal SVG bar chart, one row per bar, in the
@@ -144,11 +148,17 @@ func humanInt(v float64) string {
 	return string(out)
 }
 
-// sortedBars orders bars by value, highest first, ties by code.
+// sortedBars orders bars by Key (else Value), highest first, ties by code.
 func sortedBars(bars []Bar) []Bar {
+	key := func(b Bar) float64 {
+		if b.Key != 0 {
+			return b.Key
+		}
+		return b.Value
+	}
 	sort.SliceStable(bars, func(i, j int) bool {
-		if bars[i].Value != bars[j].Value {
-			return bars[i].Value > bars[j].Value
+		if ki, kj := key(bars[i]), key(bars[j]); ki != kj {
+			return ki > kj
 		}
 		return bars[i].Code < bars[j].Code
 	})

@@ -396,9 +396,9 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		v := metricOf(row, p.metric)
-		b := Bar{Code: row.Code, Label: row.Name, Value: v, Text: fmt.Sprintf("%.2f%% (%s)", v, humanInt(float64(row.Persons)))}
+		b := Bar{Code: row.Code, Label: row.Name, Value: v, Text: fmt.Sprintf("%.2f%% (%s)", v, humanInt(float64(row.Persons))), Key: exactMetric(row, p.metric)}
 		if byPersons {
-			b.Value, b.Text = float64(row.Persons), humanInt(float64(row.Persons))
+			b.Value, b.Text, b.Key = float64(row.Persons), humanInt(float64(row.Persons)), 0
 		}
 		if p.opt.Level == Province && h.drillable(r, p.opt.Era, row.Code) {
 			b.Href = link(p.opt.Era, row.Code, "", p.metric)
@@ -547,7 +547,7 @@ func lowestFirst(rows []Row, metric string, byPersons bool) []Row {
 		if byPersons {
 			return float64(r.Persons)
 		}
-		return metricOf(r, metric)
+		return exactMetric(r, metric)
 	}
 	out := slices.Clone(rows)
 	slices.SortStableFunc(out, func(a, b Row) int {
@@ -571,6 +571,26 @@ func boolFirst(first bool) int {
 		return -1
 	}
 	return 1
+}
+
+// exactMetric is metricOf unrounded, for ordering: with demo-sized data
+// every province's share of its population rounds to 0.01%, and the bars
+// and "lowest first" sorted by it fell back to the codes (user31).
+func exactMetric(r Row, metric string) float64 {
+	if metric == "with_id_pct" {
+		if r.Persons == 0 {
+			return 0
+		}
+		return 100 * float64(r.PersonsWithID) / float64(r.Persons)
+	}
+	pop := r.Population2024
+	if pop == 0 {
+		pop = r.Population2019
+	}
+	if pop == 0 {
+		return 0
+	}
+	return 100 * float64(r.Persons) / float64(pop)
 }
 
 func metricOf(r Row, metric string) float64 {
