@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -136,14 +137,10 @@ type Row struct {
 	PersonsCMNDOnly    int64  `json:"persons_cmnd_only"`   // no valid 12-digit number, a 9-digit CMND
 	ChildrenUnder6     int64  `json:"children_under_6"`
 	ChildrenUnder6ID   int64  `json:"children_under_6_with_id"`
-	// ConflictsOpen are the conflicts not settled: the desk's open queue
-	// (no decision, not resolved by the registry), awaiting a second
-	// decision or needing field verification; ConflictsDecided those whose
-	// latest decision on the desk is final (a ruling once: not again where
-	// the registry raises its conflict again decided). A conflict counts
-	// in each province its records name, as the desk lists it there (the
-	// total: once); below the province in the unit of its first living
-	// person there.
+	// ConflictsOpen are the conflicts the desk's open queue lists (no
+	// decision, not resolved by the registry); ConflictsDecided those whose
+	// latest decision on the desk is final. Below the province: in the unit
+	// of the first person.
 	ConflictsOpen    int64  `json:"conflicts_open"`
 	ConflictsDecided int64  `json:"conflicts_decided"`
 	Population2019   uint64 `json:"population_2019"` // 2019 census; 0 = not known at this level
@@ -185,7 +182,7 @@ type Report struct {
 	Province string  `json:"province,omitempty"`
 	Since    string  `json:"since,omitempty"` // YYYY-MM
 	Rows     []Row   `json:"rows"`
-	Total    Row     `json:"total"`            // the sum of Rows, but conflicts once each (a row counts those its province's records name)
+	Total    Row     `json:"total"`            // the sum of Rows (plus conflicts, which are kept by province)
 	Rejects  uint64  `json:"rejects"`          // rejected input rows of the files in force (whole register; they have no address)
 	Months   []Month `json:"months,omitempty"` // with Options.Months
 }
@@ -334,12 +331,35 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 	}); err != nil {
 		return nil, fmt.Errorf("coverage: children: %w", err)
 	}
-	// Conflicts: once in each province their records name (and below the
-	// province, in the unit of their first living person there); the
-	// total counts each once (countConflicts).
-	conflictsOpen, conflictsDecided, err := countConflicts(qctx, conn, opt, u, get)
-	if err != nil {
-		return nil, err
+	// Conflicts are kept by old-era province only.
+	var open, decided = map[string]int64{}, map[string]int64{}
+	if err := scanRows(ctx, conn, `SELECT toString(province_code), countIf(status = 'open'), countIf(status = 'decided') FROM `+conflictStatuses("")+` GROUP BY 1`, func(s scanner) error {
+		var p string
+		var o, d uint64
+		if err := s.Scan(&p, &o, &d); err != nil {
+			return err
+		}
+		if opt.Era == New && p != "" {
+			p = u.oldToNew[p]
+		}
+		open[p] += int64(o)
+		decided[p] += int64(d)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("coverage: conflicts: %w", err)
+	}
+
+	// Below the province, a conflict counts in the unit of its first
+	// living person (persons FINAL: its unit now; person_state is no
+	// longer kept for every person since migration 0016; a person merged
+	// into another, as a same-person decision on the conflict merges its
+	// first person, is passed over), when that person lies in the
+	// conflict's province; otherwise in the province's row of unresolved
+	// units. So a province's rows sum to its conflicts.
+	if opt.Level != Province {
+		if err := conflictsByUnit(qctx, conn, opt, cols, u, get); err != nil {
+			return nil, err
+		}
 	}
 
 	rep := &Report{Era: opt.Era, Level: opt.Level, Province: opt.Province}
@@ -384,6 +404,9 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		rows[cell{"", "~"}] = unitUnresolved
 	}
 	for _, r := range rows {
+		if opt.Level == Province {
+			r.ConflictsOpen, r.ConflictsDecided = open[r.Code], decided[r.Code]
+		}
 		rep.Rows = append(rep.Rows, *r)
 	}
 	sort.Slice(rep.Rows, func(i, j int) bool {
@@ -405,6 +428,7 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		p := u.byKey[key(opt.Era, Province, opt.Province)]
 		rep.Total.Code, rep.Total.Name = p.Code, p.Name
 		rep.Total.Population2019, rep.Total.Population2024 = p.Population2019, p.Population2024
+		rep.Total.ConflictsOpen, rep.Total.ConflictsDecided = open[opt.Province], decided[opt.Province]
 	} else {
 		rep.Total.Population2019, rep.Total.Population2024 = 0, 0
 		for _, x := range u.list {
@@ -412,6 +436,13 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 				rep.Total.Population2019 += x.Population2019
 				rep.Total.Population2024 += x.Population2024
 			}
+		}
+		rep.Total.ConflictsOpen, rep.Total.ConflictsDecided = 0, 0
+		for _, n := range open {
+			rep.Total.ConflictsOpen += n
+		}
+		for _, n := range decided {
+			rep.Total.ConflictsDecided += n
 		}
 		// A file replaced by a corrected one (dancu import --replaces) is
 		// no longer in force: its rejected rows are the corrected file's
@@ -429,7 +460,6 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 			return nil, fmt.Errorf("coverage: rejects: %w", err)
 		}
 	}
-	rep.Total.ConflictsOpen, rep.Total.ConflictsDecided = conflictsOpen, conflictsDecided
 	rep.Total.finish()
 	if !opt.Since.IsZero() {
 		for i := range rep.Rows {
@@ -459,203 +489,97 @@ func kindRank(k string) int {
 	return 3
 }
 
-// conflictStatuses is a subquery of the conflicts with each one's class
-// for the counts: "open" or "decided", else "" (not counted). A
-// conflict's status is the review desk's (web/store: the latest
-// decision's status_after, else the matcher's): the matcher's row stays
-// "open" after a reviewer's decision that changes no person
-// (needs_verification, awaiting_second), and says
+// conflictStatuses is a subquery of the conflicts (filtered by where, on
+// their province_code) with each one's status as the review desk shows it
+// (web/store: the latest decision's status_after, else the matcher's):
+// the matcher's conflicts row stays "open" after a reviewer's decision
+// that changes no person (needs_verification, awaiting_second), and says
 // "resolved_by_registry" after one that merged or split the persons.
-//
-//   - open: not settled — the desk's open queue (no decision, not
-//     resolved by the registry), and those awaiting a second decision or
-//     needing field verification: work is left on each of them, and an
-//     analyst asking "how many conflicts are still to settle here" counts
-//     them (user31: before, they were in neither column);
-//   - decided: the latest decision on the desk is final;
-//   - neither: resolved by the registry without a decision (the question
-//     is gone), and a conflict the registry raised again "decided"
-//     because a ruling on another conflict already answers it
-//     (registry/conflicts.go, rulingsCover): that ruling counts once, on
-//     the conflict it was taken on, which keeps its decision (user31: it
-//     counted twice). A ruling is kept only from a decision on the desk
-//     (rememberRuling), so such a conflict always has one elsewhere.
-func conflictStatuses() string {
-	return `(SELECT c.conflict_id AS conflict_id, c.province_code AS province_code, c.person_ids AS person_ids, c.record_ids AS record_ids,
-		multiIf(d.status = 'decided', 'decided', d.status != '', if(d.status IN ('open', 'awaiting_second', 'needs_verification'), 'open', ''),
-			c.status = 'open', 'open', '') AS class
-	FROM (SELECT conflict_id, province_code, person_ids, record_ids, status FROM conflicts FINAL) AS c
+// Open counts what the desk's open queue lists; decided, the conflicts
+// whose latest decision is final. Conflicts awaiting a second decision,
+// needing field verification or resolved by the registry without a
+// decision are in neither.
+func conflictStatuses(where string) string {
+	return `(SELECT c.conflict_id AS conflict_id, c.province_code AS province_code, c.person_ids AS person_ids,
+		multiIf(d.status != '', d.status, c.status) AS status
+	FROM (SELECT conflict_id, province_code, person_ids, status FROM conflicts FINAL` + where + `) AS c
 	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status FROM decisions GROUP BY conflict_id) AS d
-	ON d.conflict_id = c.conflict_id
-	WHERE class != '')`
+	ON d.conflict_id = c.conflict_id)`
 }
 
-// conflictPerson is where a conflict's person lives now (its latest row).
-type conflictPerson struct {
-	province, newProvince, commune, newCommune string
-	living                                     bool
-}
-
-// countConflicts adds the open and decided conflicts to the rows and
-// returns the report's total of them. A conflict counts once in each
-// province (of the report's era) its records name — the permanent and
-// current addresses of its records, as the desk's conflict_places has
-// them (web/store placesSQL), and the matcher's own province — so that a
-// province's row counts what its reviewers see on the desk (user31: a
-// shared_id of two provinces counted in one); the total counts each
-// conflict once, so provinces' rows may sum to more than the total.
-// Below the province, a conflict counts in each of its provinces in the
-// unit of its first living person who lives in that province (persons'
-// latest rows: a person merged into another, as a same-person decision on
-// the conflict merges its first person, is passed over), else in that
-// province's row of unresolved units; so a province's rows sum to its
-// conflicts.
-//
-// The records and persons are read by key, without FINAL: ids are spread
-// over the whole table, so the key set of even a few thousand conflicts
-// touches most granules, and FINAL then merges all of them
-// (docs/coverage-speed.md, stop 32). The rows of one record id are the
-// same record written again or corrected, whose provinces are gathered
-// into a set, as the desk does.
-func countConflicts(ctx context.Context, conn driver.Conn, opt Options, u *units, get func(cell) *Row) (open, decided int64, err error) {
-	type conflict struct {
-		province, class string
-		persons         []string
-		olds, news      []string
+// conflictsByUnit adds the open and decided conflicts to the rows of the
+// district or commune of each conflict's first living person.
+func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols columns, u *units, get func(cell) *Row) error {
+	where := ""
+	if opt.Province != "" {
+		p := "{p:String}"
+		if opt.Era == New {
+			var olds []string
+			for o, n := range u.oldToNew {
+				if n == opt.Province {
+					olds = append(olds, "'"+o+"'")
+				}
+			}
+			sort.Strings(olds)
+			p = "''"
+			if len(olds) > 0 {
+				p = strings.Join(olds, ", ")
+			}
+		}
+		where = " WHERE province_code IN (" + p + ")"
 	}
-	var cs []conflict
-	q := `SELECT c.conflict_id, any(c.province_code), any(c.class), any(c.person_ids),
-		groupUniqArrayArray([r.perm_province_code, r.cur_province_code]),
-		groupUniqArrayArray([r.perm_new_province_code, r.cur_new_province_code])
-	FROM ` + conflictStatuses() + ` AS c
-	LEFT ARRAY JOIN c.record_ids AS rid
-	LEFT JOIN
+	unit := cols.commune
+	// Each conflict's persons in order, with their units (each person's
+	// latest row, read by key); a conflict takes the first that is
+	// living: a same-person decision merges its first person into another
+	// of its persons, whose row then has the address. The latest row is
+	// argMax by version over the rows the key set selects, not persons
+	// FINAL: person ids are spread over the whole table, so the key set of
+	// even one province's conflicts touches most granules, and FINAL then
+	// merges all of them (10M records, 6M persons, 29,345 conflicts: the
+	// communes of Nghệ An 3.1 s with FINAL; TestCoverageSpeed).
+	q := `SELECT toString(cp), toString(place.1), toString(place.2), toString(place.3), toString(place.4), countIf(status = 'open'), countIf(status = 'decided')
+	FROM
 	(
-		SELECT record_id, perm_province_code, cur_province_code, perm_new_province_code, cur_new_province_code
-		FROM records WHERE record_id IN (SELECT arrayJoin(record_ids) FROM conflicts)
-	) AS r ON r.record_id = rid
-	GROUP BY c.conflict_id`
-	if err := scanRows(ctx, conn, q, func(s scanner) error {
-		var id string
-		var c conflict
-		if err := s.Scan(&id, &c.province, &c.class, &c.persons, &c.olds, &c.news); err != nil {
+		SELECT c.conflict_id, any(c.province_code) AS cp, any(c.status) AS status,
+			argMin((s.province_code, s.` + cols.province + `, s.` + unit + `, s.new_commune_code), (s.person_id = '' OR s.merged_into != '', i)) AS place
+		FROM (SELECT conflict_id, province_code, status, person_ids FROM ` + conflictStatuses(where) + `) AS c
+		ARRAY JOIN c.person_ids AS pid, arrayEnumerate(c.person_ids) AS i
+		LEFT JOIN
+		(
+			SELECT person_id, argMax(province_code, version) AS province_code, argMax(new_province_code, version) AS new_province_code,
+				argMax(commune_code, version) AS commune_code, argMax(new_commune_code, version) AS new_commune_code,
+				argMax(merged_into, version) AS merged_into
+			FROM persons WHERE person_id IN (SELECT arrayJoin(person_ids) FROM conflicts` + where + `)
+			GROUP BY person_id
+		) AS s ON s.person_id = pid
+		GROUP BY c.conflict_id
+	)
+	GROUP BY 1, 2, 3, 4, 5`
+	return scanRows(ctx, conn, q, func(s scanner) error {
+		var cp, pOld, p, c, nc string
+		var o, d uint64
+		if err := s.Scan(&cp, &pOld, &p, &c, &nc, &o, &d); err != nil {
 			return err
 		}
-		cs = append(cs, c)
-		return nil
-	}); err != nil {
-		return 0, 0, fmt.Errorf("coverage: conflicts: %w", err)
-	}
-	persons := map[string]conflictPerson{}
-	if opt.Level != Province && len(cs) > 0 {
-		q := `SELECT person_id, toString(argMax(province_code, version)), toString(argMax(new_province_code, version)),
-			toString(argMax(commune_code, version)), toString(argMax(new_commune_code, version)), argMax(merged_into, version) = ''
-		FROM persons WHERE person_id IN (SELECT arrayJoin(person_ids) FROM conflicts)
-		GROUP BY person_id`
-		if err := scanRows(ctx, conn, q, func(s scanner) error {
-			var id string
-			var p conflictPerson
-			if err := s.Scan(&id, &p.province, &p.newProvince, &p.commune, &p.newCommune, &p.living); err != nil {
-				return err
-			}
-			persons[id] = p
+		prov := cp
+		if opt.Era == New && cp != "" {
+			prov = u.oldToNew[cp]
+		}
+		if pOld != cp || p != prov {
+			c, nc = "", "" // the person is not (or no longer) in the conflict's province
+		}
+		if opt.Level == District {
+			c = u.oldDistrict(pOld, c, nc)
+		}
+		if opt.Province != "" && prov != opt.Province {
 			return nil
-		}); err != nil {
-			return 0, 0, fmt.Errorf("coverage: conflicts' persons: %w", err)
 		}
-	}
-	for _, c := range cs {
-		provs := conflictProvinces(opt.Era, u, c.province, c.olds, c.news)
-		o, d := int64(0), int64(0)
-		if c.class == "open" {
-			o = 1
-		} else {
-			d = 1
-		}
-		inScope := opt.Province == ""
-		for _, p := range provs {
-			if opt.Province != "" && p != opt.Province {
-				continue
-			}
-			inScope = true
-			unit := ""
-			if opt.Level != Province {
-				unit = conflictUnit(opt, u, p, c.persons, persons)
-			} else {
-				unit = p
-			}
-			r := get(cell{p, unit})
-			r.ConflictsOpen += o
-			r.ConflictsDecided += d
-		}
-		if inScope {
-			open, decided = open+o, decided+d
-		}
-	}
-	return open, decided, nil
-}
-
-// conflictProvinces are the provinces of era a conflict counts in: the
-// matcher's (old-era) province and those its records' addresses name,
-// sorted; [""] (unresolved) when none is known. In the new era an old
-// code counts as the province it became; in the old era an address
-// written only in the new era's units names no old province.
-func conflictProvinces(era Era, u *units, matcher string, olds, news []string) []string {
-	set := map[string]bool{}
-	add := func(old, new string) {
-		if era == New {
-			if new == "" && old != "" {
-				new = u.oldToNew[old]
-			}
-			if new != "" {
-				set[new] = true
-			}
-			return
-		}
-		if old != "" {
-			set[old] = true
-		}
-	}
-	add(matcher, "")
-	for _, o := range olds {
-		add(o, "")
-	}
-	for _, n := range news {
-		add("", n)
-	}
-	if len(set) == 0 {
-		return []string{""}
-	}
-	out := make([]string, 0, len(set))
-	for p := range set {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// conflictUnit is the district or commune (of opt's era and level) of the
-// first living person of ids who lives in province p, else "" (p's row of
-// unresolved units).
-func conflictUnit(opt Options, u *units, p string, ids []string, persons map[string]conflictPerson) string {
-	for _, id := range ids {
-		s, ok := persons[id]
-		if !ok || !s.living {
-			continue
-		}
-		switch {
-		case opt.Era == New:
-			if s.newProvince == p {
-				return s.newCommune
-			}
-		case s.province == p:
-			if opt.Level == District {
-				return u.oldDistrict(s.province, s.commune, s.newCommune)
-			}
-			return s.commune
-		}
-	}
-	return ""
+		r := get(cell{prov, c})
+		r.ConflictsOpen += int64(o)
+		r.ConflictsDecided += int64(d)
+		return nil
+	})
 }
 
 // add adds the counts of o to r (populations are not summed: a unit's own).
