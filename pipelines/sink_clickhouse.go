@@ -982,7 +982,7 @@ func (s *ClickHouseSink) sendCoverageDeltas(ctx context.Context, rows []schemas.
 		return s.sendPersonDeltaSums(ctx, pers, in)
 	}
 	return insertColumnsOr(deltaInsert(ctx), s, "coverage_deltas", coverageDeltaColumns, cols, rows,
-		deltaSettingsToken(noInsertPass(), coverageDeltaToken(rows)), refused, in)
+		deltaSettingsToken(deltaPass(), coverageDeltaToken(rows)), refused, in)
 }
 
 var coverageDeltaColumns = schemas.Tags(schemas.CoverageDelta{})
@@ -1019,11 +1019,28 @@ func coverageDeltaToken(rows []schemas.CoverageDelta) string {
 // inserts stay apart until a merge). The keys' tables get one row per
 // (batch, seq) (newRows drops second copies). Skipping the pass for the
 // persons' rows cost a flush of BenchmarkDeltaFlush 17–22 ms less of CPU
-// (cov19). These inserts take this setting alone (query settings of the
+// (cov19). And without compiling the views' expressions (deltaPass).
+// These inserts take these settings alone (query settings of the
 // caller's context are not kept for them), and the deduplication settings
 // of deltaSettings (migration 0024), which insertColumns puts with it.
 func deltaInsert(ctx context.Context) context.Context {
-	return clickhouse.Context(ctx, clickhouse.WithSettings(noInsertPass()))
+	return clickhouse.Context(ctx, clickhouse.WithSettings(deltaPass()))
+}
+
+// deltaPass is the settings of the inserts of coverage deltas: no summing
+// pass on insert (deltaInsert), and no compiled expressions
+// (compile_expressions = 0, which the views' queries inherit). The engine
+// compiles an expression (LLVM) once it has run three times and keeps the
+// code for the process; the views of coverage_deltas (0027) hold four
+// such (the counts' differences, the birth year's and the CMND's if), and
+// each compilation cost 26 ms of CPU a flush over a load process's first
+// three flushes (100–300 ms of wall at load 27; cov28, docs/coverage-speed.md),
+// where the compiled code saves nothing measurable on blocks of ~9,000
+// rows: a load process paid ~0.1 s of CPU for it in its first flushes,
+// and TestLoadSpeed's first rounds with coverage did. A fresh map each
+// time, as noInsertPass.
+func deltaPass() clickhouse.Settings {
+	return clickhouse.Settings{"optimize_on_insert": 0, "compile_expressions": 0}
 }
 
 // sendPersonDeltaSums inserts rows into person_delta_sums, column by
@@ -1051,7 +1068,7 @@ func (s *ClickHouseSink) sendPersonDeltaSums(ctx context.Context, rows []schemas
 	// In the order of the ch tags of schemas.PersonDeltaSum.
 	cols := []any{batch, seq, p, c, np, nc, year, month, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]}
 	return insertColumns(deltaInsert(ctx), s, "person_delta_sums", KindPersonDeltaSums, personDeltaSumColumns, cols, rows,
-		deltaSettings(noInsertPass(), "person_delta_sums", rows, personDeltaSumKey), in)
+		deltaSettings(deltaPass(), "person_delta_sums", rows, personDeltaSumKey), in)
 }
 
 var personDeltaSumColumns = schemas.Tags(schemas.PersonDeltaSum{})
@@ -1421,7 +1438,7 @@ func (s *ClickHouseSink) insertRecordDeltaColumns(ctx context.Context, rows []sc
 		u32(func(d *schemas.RecordDelta) uint32 { return d.RemovedCMNDOnly }),
 	}
 	return insertColumns(ctx, s, "record_deltas", KindRecordDeltas, recordDeltaColumns, cols, rows,
-		deltaSettings(noInsertPass(), "record_deltas", rows, recordDeltaKey), in)
+		deltaSettings(deltaPass(), "record_deltas", rows, recordDeltaKey), in)
 }
 
 var recordDeltaColumns = schemas.Tags(schemas.RecordDelta{})

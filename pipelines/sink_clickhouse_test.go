@@ -873,3 +873,74 @@ func TestCoverageDeltasRefusedByKind(t *testing.T) {
 		t.Errorf("after the replay: %d records, %d persons, %d children; want 3, 2, 2", r, p, c)
 	}
 }
+
+// TestCoverageDeltasNotCompiled checks that the views of an insert of
+// coverage deltas run without compiled expressions (deltaPass; cov28): a
+// view added on coverage_deltas, and one on record_deltas for the
+// inserts the engine refused, write the value of compile_expressions
+// their query sees. The engine's default is 1, so a view run with the
+// caller's settings writes 1.
+func TestCoverageDeltasNotCompiled(t *testing.T) {
+	conn, _ := chdbtest.Open(t)
+	ctx := context.Background()
+	if _, err := chstore.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"CREATE TABLE seen_settings (tbl String, compiled UInt8, summed UInt8) ENGINE = Memory",
+		`CREATE MATERIALIZED VIEW seen_joint_mv TO seen_settings AS SELECT 'coverage_deltas' AS tbl,
+			toUInt8(getSetting('compile_expressions')) AS compiled, toUInt8(getSetting('optimize_on_insert')) AS summed FROM coverage_deltas`,
+		`CREATE MATERIALIZED VIEW seen_records_mv TO seen_settings AS SELECT 'record_deltas' AS tbl,
+			toUInt8(getSetting('compile_expressions')) AS compiled, toUInt8(getSetting('optimize_on_insert')) AS summed FROM record_deltas`,
+	} {
+		if err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	month := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	b := &pipelines.Batch{}
+	for seq := range uint32(3) {
+		b.RecordDeltas = append(b.RecordDeltas, schemas.RecordDelta{Batch: "a", Seq: seq, OldKnown: 1, ProvinceCode: "40", DistrictCode: "412",
+			CommuneCode: "16681", NewProvinceCode: "40", NewCommuneCode: "16681", SourceKind: schemas.KindCSV, SourceMonth: month,
+			LoadMonth: month, Added: 1})
+		b.PersonDeltaSums = append(b.PersonDeltaSums, schemas.PersonDeltaSum{Batch: "a", Seq: seq, ProvinceCode: "40", CommuneCode: "16681",
+			NewProvinceCode: "40", NewCommuneCode: "16681", BirthYear: 2020, ChangeMonth: month, Added: 1})
+	}
+	sink := &pipelines.ClickHouseSink{Conn: conn, PendingDir: t.TempDir()}
+	if err := sink.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	// A joint insert the engine refuses goes by kind to record_deltas
+	// and person_delta_sums (TestCoverageDeltasRefusedByKind).
+	if err := conn.Exec(ctx, "ALTER TABLE coverage_sums ADD CONSTRAINT no_99 CHECK province_code != '99'"); err != nil {
+		t.Fatal(err)
+	}
+	refused := &pipelines.Batch{RecordDeltas: []schemas.RecordDelta{{Batch: "b", Seq: 0, OldKnown: 1, ProvinceCode: "40",
+		SourceKind: schemas.KindCSV, SourceMonth: month, LoadMonth: month, Added: 1}, {Batch: "b", Seq: 1, OldKnown: 1,
+		ProvinceCode: "99", SourceKind: schemas.KindCSV, SourceMonth: month, LoadMonth: month, Added: 1}}}
+	var rr *pipelines.RefusedRows
+	if err := sink.Write(ctx, refused); !errors.As(err, &rr) {
+		t.Fatalf("write: %v, want *RefusedRows", err)
+	}
+	rows, err := conn.Query(ctx, "SELECT tbl, compiled, summed, count() FROM seen_settings GROUP BY ALL ORDER BY ALL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var tbl string
+		var compiled, summed uint8
+		var n uint64
+		if err := rows.Scan(&tbl, &compiled, &summed, &n); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s compile_expressions=%d optimize_on_insert=%d", tbl, compiled, summed))
+	}
+	// The joint insert of both writes (the second refused), and the
+	// refused write's records by kind.
+	want := []string{"coverage_deltas compile_expressions=0 optimize_on_insert=0", "record_deltas compile_expressions=0 optimize_on_insert=0"}
+	if !slices.Equal(got, want) {
+		t.Errorf("the views of the deltas' inserts saw %q, want %q", got, want)
+	}
+}
