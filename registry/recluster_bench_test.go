@@ -14,6 +14,7 @@ import (
 	"github.com/dancu-vn/dancu/internal/cputime"
 	"github.com/dancu-vn/dancu/internal/ingesttest"
 	"github.com/dancu-vn/dancu/internal/synth"
+	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/matching/vietnamese"
 	"github.com/dancu-vn/dancu/schemas"
 )
@@ -29,6 +30,25 @@ type reclusterBench struct {
 // persons (synth, seed 97; 4,000 when unset) into a new registry in five
 // batches.
 func newReclusterBench(tb testing.TB) *reclusterBench {
+	tb.Helper()
+	recs, s := reclusterRecords(tb)
+	r, err := Open(Config{Dir: tb.TempDir(), Settings: s})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	first, _ := addInBatches(tb, r, NewRecords(), recs)
+	rb := &reclusterBench{r: r}
+	for s := first; s < r.next; s++ {
+		rb.seeds = append(rb.seeds, s)
+	}
+	return rb
+}
+
+// reclusterRecords are the records of DANCU_BENCH_RECLUSTER_PERSONS
+// generated persons (synth, seed 97; 4,000 when unset), in the order the
+// sources list them, and the settings they are linked with.
+func reclusterRecords(tb testing.TB) ([]schemas.Record, *settings.Settings) {
 	tb.Helper()
 	persons, _ := strconv.Atoi(os.Getenv("DANCU_BENCH_RECLUSTER_PERSONS"))
 	if persons <= 0 {
@@ -47,25 +67,26 @@ func newReclusterBench(tb testing.TB) *reclusterBench {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r, err := Open(Config{Dir: tb.TempDir(), Settings: s})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { r.Close() })
-	ad := NewRecords()
+	return recs, s
+}
+
+// addInBatches adds recs to r in five batches, as the demo's match stage
+// does with its few large micro-batches, and returns the sequence number
+// of the last batch's first record and the batches' outputs.
+func addInBatches(tb testing.TB, r *Registry, ad *Records, recs []schemas.Record) (uint64, []*Output) {
+	tb.Helper()
 	per := (len(recs) + 4) / 5
 	var first uint64
+	var outs []*Output
 	for i := 0; i < len(recs); i += per {
 		first = r.next
-		if _, err := r.AddRecords(context.Background(), ad, recs[i:min(i+per, len(recs))]); err != nil {
+		out, err := r.AddRecords(context.Background(), ad, recs[i:min(i+per, len(recs))])
+		if err != nil {
 			tb.Fatal(err)
 		}
+		outs = append(outs, out)
 	}
-	rb := &reclusterBench{r: r}
-	for s := first; s < r.next; s++ {
-		rb.seeds = append(rb.seeds, s)
-	}
-	return rb
+	return first, outs
 }
 
 // batch is what Add's recluster is given beside wb: the batch's edges
@@ -191,4 +212,45 @@ func outputDigest(tb testing.TB, out *Output) string {
 		put(c)
 	}
 	return fmt.Sprintf("%x", h.Sum(nil)[:8])
+}
+
+// BenchmarkAddInBatches links the population of BenchmarkRecluster
+// (DANCU_BENCH_RECLUSTER_PERSONS persons, 4,000 when unset) into a new
+// registry in five batches, as the demo's match stage adds its few large
+// micro-batches (the 100k demo: six of ~16,700 records): the blocking
+// keys, the set of blocks, scoring, reclustering and the commit of
+// batches whose blocks are mostly new. cpu-ns/op is the process's CPU
+// time an op (Pebble's background work included); the digest of the
+// batches' outputs (outputDigest) is logged, so that two versions of the
+// code can be compared.
+func BenchmarkAddInBatches(b *testing.B) {
+	recs, s := reclusterRecords(b)
+	ad := NewRecords()
+	b.ReportAllocs()
+	var c time.Duration
+	var digest string
+	for b.Loop() {
+		r, err := Open(Config{Dir: b.TempDir(), Settings: s})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c0 := cputime.Process()
+		_, outs := addInBatches(b, r, ad, recs)
+		c += cputime.Process() - c0
+		if err := r.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if digest == "" {
+			b.StopTimer()
+			h := sha256.New()
+			for _, out := range outs {
+				h.Write([]byte(outputDigest(b, out)))
+			}
+			digest = fmt.Sprintf("%x", h.Sum(nil)[:8])
+			b.StartTimer()
+		}
+	}
+	b.Logf("%d records, outputs' digest %s", len(recs), digest)
+	b.ReportMetric(float64(c)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(len(recs)), "records/op")
 }
