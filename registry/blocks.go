@@ -244,7 +244,12 @@ func blockTag(rule int, hash uint64) uint8 {
 
 // slot is where the probe for id starts (Fibonacci hashing: the high
 // bits of a multiplication, however the block hashes' low bits fall).
-func (s *blockSet) slot(id uint64) uint64 { return (id * 0x9e3779b97f4a7c15) >> s.shift }
+func (s *blockSet) slot(id uint64) uint64 { return slotOrder(id) >> s.shift }
+
+// slotOrder is the product whose top bits are entry id's slot in a set
+// of any size: entries in its order are in the order of their slots
+// (sortKeyRefs).
+func slotOrder(id uint64) uint64 { return id * 0x9e3779b97f4a7c15 }
 
 func (s *blockSet) has(rule int, hash uint64) bool { return s.findBlock(rule, hash) >= 0 }
 
@@ -492,10 +497,27 @@ func (s *blockSet) addID(id uint64, tag uint8) int {
 	}
 }
 
-func (s *blockSet) grow() {
+func (s *blockSet) grow() { s.growTo(max(1<<12, 2*len(s.slots))) }
+
+// reserve makes room for n entries more, so that adding them rehashes
+// nothing: the slots a batch finds before it adds its blocks (scoreLocal)
+// stay theirs to its commit (slotsKept), which then probes for none of
+// them again. It grows the set at most one doubling before adding n
+// entries would.
+func (s *blockSet) reserve(n int) {
+	size := max(1<<12, len(s.slots))
+	for 4*(s.n+n) > 3*size {
+		size *= 2
+	}
+	if size > len(s.slots) {
+		s.growTo(size)
+	}
+}
+
+// growTo rehashes the set into size slots (a power of two).
+func (s *blockSet) growTo(size int) {
 	s.grows++
 	old, oldTags, oldOne := s.slots, s.tags, s.one
-	size := max(1<<12, 2*len(old))
 	s.slots, s.tags, s.n, s.shift = make([]uint64, size), make([]uint8, size), 0, uint(64-bits.TrailingZeros(uint(size)))
 	if s.members {
 		s.one = make([]uint64, size)

@@ -262,10 +262,13 @@ func TestBlockSetListsCompact(t *testing.T) {
 	}
 }
 
-// sortKeyRefs orders a batch's keys as a comparison sort does (block, then
-// place), whatever their number, rules and hashes: blocks of several keys,
-// hashes sharing their top bits, and the refs made in the order of their
-// place, as the batch makes them.
+// sortKeyRefs orders a batch's keys as a comparison sort does (block, in
+// the order of their slots, then place), whatever their number, rules and
+// hashes: blocks of several keys, hashes sharing their top bits, blocks of
+// two rules sharing their entry in the set (one slot order), and the refs
+// made in the order of their place, as the batch makes them. Every
+// block's keys are together, and the blocks come in the order of their
+// slots in a set of blocks of any size.
 func TestSortKeyRefs(t *testing.T) {
 	rng := rand.New(rand.NewSource(19))
 	for _, n := range []int{0, 1, 5, 63, 64, 65, 200, 1000, 30000} {
@@ -273,7 +276,14 @@ func TestSortKeyRefs(t *testing.T) {
 			refs := make([]keyRef, n)
 			for i := range refs {
 				h := rng.Uint64()
-				switch rng.Intn(4) {
+				switch rng.Intn(5) {
+				case 4: // another rule's block sharing an earlier key's entry
+					if i > 0 && rules > 1 {
+						e := refs[rng.Intn(i)]
+						r := int32(rng.Intn(rules))
+						refs[i] = keyRef{hash: e.hash ^ ruleMix(int(e.rule)) ^ ruleMix(int(r)), rule: r, at: int32(i)}
+						continue
+					}
 				case 0: // a block of an earlier key
 					if i > 0 {
 						e := refs[rng.Intn(i)]
@@ -289,8 +299,25 @@ func TestSortKeyRefs(t *testing.T) {
 			}
 			want := slices.Clone(refs)
 			slices.SortFunc(want, compareKeyRefs)
-			if got := sortKeyRefs(refs); !slices.Equal(got, want) {
+			got := sortKeyRefs(refs)
+			if !slices.Equal(got, want) {
 				t.Errorf("%d keys of %d rules: not in the order of compareKeyRefs", n, rules)
+			}
+			// A block's keys together, the blocks in the order of
+			// their slots (a set of 1<<16 slots: shift 48).
+			s := &blockSet{shift: 48}
+			seen := map[blockID]bool{}
+			for i, e := range got {
+				id := blockID{int(e.rule), e.hash}
+				if i > 0 && (got[i-1].rule != e.rule || got[i-1].hash != e.hash) {
+					if seen[id] {
+						t.Fatalf("%d keys of %d rules: block %v's keys apart", n, rules, id)
+					}
+					if a, b := s.slot(blockSetID(int(got[i-1].rule), got[i-1].hash)), s.slot(blockSetID(int(e.rule), e.hash)); a > b {
+						t.Fatalf("%d keys of %d rules: slot %d after slot %d", n, rules, b, a)
+					}
+				}
+				seen[id] = true
 			}
 		}
 	}

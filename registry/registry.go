@@ -1305,12 +1305,13 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// where the last ended) and at most max_block+1 per block: a larger
 	// block is read as a window around each record (members).
 	keysOf := make([][]matching.RowKey, len(newSeqs))
-	// Every block the batch names, once (bs, in key order: rule, then
-	// hash), and the block of each of a record's keys (blockOf[i][k], an
-	// index into bs). The keys are sorted by block (a map from block to
-	// index was 5% of the registry's CPU in 20,000-record batches), so
-	// that the blocks to look up come in key order, and so do the
-	// batch's block entries for the commit (commitSorted).
+	// Every block the batch names, once (bs), and the block of each of a
+	// record's keys (blockOf[i][k], an index into bs). The keys are
+	// sorted by block (a map from block to index was 5% of the
+	// registry's CPU in 20,000-record batches), the blocks in the order
+	// of their slots in the set of blocks (sortKeyRefs), so that the
+	// look-ups and the commit's writes move forward through the set's
+	// arrays.
 	var bs []batchBlock // allocated below, once the blocks are counted
 	blockOf := make([][]int32, len(newSeqs))
 	// Blocks the set of blocks does not hold are not in the store:
@@ -1365,8 +1366,10 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	refSeq := make([]uint64, nKeys)
 	posOf := make([]int32, nKeys)
 	if r.blocks != nil {
-		// A rehash while the blocks are added moves the slots found
-		// before it: the commit then probes again.
+		// A rehash while the blocks are added would move the slots found
+		// before it (the commit would probe again): room for them all is
+		// made first.
+		r.blocks.reserve(nBlocks)
 		r.writtenSet, r.writtenGrows = r.blocks, r.blocks.grows
 	}
 	for j, e := range refs {
@@ -1482,11 +1485,11 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 		}
 		at += len(keysOf[i])
 	}
-	// In key order: the blocks are, and a block's entries (the same
-	// prefix) are sorted by sort value and record.
+	// The blocks are in the order of their slots in the set of blocks
+	// (sortKeyRefs), and so the commit writes them (setCountAt).
 	// What each block holds once the batch commits, for the set of
 	// blocks (Add): one member, or more.
-	r.written, r.wideKeys = r.written[:0], r.wideKeys[:0]
+	r.written, r.wideKeys = slices.Grow(r.written[:0], len(bs)), r.wideKeys[:0]
 	if r.blocks != nil {
 		for _, b := range bs {
 			w := writtenBlock{rule: b.id.rule, hash: b.id.hash, slot: b.slot, committed: b.committed, batch: refSeq[b.lo:b.hi], wide: b.wide}
@@ -1763,7 +1766,21 @@ type keyRef struct {
 	at   int32
 }
 
+// order is where the key's block's probe starts in a set of blocks of
+// any size (blockSet.slot is its top bits).
+func (e keyRef) order() uint64 { return slotOrder(blockSetID(int(e.rule), e.hash)) }
+
+// compareKeyRefs orders keys by block, then place: blocks in the order
+// of their slots in the set of blocks (keyRef.order), then by rule and
+// hash (two blocks sharing their entry, blockTag), so that a batch probes
+// the set, and its commit writes it, moving forward through its arrays:
+// in the order of (rule, hash), each block's probe was a cache miss on
+// each of the set's three arrays and again at the commit (tens of MB at
+// 100k records, one block of twelve a key new to it).
 func compareKeyRefs(a, b keyRef) int {
+	if oa, ob := a.order(), b.order(); oa != ob {
+		return cmp.Compare(oa, ob)
+	}
 	if a.rule != b.rule {
 		return cmp.Compare(a.rule, b.rule)
 	}
@@ -1774,25 +1791,21 @@ func compareKeyRefs(a, b keyRef) int {
 }
 
 // sortKeyRefs returns refs, made in the order of at, sorted by block
-// (rule, then hash), then at (compareKeyRefs). The hashes are uniform:
-// one pass counts the keys by rule and the top bits of their hash, a
-// second moves them to their bucket (in the order of at), and each bucket
-// of a few keys is sorted apart. A comparison sort of the whole took 0.32
-// s of a 100,000-person bench in batches of 20,000 (reg19: 240,000 keys a
-// batch, two cores).
+// (in the order of their slots, then rule, then hash), then at
+// (compareKeyRefs). The slots' order is uniform: one pass counts the keys
+// by the top bits of their order, a second moves them to their bucket
+// (in the order of at), and each bucket of a few keys is sorted apart. A
+// comparison sort of the whole took 0.32 s of a 100,000-person bench in
+// batches of 20,000 (reg19: 240,000 keys a batch, two cores).
 func sortKeyRefs(refs []keyRef) []keyRef {
 	if len(refs) < 64 {
 		slices.SortFunc(refs, compareKeyRefs)
 		return refs
 	}
-	rules := int32(0)
-	for _, e := range refs {
-		rules = max(rules, e.rule+1)
-	}
-	// About four keys a bucket, at most 1<<16 buckets a rule.
-	top := uint(min(16, max(1, bits.Len(uint(len(refs)/(4*int(rules)))))))
-	bucket := func(e keyRef) int { return int(e.rule)<<top | int(e.hash>>(64-top)) }
-	starts := make([]int32, int(rules)<<top+1)
+	// About four keys a bucket, at most 1<<20 buckets.
+	top := uint(min(20, max(1, bits.Len(uint(len(refs)/4)))))
+	bucket := func(e keyRef) int { return int(e.order() >> (64 - top)) }
+	starts := make([]int32, 1<<top+1)
 	for _, e := range refs {
 		starts[bucket(e)+1]++
 	}
