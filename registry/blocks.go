@@ -502,16 +502,22 @@ func (s *blockSet) grow() { s.growTo(max(1<<12, 2*len(s.slots))) }
 // reserve makes room for n entries more, so that adding them rehashes
 // nothing: the slots a batch finds before it adds its blocks (scoreLocal)
 // stay theirs to its commit (slotsKept), which then probes for none of
-// them again. It grows the set at most one doubling before adding n
-// entries would.
-func (s *blockSet) reserve(n int) {
+// them again. It grows the set to the size adding the n entries one by
+// one would, and says whether it grew (the slots found before are not
+// theirs any more).
+func (s *blockSet) reserve(n int) bool {
+	if n <= 0 {
+		return false
+	}
 	size := max(1<<12, len(s.slots))
 	for 4*(s.n+n) > 3*size {
 		size *= 2
 	}
 	if size > len(s.slots) {
 		s.growTo(size)
+		return true
 	}
+	return false
 }
 
 // growTo rehashes the set into size slots (a power of two).

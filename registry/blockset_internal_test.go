@@ -291,24 +291,29 @@ func TestBlockSetSlotsKeptToTheCommit(t *testing.T) {
 	t.Logf("%d batches of %d grew the set, every commit with its slots kept", grew, (len(recs)+39)/40)
 }
 
-// reserve makes room for n entries: adding them rehashes nothing, and the
-// set grows at most once a reservation.
+// reserve makes room for n entries: adding them rehashes nothing, the
+// set grows at most once a reservation, says whether it did, and ends
+// as large as a set the same entries were added to one by one.
 func TestBlockSetReserve(t *testing.T) {
-	s := &blockSet{members: true}
+	s, seq := &blockSet{members: true}, &blockSet{members: true}
 	id := uint64(1)
-	for _, n := range []int{0, 1, 3000, 3072, 5000, 100, 20000} {
+	for _, n := range []int{0, 1, 3000, 3072, 5000, 100, 20000, 0} {
 		before := s.grows
-		s.reserve(n)
-		if s.grows > before+1 {
-			t.Fatalf("reserve(%d): %d rehashes", n, s.grows-before)
+		grew := s.reserve(n)
+		if s.grows > before+1 || grew != (s.grows > before) {
+			t.Fatalf("reserve(%d): %d rehashes, said %v", n, s.grows-before, grew)
 		}
 		grows := s.grows
 		for range n {
 			s.addID(id, 0)
+			seq.addID(id, 0)
 			id++
 		}
 		if s.grows != grows {
 			t.Fatalf("adding the %d entries reserved rehashed the set", n)
+		}
+		if len(s.slots) != len(seq.slots) {
+			t.Fatalf("after %d entries: %d slots reserved, %d added one by one", id-1, len(s.slots), len(seq.slots))
 		}
 	}
 	for x := uint64(1); x < id; x++ {

@@ -1365,11 +1365,31 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 	// keyOf at its place (nothing appended block by block).
 	refSeq := make([]uint64, nKeys)
 	posOf := make([]int32, nKeys)
+	// Each block's slot in the set, found once, in the order of the
+	// slots. The blocks the set does not hold are added below, after room
+	// is made for as many (reserve), so that no rehash moves the slots
+	// found (the commit would probe again): a set that must grow for them
+	// grows first, as much as adding them would grow it, and its slots
+	// are found again.
+	var found []int
 	if r.blocks != nil {
-		// A rehash while the blocks are added would move the slots found
-		// before it (the commit would probe again): room for them all is
-		// made first.
-		r.blocks.reserve(nBlocks)
+		find := func() (missing int) {
+			found = found[:0]
+			for j, e := range refs {
+				if newBlock(j) {
+					i := r.blocks.findBlock(int(e.rule), e.hash)
+					if i < 0 {
+						missing++
+					}
+					found = append(found, i)
+				}
+			}
+			return missing
+		}
+		found = make([]int, 0, nBlocks)
+		if r.blocks.reserve(find()) {
+			find()
+		}
 		r.writtenSet, r.writtenGrows = r.blocks, r.blocks.grows
 	}
 	for j, e := range refs {
@@ -1387,7 +1407,7 @@ func (r *Registry) scoreLocal(ctx context.Context, wb *pebble.Batch, f *matching
 			if r.blocks == nil {
 				return nil, fmt.Errorf("the set of blocks was not built: %w", r.blocksErr)
 			}
-			i := r.blocks.findBlock(rule, e.hash)
+			i := found[x]
 			switch {
 			case i < 0:
 				i = r.blocks.addID(blockSetID(rule, e.hash), blockTag(rule, e.hash))
