@@ -3,10 +3,15 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/dancu-vn/dancu/schemas"
 )
 
 // apiConflictDecide: POST /api/conflicts/{id}/decision {decision, note,
-// groups, person} → the stored decision. groups (different_persons only,
+// groups, person} → the stored decision, with "sent": false when it
+// waits to be sent to the match stage (the brokers did not acknowledge
+// it, or no Publisher: outbox.go), true when nothing of it waits (sent,
+// or one that has no effect yet, awaiting_second). groups (different_persons only,
 // may be left out) lists the conflict's record ids by person: [["r1",
 // "r3"], ["r2"]]. person (same_person on an ambiguous_tie only) is the
 // person the tied record is (tieRuling); without it, same_person on an
@@ -50,5 +55,8 @@ func (s *Server) apiConflictRule(w http.ResponseWriter, r *http.Request, correct
 		s.failErr(w, r, err)
 		return
 	}
-	s.json(w, http.StatusOK, d)
+	s.json(w, http.StatusOK, struct {
+		schemas.Decision
+		Sent bool `json:"sent"`
+	}{d, s.cfg.Publisher != nil && !s.out.queued(d.DecisionID)})
 }

@@ -40,7 +40,7 @@ func (s *Server) showConflict(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	s.html(w, r, status, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": errMsg, "NotYours": notYours(d, c.user),
-		"Note": typedNote(r)})
+		"Note": typedNote(r), "Unsent": s.out.anyQueued(d.Decisions)})
 }
 
 // typedNote is the note of a refused ruling's form, by the form it was

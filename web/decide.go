@@ -361,14 +361,11 @@ func (s *Server) decide(r *http.Request, id string, in ruleIn) (schemas.Decision
 		return schemas.Decision{}, err
 	}
 	if s.cfg.Publisher != nil && (d.Effective() || d.Decision == schemas.DecisionNeedsVerification) {
-		// The decision is stored: a failed publish is logged and the
-		// decision stays in ClickHouse, but nothing publishes it again
-		// and the match stage reads decisions only from the topic (the
-		// republish of pipelines reads which conflicts were decided, not
-		// the rulings): it is never applied (user31; README).
-		if err := s.cfg.Publisher.PublishDecision(context.WithoutCancel(r.Context()), d); err != nil {
-			s.log.Error("publish decision", "decision", d.DecisionID, "err", err)
-		}
+		// The decision is stored: one the brokers do not acknowledge is
+		// marked unsent in the store and sent again by RunOutbox (at
+		// start and, backing off, while the brokers are down); the page
+		// says so (outbox.go; user31; README).
+		s.publish(context.WithoutCancel(r.Context()), d, cf.Provinces)
 	}
 	return d, nil
 }

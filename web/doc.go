@@ -11,7 +11,10 @@
 // conflict's provinces kept in conflict_places) and appends
 // each decision to ClickHouse and to the topic dancu.decisions
 // (Config.Publisher), from which the match stage applies it as a
-// must-link or cannot-link constraint on the next batch.
+// must-link or cannot-link constraint on the next batch. A decision the
+// brokers do not acknowledge is marked unsent in the audit log and sent
+// again, in order, by Server.RunOutbox (outbox.go), which `dancu serve`
+// runs in the background.
 //
 // Layout follows Miniflux: one file per handler (login_check.go,
 // conflict_show.go, api_conflict_decide.go, …), every route and the roles

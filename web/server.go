@@ -37,8 +37,9 @@ type Config struct {
 	// and /api/coverage (coverage.Handler.Routes) for the analyst,
 	// supervisor and admin roles. Default: nil (those routes 404).
 	Coverage http.Handler
-	// Publisher sends decisions to the match stage. Default: nil (decisions
-	// are only stored; the match stage can read them from ClickHouse).
+	// Publisher sends decisions to the match stage; those it fails to send
+	// are marked unsent and sent again by Server.RunOutbox. Default: nil
+	// (decisions are only stored, and the match stage never sees them).
 	Publisher DecisionPublisher
 	// SessionTTL is how long a session lasts at most, however busy.
 	// Default: 8h.
@@ -151,7 +152,10 @@ type Server struct {
 	// sessionLocks serialise the expiry of one session within this
 	// server (middleware.go's expire).
 	sessionLocks [16]sync.Mutex
-	mux          *http.ServeMux
+	// out holds the decisions the brokers have not acknowledged
+	// (outbox.go).
+	out outbox
+	mux *http.ServeMux
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -166,6 +170,7 @@ func New(cfg Config) (*Server, error) {
 		pairs:     newLimiter(c.LoginFailures, c.LoginWindow, c.Store.Now),
 		accounts:  newLimiter(c.LoginAccountFailures, c.LoginWindow, c.Store.Now),
 		addresses: newLimiter(c.LoginAddressFailures, c.LoginWindow, c.Store.Now)}
+	s.out.wake = make(chan struct{}, 1)
 	var err error
 	if s.tmpl, err = parseTemplates(); err != nil {
 		return nil, err

@@ -82,6 +82,16 @@ Migrations are applied on start. Ctrl-C stops gracefully.`,
 			if err != nil {
 				return err
 			}
+			// Decisions the brokers did not acknowledge (now or before a
+			// restart) are sent again in the background, backing off
+			// while the brokers are down; stopped before the writer closes.
+			octx, stopOutbox := context.WithCancel(ctx)
+			outboxDone := make(chan struct{})
+			go func() {
+				defer close(outboxDone)
+				app.RunOutbox(octx, time.Second, time.Minute)
+			}()
+			defer func() { stopOutbox(); <-outboxDone }()
 			srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 				WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 			scheme := "http"

@@ -19,7 +19,15 @@ const (
 	ActionAssign       = "assign"
 	ActionDenied       = "denied"
 	ActionReadAudit    = "read_audit"
+	// A decision stored and not yet acknowledged by the brokers (marked
+	// before the first attempt), and one acknowledged (the desk's outbox:
+	// MarkUnsent, MarkSent), by OutboxUser.
+	ActionUnsent    = "unsent"
+	ActionPublished = "published"
 )
+
+// OutboxUser is the audit log's user of the outbox's marks.
+const OutboxUser = "dancu serve"
 
 // AuditEntry is one line of the append-only audit log. Detail never holds
 // a full name or identification number.
@@ -46,7 +54,7 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 }
 
 // Actions lists the audit actions, for filters.
-var Actions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionOpenConflict, ActionDecide, ActionCorrect, ActionAssign, ActionDenied, ActionReadAudit}
+var Actions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionOpenConflict, ActionDecide, ActionCorrect, ActionAssign, ActionDenied, ActionReadAudit, ActionUnsent, ActionPublished}
 
 // AuditFilter narrows the audit log. Empty fields do not filter.
 type AuditFilter struct {

@@ -182,3 +182,60 @@ WHERE record_id IN {ids:Array(String)} GROUP BY record_id`,
 	}
 	return out, nil
 }
+
+// MarkUnsent records in the audit log that decision d is stored and not
+// yet acknowledged by the brokers (action unsent, written before
+// the first attempt, object the
+// decision id, provinces those of its conflict): the desk's outbox
+// (UnsentDecisions), kept beside the decisions so that a restarted `dancu
+// serve` sends it still. why says what failed.
+func (s *Store) MarkUnsent(ctx context.Context, d schemas.Decision, provinces []string, why string) error {
+	return s.Audit(ctx, AuditEntry{Username: OutboxUser, Action: ActionUnsent, ObjectID: d.DecisionID,
+		Detail: "conflict " + d.ConflictID + ": " + why, Provinces: provinces})
+}
+
+// MarkSent records that the brokers acknowledged decision d (action
+// published): it leaves UnsentDecisions.
+func (s *Store) MarkSent(ctx context.Context, d schemas.Decision, provinces []string) error {
+	return s.Audit(ctx, AuditEntry{Username: OutboxUser, Action: ActionPublished, ObjectID: d.DecisionID,
+		Detail: "conflict " + d.ConflictID, Provinces: provinces})
+}
+
+// UnsentDecisions returns the decisions marked unsent (MarkUnsent) and not
+// since marked sent (MarkSent), oldest first (the order they are to be
+// sent in), each with the provinces of its mark.
+func (s *Store) UnsentDecisions(ctx context.Context) ([]UnsentDecision, error) {
+	var marks []struct {
+		ID        string   `ch:"object_id"`
+		Provinces []string `ch:"provinces"`
+	}
+	if err := s.conn.Select(ctx, &marks, `SELECT object_id, any(provinces) AS provinces FROM audit_log
+WHERE action = 'unsent' AND object_id NOT IN (SELECT object_id FROM audit_log WHERE action = 'published')
+GROUP BY object_id`); err != nil {
+		return nil, fmt.Errorf("read unsent decisions: %w", err)
+	}
+	if len(marks) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(marks))
+	prov := make(map[string][]string, len(marks))
+	for i, m := range marks {
+		ids[i], prov[m.ID] = m.ID, m.Provinces
+	}
+	var ds []schemas.Decision
+	if err := s.conn.Select(ctx, &ds, "SELECT * FROM decisions WHERE has({ids:Array(String)}, decision_id) ORDER BY decided_at, decision_id",
+		clickhouse.Named("ids", ids)); err != nil {
+		return nil, fmt.Errorf("read unsent decisions: %w", err)
+	}
+	out := make([]UnsentDecision, len(ds))
+	for i, d := range ds {
+		out[i] = UnsentDecision{Decision: d, Provinces: prov[d.DecisionID]}
+	}
+	return out, nil
+}
+
+// UnsentDecision is a stored decision the brokers have not acknowledged.
+type UnsentDecision struct {
+	Decision  schemas.Decision
+	Provinces []string // its conflict's, for the audit log's marks
+}
