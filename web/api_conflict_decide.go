@@ -10,8 +10,9 @@ import (
 // apiConflictDecide: POST /api/conflicts/{id}/decision {decision, note,
 // groups, person} → the stored decision, with "sent": false when it
 // waits to be sent to the match stage (the brokers did not acknowledge
-// it, or no Publisher: outbox.go), true when nothing of it waits (sent,
-// or one that has no effect yet, awaiting_second). groups (different_persons only,
+// it: outbox.go), true when nothing of it waits (sent, or one that has no
+// effect yet, awaiting_second); no "sent" when the desk publishes nothing
+// (no Publisher: `dancu serve --publish=false`). groups (different_persons only,
 // may be left out) lists the conflict's record ids by person: [["r1",
 // "r3"], ["r2"]]. person (same_person on an ambiguous_tie only) is the
 // person the tied record is (tieRuling); without it, same_person on an
@@ -55,8 +56,13 @@ func (s *Server) apiConflictRule(w http.ResponseWriter, r *http.Request, correct
 		s.failErr(w, r, err)
 		return
 	}
-	s.json(w, http.StatusOK, struct {
+	out := struct {
 		schemas.Decision
-		Sent bool `json:"sent"`
-	}{d, s.cfg.Publisher != nil && !s.out.queued(d.DecisionID)})
+		Sent *bool `json:"sent,omitempty"`
+	}{Decision: d}
+	if s.cfg.Publisher != nil {
+		sent := !s.out.queued(d.DecisionID)
+		out.Sent = &sent
+	}
+	s.json(w, http.StatusOK, out)
 }

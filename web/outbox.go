@@ -162,7 +162,9 @@ func (s *Server) sendQueued(ctx context.Context) bool {
 			return false
 		}
 		if err := s.cfg.Publisher.PublishDecision(ctx, u.Decision); err != nil {
-			s.log.Warn("send decision again", "decision", u.Decision.DecisionID, "err", err)
+			if ctx.Err() == nil {
+				s.log.Warn("send decision again", "decision", u.Decision.DecisionID, "err", err)
+			}
 			return false
 		}
 		s.markSent(ctx, u.Decision, u.Provinces)

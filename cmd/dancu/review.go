@@ -258,6 +258,7 @@ when it is done.`,
 			Before  string     `json:"status_before"`
 			Groups  [][]string `json:"groups"`
 			Records []string   `json:"record_ids"`
+			Sent    *bool      `json:"sent"`
 		}
 		if err := c.do("POST", "/api/conflicts/"+url.PathEscape(conflict)+"/"+what, body, &out); err != nil {
 			return err
@@ -268,6 +269,9 @@ when it is done.`,
 		}
 		if person != "" {
 			fmt.Fprintf(g.stdout, "; one person: %s", strings.Join(out.Records, ","))
+		}
+		if out.Sent != nil && !*out.Sent {
+			fmt.Fprint(g.stdout, "; stored, not yet sent to the register — it will be sent when the brokers are reachable")
 		}
 		fmt.Fprintln(g.stdout)
 		return nil
