@@ -47,6 +47,25 @@ func copyTree(t *testing.T, src, dst string) {
 }
 
 // envInt returns the environment variable name as an int, or def.
+// compactedAndNever closes registry src and its broker b (whose data
+// directory is data), copies the directory, and starts two brokers on
+// it: one compacting data at its start (compact.Options.Tail tail),
+// one on the copy never compacted.
+func compactedAndNever(t *testing.T, src *RegistryLinker, b *broker.Broker, data string, tail int64) (compacted, never *broker.Broker) {
+	t.Helper()
+	if err := src.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	plain := t.TempDir()
+	copyTree(t, data, plain)
+	compacted = brokertest.StartConfig(t, broker.Config{DataDir: data, Compact: compact.Options{Tail: tail}})
+	never = brokertest.StartConfig(t, broker.Config{DataDir: plain, NoCompact: true})
+	return compacted, never
+}
+
 func envInt(name string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
 		return n
@@ -83,17 +102,7 @@ func TestRegistryRebuiltFromCompactedChangelog(t *testing.T) {
 		}
 	}
 	live, liveVer := registryPersons(ctx, t, src)
-	if err := src.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
-	plain := t.TempDir()
-	copyTree(t, data, plain)
-
-	compacted := brokertest.StartConfig(t, broker.Config{DataDir: data, Compact: compact.Options{Tail: tail}})
-	never := brokertest.StartConfig(t, broker.Config{DataDir: plain, NoCompact: true})
+	compacted, never := compactedAndNever(t, src, b, data, tail)
 	var cl *compact.Partition
 	for _, p := range compacted.Compacted().Partitions {
 		if p.Topic == kafkax.TopicRegistryChangelog {
@@ -203,16 +212,7 @@ func TestRegistryRebuiltFromCompactedChangelogRedeliveredLater(t *testing.T) {
 	if live["r00040"] != live["r00042"] {
 		t.Fatalf("the decision did not join r00040 and r00042: %s, %s", live["r00040"], live["r00042"])
 	}
-	if err := src.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
-	plain := t.TempDir()
-	copyTree(t, data, plain)
-	compacted := brokertest.StartConfig(t, broker.Config{DataDir: data, Compact: compact.Options{Tail: -1}})
-	never := brokertest.StartConfig(t, broker.Config{DataDir: plain, NoCompact: true})
+	compacted, never := compactedAndNever(t, src, b, data, -1)
 	if before, after := compacted.Compacted().Messages(); before != 8 || after != 8 {
 		t.Errorf("changelog compacted from %d to %d messages, want 8 kept (every message its own key)", before, after)
 	}
