@@ -107,31 +107,17 @@ func Dir(dir string, opt Options) (Result, error) {
 	var meta struct {
 		Version int `json:"version"`
 	}
-	switch raw, err := os.ReadFile(filepath.Join(dir, "meta.json")); {
-	case errors.Is(err, fs.ErrNotExist):
-		return res, nil
-	case err != nil:
-		return res, fmt.Errorf("compact %s: %w", dir, err)
-	default:
-		if err := json.Unmarshal(raw, &meta); err != nil {
-			return res, fmt.Errorf("compact %s: meta.json: %w", dir, err)
-		}
-		if meta.Version != persistVersion {
-			return res, fmt.Errorf("compact %s: %w: meta.json version %d, this dancu knows %d", dir, ErrFormat, meta.Version, persistVersion)
-		}
+	if ok, err := readJSON(dir, "meta.json", &meta); err != nil || !ok {
+		return res, err
+	}
+	if meta.Version != persistVersion {
+		return res, fmt.Errorf("compact %s: %w: meta.json version %d, this dancu knows %d", dir, ErrFormat, meta.Version, persistVersion)
 	}
 	var topics struct {
 		Topics []topic `json:"topics"`
 	}
-	switch raw, err := os.ReadFile(filepath.Join(dir, "topics.json")); {
-	case errors.Is(err, fs.ErrNotExist):
-		return res, nil
-	case err != nil:
-		return res, fmt.Errorf("compact %s: %w", dir, err)
-	default:
-		if err := json.Unmarshal(raw, &topics); err != nil {
-			return res, fmt.Errorf("compact %s: topics.json: %w", dir, err)
-		}
+	if ok, err := readJSON(dir, "topics.json", &topics); err != nil || !ok {
+		return res, err
 	}
 	slices.SortFunc(topics.Topics, func(a, b topic) int { return strings.Compare(a.Name, b.Name) })
 	now := opt.Now().UnixMilli()
@@ -566,4 +552,21 @@ func updateSnapshot(pdir string, segs []segment) error {
 		return err
 	}
 	return os.Rename(path+".tmp", path)
+}
+
+// readJSON decodes the file name of the broker's data directory dir into
+// v. A missing file is not an error: it reports false (a directory the
+// broker has not written yet holds nothing to compact).
+func readJSON(dir, name string, v any) (bool, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("compact %s: %w", dir, err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return false, fmt.Errorf("compact %s: %s: %w", dir, name, err)
+	}
+	return true, nil
 }
