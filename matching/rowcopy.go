@@ -140,6 +140,69 @@ func (rc *RowCopier) Copy(i int) error {
 	return nil
 }
 
+// CopyRows appends rows of the source frame, in the order given, as
+// Copy of each one after the other would, but a column at a time: each
+// column's translation table, counts and values are then read and
+// written for all the rows before the next column's, instead of every
+// column's for each row. A recluster unit's frame (registry) is copied
+// from a scoring frame of up to Config.FrameRows rows whose columns'
+// tables together are far larger than a cache; row by row, each of a
+// row's forty-odd columns was a miss or more (issue 9). Each column's
+// state (its values, counts, lookup table and the copier's translation)
+// is its own, so the order of the columns changes nothing. A record
+// already in the destination is an error, after the rows before it are
+// copied.
+func (rc *RowCopier) CopyRows(rows []int) error {
+	dst, src := rc.dst, rc.src
+	row0 := dst.Len()
+	var idErr error
+	for k, i := range rows {
+		if err := dst.addID(src.id(i), src.src[i]); err != nil {
+			idErr, rows = fmt.Errorf("copy row: %w", err), rows[:k]
+			break
+		}
+	}
+	for ci := range dst.cols {
+		d, s := &dst.cols[ci], &src.cols[ci]
+		t := rc.xl[ci]
+		if !d.date && len(t) < s.dict.len() { // the source grew since
+			t = append(t, make([]uint32, s.dict.len()-len(t))...)
+			rc.xl[ci] = t
+		}
+		for k, i := range rows {
+			v := s.vals.at(i)
+			if !d.date && v != 0 {
+				sv := v
+				if x := t[sv]; x != 0 {
+					d.counts[x-1]++
+					v = x - 1
+				} else if rc.own[ci] == d.dict.len() {
+					var err error
+					if v, err = d.appendNew(s, sv); err != nil {
+						return err
+					}
+					rc.own[ci]++
+					t[sv] = v + 1
+				} else {
+					rc.own[ci] = -1
+					var err error
+					if v, err = d.intern(s.dict.at(sv)); err != nil {
+						return err
+					}
+					t[sv] = v + 1
+				}
+			}
+			d.vals.add(v)
+			c := uint8(255)
+			if s.conf != nil {
+				c = s.conf[i]
+			}
+			d.appendConf(row0+k, c)
+		}
+	}
+	return idErr
+}
+
 // appendNew appends value v of column s (a frame of the same settings),
 // known not to be in c, as intern would add it, and drops c's lookup
 // table (nil: intern builds it again from the values).

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"math/rand"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -214,6 +215,131 @@ func readsAsAdded(t *testing.T, s *settings.Settings, fresh, copied *Frame) {
 					t.Fatalf("rows %d, %d comparison %d: level %d copied, %d added", a, b, k, gc, gf)
 				}
 			}
+		}
+	}
+}
+
+// TestCopyRowsAsCopy builds a frame from another's rows twice — by Copy
+// row by row, and by CopyRows in runs between records added afresh (as
+// the registry builds a recluster unit: rows it holds copied, others
+// read from its store) — into frames that held rows already and into
+// empty ones, and checks the two frames are the same, field for field
+// (values, their tables and counts, confidences, term frequencies, the
+// copier's translations), and that a row repeated in a run copies the
+// rows before it and is an error, as Copy is.
+func TestCopyRowsAsCopy(t *testing.T) {
+	s, err := settings.Parse([]byte(strings.Replace(toySettings, "{name: first, transforms: [lower]}", "{name: first, transforms: [lower], confidence: first}", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ids, _ := toyRows(600, 11)
+	conf := func(i int) ConfidenceGetter {
+		if i%5 != 0 {
+			return nil
+		}
+		return func(k string) (float32, bool) { return float32(i%7) / 7, k == "first" }
+	}
+	add := func(f *Frame, i int) {
+		r := rows[i]
+		if err := f.Add(ids[i], 0, func(k string) string { return r[k] }, conf(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := NewFrame(s)
+	for i := range rows[:500] {
+		add(src, i)
+	}
+	for _, held := range []int{0, 20} {
+		pick := rand.New(rand.NewSource(int64(13 + held))).Perm(len(rows))
+		one, runs := NewFrame(s), NewFrame(s)
+		for _, i := range pick[:held] { // rows the frames hold already
+			add(one, i)
+			add(runs, i)
+		}
+		rcOne, err := NewRowCopier(one, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rcRuns, err := NewRowCopier(runs, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var run []int
+		flush := func() {
+			if err := rcRuns.CopyRows(run); err != nil {
+				t.Fatal(err)
+			}
+			run = run[:0]
+		}
+		for k, i := range pick[held:] {
+			if i >= 500 || k%9 == 4 { // not in src, or read afresh
+				add(one, i)
+				flush()
+				add(runs, i)
+				continue
+			}
+			if err := rcOne.Copy(i); err != nil {
+				t.Fatal(err)
+			}
+			run = append(run, i)
+			if k%37 == 0 && k > 0 { // the source grows between runs
+				flush()
+			}
+		}
+		flush()
+		if one.Len() == 0 || one.Len() != runs.Len() {
+			t.Fatalf("held %d: %d rows by Copy, %d by CopyRows", held, one.Len(), runs.Len())
+		}
+		sameFrames(t, one, runs)
+		if !reflect.DeepEqual(rcOne.xl, rcRuns.xl) || !reflect.DeepEqual(rcOne.own, rcRuns.own) {
+			t.Errorf("held %d: the copiers' translations differ", held)
+		}
+		// A run into an empty frame whose first confidence comes with
+		// its fourth row (the rows before it get none).
+		byOne, byRun := NewFrame(s), NewFrame(s)
+		rcOne, _ = NewRowCopier(byOne, src)
+		rcRuns, _ = NewRowCopier(byRun, src)
+		for _, i := range []int{1, 2, 3, 5, 6} {
+			if err := rcOne.Copy(i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rcRuns.CopyRows([]int{1, 2, 3, 5, 6}); err != nil {
+			t.Fatal(err)
+		}
+		sameFrames(t, byOne, byRun)
+		// A run holding a record the frame holds: the rows before it
+		// are copied, then the error.
+		fresh := NewFrame(s)
+		rc, err := NewRowCopier(fresh, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rc.CopyRows([]int{3, 4, 3, 5}); err == nil {
+			t.Errorf("held %d: a row repeated in a run was accepted", held)
+		}
+		if fresh.Len() != 2 || fresh.ID(0) != src.ID(3) || fresh.ID(1) != src.ID(4) {
+			t.Errorf("held %d: a run with a repeated row left %d rows", held, fresh.Len())
+		}
+	}
+}
+
+// sameFrames checks that two frames hold the same, field for field: ids,
+// sources, and each column's values, tables, counts, confidences and term
+// frequencies (their lookup tables' contents, not their addresses).
+func sameFrames(t *testing.T, a, b *Frame) {
+	t.Helper()
+	if !reflect.DeepEqual(a.ids, b.ids) || !slices.Equal(a.src, b.src) {
+		t.Error("the frames' ids or sources differ")
+	}
+	if x, y := a.idx.Load(), b.idx.Load(); (x == nil) != (y == nil) || x != nil && (!slices.Equal(x.slots, y.slots) || !slices.Equal(x.lo, y.lo) || x.n != y.n) {
+		t.Error("the frames' id tables differ")
+	}
+	for ci := range a.cols {
+		ca, cb := a.cols[ci], b.cols[ci]
+		ca.local, cb.local = nil, nil // built on first use, by address
+		if !reflect.DeepEqual(ca, cb) {
+			t.Errorf("column %s differs", ca.spec.Name)
 		}
 	}
 }

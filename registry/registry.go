@@ -1272,11 +1272,17 @@ func (r *Registry) renewCache() error {
 	if err != nil {
 		return err
 	}
-	for _, row := range rows {
-		if err := rc.Copy(int(row)); err != nil {
-			return err
-		}
-		r.cacheRow[seqOf[row]] = int32(r.cache.Len() - 1)
+	copied := make([]int, len(rows))
+	for k, row := range rows {
+		copied[k] = int(row)
+	}
+	if err := rc.CopyRows(copied); err != nil {
+		// Rows copied in part: the frame starts empty instead.
+		r.cache, r.cacheRow, r.cacheUse = matching.NewFrame(r.s), map[uint64]int32{}, nil
+		return err
+	}
+	for k, row := range rows { // the new frame's rows 0, 1, …
+		r.cacheRow[seqOf[row]] = int32(k)
 		r.cacheUse = append(r.cacheUse, oldUse[row])
 	}
 	return nil
@@ -2119,16 +2125,33 @@ func (r *Registry) buildUnit(rd pebble.Reader, be *batchEdges, seeds []uint64, b
 		}
 		rc.Grow(nc)
 	}
+	// The rows copied a column at a time (CopyRows), in runs between
+	// the records added from their blobs, in the order of all.
 	u.row = make(map[uint64]int32, len(all))
+	run := make([]int, 0, nc)
+	copyRun := func() error {
+		if len(run) == 0 {
+			return nil
+		}
+		err := rc.CopyRows(run)
+		run = run[:0]
+		return err
+	}
 	for i, s := range all {
 		if cached[i] >= 0 {
-			if err := rc.Copy(int(cached[i])); err != nil {
+			run = append(run, int(cached[i]))
+		} else {
+			if err := copyRun(); err != nil {
 				return nil, err
 			}
-		} else if err := r.addToFrame(u.f, got[i]); err != nil {
-			return nil, err
+			if err := r.addToFrame(u.f, got[i]); err != nil {
+				return nil, err
+			}
 		}
 		u.row[s] = int32(i)
+	}
+	if err := copyRun(); err != nil {
+		return nil, err
 	}
 	for _, e := range raw {
 		a, b := u.row[e.a], u.row[e.b]
