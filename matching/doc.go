@@ -41,7 +41,8 @@
 //     EncodePersonGuards (PersonGuards: the same for many persons of
 //     one frame; a binary form since reg25, PersonGuardsJSON reads it
 //     and CompactPersonGuards rewrites the JSON before it), MatchWeight, ConfidenceByte, RowCopier (rows
-//     carried from one frame to another); it then calls Cluster and
+//     carried from one frame to another, one by one or a column at a
+//     time: CopyRows); it then calls Cluster and
 //     Summarise on the match components of a batch.
 //
 // Beside it: matching/settings (the schema: Settings and what they are
