@@ -682,6 +682,26 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
 	}
+	// A link resting on a common name and a birthday alone is no edge: a
+	// possible match (possibleRule), kept apart and raised by Summarise.
+	var possible []BlockedPair
+	var c *compiled
+	if avg != nil {
+		c = avg.c
+	}
+	if rule, err := newPossibleRule(f, s, c); err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
+	} else if rule != nil {
+		kept := edges[:0]
+		for _, e := range edges {
+			if rule.holds(f, e.A, e.B) {
+				possible = append(possible, BlockedPair{Pair: e, Guard: settings.Guard{Kind: GuardPossibleMatch}, Reason: rule.why(f, e.A, e.B)})
+				continue
+			}
+			kept = append(kept, e)
+		}
+		edges = kept
+	}
 	// The summaries of clusters of more than one row, by root: slot[root]
 	// is 1 + its index in sums (0: a row alone, summarised afresh). A
 	// slice of the rows and a free list of sums' indices, not a map from
@@ -721,7 +741,7 @@ func ClusterApart(f *Frame, s *settings.Settings, pairs, apart []Pair) (_ *Clust
 			}
 		}
 	}
-	out := &Clusters{Prob: make([]float64, n)}
+	out := &Clusters{Prob: make([]float64, n), Blocked: possible}
 	// viable reports whether the clusters of roots ra and rb could be
 	// joined now: what the loop below checks before a join.
 	viable := func(ra, rb int32) bool {

@@ -114,12 +114,18 @@
 //     look only at the two clusters (not at which other records a frame
 //     holds), so an incremental matcher (package registry) reproduces it
 //     by calling Cluster again on the match components of a batch's new
-//     records. CheckLargest scores the largest
+//     records. A link of the Vietnamese adapter resting on a common full
+//     name and a birthday alone (addresses in no common province, no
+//     number or parent's name agreeing, a name the national register
+//     holds on one day at least Thresholds.Namesakes times: vn.Namesakes)
+//     is no edge at all: a possible match (possibleRule, acc54), kept
+//     apart whatever its weight and raised by Summarise. CheckLargest scores the largest
 //     clusters' pairs; dancu link prints them and flags implausible ones.
 //   - Summarise gives each person its identification number and status
 //     (confirmed, inferred, conflicting, missing) checked with vn.ID.Check,
 //     and the conflicts: shared_id, two_ids, id_contradicts, grey_zone,
-//     ambiguous_tie.
+//     ambiguous_tie — the review desk's mandatory kinds — and
+//     possible_match, reviewed on demand (schemas.MandatoryConflict).
 //
 // Figures on the benchmarks and on generated populations are in
 // RESULTS.md beside this file.

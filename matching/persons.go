@@ -62,7 +62,9 @@ func (f *Frame) idColumns() (idCols, bool) {
 // because the records carry two different valid numbers), id_contradicts
 // (the person's number contradicts the birth year or sex its records agree
 // on, or none of the provinces they name), grey_zone (pairs between the
-// review and match thresholds left in different persons) and
+// review and match thresholds left in different persons),
+// possible_match (a link resting on a common name and a birthday alone,
+// not made: possibleRule; reviewed on demand, not a mandatory item) and
 // ambiguous_tie (a person tied between two persons, see ties). personID names
 // a cluster by its first row.
 func Summarise(res *Result, personID func(root int32) string) ([]PersonSummary, []schemas.Conflict) {
@@ -475,6 +477,42 @@ func summarise(res *Result, personID func(root int32) string, withConflicts bool
 		add(schemas.ConflictGreyZone, "", []int32{p.A, p.B}, p.Probability(),
 			fmt.Sprintf("records match with probability %.3f, between the review threshold %.2f and the match threshold %.2f: %s",
 				p.Probability(), s.Thresholds.Review, s.Thresholds.Match, shortExplanation(x, xerr, p))+waterfall(x, p))
+	}
+	// possible_match: links Cluster did not make because they rest on a
+	// common name and a birthday alone (possibleRule), between persons
+	// that stayed apart and that the guards would let be one: one per
+	// pair of persons, its strongest link.
+	bestPossible := map[[2]int32]BlockedPair{}
+	for _, b := range res.Clusters.Blocked {
+		if b.Guard.Kind != GuardPossibleMatch {
+			continue
+		}
+		ra, rb := res.Clusters.Of[b.A], res.Clusters.Of[b.B]
+		if ra == rb || vnCols && !couldBeOne(f, s, cols, b.A, b.B) || !joinable(ra, rb) {
+			continue
+		}
+		k := [2]int32{min(ra, rb), max(ra, rb)}
+		// Of equal weights, the records' ids' first: a registry's rows are
+		// in another order than dancu link's.
+		if q, ok := bestPossible[k]; !ok || b.Weight > q.Weight || (b.Weight == q.Weight && comparePairIDs(f, b.Pair, q.Pair) < 0) {
+			bestPossible[k] = b
+		}
+	}
+	keys = keys[:0]
+	for k := range bestPossible {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if keys[a][0] != keys[b][0] {
+			return keys[a][0] < keys[b][0]
+		}
+		return keys[a][1] < keys[b][1]
+	})
+	for _, k := range keys {
+		b := bestPossible[k]
+		add(schemas.ConflictPossibleMatch, "", []int32{b.A, b.B}, b.Probability(),
+			fmt.Sprintf("records match with probability %.3f on %s: %s",
+				b.Probability(), b.Reason, shortExplanation(x, xerr, b.Pair))+waterfall(x, b.Pair))
 	}
 	// ambiguous_tie: a person whose strongest links to two persons the
 	// guards keep apart weigh exactly the same joins neither (Cluster's

@@ -211,7 +211,16 @@ const (
 	ConflictIDContradicts = "id_contradicts" // number contradicts date of birth, sex or birth province
 	ConflictGreyZone      = "grey_zone"      // a pair between the review and match thresholds
 	ConflictAmbiguousTie  = "ambiguous_tie"  // records matching two persons kept apart exactly alike, joined to neither
+	// ConflictPossibleMatch is a link resting on a common name and a
+	// birthday alone, not made (matching's possible matches): the two
+	// persons stay apart and the pair is kept for review on demand, not
+	// among the mandatory kinds above (MandatoryConflict).
+	ConflictPossibleMatch = "possible_match"
 )
+
+// MandatoryConflict reports whether a conflict of kind must be reviewed:
+// every kind but a possible match, which a reviewer opens on demand.
+func MandatoryConflict(kind string) bool { return kind != ConflictPossibleMatch }
 
 // Conflict is a case for police review.
 type Conflict struct {

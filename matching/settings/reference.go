@@ -584,7 +584,14 @@ a true pair with one slip lands on a level that says so rather than on
   another) count the else weight once more for each record of the smaller
   group beyond the first.
   ` + "`dancu link`" + ` prints the largest clusters and flags implausible ones.
-- ` + "`thresholds`" + `: match 0.5 and review 0.1 by default; keep them.
+- ` + "`thresholds`" + `: match 0.5 and review 0.1 by default; keep them. ` + "`thresholds.namesakes`" + `
+  (default 1) reads only frames of the Vietnamese adapter: a link whose evidence
+  is a full name and a birthday alone (the ` + "`address`" + ` comparison at else, no
+  number or parent's name agreeing, one record without a valid 12-digit number)
+  is not made when the national register is expected to hold at least that many
+  persons of each record's name, sex and birth day (vn.Namesakes); the pair is
+  raised as a ` + "`possible_match`" + ` conflict, reviewed on demand. A negative value
+  makes such links as any other.
 
 ## Training
 

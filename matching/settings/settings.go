@@ -483,6 +483,18 @@ type Clustering struct {
 type Thresholds struct {
 	Match  float64 `json:"match" yaml:"match"`   // a pair at or above links; Default: 0.5
 	Review float64 `json:"review" yaml:"review"` // pairs in [Review, Match) across persons are grey-zone conflicts; Default: 0.1
+	// Namesakes is the λ (vn.Namesakes: the persons a national register
+	// of 10⁸ is expected to hold with a full name, sex and one birth
+	// date) at or above which a link resting on a name and a birthday
+	// alone is a possible match, not a merge: records of the Vietnamese
+	// adapter whose address comparison lands on else, whose numbers
+	// (one record without a valid 12-digit number) and parents' names do
+	// not agree, and whose names both reach it, are not joined by that
+	// link and are raised as a possible_match conflict (matching's
+	// possibleRule). Default: 1; a negative value joins them as any
+	// link. Settings without those columns and comparisons never meet
+	// it.
+	Namesakes float64 `json:"namesakes,omitempty" yaml:"namesakes,omitempty"`
 }
 
 // TrainingOptions control unsupervised estimation.
@@ -642,6 +654,9 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.Thresholds.Review == 0 {
 		s.Thresholds.Review = 0.1
+	}
+	if s.Thresholds.Namesakes == 0 {
+		s.Thresholds.Namesakes = 1
 	}
 	if s.Clustering.Linkage == "" {
 		s.Clustering.Linkage = AverageLinkage
