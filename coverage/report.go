@@ -12,6 +12,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/dancu-vn/dancu/internal/olddistrict"
+	"github.com/dancu-vn/dancu/schemas"
 )
 
 // Era is a period of the administrative map.
@@ -498,13 +499,15 @@ func kindRank(k string) int {
 // Open counts what the desk's open queue lists; decided, the conflicts
 // whose latest decision is final. Conflicts awaiting a second decision,
 // needing field verification or resolved by the registry without a
-// decision are in neither.
+// decision are in neither; possible matches (schemas.MandatoryConflict),
+// which the queue lists only on demand, in none.
 func conflictStatuses(where string) string {
 	return `(SELECT c.conflict_id AS conflict_id, c.province_code AS province_code, c.person_ids AS person_ids,
 		multiIf(d.status != '', d.status, c.status) AS status
-	FROM (SELECT conflict_id, province_code, person_ids, status FROM conflicts FINAL` + where + `) AS c
+	FROM (SELECT conflict_id, kind, province_code, person_ids, status FROM conflicts FINAL` + where + `) AS c
 	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status FROM decisions GROUP BY conflict_id) AS d
-	ON d.conflict_id = c.conflict_id)`
+	ON d.conflict_id = c.conflict_id
+	WHERE c.kind != '` + schemas.ConflictPossibleMatch + `')`
 }
 
 // conflictsByUnit adds the open and decided conflicts to the rows of the

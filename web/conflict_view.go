@@ -40,6 +40,7 @@ var kindLabels = map[string]string{
 	schemas.ConflictIDContradicts: "ID contradicts demographics",
 	schemas.ConflictGreyZone:      "grey zone",
 	schemas.ConflictAmbiguousTie:  "matches two persons equally",
+	schemas.ConflictPossibleMatch: "possible match (on demand)",
 }
 
 func maskNumbers(s string) string {

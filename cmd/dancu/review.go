@@ -202,7 +202,7 @@ when it is done.`,
 		},
 	}
 	list.Flags().StringVar(&status, "status", "open", "open, awaiting_second, needs_verification, decided, resolved_by_registry or all")
-	list.Flags().StringVar(&kind, "kind", "", "shared_id, two_ids, id_contradicts, grey_zone or ambiguous_tie")
+	list.Flags().StringVar(&kind, "kind", "", "shared_id, two_ids, id_contradicts, grey_zone or ambiguous_tie (the queue: all five when empty), or possible_match (listed only when asked for)")
 	list.Flags().StringVar(&district, "district", "", "old-era district code")
 	list.Flags().IntVar(&limit, "limit", 200, "at most this many (1 to 5000)")
 	list.Flags().IntVar(&offset, "offset", 0, "skip this many of the ordered listing (the next page)")

@@ -61,8 +61,10 @@ type ConflictRow struct {
 	Total uint64 `ch:"total" json:"-"`
 }
 
-// KindOrder is the order of conflict kinds in the queue.
-var KindOrder = []string{schemas.ConflictSharedID, schemas.ConflictTwoIDs, schemas.ConflictIDContradicts, schemas.ConflictGreyZone, schemas.ConflictAmbiguousTie}
+// KindOrder is the order of conflict kinds in the queue. The last,
+// possible_match, is no mandatory item (schemas.MandatoryConflict): the
+// queue lists it only when the kind filter asks for it (Conflicts).
+var KindOrder = []string{schemas.ConflictSharedID, schemas.ConflictTwoIDs, schemas.ConflictIDContradicts, schemas.ConflictGreyZone, schemas.ConflictAmbiguousTie, schemas.ConflictPossibleMatch}
 
 // Filter narrows a conflict listing. Empty fields do not filter.
 type Filter struct {
@@ -167,7 +169,10 @@ func scopeArgs(sc Scope, extra map[string]any) []any {
 // Conflicts lists the conflicts within sc that pass f, ordered by kind
 // (shared ID number, two ID numbers, ID contradicts demographics, grey
 // zone), then by probability, highest first: f.Limit of them from
-// f.Offset on, and how many pass in all.
+// f.Offset on, and how many pass in all. Possible matches (a link resting
+// on a common name and a birthday alone, not made) are reviewed on
+// demand: listed only when f.Kind names them, never in the queue of
+// every kind.
 func (s *Store) Conflicts(ctx context.Context, sc Scope, f Filter) ([]ConflictRow, int, error) {
 	if f.Limit <= 0 {
 		f.Limit = 200
@@ -182,6 +187,8 @@ func (s *Store) Conflicts(ctx context.Context, sc Scope, f Filter) ([]ConflictRo
 	if f.Kind != "" {
 		where += " AND kind = {kind:String}"
 		params["kind"] = f.Kind
+	} else {
+		where += " AND kind != '" + schemas.ConflictPossibleMatch + "'"
 	}
 	if f.District != "" {
 		where += " AND has(district_codes, {district:String})"
