@@ -107,11 +107,11 @@ func newPossibleRule(f *Frame, s *settings.Settings, c *compiled) (*possibleRule
 
 // holds reports whether the link of rows a and b is a possible match.
 func (r *possibleRule) holds(f *Frame, a, b int32) bool {
-	if r.c.gamma(f, r.addr, a, b) != r.addrElse {
-		return false
-	}
 	v := &f.cols[r.valid].vals
 	if v.at(int(a)) != 0 && v.at(int(b)) != 0 {
+		return false
+	}
+	if r.c.gamma(f, r.addr, a, b) != r.addrElse {
 		return false
 	}
 	if r.idAgree[r.c.gamma(f, r.id, a, b)] || r.parAgree[r.c.gamma(f, r.par, a, b)] {
