@@ -122,8 +122,22 @@ func givenFirst(n Name) (string, bool) {
 // that lists typed in a hurry use ("Ng. Văn An", "NG. THI LAN"; Nguyen
 // when the rest has no marks): Nguyễn is 38% of family names, the other
 // family names that start so (Ngô, Nghiêm, Ngụy) 1.5% together. Without
-// its dot, "Ng" is left as written.
+// its dot, "Ng" is left as written. "Ng." closing a name of two words or
+// more is written out too ("Trọng Công Ng.": a list that writes the
+// family name last; acc55).
 func expandNg(s string) string {
+	if n := len(s); n > 4 && s[n-1] == '.' && s[n-4] == ' ' && s[n-3] == 'N' && (s[n-2] == 'g' || s[n-2] == 'G') {
+		// written last, as a name written family last has it ("Trọng
+		// Công Ng.", "MINH HOANG NG."): familyLast then reads it first
+		rest := strings.TrimRight(s[:n-4], " ")
+		if rest == "" {
+			return s
+		}
+		if hasMarks(rest) {
+			return rest + " Nguyễn"
+		}
+		return rest + " Nguyen"
+	}
 	if len(s) < 4 || s[0] != 'N' || s[1] != 'g' && s[1] != 'G' || s[2] != '.' {
 		return s
 	}
@@ -178,7 +192,10 @@ func familyLast(n Name) (string, bool) {
 			return "", false
 		}
 	default:
-		if wc.family(first, marked) != 0 || wc.given(first, marked)+wc.middle(first, marked) < givenFirstMinCount {
+		if wc.given(first, marked)+wc.middle(first, marked) < givenFirstMinCount {
+			return "", false
+		}
+		if wc.family(first, marked) != 0 && !wc.familyLastLikelier(n.Normalized[:ni], n.Normalized[ni+1:nl], last, marked) {
 			return "", false
 		}
 	}
@@ -206,6 +223,7 @@ func familyLast(n Name) (string, bool) {
 // marks.
 type wordCounts struct {
 	sh, shF      map[string]float64 // a family name's share of names, percent
+	famN, famNF  map[string]int     // the distinct full names of ngxson's lists it is the family name of
 	fam          map[string]byte
 	giv, mid     map[string]int
 	famF         map[string]byte
@@ -223,6 +241,7 @@ func nameCounts() *wordCounts {
 		w.fam, w.famF = map[string]byte{}, familyKeys()
 		w.giv, w.mid, w.givenF, w.midF = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 		w.sh, w.shF = map[string]float64{}, map[string]float64{}
+		w.famN, w.famNF = map[string]int{}, map[string]int{}
 		if t, err := refdata.Load("names/surnames.csv"); err == nil {
 			for _, r := range t.Rows {
 				k := strings.ToLower(norm.NFC.String(r[0]))
@@ -232,6 +251,9 @@ func nameCounts() *wordCounts {
 				}
 				w.sh[k] += pct
 				w.shF[Fold(r[0])] += pct
+				fn := atoiOr0(t.Get(r, "ngxson_distinct_fullnames"))
+				w.famN[k] += fn
+				w.famNF[Fold(r[0])] += fn
 				if t.Get(r, "published_rank_2005") != "" {
 					w.fam[k] = 2
 				} else if w.fam[k] == 0 {
@@ -284,6 +306,32 @@ func (w *wordCounts) share(s string, marked bool) float64 {
 		return w.sh[string(appendLower(buf[:0], s))]
 	}
 	return w.shF[Fold(s)]
+}
+
+func (w *wordCounts) familyLastLikelier(first, mid, last string, marked bool) bool {
+	if !marked || strings.IndexByte(mid, ' ') >= 0 {
+		return false
+	}
+	c := func(n int) float64 { return float64(n + 1) }
+	asWritten := c(w.familyNames(first, marked)) * c(w.middle(mid, marked)) * c(w.given(last, marked))
+	moved := c(w.familyNames(last, marked)) * max(c(w.middle(first, marked))*c(w.given(mid, marked)), c(w.middle(mid, marked))*c(w.given(first, marked)))
+	return moved >= familyLastOdds*asWritten
+}
+
+// familyLastOdds is how many times likelier than as written
+// familyLastLikelier's counts must make a name read family last: lists
+// write nearly every name family first, so a name is moved only when the
+// tables leave no doubt — not at a hundred times ("Hoàng Thị Nguyễn", a
+// woman whose given name is Nguyễn, is 136 times likelier Nguyễn Thị
+// Hoàng by the counts, and is written so).
+const familyLastOdds = 1000
+
+func (w *wordCounts) familyNames(s string, marked bool) int {
+	if marked {
+		var buf [64]byte
+		return w.famN[string(appendLower(buf[:0], s))]
+	}
+	return w.famNF[Fold(s)]
 }
 
 func (w *wordCounts) given(s string, marked bool) int {
