@@ -44,3 +44,57 @@ func TestScanDateLettersForDigits(t *testing.T) {
 		}
 	}
 }
+
+// TestScanNameDigitsForLetters: a recognised name whose reader put a digit
+// for the letter it looks like (6 for G, 0 for O, 1 for I, 8 for B, 5 for
+// S) is read as the letters, in the case of the word's letters; a word of
+// digits alone or holding another digit is read as written, as is a name
+// in a list keyed by hand (acc55).
+func TestScanNameDigitsForLetters(t *testing.T) {
+	cases := []struct{ text, head, want, wantHead string }{
+		{"N6UYỄN THỊ TRANG", "N6UYỄN VĂN HÙN6", "NGUYỄN THỊ TRANG", "NGUYỄN VĂN HÙNG"},
+		{"NGUYỄN VĂN T0ÁN", "", "NGUYỄN VĂN TOÁN", ""},
+		{"NGUYEN 8A CUONG", "", "NGUYEN BA CUONG", ""},
+		{"Huỳnh Thị H1ền", "", "Huỳnh Thị Hiền", ""},
+		{"PHẠM VĂN 5ƠN", "", "PHẠM VĂN SƠN", ""},
+		{"LÊ VĂN AN 2", "", "LÊ VĂN AN 2", ""},
+		{"LÊ VĂN A7N", "", "LÊ VĂN A7N", ""},
+		{"LÊ VĂN A18", "", "LÊ VĂN AIB", ""},
+	}
+	var lines []string
+	for i, c := range cases {
+		head := ""
+		if c.head != "" {
+			head = fmt.Sprintf(`,"household_head":{"text":%q}`, c.head)
+		}
+		lines = append(lines, fmt.Sprintf(`{"form_id":"DC01-%d","collected_on":"2024-04-01","fields":{"full_name":{"text":%q}%s,"birth_date":{"text":"05/03/1987"}}}`, i+1, c.text, head))
+	}
+	p := filepath.Join(t.TempDir(), "batch.jsonl")
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := openAll(t, p, Options{})
+	if len(items) != len(cases) {
+		t.Fatalf("%d items, want %d", len(items), len(cases))
+	}
+	for i, c := range cases {
+		rec := items[i].Record
+		if rec == nil {
+			t.Fatalf("%q: rejected: %+v", c.text, items[i].Reject)
+		}
+		if rec.FullName != c.want || rec.HouseholdHead != c.wantHead {
+			t.Errorf("%q, %q read %q, %q; want %q, %q", c.text, c.head, rec.FullName, rec.HouseholdHead, c.want, c.wantHead)
+		}
+	}
+
+	// a list keyed by hand is read as written: a name holding a digit
+	// is rejected there, with the cell as it was
+	path := filepath.Join(t.TempDir(), "ds.csv")
+	if err := os.WriteFile(path, []byte("STT,Họ và tên,Ngày sinh\n1,N6UYỄN THỊ TRANG,05/03/1987\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items, _ = openAll(t, path, Options{})
+	if len(items) != 1 || items[0].Reject == nil || items[0].Reject.Value != "N6UYỄN THỊ TRANG" {
+		t.Errorf("CSV: %+v, want the row rejected with the name as written", items)
+	}
+}
