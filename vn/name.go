@@ -76,6 +76,9 @@ func ParseNameIn(s string, room *[]byte) Name {
 	if t, ok := splitJoined(n); ok {
 		n = parseName(t, room)
 	}
+	if t, ok := joinSplit(n); ok {
+		n = parseName(t, room)
+	}
 	if t, ok := familyLast(n); ok {
 		n = parseName(t, room)
 	} else if t, ok := givenFirst(n); ok {
@@ -88,6 +91,49 @@ func ParseNameIn(s string, room *[]byte) Name {
 		n = parseName(t, room)
 	}
 	return n
+}
+
+// joinSplit returns n's normalised name with two neighbouring words
+// joined where a form reader or a typist put a space inside one ("PHAN
+// VĂN THU ẬN", "ĐỖ THỊ G IANG", "NGU YỄN THỊ HIỀN": Thuận, Giang,
+// Nguyễn), ok false otherwise: in a name of four words or more (a split
+// makes a name of three one of four), a word that is no family name of
+// names/surnames.csv and no middle or given name of the lists' counts,
+// beside one whose joining with it makes a word givenFirstMinCount names
+// or more carry. Two words the lists know are never joined (Thu Hà, Văn
+// An), nor a word the lists do not know into another unknown one. The
+// words are compared with their marks when the name has any, else folded
+// (issue 12, acc55: eighthpop's census forms with a space added).
+func joinSplit(n Name) (string, bool) {
+	if strings.Count(n.Normalized, " ") < 3 {
+		return "", false // nearly every name
+	}
+	wc, marked := nameCounts(), hasMarks(n.Normalized)
+	known := func(w string) bool {
+		return wc.family(w, marked) != 0 || wc.given(w, marked)+wc.middle(w, marked) > 0
+	}
+	ws := strings.Split(n.Normalized, " ")
+	changed := false
+	for i := 0; i+1 < len(ws); i++ {
+		a, b := ws[i], ws[i+1]
+		if known(a) && known(b) {
+			continue
+		}
+		j := a + strings.ToLower(b)
+		if wc.given(j, marked)+wc.middle(j, marked) < givenFirstMinCount && wc.family(j, marked) == 0 {
+			continue
+		}
+		ws = append(ws[:i+1], ws[i+2:]...)
+		ws[i] = j
+		changed = true
+		if len(ws) < 4 {
+			break
+		}
+	}
+	if !changed {
+		return "", false
+	}
+	return strings.Join(ws, " "), true
 }
 
 // givenFirst returns n's normalised name with its first word moved to the
