@@ -820,6 +820,15 @@ func numberNotName(v string) bool {
 // value is padded to a 9-digit CMND — when it does not start with 0.
 func cleanNumber(v string) (num, kind, reason string) {
 	v = strings.TrimSpace(v)
+	if hasEither(v, 'e', 'E') && strings.Count(v, ",") == 1 && !strings.Contains(v, ".") {
+		// Excel in a Vietnamese locale writes the mantissa with a
+		// decimal comma ("7,91234E+10"): read as the point, or the comma
+		// is taken for a separator and the digits left make a number of
+		// somebody else (a CMND 079123410 from "7,91234E+10")
+		if d := strings.Replace(v, ",", ".", 1); isNumeric(d) {
+			v = d
+		}
+	}
 	if hasEither(v, 'e', 'E') && isNumeric(v) {
 		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 1 && f < 1e13 {
 			// Excel shows a long number in its General format with six

@@ -25,6 +25,12 @@ func TestScientificIDs(t *testing.T) {
 		{"7.91234E+10 ", "", ""},
 		{"001172029276", "001172029276", "id"},
 		{"1172029276", "001172029276", "id"},
+		// a decimal comma (Excel in a Vietnamese locale, acc55): read as
+		// the point — "7,91234E+10" was the CMND 079123410 of somebody else
+		{"7,91234E+10", "", ""},
+		{"3,6012E+11", "", ""},
+		{"7,9123456789E+10", "079123456789", "id"},
+		{"1,172029276E+9", "001172029276", "id"},
 	} {
 		num, kind, reason := cleanNumber(c.in)
 		if num != c.num || kind != c.kind {
@@ -38,13 +44,16 @@ func TestScientificIDs(t *testing.T) {
 	// The same through a CSV saved from Excel: the row is accepted, its
 	// number dropped with a note naming the column.
 	path := filepath.Join(t.TempDir(), "thon_dong.csv")
-	csv := "STT,Họ và tên,Ngày sinh,Số CCCD\n1,Nguyễn Văn Hùng,02/12/1973,7.91234E+10\n2,Trần Thị Thủy,05/03/1978,1.172029276E+9\n"
+	csv := "STT,Họ và tên,Ngày sinh,Số CCCD\n1,Nguyễn Văn Hùng,02/12/1973,7.91234E+10\n2,Trần Thị Thủy,05/03/1978,1.172029276E+9\n3,Lê Văn Tám,01/01/1980,\"7,91234E+10\"\n"
 	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	items, _ := openAll(t, path, Options{})
-	if len(items) != 2 || items[0].Record == nil || items[1].Record == nil {
-		t.Fatalf("items %+v, want two records", items)
+	if len(items) != 3 || items[0].Record == nil || items[1].Record == nil || items[2].Record == nil {
+		t.Fatalf("items %+v, want three records", items)
+	}
+	if r := items[2].Record; r.IDNumber != "" || r.CMND != "" || len(items[2].Notes) != 1 {
+		t.Errorf("row 4: id %q, CMND %q, notes %+v; want neither and one note", r.IDNumber, r.CMND, items[2].Notes)
 	}
 	if r := items[0].Record; r.IDNumber != "" || len(items[0].Notes) != 1 || items[0].Notes[0].Column != "Số CCCD" {
 		t.Errorf("row 2: id %q, notes %+v; want no id and one note on Số CCCD", r.IDNumber, items[0].Notes)
