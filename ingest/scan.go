@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -444,59 +443,15 @@ func scannedDateDigits(s string) string {
 }
 
 // scannedNameLetters reads, in a recognised name, the digits a form reader
-// puts for the letters they look like as those letters — 0→O, 1→I, 5→S,
-// 6→G, 8→B, the pairs scannedDateDigits reads the other way — in a word
-// that holds a letter and no other digit ("N6UYỄN", "T0ÁN", "8Á", "H1ỀN":
-// NGUYỄN, TOÁN, BÁ, HIỀN; lower case among lower-case letters). A word of
-// digits alone, or holding another digit, is left as written. vn's OCR key
-// repaired such a word only where it was no syllable, and the model's
-// weight for agreeing on that key alone is negative, so eighthpop's census
-// names with a digit were missed 2.4–3.4% of their true pairs against
-// ~0.7% (acc55).
+// puts for letters as those letters where the name tables leave one
+// reading (vn.NameDigitsAsLetters: "N6UYỄN" NGUYỄN, "T0ÁN" TOÁN; "8ình",
+// Bình or Đình, kept as read). vn's OCR key repaired such a word only
+// where it was no syllable, and the model's weight for agreeing on that key
+// alone is negative, so eighthpop's census names with a digit were missed
+// 2.4–3.4% of their true pairs against ~0.7% (acc55).
 func scannedNameLetters(s string) string {
 	if !hasASCIIDigit(s) {
 		return s
 	}
-	words := strings.Split(s, " ")
-	for i, w := range words {
-		letters, upper, ok := 0, 0, true
-		for _, r := range w {
-			switch {
-			case r == '0' || r == '1' || r == '5' || r == '6' || r == '8':
-			case r >= '0' && r <= '9':
-				ok = false
-			case unicode.IsLetter(r):
-				letters++
-				if unicode.IsUpper(r) {
-					upper++
-				}
-			}
-		}
-		if !ok || letters == 0 || !hasASCIIDigit(w) {
-			continue
-		}
-		up := upper*2 >= letters
-		words[i] = strings.Map(func(r rune) rune {
-			var l rune
-			switch r {
-			case '0':
-				l = 'O'
-			case '1':
-				l = 'I'
-			case '5':
-				l = 'S'
-			case '6':
-				l = 'G'
-			case '8':
-				l = 'B'
-			default:
-				return r
-			}
-			if !up {
-				l = unicode.ToLower(l)
-			}
-			return l
-		}, w)
-	}
-	return strings.Join(words, " ")
+	return vn.NameDigitsAsLetters(s)
 }

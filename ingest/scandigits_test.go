@@ -46,20 +46,24 @@ func TestScanDateLettersForDigits(t *testing.T) {
 }
 
 // TestScanNameDigitsForLetters: a recognised name whose reader put a digit
-// for the letter it looks like (6 for G, 0 for O, 1 for I, 8 for B, 5 for
-// S) is read as the letters, in the case of the word's letters; a word of
-// digits alone or holding another digit is read as written, as is a name
-// in a list keyed by hand (acc55).
+// for the letter it looks like (6 for G, 0 for O, 1 for I or L, 8 for B
+// or Đ, 5 for S) is read as the letters when one reading alone makes a
+// name word, in the case of the word's letters; a word two readings or
+// none make a name, one of digits alone or holding another digit is read
+// as written, as is a name in a list keyed by hand (acc55).
 func TestScanNameDigitsForLetters(t *testing.T) {
 	cases := []struct{ text, head, want, wantHead string }{
 		{"N6UYỄN THỊ TRANG", "N6UYỄN VĂN HÙN6", "NGUYỄN THỊ TRANG", "NGUYỄN VĂN HÙNG"},
 		{"NGUYỄN VĂN T0ÁN", "", "NGUYỄN VĂN TOÁN", ""},
-		{"NGUYEN 8A CUONG", "", "NGUYEN BA CUONG", ""},
-		{"Huỳnh Thị H1ền", "", "Huỳnh Thị Hiền", ""},
+		{"HUỲNH THỊ H1ỀN", "", "HUỲNH THỊ HIỀN", ""},
 		{"PHẠM VĂN 5ƠN", "", "PHẠM VĂN SƠN", ""},
-		{"LÊ VĂN AN 2", "", "LÊ VĂN AN 2", ""},
+		// as read: two readings name someone (Bình, Đình; Bá, Đa), none
+		// does, another digit, digits alone
+		{"Trần Văn 8ình", "", "Trần Văn 8ình", ""},
+		{"NGUYEN 8A CUONG", "", "NGUYEN 8A CUONG", ""},
+		{"LÊ VĂN A18", "", "LÊ VĂN A18", ""},
 		{"LÊ VĂN A7N", "", "LÊ VĂN A7N", ""},
-		{"LÊ VĂN A18", "", "LÊ VĂN AIB", ""},
+		{"LÊ VĂN AN 2", "", "LÊ VĂN AN 2", ""},
 	}
 	var lines []string
 	for i, c := range cases {

@@ -150,3 +150,13 @@ func ExampleAllDigits() {
 	fmt.Println()
 	// Output: true false false false false false
 }
+
+// A scanned form's name whose reader put digits for letters: a word one
+// reading makes a name word is read so; "8ình" (Bình or Đình) is kept.
+func ExampleNameDigitsAsLetters() {
+	fmt.Println(vn.NameDigitsAsLetters("N6UYỄN VĂN T0ÁN"))
+	fmt.Println(vn.NameDigitsAsLetters("Trần Văn 8ình"))
+	// Output:
+	// NGUYỄN VĂN TOÁN
+	// Trần Văn 8ình
+}
