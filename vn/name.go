@@ -108,21 +108,39 @@ func joinSplit(n Name) (string, bool) {
 	if strings.Count(n.Normalized, " ") < 3 {
 		return "", false // nearly every name
 	}
-	wc, marked := nameCounts(), hasMarks(n.Normalized)
-	known := func(w string) bool {
-		return wc.family(w, marked) != 0 || wc.given(w, marked)+wc.middle(w, marked) > 0
+	var arr [8]string
+	ws := arr[:0]
+	for rest := n.Normalized; ; {
+		i := strings.IndexByte(rest, ' ')
+		if i < 0 {
+			ws = append(ws, rest)
+			break
+		}
+		ws, rest = append(ws, rest[:i]), rest[i+1:]
 	}
-	ws := strings.Split(n.Normalized, " ")
+	cache, listed := nameWordCache(), true
+	for _, w := range ws {
+		if _, _, ok := cache.get(w); !ok {
+			listed = false
+			break
+		}
+	}
+	if listed {
+		return "", false // every word a word of the tables: most names of four words
+	}
+	wc, marked := nameCounts(), hasMarks(n.Normalized)
 	changed := false
 	for i := 0; i+1 < len(ws); i++ {
 		a, b := ws[i], ws[i+1]
-		if known(a) && known(b) {
+		if fa, ga := wc.lowerCounts(a, "", marked); fa != 0 || ga > 0 {
+			if fb, gb := wc.lowerCounts(b, "", marked); fb != 0 || gb > 0 {
+				continue
+			}
+		}
+		if f, g := wc.lowerCounts(a, b, marked); g < givenFirstMinCount && f == 0 {
 			continue
 		}
 		j := a + strings.ToLower(b)
-		if wc.given(j, marked)+wc.middle(j, marked) < givenFirstMinCount && wc.family(j, marked) == 0 {
-			continue
-		}
 		ws = append(ws[:i+1], ws[i+2:]...)
 		ws[i] = j
 		changed = true
@@ -354,6 +372,34 @@ func (w *wordCounts) share(s string, marked bool) float64 {
 	return w.shF[Fold(s)]
 }
 
+// lowerCounts returns a+b's family name mark (wordCounts.fam) and its
+// count as a given and a middle name, looked up lower-cased in a buffer on
+// the stack: by the marked maps when marked, else by the folded ones (a
+// name without marks is ASCII, whose fold is its lower case).
+func (w *wordCounts) lowerCounts(a, b string, marked bool) (byte, int) {
+	var buf [128]byte
+	k := appendLower(appendLower(buf[:0], a), b)
+	if marked {
+		return w.fam[string(k)], w.giv[string(k)] + w.mid[string(k)]
+	}
+	return w.famF[string(k)], w.givenF[string(k)] + w.midF[string(k)]
+}
+
+// familyLastLikelier reports whether "first mid last", a name of three
+// words written with its marks whose last word is one of the sixteen
+// ranked family names and whose first word is a family name too, is to
+// be read family last: when the names of ngxson's lists make it
+// familyLastOdds times likelier read so (last mid first, or last first
+// mid) than as written — the distinct full names a word is the family
+// name of times the names the others are the middle and the given name
+// of (each plus one), all three counts from one source, so that their
+// totals cancel. "Ngọc Quân Huỳnh" (Ngọc the family name of 35 names, a
+// middle or given name of 3,184), "Ánh Thị Nguyễn" are moved; "Sa Ri Lý"
+// (Sa the family name of 8, a given or middle name of 52: ×30), "Hoàng
+// Thị Nguyễn" (×136), "Hà Văn Lê" and "Vi Thị Lý" are left as written,
+// as is a name without marks, whose words stand for several ("Ly" is Lý,
+// a family name, and Ly, a given name; "Kim Pha Ly" is a Khmer name)
+// (issue 12, acc55).
 func (w *wordCounts) familyLastLikelier(first, mid, last string, marked bool) bool {
 	if !marked || strings.IndexByte(mid, ' ') >= 0 {
 		return false
