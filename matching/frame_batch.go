@@ -165,7 +165,11 @@ func (b *Batch) add(id string, source int, get Getter, vals []string, conf Confi
 			s = b.slots[ci]
 		}
 		if s >= 0 {
-			v, d = c.valueOf(vals[s])
+			if in := vals[s]; c.asIs && c.keptAsIs(in) {
+				v = in // what valueOf gives, without its calls
+			} else {
+				v, d = c.valueOf(in)
+			}
 		} else {
 			v, d = c.value(get, &b.scratch)
 		}
