@@ -39,8 +39,29 @@ func (s *Server) showConflict(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 	}
-	s.html(w, r, status, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": errMsg, "NotYours": notYours(d, c.user),
-		"Note": typedNote(r), "Unsent": s.out.anyQueued(d.Decisions)})
+	notYours := notYours(d, c.user)
+	forms := map[string]bool{
+		"decide":  notYours == "" && cf.Status != schemas.StatusDecided && cf.Status != schemas.StatusResolvedByRegistry,
+		"correct": can(c.user.Role).Assign && cf.Status == schemas.StatusDecided && len(d.Decisions) > 0,
+	}
+	note := typedNote(r)
+	s.html(w, r, status, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": errMsg, "NotYours": notYours,
+		"Note": note, "LostNote": lostNote(note, forms), "Forms": forms, "Unsent": s.out.anyQueued(d.Decisions)})
+}
+
+// lostNote is the note typed in a ruling's form (note, typedNote) that
+// the page drawn after its refusal has no such form to give it back in
+// (forms: the forms the page draws), or "". The page shows it, to be
+// copied: when another reviewer ruled first (409) the conflict is
+// decided, its decision form gone, and the words typed were lost with it
+// (user31); so when a decision awaits another supervisor (403).
+func lostNote(note map[string]string, forms map[string]bool) string {
+	for form, text := range note {
+		if strings.TrimSpace(text) != "" && !forms[form] {
+			return text
+		}
+	}
+	return ""
 }
 
 // typedNote is the note of a refused ruling's form, by the form it was
