@@ -46,7 +46,7 @@ func (s *Server) showConflict(w http.ResponseWriter, r *http.Request, status int
 	}
 	note := typedNote(r)
 	s.html(w, r, status, "conflict", map[string]any{"D": d, "Assignees": assignees, "Error": errMsg, "NotYours": notYours,
-		"Note": note, "LostNote": lostNote(note, forms), "Forms": forms, "Unsent": s.out.anyQueued(d.Decisions)})
+		"Note": note, "LostNote": lostNote(note, forms), "Forms": forms})
 }
 
 // lostNote is the note typed in a ruling's form (note, typedNote) that

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
@@ -113,7 +115,12 @@ type conflictDetail struct {
 	Persons   []schemas.Person      `json:"person_history"`
 	Events    []schemas.PersonEvent `json:"person_events"`
 	Decisions []schemas.Decision    `json:"decisions"`
-	NeedsTwo  bool                  `json:"needs_two_decisions"`
+	// Unsent are those of Decisions stored and not yet sent to the
+	// register (the brokers did not acknowledge them): as the audit log's
+	// marks say (store.UnsentAmong), whichever server took them and
+	// whenever it restarted, or as this server's outbox holds them.
+	Unsent   []string `json:"unsent_decisions,omitempty"`
+	NeedsTwo bool     `json:"needs_two_decisions"`
 	// Joinable: the conflict has two records or more, so same_person and
 	// different_persons apply; else only needs_verification.
 	Joinable bool `json:"joinable"`
@@ -260,6 +267,9 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 	if d.Decisions, err = s.store.Decisions(ctx, c.ConflictID); err != nil {
 		return d, err
 	}
+	if d.Unsent, err = s.unsent(ctx, d.Decisions); err != nil {
+		return d, err
+	}
 	if err := s.withdrawals(ctx, &d); err != nil {
 		return d, err
 	}
@@ -314,4 +324,38 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 		d.IDChecks = append(d.IDChecks, idCheck{RecordID: r.RecordID, Number: r.IDNumber, Kind: id.Kind, Problems: probs})
 	}
 	return d, nil
+}
+
+// unsentSkew is how much earlier than a decision's decided_at its unsent
+// mark is looked for: the mark is written after the decision, by the same
+// server's clock, so only a clock set back between the two needs it.
+const unsentSkew = time.Hour
+
+// unsent returns the ids of ds stored and not yet sent to the register:
+// marked so in the audit log (by any `dancu serve` on this ClickHouse,
+// before or after a restart: dec6's notice was this server's memory
+// alone, user31) or queued in this server's outbox (whose mark may have
+// failed to be written).
+func (s *Server) unsent(ctx context.Context, ds []schemas.Decision) ([]string, error) {
+	if len(ds) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(ds))
+	since := ds[0].DecidedAt
+	for i, d := range ds {
+		ids[i] = d.DecisionID
+		if d.DecidedAt.Before(since) {
+			since = d.DecidedAt
+		}
+	}
+	out, err := s.store.UnsentAmong(ctx, ids, since.Add(-unsentSkew))
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if s.out.queued(d.DecisionID) && !slices.Contains(out, d.DecisionID) {
+			out = append(out, d.DecisionID)
+		}
+	}
+	return out, nil
 }

@@ -29,16 +29,6 @@ func (o *outbox) queued(id string) bool {
 	return slices.ContainsFunc(o.pending, func(u store.UnsentDecision) bool { return u.Decision.DecisionID == id })
 }
 
-// anyQueued reports whether one of ds waits to be sent.
-func (o *outbox) anyQueued(ds []schemas.Decision) bool {
-	for _, d := range ds {
-		if o.queued(d.DecisionID) {
-			return true
-		}
-	}
-	return false
-}
-
 func (o *outbox) signal() {
 	select {
 	case o.wake <- struct{}{}:

@@ -234,6 +234,32 @@ GROUP BY object_id`); err != nil {
 	return out, nil
 }
 
+// UnsentAmong returns those of the decisions ids marked unsent and not
+// since marked sent, as UnsentDecisions reads them, for the conflict
+// page: whichever `dancu serve` took them and whenever it restarted. The
+// marks are read from since on (the audit log is ordered by time): a
+// decision is marked after it is stored, so its earliest decided_at,
+// less some clock skew between servers, bounds them.
+func (s *Store) UnsentAmong(ctx context.Context, ids []string, since time.Time) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var out []struct {
+		ID string `ch:"object_id"`
+	}
+	if err := s.conn.Select(ctx, &out, `SELECT object_id FROM audit_log
+WHERE at >= {since:DateTime64(3)} AND action IN ('unsent', 'published') AND has({ids:Array(String)}, object_id)
+GROUP BY object_id HAVING countIf(action = 'published') = 0 ORDER BY object_id`,
+		clickhouse.Named("since", since.UTC()), clickhouse.Named("ids", ids)); err != nil {
+		return nil, fmt.Errorf("read unsent decisions: %w", err)
+	}
+	res := make([]string, len(out))
+	for i, o := range out {
+		res[i] = o.ID
+	}
+	return res, nil
+}
+
 // UnsentDecision is a stored decision the brokers have not acknowledged.
 type UnsentDecision struct {
 	Decision  schemas.Decision
