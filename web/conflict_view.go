@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -107,14 +108,14 @@ type idCheck struct {
 
 // conflictDetail is everything the conflict page and GET /api/conflicts/{id} show.
 type conflictDetail struct {
-	Conflict  store.ConflictRow     `json:"conflict"`
-	KindLabel string                `json:"-"`
-	Records   []store.Record        `json:"records"`
-	Fields    []fieldRow            `json:"-"`
-	IDChecks  []idCheck             `json:"id_checks"`
-	Persons   []schemas.Person      `json:"person_history"`
-	Events    []schemas.PersonEvent `json:"person_events"`
-	Decisions []schemas.Decision    `json:"decisions"`
+	Conflict  store.ConflictRow  `json:"conflict"`
+	KindLabel string             `json:"-"`
+	Records   []store.Record     `json:"records"`
+	Fields    []fieldRow         `json:"-"`
+	IDChecks  []idCheck          `json:"id_checks"`
+	Persons   personHistory      `json:"person_history"`
+	Events    personEvents       `json:"person_events"`
+	Decisions []schemas.Decision `json:"decisions"`
 	// Unsent are those of Decisions stored and not yet sent to the
 	// register (the brokers did not acknowledge them): as the audit log's
 	// marks say (store.UnsentAmong), whichever server took them and
@@ -358,4 +359,70 @@ func (s *Server) unsent(ctx context.Context, ds []schemas.Decision) ([]string, e
 		}
 	}
 	return out, nil
+}
+
+// personHistory is a conflict's persons' stored versions, written to the
+// API with the snake_case keys of the rest of its JSON (personJSON).
+// schemas.Person has no JSON names of its own — the registry keeps its
+// persons' JSON in its store with the field names — and the API wrote
+// "PersonID", "MergedInto" beside "conflict_id" until 7 December
+// (user31; no test, doc or client of this repository read them).
+type personHistory []schemas.Person
+
+// personJSON is schemas.Person with the API's keys (its columns' names):
+// the same fields, converted, so that a field added to schemas.Person
+// fails to compile here rather than leave the API.
+type personJSON struct {
+	PersonID        string    `json:"person_id"`
+	IDNumber        string    `json:"id_number"`
+	IDStatus        string    `json:"id_status"`
+	FullName        string    `json:"full_name"`
+	BirthDate       string    `json:"birth_date"`
+	BirthYear       uint16    `json:"birth_year"`
+	Sex             string    `json:"sex"`
+	ProvinceCode    string    `json:"province_code"`
+	NewProvinceCode string    `json:"new_province_code"`
+	CommuneCode     string    `json:"commune_code"`
+	NewCommuneCode  string    `json:"new_commune_code"`
+	RecordCount     uint32    `json:"record_count"`
+	MergedInto      string    `json:"merged_into"`
+	Version         uint64    `json:"version"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	CMND            string    `json:"cmnd"`
+}
+
+// MarshalJSON writes the persons with the API's keys (personJSON), [] for
+// none.
+func (h personHistory) MarshalJSON() ([]byte, error) {
+	rows := make([]personJSON, len(h))
+	for i, p := range h {
+		rows[i] = personJSON(p)
+	}
+	return json.Marshal(rows)
+}
+
+// personEvents are the merges and splits of a conflict's persons, written
+// with the API's keys as personHistory is.
+type personEvents []schemas.PersonEvent
+
+// eventJSON is schemas.PersonEvent with the API's keys (its columns').
+type eventJSON struct {
+	EventID  string    `json:"event_id"`
+	Kind     string    `json:"kind"`
+	PersonID string    `json:"person_id"`
+	Others   []string  `json:"others"`
+	Records  uint32    `json:"records"`
+	Reason   string    `json:"reason"`
+	Version  uint64    `json:"version"`
+	At       time.Time `json:"at"`
+}
+
+// MarshalJSON writes the events with the API's keys (eventJSON), [] for
+// none.
+func (es personEvents) MarshalJSON() ([]byte, error) {
+	rows := make([]eventJSON, len(es))
+	for i, e := range es {
+		rows[i] = eventJSON(e)
+	}
+	return json.Marshal(rows)
 }
