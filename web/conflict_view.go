@@ -96,7 +96,15 @@ type fieldRow struct {
 	Label   string
 	Values  []string
 	Differs bool
+	// Lang is the language of the values ("vi": names and places, which
+	// a screen reader reads as Vietnamese in the English page), "" for
+	// numbers, codes, dates and the desk's own words.
+	Lang string
 }
+
+// viFields are the records' fields whose values are Vietnamese text.
+var viFields = map[string]bool{"full name": true, "permanent address": true, "current address": true, "native place": true,
+	"ethnicity": true, "father": true, "mother": true, "spouse": true}
 
 // idCheck is the structure check of one record's identification number.
 type idCheck struct {
@@ -282,6 +290,9 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 	}
 	field := func(label string, get func(store.Record) string) {
 		row := fieldRow{Label: label}
+		if viFields[label] {
+			row.Lang = "vi"
+		}
 		for i, r := range d.Records {
 			v := get(r)
 			row.Values = append(row.Values, v)

@@ -44,7 +44,7 @@ func TestRulingTooLateKeepsTheNote(t *testing.T) {
 		if strings.Contains(string(page), "<b>xem") {
 			t.Errorf("%s: the note is not escaped", who)
 		}
-		if who == "sup" && !strings.Contains(string(page), `required></textarea>`) {
+		if who == "sup" && !strings.Contains(string(page), `required lang="vi"></textarea>`) {
 			t.Errorf("the supervisor's correction form is not there with an empty reason")
 		}
 		if _, page := c.Do(t, "GET", "/conflicts/"+id, nil); strings.Contains(string(page), `id="lost-note"`) {

@@ -31,7 +31,8 @@ var funcs = template.FuncMap{
 
 // waterfall writes a conflict's explanation for its <pre>, each row's
 // quoted values (what follows the running total: `   "Nguyễn" | "Nguyễn"`)
-// in a <span class="vals"> the page draws in its sans-serif font. In
+// in a <span class="vals" lang="vi"> (names, places: read as Vietnamese,
+// the page being English) the page draws in its sans-serif font. In
 // DejaVu Sans Mono, often a Linux desk's only monospace, Chromium drew
 // "Nguyễn" as "Nguyêñ" (the tilde of ễ over the n: user31), a wrong
 // letter where the reviewer compares names; the columns before the
@@ -48,7 +49,7 @@ func waterfall(expl string) template.HTML {
 			continue
 		}
 		b.WriteString(template.HTMLEscapeString(cols))
-		b.WriteString(`   <span class="vals">&#34;`)
+		b.WriteString(`   <span class="vals" lang="vi">&#34;`)
 		b.WriteString(template.HTMLEscapeString(vals))
 		b.WriteString(`</span>`)
 	}

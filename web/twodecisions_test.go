@@ -128,7 +128,7 @@ func TestRefusedRulingKeepsTheNote(t *testing.T) {
 	if st != http.StatusBadRequest || !strings.Contains(string(page), want) {
 		t.Errorf("a refused grouping: %d, the note in the form %v, want 400 and %q", st, strings.Contains(string(page), want), want)
 	}
-	if _, page := rev.Do(t, "GET", "/conflicts/"+id, nil); !strings.Contains(string(page), `maxlength="2000"></textarea>`) {
+	if _, page := rev.Do(t, "GET", "/conflicts/"+id, nil); !strings.Contains(string(page), `maxlength="2000" lang="vi"></textarea>`) {
 		t.Errorf("the page asked for has a note already")
 	}
 }
