@@ -458,7 +458,7 @@ func rulingOfPrefix(record string) []byte {
 // already see it. One ruling per conflict is in force: the one applied
 // last replaces it (a supervisor's correction), as Decide's constraints
 // do (a decision applied already never comes here; Decide withdraws the
-// cannot-links of the ruling replaced). needs_verification rules nothing:
+// cannot-links of the ruling replaced). needs_verification and verified rule nothing:
 // it is not kept. A decision without a conflict kind (raised by hand) is
 // kept, for a correction to replace, but covers no raised conflict (its
 // kind is no conflict's).

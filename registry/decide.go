@@ -113,7 +113,8 @@ func (r *Registry) apartPairs(rd pebble.Reader, u *unit) ([]matching.Pair, error
 //     matching.ClusterApart). A group says "not kept apart by this
 //     ruling", not "one person": its records are together as their
 //     evidence says (same_person forces them);
-//   - needs_verification: nothing changes.
+//   - needs_verification, verified (a conflict of one record checked in
+//     the field): nothing changes.
 //
 // The latest ruling on the same conflict replaces the one in force on it
 // (a supervisor's correction): the cannot-links and must-links the
@@ -140,10 +141,10 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	}
 	switch d.Decision {
 	case schemas.DecisionSamePerson, schemas.DecisionDifferentPersons:
-	case schemas.DecisionNeedsVerification:
+	case schemas.DecisionNeedsVerification, schemas.DecisionVerified:
 		return &Output{}, nil
 	default:
-		return nil, fmt.Errorf("registry decide %s: unknown decision %q (want same_person, different_persons or needs_verification)", d.DecisionID, d.Decision)
+		return nil, fmt.Errorf("registry decide %s: unknown decision %q (want same_person, different_persons, needs_verification or verified)", d.DecisionID, d.Decision)
 	}
 	if len(d.Groups) > 0 {
 		if d.Decision != schemas.DecisionDifferentPersons {

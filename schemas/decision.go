@@ -14,6 +14,11 @@ const (
 	DecisionSamePerson        = "same_person"        // the records are one person: a must-link
 	DecisionDifferentPersons  = "different_persons"  // the records are different people: a cannot-link
 	DecisionNeedsVerification = "needs_verification" // no decision yet; matching leaves the case as it is
+	// DecisionVerified closes a conflict of one record (an ID number
+	// contradicting its own record's fields: there are no two records to
+	// join or separate) once it is checked in the field; the note says
+	// what the check found. Matching changes nothing.
+	DecisionVerified = "verified"
 )
 
 // Decision is a police reviewer's ruling on a conflict. The web
@@ -118,15 +123,16 @@ func GroupsByNumbers(numbers []string) (group []int, why string) {
 // Effective reports whether d applies as a constraint (must-link or
 // cannot-link). The first same_person on a merge of two persons who both
 // hold valid numbers awaits a supervisor's second decision and is not
-// effective; the desk does not publish it.
+// effective; the desk does not publish it. needs_verification and
+// verified set no constraint.
 func (d Decision) Effective() bool {
-	return d.Decision != DecisionNeedsVerification && d.StatusAfter != StatusAwaitingSecond
+	return (d.Decision == DecisionSamePerson || d.Decision == DecisionDifferentPersons) && d.StatusAfter != StatusAwaitingSecond
 }
 
-// ValidDecision reports whether d is one of the three decision values.
+// ValidDecision reports whether d is one of the four decision values.
 func ValidDecision(d string) bool {
 	switch d {
-	case DecisionSamePerson, DecisionDifferentPersons, DecisionNeedsVerification:
+	case DecisionSamePerson, DecisionDifferentPersons, DecisionNeedsVerification, DecisionVerified:
 		return true
 	}
 	return false

@@ -36,7 +36,9 @@ func needsTwo(c store.ConflictRow, person string) bool {
 // joinable reports whether c has two records or more: the registry
 // applies same_person and different_persons as constraints between
 // records, so a conflict of one record (an ID number contradicting its
-// own record) takes field verification only.
+// own record) takes field verification, and is closed as verified once
+// checked (the note saying what the check found) — it had no ruling that
+// closed it (user31).
 func joinable(c store.ConflictRow) bool { return len(c.RecordIDs) >= 2 }
 
 // apartRefusal says why the registry would refuse a different_persons
@@ -103,7 +105,8 @@ func apartRemedy(correct bool) string {
 // prior, returning the status after it and whether the decision takes
 // effect as a constraint. It refuses to touch a decided conflict (a
 // decision is never overwritten) or one the registry resolved, same or
-// different persons on a conflict of one record, and an awaiting_second conflict unless
+// different persons on a conflict of one record, verified on one of two
+// records or more, and an awaiting_second conflict unless
 // u is a supervisor or admin other than the first decider.
 // person is a placement's candidate (tieRuling), "" for any other ruling.
 func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, decision, person string) (string, bool, error) {
@@ -114,8 +117,11 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 	case schemas.StatusDecided:
 		return "", false, &httpError{http.StatusConflict, alreadyDecided(prior)}
 	}
-	if !joinable(c) && decision != schemas.DecisionNeedsVerification {
-		return "", false, &httpError{http.StatusBadRequest, "this conflict has one record: there are no two records to join or separate; decide needs_verification (field verification of the number)"}
+	if !joinable(c) && decision != schemas.DecisionNeedsVerification && decision != schemas.DecisionVerified {
+		return "", false, &httpError{http.StatusBadRequest, "this conflict has one record: there are no two records to join or separate; decide needs_verification (field verification of the number), or verified once it is checked, saying in the note what the check found"}
+	}
+	if joinable(c) && decision == schemas.DecisionVerified {
+		return "", false, &httpError{http.StatusBadRequest, "verified closes a conflict of one record once checked in the field; on two records or more rule same_person or different_persons, or needs_verification"}
 	}
 	switch c.Status {
 	case schemas.StatusAwaitingSecond:
@@ -139,6 +145,8 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 	switch decision {
 	case schemas.DecisionNeedsVerification:
 		return schemas.StatusNeedsVerification, false, nil
+	case schemas.DecisionVerified:
+		return schemas.StatusDecided, false, nil
 	case schemas.DecisionSamePerson:
 		if needsTwo(c, person) {
 			return schemas.StatusAwaitingSecond, false, nil
@@ -154,17 +162,26 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 // learn who had ruled nor that a supervisor corrects a wrong ruling
 // (user31).
 func alreadyDecided(prior []schemas.Decision) string {
-	var in *schemas.Decision
-	for i := range prior {
-		if prior[i].Effective() && (in == nil || !prior[i].DecidedAt.Before(in.DecidedAt)) {
-			in = &prior[i]
-		}
-	}
+	in := inForce(prior)
 	by := " by a ruling on another conflict (see why it is decided)"
 	if in != nil {
 		by = fmt.Sprintf(" (%s by %s at %s UTC)", strings.ReplaceAll(in.Decision, "_", " "), in.User, in.DecidedAt.UTC().Format("2006-01-02 15:04:05"))
 	}
 	return "this conflict is already decided" + by + "; your decision was not recorded, and decisions are never overwritten: a supervisor corrects a wrong ruling on the conflict's page"
+}
+
+// inForce is the ruling in force among a conflict's decisions prior: the
+// latest that left it decided (a same_person or different_persons ruling,
+// the second decision of a two-number merge, a correction, or verified on
+// a conflict of one record), nil when none did.
+func inForce(prior []schemas.Decision) *schemas.Decision {
+	var in *schemas.Decision
+	for i := range prior {
+		if prior[i].StatusAfter == schemas.StatusDecided && (in == nil || !prior[i].DecidedAt.Before(in.DecidedAt)) {
+			in = &prior[i]
+		}
+	}
+	return in
 }
 
 // correction checks a supervisor's new ruling (decision) on conflict c
@@ -182,19 +199,22 @@ func alreadyDecided(prior []schemas.Decision) string {
 // does not say). It takes effect at once: it is a supervisor's, the
 // second decision a two-number merge needs. A same_person on other records
 // (records: an ambiguous_tie's record placed with another person,
-// tieRuling) is another ruling too.
+// tieRuling) is another ruling too. On a conflict of one record the
+// correction is verified, another finding of the field check (its reason
+// says which).
 func correction(c store.ConflictRow, prior []schemas.Decision, decision string, groups [][]string, records []string) (schemas.Decision, error) {
 	if c.Status != schemas.StatusDecided {
 		return schemas.Decision{}, &httpError{http.StatusConflict, "only a decided conflict's ruling can be corrected; this one is " + c.Status}
 	}
-	var in *schemas.Decision
-	for i := range prior {
-		if prior[i].Effective() && (in == nil || !prior[i].DecidedAt.Before(in.DecidedAt)) {
-			in = &prior[i]
-		}
-	}
+	in := inForce(prior)
 	if in == nil {
 		return schemas.Decision{}, &httpError{http.StatusConflict, "a ruling on another conflict decided this one (see why it is decided); correct that conflict's ruling"}
+	}
+	if !joinable(c) {
+		if decision != schemas.DecisionVerified {
+			return schemas.Decision{}, &httpError{http.StatusBadRequest, "this conflict has one record: a correction rules verified, its reason saying what the field check found"}
+		}
+		return *in, nil
 	}
 	if decision != schemas.DecisionSamePerson && decision != schemas.DecisionDifferentPersons {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, "a correction rules same_person or different_persons"}
@@ -270,9 +290,9 @@ func (s *Server) decide(r *http.Request, id string, in ruleIn) (schemas.Decision
 		return schemas.Decision{}, err
 	}
 	if !schemas.ValidDecision(decision) {
-		want := "same_person, different_persons or needs_verification"
+		want := "same_person, different_persons, needs_verification or verified (a conflict of one record, checked)"
 		if correct {
-			want = "same_person or different_persons (a correction cannot take needs_verification)"
+			want = "same_person or different_persons, or verified on a conflict of one record (a correction cannot take needs_verification)"
 		}
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, fmt.Sprintf("decision %q: want %s", decision, want)}
 	}
@@ -323,6 +343,9 @@ func (s *Server) decide(r *http.Request, id string, in ruleIn) (schemas.Decision
 		}
 		action, detail = store.ActionDecide, fmt.Sprintf("%s: %s → %s%s", decision, cf.Status, after, groupsText(groups))
 	}
+	if decision == schemas.DecisionVerified && note == "" {
+		return schemas.Decision{}, &httpError{http.StatusBadRequest, "note: required with verified; say what the field check found (the number is the person's and the record's fields are wrong, or the number is wrong)"}
+	}
 	detail += tieDetail(cf, decision, placed, in.person)
 	// Checked after the status (a decided conflict answers 409 first),
 	// for a decision and a correction alike: the registry refuses both.
@@ -360,7 +383,10 @@ func (s *Server) decide(r *http.Request, id string, in ruleIn) (schemas.Decision
 		}
 		return schemas.Decision{}, err
 	}
-	if s.cfg.Publisher != nil && (d.Effective() || d.Decision == schemas.DecisionNeedsVerification) {
+	// Every decision but the first of two (awaiting_second: no effect
+	// yet) is published; the match stage applies the rulings and passes
+	// over needs_verification and verified.
+	if s.cfg.Publisher != nil && d.StatusAfter != schemas.StatusAwaitingSecond {
 		// The decision is stored: one the brokers do not acknowledge is
 		// marked unsent in the store and sent again by RunOutbox (at
 		// start and, backing off, while the brokers are down); the page

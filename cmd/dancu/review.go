@@ -280,7 +280,7 @@ when it is done.`,
 	var decision, note string
 	var groups []string
 	decide := &cobra.Command{
-		Use:   "decide CONFLICT --decision same_person|different_persons|needs_verification [--note TEXT] [--group R1,R3 --group R2 …] [--person P]",
+		Use:   "decide CONFLICT --decision same_person|different_persons|needs_verification|verified [--note TEXT] [--group R1,R3 --group R2 …] [--person P]",
 		Short: "record a decision on a conflict",
 		Long: `Records a decision on a conflict, as the conflict page does. A different_persons
 ruling may say which records go together: one --group per person, each the
@@ -293,7 +293,11 @@ the guards keep apart), --decision same_person --person P places the record
 with person P (one of the persons it matches; the others stay apart);
 different_persons makes it a person of its own; same_person without --person
 rules the persons it matches one person after all, which overrides the guard
-and takes a supervisor's second decision.`,
+and takes a supervisor's second decision.
+
+A conflict of one record (an ID number contradicting its own record's fields)
+has no two records to join or separate: needs_verification sends it to the
+field, and verified, with a --note saying what the check found, closes it.`,
 		Example: `  dancu review decide c3db47c3f06a9a902b1ca014b --decision different_persons \
       --group r31036bc5f5a7d7c63444f21b,r373a561b2deef3b474e63cee --group r9699eef1cdbebc1d91f294e7 \
       --note "khác họ tên, cùng số định danh"`,
@@ -302,7 +306,7 @@ and takes a supervisor's second decision.`,
 			return rule(args[0], "decision", map[string]any{"decision": decision, "note": note}, groups)
 		},
 	}
-	decide.Flags().StringVar(&decision, "decision", "", "same_person, different_persons or needs_verification")
+	decide.Flags().StringVar(&decision, "decision", "", "same_person, different_persons, needs_verification or verified (a conflict of one record checked in the field; --note says what was found)")
 	decide.Flags().StringVar(&note, "note", "", "a note for the record")
 	decide.Flags().StringArrayVar(&groups, "group", nil, groupUsage)
 	decide.Flags().StringVar(&person, "person", "", personUsage)

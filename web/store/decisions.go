@@ -71,7 +71,7 @@ func (s *Store) Decisions(ctx context.Context, conflictID string) ([]schemas.Dec
 // in the history); a decision on no conflict always is.
 func (s *Store) EffectiveDecisions(ctx context.Context) ([]schemas.Decision, error) {
 	var out []schemas.Decision
-	const effective = "decision != 'needs_verification' AND status_after != 'awaiting_second'"
+	const effective = "decision IN ('same_person', 'different_persons') AND status_after != 'awaiting_second'"
 	if err := s.conn.Select(ctx, &out, "SELECT * FROM decisions WHERE "+effective+` AND (conflict_id = '' OR decision_id IN
     (SELECT argMax(decision_id, (decided_at, decision_id)) FROM decisions WHERE `+effective+` GROUP BY conflict_id))
 ORDER BY decided_at, decision_id`); err != nil {
