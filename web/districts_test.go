@@ -68,13 +68,13 @@ VALUES ('c_tanloc', 'shared_id', '42', '042060001234', ['p_tl1', 'p_tl2'], ['r_t
 		}
 	}
 	_, page := c.Do(t, "GET", "/conflicts?status=all", nil)
-	for _, want := range []string{olddistrict.Name(locHa) + ` (<span class="mono">` + locHa + `</span>)`, "Huyện Thạch Hà"} {
+	for _, want := range []string{`<span lang="vi">` + olddistrict.Name(locHa) + `</span> (<span class="mono">` + locHa + `</span>)`, "Huyện Thạch Hà"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the queue does not show %q", want)
 		}
 	}
 	_, page = c.Do(t, "GET", "/conflicts/c_tanloc", nil)
-	if want := "Huyện Lộc Hà (448)"; !strings.Contains(string(page), want) {
+	if want := `<span lang="vi">Huyện Lộc Hà</span> (448)`; !strings.Contains(string(page), want) {
 		t.Errorf("the conflict page does not show %q", want)
 	}
 
