@@ -53,7 +53,7 @@ SELECT conflict_id, kind, province_code, id_number, person_ids, record_ids, scor
   let n = 0;
   for (const el of document.querySelectorAll("main *")) {
     const own = [...el.childNodes].filter(c => c.nodeType === 3).map(c => c.textContent).join("") + (el.value || "");
-    if (viet.test(own) && (!el.closest("pre.explain") || el.matches("pre.explain span.vals"))) el.setAttribute("data-viet", String(n++));
+    if (viet.test(own) && (!el.closest("pre.explain") || el.closest("pre.explain span.vals"))) el.setAttribute("data-viet", String(n++));
   }
   return n;
 })()`))
@@ -86,7 +86,9 @@ SELECT conflict_id, kind, province_code, id_number, person_ids, record_ids, scor
 	if ff := run(t, ctx, chromedp.Evaluate[[]string](`[document.body, ...[...document.querySelectorAll("main textarea, main input, main select, main button")].filter(e => e.type !== "hidden" && e.type !== "radio")].map(e => getComputedStyle(e).fontFamily)`)); len(slices.Compact(ff)) != 1 {
 		t.Errorf("the form controls' fonts %q, want the page's, %q", ff[1:], ff[0])
 	}
-	if len(nodes) != marked || !slices.Contains(checked, "textarea") || !slices.Contains(checked, "li") || !slices.Contains(checked, "span") {
+	inDecisions := run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#decisions [data-viet]") !== null`))
+	inWaterfall := run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("pre.explain [data-viet]") !== null`))
+	if len(nodes) != marked || !slices.Contains(checked, "textarea") || !inDecisions || !inWaterfall {
 		t.Errorf("checked %v of %d elements: want the note typed, the decision's and the waterfall's values", checked, marked)
 	}
 }

@@ -36,7 +36,12 @@ var funcs = template.FuncMap{
 // DejaVu Sans Mono, often a Linux desk's only monospace, Chromium drew
 // "Nguyễn" as "Nguyêñ" (the tilde of ễ over the n: user31), a wrong
 // letter where the reviewer compares names; the columns before the
-// values keep the monospace font.
+// values keep the monospace font. Each value is a <span class="v"> the
+// page does not break (a line too long breaks at the " | " between
+// them, or before them): a level as long as "same without diacritics (no
+// term-frequency bonus: no_tf_bonus_when)" pushed the values to the
+// right edge at 1280 px, and Chromium broke "2010-12-29" after "2010-12-"
+// and a name between its words (user32).
 func waterfall(expl string) template.HTML {
 	var b strings.Builder
 	for i, line := range strings.Split(expl, "\n") {
@@ -49,8 +54,15 @@ func waterfall(expl string) template.HTML {
 			continue
 		}
 		b.WriteString(template.HTMLEscapeString(cols))
-		b.WriteString(`   <span class="vals" lang="vi">&#34;`)
-		b.WriteString(template.HTMLEscapeString(vals))
+		b.WriteString(`   <span class="vals" lang="vi">`)
+		for j, v := range strings.Split(`"`+vals, ` | `) {
+			if j > 0 {
+				b.WriteString(` | `)
+			}
+			b.WriteString(`<span class="v">`)
+			b.WriteString(template.HTMLEscapeString(v))
+			b.WriteString(`</span>`)
+		}
 		b.WriteString(`</span>`)
 	}
 	return template.HTML(b.String())
