@@ -84,9 +84,16 @@ func (s *Server) listConflicts(r *http.Request) ([]listItem, int, store.Filter, 
 }
 
 // conflictList renders the queue: conflicts of my provinces, masked, a
-// page at a time with the total and links to the pages beside.
+// page at a time with the total and links to the pages beside. A
+// supervisor's queue says how many of their provinces' conflicts await a
+// supervisor's second decision (awaiting), unless it lists those.
 func (s *Server) conflictList(w http.ResponseWriter, r *http.Request) {
 	items, total, f, err := s.listConflicts(r)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	awaiting, err := s.awaiting(r, f)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -97,7 +104,7 @@ func (s *Server) conflictList(w http.ResponseWriter, r *http.Request) {
 		return "/conflicts?" + q.Encode()
 	}
 	data := map[string]any{"Items": items, "Filter": f, "Kinds": store.KindOrder, "KindLabels": kindLabels,
-		"Statuses": queueStatuses, "Total": total, "From": min(f.Offset+1, total), "To": f.Offset + len(items)}
+		"Statuses": queueStatuses, "Total": total, "From": min(f.Offset+1, total), "To": f.Offset + len(items), "Awaiting": awaiting}
 	if f.Offset > 0 {
 		data["Prev"] = page(max(f.Offset-f.Limit, 0))
 	}
@@ -105,4 +112,19 @@ func (s *Server) conflictList(w http.ResponseWriter, r *http.Request) {
 		data["Next"] = page(f.Offset + f.Limit)
 	}
 	s.html(w, r, http.StatusOK, "conflicts", data)
+}
+
+// awaiting counts the conflicts of the caller's provinces awaiting a
+// supervisor's second decision, for a supervisor (or admin) whose queue
+// lists other statuses; 0 for anyone else. The queue lists the open ones
+// by default, and a merge of two numbers awaiting its second decision is
+// not open: the supervisor who signed in to second it did not see it
+// without choosing its status (user32).
+func (s *Server) awaiting(r *http.Request, f store.Filter) (int, error) {
+	u := mustCaller(r).user
+	if !can(u.Role).Assign || f.Status == "awaiting_second" || f.Status == "" {
+		return 0, nil
+	}
+	_, n, err := s.store.Conflicts(r.Context(), store.ScopeOf(u), store.Filter{Status: "awaiting_second", Limit: 1})
+	return n, err
 }
