@@ -314,7 +314,7 @@ field, and verified, with a --note saying what the check found, closes it.`,
 
 	var reason string
 	correct := &cobra.Command{
-		Use:   "correct CONFLICT --decision same_person|different_persons --reason TEXT [--group R1,R3 --group R2 …] [--person P]",
+		Use:   "correct CONFLICT --decision same_person|different_persons|verified --reason TEXT [--group R1,R3 --group R2 …] [--person P]",
 		Short: "correct the ruling in force on a decided conflict (supervisors and admins)",
 		Long: `A supervisor's correction of a wrong ruling, as the conflict page's
 correction form: one more decision (decided → decided) that replaces the ruling
@@ -325,7 +325,7 @@ in force, which stays in the history. A reason is required; --group and
 			return rule(args[0], "correction", map[string]any{"decision": decision, "reason": reason}, groups)
 		},
 	}
-	correct.Flags().StringVar(&decision, "decision", "", "same_person or different_persons")
+	correct.Flags().StringVar(&decision, "decision", "", "same_person or different_persons; verified on a conflict of one record (another finding of the field check, which --reason says)")
 	correct.Flags().StringVar(&reason, "reason", "", "why the ruling in force is wrong (required)")
 	correct.Flags().StringArrayVar(&groups, "group", nil, groupUsage)
 	correct.Flags().StringVar(&person, "person", "", personUsage)
