@@ -138,10 +138,14 @@ type Row struct {
 	PersonsCMNDOnly    int64  `json:"persons_cmnd_only"`   // no valid 12-digit number, a 9-digit CMND
 	ChildrenUnder6     int64  `json:"children_under_6"`
 	ChildrenUnder6ID   int64  `json:"children_under_6_with_id"`
-	// ConflictsOpen are the conflicts the desk's open queue lists (no
-	// decision, not resolved by the registry); ConflictsDecided those whose
-	// latest decision on the desk is final. Below the province: in the unit
-	// of the first person.
+	// ConflictsOpen are the conflicts not settled: the desk's open queue
+	// (no decision, not resolved by the registry), awaiting a second
+	// decision or needing field verification; ConflictsDecided those whose
+	// latest decision on the desk is final (a ruling once: not again where
+	// the registry raises its conflict again decided). A conflict counts
+	// in each province its records name, as the desk lists it there (the
+	// total: once); below the province in the unit of its first living
+	// person there.
 	ConflictsOpen    int64  `json:"conflicts_open"`
 	ConflictsDecided int64  `json:"conflicts_decided"`
 	Population2019   uint64 `json:"population_2019"` // 2019 census; 0 = not known at this level
@@ -183,7 +187,7 @@ type Report struct {
 	Province string  `json:"province,omitempty"`
 	Since    string  `json:"since,omitempty"` // YYYY-MM
 	Rows     []Row   `json:"rows"`
-	Total    Row     `json:"total"`            // the sum of Rows (plus conflicts, which are kept by province)
+	Total    Row     `json:"total"`            // the sum of Rows, but conflicts once each (a row counts those its province's records name)
 	Rejects  uint64  `json:"rejects"`          // rejected input rows of the files in force (whole register; they have no address)
 	Months   []Month `json:"months,omitempty"` // with Options.Months
 }
@@ -332,35 +336,12 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 	}); err != nil {
 		return nil, fmt.Errorf("coverage: children: %w", err)
 	}
-	// Conflicts are kept by old-era province only.
-	var open, decided = map[string]int64{}, map[string]int64{}
-	if err := scanRows(ctx, conn, `SELECT toString(province_code), countIf(status = 'open'), countIf(status = 'decided') FROM `+conflictStatuses("")+` GROUP BY 1`, func(s scanner) error {
-		var p string
-		var o, d uint64
-		if err := s.Scan(&p, &o, &d); err != nil {
-			return err
-		}
-		if opt.Era == New && p != "" {
-			p = u.oldToNew[p]
-		}
-		open[p] += int64(o)
-		decided[p] += int64(d)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("coverage: conflicts: %w", err)
-	}
-
-	// Below the province, a conflict counts in the unit of its first
-	// living person (persons FINAL: its unit now; person_state is no
-	// longer kept for every person since migration 0016; a person merged
-	// into another, as a same-person decision on the conflict merges its
-	// first person, is passed over), when that person lies in the
-	// conflict's province; otherwise in the province's row of unresolved
-	// units. So a province's rows sum to its conflicts.
-	if opt.Level != Province {
-		if err := conflictsByUnit(qctx, conn, opt, cols, u, get); err != nil {
-			return nil, err
-		}
+	// Conflicts: once in each province their records name (and below the
+	// province, in the unit of their first living person there); the
+	// total counts each once (countConflicts).
+	conflictsOpen, conflictsDecided, err := countConflicts(qctx, conn, opt, u, get)
+	if err != nil {
+		return nil, err
 	}
 
 	rep := &Report{Era: opt.Era, Level: opt.Level, Province: opt.Province}
@@ -405,9 +386,6 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		rows[cell{"", "~"}] = unitUnresolved
 	}
 	for _, r := range rows {
-		if opt.Level == Province {
-			r.ConflictsOpen, r.ConflictsDecided = open[r.Code], decided[r.Code]
-		}
 		rep.Rows = append(rep.Rows, *r)
 	}
 	sort.Slice(rep.Rows, func(i, j int) bool {
@@ -429,7 +407,6 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 		p := u.byKey[key(opt.Era, Province, opt.Province)]
 		rep.Total.Code, rep.Total.Name = p.Code, p.Name
 		rep.Total.Population2019, rep.Total.Population2024 = p.Population2019, p.Population2024
-		rep.Total.ConflictsOpen, rep.Total.ConflictsDecided = open[opt.Province], decided[opt.Province]
 	} else {
 		rep.Total.Population2019, rep.Total.Population2024 = 0, 0
 		for _, x := range u.list {
@@ -437,13 +414,6 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 				rep.Total.Population2019 += x.Population2019
 				rep.Total.Population2024 += x.Population2024
 			}
-		}
-		rep.Total.ConflictsOpen, rep.Total.ConflictsDecided = 0, 0
-		for _, n := range open {
-			rep.Total.ConflictsOpen += n
-		}
-		for _, n := range decided {
-			rep.Total.ConflictsDecided += n
 		}
 		// A file replaced by a corrected one (dancu import --replaces) is
 		// no longer in force: its rejected rows are the corrected file's
@@ -461,6 +431,7 @@ func Compute(ctx context.Context, conn driver.Conn, opt Options) (*Report, error
 			return nil, fmt.Errorf("coverage: rejects: %w", err)
 		}
 	}
+	rep.Total.ConflictsOpen, rep.Total.ConflictsDecided = conflictsOpen, conflictsDecided
 	rep.Total.finish()
 	if !opt.Since.IsZero() {
 		for i := range rep.Rows {
@@ -490,99 +461,232 @@ func kindRank(k string) int {
 	return 3
 }
 
-// conflictStatuses is a subquery of the conflicts (filtered by where, on
-// their province_code) with each one's status as the review desk shows it
-// (web/store: the latest decision's status_after, else the matcher's):
-// the matcher's conflicts row stays "open" after a reviewer's decision
-// that changes no person (needs_verification, awaiting_second), and says
+// conflictStatuses is a subquery of the conflicts with each one's class
+// for the counts: "open" or "decided", else "" (not counted). A
+// conflict's status is the review desk's (web/store: the latest
+// decision's status_after, else the matcher's): the matcher's row stays
+// "open" after a reviewer's decision that changes no person
+// (needs_verification, awaiting_second), and says
 // "resolved_by_registry" after one that merged or split the persons.
-// Open counts what the desk's open queue lists; decided, the conflicts
-// whose latest decision is final. Conflicts awaiting a second decision,
-// needing field verification or resolved by the registry without a
-// decision are in neither; possible matches (schemas.MandatoryConflict),
-// which the queue lists only on demand, in none.
-func conflictStatuses(where string) string {
-	return `(SELECT c.conflict_id AS conflict_id, c.province_code AS province_code, c.person_ids AS person_ids,
-		multiIf(d.status != '', d.status, c.status) AS status
-	FROM (SELECT conflict_id, kind, province_code, person_ids, status FROM conflicts FINAL` + where + `) AS c
+//
+//   - open: not settled — the desk's open queue (no decision, not
+//     resolved by the registry), and those awaiting a second decision or
+//     needing field verification: work is left on each of them, and an
+//     analyst asking "how many conflicts are still to settle here" counts
+//     them (user31: before, they were in neither column);
+//   - decided: the latest decision on the desk is final;
+//   - neither: resolved by the registry without a decision (the question
+//     is gone), and a conflict the registry raised again "decided"
+//     because a ruling on another conflict already answers it
+//     (registry/conflicts.go, rulingsCover): that ruling counts once, on
+//     the conflict it was taken on, which keeps its decision (user31: it
+//     counted twice). A ruling is kept only from a decision on the desk
+//     (rememberRuling), so such a conflict always has one elsewhere.
+//
+// Possible matches (schemas.MandatoryConflict), which the queue lists
+// only on demand, are in none.
+func conflictStatuses() string {
+	return `(SELECT c.conflict_id AS conflict_id, c.version AS version, c.province_code AS province_code, c.person_ids AS person_ids, c.record_ids AS record_ids,
+		multiIf(d.status = 'decided', 'decided', d.status != '', if(d.status IN ('open', 'awaiting_second', 'needs_verification'), 'open', ''),
+			c.status = 'open', 'open', '') AS class
+	FROM (SELECT conflict_id, version, province_code, person_ids, record_ids, status FROM conflicts FINAL WHERE kind != '` + schemas.ConflictPossibleMatch + `') AS c
 	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status FROM decisions GROUP BY conflict_id) AS d
 	ON d.conflict_id = c.conflict_id
-	WHERE c.kind != '` + schemas.ConflictPossibleMatch + `')`
+	WHERE class != '')`
 }
 
-// conflictsByUnit adds the open and decided conflicts to the rows of the
-// district or commune of each conflict's first living person.
-func conflictsByUnit(ctx context.Context, conn driver.Conn, opt Options, cols columns, u *units, get func(cell) *Row) error {
-	where := ""
-	if opt.Province != "" {
-		p := "{p:String}"
-		if opt.Era == New {
-			var olds []string
-			for o, n := range u.oldToNew {
-				if n == opt.Province {
-					olds = append(olds, "'"+o+"'")
-				}
+// countConflicts adds the open and decided conflicts to the rows and
+// returns the report's total of them. A conflict counts once in each
+// province (of the report's era) its records name — the permanent and
+// current addresses of its records, as the desk's conflict_places has
+// them (web/store placesSQL), and the matcher's own province — so that a
+// province's row counts what its reviewers see on the desk (user31: a
+// shared_id of two provinces counted in one); the total counts each
+// conflict once, so provinces' rows may sum to more than the total.
+// Below the province, a conflict counts in each of its provinces in the
+// unit of its first living person who lives in that province (persons'
+// latest rows: a person merged into another, as a same-person decision on
+// the conflict merges its first person, is passed over), else in that
+// province's row of unresolved units; so a province's rows sum to its
+// conflicts.
+//
+// Each conflict's provinces are computed and grouped in ClickHouse, so
+// only per-province (or per-unit) counts come back (cov30: bringing the
+// 29,345 conflicts of the 10M records into Go took 179–554 ms a report;
+// cov31). The places come from conflict_places where the desk has
+// filled it for the conflict's version (its old-era districts become
+// provinces through transform over the district list); the records of a
+// conflict not placed yet, and the persons below the province, are read
+// by key, without FINAL: ids are spread over the whole table, so the key
+// set of even a few thousand conflicts touches most granules, and FINAL
+// then merges all of them (docs/coverage-speed.md, stop 32).
+func countConflicts(ctx context.Context, conn driver.Conn, opt Options, u *units, get func(cell) *Row) (open, decided int64, err error) {
+	scoped := conflictsScoped(opt, u)
+	if opt.Province == "" {
+		// The total: each conflict once.
+		if err := scanRows(ctx, conn, `SELECT countIf(class = 'open'), countIf(class = 'decided') FROM `+conflictStatuses(), func(s scanner) error {
+			var o, d uint64
+			if err := s.Scan(&o, &d); err != nil {
+				return err
 			}
-			sort.Strings(olds)
-			p = "''"
-			if len(olds) > 0 {
-				p = strings.Join(olds, ", ")
-			}
+			open, decided = int64(o), int64(d)
+			return nil
+		}); err != nil {
+			return 0, 0, fmt.Errorf("coverage: conflicts: %w", err)
 		}
-		where = " WHERE province_code IN (" + p + ")"
 	}
-	unit := cols.commune
-	// Each conflict's persons in order, with their units (each person's
-	// latest row, read by key); a conflict takes the first that is
-	// living: a same-person decision merges its first person into another
-	// of its persons, whose row then has the address. The latest row is
-	// argMax by version over the rows the key set selects, not persons
-	// FINAL: person ids are spread over the whole table, so the key set of
-	// even one province's conflicts touches most granules, and FINAL then
-	// merges all of them (10M records, 6M persons, 29,345 conflicts: the
-	// communes of Nghệ An 3.1 s with FINAL; TestCoverageSpeed).
-	q := `SELECT toString(cp), toString(place.1), toString(place.2), toString(place.3), toString(place.4), countIf(status = 'open'), countIf(status = 'decided')
-	FROM
-	(
-		SELECT c.conflict_id, any(c.province_code) AS cp, any(c.status) AS status,
-			argMin((s.province_code, s.` + cols.province + `, s.` + unit + `, s.new_commune_code), (s.person_id = '' OR s.merged_into != '', i)) AS place
-		FROM (SELECT conflict_id, province_code, status, person_ids FROM ` + conflictStatuses(where) + `) AS c
-		ARRAY JOIN c.person_ids AS pid, arrayEnumerate(c.person_ids) AS i
-		LEFT JOIN
+	var q string
+	if opt.Level == Province {
+		q = `SELECT prov, '', '', '', '', countIf(class = 'open'), countIf(class = 'decided')
+		FROM ` + scoped + ` ARRAY JOIN provs AS prov` + provinceFilter(opt) + `
+		GROUP BY prov`
+	} else {
+		// Each (conflict, province) with its first person living in that
+		// province (argMin over the persons' order, those living there
+		// first); when none does, another is returned with its province
+		// as "-", and the conflict goes to the unresolved row below.
+		inProv := "s.province_code"
+		if opt.Era == New {
+			inProv = "s.new_province_code"
+		}
+		q = `SELECT prov, if(place.5, place.1, '-'), if(place.5, place.2, '-'), place.3, place.4, countIf(class = 'open'), countIf(class = 'decided')
+		FROM
 		(
-			SELECT person_id, argMax(province_code, version) AS province_code, argMax(new_province_code, version) AS new_province_code,
-				argMax(commune_code, version) AS commune_code, argMax(new_commune_code, version) AS new_commune_code,
-				argMax(merged_into, version) AS merged_into
-			FROM persons WHERE person_id IN (SELECT arrayJoin(person_ids) FROM conflicts` + where + `)
-			GROUP BY person_id
-		) AS s ON s.person_id = pid
-		GROUP BY c.conflict_id
-	)
-	GROUP BY 1, 2, 3, 4, 5`
-	return scanRows(ctx, conn, q, func(s scanner) error {
-		var cp, pOld, p, c, nc string
+			SELECT c.conflict_id, prov, any(c.class) AS class,
+				argMin((s.province_code, s.new_province_code, s.commune_code, s.new_commune_code, s.living), (NOT (s.living AND ` + inProv + ` = prov), i)) AS place
+			FROM (SELECT conflict_id, class, person_ids, prov FROM ` + scoped + ` ARRAY JOIN provs AS prov` + provinceFilter(opt) + `) AS c
+			ARRAY JOIN c.person_ids AS pid, arrayEnumerate(c.person_ids) AS i
+			LEFT JOIN
+			(
+				SELECT person_id, toString(argMax(province_code, version)) AS province_code, toString(argMax(new_province_code, version)) AS new_province_code,
+					toString(argMax(commune_code, version)) AS commune_code, toString(argMax(new_commune_code, version)) AS new_commune_code,
+					person_id != '' AND argMax(merged_into, version) = '' AS living
+				FROM persons WHERE person_id IN (SELECT arrayJoin(person_ids) FROM ` + scoped + `)
+				GROUP BY person_id
+			) AS s ON s.person_id = pid
+			GROUP BY c.conflict_id, prov
+		)
+		GROUP BY 1, 2, 3, 4, 5`
+	}
+	if err := scanRows(ctx, conn, q, func(s scanner) error {
+		var prov, pOld, pNew, c, nc string
 		var o, d uint64
-		if err := s.Scan(&cp, &pOld, &p, &c, &nc, &o, &d); err != nil {
+		if err := s.Scan(&prov, &pOld, &pNew, &c, &nc, &o, &d); err != nil {
 			return err
 		}
-		prov := cp
-		if opt.Era == New && cp != "" {
-			prov = u.oldToNew[cp]
+		unit := prov
+		if opt.Level != Province {
+			switch {
+			case opt.Era == New && pNew == prov:
+				unit = nc
+			case opt.Era == Old && pOld == prov && opt.Level == District:
+				unit = u.oldDistrict(pOld, c, nc)
+			case opt.Era == Old && pOld == prov:
+				unit = c
+			default:
+				unit = ""
+			}
 		}
-		if pOld != cp || p != prov {
-			c, nc = "", "" // the person is not (or no longer) in the conflict's province
-		}
-		if opt.Level == District {
-			c = u.oldDistrict(pOld, c, nc)
-		}
-		if opt.Province != "" && prov != opt.Province {
-			return nil
-		}
-		r := get(cell{prov, c})
+		r := get(cell{prov, unit})
 		r.ConflictsOpen += int64(o)
 		r.ConflictsDecided += int64(d)
+		if opt.Province != "" {
+			open, decided = open+int64(o), decided+int64(d)
+		}
 		return nil
-	})
+	}); err != nil {
+		return 0, 0, fmt.Errorf("coverage: conflicts: %w", err)
+	}
+	return open, decided, nil
+}
+
+// provinceFilter is the WHERE clause keeping one province's (conflict,
+// province) pairs, for a one-province report.
+func provinceFilter(opt Options) string {
+	if opt.Province == "" {
+		return ""
+	}
+	return " WHERE prov = " + stringLit(opt.Province)
+}
+
+// conflictsScoped is a subquery of the counted conflicts (conflictStatuses)
+// with provs, the provinces of opt's era each counts in: the matcher's
+// (old-era) province and those its records' addresses name, distinct;
+// [”] (unresolved) when none is known. In the new era an old code counts
+// as the province it became; in the old era an address written only in
+// the new era's units names no old province. For a one-province report,
+// only the conflicts counted in it.
+func conflictsScoped(opt Options, u *units) string {
+	var dists, dprovs, olds, news []string
+	for _, x := range u.list {
+		if x.Era == Old && x.Level == District {
+			dists, dprovs = append(dists, x.Code), append(dprovs, x.ProvinceCode)
+		}
+	}
+	for o, n := range u.oldToNew {
+		olds, news = append(olds, o), append(news, n)
+	}
+	// The records' provinces as the desk keeps them (conflict_places, at
+	// the conflict's version: new-era provinces and old-era districts),
+	// else, for a conflict the desk has not placed yet (no dancu serve, or
+	// raised since its last listing), its records read by key.
+	places := `
+	(
+		SELECT conflict_id, version, argMax(province_codes, computed_at) AS news,
+			arrayMap(d -> transform(toString(d), ` + stringArray(dists) + `, ` + stringArray(dprovs) + `, ''), argMax(district_codes, computed_at)) AS olds
+		FROM conflict_places GROUP BY conflict_id, version
+		UNION ALL
+		SELECT c.conflict_id, c.version, groupUniqArrayArray(r.news) AS news, groupUniqArrayArray(r.olds) AS olds
+		FROM
+		(
+			SELECT conflict_id, version, arrayJoin(record_ids) AS record_id FROM conflicts FINAL
+			WHERE (conflict_id, version) NOT IN (SELECT conflict_id, version FROM conflict_places)
+		) AS c
+		INNER JOIN
+		(
+			SELECT record_id, [toString(perm_province_code), toString(cur_province_code)] AS olds,
+				[toString(perm_new_province_code), toString(cur_new_province_code)] AS news
+			FROM records WHERE record_id IN
+			(
+				SELECT arrayJoin(record_ids) FROM conflicts
+				WHERE (conflict_id, version) NOT IN (SELECT conflict_id, version FROM conflict_places)
+			)
+		) AS r ON r.record_id = c.record_id
+		GROUP BY c.conflict_id, c.version
+	)`
+	var provs string
+	if opt.Era == New {
+		provs = `arrayDistinct(arrayFilter(x -> x != '', arrayConcat(
+			arrayMap(o -> transform(o, ` + stringArray(olds) + `, ` + stringArray(news) + `, ''), arrayConcat([toString(c.province_code)], p.olds)),
+			arrayMap(x -> toString(x), p.news))))`
+	} else {
+		provs = `arrayDistinct(arrayFilter(x -> x != '', arrayConcat([toString(c.province_code)], p.olds)))`
+	}
+	where := ""
+	if opt.Province != "" {
+		where = " WHERE has(provs, " + stringLit(opt.Province) + ")"
+	}
+	return `(SELECT conflict_id, class, person_ids, provs FROM
+	(
+		SELECT c.conflict_id AS conflict_id, c.class AS class, c.person_ids AS person_ids,
+			if(empty(` + provs + `), [''], ` + provs + `) AS provs
+		FROM ` + conflictStatuses() + ` AS c
+		LEFT JOIN ` + places + ` AS p ON p.conflict_id = c.conflict_id AND p.version = c.version
+	)` + where + `)`
+}
+
+// stringLit is s as a ClickHouse string literal.
+func stringLit(s string) string {
+	return `'` + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + `'`
+}
+
+// stringArray is ss as a ClickHouse array of string literals.
+func stringArray(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = stringLit(s)
+	}
+	return "[" + strings.Join(out, ",") + "]"
 }
 
 // add adds the counts of o to r (populations are not summed: a unit's own).
