@@ -17,7 +17,6 @@ import (
 	"github.com/dancu-vn/dancu/pipelines"
 	"github.com/dancu-vn/dancu/registry"
 	"github.com/dancu-vn/dancu/schemas"
-	"github.com/dancu-vn/dancu/web/store"
 )
 
 func TestMain(m *testing.M) { chdbtest.Main(m) }
@@ -839,27 +838,53 @@ func TestConflictCountsPerProvince(t *testing.T) {
 		// Xã 17920 lies in Huyện 412 of the reference list, as pA's commune.
 		{coverage.Options{Era: coverage.Old, Level: coverage.District}, map[string]counts{"412": {1, 1}, places[3].d: {2, 0}, places[5].d: {1, 0}}, counts{3, 1}},
 	}
-	// Before the desk has placed them the report reads the conflicts'
-	// records by key; once the desk has (conflict_places, at its first
-	// listing), it reads the places instead, with the same counts.
-	for _, tc := range cases {
-		check("not placed", tc)
+	// Written by a dancu before cov32 (schema version 2: no provinces of
+	// their records on the conflicts), each counts in its matcher's
+	// province only: cS not in Hà Nội, where its record r2 lies.
+	check("written before cov32", tcase{coverage.Options{Era: coverage.Old}, map[string]counts{"40": {1, 1}, "01": {1, 0}, "02": {1, 0}}, counts{3, 1}})
+	// Migration 0028 writes each such conflict's latest row again with
+	// its records' provinces (read once, by key), and the report counts
+	// every province they name; the desk's conflict_places is not read.
+	migrateConflictPlaces(t, conn)
+	var filled uint64
+	if err := conn.QueryRow(ctx, "SELECT countIf(notEmpty(record_province_codes) AND notEmpty(record_new_province_codes)) FROM conflicts FINAL").Scan(&filled); err != nil || filled != uint64(len(cs)) {
+		t.Fatalf("%d conflicts given their records' provinces by migration 0028 (%v), want %d", filled, err, len(cs))
 	}
-	if _, _, err := store.New(conn, nil).Conflicts(ctx, store.Scope{National: true}, store.Filter{}); err != nil {
+	for _, tc := range cases {
+		check("after migration 0028", tc)
+	}
+	// The report reads the provinces the conflict carries, as the matcher
+	// writes them (matching.TestConflictCarriesItsRecordsProvinces): cO
+	// written again naming Hà Nội too counts there, though no record it
+	// names lies there.
+	cO := cs[4]
+	cO.Version, cO.RecordProvinces, cO.RecordNewProvinces = 2, []string{"01", "02"}, []string{"01", "08"}
+	if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(ctx, &pipelines.Batch{Conflicts: []schemas.Conflict{cO}}); err != nil {
 		t.Fatal(err)
 	}
-	var placed uint64
-	if err := conn.QueryRow(ctx, "SELECT count() FROM conflict_places FINAL").Scan(&placed); err != nil || placed != uint64(len(cs)) {
-		t.Fatalf("%d conflicts placed by the desk (%v), want %d", placed, err, len(cs))
-	}
-	for _, tc := range cases {
-		check("placed by the desk", tc)
-	}
-	// And it reads them: a place the desk recorded (here by hand: cO in
-	// Hà Nội's old district 001 too) counts, though no record says so.
-	if err := conn.Exec(ctx, "INSERT INTO conflict_places (conflict_id, version, province_codes, district_codes, computed_at) VALUES ('cO', 1, ['01', '08'], ['001'], now64(3) + 1)"); err != nil {
+	check("cO in Hà Nội", tcase{coverage.Options{Era: coverage.Old}, map[string]counts{"40": {1, 1}, "01": {3, 0}, "02": {1, 0}}, counts{3, 1}})
+	check("cO in Hà Nội", tcase{coverage.Options{Era: coverage.New}, map[string]counts{"40": {1, 1}, "01": {3, 0}, "08": {1, 0}}, counts{3, 1}})
+}
+
+// migrateConflictPlaces runs migration 0028's statements again on conn
+// (its columns exist already; its INSERT fills the conflicts written
+// without their records' provinces).
+func migrateConflictPlaces(t testing.TB, conn driver.Conn) {
+	t.Helper()
+	migs, err := schemas.Migrations()
+	if err != nil {
 		t.Fatal(err)
 	}
-	check("cO placed in Hà Nội", tcase{coverage.Options{Era: coverage.Old}, map[string]counts{"40": {1, 1}, "01": {3, 0}, "02": {1, 0}}, counts{3, 1}})
-	check("cO placed in Hà Nội", tcase{coverage.Options{Era: coverage.New}, map[string]counts{"40": {1, 1}, "01": {3, 0}, "08": {1, 0}}, counts{3, 1}})
+	for _, m := range migs {
+		if m.Version != 28 {
+			continue
+		}
+		for _, st := range m.Statements {
+			if err := conn.Exec(context.Background(), st); err != nil {
+				t.Fatalf("%s: %v", m.Name, err)
+			}
+		}
+		return
+	}
+	t.Fatal("no migration 0028")
 }

@@ -486,10 +486,11 @@ func kindRank(k string) int {
 // Possible matches (schemas.MandatoryConflict), which the queue lists
 // only on demand, are in none.
 func conflictStatuses() string {
-	return `(SELECT c.conflict_id AS conflict_id, c.version AS version, c.province_code AS province_code, c.person_ids AS person_ids, c.record_ids AS record_ids,
+	return `(SELECT c.conflict_id AS conflict_id, c.province_code AS province_code, c.person_ids AS person_ids,
+		c.record_province_codes AS record_province_codes, c.record_new_province_codes AS record_new_province_codes,
 		multiIf(d.status = 'decided', 'decided', d.status != '', if(d.status IN ('open', 'awaiting_second', 'needs_verification'), 'open', ''),
 			c.status = 'open', 'open', '') AS class
-	FROM (SELECT conflict_id, version, province_code, person_ids, record_ids, status FROM conflicts FINAL WHERE kind != '` + schemas.ConflictPossibleMatch + `') AS c
+	FROM (SELECT conflict_id, province_code, person_ids, record_province_codes, record_new_province_codes, status FROM conflicts FINAL WHERE kind != '` + schemas.ConflictPossibleMatch + `') AS c
 	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status FROM decisions GROUP BY conflict_id) AS d
 	ON d.conflict_id = c.conflict_id
 	WHERE class != '')`
@@ -498,8 +499,8 @@ func conflictStatuses() string {
 // countConflicts adds the open and decided conflicts to the rows and
 // returns the report's total of them. A conflict counts once in each
 // province (of the report's era) its records name — the permanent and
-// current addresses of its records, as the desk's conflict_places has
-// them (web/store placesSQL), and the matcher's own province — so that a
+// current addresses of its records, which the matcher wrote with it
+// (conflictsScoped), and the matcher's own province — so that a
 // province's row counts what its reviewers see on the desk (user31: a
 // shared_id of two provinces counted in one); the total counts each
 // conflict once, so provinces' rows may sum to more than the total.
@@ -513,13 +514,11 @@ func conflictStatuses() string {
 // Each conflict's provinces are computed and grouped in ClickHouse, so
 // only per-province (or per-unit) counts come back (cov30: bringing the
 // 29,345 conflicts of the 10M records into Go took 179–554 ms a report;
-// cov31). The places come from conflict_places where the desk has
-// filled it for the conflict's version (its old-era districts become
-// provinces through transform over the district list); the records of a
-// conflict not placed yet, and the persons below the province, are read
-// by key, without FINAL: ids are spread over the whole table, so the key
-// set of even a few thousand conflicts touches most granules, and FINAL
-// then merges all of them (docs/coverage-speed.md, stop 32).
+// cov31). No record is read (cov32: the places are the conflict's own
+// columns); below the province the persons are read by key, without
+// FINAL: ids are spread over the whole table, so the key set of even a
+// few thousand conflicts touches most granules, and FINAL then merges all
+// of them (docs/coverage-speed.md, stop 32).
 func countConflicts(ctx context.Context, conn driver.Conn, opt Options, u *units, get func(cell) *Row) (open, decided int64, err error) {
 	scoped := conflictsScoped(opt, u)
 	if opt.Province == "" {
@@ -611,67 +610,36 @@ func provinceFilter(opt Options) string {
 
 // conflictsScoped is a subquery of the counted conflicts (conflictStatuses)
 // with provs, the provinces of opt's era each counts in: the matcher's
-// (old-era) province and those its records' addresses name, distinct;
-// [”] (unresolved) when none is known. In the new era an old code counts
-// as the province it became; in the old era an address written only in
-// the new era's units names no old province. For a one-province report,
-// only the conflicts counted in it.
+// (old-era) province and those of its records' addresses, which the
+// matcher wrote with the conflict (record_province_codes,
+// record_new_province_codes: migration 0028), distinct; the empty code (unresolved)
+// when none is known. In the new era an old code counts as the province
+// it became; in the old era an address written only in the new era's
+// units names no old province. For a one-province report, only the
+// conflicts counted in it. Nothing is read but the conflicts and the
+// decisions (cov31 read the desk's conflict_places and, for a conflict
+// the desk had not placed, its records by key).
 func conflictsScoped(opt Options, u *units) string {
-	var dists, dprovs, olds, news []string
-	for _, x := range u.list {
-		if x.Era == Old && x.Level == District {
-			dists, dprovs = append(dists, x.Code), append(dprovs, x.ProvinceCode)
-		}
-	}
-	for o, n := range u.oldToNew {
-		olds, news = append(olds, o), append(news, n)
-	}
-	// The records' provinces as the desk keeps them (conflict_places, at
-	// the conflict's version: new-era provinces and old-era districts),
-	// else, for a conflict the desk has not placed yet (no dancu serve, or
-	// raised since its last listing), its records read by key.
-	places := `
-	(
-		SELECT conflict_id, version, argMax(province_codes, computed_at) AS news,
-			arrayMap(d -> transform(toString(d), ` + stringArray(dists) + `, ` + stringArray(dprovs) + `, ''), argMax(district_codes, computed_at)) AS olds
-		FROM conflict_places GROUP BY conflict_id, version
-		UNION ALL
-		SELECT c.conflict_id, c.version, groupUniqArrayArray(r.news) AS news, groupUniqArrayArray(r.olds) AS olds
-		FROM
-		(
-			SELECT conflict_id, version, arrayJoin(record_ids) AS record_id FROM conflicts FINAL
-			WHERE (conflict_id, version) NOT IN (SELECT conflict_id, version FROM conflict_places)
-		) AS c
-		INNER JOIN
-		(
-			SELECT record_id, [toString(perm_province_code), toString(cur_province_code)] AS olds,
-				[toString(perm_new_province_code), toString(cur_new_province_code)] AS news
-			FROM records WHERE record_id IN
-			(
-				SELECT arrayJoin(record_ids) FROM conflicts
-				WHERE (conflict_id, version) NOT IN (SELECT conflict_id, version FROM conflict_places)
-			)
-		) AS r ON r.record_id = c.record_id
-		GROUP BY c.conflict_id, c.version
-	)`
 	var provs string
 	if opt.Era == New {
+		olds, news := make([]string, 0, len(u.oldToNew)), make([]string, 0, len(u.oldToNew))
+		for o, n := range u.oldToNew {
+			olds, news = append(olds, o), append(news, n)
+		}
 		provs = `arrayDistinct(arrayFilter(x -> x != '', arrayConcat(
-			arrayMap(o -> transform(o, ` + stringArray(olds) + `, ` + stringArray(news) + `, ''), arrayConcat([toString(c.province_code)], p.olds)),
-			arrayMap(x -> toString(x), p.news))))`
+			arrayMap(o -> transform(o, ` + stringArray(olds) + `, ` + stringArray(news) + `, ''), arrayConcat([toString(c.province_code)], arrayMap(x -> toString(x), c.record_province_codes))),
+			arrayMap(x -> toString(x), c.record_new_province_codes))))`
 	} else {
-		provs = `arrayDistinct(arrayFilter(x -> x != '', arrayConcat([toString(c.province_code)], p.olds)))`
+		provs = `arrayDistinct(arrayFilter(x -> x != '', arrayConcat([toString(c.province_code)], arrayMap(x -> toString(x), c.record_province_codes))))`
 	}
 	where := ""
 	if opt.Province != "" {
 		where = " WHERE has(provs, " + stringLit(opt.Province) + ")"
 	}
-	return `(SELECT conflict_id, class, person_ids, provs FROM
+	return `(SELECT conflict_id, class, person_ids, if(empty(ps), [''], ps) AS provs FROM
 	(
-		SELECT c.conflict_id AS conflict_id, c.class AS class, c.person_ids AS person_ids,
-			if(empty(` + provs + `), [''], ` + provs + `) AS provs
+		SELECT c.conflict_id AS conflict_id, c.class AS class, c.person_ids AS person_ids, ` + provs + ` AS ps
 		FROM ` + conflictStatuses() + ` AS c
-		LEFT JOIN ` + places + ` AS p ON p.conflict_id = c.conflict_id AND p.version = c.version
 	)` + where + `)`
 }
 

@@ -59,8 +59,13 @@ func (p Phases) CPUString() string {
 }
 
 // NumberHolder is a record outside the frame carrying a number, and its
-// person.
-type NumberHolder struct{ RecordID, PersonID string }
+// person; Provinces and NewProvinces are the provinces of its permanent
+// and current addresses (old era, new era; empty when not known), which
+// the shared_id it joins carries (schemas.Conflict.RecordProvinces).
+type NumberHolder struct {
+	RecordID, PersonID      string
+	Provinces, NewProvinces []string
+}
 
 // Link trains the model when s has none (without labels), scores the
 // candidate pairs and clusters them. s is not changed; the settings used,

@@ -350,6 +350,8 @@ func summarise(res *Result, personID func(root int32) string, withConflicts bool
 				c.ConflictID = schemas.ConflictID(schemas.ConflictSharedID, num, c.PersonIDs)
 				for _, h := range hs {
 					c.RecordIDs = append(c.RecordIDs, h.RecordID)
+					c.RecordProvinces = addCodes(c.RecordProvinces, h.Provinces)
+					c.RecordNewProvinces = addCodes(c.RecordNewProvinces, h.NewProvinces)
 				}
 				sort.Strings(c.RecordIDs)
 			}
@@ -821,7 +823,44 @@ func newConflict(res *Result, personID func(int32) string, kind, number string, 
 	return schemas.Conflict{
 		ConflictID: schemas.ConflictID(kind, number, persons), Kind: kind, ProvinceCode: strings.Clone(prov),
 		IDNumber: strings.Clone(number), PersonIDs: persons, RecordIDs: ids, Score: score, Explanation: expl, Status: "open",
+		RecordProvinces:    f.codesOf(rows, "perm_province", "cur_province"),
+		RecordNewProvinces: f.codesOf(rows, "perm_new_province", "cur_new_province"),
 	}
+}
+
+// addCodes adds the non-empty codes of add not in set to set, sorted.
+func addCodes(set, add []string) []string {
+	for _, v := range add {
+		if v != "" && !slices.Contains(set, v) {
+			set = append(set, v)
+		}
+	}
+	slices.Sort(set)
+	return set
+}
+
+// codesOf is the distinct non-empty values of the columns cols over rows,
+// sorted (nil when none): a conflict's provinces, which coverage counts
+// it in without reading its records again (cov32). A column the settings
+// do not have gives none.
+func (f *Frame) codesOf(rows []int32, cols ...string) []string {
+	var out []string
+	for _, name := range cols {
+		ci, ok := f.byName[name]
+		if !ok || f.cols[ci].date {
+			continue
+		}
+		c := &f.cols[ci]
+		for _, r := range rows {
+			if v := c.vals.at(int(r)); v != 0 {
+				if s := c.dict.at(v); !slices.Contains(out, s) {
+					out = append(out, strings.Clone(s))
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // copies hands out one copy of each string it is given.

@@ -405,9 +405,23 @@ func (r *Registry) numberHolders(wb *pebble.Batch, be *batchEdges, u *unit) (map
 			withPerson = append(withPerson, s)
 		}
 	}
-	id := make(map[uint64]string, len(withPerson))
+	// And the provinces of the holders' addresses, which the shared_id
+	// carries with those of the frame's records (cov32: the coverage
+	// counts it in each).
+	type holder struct {
+		id         string
+		olds, news []string
+	}
+	rec := make(map[uint64]holder, len(withPerson))
+	cf := r.covFields
 	if err := r.readBlobs(wb, withPerson, func(i int, b *recordBlob) error {
-		id[withPerson[i]] = b.ID
+		h := holder{id: b.ID}
+		if cf != nil {
+			f := b.Fields
+			h.olds = []string{strings.Clone(f[cf.perm[0]]), strings.Clone(f[cf.cur[0]])}
+			h.news = []string{strings.Clone(f[cf.perm[3]]), strings.Clone(f[cf.cur[3]])}
+		}
+		rec[withPerson[i]] = h
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("number holders: %w", err)
@@ -417,7 +431,8 @@ func (r *Registry) numberHolders(wb *pebble.Batch, be *batchEdges, u *unit) (map
 			if out == nil {
 				out = map[string][]matching.NumberHolder{}
 			}
-			out[h.num] = append(out[h.num], matching.NumberHolder{RecordID: id[h.seq], PersonID: p})
+			x := rec[h.seq]
+			out[h.num] = append(out[h.num], matching.NumberHolder{RecordID: x.id, PersonID: p, Provinces: x.olds, NewProvinces: x.news})
 		}
 	}
 	return out, nil

@@ -378,3 +378,38 @@ func TestRedeliverySameScoredEitherWay(t *testing.T) {
 		}
 	}
 }
+
+// A conflict carries the provinces of its records' permanent and current
+// addresses, old era and new era, as the registry read them when it
+// raised it — those of a record of an earlier batch too (cov32: the
+// coverage counts the conflict in each without reading its records again).
+// Here a shared_id of a record in Hà Nội and one living in Nghệ An whose
+// current address is in Hà Giang (Tuyên Quang, 08, today).
+func TestConflictCarriesItsRecordsProvinces(t *testing.T) {
+	reg := openVietnamese(t)
+	ctx := context.Background()
+	a := schemas.Record{RecordID: "f1/2", FullName: "Nguyễn Thị Thu Hà", BirthDate: "1990-03-15", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "01", PermCommuneCode: "00004", PermNewProvinceCode: "01", PermNewCommuneCode: "00004"}
+	b := schemas.Record{RecordID: "f2/9", FullName: "Trần Thị Lan", BirthDate: "1990-11-02", BirthYear: 1990, Sex: "F",
+		IDNumber: "001190012345", PermProvinceCode: "40", PermCommuneCode: "16681", PermNewProvinceCode: "40", PermNewCommuneCode: "16681",
+		CurProvinceCode: "02", CurNewProvinceCode: "08"}
+	if _, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{a}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := reg.AddRecords(ctx, registry.NewRecords(), []schemas.Record{b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []schemas.Conflict
+	for _, c := range out.Conflicts {
+		if c.Kind == schemas.ConflictSharedID {
+			got = append(got, c)
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("shared_id of a number on two unlinked persons: %+v", out.Conflicts)
+	}
+	if o, n := strings.Join(got[0].RecordProvinces, ","), strings.Join(got[0].RecordNewProvinces, ","); o != "01,02,40" || n != "01,08,40" {
+		t.Errorf("the conflict's provinces: old era %q, new era %q; want 01,02,40 and 01,08,40 (its records' permanent and current addresses)", o, n)
+	}
+}

@@ -40,8 +40,9 @@ var ErrSchemaMismatch = errors.New("arrow schema mismatch")
 // version here, with a conversion, when Version is bumped. A batch of an
 // older version holds the first fields of the current schema (fields are
 // only ever added at the end: version 1's records lack household_no and
-// remark); the fields it lacks are read as their zero value.
-var readableVersions = map[int]bool{1: true, Version: true}
+// remark, version 2's conflicts their records' provinces); the fields it
+// lacks are read as their zero value.
+var readableVersions = map[int]bool{1: true, 2: true, Version: true}
 
 // Arrow types of ClickHouse types, for the records table. LowCardinality
 // strings are plain utf8 on the wire: LZ4 already folds their repeats,
@@ -762,8 +763,16 @@ func (c *rowCodec) checkSchema(s *arrow.Schema) error {
 	if rt := metaValue(md, MetaRowType); rt != c.rowType {
 		return fmt.Errorf("batch holds %q rows, want %q: %w", rt, c.rowType, ErrSchemaMismatch)
 	}
-	if s.NumFields() != len(c.fields) && (ver == Version || s.NumFields() > len(c.fields)) {
-		return fmt.Errorf("%d fields, want %d: %w", s.NumFields(), len(c.fields), ErrSchemaMismatch)
+	// A batch of version ver holds the fields that version had: all but
+	// those added after it (fields are only added at the end).
+	want := 0
+	for _, f := range c.fields {
+		if fieldAddedIn(c.rowType, f.name) <= ver {
+			want++
+		}
+	}
+	if s.NumFields() != want {
+		return fmt.Errorf("%d fields, want %d: %w", s.NumFields(), want, ErrSchemaMismatch)
 	}
 	for j, f := range s.Fields() {
 		want := c.schema.Field(j)

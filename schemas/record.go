@@ -11,8 +11,10 @@ import (
 // Arrow schema metadata of every Kafka batch and in every ClickHouse row.
 // Bump it (and add a migration) whenever a field is added or changes meaning.
 // Version 2 (user28) added household_no and remark after ocr_confidence;
-// batches of version 1 are read with those two empty.
-const Version = 2
+// batches of version 1 are read with those two empty. Version 3 (cov32)
+// added record_province_codes and record_new_province_codes at the end of
+// the conflicts; batches of version 2 and 1 are read with them empty.
+const Version = 3
 
 // Source kinds.
 const (
@@ -235,11 +237,40 @@ type Conflict struct {
 	Status       string    `ch:"status"` // StatusOpen, StatusResolvedByRegistry, or StatusDecided when a police ruling already answers it (registry/conflicts.go)
 	Version      uint64    `ch:"version"`
 	CreatedAt    time.Time `ch:"created_at"`
+	// RecordProvinces and RecordNewProvinces are the provinces (old era;
+	// new era as the records' addresses give them) of the permanent and
+	// current addresses of the conflict's records, sorted, as the matcher
+	// read them when it raised the conflict (schema version 3, migration
+	// 0028): the coverage counts a conflict in each, as the desk lists it
+	// there, without reading its records again (issue 11, cov32). Empty
+	// for a conflict of an earlier version the migration did not fill.
+	RecordProvinces    []string `ch:"record_province_codes"`
+	RecordNewProvinces []string `ch:"record_new_province_codes"`
 }
 
 // addedIn is the schema version that added each column of Record after
 // version 1 (fields are only added at the end: readableVersions).
 var addedIn = map[string]int{"household_no": 2, "remark": 2}
+
+// conflictAddedIn is the schema version that added each column of
+// Conflict after version 1 (at the end, as addedIn's).
+var conflictAddedIn = map[string]int{"record_province_codes": 3, "record_new_province_codes": 3}
+
+// fieldAddedIn is the schema version that added column col to the rows
+// of rowType (MetaRowType): 1 for the columns of the first version.
+func fieldAddedIn(rowType, col string) int {
+	var m map[string]int
+	switch rowType {
+	case "record":
+		m = addedIn
+	case "conflict":
+		m = conflictAddedIn
+	}
+	if v, ok := m[col]; ok {
+		return v
+	}
+	return 1
+}
 
 // AddedIn is the record schema version that added column col (its ch
 // tag): 1 for the columns of the first version. A record written at an

@@ -274,3 +274,4 @@ FROM
 )
 GROUP BY birth_year, province_code, commune_code, new_province_code, new_commune_code, change_month;
 
+
