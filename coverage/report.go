@@ -485,12 +485,19 @@ func kindRank(k string) int {
 //
 // Possible matches (schemas.MandatoryConflict), which the queue lists
 // only on demand, are in none.
-func conflictStatuses() string {
+//
+// With places false (a database before migration 0028) the conflicts'
+// records' provinces are read as none.
+func conflictStatuses(places bool) string {
+	cols := "record_province_codes, record_new_province_codes"
+	if !places {
+		cols = "CAST([], 'Array(String)') AS record_province_codes, CAST([], 'Array(String)') AS record_new_province_codes"
+	}
 	return `(SELECT c.conflict_id AS conflict_id, c.province_code AS province_code, c.person_ids AS person_ids,
 		c.record_province_codes AS record_province_codes, c.record_new_province_codes AS record_new_province_codes,
 		multiIf(d.status = 'decided', 'decided', d.status != '', if(d.status IN ('open', 'awaiting_second', 'needs_verification'), 'open', ''),
 			c.status = 'open', 'open', '') AS class
-	FROM (SELECT conflict_id, province_code, person_ids, record_province_codes, record_new_province_codes, status FROM conflicts FINAL WHERE kind != '` + schemas.ConflictPossibleMatch + `') AS c
+	FROM (SELECT conflict_id, province_code, person_ids, ` + cols + `, status FROM conflicts FINAL WHERE kind != '` + schemas.ConflictPossibleMatch + `') AS c
 	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status FROM decisions GROUP BY conflict_id) AS d
 	ON d.conflict_id = c.conflict_id
 	WHERE class != '')`
@@ -520,10 +527,18 @@ func conflictStatuses() string {
 // few thousand conflicts touches most granules, and FINAL then merges all
 // of them (docs/coverage-speed.md, stop 32).
 func countConflicts(ctx context.Context, conn driver.Conn, opt Options, u *units, get func(cell) *Row) (open, decided int64, err error) {
-	scoped := conflictsScoped(opt, u)
+	// A database not yet migrated to 0028 has no provinces on its
+	// conflicts: each counts in its matcher's province, as one written
+	// before cov32 does.
+	var n uint64
+	if err := conn.QueryRow(ctx, `SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = 'conflicts' AND name = 'record_province_codes'`).Scan(&n); err != nil {
+		return 0, 0, fmt.Errorf("coverage: conflicts: %w", err)
+	}
+	places := n > 0
+	scoped := conflictsScoped(opt, u, places)
 	if opt.Province == "" {
 		// The total: each conflict once.
-		if err := scanRows(ctx, conn, `SELECT countIf(class = 'open'), countIf(class = 'decided') FROM `+conflictStatuses(), func(s scanner) error {
+		if err := scanRows(ctx, conn, `SELECT countIf(class = 'open'), countIf(class = 'decided') FROM `+conflictStatuses(places), func(s scanner) error {
 			var o, d uint64
 			if err := s.Scan(&o, &d); err != nil {
 				return err
@@ -619,7 +634,7 @@ func provinceFilter(opt Options) string {
 // conflicts counted in it. Nothing is read but the conflicts and the
 // decisions (cov31 read the desk's conflict_places and, for a conflict
 // the desk had not placed, its records by key).
-func conflictsScoped(opt Options, u *units) string {
+func conflictsScoped(opt Options, u *units, places bool) string {
 	var provs string
 	if opt.Era == New {
 		olds, news := make([]string, 0, len(u.oldToNew)), make([]string, 0, len(u.oldToNew))
@@ -639,7 +654,7 @@ func conflictsScoped(opt Options, u *units) string {
 	return `(SELECT conflict_id, class, person_ids, if(empty(ps), [''], ps) AS provs FROM
 	(
 		SELECT c.conflict_id AS conflict_id, c.class AS class, c.person_ids AS person_ids, ` + provs + ` AS ps
-		FROM ` + conflictStatuses() + ` AS c
+		FROM ` + conflictStatuses(places) + ` AS c
 	)` + where + `)`
 }
 
