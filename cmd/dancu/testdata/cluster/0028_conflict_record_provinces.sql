@@ -1,15 +1,15 @@
 -- 0028_conflict_record_provinces.sql
 ALTER TABLE conflicts_local ON CLUSTER dancu
-    ADD COLUMN IF NOT EXISTS record_province_codes Array(LowCardinality(String));
+    ADD COLUMN IF NOT EXISTS record_province_codes Array(String);
 
 ALTER TABLE conflicts ON CLUSTER dancu
-    ADD COLUMN IF NOT EXISTS record_province_codes Array(LowCardinality(String));
+    ADD COLUMN IF NOT EXISTS record_province_codes Array(String);
 
 ALTER TABLE conflicts_local ON CLUSTER dancu
-    ADD COLUMN IF NOT EXISTS record_new_province_codes Array(LowCardinality(String));
+    ADD COLUMN IF NOT EXISTS record_new_province_codes Array(String);
 
 ALTER TABLE conflicts ON CLUSTER dancu
-    ADD COLUMN IF NOT EXISTS record_new_province_codes Array(LowCardinality(String));
+    ADD COLUMN IF NOT EXISTS record_new_province_codes Array(String);
 
 -- existing data only: on one replica of each shard run
 -- INSERT INTO conflicts_local (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version, created_at,
