@@ -107,7 +107,8 @@ func TestCorrectRuling(t *testing.T) {
 	// Decided by the registry, citing a ruling on another conflict:
 	// corrected there.
 	env.Exec(t, `INSERT INTO conflicts SELECT conflict_id, kind, province_code, id_number, person_ids, record_ids, score,
-concat('Decided: police decision d9 (same_person) on conflict c_fix already answers this grey_zone about the same records.\n\n', explanation), 'decided', 2, created_at
+concat('Decided: police decision d9 (same_person) on conflict c_fix already answers this grey_zone about the same records.\n\n', explanation), 'decided', 2, created_at,
+record_province_codes, record_new_province_codes
 FROM conflicts FINAL WHERE conflict_id = '`+open+`'`)
 	if st, b := sup.Do(t, "POST", "/api/conflicts/"+open+"/correction", map[string]string{"decision": "different_persons", "reason": "x"}); st != http.StatusConflict ||
 		!strings.Contains(string(b), "another conflict") {

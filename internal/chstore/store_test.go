@@ -27,9 +27,11 @@ func TestConflictArraysRoundTrip(t *testing.T) {
 	want := []schemas.Conflict{
 		{ConflictID: "c1", Kind: schemas.ConflictSharedID, ProvinceCode: "01", IDNumber: "001090000001",
 			PersonIDs: []string{"p1", "p2"}, RecordIDs: []string{"r1", "r2", "r3"}, Score: 0.93,
-			Explanation: "cùng số định danh, khác ngày sinh", Status: "open", Version: 1, CreatedAt: created},
+			Explanation: "cùng số định danh, khác ngày sinh", Status: "open", Version: 1, CreatedAt: created,
+			RecordProvinces: []string{"01", "40"}, RecordNewProvinces: []string{"01", "40"}},
 		{ConflictID: "c2", Kind: schemas.ConflictGreyZone, ProvinceCode: "79",
-			PersonIDs: []string{}, RecordIDs: []string{"r9"}, Score: 0.5, Status: "open", Version: 1, CreatedAt: created},
+			PersonIDs: []string{}, RecordIDs: []string{"r9"}, Score: 0.5, Status: "open", Version: 1, CreatedAt: created,
+			RecordProvinces: []string{}, RecordNewProvinces: []string{}},
 	}
 	batch, err := conn.PrepareBatch(ctx, "INSERT INTO conflicts")
 	if err != nil {
