@@ -464,17 +464,7 @@ func summarise(res *Result, personID func(root int32) string, withConflicts bool
 			best[k] = p
 		}
 	}
-	keys := make([][2]int32, 0, len(best))
-	for k := range best {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		if keys[a][0] != keys[b][0] {
-			return keys[a][0] < keys[b][0]
-		}
-		return keys[a][1] < keys[b][1]
-	})
-	for _, k := range keys {
+	for _, k := range sortedPersonPairs(best) {
 		p := best[k]
 		add(schemas.ConflictGreyZone, "", []int32{p.A, p.B}, p.Probability(),
 			fmt.Sprintf("records match with probability %.3f, between the review threshold %.2f and the match threshold %.2f: %s",
@@ -500,17 +490,7 @@ func summarise(res *Result, personID func(root int32) string, withConflicts bool
 			bestPossible[k] = b
 		}
 	}
-	keys = keys[:0]
-	for k := range bestPossible {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		if keys[a][0] != keys[b][0] {
-			return keys[a][0] < keys[b][0]
-		}
-		return keys[a][1] < keys[b][1]
-	})
-	for _, k := range keys {
+	for _, k := range sortedPersonPairs(bestPossible) {
 		b := bestPossible[k]
 		add(schemas.ConflictPossibleMatch, "", []int32{b.A, b.B}, b.Probability(),
 			fmt.Sprintf("records match with probability %.3f on %s: %s",
@@ -1168,4 +1148,20 @@ func preferAgreeingPrefix(distinct []string, provs []string) {
 			return
 		}
 	}
+}
+
+// sortedPersonPairs is the pairs of persons a map of them holds, in
+// order, so conflicts are raised in the same order whatever the map's.
+func sortedPersonPairs[V any](m map[[2]int32]V) [][2]int32 {
+	keys := make([][2]int32, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if keys[a][0] != keys[b][0] {
+			return keys[a][0] < keys[b][0]
+		}
+		return keys[a][1] < keys[b][1]
+	})
+	return keys
 }
