@@ -118,6 +118,7 @@ func TestCoveragePageInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkLowestFirst(t, ctx, 17, "provinces by persons %")
+	checkMarkedVi(t, ctx, "the provinces")
 	if p := os.Getenv("DANCU_SCREENSHOT"); p != "" {
 		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 			os.WriteFile(filepath.Join(os.TempDir(), "coverage-lowest.png"), png, 0o644)
@@ -144,6 +145,7 @@ func TestCoveragePageInChromium(t *testing.T) {
 		t.Errorf("drill-down: at %s with %d commune rows, want Nghệ An's communes, lowest first", url, communes)
 	}
 	checkLowestFirst(t, ctx, 8, "Nghệ An's communes by persons")
+	checkMarkedVi(t, ctx, "Nghệ An's communes")
 	if p := os.Getenv("DANCU_SCREENSHOT"); p != "" {
 		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 			os.WriteFile(filepath.Join(os.TempDir(), "coverage-nghe-an.png"), png, 0o644)
@@ -304,4 +306,30 @@ func checkLowestFirst(t *testing.T, ctx context.Context, col int, what string) {
 		t.Errorf("%s: the bars %s, the table %s: want one order", what, bars, rows)
 	}
 	t.Logf("%s: lowest %v, highest %v, %d rows", what, values[0], values[len(values)-1], len(values))
+}
+
+// checkMarkedVi: the coverage page's words are English and it says so
+// (<html lang="en">), and the places' names on it — the table's, the
+// bars', the maps', the way back to Việt Nam — are marked lang="vi" on
+// their element, so a screen reader reads each in its language (user32:
+// the page said lang="vi" throughout, after the desk's pages were mended).
+func checkMarkedVi(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		Lang string   `json:"lang"`
+		Bad  []string `json:"bad"`
+	}](webtest.VietnameseOutsideVi))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Lang != "en" {
+		t.Errorf("%s: <html lang=%q>, want en", where, got.Lang)
+	}
+	for i, b := range got.Bad {
+		if i == 5 {
+			t.Errorf("%s: and %d more", where, len(got.Bad)-i)
+			break
+		}
+		t.Errorf("%s: Vietnamese text not marked lang=\"vi\": %q", where, b)
+	}
 }

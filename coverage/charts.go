@@ -54,7 +54,7 @@ func RenderBars(w io.Writer, bars []Bar, max float64, width int) error {
 			fmt.Fprintf(&sb, `<a href="%s">`, html.EscapeString(b.Href))
 		}
 		l := barW * math.Max(0, b.Value) / max
-		fmt.Fprintf(&sb, `<g class="bar" data-code="%s"><text x="%d" y="%d" text-anchor="end">%s</text><rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/><text x="%.1f" y="%d">%s</text><title>%s: %s</title></g>`,
+		fmt.Fprintf(&sb, `<g class="bar" data-code="%s"><text x="%d" y="%d" text-anchor="end" lang="vi">%s</text><rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/><text x="%.1f" y="%d">%s</text><title lang="vi">%s: %s</title></g>`,
 			html.EscapeString(b.Code), labelW-4, y+11, html.EscapeString(b.Label), labelW, y+1, l, rowH-3, Colour(b.Value, max),
 			float64(labelW)+l+4, y+11, html.EscapeString(b.Text), html.EscapeString(b.Label), html.EscapeString(b.Text))
 		if b.Href != "" {

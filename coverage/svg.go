@@ -228,7 +228,7 @@ func RenderMap(w io.Writer, era Era, values map[string]float64, opt MapOptions) 
 		} else {
 			label += ": no data"
 		}
-		fmt.Fprintf(bw, `"><title>%s</title></path>`, html.EscapeString(label))
+		fmt.Fprintf(bw, `"><title lang="vi">%s</title></path>`, html.EscapeString(label))
 		if href != "" {
 			bw.WriteString(`</a>`)
 		}
@@ -240,7 +240,7 @@ func RenderMap(w io.Writer, era Era, values map[string]float64, opt MapOptions) 
 		lon, lat float64
 	}{{"Quần đảo Hoàng Sa (Đà Nẵng)", 111.9, 17.5}, {"Quần đảo Trường Sa (Khánh Hòa)", 113.6, 12.0}} {
 		x, y := px(a.lon, a.lat)
-		fmt.Fprintf(bw, `<text x="%.1f" y="%.1f" font-size="10" fill="#333" text-anchor="middle">%s</text>`+"\n", x, y, a.name)
+		fmt.Fprintf(bw, `<text x="%.1f" y="%.1f" font-size="10" fill="#333" text-anchor="middle" lang="vi">%s</text>`+"\n", x, y, a.name)
 	}
 	// Legend: at the top right, under the title, beyond the northern
 	// border and over the sea (at the bottom left it covered Cà Mau).

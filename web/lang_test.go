@@ -13,23 +13,6 @@ import (
 	"github.com/dancu-vn/dancu/web/webtest"
 )
 
-// vietnameseOutsideVi is a script run in a page: the page's language, and
-// the texts with a Vietnamese letter (one with a mark English has not:
-// "Nguyễn", "Hà Nội") whose element is not marked lang="vi" (closest
-// [lang]) — a screen reader reads them with the page's voice.
-const vietnameseOutsideVi = `(() => {
-	const vi = /[\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u01B0\u1EA0-\u1EF9]/;
-	const bad = [];
-	const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-	for (let n; (n = w.nextNode());) {
-		const t = n.textContent.trim();
-		if (!vi.test(t)) continue;
-		const el = n.parentElement.closest("[lang]");
-		if (!el || el.lang !== "vi") bad.push(t.slice(0, 60));
-	}
-	return {lang: document.documentElement.lang, bad: bad};
-})()`
-
 // TestBrowserPageLanguage: the desk's words are English and its pages say
 // so (<html lang="en">), and what is Vietnamese on them — citizens' names
 // and addresses, provinces and districts, the persons' names, the notes
@@ -56,7 +39,7 @@ FROM conflicts FINAL WHERE conflict_id = 'c1a7d3e9b5f2'`)
 		got := run(t, ctx, chromedp.Evaluate[struct {
 			Lang string   `json:"lang"`
 			Bad  []string `json:"bad"`
-		}](vietnameseOutsideVi))
+		}](webtest.VietnameseOutsideVi))
 		if shot != "" {
 			writePNG(t, filepath.Join(shotDir(t), shot), run(t, ctx, chromedp.FullScreenshot(100)))
 		}

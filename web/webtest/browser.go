@@ -129,3 +129,22 @@ func Navigation(actions ...chromedp.Action[chromedp.Void]) chromedp.Action[chrom
 		return chromedp.Void{}, nil
 	}
 }
+
+// VietnameseOutsideVi is a script to evaluate in a page
+// (chromedp.Evaluate): the page's language, and the texts with a
+// Vietnamese letter (one with a mark English has not:
+// "Nguyễn", "Hà Nội") whose element is not marked lang="vi" (closest
+// [lang], an HTML or an SVG element) — a screen reader reads them with
+// the page's voice. It returns {lang, bad}.
+const VietnameseOutsideVi = `(() => {
+	const vi = /[\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u01B0\u1EA0-\u1EF9]/;
+	const bad = [];
+	const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+	for (let n; (n = w.nextNode());) {
+		const t = n.textContent.trim();
+		if (!vi.test(t)) continue;
+		const el = n.parentElement.closest("[lang]");
+		if (!el || el.getAttribute("lang") !== "vi") bad.push(t.slice(0, 60));
+	}
+	return {lang: document.documentElement.lang, bad: bad};
+})()`
