@@ -53,7 +53,7 @@ func TestHandler(t *testing.T) {
 			strings.Contains(body, `order=lowest&amp;province=40"`), strings.Contains(body, `name="order" value="lowest"`))
 	}
 	code, _, body = get(t, srv, "/coverage?era=old&province=40&level=commune&metric=with_id_pct")
-	if code != 200 || !strings.Contains(body, "Tỉnh Nghệ An, by commune") || !strings.Contains(body, `data-code="16681"`) {
+	if code != 200 || !strings.Contains(body, `<span lang="vi">Tỉnh Nghệ An</span>, by commune`) || !strings.Contains(body, `data-code="16681"`) {
 		t.Errorf("drill-down into Nghệ An: %d, commune 16681 shown: %v", code, strings.Contains(body, `data-code="16681"`))
 	}
 	// Communes have no expected population: their bars show persons, and

@@ -38,7 +38,7 @@ func TestAnalystOfOneProvince(t *testing.T) {
 		{"/api/coverage?level=district&era=old", 403, 200, "add province=CODE"},
 		{"/api/coverage?level=province&era=new", 200, 200, `"code": "01"`},
 		{"/coverage?era=old&province=01", 403, 200, "only in its provinces"},
-		{"/coverage?era=new&province=40&level=commune", 200, 200, "Tỉnh Nghệ An, by commune"},
+		{"/coverage?era=new&province=40&level=commune", 200, 200, `<span lang="vi">Tỉnh Nghệ An</span>, by commune`},
 		{"/coverage", 200, 200, `href="/coverage?era=old&amp;metric=persons_pct&amp;province=40"`},
 	} {
 		st, body := na.Do(t, "GET", tc.path, nil)
