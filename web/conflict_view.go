@@ -335,6 +335,14 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 		}
 		d.IDChecks = append(d.IDChecks, idCheck{RecordID: r.RecordID, Number: r.IDNumber, Kind: id.Kind, Problems: probs})
 	}
+	// The API's lists are [] when empty, never null, as person_history's
+	// and person_events' are (user32 found "decisions": null).
+	if d.Decisions == nil {
+		d.Decisions = []schemas.Decision{}
+	}
+	if d.IDChecks == nil {
+		d.IDChecks = []idCheck{}
+	}
 	return d, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dancu-vn/dancu/schemas"
@@ -107,6 +108,17 @@ VALUES ('e_keys', 'merge', 'p_c_keys_0', ['p_old'], 2, 'edges', 1, now())`,
 			return p.PersonID == "p_c_keys_1" && p.MergedInto == "p_c_keys_0"
 		}) {
 		t.Errorf("person_history and person_events: %+v %v in %s", show, err, b)
+	}
+	// A conflict nobody has ruled on: its lists are [], never null.
+	_, b = sup.Do(t, "GET", "/api/conflicts/"+tie, nil)
+	var lists map[string]json.RawMessage
+	if err := json.Unmarshal(b, &lists); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"records", "id_checks", "person_history", "person_events", "decisions"} {
+		if v := strings.TrimSpace(string(lists[k])); !strings.HasPrefix(v, "[") {
+			t.Errorf("GET /api/conflicts/%s: %q is %s, want a list", tie, k, v)
+		}
 	}
 	aud := env.Login(t, "aud")
 	st, b := aud.Do(t, "GET", "/api/audit?limit=20", nil)
