@@ -1,16 +1,13 @@
 package web_test
 
 import (
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/schemas"
-	"github.com/dancu-vn/dancu/web"
 	"github.com/dancu-vn/dancu/web/store"
 	"github.com/dancu-vn/dancu/web/webtest"
 )
@@ -20,23 +17,11 @@ import (
 // ruling decided and says it is stored, not yet sent to the register
 // (desk-unsent.png in the screenshots).
 func TestBrowserDecisionUnsentNotice(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	w, err := kafkax.NewWriter([]string{addr}, kafkax.TopicDecisions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.MaxAttempts = 1
-	defer w.Close()
-	env := webtest.Start(t, web.Config{Publisher: &web.KafkaPublisher{W: w}})
+	env, _ := deskWithoutBroker(t)
 	c := env.SeedConflict(t, "c4e1b7a90d35", schemas.ConflictGreyZone, "01", "01")
 	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
 	ctx := webtest.Browser(t)
-	err = webtest.Do(ctx, "sign in and open the conflict",
+	err := webtest.Do(ctx, "sign in and open the conflict",
 		chromedp.Navigate(env.URL+"/"),
 		chromedp.WaitVisible("#username"),
 		chromedp.SendKeys("#username", "reviewer.hn"),

@@ -26,19 +26,7 @@ import (
 // starts at that address the outbox sends each once and marks it sent,
 // and the pages no longer say it (user31: before, nothing sent them).
 func TestDecisionSentWhenBrokerStarts(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	w, err := kafkax.NewWriter([]string{addr}, kafkax.TopicDecisions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.MaxAttempts = 1
-	defer w.Close()
-	env := webtest.Start(t, web.Config{Publisher: &web.KafkaPublisher{W: w}})
+	env, addr := deskWithoutBroker(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); env.Server.RunOutbox(ctx, 50*time.Millisecond, 500*time.Millisecond) }()
@@ -111,4 +99,24 @@ func TestDecisionSentWhenBrokerStarts(t *testing.T) {
 	if !slices.Equal(seen, want) {
 		t.Errorf("on %s: %v, want %v once each", kafkax.TopicDecisions, seen, want)
 	}
+}
+
+// deskWithoutBroker starts a desk whose decisions are published to a
+// --kafka address where no broker listens (yet), one attempt a publish:
+// the desk, and the address for a broker the test may start there.
+func deskWithoutBroker(t *testing.T) (*webtest.Env, string) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	w, err := kafkax.NewWriter([]string{addr}, kafkax.TopicDecisions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.MaxAttempts = 1
+	t.Cleanup(func() { w.Close() })
+	return webtest.Start(t, web.Config{Publisher: &web.KafkaPublisher{W: w}}), addr
 }

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dancu-vn/dancu/internal/broker"
-	"github.com/dancu-vn/dancu/internal/kafkax"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/web"
 	"github.com/dancu-vn/dancu/web/store"
@@ -31,19 +29,7 @@ import (
 // broker started at the address), no server says it. Before, the notice
 // was the first server's memory alone (user31).
 func TestUnsentNoticeOnEveryServer(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	w, err := kafkax.NewWriter([]string{addr}, kafkax.TopicDecisions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.MaxAttempts = 1
-	defer w.Close()
-	env := webtest.Start(t, web.Config{Publisher: &web.KafkaPublisher{W: w}})
+	env, addr := deskWithoutBroker(t)
 	id := env.SeedConflict(t, "c8d1f5a3e620", schemas.ConflictGreyZone, "01", "01")
 	env.AddUser(t, "reviewer.hn", store.RoleReviewer, "01")
 	rev := env.Login(t, "reviewer.hn")
