@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -125,6 +126,8 @@ var (
 	// its views (INSERT INTO t SELECT * FROM t FINAL).
 	reCopyInsert = regexp.MustCompile(`(?s)^INSERT INTO \w+ \(`)
 	reFromTable  = regexp.MustCompile(`\b(FROM|JOIN)\s+(\w+)\b`)
+	// reInSubquery is an IN or NOT IN whose right side is a subquery.
+	reInSubquery = regexp.MustCompile(`\b((?:NOT\s+)?IN\s*\(\s*SELECT\b)`)
 	reDrop       = regexp.MustCompile(`^DROP (VIEW|TABLE) IF EXISTS (\w+)$`)
 	reTruncate   = regexp.MustCompile(`^TRUNCATE TABLE (\w+)$`)
 )
@@ -137,7 +140,9 @@ var (
 // materialised views read and write the local tables on each shard; views
 // query the Distributed ones. Every DDL statement runs ON CLUSTER. The
 // backfill statements, which only matter for a database that already has
-// rows, become comments saying how to run them on each shard.
+// rows, become comments saying how to run them on each shard: into the
+// local table, reading locally the tables sharded like it and through the
+// Distributed table (GLOBAL IN) those whose rows may be on another shard.
 func ClusterMigrations(cluster string) ([]Migration, error) {
 	if !regexp.MustCompile(`^\w+$`).MatchString(cluster) {
 		return nil, fmt.Errorf("cluster %q: want a name of letters, digits and _", cluster)
@@ -249,19 +254,55 @@ func clusterStatement(st, cluster string, null map[string]bool) ([]string, error
 				// A backfill through the views: per shard, on local tables.
 				return []string{"-- existing data only: on one replica of each shard run\n-- INSERT INTO " + l + " SELECT * FROM " + l + " FINAL;"}, nil
 			}
-			// A copy from other tables (0027): the same statement per
-			// shard, on the local tables.
-			body := reFromTable.ReplaceAllStringFunc(st[len(m[0]):], func(s string) string {
-				g := reFromTable.FindStringSubmatch(s)
-				if _, sharded := ShardKeys[g[2]]; sharded {
-					return g[1] + " " + local(g[2])
-				}
-				return s
-			})
-			return []string{"-- existing data only: on one replica of each shard run\n-- " +
+			// A copy from other tables (0027, 0028): the same statement
+			// per shard, into the local table. A table sharded by the
+			// target's key holds on this shard exactly the rows that
+			// belong to this shard's (0027: keys by batch, sums any
+			// shard will do), so it is read locally; a table sharded
+			// otherwise holds the rows this shard needs on any shard
+			// (0028: a conflict's records, by their file), so it is
+			// read through its Distributed table, and the IN subqueries
+			// become GLOBAL IN: the shard that runs the fill computes
+			// the set from its own local tables and sends it to the
+			// others, which would otherwise read their own.
+			body, everyShard := shardFillBody(st[len(m[0]):], ShardKeys[m[1]])
+			note := ""
+			if len(everyShard) > 0 {
+				note = " (it reads every shard's " + strings.Join(everyShard, ", ") + " through the Distributed table)"
+			}
+			return []string{"-- existing data only: on one replica of each shard run" + note + "\n-- " +
 				strings.ReplaceAll("INSERT INTO "+l+body+";", "\n", "\n-- ")}, nil
 		}
 		return []string{st}, nil // reference rows into a table replicated to every node
 	}
 	return nil, fmt.Errorf("statement has no cluster form: %.60s", st)
+}
+
+// shardFillBody rewrites the body of a per-shard copy into a table
+// sharded by key: the sharded tables of the same key become their local
+// tables, the others stay Distributed (named in everyShard, in order of
+// first use), and when there are such, every IN subquery becomes GLOBAL
+// IN. (A JOIN needs GLOBAL only when its left side is a Distributed table:
+// the fills join subqueries, which the shard running the fill computes
+// and joins itself.)
+func shardFillBody(body, key string) (string, []string) {
+	var everyShard []string
+	body = reFromTable.ReplaceAllStringFunc(body, func(s string) string {
+		g := reFromTable.FindStringSubmatch(s)
+		k, sharded := ShardKeys[g[2]]
+		if !sharded {
+			return s
+		}
+		if k == key {
+			return g[1] + " " + local(g[2])
+		}
+		if !slices.Contains(everyShard, g[2]) {
+			everyShard = append(everyShard, g[2])
+		}
+		return s
+	})
+	if len(everyShard) > 0 {
+		body = reInSubquery.ReplaceAllString(body, "GLOBAL $1")
+	}
+	return body, everyShard
 }

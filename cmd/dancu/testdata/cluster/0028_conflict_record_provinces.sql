@@ -11,7 +11,7 @@ ALTER TABLE conflicts_local ON CLUSTER dancu
 ALTER TABLE conflicts ON CLUSTER dancu
     ADD COLUMN IF NOT EXISTS record_new_province_codes Array(String);
 
--- existing data only: on one replica of each shard run
+-- existing data only: on one replica of each shard run (it reads every shard's records through the Distributed table)
 -- INSERT INTO conflicts_local (conflict_id, kind, province_code, id_number, person_ids, record_ids, score, explanation, status, version, created_at,
 --     record_province_codes, record_new_province_codes)
 -- SELECT c.conflict_id, c.kind, c.province_code, c.id_number, c.person_ids, c.record_ids, c.score, c.explanation, c.status, c.version, c.created_at,
@@ -27,7 +27,7 @@ ALTER TABLE conflicts ON CLUSTER dancu
 --     (
 --         SELECT record_id, any(perm_province_code) AS perm_province_code, any(cur_province_code) AS cur_province_code,
 --             any(perm_new_province_code) AS perm_new_province_code, any(cur_new_province_code) AS cur_new_province_code
---         FROM records_local WHERE record_id IN (SELECT arrayJoin(record_ids) FROM conflicts_local)
+--         FROM records WHERE record_id GLOBAL IN (SELECT arrayJoin(record_ids) FROM conflicts_local)
 --         GROUP BY record_id
 --     ) AS r ON r.record_id = f.record_id
 --     GROUP BY f.conflict_id
