@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode"
 	"unsafe"
 
@@ -37,6 +38,7 @@ func init() {
 	}
 	derivedInputs["vn.native_province"] = []string{"native_place"}
 	derivedInputs["vn.native_new_province"] = []string{"native_place"}
+	derivedInputs["vn.native_named"] = []string{"native_place"}
 	derivedInputs["vn.father"] = []string{"father_name"}
 	derivedInputs["vn.mother"] = []string{"mother_name"}
 	derivedInputs["vn.spouse"] = []string{"spouse_name"}
@@ -105,6 +107,7 @@ const (
 	fSex
 	fIDOwn
 	fSexSure
+	fNativeNamed
 	nDerived
 )
 
@@ -185,6 +188,8 @@ func derivedSlot(field string) int {
 		return fIDOwn
 	case "sex_sure":
 		return fSexSure
+	case "native_named":
+		return fNativeNamed
 	}
 	return -2 // a vn.* name the adapter does not make: ""
 }
@@ -425,6 +430,9 @@ func (a *Adapter) derive(f *vnFields) {
 	if r.NativePlace != "" {
 		u := resolveOnce(r.NativePlace)
 		d[fNativeProvince], d[fNativeNewProvince] = u.Province, u.NewProvince
+		if u.NewProvince != "" && namesProvince(r.NativePlace, r.SourceDate, u.NewProvince) {
+			d[fNativeNamed] = u.NewProvince
+		}
 	}
 	if !vn.NoName(fatherName) {
 		d[fFather] = f.fold(fatherName)
@@ -655,4 +663,47 @@ func RecordLabel(r *schemas.Record) string {
 func (a *Adapter) AddRecord(f *matching.Frame, r *schemas.Record, source int) error {
 	get, conf := a.Fields(r)
 	return f.Add(RecordKey(r), source, get, conf)
+}
+
+// namesProvince reports whether an address text ends in the name of the
+// province whose (new) code is prov: its last part (after the last comma,
+// semicolon or line break, else after the last " - ") resolves to that
+// province, to no district or commune, and holds the province's name
+// (old or new, without its type word). "Xã Văn Hội, Huyện Ninh Giang,
+// Tỉnh Hải Dương", "T.P Hải Phòng" and "Tỉnh Bà Rịa - Vũng Tàu" do; "Xã
+// An Lão", "X Bình Xuyên" or "Phường Ba Đình", whose province the
+// resolver guesses from a unit's name that several provinces hold, do
+// not. The native place (quê quán) the Vietnamese settings' guard
+// compares is read only where the text names its province (acc56).
+func namesProvince(text string, asOf time.Time, prov string) bool {
+	ok := func(part string) bool {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			return false
+		}
+		r := address.Resolve(part, asOf)
+		if r.NewProvince.Code != prov || !r.District.IsZero() || !r.Commune.IsZero() || !r.NewCommune.IsZero() {
+			return false
+		}
+		folded := vn.Fold(part)
+		for _, u := range []address.Unit{r.Province, r.NewProvince} {
+			name := vn.Fold(u.Name)
+			for _, w := range []string{"tinh ", "thanh pho "} {
+				name = strings.TrimPrefix(name, w)
+			}
+			if name != "" && strings.Contains(folded, name) {
+				return true
+			}
+		}
+		return false
+	}
+	last := text
+	if k := strings.LastIndexAny(last, ",;\n"); k >= 0 {
+		last = last[k+1:]
+	}
+	if ok(last) {
+		return true
+	}
+	k := strings.LastIndex(last, " - ")
+	return k >= 0 && ok(last[k+3:])
 }
