@@ -4,11 +4,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode"
 	"unsafe"
 
 	"github.com/dancu-vn/dancu/address"
+	"github.com/dancu-vn/dancu/internal/refdata"
 	"github.com/dancu-vn/dancu/matching"
 	"github.com/dancu-vn/dancu/matching/settings"
 	"github.com/dancu-vn/dancu/schemas"
@@ -430,7 +430,7 @@ func (a *Adapter) derive(f *vnFields) {
 	if r.NativePlace != "" {
 		u := resolveOnce(r.NativePlace)
 		d[fNativeProvince], d[fNativeNewProvince] = u.Province, u.NewProvince
-		if u.NewProvince != "" && namesProvince(r.NativePlace, r.SourceDate, u.NewProvince) {
+		if u.NewProvince != "" && namesProvince(r.NativePlace, u.Province, u.NewProvince) {
 			d[fNativeNamed] = u.NewProvince
 		}
 	}
@@ -665,45 +665,52 @@ func (a *Adapter) AddRecord(f *matching.Frame, r *schemas.Record, source int) er
 	return f.Add(RecordKey(r), source, get, conf)
 }
 
-// namesProvince reports whether an address text ends in the name of the
-// province whose (new) code is prov: its last part (after the last comma,
-// semicolon or line break, else after the last " - ") resolves to that
-// province, to no district or commune, and holds the province's name
-// (old or new, without its type word). "Xã Văn Hội, Huyện Ninh Giang,
-// Tỉnh Hải Dương", "T.P Hải Phòng" and "Tỉnh Bà Rịa - Vũng Tàu" do; "Xã
-// An Lão", "X Bình Xuyên" or "Phường Ba Đình", whose province the
-// resolver guesses from a unit's name that several provinces hold, do
-// not. The native place (quê quán) the Vietnamese settings' guard
-// compares is read only where the text names its province (acc56).
-func namesProvince(text string, asOf time.Time, prov string) bool {
-	ok := func(part string) bool {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			return false
+// namesProvince reports whether a native place's text names its
+// province: the text, folded, holds the name (without its type word) of
+// the province the resolver placed it in (old code prov, new code nprov).
+// "Xã Văn Hội, Huyện Ninh Giang, Tỉnh Hải Dương", "T.P Hải Phòng" and
+// "Tỉnh Bà Rịa - Vũng Tàu" do; "Xã An Lão", "X Bình Xuyên" or "Phường Ba
+// Đình", whose province the resolver guesses from a unit's name that
+// several provinces hold, do not. The native place (quê quán) the
+// Vietnamese settings' guard compares is read only where the text names
+// its province (acc56).
+func namesProvince(text, prov, nprov string) bool {
+	names := provinceNames()
+	var folded string
+	for _, name := range []string{names[0][prov], names[1][nprov]} {
+		if name == "" {
+			continue
 		}
-		r := address.Resolve(part, asOf)
-		if r.NewProvince.Code != prov || !r.District.IsZero() || !r.Commune.IsZero() || !r.NewCommune.IsZero() {
-			return false
+		if folded == "" {
+			folded = vn.Fold(text)
 		}
-		folded := vn.Fold(part)
-		for _, u := range []address.Unit{r.Province, r.NewProvince} {
-			name := vn.Fold(u.Name)
-			for _, w := range []string{"tinh ", "thanh pho "} {
-				name = strings.TrimPrefix(name, w)
-			}
-			if name != "" && strings.Contains(folded, name) {
-				return true
-			}
+		if strings.Contains(folded, name) {
+			return true
 		}
-		return false
 	}
-	last := text
-	if k := strings.LastIndexAny(last, ",;\n"); k >= 0 {
-		last = last[k+1:]
-	}
-	if ok(last) {
-		return true
-	}
-	k := strings.LastIndex(last, " - ")
-	return k >= 0 && ok(last[k+3:])
+	return false
 }
+
+// provinceNames returns the provinces' folded names without their type
+// word ("hai duong", "ho chi minh"), by code: before the 2025 reform and
+// after it, apart, for a code can name two (52: Bình Định, then Gia Lai;
+// refdata's province_mapping_2025.csv).
+var provinceNames = sync.OnceValue(func() [2]map[string]string {
+	m := [2]map[string]string{{}, {}}
+	t, err := refdata.Load("province_mapping_2025.csv")
+	if err != nil {
+		return m
+	}
+	key := func(name string) string {
+		name = vn.Fold(name)
+		for _, w := range []string{"tinh ", "thanh pho "} {
+			name = strings.TrimPrefix(name, w)
+		}
+		return name
+	}
+	for _, r := range t.Rows {
+		m[0][t.Get(r, "old_province_code")] = key(t.Get(r, "old_province_name"))
+		m[1][t.Get(r, "new_province_code")] = key(t.Get(r, "new_province_name"))
+	}
+	return m
+})
