@@ -53,9 +53,15 @@ func (s *Server) authenticate(r *http.Request, username, password string) (store
 		s.accounts.fail(username)
 		s.addresses.fail(addr)
 		s.audit(r, attempt, store.ActionLoginFailed, "", errBadCredentials.Error())
-		// The account as the audit log names it: vn.MaskName made
-		// "auditor.75" a person's "Auditor 7.", naming no account.
-		s.log.Info("login failed", "user", attempt.Username, "addr", addr)
+		// No name typed at info level: an account's name may be a
+		// person's, and a name that is no account is often a password
+		// typed into the wrong field — its first two characters and
+		// length (auditedName) still narrowed it (user32). The info line
+		// says whether the account exists; the audit log names it, and
+		// so does the debug line, as the audit log does (vn.MaskName
+		// made "auditor.75" a person's "Auditor 7.", naming no account).
+		s.log.Info("login failed", "account_exists", err == nil, "addr", addr)
+		s.log.Debug("login failed", "user", attempt.Username, "addr", addr)
 		return store.User{}, errBadCredentials
 	}
 	// The account's failures only: an address's stay, or one good
