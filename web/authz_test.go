@@ -213,6 +213,56 @@ func TestAuthorisationMatrix(t *testing.T) {
 	}
 	t.Logf("%d role × scope × route requests checked", checked)
 
+	// The queue's "assigned to me" (assigned=me, user33), page and API, as
+	// every role of either province: the conflict of 01 is given to
+	// reviewer-own (again: the matrix's assignments above gave it to the
+	// same), and one of Huế (46) is given to reviewer-own too (an
+	// assignment of when the reviewer worked there: the scope hides it).
+	// Only the assignee lists the first; nobody lists the second with
+	// assigned=me; a role the queue does not admit is 403 all the same.
+	huế := env.SeedConflict(t, "c_matrix_46", schemas.ConflictSharedID, "46", "46")
+	for _, c := range []string{id, huế} {
+		if err := env.Store.Assign(context.Background(), c, assignee, "supervisor-own"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, role := range store.Roles {
+		for _, scope := range []string{"own", "other"} {
+			user := role + "-" + scope
+			c := env.Login(t, user)
+			for _, path := range []string{"/conflicts?status=all&assigned=me", "/api/conflicts?status=all&assigned=me"} {
+				pat := "GET " + strings.Split(path, "?")[0]
+				status, resp := c.Do(t, "GET", path, nil)
+				if !slices.Contains(matrix[pat], role) {
+					if status != http.StatusForbidden || strings.Contains(string(resp), id) {
+						t.Errorf("%s %s: %d, want 403 and no conflict", user, path, status)
+					}
+					continue
+				}
+				if status != http.StatusOK {
+					t.Errorf("%s %s: %d, want 200 (%.200s)", user, path, status, resp)
+					continue
+				}
+				if got, want := strings.Contains(string(resp), id), user == assignee; got != want {
+					t.Errorf("%s %s: lists %s (assigned to %s) %v, want %v", user, path, id, assignee, got, want)
+				}
+				if strings.Contains(string(resp), huế) {
+					t.Errorf("%s %s: lists %s, of Huế, assigned to %s of Hà Nội: outside the assignee's scope, or not theirs", user, path, huế, assignee)
+				}
+			}
+			// Without assigned=me a supervisor of 01 lists it: the filter
+			// is what hid it above.
+			if user == "supervisor-own" {
+				if _, resp := c.Do(t, "GET", "/api/conflicts?status=all", nil); !strings.Contains(string(resp), id) {
+					t.Errorf("%s: the queue without assigned=me lacks %s", user, id)
+				}
+			}
+		}
+	}
+	if st, body := env.Login(t, assignee).Do(t, "GET", "/api/conflicts?assigned=someone", nil); st != http.StatusBadRequest || !strings.Contains(string(body), "assigned") {
+		t.Errorf("assigned=someone: %d %s, want 400 naming the parameter", st, body)
+	}
+
 	// Each request of the conflict by id from outside its provinces is in
 	// the audit log (denied, the id asked for), for the national auditors
 	// only (the leak checks above hold for the other province's auditor

@@ -21,9 +21,10 @@ var districtCode = regexp.MustCompile(`^[0-9]{3}$`)
 const maxLimit = 5000
 
 // filterOf reads the queue filters from the query string. The default
-// status is open; "all" (or empty) lists every status. A value the desk
-// does not know is refused (400) naming the parameter, rather than
-// answering an empty queue.
+// status is open; "all" (or empty) lists every status; assigned=me lists
+// the conflicts assigned to the caller now (within the caller's scope,
+// as every listing). A value the desk does not know is refused (400)
+// naming the parameter, rather than answering an empty queue.
 func filterOf(r *http.Request) (store.Filter, error) {
 	q := r.URL.Query()
 	f := store.Filter{Status: q.Get("status"), Kind: q.Get("kind"), District: q.Get("district"), Province: q.Get("province")}
@@ -45,6 +46,13 @@ func filterOf(r *http.Request) (store.Filter, error) {
 	}
 	if f.Province != "" && !store.ValidProvince(f.Province) {
 		errs = append(errs, fmt.Sprintf("province %q: want one of today's 34 province codes (01, 04, 08, …, 96)", f.Province))
+	}
+	switch v := q.Get("assigned"); v {
+	case "":
+	case "me":
+		f.Assignee = mustCaller(r).user.Username
+	default:
+		errs = append(errs, fmt.Sprintf("assigned %q: want me (the conflicts assigned to you), or leave it out", v))
 	}
 	var err error
 	if v := q.Get("limit"); v != "" {

@@ -72,6 +72,7 @@ type Filter struct {
 	Kind     string
 	District string // old-era district code
 	Province string // one of today's codes (within the scope)
+	Assignee string // the user the conflicts are assigned to now (the queue's "assigned to me")
 	Limit    int    // Default: 200, at most 5000
 	Offset   int    // rows of the ordered listing to skip (paging)
 }
@@ -197,6 +198,10 @@ func (s *Store) Conflicts(ctx context.Context, sc Scope, f Filter) ([]ConflictRo
 	if f.Province != "" {
 		where += " AND has(province_codes, {province:String})"
 		params["province"] = f.Province
+	}
+	if f.Assignee != "" {
+		where += " AND assignee = {assignee:String}"
+		params["assignee"] = f.Assignee
 	}
 	where += " ORDER BY indexOf(['" + strings.Join(KindOrder, "','") + "'], kind), score DESC, conflict_id LIMIT {limit:UInt32} OFFSET {offset:UInt64}"
 	if err := s.refreshPlaces(ctx); err != nil {
