@@ -236,6 +236,22 @@ func Units(era Era, level Level, province string) ([]Unit, error) {
 	return out, nil
 }
 
+// UnitName is the name of the unit of era and level whose code is code
+// ("Tỉnh Hà Giang" for the old era's province 02, "Tỉnh Tuyên Quang" for
+// today's 08), "" when the reference lists have none or cannot be read:
+// the coverage page's gazetteer, for the other pages that name a unit
+// (the review desk's records).
+func UnitName(era Era, level Level, code string) string {
+	u, err := loadUnits()
+	if err != nil || code == "" {
+		return ""
+	}
+	if x := u.byKey[key(era, level, code)]; x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 // provinceNamed is the province of era whose name is name, written with
 // or without its diacritics and its "Tỉnh" or "Thành phố" ("Hà Tĩnh",
 // "ha tinh", "TP Hồ Chí Minh"); nil when none is, or several are.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dancu-vn/dancu/coverage"
 	"github.com/dancu-vn/dancu/schemas"
 	"github.com/dancu-vn/dancu/vn"
 	"github.com/dancu-vn/dancu/web/store"
@@ -103,8 +104,23 @@ type fieldRow struct {
 }
 
 // viFields are the records' fields whose values are Vietnamese text.
-var viFields = map[string]bool{"full name": true, "permanent address": true, "current address": true, "native place": true,
+var viFields = map[string]bool{"full name": true, "permanent address": true, "current address": true, "native place": true, "province (old / today)": true,
 	"ethnicity": true, "father": true, "mother": true, "spouse": true}
+
+// provinceText names a record's province of era with its code, as the
+// coverage page does ("Tỉnh Hà Giang (02)"), from coverage's gazetteer:
+// the code alone when the reference lists have no such province, "—"
+// when the record has none. The row showed the codes only, "02 / 08",
+// until user33 (user32 found it).
+func provinceText(era coverage.Era, code string) string {
+	if code == "" {
+		return "—"
+	}
+	if n := coverage.UnitName(era, coverage.Province, code); n != "" {
+		return n + " (" + code + ")"
+	}
+	return code
+}
 
 // idCheck is the structure check of one record's identification number.
 type idCheck struct {
@@ -153,6 +169,12 @@ type conflictDetail struct {
 	// ByWithdrawal: the registry resolved the conflict because of a
 	// withdrawal (byWithdrawal), as the queue says.
 	ByWithdrawal bool `json:"resolved_by_withdrawal,omitempty"`
+	// InForce is the ruling in force on a decided conflict (inForce),
+	// nil when none of its own is; InForceChoice the correction form's
+	// choice that would rule it again (inForceChoice), which the form
+	// marks and does not offer.
+	InForce       *schemas.Decision `json:"-"`
+	InForceChoice string            `json:"-"`
 	// Tie is an ambiguous_tie's tied record and the persons it matches
 	// equally, for the page's rulings (readTie); nil for other kinds.
 	Tie *tieView `json:"tie,omitempty"`
@@ -276,6 +298,13 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 	if d.Decisions, err = s.store.Decisions(ctx, c.ConflictID); err != nil {
 		return d, err
 	}
+	if c.Status == schemas.StatusDecided {
+		d.InForce = inForce(d.Decisions)
+		d.InForceChoice = inForceChoice(c, d.Records, d.Decisions, len(d.GroupChoices) > 0)
+		if d.Tie != nil {
+			d.Tie.InForce = d.InForceChoice
+		}
+	}
 	if d.Unsent, err = s.unsent(ctx, d.Decisions); err != nil {
 		return d, err
 	}
@@ -315,7 +344,9 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 	field("CMND", func(r store.Record) string { return r.CMND })
 	field("permanent address", func(r store.Record) string { return r.PermAddress })
 	field("current address", func(r store.Record) string { return r.CurAddress })
-	field("province (old / today)", func(r store.Record) string { return r.PermProvince + " / " + r.PermNewProvince })
+	field("province (old / today)", func(r store.Record) string {
+		return provinceText(coverage.Old, r.PermProvince) + " / " + provinceText(coverage.New, r.PermNewProvince)
+	})
 	field("native place", func(r store.Record) string { return r.NativePlace })
 	field("ethnicity", func(r store.Record) string { return r.Ethnicity })
 	field("father", func(r store.Record) string { return r.FatherName })

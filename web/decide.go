@@ -219,8 +219,7 @@ func correction(c store.ConflictRow, prior []schemas.Decision, decision string, 
 	if decision != schemas.DecisionSamePerson && decision != schemas.DecisionDifferentPersons {
 		return schemas.Decision{}, &httpError{http.StatusBadRequest, "a correction rules same_person or different_persons"}
 	}
-	sameRecords := slices.Equal(slices.Sorted(slices.Values(in.RecordIDs)), slices.Sorted(slices.Values(records)))
-	if decision == in.Decision && sameRecords && (decision != schemas.DecisionDifferentPersons || groupsText(in.Groups) == groupsText(groups)) {
+	if sameRuling(*in, decision, groups, records) {
 		also := ""
 		if decision == schemas.DecisionDifferentPersons {
 			also = ", with these groups; a correction that regroups the records says its groups"
@@ -228,6 +227,58 @@ func correction(c store.ConflictRow, prior []schemas.Decision, decision string, 
 		return schemas.Decision{}, &httpError{http.StatusConflict, fmt.Sprintf("%s is already the ruling in force (%s)%s", decision, in.DecisionID, also)}
 	}
 	return *in, nil
+}
+
+// sameRuling reports whether decision on records, with groups, rules
+// what the ruling in force in rules: a correction to it changes nothing
+// (correction answers 409, and the correction form does not offer it:
+// inForceChoice).
+func sameRuling(in schemas.Decision, decision string, groups [][]string, records []string) bool {
+	sameRecords := slices.Equal(slices.Sorted(slices.Values(in.RecordIDs)), slices.Sorted(slices.Values(records)))
+	return decision == in.Decision && sameRecords && (decision != schemas.DecisionDifferentPersons || groupsText(in.Groups) == groupsText(groups))
+}
+
+// inForceChoice is the choice of the correction form of conflict c
+// (records recs, decisions prior) that would rule again the ruling in
+// force — "same_person", "different_persons" (without a grouping), an
+// ambiguous_tie's "record:<id>", "neither" or "one", as the form's values
+// are read (tieChoice) — or "" when none would (a grouping of three
+// records or more: other groups are another ruling; verified on a
+// conflict of one record: another finding of the field check). The form
+// marks that choice as in force and does not offer it: chosen, it was
+// refused, 409 "already the ruling in force" (user32).
+func inForceChoice(c store.ConflictRow, recs []store.Record, prior []schemas.Decision, groupChoices bool) string {
+	in := inForce(prior)
+	if in == nil || !joinable(c) {
+		return ""
+	}
+	type choice struct {
+		value, decision string
+		groups          [][]string
+		records         []string
+	}
+	var cs []choice
+	if c.Kind == schemas.ConflictAmbiguousTie {
+		t := readTie(c, recs, nil)
+		for _, cd := range t.Candidates {
+			cs = append(cs, choice{"record:" + cd.RecordIDs[0], schemas.DecisionSamePerson, nil, append(slices.Clone(t.RecordIDs), cd.RecordIDs...)})
+		}
+		cs = append(cs, choice{"neither", schemas.DecisionDifferentPersons, tieGroups(c, recs), c.RecordIDs})
+		if t.Unknown == "" {
+			cs = append(cs, choice{"one", schemas.DecisionSamePerson, nil, c.RecordIDs})
+		}
+	} else {
+		cs = append(cs, choice{schemas.DecisionSamePerson, schemas.DecisionSamePerson, nil, c.RecordIDs})
+		if !groupChoices {
+			cs = append(cs, choice{schemas.DecisionDifferentPersons, schemas.DecisionDifferentPersons, nil, c.RecordIDs})
+		}
+	}
+	for _, ch := range cs {
+		if sameRuling(*in, ch.decision, ch.groups, ch.records) {
+			return ch.value
+		}
+	}
+	return ""
 }
 
 // groupsText writes a ruling's groups for the audit log and to compare

@@ -47,6 +47,9 @@ type tieView struct {
 	RecordIDs  []string       `json:"record_ids"`
 	Candidates []tieCandidate `json:"candidates"`
 	Unknown    string         `json:"unknown,omitempty"`
+	// InForce is the choice of the correction form that would rule the
+	// ruling in force again (conflictDetail.InForceChoice), "" for none.
+	InForce string `json:"-"`
 }
 
 // tieCandidate is a person an ambiguous_tie's record matches equally:
