@@ -23,6 +23,13 @@ type PersonSummary struct {
 	Sex       string
 	Province  string // old-era province of the permanent address
 	Problems  []string
+	// Contradicting are the rows carrying IDNumber when the person is
+	// conflicting only because that number contradicts its records (the
+	// records carry one number, no other person's): the records of its
+	// id_contradicts conflict, which a field check answers (a police
+	// ruling verified: the registry then gives the person
+	// schemas.IDVerified). Nil otherwise.
+	Contradicting []int32
 }
 
 // frame columns the identification-number logic reads (Vietnamese settings).
@@ -226,6 +233,9 @@ func summarise(res *Result, personID func(root int32) string, withConflicts bool
 			} else if len(probs) > 0 {
 				s.IDStatus = schemas.IDConflicting
 				s.Problems = append(s.Problems, probs...)
+				if len(distinct) == 1 {
+					s.Contradicting = carriers(f, cols.valid, rows, s.IDNumber, s.IDNumber)
+				}
 				if withConflicts {
 					var carrying []int32
 					for _, r := range rows {

@@ -473,12 +473,15 @@ func rulingOfPrefix(record string) []byte {
 // already see it. One ruling per conflict is in force: the one applied
 // last replaces it (a supervisor's correction), as Decide's constraints
 // do (a decision applied already never comes here; Decide withdraws the
-// cannot-links of the ruling replaced). needs_verification and verified rule nothing:
-// it is not kept. A decision without a conflict kind (raised by hand) is
-// kept, for a correction to replace, but covers no raised conflict (its
-// kind is no conflict's).
+// cannot-links of the ruling replaced). needs_verification rules nothing:
+// it is not kept. verified (a conflict of one record checked in the
+// field) is kept since user33: it answers its conflict raised again
+// (rulingsCover) and makes the person's number verified
+// (verifiedByRuling). A decision without a conflict kind (raised by
+// hand) is kept, for a correction to replace, but covers no raised
+// conflict (its kind is no conflict's).
 func rememberRuling(wb *pebble.Batch, d schemas.Decision) error {
-	if d.Decision != schemas.DecisionSamePerson && d.Decision != schemas.DecisionDifferentPersons {
+	if d.Decision != schemas.DecisionSamePerson && d.Decision != schemas.DecisionDifferentPersons && d.Decision != schemas.DecisionVerified {
 		return nil
 	}
 	id := d.ConflictID
@@ -579,6 +582,52 @@ func rulingsCover(rd pebble.Reader, raised []schemas.Conflict) error {
 			c.Explanation = fmt.Sprintf("Decided: police decision %s (%s) on %s already answers this %s about the same records; raised again when a new record joins it.\n\n",
 				rl.DecisionID, rl.Decision, on, c.Kind) + c.Explanation
 			break
+		}
+	}
+	return nil
+}
+
+// verifiedByRuling gives schemas.IDVerified to each person of sums that
+// is conflicting only because its number contradicts its records
+// (matching.PersonSummary.Contradicting) when a verified ruling in force
+// on an id_contradicts conflict names every record carrying the number:
+// the field check answered the contradiction (user32 found the person
+// conflicting after it). A record carrying the number that the ruling
+// did not see leaves the person conflicting, as it leaves the conflict
+// open (rulingsCover). Read from the store's rulings, so a redelivery, a
+// restart, a rebuild from the changelog and the persons' export
+// (Persons) give the same status.
+func verifiedByRuling(rd pebble.Reader, f *matching.Frame, sums []matching.PersonSummary) error {
+	for i := range sums {
+		s := &sums[i]
+		if len(s.Contradicting) == 0 {
+			continue
+		}
+		ids := make([]string, len(s.Contradicting))
+		for j, rw := range s.Contradicting {
+			ids[j] = f.ID(int(rw))
+		}
+		lo := rulingOfPrefix(ids[0])
+		it, err := rd.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: append(slices.Clone(lo[:len(lo)-1]), 1)})
+		if err != nil {
+			return fmt.Errorf("rulings: %w", err)
+		}
+		var on []string
+		for ok := it.First(); ok; ok = it.Next() {
+			on = append(on, string(it.Key()[len(lo):]))
+		}
+		if err := errors.Join(it.Error(), it.Close()); err != nil {
+			return fmt.Errorf("rulings: %w", err)
+		}
+		for _, id := range on {
+			rl, ok, err := storedRuling(rd, id)
+			if err != nil {
+				return err
+			}
+			if ok && rl.Decision == schemas.DecisionVerified && rl.Kind == schemas.ConflictIDContradicts && covers(rl.Records, ids) {
+				s.IDStatus = schemas.IDVerified
+				break
+			}
 		}
 	}
 	return nil

@@ -113,8 +113,10 @@ func (r *Registry) apartPairs(rd pebble.Reader, u *unit) ([]matching.Pair, error
 //     matching.ClusterApart). A group says "not kept apart by this
 //     ruling", not "one person": its records are together as their
 //     evidence says (same_person forces them);
-//   - needs_verification, verified (a conflict of one record checked in
-//     the field): nothing changes.
+//   - needs_verification: nothing changes;
+//   - verified (a conflict of one record checked in the field): no link
+//     or person changes, but the ruling is kept in force on its conflict
+//     and the person's number reads verified, not conflicting (verify).
 //
 // The latest ruling on the same conflict replaces the one in force on it
 // (a supervisor's correction): the cannot-links and must-links the
@@ -141,7 +143,9 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	}
 	switch d.Decision {
 	case schemas.DecisionSamePerson, schemas.DecisionDifferentPersons:
-	case schemas.DecisionNeedsVerification, schemas.DecisionVerified:
+	case schemas.DecisionVerified:
+		return r.verify(ctx, d)
+	case schemas.DecisionNeedsVerification:
 		return &Output{}, nil
 	default:
 		return nil, fmt.Errorf("registry decide %s: unknown decision %q (want same_person, different_persons, needs_verification or verified)", d.DecisionID, d.Decision)
@@ -277,6 +281,70 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	wb.Set(metaKey("batch"), u64(r.batch), nil)
 	opt := r.writeOpts()
 	if err := commitSorted(r.db, wb, nil, nil, opt); err != nil {
+		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+	}
+	return out, nil
+}
+
+// verify applies a verified ruling (a conflict of one record whose
+// number contradicts it, checked in the field and closed): it is kept as
+// the ruling in force on its conflict (rememberRuling; a later verified
+// replaces it, a supervisor's correction), so that the person reads
+// IDVerified rather than conflicting while every record carrying its
+// number is among the ruling's (verifiedByRuling), and the conflict
+// raised again about those records is raised decided (rulingsCover).
+// The records' persons are summarised again and given out, at a new
+// version: no link moves, no person merges or splits. Applied once, by
+// id; records the registry does not hold are an error naming them, as
+// in Decide. Until user33 verified changed nothing, and the person
+// stayed conflicting (user32). r.mu is held.
+func (r *Registry) verify(ctx context.Context, d schemas.Decision) (*Output, error) {
+	wb := r.db.NewIndexedBatch()
+	defer wb.Close()
+	if d.DecisionID != "" {
+		_, closer, err := wb.Get(decidedKey(d.DecisionID))
+		if err == nil {
+			closer.Close()
+			return &Output{}, nil
+		}
+		if !errors.Is(err, pebble.ErrNotFound) {
+			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+		}
+	}
+	var seqs []uint64
+	var missing []string
+	for _, id := range d.RecordIDs {
+		seq, ok, err := getSeqValue(wb, idKey(id))
+		if err != nil {
+			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+		}
+		if !ok {
+			missing = append(missing, id)
+		} else if !slices.Contains(seqs, seq) {
+			seqs = append(seqs, seq)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("registry decide %s: records not in the registry: %s", d.DecisionID, strings.Join(missing, ", "))
+	}
+	if len(seqs) == 0 {
+		return nil, fmt.Errorf("registry decide %s: a verified ruling names no record", d.DecisionID)
+	}
+	if d.DecisionID != "" {
+		wb.Set(decidedKey(d.DecisionID), nil, nil)
+	}
+	if err := rememberRuling(wb, d); err != nil {
+		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+	}
+	r.batch++
+	// The records as known ones too: their persons do not change, and are
+	// given out all the same, with the status the ruling gives.
+	out, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seqs, seqs, "decision:"+d.DecisionID)
+	if err != nil {
+		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+	}
+	wb.Set(metaKey("batch"), u64(r.batch), nil)
+	if err := commitSorted(r.db, wb, nil, nil, r.writeOpts()); err != nil {
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	return out, nil

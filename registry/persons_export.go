@@ -97,7 +97,10 @@ func (r *Registry) personsFrom(lo, hi, ver uint64) (PersonsChunk, error) {
 		}
 		cl.Of[i] = first[pid]
 	}
-	sums := r.persons(u, cl)
+	sums, err := r.persons(wb, u, cl)
+	if err != nil {
+		return PersonsChunk{}, err
+	}
 	now := r.now().UTC()
 	var out PersonsChunk
 	for _, sm := range sums {

@@ -166,8 +166,11 @@ func BenchmarkRecluster(b *testing.B) {
 		b.Fatal(err)
 	}
 	name := func(root int32) string { return u.f.ID(int(root)) }
-	b.Run("summarise", func(b *testing.B) { perOp(b, func() { rb.r.summarise(u, cl, name) }) })
-	sums, _ := rb.r.summarise(u, cl, name)
+	b.Run("summarise", func(b *testing.B) { perOp(b, func() { rb.r.summarise(wb, u, cl, name) }) })
+	sums, _, err := rb.r.summarise(wb, u, cl, name)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Run("guards", func(b *testing.B) {
 		perOp(b, func() {
 			if _, err := rb.r.personGuards(u, sums, name); err != nil {

@@ -2201,10 +2201,13 @@ func (r *Registry) cluster(u *unit) (*matching.Clusters, error) {
 
 // summarise returns the persons of the component and the conflicts that
 // involve at least one of its records.
-func (r *Registry) summarise(u *unit, cl *matching.Clusters, name func(int32) string) ([]matching.PersonSummary, []schemas.Conflict) {
+func (r *Registry) summarise(rd pebble.Reader, u *unit, cl *matching.Clusters, name func(int32) string) ([]matching.PersonSummary, []schemas.Conflict, error) {
 	pairs := append(append([]matching.Pair(nil), u.inner...), u.outer...)
 	res := &matching.Result{Frame: u.f, Settings: r.s, Pairs: pairs, Clusters: cl, NumberHolders: u.holders, PersonGuards: u.guards}
 	sums, conflicts := matching.Summarise(res, name)
+	if err := verifiedByRuling(rd, u.f, sums); err != nil {
+		return nil, nil, err
+	}
 	// A record of comp is one of the frame's first rows (a holder of a
 	// number outside the frame is in none).
 	inComp := func(id string) bool {
@@ -2217,14 +2220,18 @@ func (r *Registry) summarise(u *unit, cl *matching.Clusters, name func(int32) st
 			keep = append(keep, c)
 		}
 	}
-	return compPersons(u, sums), keep
+	return compPersons(u, sums), keep, nil
 }
 
 // persons returns the persons of the component as summarise does, without
 // looking for conflicts (the export: Persons).
-func (r *Registry) persons(u *unit, cl *matching.Clusters) []matching.PersonSummary {
+func (r *Registry) persons(rd pebble.Reader, u *unit, cl *matching.Clusters) ([]matching.PersonSummary, error) {
 	res := &matching.Result{Frame: u.f, Settings: r.s, Clusters: cl, NumberHolders: u.holders}
-	return compPersons(u, matching.Persons(res))
+	sums := matching.Persons(res)
+	if err := verifiedByRuling(rd, u.f, sums); err != nil {
+		return nil, err
+	}
+	return compPersons(u, sums), nil
 }
 
 // compPersons keeps the persons rooted in the component's rows (the
@@ -2366,7 +2373,10 @@ func (r *Registry) recluster(ctx context.Context, wb *pebble.Batch, be *batchEdg
 		}
 		return named[root]
 	}
-	sums, conflicts := r.summarise(u, cl, name)
+	sums, conflicts, err := r.summarise(wb, u, cl, name)
+	if err != nil {
+		return nil, err
+	}
 	// Where each old person's records went.
 	parts := map[string]*personParts{} // old → new → records
 	for i := range comp {
@@ -2551,7 +2561,10 @@ func (r *Registry) current(wb *pebble.Batch, be *batchEdges, seqs []uint64, ver 
 	r.curUnit = u // its persons' derived states are expanded from it (redeliveredDeltas)
 	// The stored person of each record (the clusters are those stored).
 	name := func(root int32) string { return u.stored[root] }
-	sums, conflicts := r.summarise(u, cl, name)
+	sums, conflicts, err := r.summarise(wb, u, cl, name)
+	if err != nil {
+		return err
+	}
 	for _, c := range conflicts {
 		c.Version, c.CreatedAt = ver, now
 		out.Conflicts = append(out.Conflicts, c)

@@ -170,6 +170,12 @@ const (
 	IDInferred    = "inferred"    // from a single record
 	IDConflicting = "conflicting" // records disagree, or the number contradicts the person
 	IDMissing     = "missing"     // no record carries a number
+	// IDVerified: the number contradicts the person's records, and a
+	// police field check answered it (a verified ruling in force on its
+	// id_contradicts conflict, every record carrying it among the
+	// ruling's): the registry's word instead of conflicting, until a
+	// record the check did not see carries the number.
+	IDVerified = "verified"
 )
 
 // Person is one resolved individual of the registry.
