@@ -160,39 +160,20 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 	}
 	wb := r.db.NewIndexedBatch()
 	defer wb.Close()
-	if d.DecisionID != "" {
-		_, closer, err := wb.Get(decidedKey(d.DecisionID))
-		if err == nil {
-			closer.Close()
-			return &Output{}, nil
-		}
-		if !errors.Is(err, pebble.ErrNotFound) {
-			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
-		}
+	seqs, seqOf, err := decisionSeqs(wb, d)
+	if err != nil {
+		return nil, err
 	}
-	var seqs []uint64
-	var missing []string
+	if seqs == nil {
+		return &Output{}, nil // applied already
+	}
 	given := map[uint64]int{} // the reviewer's group of each record (d.Groups)
-	for _, id := range d.RecordIDs {
-		seq, ok, err := getSeqValue(wb, idKey(id))
-		if err != nil {
-			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
-		}
-		if !ok {
-			missing = append(missing, id)
-			continue
-		}
-		if !slices.Contains(seqs, seq) {
-			seqs = append(seqs, seq)
-		}
-		for g, ids := range d.Groups {
-			if slices.Contains(ids, id) {
+	for g, ids := range d.Groups {
+		for _, id := range ids {
+			if seq, ok := seqOf[id]; ok {
 				given[seq] = g
 			}
 		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("registry decide %s: records not in the registry: %s", d.DecisionID, strings.Join(missing, ", "))
 	}
 	if len(seqs) < 2 {
 		return nil, fmt.Errorf("registry decide %s: a decision needs two records or more, got %d", d.DecisionID, len(seqs))
@@ -266,21 +247,27 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 		// record here that has none: a seek for nothing).
 		r.apartOf[a], r.apartOf[b] = true, true
 	}
+	return r.applyRuling(ctx, wb, d, seeds, nil)
+}
+
+// applyRuling marks d applied, keeps it as the ruling in force on its
+// conflict (before the recluster, whose conflicts it answers:
+// conflicts.go), clusters seeds again as a batch of its own — known
+// records' persons given out even when unchanged — and commits wb.
+func (r *Registry) applyRuling(ctx context.Context, wb *pebble.Batch, d schemas.Decision, seeds, known []uint64) (*Output, error) {
 	if d.DecisionID != "" {
 		wb.Set(decidedKey(d.DecisionID), nil, nil)
 	}
-	// Kept before the recluster, whose conflicts it answers (conflicts.go).
 	if err := rememberRuling(wb, d); err != nil {
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	r.batch++
-	out, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seeds, nil, "decision:"+d.DecisionID)
+	out, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seeds, known, "decision:"+d.DecisionID)
 	if err != nil {
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	wb.Set(metaKey("batch"), u64(r.batch), nil)
-	opt := r.writeOpts()
-	if err := commitSorted(r.db, wb, nil, nil, opt); err != nil {
+	if err := commitSorted(r.db, wb, nil, nil, r.writeOpts()); err != nil {
 		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 	}
 	return out, nil
@@ -301,53 +288,58 @@ func (r *Registry) Decide(ctx context.Context, d schemas.Decision) (*Output, err
 func (r *Registry) verify(ctx context.Context, d schemas.Decision) (*Output, error) {
 	wb := r.db.NewIndexedBatch()
 	defer wb.Close()
+	seqs, _, err := decisionSeqs(wb, d)
+	if err != nil {
+		return nil, err
+	}
+	if seqs == nil {
+		return &Output{}, nil // applied already
+	}
+	// The records as known ones too: their persons do not change, and are
+	// given out all the same, with the status the ruling gives.
+	return r.applyRuling(ctx, wb, d, seqs, seqs)
+}
+
+// decisionSeqs returns the sequences of d's records, once each in the
+// order named, and each record's sequence by its id; nil and no error
+// when d was applied already (by id: a redelivery changes nothing).
+// Records the registry does not hold are an error naming them; so is a
+// decision naming none.
+func decisionSeqs(wb *pebble.Batch, d schemas.Decision) ([]uint64, map[string]uint64, error) {
 	if d.DecisionID != "" {
 		_, closer, err := wb.Get(decidedKey(d.DecisionID))
 		if err == nil {
 			closer.Close()
-			return &Output{}, nil
+			return nil, nil, nil
 		}
 		if !errors.Is(err, pebble.ErrNotFound) {
-			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+			return nil, nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 		}
 	}
 	var seqs []uint64
+	seqOf := map[string]uint64{}
 	var missing []string
 	for _, id := range d.RecordIDs {
 		seq, ok, err := getSeqValue(wb, idKey(id))
 		if err != nil {
-			return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
+			return nil, nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
 		}
 		if !ok {
 			missing = append(missing, id)
-		} else if !slices.Contains(seqs, seq) {
+			continue
+		}
+		seqOf[id] = seq
+		if !slices.Contains(seqs, seq) {
 			seqs = append(seqs, seq)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("registry decide %s: records not in the registry: %s", d.DecisionID, strings.Join(missing, ", "))
+		return nil, nil, fmt.Errorf("registry decide %s: records not in the registry: %s", d.DecisionID, strings.Join(missing, ", "))
 	}
 	if len(seqs) == 0 {
-		return nil, fmt.Errorf("registry decide %s: a verified ruling names no record", d.DecisionID)
+		return nil, nil, fmt.Errorf("registry decide %s: a decision needs a record, got none", d.DecisionID)
 	}
-	if d.DecisionID != "" {
-		wb.Set(decidedKey(d.DecisionID), nil, nil)
-	}
-	if err := rememberRuling(wb, d); err != nil {
-		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
-	}
-	r.batch++
-	// The records as known ones too: their persons do not change, and are
-	// given out all the same, with the status the ruling gives.
-	out, err := r.recluster(ctx, wb, nil, map[uint64]*recordBlob{}, seqs, seqs, "decision:"+d.DecisionID)
-	if err != nil {
-		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
-	}
-	wb.Set(metaKey("batch"), u64(r.batch), nil)
-	if err := commitSorted(r.db, wb, nil, nil, r.writeOpts()); err != nil {
-		return nil, fmt.Errorf("registry decide %s: %w", d.DecisionID, err)
-	}
-	return out, nil
+	return seqs, seqOf, nil
 }
 
 // withdraw takes the ruling replaced (the one in force on the conflict a
