@@ -435,8 +435,9 @@ func (s *Server) decide(r *http.Request, id string, in ruleIn) (schemas.Decision
 		return schemas.Decision{}, err
 	}
 	// Every decision but the first of two (awaiting_second: no effect
-	// yet) is published; the match stage applies the rulings and passes
-	// over needs_verification and verified.
+	// yet) is published; the match stage applies the rulings, keeps a
+	// verified one in force (the person's number then reads verified),
+	// and passes over needs_verification.
 	if s.cfg.Publisher != nil && d.StatusAfter != schemas.StatusAwaitingSecond {
 		// The decision is stored: one the brokers do not acknowledge is
 		// marked unsent in the store and sent again by RunOutbox (at
