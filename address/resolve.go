@@ -57,9 +57,13 @@ type state struct {
 	matches   []match
 	dIdx      []int // matches that are districts
 	pIdx      []int // matches that are provinces of either era
-	chains    []chain
-	tuples    []tuple
-	tupleBase int // addTuple looks for a tuple already there from here on (preferOlder)
+	// the units a commune's chain could take as its district or
+	// province (choose: see lone)
+	presD, presOld, presNew []int32
+	lone                    []int // communes whose chain is theirs alone (choose)
+	chains                  []chain
+	tuples                  []tuple
+	tupleBase               int // addTuple looks for a tuple already there from here on (preferOlder)
 }
 
 var statePool = sync.Pool{New: func() any { return &state{} }}
@@ -990,6 +994,8 @@ func (st *state) choose(post bool) int {
 			st.pIdx = append(st.pIdx, k)
 		}
 	}
+	st.present()
+	st.lone = st.lone[:0]
 	for ci := range ms {
 		c := &ms[ci]
 		if c.s == dead {
@@ -998,6 +1004,12 @@ func (st *state) choose(post bool) int {
 		u := &g.hot[c.u]
 		switch u.kind {
 		case kCommune:
+			if !inSet(st.presD, u.parent) && !(u.alt && st.anyAltRead(c.u)) && !inSet(st.presOld, u.prov) {
+				// neither its district nor a province of its can be read:
+				// its one chain is the commune alone (see addLone)
+				st.lone = append(st.lone, ci)
+				continue
+			}
 			// Best district among the commune's districts, then province.
 			di, pi := -1, -1
 			for _, k := range st.dIdx {
@@ -1023,11 +1035,18 @@ func (st *state) choose(post bool) int {
 		case kProvince:
 			st.addChain(false, -1, -1, ci, post)
 		case kNewCommune:
+			if !inSet(st.presNew, u.parent) {
+				st.lone = append(st.lone, ci)
+				continue
+			}
 			pi := st.bestProvince(u.parent, true, c, -1)
 			st.addChain(true, ci, -1, pi, post)
 		case kNewProvince:
 			st.addChain(true, -1, -1, ci, post)
 		}
+	}
+	if len(st.lone) > 0 {
+		st.addLone(post)
 	}
 	best := st.bestChain()
 	if best < 0 {
@@ -1048,6 +1067,132 @@ func (st *state) choose(post bool) int {
 		best = st.bestChain()
 	}
 	return best
+}
+
+// present fills what choose reads to tell a commune whose chain is its
+// own alone: presD, the units of the districts read (not ruled out);
+// presOld, the units of the provinces of either era read and the old
+// provinces each new one read was made of; presNew, the same and the
+// new provinces each old one read went into. A commune none of whose
+// district, alternative districts and province (old era) is in them,
+// or a new commune whose new province is not (new era), finds none in
+// bestProvince and the districts' loop: addChain(…, c, -1, -1) is its
+// only chain (to and from are each other's inverse: gazetteer.build adds
+// to both at once).
+func (st *state) present() {
+	g := st.g
+	st.presD, st.presOld, st.presNew = st.presD[:0], st.presOld[:0], st.presNew[:0]
+	for _, k := range st.dIdx {
+		if d := &st.matches[k]; d.s != dead {
+			st.presD = append(st.presD, d.u)
+		}
+	}
+	for _, k := range st.pIdx {
+		m := &st.matches[k]
+		if m.s == dead {
+			continue
+		}
+		st.presOld = append(st.presOld, m.u)
+		st.presNew = append(st.presNew, m.u)
+		if m.kind == kNewProvince {
+			st.presOld = append(st.presOld, g.units[m.u].from...)
+		} else {
+			st.presNew = append(st.presNew, g.units[m.u].to...)
+		}
+	}
+}
+
+func inSet(xs []int32, x int32) bool {
+	if x < 0 {
+		return false
+	}
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// anyAltRead reports whether one of unit u's other parent districts is
+// among the districts read (presD).
+func (st *state) anyAltRead(u int32) bool {
+	for _, d := range st.presD {
+		if contains(st.g.units[u].alt, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// loneMargin is how far below the best chain of the others a commune's
+// chain alone may score and still be left out (addLone). Nothing reads
+// a chain more than 1 below the best one (fuzzy's five best stop there;
+// build's ties, oldBetter and the confidence's runner-up are within
+// 0.5), and choose's penalty lowers the best by otherDistrictCost at
+// most: 1.5 leaves room for the sums' roundings.
+const loneMargin = 1.5
+
+// addLone adds the chains of the communes choose set aside (st.lone:
+// each the commune alone), but those scoring more than loneMargin below
+// the best chain already there, which can change nothing: most are a
+// name's namesakes elsewhere, where the text names the commune's
+// district and province. The chains stay in the order of their matches,
+// as choose made them (the ties are read in that order).
+func (st *state) addLone(post bool) {
+	have := len(st.chains)
+	var top float32
+	for k := range st.chains {
+		if k == 0 || st.chains[k].score > top {
+			top = st.chains[k].score
+		}
+	}
+	for _, ci := range st.lone {
+		m := &st.matches[ci]
+		newEra := m.kind == kNewCommune
+		if have > 0 {
+			// the score addChain gives the commune alone, in its order
+			var score float32
+			score += m.s
+			score -= tailCost[st.tailWords[m.j]]
+			if newEra == post {
+				score += eraBonus
+			}
+			if score < top-loneMargin {
+				continue
+			}
+		}
+		st.addChain(newEra, ci, -1, -1, post)
+	}
+	if have == 0 || len(st.chains) == have {
+		return
+	}
+	// back in the order of their matches: a chain's is that of its
+	// smallest unit's, a commune's chain with its district before the
+	// one without
+	for k := have; k < len(st.chains); k++ {
+		ch := st.chains[k]
+		x := k
+		for x > 0 && chainOrder(&st.chains[x-1]) > chainOrder(&ch) {
+			st.chains[x] = st.chains[x-1]
+			x--
+		}
+		st.chains[x] = ch
+	}
+}
+
+// chainOrder is where choose makes chain ch among the others.
+func chainOrder(ch *chain) int {
+	switch {
+	case ch.c >= 0:
+		if ch.d >= 0 {
+			return 2 * ch.c
+		}
+		return 2*ch.c + 1
+	case ch.d >= 0:
+		return 2 * ch.d
+	}
+	return 2 * ch.p
 }
 
 func (st *state) bestChain() int {
