@@ -1131,7 +1131,8 @@ func (st *state) anyAltRead(u int32) bool {
 // build's ties, oldBetter and the confidence's runner-up are within
 // 0.5), and choose's penalty lowers the best by otherDistrictCost at
 // most: 1.5 leaves room for the sums' roundings.
-const loneMargin = 1.5
+// (A variable only so that TestLoneChainsLeftOut can keep them all.)
+var loneMargin float32 = 1.5
 
 // addLone adds the chains of the communes choose set aside (st.lone:
 // each the commune alone), but those scoring more than loneMargin below
