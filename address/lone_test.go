@@ -2,7 +2,6 @@ package address
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -33,16 +32,7 @@ func TestLoneChainsLeftOut(t *testing.T) {
 		t.Fatalf("labelled sets: %v", err)
 	}
 	for _, name := range sets {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		xs, err := ReadLabelled(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, x := range xs {
+		for _, x := range readSet(t, filepath.Base(name)) {
 			d, _ := time.Parse("2006-01-02", x.AsOf)
 			ins = append(ins, input{x.Text, !d.Before(ReformDate)})
 		}
