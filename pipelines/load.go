@@ -324,7 +324,11 @@ func (b *loadBatch) flush(ctx context.Context) error {
 	b.pending = join(b.parts)
 	b.pending.From = b.span()
 	if b.own != nil {
-		b.pending.Fence = func() bool { return b.own.Live(gen) }
+		// Held, not Live: a generation is trusted only for a lease after
+		// the coordinator last answered for it, then confirmed by a
+		// heartbeat of its own (chaos18: a member stalled past the
+		// group's timeouts still sees its generation live).
+		b.pending.Fence = func() bool { return b.own.Held(gen) }
 	}
 	told := b.pending.Len() > 0
 	refused := map[string]int{}
@@ -352,7 +356,7 @@ func (b *loadBatch) flush(ctx context.Context) error {
 		}
 	}
 	if err := b.r.CommitMessages(ctx, b.msgs...); err != nil {
-		if b.own != nil && !b.own.Live(gen) {
+		if b.own != nil && !b.own.Held(gen) {
 			// Written whole; its messages come again in the new
 			// generation, and the keys filter skips their deltas.
 			b.cfg.Logger.Info("load: a flush written but not committed, its generation of the group over: read again", "messages", len(b.msgs), "err", err)

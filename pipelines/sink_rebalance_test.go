@@ -269,7 +269,14 @@ func (r *rebalanceRig) conn(t *testing.T, ctx context.Context, addr string) driv
 // home of its own and the share, as dancu run does.
 func (r *rebalanceRig) member(t *testing.T, ctx context.Context, conn driver.Conn) *loadMember {
 	t.Helper()
-	rd, err := kafkax.NewReader(r.brokers, rebalanceGroup, pipelines.TopicMatched)
+	return r.memberWith(t, ctx, conn, nil, nil)
+}
+
+// memberWith is member with the reader's connections made by d (nil:
+// kafka-go's dialer) and the share wrapped by wrap (nil: as it is).
+func (r *rebalanceRig) memberWith(t *testing.T, ctx context.Context, conn driver.Conn, d *kafka.Dialer, wrap func(pipelines.PendingShare) pipelines.PendingShare) *loadMember {
+	t.Helper()
+	rd, err := kafkax.NewReaderDialer(r.brokers, rebalanceGroup, pipelines.TopicMatched, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +285,11 @@ func (r *rebalanceRig) member(t *testing.T, ctx context.Context, conn driver.Con
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { share.Close() })
-	m := &loadMember{r: rd, sink: &pipelines.ClickHouseSink{Conn: conn, PendingDir: filepath.Join(t.TempDir(), "load"), Share: share},
+	var sh pipelines.PendingShare = share
+	if wrap != nil {
+		sh = wrap(share)
+	}
+	m := &loadMember{r: rd, sink: &pipelines.ClickHouseSink{Conn: conn, PendingDir: filepath.Join(t.TempDir(), "load"), Share: sh},
 		done: make(chan error, 1)}
 	mctx, stop := context.WithCancel(ctx)
 	m.stop = stop

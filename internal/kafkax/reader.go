@@ -19,6 +19,13 @@ import (
 // Unlike kafka.NewReader, which panics on a bad configuration, NewReader
 // returns an error.
 func NewReader(brokers []string, group, topic string) (*kafka.Reader, error) {
+	return NewReaderDialer(brokers, group, topic, nil)
+}
+
+// NewReaderDialer is NewReader with the reader's connections made by d
+// (nil: kafka-go's default dialer). The tests stall a member's group and
+// fetch connections through it, as a stalled process would.
+func NewReaderDialer(brokers []string, group, topic string, d *kafka.Dialer) (*kafka.Reader, error) {
 	if err := addrs(brokers); err != nil {
 		return nil, fmt.Errorf("new reader: %w", err)
 	}
@@ -28,8 +35,10 @@ func NewReader(brokers []string, group, topic string) (*kafka.Reader, error) {
 	if topic == "" {
 		return nil, fmt.Errorf("new reader for group %s: empty topic", group)
 	}
+	const session, rebalance = 10 * time.Second, 10 * time.Second
 	cfg := kafka.ReaderConfig{
 		Brokers:           brokers,
+		Dialer:            d,
 		GroupID:           group,
 		Topic:             topic,
 		CommitInterval:    0, // synchronous, explicit commits only
@@ -38,15 +47,15 @@ func NewReader(brokers []string, group, topic string) (*kafka.Reader, error) {
 		MaxBytes:          16 << 20,
 		MaxWait:           readerMaxWait,
 		HeartbeatInterval: time.Second,
-		SessionTimeout:    10 * time.Second,
-		RebalanceTimeout:  10 * time.Second,
+		SessionTimeout:    session,
+		RebalanceTimeout:  rebalance,
 		JoinGroupBackoff:  500 * time.Millisecond,
 		ReadLagInterval:   -1, // Lag reports per-partition lag on demand
 		MaxAttempts:       5,
 		// Follows the generations: which partitions are the reader's
 		// (OwnershipOf; the load stage's fence before its inserts of
-		// coverage deltas).
-		Logger: new(Ownership),
+		// coverage deltas, and its lease: Ownership.Held).
+		Logger: NewOwnership(brokers, group, session, rebalance),
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("new reader of %s for group %s: %w", topic, group, err)
