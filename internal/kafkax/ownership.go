@@ -205,6 +205,12 @@ func (o *Ownership) Held(gen int64) bool {
 	}
 	group, member, genID, brokers := o.group, o.member, o.genID, o.brokers
 	o.mu.Unlock()
+	if member == "" {
+		// The join's message was not seen (a kafka-go that words it
+		// otherwise): nothing to ask with, Live alone.
+		// TestOwnershipHeldAsksTheCoordinatorPastItsLease fails then.
+		return true
+	}
 	sent := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), confirmTimeout)
 	err := heartbeatNow(ctx, brokers, group, member, genID)
