@@ -42,7 +42,22 @@ type Batch struct {
 	// ClickHouseSink asks it before each attempt at an insert of deltas
 	// and fails with ErrPartitionsLost, the insert not sent, when it says
 	// no — another member of the group replays those messages
-	// (docs/pipeline.md, chaos13).
+	// (docs/pipeline.md, chaos13). The load stage's is Ownership.Held: a
+	// generation is trusted for a lease after the coordinator last
+	// answered for it, then asked again (chaos18), so that a member
+	// stalled past the group's timeouts is not taken for the owner.
+	//
+	// What is left after a yes: with a share, nothing — the fence is
+	// asked after the insert's intent is acknowledged, so the intent was
+	// in the broker before any other member could be given the
+	// partitions, and an insert sent however late is made again there
+	// under the same token. Without a share, a stall longer than the
+	// lease's margin (2 s) between the yes and the engine's receiving the
+	// insert: a member given the partitions meanwhile may filter before it
+	// lands. Bounded because a yes leaves at least that margin before any
+	// other member can be given them, and what lies between is the
+	// request's upload (a block of up to a few MB): it takes a stall of
+	// the process there, or a link slow enough to need over 2 s for it.
 	Fence func() bool
 }
 
