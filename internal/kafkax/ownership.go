@@ -76,9 +76,12 @@ func NewOwnership(brokers []string, group string, session, rebalance time.Durati
 // session and rebalance timeouts. No member can be given this member's
 // partitions sooner than that timeout after the coordinator last heard
 // it (see Held); the margin is for the clocks of two machines that run
-// at slightly different rates, and for the moments between Held's check
-// and what it guards (an insert's arrival at the engine, when there is no
-// share).
+// at slightly different rates, for the answer to the JoinGroup (a
+// coordinator may restart the member's session when it sends it, one
+// network trip before the join's message is logged; kfake and Kafka
+// restart it again at the SyncGroup's answer, after), and for the
+// moments between Held's check and what it guards (an insert's arrival
+// at the engine, when there is no share).
 const leaseMargin = 2 * time.Second
 
 func leaseFor(session, rebalance time.Duration) time.Duration {
