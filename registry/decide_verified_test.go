@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dancu-vn/dancu/registry"
@@ -18,7 +19,8 @@ import (
 // restart and in the persons' export. A later record of the person
 // without the number leaves it so; one carrying the number — a record the
 // check did not see — makes the person conflicting again and its
-// conflict open. A decision the registry does not know is still refused.
+// conflict open; verified again on the records it names then answers it
+// again (user34). A decision the registry does not know is still refused.
 func TestVerifiedAnswersTheContradiction(t *testing.T) {
 	dir := t.TempDir()
 	reg := openVietnameseAt(t, dir)
@@ -93,8 +95,25 @@ func TestVerifiedAnswersTheContradiction(t *testing.T) {
 		t.Fatal(err)
 	}
 	status(out, "a record carrying the number", schemas.IDConflicting)
-	if c := conflict(out, "a record carrying the number", schemas.StatusOpen); !slices.Contains(c.RecordIDs, "f3/2") || c.ConflictID != d.ConflictID {
+	c = conflict(out, "a record carrying the number", schemas.StatusOpen)
+	if !slices.Contains(c.RecordIDs, "f3/2") || c.ConflictID != d.ConflictID {
 		t.Errorf("the conflict after a record carrying the number: %s on %v, want %s with f3/2", c.ConflictID, c.RecordIDs, d.ConflictID)
+	}
+	// The desk lists it open again (reopened, user34); the check done
+	// again rules verified on the records it names now: the ruling
+	// replaces the first, the person reads verified, the conflict is
+	// raised decided, and a redelivery changes nothing.
+	d2 := schemas.Decision{DecisionID: "dv3", ConflictID: c.ConflictID, ConflictKind: c.Kind, PersonIDs: c.PersonIDs, RecordIDs: c.RecordIDs,
+		Decision: schemas.DecisionVerified, Note: "hồ sơ mới cũng đúng số"}
+	if out, err = reg.Decide(ctx, d2); err != nil {
+		t.Fatal(err)
+	}
+	status(out, "verified again on the records now", schemas.IDVerified)
+	if c := conflict(out, "verified again on the records now", schemas.StatusDecided); c.ConflictID != d.ConflictID || !strings.Contains(c.Explanation, "dv3") {
+		t.Errorf("verified again: the conflict raised is %s, %q, want %s decided citing dv3", c.ConflictID, c.Explanation, d.ConflictID)
+	}
+	if out, err = reg.Decide(ctx, d2); err != nil || len(out.Persons)+len(out.Links)+len(out.Events)+len(out.Conflicts) != 0 {
+		t.Errorf("verified again, redelivered: %+v %v, want nothing", out, err)
 	}
 	if _, err := reg.Decide(ctx, schemas.Decision{DecisionID: "dv2", RecordIDs: []string{a.RecordID}, Decision: "maybe"}); err == nil {
 		t.Error("an unknown decision was applied")

@@ -36,6 +36,9 @@ type listItem struct {
 	// ByWithdrawal: the registry resolved it because records it names
 	// were withdrawn (a corrected file replaced theirs).
 	ByWithdrawal bool `json:"resolved_by_withdrawal,omitempty"`
+	// Reopened: decided, then raised again with a record the ruling was
+	// not about (store.ConflictRow.Reopened): open again.
+	Reopened bool `json:"reopened,omitempty"`
 }
 
 var kindLabels = map[string]string{
@@ -60,7 +63,7 @@ func maskNumbers(s string) string {
 func toListItem(c store.ConflictRow) listItem {
 	it := listItem{ConflictID: c.ConflictID, Kind: c.Kind, KindLabel: kindLabels[c.Kind], IDNumber: maskNumbers(c.IDNumber),
 		Provinces: c.Provinces, Districts: c.Districts, Status: c.Status, Score: c.Score,
-		Records: len(c.RecordIDs), Persons: len(c.PersonIDs), Assignee: c.Assignee}
+		Records: len(c.RecordIDs), Persons: len(c.PersonIDs), Assignee: c.Assignee, Reopened: c.Reopened}
 	if why, ok := resolution(c); ok {
 		it.Resolution = strings.TrimPrefix(why, "Resolved by the registry: ")
 		it.ByWithdrawal = byWithdrawal(c)
@@ -149,6 +152,9 @@ type conflictDetail struct {
 	// Joinable: the conflict has two records or more, so same_person and
 	// different_persons apply; else only needs_verification.
 	Joinable bool `json:"joinable"`
+	// Verifiable: verified rules it (verifiable): one record, or a
+	// verified ID number that gained a record carrying it.
+	Verifiable bool `json:"-"`
 	// ApartRefused is why different_persons does not apply (apartRefusal),
 	// "" when it does (and the conflict is joinable).
 	ApartRefused string `json:"different_persons_refused,omitempty"`
@@ -175,6 +181,11 @@ type conflictDetail struct {
 	// marks and does not offer.
 	InForce       *schemas.Decision `json:"-"`
 	InForceChoice string            `json:"-"`
+	// Ruled is the ruling a reopened conflict had (store.ConflictRow.Reopened),
+	// NewRecords its records that ruling was not about, which no officer
+	// has ruled on: a ruling now is on all its records.
+	Ruled      *schemas.Decision `json:"-"`
+	NewRecords []string          `json:"new_records,omitempty"`
 	// Tie is an ambiguous_tie's tied record and the persons it matches
 	// equally, for the page's rulings (readTie); nil for other kinds.
 	Tie *tieView `json:"tie,omitempty"`
@@ -297,6 +308,16 @@ func (s *Server) loadDetail(ctx context.Context, c store.ConflictRow) (conflictD
 	}
 	if d.Decisions, err = s.store.Decisions(ctx, c.ConflictID); err != nil {
 		return d, err
+	}
+	d.Verifiable = verifiable(c, d.Decisions)
+	if c.Reopened {
+		if d.Ruled = inForce(d.Decisions); d.Ruled != nil {
+			for _, id := range c.RecordIDs {
+				if !slices.Contains(d.Ruled.RecordIDs, id) {
+					d.NewRecords = append(d.NewRecords, id)
+				}
+			}
+		}
 	}
 	if c.Status == schemas.StatusDecided {
 		d.InForce = inForce(d.Decisions)

@@ -41,6 +41,22 @@ func needsTwo(c store.ConflictRow, person string) bool {
 // closed it (user31).
 func joinable(c store.ConflictRow) bool { return len(c.RecordIDs) >= 2 }
 
+// verifiable reports whether verified rules conflict c with decisions
+// prior: a conflict of one record, or an ID number contradicting its
+// records that a verified ruling closed and that the registry raised again
+// with more records (store.ConflictRow.Reopened: a record carrying the
+// number joined it) — the field check, done again, answers for every
+// record carrying the number, as the registry reads a verified ruling
+// (registry.verifiedByRuling). No other conflict of two records or more
+// takes verified (user34).
+func verifiable(c store.ConflictRow, prior []schemas.Decision) bool {
+	if !joinable(c) {
+		return true
+	}
+	in := inForce(prior)
+	return c.Kind == schemas.ConflictIDContradicts && in != nil && in.Decision == schemas.DecisionVerified
+}
+
 // apartRefusal says why the registry would refuse a different_persons
 // ruling on conflict c whose records are recs (as store.Records reads
 // them, with their persons), or "" when it would apply it. It is the
@@ -120,7 +136,7 @@ func nextStatus(c store.ConflictRow, prior []schemas.Decision, u store.User, dec
 	if !joinable(c) && decision != schemas.DecisionNeedsVerification && decision != schemas.DecisionVerified {
 		return "", false, &httpError{http.StatusBadRequest, "this conflict has one record: there are no two records to join or separate; decide needs_verification (field verification of the number), or verified once it is checked, saying in the note what the check found"}
 	}
-	if joinable(c) && decision == schemas.DecisionVerified {
+	if decision == schemas.DecisionVerified && !verifiable(c, prior) {
 		return "", false, &httpError{http.StatusBadRequest, "verified closes a conflict of one record once checked in the field; on two records or more rule same_person or different_persons, or needs_verification"}
 	}
 	switch c.Status {
@@ -210,9 +226,13 @@ func correction(c store.ConflictRow, prior []schemas.Decision, decision string, 
 	if in == nil {
 		return schemas.Decision{}, &httpError{http.StatusConflict, "a ruling on another conflict decided this one (see why it is decided); correct that conflict's ruling"}
 	}
-	if !joinable(c) {
+	if verifiable(c, prior) {
 		if decision != schemas.DecisionVerified {
-			return schemas.Decision{}, &httpError{http.StatusBadRequest, "this conflict has one record: a correction rules verified, its reason saying what the field check found"}
+			what := "this conflict has one record"
+			if joinable(c) {
+				what = "this conflict's number was verified in the field"
+			}
+			return schemas.Decision{}, &httpError{http.StatusBadRequest, what + ": a correction rules verified, its reason saying what the field check found"}
 		}
 		return *in, nil
 	}

@@ -40,7 +40,8 @@ func (sc Scope) Contains(provinces []string) bool {
 // the decisions (else resolved_by_registry when the matcher no longer
 // raises it, or decided when the matcher raises it decided because a
 // ruling on another conflict answers it, else open), and who it is
-// assigned to.
+// assigned to. A decided conflict the matcher raises open again naming a
+// record its ruling in force was not about is open, Reopened (user34).
 type ConflictRow struct {
 	ConflictID   string    `ch:"conflict_id" json:"conflict_id"`
 	Kind         string    `ch:"kind" json:"kind"`
@@ -56,6 +57,16 @@ type ConflictRow struct {
 	CreatedAt    time.Time `ch:"created_at" json:"created_at"`
 	DecisionsN   uint64    `ch:"decisions" json:"decisions"`
 	LastDecision string    `ch:"last_decision" json:"last_decision"`
+	// Reopened: the conflict was decided, and the matcher has since
+	// raised it open again with a record the ruling in force was not
+	// about (a record carrying the number joined it after a verified
+	// ruling, say): its status is open, the ruling stays in its history,
+	// and a ruling now is on the records it names now. The matcher raises
+	// a conflict whose records the ruling covers decided
+	// (registry.rulingsCover), and one raised again with the ruled records
+	// (a redelivery, a restart, a batch before the ruling reached the
+	// registry) names no new record: both stay decided.
+	Reopened bool `ch:"reopened" json:"reopened,omitempty"`
 	// Total is how many conflicts passed the scope and the filter (every
 	// page of the listing), for the queue's count.
 	Total uint64 `ch:"total" json:"-"`
@@ -81,13 +92,17 @@ type Filter struct {
 // the permanent and current addresses of its records in either era, kept
 // in conflict_places by refreshPlaces, and the matcher's own province)
 // and computes its status (the latest decision's
-// status_after, else the matcher's resolved_by_registry or decided, else open), then
+// status_after, else the matcher's resolved_by_registry or decided, else open;
+// open, reopened, when the latest decision left it decided and the
+// matcher raises it open naming a record that decision was not about:
+// ConflictRow.Reopened), then
 // applies the scope and filters. The scope
 // is part of the query: a conflict outside it is never read.
 func conflictsSQL(where string) string {
 	return `
 WITH
-st AS (SELECT conflict_id, argMax(status_after, decided_at) AS status, count() AS n, argMax(decision, decided_at) AS last
+st AS (SELECT conflict_id, argMax(status_after, decided_at) AS status, count() AS n, argMax(decision, decided_at) AS last,
+              argMax(record_ids, decided_at) AS ruled
        FROM decisions GROUP BY conflict_id),
 asg AS (SELECT conflict_id, argMax(assignee, assigned_at) AS assignee FROM assignments GROUP BY conflict_id),
 cp AS (SELECT conflict_id, argMax(province_codes, version) AS provinces, argMax(district_codes, version) AS districts
@@ -97,7 +112,8 @@ rows AS (
            c.record_ids AS record_ids, c.score AS score, c.explanation AS explanation,
            arraySort(arrayFilter(x -> x != '', arrayDistinct(arrayConcat(cp.provinces, [` + transformSQL("c.province_code") + `])))) AS province_codes,
            arraySort(arrayFilter(x -> x != '', cp.districts)) AS district_codes,
-           multiIf(st.status != '', st.status, c.status IN ('resolved_by_registry', 'decided'), c.status, 'open') AS status, asg.assignee AS assignee, c.created_at AS created_at,
+           toBool(st.status = 'decided' AND c.status = 'open' AND NOT hasAll(st.ruled, c.record_ids)) AS reopened,
+           multiIf(reopened, 'open', st.status != '', st.status, c.status IN ('resolved_by_registry', 'decided'), c.status, 'open') AS status, asg.assignee AS assignee, c.created_at AS created_at,
            st.n AS decisions, st.last AS last_decision
     FROM conflicts AS c FINAL
     LEFT JOIN cp ON cp.conflict_id = c.conflict_id
