@@ -665,14 +665,18 @@ func TestConflictStatusAsTheDesk(t *testing.T) {
 	ctx := context.Background()
 	ps := []schemas.Person{person("pA", 1, places[0], "", 1990, "", 3)}
 	var cs []schemas.Conflict
-	for _, c := range []struct{ id, status string }{{"c1", "open"}, {"c2", "open"}, {"c3", "open"}, {"c4", "resolved_by_registry"}, {"c5", "resolved_by_registry"}, {"c6", "open"}, {"c7", "decided"}} {
-		cs = append(cs, schemas.Conflict{ConflictID: c.id, Kind: schemas.ConflictSharedID, ProvinceCode: "40", PersonIDs: []string{"pA"}, Status: c.status, Version: 1})
+	for _, c := range []struct {
+		id, status string
+		records    []string
+	}{{"c1", "open", nil}, {"c2", "open", nil}, {"c3", "open", nil}, {"c4", "resolved_by_registry", nil}, {"c5", "resolved_by_registry", nil}, {"c6", "open", nil}, {"c7", "decided", nil},
+		{"c8", "open", []string{"r1", "r2"}}, {"c9", "open", []string{"r1"}}} {
+		cs = append(cs, schemas.Conflict{ConflictID: c.id, Kind: schemas.ConflictSharedID, ProvinceCode: "40", PersonIDs: []string{"pA"}, RecordIDs: c.records, Status: c.status, Version: 1})
 	}
 	legacy, sums := registry.SumPersonDeltas(tracker(conn).Deltas(ps))
 	if err := (&pipelines.ClickHouseSink{Conn: conn}).Write(ctx, &pipelines.Batch{Persons: ps, Conflicts: cs, PersonDeltas: legacy, PersonDeltaSums: sums}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := conn.PrepareBatch(ctx, "INSERT INTO decisions (decision_id, conflict_id, decision, status_before, status_after, decided_at)")
+	b, err := conn.PrepareBatch(ctx, "INSERT INTO decisions (decision_id, conflict_id, decision, status_before, status_after, decided_at, record_ids)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -682,8 +686,14 @@ func TestConflictStatusAsTheDesk(t *testing.T) {
 		{"d2", "c2", schemas.DecisionSamePerson, schemas.StatusAwaitingSecond},
 		{"d3", "c3", schemas.DecisionDifferentPersons, schemas.StatusDecided},
 		{"d5", "c5", schemas.DecisionSamePerson, schemas.StatusDecided}, // decided, then resolved by the registry
+		{"d8", "c8", schemas.DecisionVerified, schemas.StatusDecided},   // on r1; the registry raised it open again with r2: reopened
+		{"d9", "c9", schemas.DecisionVerified, schemas.StatusDecided},   // on r1; raised open again with r1 alone: still decided
 	} {
-		if err := b.Append(d[0], d[1], d[2], "open", d[3], at); err != nil {
+		var records []string
+		if d[1] == "c8" || d[1] == "c9" {
+			records = []string{"r1"}
+		}
+		if err := b.Append(d[0], d[1], d[2], "open", d[3], at, records); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -695,8 +705,8 @@ func TestConflictStatusAsTheDesk(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Total.ConflictsOpen != 3 || rep.Total.ConflictsDecided != 2 {
-			t.Errorf("%+v: %d open, %d decided; want 3 open (c1 needing verification, c2 awaiting a second decision, c6) and 2 decided (c3, c5; not c7, raised again decided by the registry)", opt, rep.Total.ConflictsOpen, rep.Total.ConflictsDecided)
+		if rep.Total.ConflictsOpen != 4 || rep.Total.ConflictsDecided != 3 {
+			t.Errorf("%+v: %d open, %d decided; want 4 open (c1 needing verification, c2 awaiting a second decision, c6, c8 reopened by a record its ruling did not see) and 3 decided (c3, c5, c9; not c7, raised again decided by the registry)", opt, rep.Total.ConflictsOpen, rep.Total.ConflictsDecided)
 		}
 	}
 }

@@ -474,7 +474,10 @@ func kindRank(k string) int {
 //     needing field verification: work is left on each of them, and an
 //     analyst asking "how many conflicts are still to settle here" counts
 //     them (user31: before, they were in neither column);
-//   - decided: the latest decision on the desk is final;
+//   - decided: the latest decision on the desk is final — unless the
+//     registry has since raised the conflict open again naming a record
+//     that decision was not about: open, reopened, as the desk lists it
+//     (web/store ConflictRow.Reopened; user34);
 //   - neither: resolved by the registry without a decision (the question
 //     is gone), and a conflict the registry raised again "decided"
 //     because a ruling on another conflict already answers it
@@ -495,10 +498,11 @@ func conflictStatuses(places bool) string {
 	}
 	return `(SELECT c.conflict_id AS conflict_id, c.province_code AS province_code, c.person_ids AS person_ids,
 		c.record_province_codes AS record_province_codes, c.record_new_province_codes AS record_new_province_codes,
-		multiIf(d.status = 'decided', 'decided', d.status != '', if(d.status IN ('open', 'awaiting_second', 'needs_verification'), 'open', ''),
+		multiIf(d.status = 'decided' AND c.status = 'open' AND NOT hasAll(d.ruled, c.record_ids), 'open',
+			d.status = 'decided', 'decided', d.status != '', if(d.status IN ('open', 'awaiting_second', 'needs_verification'), 'open', ''),
 			c.status = 'open', 'open', '') AS class
-	FROM (SELECT conflict_id, province_code, person_ids, ` + cols + `, status FROM conflicts FINAL WHERE kind != '` + schemas.ConflictPossibleMatch + `') AS c
-	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status FROM decisions GROUP BY conflict_id) AS d
+	FROM (SELECT conflict_id, province_code, person_ids, ` + cols + `, status, record_ids FROM conflicts FINAL WHERE kind != '` + schemas.ConflictPossibleMatch + `') AS c
+	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status, argMax(record_ids, decided_at) AS ruled FROM decisions GROUP BY conflict_id) AS d
 	ON d.conflict_id = c.conflict_id
 	WHERE class != '')`
 }
