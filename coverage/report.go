@@ -498,11 +498,12 @@ func conflictStatuses(places bool) string {
 	}
 	return `(SELECT c.conflict_id AS conflict_id, c.province_code AS province_code, c.person_ids AS person_ids,
 		c.record_province_codes AS record_province_codes, c.record_new_province_codes AS record_new_province_codes,
-		multiIf(d.status = 'decided' AND c.status = 'open' AND NOT hasAll(d.ruled, c.record_ids), 'open',
+		multiIf(d.status = 'decided' AND c.status = 'open' AND NOT hasAll(d.ruled, c.record_ids)
+			AND NOT (c.kind = '` + schemas.ConflictAmbiguousTie + `' AND d.last = '` + schemas.DecisionSamePerson + `'), 'open',
 			d.status = 'decided', 'decided', d.status != '', if(d.status IN ('open', 'awaiting_second', 'needs_verification'), 'open', ''),
 			c.status = 'open', 'open', '') AS class
-	FROM (SELECT conflict_id, province_code, person_ids, ` + cols + `, status, record_ids FROM conflicts FINAL WHERE kind != '` + schemas.ConflictPossibleMatch + `') AS c
-	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status, argMax(record_ids, decided_at) AS ruled FROM decisions GROUP BY conflict_id) AS d
+	FROM (SELECT conflict_id, province_code, person_ids, ` + cols + `, status, record_ids, kind FROM conflicts FINAL WHERE kind != '` + schemas.ConflictPossibleMatch + `') AS c
+	LEFT JOIN (SELECT conflict_id, argMax(status_after, decided_at) AS status, argMax(record_ids, decided_at) AS ruled, argMax(decision, decided_at) AS last FROM decisions GROUP BY conflict_id) AS d
 	ON d.conflict_id = c.conflict_id
 	WHERE class != '')`
 }

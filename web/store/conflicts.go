@@ -65,7 +65,10 @@ type ConflictRow struct {
 	// a conflict whose records the ruling covers decided
 	// (registry.rulingsCover), and one raised again with the ruled records
 	// (a redelivery, a restart, a batch before the ruling reached the
-	// registry) names no new record: both stay decided.
+	// registry) names no new record: both stay decided. A tie's
+	// same_person is not tested: a placement is on the tied record and
+	// its person's records only, so the records it leaves out were seen;
+	// applied, it changes the tie's persons, which key its id.
 	Reopened bool `ch:"reopened" json:"reopened,omitempty"`
 	// Total is how many conflicts passed the scope and the filter (every
 	// page of the listing), for the queue's count.
@@ -112,7 +115,8 @@ rows AS (
            c.record_ids AS record_ids, c.score AS score, c.explanation AS explanation,
            arraySort(arrayFilter(x -> x != '', arrayDistinct(arrayConcat(cp.provinces, [` + transformSQL("c.province_code") + `])))) AS province_codes,
            arraySort(arrayFilter(x -> x != '', cp.districts)) AS district_codes,
-           toBool(st.status = 'decided' AND c.status = 'open' AND NOT hasAll(st.ruled, c.record_ids)) AS reopened,
+           toBool(st.status = 'decided' AND c.status = 'open' AND NOT hasAll(st.ruled, c.record_ids)
+                  AND NOT (c.kind = '` + schemas.ConflictAmbiguousTie + `' AND st.last = '` + schemas.DecisionSamePerson + `')) AS reopened,
            multiIf(reopened, 'open', st.status != '', st.status, c.status IN ('resolved_by_registry', 'decided'), c.status, 'open') AS status, asg.assignee AS assignee, c.created_at AS created_at,
            st.n AS decisions, st.last AS last_decision
     FROM conflicts AS c FINAL
