@@ -15,11 +15,12 @@ a=$dir/danhsach_20240501.csv
 b=$dir/danhsach_20251001.csv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# timed LABEL CMD...: runs CMD, appends "LABEL wall user sys" to $tmp/times
+# timed LABEL CMD...: runs CMD, appends "LABEL wall user sys minor-faults
+# max-RSS-KiB" to $tmp/times
 timed() {
 	label=$1
 	shift
-	/usr/bin/time -f "$label %e %U %S" -a -o "$tmp/times" "$@"
+	/usr/bin/time -f "$label %e %U %S %R %M" -a -o "$tmp/times" "$@"
 }
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 timed gzip1 sh -c "gzip -1 -c '$a' >/dev/null; gzip -1 -c '$b' >/dev/null"
@@ -28,7 +29,7 @@ timed gzip2 sh -c "gzip -1 -c '$a' >/dev/null; gzip -1 -c '$b' >/dev/null"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -E '^(read|compared|phases|wrote)' "$tmp/link.err" || true
 awk '
-	{ wall[$1] = $2; cpu[$1] = $3 + $4; printf "%-6s wall %8.2f s  cpu %8.2f s\n", $1, $2, $3 + $4 }
+	{ wall[$1] = $2; cpu[$1] = $3 + $4; printf "%-6s wall %8.2f s  cpu %8.2f s  faults %9d  max rss %6.0f MiB\n", $1, $2, $3 + $4, $5, $6 / 1024 }
 	END {
 		g = (wall["gzip1"] + wall["gzip2"]) / 2
 		gc = (cpu["gzip1"] + cpu["gzip2"]) / 2
